@@ -1,0 +1,65 @@
+package org.tabserve.model;
+
+/**
+ * The ONNX {@code metadata_props} keys that make up a model's card, defined once so that the trainer that writes
+ * them and the loader that reads them cannot disagree.
+ *
+ * <p>Every value is a UTF-8 string; structured values are JSON, so any tool (skl2onnx's
+ * {@code onnx.helper.set_model_props}, for one) can write the same card. Every key is optional: a model without a
+ * card is served with defaults (features {@code f0..fN-1}, classes from the model's outputs or {@code 0..C-1}).
+ * README.md documents each key with an example.
+ */
+public final class CardKeys {
+
+    /** The common prefix of all card keys. */
+    public static final String PREFIX = "tabserve.";
+
+    /** Version of this card format, an integer as a string; readers refuse a newer major version. */
+    public static final String CARD_VERSION = PREFIX + "card_version";
+
+    /** Short machine-friendly name of the model, e.g. {@code banknote-authenticator}. */
+    public static final String NAME = PREFIX + "name";
+
+    /** The model's version, a free string such as {@code 1} or {@code 2026-11-21}. */
+    public static final String VERSION = PREFIX + "version";
+
+    /** One-line description for people. */
+    public static final String DESCRIPTION = PREFIX + "description";
+
+    /** JSON array of feature names in the input tensor's column order (the order the graph really uses). */
+    public static final String FEATURES = PREFIX + "features";
+
+    /** JSON array of class labels in the order of the probability output's columns. */
+    public static final String CLASSES = PREFIX + "classes";
+
+    /** JSON object from class label to a display name for people, e.g. {@code {"0":"genuine"}}. */
+    public static final String CLASS_DISPLAY_NAMES = PREFIX + "class_display_names";
+
+    /** Free text saying where the display names come from and how far to trust them. */
+    public static final String CLASS_DISPLAY_NOTE = PREFIX + "class_display_note";
+
+    /**
+     * What the probability output holds: {@code probabilities} (the default) or {@code logits}, which the server
+     * turns into probabilities with a softmax (one column: a sigmoid).
+     */
+    public static final String SCORES = PREFIX + "scores";
+
+    /** JSON object from feature name to {@code {"min":..,"max":..,"mean":..}} over the training rows. */
+    public static final String FEATURE_STATS = PREFIX + "feature_stats";
+
+    /**
+     * JSON object with the held-out evaluation: {@code method}, {@code rows}, {@code accuracy}, {@code per_class}
+     * (label to precision, recall, f1, support) and {@code confusion_matrix} ({@code labels}, {@code counts} with
+     * rows as true classes and columns as predicted classes).
+     */
+    public static final String METRICS = PREFIX + "metrics";
+
+    /** JSON object describing the training data: {@code file}, {@code sha256}, {@code rows}, {@code source}, {@code licence}. */
+    public static final String DATA = PREFIX + "data";
+
+    /** JSON object naming the trainer and its settings, and how it was chosen. */
+    public static final String TRAINER = PREFIX + "trainer";
+
+    private CardKeys() {
+    }
+}

@@ -1,0 +1,135 @@
+package org.tabserve.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads the card's values out of ONNX metadata, failing with the key's name when a value is not what
+ * {@link CardKeys} documents.
+ */
+final class CardReader {
+
+    /** The newest card format this reader understands. */
+    static final int SUPPORTED_CARD_VERSION = 1;
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+
+    private final Map<String, String> metadata;
+
+    CardReader(Map<String, String> metadata) {
+        this.metadata = metadata;
+        Optional<String> version = text(CardKeys.CARD_VERSION);
+        if (version.isPresent()) {
+            int found;
+            try {
+                found = Integer.parseInt(version.get().trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(CardKeys.CARD_VERSION + " must be an integer, found '" + version.get() + "'");
+            }
+            if (found > SUPPORTED_CARD_VERSION) {
+                throw new IllegalArgumentException("card version " + found + " is newer than the newest supported, "
+                        + SUPPORTED_CARD_VERSION + "; upgrade tabserve");
+            }
+        }
+    }
+
+    Optional<String> text(String key) {
+        return Optional.ofNullable(metadata.get(key)).map(String::strip).filter(s -> !s.isEmpty());
+    }
+
+    Optional<List<String>> stringList(String key) {
+        return parse(key, node -> {
+            if (!node.isArray()) {
+                throw new IllegalArgumentException("expected a JSON array of strings");
+            }
+            List<String> out = new ArrayList<>();
+            for (JsonNode item : node) {
+                if (!item.isTextual() && !item.isNumber()) {
+                    throw new IllegalArgumentException("expected a JSON array of strings");
+                }
+                out.add(item.asText());
+            }
+            return out;
+        });
+    }
+
+    Optional<Map<String, String>> stringMap(String key) {
+        return parse(key, node -> {
+            if (!node.isObject()) {
+                throw new IllegalArgumentException("expected a JSON object of strings");
+            }
+            Map<String, String> out = new LinkedHashMap<>();
+            node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+            return out;
+        });
+    }
+
+    Optional<Map<String, Object>> object(String key) {
+        return parse(key, node -> JSON.convertValue(node, new TypeReference<LinkedHashMap<String, Object>>() { }));
+    }
+
+    Optional<Map<String, FeatureStats>> featureStats() {
+        return parse(CardKeys.FEATURE_STATS, node -> {
+            Map<String, FeatureStats> out = new LinkedHashMap<>();
+            node.fields().forEachRemaining(e -> out.put(e.getKey(), new FeatureStats(
+                    number(e.getValue(), "min"), number(e.getValue(), "max"), number(e.getValue(), "mean"))));
+            return out;
+        });
+    }
+
+    Optional<Evaluation> evaluation() {
+        return parse(CardKeys.METRICS, node -> {
+            Map<String, ClassMetrics> perClass = new LinkedHashMap<>();
+            node.path("per_class").fields().forEachRemaining(e -> perClass.put(e.getKey(), new ClassMetrics(
+                    number(e.getValue(), "precision"), number(e.getValue(), "recall"),
+                    number(e.getValue(), "f1"), (int) number(e.getValue(), "support"))));
+            JsonNode matrix = node.path("confusion_matrix");
+            List<String> labels = new ArrayList<>();
+            matrix.path("labels").forEach(l -> labels.add(l.asText()));
+            List<List<Integer>> counts = new ArrayList<>();
+            matrix.path("counts").forEach(row -> {
+                List<Integer> r = new ArrayList<>();
+                row.forEach(c -> r.add(c.asInt()));
+                counts.add(r);
+            });
+            return new Evaluation(node.path("method").asText(""), (int) number(node, "rows"),
+                    number(node, "accuracy"), perClass, labels, counts);
+        });
+    }
+
+    private static double number(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isNumber()) {
+            throw new IllegalArgumentException("'" + field + "' must be a number");
+        }
+        return value.asDouble();
+    }
+
+    private interface Parser<T> {
+        T parse(JsonNode node);
+    }
+
+    private <T> Optional<T> parse(String key, Parser<T> parser) {
+        Optional<String> raw = text(key);
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(parser.parse(JSON.readTree(raw.get())));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("metadata '" + key + "' is not valid JSON: " + e.getOriginalMessage());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("metadata '" + key + "' is invalid: " + e.getMessage());
+        }
+    }
+}

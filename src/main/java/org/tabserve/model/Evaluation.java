@@ -1,0 +1,31 @@
+package org.tabserve.model;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How well the model did on data it never trained on, as stored in its card under {@link CardKeys#METRICS}.
+ *
+ * @param method          how the held-out rows were chosen, in words
+ * @param rows            number of held-out rows
+ * @param accuracy        share of held-out rows predicted correctly
+ * @param perClass        per-class precision, recall, f1 and support, by label
+ * @param confusionLabels the labels that name the confusion matrix's rows and columns, in order
+ * @param confusion       counts; row = true class, column = predicted class
+ */
+public record Evaluation(String method, int rows, double accuracy, Map<String, ClassMetrics> perClass,
+                         List<String> confusionLabels, List<List<Integer>> confusion) {
+
+    public Evaluation {
+        Objects.requireNonNull(method, "method");
+        perClass = Map.copyOf(perClass);
+        confusionLabels = List.copyOf(confusionLabels);
+        confusion = confusion.stream().map(List::copyOf).toList();
+        int size = confusionLabels.size();
+        if (confusion.size() != size || confusion.stream().anyMatch(r -> r.size() != size)) {
+            throw new IllegalArgumentException("confusion matrix must be " + size + " x " + size
+                    + " to match its labels " + confusionLabels);
+        }
+    }
+}

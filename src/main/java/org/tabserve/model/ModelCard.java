@@ -1,0 +1,53 @@
+package org.tabserve.model;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a model says about itself, read from the ONNX file's {@code metadata_props} (see {@link CardKeys}), so that
+ * the server needs no side file. Absent keys get sensible defaults; optional parts are empty or {@code null}.
+ *
+ * @param name              short name: the card's, else the graph's, else the file's
+ * @param version           the card's version, else the ONNX {@code model_version}
+ * @param description       one line for people; may be empty
+ * @param producer          the ONNX producer name (e.g. Tribuo, skl2onnx, pytorch); may be empty
+ * @param classDisplayNames class label to display name; a label without an entry is shown as itself
+ * @param classDisplayNote  where the display names come from; may be empty
+ * @param featureStats      feature name to training statistics, in the model's feature order; may be empty
+ * @param evaluation        held-out metrics, or {@code null} when the card has none
+ * @param data              the training data's description (file, sha256, rows, source, licence); may be empty
+ * @param trainer           the trainer, its settings and how it was chosen; may be empty
+ * @param metadata          every metadata entry of the file, card keys and others, as stored
+ */
+public record ModelCard(String name, String version, String description, String producer,
+                        Map<String, String> classDisplayNames, String classDisplayNote,
+                        Map<String, FeatureStats> featureStats, Evaluation evaluation,
+                        Map<String, Object> data, Map<String, Object> trainer, Map<String, String> metadata) {
+
+    public ModelCard {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(producer, "producer");
+        Objects.requireNonNull(classDisplayNote, "classDisplayNote");
+        classDisplayNames = frozen(classDisplayNames);
+        featureStats = frozen(featureStats);
+        data = frozen(data);
+        trainer = frozen(trainer);
+        metadata = frozen(metadata);
+    }
+
+    private static <V> Map<String, V> frozen(Map<String, V> map) {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(map));
+    }
+
+    /**
+     * @param classLabel a class label of the model
+     * @return its display name, or the label itself when the card gives none
+     */
+    public String displayName(String classLabel) {
+        return classDisplayNames.getOrDefault(classLabel, classLabel);
+    }
+}

@@ -1,0 +1,11 @@
+package org.tabserve.model;
+
+/** The shapes of classifier output that tabserve understands, named by what the graph returns. */
+public enum OutputKind {
+    /** One float tensor {@code [N, C]} of probabilities or logits (Tribuo, Keras, PyTorch). */
+    PROBABILITIES,
+    /** A label tensor {@code [N]} and a float tensor {@code [N, C]} (skl2onnx with {@code zipmap=False}). */
+    LABEL_AND_PROBABILITIES,
+    /** A label tensor {@code [N]} and a sequence of maps from label to probability (skl2onnx's default ZipMap). */
+    LABEL_AND_ZIPMAP
+}

@@ -1,0 +1,62 @@
+package org.tabserve;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Opens the packaged WAR and checks what ships: the bundled model and the runtime, never the build-time tools. */
+class WarContentsIT {
+
+    static List<String> entries;
+    static Path war;
+
+    @BeforeAll
+    static void open() throws IOException {
+        war = Path.of(System.getProperty("tabserve.war", "target/tabserve.war"));
+        try (ZipFile zip = new ZipFile(war.toFile())) {
+            entries = Collections.list(zip.entries()).stream().map(ZipEntry::getName).toList();
+        }
+    }
+
+    @Test
+    void bundlesTheCommittedModelUnderWebInf() throws IOException {
+        try (ZipFile zip = new ZipFile(war.toFile())) {
+            ZipEntry model = zip.getEntry("WEB-INF/model.onnx");
+            assertNotNull(model, "WEB-INF/model.onnx is missing");
+            try (InputStream in = zip.getInputStream(model)) {
+                assertArrayEquals(Files.readAllBytes(Path.of("model.onnx")), in.readAllBytes());
+            }
+        }
+    }
+
+    @Test
+    void shipsOnnxRuntimeAndNoBuildTimeLibrary() {
+        assertTrue(entries.stream().anyMatch(e -> e.matches("WEB-INF/lib/onnxruntime-.*\\.jar")), "onnxruntime jar");
+        List<String> buildTime = entries.stream()
+                .filter(e -> e.matches("WEB-INF/lib/(tribuo|olcut|libsvm|liblinear|protobuf|junit|commons-csv).*"))
+                .toList();
+        assertEquals(List.of(), buildTime);
+    }
+
+    @Test
+    void shipsNoTrainingOrTestClasses() {
+        List<String> leaked = entries.stream()
+                .filter(e -> e.startsWith("WEB-INF/classes/org/tabserve/train/") || e.endsWith("Test.class"))
+                .toList();
+        assertEquals(List.of(), leaked);
+        assertTrue(entries.contains("WEB-INF/classes/org/tabserve/model/OnnxClassifier.class"));
+    }
+}

@@ -1,0 +1,172 @@
+package org.tabserve.train;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.tabserve.model.CardKeys;
+import org.tribuo.ImmutableFeatureMap;
+import org.tribuo.Model;
+import org.tribuo.Tribuo;
+import org.tribuo.classification.Label;
+import org.tribuo.classification.evaluation.LabelEvaluation;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the card of a trained model as ONNX metadata entries under the keys of {@link CardKeys}, in a fixed order
+ * and with no timestamps, so that the same training gives the same bytes.
+ */
+final class CardWriter {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private CardWriter() {
+    }
+
+    static Map<String, String> card(ModelDescription description, LabeledData data, StratifiedSplits.Split split,
+                                    List<Training.Score> scores, Model<Label> model, LabelEvaluation evaluation) {
+        List<String> features = graphFeatureOrder(model);
+        List<String> classes = graphClassOrder(model);
+        Map<String, String> card = new LinkedHashMap<>();
+        card.put(CardKeys.CARD_VERSION, "1");
+        card.put(CardKeys.NAME, description.name());
+        card.put(CardKeys.VERSION, description.version());
+        card.put(CardKeys.DESCRIPTION, description.description());
+        card.put(CardKeys.FEATURES, json(features));
+        card.put(CardKeys.CLASSES, json(classes));
+        Map<String, String> displayNames = new LinkedHashMap<>();
+        for (String label : classes) {
+            displayNames.put(label, description.classDisplayNames().getOrDefault(label, label));
+        }
+        card.put(CardKeys.CLASS_DISPLAY_NAMES, json(displayNames));
+        card.put(CardKeys.CLASS_DISPLAY_NOTE, description.classDisplayNote());
+        card.put(CardKeys.SCORES, "probabilities");
+        card.put(CardKeys.FEATURE_STATS, json(featureStats(data, split.train(), features)));
+        card.put(CardKeys.METRICS, json(metrics(evaluation, classes, split)));
+        card.put(CardKeys.DATA, json(dataCard(description, data, split)));
+        card.put(CardKeys.TRAINER, json(trainerCard(scores)));
+        return card;
+    }
+
+    /** The input tensor's column order: Tribuo numbers features by sorted name, not by CSV column. */
+    static List<String> graphFeatureOrder(Model<Label> model) {
+        ImmutableFeatureMap map = model.getFeatureIDMap();
+        List<String> names = new ArrayList<>();
+        for (int id = 0; id < map.size(); id++) {
+            names.add(map.get(id).getName());
+        }
+        return names;
+    }
+
+    /** The probability output's column order: Tribuo's output ids. */
+    static List<String> graphClassOrder(Model<Label> model) {
+        List<String> labels = new ArrayList<>();
+        for (int id = 0; id < model.getOutputIDInfo().size(); id++) {
+            labels.add(model.getOutputIDInfo().getOutput(id).getLabel());
+        }
+        return labels;
+    }
+
+    private static Map<String, Object> featureStats(LabeledData data, List<Integer> rows, List<String> features) {
+        Map<String, Object> stats = new LinkedHashMap<>();
+        for (String feature : features) {
+            int column = data.featureNames().indexOf(feature);
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            double sum = 0;
+            for (int row : rows) {
+                double value = data.rows().get(row)[column];
+                min = Math.min(min, value);
+                max = Math.max(max, value);
+                sum += value;
+            }
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("min", min);
+            one.put("max", max);
+            one.put("mean", sum / rows.size());
+            stats.put(feature, one);
+        }
+        return stats;
+    }
+
+    private static Map<String, Object> metrics(LabelEvaluation evaluation, List<String> classes,
+                                               StratifiedSplits.Split split) {
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("method", "stratified hold-out of " + Math.round(Training.TEST_FRACTION * 100)
+                + "% of each class (identical rows kept on one side, seed " + Training.SEED
+                + "); the shipped model was trained on the other " + split.train().size() + " rows only");
+        metrics.put("rows", split.test().size());
+        metrics.put("accuracy", evaluation.accuracy());
+        Map<String, Object> perClass = new LinkedHashMap<>();
+        List<List<Integer>> counts = new ArrayList<>();
+        for (String truth : classes) {
+            Label label = new Label(truth);
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("precision", evaluation.precision(label));
+            one.put("recall", evaluation.recall(label));
+            one.put("f1", evaluation.f1(label));
+            one.put("support", (int) evaluation.getConfusionMatrix().support(label));
+            perClass.put(truth, one);
+            List<Integer> row = new ArrayList<>();
+            for (String predicted : classes) {
+                row.add((int) evaluation.confusion(label, new Label(predicted)));
+            }
+            counts.add(row);
+        }
+        metrics.put("per_class", perClass);
+        Map<String, Object> confusion = new LinkedHashMap<>();
+        confusion.put("labels", classes);
+        confusion.put("rows", "true class");
+        confusion.put("columns", "predicted class");
+        confusion.put("counts", counts);
+        metrics.put("confusion_matrix", confusion);
+        return metrics;
+    }
+
+    private static Map<String, Object> dataCard(ModelDescription description, LabeledData data,
+                                                StratifiedSplits.Split split) {
+        Map<String, Object> card = new LinkedHashMap<>();
+        card.put("file", data.file());
+        card.put("sha256", data.sha256());
+        card.put("rows", data.size());
+        card.put("training_rows", split.train().size());
+        card.put("held_out_rows", split.test().size());
+        card.put("columns", data.featureNames());
+        card.put("label_column", description.labelColumn());
+        card.put("source", description.dataSource());
+        card.put("licence", description.dataLicence());
+        return card;
+    }
+
+    private static Map<String, Object> trainerCard(List<Training.Score> scores) {
+        Training.Score chosen = scores.get(0);
+        Map<String, Object> card = new LinkedHashMap<>();
+        card.put("library", "Tribuo " + Tribuo.VERSION);
+        card.put("name", chosen.candidate().name());
+        card.put("settings", chosen.candidate().settings());
+        card.put("selection", Training.FOLDS + "-fold stratified cross-validation on the training rows (seed "
+                + Training.SEED + "): highest accuracy, ties broken by lower log-loss");
+        card.put("cv_accuracy", chosen.accuracy());
+        card.put("cv_log_loss", chosen.logLoss());
+        List<Map<String, Object>> candidates = new ArrayList<>();
+        for (Training.Score score : scores) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("name", score.candidate().name());
+            one.put("cv_accuracy", score.accuracy());
+            one.put("cv_log_loss", score.logLoss());
+            candidates.add(one);
+        }
+        card.put("candidates", candidates);
+        return card;
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write card value " + value, e);
+        }
+    }
+}
