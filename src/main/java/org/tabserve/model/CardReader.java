@@ -22,7 +22,8 @@ final class CardReader {
     static final int SUPPORTED_CARD_VERSION = 1;
 
     private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final Map<String, String> metadata;
 
@@ -69,7 +70,12 @@ final class CardReader {
                 throw new IllegalArgumentException("expected a JSON object of strings");
             }
             Map<String, String> out = new LinkedHashMap<>();
-            node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+            node.fields().forEachRemaining(e -> {
+                if (!e.getValue().isTextual()) {
+                    throw new IllegalArgumentException("expected a JSON object of strings; '" + e.getKey() + "' is not a string");
+                }
+                out.put(e.getKey(), e.getValue().asText());
+            });
             return out;
         });
     }
@@ -80,6 +86,9 @@ final class CardReader {
 
     Optional<Map<String, FeatureStats>> featureStats() {
         return parse(CardKeys.FEATURE_STATS, node -> {
+            if (!node.isObject()) {
+                throw new IllegalArgumentException("expected a JSON object from feature name to {min, max, mean}");
+            }
             Map<String, FeatureStats> out = new LinkedHashMap<>();
             node.fields().forEachRemaining(e -> out.put(e.getKey(), new FeatureStats(
                     number(e.getValue(), "min"), number(e.getValue(), "max"), number(e.getValue(), "mean"))));
@@ -89,6 +98,9 @@ final class CardReader {
 
     Optional<Evaluation> evaluation() {
         return parse(CardKeys.METRICS, node -> {
+            if (!node.isObject()) {
+                throw new IllegalArgumentException("expected a JSON object");
+            }
             Map<String, ClassMetrics> perClass = new LinkedHashMap<>();
             node.path("per_class").fields().forEachRemaining(e -> perClass.put(e.getKey(), new ClassMetrics(
                     number(e.getValue(), "precision"), number(e.getValue(), "recall"),

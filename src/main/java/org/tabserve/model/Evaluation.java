@@ -19,7 +19,7 @@ public record Evaluation(String method, int rows, double accuracy, Map<String, C
 
     public Evaluation {
         Objects.requireNonNull(method, "method");
-        perClass = Map.copyOf(perClass);
+        perClass = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(perClass));
         confusionLabels = List.copyOf(confusionLabels);
         confusion = confusion.stream().map(List::copyOf).toList();
         int size = confusionLabels.size();

@@ -309,10 +309,11 @@ public final class OnnxClassifier implements AutoCloseable {
         if (zipKeys != null) {
             return zipKeys.stream().map(String::valueOf).toList();
         }
-        if (outputs.label() != null) {
-            LOG.log(System.Logger.Level.WARNING, "Model {0} has a label output but no ''{1}'' in its metadata: "
-                    + "probability columns are named 0..{2}", source, CardKeys.CLASSES, classCount - 1);
+        if (outputs.labelType() == OnnxJavaType.STRING) {
+            throw new IllegalArgumentException("it has a string label output '" + outputs.label() + "' but no '"
+                    + CardKeys.CLASSES + "' in its metadata, so its probability columns cannot be named; add that key");
         }
+        // Integer labels without a card are taken to be 0..C-1 (scikit-learn's encoding); every prediction checks it.
         return IntStream.range(0, (int) classCount).mapToObj(Integer::toString).toList();
     }
 
@@ -408,11 +409,11 @@ public final class OnnxClassifier implements AutoCloseable {
         float[] flat = validate(rows);
         int width = signature.featureCount();
         if (!signature.oneRowPerRun()) {
-            return run(flat, rows.length);
+            return run(flat, rows.length, 0);
         }
         List<Prediction> predictions = new ArrayList<>(rows.length);
         for (int r = 0; r < rows.length; r++) {
-            predictions.addAll(run(Arrays.copyOfRange(flat, r * width, (r + 1) * width), 1));
+            predictions.addAll(run(Arrays.copyOfRange(flat, r * width, (r + 1) * width), 1, r));
         }
         return predictions;
     }
@@ -456,17 +457,17 @@ public final class OnnxClassifier implements AutoCloseable {
         return OnnxTensor.createTensor(env, buffer, new long[]{rows, width});
     }
 
-    private List<Prediction> run(float[] flat, int rows) {
+    private List<Prediction> run(float[] flat, int rows, int firstRow) {
         try (OnnxTensor tensor = inputTensor(flat, rows, signature.featureCount());
              OrtSession.Result result = session.run(Map.of(signature.inputName(), tensor), outputs.names())) {
-            return decode(result, rows);
+            return decode(result, rows, flat, firstRow);
         } catch (OrtException e) {
             throw ModelException.predictionFailed("ONNX Runtime failed to predict " + rows + " rows with "
                     + source + " (" + firstLine(e.getMessage()) + ")", e);
         }
     }
 
-    private List<Prediction> decode(OrtSession.Result result, int rows) throws OrtException {
+    private List<Prediction> decode(OrtSession.Result result, int rows, float[] input, int firstRow) throws OrtException {
         List<String> classes = signature.classLabels();
         int classCount = classes.size();
         double[][] probabilities = new double[rows][classCount];
@@ -504,9 +505,15 @@ public final class OnnxClassifier implements AutoCloseable {
             }
         }
         String[] labels = outputs.label() == null ? null : labels(result, rows);
+        refuseNonFinite(probabilities, input, firstRow);
         List<Prediction> predictions = new ArrayList<>(rows);
         for (int r = 0; r < rows; r++) {
             String label = labels != null ? labels[r] : classes.get(argMax(probabilities[r]));
+            if (labels != null && !classes.contains(label)) {
+                throw ModelException.predictionFailed("the model's label output gave '" + label
+                        + "', which is not one of its classes " + classes + "; set '" + CardKeys.CLASSES
+                        + "' in its metadata", null);
+            }
             List<Double> boxed = new ArrayList<>(classCount);
             for (double p : probabilities[r]) {
                 boxed.add(p);
@@ -514,6 +521,33 @@ public final class OnnxClassifier implements AutoCloseable {
             predictions.add(new Prediction(label, classes, boxed));
         }
         return predictions;
+    }
+
+    /**
+     * A row whose probabilities are not finite overflowed inside the model: its values are the caller's problem,
+     * reported on the features that lie outside the training range (all features when the card has no ranges).
+     */
+    private void refuseNonFinite(double[][] probabilities, float[] input, int firstRow) {
+        List<String> features = signature.featureNames();
+        ModelSignature.FieldErrors errors = new ModelSignature.FieldErrors();
+        for (int r = 0; r < probabilities.length; r++) {
+            if (Arrays.stream(probabilities[r]).allMatch(Double::isFinite)) {
+                continue;
+            }
+            List<Integer> blamed = new ArrayList<>();
+            for (int i = 0; i < features.size(); i++) {
+                FeatureStats stats = card == null ? null : card.featureStats().get(features.get(i));
+                if (stats == null || !stats.contains(input[r * features.size() + i])) {
+                    blamed.add(i);
+                }
+            }
+            for (int i : blamed.isEmpty() ? IntStream.range(0, features.size()).boxed().toList() : blamed) {
+                errors.add(firstRow + r, features.get(i), "feature '" + features.get(i) + "' = "
+                        + input[r * features.size() + i] + " makes the model return no finite probabilities;"
+                        + " use values nearer the training range");
+            }
+        }
+        errors.throwIfAny();
     }
 
     private String[] labels(OrtSession.Result result, int rows) throws OrtException {

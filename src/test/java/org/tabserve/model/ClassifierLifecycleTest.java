@@ -1,0 +1,99 @@
+package org.tabserve.model;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.model.OnnxModels.Head;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tabserve.model.LinearModel.ROWS;
+import static org.tabserve.model.LinearModel.THREE_CLASSES;
+import static org.tabserve.model.ModelAssertions.assertPredictions;
+
+/** A classifier knows where it came from, and once closed it refuses to predict instead of touching freed memory. */
+class ClassifierLifecycleTest {
+
+    private static final List<String> LABELS = List.of("0", "1", "2");
+
+    @TempDir
+    Path dir;
+
+    private Path model() {
+        return OnnxModels.tensorOutput(dir.resolve("model.onnx"), THREE_CLASSES, Head.SOFTMAX, false, Map.of());
+    }
+
+    private static void assertClosed(OnnxClassifier classifier, Path file, Executable call) {
+        ModelException e = assertThrows(ModelException.class, call);
+        assertEquals(ModelException.Kind.PREDICTION_FAILED, e.kind());
+        assertTrue(e.getMessage().contains("closed") && e.getMessage().contains(file.toString()), e.getMessage());
+    }
+
+    @Test
+    void predictAfterCloseFailsAsPredictionFailed() {
+        Path file = model();
+        OnnxClassifier classifier = OnnxClassifier.load(file);
+        classifier.predict(ROWS[0]);
+        classifier.close();
+        assertClosed(classifier, file, () -> classifier.predict(ROWS[0]));
+        assertClosed(classifier, file, () -> classifier.predict(ROWS));
+    }
+
+    @Test
+    void closingTwiceIsHarmless() {
+        Path file = model();
+        OnnxClassifier classifier = OnnxClassifier.load(file);
+        classifier.close();
+        classifier.close();
+        assertClosed(classifier, file, () -> classifier.predict(ROWS[0]));
+    }
+
+    @Test
+    void closingOneClassifierLeavesAnotherWorking() {
+        Path file = model();
+        double[][] expected = Arrays.stream(ROWS).map(THREE_CLASSES::softmax).toArray(double[][]::new);
+        try (OnnxClassifier survivor = OnnxClassifier.load(file)) {
+            OnnxClassifier.load(file).close();
+            assertPredictions(survivor.predict(ROWS), LABELS, expected);
+        }
+        // And a model loaded after every earlier one closed still works (the shared ORT environment stays open).
+        try (OnnxClassifier later = OnnxClassifier.load(file)) {
+            assertPredictions(later.predict(ROWS), LABELS, expected);
+        }
+    }
+
+    @Test
+    void classifierReportsItsSourceAndTheFilesSha256() throws Exception {
+        Path file = model();
+        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
+            assertEquals(file.toString(), classifier.source());
+            assertEquals(digest, classifier.sha256());
+            assertTrue(classifier.toString().contains(file.toString()), classifier.toString());
+        }
+    }
+
+    @Test
+    void severalIntraOpThreadsGiveTheSameAnswers() {
+        Path file = model();
+        try (OnnxClassifier one = OnnxClassifier.load(file, 1); OnnxClassifier four = OnnxClassifier.load(file, 4)) {
+            List<Prediction> expected = one.predict(ROWS);
+            List<Prediction> actual = four.predict(ROWS);
+            for (int r = 0; r < ROWS.length; r++) {
+                assertEquals(expected.get(r).label(), actual.get(r).label());
+                for (String label : LABELS) {
+                    assertEquals(expected.get(r).probabilityOf(label), actual.get(r).probabilityOf(label), 1e-6);
+                }
+            }
+        }
+    }
+}

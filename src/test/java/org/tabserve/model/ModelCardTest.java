@@ -1,0 +1,234 @@
+package org.tabserve.model;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.tabserve.model.OnnxModels.Head;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.tabserve.model.LinearModel.ONE_COLUMN;
+import static org.tabserve.model.LinearModel.ROWS;
+import static org.tabserve.model.LinearModel.THREE_CLASSES;
+import static org.tabserve.model.ModelAssertions.assertPredictions;
+import static org.tabserve.model.ModelAssertions.assertUnusable;
+
+/** The card in the model's {@code metadata_props}: read back, defaulted when absent, refused when inconsistent. */
+class ModelCardTest {
+
+    private static final List<String> FEATURES = List.of("variance", "skewness", "curtosis", "entropy");
+
+    private static final String METRICS = """
+            {"method": "stratified 80/20 hold-out, seed 7", "rows": 40, "accuracy": 0.95,
+             "per_class": {"genuine": {"precision": 0.9, "recall": 1.0, "f1": 0.947, "support": 18},
+                           "forged": {"precision": 1.0, "recall": 0.909, "f1": 0.952, "support": 22}},
+             "confusion_matrix": {"labels": ["genuine", "forged"], "counts": [[18, 0], [2, 20]]}}""";
+
+    @TempDir
+    Path dir;
+
+    private static Map<String, String> fullCard() {
+        Map<String, String> card = new LinkedHashMap<>();
+        card.put(CardKeys.CARD_VERSION, "1");
+        card.put(CardKeys.NAME, "banknote-authenticator");
+        card.put(CardKeys.VERSION, "2026-11-21");
+        card.put(CardKeys.DESCRIPTION, "  Tells genuine banknotes from forged ones.  ");
+        card.put(CardKeys.FEATURES, "[\"variance\", \"skewness\", \"curtosis\", \"entropy\"]");
+        card.put(CardKeys.CLASSES, "[\"genuine\", \"forged\"]");
+        card.put(CardKeys.CLASS_DISPLAY_NAMES, "{\"genuine\": \"Genuine note\", \"forged\": \"Forged note\"}");
+        card.put(CardKeys.CLASS_DISPLAY_NOTE, "names from the data set's documentation");
+        // Deliberately not in feature order, and without 'skewness'.
+        card.put(CardKeys.FEATURE_STATS, """
+                {"entropy": {"min": -8.5, "max": 2.4, "mean": -1.2},
+                 "variance": {"min": -7.0, "max": 6.8, "mean": 0.43},
+                 "curtosis": {"min": -5.3, "max": 17.9, "mean": 1.4}}""");
+        card.put(CardKeys.METRICS, METRICS);
+        card.put(CardKeys.DATA, "{\"file\": \"BankNote_Authentication.csv\", \"rows\": 1372}");
+        card.put(CardKeys.TRAINER, "{\"name\": \"LogisticRegression\", \"epochs\": 5}");
+        card.put("onnx.custom", "kept as is");
+        return card;
+    }
+
+    private Path sigmoidModel(Map<String, String> metadata) {
+        return OnnxModels.tensorOutput(dir.resolve("banknote.onnx"), ONE_COLUMN, Head.SIGMOID, false, metadata);
+    }
+
+    private Path threeClassModel(Map<String, String> metadata) {
+        return OnnxModels.tensorOutput(dir.resolve("three.onnx"), THREE_CLASSES, Head.SOFTMAX, false, metadata);
+    }
+
+    @Test
+    void everyCardValueIsReadBack() {
+        Map<String, String> metadata = fullCard();
+        try (OnnxClassifier classifier = OnnxClassifier.load(sigmoidModel(metadata))) {
+            ModelSignature signature = classifier.signature();
+            assertEquals(FEATURES, signature.featureNames());
+            assertEquals(List.of("genuine", "forged"), signature.classLabels());
+
+            ModelCard card = classifier.card();
+            assertEquals("banknote-authenticator", card.name());
+            assertEquals("2026-11-21", card.version());
+            assertEquals("Tells genuine banknotes from forged ones.", card.description());
+            assertEquals(OnnxModels.PRODUCER, card.producer());
+            assertEquals(Map.of("genuine", "Genuine note", "forged", "Forged note"), card.classDisplayNames());
+            assertEquals("Forged note", card.displayName("forged"));
+            assertEquals("names from the data set's documentation", card.classDisplayNote());
+
+            assertEquals(List.of("variance", "curtosis", "entropy"), List.copyOf(card.featureStats().keySet()),
+                    "statistics in the model's feature order");
+            assertEquals(new FeatureStats(-7.0, 6.8, 0.43), card.featureStats().get("variance"));
+            assertEquals(new FeatureStats(-8.5, 2.4, -1.2), card.featureStats().get("entropy"));
+
+            Evaluation evaluation = card.evaluation();
+            assertEquals("stratified 80/20 hold-out, seed 7", evaluation.method());
+            assertEquals(40, evaluation.rows());
+            assertEquals(0.95, evaluation.accuracy());
+            assertEquals(new ClassMetrics(1.0, 0.909, 0.952, 22), evaluation.perClass().get("forged"));
+            assertEquals(new ClassMetrics(0.9, 1.0, 0.947, 18), evaluation.perClass().get("genuine"));
+            assertEquals(List.of("genuine", "forged"), evaluation.confusionLabels());
+            assertEquals(List.of(List.of(18, 0), List.of(2, 20)), evaluation.confusion());
+
+            assertEquals(Map.of("file", "BankNote_Authentication.csv", "rows", 1372), card.data());
+            assertEquals(Map.of("name", "LogisticRegression", "epochs", 5), card.trainer());
+            assertEquals(metadata, card.metadata());
+        }
+    }
+
+    @Test
+    void cardNamesDoNotChangeTheAnswers() {
+        try (OnnxClassifier classifier = OnnxClassifier.load(sigmoidModel(fullCard()))) {
+            double[][] expected = Arrays.stream(ROWS).map(ONE_COLUMN::sigmoidPair).toArray(double[][]::new);
+            assertPredictions(classifier.predict(ROWS), List.of("genuine", "forged"), expected);
+        }
+    }
+
+    @Test
+    void cardFeatureNamesOrderNamedValuesIntoTheGraphsColumns() {
+        try (OnnxClassifier classifier = OnnxClassifier.load(sigmoidModel(fullCard()))) {
+            Map<String, Double> named = Map.of("entropy", 4.0, "curtosis", 3.0, "variance", 1.0, "skewness", 2.0);
+            assertArrayEquals(new double[]{1, 2, 3, 4}, classifier.signature().orderRow(named));
+        }
+    }
+
+    @Test
+    void absentCardGivesDefaults() {
+        Map<String, String> none = Map.of();
+        try (OnnxClassifier classifier = OnnxClassifier.load(threeClassModel(none))) {
+            assertEquals(List.of("f0", "f1", "f2", "f3"), classifier.signature().featureNames());
+            assertEquals(List.of("0", "1", "2"), classifier.signature().classLabels());
+            ModelCard card = classifier.card();
+            assertEquals("three", card.name(), "the file's name without .onnx");
+            assertEquals("", card.description());
+            assertEquals(OnnxModels.PRODUCER, card.producer());
+            assertEquals(Map.of(), card.classDisplayNames());
+            assertEquals("2", card.displayName("2"));
+            assertEquals("", card.classDisplayNote());
+            assertEquals(Map.of(), card.featureStats());
+            assertNull(card.evaluation());
+            assertEquals(Map.of(), card.data());
+            assertEquals(Map.of(), card.trainer());
+            assertEquals(Map.of(), card.metadata());
+        }
+    }
+
+    @Test
+    void labelWithoutDisplayNameIsShownAsItself() {
+        Map<String, String> card = Map.of(CardKeys.CLASS_DISPLAY_NAMES, "{\"0\": \"setosa\"}");
+        try (OnnxClassifier classifier = OnnxClassifier.load(threeClassModel(card))) {
+            assertEquals("setosa", classifier.card().displayName("0"));
+            assertEquals("1", classifier.card().displayName("1"));
+        }
+    }
+
+    @Test
+    void refusesCardNamingWrongNumberOfFeatures() {
+        Path file = threeClassModel(Map.of(CardKeys.FEATURES, "[\"a\", \"b\", \"c\"]"));
+        assertUnusable(file, CardKeys.FEATURES, "names 3 features", "4 columns");
+    }
+
+    @Test
+    void refusesCardNamingAFeatureTwice() {
+        Path file = threeClassModel(Map.of(CardKeys.FEATURES, "[\"a\", \"b\", \"a\", \"c\"]"));
+        assertUnusable(file, "duplicate feature name 'a'");
+    }
+
+    @Test
+    void refusesCardClassesOfWrongCount() {
+        Path file = threeClassModel(Map.of(CardKeys.CLASSES, "[\"a\", \"b\"]"));
+        assertUnusable(file, CardKeys.CLASSES, "names 2 classes", "output has 3");
+    }
+
+    @Test
+    void refusesCardClassesOfWrongCountForOneSigmoidColumn() {
+        Path file = sigmoidModel(Map.of(CardKeys.CLASSES, "[\"forged\"]"));
+        assertUnusable(file, CardKeys.CLASSES, "names 1 classes", "output has 2");
+    }
+
+    @Test
+    void refusesCardClassesThatAreNotTheZipMapKeys() {
+        Path file = OnnxModels.labelAndZipMap(dir.resolve("zip.onnx"), THREE_CLASSES, List.of(10L, 2L, 7L),
+                Map.of(CardKeys.CLASSES, "[\"10\", \"2\", \"8\"]"));
+        assertUnusable(file, CardKeys.CLASSES, "does not match the ZipMap's keys");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {CardKeys.FEATURES, CardKeys.CLASSES, CardKeys.CLASS_DISPLAY_NAMES, CardKeys.FEATURE_STATS,
+            CardKeys.METRICS, CardKeys.DATA, CardKeys.TRAINER})
+    void refusesMalformedJsonNamingTheKey(String key) {
+        Path file = threeClassModel(Map.of(key, "[\"f0\", \"f1\""));
+        assertUnusable(file, "metadata '" + key + "'", "not valid JSON");
+    }
+
+    @Test
+    void refusesFeatureListThatIsNotAJsonArray() {
+        Path file = threeClassModel(Map.of(CardKeys.FEATURES, "{\"f0\": 0}"));
+        assertUnusable(file, "metadata '" + CardKeys.FEATURES + "' is invalid", "array");
+    }
+
+    @Test
+    void refusesMetricsWithoutANumericAccuracy() {
+        Path file = threeClassModel(Map.of(CardKeys.METRICS, METRICS.replace("\"accuracy\": 0.95", "\"accuracy\": \"high\"")));
+        assertUnusable(file, "metadata '" + CardKeys.METRICS + "' is invalid", "accuracy");
+    }
+
+    @Test
+    void refusesConfusionMatrixThatDoesNotMatchItsLabels() {
+        Path file = threeClassModel(Map.of(CardKeys.METRICS, METRICS.replace("[[18, 0], [2, 20]]", "[[18, 0, 1], [2, 20, 1]]")));
+        assertUnusable(file, "metadata '" + CardKeys.METRICS + "' is invalid", "confusion matrix");
+    }
+
+    @Test
+    void refusesFeatureStatsForAnUnknownFeature() {
+        Path file = threeClassModel(Map.of(CardKeys.FEATURE_STATS, "{\"f9\": {\"min\": 0, \"max\": 1, \"mean\": 0.5}}"));
+        assertUnusable(file, CardKeys.FEATURE_STATS, "unknown feature 'f9'");
+    }
+
+    @Test
+    void refusesFeatureStatsWithMeanOutsideTheRange() {
+        Path file = threeClassModel(Map.of(CardKeys.FEATURE_STATS, "{\"f0\": {\"min\": 0, \"max\": 1, \"mean\": 2}}"));
+        assertUnusable(file, "metadata '" + CardKeys.FEATURE_STATS + "' is invalid", "min <= mean <= max");
+    }
+
+    @Test
+    void refusesCardOfANewerVersion() {
+        assertUnusable(threeClassModel(Map.of(CardKeys.CARD_VERSION, "2")), "card version 2 is newer");
+    }
+
+    @Test
+    void refusesCardVersionThatIsNotAnInteger() {
+        assertUnusable(threeClassModel(Map.of(CardKeys.CARD_VERSION, "one")), CardKeys.CARD_VERSION, "integer");
+    }
+
+    @Test
+    void refusesUnknownScoresValue() {
+        assertUnusable(threeClassModel(Map.of(CardKeys.SCORES, "odds")), CardKeys.SCORES, "'odds'", "logits");
+    }
+}

@@ -1,0 +1,140 @@
+package org.tabserve.model;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.model.OnnxModels.Head;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tabserve.model.LinearModel.ONE_COLUMN;
+import static org.tabserve.model.LinearModel.ROWS;
+import static org.tabserve.model.LinearModel.THREE_CLASSES;
+import static org.tabserve.model.ModelAssertions.TOLERANCE;
+import static org.tabserve.model.ModelAssertions.assertPrediction;
+import static org.tabserve.model.ModelAssertions.assertPredictions;
+
+/** Models with a single float output [N, C] (Tribuo, Keras, PyTorch): probabilities, logits, or one sigmoid column. */
+class TensorOutputTest {
+
+    private static final List<String> THREE_LABELS = List.of("0", "1", "2");
+    private static final List<String> TWO_LABELS = List.of("0", "1");
+    private static final Map<String, String> LOGITS = Map.of(CardKeys.SCORES, "logits");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void softmaxOutputGivesEveryClassItsProbabilityRowByRowAndInOneBatch() {
+        Path file = OnnxModels.tensorOutput(dir.resolve("softmax.onnx"), THREE_CLASSES, Head.SOFTMAX, false, Map.of());
+        try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
+            ModelSignature signature = classifier.signature();
+            assertEquals(OutputKind.PROBABILITIES, signature.outputKind());
+            assertEquals(THREE_LABELS, signature.classLabels());
+            assertEquals("input", signature.inputName());
+            assertFalse(signature.logits());
+            assertFalse(signature.oneRowPerRun());
+
+            double[][] expected = Arrays.stream(ROWS).map(THREE_CLASSES::softmax).toArray(double[][]::new);
+            for (int r = 0; r < ROWS.length; r++) {
+                assertPrediction(classifier.predict(ROWS[r]), THREE_LABELS, expected[r], "single row " + r);
+            }
+            assertPredictions(classifier.predict(ROWS), THREE_LABELS, expected);
+        }
+    }
+
+    @Test
+    void predictionListsClassesInOutputOrderWithMatchingProbabilities() {
+        Path file = OnnxModels.tensorOutput(dir.resolve("softmax.onnx"), THREE_CLASSES, Head.SOFTMAX, false, Map.of());
+        try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
+            Prediction prediction = classifier.predict(ROWS[3]);
+            double[] expected = THREE_CLASSES.softmax(ROWS[3]);
+            assertEquals(THREE_LABELS, prediction.classes());
+            for (int c = 0; c < expected.length; c++) {
+                assertEquals(expected[c], prediction.probabilities().get(c), TOLERANCE);
+                assertEquals(expected[c], prediction.probabilityByClass().get(THREE_LABELS.get(c)), TOLERANCE);
+            }
+        }
+    }
+
+    @Test
+    void logitsAreTurnedIntoProbabilitiesWithSoftmaxWhenTheCardSaysLogits() {
+        Path file = OnnxModels.tensorOutput(dir.resolve("logits.onnx"), THREE_CLASSES, Head.LOGITS, false, LOGITS);
+        try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
+            assertEquals(OutputKind.PROBABILITIES, classifier.signature().outputKind());
+            assertTrue(classifier.signature().logits());
+            assertEquals(THREE_LABELS, classifier.signature().classLabels());
+            double[][] expected = Arrays.stream(ROWS).map(THREE_CLASSES::softmax).toArray(double[][]::new);
+            assertPredictions(classifier.predict(ROWS), THREE_LABELS, expected);
+        }
+    }
+
+    @Test
+    void scoresAreTakenAsProbabilitiesWhenTheCardDoesNotSayLogits() {
+        Path file = OnnxModels.tensorOutput(dir.resolve("raw.onnx"), THREE_CLASSES, Head.LOGITS, false, Map.of());
+        try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
+            assertFalse(classifier.signature().logits());
+            Prediction prediction = classifier.predict(ROWS[1]);
+            double[] scores = THREE_CLASSES.scores(ROWS[1]);
+            for (int c = 0; c < scores.length; c++) {
+                assertEquals(scores[c], prediction.probabilityOf(THREE_LABELS.get(c)), TOLERANCE);
+            }
+        }
+    }
+
+    @Test
+    void singleSigmoidColumnIsTheSecondClassProbability() {
+        Path file = OnnxModels.tensorOutput(dir.resolve("sigmoid.onnx"), ONE_COLUMN, Head.SIGMOID, false, Map.of());
+        try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
+            assertEquals(OutputKind.PROBABILITIES, classifier.signature().outputKind());
+            assertEquals(TWO_LABELS, classifier.signature().classLabels());
+            double[][] expected = Arrays.stream(ROWS).map(ONE_COLUMN::sigmoidPair).toArray(double[][]::new);
+            assertPredictions(classifier.predict(ROWS), TWO_LABELS, expected);
+        }
+    }
+
+    @Test
+    void singleLogitColumnIsTurnedIntoProbabilitiesWithSigmoidWhenTheCardSaysLogits() {
+        Path file = OnnxModels.tensorOutput(dir.resolve("logit.onnx"), ONE_COLUMN, Head.LOGITS, false, LOGITS);
+        try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
+            assertEquals(TWO_LABELS, classifier.signature().classLabels());
+            double[][] expected = Arrays.stream(ROWS).map(ONE_COLUMN::sigmoidPair).toArray(double[][]::new);
+            assertPredictions(classifier.predict(ROWS), TWO_LABELS, expected);
+        }
+    }
+
+    @Test
+    void modelWithBatchFixedAtOneAnswersABatchLikeTheFreeBatchModel() {
+        Path fixed = OnnxModels.tensorOutput(dir.resolve("fixed.onnx"), THREE_CLASSES, Head.SOFTMAX, true, Map.of());
+        Path free = OnnxModels.tensorOutput(dir.resolve("free.onnx"), THREE_CLASSES, Head.SOFTMAX, false, Map.of());
+        try (OnnxClassifier one = OnnxClassifier.load(fixed); OnnxClassifier many = OnnxClassifier.load(free)) {
+            assertTrue(one.signature().oneRowPerRun());
+            assertFalse(many.signature().oneRowPerRun());
+            List<Prediction> fromFixed = one.predict(ROWS);
+            List<Prediction> fromFree = many.predict(ROWS);
+            assertEquals(ROWS.length, fromFixed.size());
+            for (int r = 0; r < ROWS.length; r++) {
+                assertEquals(fromFree.get(r).label(), fromFixed.get(r).label(), "label of row " + r);
+                for (String label : THREE_LABELS) {
+                    assertEquals(fromFree.get(r).probabilityOf(label), fromFixed.get(r).probabilityOf(label), 1e-6,
+                            "class " + label + " of row " + r);
+                }
+            }
+            double[][] expected = Arrays.stream(ROWS).map(THREE_CLASSES::softmax).toArray(double[][]::new);
+            assertPredictions(fromFixed, THREE_LABELS, expected);
+        }
+    }
+
+    @Test
+    void emptyBatchGivesNoPredictions() {
+        Path file = OnnxModels.tensorOutput(dir.resolve("softmax.onnx"), THREE_CLASSES, Head.SOFTMAX, false, Map.of());
+        try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
+            assertEquals(List.of(), classifier.predict(new double[0][]));
+        }
+    }
+}
