@@ -46,9 +46,20 @@ class WarContentsIT {
     void shipsOnnxRuntimeAndNoBuildTimeLibrary() {
         assertTrue(entries.stream().anyMatch(e -> e.matches("WEB-INF/lib/onnxruntime-.*\\.jar")), "onnxruntime jar");
         List<String> buildTime = entries.stream()
-                .filter(e -> e.matches("WEB-INF/lib/(tribuo|olcut|libsvm|liblinear|protobuf|junit|commons-csv).*"))
+                .filter(e -> e.matches("WEB-INF/lib/(tribuo|olcut|libsvm|liblinear|protobuf|junit).*"))
                 .toList();
         assertEquals(List.of(), buildTime);
+    }
+
+    @Test
+    void keepsJettyAndTheServletApiOutOfWebInfLibForContainers() {
+        List<String> containerJars = entries.stream()
+                .filter(e -> e.matches("WEB-INF/lib/(jetty|jakarta\\.servlet).*")).toList();
+        assertEquals(List.of(), containerJars);
+        assertTrue(entries.stream().anyMatch(e -> e.matches("WEB-INF/lib-jetty/jetty-server-.*\\.jar")));
+        assertTrue(entries.contains("WEB-INF/lib-jetty/tabserve-launcher.jar"));
+        List<String> atRoot = entries.stream().filter(e -> e.endsWith(".class") && !e.startsWith("WEB-INF/")).toList();
+        assertEquals(List.of("org/tabserve/launcher/Main.class"), atRoot, "only the bootstrap sits at the WAR's root");
     }
 
     @Test

@@ -1,0 +1,118 @@
+package org.tabserve.launcher;
+
+import jakarta.servlet.ServletContext;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import sun.misc.Signal;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Runs the WAR on embedded Jetty 12 (ee10), deployed as any container deploys it. It only builds, starts and stops
+ * the server: on SIGTERM or SIGINT it stops accepting connections, lets requests in flight finish (up to
+ * {@link #STOP_TIMEOUT}) and exits 0; when the app cannot serve its model it exits 1 with one line saying why.
+ */
+public final class EmbeddedServer {
+
+    /** How long in-flight requests may take to finish on shutdown. */
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** The web app's context attributes this launcher reads (set by the app's listener). */
+    static final String MODEL_SUMMARY = "tabserve.model.summary";
+    static final String MODEL_FAILURE = "tabserve.model.failure";
+    /** The context init-parameter through which the web app learns the model path. */
+    static final String MODEL_PARAMETER = "tabserve.model";
+    private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
+
+    private EmbeddedServer() {
+    }
+
+    /**
+     * Builds an unstarted server for the WAR; tests use port 0 and ask {@link Server#getURI()} where it listens.
+     *
+     * @param options where to listen and which model to serve
+     * @param war     the WAR file (or an unpacked web app directory)
+     */
+    public static Server create(LauncherOptions options, Path war) {
+        Server server = new Server();
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(options.host());
+        connector.setPort(options.port());
+        server.addConnector(connector);
+
+        WebAppContext webapp = new WebAppContext();
+        webapp.setContextPath("/");
+        webapp.setWar(war.toString());
+        webapp.setThrowUnavailableOnStartupException(true);
+        options.model().ifPresent(model -> webapp.setInitParameter(MODEL_PARAMETER, Path.of(model).toAbsolutePath().toString()));
+
+        server.setHandler(new GracefulHandler(webapp));
+        server.setStopTimeout(STOP_TIMEOUT.toMillis());
+        server.setStopAtShutdown(false); // the signal handlers below stop it, so that the exit status is 0
+        return server;
+    }
+
+    /** Called by {@link Main} inside the class loader of {@code WEB-INF/lib-jetty/}. */
+    public static void main(String[] args, Path war) throws Exception {
+        if (System.getProperty(LOG_FORMAT) == null) {
+            System.setProperty(LOG_FORMAT, "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n"); // one line per record
+        }
+        LauncherOptions options;
+        try {
+            options = LauncherOptions.parse(args, System.getenv());
+        } catch (LauncherOptions.UsageException e) {
+            System.err.println("tabserve: " + e.getMessage());
+            System.err.print(LauncherOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options.help()) {
+            System.out.print(LauncherOptions.USAGE);
+            return;
+        }
+        Server server = create(options, war);
+        try {
+            server.start();
+        } catch (Exception e) {
+            System.err.println("tabserve: cannot start on " + options.host() + ":" + options.port() + ": " + e.getMessage());
+            stopQuietly(server);
+            System.exit(1);
+            return;
+        }
+        WebAppContext webapp = (WebAppContext) ((GracefulHandler) server.getHandler()).getHandler();
+        ServletContext context = webapp.getServletContext();
+        Object failure = context.getAttribute(MODEL_FAILURE);
+        if (failure != null || !webapp.isAvailable()) {
+            System.err.println("tabserve: " + (failure != null ? failure : "the web app failed to start; see the log above"));
+            stopQuietly(server);
+            System.exit(1);
+            return;
+        }
+        URI uri = server.getURI();
+        System.out.println("tabserve: serving " + context.getAttribute(MODEL_SUMMARY) + " on http://"
+                + uri.getHost() + ":" + uri.getPort() + "/");
+        System.out.flush();
+
+        Runnable stop = () -> new Thread(() -> stopQuietly(server), "tabserve-stop").start();
+        Signal.handle(new Signal("TERM"), signal -> stop.run());
+        Signal.handle(new Signal("INT"), signal -> stop.run());
+        server.join();
+        System.exit(0);
+    }
+
+    private static void stopQuietly(Server server) {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            System.err.println("tabserve: error while stopping: " + e);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package org.tabserve.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+/**
+ * The bootstrap of {@code java -jar tabserve.war}, the only class at the WAR's root: it copies the jars of
+ * {@code WEB-INF/lib-jetty/} (Jetty, the servlet API and the launcher, which no container reads) to a temporary
+ * directory, loads them in a class loader of their own and calls {@link EmbeddedServer}. It uses only the JDK,
+ * speaks only on stderr and only when it cannot start.
+ */
+public final class Main {
+
+    static final String LIB_JETTY = "WEB-INF/lib-jetty/";
+    static final String SERVER_CLASS = "org.tabserve.launcher.EmbeddedServer";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path war;
+        try {
+            war = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (Exception e) {
+            System.err.println("tabserve: cannot find the WAR this class was started from: " + e);
+            System.exit(1);
+            return;
+        }
+        Path jars = Files.createTempDirectory("tabserve-launcher");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(jars)));
+        List<URL> urls = extractLauncherJars(war, jars);
+        if (urls.isEmpty()) {
+            System.err.println("tabserve: " + war + " has no " + LIB_JETTY + "; was it built with `mvn package`?");
+            System.exit(1);
+        }
+        URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
+        Thread.currentThread().setContextClassLoader(loader);
+        loader.loadClass(SERVER_CLASS).getMethod("main", String[].class, Path.class).invoke(null, args, war);
+    }
+
+    private static List<URL> extractLauncherJars(Path war, Path target) throws IOException {
+        List<URL> urls = new ArrayList<>();
+        try (JarFile jar = new JarFile(war.toFile())) {
+            Enumeration<JarEntry> entries = jar.entries();
+            while (entries.hasMoreElements()) {
+                JarEntry entry = entries.nextElement();
+                String name = entry.getName();
+                if (name.startsWith(LIB_JETTY) && name.endsWith(".jar") && name.indexOf('/', LIB_JETTY.length()) < 0) {
+                    Path file = target.resolve(name.substring(LIB_JETTY.length()));
+                    try (InputStream in = jar.getInputStream(entry)) {
+                        Files.copy(in, file);
+                    }
+                    urls.add(file.toUri().toURL());
+                }
+            }
+        }
+        return urls;
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary directory; the OS cleans it up eventually
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.tabserve.web;
+
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The base of tabserve's servlets: whatever a handler throws goes to the one {@link ErrorRenderer}, so no
+ * servlet catches errors itself.
+ */
+abstract class ApiServlet extends HttpServlet {
+
+    protected final transient ServedModel model;
+    protected final transient ErrorRenderer errors;
+
+    ApiServlet(ServedModel model, ErrorRenderer errors) {
+        this.model = model;
+        this.errors = errors;
+    }
+
+    private transient Set<String> allowed;
+
+    @Override
+    public void init() {
+        allowed = allowedMethods(getClass());
+    }
+
+    /** The methods a servlet answers: those whose {@code doX} it overrides, with HEAD beside GET, and OPTIONS. */
+    static Set<String> allowedMethods(Class<?> servlet) {
+        Set<String> methods = new TreeSet<>();
+        for (Method method : servlet.getDeclaredMethods()) {
+            switch (method.getName()) {
+                case "doGet" -> methods.addAll(List.of("GET", "HEAD"));
+                case "doPost" -> methods.add("POST");
+                case "doPut" -> methods.add("PUT");
+                case "doDelete" -> methods.add("DELETE");
+                default -> { }
+            }
+        }
+        methods.add("OPTIONS");
+        return Set.copyOf(methods);
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            if (!allowed.contains(request.getMethod())) {
+                String allow = String.join(", ", new TreeSet<>(allowed));
+                throw new HttpProblem(405, "Method not allowed", request.getMethod() + " is not allowed on "
+                        + request.getRequestURI() + "; allowed: " + allow, List.of(), Map.of("Allow", allow));
+            }
+            super.service(request, response);
+        } catch (RuntimeException | ServletException e) {
+            errors.render(request, response, errors.toProblem(e, request));
+        }
+    }
+
+    /** Refuses a body that is not of the expected media type with a 415 naming it. */
+    static void requireContentType(HttpServletRequest request, String expected) {
+        String type = request.getContentType();
+        String base = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        if (!base.equals(expected)) {
+            throw HttpProblem.unsupportedMediaType("send Content-Type: " + expected
+                    + (type == null ? " (none was sent)" : " (got " + type + ")"));
+        }
+    }
+}

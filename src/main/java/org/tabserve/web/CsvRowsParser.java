@@ -1,0 +1,164 @@
+package org.tabserve.web;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.apache.commons.csv.DuplicateHeaderMode;
+import org.apache.commons.io.input.BOMInputStream;
+import org.tabserve.model.ModelSignature;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads CSV uploads as a stream: a header row naming the columns (features by name, in any order, other columns
+ * kept but not used), then data rows, handed on in chunks so that no upload is held in memory whole. Data rows are
+ * numbered from 1 in errors.
+ */
+final class CsvRowsParser {
+
+    /** Rows handed on at a time, and so rows per ONNX Runtime call. */
+    static final int CHUNK_ROWS = 4096;
+
+    /** Receives the parsed rows of one chunk, with their records for echoing input columns. */
+    interface ChunkHandler {
+        void accept(List<CSVRecord> records, double[][] rows) throws IOException;
+    }
+
+    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
+            .setHeader().setSkipHeaderRecord(true)
+            .setDuplicateHeaderMode(DuplicateHeaderMode.DISALLOW)
+            .setIgnoreSurroundingSpaces(true)
+            .setIgnoreEmptyLines(true)
+            .get();
+
+    private final ModelSignature signature;
+    private final long maxRows;
+
+    CsvRowsParser(ModelSignature signature, long maxRows) {
+        this.signature = signature;
+        this.maxRows = maxRows;
+    }
+
+    /**
+     * Reads the whole upload once and reports every problem (up to a hundred) without predicting anything.
+     *
+     * @return the header's column names, in file order
+     * @throws HttpProblem 400 listing the problems, 413 past the row limit
+     */
+    List<String> validate(InputStream upload) throws IOException {
+        return read(upload, null);
+    }
+
+    /** Reads an upload that {@link #validate} accepted, handing on its rows chunk by chunk. */
+    void forEachChunk(InputStream upload, ChunkHandler handler) throws IOException {
+        read(upload, handler);
+    }
+
+    private List<String> read(InputStream upload, ChunkHandler handler) throws IOException {
+        Reader reader = new InputStreamReader(BOMInputStream.builder().setInputStream(upload).get(),
+                StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT));
+        try (CSVParser parser = CSVParser.parse(reader, FORMAT)) {
+            List<String> header = parser.getHeaderNames();
+            if (header.isEmpty()) {
+                throw HttpProblem.badRequest("the CSV is empty; it needs a header row naming the columns "
+                        + signature.featureNames() + ", then data rows");
+            }
+            int[] columns = featureColumns(header);
+            List<FieldProblem> errors = new ArrayList<>();
+            int errorCount = 0;
+            List<CSVRecord> records = new ArrayList<>();
+            List<double[]> rows = new ArrayList<>();
+            long count = 0;
+            for (CSVRecord record : parser) {
+                count++;
+                if (count > maxRows) {
+                    throw HttpProblem.tooLarge("the CSV has more than " + maxRows + " data rows; split it");
+                }
+                int rowNumber = (int) Math.min(Integer.MAX_VALUE, count);
+                double[] row = new double[columns.length];
+                if (record.size() != header.size()) {
+                    errorCount++;
+                    addCapped(errors, new FieldProblem("row", "row " + count + " (line " + record.getParser().getCurrentLineNumber()
+                            + ") has " + record.size() + " fields; the header has " + header.size(), rowNumber));
+                } else {
+                    for (int i = 0; i < columns.length; i++) {
+                        String text = record.get(columns[i]);
+                        var value = NumberText.parse(text);
+                        if (value.isPresent()) {
+                            row[i] = value.get();
+                        } else {
+                            errorCount++;
+                            addCapped(errors, new FieldProblem(signature.featureNames().get(i),
+                                    "row " + count + ": " + NumberText.problem(signature.featureNames().get(i), text), rowNumber));
+                        }
+                    }
+                }
+                if (handler != null && errorCount == 0) {
+                    records.add(record);
+                    rows.add(row);
+                    if (rows.size() == CHUNK_ROWS) {
+                        handler.accept(records, rows.toArray(double[][]::new));
+                        records.clear();
+                        rows.clear();
+                    }
+                }
+            }
+            if (errorCount > 0) {
+                throw new HttpProblem(400, "Invalid input", errorCount + " invalid value(s) in the CSV"
+                        + (errorCount > errors.size() ? "; the first " + errors.size() + " are listed" : ""),
+                        errors, java.util.Map.of());
+            }
+            if (count == 0) {
+                throw HttpProblem.badRequest("the CSV has a header but no data rows");
+            }
+            if (handler != null && !rows.isEmpty()) {
+                handler.accept(records, rows.toArray(double[][]::new));
+            }
+            return header;
+        } catch (CharacterCodingException e) {
+            throw HttpProblem.badRequest("the CSV is not valid UTF-8 text");
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof CharacterCodingException) {
+                throw HttpProblem.badRequest("the CSV is not valid UTF-8 text");
+            }
+            throw HttpProblem.badRequest("malformed CSV: " + e.getCause().getMessage());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw HttpProblem.badRequest("malformed CSV header: " + e.getMessage());
+        }
+    }
+
+    /** Where each feature sits in the header; a 400 naming every missing feature column. */
+    private int[] featureColumns(List<String> header) {
+        List<String> features = signature.featureNames();
+        int[] columns = new int[features.size()];
+        List<FieldProblem> missing = new ArrayList<>();
+        for (int i = 0; i < features.size(); i++) {
+            columns[i] = header.indexOf(features.get(i));
+            if (columns[i] < 0) {
+                missing.add(new FieldProblem(features.get(i), "the CSV header has no column '" + features.get(i)
+                        + "'; it has " + header + " and needs " + features, null));
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw HttpProblem.invalidFields(missing);
+        }
+        return columns;
+    }
+
+    private static void addCapped(List<FieldProblem> errors, FieldProblem problem) {
+        if (errors.size() < 100) {
+            errors.add(problem);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package org.tabserve.web;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The web layer's one error type: an HTTP status with an RFC 9457 title and detail, and for field problems the
+ * list of every bad field. {@link ErrorRenderer} turns it into JSON or HTML.
+ */
+public final class HttpProblem extends RuntimeException {
+
+    private final int status;
+    private final String title;
+    private final List<FieldProblem> errors;
+    private final Map<String, String> headers;
+
+    HttpProblem(int status, String title, String detail, List<FieldProblem> errors, Map<String, String> headers) {
+        super(detail);
+        this.status = status;
+        this.title = title;
+        this.errors = List.copyOf(errors);
+        this.headers = Map.copyOf(headers);
+    }
+
+    static HttpProblem of(int status, String title, String detail) {
+        return new HttpProblem(status, title, detail, List.of(), Map.of());
+    }
+
+    /** A 400 listing every bad field. */
+    static HttpProblem invalidFields(List<FieldProblem> errors) {
+        String detail = errors.size() == 1 ? errors.get(0).message()
+                : errors.size() + " fields are invalid; see errors";
+        return new HttpProblem(400, "Invalid input", detail, errors, Map.of());
+    }
+
+    static HttpProblem badRequest(String detail) {
+        return of(400, "Bad request", detail);
+    }
+
+    static HttpProblem tooLarge(String detail) {
+        return of(413, "Content too large", detail);
+    }
+
+    static HttpProblem unsupportedMediaType(String detail) {
+        return of(415, "Unsupported media type", detail);
+    }
+
+    static HttpProblem unavailable(String detail) {
+        return new HttpProblem(503, "Service unavailable", detail, List.of(), Map.of("Retry-After", "30"));
+    }
+
+    /** @return the HTTP status */
+    public int status() {
+        return status;
+    }
+
+    /** @return the short, status-level summary */
+    public String title() {
+        return title;
+    }
+
+    /** @return the explanation of this occurrence */
+    public String detail() {
+        return getMessage();
+    }
+
+    /** @return the bad fields, possibly empty */
+    public List<FieldProblem> errors() {
+        return errors;
+    }
+
+    /** @return extra response headers such as {@code Retry-After} or {@code Allow} */
+    public Map<String, String> headers() {
+        return headers;
+    }
+}

@@ -1,0 +1,23 @@
+package org.tabserve.web;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/** The one configured Jackson setup of the web layer: strict on what it reads, plain in what it writes. */
+final class Json {
+
+    /** Strict reading: duplicate keys are errors, nesting and string sizes are bounded. */
+    static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(64).maxStringLength(100_000).maxNumberLength(400).build())
+            .build();
+
+    static final ObjectMapper MAPPER = new ObjectMapper(FACTORY).disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    private Json() {
+    }
+}

@@ -1,0 +1,66 @@
+package org.tabserve.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.OnnxClassifier;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code GET /api/model}: the served model's signature and card, for programs that build requests from it. */
+final class ModelApiServlet extends ApiServlet {
+
+    ModelApiServlet(ServedModel model, ErrorRenderer errors) {
+        super(model, errors);
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        OnnxClassifier classifier = model.classifier();
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        Json.MAPPER.writeValue(response.getOutputStream(), describe(classifier));
+    }
+
+    static Map<String, Object> describe(OnnxClassifier classifier) {
+        ModelSignature signature = classifier.signature();
+        ModelCard card = classifier.card();
+        List<Map<String, Object>> features = new ArrayList<>();
+        for (String name : signature.featureNames()) {
+            Map<String, Object> feature = new LinkedHashMap<>();
+            feature.put("name", name);
+            var stats = card.featureStats().get(name);
+            if (stats != null) {
+                feature.put("min", stats.min());
+                feature.put("max", stats.max());
+                feature.put("mean", stats.mean());
+            }
+            features.add(feature);
+        }
+        List<Map<String, Object>> classes = new ArrayList<>();
+        for (String label : signature.classLabels()) {
+            classes.add(Map.of("label", label, "display_name", card.displayName(label)));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", card.name());
+        body.put("version", card.version());
+        body.put("description", card.description());
+        body.put("producer", card.producer());
+        body.put("sha256", classifier.sha256());
+        body.put("input", Map.of("name", signature.inputName(), "features", features));
+        body.put("classes", classes);
+        body.put("class_display_note", card.classDisplayNote());
+        body.put("output_kind", signature.outputKind().name().toLowerCase(java.util.Locale.ROOT));
+        if (card.evaluation() != null) {
+            body.put("metrics", card.evaluation());
+        }
+        body.put("data", card.data());
+        body.put("trainer", card.trainer());
+        return body;
+    }
+}

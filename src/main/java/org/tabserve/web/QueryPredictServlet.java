@@ -1,0 +1,23 @@
+package org.tabserve.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.tabserve.model.OnnxClassifier;
+
+import java.io.IOException;
+import java.util.List;
+
+/** {@code GET /predict?variance=..&skewness=..}: the original Flask app's query route, answered in JSON. */
+final class QueryPredictServlet extends ApiServlet {
+
+    QueryPredictServlet(ServedModel model, ErrorRenderer errors) {
+        super(model, errors);
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        OnnxClassifier classifier = model.classifier();
+        double[] row = new ParameterRowParser(classifier.signature()).parse(request.getParameterMap()).orThrow();
+        PredictionJson.respond(response, List.of(classifier.predict(row)), false, classifier.card());
+    }
+}

@@ -1,0 +1,128 @@
+package org.tabserve.web;
+
+import jakarta.servlet.MultipartConfigElement;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletRegistration;
+import org.tabserve.model.ModelException;
+import org.tabserve.model.OnnxClassifier;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Wires the web app once, in any servlet container: resolves {@link WebConfig}, loads the model (keeping the app up
+ * with a 503 on readiness when it cannot), builds every servlet with its collaborators, and closes the model when
+ * the app stops. Declared in {@code web.xml}, as only declared listeners may register servlets.
+ */
+public final class TabserveListener implements ServletContextListener {
+
+    /** Context attribute: one line naming the served model, for the launcher to print. */
+    public static final String MODEL_SUMMARY = "tabserve.model.summary";
+    /** Context attribute: why no model is served, when none is. */
+    public static final String MODEL_FAILURE = "tabserve.model.failure";
+
+    private static final Logger LOG = Logger.getLogger(TabserveListener.class.getName());
+    private static final String BUNDLED_MODEL = "/WEB-INF/model.onnx";
+
+    private ServedModel served;
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        WebConfig config;
+        try {
+            config = WebConfig.resolve(context);
+        } catch (IllegalArgumentException e) {
+            LOG.severe("tabserve is not configured correctly: " + e.getMessage());
+            throw e;
+        }
+        served = load(context, config);
+        Views views = new Views(context, config.cacheTemplates());
+        ErrorRenderer errors = new ErrorRenderer(views);
+
+        add(context, "form", new FormServlet(served, errors, views), "");
+        add(context, "predict-api", new PredictApiServlet(served, errors, config), "/api/predict");
+        add(context, "model-api", new ModelApiServlet(served, errors), "/api/model");
+        add(context, "health", new HealthServlet(served, errors), "/health/*");
+        add(context, "predict-query", new QueryPredictServlet(served, errors), "/predict");
+        ServletRegistration.Dynamic upload = add(context, "predict-file",
+                new PredictFileServlet(served, errors, config), "/predict_file");
+        File temp = (File) context.getAttribute(ServletContext.TEMPDIR);
+        upload.setMultipartConfig(new MultipartConfigElement(temp == null ? null : temp.getAbsolutePath(),
+                config.maxUploadBytes(), config.maxUploadBytes() + 65_536, 1 << 20));
+        add(context, "error", new ErrorServlet(errors), "/error");
+    }
+
+    private static ServletRegistration.Dynamic add(ServletContext context, String name, jakarta.servlet.Servlet servlet,
+                                                   String mapping) {
+        ServletRegistration.Dynamic registration = context.addServlet(name, servlet);
+        registration.addMapping(mapping);
+        registration.setLoadOnStartup(1);
+        return registration;
+    }
+
+    private static ServedModel load(ServletContext context, WebConfig config) {
+        String source = config.model().orElse("the bundled model " + BUNDLED_MODEL);
+        try {
+            Path file = config.model().map(Path::of).orElseGet(() -> bundledModel(context));
+            OnnxClassifier classifier = OnnxClassifier.load(file);
+            String summary = classifier.card().name() + " (sha256 " + classifier.sha256().substring(0, 12) + ") from "
+                    + (config.model().isPresent() ? file : "the WAR");
+            context.setAttribute(MODEL_SUMMARY, summary);
+            LOG.info("Serving model " + summary);
+            return ServedModel.of(classifier);
+        } catch (ModelException | MissingBundledModel e) {
+            String why = e.getMessage();
+            LOG.severe("No model is served: " + why);
+            context.setAttribute(MODEL_FAILURE, why);
+            return ServedModel.failed(why);
+        } catch (RuntimeException e) {
+            String why = "cannot serve " + source + ": " + e;
+            LOG.log(Level.SEVERE, "No model is served: " + why, e);
+            context.setAttribute(MODEL_FAILURE, why);
+            return ServedModel.failed(why);
+        }
+    }
+
+    /** The model inside the WAR, copied to the app's temp dir when the container does not unpack the WAR. */
+    private static Path bundledModel(ServletContext context) {
+        String real = context.getRealPath(BUNDLED_MODEL);
+        if (real != null && Files.isRegularFile(Path.of(real))) {
+            return Path.of(real);
+        }
+        try (InputStream in = context.getResourceAsStream(BUNDLED_MODEL)) {
+            if (in == null) {
+                throw new MissingBundledModel("the WAR has no " + BUNDLED_MODEL);
+            }
+            File temp = (File) context.getAttribute(ServletContext.TEMPDIR);
+            Path copy = Files.createTempFile(temp == null ? null : temp.toPath(), "model", ".onnx");
+            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+            copy.toFile().deleteOnExit();
+            return copy;
+        } catch (IOException e) {
+            throw new MissingBundledModel("cannot read the bundled model: " + e.getMessage());
+        }
+    }
+
+    /** A start-up problem with the bundled model, reported like a model that cannot be served. */
+    private static final class MissingBundledModel extends RuntimeException {
+        MissingBundledModel(String message) {
+            super(message);
+        }
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        if (served != null) {
+            served.loaded().ifPresent(OnnxClassifier::close);
+        }
+    }
+}

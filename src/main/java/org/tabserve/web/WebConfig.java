@@ -1,0 +1,83 @@
+package org.tabserve.web;
+
+import jakarta.servlet.ServletContext;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The web app's settings, resolved once at start-up in one documented order: context init-parameter, then system
+ * property, then environment variable ({@code tabserve.max-body-bytes} becomes {@code TABSERVE_MAX_BODY_BYTES}),
+ * then the default. Nothing below this class reads the environment.
+ *
+ * @param model          path of the ONNX model, or empty for the model bundled in the WAR
+ * @param maxBodyBytes   largest JSON or form body accepted
+ * @param maxBatchRows   most rows in one JSON request
+ * @param maxUploadBytes largest CSV upload accepted
+ * @param maxCsvRows     most data rows in one CSV upload
+ * @param cacheTemplates whether Thymeleaf caches parsed templates (off for the dev loop)
+ */
+public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchRows, long maxUploadBytes,
+                        long maxCsvRows, boolean cacheTemplates) {
+
+    /** Path of the ONNX model file to serve. */
+    public static final String MODEL = "tabserve.model";
+    /** Largest JSON or form request body, in bytes. */
+    public static final String MAX_BODY_BYTES = "tabserve.max-body-bytes";
+    /** Most rows in one JSON request. */
+    public static final String MAX_BATCH_ROWS = "tabserve.max-batch-rows";
+    /** Largest CSV upload, in bytes. */
+    public static final String MAX_UPLOAD_BYTES = "tabserve.max-upload-bytes";
+    /** Most data rows in one CSV upload. */
+    public static final String MAX_CSV_ROWS = "tabserve.max-csv-rows";
+    /** {@code false} to re-read templates on every request. */
+    public static final String TEMPLATES_CACHE = "tabserve.templates.cache";
+
+    /** Resolves every setting for a servlet context. */
+    static WebConfig resolve(ServletContext context) {
+        return resolve(context::getInitParameter, System.getProperties()::getProperty, System.getenv());
+    }
+
+    static WebConfig resolve(Function<String, String> initParameters, Function<String, String> systemProperties,
+                             Map<String, String> environment) {
+        Function<String, Optional<String>> lookup = key -> first(
+                initParameters.apply(key), systemProperties.apply(key), environment.get(environmentName(key)));
+        return new WebConfig(
+                lookup.apply(MODEL),
+                positive(lookup, MAX_BODY_BYTES, 4L << 20),
+                (int) Math.min(Integer.MAX_VALUE, positive(lookup, MAX_BATCH_ROWS, 10_000)),
+                positive(lookup, MAX_UPLOAD_BYTES, 200L << 20),
+                positive(lookup, MAX_CSV_ROWS, 2_000_000),
+                lookup.apply(TEMPLATES_CACHE).map(v -> !v.equalsIgnoreCase("false")).orElse(true));
+    }
+
+    /** {@code tabserve.max-body-bytes} → {@code TABSERVE_MAX_BODY_BYTES}. */
+    static String environmentName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private static Optional<String> first(String... values) {
+        for (String value : values) {
+            if (value != null && !value.isBlank()) {
+                return Optional.of(value.strip());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static long positive(Function<String, Optional<String>> lookup, String key, long fallback) {
+        return lookup.apply(key).map(text -> {
+            try {
+                long value = Long.parseLong(text);
+                if (value > 0) {
+                    return value;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new IllegalArgumentException("setting " + key + " must be a positive whole number, found '" + text + "'");
+        }).orElse(fallback);
+    }
+}
