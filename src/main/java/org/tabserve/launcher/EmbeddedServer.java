@@ -12,6 +12,8 @@ import sun.misc.Signal;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Runs the WAR on embedded Jetty 12 (ee10), deployed as any container deploys it. It only builds, starts and stops
@@ -28,6 +30,8 @@ public final class EmbeddedServer {
     /** The context init-parameter through which the web app learns the model path. */
     static final String MODEL_PARAMETER = "tabserve.model";
     private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
+    /** Held so that its level is not lost to garbage collection. */
+    private static final Logger JETTY_LOG = Logger.getLogger("org.eclipse.jetty");
 
     private EmbeddedServer() {
     }
@@ -64,6 +68,9 @@ public final class EmbeddedServer {
     public static void main(String[] args, Path war) throws Exception {
         if (System.getProperty(LOG_FORMAT) == null) {
             System.setProperty(LOG_FORMAT, "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n"); // one line per record
+        }
+        if (System.getProperty("java.util.logging.config.file") == null) {
+            JETTY_LOG.setLevel(Level.WARNING); // Jetty's start-up chatter; the ready line says what matters
         }
         LauncherOptions options;
         try {

@@ -10,6 +10,7 @@ import org.tabserve.model.OnnxModels.Head;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,6 +23,20 @@ import static org.tabserve.model.LinearModel.THREE_CLASSES;
 class InputValidationTest {
 
     private static final double[] GOOD = {1, 2, 3, 4};
+
+    private static final List<String> FEATURES = List.of("variance", "skewness", "curtosis", "entropy");
+
+    /**
+     * Finite floats on which {@code THREE_CLASSES} overflows: column 0's score is +inf and column 1's -inf, so the
+     * softmax gives NaN. Only the first two values lie outside {@link #STATS}' ranges.
+     */
+    private static final double[] OVERFLOWS = {3e38, -3e38, 1, -1};
+
+    private static final String STATS = """
+            {"variance": {"min": -7.0, "max": 6.8, "mean": 0.43},
+             "skewness": {"min": -13.8, "max": 12.9, "mean": 1.9},
+             "curtosis": {"min": -5.3, "max": 17.9, "mean": 1.4},
+             "entropy": {"min": -8.5, "max": 2.4, "mean": -1.2}}""";
 
     @TempDir
     static Path dir;
@@ -132,5 +147,69 @@ class InputValidationTest {
         Prediction prediction = classifier.predict(GOOD);
         double[] expected = THREE_CLASSES.softmax(GOOD);
         ModelAssertions.assertPrediction(prediction, List.of("0", "1", "2"), expected, "good row");
+    }
+
+    private static OnnxClassifier namedModel(String fileName, boolean batchOfOne, String featureStats) {
+        Map<String, String> card = new LinkedHashMap<>();
+        card.put(CardKeys.FEATURES, "[\"variance\", \"skewness\", \"curtosis\", \"entropy\"]");
+        if (featureStats != null) {
+            card.put(CardKeys.FEATURE_STATS, featureStats);
+        }
+        return OnnxClassifier.load(OnnxModels.tensorOutput(dir.resolve(fileName), THREE_CLASSES, Head.SOFTMAX,
+                batchOfOne, card));
+    }
+
+    private static void assertNonFinite(ModelException e, int row, List<String> features) {
+        assertEquals(ModelException.Kind.INVALID_INPUT, e.kind(), e.getMessage());
+        assertEquals(features.stream().map(f -> row + " " + f).toList(),
+                e.fieldErrors().stream().map(error -> error.row() + " " + error.field()).toList());
+        for (FieldError error : e.fieldErrors()) {
+            assertTrue(error.message().contains("'" + error.field() + "'"), error.message());
+            assertTrue(error.message().contains("no finite probabilities"), error.message());
+        }
+    }
+
+    @Test
+    void overflowingRowIsRefusedNamingItsRowAndEveryFeatureWhenTheCardHasNoRanges() {
+        ModelException e = invalid(GOOD, OVERFLOWS);
+        assertNonFinite(e, 1, FEATURES);
+        assertEquals("4 invalid values", e.getMessage());
+    }
+
+    @Test
+    void overflowingSingleRowIsRefusedAsRowZero() {
+        ModelException e = assertThrows(ModelException.class, () -> classifier.predict(OVERFLOWS));
+        assertNonFinite(e, 0, FEATURES);
+    }
+
+    @ParameterizedTest(name = "batch fixed at one: {0}")
+    @ValueSource(booleans = {false, true})
+    void overflowingRowOfABatchIsReportedAtItsIndexWhetherTheBatchRunsAtOnceOrRowByRow(boolean batchOfOne) {
+        try (OnnxClassifier model = namedModel("overflow-" + batchOfOne + ".onnx", batchOfOne, null)) {
+            assertEquals(batchOfOne, model.signature().oneRowPerRun());
+            ModelException e = assertThrows(ModelException.class, () -> model.predict(new double[][]{GOOD, OVERFLOWS, GOOD}));
+            assertNonFinite(e, 1, FEATURES);
+        }
+    }
+
+    @Test
+    void overflowingRowNamesOnlyTheFeaturesOutsideTheTrainingRange() {
+        try (OnnxClassifier model = namedModel("overflow-stats.onnx", false, STATS)) {
+            double[] inRange = {1, 2, 3, -4};
+            ModelException e = assertThrows(ModelException.class, () -> model.predict(new double[][]{inRange, OVERFLOWS}));
+            assertNonFinite(e, 1, List.of("variance", "skewness"));
+            assertEquals("2 invalid values", e.getMessage());
+
+            ModelAssertions.assertPrediction(model.predict(inRange), List.of("0", "1", "2"), THREE_CLASSES.softmax(inRange),
+                    "good row after the refusal");
+        }
+    }
+
+    @Test
+    void classifierStillPredictsAfterAnOverflowingRow() {
+        invalid(GOOD, OVERFLOWS);
+        List<Prediction> predictions = classifier.predict(new double[][]{GOOD, LinearModel.ROWS[3]});
+        ModelAssertions.assertPredictions(predictions, List.of("0", "1", "2"),
+                new double[][]{THREE_CLASSES.softmax(GOOD), THREE_CLASSES.softmax(LinearModel.ROWS[3])});
     }
 }

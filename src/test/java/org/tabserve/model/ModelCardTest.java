@@ -3,6 +3,8 @@ package org.tabserve.model;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tabserve.model.OnnxModels.Head;
 
@@ -11,6 +13,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -93,6 +96,8 @@ class ModelCardTest {
             assertEquals(0.95, evaluation.accuracy());
             assertEquals(new ClassMetrics(1.0, 0.909, 0.952, 22), evaluation.perClass().get("forged"));
             assertEquals(new ClassMetrics(0.9, 1.0, 0.947, 18), evaluation.perClass().get("genuine"));
+            assertEquals(List.of("genuine", "forged"), List.copyOf(evaluation.perClass().keySet()),
+                    "per-class metrics in the card's order");
             assertEquals(List.of("genuine", "forged"), evaluation.confusionLabels());
             assertEquals(List.of(List.of(18, 0), List.of(2, 20)), evaluation.confusion());
 
@@ -230,5 +235,65 @@ class ModelCardTest {
     @Test
     void refusesUnknownScoresValue() {
         assertUnusable(threeClassModel(Map.of(CardKeys.SCORES, "odds")), CardKeys.SCORES, "'odds'", "logits");
+    }
+
+    /** For each card key holding JSON, a value the three-class model accepts. */
+    static Stream<Arguments> validJsonValues() {
+        return Stream.of(
+                Arguments.of(CardKeys.FEATURES, "[\"a\", \"b\", \"c\", \"d\"]"),
+                Arguments.of(CardKeys.CLASSES, "[\"x\", \"y\", \"z\"]"),
+                Arguments.of(CardKeys.CLASS_DISPLAY_NAMES, "{\"0\": \"zero\"}"),
+                Arguments.of(CardKeys.FEATURE_STATS, "{\"f0\": {\"min\": 0, \"max\": 1, \"mean\": 0.5}}"),
+                Arguments.of(CardKeys.METRICS, METRICS),
+                Arguments.of(CardKeys.DATA, "{\"rows\": 1372}"),
+                Arguments.of(CardKeys.TRAINER, "{\"name\": \"LogisticRegression\"}"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("validJsonValues")
+    void refusesTextAfterTheJsonValueNamingTheKey(String key, String valid) {
+        OnnxClassifier.load(threeClassModel(Map.of(key, valid))).close(); // the value alone is fine
+        assertUnusable(threeClassModel(Map.of(key, valid + " trailing")), "metadata '" + key + "'", "not valid JSON");
+        assertUnusable(threeClassModel(Map.of(key, valid + " " + valid)), "metadata '" + key + "'", "not valid JSON");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[]", "[{\"min\": 0, \"max\": 1, \"mean\": 0.5}]"})
+    void refusesFeatureStatsThatAreNotAJsonObject(String array) {
+        Path file = threeClassModel(Map.of(CardKeys.FEATURE_STATS, array));
+        assertUnusable(file, "metadata '" + CardKeys.FEATURE_STATS + "' is invalid", "JSON object");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"5", "true", "null", "[\"zero\"]", "{\"name\": \"zero\"}"})
+    void refusesClassDisplayNameThatIsNotAString(String value) {
+        Path file = threeClassModel(Map.of(CardKeys.CLASS_DISPLAY_NAMES, "{\"1\": \"one\", \"0\": " + value + "}"));
+        assertUnusable(file, "metadata '" + CardKeys.CLASS_DISPLAY_NAMES + "' is invalid", "'0' is not a string");
+    }
+
+    @Test
+    void perClassMetricsKeepTheCardsOrder() {
+        String metrics = """
+                {"method": "hold-out", "rows": 30, "accuracy": 0.9,
+                 "per_class": {"2": {"precision": 0.8, "recall": 0.9, "f1": 0.85, "support": 10},
+                               "0": {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 10},
+                               "1": {"precision": 0.9, "recall": 0.8, "f1": 0.85, "support": 10}},
+                 "confusion_matrix": {"labels": ["2", "0", "1"], "counts": [[9, 0, 1], [0, 10, 0], [2, 0, 8]]}}""";
+        try (OnnxClassifier classifier = OnnxClassifier.load(threeClassModel(Map.of(CardKeys.METRICS, metrics)))) {
+            Evaluation evaluation = classifier.card().evaluation();
+            assertEquals(List.of("2", "0", "1"), List.copyOf(evaluation.perClass().keySet()));
+            assertEquals(new ClassMetrics(0.8, 0.9, 0.85, 10), evaluation.perClass().values().iterator().next());
+            assertEquals(List.of("2", "0", "1"), evaluation.confusionLabels());
+        }
+    }
+
+    @Test
+    void evaluationKeepsThePerClassOrderItIsGiven() {
+        // Eight labels in no sorted order, so that a hash or sorted map cannot keep it by chance.
+        List<String> order = List.of("7", "c", "0", "x", "3", "a", "10", "b");
+        Map<String, ClassMetrics> perClass = new LinkedHashMap<>();
+        order.forEach(label -> perClass.put(label, new ClassMetrics(0.5, 0.5, 0.5, 1)));
+        Evaluation evaluation = new Evaluation("hold-out", 8, 0.5, perClass, List.of(), List.of());
+        assertEquals(order, List.copyOf(evaluation.perClass().keySet()));
     }
 }
