@@ -23,10 +23,12 @@ import java.util.Map;
 final class FormServlet extends ApiServlet {
 
     private final transient Views views;
+    private final transient WebConfig config;
 
-    FormServlet(ServedModel model, ErrorRenderer errors, Views views) {
+    FormServlet(ServedModel model, ErrorRenderer errors, Views views, WebConfig config) {
         super(model, errors);
         this.views = views;
+        this.config = config;
     }
 
     @Override
@@ -41,7 +43,8 @@ final class FormServlet extends ApiServlet {
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         OnnxClassifier classifier = model.classifier();
         requireContentType(request, "application/x-www-form-urlencoded");
-        ParameterRowParser.ParsedRow parsed = new ParameterRowParser(classifier.signature()).parse(request.getParameterMap());
+        ParameterRowParser.ParsedRow parsed = new ParameterRowParser(classifier.signature())
+                .parse(ParameterRowParser.parameters(request, config.maxBodyBytes()));
         if (!parsed.errors().isEmpty()) {
             views.render(request, response, 400, "form",
                     Map.of("page", page(classifier, parsed.typed(), parsed.errors(), null)));

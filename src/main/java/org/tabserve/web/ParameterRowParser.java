@@ -36,6 +36,22 @@ final class ParameterRowParser {
         this.signature = signature;
     }
 
+    /**
+     * Reads a request's parameters (query, or a url-encoded form body within {@code maxBodyBytes}); a body the
+     * container cannot decode is a 400, one over the limit a 413, never a 500.
+     */
+    static Map<String, String[]> parameters(jakarta.servlet.http.HttpServletRequest request, long maxBodyBytes) {
+        if (request.getContentLengthLong() > maxBodyBytes) {
+            throw HttpProblem.tooLarge("the form has " + request.getContentLengthLong() + " bytes; the limit is "
+                    + maxBodyBytes + " bytes");
+        }
+        try {
+            return request.getParameterMap();
+        } catch (RuntimeException e) {
+            throw HttpProblem.badRequest("the parameters could not be read (too large or not url-encoded UTF-8)");
+        }
+    }
+
     ParsedRow parse(Map<String, String[]> parameters) {
         Map<String, String> typed = new LinkedHashMap<>();
         Map<String, Double> named = new LinkedHashMap<>();

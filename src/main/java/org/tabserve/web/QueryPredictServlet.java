@@ -10,14 +10,18 @@ import java.util.List;
 /** {@code GET /predict?variance=..&skewness=..}: the original Flask app's query route, answered in JSON. */
 final class QueryPredictServlet extends ApiServlet {
 
-    QueryPredictServlet(ServedModel model, ErrorRenderer errors) {
+    private final transient WebConfig config;
+
+    QueryPredictServlet(ServedModel model, ErrorRenderer errors, WebConfig config) {
         super(model, errors);
+        this.config = config;
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         OnnxClassifier classifier = model.classifier();
-        double[] row = new ParameterRowParser(classifier.signature()).parse(request.getParameterMap()).orThrow();
+        double[] row = new ParameterRowParser(classifier.signature())
+                .parse(ParameterRowParser.parameters(request, config.maxBodyBytes())).orThrow();
         PredictionJson.respond(response, List.of(classifier.predict(row)), false, classifier.card());
     }
 }

@@ -48,11 +48,11 @@ public final class TabserveListener implements ServletContextListener {
         Views views = new Views(context, config.cacheTemplates());
         ErrorRenderer errors = new ErrorRenderer(views);
 
-        add(context, "form", new FormServlet(served, errors, views), "");
+        add(context, "form", new FormServlet(served, errors, views, config), "");
         add(context, "predict-api", new PredictApiServlet(served, errors, config), "/api/predict");
         add(context, "model-api", new ModelApiServlet(served, errors), "/api/model");
         add(context, "health", new HealthServlet(served, errors), "/health/*");
-        add(context, "predict-query", new QueryPredictServlet(served, errors), "/predict");
+        add(context, "predict-query", new QueryPredictServlet(served, errors, config), "/predict");
         ServletRegistration.Dynamic upload = add(context, "predict-file",
                 new PredictFileServlet(served, errors, config), "/predict_file");
         File temp = (File) context.getAttribute(ServletContext.TEMPDIR);

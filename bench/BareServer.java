@@ -1,0 +1,46 @@
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The benchmark's baseline: the same embedded Jetty as tabserve with one servlet that reads the request body and
+ * answers a fixed JSON body of the size of a tabserve prediction. Run by bench/http-baseline with the jars of the
+ * WAR's WEB-INF/lib-jetty on the class path.
+ */
+public final class BareServer {
+
+    private static final byte[] BODY = ("{\"label\":\"0\",\"display_name\":\"genuine\",\"probabilities\":"
+            + "{\"0\":0.9973388910293579,\"1\":0.002661044942215085}}").getBytes(StandardCharsets.UTF_8);
+
+    public static void main(String[] args) throws Exception {
+        Server server = new Server();
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost("127.0.0.1");
+        connector.setPort(Integer.parseInt(args[0]));
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler("/");
+        context.addServlet(new HttpServlet() {
+            @Override
+            protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                request.getInputStream().readAllBytes();
+                response.setContentType("application/json");
+                response.setContentLength(BODY.length);
+                response.getOutputStream().write(BODY);
+            }
+        }, "/*");
+        server.setHandler(context);
+        server.start();
+        System.out.println("baseline: listening on http://127.0.0.1:" + connector.getLocalPort() + "/");
+        server.join();
+    }
+}
