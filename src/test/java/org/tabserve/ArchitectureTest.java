@@ -37,6 +37,27 @@ class ArchitectureTest {
         assertEquals(List.of(), intoTrain);
     }
 
+    @Test
+    void webTalksToTheModelButNeverToJettyOrTheLauncher() throws IOException {
+        List<String> imports = imports(Path.of("src/main/java/org/tabserve/web"));
+        assertTrue(imports.contains("org.tabserve.model.OnnxClassifier"), "web uses the model");
+        List<String> forbidden = imports.stream()
+                .filter(i -> i.startsWith("org.eclipse.jetty") || i.startsWith("org.tabserve.launcher")
+                        || i.startsWith("ai.onnxruntime"))
+                .toList();
+        assertEquals(List.of(), forbidden, "web must run in any servlet container and reach ONNX Runtime only through model/");
+    }
+
+    @Test
+    void launcherKnowsNothingOfTheWebAppOrTheModel() throws IOException {
+        List<String> imports = imports(Path.of("src/main/java/org/tabserve/launcher"));
+        assertTrue(imports.stream().anyMatch(i -> i.startsWith("org.eclipse.jetty.")), "the launcher starts Jetty");
+        List<String> forbidden = imports.stream()
+                .filter(i -> i.startsWith("org.tabserve.web") || i.startsWith("org.tabserve.model"))
+                .toList();
+        assertEquals(List.of(), forbidden);
+    }
+
     /** Every imported name (static imports included) in the Java files under {@code root}. */
     static List<String> imports(Path root) throws IOException {
         List<String> imports = new ArrayList<>();

@@ -1,0 +1,46 @@
+package org.tabserve.launcher;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LauncherOptionsTest {
+
+    @Test
+    void defaultsToLoopbackPort8080AndTheBundledModel() throws Exception {
+        LauncherOptions options = LauncherOptions.parse(new String[0], Map.of());
+        assertEquals(new LauncherOptions("127.0.0.1", 8080, Optional.empty(), false), options);
+    }
+
+    @Test
+    void flagsWinOverEnvironmentVariables() throws Exception {
+        Map<String, String> env = Map.of("TABSERVE_PORT", "9000", "TABSERVE_HOST", "0.0.0.0", "TABSERVE_MODEL", "/env.onnx");
+        assertEquals(new LauncherOptions("0.0.0.0", 9000, Optional.of("/env.onnx"), false),
+                LauncherOptions.parse(new String[0], env));
+        assertEquals(new LauncherOptions("::1", 9100, Optional.of("/flag.onnx"), false),
+                LauncherOptions.parse(new String[]{"--port", "9100", "--host=::1", "--model", "/flag.onnx"}, env));
+    }
+
+    @Test
+    void helpIsAnsweredWhateverElseIsGiven() throws Exception {
+        assertTrue(LauncherOptions.parse(new String[]{"--port", "1", "--help"}, Map.of()).help());
+    }
+
+    @Test
+    void refusesBadPortsUnknownFlagsAndMissingValuesWithAUsableMessage() {
+        assertThrows(LauncherOptions.UsageException.class, () -> LauncherOptions.parse(new String[]{"--port", "http"}, Map.of()));
+        assertThrows(LauncherOptions.UsageException.class, () -> LauncherOptions.parse(new String[]{"--port", "70000"}, Map.of()));
+        assertThrows(LauncherOptions.UsageException.class, () -> LauncherOptions.parse(new String[0], Map.of("TABSERVE_PORT", "-1")));
+        LauncherOptions.UsageException unknown = assertThrows(LauncherOptions.UsageException.class,
+                () -> LauncherOptions.parse(new String[]{"--verbose"}, Map.of()));
+        assertTrue(unknown.getMessage().contains("--verbose"));
+        LauncherOptions.UsageException missing = assertThrows(LauncherOptions.UsageException.class,
+                () -> LauncherOptions.parse(new String[]{"--model"}, Map.of()));
+        assertTrue(missing.getMessage().contains("--model needs a value"));
+    }
+}
