@@ -1,0 +1,150 @@
+package org.tabserve.launcher;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.Test;
+import org.tabserve.TabserveProcess;
+
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.StringReader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** SIGTERM, as a process manager sends it: requests in flight finish, then the process exits 0. */
+class GracefulShutdownIT {
+
+    private static final int ROWS = 300_000;
+    private static final String BOUNDARY = "tabserve-shutdown-it";
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    /** A multipart upload of {@code ROWS} random bank-note-like rows, about 10 MB. */
+    private static byte[] bigUpload() {
+        Random random = new Random(300_000);
+        StringBuilder csv = new StringBuilder(ROWS * 36);
+        csv.append("--").append(BOUNDARY).append("\r\n")
+                .append("Content-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\n")
+                .append("Content-Type: text/csv\r\n\r\n")
+                .append("variance,skewness,curtosis,entropy\n");
+        for (int i = 0; i < ROWS; i++) {
+            csv.append(String.format(Locale.ROOT, "%.4f,%.4f,%.4f,%.4f%n",
+                    -7 + 13.5 * random.nextDouble(), -13 + 25 * random.nextDouble(),
+                    -5 + 22 * random.nextDouble(), -8 + 10 * random.nextDouble()));
+        }
+        csv.append("\r\n--").append(BOUNDARY).append("--\r\n");
+        return csv.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * The upload as a slow client sends it, about 10 MB/s (50 ms per 512 KiB), saying when 3 MiB have been taken.
+     * The JDK client reads ahead of what it has sent, so "started" waits for a point it can only reach after some
+     * 300 ms of sending: by then the server is inside this request, and SIGTERM reaches it while it is still
+     * reading the upload.
+     */
+    private static InputStream slowStream(byte[] body, CountDownLatch started) {
+        return new FilterInputStream(new ByteArrayInputStream(body)) {
+            private long sent;
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                int n = super.read(buffer, offset, Math.min(length, 16_384));
+                if (n > 0) {
+                    long before = sent;
+                    sent += n;
+                    if (sent / (512 * 1024) > before / (512 * 1024)) {
+                        try {
+                            Thread.sleep(50);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new InterruptedIOException();
+                        }
+                    }
+                    if (sent >= 3 << 20) {
+                        started.countDown();
+                    }
+                }
+                return n;
+            }
+        };
+    }
+
+    private static void assertNoStackTrace(List<String> output) {
+        for (String line : output) {
+            assertTrue(!line.strip().startsWith("at ") && !line.contains("Exception"),
+                    () -> "a stack trace in the output:\n" + String.join("\n", output));
+        }
+    }
+
+    @Test
+    void aRequestInFlightWhenSigtermArrivesCompletesWith200AndTheProcessExitsZero() throws Exception {
+        byte[] body = bigUpload();
+        try (TabserveProcess server = TabserveProcess.startReady()) {
+            CountDownLatch started = new CountDownLatch(1);
+            HttpRequest request = HttpRequest.newBuilder(server.uri("/predict_file"))
+                    .timeout(Duration.ofSeconds(90))
+                    .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                    .header("Accept", "text/csv")
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> slowStream(body, started)))
+                    .build();
+            CompletableFuture<HttpResponse<String>> response = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+            assertTrue(started.await(30, TimeUnit.SECONDS), "the upload started");
+
+            long signalled = System.nanoTime();
+            int status = server.terminate(Duration.ofSeconds(60)); // SIGTERM while the upload is still being sent
+            long exitMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
+            HttpResponse<String> answer = response.get(60, TimeUnit.SECONDS);
+            assertTrue(exitMillis >= 500, "the process waited for the request (exited " + exitMillis + " ms after SIGTERM)");
+
+            assertEquals(200, answer.statusCode(), () -> answer.body().substring(0, Math.min(500, answer.body().length())));
+            try (CSVParser csv = CSVParser.parse(new StringReader(answer.body()),
+                    CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+                assertEquals(List.of("variance", "skewness", "curtosis", "entropy", "label", "probability_0", "probability_1"),
+                        csv.getHeaderNames());
+                long rows = 0;
+                for (CSVRecord record : csv) {
+                    rows++;
+                    assertTrue(record.isConsistent(), "row " + rows + " is complete");
+                    assertTrue(Set.of("0", "1").contains(record.get("label")), record::toString);
+                }
+                assertEquals(ROWS, rows, "every row was answered");
+            }
+            assertEquals(0, status, () -> String.join("\n", server.output()));
+            assertNoStackTrace(server.output());
+        }
+    }
+
+    @Test
+    void sigtermOnAnIdleServerExitsZeroQuickly() throws Exception {
+        try (TabserveProcess server = TabserveProcess.startReady()) {
+            // Leave a kept-alive connection open, as a client pool would: it must not hold the shutdown up.
+            HttpResponse<String> live = http.send(HttpRequest.newBuilder(server.uri("/health/live")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, live.statusCode());
+            long start = System.nanoTime();
+            int status = server.terminate(Duration.ofSeconds(20));
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertEquals(0, status, () -> String.join("\n", server.output()));
+            assertTrue(millis < 10_000, "exited in " + millis + " ms, not after the 30 s stop timeout");
+            assertNoStackTrace(server.output());
+        }
+    }
+}

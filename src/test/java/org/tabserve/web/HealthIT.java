@@ -1,0 +1,68 @@
+package org.tabserve.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tabserve.TabserveProcess;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** {@code GET /health/live} and {@code GET /health/ready}, over real HTTP. */
+class HealthIT {
+
+    private static TabserveProcess server;
+    private static Http http;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TabserveProcess.startReady();
+        http = new Http(server);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void liveAnswers200JsonStatusLive() {
+        Http.Response response = http.get("/health/live");
+        assertEquals("live", response.json().path("status").asText());
+        assertEquals("no-store", response.header("Cache-Control").orElse(""));
+    }
+
+    @Test
+    void readyAnswers200NamingTheModelAndTheSha256OfModelOnnx() {
+        Http.Response response = http.get("/health/ready");
+        JsonNode ready = response.json();
+        assertEquals("ready", ready.path("status").asText());
+        assertEquals("banknote-authenticator", ready.path("model").asText());
+        assertEquals(BankNotes.sha256(BankNotes.MODEL), ready.path("sha256").asText());
+        assertEquals("no-store", response.header("Cache-Control").orElse(""));
+    }
+
+    @Test
+    void readySha256PrefixIsTheOneOnTheReadyLine() {
+        String sha = http.get("/health/ready").json().path("sha256").asText();
+        assertEquals("banknote-authenticator (sha256 " + sha.substring(0, 12) + ") from the WAR", server.model());
+    }
+
+    @Test
+    void anyOtherHealthPathIs404Problem() {
+        for (String path : List.of("/health", "/health/", "/health/started", "/health/live/x")) {
+            assertEquals(path, http.get(path).problem(404).path("instance").asText());
+        }
+    }
+
+    @Test
+    void postIs405() {
+        Http.Response response = http.postJson("/health/ready", "{}");
+        response.problem(405);
+        assertEquals("GET, HEAD, OPTIONS", response.header("Allow").orElse(""));
+    }
+}

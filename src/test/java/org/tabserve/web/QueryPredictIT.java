@@ -1,0 +1,126 @@
+package org.tabserve.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tabserve.TabserveProcess;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.tabserve.web.BankNotes.assertWellFormed;
+
+/** {@code GET /predict?variance=..}, the original Flask app's query route, over real HTTP. */
+class QueryPredictIT {
+
+    private static TabserveProcess server;
+    private static Http http;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TabserveProcess.startReady();
+        http = new Http(server);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** The genuine row's query with one parameter's value replaced (already URL-encoded). */
+    private static String genuineWith(String field, String encodedValue) {
+        String query = BankNotes.genuine().query();
+        String current = field + "=" + BankNotes.genuine().text().get(field);
+        return "/predict?" + query.replace(current, field + "=" + encodedValue);
+    }
+
+    private static void assertRejectsNaming(String pathAndQuery, String field) {
+        assertEquals(List.of(field), http.get(pathAndQuery).errorFields(400), pathAndQuery);
+    }
+
+    @Test
+    void answersExactlyWhatPostApiPredictAnswersForTheSameValues() {
+        for (BankNotes.Note note : List.of(BankNotes.genuine(), BankNotes.forged())) {
+            JsonNode byQuery = http.get("/predict?" + note.query()).json();
+            JsonNode byPost = http.postJson("/api/predict", note.json().toString()).json();
+            assertWellFormed(byQuery);
+            assertEquals(byPost, byQuery, note.query());
+            assertEquals(note.label(), byQuery.get("label").asText());
+        }
+    }
+
+    @Test
+    void predictsTheGenuineRowAsGenuineAndTheForgedRowAsForged() {
+        assertEquals("genuine", http.get("/predict?" + BankNotes.genuine().query()).json().get("display_name").asText());
+        assertEquals("forged", http.get("/predict?" + BankNotes.forged().query()).json().get("display_name").asText());
+    }
+
+    @Test
+    void rejectsANonNumericValueNamingTheField() {
+        assertRejectsNaming(genuineWith("variance", "abc"), "variance");
+    }
+
+    @Test
+    void rejectsNaNNamingTheField() {
+        assertRejectsNaming(genuineWith("skewness", "NaN"), "skewness");
+    }
+
+    @Test
+    void rejectsInfinityNamingTheField() {
+        assertRejectsNaming(genuineWith("curtosis", "Infinity"), "curtosis");
+        assertRejectsNaming(genuineWith("curtosis", "-Infinity"), "curtosis");
+    }
+
+    @Test
+    void rejectsAHexadecimalNumberNamingTheField() {
+        assertRejectsNaming(genuineWith("entropy", "0x1p3"), "entropy");
+    }
+
+    @Test
+    void rejectsANumberBeyondRangeNamingTheField() {
+        assertRejectsNaming(genuineWith("variance", "1e400"), "variance");
+        assertRejectsNaming(genuineWith("variance", "1e300"), "variance");
+    }
+
+    @Test
+    void rejectsAnEmptyValueNamingTheField() {
+        assertRejectsNaming(genuineWith("variance", ""), "variance");
+    }
+
+    @Test
+    void rejectsAMissingParameterNamingIt() {
+        String query = BankNotes.genuine().query().replace("entropy=" + BankNotes.genuine().text().get("entropy"), "");
+        assertRejectsNaming("/predict?" + query, "entropy");
+    }
+
+    @Test
+    void listsEveryMissingParameterWhenThereAreNone() {
+        assertEquals(List.of("curtosis", "entropy", "skewness", "variance"),
+                http.get("/predict").errorFields(400).stream().sorted().toList());
+    }
+
+    @Test
+    void rejectsAnUnknownParameterNamingIt() {
+        assertRejectsNaming("/predict?" + BankNotes.genuine().query() + "&colour=1", "colour");
+    }
+
+    @Test
+    void rejectsARepeatedParameterNamingIt() {
+        assertRejectsNaming("/predict?" + BankNotes.genuine().query() + "&skewness=1.5", "skewness");
+    }
+
+    @Test
+    void rejectsPostWith405() {
+        Http.Response response = http.post("/predict?" + BankNotes.genuine().query(), "application/x-www-form-urlencoded", new byte[0]);
+        response.problem(405);
+        assertEquals("GET, HEAD, OPTIONS", response.header("Allow").orElse(""));
+    }
+
+    @Test
+    void rejectsAQueryThatIsNotValidUtf8With400() {
+        http.get(genuineWith("variance", "%FF")).problem(400);
+    }
+}
