@@ -15,7 +15,8 @@ import java.util.logging.Logger;
 /**
  * The one place that turns a failure into a response: {@link HttpProblem}s and the model's input errors become
  * their 4xx, anything unexpected is logged once with its stack trace and answered with a plain 500 and a request
- * id. Callers that asked for HTML get a page; everyone else gets {@code application/problem+json} (RFC 9457).
+ * id. Under {@code /v2} every caller gets the Open Inference Protocol's {@code {"error": "..."}}; elsewhere callers
+ * that asked for HTML get a page, and everyone else gets {@code application/problem+json} (RFC 9457).
  */
 final class ErrorRenderer {
 
@@ -67,6 +68,15 @@ final class ErrorRenderer {
         }
         response.resetBuffer();
         problem.headers().forEach(response::setHeader);
+        Object original = request.getAttribute(jakarta.servlet.RequestDispatcher.ERROR_REQUEST_URI);
+        String instance = original instanceof String uri ? uri : request.getRequestURI();
+        if (isOpenInferenceProtocol(request, instance)) {
+            response.setStatus(problem.status());
+            response.setContentType("application/json");
+            response.setCharacterEncoding("UTF-8");
+            Json.MAPPER.writeValue(response.getOutputStream(), new V2Json.Error(problem.detail()));
+            return;
+        }
         if (wantsHtml(request)) {
             views.render(request, response, problem.status(), "error", Map.of("problem", problem));
             return;
@@ -74,10 +84,14 @@ final class ErrorRenderer {
         response.setStatus(problem.status());
         response.setContentType("application/problem+json");
         response.setCharacterEncoding("UTF-8");
-        Object original = request.getAttribute(jakarta.servlet.RequestDispatcher.ERROR_REQUEST_URI);
-        String instance = original instanceof String uri ? uri : request.getRequestURI();
         Json.MAPPER.writeValue(response.getOutputStream(), new ProblemBody("about:blank", problem.title(),
                 problem.status(), problem.detail(), instance, problem.errors()));
+    }
+
+    /** Whether the request (or, in an error dispatch, the original request) is under {@code /v2}. */
+    static boolean isOpenInferenceProtocol(HttpServletRequest request, String uri) {
+        String path = uri.substring(Math.min(uri.length(), request.getContextPath().length()));
+        return path.equals(V2Servlet.PATH) || path.startsWith(V2Servlet.PATH + "/");
     }
 
     /** HTML only for callers that list text/html before any JSON type, as browsers do. */

@@ -58,15 +58,33 @@ public final class TabserveListener implements ServletContextListener {
         File temp = (File) context.getAttribute(ServletContext.TEMPDIR);
         upload.setMultipartConfig(new MultipartConfigElement(temp == null ? null : temp.getAbsolutePath(),
                 config.maxUploadBytes(), config.maxUploadBytes() + 65_536, 1 << 20));
+        add(context, "v2", new V2Servlet(served, errors, config, serverVersion()), V2Servlet.PATH,
+                V2Servlet.PATH + "/*");
+        add(context, "openapi", new OpenApiServlet(served, errors, serverVersion()), OpenApiServlet.JSON_PATH,
+                OpenApiServlet.YAML_PATH);
+        add(context, "apidocs", new ApiDocsServlet(views), "/apidocs");
         add(context, "error", new ErrorServlet(errors), "/error");
     }
 
     private static ServletRegistration.Dynamic add(ServletContext context, String name, jakarta.servlet.Servlet servlet,
-                                                   String mapping) {
+                                                   String... mappings) {
         ServletRegistration.Dynamic registration = context.addServlet(name, servlet);
-        registration.addMapping(mapping);
+        registration.addMapping(mappings);
         registration.setLoadOnStartup(1);
         return registration;
+    }
+
+    /** tabserve's own version, as the build wrote it, for {@code GET /v2}. */
+    private static String serverVersion() {
+        try (InputStream in = TabserveListener.class.getResourceAsStream("version.properties")) {
+            java.util.Properties properties = new java.util.Properties();
+            if (in != null) {
+                properties.load(in);
+            }
+            return properties.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static ServedModel load(ServletContext context, WebConfig config) {

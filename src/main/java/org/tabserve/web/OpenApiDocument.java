@@ -1,0 +1,430 @@
+package org.tabserve.web;
+
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.Paths;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.BooleanSchema;
+import io.swagger.v3.oas.models.media.ComposedSchema;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.NumberSchema;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.parameters.Parameter;
+import io.swagger.v3.oas.models.parameters.RequestBody;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+import io.swagger.v3.oas.models.tags.Tag;
+import org.tabserve.model.FeatureStats;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.ModelSignature;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The OpenAPI 3.0 document of every tabserve route, built once at start-up from the served model's signature and
+ * card, so that its schemas carry the model's real feature names and class labels.
+ */
+final class OpenApiDocument {
+
+    private static final String JSON = "application/json";
+    private static final String PROBLEM = "application/problem+json";
+    private static final String REF = "#/components/schemas/";
+    private static final String TAG_API = "tabserve API";
+    private static final String TAG_FLASK = "Flask-compatible routes";
+    private static final String TAG_V2 = "Open Inference Protocol (v2)";
+    private static final String TAG_DOCS = "Documentation";
+
+    private final ModelSignature signature;
+    private final ModelCard card;
+    private final String serverVersion;
+
+    private OpenApiDocument(ModelSignature signature, ModelCard card, String serverVersion) {
+        this.signature = signature;
+        this.card = card;
+        this.serverVersion = serverVersion;
+    }
+
+    /** The serialized document. */
+    record Texts(String json, String yaml) {
+    }
+
+    /** Builds the document for a model and writes it as JSON and YAML. */
+    static Texts write(ModelSignature signature, ModelCard card, String serverVersion) {
+        OpenAPI api = new OpenApiDocument(signature, card, serverVersion).build();
+        try {
+            return new Texts(io.swagger.v3.core.util.Json.pretty().writeValueAsString(api),
+                    io.swagger.v3.core.util.Yaml.pretty().writeValueAsString(api));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the OpenAPI document", e);
+        }
+    }
+
+    OpenAPI build() {
+        Paths paths = new Paths();
+        paths.addPathItem("/api/predict", new PathItem().post(operation(TAG_API, "predict",
+                "Predict one row, or a batch of rows (one model call)",
+                "One object of the model's features by name, or {\"instances\": [...]} whose items are such objects "
+                        + "or arrays of " + signature.featureCount() + " numbers in the model's feature order "
+                        + signature.featureNames() + ".")
+                .requestBody(body(JSON, ref("PredictRequest")))
+                .responses(responses(ok(JSON, ref("PredictResponse"), "The prediction, or {\"predictions\": [...]} for a batch"),
+                        problems(400, 413, 415, 503)))));
+        paths.addPathItem("/api/model", new PathItem().get(operation(TAG_API, "model",
+                "The served model's signature and card", null)
+                .responses(responses(ok(JSON, ref("ModelDescription"), "Signature and card"), problems(503)))));
+        paths.addPathItem("/health/live", new PathItem().get(operation(TAG_API, "live", "Liveness: the process answers", null)
+                .responses(responses(ok(JSON, ref("Live"), "Alive")))));
+        paths.addPathItem("/health/ready", new PathItem().get(operation(TAG_API, "ready",
+                "Readiness: a model is loaded and warmed up", null)
+                .responses(responses(ok(JSON, ref("Ready"), "Ready"), problems(503)))));
+        Operation query = operation(TAG_FLASK, "predictQuery", "Predict one row given as query parameters",
+                "The original Flask app's route; every feature is a query parameter.");
+        for (String feature : signature.featureNames()) {
+            query.addParametersItem(new Parameter().in("query").name(feature).required(true)
+                    .description(featureDescription(feature)).schema(featureSchema(feature)));
+        }
+        paths.addPathItem("/predict", new PathItem().get(query
+                .responses(responses(ok(JSON, ref("Prediction"), "The prediction"), problems(400, 503)))));
+        paths.addPathItem("/predict_file", new PathItem().post(operation(TAG_FLASK, "predictFile",
+                "Predict every row of a CSV upload",
+                "A multipart field `file` with a CSV: a header row naming the columns (the features "
+                        + signature.featureNames() + " in any order; other columns are carried through to the CSV "
+                        + "answer), then data rows. Answers JSON, or CSV with `Accept: text/csv`.")
+                .requestBody(new RequestBody().required(true).content(new Content().addMediaType("multipart/form-data",
+                        new MediaType().schema(new ObjectSchema().addProperty("file",
+                                        new StringSchema().format("binary").description("the CSV file"))
+                                .addRequiredItem("file")))))
+                .responses(responses(new ApiResponse().description("One prediction per data row").content(new Content()
+                                .addMediaType(JSON, new MediaType().schema(ref("Predictions")))
+                                .addMediaType("text/csv", new MediaType().schema(new StringSchema().description(
+                                        "the input columns, then label and one probability_<class> column per class")))),
+                        problems(400, 413, 415, 503)))));
+        v2Paths(paths);
+        paths.addPathItem("/openapi.json", new PathItem().get(operation(TAG_DOCS, "openapiJson", "This document, in JSON", null)
+                .responses(responses(ok(JSON, new ObjectSchema(), "The OpenAPI document"), problems(503)))));
+        paths.addPathItem("/openapi.yaml", new PathItem().get(operation(TAG_DOCS, "openapiYaml", "This document, in YAML", null)
+                .responses(responses(ok("application/yaml", new StringSchema(), "The OpenAPI document"), problems(503)))));
+        paths.addPathItem("/apidocs", new PathItem().get(operation(TAG_DOCS, "apidocs", "Swagger UI for this document", null)
+                .responses(responses(ok("text/html", new StringSchema(), "The Swagger UI page")))));
+
+        return new OpenAPI()
+                .openapi("3.0.3")
+                .info(new Info().title("tabserve: " + card.name()).version(serverVersion)
+                        .description("Predictions from the served model, " + card.name()
+                                + (card.version().isEmpty() ? "" : " version " + card.version())
+                                + (card.description().isEmpty() ? "" : ": " + card.description().replaceAll("\\.$", ""))
+                                + ". Features, in the model's order: " + String.join(", ", signature.featureNames())
+                                + "; classes: " + classesText() + "."))
+                .tags(List.of(new Tag().name(TAG_API), new Tag().name(TAG_FLASK),
+                        new Tag().name(TAG_V2).description("KServe v2 / Open Inference Protocol over REST; errors are {\"error\": \"...\"}"),
+                        new Tag().name(TAG_DOCS)))
+                .paths(paths)
+                .components(new Components().schemas(schemas()));
+    }
+
+    private void v2Paths(Paths paths) {
+        paths.addPathItem("/v2", new PathItem().get(operation(TAG_V2, "v2ServerMetadata", "Server metadata", null)
+                .responses(responses(ok(JSON, ref("V2ServerMetadata"), "Name, version and extensions")))));
+        paths.addPathItem("/v2/health/live", new PathItem().get(operation(TAG_V2, "v2Live", "Server live", null)
+                .responses(responses(ok(JSON, ref("V2Live"), "Live")))));
+        paths.addPathItem("/v2/health/ready", new PathItem().get(operation(TAG_V2, "v2Ready", "Server ready", null)
+                .responses(responses(ok(JSON, ref("V2Ready"), "Ready"),
+                        Map.of("503", new ApiResponse().description("No model is loaded")
+                                .content(content(JSON, ref("V2Ready"))))))));
+        for (boolean versioned : new boolean[] {false, true}) {
+            String base = "/v2/models/{model_name}" + (versioned ? "/versions/{model_version}" : "");
+            String suffix = versioned ? "Version" : "";
+            paths.addPathItem(base, new PathItem().get(v2Operation("v2ModelMetadata" + suffix, "Model metadata", versioned)
+                    .responses(responses(ok(JSON, ref("V2ModelMetadata"), "Name, versions, platform, inputs and outputs"),
+                            v2Errors(404, 503)))));
+            paths.addPathItem(base + "/ready", new PathItem().get(v2Operation("v2ModelReady" + suffix, "Model ready", versioned)
+                    .responses(responses(ok(JSON, ref("V2ModelReady"), "The model is ready"), v2Errors(404, 503)))));
+            paths.addPathItem(base + "/infer", new PathItem().post(v2Operation("v2Infer" + suffix, "Inference", versioned)
+                    .description("One input, '" + signature.inputName() + "', shape [N, " + signature.featureCount()
+                            + "], columns " + signature.featureNames() + "; data flat or nested in row-major order. "
+                            + "Datatype FP32, or FP64/INT32/INT64 whose values are exactly float32. Outputs: '"
+                            + V2Json.LABEL_OUTPUT + "' (BYTES [N]) and '" + V2Json.PROBABILITIES_OUTPUT
+                            + "' (FP32 [N, " + signature.classLabels().size() + "], classes " + signature.classLabels() + ").")
+                    .requestBody(body(JSON, ref("V2InferRequest")))
+                    .responses(responses(ok(JSON, ref("V2InferResponse"), "The requested outputs"),
+                            v2Errors(400, 404, 413, 415, 503)))));
+        }
+    }
+
+    private Operation v2Operation(String id, String summary, boolean versioned) {
+        Operation operation = operation(TAG_V2, id, summary, null)
+                .addParametersItem(new Parameter().in("path").name("model_name").required(true)
+                        .description("the served model's name, '" + card.name() + "'")
+                        .schema(new StringSchema()._default(card.name())));
+        if (versioned) {
+            operation.addParametersItem(new Parameter().in("path").name("model_version").required(true)
+                    .description("the served model's version" + (card.version().isEmpty() ? " (it has none)"
+                            : ", '" + card.version() + "'"))
+                    .schema(new StringSchema()._default(card.version().isEmpty() ? null : card.version())));
+        }
+        return operation;
+    }
+
+    private Map<String, Schema> schemas() {
+        Map<String, Schema> schemas = new LinkedHashMap<>();
+        ObjectSchema features = new ObjectSchema();
+        features.description("One row: every feature of the model by name, nothing else");
+        for (String feature : signature.featureNames()) {
+            features.addProperty(feature, featureSchema(feature).description(featureDescription(feature)));
+            features.addRequiredItem(feature);
+        }
+        features.additionalProperties(false);
+        schemas.put("Features", features);
+        schemas.put("FeatureRow", new ArraySchema().items(new NumberSchema().format("double"))
+                .minItems(signature.featureCount()).maxItems(signature.featureCount())
+                .description("One row as numbers in the model's feature order: " + signature.featureNames()));
+        schemas.put("Instances", new ObjectSchema()
+                .addProperty("instances", new ArraySchema().minItems(1).items(oneOf(ref("Features"), ref("FeatureRow"))))
+                .addRequiredItem("instances").additionalProperties(false));
+        schemas.put("PredictRequest", oneOf(ref("Features"), ref("Instances")));
+
+        ObjectSchema probabilities = new ObjectSchema();
+        probabilities.description("The probability of every class, by class label");
+        for (String label : signature.classLabels()) {
+            probabilities.addProperty(label, new NumberSchema().format("double").minimum(java.math.BigDecimal.ZERO)
+                    .maximum(java.math.BigDecimal.ONE).description("probability of class " + label + " ("
+                            + card.displayName(label) + ")"));
+            probabilities.addRequiredItem(label);
+        }
+        probabilities.additionalProperties(false);
+        schemas.put("Probabilities", probabilities);
+        schemas.put("Prediction", new ObjectSchema()
+                .addProperty("label", new StringSchema()._enum(signature.classLabels()).description("the predicted class"))
+                .addProperty("display_name", new StringSchema().description("the class's name for people: " + classesText()))
+                .addProperty("probabilities", ref("Probabilities"))
+                .required(List.of("label", "display_name", "probabilities")).additionalProperties(false));
+        schemas.put("Predictions", new ObjectSchema()
+                .addProperty("predictions", new ArraySchema().items(ref("Prediction")))
+                .addRequiredItem("predictions").additionalProperties(false));
+        schemas.put("PredictResponse", oneOf(ref("Prediction"), ref("Predictions")));
+
+        schemas.put("ModelDescription", new ObjectSchema()
+                .addProperty("name", new StringSchema()).addProperty("version", new StringSchema())
+                .addProperty("description", new StringSchema()).addProperty("producer", new StringSchema())
+                .addProperty("sha256", new StringSchema())
+                .addProperty("input", new ObjectSchema().addProperty("name", new StringSchema())
+                        .addProperty("features", new ArraySchema().items(new ObjectSchema()
+                                .addProperty("name", new StringSchema()._enum(signature.featureNames()))
+                                .addProperty("min", new NumberSchema()).addProperty("max", new NumberSchema())
+                                .addProperty("mean", new NumberSchema()).addRequiredItem("name")))
+                        .required(List.of("name", "features")))
+                .addProperty("classes", new ArraySchema().items(new ObjectSchema()
+                        .addProperty("label", new StringSchema()._enum(signature.classLabels()))
+                        .addProperty("display_name", new StringSchema()).required(List.of("label", "display_name"))))
+                .addProperty("class_display_note", new StringSchema())
+                .addProperty("output_kind", new StringSchema())
+                .addProperty("metrics", new ObjectSchema()).addProperty("data", new ObjectSchema())
+                .addProperty("trainer", new ObjectSchema())
+                .required(List.of("name", "version", "sha256", "input", "classes")));
+        schemas.put("Live", new ObjectSchema().addProperty("status", new StringSchema()._enum(List.of("live")))
+                .addRequiredItem("status"));
+        schemas.put("Ready", new ObjectSchema().addProperty("status", new StringSchema()._enum(List.of("ready")))
+                .addProperty("model", new StringSchema()).addProperty("sha256", new StringSchema())
+                .required(List.of("status", "model", "sha256")));
+        schemas.put("FieldProblem", new ObjectSchema()
+                .addProperty("field", new StringSchema().description("the feature, parameter or CSV column"))
+                .addProperty("message", new StringSchema())
+                .addProperty("row", new IntegerSchema().description("batch instance (from 0) or CSV data row (from 1)"))
+                .required(List.of("field", "message")));
+        schemas.put("Problem", new ObjectSchema().description("RFC 9457 problem details")
+                .addProperty("type", new StringSchema()).addProperty("title", new StringSchema())
+                .addProperty("status", new IntegerSchema()).addProperty("detail", new StringSchema())
+                .addProperty("instance", new StringSchema())
+                .addProperty("errors", new ArraySchema().items(ref("FieldProblem")))
+                .required(List.of("type", "title", "status", "detail")));
+        v2Schemas(schemas);
+        return schemas;
+    }
+
+    private void v2Schemas(Map<String, Schema> schemas) {
+        schemas.put("V2Error", new ObjectSchema().addProperty("error", new StringSchema()).addRequiredItem("error"));
+        schemas.put("V2ServerMetadata", new ObjectSchema().addProperty("name", new StringSchema())
+                .addProperty("version", new StringSchema())
+                .addProperty("extensions", new ArraySchema().items(new StringSchema()))
+                .required(List.of("name", "version", "extensions")));
+        schemas.put("V2Live", new ObjectSchema().addProperty("live", new BooleanSchema()).addRequiredItem("live"));
+        schemas.put("V2Ready", new ObjectSchema().addProperty("ready", new BooleanSchema()).addRequiredItem("ready"));
+        schemas.put("V2ModelReady", new ObjectSchema().addProperty("name", new StringSchema())
+                .addProperty("ready", new BooleanSchema()).required(List.of("name", "ready")));
+        schemas.put("V2TensorMetadata", new ObjectSchema().addProperty("name", new StringSchema())
+                .addProperty("datatype", new StringSchema())
+                .addProperty("shape", new ArraySchema().items(new IntegerSchema().format("int64").minimum(java.math.BigDecimal.ONE.negate())))
+                .required(List.of("name", "datatype", "shape")));
+        schemas.put("V2ModelMetadata", new ObjectSchema().addProperty("name", new StringSchema())
+                .addProperty("versions", new ArraySchema().items(new StringSchema()))
+                .addProperty("platform", new StringSchema())
+                .addProperty("inputs", new ArraySchema().items(ref("V2TensorMetadata")))
+                .addProperty("outputs", new ArraySchema().items(ref("V2TensorMetadata")))
+                .required(List.of("name", "platform", "inputs", "outputs")));
+        Schema<?> parameters = new ObjectSchema().description("key/value parameters; accepted and ignored");
+        schemas.put("V2TensorData", new ArraySchema().description("values flat, or nested as the shape says, row-major")
+                .items(oneOf(new NumberSchema(), ref("V2TensorData"))));
+        schemas.put("V2RequestInput", new ObjectSchema()
+                .addProperty("name", new StringSchema()._enum(List.of(signature.inputName())))
+                .addProperty("shape", new ArraySchema().items(new IntegerSchema().format("int64").minimum(java.math.BigDecimal.ZERO))
+                        .description("[N, " + signature.featureCount() + "]"))
+                .addProperty("datatype", new StringSchema()._enum(V2InferRequestParser.DATATYPES))
+                .addProperty("parameters", parameters)
+                .addProperty("data", ref("V2TensorData"))
+                .required(List.of("name", "shape", "datatype", "data")));
+        schemas.put("V2RequestOutput", new ObjectSchema()
+                .addProperty("name", new StringSchema()._enum(V2InferRequestParser.OUTPUTS))
+                .addProperty("parameters", parameters).addRequiredItem("name"));
+        ObjectSchema request = new ObjectSchema();
+        request.addProperty("id", new StringSchema())
+                .addProperty("parameters", parameters)
+                .addProperty("inputs", new ArraySchema().minItems(1).items(ref("V2RequestInput")))
+                .addProperty("outputs", new ArraySchema().items(ref("V2RequestOutput")))
+                .addRequiredItem("inputs");
+        request.example(exampleRequest());
+        schemas.put("V2InferRequest", request);
+        schemas.put("V2LabelOutput", new ObjectSchema()
+                .addProperty("name", new StringSchema()._enum(List.of(V2Json.LABEL_OUTPUT)))
+                .addProperty("datatype", new StringSchema()._enum(List.of("BYTES")))
+                .addProperty("shape", new ArraySchema().items(new IntegerSchema().format("int64")).minItems(1).maxItems(1))
+                .addProperty("data", new ArraySchema().items(new StringSchema()._enum(signature.classLabels())))
+                .required(List.of("name", "datatype", "shape", "data")));
+        schemas.put("V2ProbabilitiesOutput", new ObjectSchema()
+                .addProperty("name", new StringSchema()._enum(List.of(V2Json.PROBABILITIES_OUTPUT)))
+                .addProperty("datatype", new StringSchema()._enum(List.of("FP32")))
+                .addProperty("shape", new ArraySchema().items(new IntegerSchema().format("int64")).minItems(2).maxItems(2))
+                .addProperty("data", new ArraySchema().items(new NumberSchema().format("float")
+                        .minimum(java.math.BigDecimal.ZERO).maximum(java.math.BigDecimal.ONE)))
+                .required(List.of("name", "datatype", "shape", "data")));
+        schemas.put("V2InferResponse", new ObjectSchema()
+                .addProperty("model_name", new StringSchema())
+                .addProperty("model_version", new StringSchema())
+                .addProperty("id", new StringSchema())
+                .addProperty("parameters", new ObjectSchema())
+                .addProperty("outputs", new ArraySchema().items(oneOf(ref("V2LabelOutput"), ref("V2ProbabilitiesOutput"))))
+                .required(List.of("model_name", "outputs")));
+    }
+
+    /** A request that Swagger UI's "Try it out" can send as it is: the features' training means, one row. */
+    private Map<String, Object> exampleRequest() {
+        List<Double> row = new ArrayList<>();
+        for (String feature : signature.featureNames()) {
+            FeatureStats stats = card.featureStats().get(feature);
+            row.add(stats == null ? 0.0 : (double) (float) stats.mean());
+        }
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("name", signature.inputName());
+        input.put("shape", List.of(1, signature.featureCount()));
+        input.put("datatype", "FP32");
+        input.put("data", row);
+        Map<String, Object> example = new LinkedHashMap<>();
+        example.put("id", "42");
+        example.put("inputs", List.of(input));
+        return example;
+    }
+
+    private Schema<?> featureSchema(String feature) {
+        NumberSchema schema = new NumberSchema();
+        schema.format("double");
+        FeatureStats stats = card.featureStats().get(feature);
+        if (stats != null) {
+            schema.example(stats.mean());
+        }
+        return schema;
+    }
+
+    private String featureDescription(String feature) {
+        FeatureStats stats = card.featureStats().get(feature);
+        return stats == null ? "feature " + feature
+                : "feature " + feature + " (training range " + stats.min() + " to " + stats.max() + ", mean " + stats.mean() + ")";
+    }
+
+    private String classesText() {
+        List<String> classes = new ArrayList<>();
+        for (String label : signature.classLabels()) {
+            classes.add(label.equals(card.displayName(label)) ? label : label + " = " + card.displayName(label));
+        }
+        return String.join(", ", classes);
+    }
+
+    private static Operation operation(String tag, String id, String summary, String description) {
+        return new Operation().addTagsItem(tag).operationId(id).summary(summary).description(description);
+    }
+
+    private static Schema<?> ref(String name) {
+        return new Schema<>().$ref(REF + name);
+    }
+
+    private static Schema<?> oneOf(Schema<?>... choices) {
+        return new ComposedSchema().oneOf(List.of(choices));
+    }
+
+    private static Content content(String mediaType, Schema<?> schema) {
+        return new Content().addMediaType(mediaType, new MediaType().schema(schema));
+    }
+
+    private static RequestBody body(String mediaType, Schema<?> schema) {
+        return new RequestBody().required(true).content(content(mediaType, schema));
+    }
+
+    private static Map<String, ApiResponse> ok(String mediaType, Schema<?> schema, String description) {
+        return Map.of("200", new ApiResponse().description(description).content(content(mediaType, schema)));
+    }
+
+    private static Map<String, ApiResponse> ok(ApiResponse response) {
+        return Map.of("200", response);
+    }
+
+    @SafeVarargs
+    private static ApiResponses responses(Map<String, ApiResponse>... groups) {
+        ApiResponses responses = new ApiResponses();
+        for (Map<String, ApiResponse> group : groups) {
+            group.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .forEach(e -> responses.addApiResponse(e.getKey(), e.getValue()));
+        }
+        return responses;
+    }
+
+    private static ApiResponses responses(ApiResponse ok, Map<String, ApiResponse> errors) {
+        return responses(ok(ok), errors);
+    }
+
+    private static Map<String, ApiResponse> problems(int... statuses) {
+        Map<String, ApiResponse> responses = new LinkedHashMap<>();
+        for (int status : statuses) {
+            responses.put(String.valueOf(status), new ApiResponse().description(describe(status))
+                    .content(content(PROBLEM, ref("Problem"))));
+        }
+        return responses;
+    }
+
+    private static Map<String, ApiResponse> v2Errors(int... statuses) {
+        Map<String, ApiResponse> responses = new LinkedHashMap<>();
+        for (int status : statuses) {
+            responses.put(String.valueOf(status), new ApiResponse().description(describe(status))
+                    .content(content(JSON, ref("V2Error"))));
+        }
+        return responses;
+    }
+
+    private static String describe(int status) {
+        return switch (status) {
+            case 400 -> "Invalid input; every bad field is listed";
+            case 404 -> "Unknown model or version";
+            case 413 -> "The body or batch is larger than the server's limits";
+            case 415 -> "Wrong Content-Type";
+            case 503 -> "No model is loaded (Retry-After says when to try again)";
+            default -> "Error " + status;
+        };
+    }
+}

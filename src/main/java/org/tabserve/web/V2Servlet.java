@@ -1,0 +1,171 @@
+package org.tabserve.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.Prediction;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Open Inference Protocol (KServe v2) over REST under {@code /v2}: server metadata and health, the served
+ * model's metadata and readiness, and inference. The model's name and version are its card's; a path naming
+ * another model or version is a 404. Its errors are the protocol's {@code {"error": "..."}} (see
+ * {@link ErrorRenderer}).
+ */
+final class V2Servlet extends ApiServlet {
+
+    /** Where the protocol lives in the URL space. */
+    static final String PATH = "/v2";
+
+    private final transient WebConfig config;
+    private final String serverVersion;
+
+    V2Servlet(ServedModel model, ErrorRenderer errors, WebConfig config, String serverVersion) {
+        super(model, errors);
+        this.config = config;
+        this.serverVersion = serverVersion;
+    }
+
+    /** What a path under /v2 asks for, with the model name and version it names. */
+    private record Route(Kind kind, String model, String version) {
+        enum Kind { SERVER_METADATA, LIVE, READY, MODEL_METADATA, MODEL_READY, INFER }
+
+        static Route of(String pathInfo, String uri) {
+            String path = pathInfo == null || pathInfo.equals("/") ? "" : pathInfo;
+            String[] parts = path.isEmpty() ? new String[0] : path.substring(1).split("/", -1);
+            if (parts.length == 0) {
+                return new Route(Kind.SERVER_METADATA, null, null);
+            }
+            if (parts.length == 2 && parts[0].equals("health") && parts[1].equals("live")) {
+                return new Route(Kind.LIVE, null, null);
+            }
+            if (parts.length == 2 && parts[0].equals("health") && parts[1].equals("ready")) {
+                return new Route(Kind.READY, null, null);
+            }
+            if (parts.length >= 2 && parts[0].equals("models") && !parts[1].isEmpty()) {
+                String version = null;
+                int rest = 2;
+                if (parts.length >= 4 && parts[2].equals("versions") && !parts[3].isEmpty()) {
+                    version = parts[3];
+                    rest = 4;
+                }
+                if (parts.length == rest) {
+                    return new Route(Kind.MODEL_METADATA, parts[1], version);
+                }
+                if (parts.length == rest + 1 && parts[rest].equals("ready")) {
+                    return new Route(Kind.MODEL_READY, parts[1], version);
+                }
+                if (parts.length == rest + 1 && parts[rest].equals("infer")) {
+                    return new Route(Kind.INFER, parts[1], version);
+                }
+            }
+            throw HttpProblem.of(404, "Not found", "no route for " + uri + "; the protocol's routes are /v2, "
+                    + "/v2/health/live, /v2/health/ready and /v2/models/{name}[/versions/{version}][/ready|/infer]");
+        }
+
+        void requireMethod(String method, String uri) {
+            boolean infer = kind == Kind.INFER;
+            boolean allowed = infer ? method.equals("POST") : method.equals("GET") || method.equals("HEAD");
+            if (!allowed) {
+                String allow = infer ? "OPTIONS, POST" : "GET, HEAD, OPTIONS";
+                throw new HttpProblem(405, "Method not allowed", method + " is not allowed on " + uri
+                        + "; allowed: " + allow, List.of(), Map.of("Allow", allow));
+            }
+        }
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Route route = Route.of(request.getPathInfo(), request.getRequestURI());
+        route.requireMethod(request.getMethod(), request.getRequestURI());
+        switch (route.kind()) {
+            case SERVER_METADATA -> write(response, 200, new V2Json.ServerMetadata("tabserve", serverVersion, List.of()));
+            case LIVE -> write(response, 200, new V2Json.Live(true));
+            case READY -> {
+                boolean ready = model.loaded().isPresent();
+                write(response, ready ? 200 : 503, new V2Json.Ready(ready));
+            }
+            case MODEL_METADATA -> write(response, 200, metadata(served(route)));
+            case MODEL_READY -> write(response, 200, new V2Json.ModelReady(served(route).card().name(), true));
+            default -> throw new IllegalStateException("unrouted " + route);
+        }
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Route route = Route.of(request.getPathInfo(), request.getRequestURI());
+        route.requireMethod(request.getMethod(), request.getRequestURI());
+        requireContentType(request, "application/json");
+        OnnxClassifier classifier = served(route);
+        V2InferRequestParser.V2InferRequest infer;
+        try (InputStream body = LimitedInputStream.body(request, config.maxBodyBytes())) {
+            infer = new V2InferRequestParser(classifier.signature(), config.maxBatchRows()).parse(body);
+        }
+        List<Prediction> predictions = classifier.predict(infer.rows());
+        List<V2Json.OutputTensor> outputs = new ArrayList<>();
+        for (String name : infer.outputs()) {
+            outputs.add(name.equals(V2Json.LABEL_OUTPUT) ? labels(predictions) : probabilities(predictions, classifier));
+        }
+        ModelCard card = classifier.card();
+        write(response, 200, new V2Json.InferResponse(card.name(), card.version().isEmpty() ? null : card.version(),
+                infer.id(), outputs));
+    }
+
+    /** The classifier, when the path names the served model (and, if it names one, its version); a 404 otherwise. */
+    private OnnxClassifier served(Route route) {
+        OnnxClassifier classifier = model.classifier();
+        ModelCard card = classifier.card();
+        if (!route.model().equals(card.name())) {
+            throw HttpProblem.of(404, "Not found", "unknown model '" + route.model() + "'; this server serves '"
+                    + card.name() + "'");
+        }
+        if (route.version() != null && !route.version().equals(card.version())) {
+            throw HttpProblem.of(404, "Not found", "unknown version '" + route.version() + "' of model '"
+                    + card.name() + "'; " + (card.version().isEmpty() ? "it has no version"
+                    : "its version is '" + card.version() + "'"));
+        }
+        return classifier;
+    }
+
+    static V2Json.ModelMetadata metadata(OnnxClassifier classifier) {
+        ModelSignature signature = classifier.signature();
+        ModelCard card = classifier.card();
+        return new V2Json.ModelMetadata(card.name(), card.version().isEmpty() ? null : List.of(card.version()),
+                V2Json.PLATFORM,
+                List.of(new V2Json.TensorMetadata(signature.inputName(), "FP32",
+                        List.of(-1L, (long) signature.featureCount()))),
+                List.of(new V2Json.TensorMetadata(V2Json.LABEL_OUTPUT, "BYTES", List.of(-1L)),
+                        new V2Json.TensorMetadata(V2Json.PROBABILITIES_OUTPUT, "FP32",
+                                List.of(-1L, (long) signature.classLabels().size()))));
+    }
+
+    private static V2Json.OutputTensor labels(List<Prediction> predictions) {
+        return new V2Json.OutputTensor(V2Json.LABEL_OUTPUT, "BYTES", List.of((long) predictions.size()),
+                predictions.stream().map(Prediction::label).toList());
+    }
+
+    private static V2Json.OutputTensor probabilities(List<Prediction> predictions, OnnxClassifier classifier) {
+        int classes = classifier.signature().classLabels().size();
+        List<Float> data = new ArrayList<>(predictions.size() * classes);
+        for (Prediction prediction : predictions) {
+            prediction.probabilities().forEach(p -> data.add(p.floatValue()));
+        }
+        return new V2Json.OutputTensor(V2Json.PROBABILITIES_OUTPUT, "FP32",
+                List.of((long) predictions.size(), (long) classes), data);
+    }
+
+    private static void write(HttpServletResponse response, int status, Object body) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        Json.MAPPER.writeValue(response.getOutputStream(), body);
+    }
+}
