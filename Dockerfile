@@ -26,10 +26,9 @@ RUN bash /opt/tabserve/jetty-base.sh "$JETTY_HOME" "$JETTY_BASE"
 COPY --from=build --chown=jetty:jetty /src/target/tabserve.war /var/lib/jetty/webapps/ROOT.war
 
 # java.io.tmpdir is TMPDIR (/tmp/jetty): the unpacked WAR and ONNX Runtime's native library go there, so with a
-# read-only root filesystem mount a writable, executable /tmp (`--tmpfs /tmp:rw,exec`). tabserve switches ONNX
-# Runtime's telemetry off itself; the variable below only documents it for anyone reading `docker inspect`.
-ENV TABSERVE_ONNXRUNTIME_TELEMETRY=off \
-    JAVA_OPTIONS="-XX:MaxRAMPercentage=75"
+# read-only root filesystem mount a writable, executable /tmp (`--tmpfs /tmp:rw,exec`). ONNX Runtime's telemetry
+# is switched off by tabserve itself (OnnxClassifier), in every container, so the image needs no setting for it.
+ENV JAVA_OPTIONS="-XX:MaxRAMPercentage=75"
 # To serve another model: mount it and point TABSERVE_MODEL at it, e.g.
 #   -v "$PWD/other.onnx:/models/model.onnx:ro" -e TABSERVE_MODEL=/models/model.onnx
 
