@@ -1,2 +1,38 @@
-# Placeholder until the deploy issue lands: the image will build the WAR with Maven + Temurin 17 and run it on
-# the official Jetty 12.1 image as webapps/ROOT.war. It is deliberately not buildable yet; see README.md.
+# tabserve on the official Jetty image: build the WAR with Maven, deploy it as the root web app of a Jetty 12.1 base.
+#
+#   docker build -t tabserve .
+#   docker run --rm -p 8080:8080 --read-only --tmpfs /tmp:rw,exec,size=512m tabserve
+#
+# The base tag's Jetty version is the jetty-home version the integration tests run (pom.xml `jetty.version`), and
+# the JETTY_BASE is built by deploy/jetty-base.sh, which the tests run too; DeploymentConsistencyTest checks both.
+
+# --- build: Maven + Temurin 17 ------------------------------------------------------------------------------------
+FROM maven:3.9.11-eclipse-temurin-17 AS build
+WORKDIR /src
+# Dependencies and plugins first, in a layer of their own: it is rebuilt only when pom.xml changes.
+COPY pom.xml ./
+RUN mvn -B -ntp dependency:go-offline
+COPY model.onnx ./
+COPY webapp ./webapp
+COPY src/main ./src/main
+# Tests run in CI (`mvn verify`), not in the image build.
+RUN mvn -B -ntp -Dmaven.test.skip=true package
+
+# --- run: the official Jetty image (Jetty 12.1.12, Temurin 17), as its non-root user `jetty` ------------------------
+FROM jetty:12.1.12-jdk17-eclipse-temurin
+COPY deploy/jetty-base.sh deploy/healthcheck.sh /opt/tabserve/
+# Adds the modules and settings the WAR needs to this image's JETTY_BASE (/var/lib/jetty) and writes jetty.start.
+RUN bash /opt/tabserve/jetty-base.sh "$JETTY_HOME" "$JETTY_BASE"
+COPY --from=build --chown=jetty:jetty /src/target/tabserve.war /var/lib/jetty/webapps/ROOT.war
+
+# java.io.tmpdir is TMPDIR (/tmp/jetty): the unpacked WAR and ONNX Runtime's native library go there, so with a
+# read-only root filesystem mount a writable, executable /tmp (`--tmpfs /tmp:rw,exec`). ONNX Runtime's telemetry
+# is switched off by tabserve itself (OnnxClassifier), in every container, so the image needs no setting for it.
+ENV JAVA_OPTIONS="-XX:MaxRAMPercentage=75"
+# To serve another model: mount it and point TABSERVE_MODEL at it, e.g.
+#   -v "$PWD/other.onnx:/models/model.onnx:ro" -e TABSERVE_MODEL=/models/model.onnx
+
+USER jetty
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 CMD ["bash", "/opt/tabserve/healthcheck.sh", "8080"]
+# ENTRYPOINT and CMD are the image's: /docker-entrypoint.sh runs $JETTY_BASE/jetty.start.

@@ -1,0 +1,101 @@
+package org.tabserve.deploy;
+
+import org.tabserve.TabserveProcess;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Starts the packaged WAR in the real containers that failsafe's {@code pre-integration-test} unpacked from Maven
+ * Central: a Jetty base built by {@code deploy/jetty-base.sh} (what the Docker image runs) and Tomcat 10.1.
+ */
+final class Containers {
+
+    private Containers() {
+    }
+
+    static Path jettyHome() {
+        return Path.of(System.getProperty("tabserve.jetty.home", "target/it/jetty-home")).toAbsolutePath();
+    }
+
+    static Path tomcatHome() {
+        return Path.of(System.getProperty("tabserve.tomcat.home", "target/it/apache-tomcat")).toAbsolutePath();
+    }
+
+    /** The directory for one test's container, emptied. */
+    static Path freshDirectory(String name) throws IOException {
+        Path dir = Path.of("target", "it", name).toAbsolutePath();
+        if (Files.exists(dir)) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        return Files.createDirectories(dir);
+    }
+
+    /**
+     * Builds {@code target/it/NAME/base} with the shared script (the WAR as {@code webapps/ROOT.war}) and starts it
+     * as the image does: {@code java -Djava.io.tmpdir=... -jar $JETTY_HOME/start.jar} in the base, on a free port.
+     *
+     * @param properties extra {@code name=value} start properties, e.g. a deploy scan interval
+     */
+    static ServerProcess startJettyBase(String name, Map<String, String> environment, String... properties)
+            throws IOException, InterruptedException {
+        Path dir = freshDirectory(name);
+        Path base = Files.createDirectories(dir.resolve("base"));
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        ServerProcess.run(List.of("bash", Path.of("deploy", "jetty-base.sh").toAbsolutePath().toString(),
+                jettyHome().toString(), base.toString(), TabserveProcess.war().toString()), dir);
+        int port = ServerProcess.freePort();
+        List<String> command = new ArrayList<>(List.of(ServerProcess.java(), "-Djava.io.tmpdir=" + tmp,
+                "-jar", jettyHome().resolve("start.jar").toString(),
+                "jetty.http.host=127.0.0.1", "jetty.http.port=" + port));
+        command.addAll(List.of(properties));
+        return ServerProcess.start("jetty-base " + name, command, base, environment, port);
+    }
+
+    /**
+     * Makes a CATALINA_BASE in {@code target/it/NAME} from the distribution's {@code conf/} (HTTP port changed to a
+     * free one, shutdown port off), deploys the WAR unchanged as {@code webapps/ROOT.war} and starts Tomcat's
+     * bootstrap with the options {@code catalina.sh run} gives it.
+     */
+    static ServerProcess startTomcat(String name, Map<String, String> environment) throws IOException {
+        Path home = tomcatHome();
+        Path base = freshDirectory(name);
+        for (String sub : List.of("logs", "temp", "work", "webapps", "conf")) {
+            Files.createDirectories(base.resolve(sub));
+        }
+        try (Stream<Path> conf = Files.list(home.resolve("conf"))) {
+            for (Path file : conf.filter(Files::isRegularFile).toList()) {
+                Files.copy(file, base.resolve("conf").resolve(file.getFileName()));
+            }
+        }
+        int port = ServerProcess.freePort();
+        Path serverXml = base.resolve("conf/server.xml");
+        String xml = Files.readString(serverXml);
+        String edited = xml.replace("<Server port=\"8005\"", "<Server port=\"-1\"")
+                .replace("<Connector port=\"8080\"", "<Connector address=\"127.0.0.1\" port=\"" + port + "\"");
+        if (edited.equals(xml) || !edited.contains("port=\"" + port + "\"")) {
+            throw new IllegalStateException("Tomcat's server.xml no longer has the expected connector:\n" + xml);
+        }
+        Files.writeString(serverXml, edited);
+        Files.copy(org.tabserve.TabserveProcess.war(), base.resolve("webapps/ROOT.war"));
+
+        List<String> command = List.of(ServerProcess.java(),
+                "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+                "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+                "--add-opens=java.rmi/sun.rmi.transport=ALL-UNNAMED",
+                "-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager",
+                "-Djava.util.logging.config.file=" + base.resolve("conf/logging.properties"),
+                "-Dcatalina.home=" + home, "-Dcatalina.base=" + base, "-Djava.io.tmpdir=" + base.resolve("temp"),
+                "-cp", home.resolve("bin/bootstrap.jar") + java.io.File.pathSeparator + home.resolve("bin/tomcat-juli.jar"),
+                "org.apache.catalina.startup.Bootstrap", "start");
+        return ServerProcess.start("tomcat " + name, command, base, environment, port);
+    }
+}

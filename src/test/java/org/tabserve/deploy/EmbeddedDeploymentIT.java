@@ -1,0 +1,34 @@
+package org.tabserve.deploy;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.tabserve.TabserveProcess;
+
+import java.net.URI;
+import java.time.Duration;
+
+/** The shared end-to-end checks against {@code java -jar target/tabserve.war} (embedded Jetty). */
+class EmbeddedDeploymentIT extends DeploymentChecks {
+
+    static TabserveProcess server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        long started = System.nanoTime();
+        server = TabserveProcess.startReady();
+        ServerProcess.record("embedded (java -jar): ready line printed "
+                + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms after start");
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Override
+    URI base() {
+        return server.uri();
+    }
+}

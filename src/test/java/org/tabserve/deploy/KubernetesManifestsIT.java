@@ -1,0 +1,88 @@
+package org.tabserve.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tabserve.TabserveProcess;
+
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** deploy/kubernetes/ parses and its probes name routes the running app really answers, on the image's port. */
+class KubernetesManifestsIT {
+
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    static final Path DIR = Path.of("deploy", "kubernetes");
+    static TabserveProcess app;
+
+    @BeforeAll
+    static void start() throws Exception {
+        app = TabserveProcess.startReady();
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    static JsonNode read(String file) throws IOException {
+        return YAML.readTree(DIR.resolve(file).toFile());
+    }
+
+    static JsonNode container() throws IOException {
+        return read("deployment.yaml").path("spec").path("template").path("spec").path("containers").get(0);
+    }
+
+    @Test
+    void probesGetRoutesTheAppAnswersWith200OnPort8080() throws Exception {
+        JsonNode container = container();
+        assertEquals(8080, container.path("ports").get(0).path("containerPort").asInt());
+        assertEquals("/health/live", container.path("livenessProbe").path("httpGet").path("path").asText());
+        assertEquals("/health/ready", container.path("readinessProbe").path("httpGet").path("path").asText());
+        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+            JsonNode get = container.path(probe).path("httpGet");
+            assertEquals(8080, get.path("port").asInt(), probe);
+            int status = DeploymentChecks.send(HttpRequest.newBuilder(app.uri(get.path("path").asText())).GET().build())
+                    .statusCode();
+            assertEquals(200, status, probe + " " + get.path("path").asText());
+        }
+    }
+
+    @Test
+    void runsTwoOrMoreNonRootReplicasWithLimitsAndAReadOnlyRootWithWritableTmp() throws IOException {
+        JsonNode deployment = read("deployment.yaml");
+        assertEquals("Deployment", deployment.path("kind").asText());
+        assertTrue(deployment.path("spec").path("replicas").asInt() >= 2);
+        JsonNode pod = deployment.path("spec").path("template").path("spec");
+        assertTrue(pod.path("securityContext").path("runAsNonRoot").asBoolean());
+        JsonNode container = container();
+        assertTrue(container.path("securityContext").path("readOnlyRootFilesystem").asBoolean());
+        assertFalse(container.path("resources").path("requests").path("memory").isMissingNode());
+        assertFalse(container.path("resources").path("limits").path("memory").isMissingNode());
+        assertEquals("/tmp", container.path("volumeMounts").get(0).path("mountPath").asText());
+        assertTrue(pod.path("volumes").get(0).has("emptyDir"));
+    }
+
+    @Test
+    void serviceAndAutoscalerPointAtTheDeployment() throws IOException {
+        JsonNode deployment = read("deployment.yaml");
+        JsonNode service = read("service.yaml");
+        assertEquals(deployment.path("spec").path("selector").path("matchLabels"), service.path("spec").path("selector"));
+        assertEquals(8080, service.path("spec").path("ports").get(0).path("targetPort").asInt());
+        JsonNode hpa = read("hpa.yaml");
+        assertEquals("HorizontalPodAutoscaler", hpa.path("kind").asText());
+        assertEquals(deployment.path("metadata").path("name").asText(), hpa.path("spec").path("scaleTargetRef").path("name").asText());
+        assertTrue(hpa.path("spec").path("minReplicas").asInt() >= 2);
+    }
+}

@@ -1,0 +1,161 @@
+package org.tabserve.deploy;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A servlet container started by a test as a separate process (a Jetty base or Tomcat), its output kept, ready when
+ * {@code /health/ready} answers, stopped with SIGTERM.
+ */
+final class ServerProcess implements AutoCloseable {
+
+    private final String name;
+    private final Process process;
+    private final URI base;
+    private final long startedNanos = System.nanoTime();
+    private final List<String> output = new CopyOnWriteArrayList<>();
+
+    private ServerProcess(String name, Process process, URI base) {
+        this.name = name;
+        this.process = process;
+        this.base = base;
+        Thread reader = new Thread(this::readOutput, name + "-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts a command in a directory with these extra variables (and no inherited TABSERVE_*). */
+    static ServerProcess start(String name, List<String> command, Path directory, Map<String, String> environment,
+                               int port) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(k -> k.startsWith("TABSERVE_"));
+        builder.environment().putAll(environment);
+        return new ServerProcess(name, builder.start(), URI.create("http://127.0.0.1:" + port + "/"));
+    }
+
+    /** A loopback port nobody listens on right now. */
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** The java of the JVM running the tests. */
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** Runs a short command to its end; fails with its output unless it exits 0. */
+    static void run(List<String> command, Path directory) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out);
+        }
+    }
+
+    private void readOutput() {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                output.add(line);
+            }
+        } catch (IOException ignored) {
+            // the process ended
+        }
+    }
+
+    /**
+     * Waits until {@code /health/ready} answers the status, records how long that took in
+     * {@code target/deployment-readiness.txt} and prints it. @return the time from start to ready
+     */
+    Duration awaitReadiness(int status, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int last = -1;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + log());
+            }
+            try {
+                last = DeploymentChecks.send(HttpRequest.newBuilder(base.resolve("health/ready"))
+                        .timeout(Duration.ofSeconds(5)).GET().build()).statusCode();
+                if (last == status) {
+                    Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
+                    record(name + ": /health/ready answered " + status + " " + took.toMillis() + " ms after start");
+                    return took;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException(name + " did not answer " + status + " on /health/ready within " + timeout
+                + " (last " + last + "):\n" + log());
+    }
+
+    /** Prints a line and appends it to target/deployment-readiness.txt. */
+    static void record(String line) {
+        System.out.println(line);
+        try {
+            Path file = Path.of("target", "deployment-readiness.txt");
+            Files.writeString(file, line + System.lineSeparator(), StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            System.out.println("cannot record readiness time: " + e);
+        }
+    }
+
+    URI base() {
+        return base;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** The process's resident memory in KiB, from /proc/PID/status (Linux). */
+    long residentKib() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no VmRSS for " + process.pid());
+    }
+
+    List<String> output() {
+        return List.copyOf(output);
+    }
+
+    String log() {
+        return String.join("\n", output);
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(40, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package org.tabserve.deploy;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+/** The shared end-to-end checks against the same WAR, unchanged, as {@code webapps/ROOT.war} in Tomcat 10.1. */
+class TomcatDeploymentIT extends DeploymentChecks {
+
+    static ServerProcess tomcat;
+
+    @BeforeAll
+    static void start() throws Exception {
+        tomcat = Containers.startTomcat("tomcat-checks", Map.of());
+        tomcat.awaitReadiness(200, Duration.ofSeconds(90));
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (tomcat != null) {
+            tomcat.close();
+        }
+    }
+
+    @Override
+    URI base() {
+        return tomcat.base();
+    }
+}
