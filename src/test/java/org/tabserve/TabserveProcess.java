@@ -30,9 +30,11 @@ public final class TabserveProcess implements AutoCloseable {
     private volatile URI uri;
     private volatile String model;
 
+    private final Thread reader;
+
     private TabserveProcess(Process process) {
         this.process = process;
-        Thread reader = new Thread(this::readOutput, "tabserve-output");
+        this.reader = new Thread(this::readOutput, "tabserve-output");
         reader.setDaemon(true);
         reader.start();
     }
@@ -121,6 +123,7 @@ public final class TabserveProcess implements AutoCloseable {
             process.destroyForcibly().waitFor();
             throw new IllegalStateException("tabserve did not exit within " + timeout + " of SIGTERM");
         }
+        reader.join(5_000);
         return process.exitValue();
     }
 
@@ -130,6 +133,7 @@ public final class TabserveProcess implements AutoCloseable {
             process.destroyForcibly().waitFor();
             throw new IllegalStateException("tabserve still runs after " + timeout + ":\n" + String.join("\n", output));
         }
+        reader.join(5_000); // everything it printed is in output() once this returns
         return process.exitValue();
     }
 

@@ -6,7 +6,6 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import sun.misc.Signal;
 
@@ -59,14 +58,7 @@ public final class EmbeddedServer {
         webapp.setThrowUnavailableOnStartupException(true);
         options.model().ifPresent(model -> webapp.setInitParameter(MODEL_PARAMETER, Path.of(model).toAbsolutePath().toString()));
 
-        // Errors Jetty answers before the web app sees the request (a malformed URI, headers too large): JSON unless
-        // the client asks for HTML, with no stack, cause or server version.
-        ErrorHandler errors = new ErrorHandler();
-        errors.setShowStacks(false);
-        errors.setShowCauses(false);
-        errors.setShowOrigin(false);
-        errors.setDefaultResponseMimeType("application/json");
-        server.setErrorHandler(errors);
+        server.setErrorHandler(new ProblemErrorHandler());
 
         server.setHandler(new GracefulHandler(webapp));
         server.setStopTimeout(STOP_TIMEOUT.toMillis());

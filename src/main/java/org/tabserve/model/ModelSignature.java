@@ -49,6 +49,24 @@ public record ModelSignature(String inputName, List<String> featureNames, List<S
     }
 
     /**
+     * Says whether a value can be fed to the model as a feature: it must be finite and within float range, as the
+     * input tensor holds 32-bit floats. Parsers call it to report a bad value where they read it.
+     *
+     * @param feature the feature's name, for the message
+     * @param value   the value
+     * @return what is wrong with it, or null when it is fine
+     */
+    public static String valueProblem(String feature, double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            return "feature '" + feature + "' is " + value + "; a finite number is required";
+        }
+        if (Math.abs(value) > Float.MAX_VALUE) {
+            return "feature '" + feature + "' is " + value + ", beyond the model's float range (±" + Float.MAX_VALUE + ")";
+        }
+        return null;
+    }
+
+    /**
      * Puts one row of named values into the model's column order.
      *
      * @param named feature name to value; every feature must be present, and nothing else

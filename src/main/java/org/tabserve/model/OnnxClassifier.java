@@ -436,14 +436,11 @@ public final class OnnxClassifier implements AutoCloseable {
                 }
             }
             for (int i = 0; i < Math.min(width, row.length); i++) {
-                double value = row[i];
-                if (Double.isNaN(value) || Double.isInfinite(value)) {
-                    errors.add(r, features.get(i), "feature '" + features.get(i) + "' is " + value + "; a finite number is required");
-                } else if (Math.abs(value) > Float.MAX_VALUE) {
-                    errors.add(r, features.get(i), "feature '" + features.get(i) + "' is " + value
-                            + ", beyond the model's float range (±" + Float.MAX_VALUE + ")");
+                String problem = ModelSignature.valueProblem(features.get(i), row[i]);
+                if (problem != null) {
+                    errors.add(r, features.get(i), problem);
                 } else {
-                    flat[r * width + i] = (float) value;
+                    flat[r * width + i] = (float) row[i];
                 }
             }
         }

@@ -63,6 +63,13 @@ abstract class ApiServlet extends HttpServlet {
         }
     }
 
+    /** Answers OPTIONS with the methods this route really serves. */
+    @Override
+    protected void doOptions(HttpServletRequest request, HttpServletResponse response) {
+        response.setHeader("Allow", String.join(", ", new TreeSet<>(allowed)));
+        response.setStatus(204);
+    }
+
     /** Refuses a body that is not of the expected media type with a 415 naming it. */
     static void requireContentType(HttpServletRequest request, String expected) {
         String type = request.getContentType();

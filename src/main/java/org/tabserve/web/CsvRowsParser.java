@@ -94,13 +94,15 @@ final class CsvRowsParser {
                 } else {
                     for (int i = 0; i < columns.length; i++) {
                         String text = record.get(columns[i]);
+                        String feature = signature.featureNames().get(i);
                         var value = NumberText.parse(text);
-                        if (value.isPresent()) {
+                        String problem = value.isPresent() ? ModelSignature.valueProblem(feature, value.get())
+                                : NumberText.problem(feature, text);
+                        if (problem == null) {
                             row[i] = value.get();
                         } else {
                             errorCount++;
-                            addCapped(errors, new FieldProblem(signature.featureNames().get(i),
-                                    "row " + count + ": " + NumberText.problem(signature.featureNames().get(i), text), rowNumber));
+                            addCapped(errors, new FieldProblem(feature, "row " + count + ": " + problem, rowNumber));
                         }
                     }
                 }

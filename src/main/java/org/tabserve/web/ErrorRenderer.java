@@ -43,7 +43,7 @@ final class ErrorRenderer {
             switch (e.kind()) {
                 case INVALID_INPUT -> {
                     return HttpProblem.invalidFields(e.fieldErrors().stream()
-                            .map(f -> new FieldProblem(f.field(), f.message(), null)).toList());
+                            .map(f -> new FieldProblem(f.field(), f.message(), f.row())).toList());
                 }
                 case UNUSABLE_MODEL -> {
                     return HttpProblem.unavailable(e.getMessage());
@@ -59,15 +59,22 @@ final class ErrorRenderer {
                 "the server failed to answer this request; quote request id " + id + " to its operator");
     }
 
-    /** Writes the problem, unless the response is already on its way (then the connection is all we can end). */
+    /**
+     * Writes the problem. When the response is already on its way (a streamed answer failed half-way) a status can no
+     * longer be sent, so it throws instead: the container then aborts the connection, and the client sees a broken
+     * answer rather than a short one that looks complete.
+     */
     void render(HttpServletRequest request, HttpServletResponse response, HttpProblem problem) throws IOException {
         if (response.isCommitted()) {
-            LOG.warning("Cannot report " + problem.status() + " (" + problem.detail() + ") on "
-                    + request.getRequestURI() + ": the response was already committed");
-            return;
+            LOG.warning("Aborting " + request.getRequestURI() + " half-way: " + problem.status() + " " + problem.detail());
+            throw new IOException("response aborted after it was committed: " + problem.detail());
         }
         response.resetBuffer();
         problem.headers().forEach(response::setHeader);
+        if (!drainBody(request)) {
+            // The rest of the body is too large to skip: the connection ends here, and the client is told so.
+            response.setHeader("Connection", "close");
+        }
         Object original = request.getAttribute(jakarta.servlet.RequestDispatcher.ERROR_REQUEST_URI);
         String instance = original instanceof String uri ? uri : request.getRequestURI();
         if (isOpenInferenceProtocol(request, instance)) {
@@ -92,6 +99,36 @@ final class ErrorRenderer {
     static boolean isOpenInferenceProtocol(HttpServletRequest request, String uri) {
         String path = uri.substring(Math.min(uri.length(), request.getContextPath().length()));
         return path.equals(V2Servlet.PATH) || path.startsWith(V2Servlet.PATH + "/");
+    }
+
+    /** Most request bytes skipped to keep a connection whose request was refused before its body was read. */
+    static final long MAX_DRAIN_BYTES = 8L << 20;
+
+    /**
+     * Reads and drops what is left of a refused request's body, so that the client, still sending, gets to read the
+     * answer and the connection stays usable. Gives up past {@link #MAX_DRAIN_BYTES} or when the body is no longer
+     * readable as a stream.
+     *
+     * @return whether the body was read to its end
+     */
+    private static boolean drainBody(HttpServletRequest request) {
+        if (request.getContentLengthLong() == 0 || request.getDispatcherType() == jakarta.servlet.DispatcherType.ERROR) {
+            return request.getContentLengthLong() == 0;
+        }
+        try {
+            java.io.InputStream in = request.getInputStream();
+            byte[] buffer = new byte[16_384];
+            long skipped = 0;
+            for (int n; (n = in.read(buffer)) != -1; ) {
+                skipped += n;
+                if (skipped > MAX_DRAIN_BYTES) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | IllegalStateException e) {
+            return false;
+        }
     }
 
     /** HTML only for callers that list text/html before any JSON type, as browsers do. */

@@ -1,6 +1,7 @@
 package org.tabserve.web;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,8 +10,16 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 /** The one configured Jackson setup of the web layer: strict on what it reads, plain in what it writes. */
 final class Json {
 
-    /** Strict reading: duplicate keys are errors, nesting and string sizes are bounded. */
+    /**
+     * Strict reading: duplicate keys are errors, nesting and string sizes are bounded. Writing never closes the
+     * servlet's stream, so the container finishes each response itself (and can keep the connection).
+     */
     static final JsonFactory FACTORY = JsonFactory.builder()
+            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+            // An answer that fails half-way must stay visibly unfinished, not be closed into valid JSON.
+            .disable(StreamWriteFeature.AUTO_CLOSE_CONTENT)
+            // Leave committing to the container: it can then still close a connection whose body went unread.
+            .disable(StreamWriteFeature.FLUSH_PASSED_TO_STREAM)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(64).maxStringLength(100_000).maxNumberLength(400).build())

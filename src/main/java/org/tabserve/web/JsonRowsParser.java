@@ -114,13 +114,16 @@ final class JsonRowsParser {
         return instances;
     }
 
-    private double[][] rows(List<Object> instances, List<FieldProblem> errors) {
+    /** Puts every instance in the model's order, listing every problem of every instance at once. */
+    private double[][] rows(List<Object> instances, List<FieldProblem> parseErrors) {
+        List<FieldProblem> errors = new ArrayList<>(parseErrors);
         List<Map<String, Double>> named = new ArrayList<>();
         List<Integer> namedAt = new ArrayList<>();
         double[][] rows = new double[instances.size()][];
         for (int i = 0; i < instances.size(); i++) {
             if (instances.get(i) instanceof double[] array) {
                 rows[i] = array;
+                countProblems(array.length, i, errors);
             } else {
                 @SuppressWarnings("unchecked")
                 Map<String, Double> map = (Map<String, Double>) instances.get(i);
@@ -128,30 +131,39 @@ final class JsonRowsParser {
                 namedAt.add(i);
             }
         }
-        if (named.isEmpty()) {
-            if (!errors.isEmpty()) {
-                throw HttpProblem.invalidFields(errors);
+        if (!named.isEmpty()) {
+            try {
+                double[][] ordered = NamedRows.order(signature, named, List.of(), true);
+                for (int k = 0; k < ordered.length; k++) {
+                    rows[namedAt.get(k)] = ordered[k];
+                }
+            } catch (HttpProblem e) {
+                // The signature numbers named rows among themselves; report them by the request's instance index.
+                for (FieldProblem f : e.errors()) {
+                    errors.add(new FieldProblem(f.field(), f.message(), namedAt.get(f.row())));
+                }
             }
-            return rows;
-        }
-        // Named rows are numbered among themselves by the signature; renumber to the request's instance index.
-        List<FieldProblem> renumbered = new ArrayList<>(errors);
-        double[][] ordered;
-        try {
-            ordered = NamedRows.order(signature, named, List.of(), true);
-        } catch (HttpProblem e) {
-            for (FieldProblem f : e.errors()) {
-                renumbered.add(new FieldProblem(f.field(), f.message(), namedAt.get(f.row())));
-            }
-            throw HttpProblem.invalidFields(renumbered);
         }
         if (!errors.isEmpty()) {
             throw HttpProblem.invalidFields(errors);
         }
-        for (int k = 0; k < ordered.length; k++) {
-            rows[namedAt.get(k)] = ordered[k];
-        }
         return rows;
+    }
+
+    /** An array instance must hold exactly one value per feature; names each missing feature or extra position. */
+    private void countProblems(int length, int row, List<FieldProblem> errors) {
+        List<String> features = signature.featureNames();
+        if (length == 0 && errors.stream().anyMatch(e -> e.row() != null && e.row() == row)) {
+            return; // not an array at all, already reported
+        }
+        String counts = "instance " + row + " has " + length + " values; the model takes " + features.size()
+                + " in this order: " + features;
+        for (int i = length; i < features.size(); i++) {
+            errors.add(new FieldProblem(features.get(i), "missing value for feature '" + features.get(i) + "': " + counts, row));
+        }
+        for (int i = features.size(); i < length; i++) {
+            errors.add(new FieldProblem("[" + i + "]", "unexpected value at position " + (i + 1) + ": " + counts, row));
+        }
     }
 
     /** Reads a number, recording an error (and returning a placeholder) for anything else. */
@@ -159,11 +171,16 @@ final class JsonRowsParser {
                                  List<FieldProblem> errors) throws IOException {
         if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
             double value = parser.getDoubleValue();
-            if (Double.isFinite(value)) {
-                return value;
+            if (!Double.isFinite(value)) {
+                errors.add(new FieldProblem(field, "'" + field + "' is out of range: " + parser.getText(), row));
+                return 0.0;
             }
-            errors.add(new FieldProblem(field, "'" + field + "' is out of range: " + parser.getText(), row));
-            return 0.0;
+            String problem = ModelSignature.valueProblem(field, value);
+            if (problem != null) {
+                errors.add(new FieldProblem(field, problem, row));
+                return 0.0;
+            }
+            return value;
         }
         errors.add(new FieldProblem(field, "'" + field + "' must be a number, got " + describe(token), row));
         parser.skipChildren();

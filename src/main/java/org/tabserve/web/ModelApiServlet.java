@@ -2,6 +2,7 @@ package org.tabserve.web;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.tabserve.model.Evaluation;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OnnxClassifier;
@@ -25,6 +26,20 @@ final class ModelApiServlet extends ApiServlet {
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         Json.MAPPER.writeValue(response.getOutputStream(), describe(classifier));
+    }
+
+    /** The held-out metrics in the card's own documented shape (see CardKeys.METRICS). */
+    private static Map<String, Object> metrics(Evaluation evaluation) {
+        Map<String, Object> perClass = new LinkedHashMap<>();
+        evaluation.perClass().forEach((label, m) -> perClass.put(label, Map.of(
+                "precision", m.precision(), "recall", m.recall(), "f1", m.f1(), "support", m.support())));
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("method", evaluation.method());
+        metrics.put("rows", evaluation.rows());
+        metrics.put("accuracy", evaluation.accuracy());
+        metrics.put("per_class", perClass);
+        metrics.put("confusion_matrix", Map.of("labels", evaluation.confusionLabels(), "counts", evaluation.confusion()));
+        return metrics;
     }
 
     static Map<String, Object> describe(OnnxClassifier classifier) {
@@ -57,7 +72,7 @@ final class ModelApiServlet extends ApiServlet {
         body.put("class_display_note", card.classDisplayNote());
         body.put("output_kind", signature.outputKind().name().toLowerCase(java.util.Locale.ROOT));
         if (card.evaluation() != null) {
-            body.put("metrics", card.evaluation());
+            body.put("metrics", metrics(card.evaluation()));
         }
         body.put("data", card.data());
         body.put("trainer", card.trainer());

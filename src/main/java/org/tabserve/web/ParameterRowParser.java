@@ -68,10 +68,13 @@ final class ParameterRowParser {
                 named.put(field, 0.0); // reported as unknown by the signature
                 continue;
             }
-            NumberText.parse(text).ifPresentOrElse(v -> named.put(field, v), () -> {
-                errors.add(new FieldProblem(field, NumberText.problem(field, text), null));
-                named.put(field, 0.0);
-            });
+            var value = NumberText.parse(text);
+            String problem = value.isPresent() ? ModelSignature.valueProblem(field, value.get())
+                    : NumberText.problem(field, text);
+            if (problem != null) {
+                errors.add(new FieldProblem(field, problem, null));
+            }
+            named.put(field, problem == null ? value.get() : 0.0);
         }
         try {
             double[] row = NamedRows.order(signature, List.of(named), errors, false)[0];

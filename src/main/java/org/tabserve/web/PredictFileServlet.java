@@ -79,7 +79,7 @@ final class PredictFileServlet extends ApiServlet {
         } catch (IllegalStateException e) {
             throw HttpProblem.tooLarge("the upload is larger than the limit of " + config.maxUploadBytes() + " bytes");
         } catch (ServletException e) {
-            throw HttpProblem.badRequest("malformed multipart body: " + e.getMessage());
+            throw HttpProblem.badRequest("the body is not a well-formed multipart/form-data upload");
         }
     }
 

@@ -64,12 +64,16 @@ public final class TabserveListener implements ServletContextListener {
                 OpenApiServlet.YAML_PATH);
         add(context, "apidocs", new ApiDocsServlet(views), "/apidocs");
         add(context, "error", new ErrorServlet(errors), "/error");
+        add(context, "static", new StaticServlet(errors), "/");
     }
 
     private static ServletRegistration.Dynamic add(ServletContext context, String name, jakarta.servlet.Servlet servlet,
                                                    String... mappings) {
         ServletRegistration.Dynamic registration = context.addServlet(name, servlet);
-        registration.addMapping(mappings);
+        java.util.Set<String> taken = registration.addMapping(mappings);
+        if (!taken.isEmpty()) {
+            throw new IllegalStateException("the container already maps " + taken + "; tabserve needs it for " + name);
+        }
         registration.setLoadOnStartup(1);
         return registration;
     }
