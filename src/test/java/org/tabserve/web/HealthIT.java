@@ -1,10 +1,8 @@
 package org.tabserve.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.tabserve.TabserveProcess;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 
@@ -13,21 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** {@code GET /health/live} and {@code GET /health/ready}, over real HTTP. */
 class HealthIT {
 
-    private static TabserveProcess server;
-    private static Http http;
+    @RegisterExtension
+    static final Http http = Http.startingTheWar();
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = TabserveProcess.startReady();
-        http = new Http(server);
-    }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void liveAnswers200JsonStatusLive() {
@@ -49,7 +36,7 @@ class HealthIT {
     @Test
     void readySha256PrefixIsTheOneOnTheReadyLine() {
         String sha = http.get("/health/ready").json().path("sha256").asText();
-        assertEquals("banknote-authenticator (sha256 " + sha.substring(0, 12) + ") from the WAR", server.model());
+        assertEquals("banknote-authenticator (sha256 " + sha.substring(0, 12) + ") from the WAR", http.server().model());
     }
 
     @Test

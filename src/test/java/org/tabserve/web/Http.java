@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.tabserve.TabserveProcess;
 
 import java.io.IOException;
@@ -32,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The JDK HttpClient pointed at one running tabserve. Every response it hands back has already been checked for
  * what no response may do: carry a {@code Server} header, or (for errors) name Jetty or show a Java stack trace.
  */
-final class Http {
+final class Http implements BeforeAllCallback, AfterAllCallback {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -40,10 +43,43 @@ final class Http {
             .version(HttpClient.Version.HTTP_1_1) // no h2c upgrade attempts: plain HTTP/1.1 as curl would send
             .connectTimeout(Duration.ofSeconds(10))
             .build();
-    private final TabserveProcess server;
+    private TabserveProcess server;
+    private final boolean ownsServer;
 
     Http(TabserveProcess server) {
         this.server = server;
+        this.ownsServer = false;
+    }
+
+    private Http() {
+        this.ownsServer = true;
+    }
+
+    /**
+     * One real WAR for a whole test class: register it with {@code @RegisterExtension static final Http http =
+     * Http.startingTheWar();} and it starts before the class's tests and stops after them.
+     */
+    static Http startingTheWar() {
+        return new Http();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        if (ownsServer) {
+            server = TabserveProcess.startReady();
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (ownsServer && server != null) {
+            server.close();
+        }
+    }
+
+    /** @return the running server */
+    TabserveProcess server() {
+        return server;
     }
 
     /**

@@ -1,10 +1,8 @@
 package org.tabserve.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.tabserve.TabserveProcess;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 
@@ -14,21 +12,10 @@ import static org.tabserve.web.BankNotes.assertWellFormed;
 /** {@code GET /predict?variance=..}, the original Flask app's query route, over real HTTP. */
 class QueryPredictIT {
 
-    private static TabserveProcess server;
-    private static Http http;
+    @RegisterExtension
+    static final Http http = Http.startingTheWar();
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = TabserveProcess.startReady();
-        http = new Http(server);
-    }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     /** The genuine row's query with one parameter's value replaced (already URL-encoded). */
     private static String genuineWith(String field, String encodedValue) {
