@@ -3,14 +3,20 @@ package org.tabserve.web;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 /** The one configured Jackson setup of the web layer: strict on what it reads, plain in what it writes. */
 final class Json {
 
-    /** Strict reading: duplicate keys are errors, nesting and string sizes are bounded. */
+    /**
+     * Strict reading: duplicate keys are errors, nesting and string sizes are bounded. Buffers are recycled through
+     * a pool of this factory's, not Jackson's default thread-locals: those stay on the container's request threads
+     * after an undeploy and keep the old web app's class loader alive (JettyRedeployIT measured it).
+     */
     static final JsonFactory FACTORY = JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(64).maxStringLength(100_000).maxNumberLength(400).build())
