@@ -51,6 +51,20 @@ class DeploymentConsistencyTest {
     }
 
     @Test
+    void sharesOnnxRuntimeFromLibExtAsTheTestsJettyBasesDo() throws IOException {
+        String dockerfile = Files.readString(DOCKERFILE);
+        assertTrue(dockerfile.contains("RUN SHARED_ONNXRUNTIME=1 bash /opt/tabserve/jetty-base.sh"),
+                "the image runs the script with SHARED_ONNXRUNTIME=1, as Containers.startJettyBase does by default");
+        int jar = dockerfile.indexOf("WEB-INF/lib/onnxruntime-*.jar /var/lib/jetty/lib/ext/");
+        assertTrue(jar > 0 && jar < dockerfile.indexOf("RUN SHARED_ONNXRUNTIME=1"),
+                "the WAR's onnxruntime jar is in lib/ext before the script fixes the class path in jetty.start");
+        String script = Files.readString(SCRIPT);
+        assertTrue(script.contains("jetty.webapp.addProtectedClasses+=,ai.onnxruntime."), "the script protects ai.onnxruntime.");
+        assertTrue(Arrays.asList(group(script, "(?m)^MODULES=(\\S+)$").split(",")).contains("ext"),
+                "the ext module puts lib/ext on the server class path");
+    }
+
+    @Test
     void enablesTheModulesTheWarNeedsAndThatExistInJettyHome() throws IOException {
         List<String> modules = Arrays.asList(group(Files.readString(SCRIPT), "(?m)^MODULES=(\\S+)$").split(","));
         assertTrue(modules.containsAll(List.of("server", "http", "ee10-deploy", "ee10-annotations", "graceful", "size-limit")),
