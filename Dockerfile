@@ -21,8 +21,12 @@ RUN mvn -B -ntp -Dmaven.test.skip=true package
 # --- run: the official Jetty image (Jetty 12.1.12, Temurin 17), as its non-root user `jetty` ------------------------
 FROM jetty:12.1.12-jdk17-eclipse-temurin
 COPY deploy/jetty-base.sh deploy/healthcheck.sh /opt/tabserve/
+# ONNX Runtime is loaded once, by Jetty, from lib/ext (SHARED_ONNXRUNTIME=1), so a hot redeploy of ROOT.war does not
+# load its native library again. The jar is the WAR's own (same build); it comes before the script, which puts it on
+# the class path in jetty.start, and its layer stays cached while the jar's bytes do not change.
+COPY --from=build --chown=jetty:jetty /src/target/tabserve/WEB-INF/lib/onnxruntime-*.jar /var/lib/jetty/lib/ext/
 # Adds the modules and settings the WAR needs to this image's JETTY_BASE (/var/lib/jetty) and writes jetty.start.
-RUN bash /opt/tabserve/jetty-base.sh "$JETTY_HOME" "$JETTY_BASE"
+RUN SHARED_ONNXRUNTIME=1 bash /opt/tabserve/jetty-base.sh "$JETTY_HOME" "$JETTY_BASE"
 COPY --from=build --chown=jetty:jetty /src/target/tabserve.war /var/lib/jetty/webapps/ROOT.war
 
 # java.io.tmpdir is TMPDIR (/tmp/jetty): the unpacked WAR and ONNX Runtime's native library go there, so with a

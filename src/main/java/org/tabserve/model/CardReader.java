@@ -1,6 +1,8 @@
 package org.tabserve.model;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,7 +23,9 @@ final class CardReader {
     /** The newest card format this reader understands. */
     static final int SUPPORTED_CARD_VERSION = 1;
 
-    private static final ObjectMapper JSON = new ObjectMapper()
+    /** Without Jackson's thread-local buffers, which would outlive an undeploy on the container's threads. */
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.nonRecyclingPool()).build())
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 

@@ -158,8 +158,22 @@ public final class OnnxClassifier implements AutoCloseable {
                 signature.outputKind());
     }
 
+    /**
+     * The process's one ONNX Runtime environment. The first call creates it and registers a shutdown hook thread,
+     * which inherits the calling thread's context class loader; it is created under ONNX Runtime's own loader so
+     * that, when ONNX Runtime is shared by the container (lib/ext), the hook does not keep this web app's class
+     * loader alive after an undeploy.
+     */
     private static OrtEnvironment environment() {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        OrtEnvironment env;
+        thread.setContextClassLoader(OrtEnvironment.class.getClassLoader());
+        try {
+            env = OrtEnvironment.getEnvironment();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
         try {
             env.setTelemetry(false);
         } catch (OrtException e) {

@@ -1,5 +1,6 @@
 package org.tabserve.web;
 
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -61,6 +62,10 @@ final class OpenApiDocument {
     /** Builds the document for a model and writes it as JSON and YAML. */
     static Texts write(ModelSignature signature, ModelCard card, String serverVersion) {
         OpenAPI api = new OpenApiDocument(signature, card, serverVersion).build();
+        // swagger-core's mappers are static in this web app; by default their buffers go to thread-locals of the
+        // deploying thread, which outlives the web app and would keep its class loader alive after an undeploy.
+        io.swagger.v3.core.util.Json.mapper().getFactory().setRecyclerPool(JsonRecyclerPools.nonRecyclingPool());
+        io.swagger.v3.core.util.Yaml.mapper().getFactory().setRecyclerPool(JsonRecyclerPools.nonRecyclingPool());
         try {
             return new Texts(io.swagger.v3.core.util.Json.pretty().writeValueAsString(api),
                     io.swagger.v3.core.util.Yaml.pretty().writeValueAsString(api));

@@ -39,18 +39,39 @@ final class Containers {
         return Files.createDirectories(dir);
     }
 
+    /** How {@code deploy/jetty-base.sh} sets up ONNX Runtime in the base. */
+    enum OnnxRuntimeSetup {
+        /** The script's default: each deployment of the web app loads its own WEB-INF/lib copy. */
+        PER_WEBAPP("0"),
+        /** {@code SHARED_ONNXRUNTIME=1}, as the Docker image: loaded once, from the base's lib/ext. */
+        SHARED("1");
+
+        final String variable;
+
+        OnnxRuntimeSetup(String variable) {
+            this.variable = variable;
+        }
+    }
+
+    /** {@link #startJettyBase(String, OnnxRuntimeSetup, Map, String...)} set up as the Docker image is. */
+    static ServerProcess startJettyBase(String name, Map<String, String> environment, String... properties)
+            throws IOException, InterruptedException {
+        return startJettyBase(name, OnnxRuntimeSetup.SHARED, environment, properties);
+    }
+
     /**
      * Builds {@code target/it/NAME/base} with the shared script (the WAR as {@code webapps/ROOT.war}) and starts it
      * as the image does: {@code java -Djava.io.tmpdir=... -jar $JETTY_HOME/start.jar} in the base, on a free port.
      *
      * @param properties extra {@code name=value} start properties, e.g. a deploy scan interval
      */
-    static ServerProcess startJettyBase(String name, Map<String, String> environment, String... properties)
-            throws IOException, InterruptedException {
+    static ServerProcess startJettyBase(String name, OnnxRuntimeSetup setup, Map<String, String> environment,
+                                        String... properties) throws IOException, InterruptedException {
         Path dir = freshDirectory(name);
         Path base = Files.createDirectories(dir.resolve("base"));
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
-        ServerProcess.run(List.of("bash", Path.of("deploy", "jetty-base.sh").toAbsolutePath().toString(),
+        ServerProcess.run(List.of("env", "SHARED_ONNXRUNTIME=" + setup.variable, "bash",
+                Path.of("deploy", "jetty-base.sh").toAbsolutePath().toString(),
                 jettyHome().toString(), base.toString(), TabserveProcess.war().toString()), dir);
         int port = ServerProcess.freePort();
         List<String> command = new ArrayList<>(List.of(ServerProcess.java(), "-Djava.io.tmpdir=" + tmp,

@@ -43,11 +43,25 @@ class DeploymentConsistencyTest {
     void buildsTheImagesJettyBaseWithTheScriptTheTestsRun() throws IOException {
         String dockerfile = Files.readString(DOCKERFILE);
         assertTrue(dockerfile.contains("COPY deploy/jetty-base.sh"), "the image copies the shared script");
-        assertTrue(dockerfile.contains("RUN bash /opt/tabserve/jetty-base.sh \"$JETTY_HOME\" \"$JETTY_BASE\""),
+        assertTrue(dockerfile.matches("(?s).*\nRUN (SHARED_ONNXRUNTIME=1 )?bash /opt/tabserve/jetty-base.sh \"\\$JETTY_HOME\" \"\\$JETTY_BASE\"\n.*"),
                 "the image runs the shared script on its JETTY_HOME and JETTY_BASE");
         assertTrue(dockerfile.matches("(?s).*COPY --from=build \\S+ \\S+/tabserve\\.war /var/lib/jetty/webapps/ROOT\\.war.*"),
                 "the image deploys the WAR where the script does: webapps/ROOT.war");
         assertTrue(Files.readString(SCRIPT).contains("cp \"$war\" webapps/ROOT.war"));
+    }
+
+    @Test
+    void sharesOnnxRuntimeFromLibExtAsTheTestsJettyBasesDo() throws IOException {
+        String dockerfile = Files.readString(DOCKERFILE);
+        assertTrue(dockerfile.contains("RUN SHARED_ONNXRUNTIME=1 bash /opt/tabserve/jetty-base.sh"),
+                "the image runs the script with SHARED_ONNXRUNTIME=1, as Containers.startJettyBase does by default");
+        int jar = dockerfile.indexOf("WEB-INF/lib/onnxruntime-*.jar /var/lib/jetty/lib/ext/");
+        assertTrue(jar > 0 && jar < dockerfile.indexOf("RUN SHARED_ONNXRUNTIME=1"),
+                "the WAR's onnxruntime jar is in lib/ext before the script fixes the class path in jetty.start");
+        String script = Files.readString(SCRIPT);
+        assertTrue(script.contains("jetty.webapp.addProtectedClasses+=,ai.onnxruntime."), "the script protects ai.onnxruntime.");
+        assertTrue(Arrays.asList(group(script, "(?m)^MODULES=(\\S+)$").split(",")).contains("ext"),
+                "the ext module puts lib/ext on the server class path");
     }
 
     @Test

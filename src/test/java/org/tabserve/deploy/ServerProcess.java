@@ -137,6 +137,23 @@ final class ServerProcess implements AutoCloseable {
         throw new IllegalStateException("no VmRSS for " + process.pid());
     }
 
+    /**
+     * Runs a full garbage collection in the process ({@code jcmd PID GC.run}, the JDK's tool beside this java), so
+     * that its resident memory then shows what it retains rather than how far its collector has got.
+     */
+    void collectGarbage() throws IOException, InterruptedException {
+        run(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid()), "GC.run"), Path.of("."));
+    }
+
+    /** How many distinct copies of ONNX Runtime's native library the process has mapped, from /proc/PID/maps. */
+    long onnxRuntimeLibraries() throws IOException {
+        return Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "maps")).stream()
+                .map(line -> line.substring(line.lastIndexOf(' ') + 1))
+                .filter(file -> file.endsWith("/libonnxruntime.so"))
+                .distinct().count();
+    }
+
     List<String> output() {
         return List.copyOf(output);
     }
