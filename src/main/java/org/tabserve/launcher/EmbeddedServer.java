@@ -47,9 +47,12 @@ public final class EmbeddedServer {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(options.maxHeaderBytes());
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(options.host());
         connector.setPort(options.port());
+        // A connection silent this long is closed, also half-way through its headers: slow-loris clients end here.
+        connector.setIdleTimeout(options.idleTimeout().toMillis());
         server.addConnector(connector);
 
         WebAppContext webapp = new WebAppContext();

@@ -45,14 +45,17 @@ final class Http implements BeforeAllCallback, AfterAllCallback {
             .build();
     private TabserveProcess server;
     private final boolean ownsServer;
+    private final String[] launcherArgs;
 
     Http(TabserveProcess server) {
         this.server = server;
         this.ownsServer = false;
+        this.launcherArgs = new String[0];
     }
 
-    private Http() {
+    private Http(String... launcherArgs) {
         this.ownsServer = true;
+        this.launcherArgs = launcherArgs.clone();
     }
 
     /**
@@ -63,10 +66,15 @@ final class Http implements BeforeAllCallback, AfterAllCallback {
         return new Http();
     }
 
+    /** As {@link #startingTheWar()}, with launcher flags such as {@code --idle-timeout 2}. */
+    static Http startingTheWar(String... launcherArgs) {
+        return new Http(launcherArgs);
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         if (ownsServer) {
-            server = TabserveProcess.startReady();
+            server = TabserveProcess.startReady(launcherArgs);
         }
     }
 
