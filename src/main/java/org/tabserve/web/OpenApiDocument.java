@@ -423,7 +423,8 @@ final class OpenApiDocument {
             case 404 -> "Unknown model or version";
             case 413 -> "The body or batch is larger than the server's limits";
             case 415 -> "Wrong Content-Type";
-            case 503 -> "No model is loaded (Retry-After says when to try again)";
+            case 503 -> "No model is loaded, or the server is already serving as many requests as it serves at once "
+                    + "(tabserve.max-concurrent-requests); Retry-After says when to try again";
             default -> "Error " + status;
         };
     }

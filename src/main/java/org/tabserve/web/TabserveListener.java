@@ -1,5 +1,6 @@
 package org.tabserve.web;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -65,6 +66,12 @@ public final class TabserveListener implements ServletContextListener {
         add(context, "apidocs", new ApiDocsServlet(views), "/apidocs");
         add(context, "error", new ErrorServlet(errors), "/error");
         add(context, "static", new StaticServlet(errors), "/");
+
+        // Security headers first, so that even a refused request carries them; then the concurrency limit.
+        context.addFilter("security-headers", new SecurityHeadersFilter()).addMappingForUrlPatterns(
+                java.util.EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), false, "/*");
+        context.addFilter("concurrency-limit", new ConcurrencyLimitFilter(config.maxConcurrentRequests(), errors))
+                .addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
     }
 
     private static ServletRegistration.Dynamic add(ServletContext context, String name, jakarta.servlet.Servlet servlet,
