@@ -64,6 +64,8 @@ public final class TabserveListener implements ServletContextListener {
         add(context, "openapi", new OpenApiServlet(served, errors, serverVersion()), OpenApiServlet.JSON_PATH,
                 OpenApiServlet.YAML_PATH);
         add(context, "apidocs", new ApiDocsServlet(views), "/apidocs");
+        add(context, "admin-model", new AdminModelServlet(served, errors, config,
+                temp == null ? null : temp.toPath()), AdminModelServlet.PATH);
         add(context, "error", new ErrorServlet(errors), "/error");
         add(context, "static", new StaticServlet(errors), "/");
 
@@ -151,7 +153,7 @@ public final class TabserveListener implements ServletContextListener {
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         if (served != null) {
-            served.loaded().ifPresent(OnnxClassifier::close);
+            served.close(); // closes the model once no request uses it any more
         }
     }
 }

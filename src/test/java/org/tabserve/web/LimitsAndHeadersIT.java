@@ -137,4 +137,11 @@ class LimitsAndHeadersIT {
         assertEquals(413, page.status());
         assertEquals("413", Http.textOf(page.html(), "#status"));
     }
+
+    @Test
+    void theAdminRouteIsOffWithoutAnAdminToken() {
+        JsonNode problem = http.post("/admin/model", "application/octet-stream", new byte[]{1, 2, 3},
+                "Authorization", "Bearer anything-at-all-0123456789").problem(404);
+        assertTrue(problem.path("detail").asText().contains("the admin route is off"), problem::toString);
+    }
 }
