@@ -207,6 +207,11 @@ class OpenApiConformanceIT {
     }
 
     @Test
+    void theAdminRouteConformsWhenItIsOff() throws Exception {
+        exchange("POST", "/admin/model", "application/octet-stream", new byte[]{1, 2, 3}, "application/json", 404, true);
+    }
+
+    @Test
     void documentationRoutesConform() throws Exception {
         get("/openapi.json", 200);
         exchange("GET", "/openapi.yaml", null, null, "application/yaml", 200, true);

@@ -57,9 +57,15 @@ public final class TabserveProcess implements AutoCloseable {
 
     /** Starts the WAR on a free loopback port and waits until it says it is ready. */
     public static TabserveProcess startReady(String... extraArgs) throws IOException, InterruptedException {
+        return startReady(Map.of(), extraArgs);
+    }
+
+    /** As {@link #startReady(String...)}, with these environment variables (e.g. {@code TABSERVE_ADMIN_TOKEN}). */
+    public static TabserveProcess startReady(Map<String, String> environment, String... extraArgs)
+            throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("--port", "0"));
         args.addAll(List.of(extraArgs));
-        TabserveProcess server = start(args, Map.of());
+        TabserveProcess server = start(args, environment);
         server.awaitReady(Duration.ofSeconds(60));
         return server;
     }

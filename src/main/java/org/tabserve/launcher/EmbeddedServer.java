@@ -24,6 +24,8 @@ public final class EmbeddedServer {
 
     /** How long in-flight requests may take to finish on shutdown. */
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** On shutdown, how long a connection may stay silent before it is closed (idle or in the middle of a request). */
+    static final Duration SHUTDOWN_IDLE_TIMEOUT = Duration.ofSeconds(5);
     /** The web app's context attributes this launcher reads (set by the app's listener). */
     static final String MODEL_SUMMARY = "tabserve.model.summary";
     static final String MODEL_FAILURE = "tabserve.model.failure";
@@ -47,9 +49,15 @@ public final class EmbeddedServer {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(options.maxHeaderBytes());
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(options.host());
         connector.setPort(options.port());
+        // A connection silent this long is closed, also half-way through its headers: slow-loris clients end here.
+        connector.setIdleTimeout(options.idleTimeout().toMillis());
+        // On SIGTERM, connections silent this long are closed: kept-alive idle ones, so that shutdown is quick, but
+        // also a slow request in flight. Jetty's 1 s failed such requests; 5 s lets them pause as slow clients do.
+        connector.setShutdownIdleTimeout(Math.min(options.idleTimeout().toMillis(), SHUTDOWN_IDLE_TIMEOUT.toMillis()));
         server.addConnector(connector);
 
         WebAppContext webapp = new WebAppContext();

@@ -1,19 +1,36 @@
 package org.tabserve.launcher;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The launcher's settings from flags and environment, a flag winning over its variable: {@code --port}
  * ({@code TABSERVE_PORT}, default 8080), {@code --host} ({@code TABSERVE_HOST}, default 127.0.0.1),
- * {@code --model} ({@code TABSERVE_MODEL}, default the model inside the WAR) and {@code --help}.
+ * {@code --model} ({@code TABSERVE_MODEL}, default the model inside the WAR), {@code --idle-timeout}
+ * ({@code TABSERVE_IDLE_TIMEOUT}, seconds, default 30), {@code --max-header-bytes} ({@code TABSERVE_MAX_HEADER_BYTES},
+ * default 8192) and {@code --help}.
  *
- * @param host  the interface to listen on
- * @param port  the port (0 picks a free one)
- * @param model the ONNX model to serve instead of the bundled one
- * @param help  whether to print usage and exit
+ * @param host           the interface to listen on
+ * @param port           the port (0 picks a free one)
+ * @param model          the ONNX model to serve instead of the bundled one
+ * @param help           whether to print usage and exit
+ * @param idleTimeout    how long a connection may stay silent (also in the middle of a request's headers or body)
+ *                       before the server closes it: what ends slow-loris clients
+ * @param maxHeaderBytes the largest request line plus headers accepted (431 past it)
  */
-public record LauncherOptions(String host, int port, Optional<String> model, boolean help) {
+public record LauncherOptions(String host, int port, Optional<String> model, boolean help, Duration idleTimeout,
+                              int maxHeaderBytes) {
+
+    /** Default idle timeout. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /** Default limit of request line plus headers, Jetty's own. */
+    public static final int DEFAULT_MAX_HEADER_BYTES = 8192;
+
+    /** The usual settings: loopback or not, a port, a model; default limits. */
+    public LauncherOptions(String host, int port, Optional<String> model, boolean help) {
+        this(host, port, model, help, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_HEADER_BYTES);
+    }
 
     /** Environment variable for the port. */
     public static final String PORT_VARIABLE = "TABSERVE_PORT";
@@ -21,12 +38,19 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
     public static final String HOST_VARIABLE = "TABSERVE_HOST";
     /** Environment variable for the model path; the web app reads the same one inside any container. */
     public static final String MODEL_VARIABLE = "TABSERVE_MODEL";
+    /** Environment variable for the idle timeout, in seconds. */
+    public static final String IDLE_TIMEOUT_VARIABLE = "TABSERVE_IDLE_TIMEOUT";
+    /** Environment variable for the header size limit, in bytes. */
+    public static final String MAX_HEADER_BYTES_VARIABLE = "TABSERVE_MAX_HEADER_BYTES";
 
     static final String USAGE = """
-            usage: java -jar tabserve.war [--port N] [--host ADDRESS] [--model FILE.onnx] [--help]
+            usage: java -jar tabserve.war [--port N] [--host ADDRESS] [--model FILE.onnx] [--idle-timeout SECONDS]
+                                          [--max-header-bytes N] [--help]
               --port N         port to listen on (default 8080, 0 = any free port)    env TABSERVE_PORT
               --host ADDRESS   interface to listen on (default 127.0.0.1; 0.0.0.0 = all) env TABSERVE_HOST
               --model FILE     ONNX classifier to serve (default: the model in the WAR) env TABSERVE_MODEL
+              --idle-timeout S close a connection silent for S seconds (default 30)  env TABSERVE_IDLE_TIMEOUT
+              --max-header-bytes N  largest request line + headers (default 8192)  env TABSERVE_MAX_HEADER_BYTES
               --help           print this and exit
             """;
 
@@ -41,13 +65,15 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
         String host = environment.getOrDefault(HOST_VARIABLE, "127.0.0.1");
         String port = environment.getOrDefault(PORT_VARIABLE, "8080");
         String model = environment.get(MODEL_VARIABLE);
+        String idle = environment.getOrDefault(IDLE_TIMEOUT_VARIABLE, Long.toString(DEFAULT_IDLE_TIMEOUT.toSeconds()));
+        String headerBytes = environment.getOrDefault(MAX_HEADER_BYTES_VARIABLE, Integer.toString(DEFAULT_MAX_HEADER_BYTES));
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
             switch (name) {
                 case "--help", "-h" -> help = true;
-                case "--port", "--host", "--model" -> {
+                case "--port", "--host", "--model", "--idle-timeout", "--max-header-bytes" -> {
                     String value;
                     if (arg.contains("=")) {
                         value = arg.substring(arg.indexOf('=') + 1);
@@ -59,6 +85,8 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                     switch (name) {
                         case "--port" -> port = value;
                         case "--host" -> host = value;
+                        case "--idle-timeout" -> idle = value;
+                        case "--max-header-bytes" -> headerBytes = value;
                         default -> model = value;
                     }
                 }
@@ -75,6 +103,21 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
             throw new UsageException("port must be a number from 0 to 65535, got " + portNumber);
         }
         Optional<String> modelPath = Optional.ofNullable(model).map(String::strip).filter(m -> !m.isEmpty());
-        return new LauncherOptions(host.strip(), portNumber, modelPath, help);
+        long idleSeconds = positive("--idle-timeout", idle, 3600);
+        long headerLimit = positive("--max-header-bytes", headerBytes, 1 << 20);
+        return new LauncherOptions(host.strip(), portNumber, modelPath, help, Duration.ofSeconds(idleSeconds),
+                (int) headerLimit);
+    }
+
+    private static long positive(String flag, String text, long max) throws UsageException {
+        try {
+            long value = Long.parseLong(text.strip());
+            if (value >= 1 && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException(flag + " must be a whole number from 1 to " + max + ", got '" + text + "'");
     }
 }

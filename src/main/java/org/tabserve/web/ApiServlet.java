@@ -13,8 +13,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The base of tabserve's servlets: whatever a handler throws goes to the one {@link ErrorRenderer}, so no
- * servlet catches errors itself.
+ * The base of tabserve's servlets: each request runs pinned to one served model, and whatever a handler throws goes
+ * to the one {@link ErrorRenderer}, so no servlet catches errors itself.
  */
 abstract class ApiServlet extends HttpServlet {
 
@@ -51,16 +51,19 @@ abstract class ApiServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        try {
-            if (!allowed.contains(request.getMethod())) {
-                String allow = String.join(", ", new TreeSet<>(allowed));
-                throw new HttpProblem(405, "Method not allowed", request.getMethod() + " is not allowed on "
-                        + request.getRequestURI() + "; allowed: " + allow, List.of(), Map.of("Allow", allow));
+        // The whole request, errors included, runs on the model that is current when it begins (see ServedModel).
+        model.serve(() -> {
+            try {
+                if (!allowed.contains(request.getMethod())) {
+                    String allow = String.join(", ", new TreeSet<>(allowed));
+                    throw new HttpProblem(405, "Method not allowed", request.getMethod() + " is not allowed on "
+                            + request.getRequestURI() + "; allowed: " + allow, List.of(), Map.of("Allow", allow));
+                }
+                super.service(request, response);
+            } catch (RuntimeException | ServletException e) {
+                errors.render(request, response, errors.toProblem(e, request));
             }
-            super.service(request, response);
-        } catch (RuntimeException | ServletException e) {
-            errors.render(request, response, errors.toProblem(e, request));
-        }
+        });
     }
 
     /** Answers OPTIONS with the methods this route really serves. */

@@ -4,7 +4,11 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Reads at most a set number of bytes and answers 413 past it, for bodies that come without a Content-Length. */
+/**
+ * Reads at most a set number of bytes and answers 413 past it, for bodies that come without a Content-Length. A body
+ * that cannot be read to its end (the client went silent past the idle timeout, hung up, or broke the chunked
+ * encoding) is the client's fault: a 408 or 400, never a 500 logged as a server failure.
+ */
 final class LimitedInputStream extends FilterInputStream {
 
     private final long limit;
@@ -17,7 +21,12 @@ final class LimitedInputStream extends FilterInputStream {
 
     @Override
     public int read() throws IOException {
-        int b = super.read();
+        int b;
+        try {
+            b = super.read();
+        } catch (IOException e) {
+            throw unreadable(e);
+        }
         if (b >= 0) {
             count(1);
         }
@@ -26,7 +35,12 @@ final class LimitedInputStream extends FilterInputStream {
 
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
-        int n = super.read(buffer, offset, length);
+        int n;
+        try {
+            n = super.read(buffer, offset, length);
+        } catch (IOException e) {
+            throw unreadable(e);
+        }
         if (n > 0) {
             count(n);
         }
@@ -38,6 +52,18 @@ final class LimitedInputStream extends FilterInputStream {
         if (count > limit) {
             throw HttpProblem.tooLarge("the body is larger than the limit of " + limit + " bytes");
         }
+    }
+
+    /** The problem for a request body that broke off: 408 when it timed out, 400 otherwise. */
+    static HttpProblem unreadable(IOException failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.util.concurrent.TimeoutException || cause instanceof java.net.SocketTimeoutException) {
+                return HttpProblem.of(408, "Request timeout", "the request body stopped arriving before its end; "
+                        + "the server closes connections that stay silent");
+            }
+        }
+        return HttpProblem.badRequest("the request body could not be read to its end (the client hung up or sent a "
+                + "broken encoding)");
     }
 
     /** Opens a request body, refusing it up front when its declared length is over the limit. */

@@ -42,6 +42,7 @@ final class OpenApiDocument {
     private static final String REF = "#/components/schemas/";
     private static final String TAG_API = "tabserve API";
     private static final String TAG_FLASK = "Flask-compatible routes";
+    private static final String TAG_ADMIN = "Administration";
     private static final String TAG_V2 = "Open Inference Protocol (v2)";
     private static final String TAG_DOCS = "Documentation";
 
@@ -119,6 +120,15 @@ final class OpenApiDocument {
                 .responses(responses(ok(JSON, new ObjectSchema(), "The OpenAPI document"), problems(503)))));
         paths.addPathItem("/openapi.yaml", new PathItem().get(operation(TAG_DOCS, "openapiYaml", "This document, in YAML", null)
                 .responses(responses(ok("application/yaml", new StringSchema(), "The OpenAPI document"), problems(503)))));
+        paths.addPathItem("/admin/model", new PathItem().post(operation(TAG_ADMIN, "swapModel",
+                "Swap the served model (operators only)",
+                "The body is the new ONNX file. It is loaded, warmed up and checked to take the same features and give "
+                        + "the same classes, in the same order, as the served model; then it is swapped in atomically "
+                        + "(requests in flight finish on the old one). Off (404) unless the server has an admin token "
+                        + "(tabserve.admin-token); then it needs `Authorization: Bearer <token>`.")
+                .requestBody(body("application/octet-stream", new StringSchema().format("binary")))
+                .responses(responses(ok(JSON, ref("ModelSwapped"), "The new model serves"),
+                        problems(401, 403, 404, 413, 415, 422, 503)))));
         paths.addPathItem("/apidocs", new PathItem().get(operation(TAG_DOCS, "apidocs", "Swagger UI for this document", null)
                 .responses(responses(ok("text/html", new StringSchema(), "The Swagger UI page")))));
 
@@ -132,7 +142,7 @@ final class OpenApiDocument {
                                 + "; classes: " + classesText() + "."))
                 .tags(List.of(new Tag().name(TAG_API), new Tag().name(TAG_FLASK),
                         new Tag().name(TAG_V2).description("KServe v2 / Open Inference Protocol over REST; errors are {\"error\": \"...\"}"),
-                        new Tag().name(TAG_DOCS)))
+                        new Tag().name(TAG_DOCS), new Tag().name(TAG_ADMIN)))
                 .paths(paths)
                 .components(new Components().schemas(schemas()));
     }
@@ -190,6 +200,13 @@ final class OpenApiDocument {
         }
         features.additionalProperties(false);
         schemas.put("Features", features);
+        schemas.put("ModelSwapped", new ObjectSchema()
+                .addProperty("status", new StringSchema()._enum(List.of("swapped")))
+                .addProperty("model", new StringSchema())
+                .addProperty("version", new StringSchema())
+                .addProperty("sha256", new StringSchema())
+                .addProperty("previous_sha256", new StringSchema().nullable(true))
+                .required(List.of("status", "model", "sha256")));
         schemas.put("FeatureRow", new ArraySchema().items(new NumberSchema().format("double"))
                 .minItems(signature.featureCount()).maxItems(signature.featureCount())
                 .description("One row as numbers in the model's feature order: " + signature.featureNames()));
@@ -425,10 +442,14 @@ final class OpenApiDocument {
     private static String describe(int status) {
         return switch (status) {
             case 400 -> "Invalid input; every bad field is listed";
-            case 404 -> "Unknown model or version";
+            case 401 -> "No bearer token (WWW-Authenticate says which scheme)";
+            case 403 -> "Wrong admin token";
+            case 404 -> "Unknown model or version, or (for /admin/model) the route is off";
+            case 422 -> "The new model was refused (unreadable, failed its warm-up, or incompatible); the old one still serves";
             case 413 -> "The body or batch is larger than the server's limits";
             case 415 -> "Wrong Content-Type";
-            case 503 -> "No model is loaded (Retry-After says when to try again)";
+            case 503 -> "No model is loaded, or the server is already serving as many requests as it serves at once "
+                    + "(tabserve.max-concurrent-requests); Retry-After says when to try again";
             default -> "Error " + status;
         };
     }

@@ -13,13 +13,26 @@ final class OpenApiServlet extends ApiServlet {
     static final String JSON_PATH = "/openapi.json";
     static final String YAML_PATH = "/openapi.yaml";
 
-    private final transient OpenApiDocument.Texts document;
+    /** The document and the model it describes (by sha256), rebuilt when an operator swaps the model. */
+    private record Written(String sha256, OpenApiDocument.Texts texts) {
+    }
+
+    private final String serverVersion;
+    private transient volatile Written written;
 
     OpenApiServlet(ServedModel model, ErrorRenderer errors, String serverVersion) {
         super(model, errors);
-        this.document = model.loaded()
-                .map(c -> OpenApiDocument.write(c.signature(), c.card(), serverVersion))
-                .orElse(null);
+        this.serverVersion = serverVersion;
+        model.loaded().ifPresent(this::document);
+    }
+
+    private OpenApiDocument.Texts document(OnnxClassifier classifier) {
+        Written now = written;
+        if (now == null || !now.sha256().equals(classifier.sha256())) {
+            now = new Written(classifier.sha256(), OpenApiDocument.write(classifier.signature(), classifier.card(), serverVersion));
+            written = now;
+        }
+        return now.texts();
     }
 
     @Override
@@ -29,6 +42,7 @@ final class OpenApiServlet extends ApiServlet {
         response.setContentType(yaml ? "application/yaml" : "application/json");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("X-Model-Sha256", classifier.sha256());
+        OpenApiDocument.Texts document = document(classifier);
         response.getOutputStream().write((yaml ? document.yaml() : document.json()).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -80,6 +80,13 @@ final class PredictFileServlet extends ApiServlet {
             throw HttpProblem.tooLarge("the upload is larger than the limit of " + config.maxUploadBytes() + " bytes");
         } catch (ServletException e) {
             throw HttpProblem.badRequest("the body is not a well-formed multipart/form-data upload");
+        } catch (IOException e) {
+            // The client stopped sending or hung up half-way; disk trouble on the server's side is logged as usual.
+            HttpProblem problem = LimitedInputStream.unreadable(e);
+            if (problem.status() == 408 || !(e.getMessage() != null && e.getMessage().contains("No space"))) {
+                throw problem;
+            }
+            throw e;
         }
     }
 

@@ -3,44 +3,133 @@ package org.tabserve.web;
 import org.tabserve.model.OnnxClassifier;
 
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The model the web app serves, or why it has none: servlets ask it for the classifier and get a 503 that says why
- * when the model could not be loaded, so the app stays up and tells its operator.
+ * The model the web app serves, or why it has none, swappable while requests run: servlets ask it for the classifier
+ * and get a 503 that says why when no model could be loaded, so the app stays up and tells its operator.
+ *
+ * <p>Threading: each request is pinned, for its whole length, to the model that was current when it began
+ * ({@link #serve}); a swap ({@link #replace}) makes a new model current at once, and the old one is closed by
+ * whichever comes last of the swap and the last request still pinned to it. So no request ever sees two models, and
+ * no session is closed under a prediction.
  */
 final class ServedModel {
 
-    private final OnnxClassifier classifier;
-    private final String failure;
+    /** A request's work, which may fail as servlet work does. */
+    interface Work {
+        void run() throws java.io.IOException;
+    }
 
-    private ServedModel(OnnxClassifier classifier, String failure) {
-        this.classifier = classifier;
-        this.failure = failure;
+    /** One loaded model (or the failure to load one) with a count of its users: the holder, and each request. */
+    private static final class Generation {
+        private final OnnxClassifier classifier;
+        private final String failure;
+        private final AtomicInteger users = new AtomicInteger(1); // the holder's own reference
+
+        Generation(OnnxClassifier classifier, String failure) {
+            this.classifier = classifier;
+            this.failure = failure;
+        }
+
+        /** @return false when the generation was already released by everyone, and so may be closed */
+        boolean retain() {
+            for (int n = users.get(); n > 0; n = users.get()) {
+                if (users.compareAndSet(n, n + 1)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        void release() {
+            if (users.decrementAndGet() == 0 && classifier != null) {
+                classifier.close();
+            }
+        }
+    }
+
+    private final AtomicReference<Generation> current;
+    private final ThreadLocal<Generation> pinned = new ThreadLocal<>();
+
+    private ServedModel(Generation first) {
+        this.current = new AtomicReference<>(first);
     }
 
     static ServedModel of(OnnxClassifier classifier) {
-        return new ServedModel(classifier, null);
+        return new ServedModel(new Generation(classifier, null));
     }
 
     static ServedModel failed(String why) {
-        return new ServedModel(null, why);
+        return new ServedModel(new Generation(null, why));
+    }
+
+    /**
+     * Runs one request pinned to the current model; nested calls (a forward, an error dispatch) stay on the same.
+     */
+    void serve(Work work) throws java.io.IOException {
+        if (pinned.get() != null) {
+            work.run();
+            return;
+        }
+        Generation generation;
+        do {
+            generation = current.get();
+        } while (!generation.retain()); // lost a race with a swap that released it last: take the new one
+        pinned.set(generation);
+        try {
+            work.run();
+        } finally {
+            pinned.remove();
+            generation.release();
+        }
+    }
+
+    /** The request's model, or outside a request (start-up) the current one. */
+    private Generation generation() {
+        Generation generation = pinned.get();
+        return generation != null ? generation : current.get();
     }
 
     /** @return the classifier, loaded and warmed up */
     OnnxClassifier classifier() {
-        if (classifier == null) {
-            throw HttpProblem.unavailable("no model is loaded: " + failure);
+        Generation generation = generation();
+        if (generation.classifier == null) {
+            throw HttpProblem.unavailable("no model is loaded: " + generation.failure);
         }
-        return classifier;
+        return generation.classifier;
     }
 
     /** @return the classifier when one is loaded */
     Optional<OnnxClassifier> loaded() {
-        return Optional.ofNullable(classifier);
+        return Optional.ofNullable(generation().classifier);
     }
 
     /** @return why no model is loaded, when none is */
     Optional<String> failure() {
-        return Optional.ofNullable(failure);
+        return Optional.ofNullable(generation().failure);
+    }
+
+    /** @return the model new requests get now (whatever the calling request is pinned to) */
+    Optional<OnnxClassifier> current() {
+        return Optional.ofNullable(current.get().classifier);
+    }
+
+    /**
+     * Makes {@code next} the served model at once. Requests already running finish on the model they began with,
+     * which is closed after the last of them.
+     *
+     * @return the classifier that was served before, if any (already closed, or to be closed by its last request)
+     */
+    Optional<OnnxClassifier> replace(OnnxClassifier next) {
+        Generation old = current.getAndSet(new Generation(next, null));
+        old.release();
+        return Optional.ofNullable(old.classifier);
+    }
+
+    /** Drops the holder's reference when the app stops; the model closes once no request uses it. */
+    void close() {
+        current.get().release();
     }
 }

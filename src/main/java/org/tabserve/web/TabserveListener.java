@@ -1,5 +1,6 @@
 package org.tabserve.web;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -63,8 +64,16 @@ public final class TabserveListener implements ServletContextListener {
         add(context, "openapi", new OpenApiServlet(served, errors, serverVersion()), OpenApiServlet.JSON_PATH,
                 OpenApiServlet.YAML_PATH);
         add(context, "apidocs", new ApiDocsServlet(views), "/apidocs");
+        add(context, "admin-model", new AdminModelServlet(served, errors, config,
+                temp == null ? null : temp.toPath()), AdminModelServlet.PATH);
         add(context, "error", new ErrorServlet(errors), "/error");
         add(context, "static", new StaticServlet(errors), "/");
+
+        // Security headers first, so that even a refused request carries them; then the concurrency limit.
+        context.addFilter("security-headers", new SecurityHeadersFilter()).addMappingForUrlPatterns(
+                java.util.EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), false, "/*");
+        context.addFilter("concurrency-limit", new ConcurrencyLimitFilter(config.maxConcurrentRequests(), errors))
+                .addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
     }
 
     private static ServletRegistration.Dynamic add(ServletContext context, String name, jakarta.servlet.Servlet servlet,
@@ -144,7 +153,7 @@ public final class TabserveListener implements ServletContextListener {
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         if (served != null) {
-            served.loaded().ifPresent(OnnxClassifier::close);
+            served.close(); // closes the model once no request uses it any more
         }
     }
 }

@@ -18,9 +18,21 @@ import java.util.function.Function;
  * @param maxUploadBytes largest CSV upload accepted
  * @param maxCsvRows     most data rows in one CSV upload
  * @param cacheTemplates whether Thymeleaf caches parsed templates (off for the dev loop)
+ * @param maxConcurrentRequests most requests served at once; more get 503 with {@code Retry-After}
+ * @param adminToken     the bearer token that {@code POST /admin/model} needs; empty keeps that route off
  */
 public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchRows, long maxUploadBytes,
-                        long maxCsvRows, boolean cacheTemplates) {
+                        long maxCsvRows, boolean cacheTemplates, int maxConcurrentRequests,
+                        Optional<String> adminToken) {
+
+    /** Never prints the admin token. */
+    @Override
+    public String toString() {
+        return "WebConfig[model=" + model + ", maxBodyBytes=" + maxBodyBytes + ", maxBatchRows=" + maxBatchRows
+                + ", maxUploadBytes=" + maxUploadBytes + ", maxCsvRows=" + maxCsvRows + ", cacheTemplates="
+                + cacheTemplates + ", maxConcurrentRequests=" + maxConcurrentRequests + ", adminToken="
+                + (adminToken.isPresent() ? "(set)" : "(none)") + "]";
+    }
 
     /** Path of the ONNX model file to serve. */
     public static final String MODEL = "tabserve.model";
@@ -34,6 +46,12 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
     public static final String MAX_CSV_ROWS = "tabserve.max-csv-rows";
     /** {@code false} to re-read templates on every request. */
     public static final String TEMPLATES_CACHE = "tabserve.templates.cache";
+    /** Most requests served at once; the next get 503 with {@code Retry-After} instead of waiting in a queue. */
+    public static final String MAX_CONCURRENT_REQUESTS = "tabserve.max-concurrent-requests";
+    /** Bearer token for {@code POST /admin/model}; unset (the default) turns the route off. */
+    public static final String ADMIN_TOKEN = "tabserve.admin-token";
+    /** The shortest admin token accepted: a short one could be guessed. */
+    static final int MIN_ADMIN_TOKEN_LENGTH = 16;
 
     /** Resolves every setting for a servlet context. */
     static WebConfig resolve(ServletContext context) {
@@ -50,7 +68,17 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
                 (int) Math.min(Integer.MAX_VALUE, positive(lookup, MAX_BATCH_ROWS, 10_000)),
                 positive(lookup, MAX_UPLOAD_BYTES, 200L << 20),
                 positive(lookup, MAX_CSV_ROWS, 2_000_000),
-                lookup.apply(TEMPLATES_CACHE).map(v -> !v.equalsIgnoreCase("false")).orElse(true));
+                lookup.apply(TEMPLATES_CACHE).map(v -> !v.equalsIgnoreCase("false")).orElse(true),
+                (int) Math.min(Integer.MAX_VALUE, positive(lookup, MAX_CONCURRENT_REQUESTS, 64)),
+                lookup.apply(ADMIN_TOKEN).map(WebConfig::checkedToken));
+    }
+
+    private static String checkedToken(String token) {
+        if (token.length() < MIN_ADMIN_TOKEN_LENGTH) {
+            throw new IllegalArgumentException("setting " + ADMIN_TOKEN + " must have at least " + MIN_ADMIN_TOKEN_LENGTH
+                    + " characters (it has " + token.length() + "); use e.g. `openssl rand -hex 32`");
+        }
+        return token;
     }
 
     /** {@code tabserve.max-body-bytes} → {@code TABSERVE_MAX_BODY_BYTES}. */

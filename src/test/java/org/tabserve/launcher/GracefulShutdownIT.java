@@ -147,4 +147,54 @@ class GracefulShutdownIT {
             assertNoStackTrace(server.output());
         }
     }
+
+    /** A request on its own connection that has sent its headers and half its body, then waits. */
+    private static java.net.Socket startRequest(TabserveProcess server, byte[] body) throws IOException {
+        java.net.Socket socket = new java.net.Socket(server.uri().getHost(), server.uri().getPort());
+        socket.setSoTimeout(60_000);
+        socket.getOutputStream().write(("POST /api/predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Connection: close\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().write(body, 0, body.length / 2);
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
+    @Test
+    void twentyRequestsInFlightWhenSigtermArrivesAllCompleteWith200AndTheProcessExitsZeroWithinTheStopTimeout()
+            throws Exception {
+        byte[] body = "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}"
+                .getBytes(StandardCharsets.UTF_8);
+        try (TabserveProcess server = TabserveProcess.startReady()) {
+            List<java.net.Socket> inFlight = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                inFlight.add(startRequest(server, body));
+            }
+            Thread.sleep(500); // every request is inside the servlet, reading its body
+            long signalled = System.nanoTime();
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return server.terminate(Duration.ofSeconds(40));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(1_000);
+            assertTrue(server.process().isAlive(), "the process waits for the requests in flight");
+            int ok = 0;
+            for (java.net.Socket socket : inFlight) {
+                socket.getOutputStream().write(body, body.length / 2, body.length - body.length / 2);
+                socket.getOutputStream().flush();
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                socket.close();
+                assertTrue(answer.startsWith("HTTP/1.1 200 ") && answer.contains("\"label\":\"0\""), answer);
+                ok++;
+            }
+            assertEquals(20, ok);
+            int status = exit.get(40, TimeUnit.SECONDS);
+            long exitMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
+            assertEquals(0, status, () -> String.join("\n", server.output()));
+            assertTrue(exitMillis < 30_000, "exited " + exitMillis + " ms after SIGTERM, past the 30 s stop timeout");
+            assertNoStackTrace(server.output());
+        }
+    }
 }

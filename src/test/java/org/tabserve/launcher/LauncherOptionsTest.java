@@ -27,6 +27,21 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void idleTimeoutAndHeaderLimitDefaultTo30SecondsAnd8KiBAndComeFromFlagsOrEnvironment() throws Exception {
+        LauncherOptions defaults = LauncherOptions.parse(new String[0], Map.of());
+        assertEquals(java.time.Duration.ofSeconds(30), defaults.idleTimeout());
+        assertEquals(8192, defaults.maxHeaderBytes());
+        Map<String, String> env = Map.of("TABSERVE_IDLE_TIMEOUT", "5", "TABSERVE_MAX_HEADER_BYTES", "4096");
+        assertEquals(java.time.Duration.ofSeconds(5), LauncherOptions.parse(new String[0], env).idleTimeout());
+        assertEquals(4096, LauncherOptions.parse(new String[0], env).maxHeaderBytes());
+        LauncherOptions flags = LauncherOptions.parse(new String[]{"--idle-timeout", "2", "--max-header-bytes=16384"}, env);
+        assertEquals(java.time.Duration.ofSeconds(2), flags.idleTimeout());
+        assertEquals(16384, flags.maxHeaderBytes());
+        assertThrows(LauncherOptions.UsageException.class, () -> LauncherOptions.parse(new String[]{"--idle-timeout", "0"}, Map.of()));
+        assertThrows(LauncherOptions.UsageException.class, () -> LauncherOptions.parse(new String[]{"--max-header-bytes", "x"}, Map.of()));
+    }
+
+    @Test
     void helpIsAnsweredWhateverElseIsGiven() throws Exception {
         assertTrue(LauncherOptions.parse(new String[]{"--port", "1", "--help"}, Map.of()).help());
     }

@@ -45,14 +45,20 @@ final class Http implements BeforeAllCallback, AfterAllCallback {
             .build();
     private TabserveProcess server;
     private final boolean ownsServer;
+    private final String[] launcherArgs;
+    private final java.util.Map<String, String> environment;
 
     Http(TabserveProcess server) {
         this.server = server;
         this.ownsServer = false;
+        this.launcherArgs = new String[0];
+        this.environment = java.util.Map.of();
     }
 
-    private Http() {
+    private Http(java.util.Map<String, String> environment, String... launcherArgs) {
         this.ownsServer = true;
+        this.launcherArgs = launcherArgs.clone();
+        this.environment = java.util.Map.copyOf(environment);
     }
 
     /**
@@ -60,13 +66,23 @@ final class Http implements BeforeAllCallback, AfterAllCallback {
      * Http.startingTheWar();} and it starts before the class's tests and stops after them.
      */
     static Http startingTheWar() {
-        return new Http();
+        return new Http(java.util.Map.of());
+    }
+
+    /** As {@link #startingTheWar()}, with launcher flags such as {@code --idle-timeout 2}. */
+    static Http startingTheWar(String... launcherArgs) {
+        return new Http(java.util.Map.of(), launcherArgs);
+    }
+
+    /** As {@link #startingTheWar()}, with environment variables such as {@code TABSERVE_ADMIN_TOKEN}. */
+    static Http startingTheWar(java.util.Map<String, String> environment, String... launcherArgs) {
+        return new Http(environment, launcherArgs);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         if (ownsServer) {
-            server = TabserveProcess.startReady();
+            server = TabserveProcess.startReady(environment, launcherArgs);
         }
     }
 

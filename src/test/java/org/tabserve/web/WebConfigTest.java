@@ -40,6 +40,19 @@ class WebConfigTest {
         assertEquals(200L << 20, config.maxUploadBytes());
         assertEquals(2_000_000, config.maxCsvRows());
         assertTrue(config.cacheTemplates());
+        assertEquals(64, config.maxConcurrentRequests());
+        assertTrue(config.adminToken().isEmpty(), "the admin route is off unless an operator sets a token");
+    }
+
+    @Test
+    void anAdminTokenShorterThan16CharactersIsRefusedAndNeverPrinted() {
+        Map<String, String> shortToken = Map.of("TABSERVE_ADMIN_TOKEN", "secret");
+        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> WebConfig.resolve(NONE::get, NONE::get, shortToken));
+        assertFalse(refused.getMessage().contains("secret"), refused.getMessage());
+        WebConfig config = WebConfig.resolve(NONE::get, NONE::get, Map.of("TABSERVE_ADMIN_TOKEN", "0123456789abcdef-long"));
+        assertEquals(Optional.of("0123456789abcdef-long"), config.adminToken());
+        assertFalse(config.toString().contains("0123456789abcdef"), config.toString());
     }
 
     @Test

@@ -1,0 +1,495 @@
+package org.tabserve.web;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Hostile and malformed requests against every route of the real WAR, one table: each case names the exact status
+ * and a piece of the error (a field or the detail) it must get. None may get a 5xx, and after each the server must
+ * still answer a valid prediction with 200. The server runs with a 2 s idle timeout so that slow clients are cut
+ * quickly.
+ */
+class HostileInputIT {
+
+    /** How long a connection may stay silent here (the launcher's {@code --idle-timeout}). */
+    private static final int IDLE_SECONDS = 2;
+
+    @RegisterExtension
+    static final Http http = Http.startingTheWar("--idle-timeout", Integer.toString(IDLE_SECONDS));
+
+    private static final String JSON = "application/json";
+    private static final String FORM = "application/x-www-form-urlencoded";
+    private static final String INFER = "/v2/models/banknote-authenticator/infer";
+    private static final String VALID = "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}";
+    private static final String CSV_HEADER = "variance,skewness,curtosis,entropy";
+
+    /** One hostile request: what it is, how to send it, and exactly what it must get. */
+    private record Case(String name, Supplier<Http.Response> send, int status, String expected) {
+    }
+
+    private final List<Case> cases = new ArrayList<>();
+
+    private void add(String name, int status, String expected, Supplier<Http.Response> send) {
+        cases.add(new Case(name, send, status, expected));
+    }
+
+    private static Http.Response json(String body) {
+        return http.post("/api/predict", JSON, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Http.Response json(byte[] body) {
+        return http.post("/api/predict", JSON, body);
+    }
+
+    private static Http.Response infer(String body) {
+        return http.post(INFER, JSON, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String v2(String datatype, String shape, String data) {
+        return "{\"inputs\": [{\"name\": \"input\", \"datatype\": \"" + datatype + "\", \"shape\": " + shape
+                + ", \"data\": " + data + "}]}";
+    }
+
+    private static Http.Response csv(String content) {
+        return http.upload("/predict_file", Multipart.csv(content));
+    }
+
+    private static Http.Response csv(byte[] content) {
+        return http.upload("/predict_file", Multipart.csv(content));
+    }
+
+    private static String repeat(String s, int n) {
+        return s.repeat(n);
+    }
+
+    private static byte[] concat(String before, byte[] middle, String after) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(before.getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(middle);
+        out.writeBytes(after.getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
+    private static byte[] garbage(int length) {
+        byte[] bytes = new byte[length];
+        new java.util.Random(length).nextBytes(bytes);
+        return bytes;
+    }
+
+    private void jsonCases() {
+        add("an empty JSON body", 400, "the body is empty", () -> json(""));
+        add("JSON cut after its first brace", 400, "malformed JSON", () -> json("{"));
+        add("JSON cut inside a field", 400, "malformed JSON", () -> json("{\"variance\": 3.6, \"skewness\""));
+        add("JSON cut inside a number's exponent", 400, "malformed JSON", () -> json("{\"variance\": 3.6e"));
+        add("a JSON array at the top level", 400, "must be a JSON object, got an array", () -> json("[3.6, 8.6, -2.8, -0.44]"));
+        add("a JSON string at the top level", 400, "must be a JSON object, got a string", () -> json("\"hello\""));
+        add("JSON null at the top level", 400, "must be a JSON object, got null", () -> json("null"));
+        add("two JSON objects in one body", 400, "unexpected content after the JSON object", () -> json(VALID + " {}"));
+        add("a value nested 10,000 arrays deep", 400, "nesting depth",
+                () -> json("{\"variance\": " + repeat("[", 10_000) + repeat("]", 10_000) + "}"));
+        add("an instance nested 10,000 objects deep", 400, "nesting depth",
+                () -> json("{\"instances\": [" + repeat("{\"a\":", 10_000) + "1" + repeat("}", 10_000) + "]}"));
+        add("a number beyond double range", 400, "'variance' is out of range",
+                () -> json(VALID.replace("3.6", "1e400")));
+        add("a number beyond the model's float range", 400, "beyond the model's float range",
+                () -> json(VALID.replace("3.6", "1e39")));
+        add("a number with 1,000 digits", 400, "Number value length",
+                () -> json(VALID.replace("3.6", repeat("9", 1_000))));
+        add("a string value of 1 MB, skipped unread", 400, "'variance' must be a number, got a string",
+                () -> json("{\"variance\": \"" + repeat("x", 1 << 20) + "\"}"));
+        add("a field name of 200 kB", 400, "malformed JSON",
+                () -> json("{\"" + repeat("v", 200_000) + "\": 1}"));
+        add("a NaN literal", 400, "Non-standard token 'NaN'", () -> json(VALID.replace("3.6", "NaN")));
+        add("an Infinity literal", 400, "Non-standard token 'Infinity'", () -> json(VALID.replace("3.6", "Infinity")));
+        add("a -Infinity literal", 400, "Non-standard token '-Infinity'", () -> json(VALID.replace("3.6", "-Infinity")));
+        add("\"NaN\" as a string", 400, "'variance' must be a number, got a string", () -> json(VALID.replace("3.6", "\"NaN\"")));
+        add("a number sent as a string", 400, "'variance' must be a number, got a string", () -> json(VALID.replace("3.6", "\"3.6\"")));
+        add("a duplicate key", 400, "Duplicate field 'variance'", () -> json(VALID.replace("{", "{\"variance\": 1, ")));
+        add("a boolean feature", 400, "'entropy' must be a number, got a boolean", () -> json(VALID.replace("-0.44", "true")));
+        add("a null feature", 400, "'entropy' must be a number, got null", () -> json(VALID.replace("-0.44", "null")));
+        add("an object as a feature", 400, "'entropy' must be a number, got an object", () -> json(VALID.replace("-0.44", "{\"x\": 1}")));
+        add("a missing feature", 400, "missing value for feature 'entropy'", () -> json(VALID.replace(", \"entropy\": -0.44", "")));
+        add("an extra feature", 400, "unknown feature 'colour'", () -> json(VALID.replace("{", "{\"colour\": 1, ")));
+        add("an empty object", 400, "4 fields are invalid", () -> json("{}"));
+        add("instances that are not an array", 400, "must be an array of objects or arrays, got a number", () -> json("{\"instances\": 7}"));
+        add("an instance that is a string", 400, "instance 0 must be an object of features", () -> json("{\"instances\": [\"x\"]}"));
+        add("an array instance with 3 values", 400, "instance 0 has 3 values", () -> json("{\"instances\": [[1, 2, 3]]}"));
+        add("an array instance with 5 values", 400, "unexpected value at position 5", () -> json("{\"instances\": [[1, 2, 3, 4, 5]]}"));
+        add("a bad instance among good ones", 400, "\"row\":2",
+                () -> json("{\"instances\": [" + VALID + ", " + VALID + ", " + VALID.replace("3.6", "\"x\"") + "]}"));
+        add("instances beside top-level features", 400, "not both", () -> json(VALID.replace("}", ", \"instances\": []}")));
+        add("10,001 instances, one past the batch limit", 413, "more than 10000 instances",
+                () -> json("{\"instances\": [" + String.join(",", java.util.Collections.nCopies(10_001, "[1,2,3,4]")) + "]}"));
+        add("a 5 MB body, over the 4 MiB limit, with its length", 413, "the limit is 4194304 bytes",
+                () -> http.fresh().post("/api/predict", JSON, ("{" + repeat(" ", 5 << 20) + "}").getBytes(StandardCharsets.US_ASCII)));
+        add("a 5 MB body, over the 4 MiB limit, chunked without a length", 413, "larger than the limit of 4194304 bytes",
+                () -> http.fresh().send("POST", "/api/predict", BodyPublishers.ofInputStream(
+                        () -> new java.io.SequenceInputStream(new java.io.ByteArrayInputStream("{".getBytes()),
+                                new Generated(5 << 20, i -> (byte) ' '))), "Content-Type", JSON));
+        add("a JSON body sent as text/plain", 415, "send Content-Type: application/json",
+                () -> http.post("/api/predict", "text/plain", VALID.getBytes(StandardCharsets.UTF_8)));
+        add("a JSON body with no content type", 415, "(none was sent)",
+                () -> http.post("/api/predict", null, VALID.getBytes(StandardCharsets.UTF_8)));
+        add("binary garbage as JSON", 400, "malformed JSON", () -> json(garbage(4096)));
+        add("non-UTF-8 bytes in a JSON key", 400, "Invalid UTF-8",
+                () -> json(concat("{\"vari", new byte[]{(byte) 0xFF, (byte) 0xFE}, "ance\": 1}")));
+        add("a UTF-8 byte-order mark before valid JSON", 200, "\"label\"",
+                () -> json(concat("\uFEFF", new byte[0], VALID)));
+    }
+
+    private void queryAndFormCases() {
+        add("the query route with no parameters", 400, "missing value for feature 'variance'", () -> http.get("/predict"));
+        add("a query value that is a word", 400, "'variance' must be a finite decimal number, got 'abc'",
+                () -> http.get("/predict?variance=abc&skewness=1&curtosis=1&entropy=1"));
+        add("NaN in the query", 400, "'variance' must be a finite decimal number, got 'NaN'",
+                () -> http.get("/predict?variance=NaN&skewness=1&curtosis=1&entropy=1"));
+        add("Infinity in the query", 400, "'skewness' must be a finite decimal number, got 'Infinity'",
+                () -> http.get("/predict?variance=1&skewness=Infinity&curtosis=1&entropy=1"));
+        add("a query value beyond float range", 400, "beyond the model's float range",
+                () -> http.get("/predict?variance=1e39&skewness=1&curtosis=1&entropy=1"));
+        add("a query value with 5,000 digits", 400, "'variance' must be a finite decimal number, got '9999",
+                () -> http.get("/predict?variance=" + repeat("9", 5_000) + "&skewness=1&curtosis=1&entropy=1"));
+        add("a feature given twice in the query", 400, "'variance' is given 2 times",
+                () -> http.get("/predict?variance=1&variance=2&skewness=1&curtosis=1&entropy=1"));
+        add("an unknown query parameter", 400, "unknown feature 'colour'",
+                () -> http.get("/predict?variance=1&skewness=1&curtosis=1&entropy=1&colour=red"));
+        add("a broken percent-escape in the query", 400, "could not be read",
+                () -> raw("GET /predict?variance=%ZZ&skewness=1&curtosis=1&entropy=1 HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Connection: close\r\n\r\n"));
+        add("a percent-escaped non-UTF-8 byte in the query", 400, "could not be read",
+                () -> http.get("/predict?variance=%FF&skewness=1&curtosis=1&entropy=1"));
+        add("a query string of 20 kB, past the header limit", 414, "uri too long",
+                () -> http.fresh().get("/predict?variance=" + repeat("1", 20_000)));
+        add("a header of 20 kB, past the header limit", 431, "request header fields too large",
+                () -> http.fresh().get("/predict", "X-Padding", repeat("p", 20_000)));
+        add("a form with a word for a number", 400, "must be a finite decimal number",
+                () -> http.postForm("/", "variance=abc&skewness=1&curtosis=1&entropy=1", "Accept", "text/html"));
+        add("a form with a feature missing", 400, "missing value for feature",
+                () -> http.postForm("/", "variance=1&skewness=1&curtosis=1", "Accept", "text/html"));
+        add("a form sent without a content type", 415, "application/x-www-form-urlencoded",
+                () -> http.post("/", null, "variance=1".getBytes(StandardCharsets.US_ASCII)));
+        add("JSON posted to the form", 415, "application/x-www-form-urlencoded",
+                () -> http.post("/", JSON, VALID.getBytes(StandardCharsets.UTF_8)));
+        add("a form with a percent-escaped non-UTF-8 byte", 400, "could not be read",
+                () -> http.postForm("/", "variance=%FF&skewness=1&curtosis=1&entropy=1"));
+        add("a 5 MB form, over the body limit", 413, "the limit is 4194304 bytes",
+                () -> http.fresh().post("/", FORM, ("variance=" + repeat("1", 5 << 20)).getBytes(StandardCharsets.US_ASCII)));
+        add("binary garbage as a form", 400, "",
+                () -> http.post("/", FORM, garbage(4096), "Accept", JSON));
+    }
+
+    private void csvCases() {
+        add("a CSV with a UTF-8 byte-order mark", 200, "\"predictions\"",
+                () -> csv("\uFEFF" + CSV_HEADER + "\n3.6,8.6,-2.8,-0.44\n"));
+        add("a CSV with CRLF line endings", 200, "\"predictions\"",
+                () -> csv(CSV_HEADER + "\r\n3.6,8.6,-2.8,-0.44\r\n1,2,3,4\r\n"));
+        add("a CSV with quoted fields and a quoted comma in an extra column", 200, "\"predictions\"",
+                () -> csv("\"variance\",\"skewness\",\"curtosis\",\"entropy\",\"note\"\n\"3.6\",\"8.6\",\"-2.8\",\"-0.44\",\"a, b\"\n"));
+        add("a bad value in the middle row of three", 400, "\"row\":2",
+                () -> csv(CSV_HEADER + "\n1,2,3,4\n1,abc,3,4\n1,2,3,4\n"));
+        add("a row with too few fields", 400, "has 3 fields; the header has 4",
+                () -> csv(CSV_HEADER + "\n1,2,3,4\n1,2,3\n"));
+        add("a row with too many fields", 400, "has 5 fields; the header has 4",
+                () -> csv(CSV_HEADER + "\n1,2,3,4,5\n"));
+        add("a CSV missing a feature column", 400, "the CSV header has no column 'entropy'",
+                () -> csv("variance,skewness,curtosis\n1,2,3\n"));
+        add("a CSV with a header only", 400, "has a header but no data rows", () -> csv(CSV_HEADER + "\n"));
+        add("an empty CSV", 400, "the CSV is empty", () -> csv(""));
+        add("NaN in a CSV", 400, "must be a finite decimal number, got 'NaN'", () -> csv(CSV_HEADER + "\nNaN,1,1,1\n"));
+        add("a CSV with an unclosed quote", 400, "malformed CSV", () -> csv(CSV_HEADER + "\n\"1,2,3,4\n"));
+        add("a CSV with a repeated column", 400, "malformed CSV header", () -> csv(CSV_HEADER + ",entropy\n1,2,3,4,5\n"));
+        add("a CSV with non-UTF-8 bytes", 400, "not valid UTF-8",
+                () -> csv(concat(CSV_HEADER + "\n1,2,3,", new byte[]{(byte) 0xC3, (byte) 0x28}, "\n")));
+        add("binary garbage as a CSV", 400, "", () -> csv(garbage(8192)));
+        add("a CSV posted as JSON", 415, "send Content-Type: multipart/form-data",
+                () -> http.post("/predict_file", JSON, VALID.getBytes(StandardCharsets.UTF_8)));
+        add("multipart without a boundary", 400, "not a well-formed multipart/form-data upload",
+                () -> http.post("/predict_file", "multipart/form-data", "x".getBytes(StandardCharsets.US_ASCII)));
+        add("multipart cut before its closing boundary", 400, "not a well-formed multipart/form-data upload",
+                () -> {
+                    Multipart m = Multipart.csv(CSV_HEADER + "\n1,2,3,4\n");
+                    byte[] whole = m.bytes();
+                    return http.post("/predict_file", m.contentType(), java.util.Arrays.copyOf(whole, whole.length - 30));
+                });
+        add("the CSV in a field not named file", 400, "unexpected multipart field(s) [data]",
+                () -> http.upload("/predict_file", new Multipart().file("data", "d.csv", "text/csv",
+                        (CSV_HEADER + "\n1,2,3,4\n").getBytes(StandardCharsets.UTF_8))));
+        add("an extra multipart field beside the file", 400, "unexpected multipart field(s) [note]",
+                () -> http.upload("/predict_file", Multipart.csv(CSV_HEADER + "\n1,2,3,4\n").text("note", "hi")));
+        add("a 10-million-row CSV streamed, past the 2,000,000-row limit", 413, "more than 2000000 data rows",
+                HostileInputIT::tenMillionRows);
+    }
+
+    private void v2Cases() {
+        add("v2: malformed JSON", 400, "{\"error\":\"malformed JSON", () -> infer("{\"inputs\": ["));
+        add("v2: an empty body", 400, "the body is empty", () -> infer(""));
+        add("v2: no inputs", 400, "must be an array holding the input 'input', got nothing", () -> infer("{}"));
+        add("v2: a shape that does not match the data", 400, "which needs", () -> infer(v2("FP32", "[1, 4]", "[1, 2, 3]")));
+        add("v2: a shape with the wrong feature count", 400, "must have shape [N, 4]", () -> infer(v2("FP32", "[1, 3]", "[1, 2, 3]")));
+        add("v2: a BOOL datatype", 400, "has datatype 'BOOL'", () -> infer(v2("BOOL", "[1, 4]", "[true, true, true, true]")));
+        add("v2: FP64 data that is not exactly a float32", 400, "is not exactly a float32", () -> infer(v2("FP64", "[1, 4]", "[0.1, 1, 1, 1]")));
+        add("v2: strings as data", 400, "must be a number, got a string", () -> infer(v2("FP32", "[1, 4]", "[\"1\", 1, 1, 1]")));
+        add("v2: a NaN literal", 400, "Non-standard token 'NaN'", () -> infer(v2("FP32", "[1, 4]", "[NaN, 1, 1, 1]")));
+        add("v2: a value beyond FP32 range", 400, "is outside the FP32 range", () -> infer(v2("FP32", "[1, 4]", "[1e39, 1, 1, 1]")));
+        add("v2: a shape with a billion rows but four values", 400, "which needs 4000000000 values, but its data has 4",
+                () -> infer(v2("FP32", "[1000000000, 4]", "[1, 2, 3, 4]")));
+        add("v2: 10,001 rows, one past the batch limit", 413, "at most 10000", () -> infer(v2("FP32", "[10001, 4]",
+                "[" + String.join(",", java.util.Collections.nCopies(10_001 * 4, "1")) + "]")));
+        add("v2: a negative dimension", 400, "must be a whole number >= 0", () -> infer(v2("FP32", "[-1, 4]", "[1, 2, 3, 4]")));
+        add("v2: data nested 10,000 deep", 400, "nesting depth",
+                () -> infer(v2("FP32", "[1, 4]", repeat("[", 10_000) + repeat("]", 10_000))));
+        add("v2: an unknown model", 404, "unknown model 'other'",
+                () -> http.post("/v2/models/other/infer", JSON, v2("FP32", "[1, 4]", "[1, 2, 3, 4]").getBytes(StandardCharsets.UTF_8)));
+        add("v2: text/plain", 415, "send Content-Type: application/json",
+                () -> http.post(INFER, "text/plain", v2("FP32", "[1, 4]", "[1, 2, 3, 4]").getBytes(StandardCharsets.UTF_8)));
+        add("v2: GET on infer", 405, "allowed: OPTIONS, POST", () -> http.get(INFER));
+        add("v2: binary garbage", 400, "malformed JSON", () -> http.post(INFER, JSON, garbage(4096)));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyHostileRequestGetsItsExactStatusAndErrorNeverA5xxAndTheServerAnswersTheNextValidRequest() {
+        jsonCases();
+        queryAndFormCases();
+        csvCases();
+        v2Cases();
+        assertTrue(cases.size() >= 60, "the table has " + cases.size() + " cases");
+        return cases.stream().map(c -> DynamicTest.dynamicTest(c.name() + " → " + c.status(), () -> {
+            Http.Response response = c.send().get();
+            assertTrue(response.status() < 500, () -> c.name() + " got a " + response.status() + ": " + response.text());
+            assertEquals(c.status(), response.status(), () -> c.name() + ": " + response.text());
+            String body = response.text();
+            assertTrue(body.toLowerCase(java.util.Locale.ROOT).contains(c.expected().toLowerCase(java.util.Locale.ROOT)),
+                    () -> c.name() + ": expected '" + c.expected() + "' in " + abbreviate(body));
+            assertServerStillPredicts();
+        }));
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 2000 ? text.substring(0, 2000) + "…" : text;
+    }
+
+    private static void assertServerStillPredicts() {
+        assertEquals("0", http.fresh().postJson("/api/predict", VALID).json().path("label").asText());
+    }
+
+    /** A body produced on the fly, never held whole in memory. */
+    private static final class Generated extends InputStream {
+        private final long length;
+        private final java.util.function.LongFunction<Byte> at;
+        private long position;
+
+        Generated(long length, java.util.function.LongFunction<Byte> at) {
+            this.length = length;
+            this.at = at;
+        }
+
+        @Override
+        public int read() {
+            return position < length ? at.apply(position++) & 0xFF : -1;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int count) {
+            if (position >= length) {
+                return -1;
+            }
+            int n = (int) Math.min(count, length - position);
+            for (int i = 0; i < n; i++) {
+                buffer[offset + i] = at.apply(position++);
+            }
+            return n;
+        }
+    }
+
+    /**
+     * A multipart upload of 10,000,000 rows ("1,2,3,4\n", 80 MB, within the 200 MiB upload limit) made row by row as
+     * the client sends it: the row limit, not memory, must stop it.
+     */
+    private static Http.Response tenMillionRows() {
+        long rows = 10_000_000;
+        Multipart shape = Multipart.csv(new byte[0]);
+        byte[] empty = shape.bytes();
+        String text = new String(empty, StandardCharsets.US_ASCII);
+        int split = text.indexOf("\r\n\r\n") + 4;
+        byte[] prefix = concat(text.substring(0, split), (CSV_HEADER + "\n").getBytes(StandardCharsets.US_ASCII), "");
+        byte[] suffix = text.substring(split).getBytes(StandardCharsets.US_ASCII);
+        byte[] row = "1,2,3,4\n".getBytes(StandardCharsets.US_ASCII);
+        long total = prefix.length + rows * row.length + suffix.length;
+        return http.fresh().send("POST", "/predict_file", BodyPublishers.fromPublisher(
+                BodyPublishers.ofInputStream(() -> new Generated(total, i -> {
+                    if (i < prefix.length) {
+                        return prefix[(int) i];
+                    }
+                    long body = i - prefix.length;
+                    if (body < rows * row.length) {
+                        return row[(int) (body % row.length)];
+                    }
+                    return suffix[(int) (body - rows * row.length)];
+                })), total), "Content-Type", shape.contentType());
+    }
+
+    /** Sends a request as written (which the JDK client would refuse to send) and reads the answer to its end. */
+    private static Http.Response raw(String request) {
+        try (Socket socket = connect()) {
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            String answer = readUntilClosed(socket);
+            int end = answer.indexOf("\r\n\r\n");
+            String[] lines = answer.substring(0, end).split("\r\n");
+            java.util.Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            for (int i = 1; i < lines.length; i++) {
+                String[] pair = lines[i].split(":", 2);
+                headers.computeIfAbsent(pair[0].strip(), k -> new ArrayList<>()).add(pair[1].strip());
+            }
+            String body = answer.substring(end + 4);
+            if (headers.containsKey("Transfer-Encoding")) {
+                body = body.replaceAll("(?m)^[0-9a-fA-F]+\r\n", "").replace("\r\n", "");
+            }
+            Http.Response response = new Http.Response(request.lines().findFirst().orElseThrow(),
+                    Integer.parseInt(lines[0].split(" ")[1]), java.net.http.HttpHeaders.of(headers, (a, b) -> true),
+                    body.getBytes(StandardCharsets.ISO_8859_1));
+            response.assertRevealsNothingAboutTheServer();
+            return response;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Opens a raw connection to the server. */
+    private static Socket connect() throws IOException {
+        URI uri = http.uri("/");
+        Socket socket = new Socket(uri.getHost(), uri.getPort());
+        socket.setSoTimeout((IDLE_SECONDS + 8) * 1000);
+        return socket;
+    }
+
+    /** Reads until the server closes the connection; returns what it sent and how long it took. */
+    private static String readUntilClosed(Socket socket) throws IOException {
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[4096];
+        try {
+            for (int n; (n = in.read(buffer)) != -1; ) {
+                answer.write(buffer, 0, n);
+            }
+        } catch (java.net.SocketException e) {
+            // reset by the server: closed as well
+        }
+        return answer.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void aSlowLorisClientThatStopsHalfWayThroughItsHeadersIsCutByTheIdleTimeoutAndTheNextRequestSucceeds() throws Exception {
+        try (Socket socket = connect()) {
+            OutputStream out = socket.getOutputStream();
+            out.write("GET /predict?variance=1&skewness=1&curtosis=1&entropy=1 HTTP/1.1\r\nHost: localhost\r\nX-Slow: "
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long start = System.nanoTime();
+            String answer;
+            try {
+                answer = readUntilClosed(socket);
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("the server kept a half-sent request open for more than " + (IDLE_SECONDS + 8) + " s");
+            }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis >= IDLE_SECONDS * 1000L - 200, "closed after " + millis + " ms, before the idle timeout");
+            assertTrue(answer.isEmpty() || answer.startsWith("HTTP/1.1 408"), () -> "answered: " + answer);
+        }
+        assertServerStillPredicts();
+    }
+
+    @Test
+    void aClientThatTricklesItsHeadersByteByByteSlowerThanTheIdleTimeoutIsCut() throws Exception {
+        byte[] request = "GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        try (Socket socket = connect()) {
+            OutputStream out = socket.getOutputStream();
+            boolean cut = false;
+            long start = System.nanoTime();
+            for (int i = 0; i < request.length && !cut; i++) {
+                try {
+                    out.write(request[i]);
+                    out.flush();
+                    Thread.sleep(i < 3 ? 100 : (IDLE_SECONDS + 1) * 1000L);
+                } catch (java.net.SocketException e) {
+                    cut = true;
+                }
+                if (!cut && socket.getInputStream().available() == 0 && i >= 3) {
+                    socket.setSoTimeout(50);
+                    try {
+                        cut = socket.getInputStream().read() == -1;
+                    } catch (SocketTimeoutException stillOpen) {
+                        // the server still waits
+                    } catch (java.net.SocketException reset) {
+                        cut = true;
+                    }
+                }
+            }
+            assertTrue(cut, "the server still held the connection after the whole request was trickled");
+            assertTrue((System.nanoTime() - start) / 1_000_000_000 < 15, "cut within a few idle timeouts");
+        }
+        assertServerStillPredicts();
+    }
+
+    @Test
+    void aBodyThatStopsHalfWayIsCutByTheIdleTimeoutWithoutA5xxAndTheNextRequestSucceeds() throws Exception {
+        try (Socket socket = connect()) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 200\r\n\r\n{\"variance\": 3.6, ").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String answer = readUntilClosed(socket);
+            assertTrue(answer.isEmpty() || answer.matches("(?s)HTTP/1.1 4\\d\\d .*"), () -> "answered: " + answer);
+        }
+        assertServerStillPredicts();
+    }
+
+    @Test
+    void anUploadThatStopsHalfWayIsCutByTheIdleTimeoutWithoutA5xxAndTheNextRequestSucceeds() throws Exception {
+        Multipart upload = Multipart.csv(CSV_HEADER + "\n1,2,3,4\n");
+        byte[] whole = upload.bytes();
+        try (Socket socket = connect()) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /predict_file HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + upload.contentType()
+                    + "\r\nContent-Length: " + whole.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(whole, 0, whole.length / 2);
+            out.flush();
+            String answer = readUntilClosed(socket);
+            assertTrue(answer.isEmpty() || answer.matches("(?s)HTTP/1.1 4\\d\\d .*"), () -> "answered: " + answer);
+        }
+        assertServerStillPredicts();
+    }
+
+    @Test
+    void aBrokenChunkedEncodingGetsA400NotA5xxAndTheNextRequestSucceeds() throws Exception {
+        try (Socket socket = connect()) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"var\r\nZZZ\r\nnot a chunk\r\n0\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String answer = readUntilClosed(socket);
+            assertTrue(answer.startsWith("HTTP/1.1 400 "), () -> "answered: " + answer);
+        }
+        assertServerStillPredicts();
+    }
+}
