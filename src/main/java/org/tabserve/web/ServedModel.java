@@ -1,7 +1,9 @@
 package org.tabserve.web;
 
 import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.Prediction;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -12,18 +14,37 @@ final class ServedModel {
 
     private final OnnxClassifier classifier;
     private final String failure;
+    private final TabserveMetrics metrics;
 
-    private ServedModel(OnnxClassifier classifier, String failure) {
+    private ServedModel(OnnxClassifier classifier, String failure, TabserveMetrics metrics) {
         this.classifier = classifier;
         this.failure = failure;
+        this.metrics = metrics;
     }
 
-    static ServedModel of(OnnxClassifier classifier) {
-        return new ServedModel(classifier, null);
+    static ServedModel of(OnnxClassifier classifier, TabserveMetrics metrics) {
+        return new ServedModel(classifier, null, metrics);
     }
 
-    static ServedModel failed(String why) {
-        return new ServedModel(null, why);
+    static ServedModel failed(String why, TabserveMetrics metrics) {
+        return new ServedModel(null, why, metrics);
+    }
+
+    /**
+     * Counts predictions in the metrics (rows scored, predictions by class); every route passes what the model
+     * answered through here.
+     *
+     * @return {@code predictions}, unchanged
+     */
+    List<Prediction> counted(List<Prediction> predictions) {
+        metrics.scored(predictions);
+        return predictions;
+    }
+
+    /** @see #counted(List) */
+    Prediction counted(Prediction prediction) {
+        metrics.scored(List.of(prediction));
+        return prediction;
     }
 
     /** @return the classifier, loaded and warmed up */
