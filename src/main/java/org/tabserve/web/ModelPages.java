@@ -82,7 +82,11 @@ final class ModelPages {
             legend.add(new ModelPage.Legend(card.displayName(classes.get(i)), classes.get(i), colour(i)));
         }
         List<ModelPage.HistogramChart> charts = new ArrayList<>();
-        card.histograms().forEach((feature, histogram) -> charts.add(histogram(card, classes, feature, histogram)));
+        for (String feature : FormServlet.displayOrder(classifier)) {
+            if (card.histograms().containsKey(feature)) {
+                charts.add(histogram(card, classes, feature, card.histograms().get(feature)));
+            }
+        }
         return new ModelPage(card.name(), card.version(), card.description(), facts, data, metrics, confusion, charts,
                 legend);
     }
@@ -164,6 +168,11 @@ final class ModelPages {
     }
 
     private static void addIfPresent(List<ModelPage.Fact> facts, String term, Object value) {
+        if (value instanceof Map<?, ?> map) {
+            List<String> parts = new ArrayList<>();
+            map.forEach((k, v) -> parts.add(k + " " + v));
+            value = String.join(", ", parts);
+        }
         if (value != null && !String.valueOf(value).isBlank()) {
             facts.add(new ModelPage.Fact(term, String.valueOf(value)));
         }

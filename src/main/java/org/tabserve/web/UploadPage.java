@@ -20,7 +20,7 @@ record UploadPage(String name, String fileName, long rowCount, List<String> colu
 
     /**
      * @param number      the data row's number, from 1
-     * @param cells       the feature values, the predicted class's display name and its probability
+     * @param cells       the predicted class's display name, its probability, then the feature values
      * @param predicted   the predicted class label
      * @param warning     the row's range warnings joined, or null when none
      */

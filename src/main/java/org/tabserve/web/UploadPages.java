@@ -34,9 +34,9 @@ final class UploadPages {
         ModelCard card = classifier.card();
         List<String> features = classifier.signature().featureNames();
         List<String> shown = FormServlet.displayOrder(classifier);
-        List<String> columns = new ArrayList<>(shown);
-        columns.add("prediction");
-        columns.add("probability");
+        // The answer first: on a narrow screen the table scrolls sideways, and the prediction must stay in view.
+        List<String> columns = new ArrayList<>(List.of("prediction", "probability"));
+        columns.addAll(shown);
         List<UploadPage.Row> rows = new ArrayList<>();
         long[] counts = new long[2]; // rows, rows with warnings
         CappedBuffer csv = new CappedBuffer(DOWNLOAD_CAP);
@@ -49,11 +49,11 @@ final class UploadPages {
                     }
                     if (rows.size() < PREVIEW_ROWS) {
                         List<String> cells = new ArrayList<>();
+                        cells.add(card.displayName(prediction.label()));
+                        cells.add(String.format(Locale.ROOT, "%.1f %%", prediction.probabilityOf(prediction.label()) * 100));
                         for (String feature : shown) {
                             cells.add(Examples.text(row[features.indexOf(feature)]));
                         }
-                        cells.add(card.displayName(prediction.label()));
-                        cells.add(String.format(Locale.ROOT, "%.1f %%", prediction.probabilityOf(prediction.label()) * 100));
                         rows.add(new UploadPage.Row(counts[0], cells, prediction.label(), warnings.isEmpty() ? null
                                 : String.join("; ", warnings.stream().map(RangeWarning::message).toList())));
                     }
