@@ -37,7 +37,8 @@ public record RangeWarning(String feature, String message) {
                 continue;
             }
             String direction = row[i] > range.max() ? "high" : "low";
-            warnings.add(new RangeWarning(feature, "the model has not seen a " + feature + " this " + direction
+            String article = feature.matches("(?i)^[aeiou].*") ? "an " : "a ";
+            warnings.add(new RangeWarning(feature, "the model has not seen " + article + feature + " this " + direction
                     + "; treat the answer with care"));
         }
         return List.copyOf(warnings);
