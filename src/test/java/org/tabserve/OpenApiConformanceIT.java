@@ -164,6 +164,10 @@ class OpenApiConformanceIT {
         exchange("POST", "/predict_file", type, body, "application/json", 200, false);
         HttpResponse<String> asCsv = exchange("POST", "/predict_file", type, body, "text/csv", 200, false);
         assertTrue(asCsv.body().startsWith("variance,skewness,curtosis,entropy,label,"), asCsv.body());
+        HttpResponse<String> page = exchange("POST", "/predict_file?format=html", type, body, "text/html", 200, false);
+        assertTrue(page.body().contains("2 rows"), page.body());
+        HttpResponse<String> byQuery = exchange("POST", "/predict_file?format=csv", type, body, "application/json", 200, false);
+        assertTrue(byQuery.body().startsWith("variance,skewness,curtosis,entropy,label,"), byQuery.body());
         exchange("POST", "/predict_file", type, multipart(boundary, "variance\n1\n"), "application/json", 400, false);
         exchange("POST", "/predict_file", "application/json", "{}".getBytes(StandardCharsets.UTF_8), "application/json", 415, false);
     }
@@ -216,6 +220,12 @@ class OpenApiConformanceIT {
         get("/openapi.json", 200);
         exchange("GET", "/openapi.yaml", null, null, "application/yaml", 200, true);
         exchange("GET", "/apidocs", null, null, "text/html", 200, true);
+    }
+
+    @Test
+    void metricsRouteConforms() throws Exception {
+        HttpResponse<String> metrics = exchange("GET", "/metrics", null, null, "text/plain", 200, true);
+        assertTrue(metrics.body().contains("tabserve_http_requests_total"), metrics.body());
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.tabserve.launcher;
 
 import jakarta.servlet.ServletContext;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -69,6 +70,9 @@ public final class EmbeddedServer {
         server.setErrorHandler(new ProblemErrorHandler());
 
         server.setHandler(new GracefulHandler(webapp));
+        // One line per request on stdout in the NCSA combined format, which log tools read as they read Apache's.
+        // (A servlet container deployment uses that container's own access log configuration instead.)
+        server.setRequestLog(new CustomRequestLog(EmbeddedServer::accessLog, CustomRequestLog.EXTENDED_NCSA_FORMAT));
         server.setStopTimeout(STOP_TIMEOUT.toMillis());
         server.setStopAtShutdown(false); // the signal handlers below stop it, so that the exit status is 0
         return server;
@@ -123,6 +127,11 @@ public final class EmbeddedServer {
         Signal.handle(new Signal("INT"), signal -> stop.run());
         server.join();
         System.exit(0);
+    }
+
+    /** Writes one access log line to stdout; println is synchronized, so lines never interleave. */
+    private static void accessLog(String line) {
+        System.out.println(line);
     }
 
     private static void stopQuietly(Server server) {

@@ -57,6 +57,19 @@ public final class CardKeys {
     /** JSON object describing the training data: {@code file}, {@code sha256}, {@code rows}, {@code source}, {@code licence}. */
     public static final String DATA = PREFIX + "data";
 
+    /**
+     * JSON object from feature name to {@code {"edges": [..], "counts": {label: [..]}}}: a histogram of the training
+     * rows per class, with {@code n + 1} ascending bin edges and {@code n} counts per class (the last bin includes its
+     * upper edge), so that a page can draw each feature's distribution without the data.
+     */
+    public static final String HISTOGRAMS = PREFIX + "histograms";
+
+    /**
+     * JSON object from class label to a list of example rows, each an object from feature name to value, taken from
+     * the training data so that a page can offer them to fill in.
+     */
+    public static final String EXAMPLES = PREFIX + "examples";
+
     /** JSON object naming the trainer and its settings, and how it was chosen. */
     public static final String TRAINER = PREFIX + "trainer";
 

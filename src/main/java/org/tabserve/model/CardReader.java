@@ -123,6 +123,62 @@ final class CardReader {
         });
     }
 
+    Optional<Map<String, FeatureHistogram>> histograms() {
+        return parse(CardKeys.HISTOGRAMS, node -> {
+            if (!node.isObject()) {
+                throw new IllegalArgumentException("expected a JSON object from feature name to {edges, counts}");
+            }
+            Map<String, FeatureHistogram> out = new LinkedHashMap<>();
+            node.fields().forEachRemaining(e -> {
+                List<Double> edges = new ArrayList<>();
+                e.getValue().path("edges").forEach(edge -> {
+                    if (!edge.isNumber()) {
+                        throw new IllegalArgumentException("'" + e.getKey() + "' edges must be numbers");
+                    }
+                    edges.add(edge.asDouble());
+                });
+                Map<String, List<Integer>> counts = new LinkedHashMap<>();
+                e.getValue().path("counts").fields().forEachRemaining(c -> {
+                    List<Integer> bins = new ArrayList<>();
+                    c.getValue().forEach(n -> {
+                        if (!n.canConvertToInt()) {
+                            throw new IllegalArgumentException("'" + e.getKey() + "' counts must be integers");
+                        }
+                        bins.add(n.asInt());
+                    });
+                    counts.put(c.getKey(), bins);
+                });
+                out.put(e.getKey(), new FeatureHistogram(edges, counts));
+            });
+            return out;
+        });
+    }
+
+    Optional<Map<String, List<Map<String, Double>>>> examples() {
+        return parse(CardKeys.EXAMPLES, node -> {
+            if (!node.isObject()) {
+                throw new IllegalArgumentException("expected a JSON object from class label to a list of rows");
+            }
+            Map<String, List<Map<String, Double>>> out = new LinkedHashMap<>();
+            node.fields().forEachRemaining(e -> {
+                if (!e.getValue().isArray()) {
+                    throw new IllegalArgumentException("'" + e.getKey() + "' must be a list of rows");
+                }
+                List<Map<String, Double>> rows = new ArrayList<>();
+                for (JsonNode row : e.getValue()) {
+                    if (!row.isObject()) {
+                        throw new IllegalArgumentException("each example of '" + e.getKey() + "' must be an object");
+                    }
+                    Map<String, Double> values = new LinkedHashMap<>();
+                    row.fields().forEachRemaining(v -> values.put(v.getKey(), number(row, v.getKey())));
+                    rows.add(values);
+                }
+                out.put(e.getKey(), rows);
+            });
+            return out;
+        });
+    }
+
     private static double number(JsonNode node, String field) {
         JsonNode value = node.get(field);
         if (value == null || !value.isNumber()) {

@@ -2,6 +2,7 @@ package org.tabserve.model;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -19,12 +20,17 @@ import java.util.Objects;
  * @param evaluation        held-out metrics, or {@code null} when the card has none
  * @param data              the training data's description (file, sha256, rows, source, licence); may be empty
  * @param trainer           the trainer, its settings and how it was chosen; may be empty
+ * @param histograms        feature name to its training distribution per class, in the model's feature order; may
+ *                          be empty
+ * @param examples          class label to example rows (feature name to value) from the training data; may be empty
  * @param metadata          every metadata entry of the file, card keys and others, as stored
  */
 public record ModelCard(String name, String version, String description, String producer,
                         Map<String, String> classDisplayNames, String classDisplayNote,
                         Map<String, FeatureStats> featureStats, Evaluation evaluation,
-                        Map<String, Object> data, Map<String, Object> trainer, Map<String, String> metadata) {
+                        Map<String, Object> data, Map<String, Object> trainer,
+                        Map<String, FeatureHistogram> histograms, Map<String, List<Map<String, Double>>> examples,
+                        Map<String, String> metadata) {
 
     public ModelCard {
         Objects.requireNonNull(name, "name");
@@ -36,6 +42,11 @@ public record ModelCard(String name, String version, String description, String 
         featureStats = frozen(featureStats);
         data = frozen(data);
         trainer = frozen(trainer);
+        histograms = frozen(histograms);
+        Map<String, List<Map<String, Double>>> rows = new LinkedHashMap<>();
+        examples.forEach((label, list) -> rows.put(label, list.stream()
+                .map(row -> Collections.unmodifiableMap(new LinkedHashMap<>(row))).toList()));
+        examples = Collections.unmodifiableMap(rows);
         metadata = frozen(metadata);
     }
 

@@ -365,7 +365,26 @@ public final class OnnxClassifier implements AutoCloseable {
                 ordered, cardReader.evaluation().orElse(null),
                 cardReader.object(CardKeys.DATA).orElse(Map.of()),
                 cardReader.object(CardKeys.TRAINER).orElse(Map.of()),
+                orderedHistograms(cardReader.histograms().orElse(Map.of())),
+                cardReader.examples().orElse(Map.of()),
                 metadata.getCustomMetadata());
+    }
+
+    /** The card's histograms in the model's feature order, refusing features the model does not have. */
+    private Map<String, FeatureHistogram> orderedHistograms(Map<String, FeatureHistogram> histograms) {
+        for (String feature : histograms.keySet()) {
+            if (!signature.featureNames().contains(feature)) {
+                throw new IllegalArgumentException("metadata '" + CardKeys.HISTOGRAMS + "' names unknown feature '"
+                        + feature + "'");
+            }
+        }
+        Map<String, FeatureHistogram> ordered = new java.util.LinkedHashMap<>();
+        for (String feature : signature.featureNames()) {
+            if (histograms.containsKey(feature)) {
+                ordered.put(feature, histograms.get(feature));
+            }
+        }
+        return ordered;
     }
 
     private void warmUp(float[] row) {

@@ -3,16 +3,28 @@ package org.tabserve.web;
 import java.util.List;
 
 /**
- * What the HTML form shows: the model's name, one field per feature (with what was typed and its error), and the
- * result of the last submission. Templates read only this, never the request.
+ * What the HTML form shows: the model's name, example rows to fill in, one field per feature (with what was typed
+ * and its error), the result of the last submission and the CSV upload. Templates read only this, never the request.
  *
  * @param name        the model's name
  * @param description one line about the model
- * @param fields      one per feature, in the model's order
+ * @param examples    example rows from the card, each a link that fills the form; may be empty
+ * @param fields      one per feature, in the data's column order
  * @param result      the prediction, or null before a successful submission
  * @param errorCount  how many fields are wrong (0 when none)
+ * @param hasCard     whether the model has a card worth a page of its own ({@code /model})
  */
-record FormPage(String name, String description, List<Field> fields, Result result, int errorCount) {
+record FormPage(String name, String description, List<Example> examples, List<Field> fields, Result result,
+                int errorCount, boolean hasCard) {
+
+    /**
+     * @param id    the example's id in {@code /?example=ID}, e.g. {@code genuine-1}
+     * @param text  the link's text, e.g. {@code genuine 1}
+     * @param label the class label the example has in the data
+     * @param title what the link fills in, e.g. {@code variance 3.6, skewness 8.6, ...}
+     */
+    record Example(String id, String text, String label, String title) {
+    }
 
     /**
      * @param name  the feature's name (also the parameter name)
@@ -28,8 +40,9 @@ record FormPage(String name, String description, List<Field> fields, Result resu
      * @param displayName its display name
      * @param bars        one per class, in the model's order
      * @param sent        the values the prediction was made from
+     * @param warnings    values outside the training range, for people; empty when none
      */
-    record Result(String label, String displayName, List<Bar> bars, List<Field> sent) {
+    record Result(String label, String displayName, List<Bar> bars, List<Field> sent, List<String> warnings) {
     }
 
     /**

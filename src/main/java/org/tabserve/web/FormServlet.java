@@ -6,6 +6,7 @@ import org.tabserve.model.FeatureStats;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.OnnxClassifier;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.RangeWarning;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -17,8 +18,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code GET /} shows a form generated from the model's signature and card; {@code POST /} predicts and shows the
- * result, or shows each bad value next to its field with what was typed kept.
+ * {@code GET /} shows a form generated from the model's signature and card, filled with the training means or with
+ * an example ({@code /?example=genuine-1}); {@code POST /} predicts and shows the result, or shows each bad value next
+ * to its field with what was typed kept.
  */
 final class FormServlet extends ApiServlet {
 
@@ -34,9 +36,17 @@ final class FormServlet extends ApiServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         OnnxClassifier classifier = model.classifier();
-        Map<String, String> example = new HashMap<>();
-        classifier.card().featureStats().forEach((name, stats) -> example.put(name, round(stats.mean())));
-        views.render(request, response, 200, "form", Map.of("page", page(classifier, example, List.of(), null)));
+        Examples examples = new Examples(classifier.card());
+        Map<String, String> values = new HashMap<>();
+        String wanted = request.getParameter("example");
+        if (wanted != null) {
+            values.putAll(examples.find(wanted).orElseThrow(() -> HttpProblem.of(404, "Not found",
+                    "the model's card has no example '" + wanted + "'; it has " + examples.all().stream()
+                            .map(Examples.Row::id).toList())).values());
+        } else {
+            classifier.card().featureStats().forEach((name, stats) -> values.put(name, round(stats.mean())));
+        }
+        views.render(request, response, 200, "form", Map.of("page", page(classifier, values, List.of(), null)));
     }
 
     @Override
@@ -50,20 +60,27 @@ final class FormServlet extends ApiServlet {
                     Map.of("page", page(classifier, parsed.typed(), parsed.errors(), null)));
             return;
         }
-        Prediction prediction = classifier.predict(parsed.row());
+        Prediction prediction = model.counted(classifier.predict(parsed.row()));
+        List<String> warnings = PredictionJson.warnings(classifier.signature(), classifier.card(), parsed.row())
+                .stream().map(RangeWarning::message).toList();
         views.render(request, response, 200, "form",
-                Map.of("page", page(classifier, parsed.typed(), List.of(), prediction)));
+                Map.of("page", page(classifier, parsed.typed(), List.of(), new Outcome(prediction, warnings))));
+    }
+
+    /** A prediction and the warnings that go with it. */
+    private record Outcome(Prediction prediction, List<String> warnings) {
     }
 
     private static FormPage page(OnnxClassifier classifier, Map<String, String> typed, List<FieldProblem> problems,
-                                 Prediction prediction) {
+                                 Outcome outcome) {
         ModelCard card = classifier.card();
         Map<String, String> fieldErrors = new HashMap<>();
         for (FieldProblem problem : problems) {
             fieldErrors.merge(problem.field(), problem.message(), (a, b) -> a + "; " + b);
         }
+        List<String> order = displayOrder(classifier);
         List<FormPage.Field> fields = new ArrayList<>();
-        for (String name : displayOrder(classifier)) {
+        for (String name : order) {
             FeatureStats stats = card.featureStats().get(name);
             String hint = stats == null ? "" : "training range " + round(stats.min()) + " to " + round(stats.max());
             fields.add(new FormPage.Field(name, typed.getOrDefault(name, ""), hint, fieldErrors.remove(name)));
@@ -71,20 +88,31 @@ final class FormServlet extends ApiServlet {
         // Errors on fields the form does not have (unknown or repeated parameters) are shown too, never dropped.
         fieldErrors.forEach((name, message) -> fields.add(new FormPage.Field(name, typed.getOrDefault(name, ""), "", message)));
         FormPage.Result result = null;
-        if (prediction != null) {
+        if (outcome != null) {
+            Prediction prediction = outcome.prediction();
             List<FormPage.Bar> bars = new ArrayList<>();
             for (String label : prediction.classes()) {
                 double p = prediction.probabilityOf(label);
                 bars.add(new FormPage.Bar(label, card.displayName(label), p,
                         String.format(Locale.ROOT, "%.1f %%", p * 100), label.equals(prediction.label())));
             }
-            result = new FormPage.Result(prediction.label(), card.displayName(prediction.label()), bars, fields);
+            result = new FormPage.Result(prediction.label(), card.displayName(prediction.label()), bars, fields,
+                    outcome.warnings());
         }
-        return new FormPage(card.name(), card.description(), fields, result, problems.size());
+        List<FormPage.Example> examples = new ArrayList<>();
+        for (Examples.Row row : new Examples(card).all()) {
+            List<String> parts = new ArrayList<>();
+            for (String name : order) {
+                parts.add(name + " " + row.values().getOrDefault(name, "?"));
+            }
+            examples.add(new FormPage.Example(row.id(), row.text(), row.label(), String.join(", ", parts)));
+        }
+        boolean hasCard = card.evaluation() != null || !card.histograms().isEmpty() || !card.data().isEmpty();
+        return new FormPage(card.name(), card.description(), examples, fields, result, problems.size(), hasCard);
     }
 
     /** The data's own column order when the card gives it (people know it), else the model's order. */
-    private static List<String> displayOrder(OnnxClassifier classifier) {
+    static List<String> displayOrder(OnnxClassifier classifier) {
         List<String> features = classifier.signature().featureNames();
         if (classifier.card().data().get("columns") instanceof List<?> columns) {
             List<String> ordered = columns.stream().map(String::valueOf).filter(features::contains).toList();
@@ -95,7 +123,7 @@ final class FormServlet extends ApiServlet {
         return features;
     }
 
-    private static String round(double value) {
+    static String round(double value) {
         return BigDecimal.valueOf(value).setScale(4, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
     }
 }

@@ -45,6 +45,7 @@ final class OpenApiDocument {
     private static final String TAG_ADMIN = "Administration";
     private static final String TAG_V2 = "Open Inference Protocol (v2)";
     private static final String TAG_DOCS = "Documentation";
+    private static final String TAG_OPS = "Operations";
 
     private final ModelSignature signature;
     private final ModelCard card;
@@ -105,7 +106,12 @@ final class OpenApiDocument {
                 "Predict every row of a CSV upload",
                 "A multipart field `file` with a CSV: a header row naming the columns (the features "
                         + signature.featureNames() + " in any order; other columns are carried through to the CSV "
-                        + "answer), then data rows. Answers JSON, or CSV with `Accept: text/csv`.")
+                        + "answer), then data rows. Answers JSON, or CSV with `Accept: text/csv` or `?format=csv`, or "
+                        + "for browsers (`Accept: text/html` or `?format=html`) a page with the first rows and the "
+                        + "full result as a CSV download.")
+                .addParametersItem(new Parameter().in("query").name("format").required(false)
+                        .description("the answer's format when the Accept header cannot say it (HTML forms)")
+                        .schema(new StringSchema()._enum(List.of("json", "csv", "html"))))
                 .requestBody(new RequestBody().required(true).content(new Content().addMediaType("multipart/form-data",
                         new MediaType().schema(new ObjectSchema().addProperty("file",
                                         new StringSchema().format("binary").description("the CSV file"))
@@ -113,7 +119,9 @@ final class OpenApiDocument {
                 .responses(responses(new ApiResponse().description("One prediction per data row").content(new Content()
                                 .addMediaType(JSON, new MediaType().schema(ref("Predictions")))
                                 .addMediaType("text/csv", new MediaType().schema(new StringSchema().description(
-                                        "the input columns, then label and one probability_<class> column per class")))),
+                                        "the input columns, then label and one probability_<class> column per class")))
+                                .addMediaType("text/html", new MediaType().schema(new StringSchema().description(
+                                        "a page showing the first rows, with the full CSV to download")))),
                         problems(400, 413, 415, 503)))));
         v2Paths(paths);
         paths.addPathItem("/openapi.json", new PathItem().get(operation(TAG_DOCS, "openapiJson", "This document, in JSON", null)
@@ -129,6 +137,12 @@ final class OpenApiDocument {
                 .requestBody(body("application/octet-stream", new StringSchema().format("binary")))
                 .responses(responses(ok(JSON, ref("ModelSwapped"), "The new model serves"),
                         problems(401, 403, 404, 413, 415, 422, 503)))));
+        paths.addPathItem("/metrics", new PathItem().get(operation(TAG_OPS, "metrics",
+                "Metrics for Prometheus to scrape",
+                "Prometheus text format: tabserve_http_requests_total and tabserve_http_request_duration_seconds (by "
+                        + "route and status), tabserve_predictions_total (by class), tabserve_rows_scored_total, "
+                        + "tabserve_model_load_seconds, tabserve_model_info (name, version, sha256) and the JVM's metrics.")
+                .responses(responses(ok("text/plain", new StringSchema(), "The metrics")))));
         paths.addPathItem("/apidocs", new PathItem().get(operation(TAG_DOCS, "apidocs", "Swagger UI for this document", null)
                 .responses(responses(ok("text/html", new StringSchema(), "The Swagger UI page")))));
 
@@ -142,7 +156,7 @@ final class OpenApiDocument {
                                 + "; classes: " + classesText() + "."))
                 .tags(List.of(new Tag().name(TAG_API), new Tag().name(TAG_FLASK),
                         new Tag().name(TAG_V2).description("KServe v2 / Open Inference Protocol over REST; errors are {\"error\": \"...\"}"),
-                        new Tag().name(TAG_DOCS), new Tag().name(TAG_ADMIN)))
+                        new Tag().name(TAG_DOCS), new Tag().name(TAG_OPS), new Tag().name(TAG_ADMIN)))
                 .paths(paths)
                 .components(new Components().schemas(schemas()));
     }
@@ -229,7 +243,14 @@ final class OpenApiDocument {
                 .addProperty("label", new StringSchema()._enum(signature.classLabels()).description("the predicted class"))
                 .addProperty("display_name", new StringSchema().description("the class's name for people: " + classesText()))
                 .addProperty("probabilities", ref("Probabilities"))
-                .required(List.of("label", "display_name", "probabilities")).additionalProperties(false));
+                .addProperty("warnings", new ArraySchema().items(ref("RangeWarning")).description(
+                        "values outside the range the model saw in training (empty when none): treat the answer with care"))
+                .required(List.of("label", "display_name", "probabilities", "warnings")).additionalProperties(false));
+        schemas.put("RangeWarning", new ObjectSchema()
+                .addProperty("feature", new StringSchema()._enum(signature.featureNames()).description("the feature"))
+                .addProperty("message", new StringSchema().description(
+                        "e.g. \"the model has not seen a variance this high; treat the answer with care\""))
+                .required(List.of("feature", "message")).additionalProperties(false));
         schemas.put("Predictions", new ObjectSchema()
                 .addProperty("predictions", new ArraySchema().items(ref("Prediction")))
                 .addRequiredItem("predictions").additionalProperties(false));

@@ -25,6 +25,7 @@ final class PredictApiServlet extends ApiServlet {
         try (InputStream body = LimitedInputStream.body(request, config.maxBodyBytes())) {
             parsed = new JsonRowsParser(classifier.signature(), config.maxBatchRows()).parse(body);
         }
-        PredictionJson.respond(response, classifier.predict(parsed.rows()), parsed.batch(), classifier.card());
+        PredictionJson.respond(response, model.counted(classifier.predict(parsed.rows())), parsed.rows(), parsed.batch(),
+                classifier.signature(), classifier.card());
     }
 }

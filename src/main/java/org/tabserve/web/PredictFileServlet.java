@@ -18,21 +18,32 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code POST /predict_file}: a CSV upload (multipart field {@code file}) scored row by row. The upload is read
  * twice from the container's temporary file: once to check every row, then to predict and stream the answer, JSON
- * by default or CSV (input columns, label, one probability column per class) for {@code Accept: text/csv}.
+ * by default, CSV (input columns, label, one probability column per class) for {@code Accept: text/csv}, or for
+ * browsers ({@code Accept: text/html}) a page with the first rows and the whole CSV to download. HTML forms cannot
+ * set Accept, so {@code ?format=json|csv|html} overrides it.
  */
 final class PredictFileServlet extends ApiServlet {
 
     static final String FIELD = "file";
+    /** For a multipart body the container gave up on: its rest is unread, so the connection ends with the answer. */
+    private static final java.util.Map<String, String> CLOSE = java.util.Map.of("Connection", "close");
+
+    /** The answer's formats. */
+    enum Format { JSON, CSV, HTML }
 
     private final transient WebConfig config;
+    private final transient Views views;
 
-    PredictFileServlet(ServedModel model, ErrorRenderer errors, WebConfig config) {
+    PredictFileServlet(ServedModel model, ErrorRenderer errors, WebConfig config, Views views) {
         super(model, errors);
         this.config = config;
+        this.views = views;
     }
 
     @Override
@@ -47,10 +58,11 @@ final class PredictFileServlet extends ApiServlet {
                 header = parser.validate(in);
             }
             try (InputStream in = file.getInputStream()) {
-                if (wantsCsv(request)) {
-                    writeCsv(response, classifier, parser, in, header);
-                } else {
-                    writeJson(response, classifier, parser, in);
+                switch (format(request)) {
+                    case CSV -> writeCsv(response, classifier, parser, in, header);
+                    case HTML -> views.render(request, response, 200, "upload", Map.of("page",
+                            UploadPages.build(model, classifier, parser, in, header, file.getSubmittedFileName())));
+                    default -> writeJson(response, classifier, parser, in);
                 }
             }
         } finally {
@@ -77,9 +89,12 @@ final class PredictFileServlet extends ApiServlet {
             }
             return file;
         } catch (IllegalStateException e) {
-            throw HttpProblem.tooLarge("the upload is larger than the limit of " + config.maxUploadBytes() + " bytes");
+            // The container stopped reading the body part-way: the connection cannot carry another request.
+            throw new HttpProblem(413, "Content too large", "the upload is larger than the limit of "
+                    + config.maxUploadBytes() + " bytes", List.of(), CLOSE);
         } catch (ServletException e) {
-            throw HttpProblem.badRequest("the body is not a well-formed multipart/form-data upload");
+            throw new HttpProblem(400, "Bad request", "the body is not a well-formed multipart/form-data upload",
+                    List.of(), CLOSE);
         } catch (IOException e) {
             // The client stopped sending or hung up half-way; disk trouble on the server's side is logged as usual.
             HttpProblem problem = LimitedInputStream.unreadable(e);
@@ -90,20 +105,38 @@ final class PredictFileServlet extends ApiServlet {
         }
     }
 
-    private static boolean wantsCsv(HttpServletRequest request) {
+    /** {@code ?format=} when given (read from the query string only: the body is the upload), else Accept. */
+    static Format format(HttpServletRequest request) {
+        String query = request.getQueryString() == null ? "" : request.getQueryString();
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("format=")) {
+                String value = pair.substring("format=".length()).toLowerCase(Locale.ROOT);
+                return switch (value) {
+                    case "json" -> Format.JSON;
+                    case "csv" -> Format.CSV;
+                    case "html" -> Format.HTML;
+                    default -> throw HttpProblem.badRequest("format must be json, csv or html, got '" + value + "'");
+                };
+            }
+        }
         String accept = request.getHeader("Accept");
-        return accept != null && accept.contains("text/csv");
+        if (accept != null && accept.contains("text/csv")) {
+            return Format.CSV;
+        }
+        return accept != null && accept.contains("text/html") ? Format.HTML : Format.JSON;
     }
 
-    private static void writeJson(HttpServletResponse response, OnnxClassifier classifier, CsvRowsParser parser,
+    private void writeJson(HttpServletResponse response, OnnxClassifier classifier, CsvRowsParser parser,
                                   InputStream in) throws IOException {
         ModelCard card = classifier.card();
         try (JsonGenerator json = PredictionJson.start(response)) {
             json.writeStartObject();
             json.writeArrayFieldStart("predictions");
             parser.forEachChunk(in, (records, rows) -> {
-                for (Prediction prediction : classifier.predict(rows)) {
-                    PredictionJson.write(json, prediction, card);
+                List<Prediction> predictions = model.counted(classifier.predict(rows));
+                for (int r = 0; r < rows.length; r++) {
+                    PredictionJson.write(json, predictions.get(r), card,
+                            PredictionJson.warnings(classifier.signature(), card, rows[r]));
                 }
             });
             json.writeEndArray();
@@ -111,21 +144,35 @@ final class PredictFileServlet extends ApiServlet {
         }
     }
 
-    private static void writeCsv(HttpServletResponse response, OnnxClassifier classifier, CsvRowsParser parser,
-                                 InputStream in, List<String> header) throws IOException {
+    private void writeCsv(HttpServletResponse response, OnnxClassifier classifier, CsvRowsParser parser,
+                          InputStream in, List<String> header) throws IOException {
+        response.setStatus(200);
+        response.setContentType("text/csv;charset=UTF-8");
+        response.setHeader("Content-Disposition", "attachment; filename=\"predictions.csv\"");
+        writeCsv(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8), model, classifier,
+                parser, in, header, (record, prediction, row) -> { });
+    }
+
+    /** Sees each scored row as it is written, for the HTML page's preview. */
+    interface RowListener {
+        void accept(org.apache.commons.csv.CSVRecord record, Prediction prediction, double[] row);
+    }
+
+    /** Writes the CSV answer to {@code writer} and closes it: the input columns, label, one probability per class. */
+    static void writeCsv(Writer writer, ServedModel model, OnnxClassifier classifier, CsvRowsParser parser,
+                         InputStream in, List<String> header, RowListener listener) throws IOException {
         List<String> classes = classifier.signature().classLabels();
         List<String> columns = new ArrayList<>(header);
         columns.add("label");
         classes.forEach(c -> columns.add("probability_" + c));
-        response.setStatus(200);
-        response.setContentType("text/csv;charset=UTF-8");
-        response.setHeader("Content-Disposition", "attachment; filename=\"predictions.csv\"");
-        Writer writer = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
         try (CSVPrinter csv = new CSVPrinter(writer, CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get())) {
             csv.printRecord(columns);
             List<Object> out = new ArrayList<>();
             parser.forEachChunk(in, (records, rows) -> {
-                List<Prediction> predictions = classifier.predict(rows);
+                List<Prediction> predictions = model.counted(classifier.predict(rows));
+                for (int r = 0; r < rows.length; r++) {
+                    listener.accept(records.get(r), predictions.get(r), rows[r]);
+                }
                 for (int r = 0; r < rows.length; r++) {
                     out.clear();
                     records.get(r).forEach(out::add);

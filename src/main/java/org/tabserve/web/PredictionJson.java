@@ -3,21 +3,25 @@ package org.tabserve.web;
 import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.ModelCard;
+import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.RangeWarning;
 
 import java.io.IOException;
 import java.util.List;
 
 /**
- * Writes predictions as JSON, streaming: {@code {"label", "display_name", "probabilities": {label: p}}} for one row,
- * {@code {"predictions": [...]}} for a batch.
+ * Writes predictions as JSON, streaming: {@code {"label", "display_name", "probabilities": {label: p}, "warnings":
+ * [{"feature", "message"}]}} for one row, {@code {"predictions": [...]}} for a batch. {@code warnings} lists the
+ * values outside the training range (empty when there are none).
  */
 final class PredictionJson {
 
     private PredictionJson() {
     }
 
-    static void write(JsonGenerator json, Prediction prediction, ModelCard card) throws IOException {
+    static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings)
+            throws IOException {
         json.writeStartObject();
         json.writeStringField("label", prediction.label());
         json.writeStringField("display_name", card.displayName(prediction.label()));
@@ -27,7 +31,20 @@ final class PredictionJson {
             json.writeNumberField(classes.get(i), prediction.probabilities().get(i));
         }
         json.writeEndObject();
+        json.writeArrayFieldStart("warnings");
+        for (RangeWarning warning : warnings) {
+            json.writeStartObject();
+            json.writeStringField("feature", warning.feature());
+            json.writeStringField("message", warning.message());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
         json.writeEndObject();
+    }
+
+    /** The warnings for one row in the model's column order. */
+    static List<RangeWarning> warnings(ModelSignature signature, ModelCard card, double[] row) {
+        return RangeWarning.check(signature.featureNames(), row, card.featureStats());
     }
 
     /** Starts a JSON response and returns its generator; the caller closes it. */
@@ -38,18 +55,18 @@ final class PredictionJson {
         return Json.FACTORY.createGenerator(response.getOutputStream());
     }
 
-    /** Answers one prediction, or a batch when the caller sent one. */
-    static void respond(HttpServletResponse response, List<Prediction> predictions, boolean batch, ModelCard card)
-            throws IOException {
+    /** Answers one prediction, or a batch when the caller sent one; {@code rows} are the rows predicted. */
+    static void respond(HttpServletResponse response, List<Prediction> predictions, double[][] rows, boolean batch,
+                        ModelSignature signature, ModelCard card) throws IOException {
         try (JsonGenerator json = start(response)) {
             if (!batch) {
-                write(json, predictions.get(0), card);
+                write(json, predictions.get(0), card, warnings(signature, card, rows[0]));
                 return;
             }
             json.writeStartObject();
             json.writeArrayFieldStart("predictions");
-            for (Prediction prediction : predictions) {
-                write(json, prediction, card);
+            for (int i = 0; i < predictions.size(); i++) {
+                write(json, predictions.get(i), card, warnings(signature, card, rows[i]));
             }
             json.writeEndArray();
             json.writeEndObject();

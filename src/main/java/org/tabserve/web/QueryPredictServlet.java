@@ -22,6 +22,7 @@ final class QueryPredictServlet extends ApiServlet {
         OnnxClassifier classifier = model.classifier();
         double[] row = new ParameterRowParser(classifier.signature())
                 .parse(ParameterRowParser.parameters(request, config.maxBodyBytes())).orThrow();
-        PredictionJson.respond(response, List.of(classifier.predict(row)), false, classifier.card());
+        PredictionJson.respond(response, List.of(model.counted(classifier.predict(row))), new double[][]{row}, false,
+                classifier.signature(), classifier.card());
     }
 }

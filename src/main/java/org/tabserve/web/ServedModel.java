@@ -1,7 +1,9 @@
 package org.tabserve.web;
 
 import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.Prediction;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -52,17 +54,36 @@ final class ServedModel {
 
     private final AtomicReference<Generation> current;
     private final ThreadLocal<Generation> pinned = new ThreadLocal<>();
+    private final TabserveMetrics metrics;
 
-    private ServedModel(Generation first) {
+    private ServedModel(Generation first, TabserveMetrics metrics) {
         this.current = new AtomicReference<>(first);
+        this.metrics = metrics;
     }
 
-    static ServedModel of(OnnxClassifier classifier) {
-        return new ServedModel(new Generation(classifier, null));
+    static ServedModel of(OnnxClassifier classifier, TabserveMetrics metrics) {
+        return new ServedModel(new Generation(classifier, null), metrics);
     }
 
-    static ServedModel failed(String why) {
-        return new ServedModel(new Generation(null, why));
+    static ServedModel failed(String why, TabserveMetrics metrics) {
+        return new ServedModel(new Generation(null, why), metrics);
+    }
+
+    /**
+     * Counts predictions in the metrics (rows scored, predictions by class); every route passes what the model
+     * answered through here.
+     *
+     * @return {@code predictions}, unchanged
+     */
+    List<Prediction> counted(List<Prediction> predictions) {
+        metrics.scored(predictions);
+        return predictions;
+    }
+
+    /** @see #counted(List) */
+    Prediction counted(Prediction prediction) {
+        metrics.scored(List.of(prediction));
+        return prediction;
     }
 
     /**

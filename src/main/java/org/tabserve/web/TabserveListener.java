@@ -1,6 +1,8 @@
 package org.tabserve.web;
 
+import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -15,6 +17,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.EnumSet;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -45,8 +48,12 @@ public final class TabserveListener implements ServletContextListener {
             LOG.severe("tabserve is not configured correctly: " + e.getMessage());
             throw e;
         }
-        served = load(context, config);
+        TabserveMetrics metrics = new TabserveMetrics();
+        served = load(context, config, metrics);
         Views views = new Views(context, config.cacheTemplates());
+        // One filter measures every request; declared here so that it needs no web.xml entry or annotation scan.
+        FilterRegistration.Dynamic measuring = context.addFilter("metrics", new MetricsFilter(metrics));
+        measuring.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
         ErrorRenderer errors = new ErrorRenderer(views);
 
         add(context, "form", new FormServlet(served, errors, views, config), "");
@@ -55,7 +62,7 @@ public final class TabserveListener implements ServletContextListener {
         add(context, "health", new HealthServlet(served, errors), "/health/*");
         add(context, "predict-query", new QueryPredictServlet(served, errors, config), "/predict");
         ServletRegistration.Dynamic upload = add(context, "predict-file",
-                new PredictFileServlet(served, errors, config), "/predict_file");
+                new PredictFileServlet(served, errors, config, views), "/predict_file");
         File temp = (File) context.getAttribute(ServletContext.TEMPDIR);
         upload.setMultipartConfig(new MultipartConfigElement(temp == null ? null : temp.getAbsolutePath(),
                 config.maxUploadBytes(), config.maxUploadBytes() + 65_536, 1 << 20));
@@ -66,6 +73,8 @@ public final class TabserveListener implements ServletContextListener {
         add(context, "apidocs", new ApiDocsServlet(views), "/apidocs");
         add(context, "admin-model", new AdminModelServlet(served, errors, config,
                 temp == null ? null : temp.toPath()), AdminModelServlet.PATH);
+        add(context, "model-page", new ModelPageServlet(served, errors, views), "/model");
+        add(context, "metrics", new PrometheusMetricsServlet(metrics.registry()), "/metrics");
         add(context, "error", new ErrorServlet(errors), "/error");
         add(context, "static", new StaticServlet(errors), "/");
 
@@ -100,26 +109,29 @@ public final class TabserveListener implements ServletContextListener {
         }
     }
 
-    private static ServedModel load(ServletContext context, WebConfig config) {
+    private static ServedModel load(ServletContext context, WebConfig config, TabserveMetrics metrics) {
         String source = config.model().orElse("the bundled model " + BUNDLED_MODEL);
         try {
             Path file = config.model().map(Path::of).orElseGet(() -> bundledModel(context));
+            long start = System.nanoTime();
             OnnxClassifier classifier = OnnxClassifier.load(file);
+            metrics.modelLoaded(classifier.card().name(), classifier.card().version(), classifier.sha256(),
+                    (System.nanoTime() - start) / 1e9);
             String summary = classifier.card().name() + " (sha256 " + classifier.sha256().substring(0, 12) + ") from "
                     + (config.model().isPresent() ? file : "the WAR");
             context.setAttribute(MODEL_SUMMARY, summary);
             LOG.info("Serving model " + summary);
-            return ServedModel.of(classifier);
+            return ServedModel.of(classifier, metrics);
         } catch (ModelException | MissingBundledModel e) {
             String why = e.getMessage();
             LOG.severe("No model is served: " + why);
             context.setAttribute(MODEL_FAILURE, why);
-            return ServedModel.failed(why);
+            return ServedModel.failed(why, metrics);
         } catch (RuntimeException e) {
             String why = "cannot serve " + source + ": " + e;
             LOG.log(Level.SEVERE, "No model is served: " + why, e);
             context.setAttribute(MODEL_FAILURE, why);
-            return ServedModel.failed(why);
+            return ServedModel.failed(why, metrics);
         }
     }
 

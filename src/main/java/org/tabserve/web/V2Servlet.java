@@ -108,7 +108,7 @@ final class V2Servlet extends ApiServlet {
         try (InputStream body = LimitedInputStream.body(request, config.maxBodyBytes())) {
             infer = new V2InferRequestParser(classifier.signature(), config.maxBatchRows()).parse(body);
         }
-        List<Prediction> predictions = classifier.predict(infer.rows());
+        List<Prediction> predictions = model.counted(classifier.predict(infer.rows()));
         List<V2Json.OutputTensor> outputs = new ArrayList<>();
         for (String name : infer.outputs()) {
             outputs.add(name.equals(V2Json.LABEL_OUTPUT) ? labels(predictions) : probabilities(predictions, classifier));

@@ -56,6 +56,11 @@ class ModelCardTest {
         card.put(CardKeys.METRICS, METRICS);
         card.put(CardKeys.DATA, "{\"file\": \"BankNote_Authentication.csv\", \"rows\": 1372}");
         card.put(CardKeys.TRAINER, "{\"name\": \"LogisticRegression\", \"epochs\": 5}");
+        card.put(CardKeys.HISTOGRAMS, """
+                {"entropy": {"edges": [-8.5, 0, 2.4], "counts": {"genuine": [3, 5], "forged": [0, 7]}}}""");
+        card.put(CardKeys.EXAMPLES, """
+                {"genuine": [{"variance": 3.6, "skewness": 8.6, "curtosis": -2.8, "entropy": -0.44}],
+                 "forged": [{"variance": -1.4, "skewness": -4.9, "curtosis": 6.5, "entropy": 0.4}]}""");
         card.put("onnx.custom", "kept as is");
         return card;
     }
@@ -104,7 +109,35 @@ class ModelCardTest {
             assertEquals(Map.of("file", "BankNote_Authentication.csv", "rows", 1372), card.data());
             assertEquals(Map.of("name", "LogisticRegression", "epochs", 5), card.trainer());
             assertEquals(metadata, card.metadata());
+
+            FeatureHistogram entropy = card.histograms().get("entropy");
+            assertEquals(List.of(-8.5, 0.0, 2.4), entropy.edges());
+            assertEquals(Map.of("genuine", List.of(3, 5), "forged", List.of(0, 7)), entropy.counts());
+            assertEquals(7, entropy.maxCount());
+            assertEquals(List.of("genuine", "forged"), List.copyOf(card.examples().keySet()));
+            assertEquals(3.6, card.examples().get("genuine").get(0).get("variance"));
+            assertEquals(0.4, card.examples().get("forged").get(0).get("entropy"));
         }
+    }
+
+    @Test
+    void refusesHistogramWhoseCountsDoNotMatchItsBins() {
+        Path file = threeClassModel(Map.of(CardKeys.HISTOGRAMS,
+                "{\"f0\": {\"edges\": [0, 1, 2], \"counts\": {\"a\": [1, 2, 3]}}}"));
+        assertUnusable(file, "metadata '" + CardKeys.HISTOGRAMS + "' is invalid", "3 counts for 2 bins");
+    }
+
+    @Test
+    void refusesHistogramForAnUnknownFeature() {
+        Path file = threeClassModel(Map.of(CardKeys.HISTOGRAMS,
+                "{\"f9\": {\"edges\": [0, 1], \"counts\": {\"a\": [1]}}}"));
+        assertUnusable(file, CardKeys.HISTOGRAMS, "unknown feature 'f9'");
+    }
+
+    @Test
+    void refusesExampleRowWithANonNumericValue() {
+        Path file = threeClassModel(Map.of(CardKeys.EXAMPLES, "{\"a\": [{\"f0\": \"big\"}]}"));
+        assertUnusable(file, "metadata '" + CardKeys.EXAMPLES + "' is invalid", "'f0' must be a number");
     }
 
     @Test
@@ -186,7 +219,7 @@ class ModelCardTest {
 
     @ParameterizedTest
     @ValueSource(strings = {CardKeys.FEATURES, CardKeys.CLASSES, CardKeys.CLASS_DISPLAY_NAMES, CardKeys.FEATURE_STATS,
-            CardKeys.METRICS, CardKeys.DATA, CardKeys.TRAINER})
+            CardKeys.METRICS, CardKeys.DATA, CardKeys.TRAINER, CardKeys.HISTOGRAMS, CardKeys.EXAMPLES})
     void refusesMalformedJsonNamingTheKey(String key) {
         Path file = threeClassModel(Map.of(key, "[\"f0\", \"f1\""));
         assertUnusable(file, "metadata '" + key + "'", "not valid JSON");

@@ -148,6 +148,31 @@ class TrainingTest {
             assertEquals(Arrays.stream(values).average().orElseThrow(), stats.mean(), 1e-12, feature + " mean");
         }
 
+        for (String feature : classifier.signature().featureNames()) {
+            int column = data.featureNames().indexOf(feature);
+            org.tabserve.model.FeatureHistogram histogram = card.histograms().get(feature);
+            assertEquals(card.featureStats().get(feature).min(), histogram.edges().get(0), 0, feature + " first edge");
+            assertEquals(card.featureStats().get(feature).max(), histogram.edges().get(histogram.bins()), 0,
+                    feature + " last edge");
+            for (String label : List.of("0", "1")) {
+                long rows = result.split().train().stream().filter(r -> data.labels().get(r).equals(label)).count();
+                assertEquals(rows, histogram.counts().get(label).stream().mapToInt(Integer::intValue).sum(),
+                        feature + ": every training row of class " + label + " is in one bin");
+                long inFirstBin = result.split().train().stream().filter(r -> data.labels().get(r).equals(label))
+                        .filter(r -> data.rows().get(r)[column] < histogram.edges().get(1)).count();
+                assertEquals(inFirstBin, (long) histogram.counts().get(label).get(0), feature + " first bin of " + label);
+            }
+        }
+        for (String label : List.of("0", "1")) {
+            assertEquals(3, card.examples().get(label).size(), "three examples of class " + label);
+            for (Map<String, Double> example : card.examples().get(label)) {
+                double[] row = data.featureNames().stream().mapToDouble(example::get).toArray();
+                boolean fromTraining = result.split().train().stream()
+                        .anyMatch(r -> Arrays.equals(data.rows().get(r), row) && data.labels().get(r).equals(label));
+                assertTrue(fromTraining, "example " + example + " is a training row of class " + label);
+            }
+        }
+
         Evaluation evaluation = card.evaluation();
         assertEquals(List.of("0", "1"), evaluation.confusionLabels());
         int total = evaluation.confusion().stream().flatMap(List::stream).mapToInt(Integer::intValue).sum();

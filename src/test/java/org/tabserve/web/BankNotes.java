@@ -128,7 +128,12 @@ final class BankNotes {
         assertEquals(DISPLAY_NAMES.get(argmax), prediction.path("display_name").asText(), () -> "display name in " + prediction);
         List<String> fields = new ArrayList<>();
         prediction.fieldNames().forEachRemaining(fields::add);
-        assertEquals(List.of("label", "display_name", "probabilities"), fields);
+        assertEquals(List.of("label", "display_name", "probabilities", "warnings"), fields);
+        assertTrue(prediction.path("warnings").isArray(), () -> "warnings is a list in " + prediction);
+        for (JsonNode warning : prediction.path("warnings")) {
+            assertTrue(FEATURES.contains(warning.path("feature").asText()), () -> "warning names a feature: " + warning);
+            assertTrue(warning.path("message").asText().endsWith("; treat the answer with care"), warning::toString);
+        }
     }
 
     /** Asserts two predictions agree: same label and display name, the same probabilities within a tolerance. */

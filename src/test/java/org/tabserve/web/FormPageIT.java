@@ -81,7 +81,7 @@ class FormPageIT {
         Document page = response.html();
         assertEquals("utf-8", response.charset().orElse(""));
         JsonNode features = model.path("input").path("features");
-        assertEquals(features.size(), page.select("form input").size(), "one input per feature, nothing else");
+        assertEquals(features.size(), page.select("form#predict input").size(), "one input per feature, nothing else");
         for (JsonNode feature : features) {
             String name = feature.path("name").asText();
             Element input = inputLabelled(page, name);
@@ -102,7 +102,7 @@ class FormPageIT {
             assertEquals(min, numbers.get(0), 1e-4, () -> "hint shows the training minimum: " + hint.text());
             assertEquals(max, numbers.get(1), 1e-4, () -> "hint shows the training maximum: " + hint.text());
         }
-        Element form = page.selectFirst("form");
+        Element form = page.selectFirst("form#predict");
         assertNotNull(form);
         assertEquals("post", form.attr("method").toLowerCase());
         assertEquals("/", form.attr("action"));
@@ -113,7 +113,7 @@ class FormPageIT {
     void thePrefilledValuesPredictWhenSubmittedAsTheyAre() {
         Document page = http.get("/").html();
         Map<String, String> values = new LinkedHashMap<>();
-        page.select("form input").forEach(i -> values.put(i.attr("name"), i.attr("value")));
+        page.select("form#predict input").forEach(i -> values.put(i.attr("name"), i.attr("value")));
         Http.Response response = http.postForm("/", form(values));
         assertEquals(200, response.status());
         assertNotNull(response.html().getElementById("predicted"));

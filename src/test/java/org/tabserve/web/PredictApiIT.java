@@ -79,6 +79,32 @@ class PredictApiIT {
     }
 
     @Test
+    void warnsAboutEachValueOutsideTheTrainingRangeAndNotAboutOthers() {
+        JsonNode model = http.get("/api/model").json();
+        double maxVariance = 0;
+        double minEntropy = 0;
+        for (JsonNode feature : model.path("input").path("features")) {
+            if (feature.path("name").asText().equals("variance")) {
+                maxVariance = feature.path("max").asDouble();
+            }
+            if (feature.path("name").asText().equals("entropy")) {
+                minEntropy = feature.path("min").asDouble();
+            }
+        }
+        String body = "{\"instances\": [{\"variance\": " + (maxVariance + 1) + ", \"skewness\": 0, \"curtosis\": 0, "
+                + "\"entropy\": " + (minEntropy - 1) + "}, {\"variance\": " + maxVariance + ", \"skewness\": 0, "
+                + "\"curtosis\": 0, \"entropy\": " + minEntropy + "}]}";
+        JsonNode predictions = http.postJson("/api/predict", body).json().path("predictions");
+        assertEquals(List.of("entropy", "variance"), predictions.get(0).findValuesAsText("feature"),
+                "in the model's feature order");
+        assertEquals("the model has not seen an entropy this low; treat the answer with care",
+                predictions.get(0).at("/warnings/0/message").asText());
+        assertEquals("the model has not seen a variance this high; treat the answer with care",
+                predictions.get(0).at("/warnings/1/message").asText());
+        assertEquals(0, predictions.get(1).path("warnings").size(), "the range's ends are inside it");
+    }
+
+    @Test
     void predictsAForgedNoteFromTheDataAsClass1Forged() {
         JsonNode prediction = predictOne(BankNotes.forged());
         assertWellFormed(prediction);

@@ -44,6 +44,8 @@ final class CardWriter {
         card.put(CardKeys.CLASS_DISPLAY_NOTE, description.classDisplayNote());
         card.put(CardKeys.SCORES, "probabilities");
         card.put(CardKeys.FEATURE_STATS, json(featureStats(data, split.train(), features)));
+        card.put(CardKeys.HISTOGRAMS, json(histograms(data, split.train(), features, classes)));
+        card.put(CardKeys.EXAMPLES, json(examples(data, split.train(), classes)));
         card.put(CardKeys.METRICS, json(metrics(evaluation, classes, split)));
         card.put(CardKeys.DATA, json(dataCard(description, data, split)));
         card.put(CardKeys.TRAINER, json(trainerCard(scores)));
@@ -89,6 +91,75 @@ final class CardWriter {
             stats.put(feature, one);
         }
         return stats;
+    }
+
+    /** Bins per feature histogram: enough to show the shape, few enough to stay readable at 360 px. */
+    static final int HISTOGRAM_BINS = 16;
+
+    /** Example rows per class offered on the form. */
+    static final int EXAMPLES_PER_CLASS = 3;
+
+    /** Per feature, equal-width bins over the training range and each class's count in each bin. */
+    private static Map<String, Object> histograms(LabeledData data, List<Integer> rows, List<String> features,
+                                                  List<String> classes) {
+        Map<String, Object> histograms = new LinkedHashMap<>();
+        for (String feature : features) {
+            int column = data.featureNames().indexOf(feature);
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int row : rows) {
+                min = Math.min(min, data.rows().get(row)[column]);
+                max = Math.max(max, data.rows().get(row)[column]);
+            }
+            double width = (max - min) / HISTOGRAM_BINS;
+            List<Double> edges = new ArrayList<>();
+            for (int i = 0; i <= HISTOGRAM_BINS; i++) {
+                // Rounded so that the card reads well; the outer edges stay the exact training range.
+                edges.add(i == HISTOGRAM_BINS ? max : i == 0 ? min : Math.round((min + i * width) * 1e6) / 1e6);
+            }
+            Map<String, int[]> counts = new LinkedHashMap<>();
+            classes.forEach(label -> counts.put(label, new int[HISTOGRAM_BINS]));
+            for (int row : rows) {
+                double value = data.rows().get(row)[column];
+                int bin = Math.min(HISTOGRAM_BINS - 1, (int) ((value - min) / width));
+                while (bin > 0 && value < edges.get(bin)) {
+                    bin--;
+                }
+                while (bin < HISTOGRAM_BINS - 1 && value >= edges.get(bin + 1)) {
+                    bin++;
+                }
+                counts.get(data.labels().get(row))[bin]++;
+            }
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("edges", edges);
+            Map<String, Object> perClass = new LinkedHashMap<>();
+            counts.forEach((label, bins) -> perClass.put(label, bins));
+            one.put("counts", perClass);
+            histograms.put(feature, one);
+        }
+        return histograms;
+    }
+
+    /**
+     * A few training rows per class, evenly spaced through that class's rows in file order: deterministic, and
+     * spread over the data rather than its first lines.
+     */
+    private static Map<String, Object> examples(LabeledData data, List<Integer> rows, List<String> classes) {
+        Map<String, Object> examples = new LinkedHashMap<>();
+        for (String label : classes) {
+            List<Integer> ofClass = rows.stream().sorted().filter(r -> data.labels().get(r).equals(label)).toList();
+            List<Map<String, Object>> chosen = new ArrayList<>();
+            for (int k = 0; k < EXAMPLES_PER_CLASS && k < ofClass.size(); k++) {
+                double[] values = data.rows().get(ofClass.get((int) ((k + 0.5) * ofClass.size() / EXAMPLES_PER_CLASS)));
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int i = 0; i < values.length; i++) {
+                    row.put(data.featureNames().get(i), values[i]);
+                }
+                chosen.add(row);
+            }
+            examples.put(label, chosen);
+        }
+        return examples;
     }
 
     private static Map<String, Object> metrics(LabelEvaluation evaluation, List<String> classes,

@@ -1,0 +1,64 @@
+package org.tabserve.web;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.tabserve.model.Prediction;
+
+import java.util.List;
+
+/**
+ * The web app's Prometheus metrics, in a registry the app owns (not the client's static default registry, so a
+ * redeployed WAR starts from a fresh one instead of colliding with the old app's metrics): requests by route and
+ * status, their latency, predictions by class, rows scored, the model's load time and identity, and the JVM's.
+ */
+final class TabserveMetrics {
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter requests = Counter.builder().name("tabserve_http_requests")
+            .help("HTTP requests answered, by route (the servlet mapping, not the raw path) and status")
+            .labelNames("route", "method", "status").register(registry);
+    private final Histogram latency = Histogram.builder().name("tabserve_http_request_duration_seconds")
+            .help("Time from the request reaching the app to the answer being written, by route")
+            .unit(null).classicOnly()
+            .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+            .labelNames("route", "method").register(registry);
+    private final Counter predictions = Counter.builder().name("tabserve_predictions")
+            .help("Predictions made, by predicted class label").labelNames("class").register(registry);
+    private final Counter rows = Counter.builder().name("tabserve_rows_scored")
+            .help("Rows scored by the model, over every route").register(registry);
+    private final Gauge loadSeconds = Gauge.builder().name("tabserve_model_load_seconds")
+            .help("How long loading and warming up the served model took at start-up").register(registry);
+    private final Info model = Info.builder().name("tabserve_model")
+            .help("The served model: its name, version and the sha256 of its file")
+            .labelNames("name", "version", "sha256").register(registry);
+
+    TabserveMetrics() {
+        JvmMetrics.builder().register(registry);
+    }
+
+    /** @return the registry that {@code /metrics} exposes */
+    PrometheusRegistry registry() {
+        return registry;
+    }
+
+    void request(String route, String method, int status, double seconds) {
+        requests.labelValues(route, method, Integer.toString(status)).inc();
+        latency.labelValues(route, method).observe(seconds);
+    }
+
+    void scored(List<Prediction> scored) {
+        rows.inc(scored.size());
+        for (Prediction prediction : scored) {
+            predictions.labelValues(prediction.label()).inc();
+        }
+    }
+
+    void modelLoaded(String name, String version, String sha256, double seconds) {
+        loadSeconds.set(seconds);
+        model.setLabelValues(name, version, sha256);
+    }
+}

@@ -1,0 +1,95 @@
+package org.tabserve.web;
+
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.RangeWarning;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Builds the {@link UploadPage} for a checked CSV upload: scores every row once, keeps the first
+ * {@value #PREVIEW_ROWS} for the table and the whole CSV answer (up to {@value #DOWNLOAD_CAP} bytes) for the link.
+ */
+final class UploadPages {
+
+    /** Rows shown in the table. */
+    static final int PREVIEW_ROWS = 10;
+
+    /** The largest CSV answer carried in the page as a download; bigger ones point to the Download button. */
+    static final int DOWNLOAD_CAP = 4 << 20;
+
+    private UploadPages() {
+    }
+
+    static UploadPage build(ServedModel model, OnnxClassifier classifier, CsvRowsParser parser, InputStream in,
+                            List<String> header, String fileName) throws IOException {
+        ModelCard card = classifier.card();
+        List<String> features = classifier.signature().featureNames();
+        List<String> shown = FormServlet.displayOrder(classifier);
+        // The answer first: on a narrow screen the table scrolls sideways, and the prediction must stay in view.
+        List<String> columns = new ArrayList<>(List.of("prediction", "probability"));
+        columns.addAll(shown);
+        List<UploadPage.Row> rows = new ArrayList<>();
+        long[] counts = new long[2]; // rows, rows with warnings
+        CappedBuffer csv = new CappedBuffer(DOWNLOAD_CAP);
+        PredictFileServlet.writeCsv(new OutputStreamWriter(csv, StandardCharsets.UTF_8), model, classifier, parser, in,
+                header, (record, prediction, row) -> {
+                    counts[0]++;
+                    List<RangeWarning> warnings = PredictionJson.warnings(classifier.signature(), card, row);
+                    if (!warnings.isEmpty()) {
+                        counts[1]++;
+                    }
+                    if (rows.size() < PREVIEW_ROWS) {
+                        List<String> cells = new ArrayList<>();
+                        cells.add(card.displayName(prediction.label()));
+                        cells.add(String.format(Locale.ROOT, "%.1f %%", prediction.probabilityOf(prediction.label()) * 100));
+                        for (String feature : shown) {
+                            cells.add(Examples.text(row[features.indexOf(feature)]));
+                        }
+                        rows.add(new UploadPage.Row(counts[0], cells, prediction.label(), warnings.isEmpty() ? null
+                                : String.join("; ", warnings.stream().map(RangeWarning::message).toList())));
+                    }
+                });
+        String download = csv.overflowed() ? null
+                : "data:text/csv;charset=utf-8;base64," + Base64.getEncoder().encodeToString(csv.toByteArray());
+        return new UploadPage(card.name(), fileName == null ? "" : fileName, counts[0], columns, rows, counts[1],
+                download, DOWNLOAD_CAP);
+    }
+
+    /** Keeps what is written up to a cap, then only notes that there was more. */
+    private static final class CappedBuffer extends ByteArrayOutputStream {
+        private final int cap;
+        private boolean overflowed;
+
+        CappedBuffer(int cap) {
+            this.cap = cap;
+        }
+
+        @Override
+        public synchronized void write(byte[] bytes, int offset, int length) {
+            if (overflowed || count + length > cap) {
+                overflowed = true;
+                return;
+            }
+            super.write(bytes, offset, length);
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        boolean overflowed() {
+            return overflowed;
+        }
+    }
+
+}
