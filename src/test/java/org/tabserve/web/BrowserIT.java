@@ -20,6 +20,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
@@ -82,6 +83,7 @@ class BrowserIT {
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
         browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        browser.manage().timeouts().implicitlyWait(Duration.ofSeconds(10)); // a loaded machine renders slowly
         Files.createDirectories(SCREENSHOTS);
     }
 
@@ -131,6 +133,13 @@ class BrowserIT {
         browser.get(http.uri(path).toString());
     }
 
+    /** Clicks something that loads a new page and waits until the old page is gone, so reads see the new one. */
+    private static void navigate(WebElement clickable) {
+        WebElement page = browser.findElement(By.tagName("html"));
+        clickable.click();
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(page));
+    }
+
     private static WebElement byId(String id) {
         return browser.findElement(By.id(id));
     }
@@ -150,7 +159,7 @@ class BrowserIT {
         open("/");
         BankNotes.Note forged = firstOf("1");
         BankNotes.FEATURES.forEach(f -> type(f, forged.text().get(f)));
-        byId("submit").click();
+        navigate(byId("submit"));
         assertEquals("forged", byId("predicted").getText());
         List<WebElement> bars = browser.findElements(By.cssSelector("table.bars tr"));
         assertEquals(2, bars.size(), "one bar per class");
@@ -165,7 +174,7 @@ class BrowserIT {
     void aBadValueIsShownNextToItsFieldWithTheTypedTextKept() {
         open("/");
         type("variance", "3,6x");
-        byId("submit").click();
+        navigate(byId("submit"));
         WebElement error = byId("variance-error");
         assertTrue(error.isDisplayed());
         assertTrue(error.getText().contains("variance"), error.getText());
@@ -182,12 +191,12 @@ class BrowserIT {
         for (String example : List.of("genuine-2", "forged-1")) {
             WebElement link = byId("example-" + example);
             String title = link.getAttribute("title");
-            link.click();
+            navigate(link);
             for (String part : title.split(", ")) {
                 String[] nameValue = part.split(" ", 2);
                 assertEquals(nameValue[1], byId(nameValue[0]).getAttribute("value"), example + " fills " + nameValue[0]);
             }
-            byId("submit").click();
+            navigate(byId("submit"));
             assertEquals(example.replaceAll("-\\d+$", ""), byId("predicted").getText(),
                     "an example from the data is predicted as its class");
         }
@@ -197,7 +206,7 @@ class BrowserIT {
     void aValueBeyondTheTrainingRangeIsAnsweredWithAWarning() {
         open("/");
         type("variance", "30");
-        byId("submit").click();
+        navigate(byId("submit"));
         assertTrue(byId("warnings").getText().contains("the model has not seen a variance this high; treat the answer with care"),
                 byId("warnings").getText());
     }
@@ -236,7 +245,7 @@ class BrowserIT {
         try {
             open("/");
             byId("file").sendKeys(csv.toAbsolutePath().toString());
-            byId("preview").click();
+            navigate(byId("preview"));
             assertTrue(byId("summary").getText().contains("15 rows"), byId("summary").getText());
             List<WebElement> rows = browser.findElements(By.cssSelector("#preview tbody tr"));
             assertEquals(UploadPages.PREVIEW_ROWS, rows.size(), "the first rows only");
@@ -270,7 +279,7 @@ class BrowserIT {
     @Test
     void theModelCardShowsTheDataTheMetricsAndItsPicturesAsInlineSvg() {
         open("/");
-        browser.findElement(By.linkText("How this model was made and how well it does")).click();
+        navigate(browser.findElement(By.linkText("How this model was made and how well it does")));
         assertTrue(browser.getCurrentUrl().endsWith("/model"));
         String data = byId("data-facts").getText();
         assertTrue(data.contains("BankNote_Authentication.csv") && data.contains("1372") && data.contains("CC BY 4.0"), data);
