@@ -39,11 +39,18 @@ final class PredictFileServlet extends ApiServlet {
 
     private final transient WebConfig config;
     private final transient Views views;
+    private final transient ChunkScorer scorer = new ChunkScorer(Runtime.getRuntime().availableProcessors());
 
     PredictFileServlet(ServedModel model, ErrorRenderer errors, WebConfig config, Views views) {
         super(model, errors);
         this.config = config;
         this.views = views;
+    }
+
+    @Override
+    public void destroy() {
+        scorer.close();
+        super.destroy();
     }
 
     @Override
@@ -61,7 +68,7 @@ final class PredictFileServlet extends ApiServlet {
                 switch (format(request)) {
                     case CSV -> writeCsv(response, classifier, parser, in, header);
                     case HTML -> views.render(request, response, 200, "upload", Map.of("page",
-                            UploadPages.build(model, classifier, parser, in, header, file.getSubmittedFileName())));
+                            UploadPages.build(model, classifier, scorer, parser, in, header, file.getSubmittedFileName())));
                     default -> writeJson(response, classifier, parser, in);
                 }
             }
@@ -132,13 +139,12 @@ final class PredictFileServlet extends ApiServlet {
         try (JsonGenerator json = PredictionJson.start(response)) {
             json.writeStartObject();
             json.writeArrayFieldStart("predictions");
-            parser.forEachChunk(in, (records, rows) -> {
-                List<Prediction> predictions = model.counted(classifier.predict(rows));
+            score(parser, in, scorer.start(classifier, model, (records, rows, predictions) -> {
                 for (int r = 0; r < rows.length; r++) {
                     PredictionJson.write(json, predictions.get(r), card,
                             PredictionJson.warnings(classifier.signature(), card, rows[r]));
                 }
-            });
+            }));
             json.writeEndArray();
             json.writeEndObject();
         }
@@ -150,7 +156,7 @@ final class PredictFileServlet extends ApiServlet {
         response.setContentType("text/csv;charset=UTF-8");
         response.setHeader("Content-Disposition", "attachment; filename=\"predictions.csv\"");
         writeCsv(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8), model, classifier,
-                parser, in, header, (record, prediction, row) -> { });
+                scorer, parser, in, header, (record, prediction, row) -> { });
     }
 
     /** Sees each scored row as it is written, for the HTML page's preview. */
@@ -159,8 +165,20 @@ final class PredictFileServlet extends ApiServlet {
     }
 
     /** Writes the CSV answer to {@code writer} and closes it: the input columns, label, one probability per class. */
-    static void writeCsv(Writer writer, ServedModel model, OnnxClassifier classifier, CsvRowsParser parser,
-                         InputStream in, List<String> header, RowListener listener) throws IOException {
+    /** Parses the upload's chunks into {@code run} and then writes what is still in flight. */
+    static void score(CsvRowsParser parser, InputStream in, ChunkScorer.Run run) throws IOException {
+        try {
+            parser.forEachChunk(in, run);
+            run.finish();
+        } catch (IOException | RuntimeException | Error e) {
+            run.cancel();
+            throw e;
+        }
+    }
+
+    static void writeCsv(Writer writer, ServedModel model, OnnxClassifier classifier, ChunkScorer scorer,
+                         CsvRowsParser parser, InputStream in, List<String> header, RowListener listener)
+            throws IOException {
         List<String> classes = classifier.signature().classLabels();
         List<String> columns = new ArrayList<>(header);
         columns.add("label");
@@ -168,8 +186,7 @@ final class PredictFileServlet extends ApiServlet {
         try (CSVPrinter csv = new CSVPrinter(writer, CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get())) {
             csv.printRecord(columns);
             List<Object> out = new ArrayList<>();
-            parser.forEachChunk(in, (records, rows) -> {
-                List<Prediction> predictions = model.counted(classifier.predict(rows));
+            score(parser, in, scorer.start(classifier, model, (records, rows, predictions) -> {
                 for (int r = 0; r < rows.length; r++) {
                     listener.accept(records.get(r), predictions.get(r), rows[r]);
                 }
@@ -180,7 +197,7 @@ final class PredictFileServlet extends ApiServlet {
                     out.addAll(predictions.get(r).probabilities());
                     csv.printRecord(out);
                 }
-            });
+            }));
         }
     }
 }
