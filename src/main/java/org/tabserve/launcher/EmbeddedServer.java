@@ -8,7 +8,6 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.util.component.LifeCycle;
 import sun.misc.Signal;
 
 import java.net.URI;
@@ -73,15 +72,7 @@ public final class EmbeddedServer {
         server.setHandler(new GracefulHandler(webapp));
         // One line per request on stdout in the NCSA combined format, which log tools read as they read Apache's.
         // (A servlet container deployment uses that container's own access log configuration instead.)
-        // Lines are written by a background thread (AccessLogWriter), not by the request threads.
-        AccessLogWriter accessLog = new AccessLogWriter(System.out);
-        server.setRequestLog(new CustomRequestLog(accessLog, CustomRequestLog.EXTENDED_NCSA_FORMAT));
-        server.addEventListener(new LifeCycle.Listener() {
-            @Override
-            public void lifeCycleStopped(LifeCycle event) {
-                accessLog.close();
-            }
-        });
+        server.setRequestLog(new CustomRequestLog(EmbeddedServer::accessLog, CustomRequestLog.EXTENDED_NCSA_FORMAT));
         server.setStopTimeout(STOP_TIMEOUT.toMillis());
         server.setStopAtShutdown(false); // the signal handlers below stop it, so that the exit status is 0
         return server;
@@ -136,6 +127,11 @@ public final class EmbeddedServer {
         Signal.handle(new Signal("INT"), signal -> stop.run());
         server.join();
         System.exit(0);
+    }
+
+    /** Writes one access log line to stdout; println is synchronized, so lines never interleave. */
+    private static void accessLog(String line) {
+        System.out.println(line);
     }
 
     private static void stopQuietly(Server server) {
