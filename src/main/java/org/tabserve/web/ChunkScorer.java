@@ -44,7 +44,12 @@ final class ChunkScorer implements AutoCloseable {
 
     /** A pipeline for one upload: pass it to {@link CsvRowsParser#forEachChunk}, then call {@link Run#finish()}. */
     Run start(OnnxClassifier classifier, ServedModel model, Sink sink) {
-        return new Run(classifier, model, sink);
+        return new Run(classifier, model, sink, true);
+    }
+
+    /** Like {@link #start}, but every chunk is scored on the request thread itself, one after the other. */
+    Run startInline(OnnxClassifier classifier, ServedModel model, Sink sink) {
+        return new Run(classifier, model, sink, false);
     }
 
     final class Run implements CsvRowsParser.ChunkHandler {
@@ -55,16 +60,22 @@ final class ChunkScorer implements AutoCloseable {
         private final ServedModel model;
         private final Sink sink;
         private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+        private final boolean parallel;
 
-        private Run(OnnxClassifier classifier, ServedModel model, Sink sink) {
+        private Run(OnnxClassifier classifier, ServedModel model, Sink sink, boolean parallel) {
             this.classifier = classifier;
             this.model = model;
             this.sink = sink;
+            this.parallel = parallel;
         }
 
         @Override
         public void accept(List<CSVRecord> records, double[][] rows) throws IOException {
             // The parser reuses its record list, so the chunk keeps its own copy.
+            if (!parallel) {
+                sink.accept(records, rows, model.counted(classifier.predict(rows)));
+                return;
+            }
             pending.add(new Pending(List.copyOf(records), rows, pool.submit(() -> classifier.predict(rows))));
             while (pending.size() > inFlight) {
                 writeFirst();

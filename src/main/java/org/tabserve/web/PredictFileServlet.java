@@ -210,6 +210,12 @@ final class PredictFileServlet extends ApiServlet {
     static void writeCsv(Writer writer, ServedModel model, OnnxClassifier classifier, ChunkScorer scorer,
                          CsvRowsParser parser, InputStream in, List<String> header, RowListener listener)
             throws IOException {
+        writeCsv(writer, model, classifier, scorer, parser, in, header, listener, true);
+    }
+
+    static void writeCsv(Writer writer, ServedModel model, OnnxClassifier classifier, ChunkScorer scorer,
+                         CsvRowsParser parser, InputStream in, List<String> header, RowListener listener,
+                         boolean parallel) throws IOException {
         List<String> classes = classifier.signature().classLabels();
         List<String> columns = new ArrayList<>(header);
         columns.add("label");
@@ -217,7 +223,7 @@ final class PredictFileServlet extends ApiServlet {
         try (CSVPrinter csv = new CSVPrinter(writer, CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get())) {
             csv.printRecord(columns);
             List<Object> out = new ArrayList<>();
-            score(parser, in, scorer.start(classifier, model, (records, rows, predictions) -> {
+            ChunkScorer.Sink sink = (records, rows, predictions) -> {
                 for (int r = 0; r < rows.length; r++) {
                     listener.accept(records.get(r), predictions.get(r), rows[r]);
                 }
@@ -228,7 +234,8 @@ final class PredictFileServlet extends ApiServlet {
                     out.addAll(predictions.get(r).probabilities());
                     csv.printRecord(out);
                 }
-            }));
+            };
+            score(parser, in, parallel ? scorer.start(classifier, model, sink) : scorer.startInline(classifier, model, sink));
         }
     }
 }

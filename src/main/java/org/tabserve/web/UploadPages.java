@@ -57,7 +57,7 @@ final class UploadPages {
                         rows.add(new UploadPage.Row(counts[0], cells, prediction.label(), warnings.isEmpty() ? null
                                 : String.join("; ", warnings.stream().map(RangeWarning::message).toList())));
                     }
-                });
+                }, false); // the page scores on the request thread: a preview is small
         String download = csv.overflowed() ? null
                 : "data:text/csv;charset=utf-8;base64," + Base64.getEncoder().encodeToString(csv.toByteArray());
         return new UploadPage(card.name(), fileName == null ? "" : fileName, counts[0], columns, rows, counts[1],
