@@ -9,16 +9,36 @@ import org.eclipse.jetty.server.ServerConnector;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * The benchmark's baseline: the same embedded Jetty as tabserve with one servlet that reads the request body and
- * answers a fixed JSON body of the size of a tabserve prediction. Run by bench/http-baseline with the jars of the
- * WAR's WEB-INF/lib-jetty on the class path.
+ * answers a fixed JSON body. By default the body has the size of a tabserve single-row prediction; {@code ?bytes=N}
+ * asks for a body of N bytes, so that bench/run can match the size of each tabserve answer it compares with.
+ * Run by bench/run with the jars of the WAR's WEB-INF/lib-jetty on the class path.
  */
 public final class BareServer {
 
     private static final byte[] BODY = ("{\"label\":\"0\",\"display_name\":\"genuine\",\"probabilities\":"
-            + "{\"0\":0.9973388910293579,\"1\":0.002661044942215085}}").getBytes(StandardCharsets.UTF_8);
+            + "{\"0\":0.9973388910293579,\"1\":0.002661044942215085},\"warnings\":[]}").getBytes(StandardCharsets.UTF_8);
+
+    private static final ConcurrentMap<Integer, byte[]> SIZED = new ConcurrentHashMap<>();
+
+    private static byte[] body(String query) {
+        if (query == null || !query.startsWith("bytes=")) {
+            return BODY;
+        }
+        int size = Integer.parseInt(query.substring("bytes=".length()).split("&")[0]);
+        return SIZED.computeIfAbsent(size, n -> {
+            byte[] bytes = new byte[n];
+            Arrays.fill(bytes, (byte) ' ');
+            bytes[0] = '{';
+            bytes[n - 1] = '}';
+            return bytes;
+        });
+    }
 
     public static void main(String[] args) throws Exception {
         Server server = new Server();
@@ -33,9 +53,10 @@ public final class BareServer {
             @Override
             protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
                 request.getInputStream().readAllBytes();
+                byte[] body = body(request.getQueryString());
                 response.setContentType("application/json");
-                response.setContentLength(BODY.length);
-                response.getOutputStream().write(BODY);
+                response.setContentLength(body.length);
+                response.getOutputStream().write(body);
             }
         }, "/*");
         server.setHandler(context);

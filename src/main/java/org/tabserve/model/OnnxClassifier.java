@@ -55,6 +55,7 @@ public final class OnnxClassifier implements AutoCloseable {
     private final ModelCard card;
     /** For a ZipMap output: the map key of each class, in class order (Long or String). */
     private final List<Object> zipMapKeys;
+    private final Set<String> outputNames;
     private volatile boolean closed;
 
     /** The graph's outputs that tabserve reads; {@code probabilities} or {@code zipMap} is set, never both. */
@@ -119,6 +120,7 @@ public final class OnnxClassifier implements AutoCloseable {
             CardReader cardReader = new CardReader(metadata.getCustomMetadata());
             TensorInfo input = checkInput(session.getInputInfo());
             this.outputs = findOutputs(session.getOutputInfo());
+            this.outputNames = Set.copyOf(outputs.names());
             String inputName = session.getInputInfo().keySet().iterator().next();
             boolean oneRowPerRun = input.getShape()[0] == 1;
             List<String> features = features(cardReader, input.getShape()[1]);
@@ -482,14 +484,40 @@ public final class OnnxClassifier implements AutoCloseable {
     }
 
     private OnnxTensor inputTensor(float[] flat, int rows, int width) throws OrtException {
-        FloatBuffer buffer = ByteBuffer.allocateDirect(flat.length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        buffer.put(flat).rewind();
+        FloatBuffer buffer = inputBuffer(flat.length);
+        buffer.put(flat).flip();
         return OnnxTensor.createTensor(env, buffer, new long[]{rows, width});
     }
 
+    /**
+     * A direct buffer for {@code floats} input values. ORT reads a direct buffer in place, so allocating one per run
+     * (zeroed, registered with a cleaner, freed only by a later GC) was a cost on every request and let native memory
+     * pile up between collections. Each thread keeps one buffer of up to {@link #REUSED_BUFFER_FLOATS} floats: the
+     * tensor that wraps it is closed before the run returns, so the next run on the same thread may overwrite it.
+     * The thread-local holds only a JDK buffer, so a web app's class loader is never pinned by it.
+     */
+    private static FloatBuffer inputBuffer(int floats) {
+        if (floats > REUSED_BUFFER_FLOATS) {
+            return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
+        FloatBuffer buffer = INPUT_BUFFER.get();
+        if (buffer == null || buffer.capacity() < floats) {
+            int capacity = Math.min(REUSED_BUFFER_FLOATS, Math.max(floats, 256));
+            buffer = ByteBuffer.allocateDirect(capacity * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            INPUT_BUFFER.set(buffer);
+        }
+        buffer.clear();
+        buffer.limit(floats);
+        return buffer;
+    }
+
+    /** 64 KiB per thread: a 4,096-row CSV chunk of four features. */
+    private static final int REUSED_BUFFER_FLOATS = 16_384;
+    private static final ThreadLocal<FloatBuffer> INPUT_BUFFER = new ThreadLocal<>();
+
     private List<Prediction> run(float[] flat, int rows, int firstRow) {
         try (OnnxTensor tensor = inputTensor(flat, rows, signature.featureCount());
-             OrtSession.Result result = session.run(Map.of(signature.inputName(), tensor), outputs.names())) {
+             OrtSession.Result result = session.run(Map.of(signature.inputName(), tensor), outputNames)) {
             return decode(result, rows, flat, firstRow);
         } catch (OrtException e) {
             throw ModelException.predictionFailed("ONNX Runtime failed to predict " + rows + " rows with "
@@ -561,7 +589,7 @@ public final class OnnxClassifier implements AutoCloseable {
         List<String> features = signature.featureNames();
         ModelSignature.FieldErrors errors = new ModelSignature.FieldErrors();
         for (int r = 0; r < probabilities.length; r++) {
-            if (Arrays.stream(probabilities[r]).allMatch(Double::isFinite)) {
+            if (allFinite(probabilities[r])) {
                 continue;
             }
             List<Integer> blamed = new ArrayList<>();
@@ -595,6 +623,15 @@ public final class OnnxClassifier implements AutoCloseable {
             }
         }
         return labels;
+    }
+
+    private static boolean allFinite(double[] values) {
+        for (double value : values) {
+            if (!Double.isFinite(value)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int argMax(double[] values) {

@@ -55,15 +55,33 @@ final class CsvRowsParser {
      * @throws HttpProblem 400 listing the problems, 413 past the row limit
      */
     List<String> validate(InputStream upload) throws IOException {
-        return read(upload, null);
+        return read(upload, null, null);
+    }
+
+    /**
+     * Validates the whole upload like {@link #validate} and also keeps its rows, in the model's feature order, when
+     * there are at most {@code keepRows}: an answer that carries no input columns (JSON) is then scored from memory
+     * instead of parsing the file a second time. Nothing is predicted before the whole file has been checked.
+     *
+     * @return the rows, or null when the upload has more than {@code keepRows}
+     */
+    double[][] validateAndKeep(InputStream upload, int keepRows) throws IOException {
+        List<double[]> kept = new ArrayList<>();
+        read(upload, null, row -> {
+            if (kept.size() <= keepRows) {
+                kept.add(row);
+            }
+        });
+        return kept.size() > keepRows ? null : kept.toArray(double[][]::new);
     }
 
     /** Reads an upload that {@link #validate} accepted, handing on its rows chunk by chunk. */
     void forEachChunk(InputStream upload, ChunkHandler handler) throws IOException {
-        read(upload, handler);
+        read(upload, handler, null);
     }
 
-    private List<String> read(InputStream upload, ChunkHandler handler) throws IOException {
+    private List<String> read(InputStream upload, ChunkHandler handler, java.util.function.Consumer<double[]> keep)
+            throws IOException {
         Reader reader = new InputStreamReader(BOMInputStream.builder().setInputStream(upload).get(),
                 StandardCharsets.UTF_8.newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
@@ -105,6 +123,9 @@ final class CsvRowsParser {
                             addCapped(errors, new FieldProblem(feature, "row " + count + ": " + problem, rowNumber));
                         }
                     }
+                }
+                if (keep != null && errorCount == 0) {
+                    keep.accept(row);
                 }
                 if (handler != null && errorCount == 0) {
                     records.add(record);

@@ -25,6 +25,10 @@ final class Json {
             // Leave committing to the container: it can then still close a connection whose body went unread.
             .disable(StreamWriteFeature.FLUSH_PASSED_TO_STREAM)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            // Schubfach and FastDoubleParser instead of the JDK's number conversions: the same doubles (both are
+            // exact round trips), at a fraction of the cost on batch answers (two probabilities per row).
+            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(64).maxStringLength(100_000).maxNumberLength(400).build())
             .build();

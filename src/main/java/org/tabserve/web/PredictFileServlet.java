@@ -17,6 +17,7 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,6 +32,11 @@ import java.util.Map;
 final class PredictFileServlet extends ApiServlet {
 
     static final String FIELD = "file";
+    /**
+     * JSON answers of uploads up to this many rows are scored from the rows kept by the validating pass (about 5 MB
+     * per 100,000 rows) instead of a second parse; larger uploads are parsed twice, so memory stays bounded.
+     */
+    static final int KEEP_ROWS = 250_000;
     /** For a multipart body the container gave up on: its rest is unread, so the connection ends with the answer. */
     private static final java.util.Map<String, String> CLOSE = java.util.Map.of("Connection", "close");
 
@@ -39,11 +45,18 @@ final class PredictFileServlet extends ApiServlet {
 
     private final transient WebConfig config;
     private final transient Views views;
+    private final transient ChunkScorer scorer = new ChunkScorer(Runtime.getRuntime().availableProcessors());
 
     PredictFileServlet(ServedModel model, ErrorRenderer errors, WebConfig config, Views views) {
         super(model, errors);
         this.config = config;
         this.views = views;
+    }
+
+    @Override
+    public void destroy() {
+        scorer.close();
+        super.destroy();
     }
 
     @Override
@@ -53,16 +66,32 @@ final class PredictFileServlet extends ApiServlet {
         Part file = filePart(request);
         try {
             CsvRowsParser parser = new CsvRowsParser(classifier.signature(), config.maxCsvRows());
+            Format format = format(request);
+            if (format == Format.JSON) {
+                double[][] rows;
+                try (InputStream in = file.getInputStream()) {
+                    rows = parser.validateAndKeep(in, KEEP_ROWS);
+                }
+                if (rows != null) {
+                    writeJson(response, classifier, run -> {
+                        for (int from = 0; from < rows.length; from += CsvRowsParser.CHUNK_ROWS) {
+                            run.accept(List.of(), Arrays.copyOfRange(rows, from,
+                                    Math.min(rows.length, from + CsvRowsParser.CHUNK_ROWS)));
+                        }
+                    });
+                    return;
+                }
+            }
             List<String> header;
             try (InputStream in = file.getInputStream()) {
                 header = parser.validate(in);
             }
             try (InputStream in = file.getInputStream()) {
-                switch (format(request)) {
+                switch (format) {
                     case CSV -> writeCsv(response, classifier, parser, in, header);
                     case HTML -> views.render(request, response, 200, "upload", Map.of("page",
-                            UploadPages.build(model, classifier, parser, in, header, file.getSubmittedFileName())));
-                    default -> writeJson(response, classifier, parser, in);
+                            UploadPages.build(model, classifier, scorer, parser, in, header, file.getSubmittedFileName())));
+                    default -> writeJson(response, classifier, run -> parser.forEachChunk(in, run));
                 }
             }
         } finally {
@@ -126,19 +155,23 @@ final class PredictFileServlet extends ApiServlet {
         return accept != null && accept.contains("text/html") ? Format.HTML : Format.JSON;
     }
 
-    private void writeJson(HttpServletResponse response, OnnxClassifier classifier, CsvRowsParser parser,
-                                  InputStream in) throws IOException {
+    /** Feeds the chunks of an upload to a scoring run. */
+    private interface ChunkSource {
+        void feed(ChunkScorer.Run run) throws IOException;
+    }
+
+    private void writeJson(HttpServletResponse response, OnnxClassifier classifier, ChunkSource source)
+            throws IOException {
         ModelCard card = classifier.card();
         try (JsonGenerator json = PredictionJson.start(response)) {
             json.writeStartObject();
             json.writeArrayFieldStart("predictions");
-            parser.forEachChunk(in, (records, rows) -> {
-                List<Prediction> predictions = model.counted(classifier.predict(rows));
+            score(source, scorer.start(classifier, model, (records, rows, predictions) -> {
                 for (int r = 0; r < rows.length; r++) {
                     PredictionJson.write(json, predictions.get(r), card,
                             PredictionJson.warnings(classifier.signature(), card, rows[r]));
                 }
-            });
+            }));
             json.writeEndArray();
             json.writeEndObject();
         }
@@ -150,7 +183,7 @@ final class PredictFileServlet extends ApiServlet {
         response.setContentType("text/csv;charset=UTF-8");
         response.setHeader("Content-Disposition", "attachment; filename=\"predictions.csv\"");
         writeCsv(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8), model, classifier,
-                parser, in, header, (record, prediction, row) -> { });
+                scorer, parser, in, header, (record, prediction, row) -> { });
     }
 
     /** Sees each scored row as it is written, for the HTML page's preview. */
@@ -159,8 +192,30 @@ final class PredictFileServlet extends ApiServlet {
     }
 
     /** Writes the CSV answer to {@code writer} and closes it: the input columns, label, one probability per class. */
-    static void writeCsv(Writer writer, ServedModel model, OnnxClassifier classifier, CsvRowsParser parser,
-                         InputStream in, List<String> header, RowListener listener) throws IOException {
+    /** Parses the upload's chunks into {@code run} and then writes what is still in flight. */
+    static void score(CsvRowsParser parser, InputStream in, ChunkScorer.Run run) throws IOException {
+        score(r -> parser.forEachChunk(in, r), run);
+    }
+
+    private static void score(ChunkSource source, ChunkScorer.Run run) throws IOException {
+        try {
+            source.feed(run);
+            run.finish();
+        } catch (IOException | RuntimeException | Error e) {
+            run.cancel();
+            throw e;
+        }
+    }
+
+    static void writeCsv(Writer writer, ServedModel model, OnnxClassifier classifier, ChunkScorer scorer,
+                         CsvRowsParser parser, InputStream in, List<String> header, RowListener listener)
+            throws IOException {
+        writeCsv(writer, model, classifier, scorer, parser, in, header, listener, true);
+    }
+
+    static void writeCsv(Writer writer, ServedModel model, OnnxClassifier classifier, ChunkScorer scorer,
+                         CsvRowsParser parser, InputStream in, List<String> header, RowListener listener,
+                         boolean parallel) throws IOException {
         List<String> classes = classifier.signature().classLabels();
         List<String> columns = new ArrayList<>(header);
         columns.add("label");
@@ -168,8 +223,7 @@ final class PredictFileServlet extends ApiServlet {
         try (CSVPrinter csv = new CSVPrinter(writer, CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get())) {
             csv.printRecord(columns);
             List<Object> out = new ArrayList<>();
-            parser.forEachChunk(in, (records, rows) -> {
-                List<Prediction> predictions = model.counted(classifier.predict(rows));
+            ChunkScorer.Sink sink = (records, rows, predictions) -> {
                 for (int r = 0; r < rows.length; r++) {
                     listener.accept(records.get(r), predictions.get(r), rows[r]);
                 }
@@ -180,7 +234,8 @@ final class PredictFileServlet extends ApiServlet {
                     out.addAll(predictions.get(r).probabilities());
                     csv.printRecord(out);
                 }
-            });
+            };
+            score(parser, in, parallel ? scorer.start(classifier, model, sink) : scorer.startInline(classifier, model, sink));
         }
     }
 }

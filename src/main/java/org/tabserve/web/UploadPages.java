@@ -29,7 +29,7 @@ final class UploadPages {
     private UploadPages() {
     }
 
-    static UploadPage build(ServedModel model, OnnxClassifier classifier, CsvRowsParser parser, InputStream in,
+    static UploadPage build(ServedModel model, OnnxClassifier classifier, ChunkScorer scorer, CsvRowsParser parser, InputStream in,
                             List<String> header, String fileName) throws IOException {
         ModelCard card = classifier.card();
         List<String> features = classifier.signature().featureNames();
@@ -40,7 +40,7 @@ final class UploadPages {
         List<UploadPage.Row> rows = new ArrayList<>();
         long[] counts = new long[2]; // rows, rows with warnings
         CappedBuffer csv = new CappedBuffer(DOWNLOAD_CAP);
-        PredictFileServlet.writeCsv(new OutputStreamWriter(csv, StandardCharsets.UTF_8), model, classifier, parser, in,
+        PredictFileServlet.writeCsv(new OutputStreamWriter(csv, StandardCharsets.UTF_8), model, classifier, scorer, parser, in,
                 header, (record, prediction, row) -> {
                     counts[0]++;
                     List<RangeWarning> warnings = PredictionJson.warnings(classifier.signature(), card, row);
@@ -57,7 +57,7 @@ final class UploadPages {
                         rows.add(new UploadPage.Row(counts[0], cells, prediction.label(), warnings.isEmpty() ? null
                                 : String.join("; ", warnings.stream().map(RangeWarning::message).toList())));
                     }
-                });
+                }, false); // the page scores on the request thread: a preview is small
         String download = csv.overflowed() ? null
                 : "data:text/csv;charset=utf-8;base64," + Base64.getEncoder().encodeToString(csv.toByteArray());
         return new UploadPage(card.name(), fileName == null ? "" : fileName, counts[0], columns, rows, counts[1],
