@@ -144,10 +144,17 @@ class BrowserIT {
         return browser.findElement(By.id(id));
     }
 
+    /** Types into a field, finding it again if the page was still settling (a stale node is retried, not fatal). */
     private static void type(String field, String text) {
-        WebElement input = byId(field);
-        input.clear();
-        input.sendKeys(text);
+        new WebDriverWait(browser, Duration.ofSeconds(20))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .ignoring(org.openqa.selenium.WebDriverException.class)
+                .until(d -> {
+                    WebElement input = d.findElement(By.id(field));
+                    input.clear();
+                    input.sendKeys(text);
+                    return text.equals(input.getAttribute("value"));
+                });
     }
 
     private static BankNotes.Note firstOf(String label) {

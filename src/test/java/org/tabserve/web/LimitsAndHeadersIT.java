@@ -55,13 +55,28 @@ class LimitsAndHeadersIT {
 
     @Test
     void withThreeSlowRequestsInProgressTheFourthGets503WithRetryAfterAndTheHeldOnesStillSucceed() throws Exception {
+        // Holding requests open depends on the container dispatching them before their bodies end, which on a busy
+        // machine can lag; the scenario is tried up to three times and must show the refusal in one of them.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                holdThreeAndProbe();
+                return;
+            } catch (AssertionError e) {
+                if (attempt == 3 || !e.getMessage().startsWith("no request was refused")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void holdThreeAndProbe() throws Exception {
         List<java.net.Socket> held = new ArrayList<>();
         try {
             for (int i = 0; i < CONCURRENT; i++) {
                 held.add(heldRequest());
             }
             Http.Response refused = null;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (System.nanoTime() < deadline) {
                 Http.Response probe = http.fresh().get("/api/model");
                 if (probe.status() == 503) {
