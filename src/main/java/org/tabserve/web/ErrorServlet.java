@@ -23,7 +23,7 @@ final class ErrorServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         if (request.getDispatcherType() != DispatcherType.ERROR) {
-            errors.render(request, response, notFound(request.getMethod(), request.getRequestURI()));
+            errors.render(request, response, HttpProblem.noRoute(request.getMethod(), request.getRequestURI()));
             return;
         }
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
@@ -32,7 +32,7 @@ final class ErrorServlet extends HttpServlet {
         String uri = (String) request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         Throwable failure = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
         HttpProblem problem = switch (status) {
-            case 404 -> notFound(method, uri);
+            case 404 -> HttpProblem.noRoute(method, uri);
             case 405 -> HttpProblem.of(405, "Method not allowed", method + " is not allowed on " + uri);
             case 413 -> HttpProblem.tooLarge("the request is larger than this server accepts");
             case 414, 431 -> HttpProblem.of(status, "Request too large", "the request's URI or headers are too large");
@@ -41,9 +41,5 @@ final class ErrorServlet extends HttpServlet {
                     : HttpProblem.of(status, "Error " + status, "the request could not be handled (status " + status + ")");
         };
         errors.render(request, response, problem);
-    }
-
-    private static HttpProblem notFound(String method, String uri) {
-        return HttpProblem.of(404, "Not found", "no route for " + method + " " + uri);
     }
 }

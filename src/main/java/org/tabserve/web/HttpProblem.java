@@ -33,6 +33,11 @@ public final class HttpProblem extends RuntimeException {
         return new HttpProblem(400, "Invalid input", detail, errors, Map.of());
     }
 
+    /** The 404 for a path no route serves, worded the same wherever it is noticed. */
+    static HttpProblem noRoute(String method, String uri) {
+        return of(404, "Not found", "no route for " + method + " " + uri);
+    }
+
     static HttpProblem badRequest(String detail) {
         return of(400, "Bad request", detail);
     }

@@ -44,7 +44,7 @@ final class StaticServlet extends HttpServlet {
         HttpProblem problem = file
                 ? new HttpProblem(405, "Method not allowed", method + " is not allowed on " + path + "; allowed: "
                 + STATIC_METHODS, java.util.List.of(), Map.of("Allow", STATIC_METHODS))
-                : HttpProblem.of(404, "Not found", "no route for " + method + " " + request.getRequestURI());
+                : HttpProblem.noRoute(method, request.getRequestURI());
         errors.render(request, response, problem);
     }
 }
