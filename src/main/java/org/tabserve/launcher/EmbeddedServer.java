@@ -56,6 +56,8 @@ public final class EmbeddedServer {
         connector.setPort(options.port());
         // A connection silent this long is closed, also half-way through its headers: slow-loris clients end here.
         connector.setIdleTimeout(options.idleTimeout().toMillis());
+        // ...and one whose headers trickle in, a byte before each idle timeout, ends at the header deadline.
+        connector.addBean(new HeaderDeadline(options.headerTimeout()));
         // On SIGTERM, connections silent this long are closed: kept-alive idle ones, so that shutdown is quick, but
         // also a slow request in flight. Jetty's 1 s failed such requests; 5 s lets them pause as slow clients do.
         connector.setShutdownIdleTimeout(Math.min(options.idleTimeout().toMillis(), SHUTDOWN_IDLE_TIMEOUT.toMillis()));

@@ -8,8 +8,8 @@ import java.util.Optional;
  * The launcher's settings from flags and environment, a flag winning over its variable: {@code --port}
  * ({@code TABSERVE_PORT}, default 8080), {@code --host} ({@code TABSERVE_HOST}, default 127.0.0.1),
  * {@code --model} ({@code TABSERVE_MODEL}, default the model inside the WAR), {@code --idle-timeout}
- * ({@code TABSERVE_IDLE_TIMEOUT}, seconds, default 30), {@code --max-header-bytes} ({@code TABSERVE_MAX_HEADER_BYTES},
- * default 8192) and {@code --help}.
+ * ({@code TABSERVE_IDLE_TIMEOUT}, seconds, default 30), {@code --header-timeout} ({@code TABSERVE_HEADER_TIMEOUT},
+ * seconds, default 20), {@code --max-header-bytes} ({@code TABSERVE_MAX_HEADER_BYTES}, default 8192) and {@code --help}.
  *
  * @param host           the interface to listen on
  * @param port           the port (0 picks a free one)
@@ -18,18 +18,22 @@ import java.util.Optional;
  * @param idleTimeout    how long a connection may stay silent (also in the middle of a request's headers or body)
  *                       before the server closes it: what ends slow-loris clients
  * @param maxHeaderBytes the largest request line plus headers accepted (431 past it)
+ * @param headerTimeout  how long a request's line and headers may take to arrive in all, however steadily they
+ *                       trickle: what ends slow-loris clients that send a byte just before each idle timeout
  */
 public record LauncherOptions(String host, int port, Optional<String> model, boolean help, Duration idleTimeout,
-                              int maxHeaderBytes) {
+                              int maxHeaderBytes, Duration headerTimeout) {
 
     /** Default idle timeout. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
     /** Default limit of request line plus headers, Jetty's own. */
     public static final int DEFAULT_MAX_HEADER_BYTES = 8192;
+    /** Default time a request's line and headers may take to arrive: ample for any client on any network. */
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(20);
 
     /** The usual settings: loopback or not, a port, a model; default limits. */
     public LauncherOptions(String host, int port, Optional<String> model, boolean help) {
-        this(host, port, model, help, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_HEADER_BYTES);
+        this(host, port, model, help, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_HEADER_BYTES, DEFAULT_HEADER_TIMEOUT);
     }
 
     /** Environment variable for the port. */
@@ -40,16 +44,20 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
     public static final String MODEL_VARIABLE = "TABSERVE_MODEL";
     /** Environment variable for the idle timeout, in seconds. */
     public static final String IDLE_TIMEOUT_VARIABLE = "TABSERVE_IDLE_TIMEOUT";
+    /** Environment variable for the header timeout, in seconds. */
+    public static final String HEADER_TIMEOUT_VARIABLE = "TABSERVE_HEADER_TIMEOUT";
     /** Environment variable for the header size limit, in bytes. */
     public static final String MAX_HEADER_BYTES_VARIABLE = "TABSERVE_MAX_HEADER_BYTES";
 
     static final String USAGE = """
             usage: java -jar tabserve.war [--port N] [--host ADDRESS] [--model FILE.onnx] [--idle-timeout SECONDS]
-                                          [--max-header-bytes N] [--help]
+                                          [--header-timeout SECONDS] [--max-header-bytes N] [--help]
               --port N         port to listen on (default 8080, 0 = any free port)    env TABSERVE_PORT
               --host ADDRESS   interface to listen on (default 127.0.0.1; 0.0.0.0 = all) env TABSERVE_HOST
               --model FILE     ONNX classifier to serve (default: the model in the WAR) env TABSERVE_MODEL
               --idle-timeout S close a connection silent for S seconds (default 30)  env TABSERVE_IDLE_TIMEOUT
+              --header-timeout S  close a connection whose request line + headers take
+                               longer than S seconds to arrive (default 20)         env TABSERVE_HEADER_TIMEOUT
               --max-header-bytes N  largest request line + headers (default 8192)  env TABSERVE_MAX_HEADER_BYTES
               --help           print this and exit
             """;
@@ -66,6 +74,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
         String port = environment.getOrDefault(PORT_VARIABLE, "8080");
         String model = environment.get(MODEL_VARIABLE);
         String idle = environment.getOrDefault(IDLE_TIMEOUT_VARIABLE, Long.toString(DEFAULT_IDLE_TIMEOUT.toSeconds()));
+        String headerTime = environment.getOrDefault(HEADER_TIMEOUT_VARIABLE, Long.toString(DEFAULT_HEADER_TIMEOUT.toSeconds()));
         String headerBytes = environment.getOrDefault(MAX_HEADER_BYTES_VARIABLE, Integer.toString(DEFAULT_MAX_HEADER_BYTES));
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
@@ -73,7 +82,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
             String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
             switch (name) {
                 case "--help", "-h" -> help = true;
-                case "--port", "--host", "--model", "--idle-timeout", "--max-header-bytes" -> {
+                case "--port", "--host", "--model", "--idle-timeout", "--header-timeout", "--max-header-bytes" -> {
                     String value;
                     if (arg.contains("=")) {
                         value = arg.substring(arg.indexOf('=') + 1);
@@ -86,6 +95,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                         case "--port" -> port = value;
                         case "--host" -> host = value;
                         case "--idle-timeout" -> idle = value;
+                        case "--header-timeout" -> headerTime = value;
                         case "--max-header-bytes" -> headerBytes = value;
                         default -> model = value;
                     }
@@ -105,8 +115,9 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
         Optional<String> modelPath = Optional.ofNullable(model).map(String::strip).filter(m -> !m.isEmpty());
         long idleSeconds = positive("--idle-timeout", idle, 3600);
         long headerLimit = positive("--max-header-bytes", headerBytes, 1 << 20);
+        long headerSeconds = positive("--header-timeout", headerTime, 3600);
         return new LauncherOptions(host.strip(), portNumber, modelPath, help, Duration.ofSeconds(idleSeconds),
-                (int) headerLimit);
+                (int) headerLimit, Duration.ofSeconds(headerSeconds));
     }
 
     private static long positive(String flag, String text, long max) throws UsageException {

@@ -70,6 +70,7 @@ final class AdminModelServlet extends ApiServlet {
 
     private Map<String, Object> swap(Path upload, String client) {
         OnnxClassifier next;
+        long start = System.nanoTime();
         try {
             next = OnnxClassifier.load(upload);
         } catch (ModelException e) {
@@ -86,7 +87,7 @@ final class AdminModelServlet extends ApiServlet {
                     throw refused(incompatible);
                 }
             }
-            Optional<OnnxClassifier> previous = model.replace(next);
+            Optional<OnnxClassifier> previous = model.replace(next, (System.nanoTime() - start) / 1e9);
             LOG.info("Swapped the served model for " + next.card().name() + " (sha256 " + next.sha256().substring(0, 12)
                     + ", was " + previous.map(p -> p.sha256().substring(0, 12)).orElse("none") + ") at the request of "
                     + client);

@@ -141,10 +141,12 @@ final class ServedModel {
      * Makes {@code next} the served model at once. Requests already running finish on the model they began with,
      * which is closed after the last of them.
      *
+     * @param loadSeconds how long loading and checking {@code next} took, for the metrics
      * @return the classifier that was served before, if any (already closed, or to be closed by its last request)
      */
-    Optional<OnnxClassifier> replace(OnnxClassifier next) {
+    Optional<OnnxClassifier> replace(OnnxClassifier next, double loadSeconds) {
         Generation old = current.getAndSet(new Generation(next, null));
+        metrics.modelLoaded(next.card().name(), next.card().version(), next.sha256(), loadSeconds);
         old.release();
         return Optional.ofNullable(old.classifier);
     }

@@ -40,7 +40,7 @@ final class TabserveMetrics {
     private final Counter rows = Counter.builder().name("tabserve_rows_scored")
             .help("Rows scored by the model, over every route").withoutExemplars().register(registry);
     private final Gauge loadSeconds = Gauge.builder().name("tabserve_model_load_seconds")
-            .help("How long loading and warming up the served model took at start-up").register(registry);
+            .help("How long loading and warming up the served model took (at start-up, or at its swap)").register(registry);
     private final Info model = Info.builder().name("tabserve_model")
             .help("The served model: its name, version and the sha256 of its file")
             .labelNames("name", "version", "sha256").register(registry);

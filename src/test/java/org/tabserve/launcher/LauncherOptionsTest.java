@@ -42,6 +42,18 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void headerTimeoutDefaultsTo20SecondsAndComesFromTheFlagOrTheEnvironment() throws Exception {
+        assertEquals(java.time.Duration.ofSeconds(20), LauncherOptions.parse(new String[0], Map.of()).headerTimeout());
+        Map<String, String> env = Map.of("TABSERVE_HEADER_TIMEOUT", "7");
+        assertEquals(java.time.Duration.ofSeconds(7), LauncherOptions.parse(new String[0], env).headerTimeout());
+        assertEquals(java.time.Duration.ofSeconds(3),
+                LauncherOptions.parse(new String[]{"--header-timeout=3"}, env).headerTimeout());
+        LauncherOptions.UsageException zero = assertThrows(LauncherOptions.UsageException.class,
+                () -> LauncherOptions.parse(new String[]{"--header-timeout", "0"}, Map.of()));
+        assertTrue(zero.getMessage().contains("--header-timeout"), zero.getMessage());
+    }
+
+    @Test
     void helpIsAnsweredWhateverElseIsGiven() throws Exception {
         assertTrue(LauncherOptions.parse(new String[]{"--port", "1", "--help"}, Map.of()).help());
     }

@@ -163,6 +163,11 @@ class AdminModelSwapIT {
         assertEquals(swapped.get(9), servedSha());
         assertEquals("110", http.get("/api/model").json().path("version").asText());
         assertNotEquals(-1, http.get("/openapi.json").text().indexOf("version 110"), "the document follows the model");
+        String metrics = http.get("/metrics").text();
+        List<String> info = metrics.lines().filter(l -> l.startsWith("tabserve_model_info{")).toList();
+        assertEquals(1, info.size(), () -> "one served model in the metrics: " + info);
+        assertTrue(info.get(0).contains("sha256=\"" + swapped.get(9) + "\"") && info.get(0).contains("version=\"110\""),
+                () -> "the model-info metric follows the swap: " + info);
         assertTrue(http.server().output().stream().noneMatch(l -> l.contains("SEVERE")),
                 () -> "severe log lines: " + String.join("\n", http.server().output()));
     }

@@ -25,16 +25,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Hostile and malformed requests against every route of the real WAR, one table: each case names the exact status
  * and a piece of the error (a field or the detail) it must get. None may get a 5xx, and after each the server must
- * still answer a valid prediction with 200. The server runs with a 2 s idle timeout so that slow clients are cut
- * quickly.
+ * still answer a valid prediction with 200. The server runs with a 2 s idle timeout and a 4 s header deadline so
+ * that slow clients are cut quickly.
  */
 class HostileInputIT {
 
     /** How long a connection may stay silent here (the launcher's {@code --idle-timeout}). */
     private static final int IDLE_SECONDS = 2;
 
+    /** How long a request's line and headers may take to arrive in all here (the launcher's {@code --header-timeout}). */
+    static final int HEADER_SECONDS = 4;
+
     @RegisterExtension
-    static final Http http = Http.startingTheWar("--idle-timeout", Integer.toString(IDLE_SECONDS));
+    static final Http http = Http.startingTheWar("--idle-timeout", Integer.toString(IDLE_SECONDS),
+            "--header-timeout", Integer.toString(HEADER_SECONDS));
 
     private static final String JSON = "application/json";
     private static final String FORM = "application/x-www-form-urlencoded";
@@ -448,6 +452,61 @@ class HostileInputIT {
             assertTrue((System.nanoTime() - start) / 1_000_000_000 < 15, "cut within a few idle timeouts");
         }
         assertServerStillPredicts();
+    }
+
+    @Test
+    void aClientThatTricklesItsHeadersFasterThanTheIdleTimeoutIsCutAtTheHeaderDeadline() throws Exception {
+        // One byte every half idle timeout: never silent long enough for the idle timeout, endless without a deadline.
+        byte[] request = ("GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Slow: " + "a".repeat(200) + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        try (Socket socket = connect()) {
+            socket.setSoTimeout(IDLE_SECONDS * 500);
+            OutputStream out = socket.getOutputStream();
+            long start = System.nanoTime();
+            boolean cut = false;
+            for (int i = 0; i < request.length && !cut && System.nanoTime() - start < HEADER_SECONDS * 3_000_000_000L; i++) {
+                try {
+                    out.write(request[i]);
+                    out.flush();
+                    cut = socket.getInputStream().read() == -1; // waits half an idle timeout for the server to close
+                    if (!cut) {
+                        throw new AssertionError("the server answered a request whose headers were not all sent");
+                    }
+                } catch (SocketTimeoutException stillOpen) {
+                    // the server still waits for the rest: send the next byte
+                } catch (java.net.SocketException reset) {
+                    cut = true;
+                }
+            }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(cut, "the server still held the connection after " + millis + " ms of trickled headers");
+            assertTrue(millis >= HEADER_SECONDS * 1000L - 200, "cut after " + millis + " ms, before the header deadline");
+            assertTrue(millis < HEADER_SECONDS * 2000L, "cut after " + millis + " ms, long after the header deadline");
+        }
+        assertServerStillPredicts();
+    }
+
+    @Test
+    void aClientThatSendsItsHeadersInTimeIsNotCutByTheHeaderDeadlineWhileItsBodyIsSlow() throws Exception {
+        // The deadline covers headers only: a body may take longer in all, as long as it is never silent too long.
+        String body = "{\"variance\": 3.6, \"skewness\": -4.1, \"curtosis\": 4.5, \"entropy\": -0.2}";
+        try (Socket socket = connect()) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Connection: close\r\nContent-Length: " + body.length() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long start = System.nanoTime();
+            int sent = 0;
+            while ((System.nanoTime() - start) / 1_000_000 < HEADER_SECONDS * 1500L) {
+                out.write(body.charAt(sent++));
+                out.flush();
+                Thread.sleep(IDLE_SECONDS * 250L);
+            }
+            out.write(body.substring(sent).getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String answer = readUntilClosed(socket);
+            assertTrue(answer.startsWith("HTTP/1.1 200"), () -> "answered: " + answer);
+        }
     }
 
     @Test
