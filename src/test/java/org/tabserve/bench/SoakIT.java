@@ -1,0 +1,79 @@
+package org.tabserve.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The short form of {@code bench/soak} as a leak check: 60 s of mixed valid and invalid requests over every route
+ * against {@code java -jar target/tabserve.war}, every answer with the status it must get, no socket error, and
+ * resident memory after the warm-up flat within the script's allowance (the heap is fixed and touched at start, so
+ * growth is native memory). Needs Debian's wrk, which {@code .ci/run} installs.
+ */
+class SoakIT {
+
+    private static final Path WRK = Path.of("/usr/bin/wrk");
+    private static final Pattern CHECKED = Pattern.compile("soak: (\\d+) answers checked .*, (\\d+) with an unexpected status, (\\d+) socket errors");
+    private static final Pattern MEMORY = Pattern.compile("growth after warm-up (-?\\d+) KiB \\(allowed (\\d+)\\)");
+
+    private record Run(int exit, String output) {
+        long number(Pattern pattern, int group) {
+            Matcher m = pattern.matcher(output);
+            assertTrue(m.find(), () -> "no line matching " + pattern + " in:\n" + output);
+            return Long.parseLong(m.group(group));
+        }
+    }
+
+    private static Run soak(Map<String, String> environment, String... args) throws IOException, InterruptedException {
+        assumeTrue(Files.isExecutable(WRK), "needs Debian's wrk (apt-get install -y wrk; .ci/run installs it)");
+        ProcessBuilder builder = new ProcessBuilder("bash", "bench/soak");
+        builder.command().addAll(java.util.List.of(args));
+        builder.environment().putAll(environment);
+        builder.environment().put("SOAK_PORT", Integer.toString(freePort()));
+        builder.redirectErrorStream(true);
+        Process process = builder.start();
+        byte[] output = process.getInputStream().readAllBytes();
+        assertTrue(process.waitFor(5, TimeUnit.MINUTES), "bench/soak did not end");
+        return new Run(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Test
+    void sixtySecondsOfMixedValidAndInvalidRequestsGetOnlyTheirExpectedStatusesAndMemoryStaysFlat() throws Exception {
+        Run run = soak(Map.of(), "--seconds", "60", "--warmup", "20");
+        assertEquals(0, run.exit(), run::output);
+        assertTrue(run.output().contains("soak: PASS"), run::output);
+        assertTrue(run.number(CHECKED, 1) > 10_000, () -> "too few requests to say anything:\n" + run.output());
+        assertEquals(0, run.number(CHECKED, 2), run::output);
+        assertEquals(0, run.number(CHECKED, 3), run::output);
+        assertTrue(run.number(MEMORY, 1) <= run.number(MEMORY, 2), run::output);
+    }
+
+    @Test
+    void theSoakFailsWhenAnAnswerHasAnotherStatusThanExpected() throws Exception {
+        // Pointing the v2 requests at a model the server does not serve turns their expected 200 and 400 into 404s.
+        Run run = soak(Map.of("SOAK_MODEL", "not-the-served-model", "SOAK_OUT", "target/soak-failing"), "--seconds", "4",
+                "--warmup", "1");
+        assertEquals(1, run.exit(), run::output);
+        assertTrue(run.output().contains("soak: FAIL"), run::output);
+        assertTrue(run.number(CHECKED, 2) > 0, run::output);
+        assertTrue(run.output().contains("soak: first unexpected: POST /v2/models/not-the-served-model/infer"), run::output);
+    }
+}
