@@ -1,5 +1,7 @@
 package org.tabserve.web;
 
+import com.fasterxml.jackson.core.io.NumberInput;
+
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -21,7 +23,8 @@ final class NumberText {
         if (trimmed.length() > MAX_LENGTH || !isDecimal(trimmed)) {
             return Optional.empty();
         }
-        double value = Double.parseDouble(trimmed);
+        // Jackson's bundled FastDoubleParser: the same correctly rounded value as Double.parseDouble, in less time.
+        double value = NumberInput.parseDouble(trimmed, true);
         return Double.isFinite(value) ? Optional.of(value) : Optional.empty();
     }
 

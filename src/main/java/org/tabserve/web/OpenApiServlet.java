@@ -7,7 +7,7 @@ import org.tabserve.model.OnnxClassifier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-/** {@code GET /openapi.json} and {@code /openapi.yaml}: the OpenAPI document, written once at start-up. */
+/** {@code GET /openapi.json} and {@code /openapi.yaml}: the OpenAPI document, written once, in the background at start-up. */
 final class OpenApiServlet extends ApiServlet {
 
     static final String JSON_PATH = "/openapi.json";
@@ -23,7 +23,13 @@ final class OpenApiServlet extends ApiServlet {
     OpenApiServlet(ServedModel model, ErrorRenderer errors, String serverVersion) {
         super(model, errors);
         this.serverVersion = serverVersion;
-        model.loaded().ifPresent(this::document);
+        // Written off the start-up path (swagger-core's first use costs a few hundred ms of class loading); a request
+        // that comes first writes it itself.
+        model.loaded().ifPresent(classifier -> {
+            Thread writer = new Thread(() -> document(classifier), "tabserve-openapi");
+            writer.setDaemon(true);
+            writer.start();
+        });
     }
 
     private OpenApiDocument.Texts document(OnnxClassifier classifier) {
