@@ -52,6 +52,15 @@ final class ChunkScorer implements AutoCloseable {
         return new Run(classifier, model, sink, false);
     }
 
+    /**
+     * Like {@link #start}, but chunks are only scored as they come ({@link Run#ahead}), with no bound on how many wait,
+     * and none reaches the sink before {@link Run#finish()}: scoring goes on while the upload is still being
+     * checked, and nothing is answered unless it passes. The caller bounds the rows it hands on.
+     */
+    Run startAhead(OnnxClassifier classifier, ServedModel model, Sink sink) {
+        return new Run(classifier, model, sink, true);
+    }
+
     final class Run implements CsvRowsParser.ChunkHandler {
         private record Pending(List<CSVRecord> records, double[][] rows, Future<List<Prediction>> predictions) {
         }
@@ -80,6 +89,11 @@ final class ChunkScorer implements AutoCloseable {
             while (pending.size() > inFlight) {
                 writeFirst();
             }
+        }
+
+        /** Starts scoring a chunk on the pool without handing anything to the sink yet (see {@link #startAhead}). */
+        void ahead(double[][] rows) {
+            pending.add(new Pending(List.of(), rows, pool.submit(() -> classifier.predict(rows))));
         }
 
         /** Hands every remaining chunk to the sink; on failure the chunks not yet scored are cancelled. */

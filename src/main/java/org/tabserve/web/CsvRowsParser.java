@@ -61,18 +61,32 @@ final class CsvRowsParser {
     /**
      * Validates the whole upload like {@link #validate} and also keeps its rows, in the model's feature order, when
      * there are at most {@code keepRows}: an answer that carries no input columns (JSON) is then scored from memory
-     * instead of parsing the file a second time. Nothing is predicted before the whole file has been checked.
+     * instead of parsing the file a second time. Each full chunk of kept rows is also handed to {@code ahead} as soon
+     * as it is read, and the last part chunk once the whole upload is valid, so that scoring can start while the rest
+     * is parsed; whatever {@code ahead} does with them, the caller answers nothing before this method returns.
      *
-     * @return the rows, or null when the upload has more than {@code keepRows}
+     * @return the rows, or null when the upload has more than {@code keepRows} (some chunks may have been handed on)
      */
-    double[][] validateAndKeep(InputStream upload, int keepRows) throws IOException {
+    double[][] validateAndKeep(InputStream upload, int keepRows, java.util.function.Consumer<double[][]> ahead)
+            throws IOException {
         List<double[]> kept = new ArrayList<>();
+        int[] handed = {0};
         read(upload, null, row -> {
             if (kept.size() <= keepRows) {
                 kept.add(row);
+                if (kept.size() - handed[0] == CHUNK_ROWS && kept.size() <= keepRows) {
+                    ahead.accept(kept.subList(handed[0], kept.size()).toArray(double[][]::new));
+                    handed[0] = kept.size();
+                }
             }
         });
-        return kept.size() > keepRows ? null : kept.toArray(double[][]::new);
+        if (kept.size() > keepRows) {
+            return null;
+        }
+        if (handed[0] < kept.size()) {
+            ahead.accept(kept.subList(handed[0], kept.size()).toArray(double[][]::new));
+        }
+        return kept.toArray(double[][]::new);
     }
 
     /** Reads an upload that {@link #validate} accepted, handing on its rows chunk by chunk. */

@@ -68,19 +68,22 @@ final class PredictFileServlet extends ApiServlet {
             CsvRowsParser parser = new CsvRowsParser(classifier.signature(), config.maxCsvRows());
             Format format = format(request);
             if (format == Format.JSON) {
+                // Chunks are scored while the rest of the upload is still being checked; none is answered unless
+                // the whole upload passes.
+                JsonPredictions answer = new JsonPredictions(classifier);
+                ChunkScorer.Run ahead = scorer.startAhead(classifier, model, answer);
                 double[][] rows;
                 try (InputStream in = file.getInputStream()) {
-                    rows = parser.validateAndKeep(in, KEEP_ROWS);
+                    rows = parser.validateAndKeep(in, KEEP_ROWS, ahead::ahead);
+                } catch (IOException | RuntimeException | Error e) {
+                    ahead.cancel();
+                    throw e;
                 }
                 if (rows != null) {
-                    writeJson(response, classifier, run -> {
-                        for (int from = 0; from < rows.length; from += CsvRowsParser.CHUNK_ROWS) {
-                            run.accept(List.of(), Arrays.copyOfRange(rows, from,
-                                    Math.min(rows.length, from + CsvRowsParser.CHUNK_ROWS)));
-                        }
-                    });
+                    answer.write(response, run -> { }, ahead);
                     return;
                 }
+                ahead.cancel();
             }
             List<String> header;
             try (InputStream in = file.getInputStream()) {
@@ -162,18 +165,39 @@ final class PredictFileServlet extends ApiServlet {
 
     private void writeJson(HttpServletResponse response, OnnxClassifier classifier, ChunkSource source)
             throws IOException {
-        ModelCard card = classifier.card();
-        try (JsonGenerator json = PredictionJson.start(response)) {
-            json.writeStartObject();
-            json.writeArrayFieldStart("predictions");
-            score(source, scorer.start(classifier, model, (records, rows, predictions) -> {
-                for (int r = 0; r < rows.length; r++) {
-                    PredictionJson.write(json, predictions.get(r), card,
-                            PredictionJson.warnings(classifier.signature(), card, rows[r]));
-                }
-            }));
-            json.writeEndArray();
-            json.writeEndObject();
+        JsonPredictions answer = new JsonPredictions(classifier);
+        answer.write(response, source, scorer.start(classifier, model, answer));
+    }
+
+    /** The JSON answer, {@code {"predictions": [...]}}: a sink for scored chunks that writes each row as it comes. */
+    private static final class JsonPredictions implements ChunkScorer.Sink {
+        private final OnnxClassifier classifier;
+        private JsonGenerator json;
+
+        JsonPredictions(OnnxClassifier classifier) {
+            this.classifier = classifier;
+        }
+
+        /** Starts the answer, feeds {@code source} through {@code run} and writes every row it scores. */
+        void write(HttpServletResponse response, ChunkSource source, ChunkScorer.Run run) throws IOException {
+            try (JsonGenerator generator = PredictionJson.start(response)) {
+                json = generator;
+                json.writeStartObject();
+                json.writeArrayFieldStart("predictions");
+                score(source, run);
+                json.writeEndArray();
+                json.writeEndObject();
+            }
+        }
+
+        @Override
+        public void accept(List<org.apache.commons.csv.CSVRecord> records, double[][] rows, List<Prediction> predictions)
+                throws IOException {
+            ModelCard card = classifier.card();
+            for (int r = 0; r < rows.length; r++) {
+                PredictionJson.write(json, predictions.get(r), card,
+                        PredictionJson.warnings(classifier.signature(), card, rows[r]));
+            }
         }
     }
 
