@@ -186,4 +186,28 @@ class LauncherIT {
             assertEquals(List.of("tabserve: serving " + process.model() + " on " + process.uri()), ready);
         }
     }
+
+    @Test
+    void everyRequestGetsOneAccessLogLineInTheNcsaCombinedFormatSoonAfterItAndAllOfThemByShutdown() throws Exception {
+        try (TabserveProcess process = TabserveProcess.startReady()) {
+            HttpResponse<String> first = http.send(HttpRequest.newBuilder(process.uri("/health/live?first"))
+                    .header("User-Agent", "access-log-test/1").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, first.statusCode());
+            Pattern line = Pattern.compile("^127\\.0\\.0\\.1 - - \\[[^]]+] \"GET /health/live\\?first HTTP/1\\.1\" 200 \\d+ "
+                    + "\"[^\"]*\" \"access-log-test/1\"$");
+            List<String> soon = outputThrough(process, l -> l.startsWith("127.0.0.1 - - ") && l.contains("?first "));
+            assertEquals(1, soon.stream().filter(l -> line.matcher(l).matches()).count(),
+                    () -> "one NCSA line for the request within seconds:\n" + String.join("\n", soon));
+            for (int i = 0; i < 50; i++) {
+                assertEquals(404, get(process.uri("/no-such-page-" + i)).statusCode());
+            }
+            assertEquals(0, process.terminate(Duration.ofSeconds(30)));
+            List<String> all = outputThrough(process, l -> l.contains("/no-such-page-49 "));
+            for (int i = 0; i < 50; i++) {
+                String path = "\"GET /no-such-page-" + i + " HTTP/1.1\" 404 ";
+                assertEquals(1, all.stream().filter(l -> l.contains(path)).count(),
+                        () -> "logged once: " + path + " in:\n" + String.join("\n", all));
+            }
+        }
+    }
 }
