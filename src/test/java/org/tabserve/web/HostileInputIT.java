@@ -217,6 +217,10 @@ class HostileInputIT {
         add("NaN in a CSV", 400, "must be a finite decimal number, got 'NaN'", () -> csv(CSV_HEADER + "\nNaN,1,1,1\n"));
         add("a CSV with an unclosed quote", 400, "malformed CSV", () -> csv(CSV_HEADER + "\n\"1,2,3,4\n"));
         add("a CSV with a repeated column", 400, "malformed CSV header", () -> csv(CSV_HEADER + ",entropy\n1,2,3,4,5\n"));
+        add("a CSV header with an unclosed quote", 400, "malformed CSV header: (startline 1) EOF reached",
+                () -> csv("\"" + CSV_HEADER + "\n1,2,3,4\n"));
+        add("a CSV header with text after a closing quote", 400, "malformed CSV header: Invalid character",
+                () -> csv("\"variance\"x,skewness,curtosis,entropy\n1,2,3,4\n"));
         add("a CSV with non-UTF-8 bytes", 400, "not valid UTF-8",
                 () -> csv(concat(CSV_HEADER + "\n1,2,3,", new byte[]{(byte) 0xC3, (byte) 0x28}, "\n")));
         add("binary garbage as a CSV", 400, "", () -> csv(garbage(8192)));
