@@ -48,6 +48,9 @@ class HostileInputIT {
 
     private final List<Case> cases = new ArrayList<>();
 
+    /** '{' and three zero bytes make Jackson read UTF-32LE; the next four bytes are no code point. */
+    private static final byte[] UTF32_GARBAGE = {'{', 0, 0, 0, 0, 0, 0, (byte) 0xF0, '?', 'p', 'y', '}'};
+
     private void add(String name, int status, String expected, Supplier<Http.Response> send) {
         cases.add(new Case(name, send, status, expected));
     }
@@ -152,6 +155,8 @@ class HostileInputIT {
         add("binary garbage as JSON", 400, "malformed JSON", () -> json(garbage(4096)));
         add("non-UTF-8 bytes in a JSON key", 400, "Invalid UTF-8",
                 () -> json(concat("{\"vari", new byte[]{(byte) 0xFF, (byte) 0xFE}, "ance\": 1}")));
+        add("bytes that look like UTF-32 but are not (found by fuzzing)", 400, "malformed JSON: Invalid UTF-32 character",
+                () -> json(UTF32_GARBAGE));
         add("a UTF-8 byte-order mark before valid JSON", 200, "\"label\"",
                 () -> json(concat("\uFEFF", new byte[0], VALID)));
     }
@@ -267,6 +272,8 @@ class HostileInputIT {
                 () -> http.post(INFER, "text/plain", v2("FP32", "[1, 4]", "[1, 2, 3, 4]").getBytes(StandardCharsets.UTF_8)));
         add("v2: GET on infer", 405, "allowed: OPTIONS, POST", () -> http.get(INFER));
         add("v2: binary garbage", 400, "malformed JSON", () -> http.post(INFER, JSON, garbage(4096)));
+        add("v2: bytes that look like UTF-32 but are not", 400, "malformed JSON: Invalid UTF-32 character",
+                () -> http.post(INFER, JSON, UTF32_GARBAGE));
     }
 
     @TestFactory
