@@ -1,5 +1,6 @@
 package org.tabserve.web;
 
+import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -165,6 +166,10 @@ final class CsvRowsParser {
             return header;
         } catch (CharacterCodingException e) {
             throw HttpProblem.badRequest("the CSV is not valid UTF-8 text");
+        } catch (CSVException e) {
+            // Only the header row is read outside the record iterator (which wraps its failures, below), so this is a
+            // header that is not CSV: an unclosed quote, or text after a closing quote.
+            throw HttpProblem.badRequest("malformed CSV header: " + e.getMessage());
         } catch (UncheckedIOException e) {
             if (e.getCause() instanceof CharacterCodingException) {
                 throw HttpProblem.badRequest("the CSV is not valid UTF-8 text");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.tabserve.model.ModelSignature;
 
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -88,6 +89,9 @@ final class V2InferRequestParser {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
             throw HttpProblem.badRequest("malformed JSON" + where + ": " + e.getOriginalMessage());
+        } catch (CharConversionException e) {
+            // Jackson reads a body whose first bytes look like UTF-32 as UTF-32, and reports bad code units this way.
+            throw HttpProblem.badRequest("malformed JSON: " + e.getMessage());
         }
     }
 

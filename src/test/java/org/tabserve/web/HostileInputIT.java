@@ -52,6 +52,9 @@ class HostileInputIT {
 
     private final List<Case> cases = new ArrayList<>();
 
+    /** '{' and three zero bytes make Jackson read UTF-32LE; the next four bytes are no code point. */
+    private static final byte[] UTF32_GARBAGE = {'{', 0, 0, 0, 0, 0, 0, (byte) 0xF0, '?', 'p', 'y', '}'};
+
     private void add(String name, int status, String expected, Supplier<Http.Response> send) {
         cases.add(new Case(name, send, status, expected));
     }
@@ -156,6 +159,8 @@ class HostileInputIT {
         add("binary garbage as JSON", 400, "malformed JSON", () -> json(garbage(4096)));
         add("non-UTF-8 bytes in a JSON key", 400, "Invalid UTF-8",
                 () -> json(concat("{\"vari", new byte[]{(byte) 0xFF, (byte) 0xFE}, "ance\": 1}")));
+        add("bytes that look like UTF-32 but are not (found by fuzzing)", 400, "malformed JSON: Invalid UTF-32 character",
+                () -> json(UTF32_GARBAGE));
         add("a UTF-8 byte-order mark before valid JSON", 200, "\"label\"",
                 () -> json(concat("\uFEFF", new byte[0], VALID)));
     }
@@ -221,6 +226,10 @@ class HostileInputIT {
         add("NaN in a CSV", 400, "must be a finite decimal number, got 'NaN'", () -> csv(CSV_HEADER + "\nNaN,1,1,1\n"));
         add("a CSV with an unclosed quote", 400, "malformed CSV", () -> csv(CSV_HEADER + "\n\"1,2,3,4\n"));
         add("a CSV with a repeated column", 400, "malformed CSV header", () -> csv(CSV_HEADER + ",entropy\n1,2,3,4,5\n"));
+        add("a CSV header with an unclosed quote", 400, "malformed CSV header: (startline 1) EOF reached",
+                () -> csv("\"" + CSV_HEADER + "\n1,2,3,4\n"));
+        add("a CSV header with text after a closing quote", 400, "malformed CSV header: Invalid character",
+                () -> csv("\"variance\"x,skewness,curtosis,entropy\n1,2,3,4\n"));
         add("a CSV with non-UTF-8 bytes", 400, "not valid UTF-8",
                 () -> csv(concat(CSV_HEADER + "\n1,2,3,", new byte[]{(byte) 0xC3, (byte) 0x28}, "\n")));
         add("binary garbage as a CSV", 400, "", () -> csv(garbage(8192)));
@@ -267,6 +276,8 @@ class HostileInputIT {
                 () -> http.post(INFER, "text/plain", v2("FP32", "[1, 4]", "[1, 2, 3, 4]").getBytes(StandardCharsets.UTF_8)));
         add("v2: GET on infer", 405, "allowed: OPTIONS, POST", () -> http.get(INFER));
         add("v2: binary garbage", 400, "malformed JSON", () -> http.post(INFER, JSON, garbage(4096)));
+        add("v2: bytes that look like UTF-32 but are not", 400, "malformed JSON: Invalid UTF-32 character",
+                () -> http.post(INFER, JSON, UTF32_GARBAGE));
     }
 
     @TestFactory

@@ -1,0 +1,716 @@
+package org.tabserve.web;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.Timeout;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.OutputKind;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Jazzer fuzz tests of every request parser: the JSON body of {@code /api/predict}, the Open Inference Protocol v2
+ * infer body, query and form values (and {@link NumberText}, which they and the CSV share), and CSV uploads.
+ *
+ * <p>Without {@code JAZZER_FUZZ} (the normal {@code mvn test}) each target runs once on the empty input and on every
+ * file in {@code src/test/resources/org/tabserve/web/RequestParsersFuzzTestInputs/<method>/}: for the {@code byte[]}
+ * targets a file is the request body (or query string, or CSV) exactly as a client would send it. With
+ * {@code JAZZER_FUZZ=1} one target at a time (pick it with {@code -Dtest=RequestParsersFuzzTest#method}) is fuzzed for
+ * {@code maxDuration}, and an input that fails it is written to that directory (see README, "Fuzz tests").
+ *
+ * <p>Every target holds the parser to the project's rule for bad input: it is answered by an {@link HttpProblem} with
+ * a 4xx status, a detail and, where there are field errors, each naming its field and why; anything else thrown
+ * (a NullPointerException, an IOException the parser did not turn into a 4xx, a StackOverflowError ...) or a run past
+ * the timeout fails the test. Accepted input must come out as rows of the model's width holding finite float-range
+ * values, and where a simple independent reading of the input is possible the parser must agree with it exactly.
+ */
+@Timeout(10)
+class RequestParsersFuzzTest {
+
+    /** The bundled model's signature: its features in graph order (sorted by name), unlike the data's column order. */
+    static final ModelSignature SIGNATURE = new ModelSignature("input",
+            List.of("curtosis", "entropy", "skewness", "variance"), List.of("0", "1"), OutputKind.PROBABILITIES,
+            false, false);
+    static final List<String> FEATURES = SIGNATURE.featureNames();
+    static final int WIDTH = FEATURES.size();
+    /** Small limits, so that the fuzzer reaches the 413 paths with small inputs. */
+    static final int MAX_ROWS = 5;
+    static final int KEEP_ROWS = 2;
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // POST /api/predict
+
+    /** The JSON body of {@code /api/predict}, checked against a reading of the same bytes as a Jackson tree. */
+    @DictionaryEntries({"\"instances\"", "\"variance\"", "\"skewness\"", "\"curtosis\"", "\"entropy\"", "-0.0", "1e39",
+            "3.4028235e38", "null", "true"})
+    @FuzzTest
+    void jsonBody(byte[] body) throws IOException {
+        double[][] expected = JsonOracle.rows(body);
+        JsonRowsParser.ParsedRows parsed;
+        try {
+            parsed = new JsonRowsParser(SIGNATURE, MAX_ROWS).parse(new ByteArrayInputStream(body));
+        } catch (HttpProblem problem) {
+            assertClearProblem(problem);
+            assertNull(expected, () -> "refused a request that is valid: " + problem.detail() + " " + problem.errors());
+            return;
+        }
+        assertValidRows(parsed.rows(), 0, MAX_ROWS);
+        assertNotNull(expected, () -> "accepted a request that is not valid, as " + Arrays.deepToString(parsed.rows()));
+        assertArrayEquals(expected, parsed.rows(), "values must be exactly the numbers sent");
+        assertEquals(JsonOracle.isBatch(body), parsed.batch());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // POST /v2/models/{model}/infer
+
+    /**
+     * The v2 infer body: on success every value is the float32 the model takes, and it is exactly the number sent
+     * (for FP64 and the integer types) or that number rounded to float32 (FP32).
+     */
+    @DictionaryEntries({"\"inputs\"", "\"name\"", "\"input\"", "\"shape\"", "\"datatype\"", "\"data\"", "\"FP32\"",
+            "\"FP64\"", "\"INT32\"", "\"INT64\"", "\"outputs\"", "\"label\"", "\"probabilities\"", "\"parameters\"",
+            "\"id\"", "16777217", "2147483648", "9223372036854775808"})
+    @FuzzTest
+    void v2Body(byte[] body) throws IOException {
+        V2InferRequestParser.V2InferRequest parsed;
+        try {
+            parsed = new V2InferRequestParser(SIGNATURE, MAX_ROWS).parse(new ByteArrayInputStream(body));
+        } catch (HttpProblem problem) {
+            assertClearProblem(problem);
+            Json.MAPPER.writeValueAsBytes(new V2Json.Error(problem.detail()));
+            return;
+        }
+        assertValidRows(parsed.rows(), 1, MAX_ROWS);
+        for (double[] row : parsed.rows()) {
+            for (double value : row) {
+                assertEquals(value, (float) value, "not a float32: " + value);
+            }
+        }
+        assertTrue(V2InferRequestParser.OUTPUTS.containsAll(parsed.outputs()), parsed.outputs()::toString);
+        assertEquals(parsed.outputs().size(), new HashSet<>(parsed.outputs()).size(), parsed.outputs()::toString);
+
+        // The same body as a tree: the input's numbers in row-major order, whatever the nesting.
+        JsonNode root = Json.MAPPER.readTree(body);
+        JsonNode id = root.get("id");
+        assertEquals(id == null ? null : id.textValue(), parsed.id());
+        JsonNode input = root.get("inputs").get(0);
+        String datatype = input.get("datatype").textValue();
+        List<JsonNode> sent = new ArrayList<>();
+        leaves(input.get("data"), sent);
+        assertEquals(sent.size(), parsed.rows().length * WIDTH);
+        for (int i = 0; i < sent.size(); i++) {
+            JsonNode number = sent.get(i);
+            double value = parsed.rows()[i / WIDTH][i % WIDTH];
+            switch (datatype) {
+                case "FP32" -> assertEquals((double) (float) number.doubleValue(), value, "FP32 value " + i + ": " + number);
+                case "FP64" -> assertEquals(number.doubleValue(), value, "FP64 value " + i + " changed: " + number);
+                default -> assertEquals(number.bigIntegerValue(), new BigDecimal(value).toBigIntegerExact(),
+                        datatype + " value " + i + " changed: " + number);
+            }
+        }
+    }
+
+    private static void leaves(JsonNode node, List<JsonNode> out) {
+        if (node.isArray()) {
+            node.forEach(item -> leaves(item, out));
+        } else {
+            out.add(node);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // GET /predict?... and the HTML form
+
+    /**
+     * A query string or url-encoded form body, decoded into the parameter map the container hands over, then read as
+     * one row. The parser must accept exactly the maps that give every feature once as a finite decimal number within
+     * float range, and name every bad field otherwise.
+     */
+    @DictionaryEntries({"variance=", "skewness=", "curtosis=", "entropy=", "&", "%2B", "%20", "e-", "E+"})
+    @FuzzTest
+    void formParameters(byte[] query) throws IOException {
+        Map<String, String[]> parameters = decodeForm(new String(query, StandardCharsets.UTF_8));
+        ParameterRowParser.ParsedRow parsed = new ParameterRowParser(SIGNATURE).parse(parameters);
+
+        assertEquals(parameters.keySet(), parsed.typed().keySet(), "every parameter is kept to show again");
+        parameters.forEach((name, values) -> assertEquals(values.length == 0 ? "" : values[0], parsed.typed().get(name)));
+        double[] expected = expectedFormRow(parameters);
+        if (parsed.row() == null) {
+            assertFalse(parsed.errors().isEmpty(), "no row and no errors");
+            for (FieldProblem error : parsed.errors()) {
+                assertNotNull(error.field());
+                assertTrue(parameters.containsKey(error.field()) || FEATURES.contains(error.field()),
+                        () -> "error for a field that was neither sent nor a feature: " + error);
+                assertTrue(error.message() != null && error.message().contains("'" + error.field() + "'"),
+                        () -> "the message must name its field: " + error);
+                assertNull(error.row());
+            }
+            HttpProblem problem = assertThrowsProblem(parsed::orThrow);
+            assertEquals(400, problem.status());
+            assertEquals(parsed.errors(), problem.errors());
+            assertClearProblem(problem);
+            assertNull(expected, () -> "refused valid parameters " + describe(parameters) + ": " + parsed.errors());
+            return;
+        }
+        assertTrue(parsed.errors().isEmpty(), "a row and errors");
+        assertValidRows(new double[][] {parsed.row()}, 1, 1);
+        assertNotNull(expected, () -> "accepted bad parameters " + describe(parameters));
+        assertArrayEquals(expected, parsed.row(), "values must be exactly the numbers sent");
+        assertArrayEquals(expected, parsed.orThrow());
+    }
+
+    /**
+     * {@link NumberText}, the decimal reader of query, form and CSV values: its hand-written check must agree with
+     * its regular expression, and it must take exactly the finite decimals of at most 400 characters.
+     */
+    @FuzzTest
+    void numberText(byte[] bytes) {
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        assertEquals(NumberText.DECIMAL.matcher(text).matches(), NumberText.isDecimal(text), () -> "isDecimal(" + text + ")");
+        Optional<Double> parsed = NumberText.parse(text);
+        String trimmed = text.strip();
+        Optional<Double> expected = Optional.empty();
+        if (trimmed.length() <= 400 && NumberText.DECIMAL.matcher(trimmed).matches()) {
+            double value = Double.parseDouble(trimmed);
+            expected = Double.isFinite(value) ? Optional.of(value) : Optional.empty();
+        }
+        assertEquals(expected, parsed, () -> "parse(" + text + ")");
+        String problem = NumberText.problem("variance", text);
+        assertTrue(problem.startsWith("'variance' "), problem);
+        assertTrue(problem.length() <= 120, () -> "the problem quotes a bounded part of the text: " + problem.length());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // POST /predict_file
+
+    /**
+     * A CSV upload, read the three ways the server reads it (validate; validate and keep; the scoring pass in chunks):
+     * all three must accept or refuse alike, give the same rows, and agree with a plain reading of simple files.
+     */
+    // No "\r\n": Jazzer 0.30.0 writes whitespace into its dictionary file unescaped, which libFuzzer then refuses.
+    @DictionaryEntries({"variance", "skewness", "curtosis", "entropy", "\"", "\uFEFF"})
+    @FuzzTest
+    void csvUpload(byte[] csv) throws IOException {
+        CsvRowsParser parser = new CsvRowsParser(SIGNATURE, MAX_ROWS);
+        Optional<CsvOracle.Expected> simple = CsvOracle.read(csv);
+
+        List<String> header;
+        try {
+            header = parser.validate(new ByteArrayInputStream(csv));
+        } catch (HttpProblem problem) {
+            assertClearProblem(problem);
+            HttpProblem kept = assertThrowsProblem(() -> parser.validateAndKeep(new ByteArrayInputStream(csv), KEEP_ROWS));
+            assertEquals(problem.detail(), kept.detail());
+            assertEquals(problem.errors(), kept.errors());
+            HttpProblem streamed = assertThrowsProblem(() -> parser.forEachChunk(new ByteArrayInputStream(csv), (r, rows) -> { }));
+            assertEquals(problem.detail(), streamed.detail());
+            simple.ifPresent(expected -> assertNull(expected.rows(),
+                    () -> "refused a valid CSV: " + problem.detail() + " " + problem.errors()));
+            return;
+        }
+        assertTrue(header.containsAll(FEATURES), header::toString);
+        List<double[]> streamed = new ArrayList<>();
+        parser.forEachChunk(new ByteArrayInputStream(csv), (List<CSVRecord> records, double[][] rows) -> {
+            assertEquals(records.size(), rows.length, "one record per row");
+            assertTrue(rows.length > 0 && rows.length <= CsvRowsParser.CHUNK_ROWS, "chunk of " + rows.length);
+            streamed.addAll(Arrays.asList(rows));
+        });
+        double[][] rows = streamed.toArray(double[][]::new);
+        assertValidRows(rows, 1, MAX_ROWS);
+        double[][] kept = parser.validateAndKeep(new ByteArrayInputStream(csv), KEEP_ROWS);
+        if (rows.length <= KEEP_ROWS) {
+            assertArrayEquals(rows, kept, "the rows kept in memory are the rows streamed");
+        } else {
+            assertNull(kept, "more rows than kept: read again instead");
+        }
+        simple.ifPresent(expected -> {
+            assertNotNull(expected.rows(), "accepted a CSV that is not valid");
+            assertEquals(expected.header(), header);
+            assertArrayEquals(expected.rows(), rows, "values must be exactly the numbers sent");
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Every format, from the same fuzzed numbers
+
+    /**
+     * Rows of fuzzed doubles, written out as valid requests in every format (JSON objects and arrays, a query
+     * string, CSV with and without quoting, v2 FP32 and FP64, flat and nested), in fuzzed key and column orders and
+     * number spellings: every parser must give back exactly the numbers written (v2 FP32: rounded to float32).
+     */
+    @FuzzTest
+    void roundTrip(FuzzedDataProvider data) throws IOException {
+        int count = data.consumeInt(1, MAX_ROWS);
+        double[][] rows = new double[count][WIDTH];
+        for (double[] row : rows) {
+            for (int j = 0; j < WIDTH; j++) {
+                row[j] = consumeFeatureValue(data);
+            }
+        }
+        RequestWriter writer = new RequestWriter(data);
+
+        JsonRowsParser json = new JsonRowsParser(SIGNATURE, MAX_ROWS);
+        String single = writer.jsonObject(rows[0]);
+        assertArrayEquals(new double[][] {rows[0]}, json.parse(utf8(single)).rows(), single);
+        String batch = writer.jsonInstances(rows);
+        JsonRowsParser.ParsedRows parsedBatch = json.parse(utf8(batch));
+        assertTrue(parsedBatch.batch());
+        assertArrayEquals(rows, parsedBatch.rows(), batch);
+
+        String query = writer.query(rows[0]);
+        assertArrayEquals(rows[0], new ParameterRowParser(SIGNATURE).parse(decodeForm(query)).orThrow(), query);
+
+        byte[] csv = writer.csv(rows);
+        CsvRowsParser csvParser = new CsvRowsParser(SIGNATURE, MAX_ROWS);
+        String csvText = new String(csv, StandardCharsets.UTF_8);
+        csvParser.validate(new ByteArrayInputStream(csv));
+        List<double[]> streamed = new ArrayList<>();
+        csvParser.forEachChunk(new ByteArrayInputStream(csv), (records, chunk) -> streamed.addAll(Arrays.asList(chunk)));
+        assertArrayEquals(rows, streamed.toArray(double[][]::new), csvText);
+
+        double[][] floats = new double[count][WIDTH];
+        for (int i = 0; i < count; i++) {
+            for (int j = 0; j < WIDTH; j++) {
+                floats[i][j] = (float) rows[i][j];
+            }
+        }
+        V2InferRequestParser v2 = new V2InferRequestParser(SIGNATURE, MAX_ROWS);
+        String fp32 = writer.v2(rows, "FP32");
+        assertArrayEquals(floats, v2.parse(utf8(fp32)).rows(), fp32);
+        String fp64 = writer.v2(floats, "FP64");
+        assertArrayEquals(floats, v2.parse(utf8(fp64)).rows(), fp64);
+    }
+
+    /** A finite value within float range, favouring the kinds of number that are spelled in different ways. */
+    private static double consumeFeatureValue(FuzzedDataProvider data) {
+        return switch (data.consumeInt(0, 4)) {
+            case 0 -> data.consumeRegularDouble(-Float.MAX_VALUE, Float.MAX_VALUE);
+            case 1 -> data.consumeRegularDouble(-100, 100);
+            case 2 -> data.consumeInt();
+            case 3 -> {
+                float f = data.consumeFloat();
+                yield Float.isFinite(f) ? f : 0.0;
+            }
+            default -> {
+                double d = data.consumeDouble();
+                yield Double.isFinite(d) && Math.abs(d) <= Float.MAX_VALUE ? d : Math.scalb(1.0, -1074);
+            }
+        };
+    }
+
+    /** Writes valid requests, choosing orders, spellings and layouts from the fuzzer's data. */
+    private static final class RequestWriter {
+        private final FuzzedDataProvider data;
+
+        RequestWriter(FuzzedDataProvider data) {
+            this.data = data;
+        }
+
+        /**
+         * A decimal spelling of {@code value} that reads back as exactly {@code value}, at most 400 characters with
+         * its sign (the longest number the JSON reader and {@link NumberText} take).
+         */
+        String number(double value, boolean plusAllowed) {
+            String text = switch (data.consumeInt(0, 3)) {
+                case 0 -> Double.toString(value);
+                case 1 -> new BigDecimal(value).toPlainString();
+                case 2 -> new BigDecimal(value).toString();
+                default -> BigDecimal.valueOf(value).toString().toLowerCase(java.util.Locale.ROOT);
+            };
+            if (text.length() > 399 || Double.doubleToRawLongBits(value) == Double.doubleToRawLongBits(-0.0)) {
+                text = Double.toString(value); // BigDecimal has no negative zero
+            }
+            if (plusAllowed && !text.startsWith("-") && data.consumeBoolean()) {
+                text = "+" + text;
+            }
+            return text;
+        }
+
+        String space() {
+            return data.consumeBoolean() ? "" : List.of(" ", "\n", "\t", "\r\n ").get(data.consumeInt(0, 3));
+        }
+
+        private List<Integer> order() {
+            List<Integer> order = new ArrayList<>(List.of(0, 1, 2, 3));
+            for (int i = order.size() - 1; i > 0; i--) {
+                java.util.Collections.swap(order, i, data.consumeInt(0, i));
+            }
+            return order;
+        }
+
+        String jsonObject(double[] row) {
+            StringBuilder json = new StringBuilder("{").append(space());
+            List<Integer> order = order();
+            for (int k = 0; k < WIDTH; k++) {
+                int j = order.get(k);
+                json.append(k > 0 ? "," + space() : "").append('"').append(FEATURES.get(j)).append('"').append(space())
+                        .append(':').append(space()).append(jsonNumber(row[j])).append(space());
+            }
+            return json.append('}').toString();
+        }
+
+        /** JSON has no leading '+', and Java's exponent spelling "E+5" is valid JSON. */
+        String jsonNumber(double value) {
+            String text = number(value, false);
+            return text.endsWith(".") ? text + "0" : text;
+        }
+
+        String jsonInstances(double[][] rows) {
+            StringBuilder json = new StringBuilder("{").append(space()).append("\"instances\":").append(space()).append('[');
+            for (int i = 0; i < rows.length; i++) {
+                json.append(i > 0 ? "," + space() : "");
+                if (data.consumeBoolean()) {
+                    json.append(jsonObject(rows[i]));
+                } else {
+                    json.append('[');
+                    for (int j = 0; j < WIDTH; j++) {
+                        json.append(j > 0 ? "," + space() : "").append(jsonNumber(rows[i][j]));
+                    }
+                    json.append(']');
+                }
+            }
+            return json.append("]}").append(space()).toString();
+        }
+
+        String query(double[] row) {
+            StringBuilder query = new StringBuilder();
+            for (int j : order()) {
+                String value = (data.consumeBoolean() ? " " : "") + number(row[j], true) + (data.consumeBoolean() ? "\t" : "");
+                query.append(query.length() > 0 ? "&" : "").append(FEATURES.get(j)).append('=')
+                        .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+            }
+            return query.toString();
+        }
+
+        byte[] csv(double[][] rows) {
+            List<Integer> order = order();
+            boolean extra = data.consumeBoolean();
+            int extraAt = data.consumeInt(0, WIDTH);
+            String newline = data.consumeBoolean() ? "\r\n" : "\n";
+            List<String> header = new ArrayList<>();
+            for (int j : order) {
+                header.add(csvField(FEATURES.get(j)));
+            }
+            if (extra) {
+                header.add(extraAt, csvField("note"));
+            }
+            StringBuilder csv = new StringBuilder(data.consumeBoolean() ? "\uFEFF" : "").append(String.join(",", header));
+            for (double[] row : rows) {
+                List<String> fields = new ArrayList<>();
+                for (int j : order) {
+                    fields.add(csvField(number(row[j], true)));
+                }
+                if (extra) {
+                    fields.add(extraAt, "\"a, \"\"quoted\"\"" + newline + "note\"");
+                }
+                csv.append(newline).append(data.consumeBoolean() ? newline : "").append(String.join(",", fields));
+            }
+            if (data.consumeBoolean()) {
+                csv.append(newline);
+            }
+            return csv.toString().getBytes(StandardCharsets.UTF_8);
+        }
+
+        private String csvField(String text) {
+            String field = data.consumeBoolean() ? '"' + text + '"' : text;
+            return data.consumeBoolean() ? " " + field + " " : field;
+        }
+
+        String v2(double[][] rows, String datatype) {
+            StringBuilder values = new StringBuilder("[");
+            boolean nested = data.consumeBoolean();
+            for (int i = 0; i < rows.length; i++) {
+                values.append(i > 0 ? "," : "").append(nested ? "[" : "");
+                for (int j = 0; j < WIDTH; j++) {
+                    values.append(j > 0 ? "," : "").append(jsonNumber(rows[i][j]));
+                }
+                values.append(nested ? "]" : "");
+            }
+            values.append(']');
+            return "{\"id\":\"r\",\"inputs\":[{\"name\":\"input\",\"shape\":[" + rows.length + "," + WIDTH
+                    + "],\"datatype\":\"" + datatype + "\",\"data\":" + values + "}]}";
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // What every parser must do
+
+    /** A refusal a client can act on: a 4xx with a detail, each field error naming its field and why; and renderable. */
+    static void assertClearProblem(HttpProblem problem) throws IOException {
+        assertTrue(problem.status() == 400 || problem.status() == 413, () -> "status " + problem.status());
+        assertTrue(problem.detail() != null && !problem.detail().isBlank(), "a problem needs a detail");
+        for (FieldProblem error : problem.errors()) {
+            assertNotNull(error.field(), () -> "an error without a field: " + error);
+            assertTrue(error.message() != null && !error.message().isBlank(), () -> "an error without a message: " + error);
+        }
+        // What ErrorRenderer writes for it must be writable.
+        byte[] json = Json.MAPPER.writeValueAsBytes(new ErrorRenderer.ProblemBody("about:blank", problem.title(),
+                problem.status(), problem.detail(), "/", problem.errors()));
+        assertEquals(problem.detail(), Json.MAPPER.readTree(json).get("detail").textValue());
+    }
+
+    /** Rows of the model's width, finite, within float range, and as many as allowed. */
+    static void assertValidRows(double[][] rows, int min, int max) {
+        assertTrue(rows.length >= min && rows.length <= max, () -> rows.length + " rows");
+        for (double[] row : rows) {
+            assertEquals(WIDTH, row.length, () -> Arrays.toString(row));
+            for (double value : row) {
+                assertNull(ModelSignature.valueProblem("x", value), () -> Arrays.toString(row));
+            }
+        }
+    }
+
+    interface Call {
+        void run() throws IOException;
+    }
+
+    static HttpProblem assertThrowsProblem(Call call) throws IOException {
+        try {
+            call.run();
+        } catch (HttpProblem problem) {
+            return problem;
+        }
+        return fail("expected an HttpProblem");
+    }
+
+    static InputStream utf8(String text) {
+        return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Independent readings of the inputs
+
+    /**
+     * Decodes {@code application/x-www-form-urlencoded} text as a servlet container does: pairs split at '&', name
+     * and value at the first '=', '+' and %XX decoded as UTF-8. A pair that does not decode is kept as sent (a
+     * container would refuse the request; the parser must cope with any strings all the same).
+     */
+    static Map<String, String[]> decodeForm(String text) {
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        for (String pair : text.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            values.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        }
+        Map<String, String[]> parameters = new LinkedHashMap<>();
+        values.forEach((name, list) -> parameters.put(name, list.toArray(String[]::new)));
+        return parameters;
+    }
+
+    private static String decode(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return text;
+        }
+    }
+
+    private static String describe(Map<String, String[]> parameters) {
+        StringBuilder text = new StringBuilder("{");
+        parameters.forEach((k, v) -> text.append(k).append('=').append(Arrays.toString(v)).append(' '));
+        return text.append('}').toString();
+    }
+
+    /** The row for parameters that give every feature once as a finite decimal in float range; otherwise null. */
+    static double[] expectedFormRow(Map<String, String[]> parameters) {
+        if (!parameters.keySet().equals(Set.copyOf(FEATURES))) {
+            return null;
+        }
+        double[] row = new double[WIDTH];
+        for (int j = 0; j < WIDTH; j++) {
+            String[] values = parameters.get(FEATURES.get(j));
+            Double value = values.length == 1 ? decimal(values[0].strip()) : null;
+            if (value == null) {
+                return null;
+            }
+            row[j] = value;
+        }
+        return row;
+    }
+
+    /** A decimal feature value by the regular expression, or null: not decimal, too long, or out of float range. */
+    static Double decimal(String text) {
+        if (text.length() > 400 || !NumberText.DECIMAL.matcher(text).matches()) {
+            return null;
+        }
+        double value = Double.parseDouble(text);
+        return Double.isFinite(value) && Math.abs(value) <= Float.MAX_VALUE ? value : null;
+    }
+
+    /** The JSON body read as a tree: the rows a valid request holds, or null for any invalid one. */
+    static final class JsonOracle {
+
+        static double[][] rows(byte[] body) {
+            JsonNode root = tree(body);
+            if (root == null || !root.isObject()) {
+                return null;
+            }
+            if (!root.has("instances")) {
+                double[] row = namedRow(root);
+                return row == null ? null : new double[][] {row};
+            }
+            JsonNode instances = root.get("instances");
+            if (root.size() != 1 || !instances.isArray() || instances.size() > MAX_ROWS) {
+                return null;
+            }
+            double[][] rows = new double[instances.size()][];
+            for (int i = 0; i < rows.length; i++) {
+                JsonNode item = instances.get(i);
+                rows[i] = item.isObject() ? namedRow(item) : item.isArray() ? arrayRow(item) : null;
+                if (rows[i] == null) {
+                    return null;
+                }
+            }
+            return rows;
+        }
+
+        static boolean isBatch(byte[] body) {
+            JsonNode root = tree(body);
+            return root != null && root.has("instances");
+        }
+
+        /** The whole body as one JSON value under the server's own reading constraints, or null if it is not. */
+        private static JsonNode tree(byte[] body) {
+            try (JsonParser parser = Json.FACTORY.createParser(body)) {
+                JsonNode root = Json.MAPPER.readTree(parser);
+                return root == null || parser.nextToken() != null ? null : root;
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
+        private static double[] namedRow(JsonNode object) {
+            if (object.size() != WIDTH) {
+                return null;
+            }
+            double[] row = new double[WIDTH];
+            for (int j = 0; j < WIDTH; j++) {
+                Double value = number(object.get(FEATURES.get(j)));
+                if (value == null) {
+                    return null;
+                }
+                row[j] = value;
+            }
+            return row;
+        }
+
+        private static double[] arrayRow(JsonNode array) {
+            if (array.size() != WIDTH) {
+                return null;
+            }
+            double[] row = new double[WIDTH];
+            for (int j = 0; j < WIDTH; j++) {
+                Double value = number(array.get(j));
+                if (value == null) {
+                    return null;
+                }
+                row[j] = value;
+            }
+            return row;
+        }
+
+        private static Double number(JsonNode node) {
+            if (node == null || !node.isNumber()) {
+                return null;
+            }
+            double value = node.doubleValue();
+            return Double.isFinite(value) && Math.abs(value) <= Float.MAX_VALUE ? value : null;
+        }
+    }
+
+    /**
+     * A plain reading of CSV files simple enough to need no CSV library: valid UTF-8 (a leading byte-order mark
+     * aside), no quotes, no spaces, no empty lines but a final line break, lines ending in LF or CRLF, and no empty
+     * header name. For other files it says nothing; for those it says what the parser must answer.
+     */
+    static final class CsvOracle {
+
+        /** @param rows the rows a valid file holds, or null when it must be refused */
+        record Expected(List<String> header, double[][] rows) {
+        }
+
+        static Optional<Expected> read(byte[] csv) {
+            String text;
+            try {
+                text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(csv)).toString();
+            } catch (CharacterCodingException e) {
+                return Optional.of(new Expected(null, null)); // never valid, wherever the bad bytes are
+            }
+            if (text.startsWith("\uFEFF")) {
+                text = text.substring(1);
+            }
+            if (!text.replace("\r\n", "\n").chars().allMatch(c -> c == '\n' || c == ',' || c == '.' || c == '+'
+                    || c == '-' || c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
+                return Optional.empty();
+            }
+            List<String> lines = new ArrayList<>(Arrays.asList(text.split("\r?\n", -1)));
+            if (lines.get(lines.size() - 1).isEmpty()) {
+                lines.remove(lines.size() - 1);
+            }
+            if (lines.stream().anyMatch(String::isEmpty)) {
+                return Optional.empty();
+            }
+            Expected refused = new Expected(null, null);
+            if (lines.isEmpty()) {
+                return Optional.of(refused);
+            }
+            List<String> header = Arrays.asList(lines.get(0).split(",", -1));
+            if (header.stream().anyMatch(String::isEmpty)) {
+                return Optional.empty();
+            }
+            if (new HashSet<>(header).size() != header.size() || !header.containsAll(FEATURES)
+                    || lines.size() == 1 || lines.size() - 1 > MAX_ROWS) {
+                return Optional.of(refused);
+            }
+            double[][] rows = new double[lines.size() - 1][WIDTH];
+            for (int i = 0; i < rows.length; i++) {
+                String[] fields = lines.get(i + 1).split(",", -1);
+                if (fields.length != header.size()) {
+                    return Optional.of(refused);
+                }
+                for (int j = 0; j < WIDTH; j++) {
+                    Double value = decimal(fields[header.indexOf(FEATURES.get(j))]);
+                    if (value == null) {
+                        return Optional.of(refused);
+                    }
+                    rows[i][j] = value;
+                }
+            }
+            return Optional.of(new Expected(header, rows));
+        }
+    }
+}
