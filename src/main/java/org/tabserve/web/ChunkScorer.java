@@ -52,15 +52,6 @@ final class ChunkScorer implements AutoCloseable {
         return new Run(classifier, model, sink, false);
     }
 
-    /**
-     * Like {@link #start}, but chunks are only scored as they come ({@link Run#ahead}), with no bound on how many wait,
-     * and none reaches the sink before {@link Run#finish()}: scoring goes on while the upload is still being
-     * checked, and nothing is answered unless it passes. The caller bounds the rows it hands on.
-     */
-    Run startAhead(OnnxClassifier classifier, ServedModel model, Sink sink) {
-        return new Run(classifier, model, sink, true);
-    }
-
     final class Run implements CsvRowsParser.ChunkHandler {
         private record Pending(List<CSVRecord> records, double[][] rows, Future<List<Prediction>> predictions) {
         }
@@ -91,7 +82,11 @@ final class ChunkScorer implements AutoCloseable {
             }
         }
 
-        /** Starts scoring a chunk on the pool without handing anything to the sink yet (see {@link #startAhead}). */
+        /**
+         * Starts scoring a chunk on the pool and hands nothing to the sink before {@link #finish()}, with no bound on
+         * how many chunks wait: scoring goes on while an upload is still being checked, and nothing is answered unless
+         * it passes. The caller bounds the rows it hands on this way.
+         */
         void ahead(double[][] rows) {
             pending.add(new Pending(List.of(), rows, pool.submit(() -> classifier.predict(rows))));
         }

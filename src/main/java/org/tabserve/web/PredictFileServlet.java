@@ -17,7 +17,6 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -71,7 +70,7 @@ final class PredictFileServlet extends ApiServlet {
                 // Chunks are scored while the rest of the upload is still being checked; none is answered unless
                 // the whole upload passes.
                 JsonPredictions answer = new JsonPredictions(classifier);
-                ChunkScorer.Run ahead = scorer.startAhead(classifier, model, answer);
+                ChunkScorer.Run ahead = scorer.start(classifier, model, answer);
                 double[][] rows;
                 try (InputStream in = file.getInputStream()) {
                     rows = parser.validateAndKeep(in, KEEP_ROWS, ahead::ahead);
