@@ -37,4 +37,17 @@ final class Json {
 
     private Json() {
     }
+
+    /**
+     * The 400 for a body Jackson cannot read as JSON: a syntax error (with its line and column), or bad code units in
+     * a body whose first bytes made Jackson read it as UTF-32.
+     */
+    static HttpProblem malformed(java.io.IOException e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException syntax) {
+            com.fasterxml.jackson.core.JsonLocation at = syntax.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            return HttpProblem.badRequest("malformed JSON" + where + ": " + syntax.getOriginalMessage());
+        }
+        return HttpProblem.badRequest("malformed JSON: " + e.getMessage());
+    }
 }

@@ -1,6 +1,5 @@
 package org.tabserve.web;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -70,13 +69,8 @@ final class JsonRowsParser {
                         + " at the top level, not both");
             }
             return new ParsedRows(rows(instances, errors), true);
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw HttpProblem.badRequest("malformed JSON" + where + ": " + e.getOriginalMessage());
-        } catch (CharConversionException e) {
-            // Jackson reads a body whose first bytes look like UTF-32 as UTF-32, and reports bad code units this way.
-            throw HttpProblem.badRequest("malformed JSON: " + e.getMessage());
+        } catch (JsonProcessingException | CharConversionException e) {
+            throw Json.malformed(e);
         }
     }
 

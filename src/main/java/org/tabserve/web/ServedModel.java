@@ -61,7 +61,9 @@ final class ServedModel {
         this.metrics = metrics;
     }
 
-    static ServedModel of(OnnxClassifier classifier, TabserveMetrics metrics) {
+    /** Serves {@code classifier}, which took {@code loadSeconds} to load and check (recorded in the metrics). */
+    static ServedModel of(OnnxClassifier classifier, double loadSeconds, TabserveMetrics metrics) {
+        metrics.modelLoaded(classifier, loadSeconds);
         return new ServedModel(new Generation(classifier, null), metrics);
     }
 
@@ -146,7 +148,7 @@ final class ServedModel {
      */
     Optional<OnnxClassifier> replace(OnnxClassifier next, double loadSeconds) {
         Generation old = current.getAndSet(new Generation(next, null));
-        metrics.modelLoaded(next.card().name(), next.card().version(), next.sha256(), loadSeconds);
+        metrics.modelLoaded(next, loadSeconds);
         old.release();
         return Optional.ofNullable(old.classifier);
     }

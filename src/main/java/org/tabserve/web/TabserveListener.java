@@ -116,13 +116,12 @@ public final class TabserveListener implements ServletContextListener {
             Path file = config.model().map(Path::of).orElseGet(() -> bundledModel(context));
             long start = System.nanoTime();
             OnnxClassifier classifier = OnnxClassifier.load(file);
-            metrics.modelLoaded(classifier.card().name(), classifier.card().version(), classifier.sha256(),
-                    (System.nanoTime() - start) / 1e9);
+            double loadSeconds = (System.nanoTime() - start) / 1e9;
             String summary = classifier.card().name() + " (sha256 " + classifier.sha256().substring(0, 12) + ") from "
                     + (config.model().isPresent() ? file : "the WAR");
             context.setAttribute(MODEL_SUMMARY, summary);
             LOG.info("Serving model " + summary);
-            return ServedModel.of(classifier, metrics);
+            return ServedModel.of(classifier, loadSeconds, metrics);
         } catch (ModelException | MissingBundledModel e) {
             String why = e.getMessage();
             LOG.severe("No model is served: " + why);

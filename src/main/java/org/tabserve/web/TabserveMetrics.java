@@ -94,8 +94,8 @@ final class TabserveMetrics {
         byLabel.forEach((label, count) -> predictions.labelValues(label).inc(count));
     }
 
-    void modelLoaded(String name, String version, String sha256, double seconds) {
+    void modelLoaded(org.tabserve.model.OnnxClassifier classifier, double seconds) {
         loadSeconds.set(seconds);
-        model.setLabelValues(name, version, sha256);
+        model.setLabelValues(classifier.card().name(), classifier.card().version(), classifier.sha256());
     }
 }

@@ -1,6 +1,5 @@
 package org.tabserve.web;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -85,13 +84,8 @@ final class V2InferRequestParser {
                 throw HttpProblem.badRequest("unexpected content after the JSON object");
             }
             return root;
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw HttpProblem.badRequest("malformed JSON" + where + ": " + e.getOriginalMessage());
-        } catch (CharConversionException e) {
-            // Jackson reads a body whose first bytes look like UTF-32 as UTF-32, and reports bad code units this way.
-            throw HttpProblem.badRequest("malformed JSON: " + e.getMessage());
+        } catch (JsonProcessingException | CharConversionException e) {
+            throw Json.malformed(e);
         }
     }
 
