@@ -19,8 +19,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -40,7 +42,8 @@ import java.util.stream.IntStream;
  * fails any check is refused with one message naming the file and the reason, and nothing stays open.
  *
  * <p>Thread-safety: one instance is shared by all request threads; ONNX Runtime allows concurrent {@code run} calls
- * on one session. {@link #close()} must only be called once no prediction is in flight.
+ * on one session, and {@link #close()} may come at any time: the session is freed only after the last prediction
+ * inside it returns (a swapped model can be closed while a scoring thread is still running it).
  */
 public final class OnnxClassifier implements AutoCloseable {
 
@@ -56,7 +59,8 @@ public final class OnnxClassifier implements AutoCloseable {
     /** For a ZipMap output: the map key of each class, in class order (Long or String). */
     private final List<Object> zipMapKeys;
     private final Set<String> outputNames;
-    private volatile boolean closed;
+    /** Every prediction holds a use while it is inside the session; the session is closed after the last one. */
+    private final UseCount uses = new UseCount(this::closeQuietly);
 
     /** The graph's outputs that tabserve reads; {@code probabilities} or {@code zipMap} is set, never both. */
     private record Outputs(OutputKind kind, String probabilities, String label, OnnxJavaType labelType,
@@ -100,9 +104,18 @@ public final class OnnxClassifier implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw ModelException.unusable(source, "no such file", null);
         }
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
+        // Mapped, not read into the heap: a model may be far larger than a small heap (-Xmx64m serving a 150 MB
+        // forest). ONNX Runtime parses the bytes into its own native memory, so the mapping is needed only until the
+        // session exists. The session is built from bytes, not from the path, so that a model cannot make ONNX
+        // Runtime open files beside it (external data).
+        ByteBuffer bytes;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size > Integer.MAX_VALUE) {
+                throw ModelException.unusable(source, "the file is larger than 2 GB, which ONNX Runtime cannot read"
+                        + " from memory", null);
+            }
+            bytes = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
         } catch (IOException e) {
             throw ModelException.unusable(source, "cannot read the file (" + e.getMessage() + ")", e);
         }
@@ -110,7 +123,7 @@ public final class OnnxClassifier implements AutoCloseable {
         return new OnnxClassifier(source, fileName, bytes, intraOpThreads);
     }
 
-    private OnnxClassifier(String source, String fileName, byte[] bytes, int intraOpThreads) {
+    private OnnxClassifier(String source, String fileName, ByteBuffer bytes, int intraOpThreads) {
         this.source = source;
         this.sha256 = sha256(bytes);
         this.env = environment();
@@ -184,13 +197,13 @@ public final class OnnxClassifier implements AutoCloseable {
         return env;
     }
 
-    private static OrtSession openSession(String source, byte[] bytes, OrtEnvironment env, int intraOpThreads) {
+    private static OrtSession openSession(String source, ByteBuffer bytes, OrtEnvironment env, int intraOpThreads) {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(intraOpThreads);
             options.setInterOpNumThreads(1);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            return env.createSession(bytes, options);
+            return env.createSession(bytes.duplicate(), options);
         } catch (OrtException e) {
             throw ModelException.unusable(source, "not a valid ONNX model (" + firstLine(e.getMessage()) + ")", e);
         }
@@ -435,9 +448,17 @@ public final class OnnxClassifier implements AutoCloseable {
      *                        {@link ModelException.Kind#PREDICTION_FAILED}
      */
     public List<Prediction> predict(double[][] rows) {
-        if (closed) {
+        if (!uses.acquire()) {
             throw ModelException.predictionFailed("the model " + source + " has been closed", null);
         }
+        try {
+            return predictHeld(rows);
+        } finally {
+            uses.release();
+        }
+    }
+
+    private List<Prediction> predictHeld(double[][] rows) {
         if (rows.length == 0) {
             return List.of();
         }
@@ -668,9 +689,11 @@ public final class OnnxClassifier implements AutoCloseable {
         return out;
     }
 
-    private static String sha256(byte[] bytes) {
+    private static String sha256(ByteBuffer bytes) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(bytes.duplicate());
+            return HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
@@ -692,13 +715,13 @@ public final class OnnxClassifier implements AutoCloseable {
         }
     }
 
-    /** Releases the native session; call only once no prediction is in flight. */
+    /**
+     * Releases the native session once no prediction is inside it: at once when none is, otherwise when the last one
+     * returns (on its thread). New predictions are refused from now on. Closing twice is harmless.
+     */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            closeQuietly();
-        }
+        uses.releaseOwner();
     }
 
     @Override

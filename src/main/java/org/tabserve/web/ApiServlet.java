@@ -18,6 +18,8 @@ import java.util.TreeSet;
  */
 abstract class ApiServlet extends HttpServlet {
 
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ApiServlet.class.getName());
+
     protected final transient ServedModel model;
     protected final transient ErrorRenderer errors;
 
@@ -62,6 +64,14 @@ abstract class ApiServlet extends HttpServlet {
                 super.service(request, response);
             } catch (RuntimeException | ServletException e) {
                 errors.render(request, response, errors.toProblem(e, request));
+            } catch (OutOfMemoryError e) {
+                // The memory budget is meant to keep this from happening; when it happens anyway it is the server's
+                // fault, said in one log line (a stack trace would need memory too) and answered 500, never a 4xx.
+                LOG.severe("Out of memory while serving " + request.getMethod() + " " + request.getRequestURI()
+                        + " (" + e.getMessage() + "); the heap is too small for this load: give the JVM more, or"
+                        + " lower the limits");
+                errors.render(request, response, HttpProblem.of(500, "Internal server error",
+                        "the server ran out of memory while answering; try again later"));
             }
         });
     }

@@ -12,6 +12,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -42,6 +44,11 @@ final class ChunkScorer implements AutoCloseable {
         this.inFlight = threads;
     }
 
+    /** @return how many chunks a run keeps in the model at once (besides the one being parsed and the one written) */
+    int inFlight() {
+        return inFlight;
+    }
+
     /** A pipeline for one upload: pass it to {@link CsvRowsParser#forEachChunk}, then call {@link Run#finish()}. */
     Run start(OnnxClassifier classifier, ServedModel model, Sink sink) {
         return new Run(classifier, model, sink, true);
@@ -53,7 +60,54 @@ final class ChunkScorer implements AutoCloseable {
     }
 
     final class Run implements CsvRowsParser.ChunkHandler {
-        private record Pending(List<CSVRecord> records, double[][] rows, Future<List<Prediction>> predictions) {
+
+        /**
+         * One chunk's model call on the pool. Whoever claims it first decides its fate: the pool thread runs it, or
+         * {@link #cancel()} drops it before it starts; a call already running is waited for, never abandoned.
+         */
+        private final class Pending {
+            private final List<CSVRecord> records;
+            private final double[][] rows;
+            private final AtomicBoolean claimed = new AtomicBoolean();
+            private final CountDownLatch done = new CountDownLatch(1);
+            private final Future<List<Prediction>> predictions;
+
+            Pending(List<CSVRecord> records, double[][] rows) {
+                this.records = records;
+                this.rows = rows;
+                this.predictions = pool.submit(this::score);
+            }
+
+            private List<Prediction> score() {
+                if (!claimed.compareAndSet(false, true)) {
+                    return null; // cancelled before it started
+                }
+                try {
+                    return classifier.predict(rows);
+                } finally {
+                    done.countDown();
+                }
+            }
+
+            /** Drops the call if it has not started, otherwise waits until it has returned. */
+            void cancelAndWait() {
+                if (claimed.compareAndSet(false, true)) {
+                    predictions.cancel(false);
+                    return;
+                }
+                boolean interrupted = false;
+                while (true) {
+                    try {
+                        done.await();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true; // still wait: the chunk's model call must be over before we return
+                    }
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
 
         private final OnnxClassifier classifier;
@@ -76,7 +130,7 @@ final class ChunkScorer implements AutoCloseable {
                 sink.accept(records, rows, model.counted(classifier.predict(rows)));
                 return;
             }
-            pending.add(new Pending(List.copyOf(records), rows, pool.submit(() -> classifier.predict(rows))));
+            pending.add(new Pending(List.copyOf(records), rows));
             while (pending.size() > inFlight) {
                 writeFirst();
             }
@@ -88,7 +142,7 @@ final class ChunkScorer implements AutoCloseable {
          * it passes. The caller bounds the rows it hands on this way.
          */
         void ahead(double[][] rows) {
-            pending.add(new Pending(List.of(), rows, pool.submit(() -> classifier.predict(rows))));
+            pending.add(new Pending(List.of(), rows));
         }
 
         /** Hands every remaining chunk to the sink; on failure the chunks not yet scored are cancelled. */
@@ -98,10 +152,14 @@ final class ChunkScorer implements AutoCloseable {
             }
         }
 
-        /** Cancels what is still in flight (after a failure of the request). */
+        /**
+         * Cancels what is still in flight (after a failure of the request): chunks not yet started never start, and
+         * this returns only once the chunks already inside the model have returned, so that the request may then let
+         * go of its model (and a swapped-out model be closed) with no scoring thread still running it.
+         */
         void cancel() {
             for (Pending p : pending) {
-                p.predictions().cancel(true);
+                p.cancelAndWait();
             }
             pending.clear();
         }
@@ -110,8 +168,9 @@ final class ChunkScorer implements AutoCloseable {
             Pending first = pending.poll();
             List<Prediction> predictions;
             try {
-                predictions = first.predictions().get();
+                predictions = first.predictions.get();
             } catch (InterruptedException e) {
+                first.cancelAndWait(); // keeps the interrupt flag set for the caller
                 Thread.currentThread().interrupt();
                 cancel();
                 throw new IOException("interrupted while scoring the upload", e);
@@ -128,7 +187,7 @@ final class ChunkScorer implements AutoCloseable {
                 cancel();
                 throw e;
             }
-            sink.accept(first.records(), first.rows(), model.counted(predictions));
+            sink.accept(first.records, first.rows, model.counted(predictions));
         }
     }
 

@@ -65,15 +65,23 @@ final class CsvRowsParser {
      * instead of parsing the file a second time. Each full chunk of kept rows is also handed to {@code ahead} as soon
      * as it is read, and the last part chunk once the whole upload is valid, so that scoring can start while the rest
      * is parsed; whatever {@code ahead} does with them, the caller answers nothing before this method returns.
+     * Before it keeps each new chunk of rows it asks {@code room}; once that says no, it stops keeping (the rows kept
+     * so far are dropped) and only validates the rest.
      *
-     * @return the rows, or null when the upload has more than {@code keepRows} (some chunks may have been handed on)
+     * @return the rows, or null when the upload has more than {@code keepRows} or {@code room} said no (some chunks
+     *         may have been handed on)
      */
-    double[][] validateAndKeep(InputStream upload, int keepRows, java.util.function.Consumer<double[][]> ahead)
-            throws IOException {
+    double[][] validateAndKeep(InputStream upload, int keepRows, java.util.function.Consumer<double[][]> ahead,
+                               java.util.function.BooleanSupplier room) throws IOException {
         List<double[]> kept = new ArrayList<>();
         int[] handed = {0};
+        boolean[] keeping = {true};
         read(upload, null, row -> {
-            if (kept.size() <= keepRows) {
+            if (keeping[0] && kept.size() % CHUNK_ROWS == 0 && !room.getAsBoolean()) {
+                keeping[0] = false;
+                kept.clear();
+            }
+            if (keeping[0] && kept.size() <= keepRows) {
                 kept.add(row);
                 if (kept.size() - handed[0] == CHUNK_ROWS && kept.size() <= keepRows) {
                     ahead.accept(kept.subList(handed[0], kept.size()).toArray(double[][]::new));
@@ -81,7 +89,7 @@ final class CsvRowsParser {
                 }
             }
         });
-        if (kept.size() > keepRows) {
+        if (!keeping[0] || kept.size() > keepRows) {
             return null;
         }
         if (handed[0] < kept.size()) {
@@ -101,7 +109,7 @@ final class CsvRowsParser {
                 StandardCharsets.UTF_8.newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT));
-        try (CSVParser parser = CSVParser.parse(reader, FORMAT)) {
+        try (CSVParser parser = parseHeader(reader)) {
             List<String> header = parser.getHeaderNames();
             if (header.isEmpty()) {
                 throw HttpProblem.badRequest("the CSV is empty; it needs a header row naming the columns "
@@ -166,15 +174,25 @@ final class CsvRowsParser {
             return header;
         } catch (CharacterCodingException e) {
             throw HttpProblem.badRequest("the CSV is not valid UTF-8 text");
-        } catch (CSVException e) {
-            // Only the header row is read outside the record iterator (which wraps its failures, below), so this is a
-            // header that is not CSV: an unclosed quote, or text after a closing quote.
-            throw HttpProblem.badRequest("malformed CSV header: " + e.getMessage());
         } catch (UncheckedIOException e) {
             if (e.getCause() instanceof CharacterCodingException) {
                 throw HttpProblem.badRequest("the CSV is not valid UTF-8 text");
             }
             throw HttpProblem.badRequest("malformed CSV: " + e.getCause().getMessage());
+        }
+    }
+
+    /**
+     * Opens the parser, which reads the header row. Only here is a library exception the file's fault: anything
+     * thrown later (an {@link OutOfMemoryError} that try-with-resources turned into "Self-suppression not permitted",
+     * say) is the server's, and must not become a 400 that blames the client.
+     */
+    private static CSVParser parseHeader(Reader reader) throws IOException {
+        try {
+            return CSVParser.parse(reader, FORMAT);
+        } catch (CSVException e) {
+            // A header that is not CSV: an unclosed quote, or text after a closing quote.
+            throw HttpProblem.badRequest("malformed CSV header: " + e.getMessage());
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw HttpProblem.badRequest("malformed CSV header: " + e.getMessage());
         }

@@ -12,6 +12,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 final class Json {
 
     /**
+     * Heap a parsed JSON request holds per byte of its body, over-estimated (names and boxed numbers per row, the rows,
+     * the predictions and their answer), for the {@link MemoryBudget}: a 70-byte object row becomes about 600 bytes.
+     */
+    static final int HEAP_BYTES_PER_BODY_BYTE = 16;
+    /** Body bytes that take nothing from the budget: single rows and small batches, the hot path, never wait. */
+    static final long UNMETERED_BYTES = 64 << 10;
+
+    /**
      * Strict reading: duplicate keys are errors, nesting and string sizes are bounded. Writing never closes the
      * servlet's stream, so the container finishes each response itself (and can keep the connection). Buffers are
      * recycled through a pool of this factory's, not Jackson's default thread-locals: those stay on the container's

@@ -44,12 +44,14 @@ final class PredictFileServlet extends ApiServlet {
 
     private final transient WebConfig config;
     private final transient Views views;
+    private final transient MemoryBudget budget;
     private final transient ChunkScorer scorer = new ChunkScorer(Runtime.getRuntime().availableProcessors());
 
-    PredictFileServlet(ServedModel model, ErrorRenderer errors, WebConfig config, Views views) {
+    PredictFileServlet(ServedModel model, ErrorRenderer errors, WebConfig config, Views views, MemoryBudget budget) {
         super(model, errors);
         this.config = config;
         this.views = views;
+        this.budget = budget;
     }
 
     @Override
@@ -63,17 +65,19 @@ final class PredictFileServlet extends ApiServlet {
         requireContentType(request, "multipart/form-data");
         OnnxClassifier classifier = model.classifier();
         Part file = filePart(request);
-        try {
+        try (MemoryBudget.Reservation held = budget.open()) {
             CsvRowsParser parser = new CsvRowsParser(classifier.signature(), config.maxCsvRows());
             Format format = format(request);
             if (format == Format.JSON) {
                 // Chunks are scored while the rest of the upload is still being checked; none is answered unless
-                // the whole upload passes.
+                // the whole upload passes. Rows are kept only while the budget has room for them and their
+                // predictions; past that, the upload is parsed a second time instead (below).
                 JsonPredictions answer = new JsonPredictions(classifier);
                 ChunkScorer.Run ahead = scorer.start(classifier, model, answer);
+                long chunkBytes = (long) CsvRowsParser.CHUNK_ROWS * keptRowBytes(classifier);
                 double[][] rows;
                 try (InputStream in = file.getInputStream()) {
-                    rows = parser.validateAndKeep(in, KEEP_ROWS, ahead::ahead);
+                    rows = parser.validateAndKeep(in, KEEP_ROWS, ahead::ahead, () -> held.tryGrow(chunkBytes));
                 } catch (IOException | RuntimeException | Error e) {
                     ahead.cancel();
                     throw e;
@@ -83,11 +87,15 @@ final class PredictFileServlet extends ApiServlet {
                     return;
                 }
                 ahead.cancel();
+                held.releaseAll();
             }
             List<String> header;
             try (InputStream in = file.getInputStream()) {
                 header = parser.validate(in);
             }
+            held.grow(format == Format.HTML ? UploadPages.HELD_BYTES + streamedRowBytes(classifier, header)
+                    * CsvRowsParser.CHUNK_ROWS : streamedRowBytes(classifier, header) * CsvRowsParser.CHUNK_ROWS
+                    * (scorer.inFlight() + 2L));
             try (InputStream in = file.getInputStream()) {
                 switch (format) {
                     case CSV -> writeCsv(response, classifier, parser, in, header);
@@ -134,6 +142,22 @@ final class PredictFileServlet extends ApiServlet {
             }
             throw e;
         }
+    }
+
+    /**
+     * Heap one row kept for a JSON answer holds until it is written, over-estimated: its values, its slot in the
+     * kept list and the chunk copy handed to the scorer, and its prediction (label and boxed probabilities).
+     */
+    static long keptRowBytes(OnnxClassifier classifier) {
+        return 64 + 16L * classifier.signature().featureCount() + 96 + 32L * classifier.signature().classLabels().size();
+    }
+
+    /**
+     * Heap one row of a streamed upload holds while its chunk is in flight: its CSV record (a string per column), its
+     * values and its prediction. A run holds the chunk being parsed, those being scored and the one being written.
+     */
+    static long streamedRowBytes(OnnxClassifier classifier, List<String> header) {
+        return 64 + 64L * header.size() + keptRowBytes(classifier);
     }
 
     /** {@code ?format=} when given (read from the query string only: the body is the upload), else Accept. */

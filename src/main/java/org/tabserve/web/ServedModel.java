@@ -2,10 +2,10 @@ package org.tabserve.web;
 
 import org.tabserve.model.OnnxClassifier;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.UseCount;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -28,27 +28,16 @@ final class ServedModel {
     private static final class Generation {
         private final OnnxClassifier classifier;
         private final String failure;
-        private final AtomicInteger users = new AtomicInteger(1); // the holder's own reference
+        private final UseCount users;
 
         Generation(OnnxClassifier classifier, String failure) {
             this.classifier = classifier;
             this.failure = failure;
-        }
-
-        /** @return false when the generation was already released by everyone, and so may be closed */
-        boolean retain() {
-            for (int n = users.get(); n > 0; n = users.get()) {
-                if (users.compareAndSet(n, n + 1)) {
-                    return true;
+            this.users = new UseCount(() -> {
+                if (classifier != null) {
+                    classifier.close();
                 }
-            }
-            return false;
-        }
-
-        void release() {
-            if (users.decrementAndGet() == 0 && classifier != null) {
-                classifier.close();
-            }
+            });
         }
     }
 
@@ -99,13 +88,13 @@ final class ServedModel {
         Generation generation;
         do {
             generation = current.get();
-        } while (!generation.retain()); // lost a race with a swap that released it last: take the new one
+        } while (!generation.users.acquire()); // lost a race with a swap that released it last: take the new one
         pinned.set(generation);
         try {
             work.run();
         } finally {
             pinned.remove();
-            generation.release();
+            generation.users.release();
         }
     }
 
@@ -149,12 +138,12 @@ final class ServedModel {
     Optional<OnnxClassifier> replace(OnnxClassifier next, double loadSeconds) {
         Generation old = current.getAndSet(new Generation(next, null));
         metrics.modelLoaded(next, loadSeconds);
-        old.release();
+        old.users.releaseOwner();
         return Optional.ofNullable(old.classifier);
     }
 
     /** Drops the holder's reference when the app stops; the model closes once no request uses it. */
     void close() {
-        current.get().release();
+        current.get().users.releaseOwner();
     }
 }

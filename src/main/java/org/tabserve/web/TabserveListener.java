@@ -56,18 +56,21 @@ public final class TabserveListener implements ServletContextListener {
         FilterRegistration.Dynamic measuring = context.addFilter("metrics", new MetricsFilter(metrics));
         measuring.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
         ErrorRenderer errors = new ErrorRenderer(views);
+        MemoryBudget budget = MemoryBudget.ofHeap();
+        LOG.info("Memory budget for large requests: " + (budget.capacity() >> 20) + " MB of a "
+                + (Runtime.getRuntime().maxMemory() >> 20) + " MB heap");
 
         add(context, "form", new FormServlet(served, errors, views, config), "");
-        add(context, "predict-api", new PredictApiServlet(served, errors, config), "/api/predict");
+        add(context, "predict-api", new PredictApiServlet(served, errors, config, budget), "/api/predict");
         add(context, "model-api", new ModelApiServlet(served, errors), "/api/model");
         add(context, "health", new HealthServlet(served, errors), "/health/*");
         add(context, "predict-query", new QueryPredictServlet(served, errors, config), "/predict");
         ServletRegistration.Dynamic upload = add(context, "predict-file",
-                new PredictFileServlet(served, errors, config, views), "/predict_file");
+                new PredictFileServlet(served, errors, config, views, budget), "/predict_file");
         File temp = (File) context.getAttribute(ServletContext.TEMPDIR);
         upload.setMultipartConfig(new MultipartConfigElement(temp == null ? null : temp.getAbsolutePath(),
                 config.maxUploadBytes(), config.maxUploadBytes() + 65_536, 1 << 20));
-        add(context, "v2", new V2Servlet(served, errors, config, serverVersion()), V2Servlet.PATH,
+        add(context, "v2", new V2Servlet(served, errors, config, budget, serverVersion()), V2Servlet.PATH,
                 V2Servlet.PATH + "/*");
         add(context, "openapi", new OpenApiServlet(served, errors, serverVersion()), OpenApiServlet.JSON_PATH,
                 OpenApiServlet.YAML_PATH);

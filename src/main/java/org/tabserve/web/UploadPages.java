@@ -26,6 +26,12 @@ final class UploadPages {
     /** The largest CSV answer carried in the page as a download; bigger ones point to the Download button. */
     static final int DOWNLOAD_CAP = 4 << 20;
 
+    /**
+     * Heap a page holds at most for the download, for the {@link MemoryBudget}: the capped buffer, its Base64 text,
+     * the data URL built from it, and the rendered page that carries it.
+     */
+    static final long HELD_BYTES = 4L * DOWNLOAD_CAP;
+
     private UploadPages() {
     }
 

@@ -25,11 +25,13 @@ final class V2Servlet extends ApiServlet {
     static final String PATH = "/v2";
 
     private final transient WebConfig config;
+    private final transient MemoryBudget budget;
     private final String serverVersion;
 
-    V2Servlet(ServedModel model, ErrorRenderer errors, WebConfig config, String serverVersion) {
+    V2Servlet(ServedModel model, ErrorRenderer errors, WebConfig config, MemoryBudget budget, String serverVersion) {
         super(model, errors);
         this.config = config;
+        this.budget = budget;
         this.serverVersion = serverVersion;
     }
 
@@ -104,18 +106,21 @@ final class V2Servlet extends ApiServlet {
         route.requireMethod(request.getMethod(), request.getRequestURI());
         requireContentType(request, "application/json");
         OnnxClassifier classifier = served(route);
-        V2InferRequestParser.V2InferRequest infer;
-        try (InputStream body = LimitedInputStream.body(request, config.maxBodyBytes())) {
-            infer = new V2InferRequestParser(classifier.signature(), config.maxBatchRows()).parse(body);
+        try (MemoryBudget.Reservation held = budget.open()) {
+            V2InferRequestParser.V2InferRequest infer;
+            try (InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes()),
+                    Json.UNMETERED_BYTES, Json.HEAP_BYTES_PER_BODY_BYTE)) {
+                infer = new V2InferRequestParser(classifier.signature(), config.maxBatchRows()).parse(body);
+            }
+            List<Prediction> predictions = model.counted(classifier.predict(infer.rows()));
+            List<V2Json.OutputTensor> outputs = new ArrayList<>();
+            for (String name : infer.outputs()) {
+                outputs.add(name.equals(V2Json.LABEL_OUTPUT) ? labels(predictions) : probabilities(predictions, classifier));
+            }
+            ModelCard card = classifier.card();
+            write(response, 200, new V2Json.InferResponse(card.name(), card.version().isEmpty() ? null : card.version(),
+                    infer.id(), outputs));
         }
-        List<Prediction> predictions = model.counted(classifier.predict(infer.rows()));
-        List<V2Json.OutputTensor> outputs = new ArrayList<>();
-        for (String name : infer.outputs()) {
-            outputs.add(name.equals(V2Json.LABEL_OUTPUT) ? labels(predictions) : probabilities(predictions, classifier));
-        }
-        ModelCard card = classifier.card();
-        write(response, 200, new V2Json.InferResponse(card.name(), card.version().isEmpty() ? null : card.version(),
-                infer.id(), outputs));
     }
 
     /** The classifier, when the path names the served model (and, if it names one, its version); a 404 otherwise. */

@@ -96,4 +96,53 @@ class ClassifierLifecycleTest {
             }
         }
     }
+
+    /**
+     * The crash of issue 15: a swapped-out model was closed while a scoring thread was still inside ONNX Runtime.
+     * Now closing while a large batch runs lets the batch finish with right answers, and only then frees the session.
+     * (Freeing it under the run crashed the JVM, or made ONNX Runtime fail the run.)
+     */
+    @Test
+    void closingWhileABatchIsInsideTheModelLetsItFinishAndThenRefusesNewOnes() throws Exception {
+        Path file = model();
+        double[][] rows = new double[200_000][];
+        for (int r = 0; r < rows.length; r++) {
+            rows[r] = ROWS[r % ROWS.length];
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        int closedUnderARun = 0;
+        try {
+            for (int round = 0; round < 20; round++) {
+                OnnxClassifier classifier = OnnxClassifier.load(file);
+                java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.Future<List<Prediction>> batch = pool.submit(() -> {
+                    started.countDown();
+                    return classifier.predict(rows);
+                });
+                started.await();
+                Thread.sleep(2);
+                classifier.close();
+                boolean stillRunning = !batch.isDone();
+                List<Prediction> predictions;
+                try {
+                    predictions = batch.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // Closed before the batch got in: refused cleanly, which is also right.
+                    assertClosed(classifier, file, () -> { throw e.getCause(); });
+                    continue;
+                }
+                if (stillRunning) {
+                    closedUnderARun++;
+                }
+                assertEquals(rows.length, predictions.size());
+                for (int r = 0; r < rows.length; r += 9_973) {
+                    assertEquals(THREE_CLASSES.softmax(rows[r])[0], predictions.get(r).probabilityOf("0"), 1e-5);
+                }
+                assertClosed(classifier, file, () -> classifier.predict(ROWS[0]));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertTrue(closedUnderARun > 0, "close() never came while a batch was inside; the test proved nothing");
+    }
 }

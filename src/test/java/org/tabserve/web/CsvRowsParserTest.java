@@ -34,7 +34,7 @@ class CsvRowsParserTest {
     @Test
     void fullChunksAreHandedOnAsTheyAreReadAndTheLastPartChunkOnceTheWholeFileIsValid() throws IOException {
         List<double[][]> chunks = new ArrayList<>();
-        double[][] kept = new CsvRowsParser(SIGNATURE, 1_000_000).validateAndKeep(csv(ROWS, null), 100_000, chunks::add);
+        double[][] kept = new CsvRowsParser(SIGNATURE, 1_000_000).validateAndKeep(csv(ROWS, null), 100_000, chunks::add, () -> true);
         assertEquals(ROWS, kept.length);
         assertEquals(List.of(CsvRowsParser.CHUNK_ROWS, CsvRowsParser.CHUNK_ROWS, 5),
                 chunks.stream().map(c -> c.length).toList());
@@ -46,7 +46,7 @@ class CsvRowsParserTest {
     void aBadLastRowRefusesTheUploadAndItsLastPartChunkIsNeverHandedOn() {
         List<double[][]> chunks = new ArrayList<>();
         HttpProblem problem = assertThrows(HttpProblem.class, () -> new CsvRowsParser(SIGNATURE, 1_000_000)
-                .validateAndKeep(csv(ROWS, "1,x"), 100_000, chunks::add));
+                .validateAndKeep(csv(ROWS, "1,x"), 100_000, chunks::add, () -> true));
         assertEquals(400, problem.status());
         assertTrue(problem.errors().get(0).message().contains("row " + ROWS), problem.errors()::toString);
         assertEquals(2, chunks.size(), "only the full chunks read before the bad row");
@@ -56,7 +56,22 @@ class CsvRowsParserTest {
     void pastTheKeptRowsNothingMoreIsHandedOnAndNullSaysReadItAgain() throws IOException {
         List<double[][]> chunks = new ArrayList<>();
         assertNull(new CsvRowsParser(SIGNATURE, 1_000_000).validateAndKeep(csv(ROWS, null),
-                CsvRowsParser.CHUNK_ROWS + 10, chunks::add));
+                CsvRowsParser.CHUNK_ROWS + 10, chunks::add, () -> true));
         assertEquals(1, chunks.size());
+    }
+
+    @Test
+    void whenTheBudgetHasNoRoomForAnotherChunkItStopsKeepingButStillChecksEveryRow() throws IOException {
+        List<double[][]> chunks = new ArrayList<>();
+        int[] asked = {0};
+        java.util.function.BooleanSupplier roomForOneChunk = () -> ++asked[0] == 1;
+        assertNull(new CsvRowsParser(SIGNATURE, 1_000_000).validateAndKeep(csv(ROWS, null), 100_000, chunks::add,
+                roomForOneChunk));
+        assertEquals(1, chunks.size(), "only the chunk there was room for");
+        assertEquals(2, asked[0], "asked once per chunk until refused, then never again");
+
+        HttpProblem problem = assertThrows(HttpProblem.class, () -> new CsvRowsParser(SIGNATURE, 1_000_000)
+                .validateAndKeep(csv(ROWS, "1,x"), 100_000, chunk -> { }, () -> false));
+        assertEquals(400, problem.status(), "a file that is not kept is still checked to its last row");
     }
 }

@@ -228,7 +228,7 @@ class RequestParsersFuzzTest {
             header = parser.validate(new ByteArrayInputStream(csv));
         } catch (HttpProblem problem) {
             assertClearProblem(problem);
-            HttpProblem kept = assertThrowsProblem(() -> parser.validateAndKeep(new ByteArrayInputStream(csv), KEEP_ROWS, chunk -> { }));
+            HttpProblem kept = assertThrowsProblem(() -> parser.validateAndKeep(new ByteArrayInputStream(csv), KEEP_ROWS, chunk -> { }, () -> true));
             assertEquals(problem.detail(), kept.detail());
             assertEquals(problem.errors(), kept.errors());
             HttpProblem streamed = assertThrowsProblem(() -> parser.forEachChunk(new ByteArrayInputStream(csv), (r, rows) -> { }));
@@ -247,7 +247,7 @@ class RequestParsersFuzzTest {
         double[][] rows = streamed.toArray(double[][]::new);
         assertValidRows(rows, 1, MAX_ROWS);
         List<double[]> ahead = new ArrayList<>();
-        double[][] kept = parser.validateAndKeep(new ByteArrayInputStream(csv), KEEP_ROWS, chunk -> ahead.addAll(Arrays.asList(chunk)));
+        double[][] kept = parser.validateAndKeep(new ByteArrayInputStream(csv), KEEP_ROWS, chunk -> ahead.addAll(Arrays.asList(chunk)), () -> true);
         if (rows.length <= KEEP_ROWS) {
             assertArrayEquals(rows, kept, "the rows kept in memory are the rows streamed");
             assertArrayEquals(rows, ahead.toArray(double[][]::new), "every kept row is handed on for scoring, once, in order");
