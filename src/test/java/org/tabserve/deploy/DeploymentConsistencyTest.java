@@ -33,6 +33,19 @@ class DeploymentConsistencyTest {
                 "the tests' jetty-home must be unpacked at ${jetty.version}");
     }
 
+    /**
+     * After an OutOfMemoryError any thread may have died half-way, one inside ONNX Runtime's native code too: the
+     * image and the manifest end the JVM then, so that the container restarts cleanly (issue 15).
+     */
+    @Test
+    void theImageAndTheManifestExitOnOutOfMemory() throws IOException {
+        String image = group(Files.readString(DOCKERFILE), "(?m)^ENV JAVA_OPTIONS=\"([^\"]*)\"");
+        assertTrue(image.contains("-XX:+ExitOnOutOfMemoryError"), image);
+        String manifest = group(Files.readString(Path.of("deploy", "kubernetes", "deployment.yaml")),
+                "- name: JAVA_OPTIONS\\s*\\n(?:\\s*#[^\\n]*\\n)*\\s*value: \"([^\"]*)\"");
+        assertTrue(manifest.contains("-XX:+ExitOnOutOfMemoryError"), manifest);
+    }
+
     @Test
     void buildsWithMavenOnTemurin17() throws IOException {
         String first = group(Files.readString(DOCKERFILE), "(?m)^FROM\\s+(\\S+)\\s+AS\\s+build\\s*$");
