@@ -73,7 +73,7 @@ public final class TabserveListener implements ServletContextListener {
                 OpenApiServlet.YAML_PATH);
         add(context, "apidocs", new ApiDocsServlet(views), "/apidocs");
         add(context, "admin-model", new AdminModelServlet(served, errors, config,
-                temp == null ? null : temp.toPath()), AdminModelServlet.PATH);
+                temp == null ? null : temp.toPath(), metrics), AdminModelServlet.PATH);
         add(context, "model-page", new ModelPageServlet(served, errors, views), "/model");
         add(context, "metrics", new PrometheusMetricsServlet(metrics.registry()), "/metrics");
         add(context, "error", new ErrorServlet(errors), "/error");
