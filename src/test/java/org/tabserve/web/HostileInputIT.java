@@ -225,11 +225,26 @@ class HostileInputIT {
         add("an empty CSV", 400, "the CSV is empty", () -> csv(""));
         add("NaN in a CSV", 400, "must be a finite decimal number, got 'NaN'", () -> csv(CSV_HEADER + "\nNaN,1,1,1\n"));
         add("a CSV with an unclosed quote", 400, "malformed CSV", () -> csv(CSV_HEADER + "\n\"1,2,3,4\n"));
-        add("a CSV with a repeated column", 400, "malformed CSV header", () -> csv(CSV_HEADER + ",entropy\n1,2,3,4,5\n"));
-        add("a CSV header with an unclosed quote", 400, "malformed CSV header: (startline 1) EOF reached",
+        add("a CSV with a repeated column", 400, "column 'entropy' appears twice in the header (columns 4 and 5)",
+                () -> csv(CSV_HEADER + ",entropy\n1,2,3,4,5\n"));
+        add("a CSV header with an unclosed quote", 400,
+                "malformed CSV header: a quoted field that starts on line 1 is never closed",
                 () -> csv("\"" + CSV_HEADER + "\n1,2,3,4\n"));
-        add("a CSV header with text after a closing quote", 400, "malformed CSV header: Invalid character",
+        add("a CSV header with text after a closing quote", 400,
+                "malformed CSV header: text follows a closing quote on line 1",
                 () -> csv("\"variance\"x,skewness,curtosis,entropy\n1,2,3,4\n"));
+        add("a semicolon CSV with decimal commas", 200, "\"predictions\"",
+                () -> csv("variance;skewness;curtosis;entropy\r\n3,6;8,6;-2,8;-0,44\r\n"));
+        add("a tab-separated CSV", 200, "\"predictions\"",
+                () -> csv("variance\tskewness\tcurtosis\tentropy\n3.6\t8.6\t-2.8\t-0.44\n"));
+        add("a semicolon CSV with a thousands separator and a decimal comma", 400, "with both '.' and ','",
+                () -> csv("variance;skewness;curtosis;entropy\n1.234,5;8,6;-2,8;-0,44\n"));
+        add("a semicolon CSV with a '.' that may group thousands", 400, "where '.' may separate thousands",
+                () -> csv("variance;skewness;curtosis;entropy\n1.234;8,6;-2,8;-0,44\n"));
+        add("a CSV with an unknown separator", 400, "read as comma-separated, its columns are [variance|skewness",
+                () -> csv("variance|skewness|curtosis|entropy\n1|2|3|4\n"));
+        add("a CSV whose first line never ends", 400, "first line is longer than 1048576 characters",
+                () -> csv("v".repeat((1 << 20) + 10)));
         add("a CSV with non-UTF-8 bytes", 400, "not valid UTF-8",
                 () -> csv(concat(CSV_HEADER + "\n1,2,3,", new byte[]{(byte) 0xC3, (byte) 0x28}, "\n")));
         add("binary garbage as a CSV", 400, "", () -> csv(garbage(8192)));
