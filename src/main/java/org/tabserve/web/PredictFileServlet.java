@@ -72,7 +72,7 @@ final class PredictFileServlet extends ApiServlet {
                 JsonPredictions answer = new JsonPredictions(classifier);
                 ChunkScorer.Run ahead = scorer.start(classifier, model, answer);
                 double[][] rows;
-                try (InputStream in = file.getInputStream()) {
+                try (InputStream in = open(file)) {
                     rows = parser.validateAndKeep(in, KEEP_ROWS, ahead::ahead);
                 } catch (IOException | RuntimeException | Error e) {
                     ahead.cancel();
@@ -85,10 +85,10 @@ final class PredictFileServlet extends ApiServlet {
                 ahead.cancel();
             }
             List<String> header;
-            try (InputStream in = file.getInputStream()) {
+            try (InputStream in = open(file)) {
                 header = parser.validate(in);
             }
-            try (InputStream in = file.getInputStream()) {
+            try (InputStream in = open(file)) {
                 switch (format) {
                     case CSV -> writeCsv(response, classifier, parser, in, header);
                     case HTML -> views.render(request, response, 200, "upload", Map.of("page",
@@ -99,6 +99,11 @@ final class PredictFileServlet extends ApiServlet {
         } finally {
             file.delete();
         }
+    }
+
+    /** The uploaded file's bytes; a gzip file ({@code .csv.gz}) inflated, its inflated bytes within the upload limit. */
+    private InputStream open(Part file) throws IOException {
+        return GzipInput.upload(file.getInputStream(), file.getSubmittedFileName(), config.maxUploadBytes());
     }
 
     private Part filePart(HttpServletRequest request) throws IOException {

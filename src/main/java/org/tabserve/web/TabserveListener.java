@@ -84,6 +84,9 @@ public final class TabserveListener implements ServletContextListener {
                 java.util.EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), false, "/*");
         context.addFilter("concurrency-limit", new ConcurrencyLimitFilter(config.maxConcurrentRequests(), errors))
                 .addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
+        // Then the body's content coding: gzip is read inflated by the servlets, any other is refused with 415.
+        context.addFilter("request-encoding", new RequestEncodingFilter(errors))
+                .addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
     }
 
     private static ServletRegistration.Dynamic add(ServletContext context, String name, jakarta.servlet.Servlet servlet,

@@ -267,6 +267,65 @@ class HostileInputIT {
                 HostileInputIT::tenMillionRows);
     }
 
+    private static byte[] gzip(String text) {
+        return GzipInputTest.gzip(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@code size} inflated bytes of {@code before}, then spaces or blank lines, in a small gzip stream. */
+    private static byte[] bomb(String before, char filler, int size) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(out)) {
+            gzip.write(before.getBytes(StandardCharsets.UTF_8));
+            byte[] block = new byte[1 << 20];
+            java.util.Arrays.fill(block, (byte) filler);
+            for (int i = 0; i < size >> 20; i++) {
+                gzip.write(block);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static Http.Response gzipUpload(String filename, byte[] content) {
+        return http.upload("/predict_file", new Multipart().file("file", filename, "application/gzip", content));
+    }
+
+    private void gzipCases() {
+        add("gzip-encoded JSON", 200, "\"label\"",
+                () -> http.post("/api/predict", JSON, gzip(VALID), "Content-Encoding", "gzip"));
+        add("gzip-encoded v2 infer", 200, "\"outputs\"", () -> http.post(INFER, JSON,
+                gzip(v2("FP32", "[1, 4]", "[-2.8, -0.44, 8.6, 3.6]")), "Content-Encoding", "gzip"));
+        add("a gzip bomb as JSON (64 MiB of spaces in 64 kB)", 413, "the body inflated is larger than the limit of 4194304 bytes",
+                () -> http.fresh().post("/api/predict", JSON, bomb("{\"variance\": ", ' ', 64 << 20), "Content-Encoding", "gzip"));
+        add("a gzip bomb to v2 infer", 413, "the body inflated is larger than the limit",
+                () -> http.fresh().post(INFER, JSON, bomb("{\"inputs\": ", ' ', 16 << 20), "Content-Encoding", "gzip"));
+        add("corrupt gzip as JSON", 400, "could not be inflated: the gzip data is corrupt", () -> {
+            byte[] body = gzip(VALID);
+            body[12] ^= 0x55;
+            return http.post("/api/predict", JSON, body, "Content-Encoding", "gzip");
+        });
+        add("JSON said to be gzip but sent plain", 400, "could not be inflated: the data is not gzip",
+                () -> http.post("/api/predict", JSON, VALID.getBytes(StandardCharsets.UTF_8), "Content-Encoding", "gzip"));
+        add("a brotli-encoded body", 415, "Content-Encoding br is not supported",
+                () -> http.post("/api/predict", JSON, VALID.getBytes(StandardCharsets.UTF_8), "Content-Encoding", "br"));
+        add("a gzip-encoded multipart upload", 415, "a gzip-encoded multipart/form-data body cannot be read", () -> {
+            Multipart m = Multipart.csv(CSV_HEADER + "\n3.6,8.6,-2.8,-0.44\n");
+            return http.post("/predict_file", m.contentType(), GzipInputTest.gzip(m.bytes()), "Content-Encoding", "gzip");
+        });
+        add("a .csv.gz upload", 200, "\"predictions\"",
+                () -> gzipUpload("notes.csv.gz", gzip(CSV_HEADER + "\n3.6,8.6,-2.8,-0.44\n1,2,3,4\n")));
+        add("a gzip upload named .csv (known by its first bytes)", 200, "\"predictions\"",
+                () -> gzipUpload("notes.csv", gzip("variance;skewness;curtosis;entropy\n3,6;8,6;-2,8;-0,44\n")));
+        add("a .csv.gz bomb (256 MiB of blank lines in 256 kB), past the 200 MiB upload limit", 413,
+                "the file inflated is larger than the limit of 209715200 bytes",
+                () -> gzipUpload("bomb.csv.gz", bomb(CSV_HEADER + "\n3.6,8.6,-2.8,-0.44\n", '\n', 256 << 20)));
+        add("a .csv.gz that is cut short", 400, "could not be inflated: the gzip data ends before it is complete", () -> {
+            byte[] whole = gzip(CSV_HEADER + "\n3.6,8.6,-2.8,-0.44\n");
+            return gzipUpload("notes.csv.gz", java.util.Arrays.copyOf(whole, whole.length - 6));
+        });
+    }
+
     private void v2Cases() {
         add("v2: malformed JSON", 400, "{\"error\":\"malformed JSON", () -> infer("{\"inputs\": ["));
         add("v2: an empty body", 400, "the body is empty", () -> infer(""));
@@ -301,6 +360,7 @@ class HostileInputIT {
         queryAndFormCases();
         csvCases();
         v2Cases();
+        gzipCases();
         assertTrue(cases.size() >= 60, "the table has " + cases.size() + " cases");
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.name() + " → " + c.status(), () -> {
             Http.Response response = c.send().get();

@@ -252,6 +252,16 @@ class PredictFileIT {
     }
 
     @Test
+    void aCsvGzUploadGivesThePredictionsOfThePlainFile() {
+        List<BankNotes.Note> notes = BankNotes.mixed(8);
+        byte[] plain = csvOf(notes).getBytes(StandardCharsets.UTF_8);
+        JsonNode expected = http.upload("/predict_file", Multipart.csv(plain)).json().get("predictions");
+        JsonNode inflated = http.upload("/predict_file", new Multipart().file("file", "notes.csv.gz", "application/gzip",
+                GzipInputTest.gzip(plain))).json().get("predictions");
+        assertEquals(expected, inflated);
+    }
+
+    @Test
     void readsATabSeparatedFile() {
         List<BankNotes.Note> notes = BankNotes.mixed(4);
         String tsv = csvOf(notes).replace(',', '\t');
