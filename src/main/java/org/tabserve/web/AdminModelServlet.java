@@ -27,7 +27,9 @@ import java.util.logging.Logger;
  * serving.
  *
  * <p>Off (404) unless {@link WebConfig#ADMIN_TOKEN} is set; then it needs {@code Authorization: Bearer <token>},
- * compared in constant time. No header is a 401, a wrong token a 403; both are logged with the client's address.
+ * compared in constant time. No header is a 401, a wrong token a 403; both are counted in
+ * {@code tabserve_admin_refused_total} and logged with the client's address, at most once a minute each (anyone
+ * can send them: one line per request would let a client flood the log).
  */
 final class AdminModelServlet extends ApiServlet {
 
@@ -37,13 +39,17 @@ final class AdminModelServlet extends ApiServlet {
     private final transient Optional<byte[]> tokenDigest;
     private final transient WebConfig config;
     private final transient Path temp;
+    private final transient TabserveMetrics metrics;
+    private final transient RateLimitedLog noToken = new RateLimitedLog(LOG, java.util.logging.Level.WARNING);
+    private final transient RateLimitedLog wrongToken = new RateLimitedLog(LOG, java.util.logging.Level.WARNING);
     /** One swap at a time: the compatibility check and the swap must see the same served model. */
     private final transient Object swapping = new Object();
 
-    AdminModelServlet(ServedModel model, ErrorRenderer errors, WebConfig config, Path temp) {
+    AdminModelServlet(ServedModel model, ErrorRenderer errors, WebConfig config, Path temp, TabserveMetrics metrics) {
         super(model, errors);
         this.config = config;
         this.temp = temp;
+        this.metrics = metrics;
         this.tokenDigest = config.adminToken().map(AdminModelServlet::sha256);
     }
 
@@ -126,7 +132,8 @@ final class AdminModelServlet extends ApiServlet {
         }
         String header = request.getHeader("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            LOG.warning("Refused " + request.getMethod() + " " + request.getRequestURI() + " from "
+            metrics.adminRefused("no_token");
+            noToken.log(() -> "Refused " + request.getMethod() + " " + request.getRequestURI() + " from "
                     + request.getRemoteAddr() + ": no bearer token");
             throw new HttpProblem(401, "Unauthorized", "send Authorization: Bearer <the admin token>", List.of(),
                     Map.of("WWW-Authenticate", "Bearer realm=\"tabserve-admin\""));
@@ -134,7 +141,8 @@ final class AdminModelServlet extends ApiServlet {
         byte[] given = sha256(header.substring(7).strip());
         // Digests of equal length compared in constant time: neither the token nor its length leaks through timing.
         if (!MessageDigest.isEqual(given, tokenDigest.get())) {
-            LOG.warning("Refused " + request.getMethod() + " " + request.getRequestURI() + " from "
+            metrics.adminRefused("wrong_token");
+            wrongToken.log(() -> "Refused " + request.getMethod() + " " + request.getRequestURI() + " from "
                     + request.getRemoteAddr() + ": wrong admin token");
             throw HttpProblem.of(403, "Forbidden", "the admin token is wrong");
         }

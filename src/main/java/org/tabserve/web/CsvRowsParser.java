@@ -8,6 +8,7 @@ import org.apache.commons.csv.DuplicateHeaderMode;
 import org.apache.commons.io.input.BOMInputStream;
 import org.tabserve.model.ModelSignature;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -22,7 +23,9 @@ import java.util.List;
 /**
  * Reads CSV uploads as a stream: a header row naming the columns (features by name, in any order, other columns
  * kept but not used), then data rows, handed on in chunks so that no upload is held in memory whole. Data rows are
- * numbered from 1 in errors.
+ * numbered from 1 in errors. Files are made by people and their spreadsheets, so the separator (comma, semicolon or
+ * tab) is read off the header row, and a semicolon-separated file, as European Excel writes it, may use decimal
+ * commas (see {@link NumberText#parseDecimalComma}). Every message speaks of the user's file, never of commons-csv.
  */
 final class CsvRowsParser {
 
@@ -34,12 +37,63 @@ final class CsvRowsParser {
         void accept(List<CSVRecord> records, double[][] rows) throws IOException;
     }
 
-    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
-            .setHeader().setSkipHeaderRecord(true)
-            .setDuplicateHeaderMode(DuplicateHeaderMode.DISALLOW)
-            .setIgnoreSurroundingSpaces(true)
-            .setIgnoreEmptyLines(true)
-            .get();
+    /**
+     * The longest header row read, in characters: the separator is found in it before the parser starts, and a
+     * file whose first line is longer (a binary file, or a gzip bomb of one endless line) is no CSV to us.
+     */
+    static final int MAX_HEADER_CHARS = 1 << 20;
+
+    /** The separators a header row may use, with how messages name them; a tie goes to the first. */
+    enum Separator {
+        COMMA(',', "comma-separated"), SEMICOLON(';', "semicolon-separated (decimal commas allowed)"),
+        TAB('\t', "tab-separated");
+
+        final char character;
+        final String description;
+        /**
+         * Duplicate and empty column names are let through commons-csv and refused by {@link #checkHeader}, whose
+         * messages speak of the user's file rather than of the library's builder.
+         */
+        final CSVFormat format;
+
+        Separator(char character, String description) {
+            this.character = character;
+            this.description = description;
+            this.format = CSVFormat.DEFAULT.builder()
+                    .setDelimiter(character)
+                    .setHeader().setSkipHeaderRecord(true)
+                    .setDuplicateHeaderMode(DuplicateHeaderMode.ALLOW_ALL)
+                    .setAllowMissingColumnNames(true)
+                    .setIgnoreSurroundingSpaces(true)
+                    .setIgnoreEmptyLines(true)
+                    .get();
+        }
+
+        /** The separator used most often, outside quotes, in {@code headerLine}; comma when none is. */
+        static Separator of(CharSequence headerLine) {
+            int[] counts = new int[values().length];
+            boolean quoted = false;
+            for (int i = 0; i < headerLine.length(); i++) {
+                char c = headerLine.charAt(i);
+                if (c == '"') {
+                    quoted = !quoted;
+                } else if (!quoted) {
+                    for (Separator separator : values()) {
+                        if (c == separator.character) {
+                            counts[separator.ordinal()]++;
+                        }
+                    }
+                }
+            }
+            Separator best = COMMA;
+            for (Separator separator : values()) {
+                if (counts[separator.ordinal()] > counts[best.ordinal()]) {
+                    best = separator;
+                }
+            }
+            return best;
+        }
+    }
 
     private final ModelSignature signature;
     private final long maxRows;
@@ -105,17 +159,53 @@ final class CsvRowsParser {
 
     private List<String> read(InputStream upload, ChunkHandler handler, java.util.function.Consumer<double[]> keep)
             throws IOException {
-        Reader reader = new InputStreamReader(BOMInputStream.builder().setInputStream(upload).get(),
+        // Reads of at least its buffer's size (commons-csv asks for 8 KiB) bypass this buffer: it costs nothing past
+        // the header, which it keeps for the separator to be found before the parser sees it.
+        BufferedReader reader = new BufferedReader(new InputStreamReader(
+                BOMInputStream.builder().setInputStream(upload).get(),
                 StandardCharsets.UTF_8.newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT));
-        try (CSVParser parser = parseHeader(reader)) {
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)));
+        try (reader) {
+            Separator separator = Separator.of(headerLine(reader));
+            return read(reader, separator, handler, keep);
+        } catch (CharacterCodingException e) {
+            throw HttpProblem.badRequest("the CSV is not valid UTF-8 text");
+        }
+    }
+
+    /** The first line of {@code reader} (to the first line end outside quotes), left unread. */
+    private static CharSequence headerLine(BufferedReader reader) throws IOException {
+        reader.mark(MAX_HEADER_CHARS + 1);
+        StringBuilder line = new StringBuilder();
+        boolean quoted = false;
+        for (int c; (c = reader.read()) != -1; ) {
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && (c == '\n' || c == '\r')) {
+                break;
+            }
+            line.append((char) c);
+            if (line.length() > MAX_HEADER_CHARS) {
+                throw HttpProblem.badRequest("the CSV's first line is longer than " + MAX_HEADER_CHARS
+                        + " characters; it must be a header row naming the columns");
+            }
+        }
+        reader.reset();
+        return line;
+    }
+
+    private List<String> read(Reader reader, Separator separator, ChunkHandler handler,
+                              java.util.function.Consumer<double[]> keep) throws IOException {
+        boolean decimalComma = separator == Separator.SEMICOLON;
+        try (CSVParser parser = parseHeader(reader, separator.format)) {
             List<String> header = parser.getHeaderNames();
             if (header.isEmpty()) {
                 throw HttpProblem.badRequest("the CSV is empty; it needs a header row naming the columns "
                         + signature.featureNames() + ", then data rows");
             }
-            int[] columns = featureColumns(header);
+            checkHeader(header, separator);
+            int[] columns = featureColumns(header, separator);
             List<FieldProblem> errors = new ArrayList<>();
             int errorCount = 0;
             List<CSVRecord> records = new ArrayList<>();
@@ -136,8 +226,9 @@ final class CsvRowsParser {
                     for (int i = 0; i < columns.length; i++) {
                         String text = record.get(columns[i]);
                         String feature = signature.featureNames().get(i);
-                        var value = NumberText.parse(text);
+                        var value = decimalComma ? NumberText.parseDecimalComma(text) : NumberText.parse(text);
                         String problem = value.isPresent() ? ModelSignature.valueProblem(feature, value.get())
+                                : decimalComma ? NumberText.decimalCommaProblem(feature, text)
                                 : NumberText.problem(feature, text);
                         if (problem == null) {
                             row[i] = value.get();
@@ -172,13 +263,11 @@ final class CsvRowsParser {
                 handler.accept(records, rows.toArray(double[][]::new));
             }
             return header;
-        } catch (CharacterCodingException e) {
-            throw HttpProblem.badRequest("the CSV is not valid UTF-8 text");
         } catch (UncheckedIOException e) {
             if (e.getCause() instanceof CharacterCodingException) {
                 throw HttpProblem.badRequest("the CSV is not valid UTF-8 text");
             }
-            throw HttpProblem.badRequest("malformed CSV: " + e.getCause().getMessage());
+            throw HttpProblem.badRequest("malformed CSV: " + syntaxProblem(e.getCause()));
         }
     }
 
@@ -187,19 +276,56 @@ final class CsvRowsParser {
      * thrown later (an {@link OutOfMemoryError} that try-with-resources turned into "Self-suppression not permitted",
      * say) is the server's, and must not become a 400 that blames the client.
      */
-    private static CSVParser parseHeader(Reader reader) throws IOException {
+    private static CSVParser parseHeader(Reader reader, CSVFormat format) throws IOException {
         try {
-            return CSVParser.parse(reader, FORMAT);
+            return CSVParser.parse(reader, format);
         } catch (CSVException e) {
             // A header that is not CSV: an unclosed quote, or text after a closing quote.
-            throw HttpProblem.badRequest("malformed CSV header: " + e.getMessage());
+            throw HttpProblem.badRequest("malformed CSV header: " + syntaxProblem(e));
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw HttpProblem.badRequest("malformed CSV header: " + e.getMessage());
         }
     }
 
-    /** Where each feature sits in the header; a 400 naming every missing feature column. */
-    private int[] featureColumns(List<String> header) {
+    private static final java.util.regex.Pattern UNCLOSED_QUOTE =
+            java.util.regex.Pattern.compile("\\(startline (\\d+)\\) EOF reached before encapsulated token finished");
+    private static final java.util.regex.Pattern TEXT_AFTER_QUOTE = java.util.regex.Pattern.compile(
+            "Invalid character between encapsulated token and delimiter at line: (\\d+), position: (\\d+)");
+
+    /** What is wrong with the file, in its terms, for the two syntax errors commons-csv reports in its own. */
+    static String syntaxProblem(Throwable failure) {
+        String message = String.valueOf(failure.getMessage());
+        var unclosed = UNCLOSED_QUOTE.matcher(message);
+        if (unclosed.find()) {
+            return "a quoted field that starts on line " + unclosed.group(1) + " is never closed";
+        }
+        var afterQuote = TEXT_AFTER_QUOTE.matcher(message);
+        if (afterQuote.find()) {
+            return "text follows a closing quote on line " + afterQuote.group(1) + " (character "
+                    + afterQuote.group(2) + "); quote the whole field, and double any quote inside it";
+        }
+        return message;
+    }
+
+    /** Refuses a header with an unnamed column or a column named twice, which no row could be matched against. */
+    private static void checkHeader(List<String> header, Separator separator) {
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+            String name = header.get(i);
+            if (name.isEmpty()) {
+                throw HttpProblem.badRequest("column " + (i + 1) + " of the CSV header has no name (read as "
+                        + separator.description + ": " + header + "); name every column");
+            }
+            Integer first = seen.putIfAbsent(name, i);
+            if (first != null) {
+                throw HttpProblem.badRequest("column '" + name + "' appears twice in the header (columns " + (first + 1)
+                        + " and " + (i + 1) + "); name each column once");
+            }
+        }
+    }
+
+    /** Where each feature sits in the header; a 400 naming every missing feature column, and what was read. */
+    private int[] featureColumns(List<String> header, Separator separator) {
         List<String> features = signature.featureNames();
         int[] columns = new int[features.size()];
         List<FieldProblem> missing = new ArrayList<>();
@@ -207,7 +333,8 @@ final class CsvRowsParser {
             columns[i] = header.indexOf(features.get(i));
             if (columns[i] < 0) {
                 missing.add(new FieldProblem(features.get(i), "the CSV header has no column '" + features.get(i)
-                        + "'; it has " + header + " and needs " + features, null));
+                        + "'; read as " + separator.description + ", its columns are " + header + "; it needs "
+                        + features + " (separated by commas, semicolons or tabs)", null));
             }
         }
         if (!missing.isEmpty()) {

@@ -5,18 +5,26 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Reads at most a set number of bytes and answers 413 past it, for bodies that come without a Content-Length. A body
+ * Reads at most a set number of bytes and answers 413 past it, for bodies that come without a Content-Length and for
+ * gzip data, whose inflated bytes it counts. A body
  * that cannot be read to its end (the client went silent past the idle timeout, hung up, or broke the chunked
  * encoding) is the client's fault: a 408 or 400, never a 500 logged as a server failure.
  */
 final class LimitedInputStream extends FilterInputStream {
 
     private final long limit;
+    private final String what;
     private long count;
 
     LimitedInputStream(InputStream in, long limit) {
+        this(in, limit, "the body");
+    }
+
+    /** @param what what is read, for the 413's message ("the body", "the file inflated") */
+    LimitedInputStream(InputStream in, long limit, String what) {
         super(in);
         this.limit = limit;
+        this.what = what;
     }
 
     @Override
@@ -50,12 +58,15 @@ final class LimitedInputStream extends FilterInputStream {
     private void count(int n) {
         count += n;
         if (count > limit) {
-            throw HttpProblem.tooLarge("the body is larger than the limit of " + limit + " bytes");
+            throw HttpProblem.tooLarge(what + " is larger than the limit of " + limit + " bytes");
         }
     }
 
-    /** The problem for a request body that broke off: 408 when it timed out, 400 otherwise. */
+    /** The problem for a request body that broke off: 408 when it timed out, 400 otherwise (or broken gzip). */
     static HttpProblem unreadable(IOException failure) {
+        if (failure instanceof GzipInput.Corrupt corrupt) {
+            return HttpProblem.badRequest("the gzip-compressed data could not be inflated: " + corrupt.getMessage());
+        }
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof java.util.concurrent.TimeoutException || cause instanceof java.net.SocketTimeoutException) {
                 return HttpProblem.of(408, "Request timeout", "the request body stopped arriving before its end; "
@@ -66,12 +77,16 @@ final class LimitedInputStream extends FilterInputStream {
                 + "broken encoding)");
     }
 
-    /** Opens a request body, refusing it up front when its declared length is over the limit. */
+    /**
+     * Opens a request body, refusing it up front when its declared length is over the limit. A gzip-encoded body
+     * ({@link RequestEncodingFilter}) has no declared length: its inflated bytes are counted instead.
+     */
     static InputStream body(jakarta.servlet.http.HttpServletRequest request, long limit) throws IOException {
         long declared = request.getContentLengthLong();
         if (declared > limit) {
             throw HttpProblem.tooLarge("the body has " + declared + " bytes; the limit is " + limit + " bytes");
         }
-        return new LimitedInputStream(request.getInputStream(), limit);
+        boolean inflated = request.getAttribute(RequestEncodingFilter.INFLATED) != null;
+        return new LimitedInputStream(request.getInputStream(), limit, inflated ? "the body inflated" : "the body");
     }
 }

@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * Reads a number that a person or a CSV file wrote as text: plain decimal notation only, so {@code NaN},
- * {@code Infinity} and hexadecimal forms that {@link Double#parseDouble} would take are refused.
+ * {@code Infinity} and hexadecimal forms that {@link Double#parseDouble} would take are refused. Files separated by
+ * semicolons may write a decimal comma instead ({@link #parseDecimalComma}), but nothing that could be misread.
  */
 final class NumberText {
 
@@ -73,6 +74,57 @@ final class NumberText {
 
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
+    }
+
+    /**
+     * Reads a number from a file that writes decimal commas, as European spreadsheets do ({@code 3,6} is 3.6). A
+     * decimal point is taken too ({@code 3.6}), except where it could be a thousands separator ({@code 1.234}: 1234
+     * or 1.234?), and so is anything holding both marks ({@code 1.234,5}) or several commas: such values are
+     * refused ({@link #decimalCommaProblem} says why) rather than read as a number the writer may not have meant.
+     *
+     * @return the finite value, or empty when {@code text} is not one, or not unambiguously one
+     */
+    static Optional<Double> parseDecimalComma(String text) {
+        String trimmed = text.strip();
+        int comma = trimmed.indexOf(',');
+        if (comma < 0) {
+            return mayGroupThousands(trimmed) ? Optional.empty() : parse(trimmed);
+        }
+        if (trimmed.indexOf(',', comma + 1) >= 0 || trimmed.indexOf('.') >= 0) {
+            return Optional.empty();
+        }
+        return parse(trimmed.replace(',', '.'));
+    }
+
+    /**
+     * Whether a '.' in {@code text} may separate groups of thousands: 1 to 3 digits not starting with 0 (0.125 is
+     * never 125), then groups of 3 and nothing else.
+     */
+    static boolean mayGroupThousands(String text) {
+        return THOUSANDS.matcher(text).matches();
+    }
+
+    private static final Pattern THOUSANDS = Pattern.compile("[+-]?[1-9]\\d{0,2}(\\.\\d{3})+");
+
+    /** @return why {@link #parseDecimalComma} refused {@code text} */
+    static String decimalCommaProblem(String field, String text) {
+        String trimmed = text.strip();
+        String shown = trimmed.length() > 40 ? trimmed.substring(0, 40) + "…" : trimmed;
+        if (trimmed.indexOf(',') >= 0 && trimmed.indexOf('.') >= 0) {
+            return "'" + field + "' is '" + shown + "', with both '.' and ','; this file uses decimal commas, so write "
+                    + "numbers without a thousands separator (e.g. 1234,5)";
+        }
+        if (trimmed.indexOf(',') != trimmed.lastIndexOf(',')) {
+            return "'" + field + "' is '" + shown + "', with more than one ','; write one decimal comma and no "
+                    + "thousands separator (e.g. 1234,5)";
+        }
+        if (mayGroupThousands(trimmed)) {
+            boolean oneDot = trimmed.indexOf('.') == trimmed.lastIndexOf('.');
+            return "'" + field + "' is '" + shown + "' in a semicolon-separated file, where '.' may separate "
+                    + "thousands: write " + trimmed.replace(".", "") + " if that is meant"
+                    + (oneDot ? ", or " + trimmed.replace('.', ',') + " for a decimal" : "");
+        }
+        return problem(field, text);
     }
 
     /** @return why {@code text} was refused, quoting (a bounded part of) it */

@@ -76,7 +76,7 @@ final class PredictFileServlet extends ApiServlet {
                 ChunkScorer.Run ahead = scorer.start(classifier, model, answer);
                 long chunkBytes = (long) CsvRowsParser.CHUNK_ROWS * keptRowBytes(classifier);
                 double[][] rows;
-                try (InputStream in = file.getInputStream()) {
+                try (InputStream in = open(file)) {
                     rows = parser.validateAndKeep(in, KEEP_ROWS, ahead::ahead, () -> held.tryGrow(chunkBytes));
                 } catch (IOException | RuntimeException | Error e) {
                     ahead.cancel();
@@ -90,13 +90,13 @@ final class PredictFileServlet extends ApiServlet {
                 held.releaseAll();
             }
             List<String> header;
-            try (InputStream in = file.getInputStream()) {
+            try (InputStream in = open(file)) {
                 header = parser.validate(in);
             }
             held.grow(format == Format.HTML ? UploadPages.HELD_BYTES + streamedRowBytes(classifier, header)
                     * CsvRowsParser.CHUNK_ROWS : streamedRowBytes(classifier, header) * CsvRowsParser.CHUNK_ROWS
                     * (scorer.inFlight() + 2L));
-            try (InputStream in = file.getInputStream()) {
+            try (InputStream in = open(file)) {
                 switch (format) {
                     case CSV -> writeCsv(response, classifier, parser, in, header);
                     case HTML -> views.render(request, response, 200, "upload", Map.of("page",
@@ -107,6 +107,11 @@ final class PredictFileServlet extends ApiServlet {
         } finally {
             file.delete();
         }
+    }
+
+    /** The uploaded file's bytes; a gzip file ({@code .csv.gz}) inflated, its inflated bytes within the upload limit. */
+    private InputStream open(Part file) throws IOException {
+        return GzipInput.upload(file.getInputStream(), file.getSubmittedFileName(), config.maxUploadBytes());
     }
 
     private Part filePart(HttpServletRequest request) throws IOException {

@@ -76,7 +76,7 @@ public final class TabserveListener implements ServletContextListener {
                 OpenApiServlet.YAML_PATH);
         add(context, "apidocs", new ApiDocsServlet(views), "/apidocs");
         add(context, "admin-model", new AdminModelServlet(served, errors, config,
-                temp == null ? null : temp.toPath()), AdminModelServlet.PATH);
+                temp == null ? null : temp.toPath(), metrics), AdminModelServlet.PATH);
         add(context, "model-page", new ModelPageServlet(served, errors, views), "/model");
         add(context, "metrics", new PrometheusMetricsServlet(metrics.registry()), "/metrics");
         add(context, "error", new ErrorServlet(errors), "/error");
@@ -86,6 +86,9 @@ public final class TabserveListener implements ServletContextListener {
         context.addFilter("security-headers", new SecurityHeadersFilter()).addMappingForUrlPatterns(
                 java.util.EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), false, "/*");
         context.addFilter("concurrency-limit", new ConcurrencyLimitFilter(config.maxConcurrentRequests(), errors))
+                .addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
+        // Then the body's content coding: gzip is read inflated by the servlets, any other is refused with 415.
+        context.addFilter("request-encoding", new RequestEncodingFilter(errors))
                 .addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
     }
 

@@ -22,7 +22,7 @@ import java.util.Map;
 /**
  * The web app's Prometheus metrics, in a registry the app owns (not the client's static default registry, so a
  * redeployed WAR starts from a fresh one instead of colliding with the old app's metrics): requests by route and
- * status, their latency, predictions by class, rows scored, the model's load time and identity, and the JVM's.
+ * status, their latency, predictions by class, rows scored, admin requests refused for their token, the model's load time and identity, and the JVM's.
  */
 final class TabserveMetrics {
 
@@ -39,6 +39,10 @@ final class TabserveMetrics {
             .help("Predictions made, by predicted class label").labelNames("class").withoutExemplars().register(registry);
     private final Counter rows = Counter.builder().name("tabserve_rows_scored")
             .help("Rows scored by the model, over every route").withoutExemplars().register(registry);
+    private final Counter adminRefused = Counter.builder().name("tabserve_admin_refused")
+            .help("Requests to the admin route refused for their token (no_token: none sent, wrong_token: a wrong one);"
+                    + " the log shows at most one line a minute of each")
+            .labelNames("reason").withoutExemplars().register(registry);
     private final Gauge loadSeconds = Gauge.builder().name("tabserve_model_load_seconds")
             .help("How long loading and warming up the served model took (at start-up, or at its swap)").register(registry);
     private final Info model = Info.builder().name("tabserve_model")
@@ -92,6 +96,11 @@ final class TabserveMetrics {
             byLabel.merge(prediction.label(), 1, Integer::sum);
         }
         byLabel.forEach((label, count) -> predictions.labelValues(label).inc(count));
+    }
+
+    /** Counts a request to the admin route refused for its token; {@code reason} is no_token or wrong_token. */
+    void adminRefused(String reason) {
+        adminRefused.labelValues(reason).inc();
     }
 
     void modelLoaded(org.tabserve.model.OnnxClassifier classifier, double seconds) {

@@ -72,6 +72,34 @@ class AdminModelSwapIT {
         assertTrue(http.server().output().stream().anyMatch(l -> l.contains("no bearer token")), "logged");
     }
 
+    /** The value of one sample of {@code /metrics}, 0 when it has none yet. */
+    private static double metric(String sample) {
+        return http.get("/metrics").text().lines().filter(l -> l.startsWith(sample + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(sample.length() + 1))).orElse(0.0);
+    }
+
+    private static long logLines(String text) {
+        return http.server().output().stream().filter(l -> l.contains(text)).count();
+    }
+
+    @Test
+    void aFloodOfRefusedTokensIsCountedInFullAndLoggedOnceAMinute() {
+        String wrong = "tabserve_admin_refused_total{reason=\"wrong_token\"}";
+        String none = "tabserve_admin_refused_total{reason=\"no_token\"}";
+        double wrongBefore = metric(wrong);
+        double noneBefore = metric(none);
+        byte[] body = {1, 2, 3};
+        for (int i = 0; i < 600; i++) {
+            assertEquals(403, http.post("/admin/model", OCTETS, body, "Authorization", "Bearer guess-" + i).status());
+            assertEquals(401, http.post("/admin/model", OCTETS, body).status());
+        }
+        assertEquals(600, metric(wrong) - wrongBefore, "every refused token is counted");
+        assertEquals(600, metric(none) - noneBefore, "every request without a token is counted");
+        // The first of a kind is logged at once; within a minute at most one more line (the suite may cross one).
+        assertTrue(logLines("wrong admin token") <= 2, () -> logLines("wrong admin token") + " lines");
+        assertTrue(logLines("no bearer token") <= 2, () -> logLines("no bearer token") + " lines");
+    }
+
     @Test
     void aWrongTokenIs403AndLoggedAndChangesNothing() {
         String before = servedSha();

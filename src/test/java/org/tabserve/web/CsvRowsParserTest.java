@@ -16,7 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The CSV parser's validating pass that keeps rows and hands them on for scoring ahead, in chunks. */
+/**
+ * The CSV parser's validating pass that keeps rows and hands them on for scoring ahead, in chunks; the separators
+ * and decimal commas of files that people make; and messages that speak of the user's file.
+ */
 class CsvRowsParserTest {
 
     private static final ModelSignature SIGNATURE = new ModelSignature("input", List.of("a", "b"),
@@ -73,5 +76,94 @@ class CsvRowsParserTest {
         HttpProblem problem = assertThrows(HttpProblem.class, () -> new CsvRowsParser(SIGNATURE, 1_000_000)
                 .validateAndKeep(csv(ROWS, "1,x"), 100_000, chunk -> { }, () -> false));
         assertEquals(400, problem.status(), "a file that is not kept is still checked to its last row");
+    }
+
+    private static final CsvRowsParser PARSER = new CsvRowsParser(SIGNATURE, 1_000);
+
+    private static double[][] rowsOf(String text) throws IOException {
+        List<double[]> rows = new ArrayList<>();
+        PARSER.forEachChunk(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
+                (records, chunk) -> rows.addAll(List.of(chunk)));
+        return rows.toArray(double[][]::new);
+    }
+
+    private static HttpProblem refusal(String text) {
+        return assertThrows(HttpProblem.class,
+                () -> PARSER.validate(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    private static String messages(HttpProblem problem) {
+        return problem.detail() + " " + problem.errors().stream().map(FieldProblem::message).toList();
+    }
+
+    @Test
+    void aSemicolonFileAsEuropeanExcelWritesItIsReadWithItsDecimalCommas() throws IOException {
+        assertArrayEquals(new double[][]{{3.6, -0.44}, {1234.5, 2}, {0.5, 12.25}},
+                rowsOf("\uFEFFa;b;note\r\n3,6;-0,44;\"x; y\"\r\n1234,5;2;\r\n0.5;12.25;z\r\n"));
+    }
+
+    @Test
+    void aTabFileIsReadWithDecimalPoints() throws IOException {
+        assertArrayEquals(new double[][]{{3.6, -0.44}, {1, 2}}, rowsOf("b\ta\tnote\n-0.44\t3.6\ta, b\n2\t1\t\n"));
+    }
+
+    @Test
+    void aCommaFileStillRefusesADecimalCommaInAQuotedField() {
+        HttpProblem problem = refusal("a,b\n\"3,6\",1\n");
+        assertTrue(messages(problem).contains("'a' must be a finite decimal number, got '3,6'"), messages(problem));
+    }
+
+    @Test
+    void valuesThatADecimalCommaFileCouldMeanTwoWaysAreRefusedNamingTheirFieldAndRow() {
+        HttpProblem problem = refusal("a;b\n1.234,5;1\n1;1.234\n1,2,3;1\n");
+        assertEquals(400, problem.status());
+        assertEquals(List.of("a", "b", "a"), problem.errors().stream().map(FieldProblem::field).toList());
+        assertEquals(List.of(1, 2, 3), problem.errors().stream().map(FieldProblem::row).toList());
+        assertTrue(problem.errors().get(0).message().contains("with both '.' and ','"), messages(problem));
+        assertTrue(problem.errors().get(1).message().contains("where '.' may separate thousands"), messages(problem));
+        assertTrue(problem.errors().get(2).message().contains("more than one ','"), messages(problem));
+    }
+
+    @Test
+    void aHeaderThatDoesNotMatchSaysWhichSeparatorAndColumnsWereSeen() {
+        String message = messages(refusal("a|b\n1|2\n"));
+        assertTrue(message.contains("the CSV header has no column 'a'; read as comma-separated, its columns are [a|b]"),
+                message);
+        String semicolons = messages(refusal("x;b;c\n1;2;3\n"));
+        assertTrue(semicolons.contains("read as semicolon-separated (decimal commas allowed), its columns are [x, b, c]"),
+                semicolons);
+    }
+
+    @Test
+    void aColumnNamedTwiceOrNotAtAllIsRefusedInTheTermsOfTheFile() {
+        String twice = refusal("a,b,b\n1,2,3\n").detail();
+        assertEquals("column 'b' appears twice in the header (columns 2 and 3); name each column once", twice);
+        String unnamed = refusal("a;b;;\n1;2;;\n").detail();
+        assertTrue(unnamed.startsWith("column 3 of the CSV header has no name (read as semicolon-separated"), unnamed);
+        for (String message : List.of(twice, unnamed)) {
+            assertTrue(!message.contains("CSVFormat") && !message.contains("setDuplicateHeaderMode"), message);
+        }
+    }
+
+    @Test
+    void quoteErrorsSayWhereInTheFileNotWhatTheLibraryThrew() {
+        assertEquals("malformed CSV header: a quoted field that starts on line 1 is never closed",
+                refusal("\"a,b\n1,2\n").detail());
+        assertEquals("malformed CSV: text follows a closing quote on line 2 (character 8); quote the whole field, and "
+                + "double any quote inside it", refusal("a,b\n\"1\"x,2\n").detail());
+    }
+
+    @Test
+    void aFirstLineLongerThanAnyHeaderIsRefusedBeforeItIsHeldWhole() {
+        HttpProblem problem = refusal("a".repeat(CsvRowsParser.MAX_HEADER_CHARS + 1));
+        assertTrue(problem.detail().contains("first line is longer than"), problem.detail());
+    }
+
+    @Test
+    void theSeparatorIsTheOneTheHeaderUsesMostOutsideQuotes() {
+        assertEquals(CsvRowsParser.Separator.COMMA, CsvRowsParser.Separator.of("a"));
+        assertEquals(CsvRowsParser.Separator.COMMA, CsvRowsParser.Separator.of("a,b;c"));
+        assertEquals(CsvRowsParser.Separator.SEMICOLON, CsvRowsParser.Separator.of("\"a,b,c\";d;e"));
+        assertEquals(CsvRowsParser.Separator.TAB, CsvRowsParser.Separator.of("a\tb\tc;d"));
     }
 }

@@ -225,11 +225,26 @@ class HostileInputIT {
         add("an empty CSV", 400, "the CSV is empty", () -> csv(""));
         add("NaN in a CSV", 400, "must be a finite decimal number, got 'NaN'", () -> csv(CSV_HEADER + "\nNaN,1,1,1\n"));
         add("a CSV with an unclosed quote", 400, "malformed CSV", () -> csv(CSV_HEADER + "\n\"1,2,3,4\n"));
-        add("a CSV with a repeated column", 400, "malformed CSV header", () -> csv(CSV_HEADER + ",entropy\n1,2,3,4,5\n"));
-        add("a CSV header with an unclosed quote", 400, "malformed CSV header: (startline 1) EOF reached",
+        add("a CSV with a repeated column", 400, "column 'entropy' appears twice in the header (columns 4 and 5)",
+                () -> csv(CSV_HEADER + ",entropy\n1,2,3,4,5\n"));
+        add("a CSV header with an unclosed quote", 400,
+                "malformed CSV header: a quoted field that starts on line 1 is never closed",
                 () -> csv("\"" + CSV_HEADER + "\n1,2,3,4\n"));
-        add("a CSV header with text after a closing quote", 400, "malformed CSV header: Invalid character",
+        add("a CSV header with text after a closing quote", 400,
+                "malformed CSV header: text follows a closing quote on line 1",
                 () -> csv("\"variance\"x,skewness,curtosis,entropy\n1,2,3,4\n"));
+        add("a semicolon CSV with decimal commas", 200, "\"predictions\"",
+                () -> csv("variance;skewness;curtosis;entropy\r\n3,6;8,6;-2,8;-0,44\r\n"));
+        add("a tab-separated CSV", 200, "\"predictions\"",
+                () -> csv("variance\tskewness\tcurtosis\tentropy\n3.6\t8.6\t-2.8\t-0.44\n"));
+        add("a semicolon CSV with a thousands separator and a decimal comma", 400, "with both '.' and ','",
+                () -> csv("variance;skewness;curtosis;entropy\n1.234,5;8,6;-2,8;-0,44\n"));
+        add("a semicolon CSV with a '.' that may group thousands", 400, "where '.' may separate thousands",
+                () -> csv("variance;skewness;curtosis;entropy\n1.234;8,6;-2,8;-0,44\n"));
+        add("a CSV with an unknown separator", 400, "read as comma-separated, its columns are [variance|skewness",
+                () -> csv("variance|skewness|curtosis|entropy\n1|2|3|4\n"));
+        add("a CSV whose first line never ends", 400, "first line is longer than 1048576 characters",
+                () -> csv("v".repeat((1 << 20) + 10)));
         add("a CSV with non-UTF-8 bytes", 400, "not valid UTF-8",
                 () -> csv(concat(CSV_HEADER + "\n1,2,3,", new byte[]{(byte) 0xC3, (byte) 0x28}, "\n")));
         add("binary garbage as a CSV", 400, "", () -> csv(garbage(8192)));
@@ -250,6 +265,65 @@ class HostileInputIT {
                 () -> http.upload("/predict_file", Multipart.csv(CSV_HEADER + "\n1,2,3,4\n").text("note", "hi")));
         add("a 10-million-row CSV streamed, past the 2,000,000-row limit", 413, "more than 2000000 data rows",
                 HostileInputIT::tenMillionRows);
+    }
+
+    private static byte[] gzip(String text) {
+        return GzipInputTest.gzip(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@code size} inflated bytes of {@code before}, then spaces or blank lines, in a small gzip stream. */
+    private static byte[] bomb(String before, char filler, int size) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(out)) {
+            gzip.write(before.getBytes(StandardCharsets.UTF_8));
+            byte[] block = new byte[1 << 20];
+            java.util.Arrays.fill(block, (byte) filler);
+            for (int i = 0; i < size >> 20; i++) {
+                gzip.write(block);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static Http.Response gzipUpload(String filename, byte[] content) {
+        return http.upload("/predict_file", new Multipart().file("file", filename, "application/gzip", content));
+    }
+
+    private void gzipCases() {
+        add("gzip-encoded JSON", 200, "\"label\"",
+                () -> http.post("/api/predict", JSON, gzip(VALID), "Content-Encoding", "gzip"));
+        add("gzip-encoded v2 infer", 200, "\"outputs\"", () -> http.post(INFER, JSON,
+                gzip(v2("FP32", "[1, 4]", "[-2.8, -0.44, 8.6, 3.6]")), "Content-Encoding", "gzip"));
+        add("a gzip bomb as JSON (64 MiB of spaces in 64 kB)", 413, "the body inflated is larger than the limit of 4194304 bytes",
+                () -> http.fresh().post("/api/predict", JSON, bomb("{\"variance\": ", ' ', 64 << 20), "Content-Encoding", "gzip"));
+        add("a gzip bomb to v2 infer", 413, "the body inflated is larger than the limit",
+                () -> http.fresh().post(INFER, JSON, bomb("{\"inputs\": ", ' ', 16 << 20), "Content-Encoding", "gzip"));
+        add("corrupt gzip as JSON", 400, "could not be inflated: the gzip data is corrupt", () -> {
+            byte[] body = gzip(VALID);
+            body[10] = (byte) 0xff; // the first deflate block's header: a block type that does not exist
+            return http.post("/api/predict", JSON, body, "Content-Encoding", "gzip");
+        });
+        add("JSON said to be gzip but sent plain", 400, "could not be inflated: the data is not gzip",
+                () -> http.post("/api/predict", JSON, VALID.getBytes(StandardCharsets.UTF_8), "Content-Encoding", "gzip"));
+        add("a brotli-encoded body", 415, "Content-Encoding br is not supported",
+                () -> http.post("/api/predict", JSON, VALID.getBytes(StandardCharsets.UTF_8), "Content-Encoding", "br"));
+        add("a gzip-encoded multipart upload", 415, "a gzip-encoded multipart/form-data body cannot be read", () -> {
+            Multipart m = Multipart.csv(CSV_HEADER + "\n3.6,8.6,-2.8,-0.44\n");
+            return http.post("/predict_file", m.contentType(), GzipInputTest.gzip(m.bytes()), "Content-Encoding", "gzip");
+        });
+        add("a .csv.gz upload", 200, "\"predictions\"",
+                () -> gzipUpload("notes.csv.gz", gzip(CSV_HEADER + "\n3.6,8.6,-2.8,-0.44\n1,2,3,4\n")));
+        add("a gzip upload named .csv (known by its first bytes)", 200, "\"predictions\"",
+                () -> gzipUpload("notes.csv", gzip("variance;skewness;curtosis;entropy\n3,6;8,6;-2,8;-0,44\n")));
+        add("a .csv.gz bomb (256 MiB of blank lines in 256 kB), past the 200 MiB upload limit", 413,
+                "the file inflated is larger than the limit of 209715200 bytes",
+                () -> gzipUpload("bomb.csv.gz", bomb(CSV_HEADER + "\n3.6,8.6,-2.8,-0.44\n", '\n', 256 << 20)));
+        add("a .csv.gz that is cut short", 400, "could not be inflated: the gzip data ends before it is complete", () -> {
+            byte[] whole = gzip(CSV_HEADER + "\n3.6,8.6,-2.8,-0.44\n");
+            return gzipUpload("notes.csv.gz", java.util.Arrays.copyOf(whole, whole.length - 6));
+        });
     }
 
     private void v2Cases() {
@@ -286,6 +360,7 @@ class HostileInputIT {
         queryAndFormCases();
         csvCases();
         v2Cases();
+        gzipCases();
         assertTrue(cases.size() >= 60, "the table has " + cases.size() + " cases");
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.name() + " → " + c.status(), () -> {
             Http.Response response = c.send().get();

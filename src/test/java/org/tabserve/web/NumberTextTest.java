@@ -32,4 +32,27 @@ class NumberTextTest {
                     NumberText.isDecimal(sample), sample);
         }
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"3,6|3.6", "-0,44|-0.44", " 42 |42", ",5|0.5", "1234,5|1234.5", "1,5e3|1500",
+            "3.6|3.6", "-0.44699|-0.44699", "12.5|12.5", "1234.567|1234.567", "0.125|0.125", "-0.447|-0.447", "1,234|1.234"})
+    void readsDecimalCommasAndUnambiguousDecimalPoints(String text, double expected) {
+        assertEquals(Optional.of(expected), NumberText.parseDecimalComma(text));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "1.234,5|with both '.' and ','",
+            "1,234.5|with both '.' and ','",
+            "1,234,567|more than one ','",
+            "1.234|write 1234 if that is meant, or 1,234 for a decimal",
+            "-12.500|write -12500 if that is meant",
+            "1.234.567|write 1234567 if that is meant",
+            "NaN|must be a finite decimal number",
+            "0x1p3|must be a finite decimal number"})
+    void refusesWhatADecimalCommaFileCouldMeanTwoWaysNamingWhy(String text, String why) {
+        assertEquals(Optional.empty(), NumberText.parseDecimalComma(text));
+        String problem = NumberText.decimalCommaProblem("variance", text);
+        org.junit.jupiter.api.Assertions.assertTrue(problem.startsWith("'variance'") && problem.contains(why), problem);
+    }
 }

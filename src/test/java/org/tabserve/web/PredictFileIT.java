@@ -216,8 +216,77 @@ class PredictFileIT {
     }
 
     @Test
-    void rejectsADuplicateHeaderColumnWith400() {
-        http.upload("/predict_file", Multipart.csv("variance,variance,curtosis,entropy\n1,2,3,4\n")).problem(400);
+    void rejectsADuplicateHeaderColumnWith400SpeakingOfTheFile() {
+        JsonNode problem = http.upload("/predict_file", Multipart.csv("variance,variance,curtosis,entropy\n1,2,3,4\n"))
+                .problem(400);
+        assertEquals("column 'variance' appears twice in the header (columns 1 and 2); name each column once",
+                problem.path("detail").asText());
+    }
+
+    /** The notes as European Excel saves them: semicolons, decimal commas, CRLF, a text column. */
+    private static String semicolonCsvOf(List<BankNotes.Note> notes) {
+        StringBuilder csv = new StringBuilder("variance;skewness;curtosis;entropy;Notiz\r\n");
+        for (BankNotes.Note note : notes) {
+            for (String feature : List.of("variance", "skewness", "curtosis", "entropy")) {
+                csv.append(note.text().get(feature).replace('.', ',')).append(';');
+            }
+            csv.append("geprüft\r\n");
+        }
+        return csv.toString();
+    }
+
+    @Test
+    void readsASemicolonFileWithDecimalCommasAsTheSameNumbers() throws IOException {
+        List<BankNotes.Note> notes = BankNotes.mixed(6);
+        JsonNode predictions = http.upload("/predict_file", Multipart.csv(semicolonCsvOf(notes))).json().get("predictions");
+        JsonNode expected = apiPredictions(notes);
+        assertEquals(notes.size(), predictions.size());
+        for (int i = 0; i < notes.size(); i++) {
+            assertSamePrediction(expected.get(i), predictions.get(i), "row " + (i + 1));
+        }
+        // The CSV answer is written with commas and decimal points, the input columns echoed as they came.
+        List<CSVRecord> rows = parseCsv(http.upload("/predict_file", Multipart.csv(semicolonCsvOf(notes)),
+                "Accept", "text/csv"));
+        assertEquals(notes.get(0).text().get("variance").replace('.', ','), rows.get(0).get("variance"));
+        assertEquals(expected.get(0).path("label").asText(), rows.get(0).get("label"));
+    }
+
+    @Test
+    void aCsvGzUploadGivesThePredictionsOfThePlainFile() {
+        List<BankNotes.Note> notes = BankNotes.mixed(8);
+        byte[] plain = csvOf(notes).getBytes(StandardCharsets.UTF_8);
+        JsonNode expected = http.upload("/predict_file", Multipart.csv(plain)).json().get("predictions");
+        JsonNode inflated = http.upload("/predict_file", new Multipart().file("file", "notes.csv.gz", "application/gzip",
+                GzipInputTest.gzip(plain))).json().get("predictions");
+        assertEquals(expected, inflated);
+    }
+
+    @Test
+    void readsATabSeparatedFile() {
+        List<BankNotes.Note> notes = BankNotes.mixed(4);
+        String tsv = csvOf(notes).replace(',', '\t');
+        JsonNode predictions = http.upload("/predict_file", Multipart.csv(tsv)).json().get("predictions");
+        JsonNode expected = apiPredictions(notes);
+        for (int i = 0; i < notes.size(); i++) {
+            assertSamePrediction(expected.get(i), predictions.get(i), "row " + (i + 1));
+        }
+    }
+
+    @Test
+    void refusesANumberASemicolonFileCouldMeanTwoWaysNamingItsFieldAndRow() {
+        String csv = "variance;skewness;curtosis;entropy\r\n3,6;8,6;-2,8;-0,44\r\n1.234,5;8,6;-2,8;1.234\r\n";
+        JsonNode problem = http.upload("/predict_file", Multipart.csv(csv)).problem(400);
+        assertEquals("entropy@2 variance@2", fieldsAndRows(problem)); // in the model's feature order
+        assertTrue(problem.at("/errors/0/message").asText().contains("where '.' may separate thousands"), problem::toString);
+        assertTrue(problem.at("/errors/1/message").asText().contains("with both '.' and ','"), problem::toString);
+    }
+
+    @Test
+    void aHeaderThatStillDoesNotMatchSaysWhatSeparatorAndColumnsWereRead() {
+        JsonNode problem = http.upload("/predict_file", Multipart.csv("variance|skewness|curtosis|entropy\n1|2|3|4\n"))
+                .problem(400);
+        assertTrue(problem.at("/errors/0/message").asText().contains(
+                "read as comma-separated, its columns are [variance|skewness|curtosis|entropy]"), problem::toString);
     }
 
     @Test

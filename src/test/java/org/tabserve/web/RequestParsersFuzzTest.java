@@ -675,7 +675,7 @@ class RequestParsersFuzzTest {
             if (text.startsWith("\uFEFF")) {
                 text = text.substring(1);
             }
-            if (!text.replace("\r\n", "\n").chars().allMatch(c -> c == '\n' || c == ',' || c == '.' || c == '+'
+            if (!text.replace("\r\n", "\n").chars().allMatch(c -> c == '\n' || c == ',' || c == ';' || c == '\t' || c == '.' || c == '+'
                     || c == '-' || c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
                 return Optional.empty();
             }
@@ -690,7 +690,16 @@ class RequestParsersFuzzTest {
             if (lines.isEmpty()) {
                 return Optional.of(refused);
             }
-            List<String> header = Arrays.asList(lines.get(0).split(",", -1));
+            // The separator is the one the header line holds most of, a tie going to ',' then ';' (no quotes here).
+            String first = lines.get(0);
+            String separator = ",";
+            for (String candidate : List.of(";", "\t")) {
+                if (count(first, candidate) > count(first, separator)) {
+                    separator = candidate;
+                }
+            }
+            boolean decimalComma = separator.equals(";");
+            List<String> header = Arrays.asList(first.split(separator, -1));
             if (header.stream().anyMatch(String::isEmpty)) {
                 return Optional.empty();
             }
@@ -700,12 +709,13 @@ class RequestParsersFuzzTest {
             }
             double[][] rows = new double[lines.size() - 1][WIDTH];
             for (int i = 0; i < rows.length; i++) {
-                String[] fields = lines.get(i + 1).split(",", -1);
+                String[] fields = lines.get(i + 1).split(separator, -1);
                 if (fields.length != header.size()) {
                     return Optional.of(refused);
                 }
                 for (int j = 0; j < WIDTH; j++) {
-                    Double value = decimal(fields[header.indexOf(FEATURES.get(j))]);
+                    String field = fields[header.indexOf(FEATURES.get(j))];
+                    Double value = decimalComma ? decimalComma(field) : decimal(field);
                     if (value == null) {
                         return Optional.of(refused);
                     }
@@ -713,6 +723,22 @@ class RequestParsersFuzzTest {
                 }
             }
             return Optional.of(new Expected(header, rows));
+        }
+
+        private static int count(String text, String separator) {
+            return text.length() - text.replace(separator, "").length();
+        }
+
+        /**
+         * A field of a semicolon-separated file: one ',' is the decimal mark; both marks, several commas, or a '.'
+         * that could group thousands (1.234, but not 0.125) are refused.
+         */
+        private static Double decimalComma(String field) {
+            if (field.contains(",")) {
+                return field.indexOf(',') != field.lastIndexOf(',') || field.contains(".") ? null
+                        : decimal(field.replace(',', '.'));
+            }
+            return field.matches("[+-]?[1-9][0-9]?[0-9]?([.][0-9][0-9][0-9])+") ? null : decimal(field);
         }
     }
 }
