@@ -16,8 +16,11 @@ final class Json {
      * the predictions and their answer), for the {@link MemoryBudget}: a 70-byte object row becomes about 600 bytes.
      */
     static final int HEAP_BYTES_PER_BODY_BYTE = 16;
-    /** Body bytes that take nothing from the budget: single rows and small batches, the hot path, never wait. */
-    static final long UNMETERED_BYTES = 64 << 10;
+    /**
+     * Body bytes that take nothing from the budget: single rows and batches of about a hundred, the hot path, never
+     * wait. Small enough that all the requests served at once (64 by default) hold only a few MB unbudgeted.
+     */
+    static final long UNMETERED_BYTES = 8 << 10;
 
     /**
      * Strict reading: duplicate keys are errors, nesting and string sizes are bounded. Writing never closes the
