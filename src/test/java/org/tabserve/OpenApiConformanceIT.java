@@ -153,6 +153,10 @@ class OpenApiConformanceIT {
     void queryRouteConforms() throws Exception {
         get("/predict?variance=-3&skewness=2&curtosis=1&entropy=0.5", 200);
         exchange("GET", "/predict?variance=x&skewness=2&curtosis=1&entropy=0.5", null, null, "application/json", 400, false);
+        postJson("/predict", ROW, 200, true);
+        postJson("/predict", "{\"instances\": [" + ROW + ", [1.0, -0.5, 2.0, -3.0]]}", 200, true);
+        postJson("/predict", "{\"variance\": \"x\"}", 400, false);
+        exchange("POST", "/predict", "text/plain", ROW.getBytes(StandardCharsets.UTF_8), "application/json", 415, false);
     }
 
     @Test

@@ -101,7 +101,13 @@ final class OpenApiDocument {
                     .description(featureDescription(feature)).schema(featureSchema(feature)));
         }
         paths.addPathItem("/predict", new PathItem().get(query
-                .responses(responses(ok(JSON, ref("Prediction"), "The prediction"), problems(400, 503)))));
+                .responses(responses(ok(JSON, ref("Prediction"), "The prediction"), problems(400, 503))))
+                .post(operation(TAG_FLASK, "predictPost", "Predict from a JSON body, as POST /api/predict does",
+                        "The tutorials' clients post the features as one JSON object to /predict; the body and the "
+                                + "answer are those of /api/predict (a url-encoded form is read as the query is).")
+                        .requestBody(body(JSON, ref("PredictRequest")))
+                        .responses(responses(ok(JSON, ref("PredictResponse"),
+                                "The prediction, or {\"predictions\": [...]} for a batch"), problems(400, 413, 415, 503)))));
         paths.addPathItem("/predict_file", new PathItem().post(operation(TAG_FLASK, "predictFile",
                 "Predict every row of a CSV upload",
                 "A multipart field `file` with a CSV: a header row naming the columns (the features "

@@ -7,14 +7,33 @@ import org.tabserve.model.OnnxClassifier;
 import java.io.IOException;
 import java.util.List;
 
-/** {@code GET /predict?variance=..&skewness=..}: the original Flask app's query route, answered in JSON. */
+/**
+ * {@code /predict}, the original Flask apps' route, answered in JSON: {@code GET /predict?variance=..&skewness=..}
+ * (the bank-note app), and {@code POST /predict} with the features as a JSON object (the admission-prediction client)
+ * or as a url-encoded form.
+ */
 final class QueryPredictServlet extends ApiServlet {
 
     private final transient WebConfig config;
+    private final transient JsonPredictRequest json;
 
-    QueryPredictServlet(ServedModel model, ErrorRenderer errors, WebConfig config) {
+    QueryPredictServlet(ServedModel model, ErrorRenderer errors, WebConfig config, JsonPredictRequest json) {
         super(model, errors);
         this.config = config;
+        this.json = json;
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String type = request.getContentType() == null ? ""
+                : request.getContentType().split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        switch (type) {
+            case "application/json" -> json.answer(request, response);
+            case "application/x-www-form-urlencoded" -> doGet(request, response);
+            default -> throw HttpProblem.unsupportedMediaType("send Content-Type: application/json (or a url-encoded"
+                    + " form)" + (request.getContentType() == null ? " (none was sent)"
+                    : " (got " + request.getContentType() + ")"));
+        }
     }
 
     @Override

@@ -57,14 +57,15 @@ public final class TabserveListener implements ServletContextListener {
         measuring.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
         ErrorRenderer errors = new ErrorRenderer(views);
         MemoryBudget budget = MemoryBudget.ofHeap();
+        JsonPredictRequest jsonPredict = new JsonPredictRequest(served, config, budget);
         LOG.info("Memory budget for large requests: " + (budget.capacity() >> 20) + " MB of a "
                 + (Runtime.getRuntime().maxMemory() >> 20) + " MB heap");
 
         add(context, "form", new FormServlet(served, errors, views, config), "");
-        add(context, "predict-api", new PredictApiServlet(served, errors, config, budget), "/api/predict");
+        add(context, "predict-api", new PredictApiServlet(served, errors, jsonPredict), "/api/predict");
         add(context, "model-api", new ModelApiServlet(served, errors), "/api/model");
         add(context, "health", new HealthServlet(served, errors), "/health/*");
-        add(context, "predict-query", new QueryPredictServlet(served, errors, config), "/predict");
+        add(context, "predict-query", new QueryPredictServlet(served, errors, config, jsonPredict), "/predict");
         ServletRegistration.Dynamic upload = add(context, "predict-file",
                 new PredictFileServlet(served, errors, config, views, budget), "/predict_file");
         File temp = (File) context.getAttribute(ServletContext.TEMPDIR);

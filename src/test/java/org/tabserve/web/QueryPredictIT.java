@@ -9,7 +9,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.tabserve.web.BankNotes.assertWellFormed;
 
-/** {@code GET /predict?variance=..}, the original Flask app's query route, over real HTTP. */
+/** {@code /predict}, the original Flask apps' route (a query, a JSON body, a form), over real HTTP. */
 class QueryPredictIT {
 
     @RegisterExtension
@@ -99,11 +99,34 @@ class QueryPredictIT {
         assertRejectsNaming("/predict?" + BankNotes.genuine().query() + "&skewness=1.5", "skewness");
     }
 
+    /** The tutorials' admission client posts its fields as JSON to /predict; it gets what /api/predict answers. */
     @Test
-    void rejectsPostWith405() {
-        Http.Response response = http.post("/predict?" + BankNotes.genuine().query(), "application/x-www-form-urlencoded", new byte[0]);
-        response.problem(405);
-        assertEquals("GET, HEAD, OPTIONS", response.header("Allow").orElse(""));
+    void postWithAJsonBodyAnswersExactlyWhatPostApiPredictAnswers() {
+        for (BankNotes.Note note : List.of(BankNotes.genuine(), BankNotes.forged())) {
+            JsonNode byPredict = http.postJson("/predict", note.json().toString()).json();
+            assertEquals(http.postJson("/api/predict", note.json().toString()).json(), byPredict);
+            assertEquals(note.label(), byPredict.get("label").asText());
+        }
+        String batch = "{\"instances\": [" + BankNotes.genuine().json() + ", " + BankNotes.forged().json() + "]}";
+        assertEquals(http.postJson("/api/predict", batch).json(), http.postJson("/predict", batch).json());
+        assertEquals(List.of("variance"), http.postJson("/predict",
+                BankNotes.genuine().json().put("variance", "high").toString()).errorFields(400));
+    }
+
+    @Test
+    void postWithAUrlEncodedFormReadsItAsTheQueryIsRead() {
+        Http.Response response = http.post("/predict", "application/x-www-form-urlencoded",
+                BankNotes.genuine().query().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(http.get("/predict?" + BankNotes.genuine().query()).json(), response.json());
+    }
+
+    @Test
+    void postWithAnotherContentTypeIs415AndOtherMethodsAre405() {
+        http.post("/predict", "text/plain", "variance=1".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .problem(415);
+        Http.Response put = http.send("PUT", "/predict", java.net.http.HttpRequest.BodyPublishers.noBody());
+        put.problem(405);
+        assertEquals("GET, HEAD, OPTIONS, POST", put.header("Allow").orElse(""));
     }
 
     @Test

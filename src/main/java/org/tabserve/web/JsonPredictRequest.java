@@ -1,0 +1,39 @@
+package org.tabserve.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.tabserve.model.OnnxClassifier;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Answers a JSON prediction request, one row or {@code {"instances": [...]}}, the same way on every route that takes
+ * one ({@code POST /api/predict}, and {@code POST /predict} for the original tutorials' clients): the body is read
+ * within the size limit and the memory budget, and the batch is one model call.
+ */
+final class JsonPredictRequest {
+
+    private final ServedModel model;
+    private final WebConfig config;
+    private final MemoryBudget budget;
+
+    JsonPredictRequest(ServedModel model, WebConfig config, MemoryBudget budget) {
+        this.model = model;
+        this.config = config;
+        this.budget = budget;
+    }
+
+    void answer(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        OnnxClassifier classifier = model.classifier();
+        try (MemoryBudget.Reservation held = budget.open()) {
+            JsonRowsParser.ParsedRows parsed;
+            try (InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes()),
+                    Json.UNMETERED_BYTES, Json.HEAP_BYTES_PER_BODY_BYTE)) {
+                parsed = new JsonRowsParser(classifier.signature(), config.maxBatchRows()).parse(body);
+            }
+            PredictionJson.respond(response, model.counted(classifier.predict(parsed.rows())), parsed.rows(),
+                    parsed.batch(), classifier.signature(), classifier.card());
+        }
+    }
+}
