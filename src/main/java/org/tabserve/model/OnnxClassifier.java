@@ -358,7 +358,10 @@ public final class OnnxClassifier implements AutoCloseable {
                            Map<String, FeatureStats> stats) {
         String name = cardReader.text(CardKeys.NAME)
                 .orElse(metadata.getGraphName() == null || metadata.getGraphName().isBlank() ? fileName : metadata.getGraphName());
-        String version = cardReader.text(CardKeys.VERSION).orElse(Long.toString(metadata.getVersion()));
+        // ONNX Runtime reports an unset model_version as Long.MAX_VALUE; such a model has no version, not that one.
+        long graphVersion = metadata.getVersion();
+        String version = cardReader.text(CardKeys.VERSION).orElse(
+                graphVersion > 0 && graphVersion != Long.MAX_VALUE ? Long.toString(graphVersion) : "");
         String description = cardReader.text(CardKeys.DESCRIPTION)
                 .orElse(metadata.getDescription() == null ? "" : metadata.getDescription().strip());
         for (String feature : stats.keySet()) {

@@ -100,7 +100,7 @@ final class AdminModelServlet extends ApiServlet {
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("status", "swapped");
             answer.put("model", next.card().name());
-            answer.put("version", next.card().version());
+            answer.put("version", next.card().version().isEmpty() ? null : next.card().version());
             answer.put("sha256", next.sha256());
             answer.put("previous_sha256", previous.map(OnnxClassifier::sha256).orElse(null));
             return answer;

@@ -63,7 +63,7 @@ final class ModelApiServlet extends ApiServlet {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", card.name());
-        body.put("version", card.version());
+        body.put("version", card.version().isEmpty() ? null : card.version()); // a model without a version has none
         body.put("description", card.description());
         body.put("producer", card.producer());
         body.put("sha256", classifier.sha256());

@@ -263,7 +263,7 @@ final class OpenApiDocument {
         schemas.put("PredictResponse", oneOf(ref("Prediction"), ref("Predictions")));
 
         schemas.put("ModelDescription", new ObjectSchema()
-                .addProperty("name", new StringSchema()).addProperty("version", new StringSchema())
+                .addProperty("name", new StringSchema()).addProperty("version", new StringSchema().nullable(true).description("null for a model without a version"))
                 .addProperty("description", new StringSchema()).addProperty("producer", new StringSchema())
                 .addProperty("sha256", new StringSchema())
                 .addProperty("input", new ObjectSchema().addProperty("name", new StringSchema())

@@ -164,6 +164,7 @@ class ModelCardTest {
             assertEquals(List.of("0", "1", "2"), classifier.signature().classLabels());
             ModelCard card = classifier.card();
             assertEquals("three", card.name(), "the file's name without .onnx");
+            assertEquals("", card.version(), "a model without a version has none (not ONNX Runtime's Long.MAX_VALUE)");
             assertEquals("", card.description());
             assertEquals(OnnxModels.PRODUCER, card.producer());
             assertEquals(Map.of(), card.classDisplayNames());
