@@ -71,7 +71,10 @@ final class ErrorRenderer {
         }
         response.resetBuffer();
         problem.headers().forEach(response::setHeader);
-        if (closesConnection(problem) || !drainBody(request)) {
+        // Skipped even when the problem ends the connection: a client that sends its body without waiting for
+        // 100 Continue would otherwise have the connection reset under it, often before it reads the answer.
+        boolean drained = drainBody(request);
+        if (closesConnection(problem) || !drained) {
             // The rest of the body is not worth reading: the connection ends here, and the client is told so.
             response.setHeader("Connection", "close");
         }
@@ -104,7 +107,7 @@ final class ErrorRenderer {
     /** Most request bytes skipped to keep a connection whose request was refused before its body was read. */
     static final long MAX_DRAIN_BYTES = 8L << 20;
 
-    /** Whether the problem itself ends the connection (a body refused for its declared length is never read). */
+    /** Whether the problem itself ends the connection (a body refused for its declared length, for one). */
     private static boolean closesConnection(HttpProblem problem) {
         return "close".equalsIgnoreCase(problem.headers().get("Connection"));
     }

@@ -47,8 +47,8 @@ public final class HttpProblem extends RuntimeException {
     }
 
     /**
-     * The 413 for a body whose declared {@code Content-Length} is over the limit: refused before a byte of it is read
-     * (nor {@code 100 Continue} sent), so the connection ends with the answer.
+     * The 413 for a body whose declared {@code Content-Length} is over the limit: refused before the app reads it, so
+     * the connection ends with the answer ({@link ErrorRenderer} sends no {@code 100 Continue} for it).
      */
     static HttpProblem declaredTooLarge(String what, long declared, long limit) {
         return new HttpProblem(413, "Content too large", what + " has " + declared + " bytes; the limit is " + limit

@@ -165,12 +165,15 @@ final class PredictFileServlet extends ApiServlet {
 
     /**
      * Whether a failed multipart read was a size limit. The Servlet API says {@code getParts} throws an
-     * IllegalStateException then (Tomcat does); Jetty 12 wraps it in a ServletException ("bad multipart") instead,
-     * so the cause chain is searched for it.
+     * IllegalStateException then, and Tomcat does (caught above); Jetty 12 wraps it in a ServletException ("bad
+     * multipart") as it does its other multipart failures, some of them IllegalStateExceptions too (too many parts),
+     * and has no exception type of its own for a limit, so its message ("max file size exceeded: N", "max length
+     * exceeded: N") tells. DeploymentChecks' upload past the limit fails under Jetty if an upgrade changes that.
      */
-    static boolean causedByLimit(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof IllegalStateException) {
+    private static boolean causedByLimit(ServletException failure) {
+        for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof IllegalStateException && cause.getMessage() != null
+                    && cause.getMessage().contains("exceeded")) {
                 return true;
             }
         }

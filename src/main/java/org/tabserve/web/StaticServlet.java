@@ -29,7 +29,9 @@ final class StaticServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
         String method = request.getMethod();
         String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-        boolean file = isFile(path);
+        // A request URI ending in a slash names a directory even when the container has already mapped it to a
+        // welcome file (Tomcat does, with index.html from its global web.xml): a 404 as everywhere else.
+        boolean file = !request.getRequestURI().endsWith("/") && isFile(path);
         if (file && (method.equals("GET") || method.equals("HEAD"))) {
             RequestDispatcher files = getServletContext().getNamedDispatcher("default");
             if (files != null) {
