@@ -71,8 +71,11 @@ final class ErrorRenderer {
         }
         response.resetBuffer();
         problem.headers().forEach(response::setHeader);
-        if (!drainBody(request)) {
-            // The rest of the body is too large to skip: the connection ends here, and the client is told so.
+        // Skipped even when the problem ends the connection: a client that sends its body without waiting for
+        // 100 Continue would otherwise have the connection reset under it, often before it reads the answer.
+        boolean drained = drainBody(request);
+        if (closesConnection(problem) || !drained) {
+            // The rest of the body is not worth reading: the connection ends here, and the client is told so.
             response.setHeader("Connection", "close");
         }
         Object original = request.getAttribute(jakarta.servlet.RequestDispatcher.ERROR_REQUEST_URI);
@@ -104,16 +107,28 @@ final class ErrorRenderer {
     /** Most request bytes skipped to keep a connection whose request was refused before its body was read. */
     static final long MAX_DRAIN_BYTES = 8L << 20;
 
+    /** Whether the problem itself ends the connection (a body refused for its declared length, for one). */
+    private static boolean closesConnection(HttpProblem problem) {
+        return "close".equalsIgnoreCase(problem.headers().get("Connection"));
+    }
+
     /**
      * Reads and drops what is left of a refused request's body, so that the client, still sending, gets to read the
-     * answer and the connection stays usable. Gives up past {@link #MAX_DRAIN_BYTES} or when the body is no longer
-     * readable as a stream.
+     * answer and the connection stays usable. Reads nothing when the client waits for {@code 100 Continue} (reading
+     * would send it and invite the very body being refused), when the declared length is over
+     * {@link #MAX_DRAIN_BYTES}, or when the body is no longer readable as a stream; gives up past that many bytes.
+     * A client that hangs up meanwhile only ends its own connection: nothing is logged.
      *
-     * @return whether the body was read to its end
+     * @return whether the body was read to its end, so that the connection can carry another request
      */
     private static boolean drainBody(HttpServletRequest request) {
-        if (request.getContentLengthLong() == 0 || request.getDispatcherType() == jakarta.servlet.DispatcherType.ERROR) {
-            return request.getContentLengthLong() == 0;
+        long declared = request.getContentLengthLong();
+        if (declared == 0 || request.getDispatcherType() == jakarta.servlet.DispatcherType.ERROR) {
+            return declared == 0;
+        }
+        String expect = request.getHeader("Expect");
+        if (declared > MAX_DRAIN_BYTES || (expect != null && expect.toLowerCase(java.util.Locale.ROOT).contains("100-continue"))) {
+            return false;
         }
         try {
             java.io.InputStream in = request.getInputStream();

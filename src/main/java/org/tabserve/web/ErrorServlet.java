@@ -31,6 +31,12 @@ final class ErrorServlet extends HttpServlet {
         String method = request.getMethod();
         String uri = (String) request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         Throwable failure = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+        if (status < 500 && failure instanceof IOException broken) {
+            // Tomcat comes here when a request body breaks off, even one the app was only skipping (the client hung
+            // up or went silent): the client's doing, answered as such and not logged as a server failure.
+            errors.render(request, response, LimitedInputStream.unreadable(broken));
+            return;
+        }
         HttpProblem problem = switch (status) {
             case 404 -> HttpProblem.noRoute(method, uri);
             case 405 -> HttpProblem.of(405, "Method not allowed", method + " is not allowed on " + uri);

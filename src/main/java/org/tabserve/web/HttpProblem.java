@@ -46,6 +46,15 @@ public final class HttpProblem extends RuntimeException {
         return of(413, "Content too large", detail);
     }
 
+    /**
+     * The 413 for a body whose declared {@code Content-Length} is over the limit: refused before the app reads it, so
+     * the connection ends with the answer ({@link ErrorRenderer} sends no {@code 100 Continue} for it).
+     */
+    static HttpProblem declaredTooLarge(String what, long declared, long limit) {
+        return new HttpProblem(413, "Content too large", what + " has " + declared + " bytes; the limit is " + limit
+                + " bytes", List.of(), Map.of("Connection", "close"));
+    }
+
     static HttpProblem unsupportedMediaType(String detail) {
         return of(415, "Unsupported media type", detail);
     }

@@ -84,7 +84,7 @@ final class LimitedInputStream extends FilterInputStream {
     static InputStream body(jakarta.servlet.http.HttpServletRequest request, long limit) throws IOException {
         long declared = request.getContentLengthLong();
         if (declared > limit) {
-            throw HttpProblem.tooLarge("the body has " + declared + " bytes; the limit is " + limit + " bytes");
+            throw HttpProblem.declaredTooLarge("the body", declared, limit);
         }
         boolean inflated = request.getAttribute(RequestEncodingFilter.INFLATED) != null;
         return new LimitedInputStream(request.getInputStream(), limit, inflated ? "the body inflated" : "the body");

@@ -42,8 +42,7 @@ final class ParameterRowParser {
      */
     static Map<String, String[]> parameters(jakarta.servlet.http.HttpServletRequest request, long maxBodyBytes) {
         if (request.getContentLengthLong() > maxBodyBytes) {
-            throw HttpProblem.tooLarge("the form has " + request.getContentLengthLong() + " bytes; the limit is "
-                    + maxBodyBytes + " bytes");
+            throw HttpProblem.declaredTooLarge("the form", request.getContentLengthLong(), maxBodyBytes);
         }
         try {
             return request.getParameterMap();

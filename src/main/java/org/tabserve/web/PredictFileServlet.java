@@ -1,6 +1,7 @@
 package org.tabserve.web;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -38,6 +39,10 @@ final class PredictFileServlet extends ApiServlet {
     static final int KEEP_ROWS = 250_000;
     /** For a multipart body the container gave up on: its rest is unread, so the connection ends with the answer. */
     private static final java.util.Map<String, String> CLOSE = java.util.Map.of("Connection", "close");
+    /** Room for the multipart framing (boundaries, part headers) around a CSV of the largest accepted size. */
+    static final long MULTIPART_OVERHEAD_BYTES = 65_536;
+    /** Uploads are spooled to the container's temporary directory past this many bytes. */
+    private static final int MEMORY_THRESHOLD_BYTES = 1 << 20;
 
     /** The answer's formats. */
     enum Format { JSON, CSV, HTML }
@@ -52,6 +57,15 @@ final class PredictFileServlet extends ApiServlet {
         this.config = config;
         this.views = views;
         this.budget = budget;
+    }
+
+    /**
+     * The container's multipart limits for the upload route: a file of at most {@code maxUploadBytes}, in a body of
+     * at most that plus {@link #MULTIPART_OVERHEAD_BYTES}; past either the container stops reading (a 413 here).
+     */
+    static MultipartConfigElement multipartConfig(String location, long maxUploadBytes) {
+        return new MultipartConfigElement(location, maxUploadBytes, maxUploadBytes + MULTIPART_OVERHEAD_BYTES,
+                MEMORY_THRESHOLD_BYTES);
     }
 
     @Override
@@ -115,6 +129,12 @@ final class PredictFileServlet extends ApiServlet {
     }
 
     private Part filePart(HttpServletRequest request) throws IOException {
+        long declared = request.getContentLengthLong();
+        long limit = config.maxUploadBytes() + MULTIPART_OVERHEAD_BYTES;
+        if (declared > limit) {
+            // Refused on its declared length alone, before the container reads a byte (or sends 100 Continue).
+            throw HttpProblem.declaredTooLarge("the upload", declared, limit);
+        }
         try {
             Part file = null;
             List<String> others = new ArrayList<>();
@@ -133,10 +153,11 @@ final class PredictFileServlet extends ApiServlet {
             }
             return file;
         } catch (IllegalStateException e) {
-            // The container stopped reading the body part-way: the connection cannot carry another request.
-            throw new HttpProblem(413, "Content too large", "the upload is larger than the limit of "
-                    + config.maxUploadBytes() + " bytes", List.of(), CLOSE);
+            throw overLimit();
         } catch (ServletException e) {
+            if (causedByLimit(e)) {
+                throw overLimit();
+            }
             throw new HttpProblem(400, "Bad request", "the body is not a well-formed multipart/form-data upload",
                     List.of(), CLOSE);
         } catch (IOException e) {
@@ -163,6 +184,29 @@ final class PredictFileServlet extends ApiServlet {
      */
     static long streamedRowBytes(OnnxClassifier classifier, List<String> header) {
         return 64 + 64L * header.size() + keptRowBytes(classifier);
+    }
+
+    /** The container stopped reading the body part-way: the connection cannot carry another request. */
+    private HttpProblem overLimit() {
+        return new HttpProblem(413, "Content too large", "the upload is larger than the limit of "
+                + config.maxUploadBytes() + " bytes", List.of(), CLOSE);
+    }
+
+    /**
+     * Whether a failed multipart read was a size limit. The Servlet API says {@code getParts} throws an
+     * IllegalStateException then, and Tomcat does (caught above); Jetty 12 wraps it in a ServletException ("bad
+     * multipart") as it does its other multipart failures, some of them IllegalStateExceptions too (too many parts),
+     * and has no exception type of its own for a limit, so its message ("max file size exceeded: N", "max length
+     * exceeded: N") tells. DeploymentChecks' upload past the limit fails under Jetty if an upgrade changes that.
+     */
+    private static boolean causedByLimit(ServletException failure) {
+        for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof IllegalStateException && cause.getMessage() != null
+                    && cause.getMessage().contains("exceeded")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code ?format=} when given (read from the query string only: the body is the upload), else Accept. */

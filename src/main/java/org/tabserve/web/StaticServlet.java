@@ -10,9 +10,10 @@ import java.io.IOException;
 import java.util.Map;
 
 /**
- * Takes every path no route claims: GET and HEAD go to the container's own static-file servlet (stylesheets, the
- * Swagger UI files); any other method gets a 404 problem for a path that does not exist, or a 405 for a static file,
- * so no container default answers for tabserve.
+ * Takes every path no route claims: GET and HEAD of a file in the WAR go to the container's own static-file servlet
+ * (stylesheets, the Swagger UI files); a directory or a missing file gets the app's 404 problem (never a listing, nor
+ * the container's own 403), and any other method a 404, or a 405 for a static file, so no container default answers
+ * for tabserve.
  */
 final class StaticServlet extends HttpServlet {
 
@@ -27,15 +28,17 @@ final class StaticServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
         String method = request.getMethod();
-        if (method.equals("GET") || method.equals("HEAD")) {
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        // A request URI ending in a slash names a directory even when the container has already mapped it to a
+        // welcome file (Tomcat does, with index.html from its global web.xml): a 404 as everywhere else.
+        boolean file = !request.getRequestURI().endsWith("/") && isFile(path);
+        if (file && (method.equals("GET") || method.equals("HEAD"))) {
             RequestDispatcher files = getServletContext().getNamedDispatcher("default");
             if (files != null) {
                 files.forward(request, response);
                 return;
             }
         }
-        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-        boolean file = !path.endsWith("/") && getServletContext().getResource(path) != null;
         if (method.equals("OPTIONS") && file) {
             response.setHeader("Allow", STATIC_METHODS);
             response.setStatus(204);
@@ -46,5 +49,17 @@ final class StaticServlet extends HttpServlet {
                 + STATIC_METHODS, java.util.List.of(), Map.of("Allow", STATIC_METHODS))
                 : HttpProblem.noRoute(method, request.getRequestURI());
         errors.render(request, response, problem);
+    }
+
+    /**
+     * Whether the path names a file of the web app (its root or a jar's {@code META-INF/resources}), not a
+     * directory: {@code getResourcePaths} lists a directory's entries and gives nothing for a file.
+     */
+    private boolean isFile(String path) throws java.net.MalformedURLException {
+        if (path.isEmpty() || path.endsWith("/") || getServletContext().getResource(path) == null) {
+            return false;
+        }
+        java.util.Set<String> entries = getServletContext().getResourcePaths(path + "/");
+        return entries == null || entries.isEmpty();
     }
 }

@@ -3,7 +3,6 @@ package org.tabserve.web;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
-import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -69,8 +68,8 @@ public final class TabserveListener implements ServletContextListener {
         ServletRegistration.Dynamic upload = add(context, "predict-file",
                 new PredictFileServlet(served, errors, config, views, budget), "/predict_file");
         File temp = (File) context.getAttribute(ServletContext.TEMPDIR);
-        upload.setMultipartConfig(new MultipartConfigElement(temp == null ? null : temp.getAbsolutePath(),
-                config.maxUploadBytes(), config.maxUploadBytes() + 65_536, 1 << 20));
+        upload.setMultipartConfig(PredictFileServlet.multipartConfig(temp == null ? null : temp.getAbsolutePath(),
+                config.maxUploadBytes()));
         add(context, "v2", new V2Servlet(served, errors, config, budget, serverVersion()), V2Servlet.PATH,
                 V2Servlet.PATH + "/*");
         add(context, "openapi", new OpenApiServlet(served, errors, serverVersion()), OpenApiServlet.JSON_PATH,

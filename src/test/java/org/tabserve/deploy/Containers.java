@@ -100,10 +100,15 @@ final class Containers {
         int port = ServerProcess.freePort();
         Path serverXml = base.resolve("conf/server.xml");
         String xml = Files.readString(serverXml);
+        // The settings README's deployment section recommends: 100 Continue only once the app reads the body (so that
+        // a body refused on its declared length is never invited), and error pages without a report or the version.
         String edited = xml.replace("<Server port=\"8005\"", "<Server port=\"-1\"")
-                .replace("<Connector port=\"8080\"", "<Connector address=\"127.0.0.1\" port=\"" + port + "\"");
-        if (edited.equals(xml) || !edited.contains("port=\"" + port + "\"")) {
-            throw new IllegalStateException("Tomcat's server.xml no longer has the expected connector:\n" + xml);
+                .replace("<Connector port=\"8080\"", "<Connector address=\"127.0.0.1\" port=\"" + port
+                        + "\" continueResponseTiming=\"onRead\"")
+                .replaceFirst("(<Host name=\"localhost\"[^>]*>)", "$1\n        <Valve className=\"org.apache.catalina.valves."
+                        + "ErrorReportValve\" showReport=\"false\" showServerInfo=\"false\"/>");
+        if (edited.equals(xml) || !edited.contains("port=\"" + port + "\"") || !edited.contains("ErrorReportValve")) {
+            throw new IllegalStateException("Tomcat's server.xml no longer has the expected connector and host:\n" + xml);
         }
         Files.writeString(serverXml, edited);
         Files.copy(org.tabserve.TabserveProcess.war(), base.resolve("webapps/ROOT.war"));

@@ -15,7 +15,7 @@ class EmbeddedDeploymentIT extends DeploymentChecks {
     @BeforeAll
     static void start() throws Exception {
         long started = System.nanoTime();
-        server = TabserveProcess.startReady();
+        server = TabserveProcess.startReady(ENVIRONMENT);
         ServerProcess.record("embedded (java -jar): ready line printed "
                 + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms after start");
     }
@@ -30,5 +30,10 @@ class EmbeddedDeploymentIT extends DeploymentChecks {
     @Override
     URI base() {
         return server.uri();
+    }
+
+    @Override
+    java.util.List<String> log() {
+        return server.output();
     }
 }

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.BeforeAll;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * The shared end-to-end checks against the WAR deployed as {@code webapps/ROOT.war} in a Jetty base built by
@@ -17,7 +16,7 @@ class JettyBaseDeploymentIT extends DeploymentChecks {
 
     @BeforeAll
     static void start() throws Exception {
-        jetty = Containers.startJettyBase("jetty-base-checks", Map.of());
+        jetty = Containers.startJettyBase("jetty-base-checks", ENVIRONMENT);
         jetty.awaitReadiness(200, Duration.ofSeconds(90));
     }
 
@@ -31,5 +30,10 @@ class JettyBaseDeploymentIT extends DeploymentChecks {
     @Override
     URI base() {
         return jetty.base();
+    }
+
+    @Override
+    java.util.List<String> log() {
+        return jetty.output();
     }
 }

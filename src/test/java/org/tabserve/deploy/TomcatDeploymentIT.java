@@ -5,7 +5,6 @@ import org.junit.jupiter.api.BeforeAll;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.Map;
 
 /** The shared end-to-end checks against the same WAR, unchanged, as {@code webapps/ROOT.war} in Tomcat 10.1. */
 class TomcatDeploymentIT extends DeploymentChecks {
@@ -14,7 +13,7 @@ class TomcatDeploymentIT extends DeploymentChecks {
 
     @BeforeAll
     static void start() throws Exception {
-        tomcat = Containers.startTomcat("tomcat-checks", Map.of());
+        tomcat = Containers.startTomcat("tomcat-checks", ENVIRONMENT);
         tomcat.awaitReadiness(200, Duration.ofSeconds(90));
     }
 
@@ -28,5 +27,10 @@ class TomcatDeploymentIT extends DeploymentChecks {
     @Override
     URI base() {
         return tomcat.base();
+    }
+
+    @Override
+    java.util.List<String> log() {
+        return tomcat.output();
     }
 }

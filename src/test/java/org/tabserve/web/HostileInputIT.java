@@ -354,6 +354,28 @@ class HostileInputIT {
                 () -> http.post(INFER, JSON, UTF32_GARBAGE));
     }
 
+    /** Headers only, waiting for {@code 100 Continue}: a refusal must come instead, and end the connection. */
+    private static Http.Response expectingContinue(String path, String contentType, long length) {
+        return raw("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + contentType
+                + "\r\nContent-Length: " + length + "\r\nExpect: 100-continue\r\nAccept: application/json\r\n\r\n");
+    }
+
+    private void limitAndListingCases() {
+        add("a JSON body declaring 5 MB, headers only, waiting for 100 Continue", 413,
+                "the body has 5242880 bytes; the limit is 4194304 bytes",
+                () -> expectingContinue("/api/predict", JSON, 5 << 20));
+        add("a v2 body declaring 5 MB, waiting for 100 Continue", 413, "the limit is 4194304 bytes",
+                () -> expectingContinue(INFER, JSON, 5 << 20));
+        add("a form declaring 5 MB, waiting for 100 Continue", 413, "the form has 5242880 bytes",
+                () -> expectingContinue("/", FORM, 5 << 20));
+        add("an upload declaring 2 GB, waiting for 100 Continue", 413, "the upload has 2147483648 bytes",
+                () -> expectingContinue("/predict_file", "multipart/form-data; boundary=b", 2L << 30));
+        add("a directory of static files", 404, "no route for GET /static/", () -> http.get("/static/"));
+        add("the webjars directory", 404, "no route for GET /webjars/", () -> http.get("/webjars/"));
+        add("Swagger UI's webjar directory", 404, "no route for GET /webjars/swagger-ui/",
+                () -> http.get("/webjars/swagger-ui/"));
+    }
+
     @TestFactory
     Stream<DynamicTest> everyHostileRequestGetsItsExactStatusAndErrorNeverA5xxAndTheServerAnswersTheNextValidRequest() {
         jsonCases();
@@ -361,6 +383,7 @@ class HostileInputIT {
         csvCases();
         v2Cases();
         gzipCases();
+        limitAndListingCases();
         assertTrue(cases.size() >= 60, "the table has " + cases.size() + " cases");
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.name() + " → " + c.status(), () -> {
             Http.Response response = c.send().get();
