@@ -9,7 +9,6 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import sun.misc.Signal;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -83,7 +82,7 @@ public final class EmbeddedServer {
         // (A servlet container deployment uses that container's own access log configuration instead.)
         server.setRequestLog(new CustomRequestLog(EmbeddedServer::accessLog, CustomRequestLog.EXTENDED_NCSA_FORMAT));
         server.setStopTimeout(STOP_TIMEOUT.toMillis());
-        server.setStopAtShutdown(false); // the signal handlers below stop it, so that the exit status is 0
+        server.setStopAtShutdown(false); // StopSignals stops it before the JVM shuts down, so that the exit status is 0
         return server;
     }
 
@@ -131,9 +130,7 @@ public final class EmbeddedServer {
                 + uri.getHost() + ":" + uri.getPort() + "/");
         System.out.flush();
 
-        Runnable stop = () -> new Thread(() -> stopQuietly(server), "tabserve-stop").start();
-        Signal.handle(new Signal("TERM"), signal -> stop.run());
-        Signal.handle(new Signal("INT"), signal -> stop.run());
+        StopSignals.onStop(() -> new Thread(() -> stopQuietly(server), "tabserve-stop").start());
         server.join();
         System.exit(0);
     }
