@@ -23,15 +23,14 @@ import java.util.Map;
  * The web app's Prometheus metrics, in a registry the app owns (not the client's static default registry, so a
  * redeployed WAR starts from a fresh one instead of colliding with the old app's metrics): requests by route and
  * status, their latency, predictions by class, rows scored, the model's load time and identity, and the JVM's.
- * <p>
- * Every metric is built without exemplars and the histogram without native buckets (so without their periodic
- * reset): those are the only two features that hand work to the client's static scheduler, whose thread, once
- * started, cannot be stopped and keeps an undeployed app's class loader alive (JettyRedeployIT measured +15 MB per
- * redeploy). Built this way, the thread is never started; TabserveMetricsTest fails if a metric starts it.
  */
 final class TabserveMetrics {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
+    // Every metric without exemplars, the histogram classic only (no native buckets, so no periodic reset): those are
+    // the two features that hand work to the client's static scheduler, whose thread, once started, cannot be stopped
+    // and keeps an undeployed app's class loader alive (JettyRedeployIT measured +15 MB per redeploy). Built so, the
+    // thread never starts; TabserveMetricsTest fails if a metric starts it.
     private final Counter requests = Counter.builder().name("tabserve_http_requests")
             .help("HTTP requests answered, by route (the servlet mapping, not the raw path) and status")
             .labelNames("route", "method", "status").withoutExemplars().register(registry);
