@@ -58,6 +58,25 @@ class ArchitectureTest {
         assertEquals(List.of(), forbidden);
     }
 
+    @Test
+    void noOtherLibrarysInternalsButTheSignalHandlerInItsOwnClass() throws IOException {
+        // Internals break on an upgrade without a word: use them only where no supported API exists, in one class
+        // whose test says when they change (StopSignals, for sun.misc.Signal).
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String source = Files.readString(file);
+                boolean signals = file.endsWith(Path.of("launcher", "StopSignals.java"));
+                for (String mark : List.of(".internal.", "sun.", "setAccessible(", "getDeclaredField(", "getDeclaredMethod(")) {
+                    if (source.contains(mark) && !(signals && mark.equals("sun."))) {
+                        found.add(file.getFileName() + ": " + mark);
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), found);
+    }
+
     /** Every imported name (static imports included) in the Java files under {@code root}. */
     static List<String> imports(Path root) throws IOException {
         List<String> imports = new ArrayList<>();

@@ -9,7 +9,6 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import sun.misc.Signal;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -57,8 +56,6 @@ public final class EmbeddedServer {
         connector.setPort(options.port());
         // A connection silent this long is closed, also half-way through its headers: slow-loris clients end here.
         connector.setIdleTimeout(options.idleTimeout().toMillis());
-        // ...and one whose headers trickle in, a byte before each idle timeout, ends at the header deadline.
-        connector.addBean(new HeaderDeadline(options.headerTimeout()));
         // On SIGTERM, connections silent this long are closed: kept-alive idle ones, so that shutdown is quick, but
         // also a slow request in flight. Jetty's 1 s failed such requests; 5 s lets them pause as slow clients do.
         connector.setShutdownIdleTimeout(Math.min(options.idleTimeout().toMillis(), SHUTDOWN_IDLE_TIMEOUT.toMillis()));
@@ -75,12 +72,17 @@ public final class EmbeddedServer {
 
         server.setErrorHandler(new ProblemErrorHandler());
 
-        server.setHandler(new GracefulHandler(webapp));
+        // ...and one whose headers trickle in, a byte before each idle timeout, ends at the header deadline. It sees
+        // every request (so it is the outermost handler) and every connection (the connector tells it, as a listener
+        // the handler tree starts and stops).
+        HeaderDeadline headerDeadline = new HeaderDeadline(options.headerTimeout(), new GracefulHandler(webapp));
+        connector.addBean(headerDeadline, false);
+        server.setHandler(headerDeadline);
         // One line per request on stdout in the NCSA combined format, which log tools read as they read Apache's.
         // (A servlet container deployment uses that container's own access log configuration instead.)
         server.setRequestLog(new CustomRequestLog(EmbeddedServer::accessLog, CustomRequestLog.EXTENDED_NCSA_FORMAT));
         server.setStopTimeout(STOP_TIMEOUT.toMillis());
-        server.setStopAtShutdown(false); // the signal handlers below stop it, so that the exit status is 0
+        server.setStopAtShutdown(false); // StopSignals stops it before the JVM shuts down, so that the exit status is 0
         return server;
     }
 
@@ -114,7 +116,7 @@ public final class EmbeddedServer {
             System.exit(1);
             return;
         }
-        WebAppContext webapp = (WebAppContext) ((GracefulHandler) server.getHandler()).getHandler();
+        WebAppContext webapp = server.getDescendant(WebAppContext.class);
         ServletContext context = webapp.getServletContext();
         Object failure = context.getAttribute(MODEL_FAILURE);
         if (failure != null || !webapp.isAvailable()) {
@@ -128,9 +130,7 @@ public final class EmbeddedServer {
                 + uri.getHost() + ":" + uri.getPort() + "/");
         System.out.flush();
 
-        Runnable stop = () -> new Thread(() -> stopQuietly(server), "tabserve-stop").start();
-        Signal.handle(new Signal("TERM"), signal -> stop.run());
-        Signal.handle(new Signal("INT"), signal -> stop.run());
+        StopSignals.onStop(() -> new Thread(() -> stopQuietly(server), "tabserve-stop").start());
         server.join();
         System.exit(0);
     }

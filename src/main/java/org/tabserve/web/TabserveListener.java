@@ -36,7 +36,6 @@ public final class TabserveListener implements ServletContextListener {
     private static final String BUNDLED_MODEL = "/WEB-INF/model.onnx";
 
     private ServedModel served;
-    private TabserveMetrics metrics;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -48,7 +47,7 @@ public final class TabserveListener implements ServletContextListener {
             LOG.severe("tabserve is not configured correctly: " + e.getMessage());
             throw e;
         }
-        metrics = new TabserveMetrics();
+        TabserveMetrics metrics = new TabserveMetrics();
         served = load(context, config, metrics);
         Views views = new Views(context, config.cacheTemplates());
         // One filter measures every request; declared here so that it needs no web.xml entry or annotation scan.
@@ -172,9 +171,6 @@ public final class TabserveListener implements ServletContextListener {
     public void contextDestroyed(ServletContextEvent event) {
         if (served != null) {
             served.close(); // closes the model once no request uses it any more
-        }
-        if (metrics != null) {
-            metrics.close();
         }
     }
 }
