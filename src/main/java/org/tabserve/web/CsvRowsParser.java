@@ -4,7 +4,6 @@ import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
-import org.apache.commons.csv.DuplicateHeaderMode;
 import org.apache.commons.io.input.BOMInputStream;
 import org.tabserve.model.ModelSignature;
 
@@ -37,63 +36,6 @@ final class CsvRowsParser {
         void accept(List<CSVRecord> records, double[][] rows) throws IOException;
     }
 
-    /**
-     * The longest header row read, in characters: the separator is found in it before the parser starts, and a
-     * file whose first line is longer (a binary file, or a gzip bomb of one endless line) is no CSV to us.
-     */
-    static final int MAX_HEADER_CHARS = 1 << 20;
-
-    /** The separators a header row may use, with how messages name them; a tie goes to the first. */
-    enum Separator {
-        COMMA(',', "comma-separated"), SEMICOLON(';', "semicolon-separated (decimal commas allowed)"),
-        TAB('\t', "tab-separated");
-
-        final char character;
-        final String description;
-        /**
-         * Duplicate and empty column names are let through commons-csv and refused by {@link #checkHeader}, whose
-         * messages speak of the user's file rather than of the library's builder.
-         */
-        final CSVFormat format;
-
-        Separator(char character, String description) {
-            this.character = character;
-            this.description = description;
-            this.format = CSVFormat.DEFAULT.builder()
-                    .setDelimiter(character)
-                    .setHeader().setSkipHeaderRecord(true)
-                    .setDuplicateHeaderMode(DuplicateHeaderMode.ALLOW_ALL)
-                    .setAllowMissingColumnNames(true)
-                    .setIgnoreSurroundingSpaces(true)
-                    .setIgnoreEmptyLines(true)
-                    .get();
-        }
-
-        /** The separator used most often, outside quotes, in {@code headerLine}; comma when none is. */
-        static Separator of(CharSequence headerLine) {
-            int[] counts = new int[values().length];
-            boolean quoted = false;
-            for (int i = 0; i < headerLine.length(); i++) {
-                char c = headerLine.charAt(i);
-                if (c == '"') {
-                    quoted = !quoted;
-                } else if (!quoted) {
-                    for (Separator separator : values()) {
-                        if (c == separator.character) {
-                            counts[separator.ordinal()]++;
-                        }
-                    }
-                }
-            }
-            Separator best = COMMA;
-            for (Separator separator : values()) {
-                if (counts[separator.ordinal()] > counts[best.ordinal()]) {
-                    best = separator;
-                }
-            }
-            return best;
-        }
-    }
 
     private final ModelSignature signature;
     private final long maxRows;
@@ -167,37 +109,16 @@ final class CsvRowsParser {
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT)));
         try (reader) {
-            Separator separator = Separator.of(headerLine(reader));
+            CsvSeparator separator = CsvSeparator.of(reader);
             return read(reader, separator, handler, keep);
         } catch (CharacterCodingException e) {
             throw HttpProblem.badRequest("the CSV is not valid UTF-8 text");
         }
     }
 
-    /** The first line of {@code reader} (to the first line end outside quotes), left unread. */
-    private static CharSequence headerLine(BufferedReader reader) throws IOException {
-        reader.mark(MAX_HEADER_CHARS + 1);
-        StringBuilder line = new StringBuilder();
-        boolean quoted = false;
-        for (int c; (c = reader.read()) != -1; ) {
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (!quoted && (c == '\n' || c == '\r')) {
-                break;
-            }
-            line.append((char) c);
-            if (line.length() > MAX_HEADER_CHARS) {
-                throw HttpProblem.badRequest("the CSV's first line is longer than " + MAX_HEADER_CHARS
-                        + " characters; it must be a header row naming the columns");
-            }
-        }
-        reader.reset();
-        return line;
-    }
-
-    private List<String> read(Reader reader, Separator separator, ChunkHandler handler,
+    private List<String> read(Reader reader, CsvSeparator separator, ChunkHandler handler,
                               java.util.function.Consumer<double[]> keep) throws IOException {
-        boolean decimalComma = separator == Separator.SEMICOLON;
+        boolean decimalComma = separator == CsvSeparator.SEMICOLON;
         try (CSVParser parser = parseHeader(reader, separator.format)) {
             List<String> header = parser.getHeaderNames();
             if (header.isEmpty()) {
@@ -308,7 +229,7 @@ final class CsvRowsParser {
     }
 
     /** Refuses a header with an unnamed column or a column named twice, which no row could be matched against. */
-    private static void checkHeader(List<String> header, Separator separator) {
+    private static void checkHeader(List<String> header, CsvSeparator separator) {
         java.util.Map<String, Integer> seen = new java.util.HashMap<>();
         for (int i = 0; i < header.size(); i++) {
             String name = header.get(i);
@@ -325,7 +246,7 @@ final class CsvRowsParser {
     }
 
     /** Where each feature sits in the header; a 400 naming every missing feature column, and what was read. */
-    private int[] featureColumns(List<String> header, Separator separator) {
+    private int[] featureColumns(List<String> header, CsvSeparator separator) {
         List<String> features = signature.featureNames();
         int[] columns = new int[features.size()];
         List<FieldProblem> missing = new ArrayList<>();

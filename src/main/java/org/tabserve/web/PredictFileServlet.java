@@ -1,11 +1,8 @@
 package org.tabserve.web;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import jakarta.servlet.MultipartConfigElement;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.Part;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.tabserve.model.ModelCard;
@@ -23,7 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code POST /predict_file}: a CSV upload (multipart field {@code file}) scored row by row. The upload is read
+ * {@code POST /predict_file}: a CSV upload ({@link CsvUpload}) scored row by row. The upload is read
  * twice from the container's temporary file: once to check every row, then to predict and stream the answer, JSON
  * by default, CSV (input columns, label, one probability column per class) for {@code Accept: text/csv}, or for
  * browsers ({@code Accept: text/html}) a page with the first rows and the whole CSV to download. HTML forms cannot
@@ -31,18 +28,11 @@ import java.util.Map;
  */
 final class PredictFileServlet extends ApiServlet {
 
-    static final String FIELD = "file";
     /**
      * JSON answers of uploads up to this many rows are scored from the rows kept by the validating pass (about 5 MB
      * per 100,000 rows) instead of a second parse; larger uploads are parsed twice, so memory stays bounded.
      */
     static final int KEEP_ROWS = 250_000;
-    /** For a multipart body the container gave up on: its rest is unread, so the connection ends with the answer. */
-    private static final java.util.Map<String, String> CLOSE = java.util.Map.of("Connection", "close");
-    /** Room for the multipart framing (boundaries, part headers) around a CSV of the largest accepted size. */
-    static final long MULTIPART_OVERHEAD_BYTES = 65_536;
-    /** Uploads are spooled to the container's temporary directory past this many bytes. */
-    private static final int MEMORY_THRESHOLD_BYTES = 1 << 20;
 
     /** The answer's formats. */
     enum Format { JSON, CSV, HTML }
@@ -59,14 +49,6 @@ final class PredictFileServlet extends ApiServlet {
         this.budget = budget;
     }
 
-    /**
-     * The container's multipart limits for the upload route: a file of at most {@code maxUploadBytes}, in a body of
-     * at most that plus {@link #MULTIPART_OVERHEAD_BYTES}; past either the container stops reading (a 413 here).
-     */
-    static MultipartConfigElement multipartConfig(String location, long maxUploadBytes) {
-        return new MultipartConfigElement(location, maxUploadBytes, maxUploadBytes + MULTIPART_OVERHEAD_BYTES,
-                MEMORY_THRESHOLD_BYTES);
-    }
 
     @Override
     public void destroy() {
@@ -78,7 +60,7 @@ final class PredictFileServlet extends ApiServlet {
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         requireContentType(request, "multipart/form-data");
         OnnxClassifier classifier = model.classifier();
-        Part file = filePart(request);
+        CsvUpload file = CsvUpload.of(request, config.maxUploadBytes());
         try (MemoryBudget.Reservation held = budget.open()) {
             CsvRowsParser parser = new CsvRowsParser(classifier.signature(), config.maxCsvRows());
             Format format = format(request);
@@ -90,7 +72,7 @@ final class PredictFileServlet extends ApiServlet {
                 ChunkScorer.Run ahead = scorer.start(classifier, model, answer);
                 long chunkBytes = (long) CsvRowsParser.CHUNK_ROWS * keptRowBytes(classifier);
                 double[][] rows;
-                try (InputStream in = open(file)) {
+                try (InputStream in = file.open()) {
                     rows = parser.validateAndKeep(in, KEEP_ROWS, ahead::ahead, () -> held.tryGrow(chunkBytes));
                 } catch (IOException | RuntimeException | Error e) {
                     ahead.cancel();
@@ -104,17 +86,17 @@ final class PredictFileServlet extends ApiServlet {
                 held.releaseAll();
             }
             List<String> header;
-            try (InputStream in = open(file)) {
+            try (InputStream in = file.open()) {
                 header = parser.validate(in);
             }
             held.grow(format == Format.HTML ? UploadPages.HELD_BYTES + streamedRowBytes(classifier, header)
                     * CsvRowsParser.CHUNK_ROWS : streamedRowBytes(classifier, header) * CsvRowsParser.CHUNK_ROWS
                     * (scorer.inFlight() + 2L));
-            try (InputStream in = open(file)) {
+            try (InputStream in = file.open()) {
                 switch (format) {
                     case CSV -> writeCsv(response, classifier, parser, in, header);
                     case HTML -> views.render(request, response, 200, "upload", Map.of("page",
-                            UploadPages.build(model, classifier, scorer, parser, in, header, file.getSubmittedFileName())));
+                            UploadPages.build(model, classifier, scorer, parser, in, header, file.fileName())));
                     default -> writeJson(response, classifier, run -> parser.forEachChunk(in, run));
                 }
             }
@@ -123,52 +105,7 @@ final class PredictFileServlet extends ApiServlet {
         }
     }
 
-    /** The uploaded file's bytes; a gzip file ({@code .csv.gz}) inflated, its inflated bytes within the upload limit. */
-    private InputStream open(Part file) throws IOException {
-        return GzipInput.upload(file.getInputStream(), file.getSubmittedFileName(), config.maxUploadBytes());
-    }
 
-    private Part filePart(HttpServletRequest request) throws IOException {
-        long declared = request.getContentLengthLong();
-        long limit = config.maxUploadBytes() + MULTIPART_OVERHEAD_BYTES;
-        if (declared > limit) {
-            // Refused on its declared length alone, before the container reads a byte (or sends 100 Continue).
-            throw HttpProblem.declaredTooLarge("the upload", declared, limit);
-        }
-        try {
-            Part file = null;
-            List<String> others = new ArrayList<>();
-            for (Part part : request.getParts()) {
-                if (FIELD.equals(part.getName()) && file == null) {
-                    file = part;
-                } else {
-                    others.add(part.getName());
-                }
-            }
-            if (!others.isEmpty()) {
-                throw HttpProblem.badRequest("unexpected multipart field(s) " + others + "; send the CSV once, in the field '" + FIELD + "'");
-            }
-            if (file == null) {
-                throw HttpProblem.badRequest("the multipart field '" + FIELD + "' with the CSV is missing");
-            }
-            return file;
-        } catch (IllegalStateException e) {
-            throw overLimit();
-        } catch (ServletException e) {
-            if (causedByLimit(e)) {
-                throw overLimit();
-            }
-            throw new HttpProblem(400, "Bad request", "the body is not a well-formed multipart/form-data upload",
-                    List.of(), CLOSE);
-        } catch (IOException e) {
-            // The client stopped sending or hung up half-way; disk trouble on the server's side is logged as usual.
-            HttpProblem problem = LimitedInputStream.unreadable(e);
-            if (problem.status() == 408 || !(e.getMessage() != null && e.getMessage().contains("No space"))) {
-                throw problem;
-            }
-            throw e;
-        }
-    }
 
     /**
      * Heap one row kept for a JSON answer holds until it is written, over-estimated: its values, its slot in the
@@ -186,28 +123,7 @@ final class PredictFileServlet extends ApiServlet {
         return 64 + 64L * header.size() + keptRowBytes(classifier);
     }
 
-    /** The container stopped reading the body part-way: the connection cannot carry another request. */
-    private HttpProblem overLimit() {
-        return new HttpProblem(413, "Content too large", "the upload is larger than the limit of "
-                + config.maxUploadBytes() + " bytes", List.of(), CLOSE);
-    }
 
-    /**
-     * Whether a failed multipart read was a size limit. The Servlet API says {@code getParts} throws an
-     * IllegalStateException then, and Tomcat does (caught above); Jetty 12 wraps it in a ServletException ("bad
-     * multipart") as it does its other multipart failures, some of them IllegalStateExceptions too (too many parts),
-     * and has no exception type of its own for a limit, so its message ("max file size exceeded: N", "max length
-     * exceeded: N") tells. DeploymentChecks' upload past the limit fails under Jetty if an upgrade changes that.
-     */
-    private static boolean causedByLimit(ServletException failure) {
-        for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
-            if (cause instanceof IllegalStateException && cause.getMessage() != null
-                    && cause.getMessage().contains("exceeded")) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /** {@code ?format=} when given (read from the query string only: the body is the upload), else Accept. */
     static Format format(HttpServletRequest request) {

@@ -67,7 +67,7 @@ public final class TabserveListener implements ServletContextListener {
         ServletRegistration.Dynamic upload = add(context, "predict-file",
                 new PredictFileServlet(served, errors, config, views, budget), "/predict_file");
         File temp = (File) context.getAttribute(ServletContext.TEMPDIR);
-        upload.setMultipartConfig(PredictFileServlet.multipartConfig(temp == null ? null : temp.getAbsolutePath(),
+        upload.setMultipartConfig(CsvUpload.multipartConfig(temp == null ? null : temp.getAbsolutePath(),
                 config.maxUploadBytes()));
         add(context, "v2", new V2Servlet(served, errors, config, budget, serverVersion()), V2Servlet.PATH,
                 V2Servlet.PATH + "/*");

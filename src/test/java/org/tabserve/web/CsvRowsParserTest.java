@@ -155,15 +155,15 @@ class CsvRowsParserTest {
 
     @Test
     void aFirstLineLongerThanAnyHeaderIsRefusedBeforeItIsHeldWhole() {
-        HttpProblem problem = refusal("a".repeat(CsvRowsParser.MAX_HEADER_CHARS + 1));
+        HttpProblem problem = refusal("a".repeat(CsvSeparator.MAX_HEADER_CHARS + 1));
         assertTrue(problem.detail().contains("first line is longer than"), problem.detail());
     }
 
     @Test
     void theSeparatorIsTheOneTheHeaderUsesMostOutsideQuotes() {
-        assertEquals(CsvRowsParser.Separator.COMMA, CsvRowsParser.Separator.of("a"));
-        assertEquals(CsvRowsParser.Separator.COMMA, CsvRowsParser.Separator.of("a,b;c"));
-        assertEquals(CsvRowsParser.Separator.SEMICOLON, CsvRowsParser.Separator.of("\"a,b,c\";d;e"));
-        assertEquals(CsvRowsParser.Separator.TAB, CsvRowsParser.Separator.of("a\tb\tc;d"));
+        assertEquals(CsvSeparator.COMMA, CsvSeparator.of("a"));
+        assertEquals(CsvSeparator.COMMA, CsvSeparator.of("a,b;c"));
+        assertEquals(CsvSeparator.SEMICOLON, CsvSeparator.of("\"a,b,c\";d;e"));
+        assertEquals(CsvSeparator.TAB, CsvSeparator.of("a\tb\tc;d"));
     }
 }
