@@ -35,7 +35,7 @@ public final class GraphParseTiming {
             }
         }
         long warm = (System.nanoTime() - start) / 200;
-        System.out.printf("%-8s %-32s first %7.1f ms   warm %8.1f us   (%d)%n", parser, file.getFileName(),
+        System.out.printf("%-8s %-32s first %7.1f ms   mean of the next 200 %8.1f us   (%d)%n", parser, file.getFileName(),
                 first / 1e6, warm / 1e3, nodes);
     }
 }
