@@ -29,6 +29,27 @@ class ArchitectureTest {
         assertEquals(List.of(), forbidden);
     }
 
+    /**
+     * The ONNX graph reader's files in model/onnx. They read the protobuf themselves, so they import only the JDK and
+     * each other: never ONNX Runtime (which will own its session in the same package) nor a protobuf library.
+     */
+    private static final List<String> GRAPH_READER = List.of(
+            "WireReader", "GraphParser", "OnnxGraph", "OnnxNode", "OnnxAttribute", "OnnxTensor", "OnnxValueInfo",
+            "OnnxType", "Dimension", "ElementType", "OnnxFormatException", "GraphFacts", "FactFinder", "GraphNames");
+
+    @Test
+    void theGraphReaderImportsOnlyTheJdk() throws IOException {
+        Path onnx = Path.of("src/main/java/org/tabserve/model/onnx");
+        for (String type : GRAPH_READER) {
+            Path file = onnx.resolve(type + ".java");
+            assertTrue(Files.isRegularFile(file), "the graph reader has " + file);
+            List<String> forbidden = imports(file).stream()
+                    .filter(i -> !i.startsWith("java.") && !i.startsWith("org.tabserve.model.onnx."))
+                    .toList();
+            assertEquals(List.of(), forbidden, type + " must read the graph without ONNX Runtime or protobuf");
+        }
+    }
+
     @Test
     void nothingServedImportsTheTrainer() throws IOException {
         List<String> intoTrain = imports(Path.of("src/main/java")).stream()
