@@ -11,6 +11,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** tabserve's metrics never start a thread that would outlive the web app (hot redeploy stays flat). */
 class TabserveMetricsTest {
 
     /** The name the Prometheus client gives the thread of its static scheduler. */
@@ -28,6 +29,7 @@ class TabserveMetricsTest {
         metrics.request("/api/predict", "POST", 400, 0.001);
         metrics.scored(List.of(new Prediction("genuine", classes, List.of(0.9, 0.1)),
                 new Prediction("forged", classes, List.of(0.2, 0.8))));
+        metrics.adminRefused("wrong_token");
         MetricSnapshots scraped = metrics.registry().scrape();
 
         assertTrue(scraped.stream().anyMatch(s -> s.getMetadata().getName().equals("tabserve_model_load_seconds")),
