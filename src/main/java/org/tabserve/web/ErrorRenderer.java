@@ -21,6 +21,7 @@ import java.util.logging.Logger;
 final class ErrorRenderer {
 
     private static final Logger LOG = Logger.getLogger(ErrorRenderer.class.getName());
+    private final RateLimitedLog abortedHalfWay = new RateLimitedLog(LOG, Level.WARNING);
 
     private final Views views;
 
@@ -66,7 +67,9 @@ final class ErrorRenderer {
      */
     void render(HttpServletRequest request, HttpServletResponse response, HttpProblem problem) throws IOException {
         if (response.isCommitted()) {
-            LOG.warning("Aborting " + request.getRequestURI() + " half-way: " + problem.status() + " " + problem.detail());
+            // Most often a client that hung up mid-answer: anyone can cause it, so it is logged at most once a minute.
+            abortedHalfWay.log(() -> "Aborting " + request.getRequestURI() + " half-way: " + problem.status() + " "
+                    + problem.detail());
             throw new IOException("response aborted after it was committed: " + problem.detail());
         }
         response.resetBuffer();

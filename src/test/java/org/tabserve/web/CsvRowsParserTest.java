@@ -166,4 +166,45 @@ class CsvRowsParserTest {
         assertEquals(CsvSeparator.SEMICOLON, CsvSeparator.of("\"a,b,c\";d;e"));
         assertEquals(CsvSeparator.TAB, CsvSeparator.of("a\tb\tc;d"));
     }
+
+    /**
+     * Issue 15: a valid CSV read while the heap ran out was answered 400 "malformed CSV header: Self-suppression not
+     * permitted" (the JVM's shared OutOfMemoryError thrown again by close() made try-with-resources throw an
+     * IllegalArgumentException, which the parser took for a bad header). Only the header row's own failures are the
+     * file's fault; this must reach the caller as the server's failure, never as an HttpProblem.
+     */
+    @Test
+    void runningOutOfMemoryAfterTheHeaderIsTheServersFailureNotABadFile() {
+        OutOfMemoryError shared = new OutOfMemoryError("Java heap space");
+        byte[] head = "b,a\n1,2\n".getBytes(StandardCharsets.UTF_8);
+        java.io.InputStream failing = new java.io.InputStream() {
+            private int at;
+
+            @Override
+            public int read() {
+                if (at < head.length) {
+                    return head[at++];
+                }
+                throw shared;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) {
+                if (at >= head.length) {
+                    throw shared;
+                }
+                int n = Math.min(length, head.length - at);
+                System.arraycopy(head, at, buffer, offset, n);
+                at += n;
+                return n;
+            }
+
+            @Override
+            public void close() {
+                throw shared;
+            }
+        };
+        Throwable thrown = assertThrows(Throwable.class, () -> new CsvRowsParser(SIGNATURE, 1_000).validate(failing));
+        assertTrue(!(thrown instanceof HttpProblem), "blamed the file: " + thrown);
+    }
 }
