@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * second, upload CSV files that fail late, hang up mid-answer and make concurrent 300,000-row uploads, against
  * {@code java -Xmx128m -jar target/tabserve.war}. The JVM must survive it (a model closed under a running ONNX
  * Runtime call crashed it within a minute), every answer must be one its request may get or a 503, the log must have
- * no SEVERE line, and resident memory must stay flat after the warm-up. Needs Debian's wrk, which {@code .ci/run}
- * installs.
+ * no SEVERE line, the JVM must write no crash report, and resident memory must stay within the allowance after the
+ * warm-up. Needs Debian's wrk, which {@code .ci/run} installs.
  */
 class ChaosIT {
 
@@ -58,7 +58,9 @@ class ChaosIT {
 
     @Test
     void aMinuteOfSwapsLateFailuresHangUpsAndLargeUploadsAt128MbLeavesTheServerAliveAndCorrect() throws Exception {
-        Run run = chaos("--seconds", "60", "--warmup", "15");
+        // A minute is still early for resident memory (the JIT, ONNX Runtime's arenas): 64 MB of growth after 20 s is
+        // allowed here (measured: 35 MB after 15 s at 60 s); the 10-minute bench/chaos holds it to 48 MB after a minute.
+        Run run = chaos("--seconds", "60", "--warmup", "20", "--max-growth-mb", "64");
         assertEquals(0, run.exit(), run::output);
         assertTrue(run.output().contains("chaos: PASS"), run::output);
         assertTrue(run.number(DONE, 1) >= 5, () -> "too few model swaps to say anything:\n" + run.output());
