@@ -2,9 +2,11 @@
 -- it must get. Run with one connection per thread (-t N -c N) and no pipelining: each thread then has one request
 -- in flight, and each response answers the thread's latest request. (wrk also calls request() once before the run
 -- to check it, which is why the latest request, not a queue of them, is what a response is checked against.)
+-- SOAK_ALSO_OK=503 (bench/chaos) also accepts that status for every request: a server under chaos may refuse work.
 
 local v2 = "/v2/models/" .. (os.getenv("SOAK_MODEL") or "banknote-authenticator") .. "/infer"
 local v2_input = os.getenv("SOAK_V2_INPUT") or "input"
+local also_ok = tonumber(os.getenv("SOAK_ALSO_OK") or "")
 local one = '{"variance": 3.6216, "skewness": 8.6661, "curtosis": -2.8073, "entropy": -0.44699}'
 local json = { ["Content-Type"] = "application/json" }
 local form = { ["Content-Type"] = "application/x-www-form-urlencoded", ["Accept"] = "text/html" }
@@ -78,6 +80,7 @@ function init(args)
   latest = nil                    -- the case of the request in flight
   checked, unexpected = 0, 0
   first_unexpected = ""
+  statuses = {}                   -- status -> answers with it
 end
 
 function request()
@@ -90,7 +93,8 @@ end
 function response(status, headers, body)
   local i = latest
   checked = checked + 1
-  if i == nil or status ~= cases[i][5] then
+  statuses[status] = (statuses[status] or 0) + 1
+  if i == nil or (status ~= cases[i][5] and status ~= also_ok) then
     unexpected = unexpected + 1
     if first_unexpected == "" then
       local what = i and (cases[i][1] .. " " .. cases[i][2] .. " expected " .. cases[i][5]) or "an unsent request"
@@ -100,14 +104,21 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local total_checked, total_unexpected, example = 0, 0, ""
+  local total_checked, total_unexpected, example, by_status = 0, 0, "", {}
   for _, thread in ipairs(threads) do
     total_checked = total_checked + thread:get("checked")
     total_unexpected = total_unexpected + thread:get("unexpected")
     if example == "" then example = thread:get("first_unexpected") end
+    for status, n in pairs(thread:get("statuses")) do by_status[status] = (by_status[status] or 0) + n end
   end
+  local codes = {}
+  for status in pairs(by_status) do codes[#codes + 1] = status end
+  table.sort(codes)
+  local counts = {}
+  for _, status in ipairs(codes) do counts[#counts + 1] = status .. "=" .. by_status[status] end
   local e = summary.errors
   io.write(string.format("soak: cases %d checked %d unexpected %d socket-errors %d\n", #cases, total_checked,
       total_unexpected, e.connect + e.read + e.write + e.timeout))
+  io.write("soak: statuses " .. table.concat(counts, " ") .. "\n")
   if example ~= "" then io.write("soak: first unexpected: " .. example .. "\n") end
 end
