@@ -73,6 +73,12 @@ public final class CardKeys {
     /** JSON object naming the trainer and its settings, and how it was chosen. */
     public static final String TRAINER = PREFIX + "trainer";
 
+    /** {@code classification} or {@code regression}; without it the graph's ops (and output shapes) decide. */
+    public static final String TASK = PREFIX + "task";
+
+    /** JSON array: float or double features that may be missing (sent as NaN), beyond those the graph imputes. */
+    public static final String MISSING = PREFIX + "missing";
+
     private CardKeys() {
     }
 }

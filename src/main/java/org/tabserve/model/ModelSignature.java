@@ -6,32 +6,53 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * What a loaded model takes and gives: the input's name, its features in the graph's column order, and its classes
- * in the output's order. It is the single place where named values become a row in the model's column order.
+ * What a loaded model takes and gives: its inputs with their features (each named, typed, maybe missing, maybe with
+ * known categories), whether it classifies or regresses, and a classifier's classes in its output's order.
  *
- * @param inputName     the graph's input tensor name
- * @param featureNames  feature names in the input tensor's column order
- * @param classLabels   class labels in the probability output's order
- * @param outputKind    how the graph returns its answer
- * @param logits        whether the probability output holds logits that tabserve turns into probabilities
- * @param oneRowPerRun  whether the graph's batch dimension is fixed at 1, so a batch is fed row by row
+ * @param inputs       the graph's inputs, in the graph's order
+ * @param task         classification or regression
+ * @param classLabels  a classifier's class labels in its probability output's order; empty for a regressor
+ * @param outputKind   how the graph returns its answer
+ * @param logits       whether the probability output holds logits that tabserve turns into probabilities
+ * @param fixedBatch   the graph's fixed batch size (a batch is fed in chunks of it, the last one padded), or 0 when
+ *                     the batch dimension is free
  */
-public record ModelSignature(String inputName, List<String> featureNames, List<String> classLabels,
-                             OutputKind outputKind, boolean logits, boolean oneRowPerRun) {
+public record ModelSignature(List<ModelInput> inputs, Task task, List<String> classLabels, OutputKind outputKind,
+                             boolean logits, int fixedBatch) {
 
     public ModelSignature {
-        Objects.requireNonNull(inputName, "inputName");
+        inputs = List.copyOf(inputs);
+        Objects.requireNonNull(task, "task");
         Objects.requireNonNull(outputKind, "outputKind");
-        featureNames = List.copyOf(featureNames);
         classLabels = List.copyOf(classLabels);
-        requireDistinct("feature", featureNames);
-        requireDistinct("class", classLabels);
-        if (featureNames.isEmpty() || classLabels.isEmpty()) {
-            throw new IllegalArgumentException("a signature needs at least one feature and one class");
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException("a signature needs at least one input");
         }
+        requireDistinct("input", inputs.stream().map(ModelInput::name).toList());
+        requireDistinct("feature", inputs.stream().flatMap(i -> i.features().stream()).map(Feature::name).toList());
+        requireDistinct("class", classLabels);
+        if ((task == Task.CLASSIFICATION) == classLabels.isEmpty()) {
+            throw new IllegalArgumentException(task == Task.CLASSIFICATION ? "a classifier needs at least one class"
+                    : "a regressor has no classes, got " + classLabels);
+        }
+        if ((task == Task.REGRESSION) != (outputKind == OutputKind.VALUE)) {
+            throw new IllegalArgumentException(task + " with output kind " + outputKind);
+        }
+        if (fixedBatch < 0) {
+            throw new IllegalArgumentException("fixedBatch must be 0 (free) or positive, got " + fixedBatch);
+        }
+    }
+
+    /** The signature of a classifier with one float input {@code [N, F]} of these features and a free batch. */
+    public static ModelSignature floatClassifier(String inputName, List<String> featureNames, List<String> classLabels,
+                                                 OutputKind outputKind) {
+        return new ModelSignature(List.of(new ModelInput(inputName, ValueType.FLOAT,
+                featureNames.stream().map(Feature::number).toList(), 2)), Task.CLASSIFICATION, classLabels,
+                outputKind, false, 0);
     }
 
     private static void requireDistinct(String what, List<String> names) {
@@ -43,9 +64,40 @@ public record ModelSignature(String inputName, List<String> featureNames, List<S
         }
     }
 
+    /** @return every feature, input by input, column by column: the order of a row given as an array */
+    public List<Feature> features() {
+        return inputs.stream().flatMap(i -> i.features().stream()).toList();
+    }
+
+    /** @return the names of {@link #features()}, in that order */
+    public List<String> featureNames() {
+        return inputs.stream().flatMap(i -> i.features().stream()).map(Feature::name).toList();
+    }
+
+    /** @return the feature of that name */
+    public Optional<Feature> feature(String name) {
+        return features().stream().filter(f -> f.name().equals(name)).findFirst();
+    }
+
+    /** @return whether every feature is a number that may not be missing, as rows of plain numbers can carry */
+    public boolean numbersOnly() {
+        return features().stream().allMatch(f -> f.type().isNumber() && !f.missingAllowed());
+    }
+
+    /**
+     * @return the name of the model's one input
+     * @throws IllegalStateException for a model of several inputs
+     */
+    public String inputName() {
+        if (inputs.size() != 1) {
+            throw new IllegalStateException("the model has " + inputs.size() + " inputs");
+        }
+        return inputs.get(0).name();
+    }
+
     /** @return the number of features one row has */
     public int featureCount() {
-        return featureNames.size();
+        return inputs.stream().mapToInt(ModelInput::width).sum();
     }
 
     /**
@@ -86,6 +138,7 @@ public record ModelSignature(String inputName, List<String> featureNames, List<S
      *                        unknown field with its row
      */
     public double[][] orderRows(List<Map<String, Double>> rows) {
+        List<String> featureNames = featureNames();
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < featureNames.size(); i++) {
             index.put(featureNames.get(i), i);

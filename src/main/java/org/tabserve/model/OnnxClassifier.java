@@ -1,24 +1,18 @@
 package org.tabserve.model;
 
-import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxMap;
 import ai.onnxruntime.OnnxModelMetadata;
 import ai.onnxruntime.OnnxSequence;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.SequenceInfo;
-import ai.onnxruntime.TensorInfo;
-import ai.onnxruntime.ValueInfo;
+import org.tabserve.model.onnx.GraphFacts;
+import org.tabserve.model.onnx.OnnxFormatException;
+import org.tabserve.model.onnx.OnnxGraph;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +20,6 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,11 +28,14 @@ import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
- * Owns one ONNX Runtime session for one tabular classifier and turns rows of numbers into {@link Prediction}s.
+ * Owns one ONNX Runtime session for one tabular model, a classifier or a regressor, and turns a {@link Batch} into
+ * {@link Prediction}s: it reads the graph (with {@link OnnxGraph}) and ONNX Runtime's view of it into a
+ * {@link ModelSignature}, binds each input as a tensor of its own type ({@link InputBinder}), runs the graph in chunks
+ * of its fixed batch where it has one, and decodes the outputs ({@link OutputDecoder}).
  *
- * <p>Loading checks everything up front: one float input {@code [N, F]} (N free, or fixed at 1), an output
- * tabserve understands ({@link OutputKind}), a card consistent with the graph, and a warm-up prediction. A model that
- * fails any check is refused with one message naming the file and the reason, and nothing stays open.
+ * <p>Loading checks everything up front: inputs of types and shapes tabserve serves, an output it understands
+ * ({@link OutputKind}), a card consistent with the graph, and a warm-up prediction. A model that fails any check is
+ * refused with one message naming the file and the reason, and nothing stays open.
  *
  * <p>Thread-safety: one instance is shared by all request threads; ONNX Runtime allows concurrent {@code run} calls
  * on one session, and {@link #close()} may come at any time: the session is freed only after the last prediction
@@ -53,35 +49,21 @@ public final class OnnxClassifier implements AutoCloseable {
     private final String sha256;
     private final OrtEnvironment env;
     private final OrtSession session;
-    private final Outputs outputs;
+    private final SignatureReader.Outputs outputs;
     private final ModelSignature signature;
     private final ModelCard card;
-    /** For a ZipMap output: the map key of each class, in class order (Long or String). */
-    private final List<Object> zipMapKeys;
     private final Set<String> outputNames;
+    private final InputBinder binder;
+    private final OutputDecoder decoder;
     /** Every prediction holds a use while it is inside the session; the session is closed after the last one. */
     private final UseCount uses = new UseCount(this::closeQuietly);
-
-    /** The graph's outputs that tabserve reads; {@code probabilities} or {@code zipMap} is set, never both. */
-    private record Outputs(OutputKind kind, String probabilities, String label, OnnxJavaType labelType,
-                           String zipMap, OnnxJavaType zipMapKeyType, long declaredClasses) {
-        Set<String> names() {
-            Set<String> names = new LinkedHashSet<>();
-            for (String name : new String[]{probabilities, label, zipMap}) {
-                if (name != null) {
-                    names.add(name);
-                }
-            }
-            return names;
-        }
-    }
 
     /**
      * Loads a model with one intra-op thread per prediction, the fastest setting for small tabular models served
      * to many concurrent requests.
      *
      * @param file the ONNX file
-     * @return a classifier ready to predict (already warmed up)
+     * @return a model ready to predict (already warmed up)
      * @throws ModelException of kind {@link ModelException.Kind#UNUSABLE_MODEL} when the file cannot be served
      */
     public static OnnxClassifier load(Path file) {
@@ -93,7 +75,7 @@ public final class OnnxClassifier implements AutoCloseable {
      *
      * @param file           the ONNX file
      * @param intraOpThreads threads ONNX Runtime may use inside one prediction (at least 1)
-     * @return a classifier ready to predict (already warmed up)
+     * @return a model ready to predict (already warmed up)
      * @throws ModelException of kind {@link ModelException.Kind#UNUSABLE_MODEL} when the file cannot be served
      */
     public static OnnxClassifier load(Path file, int intraOpThreads) {
@@ -129,32 +111,41 @@ public final class OnnxClassifier implements AutoCloseable {
         this.env = environment();
         this.session = openSession(source, bytes, env, intraOpThreads);
         try {
+            OnnxGraph graph = OnnxGraph.read(bytes);
+            GraphFacts facts = GraphFacts.of(graph);
             OnnxModelMetadata metadata = session.getMetadata();
             CardReader cardReader = new CardReader(metadata.getCustomMetadata());
-            TensorInfo input = checkInput(session.getInputInfo());
-            this.outputs = findOutputs(session.getOutputInfo());
+            List<ModelInput> inputs = SignatureReader.inputs(session.getInputInfo(), facts, cardReader);
+            int fixedBatch = SignatureReader.fixedBatch(session.getInputInfo());
+            Task task = SignatureReader.task(source, session.getOutputInfo(), facts, cardReader);
+            this.outputs = task == Task.REGRESSION ? SignatureReader.regressionOutput(session.getOutputInfo())
+                    : SignatureReader.classifierOutputs(session.getOutputInfo());
             this.outputNames = Set.copyOf(outputs.names());
-            String inputName = session.getInputInfo().keySet().iterator().next();
-            boolean oneRowPerRun = input.getShape()[0] == 1;
-            List<String> features = features(cardReader, input.getShape()[1]);
-            boolean logits = logits(cardReader);
-
-            // The warm-up row: the training means where the card has them, otherwise zeros.
+            boolean logits = SignatureReader.logits(source, outputs, facts, cardReader);
             Map<String, FeatureStats> stats = cardReader.featureStats().orElse(Map.of());
-            float[] warmUpRow = new float[features.size()];
-            for (int i = 0; i < warmUpRow.length; i++) {
-                FeatureStats s = stats.get(features.get(i));
-                warmUpRow[i] = s == null ? 0f : (float) s.mean();
+
+            // The warm-up row: the training means where the card has them, a known category, else zeros and "".
+            ModelSignature provisional = new ModelSignature(inputs, task,
+                    task == Task.CLASSIFICATION ? List.of("?") : List.of(),
+                    task == Task.CLASSIFICATION ? OutputKind.PROBABILITIES : OutputKind.VALUE, false, fixedBatch);
+            Batch warmUp = Batch.of(provisional, List.<Object[]>of(warmUpRow(provisional, stats)));
+            List<Object> keys = null;
+            List<String> classes = List.of();
+            if (task == Task.CLASSIFICATION) {
+                keys = outputs.kind() == OutputKind.LABEL_AND_ZIPMAP ? zipMapKeysOf(warmUp, provisional) : null;
+                classes = classes(cardReader, facts, keys, warmUp, provisional);
             }
-            List<Object> keys = outputs.kind() == OutputKind.LABEL_AND_ZIPMAP ? zipMapKeysOf(inputName, warmUpRow) : null;
-            List<String> classes = classes(cardReader, keys, inputName, warmUpRow);
-            this.zipMapKeys = keys == null ? null : orderKeys(keys, classes);
-            this.signature = new ModelSignature(inputName, features, classes, outputs.kind(), logits, oneRowPerRun);
-            this.card = card(cardReader, metadata, fileName, stats);
-            warmUp(warmUpRow);
+            this.signature = new ModelSignature(inputs, task, classes, outputs.kind(), logits, fixedBatch);
+            this.binder = new InputBinder(env, signature);
+            this.decoder = new OutputDecoder(signature, outputs, keys == null ? null : orderKeys(keys, classes));
+            this.card = card(cardReader, metadata, fileName, stats, graph, facts);
+            predict(Batch.of(signature, List.<Object[]>of(warmUpRow(signature, stats))));
         } catch (OrtException e) {
             closeQuietly();
             throw ModelException.unusable(source, "ONNX Runtime cannot read it (" + firstLine(e.getMessage()) + ")", e);
+        } catch (OnnxFormatException e) {
+            closeQuietly();
+            throw ModelException.unusable(source, e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             closeQuietly();
             throw ModelException.unusable(source, e.getMessage(), e);
@@ -168,9 +159,10 @@ public final class OnnxClassifier implements AutoCloseable {
             closeQuietly();
             throw ModelException.unusable(source, "unexpected failure while loading (" + e + ")", e);
         }
-        LOG.log(System.Logger.Level.INFO, "Loaded model {0} from {1} (sha256 {2}): features {3}, classes {4}, output {5}",
-                card.name(), source, sha256.substring(0, 12), signature.featureNames(), signature.classLabels(),
-                signature.outputKind());
+        LOG.log(System.Logger.Level.INFO, "Loaded model {0} from {1} (sha256 {2}): {3}, inputs {4}, classes {5},"
+                        + " output {6}{7}", card.name(), source, sha256.substring(0, 12), signature.task().jsonName(),
+                signature.features(), signature.classLabels(), signature.outputKind(),
+                signature.fixedBatch() > 0 ? ", fixed batch " + signature.fixedBatch() : "");
     }
 
     /**
@@ -209,117 +201,54 @@ public final class OnnxClassifier implements AutoCloseable {
         }
     }
 
-    private static TensorInfo checkInput(Map<String, NodeInfo> inputs) {
-        if (inputs.size() != 1) {
-            throw new IllegalArgumentException("it has " + inputs.size() + " inputs " + inputs.keySet()
-                    + "; tabserve serves models with exactly one input, a float tensor [N, features]");
+    /** One valid row for a warm-up: training means, known categories, else zeros, "" and false. */
+    private static Object[] warmUpRow(ModelSignature signature, Map<String, FeatureStats> stats) {
+        List<Feature> features = signature.features();
+        Object[] row = new Object[features.size()];
+        for (int i = 0; i < row.length; i++) {
+            Feature feature = features.get(i);
+            FeatureStats s = stats.get(feature.name());
+            row[i] = switch (feature.type()) {
+                case FLOAT, DOUBLE -> s == null ? 0.0 : s.mean();
+                case INT64, INT32 -> feature.categories().isEmpty() ? 0L : Long.parseLong(feature.categories().get(0));
+                case STRING -> feature.categories().isEmpty() ? "" : feature.categories().get(0);
+                case BOOL -> Boolean.FALSE;
+            };
         }
-        NodeInfo input = inputs.values().iterator().next();
-        if (!(input.getInfo() instanceof TensorInfo tensor)) {
-            throw new IllegalArgumentException("input '" + input.getName() + "' is not a tensor; tabserve needs a float tensor [N, features]");
-        }
-        if (tensor.type != OnnxJavaType.FLOAT) {
-            throw new IllegalArgumentException("input '" + input.getName() + "' holds " + tensor.type
-                    + " values; tabserve needs a float (float32) tensor [N, features]");
-        }
-        long[] shape = tensor.getShape();
-        if (shape.length != 2 || shape[1] < 1) {
-            throw new IllegalArgumentException("input '" + input.getName() + "' has shape " + Arrays.toString(shape)
-                    + "; tabserve needs [N, features] with a fixed number of features");
-        }
-        if (shape[0] > 1) {
-            throw new IllegalArgumentException("input '" + input.getName() + "' has a fixed batch size of " + shape[0]
-                    + "; tabserve needs a free batch dimension or a batch of 1");
-        }
-        return tensor;
-    }
-
-    private static Outputs findOutputs(Map<String, NodeInfo> outputInfo) {
-        List<String> probabilities = new ArrayList<>();
-        List<String> labels = new ArrayList<>();
-        List<String> zipMaps = new ArrayList<>();
-        List<String> described = new ArrayList<>();
-        for (NodeInfo node : outputInfo.values()) {
-            ValueInfo info = node.getInfo();
-            described.add(node.getName() + " " + info);
-            if (info instanceof TensorInfo t) {
-                long[] shape = t.getShape();
-                if (t.type == OnnxJavaType.FLOAT && shape.length == 2) {
-                    probabilities.add(node.getName());
-                } else if ((t.type == OnnxJavaType.INT64 || t.type == OnnxJavaType.STRING)
-                        && (shape.length == 1 || (shape.length == 2 && shape[1] == 1))) {
-                    labels.add(node.getName());
-                }
-            } else if (info instanceof SequenceInfo s && s.sequenceOfMaps && s.mapInfo.valueType == OnnxJavaType.FLOAT
-                    && (s.mapInfo.keyType == OnnxJavaType.INT64 || s.mapInfo.keyType == OnnxJavaType.STRING)) {
-                zipMaps.add(node.getName());
-            }
-        }
-        if (probabilities.size() > 1 || labels.size() > 1 || zipMaps.size() > 1) {
-            throw new IllegalArgumentException("its outputs are ambiguous: " + described
-                    + "; tabserve needs at most one float [N, C] tensor, one label tensor and one ZipMap");
-        }
-        String label = labels.isEmpty() ? null : labels.get(0);
-        OnnxJavaType labelType = label == null ? null : ((TensorInfo) outputInfo.get(label).getInfo()).type;
-        if (probabilities.size() == 1) {
-            String name = probabilities.get(0);
-            long declared = ((TensorInfo) outputInfo.get(name).getInfo()).getShape()[1];
-            OutputKind kind = label == null ? OutputKind.PROBABILITIES : OutputKind.LABEL_AND_PROBABILITIES;
-            return new Outputs(kind, name, label, labelType, null, null, declared);
-        }
-        if (zipMaps.size() == 1) {
-            String name = zipMaps.get(0);
-            OnnxJavaType keyType = ((SequenceInfo) outputInfo.get(name).getInfo()).mapInfo.keyType;
-            return new Outputs(OutputKind.LABEL_AND_ZIPMAP, null, label, labelType, name, keyType, -1);
-        }
-        throw new IllegalArgumentException("no usable output among " + described
-                + "; tabserve needs a float tensor [N, C] of probabilities (optionally with a label tensor [N]),"
-                + " or a label tensor with a ZipMap seq(map(int64|string, float))");
-    }
-
-    private static List<String> features(CardReader cardReader, long width) {
-        List<String> features = cardReader.stringList(CardKeys.FEATURES).orElse(null);
-        if (features == null) {
-            return IntStream.range(0, (int) width).mapToObj(i -> "f" + i).toList();
-        }
-        if (features.size() != width) {
-            throw new IllegalArgumentException("metadata '" + CardKeys.FEATURES + "' names " + features.size()
-                    + " features but the input has " + width + " columns");
-        }
-        return features;
-    }
-
-    private static boolean logits(CardReader cardReader) {
-        String scores = cardReader.text(CardKeys.SCORES).orElse("probabilities");
-        return switch (scores) {
-            case "probabilities" -> false;
-            case "logits" -> true;
-            default -> throw new IllegalArgumentException("metadata '" + CardKeys.SCORES + "' is '" + scores
-                    + "'; allowed: probabilities, logits");
-        };
+        return row;
     }
 
     /** Runs the warm-up row once and returns the ZipMap's keys, in natural order (numeric or lexicographic). */
-    private List<Object> zipMapKeysOf(String inputName, float[] warmUpRow) throws OrtException {
-        try (OnnxTensor tensor = inputTensor(warmUpRow, 1, warmUpRow.length);
-             OrtSession.Result result = session.run(Map.of(inputName, tensor), Set.of(outputs.zipMap()))) {
+    private List<Object> zipMapKeysOf(Batch warmUp, ModelSignature provisional) throws OrtException {
+        InputBinder provisionalBinder = new InputBinder(env, provisional);
+        Map<String, OnnxTensor> tensors = provisionalBinder.bind(warmUp, 0, 1, provisional.fixedBatch());
+        try (OrtSession.Result result = session.run(tensors, Set.of(outputs.zipMap()))) {
             OnnxMap first = (OnnxMap) ((OnnxSequence) result.get(outputs.zipMap()).orElseThrow()).getValue().get(0);
             List<Object> keys = new ArrayList<>(first.getValue().keySet());
             keys.sort(null);
             return keys;
+        } finally {
+            tensors.values().forEach(OnnxTensor::close);
         }
     }
 
-    private List<String> classes(CardReader cardReader, List<Object> zipKeys, String inputName, float[] warmUpRow)
-            throws OrtException {
+    /**
+     * The class labels in probability-column order: the card's, else the ZipMap's keys, else the graph's own
+     * (a classifier op's or ZipMap's classlabels attribute), else 0..C-1 for integer labels.
+     */
+    private List<String> classes(CardReader cardReader, GraphFacts facts, List<Object> zipKeys, Batch warmUp,
+                                 ModelSignature provisional) throws OrtException {
         long width = outputs.declaredClasses();
         if (zipKeys != null) {
             width = zipKeys.size();
         } else if (width < 1) {
             // The probability tensor's column count is free in the graph: ask the model.
-            try (OnnxTensor tensor = inputTensor(warmUpRow, 1, warmUpRow.length);
-                 OrtSession.Result result = session.run(Map.of(inputName, tensor), Set.of(outputs.probabilities()))) {
+            Map<String, OnnxTensor> tensors = new InputBinder(env, provisional).bind(warmUp, 0, 1,
+                    provisional.fixedBatch());
+            try (OrtSession.Result result = session.run(tensors, Set.of(outputs.probabilities()))) {
                 width = ((OnnxTensor) result.get(outputs.probabilities()).orElseThrow()).getInfo().getShape()[1];
+            } finally {
+                tensors.values().forEach(OnnxTensor::close);
             }
         }
         long classCount = width == 1 ? 2 : width; // one column: the probability of the second class
@@ -338,9 +267,13 @@ public final class OnnxClassifier implements AutoCloseable {
         if (zipKeys != null) {
             return zipKeys.stream().map(String::valueOf).toList();
         }
-        if (outputs.labelType() == OnnxJavaType.STRING) {
-            throw new IllegalArgumentException("it has a string label output '" + outputs.label() + "' but no '"
-                    + CardKeys.CLASSES + "' in its metadata, so its probability columns cannot be named; add that key");
+        if (facts.classLabels().isPresent() && facts.classLabels().get().labels().size() == classCount) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: class labels from {1}", source, facts.classLabels().get().origin());
+            return facts.classLabels().get().labels();
+        }
+        if (outputs.labelType() == ai.onnxruntime.OnnxJavaType.STRING) {
+            throw new IllegalArgumentException("it has a string label output '" + outputs.label() + "' but neither its"
+                    + " graph nor its metadata ('" + CardKeys.CLASSES + "') names the probability columns; add that key");
         }
         // Integer labels without a card are taken to be 0..C-1 (scikit-learn's encoding); every prediction checks it.
         return IntStream.range(0, (int) classCount).mapToObj(Integer::toString).toList();
@@ -355,13 +288,12 @@ public final class OnnxClassifier implements AutoCloseable {
     }
 
     private ModelCard card(CardReader cardReader, OnnxModelMetadata metadata, String fileName,
-                           Map<String, FeatureStats> stats) {
-        String name = cardReader.text(CardKeys.NAME)
-                .orElse(metadata.getGraphName() == null || metadata.getGraphName().isBlank() ? fileName : metadata.getGraphName());
-        // ONNX Runtime reports an unset model_version as Long.MAX_VALUE; such a model has no version, not that one.
-        long graphVersion = metadata.getVersion();
+                           Map<String, FeatureStats> stats, OnnxGraph graph, GraphFacts facts) {
+        // A generated graph name (hex ids, main_graph, torch-jit-export, ...) is no name: the file's name is used.
+        String name = cardReader.text(CardKeys.NAME).orElse(facts.name().orElse(fileName));
+        // A model without a version has none (ONNX Runtime would report Long.MAX_VALUE for it).
         String version = cardReader.text(CardKeys.VERSION).orElse(
-                graphVersion > 0 && graphVersion != Long.MAX_VALUE ? Long.toString(graphVersion) : "");
+                graph.modelVersion().isPresent() ? Long.toString(graph.modelVersion().getAsLong()) : "");
         String description = cardReader.text(CardKeys.DESCRIPTION)
                 .orElse(metadata.getDescription() == null ? "" : metadata.getDescription().strip());
         for (String feature : stats.keySet()) {
@@ -405,11 +337,6 @@ public final class OnnxClassifier implements AutoCloseable {
         return ordered;
     }
 
-    private void warmUp(float[] row) {
-        List<Prediction> warm = predict(new double[][]{toDoubles(row)});
-        LOG.log(System.Logger.Level.DEBUG, "Warm-up prediction of {0}: {1}", source, warm.get(0));
-    }
-
     /** @return what the model takes and gives */
     public ModelSignature signature() {
         return signature;
@@ -420,7 +347,7 @@ public final class OnnxClassifier implements AutoCloseable {
         return card;
     }
 
-    /** @return the SHA-256 of the model file's bytes, in lower-case hex */
+    /** @return the SHA-256 of the model file, in lower-case hex */
     public String sha256() {
         return sha256;
     }
@@ -431,10 +358,8 @@ public final class OnnxClassifier implements AutoCloseable {
     }
 
     /**
-     * Predicts one row.
+     * Predicts one row of plain numbers (see {@link #predict(double[][])}).
      *
-     * @param row values in {@link ModelSignature#featureNames()} order
-     * @return the prediction
      * @throws ModelException {@link ModelException.Kind#INVALID_INPUT} naming each bad value, or
      *                        {@link ModelException.Kind#PREDICTION_FAILED}
      */
@@ -443,7 +368,7 @@ public final class OnnxClassifier implements AutoCloseable {
     }
 
     /**
-     * Predicts a batch of rows in one ONNX Runtime call (row by row for a model whose batch is fixed at 1).
+     * Predicts rows of plain numbers, for a model whose features are all numbers that may not be missing.
      *
      * @param rows values in {@link ModelSignature#featureNames()} order, one array per row
      * @return one prediction per row, in the same order
@@ -452,244 +377,111 @@ public final class OnnxClassifier implements AutoCloseable {
      */
     public List<Prediction> predict(double[][] rows) {
         if (!uses.acquire()) {
-            throw ModelException.predictionFailed("the model " + source + " has been closed", null);
+            throw closed();
         }
         try {
-            return predictHeld(rows);
+            return rows.length == 0 ? List.of() : predictHeld(Batch.ofNumbers(signature, rows));
         } finally {
             uses.release();
         }
     }
 
-    private List<Prediction> predictHeld(double[][] rows) {
-        if (rows.length == 0) {
-            return List.of();
+    /**
+     * Predicts a batch in one ONNX Runtime call, or in chunks of the graph's fixed batch size.
+     *
+     * @param batch rows checked against this model's signature
+     * @return one prediction per row, in the same order
+     * @throws ModelException {@link ModelException.Kind#INVALID_INPUT} for rows whose values make the model return
+     *                        no finite answer, or {@link ModelException.Kind#PREDICTION_FAILED}
+     */
+    public List<Prediction> predict(Batch batch) {
+        if (batch.signature() != signature && !batch.signature().equals(signature)) {
+            throw new IllegalArgumentException("the batch was checked against another model's signature");
         }
-        float[] flat = validate(rows);
-        int width = signature.featureCount();
-        if (!signature.oneRowPerRun()) {
-            return run(flat, rows.length, 0);
+        if (!uses.acquire()) {
+            throw closed();
         }
-        List<Prediction> predictions = new ArrayList<>(rows.length);
-        for (int r = 0; r < rows.length; r++) {
-            predictions.addAll(run(Arrays.copyOfRange(flat, r * width, (r + 1) * width), 1, r));
+        try {
+            return batch.size() == 0 ? List.of() : predictHeld(batch);
+        } finally {
+            uses.release();
         }
+    }
+
+    private ModelException closed() {
+        return ModelException.predictionFailed("the model " + source + " has been closed", null);
+    }
+
+    private List<Prediction> predictHeld(Batch batch) {
+        int chunk = signature.fixedBatch() > 0 ? signature.fixedBatch() : batch.size();
+        List<Prediction> predictions = new ArrayList<>(batch.size());
+        for (int from = 0; from < batch.size(); from += chunk) {
+            int count = Math.min(chunk, batch.size() - from);
+            predictions.addAll(run(batch, from, count, signature.fixedBatch()));
+        }
+        refuseNonFinite(batch, predictions);
         return predictions;
     }
 
-    /** Checks every value of every row and packs them row-major as floats, or throws listing every problem. */
-    private float[] validate(double[][] rows) {
-        List<String> features = signature.featureNames();
-        int width = features.size();
-        float[] flat = new float[Math.multiplyExact(rows.length, width)];
-        ModelSignature.FieldErrors errors = new ModelSignature.FieldErrors();
-        for (int r = 0; r < rows.length; r++) {
-            double[] row = rows[r];
-            if (row.length != width) {
-                String wrongCount = "row has " + row.length + " values; the model takes " + width + ": " + features;
-                for (int i = row.length; i < width; i++) {
-                    errors.add(r, features.get(i), "missing value for feature '" + features.get(i) + "': " + wrongCount);
-                }
-                for (int i = width; i < row.length; i++) {
-                    errors.add(r, "[" + i + "]", "unexpected value at position " + (i + 1) + ": " + wrongCount);
-                }
+    private List<Prediction> run(Batch batch, int from, int count, int padTo) {
+        Map<String, OnnxTensor> tensors = null;
+        try {
+            tensors = binder.bind(batch, from, count, padTo);
+            try (OrtSession.Result result = session.run(tensors, outputNames)) {
+                return decoder.decode(result, count);
             }
-            for (int i = 0; i < Math.min(width, row.length); i++) {
-                String problem = ModelSignature.valueProblem(features.get(i), row[i]);
-                if (problem != null) {
-                    errors.add(r, features.get(i), problem);
-                } else {
-                    flat[r * width + i] = (float) row[i];
-                }
-            }
-        }
-        errors.throwIfAny();
-        return flat;
-    }
-
-    private OnnxTensor inputTensor(float[] flat, int rows, int width) throws OrtException {
-        FloatBuffer buffer = inputBuffer(flat.length);
-        buffer.put(flat).flip();
-        return OnnxTensor.createTensor(env, buffer, new long[]{rows, width});
-    }
-
-    /**
-     * A direct buffer for {@code floats} input values. ORT reads a direct buffer in place, so allocating one per run
-     * (zeroed, registered with a cleaner, freed only by a later GC) was a cost on every request and let native memory
-     * pile up between collections. Each thread keeps one buffer of up to {@link #REUSED_BUFFER_FLOATS} floats: the
-     * tensor that wraps it is closed before the run returns, so the next run on the same thread may overwrite it.
-     * The thread-local holds only a JDK buffer, so a web app's class loader is never pinned by it.
-     */
-    private static FloatBuffer inputBuffer(int floats) {
-        if (floats > REUSED_BUFFER_FLOATS) {
-            return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        }
-        FloatBuffer buffer = INPUT_BUFFER.get();
-        if (buffer == null || buffer.capacity() < floats) {
-            int capacity = Math.min(REUSED_BUFFER_FLOATS, Math.max(floats, 256));
-            buffer = ByteBuffer.allocateDirect(capacity * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-            INPUT_BUFFER.set(buffer);
-        }
-        buffer.clear();
-        buffer.limit(floats);
-        return buffer;
-    }
-
-    /** 64 KiB per thread: a 4,096-row CSV chunk of four features. */
-    private static final int REUSED_BUFFER_FLOATS = 16_384;
-    private static final ThreadLocal<FloatBuffer> INPUT_BUFFER = new ThreadLocal<>();
-
-    private List<Prediction> run(float[] flat, int rows, int firstRow) {
-        try (OnnxTensor tensor = inputTensor(flat, rows, signature.featureCount());
-             OrtSession.Result result = session.run(Map.of(signature.inputName(), tensor), outputNames)) {
-            return decode(result, rows, flat, firstRow);
         } catch (OrtException e) {
-            throw ModelException.predictionFailed("ONNX Runtime failed to predict " + rows + " rows with "
+            throw ModelException.predictionFailed("ONNX Runtime failed to predict " + count + " rows with "
                     + source + " (" + firstLine(e.getMessage()) + ")", e);
-        }
-    }
-
-    private List<Prediction> decode(OrtSession.Result result, int rows, float[] input, int firstRow) throws OrtException {
-        List<String> classes = signature.classLabels();
-        int classCount = classes.size();
-        double[][] probabilities = new double[rows][classCount];
-        if (outputs.probabilities() != null) {
-            OnnxTensor tensor = (OnnxTensor) result.get(outputs.probabilities()).orElseThrow();
-            FloatBuffer values = tensor.getFloatBuffer();
-            int width = (int) tensor.getInfo().getShape()[1];
-            if (values.remaining() != rows * width || (width != classCount && !(width == 1 && classCount == 2))) {
-                throw ModelException.predictionFailed("output '" + outputs.probabilities() + "' has shape "
-                        + Arrays.toString(tensor.getInfo().getShape()) + " for " + rows + " rows and "
-                        + classCount + " classes", null);
-            }
-            for (int r = 0; r < rows; r++) {
-                if (width == 1) {
-                    double p = signature.logits() ? sigmoid(values.get()) : values.get();
-                    probabilities[r][0] = 1 - p;
-                    probabilities[r][1] = p;
-                } else {
-                    for (int c = 0; c < classCount; c++) {
-                        probabilities[r][c] = values.get();
-                    }
-                    if (signature.logits()) {
-                        softmaxInPlace(probabilities[r]);
-                    }
-                }
-            }
-        } else {
-            List<? extends OnnxValue> maps = ((OnnxSequence) result.get(outputs.zipMap()).orElseThrow()).getValue();
-            for (int r = 0; r < rows; r++) {
-                Map<?, ?> map = ((OnnxMap) maps.get(r)).getValue();
-                for (int c = 0; c < classCount; c++) {
-                    Object p = map.get(zipMapKeys.get(c));
-                    probabilities[r][c] = p == null ? 0 : ((Number) p).doubleValue();
-                }
+        } finally {
+            if (tensors != null) {
+                tensors.values().forEach(OnnxTensor::close);
             }
         }
-        String[] labels = outputs.label() == null ? null : labels(result, rows);
-        refuseNonFinite(probabilities, input, firstRow);
-        List<Prediction> predictions = new ArrayList<>(rows);
-        for (int r = 0; r < rows; r++) {
-            String label = labels != null ? labels[r] : classes.get(argMax(probabilities[r]));
-            if (labels != null && !classes.contains(label)) {
-                throw ModelException.predictionFailed("the model's label output gave '" + label
-                        + "', which is not one of its classes " + classes + "; set '" + CardKeys.CLASSES
-                        + "' in its metadata", null);
-            }
-            List<Double> boxed = new ArrayList<>(classCount);
-            for (double p : probabilities[r]) {
-                boxed.add(p);
-            }
-            predictions.add(new Prediction(label, classes, boxed));
-        }
-        return predictions;
     }
 
     /**
-     * A row whose probabilities are not finite overflowed inside the model: its values are the caller's problem,
-     * reported on the features that lie outside the training range (all features when the card has no ranges).
+     * A row whose answer is not finite overflowed inside the model: its values are the caller's problem, reported on
+     * the number features that lie outside the training range (all of them when the card has no ranges).
      */
-    private void refuseNonFinite(double[][] probabilities, float[] input, int firstRow) {
-        List<String> features = signature.featureNames();
+    private void refuseNonFinite(Batch batch, List<Prediction> predictions) {
+        List<Feature> features = signature.features();
         ModelSignature.FieldErrors errors = new ModelSignature.FieldErrors();
-        for (int r = 0; r < probabilities.length; r++) {
-            if (allFinite(probabilities[r])) {
+        for (int r = 0; r < predictions.size(); r++) {
+            if (predictions.get(r) != null) {
                 continue;
             }
             List<Integer> blamed = new ArrayList<>();
+            List<Integer> numbers = new ArrayList<>();
             for (int i = 0; i < features.size(); i++) {
-                FeatureStats stats = card == null ? null : card.featureStats().get(features.get(i));
-                if (stats == null || !stats.contains(input[r * features.size() + i])) {
+                if (!features.get(i).type().isNumber()) {
+                    continue;
+                }
+                numbers.add(i);
+                FeatureStats stats = card == null ? null : card.featureStats().get(features.get(i).name());
+                if (stats == null || !stats.contains(batch.number(r, i))) {
                     blamed.add(i);
                 }
             }
-            for (int i : blamed.isEmpty() ? IntStream.range(0, features.size()).boxed().toList() : blamed) {
-                errors.add(firstRow + r, features.get(i), "feature '" + features.get(i) + "' = "
-                        + input[r * features.size() + i] + " makes the model return no finite probabilities;"
-                        + " use values nearer the training range");
+            for (int i : blamed.isEmpty() ? numbers : blamed) {
+                errors.add(r, features.get(i).name(), "feature '" + features.get(i).name() + "' = "
+                        + (float) batch.number(r, i) + " makes the model return no finite "
+                        + (signature.task() == Task.REGRESSION ? "value" : "probabilities")
+                        + "; use values nearer the training range");
+            }
+            if (numbers.isEmpty()) {
+                errors.add(r, "row", "the model returned no finite answer for this row");
             }
         }
         errors.throwIfAny();
     }
 
-    private String[] labels(OrtSession.Result result, int rows) throws OrtException {
-        OnnxTensor tensor = (OnnxTensor) result.get(outputs.label()).orElseThrow();
-        String[] labels = new String[rows];
-        if (outputs.labelType() == OnnxJavaType.INT64) {
-            LongBuffer values = tensor.getLongBuffer();
-            for (int r = 0; r < rows; r++) {
-                labels[r] = Long.toString(values.get(r));
-            }
-        } else {
-            Object value = tensor.getValue();
-            for (int r = 0; r < rows; r++) {
-                labels[r] = value instanceof String[][] nested ? nested[r][0] : ((String[]) value)[r];
-            }
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no detail";
         }
-        return labels;
-    }
-
-    private static boolean allFinite(double[] values) {
-        for (double value : values) {
-            if (!Double.isFinite(value)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static int argMax(double[] values) {
-        int best = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
-    private static double sigmoid(double x) {
-        return 1 / (1 + Math.exp(-x));
-    }
-
-    private static void softmaxInPlace(double[] logits) {
-        double max = Arrays.stream(logits).max().orElse(0);
-        double sum = 0;
-        for (int i = 0; i < logits.length; i++) {
-            logits[i] = Math.exp(logits[i] - max);
-            sum += logits[i];
-        }
-        for (int i = 0; i < logits.length; i++) {
-            logits[i] /= sum;
-        }
-    }
-
-    private static double[] toDoubles(float[] row) {
-        double[] out = new double[row.length];
-        for (int i = 0; i < row.length; i++) {
-            out[i] = row[i];
-        }
-        return out;
+        int newline = message.indexOf('\n');
+        return (newline < 0 ? message : message.substring(0, newline)).strip();
     }
 
     private static String sha256(ByteBuffer bytes) {
@@ -700,14 +492,6 @@ public final class OnnxClassifier implements AutoCloseable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "no detail";
-        }
-        int newline = message.indexOf('\n');
-        return (newline < 0 ? message : message.substring(0, newline)).strip();
     }
 
     private void closeQuietly() {

@@ -89,15 +89,19 @@ final class FormServlet extends ApiServlet {
         fieldErrors.forEach((name, message) -> fields.add(new FormPage.Field(name, typed.getOrDefault(name, ""), "", message)));
         FormPage.Result result = null;
         if (outcome != null) {
-            Prediction prediction = outcome.prediction();
             List<FormPage.Bar> bars = new ArrayList<>();
-            for (String label : prediction.classes()) {
-                double p = prediction.probabilityOf(label);
-                bars.add(new FormPage.Bar(label, card.displayName(label), p,
-                        String.format(Locale.ROOT, "%.1f %%", p * 100), label.equals(prediction.label())));
+            if (outcome.prediction() instanceof Prediction.Classification prediction) {
+                for (String label : prediction.classes()) {
+                    double p = prediction.probabilityOf(label);
+                    bars.add(new FormPage.Bar(label, card.displayName(label), p,
+                            String.format(Locale.ROOT, "%.1f %%", p * 100), label.equals(prediction.label())));
+                }
+                result = new FormPage.Result(prediction.label(), card.displayName(prediction.label()), bars, fields,
+                        outcome.warnings());
+            } else {
+                String value = Examples.text(((Prediction.Regression) outcome.prediction()).value());
+                result = new FormPage.Result(value, value, bars, fields, outcome.warnings());
             }
-            result = new FormPage.Result(prediction.label(), card.displayName(prediction.label()), bars, fields,
-                    outcome.warnings());
         }
         List<FormPage.Example> examples = new ArrayList<>();
         for (Examples.Row row : new Examples(card).all()) {

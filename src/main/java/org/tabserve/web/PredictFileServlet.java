@@ -230,8 +230,12 @@ final class PredictFileServlet extends ApiServlet {
                          boolean parallel) throws IOException {
         List<String> classes = classifier.signature().classLabels();
         List<String> columns = new ArrayList<>(header);
-        columns.add("label");
-        classes.forEach(c -> columns.add("probability_" + c));
+        if (classifier.signature().task() == org.tabserve.model.Task.REGRESSION) {
+            columns.add("value");
+        } else {
+            columns.add("label");
+            classes.forEach(c -> columns.add("probability_" + c));
+        }
         try (CSVPrinter csv = new CSVPrinter(writer, CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get())) {
             csv.printRecord(columns);
             List<Object> out = new ArrayList<>();
@@ -242,8 +246,12 @@ final class PredictFileServlet extends ApiServlet {
                 for (int r = 0; r < rows.length; r++) {
                     out.clear();
                     records.get(r).forEach(out::add);
-                    out.add(predictions.get(r).label());
-                    out.addAll(predictions.get(r).probabilities());
+                    if (predictions.get(r) instanceof Prediction.Classification classification) {
+                        out.add(classification.label());
+                        out.addAll(classification.probabilities());
+                    } else {
+                        out.add(((Prediction.Regression) predictions.get(r)).value());
+                    }
                     csv.printRecord(out);
                 }
             };

@@ -11,9 +11,10 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Writes predictions as JSON, streaming: {@code {"label", "display_name", "probabilities": {label: p}, "warnings":
- * [{"feature", "message"}]}} for one row, {@code {"predictions": [...]}} for a batch. {@code warnings} lists the
- * values outside the training range (empty when there are none).
+ * Writes predictions as JSON, streaming: a classifier's {@code {"label", "display_name", "probabilities": {label: p},
+ * "warnings": [{"feature", "message"}]}} or a regressor's {@code {"value", "warnings"}} for one row,
+ * {@code {"predictions": [...]}} for a batch. {@code warnings} lists the values outside the training range and the
+ * categories the model has not seen (empty when there are none).
  */
 final class PredictionJson {
 
@@ -23,14 +24,19 @@ final class PredictionJson {
     static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings)
             throws IOException {
         json.writeStartObject();
-        json.writeStringField("label", prediction.label());
-        json.writeStringField("display_name", card.displayName(prediction.label()));
-        json.writeObjectFieldStart("probabilities");
-        List<String> classes = prediction.classes();
-        for (int i = 0; i < classes.size(); i++) {
-            json.writeNumberField(classes.get(i), prediction.probabilities().get(i));
+        if (prediction instanceof Prediction.Regression regression) {
+            json.writeNumberField("value", regression.value());
+        } else {
+            Prediction.Classification classification = (Prediction.Classification) prediction;
+            json.writeStringField("label", classification.label());
+            json.writeStringField("display_name", card.displayName(classification.label()));
+            json.writeObjectFieldStart("probabilities");
+            List<String> classes = classification.classes();
+            for (int i = 0; i < classes.size(); i++) {
+                json.writeNumberField(classes.get(i), classification.probabilities().get(i));
+            }
+            json.writeEndObject();
         }
-        json.writeEndObject();
         json.writeArrayFieldStart("warnings");
         for (RangeWarning warning : warnings) {
             json.writeStartObject();

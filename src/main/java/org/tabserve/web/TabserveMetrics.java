@@ -82,7 +82,9 @@ final class TabserveMetrics {
         // One counter update per class, not per row: a CSV chunk of 4,096 rows has a handful of distinct labels.
         Map<String, Integer> byLabel = new HashMap<>();
         for (Prediction prediction : scored) {
-            byLabel.merge(prediction.label(), 1, Integer::sum);
+            if (prediction instanceof Prediction.Classification classification) {
+                byLabel.merge(classification.label(), 1, Integer::sum);
+            }
         }
         byLabel.forEach((label, count) -> predictions.labelValues(label).inc(count));
     }

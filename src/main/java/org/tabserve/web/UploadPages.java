@@ -2,6 +2,7 @@ package org.tabserve.web;
 
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
 
 import java.io.ByteArrayOutputStream;
@@ -55,12 +56,19 @@ final class UploadPages {
                     }
                     if (rows.size() < PREVIEW_ROWS) {
                         List<String> cells = new ArrayList<>();
-                        cells.add(card.displayName(prediction.label()));
-                        cells.add(String.format(Locale.ROOT, "%.1f %%", prediction.probabilityOf(prediction.label()) * 100));
+                        String label = null;
+                        if (prediction instanceof Prediction.Classification classification) {
+                            label = classification.label();
+                            cells.add(card.displayName(label));
+                            cells.add(String.format(Locale.ROOT, "%.1f %%", classification.probabilityOf(label) * 100));
+                        } else {
+                            cells.add(Examples.text(((Prediction.Regression) prediction).value()));
+                            cells.add("");
+                        }
                         for (String feature : shown) {
                             cells.add(Examples.text(row[features.indexOf(feature)]));
                         }
-                        rows.add(new UploadPage.Row(counts[0], cells, prediction.label(), warnings.isEmpty() ? null
+                        rows.add(new UploadPage.Row(counts[0], cells, label, warnings.isEmpty() ? null
                                 : String.join("; ", warnings.stream().map(RangeWarning::message).toList())));
                     }
                 }, false); // the page scores on the request thread: a preview is small

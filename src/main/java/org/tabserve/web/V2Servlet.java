@@ -153,14 +153,14 @@ final class V2Servlet extends ApiServlet {
 
     private static V2Json.OutputTensor labels(List<Prediction> predictions) {
         return new V2Json.OutputTensor(V2Json.LABEL_OUTPUT, "BYTES", List.of((long) predictions.size()),
-                predictions.stream().map(Prediction::label).toList());
+                predictions.stream().map(p -> ((Prediction.Classification) p).label()).toList());
     }
 
     private static V2Json.OutputTensor probabilities(List<Prediction> predictions, OnnxClassifier classifier) {
         int classes = classifier.signature().classLabels().size();
         List<Float> data = new ArrayList<>(predictions.size() * classes);
         for (Prediction prediction : predictions) {
-            prediction.probabilities().forEach(p -> data.add(p.floatValue()));
+            ((Prediction.Classification) prediction).probabilities().forEach(p -> data.add(p.floatValue()));
         }
         return new V2Json.OutputTensor(V2Json.PROBABILITIES_OUTPUT, "FP32",
                 List.of((long) predictions.size(), (long) classes), data);

@@ -89,9 +89,9 @@ class ClassifierLifecycleTest {
             List<Prediction> expected = one.predict(ROWS);
             List<Prediction> actual = four.predict(ROWS);
             for (int r = 0; r < ROWS.length; r++) {
-                assertEquals(expected.get(r).label(), actual.get(r).label());
+                assertEquals(expected.get(r).classification().label(), actual.get(r).classification().label());
                 for (String label : LABELS) {
-                    assertEquals(expected.get(r).probabilityOf(label), actual.get(r).probabilityOf(label), 1e-6);
+                    assertEquals(expected.get(r).classification().probabilityOf(label), actual.get(r).classification().probabilityOf(label), 1e-6);
                 }
             }
         }
@@ -136,7 +136,7 @@ class ClassifierLifecycleTest {
                 }
                 assertEquals(rows.length, predictions.size());
                 for (int r = 0; r < rows.length; r += 9_973) {
-                    assertEquals(THREE_CLASSES.softmax(rows[r])[0], predictions.get(r).probabilityOf("0"), 1e-5);
+                    assertEquals(THREE_CLASSES.softmax(rows[r])[0], predictions.get(r).classification().probabilityOf("0"), 1e-5);
                 }
                 assertClosed(classifier, file, () -> classifier.predict(ROWS[0]));
             }

@@ -89,7 +89,7 @@ class ConcurrentPredictionTest {
                 Prediction p = classifier.predict(row(i));
                 double[] expected = THREE_CLASSES.softmax(row(i));
                 for (int c = 0; c < expected.length; c++) {
-                    assertEquals(expected[c], p.probabilities().get(c), ModelAssertions.TOLERANCE, "row " + i);
+                    assertEquals(expected[c], p.classification().probabilities().get(c), ModelAssertions.TOLERANCE, "row " + i);
                 }
             }
             assertSameAnswersFromEightThreads(classifier);

@@ -186,7 +186,7 @@ class InputValidationTest {
     @ValueSource(booleans = {false, true})
     void overflowingRowOfABatchIsReportedAtItsIndexWhetherTheBatchRunsAtOnceOrRowByRow(boolean batchOfOne) {
         try (OnnxClassifier model = namedModel("overflow-" + batchOfOne + ".onnx", batchOfOne, null)) {
-            assertEquals(batchOfOne, model.signature().oneRowPerRun());
+            assertEquals(batchOfOne, model.signature().fixedBatch() == 1);
             ModelException e = assertThrows(ModelException.class, () -> model.predict(new double[][]{GOOD, OVERFLOWS, GOOD}));
             assertNonFinite(e, 1, FEATURES);
         }

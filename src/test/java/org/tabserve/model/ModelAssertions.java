@@ -26,10 +26,10 @@ final class ModelAssertions {
      */
     static void assertPrediction(Prediction actual, List<String> labels, double[] expected, String what) {
         assertEquals(labels.size(), expected.length, "reference has one probability per label");
-        assertEquals(labels.size(), actual.classes().size(), what + ": number of classes");
+        assertEquals(labels.size(), actual.classification().classes().size(), what + ": number of classes");
         int best = 0;
         for (int c = 0; c < expected.length; c++) {
-            assertEquals(expected[c], actual.probabilityOf(labels.get(c)), TOLERANCE,
+            assertEquals(expected[c], actual.classification().probabilityOf(labels.get(c)), TOLERANCE,
                     what + ": probability of class " + labels.get(c) + " in " + actual);
             if (expected[c] > expected[best]) {
                 best = c;
@@ -39,7 +39,7 @@ final class ModelAssertions {
             assertTrue(c == best || expected[best] - expected[c] > 1e-3,
                     what + ": the test row has no clear winner; choose another row");
         }
-        assertEquals(labels.get(best), actual.label(), what + ": predicted label in " + actual);
+        assertEquals(labels.get(best), actual.classification().label(), what + ": predicted label in " + actual);
     }
 
     /** Asserts a batch of predictions against the reference, row by row. */

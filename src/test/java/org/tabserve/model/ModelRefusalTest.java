@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,18 +19,24 @@ class ModelRefusalTest {
     Path dir;
 
     @Test
-    void refusesModelWithTwoInputs() {
-        assertUnusable(OnnxModels.twoInputs(dir.resolve("two-inputs.onnx")), "2 inputs", "exactly one input");
+    void refusesSeveralInputsOfSeveralColumns() {
+        assertUnusable(OnnxModels.twoInputs(dir.resolve("two-inputs.onnx")), "2 inputs", "'left' has 2 columns",
+                "inputs of one column each");
     }
 
+    /** Issue 12: inputs of other element types are served, each bound as a tensor of its own type. */
     @Test
-    void refusesModelWithDoubleInput() {
-        assertUnusable(OnnxModels.doubleInput(dir.resolve("double.onnx")), "DOUBLE", "float");
-    }
-
-    @Test
-    void refusesModelWithInt64Input() {
-        assertUnusable(OnnxModels.int64Input(dir.resolve("int64.onnx")), "INT64", "float");
+    void servesDoubleAndInt64InputsAsTheyAre() {
+        double[] row = {1, 2};
+        for (Path file : List.of(OnnxModels.doubleInput(dir.resolve("double.onnx")),
+                OnnxModels.int64Input(dir.resolve("int64.onnx")))) {
+            try (OnnxClassifier model = OnnxClassifier.load(file)) {
+                double e1 = Math.exp(1), e2 = Math.exp(2);
+                Prediction.Classification p = model.predict(row).classification();
+                assertEquals(e2 / (e1 + e2), p.probabilityOf("1"), 1e-6, file.toString());
+                assertEquals("1", p.label());
+            }
+        }
     }
 
     @Test
@@ -42,19 +49,36 @@ class ModelRefusalTest {
         assertUnusable(OnnxModels.twoProbabilityOutputs(dir.resolve("ambiguous.onnx")), "ambiguous", "first", "second");
     }
 
+    /** Issue 12: a fixed batch of 4 takes any number of rows: chunks of 4, the last one padded, padding dropped. */
     @Test
-    void refusesModelWithAFixedBatchLargerThanOne() {
-        assertUnusable(OnnxModels.softmaxOfInput(dir.resolve("batch4.onnx"), 4, 3), "fixed batch size of 4");
+    void servesAFixedBatchLargerThanOneInPaddedChunks() {
+        try (OnnxClassifier model = OnnxClassifier.load(OnnxModels.softmaxOfInput(dir.resolve("batch4.onnx"), 4, 3))) {
+            assertEquals(4, model.signature().fixedBatch());
+            for (int rows : new int[]{1, 3, 4, 9}) {
+                double[][] batch = new double[rows][];
+                for (int r = 0; r < rows; r++) {
+                    batch[r] = new double[]{r, 0, -r};
+                }
+                List<Prediction> predictions = model.predict(batch);
+                assertEquals(rows, predictions.size());
+                for (int r = 0; r < rows; r++) {
+                    double sum = Math.exp(r) + 1 + Math.exp(-r);
+                    assertEquals(Math.exp(r) / sum, predictions.get(r).classification().probabilityOf("0"), 1e-5,
+                            rows + " rows, row " + r);
+                }
+            }
+        }
     }
 
     @Test
     void refusesModelWithAFreeNumberOfFeatures() {
-        assertUnusable(OnnxModels.softmaxOfInput(dir.resolve("free-width.onnx"), "N", "F"), "fixed number of features");
+        assertUnusable(OnnxModels.softmaxOfInput(dir.resolve("free-width.onnx"), "N", "F"), "[N, F] inputs with a fixed F");
     }
 
     @Test
-    void refusesModelWithAOneDimensionalInput() {
-        assertUnusable(OnnxModels.softmaxOfInput(dir.resolve("vector.onnx"), "N"), "[N, features]");
+    void refusesAVectorOutputThatIsNeitherProbabilitiesNorAValue() {
+        // An [N] input is served, but this graph's output, softmax over the whole batch, is no classifier's [N, C].
+        assertUnusable(OnnxModels.softmaxOfInput(dir.resolve("vector.onnx"), "N"), "no usable output");
     }
 
     @Test

@@ -17,8 +17,7 @@ class ModelSignatureTest {
 
     private static final List<String> FEATURES = List.of("variance", "skewness", "curtosis", "entropy");
 
-    private final ModelSignature signature = new ModelSignature("input", FEATURES, List.of("genuine", "forged"),
-            OutputKind.PROBABILITIES, false, false);
+    private final ModelSignature signature = ModelSignature.floatClassifier("input", FEATURES, List.of("genuine", "forged"), OutputKind.PROBABILITIES);
 
     private static Map<String, Double> row(double variance, double skewness, double curtosis, double entropy) {
         // Insertion order differs from the model's on purpose.
@@ -84,24 +83,20 @@ class ModelSignatureTest {
 
     @Test
     void signatureRefusesDuplicateFeatureOrClassNames() {
-        assertThrows(IllegalArgumentException.class, () -> new ModelSignature("input", List.of("a", "a"), List.of("0", "1"),
-                OutputKind.PROBABILITIES, false, false));
-        assertThrows(IllegalArgumentException.class, () -> new ModelSignature("input", List.of("a", "b"), List.of("0", "0"),
-                OutputKind.PROBABILITIES, false, false));
+        assertThrows(IllegalArgumentException.class, () -> ModelSignature.floatClassifier("input", List.of("a", "a"), List.of("0", "1"), OutputKind.PROBABILITIES));
+        assertThrows(IllegalArgumentException.class, () -> ModelSignature.floatClassifier("input", List.of("a", "b"), List.of("0", "0"), OutputKind.PROBABILITIES));
     }
 
     @Test
     void signatureRefusesNoFeaturesOrNoClasses() {
-        assertThrows(IllegalArgumentException.class, () -> new ModelSignature("input", List.of(), List.of("0"),
-                OutputKind.PROBABILITIES, false, false));
-        assertThrows(IllegalArgumentException.class, () -> new ModelSignature("input", List.of("a"), List.of(),
-                OutputKind.PROBABILITIES, false, false));
+        assertThrows(IllegalArgumentException.class, () -> ModelSignature.floatClassifier("input", List.of(), List.of("0"), OutputKind.PROBABILITIES));
+        assertThrows(IllegalArgumentException.class, () -> ModelSignature.floatClassifier("input", List.of("a"), List.of(), OutputKind.PROBABILITIES));
     }
 
     @Test
     void signatureKeepsItsOwnCopyOfTheNames() {
         List<String> features = new ArrayList<>(FEATURES);
-        ModelSignature copy = new ModelSignature("input", features, List.of("0", "1"), OutputKind.PROBABILITIES, false, false);
+        ModelSignature copy = ModelSignature.floatClassifier("input", features, List.of("0", "1"), OutputKind.PROBABILITIES);
         features.set(0, "changed");
         assertEquals(FEATURES, copy.featureNames());
         assertThrows(UnsupportedOperationException.class, () -> copy.featureNames().add("more"));

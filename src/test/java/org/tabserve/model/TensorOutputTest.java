@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tabserve.model.LinearModel.ONE_COLUMN;
@@ -38,7 +39,7 @@ class TensorOutputTest {
             assertEquals(THREE_LABELS, signature.classLabels());
             assertEquals("input", signature.inputName());
             assertFalse(signature.logits());
-            assertFalse(signature.oneRowPerRun());
+            assertEquals(0, signature.fixedBatch());
 
             double[][] expected = Arrays.stream(ROWS).map(THREE_CLASSES::softmax).toArray(double[][]::new);
             for (int r = 0; r < ROWS.length; r++) {
@@ -54,10 +55,10 @@ class TensorOutputTest {
         try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
             Prediction prediction = classifier.predict(ROWS[3]);
             double[] expected = THREE_CLASSES.softmax(ROWS[3]);
-            assertEquals(THREE_LABELS, prediction.classes());
+            assertEquals(THREE_LABELS, prediction.classification().classes());
             for (int c = 0; c < expected.length; c++) {
-                assertEquals(expected[c], prediction.probabilities().get(c), TOLERANCE);
-                assertEquals(expected[c], prediction.probabilityByClass().get(THREE_LABELS.get(c)), TOLERANCE);
+                assertEquals(expected[c], prediction.classification().probabilities().get(c), TOLERANCE);
+                assertEquals(expected[c], prediction.classification().probabilityByClass().get(THREE_LABELS.get(c)), TOLERANCE);
             }
         }
     }
@@ -74,28 +75,31 @@ class TensorOutputTest {
         }
     }
 
+    /** Issue 12: a graph that ends its scores in Gemm (or MatMul, Add) without a card gives logits: softmax them. */
     @Test
-    void scoresAreTakenAsProbabilitiesWhenTheCardDoesNotSayLogits() {
-        Path file = OnnxModels.tensorOutput(dir.resolve("raw.onnx"), THREE_CLASSES, Head.LOGITS, false, Map.of());
+    void scoresOfAGraphEndingInGemmAreReadAsLogitsWhenTheCardSaysNothing() {
+        Path file = OnnxModels.tensorOutput(dir.resolve("gemm.onnx"), THREE_CLASSES, Head.LOGITS, false, Map.of());
         try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
-            assertFalse(classifier.signature().logits());
-            Prediction prediction = classifier.predict(ROWS[1]);
-            double[] scores = THREE_CLASSES.scores(ROWS[1]);
-            for (int c = 0; c < scores.length; c++) {
-                assertEquals(scores[c], prediction.probabilityOf(THREE_LABELS.get(c)), TOLERANCE);
+            assertTrue(classifier.signature().logits());
+            for (double[] row : ROWS) {
+                double[] expected = THREE_CLASSES.softmax(row);
+                Prediction.Classification prediction = classifier.predict(row).classification();
+                for (int c = 0; c < expected.length; c++) {
+                    assertEquals(expected[c], prediction.probabilityOf(THREE_LABELS.get(c)), TOLERANCE);
+                }
             }
         }
     }
 
+    /** Scores outside [0, 1] are never served as probabilities, even when the card says they are: refused at load. */
     @Test
-    void singleSigmoidColumnIsTheSecondClassProbability() {
-        Path file = OnnxModels.tensorOutput(dir.resolve("sigmoid.onnx"), ONE_COLUMN, Head.SIGMOID, false, Map.of());
-        try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
-            assertEquals(OutputKind.PROBABILITIES, classifier.signature().outputKind());
-            assertEquals(TWO_LABELS, classifier.signature().classLabels());
-            double[][] expected = Arrays.stream(ROWS).map(ONE_COLUMN::sigmoidPair).toArray(double[][]::new);
-            assertPredictions(classifier.predict(ROWS), TWO_LABELS, expected);
-        }
+    void aCardThatCallsScoresOutsideZeroToOneProbabilitiesIsRefusedAtLoad() {
+        Path file = OnnxModels.tensorOutput(dir.resolve("raw.onnx"), THREE_CLASSES, Head.LOGITS, false,
+                Map.of(CardKeys.SCORES, "probabilities"));
+        ModelException e = assertThrows(ModelException.class, () -> OnnxClassifier.load(file));
+        assertEquals(ModelException.Kind.UNUSABLE_MODEL, e.kind());
+        assertTrue(e.getMessage().contains("output 'scores' gave") && e.getMessage().contains("not probabilities")
+                && e.getMessage().contains("'" + CardKeys.SCORES + "' = logits"), e.getMessage());
     }
 
     @Test
@@ -113,15 +117,15 @@ class TensorOutputTest {
         Path fixed = OnnxModels.tensorOutput(dir.resolve("fixed.onnx"), THREE_CLASSES, Head.SOFTMAX, true, Map.of());
         Path free = OnnxModels.tensorOutput(dir.resolve("free.onnx"), THREE_CLASSES, Head.SOFTMAX, false, Map.of());
         try (OnnxClassifier one = OnnxClassifier.load(fixed); OnnxClassifier many = OnnxClassifier.load(free)) {
-            assertTrue(one.signature().oneRowPerRun());
-            assertFalse(many.signature().oneRowPerRun());
+            assertTrue(one.signature().fixedBatch() == 1);
+            assertFalse(many.signature().fixedBatch() == 1);
             List<Prediction> fromFixed = one.predict(ROWS);
             List<Prediction> fromFree = many.predict(ROWS);
             assertEquals(ROWS.length, fromFixed.size());
             for (int r = 0; r < ROWS.length; r++) {
-                assertEquals(fromFree.get(r).label(), fromFixed.get(r).label(), "label of row " + r);
+                assertEquals(fromFree.get(r).classification().label(), fromFixed.get(r).classification().label(), "label of row " + r);
                 for (String label : THREE_LABELS) {
-                    assertEquals(fromFree.get(r).probabilityOf(label), fromFixed.get(r).probabilityOf(label), 1e-6,
+                    assertEquals(fromFree.get(r).classification().probabilityOf(label), fromFixed.get(r).classification().probabilityOf(label), 1e-6,
                             "class " + label + " of row " + r);
                 }
             }

@@ -63,12 +63,12 @@ class ZipMapOutputTest {
         try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
             assertEquals(cardOrder, classifier.signature().classLabels());
             Prediction prediction = classifier.predict(ROWS[2]);
-            assertEquals(cardOrder, prediction.classes());
+            assertEquals(cardOrder, prediction.classification().classes());
             double[] columns = expected[2]; // graph columns: 10, 2, 7
-            assertEquals(columns[2], prediction.probabilities().get(0), TOLERANCE);
-            assertEquals(columns[0], prediction.probabilities().get(1), TOLERANCE);
-            assertEquals(columns[1], prediction.probabilities().get(2), TOLERANCE);
-            assertEquals("10", prediction.label());
+            assertEquals(columns[2], prediction.classification().probabilities().get(0), TOLERANCE);
+            assertEquals(columns[0], prediction.classification().probabilities().get(1), TOLERANCE);
+            assertEquals(columns[1], prediction.classification().probabilities().get(2), TOLERANCE);
+            assertEquals("10", prediction.classification().label());
         }
     }
 }

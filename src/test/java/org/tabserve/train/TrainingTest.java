@@ -78,7 +78,7 @@ class TrainingTest {
         List<Prediction> predictions = classifier.predict(namedRows(test));
         int correct = 0;
         for (int i = 0; i < test.size(); i++) {
-            if (predictions.get(i).label().equals(data.labels().get(test.get(i)))) {
+            if (predictions.get(i).classification().label().equals(data.labels().get(test.get(i)))) {
                 correct++;
             }
         }
@@ -114,9 +114,9 @@ class TrainingTest {
         for (int row : all) {
             org.tribuo.Prediction<Label> tribuo = result.model().predict(Training.example(data, row));
             Prediction onnx = predictions.get(row);
-            assertEquals(tribuo.getOutput().getLabel(), onnx.label(), "label of row " + row);
-            for (String label : onnx.classes()) {
-                assertEquals(tribuo.getOutputScores().get(label).getScore(), onnx.probabilityOf(label), PROBABILITY_TOLERANCE,
+            assertEquals(tribuo.getOutput().getLabel(), onnx.classification().label(), "label of row " + row);
+            for (String label : onnx.classification().classes()) {
+                assertEquals(tribuo.getOutputScores().get(label).getScore(), onnx.classification().probabilityOf(label), PROBABILITY_TOLERANCE,
                         "probability of class " + label + " on row " + row);
             }
         }

@@ -22,8 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CsvRowsParserTest {
 
-    private static final ModelSignature SIGNATURE = new ModelSignature("input", List.of("a", "b"),
-            List.of("0", "1"), OutputKind.PROBABILITIES, false, false);
+    private static final ModelSignature SIGNATURE = ModelSignature.floatClassifier("input", List.of("a", "b"), List.of("0", "1"), OutputKind.PROBABILITIES);
     private static final int ROWS = 2 * CsvRowsParser.CHUNK_ROWS + 5;
 
     private static ByteArrayInputStream csv(int rows, String badRow) {

@@ -57,9 +57,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class RequestParsersFuzzTest {
 
     /** The bundled model's signature: its features in graph order (sorted by name), unlike the data's column order. */
-    static final ModelSignature SIGNATURE = new ModelSignature("input",
-            List.of("curtosis", "entropy", "skewness", "variance"), List.of("0", "1"), OutputKind.PROBABILITIES,
-            false, false);
+    static final ModelSignature SIGNATURE = ModelSignature.floatClassifier("input", List.of("curtosis", "entropy", "skewness", "variance"), List.of("0", "1"), OutputKind.PROBABILITIES);
     static final List<String> FEATURES = SIGNATURE.featureNames();
     static final int WIDTH = FEATURES.size();
     /** Small limits, so that the fuzzer reaches the 413 paths with small inputs. */

@@ -27,8 +27,8 @@ class TabserveMetricsTest {
         }
         metrics.request("/api/predict", "POST", 200, 0.003);
         metrics.request("/api/predict", "POST", 400, 0.001);
-        metrics.scored(List.of(new Prediction("genuine", classes, List.of(0.9, 0.1)),
-                new Prediction("forged", classes, List.of(0.2, 0.8))));
+        metrics.scored(List.of(new Prediction.Classification("genuine", classes, List.of(0.9, 0.1)),
+                new Prediction.Classification("forged", classes, List.of(0.2, 0.8))));
         metrics.adminRefused("wrong_token");
         MetricSnapshots scraped = metrics.registry().scrape();
 

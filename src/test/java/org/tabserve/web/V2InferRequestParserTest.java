@@ -18,8 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The v2 inference request parser: datatypes, shapes, nesting, exact conversion to float32, and its refusals. */
 class V2InferRequestParserTest {
 
-    private static final ModelSignature SIGNATURE = new ModelSignature("input", List.of("a", "b"),
-            List.of("0", "1"), OutputKind.PROBABILITIES, false, false);
+    private static final ModelSignature SIGNATURE = ModelSignature.floatClassifier("input", List.of("a", "b"), List.of("0", "1"), OutputKind.PROBABILITIES);
     private final V2InferRequestParser parser = new V2InferRequestParser(SIGNATURE, 3);
 
     private V2InferRequestParser.V2InferRequest parse(String json) throws IOException {

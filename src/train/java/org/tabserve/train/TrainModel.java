@@ -93,7 +93,7 @@ public final class TrainModel {
             int agree = 0;
             for (int row = 0; row < data.size(); row++) {
                 String tribuo = result.model().predict(Training.example(data, row)).getOutput().getLabel();
-                if (tribuo.equals(predictions.get(row).label())) {
+                if (tribuo.equals(predictions.get(row).classification().label())) {
                     agree++;
                 }
             }

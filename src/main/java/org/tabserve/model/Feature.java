@@ -1,0 +1,35 @@
+package org.tabserve.model;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One value a caller sends per row, as the model defines it: a column input's own name, or one named column of a
+ * {@code [N, F]} input. Parsers read it to know what a field may hold; {@link Batch} checks every value against it.
+ *
+ * @param name           the field's name
+ * @param type           what its values are
+ * @param missingAllowed whether a missing value ({@code null}, an empty cell) is taken: a float or double feature
+ *                       the graph imputes, or that the card lists under {@code tabserve.missing}; it becomes NaN
+ * @param categories     the values the model knows for a text or integer feature (from its encoder), else empty
+ * @param refusesUnknown whether a value not in {@code categories} is refused (the encoder would fail on it), rather
+ *                       than taken with a warning
+ */
+public record Feature(String name, ValueType type, boolean missingAllowed, List<String> categories,
+                      boolean refusesUnknown) {
+
+    public Feature {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(type, "type");
+        categories = List.copyOf(categories);
+        if (missingAllowed && !(type == ValueType.FLOAT || type == ValueType.DOUBLE)) {
+            throw new IllegalArgumentException("feature '" + name + "' is " + type
+                    + "; only float and double features can be missing (as NaN)");
+        }
+    }
+
+    /** A float feature with no categories that may not be missing: the bank-note model's kind. */
+    public static Feature number(String name) {
+        return new Feature(name, ValueType.FLOAT, false, List.of(), false);
+    }
+}
