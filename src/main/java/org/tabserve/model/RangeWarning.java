@@ -33,7 +33,7 @@ public record RangeWarning(String feature, String message) {
         for (int i = 0; i < featureNames.size() && i < row.length; i++) {
             String feature = featureNames.get(i);
             FeatureStats range = stats.get(feature);
-            if (range == null || range.contains(row[i])) {
+            if (range == null || Double.isNaN(row[i]) || range.contains(row[i])) { // NaN: missing, or not a number
                 continue;
             }
             String direction = row[i] > range.max() ? "high" : "low";

@@ -2,6 +2,7 @@ package org.tabserve.web;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletResponse;
+import org.tabserve.model.Batch;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Prediction;
@@ -51,6 +52,21 @@ final class PredictionJson {
     /** The warnings for one row in the model's column order. */
     static List<RangeWarning> warnings(ModelSignature signature, ModelCard card, double[] row) {
         return RangeWarning.check(signature.featureNames(), row, card.featureStats());
+    }
+
+    /**
+     * The warnings for one row of a typed batch: numbers outside the training range, in the model's column order,
+     * then categories the model has not seen.
+     */
+    static List<RangeWarning> warnings(ModelCard card, Batch batch, int row) {
+        List<RangeWarning> range = RangeWarning.check(batch.signature().featureNames(), batch.numbers(row),
+                card.featureStats());
+        if (batch.warnings(row).isEmpty()) {
+            return range;
+        }
+        List<RangeWarning> all = new java.util.ArrayList<>(range);
+        all.addAll(batch.warnings(row));
+        return all;
     }
 
     /** Starts a JSON response and returns its generator; the caller closes it. */
