@@ -36,7 +36,7 @@ local cases = {
   { "POST", "/api/predict", json, '{"instances": [' .. table.concat(batch, ",") .. "]}", 200 },
   { "GET", "/predict?variance=3.6216&skewness=8.6661&curtosis=-2.8073&entropy=-0.44699", nil, nil, 200 },
   { "POST", v2, json, '{"id": "soak", "inputs": [{"name": "' .. v2_input .. '", "shape": [2, 4], "datatype": "FP32", '
-      .. '"data": [-2.8073, -0.44699, 8.6661, 3.6216, 1, 0.5, -2, -1]}]}', 200 },
+      .. '"data": [3.6216, 8.6661, -2.8073, -0.44699, -1, -2, 1, 0.5]}]}', 200 },
   { "POST", "/predict_file", multipart, csv_upload(good_csv), 200 },
   { "POST", "/", form, "variance=3.6216&skewness=8.6661&curtosis=-2.8073&entropy=-0.44699", 200 },
   { "POST", "/api/predict", json, one, 200 },

@@ -203,7 +203,7 @@ class OpenApiConformanceIT {
     @Test
     void v2InferConformsOnSuccessAndEveryDocumentedError() throws Exception {
         for (String base : List.of("/v2/models/" + name, "/v2/models/" + name + "/versions/" + version)) {
-            postJson(base + "/infer", tensor("[2, 4]", "FP32", "[[1, 2, 3, 4], [-2.8, -0.44, 8.6, 3.6]]"), 200, true);
+            postJson(base + "/infer", tensor("[2, 4]", "FP32", "[[1, 2, 3, 4], [3.6, 8.6, -2.8, -0.44]]"), 200, true);
             postJson(base + "/infer", tensor("[1, 4]", "FP32", "[1, 2, 3, 4]").replace("]}]}",
                     "]}], \"outputs\": [{\"name\": \"label\"}]}"), 200, true);
             postJson(base + "/infer", tensor("[2, 4]", "FP32", "[1, 2, 3, 4]"), 400, false);

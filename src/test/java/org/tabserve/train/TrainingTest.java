@@ -123,11 +123,22 @@ class TrainingTest {
     }
 
     @Test
-    void cardStatesTheGraphsFeatureOrderWhichIsNotTheCsvOrder() {
-        List<String> graphOrder = CardWriter.graphFeatureOrder(result.model());
-        assertEquals(graphOrder, classifier.signature().featureNames());
-        assertEquals(List.of("curtosis", "entropy", "skewness", "variance"), graphOrder);
-        assertNotEquals(data.featureNames(), graphOrder, "the CSV order differs, so a mix-up would show");
+    void cardAndGraphTakeTheCsvColumnOrderNotTribuosSortedOne() {
+        assertEquals(List.of("variance", "skewness", "curtosis", "entropy"), data.featureNames());
+        assertEquals(data.featureNames(), classifier.signature().featureNames());
+        assertNotEquals(data.featureNames(), CardWriter.tribuoFeatureOrder(result.model()),
+                "Tribuo's own order differs, so a missing reordering would show");
+    }
+
+    @Test
+    void rowsSentAsTheCsvsColumnsGetTribuosLabelOnEveryRow() {
+        // The rows go in exactly as the file lists them, not through the card's names: the graph itself reorders.
+        double[][] asInTheFile = data.rows().stream().map(double[]::clone).toArray(double[][]::new);
+        List<Prediction> predictions = classifier.predict(asInTheFile);
+        for (int row = 0; row < data.size(); row++) {
+            assertEquals(result.model().predict(Training.example(data, row)).getOutput().getLabel(),
+                    predictions.get(row).label(), "label of row " + row);
+        }
     }
 
     @Test

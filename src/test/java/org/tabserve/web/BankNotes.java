@@ -28,7 +28,7 @@ final class BankNotes {
 
     static final Path DATA = Path.of("data/BankNote_Authentication.csv");
     static final Path MODEL = Path.of("model.onnx");
-    /** The data's column order (the model's graph order differs: it is sorted by name). */
+    /** The data's column order, which is also the bundled model's graph order. */
     static final List<String> FEATURES = List.of("variance", "skewness", "curtosis", "entropy");
     static final Map<String, String> DISPLAY_NAMES = Map.of("0", "genuine", "1", "forged");
     static final double TOLERANCE = 1e-6;

@@ -295,7 +295,7 @@ class HostileInputIT {
         add("gzip-encoded JSON", 200, "\"label\"",
                 () -> http.post("/api/predict", JSON, gzip(VALID), "Content-Encoding", "gzip"));
         add("gzip-encoded v2 infer", 200, "\"outputs\"", () -> http.post(INFER, JSON,
-                gzip(v2("FP32", "[1, 4]", "[-2.8, -0.44, 8.6, 3.6]")), "Content-Encoding", "gzip"));
+                gzip(v2("FP32", "[1, 4]", "[3.6, 8.6, -2.8, -0.44]")), "Content-Encoding", "gzip"));
         add("a gzip bomb as JSON (64 MiB of spaces in 64 kB)", 413, "the body inflated is larger than the limit of 4194304 bytes",
                 () -> http.fresh().post("/api/predict", JSON, bomb("{\"variance\": ", ' ', 64 << 20), "Content-Encoding", "gzip"));
         add("a gzip bomb to v2 infer", 413, "the body inflated is larger than the limit",

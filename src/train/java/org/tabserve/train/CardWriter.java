@@ -27,7 +27,8 @@ final class CardWriter {
 
     static Map<String, String> card(ModelDescription description, LabeledData data, StratifiedSplits.Split split,
                                     List<Training.Score> scores, Model<Label> model, LabelEvaluation evaluation) {
-        List<String> features = graphFeatureOrder(model);
+        // The graph takes the data's column order (DataColumnOrder puts a Gather in front of Tribuo's nodes).
+        List<String> features = data.featureNames();
         List<String> classes = graphClassOrder(model);
         Map<String, String> card = new LinkedHashMap<>();
         card.put(CardKeys.CARD_VERSION, "1");
@@ -52,8 +53,8 @@ final class CardWriter {
         return card;
     }
 
-    /** The input tensor's column order: Tribuo numbers features by sorted name, not by CSV column. */
-    static List<String> graphFeatureOrder(Model<Label> model) {
+    /** The column order of Tribuo's own graph: Tribuo numbers features by sorted name, not by CSV column. */
+    static List<String> tribuoFeatureOrder(Model<Label> model) {
         ImmutableFeatureMap map = model.getFeatureIDMap();
         List<String> names = new ArrayList<>();
         for (int id = 0; id < map.size(); id++) {

@@ -75,7 +75,9 @@ final class Training {
         Model<Label> model = chosen.newTrainer().train(dataset(data, split.train()));
         LabelEvaluation evaluation = new LabelEvaluator().evaluate(model, dataset(data, split.test()));
 
-        OnnxMl.ModelProto exported = ((ONNXExportable) model).exportONNXModel("org.tabserve", 1);
+        OnnxMl.ModelProto exported = DataColumnOrder.reorder(
+                ((ONNXExportable) model).exportONNXModel("org.tabserve", 1),
+                data.featureNames(), CardWriter.tribuoFeatureOrder(model));
         Map<String, String> card = CardWriter.card(description, data, split, scores, model, evaluation);
         OnnxMl.ModelProto.Builder withCard = exported.toBuilder()
                 .clearMetadataProps() // Tribuo's provenance holds timestamps and host details

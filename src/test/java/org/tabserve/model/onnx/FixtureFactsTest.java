@@ -138,8 +138,13 @@ class FixtureFactsTest {
         assertEquals(new OnnxType.Tensor(ElementType.FLOAT,
                 Optional.of(List.of(Dimension.named("batch"), Dimension.fixed(4)))), graph.inputs().get(0).type());
         assertEquals("banknote-authenticator", graph.metadata().get("tabserve.name"));
-        assertEquals(List.of("SVMClassifier", "Gather", "Identity"),
-                graph.nodes().stream().map(OnnxNode::opType).toList());
+        assertEquals(List.of("Gather", "SVMClassifier", "Gather", "Identity"),
+                graph.nodes().stream().map(OnnxNode::opType).toList(),
+                "a Gather that takes rows in the data's column order to Tribuo's sorted one, then Tribuo's graph");
+        assertEquals(List.of(2L, 3L, 1L, 0L), java.util.Arrays.stream(
+                graph.initializers().get("reorder_data_columns_indices").integers()).boxed().toList(),
+                "curtosis, entropy, skewness, variance picked from variance, skewness, curtosis, entropy");
+        assertEquals("[\"variance\",\"skewness\",\"curtosis\",\"entropy\"]", graph.metadata().get("tabserve.features"));
         assertEquals(List.of(0L, 1L), java.util.Arrays.stream(graph.initializers().get("label_indices_0").integers())
                 .boxed().toList(), "INT32 raw_data read little-endian");
     }
