@@ -34,7 +34,8 @@ final class InvocationsServlet extends ApiServlet {
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String type = mediaType(request.getContentType());
+        // The header as sent: Jetty's getContentType() throws for a charset the JVM does not know ("latin-1").
+        String type = mediaType(request.getHeader("Content-Type"));
         OnnxClassifier classifier = model.classifier();
         MlflowRequestParser parser = new MlflowRequestParser(classifier.signature(), config.maxBatchRows());
         double[][] rows;
