@@ -215,6 +215,24 @@ class OpenApiConformanceIT {
     }
 
     @Test
+    void mlflowRoutesConformInEveryLayoutAndOnErrors() throws Exception {
+        String columns = "[\"variance\", \"skewness\", \"curtosis\", \"entropy\"]";
+        postJson("/invocations", "{\"dataframe_split\": {\"columns\": " + columns + ", \"index\": [0, 1], "
+                + "\"data\": [[3.6, 8.6, -2.8, -0.44], [-1.4, 3.3, -1.4, -2.0]]}}", 200, true);
+        postJson("/invocations", "{\"dataframe_records\": [" + ROW + "]}", 200, true);
+        postJson("/invocations", "{\"instances\": [" + ROW + ", [1.0, -0.5, 2.0, -3.0]], \"params\": {}}", 200, true);
+        postJson("/invocations", "{\"inputs\": {\"variance\": [3.6], \"skewness\": [8.6], \"curtosis\": [-2.8], "
+                + "\"entropy\": [-0.44]}}", 200, true);
+        exchange("POST", "/invocations", "text/csv", "variance,skewness,curtosis,entropy\n3.6,8.6,-2.8,-0.44\n"
+                .getBytes(StandardCharsets.UTF_8), "application/json", 200, true);
+        postJson("/invocations", "{\"instances\": [[1, 2]], \"inputs\": []}", 400, false);
+        postJson("/invocations", "{\"instances\": [" + ",[1,2,3,4]".repeat(10_001).substring(1) + "]}", 413, false);
+        exchange("POST", "/invocations", "text/plain", ROW.getBytes(StandardCharsets.UTF_8), "application/json", 415, false);
+        exchange("GET", "/ping", null, null, "text/plain", 200, true);
+        exchange("GET", "/version", null, null, "text/plain", 200, true);
+    }
+
+    @Test
     void theAdminRouteConformsWhenItIsOff() throws Exception {
         exchange("POST", "/admin/model", "application/octet-stream", new byte[]{1, 2, 3}, "application/json", 404, true);
     }

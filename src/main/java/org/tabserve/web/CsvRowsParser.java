@@ -39,10 +39,20 @@ final class CsvRowsParser {
 
     private final ModelSignature signature;
     private final long maxRows;
+    private final boolean unnamedIndex;
 
     CsvRowsParser(ModelSignature signature, long maxRows) {
+        this(signature, maxRows, false);
+    }
+
+    /**
+     * @param unnamedIndex whether the first column may have no name: pandas' {@code DataFrame.to_csv()} writes its
+     *                     index there by default, and MLflow's CSV bodies are such files (the column is not used)
+     */
+    CsvRowsParser(ModelSignature signature, long maxRows, boolean unnamedIndex) {
         this.signature = signature;
         this.maxRows = maxRows;
+        this.unnamedIndex = unnamedIndex;
     }
 
     /**
@@ -125,7 +135,7 @@ final class CsvRowsParser {
                 throw HttpProblem.badRequest("the CSV is empty; it needs a header row naming the columns "
                         + signature.featureNames() + ", then data rows");
             }
-            checkHeader(header, separator);
+            checkHeader(header, separator, unnamedIndex);
             int[] columns = featureColumns(header, separator);
             List<FieldProblem> errors = new ArrayList<>();
             int errorCount = 0;
@@ -229,10 +239,13 @@ final class CsvRowsParser {
     }
 
     /** Refuses a header with an unnamed column or a column named twice, which no row could be matched against. */
-    private static void checkHeader(List<String> header, CsvSeparator separator) {
+    private static void checkHeader(List<String> header, CsvSeparator separator, boolean unnamedIndex) {
         java.util.Map<String, Integer> seen = new java.util.HashMap<>();
         for (int i = 0; i < header.size(); i++) {
             String name = header.get(i);
+            if (name.isEmpty() && i == 0 && unnamedIndex && header.size() > 1) {
+                continue;
+            }
             if (name.isEmpty()) {
                 throw HttpProblem.badRequest("column " + (i + 1) + " of the CSV header has no name (read as "
                         + separator.description + ": " + header + "); name every column");

@@ -44,6 +44,7 @@ final class OpenApiDocument {
     private static final String TAG_FLASK = "Flask-compatible routes";
     private static final String TAG_ADMIN = "Administration";
     private static final String TAG_V2 = "Open Inference Protocol (v2)";
+    private static final String TAG_MLFLOW = "MLflow scoring protocol";
     private static final String TAG_DOCS = "Documentation";
     private static final String TAG_OPS = "Operations";
 
@@ -130,6 +131,7 @@ final class OpenApiDocument {
                                         "a page showing the first rows, with the full CSV to download")))),
                         problems(400, 413, 415, 503)))));
         v2Paths(paths);
+        mlflowPaths(paths);
         paths.addPathItem("/openapi.json", new PathItem().get(operation(TAG_DOCS, "openapiJson", "This document, in JSON", null)
                 .responses(responses(ok(JSON, new ObjectSchema(), "The OpenAPI document"), problems(503)))));
         paths.addPathItem("/openapi.yaml", new PathItem().get(operation(TAG_DOCS, "openapiYaml", "This document, in YAML", null)
@@ -162,6 +164,7 @@ final class OpenApiDocument {
                                 + "; classes: " + classesText() + "."))
                 .tags(List.of(new Tag().name(TAG_API), new Tag().name(TAG_FLASK),
                         new Tag().name(TAG_V2).description("KServe v2 / Open Inference Protocol over REST; errors are {\"error\": \"...\"}"),
+                        new Tag().name(TAG_MLFLOW).description("The routes of `mlflow models serve`, for MLflow clients"),
                         new Tag().name(TAG_DOCS), new Tag().name(TAG_OPS), new Tag().name(TAG_ADMIN)))
                 .paths(paths)
                 .components(new Components().schemas(schemas()));
@@ -194,6 +197,69 @@ final class OpenApiDocument {
                     .responses(responses(ok(JSON, ref("V2InferResponse"), "The requested outputs"),
                             v2Errors(400, 404, 413, 415, 503)))));
         }
+    }
+
+    private void mlflowPaths(Paths paths) {
+        paths.addPathItem(InvocationsServlet.PATH, new PathItem().post(operation(TAG_MLFLOW, "mlflowInvocations",
+                "Predict a batch in MLflow's scoring format (one model call)",
+                "JSON with exactly one of dataframe_split, dataframe_records, instances or inputs (and optionally "
+                        + "params, accepted and not used), or a pandas-style CSV with a header (an unnamed first index "
+                        + "column, as DataFrame.to_csv() writes it, is allowed). Columns by name: the model takes "
+                        + signature.featureNames() + "; other columns are ignored. Rows as arrays hold the values in "
+                        + "that order. The answer is the predicted labels, as MLflow answers for a scikit-learn "
+                        + "classifier; for probabilities use /api/predict.")
+                .requestBody(new RequestBody().required(true).content(new Content()
+                        .addMediaType(JSON, new MediaType().schema(ref("MlflowRequest")))
+                        .addMediaType(InvocationsServlet.CSV, new MediaType().schema(new StringSchema().description(
+                                "a header row naming the columns, then one line per row")))))
+                .responses(responses(ok(JSON, ref("MlflowPredictions"), "One predicted label per row, in order"),
+                        problems(400, 413, 415, 503)))));
+        paths.addPathItem(MlflowPingServlet.PING, new PathItem().get(operation(TAG_MLFLOW, "mlflowPing",
+                "Health check: 200 once the model is loaded", "The body is a single line break, as MLflow's.")
+                .responses(responses(ok("text/plain", new StringSchema(), "The model is loaded"), problems(503)))));
+        paths.addPathItem(MlflowPingServlet.VERSION, new PathItem().get(operation(TAG_MLFLOW, "mlflowVersion",
+                "The server's version (tabserve's, where MLflow's server says MLflow's)", null)
+                .responses(responses(ok("text/plain", new StringSchema(), "The version")))));
+    }
+
+    private void mlflowSchemas(Map<String, Schema> schemas) {
+        ObjectSchema record = new ObjectSchema();
+        record.description("One row: the model's features by name; other columns are ignored");
+        ObjectSchema columns = new ObjectSchema();
+        columns.description("Columns: the model's features by name, each an array with one value per row, all of one "
+                + "length; other columns are ignored");
+        for (String feature : signature.featureNames()) {
+            record.addProperty(feature, featureSchema(feature));
+            record.addRequiredItem(feature);
+            columns.addProperty(feature, new ArraySchema().items(featureSchema(feature)));
+            columns.addRequiredItem(feature);
+        }
+        schemas.put("MlflowRecord", record);
+        schemas.put("MlflowColumns", columns);
+        schemas.put("MlflowDataframeSplit", new ObjectSchema().description("pandas' split orientation")
+                .addProperty("columns", new ArraySchema().items(new StringSchema()).description("the column names"))
+                .addProperty("data", new ArraySchema().items(new ArraySchema().items(new Schema<>()))
+                        .description("one array per row, its values in the order of columns"))
+                .addProperty("index", new ArraySchema().items(new Schema<>()).description("row labels; not used"))
+                .required(List.of("columns", "data")).additionalProperties(false));
+        schemas.put("MlflowTensorInput", oneOf(new ArraySchema().items(oneOf(ref("MlflowRecord"), ref("FeatureRow"))),
+                ref("MlflowColumns")));
+        Schema<?> params = new ObjectSchema().nullable(true).description("MLflow's inference parameters; accepted, not used");
+        schemas.put("MlflowRequest", oneOf(
+                mlflowFormat(MlflowRequestParser.DATAFRAME_SPLIT, ref("MlflowDataframeSplit"), params),
+                mlflowFormat(MlflowRequestParser.DATAFRAME_RECORDS, new ArraySchema().items(ref("MlflowRecord"))
+                        .description("pandas' records orientation"), params),
+                mlflowFormat(MlflowRequestParser.INSTANCES, ref("MlflowTensorInput"), params),
+                mlflowFormat(MlflowRequestParser.INPUTS, ref("MlflowTensorInput"), params)));
+        schemas.put("MlflowPredictions", new ObjectSchema()
+                .addProperty("predictions", new ArraySchema().items(new StringSchema()._enum(signature.classLabels()))
+                        .description("the predicted class label of each row"))
+                .addRequiredItem("predictions").additionalProperties(false));
+    }
+
+    private static Schema<?> mlflowFormat(String key, Schema<?> value, Schema<?> params) {
+        return new ObjectSchema().addProperty(key, value).addProperty(MlflowRequestParser.PARAMS, params)
+                .addRequiredItem(key).additionalProperties(false);
     }
 
     private Operation v2Operation(String id, String summary, boolean versioned) {
@@ -297,6 +363,7 @@ final class OpenApiDocument {
                 .addProperty("errors", new ArraySchema().items(ref("FieldProblem")))
                 .required(List.of("type", "title", "status", "detail")));
         v2Schemas(schemas);
+        mlflowSchemas(schemas);
         return schemas;
     }
 

@@ -71,6 +71,10 @@ public final class TabserveListener implements ServletContextListener {
                 config.maxUploadBytes()));
         add(context, "v2", new V2Servlet(served, errors, config, budget, serverVersion()), V2Servlet.PATH,
                 V2Servlet.PATH + "/*");
+        // MLflow's scoring protocol (mlflow models serve), for MLflow clients; its /health alias is tabserve's /health/*.
+        add(context, "mlflow-invocations", new InvocationsServlet(served, errors, config, budget), InvocationsServlet.PATH);
+        add(context, "mlflow-ping", new MlflowPingServlet(served, errors, serverVersion()), MlflowPingServlet.PING,
+                MlflowPingServlet.VERSION);
         add(context, "openapi", new OpenApiServlet(served, errors, serverVersion()), OpenApiServlet.JSON_PATH,
                 OpenApiServlet.YAML_PATH);
         add(context, "apidocs", new ApiDocsServlet(views), "/apidocs");

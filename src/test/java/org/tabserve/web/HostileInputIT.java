@@ -71,6 +71,10 @@ class HostileInputIT {
         return http.post(INFER, JSON, body.getBytes(StandardCharsets.UTF_8));
     }
 
+    private static Http.Response invocations(String body) {
+        return http.post("/invocations", JSON, body.getBytes(StandardCharsets.UTF_8));
+    }
+
     private static String v2(String datatype, String shape, String data) {
         return "{\"inputs\": [{\"name\": \"input\", \"datatype\": \"" + datatype + "\", \"shape\": " + shape
                 + ", \"data\": " + data + "}]}";
@@ -354,6 +358,38 @@ class HostileInputIT {
                 () -> http.post(INFER, JSON, UTF32_GARBAGE));
     }
 
+    private void mlflowCases() {
+        add("mlflow: no input field MLflow knows", 400, "exactly one of the input fields",
+                () -> invocations("{\"data\": [[1, 2, 3, 4]]}"));
+        add("mlflow: two input fields", 400, "received the fields [\\\"instances\\\", \\\"inputs\\\"]",
+                () -> invocations("{\"instances\": [[1, 2, 3, 4]], \"inputs\": [[1, 2, 3, 4]]}"));
+        add("mlflow: a stray field beside the input", 400, "unexpected field \\\"colums\\\"",
+                () -> invocations("{\"instances\": [[1, 2, 3, 4]], \"colums\": []}"));
+        add("mlflow: a list at the top level", 400, "received an array", () -> invocations("[[1, 2, 3, 4]]"));
+        add("mlflow: ragged split data", 400, "has 3 values; \\\"columns\\\" names 4",
+                () -> invocations("{\"dataframe_split\": {\"columns\": [\"variance\", \"skewness\", \"curtosis\", "
+                        + "\"entropy\"], \"data\": [[1, 2, 3, 4], [1, 2, 3]]}}"));
+        add("mlflow: columns of different lengths", 400, "must all have the same number of values",
+                () -> invocations("{\"inputs\": {\"variance\": [1, 2], \"skewness\": [1], \"curtosis\": [1], \"entropy\": [1]}}"));
+        add("mlflow: text where a number belongs", 400, "'skewness' must be a number, got a string",
+                () -> invocations("{\"dataframe_records\": [{\"variance\": 1, \"skewness\": \"2\", \"curtosis\": 3, \"entropy\": 4}]}"));
+        add("mlflow: text in a CSV number", 400, "'entropy' must be a finite decimal number",
+                () -> http.post("/invocations", "text/csv", (CSV_HEADER + "\n1,2,3,x\n").getBytes(StandardCharsets.UTF_8)));
+        add("mlflow: 10,001 rows, one past the batch limit", 413, "more than 10000 rows in one request",
+                () -> invocations("{\"instances\": [" + ",[1,2,3,4]".repeat(10_001).substring(1) + "]}"));
+        add("mlflow: a CSV of 10,001 rows", 413, "more than 10000 data rows", () -> http.post("/invocations", "text/csv",
+                (CSV_HEADER + "\n" + "1,2,3,4\n".repeat(10_001)).getBytes(StandardCharsets.UTF_8)));
+        add("mlflow: a split frame nested 10,000 deep", 400, "nesting depth",
+                () -> invocations("{\"dataframe_split\": {\"columns\": [], \"data\": " + repeat("[", 10_000)
+                        + repeat("]", 10_000) + "}}"));
+        add("mlflow: application/csv, which MLflow's server refuses too", 415, "application/json or text/csv",
+                () -> http.post("/invocations", "application/csv", "a\n1\n".getBytes(StandardCharsets.UTF_8)));
+        add("mlflow: a charset other than UTF-8", 415, "UTF-8 only",
+                () -> http.post("/invocations", "application/json; charset=iso-8859-1", "{}".getBytes(StandardCharsets.UTF_8)));
+        add("mlflow: a JSON body declaring 5 MB, waiting for 100 Continue", 413, "the limit is 4194304 bytes",
+                () -> expectingContinue("/invocations", JSON, 5 << 20));
+    }
+
     /** Headers only, waiting for {@code 100 Continue}: a refusal must come instead, and end the connection. */
     private static Http.Response expectingContinue(String path, String contentType, long length) {
         return raw("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + contentType
@@ -382,6 +418,7 @@ class HostileInputIT {
         queryAndFormCases();
         csvCases();
         v2Cases();
+        mlflowCases();
         gzipCases();
         limitAndListingCases();
         assertTrue(cases.size() >= 60, "the table has " + cases.size() + " cases");

@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Jazzer fuzz tests of every request parser: the JSON body of {@code /api/predict}, the Open Inference Protocol v2
- * infer body, query and form values (and {@link NumberText}, which they and the CSV share), and CSV uploads.
+ * infer body, MLflow's scoring body ({@code /invocations}), query and form values (and {@link NumberText}, which they and the CSV share), and CSV uploads.
  *
  * <p>Without {@code JAZZER_FUZZ} (the normal {@code mvn test}) each target runs once on the empty input and on every
  * file in {@code src/test/resources/org/tabserve/web/RequestParsersFuzzTestInputs/<method>/}: for the {@code byte[]}
@@ -144,6 +144,29 @@ class RequestParsersFuzzTest {
         } else {
             out.add(node);
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // POST /invocations (MLflow's scoring protocol)
+
+    /** The JSON body of {@code /invocations}, in all four of MLflow's layouts, checked against a reading as a tree. */
+    @DictionaryEntries({"\"dataframe_split\"", "\"dataframe_records\"", "\"instances\"", "\"inputs\"", "\"params\"",
+            "\"columns\"", "\"data\"", "\"index\"", "\"variance\"", "\"skewness\"", "\"curtosis\"", "\"entropy\"",
+            "1e39", "null"})
+    @FuzzTest
+    void mlflowBody(byte[] body) throws IOException {
+        double[][] expected = MlflowOracle.rows(body);
+        double[][] parsed;
+        try {
+            parsed = new MlflowRequestParser(SIGNATURE, MAX_ROWS).parseJson(new ByteArrayInputStream(body));
+        } catch (HttpProblem problem) {
+            assertClearProblem(problem);
+            assertNull(expected, () -> "refused a request that is valid: " + problem.detail() + " " + problem.errors());
+            return;
+        }
+        assertValidRows(parsed, 0, MAX_ROWS);
+        assertNotNull(expected, () -> "accepted a request that is not valid, as " + Arrays.deepToString(parsed));
+        assertArrayEquals(expected, parsed, "values must be exactly the numbers sent");
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -649,6 +672,140 @@ class RequestParsersFuzzTest {
             }
             double value = node.doubleValue();
             return Double.isFinite(value) && Math.abs(value) <= Float.MAX_VALUE ? value : null;
+        }
+    }
+
+    /**
+     * MLflow's JSON layouts read as a tree: the rows a valid body holds, or null for any invalid one. Columns the
+     * model does not take are ignored whatever they hold; a key beside the one format other than an object (or null)
+     * {@code params} makes a body invalid.
+     */
+    static final class MlflowOracle {
+
+        private static final List<String> FORMATS = List.of("dataframe_split", "dataframe_records", "instances", "inputs");
+
+        static double[][] rows(byte[] body) {
+            JsonNode root = JsonOracle.tree(body);
+            if (root == null || !root.isObject()) {
+                return null;
+            }
+            String format = null;
+            for (var fields = root.fields(); fields.hasNext(); ) {
+                var field = fields.next();
+                if (FORMATS.contains(field.getKey())) {
+                    if (format != null) {
+                        return null;
+                    }
+                    format = field.getKey();
+                } else if (!field.getKey().equals("params") || !(field.getValue().isObject() || field.getValue().isNull())) {
+                    return null;
+                }
+            }
+            if (format == null) {
+                return null;
+            }
+            JsonNode value = root.get(format);
+            return switch (format) {
+                case "dataframe_split" -> split(value);
+                case "dataframe_records" -> value.isArray() ? list(value, false) : null;
+                default -> value.isArray() ? list(value, true) : value.isObject() ? columns(value) : null;
+            };
+        }
+
+        private static double[][] split(JsonNode frame) {
+            if (!frame.isObject() || !frame.has("columns") || !frame.has("data")) {
+                return null;
+            }
+            for (var names = frame.fieldNames(); names.hasNext(); ) {
+                if (!List.of("columns", "data", "index").contains(names.next())) {
+                    return null;
+                }
+            }
+            JsonNode columns = frame.get("columns");
+            JsonNode data = frame.get("data");
+            JsonNode index = frame.get("index");
+            if (!columns.isArray() || !data.isArray() || data.size() > MAX_ROWS
+                    || (index != null && (!index.isArray() || index.size() != data.size()))) {
+                return null;
+            }
+            List<String> names = new ArrayList<>();
+            for (JsonNode name : columns) {
+                if (!name.isTextual() || names.contains(name.textValue())) {
+                    return null;
+                }
+                names.add(name.textValue());
+            }
+            if (!names.containsAll(FEATURES)) {
+                return null;
+            }
+            double[][] rows = new double[data.size()][WIDTH];
+            for (int i = 0; i < rows.length; i++) {
+                JsonNode row = data.get(i);
+                if (!row.isArray() || row.size() != names.size()) {
+                    return null;
+                }
+                for (int j = 0; j < WIDTH; j++) {
+                    Double number = JsonOracle.number(row.get(names.indexOf(FEATURES.get(j))));
+                    if (number == null) {
+                        return null;
+                    }
+                    rows[i][j] = number;
+                }
+            }
+            return rows;
+        }
+
+        private static double[][] list(JsonNode items, boolean arraysToo) {
+            if (items.size() > MAX_ROWS) {
+                return null;
+            }
+            double[][] rows = new double[items.size()][];
+            for (int i = 0; i < rows.length; i++) {
+                JsonNode item = items.get(i);
+                rows[i] = item.isObject() ? record(item) : arraysToo && item.isArray() ? JsonOracle.arrayRow(item) : null;
+                if (rows[i] == null) {
+                    return null;
+                }
+            }
+            return rows;
+        }
+
+        private static double[] record(JsonNode object) {
+            double[] row = new double[WIDTH];
+            for (int j = 0; j < WIDTH; j++) {
+                Double number = JsonOracle.number(object.get(FEATURES.get(j)));
+                if (number == null) {
+                    return null;
+                }
+                row[j] = number;
+            }
+            return row;
+        }
+
+        private static double[][] columns(JsonNode object) {
+            int length = -1;
+            for (JsonNode column : object) {
+                if (!column.isArray() || column.size() > MAX_ROWS || (length >= 0 && column.size() != length)) {
+                    return null;
+                }
+                length = column.size();
+            }
+            for (String feature : FEATURES) {
+                if (!object.has(feature)) {
+                    return null;
+                }
+            }
+            double[][] rows = new double[length][WIDTH];
+            for (int i = 0; i < length; i++) {
+                for (int j = 0; j < WIDTH; j++) {
+                    Double number = JsonOracle.number(object.get(FEATURES.get(j)).get(i));
+                    if (number == null) {
+                        return null;
+                    }
+                    rows[i][j] = number;
+                }
+            }
+            return rows;
         }
     }
 
