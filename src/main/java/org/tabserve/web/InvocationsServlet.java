@@ -48,7 +48,12 @@ final class InvocationsServlet extends ApiServlet {
                 json.writeStartObject();
                 json.writeArrayFieldStart("predictions");
                 for (Prediction prediction : predictions) {
-                    json.writeString(prediction.label());
+                    // As MLflow's pyfunc answers: a classifier's label, a regressor's number.
+                    if (prediction instanceof Prediction.Regression regression) {
+                        json.writeNumber(regression.value());
+                    } else {
+                        json.writeString(prediction.classification().label());
+                    }
                 }
                 json.writeEndArray();
                 json.writeEndObject();
