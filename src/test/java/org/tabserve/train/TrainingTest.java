@@ -137,7 +137,7 @@ class TrainingTest {
         List<Prediction> predictions = classifier.predict(asInTheFile);
         for (int row = 0; row < data.size(); row++) {
             assertEquals(result.model().predict(Training.example(data, row)).getOutput().getLabel(),
-                    predictions.get(row).label(), "label of row " + row);
+                    predictions.get(row).classification().label(), "label of row " + row);
         }
     }
 

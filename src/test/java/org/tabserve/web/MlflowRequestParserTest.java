@@ -23,8 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MlflowRequestParserTest {
 
     /** Graph order b, a: a layout that read columns by position instead of name would swap them. */
-    private static final ModelSignature SIGNATURE = new ModelSignature("input", List.of("b", "a"),
-            List.of("0", "1"), OutputKind.PROBABILITIES, false, false);
+    private static final ModelSignature SIGNATURE = ModelSignature.floatClassifier("input", List.of("b", "a"), List.of("0", "1"), OutputKind.PROBABILITIES);
     private static final double[][] ROWS = {{2.0, 1.0}, {-4.5, 3.25}};
     private static final int MAX_ROWS = 3;
 
