@@ -85,11 +85,22 @@ abstract class ApiServlet extends HttpServlet {
 
     /** Refuses a body that is not of the expected media type with a 415 naming it. */
     static void requireContentType(HttpServletRequest request, String expected) {
-        String type = request.getContentType();
+        // The header as sent: Jetty's getContentType() throws on a charset it does not know (a 500, not a 415).
+        String type = request.getHeader("Content-Type");
         String base = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
         if (!base.equals(expected)) {
             throw HttpProblem.unsupportedMediaType("send Content-Type: " + expected
                     + (type == null ? " (none was sent)" : " (got " + type + ")"));
         }
+        if (expected.equals("application/json")) {
+            java.util.regex.Matcher charset = CHARSET.matcher(type);
+            if (charset.find() && !charset.group(1).equalsIgnoreCase("utf-8")) {
+                throw HttpProblem.unsupportedMediaType("JSON is UTF-8 (RFC 8259); send it as such, without charset="
+                        + charset.group(1) + " (got " + type + ")");
+            }
+        }
     }
+
+    private static final java.util.regex.Pattern CHARSET =
+            java.util.regex.Pattern.compile("(?i);\\s*charset\\s*=\\s*\"?([^\";\\s]*)");
 }

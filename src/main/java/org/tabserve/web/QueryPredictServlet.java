@@ -25,14 +25,16 @@ final class QueryPredictServlet extends ApiServlet {
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String type = request.getContentType() == null ? ""
-                : request.getContentType().split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        String header = request.getHeader("Content-Type"); // getContentType() throws on an unknown charset
+        String type = header == null ? "" : header.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
         switch (type) {
-            case "application/json" -> json.answer(request, response);
+            case "application/json" -> {
+                requireContentType(request, "application/json"); // refuses a charset other than UTF-8
+                json.answer(request, response);
+            }
             case "application/x-www-form-urlencoded" -> doGet(request, response);
             default -> throw HttpProblem.unsupportedMediaType("send Content-Type: application/json (or a url-encoded"
-                    + " form)" + (request.getContentType() == null ? " (none was sent)"
-                    : " (got " + request.getContentType() + ")"));
+                    + " form)" + (header == null ? " (none was sent)" : " (got " + header + ")"));
         }
     }
 

@@ -51,7 +51,7 @@ final class RequestEncodingFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        HttpProblem refusal = refusal(codings, request.getContentType());
+        HttpProblem refusal = refusal(codings, request.getHeader("Content-Type"));
         if (refusal != null) {
             errors.render(request, response, refusal);
             return;

@@ -108,6 +108,15 @@ class HostileInputIT {
 
     private void jsonCases() {
         add("an empty JSON body", 400, "the body is empty", () -> json(""));
+        // Jetty's getContentType() threw on a charset the JVM does not know: that was a 500.
+        byte[] row = "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}"
+                .getBytes(StandardCharsets.UTF_8);
+        add("JSON declared latin-1 to /api/predict", 415, "JSON is UTF-8",
+                () -> http.post("/api/predict", "application/json; charset=latin-1", row));
+        add("JSON declared latin-1 to /predict", 415, "JSON is UTF-8",
+                () -> http.post("/predict", "application/json; charset=latin-1", row));
+        add("JSON declared ISO-8859-1 to /api/predict", 415, "JSON is UTF-8",
+                () -> http.post("/api/predict", "application/json;charset=\"ISO-8859-1\"", row));
         add("JSON cut after its first brace", 400, "malformed JSON", () -> json("{"));
         add("JSON cut inside a field", 400, "malformed JSON", () -> json("{\"variance\": 3.6, \"skewness\""));
         add("JSON cut inside a number's exponent", 400, "malformed JSON", () -> json("{\"variance\": 3.6e"));
