@@ -105,6 +105,14 @@ final class OpenApiExchanges {
         return response;
     }
 
+    /** Validates a JSON request alone (no answer): what the document says of a request before any server sees it. */
+    void assertValidJsonRequest(String path, String json) {
+        ValidationReport report = validator.validateRequest(new SimpleRequest.Builder(Request.Method.POST, path)
+                .withContentType("application/json").withAccept("application/json").withBody(json).build());
+        assertFalse(report.hasErrors(), () -> "POST " + path + " does not conform to /openapi.json:\n"
+                + SimpleValidationReportFormat.getInstance().apply(report));
+    }
+
     HttpResponse<String> get(String path, int status) throws Exception {
         return exchange("GET", path, null, null, "application/json", status, true);
     }

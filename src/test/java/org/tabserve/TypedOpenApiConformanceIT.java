@@ -111,6 +111,17 @@ class TypedOpenApiConformanceIT {
             }
         }
 
+        /** Every row of the fixture, as one object and all in one batch, is a request the document takes. */
+        @Test
+        void everyRowIsAPredictRequestTheDocumentTakes() {
+            StringBuilder all = new StringBuilder("{\"instances\": [");
+            for (int r = 0; r < expected.path("rows").size(); r++) {
+                api.assertValidJsonRequest("/api/predict", row(r));
+                all.append(r > 0 ? "," : "").append(row(r));
+            }
+            api.assertValidJsonRequest("/api/predict", all.append("]}").toString());
+        }
+
         /**
          * {@code /api/predict} with a typed row and a batch of every row. This needs the typed JSON parser (the
          * JSON routes' part of issue 12); the document already describes it.

@@ -414,8 +414,8 @@ final class OpenApiDocument {
                     .addProperty("datatype", new StringSchema()._enum(List.of(valueOutput.type().v2Name())))
                     .addProperty("shape", new ArraySchema().items(new IntegerSchema().format("int64")).minItems(2).maxItems(2)
                             .description("[N, 1]"))
-                    .addProperty("data", new ArraySchema().items(new NumberSchema()
-                            .format(valueOutput.type() == ValueType.FLOAT ? "float" : "double")))
+                    // No format: the request validator's float check refuses small numbers written in full.
+                    .addProperty("data", new ArraySchema().items(new NumberSchema()))
                     .required(List.of("name", "datatype", "shape", "data")));
             responseOutput = ref("V2ValueOutput");
         } else {
@@ -429,7 +429,8 @@ final class OpenApiDocument {
                     .addProperty("name", new StringSchema()._enum(List.of(V2Json.PROBABILITIES_OUTPUT)))
                     .addProperty("datatype", new StringSchema()._enum(List.of("FP32")))
                     .addProperty("shape", new ArraySchema().items(new IntegerSchema().format("int64")).minItems(2).maxItems(2))
-                    .addProperty("data", new ArraySchema().items(new NumberSchema().format("float")
+                    // No format: the request validator's float check refuses small numbers such as 0.00040395252.
+                    .addProperty("data", new ArraySchema().items(new NumberSchema()
                             .minimum(java.math.BigDecimal.ZERO).maximum(java.math.BigDecimal.ONE)))
                     .required(List.of("name", "datatype", "shape", "data")));
             responseOutput = oneOf(ref("V2LabelOutput"), ref("V2ProbabilitiesOutput"));
