@@ -1,11 +1,5 @@
 package org.tabserve;
 
-import com.atlassian.oai.validator.OpenApiInteractionValidator;
-import com.atlassian.oai.validator.model.Request;
-import com.atlassian.oai.validator.model.SimpleRequest;
-import com.atlassian.oai.validator.model.SimpleResponse;
-import com.atlassian.oai.validator.report.SimpleValidationReportFormat;
-import com.atlassian.oai.validator.report.ValidationReport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -22,25 +16,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Sends real requests to every documented route of the packaged WAR, successes and errors, and checks each answer
  * (and, for valid requests, the request too) against the OpenAPI document the server itself serves, so that the
  * document cannot drift from the code. The last check asserts that every documented operation was exercised.
+ * {@link TypedOpenApiConformanceIT} does the same for typed models (text inputs, missing values, a regressor).
  */
 class OpenApiConformanceIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final Set<String> EXERCISED = new ConcurrentSkipListSet<>();
     private static TabserveProcess server;
-    private static OpenApiInteractionValidator validator;
+    private static OpenApiExchanges api;
     private static JsonNode document;
     private static String name;
     private static String version;
@@ -51,10 +43,8 @@ class OpenApiConformanceIT {
     @BeforeAll
     static void start() throws Exception {
         server = TabserveProcess.startReady();
-        String text = HTTP.send(HttpRequest.newBuilder(server.uri("/openapi.json")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        document = JSON.readTree(text);
-        validator = OpenApiInteractionValidator.createForInlineApiSpecification(text).build();
+        api = OpenApiExchanges.of(server);
+        document = api.document();
         JsonNode model = JSON.readTree(HTTP.send(HttpRequest.newBuilder(server.uri("/api/model")).build(),
                 HttpResponse.BodyHandlers.ofString()).body());
         name = model.get("name").asText();
@@ -67,55 +57,9 @@ class OpenApiConformanceIT {
         server.close();
     }
 
-    /**
-     * Sends a request, checks its status, and validates the exchange against the document.
-     *
-     * @param validRequest whether the request itself must conform too (error cases send non-conforming ones)
-     */
     private static HttpResponse<String> exchange(String method, String pathAndQuery, String contentType, byte[] body,
                                                  String accept, int status, boolean validRequest) throws Exception {
-        HttpRequest.Builder http = HttpRequest.newBuilder(server.uri(pathAndQuery))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        if (contentType != null) {
-            http.header("Content-Type", contentType);
-        }
-        if (accept != null) {
-            http.header("Accept", accept);
-        }
-        HttpResponse<String> response = HTTP.send(http.build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(status, response.statusCode(), method + " " + pathAndQuery + ": " + response.body());
-
-        String path = pathAndQuery.split("\\?", 2)[0];
-        SimpleResponse.Builder answer = SimpleResponse.Builder.status(response.statusCode()).withBody(response.body());
-        response.headers().map().forEach((header, values) -> answer.withHeader(header, values));
-        Request.Method verb = Request.Method.valueOf(method);
-        ValidationReport report;
-        if (validRequest) {
-            SimpleRequest.Builder request = new SimpleRequest.Builder(verb, path);
-            if (pathAndQuery.contains("?")) {
-                for (String pair : pathAndQuery.split("\\?", 2)[1].split("&")) {
-                    String[] kv = pair.split("=", 2);
-                    request.withQueryParam(kv[0], kv[1]);
-                }
-            }
-            if (contentType != null) {
-                request.withContentType(contentType);
-            }
-            if (accept != null) {
-                request.withAccept(accept);
-            }
-            if (body != null) {
-                request.withBody(new String(body, StandardCharsets.UTF_8));
-            }
-            report = validator.validate(request.build(), answer.build());
-        } else {
-            report = validator.validateResponse(path, verb, answer.build());
-        }
-        assertFalse(report.hasErrors(), method + " " + pathAndQuery + " → " + response.statusCode() + " does not "
-                + "conform to /openapi.json:\n" + SimpleValidationReportFormat.getInstance().apply(report)
-                + "\nbody: " + response.body());
-        EXERCISED.add(method + " " + path);
-        return response;
+        return api.exchange(method, pathAndQuery, contentType, body, accept, status, validRequest);
     }
 
     private static HttpResponse<String> get(String path, int status) throws Exception {
@@ -273,7 +217,7 @@ class OpenApiConformanceIT {
             Pattern template = Pattern.compile(path.getKey().replaceAll("\\{[^}]+}", "[^/]+"));
             path.getValue().fieldNames().forEachRemaining(method -> {
                 String verb = method.toUpperCase(java.util.Locale.ROOT);
-                boolean hit = EXERCISED.stream().anyMatch(e -> e.startsWith(verb + " ")
+                boolean hit = api.exercised.stream().anyMatch(e -> e.startsWith(verb + " ")
                         && template.matcher(e.substring(verb.length() + 1)).matches());
                 if (!hit) {
                     missing.add(verb + " " + path.getKey());

@@ -50,6 +50,8 @@ public final class OnnxClassifier implements AutoCloseable {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final SignatureReader.Outputs outputs;
+    /** A regressor's output as the graph names it; null for a classifier. */
+    private final ValueOutput valueOutput;
     private final ModelSignature signature;
     private final ModelCard card;
     private final Set<String> outputNames;
@@ -121,6 +123,7 @@ public final class OnnxClassifier implements AutoCloseable {
             this.outputs = task == Task.REGRESSION ? SignatureReader.regressionOutput(session.getOutputInfo())
                     : SignatureReader.classifierOutputs(session.getOutputInfo());
             this.outputNames = Set.copyOf(outputs.names());
+            this.valueOutput = outputs.value(session.getOutputInfo());
             boolean logits = SignatureReader.logits(source, outputs, facts, cardReader);
             Map<String, FeatureStats> stats = cardReader.featureStats().orElse(Map.of());
 
@@ -340,6 +343,14 @@ public final class OnnxClassifier implements AutoCloseable {
     /** @return what the model takes and gives */
     public ModelSignature signature() {
         return signature;
+    }
+
+    /**
+     * @return a regressor's output tensor, named and typed as the graph has it (for protocols that name outputs);
+     *         empty for a classifier
+     */
+    public java.util.Optional<ValueOutput> valueOutput() {
+        return java.util.Optional.ofNullable(valueOutput);
     }
 
     /** @return what the model says about itself */

@@ -24,9 +24,22 @@ final class SignatureReader {
 
     private static final System.Logger LOG = System.getLogger(SignatureReader.class.getName());
 
-    /** The outputs that carry the answer, found by their types. */
+    /**
+     * The outputs that carry the answer, found by their types. A regressor's one output is in {@code probabilities}
+     * (read as values, see {@link #value()}).
+     */
     record Outputs(OutputKind kind, String probabilities, String label, OnnxJavaType labelType, String zipMap,
                    OnnxJavaType zipMapKeyType, long declaredClasses) {
+
+        /** A regressor's output with its name and element type; null for a classifier. */
+        ValueOutput value(Map<String, NodeInfo> outputInfo) {
+            if (kind != OutputKind.VALUE) {
+                return null;
+            }
+            OnnxJavaType type = ((TensorInfo) outputInfo.get(probabilities).getInfo()).type;
+            return new ValueOutput(probabilities, type == OnnxJavaType.DOUBLE ? ValueType.DOUBLE : ValueType.FLOAT);
+        }
+
         List<String> names() {
             List<String> names = new ArrayList<>();
             for (String name : new String[]{probabilities, label, zipMap}) {

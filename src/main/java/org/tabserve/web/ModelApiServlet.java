@@ -3,9 +3,12 @@ package org.tabserve.web;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.Evaluation;
+import org.tabserve.model.Feature;
 import org.tabserve.model.ModelCard;
+import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.ValueType;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -13,7 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code GET /api/model}: the served model's signature and card, for programs that build requests from it. */
+/**
+ * {@code GET /api/model}: the served model's signature (task, typed inputs and features) and card, for programs that
+ * build requests from it.
+ */
 final class ModelApiServlet extends ApiServlet {
 
     ModelApiServlet(ServedModel model, ErrorRenderer errors) {
@@ -42,20 +48,42 @@ final class ModelApiServlet extends ApiServlet {
         return metrics;
     }
 
+    /**
+     * The signature and card: the task, every input (its type, v2 datatype, shape and features), every feature (its
+     * type, whether it may be missing, its known categories and what an unknown one gets, its training range), and
+     * for a model of one input that input as {@code input}, as before typed inputs.
+     */
     static Map<String, Object> describe(OnnxClassifier classifier) {
         ModelSignature signature = classifier.signature();
         ModelCard card = classifier.card();
+        List<Map<String, Object>> inputs = new ArrayList<>();
         List<Map<String, Object>> features = new ArrayList<>();
-        for (String name : signature.featureNames()) {
-            Map<String, Object> feature = new LinkedHashMap<>();
-            feature.put("name", name);
-            var stats = card.featureStats().get(name);
-            if (stats != null) {
-                feature.put("min", stats.min());
-                feature.put("max", stats.max());
-                feature.put("mean", stats.mean());
+        for (ModelInput input : signature.inputs()) {
+            Map<String, Object> tensor = new LinkedHashMap<>();
+            tensor.put("name", input.name());
+            tensor.put("type", typeName(input.type()));
+            tensor.put("datatype", input.type().v2Name());
+            tensor.put("shape", V2InferRequestParser.shape(input));
+            tensor.put("features", input.features().stream().map(Feature::name).toList());
+            inputs.add(tensor);
+            for (Feature f : input.features()) {
+                Map<String, Object> feature = new LinkedHashMap<>();
+                feature.put("name", f.name());
+                feature.put("type", typeName(f.type()));
+                feature.put("input", input.name());
+                feature.put("missing_allowed", f.missingAllowed());
+                if (!f.categories().isEmpty()) {
+                    feature.put("categories", f.categories());
+                    feature.put("unknown_categories", f.refusesUnknown() ? "refused" : "warning");
+                }
+                var stats = card.featureStats().get(f.name());
+                if (stats != null) {
+                    feature.put("min", stats.min());
+                    feature.put("max", stats.max());
+                    feature.put("mean", stats.mean());
+                }
+                features.add(feature);
             }
-            features.add(feature);
         }
         List<Map<String, Object>> classes = new ArrayList<>();
         for (String label : signature.classLabels()) {
@@ -67,7 +95,12 @@ final class ModelApiServlet extends ApiServlet {
         body.put("description", card.description());
         body.put("producer", card.producer());
         body.put("sha256", classifier.sha256());
-        body.put("input", Map.of("name", signature.inputName(), "features", features));
+        body.put("task", signature.task().jsonName());
+        body.put("inputs", inputs);
+        body.put("features", features);
+        if (inputs.size() == 1) {
+            body.put("input", Map.of("name", signature.inputName(), "features", features));
+        }
         body.put("classes", classes);
         body.put("class_display_note", card.classDisplayNote());
         body.put("output_kind", signature.outputKind().name().toLowerCase(java.util.Locale.ROOT));
@@ -77,5 +110,10 @@ final class ModelApiServlet extends ApiServlet {
         body.put("data", card.data());
         body.put("trainer", card.trainer());
         return body;
+    }
+
+    /** The lower-case name of a value type, as /api/model and the card page give it (float, int64, string, …). */
+    static String typeName(ValueType type) {
+        return type.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -10,6 +10,8 @@ import java.util.List;
  * @param name        the model's name
  * @param version     its version; may be empty
  * @param description one line about it; may be empty
+ * @param task        "classification" or "regression"
+ * @param inputs      what the model takes, one line per feature in display order
  * @param facts       what the model is and how it was trained, as term and text pairs, in reading order
  * @param data        the training data's facts (file, sha256, rows, licence, ...), as term and text pairs
  * @param metrics     held-out metrics, or null when the card has none
@@ -17,8 +19,21 @@ import java.util.List;
  * @param histograms  one picture per feature; may be empty
  * @param legend      one entry per class, for the histograms' colours
  */
-record ModelPage(String name, String version, String description, List<Fact> facts, List<Fact> data,
-                 Metrics metrics, Confusion confusion, List<HistogramChart> histograms, List<Legend> legend) {
+record ModelPage(String name, String version, String description, String task, List<InputLine> inputs,
+                 List<Fact> facts, List<Fact> data, Metrics metrics, Confusion confusion,
+                 List<HistogramChart> histograms, List<Legend> legend) {
+
+    /**
+     * One feature the model takes.
+     *
+     * @param feature    its name
+     * @param type       its value type (float, int64, string, …)
+     * @param tensor     the graph input that carries it, with the input's v2 datatype and shape
+     * @param missing    whether it may be left empty ("yes" or "no")
+     * @param categories its known values and what an unknown one gets; empty when it has none
+     */
+    record InputLine(String feature, String type, String tensor, String missing, String categories) {
+    }
 
     /** A term and its text. */
     record Fact(String term, String text) {

@@ -2,9 +2,13 @@ package org.tabserve.web;
 
 import org.tabserve.model.ClassMetrics;
 import org.tabserve.model.Evaluation;
+import org.tabserve.model.Feature;
 import org.tabserve.model.FeatureHistogram;
 import org.tabserve.model.ModelCard;
+import org.tabserve.model.ModelInput;
+import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.Task;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,15 +37,22 @@ final class ModelPages {
     static ModelPage build(OnnxClassifier classifier) {
         ModelCard card = classifier.card();
         List<String> classes = classifier.signature().classLabels();
+        ModelSignature signature = classifier.signature();
         List<ModelPage.Fact> facts = new ArrayList<>();
+        facts.add(new ModelPage.Fact("Task", signature.task() == Task.REGRESSION
+                ? "regression: it predicts a number for each row" + classifier.valueOutput()
+                        .map(v -> " (output " + v.name() + ")").orElse("")
+                : "classification into " + classes.size() + " classes"));
         facts.add(new ModelPage.Fact("Features", String.join(", ", FormServlet.displayOrder(classifier))));
-        List<String> classTexts = new ArrayList<>();
-        for (String label : classes) {
-            classTexts.add(card.displayName(label).equals(label) ? label : label + " = " + card.displayName(label));
-        }
-        facts.add(new ModelPage.Fact("Classes", String.join(", ", classTexts)));
-        if (!card.classDisplayNote().isEmpty()) {
-            facts.add(new ModelPage.Fact("Class names", card.classDisplayNote()));
+        if (signature.task() == Task.CLASSIFICATION) {
+            List<String> classTexts = new ArrayList<>();
+            for (String label : classes) {
+                classTexts.add(card.displayName(label).equals(label) ? label : label + " = " + card.displayName(label));
+            }
+            facts.add(new ModelPage.Fact("Classes", String.join(", ", classTexts)));
+            if (!card.classDisplayNote().isEmpty()) {
+                facts.add(new ModelPage.Fact("Class names", card.classDisplayNote()));
+            }
         }
         addIfPresent(facts, "Trainer", card.trainer().get("name"));
         addIfPresent(facts, "Library", card.trainer().get("library"));
@@ -87,8 +98,28 @@ final class ModelPages {
                 charts.add(histogram(card, classes, feature, card.histograms().get(feature)));
             }
         }
-        return new ModelPage(card.name(), card.version(), card.description(), facts, data, metrics, confusion, charts,
-                legend);
+        return new ModelPage(card.name(), card.version(), card.description(), signature.task().jsonName(),
+                inputs(classifier), facts, data, metrics, confusion, charts, legend);
+    }
+
+    /** One line per feature, in display order: its type, its input tensor, whether it may be missing, its categories. */
+    static List<ModelPage.InputLine> inputs(OnnxClassifier classifier) {
+        ModelSignature signature = classifier.signature();
+        List<ModelPage.InputLine> lines = new ArrayList<>();
+        for (String name : FormServlet.displayOrder(classifier)) {
+            Feature feature = signature.feature(name).orElseThrow();
+            ModelInput input = signature.inputs().stream().filter(i -> i.features().contains(feature)).findFirst()
+                    .orElseThrow();
+            String shape = String.join(", ", V2InferRequestParser.shape(input).stream()
+                    .map(d -> d < 0 ? "N" : Long.toString(d)).toList());
+            String categories = feature.categories().isEmpty() ? ""
+                    : String.join(", ", feature.categories()) + (feature.refusesUnknown() ? " (no others)"
+                    : " (others are taken with a warning)");
+            lines.add(new ModelPage.InputLine(feature.name(), ModelApiServlet.typeName(feature.type()),
+                    input.name() + " " + input.type().v2Name() + " [" + shape + "]",
+                    feature.missingAllowed() ? "yes" : "no", categories));
+        }
+        return lines;
     }
 
     private static ModelPage.ClassLine line(ModelCard card, String label, ClassMetrics m) {

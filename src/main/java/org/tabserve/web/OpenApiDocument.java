@@ -22,9 +22,15 @@ import io.swagger.v3.oas.models.parameters.RequestBody;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.tags.Tag;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Feature;
 import org.tabserve.model.FeatureStats;
 import org.tabserve.model.ModelCard;
+import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
+import org.tabserve.model.Task;
+import org.tabserve.model.ValueOutput;
+import org.tabserve.model.ValueType;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,7 +39,9 @@ import java.util.Map;
 
 /**
  * The OpenAPI 3.0 document of every tabserve route, built once at start-up from the served model's signature and
- * card, so that its schemas carry the model's real feature names and class labels.
+ * card, so that its schemas carry the model's real features (each with its type, its known categories as an
+ * {@code enum} where the model refuses others, {@code nullable} where it may be missing), its class labels or a
+ * regressor's answer, and one v2 tensor per model input.
  */
 final class OpenApiDocument {
 
@@ -50,11 +58,13 @@ final class OpenApiDocument {
 
     private final ModelSignature signature;
     private final ModelCard card;
+    private final ValueOutput valueOutput;
     private final String serverVersion;
 
-    private OpenApiDocument(ModelSignature signature, ModelCard card, String serverVersion) {
+    private OpenApiDocument(ModelSignature signature, ModelCard card, ValueOutput valueOutput, String serverVersion) {
         this.signature = signature;
         this.card = card;
+        this.valueOutput = valueOutput;
         this.serverVersion = serverVersion;
     }
 
@@ -62,9 +72,13 @@ final class OpenApiDocument {
     record Texts(String json, String yaml) {
     }
 
-    /** Builds the document for a model and writes it as JSON and YAML. */
-    static Texts write(ModelSignature signature, ModelCard card, String serverVersion) {
-        OpenAPI api = new OpenApiDocument(signature, card, serverVersion).build();
+    /**
+     * Builds the document for a model and writes it as JSON and YAML.
+     *
+     * @param valueOutput a regressor's output as the graph names it (its v2 output); null for a classifier
+     */
+    static Texts write(ModelSignature signature, ModelCard card, ValueOutput valueOutput, String serverVersion) {
+        OpenAPI api = new OpenApiDocument(signature, card, valueOutput, serverVersion).build();
         // swagger-core's mappers are static in this web app; by default their buffers go to thread-locals of the
         // deploying thread, which outlives the web app and would keep its class loader alive after an undeploy.
         io.swagger.v3.core.util.Json.mapper().getFactory().setRecyclerPool(JsonRecyclerPools.nonRecyclingPool());
@@ -81,9 +95,10 @@ final class OpenApiDocument {
         Paths paths = new Paths();
         paths.addPathItem("/api/predict", new PathItem().post(operation(TAG_API, "predict",
                 "Predict one row, or a batch of rows (one model call)",
-                "One object of the model's features by name, or {\"instances\": [...]} whose items are such objects "
-                        + "or arrays of " + signature.featureCount() + " numbers in the model's feature order "
-                        + signature.featureNames() + ".")
+                "One object of the model's features by name, or {\"instances\": [...]} whose items are such objects"
+                        + (signature.inputs().size() == 1 ? " or arrays of " + signature.featureCount()
+                        + " values in the model's feature order " + signature.featureNames() : "") + ". "
+                        + answerText())
                 .requestBody(body(JSON, ref("PredictRequest")))
                 .responses(responses(ok(JSON, ref("PredictResponse"), "The prediction, or {\"predictions\": [...]} for a batch"),
                         problems(400, 413, 415, 503)))));
@@ -97,8 +112,9 @@ final class OpenApiDocument {
                 .responses(responses(ok(JSON, ref("Ready"), "Ready"), problems(503)))));
         Operation query = operation(TAG_FLASK, "predictQuery", "Predict one row given as query parameters",
                 "The original Flask app's route; every feature is a query parameter.");
-        for (String feature : signature.featureNames()) {
-            query.addParametersItem(new Parameter().in("query").name(feature).required(true)
+        for (Feature feature : signature.features()) {
+            query.addParametersItem(new Parameter().in("query").name(feature.name()).required(true)
+                    .allowEmptyValue(feature.missingAllowed() ? Boolean.TRUE : null)
                     .description(featureDescription(feature)).schema(featureSchema(feature)));
         }
         paths.addPathItem("/predict", new PathItem().get(query
@@ -126,7 +142,8 @@ final class OpenApiDocument {
                 .responses(responses(new ApiResponse().description("One prediction per data row").content(new Content()
                                 .addMediaType(JSON, new MediaType().schema(ref("Predictions")))
                                 .addMediaType("text/csv", new MediaType().schema(new StringSchema().description(
-                                        "the input columns, then label and one probability_<class> column per class")))
+                                        signature.task() == Task.REGRESSION ? "the input columns, then value"
+                                                : "the input columns, then label and one probability_<class> column per class")))
                                 .addMediaType("text/html", new MediaType().schema(new StringSchema().description(
                                         "a page showing the first rows, with the full CSV to download")))),
                         problems(400, 413, 415, 503)))));
@@ -160,8 +177,9 @@ final class OpenApiDocument {
                         .description("Predictions from the served model, " + card.name()
                                 + (card.version().isEmpty() ? "" : " version " + card.version())
                                 + (card.description().isEmpty() ? "" : ": " + card.description().replaceAll("\\.$", ""))
-                                + ". Features, in the model's order: " + String.join(", ", signature.featureNames())
-                                + "; classes: " + classesText() + "."))
+                                + ". Features, in the model's order: " + featuresText() + "; "
+                                + (signature.task() == Task.REGRESSION ? "it predicts a number (regression)"
+                                : "classes: " + classesText()) + "."))
                 .tags(List.of(new Tag().name(TAG_API), new Tag().name(TAG_FLASK),
                         new Tag().name(TAG_V2).description("KServe v2 / Open Inference Protocol over REST; errors are {\"error\": \"...\"}"),
                         new Tag().name(TAG_MLFLOW).description("The routes of `mlflow models serve`, for MLflow clients"),
@@ -188,11 +206,7 @@ final class OpenApiDocument {
             paths.addPathItem(base + "/ready", new PathItem().get(v2Operation("v2ModelReady" + suffix, "Model ready", versioned)
                     .responses(responses(ok(JSON, ref("V2ModelReady"), "The model is ready"), v2Errors(404, 503)))));
             paths.addPathItem(base + "/infer", new PathItem().post(v2Operation("v2Infer" + suffix, "Inference", versioned)
-                    .description("One input, '" + signature.inputName() + "', shape [N, " + signature.featureCount()
-                            + "], columns " + signature.featureNames() + "; data flat or nested in row-major order. "
-                            + "Datatype FP32, or FP64/INT32/INT64 whose values are exactly float32. Outputs: '"
-                            + V2Json.LABEL_OUTPUT + "' (BYTES [N]) and '" + V2Json.PROBABILITIES_OUTPUT
-                            + "' (FP32 [N, " + signature.classLabels().size() + "], classes " + signature.classLabels() + ").")
+                    .description(v2InferText())
                     .requestBody(body(JSON, ref("V2InferRequest")))
                     .responses(responses(ok(JSON, ref("V2InferResponse"), "The requested outputs"),
                             v2Errors(400, 404, 413, 415, 503)))));
@@ -228,11 +242,11 @@ final class OpenApiDocument {
         ObjectSchema columns = new ObjectSchema();
         columns.description("Columns: the model's features by name, each an array with one value per row, all of one "
                 + "length; other columns are ignored");
-        for (String feature : signature.featureNames()) {
-            record.addProperty(feature, featureSchema(feature));
-            record.addRequiredItem(feature);
-            columns.addProperty(feature, new ArraySchema().items(featureSchema(feature)));
-            columns.addRequiredItem(feature);
+        for (Feature feature : signature.features()) {
+            record.addProperty(feature.name(), featureSchema(feature));
+            record.addRequiredItem(feature.name());
+            columns.addProperty(feature.name(), new ArraySchema().items(featureSchema(feature)));
+            columns.addRequiredItem(feature.name());
         }
         schemas.put("MlflowRecord", record);
         schemas.put("MlflowColumns", columns);
@@ -279,10 +293,12 @@ final class OpenApiDocument {
     private Map<String, Schema> schemas() {
         Map<String, Schema> schemas = new LinkedHashMap<>();
         ObjectSchema features = new ObjectSchema();
-        features.description("One row: every feature of the model by name, nothing else");
-        for (String feature : signature.featureNames()) {
-            features.addProperty(feature, featureSchema(feature).description(featureDescription(feature)));
-            features.addRequiredItem(feature);
+        features.description("One row: every feature of the model by name, nothing else"
+                + (signature.features().stream().anyMatch(Feature::missingAllowed)
+                ? "; null for a missing value where the feature may be missing" : ""));
+        for (Feature feature : signature.features()) {
+            features.addProperty(feature.name(), featureSchema(feature).description(featureDescription(feature)));
+            features.addRequiredItem(feature.name());
         }
         features.additionalProperties(false);
         schemas.put("Features", features);
@@ -293,31 +309,47 @@ final class OpenApiDocument {
                 .addProperty("sha256", new StringSchema())
                 .addProperty("previous_sha256", new StringSchema().nullable(true))
                 .required(List.of("status", "model", "sha256")));
-        schemas.put("FeatureRow", new ArraySchema().items(new NumberSchema().format("double"))
-                .minItems(signature.featureCount()).maxItems(signature.featureCount())
-                .description("One row as numbers in the model's feature order: " + signature.featureNames()));
+        Schema<?> instance = ref("Features");
+        if (signature.inputs().size() == 1) {
+            // Arrays of values in the model's order are taken for models of one input; OpenAPI 3.0 has no tuples, so
+            // a row of mixed types is described, not typed position by position.
+            Schema<?> cell = signature.numbersOnly() ? new NumberSchema().format("double")
+                    : new Schema<>().nullable(true).description("a value of the feature at this position");
+            schemas.put("FeatureRow", new ArraySchema().items(cell)
+                    .minItems(signature.featureCount()).maxItems(signature.featureCount())
+                    .description("One row as values in the model's feature order: " + featuresText()));
+            instance = oneOf(ref("Features"), ref("FeatureRow"));
+        }
         schemas.put("Instances", new ObjectSchema()
-                .addProperty("instances", new ArraySchema().minItems(1).items(oneOf(ref("Features"), ref("FeatureRow"))))
+                .addProperty("instances", new ArraySchema().minItems(1).items(instance))
                 .addRequiredItem("instances").additionalProperties(false));
         schemas.put("PredictRequest", oneOf(ref("Features"), ref("Instances")));
 
-        ObjectSchema probabilities = new ObjectSchema();
-        probabilities.description("The probability of every class, by class label");
-        for (String label : signature.classLabels()) {
-            probabilities.addProperty(label, new NumberSchema().format("double").minimum(java.math.BigDecimal.ZERO)
-                    .maximum(java.math.BigDecimal.ONE).description("probability of class " + label + " ("
-                            + card.displayName(label) + ")"));
-            probabilities.addRequiredItem(label);
+        Schema<?> warnings = new ArraySchema().items(ref("RangeWarning")).description("values outside the range the "
+                + "model saw in training and categories it has not seen (empty when none): treat the answer with care");
+        if (signature.task() == Task.REGRESSION) {
+            schemas.put("Prediction", new ObjectSchema()
+                    .addProperty("value", new NumberSchema().format("double").description("the predicted number"))
+                    .addProperty("warnings", warnings)
+                    .required(List.of("value", "warnings")).additionalProperties(false));
+        } else {
+            ObjectSchema probabilities = new ObjectSchema();
+            probabilities.description("The probability of every class, by class label");
+            for (String label : signature.classLabels()) {
+                probabilities.addProperty(label, new NumberSchema().format("double").minimum(java.math.BigDecimal.ZERO)
+                        .maximum(java.math.BigDecimal.ONE).description("probability of class " + label + " ("
+                                + card.displayName(label) + ")"));
+                probabilities.addRequiredItem(label);
+            }
+            probabilities.additionalProperties(false);
+            schemas.put("Probabilities", probabilities);
+            schemas.put("Prediction", new ObjectSchema()
+                    .addProperty("label", new StringSchema()._enum(signature.classLabels()).description("the predicted class"))
+                    .addProperty("display_name", new StringSchema().description("the class's name for people: " + classesText()))
+                    .addProperty("probabilities", ref("Probabilities"))
+                    .addProperty("warnings", warnings)
+                    .required(List.of("label", "display_name", "probabilities", "warnings")).additionalProperties(false));
         }
-        probabilities.additionalProperties(false);
-        schemas.put("Probabilities", probabilities);
-        schemas.put("Prediction", new ObjectSchema()
-                .addProperty("label", new StringSchema()._enum(signature.classLabels()).description("the predicted class"))
-                .addProperty("display_name", new StringSchema().description("the class's name for people: " + classesText()))
-                .addProperty("probabilities", ref("Probabilities"))
-                .addProperty("warnings", new ArraySchema().items(ref("RangeWarning")).description(
-                        "values outside the range the model saw in training (empty when none): treat the answer with care"))
-                .required(List.of("label", "display_name", "probabilities", "warnings")).additionalProperties(false));
         schemas.put("RangeWarning", new ObjectSchema()
                 .addProperty("feature", new StringSchema()._enum(signature.featureNames()).description("the feature"))
                 .addProperty("message", new StringSchema().description(
@@ -328,24 +360,48 @@ final class OpenApiDocument {
                 .addRequiredItem("predictions").additionalProperties(false));
         schemas.put("PredictResponse", oneOf(ref("Prediction"), ref("Predictions")));
 
+        schemas.put("FeatureDescription", new ObjectSchema()
+                .addProperty("name", new StringSchema()._enum(signature.featureNames()))
+                .addProperty("type", new StringSchema()._enum(TYPE_NAMES))
+                .addProperty("input", new StringSchema().description("the graph input that carries it"))
+                .addProperty("missing_allowed", new BooleanSchema().description("whether null (an empty cell or field) "
+                        + "is taken, as NaN"))
+                .addProperty("categories", new ArraySchema().items(new StringSchema())
+                        .description("the values the model knows (text and integer features with an encoder)"))
+                .addProperty("unknown_categories", new StringSchema()._enum(List.of("warning", "refused"))
+                        .description("what a value outside categories gets"))
+                .addProperty("min", new NumberSchema()).addProperty("max", new NumberSchema())
+                .addProperty("mean", new NumberSchema())
+                .required(List.of("name", "type", "input", "missing_allowed")));
         schemas.put("ModelDescription", new ObjectSchema()
                 .addProperty("name", new StringSchema()).addProperty("version", new StringSchema().nullable(true).description("null for a model without a version"))
                 .addProperty("description", new StringSchema()).addProperty("producer", new StringSchema())
                 .addProperty("sha256", new StringSchema())
-                .addProperty("input", new ObjectSchema().addProperty("name", new StringSchema())
-                        .addProperty("features", new ArraySchema().items(new ObjectSchema()
-                                .addProperty("name", new StringSchema()._enum(signature.featureNames()))
-                                .addProperty("min", new NumberSchema()).addProperty("max", new NumberSchema())
-                                .addProperty("mean", new NumberSchema()).addRequiredItem("name")))
+                .addProperty("task", new StringSchema()._enum(List.of("classification", "regression")))
+                .addProperty("inputs", new ArraySchema().items(new ObjectSchema()
+                        .addProperty("name", new StringSchema()._enum(signature.inputs().stream().map(ModelInput::name).toList()))
+                        .addProperty("type", new StringSchema()._enum(TYPE_NAMES))
+                        .addProperty("datatype", new StringSchema().description("its Open Inference Protocol datatype"))
+                        .addProperty("shape", new ArraySchema().items(new IntegerSchema().format("int64"))
+                                .description("-1 for the rows, then the columns"))
+                        .addProperty("features", new ArraySchema().items(new StringSchema()))
+                        .required(List.of("name", "type", "datatype", "shape", "features"))))
+                .addProperty("features", new ArraySchema().items(ref("FeatureDescription"))
+                        .description("every feature, in the model's order (the order of a row given as an array)"))
+                .addProperty("input", new ObjectSchema().description("a model of one input: that input and its features")
+                        .addProperty("name", new StringSchema())
+                        .addProperty("features", new ArraySchema().items(ref("FeatureDescription")))
                         .required(List.of("name", "features")))
-                .addProperty("classes", new ArraySchema().items(new ObjectSchema()
-                        .addProperty("label", new StringSchema()._enum(signature.classLabels()))
+                .addProperty("classes", new ArraySchema().description("a classifier's classes; empty for a regressor")
+                        .items(new ObjectSchema()
+                        .addProperty("label", new StringSchema()._enum(signature.classLabels().isEmpty() ? null
+                                : signature.classLabels()))
                         .addProperty("display_name", new StringSchema()).required(List.of("label", "display_name"))))
                 .addProperty("class_display_note", new StringSchema())
                 .addProperty("output_kind", new StringSchema())
                 .addProperty("metrics", new ObjectSchema()).addProperty("data", new ObjectSchema())
                 .addProperty("trainer", new ObjectSchema())
-                .required(List.of("name", "version", "sha256", "input", "classes")));
+                .required(List.of("name", "version", "sha256", "task", "inputs", "features", "classes")));
         schemas.put("Live", new ObjectSchema().addProperty("status", new StringSchema()._enum(List.of("live")))
                 .addRequiredItem("status"));
         schemas.put("Ready", new ObjectSchema().addProperty("status", new StringSchema()._enum(List.of("ready")))
@@ -366,6 +422,10 @@ final class OpenApiDocument {
         mlflowSchemas(schemas);
         return schemas;
     }
+
+    /** The names /api/model gives the value types. */
+    private static final List<String> TYPE_NAMES = java.util.Arrays.stream(ValueType.values())
+            .map(t -> t.name().toLowerCase(java.util.Locale.ROOT)).toList();
 
     private void v2Schemas(Map<String, Schema> schemas) {
         schemas.put("V2Error", new ObjectSchema().addProperty("error", new StringSchema()).addRequiredItem("error"));
@@ -388,81 +448,212 @@ final class OpenApiDocument {
                 .addProperty("outputs", new ArraySchema().items(ref("V2TensorMetadata")))
                 .required(List.of("name", "platform", "inputs", "outputs")));
         Schema<?> parameters = new ObjectSchema().description("key/value parameters; accepted and ignored");
-        schemas.put("V2TensorData", new ArraySchema().description("values flat, or nested as the shape says, row-major")
-                .items(oneOf(new NumberSchema(), ref("V2TensorData"))));
-        schemas.put("V2RequestInput", new ObjectSchema()
-                .addProperty("name", new StringSchema()._enum(List.of(signature.inputName())))
-                .addProperty("shape", new ArraySchema().items(new IntegerSchema().format("int64").minimum(java.math.BigDecimal.ZERO))
-                        .description("[N, " + signature.featureCount() + "]"))
-                .addProperty("datatype", new StringSchema()._enum(V2InferRequestParser.DATATYPES))
-                .addProperty("parameters", parameters)
-                .addProperty("data", ref("V2TensorData"))
-                .required(List.of("name", "shape", "datatype", "data")));
+        // Tensor data by element kind: flat, or nested as the shape says, row-major (a schema may refer to itself).
+        schemas.put("V2TensorData", tensorData("V2TensorData", new NumberSchema()));
+        schemas.put("V2NullableTensorData", tensorData("V2NullableTensorData", new NumberSchema().nullable(true)
+                .description("null for a missing value")));
+        schemas.put("V2IntegerTensorData", tensorData("V2IntegerTensorData", new IntegerSchema().format("int64")));
+        schemas.put("V2BytesTensorData", tensorData("V2BytesTensorData", new StringSchema()));
+        schemas.put("V2BoolTensorData", tensorData("V2BoolTensorData", new BooleanSchema()));
+        List<Schema> inputs = new ArrayList<>();
+        for (ModelInput input : signature.inputs()) {
+            inputs.add(v2Input(input, parameters));
+        }
+        schemas.put("V2RequestInput", inputs.size() == 1 ? inputs.get(0) : new ComposedSchema().oneOf(inputs));
+        List<String> outputs = valueOutput != null ? List.of(valueOutput.name()) : V2InferRequestParser.CLASSIFIER_OUTPUTS;
         schemas.put("V2RequestOutput", new ObjectSchema()
-                .addProperty("name", new StringSchema()._enum(V2InferRequestParser.OUTPUTS))
+                .addProperty("name", new StringSchema()._enum(outputs))
                 .addProperty("parameters", parameters).addRequiredItem("name"));
         ObjectSchema request = new ObjectSchema();
         request.addProperty("id", new StringSchema())
                 .addProperty("parameters", parameters)
-                .addProperty("inputs", new ArraySchema().minItems(1).items(ref("V2RequestInput")))
+                .addProperty("inputs", new ArraySchema().minItems(signature.inputs().size())
+                        .maxItems(signature.inputs().size()).items(ref("V2RequestInput"))
+                        .description("one tensor per model input: " + signature.inputs().stream().map(ModelInput::name).toList()))
                 .addProperty("outputs", new ArraySchema().items(ref("V2RequestOutput")))
                 .addRequiredItem("inputs");
         request.example(exampleRequest());
         schemas.put("V2InferRequest", request);
-        schemas.put("V2LabelOutput", new ObjectSchema()
-                .addProperty("name", new StringSchema()._enum(List.of(V2Json.LABEL_OUTPUT)))
-                .addProperty("datatype", new StringSchema()._enum(List.of("BYTES")))
-                .addProperty("shape", new ArraySchema().items(new IntegerSchema().format("int64")).minItems(1).maxItems(1))
-                .addProperty("data", new ArraySchema().items(new StringSchema()._enum(signature.classLabels())))
-                .required(List.of("name", "datatype", "shape", "data")));
-        schemas.put("V2ProbabilitiesOutput", new ObjectSchema()
-                .addProperty("name", new StringSchema()._enum(List.of(V2Json.PROBABILITIES_OUTPUT)))
-                .addProperty("datatype", new StringSchema()._enum(List.of("FP32")))
-                .addProperty("shape", new ArraySchema().items(new IntegerSchema().format("int64")).minItems(2).maxItems(2))
-                .addProperty("data", new ArraySchema().items(new NumberSchema().format("float")
-                        .minimum(java.math.BigDecimal.ZERO).maximum(java.math.BigDecimal.ONE)))
-                .required(List.of("name", "datatype", "shape", "data")));
+        Schema<?> responseOutput;
+        if (valueOutput != null) {
+            schemas.put("V2ValueOutput", new ObjectSchema()
+                    .addProperty("name", new StringSchema()._enum(List.of(valueOutput.name())))
+                    .addProperty("datatype", new StringSchema()._enum(List.of(valueOutput.type().v2Name())))
+                    .addProperty("shape", new ArraySchema().items(new IntegerSchema().format("int64")).minItems(2).maxItems(2)
+                            .description("[N, 1]"))
+                    // No format: the request validator's float check refuses small numbers written in full.
+                    .addProperty("data", new ArraySchema().items(new NumberSchema()))
+                    .required(List.of("name", "datatype", "shape", "data")));
+            responseOutput = ref("V2ValueOutput");
+        } else {
+            schemas.put("V2LabelOutput", new ObjectSchema()
+                    .addProperty("name", new StringSchema()._enum(List.of(V2Json.LABEL_OUTPUT)))
+                    .addProperty("datatype", new StringSchema()._enum(List.of("BYTES")))
+                    .addProperty("shape", new ArraySchema().items(new IntegerSchema().format("int64")).minItems(1).maxItems(1))
+                    .addProperty("data", new ArraySchema().items(new StringSchema()._enum(signature.classLabels())))
+                    .required(List.of("name", "datatype", "shape", "data")));
+            schemas.put("V2ProbabilitiesOutput", new ObjectSchema()
+                    .addProperty("name", new StringSchema()._enum(List.of(V2Json.PROBABILITIES_OUTPUT)))
+                    .addProperty("datatype", new StringSchema()._enum(List.of("FP32")))
+                    .addProperty("shape", new ArraySchema().items(new IntegerSchema().format("int64")).minItems(2).maxItems(2))
+                    // No format: the request validator's float check refuses small numbers such as 0.00040395252.
+                    .addProperty("data", new ArraySchema().items(new NumberSchema()
+                            .minimum(java.math.BigDecimal.ZERO).maximum(java.math.BigDecimal.ONE)))
+                    .required(List.of("name", "datatype", "shape", "data")));
+            responseOutput = oneOf(ref("V2LabelOutput"), ref("V2ProbabilitiesOutput"));
+        }
         schemas.put("V2InferResponse", new ObjectSchema()
                 .addProperty("model_name", new StringSchema())
                 .addProperty("model_version", new StringSchema())
                 .addProperty("id", new StringSchema())
                 .addProperty("parameters", new ObjectSchema())
-                .addProperty("outputs", new ArraySchema().items(oneOf(ref("V2LabelOutput"), ref("V2ProbabilitiesOutput"))))
+                .addProperty("outputs", new ArraySchema().items(responseOutput))
                 .required(List.of("model_name", "outputs")));
     }
 
-    /** A request that Swagger UI's "Try it out" can send as it is: the features' training means, one row. */
+    private static Schema<?> tensorData(String name, Schema<?> element) {
+        return new ArraySchema().description("values flat, or nested as the shape says, row-major")
+                .items(oneOf(element, ref(name)));
+    }
+
+    /** One model input's tensor: its name, the shapes and datatypes it takes, and data of its element kind. */
+    private static Schema<?> v2Input(ModelInput input, Schema<?> parameters) {
+        String data = switch (input.type()) {
+            case FLOAT, DOUBLE -> input.features().stream().anyMatch(Feature::missingAllowed) ? "V2NullableTensorData"
+                    : "V2TensorData";
+            case INT64, INT32 -> "V2IntegerTensorData";
+            case STRING -> "V2BytesTensorData";
+            case BOOL -> "V2BoolTensorData";
+        };
+        boolean column = input.width() == 1;
+        return new ObjectSchema()
+                .description("input '" + input.name() + "': " + input.type().v2Name() + ", shape "
+                        + (column ? "[N, 1] or [N]" : "[N, " + input.width() + "], columns "
+                        + input.features().stream().map(Feature::name).toList()))
+                .addProperty("name", new StringSchema()._enum(List.of(input.name())))
+                .addProperty("shape", new ArraySchema().items(new IntegerSchema().format("int64").minimum(java.math.BigDecimal.ZERO))
+                        .minItems(column ? 1 : 2).maxItems(2)
+                        .description(column ? "[N, 1] or [N]" : "[N, " + input.width() + "]"))
+                .addProperty("datatype", new StringSchema()._enum(V2InferRequestParser.datatypes(input.type())))
+                .addProperty("parameters", parameters)
+                .addProperty("data", ref(data))
+                .required(List.of("name", "shape", "datatype", "data"));
+    }
+
+    /** A request that Swagger UI's "Try it out" can send as it is: one row of training means and known categories. */
     private Map<String, Object> exampleRequest() {
-        List<Double> row = new ArrayList<>();
-        for (String feature : signature.featureNames()) {
-            FeatureStats stats = card.featureStats().get(feature);
-            row.add(stats == null ? 0.0 : (double) (float) stats.mean());
+        List<Map<String, Object>> inputs = new ArrayList<>();
+        for (ModelInput input : signature.inputs()) {
+            List<Object> row = new ArrayList<>();
+            for (Feature feature : input.features()) {
+                row.add(example(feature));
+            }
+            Map<String, Object> tensor = new LinkedHashMap<>();
+            tensor.put("name", input.name());
+            tensor.put("shape", input.rank() == 1 ? List.of(1) : List.of(1, input.width()));
+            tensor.put("datatype", input.type().v2Name());
+            tensor.put("data", row);
+            inputs.add(tensor);
         }
-        Map<String, Object> input = new LinkedHashMap<>();
-        input.put("name", signature.inputName());
-        input.put("shape", List.of(1, signature.featureCount()));
-        input.put("datatype", "FP32");
-        input.put("data", row);
         Map<String, Object> example = new LinkedHashMap<>();
         example.put("id", "42");
-        example.put("inputs", List.of(input));
+        example.put("inputs", inputs);
         return example;
     }
 
-    private Schema<?> featureSchema(String feature) {
-        NumberSchema schema = new NumberSchema();
-        schema.format("double");
-        FeatureStats stats = card.featureStats().get(feature);
-        if (stats != null) {
-            schema.example(stats.mean());
+    /** A valid value of a feature: its training mean, its first known category, else zero, "" or false. */
+    private Object example(Feature feature) {
+        FeatureStats stats = card.featureStats().get(feature.name());
+        return switch (feature.type()) {
+            case FLOAT -> stats == null ? 0.0 : (double) (float) stats.mean();
+            case DOUBLE -> stats == null ? 0.0 : stats.mean();
+            case INT64, INT32 -> feature.categories().isEmpty() ? 0L : Long.parseLong(feature.categories().get(0));
+            case STRING -> feature.categories().isEmpty() ? "" : feature.categories().get(0);
+            case BOOL -> Boolean.FALSE;
+        };
+    }
+
+    /**
+     * A feature's JSON type: number, integer, string (with an {@code enum} of its known categories where the model
+     * refuses others) or boolean, {@code nullable} where it may be missing.
+     */
+    private Schema<?> featureSchema(Feature feature) {
+        Schema<?> schema = switch (feature.type()) {
+            case FLOAT -> new NumberSchema().format("float");
+            case DOUBLE -> new NumberSchema().format("double");
+            case INT64 -> integers(new IntegerSchema().format("int64"), feature);
+            case INT32 -> integers(new IntegerSchema().format("int32"), feature);
+            case STRING -> {
+                StringSchema text = new StringSchema();
+                text.maxLength(Batch.MAX_TEXT_LENGTH);
+                if (feature.refusesUnknown() && !feature.categories().isEmpty()) {
+                    text._enum(feature.categories());
+                }
+                yield text;
+            }
+            case BOOL -> new BooleanSchema();
+        };
+        Object example = example(feature);
+        if (feature.type().isNumber() && card.featureStats().get(feature.name()) != null || !feature.categories().isEmpty()) {
+            schema.example(example);
+        }
+        if (feature.missingAllowed()) {
+            schema.nullable(true);
         }
         return schema;
     }
 
-    private String featureDescription(String feature) {
-        FeatureStats stats = card.featureStats().get(feature);
-        return stats == null ? "feature " + feature
-                : "feature " + feature + " (training range " + stats.min() + " to " + stats.max() + ", mean " + stats.mean() + ")";
+    private static Schema<?> integers(IntegerSchema schema, Feature feature) {
+        if (feature.refusesUnknown() && !feature.categories().isEmpty()) {
+            schema._enum(feature.categories().stream().map(c -> (Number) Long.parseLong(c)).toList());
+        }
+        return schema;
+    }
+
+    private String featureDescription(Feature feature) {
+        StringBuilder text = new StringBuilder("feature ").append(feature.name()).append(" (")
+                .append(feature.type().name().toLowerCase(java.util.Locale.ROOT));
+        FeatureStats stats = card.featureStats().get(feature.name());
+        if (stats != null) {
+            text.append("; training range ").append(stats.min()).append(" to ").append(stats.max())
+                    .append(", mean ").append(stats.mean());
+        }
+        if (!feature.categories().isEmpty()) {
+            text.append(feature.refusesUnknown() ? "; one of " : "; known values ")
+                    .append(String.join(", ", feature.categories()))
+                    .append(feature.refusesUnknown() ? "" : " (others are taken with a warning)");
+        }
+        if (feature.missingAllowed()) {
+            text.append("; may be missing (null)");
+        }
+        return text.append(')').toString();
+    }
+
+    private String featuresText() {
+        return String.join(", ", signature.features().stream()
+                .map(f -> f.name() + " (" + f.type().name().toLowerCase(java.util.Locale.ROOT) + ")").toList());
+    }
+
+    private String answerText() {
+        return signature.task() == Task.REGRESSION ? "A regressor: each answer is {\"value\", \"warnings\"}."
+                : "Each answer is the label, its display name, every class's probability and warnings.";
+    }
+
+    private String v2InferText() {
+        List<String> inputs = new ArrayList<>();
+        for (ModelInput input : signature.inputs()) {
+            inputs.add("'" + input.name() + "' (" + String.join("/", V2InferRequestParser.datatypes(input.type()))
+                    + ", shape " + (input.width() == 1 ? "[N, 1] or [N]" : "[N, " + input.width() + "], columns "
+                    + input.features().stream().map(Feature::name).toList()) + ")");
+        }
+        String outputs = valueOutput != null ? "'" + valueOutput.name() + "' (" + valueOutput.type().v2Name()
+                + " [N, 1], the predicted values)"
+                : "'" + V2Json.LABEL_OUTPUT + "' (BYTES [N]) and '" + V2Json.PROBABILITIES_OUTPUT + "' (FP32 [N, "
+                + signature.classLabels().size() + "], classes " + signature.classLabels() + ")";
+        return "One tensor per model input: " + String.join(", ", inputs) + "; data flat or nested in row-major "
+                + "order; BYTES data are JSON strings, BOOL data JSON booleans, null a missing value where the feature "
+                + "may be missing. A number input also takes the other numeric datatypes whose values are exactly of "
+                + "its type. Outputs: " + outputs + ".";
     }
 
     private String classesText() {

@@ -35,7 +35,8 @@ final class OpenApiServlet extends ApiServlet {
     private OpenApiDocument.Texts document(OnnxClassifier classifier) {
         Written now = written;
         if (now == null || !now.sha256().equals(classifier.sha256())) {
-            now = new Written(classifier.sha256(), OpenApiDocument.write(classifier.signature(), classifier.card(), serverVersion));
+            now = new Written(classifier.sha256(), OpenApiDocument.write(classifier.signature(), classifier.card(),
+                    classifier.valueOutput().orElse(null), serverVersion));
             written = now;
         }
         return now.texts();

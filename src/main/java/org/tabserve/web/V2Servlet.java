@@ -3,9 +3,12 @@ package org.tabserve.web;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.ModelCard;
+import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OnnxClassifier;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.ValueOutput;
+import org.tabserve.model.ValueType;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +19,8 @@ import java.util.Map;
 /**
  * The Open Inference Protocol (KServe v2) over REST under {@code /v2}: server metadata and health, the served
  * model's metadata and readiness, and inference. The model's name and version are its card's; a path naming
- * another model or version is a 404. Its errors are the protocol's {@code {"error": "..."}} (see
+ * another model or version is a 404. Inference takes one tensor per model input and answers a classifier's
+ * {@code label} and {@code probabilities}, or a regressor's one output under the graph's name. Its errors are the protocol's {@code {"error": "..."}} (see
  * {@link ErrorRenderer}).
  */
 final class V2Servlet extends ApiServlet {
@@ -110,12 +114,17 @@ final class V2Servlet extends ApiServlet {
             V2InferRequestParser.V2InferRequest infer;
             try (InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes()),
                     Json.UNMETERED_BYTES, Json.HEAP_BYTES_PER_BODY_BYTE)) {
-                infer = new V2InferRequestParser(classifier.signature(), config.maxBatchRows()).parse(body);
+                infer = new V2InferRequestParser(classifier.signature(), outputNames(classifier),
+                        config.maxBatchRows()).parse(body);
             }
-            List<Prediction> predictions = model.counted(classifier.predict(infer.rows()));
+            List<Prediction> predictions = model.counted(classifier.predict(infer.batch()));
             List<V2Json.OutputTensor> outputs = new ArrayList<>();
             for (String name : infer.outputs()) {
-                outputs.add(name.equals(V2Json.LABEL_OUTPUT) ? labels(predictions) : probabilities(predictions, classifier));
+                outputs.add(switch (name) {
+                    case V2Json.LABEL_OUTPUT -> labels(predictions);
+                    case V2Json.PROBABILITIES_OUTPUT -> probabilities(predictions, classifier);
+                    default -> values(predictions, classifier.valueOutput().orElseThrow());
+                });
             }
             ModelCard card = classifier.card();
             write(response, 200, new V2Json.InferResponse(card.name(), card.version().isEmpty() ? null : card.version(),
@@ -139,16 +148,29 @@ final class V2Servlet extends ApiServlet {
         return classifier;
     }
 
+    /**
+     * The outputs as the protocol names them: a classifier's {@code label} and {@code probabilities}, or a regressor's
+     * one output under the graph's own name.
+     */
+    static List<String> outputNames(OnnxClassifier classifier) {
+        return classifier.valueOutput().map(v -> List.of(v.name())).orElse(V2InferRequestParser.CLASSIFIER_OUTPUTS);
+    }
+
+    /** Every input with its datatype and shape ({@code -1} rows), and the outputs. */
     static V2Json.ModelMetadata metadata(OnnxClassifier classifier) {
         ModelSignature signature = classifier.signature();
         ModelCard card = classifier.card();
-        return new V2Json.ModelMetadata(card.name(), card.version().isEmpty() ? null : List.of(card.version()),
-                V2Json.PLATFORM,
-                List.of(new V2Json.TensorMetadata(signature.inputName(), "FP32",
-                        List.of(-1L, (long) signature.featureCount()))),
-                List.of(new V2Json.TensorMetadata(V2Json.LABEL_OUTPUT, "BYTES", List.of(-1L)),
+        List<V2Json.TensorMetadata> inputs = new ArrayList<>();
+        for (ModelInput input : signature.inputs()) {
+            inputs.add(new V2Json.TensorMetadata(input.name(), input.type().v2Name(), V2InferRequestParser.shape(input)));
+        }
+        List<V2Json.TensorMetadata> outputs = classifier.valueOutput()
+                .map(v -> List.of(new V2Json.TensorMetadata(v.name(), v.type().v2Name(), List.of(-1L, 1L))))
+                .orElseGet(() -> List.of(new V2Json.TensorMetadata(V2Json.LABEL_OUTPUT, "BYTES", List.of(-1L)),
                         new V2Json.TensorMetadata(V2Json.PROBABILITIES_OUTPUT, "FP32",
                                 List.of(-1L, (long) signature.classLabels().size()))));
+        return new V2Json.ModelMetadata(card.name(), card.version().isEmpty() ? null : List.of(card.version()),
+                V2Json.PLATFORM, inputs, outputs);
     }
 
     private static V2Json.OutputTensor labels(List<Prediction> predictions) {
@@ -164,6 +186,18 @@ final class V2Servlet extends ApiServlet {
         }
         return new V2Json.OutputTensor(V2Json.PROBABILITIES_OUTPUT, "FP32",
                 List.of((long) predictions.size(), (long) classes), data);
+    }
+
+    /** A regressor's values, shape {@code [N, 1]}, in the output's own element type. */
+    private static V2Json.OutputTensor values(List<Prediction> predictions, ValueOutput output) {
+        boolean single = output.type() == ValueType.FLOAT;
+        List<Number> data = new ArrayList<>(predictions.size());
+        for (Prediction prediction : predictions) {
+            double value = ((Prediction.Regression) prediction).value();
+            data.add(single ? (Number) (float) value : (Number) value);
+        }
+        return new V2Json.OutputTensor(output.name(), output.type().v2Name(), List.of((long) predictions.size(), 1L),
+                data);
     }
 
     private static void write(HttpServletResponse response, int status, Object body) throws IOException {

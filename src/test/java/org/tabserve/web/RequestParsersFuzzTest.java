@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Timeout;
+import org.tabserve.model.Batch;
+import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OutputKind;
 
@@ -92,49 +94,93 @@ class RequestParsersFuzzTest {
     // POST /v2/models/{model}/infer
 
     /**
-     * The v2 infer body: on success every value is the float32 the model takes, and it is exactly the number sent
-     * (for FP64 and the integer types) or that number rounded to float32 (FP32).
+     * The v2 infer body, read for two models: the bank-note model's one float input {@code [N, 4]}, and a typed model
+     * of one tensor per input (text, a float that may be missing, int64, bool, text that refuses unknown values,
+     * double; {@link V2InferRequestParserTest#TYPED}). On success every value is exactly what was sent in the input's
+     * type: FP32 rounded to float32, FP64 and whole numbers unchanged, strings and booleans as they are, null as NaN.
      */
     @DictionaryEntries({"\"inputs\"", "\"name\"", "\"input\"", "\"shape\"", "\"datatype\"", "\"data\"", "\"FP32\"",
-            "\"FP64\"", "\"INT32\"", "\"INT64\"", "\"outputs\"", "\"label\"", "\"probabilities\"", "\"parameters\"",
-            "\"id\"", "16777217", "2147483648", "9223372036854775808"})
+            "\"FP64\"", "\"INT32\"", "\"INT64\"", "\"BYTES\"", "\"BOOL\"", "\"outputs\"", "\"label\"", "\"probabilities\"",
+            "\"parameters\"", "\"id\"", "\"island\"", "\"bill\"", "\"year\"", "\"tagged\"", "\"sex\"", "\"mass\"",
+            "\"MALE\"", "\"Dream\"", "null", "true", "16777217", "2147483648", "9223372036854775808"})
     @FuzzTest
     void v2Body(byte[] body) throws IOException {
+        v2Body(body, SIGNATURE);
+        v2Body(body, V2InferRequestParserTest.TYPED);
+    }
+
+    private static void v2Body(byte[] body, ModelSignature signature) throws IOException {
         V2InferRequestParser.V2InferRequest parsed;
         try {
-            parsed = new V2InferRequestParser(SIGNATURE, MAX_ROWS).parse(new ByteArrayInputStream(body));
+            parsed = new V2InferRequestParser(signature, MAX_ROWS).parse(new ByteArrayInputStream(body));
         } catch (HttpProblem problem) {
             assertClearProblem(problem);
             Json.MAPPER.writeValueAsBytes(new V2Json.Error(problem.detail()));
             return;
         }
-        assertValidRows(parsed.rows(), 1, MAX_ROWS);
-        for (double[] row : parsed.rows()) {
-            for (double value : row) {
-                assertEquals(value, (float) value, "not a float32: " + value);
-            }
-        }
-        assertTrue(V2InferRequestParser.OUTPUTS.containsAll(parsed.outputs()), parsed.outputs()::toString);
+        Batch batch = parsed.batch();
+        assertTrue(batch.size() >= 1 && batch.size() <= MAX_ROWS, () -> batch.size() + " rows");
+        assertTrue(V2InferRequestParser.CLASSIFIER_OUTPUTS.containsAll(parsed.outputs()), parsed.outputs()::toString);
         assertEquals(parsed.outputs().size(), new HashSet<>(parsed.outputs()).size(), parsed.outputs()::toString);
 
-        // The same body as a tree: the input's numbers in row-major order, whatever the nesting.
+        // The same body as a tree: each input's values in row-major order, whatever the nesting.
         JsonNode root = Json.MAPPER.readTree(body);
         JsonNode id = root.get("id");
         assertEquals(id == null ? null : id.textValue(), parsed.id());
-        JsonNode input = root.get("inputs").get(0);
-        String datatype = input.get("datatype").textValue();
-        List<JsonNode> sent = new ArrayList<>();
-        leaves(input.get("data"), sent);
-        assertEquals(sent.size(), parsed.rows().length * WIDTH);
-        for (int i = 0; i < sent.size(); i++) {
-            JsonNode number = sent.get(i);
-            double value = parsed.rows()[i / WIDTH][i % WIDTH];
-            switch (datatype) {
-                case "FP32" -> assertEquals((double) (float) number.doubleValue(), value, "FP32 value " + i + ": " + number);
-                case "FP64" -> assertEquals(number.doubleValue(), value, "FP64 value " + i + " changed: " + number);
-                default -> assertEquals(number.bigIntegerValue(), new BigDecimal(value).toBigIntegerExact(),
-                        datatype + " value " + i + " changed: " + number);
+        for (int i = 0; i < signature.inputs().size(); i++) {
+            ModelInput input = signature.inputs().get(i);
+            JsonNode tensor = null;
+            for (JsonNode candidate : root.get("inputs")) {
+                if (candidate.get("name").textValue().equals(input.name())) {
+                    tensor = candidate;
+                }
             }
+            assertNotNull(tensor, "accepted without input " + input.name());
+            String datatype = tensor.get("datatype").textValue();
+            assertTrue(V2InferRequestParser.datatypes(input.type()).contains(datatype), datatype);
+            List<JsonNode> sent = new ArrayList<>();
+            leaves(tensor.get("data"), sent);
+            assertEquals(sent.size(), batch.size() * input.width());
+            for (int j = 0; j < sent.size(); j++) {
+                assertSameValue(sent.get(j), datatype, input, batch.data(i), j);
+            }
+        }
+    }
+
+    /** The j-th value the batch holds for an input is exactly the one sent, as its datatype says to read it. */
+    private static void assertSameValue(JsonNode sent, String datatype, ModelInput input, Object column, int j) {
+        String where = input.name() + " value " + j + " (" + datatype + " " + sent + ")";
+        if (sent.isNull()) {
+            assertTrue(input.features().get(j % input.width()).missingAllowed(), where + ": null taken");
+            double value = column instanceof float[] f ? f[j] : ((double[]) column)[j];
+            assertTrue(Double.isNaN(value), where);
+            return;
+        }
+        switch (input.type()) {
+            case FLOAT -> {
+                float value = ((float[]) column)[j];
+                switch (datatype) {
+                    case "FP32" -> assertEquals((float) sent.doubleValue(), value, where);
+                    case "FP64" -> assertEquals(sent.doubleValue(), (double) value, where);
+                    default -> assertEquals(sent.decimalValue().toBigIntegerExact(),
+                            new BigDecimal(value).toBigIntegerExact(), where);
+                }
+            }
+            case DOUBLE -> {
+                double value = ((double[]) column)[j];
+                switch (datatype) {
+                    case "FP32" -> assertEquals((double) (float) sent.doubleValue(), value, where);
+                    case "FP64" -> assertEquals(sent.doubleValue(), value, where);
+                    default -> assertEquals(sent.decimalValue().toBigIntegerExact(),
+                            new BigDecimal(value).toBigIntegerExact(), where);
+                }
+            }
+            case INT64 -> assertEquals(sent.decimalValue().toBigIntegerExact(),
+                    java.math.BigInteger.valueOf(((long[]) column)[j]), where);
+            case INT32 -> assertEquals(sent.decimalValue().toBigIntegerExact(),
+                    java.math.BigInteger.valueOf(((int[]) column)[j]), where);
+            case STRING -> assertEquals(sent.textValue(), ((String[]) column)[j], where);
+            case BOOL -> assertEquals(sent.booleanValue(), ((boolean[]) column)[j], where);
         }
     }
 
@@ -329,9 +375,9 @@ class RequestParsersFuzzTest {
         }
         V2InferRequestParser v2 = new V2InferRequestParser(SIGNATURE, MAX_ROWS);
         String fp32 = writer.v2(rows, "FP32");
-        assertArrayEquals(floats, v2.parse(utf8(fp32)).rows(), fp32);
+        assertArrayEquals(floats, V2InferRequestParserTest.rows(v2.parse(utf8(fp32))), fp32);
         String fp64 = writer.v2(floats, "FP64");
-        assertArrayEquals(floats, v2.parse(utf8(fp64)).rows(), fp64);
+        assertArrayEquals(floats, V2InferRequestParserTest.rows(v2.parse(utf8(fp64))), fp64);
     }
 
     /** A finite value within float range, favouring the kinds of number that are spelled in different ways. */
