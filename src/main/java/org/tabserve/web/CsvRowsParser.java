@@ -30,7 +30,9 @@ import java.util.List;
  * kept but not used), then data rows, handed on in chunks so that no upload is held in memory whole. Data rows are
  * numbered from 1 in errors. Files are made by people and their spreadsheets, so the separator (comma, semicolon or
  * tab) is read off the header row, and a semicolon-separated file, as European Excel writes it, may use decimal
- * commas (see {@link NumberText#parseDecimalComma}). Every message speaks of the user's file, never of commons-csv.
+ * commas (see {@link NumberText#parseDecimalComma}). Each cell is read by its feature's type ({@link TextCells}; an
+ * empty cell is missing) and each chunk becomes a {@link Batch}, which checks it; a model that takes only numbers keeps
+ * a faster path of plain numbers. Every message speaks of the user's file, never of commons-csv.
  */
 final class CsvRowsParser {
 

@@ -22,8 +22,8 @@ import java.util.Map;
 /**
  * {@code POST /predict_file}: a CSV upload ({@link CsvUpload}) scored row by row. The upload is read
  * twice from the container's temporary file: once to check every row, then to predict and stream the answer, JSON
- * by default, CSV (input columns, label, one probability column per class) for {@code Accept: text/csv}, or for
- * browsers ({@code Accept: text/html}) a page with the first rows and the whole CSV to download. HTML forms cannot
+ * by default, CSV (input columns, then label and one probability column per class, or a regressor's value) for
+ * {@code Accept: text/csv}, or for browsers ({@code Accept: text/html}) a page with the first rows and the whole CSV to download. HTML forms cannot
  * set Accept, so {@code ?format=json|csv|html} overrides it.
  */
 final class PredictFileServlet extends ApiServlet {
