@@ -111,13 +111,12 @@ public class WebPathsBenchmark {
         try (JsonGenerator json = Json.FACTORY.createGenerator(OutputStream.nullOutputStream())) {
             json.writeStartObject();
             json.writeArrayFieldStart("predictions");
-            parser.forEachChunk(new ByteArrayInputStream(upload), (records, rows) -> {
-                List<Prediction> predictions = classifier.predict(rows);
-                for (int r = 0; r < rows.length; r++) {
-                    PredictionJson.write(json, predictions.get(r), card,
-                            PredictionJson.warnings(classifier.signature(), card, rows[r]));
+            parser.forEachChunk(new ByteArrayInputStream(upload), chunk -> {
+                List<Prediction> predictions = classifier.predict(chunk.batch());
+                for (int r = 0; r < chunk.size(); r++) {
+                    PredictionJson.write(json, predictions.get(r), card, chunk.warnings(card, r));
                 }
-                count[0] += rows.length;
+                count[0] += chunk.size();
             });
             json.writeEndArray();
             json.writeEndObject();

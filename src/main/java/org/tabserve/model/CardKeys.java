@@ -79,6 +79,12 @@ public final class CardKeys {
     /** JSON array: float or double features that may be missing (sent as NaN), beyond those the graph imputes. */
     public static final String MISSING = PREFIX + "missing";
 
+    /**
+     * What one row of the data is, for people, e.g. {@code note} or {@code penguin}: the form then speaks of "one
+     * note" and "many notes"; without it, of rows.
+     */
+    public static final String ROW_NOUN = PREFIX + "row_noun";
+
     private CardKeys() {
     }
 }

@@ -1,6 +1,5 @@
 package org.tabserve.web;
 
-import org.apache.commons.csv.CSVRecord;
 import org.tabserve.model.OnnxClassifier;
 import org.tabserve.model.Prediction;
 
@@ -27,7 +26,7 @@ final class ChunkScorer implements AutoCloseable {
 
     /** Receives each chunk with its predictions, in upload order, on the request thread. */
     interface Sink {
-        void accept(List<CSVRecord> records, double[][] rows, List<Prediction> predictions) throws IOException;
+        void accept(CsvRowsParser.Chunk chunk, List<Prediction> predictions) throws IOException;
     }
 
     private final ExecutorService pool;
@@ -66,15 +65,13 @@ final class ChunkScorer implements AutoCloseable {
          * {@link #cancel()} drops it before it starts; a call already running is waited for, never abandoned.
          */
         private final class Pending {
-            private final List<CSVRecord> records;
-            private final double[][] rows;
+            private final CsvRowsParser.Chunk chunk;
             private final AtomicBoolean claimed = new AtomicBoolean();
             private final CountDownLatch done = new CountDownLatch(1);
             private final Future<List<Prediction>> predictions;
 
-            Pending(List<CSVRecord> records, double[][] rows) {
-                this.records = records;
-                this.rows = rows;
+            Pending(CsvRowsParser.Chunk chunk) {
+                this.chunk = chunk;
                 this.predictions = pool.submit(this::score);
             }
 
@@ -83,7 +80,7 @@ final class ChunkScorer implements AutoCloseable {
                     return null; // cancelled before it started
                 }
                 try {
-                    return classifier.predict(rows);
+                    return classifier.predict(chunk.batch());
                 } finally {
                     done.countDown();
                 }
@@ -124,13 +121,12 @@ final class ChunkScorer implements AutoCloseable {
         }
 
         @Override
-        public void accept(List<CSVRecord> records, double[][] rows) throws IOException {
-            // The parser reuses its record list, so the chunk keeps its own copy.
+        public void accept(CsvRowsParser.Chunk chunk) throws IOException {
             if (!parallel) {
-                sink.accept(records, rows, model.counted(classifier.predict(rows)));
+                sink.accept(chunk, model.counted(classifier.predict(chunk.batch())));
                 return;
             }
-            pending.add(new Pending(List.copyOf(records), rows));
+            pending.add(new Pending(chunk));
             while (pending.size() > inFlight) {
                 writeFirst();
             }
@@ -141,8 +137,8 @@ final class ChunkScorer implements AutoCloseable {
          * how many chunks wait: scoring goes on while an upload is still being checked, and nothing is answered unless
          * it passes. The caller bounds the rows it hands on this way.
          */
-        void ahead(double[][] rows) {
-            pending.add(new Pending(List.of(), rows));
+        void ahead(CsvRowsParser.Chunk chunk) {
+            pending.add(new Pending(chunk));
         }
 
         /** Hands every remaining chunk to the sink; on failure the chunks not yet scored are cancelled. */
@@ -187,7 +183,7 @@ final class ChunkScorer implements AutoCloseable {
                 cancel();
                 throw e;
             }
-            sink.accept(first.records, first.rows, model.counted(predictions));
+            sink.accept(first.chunk, model.counted(predictions));
         }
     }
 

@@ -5,7 +5,13 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.apache.commons.io.input.BOMInputStream;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Feature;
+import org.tabserve.model.FieldError;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.ModelException;
 import org.tabserve.model.ModelSignature;
+import org.tabserve.model.RangeWarning;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -24,22 +30,56 @@ import java.util.List;
  * kept but not used), then data rows, handed on in chunks so that no upload is held in memory whole. Data rows are
  * numbered from 1 in errors. Files are made by people and their spreadsheets, so the separator (comma, semicolon or
  * tab) is read off the header row, and a semicolon-separated file, as European Excel writes it, may use decimal
- * commas (see {@link NumberText#parseDecimalComma}). Every message speaks of the user's file, never of commons-csv.
+ * commas (see {@link NumberText#parseDecimalComma}). Each cell is read by its feature's type ({@link TextCells}; an
+ * empty cell is missing) and each chunk becomes a {@link Batch}, which checks it; a model that takes only numbers keeps
+ * a faster path of plain numbers. Every message speaks of the user's file, never of commons-csv.
  */
 final class CsvRowsParser {
 
     /** Rows handed on at a time, and so rows per ONNX Runtime call. */
     static final int CHUNK_ROWS = 4096;
 
-    /** Receives the parsed rows of one chunk, with their records for echoing input columns. */
-    interface ChunkHandler {
-        void accept(List<CSVRecord> records, double[][] rows) throws IOException;
+    /**
+     * One chunk of checked rows, ready for the model.
+     *
+     * @param records the rows' CSV records, for echoing input columns (empty when the caller asked for none)
+     * @param batch   the rows, checked against the model's signature
+     * @param numbers the rows as read, in the model's feature order, on the numbers-only path; otherwise null
+     */
+    record Chunk(List<CSVRecord> records, Batch batch, double[][] numbers) {
+
+        int size() {
+            return batch.size();
+        }
+
+        /** The range and unknown-category warnings of a row, from the values as read where there are plain numbers. */
+        List<RangeWarning> warnings(ModelCard card, int row) {
+            return numbers != null ? PredictionJson.warnings(batch.signature(), card, numbers[row])
+                    : PredictionJson.warnings(card, batch, row);
+        }
     }
 
+    /** Receives the checked rows of one chunk. */
+    interface ChunkHandler {
+        void accept(Chunk chunk) throws IOException;
+    }
+
+    /** Whether the budget has room to keep one more chunk of rows for an answer scored from memory. */
+    interface Room {
+        /**
+         * @param rows      the chunk's rows
+         * @param textChars the characters of its text cells, which the kept batch holds as strings
+         */
+        boolean tryKeep(int rows, long textChars);
+    }
 
     private final ModelSignature signature;
     private final long maxRows;
     private final boolean unnamedIndex;
+    private final boolean numbersOnly;
+    private final List<Feature> features;
+    /** The most characters one record of the last upload read held, for estimating what a streamed row costs. */
+    private long longestRecordChars;
 
     CsvRowsParser(ModelSignature signature, long maxRows) {
         this(signature, maxRows, false);
@@ -53,6 +93,8 @@ final class CsvRowsParser {
         this.signature = signature;
         this.maxRows = maxRows;
         this.unnamedIndex = unnamedIndex;
+        this.numbersOnly = signature.numbersOnly();
+        this.features = signature.features();
     }
 
     /**
@@ -62,55 +104,60 @@ final class CsvRowsParser {
      * @throws HttpProblem 400 listing the problems, 413 past the row limit
      */
     List<String> validate(InputStream upload) throws IOException {
-        return read(upload, null, null);
+        return read(upload, null, false);
+    }
+
+    /** @return the most characters a record of the last upload read held (its cells' text, separators aside) */
+    long longestRecordChars() {
+        return longestRecordChars;
     }
 
     /**
-     * Validates the whole upload like {@link #validate} and also keeps its rows, in the model's feature order, when
-     * there are at most {@code keepRows}: an answer that carries no input columns (JSON) is then scored from memory
-     * instead of parsing the file a second time. Each full chunk of kept rows is also handed to {@code ahead} as soon
-     * as it is read, and the last part chunk once the whole upload is valid, so that scoring can start while the rest
-     * is parsed; whatever {@code ahead} does with them, the caller answers nothing before this method returns.
-     * Before it keeps each new chunk of rows it asks {@code room}; once that says no, it stops keeping (the rows kept
-     * so far are dropped) and only validates the rest.
+     * Validates the whole upload like {@link #validate} and also hands each chunk of checked rows to {@code ahead}
+     * as soon as it is read (the last part chunk once the whole upload is valid), so that scoring can start while
+     * the rest is parsed; whatever {@code ahead} does with them, the caller answers nothing before this method
+     * returns. Before it hands on each chunk it asks {@code room}; once that says no, or past {@code keepRows}
+     * rows, it stops handing on and only validates the rest.
      *
-     * @return the rows, or null when the upload has more than {@code keepRows} or {@code room} said no (some chunks
-     *         may have been handed on)
+     * @return whether every row was handed on; if not, the upload must be read again (some chunks may have been)
      */
-    double[][] validateAndKeep(InputStream upload, int keepRows, java.util.function.Consumer<double[][]> ahead,
-                               java.util.function.BooleanSupplier room) throws IOException {
-        List<double[]> kept = new ArrayList<>();
-        int[] handed = {0};
+    boolean validateAndKeep(InputStream upload, int keepRows, java.util.function.Consumer<Chunk> ahead, Room room)
+            throws IOException {
+        long[] handed = {0};
         boolean[] keeping = {true};
-        read(upload, null, row -> {
-            if (keeping[0] && kept.size() % CHUNK_ROWS == 0 && !room.getAsBoolean()) {
-                keeping[0] = false;
-                kept.clear();
+        read(upload, chunk -> {
+            if (!keeping[0]) {
+                return;
             }
-            if (keeping[0] && kept.size() <= keepRows) {
-                kept.add(row);
-                if (kept.size() - handed[0] == CHUNK_ROWS && kept.size() <= keepRows) {
-                    ahead.accept(kept.subList(handed[0], kept.size()).toArray(double[][]::new));
-                    handed[0] = kept.size();
+            if (handed[0] + chunk.size() > keepRows || !room.tryKeep(chunk.size(), textChars(chunk.batch()))) {
+                keeping[0] = false;
+                return;
+            }
+            handed[0] += chunk.size();
+            ahead.accept(chunk);
+        }, false);
+        return keeping[0];
+    }
+
+    /** The characters of a batch's text cells. */
+    private static long textChars(Batch batch) {
+        long chars = 0;
+        for (int i = 0; i < batch.signature().inputs().size(); i++) {
+            if (batch.data(i) instanceof String[] texts) {
+                for (String text : texts) {
+                    chars += text == null ? 0 : text.length();
                 }
             }
-        });
-        if (!keeping[0] || kept.size() > keepRows) {
-            return null;
         }
-        if (handed[0] < kept.size()) {
-            ahead.accept(kept.subList(handed[0], kept.size()).toArray(double[][]::new));
-        }
-        return kept.toArray(double[][]::new);
+        return chars;
     }
 
-    /** Reads an upload that {@link #validate} accepted, handing on its rows chunk by chunk. */
+    /** Reads an upload that {@link #validate} accepted, handing on its rows chunk by chunk with their records. */
     void forEachChunk(InputStream upload, ChunkHandler handler) throws IOException {
-        read(upload, handler, null);
+        read(upload, handler, true);
     }
 
-    private List<String> read(InputStream upload, ChunkHandler handler, java.util.function.Consumer<double[]> keep)
-            throws IOException {
+    private List<String> read(InputStream upload, ChunkHandler handler, boolean withRecords) throws IOException {
         // Reads of at least its buffer's size (commons-csv asks for 8 KiB) bypass this buffer: it costs nothing past
         // the header, which it keeps for the separator to be found before the parser sees it.
         BufferedReader reader = new BufferedReader(new InputStreamReader(
@@ -120,14 +167,94 @@ final class CsvRowsParser {
                         .onUnmappableCharacter(CodingErrorAction.REPORT)));
         try (reader) {
             CsvSeparator separator = CsvSeparator.of(reader);
-            return read(reader, separator, handler, keep);
+            return read(reader, separator, handler, withRecords);
         } catch (CharacterCodingException e) {
             throw HttpProblem.badRequest("the CSV is not valid UTF-8 text");
         }
     }
 
-    private List<String> read(Reader reader, CsvSeparator separator, ChunkHandler handler,
-                              java.util.function.Consumer<double[]> keep) throws IOException {
+    /** What one pass over the file found wrong, and the rows of the chunk being read. */
+    private final class Pass {
+        final ChunkHandler handler;
+        final boolean withRecords;
+        final List<FieldProblem> errors = new ArrayList<>();
+        int errorCount;
+        final List<CSVRecord> records = new ArrayList<>();
+        final List<double[]> numbers = new ArrayList<>();
+        final List<Object[]> cells = new ArrayList<>();
+        /** The upload's row number of each row of the chunk (rows of the wrong length are left out of it). */
+        final int[] rowNumbers = new int[CHUNK_ROWS];
+        /** Per row of the chunk, the fields already reported as unreadable (sent to the batch as missing), or null. */
+        final List<java.util.Set<String>> unreadable = new ArrayList<>();
+
+        Pass(ChunkHandler handler, boolean withRecords) {
+            this.handler = handler;
+            this.withRecords = withRecords;
+        }
+
+        int rows() {
+            return numbersOnly ? numbers.size() : cells.size();
+        }
+
+        void add(FieldProblem problem) {
+            errorCount++;
+            if (errors.size() < 100) {
+                errors.add(problem);
+            }
+        }
+
+        /**
+         * Makes the chunk a batch: on the typed path the batch checks it (every file's rows are checked, however
+         * many were wrong before); a row's errors are told in the upload's row numbers. Hands it on while the
+         * upload has no errors.
+         */
+        void flush() throws IOException {
+            if (rows() == 0) {
+                return;
+            }
+            boolean wanted = handler != null && errorCount == 0;
+            Batch batch = null;
+            double[][] plain = null;
+            if (numbersOnly) {
+                if (wanted) {
+                    plain = numbers.toArray(double[][]::new);
+                    double[][] rows = plain;
+                    batch = batch(() -> Batch.ofNumbers(signature, rows));
+                }
+            } else {
+                batch = batch(() -> Batch.of(signature, cells));
+            }
+            if (wanted && errorCount == 0) { // the batch itself may have found errors
+                handler.accept(new Chunk(withRecords ? List.copyOf(records) : List.of(), batch, plain));
+            }
+            records.clear();
+            numbers.clear();
+            cells.clear();
+            unreadable.clear();
+        }
+
+        private Batch batch(java.util.function.Supplier<Batch> make) {
+            try {
+                return make.get();
+            } catch (ModelException e) {
+                if (e.kind() != ModelException.Kind.INVALID_INPUT) {
+                    throw e;
+                }
+                for (FieldError error : e.fieldErrors()) {
+                    if (!numbersOnly && unreadable.get(error.row()) != null
+                            && unreadable.get(error.row()).contains(error.field())) {
+                        continue; // reported where it was read
+                    }
+                    int row = rowNumbers[error.row()];
+                    add(new FieldProblem(error.field(), "row " + row + ": " + error.message(), row));
+                }
+                return null;
+            }
+        }
+    }
+
+    private List<String> read(Reader reader, CsvSeparator separator, ChunkHandler handler, boolean withRecords)
+            throws IOException {
         boolean decimalComma = separator == CsvSeparator.SEMICOLON;
         try (CSVParser parser = parseHeader(reader, separator.format)) {
             List<String> header = parser.getHeaderNames();
@@ -137,10 +264,8 @@ final class CsvRowsParser {
             }
             checkHeader(header, separator, unnamedIndex);
             int[] columns = featureColumns(header, separator);
-            List<FieldProblem> errors = new ArrayList<>();
-            int errorCount = 0;
-            List<CSVRecord> records = new ArrayList<>();
-            List<double[]> rows = new ArrayList<>();
+            Pass pass = new Pass(handler, withRecords);
+            long longest = 0;
             long count = 0;
             for (CSVRecord record : parser) {
                 count++;
@@ -148,50 +273,37 @@ final class CsvRowsParser {
                     throw HttpProblem.tooLarge("the CSV has more than " + maxRows + " data rows; split it");
                 }
                 int rowNumber = (int) Math.min(Integer.MAX_VALUE, count);
-                double[] row = new double[columns.length];
                 if (record.size() != header.size()) {
-                    errorCount++;
-                    addCapped(errors, new FieldProblem("row", "row " + count + " (line " + record.getParser().getCurrentLineNumber()
+                    pass.add(new FieldProblem("row", "row " + count + " (line " + record.getParser().getCurrentLineNumber()
                             + ") has " + record.size() + " fields; the header has " + header.size(), rowNumber));
-                } else {
-                    for (int i = 0; i < columns.length; i++) {
-                        String text = record.get(columns[i]);
-                        String feature = signature.featureNames().get(i);
-                        var value = decimalComma ? NumberText.parseDecimalComma(text) : NumberText.parse(text);
-                        String problem = value.isPresent() ? ModelSignature.valueProblem(feature, value.get())
-                                : decimalComma ? NumberText.decimalCommaProblem(feature, text)
-                                : NumberText.problem(feature, text);
-                        if (problem == null) {
-                            row[i] = value.get();
-                        } else {
-                            errorCount++;
-                            addCapped(errors, new FieldProblem(feature, "row " + count + ": " + problem, rowNumber));
-                        }
-                    }
+                    continue;
                 }
-                if (keep != null && errorCount == 0) {
-                    keep.accept(row);
+                long chars = 0;
+                for (int i = 0; i < record.size(); i++) {
+                    chars += record.get(i).length();
                 }
-                if (handler != null && errorCount == 0) {
-                    records.add(record);
-                    rows.add(row);
-                    if (rows.size() == CHUNK_ROWS) {
-                        handler.accept(records, rows.toArray(double[][]::new));
-                        records.clear();
-                        rows.clear();
-                    }
+                longest = Math.max(longest, chars);
+                boolean readable = numbersOnly ? readNumbers(record, columns, decimalComma, count, rowNumber, pass)
+                        : readCells(record, columns, decimalComma, count, rowNumber, pass);
+                if (readable && pass.withRecords) {
+                    pass.records.add(record);
+                }
+                if (pass.rows() == CHUNK_ROWS) {
+                    pass.flush();
                 }
             }
-            if (errorCount > 0) {
-                throw new HttpProblem(400, "Invalid input", errorCount + " invalid value(s) in the CSV"
-                        + (errorCount > errors.size() ? "; the first " + errors.size() + " are listed" : ""),
-                        errors, java.util.Map.of());
+            longestRecordChars = longest;
+            pass.flush(); // the last part chunk: its batch is checked before the verdict, handed on only after it
+            if (pass.errorCount > 0) {
+                // Read errors are found as rows are read, the batch's at the end of each chunk: list them by row.
+                pass.errors.sort(java.util.Comparator.comparing(FieldProblem::row,
+                        java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
+                throw new HttpProblem(400, "Invalid input", pass.errorCount + " invalid value(s) in the CSV"
+                        + (pass.errorCount > pass.errors.size() ? "; the first " + pass.errors.size() + " are listed" : ""),
+                        pass.errors, java.util.Map.of());
             }
             if (count == 0) {
                 throw HttpProblem.badRequest("the CSV has a header but no data rows");
-            }
-            if (handler != null && !rows.isEmpty()) {
-                handler.accept(records, rows.toArray(double[][]::new));
             }
             return header;
         } catch (UncheckedIOException e) {
@@ -200,6 +312,69 @@ final class CsvRowsParser {
             }
             throw HttpProblem.badRequest("malformed CSV: " + syntaxProblem(e.getCause()));
         }
+    }
+
+    /**
+     * The numbers-only path (the bank-note model's): each cell read as a decimal and checked at once, the row kept
+     * as plain numbers, which the model's one float input takes without a cell per value.
+     *
+     * @return whether the row joined the chunk
+     */
+    private boolean readNumbers(CSVRecord record, int[] columns, boolean decimalComma, long count, int rowNumber,
+                                Pass pass) {
+        double[] row = new double[columns.length];
+        boolean readable = true;
+        for (int i = 0; i < columns.length; i++) {
+            String text = record.get(columns[i]);
+            String feature = features.get(i).name();
+            var value = decimalComma ? NumberText.parseDecimalComma(text) : NumberText.parse(text);
+            String problem = value.isPresent() ? ModelSignature.valueProblem(feature, value.get())
+                    : decimalComma ? NumberText.decimalCommaProblem(feature, text)
+                    : NumberText.problem(feature, text);
+            if (problem == null) {
+                row[i] = value.get();
+            } else {
+                readable = false;
+                pass.add(new FieldProblem(feature, "row " + count + ": " + problem, rowNumber));
+            }
+        }
+        if (readable && pass.handler != null && pass.errorCount == 0) {
+            pass.rowNumbers[pass.numbers.size()] = rowNumber;
+            pass.numbers.add(row);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The typed path: each cell's text read by its feature's type ({@link TextCells}); the batch made of the chunk
+     * then checks what the values mean to the model.
+     *
+     * @return whether the row joined the chunk
+     */
+    private boolean readCells(CSVRecord record, int[] columns, boolean decimalComma, long count, int rowNumber,
+                              Pass pass) {
+        Object[] row = new Object[columns.length];
+        java.util.Set<String> unreadable = null;
+        for (int i = 0; i < columns.length; i++) {
+            String text = record.get(columns[i]);
+            Feature feature = features.get(i);
+            Object cell = TextCells.read(feature, text, decimalComma);
+            if (cell == TextCells.UNREADABLE) {
+                unreadable = unreadable == null ? new java.util.HashSet<>() : unreadable;
+                unreadable.add(feature.name());
+                pass.add(new FieldProblem(feature.name(), "row " + count + ": "
+                        + TextCells.problem(feature, text, decimalComma), rowNumber));
+            } else {
+                row[i] = cell;
+            }
+        }
+        // A row with unreadable cells still goes to the batch (those cells as missing), so that what else is wrong
+        // with it is told too.
+        pass.rowNumbers[pass.cells.size()] = rowNumber;
+        pass.cells.add(row);
+        pass.unreadable.add(unreadable);
+        return true;
     }
 
     /**
@@ -277,9 +452,4 @@ final class CsvRowsParser {
         return columns;
     }
 
-    private static void addCapped(List<FieldProblem> errors, FieldProblem problem) {
-        if (errors.size() < 100) {
-            errors.add(problem);
-        }
-    }
 }

@@ -2,11 +2,14 @@ package org.tabserve.web;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.tabserve.model.CardKeys;
+import org.tabserve.model.Feature;
 import org.tabserve.model.FeatureStats;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.OnnxClassifier;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
+import org.tabserve.model.ValueType;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -60,9 +63,8 @@ final class FormServlet extends ApiServlet {
                     Map.of("page", page(classifier, parsed.typed(), parsed.errors(), null)));
             return;
         }
-        Prediction prediction = model.counted(classifier.predict(parsed.row()));
-        List<String> warnings = PredictionJson.warnings(classifier.signature(), classifier.card(), parsed.row())
-                .stream().map(RangeWarning::message).toList();
+        Prediction prediction = model.counted(classifier.predict(parsed.batch())).get(0);
+        List<String> warnings = parsed.warnings(classifier.card()).stream().map(RangeWarning::message).toList();
         views.render(request, response, 200, "form",
                 Map.of("page", page(classifier, parsed.typed(), List.of(), new Outcome(prediction, warnings))));
     }
@@ -81,12 +83,12 @@ final class FormServlet extends ApiServlet {
         List<String> order = displayOrder(classifier);
         List<FormPage.Field> fields = new ArrayList<>();
         for (String name : order) {
-            FeatureStats stats = card.featureStats().get(name);
-            String hint = stats == null ? "" : "training range " + round(stats.min()) + " to " + round(stats.max());
-            fields.add(new FormPage.Field(name, typed.getOrDefault(name, ""), hint, fieldErrors.remove(name)));
+            fields.add(field(classifier.signature().feature(name).orElseThrow(), card, typed.getOrDefault(name, ""),
+                    fieldErrors.remove(name)));
         }
         // Errors on fields the form does not have (unknown or repeated parameters) are shown too, never dropped.
-        fieldErrors.forEach((name, message) -> fields.add(new FormPage.Field(name, typed.getOrDefault(name, ""), "", message)));
+        fieldErrors.forEach((name, message) -> fields.add(FormPage.Field.unknown(name, typed.getOrDefault(name, ""),
+                message)));
         FormPage.Result result = null;
         if (outcome != null) {
             List<FormPage.Bar> bars = new ArrayList<>();
@@ -97,10 +99,10 @@ final class FormServlet extends ApiServlet {
                             String.format(Locale.ROOT, "%.1f %%", p * 100), label.equals(prediction.label())));
                 }
                 result = new FormPage.Result(prediction.label(), card.displayName(prediction.label()), bars, fields,
-                        outcome.warnings());
+                        outcome.warnings(), false, null);
             } else {
-                String value = Examples.text(((Prediction.Regression) outcome.prediction()).value());
-                result = new FormPage.Result(value, value, bars, fields, outcome.warnings());
+                String value = round(((Prediction.Regression) outcome.prediction()).value());
+                result = new FormPage.Result(value, value, bars, fields, outcome.warnings(), true, targetRange(card));
             }
         }
         List<FormPage.Example> examples = new ArrayList<>();
@@ -112,7 +114,44 @@ final class FormServlet extends ApiServlet {
             examples.add(new FormPage.Example(row.id(), row.text(), row.label(), String.join(", ", parts)));
         }
         boolean hasCard = card.evaluation() != null || !card.histograms().isEmpty() || !card.data().isEmpty();
-        return new FormPage(card.name(), card.description(), examples, fields, result, problems.size(), hasCard);
+        String noun = card.metadata().getOrDefault(CardKeys.ROW_NOUN, "").strip();
+        return new FormPage(card.name(), card.description(), examples, fields, result, problems.size(), hasCard,
+                noun.isEmpty() ? "One row" : "One " + noun, noun.isEmpty() ? "rows" : plural(noun),
+                fields.stream().anyMatch(FormPage.Field::optional));
+    }
+
+    /**
+     * The field of one feature: a number box with its training range; a choice among the known values when the model
+     * takes no others (and for booleans), else a text box that offers them; optional where a missing value is taken.
+     */
+    private static FormPage.Field field(Feature feature, ModelCard card, String value, String error) {
+        List<String> hints = new ArrayList<>();
+        FeatureStats stats = card.featureStats().get(feature.name());
+        if (stats != null && feature.type().isNumber()) {
+            hints.add("training range " + round(stats.min()) + " to " + round(stats.max()));
+        }
+        List<String> options = feature.type() == ValueType.BOOL ? List.of("true", "false") : feature.categories();
+        boolean select = feature.type() == ValueType.BOOL || (!options.isEmpty() && feature.refusesUnknown());
+        if (!options.isEmpty() && !select) {
+            hints.add("known values: " + String.join(", ", options));
+        }
+        if (feature.missingAllowed()) {
+            hints.add("may be left empty");
+        }
+        return new FormPage.Field(feature.name(), value, String.join("; ", hints), error,
+                feature.type().isNumber() ? "decimal" : "text", options, select, feature.missingAllowed());
+    }
+
+    /** The training range of a regressor's target, when the card's statistics have its column (the data's label). */
+    static String targetRange(ModelCard card) {
+        Object target = card.data().get("label_column");
+        FeatureStats stats = target == null ? null : card.featureStats().get(String.valueOf(target));
+        return stats == null ? null : round(stats.min()) + " to " + round(stats.max());
+    }
+
+    private static String plural(String noun) {
+        return noun.endsWith("s") || noun.endsWith("x") || noun.endsWith("sh") || noun.endsWith("ch") ? noun + "es"
+                : noun + "s";
     }
 
     /** The data's own column order when the card gives it (people know it), else the model's order. */

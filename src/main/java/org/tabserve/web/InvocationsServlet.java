@@ -37,6 +37,13 @@ final class InvocationsServlet extends ApiServlet {
         // The header as sent: Jetty's getContentType() throws for a charset the JVM does not know ("latin-1").
         String type = mediaType(request.getHeader("Content-Type"));
         OnnxClassifier classifier = model.classifier();
+        if (!classifier.signature().numbersOnly()) {
+            // MLflow's layouts are read as rows of numbers so far; typed rows (text, missing values) come next.
+            throw HttpProblem.of(422, "Unprocessable content", "POST /invocations serves models whose features are all"
+                    + " numbers that may not be missing; this model takes " + classifier.signature().features().stream()
+                    .filter(f -> !f.type().isNumber() || f.missingAllowed()).map(f -> f.name()).toList()
+                    + ": use POST /api/predict, which takes the same rows as dataframe_records");
+        }
         MlflowRequestParser parser = new MlflowRequestParser(classifier.signature(), config.maxBatchRows());
         double[][] rows;
         try (MemoryBudget.Reservation held = budget.open();

@@ -125,12 +125,13 @@ final class MlflowRequestParser {
      * @throws HttpProblem 400 listing the problems, 413 past the batch limit
      */
     double[][] parseCsv(InputStream body) throws IOException {
-        double[][] rows = new CsvRowsParser(signature, maxRows, true)
-                .validateAndKeep(body, maxRows, chunk -> { }, () -> true);
-        if (rows == null) { // cannot happen: the parser refuses more than maxRows rows before keeping them
+        List<double[]> rows = new java.util.ArrayList<>();
+        boolean all = new CsvRowsParser(signature, maxRows, true).validateAndKeep(body, maxRows,
+                chunk -> rows.addAll(java.util.Arrays.asList(chunk.numbers())), (count, textChars) -> true);
+        if (!all) { // cannot happen: the parser refuses more than maxRows rows before keeping them
             throw tooManyRows();
         }
-        return rows;
+        return rows.toArray(double[][]::new);
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -22,8 +22,8 @@ import java.util.Map;
 /**
  * {@code POST /predict_file}: a CSV upload ({@link CsvUpload}) scored row by row. The upload is read
  * twice from the container's temporary file: once to check every row, then to predict and stream the answer, JSON
- * by default, CSV (input columns, label, one probability column per class) for {@code Accept: text/csv}, or for
- * browsers ({@code Accept: text/html}) a page with the first rows and the whole CSV to download. HTML forms cannot
+ * by default, CSV (input columns, then label and one probability column per class, or a regressor's value) for
+ * {@code Accept: text/csv}, or for browsers ({@code Accept: text/html}) a page with the first rows and the whole CSV to download. HTML forms cannot
  * set Accept, so {@code ?format=json|csv|html} overrides it.
  */
 final class PredictFileServlet extends ApiServlet {
@@ -70,15 +70,15 @@ final class PredictFileServlet extends ApiServlet {
                 // predictions; past that, the upload is parsed a second time instead (below).
                 JsonPredictions answer = new JsonPredictions(classifier);
                 ChunkScorer.Run ahead = scorer.start(classifier, model, answer);
-                long chunkBytes = (long) CsvRowsParser.CHUNK_ROWS * keptRowBytes(classifier);
-                double[][] rows;
+                boolean kept;
                 try (InputStream in = file.open()) {
-                    rows = parser.validateAndKeep(in, KEEP_ROWS, ahead::ahead, () -> held.tryGrow(chunkBytes));
+                    kept = parser.validateAndKeep(in, KEEP_ROWS, ahead::ahead,
+                            (rows, textChars) -> held.tryGrow(rows * keptRowBytes(classifier) + textBytes(textChars)));
                 } catch (IOException | RuntimeException | Error e) {
                     ahead.cancel();
                     throw e;
                 }
-                if (rows != null) {
+                if (kept) {
                     answer.write(response, run -> { }, ahead);
                     return;
                 }
@@ -89,9 +89,9 @@ final class PredictFileServlet extends ApiServlet {
             try (InputStream in = file.open()) {
                 header = parser.validate(in);
             }
-            held.grow(format == Format.HTML ? UploadPages.HELD_BYTES + streamedRowBytes(classifier, header)
-                    * CsvRowsParser.CHUNK_ROWS : streamedRowBytes(classifier, header) * CsvRowsParser.CHUNK_ROWS
-                    * (scorer.inFlight() + 2L));
+            long rowBytes = streamedRowBytes(classifier, header, parser.longestRecordChars());
+            held.grow(format == Format.HTML ? UploadPages.HELD_BYTES + rowBytes * CsvRowsParser.CHUNK_ROWS
+                    : rowBytes * CsvRowsParser.CHUNK_ROWS * (scorer.inFlight() + 2L));
             try (InputStream in = file.open()) {
                 switch (format) {
                     case CSV -> writeCsv(response, classifier, parser, in, header);
@@ -108,19 +108,30 @@ final class PredictFileServlet extends ApiServlet {
 
 
     /**
-     * Heap one row kept for a JSON answer holds until it is written, over-estimated: its values, its slot in the
-     * kept list and the chunk copy handed to the scorer, and its prediction (label and boxed probabilities).
+     * Heap one row kept for a JSON answer holds until it is written, over-estimated: its values as read and in the
+     * batch, a string object per text cell (its characters are {@link #textBytes}), and its prediction (label and
+     * boxed probabilities).
      */
     static long keptRowBytes(OnnxClassifier classifier) {
-        return 64 + 16L * classifier.signature().featureCount() + 96 + 32L * classifier.signature().classLabels().size();
+        long textCells = classifier.signature().features().stream()
+                .filter(f -> f.type() == org.tabserve.model.ValueType.STRING).count();
+        return 64 + 16L * classifier.signature().featureCount() + 56 * textCells + 96
+                + 32L * classifier.signature().classLabels().size();
+    }
+
+    /** Heap the characters of kept text cells hold, at two bytes a character (strings past Latin-1 take that). */
+    static long textBytes(long textChars) {
+        return 2 * textChars;
     }
 
     /**
-     * Heap one row of a streamed upload holds while its chunk is in flight: its CSV record (a string per column), its
-     * values and its prediction. A run holds the chunk being parsed, those being scored and the one being written.
+     * Heap one row of a streamed upload holds while its chunk is in flight, over-estimated from the longest record
+     * the validating pass saw: its CSV record (a string per column), its values with their text and its prediction.
+     * A run holds the chunk being parsed, those being scored and the one being written.
      */
-    static long streamedRowBytes(OnnxClassifier classifier, List<String> header) {
-        return 64 + 64L * header.size() + keptRowBytes(classifier);
+    static long streamedRowBytes(OnnxClassifier classifier, List<String> header, long longestRecordChars) {
+        return 64 + 64L * header.size() + textBytes(longestRecordChars) + keptRowBytes(classifier)
+                + textBytes(longestRecordChars);
     }
 
 
@@ -179,12 +190,10 @@ final class PredictFileServlet extends ApiServlet {
         }
 
         @Override
-        public void accept(List<org.apache.commons.csv.CSVRecord> records, double[][] rows, List<Prediction> predictions)
-                throws IOException {
+        public void accept(CsvRowsParser.Chunk chunk, List<Prediction> predictions) throws IOException {
             ModelCard card = classifier.card();
-            for (int r = 0; r < rows.length; r++) {
-                PredictionJson.write(json, predictions.get(r), card,
-                        PredictionJson.warnings(classifier.signature(), card, rows[r]));
+            for (int r = 0; r < chunk.size(); r++) {
+                PredictionJson.write(json, predictions.get(r), card, chunk.warnings(card, r));
             }
         }
     }
@@ -195,15 +204,14 @@ final class PredictFileServlet extends ApiServlet {
         response.setContentType("text/csv;charset=UTF-8");
         response.setHeader("Content-Disposition", "attachment; filename=\"predictions.csv\"");
         writeCsv(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8), model, classifier,
-                scorer, parser, in, header, (record, prediction, row) -> { });
+                scorer, parser, in, header, (chunk, row, prediction) -> { });
     }
 
     /** Sees each scored row as it is written, for the HTML page's preview. */
     interface RowListener {
-        void accept(org.apache.commons.csv.CSVRecord record, Prediction prediction, double[] row);
+        void accept(CsvRowsParser.Chunk chunk, int row, Prediction prediction);
     }
 
-    /** Writes the CSV answer to {@code writer} and closes it: the input columns, label, one probability per class. */
     /** Parses the upload's chunks into {@code run} and then writes what is still in flight. */
     static void score(CsvRowsParser parser, InputStream in, ChunkScorer.Run run) throws IOException {
         score(r -> parser.forEachChunk(in, r), run);
@@ -219,6 +227,10 @@ final class PredictFileServlet extends ApiServlet {
         }
     }
 
+    /**
+     * Writes the CSV answer to {@code writer} and closes it: the input columns, then a classifier's label and one
+     * probability per class, or a regressor's value.
+     */
     static void writeCsv(Writer writer, ServedModel model, OnnxClassifier classifier, ChunkScorer scorer,
                          CsvRowsParser parser, InputStream in, List<String> header, RowListener listener)
             throws IOException {
@@ -239,13 +251,13 @@ final class PredictFileServlet extends ApiServlet {
         try (CSVPrinter csv = new CSVPrinter(writer, CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get())) {
             csv.printRecord(columns);
             List<Object> out = new ArrayList<>();
-            ChunkScorer.Sink sink = (records, rows, predictions) -> {
-                for (int r = 0; r < rows.length; r++) {
-                    listener.accept(records.get(r), predictions.get(r), rows[r]);
+            ChunkScorer.Sink sink = (chunk, predictions) -> {
+                for (int r = 0; r < chunk.size(); r++) {
+                    listener.accept(chunk, r, predictions.get(r));
                 }
-                for (int r = 0; r < rows.length; r++) {
+                for (int r = 0; r < chunk.size(); r++) {
                     out.clear();
-                    records.get(r).forEach(out::add);
+                    chunk.records().get(r).forEach(out::add);
                     if (predictions.get(r) instanceof Prediction.Classification classification) {
                         out.add(classification.label());
                         out.addAll(classification.probabilities());

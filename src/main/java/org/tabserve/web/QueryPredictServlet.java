@@ -1,15 +1,16 @@
 package org.tabserve.web;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.Prediction;
 
 import java.io.IOException;
-import java.util.List;
 
 /**
  * {@code /predict}, the original Flask apps' route, answered in JSON: {@code GET /predict?variance=..&skewness=..}
- * (the bank-note app), and {@code POST /predict} with the features as a JSON object (the admission-prediction client)
+ * (the bank-note app; values read by each feature's type, an empty one missing), and {@code POST /predict} with the features as a JSON object (the admission-prediction client)
  * or as a url-encoded form.
  */
 final class QueryPredictServlet extends ApiServlet {
@@ -41,9 +42,11 @@ final class QueryPredictServlet extends ApiServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         OnnxClassifier classifier = model.classifier();
-        double[] row = new ParameterRowParser(classifier.signature())
-                .parse(ParameterRowParser.parameters(request, config.maxBodyBytes())).orThrow();
-        PredictionJson.respond(response, List.of(model.counted(classifier.predict(row))), new double[][]{row}, false,
-                classifier.signature(), classifier.card());
+        ParameterRowParser.ParsedRow parsed = new ParameterRowParser(classifier.signature())
+                .parse(ParameterRowParser.parameters(request, config.maxBodyBytes()));
+        Prediction prediction = model.counted(classifier.predict(parsed.orThrow())).get(0);
+        try (JsonGenerator json = PredictionJson.start(response)) {
+            PredictionJson.write(json, prediction, classifier.card(), parsed.warnings(classifier.card()));
+        }
     }
 }

@@ -1,9 +1,11 @@
 package org.tabserve.web;
 
+import org.tabserve.model.Feature;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.OnnxClassifier;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
+import org.tabserve.model.ValueType;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -42,15 +44,17 @@ final class UploadPages {
         List<String> features = classifier.signature().featureNames();
         List<String> shown = FormServlet.displayOrder(classifier);
         // The answer first: on a narrow screen the table scrolls sideways, and the prediction must stay in view.
-        List<String> columns = new ArrayList<>(List.of("prediction", "probability"));
+        // A regressor's answer is one value; a classifier's a label and its probability.
+        boolean regression = classifier.signature().task() == org.tabserve.model.Task.REGRESSION;
+        List<String> columns = new ArrayList<>(regression ? List.of("value") : List.of("prediction", "probability"));
         columns.addAll(shown);
         List<UploadPage.Row> rows = new ArrayList<>();
         long[] counts = new long[2]; // rows, rows with warnings
         CappedBuffer csv = new CappedBuffer(DOWNLOAD_CAP);
         PredictFileServlet.writeCsv(new OutputStreamWriter(csv, StandardCharsets.UTF_8), model, classifier, scorer, parser, in,
-                header, (record, prediction, row) -> {
+                header, (chunk, r, prediction) -> {
                     counts[0]++;
-                    List<RangeWarning> warnings = PredictionJson.warnings(classifier.signature(), card, row);
+                    List<RangeWarning> warnings = chunk.warnings(card, r);
                     if (!warnings.isEmpty()) {
                         counts[1]++;
                     }
@@ -63,10 +67,9 @@ final class UploadPages {
                             cells.add(String.format(Locale.ROOT, "%.1f %%", classification.probabilityOf(label) * 100));
                         } else {
                             cells.add(Examples.text(((Prediction.Regression) prediction).value()));
-                            cells.add("");
                         }
                         for (String feature : shown) {
-                            cells.add(Examples.text(row[features.indexOf(feature)]));
+                            cells.add(cellText(chunk, r, features.indexOf(feature)));
                         }
                         rows.add(new UploadPage.Row(counts[0], cells, label, warnings.isEmpty() ? null
                                 : String.join("; ", warnings.stream().map(RangeWarning::message).toList())));
@@ -76,6 +79,24 @@ final class UploadPages {
                 : "data:text/csv;charset=utf-8;base64," + Base64.getEncoder().encodeToString(csv.toByteArray());
         return new UploadPage(card.name(), fileName == null ? "" : fileName, counts[0], columns, rows, counts[1],
                 download, DOWNLOAD_CAP);
+    }
+
+    /**
+     * A value of a row as the model took it, for the table: a number as read (a decimal comma shown as a point; a
+     * float as its shortest text), empty when missing; text, whole numbers and booleans as the file wrote them.
+     */
+    private static String cellText(CsvRowsParser.Chunk chunk, int row, int feature) {
+        if (chunk.numbers() != null) {
+            return Examples.text(chunk.numbers()[row][feature]);
+        }
+        Feature f = chunk.batch().signature().features().get(feature);
+        if (f.type() == ValueType.FLOAT || f.type() == ValueType.DOUBLE) {
+            double value = chunk.batch().number(row, feature);
+            return Double.isNaN(value) ? "" : f.type() == ValueType.FLOAT
+                    ? new java.math.BigDecimal(Float.toString((float) value)).stripTrailingZeros().toPlainString()
+                    : Examples.text(value);
+        }
+        return chunk.records().get(row).get(f.name());
     }
 
     /** Keeps what is written up to a cap, then only notes that there was more. */

@@ -442,6 +442,57 @@ class HostileInputIT {
         }));
     }
 
+    /** A model of text and number columns (skl2onnx, penguins): island and sex text, the measurements may be missing. */
+    @RegisterExtension
+    static final Http typed = Http.startingTheWar("--model",
+            java.nio.file.Path.of("src/test/resources/org/tabserve/fixtures/penguins/species-zipmap.onnx")
+                    .toAbsolutePath().toString());
+
+    private static final String TYPED_HEADER = "island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex";
+
+    private static Case typedCase(String name, int status, String expected, Supplier<Http.Response> send) {
+        return new Case(name, send, status, expected);
+    }
+
+    private static Http.Response typedCsv(String content) {
+        return typed.upload("/predict_file", Multipart.csv(content));
+    }
+
+    /**
+     * Hostile CSV uploads to a model of typed columns: each gets its exact status and names the field (or warns), and
+     * the server then still answers a valid upload.
+     */
+    @TestFactory
+    Stream<DynamicTest> typedCsvUploadsGetTheirExactStatusNamingTheFieldAndTheServerAnswersTheNextValidUpload() {
+        List<Case> typedCases = new ArrayList<>();
+        String quotes = "\"Dr\"\"e,am; \"\"x\"\"\t|\n, \"\"\"\"\"";
+        typedCases.add(typedCase("a text column full of quotes, separators and a line break", 200,
+                "the model has not seen 'island' = \\\"Dr\\\"e,am; \\\"x\\\"\\t|\\n, \\\"\\\"\\\"",
+                () -> typedCsv(TYPED_HEADER + "\n" + quotes + ",39.1,18.7,181,3750,MALE\n")));
+        typedCases.add(typedCase("text in a number column", 400, "'body_mass_g' must be a finite decimal number, got 'heavy'",
+                () -> typedCsv(TYPED_HEADER + "\nDream,39.1,18.7,181,3750,MALE\nDream,39.1,18.7,181,heavy,MALE\n")));
+        typedCases.add(typedCase("text in a number column names the field and row", 400, "\"row\":2",
+                () -> typedCsv(TYPED_HEADER + "\nDream,39.1,18.7,181,3750,MALE\nDream,39.1,18.7,181,heavy,MALE\n")));
+        typedCases.add(typedCase("an unknown category the model takes is a warning naming the known values", 200,
+                "the model has not seen 'sex' = \\\"unknown\\\" (the model knows [FEMALE, MALE])",
+                () -> typedCsv(TYPED_HEADER + "\nDream,39.1,18.7,181,3750,unknown\n")));
+        typedCases.add(typedCase("an empty text cell is a missing value, which text cannot be", 400,
+                "row 1: missing value for 'sex'", () -> typedCsv(TYPED_HEADER + "\nDream,39.1,18.7,181,3750,\n")));
+        typedCases.add(typedCase("an empty number cell the model imputes is taken", 200, "\"predictions\"",
+                () -> typedCsv(TYPED_HEADER + "\nDream,,18.7,,3750,FEMALE\n")));
+        typedCases.add(typedCase("a text value past the limit", 400, "'island' has 100000 characters",
+                () -> typedCsv(TYPED_HEADER + "\n" + "x".repeat(100_000) + ",39.1,18.7,181,3750,MALE\n")));
+        return typedCases.stream().map(c -> DynamicTest.dynamicTest(c.name() + " → " + c.status(), () -> {
+            Http.Response response = c.send().get();
+            assertEquals(c.status(), response.status(), () -> c.name() + ": " + abbreviate(response.text()));
+            assertTrue(response.text().contains(c.expected()),
+                    () -> c.name() + ": expected '" + c.expected() + "' in " + abbreviate(response.text()));
+            assertEquals("Adelie", typed.fresh().upload("/predict_file", Multipart.csv(TYPED_HEADER
+                    + "\nTorgersen,39.1,18.7,181,3750,MALE\n")).json().path("predictions").path(0).path("label")
+                    .asText());
+        }));
+    }
+
     private static String abbreviate(String text) {
         return text.length() > 2000 ? text.substring(0, 2000) + "…" : text;
     }

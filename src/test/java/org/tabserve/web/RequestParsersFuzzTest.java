@@ -223,16 +223,18 @@ class RequestParsersFuzzTest {
      * one row. The parser must accept exactly the maps that give every feature once as a finite decimal number within
      * float range, and name every bad field otherwise.
      */
-    @DictionaryEntries({"variance=", "skewness=", "curtosis=", "entropy=", "&", "%2B", "%20", "e-", "E+"})
+    @DictionaryEntries({"variance=", "skewness=", "curtosis=", "entropy=", "&", "%2B", "%20", "e-", "E+",
+            "island=", "sex=MALE", "count=", "mass=", "adult=true"})
     @FuzzTest
     void formParameters(byte[] query) throws IOException {
         Map<String, String[]> parameters = decodeForm(new String(query, StandardCharsets.UTF_8));
         ParameterRowParser.ParsedRow parsed = new ParameterRowParser(SIGNATURE).parse(parameters);
+        typedFormParameters(parameters);
 
         assertEquals(parameters.keySet(), parsed.typed().keySet(), "every parameter is kept to show again");
         parameters.forEach((name, values) -> assertEquals(values.length == 0 ? "" : values[0], parsed.typed().get(name)));
         double[] expected = expectedFormRow(parameters);
-        if (parsed.row() == null) {
+        if (parsed.cells() == null) {
             assertFalse(parsed.errors().isEmpty(), "no row and no errors");
             for (FieldProblem error : parsed.errors()) {
                 assertNotNull(error.field());
@@ -250,10 +252,48 @@ class RequestParsersFuzzTest {
             return;
         }
         assertTrue(parsed.errors().isEmpty(), "a row and errors");
-        assertValidRows(new double[][] {parsed.row()}, 1, 1);
+        double[] row = Arrays.stream(parsed.cells()).mapToDouble(c -> (Double) c).toArray();
+        assertValidRows(new double[][] {row}, 1, 1);
         assertNotNull(expected, () -> "accepted bad parameters " + describe(parameters));
-        assertArrayEquals(expected, parsed.row(), "values must be exactly the numbers sent");
-        assertArrayEquals(expected, parsed.orThrow());
+        assertArrayEquals(expected, row, "values must be exactly the numbers sent");
+        assertArrayEquals(floats(expected), (float[]) parsed.orThrow().data(0), "the batch holds them as floats");
+    }
+
+    private static float[] floats(double[][] rows) {
+        float[] out = new float[rows.length * WIDTH];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(floats(rows[i]), 0, out, i * WIDTH, WIDTH);
+        }
+        return out;
+    }
+
+    private static float[] floats(double[] row) {
+        float[] out = new float[row.length];
+        for (int i = 0; i < row.length; i++) {
+            out[i] = (float) row[i];
+        }
+        return out;
+    }
+
+    /**
+     * The same parameters read for a model of typed columns ({@link TypedCells#SIGNATURE}): accepted exactly when
+     * the typed reading below accepts them, with the same values, and every refusal naming its field.
+     */
+    private static void typedFormParameters(Map<String, String[]> parameters) throws IOException {
+        ParameterRowParser.ParsedRow parsed = new ParameterRowParser(TypedCells.SIGNATURE).parse(parameters);
+        Object[] expected = TypedCells.formRow(parameters);
+        if (parsed.batch() == null) {
+            assertFalse(parsed.errors().isEmpty(), "no row and no errors");
+            for (FieldProblem error : parsed.errors()) {
+                assertTrue(error.message() != null && error.message().contains("'" + error.field() + "'"),
+                        () -> "the message must name its field: " + error);
+            }
+            assertClearProblem(assertThrowsProblem(parsed::orThrow));
+            assertNull(expected, () -> "refused valid typed parameters " + describe(parameters) + ": " + parsed.errors());
+            return;
+        }
+        assertNotNull(expected, () -> "accepted bad typed parameters " + describe(parameters));
+        TypedCells.assertBatchHolds(List.<Object[]>of(expected), List.of(parsed.batch()), describe(parameters));
     }
 
     /**
@@ -285,9 +325,11 @@ class RequestParsersFuzzTest {
      * all three must accept or refuse alike, give the same rows, and agree with a plain reading of simple files.
      */
     // No "\r\n": Jazzer 0.30.0 writes whitespace into its dictionary file unescaped, which libFuzzer then refuses.
-    @DictionaryEntries({"variance", "skewness", "curtosis", "entropy", "\"", "\uFEFF"})
+    @DictionaryEntries({"variance", "skewness", "curtosis", "entropy", "\"", "\uFEFF", "island", "sex", "count",
+            "mass", "adult", "MALE", "true"})
     @FuzzTest
     void csvUpload(byte[] csv) throws IOException {
+        typedCsvUpload(csv);
         CsvRowsParser parser = new CsvRowsParser(SIGNATURE, MAX_ROWS);
         Optional<CsvOracle.Expected> simple = CsvOracle.read(csv);
 
@@ -296,10 +338,10 @@ class RequestParsersFuzzTest {
             header = parser.validate(new ByteArrayInputStream(csv));
         } catch (HttpProblem problem) {
             assertClearProblem(problem);
-            HttpProblem kept = assertThrowsProblem(() -> parser.validateAndKeep(new ByteArrayInputStream(csv), KEEP_ROWS, chunk -> { }, () -> true));
+            HttpProblem kept = assertThrowsProblem(() -> parser.validateAndKeep(new ByteArrayInputStream(csv), KEEP_ROWS, chunk -> { }, (n, chars) -> true));
             assertEquals(problem.detail(), kept.detail());
             assertEquals(problem.errors(), kept.errors());
-            HttpProblem streamed = assertThrowsProblem(() -> parser.forEachChunk(new ByteArrayInputStream(csv), (r, rows) -> { }));
+            HttpProblem streamed = assertThrowsProblem(() -> parser.forEachChunk(new ByteArrayInputStream(csv), chunk -> { }));
             assertEquals(problem.detail(), streamed.detail());
             simple.ifPresent(expected -> assertNull(expected.rows(),
                     () -> "refused a valid CSV: " + problem.detail() + " " + problem.errors()));
@@ -307,25 +349,64 @@ class RequestParsersFuzzTest {
         }
         assertTrue(header.containsAll(FEATURES), header::toString);
         List<double[]> streamed = new ArrayList<>();
-        parser.forEachChunk(new ByteArrayInputStream(csv), (List<CSVRecord> records, double[][] rows) -> {
-            assertEquals(records.size(), rows.length, "one record per row");
-            assertTrue(rows.length > 0 && rows.length <= CsvRowsParser.CHUNK_ROWS, "chunk of " + rows.length);
-            streamed.addAll(Arrays.asList(rows));
+        parser.forEachChunk(new ByteArrayInputStream(csv), chunk -> {
+            assertEquals(chunk.records().size(), chunk.size(), "one record per row");
+            assertTrue(chunk.size() > 0 && chunk.size() <= CsvRowsParser.CHUNK_ROWS, "chunk of " + chunk.size());
+            assertArrayEquals(floats(chunk.numbers()), (float[]) chunk.batch().data(0), "the batch holds the rows");
+            streamed.addAll(Arrays.asList(chunk.numbers()));
         });
         double[][] rows = streamed.toArray(double[][]::new);
         assertValidRows(rows, 1, MAX_ROWS);
         List<double[]> ahead = new ArrayList<>();
-        double[][] kept = parser.validateAndKeep(new ByteArrayInputStream(csv), KEEP_ROWS, chunk -> ahead.addAll(Arrays.asList(chunk)), () -> true);
+        boolean kept = parser.validateAndKeep(new ByteArrayInputStream(csv), KEEP_ROWS, chunk -> ahead.addAll(Arrays.asList(chunk.numbers())), (n, chars) -> true);
         if (rows.length <= KEEP_ROWS) {
-            assertArrayEquals(rows, kept, "the rows kept in memory are the rows streamed");
+            assertTrue(kept, "the rows are kept in memory");
             assertArrayEquals(rows, ahead.toArray(double[][]::new), "every kept row is handed on for scoring, once, in order");
         } else {
-            assertNull(kept, "more rows than kept: read again instead");
+            assertFalse(kept, "more rows than kept: read again instead");
         }
         simple.ifPresent(expected -> {
             assertNotNull(expected.rows(), "accepted a CSV that is not valid");
             assertEquals(expected.header(), header);
             assertArrayEquals(expected.rows(), rows, "values must be exactly the numbers sent");
+        });
+    }
+
+    /**
+     * The same CSV read for a model of typed columns ({@link TypedCells#SIGNATURE}): the three readings agree, and on
+     * simple files the rows are exactly what a plain typed reading gives (text as written, whole numbers exactly, an
+     * empty number cell missing, an empty text cell refused).
+     */
+    private static void typedCsvUpload(byte[] csv) throws IOException {
+        CsvRowsParser parser = new CsvRowsParser(TypedCells.SIGNATURE, MAX_ROWS);
+        Optional<List<Object[]>> simple = TypedCells.csvRows(csv);
+        try {
+            parser.validate(new ByteArrayInputStream(csv));
+        } catch (HttpProblem problem) {
+            assertClearProblem(problem);
+            HttpProblem streamed = assertThrowsProblem(() -> parser.forEachChunk(new ByteArrayInputStream(csv), chunk -> { }));
+            assertEquals(problem.detail(), streamed.detail());
+            simple.ifPresent(expected -> assertTrue(expected == TypedCells.REFUSED,
+                    () -> "refused a valid typed CSV: " + problem.detail() + " " + problem.errors()));
+            return;
+        }
+        List<org.tabserve.model.Batch> batches = new ArrayList<>();
+        parser.forEachChunk(new ByteArrayInputStream(csv), chunk -> {
+            assertEquals(chunk.records().size(), chunk.size(), "one record per row");
+            assertNull(chunk.numbers());
+            batches.add(chunk.batch());
+        });
+        List<org.tabserve.model.Batch> ahead = new ArrayList<>();
+        boolean kept = parser.validateAndKeep(new ByteArrayInputStream(csv), KEEP_ROWS, chunk -> ahead.add(chunk.batch()),
+                (n, chars) -> true);
+        int rows = batches.stream().mapToInt(org.tabserve.model.Batch::size).sum();
+        assertEquals(rows <= KEEP_ROWS, kept);
+        simple.ifPresent(expected -> {
+            assertTrue(expected != TypedCells.REFUSED, "accepted a typed CSV that is not valid");
+            TypedCells.assertBatchHolds(expected, batches, new String(csv, StandardCharsets.UTF_8));
+            if (kept) {
+                TypedCells.assertBatchHolds(expected, ahead, "kept");
+            }
         });
     }
 
@@ -357,14 +438,15 @@ class RequestParsersFuzzTest {
         assertArrayEquals(rows, parsedBatch.rows(), batch);
 
         String query = writer.query(rows[0]);
-        assertArrayEquals(rows[0], new ParameterRowParser(SIGNATURE).parse(decodeForm(query)).orThrow(), query);
+        assertArrayEquals(rows[0], Arrays.stream(new ParameterRowParser(SIGNATURE).parse(decodeForm(query)).cells())
+                .mapToDouble(c -> (Double) c).toArray(), query);
 
         byte[] csv = writer.csv(rows);
         CsvRowsParser csvParser = new CsvRowsParser(SIGNATURE, MAX_ROWS);
         String csvText = new String(csv, StandardCharsets.UTF_8);
         csvParser.validate(new ByteArrayInputStream(csv));
         List<double[]> streamed = new ArrayList<>();
-        csvParser.forEachChunk(new ByteArrayInputStream(csv), (records, chunk) -> streamed.addAll(Arrays.asList(chunk)));
+        csvParser.forEachChunk(new ByteArrayInputStream(csv), chunk -> streamed.addAll(Arrays.asList(chunk.numbers())));
         assertArrayEquals(rows, streamed.toArray(double[][]::new), csvText);
 
         double[][] floats = new double[count][WIDTH];
@@ -866,13 +948,20 @@ class RequestParsersFuzzTest {
         record Expected(List<String> header, double[][] rows) {
         }
 
-        static Optional<Expected> read(byte[] csv) {
+        /**
+         * A simple file's lines: its header (null for a file that is never valid: not UTF-8, or empty), its data
+         * lines and its separator; empty for a file too complex for this reading.
+         */
+        record Lines(List<String> header, List<String> rows, String separator) {
+        }
+
+        static Optional<Lines> lines(byte[] csv) {
             String text;
             try {
                 text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(csv)).toString();
             } catch (CharacterCodingException e) {
-                return Optional.of(new Expected(null, null)); // never valid, wherever the bad bytes are
+                return Optional.of(new Lines(null, List.of(), ",")); // never valid, wherever the bad bytes are
             }
             if (text.startsWith("\uFEFF")) {
                 text = text.substring(1);
@@ -888,9 +977,8 @@ class RequestParsersFuzzTest {
             if (lines.stream().anyMatch(String::isEmpty)) {
                 return Optional.empty();
             }
-            Expected refused = new Expected(null, null);
             if (lines.isEmpty()) {
-                return Optional.of(refused);
+                return Optional.of(new Lines(null, List.of(), ","));
             }
             // The separator is the one the header line holds most of, a tie going to ',' then ';' (no quotes here).
             String first = lines.get(0);
@@ -900,24 +988,36 @@ class RequestParsersFuzzTest {
                     separator = candidate;
                 }
             }
-            boolean decimalComma = separator.equals(";");
             List<String> header = Arrays.asList(first.split(separator, -1));
             if (header.stream().anyMatch(String::isEmpty)) {
                 return Optional.empty();
             }
-            if (new HashSet<>(header).size() != header.size() || !header.containsAll(FEATURES)
-                    || lines.size() == 1 || lines.size() - 1 > MAX_ROWS) {
+            return Optional.of(new Lines(header, lines.subList(1, lines.size()), separator));
+        }
+
+        static Optional<Expected> read(byte[] csv) {
+            Optional<Lines> read = lines(csv);
+            if (read.isEmpty()) {
+                return Optional.empty();
+            }
+            Expected refused = new Expected(null, null);
+            List<String> header = read.get().header();
+            List<String> lines = read.get().rows();
+            String separator = read.get().separator();
+            boolean decimalComma = separator.equals(";");
+            if (header == null || new HashSet<>(header).size() != header.size() || !header.containsAll(FEATURES)
+                    || lines.isEmpty() || lines.size() > MAX_ROWS) {
                 return Optional.of(refused);
             }
-            double[][] rows = new double[lines.size() - 1][WIDTH];
+            double[][] rows = new double[lines.size()][WIDTH];
             for (int i = 0; i < rows.length; i++) {
-                String[] fields = lines.get(i + 1).split(separator, -1);
+                String[] fields = lines.get(i).split(separator, -1);
                 if (fields.length != header.size()) {
                     return Optional.of(refused);
                 }
                 for (int j = 0; j < WIDTH; j++) {
                     String field = fields[header.indexOf(FEATURES.get(j))];
-                    Double value = decimalComma ? decimalComma(field) : decimal(field);
+                    Double value = decimalComma ? decimalCommaValue(field) : decimal(field);
                     if (value == null) {
                         return Optional.of(refused);
                     }
@@ -935,12 +1035,158 @@ class RequestParsersFuzzTest {
          * A field of a semicolon-separated file: one ',' is the decimal mark; both marks, several commas, or a '.'
          * that could group thousands (1.234, but not 0.125) are refused.
          */
-        private static Double decimalComma(String field) {
+        static Double decimalCommaValue(String field) {
             if (field.contains(",")) {
                 return field.indexOf(',') != field.lastIndexOf(',') || field.contains(".") ? null
                         : decimal(field.replace(',', '.'));
             }
             return field.matches("[+-]?[1-9][0-9]?[0-9]?([.][0-9][0-9][0-9])+") ? null : decimal(field);
+        }
+    }
+
+    /**
+     * A model of typed columns and a plain reading of its rows, for the typed side of the form and CSV targets:
+     * island (text, unknown values taken), sex (FEMALE or MALE only), count (int64), mass (a float that may be
+     * missing), adult (a boolean).
+     */
+    static final class TypedCells {
+
+        static final ModelSignature SIGNATURE = new ModelSignature(List.of(
+                column("island", org.tabserve.model.ValueType.STRING, false, List.of("Biscoe", "Dream"), false),
+                column("sex", org.tabserve.model.ValueType.STRING, false, List.of("FEMALE", "MALE"), true),
+                column("count", org.tabserve.model.ValueType.INT64, false, List.of(), false),
+                column("mass", org.tabserve.model.ValueType.FLOAT, true, List.of(), false),
+                column("adult", org.tabserve.model.ValueType.BOOL, false, List.of(), false)),
+                org.tabserve.model.Task.CLASSIFICATION, List.of("a", "b"), OutputKind.PROBABILITIES, false, 0);
+        static final List<String> NAMES = SIGNATURE.featureNames();
+        /** The answer for a file that must be refused. */
+        static final List<Object[]> REFUSED = List.of();
+        private static final Object BAD = new Object();
+
+        private static org.tabserve.model.ModelInput column(String name, org.tabserve.model.ValueType type,
+                                                            boolean missing, List<String> categories, boolean refuses) {
+            return new org.tabserve.model.ModelInput(name, type,
+                    List.of(new org.tabserve.model.Feature(name, type, missing, categories, refuses)), 2);
+        }
+
+        /** One cell as plain rules read it: null for a missing number, the value, or BAD. */
+        static Object cell(String feature, String text, boolean decimalComma) {
+            String trimmed = text.strip();
+            switch (feature) {
+                case "island" -> {
+                    return text.isEmpty() || text.indexOf('\0') >= 0 || text.length() > 10_000 ? BAD : text;
+                }
+                case "sex" -> {
+                    return text.equals("FEMALE") || text.equals("MALE") ? text : BAD;
+                }
+                case "adult" -> {
+                    return trimmed.equalsIgnoreCase("true") ? Boolean.TRUE
+                            : trimmed.equalsIgnoreCase("false") ? (Object) Boolean.FALSE : BAD;
+                }
+                case "mass" -> {
+                    if (trimmed.isEmpty()) {
+                        return null;
+                    }
+                    Double value = decimalComma ? CsvOracle.decimalCommaValue(trimmed) : decimal(trimmed);
+                    return value == null ? BAD : value;
+                }
+                default -> { // count
+                    if (trimmed.isEmpty() || trimmed.length() > 400) {
+                        return BAD;
+                    }
+                    BigDecimal exact;
+                    if (trimmed.matches("[+-]?[0-9]+")) {
+                        exact = new BigDecimal(new java.math.BigInteger(trimmed));
+                    } else {
+                        Double value = decimalComma ? CsvOracle.decimalCommaValue(trimmed) : decimal(trimmed);
+                        if (value == null) {
+                            return BAD;
+                        }
+                        exact = new BigDecimal(trimmed.replace(',', '.'));
+                    }
+                    if (exact.signum() != 0 && exact.stripTrailingZeros().scale() > 0) {
+                        return BAD;
+                    }
+                    java.math.BigInteger whole = exact.toBigInteger();
+                    return whole.bitLength() < 64 ? (Object) whole.longValueExact() : BAD;
+                }
+            }
+        }
+
+        /** The row for form parameters, or null when they must be refused. */
+        static Object[] formRow(Map<String, String[]> parameters) {
+            if (!NAMES.containsAll(parameters.keySet())) {
+                return null;
+            }
+            Object[] row = new Object[NAMES.size()];
+            for (int f = 0; f < NAMES.size(); f++) {
+                String[] values = parameters.get(NAMES.get(f));
+                if (values == null) {
+                    if (!NAMES.get(f).equals("mass")) {
+                        return null;
+                    }
+                    continue;
+                }
+                if (values.length != 1) {
+                    return null;
+                }
+                row[f] = cell(NAMES.get(f), values[0], false);
+                if (row[f] == BAD) {
+                    return null;
+                }
+            }
+            return row;
+        }
+
+        /** The rows of a simple file (as {@link CsvOracle} takes them), {@link #REFUSED}, or empty for other files. */
+        static Optional<List<Object[]>> csvRows(byte[] csv) {
+            Optional<CsvOracle.Lines> read = CsvOracle.lines(csv);
+            if (read.isEmpty()) {
+                return Optional.empty();
+            }
+            CsvOracle.Lines lines = read.get();
+            if (lines.header() == null || new HashSet<>(lines.header()).size() != lines.header().size()
+                    || !lines.header().containsAll(NAMES) || lines.rows().isEmpty() || lines.rows().size() > MAX_ROWS) {
+                return Optional.of(REFUSED);
+            }
+            List<Object[]> rows = new ArrayList<>();
+            for (String line : lines.rows()) {
+                String[] fields = line.split(lines.separator(), -1);
+                if (fields.length != lines.header().size()) {
+                    return Optional.of(REFUSED);
+                }
+                Object[] row = new Object[NAMES.size()];
+                for (int f = 0; f < NAMES.size(); f++) {
+                    row[f] = cell(NAMES.get(f), fields[lines.header().indexOf(NAMES.get(f))], lines.separator().equals(";"));
+                    if (row[f] == BAD) {
+                        return Optional.of(REFUSED);
+                    }
+                }
+                rows.add(row);
+            }
+            return Optional.of(rows);
+        }
+
+        /** The batches hold exactly the expected rows, in order. */
+        static void assertBatchHolds(List<Object[]> expected, List<org.tabserve.model.Batch> batches, String what) {
+            int r = 0;
+            for (org.tabserve.model.Batch batch : batches) {
+                for (int i = 0; i < batch.size(); i++, r++) {
+                    Object[] row = expected.get(r);
+                    String where = what + " row " + r;
+                    assertEquals(row[0], ((String[]) batch.data(0))[i], where);
+                    assertEquals(row[1], ((String[]) batch.data(1))[i], where);
+                    assertEquals(row[2], ((long[]) batch.data(2))[i], where);
+                    float mass = ((float[]) batch.data(3))[i];
+                    if (row[3] == null) {
+                        assertTrue(Float.isNaN(mass), where + ": a missing mass is NaN");
+                    } else {
+                        assertEquals((float) (double) (Double) row[3], mass, where);
+                    }
+                    assertEquals(row[4], ((boolean[]) batch.data(4))[i], where);
+                }
+            }
+            assertEquals(expected.size(), r, what + ": every row");
         }
     }
 }
