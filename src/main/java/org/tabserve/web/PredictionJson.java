@@ -78,11 +78,16 @@ final class PredictionJson {
      *             was sent; anything else is not range-checked)
      */
     static List<RangeWarning> warnings(ModelCard card, Batch batch, int row, Object[] sent) {
+        return warnings(card, batch.signature().featureNames(), batch, row, sent);
+    }
+
+    private static List<RangeWarning> warnings(ModelCard card, List<String> featureNames, Batch batch, int row,
+                                               Object[] sent) {
         double[] numbers = new double[sent.length];
         for (int i = 0; i < sent.length; i++) {
             numbers[i] = sent[i] instanceof Number number ? number.doubleValue() : Double.NaN;
         }
-        List<RangeWarning> range = RangeWarning.check(batch.signature().featureNames(), numbers, card.featureStats());
+        List<RangeWarning> range = RangeWarning.check(featureNames, numbers, card.featureStats());
         if (batch.warnings(row).isEmpty()) {
             return range;
         }
@@ -107,15 +112,16 @@ final class PredictionJson {
      */
     static void respond(HttpServletResponse response, List<Prediction> predictions, Batch rows, List<Object[]> sent,
                         boolean batch, ModelCard card) throws IOException {
+        List<String> featureNames = rows.signature().featureNames();
         try (JsonGenerator json = start(response)) {
             if (!batch) {
-                write(json, predictions.get(0), card, warnings(card, rows, 0, sent.get(0)));
+                write(json, predictions.get(0), card, warnings(card, featureNames, rows, 0, sent.get(0)));
                 return;
             }
             json.writeStartObject();
             json.writeArrayFieldStart("predictions");
             for (int i = 0; i < predictions.size(); i++) {
-                write(json, predictions.get(i), card, warnings(card, rows, i, sent.get(i)));
+                write(json, predictions.get(i), card, warnings(card, featureNames, rows, i, sent.get(i)));
             }
             json.writeEndArray();
             json.writeEndObject();
