@@ -256,7 +256,8 @@ final class JsonRowsParser {
                 default -> parser.getBigIntegerValue();
             };
             // For an integer feature a fraction is read exactly, so 3.0 is 3 and 2^70 + 0.5 is neither.
-            case VALUE_NUMBER_FLOAT -> feature.type().isInteger() ? parser.getDecimalValue() : parser.getDoubleValue();
+            case VALUE_NUMBER_FLOAT -> feature.type().isInteger() ? decimal(parser, name, row, rows)
+                    : parser.getDoubleValue();
             case VALUE_STRING -> text(parser, name, row);
             case VALUE_TRUE -> Boolean.TRUE;
             case VALUE_FALSE -> Boolean.FALSE;
@@ -268,6 +269,17 @@ final class JsonRowsParser {
                 yield null;
             }
         };
+    }
+
+    /** A fraction read exactly; one whose exponent is beyond what BigDecimal holds is no whole number in range. */
+    private static Object decimal(JsonParser parser, String name, Integer row, Rows rows) throws IOException {
+        try {
+            return parser.getDecimalValue();
+        } catch (NumberFormatException e) {
+            rows.error(new FieldProblem(name, "'" + name + "' must be a whole number within the 64-bit range, got "
+                    + parser.getText(), row));
+            return null;
+        }
     }
 
     /**

@@ -95,6 +95,8 @@ class JsonRowsParserTest {
         assertTrue(refused(with("flipper_length_mm", "181.5")).detail().contains("whole number"));
         assertTrue(refused(with("flipper_length_mm", "9223372036854775808")).detail().contains("range"));
         assertTrue(refused(with("flipper_length_mm", "1e19")).detail().contains("range"));
+        assertEquals(List.of("flipper_length_mm"), fields(refused(with("flipper_length_mm", "1e4034567890"))),
+                "an exponent beyond BigDecimal's");
         assertTrue(refused(with("flipper_length_mm", "3.0000000000000000001")).detail().contains("whole number"),
                 "a fraction too small for a double is still a fraction");
     }

@@ -127,8 +127,14 @@ class RequestParsersFuzzTest {
             parsed = new JsonRowsParser(TYPED, MAX_ROWS).parse(new ByteArrayInputStream(body));
         } catch (HttpProblem problem) {
             assertClearProblem(problem);
+            if (expected == TypedJsonOracle.UNJUDGED) {
+                return;
+            }
             assertNull(expected, () -> "refused a typed request that is valid: " + problem.detail() + " "
                     + problem.errors());
+            return;
+        }
+        if (expected == TypedJsonOracle.UNJUDGED) {
             return;
         }
         assertNotNull(expected, () -> "accepted a typed request that is not valid, as "
@@ -744,9 +750,20 @@ class RequestParsersFuzzTest {
         private static final ObjectReader EXACT = Json.MAPPER.reader()
                 .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
+        /**
+         * Said of a body that holds a fraction whose exponent BigDecimal cannot hold (1e4034567890): where it stands
+         * cannot be told from the exact reading, so the oracle says nothing (the parser must still not fail).
+         */
+        static final List<Object[]> UNJUDGED = new ArrayList<>();
+
         static List<Object[]> rows(byte[] body) {
             JsonNode root = JsonOracle.tree(body);
-            JsonNode exact = tree(body);
+            JsonNode exact;
+            try {
+                exact = tree(body);
+            } catch (NumberFormatException e) {
+                return root == null ? null : UNJUDGED;
+            }
             if (root == null || exact == null || !root.isObject()) {
                 return null;
             }
