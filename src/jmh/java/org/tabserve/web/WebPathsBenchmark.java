@@ -95,7 +95,7 @@ public class WebPathsBenchmark {
             json.writeArrayFieldStart("predictions");
             for (int i = 0; i < predictions.size(); i++) {
                 PredictionJson.write(json, predictions.get(i), card,
-                        PredictionJson.warnings(classifier.signature(), card, parsed.rows()[i]));
+                        PredictionJson.warnings(card, parsed.rows(), i, parsed.cells().get(i)));
             }
             json.writeEndArray();
             json.writeEndObject();

@@ -9,8 +9,9 @@ import java.io.InputStream;
 
 /**
  * Answers a JSON prediction request, one row or {@code {"instances": [...]}}, the same way on every route that takes
- * one ({@code POST /api/predict}, and {@code POST /predict} for the original tutorials' clients): the body is read
- * within the size limit and the memory budget, and the batch is one model call.
+ * one ({@code POST /api/predict}, and {@code POST /predict} for the original tutorials' clients), for every model: the
+ * body is read within the size limit and the memory budget into typed rows, and the batch is one model call (or one
+ * per fixed-size chunk); a classifier answers with labels and probabilities, a regressor with values.
  */
 final class JsonPredictRequest {
 
@@ -33,7 +34,7 @@ final class JsonPredictRequest {
                 parsed = new JsonRowsParser(classifier.signature(), config.maxBatchRows()).parse(body);
             }
             PredictionJson.respond(response, model.counted(classifier.predict(parsed.rows())), parsed.rows(),
-                    parsed.batch(), classifier.signature(), classifier.card());
+                    parsed.cells(), parsed.batch(), classifier.card());
         }
     }
 }

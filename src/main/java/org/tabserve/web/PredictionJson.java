@@ -69,12 +69,63 @@ final class PredictionJson {
         return all;
     }
 
+    /**
+     * The warnings for one row of a typed batch, its numbers checked against the training range as the caller sent
+     * them: a float input holds 6.8248 as 6.82480001, above a training maximum of 6.8248, so the batch's own numbers
+     * would warn about values at the very ends of the range.
+     *
+     * @param sent the row's values as sent, in {@link ModelSignature#features()} order (a {@code Number} where a number
+     *             was sent; anything else is not range-checked)
+     */
+    static List<RangeWarning> warnings(ModelCard card, Batch batch, int row, Object[] sent) {
+        return warnings(card, batch.signature().featureNames(), batch, row, sent);
+    }
+
+    private static List<RangeWarning> warnings(ModelCard card, List<String> featureNames, Batch batch, int row,
+                                               Object[] sent) {
+        double[] numbers = new double[sent.length];
+        for (int i = 0; i < sent.length; i++) {
+            numbers[i] = sent[i] instanceof Number number ? number.doubleValue() : Double.NaN;
+        }
+        List<RangeWarning> range = RangeWarning.check(featureNames, numbers, card.featureStats());
+        if (batch.warnings(row).isEmpty()) {
+            return range;
+        }
+        List<RangeWarning> all = new java.util.ArrayList<>(range);
+        all.addAll(batch.warnings(row));
+        return all;
+    }
+
     /** Starts a JSON response and returns its generator; the caller closes it. */
     static JsonGenerator start(HttpServletResponse response) throws IOException {
         response.setStatus(200);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         return Json.FACTORY.createGenerator(response.getOutputStream());
+    }
+
+    /**
+     * Answers one prediction, or a batch when the caller sent one.
+     *
+     * @param rows the rows predicted
+     * @param sent the same rows' values as sent (see {@link #warnings(ModelCard, Batch, int, Object[])})
+     */
+    static void respond(HttpServletResponse response, List<Prediction> predictions, Batch rows, List<Object[]> sent,
+                        boolean batch, ModelCard card) throws IOException {
+        List<String> featureNames = rows.signature().featureNames();
+        try (JsonGenerator json = start(response)) {
+            if (!batch) {
+                write(json, predictions.get(0), card, warnings(card, featureNames, rows, 0, sent.get(0)));
+                return;
+            }
+            json.writeStartObject();
+            json.writeArrayFieldStart("predictions");
+            for (int i = 0; i < predictions.size(); i++) {
+                write(json, predictions.get(i), card, warnings(card, featureNames, rows, i, sent.get(i)));
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        }
     }
 
     /** Answers one prediction, or a batch when the caller sent one; {@code rows} are the rows predicted. */

@@ -4,13 +4,20 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import org.tabserve.model.Batch;
+import org.tabserve.model.ModelInput;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Timeout;
 import org.tabserve.model.Batch;
+import org.tabserve.model.Feature;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OutputKind;
+import org.tabserve.model.Task;
+import org.tabserve.model.ValueType;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -70,9 +77,30 @@ class RequestParsersFuzzTest {
     // ---------------------------------------------------------------------------------------------------------------
     // POST /api/predict
 
-    /** The JSON body of {@code /api/predict}, checked against a reading of the same bytes as a Jackson tree. */
+    /**
+     * A model of typed column inputs, as skl2onnx exports them: text with known categories (unknown ones taken with a
+     * warning, or refused), a float that may be missing, a 64-bit integer, a boolean.
+     */
+    static final ModelSignature TYPED = new ModelSignature(List.of(
+            column(new Feature("island", ValueType.STRING, false, List.of("Biscoe", "Dream", "Torgersen"), false)),
+            column(new Feature("bill_length_mm", ValueType.FLOAT, true, List.of(), false)),
+            column(new Feature("flipper_length_mm", ValueType.INT64, false, List.of(), false)),
+            column(new Feature("sex", ValueType.STRING, false, List.of("FEMALE", "MALE"), true)),
+            column(new Feature("tagged", ValueType.BOOL, false, List.of(), false))),
+            Task.REGRESSION, List.of(), OutputKind.VALUE, false, 0);
+
+    private static ModelInput column(Feature feature) {
+        return new ModelInput(feature.name(), feature.type(), List.of(feature), 2);
+    }
+
+    /**
+     * The JSON body of {@code /api/predict}, read for the bundled model (numbers only: the hot path) and for a model
+     * of typed columns, each checked against a reading of the same bytes as a Jackson tree: the parser must accept
+     * exactly the valid requests and hand over exactly the values sent, each of its JSON type.
+     */
     @DictionaryEntries({"\"instances\"", "\"variance\"", "\"skewness\"", "\"curtosis\"", "\"entropy\"", "-0.0", "1e39",
-            "3.4028235e38", "null", "true"})
+            "3.4028235e38", "null", "true", "\"island\"", "\"bill_length_mm\"", "\"flipper_length_mm\"", "\"sex\"",
+            "\"tagged\"", "\"Dream\"", "\"MALE\"", "9223372036854775808", "\\u0000"})
     @FuzzTest
     void jsonBody(byte[] body) throws IOException {
         double[][] expected = JsonOracle.rows(body);
@@ -82,12 +110,71 @@ class RequestParsersFuzzTest {
         } catch (HttpProblem problem) {
             assertClearProblem(problem);
             assertNull(expected, () -> "refused a request that is valid: " + problem.detail() + " " + problem.errors());
+            typedJsonBody(body);
             return;
         }
-        assertValidRows(parsed.rows(), 0, MAX_ROWS);
-        assertNotNull(expected, () -> "accepted a request that is not valid, as " + Arrays.deepToString(parsed.rows()));
-        assertArrayEquals(expected, parsed.rows(), "values must be exactly the numbers sent");
+        double[][] rows = numbers(parsed);
+        assertValidRows(rows, 0, MAX_ROWS);
+        assertNotNull(expected, () -> "accepted a request that is not valid, as " + Arrays.deepToString(rows));
+        assertArrayEquals(expected, rows, "values must be exactly the numbers sent");
+        assertEquals(rows.length, parsed.rows().size());
         assertEquals(JsonOracle.isBatch(body), parsed.batch());
+        typedJsonBody(body);
+    }
+
+    /** The same body for the typed model: accepted exactly when the typed reading says it is valid, values as sent. */
+    private static void typedJsonBody(byte[] body) throws IOException {
+        List<Object[]> expected = TypedJsonOracle.rows(body);
+        JsonRowsParser.ParsedRows parsed;
+        try {
+            parsed = new JsonRowsParser(TYPED, MAX_ROWS).parse(new ByteArrayInputStream(body));
+        } catch (HttpProblem problem) {
+            assertClearProblem(problem);
+            if (expected == TypedJsonOracle.UNJUDGED) {
+                return;
+            }
+            assertNull(expected, () -> "refused a typed request that is valid: " + problem.detail() + " "
+                    + problem.errors());
+            return;
+        }
+        if (expected == TypedJsonOracle.UNJUDGED) {
+            return;
+        }
+        assertNotNull(expected, () -> "accepted a typed request that is not valid, as "
+                + parsed.cells().stream().map(Arrays::toString).toList());
+        assertEquals(expected.size(), parsed.cells().size());
+        assertEquals(expected.size(), parsed.rows().size());
+        assertEquals(JsonOracle.isBatch(body), parsed.batch());
+        for (int r = 0; r < expected.size(); r++) {
+            Object[] want = expected.get(r);
+            Object[] got = parsed.cells().get(r);
+            assertEquals(want.length, got.length);
+            for (int f = 0; f < want.length; f++) {
+                String where = "row " + r + " " + TYPED.features().get(f).name() + ": " + Arrays.toString(got);
+                if (want[f] instanceof BigDecimal whole) {
+                    // an integer may come as Long, BigInteger or (from 3.0) BigDecimal: the same number either way
+                    assertTrue(got[f] instanceof Number, where);
+                    assertEquals(0, whole.compareTo(new BigDecimal(got[f].toString())), where);
+                } else {
+                    assertEquals(want[f], got[f], where); // Double (bit for bit), String, Boolean or null
+                }
+            }
+            boolean unknownIsland = !TYPED.features().get(0).categories().contains((String) want[0]);
+            assertEquals(unknownIsland, !parsed.rows().warnings(r).isEmpty(), () -> parsed.rows().warnings(0).toString());
+        }
+    }
+
+    /** The numbers-only rows of the bundled model, as the parser read them. */
+    static double[][] numbers(JsonRowsParser.ParsedRows parsed) {
+        double[][] rows = new double[parsed.cells().size()][];
+        for (int r = 0; r < rows.length; r++) {
+            Object[] cells = parsed.cells().get(r);
+            rows[r] = new double[cells.length];
+            for (int i = 0; i < cells.length; i++) {
+                rows[r][i] = (Double) cells[i];
+            }
+        }
+        return rows;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -431,11 +518,11 @@ class RequestParsersFuzzTest {
 
         JsonRowsParser json = new JsonRowsParser(SIGNATURE, MAX_ROWS);
         String single = writer.jsonObject(rows[0]);
-        assertArrayEquals(new double[][] {rows[0]}, json.parse(utf8(single)).rows(), single);
+        assertArrayEquals(new double[][] {rows[0]}, numbers(json.parse(utf8(single))), single);
         String batch = writer.jsonInstances(rows);
         JsonRowsParser.ParsedRows parsedBatch = json.parse(utf8(batch));
         assertTrue(parsedBatch.batch());
-        assertArrayEquals(rows, parsedBatch.rows(), batch);
+        assertArrayEquals(rows, numbers(parsedBatch), batch);
 
         String query = writer.query(rows[0]);
         assertArrayEquals(rows[0], Arrays.stream(new ParameterRowParser(SIGNATURE).parse(decodeForm(query)).cells())
@@ -755,7 +842,7 @@ class RequestParsersFuzzTest {
         }
 
         /** The whole body as one JSON value under the server's own reading constraints, or null if it is not. */
-        private static JsonNode tree(byte[] body) {
+        static JsonNode tree(byte[] body) {
             try (JsonParser parser = Json.FACTORY.createParser(body)) {
                 JsonNode root = Json.MAPPER.readTree(parser);
                 return root == null || parser.nextToken() != null ? null : root;
@@ -800,6 +887,140 @@ class RequestParsersFuzzTest {
             }
             double value = node.doubleValue();
             return Double.isFinite(value) && Math.abs(value) <= Float.MAX_VALUE ? value : null;
+        }
+    }
+
+    /**
+     * The JSON body read as a tree for {@link #TYPED}: each row's values in feature order when the request is valid
+     * (a float as its double, an integer as its exact BigDecimal, text, a boolean, null for a missing float), or null
+     * for any invalid request.
+     */
+    static final class TypedJsonOracle {
+
+        private static final List<Feature> FEATURES = TYPED.features();
+        /** Fractions read exactly, for the integer feature: 3.0 is 3, 3.0000000000000000001 is no integer. */
+        private static final ObjectReader EXACT = Json.MAPPER.reader()
+                .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+        /**
+         * Said of a body that holds a fraction whose exponent BigDecimal cannot hold (1e4034567890): where it stands
+         * cannot be told from the exact reading, so the oracle says nothing (the parser must still not fail).
+         */
+        static final List<Object[]> UNJUDGED = new ArrayList<>();
+
+        static List<Object[]> rows(byte[] body) {
+            JsonNode root = JsonOracle.tree(body);
+            JsonNode exact;
+            try {
+                exact = tree(body);
+            } catch (NumberFormatException e) {
+                return root == null ? null : UNJUDGED;
+            }
+            if (root == null || exact == null || !root.isObject()) {
+                return null;
+            }
+            if (!root.has("instances")) {
+                Object[] row = namedRow(root, exact);
+                return row == null ? null : List.<Object[]>of(row);
+            }
+            JsonNode instances = root.get("instances");
+            if (root.size() != 1 || !instances.isArray() || instances.size() > MAX_ROWS) {
+                return null;
+            }
+            List<Object[]> rows = new ArrayList<>();
+            for (int i = 0; i < instances.size(); i++) {
+                JsonNode item = instances.get(i);
+                JsonNode exactItem = exact.get("instances").get(i);
+                Object[] row = item.isObject() ? namedRow(item, exactItem) : item.isArray() ? arrayRow(item, exactItem)
+                        : null;
+                if (row == null) {
+                    return null;
+                }
+                rows.add(row);
+            }
+            return rows;
+        }
+
+        private static JsonNode tree(byte[] body) {
+            try (JsonParser parser = Json.FACTORY.createParser(body)) {
+                JsonNode root = EXACT.readTree(parser);
+                return root == null || parser.nextToken() != null ? null : root;
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
+        private static Object[] namedRow(JsonNode object, JsonNode exact) {
+            if (object.size() != FEATURES.size()) {
+                return null;
+            }
+            Object[] row = new Object[FEATURES.size()];
+            for (int j = 0; j < row.length; j++) {
+                String name = FEATURES.get(j).name();
+                if (!object.has(name)) {
+                    return null;
+                }
+                Object[] value = value(FEATURES.get(j), object.get(name), exact.get(name));
+                if (value == null) {
+                    return null;
+                }
+                row[j] = value[0];
+            }
+            return row;
+        }
+
+        private static Object[] arrayRow(JsonNode array, JsonNode exact) {
+            if (array.size() != FEATURES.size()) {
+                return null;
+            }
+            Object[] row = new Object[FEATURES.size()];
+            for (int j = 0; j < row.length; j++) {
+                Object[] value = value(FEATURES.get(j), array.get(j), exact.get(j));
+                if (value == null) {
+                    return null;
+                }
+                row[j] = value[0];
+            }
+            return row;
+        }
+
+        /** A one-element array holding the value the model takes (maybe null), or null when it takes none. */
+        private static Object[] value(Feature feature, JsonNode node, JsonNode exact) {
+            switch (feature.type()) {
+                case FLOAT -> {
+                    if (node.isNull()) {
+                        return feature.missingAllowed() ? new Object[] {null} : null;
+                    }
+                    if (!node.isNumber()) {
+                        return null;
+                    }
+                    double value = node.doubleValue();
+                    return Double.isFinite(value) && Math.abs(value) <= Float.MAX_VALUE ? new Object[] {value} : null;
+                }
+                case INT64 -> {
+                    if (!exact.isNumber()) {
+                        return null;
+                    }
+                    try {
+                        return new Object[] {BigDecimal.valueOf(exact.decimalValue().longValueExact())};
+                    } catch (ArithmeticException e) {
+                        return null; // a fraction, or beyond the 64-bit range
+                    }
+                }
+                case STRING -> {
+                    if (!node.isTextual()) {
+                        return null;
+                    }
+                    String text = node.textValue();
+                    boolean known = feature.categories().contains(text);
+                    return text.length() <= Batch.MAX_TEXT_LENGTH && text.indexOf('\0') < 0
+                            && (known || !feature.refusesUnknown()) ? new Object[] {text} : null;
+                }
+                case BOOL -> {
+                    return node.isBoolean() ? new Object[] {node.booleanValue()} : null;
+                }
+                default -> throw new IllegalStateException(feature.toString());
+            }
         }
     }
 
