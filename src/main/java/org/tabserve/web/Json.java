@@ -61,4 +61,17 @@ final class Json {
         }
         return HttpProblem.badRequest("malformed JSON: " + e.getMessage());
     }
+
+    /** What a JSON token is, in words for an error message: "a string", "a number", "null", … */
+    static String describe(com.fasterxml.jackson.core.JsonToken token) {
+        return switch (token) {
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "a string";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            default -> token.toString();
+        };
+    }
 }

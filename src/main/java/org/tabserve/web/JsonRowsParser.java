@@ -105,7 +105,7 @@ final class JsonRowsParser {
                         + example() + ", or {\"instances\": [...]}");
             }
             if (first != JsonToken.START_OBJECT) {
-                throw HttpProblem.badRequest("the body must be a JSON object, got " + describe(first));
+                throw HttpProblem.badRequest("the body must be a JSON object, got " + Json.describe(first));
             }
             Rows rows = new Rows();
             Object[] top = absentRow();
@@ -143,7 +143,7 @@ final class JsonRowsParser {
     /** Reads the instances array: each item an object of named values or an array of values in feature order. */
     private void instances(JsonParser parser, JsonToken token, Rows rows) throws IOException {
         if (token != JsonToken.START_ARRAY) {
-            throw HttpProblem.badRequest("\"instances\" must be an array of objects or arrays, got " + describe(token));
+            throw HttpProblem.badRequest("\"instances\" must be an array of objects or arrays, got " + Json.describe(token));
         }
         JsonToken item;
         while ((item = parser.nextToken()) != JsonToken.END_ARRAY) {
@@ -173,7 +173,7 @@ final class JsonRowsParser {
                 countProblems(length, row, rows);
             } else {
                 rows.error(new FieldProblem(INSTANCES, "instance " + row + " must be an object of features or an "
-                        + "array of " + features.size() + " values, got " + describe(item), row));
+                        + "array of " + features.size() + " values, got " + Json.describe(item), row));
                 parser.skipChildren();
             }
         }
@@ -244,7 +244,7 @@ final class JsonRowsParser {
                 return value;
             }
             if (numbersOnly) {
-                rows.error(new FieldProblem(name, "'" + name + "' must be a number, got " + describe(token), row));
+                rows.error(new FieldProblem(name, "'" + name + "' must be a number, got " + Json.describe(token), row));
                 parser.skipChildren(); // a string is skipped unread, however long
                 return 0.0;
             }
@@ -264,7 +264,7 @@ final class JsonRowsParser {
             case VALUE_NULL -> null;
             default -> {
                 rows.error(new FieldProblem(name, "'" + name + "' must be " + kind(feature) + ", got "
-                        + describe(token), row));
+                        + Json.describe(token), row));
                 parser.skipChildren();
                 yield null;
             }
@@ -386,17 +386,6 @@ final class JsonRowsParser {
         return Batch.ofNumbers(signature, numbers);
     }
 
-    private static String describe(JsonToken token) {
-        return switch (token) {
-            case START_OBJECT -> "an object";
-            case START_ARRAY -> "an array";
-            case VALUE_STRING -> "a string";
-            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-            case VALUE_NULL -> "null";
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
-            default -> token.toString();
-        };
-    }
 
     private String example() {
         StringBuilder text = new StringBuilder("{");

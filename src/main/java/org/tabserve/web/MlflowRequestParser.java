@@ -73,7 +73,7 @@ final class MlflowRequestParser {
                         + "{\"dataframe_split\": {\"columns\": " + quoted(signature.featureNames()) + ", \"data\": [[...]]}}");
             }
             if (first != JsonToken.START_OBJECT) {
-                throw HttpProblem.badRequest(REQUIRED_INPUT_FORMAT + "; received " + describe(first));
+                throw HttpProblem.badRequest(REQUIRED_INPUT_FORMAT + "; received " + Json.describe(first));
             }
             Set<String> keys = new LinkedHashSet<>();
             List<FieldProblem> errors = new ArrayList<>();
@@ -91,7 +91,7 @@ final class MlflowRequestParser {
                 } else {
                     if (PARAMS.equals(key) && value != JsonToken.START_OBJECT && value != JsonToken.VALUE_NULL) {
                         throw HttpProblem.invalidFields(List.of(new FieldProblem(PARAMS, "\"params\" must be an "
-                                + "object of parameters, got " + describe(value), null)));
+                                + "object of parameters, got " + Json.describe(value), null)));
                     }
                     parser.skipChildren(); // a second format is refused below; params are accepted and not used
                 }
@@ -142,7 +142,7 @@ final class MlflowRequestParser {
             throws IOException {
         if (token != JsonToken.START_OBJECT) {
             throw HttpProblem.badRequest("\"dataframe_split\" must be an object with \"columns\" and \"data\" (pandas' "
-                    + "split orientation), got " + describe(token));
+                    + "split orientation), got " + Json.describe(token));
         }
         List<String> columns = null;
         List<Object> data = null;
@@ -195,7 +195,7 @@ final class MlflowRequestParser {
     private static List<String> columnNames(JsonParser parser, JsonToken token) throws IOException {
         if (token != JsonToken.START_ARRAY) {
             throw HttpProblem.badRequest("\"dataframe_split\".columns must be an array of column names, got "
-                    + describe(token));
+                    + Json.describe(token));
         }
         List<String> names = new ArrayList<>();
         Set<String> seen = new java.util.HashSet<>();
@@ -203,7 +203,7 @@ final class MlflowRequestParser {
         while ((item = parser.nextToken()) != JsonToken.END_ARRAY) {
             if (item != JsonToken.VALUE_STRING) {
                 throw HttpProblem.badRequest("\"dataframe_split\".columns must hold column names as strings; item "
-                        + names.size() + " is " + describe(item));
+                        + names.size() + " is " + Json.describe(item));
             }
             String name = parser.getText();
             if (!seen.add(name)) {
@@ -218,7 +218,7 @@ final class MlflowRequestParser {
     /** The rows of a split frame as raw cells ({@code Object[]}, or {@link NotARow}): their columns may come after them. */
     private List<Object> splitData(JsonParser parser, JsonToken token) throws IOException {
         if (token != JsonToken.START_ARRAY) {
-            throw HttpProblem.badRequest("\"dataframe_split\".data must be an array of rows, got " + describe(token));
+            throw HttpProblem.badRequest("\"dataframe_split\".data must be an array of rows, got " + Json.describe(token));
         }
         List<Object> rows = new ArrayList<>();
         JsonToken item;
@@ -227,7 +227,7 @@ final class MlflowRequestParser {
             checkRowCount(r);
             if (item != JsonToken.START_ARRAY) {
                 parser.skipChildren();
-                rows.add(new NotARow(describe(item))); // reported in row order, with the other rows' problems
+                rows.add(new NotARow(Json.describe(item))); // reported in row order, with the other rows' problems
                 continue;
             }
             List<Object> cells = new ArrayList<>();
@@ -245,7 +245,7 @@ final class MlflowRequestParser {
             throws IOException {
         if (token != JsonToken.START_ARRAY) {
             throw HttpProblem.badRequest("\"dataframe_records\" must be an array of objects, one per row (pandas' "
-                    + "records orientation), got " + describe(token));
+                    + "records orientation), got " + Json.describe(token));
         }
         List<Map<String, Double>> rows = new ArrayList<>();
         JsonToken item;
@@ -256,7 +256,7 @@ final class MlflowRequestParser {
                 rows.add(objectRow(parser, r, errors));
             } else {
                 errors.add(new FieldProblem(DATAFRAME_RECORDS, "record " + r + " must be an object of columns, got "
-                        + describe(item), r));
+                        + Json.describe(item), r));
                 parser.skipChildren();
                 rows.add(placeholders(new LinkedHashMap<>()));
             }
@@ -275,7 +275,7 @@ final class MlflowRequestParser {
         }
         if (token != JsonToken.START_ARRAY) {
             throw HttpProblem.badRequest("\"" + key + "\" must be an array of rows or an object of columns, got "
-                    + describe(token));
+                    + Json.describe(token));
         }
         List<Map<String, Double>> rows = new ArrayList<>();
         JsonToken item;
@@ -289,7 +289,7 @@ final class MlflowRequestParser {
             } else {
                 errors.add(new FieldProblem(key, "instance " + r + " must be an object of columns or an array of "
                         + signature.featureCount() + " values in the order " + signature.featureNames() + ", got "
-                        + describe(item), r));
+                        + Json.describe(item), r));
                 parser.skipChildren();
                 rows.add(placeholders(new LinkedHashMap<>()));
             }
@@ -307,7 +307,7 @@ final class MlflowRequestParser {
             JsonToken value = parser.nextToken();
             if (value != JsonToken.START_ARRAY) {
                 throw HttpProblem.invalidFields(List.of(new FieldProblem(column, "column '" + column + "' of \"" + key
-                        + "\" must be an array with one value per row, got " + describe(value), null)));
+                        + "\" must be an array with one value per row, got " + Json.describe(value), null)));
             }
             if (signature.featureNames().contains(column)) {
                 List<Object> cells = new ArrayList<>();
@@ -386,7 +386,7 @@ final class MlflowRequestParser {
             double value = parser.getDoubleValue();
             return Double.isFinite(value) ? (Object) value : new Bad(parser.getText(), true);
         }
-        Bad bad = new Bad(describe(token), false);
+        Bad bad = new Bad(Json.describe(token), false);
         parser.skipChildren();
         return bad;
     }
@@ -432,7 +432,7 @@ final class MlflowRequestParser {
     /** Counts the items of an array without keeping them. */
     private int count(JsonParser parser, JsonToken token, String what) throws IOException {
         if (token != JsonToken.START_ARRAY) {
-            throw HttpProblem.badRequest(what + " must be an array, got " + describe(token));
+            throw HttpProblem.badRequest(what + " must be an array, got " + Json.describe(token));
         }
         int count = 0;
         while (parser.nextToken() != JsonToken.END_ARRAY) {
@@ -467,15 +467,4 @@ final class MlflowRequestParser {
         return text.append(']').toString();
     }
 
-    private static String describe(JsonToken token) {
-        return switch (token) {
-            case START_OBJECT -> "an object";
-            case START_ARRAY -> "an array";
-            case VALUE_STRING -> "a string";
-            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-            case VALUE_NULL -> "null";
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
-            default -> token.toString();
-        };
-    }
 }

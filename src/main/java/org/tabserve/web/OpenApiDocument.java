@@ -309,17 +309,14 @@ final class OpenApiDocument {
                 .addProperty("sha256", new StringSchema())
                 .addProperty("previous_sha256", new StringSchema().nullable(true))
                 .required(List.of("status", "model", "sha256")));
-        Schema<?> instance = ref("Features");
-        if (signature.inputs().size() == 1) {
-            // Arrays of values in the model's order are taken for models of one input; OpenAPI 3.0 has no tuples, so
-            // a row of mixed types is described, not typed position by position.
-            Schema<?> cell = signature.numbersOnly() ? new NumberSchema().format("double")
-                    : new Schema<>().nullable(true).description("a value of the feature at this position");
-            schemas.put("FeatureRow", new ArraySchema().items(cell)
-                    .minItems(signature.featureCount()).maxItems(signature.featureCount())
-                    .description("One row as values in the model's feature order: " + featuresText()));
-            instance = oneOf(ref("Features"), ref("FeatureRow"));
-        }
+        // Arrays of values in the model's feature order are taken for every model (input by input, column by column);
+        // OpenAPI 3.0 has no tuples, so a row of mixed types is described, not typed position by position.
+        Schema<?> cell = signature.numbersOnly() ? new NumberSchema().format("double")
+                : new Schema<>().nullable(true).description("a value of the feature at this position");
+        schemas.put("FeatureRow", new ArraySchema().items(cell)
+                .minItems(signature.featureCount()).maxItems(signature.featureCount())
+                .description("One row as values in the model's feature order: " + featuresText()));
+        Schema<?> instance = oneOf(ref("Features"), ref("FeatureRow"));
         schemas.put("Instances", new ObjectSchema()
                 .addProperty("instances", new ArraySchema().minItems(1).items(instance))
                 .addRequiredItem("instances").additionalProperties(false));

@@ -347,7 +347,7 @@ class HostileInputIT {
         add("v2: a shape with the wrong feature count", 400, "must have shape [N, 4]", () -> infer(v2("FP32", "[1, 3]", "[1, 2, 3]")));
         add("v2: a BOOL datatype", 400, "has datatype 'BOOL'", () -> infer(v2("BOOL", "[1, 4]", "[true, true, true, true]")));
         add("v2: FP64 data that is not exactly a float32", 400, "is not exactly a float32", () -> infer(v2("FP64", "[1, 4]", "[0.1, 1, 1, 1]")));
-        add("v2: strings as data", 400, "must be a number, got a string", () -> infer(v2("FP32", "[1, 4]", "[\"1\", 1, 1, 1]")));
+        add("v2: strings as data", 400, "must be a number (FP32), got a string", () -> infer(v2("FP32", "[1, 4]", "[\"1\", 1, 1, 1]")));
         add("v2: a NaN literal", 400, "Non-standard token 'NaN'", () -> infer(v2("FP32", "[1, 4]", "[NaN, 1, 1, 1]")));
         add("v2: a value beyond FP32 range", 400, "is outside the FP32 range", () -> infer(v2("FP32", "[1, 4]", "[1e39, 1, 1, 1]")));
         add("v2: a shape with a billion rows but four values", 400, "which needs 4000000000 values, but its data has 4",
