@@ -46,6 +46,10 @@ final class RequestEncodingFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        if (request.getHeader("Content-Encoding") == null) { // nearly every request: nothing to parse or allocate
+            chain.doFilter(request, response);
+            return;
+        }
         List<String> codings = codings(request);
         if (codings.isEmpty()) {
             chain.doFilter(request, response);
