@@ -13,31 +13,49 @@ import java.util.Set;
  * What a loaded model takes and gives: its inputs with their features (each named, typed, maybe missing, maybe with
  * known categories), whether it classifies or regresses, and a classifier's classes in its output's order.
  *
- * @param inputs       the graph's inputs, in the graph's order
- * @param task         classification or regression
- * @param classLabels  a classifier's class labels in its probability output's order; empty for a regressor
- * @param outputKind   how the graph returns its answer
- * @param logits       whether the probability output holds logits that tabserve turns into probabilities
- * @param fixedBatch   the graph's fixed batch size (a batch is fed in chunks of it, the last one padded), or 0 when
- *                     the batch dimension is free
+ * <p>A value class (not a record) so that the feature list, which every request reads several times, is built once.
  */
-public record ModelSignature(List<ModelInput> inputs, Task task, List<String> classLabels, OutputKind outputKind,
-                             boolean logits, int fixedBatch) {
+public final class ModelSignature {
 
-    public ModelSignature {
-        inputs = List.copyOf(inputs);
-        Objects.requireNonNull(task, "task");
-        Objects.requireNonNull(outputKind, "outputKind");
-        classLabels = List.copyOf(classLabels);
-        if (inputs.isEmpty()) {
+    private final List<ModelInput> inputs;
+    private final Task task;
+    private final List<String> classLabels;
+    private final OutputKind outputKind;
+    private final boolean logits;
+    private final int fixedBatch;
+    private final List<Feature> features;
+    private final List<String> featureNames;
+    private final boolean numbersOnly;
+
+    /**
+     * @param inputs       the graph's inputs, in the graph's order
+     * @param task         classification or regression
+     * @param classLabels  a classifier's class labels in its probability output's order; empty for a regressor
+     * @param outputKind   how the graph returns its answer
+     * @param logits       whether the probability output holds logits that tabserve turns into probabilities
+     * @param fixedBatch   the graph's fixed batch size (a batch is fed in chunks of it, the last one padded), or 0
+     *                     when the batch dimension is free
+     */
+    public ModelSignature(List<ModelInput> inputs, Task task, List<String> classLabels, OutputKind outputKind,
+                          boolean logits, int fixedBatch) {
+        this.inputs = List.copyOf(inputs);
+        this.task = Objects.requireNonNull(task, "task");
+        this.outputKind = Objects.requireNonNull(outputKind, "outputKind");
+        this.classLabels = List.copyOf(classLabels);
+        this.logits = logits;
+        this.fixedBatch = fixedBatch;
+        if (this.inputs.isEmpty()) {
             throw new IllegalArgumentException("a signature needs at least one input");
         }
-        requireDistinct("input", inputs.stream().map(ModelInput::name).toList());
-        requireDistinct("feature", inputs.stream().flatMap(i -> i.features().stream()).map(Feature::name).toList());
-        requireDistinct("class", classLabels);
-        if ((task == Task.CLASSIFICATION) == classLabels.isEmpty()) {
+        this.features = this.inputs.stream().flatMap(i -> i.features().stream()).toList();
+        this.featureNames = features.stream().map(Feature::name).toList();
+        this.numbersOnly = features.stream().allMatch(f -> f.type().isNumber() && !f.missingAllowed());
+        requireDistinct("input", this.inputs.stream().map(ModelInput::name).toList());
+        requireDistinct("feature", featureNames);
+        requireDistinct("class", this.classLabels);
+        if ((task == Task.CLASSIFICATION) == this.classLabels.isEmpty()) {
             throw new IllegalArgumentException(task == Task.CLASSIFICATION ? "a classifier needs at least one class"
-                    : "a regressor has no classes, got " + classLabels);
+                    : "a regressor has no classes, got " + this.classLabels);
         }
         if ((task == Task.REGRESSION) != (outputKind == OutputKind.VALUE)) {
             throw new IllegalArgumentException(task + " with output kind " + outputKind);
@@ -45,6 +63,54 @@ public record ModelSignature(List<ModelInput> inputs, Task task, List<String> cl
         if (fixedBatch < 0) {
             throw new IllegalArgumentException("fixedBatch must be 0 (free) or positive, got " + fixedBatch);
         }
+    }
+
+    /** @return the graph's inputs, in the graph's order */
+    public List<ModelInput> inputs() {
+        return inputs;
+    }
+
+    /** @return classification or regression */
+    public Task task() {
+        return task;
+    }
+
+    /** @return a classifier's class labels in its probability output's order; empty for a regressor */
+    public List<String> classLabels() {
+        return classLabels;
+    }
+
+    /** @return how the graph returns its answer */
+    public OutputKind outputKind() {
+        return outputKind;
+    }
+
+    /** @return whether the probability output holds logits that tabserve turns into probabilities */
+    public boolean logits() {
+        return logits;
+    }
+
+    /** @return the graph's fixed batch size, or 0 when the batch dimension is free */
+    public int fixedBatch() {
+        return fixedBatch;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ModelSignature that && inputs.equals(that.inputs) && task == that.task
+                && classLabels.equals(that.classLabels) && outputKind == that.outputKind && logits == that.logits
+                && fixedBatch == that.fixedBatch;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(inputs, task, classLabels, outputKind, logits, fixedBatch);
+    }
+
+    @Override
+    public String toString() {
+        return "ModelSignature[inputs=" + inputs + ", task=" + task + ", classLabels=" + classLabels + ", outputKind="
+                + outputKind + ", logits=" + logits + ", fixedBatch=" + fixedBatch + "]";
     }
 
     /** The signature of a classifier with one float input {@code [N, F]} of these features and a free batch. */
@@ -66,12 +132,12 @@ public record ModelSignature(List<ModelInput> inputs, Task task, List<String> cl
 
     /** @return every feature, input by input, column by column: the order of a row given as an array */
     public List<Feature> features() {
-        return inputs.stream().flatMap(i -> i.features().stream()).toList();
+        return features;
     }
 
     /** @return the names of {@link #features()}, in that order */
     public List<String> featureNames() {
-        return inputs.stream().flatMap(i -> i.features().stream()).map(Feature::name).toList();
+        return featureNames;
     }
 
     /** @return the feature of that name */
@@ -81,7 +147,7 @@ public record ModelSignature(List<ModelInput> inputs, Task task, List<String> cl
 
     /** @return whether every feature is a number that may not be missing, as rows of plain numbers can carry */
     public boolean numbersOnly() {
-        return features().stream().allMatch(f -> f.type().isNumber() && !f.missingAllowed());
+        return numbersOnly;
     }
 
     /**
@@ -97,7 +163,7 @@ public record ModelSignature(List<ModelInput> inputs, Task task, List<String> cl
 
     /** @return the number of features one row has */
     public int featureCount() {
-        return inputs.stream().mapToInt(ModelInput::width).sum();
+        return features.size();
     }
 
     /**

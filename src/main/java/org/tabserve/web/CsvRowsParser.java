@@ -54,8 +54,7 @@ final class CsvRowsParser {
 
         /** The range and unknown-category warnings of a row, from the values as read where there are plain numbers. */
         List<RangeWarning> warnings(ModelCard card, int row) {
-            return numbers != null ? PredictionJson.warnings(batch.signature(), card, numbers[row])
-                    : PredictionJson.warnings(card, batch, row);
+            return PredictionJson.warnings(card, batch, row, numbers != null ? numbers[row] : batch.numbers(row));
         }
     }
 

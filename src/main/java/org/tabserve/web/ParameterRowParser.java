@@ -40,14 +40,7 @@ final class ParameterRowParser {
          * float rounding), then the categories the model has not seen.
          */
         List<org.tabserve.model.RangeWarning> warnings(org.tabserve.model.ModelCard card) {
-            double[] numbers = new double[cells.length];
-            for (int i = 0; i < cells.length; i++) {
-                numbers[i] = cells[i] instanceof Number number ? number.doubleValue() : Double.NaN;
-            }
-            List<org.tabserve.model.RangeWarning> all = new ArrayList<>(org.tabserve.model.RangeWarning.check(
-                    batch.signature().featureNames(), numbers, card.featureStats()));
-            all.addAll(batch.warnings(0));
-            return List.copyOf(all);
+            return List.copyOf(PredictionJson.warnings(card, batch, 0, cells));
         }
     }
 

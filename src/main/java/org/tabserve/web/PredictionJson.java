@@ -49,24 +49,12 @@ final class PredictionJson {
         json.writeEndObject();
     }
 
-    /** The warnings for one row in the model's column order. */
-    static List<RangeWarning> warnings(ModelSignature signature, ModelCard card, double[] row) {
-        return RangeWarning.check(signature.featureNames(), row, card.featureStats());
-    }
-
     /**
      * The warnings for one row of a typed batch: numbers outside the training range, in the model's column order,
      * then categories the model has not seen.
      */
     static List<RangeWarning> warnings(ModelCard card, Batch batch, int row) {
-        List<RangeWarning> range = RangeWarning.check(batch.signature().featureNames(), batch.numbers(row),
-                card.featureStats());
-        if (batch.warnings(row).isEmpty()) {
-            return range;
-        }
-        List<RangeWarning> all = new java.util.ArrayList<>(range);
-        all.addAll(batch.warnings(row));
-        return all;
+        return warnings(card, batch, row, batch.numbers(row));
     }
 
     /**
@@ -78,16 +66,19 @@ final class PredictionJson {
      *             was sent; anything else is not range-checked)
      */
     static List<RangeWarning> warnings(ModelCard card, Batch batch, int row, Object[] sent) {
-        return warnings(card, batch.signature().featureNames(), batch, row, sent);
-    }
-
-    private static List<RangeWarning> warnings(ModelCard card, List<String> featureNames, Batch batch, int row,
-                                               Object[] sent) {
         double[] numbers = new double[sent.length];
         for (int i = 0; i < sent.length; i++) {
             numbers[i] = sent[i] instanceof Number number ? number.doubleValue() : Double.NaN;
         }
-        List<RangeWarning> range = RangeWarning.check(featureNames, numbers, card.featureStats());
+        return warnings(card, batch, row, numbers);
+    }
+
+    /**
+     * The warnings for one row of a typed batch, these numbers (in feature order, NaN where there is none) checked
+     * against the training range, then the categories the model has not seen.
+     */
+    static List<RangeWarning> warnings(ModelCard card, Batch batch, int row, double[] numbers) {
+        List<RangeWarning> range = RangeWarning.check(batch.signature().featureNames(), numbers, card.featureStats());
         if (batch.warnings(row).isEmpty()) {
             return range;
         }
@@ -112,34 +103,15 @@ final class PredictionJson {
      */
     static void respond(HttpServletResponse response, List<Prediction> predictions, Batch rows, List<Object[]> sent,
                         boolean batch, ModelCard card) throws IOException {
-        List<String> featureNames = rows.signature().featureNames();
         try (JsonGenerator json = start(response)) {
             if (!batch) {
-                write(json, predictions.get(0), card, warnings(card, featureNames, rows, 0, sent.get(0)));
+                write(json, predictions.get(0), card, warnings(card, rows, 0, sent.get(0)));
                 return;
             }
             json.writeStartObject();
             json.writeArrayFieldStart("predictions");
             for (int i = 0; i < predictions.size(); i++) {
-                write(json, predictions.get(i), card, warnings(card, featureNames, rows, i, sent.get(i)));
-            }
-            json.writeEndArray();
-            json.writeEndObject();
-        }
-    }
-
-    /** Answers one prediction, or a batch when the caller sent one; {@code rows} are the rows predicted. */
-    static void respond(HttpServletResponse response, List<Prediction> predictions, double[][] rows, boolean batch,
-                        ModelSignature signature, ModelCard card) throws IOException {
-        try (JsonGenerator json = start(response)) {
-            if (!batch) {
-                write(json, predictions.get(0), card, warnings(signature, card, rows[0]));
-                return;
-            }
-            json.writeStartObject();
-            json.writeArrayFieldStart("predictions");
-            for (int i = 0; i < predictions.size(); i++) {
-                write(json, predictions.get(i), card, warnings(signature, card, rows[i]));
+                write(json, predictions.get(i), card, warnings(card, rows, i, sent.get(i)));
             }
             json.writeEndArray();
             json.writeEndObject();
