@@ -1,4 +1,4 @@
-import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.OnnxModel;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +16,7 @@ public final class ModelCoreTiming {
     public static void main(String[] args) throws Exception {
         List<String> lines = Files.readAllLines(Path.of("data/BankNote_Authentication.csv"));
         List<String> header = List.of(lines.get(0).split(","));
-        try (OnnxClassifier classifier = OnnxClassifier.load(Path.of("model.onnx"))) {
+        try (OnnxModel classifier = OnnxModel.load(Path.of("model.onnx"))) {
             List<Map<String, Double>> named = new ArrayList<>();
             for (int i = 1; i <= 1000; i++) {
                 String[] fields = lines.get(i).split(",");

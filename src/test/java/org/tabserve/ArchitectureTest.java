@@ -61,7 +61,7 @@ class ArchitectureTest {
     @Test
     void webTalksToTheModelButNeverToJettyOrTheLauncher() throws IOException {
         List<String> imports = imports(Path.of("src/main/java/org/tabserve/web"));
-        assertTrue(imports.contains("org.tabserve.model.OnnxClassifier"), "web uses the model");
+        assertTrue(imports.contains("org.tabserve.model.OnnxModel"), "web uses the model");
         List<String> forbidden = imports.stream()
                 .filter(i -> i.startsWith("org.eclipse.jetty") || i.startsWith("org.tabserve.launcher")
                         || i.startsWith("ai.onnxruntime"))

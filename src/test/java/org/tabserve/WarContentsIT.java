@@ -68,6 +68,6 @@ class WarContentsIT {
                 .filter(e -> e.startsWith("WEB-INF/classes/org/tabserve/train/") || e.endsWith("Test.class"))
                 .toList();
         assertEquals(List.of(), leaked);
-        assertTrue(entries.contains("WEB-INF/classes/org/tabserve/model/OnnxClassifier.class"));
+        assertTrue(entries.contains("WEB-INF/classes/org/tabserve/model/OnnxModel.class"));
     }
 }

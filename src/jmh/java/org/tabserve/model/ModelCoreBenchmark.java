@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The model core alone: {@link OnnxClassifier#predict} on the bundled model with rows of the bank-note data. The
+ * The model core alone: {@link OnnxModel#predict} on the bundled model with rows of the bank-note data. The
  * batch benchmarks count one operation per row, so their score is nanoseconds per row.
  */
 @State(Scope.Benchmark)
@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = "-Xss8m") // ORT 1.29 overflowed a 1 MB thread stack (SIGSEGV) in JMH's worker thread
 public class ModelCoreBenchmark {
 
-    private OnnxClassifier classifier;
+    private OnnxModel classifier;
     private double[] one;
     private double[][] rows1;
     private double[][] rows100;
@@ -39,7 +39,7 @@ public class ModelCoreBenchmark {
 
     @Setup
     public void load() throws IOException {
-        classifier = OnnxClassifier.load(Path.of("model.onnx"));
+        classifier = OnnxModel.load(Path.of("model.onnx"));
         double[][] data = BenchData.rows(classifier.signature(), 10_000);
         one = data[0];
         rows1 = new double[][]{data[0]};

@@ -35,14 +35,14 @@ public class TypedModelCoreBenchmark {
 
     private static final Path FIXTURE = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
 
-    private OnnxClassifier model;
+    private OnnxModel model;
     private List<Object[]> rows1;
     private List<Object[]> rows100;
     private List<Object[]> rows10000;
 
     @Setup
     public void load() throws IOException {
-        model = OnnxClassifier.load(FIXTURE.resolve("species-zipmap.onnx"));
+        model = OnnxModel.load(FIXTURE.resolve("species-zipmap.onnx"));
         List<String> lines = Files.readAllLines(FIXTURE.resolve("species-zipmap.inputs.csv"));
         List<String> header = List.of(lines.get(0).split(",", -1));
         List<Feature> features = model.signature().features();

@@ -15,7 +15,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelCoreBenchmark;
-import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Prediction;
 
 import java.io.ByteArrayInputStream;
@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = "-Xss8m") // ORT 1.29 overflowed a 1 MB thread stack (SIGSEGV) in JMH's worker thread
 public class WebPathsBenchmark {
 
-    private OnnxClassifier classifier;
+    private OnnxModel classifier;
     private byte[] json1;
     private byte[] json100;
     private byte[] json10000;
@@ -48,7 +48,7 @@ public class WebPathsBenchmark {
 
     @Setup
     public void load() throws IOException {
-        classifier = OnnxClassifier.load(Path.of("model.onnx"));
+        classifier = OnnxModel.load(Path.of("model.onnx"));
         List<String> lines = ModelCoreBenchmark.BenchData.csvLines();
         json1 = "{\"variance\": 3.6216, \"skewness\": 8.6661, \"curtosis\": -2.8073, \"entropy\": -0.44699}"
                 .getBytes(StandardCharsets.UTF_8);

@@ -3,7 +3,7 @@ package org.tabserve.web;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.ModelException;
-import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.OnnxModel;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -75,16 +75,16 @@ final class AdminModelServlet extends ApiServlet {
     }
 
     private Map<String, Object> swap(Path upload, String client) {
-        OnnxClassifier next;
+        OnnxModel next;
         long start = System.nanoTime();
         try {
-            next = OnnxClassifier.load(upload);
+            next = OnnxModel.load(upload);
         } catch (ModelException e) {
             LOG.warning("Refused a new model from " + client + ": " + e.getMessage());
             throw refused(e.getMessage().replace(upload.toString(), "the uploaded model"));
         }
         synchronized (swapping) {
-            Optional<OnnxClassifier> served = model.current();
+            Optional<OnnxModel> served = model.current();
             if (served.isPresent()) {
                 String incompatible = incompatibility(served.get(), next);
                 if (incompatible != null) {
@@ -93,7 +93,7 @@ final class AdminModelServlet extends ApiServlet {
                     throw refused(incompatible);
                 }
             }
-            Optional<OnnxClassifier> previous = model.replace(next, (System.nanoTime() - start) / 1e9);
+            Optional<OnnxModel> previous = model.replace(next, (System.nanoTime() - start) / 1e9);
             LOG.info("Swapped the served model for " + next.card().name() + " (sha256 " + next.sha256().substring(0, 12)
                     + ", was " + previous.map(p -> p.sha256().substring(0, 12)).orElse("none") + ") at the request of "
                     + client);
@@ -102,13 +102,13 @@ final class AdminModelServlet extends ApiServlet {
             answer.put("model", next.card().name());
             answer.put("version", next.card().version().isEmpty() ? null : next.card().version());
             answer.put("sha256", next.sha256());
-            answer.put("previous_sha256", previous.map(OnnxClassifier::sha256).orElse(null));
+            answer.put("previous_sha256", previous.map(OnnxModel::sha256).orElse(null));
             return answer;
         }
     }
 
     /** Why clients of the served model could not use the new one, or null when they can. */
-    static String incompatibility(OnnxClassifier served, OnnxClassifier next) {
+    static String incompatibility(OnnxModel served, OnnxModel next) {
         if (!served.signature().featureNames().equals(next.signature().featureNames())) {
             return "the new model takes the features " + next.signature().featureNames() + "; the served model takes "
                     + served.signature().featureNames() + " (same names, same order required)";

@@ -1,6 +1,6 @@
 package org.tabserve.web;
 
-import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Prediction;
 
 import java.io.IOException;
@@ -49,12 +49,12 @@ final class ChunkScorer implements AutoCloseable {
     }
 
     /** A pipeline for one upload: pass it to {@link CsvRowsParser#forEachChunk}, then call {@link Run#finish()}. */
-    Run start(OnnxClassifier classifier, ServedModel model, Sink sink) {
+    Run start(OnnxModel classifier, ServedModel model, Sink sink) {
         return new Run(classifier, model, sink, true);
     }
 
     /** Like {@link #start}, but every chunk is scored on the request thread itself, one after the other. */
-    Run startInline(OnnxClassifier classifier, ServedModel model, Sink sink) {
+    Run startInline(OnnxModel classifier, ServedModel model, Sink sink) {
         return new Run(classifier, model, sink, false);
     }
 
@@ -107,13 +107,13 @@ final class ChunkScorer implements AutoCloseable {
             }
         }
 
-        private final OnnxClassifier classifier;
+        private final OnnxModel classifier;
         private final ServedModel model;
         private final Sink sink;
         private final ArrayDeque<Pending> pending = new ArrayDeque<>();
         private final boolean parallel;
 
-        private Run(OnnxClassifier classifier, ServedModel model, Sink sink, boolean parallel) {
+        private Run(OnnxModel classifier, ServedModel model, Sink sink, boolean parallel) {
             this.classifier = classifier;
             this.model = model;
             this.sink = sink;

@@ -6,7 +6,7 @@ import org.tabserve.model.CardKeys;
 import org.tabserve.model.Feature;
 import org.tabserve.model.FeatureStats;
 import org.tabserve.model.ModelCard;
-import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
 import org.tabserve.model.ValueType;
@@ -38,7 +38,7 @@ final class FormServlet extends ApiServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        OnnxClassifier classifier = model.classifier();
+        OnnxModel classifier = model.classifier();
         Examples examples = new Examples(classifier.card());
         Map<String, String> values = new HashMap<>();
         String wanted = request.getParameter("example");
@@ -54,7 +54,7 @@ final class FormServlet extends ApiServlet {
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        OnnxClassifier classifier = model.classifier();
+        OnnxModel classifier = model.classifier();
         requireContentType(request, "application/x-www-form-urlencoded");
         ParameterRowParser.ParsedRow parsed = new ParameterRowParser(classifier.signature())
                 .parse(ParameterRowParser.parameters(request, config.maxBodyBytes()));
@@ -73,7 +73,7 @@ final class FormServlet extends ApiServlet {
     private record Outcome(Prediction prediction, List<String> warnings) {
     }
 
-    private static FormPage page(OnnxClassifier classifier, Map<String, String> typed, List<FieldProblem> problems,
+    private static FormPage page(OnnxModel classifier, Map<String, String> typed, List<FieldProblem> problems,
                                  Outcome outcome) {
         ModelCard card = classifier.card();
         Map<String, String> fieldErrors = new HashMap<>();
@@ -155,7 +155,7 @@ final class FormServlet extends ApiServlet {
     }
 
     /** The data's own column order when the card gives it (people know it), else the model's order. */
-    static List<String> displayOrder(OnnxClassifier classifier) {
+    static List<String> displayOrder(OnnxModel classifier) {
         List<String> features = classifier.signature().featureNames();
         if (classifier.card().data().get("columns") instanceof List<?> columns) {
             List<String> ordered = columns.stream().map(String::valueOf).filter(features::contains).toList();

@@ -2,7 +2,7 @@ package org.tabserve.web;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.OnnxModel;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -25,7 +25,7 @@ final class HealthServlet extends ApiServlet {
         switch (path) {
             case "/live" -> body.put("status", "live");
             case "/ready" -> {
-                OnnxClassifier classifier = model.classifier(); // 503 with the reason when there is none
+                OnnxModel classifier = model.classifier(); // 503 with the reason when there is none
                 body.put("status", "ready");
                 body.put("model", classifier.card().name());
                 body.put("sha256", classifier.sha256());

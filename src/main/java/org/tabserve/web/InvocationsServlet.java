@@ -3,7 +3,7 @@ package org.tabserve.web;
 import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Prediction;
 
 import java.io.IOException;
@@ -36,7 +36,7 @@ final class InvocationsServlet extends ApiServlet {
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         // The header as sent: Jetty's getContentType() throws for a charset the JVM does not know ("latin-1").
         String type = mediaType(request.getHeader("Content-Type"));
-        OnnxClassifier classifier = model.classifier();
+        OnnxModel classifier = model.classifier();
         if (!classifier.signature().numbersOnly()) {
             // MLflow's layouts are read as rows of numbers so far; typed rows (text, missing values) come next.
             throw HttpProblem.of(422, "Unprocessable content", "POST /invocations serves models whose features are all"

@@ -2,7 +2,7 @@ package org.tabserve.web;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.OnnxModel;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +26,7 @@ final class JsonPredictRequest {
     }
 
     void answer(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        OnnxClassifier classifier = model.classifier();
+        OnnxModel classifier = model.classifier();
         try (MemoryBudget.Reservation held = budget.open()) {
             JsonRowsParser.ParsedRows parsed;
             try (InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes()),

@@ -7,7 +7,7 @@ import org.tabserve.model.Feature;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.OnnxModel;
 import org.tabserve.model.ValueType;
 
 import java.io.IOException;
@@ -28,7 +28,7 @@ final class ModelApiServlet extends ApiServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        OnnxClassifier classifier = model.classifier();
+        OnnxModel classifier = model.classifier();
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         Json.MAPPER.writeValue(response.getOutputStream(), describe(classifier));
@@ -53,7 +53,7 @@ final class ModelApiServlet extends ApiServlet {
      * type, whether it may be missing, its known categories and what an unknown one gets, its training range), and
      * for a model of one input that input as {@code input}, as before typed inputs.
      */
-    static Map<String, Object> describe(OnnxClassifier classifier) {
+    static Map<String, Object> describe(OnnxModel classifier) {
         ModelSignature signature = classifier.signature();
         ModelCard card = classifier.card();
         List<Map<String, Object>> inputs = new ArrayList<>();

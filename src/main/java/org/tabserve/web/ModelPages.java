@@ -7,7 +7,7 @@ import org.tabserve.model.FeatureHistogram;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Task;
 
 import java.util.ArrayList;
@@ -34,7 +34,7 @@ final class ModelPages {
     private ModelPages() {
     }
 
-    static ModelPage build(OnnxClassifier classifier) {
+    static ModelPage build(OnnxModel classifier) {
         ModelCard card = classifier.card();
         List<String> classes = classifier.signature().classLabels();
         ModelSignature signature = classifier.signature();
@@ -103,7 +103,7 @@ final class ModelPages {
     }
 
     /** One line per feature, in display order: its type, its input tensor, whether it may be missing, its categories. */
-    static List<ModelPage.InputLine> inputs(OnnxClassifier classifier) {
+    static List<ModelPage.InputLine> inputs(OnnxModel classifier) {
         ModelSignature signature = classifier.signature();
         List<ModelPage.InputLine> lines = new ArrayList<>();
         for (String name : FormServlet.displayOrder(classifier)) {

@@ -2,7 +2,7 @@ package org.tabserve.web;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.OnnxModel;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +32,7 @@ final class OpenApiServlet extends ApiServlet {
         });
     }
 
-    private OpenApiDocument.Texts document(OnnxClassifier classifier) {
+    private OpenApiDocument.Texts document(OnnxModel classifier) {
         Written now = written;
         if (now == null || !now.sha256().equals(classifier.sha256())) {
             now = new Written(classifier.sha256(), OpenApiDocument.write(classifier.signature(), classifier.card(),
@@ -44,7 +44,7 @@ final class OpenApiServlet extends ApiServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        OnnxClassifier classifier = model.classifier(); // 503 without a model: the document describes the model
+        OnnxModel classifier = model.classifier(); // 503 without a model: the document describes the model
         boolean yaml = YAML_PATH.equals(request.getServletPath());
         response.setContentType(yaml ? "application/yaml" : "application/json");
         response.setCharacterEncoding("UTF-8");

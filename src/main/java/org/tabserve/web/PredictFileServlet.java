@@ -6,7 +6,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.tabserve.model.ModelCard;
-import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Prediction;
 
 import java.io.IOException;
@@ -59,7 +59,7 @@ final class PredictFileServlet extends ApiServlet {
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         requireContentType(request, "multipart/form-data");
-        OnnxClassifier classifier = model.classifier();
+        OnnxModel classifier = model.classifier();
         CsvUpload file = CsvUpload.of(request, config.maxUploadBytes());
         try (MemoryBudget.Reservation held = budget.open()) {
             CsvRowsParser parser = new CsvRowsParser(classifier.signature(), config.maxCsvRows());
@@ -112,7 +112,7 @@ final class PredictFileServlet extends ApiServlet {
      * batch, a string object per text cell (its characters are {@link #textBytes}), and its prediction (label and
      * boxed probabilities).
      */
-    static long keptRowBytes(OnnxClassifier classifier) {
+    static long keptRowBytes(OnnxModel classifier) {
         long textCells = classifier.signature().features().stream()
                 .filter(f -> f.type() == org.tabserve.model.ValueType.STRING).count();
         return 64 + 16L * classifier.signature().featureCount() + 56 * textCells + 96
@@ -129,7 +129,7 @@ final class PredictFileServlet extends ApiServlet {
      * the validating pass saw: its CSV record (a string per column), its values with their text and its prediction.
      * A run holds the chunk being parsed, those being scored and the one being written.
      */
-    static long streamedRowBytes(OnnxClassifier classifier, List<String> header, long longestRecordChars) {
+    static long streamedRowBytes(OnnxModel classifier, List<String> header, long longestRecordChars) {
         return 64 + 64L * header.size() + textBytes(longestRecordChars) + keptRowBytes(classifier)
                 + textBytes(longestRecordChars);
     }
@@ -162,7 +162,7 @@ final class PredictFileServlet extends ApiServlet {
         void feed(ChunkScorer.Run run) throws IOException;
     }
 
-    private void writeJson(HttpServletResponse response, OnnxClassifier classifier, ChunkSource source)
+    private void writeJson(HttpServletResponse response, OnnxModel classifier, ChunkSource source)
             throws IOException {
         JsonPredictions answer = new JsonPredictions(classifier);
         answer.write(response, source, scorer.start(classifier, model, answer));
@@ -170,10 +170,10 @@ final class PredictFileServlet extends ApiServlet {
 
     /** The JSON answer, {@code {"predictions": [...]}}: a sink for scored chunks that writes each row as it comes. */
     private static final class JsonPredictions implements ChunkScorer.Sink {
-        private final OnnxClassifier classifier;
+        private final OnnxModel classifier;
         private JsonGenerator json;
 
-        JsonPredictions(OnnxClassifier classifier) {
+        JsonPredictions(OnnxModel classifier) {
             this.classifier = classifier;
         }
 
@@ -198,7 +198,7 @@ final class PredictFileServlet extends ApiServlet {
         }
     }
 
-    private void writeCsv(HttpServletResponse response, OnnxClassifier classifier, CsvRowsParser parser,
+    private void writeCsv(HttpServletResponse response, OnnxModel classifier, CsvRowsParser parser,
                           InputStream in, List<String> header) throws IOException {
         response.setStatus(200);
         response.setContentType("text/csv;charset=UTF-8");
@@ -231,13 +231,13 @@ final class PredictFileServlet extends ApiServlet {
      * Writes the CSV answer to {@code writer} and closes it: the input columns, then a classifier's label and one
      * probability per class, or a regressor's value.
      */
-    static void writeCsv(Writer writer, ServedModel model, OnnxClassifier classifier, ChunkScorer scorer,
+    static void writeCsv(Writer writer, ServedModel model, OnnxModel classifier, ChunkScorer scorer,
                          CsvRowsParser parser, InputStream in, List<String> header, RowListener listener)
             throws IOException {
         writeCsv(writer, model, classifier, scorer, parser, in, header, listener, true);
     }
 
-    static void writeCsv(Writer writer, ServedModel model, OnnxClassifier classifier, ChunkScorer scorer,
+    static void writeCsv(Writer writer, ServedModel model, OnnxModel classifier, ChunkScorer scorer,
                          CsvRowsParser parser, InputStream in, List<String> header, RowListener listener,
                          boolean parallel) throws IOException {
         List<String> classes = classifier.signature().classLabels();

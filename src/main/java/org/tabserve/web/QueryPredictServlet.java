@@ -3,7 +3,7 @@ package org.tabserve.web;
 import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Prediction;
 
 import java.io.IOException;
@@ -41,7 +41,7 @@ final class QueryPredictServlet extends ApiServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        OnnxClassifier classifier = model.classifier();
+        OnnxModel classifier = model.classifier();
         ParameterRowParser.ParsedRow parsed = new ParameterRowParser(classifier.signature())
                 .parse(ParameterRowParser.parameters(request, config.maxBodyBytes()));
         Prediction prediction = model.counted(classifier.predict(parsed.orThrow())).get(0);

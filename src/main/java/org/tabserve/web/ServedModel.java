@@ -1,6 +1,6 @@
 package org.tabserve.web;
 
-import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.UseCount;
 
@@ -26,11 +26,11 @@ final class ServedModel {
 
     /** One loaded model (or the failure to load one) with a count of its users: the holder, and each request. */
     private static final class Generation {
-        private final OnnxClassifier classifier;
+        private final OnnxModel classifier;
         private final String failure;
         private final UseCount users;
 
-        Generation(OnnxClassifier classifier, String failure) {
+        Generation(OnnxModel classifier, String failure) {
             this.classifier = classifier;
             this.failure = failure;
             this.users = new UseCount(() -> {
@@ -51,7 +51,7 @@ final class ServedModel {
     }
 
     /** Serves {@code classifier}, which took {@code loadSeconds} to load and check (recorded in the metrics). */
-    static ServedModel of(OnnxClassifier classifier, double loadSeconds, TabserveMetrics metrics) {
+    static ServedModel of(OnnxModel classifier, double loadSeconds, TabserveMetrics metrics) {
         metrics.modelLoaded(classifier, loadSeconds);
         return new ServedModel(new Generation(classifier, null), metrics);
     }
@@ -105,7 +105,7 @@ final class ServedModel {
     }
 
     /** @return the classifier, loaded and warmed up */
-    OnnxClassifier classifier() {
+    OnnxModel classifier() {
         Generation generation = generation();
         if (generation.classifier == null) {
             throw HttpProblem.unavailable("no model is loaded: " + generation.failure);
@@ -114,7 +114,7 @@ final class ServedModel {
     }
 
     /** @return the classifier when one is loaded */
-    Optional<OnnxClassifier> loaded() {
+    Optional<OnnxModel> loaded() {
         return Optional.ofNullable(generation().classifier);
     }
 
@@ -124,7 +124,7 @@ final class ServedModel {
     }
 
     /** @return the model new requests get now (whatever the calling request is pinned to) */
-    Optional<OnnxClassifier> current() {
+    Optional<OnnxModel> current() {
         return Optional.ofNullable(current.get().classifier);
     }
 
@@ -135,7 +135,7 @@ final class ServedModel {
      * @param loadSeconds how long loading and checking {@code next} took, for the metrics
      * @return the classifier that was served before, if any (already closed, or to be closed by its last request)
      */
-    Optional<OnnxClassifier> replace(OnnxClassifier next, double loadSeconds) {
+    Optional<OnnxModel> replace(OnnxModel next, double loadSeconds) {
         Generation old = current.getAndSet(new Generation(next, null));
         metrics.modelLoaded(next, loadSeconds);
         old.users.releaseOwner();

@@ -8,7 +8,7 @@ import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletRegistration;
 import org.tabserve.model.ModelException;
-import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.OnnxModel;
 
 import java.io.File;
 import java.io.IOException;
@@ -124,7 +124,7 @@ public final class TabserveListener implements ServletContextListener {
         try {
             Path file = config.model().map(Path::of).orElseGet(() -> bundledModel(context));
             long start = System.nanoTime();
-            OnnxClassifier classifier = OnnxClassifier.load(file);
+            OnnxModel classifier = OnnxModel.load(file);
             double loadSeconds = (System.nanoTime() - start) / 1e9;
             String summary = classifier.card().name() + " (sha256 " + classifier.sha256().substring(0, 12) + ") from "
                     + (config.model().isPresent() ? file : "the WAR");

@@ -94,7 +94,7 @@ final class TabserveMetrics {
         adminRefused.labelValues(reason).inc();
     }
 
-    void modelLoaded(org.tabserve.model.OnnxClassifier classifier, double seconds) {
+    void modelLoaded(org.tabserve.model.OnnxModel classifier, double seconds) {
         loadSeconds.set(seconds);
         model.setLabelValues(classifier.card().name(), classifier.card().version(), classifier.sha256());
     }

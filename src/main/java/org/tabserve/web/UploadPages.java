@@ -2,7 +2,7 @@ package org.tabserve.web;
 
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelCard;
-import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
 import org.tabserve.model.ValueType;
@@ -38,7 +38,7 @@ final class UploadPages {
     private UploadPages() {
     }
 
-    static UploadPage build(ServedModel model, OnnxClassifier classifier, ChunkScorer scorer, CsvRowsParser parser, InputStream in,
+    static UploadPage build(ServedModel model, OnnxModel classifier, ChunkScorer scorer, CsvRowsParser parser, InputStream in,
                             List<String> header, String fileName) throws IOException {
         ModelCard card = classifier.card();
         List<String> features = classifier.signature().featureNames();

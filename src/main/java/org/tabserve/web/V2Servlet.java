@@ -5,7 +5,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.ValueOutput;
 import org.tabserve.model.ValueType;
@@ -109,7 +109,7 @@ final class V2Servlet extends ApiServlet {
         Route route = Route.of(request.getPathInfo(), request.getRequestURI());
         route.requireMethod(request.getMethod(), request.getRequestURI());
         requireContentType(request, "application/json");
-        OnnxClassifier classifier = served(route);
+        OnnxModel classifier = served(route);
         try (MemoryBudget.Reservation held = budget.open()) {
             V2InferRequestParser.V2InferRequest infer;
             try (InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes()),
@@ -133,8 +133,8 @@ final class V2Servlet extends ApiServlet {
     }
 
     /** The classifier, when the path names the served model (and, if it names one, its version); a 404 otherwise. */
-    private OnnxClassifier served(Route route) {
-        OnnxClassifier classifier = model.classifier();
+    private OnnxModel served(Route route) {
+        OnnxModel classifier = model.classifier();
         ModelCard card = classifier.card();
         if (!route.model().equals(card.name())) {
             throw HttpProblem.of(404, "Not found", "unknown model '" + route.model() + "'; this server serves '"
@@ -152,12 +152,12 @@ final class V2Servlet extends ApiServlet {
      * The outputs as the protocol names them: a classifier's {@code label} and {@code probabilities}, or a regressor's
      * one output under the graph's own name.
      */
-    static List<String> outputNames(OnnxClassifier classifier) {
+    static List<String> outputNames(OnnxModel classifier) {
         return classifier.valueOutput().map(v -> List.of(v.name())).orElse(V2InferRequestParser.CLASSIFIER_OUTPUTS);
     }
 
     /** Every input with its datatype and shape ({@code -1} rows), and the outputs. */
-    static V2Json.ModelMetadata metadata(OnnxClassifier classifier) {
+    static V2Json.ModelMetadata metadata(OnnxModel classifier) {
         ModelSignature signature = classifier.signature();
         ModelCard card = classifier.card();
         List<V2Json.TensorMetadata> inputs = new ArrayList<>();
@@ -178,7 +178,7 @@ final class V2Servlet extends ApiServlet {
                 predictions.stream().map(p -> ((Prediction.Classification) p).label()).toList());
     }
 
-    private static V2Json.OutputTensor probabilities(List<Prediction> predictions, OnnxClassifier classifier) {
+    private static V2Json.OutputTensor probabilities(List<Prediction> predictions, OnnxModel classifier) {
         int classes = classifier.signature().classLabels().size();
         List<Float> data = new ArrayList<>(predictions.size() * classes);
         for (Prediction prediction : predictions) {

@@ -32,7 +32,7 @@ class ClassifierLifecycleTest {
         return OnnxModels.tensorOutput(dir.resolve("model.onnx"), THREE_CLASSES, Head.SOFTMAX, false, Map.of());
     }
 
-    private static void assertClosed(OnnxClassifier classifier, Path file, Executable call) {
+    private static void assertClosed(OnnxModel classifier, Path file, Executable call) {
         ModelException e = assertThrows(ModelException.class, call);
         assertEquals(ModelException.Kind.PREDICTION_FAILED, e.kind());
         assertTrue(e.getMessage().contains("closed") && e.getMessage().contains(file.toString()), e.getMessage());
@@ -41,7 +41,7 @@ class ClassifierLifecycleTest {
     @Test
     void predictAfterCloseFailsAsPredictionFailed() {
         Path file = model();
-        OnnxClassifier classifier = OnnxClassifier.load(file);
+        OnnxModel classifier = OnnxModel.load(file);
         classifier.predict(ROWS[0]);
         classifier.close();
         assertClosed(classifier, file, () -> classifier.predict(ROWS[0]));
@@ -51,7 +51,7 @@ class ClassifierLifecycleTest {
     @Test
     void closingTwiceIsHarmless() {
         Path file = model();
-        OnnxClassifier classifier = OnnxClassifier.load(file);
+        OnnxModel classifier = OnnxModel.load(file);
         classifier.close();
         classifier.close();
         assertClosed(classifier, file, () -> classifier.predict(ROWS[0]));
@@ -61,12 +61,12 @@ class ClassifierLifecycleTest {
     void closingOneClassifierLeavesAnotherWorking() {
         Path file = model();
         double[][] expected = Arrays.stream(ROWS).map(THREE_CLASSES::softmax).toArray(double[][]::new);
-        try (OnnxClassifier survivor = OnnxClassifier.load(file)) {
-            OnnxClassifier.load(file).close();
+        try (OnnxModel survivor = OnnxModel.load(file)) {
+            OnnxModel.load(file).close();
             assertPredictions(survivor.predict(ROWS), LABELS, expected);
         }
         // And a model loaded after every earlier one closed still works (the shared ORT environment stays open).
-        try (OnnxClassifier later = OnnxClassifier.load(file)) {
+        try (OnnxModel later = OnnxModel.load(file)) {
             assertPredictions(later.predict(ROWS), LABELS, expected);
         }
     }
@@ -75,7 +75,7 @@ class ClassifierLifecycleTest {
     void classifierReportsItsSourceAndTheFilesSha256() throws Exception {
         Path file = model();
         String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-        try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
+        try (OnnxModel classifier = OnnxModel.load(file)) {
             assertEquals(file.toString(), classifier.source());
             assertEquals(digest, classifier.sha256());
             assertTrue(classifier.toString().contains(file.toString()), classifier.toString());
@@ -85,7 +85,7 @@ class ClassifierLifecycleTest {
     @Test
     void severalIntraOpThreadsGiveTheSameAnswers() {
         Path file = model();
-        try (OnnxClassifier one = OnnxClassifier.load(file, 1); OnnxClassifier four = OnnxClassifier.load(file, 4)) {
+        try (OnnxModel one = OnnxModel.load(file, 1); OnnxModel four = OnnxModel.load(file, 4)) {
             List<Prediction> expected = one.predict(ROWS);
             List<Prediction> actual = four.predict(ROWS);
             for (int r = 0; r < ROWS.length; r++) {
@@ -113,7 +113,7 @@ class ClassifierLifecycleTest {
         int closedUnderARun = 0;
         try {
             for (int round = 0; round < 20; round++) {
-                OnnxClassifier classifier = OnnxClassifier.load(file);
+                OnnxModel classifier = OnnxModel.load(file);
                 java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
                 java.util.concurrent.Future<List<Prediction>> batch = pool.submit(() -> {
                     started.countDown();

@@ -46,7 +46,7 @@ class ConcurrentPredictionTest {
         return batches;
     }
 
-    private static void assertSameAnswersFromEightThreads(OnnxClassifier classifier) throws Exception {
+    private static void assertSameAnswersFromEightThreads(OnnxModel classifier) throws Exception {
         List<double[][]> batches = batches();
         List<List<Prediction>> expected = new ArrayList<>();
         for (double[][] batch : batches) {
@@ -83,7 +83,7 @@ class ConcurrentPredictionTest {
     @Test
     void eightThreadsGetTheSameAnswersAsOneFromAFreeBatchModel() throws Exception {
         Path file = OnnxModels.tensorOutput(dir.resolve("free.onnx"), THREE_CLASSES, Head.SOFTMAX, false, Map.of());
-        try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
+        try (OnnxModel classifier = OnnxModel.load(file)) {
             // The single-thread answers are themselves right.
             for (int i = 0; i < 20; i++) {
                 Prediction p = classifier.predict(row(i));
@@ -99,7 +99,7 @@ class ConcurrentPredictionTest {
     @Test
     void eightThreadsGetTheSameAnswersAsOneFromABatchOfOneModel() throws Exception {
         Path file = OnnxModels.tensorOutput(dir.resolve("fixed.onnx"), THREE_CLASSES, Head.SOFTMAX, true, Map.of());
-        try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
+        try (OnnxModel classifier = OnnxModel.load(file)) {
             assertSameAnswersFromEightThreads(classifier);
         }
     }
@@ -107,7 +107,7 @@ class ConcurrentPredictionTest {
     @Test
     void eightThreadsGetTheSameAnswersAsOneFromAZipMapModel() throws Exception {
         Path file = OnnxModels.labelAndZipMap(dir.resolve("zip.onnx"), THREE_CLASSES, List.of("b", "a", "c"), Map.of());
-        try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
+        try (OnnxModel classifier = OnnxModel.load(file)) {
             assertSameAnswersFromEightThreads(classifier);
         }
     }

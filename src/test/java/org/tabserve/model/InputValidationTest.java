@@ -41,11 +41,11 @@ class InputValidationTest {
     @TempDir
     static Path dir;
 
-    private static OnnxClassifier classifier;
+    private static OnnxModel classifier;
 
     @BeforeAll
     static void load() {
-        classifier = OnnxClassifier.load(OnnxModels.tensorOutput(dir.resolve("named.onnx"), THREE_CLASSES, Head.SOFTMAX,
+        classifier = OnnxModel.load(OnnxModels.tensorOutput(dir.resolve("named.onnx"), THREE_CLASSES, Head.SOFTMAX,
                 false, Map.of(CardKeys.FEATURES, "[\"variance\", \"skewness\", \"curtosis\", \"entropy\"]")));
     }
 
@@ -149,13 +149,13 @@ class InputValidationTest {
         ModelAssertions.assertPrediction(prediction, List.of("0", "1", "2"), expected, "good row");
     }
 
-    private static OnnxClassifier namedModel(String fileName, boolean batchOfOne, String featureStats) {
+    private static OnnxModel namedModel(String fileName, boolean batchOfOne, String featureStats) {
         Map<String, String> card = new LinkedHashMap<>();
         card.put(CardKeys.FEATURES, "[\"variance\", \"skewness\", \"curtosis\", \"entropy\"]");
         if (featureStats != null) {
             card.put(CardKeys.FEATURE_STATS, featureStats);
         }
-        return OnnxClassifier.load(OnnxModels.tensorOutput(dir.resolve(fileName), THREE_CLASSES, Head.SOFTMAX,
+        return OnnxModel.load(OnnxModels.tensorOutput(dir.resolve(fileName), THREE_CLASSES, Head.SOFTMAX,
                 batchOfOne, card));
     }
 
@@ -185,7 +185,7 @@ class InputValidationTest {
     @ParameterizedTest(name = "batch fixed at one: {0}")
     @ValueSource(booleans = {false, true})
     void overflowingRowOfABatchIsReportedAtItsIndexWhetherTheBatchRunsAtOnceOrRowByRow(boolean batchOfOne) {
-        try (OnnxClassifier model = namedModel("overflow-" + batchOfOne + ".onnx", batchOfOne, null)) {
+        try (OnnxModel model = namedModel("overflow-" + batchOfOne + ".onnx", batchOfOne, null)) {
             assertEquals(batchOfOne, model.signature().fixedBatch() == 1);
             ModelException e = assertThrows(ModelException.class, () -> model.predict(new double[][]{GOOD, OVERFLOWS, GOOD}));
             assertNonFinite(e, 1, FEATURES);
@@ -194,7 +194,7 @@ class InputValidationTest {
 
     @Test
     void overflowingRowNamesOnlyTheFeaturesOutsideTheTrainingRange() {
-        try (OnnxClassifier model = namedModel("overflow-stats.onnx", false, STATS)) {
+        try (OnnxModel model = namedModel("overflow-stats.onnx", false, STATS)) {
             double[] inRange = {1, 2, 3, -4};
             ModelException e = assertThrows(ModelException.class, () -> model.predict(new double[][]{inRange, OVERFLOWS}));
             assertNonFinite(e, 1, List.of("variance", "skewness"));

@@ -31,7 +31,7 @@ class LabelAndProbabilitiesOutputTest {
         List<String> classes = List.of("3", "5", "9");
         Path file = OnnxModels.labelAndProbabilities(dir.resolve("ints.onnx"), THREE_CLASSES, List.of(3L, 5L, 9L),
                 Map.of(CardKeys.CLASSES, "[\"3\", \"5\", \"9\"]"));
-        try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
+        try (OnnxModel classifier = OnnxModel.load(file)) {
             assertEquals(OutputKind.LABEL_AND_PROBABILITIES, classifier.signature().outputKind());
             assertEquals(classes, classifier.signature().classLabels());
             assertFalse(classifier.signature().logits());
@@ -46,7 +46,7 @@ class LabelAndProbabilitiesOutputTest {
     void int64LabelsZeroToCMinusOneNeedNoCard() {
         List<String> classes = List.of("0", "1", "2");
         Path file = OnnxModels.labelAndProbabilities(dir.resolve("plain.onnx"), THREE_CLASSES, List.of(0L, 1L, 2L), Map.of());
-        try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
+        try (OnnxModel classifier = OnnxModel.load(file)) {
             assertEquals(OutputKind.LABEL_AND_PROBABILITIES, classifier.signature().outputKind());
             assertEquals(classes, classifier.signature().classLabels());
             assertPredictions(classifier.predict(ROWS), classes, expected);
@@ -58,7 +58,7 @@ class LabelAndProbabilitiesOutputTest {
         List<String> classes = List.of("setosa", "versicolor", "virginica");
         Path file = OnnxModels.labelAndProbabilities(dir.resolve("strings.onnx"), THREE_CLASSES, classes,
                 Map.of(CardKeys.CLASSES, "[\"setosa\", \"versicolor\", \"virginica\"]"));
-        try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
+        try (OnnxModel classifier = OnnxModel.load(file)) {
             assertEquals(OutputKind.LABEL_AND_PROBABILITIES, classifier.signature().outputKind());
             assertEquals(classes, classifier.signature().classLabels());
             for (int r = 0; r < ROWS.length; r++) {
@@ -76,7 +76,7 @@ class LabelAndProbabilitiesOutputTest {
         Path integers = OnnxModels.labelAndProbabilities(dir.resolve("gaps.onnx"), THREE_CLASSES, List.of(3L, 5L, 9L),
                 Map.of());
         for (var model : Map.of(strings, names, integers, List.of("3", "5", "9")).entrySet()) {
-            try (OnnxClassifier classifier = OnnxClassifier.load(model.getKey())) {
+            try (OnnxModel classifier = OnnxModel.load(model.getKey())) {
                 assertEquals(model.getValue(), classifier.signature().classLabels());
                 for (int r = 0; r < ROWS.length; r++) {
                     assertPrediction(classifier.predict(ROWS[r]), model.getValue(), expected[r], "row " + r);

@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * The weights of a linear classifier chosen by a test, and the plain-Java reference answer for them, so that what
- * ONNX Runtime returns through {@link OnnxClassifier} can be checked against arithmetic done independently here.
+ * ONNX Runtime returns through {@link OnnxModel} can be checked against arithmetic done independently here.
  *
  * <p>Weights, biases and inputs are rounded to float first, as the ONNX graph stores and receives them; the rest is
  * computed in double.

@@ -57,7 +57,7 @@ final class ModelAssertions {
      * @return the exception, for further checks
      */
     static ModelException assertUnusable(Path file, String... reasons) {
-        ModelException e = assertThrows(ModelException.class, () -> OnnxClassifier.load(file).close());
+        ModelException e = assertThrows(ModelException.class, () -> OnnxModel.load(file).close());
         assertEquals(ModelException.Kind.UNUSABLE_MODEL, e.kind(), e.getMessage());
         assertTrue(e.getMessage().contains(file.toString()), "message names the file: " + e.getMessage());
         for (String reason : reasons) {

@@ -76,7 +76,7 @@ class ModelCardTest {
     @Test
     void everyCardValueIsReadBack() {
         Map<String, String> metadata = fullCard();
-        try (OnnxClassifier classifier = OnnxClassifier.load(sigmoidModel(metadata))) {
+        try (OnnxModel classifier = OnnxModel.load(sigmoidModel(metadata))) {
             ModelSignature signature = classifier.signature();
             assertEquals(FEATURES, signature.featureNames());
             assertEquals(List.of("genuine", "forged"), signature.classLabels());
@@ -142,7 +142,7 @@ class ModelCardTest {
 
     @Test
     void cardNamesDoNotChangeTheAnswers() {
-        try (OnnxClassifier classifier = OnnxClassifier.load(sigmoidModel(fullCard()))) {
+        try (OnnxModel classifier = OnnxModel.load(sigmoidModel(fullCard()))) {
             double[][] expected = Arrays.stream(ROWS).map(ONE_COLUMN::sigmoidPair).toArray(double[][]::new);
             assertPredictions(classifier.predict(ROWS), List.of("genuine", "forged"), expected);
         }
@@ -150,7 +150,7 @@ class ModelCardTest {
 
     @Test
     void cardFeatureNamesOrderNamedValuesIntoTheGraphsColumns() {
-        try (OnnxClassifier classifier = OnnxClassifier.load(sigmoidModel(fullCard()))) {
+        try (OnnxModel classifier = OnnxModel.load(sigmoidModel(fullCard()))) {
             Map<String, Double> named = Map.of("entropy", 4.0, "curtosis", 3.0, "variance", 1.0, "skewness", 2.0);
             assertArrayEquals(new double[]{1, 2, 3, 4}, classifier.signature().orderRow(named));
         }
@@ -159,7 +159,7 @@ class ModelCardTest {
     @Test
     void absentCardGivesDefaults() {
         Map<String, String> none = Map.of();
-        try (OnnxClassifier classifier = OnnxClassifier.load(threeClassModel(none))) {
+        try (OnnxModel classifier = OnnxModel.load(threeClassModel(none))) {
             assertEquals(List.of("f0", "f1", "f2", "f3"), classifier.signature().featureNames());
             assertEquals(List.of("0", "1", "2"), classifier.signature().classLabels());
             ModelCard card = classifier.card();
@@ -181,7 +181,7 @@ class ModelCardTest {
     @Test
     void labelWithoutDisplayNameIsShownAsItself() {
         Map<String, String> card = Map.of(CardKeys.CLASS_DISPLAY_NAMES, "{\"0\": \"setosa\"}");
-        try (OnnxClassifier classifier = OnnxClassifier.load(threeClassModel(card))) {
+        try (OnnxModel classifier = OnnxModel.load(threeClassModel(card))) {
             assertEquals("setosa", classifier.card().displayName("0"));
             assertEquals("1", classifier.card().displayName("1"));
         }
@@ -286,7 +286,7 @@ class ModelCardTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("validJsonValues")
     void refusesTextAfterTheJsonValueNamingTheKey(String key, String valid) {
-        OnnxClassifier.load(threeClassModel(Map.of(key, valid))).close(); // the value alone is fine
+        OnnxModel.load(threeClassModel(Map.of(key, valid))).close(); // the value alone is fine
         assertUnusable(threeClassModel(Map.of(key, valid + " trailing")), "metadata '" + key + "'", "not valid JSON");
         assertUnusable(threeClassModel(Map.of(key, valid + " " + valid)), "metadata '" + key + "'", "not valid JSON");
     }
@@ -313,7 +313,7 @@ class ModelCardTest {
                                "0": {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 10},
                                "1": {"precision": 0.9, "recall": 0.8, "f1": 0.85, "support": 10}},
                  "confusion_matrix": {"labels": ["2", "0", "1"], "counts": [[9, 0, 1], [0, 10, 0], [2, 0, 8]]}}""";
-        try (OnnxClassifier classifier = OnnxClassifier.load(threeClassModel(Map.of(CardKeys.METRICS, metrics)))) {
+        try (OnnxModel classifier = OnnxModel.load(threeClassModel(Map.of(CardKeys.METRICS, metrics)))) {
             Evaluation evaluation = classifier.card().evaluation();
             assertEquals(List.of("2", "0", "1"), List.copyOf(evaluation.perClass().keySet()));
             assertEquals(new ClassMetrics(0.8, 0.9, 0.85, 10), evaluation.perClass().values().iterator().next());

@@ -30,7 +30,7 @@ class ModelRefusalTest {
         double[] row = {1, 2};
         for (Path file : List.of(OnnxModels.doubleInput(dir.resolve("double.onnx")),
                 OnnxModels.int64Input(dir.resolve("int64.onnx")))) {
-            try (OnnxClassifier model = OnnxClassifier.load(file)) {
+            try (OnnxModel model = OnnxModel.load(file)) {
                 double e1 = Math.exp(1), e2 = Math.exp(2);
                 Prediction.Classification p = model.predict(row).classification();
                 assertEquals(e2 / (e1 + e2), p.probabilityOf("1"), 1e-6, file.toString());
@@ -52,7 +52,7 @@ class ModelRefusalTest {
     /** Issue 12: a fixed batch of 4 takes any number of rows: chunks of 4, the last one padded, padding dropped. */
     @Test
     void servesAFixedBatchLargerThanOneInPaddedChunks() {
-        try (OnnxClassifier model = OnnxClassifier.load(OnnxModels.softmaxOfInput(dir.resolve("batch4.onnx"), 4, 3))) {
+        try (OnnxModel model = OnnxModel.load(OnnxModels.softmaxOfInput(dir.resolve("batch4.onnx"), 4, 3))) {
             assertEquals(4, model.signature().fixedBatch());
             for (int rows : new int[]{1, 3, 4, 9}) {
                 double[][] batch = new double[rows][];
@@ -110,7 +110,7 @@ class ModelRefusalTest {
     void refusesFewerThanOneIntraOpThread() {
         Path file = OnnxModels.tensorOutput(dir.resolve("ok.onnx"), LinearModel.THREE_CLASSES, OnnxModels.Head.SOFTMAX,
                 false, Map.of());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OnnxClassifier.load(file, 0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OnnxModel.load(file, 0));
         assertEquals("intraOpThreads must be at least 1, got 0", e.getMessage());
     }
 }

@@ -31,7 +31,7 @@ class PenguinFixturesTest {
             "int64-column", "fixed-batch-4"})
     void answersAsScikitLearnDidForEveryRow(String name) throws IOException {
         JsonNode expected = JSON.readTree(DIR.resolve(name + ".expected.json").toFile());
-        try (OnnxClassifier model = OnnxClassifier.load(DIR.resolve(name + ".onnx"))) {
+        try (OnnxModel model = OnnxModel.load(DIR.resolve(name + ".onnx"))) {
             ModelSignature signature = model.signature();
             assertEquals(expected.path("task").asText(), signature.task().jsonName());
             if (!name.equals("fixed-batch-4")) { // hand-made and named fixed_batch_4; skl2onnx names graphs by a uuid

@@ -33,7 +33,7 @@ class TensorOutputTest {
     @Test
     void softmaxOutputGivesEveryClassItsProbabilityRowByRowAndInOneBatch() {
         Path file = OnnxModels.tensorOutput(dir.resolve("softmax.onnx"), THREE_CLASSES, Head.SOFTMAX, false, Map.of());
-        try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
+        try (OnnxModel classifier = OnnxModel.load(file)) {
             ModelSignature signature = classifier.signature();
             assertEquals(OutputKind.PROBABILITIES, signature.outputKind());
             assertEquals(THREE_LABELS, signature.classLabels());
@@ -52,7 +52,7 @@ class TensorOutputTest {
     @Test
     void predictionListsClassesInOutputOrderWithMatchingProbabilities() {
         Path file = OnnxModels.tensorOutput(dir.resolve("softmax.onnx"), THREE_CLASSES, Head.SOFTMAX, false, Map.of());
-        try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
+        try (OnnxModel classifier = OnnxModel.load(file)) {
             Prediction prediction = classifier.predict(ROWS[3]);
             double[] expected = THREE_CLASSES.softmax(ROWS[3]);
             assertEquals(THREE_LABELS, prediction.classification().classes());
@@ -66,7 +66,7 @@ class TensorOutputTest {
     @Test
     void logitsAreTurnedIntoProbabilitiesWithSoftmaxWhenTheCardSaysLogits() {
         Path file = OnnxModels.tensorOutput(dir.resolve("logits.onnx"), THREE_CLASSES, Head.LOGITS, false, LOGITS);
-        try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
+        try (OnnxModel classifier = OnnxModel.load(file)) {
             assertEquals(OutputKind.PROBABILITIES, classifier.signature().outputKind());
             assertTrue(classifier.signature().logits());
             assertEquals(THREE_LABELS, classifier.signature().classLabels());
@@ -79,7 +79,7 @@ class TensorOutputTest {
     @Test
     void scoresOfAGraphEndingInGemmAreReadAsLogitsWhenTheCardSaysNothing() {
         Path file = OnnxModels.tensorOutput(dir.resolve("gemm.onnx"), THREE_CLASSES, Head.LOGITS, false, Map.of());
-        try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
+        try (OnnxModel classifier = OnnxModel.load(file)) {
             assertTrue(classifier.signature().logits());
             for (double[] row : ROWS) {
                 double[] expected = THREE_CLASSES.softmax(row);
@@ -96,7 +96,7 @@ class TensorOutputTest {
     void aCardThatCallsScoresOutsideZeroToOneProbabilitiesIsRefusedAtLoad() {
         Path file = OnnxModels.tensorOutput(dir.resolve("raw.onnx"), THREE_CLASSES, Head.LOGITS, false,
                 Map.of(CardKeys.SCORES, "probabilities"));
-        ModelException e = assertThrows(ModelException.class, () -> OnnxClassifier.load(file));
+        ModelException e = assertThrows(ModelException.class, () -> OnnxModel.load(file));
         assertEquals(ModelException.Kind.UNUSABLE_MODEL, e.kind());
         assertTrue(e.getMessage().contains("output 'scores' gave") && e.getMessage().contains("not probabilities")
                 && e.getMessage().contains("'" + CardKeys.SCORES + "' = logits"), e.getMessage());
@@ -105,7 +105,7 @@ class TensorOutputTest {
     @Test
     void singleLogitColumnIsTurnedIntoProbabilitiesWithSigmoidWhenTheCardSaysLogits() {
         Path file = OnnxModels.tensorOutput(dir.resolve("logit.onnx"), ONE_COLUMN, Head.LOGITS, false, LOGITS);
-        try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
+        try (OnnxModel classifier = OnnxModel.load(file)) {
             assertEquals(TWO_LABELS, classifier.signature().classLabels());
             double[][] expected = Arrays.stream(ROWS).map(ONE_COLUMN::sigmoidPair).toArray(double[][]::new);
             assertPredictions(classifier.predict(ROWS), TWO_LABELS, expected);
@@ -116,7 +116,7 @@ class TensorOutputTest {
     void modelWithBatchFixedAtOneAnswersABatchLikeTheFreeBatchModel() {
         Path fixed = OnnxModels.tensorOutput(dir.resolve("fixed.onnx"), THREE_CLASSES, Head.SOFTMAX, true, Map.of());
         Path free = OnnxModels.tensorOutput(dir.resolve("free.onnx"), THREE_CLASSES, Head.SOFTMAX, false, Map.of());
-        try (OnnxClassifier one = OnnxClassifier.load(fixed); OnnxClassifier many = OnnxClassifier.load(free)) {
+        try (OnnxModel one = OnnxModel.load(fixed); OnnxModel many = OnnxModel.load(free)) {
             assertTrue(one.signature().fixedBatch() == 1);
             assertFalse(many.signature().fixedBatch() == 1);
             List<Prediction> fromFixed = one.predict(ROWS);
@@ -137,7 +137,7 @@ class TensorOutputTest {
     @Test
     void emptyBatchGivesNoPredictions() {
         Path file = OnnxModels.tensorOutput(dir.resolve("softmax.onnx"), THREE_CLASSES, Head.SOFTMAX, false, Map.of());
-        try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
+        try (OnnxModel classifier = OnnxModel.load(file)) {
             assertEquals(List.of(), classifier.predict(new double[0][]));
         }
     }

@@ -31,7 +31,7 @@ class ZipMapOutputTest {
         // Column c of the graph is class label 10, 2, 7 in turn.
         List<String> columnLabels = List.of("10", "2", "7");
         Path file = OnnxModels.labelAndZipMap(dir.resolve("ints.onnx"), THREE_CLASSES, List.of(10L, 2L, 7L), Map.of());
-        try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
+        try (OnnxModel classifier = OnnxModel.load(file)) {
             assertEquals(OutputKind.LABEL_AND_ZIPMAP, classifier.signature().outputKind());
             assertEquals(List.of("2", "7", "10"), classifier.signature().classLabels());
             for (int r = 0; r < ROWS.length; r++) {
@@ -45,7 +45,7 @@ class ZipMapOutputTest {
     void stringKeysGiveEachClassItsProbabilityWithClassesInSortedOrder() {
         List<String> columnLabels = List.of("versicolor", "setosa", "virginica");
         Path file = OnnxModels.labelAndZipMap(dir.resolve("strings.onnx"), THREE_CLASSES, columnLabels, Map.of());
-        try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
+        try (OnnxModel classifier = OnnxModel.load(file)) {
             assertEquals(OutputKind.LABEL_AND_ZIPMAP, classifier.signature().outputKind());
             assertEquals(List.of("setosa", "versicolor", "virginica"), classifier.signature().classLabels());
             for (int r = 0; r < ROWS.length; r++) {
@@ -60,7 +60,7 @@ class ZipMapOutputTest {
         List<String> cardOrder = List.of("7", "10", "2");
         Path file = OnnxModels.labelAndZipMap(dir.resolve("ordered.onnx"), THREE_CLASSES, List.of(10L, 2L, 7L),
                 Map.of(CardKeys.CLASSES, "[\"7\", \"10\", \"2\"]"));
-        try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
+        try (OnnxModel classifier = OnnxModel.load(file)) {
             assertEquals(cardOrder, classifier.signature().classLabels());
             Prediction prediction = classifier.predict(ROWS[2]);
             assertEquals(cardOrder, prediction.classification().classes());

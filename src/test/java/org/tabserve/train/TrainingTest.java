@@ -7,7 +7,7 @@ import org.tabserve.model.CardKeys;
 import org.tabserve.model.Evaluation;
 import org.tabserve.model.FeatureStats;
 import org.tabserve.model.ModelCard;
-import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Prediction;
 import org.tribuo.classification.Label;
 
@@ -44,7 +44,7 @@ class TrainingTest {
     static LabeledData data;
     static Training.Result result;
     static Path modelFile;
-    static OnnxClassifier classifier;
+    static OnnxModel classifier;
 
     @BeforeAll
     static void train(@TempDir Path dir) throws IOException {
@@ -52,7 +52,7 @@ class TrainingTest {
         result = Training.run(data, ModelDescription.BANK_NOTES);
         modelFile = dir.resolve("trained.onnx");
         Files.write(modelFile, result.onnx());
-        classifier = OnnxClassifier.load(modelFile);
+        classifier = OnnxModel.load(modelFile);
     }
 
     @org.junit.jupiter.api.AfterAll

@@ -2,7 +2,7 @@ package org.tabserve.web;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Prediction;
 
 import java.nio.file.Path;
@@ -22,7 +22,7 @@ class TabserveMetricsTest {
         // That thread cannot be stopped and keeps an undeployed app's class loader alive (see TabserveMetrics).
         TabserveMetrics metrics = new TabserveMetrics();
         List<String> classes = List.of("genuine", "forged");
-        try (OnnxClassifier classifier = OnnxClassifier.load(Path.of("model.onnx"))) {
+        try (OnnxModel classifier = OnnxModel.load(Path.of("model.onnx"))) {
             metrics.modelLoaded(classifier, 0.25);
         }
         metrics.request("/api/predict", "POST", 200, 0.003);

@@ -1,6 +1,6 @@
 package org.tabserve.train;
 
-import org.tabserve.model.OnnxClassifier;
+import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Prediction;
 import org.tribuo.classification.evaluation.LabelEvaluation;
 
@@ -79,7 +79,7 @@ public final class TrainModel {
     /** Loads the written file with the serving code and compares its labels with Tribuo's on every row. */
     private static String checkWithOnnxRuntime(Training.Result result, Path file) {
         long start = System.nanoTime();
-        try (OnnxClassifier classifier = OnnxClassifier.load(file)) {
+        try (OnnxModel classifier = OnnxModel.load(file)) {
             LabeledData data = result.data();
             List<Map<String, Double>> named = new java.util.ArrayList<>();
             for (double[] row : data.rows()) {

@@ -41,9 +41,9 @@ import java.util.stream.IntStream;
  * on one session, and {@link #close()} may come at any time: the session is freed only after the last prediction
  * inside it returns (a swapped model can be closed while a scoring thread is still running it).
  */
-public final class OnnxClassifier implements AutoCloseable {
+public final class OnnxModel implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(OnnxClassifier.class.getName());
+    private static final System.Logger LOG = System.getLogger(OnnxModel.class.getName());
 
     private final String source;
     private final String sha256;
@@ -68,7 +68,7 @@ public final class OnnxClassifier implements AutoCloseable {
      * @return a model ready to predict (already warmed up)
      * @throws ModelException of kind {@link ModelException.Kind#UNUSABLE_MODEL} when the file cannot be served
      */
-    public static OnnxClassifier load(Path file) {
+    public static OnnxModel load(Path file) {
         return load(file, 1);
     }
 
@@ -80,7 +80,7 @@ public final class OnnxClassifier implements AutoCloseable {
      * @return a model ready to predict (already warmed up)
      * @throws ModelException of kind {@link ModelException.Kind#UNUSABLE_MODEL} when the file cannot be served
      */
-    public static OnnxClassifier load(Path file, int intraOpThreads) {
+    public static OnnxModel load(Path file, int intraOpThreads) {
         if (intraOpThreads < 1) {
             throw new IllegalArgumentException("intraOpThreads must be at least 1, got " + intraOpThreads);
         }
@@ -104,10 +104,10 @@ public final class OnnxClassifier implements AutoCloseable {
             throw ModelException.unusable(source, "cannot read the file (" + e.getMessage() + ")", e);
         }
         String fileName = file.getFileName().toString().replaceFirst("\\.onnx$", "");
-        return new OnnxClassifier(source, fileName, bytes, intraOpThreads);
+        return new OnnxModel(source, fileName, bytes, intraOpThreads);
     }
 
-    private OnnxClassifier(String source, String fileName, ByteBuffer bytes, int intraOpThreads) {
+    private OnnxModel(String source, String fileName, ByteBuffer bytes, int intraOpThreads) {
         this.source = source;
         this.sha256 = sha256(bytes);
         this.env = environment();
@@ -524,6 +524,6 @@ public final class OnnxClassifier implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "OnnxClassifier[" + card.name() + " " + sha256.substring(0, 12) + " from " + source + "]";
+        return "OnnxModel[" + card.name() + " " + sha256.substring(0, 12) + " from " + source + "]";
     }
 }
