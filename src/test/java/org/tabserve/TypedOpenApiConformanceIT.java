@@ -138,6 +138,17 @@ class TypedOpenApiConformanceIT {
             wrong.put(expected.path("inputs").get(0).path("name").asText(), 12.5);
             api.postJson("/api/predict", wrong.toString(), 400, false);
         }
+
+        /** MLflow's {@code /invocations} with every row as records: request and answer (labels or values) conform. */
+        @Test
+        void mlflowInvocationsConformsForEveryRow() throws Exception {
+            StringBuilder all = new StringBuilder("{\"dataframe_records\": [");
+            for (int r = 0; r < expected.path("rows").size(); r++) {
+                all.append(r > 0 ? "," : "").append(row(r));
+            }
+            HttpResponse<String> answer = api.postJson("/invocations", all.append("]}").toString(), 200, true);
+            assertEquals(expected.path("rows").size(), JSON.readTree(answer.body()).path("predictions").size());
+        }
     }
 
     @Nested

@@ -184,56 +184,6 @@ public final class ModelSignature {
         return null;
     }
 
-    /**
-     * Puts one row of named values into the model's column order.
-     *
-     * @param named feature name to value; every feature must be present, and nothing else
-     * @return the values in {@link #featureNames()} order
-     * @throws ModelException of kind {@link ModelException.Kind#INVALID_INPUT} naming every missing or unknown field
-     */
-    public double[] orderRow(Map<String, Double> named) {
-        return orderRows(List.of(named))[0];
-    }
-
-    /**
-     * Puts rows of named values into the model's column order, checking every row before failing.
-     *
-     * @param rows one map per row, feature name to value
-     * @return one array per row, in {@link #featureNames()} order
-     * @throws ModelException of kind {@link ModelException.Kind#INVALID_INPUT} naming every missing, empty or
-     *                        unknown field with its row
-     */
-    public double[][] orderRows(List<Map<String, Double>> rows) {
-        List<String> featureNames = featureNames();
-        Map<String, Integer> index = new HashMap<>();
-        for (int i = 0; i < featureNames.size(); i++) {
-            index.put(featureNames.get(i), i);
-        }
-        double[][] ordered = new double[rows.size()][];
-        FieldErrors errors = new FieldErrors();
-        for (int r = 0; r < rows.size(); r++) {
-            Map<String, Double> named = rows.get(r);
-            double[] row = new double[featureNames.size()];
-            for (String field : named.keySet()) {
-                if (!index.containsKey(field)) {
-                    errors.add(r, field, "unknown feature '" + field + "'; the model's features are " + featureNames);
-                }
-            }
-            for (int i = 0; i < featureNames.size(); i++) {
-                String feature = featureNames.get(i);
-                Double value = named.get(feature);
-                if (value == null) {
-                    errors.add(r, feature, "missing value for feature '" + feature + "'");
-                } else {
-                    row[i] = value;
-                }
-            }
-            ordered[r] = row;
-        }
-        errors.throwIfAny();
-        return ordered;
-    }
-
     /** Collects field errors up to the cap while counting all of them. */
     static final class FieldErrors {
         private final List<FieldError> errors = new ArrayList<>();

@@ -45,16 +45,21 @@ final class CsvRowsParser {
      * @param records the rows' CSV records, for echoing input columns (empty when the caller asked for none)
      * @param batch   the rows, checked against the model's signature
      * @param numbers the rows as read, in the model's feature order, on the numbers-only path; otherwise null
+     * @param cells   the rows as read, in the model's feature order, on the typed path; otherwise null
      */
-    record Chunk(List<CSVRecord> records, Batch batch, double[][] numbers) {
+    record Chunk(List<CSVRecord> records, Batch batch, double[][] numbers, List<Object[]> cells) {
 
         int size() {
             return batch.size();
         }
 
-        /** The range and unknown-category warnings of a row, from the values as read where there are plain numbers. */
+        /**
+         * The range and unknown-category warnings of a row, from the values as read (not as the model's floats hold
+         * them, which would warn about values at the very ends of the training range).
+         */
         List<RangeWarning> warnings(ModelCard card, int row) {
-            return PredictionJson.warnings(card, batch, row, numbers != null ? numbers[row] : batch.numbers(row));
+            return numbers != null ? PredictionJson.warnings(card, batch, row, numbers[row])
+                    : PredictionJson.warnings(card, batch, row, cells.get(row));
         }
     }
 
@@ -224,7 +229,8 @@ final class CsvRowsParser {
                 batch = batch(() -> Batch.of(signature, cells));
             }
             if (wanted && errorCount == 0) { // the batch itself may have found errors
-                handler.accept(new Chunk(withRecords ? List.copyOf(records) : List.of(), batch, plain));
+                handler.accept(new Chunk(withRecords ? List.copyOf(records) : List.of(), batch, plain,
+                        numbersOnly ? null : List.copyOf(cells)));
             }
             records.clear();
             numbers.clear();

@@ -3,11 +3,13 @@ package org.tabserve.web;
 import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.tabserve.model.Batch;
 import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Prediction;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -37,20 +39,15 @@ final class InvocationsServlet extends ApiServlet {
         // The header as sent: Jetty's getContentType() throws for a charset the JVM does not know ("latin-1").
         String type = mediaType(request.getHeader("Content-Type"));
         OnnxModel classifier = model.classifier();
-        if (!classifier.signature().numbersOnly()) {
-            // MLflow's layouts are read as rows of numbers so far; typed rows (text, missing values) come next.
-            throw HttpProblem.of(422, "Unprocessable content", "POST /invocations serves models whose features are all"
-                    + " numbers that may not be missing; this model takes " + classifier.signature().features().stream()
-                    .filter(f -> !f.type().isNumber() || f.missingAllowed()).map(f -> f.name()).toList()
-                    + ": use POST /api/predict, which takes the same rows as dataframe_records");
-        }
         MlflowRequestParser parser = new MlflowRequestParser(classifier.signature(), config.maxBatchRows());
-        double[][] rows;
         try (MemoryBudget.Reservation held = budget.open();
              InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes()),
                      Json.UNMETERED_BYTES, Json.HEAP_BYTES_PER_BODY_BYTE)) {
-            rows = type.equals(JSON) ? parser.parseJson(body) : parser.parseCsv(body);
-            List<Prediction> predictions = model.counted(classifier.predict(rows));
+            List<Batch> batches = type.equals(JSON) ? List.of(parser.parseJson(body)) : parser.parseCsv(body);
+            List<Prediction> predictions = new ArrayList<>();
+            for (Batch batch : batches) {
+                predictions.addAll(model.counted(classifier.predict(batch)));
+            }
             try (JsonGenerator json = PredictionJson.start(response)) {
                 json.writeStartObject();
                 json.writeArrayFieldStart("predictions");

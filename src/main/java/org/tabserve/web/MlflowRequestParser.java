@@ -3,6 +3,8 @@ package org.tabserve.web;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
 
 import java.io.CharConversionException;
@@ -20,8 +22,9 @@ import java.util.Set;
  * Reads the bodies of MLflow's scoring protocol ({@code POST /invocations}, as {@code mlflow models serve} takes
  * them), so that MLflow clients and habits work unchanged: JSON with exactly one of {@code dataframe_split},
  * {@code dataframe_records}, {@code instances} or {@code inputs} (and optionally {@code params}), or a pandas-style
- * CSV with a header. Every body becomes rows in the model's column order through {@link NamedRows}, as the other JSON
- * routes' rows do, and every bad value is listed at once with its row (counted from 0).
+ * CSV with a header. Every value is read as {@link JsonCells} reads JSON values for every JSON route (text stays text,
+ * {@code null} is a missing value, whole numbers stay exact), the rows are checked into a {@link Batch} as the other
+ * routes' are, and every bad value is listed at once with its row (counted from 0).
  *
  * <p>Where MLflow's own server is lenient in ways that hide mistakes, this one follows tabserve's rule instead (a 400
  * naming the field): a top-level key other than the four formats and {@code params} is refused rather than dropped.
@@ -43,29 +46,23 @@ final class MlflowRequestParser {
             + "\"dataframe_split\", \"dataframe_records\", \"instances\" or \"inputs\" (and optionally \"params\")";
 
     private final ModelSignature signature;
+    private final JsonCells reader;
     private final int maxRows;
 
     MlflowRequestParser(ModelSignature signature, int maxRows) {
         this.signature = signature;
+        this.reader = JsonCells.of(signature);
         this.maxRows = maxRows;
-    }
-
-    /** A JSON value that is not a usable number, kept until its column is known (a split frame's data may come first). */
-    private record Bad(String found, boolean outOfRange) {
-    }
-
-    /** An item of a split frame's data that is not an array, kept to be reported in row order. */
-    private record NotARow(String found) {
     }
 
     /**
      * Reads a JSON body.
      *
-     * @return the rows in the model's column order (possibly none)
+     * @return the rows, checked against the model's signature (possibly none)
      * @throws HttpProblem 400 for malformed JSON, a wrong layout or bad values (all of them listed), 413 for more
      *                     rows than the batch limit
      */
-    double[][] parseJson(InputStream body) throws IOException {
+    Batch parseJson(InputStream body) throws IOException {
         try (JsonParser parser = Json.FACTORY.createParser(body)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
@@ -76,18 +73,18 @@ final class MlflowRequestParser {
                 throw HttpProblem.badRequest(REQUIRED_INPUT_FORMAT + "; received " + Json.describe(first));
             }
             Set<String> keys = new LinkedHashSet<>();
-            List<FieldProblem> errors = new ArrayList<>();
-            List<Map<String, Double>> rows = null;
+            JsonCells.Rows rows = null;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String key = parser.currentName();
                 JsonToken value = parser.nextToken();
                 keys.add(key);
                 if (FORMATS.contains(key) && rows == null) {
-                    rows = switch (key) {
-                        case DATAFRAME_SPLIT -> split(parser, value, errors);
-                        case DATAFRAME_RECORDS -> records(parser, value, errors);
-                        default -> tensorInput(key, parser, value, errors);
-                    };
+                    rows = reader.rows();
+                    switch (key) {
+                        case DATAFRAME_SPLIT -> split(parser, value, rows);
+                        case DATAFRAME_RECORDS -> records(parser, value, rows);
+                        default -> tensorInput(key, parser, value, rows);
+                    }
                 } else {
                     if (PARAMS.equals(key) && value != JsonToken.START_OBJECT && value != JsonToken.VALUE_NULL) {
                         throw HttpProblem.invalidFields(List.of(new FieldProblem(PARAMS, "\"params\" must be an "
@@ -112,7 +109,7 @@ final class MlflowRequestParser {
                 }
                 throw HttpProblem.invalidFields(problems);
             }
-            return NamedRows.order(signature, rows, errors, true);
+            return rows.check(true);
         } catch (JsonProcessingException | CharConversionException e) {
             throw Json.malformed(e);
         }
@@ -122,74 +119,72 @@ final class MlflowRequestParser {
      * Reads a pandas-style CSV body ({@code DataFrame.to_csv()}, its unnamed index column included) with the CSV
      * upload's parser, so that both routes read CSV alike.
      *
+     * @return the rows, checked against the model's signature, in the chunks the CSV reader hands on
      * @throws HttpProblem 400 listing the problems, 413 past the batch limit
      */
-    double[][] parseCsv(InputStream body) throws IOException {
-        List<double[]> rows = new java.util.ArrayList<>();
+    List<Batch> parseCsv(InputStream body) throws IOException {
+        List<Batch> chunks = new ArrayList<>();
         boolean all = new CsvRowsParser(signature, maxRows, true).validateAndKeep(body, maxRows,
-                chunk -> rows.addAll(java.util.Arrays.asList(chunk.numbers())), (count, textChars) -> true);
+                chunk -> chunks.add(chunk.batch()), (count, textChars) -> true);
         if (!all) { // cannot happen: the parser refuses more than maxRows rows before keeping them
             throw tooManyRows();
         }
-        return rows.toArray(double[][]::new);
+        return chunks;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
     // The four layouts
 
     /** {@code dataframe_split}: pandas' split orientation, {@code {"columns": [...], "data": [[...]], "index": [...]}}. */
-    private List<Map<String, Double>> split(JsonParser parser, JsonToken token, List<FieldProblem> errors)
-            throws IOException {
+    private void split(JsonParser parser, JsonToken token, JsonCells.Rows rows) throws IOException {
         if (token != JsonToken.START_OBJECT) {
             throw HttpProblem.badRequest("\"dataframe_split\" must be an object with \"columns\" and \"data\" (pandas' "
                     + "split orientation), got " + Json.describe(token));
         }
         List<String> columns = null;
-        List<Object> data = null;
+        byte[] early = null; // data sent before its columns, kept as JSON to be read once the columns are known
+        boolean data = false;
         int indexLength = -1;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String key = parser.currentName();
             JsonToken value = parser.nextToken();
             switch (key) {
                 case "columns" -> columns = columnNames(parser, value);
-                case "data" -> data = splitData(parser, value);
+                case "data" -> {
+                    data = true;
+                    if (columns == null) {
+                        early = copy(parser);
+                    } else {
+                        splitData(parser, value, columns, rows);
+                    }
+                }
                 case "index" -> indexLength = count(parser, value, "\"dataframe_split\".index");
                 default -> throw HttpProblem.badRequest("\"dataframe_split\" has an unexpected key \"" + key
                         + "\"; it takes \"columns\", \"data\" and optionally \"index\" (pandas' split orientation)");
             }
         }
-        if (columns == null || data == null) {
+        if (columns == null || !data) {
             throw HttpProblem.badRequest("\"dataframe_split\" needs \"columns\" (the column names, e.g. "
                     + quoted(signature.featureNames()) + ") and \"data\" (one array of values per row)");
         }
-        if (indexLength >= 0 && indexLength != data.size()) {
-            throw HttpProblem.badRequest("\"dataframe_split\" has " + indexLength + " index values for "
-                    + data.size() + " rows of data; send one per row, or no index");
-        }
-        requireColumns(columns, "\"dataframe_split\".columns");
-        Map<String, Integer> position = new HashMap<>();
-        for (int i = 0; i < columns.size(); i++) {
-            position.put(columns.get(i), i);
-        }
-        List<Map<String, Double>> rows = new ArrayList<>(data.size());
-        for (int r = 0; r < data.size(); r++) {
-            Map<String, Double> row = new LinkedHashMap<>();
-            if (!(data.get(r) instanceof Object[] cells)) {
-                errors.add(new FieldProblem("data", "row " + r + " of \"dataframe_split\".data must be an array of "
-                        + "values, got " + ((NotARow) data.get(r)).found(), r));
-                placeholders(row);
-            } else if (cells.length != columns.size()) {
-                errors.add(new FieldProblem("data", "row " + r + " of \"dataframe_split\".data has " + cells.length
-                        + " values; \"columns\" names " + columns.size() + ": " + quoted(columns), r));
-                placeholders(row);
-            } else {
-                for (String feature : signature.featureNames()) {
-                    row.put(feature, value(feature, cells[position.get(feature)], r, errors));
-                }
+        if (early != null) {
+            try (JsonParser replay = Json.FACTORY.createParser(early)) {
+                splitData(replay, replay.nextToken(), columns, rows);
             }
-            rows.add(row);
         }
-        return rows;
+        if (indexLength >= 0 && indexLength != rows.size()) {
+            throw HttpProblem.badRequest("\"dataframe_split\" has " + indexLength + " index values for "
+                    + rows.size() + " rows of data; send one per row, or no index");
+        }
+    }
+
+    /** The JSON value at the parser, copied whole (within the body's size limit) to be read again. */
+    private static byte[] copy(JsonParser parser) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (com.fasterxml.jackson.core.JsonGenerator copy = Json.FACTORY.createGenerator(bytes)) {
+            copy.copyCurrentStructure(parser);
+        }
+        return bytes.toByteArray();
     }
 
     private static List<String> columnNames(JsonParser parser, JsonToken token) throws IOException {
@@ -215,92 +210,102 @@ final class MlflowRequestParser {
         return names;
     }
 
-    /** The rows of a split frame as raw cells ({@code Object[]}, or {@link NotARow}): their columns may come after them. */
-    private List<Object> splitData(JsonParser parser, JsonToken token) throws IOException {
+    /** The rows of a split frame, each an array with one value per column; columns the model does not take are skipped. */
+    private void splitData(JsonParser parser, JsonToken token, List<String> columns, JsonCells.Rows rows)
+            throws IOException {
         if (token != JsonToken.START_ARRAY) {
             throw HttpProblem.badRequest("\"dataframe_split\".data must be an array of rows, got " + Json.describe(token));
         }
-        List<Object> rows = new ArrayList<>();
+        requireColumns(columns, "\"dataframe_split\".columns");
+        Integer[] positions = new Integer[columns.size()];
+        for (int i = 0; i < positions.length; i++) {
+            positions[i] = reader.position(columns.get(i));
+        }
         JsonToken item;
         while ((item = parser.nextToken()) != JsonToken.END_ARRAY) {
             int r = rows.size();
             checkRowCount(r);
+            Object[] cells = reader.absentRow();
+            rows.add(cells);
             if (item != JsonToken.START_ARRAY) {
                 parser.skipChildren();
-                rows.add(new NotARow(Json.describe(item))); // reported in row order, with the other rows' problems
+                rows.error(new FieldProblem("data", "row " + r + " of \"dataframe_split\".data must be an array of "
+                        + "values, got " + Json.describe(item), r));
                 continue;
             }
-            List<Object> cells = new ArrayList<>();
+            int length = 0;
             JsonToken value;
             while ((value = parser.nextToken()) != JsonToken.END_ARRAY) {
-                cells.add(cell(parser, value));
+                Integer at = length < positions.length ? positions[length] : null;
+                if (at != null) {
+                    cells[at] = reader.read(parser, value, reader.features().get(at), r, rows);
+                } else {
+                    parser.skipChildren();
+                }
+                length++;
             }
-            rows.add(cells.toArray());
+            if (length != columns.size()) {
+                rows.error(new FieldProblem("data", "row " + r + " of \"dataframe_split\".data has " + length
+                        + " values; \"columns\" names " + columns.size() + ": " + quoted(columns), r));
+            }
         }
-        return rows;
     }
 
     /** {@code dataframe_records}: pandas' records orientation, a list of objects of columns. */
-    private List<Map<String, Double>> records(JsonParser parser, JsonToken token, List<FieldProblem> errors)
-            throws IOException {
+    private void records(JsonParser parser, JsonToken token, JsonCells.Rows rows) throws IOException {
         if (token != JsonToken.START_ARRAY) {
             throw HttpProblem.badRequest("\"dataframe_records\" must be an array of objects, one per row (pandas' "
                     + "records orientation), got " + Json.describe(token));
         }
-        List<Map<String, Double>> rows = new ArrayList<>();
         JsonToken item;
         while ((item = parser.nextToken()) != JsonToken.END_ARRAY) {
             int r = rows.size();
             checkRowCount(r);
             if (item == JsonToken.START_OBJECT) {
-                rows.add(objectRow(parser, r, errors));
+                objectRow(parser, r, rows);
             } else {
-                errors.add(new FieldProblem(DATAFRAME_RECORDS, "record " + r + " must be an object of columns, got "
+                rows.add(reader.absentRow());
+                rows.error(new FieldProblem(DATAFRAME_RECORDS, "record " + r + " must be an object of columns, got "
                         + Json.describe(item), r));
                 parser.skipChildren();
-                rows.add(placeholders(new LinkedHashMap<>()));
             }
         }
-        return rows;
     }
 
     /**
      * {@code instances} or {@code inputs}, the TF Serving layouts MLflow takes: a list of rows, each an object of
      * columns or an array of values in the model's column order, or an object of columns, each an array of values.
      */
-    private List<Map<String, Double>> tensorInput(String key, JsonParser parser, JsonToken token,
-                                                  List<FieldProblem> errors) throws IOException {
+    private void tensorInput(String key, JsonParser parser, JsonToken token, JsonCells.Rows rows) throws IOException {
         if (token == JsonToken.START_OBJECT) {
-            return columns(key, parser, errors);
+            columns(key, parser, rows);
+            return;
         }
         if (token != JsonToken.START_ARRAY) {
             throw HttpProblem.badRequest("\"" + key + "\" must be an array of rows or an object of columns, got "
                     + Json.describe(token));
         }
-        List<Map<String, Double>> rows = new ArrayList<>();
         JsonToken item;
         while ((item = parser.nextToken()) != JsonToken.END_ARRAY) {
             int r = rows.size();
             checkRowCount(r);
             if (item == JsonToken.START_OBJECT) {
-                rows.add(objectRow(parser, r, errors));
+                objectRow(parser, r, rows);
             } else if (item == JsonToken.START_ARRAY) {
-                rows.add(arrayRow(key, parser, r, errors));
+                arrayRow(key, parser, r, rows);
             } else {
-                errors.add(new FieldProblem(key, "instance " + r + " must be an object of columns or an array of "
+                rows.add(reader.absentRow());
+                rows.error(new FieldProblem(key, "instance " + r + " must be an object of columns or an array of "
                         + signature.featureCount() + " values in the order " + signature.featureNames() + ", got "
                         + Json.describe(item), r));
                 parser.skipChildren();
-                rows.add(placeholders(new LinkedHashMap<>()));
             }
         }
-        return rows;
     }
 
     /** An object of columns, each an array with one value per row, all of the same length. */
-    private List<Map<String, Double>> columns(String key, JsonParser parser, List<FieldProblem> errors)
-            throws IOException {
-        Map<String, List<Object>> features = new LinkedHashMap<>();
+    private void columns(String key, JsonParser parser, JsonCells.Rows rows) throws IOException {
+        Map<Integer, List<Object>> features = new HashMap<>();
         Map<String, Integer> lengths = new LinkedHashMap<>();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String column = parser.currentName();
@@ -309,14 +314,15 @@ final class MlflowRequestParser {
                 throw HttpProblem.invalidFields(List.of(new FieldProblem(column, "column '" + column + "' of \"" + key
                         + "\" must be an array with one value per row, got " + Json.describe(value), null)));
             }
-            if (signature.featureNames().contains(column)) {
+            Integer at = reader.position(column);
+            if (at != null) {
                 List<Object> cells = new ArrayList<>();
                 JsonToken item;
                 while ((item = parser.nextToken()) != JsonToken.END_ARRAY) {
                     checkRowCount(cells.size());
-                    cells.add(cell(parser, item));
+                    cells.add(reader.read(parser, item, reader.features().get(at), cells.size(), rows));
                 }
-                features.put(column, cells);
+                features.put(at, cells);
                 lengths.put(column, cells.size());
             } else {
                 lengths.put(column, count(parser, value, "column '" + column + "'"));
@@ -328,91 +334,53 @@ final class MlflowRequestParser {
         }
         requireColumns(lengths.keySet(), "\"" + key + "\"");
         int count = lengths.values().iterator().next();
-        List<Map<String, Double>> rows = new ArrayList<>(count);
         for (int r = 0; r < count; r++) {
-            Map<String, Double> row = new LinkedHashMap<>();
-            for (String feature : signature.featureNames()) {
-                row.put(feature, value(feature, features.get(feature).get(r), r, errors));
+            Object[] cells = reader.absentRow();
+            for (Map.Entry<Integer, List<Object>> column : features.entrySet()) {
+                cells[column.getKey()] = column.getValue().get(r);
             }
-            rows.add(row);
+            rows.add(cells);
         }
-        return rows;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // Rows and values
+    // Rows
 
     /** One row as an object of columns; columns the model does not take are skipped, as MLflow ignores them. */
-    private Map<String, Double> objectRow(JsonParser parser, int r, List<FieldProblem> errors) throws IOException {
-        Map<String, Double> row = new LinkedHashMap<>();
+    private void objectRow(JsonParser parser, int r, JsonCells.Rows rows) throws IOException {
+        Object[] cells = reader.absentRow();
+        rows.add(cells);
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String column = parser.currentName();
+            Integer at = reader.position(parser.currentName());
             JsonToken value = parser.nextToken();
-            if (signature.featureNames().contains(column)) {
-                row.put(column, value(column, cell(parser, value), r, errors));
+            if (at != null) {
+                cells[at] = reader.read(parser, value, reader.features().get(at), r, rows);
             } else {
                 parser.skipChildren();
             }
         }
-        return row;
+        rows.requireAll(cells, r);
     }
 
     /** One row as an array of values in the model's column order: exactly one value per feature. */
-    private Map<String, Double> arrayRow(String key, JsonParser parser, int r, List<FieldProblem> errors)
-            throws IOException {
-        List<String> features = signature.featureNames();
-        Map<String, Double> row = new LinkedHashMap<>();
+    private void arrayRow(String key, JsonParser parser, int r, JsonCells.Rows rows) throws IOException {
+        List<Feature> features = reader.features();
+        Object[] cells = reader.absentRow();
+        rows.add(cells);
         int length = 0;
         JsonToken value;
         while ((value = parser.nextToken()) != JsonToken.END_ARRAY) {
             if (length < features.size()) {
-                row.put(features.get(length), value(features.get(length), cell(parser, value), r, errors));
+                cells[length] = reader.read(parser, value, features.get(length), r, rows);
             } else {
                 parser.skipChildren();
             }
             length++;
         }
         if (length != features.size()) {
-            errors.add(new FieldProblem(key, "instance " + r + " has " + length + " values; the model takes "
-                    + features.size() + " in this order: " + features, r));
-            placeholders(row); // the count is the problem; do not also list each missing feature
+            rows.error(new FieldProblem(key, "instance " + r + " has " + length + " values; the model takes "
+                    + features.size() + " in this order: " + signature.featureNames(), r));
         }
-        return row;
-    }
-
-    /** Reads one value: a finite number as a Double, anything else as what it is, for the error once its field is known. */
-    private static Object cell(JsonParser parser, JsonToken token) throws IOException {
-        if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
-            double value = parser.getDoubleValue();
-            return Double.isFinite(value) ? (Object) value : new Bad(parser.getText(), true);
-        }
-        Bad bad = new Bad(Json.describe(token), false);
-        parser.skipChildren();
-        return bad;
-    }
-
-    /** The value of one cell for a feature, or a placeholder with its problem recorded, worded as /api/predict words it. */
-    private static Double value(String feature, Object cell, int r, List<FieldProblem> errors) {
-        if (cell instanceof Double number) {
-            String problem = ModelSignature.valueProblem(feature, number);
-            if (problem == null) {
-                return number;
-            }
-            errors.add(new FieldProblem(feature, problem, r));
-        } else {
-            Bad bad = (Bad) cell;
-            errors.add(new FieldProblem(feature, bad.outOfRange() ? "'" + feature + "' is out of range: " + bad.found()
-                    : "'" + feature + "' must be a number, got " + bad.found(), r));
-        }
-        return 0.0;
-    }
-
-    /** Fills a row whose problem is already reported, so that no missing feature is reported for it again. */
-    private Map<String, Double> placeholders(Map<String, Double> row) {
-        for (String feature : signature.featureNames()) {
-            row.putIfAbsent(feature, 0.0);
-        }
-        return row;
     }
 
     /** A 400 naming every feature the columns lack, as MLflow's "Model is missing inputs" does. */

@@ -220,8 +220,8 @@ final class OpenApiDocument {
                         + "params, accepted and not used), or a pandas-style CSV with a header (an unnamed first index "
                         + "column, as DataFrame.to_csv() writes it, is allowed). Columns by name: the model takes "
                         + signature.featureNames() + "; other columns are ignored. Rows as arrays hold the values in "
-                        + "that order. The answer is the predicted labels, as MLflow answers for a scikit-learn "
-                        + "classifier; for probabilities use /api/predict.")
+                        + "that order. The answer is the predicted labels (values for a regressor), as MLflow "
+                        + "answers for a scikit-learn model; for probabilities and warnings use /api/predict.")
                 .requestBody(new RequestBody().required(true).content(new Content()
                         .addMediaType(JSON, new MediaType().schema(ref("MlflowRequest")))
                         .addMediaType(InvocationsServlet.CSV, new MediaType().schema(new StringSchema().description(
@@ -266,7 +266,9 @@ final class OpenApiDocument {
                 mlflowFormat(MlflowRequestParser.INSTANCES, ref("MlflowTensorInput"), params),
                 mlflowFormat(MlflowRequestParser.INPUTS, ref("MlflowTensorInput"), params)));
         schemas.put("MlflowPredictions", new ObjectSchema()
-                .addProperty("predictions", new ArraySchema().items(new StringSchema()._enum(signature.classLabels()))
+                .addProperty("predictions", signature.task() == Task.REGRESSION
+                        ? new ArraySchema().items(new NumberSchema()).description("the predicted value of each row")
+                        : new ArraySchema().items(new StringSchema()._enum(signature.classLabels()))
                         .description("the predicted class label of each row"))
                 .addRequiredItem("predictions").additionalProperties(false));
     }

@@ -7,6 +7,7 @@ import org.tabserve.model.CardKeys;
 import org.tabserve.model.Evaluation;
 import org.tabserve.model.FeatureStats;
 import org.tabserve.model.ModelCard;
+import org.tabserve.model.Batch;
 import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Prediction;
 import org.tribuo.classification.Label;
@@ -213,16 +214,17 @@ class TrainingTest {
         assertTrue(result.scores().size() > 1, "a choice needs more than one candidate");
     }
 
-    /** Rows as name to value maps, put into the model's order by the model core, as a server would. */
-    private static double[][] namedRows(List<Integer> rows) {
-        List<Map<String, Double>> named = new ArrayList<>();
+    /** Rows matched to the model's features by name, as a server matches named values. */
+    private static Batch namedRows(List<Integer> rows) {
+        List<Object[]> cells = new ArrayList<>();
+        List<String> order = classifier.signature().featureNames();
         for (int row : rows) {
-            Map<String, Double> values = new LinkedHashMap<>();
-            for (int c = 0; c < data.featureNames().size(); c++) {
-                values.put(data.featureNames().get(c), data.rows().get(row)[c]);
+            Object[] ordered = new Object[order.size()];
+            for (int i = 0; i < ordered.length; i++) {
+                ordered[i] = data.rows().get(row)[data.featureNames().indexOf(order.get(i))];
             }
-            named.add(values);
+            cells.add(ordered);
         }
-        return classifier.signature().orderRows(named);
+        return Batch.of(classifier.signature(), cells);
     }
 }

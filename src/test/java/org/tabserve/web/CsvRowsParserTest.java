@@ -157,6 +157,21 @@ class CsvRowsParserTest {
     }
 
     @Test
+    void aTypedValueAtTheVeryEndOfTheTrainingRangeIsCheckedAsSentNotAsTheModelsFloatHoldsIt() throws IOException {
+        // 6.8248 is held by a float as 6.82480001, above this maximum: the check must read the cell as sent.
+        assertTrue((double) 6.8248f > 6.8248, "the premise: the float is above the double");
+        org.tabserve.model.ModelCard card = new org.tabserve.model.ModelCard("m", "", "", "", java.util.Map.of(), "",
+                java.util.Map.of("mass", new org.tabserve.model.FeatureStats(1.0, 6.8248, 3.0)), null,
+                java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), java.util.Map.of());
+        List<CsvRowsParser.Chunk> chunks = typedChunks("island,sex,count,mass,adult\n"
+                + "Dream,MALE,1,6.8248,true\n"
+                + "Dream,MALE,1,6.8249,true\n");
+        assertEquals(List.of(), chunks.get(0).warnings(card, 0), "the maximum itself is inside the range");
+        assertEquals(List.of("mass"), chunks.get(0).warnings(card, 1).stream()
+                .map(org.tabserve.model.RangeWarning::feature).toList(), "just above it is not");
+    }
+
+    @Test
     void aSemicolonFileReadsDecimalCommasInNumberAndWholeNumberColumns() throws IOException {
         Batch batch = typedChunks("island;sex;count;mass;adult\nDream;MALE;7,0;3,25;false\n").get(0).batch();
         assertArrayEquals(new long[]{7}, (long[]) batch.data(2));

@@ -389,8 +389,11 @@ class HostileInputIT {
         add("mlflow: a CSV of 10,001 rows", 413, "more than 10000 data rows", () -> http.post("/invocations", "text/csv",
                 (CSV_HEADER + "\n" + "1,2,3,4\n".repeat(10_001)).getBytes(StandardCharsets.UTF_8)));
         add("mlflow: a split frame nested 10,000 deep", 400, "nesting depth",
-                () -> invocations("{\"dataframe_split\": {\"columns\": [], \"data\": " + repeat("[", 10_000)
-                        + repeat("]", 10_000) + "}}"));
+                () -> invocations("{\"dataframe_split\": {\"columns\": [\"variance\", \"skewness\", \"curtosis\", "
+                        + "\"entropy\"], \"data\": " + repeat("[", 10_000) + repeat("]", 10_000) + "}}"));
+        add("mlflow: a split frame nested 10,000 deep before its columns", 400, "nesting depth",
+                () -> invocations("{\"dataframe_split\": {\"data\": " + repeat("[", 10_000) + repeat("]", 10_000)
+                        + ", \"columns\": [\"variance\", \"skewness\", \"curtosis\", \"entropy\"]}}"));
         add("mlflow: application/csv, which MLflow's server refuses too", 415, "application/json or text/csv",
                 () -> http.post("/invocations", "application/csv", "a\n1\n".getBytes(StandardCharsets.UTF_8)));
         add("mlflow: a charset other than UTF-8", 415, "UTF-8 only",

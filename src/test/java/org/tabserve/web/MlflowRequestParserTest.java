@@ -3,6 +3,7 @@ package org.tabserve.web;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.tabserve.model.Batch;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OutputKind;
 
@@ -28,11 +29,11 @@ class MlflowRequestParserTest {
     private static final int MAX_ROWS = 3;
 
     private static double[][] json(String body) throws IOException {
-        return new MlflowRequestParser(SIGNATURE, MAX_ROWS).parseJson(stream(body));
+        return BatchRows.of(new MlflowRequestParser(SIGNATURE, MAX_ROWS).parseJson(stream(body)));
     }
 
     private static double[][] csv(String body) throws IOException {
-        return new MlflowRequestParser(SIGNATURE, MAX_ROWS).parseCsv(stream(body));
+        return BatchRows.of(new MlflowRequestParser(SIGNATURE, MAX_ROWS).parseCsv(stream(body)));
     }
 
     private static ByteArrayInputStream stream(String body) {
@@ -204,10 +205,11 @@ class MlflowRequestParserTest {
         HttpProblem problem = refusedJson("{\"dataframe_split\": {\"columns\": [\"a\", \"b\"], \"data\": "
                 + "[[\"1.0\", null], [true, 1e400], [1, 1e39]]}}");
         assertEquals(List.of(
-                new FieldProblem("b", "'b' must be a number, got null", 0),
                 new FieldProblem("a", "'a' must be a number, got a string", 0),
-                new FieldProblem("b", "'b' is out of range: 1e400", 1),
-                new FieldProblem("a", "'a' must be a number, got a boolean", 1)), problem.errors().subList(0, 4));
+                new FieldProblem("b", "'b' must be a number, got null", 0),
+                new FieldProblem("a", "'a' must be a number, got a boolean", 1),
+                new FieldProblem("b", "'b' is out of range: 1e400", 1)), problem.errors().subList(0, 4),
+                "in the order sent");
         assertTrue(problem.errors().get(4).message().contains("float range"), said(problem));
         assertEquals(5, problem.errors().size());
     }
@@ -241,5 +243,47 @@ class MlflowRequestParserTest {
     @Test
     void aCsvOfMoreRowsThanTheBatchLimitIsA413() {
         assertEquals(413, assertThrows(HttpProblem.class, () -> csv("a,b\n1,2\n1,2\n1,2\n1,2\n")).status());
+    }
+
+    // --- typed models: text, missing values, whole numbers, booleans ------------------------------------------------
+
+    private static Batch typed(String body) throws IOException {
+        return new MlflowRequestParser(RequestParsersFuzzTest.TYPED, MAX_ROWS).parseJson(stream(body));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"dataframe_split\": {\"columns\": [\"sex\", \"island\", \"bill_length_mm\", \"flipper_length_mm\", \"tagged\", \"id\"], "
+                    + "\"data\": [[\"MALE\", \"Dream\", null, 9007199254740993, true, 1], [\"FEMALE\", \"Biscoe\", 39.5, 181.0, false, 2]]}}",
+            "{\"dataframe_split\": {\"data\": [[\"MALE\", \"Dream\", null, 9007199254740993, true], [\"FEMALE\", \"Biscoe\", 39.5, 181.0, false]], "
+                    + "\"columns\": [\"sex\", \"island\", \"bill_length_mm\", \"flipper_length_mm\", \"tagged\"]}}",
+            "{\"dataframe_records\": [{\"island\": \"Dream\", \"bill_length_mm\": null, \"flipper_length_mm\": 9007199254740993, "
+                    + "\"sex\": \"MALE\", \"tagged\": true}, {\"tagged\": false, \"sex\": \"FEMALE\", \"flipper_length_mm\": 181, "
+                    + "\"bill_length_mm\": 39.5, \"island\": \"Biscoe\", \"note\": \"ignored\"}]}",
+            "{\"inputs\": {\"island\": [\"Dream\", \"Biscoe\"], \"bill_length_mm\": [null, 39.5], "
+                    + "\"flipper_length_mm\": [9007199254740993, 181], \"sex\": [\"MALE\", \"FEMALE\"], \"tagged\": [true, false]}}",
+            "{\"instances\": [[\"Dream\", null, 9007199254740993, \"MALE\", true], [\"Biscoe\", 39.5, 181, \"FEMALE\", false]]}",
+    })
+    void typedLayoutsKeepTextMissingValuesWholeNumbersAndBooleansAsSent(String body) throws IOException {
+        Batch batch = typed(body);
+        assertEquals(2, batch.size());
+        assertArrayEquals(new String[]{"Dream", "Biscoe"}, (String[]) batch.data(0));
+        float[] bill = (float[]) batch.data(1);
+        assertTrue(Float.isNaN(bill[0]), "null is the missing value the imputer fills");
+        assertEquals(39.5f, bill[1]);
+        assertArrayEquals(new long[]{9007199254740993L, 181}, (long[]) batch.data(2), "2^53 + 1 not rounded");
+        assertArrayEquals(new String[]{"MALE", "FEMALE"}, (String[]) batch.data(3));
+        assertArrayEquals(new boolean[]{true, false}, (boolean[]) batch.data(4));
+    }
+
+    @Test
+    void typedValuesOfTheWrongKindAreA400NamingEachFieldAndRowAndNothingIsConverted() {
+        HttpProblem problem = assertThrows(HttpProblem.class, () -> typed("{\"dataframe_split\": {\"columns\": "
+                + "[\"sex\", \"island\", \"bill_length_mm\", \"flipper_length_mm\", \"tagged\"], \"data\": "
+                + "[[\"MALE\", \"Dream\", \"39.1\", 181, true], [7, null, 39.1, 181.5, \"true\"]]}}"));
+        assertEquals(400, problem.status());
+        List<String> found = problem.errors().stream().map(e -> e.row() + " " + e.field()).sorted().toList();
+        assertEquals(List.of("0 bill_length_mm", "1 flipper_length_mm", "1 island", "1 sex", "1 tagged"), found,
+                said(problem));
     }
 }

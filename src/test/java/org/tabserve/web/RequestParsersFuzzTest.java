@@ -289,7 +289,7 @@ class RequestParsersFuzzTest {
     @FuzzTest
     void mlflowBody(byte[] body) throws IOException {
         double[][] expected = MlflowOracle.rows(body);
-        double[][] parsed;
+        Batch parsed;
         try {
             parsed = new MlflowRequestParser(SIGNATURE, MAX_ROWS).parseJson(new ByteArrayInputStream(body));
         } catch (HttpProblem problem) {
@@ -297,9 +297,12 @@ class RequestParsersFuzzTest {
             assertNull(expected, () -> "refused a request that is valid: " + problem.detail() + " " + problem.errors());
             return;
         }
-        assertValidRows(parsed, 0, MAX_ROWS);
-        assertNotNull(expected, () -> "accepted a request that is not valid, as " + Arrays.deepToString(parsed));
-        assertArrayEquals(expected, parsed, "values must be exactly the numbers sent");
+        double[][] rows = BatchRows.of(parsed);
+        assertValidRows(rows, 0, MAX_ROWS);
+        assertNotNull(expected, () -> "accepted a request that is not valid, as " + Arrays.deepToString(rows));
+        assertEquals(expected.length, parsed.size());
+        assertArrayEquals(floats(expected), (float[]) parsed.data(0), "the batch holds exactly the numbers sent, "
+                + "as the model's floats");
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -29,11 +29,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The JSON routes ({@code POST /api/predict} and {@code POST /predict}) serve every model the real exporter made
+ * The JSON routes ({@code POST /api/predict}, {@code POST /predict} and {@code POST /invocations}) serve every model the real exporter made
  * (fixtures/make_penguins_models.py) with scikit-learn's answers for every row: the WAR runs with {@code --model}
  * one fixture at a time, all its rows go in one batch request per route, a few rows also one by one; labels must be
  * equal, probabilities within 1e-5, values within 1e-5 relative, and {@code warnings} must name exactly the fields
- * whose category the encoder never saw. Then typed bad input against a penguins model: each gets a 4xx naming its
+ * whose category the encoder never saw; MLflow's {@code POST /invocations} takes the same rows in each of its layouts. Then typed bad input against a penguins model: each gets a 4xx naming its
  * field (or a warning where the model takes the value), and the next valid request is answered.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -79,7 +79,7 @@ class TypedModelsJsonIT {
     // species-zipmap last: the bad-input cases below run against it without a restart.
     @ValueSource(strings = {"fixed-batch-4", "species-nozipmap", "species-labels-in-graph", "body-mass-regressor",
             INT64, ZIPMAP})
-    void answersEveryRowAsScikitLearnDidOnBothJsonRoutes(String fixture) throws Exception {
+    void answersEveryRowAsScikitLearnDidOnEveryJsonRoute(String fixture) throws Exception {
         JsonNode expected = Http.JSON.readTree(DIR.resolve(fixture + ".expected.json").toFile());
         Http http = serving(fixture);
         ArrayNode instances = Http.JSON.createArrayNode();
@@ -93,6 +93,7 @@ class TypedModelsJsonIT {
                 assertAnswer(expected, expected.path("rows").get(r), predictions.get(r), fixture + " " + route);
             }
         }
+        mlflowLayoutsAnswerAsScikitLearnDid(fixture, expected, instances, http);
         // One by one: the first row, the first with a missing value, the first with an unknown category.
         List<JsonNode> singles = new ArrayList<>(List.of(expected.path("rows").get(0)));
         firstRow(expected, row -> row.path("inputs").toString().contains("null")).ifPresent(singles::add);
@@ -101,6 +102,70 @@ class TypedModelsJsonIT {
             for (String route : List.of("/api/predict", "/predict")) {
                 JsonNode answer = http.postJson(route, row.path("inputs").toString()).json();
                 assertAnswer(expected, row, answer, fixture + " " + route + " single");
+            }
+        }
+    }
+
+    /**
+     * {@code POST /invocations}: the same rows in each of MLflow's layouts (a split frame with an index and an extra
+     * id column, records, instances as columns, inputs as arrays in the model's order) and as the fixture's CSV
+     * give scikit-learn's labels or values, as MLflow answers them: {@code {"predictions": [label | value, ...]}}.
+     */
+    private static void mlflowLayoutsAnswerAsScikitLearnDid(String fixture, JsonNode expected, ArrayNode instances,
+                                                            Http http) throws IOException {
+        List<String> columns = new ArrayList<>();
+        instances.get(0).fieldNames().forEachRemaining(columns::add);
+        ObjectNode split = Http.JSON.createObjectNode();
+        ArrayNode splitColumns = split.putArray("columns").add("id");
+        columns.forEach(splitColumns::add);
+        ArrayNode index = split.putArray("index");
+        ArrayNode data = split.putArray("data");
+        ObjectNode byColumn = Http.JSON.createObjectNode();
+        ArrayNode arrays = Http.JSON.createArrayNode();
+        columns.forEach(c -> byColumn.putArray(c));
+        for (int r = 0; r < instances.size(); r++) {
+            JsonNode row = instances.get(r);
+            index.add(r);
+            ArrayNode cells = data.addArray().add("row-" + r);
+            ArrayNode array = arrays.addArray();
+            for (String column : columns) {
+                cells.add(row.get(column));
+                ((ArrayNode) byColumn.get(column)).add(row.get(column));
+                array.add(row.get(column));
+            }
+        }
+        Map<String, String> bodies = new java.util.LinkedHashMap<>();
+        bodies.put("dataframe_split", Http.JSON.createObjectNode().set("dataframe_split", split).toString());
+        bodies.put("dataframe_records", Http.JSON.createObjectNode().set("dataframe_records", instances).toString());
+        bodies.put("instances as columns", Http.JSON.createObjectNode().set("instances", byColumn).toString());
+        bodies.put("inputs as arrays", Http.JSON.createObjectNode().set("inputs", arrays).toString());
+        List<Map.Entry<String, Http.Response>> answers = new ArrayList<>();
+        for (Map.Entry<String, String> body : bodies.entrySet()) {
+            answers.add(Map.entry(body.getKey(), http.postJson("/invocations", body.getValue())));
+        }
+        List<JsonNode> all = new ArrayList<>();
+        expected.path("rows").forEach(all::add);
+        Map<String, List<JsonNode>> rowsOf = new java.util.HashMap<>();
+        Path csv = DIR.resolve(fixture + ".inputs.csv");
+        if (java.nio.file.Files.exists(csv)) {
+            answers.add(Map.entry("CSV", http.post("/invocations", "text/csv", java.nio.file.Files.readAllBytes(csv))));
+            // inputs.csv holds the rows without an unknown category, in order (fixtures/README.md says why)
+            rowsOf.put("CSV", all.stream().filter(row -> row.path("unknown").isEmpty()).toList());
+        }
+        for (Map.Entry<String, Http.Response> answer : answers) {
+            String where = fixture + " /invocations " + answer.getKey();
+            assertEquals(200, answer.getValue().status(), where + ": " + answer.getValue().text());
+            List<JsonNode> rows = rowsOf.getOrDefault(answer.getKey(), all);
+            JsonNode predictions = answer.getValue().json().path("predictions");
+            assertEquals(rows.size(), predictions.size(), where);
+            for (int r = 0; r < rows.size(); r++) {
+                JsonNode row = rows.get(r);
+                if (row.has("value")) {
+                    double value = row.path("value").asDouble();
+                    assertEquals(value, predictions.get(r).asDouble(), 1e-5 * Math.max(1, Math.abs(value)), where);
+                } else {
+                    assertEquals(row.path("label").asText(), predictions.get(r).asText(), where + " row " + r);
+                }
             }
         }
     }
@@ -188,7 +253,19 @@ class TypedModelsJsonIT {
                 new Case("an unknown field", () -> post(row.replace("{", "{\"colour\": \"red\", ")), 400, "colour"),
                 new Case("a typed batch row with a text number, named by its row", () -> post("{\"instances\": [" + row
                         + ", " + with(row, "body_mass_g", "\"heavy\"") + "]}"), 400, "body_mass_g"),
-                new Case("an array row in signature order", () -> post("{\"instances\": [[\"Dream\", 39.1, 18.7, 181, null, \"FEMALE\"]]}"), 200, null));
+                new Case("an array row in signature order", () -> post("{\"instances\": [[\"Dream\", 39.1, 18.7, 181, null, \"FEMALE\"]]}"), 200, null),
+                new Case("mlflow: text where a number belongs", () -> records(with(row, "bill_length_mm", "\"39.1\"")), 400, "bill_length_mm"),
+                new Case("mlflow: null where text may not be missing", () -> records(with(row, "sex", "null")), 400, "sex"),
+                new Case("mlflow: null where the graph imputes: taken", () -> records(with(row, "bill_length_mm", "null")), 200, null),
+                new Case("mlflow: a number where text belongs, in a split frame", () -> http.postJson("/invocations",
+                        "{\"dataframe_split\": {\"columns\": [\"island\", \"bill_length_mm\", \"bill_depth_mm\", "
+                                + "\"flipper_length_mm\", \"body_mass_g\", \"sex\"], \"data\": [[3, 39.1, 18.7, 181, 3750, \"MALE\"]]}}"),
+                        400, "island"));
+    }
+
+    /** One row as MLflow's {@code dataframe_records}. */
+    private static Http.Response records(String row) {
+        return http.postJson("/invocations", "{\"dataframe_records\": [" + row + "]}");
     }
 
     private static List<Case> int64Cases() {

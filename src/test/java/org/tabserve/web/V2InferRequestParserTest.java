@@ -41,11 +41,7 @@ class V2InferRequestParserTest {
 
     /** The batch's rows as numbers, in feature order. */
     static double[][] rows(V2InferRequestParser.V2InferRequest parsed) {
-        double[][] rows = new double[parsed.batch().size()][];
-        for (int r = 0; r < rows.length; r++) {
-            rows[r] = parsed.batch().numbers(r);
-        }
-        return rows;
+        return BatchRows.of(parsed.batch());
     }
 
     private HttpProblem refused(String json) {

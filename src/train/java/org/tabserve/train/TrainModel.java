@@ -1,5 +1,6 @@
 package org.tabserve.train;
 
+import org.tabserve.model.Batch;
 import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Prediction;
 import org.tribuo.classification.evaluation.LabelEvaluation;
@@ -81,15 +82,8 @@ public final class TrainModel {
         long start = System.nanoTime();
         try (OnnxModel classifier = OnnxModel.load(file)) {
             LabeledData data = result.data();
-            List<Map<String, Double>> named = new java.util.ArrayList<>();
-            for (double[] row : data.rows()) {
-                Map<String, Double> values = new LinkedHashMap<>();
-                for (int c = 0; c < row.length; c++) {
-                    values.put(data.featureNames().get(c), row[c]);
-                }
-                named.add(values);
-            }
-            List<Prediction> predictions = classifier.predict(classifier.signature().orderRows(named));
+            List<Prediction> predictions = classifier.predict(Batch.of(classifier.signature(),
+                    cellsByName(data, classifier.signature().featureNames())));
             int agree = 0;
             for (int row = 0; row < data.size(); row++) {
                 String tribuo = result.model().predict(Training.example(data, row)).getOutput().getLabel();
@@ -100,5 +94,18 @@ public final class TrainModel {
             return String.format("ONNX Runtime check: %d/%d rows agree with Tribuo (%.1f ms for the batch of all rows)",
                     agree, data.size(), (System.nanoTime() - start) / 1e6);
         }
+    }
+
+    /** The data's rows as cells in the model's feature order, matched by name as a server matches named values. */
+    static List<Object[]> cellsByName(LabeledData data, List<String> modelOrder) {
+        List<Object[]> cells = new java.util.ArrayList<>(data.size());
+        for (double[] row : data.rows()) {
+            Object[] ordered = new Object[modelOrder.size()];
+            for (int i = 0; i < ordered.length; i++) {
+                ordered[i] = row[data.featureNames().indexOf(modelOrder.get(i))];
+            }
+            cells.add(ordered);
+        }
+        return cells;
     }
 }
