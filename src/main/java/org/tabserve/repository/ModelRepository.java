@@ -246,16 +246,22 @@ public final class ModelRepository implements AutoCloseable {
         }
         CompletableFuture<ModelStatus> done = new CompletableFuture<>();
         lanes.submit(name, () -> {
+            ModelStatus status = null;
+            RuntimeException failure = null;
             try {
-                done.complete(installNow(name, temporary));
+                status = installNow(name, temporary);
             } catch (RuntimeException e) {
-                done.completeExceptionally(e);
-            } finally {
-                try {
-                    Files.deleteIfExists(temporary);
-                } catch (IOException e) {
-                    LOG.log(System.Logger.Level.WARNING, "Cannot delete " + temporary, e);
-                }
+                failure = e;
+            }
+            try {
+                Files.deleteIfExists(temporary); // gone already when it was renamed into place
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "Cannot delete " + temporary, e);
+            }
+            if (failure != null) {
+                done.completeExceptionally(failure);
+            } else {
+                done.complete(status);
             }
         }).exceptionally(failure -> { // the task never ran (the repository is closing)
             done.completeExceptionally(failure instanceof CompletionException ? failure.getCause() : failure);
