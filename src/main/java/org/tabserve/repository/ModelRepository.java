@@ -163,9 +163,10 @@ public final class ModelRepository implements AutoCloseable {
      * {@code <dir>/<name>} in place. Files are taken as complete (no second scan). Ends an earlier {@link #unload}.
      *
      * @return completes with the model's versions as they are after loading (a failed one is
-     *         {@link ModelState#UNAVAILABLE} with its reason); fails with a {@link RepositoryException} of kind
-     *         {@link RepositoryException.Kind#NOT_FOUND} when the directory holds no such model, or
-     *         {@link RepositoryException.Kind#INVALID_NAME}
+     *         {@link ModelState#UNAVAILABLE} with its reason, one past {@code --max-models} too)
+     * @throws RepositoryException of kind {@link RepositoryException.Kind#NOT_FOUND} when the directory holds no such
+     *         model (saying where it looked), {@link RepositoryException.Kind#INVALID_NAME}, or
+     *         {@link RepositoryException.Kind#IO} when the directory cannot be read
      */
     public CompletableFuture<List<ModelStatus>> load(String name) {
         CompletableFuture<Void> work;
