@@ -70,11 +70,27 @@ class ArchitectureTest {
     }
 
     @Test
+    void theRepositoryStandsOnTheModelAloneAndNothingButTheWebAppCallsIt() throws IOException {
+        List<String> imports = imports(Path.of("src/main/java/org/tabserve/repository"));
+        assertTrue(imports.contains("org.tabserve.model.OnnxModel"), "the repository loads models");
+        List<String> forbidden = imports.stream()
+                .filter(i -> !i.startsWith("java.") && !i.startsWith("org.tabserve.model.")
+                        && !i.startsWith("org.tabserve.repository."))
+                .toList();
+        assertEquals(List.of(), forbidden, "no servlet, Jetty, web or ONNX Runtime import: it must be usable alone");
+        List<String> intoRepository = imports(Path.of("src/main/java/org/tabserve/model")).stream()
+                .filter(i -> i.startsWith("org.tabserve.repository") || i.startsWith("org.tabserve.web"))
+                .toList();
+        assertEquals(List.of(), intoRepository, "the model knows nothing of who serves it");
+    }
+
+    @Test
     void launcherKnowsNothingOfTheWebAppOrTheModel() throws IOException {
         List<String> imports = imports(Path.of("src/main/java/org/tabserve/launcher"));
         assertTrue(imports.stream().anyMatch(i -> i.startsWith("org.eclipse.jetty.")), "the launcher starts Jetty");
         List<String> forbidden = imports.stream()
-                .filter(i -> i.startsWith("org.tabserve.web") || i.startsWith("org.tabserve.model"))
+                .filter(i -> i.startsWith("org.tabserve.web") || i.startsWith("org.tabserve.model")
+                        || i.startsWith("org.tabserve.repository"))
                 .toList();
         assertEquals(List.of(), forbidden);
     }

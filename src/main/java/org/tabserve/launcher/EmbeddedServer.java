@@ -13,6 +13,8 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -32,6 +34,11 @@ public final class EmbeddedServer {
     static final String MODEL_FAILURE = "tabserve.model.failure";
     /** The context init-parameter through which the web app learns the model path. */
     static final String MODEL_PARAMETER = "tabserve.model";
+    /** The context init-parameters through which the web app learns its model repository's settings. */
+    static final String MODELS_PARAMETER = "tabserve.models";
+    static final String POLL_SECONDS_PARAMETER = "tabserve.poll-seconds";
+    static final String DEFAULT_MODEL_PARAMETER = "tabserve.default-model";
+    static final String MAX_MODELS_PARAMETER = "tabserve.max-models";
     private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
     /** Held so that its level is not lost to garbage collection. */
     private static final Logger JETTY_LOG = Logger.getLogger("org.eclipse.jetty");
@@ -68,7 +75,7 @@ public final class EmbeddedServer {
         // Only the Swagger UI webjar has anything under META-INF/ for the container (its static files); web.xml is
         // metadata-complete. Scanning just that jar instead of all of WEB-INF/lib saves time at every start.
         webapp.setAttribute(MetaInfConfiguration.WEBINF_JAR_PATTERN, ".*/swagger-ui-[^/]*\\.jar$");
-        options.model().ifPresent(model -> webapp.setInitParameter(MODEL_PARAMETER, Path.of(model).toAbsolutePath().toString()));
+        initParameters(options).forEach(webapp::setInitParameter);
 
         server.setErrorHandler(new ProblemErrorHandler());
 
@@ -84,6 +91,22 @@ public final class EmbeddedServer {
         server.setStopTimeout(STOP_TIMEOUT.toMillis());
         server.setStopAtShutdown(false); // StopSignals stops it before the JVM shuts down, so that the exit status is 0
         return server;
+    }
+
+    /**
+     * The web app's context init-parameters for {@code options}: only the settings given, so the app's own defaults
+     * (and in a container its own resolution order) apply to the rest. Paths are made absolute here, where the
+     * user's working directory is known.
+     */
+    static Map<String, String> initParameters(LauncherOptions options) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        options.model().ifPresent(model -> parameters.put(MODEL_PARAMETER, Path.of(model).toAbsolutePath().toString()));
+        LauncherOptions.Repository repository = options.repository();
+        repository.directory().ifPresent(dir -> parameters.put(MODELS_PARAMETER, Path.of(dir).toAbsolutePath().toString()));
+        repository.pollSeconds().ifPresent(seconds -> parameters.put(POLL_SECONDS_PARAMETER, Integer.toString(seconds)));
+        repository.defaultModel().ifPresent(name -> parameters.put(DEFAULT_MODEL_PARAMETER, name));
+        repository.maxModels().ifPresent(max -> parameters.put(MAX_MODELS_PARAMETER, Integer.toString(max)));
+        return parameters;
     }
 
     /** Called by {@link Main} inside the class loader of {@code WEB-INF/lib-jetty/}. */

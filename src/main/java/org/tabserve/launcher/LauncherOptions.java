@@ -3,13 +3,17 @@ package org.tabserve.launcher;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The launcher's settings from flags and environment, a flag winning over its variable: {@code --port}
  * ({@code TABSERVE_PORT}, default 8080), {@code --host} ({@code TABSERVE_HOST}, default 127.0.0.1),
  * {@code --model} ({@code TABSERVE_MODEL}, default the model inside the WAR), {@code --idle-timeout}
  * ({@code TABSERVE_IDLE_TIMEOUT}, seconds, default 30), {@code --header-timeout} ({@code TABSERVE_HEADER_TIMEOUT},
- * seconds, default 20), {@code --max-header-bytes} ({@code TABSERVE_MAX_HEADER_BYTES}, default 8192) and {@code --help}.
+ * seconds, default 20), {@code --max-header-bytes} ({@code TABSERVE_MAX_HEADER_BYTES}, default 8192), the model
+ * repository's {@code --models} ({@code TABSERVE_MODELS}), {@code --poll-seconds} ({@code TABSERVE_POLL_SECONDS}),
+ * {@code --default-model} ({@code TABSERVE_DEFAULT_MODEL}) and {@code --max-models} ({@code TABSERVE_MAX_MODELS}),
+ * and {@code --help}.
  *
  * @param host           the interface to listen on
  * @param port           the port (0 picks a free one)
@@ -20,9 +24,33 @@ import java.util.Optional;
  * @param maxHeaderBytes the largest request line plus headers accepted (431 past it)
  * @param headerTimeout  how long a request's line and headers may take to arrive in all, however steadily they
  *                       trickle: what ends slow-loris clients that send a byte just before each idle timeout
+ * @param repository     the model repository's settings, for the web app
  */
 public record LauncherOptions(String host, int port, Optional<String> model, boolean help, Duration idleTimeout,
-                              int maxHeaderBytes, Duration headerTimeout) {
+                              int maxHeaderBytes, Duration headerTimeout, Repository repository) {
+
+    /**
+     * The model repository's settings as given; the web app applies its own defaults to what is not (the launcher
+     * only checks the form of each value, the app what it means).
+     *
+     * @param directory    {@code --models}: serve every model in this directory instead of one
+     * @param pollSeconds  {@code --poll-seconds}: how often to look for added, replaced and removed models (0: once)
+     * @param defaultModel {@code --default-model}: the model the root routes answer with
+     * @param maxModels    {@code --max-models}: most model versions loaded at once
+     */
+    public record Repository(Optional<String> directory, OptionalInt pollSeconds, Optional<String> defaultModel,
+                             OptionalInt maxModels) {
+
+        /** Nothing given: one model, as before. */
+        public static final Repository NONE =
+                new Repository(Optional.empty(), OptionalInt.empty(), Optional.empty(), OptionalInt.empty());
+    }
+
+    /** Settings without a model repository. */
+    public LauncherOptions(String host, int port, Optional<String> model, boolean help, Duration idleTimeout,
+                           int maxHeaderBytes, Duration headerTimeout) {
+        this(host, port, model, help, idleTimeout, maxHeaderBytes, headerTimeout, Repository.NONE);
+    }
 
     /** Default idle timeout. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
@@ -48,13 +76,34 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
     public static final String HEADER_TIMEOUT_VARIABLE = "TABSERVE_HEADER_TIMEOUT";
     /** Environment variable for the header size limit, in bytes. */
     public static final String MAX_HEADER_BYTES_VARIABLE = "TABSERVE_MAX_HEADER_BYTES";
+    /** Environment variable for the model repository directory; the web app reads the same one inside any container. */
+    public static final String MODELS_VARIABLE = "TABSERVE_MODELS";
+    /** Environment variable for the repository's poll interval, in seconds. */
+    public static final String POLL_SECONDS_VARIABLE = "TABSERVE_POLL_SECONDS";
+    /** Environment variable for the default model's name. */
+    public static final String DEFAULT_MODEL_VARIABLE = "TABSERVE_DEFAULT_MODEL";
+    /** Environment variable for the most model versions loaded at once. */
+    public static final String MAX_MODELS_VARIABLE = "TABSERVE_MAX_MODELS";
+    /** Longest poll interval accepted: a day. */
+    static final int MAX_POLL_SECONDS = 86_400;
+    /** Largest {@code --max-models} accepted. */
+    static final int MAX_MAX_MODELS = 100_000;
 
     static final String USAGE = """
-            usage: java -jar tabserve.war [--port N] [--host ADDRESS] [--model FILE.onnx] [--idle-timeout SECONDS]
-                                          [--header-timeout SECONDS] [--max-header-bytes N] [--help]
+            usage: java -jar tabserve.war [--port N] [--host ADDRESS] [--model FILE.onnx | --models DIR]
+                                          [--poll-seconds N] [--default-model NAME] [--max-models N]
+                                          [--idle-timeout SECONDS] [--header-timeout SECONDS] [--max-header-bytes N]
+                                          [--help]
               --port N         port to listen on (default 8080, 0 = any free port)    env TABSERVE_PORT
               --host ADDRESS   interface to listen on (default 127.0.0.1; 0.0.0.0 = all) env TABSERVE_HOST
               --model FILE     ONNX classifier to serve (default: the model in the WAR) env TABSERVE_MODEL
+              --models DIR     serve every model in DIR: DIR/NAME.onnx, DIR/NAME/VERSION/model.onnx
+                                                                                   env TABSERVE_MODELS
+              --poll-seconds N look for added, replaced, removed models every N s
+                               (default 0: once, at start)                         env TABSERVE_POLL_SECONDS
+              --default-model NAME  the model / and /api/predict answer with
+                               (default: the only one, else the first by name)     env TABSERVE_DEFAULT_MODEL
+              --max-models N   most model versions loaded at once (default 100)    env TABSERVE_MAX_MODELS
               --idle-timeout S close a connection silent for S seconds (default 30)  env TABSERVE_IDLE_TIMEOUT
               --header-timeout S  close a connection whose request line + headers take
                                longer than S seconds to arrive (default 20)         env TABSERVE_HEADER_TIMEOUT
@@ -76,13 +125,18 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
         String idle = environment.getOrDefault(IDLE_TIMEOUT_VARIABLE, Long.toString(DEFAULT_IDLE_TIMEOUT.toSeconds()));
         String headerTime = environment.getOrDefault(HEADER_TIMEOUT_VARIABLE, Long.toString(DEFAULT_HEADER_TIMEOUT.toSeconds()));
         String headerBytes = environment.getOrDefault(MAX_HEADER_BYTES_VARIABLE, Integer.toString(DEFAULT_MAX_HEADER_BYTES));
+        String models = environment.get(MODELS_VARIABLE);
+        String poll = environment.get(POLL_SECONDS_VARIABLE);
+        String defaultModel = environment.get(DEFAULT_MODEL_VARIABLE);
+        String maxModels = environment.get(MAX_MODELS_VARIABLE);
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
             switch (name) {
                 case "--help", "-h" -> help = true;
-                case "--port", "--host", "--model", "--idle-timeout", "--header-timeout", "--max-header-bytes" -> {
+                case "--port", "--host", "--model", "--idle-timeout", "--header-timeout", "--max-header-bytes",
+                     "--models", "--poll-seconds", "--default-model", "--max-models" -> {
                     String value;
                     if (arg.contains("=")) {
                         value = arg.substring(arg.indexOf('=') + 1);
@@ -97,6 +151,10 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                         case "--idle-timeout" -> idle = value;
                         case "--header-timeout" -> headerTime = value;
                         case "--max-header-bytes" -> headerBytes = value;
+                        case "--models" -> models = value;
+                        case "--poll-seconds" -> poll = value;
+                        case "--default-model" -> defaultModel = value;
+                        case "--max-models" -> maxModels = value;
                         default -> model = value;
                     }
                 }
@@ -116,8 +174,36 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
         long idleSeconds = positive("--idle-timeout", idle, 3600);
         long headerLimit = positive("--max-header-bytes", headerBytes, 1 << 20);
         long headerSeconds = positive("--header-timeout", headerTime, 3600);
+        Optional<String> directory = present(models);
+        if (modelPath.isPresent() && directory.isPresent()) {
+            throw new UsageException("--model (" + MODEL_VARIABLE + ") and --models (" + MODELS_VARIABLE
+                    + ") are both given: serve one file, or every model in a directory");
+        }
+        Repository repository = new Repository(directory,
+                optional("--poll-seconds", poll, 0, MAX_POLL_SECONDS), present(defaultModel),
+                optional("--max-models", maxModels, 1, MAX_MAX_MODELS));
         return new LauncherOptions(host.strip(), portNumber, modelPath, help, Duration.ofSeconds(idleSeconds),
-                (int) headerLimit, Duration.ofSeconds(headerSeconds));
+                (int) headerLimit, Duration.ofSeconds(headerSeconds), repository);
+    }
+
+    private static Optional<String> present(String text) {
+        return Optional.ofNullable(text).map(String::strip).filter(t -> !t.isEmpty());
+    }
+
+    /** A whole number from {@code min} to {@code max}, or empty when not given. */
+    private static OptionalInt optional(String flag, String text, int min, int max) throws UsageException {
+        if (text == null || text.isBlank()) {
+            return OptionalInt.empty();
+        }
+        try {
+            int value = Integer.parseInt(text.strip());
+            if (value >= min && value <= max) {
+                return OptionalInt.of(value);
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException(flag + " must be a whole number from " + min + " to " + max + ", got '" + text + "'");
     }
 
     private static long positive(String flag, String text, long max) throws UsageException {

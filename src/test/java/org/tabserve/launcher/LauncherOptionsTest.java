@@ -2,8 +2,12 @@ package org.tabserve.launcher;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+
+import org.tabserve.repository.RepositoryOptions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -69,5 +73,42 @@ class LauncherOptionsTest {
         LauncherOptions.UsageException missing = assertThrows(LauncherOptions.UsageException.class,
                 () -> LauncherOptions.parse(new String[]{"--model"}, Map.of()));
         assertTrue(missing.getMessage().contains("--model needs a value"));
+    }
+
+    @Test
+    void repositoryFlagsWinOverTheirVariablesAndAreLeftEmptyWhenNotGiven() throws Exception {
+        assertEquals(LauncherOptions.Repository.NONE, LauncherOptions.parse(new String[0], Map.of()).repository());
+        Map<String, String> env = Map.of("TABSERVE_MODELS", "/env/models", "TABSERVE_POLL_SECONDS", "5",
+                "TABSERVE_DEFAULT_MODEL", "iris", "TABSERVE_MAX_MODELS", "20");
+        assertEquals(new LauncherOptions.Repository(Optional.of("/env/models"), OptionalInt.of(5), Optional.of("iris"),
+                OptionalInt.of(20)), LauncherOptions.parse(new String[0], env).repository());
+        LauncherOptions flags = LauncherOptions.parse(new String[]{"--models", "/flag/models", "--poll-seconds=0",
+                "--default-model", "banknote", "--max-models=3"}, env);
+        assertEquals(new LauncherOptions.Repository(Optional.of("/flag/models"), OptionalInt.of(0),
+                Optional.of("banknote"), OptionalInt.of(3)), flags.repository());
+    }
+
+    @Test
+    void refusesRepositoryValuesOutOfRangeAndAFileWithADirectory() {
+        for (String[] args : new String[][]{{"--poll-seconds", "-1"}, {"--poll-seconds", "soon"},
+                {"--poll-seconds", "86401"}, {"--max-models", "0"}, {"--max-models", "100001"}}) {
+            LauncherOptions.UsageException e = assertThrows(LauncherOptions.UsageException.class,
+                    () -> LauncherOptions.parse(args, Map.of()), String.join(" ", args));
+            assertTrue(e.getMessage().startsWith(args[0] + " must be a whole number"), e.getMessage());
+        }
+        LauncherOptions.UsageException both = assertThrows(LauncherOptions.UsageException.class,
+                () -> LauncherOptions.parse(new String[]{"--models", "/m"}, Map.of("TABSERVE_MODEL", "/one.onnx")));
+        assertTrue(both.getMessage().contains("--model (TABSERVE_MODEL) and --models"), both.getMessage());
+    }
+
+    @Test
+    void passesTheRepositorySettingsGivenAsTheNamesTheWebAppReads() throws Exception {
+        LauncherOptions options = LauncherOptions.parse(new String[]{"--models", "models", "--poll-seconds", "2",
+                "--default-model", "iris", "--max-models", "7"}, Map.of());
+        assertEquals(Map.of(RepositoryOptions.DIRECTORY, Path.of("models").toAbsolutePath().toString(),
+                RepositoryOptions.POLL_SECONDS, "2", RepositoryOptions.DEFAULT_MODEL, "iris",
+                RepositoryOptions.MAX_MODELS, "7"), EmbeddedServer.initParameters(options));
+        assertEquals(Map.of(), EmbeddedServer.initParameters(LauncherOptions.parse(new String[0], Map.of())),
+                "nothing given, nothing passed: the app's defaults apply");
     }
 }

@@ -1,0 +1,33 @@
+package org.tabserve.repository;
+
+import org.tabserve.model.OnnxModel;
+
+import java.time.Duration;
+
+/**
+ * What the repository tells its owner as models come and go, so that metrics (load time, model info, per-model
+ * series) follow them without this package knowing any metrics library. Calls come from the repository's loader
+ * threads, or from the thread that closes a model's last lease; they must be quick and must not throw.
+ */
+public interface RepositoryListener {
+
+    /** Listens to nothing. */
+    RepositoryListener NONE = new RepositoryListener() {
+    };
+
+    /**
+     * A version was loaded, or reloaded from a changed file; it serves from now on.
+     *
+     * @param loadTime how long loading and warming it up took
+     */
+    default void loaded(String name, long version, OnnxModel model, Duration loadTime) {
+    }
+
+    /** A version could not be loaded; {@code reason} is what the index shows. */
+    default void failed(String name, long version, String reason) {
+    }
+
+    /** A version is gone: removed, and its last request is done (its session is closed). */
+    default void unloaded(String name, long version) {
+    }
+}

@@ -1,0 +1,156 @@
+package org.tabserve.repository;
+
+import org.tabserve.model.OnnxModel;
+import org.tabserve.model.UseCount;
+
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * One model version as served, swappable while requests run: the model loaded from its file now (a generation),
+ * its state, and why the last load failed. Requests take a {@link Lease} on the current generation; a reload makes
+ * a new generation current at once, and the old one's session is closed by whichever comes last of the swap and the
+ * last lease on it. An unload does the same with no successor, then reports the version gone.
+ *
+ * <p>Threading: {@link #lease()} is lock-free (one atomic read and a count); state changes, made by the repository's
+ * loader threads, lock this object.
+ */
+final class ServedModel {
+
+    /** One loaded model with a count of its users: the holder, and each lease. */
+    record Generation(OnnxModel model, FileStamp stamp, UseCount users) {
+    }
+
+    private final ModelKey key;
+    private final Consumer<ServedModel> onGone;
+    private final AtomicReference<Generation> current = new AtomicReference<>();
+    private volatile ModelState state = ModelState.LOADING;
+    private volatile String reason;
+    /** The file the last load was tried from, whether it worked or not: a scan reloads only a different one. */
+    private volatile FileStamp attempted;
+
+    /**
+     * @param onGone called once, after an unload, when the last lease is closed and the session freed
+     */
+    ServedModel(ModelKey key, Consumer<ServedModel> onGone) {
+        this.key = key;
+        this.onGone = onGone;
+    }
+
+    ModelKey key() {
+        return key;
+    }
+
+    ModelState state() {
+        return state;
+    }
+
+    /** @return the index's view of this version */
+    ModelStatus status() {
+        return new ModelStatus(key.name(), key.version(), state, Optional.ofNullable(reason));
+    }
+
+    /** @return whether a model is loaded (it may be unloading) */
+    boolean loaded() {
+        return current.get() != null;
+    }
+
+    FileStamp attempted() {
+        return attempted;
+    }
+
+    synchronized void attempting(FileStamp stamp) {
+        attempted = stamp;
+        if (current.get() == null && state != ModelState.UNLOADING) {
+            state = ModelState.LOADING;
+            reason = null;
+        }
+    }
+
+    /**
+     * @return a lease on the served model, or empty when none is ready (never loaded, failed, or unloading)
+     */
+    Optional<Lease> lease() {
+        Generation generation = current.get();
+        while (generation != null && state != ModelState.UNLOADING) {
+            if (generation.users().acquire()) {
+                return Optional.of(new Lease(key, generation));
+            }
+            Generation next = current.get(); // lost a race with a swap that let the old one go: take the new one
+            if (next == generation) {
+                return Optional.empty(); // let go without a successor: unloaded
+            }
+            generation = next;
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Serves {@code model}, loaded from {@code stamp}, from now on; the model served before (if any) closes after its
+     * last lease.
+     *
+     * @return false when this version was unloaded meanwhile: the caller must close {@code model}
+     */
+    synchronized boolean serve(OnnxModel model, FileStamp stamp) {
+        if (state == ModelState.UNLOADING) {
+            return false;
+        }
+        Generation previous = current.getAndSet(new Generation(model, stamp, closer(model)));
+        state = ModelState.READY;
+        reason = null;
+        if (previous != null) {
+            previous.users().releaseOwner();
+        }
+        return true;
+    }
+
+    /**
+     * Records a failed load. A version that was serving keeps serving (its state stays {@link ModelState#READY},
+     * with the failure as its reason); one that was not becomes {@link ModelState#UNAVAILABLE}.
+     */
+    synchronized void failed(String why) {
+        if (state == ModelState.UNLOADING) {
+            return;
+        }
+        reason = current.get() != null ? "the last reload failed, an older load keeps serving: " + why : why;
+        state = current.get() != null ? ModelState.READY : ModelState.UNAVAILABLE;
+    }
+
+    /**
+     * Stops new leases; the session closes after the last lease, and then {@code onGone} runs (at once when no model
+     * was loaded or none is leased).
+     */
+    void unload() {
+        Generation generation;
+        synchronized (this) {
+            if (state == ModelState.UNLOADING) {
+                return;
+            }
+            state = ModelState.UNLOADING;
+            reason = null;
+            generation = current.get();
+        }
+        if (generation == null) {
+            onGone.accept(this);
+        } else {
+            generation.users().releaseOwner();
+        }
+    }
+
+    /** Closes a generation's model after its last user, and reports this version gone if it was the last one. */
+    private UseCount closer(OnnxModel model) {
+        return new UseCount(() -> {
+            model.close();
+            Generation served = current.get();
+            if (state == ModelState.UNLOADING && served != null && served.model() == model) {
+                onGone.accept(this);
+            }
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "ServedModel[" + key + ", " + state + "]";
+    }
+}

@@ -1,0 +1,63 @@
+package org.tabserve.repository;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ModelFilesTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void findsTritonVersionsPlainFilesAndKServeDirectories() throws Exception {
+        Files.createDirectories(dir.resolve("banknote/1"));
+        Files.writeString(dir.resolve("banknote/1/model.onnx"), "one");
+        Files.createDirectories(dir.resolve("banknote/12"));
+        Files.writeString(dir.resolve("banknote/12/model.onnx"), "twelve");
+        Files.writeString(dir.resolve("species.onnx"), "plain");
+        Files.createDirectories(dir.resolve("mass"));
+        Files.writeString(dir.resolve("mass/regressor.onnx"), "as KServe's agent leaves it");
+
+        ModelFiles.Scan scan = ModelFiles.scan(dir);
+
+        assertEquals(List.of(new ModelKey("banknote", 1), new ModelKey("banknote", 12), new ModelKey("mass", 1),
+                new ModelKey("species", 1)), List.copyOf(scan.found().keySet()));
+        assertEquals(dir.resolve("banknote/12/model.onnx"), scan.found().get(new ModelKey("banknote", 12)).path());
+        assertEquals(dir.resolve("mass/regressor.onnx"), scan.found().get(new ModelKey("mass", 1)).path());
+        assertEquals(5, scan.found().get(new ModelKey("species", 1)).size());
+        assertEquals(List.of(), List.copyOf(scan.skipped().keySet()));
+    }
+
+    @Test
+    void skipsHiddenFilesSilentlyAndOddEntriesWithAReason() throws Exception {
+        Files.writeString(dir.resolve(".copying.onnx.part"), "half");
+        Files.writeString(dir.resolve("README.md"), "not a model");
+        Files.writeString(dir.resolve("bad name.onnx"), "x");
+        Files.createDirectories(dir.resolve("dup/1"));
+        Files.writeString(dir.resolve("dup/1/model.onnx"), "versioned");
+        Files.writeString(dir.resolve("dup.onnx"), "shadowed by the directory");
+        Files.createDirectories(dir.resolve("empty/2"));
+        Files.createDirectories(dir.resolve("many"));
+        Files.writeString(dir.resolve("many/a.onnx"), "a");
+        Files.writeString(dir.resolve("many/b.onnx"), "b");
+        Files.createDirectories(dir.resolve("zero/0"));
+        Files.writeString(dir.resolve("zero/0/model.onnx"), "version 0 is none");
+
+        ModelFiles.Scan scan = ModelFiles.scan(dir);
+
+        assertEquals(List.of(new ModelKey("dup", 1)), List.copyOf(scan.found().keySet()));
+        assertTrue(scan.skipped().get(dir.resolve("dup.onnx")).contains("dup/"), scan.skipped().toString());
+        assertTrue(scan.skipped().get(dir.resolve("bad name.onnx")).contains("model name"), scan.skipped().toString());
+        assertTrue(scan.skipped().get(dir.resolve("empty/2")).contains("model.onnx"), scan.skipped().toString());
+        assertTrue(scan.skipped().get(dir.resolve("many")).contains("2 .onnx files"), scan.skipped().toString());
+        assertTrue(scan.skipped().get(dir.resolve("zero/0")).contains("from 1"), scan.skipped().toString());
+        assertEquals(5, scan.skipped().size(), scan.skipped().toString());
+    }
+}

@@ -1,0 +1,260 @@
+package org.tabserve.repository;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.model.ModelException;
+import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Task;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ModelRepositoryTest {
+
+    @TempDir
+    Path dir;
+    private final Events events = new Events();
+    private ModelRepository repository;
+
+    @AfterEach
+    void close() {
+        if (repository != null) {
+            repository.close();
+        }
+    }
+
+    private ModelRepository start(RepositoryOptions options) {
+        repository = new ModelRepository(options, events);
+        repository.start().join();
+        return repository;
+    }
+
+    private static ModelStatus ready(String name, long version) {
+        return new ModelStatus(name, version, ModelState.READY, Optional.empty());
+    }
+
+    @Test
+    void servesEveryLayoutAndTheHighestVersionOnUnversionedRequests() {
+        Models.put(Models.BANKNOTE, dir.resolve("banknote/1/model.onnx"));
+        Models.put(Models.BANKNOTE, dir.resolve("banknote/2/model.onnx"));
+        Models.put(Models.SPECIES, dir.resolve("species.onnx"));
+        Models.put(Models.BODY_MASS, dir.resolve("mass/model.onnx"));
+
+        start(RepositoryOptions.of(dir));
+
+        assertEquals(List.of(ready("banknote", 1), ready("banknote", 2), ready("mass", 1), ready("species", 1)),
+                repository.index());
+        assertTrue(repository.ready());
+        try (Lease lease = repository.lease("banknote")) {
+            assertEquals(2, lease.version());
+            assertEquals("0", lease.model().predict(Models.GENUINE_NOTE).classification().label());
+        }
+        try (Lease lease = repository.lease("banknote", 1)) {
+            assertEquals(1, lease.version());
+            assertEquals(dir.resolve("banknote/1/model.onnx").toString(), lease.model().source());
+        }
+        try (Lease lease = repository.lease("mass")) {
+            assertEquals(Task.REGRESSION, lease.model().signature().task());
+        }
+        try (Lease lease = repository.lease("species")) {
+            assertEquals(Models.sha256(Models.SPECIES), lease.model().sha256());
+        }
+        assertEquals(List.of(1L, 2L), repository.readyVersions("banknote"));
+        assertEquals(Optional.of("banknote"), repository.defaultModel(), "first by name");
+    }
+
+    @Test
+    void aVersionOrModelNotLoadedIsNotFoundSayingWhatIs() {
+        Models.put(Models.BANKNOTE, dir.resolve("banknote/1/model.onnx"));
+        Models.put(Models.BANKNOTE, dir.resolve("banknote/3/model.onnx"));
+        start(RepositoryOptions.of(dir));
+
+        RepositoryException version = assertThrows(RepositoryException.class, () -> repository.lease("banknote", 2));
+        assertEquals(RepositoryException.Kind.NOT_FOUND, version.kind());
+        assertTrue(version.getMessage().contains("version 2") && version.getMessage().contains("[1, 3]"),
+                version.getMessage());
+        RepositoryException model = assertThrows(RepositoryException.class, () -> repository.lease("iris"));
+        assertEquals(RepositoryException.Kind.NOT_FOUND, model.kind());
+        assertTrue(model.getMessage().contains("[banknote]"), model.getMessage());
+    }
+
+    @Test
+    void theDefaultModelIsTheNamedOneElseTheOnlyOne() {
+        Models.put(Models.SPECIES, dir.resolve("species.onnx"));
+        assertEquals(Optional.of("species"), start(RepositoryOptions.of(dir)).defaultModel());
+        repository.close();
+        Models.put(Models.BANKNOTE, dir.resolve("banknote.onnx"));
+        RepositoryOptions named = new RepositoryOptions(dir, 10, Optional.of("species"), Duration.ZERO, 1);
+        assertEquals(Optional.of("species"), start(named).defaultModel());
+    }
+
+    @Test
+    void aFileThatFailsToLoadIsUnavailableWithItsReasonAndTheOlderVersionServes() {
+        Models.put(Models.BANKNOTE, dir.resolve("banknote/1/model.onnx"));
+        Models.putBroken(dir.resolve("banknote/2/model.onnx"));
+
+        start(RepositoryOptions.of(dir));
+
+        ModelStatus broken = repository.index().get(1);
+        assertEquals(ModelState.UNAVAILABLE, broken.state());
+        assertTrue(broken.reason().orElseThrow().contains("banknote/2/model.onnx"), broken.reason().toString());
+        try (Lease lease = repository.lease("banknote")) {
+            assertEquals(1, lease.version());
+        }
+        assertTrue(repository.ready(), "one version is ready");
+        assertEquals(List.of("failed banknote 2", "loaded banknote 1"), events.all().stream().sorted().toList());
+    }
+
+    @Test
+    void aModelWithNoReadyVersionIsUnavailableAndTheRepositoryNotReady() {
+        Models.putBroken(dir.resolve("broken.onnx"));
+        start(RepositoryOptions.of(dir));
+
+        assertFalse(repository.ready());
+        RepositoryException e = assertThrows(RepositoryException.class, () -> repository.lease("broken"));
+        assertEquals(RepositoryException.Kind.UNAVAILABLE, e.kind());
+        assertTrue(e.getMessage().contains("UNAVAILABLE") && e.getMessage().contains("cannot serve model"),
+                e.getMessage());
+    }
+
+    @Test
+    void loadsNoMoreThanMaxModelsAndSaysWhy() throws Exception {
+        Models.put(Models.BANKNOTE, dir.resolve("a.onnx"));
+        Models.put(Models.BANKNOTE, dir.resolve("b/1/model.onnx"));
+        Models.put(Models.BANKNOTE, dir.resolve("b/2/model.onnx"));
+        start(new RepositoryOptions(dir, 2, Optional.empty(), Duration.ZERO, 2));
+
+        assertEquals(List.of(ModelState.READY, ModelState.READY, ModelState.UNAVAILABLE),
+                repository.index().stream().map(ModelStatus::state).toList());
+        String reason = repository.index().get(2).reason().orElseThrow();
+        assertTrue(reason.contains("--max-models") && reason.contains("is 2"), reason);
+
+        byte[] another = Files.readAllBytes(Models.BANKNOTE);
+        CompletionException e = assertThrows(CompletionException.class,
+                () -> repository.install("c", new ByteArrayInputStream(another)).join());
+        assertEquals(RepositoryException.Kind.LIMIT, cause(e).kind());
+    }
+
+    @Test
+    void loadAndUnloadByNameAsKServesAgentCallsThem() throws Exception {
+        start(RepositoryOptions.of(dir));
+        assertFalse(repository.ready(), "nothing to serve yet");
+        assertEquals(RepositoryException.Kind.NOT_FOUND,
+                assertThrows(RepositoryException.class, () -> repository.load("agent")).kind());
+
+        Models.put(Models.BANKNOTE, dir.resolve("agent/model.onnx"));
+        assertEquals(List.of(ready("agent", 1)), repository.load("agent").join());
+        assertTrue(repository.ready());
+
+        Lease inFlight = repository.lease("agent");
+        repository.unload("agent").join();
+        assertEquals(ModelState.UNLOADING, repository.index().get(0).state());
+        assertEquals(RepositoryException.Kind.NOT_FOUND,
+                assertThrows(RepositoryException.class, () -> repository.lease("agent")).kind());
+        assertEquals("0", inFlight.model().predict(Models.GENUINE_NOTE).classification().label(),
+                "a request in flight finishes on its model");
+        assertFalse(events.all().contains("unloaded agent 1"));
+
+        OnnxModel model = inFlight.model();
+        inFlight.close();
+        assertEquals(List.of(), repository.index());
+        assertEquals(List.of("loaded agent 1", "unloaded agent 1"), events.all());
+        ModelException closed = assertThrows(ModelException.class, () -> model.predict(Models.GENUINE_NOTE),
+                "the session closed with the last lease");
+        assertEquals(ModelException.Kind.PREDICTION_FAILED, closed.kind());
+    }
+
+    @Test
+    void anExplicitUnloadHoldsAcrossPollsUntilTheFilesChangeOrALoad() {
+        Path file = Models.put(Models.BANKNOTE, dir.resolve("m.onnx"));
+        start(new RepositoryOptions(dir, 10, Optional.empty(), Duration.ZERO, 2));
+        repository.unload("m").join();
+        repository.pollOnce().join();
+        repository.pollOnce().join();
+        assertEquals(List.of(), repository.index());
+
+        assertEquals(List.of(ready("m", 1)), repository.load("m").join());
+        repository.unload("m").join();
+        Models.put(Models.SPECIES, file);
+        repository.pollOnce().join();
+        repository.pollOnce().join();
+        assertEquals(List.of(ready("m", 1)), repository.index(), "a changed file is the directory's again");
+    }
+
+    @Test
+    void installWritesTheFileIntoTheDirectoryAndServesIt() throws Exception {
+        start(RepositoryOptions.of(dir));
+        try (InputStream body = Files.newInputStream(Models.BANKNOTE)) {
+            assertEquals(ready("notes", 1), repository.install("notes", body).join());
+        }
+        assertEquals(Models.sha256(Models.BANKNOTE), Models.sha256(dir.resolve("notes.onnx")));
+        try (Lease lease = repository.lease("notes")) {
+            assertEquals("0", lease.model().predict(Models.GENUINE_NOTE).classification().label());
+        }
+        repository.pollOnce().join();
+        repository.pollOnce().join();
+        assertEquals(List.of("loaded notes 1"), events.all(), "a poll does not load the installed file again");
+        assertEquals(List.of(dir.resolve("notes.onnx")), listing(), "no temporary file is left");
+    }
+
+    @Test
+    void aBrokenInstallChangesNothing() throws Exception {
+        Models.put(Models.BANKNOTE, dir.resolve("notes/4/model.onnx"));
+        start(RepositoryOptions.of(dir));
+        Lease before = repository.lease("notes");
+
+        CompletionException failure = assertThrows(CompletionException.class,
+                () -> repository.install("notes", new ByteArrayInputStream(new byte[]{1, 2, 3})).join());
+        assertEquals(RepositoryException.Kind.INVALID_MODEL, cause(failure).kind());
+        assertTrue(failure.getCause().getMessage().contains("cannot serve model"), failure.getMessage());
+
+        assertEquals(Models.sha256(Models.BANKNOTE), Models.sha256(dir.resolve("notes/4/model.onnx")));
+        try (Lease after = repository.lease("notes")) {
+            assertEquals(before.model(), after.model());
+        }
+        before.close();
+        assertEquals(List.of(dir.resolve("notes/4/model.onnx")), listing(), "no temporary file is left");
+        try (InputStream body = Files.newInputStream(Models.SPECIES)) {
+            assertEquals(ready("notes", 4), repository.install("notes", body).join(), "replaces the highest version");
+        }
+        assertEquals(Models.sha256(Models.SPECIES), Models.sha256(dir.resolve("notes/4/model.onnx")));
+    }
+
+    @Test
+    void refusesNamesThatAreNoUseAsFileNamesOrInUrls() throws Exception {
+        start(RepositoryOptions.of(dir));
+        for (String name : List.of("../etc", "a/b", "", ".hidden", "x.onnx", "a b")) {
+            RepositoryException e = assertThrows(RepositoryException.class,
+                    () -> repository.install(name, new ByteArrayInputStream(new byte[0])), name);
+            assertEquals(RepositoryException.Kind.INVALID_NAME, e.kind(), name);
+        }
+        assertEquals(List.of(), listing());
+    }
+
+    private List<Path> listing() throws Exception {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    private static RepositoryException cause(Throwable e) {
+        Throwable t = e;
+        while (!(t instanceof RepositoryException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return (RepositoryException) t;
+    }
+}
