@@ -319,8 +319,24 @@ public final class OnnxModel implements AutoCloseable {
                 cardReader.object(CardKeys.DATA).orElse(Map.of()),
                 cardReader.object(CardKeys.TRAINER).orElse(Map.of()),
                 orderedHistograms(cardReader.histograms().orElse(Map.of())),
-                cardReader.examples().orElse(Map.of()),
+                checkedExamples(cardReader.examples().orElse(Map.of())),
                 metadata.getCustomMetadata());
+    }
+
+    /** The card's examples, refusing a text value for a number feature and the reverse. */
+    private Map<String, List<Map<String, Object>>> checkedExamples(Map<String, List<Map<String, Object>>> examples) {
+        for (List<Map<String, Object>> rows : examples.values()) {
+            for (Map<String, Object> row : rows) {
+                row.forEach((name, value) -> {
+                    boolean text = signature.feature(name).map(f -> f.type() == ValueType.STRING).orElse(false);
+                    if (value != null && text != value instanceof String) {
+                        throw new IllegalArgumentException("metadata '" + CardKeys.EXAMPLES + "' is invalid: '" + name
+                                + "' must be " + (text ? "text" : "a number"));
+                    }
+                });
+            }
+        }
+        return examples;
     }
 
     /** The card's histograms in the model's feature order, refusing features the model does not have. */

@@ -1,5 +1,6 @@
 package org.tabserve.train;
 
+import org.tabserve.model.Batch;
 import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Prediction;
 import org.tribuo.classification.evaluation.LabelEvaluation;
@@ -8,9 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The training command: {@code mvn -Ptrain test-compile exec:java} reads {@code data/BankNote_Authentication.csv},
@@ -81,15 +80,16 @@ public final class TrainModel {
         long start = System.nanoTime();
         try (OnnxModel classifier = OnnxModel.load(file)) {
             LabeledData data = result.data();
-            List<Map<String, Double>> named = new java.util.ArrayList<>();
+            List<Object[]> rows = new java.util.ArrayList<>();
             for (double[] row : data.rows()) {
-                Map<String, Double> values = new LinkedHashMap<>();
+                Object[] cells = new Object[row.length];
                 for (int c = 0; c < row.length; c++) {
-                    values.put(data.featureNames().get(c), row[c]);
+                    // The graph's order is the data's (DataColumnOrder); by name, so that a mismatch would fail here.
+                    cells[classifier.signature().featureNames().indexOf(data.featureNames().get(c))] = row[c];
                 }
-                named.add(values);
+                rows.add(cells);
             }
-            List<Prediction> predictions = classifier.predict(classifier.signature().orderRows(named));
+            List<Prediction> predictions = classifier.predict(Batch.of(classifier.signature(), rows));
             int agree = 0;
             for (int row = 0; row < data.size(); row++) {
                 String tribuo = result.model().predict(Training.example(data, row)).getOutput().getLabel();
