@@ -125,7 +125,8 @@ final class CardCommand {
             written.card(); // loaded: the card was read and checked against the graph
         } catch (ModelException e) {
             Files.deleteIfExists(target);
-            throw new IllegalStateException("the card written is not one the server reads: " + e.getMessage(), e);
+            throw CommandException.refused(NAME + ": the card written is not one the server reads, so it was removed"
+                    + " (a bug; please report it): " + e.getMessage());
         }
     }
 

@@ -299,8 +299,11 @@ public final class OnnxModel implements AutoCloseable {
                 graph.modelVersion().isPresent() ? Long.toString(graph.modelVersion().getAsLong()) : "");
         String description = cardReader.text(CardKeys.DESCRIPTION)
                 .orElse(metadata.getDescription() == null ? "" : metadata.getDescription().strip());
+        // A regressor's target may have an entry too (the form shows its range beside the predicted value).
+        Object target = cardReader.object(CardKeys.DATA).orElse(Map.of()).get("label_column");
         for (String feature : stats.keySet()) {
-            if (!signature.featureNames().contains(feature)) {
+            if (!signature.featureNames().contains(feature)
+                    && !(signature.task() == Task.REGRESSION && feature.equals(target))) {
                 throw new IllegalArgumentException("metadata '" + CardKeys.FEATURE_STATS + "' names unknown feature '"
                         + feature + "'");
             }
@@ -310,6 +313,9 @@ public final class OnnxModel implements AutoCloseable {
             if (stats.containsKey(feature)) {
                 ordered.put(feature, stats.get(feature));
             }
+        }
+        if (target != null && stats.containsKey(String.valueOf(target))) {
+            ordered.putIfAbsent(String.valueOf(target), stats.get(String.valueOf(target)));
         }
         return new ModelCard(name, version, description,
                 metadata.getProducerName() == null ? "" : metadata.getProducerName(),

@@ -91,14 +91,13 @@ public final class CsvFiles {
         }
     }
 
-    /** @return the problem as one line: its detail, and when several fields are wrong, the first of them */
+    /** @return the problem as one line: the one bad field's message, or the detail and the first of several */
     public static String oneLine(HttpProblem problem) {
-        String line = problem.detail();
-        if (problem.errors().size() > 1 || (problem.errors().size() == 1
-                && !problem.errors().get(0).message().equals(line))) {
-            line += "; first: " + problem.errors().get(0).message();
+        if (problem.errors().size() == 1) {
+            return problem.errors().get(0).message();
         }
-        return line;
+        return problem.errors().isEmpty() ? problem.detail()
+                : problem.detail() + "; first: " + problem.errors().get(0).message();
     }
 
     private static List<String> column(CsvRowsParser.Chunk chunk, String column) {

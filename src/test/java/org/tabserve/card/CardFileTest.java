@@ -23,9 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The card writer changes a model's metadata and nothing else. */
-class CardFileTest {
+public class CardFileTest {
 
-    static final Path FIXTURES = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
+    public static final Path FIXTURES = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
 
     @Test
     void aCardWrittenIntoAModelIsReadBackByTheServer(@TempDir Path dir) throws IOException {
@@ -95,7 +95,7 @@ class CardFileTest {
     }
 
     /** The raw bytes (tag and value) of each top-level occurrence of {@code field}, by an independent reading. */
-    static List<byte[]> fields(byte[] message, int field) {
+    public static List<byte[]> fields(byte[] message, int field) {
         List<byte[]> found = new ArrayList<>();
         scan(message, (number, start, end) -> {
             if (number == field) {
