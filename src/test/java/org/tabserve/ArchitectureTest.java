@@ -85,6 +85,17 @@ class ArchitectureTest {
     }
 
     @Test
+    void theCardWriterUsesTheModelAloneNeverTheWebOrTribuo() throws IOException {
+        List<String> imports = imports(Path.of("src/main/java/org/tabserve/card"));
+        assertTrue(imports.contains("org.tabserve.model.CardKeys"), "the card writer spells keys with CardKeys");
+        List<String> forbidden = imports.stream()
+                .filter(i -> !i.startsWith("java.") && !i.startsWith("com.fasterxml.jackson.")
+                        && !i.startsWith("org.tabserve.model.") && !i.startsWith("org.tabserve.card."))
+                .toList();
+        assertEquals(List.of(), forbidden, "the trainer and the card command share it; it needs the model only");
+    }
+
+    @Test
     void launcherKnowsNothingOfTheWebAppOrTheModel() throws IOException {
         List<String> imports = imports(Path.of("src/main/java/org/tabserve/launcher"));
         assertTrue(imports.stream().anyMatch(i -> i.startsWith("org.eclipse.jetty.")), "the launcher starts Jetty");

@@ -17,13 +17,21 @@ import java.util.stream.Stream;
 /**
  * The bootstrap of {@code java -jar tabserve.war}, the only class at the WAR's root: it copies the jars of
  * {@code WEB-INF/lib-jetty/} (Jetty, the servlet API and the launcher, which no container reads) to a temporary
- * directory, loads them in a class loader of their own and calls {@link EmbeddedServer}. It uses only the JDK,
- * speaks only on stderr and only when it cannot start.
+ * directory, loads them in a class loader of their own and calls {@link EmbeddedServer}. For the command-line tools
+ * ({@code card}, {@code score}) it loads the app's own {@code WEB-INF/classes} and {@code WEB-INF/lib} instead and
+ * hands over to {@code org.tabserve.cli.Commands}. It uses only the JDK, speaks only on stderr and only when it cannot
+ * start.
  */
 public final class Main {
 
     static final String LIB_JETTY = "WEB-INF/lib-jetty/";
     static final String SERVER_CLASS = "org.tabserve.launcher.EmbeddedServer";
+    /** The web app's own classes and libraries, which the command-line tools run on (no Jetty, no servlet API). */
+    static final String CLASSES = "WEB-INF/classes/";
+    static final String LIB = "WEB-INF/lib/";
+    static final String COMMANDS_CLASS = "org.tabserve.cli.Commands";
+    /** The first arguments that run a command-line tool instead of the server. */
+    static final List<String> COMMANDS = List.of("card", "score");
 
     private Main() {
     }
@@ -39,6 +47,14 @@ public final class Main {
         }
         Path jars = Files.createTempDirectory("tabserve-launcher");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(jars)));
+        if (args.length > 0 && COMMANDS.contains(args[0])) {
+            // The tools run on the app's classes and libraries (ONNX Runtime among them), not on Jetty's.
+            URLClassLoader loader = new URLClassLoader(extractApp(war, jars).toArray(URL[]::new),
+                    ClassLoader.getPlatformClassLoader());
+            Thread.currentThread().setContextClassLoader(loader);
+            loader.loadClass(COMMANDS_CLASS).getMethod("main", String[].class).invoke(null, (Object) args);
+            return;
+        }
         List<URL> urls = extractLauncherJars(war, jars);
         if (urls.isEmpty()) {
             System.err.println("tabserve: " + war + " has no " + LIB_JETTY + "; was it built with `mvn package`?");
@@ -62,6 +78,37 @@ public final class Main {
                         Files.copy(in, file);
                     }
                     urls.add(file.toUri().toURL());
+                }
+            }
+        }
+        return urls;
+    }
+
+    /** Copies {@code WEB-INF/classes/} and the jars of {@code WEB-INF/lib/} out of the WAR; their URLs, classes first. */
+    private static List<URL> extractApp(Path war, Path target) throws IOException {
+        List<URL> urls = new ArrayList<>();
+        Path classes = Files.createDirectories(target.resolve("classes"));
+        urls.add(classes.toUri().toURL()); // after it exists: only then does the URL end in '/', a directory's mark
+        try (JarFile jar = new JarFile(war.toFile())) {
+            Enumeration<JarEntry> entries = jar.entries();
+            while (entries.hasMoreElements()) {
+                JarEntry entry = entries.nextElement();
+                String name = entry.getName();
+                Path file = null;
+                if (name.startsWith(CLASSES) && !entry.isDirectory()) {
+                    file = classes.resolve(name.substring(CLASSES.length())).normalize();
+                    if (!file.startsWith(classes)) {
+                        continue; // an entry that would land outside: not ours to copy
+                    }
+                    Files.createDirectories(file.getParent());
+                } else if (name.startsWith(LIB) && name.endsWith(".jar") && name.indexOf('/', LIB.length()) < 0) {
+                    file = target.resolve(name.substring(LIB.length()));
+                    urls.add(file.toUri().toURL());
+                }
+                if (file != null) {
+                    try (InputStream in = jar.getInputStream(entry)) {
+                        Files.copy(in, file);
+                    }
                 }
             }
         }

@@ -70,6 +70,13 @@ public final class CardKeys {
      */
     public static final String EXAMPLES = PREFIX + "examples";
 
+    /**
+     * JSON object from text feature name to {@code {"counts": {label: {category: count}}}}: how often each category
+     * occurs, per class for a classifier (a regressor's one series is under its label column's name), so that a page
+     * can draw the text inputs as it draws the numbers.
+     */
+    public static final String CATEGORIES = PREFIX + "categories";
+
     /** JSON object naming the trainer and its settings, and how it was chosen. */
     public static final String TRAINER = PREFIX + "trainer";
 

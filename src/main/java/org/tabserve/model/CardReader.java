@@ -105,6 +105,9 @@ final class CardReader {
             if (!node.isObject()) {
                 throw new IllegalArgumentException("expected a JSON object");
             }
+            if (!node.has("accuracy") && node.has("mae")) {
+                return null; // a regressor's metrics: no classes, no confusion matrix
+            }
             Map<String, ClassMetrics> perClass = new LinkedHashMap<>();
             node.path("per_class").fields().forEachRemaining(e -> perClass.put(e.getKey(), new ClassMetrics(
                     number(e.getValue(), "precision"), number(e.getValue(), "recall"),
@@ -154,23 +157,25 @@ final class CardReader {
         });
     }
 
-    Optional<Map<String, List<Map<String, Double>>>> examples() {
+    Optional<Map<String, List<Map<String, Object>>>> examples() {
         return parse(CardKeys.EXAMPLES, node -> {
             if (!node.isObject()) {
                 throw new IllegalArgumentException("expected a JSON object from class label to a list of rows");
             }
-            Map<String, List<Map<String, Double>>> out = new LinkedHashMap<>();
+            Map<String, List<Map<String, Object>>> out = new LinkedHashMap<>();
             node.fields().forEachRemaining(e -> {
                 if (!e.getValue().isArray()) {
                     throw new IllegalArgumentException("'" + e.getKey() + "' must be a list of rows");
                 }
-                List<Map<String, Double>> rows = new ArrayList<>();
+                List<Map<String, Object>> rows = new ArrayList<>();
                 for (JsonNode row : e.getValue()) {
                     if (!row.isObject()) {
                         throw new IllegalArgumentException("each example of '" + e.getKey() + "' must be an object");
                     }
-                    Map<String, Double> values = new LinkedHashMap<>();
-                    row.fields().forEachRemaining(v -> values.put(v.getKey(), number(row, v.getKey())));
+                    // Numbers for number features, text for text features, null for a missing value.
+                    Map<String, Object> values = new LinkedHashMap<>();
+                    row.fields().forEachRemaining(v -> values.put(v.getKey(), v.getValue().isTextual()
+                            ? v.getValue().asText() : v.getValue().isNull() ? null : number(row, v.getKey())));
                     rows.add(values);
                 }
                 out.put(e.getKey(), rows);
@@ -197,7 +202,7 @@ final class CardReader {
             return Optional.empty();
         }
         try {
-            return Optional.of(parser.parse(JSON.readTree(raw.get())));
+            return Optional.ofNullable(parser.parse(JSON.readTree(raw.get())));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("metadata '" + key + "' is not valid JSON: " + e.getOriginalMessage());
         } catch (IllegalArgumentException e) {

@@ -22,14 +22,15 @@ import java.util.Objects;
  * @param trainer           the trainer, its settings and how it was chosen; may be empty
  * @param histograms        feature name to its training distribution per class, in the model's feature order; may
  *                          be empty
- * @param examples          class label to example rows (feature name to value) from the training data; may be empty
+ * @param examples          class label (a regressor's: its label column) to example rows from the data, feature name to
+ *                          value (a Double, a String for text, null for missing); may be empty
  * @param metadata          every metadata entry of the file, card keys and others, as stored
  */
 public record ModelCard(String name, String version, String description, String producer,
                         Map<String, String> classDisplayNames, String classDisplayNote,
                         Map<String, FeatureStats> featureStats, Evaluation evaluation,
                         Map<String, Object> data, Map<String, Object> trainer,
-                        Map<String, FeatureHistogram> histograms, Map<String, List<Map<String, Double>>> examples,
+                        Map<String, FeatureHistogram> histograms, Map<String, List<Map<String, Object>>> examples,
                         Map<String, String> metadata) {
 
     public ModelCard {
@@ -43,7 +44,7 @@ public record ModelCard(String name, String version, String description, String 
         data = frozen(data);
         trainer = frozen(trainer);
         histograms = frozen(histograms);
-        Map<String, List<Map<String, Double>>> rows = new LinkedHashMap<>();
+        Map<String, List<Map<String, Object>>> rows = new LinkedHashMap<>();
         examples.forEach((label, list) -> rows.put(label, list.stream()
                 .map(row -> Collections.unmodifiableMap(new LinkedHashMap<>(row))).toList()));
         examples = Collections.unmodifiableMap(rows);

@@ -299,8 +299,11 @@ public final class OnnxModel implements AutoCloseable {
                 graph.modelVersion().isPresent() ? Long.toString(graph.modelVersion().getAsLong()) : "");
         String description = cardReader.text(CardKeys.DESCRIPTION)
                 .orElse(metadata.getDescription() == null ? "" : metadata.getDescription().strip());
+        // A regressor's target may have an entry too (the form shows its range beside the predicted value).
+        Object target = cardReader.object(CardKeys.DATA).orElse(Map.of()).get("label_column");
         for (String feature : stats.keySet()) {
-            if (!signature.featureNames().contains(feature)) {
+            if (!signature.featureNames().contains(feature)
+                    && !(signature.task() == Task.REGRESSION && feature.equals(target))) {
                 throw new IllegalArgumentException("metadata '" + CardKeys.FEATURE_STATS + "' names unknown feature '"
                         + feature + "'");
             }
@@ -311,6 +314,9 @@ public final class OnnxModel implements AutoCloseable {
                 ordered.put(feature, stats.get(feature));
             }
         }
+        if (target != null && stats.containsKey(String.valueOf(target))) {
+            ordered.putIfAbsent(String.valueOf(target), stats.get(String.valueOf(target)));
+        }
         return new ModelCard(name, version, description,
                 metadata.getProducerName() == null ? "" : metadata.getProducerName(),
                 cardReader.stringMap(CardKeys.CLASS_DISPLAY_NAMES).orElse(Map.of()),
@@ -319,8 +325,24 @@ public final class OnnxModel implements AutoCloseable {
                 cardReader.object(CardKeys.DATA).orElse(Map.of()),
                 cardReader.object(CardKeys.TRAINER).orElse(Map.of()),
                 orderedHistograms(cardReader.histograms().orElse(Map.of())),
-                cardReader.examples().orElse(Map.of()),
+                checkedExamples(cardReader.examples().orElse(Map.of())),
                 metadata.getCustomMetadata());
+    }
+
+    /** The card's examples, refusing a text value for a number feature and the reverse. */
+    private Map<String, List<Map<String, Object>>> checkedExamples(Map<String, List<Map<String, Object>>> examples) {
+        for (List<Map<String, Object>> rows : examples.values()) {
+            for (Map<String, Object> row : rows) {
+                row.forEach((name, value) -> {
+                    boolean text = signature.feature(name).map(f -> f.type() == ValueType.STRING).orElse(false);
+                    if (value != null && text != value instanceof String) {
+                        throw new IllegalArgumentException("metadata '" + CardKeys.EXAMPLES + "' is invalid: '" + name
+                                + "' must be " + (text ? "text" : "a number"));
+                    }
+                });
+            }
+        }
+        return examples;
     }
 
     /** The card's histograms in the model's feature order, refusing features the model does not have. */

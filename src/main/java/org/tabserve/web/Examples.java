@@ -45,6 +45,11 @@ final class Examples {
         return Optional.ofNullable(byId.get(id));
     }
 
+    /** A value as the form shows it: a number as {@link #text(double)}, text as it is, missing as empty. */
+    static String text(Object value) {
+        return value instanceof Number number ? text(number.doubleValue()) : value == null ? "" : value.toString();
+    }
+
     /** A number as the data wrote it: no exponent, no trailing zeros. */
     static String text(double value) {
         return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();

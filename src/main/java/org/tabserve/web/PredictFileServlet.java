@@ -3,8 +3,6 @@ package org.tabserve.web;
 import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Prediction;
@@ -12,9 +10,7 @@ import org.tabserve.model.Prediction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -158,8 +154,7 @@ final class PredictFileServlet extends ApiServlet {
     }
 
     /** Feeds the chunks of an upload to a scoring run. */
-    private interface ChunkSource {
-        void feed(ChunkScorer.Run run) throws IOException;
+    private interface ChunkSource extends CsvAnswer.ChunkSource {
     }
 
     private void writeJson(HttpServletResponse response, OnnxModel classifier, ChunkSource source)
@@ -203,71 +198,11 @@ final class PredictFileServlet extends ApiServlet {
         response.setStatus(200);
         response.setContentType("text/csv;charset=UTF-8");
         response.setHeader("Content-Disposition", "attachment; filename=\"predictions.csv\"");
-        writeCsv(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8), model, classifier,
+        CsvAnswer.write(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8), model, classifier,
                 scorer, parser, in, header, (chunk, row, prediction) -> { });
     }
 
-    /** Sees each scored row as it is written, for the HTML page's preview. */
-    interface RowListener {
-        void accept(CsvRowsParser.Chunk chunk, int row, Prediction prediction);
-    }
-
-    /** Parses the upload's chunks into {@code run} and then writes what is still in flight. */
-    static void score(CsvRowsParser parser, InputStream in, ChunkScorer.Run run) throws IOException {
-        score(r -> parser.forEachChunk(in, r), run);
-    }
-
     private static void score(ChunkSource source, ChunkScorer.Run run) throws IOException {
-        try {
-            source.feed(run);
-            run.finish();
-        } catch (IOException | RuntimeException | Error e) {
-            run.cancel();
-            throw e;
-        }
-    }
-
-    /**
-     * Writes the CSV answer to {@code writer} and closes it: the input columns, then a classifier's label and one
-     * probability per class, or a regressor's value.
-     */
-    static void writeCsv(Writer writer, ServedModel model, OnnxModel classifier, ChunkScorer scorer,
-                         CsvRowsParser parser, InputStream in, List<String> header, RowListener listener)
-            throws IOException {
-        writeCsv(writer, model, classifier, scorer, parser, in, header, listener, true);
-    }
-
-    static void writeCsv(Writer writer, ServedModel model, OnnxModel classifier, ChunkScorer scorer,
-                         CsvRowsParser parser, InputStream in, List<String> header, RowListener listener,
-                         boolean parallel) throws IOException {
-        List<String> classes = classifier.signature().classLabels();
-        List<String> columns = new ArrayList<>(header);
-        if (classifier.signature().task() == org.tabserve.model.Task.REGRESSION) {
-            columns.add("value");
-        } else {
-            columns.add("label");
-            classes.forEach(c -> columns.add("probability_" + c));
-        }
-        try (CSVPrinter csv = new CSVPrinter(writer, CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get())) {
-            csv.printRecord(columns);
-            List<Object> out = new ArrayList<>();
-            ChunkScorer.Sink sink = (chunk, predictions) -> {
-                for (int r = 0; r < chunk.size(); r++) {
-                    listener.accept(chunk, r, predictions.get(r));
-                }
-                for (int r = 0; r < chunk.size(); r++) {
-                    out.clear();
-                    chunk.records().get(r).forEach(out::add);
-                    if (predictions.get(r) instanceof Prediction.Classification classification) {
-                        out.add(classification.label());
-                        out.addAll(classification.probabilities());
-                    } else {
-                        out.add(((Prediction.Regression) predictions.get(r)).value());
-                    }
-                    csv.printRecord(out);
-                }
-            };
-            score(parser, in, parallel ? scorer.start(classifier, model, sink) : scorer.startInline(classifier, model, sink));
-        }
+        CsvAnswer.score(source, run);
     }
 }

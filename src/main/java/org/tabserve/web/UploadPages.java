@@ -51,7 +51,7 @@ final class UploadPages {
         List<UploadPage.Row> rows = new ArrayList<>();
         long[] counts = new long[2]; // rows, rows with warnings
         CappedBuffer csv = new CappedBuffer(DOWNLOAD_CAP);
-        PredictFileServlet.writeCsv(new OutputStreamWriter(csv, StandardCharsets.UTF_8), model, classifier, scorer, parser, in,
+        CsvAnswer.write(new OutputStreamWriter(csv, StandardCharsets.UTF_8), model, classifier, scorer, parser, in,
                 header, (chunk, r, prediction) -> {
                     counts[0]++;
                     List<RangeWarning> warnings = chunk.warnings(card, r);

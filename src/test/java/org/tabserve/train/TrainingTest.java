@@ -127,7 +127,7 @@ class TrainingTest {
     void cardAndGraphTakeTheCsvColumnOrderNotTribuosSortedOne() {
         assertEquals(List.of("variance", "skewness", "curtosis", "entropy"), data.featureNames());
         assertEquals(data.featureNames(), classifier.signature().featureNames());
-        assertNotEquals(data.featureNames(), CardWriter.tribuoFeatureOrder(result.model()),
+        assertNotEquals(data.featureNames(), TrainingCard.tribuoFeatureOrder(result.model()),
                 "Tribuo's own order differs, so a missing reordering would show");
     }
 
@@ -177,8 +177,8 @@ class TrainingTest {
         }
         for (String label : List.of("0", "1")) {
             assertEquals(3, card.examples().get(label).size(), "three examples of class " + label);
-            for (Map<String, Double> example : card.examples().get(label)) {
-                double[] row = data.featureNames().stream().mapToDouble(example::get).toArray();
+            for (Map<String, Object> example : card.examples().get(label)) {
+                double[] row = data.featureNames().stream().mapToDouble(f -> (Double) example.get(f)).toArray();
                 boolean fromTraining = result.split().train().stream()
                         .anyMatch(r -> Arrays.equals(data.rows().get(r), row) && data.labels().get(r).equals(label));
                 assertTrue(fromTraining, "example " + example + " is a training row of class " + label);

@@ -1,6 +1,8 @@
 package org.tabserve.train;
 
 import ai.onnx.proto.OnnxMl;
+import org.tabserve.card.CardFile;
+import org.tabserve.model.onnx.OnnxFormatException;
 import org.tribuo.Example;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
@@ -18,7 +20,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The whole path from a labelled table to ONNX bytes: a held-out split, a cross-validated choice among
@@ -77,14 +78,19 @@ final class Training {
 
         OnnxMl.ModelProto exported = DataColumnOrder.reorder(
                 ((ONNXExportable) model).exportONNXModel("org.tabserve", 1),
-                data.featureNames(), CardWriter.tribuoFeatureOrder(model));
-        Map<String, String> card = CardWriter.card(description, data, split, scores, model, evaluation);
-        OnnxMl.ModelProto.Builder withCard = exported.toBuilder()
+                data.featureNames(), TrainingCard.tribuoFeatureOrder(model));
+        byte[] graph = exported.toBuilder()
                 .clearMetadataProps() // Tribuo's provenance holds timestamps and host details
-                .setDocString(description.description());
-        card.forEach((key, value) -> withCard.addMetadataProps(
-                OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value)));
-        return new Result(data, split, scores, model, evaluation, withCard.build().toByteArray());
+                .setDocString(description.description())
+                .build().toByteArray();
+        byte[] onnx;
+        try {
+            // The card goes in through the same writer as the card command's: the graph's bytes stay as exported.
+            onnx = CardFile.withCard(graph, TrainingCard.card(description, data, split, scores, model));
+        } catch (OnnxFormatException e) {
+            throw new IllegalStateException("Tribuo's export is not a well-formed ONNX model", e);
+        }
+        return new Result(data, split, scores, model, evaluation, onnx);
     }
 
     /** Scores every candidate by stratified k-fold cross-validation on {@code rows}; best first. */

@@ -76,6 +76,11 @@ final class WireReader {
         return true;
     }
 
+    /** @return the index of the next unread byte (after {@link #next()}, of the current field's value) */
+    int position() {
+        return position;
+    }
+
     /** @return the field number of the tag {@link #next()} read */
     int field() {
         return field;

@@ -1,0 +1,47 @@
+package org.tabserve.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The entry point the launcher's bootstrap calls for {@code java -jar tabserve.war card|score ...}: runs the command
+ * and turns its refusal into one line on stderr and an exit status (0 done, 1 refused, 2 a command line it cannot
+ * understand), as the launcher does for the server.
+ */
+public final class Commands {
+
+    /** The commands, for the bootstrap's dispatch. */
+    public static final List<String> NAMES = List.of(CardCommand.NAME, ScoreCommand.NAME);
+
+    private Commands() {
+    }
+
+    /** Runs a command and exits with its status. */
+    public static void main(String[] args) {
+        // The model core logs each load for a server's operator; a command speaks in its own lines only.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        int status = run(args, System.out, System.err);
+        System.out.flush();
+        System.exit(status);
+    }
+
+    /** @return the exit status */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || !NAMES.contains(args[0])) {
+            err.println("tabserve: commands are " + NAMES + "; got " + (args.length == 0 ? "none" : args[0]));
+            return CommandException.USAGE;
+        }
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        try {
+            return args[0].equals(CardCommand.NAME) ? new CardCommand(out, err).run(rest)
+                    : new ScoreCommand(out, err).run(rest);
+        } catch (CommandException e) {
+            err.println("tabserve " + e.getMessage());
+            return e.status();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            err.println("tabserve " + args[0] + ": " + e.getMessage());
+            return CommandException.REFUSED;
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package org.tabserve.cli;
+
+import org.tabserve.model.OnnxModel;
+import org.tabserve.web.CsvFiles;
+import org.tabserve.web.HttpProblem;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code score}: a CSV scored to a CSV with no server, with the answer {@code POST /predict_file} gives for
+ * {@code Accept: text/csv} (the same reader, the same writer, every core). The file is read once to check every row,
+ * then again to score it, so a file with a bad row writes nothing; an output file appears complete or not at all.
+ */
+final class ScoreCommand {
+
+    static final String NAME = "score";
+    static final String USAGE = "usage: java -jar tabserve.war score --model MODEL.onnx --data ROWS.csv --out"
+            + " SCORED.csv|- [--force]";
+    private static final Set<String> VALUED = Set.of("model", "data", "out");
+    private static final Set<String> SWITCHES = Set.of("force", "help");
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    ScoreCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(List<String> args) throws IOException {
+        Options options = Options.parse(NAME, args, VALUED, SWITCHES);
+        if (options.flag("help")) {
+            out.println(USAGE);
+            return 0;
+        }
+        Path modelFile = options.requiredPath(NAME, "model");
+        Path data = options.requiredPath(NAME, "data");
+        String target = options.required(NAME, "out");
+        boolean toStdout = target.equals("-");
+        for (Path input : List.of(modelFile, data)) {
+            if (!Files.isRegularFile(input) || !Files.isReadable(input)) {
+                throw CommandException.refused(NAME + ": cannot read " + input + ": no such file");
+            }
+        }
+        Path file = toStdout ? null : Path.of(target).toAbsolutePath();
+        if (file != null) {
+            if (Files.exists(file) && (Files.isSameFile(file, data) || Files.isSameFile(file, modelFile))) {
+                throw CommandException.refused(NAME + ": --out " + target + " is an input; write to another file");
+            }
+            if (Files.exists(file) && !options.flag("force")) {
+                throw CommandException.refused(NAME + ": " + target + " exists; pass --force to replace it");
+            }
+        }
+        try (OnnxModel model = CardCommand.load(NAME, modelFile)) {
+            long start = System.nanoTime();
+            Progress progress = new Progress(err, NAME + ": " + data.getFileName(), Files.size(data));
+            long rows;
+            if (toStdout) {
+                rows = write(model, data, out, progress);
+            } else {
+                Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
+                try {
+                    try (OutputStream stream = Files.newOutputStream(tmp)) {
+                        rows = write(model, data, stream, progress);
+                    }
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            err.println(String.format(java.util.Locale.ROOT, "%s: scored %,d rows of %s in %.1f s (%,.0f rows/s)%s",
+                    NAME, rows, data.getFileName(), seconds, rows / seconds, toStdout ? "" : " to " + target));
+            return 0;
+        } catch (HttpProblem problem) {
+            throw CommandException.refused(NAME + ": " + data.getFileName() + ": " + CsvFiles.oneLine(problem));
+        }
+    }
+
+    private static long write(OnnxModel model, Path data, OutputStream stream, Progress progress) throws IOException {
+        long[] bytes = {0};
+        Writer writer = new BufferedWriter(new OutputStreamWriter(new NonClosing(stream), StandardCharsets.UTF_8),
+                1 << 16);
+        CsvFiles.writeScored(model, () -> {
+            CountingInput counting = new CountingInput(Files.newInputStream(data));
+            return new BufferedInputStream(new java.io.FilterInputStream(counting) {
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    int n = super.read(b, off, len);
+                    bytes[0] = counting.count();
+                    return n;
+                }
+            }, 1 << 16);
+        }, writer, rows -> progress.rows(rows, bytes[0]));
+        progress.done(bytes[0]);
+        return progress.rowCount();
+    }
+
+    /** Keeps stdout open when the answer's writer is closed. */
+    private static final class NonClosing extends java.io.FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}
