@@ -113,15 +113,19 @@ public final class ModelRepository implements AutoCloseable {
             throw new IllegalStateException("the repository was started already");
         }
         started = true;
+        if (options.directory().isEmpty()) {
+            startup = CompletableFuture.completedFuture(null); // the one model comes through serve()
+            return startup;
+        }
         ModelFiles.Scan scan;
         try {
-            scan = ModelFiles.scan(options.directory());
+            scan = ModelFiles.scan(directory());
         } catch (IOException e) {
             throw new RepositoryException(RepositoryException.Kind.IO, "cannot read the model directory "
-                    + options.directory() + " (" + e + "); --models must name a readable directory", e);
+                    + directory() + " (" + e + "); --models must name a readable directory", e);
         }
         LOG.log(System.Logger.Level.INFO, "Model repository {0}: {1} model version(s) found, loading",
-                options.directory(), scan.found().size());
+                directory(), scan.found().size());
         startup = reconcile(scan, true, name -> true);
         if (timer != null) {
             long millis = options.pollInterval().toMillis();
@@ -138,17 +142,20 @@ public final class ModelRepository implements AutoCloseable {
      * @return completes when the loads and unloads this scan started are done
      */
     public synchronized CompletableFuture<Void> pollOnce() {
+        if (options.directory().isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
         if (closed) {
             return CompletableFuture.completedFuture(null);
         }
         ModelFiles.Scan scan;
         try {
-            scan = ModelFiles.scan(options.directory());
+            scan = ModelFiles.scan(directory());
             scanFailureLogged = false;
         } catch (IOException e) {
             // A volume briefly gone (remounted) must not unload every model: keep serving, try again next time.
             if (!scanFailureLogged) {
-                LOG.log(System.Logger.Level.WARNING, "Cannot read the model directory " + options.directory()
+                LOG.log(System.Logger.Level.WARNING, "Cannot read the model directory " + directory()
                         + "; the loaded models keep serving", e);
                 scanFailureLogged = true;
             }
@@ -175,7 +182,7 @@ public final class ModelRepository implements AutoCloseable {
             ModelFiles.Scan scan = scanNow();
             if (scan.found().keySet().stream().noneMatch(key -> key.name().equals(name))) {
                 throw new RepositoryException(RepositoryException.Kind.NOT_FOUND, "no model '" + name + "' in "
-                        + options.directory() + ": expected " + name + ".onnx, " + name + "/<version>/"
+                        + directory() + ": expected " + name + ".onnx, " + name + "/<version>/"
                         + ModelFiles.MODEL_FILE + " or " + name + "/" + ModelFiles.MODEL_FILE);
             }
             unloaded.remove(name);
@@ -202,11 +209,13 @@ public final class ModelRepository implements AutoCloseable {
             }
             Map<ModelKey, FileStamp> files = new HashMap<>();
             try {
-                ModelFiles.scan(options.directory()).found().forEach((key, stamp) -> {
-                    if (key.name().equals(name)) {
-                        files.put(key, stamp);
-                    }
-                });
+                if (options.directory().isPresent()) {
+                    ModelFiles.scan(directory()).found().forEach((key, stamp) -> {
+                        if (key.name().equals(name)) {
+                            files.put(key, stamp);
+                        }
+                    });
+                }
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.DEBUG, "Cannot scan while unloading " + name, e);
             }
@@ -233,7 +242,11 @@ public final class ModelRepository implements AutoCloseable {
      */
     public CompletableFuture<ModelStatus> install(String name, InputStream body) throws IOException {
         ModelKey.checkName(name);
-        Path directory = options.directory();
+        if (options.directory().isEmpty()) {
+            throw new RepositoryException(RepositoryException.Kind.NOT_WRITABLE, "tabserve was started without "
+                    + "--models, so there is no model directory to keep an uploaded model in");
+        }
+        Path directory = directory();
         if (!Files.isWritable(directory)) {
             throw new RepositoryException(RepositoryException.Kind.NOT_WRITABLE, "the model directory " + directory
                     + " is not writable, so an uploaded model could not survive a restart");
@@ -285,7 +298,7 @@ public final class ModelRepository implements AutoCloseable {
             ServedModel highest = versions == null ? null : versions.descendingMap().values().stream()
                     .filter(s -> s.state() != ModelState.UNLOADING && s.attempted() != null).findFirst().orElse(null);
             key = highest != null ? highest.key() : new ModelKey(name, 1);
-            target = highest != null ? highest.attempted().path() : options.directory().resolve(name + ".onnx");
+            target = highest != null ? highest.attempted().path() : directory().resolve(name + ".onnx");
             if (highest == null || !highest.loaded()) {
                 checkRoom(key);
             }
@@ -320,6 +333,37 @@ public final class ModelRepository implements AutoCloseable {
         }
         LOG.log(System.Logger.Level.INFO, "Installed {0} as {1} in {2} ms", key, target, took.toMillis());
         listener.loaded(name, key.version(), model, took);
+        return served.status();
+    }
+
+    /**
+     * Serves {@code model}, loaded by the caller, as model {@code name}: the one-model way to run (the WAR's model, or
+     * {@code --model FILE}, as version 1), and the admin swap where no directory keeps uploads. It replaces the
+     * highest version that serves {@code name} now, whose session closes after its last lease; the file it came from
+     * (if any) is not touched.
+     *
+     * @param loadTime how long loading and warming it up took, for the listener
+     * @return the version's status: {@link ModelState#READY}
+     * @throws RepositoryException of kind {@link RepositoryException.Kind#INVALID_NAME}, or
+     *         {@link RepositoryException.Kind#IO} when the repository is closed (the caller then closes
+     *         {@code model})
+     */
+    public ModelStatus serve(String name, OnnxModel model, Duration loadTime) {
+        ModelKey.checkName(name);
+        ServedModel served;
+        synchronized (this) {
+            NavigableMap<Long, ServedModel> versions = models.get(name);
+            ServedModel highest = versions == null ? null : versions.descendingMap().values().stream()
+                    .filter(s -> s.state() != ModelState.UNLOADING).findFirst().orElse(null);
+            served = highest != null ? highest : slot(new ModelKey(name, 1), true);
+            unloaded.remove(name);
+            if (closed || !served.serve(model, served.attempted())) {
+                throw new RepositoryException(RepositoryException.Kind.IO, "the repository is closed; " + name
+                        + " was not served");
+            }
+        }
+        LOG.log(System.Logger.Level.INFO, "Serving {0}", served.key());
+        listener.loaded(name, served.key().version(), model, loadTime);
         return served.status();
     }
 
@@ -584,12 +628,18 @@ public final class ModelRepository implements AutoCloseable {
         listener.unloaded(key.name(), key.version());
     }
 
+    /** The model directory; only called where there is one. */
+    private Path directory() {
+        return options.directory().orElseThrow(() -> new RepositoryException(RepositoryException.Kind.NOT_FOUND,
+                "tabserve was started without --models: it serves the one model it was given, and loads no other"));
+    }
+
     private ModelFiles.Scan scanNow() {
         try {
-            return ModelFiles.scan(options.directory());
+            return ModelFiles.scan(directory());
         } catch (IOException e) {
             throw new RepositoryException(RepositoryException.Kind.IO, "cannot read the model directory "
-                    + options.directory() + " (" + e + ")", e);
+                    + directory() + " (" + e + ")", e);
         }
     }
 

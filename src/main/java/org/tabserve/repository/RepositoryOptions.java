@@ -10,13 +10,14 @@ import java.util.function.Function;
  * How a {@link ModelRepository} runs, read once from the web app's settings ({@link #resolve}), whose names the
  * launcher's {@code --models}, {@code --poll-seconds}, {@code --default-model} and {@code --max-models} set.
  *
- * @param directory    the repository directory
+ * @param directory    the repository directory; empty when the app serves one model it was given (the WAR's, or
+ *                     {@code --model FILE}), which {@link ModelRepository#serve} puts in
  * @param maxModels    most model versions loaded at once; each holds one ONNX Runtime session
  * @param defaultModel the model the root routes answer with; empty: the only one, else the first by name
  * @param pollInterval how often the directory is scanned for changes; zero scans it once, at start
  * @param loadThreads  how many models load at once (each model's loads and unloads still run one after another)
  */
-public record RepositoryOptions(Path directory, int maxModels, Optional<String> defaultModel, Duration pollInterval,
+public record RepositoryOptions(Optional<Path> directory, int maxModels, Optional<String> defaultModel, Duration pollInterval,
                                 int loadThreads) {
 
     /** Setting (context init-parameter, system property; {@code TABSERVE_MODELS} in the environment): the directory. */
@@ -62,8 +63,13 @@ public record RepositoryOptions(Path directory, int maxModels, Optional<String> 
 
     /** A directory scanned once, with the default limits. */
     public static RepositoryOptions of(Path directory) {
-        return new RepositoryOptions(directory, DEFAULT_MAX_MODELS, Optional.empty(), Duration.ZERO,
+        return new RepositoryOptions(Optional.of(directory), DEFAULT_MAX_MODELS, Optional.empty(), Duration.ZERO,
                 DEFAULT_LOAD_THREADS);
+    }
+
+    /** No directory: the app serves the one model it is given ({@link ModelRepository#serve}). */
+    public static RepositoryOptions none() {
+        return new RepositoryOptions(Optional.empty(), DEFAULT_MAX_MODELS, Optional.empty(), Duration.ZERO, 1);
     }
 
     /**
@@ -87,7 +93,7 @@ public record RepositoryOptions(Path directory, int maxModels, Optional<String> 
                 throw new IllegalArgumentException("setting " + DEFAULT_MODEL + ": " + e.getMessage(), e);
             }
         });
-        return Optional.of(new RepositoryOptions(Path.of(directory.get()), (int) max, defaultModel,
+        return Optional.of(new RepositoryOptions(Optional.of(Path.of(directory.get())), (int) max, defaultModel,
                 Duration.ofSeconds(poll), DEFAULT_LOAD_THREADS));
     }
 

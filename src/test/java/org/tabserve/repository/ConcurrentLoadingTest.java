@@ -63,7 +63,7 @@ class ConcurrentLoadingTest {
         Models.put(Models.BANKNOTE, dir.resolve("slow.onnx"));
         Models.put(Models.BANKNOTE, dir.resolve("fast.onnx"));
         Models.putBroken(dir.resolve("bad.onnx"));
-        repository = new ModelRepository(new RepositoryOptions(dir, 10, Optional.empty(), Duration.ZERO, 2), events,
+        repository = new ModelRepository(new RepositoryOptions(Optional.of(dir), 10, Optional.empty(), Duration.ZERO, 2), events,
                 loader());
         CompletableFuture<Void> startup = repository.start();
 
@@ -89,7 +89,7 @@ class ConcurrentLoadingTest {
     @Test
     void anExplicitLoadOfASlowModelDoesNotHoldUpLeasesOrAnotherLoad() throws Exception {
         Models.put(Models.BANKNOTE, dir.resolve("fast.onnx"));
-        repository = new ModelRepository(new RepositoryOptions(dir, 10, Optional.empty(), Duration.ZERO, 2), events,
+        repository = new ModelRepository(new RepositoryOptions(Optional.of(dir), 10, Optional.empty(), Duration.ZERO, 2), events,
                 loader());
         repository.start().get(60, TimeUnit.SECONDS);
 

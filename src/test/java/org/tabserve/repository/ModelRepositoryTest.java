@@ -97,7 +97,7 @@ class ModelRepositoryTest {
         assertEquals(Optional.of("species"), start(RepositoryOptions.of(dir)).defaultModel());
         repository.close();
         Models.put(Models.BANKNOTE, dir.resolve("banknote.onnx"));
-        RepositoryOptions named = new RepositoryOptions(dir, 10, Optional.of("species"), Duration.ZERO, 1);
+        RepositoryOptions named = new RepositoryOptions(Optional.of(dir), 10, Optional.of("species"), Duration.ZERO, 1);
         assertEquals(Optional.of("species"), start(named).defaultModel());
     }
 
@@ -135,7 +135,7 @@ class ModelRepositoryTest {
         Models.put(Models.BANKNOTE, dir.resolve("a.onnx"));
         Models.put(Models.BANKNOTE, dir.resolve("b/1/model.onnx"));
         Models.put(Models.BANKNOTE, dir.resolve("b/2/model.onnx"));
-        start(new RepositoryOptions(dir, 2, Optional.empty(), Duration.ZERO, 2));
+        start(new RepositoryOptions(Optional.of(dir), 2, Optional.empty(), Duration.ZERO, 2));
 
         assertEquals(List.of(ModelState.READY, ModelState.READY, ModelState.UNAVAILABLE),
                 repository.index().stream().map(ModelStatus::state).toList());
@@ -180,7 +180,7 @@ class ModelRepositoryTest {
     @Test
     void anExplicitUnloadHoldsAcrossPollsUntilTheFilesChangeOrALoad() {
         Path file = Models.put(Models.BANKNOTE, dir.resolve("m.onnx"));
-        start(new RepositoryOptions(dir, 10, Optional.empty(), Duration.ZERO, 2));
+        start(new RepositoryOptions(Optional.of(dir), 10, Optional.empty(), Duration.ZERO, 2));
         repository.unload("m").join();
         repository.pollOnce().join();
         repository.pollOnce().join();
@@ -256,5 +256,36 @@ class ModelRepositoryTest {
             t = t.getCause();
         }
         return (RepositoryException) t;
+    }
+
+    @Test
+    void withoutADirectoryItServesTheOneModelItIsGivenAndSwapsItUnderALease() throws Exception {
+        start(RepositoryOptions.none());
+        assertFalse(repository.ready(), "nothing served yet");
+        OnnxModel first = OnnxModel.load(Models.BANKNOTE);
+        assertEquals(ready("banknote-authenticator", 1), repository.serve("banknote-authenticator", first, Duration.ZERO));
+        assertTrue(repository.ready());
+        assertEquals(Optional.of("banknote-authenticator"), repository.defaultModel());
+        Lease held = repository.lease("banknote-authenticator");
+        OnnxModel second = OnnxModel.load(Models.BANKNOTE);
+        assertEquals(ready("banknote-authenticator", 1), repository.serve("banknote-authenticator", second, Duration.ZERO),
+                "the swap replaces version 1");
+        assertEquals("0", held.model().predict(Models.GENUINE_NOTE).classification().label(),
+                "a lease taken before the swap still predicts on the model it began with");
+        held.close();
+        assertTrue(assertThrows(ModelException.class, () -> first.predict(Models.GENUINE_NOTE)).getMessage()
+                .contains("has been closed"), "closed after its last lease");
+        try (Lease lease = repository.lease("banknote-authenticator")) {
+            assertTrue(lease.model() == second);
+        }
+        assertEquals(List.of("loaded banknote-authenticator 1", "loaded banknote-authenticator 1"), events.all());
+        RepositoryException install = assertThrows(RepositoryException.class,
+                () -> repository.install("other", new ByteArrayInputStream(new byte[0])));
+        assertEquals(RepositoryException.Kind.NOT_WRITABLE, install.kind());
+        assertTrue(install.getMessage().contains("without --models"), install.getMessage());
+        assertEquals(RepositoryException.Kind.NOT_FOUND,
+                assertThrows(RepositoryException.class, () -> repository.load("other")).kind());
+        assertEquals(RepositoryException.Kind.INVALID_NAME, assertThrows(RepositoryException.class,
+                () -> repository.serve("no spaces", second, Duration.ZERO)).kind());
     }
 }

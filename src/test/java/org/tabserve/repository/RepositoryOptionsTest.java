@@ -25,14 +25,14 @@ class RepositoryOptionsTest {
     @Test
     void defaultsToOneScanAHundredModelsAndNoNamedDefault() {
         RepositoryOptions options = resolve(Map.of("tabserve.models", "/srv/models")).orElseThrow();
-        assertEquals(new RepositoryOptions(Path.of("/srv/models"), 100, Optional.empty(), Duration.ZERO, 2), options);
+        assertEquals(new RepositoryOptions(Optional.of(Path.of("/srv/models")), 100, Optional.empty(), Duration.ZERO, 2), options);
     }
 
     @Test
     void readsEverySetting() {
         RepositoryOptions options = resolve(Map.of("tabserve.models", "/m", "tabserve.poll-seconds", "10",
                 "tabserve.max-models", "5", "tabserve.default-model", "iris")).orElseThrow();
-        assertEquals(new RepositoryOptions(Path.of("/m"), 5, Optional.of("iris"), Duration.ofSeconds(10), 2), options);
+        assertEquals(new RepositoryOptions(Optional.of(Path.of("/m")), 5, Optional.of("iris"), Duration.ofSeconds(10), 2), options);
     }
 
     @Test

@@ -37,7 +37,7 @@ class RepositoryPollingTest {
     void start() {
         Models.put(Models.BANKNOTE, dir.resolve("banknote.onnx"));
         // A long interval: the timer never fires during a test, the test's own polls do the work.
-        repository = new ModelRepository(new RepositoryOptions(dir, 10, Optional.empty(), Duration.ofHours(1), 2),
+        repository = new ModelRepository(new RepositoryOptions(Optional.of(dir), 10, Optional.empty(), Duration.ofHours(1), 2),
                 events);
         repository.start().join();
     }
@@ -164,7 +164,7 @@ class RepositoryPollingTest {
     void aModelOverTheLimitLoadsOnceAnotherIsRemoved() throws Exception {
         repository.close();
         Models.put(Models.SPECIES, dir.resolve("species.onnx"));
-        repository = new ModelRepository(new RepositoryOptions(dir, 1, Optional.empty(), Duration.ofHours(1), 2),
+        repository = new ModelRepository(new RepositoryOptions(Optional.of(dir), 1, Optional.empty(), Duration.ofHours(1), 2),
                 events);
         repository.start().join();
         assertEquals(List.of("banknote 1 READY", "species 1 UNAVAILABLE"), names());
