@@ -215,11 +215,11 @@ class OpenInferenceProtocolIT {
 
     @Test
     void unknownModelOrVersionIs404WithAnErrorObject() throws Exception {
-        assertProtocolError(get("/v2/models/no-such-model"), 404, "unknown model 'no-such-model'");
-        assertProtocolError(get("/v2/models/no-such-model/ready"), 404, "unknown model");
-        assertProtocolError(get("/v2/models/" + name + "/versions/999"), 404, "unknown version '999'");
+        assertProtocolError(get("/v2/models/no-such-model"), 404, "no model named 'no-such-model'");
+        assertProtocolError(get("/v2/models/no-such-model/ready"), 404, "no model named");
+        assertProtocolError(get("/v2/models/" + name + "/versions/999"), 404, "version 999 of model");
         assertProtocolError(post("/v2/models/no-such-model/infer", inferRequest("FP32", List.of(1, 4), List.of(1, 2, 3, 4))),
-                404, "unknown model");
+                404, "no model named");
         assertProtocolError(get("/v2/no/such/route"), 404, "no route");
     }
 
@@ -257,7 +257,7 @@ class OpenInferenceProtocolIT {
     @Test
     void errorsUnderV2AreJsonEvenForBrowsers() throws Exception {
         Answer answer = send(HttpRequest.newBuilder(server.uri("/v2/models/nope")).header("Accept", "text/html"));
-        assertProtocolError(answer, 404, "unknown model");
+        assertProtocolError(answer, 404, "no model named");
     }
 
     @Test

@@ -7,12 +7,9 @@ import org.tabserve.model.OnnxModel;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,42 +17,72 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * {@code POST /admin/model}: an operator swaps the served model while the server runs. The body is the new ONNX
- * file's bytes ({@code application/octet-stream}); it is loaded, warmed up, checked to take the same features and
- * give the same classes (both in the same order) as the served model, and then swapped in atomically (see
- * {@link ServedModel}). A model that fails any check is refused with 422 and the reason, and the old one keeps
- * serving.
- *
- * <p>Off (404) unless {@link WebConfig#ADMIN_TOKEN} is set; then it needs {@code Authorization: Bearer <token>},
- * compared in constant time. No header is a 401, a wrong token a 403; both are counted in
- * {@code tabserve_admin_refused_total} and logged with the client's address, at most once a minute each (anyone
- * can send them: one line per request would let a client flood the log).
+ * The admin routes that put a model in while the server runs; the body is the ONNX file's bytes
+ * ({@code application/octet-stream}), streamed to disk (never into the heap) within the upload limit.
+ * <ul>
+ *   <li>{@code POST /admin/model} swaps the default model: the new one is loaded, warmed up, checked to take the same
+ *       features and give the same classes (both in the same order), and swapped in atomically (see
+ *       {@link ServedModels}); with a writable {@code --models} directory its file is kept there.</li>
+ *   <li>{@code PUT /admin/models/{name}} installs a model by name into the {@code --models} directory (so that it
+ *       survives a restart) and serves it, replacing the file of the model of that name if there is one.</li>
+ * </ul>
+ * A model that fails any check is refused with 422 and the reason, and the old one keeps serving. Both are off (404)
+ * unless {@link WebConfig#ADMIN_TOKEN} is set ({@link AdminToken}).
  */
 final class AdminModelServlet extends ApiServlet {
 
     static final String PATH = "/admin/model";
+    /** The prefix of {@code PUT /admin/models/{name}}. */
+    static final String MODELS_PATH = "/admin/models";
     private static final Logger LOG = Logger.getLogger(AdminModelServlet.class.getName());
 
-    private final transient Optional<byte[]> tokenDigest;
+    private final transient AdminToken token;
     private final transient WebConfig config;
     private final transient Path temp;
-    private final transient TabserveMetrics metrics;
-    private final transient RateLimitedLog noToken = new RateLimitedLog(LOG, java.util.logging.Level.WARNING);
-    private final transient RateLimitedLog wrongToken = new RateLimitedLog(LOG, java.util.logging.Level.WARNING);
     /** One swap at a time: the compatibility check and the swap must see the same served model. */
     private final transient Object swapping = new Object();
 
-    AdminModelServlet(ServedModel model, ErrorRenderer errors, WebConfig config, Path temp, TabserveMetrics metrics) {
+    AdminModelServlet(ServedModels model, ErrorRenderer errors, WebConfig config, Path temp, AdminToken token) {
         super(model, errors);
         this.config = config;
         this.temp = temp;
-        this.metrics = metrics;
-        this.tokenDigest = config.adminToken().map(AdminModelServlet::sha256);
+        this.token = token;
+    }
+
+    @Override
+    protected void doPut(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        token.authorize(request);
+        String path = request.getPathInfo();
+        if (!request.getServletPath().equals(MODELS_PATH) || path == null || path.length() < 2
+                || path.indexOf('/', 1) >= 0) {
+            throw HttpProblem.of(404, "Not found", "no route for PUT " + request.getRequestURI()
+                    + "; install a model with PUT " + MODELS_PATH + "/{name}");
+        }
+        requireContentType(request, "application/octet-stream");
+        String name = path.substring(1);
+        org.tabserve.repository.ModelStatus status;
+        try (InputStream body = LimitedInputStream.body(request, config.maxUploadBytes())) {
+            status = model.repository().install(name, body).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+        LOG.info("Installed model " + name + " version " + status.version() + " at the request of "
+                + request.getRemoteAddr());
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("status", "installed");
+        answer.put("name", status.name());
+        answer.put("version", Long.toString(status.version()));
+        answer.put("state", status.state().name());
+        respond(response, answer);
     }
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        authorize(request);
+        token.authorize(request);
+        if (!request.getServletPath().equals(PATH)) {
+            throw new HttpProblem(405, "Method not allowed", "POST is not allowed on " + request.getRequestURI()
+                    + "; allowed: OPTIONS, PUT", List.of(), Map.of("Allow", "OPTIONS, PUT"));
+        }
         requireContentType(request, "application/octet-stream");
         Path upload = temp == null ? Files.createTempFile("admin-model", ".onnx")
                 : Files.createTempFile(temp, "admin-model", ".onnx");
@@ -63,18 +90,21 @@ final class AdminModelServlet extends ApiServlet {
             try (InputStream body = LimitedInputStream.body(request, config.maxUploadBytes())) {
                 Files.copy(body, upload, StandardCopyOption.REPLACE_EXISTING);
             }
-            Map<String, Object> answer = swap(upload, request.getRemoteAddr());
-            response.setStatus(200);
-            response.setContentType("application/json");
-            response.setCharacterEncoding("UTF-8");
-            response.setHeader("Cache-Control", "no-store");
-            Json.MAPPER.writeValue(response.getOutputStream(), answer);
+            respond(response, swap(upload, request.getRemoteAddr()));
         } finally {
             Files.deleteIfExists(upload);
         }
     }
 
-    private Map<String, Object> swap(Path upload, String client) {
+    private static void respond(HttpServletResponse response, Map<String, Object> answer) throws IOException {
+        response.setStatus(200);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        Json.MAPPER.writeValue(response.getOutputStream(), answer);
+    }
+
+    private Map<String, Object> swap(Path upload, String client) throws IOException {
         OnnxModel next;
         long start = System.nanoTime();
         try {
@@ -93,7 +123,7 @@ final class AdminModelServlet extends ApiServlet {
                     throw refused(incompatible);
                 }
             }
-            Optional<OnnxModel> previous = model.replace(next, (System.nanoTime() - start) / 1e9);
+            Optional<OnnxModel> previous = model.replace(upload, next, (System.nanoTime() - start) / 1e9);
             LOG.info("Swapped the served model for " + next.card().name() + " (sha256 " + next.sha256().substring(0, 12)
                     + ", was " + previous.map(p -> p.sha256().substring(0, 12)).orElse("none") + ") at the request of "
                     + client);
@@ -122,37 +152,5 @@ final class AdminModelServlet extends ApiServlet {
 
     private static HttpProblem refused(String why) {
         return HttpProblem.of(422, "Model refused", "the new model was not swapped in, the old one still serves: " + why);
-    }
-
-    /** 404 when the route is off, 401 without a bearer token, 403 with a wrong one. */
-    private void authorize(HttpServletRequest request) {
-        if (tokenDigest.isEmpty()) {
-            throw HttpProblem.of(404, "Not found", "no route for POST " + request.getRequestURI()
-                    + " (the admin route is off; an operator turns it on by setting " + WebConfig.ADMIN_TOKEN + ")");
-        }
-        String header = request.getHeader("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            metrics.adminRefused("no_token");
-            noToken.log(() -> "Refused " + request.getMethod() + " " + request.getRequestURI() + " from "
-                    + request.getRemoteAddr() + ": no bearer token");
-            throw new HttpProblem(401, "Unauthorized", "send Authorization: Bearer <the admin token>", List.of(),
-                    Map.of("WWW-Authenticate", "Bearer realm=\"tabserve-admin\""));
-        }
-        byte[] given = sha256(header.substring(7).strip());
-        // Digests of equal length compared in constant time: neither the token nor its length leaks through timing.
-        if (!MessageDigest.isEqual(given, tokenDigest.get())) {
-            metrics.adminRefused("wrong_token");
-            wrongToken.log(() -> "Refused " + request.getMethod() + " " + request.getRequestURI() + " from "
-                    + request.getRemoteAddr() + ": wrong admin token");
-            throw HttpProblem.of(403, "Forbidden", "the admin token is wrong");
-        }
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java has SHA-256", e);
-        }
     }
 }

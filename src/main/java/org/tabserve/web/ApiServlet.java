@@ -20,10 +20,10 @@ abstract class ApiServlet extends HttpServlet {
 
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ApiServlet.class.getName());
 
-    protected final transient ServedModel model;
+    protected final transient ServedModels model;
     protected final transient ErrorRenderer errors;
 
-    ApiServlet(ServedModel model, ErrorRenderer errors) {
+    ApiServlet(ServedModels model, ErrorRenderer errors) {
         this.model = model;
         this.errors = errors;
     }
@@ -53,8 +53,8 @@ abstract class ApiServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        // The whole request, errors included, runs on the model that is current when it begins (see ServedModel).
-        model.serve(() -> {
+        // The whole request, errors included, runs on the model that is current when it begins (see ServedModels).
+        model.serve(request, () -> {
             try {
                 if (!allowed.contains(request.getMethod())) {
                     String allow = String.join(", ", new TreeSet<>(allowed));

@@ -6,6 +6,7 @@ import org.tabserve.model.Prediction;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -49,13 +50,13 @@ final class ChunkScorer implements AutoCloseable {
     }
 
     /** A pipeline for one upload: pass it to {@link CsvRowsParser#forEachChunk}, then call {@link Run#finish()}. */
-    Run start(OnnxModel classifier, ServedModel model, Sink sink) {
-        return new Run(classifier, model, sink, true);
+    Run start(OnnxModel classifier, UnaryOperator<List<Prediction>> counted, Sink sink) {
+        return new Run(classifier, counted, sink, true);
     }
 
     /** Like {@link #start}, but every chunk is scored on the request thread itself, one after the other. */
-    Run startInline(OnnxModel classifier, ServedModel model, Sink sink) {
-        return new Run(classifier, model, sink, false);
+    Run startInline(OnnxModel classifier, UnaryOperator<List<Prediction>> counted, Sink sink) {
+        return new Run(classifier, counted, sink, false);
     }
 
     final class Run implements CsvRowsParser.ChunkHandler {
@@ -108,14 +109,15 @@ final class ChunkScorer implements AutoCloseable {
         }
 
         private final OnnxModel classifier;
-        private final ServedModel model;
+        /** Counts each chunk's predictions in the metrics ({@link ServedModels#counter()}), then passes them on. */
+        private final UnaryOperator<List<Prediction>> counted;
         private final Sink sink;
         private final ArrayDeque<Pending> pending = new ArrayDeque<>();
         private final boolean parallel;
 
-        private Run(OnnxModel classifier, ServedModel model, Sink sink, boolean parallel) {
+        private Run(OnnxModel classifier, UnaryOperator<List<Prediction>> counted, Sink sink, boolean parallel) {
             this.classifier = classifier;
-            this.model = model;
+            this.counted = counted;
             this.sink = sink;
             this.parallel = parallel;
         }
@@ -123,7 +125,7 @@ final class ChunkScorer implements AutoCloseable {
         @Override
         public void accept(CsvRowsParser.Chunk chunk) throws IOException {
             if (!parallel) {
-                sink.accept(chunk, model.counted(classifier.predict(chunk.batch())));
+                sink.accept(chunk, counted.apply(classifier.predict(chunk.batch())));
                 return;
             }
             pending.add(new Pending(chunk));
@@ -183,7 +185,7 @@ final class ChunkScorer implements AutoCloseable {
                 cancel();
                 throw e;
             }
-            sink.accept(first.chunk, model.counted(predictions));
+            sink.accept(first.chunk, counted.apply(predictions));
         }
     }
 

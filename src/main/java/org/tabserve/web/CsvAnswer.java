@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The CSV answer to a CSV of rows: the input columns, then a classifier's label and one probability per class, or a
@@ -43,14 +44,14 @@ final class CsvAnswer {
     }
 
     /** Writes the answer to {@code writer} and closes it, scoring chunks on every core. */
-    static void write(Writer writer, ServedModel model, OnnxModel classifier, ChunkScorer scorer,
+    static void write(Writer writer, UnaryOperator<List<Prediction>> counted, OnnxModel classifier, ChunkScorer scorer,
                       CsvRowsParser parser, InputStream in, List<String> header, RowListener listener)
             throws IOException {
-        write(writer, model, classifier, scorer, parser, in, header, listener, true);
+        write(writer, counted, classifier, scorer, parser, in, header, listener, true);
     }
 
     /** @param parallel whether chunks are scored on the scorer's pool or one by one on this thread */
-    static void write(Writer writer, ServedModel model, OnnxModel classifier, ChunkScorer scorer,
+    static void write(Writer writer, UnaryOperator<List<Prediction>> counted, OnnxModel classifier, ChunkScorer scorer,
                       CsvRowsParser parser, InputStream in, List<String> header, RowListener listener,
                       boolean parallel) throws IOException {
         List<String> classes = classifier.signature().classLabels();
@@ -81,7 +82,7 @@ final class CsvAnswer {
                 }
             };
             score(run -> parser.forEachChunk(in, run),
-                    parallel ? scorer.start(classifier, model, sink) : scorer.startInline(classifier, model, sink));
+                    parallel ? scorer.start(classifier, counted, sink) : scorer.startInline(classifier, counted, sink));
         }
     }
 }

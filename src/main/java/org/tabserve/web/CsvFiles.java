@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The server's CSV reading and CSV answer for the command line ({@code card}, {@code score}): the same parser as a
@@ -59,9 +60,8 @@ public final class CsvFiles {
      */
     public static void score(OnnxModel model, InputStream in, String column, Scored scored) throws IOException {
         try (ChunkScorer scorer = new ChunkScorer(Runtime.getRuntime().availableProcessors())) {
-            ServedModel served = ServedModel.of(model, 0, new TabserveMetrics());
             CsvRowsParser parser = new CsvRowsParser(model.signature(), Long.MAX_VALUE);
-            CsvAnswer.score(run -> parser.forEachChunk(in, run), scorer.start(model, served,
+            CsvAnswer.score(run -> parser.forEachChunk(in, run), scorer.start(model, UnaryOperator.identity(),
                     (chunk, predictions) -> scored.accept(chunk.batch(), column(chunk, column), predictions)));
         }
     }
@@ -82,8 +82,7 @@ public final class CsvFiles {
         }
         try (ChunkScorer scorer = new ChunkScorer(Runtime.getRuntime().availableProcessors());
              InputStream in = source.open()) {
-            ServedModel served = ServedModel.of(model, 0, new TabserveMetrics());
-            CsvAnswer.write(out, served, model, scorer, parser, in, header, (chunk, row, prediction) -> {
+            CsvAnswer.write(out, UnaryOperator.identity(), model, scorer, parser, in, header, (chunk, row, prediction) -> {
                 if (row == chunk.size() - 1) {
                     progress.accept(chunk.size());
                 }

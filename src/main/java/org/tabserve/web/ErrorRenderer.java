@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.ModelException;
+import org.tabserve.repository.RepositoryException;
 
 import java.io.IOException;
 import java.util.List;
@@ -51,6 +52,28 @@ final class ErrorRenderer {
                 }
                 default -> {
                     // PREDICTION_FAILED: the model broke on valid input; a server fault, logged below.
+                }
+            }
+        }
+        if (failure instanceof RepositoryException e) {
+            switch (e.kind()) {
+                case NOT_FOUND -> {
+                    return HttpProblem.of(404, "Not found", e.getMessage());
+                }
+                case UNAVAILABLE -> {
+                    return HttpProblem.unavailable(e.getMessage());
+                }
+                case INVALID_NAME -> {
+                    return HttpProblem.badRequest(e.getMessage());
+                }
+                case INVALID_MODEL -> {
+                    return HttpProblem.of(422, "Unprocessable content", e.getMessage());
+                }
+                case LIMIT, NOT_WRITABLE -> {
+                    return HttpProblem.of(409, "Conflict", e.getMessage());
+                }
+                default -> {
+                    // IO: the server's disk failed it; a server fault, logged below.
                 }
             }
         }

@@ -30,7 +30,7 @@ final class FormServlet extends ApiServlet {
     private final transient Views views;
     private final transient WebConfig config;
 
-    FormServlet(ServedModel model, ErrorRenderer errors, Views views, WebConfig config) {
+    FormServlet(ServedModels model, ErrorRenderer errors, Views views, WebConfig config) {
         super(model, errors);
         this.views = views;
         this.config = config;

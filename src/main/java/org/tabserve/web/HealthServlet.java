@@ -9,12 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code GET /health/live} (the process answers) and {@code GET /health/ready} (a model is loaded and warmed up,
- * otherwise 503 saying why).
+ * {@code GET /health/live} (the process answers) and {@code GET /health/ready} (every model found at start has
+ * loaded or failed and at least one serves; otherwise 503 saying why), with the default model's name and sha256.
  */
 final class HealthServlet extends ApiServlet {
 
-    HealthServlet(ServedModel model, ErrorRenderer errors) {
+    HealthServlet(ServedModels model, ErrorRenderer errors) {
         super(model, errors);
     }
 
@@ -25,10 +25,16 @@ final class HealthServlet extends ApiServlet {
         switch (path) {
             case "/live" -> body.put("status", "live");
             case "/ready" -> {
-                OnnxModel classifier = model.classifier(); // 503 with the reason when there is none
+                if (!model.repository().ready()) {
+                    model.classifier(); // 503 with the reason when no model could be loaded
+                    throw HttpProblem.unavailable("the models found at start are still loading; see POST "
+                            + "/v2/repository/index");
+                }
                 body.put("status", "ready");
-                body.put("model", classifier.card().name());
-                body.put("sha256", classifier.sha256());
+                model.loaded().ifPresent(classifier -> {
+                    body.put("model", classifier.card().name());
+                    body.put("sha256", classifier.sha256());
+                });
             }
             default -> throw HttpProblem.of(404, "Not found", "no route for GET " + request.getRequestURI()
                     + "; try /health/live or /health/ready");

@@ -28,7 +28,7 @@ final class InvocationsServlet extends ApiServlet {
     private final transient WebConfig config;
     private final transient MemoryBudget budget;
 
-    InvocationsServlet(ServedModel model, ErrorRenderer errors, WebConfig config, MemoryBudget budget) {
+    InvocationsServlet(ServedModels model, ErrorRenderer errors, WebConfig config, MemoryBudget budget) {
         super(model, errors);
         this.config = config;
         this.budget = budget;

@@ -15,11 +15,11 @@ import java.io.InputStream;
  */
 final class JsonPredictRequest {
 
-    private final ServedModel model;
+    private final ServedModels model;
     private final WebConfig config;
     private final MemoryBudget budget;
 
-    JsonPredictRequest(ServedModel model, WebConfig config, MemoryBudget budget) {
+    JsonPredictRequest(ServedModels model, WebConfig config, MemoryBudget budget) {
         this.model = model;
         this.config = config;
         this.budget = budget;

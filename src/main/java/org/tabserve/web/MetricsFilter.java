@@ -13,8 +13,9 @@ import java.io.IOException;
 import java.util.Set;
 
 /**
- * Counts and times every request by route: the servlet mapping's pattern (e.g. {@code /v2/*}), never the raw path,
- * so that the metrics' label values stay few whatever paths clients send.
+ * Counts and times every request by model and route: the servlet mapping's pattern (e.g. {@code /v2/*}), never the
+ * raw path, so that the metrics' label values stay few whatever paths clients send; the model is one the request
+ * was answered by (so one that exists), or none.
  */
 final class MetricsFilter implements Filter {
 
@@ -36,8 +37,9 @@ final class MetricsFilter implements Filter {
         } finally {
             HttpServletRequest http = (HttpServletRequest) request;
             String method = METHODS.contains(http.getMethod()) ? http.getMethod() : "other";
-            metrics.request(route(http.getHttpServletMapping()), method, ((HttpServletResponse) response).getStatus(),
-                    (System.nanoTime() - start) / 1e9);
+            Object model = http.getAttribute(ServedModels.USED);
+            metrics.request(model == null ? "" : model.toString(), route(http.getHttpServletMapping()), method,
+                    ((HttpServletResponse) response).getStatus(), (System.nanoTime() - start) / 1e9);
         }
     }
 

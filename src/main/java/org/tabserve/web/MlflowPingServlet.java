@@ -18,7 +18,7 @@ final class MlflowPingServlet extends ApiServlet {
 
     private final String serverVersion;
 
-    MlflowPingServlet(ServedModel model, ErrorRenderer errors, String serverVersion) {
+    MlflowPingServlet(ServedModels model, ErrorRenderer errors, String serverVersion) {
         super(model, errors);
         this.serverVersion = serverVersion;
     }

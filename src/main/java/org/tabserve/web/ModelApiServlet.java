@@ -22,7 +22,7 @@ import java.util.Map;
  */
 final class ModelApiServlet extends ApiServlet {
 
-    ModelApiServlet(ServedModel model, ErrorRenderer errors) {
+    ModelApiServlet(ServedModels model, ErrorRenderer errors) {
         super(model, errors);
     }
 

@@ -11,7 +11,7 @@ final class ModelPageServlet extends ApiServlet {
 
     private final transient Views views;
 
-    ModelPageServlet(ServedModel model, ErrorRenderer errors, Views views) {
+    ModelPageServlet(ServedModels model, ErrorRenderer errors, Views views) {
         super(model, errors);
         this.views = views;
     }

@@ -6,6 +6,7 @@ import org.tabserve.model.OnnxModel;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /** {@code GET /openapi.json} and {@code /openapi.yaml}: the OpenAPI document, written once, in the background at start-up. */
 final class OpenApiServlet extends ApiServlet {
@@ -13,19 +14,22 @@ final class OpenApiServlet extends ApiServlet {
     static final String JSON_PATH = "/openapi.json";
     static final String YAML_PATH = "/openapi.yaml";
 
-    /** The document and the model it describes (by sha256), rebuilt when an operator swaps the model. */
-    private record Written(String sha256, OpenApiDocument.Texts texts) {
-    }
-
     private final String serverVersion;
-    private transient volatile Written written;
+    /** The documents of the models served lately, by their files' sha256: rebuilt only for a model not seen before. */
+    private final transient Map<String, OpenApiDocument.Texts> written = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, OpenApiDocument.Texts> eldest) {
+                    return size() > 32;
+                }
+            });
 
-    OpenApiServlet(ServedModel model, ErrorRenderer errors, String serverVersion) {
+    OpenApiServlet(ServedModels model, ErrorRenderer errors, String serverVersion) {
         super(model, errors);
         this.serverVersion = serverVersion;
         // Written off the start-up path (swagger-core's first use costs a few hundred ms of class loading); a request
         // that comes first writes it itself.
-        model.loaded().ifPresent(classifier -> {
+        model.current().ifPresent(classifier -> {
             Thread writer = new Thread(() -> document(classifier), "tabserve-openapi");
             writer.setDaemon(true);
             writer.start();
@@ -33,13 +37,13 @@ final class OpenApiServlet extends ApiServlet {
     }
 
     private OpenApiDocument.Texts document(OnnxModel classifier) {
-        Written now = written;
-        if (now == null || !now.sha256().equals(classifier.sha256())) {
-            now = new Written(classifier.sha256(), OpenApiDocument.write(classifier.signature(), classifier.card(),
-                    classifier.valueOutput().orElse(null), serverVersion));
-            written = now;
+        OpenApiDocument.Texts texts = written.get(classifier.sha256());
+        if (texts == null) {
+            texts = OpenApiDocument.write(classifier.signature(), classifier.card(),
+                    classifier.valueOutput().orElse(null), serverVersion);
+            written.put(classifier.sha256(), texts);
         }
-        return now.texts();
+        return texts;
     }
 
     @Override

@@ -10,7 +10,7 @@ final class PredictApiServlet extends ApiServlet {
 
     private final transient JsonPredictRequest json;
 
-    PredictApiServlet(ServedModel model, ErrorRenderer errors, JsonPredictRequest json) {
+    PredictApiServlet(ServedModels model, ErrorRenderer errors, JsonPredictRequest json) {
         super(model, errors);
         this.json = json;
     }

@@ -38,7 +38,7 @@ final class PredictFileServlet extends ApiServlet {
     private final transient MemoryBudget budget;
     private final transient ChunkScorer scorer = new ChunkScorer(Runtime.getRuntime().availableProcessors());
 
-    PredictFileServlet(ServedModel model, ErrorRenderer errors, WebConfig config, Views views, MemoryBudget budget) {
+    PredictFileServlet(ServedModels model, ErrorRenderer errors, WebConfig config, Views views, MemoryBudget budget) {
         super(model, errors);
         this.config = config;
         this.views = views;
@@ -65,7 +65,7 @@ final class PredictFileServlet extends ApiServlet {
                 // the whole upload passes. Rows are kept only while the budget has room for them and their
                 // predictions; past that, the upload is parsed a second time instead (below).
                 JsonPredictions answer = new JsonPredictions(classifier);
-                ChunkScorer.Run ahead = scorer.start(classifier, model, answer);
+                ChunkScorer.Run ahead = scorer.start(classifier, model.counter(), answer);
                 boolean kept;
                 try (InputStream in = file.open()) {
                     kept = parser.validateAndKeep(in, KEEP_ROWS, ahead::ahead,
@@ -160,7 +160,7 @@ final class PredictFileServlet extends ApiServlet {
     private void writeJson(HttpServletResponse response, OnnxModel classifier, ChunkSource source)
             throws IOException {
         JsonPredictions answer = new JsonPredictions(classifier);
-        answer.write(response, source, scorer.start(classifier, model, answer));
+        answer.write(response, source, scorer.start(classifier, model.counter(), answer));
     }
 
     /** The JSON answer, {@code {"predictions": [...]}}: a sink for scored chunks that writes each row as it comes. */
@@ -198,7 +198,7 @@ final class PredictFileServlet extends ApiServlet {
         response.setStatus(200);
         response.setContentType("text/csv;charset=UTF-8");
         response.setHeader("Content-Disposition", "attachment; filename=\"predictions.csv\"");
-        CsvAnswer.write(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8), model, classifier,
+        CsvAnswer.write(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8), model.counter(), classifier,
                 scorer, parser, in, header, (chunk, row, prediction) -> { });
     }
 

@@ -18,7 +18,7 @@ final class QueryPredictServlet extends ApiServlet {
     private final transient WebConfig config;
     private final transient JsonPredictRequest json;
 
-    QueryPredictServlet(ServedModel model, ErrorRenderer errors, WebConfig config, JsonPredictRequest json) {
+    QueryPredictServlet(ServedModels model, ErrorRenderer errors, WebConfig config, JsonPredictRequest json) {
         super(model, errors);
         this.config = config;
         this.json = json;

@@ -9,6 +9,10 @@ import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletRegistration;
 import org.tabserve.model.ModelException;
 import org.tabserve.model.OnnxModel;
+import org.tabserve.repository.ModelRepository;
+import org.tabserve.repository.RepositoryListener;
+import org.tabserve.repository.RepositoryOptions;
+import java.time.Duration;
 
 import java.io.File;
 import java.io.IOException;
@@ -35,7 +39,7 @@ public final class TabserveListener implements ServletContextListener {
     private static final Logger LOG = Logger.getLogger(TabserveListener.class.getName());
     private static final String BUNDLED_MODEL = "/WEB-INF/model.onnx";
 
-    private ServedModel served;
+    private ServedModels served;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -48,7 +52,7 @@ public final class TabserveListener implements ServletContextListener {
             throw e;
         }
         TabserveMetrics metrics = new TabserveMetrics();
-        served = load(context, config, metrics);
+        served = models(context, config, metrics);
         Views views = new Views(context, config.cacheTemplates());
         // One filter measures every request; declared here so that it needs no web.xml entry or annotation scan.
         FilterRegistration.Dynamic measuring = context.addFilter("metrics", new MetricsFilter(metrics));
@@ -69,7 +73,8 @@ public final class TabserveListener implements ServletContextListener {
         File temp = (File) context.getAttribute(ServletContext.TEMPDIR);
         upload.setMultipartConfig(CsvUpload.multipartConfig(temp == null ? null : temp.getAbsolutePath(),
                 config.maxUploadBytes()));
-        add(context, "v2", new V2Servlet(served, errors, config, budget, serverVersion()), V2Servlet.PATH,
+        AdminToken adminToken = new AdminToken(config, metrics);
+        add(context, "v2", new V2Servlet(served, errors, config, budget, serverVersion(), adminToken), V2Servlet.PATH,
                 V2Servlet.PATH + "/*");
         // MLflow's scoring protocol (mlflow models serve), for MLflow clients; its /health alias is tabserve's /health/*.
         add(context, "mlflow-invocations", new InvocationsServlet(served, errors, config, budget), InvocationsServlet.PATH);
@@ -79,8 +84,11 @@ public final class TabserveListener implements ServletContextListener {
                 OpenApiServlet.YAML_PATH);
         add(context, "apidocs", new ApiDocsServlet(views), "/apidocs");
         add(context, "admin-model", new AdminModelServlet(served, errors, config,
-                temp == null ? null : temp.toPath(), metrics), AdminModelServlet.PATH);
+                temp == null ? null : temp.toPath(), adminToken), AdminModelServlet.PATH,
+                AdminModelServlet.MODELS_PATH + "/*");
         add(context, "model-page", new ModelPageServlet(served, errors, views), "/model");
+        add(context, "models", new ModelRoutesServlet(served, errors, views), ModelRoutesServlet.PATH,
+                ModelRoutesServlet.PATH + "/*", ModelRoutesServlet.API_PATH);
         add(context, "metrics", new PrometheusMetricsServlet(metrics.registry()), "/metrics");
         add(context, "error", new ErrorServlet(errors), "/error");
         add(context, "static", new StaticServlet(errors), "/");
@@ -119,29 +127,74 @@ public final class TabserveListener implements ServletContextListener {
         }
     }
 
-    private static ServedModel load(ServletContext context, WebConfig config, TabserveMetrics metrics) {
+    /**
+     * The models to serve: every model in the directory {@code --models} names (loaded in the background; readiness
+     * says when they are), or the one model the app is given (the WAR's, or {@code --model FILE}), under its card's
+     * name. A model that cannot be loaded leaves the app up, answering 503 with the reason.
+     */
+    private ServedModels models(ServletContext context, WebConfig config, TabserveMetrics metrics) {
+        ModelRepository[] built = new ModelRepository[1];
+        RepositoryListener listener = new RepositoryListener() {
+            @Override
+            public void loaded(String name, long version, OnnxModel model, Duration loadTime) {
+                metrics.modelLoaded(name, model, loadTime.toNanos() / 1e9);
+            }
+
+            @Override
+            public void unloaded(String name, long version) {
+                if (built[0] != null && built[0].index().stream().noneMatch(s -> s.name().equals(name))) {
+                    metrics.modelUnloaded(name);
+                }
+            }
+        };
+        if (config.repository().isPresent()) {
+            RepositoryOptions options = config.repository().get();
+            ModelRepository repository = new ModelRepository(options, listener);
+            built[0] = repository;
+            repository.start(); // a directory that cannot be read stops the app: --models names a wrong place
+            String summary = "the models in " + options.directory().orElseThrow();
+            context.setAttribute(MODEL_SUMMARY, summary);
+            LOG.info("Serving " + summary);
+            return new ServedModels(repository, metrics, null);
+        }
+        ModelRepository repository = new ModelRepository(RepositoryOptions.none(), listener);
+        built[0] = repository;
+        repository.start();
         String source = config.model().orElse("the bundled model " + BUNDLED_MODEL);
+        String failure = null;
         try {
             Path file = config.model().map(Path::of).orElseGet(() -> bundledModel(context));
             long start = System.nanoTime();
             OnnxModel classifier = OnnxModel.load(file);
-            double loadSeconds = (System.nanoTime() - start) / 1e9;
+            repository.serve(nameOf(classifier), classifier, Duration.ofNanos(System.nanoTime() - start));
             String summary = classifier.card().name() + " (sha256 " + classifier.sha256().substring(0, 12) + ") from "
                     + (config.model().isPresent() ? file : "the WAR");
             context.setAttribute(MODEL_SUMMARY, summary);
             LOG.info("Serving model " + summary);
-            return ServedModel.of(classifier, loadSeconds, metrics);
         } catch (ModelException | MissingBundledModel e) {
-            String why = e.getMessage();
-            LOG.severe("No model is served: " + why);
-            context.setAttribute(MODEL_FAILURE, why);
-            return ServedModel.failed(why, metrics);
+            failure = e.getMessage();
+            LOG.severe("No model is served: " + failure);
         } catch (RuntimeException e) {
-            String why = "cannot serve " + source + ": " + e;
-            LOG.log(Level.SEVERE, "No model is served: " + why, e);
-            context.setAttribute(MODEL_FAILURE, why);
-            return ServedModel.failed(why, metrics);
+            failure = "cannot serve " + source + ": " + e;
+            LOG.log(Level.SEVERE, "No model is served: " + failure, e);
         }
+        if (failure != null) {
+            context.setAttribute(MODEL_FAILURE, failure);
+        }
+        return new ServedModels(repository, metrics, failure);
+    }
+
+    /**
+     * The name the one model serves under ({@code /v2/models/{name}}, metrics): its card's, made safe for a path and a
+     * label (letters, digits, '.', '_' and '-'); a name with nothing usable in it is "model".
+     */
+    static String nameOf(OnnxModel classifier) {
+        String safe = classifier.card().name().replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[^A-Za-z0-9]+", "");
+        if (safe.endsWith(".onnx")) {
+            safe = safe.substring(0, safe.length() - 5);
+        }
+        safe = safe.length() > 128 ? safe.substring(0, 128) : safe;
+        return safe.isEmpty() ? "model" : safe;
     }
 
     /** The model inside the WAR, copied to the app's temp dir when the container does not unpack the WAR. */
@@ -174,7 +227,7 @@ public final class TabserveListener implements ServletContextListener {
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         if (served != null) {
-            served.close(); // closes the model once no request uses it any more
+            served.repository().close(); // each model closes once no request uses it any more
         }
     }
 }

@@ -38,7 +38,7 @@ final class UploadPages {
     private UploadPages() {
     }
 
-    static UploadPage build(ServedModel model, OnnxModel classifier, ChunkScorer scorer, CsvRowsParser parser, InputStream in,
+    static UploadPage build(ServedModels model, OnnxModel classifier, ChunkScorer scorer, CsvRowsParser parser, InputStream in,
                             List<String> header, String fileName) throws IOException {
         ModelCard card = classifier.card();
         List<String> features = classifier.signature().featureNames();
@@ -51,7 +51,7 @@ final class UploadPages {
         List<UploadPage.Row> rows = new ArrayList<>();
         long[] counts = new long[2]; // rows, rows with warnings
         CappedBuffer csv = new CappedBuffer(DOWNLOAD_CAP);
-        CsvAnswer.write(new OutputStreamWriter(csv, StandardCharsets.UTF_8), model, classifier, scorer, parser, in,
+        CsvAnswer.write(new OutputStreamWriter(csv, StandardCharsets.UTF_8), model.counter(), classifier, scorer, parser, in,
                 header, (chunk, r, prediction) -> {
                     counts[0]++;
                     List<RangeWarning> warnings = chunk.warnings(card, r);

@@ -34,6 +34,10 @@ final class V2Json {
     }
 
     /** {@code GET /v2/models/{name}/ready}. */
+    /** One line of the repository extension's index. */
+    record IndexEntry(String name, String version, String state, String reason) {
+    }
+
     record ModelReady(String name, boolean ready) {
     }
 

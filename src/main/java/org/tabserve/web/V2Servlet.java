@@ -6,6 +6,8 @@ import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OnnxModel;
+import org.tabserve.repository.ModelState;
+import org.tabserve.repository.ModelStatus;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.ValueOutput;
 import org.tabserve.model.ValueType;
@@ -32,8 +34,12 @@ final class V2Servlet extends ApiServlet {
     private final transient MemoryBudget budget;
     private final String serverVersion;
 
-    V2Servlet(ServedModel model, ErrorRenderer errors, WebConfig config, MemoryBudget budget, String serverVersion) {
+    private final transient AdminToken adminToken;
+
+    V2Servlet(ServedModels model, ErrorRenderer errors, WebConfig config, MemoryBudget budget, String serverVersion,
+              AdminToken adminToken) {
         super(model, errors);
+        this.adminToken = adminToken;
         this.config = config;
         this.budget = budget;
         this.serverVersion = serverVersion;
@@ -41,7 +47,7 @@ final class V2Servlet extends ApiServlet {
 
     /** What a path under /v2 asks for, with the model name and version it names. */
     private record Route(Kind kind, String model, String version) {
-        enum Kind { SERVER_METADATA, LIVE, READY, MODEL_METADATA, MODEL_READY, INFER }
+        enum Kind { SERVER_METADATA, LIVE, READY, MODEL_METADATA, MODEL_READY, INFER, REPOSITORY_INDEX, LOAD, UNLOAD }
 
         static Route of(String pathInfo, String uri) {
             String path = pathInfo == null || pathInfo.equals("/") ? "" : pathInfo;
@@ -54,6 +60,13 @@ final class V2Servlet extends ApiServlet {
             }
             if (parts.length == 2 && parts[0].equals("health") && parts[1].equals("ready")) {
                 return new Route(Kind.READY, null, null);
+            }
+            if (parts.length == 2 && parts[0].equals("repository") && parts[1].equals("index")) {
+                return new Route(Kind.REPOSITORY_INDEX, null, null);
+            }
+            if (parts.length == 4 && parts[0].equals("repository") && parts[1].equals("models") && !parts[2].isEmpty()
+                    && (parts[3].equals("load") || parts[3].equals("unload"))) {
+                return new Route(parts[3].equals("load") ? Kind.LOAD : Kind.UNLOAD, parts[2], null);
             }
             if (parts.length >= 2 && parts[0].equals("models") && !parts[1].isEmpty()) {
                 String version = null;
@@ -73,11 +86,13 @@ final class V2Servlet extends ApiServlet {
                 }
             }
             throw HttpProblem.of(404, "Not found", "no route for " + uri + "; the protocol's routes are /v2, "
-                    + "/v2/health/live, /v2/health/ready and /v2/models/{name}[/versions/{version}][/ready|/infer]");
+                    + "/v2/health/live, /v2/health/ready, /v2/models/{name}[/versions/{version}][/ready|/infer], "
+                    + "/v2/repository/index and /v2/repository/models/{name}/load|unload");
         }
 
         void requireMethod(String method, String uri) {
-            boolean infer = kind == Kind.INFER;
+            boolean infer = kind == Kind.INFER || kind == Kind.REPOSITORY_INDEX || kind == Kind.LOAD
+                    || kind == Kind.UNLOAD;
             boolean allowed = infer ? method.equals("POST") : method.equals("GET") || method.equals("HEAD");
             if (!allowed) {
                 String allow = infer ? "OPTIONS, POST" : "GET, HEAD, OPTIONS";
@@ -95,11 +110,17 @@ final class V2Servlet extends ApiServlet {
             case SERVER_METADATA -> write(response, 200, new V2Json.ServerMetadata("tabserve", serverVersion, List.of()));
             case LIVE -> write(response, 200, new V2Json.Live(true));
             case READY -> {
-                boolean ready = model.loaded().isPresent();
+                boolean ready = model.repository().ready();
                 write(response, ready ? 200 : 503, new V2Json.Ready(ready));
             }
-            case MODEL_METADATA -> write(response, 200, metadata(served(route)));
-            case MODEL_READY -> write(response, 200, new V2Json.ModelReady(served(route).card().name(), true));
+            case MODEL_METADATA -> {
+                OnnxModel served = served(route);
+                write(response, 200, metadata(model.name(), model.repository().readyVersions(model.name()), served));
+            }
+            case MODEL_READY -> {
+                served(route); // 404 for a model or version not served, 503 for one not ready
+                write(response, 200, new V2Json.ModelReady(model.name(), true));
+            }
             default -> throw new IllegalStateException("unrouted " + route);
         }
     }
@@ -108,7 +129,17 @@ final class V2Servlet extends ApiServlet {
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Route route = Route.of(request.getPathInfo(), request.getRequestURI());
         route.requireMethod(request.getMethod(), request.getRequestURI());
-        requireContentType(request, "application/json");
+        switch (route.kind()) {
+            case REPOSITORY_INDEX -> {
+                index(request, response);
+                return;
+            }
+            case LOAD, UNLOAD -> {
+                loadOrUnload(route, request, response);
+                return;
+            }
+            default -> requireContentType(request, "application/json");
+        }
         OnnxModel classifier = served(route);
         try (MemoryBudget.Reservation held = budget.open()) {
             V2InferRequestParser.V2InferRequest infer;
@@ -126,26 +157,73 @@ final class V2Servlet extends ApiServlet {
                     default -> values(predictions, classifier.valueOutput().orElseThrow());
                 });
             }
-            ModelCard card = classifier.card();
-            write(response, 200, new V2Json.InferResponse(card.name(), card.version().isEmpty() ? null : card.version(),
-                    infer.id(), outputs));
+            write(response, 200, new V2Json.InferResponse(model.name(),
+                    model.version().map(String::valueOf).orElse(null), infer.id(), outputs));
         }
     }
 
-    /** The classifier, when the path names the served model (and, if it names one, its version); a 404 otherwise. */
+    /** The model the path names (and, if it names one, that version); a 404 when it is not served, 503 not ready. */
     private OnnxModel served(Route route) {
-        OnnxModel classifier = model.classifier();
-        ModelCard card = classifier.card();
-        if (!route.model().equals(card.name())) {
-            throw HttpProblem.of(404, "Not found", "unknown model '" + route.model() + "'; this server serves '"
-                    + card.name() + "'");
+        return model.classifier(ModelRoute.of(route.model(), route.version()));
+    }
+
+    /**
+     * The repository extension's index: every model version with its state (and the reason when it is not ready);
+     * the body is {@code {}}, or {@code {"ready": true}} for the ready ones only.
+     */
+    private void index(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        boolean readyOnly = false;
+        try (InputStream body = LimitedInputStream.body(request, config.maxBodyBytes())) {
+            com.fasterxml.jackson.databind.JsonNode json = Json.MAPPER.readTree(body);
+            if (json != null && !json.isMissingNode()) {
+                if (!json.isObject()) {
+                    throw HttpProblem.badRequest("the index request body must be a JSON object, {} or {\"ready\": true}");
+                }
+                com.fasterxml.jackson.databind.JsonNode ready = json.get("ready");
+                if (ready != null && !ready.isBoolean()) {
+                    throw HttpProblem.invalidFields(List.of(new FieldProblem("ready", "'ready' must be true or false, "
+                            + "got " + ready, null)));
+                }
+                readyOnly = ready != null && ready.asBoolean();
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw Json.malformed(e);
         }
-        if (route.version() != null && !route.version().equals(card.version())) {
-            throw HttpProblem.of(404, "Not found", "unknown version '" + route.version() + "' of model '"
-                    + card.name() + "'; " + (card.version().isEmpty() ? "it has no version"
-                    : "its version is '" + card.version() + "'"));
+        List<V2Json.IndexEntry> entries = new ArrayList<>();
+        for (ModelStatus status : model.repository().index()) {
+            if (!readyOnly || status.state() == ModelState.READY) {
+                entries.add(new V2Json.IndexEntry(status.name(), Long.toString(status.version()),
+                        status.state().name(), status.reason().orElse("")));
+            }
         }
-        return classifier;
+        write(response, 200, entries);
+    }
+
+    /**
+     * The repository extension's load and unload, behind the admin token: what KServe's model agent calls after it
+     * puts a model in, or removes it from, {@code <model dir>/<name>}. Load answers once the model serves (or failed).
+     */
+    private void loadOrUnload(Route route, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        adminToken.authorize(request);
+        LimitedInputStream.body(request, config.maxBodyBytes()).transferTo(java.io.OutputStream.nullOutputStream());
+        try {
+            if (route.kind() == Route.Kind.LOAD) {
+                List<ModelStatus> statuses = model.repository().load(route.model()).join();
+                java.util.Optional<ModelStatus> failed = statuses.stream()
+                        .filter(s -> s.state() == ModelState.UNAVAILABLE).findFirst();
+                if (statuses.stream().noneMatch(s -> s.state() == ModelState.READY) && failed.isPresent()) {
+                    throw HttpProblem.of(422, "Unprocessable content", "model '" + route.model() + "' failed to load: "
+                            + failed.get().reason().orElse("unknown reason"));
+                }
+            } else {
+                model.repository().unload(route.model()).join();
+            }
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+        response.setStatus(200);
+        response.setHeader("Cache-Control", "no-store");
     }
 
     /**
@@ -157,7 +235,7 @@ final class V2Servlet extends ApiServlet {
     }
 
     /** Every input with its datatype and shape ({@code -1} rows), and the outputs. */
-    static V2Json.ModelMetadata metadata(OnnxModel classifier) {
+    static V2Json.ModelMetadata metadata(String name, List<Long> versions, OnnxModel classifier) {
         ModelSignature signature = classifier.signature();
         ModelCard card = classifier.card();
         List<V2Json.TensorMetadata> inputs = new ArrayList<>();
@@ -169,8 +247,8 @@ final class V2Servlet extends ApiServlet {
                 .orElseGet(() -> List.of(new V2Json.TensorMetadata(V2Json.LABEL_OUTPUT, "BYTES", List.of(-1L)),
                         new V2Json.TensorMetadata(V2Json.PROBABILITIES_OUTPUT, "FP32",
                                 List.of(-1L, (long) signature.classLabels().size()))));
-        return new V2Json.ModelMetadata(card.name(), card.version().isEmpty() ? null : List.of(card.version()),
-                V2Json.PLATFORM, inputs, outputs);
+        return new V2Json.ModelMetadata(name, versions.stream().map(String::valueOf).toList(), V2Json.PLATFORM, inputs,
+                outputs);
     }
 
     private static V2Json.OutputTensor labels(List<Prediction> predictions) {

@@ -40,7 +40,9 @@ final class Views {
                 Map<String, Object> variables) throws IOException {
         response.setStatus(status);
         response.setContentType("text/html;charset=UTF-8");
-        WebContext context = new WebContext(application.buildExchange(request, response), request.getLocale(), variables);
+        Map<String, Object> all = new java.util.HashMap<>(variables);
+        all.putIfAbsent("links", PageLinks.of(request));
+        WebContext context = new WebContext(application.buildExchange(request, response), request.getLocale(), all);
         engine.process(template, context, response.getWriter());
     }
 }

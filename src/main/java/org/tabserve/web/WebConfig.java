@@ -1,5 +1,7 @@
 package org.tabserve.web;
 
+import org.tabserve.repository.RepositoryOptions;
+
 import jakarta.servlet.ServletContext;
 
 import java.util.Locale;
@@ -19,11 +21,13 @@ import java.util.function.Function;
  * @param maxCsvRows     most data rows in one CSV upload
  * @param cacheTemplates whether Thymeleaf caches parsed templates (off for the dev loop)
  * @param maxConcurrentRequests most requests served at once; more get 503 with {@code Retry-After}
- * @param adminToken     the bearer token that {@code POST /admin/model} needs; empty keeps that route off
+ * @param adminToken     the bearer token that the admin routes need; empty keeps them off
+ * @param repository     the model directory and its settings ({@link RepositoryOptions}'s names); empty: the app
+ *                       serves one model ({@code model})
  */
 public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchRows, long maxUploadBytes,
                         long maxCsvRows, boolean cacheTemplates, int maxConcurrentRequests,
-                        Optional<String> adminToken) {
+                        Optional<String> adminToken, Optional<RepositoryOptions> repository) {
 
     /** Never prints the admin token. */
     @Override
@@ -31,7 +35,7 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
         return "WebConfig[model=" + model + ", maxBodyBytes=" + maxBodyBytes + ", maxBatchRows=" + maxBatchRows
                 + ", maxUploadBytes=" + maxUploadBytes + ", maxCsvRows=" + maxCsvRows + ", cacheTemplates="
                 + cacheTemplates + ", maxConcurrentRequests=" + maxConcurrentRequests + ", adminToken="
-                + (adminToken.isPresent() ? "(set)" : "(none)") + "]";
+                + (adminToken.isPresent() ? "(set)" : "(none)") + ", repository=" + repository + "]";
     }
 
     /** Path of the ONNX model file to serve. */
@@ -70,7 +74,8 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
                 positive(lookup, MAX_CSV_ROWS, 2_000_000),
                 lookup.apply(TEMPLATES_CACHE).map(v -> !v.equalsIgnoreCase("false")).orElse(true),
                 (int) Math.min(Integer.MAX_VALUE, positive(lookup, MAX_CONCURRENT_REQUESTS, 64)),
-                lookup.apply(ADMIN_TOKEN).map(WebConfig::checkedToken));
+                lookup.apply(ADMIN_TOKEN).map(WebConfig::checkedToken),
+                RepositoryOptions.resolve(lookup));
     }
 
     private static String checkedToken(String token) {

@@ -357,7 +357,7 @@ class HostileInputIT {
         add("v2: a negative dimension", 400, "must be a whole number >= 0", () -> infer(v2("FP32", "[-1, 4]", "[1, 2, 3, 4]")));
         add("v2: data nested 10,000 deep", 400, "nesting depth",
                 () -> infer(v2("FP32", "[1, 4]", repeat("[", 10_000) + repeat("]", 10_000))));
-        add("v2: an unknown model", 404, "unknown model 'other'",
+        add("v2: an unknown model", 404, "no model named 'other'",
                 () -> http.post("/v2/models/other/infer", JSON, v2("FP32", "[1, 4]", "[1, 2, 3, 4]").getBytes(StandardCharsets.UTF_8)));
         add("v2: text/plain", 415, "send Content-Type: application/json",
                 () -> http.post(INFER, "text/plain", v2("FP32", "[1, 4]", "[1, 2, 3, 4]").getBytes(StandardCharsets.UTF_8)));

@@ -157,6 +157,6 @@ class LimitsAndHeadersIT {
     void theAdminRouteIsOffWithoutAnAdminToken() {
         JsonNode problem = http.post("/admin/model", "application/octet-stream", new byte[]{1, 2, 3},
                 "Authorization", "Bearer anything-at-all-0123456789").problem(404);
-        assertTrue(problem.path("detail").asText().contains("the admin route is off"), problem::toString);
+        assertTrue(problem.path("detail").asText().contains("the admin routes are off"), problem::toString);
     }
 }

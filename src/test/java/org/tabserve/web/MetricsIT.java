@@ -20,6 +20,9 @@ class MetricsIT {
     @RegisterExtension
     static final Http http = Http.startingTheWar();
 
+    /** The label of the one model served: its name, from its card. */
+    private static final String MODEL = "model=\"banknote-authenticator\"";
+
     /** The value of one sample, e.g. {@code tabserve_predictions_total{class="0"}}; 0 when absent. */
     private static double sample(String metrics, String name, String labels) {
         Pattern line = Pattern.compile("^" + Pattern.quote(name + (labels.isEmpty() ? "" : "{" + labels + "}"))
@@ -53,12 +56,12 @@ class MetricsIT {
         assertEquals(200, http.postJson("/api/predict", batch).status());
         String after = metrics();
 
-        assertEquals(4, sample(after, "tabserve_predictions_total", "class=\"0\"")
-                - sample(before, "tabserve_predictions_total", "class=\"0\""), "3 single + 1 in the batch");
-        assertEquals(4, sample(after, "tabserve_predictions_total", "class=\"1\"")
-                - sample(before, "tabserve_predictions_total", "class=\"1\""), "query + form + 2 in the batch");
-        assertEquals(8, sample(after, "tabserve_rows_scored_total", "")
-                - sample(before, "tabserve_rows_scored_total", ""));
+        assertEquals(4, sample(after, "tabserve_predictions_total", "class=\"0\"," + MODEL)
+                - sample(before, "tabserve_predictions_total", "class=\"0\"," + MODEL), "3 single + 1 in the batch");
+        assertEquals(4, sample(after, "tabserve_predictions_total", "class=\"1\"," + MODEL)
+                - sample(before, "tabserve_predictions_total", "class=\"1\"," + MODEL), "query + form + 2 in the batch");
+        assertEquals(8, sample(after, "tabserve_rows_scored_total", MODEL)
+                - sample(before, "tabserve_rows_scored_total", MODEL));
     }
 
     @Test
@@ -70,10 +73,10 @@ class MetricsIT {
         String before = metrics();
         assertEquals(200, http.upload("/predict_file", Multipart.csv(csv.toString())).status());
         String after = metrics();
-        assertEquals(25, sample(after, "tabserve_rows_scored_total", "")
-                - sample(before, "tabserve_rows_scored_total", ""));
-        assertEquals(genuine, sample(after, "tabserve_predictions_total", "class=\"0\"")
-                - sample(before, "tabserve_predictions_total", "class=\"0\""));
+        assertEquals(25, sample(after, "tabserve_rows_scored_total", MODEL)
+                - sample(before, "tabserve_rows_scored_total", MODEL));
+        assertEquals(genuine, sample(after, "tabserve_predictions_total", "class=\"0\"," + MODEL)
+                - sample(before, "tabserve_predictions_total", "class=\"0\"," + MODEL));
     }
 
     @Test
@@ -84,19 +87,20 @@ class MetricsIT {
         assertEquals(400, http.postJson("/api/predict", "{\"variance\": \"high\"}").status());
         assertEquals(404, http.get("/no/such/page").status());
         String after = metrics();
-        assertEquals(2, count(after, "/v2/*", "GET", 200) - count(before, "/v2/*", "GET", 200));
-        assertEquals(1, count(after, "/api/predict", "POST", 400) - count(before, "/api/predict", "POST", 400));
-        assertEquals(1, count(after, "default", "GET", 404) - count(before, "default", "GET", 404));
+        assertEquals(2, count(after, MODEL, "/v2/*", "GET", 200) - count(before, MODEL, "/v2/*", "GET", 200));
+        assertEquals(1, count(after, MODEL, "/api/predict", "POST", 400) - count(before, MODEL, "/api/predict", "POST", 400));
+        assertEquals(1, count(after, "model=\"\"", "default", "GET", 404)
+                - count(before, "model=\"\"", "default", "GET", 404), "a request that used no model");
         assertTrue(!after.contains("route=\"/no/such/page\"") && !after.contains("banknote-authenticator/ready\""),
                 "raw paths never become label values");
-        assertEquals(2, sample(after, "tabserve_http_request_duration_seconds_count", "method=\"GET\",route=\"/v2/*\"")
-                - sample(before, "tabserve_http_request_duration_seconds_count", "method=\"GET\",route=\"/v2/*\""),
+        assertEquals(2, sample(after, "tabserve_http_request_duration_seconds_count", "method=\"GET\"," + MODEL + ",route=\"/v2/*\"")
+                - sample(before, "tabserve_http_request_duration_seconds_count", "method=\"GET\"," + MODEL + ",route=\"/v2/*\""),
                 "each request is timed too");
     }
 
-    private static double count(String metrics, String route, String method, int status) {
+    private static double count(String metrics, String model, String route, String method, int status) {
         return sample(metrics, "tabserve_http_requests_total",
-                "method=\"" + method + "\",route=\"" + route + "\",status=\"" + status + "\"");
+                "method=\"" + method + "\"," + model + ",route=\"" + route + "\",status=\"" + status + "\"");
     }
 
     @Test
@@ -104,8 +108,8 @@ class MetricsIT {
         String metrics = metrics();
         String sha256 = http.get("/api/model").json().path("sha256").asText();
         assertEquals(1, sample(metrics, "tabserve_model_info",
-                "name=\"banknote-authenticator\",sha256=\"" + sha256 + "\",version=\"1\""), metrics);
-        assertTrue(sample(metrics, "tabserve_model_load_seconds", "") > 0);
+                MODEL + ",name=\"banknote-authenticator\",sha256=\"" + sha256 + "\",version=\"1\""), metrics);
+        assertTrue(sample(metrics, "tabserve_model_load_seconds", MODEL) > 0);
         assertTrue(metrics.contains("\njvm_memory_used_bytes{"), "JVM metrics are there");
         assertTrue(metrics.contains("# TYPE tabserve_http_request_duration_seconds histogram"));
     }

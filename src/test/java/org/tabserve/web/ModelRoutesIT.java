@@ -1,0 +1,231 @@
+package org.tabserve.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.tabserve.TabserveProcess;
+
+import java.io.IOException;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Many models in one server: the WAR runs with {@code --models DIR} over a directory in both layouts (versions, a
+ * plain file, a broken file), and every model is served on its own routes ({@code /models/{name}/...},
+ * {@code /v2/models/{name}/...}), listed on {@code /models} and {@code /api/models}, loaded and unloaded through the
+ * Open Inference Protocol's repository extension (behind the admin token), installed by name, and picked up or
+ * dropped by polling as files come and go; the root routes answer with {@code --default-model}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ModelRoutesIT {
+
+    private static final String TOKEN = "test-admin-token-0123456789abcdef";
+    private static final Path PENGUINS = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
+    private static final String NOTE = "{\"variance\": 3.6216, \"skewness\": 8.6661, \"curtosis\": -2.8073, \"entropy\": -0.44699}";
+    private static final String PENGUIN = "{\"island\": \"Torgersen\", \"bill_length_mm\": 39.1, \"bill_depth_mm\": 18.7,"
+            + " \"flipper_length_mm\": 181.0, \"body_mass_g\": 3750.0, \"sex\": \"MALE\"}";
+    private static final String SPECIES_OF_MASS = "{\"species\": \"Adelie\", \"island\": \"Torgersen\", \"bill_length_mm\": 39.1,"
+            + " \"bill_depth_mm\": 18.7, \"flipper_length_mm\": 181, \"sex\": \"MALE\"}";
+
+    private static Path dir;
+    private static TabserveProcess server;
+    private static Http http;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = Files.createTempDirectory("tabserve-models");
+        copy(Path.of("model.onnx"), dir.resolve("banknote/1/model.onnx"));
+        copy(Path.of("model.onnx"), dir.resolve("banknote/2/model.onnx"));
+        copy(PENGUINS.resolve("species-zipmap.onnx"), dir.resolve("species.onnx"));
+        copy(PENGUINS.resolve("body-mass-regressor.onnx"), dir.resolve("mass/model.onnx"));
+        Files.writeString(dir.resolve("broken.onnx"), "not a model");
+        server = TabserveProcess.startReady(Map.of("TABSERVE_ADMIN_TOKEN", TOKEN), "--models", dir.toString(),
+                "--default-model", "species", "--poll-seconds", "1");
+        http = new Http(server);
+        awaitIndex(index -> index.size() == 5 && index.stream().noneMatch(m -> m.path("state").asText().equals("LOADING")));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        Files.createDirectories(to.getParent());
+        Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static List<JsonNode> index() {
+        List<JsonNode> models = new ArrayList<>();
+        http.get("/api/models").json().path("models").forEach(models::add);
+        return models;
+    }
+
+    /** Waits until the index shows what {@code test} wants (a guard against a hang, not a measure of speed). */
+    private static List<JsonNode> awaitIndex(Predicate<List<JsonNode>> test) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        List<JsonNode> index = index();
+        while (!test.test(index)) {
+            assertTrue(System.nanoTime() < deadline, "the index never showed what was awaited: " + index);
+            Thread.sleep(200);
+            index = index();
+        }
+        return index;
+    }
+
+    private static JsonNode entry(List<JsonNode> index, String name, String version) {
+        return index.stream().filter(m -> m.path("name").asText().equals(name) && m.path("version").asText().equals(version))
+                .findFirst().orElseThrow(() -> new AssertionError(name + " " + version + " not in " + index));
+    }
+
+    @Test
+    @Order(1)
+    void theIndexListsEveryVersionWithItsStateTaskAndInputsAndWhyABrokenOneIsNotServed() {
+        List<JsonNode> index = index();
+        assertEquals(List.of("banknote 1", "banknote 2", "broken 1", "mass 1", "species 1"),
+                index.stream().map(m -> m.path("name").asText() + " " + m.path("version").asText()).toList());
+        assertEquals("READY", entry(index, "banknote", "2").path("state").asText());
+        assertEquals("classification", entry(index, "species", "1").path("task").asText());
+        assertEquals("regression", entry(index, "mass", "1").path("task").asText());
+        assertTrue(entry(index, "species", "1").path("inputs").toString().contains("island (string)"), index::toString);
+        JsonNode broken = entry(index, "broken", "1");
+        assertEquals("UNAVAILABLE", broken.path("state").asText());
+        assertTrue(!broken.path("reason").asText().isBlank(), broken::toString);
+        Http.Response page = http.get("/models");
+        assertEquals(200, page.status());
+        for (String name : List.of("banknote", "species", "mass", "broken")) {
+            assertTrue(page.text().contains("data-model=\"" + name + "\""), name);
+        }
+        assertTrue(page.text().contains("/models/species/versions/1/card"), "a link to each card");
+    }
+
+    @Test
+    @Order(2)
+    void eachModelAnswersOnItsOwnRoutesAndTheRootRoutesOnTheDefaultModel() {
+        assertEquals("0", http.postJson("/models/banknote/api/predict", NOTE).json().path("label").asText());
+        assertEquals("0", http.postJson("/models/banknote/versions/1/predict", NOTE).json().path("label").asText());
+        assertTrue(http.postJson("/models/mass/api/predict", SPECIES_OF_MASS).json().path("value").isNumber());
+        assertEquals("Adelie", http.postJson("/models/species/invocations",
+                "{\"dataframe_records\": [" + PENGUIN + "]}").json().path("predictions").get(0).asText());
+        assertEquals("Adelie", http.postJson("/api/predict", PENGUIN).json().path("label").asText(),
+                "--default-model species answers the root routes");
+        JsonNode model = http.get("/models/mass/api/model").json();
+        assertEquals("regression", model.path("task").asText());
+    }
+
+    @Test
+    @Order(3)
+    void aModelOrVersionNotServedIsA404SayingWhatIsAndABrokenModelA503SayingWhy() {
+        Http.Response version = http.postJson("/models/banknote/versions/3/api/predict", NOTE);
+        assertEquals(404, version.status());
+        assertTrue(version.text().contains("[1, 2]"), version.text());
+        Http.Response unknown = http.postJson("/models/nope/api/predict", NOTE);
+        assertEquals(404, unknown.status());
+        assertTrue(unknown.text().contains("banknote") && unknown.text().contains("species"), unknown.text());
+        Http.Response broken = http.postJson("/models/broken/api/predict", NOTE);
+        assertEquals(503, broken.status());
+        Http.Response route = http.get("/models/banknote/nothing-here");
+        assertEquals(404, route.status());
+        Http.Response slash = http.get("/models/banknote");
+        assertEquals(308, slash.status());
+        assertEquals("/models/banknote/", slash.header("Location").orElseThrow());
+    }
+
+    @Test
+    @Order(4)
+    void thePagesOfAModelLinkToThatModelsRoutes() {
+        Http.Response form = http.get("/models/species/");
+        assertEquals(200, form.status());
+        assertTrue(form.text().contains("href=\"/models/species/card\""), "the form links to its own card");
+        assertTrue(form.text().contains("action=\"/models/species/\""), "and predicts on its own route");
+        Http.Response card = http.get("/models/mass/card");
+        assertEquals(200, card.status());
+        assertTrue(card.text().contains("href=\"/models/mass/\""), "the card links back to its own form");
+        Http.Response predicted = http.postForm("/models/species/", "island=Torgersen&bill_length_mm=39.1&"
+                + "bill_depth_mm=18.7&flipper_length_mm=181&body_mass_g=3750&sex=MALE");
+        assertEquals(200, predicted.status(), predicted::text);
+        assertTrue(predicted.text().contains("Adelie"), "the form predicts with its own model");
+    }
+
+    @Test
+    @Order(5)
+    void theOpenInferenceProtocolServesEveryModelAndItsRepositoryIndex() {
+        JsonNode metadata = http.get("/v2/models/banknote").json();
+        assertEquals("banknote", metadata.path("name").asText());
+        assertEquals("[\"1\",\"2\"]", metadata.path("versions").toString());
+        JsonNode answer = http.postJson("/v2/models/banknote/versions/1/infer", "{\"inputs\": [{\"name\": \"input\","
+                + " \"shape\": [1, 4], \"datatype\": \"FP32\", \"data\": [3.6216, 8.6661, -2.8073, -0.44699]}]}").json();
+        assertEquals("banknote", answer.path("model_name").asText());
+        assertEquals("1", answer.path("model_version").asText());
+        assertEquals(200, http.get("/v2/models/mass/ready").status());
+        assertEquals(404, http.get("/v2/models/nope/ready").status());
+        assertEquals(200, http.get("/v2/health/ready").status());
+        assertEquals(200, http.get("/health/ready").status());
+        JsonNode all = http.postJson("/v2/repository/index", "{}").json();
+        assertEquals(5, all.size(), all::toString);
+        JsonNode ready = http.postJson("/v2/repository/index", "{\"ready\": true}").json();
+        assertEquals(4, ready.size(), ready::toString);
+        assertTrue(all.toString().contains("\"state\":\"UNAVAILABLE\""), all::toString);
+    }
+
+    @Test
+    @Order(6)
+    void loadAndUnloadNeedTheAdminTokenAndAnUnloadedModelsRoutesAndSeriesGo() {
+        assertEquals(401, http.post("/v2/repository/models/mass/unload", "application/json", "{}".getBytes()).status());
+        assertEquals(200, http.postJson("/models/mass/api/predict", SPECIES_OF_MASS).status());
+        assertTrue(http.get("/metrics").text().contains("model=\"mass\""), "the model's series exist");
+        Http.Response unloaded = http.post("/v2/repository/models/mass/unload", "application/json", "{}".getBytes(),
+                "Authorization", "Bearer " + TOKEN);
+        assertEquals(200, unloaded.status(), unloaded::text);
+        assertEquals(404, http.postJson("/models/mass/api/predict", SPECIES_OF_MASS).status());
+        assertTrue(!http.get("/metrics").text().contains("model=\"mass\""), "an unloaded model's series go away");
+        Http.Response loaded = http.post("/v2/repository/models/mass/load", "application/json", "{}".getBytes(),
+                "Authorization", "Bearer " + TOKEN);
+        assertEquals(200, loaded.status(), loaded::text);
+        assertEquals(200, http.postJson("/models/mass/api/predict", SPECIES_OF_MASS).status());
+    }
+
+    @Test
+    @Order(7)
+    void aModelInstalledByNameIsWrittenIntoTheDirectoryAndServed() throws IOException {
+        byte[] model = Files.readAllBytes(Path.of("model.onnx"));
+        assertEquals(401, http.send("PUT", "/admin/models/extra", BodyPublishers.ofByteArray(model),
+                "Content-Type", "application/octet-stream").status());
+        Http.Response installed = http.send("PUT", "/admin/models/extra", BodyPublishers.ofByteArray(model),
+                "Content-Type", "application/octet-stream", "Authorization", "Bearer " + TOKEN);
+        assertEquals(200, installed.status(), installed::text);
+        assertEquals("READY", installed.json().path("state").asText());
+        assertTrue(Files.exists(dir.resolve("extra.onnx")), "kept in the directory, so it survives a restart");
+        assertEquals("0", http.postJson("/models/extra/api/predict", NOTE).json().path("label").asText());
+    }
+
+    @Test
+    @Order(8)
+    void pollingLoadsAFileCopiedThenRenamedInAndUnloadsOneRemoved() throws Exception {
+        Path part = dir.resolve(".more.onnx.part");
+        Files.copy(PENGUINS.resolve("species-nozipmap.onnx"), part);
+        Files.move(part, dir.resolve("more.onnx"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        awaitIndex(index -> index.stream().anyMatch(m -> m.path("name").asText().equals("more")
+                && m.path("state").asText().equals("READY")));
+        assertEquals(200, http.postJson("/models/more/api/predict", PENGUIN.replace(", \"sex\": \"MALE\"", "")).status());
+        Files.delete(dir.resolve("broken.onnx"));
+        awaitIndex(index -> index.stream().noneMatch(m -> m.path("name").asText().equals("broken")));
+    }
+}
