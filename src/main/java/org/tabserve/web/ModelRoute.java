@@ -31,4 +31,9 @@ record ModelRoute(String name, Optional<Long> version) {
         throw HttpProblem.of(404, "Not found", "no version '" + version + "' of model '" + name
                 + "': versions are whole numbers from 1");
     }
+
+    /** @return where the model's routes are: {@code /models/{name}}, with {@code /versions/{version}} if named */
+    String base() {
+        return ModelRoutesServlet.PATH + "/" + name + version.map(v -> "/versions/" + v).orElse("");
+    }
 }

@@ -38,10 +38,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The OpenAPI 3.0 document of every tabserve route, built once at start-up from the served model's signature and
- * card, so that its schemas carry the model's real features (each with its type, its known categories as an
- * {@code enum} where the model refuses others, {@code nullable} where it may be missing), its class labels or a
- * regressor's answer, and one v2 tensor per model input.
+ * The OpenAPI 3.0 document of every tabserve route for one served model, built from its signature and card, so that
+ * its schemas carry the model's real features (each with its type, its known categories as an {@code enum} where the
+ * model refuses others, {@code nullable} where it may be missing), its class labels or a regressor's answer, and one
+ * v2 tensor per model input. The root document ({@code /openapi.json}) describes the default model on the root
+ * routes; each model's own ({@code /models/{name}/openapi.json}) describes its routes under {@code /models/{name}}.
+ * Both list the routes shared by every model (the index, the repository extension, health, metrics), so that every
+ * model is reached from either without the document naming models that come and go.
  */
 final class OpenApiDocument {
 
@@ -56,12 +59,17 @@ final class OpenApiDocument {
     private static final String TAG_DOCS = "Documentation";
     private static final String TAG_OPS = "Operations";
 
+    private final String name;
+    private final String base;
     private final ModelSignature signature;
     private final ModelCard card;
     private final ValueOutput valueOutput;
     private final String serverVersion;
 
-    private OpenApiDocument(ModelSignature signature, ModelCard card, ValueOutput valueOutput, String serverVersion) {
+    private OpenApiDocument(String name, String base, ModelSignature signature, ModelCard card,
+                            ValueOutput valueOutput, String serverVersion) {
+        this.name = name;
+        this.base = base;
         this.signature = signature;
         this.card = card;
         this.valueOutput = valueOutput;
@@ -75,10 +83,14 @@ final class OpenApiDocument {
     /**
      * Builds the document for a model and writes it as JSON and YAML.
      *
+     * @param name        the model's name in the repository
+     * @param base        where its routes are: {@code ""} for the root routes (the default model), or
+     *                    {@code /models/{name}}
      * @param valueOutput a regressor's output as the graph names it (its v2 output); null for a classifier
      */
-    static Texts write(ModelSignature signature, ModelCard card, ValueOutput valueOutput, String serverVersion) {
-        OpenAPI api = new OpenApiDocument(signature, card, valueOutput, serverVersion).build();
+    static Texts write(String name, String base, ModelSignature signature, ModelCard card, ValueOutput valueOutput,
+                       String serverVersion) {
+        OpenAPI api = new OpenApiDocument(name, base, signature, card, valueOutput, serverVersion).build();
         // swagger-core's mappers are static in this web app; by default their buffers go to thread-locals of the
         // deploying thread, which outlives the web app and would keep its class loader alive after an undeploy.
         io.swagger.v3.core.util.Json.mapper().getFactory().setRecyclerPool(JsonRecyclerPools.nonRecyclingPool());
@@ -93,7 +105,7 @@ final class OpenApiDocument {
 
     OpenAPI build() {
         Paths paths = new Paths();
-        paths.addPathItem("/api/predict", new PathItem().post(operation(TAG_API, "predict",
+        paths.addPathItem(base + "/api/predict", new PathItem().post(operation(TAG_API, "predict",
                 "Predict one row, or a batch of rows (one model call)",
                 "One object of the model's features by name, or {\"instances\": [...]} whose items are such objects"
                         + (signature.inputs().size() == 1 ? " or arrays of " + signature.featureCount()
@@ -102,7 +114,7 @@ final class OpenApiDocument {
                 .requestBody(body(JSON, ref("PredictRequest")))
                 .responses(responses(ok(JSON, ref("PredictResponse"), "The prediction, or {\"predictions\": [...]} for a batch"),
                         problems(400, 413, 415, 503)))));
-        paths.addPathItem("/api/model", new PathItem().get(operation(TAG_API, "model",
+        paths.addPathItem(base + "/api/model", new PathItem().get(operation(TAG_API, "model",
                 "The served model's signature and card", null)
                 .responses(responses(ok(JSON, ref("ModelDescription"), "Signature and card"), problems(503)))));
         paths.addPathItem("/health/live", new PathItem().get(operation(TAG_API, "live", "Liveness: the process answers", null)
@@ -117,7 +129,7 @@ final class OpenApiDocument {
                     .allowEmptyValue(feature.missingAllowed() ? Boolean.TRUE : null)
                     .description(featureDescription(feature)).schema(featureSchema(feature)));
         }
-        paths.addPathItem("/predict", new PathItem().get(query
+        paths.addPathItem(base + "/predict", new PathItem().get(query
                 .responses(responses(ok(JSON, ref("Prediction"), "The prediction"), problems(400, 503))))
                 .post(operation(TAG_FLASK, "predictPost", "Predict from a JSON body, as POST /api/predict does",
                         "The tutorials' clients post the features as one JSON object to /predict; the body and the "
@@ -125,7 +137,7 @@ final class OpenApiDocument {
                         .requestBody(body(JSON, ref("PredictRequest")))
                         .responses(responses(ok(JSON, ref("PredictResponse"),
                                 "The prediction, or {\"predictions\": [...]} for a batch"), problems(400, 413, 415, 503)))));
-        paths.addPathItem("/predict_file", new PathItem().post(operation(TAG_FLASK, "predictFile",
+        paths.addPathItem(base + "/predict_file", new PathItem().post(operation(TAG_FLASK, "predictFile",
                 "Predict every row of a CSV upload",
                 "A multipart field `file` with a CSV: a header row naming the columns (the features "
                         + signature.featureNames() + " in any order; other columns are carried through to the CSV "
@@ -149,9 +161,9 @@ final class OpenApiDocument {
                         problems(400, 413, 415, 503)))));
         v2Paths(paths);
         mlflowPaths(paths);
-        paths.addPathItem("/openapi.json", new PathItem().get(operation(TAG_DOCS, "openapiJson", "This document, in JSON", null)
+        paths.addPathItem(base + "/openapi.json", new PathItem().get(operation(TAG_DOCS, "openapiJson", "This document, in JSON", null)
                 .responses(responses(ok(JSON, new ObjectSchema(), "The OpenAPI document"), problems(503)))));
-        paths.addPathItem("/openapi.yaml", new PathItem().get(operation(TAG_DOCS, "openapiYaml", "This document, in YAML", null)
+        paths.addPathItem(base + "/openapi.yaml", new PathItem().get(operation(TAG_DOCS, "openapiYaml", "This document, in YAML", null)
                 .responses(responses(ok("application/yaml", new StringSchema(), "The OpenAPI document"), problems(503)))));
         paths.addPathItem("/admin/model", new PathItem().post(operation(TAG_ADMIN, "swapModel",
                 "Swap the served model (operators only)",
@@ -162,11 +174,13 @@ final class OpenApiDocument {
                 .requestBody(body("application/octet-stream", new StringSchema().format("binary")))
                 .responses(responses(ok(JSON, ref("ModelSwapped"), "The new model serves"),
                         problems(401, 403, 404, 413, 415, 422, 503)))));
+        repositoryPaths(paths);
         paths.addPathItem("/metrics", new PathItem().get(operation(TAG_OPS, "metrics",
                 "Metrics for Prometheus to scrape",
-                "Prometheus text format: tabserve_http_requests_total and tabserve_http_request_duration_seconds (by "
-                        + "route and status), tabserve_predictions_total (by class), tabserve_rows_scored_total, "
-                        + "tabserve_model_load_seconds, tabserve_model_info (name, version, sha256) and the JVM's metrics.")
+                "Prometheus text format, every tabserve series labelled by model: tabserve_http_requests_total and "
+                        + "tabserve_http_request_duration_seconds (by route and status), tabserve_predictions_total (by "
+                        + "class), tabserve_rows_scored_total, tabserve_model_load_seconds, tabserve_model_info (name, "
+                        + "version, sha256) and the JVM's metrics.")
                 .responses(responses(ok("text/plain", new StringSchema(), "The metrics")))));
         paths.addPathItem("/apidocs", new PathItem().get(operation(TAG_DOCS, "apidocs", "Swagger UI for this document", null)
                 .responses(responses(ok("text/html", new StringSchema(), "The Swagger UI page")))));
@@ -174,7 +188,11 @@ final class OpenApiDocument {
         return new OpenAPI()
                 .openapi("3.0.3")
                 .info(new Info().title("tabserve: " + card.name()).version(serverVersion)
-                        .description("Predictions from the served model, " + card.name()
+                        .description((base.isEmpty() ? "Predictions from the default model, '" + name
+                                + "', on the root routes (each served model has its own document at "
+                                + "/models/{name}/openapi.json; GET /api/models lists them): "
+                                : "Predictions from model '" + name + "' on its routes under " + base + ": ")
+                                + card.name()
                                 + (card.version().isEmpty() ? "" : " version " + card.version())
                                 + (card.description().isEmpty() ? "" : ": " + card.description().replaceAll("\\.$", ""))
                                 + ". Features, in the model's order: " + featuresText() + "; "
@@ -186,6 +204,51 @@ final class OpenApiDocument {
                         new Tag().name(TAG_DOCS), new Tag().name(TAG_OPS), new Tag().name(TAG_ADMIN)))
                 .paths(paths)
                 .components(new Components().schemas(schemas()));
+    }
+
+    /** The routes of many models: the index, each model's own document, the repository extension, installing. */
+    private void repositoryPaths(Paths paths) {
+        paths.addPathItem(ModelRoutesServlet.API_PATH, new PathItem().get(operation(TAG_API, "models",
+                "Every served model version with its state, task, inputs and routes", null)
+                .responses(responses(ok(JSON, ref("ModelIndex"), "The models")))));
+        paths.addPathItem(ModelRoutesServlet.PATH + "/{model_name}/openapi.json", new PathItem().get(
+                operation(TAG_DOCS, "modelOpenapiJson", "A model's own document: its routes under /models/{name}",
+                        null)
+                        .addParametersItem(modelName())
+                        .responses(responses(ok(JSON, new ObjectSchema(), "The model's OpenAPI document"),
+                                problems(404, 503)))));
+        paths.addPathItem("/v2/repository/index", new PathItem().post(operation(TAG_V2, "v2RepositoryIndex",
+                "The repository index: every model version and its state", "The body is {} or {\"ready\": true} (only the"
+                        + " ready ones).")
+                .requestBody(body(JSON, new ObjectSchema().addProperty("ready", new BooleanSchema())
+                        .additionalProperties(false)))
+                .responses(responses(ok(JSON, new ArraySchema().items(ref("V2IndexEntry")), "The index"),
+                        v2Errors(400)))));
+        for (String action : List.of("load", "unload")) {
+            paths.addPathItem("/v2/repository/models/{model_name}/" + action, new PathItem().post(operation(TAG_V2,
+                    "v2Repository" + Character.toUpperCase(action.charAt(0)) + action.substring(1),
+                    action.equals("load") ? "Load (or reload) a model from the model directory (operators only)"
+                            : "Unload a model: new requests get 404, requests in flight finish (operators only)",
+                    "Needs `Authorization: Bearer <admin token>`; off (404) without one.")
+                    .addParametersItem(modelName())
+                    .responses(responses(new ApiResponse().description("Done"),
+                            v2Errors(401, 403, 404, 422)))));
+        }
+        paths.addPathItem(AdminModelServlet.MODELS_PATH + "/{model_name}", new PathItem().put(operation(TAG_ADMIN,
+                "installModel", "Install a model by name into the model directory and serve it (operators only)",
+                "The body is the ONNX file. It is written into the --models directory (so that it survives a restart), "
+                        + "replacing the model of that name if there is one, loaded and served. Needs "
+                        + "`Authorization: Bearer <token>`; off (404) without an admin token.")
+                .addParametersItem(modelName())
+                .requestBody(body("application/octet-stream", new StringSchema().format("binary")))
+                .responses(responses(ok(JSON, ref("ModelInstalled"), "The model serves"),
+                        problems(400, 401, 403, 404, 409, 413, 415, 422)))));
+    }
+
+    private Parameter modelName() {
+        return new Parameter().in("path").name("model_name").required(true)
+                .description("a served model's name (GET /api/models lists them)")
+                .schema(new StringSchema().pattern("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"));
     }
 
     private void v2Paths(Paths paths) {
@@ -214,7 +277,7 @@ final class OpenApiDocument {
     }
 
     private void mlflowPaths(Paths paths) {
-        paths.addPathItem(InvocationsServlet.PATH, new PathItem().post(operation(TAG_MLFLOW, "mlflowInvocations",
+        paths.addPathItem(base + InvocationsServlet.PATH, new PathItem().post(operation(TAG_MLFLOW, "mlflowInvocations",
                 "Predict a batch in MLflow's scoring format (one model call)",
                 "JSON with exactly one of dataframe_split, dataframe_records, instances or inputs (and optionally "
                         + "params, accepted and not used), or a pandas-style CSV with a header (an unnamed first index "
@@ -281,13 +344,13 @@ final class OpenApiDocument {
     private Operation v2Operation(String id, String summary, boolean versioned) {
         Operation operation = operation(TAG_V2, id, summary, null)
                 .addParametersItem(new Parameter().in("path").name("model_name").required(true)
-                        .description("the served model's name, '" + card.name() + "'")
-                        .schema(new StringSchema()._default(card.name())));
+                        .description("a served model's name (GET /api/models lists them); this document's model is '"
+                                + name + "'")
+                        .schema(new StringSchema()._default(name)));
         if (versioned) {
             operation.addParametersItem(new Parameter().in("path").name("model_version").required(true)
-                    .description("the served model's version" + (card.version().isEmpty() ? " (it has none)"
-                            : ", '" + card.version() + "'"))
-                    .schema(new StringSchema()._default(card.version().isEmpty() ? null : card.version())));
+                    .description("a loaded version of the model, a whole number from 1")
+                    .schema(new StringSchema().pattern("^[1-9][0-9]*$")));
         }
         return operation;
     }
@@ -304,6 +367,21 @@ final class OpenApiDocument {
         }
         features.additionalProperties(false);
         schemas.put("Features", features);
+        schemas.put("ModelIndex", new ObjectSchema().addProperty("models", new ArraySchema().items(new ObjectSchema()
+                        .addProperty("name", new StringSchema()).addProperty("version", new StringSchema())
+                        .addProperty("state", new StringSchema()._enum(List.of("READY", "LOADING", "UNAVAILABLE",
+                                "UNLOADING")))
+                        .addProperty("reason", new StringSchema()).addProperty("task", new StringSchema())
+                        .addProperty("inputs", new ArraySchema().items(new StringSchema()))
+                        .addProperty("form", new StringSchema()).addProperty("card", new StringSchema())
+                        .required(List.of("name", "version", "state")))).addRequiredItem("models"));
+        schemas.put("V2IndexEntry", new ObjectSchema().addProperty("name", new StringSchema())
+                .addProperty("version", new StringSchema()).addProperty("state", new StringSchema())
+                .addProperty("reason", new StringSchema()).required(List.of("name", "version", "state")));
+        schemas.put("ModelInstalled", new ObjectSchema()
+                .addProperty("status", new StringSchema()._enum(List.of("installed")))
+                .addProperty("name", new StringSchema()).addProperty("version", new StringSchema())
+                .addProperty("state", new StringSchema()).required(List.of("status", "name", "version", "state")));
         schemas.put("ModelSwapped", new ObjectSchema()
                 .addProperty("status", new StringSchema()._enum(List.of("swapped")))
                 .addProperty("model", new StringSchema())

@@ -15,7 +15,7 @@ final class OpenApiServlet extends ApiServlet {
     static final String YAML_PATH = "/openapi.yaml";
 
     private final String serverVersion;
-    /** The documents of the models served lately, by their files' sha256: rebuilt only for a model not seen before. */
+    /** The documents of the models served lately, by name, base and file: rebuilt only for a model not seen before. */
     private final transient Map<String, OpenApiDocument.Texts> written = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(16, 0.75f, true) {
                 @Override
@@ -30,18 +30,21 @@ final class OpenApiServlet extends ApiServlet {
         // Written off the start-up path (swagger-core's first use costs a few hundred ms of class loading); a request
         // that comes first writes it itself.
         model.current().ifPresent(classifier -> {
-            Thread writer = new Thread(() -> document(classifier), "tabserve-openapi");
+            String name = model.repository().defaultModel().orElse("");
+            Thread writer = new Thread(() -> document(name, "", classifier), "tabserve-openapi");
             writer.setDaemon(true);
             writer.start();
         });
     }
 
-    private OpenApiDocument.Texts document(OnnxModel classifier) {
-        OpenApiDocument.Texts texts = written.get(classifier.sha256());
+    /** The document of model {@code name} on its routes under {@code base}, written once per model file. */
+    private OpenApiDocument.Texts document(String name, String base, OnnxModel classifier) {
+        String key = name + " " + base + " " + classifier.sha256();
+        OpenApiDocument.Texts texts = written.get(key);
         if (texts == null) {
-            texts = OpenApiDocument.write(classifier.signature(), classifier.card(),
+            texts = OpenApiDocument.write(name, base, classifier.signature(), classifier.card(),
                     classifier.valueOutput().orElse(null), serverVersion);
-            written.put(classifier.sha256(), texts);
+            written.put(key, texts);
         }
         return texts;
     }
@@ -53,7 +56,8 @@ final class OpenApiServlet extends ApiServlet {
         response.setContentType(yaml ? "application/yaml" : "application/json");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("X-Model-Sha256", classifier.sha256());
-        OpenApiDocument.Texts document = document(classifier);
+        String base = request.getAttribute(ServedModels.ROUTE) instanceof ModelRoute route ? route.base() : "";
+        OpenApiDocument.Texts document = document(model.name(), base, classifier);
         response.getOutputStream().write((yaml ? document.yaml() : document.json()).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -20,7 +20,7 @@ record PageLinks(String form, String card, String upload, String apiModel) {
         if (!(route instanceof ModelRoute named)) {
             return ROOT;
         }
-        String base = "/models/" + named.name() + named.version().map(v -> "/versions/" + v).orElse("") + "/";
+        String base = named.base() + "/";
         return new PageLinks(base, base + "card", base + "predict_file", base + "api/model");
     }
 }

@@ -126,11 +126,6 @@ final class ServedModels {
         return pin.lease == null ? Optional.empty() : Optional.of(pin.lease.version());
     }
 
-    /** @return whether the request names its model in its path (a per-model route) */
-    boolean routed() {
-        return pin().request.getAttribute(ROUTE) != null;
-    }
-
     /** @return the default model, when one is ready, without failing the request when none is */
     Optional<OnnxModel> loaded() {
         try {

@@ -186,6 +186,22 @@ class ModelRoutesIT {
     }
 
     @Test
+    @Order(5)
+    void eachModelHasItsOwnOpenApiDocumentAndTheRootOneLeadsToThem() {
+        JsonNode mass = http.get("/models/mass/openapi.json").json();
+        assertTrue(mass.path("paths").has("/models/mass/api/predict"), "the model's routes under its base");
+        assertTrue(mass.at("/components/schemas/Features/properties").has("species"), "with its own features");
+        assertTrue(mass.at("/components/schemas/PredictResponse").toString().contains("value"), "and answer");
+        JsonNode root = http.get("/openapi.json").json();
+        assertTrue(root.path("paths").has("/api/predict"), "the default model on the root routes");
+        assertTrue(root.at("/components/schemas/Features/properties").has("island"), "--default-model species");
+        for (String shared : List.of("/api/models", "/models/{model_name}/openapi.json", "/v2/repository/index",
+                "/v2/repository/models/{model_name}/load", "/admin/models/{model_name}")) {
+            assertTrue(root.path("paths").has(shared) && mass.path("paths").has(shared), shared);
+        }
+    }
+
+    @Test
     @Order(6)
     void loadAndUnloadNeedTheAdminTokenAndAnUnloadedModelsRoutesAndSeriesGo() {
         assertEquals(401, http.post("/v2/repository/models/mass/unload", "application/json", "{}".getBytes()).status());
