@@ -122,8 +122,127 @@ final class CardReader {
                 counts.add(r);
             });
             return new Evaluation(node.path("method").asText(""), (int) number(node, "rows"),
-                    number(node, "accuracy"), perClass, labels, counts);
+                    number(node, "accuracy"), perClass, labels, counts,
+                    node.has("roc") ? roc(node.get("roc")) : null,
+                    node.has("calibration") ? calibration(node.get("calibration")) : null);
         });
+    }
+
+    private static RocCurve roc(JsonNode roc) {
+        if (!roc.isObject()) {
+            throw new IllegalArgumentException("'roc' must be an object");
+        }
+        JsonNode auc = roc.get("auc");
+        if (auc != null && !auc.isNumber()) {
+            throw new IllegalArgumentException("'auc' must be a number");
+        }
+        return new RocCurve(text(roc, "positive_class"), auc == null ? null : auc.asDouble(),
+                roc.has("rows") ? (long) number(roc, "rows") : 0, roc.path("note").asText(""),
+                numbers(roc, "fpr"), numbers(roc, "tpr"));
+    }
+
+    private static Calibration calibration(JsonNode calibration) {
+        if (!calibration.isObject()) {
+            throw new IllegalArgumentException("'calibration' must be an object");
+        }
+        List<Long> counts = new ArrayList<>();
+        for (JsonNode count : array(calibration, "counts")) {
+            if (!count.canConvertToLong() || !count.isIntegralNumber()) {
+                throw new IllegalArgumentException("'counts' must be whole numbers");
+            }
+            counts.add(count.asLong());
+        }
+        return new Calibration(text(calibration, "positive_class"), numbers(calibration, "predicted"),
+                numbers(calibration, "observed"), counts);
+    }
+
+    /** A regressor's metrics, or nothing when the card has none or a classifier's. */
+    Optional<RegressionEvaluation> regressionEvaluation() {
+        return parse(CardKeys.METRICS, node -> {
+            if (!node.isObject()) {
+                throw new IllegalArgumentException("expected a JSON object");
+            }
+            if (node.has("accuracy") || !node.has("mae")) {
+                return null;
+            }
+            FeatureHistogram residuals = null;
+            if (node.has("residual_histogram")) {
+                JsonNode histogram = node.get("residual_histogram");
+                List<Integer> counts = new ArrayList<>();
+                for (JsonNode count : array(histogram, "counts")) {
+                    if (!count.canConvertToInt() || !count.isIntegralNumber()) {
+                        throw new IllegalArgumentException("'residual_histogram' counts must be whole numbers");
+                    }
+                    counts.add(count.asInt());
+                }
+                residuals = new FeatureHistogram(numbers(histogram, "edges"),
+                        Map.of(RegressionEvaluation.RESIDUALS, counts));
+            }
+            JsonNode points = node.path("points");
+            return new RegressionEvaluation(node.path("method").asText(""), (long) number(node, "rows"),
+                    number(node, "mae"), number(node, "rmse"), number(node, "r2"), residuals,
+                    points.has("actual") ? numbers(points, "actual") : List.of(),
+                    points.has("predicted") ? numbers(points, "predicted") : List.of());
+        });
+    }
+
+    Optional<Map<String, CategoryCounts>> categories() {
+        return parse(CardKeys.CATEGORIES, node -> {
+            if (!node.isObject()) {
+                throw new IllegalArgumentException("expected a JSON object from feature name to {counts}");
+            }
+            Map<String, CategoryCounts> out = new LinkedHashMap<>();
+            node.fields().forEachRemaining(e -> {
+                JsonNode series = e.getValue().path("counts");
+                if (!series.isObject()) {
+                    throw new IllegalArgumentException("'" + e.getKey() + "' needs counts: {label: {category: count}}");
+                }
+                Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
+                series.fields().forEachRemaining(s -> {
+                    if (!s.getValue().isObject()) {
+                        throw new IllegalArgumentException("'" + e.getKey() + "' counts of '" + s.getKey()
+                                + "' must be an object from category to count");
+                    }
+                    Map<String, Long> categories = new LinkedHashMap<>();
+                    s.getValue().fields().forEachRemaining(c -> {
+                        if (!c.getValue().isIntegralNumber() || !c.getValue().canConvertToLong()) {
+                            throw new IllegalArgumentException("'" + e.getKey() + "' counts must be whole numbers");
+                        }
+                        categories.put(c.getKey(), c.getValue().asLong());
+                    });
+                    counts.put(s.getKey(), categories);
+                });
+                out.put(e.getKey(), new CategoryCounts(counts));
+            });
+            return out;
+        });
+    }
+
+    private static JsonNode array(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isArray()) {
+            throw new IllegalArgumentException("'" + field + "' must be an array");
+        }
+        return value;
+    }
+
+    private static List<Double> numbers(JsonNode node, String field) {
+        List<Double> out = new ArrayList<>();
+        for (JsonNode value : array(node, field)) {
+            if (!value.isNumber()) {
+                throw new IllegalArgumentException("'" + field + "' must hold numbers only");
+            }
+            out.add(value.asDouble());
+        }
+        return out;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isTextual()) {
+            throw new IllegalArgumentException("'" + field + "' must be text");
+        }
+        return value.asText();
     }
 
     Optional<Map<String, FeatureHistogram>> histograms() {

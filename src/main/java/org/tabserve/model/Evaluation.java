@@ -13,9 +13,18 @@ import java.util.Objects;
  * @param perClass        per-class precision, recall, f1 and support, by label
  * @param confusionLabels the labels that name the confusion matrix's rows and columns, in order
  * @param confusion       counts; row = true class, column = predicted class
+ * @param roc             a binary classifier's ROC curve, or {@code null} when the card has none
+ * @param calibration     a binary classifier's calibration table, or {@code null} when the card has none
  */
 public record Evaluation(String method, int rows, double accuracy, Map<String, ClassMetrics> perClass,
-                         List<String> confusionLabels, List<List<Integer>> confusion) {
+                         List<String> confusionLabels, List<List<Integer>> confusion, RocCurve roc,
+                         Calibration calibration) {
+
+    /** Metrics without a ROC curve or calibration table (more than two classes, or a card that has none). */
+    public Evaluation(String method, int rows, double accuracy, Map<String, ClassMetrics> perClass,
+                      List<String> confusionLabels, List<List<Integer>> confusion) {
+        this(method, rows, accuracy, perClass, confusionLabels, confusion, null, null);
+    }
 
     public Evaluation {
         Objects.requireNonNull(method, "method");

@@ -24,6 +24,10 @@ import java.util.Objects;
  *                          be empty
  * @param examples          class label (a regressor's: its label column) to example rows from the data, feature name to
  *                          value (a Double, a String for text, null for missing); may be empty
+ * @param categories        text feature name to how often each of its values occurred, per class, in the model's
+ *                          feature order; may be empty
+ * @param regression        a regressor's metrics, or {@code null} when the card has none (a classifier's are
+ *                          {@code evaluation})
  * @param metadata          every metadata entry of the file, card keys and others, as stored
  */
 public record ModelCard(String name, String version, String description, String producer,
@@ -31,6 +35,7 @@ public record ModelCard(String name, String version, String description, String 
                         Map<String, FeatureStats> featureStats, Evaluation evaluation,
                         Map<String, Object> data, Map<String, Object> trainer,
                         Map<String, FeatureHistogram> histograms, Map<String, List<Map<String, Object>>> examples,
+                        Map<String, CategoryCounts> categories, RegressionEvaluation regression,
                         Map<String, String> metadata) {
 
     public ModelCard {
@@ -48,11 +53,32 @@ public record ModelCard(String name, String version, String description, String 
         examples.forEach((label, list) -> rows.put(label, list.stream()
                 .map(row -> Collections.unmodifiableMap(new LinkedHashMap<>(row))).toList()));
         examples = Collections.unmodifiableMap(rows);
+        categories = frozen(categories);
         metadata = frozen(metadata);
+    }
+
+    /** A card without category counts or regression metrics (a classifier's card from before they were read). */
+    public ModelCard(String name, String version, String description, String producer,
+                     Map<String, String> classDisplayNames, String classDisplayNote,
+                     Map<String, FeatureStats> featureStats, Evaluation evaluation,
+                     Map<String, Object> data, Map<String, Object> trainer,
+                     Map<String, FeatureHistogram> histograms, Map<String, List<Map<String, Object>>> examples,
+                     Map<String, String> metadata) {
+        this(name, version, description, producer, classDisplayNames, classDisplayNote, featureStats, evaluation, data,
+                trainer, histograms, examples, Map.of(), null, metadata);
     }
 
     private static <V> Map<String, V> frozen(Map<String, V> map) {
         return Collections.unmodifiableMap(new LinkedHashMap<>(map));
+    }
+
+    /**
+     * @return whether the card says anything learnt from data (statistics, pictures, examples, metrics or the data
+     *         block), as the {@code card} command writes; a model exported elsewhere has at most names
+     */
+    public boolean describesData() {
+        return !featureStats.isEmpty() || evaluation != null || regression != null || !data.isEmpty()
+                || !histograms.isEmpty() || !examples.isEmpty() || !categories.isEmpty();
     }
 
     /**

@@ -326,6 +326,8 @@ public final class OnnxModel implements AutoCloseable {
                 cardReader.object(CardKeys.TRAINER).orElse(Map.of()),
                 orderedHistograms(cardReader.histograms().orElse(Map.of())),
                 checkedExamples(cardReader.examples().orElse(Map.of())),
+                orderedCategories(cardReader.categories().orElse(Map.of())),
+                cardReader.regressionEvaluation().orElse(null),
                 metadata.getCustomMetadata());
     }
 
@@ -357,6 +359,24 @@ public final class OnnxModel implements AutoCloseable {
         for (String feature : signature.featureNames()) {
             if (histograms.containsKey(feature)) {
                 ordered.put(feature, histograms.get(feature));
+            }
+        }
+        return ordered;
+    }
+
+    /** The card's category counts in the model's feature order, refusing any but the model's text features. */
+    private Map<String, CategoryCounts> orderedCategories(Map<String, CategoryCounts> categories) {
+        for (String feature : categories.keySet()) {
+            if (signature.feature(feature).map(f -> f.type() != ValueType.STRING && f.type() != ValueType.BOOL)
+                    .orElse(true)) {
+                throw new IllegalArgumentException("metadata '" + CardKeys.CATEGORIES + "' names '" + feature
+                        + "', which is not a text input of the model");
+            }
+        }
+        Map<String, CategoryCounts> ordered = new java.util.LinkedHashMap<>();
+        for (String feature : signature.featureNames()) {
+            if (categories.containsKey(feature)) {
+                ordered.put(feature, categories.get(feature));
             }
         }
         return ordered;

@@ -3,9 +3,10 @@ package org.tabserve.web;
 import java.util.List;
 
 /**
- * What the model card page shows: the model, its training, its data, its held-out metrics and two kinds of
- * pictures (the confusion matrix and per-feature histograms) as shapes already placed, so that the template only
- * draws them as inline SVG.
+ * What the model card page shows: the model, its training, its data, its metrics and its pictures (the confusion
+ * matrix, per-feature histograms, category counts, a regressor's scatter and residuals, a binary classifier's ROC
+ * curve and calibration) as shapes already placed ({@link Plot}), so that the template only draws them as inline
+ * SVG; or, for a model without a card, the command that makes one.
  *
  * @param name        the model's name
  * @param version     its version; may be empty
@@ -14,14 +15,20 @@ import java.util.List;
  * @param inputs      what the model takes, one line per feature in display order
  * @param facts       what the model is and how it was trained, as term and text pairs, in reading order
  * @param data        the training data's facts (file, sha256, rows, licence, ...), as term and text pairs
- * @param metrics     held-out metrics, or null when the card has none
+ * @param metrics     a classifier's metrics, or null when the card has none
  * @param confusion   the confusion matrix picture, or null when the card has none
- * @param histograms  one picture per feature; may be empty
- * @param legend      one entry per class, for the histograms' colours
+ * @param roc         a binary classifier's ROC curve, or null when the card has none
+ * @param calibration a binary classifier's calibration plot, or null when the card has none
+ * @param regression  a regressor's metrics and pictures, or null when the card has none
+ * @param histograms  one picture per number feature; may be empty
+ * @param categories  one picture per text feature; may be empty
+ * @param legend      one entry per class, for the pictures' colours; empty when there is one series only
+ * @param noCard      what a model without a card is told to do, or null when it has one
  */
 record ModelPage(String name, String version, String description, String task, List<InputLine> inputs,
-                 List<Fact> facts, List<Fact> data, Metrics metrics, Confusion confusion,
-                 List<HistogramChart> histograms, List<Legend> legend) {
+                 List<Fact> facts, List<Fact> data, Metrics metrics, Plot confusion, Roc roc, Plot calibration,
+                 Regression regression, List<Chart> histograms, List<Chart> categories, List<Legend> legend,
+                 NoCard noCard) {
 
     /**
      * One feature the model takes.
@@ -40,7 +47,7 @@ record ModelPage(String name, String version, String description, String task, L
     }
 
     /**
-     * @param method   how the held-out rows were chosen
+     * @param method   how the rows were chosen
      * @param rows     how many
      * @param accuracy share correct, as text
      * @param perClass one line per class
@@ -48,46 +55,47 @@ record ModelPage(String name, String version, String description, String task, L
     record Metrics(String method, String rows, String accuracy, List<ClassLine> perClass) {
     }
 
-    /** One class's held-out precision, recall, F1 and support, as text. */
+    /** One class's precision, recall, F1 and support, as text. */
     record ClassLine(String displayName, String label, String precision, String recall, String f1, String support) {
     }
 
-    /**
-     * @param size   the picture's width and height
-     * @param labels axis labels with their positions
-     * @param cells  one per (true, predicted) pair
-     * @param summary the matrix in words, for screen readers
-     */
-    record Confusion(int size, List<Text> labels, List<Cell> cells, String summary) {
-    }
-
-    /** A square of the matrix: where, how dark ({@code opacity}), its count and the count's colour class. */
-    record Cell(double x, double y, double side, double opacity, String count, double textX, double textY,
-                String textClass) {
-    }
-
-    /** Text placed at a point, with its anchor and an optional rotation in degrees. */
-    record Text(double x, double y, String text, String anchor, String transform) {
+    /** A figure's number as people read it ({@code text}) and as the card holds it ({@code value}). */
+    record Figure(String text, String value) {
     }
 
     /**
-     * @param feature the feature's name
-     * @param width   the picture's width
-     * @param height  the picture's height
-     * @param bars    one per class and bin with a count above zero
-     * @param axis    the baseline's y
-     * @param ticks   the range's ends under the axis
-     * @param summary the histogram in words, for screen readers
+     * @param auc           the area under the curve, or null when the card has none (one class only)
+     * @param positiveClass the display name of the class whose probability is the score
+     * @param note          how the rows were sampled, when they were; may be empty
+     * @param plot          the curve
      */
-    record HistogramChart(String feature, int width, int height, List<Bar> bars, double axis, List<Text> ticks,
-                          String summary) {
+    record Roc(Figure auc, String positiveClass, String note, Plot plot) {
     }
 
-    /** One bar: its rectangle, the CSS class of its class's colour, and a tooltip. */
-    record Bar(double x, double y, double width, double height, String cssClass, String title) {
+    /**
+     * @param method    how the rows were chosen
+     * @param rows      how many
+     * @param mae       mean absolute error
+     * @param rmse      root mean squared error
+     * @param r2        coefficient of determination
+     * @param scatter   predicted against actual values, with y = x; null when the card has no points
+     * @param residuals the residuals' histogram; null when the card has none
+     */
+    record Regression(String method, String rows, Figure mae, Figure rmse, Figure r2, Plot scatter, Plot residuals) {
     }
 
-    /** A class's colour in the histograms. */
+    /** One picture of one feature. */
+    record Chart(String feature, Plot plot) {
+    }
+
+    /** A class's colour in the pictures. */
     record Legend(String displayName, String label, String cssClass) {
+    }
+
+    /**
+     * @param command the {@code card} command for this model, with its file name filled in
+     * @param columns the columns the CSV needs: the model's inputs, in display order
+     */
+    record NoCard(String command, List<String> columns) {
     }
 }

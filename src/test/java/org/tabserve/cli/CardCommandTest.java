@@ -49,30 +49,8 @@ class CardCommandTest {
         return JSON.readTree(FIXTURES.resolve(model + ".metrics.json").toFile()).get(rows);
     }
 
-    /** The fixture's inputs.csv with the target of each of its rows (from expected.json) as one more column. */
     static Path labelled(Path dir, String model, String column) throws IOException {
-        List<String> lines = Files.readAllLines(FIXTURES.resolve(model + ".inputs.csv"));
-        List<JsonNode> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(FIXTURES.resolve(model + ".expected.json"))) {
-            if (line.strip().startsWith("{\"row\"")) {
-                JsonNode row = JSON.readTree(line.strip().replaceAll(",$", ""));
-                if (row.get("unknown").isEmpty()) {
-                    rows.add(row);
-                }
-            }
-        }
-        assertEquals(lines.size() - 1, rows.size(), "inputs.csv has the expected rows with no unknown value");
-        List<String> out = new ArrayList<>();
-        out.add(lines.get(0) + "," + column);
-        for (int i = 1; i < lines.size(); i++) {
-            JsonNode target = rows.get(i - 1).get("target");
-            if (!target.isNull()) {
-                out.add(lines.get(i) + "," + target.asText());
-            }
-        }
-        Path file = dir.resolve(model + ".labelled.csv");
-        Files.write(file, out);
-        return file;
+        return FixtureCards.labelled(dir, model, column);
     }
 
     @Test

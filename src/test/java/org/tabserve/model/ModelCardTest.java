@@ -135,6 +135,12 @@ class ModelCardTest {
     }
 
     @Test
+    void refusesCategoryCountsForANumberFeature() {
+        Path file = threeClassModel(Map.of(CardKeys.CATEGORIES, "{\"f0\": {\"counts\": {\"a\": {\"x\": 1}}}}"));
+        assertUnusable(file, CardKeys.CATEGORIES, "'f0', which is not a text input of the model");
+    }
+
+    @Test
     void refusesExampleRowWithANonNumericValue() {
         Path file = threeClassModel(Map.of(CardKeys.EXAMPLES, "{\"a\": [{\"f0\": \"big\"}]}"));
         assertUnusable(file, "metadata '" + CardKeys.EXAMPLES + "' is invalid", "'f0' must be a number");

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -22,6 +23,9 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.tabserve.TabserveProcess;
+import org.tabserve.card.CardFileTest;
+import org.tabserve.cli.FixtureCards;
 
 import java.io.File;
 import java.io.IOException;
@@ -31,12 +35,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -55,6 +61,10 @@ class BrowserIT {
 
     @RegisterExtension
     static final Http http = Http.startingTheWar();
+
+    /** Models with cards made by the real card command, for the card pages of other kinds of model. */
+    @TempDir
+    static Path cards;
 
     private static Path profile;
     private static Path downloads;
@@ -304,6 +314,99 @@ class BrowserIT {
             assertTrue(bars.stream().anyMatch(b -> b.getAttribute("class").contains("class-0"))
                     && bars.stream().anyMatch(b -> b.getAttribute("class").contains("class-1")), "both classes drawn");
             assertTrue(chart.getSize().getWidth() > 100, feature + " is drawn at a readable size");
+        }
+    }
+
+    /** Serves {@code model} on its own server and opens its card page; close the server after the test. */
+    private static TabserveProcess openCardOf(Path model) throws IOException, InterruptedException {
+        TabserveProcess server = TabserveProcess.startReady("--model", model.toString());
+        browser.get(server.uri("/model").toString());
+        return server;
+    }
+
+    /** A figure as the page shows it (three decimals) and as the card holds it ({@code <data value>}). */
+    private static void assertFigure(String id, double expected) {
+        WebElement figure = byId(id);
+        assertEquals(expected, Double.parseDouble(figure.getAttribute("value")), 1e-6, id + " as the card holds it");
+        assertEquals(String.format(Locale.ROOT, "%.3f", expected), figure.getText(), id + " as people read it");
+    }
+
+    private static void assertDrawn(String svgId, String shapes, int atLeast) {
+        WebElement svg = byId(svgId);
+        int found = svg.findElements(By.cssSelector(shapes)).size();
+        assertTrue(found >= atLeast, svgId + " has " + found + " " + shapes + ", expected at least " + atLeast);
+        assertTrue(svg.getSize().getWidth() > 100, svgId + " is drawn at a readable size");
+    }
+
+    @Test
+    void aRegressorsCardShowsItsErrorsAScatterWithTheDiagonalAndItsResiduals() throws Exception {
+        var sklearn = FixtureCards.sklearn("body-mass-regressor");
+        try (TabserveProcess server = openCardOf(FixtureCards.card(cards, "body-mass-regressor", "body_mass_g"))) {
+            assertFigure("r2", sklearn.get("r2_score").asDouble());
+            assertEquals(1, Double.parseDouble(byId("mae").getAttribute("value"))
+                    / sklearn.get("mean_absolute_error").asDouble(), 1e-6);
+            int rows = sklearn.get("rows").asInt();
+            assertEquals(rows, byId("scatter").findElements(By.cssSelector("circle.dot")).size(), "a dot per row");
+            assertDrawn("scatter", "line.diagonal", 1);
+            assertDrawn("residual-histogram", "rect.bar", 3);
+            long inResidualBars = byId("residual-histogram").findElements(By.cssSelector("rect.bar title")).stream()
+                    .mapToLong(t -> Long.parseLong(t.getAttribute("textContent").split(" ", 2)[0])).sum();
+            assertEquals(rows, inResidualBars, "every row in one residual bar");
+            assertDrawn("histogram-bill_length_mm", "rect.bar", 3);
+            assertDrawn("categories-species", "rect.bar", 3);
+            assertTrue(browser.findElements(By.id("roc-curve")).isEmpty(), "a regressor has no ROC curve");
+        }
+    }
+
+    @Test
+    void aBinaryClassifiersCardShowsItsRocCurveWithItsAucAndACalibrationPlot() throws Exception {
+        var sklearn = FixtureCards.sklearn("int64-column");
+        try (TabserveProcess server = openCardOf(FixtureCards.card(cards, "int64-column", "sex",
+                "--class-names", "0=female,1=male"))) {
+            assertFigure("roc-auc", sklearn.get("roc_auc_score").asDouble());
+            assertEquals(String.format(Locale.ROOT, "%.3f", sklearn.get("accuracy_score").asDouble()),
+                    byId("accuracy").getText());
+            assertDrawn("roc-curve", "polyline.curve", 1);
+            assertDrawn("roc-curve", "line.diagonal", 1);
+            assertDrawn("calibration", "circle.dot", 2);
+            assertDrawn("calibration", "line.diagonal", 1);
+            long calibrated = byId("calibration").findElements(By.cssSelector("circle.dot title")).stream()
+                    .mapToLong(t -> Long.parseLong(t.getAttribute("textContent").split(" ", 2)[0])).sum();
+            assertEquals(sklearn.get("rows").asInt(), calibrated, "every row in one calibration bin");
+            List<WebElement> islandBars = byId("categories-island").findElements(By.cssSelector("rect.bar"));
+            assertTrue(islandBars.stream().anyMatch(b -> b.getAttribute("class").contains("class-0"))
+                    && islandBars.stream().anyMatch(b -> b.getAttribute("class").contains("class-1")),
+                    "island's counts per class");
+        }
+    }
+
+    @Test
+    void aThreeClassCardShowsItsConfusionMatrixAndItsTextInputsPerClass() throws Exception {
+        var sklearn = FixtureCards.sklearn("species-zipmap");
+        try (TabserveProcess server = openCardOf(FixtureCards.card(cards, "species-zipmap", "species"))) {
+            assertEquals(String.format(Locale.ROOT, "%.3f", sklearn.get("accuracy_score").asDouble()),
+                    byId("accuracy").getText());
+            List<String> expected = new ArrayList<>();
+            sklearn.get("confusion_matrix").get("counts").forEach(row -> row.forEach(c -> expected.add(c.asText())));
+            assertEquals(expected, byId("confusion-matrix").findElements(By.cssSelector("text.count")).stream()
+                    .map(WebElement::getText).toList(), "scikit-learn's confusion matrix");
+            assertDrawn("categories-island", "rect.bar", 5);
+            assertDrawn("categories-sex", "rect.bar", 6);
+            assertDrawn("histogram-body_mass_g", "rect.bar", 3);
+            assertTrue(browser.findElements(By.id("roc-curve")).isEmpty(), "three classes: no ROC curve");
+        }
+    }
+
+    @Test
+    void aModelWithoutACardSaysSoAndShowsTheCommandWithItsInputs() throws Exception {
+        try (TabserveProcess server = openCardOf(CardFileTest.FIXTURES.resolve("species-zipmap.onnx"))) {
+            assertTrue(byId("no-card").getText().contains("no card"), byId("no-card").getText());
+            assertEquals("java -jar tabserve.war card --model species-zipmap.onnx --data labelled.csv --label <column>"
+                    + " --out species-zipmap-with-card.onnx", byId("card-command").getText());
+            String header = Files.readAllLines(CardFileTest.FIXTURES.resolve("species-zipmap.inputs.csv")).get(0);
+            assertEquals(header.replace(",", ", "), byId("card-columns").getText());
+            assertNotNull(byId("input-table"));
+            assertTrue(browser.findElements(By.tagName("svg")).isEmpty(), "no pictures without a card");
         }
     }
 }

@@ -1,0 +1,78 @@
+package org.tabserve.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.tabserve.card.CardFileTest;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The penguins fixtures with cards made by the real {@code card} command, for tests in any package: the labelled CSV
+ * each needs (its inputs.csv and each row's recorded target), and the command run on it.
+ */
+public final class FixtureCards {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private FixtureCards() {
+    }
+
+    /** The fixture's inputs.csv with the target of each of its rows (from expected.json) as one more column. */
+    public static Path labelled(Path dir, String model, String column) throws IOException {
+        Path fixtures = CardFileTest.FIXTURES;
+        List<String> lines = Files.readAllLines(fixtures.resolve(model + ".inputs.csv"));
+        List<JsonNode> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(fixtures.resolve(model + ".expected.json"))) {
+            if (line.strip().startsWith("{\"row\"")) {
+                JsonNode row = JSON.readTree(line.strip().replaceAll(",$", ""));
+                if (row.get("unknown").isEmpty()) {
+                    rows.add(row);
+                }
+            }
+        }
+        assertEquals(lines.size() - 1, rows.size(), "inputs.csv has the expected rows with no unknown value");
+        List<String> out = new ArrayList<>();
+        out.add(lines.get(0) + "," + column);
+        for (int i = 1; i < lines.size(); i++) {
+            JsonNode target = rows.get(i - 1).get("target");
+            if (!target.isNull()) {
+                out.add(lines.get(i) + "," + target.asText());
+            }
+        }
+        Path file = dir.resolve(model + ".labelled.csv");
+        Files.write(file, out);
+        return file;
+    }
+
+    /**
+     * Runs {@code card} on the fixture with its labelled CSV and returns the new model file.
+     *
+     * @param extra more options, e.g. {@code --name}
+     */
+    public static Path card(Path dir, String model, String column, String... extra) throws IOException {
+        Path out = dir.resolve(model + "-with-card.onnx");
+        List<String> args = new ArrayList<>(List.of("card", "--model",
+                CardFileTest.FIXTURES.resolve(model + ".onnx").toString(), "--data",
+                labelled(dir, model, column).toString(), "--label", column, "--out", out.toString()));
+        args.addAll(List.of(extra));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Commands.run(args.toArray(String[]::new), new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        return out;
+    }
+
+    /** scikit-learn's metrics for the rows of the fixture's inputs.csv, as the fixture script recorded them. */
+    public static JsonNode sklearn(String model) throws IOException {
+        return JSON.readTree(CardFileTest.FIXTURES.resolve(model + ".metrics.json").toFile()).get("inputs_csv_rows");
+    }
+}
