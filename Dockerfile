@@ -2,6 +2,10 @@
 #
 #   docker build -t tabserve .
 #   docker run --rm -p 8080:8080 --read-only --tmpfs /tmp:rw,exec,size=512m tabserve
+#   docker run --rm -p 8080:8080 --read-only --tmpfs /tmp:rw,exec,size=512m -v "$PWD/models:/models:ro" tabserve
+#
+# The second serves every model in ./models (README "A directory of models" has the layouts); the first, the model
+# bundled in the WAR. deploy/entrypoint.sh decides, by whether /models exists (the image has none of its own).
 #
 # The base tag's Jetty version is the jetty-home version the integration tests run (pom.xml `jetty.version`), and
 # the JETTY_BASE is built by deploy/jetty-base.sh, which the tests run too; DeploymentConsistencyTest checks both.
@@ -20,7 +24,7 @@ RUN mvn -B -ntp -Dmaven.test.skip=true package
 
 # --- run: the official Jetty image (Jetty 12.1.12, Temurin 17), as its non-root user `jetty` ------------------------
 FROM jetty:12.1.12-jdk17-eclipse-temurin
-COPY deploy/jetty-base.sh deploy/healthcheck.sh /opt/tabserve/
+COPY deploy/jetty-base.sh deploy/healthcheck.sh deploy/entrypoint.sh /opt/tabserve/
 # ONNX Runtime is loaded once, by Jetty, from lib/ext (SHARED_ONNXRUNTIME=1), so a hot redeploy of ROOT.war does not
 # load its native library again. The jar is the WAR's own (same build); it comes before the script, which puts it on
 # the class path in jetty.start, and its layer stays cached while the jar's bytes do not change.
@@ -35,10 +39,17 @@ COPY --from=build --chown=jetty:jetty /src/target/tabserve.war /var/lib/jetty/we
 # An OutOfMemoryError ends the JVM at once, so the container restarts cleanly: after one, any thread may have died
 # half-way, including one inside ONNX Runtime's native code. tabserve's memory budget keeps it from happening.
 ENV JAVA_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
-# To serve another model: mount it and point TABSERVE_MODEL at it, e.g.
+# To serve a directory of models, mount it at /models (deploy/entrypoint.sh then sets TABSERVE_MODELS=/models; add
+# e.g. -e TABSERVE_POLL_SECONDS=30 to follow changes). To serve one other model file, point TABSERVE_MODEL at it,
+# which the entrypoint leaves alone, e.g.
 #   -v "$PWD/other.onnx:/models/model.onnx:ro" -e TABSERVE_MODEL=/models/model.onnx
 
 USER jetty
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 CMD ["bash", "/opt/tabserve/healthcheck.sh", "8080"]
-# ENTRYPOINT and CMD are the image's: /docker-entrypoint.sh runs $JETTY_BASE/jetty.start.
+# deploy/entrypoint.sh (TABSERVE_MODELS=/models when it is mounted), then the Jetty image's own /docker-entrypoint.sh,
+# which runs $JETTY_BASE/jetty.start for the CMD below, or any other command as it is (the KServe runtime's
+# `java -jar /var/lib/jetty/webapps/ROOT.war --models /mnt/models ...`). CMD is the base image's, declared again
+# because setting ENTRYPOINT clears the inherited CMD.
+ENTRYPOINT ["/bin/sh", "/opt/tabserve/entrypoint.sh", "/docker-entrypoint.sh"]
+CMD ["java", "-jar", "/usr/local/jetty/start.jar"]

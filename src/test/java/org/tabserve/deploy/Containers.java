@@ -17,6 +17,9 @@ import java.util.stream.Stream;
  */
 final class Containers {
 
+    /** The image's ENTRYPOINT script (the Dockerfile copies it to /opt/tabserve/). */
+    static final Path ENTRYPOINT = Path.of("deploy", "entrypoint.sh");
+
     private Containers() {
     }
 
@@ -67,6 +70,23 @@ final class Containers {
      */
     static ServerProcess startJettyBase(String name, OnnxRuntimeSetup setup, Map<String, String> environment,
                                         String... properties) throws IOException, InterruptedException {
+        return startJettyBase(name, setup, List.of(), environment, properties);
+    }
+
+    /**
+     * {@link #startJettyBase(String, Map, String...)} with the image's own entrypoint in front, as {@code docker run}
+     * starts it: {@code sh deploy/entrypoint.sh java ... -jar start.jar}, the script deciding from the environment
+     * (and {@code TABSERVE_MODELS_MOUNT}, the image's {@code /models}) which models the app serves.
+     */
+    static ServerProcess startJettyBaseThroughEntrypoint(String name, Map<String, String> environment)
+            throws IOException, InterruptedException {
+        return startJettyBase(name, OnnxRuntimeSetup.SHARED, List.of("sh", ENTRYPOINT.toAbsolutePath().toString()),
+                environment);
+    }
+
+    private static ServerProcess startJettyBase(String name, OnnxRuntimeSetup setup, List<String> entrypoint,
+                                                Map<String, String> environment, String... properties)
+            throws IOException, InterruptedException {
         Path dir = freshDirectory(name);
         Path base = Files.createDirectories(dir.resolve("base"));
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
@@ -74,7 +94,8 @@ final class Containers {
                 Path.of("deploy", "jetty-base.sh").toAbsolutePath().toString(),
                 jettyHome().toString(), base.toString(), TabserveProcess.war().toString()), dir);
         int port = ServerProcess.freePort();
-        List<String> command = new ArrayList<>(List.of(ServerProcess.java(), "-Djava.io.tmpdir=" + tmp,
+        List<String> command = new ArrayList<>(entrypoint);
+        command.addAll(List.of(ServerProcess.java(), "-Djava.io.tmpdir=" + tmp,
                 "-jar", jettyHome().resolve("start.jar").toString(),
                 "jetty.http.host=127.0.0.1", "jetty.http.port=" + port));
         command.addAll(List.of(properties));

@@ -1,12 +1,14 @@
 package org.tabserve.deploy;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,12 +17,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Docker image and the integration tests that stand in for it must describe the same deployment: the Jetty
- * version of the image's base tag is the jetty-home the tests unpack, and both build the base with one script.
+ * version of the image's base tag is the jetty-home the tests unpack, both build the base with one script, and both
+ * start it through one entrypoint script (which serves /models when it is mounted).
  */
 class DeploymentConsistencyTest {
 
     static final Path DOCKERFILE = Path.of("Dockerfile");
     static final Path SCRIPT = Path.of("deploy", "jetty-base.sh");
+    static final Path ENTRYPOINT = Containers.ENTRYPOINT;
 
     @Test
     void runsOnTheJettyImageOfTheJettyHomeVersionTheTestsUse() throws IOException {
@@ -41,9 +45,12 @@ class DeploymentConsistencyTest {
     void theImageAndTheManifestExitOnOutOfMemory() throws IOException {
         String image = group(Files.readString(DOCKERFILE), "(?m)^ENV JAVA_OPTIONS=\"([^\"]*)\"");
         assertTrue(image.contains("-XX:+ExitOnOutOfMemoryError"), image);
-        String manifest = group(Files.readString(Path.of("deploy", "kubernetes", "deployment.yaml")),
-                "- name: JAVA_OPTIONS\\s*\\n(?:\\s*#[^\\n]*\\n)*\\s*value: \"([^\"]*)\"");
-        assertTrue(manifest.contains("-XX:+ExitOnOutOfMemoryError"), manifest);
+        for (Path file : List.of(Path.of("deploy", "kubernetes", "deployment.yaml"),
+                Path.of("deploy", "kubernetes", "with-models", "deployment.yaml"))) {
+            String manifest = group(Files.readString(file),
+                    "- name: JAVA_OPTIONS\\s*\\n(?:\\s*#[^\\n]*\\n)*\\s*value: \"([^\"]*)\"");
+            assertTrue(manifest.contains("-XX:+ExitOnOutOfMemoryError"), file + ": " + manifest);
+        }
     }
 
     @Test
@@ -97,6 +104,58 @@ class DeploymentConsistencyTest {
         assertTrue(dockerfile.contains("HEALTHCHECK") && dockerfile.contains("healthcheck.sh\", \"8080\"]"));
         assertTrue(Files.readString(Path.of("deploy", "healthcheck.sh")).contains("GET /health/ready "));
         assertTrue(dockerfile.contains("\nUSER jetty\n"), "runs as the image's non-root user");
+    }
+
+    /**
+     * The image's entrypoint is deploy/entrypoint.sh (which JettyBaseModelsMountIT runs in front of the Jetty base)
+     * handing over to the Jetty image's own, with the base image's CMD declared again: setting ENTRYPOINT clears the
+     * inherited CMD, and without it the container would start nothing.
+     */
+    @Test
+    void startsThroughTheEntrypointScriptTheTestsRunThenTheJettyImagesOwn() throws IOException {
+        String dockerfile = Files.readString(DOCKERFILE);
+        assertTrue(dockerfile.matches("(?s).*\nCOPY (deploy/\\S+ )*deploy/entrypoint\\.sh (deploy/\\S+ )*/opt/tabserve/\n.*"),
+                "the image copies deploy/entrypoint.sh to /opt/tabserve/");
+        assertEquals("[\"/bin/sh\", \"/opt/tabserve/entrypoint.sh\", \"/docker-entrypoint.sh\"]",
+                group(dockerfile, "(?m)^ENTRYPOINT (.+)$"));
+        assertEquals("[\"java\", \"-jar\", \"/usr/local/jetty/start.jar\"]", group(dockerfile, "(?m)^CMD (.+)$"),
+                "the official Jetty image's CMD");
+        assertTrue(dockerfile.indexOf("\nENTRYPOINT ") > dockerfile.indexOf("\nUSER jetty\n"));
+    }
+
+    /** What deploy/entrypoint.sh decides, run with a real shell: TABSERVE_MODELS only when the mount is there. */
+    @Test
+    void theEntrypointServesTheMountOnlyWhenItExistsAndNothingElseWasChosen(@TempDir Path temp) throws Exception {
+        Path mount = Files.createDirectories(temp.resolve("models"));
+        Path absent = temp.resolve("absent");
+        assertEquals(mount.toString(), modelsAfterEntrypoint(Map.of("TABSERVE_MODELS_MOUNT", mount.toString())));
+        assertEquals("", modelsAfterEntrypoint(Map.of("TABSERVE_MODELS_MOUNT", absent.toString())),
+                "no mount: the bundled model");
+        assertEquals("", modelsAfterEntrypoint(Map.of("TABSERVE_MODELS_MOUNT", mount.toString(),
+                "TABSERVE_MODEL", "/models/model.onnx")), "a model file chosen: left alone");
+        assertEquals("/srv/m", modelsAfterEntrypoint(Map.of("TABSERVE_MODELS_MOUNT", mount.toString(),
+                "TABSERVE_MODELS", "/srv/m")), "a directory chosen: left alone");
+        assertEquals("", modelsAfterEntrypoint(Map.of("TABSERVE_MODELS_MOUNT", mount.toString()),
+                "--models=/mnt/models"), "java -jar ... --models: left alone, the flag would win anyway");
+        assertEquals("", modelsAfterEntrypoint(Map.of("TABSERVE_MODELS_MOUNT", mount.toString()),
+                "--model", "/m.onnx"), "java -jar ... --model: left alone, else the launcher refuses both");
+        assertEquals("/models", group(Files.readString(ENTRYPOINT), "TABSERVE_MODELS_MOUNT:-(/[^}]+)}"),
+                "the image looks at /models");
+    }
+
+    /** Runs {@code sh deploy/entrypoint.sh sh -c 'echo "$TABSERVE_MODELS"' ARGS} and returns what the command saw. */
+    private static String modelsAfterEntrypoint(Map<String, String> environment, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("sh", ENTRYPOINT.toString(), "sh", "-c",
+                "printf '%s' \"${TABSERVE_MODELS:-}\"", "sh"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().keySet().removeIf(k -> k.startsWith("TABSERVE_"));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && process.exitValue() == 0, out);
+        return out;
     }
 
     static String jettyVersion() throws IOException {

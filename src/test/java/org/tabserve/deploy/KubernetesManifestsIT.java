@@ -17,7 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** deploy/kubernetes/ parses and its probes name routes the running app really answers, on the image's port. */
+/**
+ * deploy/kubernetes/ parses and its probes (and deploy/kserve's) name routes the running app really answers, on the
+ * image's port; with-models/deployment.yaml is deployment.yaml with a models volume where the image's entrypoint looks.
+ */
 class KubernetesManifestsIT {
 
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -41,7 +44,54 @@ class KubernetesManifestsIT {
     }
 
     static JsonNode container() throws IOException {
-        return read("deployment.yaml").path("spec").path("template").path("spec").path("containers").get(0);
+        return container("deployment.yaml");
+    }
+
+    static JsonNode container(String file) throws IOException {
+        return read(file).path("spec").path("template").path("spec").path("containers").get(0);
+    }
+
+    @Test
+    void kserveRuntimeProbesGetRoutesTheAppAnswersWith200() throws Exception {
+        for (JsonNode runtime : KServeManifestsTest.ofKind("ServingRuntime", "ClusterServingRuntime")) {
+            JsonNode container = runtime.path("spec").path("containers").get(0);
+            for (String probe : List.of("readinessProbe", "livenessProbe")) {
+                String path = container.path(probe).path("httpGet").path("path").asText();
+                int status = DeploymentChecks.send(HttpRequest.newBuilder(app.uri(path)).GET().build()).statusCode();
+                assertEquals(200, status, runtime.path("metadata").path("name").asText() + " " + probe + " " + path);
+            }
+        }
+    }
+
+    /**
+     * The two Deployments differ only in the models volume: mounted read-only where deploy/entrypoint.sh looks
+     * (the image then serves it), and absent from deployment.yaml (the image then serves the bundled model).
+     */
+    @Test
+    void theModelsDeploymentIsTheDeploymentWithAModelsVolumeWhereTheEntrypointLooks() throws IOException {
+        String mount = java.util.regex.Pattern.compile("TABSERVE_MODELS_MOUNT:-(/[^}]+)}")
+                .matcher(java.nio.file.Files.readString(Containers.ENTRYPOINT)).results().findFirst()
+                .orElseThrow().group(1);
+        JsonNode plain = read("deployment.yaml");
+        JsonNode models = read("with-models/deployment.yaml");
+        assertEquals(plain.path("metadata"), models.path("metadata"), "one replaces the other; service and HPA fit both");
+        assertEquals(plain.path("spec").path("selector"), models.path("spec").path("selector"));
+        JsonNode withModels = container("with-models/deployment.yaml");
+        for (String field : List.of("image", "ports", "resources", "startupProbe", "livenessProbe", "readinessProbe",
+                "securityContext")) {
+            assertEquals(container().path(field), withModels.path(field), field);
+        }
+        assertTrue(container().path("volumeMounts").findValuesAsText("mountPath").stream().noneMatch(mount::equals),
+                "deployment.yaml serves the bundled model: nothing at " + mount);
+        JsonNode volumeMount = withModels.path("volumeMounts").findParents("mountPath").stream()
+                .filter(m -> m.path("mountPath").asText().equals(mount)).findFirst()
+                .orElseThrow(() -> new AssertionError("with-models/deployment.yaml mounts nothing at " + mount));
+        assertTrue(volumeMount.path("readOnly").asBoolean(), "the replicas only read the models");
+        assertTrue(models.path("spec").path("template").path("spec").path("volumes").findParents("name").stream()
+                .anyMatch(v -> v.path("name").asText().equals(volumeMount.path("name").asText())));
+        List<String> variables = withModels.path("env").findValuesAsText("name");
+        assertFalse(variables.contains("TABSERVE_MODEL") || variables.contains("TABSERVE_MODELS"),
+                "the mount alone chooses the repository: " + variables);
     }
 
     @Test
