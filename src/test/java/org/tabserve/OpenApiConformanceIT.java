@@ -182,6 +182,19 @@ class OpenApiConformanceIT {
     }
 
     @Test
+    void theRoutesOfManyModelsConformWithTheAdminRoutesOff() throws Exception {
+        get("/api/models", 200);
+        get("/models/" + name + "/openapi.json", 200);
+        postJson("/v2/repository/index", "{}", 200, true);
+        postJson("/v2/repository/index", "{\"ready\": true}", 200, true);
+        postJson("/v2/repository/index", "{\"ready\": 1}", 400, false);
+        exchange("POST", "/v2/repository/models/" + name + "/load", null, null, "application/json", 404, true);
+        exchange("POST", "/v2/repository/models/" + name + "/unload", null, null, "application/json", 404, true);
+        exchange("PUT", "/admin/models/extra", "application/octet-stream", new byte[]{1, 2, 3}, "application/json",
+                404, true);
+    }
+
+    @Test
     void documentationRoutesConform() throws Exception {
         get("/openapi.json", 200);
         exchange("GET", "/openapi.yaml", null, null, "application/yaml", 200, true);

@@ -21,13 +21,32 @@ final class AdminToken {
     private static final Logger LOG = Logger.getLogger(AdminToken.class.getName());
 
     private final Optional<byte[]> digest;
+    private final boolean loopback;
     private final TabserveMetrics metrics;
     private final RateLimitedLog noToken = new RateLimitedLog(LOG, Level.WARNING);
     private final RateLimitedLog wrongToken = new RateLimitedLog(LOG, Level.WARNING);
 
     AdminToken(WebConfig config, TabserveMetrics metrics) {
         this.digest = config.adminToken().map(AdminToken::sha256);
+        this.loopback = config.adminLoopback();
         this.metrics = metrics;
+    }
+
+    /**
+     * For the repository's load and unload: as {@link #authorize}, except that with {@link WebConfig#ADMIN_LOOPBACK}
+     * a caller on the loopback interface that sends no token is let through (KServe's model agent sends none).
+     */
+    void authorizeRepositoryChange(HttpServletRequest request) {
+        if (loopback && request.getHeader("Authorization") == null && isLoopback(request.getRemoteAddr())) {
+            return;
+        }
+        authorize(request);
+    }
+
+    /** Whether an address as the container reports it (an IP literal, never resolved) is a loopback one. */
+    static boolean isLoopback(String address) {
+        return address != null && (address.startsWith("127.") || address.equals("::1")
+                || address.equals("0:0:0:0:0:0:0:1") || address.equals("[::1]"));
     }
 
     /** 404 when the admin routes are off, 401 without a bearer token, 403 with a wrong one. */

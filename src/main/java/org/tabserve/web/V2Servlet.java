@@ -205,7 +205,7 @@ final class V2Servlet extends ApiServlet {
      */
     private void loadOrUnload(Route route, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        adminToken.authorize(request);
+        adminToken.authorizeRepositoryChange(request);
         LimitedInputStream.body(request, config.maxBodyBytes()).transferTo(java.io.OutputStream.nullOutputStream());
         try {
             if (route.kind() == Route.Kind.LOAD) {

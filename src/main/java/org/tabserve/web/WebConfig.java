@@ -22,12 +22,14 @@ import java.util.function.Function;
  * @param cacheTemplates whether Thymeleaf caches parsed templates (off for the dev loop)
  * @param maxConcurrentRequests most requests served at once; more get 503 with {@code Retry-After}
  * @param adminToken     the bearer token that the admin routes need; empty keeps them off
+ * @param adminLoopback  whether callers on the loopback interface may use the repository's load and unload without
+ *                       the token (KServe's model agent, a sidecar, calls them with none)
  * @param repository     the model directory and its settings ({@link RepositoryOptions}'s names); empty: the app
  *                       serves one model ({@code model})
  */
 public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchRows, long maxUploadBytes,
                         long maxCsvRows, boolean cacheTemplates, int maxConcurrentRequests,
-                        Optional<String> adminToken, Optional<RepositoryOptions> repository) {
+                        Optional<String> adminToken, boolean adminLoopback, Optional<RepositoryOptions> repository) {
 
     /** Never prints the admin token. */
     @Override
@@ -35,7 +37,8 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
         return "WebConfig[model=" + model + ", maxBodyBytes=" + maxBodyBytes + ", maxBatchRows=" + maxBatchRows
                 + ", maxUploadBytes=" + maxUploadBytes + ", maxCsvRows=" + maxCsvRows + ", cacheTemplates="
                 + cacheTemplates + ", maxConcurrentRequests=" + maxConcurrentRequests + ", adminToken="
-                + (adminToken.isPresent() ? "(set)" : "(none)") + ", repository=" + repository + "]";
+                + (adminToken.isPresent() ? "(set)" : "(none)") + ", adminLoopback=" + adminLoopback + ", repository="
+                + repository + "]";
     }
 
     /** Path of the ONNX model file to serve. */
@@ -54,6 +57,12 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
     public static final String MAX_CONCURRENT_REQUESTS = "tabserve.max-concurrent-requests";
     /** Bearer token for {@code POST /admin/model}; unset (the default) turns the route off. */
     public static final String ADMIN_TOKEN = "tabserve.admin-token";
+    /**
+     * {@code true} lets callers on the loopback interface load and unload models through the Open Inference Protocol's
+     * repository extension without the admin token: KServe's model agent, a sidecar in the same pod, calls them with
+     * none. Off by default; every other admin route still needs the token.
+     */
+    public static final String ADMIN_LOOPBACK = "tabserve.admin-loopback";
     /** The shortest admin token accepted: a short one could be guessed. */
     static final int MIN_ADMIN_TOKEN_LENGTH = 16;
 
@@ -75,6 +84,7 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
                 lookup.apply(TEMPLATES_CACHE).map(v -> !v.equalsIgnoreCase("false")).orElse(true),
                 (int) Math.min(Integer.MAX_VALUE, positive(lookup, MAX_CONCURRENT_REQUESTS, 64)),
                 lookup.apply(ADMIN_TOKEN).map(WebConfig::checkedToken),
+                lookup.apply(ADMIN_LOOPBACK).map(v -> v.equalsIgnoreCase("true")).orElse(false),
                 RepositoryOptions.resolve(lookup));
     }
 
