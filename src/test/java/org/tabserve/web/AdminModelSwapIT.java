@@ -1,12 +1,9 @@
 package org.tabserve.web;
 
-import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,24 +32,8 @@ class AdminModelSwapIT {
     @RegisterExtension
     static final Http http = Http.startingTheWar(Map.of("TABSERVE_ADMIN_TOKEN", TOKEN));
 
-    /** The bundled model with some card entries replaced: same graph, another file (and sha256). */
-    private static byte[] bundledModelWith(Map<String, String> card) {
-        try {
-            OnnxMl.ModelProto model = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(BankNotes.MODEL));
-            OnnxMl.ModelProto.Builder changed = model.toBuilder().clearMetadataProps();
-            Map<String, String> entries = new java.util.LinkedHashMap<>();
-            model.getMetadataPropsList().forEach(p -> entries.put(p.getKey(), p.getValue()));
-            entries.putAll(card);
-            entries.forEach((k, v) -> changed.addMetadataProps(
-                    OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
-            return changed.build().toByteArray();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     private static byte[] version(int version) {
-        return bundledModelWith(Map.of("tabserve.version", Integer.toString(version)));
+        return BankNotes.modelWith(Map.of("tabserve.version", Integer.toString(version)));
     }
 
     private static Http.Response swap(Http client, byte[] model) {
@@ -123,10 +104,10 @@ class AdminModelSwapIT {
     @Test
     void aModelWithOtherFeaturesOrClassesIsRefusedWith422AndTheOldModelKeepsServing() {
         String before = servedSha();
-        JsonNode features = swap(http, bundledModelWith(Map.of("tabserve.features",
+        JsonNode features = swap(http, BankNotes.modelWith(Map.of("tabserve.features",
                 "[\"entropy\",\"curtosis\",\"skewness\",\"variance\"]"))).problem(422);
         assertTrue(features.path("detail").asText().contains("same names, same order required"), features::toString);
-        JsonNode classes = swap(http, bundledModelWith(Map.of("tabserve.classes", "[\"1\",\"0\"]"))).problem(422);
+        JsonNode classes = swap(http, BankNotes.modelWith(Map.of("tabserve.classes", "[\"1\",\"0\"]"))).problem(422);
         assertTrue(classes.path("detail").asText().contains("gives the classes [1, 0]"), classes::toString);
         assertEquals(before, servedSha());
     }

@@ -1,5 +1,6 @@
 package org.tabserve.web;
 
+import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.commons.csv.CSVFormat;
@@ -145,6 +146,22 @@ final class BankNotes {
             String c = it.next();
             assertEquals(expected.path("probabilities").get(c).asDouble(), actual.path("probabilities").path(c).asDouble(),
                     TOLERANCE, where + ", class " + c);
+        }
+    }
+
+    /** The bundled model with some card entries replaced: same graph, another file (and sha256). */
+    static byte[] modelWith(Map<String, String> card) {
+        try {
+            OnnxMl.ModelProto model = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(MODEL));
+            OnnxMl.ModelProto.Builder changed = model.toBuilder().clearMetadataProps();
+            Map<String, String> entries = new LinkedHashMap<>();
+            model.getMetadataPropsList().forEach(p -> entries.put(p.getKey(), p.getValue()));
+            entries.putAll(card);
+            entries.forEach((k, v) -> changed.addMetadataProps(
+                    OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+            return changed.build().toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -409,4 +409,70 @@ class BrowserIT {
             assertTrue(browser.findElements(By.tagName("svg")).isEmpty(), "no pictures without a card");
         }
     }
+
+    /**
+     * A directory of models as people browse it: the index lists the species classifier (text inputs) served from a
+     * repository; its link opens its form, the form predicts, and the card link opens its card, and every link and
+     * form on those pages stays on that model's routes rather than the root routes (which answer for another model).
+     */
+    @Test
+    void fromTheIndexOfModelsToAModelsFormItsAnswerAndItsCard() throws Exception {
+        ModelDirectory dir = ModelDirectory.withFourModels();
+        try (TabserveProcess server = TabserveProcess.startReady(Map.of(), "--models", dir.root().toString(),
+                "--default-model", "banknote")) {
+            // The ready line comes once the server listens; the models finish loading after it.
+            ModelDirectory.awaitIndex(new Http(server), index -> ModelDirectory.has(index, "species", "1", "READY"));
+            browser.get(server.uri("/models").toString());
+            WebElement species = browser.findElement(By.cssSelector("tr[data-model='species']"));
+            assertTrue(species.getText().contains("READY"), species.getText());
+            navigate(species.findElement(By.cssSelector("a.form")));
+            String base = "/models/species/versions/1/";
+            assertEquals(server.uri(base).toString(), browser.getCurrentUrl());
+            assertLinksStayOn(base);
+
+            Map<String, String> penguin = Map.of("island", "Torgersen", "bill_length_mm", "39.1",
+                    "bill_depth_mm", "18.7", "flipper_length_mm", "181", "body_mass_g", "3750", "sex", "MALE");
+            penguin.forEach(BrowserIT::enter);
+            navigate(byId("submit"));
+            assertEquals("Adelie", byId("predicted").getText(), "the species model answered, not the default one");
+            assertTrue(browser.getCurrentUrl().startsWith(server.uri(base).toString()), browser.getCurrentUrl());
+            assertLinksStayOn(base);
+
+            navigate(browser.findElement(By.linkText("model card")));
+            assertEquals(server.uri(base + "card").toString(), browser.getCurrentUrl());
+            String card = browser.findElement(By.tagName("main")).getText();
+            assertTrue(card.contains("Gentoo") && !card.contains("forged"), "the species model's card, not another's");
+            assertLinksStayOn(base);
+            navigate(browser.findElement(By.partialLinkText("Try the model")));
+            assertEquals(server.uri(base).toString(), browser.getCurrentUrl(), "the card leads back to its own form");
+        }
+    }
+
+    /** Types into a text field, or picks the option of a select, by the field's id. */
+    private static void enter(String field, String value) {
+        WebElement element = byId(field);
+        if (element.getTagName().equals("select")) {
+            new org.openqa.selenium.support.ui.Select(element).selectByValue(value);
+        } else {
+            type(field, value);
+        }
+    }
+
+    /**
+     * Asserts every link and form on the page that leads to a model's route leads to {@code base}'s: only the shared
+     * pages (styles, API docs, the index) may be elsewhere.
+     */
+    private static void assertLinksStayOn(String base) {
+        List<String> targets = new ArrayList<>();
+        browser.findElements(By.cssSelector("a[href]")).forEach(a -> targets.add(a.getAttribute("href")));
+        browser.findElements(By.cssSelector("form[action]")).forEach(f -> targets.add(f.getAttribute("action")));
+        browser.findElements(By.cssSelector("button[formaction]")).forEach(b -> targets.add(b.getAttribute("formaction")));
+        assertFalse(targets.isEmpty());
+        for (String target : targets) {
+            String path = java.net.URI.create(target).getPath();
+            boolean shared = path.startsWith("/static/") || path.equals("/apidocs") || path.equals("/models") || path.equals("/api/models");
+            assertTrue(shared || path.startsWith(base), () -> browser.getCurrentUrl() + " links to " + target
+                    + ", off " + base);
+        }
+    }
 }

@@ -11,18 +11,16 @@ import org.tabserve.TabserveProcess;
 
 import java.io.IOException;
 import java.net.http.HttpRequest.BodyPublishers;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tabserve.web.ModelDirectory.NOTE;
+import static org.tabserve.web.ModelDirectory.PENGUIN;
+import static org.tabserve.web.ModelDirectory.SPECIES_OF_MASS;
 
 /**
  * Many models in one server: the WAR runs with {@code --models DIR} over a directory in both layouts (versions, a
@@ -35,29 +33,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ModelRoutesIT {
 
     private static final String TOKEN = "test-admin-token-0123456789abcdef";
-    private static final Path PENGUINS = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
-    private static final String NOTE = "{\"variance\": 3.6216, \"skewness\": 8.6661, \"curtosis\": -2.8073, \"entropy\": -0.44699}";
-    private static final String PENGUIN = "{\"island\": \"Torgersen\", \"bill_length_mm\": 39.1, \"bill_depth_mm\": 18.7,"
-            + " \"flipper_length_mm\": 181.0, \"body_mass_g\": 3750.0, \"sex\": \"MALE\"}";
-    private static final String SPECIES_OF_MASS = "{\"species\": \"Adelie\", \"island\": \"Torgersen\", \"bill_length_mm\": 39.1,"
-            + " \"bill_depth_mm\": 18.7, \"flipper_length_mm\": 181, \"sex\": \"MALE\"}";
-
-    private static Path dir;
+    private static ModelDirectory dir;
     private static TabserveProcess server;
     private static Http http;
 
     @BeforeAll
     static void start() throws Exception {
-        dir = Files.createTempDirectory("tabserve-models");
-        copy(Path.of("model.onnx"), dir.resolve("banknote/1/model.onnx"));
-        copy(Path.of("model.onnx"), dir.resolve("banknote/2/model.onnx"));
-        copy(PENGUINS.resolve("species-zipmap.onnx"), dir.resolve("species.onnx"));
-        copy(PENGUINS.resolve("body-mass-regressor.onnx"), dir.resolve("mass/model.onnx"));
+        dir = ModelDirectory.withFourModels();
         Files.writeString(dir.resolve("broken.onnx"), "not a model");
-        server = TabserveProcess.startReady(Map.of("TABSERVE_ADMIN_TOKEN", TOKEN), "--models", dir.toString(),
+        server = TabserveProcess.startReady(Map.of("TABSERVE_ADMIN_TOKEN", TOKEN), "--models", dir.root().toString(),
                 "--default-model", "species", "--poll-seconds", "1");
         http = new Http(server);
-        awaitIndex(index -> index.size() == 5 && index.stream().noneMatch(m -> m.path("state").asText().equals("LOADING")));
+        ModelDirectory.awaitIndex(http, index -> index.size() == 5
+                && index.stream().noneMatch(m -> m.path("state").asText().equals("LOADING")));
     }
 
     @AfterAll
@@ -67,45 +55,17 @@ class ModelRoutesIT {
         }
     }
 
-    private static void copy(Path from, Path to) throws IOException {
-        Files.createDirectories(to.getParent());
-        Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static List<JsonNode> index() {
-        List<JsonNode> models = new ArrayList<>();
-        http.get("/api/models").json().path("models").forEach(models::add);
-        return models;
-    }
-
-    /** Waits until the index shows what {@code test} wants (a guard against a hang, not a measure of speed). */
-    private static List<JsonNode> awaitIndex(Predicate<List<JsonNode>> test) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        List<JsonNode> index = index();
-        while (!test.test(index)) {
-            assertTrue(System.nanoTime() < deadline, "the index never showed what was awaited: " + index);
-            Thread.sleep(200);
-            index = index();
-        }
-        return index;
-    }
-
-    private static JsonNode entry(List<JsonNode> index, String name, String version) {
-        return index.stream().filter(m -> m.path("name").asText().equals(name) && m.path("version").asText().equals(version))
-                .findFirst().orElseThrow(() -> new AssertionError(name + " " + version + " not in " + index));
-    }
-
     @Test
     @Order(1)
     void theIndexListsEveryVersionWithItsStateTaskAndInputsAndWhyABrokenOneIsNotServed() {
-        List<JsonNode> index = index();
+        List<JsonNode> index = ModelDirectory.index(http);
         assertEquals(List.of("banknote 1", "banknote 2", "broken 1", "mass 1", "species 1"),
                 index.stream().map(m -> m.path("name").asText() + " " + m.path("version").asText()).toList());
-        assertEquals("READY", entry(index, "banknote", "2").path("state").asText());
-        assertEquals("classification", entry(index, "species", "1").path("task").asText());
-        assertEquals("regression", entry(index, "mass", "1").path("task").asText());
-        assertTrue(entry(index, "species", "1").path("inputs").toString().contains("island (string)"), index::toString);
-        JsonNode broken = entry(index, "broken", "1");
+        assertEquals("READY", ModelDirectory.entry(index, "banknote", "2").path("state").asText());
+        assertEquals("classification", ModelDirectory.entry(index, "species", "1").path("task").asText());
+        assertEquals("regression", ModelDirectory.entry(index, "mass", "1").path("task").asText());
+        assertTrue(ModelDirectory.entry(index, "species", "1").path("inputs").toString().contains("island (string)"), index::toString);
+        JsonNode broken = ModelDirectory.entry(index, "broken", "1");
         assertEquals("UNAVAILABLE", broken.path("state").asText());
         assertTrue(!broken.path("reason").asText().isBlank(), broken::toString);
         Http.Response page = http.get("/models");
@@ -235,13 +195,11 @@ class ModelRoutesIT {
     @Test
     @Order(8)
     void pollingLoadsAFileCopiedThenRenamedInAndUnloadsOneRemoved() throws Exception {
-        Path part = dir.resolve(".more.onnx.part");
-        Files.copy(PENGUINS.resolve("species-nozipmap.onnx"), part);
-        Files.move(part, dir.resolve("more.onnx"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        awaitIndex(index -> index.stream().anyMatch(m -> m.path("name").asText().equals("more")
+        dir.install(ModelDirectory.PENGUINS.resolve("species-nozipmap.onnx"), "more.onnx");
+        ModelDirectory.awaitIndex(http, index -> index.stream().anyMatch(m -> m.path("name").asText().equals("more")
                 && m.path("state").asText().equals("READY")));
         assertEquals(200, http.postJson("/models/more/api/predict", PENGUIN.replace(", \"sex\": \"MALE\"", "")).status());
         Files.delete(dir.resolve("broken.onnx"));
-        awaitIndex(index -> index.stream().noneMatch(m -> m.path("name").asText().equals("broken")));
+        ModelDirectory.awaitIndex(http, index -> index.stream().noneMatch(m -> m.path("name").asText().equals("broken")));
     }
 }
