@@ -10,9 +10,10 @@ import jakarta.servlet.ServletRegistration;
 import org.tabserve.model.ModelException;
 import org.tabserve.model.OnnxModel;
 import org.tabserve.repository.ModelRepository;
+import org.tabserve.repository.ModelState;
+import org.tabserve.repository.ModelStatus;
 import org.tabserve.repository.RepositoryListener;
 import org.tabserve.repository.RepositoryOptions;
-import java.time.Duration;
 
 import java.io.File;
 import java.io.IOException;
@@ -20,7 +21,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -151,8 +154,14 @@ public final class TabserveListener implements ServletContextListener {
             RepositoryOptions options = config.repository().get();
             ModelRepository repository = new ModelRepository(options, listener);
             built[0] = repository;
-            repository.start(); // a directory that cannot be read stops the app: --models names a wrong place
-            String summary = "the models in " + options.directory().orElseThrow();
+            // A directory that cannot be read stops the app: --models names a wrong place. The start-up loads are
+            // waited for (two at a time, each bounded by its own file), so that the launcher's ready line means every
+            // model found has loaded or failed, as it means the one model has loaded in one-model mode; a directory
+            // with none that loads still starts (KServe's multi-model pods start empty), not ready until one does.
+            repository.start().join();
+            List<ModelStatus> index = repository.index();
+            String summary = index.stream().filter(m -> m.state() == ModelState.READY).count() + " of " + index.size()
+                    + " model version(s) from " + options.directory().orElseThrow();
             context.setAttribute(MODEL_SUMMARY, summary);
             LOG.info("Serving " + summary);
             return new ServedModels(repository, metrics, null);
