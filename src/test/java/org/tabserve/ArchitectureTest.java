@@ -69,6 +69,89 @@ class ArchitectureTest {
         assertEquals(List.of(), forbidden, "web must run in any servlet container and reach ONNX Runtime only through model/");
     }
 
+    /** Where the web app's packages are; the wiring is {@code web} itself, the rest stand one on another. */
+    private static final Path WEB = Path.of("src/main/java/org/tabserve/web");
+
+    @Test
+    void httpPlumbingNeverReachesUpToTheRoutesOrTheWiring() throws IOException {
+        assertTrue(webTypesUsed(WEB.resolve("api")).contains("org.tabserve.web.http.ApiServlet"),
+                "the scan reads the web app's imports");
+        List<String> upward = webTypesUsed(WEB.resolve("http")).stream().filter(t -> !t.startsWith("org.tabserve.web.http.")).toList();
+        assertEquals(List.of(), upward, "http is the floor every route stands on: it names no route package and not "
+                + "the wiring (a route's path it needs goes into http's Routes)");
+    }
+
+    @Test
+    void theProtocolStandsOnHttpAlone() throws IOException {
+        List<String> upward = webTypesUsed(WEB.resolve("v2")).stream()
+                .filter(t -> !t.startsWith("org.tabserve.web.http.") && !t.startsWith("org.tabserve.web.v2."))
+                .toList();
+        assertEquals(List.of(), upward, "v2 uses the shared plumbing only");
+    }
+
+    @Test
+    void theApiRoutesNeverUseThePages() throws IOException {
+        List<String> used = webTypesUsed(WEB.resolve("api"));
+        assertTrue(used.stream().anyMatch(t -> t.startsWith("org.tabserve.web.http.")), "the scan found api's types");
+        List<String> intoPages = used.stream().filter(t -> t.startsWith("org.tabserve.web.pages.")).toList();
+        assertEquals(List.of(), intoPages, "pages stand on api, never the other way round (the upload page comes in "
+                + "as an UploadView)");
+    }
+
+    @Test
+    void nothingUsesTheWiring() throws IOException {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                if (file.getParent().equals(WEB)) {
+                    continue; // the wiring itself
+                }
+                webTypesUsedIn(file).stream()
+                        .filter(t -> t.matches("org\\.tabserve\\.web\\.[A-Z]\\w*"))
+                        .forEach(t -> found.add(file.getFileName() + ": " + t));
+            }
+        }
+        assertEquals(List.of(), found, "web.xml names the listener; no class may use it or anything beside it");
+    }
+
+    @Test
+    void onlyTheModelImportsOnnxRuntime() throws IOException {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                if (!file.startsWith(Path.of("src/main/java/org/tabserve/model"))
+                        && imports(file).stream().anyMatch(i -> i.startsWith("ai.onnxruntime"))) {
+                    found.add(file.toString());
+                }
+            }
+        }
+        assertEquals(List.of(), found);
+    }
+
+    /** The web app's types named in the files under {@code root}, by import or fully qualified. */
+    private static List<String> webTypesUsed(Path root) throws IOException {
+        List<String> used = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                used.addAll(webTypesUsedIn(file));
+            }
+        }
+        return used;
+    }
+
+    private static final java.util.regex.Pattern WEB_TYPE =
+            java.util.regex.Pattern.compile("org\\.tabserve\\.web(?:\\.[a-z]\\w*)*\\.[A-Z]\\w*");
+
+    private static List<String> webTypesUsedIn(Path file) throws IOException {
+        List<String> used = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            if (!line.startsWith("package ")) {
+                WEB_TYPE.matcher(line).results().forEach(m -> used.add(m.group()));
+            }
+        }
+        return used;
+    }
+
     @Test
     void theRepositoryStandsOnTheModelAloneAndNothingButTheWebAppCallsIt() throws IOException {
         List<String> imports = imports(Path.of("src/main/java/org/tabserve/repository"));

@@ -6,8 +6,8 @@ import org.tabserve.model.ModelException;
 import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Task;
 import org.tabserve.model.onnx.OnnxFormatException;
-import org.tabserve.web.CsvFiles;
-import org.tabserve.web.HttpProblem;
+import org.tabserve.web.api.CsvFiles;
+import org.tabserve.web.http.HttpProblem;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package org.tabserve.cli;
 
 import org.tabserve.model.OnnxModel;
-import org.tabserve.web.CsvFiles;
-import org.tabserve.web.HttpProblem;
+import org.tabserve.web.api.CsvFiles;
+import org.tabserve.web.http.HttpProblem;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedWriter;

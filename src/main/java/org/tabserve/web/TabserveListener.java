@@ -14,6 +14,36 @@ import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
 import org.tabserve.repository.RepositoryListener;
 import org.tabserve.repository.RepositoryOptions;
+import org.tabserve.web.api.AdminModelServlet;
+import org.tabserve.web.api.CsvUpload;
+import org.tabserve.web.api.InvocationsServlet;
+import org.tabserve.web.api.JsonPredictRequest;
+import org.tabserve.web.api.MlflowPingServlet;
+import org.tabserve.web.api.ModelApiServlet;
+import org.tabserve.web.api.OpenApiServlet;
+import org.tabserve.web.api.PredictApiServlet;
+import org.tabserve.web.api.PredictFileServlet;
+import org.tabserve.web.api.QueryPredictServlet;
+import org.tabserve.web.http.AdminToken;
+import org.tabserve.web.http.ConcurrencyLimitFilter;
+import org.tabserve.web.http.ErrorRenderer;
+import org.tabserve.web.http.ErrorServlet;
+import org.tabserve.web.http.HealthServlet;
+import org.tabserve.web.http.MemoryBudget;
+import org.tabserve.web.http.MetricsFilter;
+import org.tabserve.web.http.ModelRoutesServlet;
+import org.tabserve.web.http.RequestEncodingFilter;
+import org.tabserve.web.http.SecurityHeadersFilter;
+import org.tabserve.web.http.ServedModels;
+import org.tabserve.web.http.StaticServlet;
+import org.tabserve.web.http.TabserveMetrics;
+import org.tabserve.web.http.Views;
+import org.tabserve.web.http.WebConfig;
+import org.tabserve.web.pages.ApiDocsServlet;
+import org.tabserve.web.pages.FormServlet;
+import org.tabserve.web.pages.ModelPageServlet;
+import org.tabserve.web.pages.UploadPages;
+import org.tabserve.web.v2.V2Servlet;
 
 import java.io.File;
 import java.io.IOException;
@@ -72,7 +102,7 @@ public final class TabserveListener implements ServletContextListener {
         add(context, "health", new HealthServlet(served, errors), "/health/*");
         add(context, "predict-query", new QueryPredictServlet(served, errors, config, jsonPredict), "/predict");
         ServletRegistration.Dynamic upload = add(context, "predict-file",
-                new PredictFileServlet(served, errors, config, views, budget), "/predict_file");
+                new PredictFileServlet(served, errors, config, new UploadPages(views), budget), "/predict_file");
         File temp = (File) context.getAttribute(ServletContext.TEMPDIR);
         upload.setMultipartConfig(CsvUpload.multipartConfig(temp == null ? null : temp.getAbsolutePath(),
                 config.maxUploadBytes()));

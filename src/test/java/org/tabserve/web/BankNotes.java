@@ -25,17 +25,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The bank-note data set the bundled model was trained on, and the checks every prediction must pass. */
-final class BankNotes {
+public final class BankNotes {
 
     static final Path DATA = Path.of("data/BankNote_Authentication.csv");
     static final Path MODEL = Path.of("model.onnx");
     /** The data's column order, which is also the bundled model's graph order. */
-    static final List<String> FEATURES = List.of("variance", "skewness", "curtosis", "entropy");
+    public static final List<String> FEATURES = List.of("variance", "skewness", "curtosis", "entropy");
     static final Map<String, String> DISPLAY_NAMES = Map.of("0", "genuine", "1", "forged");
     static final double TOLERANCE = 1e-6;
 
     /** One row of the CSV: feature values as written there, and the class. */
-    record Note(Map<String, String> text, String label) {
+    public record Note(Map<String, String> text, String label) {
 
         double value(String feature) {
             return Double.parseDouble(text.get(feature));
@@ -61,7 +61,7 @@ final class BankNotes {
     private BankNotes() {
     }
 
-    static synchronized List<Note> all() {
+    public static synchronized List<Note> all() {
         if (all == null) {
             List<Note> notes = new ArrayList<>();
             try (CSVParser csv = CSVParser.parse(DATA, StandardCharsets.UTF_8,

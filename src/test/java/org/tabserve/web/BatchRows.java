@@ -5,12 +5,12 @@ import org.tabserve.model.Batch;
 import java.util.List;
 
 /** A checked batch's rows as numbers in feature order, for tests of parsers of numbers-only models. */
-final class BatchRows {
+public final class BatchRows {
 
     private BatchRows() {
     }
 
-    static double[][] of(Batch batch) {
+    public static double[][] of(Batch batch) {
         double[][] rows = new double[batch.size()][];
         for (int r = 0; r < rows.length; r++) {
             rows[r] = batch.numbers(r);
@@ -19,7 +19,7 @@ final class BatchRows {
     }
 
     /** The rows of several batches, one after another. */
-    static double[][] of(List<Batch> batches) {
+    public static double[][] of(List<Batch> batches) {
         return batches.stream().map(BatchRows::of).flatMap(java.util.Arrays::stream).toArray(double[][]::new);
     }
 }

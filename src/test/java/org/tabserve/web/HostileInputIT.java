@@ -4,6 +4,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.tabserve.web.http.GzipInputTest;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

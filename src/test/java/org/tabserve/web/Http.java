@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The JDK HttpClient pointed at one running tabserve. Every response it hands back has already been checked for
  * what no response may do: carry a {@code Server} header, or (for errors) name Jetty or show a Java stack trace.
  */
-final class Http implements BeforeAllCallback, AfterAllCallback {
+public final class Http implements BeforeAllCallback, AfterAllCallback {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -48,7 +48,7 @@ final class Http implements BeforeAllCallback, AfterAllCallback {
     private final String[] launcherArgs;
     private final java.util.Map<String, String> environment;
 
-    Http(TabserveProcess server) {
+    public Http(TabserveProcess server) {
         this.server = server;
         this.ownsServer = false;
         this.launcherArgs = new String[0];
@@ -65,17 +65,17 @@ final class Http implements BeforeAllCallback, AfterAllCallback {
      * One real WAR for a whole test class: register it with {@code @RegisterExtension static final Http http =
      * Http.startingTheWar();} and it starts before the class's tests and stops after them.
      */
-    static Http startingTheWar() {
+    public static Http startingTheWar() {
         return new Http(java.util.Map.of());
     }
 
     /** As {@link #startingTheWar()}, with launcher flags such as {@code --idle-timeout 2}. */
-    static Http startingTheWar(String... launcherArgs) {
+    public static Http startingTheWar(String... launcherArgs) {
         return new Http(java.util.Map.of(), launcherArgs);
     }
 
     /** As {@link #startingTheWar()}, with environment variables such as {@code TABSERVE_ADMIN_TOKEN}. */
-    static Http startingTheWar(java.util.Map<String, String> environment, String... launcherArgs) {
+    public static Http startingTheWar(java.util.Map<String, String> environment, String... launcherArgs) {
         return new Http(environment, launcherArgs);
     }
 
@@ -107,7 +107,7 @@ final class Http implements BeforeAllCallback, AfterAllCallback {
         return new Http(server);
     }
 
-    URI uri(String pathAndQuery) {
+    public URI uri(String pathAndQuery) {
         return server.uri(pathAndQuery);
     }
 

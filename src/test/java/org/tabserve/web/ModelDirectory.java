@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * model in two versions, the penguins species classifier with text inputs, the body-mass regressor), and the
  * index a server makes of it ({@code GET /api/models}), read and awaited: what every repository test shares.
  */
-final class ModelDirectory {
+public final class ModelDirectory {
 
     static final Path PENGUINS = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
     /** A genuine bank note ({@code "0"}). */
@@ -41,7 +41,7 @@ final class ModelDirectory {
      * A new temporary directory holding {@code banknote/1/model.onnx}, {@code banknote/2/model.onnx},
      * {@code species.onnx} (the species classifier with a ZipMap output) and {@code mass/model.onnx} (the regressor).
      */
-    static ModelDirectory withFourModels() throws IOException {
+    public static ModelDirectory withFourModels() throws IOException {
         ModelDirectory dir = new ModelDirectory(Files.createTempDirectory("tabserve-models"));
         dir.copy(BankNotes.MODEL, "banknote/1/model.onnx");
         dir.copy(BankNotes.MODEL, "banknote/2/model.onnx");
@@ -50,7 +50,7 @@ final class ModelDirectory {
         return dir;
     }
 
-    Path root() {
+    public Path root() {
         return root;
     }
 
@@ -103,7 +103,7 @@ final class ModelDirectory {
     }
 
     /** Waits until the index shows what {@code test} wants (a guard against a hang, not a measure of speed). */
-    static List<JsonNode> awaitIndex(Http http, Predicate<List<JsonNode>> test) throws InterruptedException {
+    public static List<JsonNode> awaitIndex(Http http, Predicate<List<JsonNode>> test) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         List<JsonNode> index = index(http);
         while (!test.test(index)) {
@@ -121,7 +121,7 @@ final class ModelDirectory {
     }
 
     /** @return whether the index lists that model version in that state */
-    static boolean has(List<JsonNode> index, String name, String version, String state) {
+    public static boolean has(List<JsonNode> index, String name, String version, String state) {
         return index.stream().anyMatch(m -> m.path("name").asText().equals(name)
                 && m.path("version").asText().equals(version) && m.path("state").asText().equals(state));
     }

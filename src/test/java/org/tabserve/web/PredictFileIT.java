@@ -7,6 +7,7 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.tabserve.web.http.GzipInputTest;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,0 +1,165 @@
+package org.tabserve.web.api;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.ModelCoreBenchmark;
+import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Prediction;
+import org.tabserve.web.http.Json;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The web layer's paths without HTTP: JSON body → {@link JsonRowsParser} → predict → {@link PredictionJson}, and CSV
+ * upload → {@link CsvRowsParser} (validate pass, then the chunked predict pass) → {@link PredictionJson}, both into a
+ * discarding stream. Scores are nanoseconds per row (one operation per row), except {@code jsonSingle}: per request.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "-Xss8m") // ORT 1.29 overflowed a 1 MB thread stack (SIGSEGV) in JMH's worker thread
+public class WebPathsBenchmark {
+
+    private OnnxModel classifier;
+    private byte[] json1;
+    private byte[] json100;
+    private byte[] json10000;
+    private byte[] csv100;
+    private byte[] csv10000;
+
+    @Setup
+    public void load() throws IOException {
+        classifier = OnnxModel.load(Path.of("model.onnx"));
+        List<String> lines = ModelCoreBenchmark.BenchData.csvLines();
+        json1 = "{\"variance\": 3.6216, \"skewness\": 8.6661, \"curtosis\": -2.8073, \"entropy\": -0.44699}"
+                .getBytes(StandardCharsets.UTF_8);
+        json100 = jsonBatch(lines, 100);
+        json10000 = jsonBatch(lines, 10_000);
+        csv100 = csv(lines, 100);
+        csv10000 = csv(lines, 10_000);
+    }
+
+    @TearDown
+    public void close() {
+        classifier.close();
+    }
+
+    private static byte[] jsonBatch(List<String> lines, int count) {
+        String[] header = lines.get(0).split(",");
+        StringBuilder json = new StringBuilder("{\"instances\": [");
+        for (int r = 0; r < count; r++) {
+            String[] fields = lines.get(1 + r % (lines.size() - 1)).split(",");
+            json.append(r == 0 ? "{" : ", {");
+            for (int i = 0; i < 4; i++) {
+                json.append(i == 0 ? "" : ", ").append('"').append(header[i]).append("\": ").append(fields[i]);
+            }
+            json.append('}');
+        }
+        return json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] csv(List<String> lines, int count) {
+        StringBuilder csv = new StringBuilder(lines.get(0)).append('\n');
+        for (int r = 0; r < count; r++) {
+            csv.append(lines.get(1 + r % (lines.size() - 1))).append('\n');
+        }
+        return csv.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private int json(byte[] body) throws IOException {
+        JsonRowsParser.ParsedRows parsed = new JsonRowsParser(classifier.signature(), 10_000)
+                .parse(new ByteArrayInputStream(body));
+        List<Prediction> predictions = classifier.predict(parsed.rows());
+        ModelCard card = classifier.card();
+        try (JsonGenerator json = Json.FACTORY.createGenerator(OutputStream.nullOutputStream())) {
+            json.writeStartObject();
+            json.writeArrayFieldStart("predictions");
+            for (int i = 0; i < predictions.size(); i++) {
+                PredictionJson.write(json, predictions.get(i), card,
+                        PredictionJson.warnings(card, parsed.rows(), i, parsed.cells().get(i)));
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        }
+        return predictions.size();
+    }
+
+    private int csv(byte[] upload) throws IOException {
+        CsvRowsParser parser = new CsvRowsParser(classifier.signature(), 2_000_000);
+        parser.validate(new ByteArrayInputStream(upload));
+        ModelCard card = classifier.card();
+        int[] count = {0};
+        try (JsonGenerator json = Json.FACTORY.createGenerator(OutputStream.nullOutputStream())) {
+            json.writeStartObject();
+            json.writeArrayFieldStart("predictions");
+            parser.forEachChunk(new ByteArrayInputStream(upload), chunk -> {
+                List<Prediction> predictions = classifier.predict(chunk.batch());
+                for (int r = 0; r < chunk.size(); r++) {
+                    PredictionJson.write(json, predictions.get(r), card, chunk.warnings(card, r));
+                }
+                count[0] += chunk.size();
+            });
+            json.writeEndArray();
+            json.writeEndObject();
+        }
+        return count[0];
+    }
+
+    /** One JSON row, parsed, predicted and written: nanoseconds per request. */
+    @Benchmark
+    public int jsonSingle() throws IOException {
+        return json(json1);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(100)
+    public int jsonBatchOf100() throws IOException {
+        return json(json100);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(10_000)
+    public int jsonBatchOf10000() throws IOException {
+        return json(json10000);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(100)
+    public int csvOf100() throws IOException {
+        return csv(csv100);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(10_000)
+    public int csvOf10000() throws IOException {
+        return csv(csv10000);
+    }
+
+    /** Parsing and checking alone (the upload's validating pass), no model: nanoseconds per CSV row. */
+    @Benchmark
+    @OperationsPerInvocation(10_000)
+    public int csvValidateOf10000() throws IOException {
+        return new CsvRowsParser(classifier.signature(), 1_000_000)
+                .validate(new java.io.ByteArrayInputStream(csv10000)).size();
+    }
+}

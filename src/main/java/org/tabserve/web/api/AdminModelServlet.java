@@ -1,0 +1,164 @@
+package org.tabserve.web.api;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.tabserve.model.ModelException;
+import org.tabserve.model.OnnxModel;
+import org.tabserve.web.http.AdminToken;
+import org.tabserve.web.http.ApiServlet;
+import org.tabserve.web.http.ErrorRenderer;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.Json;
+import org.tabserve.web.http.LimitedInputStream;
+import org.tabserve.web.http.ServedModels;
+import org.tabserve.web.http.WebConfig;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * The admin routes that put a model in while the server runs; the body is the ONNX file's bytes
+ * ({@code application/octet-stream}), streamed to disk (never into the heap) within the upload limit.
+ * <ul>
+ *   <li>{@code POST /admin/model} swaps the default model: the new one is loaded, warmed up, checked to take the same
+ *       features and give the same classes (both in the same order), and swapped in atomically (see
+ *       {@link ServedModels}); with a writable {@code --models} directory its file is kept there.</li>
+ *   <li>{@code PUT /admin/models/{name}} installs a model by name into the {@code --models} directory (so that it
+ *       survives a restart) and serves it, replacing the file of the model of that name if there is one.</li>
+ * </ul>
+ * A model that fails any check is refused with 422 and the reason, and the old one keeps serving. Both are off (404)
+ * unless {@link WebConfig#ADMIN_TOKEN} is set ({@link AdminToken}).
+ */
+public final class AdminModelServlet extends ApiServlet {
+
+    public static final String PATH = "/admin/model";
+    /** The prefix of {@code PUT /admin/models/{name}}. */
+    public static final String MODELS_PATH = "/admin/models";
+    private static final Logger LOG = Logger.getLogger(AdminModelServlet.class.getName());
+
+    private final transient AdminToken token;
+    private final transient WebConfig config;
+    private final transient Path temp;
+    /** One swap at a time: the compatibility check and the swap must see the same served model. */
+    private final transient Object swapping = new Object();
+
+    public AdminModelServlet(ServedModels model, ErrorRenderer errors, WebConfig config, Path temp, AdminToken token) {
+        super(model, errors);
+        this.config = config;
+        this.temp = temp;
+        this.token = token;
+    }
+
+    @Override
+    protected void doPut(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        token.authorize(request);
+        String path = request.getPathInfo();
+        if (!request.getServletPath().equals(MODELS_PATH) || path == null || path.length() < 2
+                || path.indexOf('/', 1) >= 0) {
+            throw HttpProblem.of(404, "Not found", "no route for PUT " + request.getRequestURI()
+                    + "; install a model with PUT " + MODELS_PATH + "/{name}");
+        }
+        requireContentType(request, "application/octet-stream");
+        String name = path.substring(1);
+        org.tabserve.repository.ModelStatus status;
+        try (InputStream body = LimitedInputStream.body(request, config.maxUploadBytes())) {
+            status = model.repository().install(name, body).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+        LOG.info("Installed model " + name + " version " + status.version() + " at the request of "
+                + request.getRemoteAddr());
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("status", "installed");
+        answer.put("name", status.name());
+        answer.put("version", Long.toString(status.version()));
+        answer.put("state", status.state().name());
+        respond(response, answer);
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        token.authorize(request);
+        if (!request.getServletPath().equals(PATH)) {
+            throw new HttpProblem(405, "Method not allowed", "POST is not allowed on " + request.getRequestURI()
+                    + "; allowed: OPTIONS, PUT", List.of(), Map.of("Allow", "OPTIONS, PUT"));
+        }
+        requireContentType(request, "application/octet-stream");
+        Path upload = temp == null ? Files.createTempFile("admin-model", ".onnx")
+                : Files.createTempFile(temp, "admin-model", ".onnx");
+        try {
+            try (InputStream body = LimitedInputStream.body(request, config.maxUploadBytes())) {
+                Files.copy(body, upload, StandardCopyOption.REPLACE_EXISTING);
+            }
+            respond(response, swap(upload, request.getRemoteAddr()));
+        } finally {
+            Files.deleteIfExists(upload);
+        }
+    }
+
+    private static void respond(HttpServletResponse response, Map<String, Object> answer) throws IOException {
+        response.setStatus(200);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        Json.MAPPER.writeValue(response.getOutputStream(), answer);
+    }
+
+    private Map<String, Object> swap(Path upload, String client) throws IOException {
+        OnnxModel next;
+        long start = System.nanoTime();
+        try {
+            next = OnnxModel.load(upload);
+        } catch (ModelException e) {
+            LOG.warning("Refused a new model from " + client + ": " + e.getMessage());
+            throw refused(e.getMessage().replace(upload.toString(), "the uploaded model"));
+        }
+        synchronized (swapping) {
+            Optional<OnnxModel> served = model.current();
+            if (served.isPresent()) {
+                String incompatible = incompatibility(served.get(), next);
+                if (incompatible != null) {
+                    next.close();
+                    LOG.warning("Refused a new model from " + client + ": " + incompatible);
+                    throw refused(incompatible);
+                }
+            }
+            Optional<OnnxModel> previous = model.replace(upload, next, (System.nanoTime() - start) / 1e9);
+            LOG.info("Swapped the served model for " + next.card().name() + " (sha256 " + next.sha256().substring(0, 12)
+                    + ", was " + previous.map(p -> p.sha256().substring(0, 12)).orElse("none") + ") at the request of "
+                    + client);
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("status", "swapped");
+            answer.put("model", next.card().name());
+            answer.put("version", next.card().version().isEmpty() ? null : next.card().version());
+            answer.put("sha256", next.sha256());
+            answer.put("previous_sha256", previous.map(OnnxModel::sha256).orElse(null));
+            return answer;
+        }
+    }
+
+    /** Why clients of the served model could not use the new one, or null when they can. */
+    static String incompatibility(OnnxModel served, OnnxModel next) {
+        if (!served.signature().featureNames().equals(next.signature().featureNames())) {
+            return "the new model takes the features " + next.signature().featureNames() + "; the served model takes "
+                    + served.signature().featureNames() + " (same names, same order required)";
+        }
+        if (!served.signature().classLabels().equals(next.signature().classLabels())) {
+            return "the new model gives the classes " + next.signature().classLabels() + "; the served model gives "
+                    + served.signature().classLabels() + " (same labels, same order required)";
+        }
+        return null;
+    }
+
+    private static HttpProblem refused(String why) {
+        return HttpProblem.of(422, "Model refused", "the new model was not swapped in, the old one still serves: " + why);
+    }
+}

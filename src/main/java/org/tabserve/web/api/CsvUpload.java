@@ -1,0 +1,134 @@
+package org.tabserve.web.api;
+
+import jakarta.servlet.MultipartConfigElement;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.Part;
+import org.tabserve.web.http.GzipInput;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.LimitedInputStream;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The CSV file of an upload to {@code /predict_file} (multipart field {@value #FIELD}): found in the request with the
+ * container's multipart failures told apart (413 past the limit, 400 for a malformed body, in every container), and
+ * opened as often as a reading pass needs it (a {@code .csv.gz} inflated). Delete it when the request is done.
+ */
+public final class CsvUpload {
+
+    static final String FIELD = "file";
+    /** For a multipart body the container gave up on: its rest is unread, so the connection ends with the answer. */
+    private static final java.util.Map<String, String> CLOSE = java.util.Map.of("Connection", "close");
+    /** Room for the multipart framing (boundaries, part headers) around a CSV of the largest accepted size. */
+    static final long MULTIPART_OVERHEAD_BYTES = 65_536;
+    /** Uploads are spooled to the container's temporary directory past this many bytes. */
+    private static final int MEMORY_THRESHOLD_BYTES = 1 << 20;
+
+    private final Part part;
+    private final long maxUploadBytes;
+
+    private CsvUpload(Part part, long maxUploadBytes) {
+        this.part = part;
+        this.maxUploadBytes = maxUploadBytes;
+    }
+
+    /**
+     * The container's multipart limits for the upload route: a file of at most {@code maxUploadBytes}, in a body of
+     * at most that plus {@link #MULTIPART_OVERHEAD_BYTES}; past either the container stops reading (a 413 here).
+     */
+    public static MultipartConfigElement multipartConfig(String location, long maxUploadBytes) {
+        return new MultipartConfigElement(location, maxUploadBytes, maxUploadBytes + MULTIPART_OVERHEAD_BYTES,
+                MEMORY_THRESHOLD_BYTES);
+    }
+
+    /**
+     * Finds the CSV in the request's multipart body, refusing a body declared larger than the limit before the
+     * container reads a byte.
+     *
+     * @throws HttpProblem 413 past the limit, 400 for a body that is not multipart or has other fields, 408 or 400
+     *                     for a body that broke off
+     */
+    static CsvUpload of(HttpServletRequest request, long maxUploadBytes) throws IOException {
+        long declared = request.getContentLengthLong();
+        long limit = maxUploadBytes + MULTIPART_OVERHEAD_BYTES;
+        if (declared > limit) {
+            // Refused on its declared length alone, before the container reads a byte (or sends 100 Continue).
+            throw HttpProblem.declaredTooLarge("the upload", declared, limit);
+        }
+        try {
+            Part file = null;
+            List<String> others = new ArrayList<>();
+            for (Part part : request.getParts()) {
+                if (FIELD.equals(part.getName()) && file == null) {
+                    file = part;
+                } else {
+                    others.add(part.getName());
+                }
+            }
+            if (!others.isEmpty()) {
+                throw HttpProblem.badRequest("unexpected multipart field(s) " + others + "; send the CSV once, in the field '" + FIELD + "'");
+            }
+            if (file == null) {
+                throw HttpProblem.badRequest("the multipart field '" + FIELD + "' with the CSV is missing");
+            }
+            return new CsvUpload(file, maxUploadBytes);
+        } catch (IllegalStateException e) {
+            throw overLimit(maxUploadBytes);
+        } catch (ServletException e) {
+            if (causedByLimit(e)) {
+                throw overLimit(maxUploadBytes);
+            }
+            throw new HttpProblem(400, "Bad request", "the body is not a well-formed multipart/form-data upload",
+                    List.of(), CLOSE);
+        } catch (IOException e) {
+            // The client stopped sending or hung up half-way; disk trouble on the server's side is logged as usual.
+            HttpProblem problem = LimitedInputStream.unreadable(e);
+            if (problem.status() == 408 || !(e.getMessage() != null && e.getMessage().contains("No space"))) {
+                throw problem;
+            }
+            throw e;
+        }
+    }
+
+    /** The uploaded file's bytes; a gzip file ({@code .csv.gz}) inflated, its inflated bytes within the upload limit. */
+    InputStream open() throws IOException {
+        return GzipInput.upload(part.getInputStream(), part.getSubmittedFileName(), maxUploadBytes);
+    }
+
+    /** @return the file's name as the client gave it, or null */
+    String fileName() {
+        return part.getSubmittedFileName();
+    }
+
+    /** Removes the container's temporary copy. */
+    void delete() throws IOException {
+        part.delete();
+    }
+
+    /** The container stopped reading the body part-way: the connection cannot carry another request. */
+    private static HttpProblem overLimit(long maxUploadBytes) {
+        return new HttpProblem(413, "Content too large", "the upload is larger than the limit of "
+                + maxUploadBytes + " bytes", List.of(), CLOSE);
+    }
+
+    /**
+     * Whether a failed multipart read was a size limit. The Servlet API says {@code getParts} throws an
+     * IllegalStateException then, and Tomcat does (caught above); Jetty 12 wraps it in a ServletException ("bad
+     * multipart") as it does its other multipart failures, some of them IllegalStateExceptions too (too many parts),
+     * and has no exception type of its own for a limit, so its message ("max file size exceeded: N", "max length
+     * exceeded: N") tells. DeploymentChecks' upload past the limit fails under Jetty if an upgrade changes that.
+     */
+    private static boolean causedByLimit(ServletException failure) {
+        for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof IllegalStateException && cause.getMessage() != null
+                    && cause.getMessage().contains("exceeded")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

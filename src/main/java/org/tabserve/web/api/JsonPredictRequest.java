@@ -1,0 +1,45 @@
+package org.tabserve.web.api;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.tabserve.model.OnnxModel;
+import org.tabserve.web.http.Json;
+import org.tabserve.web.http.LimitedInputStream;
+import org.tabserve.web.http.MemoryBudget;
+import org.tabserve.web.http.ServedModels;
+import org.tabserve.web.http.WebConfig;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Answers a JSON prediction request, one row or {@code {"instances": [...]}}, the same way on every route that takes
+ * one ({@code POST /api/predict}, and {@code POST /predict} for the original tutorials' clients), for every model: the
+ * body is read within the size limit and the memory budget into typed rows, and the batch is one model call (or one
+ * per fixed-size chunk); a classifier answers with labels and probabilities, a regressor with values.
+ */
+public final class JsonPredictRequest {
+
+    private final ServedModels model;
+    private final WebConfig config;
+    private final MemoryBudget budget;
+
+    public JsonPredictRequest(ServedModels model, WebConfig config, MemoryBudget budget) {
+        this.model = model;
+        this.config = config;
+        this.budget = budget;
+    }
+
+    void answer(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        OnnxModel classifier = model.classifier();
+        try (MemoryBudget.Reservation held = budget.open()) {
+            JsonRowsParser.ParsedRows parsed;
+            try (InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes()),
+                    Json.UNMETERED_BYTES, Json.HEAP_BYTES_PER_BODY_BYTE)) {
+                parsed = new JsonRowsParser(classifier.signature(), config.maxBatchRows()).parse(body);
+            }
+            PredictionJson.respond(response, model.counted(classifier.predict(parsed.rows())), parsed.rows(),
+                    parsed.cells(), parsed.batch(), classifier.card());
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package org.tabserve.web.api;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.tabserve.model.Evaluation;
+import org.tabserve.model.Feature;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.ModelInput;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.OnnxModel;
+import org.tabserve.model.ValueType;
+import org.tabserve.web.http.ApiServlet;
+import org.tabserve.web.http.ErrorRenderer;
+import org.tabserve.web.http.Json;
+import org.tabserve.web.http.ServedModels;
+import org.tabserve.web.v2.V2InferRequestParser;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /api/model}: the served model's signature (task, typed inputs and features) and card, for programs that
+ * build requests from it.
+ */
+public final class ModelApiServlet extends ApiServlet {
+
+    public ModelApiServlet(ServedModels model, ErrorRenderer errors) {
+        super(model, errors);
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        OnnxModel classifier = model.classifier();
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        Json.MAPPER.writeValue(response.getOutputStream(), describe(classifier));
+    }
+
+    /** The held-out metrics in the card's own documented shape (see CardKeys.METRICS). */
+    private static Map<String, Object> metrics(Evaluation evaluation) {
+        Map<String, Object> perClass = new LinkedHashMap<>();
+        evaluation.perClass().forEach((label, m) -> perClass.put(label, Map.of(
+                "precision", m.precision(), "recall", m.recall(), "f1", m.f1(), "support", m.support())));
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("method", evaluation.method());
+        metrics.put("rows", evaluation.rows());
+        metrics.put("accuracy", evaluation.accuracy());
+        metrics.put("per_class", perClass);
+        metrics.put("confusion_matrix", Map.of("labels", evaluation.confusionLabels(), "counts", evaluation.confusion()));
+        return metrics;
+    }
+
+    /**
+     * The signature and card: the task, every input (its type, v2 datatype, shape and features), every feature (its
+     * type, whether it may be missing, its known categories and what an unknown one gets, its training range), and
+     * for a model of one input that input as {@code input}, as before typed inputs.
+     */
+    static Map<String, Object> describe(OnnxModel classifier) {
+        ModelSignature signature = classifier.signature();
+        ModelCard card = classifier.card();
+        List<Map<String, Object>> inputs = new ArrayList<>();
+        List<Map<String, Object>> features = new ArrayList<>();
+        for (ModelInput input : signature.inputs()) {
+            Map<String, Object> tensor = new LinkedHashMap<>();
+            tensor.put("name", input.name());
+            tensor.put("type", typeName(input.type()));
+            tensor.put("datatype", input.type().v2Name());
+            tensor.put("shape", V2InferRequestParser.shape(input));
+            tensor.put("features", input.features().stream().map(Feature::name).toList());
+            inputs.add(tensor);
+            for (Feature f : input.features()) {
+                Map<String, Object> feature = new LinkedHashMap<>();
+                feature.put("name", f.name());
+                feature.put("type", typeName(f.type()));
+                feature.put("input", input.name());
+                feature.put("missing_allowed", f.missingAllowed());
+                if (!f.categories().isEmpty()) {
+                    feature.put("categories", f.categories());
+                    feature.put("unknown_categories", f.refusesUnknown() ? "refused" : "warning");
+                }
+                var stats = card.featureStats().get(f.name());
+                if (stats != null) {
+                    feature.put("min", stats.min());
+                    feature.put("max", stats.max());
+                    feature.put("mean", stats.mean());
+                }
+                features.add(feature);
+            }
+        }
+        List<Map<String, Object>> classes = new ArrayList<>();
+        for (String label : signature.classLabels()) {
+            classes.add(Map.of("label", label, "display_name", card.displayName(label)));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", card.name());
+        body.put("version", card.version().isEmpty() ? null : card.version()); // a model without a version has none
+        body.put("description", card.description());
+        body.put("producer", card.producer());
+        body.put("sha256", classifier.sha256());
+        body.put("task", signature.task().jsonName());
+        body.put("inputs", inputs);
+        body.put("features", features);
+        if (inputs.size() == 1) {
+            body.put("input", Map.of("name", signature.inputName(), "features", features));
+        }
+        body.put("classes", classes);
+        body.put("class_display_note", card.classDisplayNote());
+        body.put("output_kind", signature.outputKind().name().toLowerCase(java.util.Locale.ROOT));
+        if (card.evaluation() != null) {
+            body.put("metrics", metrics(card.evaluation()));
+        }
+        body.put("data", card.data());
+        body.put("trainer", card.trainer());
+        return body;
+    }
+
+    /** The lower-case name of a value type, as /api/model and the card page give it (float, int64, string, …). */
+    public static String typeName(ValueType type) {
+        return type.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,214 @@
+package org.tabserve.web.api;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Prediction;
+import org.tabserve.web.http.ApiServlet;
+import org.tabserve.web.http.ErrorRenderer;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.MemoryBudget;
+import org.tabserve.web.http.ServedModels;
+import org.tabserve.web.http.WebConfig;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code POST /predict_file}: a CSV upload ({@link CsvUpload}) scored row by row. The upload is read
+ * twice from the container's temporary file: once to check every row, then to predict and stream the answer, JSON
+ * by default, CSV (input columns, then label and one probability column per class, or a regressor's value) for
+ * {@code Accept: text/csv}, or for browsers ({@code Accept: text/html}) a page with the first rows and the whole CSV to download. HTML forms cannot
+ * set Accept, so {@code ?format=json|csv|html} overrides it.
+ */
+public final class PredictFileServlet extends ApiServlet {
+
+    /**
+     * JSON answers of uploads up to this many rows are scored from the rows kept by the validating pass (about 5 MB
+     * per 100,000 rows) instead of a second parse; larger uploads are parsed twice, so memory stays bounded.
+     */
+    static final int KEEP_ROWS = 250_000;
+
+    /** The answer's formats. */
+    enum Format { JSON, CSV, HTML }
+
+    private final transient WebConfig config;
+    private final transient UploadView page;
+    private final transient MemoryBudget budget;
+    private final transient ChunkScorer scorer = new ChunkScorer(Runtime.getRuntime().availableProcessors());
+
+    public PredictFileServlet(ServedModels model, ErrorRenderer errors, WebConfig config, UploadView page,
+                              MemoryBudget budget) {
+        super(model, errors);
+        this.config = config;
+        this.page = page;
+        this.budget = budget;
+    }
+
+
+    @Override
+    public void destroy() {
+        scorer.close();
+        super.destroy();
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        requireContentType(request, "multipart/form-data");
+        OnnxModel classifier = model.classifier();
+        CsvUpload file = CsvUpload.of(request, config.maxUploadBytes());
+        try (MemoryBudget.Reservation held = budget.open()) {
+            CsvRowsParser parser = new CsvRowsParser(classifier.signature(), config.maxCsvRows());
+            Format format = format(request);
+            if (format == Format.JSON) {
+                // Chunks are scored while the rest of the upload is still being checked; none is answered unless
+                // the whole upload passes. Rows are kept only while the budget has room for them and their
+                // predictions; past that, the upload is parsed a second time instead (below).
+                JsonPredictions answer = new JsonPredictions(classifier);
+                ChunkScorer.Run ahead = scorer.start(classifier, model.counter(), answer);
+                boolean kept;
+                try (InputStream in = file.open()) {
+                    kept = parser.validateAndKeep(in, KEEP_ROWS, ahead::ahead,
+                            (rows, textChars) -> held.tryGrow(rows * keptRowBytes(classifier) + textBytes(textChars)));
+                } catch (IOException | RuntimeException | Error e) {
+                    ahead.cancel();
+                    throw e;
+                }
+                if (kept) {
+                    answer.write(response, run -> { }, ahead);
+                    return;
+                }
+                ahead.cancel();
+                held.releaseAll();
+            }
+            List<String> header;
+            try (InputStream in = file.open()) {
+                header = parser.validate(in);
+            }
+            long rowBytes = streamedRowBytes(classifier, header, parser.longestRecordChars());
+            held.grow(format == Format.HTML ? page.heldBytes() + rowBytes * CsvRowsParser.CHUNK_ROWS
+                    : rowBytes * CsvRowsParser.CHUNK_ROWS * (scorer.inFlight() + 2L));
+            try (InputStream in = file.open()) {
+                switch (format) {
+                    case CSV -> writeCsv(response, classifier, parser, in, header);
+                    case HTML -> page.render(request, response, model, classifier, scorer, parser, in, header,
+                            file.fileName());
+                    default -> writeJson(response, classifier, run -> parser.forEachChunk(in, run));
+                }
+            }
+        } finally {
+            file.delete();
+        }
+    }
+
+
+
+    /**
+     * Heap one row kept for a JSON answer holds until it is written, over-estimated: its values as read and in the
+     * batch, a string object per text cell (its characters are {@link #textBytes}), and its prediction (label and
+     * boxed probabilities).
+     */
+    static long keptRowBytes(OnnxModel classifier) {
+        long textCells = classifier.signature().features().stream()
+                .filter(f -> f.type() == org.tabserve.model.ValueType.STRING).count();
+        return 64 + 16L * classifier.signature().featureCount() + 56 * textCells + 96
+                + 32L * classifier.signature().classLabels().size();
+    }
+
+    /** Heap the characters of kept text cells hold, at two bytes a character (strings past Latin-1 take that). */
+    static long textBytes(long textChars) {
+        return 2 * textChars;
+    }
+
+    /**
+     * Heap one row of a streamed upload holds while its chunk is in flight, over-estimated from the longest record
+     * the validating pass saw: its CSV record (a string per column), its values with their text and its prediction.
+     * A run holds the chunk being parsed, those being scored and the one being written.
+     */
+    static long streamedRowBytes(OnnxModel classifier, List<String> header, long longestRecordChars) {
+        return 64 + 64L * header.size() + textBytes(longestRecordChars) + keptRowBytes(classifier)
+                + textBytes(longestRecordChars);
+    }
+
+
+
+    /** {@code ?format=} when given (read from the query string only: the body is the upload), else Accept. */
+    static Format format(HttpServletRequest request) {
+        String query = request.getQueryString() == null ? "" : request.getQueryString();
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("format=")) {
+                String value = pair.substring("format=".length()).toLowerCase(Locale.ROOT);
+                return switch (value) {
+                    case "json" -> Format.JSON;
+                    case "csv" -> Format.CSV;
+                    case "html" -> Format.HTML;
+                    default -> throw HttpProblem.badRequest("format must be json, csv or html, got '" + value + "'");
+                };
+            }
+        }
+        String accept = request.getHeader("Accept");
+        if (accept != null && accept.contains("text/csv")) {
+            return Format.CSV;
+        }
+        return accept != null && accept.contains("text/html") ? Format.HTML : Format.JSON;
+    }
+
+    /** Feeds the chunks of an upload to a scoring run. */
+    private interface ChunkSource extends CsvAnswer.ChunkSource {
+    }
+
+    private void writeJson(HttpServletResponse response, OnnxModel classifier, ChunkSource source)
+            throws IOException {
+        JsonPredictions answer = new JsonPredictions(classifier);
+        answer.write(response, source, scorer.start(classifier, model.counter(), answer));
+    }
+
+    /** The JSON answer, {@code {"predictions": [...]}}: a sink for scored chunks that writes each row as it comes. */
+    private static final class JsonPredictions implements ChunkScorer.Sink {
+        private final OnnxModel classifier;
+        private JsonGenerator json;
+
+        JsonPredictions(OnnxModel classifier) {
+            this.classifier = classifier;
+        }
+
+        /** Starts the answer, feeds {@code source} through {@code run} and writes every row it scores. */
+        void write(HttpServletResponse response, ChunkSource source, ChunkScorer.Run run) throws IOException {
+            try (JsonGenerator generator = PredictionJson.start(response)) {
+                json = generator;
+                json.writeStartObject();
+                json.writeArrayFieldStart("predictions");
+                score(source, run);
+                json.writeEndArray();
+                json.writeEndObject();
+            }
+        }
+
+        @Override
+        public void accept(CsvRowsParser.Chunk chunk, List<Prediction> predictions) throws IOException {
+            ModelCard card = classifier.card();
+            for (int r = 0; r < chunk.size(); r++) {
+                PredictionJson.write(json, predictions.get(r), card, chunk.warnings(card, r));
+            }
+        }
+    }
+
+    private void writeCsv(HttpServletResponse response, OnnxModel classifier, CsvRowsParser parser,
+                          InputStream in, List<String> header) throws IOException {
+        response.setStatus(200);
+        response.setContentType("text/csv;charset=UTF-8");
+        response.setHeader("Content-Disposition", "attachment; filename=\"predictions.csv\"");
+        CsvAnswer.write(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8), model.counter(), classifier,
+                scorer, parser, in, header, (chunk, row, prediction) -> { });
+    }
+
+    private static void score(ChunkSource source, ChunkScorer.Run run) throws IOException {
+        CsvAnswer.score(source, run);
+    }
+}

@@ -1,0 +1,51 @@
+package org.tabserve.web.http;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+
+/**
+ * Renders the container's own errors (unknown route, wrong method, oversized request, a crash outside our servlets)
+ * in tabserve's problem format; reachable only through an error dispatch, a 404 otherwise.
+ */
+public final class ErrorServlet extends HttpServlet {
+
+    private final ErrorRenderer errors;
+
+    public ErrorServlet(ErrorRenderer errors) {
+        this.errors = errors;
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (request.getDispatcherType() != DispatcherType.ERROR) {
+            errors.render(request, response, HttpProblem.noRoute(request.getMethod(), request.getRequestURI()));
+            return;
+        }
+        Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        int status = code instanceof Integer i ? i : 500;
+        String method = request.getMethod();
+        String uri = (String) request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        Throwable failure = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+        if (status < 500 && failure instanceof IOException broken) {
+            // Tomcat comes here when a request body breaks off, even one the app was only skipping (the client hung
+            // up or went silent): the client's doing, answered as such and not logged as a server failure.
+            errors.render(request, response, LimitedInputStream.unreadable(broken));
+            return;
+        }
+        HttpProblem problem = switch (status) {
+            case 404 -> HttpProblem.noRoute(method, uri);
+            case 405 -> HttpProblem.of(405, "Method not allowed", method + " is not allowed on " + uri);
+            case 413 -> HttpProblem.tooLarge("the request is larger than this server accepts");
+            case 414, 431 -> HttpProblem.of(status, "Request too large", "the request's URI or headers are too large");
+            default -> status >= 500 || failure != null
+                    ? errors.toProblem(failure != null ? failure : new IllegalStateException("status " + status), request)
+                    : HttpProblem.of(status, "Error " + status, "the request could not be handled (status " + status + ")");
+        };
+        errors.render(request, response, problem);
+    }
+}

@@ -1,0 +1,14 @@
+package org.tabserve.web.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * One bad field in a request, as shown to the caller in a problem's {@code errors} list.
+ *
+ * @param field   the field (feature, parameter or CSV column) that is wrong
+ * @param message what was found and what is allowed
+ * @param row     for batches and CSV: the row (instances counted from 0, CSV data rows from 1); otherwise null
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record FieldProblem(String field, String message, Integer row) {
+}

@@ -1,0 +1,90 @@
+package org.tabserve.web.http;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The web layer's one error type: an HTTP status with an RFC 9457 title and detail, and for field problems the
+ * list of every bad field. {@link ErrorRenderer} turns it into JSON or HTML.
+ */
+public final class HttpProblem extends RuntimeException {
+
+    private final int status;
+    private final String title;
+    private final List<FieldProblem> errors;
+    private final Map<String, String> headers;
+
+    public HttpProblem(int status, String title, String detail, List<FieldProblem> errors, Map<String, String> headers) {
+        super(detail);
+        this.status = status;
+        this.title = title;
+        this.errors = List.copyOf(errors);
+        this.headers = Map.copyOf(headers);
+    }
+
+    public static HttpProblem of(int status, String title, String detail) {
+        return new HttpProblem(status, title, detail, List.of(), Map.of());
+    }
+
+    /** A 400 listing every bad field. */
+    public static HttpProblem invalidFields(List<FieldProblem> errors) {
+        String detail = errors.size() == 1 ? errors.get(0).message()
+                : errors.size() + " fields are invalid; see errors";
+        return new HttpProblem(400, "Invalid input", detail, errors, Map.of());
+    }
+
+    /** The 404 for a path no route serves, worded the same wherever it is noticed. */
+    static HttpProblem noRoute(String method, String uri) {
+        return of(404, "Not found", "no route for " + method + " " + uri);
+    }
+
+    public static HttpProblem badRequest(String detail) {
+        return of(400, "Bad request", detail);
+    }
+
+    public static HttpProblem tooLarge(String detail) {
+        return of(413, "Content too large", detail);
+    }
+
+    /**
+     * The 413 for a body whose declared {@code Content-Length} is over the limit: refused before the app reads it, so
+     * the connection ends with the answer ({@link ErrorRenderer} sends no {@code 100 Continue} for it).
+     */
+    public static HttpProblem declaredTooLarge(String what, long declared, long limit) {
+        return new HttpProblem(413, "Content too large", what + " has " + declared + " bytes; the limit is " + limit
+                + " bytes", List.of(), Map.of("Connection", "close"));
+    }
+
+    public static HttpProblem unsupportedMediaType(String detail) {
+        return of(415, "Unsupported media type", detail);
+    }
+
+    static HttpProblem unavailable(String detail) {
+        return new HttpProblem(503, "Service unavailable", detail, List.of(), Map.of("Retry-After", "30"));
+    }
+
+    /** @return the HTTP status */
+    public int status() {
+        return status;
+    }
+
+    /** @return the short, status-level summary */
+    public String title() {
+        return title;
+    }
+
+    /** @return the explanation of this occurrence */
+    public String detail() {
+        return getMessage();
+    }
+
+    /** @return the bad fields, possibly empty */
+    public List<FieldProblem> errors() {
+        return errors;
+    }
+
+    /** @return extra response headers such as {@code Retry-After} or {@code Allow} */
+    public Map<String, String> headers() {
+        return headers;
+    }
+}

@@ -1,0 +1,160 @@
+package org.tabserve.web.http;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The share of the heap that requests may fill at once with what they hold for a while (rows kept or scored ahead
+ * for an upload's answer, parsed batches, a page's download), so that many large requests at once make some of them
+ * wait briefly or get 503 with {@code Retry-After}, instead of filling the heap until an {@link OutOfMemoryError}
+ * (which can strike any thread, including one inside ONNX Runtime). Each request takes a {@link Reservation},
+ * grows it by estimates as it goes, and gives it all back when it ends.
+ */
+public final class MemoryBudget {
+
+    /** The share of the maximum heap that the budget hands out; the rest is for the app itself and the collector. */
+    static final double HEAP_SHARE = 0.4;
+    /** How long a request waits for room before it is answered 503. */
+    static final Duration WAIT = Duration.ofSeconds(5);
+
+    private final long capacity;
+    private long used; // guarded by this
+
+    MemoryBudget(long capacity) {
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("capacity must be positive, got " + capacity);
+        }
+        this.capacity = capacity;
+    }
+
+    /** A budget of {@link #HEAP_SHARE} of the heap this JVM may grow to. */
+    public static MemoryBudget ofHeap() {
+        return new MemoryBudget((long) (Runtime.getRuntime().maxMemory() * HEAP_SHARE));
+    }
+
+    public long capacity() {
+        return capacity;
+    }
+
+    synchronized long used() {
+        return used;
+    }
+
+    /** An empty reservation, to grow as the request goes; close it when the request ends. */
+    public Reservation open() {
+        return new Reservation();
+    }
+
+    private synchronized boolean take(long bytes, long waitNanos) {
+        long deadline = System.nanoTime() + waitNanos;
+        while (used + bytes > capacity) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        used += bytes;
+        return true;
+    }
+
+    private synchronized void give(long bytes) {
+        used -= bytes;
+        notifyAll();
+    }
+
+    /** What one request holds of the budget. Not thread-safe: one request's thread uses it. */
+    public final class Reservation implements AutoCloseable {
+        private long held;
+
+        private Reservation() {
+        }
+
+        /**
+         * Takes {@code bytes} more, waiting up to {@link #WAIT} for room.
+         *
+         * @throws HttpProblem 503 with {@code Retry-After} when there is no room in time; 413 when the request alone
+         *                     needs more than the whole budget, which no wait can give
+         */
+        public void grow(long bytes) {
+            if (held + bytes > capacity) {
+                throw HttpProblem.tooLarge("the request needs more memory than this server gives one request ("
+                        + (capacity >> 20) + " MB); send it in smaller parts");
+            }
+            if (!take(bytes, WAIT.toNanos())) {
+                throw new HttpProblem(503, "Service unavailable", "the server is busy with other large requests; "
+                        + "try again shortly", List.of(), Map.of("Retry-After", "1"));
+            }
+            held += bytes;
+        }
+
+        /** Takes {@code bytes} more only if there is room right now. */
+        public boolean tryGrow(long bytes) {
+            if (held + bytes > capacity || !take(bytes, 0)) {
+                return false;
+            }
+            held += bytes;
+            return true;
+        }
+
+        /** Gives back everything held so far (the reservation may grow again). */
+        public void releaseAll() {
+            if (held > 0) {
+                give(held);
+                held = 0;
+            }
+        }
+
+        @Override
+        public void close() {
+          releaseAll();
+        }
+
+        /**
+         * A body stream that grows this reservation by {@code bytesPerByte} for every byte read past the first
+         * {@code free} ones, for parsers whose rows take a multiple of the body's size (small bodies, the common
+         * case, cost nothing here).
+         */
+        public InputStream metered(InputStream body, long free, int bytesPerByte) {
+            return new FilterInputStream(body) {
+                private long read;
+
+                @Override
+                public int read() throws IOException {
+                    int b = super.read();
+                    if (b >= 0) {
+                        counted(1);
+                    }
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buffer, int offset, int length) throws IOException {
+                    int n = super.read(buffer, offset, length);
+                    if (n > 0) {
+                        counted(n);
+                    }
+                    return n;
+                }
+
+                private void counted(int n) {
+                    long before = read;
+                    read += n;
+                    long over = Math.max(0, read - free) - Math.max(0, before - free);
+                    if (over > 0) {
+                      grow(over * bytesPerByte);
+                    }
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package org.tabserve.web.http;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletMapping;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * Counts and times every request by model and route: the servlet mapping's pattern (e.g. {@code /v2/*}), never the
+ * raw path, so that the metrics' label values stay few whatever paths clients send; the model is one the request
+ * was answered by (so one that exists), or none.
+ */
+public final class MetricsFilter implements Filter {
+
+    /** Methods kept as label values; anything else is counted as {@code other}. */
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH");
+
+    private final TabserveMetrics metrics;
+
+    public MetricsFilter(TabserveMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        long start = System.nanoTime();
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            HttpServletRequest http = (HttpServletRequest) request;
+            String method = METHODS.contains(http.getMethod()) ? http.getMethod() : "other";
+            Object model = http.getAttribute(ServedModels.USED);
+            metrics.request(model == null ? "" : model.toString(), route(http.getHttpServletMapping()), method,
+                    ((HttpServletResponse) response).getStatus(), (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** The mapping's pattern; the context root ({@code ""}) is {@code /} and the default servlet {@code default}. */
+    static String route(HttpServletMapping mapping) {
+        if (mapping == null) {
+            return "unknown";
+        }
+        return switch (mapping.getMappingMatch() == null ? jakarta.servlet.http.MappingMatch.EXACT : mapping.getMappingMatch()) {
+            case CONTEXT_ROOT -> "/";
+            case DEFAULT -> "default";
+            default -> mapping.getPattern();
+        };
+    }
+}

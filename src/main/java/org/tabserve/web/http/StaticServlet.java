@@ -1,0 +1,65 @@
+package org.tabserve.web.http;
+
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Takes every path no route claims: GET and HEAD of a file in the WAR go to the container's own static-file servlet
+ * (stylesheets, the Swagger UI files); a directory or a missing file gets the app's 404 problem (never a listing, nor
+ * the container's own 403), and any other method a 404, or a 405 for a static file, so no container default answers
+ * for tabserve.
+ */
+public final class StaticServlet extends HttpServlet {
+
+    private static final String STATIC_METHODS = "GET, HEAD, OPTIONS";
+
+    private final transient ErrorRenderer errors;
+
+    public StaticServlet(ErrorRenderer errors) {
+        this.errors = errors;
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+        String method = request.getMethod();
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        // A request URI ending in a slash names a directory even when the container has already mapped it to a
+        // welcome file (Tomcat does, with index.html from its global web.xml): a 404 as everywhere else.
+        boolean file = !request.getRequestURI().endsWith("/") && isFile(path);
+        if (file && (method.equals("GET") || method.equals("HEAD"))) {
+            RequestDispatcher files = getServletContext().getNamedDispatcher("default");
+            if (files != null) {
+                files.forward(request, response);
+                return;
+            }
+        }
+        if (method.equals("OPTIONS") && file) {
+            response.setHeader("Allow", STATIC_METHODS);
+            response.setStatus(204);
+            return;
+        }
+        HttpProblem problem = file
+                ? new HttpProblem(405, "Method not allowed", method + " is not allowed on " + path + "; allowed: "
+                + STATIC_METHODS, java.util.List.of(), Map.of("Allow", STATIC_METHODS))
+                : HttpProblem.noRoute(method, request.getRequestURI());
+        errors.render(request, response, problem);
+    }
+
+    /**
+     * Whether the path names a file of the web app (its root or a jar's {@code META-INF/resources}), not a
+     * directory: {@code getResourcePaths} lists a directory's entries and gives nothing for a file.
+     */
+    private boolean isFile(String path) throws java.net.MalformedURLException {
+        if (path.isEmpty() || path.endsWith("/") || getServletContext().getResource(path) == null) {
+            return false;
+        }
+        java.util.Set<String> entries = getServletContext().getResourcePaths(path + "/");
+        return entries == null || entries.isEmpty();
+    }
+}

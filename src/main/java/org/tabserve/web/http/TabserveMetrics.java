@@ -1,0 +1,126 @@
+package org.tabserve.web.http;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.tabserve.model.Prediction;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The web app's Prometheus metrics, in a registry the app owns (not the client's static default registry, so a
+ * redeployed WAR starts from a fresh one instead of colliding with the old app's metrics): requests by route and
+ * status, their latency, predictions by class, rows scored, admin requests refused for their token, the model's load time and identity, and the JVM's.
+ */
+public final class TabserveMetrics {
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    // Every metric without exemplars, the histogram classic only (no native buckets, so no periodic reset): those are
+    // the two features that hand work to the client's static scheduler, whose thread, once started, cannot be stopped
+    // and keeps an undeployed app's class loader alive (JettyRedeployIT measured +15 MB per redeploy). Built so, the
+    // thread never starts; TabserveMetricsTest fails if a metric starts it.
+    private final Counter requests = Counter.builder().name("tabserve_http_requests")
+            .help("HTTP requests answered, by model (empty for routes of none), route (the servlet mapping, not the raw"
+                    + " path) and status")
+            .labelNames("model", "route", "method", "status").withoutExemplars().register(registry);
+    private final Histogram latency = Histogram.builder().name("tabserve_http_request_duration_seconds")
+            .help("Time from the request reaching the app to the answer being written, by route")
+            .unit(null).classicOnly()
+            .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+            .labelNames("model", "route", "method").withoutExemplars().register(registry);
+    private final Counter predictions = Counter.builder().name("tabserve_predictions")
+            .help("Predictions made, by model and predicted class label").labelNames("model", "class")
+            .withoutExemplars().register(registry);
+    private final Counter rows = Counter.builder().name("tabserve_rows_scored")
+            .help("Rows scored, by model, over every route").labelNames("model").withoutExemplars().register(registry);
+    private final Counter adminRefused = Counter.builder().name("tabserve_admin_refused")
+            .help("Requests to the admin route refused for their token (no_token: none sent, wrong_token: a wrong one);"
+                    + " the log shows at most one line a minute of each")
+            .labelNames("reason").withoutExemplars().register(registry);
+    private final Gauge loadSeconds = Gauge.builder().name("tabserve_model_load_seconds")
+            .help("How long loading and warming up each model took (at start-up, or at its last reload or swap)")
+            .labelNames("model").withoutExemplars().register(registry);
+    private final Info model = Info.builder().name("tabserve_model")
+            .help("Each served model: its name in the repository, the name and version its card gives, and the sha256"
+                    + " of its file")
+            .labelNames("model", "name", "version", "sha256").register(registry);
+    /** The info series of each model, to be removed when it goes. */
+    private final Map<String, String[]> infos = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public TabserveMetrics() {
+        // The JVM's metrics, less JvmMemoryPoolAllocationMetrics: it subscribes to the JVM's GC notifications and
+        // that subscription outlives an undeploy, pinning the old web app (JettyRedeployIT measured the growth).
+        JvmThreadsMetrics.builder().register(registry);
+        JvmBufferPoolMetrics.builder().register(registry);
+        JvmClassLoadingMetrics.builder().register(registry);
+        JvmCompilationMetrics.builder().register(registry);
+        JvmGarbageCollectorMetrics.builder().register(registry);
+        JvmMemoryMetrics.builder().register(registry);
+        JvmRuntimeInfoMetric.builder().register(registry);
+        ProcessMetrics.builder().register(registry);
+    }
+
+    /** @return the registry that {@code /metrics} exposes */
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /** @param model the model the request used, or empty when it used none */
+    void request(String model, String route, String method, int status, double seconds) {
+        requests.labelValues(model, route, method, Integer.toString(status)).inc();
+        latency.labelValues(model, route, method).observe(seconds);
+    }
+
+    void scored(String model, List<Prediction> scored) {
+        rows.labelValues(model).inc(scored.size());
+        // One counter update per class, not per row: a CSV chunk of 4,096 rows has a handful of distinct labels.
+        Map<String, Integer> byLabel = new HashMap<>();
+        for (Prediction prediction : scored) {
+            if (prediction instanceof Prediction.Classification classification) {
+                byLabel.merge(classification.label(), 1, Integer::sum);
+            }
+        }
+        byLabel.forEach((label, count) -> predictions.labelValues(model, label).inc(count));
+    }
+
+    /** Counts a request to the admin route refused for its token; {@code reason} is no_token or wrong_token. */
+    void adminRefused(String reason) {
+        adminRefused.labelValues(reason).inc();
+    }
+
+    /** Model {@code name} serves {@code classifier} from now on, which took {@code seconds} to load. */
+    public void modelLoaded(String name, org.tabserve.model.OnnxModel classifier, double seconds) {
+        loadSeconds.labelValues(name).set(seconds);
+        String[] info = {name, classifier.card().name(), classifier.card().version(), classifier.sha256()};
+        String[] before = infos.put(name, info);
+        if (before != null) {
+            model.remove(before);
+        }
+        model.addLabelValues(info);
+    }
+
+    /** Model {@code name} is gone: its series go too, so a dashboard does not show a model that is not served. */
+    public void modelUnloaded(String name) {
+        String[] info = infos.remove(name);
+        if (info != null) {
+            model.remove(info);
+        }
+        loadSeconds.remove(name);
+        rows.remove(name);
+        predictions.removeIf(labels -> labels.get(0).equals(name));
+        requests.removeIf(labels -> labels.get(0).equals(name));
+        latency.removeIf(labels -> labels.get(0).equals(name));
+    }
+}

@@ -1,0 +1,48 @@
+package org.tabserve.web.http;
+
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.thymeleaf.TemplateEngine;
+import org.thymeleaf.context.WebContext;
+import org.thymeleaf.templatemode.TemplateMode;
+import org.thymeleaf.templateresolver.WebApplicationTemplateResolver;
+import org.thymeleaf.web.servlet.JakartaServletWebApplication;
+
+import java.io.IOException;
+import java.util.Map;
+
+/** Renders the Thymeleaf templates under {@code webapp/WEB-INF/templates/}; one engine, built at start-up. */
+public final class Views {
+
+    private final JakartaServletWebApplication application;
+    private final TemplateEngine engine;
+
+    public Views(ServletContext context, boolean cacheTemplates) {
+        this.application = JakartaServletWebApplication.buildApplication(context);
+        WebApplicationTemplateResolver resolver = new WebApplicationTemplateResolver(application);
+        resolver.setTemplateMode(TemplateMode.HTML);
+        resolver.setPrefix("/WEB-INF/templates/");
+        resolver.setSuffix(".html");
+        resolver.setCharacterEncoding("UTF-8");
+        resolver.setCacheable(cacheTemplates);
+        this.engine = new TemplateEngine();
+        engine.setTemplateResolver(resolver);
+    }
+
+    /**
+     * Writes a page with the given status.
+     *
+     * @param template  the template's name, e.g. {@code form}
+     * @param variables the view model; templates escape everything they echo with {@code th:text}
+     */
+    public void render(HttpServletRequest request, HttpServletResponse response, int status, String template,
+                Map<String, Object> variables) throws IOException {
+        response.setStatus(status);
+        response.setContentType("text/html;charset=UTF-8");
+        Map<String, Object> all = new java.util.HashMap<>(variables);
+        all.putIfAbsent("links", PageLinks.of(request));
+        WebContext context = new WebContext(application.buildExchange(request, response), request.getLocale(), all);
+        engine.process(template, context, response.getWriter());
+    }
+}

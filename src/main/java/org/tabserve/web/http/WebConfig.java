@@ -1,0 +1,126 @@
+package org.tabserve.web.http;
+
+import org.tabserve.repository.RepositoryOptions;
+
+import jakarta.servlet.ServletContext;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The web app's settings, resolved once at start-up in one documented order: context init-parameter, then system
+ * property, then environment variable ({@code tabserve.max-body-bytes} becomes {@code TABSERVE_MAX_BODY_BYTES}),
+ * then the default. Nothing below this class reads the environment.
+ *
+ * @param model          path of the ONNX model, or empty for the model bundled in the WAR
+ * @param maxBodyBytes   largest JSON or form body accepted
+ * @param maxBatchRows   most rows in one JSON request
+ * @param maxUploadBytes largest CSV upload accepted
+ * @param maxCsvRows     most data rows in one CSV upload
+ * @param cacheTemplates whether Thymeleaf caches parsed templates (off for the dev loop)
+ * @param maxConcurrentRequests most requests served at once; more get 503 with {@code Retry-After}
+ * @param adminToken     the bearer token that the admin routes need; empty keeps them off
+ * @param adminLoopback  whether callers on the loopback interface may use the repository's load and unload without
+ *                       the token (KServe's model agent, a sidecar, calls them with none)
+ * @param repository     the model directory and its settings ({@link RepositoryOptions}'s names); empty: the app
+ *                       serves one model ({@code model})
+ */
+public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchRows, long maxUploadBytes,
+                        long maxCsvRows, boolean cacheTemplates, int maxConcurrentRequests,
+                        Optional<String> adminToken, boolean adminLoopback, Optional<RepositoryOptions> repository) {
+
+    /** Never prints the admin token. */
+    @Override
+    public String toString() {
+        return "WebConfig[model=" + model + ", maxBodyBytes=" + maxBodyBytes + ", maxBatchRows=" + maxBatchRows
+                + ", maxUploadBytes=" + maxUploadBytes + ", maxCsvRows=" + maxCsvRows + ", cacheTemplates="
+                + cacheTemplates + ", maxConcurrentRequests=" + maxConcurrentRequests + ", adminToken="
+                + (adminToken.isPresent() ? "(set)" : "(none)") + ", adminLoopback=" + adminLoopback + ", repository="
+                + repository + "]";
+    }
+
+    /** Path of the ONNX model file to serve. */
+    public static final String MODEL = "tabserve.model";
+    /** Largest JSON or form request body, in bytes. */
+    public static final String MAX_BODY_BYTES = "tabserve.max-body-bytes";
+    /** Most rows in one JSON request. */
+    public static final String MAX_BATCH_ROWS = "tabserve.max-batch-rows";
+    /** Largest CSV upload, in bytes. */
+    public static final String MAX_UPLOAD_BYTES = "tabserve.max-upload-bytes";
+    /** Most data rows in one CSV upload. */
+    public static final String MAX_CSV_ROWS = "tabserve.max-csv-rows";
+    /** {@code false} to re-read templates on every request. */
+    public static final String TEMPLATES_CACHE = "tabserve.templates.cache";
+    /** Most requests served at once; the next get 503 with {@code Retry-After} instead of waiting in a queue. */
+    public static final String MAX_CONCURRENT_REQUESTS = "tabserve.max-concurrent-requests";
+    /** Bearer token for {@code POST /admin/model}; unset (the default) turns the route off. */
+    public static final String ADMIN_TOKEN = "tabserve.admin-token";
+    /**
+     * {@code true} lets callers on the loopback interface load and unload models through the Open Inference Protocol's
+     * repository extension without the admin token: KServe's model agent, a sidecar in the same pod, calls them with
+     * none. Off by default; every other admin route still needs the token.
+     */
+    public static final String ADMIN_LOOPBACK = "tabserve.admin-loopback";
+    /** The shortest admin token accepted: a short one could be guessed. */
+    static final int MIN_ADMIN_TOKEN_LENGTH = 16;
+
+    /** Resolves every setting for a servlet context. */
+    public static WebConfig resolve(ServletContext context) {
+        return resolve(context::getInitParameter, System.getProperties()::getProperty, System.getenv());
+    }
+
+    static WebConfig resolve(Function<String, String> initParameters, Function<String, String> systemProperties,
+                             Map<String, String> environment) {
+        Function<String, Optional<String>> lookup = key -> first(
+                initParameters.apply(key), systemProperties.apply(key), environment.get(environmentName(key)));
+        return new WebConfig(
+                lookup.apply(MODEL),
+                positive(lookup, MAX_BODY_BYTES, 4L << 20),
+                (int) Math.min(Integer.MAX_VALUE, positive(lookup, MAX_BATCH_ROWS, 10_000)),
+                positive(lookup, MAX_UPLOAD_BYTES, 200L << 20),
+                positive(lookup, MAX_CSV_ROWS, 2_000_000),
+                lookup.apply(TEMPLATES_CACHE).map(v -> !v.equalsIgnoreCase("false")).orElse(true),
+                (int) Math.min(Integer.MAX_VALUE, positive(lookup, MAX_CONCURRENT_REQUESTS, 64)),
+                lookup.apply(ADMIN_TOKEN).map(WebConfig::checkedToken),
+                lookup.apply(ADMIN_LOOPBACK).map(v -> v.equalsIgnoreCase("true")).orElse(false),
+                RepositoryOptions.resolve(lookup));
+    }
+
+    private static String checkedToken(String token) {
+        if (token.length() < MIN_ADMIN_TOKEN_LENGTH) {
+            throw new IllegalArgumentException("setting " + ADMIN_TOKEN + " must have at least " + MIN_ADMIN_TOKEN_LENGTH
+                    + " characters (it has " + token.length() + "); use e.g. `openssl rand -hex 32`");
+        }
+        return token;
+    }
+
+    /** {@code tabserve.max-body-bytes} → {@code TABSERVE_MAX_BODY_BYTES}. */
+    static String environmentName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private static Optional<String> first(String... values) {
+        for (String value : values) {
+            if (value != null && !value.isBlank()) {
+                return Optional.of(value.strip());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static long positive(Function<String, Optional<String>> lookup, String key, long fallback) {
+        return lookup.apply(key).map(text -> {
+            try {
+                long value = Long.parseLong(text);
+                if (value > 0) {
+                    return value;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new IllegalArgumentException("setting " + key + " must be a positive whole number, found '" + text + "'");
+        }).orElse(fallback);
+    }
+}

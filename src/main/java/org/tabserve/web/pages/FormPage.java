@@ -1,0 +1,79 @@
+package org.tabserve.web.pages;
+
+import java.util.List;
+
+/**
+ * What the HTML form shows: the model's name, example rows to fill in, one field per feature (with what was typed
+ * and its error), the result of the last submission and the CSV upload. Templates read only this, never the request.
+ *
+ * @param name        the model's name
+ * @param description one line about the model
+ * @param examples    example rows from the card, each a link that fills the form; may be empty
+ * @param fields      one per feature, in the data's column order
+ * @param result      the prediction, or null before a successful submission
+ * @param errorCount  how many fields are wrong (0 when none)
+ * @param hasCard     whether the model has a card worth a page of its own ({@code /model})
+ * @param oneRow      the heading of the one-row form, e.g. {@code One note} (the card's row noun) or {@code One row}
+ * @param manyRows    what the CSV's rows are, e.g. {@code notes} or {@code rows}
+ * @param anyOptional whether some field may be left empty (the page says so)
+ */
+record FormPage(String name, String description, List<Example> examples, List<Field> fields, Result result,
+                int errorCount, boolean hasCard, String oneRow, String manyRows, boolean anyOptional) {
+
+    /**
+     * @param id    the example's id in {@code /?example=ID}, e.g. {@code genuine-1}
+     * @param text  the link's text, e.g. {@code genuine 1}
+     * @param label the class label the example has in the data
+     * @param title what the link fills in, e.g. {@code variance 3.6, skewness 8.6, ...}
+     */
+    record Example(String id, String text, String label, String title) {
+    }
+
+    /**
+     * @param name      the feature's name (also the parameter name)
+     * @param value     the text to show in the box: what was typed, or the example value
+     * @param hint      the training range, the known values, or empty
+     * @param error     what is wrong with the value, or null
+     * @param inputMode the on-screen keyboard the field wants: {@code decimal}, {@code numeric} or {@code text}
+     * @param options   the known values of a text or whole-number feature; empty when none are known
+     * @param select    whether the field is a choice among {@code options} only (the model refuses other values);
+     *                  otherwise a text field that offers them in a {@code datalist}
+     * @param optional  whether the field may be left empty (a missing value the model takes)
+     */
+    record Field(String name, String value, String hint, String error, String inputMode, List<String> options,
+                 boolean select, boolean optional) {
+
+        /** A field the form does not have (an unknown parameter), shown with its error. */
+        static Field unknown(String name, String value, String error) {
+            return new Field(name, value, "", error, "text", List.of(), false, false);
+        }
+
+        /** @return whether the value shown is one of the options, so a select keeps it */
+        boolean valueIsOption() {
+            return options.contains(value);
+        }
+    }
+
+    /**
+     * @param label       the predicted class label, or a regressor's value as text
+     * @param displayName its display name (a regressor's value as text)
+     * @param bars        one per class, in the model's order; empty for a regressor
+     * @param sent        the values the prediction was made from
+     * @param warnings    values outside the training range and unknown categories, for people; empty when none
+     * @param regression  whether the answer is a regressor's value
+     * @param targetRange the training range of a regressor's target, as text, when the card has it; else null
+     */
+    record Result(String label, String displayName, List<Bar> bars, List<Field> sent, List<String> warnings,
+                  boolean regression, String targetRange) {
+    }
+
+    /**
+     * @param label       a class label
+     * @param displayName its display name
+     * @param probability its probability, 0..1
+     * @param percent     the probability as text, e.g. {@code 97.3 %}
+     * @param predicted   whether this is the predicted class
+     */
+    record Bar(String label, String displayName, double probability, String percent, boolean predicted) {
+    }
+}

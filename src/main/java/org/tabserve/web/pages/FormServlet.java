@@ -1,0 +1,180 @@
+package org.tabserve.web.pages;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.tabserve.model.CardKeys;
+import org.tabserve.model.Feature;
+import org.tabserve.model.FeatureStats;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.RangeWarning;
+import org.tabserve.model.ValueType;
+import org.tabserve.web.api.ParameterRowParser;
+import org.tabserve.web.http.ApiServlet;
+import org.tabserve.web.http.ErrorRenderer;
+import org.tabserve.web.http.FieldProblem;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.ServedModels;
+import org.tabserve.web.http.Views;
+import org.tabserve.web.http.WebConfig;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code GET /} shows a form generated from the model's signature and card, filled with the training means or with
+ * an example ({@code /?example=genuine-1}); {@code POST /} predicts and shows the result, or shows each bad value next
+ * to its field with what was typed kept.
+ */
+public final class FormServlet extends ApiServlet {
+
+    private final transient Views views;
+    private final transient WebConfig config;
+
+    public FormServlet(ServedModels model, ErrorRenderer errors, Views views, WebConfig config) {
+        super(model, errors);
+        this.views = views;
+        this.config = config;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        OnnxModel classifier = model.classifier();
+        Examples examples = new Examples(classifier.card());
+        Map<String, String> values = new HashMap<>();
+        String wanted = request.getParameter("example");
+        if (wanted != null) {
+            values.putAll(examples.find(wanted).orElseThrow(() -> HttpProblem.of(404, "Not found",
+                    "the model's card has no example '" + wanted + "'; it has " + examples.all().stream()
+                            .map(Examples.Row::id).toList())).values());
+        } else {
+            classifier.card().featureStats().forEach((name, stats) -> values.put(name, round(stats.mean())));
+        }
+        views.render(request, response, 200, "form", Map.of("page", page(classifier, values, List.of(), null)));
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        OnnxModel classifier = model.classifier();
+        requireContentType(request, "application/x-www-form-urlencoded");
+        ParameterRowParser.ParsedRow parsed = new ParameterRowParser(classifier.signature())
+                .parse(ParameterRowParser.parameters(request, config.maxBodyBytes()));
+        if (!parsed.errors().isEmpty()) {
+            views.render(request, response, 400, "form",
+                    Map.of("page", page(classifier, parsed.typed(), parsed.errors(), null)));
+            return;
+        }
+        Prediction prediction = model.counted(classifier.predict(parsed.batch())).get(0);
+        List<String> warnings = parsed.warnings(classifier.card()).stream().map(RangeWarning::message).toList();
+        views.render(request, response, 200, "form",
+                Map.of("page", page(classifier, parsed.typed(), List.of(), new Outcome(prediction, warnings))));
+    }
+
+    /** A prediction and the warnings that go with it. */
+    private record Outcome(Prediction prediction, List<String> warnings) {
+    }
+
+    private static FormPage page(OnnxModel classifier, Map<String, String> typed, List<FieldProblem> problems,
+                                 Outcome outcome) {
+        ModelCard card = classifier.card();
+        Map<String, String> fieldErrors = new HashMap<>();
+        for (FieldProblem problem : problems) {
+            fieldErrors.merge(problem.field(), problem.message(), (a, b) -> a + "; " + b);
+        }
+        List<String> order = displayOrder(classifier);
+        List<FormPage.Field> fields = new ArrayList<>();
+        for (String name : order) {
+            fields.add(field(classifier.signature().feature(name).orElseThrow(), card, typed.getOrDefault(name, ""),
+                    fieldErrors.remove(name)));
+        }
+        // Errors on fields the form does not have (unknown or repeated parameters) are shown too, never dropped.
+        fieldErrors.forEach((name, message) -> fields.add(FormPage.Field.unknown(name, typed.getOrDefault(name, ""),
+                message)));
+        FormPage.Result result = null;
+        if (outcome != null) {
+            List<FormPage.Bar> bars = new ArrayList<>();
+            if (outcome.prediction() instanceof Prediction.Classification prediction) {
+                for (String label : prediction.classes()) {
+                    double p = prediction.probabilityOf(label);
+                    bars.add(new FormPage.Bar(label, card.displayName(label), p,
+                            String.format(Locale.ROOT, "%.1f %%", p * 100), label.equals(prediction.label())));
+                }
+                result = new FormPage.Result(prediction.label(), card.displayName(prediction.label()), bars, fields,
+                        outcome.warnings(), false, null);
+            } else {
+                String value = round(((Prediction.Regression) outcome.prediction()).value());
+                result = new FormPage.Result(value, value, bars, fields, outcome.warnings(), true, targetRange(card));
+            }
+        }
+        List<FormPage.Example> examples = new ArrayList<>();
+        for (Examples.Row row : new Examples(card).all()) {
+            List<String> parts = new ArrayList<>();
+            for (String name : order) {
+                parts.add(name + " " + row.values().getOrDefault(name, "?"));
+            }
+            examples.add(new FormPage.Example(row.id(), row.text(), row.label(), String.join(", ", parts)));
+        }
+        boolean hasCard = card.evaluation() != null || !card.histograms().isEmpty() || !card.data().isEmpty();
+        String noun = card.metadata().getOrDefault(CardKeys.ROW_NOUN, "").strip();
+        return new FormPage(card.name(), card.description(), examples, fields, result, problems.size(), hasCard,
+                noun.isEmpty() ? "One row" : "One " + noun, noun.isEmpty() ? "rows" : plural(noun),
+                fields.stream().anyMatch(FormPage.Field::optional));
+    }
+
+    /**
+     * The field of one feature: a number box with its training range; a choice among the known values when the model
+     * takes no others (and for booleans), else a text box that offers them; optional where a missing value is taken.
+     */
+    private static FormPage.Field field(Feature feature, ModelCard card, String value, String error) {
+        List<String> hints = new ArrayList<>();
+        FeatureStats stats = card.featureStats().get(feature.name());
+        if (stats != null && feature.type().isNumber()) {
+            hints.add("training range " + round(stats.min()) + " to " + round(stats.max()));
+        }
+        List<String> options = feature.type() == ValueType.BOOL ? List.of("true", "false") : feature.categories();
+        boolean select = feature.type() == ValueType.BOOL || (!options.isEmpty() && feature.refusesUnknown());
+        if (!options.isEmpty() && !select) {
+            hints.add("known values: " + String.join(", ", options));
+        }
+        if (feature.missingAllowed()) {
+            hints.add("may be left empty");
+        }
+        return new FormPage.Field(feature.name(), value, String.join("; ", hints), error,
+                feature.type().isNumber() ? "decimal" : "text", options, select, feature.missingAllowed());
+    }
+
+    /** The training range of a regressor's target, when the card's statistics have its column (the data's label). */
+    static String targetRange(ModelCard card) {
+        Object target = card.data().get("label_column");
+        FeatureStats stats = target == null ? null : card.featureStats().get(String.valueOf(target));
+        return stats == null ? null : round(stats.min()) + " to " + round(stats.max());
+    }
+
+    private static String plural(String noun) {
+        return noun.endsWith("s") || noun.endsWith("x") || noun.endsWith("sh") || noun.endsWith("ch") ? noun + "es"
+                : noun + "s";
+    }
+
+    /** The data's own column order when the card gives it (people know it), else the model's order. */
+    static List<String> displayOrder(OnnxModel classifier) {
+        List<String> features = classifier.signature().featureNames();
+        if (classifier.card().data().get("columns") instanceof List<?> columns) {
+            List<String> ordered = columns.stream().map(String::valueOf).filter(features::contains).toList();
+            if (ordered.size() == features.size() && ordered.stream().distinct().count() == features.size()) {
+                return ordered;
+            }
+        }
+        return features;
+    }
+
+    static String round(double value) {
+        return BigDecimal.valueOf(value).setScale(4, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+    }
+}

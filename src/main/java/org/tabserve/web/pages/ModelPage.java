@@ -1,0 +1,101 @@
+package org.tabserve.web.pages;
+
+import java.util.List;
+
+/**
+ * What the model card page shows: the model, its training, its data, its metrics and its pictures (the confusion
+ * matrix, per-feature histograms, category counts, a regressor's scatter and residuals, a binary classifier's ROC
+ * curve and calibration) as shapes already placed ({@link Plot}), so that the template only draws them as inline
+ * SVG; or, for a model without a card, the command that makes one.
+ *
+ * @param name        the model's name
+ * @param version     its version; may be empty
+ * @param description one line about it; may be empty
+ * @param task        "classification" or "regression"
+ * @param inputs      what the model takes, one line per feature in display order
+ * @param facts       what the model is and how it was trained, as term and text pairs, in reading order
+ * @param data        the training data's facts (file, sha256, rows, licence, ...), as term and text pairs
+ * @param metrics     a classifier's metrics, or null when the card has none
+ * @param confusion   the confusion matrix picture, or null when the card has none
+ * @param roc         a binary classifier's ROC curve, or null when the card has none
+ * @param calibration a binary classifier's calibration plot, or null when the card has none
+ * @param regression  a regressor's metrics and pictures, or null when the card has none
+ * @param histograms  one picture per number feature; may be empty
+ * @param categories  one picture per text feature; may be empty
+ * @param legend      one entry per class, for the pictures' colours; empty when there is one series only
+ * @param noCard      what a model without a card is told to do, or null when it has one
+ */
+record ModelPage(String name, String version, String description, String task, List<InputLine> inputs,
+                 List<Fact> facts, List<Fact> data, Metrics metrics, Plot confusion, Roc roc, Plot calibration,
+                 Regression regression, List<Chart> histograms, List<Chart> categories, List<Legend> legend,
+                 NoCard noCard) {
+
+    /**
+     * One feature the model takes.
+     *
+     * @param feature    its name
+     * @param type       its value type (float, int64, string, …)
+     * @param tensor     the graph input that carries it, with the input's v2 datatype and shape
+     * @param missing    whether it may be left empty ("yes" or "no")
+     * @param categories its known values and what an unknown one gets; empty when it has none
+     */
+    record InputLine(String feature, String type, String tensor, String missing, String categories) {
+    }
+
+    /** A term and its text. */
+    record Fact(String term, String text) {
+    }
+
+    /**
+     * @param method   how the rows were chosen
+     * @param rows     how many
+     * @param accuracy share correct, as text
+     * @param perClass one line per class
+     */
+    record Metrics(String method, String rows, String accuracy, List<ClassLine> perClass) {
+    }
+
+    /** One class's precision, recall, F1 and support, as text. */
+    record ClassLine(String displayName, String label, String precision, String recall, String f1, String support) {
+    }
+
+    /** A figure's number as people read it ({@code text}) and as the card holds it ({@code value}). */
+    record Figure(String text, String value) {
+    }
+
+    /**
+     * @param auc           the area under the curve, or null when the card has none (one class only)
+     * @param positiveClass the display name of the class whose probability is the score
+     * @param note          how the rows were sampled, when they were; may be empty
+     * @param plot          the curve
+     */
+    record Roc(Figure auc, String positiveClass, String note, Plot plot) {
+    }
+
+    /**
+     * @param method    how the rows were chosen
+     * @param rows      how many
+     * @param mae       mean absolute error
+     * @param rmse      root mean squared error
+     * @param r2        coefficient of determination
+     * @param scatter   predicted against actual values, with y = x; null when the card has no points
+     * @param residuals the residuals' histogram; null when the card has none
+     */
+    record Regression(String method, String rows, Figure mae, Figure rmse, Figure r2, Plot scatter, Plot residuals) {
+    }
+
+    /** One picture of one feature. */
+    record Chart(String feature, Plot plot) {
+    }
+
+    /** A class's colour in the pictures. */
+    record Legend(String displayName, String label, String cssClass) {
+    }
+
+    /**
+     * @param command the {@code card} command for this model, with its file name filled in
+     * @param columns the columns the CSV needs: the model's inputs, in display order
+     */
+    record NoCard(String command, List<String> columns) {
+    }
+}

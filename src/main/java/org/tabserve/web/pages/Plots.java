@@ -1,0 +1,244 @@
+package org.tabserve.web.pages;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.IntFunction;
+
+/**
+ * Places the card page's pictures as {@link Plot}s: binned counts per series (histograms), counts per category (bar
+ * charts), cells (the confusion matrix) and x-y plots with a diagonal (scatter, ROC curve, calibration). Every
+ * picture of the page is made here, so they share their sizes, axes and number format.
+ */
+final class Plots {
+
+    /** Picture width in SVG user units; pictures scale down to the page's width. */
+    static final int WIDTH = 320;
+    static final int HISTOGRAM_HEIGHT = 130;
+    private static final int HISTOGRAM_TOP = 8;
+    private static final int HISTOGRAM_AXIS = 108;
+    private static final double HISTOGRAM_LEFT = 4;
+
+    /** x-y plots: height and the margins that hold ticks and axis labels. */
+    static final int XY_HEIGHT = 280;
+    private static final double XY_LEFT = 52;
+    private static final double XY_RIGHT = 12;
+    private static final double XY_TOP = 10;
+    private static final double XY_BOTTOM = 44;
+
+    /** Category bars: one text line per category, then one bar per series. */
+    private static final double BAR_LABEL = 16;
+    private static final double BAR_HEIGHT = 10;
+    private static final double BAR_GAP = 8;
+    private static final double BAR_COUNT_ROOM = 56;
+
+    /** Confusion matrix: one cell's side and the room for the labels. */
+    private static final int CELL = 90;
+    private static final int MARGIN = 70;
+
+    private Plots() {
+    }
+
+    /**
+     * One series of counts: its name for people and its CSS colour class.
+     *
+     * @param name     what one count counts, e.g. a class's display name
+     * @param cssClass its colour
+     * @param counts   one count per bin or category, in order
+     */
+    record Series(String name, String cssClass, List<Long> counts) {
+    }
+
+    /**
+     * Bars per bin, the series side by side in each bin, over a baseline with the range's ends as ticks.
+     *
+     * @param edges   {@code n + 1} ascending bin edges
+     * @param series  each with {@code n} counts
+     * @param summary the picture in words
+     */
+    static Plot histogram(String id, List<Double> edges, List<Series> series, String summary) {
+        int bins = edges.size() - 1;
+        double binWidth = (WIDTH - 2 * HISTOGRAM_LEFT) / bins;
+        long max = Math.max(1, series.stream().flatMap(s -> s.counts().stream()).mapToLong(Long::longValue).max()
+                .orElse(0));
+        double barWidth = (binWidth - 2) / Math.max(1, series.size());
+        List<Plot.Rect> bars = new ArrayList<>();
+        for (int b = 0; b < bins; b++) {
+            for (int s = 0; s < series.size(); s++) {
+                long count = series.get(s).counts().get(b);
+                if (count == 0) {
+                    continue;
+                }
+                double height = (HISTOGRAM_AXIS - HISTOGRAM_TOP) * (double) count / max;
+                bars.add(new Plot.Rect(round(HISTOGRAM_LEFT + b * binWidth + 1 + s * barWidth),
+                        round(HISTOGRAM_AXIS - height), round(barWidth), round(height),
+                        "bar " + series.get(s).cssClass(), null, count + " " + series.get(s).name() + " from "
+                        + number(edges.get(b)) + " to " + number(edges.get(b + 1))));
+            }
+        }
+        List<Plot.Text> ticks = List.of(
+                new Plot.Text(HISTOGRAM_LEFT, HISTOGRAM_AXIS + 16, number(edges.get(0)), "start", null, "tick"),
+                new Plot.Text(WIDTH - HISTOGRAM_LEFT, HISTOGRAM_AXIS + 16, number(edges.get(bins)), "end", null,
+                        "tick"));
+        return new Plot(id, WIDTH, HISTOGRAM_HEIGHT, summary, bars,
+                List.of(new Plot.Line(0, HISTOGRAM_AXIS, WIDTH, HISTOGRAM_AXIS, "axis")), List.of(), List.of(), ticks);
+    }
+
+    /**
+     * Horizontal bars per category, the series one under the other, each with its count at its end; the category's
+     * name stands above its bars, so that long names stay readable at 360 px.
+     */
+    static Plot bars(String id, List<String> categories, List<Series> series, String summary) {
+        long max = Math.max(1, series.stream().flatMap(s -> s.counts().stream()).mapToLong(Long::longValue).max()
+                .orElse(0));
+        double room = WIDTH - BAR_COUNT_ROOM;
+        List<Plot.Rect> bars = new ArrayList<>();
+        List<Plot.Text> texts = new ArrayList<>();
+        double y = 0;
+        for (int c = 0; c < categories.size(); c++) {
+            texts.add(new Plot.Text(0, y + BAR_LABEL - 4, categories.get(c), "start", null, "axis-label"));
+            y += BAR_LABEL;
+            for (Series one : series) {
+                long count = one.counts().get(c);
+                double length = Math.max(count == 0 ? 0 : 1, room * count / max);
+                bars.add(new Plot.Rect(0, round(y), round(length), BAR_HEIGHT, "bar " + one.cssClass(), null,
+                        count + " " + one.name() + ": " + categories.get(c)));
+                texts.add(new Plot.Text(round(length + 4), round(y + BAR_HEIGHT - 1), Long.toString(count), "start",
+                        null, "tick count-label"));
+                y += BAR_HEIGHT + 2;
+            }
+            y += BAR_GAP;
+        }
+        return new Plot(id, WIDTH, (int) Math.ceil(y), summary, bars, List.of(), List.of(), List.of(), texts);
+    }
+
+    /**
+     * The confusion matrix: one cell per (true, predicted) pair, darker for more rows, with its count.
+     *
+     * @param names  the classes' display names, in the matrix's order
+     * @param counts row = true class, column = predicted class
+     */
+    static Plot confusion(String id, List<String> names, List<List<Integer>> counts, String summary) {
+        int n = names.size();
+        int max = counts.stream().flatMap(List::stream).mapToInt(Integer::intValue).max().orElse(0);
+        List<Plot.Rect> cells = new ArrayList<>();
+        List<Plot.Text> texts = new ArrayList<>();
+        for (int t = 0; t < n; t++) {
+            for (int p = 0; p < n; p++) {
+                int count = counts.get(t).get(p);
+                double x = MARGIN + p * CELL;
+                double y = MARGIN + t * CELL;
+                double opacity = max == 0 ? 0 : 0.08 + 0.92 * count / max;
+                cells.add(new Plot.Rect(x, y, CELL, CELL, "cell", round(opacity), null));
+                texts.add(new Plot.Text(x + CELL / 2.0, y + CELL / 2.0 + 7, Integer.toString(count), "middle", null,
+                        "count " + (opacity > 0.5 ? "on-dark" : "on-light")));
+            }
+        }
+        texts.add(new Plot.Text(MARGIN + n * CELL / 2.0, 16, "predicted", "middle", null, "axis-label"));
+        texts.add(new Plot.Text(16, MARGIN + n * CELL / 2.0, "true", "middle",
+                "rotate(-90 16 " + (MARGIN + n * CELL / 2.0) + ")", "axis-label"));
+        for (int i = 0; i < n; i++) {
+            texts.add(new Plot.Text(MARGIN + i * CELL + CELL / 2.0, MARGIN - 10, names.get(i), "middle", null,
+                    "axis-label"));
+            texts.add(new Plot.Text(MARGIN - 8, MARGIN + i * CELL + CELL / 2.0 + 5, names.get(i), "end", null,
+                    "axis-label"));
+        }
+        int size = MARGIN + n * CELL + 4;
+        return new Plot(id, size, size, summary, cells, List.of(), List.of(), List.of(), texts);
+    }
+
+    /**
+     * An x-y plot over fixed ranges, with its axes, three ticks on each and the axes' names; add a diagonal, curves
+     * and dots, then {@link #plot(String)}.
+     */
+    static final class Xy {
+        private final String id;
+        private final double xMin;
+        private final double xMax;
+        private final double yMin;
+        private final double yMax;
+        private final List<Plot.Line> lines = new ArrayList<>();
+        private final List<Plot.Curve> curves = new ArrayList<>();
+        private final List<Plot.Dot> dots = new ArrayList<>();
+        private final List<Plot.Text> texts = new ArrayList<>();
+
+        Xy(String id, double xMin, double xMax, double yMin, double yMax, String xName, String yName) {
+            this.id = id;
+            this.xMin = xMin;
+            this.xMax = xMax > xMin ? xMax : xMin + 1;
+            this.yMin = yMin;
+            this.yMax = yMax > yMin ? yMax : yMin + 1;
+            double bottom = XY_HEIGHT - XY_BOTTOM;
+            lines.add(new Plot.Line(XY_LEFT, bottom, WIDTH - XY_RIGHT, bottom, "axis"));
+            lines.add(new Plot.Line(XY_LEFT, XY_TOP, XY_LEFT, bottom, "axis"));
+            for (int i = 0; i <= 2; i++) {
+                double xv = this.xMin + i * (this.xMax - this.xMin) / 2;
+                double yv = this.yMin + i * (this.yMax - this.yMin) / 2;
+                texts.add(new Plot.Text(x(xv), bottom + 16, number(xv), i == 0 ? "start" : i == 2 ? "end" : "middle",
+                        null, "tick"));
+                texts.add(new Plot.Text(XY_LEFT - 4, y(yv) + 4, number(yv), "end", null, "tick"));
+            }
+            texts.add(new Plot.Text(XY_LEFT + (WIDTH - XY_RIGHT - XY_LEFT) / 2, XY_HEIGHT - 6, xName, "middle", null,
+                    "axis-label"));
+            double middle = XY_TOP + (bottom - XY_TOP) / 2;
+            texts.add(new Plot.Text(14, middle, yName, "middle", "rotate(-90 14 " + round(middle) + ")",
+                    "axis-label"));
+        }
+
+        double x(double value) {
+            return round(XY_LEFT + (value - xMin) / (xMax - xMin) * (WIDTH - XY_RIGHT - XY_LEFT));
+        }
+
+        double y(double value) {
+            return round(XY_HEIGHT - XY_BOTTOM - (value - yMin) / (yMax - yMin) * (XY_HEIGHT - XY_BOTTOM - XY_TOP));
+        }
+
+        /** The line y = x where both ranges have it: perfect predictions, chance, perfect calibration. */
+        Xy diagonal() {
+            double from = Math.max(xMin, yMin);
+            double to = Math.min(xMax, yMax);
+            if (to > from) {
+                lines.add(new Plot.Line(x(from), y(from), x(to), y(to), "diagonal"));
+            }
+            return this;
+        }
+
+        Xy curve(List<Double> xs, List<Double> ys, String cssClass) {
+            StringBuilder points = new StringBuilder();
+            for (int i = 0; i < xs.size(); i++) {
+                points.append(i == 0 ? "" : " ").append(plain(x(xs.get(i)))).append(',').append(plain(y(ys.get(i))));
+            }
+            curves.add(new Plot.Curve(points.toString(), cssClass));
+            return this;
+        }
+
+        Xy dots(List<Double> xs, List<Double> ys, String cssClass, IntFunction<String> title) {
+            for (int i = 0; i < xs.size(); i++) {
+                dots.add(new Plot.Dot(x(xs.get(i)), y(ys.get(i)), 3, cssClass, title.apply(i)));
+            }
+            return this;
+        }
+
+        Plot plot(String summary) {
+            return new Plot(id, WIDTH, XY_HEIGHT, summary, List.of(), lines, curves, dots, texts);
+        }
+    }
+
+    /** A number for people: at most 2 decimals, no trailing zeros. */
+    static String number(double value) {
+        return FormServlet.round(Math.round(value * 100) / 100.0);
+    }
+
+    /** A share or score for people, with three decimals, as the metrics tables show them. */
+    static String fixed(double value) {
+        return String.format(Locale.ROOT, "%.3f", value);
+    }
+
+    static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    private static String plain(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    }
+}

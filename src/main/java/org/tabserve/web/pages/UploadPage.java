@@ -1,0 +1,29 @@
+package org.tabserve.web.pages;
+
+import java.util.List;
+
+/**
+ * What the page after a CSV upload shows: how many rows were scored, the first of them, and the whole result as a
+ * CSV to download (when it is small enough to carry in the page).
+ *
+ * @param name        the model's name
+ * @param fileName    the uploaded file's name, as the browser sent it; may be empty
+ * @param rowCount    how many data rows were scored
+ * @param columns     the preview table's column headings
+ * @param rows        the first rows, each its cells as text
+ * @param warnedRows  how many rows have a value outside the training range
+ * @param download    a {@code data:text/csv} URI with the whole result, or null when it is too large for the page
+ * @param downloadCap the largest result, in bytes, the page carries
+ */
+record UploadPage(String name, String fileName, long rowCount, List<String> columns, List<Row> rows, long warnedRows,
+                  String download, long downloadCap) {
+
+    /**
+     * @param number      the data row's number, from 1
+     * @param cells       the predicted class's display name, its probability, then the feature values
+     * @param predicted   the predicted class label
+     * @param warning     the row's range warnings joined, or null when none
+     */
+    record Row(long number, List<String> cells, String predicted, String warning) {
+    }
+}

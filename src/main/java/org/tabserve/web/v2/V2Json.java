@@ -1,0 +1,64 @@
+package org.tabserve.web.v2;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.List;
+
+/**
+ * The Open Inference Protocol's (KServe v2) response bodies, as records that Jackson writes with the protocol's
+ * field names.
+ */
+public final class V2Json {
+
+    /** The output holding each row's predicted class label. */
+    public static final String LABEL_OUTPUT = "label";
+    /** The output holding each row's probability of every class, in the model's class order. */
+    public static final String PROBABILITIES_OUTPUT = "probabilities";
+    /** The protocol's platform name for models run by ONNX Runtime. */
+    static final String PLATFORM = "onnx_onnxv1";
+
+    private V2Json() {
+    }
+
+    /** {@code GET /v2}. */
+    record ServerMetadata(String name, String version, List<String> extensions) {
+    }
+
+    /** {@code GET /v2/health/live}. */
+    record Live(boolean live) {
+    }
+
+    /** {@code GET /v2/health/ready}. */
+    record Ready(boolean ready) {
+    }
+
+    /** {@code GET /v2/models/{name}/ready}. */
+    /** One line of the repository extension's index. */
+    record IndexEntry(String name, String version, String state, String reason) {
+    }
+
+    record ModelReady(String name, boolean ready) {
+    }
+
+    /** A tensor's name, element type and shape ({@code -1} for a free dimension). */
+    record TensorMetadata(String name, String datatype, List<Long> shape) {
+    }
+
+    /** {@code GET /v2/models/{name}}; {@code versions} is left out for a model without a version. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ModelMetadata(String name, List<String> versions, String platform, List<TensorMetadata> inputs,
+                         List<TensorMetadata> outputs) {
+    }
+
+    /** One output tensor of an inference response, its data flat in row-major order. */
+    record OutputTensor(String name, String datatype, List<Long> shape, List<?> data) {
+    }
+
+    /** {@code POST /v2/models/{name}/infer}; {@code model_version} and {@code id} only when there is one. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record InferResponse(@JsonProperty("model_name") String modelName,
+                         @JsonProperty("model_version") String modelVersion,
+                         String id, List<OutputTensor> outputs) {
+    }
+}

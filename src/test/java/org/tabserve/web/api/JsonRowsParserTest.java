@@ -1,0 +1,158 @@
+package org.tabserve.web.api;
+
+import org.junit.jupiter.api.Test;
+import org.tabserve.model.Batch;
+import org.tabserve.web.http.FieldProblem;
+import org.tabserve.web.http.HttpProblem;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link JsonRowsParser} on a model of typed columns ({@link RequestParsersFuzzTest#TYPED}: text with categories, a
+ * float that may be missing, an int64, text whose unknown values are refused, a boolean) and on the bundled
+ * numbers-only model: values keep their JSON type, every problem is named with its field (and row in a batch).
+ */
+class JsonRowsParserTest {
+
+    private static final String VALID = "{\"island\": \"Dream\", \"bill_length_mm\": 39.1, \"flipper_length_mm\": 181,"
+            + " \"sex\": \"MALE\", \"tagged\": true}";
+
+    private static JsonRowsParser.ParsedRows typed(String body) throws IOException {
+        return new JsonRowsParser(RequestParsersFuzzTest.TYPED, 10).parse(utf8(body));
+    }
+
+    private static HttpProblem refused(String body) {
+        return assertThrows(HttpProblem.class, () -> typed(body));
+    }
+
+    private static ByteArrayInputStream utf8(String body) {
+        return new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String with(String field, String json) {
+        return VALID.replaceFirst("\"" + field + "\": [^,}]+", java.util.regex.Matcher.quoteReplacement("\"" + field + "\": " + json));
+    }
+
+    @Test
+    void readsEachValueAsItsJsonTypeInSignatureOrder() throws IOException {
+        JsonRowsParser.ParsedRows parsed = typed("{\"tagged\": false, \"sex\": \"FEMALE\", \"flipper_length_mm\": 4611686018427387905,"
+                + " \"bill_length_mm\": null, \"island\": \"Biscoe\"}");
+        assertFalse(parsed.batch());
+        assertArrayEquals(new Object[] {"Biscoe", null, 4611686018427387905L, "FEMALE", false}, parsed.cells().get(0));
+        Batch batch = parsed.rows();
+        assertEquals(1, batch.size());
+        assertTrue(Double.isNaN(batch.number(0, 1)), "a missing float is NaN");
+        assertEquals(4611686018427387905L, ((long[]) batch.data(2))[0], "2^62 + 1 exactly, not rounded to a double");
+    }
+
+    @Test
+    void takesABatchOfObjectsAndArraysInFeatureOrder() throws IOException {
+        JsonRowsParser.ParsedRows parsed = typed("{\"instances\": [" + VALID
+                + ", [\"Torgersen\", 40, 190.0, \"FEMALE\", false]]}");
+        assertTrue(parsed.batch());
+        assertEquals(2, parsed.rows().size());
+        assertArrayEquals(new Object[] {"Torgersen", 40.0, new java.math.BigDecimal("190.0"), "FEMALE", false},
+                parsed.cells().get(1));
+        assertEquals(190L, ((long[]) parsed.rows().data(2))[1], "190.0 is a whole number");
+    }
+
+    @Test
+    void warnsAboutAnUnknownCategoryTheModelTakes() throws IOException {
+        JsonRowsParser.ParsedRows parsed = typed(with("island", "\"Atlantis\""));
+        assertEquals("island", parsed.rows().warnings(0).get(0).feature());
+        assertTrue(parsed.rows().warnings(0).get(0).message().contains("Biscoe"), "lists the known values");
+    }
+
+    @Test
+    void neverTurnsTextIntoANumberNorTheReverse() {
+        assertEquals(List.of("bill_length_mm"), fields(refused(with("bill_length_mm", "\"39.1\""))));
+        assertEquals(List.of("flipper_length_mm"), fields(refused(with("flipper_length_mm", "\"181\""))));
+        assertEquals(List.of("island"), fields(refused(with("island", "3"))));
+        assertEquals(List.of("tagged"), fields(refused(with("tagged", "\"true\""))));
+        assertEquals(List.of("tagged"), fields(refused(with("tagged", "1"))));
+    }
+
+    @Test
+    void takesNullOnlyWhereAValueMayBeMissing() throws IOException {
+        assertNull(typed(with("bill_length_mm", "null")).cells().get(0)[1]);
+        HttpProblem problem = refused(with("island", "null"));
+        assertEquals(List.of("island"), fields(problem));
+        assertTrue(problem.detail().contains("missing value for 'island'"), problem.detail());
+    }
+
+    @Test
+    void refusesFractionsAndOverflowForAnInteger() {
+        assertTrue(refused(with("flipper_length_mm", "181.5")).detail().contains("whole number"));
+        assertTrue(refused(with("flipper_length_mm", "9223372036854775808")).detail().contains("range"));
+        assertTrue(refused(with("flipper_length_mm", "1e19")).detail().contains("range"));
+        assertEquals(List.of("flipper_length_mm"), fields(refused(with("flipper_length_mm", "1e4034567890"))),
+                "an exponent beyond BigDecimal's");
+        assertTrue(refused(with("flipper_length_mm", "3.0000000000000000001")).detail().contains("whole number"),
+                "a fraction too small for a double is still a fraction");
+    }
+
+    @Test
+    void refusesAnUnknownCategoryTheModelCannotTakeListingTheKnownOnes() {
+        HttpProblem problem = refused(with("sex", "\"UNKNOWN\""));
+        assertEquals(List.of("sex"), fields(problem));
+        assertTrue(problem.detail().contains("[FEMALE, MALE]"), problem.detail());
+    }
+
+    @Test
+    void refusesLongTextNulAndInvalidUtf8NamingTheField() throws IOException {
+        assertTrue(refused(with("island", "\"" + "x".repeat(Batch.MAX_TEXT_LENGTH + 1) + "\"")).detail()
+                .contains("at most " + Batch.MAX_TEXT_LENGTH));
+        HttpProblem huge = refused(with("island", "\"" + "x".repeat(102_400) + "\""));
+        assertEquals(List.of("island"), fields(huge), "text beyond the JSON reader's limit");
+        assertEquals(List.of("island"), fields(refused(with("island", "\"Dr\\u0000eam\""))));
+        assertEquals(List.of("island"), fields(refused(with("island", "\"Dr\u0001eam\""))), "a raw control character");
+        byte[] invalid = with("island", "\"DrXXeam\"").getBytes(StandardCharsets.UTF_8);
+        int at = new String(invalid, StandardCharsets.UTF_8).indexOf("XX");
+        invalid[at] = (byte) 0xC3;
+        invalid[at + 1] = (byte) 0x28;
+        HttpProblem problem = assertThrows(HttpProblem.class,
+                () -> new JsonRowsParser(RequestParsersFuzzTest.TYPED, 10).parse(new ByteArrayInputStream(invalid)));
+        assertEquals(400, problem.status());
+        assertEquals(List.of("island"), fields(problem));
+    }
+
+    @Test
+    void listsEveryProblemOfEveryRowAtOnceWithItsRow() {
+        HttpProblem problem = refused("{\"instances\": [" + VALID + ", " + with("tagged", "\"no\"")
+                + ", {\"island\": \"Dream\", \"colour\": 1}, [\"Dream\", 1, 2, \"MALE\"], " + with("island", "{}") + "]}");
+        List<String> found = problem.errors().stream().map(e -> e.row() + ":" + e.field()).sorted().toList();
+        assertEquals(List.of("1:tagged", "2:bill_length_mm", "2:colour", "2:flipper_length_mm", "2:sex", "2:tagged",
+                "3:tagged", "4:island"), found);
+    }
+
+    @Test
+    void keepsTheBundledModelsNumbersAndWording() throws IOException {
+        JsonRowsParser parser = new JsonRowsParser(RequestParsersFuzzTest.SIGNATURE, 10);
+        JsonRowsParser.ParsedRows parsed = parser.parse(utf8(
+                "{\"instances\": [{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}, [1, 2, 3, 4]]}"));
+        assertEquals(List.of(3.6, 8.6, -2.8, -0.44), Arrays.asList(parsed.cells().get(0))); // the data's order
+        assertEquals(List.of(1.0, 2.0, 3.0, 4.0), Arrays.asList(parsed.cells().get(1)));
+        HttpProblem problem = assertThrows(HttpProblem.class, () -> parser.parse(utf8(
+                "{\"variance\": \"3.6\", \"skewness\": null, \"curtosis\": true, \"entropy\": 1e300}")));
+        assertEquals(List.of("'variance' must be a number, got a string", "'skewness' must be a number, got null",
+                "'curtosis' must be a number, got a boolean"), problem.errors().stream().limit(3)
+                .map(FieldProblem::message).toList());
+        assertEquals("entropy", problem.errors().get(3).field());
+    }
+
+    private static List<String> fields(HttpProblem problem) {
+        return problem.errors().stream().map(FieldProblem::field).toList();
+    }
+}

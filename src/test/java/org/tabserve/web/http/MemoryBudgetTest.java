@@ -1,0 +1,87 @@
+package org.tabserve.web.http;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Requests share the budget: past it they wait, then get 503; one that alone exceeds it gets 413; closing frees. */
+class MemoryBudgetTest {
+
+    @Test
+    void reservationsShareTheCapacityAndClosingGivesItBack() {
+        MemoryBudget budget = new MemoryBudget(1_000);
+        try (MemoryBudget.Reservation a = budget.open(); MemoryBudget.Reservation b = budget.open()) {
+            a.grow(600);
+            assertFalse(b.tryGrow(500), "600 + 500 is over 1,000");
+            assertTrue(b.tryGrow(400));
+            assertEquals(1_000, budget.used());
+            a.releaseAll();
+            assertEquals(400, budget.used());
+            assertTrue(a.tryGrow(600));
+        }
+        assertEquals(0, budget.used());
+    }
+
+    @Test
+    void withNoRoomARequestWaitsThenGets503WithRetryAfter() {
+        MemoryBudget budget = new MemoryBudget(1_000);
+        try (MemoryBudget.Reservation hog = budget.open(); MemoryBudget.Reservation late = budget.open()) {
+            hog.grow(1_000);
+            long start = System.nanoTime();
+            HttpProblem problem = assertThrows(HttpProblem.class, () -> late.grow(1));
+            assertEquals(503, problem.status());
+            assertEquals("1", problem.headers().get("Retry-After"));
+            assertTrue(System.nanoTime() - start >= MemoryBudget.WAIT.toNanos() * 9 / 10, "it waited first");
+        }
+    }
+
+    @Test
+    void aWaitingRequestGoesOnAsSoonAsAnotherGivesBack() throws Exception {
+        MemoryBudget budget = new MemoryBudget(1_000);
+        MemoryBudget.Reservation hog = budget.open();
+        hog.grow(900);
+        CompletableFuture<Long> waiter = CompletableFuture.supplyAsync(() -> {
+            try (MemoryBudget.Reservation late = budget.open()) {
+                late.grow(500);
+                return budget.used();
+            }
+        });
+        Thread.sleep(100);
+        assertFalse(waiter.isDone());
+        hog.close();
+        assertEquals(500, waiter.get(MemoryBudget.WAIT.toSeconds(), TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aRequestThatAloneNeedsMoreThanTheWholeBudgetIs413AtOnce() {
+        MemoryBudget budget = new MemoryBudget(1_000);
+        try (MemoryBudget.Reservation big = budget.open()) {
+            assertEquals(413, assertThrows(HttpProblem.class, () -> big.grow(1_001)).status());
+            assertEquals(0, budget.used());
+        }
+    }
+
+    @Test
+    void aMeteredBodyTakesItsShareOnlyPastTheFreeBytes() throws IOException {
+        MemoryBudget budget = new MemoryBudget(1_000_000);
+        try (MemoryBudget.Reservation held = budget.open()) {
+            InputStream body = held.metered(new ByteArrayInputStream(new byte[3_000]), 1_000, 16);
+            body.read(new byte[800]);
+            assertEquals(0, budget.used());
+            body.read(new byte[800]);
+            assertEquals(600 * 16, budget.used());
+            body.readAllBytes();
+            assertEquals(2_000 * 16, budget.used());
+        }
+        assertEquals(0, budget.used());
+    }
+}

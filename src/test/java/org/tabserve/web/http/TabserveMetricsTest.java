@@ -1,0 +1,73 @@
+package org.tabserve.web.http;
+
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import org.junit.jupiter.api.Test;
+import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Prediction;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** tabserve's metrics never start a thread that would outlive the web app (hot redeploy stays flat). */
+class TabserveMetricsTest {
+
+    /** The name the Prometheus client gives the thread of its static scheduler. */
+    private static final String SCHEDULER_THREAD = "prometheus-metrics-scheduler-";
+
+    @Test
+    void recordingEveryMetricNeverStartsThePrometheusClientsSchedulerThread() {
+        // That thread cannot be stopped and keeps an undeployed app's class loader alive (see TabserveMetrics).
+        TabserveMetrics metrics = new TabserveMetrics();
+        List<String> classes = List.of("genuine", "forged");
+        try (OnnxModel classifier = OnnxModel.load(Path.of("model.onnx"))) {
+            metrics.modelLoaded("banknote", classifier, 0.25);
+        }
+        metrics.request("banknote", "/api/predict", "POST", 200, 0.003);
+        metrics.request("", "/api/predict", "POST", 400, 0.001);
+        metrics.scored("banknote", List.of(new Prediction.Classification("genuine", classes, List.of(0.9, 0.1)),
+                new Prediction.Classification("forged", classes, List.of(0.2, 0.8))));
+        metrics.adminRefused("wrong_token");
+        MetricSnapshots scraped = metrics.registry().scrape();
+
+        assertTrue(scraped.stream().anyMatch(s -> s.getMetadata().getName().equals("tabserve_model_load_seconds")),
+                "the load time gauge was scraped");
+        assertEquals(List.of(), Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(name -> name.startsWith(SCHEDULER_THREAD)).toList(),
+                "a metric handed work to the client's scheduler (exemplars or a native histogram reset)");
+    }
+
+    @Test
+    void anUnloadedModelsSeriesGoAwayAndTheOthersStay() {
+        TabserveMetrics metrics = new TabserveMetrics();
+        List<String> classes = List.of("genuine", "forged");
+        try (OnnxModel classifier = OnnxModel.load(Path.of("model.onnx"))) {
+            metrics.modelLoaded("a", classifier, 0.25);
+            metrics.modelLoaded("b", classifier, 0.5);
+        }
+        for (String model : List.of("a", "b")) {
+            metrics.request(model, "/models/*", "POST", 200, 0.003);
+            metrics.scored(model, List.of(new Prediction.Classification("genuine", classes, List.of(0.9, 0.1))));
+        }
+        metrics.modelUnloaded("a");
+        String text = scrape(metrics);
+        for (String series : List.of("tabserve_http_requests_total{", "tabserve_rows_scored_total{",
+                "tabserve_predictions_total{", "tabserve_model_info{", "tabserve_model_load_seconds{")) {
+            assertTrue(text.lines().anyMatch(l -> l.startsWith(series) && l.contains("model=\"b\"")), series + " b");
+            assertTrue(text.lines().noneMatch(l -> l.startsWith(series) && l.contains("model=\"a\"")), series + " a");
+        }
+    }
+
+    private static String scrape(TabserveMetrics metrics) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            new io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter(false)
+                    .write(out, metrics.registry().scrape());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

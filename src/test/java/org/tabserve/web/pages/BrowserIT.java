@@ -1,0 +1,481 @@
+package org.tabserve.web.pages;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.tabserve.TabserveProcess;
+import org.tabserve.card.CardFileTest;
+import org.tabserve.cli.FixtureCards;
+import org.tabserve.web.BankNotes;
+import org.tabserve.web.Http;
+import org.tabserve.web.ModelDirectory;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The pages as people use them, in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver},
+ * driven by Selenium with the driver's path given, so nothing is downloaded). Each test saves screenshots under
+ * {@code target/screenshots/}, at desktop width and at 360 px. Without Chromium the tests are skipped, saying why.
+ */
+class BrowserIT {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path SCREENSHOTS = Path.of("target/screenshots");
+    static final Dimension DESKTOP = new Dimension(1280, 1100);
+    static final Dimension PHONE = new Dimension(360, 1400);
+
+    @RegisterExtension
+    static final Http http = Http.startingTheWar();
+
+    /** Models with cards made by the real card command, for the card pages of other kinds of model. */
+    @TempDir
+    static Path cards;
+
+    private static Path profile;
+    private static Path downloads;
+    private static WebDriver browser;
+    private String testName;
+
+    @BeforeAll
+    static void startBrowser() throws IOException {
+        assumeTrue(Files.isExecutable(CHROMIUM), "browser tests skipped: " + CHROMIUM
+                + " is missing (apt-get install chromium chromium-driver)");
+        assumeTrue(Files.isExecutable(CHROMEDRIVER), "browser tests skipped: " + CHROMEDRIVER
+                + " is missing (apt-get install chromium-driver)");
+        profile = Files.createTempDirectory("tabserve-chromium-profile");
+        downloads = Files.createTempDirectory("tabserve-downloads");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--user-data-dir=" + profile, "--window-size=1280,1100");
+        options.setExperimentalOption("prefs", Map.of(
+                "download.default_directory", downloads.toString(),
+                "download.prompt_for_download", false,
+                "download.directory_upgrade", true,
+                "safebrowsing.enabled", false));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        browser.manage().timeouts().implicitlyWait(Duration.ofSeconds(10)); // a loaded machine renders slowly
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stopBrowser() throws IOException {
+        if (browser != null) {
+            browser.quit();
+        }
+        for (Path dir : new Path[] {profile, downloads}) {
+            if (dir != null) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+                }
+            }
+        }
+    }
+
+    @BeforeEach
+    void desktop(TestInfo info) {
+        testName = info.getTestMethod().orElseThrow().getName();
+        browser.manage().window().setSize(DESKTOP);
+    }
+
+    @AfterEach
+    void screenshotAtBothWidths() throws IOException {
+        shoot("desktop", DESKTOP);
+        shoot("360px", PHONE);
+        Object overflow = js("return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+        assertTrue(((Number) overflow).longValue() <= 0,
+                () -> browser.getCurrentUrl() + " scrolls sideways at 360 px by " + overflow + " px");
+    }
+
+    /** A screenshot of the whole page at that width: the window is made as tall as the page first. */
+    private void shoot(String width, Dimension size) throws IOException {
+        browser.manage().window().setSize(size);
+        long height = ((Number) js("return document.documentElement.scrollHeight;")).longValue();
+        browser.manage().window().setSize(new Dimension(size.getWidth(), (int) Math.min(6000, Math.max(size.getHeight(), height + 140))));
+        byte[] png = ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES);
+        Files.write(SCREENSHOTS.resolve(testName + "-" + width + ".png"), png);
+    }
+
+    private static Object js(String script, Object... args) {
+        return ((JavascriptExecutor) browser).executeScript(script, args);
+    }
+
+    private static void open(String path) {
+        browser.get(http.uri(path).toString());
+    }
+
+    /** Clicks something that loads a new page and waits until the old page is gone, so reads see the new one. */
+    private static void navigate(WebElement clickable) {
+        WebElement page = browser.findElement(By.tagName("html"));
+        clickable.click();
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(page));
+    }
+
+    private static WebElement byId(String id) {
+        return browser.findElement(By.id(id));
+    }
+
+    /** Types into a field, finding it again if the page was still settling (a stale node is retried, not fatal). */
+    private static void type(String field, String text) {
+        new WebDriverWait(browser, Duration.ofSeconds(20))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .ignoring(org.openqa.selenium.WebDriverException.class)
+                .until(d -> {
+                    WebElement input = d.findElement(By.id(field));
+                    input.clear();
+                    input.sendKeys(text);
+                    return text.equals(input.getAttribute("value"));
+                });
+    }
+
+    private static BankNotes.Note firstOf(String label) {
+        return BankNotes.all().stream().filter(n -> n.label().equals(label)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void fillingTheFormAndSubmittingShowsTheClassAndItsProbabilityBars() {
+        open("/");
+        BankNotes.Note forged = firstOf("1");
+        BankNotes.FEATURES.forEach(f -> type(f, forged.text().get(f)));
+        navigate(byId("submit"));
+        assertEquals("forged", byId("predicted").getText());
+        List<WebElement> bars = browser.findElements(By.cssSelector("table.bars tr"));
+        assertEquals(2, bars.size(), "one bar per class");
+        double forgedProbability = Double.parseDouble(browser.findElement(
+                By.cssSelector("tr[data-label='1'] progress")).getAttribute("value"));
+        assertTrue(forgedProbability > 0.5, "the predicted class has the longer bar");
+        assertEquals(forged.text().get("variance"), byId("variance").getAttribute("value"), "the values stay in the form");
+        assertTrue(browser.findElements(By.id("warnings")).isEmpty(), "a data row needs no warning");
+    }
+
+    @Test
+    void aBadValueIsShownNextToItsFieldWithTheTypedTextKept() {
+        open("/");
+        type("variance", "3,6x");
+        navigate(byId("submit"));
+        WebElement error = byId("variance-error");
+        assertTrue(error.isDisplayed());
+        assertTrue(error.getText().contains("variance"), error.getText());
+        assertEquals("3,6x", byId("variance").getAttribute("value"), "what was typed is kept");
+        assertEquals("true", byId("variance").getAttribute("aria-invalid"));
+        assertTrue(byId("variance").getAttribute("aria-describedby").contains("variance-error"));
+        assertTrue(byId("errors").getText().contains("One value"), byId("errors").getText());
+        assertTrue(browser.findElements(By.id("predicted")).isEmpty(), "no prediction for a bad value");
+    }
+
+    @Test
+    void clickingAnExampleFillsTheFormWithThatRowAndItPredictsItsClass() {
+        open("/");
+        for (String example : List.of("genuine-2", "forged-1")) {
+            WebElement link = byId("example-" + example);
+            String title = link.getAttribute("title");
+            navigate(link);
+            for (String part : title.split(", ")) {
+                String[] nameValue = part.split(" ", 2);
+                assertEquals(nameValue[1], byId(nameValue[0]).getAttribute("value"), example + " fills " + nameValue[0]);
+            }
+            navigate(byId("submit"));
+            assertEquals(example.replaceAll("-\\d+$", ""), byId("predicted").getText(),
+                    "an example from the data is predicted as its class");
+        }
+    }
+
+    @Test
+    void aValueBeyondTheTrainingRangeIsAnsweredWithAWarning() {
+        open("/");
+        type("variance", "30");
+        navigate(byId("submit"));
+        assertTrue(byId("warnings").getText().contains("the model has not seen a variance this high; treat the answer with care"),
+                byId("warnings").getText());
+    }
+
+    @Test
+    void theFormWorksFromTheKeyboardWithAVisibleFocus() {
+        open("/?example=forged-1");
+        WebElement body = browser.findElement(By.tagName("body"));
+        body.sendKeys(Keys.TAB);
+        List<String> visited = new ArrayList<>();
+        for (int i = 0; i < 20 && !"variance".equals(active().getAttribute("id")); i++) {
+            visited.add(active().getTagName() + "#" + active().getAttribute("id"));
+            active().sendKeys(Keys.TAB);
+        }
+        assertEquals("variance", active().getAttribute("id"), () -> "Tab reaches the first field after " + visited);
+        String outline = (String) js("return getComputedStyle(arguments[0]).outlineStyle;", active());
+        assertNotEquals("none", outline, "the focused field shows its focus");
+        active().sendKeys(Keys.ENTER);
+        assertEquals("forged", byId("predicted").getText(), "Enter submits");
+    }
+
+    private static WebElement active() {
+        return browser.switchTo().activeElement();
+    }
+
+    @Test
+    void uploadingACsvShowsTheFirstRowsAndTheFullResultDownloads() throws IOException {
+        List<BankNotes.Note> notes = new ArrayList<>(BankNotes.all().subList(0, 8));
+        notes.addAll(BankNotes.all().subList(BankNotes.all().size() - 7, BankNotes.all().size()));
+        Path csv = Files.createTempFile("notes", ".csv");
+        StringBuilder text = new StringBuilder("id,").append(String.join(",", BankNotes.FEATURES)).append('\n');
+        for (int i = 0; i < notes.size(); i++) {
+            text.append("note-").append(i + 1).append(',').append(String.join(",", notes.get(i).text().values())).append('\n');
+        }
+        Files.writeString(csv, text, StandardCharsets.UTF_8);
+        try {
+            open("/");
+            byId("file").sendKeys(csv.toAbsolutePath().toString());
+            navigate(byId("preview"));
+            assertTrue(byId("summary").getText().contains("15 rows"), byId("summary").getText());
+            List<WebElement> rows = browser.findElements(By.cssSelector("#preview tbody tr"));
+            assertEquals(UploadPages.PREVIEW_ROWS, rows.size(), "the first rows only");
+            assertEquals("genuine", rows.get(0).findElements(By.tagName("td")).get(0).getText());
+
+            byId("download-link").click();
+            Path downloaded = awaitDownload("predictions.csv");
+            try (CSVParser parser = CSVParser.parse(downloaded, StandardCharsets.UTF_8,
+                    CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+                List<CSVRecord> records = parser.getRecords();
+                assertEquals(notes.size(), records.size(), "every row, not just the preview");
+                assertEquals(List.of("id", "variance", "skewness", "curtosis", "entropy", "label", "probability_0",
+                        "probability_1"), parser.getHeaderNames());
+                for (int i = 0; i < notes.size(); i++) {
+                    assertEquals("note-" + (i + 1), records.get(i).get("id"), "other columns are carried through");
+                    assertEquals(notes.get(i).label(), records.get(i).get("label"), "row " + (i + 1));
+                }
+            }
+        } finally {
+            Files.deleteIfExists(csv);
+        }
+    }
+
+    private static Path awaitDownload(String name) {
+        Path file = downloads.resolve(name);
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> Files.isRegularFile(file)
+                && !Files.exists(downloads.resolve(name + ".crdownload")));
+        return file;
+    }
+
+    @Test
+    void theModelCardShowsTheDataTheMetricsAndItsPicturesAsInlineSvg() {
+        open("/");
+        navigate(browser.findElement(By.linkText("How this model was made and how well it does")));
+        assertTrue(browser.getCurrentUrl().endsWith("/model"));
+        String data = byId("data-facts").getText();
+        assertTrue(data.contains("BankNote_Authentication.csv") && data.contains("1372") && data.contains("CC BY 4.0"), data);
+        assertEquals("1.000", byId("accuracy").getText());
+
+        WebElement matrix = byId("confusion-matrix");
+        List<String> counts = matrix.findElements(By.cssSelector("text.count")).stream().map(WebElement::getText).toList();
+        assertEquals(List.of("229", "0", "0", "183"), counts, "true class by row, predicted by column");
+        assertEquals(4, matrix.findElements(By.cssSelector("rect.cell")).size());
+
+        for (String feature : BankNotes.FEATURES) {
+            WebElement chart = byId("histogram-" + feature);
+            List<WebElement> bars = chart.findElements(By.cssSelector("rect.bar"));
+            assertFalse(bars.isEmpty(), feature + " has bars");
+            assertTrue(bars.stream().anyMatch(b -> b.getAttribute("class").contains("class-0"))
+                    && bars.stream().anyMatch(b -> b.getAttribute("class").contains("class-1")), "both classes drawn");
+            assertTrue(chart.getSize().getWidth() > 100, feature + " is drawn at a readable size");
+        }
+    }
+
+    /** Serves {@code model} on its own server and opens its card page; close the server after the test. */
+    private static TabserveProcess openCardOf(Path model) throws IOException, InterruptedException {
+        TabserveProcess server = TabserveProcess.startReady("--model", model.toString());
+        browser.get(server.uri("/model").toString());
+        return server;
+    }
+
+    /** A figure as the page shows it (three decimals) and as the card holds it ({@code <data value>}). */
+    private static void assertFigure(String id, double expected) {
+        WebElement figure = byId(id);
+        assertEquals(expected, Double.parseDouble(figure.getAttribute("value")), 1e-6, id + " as the card holds it");
+        assertEquals(String.format(Locale.ROOT, "%.3f", expected), figure.getText(), id + " as people read it");
+    }
+
+    private static void assertDrawn(String svgId, String shapes, int atLeast) {
+        WebElement svg = byId(svgId);
+        int found = svg.findElements(By.cssSelector(shapes)).size();
+        assertTrue(found >= atLeast, svgId + " has " + found + " " + shapes + ", expected at least " + atLeast);
+        assertTrue(svg.getSize().getWidth() > 100, svgId + " is drawn at a readable size");
+    }
+
+    @Test
+    void aRegressorsCardShowsItsErrorsAScatterWithTheDiagonalAndItsResiduals() throws Exception {
+        var sklearn = FixtureCards.sklearn("body-mass-regressor");
+        try (TabserveProcess server = openCardOf(FixtureCards.card(cards, "body-mass-regressor", "body_mass_g"))) {
+            assertFigure("r2", sklearn.get("r2_score").asDouble());
+            assertEquals(1, Double.parseDouble(byId("mae").getAttribute("value"))
+                    / sklearn.get("mean_absolute_error").asDouble(), 1e-6);
+            int rows = sklearn.get("rows").asInt();
+            assertEquals(rows, byId("scatter").findElements(By.cssSelector("circle.dot")).size(), "a dot per row");
+            assertDrawn("scatter", "line.diagonal", 1);
+            assertDrawn("residual-histogram", "rect.bar", 3);
+            long inResidualBars = byId("residual-histogram").findElements(By.cssSelector("rect.bar title")).stream()
+                    .mapToLong(t -> Long.parseLong(t.getAttribute("textContent").split(" ", 2)[0])).sum();
+            assertEquals(rows, inResidualBars, "every row in one residual bar");
+            assertDrawn("histogram-bill_length_mm", "rect.bar", 3);
+            assertDrawn("categories-species", "rect.bar", 3);
+            assertTrue(browser.findElements(By.id("roc-curve")).isEmpty(), "a regressor has no ROC curve");
+        }
+    }
+
+    @Test
+    void aBinaryClassifiersCardShowsItsRocCurveWithItsAucAndACalibrationPlot() throws Exception {
+        var sklearn = FixtureCards.sklearn("int64-column");
+        try (TabserveProcess server = openCardOf(FixtureCards.card(cards, "int64-column", "sex",
+                "--class-names", "0=female,1=male"))) {
+            assertFigure("roc-auc", sklearn.get("roc_auc_score").asDouble());
+            assertEquals(String.format(Locale.ROOT, "%.3f", sklearn.get("accuracy_score").asDouble()),
+                    byId("accuracy").getText());
+            assertDrawn("roc-curve", "polyline.curve", 1);
+            assertDrawn("roc-curve", "line.diagonal", 1);
+            assertDrawn("calibration", "circle.dot", 2);
+            assertDrawn("calibration", "line.diagonal", 1);
+            long calibrated = byId("calibration").findElements(By.cssSelector("circle.dot title")).stream()
+                    .mapToLong(t -> Long.parseLong(t.getAttribute("textContent").split(" ", 2)[0])).sum();
+            assertEquals(sklearn.get("rows").asInt(), calibrated, "every row in one calibration bin");
+            List<WebElement> islandBars = byId("categories-island").findElements(By.cssSelector("rect.bar"));
+            assertTrue(islandBars.stream().anyMatch(b -> b.getAttribute("class").contains("class-0"))
+                    && islandBars.stream().anyMatch(b -> b.getAttribute("class").contains("class-1")),
+                    "island's counts per class");
+        }
+    }
+
+    @Test
+    void aThreeClassCardShowsItsConfusionMatrixAndItsTextInputsPerClass() throws Exception {
+        var sklearn = FixtureCards.sklearn("species-zipmap");
+        try (TabserveProcess server = openCardOf(FixtureCards.card(cards, "species-zipmap", "species"))) {
+            assertEquals(String.format(Locale.ROOT, "%.3f", sklearn.get("accuracy_score").asDouble()),
+                    byId("accuracy").getText());
+            List<String> expected = new ArrayList<>();
+            sklearn.get("confusion_matrix").get("counts").forEach(row -> row.forEach(c -> expected.add(c.asText())));
+            assertEquals(expected, byId("confusion-matrix").findElements(By.cssSelector("text.count")).stream()
+                    .map(WebElement::getText).toList(), "scikit-learn's confusion matrix");
+            assertDrawn("categories-island", "rect.bar", 5);
+            assertDrawn("categories-sex", "rect.bar", 6);
+            assertDrawn("histogram-body_mass_g", "rect.bar", 3);
+            assertTrue(browser.findElements(By.id("roc-curve")).isEmpty(), "three classes: no ROC curve");
+        }
+    }
+
+    @Test
+    void aModelWithoutACardSaysSoAndShowsTheCommandWithItsInputs() throws Exception {
+        try (TabserveProcess server = openCardOf(CardFileTest.FIXTURES.resolve("species-zipmap.onnx"))) {
+            assertTrue(byId("no-card").getText().contains("no card"), byId("no-card").getText());
+            assertEquals("java -jar tabserve.war card --model species-zipmap.onnx --data labelled.csv --label <column>"
+                    + " --out species-zipmap-with-card.onnx", byId("card-command").getText());
+            String header = Files.readAllLines(CardFileTest.FIXTURES.resolve("species-zipmap.inputs.csv")).get(0);
+            assertEquals(header.replace(",", ", "), byId("card-columns").getText());
+            assertNotNull(byId("input-table"));
+            assertTrue(browser.findElements(By.tagName("svg")).isEmpty(), "no pictures without a card");
+        }
+    }
+
+    /**
+     * A directory of models as people browse it: the index lists the species classifier (text inputs) served from a
+     * repository; its link opens its form, the form predicts, and the card link opens its card, and every link and
+     * form on those pages stays on that model's routes rather than the root routes (which answer for another model).
+     */
+    @Test
+    void fromTheIndexOfModelsToAModelsFormItsAnswerAndItsCard() throws Exception {
+        ModelDirectory dir = ModelDirectory.withFourModels();
+        try (TabserveProcess server = TabserveProcess.startReady(Map.of(), "--models", dir.root().toString(),
+                "--default-model", "banknote")) {
+            // The ready line comes once the server listens; the models finish loading after it.
+            ModelDirectory.awaitIndex(new Http(server), index -> ModelDirectory.has(index, "species", "1", "READY"));
+            browser.get(server.uri("/models").toString());
+            WebElement species = browser.findElement(By.cssSelector("tr[data-model='species']"));
+            assertTrue(species.getText().contains("READY"), species.getText());
+            navigate(species.findElement(By.cssSelector("a.form")));
+            String base = "/models/species/versions/1/";
+            assertEquals(server.uri(base).toString(), browser.getCurrentUrl());
+            assertLinksStayOn(base);
+
+            Map<String, String> penguin = Map.of("island", "Torgersen", "bill_length_mm", "39.1",
+                    "bill_depth_mm", "18.7", "flipper_length_mm", "181", "body_mass_g", "3750", "sex", "MALE");
+            penguin.forEach(BrowserIT::enter);
+            navigate(byId("submit"));
+            assertEquals("Adelie", byId("predicted").getText(), "the species model answered, not the default one");
+            assertTrue(browser.getCurrentUrl().startsWith(server.uri(base).toString()), browser.getCurrentUrl());
+            assertLinksStayOn(base);
+
+            navigate(browser.findElement(By.linkText("model card")));
+            assertEquals(server.uri(base + "card").toString(), browser.getCurrentUrl());
+            String card = browser.findElement(By.tagName("main")).getText();
+            assertTrue(card.contains("Gentoo") && !card.contains("forged"), "the species model's card, not another's");
+            assertLinksStayOn(base);
+            navigate(browser.findElement(By.partialLinkText("Try the model")));
+            assertEquals(server.uri(base).toString(), browser.getCurrentUrl(), "the card leads back to its own form");
+        }
+    }
+
+    /** Types into a text field, or picks the option of a select, by the field's id. */
+    private static void enter(String field, String value) {
+        WebElement element = byId(field);
+        if (element.getTagName().equals("select")) {
+            new org.openqa.selenium.support.ui.Select(element).selectByValue(value);
+        } else {
+            type(field, value);
+        }
+    }
+
+    /**
+     * Asserts every link and form on the page that leads to a model's route leads to {@code base}'s: only the shared
+     * pages (styles, API docs, the index) may be elsewhere.
+     */
+    private static void assertLinksStayOn(String base) {
+        List<String> targets = new ArrayList<>();
+        browser.findElements(By.cssSelector("a[href]")).forEach(a -> targets.add(a.getAttribute("href")));
+        browser.findElements(By.cssSelector("form[action]")).forEach(f -> targets.add(f.getAttribute("action")));
+        browser.findElements(By.cssSelector("button[formaction]")).forEach(b -> targets.add(b.getAttribute("formaction")));
+        assertFalse(targets.isEmpty());
+        for (String target : targets) {
+            String path = java.net.URI.create(target).getPath();
+            boolean shared = path.startsWith("/static/") || path.equals("/apidocs") || path.equals("/models") || path.equals("/api/models");
+            assertTrue(shared || path.startsWith(base), () -> browser.getCurrentUrl() + " links to " + target
+                    + ", off " + base);
+        }
+    }
+}
