@@ -56,7 +56,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * infer body, MLflow's scoring body ({@code /invocations}), query and form values (and {@link NumberText}, which they and the CSV share), and CSV uploads.
  *
  * <p>Without {@code JAZZER_FUZZ} (the normal {@code mvn test}) each target runs once on the empty input and on every
- * file in {@code src/test/resources/org/tabserve/web/RequestParsersFuzzTestInputs/<method>/}: for the {@code byte[]}
+ * file in {@code src/test/resources/org/tabserve/web/api/RequestParsersFuzzTestInputs/<method>/}: for the {@code byte[]}
  * targets a file is the request body (or query string, or CSV) exactly as a client would send it. With
  * {@code JAZZER_FUZZ=1} one target at a time (pick it with {@code -Dtest=RequestParsersFuzzTest#method}) is fuzzed for
  * {@code maxDuration}, and an input that fails it is written to that directory (see README, "Fuzz tests").
