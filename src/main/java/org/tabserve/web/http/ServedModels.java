@@ -14,7 +14,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * The models the web app serves ({@link ModelRepository}) and which of them the request at hand uses: the one its
- * path names ({@link ModelRoute}, which {@link ModelRoutesFilter} or {@code V2Servlet} reads), or on the root routes
+ * path names ({@link ModelRoute}, which {@link ModelRoutesServlet} or {@code V2Servlet} reads), or on the root routes
  * the default model. Servlets ask it for "the model" and need not know there are many.
  *
  * <p>Threading: a request takes a lease on its model the first time it asks for it ({@link #classifier()}) and holds
