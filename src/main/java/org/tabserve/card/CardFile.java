@@ -57,6 +57,7 @@ public final class CardFile {
                 ByteBuffer bytes = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size());
                 MetadataWriter.write(bytes, card, stream);
             }
+            permissionsOf(model, tmp);
             if (replace) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } else {
@@ -65,6 +66,16 @@ public final class CardFile {
             }
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Gives a file written under a temporary name the permissions of the file it was made from: a temporary file is
+     * readable by its owner alone, which would leave a written model or CSV unreadable to the server's user.
+     */
+    public static void permissionsOf(Path source, Path written) throws IOException {
+        if (Files.getFileStore(written).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(written, Files.getPosixFilePermissions(source));
         }
     }
 }

@@ -75,6 +75,7 @@ final class ScoreCommand {
                     try (OutputStream stream = Files.newOutputStream(tmp)) {
                         rows = write(model, data, stream, progress);
                     }
+                    org.tabserve.card.CardFile.permissionsOf(data, tmp);
                     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 } finally {
                     Files.deleteIfExists(tmp);

@@ -48,6 +48,17 @@ public class CardFileTest {
     }
 
     @Test
+    void theWrittenModelHasThePermissionsOfTheModelItWasMadeFrom(@TempDir Path dir) throws IOException {
+        Path source = dir.resolve("source.onnx");
+        Files.copy(FIXTURES.resolve("species-zipmap.onnx"), source);
+        var readable = java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+        Files.setPosixFilePermissions(source, readable);
+        Path out = dir.resolve("with-card.onnx");
+        CardFile.write(source, Map.of(CardKeys.NAME, "x"), out, false);
+        assertEquals(readable, Files.getPosixFilePermissions(out), "not the temporary file's owner-only rw-------");
+    }
+
+    @Test
     void everyFieldButTheMetadataKeepsItsBytes(@TempDir Path dir) throws IOException {
         for (String fixture : List.of("species-zipmap.onnx", "fixed-batch-4.onnx", "body-mass-regressor.onnx")) {
             byte[] before = Files.readAllBytes(FIXTURES.resolve(fixture));
