@@ -22,6 +22,8 @@ public final class OpenApiServlet extends ApiServlet {
     public static final String YAML_PATH = Routes.OPENAPI_YAML;
 
     private final String serverVersion;
+    /** The thread writing the default model's document at start-up, or null. */
+    private final transient Thread writer;
     /** The documents of the models served lately, by name, base and file: rebuilt only for a model not seen before. */
     private final transient Map<String, OpenApiDocument.Texts> written = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(16, 0.75f, true) {
@@ -36,12 +38,29 @@ public final class OpenApiServlet extends ApiServlet {
         this.serverVersion = serverVersion;
         // Written off the start-up path (swagger-core's first use costs a few hundred ms of class loading); a request
         // that comes first writes it itself.
-        model.current().ifPresent(classifier -> {
+        writer = model.current().map(classifier -> {
             String name = model.repository().defaultModel().orElse("");
-            Thread writer = new Thread(() -> document(name, "", classifier), "tabserve-openapi");
-            writer.setDaemon(true);
-            writer.start();
-        });
+            Thread thread = new Thread(() -> document(name, "", classifier), "tabserve-openapi");
+            thread.setDaemon(true);
+            thread.start();
+            return thread;
+        }).orElse(null);
+    }
+
+    /**
+     * Waits for the start-up writer: an app stopped within a second of starting would otherwise close its class
+     * loader under it, and it would die with a NoClassDefFoundError in the log.
+     */
+    @Override
+    public void destroy() {
+        if (writer != null) {
+            try {
+                writer.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        super.destroy();
     }
 
     /** The document of model {@code name} on its routes under {@code base}, written once per model file. */
