@@ -2,12 +2,14 @@ package org.tabserve.web.api;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.tabserve.model.CategoryCounts;
 import org.tabserve.model.Evaluation;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OnnxModel;
+import org.tabserve.model.RegressionEvaluation;
 import org.tabserve.model.ValueType;
 import org.tabserve.web.http.ApiServlet;
 import org.tabserve.web.http.ErrorRenderer;
@@ -50,6 +52,31 @@ public final class ModelApiServlet extends ApiServlet {
         metrics.put("accuracy", evaluation.accuracy());
         metrics.put("per_class", perClass);
         metrics.put("confusion_matrix", Map.of("labels", evaluation.confusionLabels(), "counts", evaluation.confusion()));
+        if (evaluation.roc() != null) {
+            Map<String, Object> roc = new LinkedHashMap<>();
+            roc.put("positive_class", evaluation.roc().positiveClass());
+            roc.put("auc", evaluation.roc().auc());
+            roc.put("rows", evaluation.roc().rows());
+            roc.put("fpr", evaluation.roc().fpr());
+            roc.put("tpr", evaluation.roc().tpr());
+            metrics.put("roc", roc);
+        }
+        if (evaluation.calibration() != null) {
+            metrics.put("calibration", Map.of("positive_class", evaluation.calibration().positiveClass(),
+                    "predicted", evaluation.calibration().predicted(), "observed", evaluation.calibration().observed(),
+                    "counts", evaluation.calibration().counts()));
+        }
+        return metrics;
+    }
+
+    /** A regressor's metrics from its card: how far its predictions were from the actual values. */
+    private static Map<String, Object> metrics(RegressionEvaluation evaluation) {
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("method", evaluation.method());
+        metrics.put("rows", evaluation.rows());
+        metrics.put("mae", evaluation.mae());
+        metrics.put("rmse", evaluation.rmse());
+        metrics.put("r2", evaluation.r2());
         return metrics;
     }
 
@@ -87,6 +114,10 @@ public final class ModelApiServlet extends ApiServlet {
                     feature.put("max", stats.max());
                     feature.put("mean", stats.mean());
                 }
+                CategoryCounts counts = card.categories().get(f.name());
+                if (counts != null) {
+                    feature.put("category_counts", counts.counts());
+                }
                 features.add(feature);
             }
         }
@@ -111,6 +142,8 @@ public final class ModelApiServlet extends ApiServlet {
         body.put("output_kind", signature.outputKind().name().toLowerCase(java.util.Locale.ROOT));
         if (card.evaluation() != null) {
             body.put("metrics", metrics(card.evaluation()));
+        } else if (card.regression() != null) {
+            body.put("metrics", metrics(card.regression()));
         }
         body.put("data", card.data());
         body.put("trainer", card.trainer());

@@ -453,6 +453,9 @@ final class OpenApiDocument {
                         .description("what a value outside categories gets"))
                 .addProperty("min", new NumberSchema()).addProperty("max", new NumberSchema())
                 .addProperty("mean", new NumberSchema())
+                .addProperty("category_counts", new ObjectSchema().description("a text feature's values in the card's "
+                        + "data and how often each occurred, per class (a regressor's: its one series)")
+                        .additionalProperties(new ObjectSchema().additionalProperties(new IntegerSchema())))
                 .required(List.of("name", "type", "input", "missing_allowed")));
         schemas.put("ModelDescription", new ObjectSchema()
                 .addProperty("name", new StringSchema()).addProperty("version", new StringSchema().nullable(true).description("null for a model without a version"))
@@ -480,7 +483,10 @@ final class OpenApiDocument {
                         .addProperty("display_name", new StringSchema()).required(List.of("label", "display_name"))))
                 .addProperty("class_display_note", new StringSchema())
                 .addProperty("output_kind", new StringSchema())
-                .addProperty("metrics", new ObjectSchema()).addProperty("data", new ObjectSchema())
+                .addProperty("metrics", new ObjectSchema().description("as the card holds them: a classifier's "
+                        + "accuracy, per_class, confusion_matrix and for two classes roc and calibration; a regressor's "
+                        + "mae, rmse and r2"))
+                .addProperty("data", new ObjectSchema())
                 .addProperty("trainer", new ObjectSchema())
                 .required(List.of("name", "version", "sha256", "task", "inputs", "features", "classes")));
         schemas.put("Live", new ObjectSchema().addProperty("status", new StringSchema()._enum(List.of("live")))
