@@ -190,6 +190,10 @@ class ModelRoutesIT {
         assertEquals("READY", installed.json().path("state").asText());
         assertTrue(Files.exists(dir.resolve("extra.onnx")), "kept in the directory, so it survives a restart");
         assertEquals("0", http.postJson("/models/extra/api/predict", NOTE).json().path("label").asText());
+        Http.Response broken = http.send("PUT", "/admin/models/junk", BodyPublishers.ofString("not a model"),
+                "Content-Type", "application/octet-stream", "Authorization", "Bearer " + TOKEN);
+        assertEquals(422, broken.status(), broken::text);
+        assertTrue(!Files.exists(dir.resolve("junk.onnx")), "a refused upload leaves nothing in the directory");
     }
 
     @Test

@@ -70,9 +70,7 @@ public final class AdminModelServlet extends ApiServlet {
         String name = path.substring(1);
         org.tabserve.repository.ModelStatus status;
         try (InputStream body = LimitedInputStream.body(request, config.maxUploadBytes())) {
-            status = model.repository().install(name, body).join();
-        } catch (java.util.concurrent.CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            status = model.repository().install(name, body).join(); // failures: see ErrorRenderer
         }
         LOG.info("Installed model " + name + " version " + status.version() + " at the request of "
                 + request.getRemoteAddr());

@@ -42,6 +42,10 @@ public final class ErrorRenderer {
 
     /** Maps any failure to the problem a caller sees. */
     HttpProblem toProblem(Throwable failure, HttpServletRequest request) {
+        if (failure instanceof java.util.concurrent.CompletionException wrapped && wrapped.getCause() != null) {
+            // A repository call awaited with join() fails with its own failure wrapped: answer as for that failure.
+            return toProblem(wrapped.getCause(), request);
+        }
         if (failure instanceof HttpProblem problem) {
             return problem;
         }

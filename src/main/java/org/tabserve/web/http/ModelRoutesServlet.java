@@ -116,7 +116,7 @@ public final class ModelRoutesServlet extends ApiServlet {
                     // unloaded meanwhile: listed as the index found it
                 }
             }
-            String base = PATH + "/" + status.name() + "/versions/" + status.version() + "/";
+            String base = new ModelRoute(status.name(), java.util.Optional.of(status.version())).base() + "/";
             entries.add(new Entry(status.name(), Long.toString(status.version()), status.state().name(),
                     status.reason().orElse(""), task, inputs, base, base + "card"));
         }

@@ -185,9 +185,7 @@ public final class ServedModels {
         if (kept) {
             next.close(); // the repository loads the file it installs itself
             try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
-                repository.install(name, in).join();
-            } catch (java.util.concurrent.CompletionException e) {
-                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+                repository.install(name, in).join(); // a failure is answered by ErrorRenderer as the repository's
             }
         } else {
             repository.serve(name, next, java.time.Duration.ofNanos((long) (loadSeconds * 1e9)));

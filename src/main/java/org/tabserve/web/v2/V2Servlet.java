@@ -220,20 +220,17 @@ public final class V2Servlet extends ApiServlet {
             throws IOException {
         adminToken.authorizeRepositoryChange(request);
         LimitedInputStream.body(request, config.maxBodyBytes()).transferTo(java.io.OutputStream.nullOutputStream());
-        try {
-            if (route.kind() == Route.Kind.LOAD) {
-                List<ModelStatus> statuses = model.repository().load(route.model()).join();
-                java.util.Optional<ModelStatus> failed = statuses.stream()
-                        .filter(s -> s.state() == ModelState.UNAVAILABLE).findFirst();
-                if (statuses.stream().noneMatch(s -> s.state() == ModelState.READY) && failed.isPresent()) {
-                    throw HttpProblem.of(422, "Unprocessable content", "model '" + route.model() + "' failed to load: "
-                            + failed.get().reason().orElse("unknown reason"));
-                }
-            } else {
-                model.repository().unload(route.model()).join();
+        // join(): a failed load or unload is answered by ErrorRenderer as the repository's own failure.
+        if (route.kind() == Route.Kind.LOAD) {
+            List<ModelStatus> statuses = model.repository().load(route.model()).join();
+            java.util.Optional<ModelStatus> failed = statuses.stream()
+                    .filter(s -> s.state() == ModelState.UNAVAILABLE).findFirst();
+            if (statuses.stream().noneMatch(s -> s.state() == ModelState.READY) && failed.isPresent()) {
+                throw HttpProblem.of(422, "Unprocessable content", "model '" + route.model() + "' failed to load: "
+                        + failed.get().reason().orElse("unknown reason"));
             }
-        } catch (java.util.concurrent.CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        } else {
+            model.repository().unload(route.model()).join();
         }
         response.setStatus(200);
         response.setHeader("Cache-Control", "no-store");
