@@ -38,7 +38,13 @@ COPY --from=build --chown=jetty:jetty /src/target/tabserve.war /var/lib/jetty/we
 # is switched off by tabserve itself (OnnxModel), in every container, so the image needs no setting for it.
 # An OutOfMemoryError ends the JVM at once, so the container restarts cleanly: after one, any thread may have died
 # half-way, including one inside ONNX Runtime's native code. tabserve's memory budget keeps it from happening.
-ENV JAVA_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+# Memory: a fixed 128 MB heap with the serial collector and at most two glibc malloc arenas keeps resident memory
+# under load at about 280–300 MB (bench/memory, bench/run; bench/RESULTS.notes.md "Memory with the shipped settings")
+# at no cost in CPU per request. A fixed -Xmx rather than -XX:MaxRAMPercentage: without a container memory limit the
+# percentage is of the host's RAM, and with one it hands the heap what ONNX Runtime's sessions (native, outside the
+# heap) need. Raise -Xmx for large uploads or batches, and the container's limit by as much.
+ENV JAVA_OPTIONS="-Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
+ENV MALLOC_ARENA_MAX=2
 # To serve a directory of models, mount it at /models (deploy/entrypoint.sh then sets TABSERVE_MODELS=/models; add
 # e.g. -e TABSERVE_POLL_SECONDS=30 to follow changes). To serve one other model file, point TABSERVE_MODEL at it,
 # which the entrypoint leaves alone, e.g.
