@@ -55,6 +55,20 @@ class MicroBatcherTest {
         return Batch.ofNumbers(model.signature(), new double[][]{row});
     }
 
+    /**
+     * Asserts the same answer: same label, probabilities within float rounding (a row's arithmetic may round a little
+     * differently in a larger call; another row's answer differs by far more).
+     */
+    private static void assertSameAnswer(Prediction expected, Prediction actual, String what) {
+        assertEquals(expected.classification().label(), actual.classification().label(), what);
+        List<Double> want = expected.classification().probabilities();
+        List<Double> got = actual.classification().probabilities();
+        assertEquals(want.size(), got.size(), what);
+        for (int c = 0; c < want.size(); c++) {
+            assertEquals(want.get(c), got.get(c), 1e-6, what + ", class " + c);
+        }
+    }
+
     /** What the model answers for this row alone (a batch of two runs outside any merger). */
     private static Prediction alone(double[] row) {
         return model.predict(new double[][]{row, row}).get(0);
@@ -118,7 +132,7 @@ class MicroBatcherTest {
         try {
             List<Future<Prediction>> answers = queueBehindHeldCall(batcher, runs, pool, rows);
             for (int i = 0; i < rows.size(); i++) {
-                assertEquals(alone(rows.get(i)), answers.get(i).get(30, TimeUnit.SECONDS), "row " + i);
+                assertSameAnswer(alone(rows.get(i)), answers.get(i).get(30, TimeUnit.SECONDS), "row " + i);
             }
         } finally {
             pool.shutdownNow();
@@ -140,7 +154,7 @@ class MicroBatcherTest {
         try {
             List<Future<Prediction>> answers = queueBehindHeldCall(batcher, runs, pool, rows);
             for (int i = 0; i < rows.size(); i++) {
-                assertEquals(alone(rows.get(i)), answers.get(i).get(30, TimeUnit.SECONDS), "row " + i);
+                assertSameAnswer(alone(rows.get(i)), answers.get(i).get(30, TimeUnit.SECONDS), "row " + i);
             }
         } finally {
             pool.shutdownNow();
@@ -157,9 +171,9 @@ class MicroBatcherTest {
         ExecutorService pool = Executors.newFixedThreadPool(rows.size());
         try {
             List<Future<Prediction>> answers = queueBehindHeldCall(batcher, runs, pool, rows);
-            assertEquals(alone(rows.get(0)), answers.get(0).get(30, TimeUnit.SECONDS));
-            assertEquals(alone(rows.get(1)), answers.get(1).get(30, TimeUnit.SECONDS));
-            assertEquals(alone(rows.get(3)), answers.get(3).get(30, TimeUnit.SECONDS));
+            assertSameAnswer(alone(rows.get(0)), answers.get(0).get(30, TimeUnit.SECONDS), "row 0");
+            assertSameAnswer(alone(rows.get(1)), answers.get(1).get(30, TimeUnit.SECONDS), "row 1");
+            assertSameAnswer(alone(rows.get(3)), answers.get(3).get(30, TimeUnit.SECONDS), "row 3");
             Exception failed = assertThrows(Exception.class, () -> answers.get(2).get(30, TimeUnit.SECONDS));
             ModelException cause = (ModelException) failed.getCause();
             assertEquals(ModelException.Kind.INVALID_INPUT, cause.kind());
@@ -180,7 +194,7 @@ class MicroBatcherTest {
             return model.predict(Batch.concat(List.of(b, b))).subList(0, 1);
         });
         for (int i = 0; i < 5; i++) {
-            assertEquals(alone(row(i)), batcher.predict(batch(row(i))));
+            assertSameAnswer(alone(row(i)), batcher.predict(batch(row(i))), "row " + i);
         }
         assertEquals(List.of(1, 1, 1, 1, 1), sizes);
         assertEquals(0, batcher.queued());
@@ -205,7 +219,7 @@ class MicroBatcherTest {
                     for (int i = first; i < first + perThread; i++) {
                         Prediction p = model.predict(row(i));
                         assertNotNull(p);
-                        assertEquals(expected.get(i), p, "row " + i);
+                        assertSameAnswer(expected.get(i), p, "row " + i);
                     }
                     return perThread;
                 }));
