@@ -479,9 +479,14 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
-    /** @return calls that carried several single-row predictions at once, since load (for tests) */
-    long mergedCalls() {
+    /** @return model calls that carried several single-row predictions at once, since load */
+    public long mergedCalls() {
         return batcher == null ? 0 : batcher.mergedCalls();
+    }
+
+    /** @return single-row predictions that ran in such a call, since load */
+    public long mergedRows() {
+        return batcher == null ? 0 : batcher.mergedRows();
     }
 
     private ModelException closed() {
