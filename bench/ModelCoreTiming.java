@@ -11,9 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Rough timing of the model core on this machine, after a warm-up, on the bundled model and the bank-note data: one
- * call with a 1,000-row batch, one call with a single row, and single rows from 1, 16 and 64 threads at once with
- * merging of concurrent rows off and on (process CPU per prediction, the cost micro-batching is meant to cut). Run by
- * bench/model-core.
+ * call with a 1,000-row batch, one call with a single row, and single rows from 1, 16 and 64 threads at once (process
+ * CPU per prediction: what one ONNX Runtime call costs when many run at once). Run by bench/model-core.
  */
 public final class ModelCoreTiming {
 
@@ -23,7 +22,6 @@ public final class ModelCoreTiming {
     public static void main(String[] args) throws Exception {
         List<String> lines = Files.readAllLines(Path.of("data/BankNote_Authentication.csv"));
         List<String> header = List.of(lines.get(0).split(","));
-        System.setProperty("tabserve.batch-lanes", "0");
         try (OnnxModel classifier = OnnxModel.load(Path.of("model.onnx"))) {
             double[][] rows = new double[1000][];
             for (int i = 1; i <= rows.length; i++) {
@@ -52,24 +50,15 @@ public final class ModelCoreTiming {
             }
             System.out.printf("single row: %.1f us per call (%d calls)%n", (System.nanoTime() - start) / 1e3 / singles, singles);
 
-            String[] settings = args.length > 0 ? args : new String[]{"0", "1", "2"};
-            List<OnnxModel> models = new ArrayList<>();
-            for (String lanes : settings) {
-                System.setProperty("tabserve.batch-lanes", lanes);
-                models.add(OnnxModel.load(Path.of("model.onnx")));
-            }
             for (int threads : new int[]{1, 16, 64}) {
                 for (int round = 0; round < 3; round++) {
-                    for (int m = 0; m < models.size(); m++) {
-                        double cpu = cpuPerPrediction(models.get(m), rows, threads, 2_000);
-                        if (round > 0) {
-                            System.out.printf("%2d threads, lanes=%s (round %d): %.1f us of process CPU per prediction%n",
-                                    threads, settings[m], round, cpu);
-                        }
+                    double cpu = cpuPerPrediction(classifier, rows, threads, 2_000);
+                    if (round > 0) {
+                        System.out.printf("%2d threads (round %d): %.1f us of process CPU per single-row prediction%n",
+                                threads, round, cpu);
                     }
                 }
             }
-            models.forEach(OnnxModel::close);
         }
     }
 

@@ -297,30 +297,6 @@ public final class Batch {
         return null;
     }
 
-    /**
-     * Joins batches checked against the same signature into one, rows in the order given (for one model call that
-     * carries several requests' rows).
-     */
-    static Batch concat(List<Batch> parts) {
-        ModelSignature signature = parts.get(0).signature;
-        int size = 0;
-        for (Batch part : parts) {
-            size = Math.addExact(size, part.size);
-        }
-        Object[] data = allocate(signature, size);
-        List<List<RangeWarning>> warnings = new ArrayList<>(size);
-        int row = 0;
-        for (Batch part : parts) {
-            for (int i = 0; i < data.length; i++) {
-                int width = signature.inputs().get(i).width();
-                System.arraycopy(part.data[i], 0, data[i], row * width, part.size * width);
-            }
-            warnings.addAll(part.warnings);
-            row += part.size;
-        }
-        return new Batch(signature, size, data, warnings);
-    }
-
     /** @return the signature the rows were checked against */
     public ModelSignature signature() {
         return signature;

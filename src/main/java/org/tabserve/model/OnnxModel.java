@@ -44,8 +44,6 @@ import java.util.stream.IntStream;
 public final class OnnxModel implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(OnnxModel.class.getName());
-    /** The most single rows merged into one call: enough for every request thread of a busy server. */
-    private static final int MAX_MERGED_ROWS = 64;
 
     private final String source;
     private final String sha256;
@@ -61,8 +59,6 @@ public final class OnnxModel implements AutoCloseable {
     private final OutputDecoder decoder;
     /** Every prediction holds a use while it is inside the session; the session is closed after the last one. */
     private final UseCount uses = new UseCount(this::closeQuietly);
-    /** Merges single rows that arrive together into one call; null when switched off or pointless (batch of 1). */
-    private final MicroBatcher batcher;
 
     /**
      * Loads a model with one intra-op thread per prediction, the fastest setting for small tabular models served
@@ -146,7 +142,6 @@ public final class OnnxModel implements AutoCloseable {
             this.binder = new InputBinder(env, signature);
             this.decoder = new OutputDecoder(signature, outputs, keys == null ? null : orderKeys(keys, classes));
             this.card = card(cardReader, metadata, fileName, stats, graph, facts);
-            this.batcher = microBatcher(signature, this::runChunks);
             predict(Batch.of(signature, List.<Object[]>of(warmUpRow(signature, stats))));
         } catch (OrtException e) {
             closeQuietly();
@@ -207,19 +202,6 @@ public final class OnnxModel implements AutoCloseable {
         } catch (OrtException e) {
             throw ModelException.unusable(source, "not a valid ONNX model (" + firstLine(e.getMessage()) + ")", e);
         }
-    }
-
-    /**
-     * The merger of concurrent single rows: as many lanes as the system property {@code tabserve.batch-lanes} says
-     * (0 switches merging off), else as the machine has cores; none for a graph that takes one row per call.
-     */
-    private static MicroBatcher microBatcher(ModelSignature signature,
-                                             java.util.function.Function<Batch, List<Prediction>> run) {
-        int lanes = Integer.getInteger("tabserve.batch-lanes", Runtime.getRuntime().availableProcessors());
-        if (lanes < 1 || signature.fixedBatch() == 1) {
-            return null;
-        }
-        return new MicroBatcher(lanes, MAX_MERGED_ROWS, run);
     }
 
     /** One valid row for a warm-up: training means, known categories, else zeros, "" and false. */
@@ -479,36 +461,18 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
-    /** @return model calls that carried several single-row predictions at once, since load */
-    public long mergedCalls() {
-        return batcher == null ? 0 : batcher.mergedCalls();
-    }
-
-    /** @return single-row predictions that ran in such a call, since load */
-    public long mergedRows() {
-        return batcher == null ? 0 : batcher.mergedRows();
-    }
-
     private ModelException closed() {
         return ModelException.predictionFailed("the model " + source + " has been closed", null);
     }
 
     private List<Prediction> predictHeld(Batch batch) {
-        List<Prediction> predictions = batch.size() == 1 && batcher != null
-                ? java.util.Collections.singletonList(batcher.predict(batch))
-                : runChunks(batch);
-        refuseNonFinite(batch, predictions);
-        return predictions;
-    }
-
-    /** One call, or one per chunk of the graph's fixed batch size; {@code null} for a row with no finite answer. */
-    private List<Prediction> runChunks(Batch batch) {
         int chunk = signature.fixedBatch() > 0 ? signature.fixedBatch() : batch.size();
         List<Prediction> predictions = new ArrayList<>(batch.size());
         for (int from = 0; from < batch.size(); from += chunk) {
             int count = Math.min(chunk, batch.size() - from);
             predictions.addAll(run(batch, from, count, signature.fixedBatch()));
         }
+        refuseNonFinite(batch, predictions);
         return predictions;
     }
 

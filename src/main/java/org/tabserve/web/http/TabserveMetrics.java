@@ -1,7 +1,6 @@
 package org.tabserve.web.http;
 
 import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
@@ -23,7 +22,7 @@ import java.util.Map;
 /**
  * The web app's Prometheus metrics, in a registry the app owns (not the client's static default registry, so a
  * redeployed WAR starts from a fresh one instead of colliding with the old app's metrics): requests by route and
- * status, their latency, predictions by class, rows scored, admin requests refused for their token, the model's load time and identity, single-row predictions merged into one call, and the JVM's.
+ * status, their latency, predictions by class, rows scored, admin requests refused for their token, the model's load time and identity, and the JVM's.
  */
 public final class TabserveMetrics {
 
@@ -59,20 +58,6 @@ public final class TabserveMetrics {
             .labelNames("model", "name", "version", "sha256").register(registry);
     /** The info series of each model, to be removed when it goes. */
     private final Map<String, String[]> infos = new java.util.concurrent.ConcurrentHashMap<>();
-    /** The model each name serves now, for the counters its merger keeps. */
-    private final Map<String, org.tabserve.model.OnnxModel> served = new java.util.concurrent.ConcurrentHashMap<>();
-    private final CounterWithCallback mergedRows = CounterWithCallback.builder().name("tabserve_merged_rows")
-            .help("Single-row predictions that ran in one model call with others that arrived at the same time, by"
-                    + " model (since it was loaded)")
-            .labelNames("model")
-            .callback(callback -> served.forEach((name, m) -> callback.call(m.mergedRows(), name)))
-            .register(registry);
-    private final CounterWithCallback mergedCalls = CounterWithCallback.builder().name("tabserve_merged_calls")
-            .help("Model calls that carried several single-row predictions at once, by model (since it was loaded);"
-                    + " merged rows over merged calls is the mean number of rows per such call")
-            .labelNames("model")
-            .callback(callback -> served.forEach((name, m) -> callback.call(m.mergedCalls(), name)))
-            .register(registry);
 
     public TabserveMetrics() {
         // The JVM's metrics, less JvmMemoryPoolAllocationMetrics: it subscribes to the JVM's GC notifications and
@@ -119,7 +104,6 @@ public final class TabserveMetrics {
     public void modelLoaded(String name, org.tabserve.model.OnnxModel classifier, double seconds) {
         loadSeconds.labelValues(name).set(seconds);
         String[] info = {name, classifier.card().name(), classifier.card().version(), classifier.sha256()};
-        served.put(name, classifier);
         String[] before = infos.put(name, info);
         if (before != null) {
             model.remove(before);
@@ -129,7 +113,6 @@ public final class TabserveMetrics {
 
     /** Model {@code name} is gone: its series go too, so a dashboard does not show a model that is not served. */
     public void modelUnloaded(String name) {
-        served.remove(name);
         String[] info = infos.remove(name);
         if (info != null) {
             model.remove(info);

@@ -54,37 +54,9 @@ class TabserveMetricsTest {
         metrics.modelUnloaded("a");
         String text = scrape(metrics);
         for (String series : List.of("tabserve_http_requests_total{", "tabserve_rows_scored_total{",
-                "tabserve_predictions_total{", "tabserve_model_info{", "tabserve_model_load_seconds{",
-                "tabserve_merged_rows_total{", "tabserve_merged_calls_total{")) {
+                "tabserve_predictions_total{", "tabserve_model_info{", "tabserve_model_load_seconds{")) {
             assertTrue(text.lines().anyMatch(l -> l.startsWith(series) && l.contains("model=\"b\"")), series + " b");
             assertTrue(text.lines().noneMatch(l -> l.startsWith(series) && l.contains("model=\"a\"")), series + " a");
-        }
-    }
-
-    @Test
-    void mergedSingleRowsAreCountedPerModel() throws Exception {
-        TabserveMetrics metrics = new TabserveMetrics();
-        try (OnnxModel classifier = OnnxModel.load(Path.of("model.onnx"))) {
-            metrics.modelLoaded("banknote", classifier, 0.25);
-            List<Thread> threads = new java.util.ArrayList<>();
-            for (int t = 0; t < 8; t++) {
-                int offset = t;
-                threads.add(new Thread(null, () -> {
-                    for (int i = 0; i < 400; i++) {
-                        classifier.predict(new double[]{offset + i % 5, 1, -1, 0.5});
-                    }
-                }, "client-" + t, 8L << 20));
-            }
-            threads.forEach(Thread::start);
-            for (Thread thread : threads) {
-                thread.join();
-            }
-            String text = scrape(metrics);
-            assertTrue(classifier.mergedRows() > 0, "eight threads on two cores merged some rows");
-            assertTrue(text.contains("tabserve_merged_rows_total{model=\"banknote\"} " + (double) classifier.mergedRows()),
-                    text);
-            assertTrue(text.contains("tabserve_merged_calls_total{model=\"banknote\"} "
-                    + (double) classifier.mergedCalls()), text);
         }
     }
 
