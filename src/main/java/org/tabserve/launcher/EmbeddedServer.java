@@ -158,9 +158,23 @@ public final class EmbeddedServer {
         System.exit(0);
     }
 
-    /** Writes one access log line to stdout; println is synchronized, so lines never interleave. */
+    /** Standard output without PrintStream's layers, for the access log. */
+    private static final java.io.FileOutputStream STDOUT = new java.io.FileOutputStream(java.io.FileDescriptor.out);
+
+    /**
+     * Writes one access log line to stdout in one {@code write} call (println makes two, and encodes through two
+     * buffers); the lock keeps lines whole whatever their length. Jetty's log line is ASCII except for what a client
+     * sent in its headers, written as UTF-8.
+     */
     private static void accessLog(String line) {
-        System.out.println(line);
+        byte[] bytes = (line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        synchronized (STDOUT) {
+            try {
+                STDOUT.write(bytes);
+            } catch (java.io.IOException e) {
+                // stdout closed or full: as println would, drop the line rather than fail the request
+            }
+        }
     }
 
     private static void stopQuietly(Server server) {

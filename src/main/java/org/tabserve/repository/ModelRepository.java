@@ -441,9 +441,23 @@ public final class ModelRepository implements AutoCloseable {
         if (options.defaultModel().isPresent()) {
             return options.defaultModel();
         }
-        List<ModelStatus> index = index();
-        return index.stream().filter(s -> s.state() == ModelState.READY).map(ModelStatus::name).findFirst()
-                .or(() -> index.stream().map(ModelStatus::name).findFirst());
+        // Asked by every request on a root route: one pass over the names, no index built and sorted.
+        String firstReady = null;
+        String first = null;
+        for (Map.Entry<String, NavigableMap<Long, ServedModel>> entry : models.entrySet()) {
+            String name = entry.getKey();
+            if (entry.getValue().isEmpty()) {
+                continue;
+            }
+            if (first == null || name.compareTo(first) < 0) {
+                first = name;
+            }
+            if ((firstReady == null || name.compareTo(firstReady) < 0)
+                    && entry.getValue().values().stream().anyMatch(v -> v.state() == ModelState.READY)) {
+                firstReady = name;
+            }
+        }
+        return Optional.ofNullable(firstReady != null ? firstReady : first);
     }
 
     /**

@@ -92,6 +92,21 @@ class ModelRepositoryTest {
     }
 
     @Test
+    void withoutANamedDefaultTheFirstReadyModelByNameAnswersElseTheFirstOfAll() {
+        Models.putBroken(dir.resolve("aardvark.onnx"));
+        Models.put(Models.SPECIES, dir.resolve("species.onnx"));
+        Models.put(Models.BANKNOTE, dir.resolve("banknote.onnx"));
+        assertEquals(Optional.of("banknote"), start(RepositoryOptions.of(dir)).defaultModel(),
+                "the broken model sorts first but is not ready");
+        repository.close();
+        Path onlyBroken = dir.resolve("only-broken");
+        Models.putBroken(onlyBroken.resolve("zebra.onnx"));
+        Models.putBroken(onlyBroken.resolve("yak.onnx"));
+        assertEquals(Optional.of("yak"), start(RepositoryOptions.of(onlyBroken)).defaultModel(),
+                "none is ready: the first by name, so that the root routes say why");
+    }
+
+    @Test
     void theDefaultModelIsTheNamedOneElseTheOnlyOne() {
         Models.put(Models.SPECIES, dir.resolve("species.onnx"));
         assertEquals(Optional.of("species"), start(RepositoryOptions.of(dir)).defaultModel());

@@ -125,6 +125,43 @@ class PredictApiIT {
         }
     }
 
+    /**
+     * Single rows sent at once by many clients (which the server may merge into one model call) each get their own
+     * row's answer: the same as that row's in one batch request of every row.
+     */
+    @Test
+    void concurrentSingleRowRequestsEachGetTheirOwnRowsAnswer() throws Exception {
+        List<BankNotes.Note> notes = BankNotes.mixed(400);
+        JsonNode batch = http.postJson("/api/predict", instances(notes.stream().map(BankNotes.Note::json).toList()))
+                .json().get("predictions");
+        int clients = 16;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Integer>> done = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                done.add(pool.submit(() -> {
+                    go.await();
+                    int checked = 0;
+                    for (int i = client; i < notes.size(); i += clients) {
+                        assertSamePrediction(batch.get(i), predictOne(notes.get(i)), "row " + i);
+                        checked++;
+                    }
+                    return checked;
+                }));
+            }
+            go.countDown();
+            int checked = 0;
+            for (java.util.concurrent.Future<Integer> f : done) {
+                checked += f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            assertEquals(notes.size(), checked);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void takesInstancesAsArraysInTheSignatureOrderOfApiModel() {
         assertEquals(BankNotes.FEATURES, signatureOrder, "the graph takes the data's column order (README)");
