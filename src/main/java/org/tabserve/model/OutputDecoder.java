@@ -82,13 +82,19 @@ final class OutputDecoder {
                 }
             }
         } else {
+            // Each map getValue() hands out is a native copy of its row that the sequence does not own: closed here,
+            // or ONNX Runtime's memory grows by one map per row served until the process ends.
             List<? extends OnnxValue> maps = ((OnnxSequence) result.get(outputs.zipMap()).orElseThrow()).getValue();
-            for (int r = 0; r < rows; r++) {
-                Map<?, ?> map = ((OnnxMap) maps.get(r)).getValue();
-                for (int c = 0; c < classCount; c++) {
-                    Object p = map.get(zipMapKeys.get(c));
-                    probabilities[r][c] = p == null ? 0 : ((Number) p).doubleValue();
+            try {
+                for (int r = 0; r < rows; r++) {
+                    Map<?, ?> map = ((OnnxMap) maps.get(r)).getValue();
+                    for (int c = 0; c < classCount; c++) {
+                        Object p = map.get(zipMapKeys.get(c));
+                        probabilities[r][c] = p == null ? 0 : ((Number) p).doubleValue();
+                    }
                 }
+            } finally {
+                maps.forEach(OnnxValue::close);
             }
         }
         String[] labels = outputs.label() == null ? null : labels(result, rows);
