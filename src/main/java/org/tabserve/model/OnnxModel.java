@@ -208,11 +208,11 @@ public final class OnnxModel implements AutoCloseable {
         return env;
     }
 
-    /** The graph, or null when it is malformed (read again later, where the failure is reported). */
+    /** The graph, or null when it is malformed (read again later, inside the checks that report the failure). */
     private static OnnxGraph parsedOrNull(ByteBuffer bytes) {
         try {
             return OnnxGraph.read(bytes);
-        } catch (OnnxFormatException e) {
+        } catch (OnnxFormatException | RuntimeException e) {
             return null;
         }
     }
