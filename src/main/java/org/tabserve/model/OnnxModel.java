@@ -1,5 +1,7 @@
 package org.tabserve.model;
 
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxMap;
 import ai.onnxruntime.OnnxModelMetadata;
 import ai.onnxruntime.OnnxSequence;
@@ -7,6 +9,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import org.tabserve.model.onnx.GraphFacts;
 import org.tabserve.model.onnx.OnnxFormatException;
 import org.tabserve.model.onnx.OnnxGraph;
@@ -21,6 +24,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -111,19 +115,30 @@ public final class OnnxModel implements AutoCloseable {
         this.source = source;
         this.sha256 = sha256(bytes);
         this.env = environment();
-        this.session = openSession(source, bytes, env, intraOpThreads);
+        OnnxGraph parsed = parsedOrNull(bytes);
+        ZipMapProbabilities zipMapTensor = parsed == null ? null : ZipMapProbabilities.of(parsed).orElse(null);
+        this.session = zipMapTensor == null ? openSession(source, bytes, env, intraOpThreads)
+                : openExposing(source, bytes, zipMapTensor, env, intraOpThreads);
         try {
-            OnnxGraph graph = OnnxGraph.read(bytes);
+            OnnxGraph graph = parsed != null ? parsed : OnnxGraph.read(bytes);
             GraphFacts facts = GraphFacts.of(graph);
             OnnxModelMetadata metadata = session.getMetadata();
             CardReader cardReader = new CardReader(metadata.getCustomMetadata());
             List<ModelInput> inputs = SignatureReader.inputs(session.getInputInfo(), facts, cardReader);
             int fixedBatch = SignatureReader.fixedBatch(session.getInputInfo());
-            Task task = SignatureReader.task(source, session.getOutputInfo(), facts, cardReader);
-            this.outputs = task == Task.REGRESSION ? SignatureReader.regressionOutput(session.getOutputInfo())
-                    : SignatureReader.classifierOutputs(session.getOutputInfo());
-            this.outputNames = Set.copyOf(outputs.names());
-            this.valueOutput = outputs.value(session.getOutputInfo());
+            // The graph's own outputs: the ZipMap's tensor, when exposed, is read in its place, never as one more.
+            Map<String, NodeInfo> outputInfo = new LinkedHashMap<>(session.getOutputInfo());
+            NodeInfo exposed = zipMapTensor == null ? null : outputInfo.remove(zipMapTensor.tensor());
+            Task task = SignatureReader.task(source, outputInfo, facts, cardReader);
+            this.outputs = task == Task.REGRESSION ? SignatureReader.regressionOutput(outputInfo)
+                    : SignatureReader.classifierOutputs(outputInfo);
+            if (exposed == null || outputs.kind() != OutputKind.LABEL_AND_ZIPMAP
+                    || !outputs.zipMap().equals(zipMapTensor.zipMap())
+                    || !(exposed.getInfo() instanceof TensorInfo t && t.type == OnnxJavaType.FLOAT)) {
+                zipMapTensor = null;
+            }
+            this.outputNames = Set.copyOf(served(outputs.names(), zipMapTensor));
+            this.valueOutput = outputs.value(outputInfo);
             boolean logits = SignatureReader.logits(source, outputs, facts, cardReader);
             Map<String, FeatureStats> stats = cardReader.featureStats().orElse(Map.of());
 
@@ -140,7 +155,8 @@ public final class OnnxModel implements AutoCloseable {
             }
             this.signature = new ModelSignature(inputs, task, classes, outputs.kind(), logits, fixedBatch);
             this.binder = new InputBinder(env, signature);
-            this.decoder = new OutputDecoder(signature, outputs, keys == null ? null : orderKeys(keys, classes));
+            this.decoder = new OutputDecoder(signature, outputs, keys == null ? null : orderKeys(keys, classes),
+                    zipMapTensor);
             this.card = card(cardReader, metadata, fileName, stats, graph, facts);
             predict(Batch.of(signature, List.<Object[]>of(warmUpRow(signature, stats))));
         } catch (OrtException e) {
@@ -190,6 +206,36 @@ public final class OnnxModel implements AutoCloseable {
             LOG.log(System.Logger.Level.DEBUG, "ONNX Runtime telemetry could not be switched off", e);
         }
         return env;
+    }
+
+    /** The graph, or null when it is malformed (read again later, inside the checks that report the failure). */
+    private static OnnxGraph parsedOrNull(ByteBuffer bytes) {
+        try {
+            return OnnxGraph.read(bytes);
+        } catch (OnnxFormatException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** A session whose graph also outputs its ZipMap's tensor; the file's own graph if ONNX Runtime refuses that. */
+    private static OrtSession openExposing(String source, ByteBuffer bytes, ZipMapProbabilities zipMapTensor,
+                                           OrtEnvironment env, int intraOpThreads) {
+        try {
+            return openSession(source, zipMapTensor.exposedIn(bytes), env, intraOpThreads);
+        } catch (ModelException e) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: its ZipMap''s tensor cannot be an output; its maps are read", source);
+            return openSession(source, bytes, env, intraOpThreads);
+        }
+    }
+
+    /** The outputs a prediction fetches: the ZipMap's tensor instead of its maps when it is exposed. */
+    private static List<String> served(List<String> names, ZipMapProbabilities zipMapTensor) {
+        if (zipMapTensor == null) {
+            return names;
+        }
+        List<String> served = new ArrayList<>(names);
+        served.replaceAll(name -> name.equals(zipMapTensor.zipMap()) ? zipMapTensor.tensor() : name);
+        return served;
     }
 
     private static OrtSession openSession(String source, ByteBuffer bytes, OrtEnvironment env, int intraOpThreads) {

@@ -26,11 +26,31 @@ final class OutputDecoder {
     private final SignatureReader.Outputs outputs;
     /** For a ZipMap output: the map key of each class, in class order (Long or String). */
     private final List<Object> zipMapKeys;
+    /** The ZipMap's tensor, read in place of its maps; null when the maps are read. */
+    private final ZipMapProbabilities zipMapTensor;
+    /** With {@link #zipMapTensor}: the tensor column of each class, in class order. */
+    private final int[] zipMapColumns;
 
     OutputDecoder(ModelSignature signature, SignatureReader.Outputs outputs, List<Object> zipMapKeys) {
+        this(signature, outputs, zipMapKeys, null);
+    }
+
+    OutputDecoder(ModelSignature signature, SignatureReader.Outputs outputs, List<Object> zipMapKeys,
+                  ZipMapProbabilities zipMapTensor) {
         this.signature = signature;
         this.outputs = outputs;
         this.zipMapKeys = zipMapKeys;
+        this.zipMapTensor = zipMapTensor;
+        this.zipMapColumns = zipMapTensor == null ? null : columns(zipMapTensor, zipMapKeys);
+    }
+
+    /** Each class's column in the ZipMap's tensor: where its key stands in the ZipMap's labels (-1: none, 0). */
+    private static int[] columns(ZipMapProbabilities zipMapTensor, List<Object> zipMapKeys) {
+        int[] columns = new int[zipMapKeys.size()];
+        for (int c = 0; c < columns.length; c++) {
+            columns[c] = zipMapTensor.columns().indexOf(String.valueOf(zipMapKeys.get(c)));
+        }
+        return columns;
     }
 
     /**
@@ -81,14 +101,34 @@ final class OutputDecoder {
                     }
                 }
             }
-        } else {
-            List<? extends OnnxValue> maps = ((OnnxSequence) result.get(outputs.zipMap()).orElseThrow()).getValue();
+        } else if (zipMapTensor != null) {
+            OnnxTensor tensor = (OnnxTensor) result.get(zipMapTensor.tensor()).orElseThrow();
+            FloatBuffer values = tensor.getFloatBuffer();
+            long[] shape = tensor.getInfo().getShape();
+            int width = zipMapTensor.columns().size();
+            if (shape.length != 2 || shape[0] < rows || shape[1] != width) {
+                throw ModelException.predictionFailed("output '" + zipMapTensor.tensor() + "' has shape "
+                        + Arrays.toString(shape) + " for " + rows + " rows and " + width + " ZipMap labels", null);
+            }
             for (int r = 0; r < rows; r++) {
-                Map<?, ?> map = ((OnnxMap) maps.get(r)).getValue();
                 for (int c = 0; c < classCount; c++) {
-                    Object p = map.get(zipMapKeys.get(c));
-                    probabilities[r][c] = p == null ? 0 : ((Number) p).doubleValue();
+                    probabilities[r][c] = zipMapColumns[c] < 0 ? 0 : values.get(r * width + zipMapColumns[c]);
                 }
+            }
+        } else {
+            // Each map getValue() hands out is a native copy of its row that the sequence does not own: closed here,
+            // or ONNX Runtime's memory grows by one map per row served until the process ends.
+            List<? extends OnnxValue> maps = ((OnnxSequence) result.get(outputs.zipMap()).orElseThrow()).getValue();
+            try {
+                for (int r = 0; r < rows; r++) {
+                    Map<?, ?> map = ((OnnxMap) maps.get(r)).getValue();
+                    for (int c = 0; c < classCount; c++) {
+                        Object p = map.get(zipMapKeys.get(c));
+                        probabilities[r][c] = p == null ? 0 : ((Number) p).doubleValue();
+                    }
+                }
+            } finally {
+                maps.forEach(OnnxValue::close);
             }
         }
         String[] labels = outputs.label() == null ? null : labels(result, rows);
