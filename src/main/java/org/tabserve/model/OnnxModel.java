@@ -272,10 +272,16 @@ public final class OnnxModel implements AutoCloseable {
         InputBinder provisionalBinder = new InputBinder(env, provisional);
         Map<String, OnnxTensor> tensors = provisionalBinder.bind(warmUp, 0, 1, provisional.fixedBatch());
         try (OrtSession.Result result = session.run(tensors, Set.of(outputs.zipMap()))) {
-            OnnxMap first = (OnnxMap) ((OnnxSequence) result.get(outputs.zipMap()).orElseThrow()).getValue().get(0);
-            List<Object> keys = new ArrayList<>(first.getValue().keySet());
-            keys.sort(null);
-            return keys;
+            // getValue() makes a native map per row that nothing else frees: closed here once read.
+            List<? extends ai.onnxruntime.OnnxValue> maps =
+                    ((OnnxSequence) result.get(outputs.zipMap()).orElseThrow()).getValue();
+            try {
+                List<Object> keys = new ArrayList<>(((OnnxMap) maps.get(0)).getValue().keySet());
+                keys.sort(null);
+                return keys;
+            } finally {
+                maps.forEach(ai.onnxruntime.OnnxValue::close);
+            }
         } finally {
             tensors.values().forEach(OnnxTensor::close);
         }
