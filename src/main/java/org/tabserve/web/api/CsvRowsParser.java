@@ -63,6 +63,11 @@ public final class CsvRowsParser {
             return numbers != null ? PredictionJson.warnings(card, batch, row, numbers[row])
                     : PredictionJson.warnings(card, batch, row, cells.get(row));
         }
+
+        /** {@link #warnings(ModelCard, int)} with the card's ranges looked up once per answer. */
+        List<RangeWarning> warnings(PredictionJson.Rows rows, int row) {
+            return numbers != null ? rows.warnings(batch, row, numbers[row]) : rows.warnings(batch, row, cells.get(row));
+        }
     }
 
     /** Receives the checked rows of one chunk. */
