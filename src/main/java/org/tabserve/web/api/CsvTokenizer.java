@@ -58,11 +58,11 @@ final class CsvTokenizer {
         start = next;
         int newline = find();
         if (newline < 0) {
-            if (start == limit) {
-                end = next = start;
-                return Line.END;
-            }
             return Line.OTHER; // too long a line
+        }
+        if (newline == start && start == limit) { // at the end of input (find returns the limit only there)
+            end = start;
+            return Line.END;
         }
         int lineEnd = newline == limit ? limit : newline; // limit: the last line, with no line end
         next = newline == limit ? limit : newline + 1;

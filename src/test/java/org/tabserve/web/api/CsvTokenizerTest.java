@@ -181,4 +181,36 @@ class CsvTokenizerTest {
             assertSame(signature, text.toString().getBytes(StandardCharsets.UTF_8));
         }
     }
+
+    @Test
+    void plainLinesAreSplitInPlaceAndTheRestIsHandedOnWithTheLinesBeforeIt() throws IOException {
+        CsvTokenizer lines = new CsvTokenizer(new java.io.StringReader("a,b\n 1.5 ,-2\r\n3\t,4e1\n5,\"6\"\n7,8"), ',');
+        assertEquals(CsvTokenizer.Line.PLAIN, lines.next());
+        assertEquals("a,b", lines.lineText());
+        lines.keep(2);
+        assertEquals(CsvTokenizer.Line.PLAIN, lines.next());
+        assertEquals(2, lines.cells());
+        assertEquals("1.5", lines.text(0));
+        assertEquals(1.5, lines.plainNumber(0));
+        assertEquals(-2.0, lines.plainNumber(1));
+        assertEquals(1, lines.lineEnds());
+        assertEquals(CsvTokenizer.Line.PLAIN, lines.next());
+        assertEquals("3", lines.text(0));
+        assertTrue(Double.isNaN(lines.plainNumber(1)), "an exponent is for NumberText");
+        assertEquals(CsvTokenizer.Line.OTHER, lines.next(), "a quote");
+        assertEquals("\n\n\n5,\"6\"\n7,8", readAll(lines.rest()), "an empty line for each line before it");
+
+        CsvTokenizer plain = new CsvTokenizer(new java.io.StringReader("a\n1\n2"), ',');
+        assertEquals(List.of(CsvTokenizer.Line.PLAIN, CsvTokenizer.Line.PLAIN, CsvTokenizer.Line.PLAIN,
+                CsvTokenizer.Line.END), List.of(plain.next(), plain.next(), plain.next(), plain.next()));
+    }
+
+    private static String readAll(java.io.Reader reader) throws IOException {
+        StringBuilder all = new StringBuilder();
+        char[] buffer = new char[64];
+        for (int n; (n = reader.read(buffer)) > 0; ) {
+            all.append(buffer, 0, n);
+        }
+        return all.toString();
+    }
 }
