@@ -57,6 +57,7 @@ public class WebPathsBenchmark {
         json10000 = jsonBatch(lines, 10_000);
         csv100 = csv(lines, 100);
         csv10000 = csv(lines, 10_000);
+        scoredChunk();
     }
 
     @TearDown
@@ -161,5 +162,63 @@ public class WebPathsBenchmark {
     public int csvValidateOf10000() throws IOException {
         return new CsvRowsParser(classifier.signature(), 1_000_000)
                 .validate(new java.io.ByteArrayInputStream(csv10000)).size();
+    }
+
+    /**
+     * Parsing, checking and batching an upload answered in JSON (plain lines through CsvTokenizer), no model:
+     * nanoseconds per CSV row; compare with {@link #csvRecordsOf10000}.
+     */
+    @Benchmark
+    @OperationsPerInvocation(10_000)
+    public boolean csvKeepOf10000() throws IOException {
+        return new CsvRowsParser(classifier.signature(), 1_000_000).validateAndKeep(
+                new ByteArrayInputStream(csv10000), 1_000_000, chunk -> { }, (rows, chars) -> true);
+    }
+
+    /** The same through commons-csv's records (the path of answers that echo the input columns), no model. */
+    @Benchmark
+    @OperationsPerInvocation(10_000)
+    public int csvRecordsOf10000() throws IOException {
+        int[] count = {0};
+        new CsvRowsParser(classifier.signature(), 1_000_000).forEachChunk(new ByteArrayInputStream(csv10000),
+                chunk -> count[0] += chunk.size());
+        return count[0];
+    }
+
+    private CsvRowsParser.Chunk chunk;
+    private List<Prediction> chunkPredictions;
+
+    private void scoredChunk() throws IOException {
+        new CsvRowsParser(classifier.signature(), 1_000_000).validateAndKeep(new ByteArrayInputStream(csv10000),
+                CsvRowsParser.CHUNK_ROWS, c -> chunk = chunk == null ? c : chunk, (rows, chars) -> true);
+        chunkPredictions = classifier.predict(chunk.batch());
+    }
+
+    /** Writing one chunk's JSON answer, row by row with the one-row writer: nanoseconds per row. */
+    @Benchmark
+    @OperationsPerInvocation(CsvRowsParser.CHUNK_ROWS)
+    public void jsonWriteChunk() throws IOException {
+        ModelCard card = classifier.card();
+        try (JsonGenerator json = Json.FACTORY.createGenerator(OutputStream.nullOutputStream())) {
+            json.writeStartArray();
+            for (int r = 0; r < chunk.size(); r++) {
+                PredictionJson.write(json, chunkPredictions.get(r), card, chunk.warnings(card, r));
+            }
+            json.writeEndArray();
+        }
+    }
+
+    /** The same with the names encoded once ({@link PredictionJson.Rows}), as the servlets write many rows. */
+    @Benchmark
+    @OperationsPerInvocation(CsvRowsParser.CHUNK_ROWS)
+    public void jsonWriteChunkEncoded() throws IOException {
+        PredictionJson.Rows rows = new PredictionJson.Rows(classifier.signature(), classifier.card());
+        try (JsonGenerator json = Json.FACTORY.createGenerator(OutputStream.nullOutputStream())) {
+            json.writeStartArray();
+            for (int r = 0; r < chunk.size(); r++) {
+                rows.write(json, chunkPredictions.get(r), chunk.warnings(rows, r));
+            }
+            json.writeEndArray();
+        }
     }
 }

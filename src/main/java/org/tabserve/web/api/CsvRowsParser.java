@@ -63,6 +63,11 @@ public final class CsvRowsParser {
             return numbers != null ? PredictionJson.warnings(card, batch, row, numbers[row])
                     : PredictionJson.warnings(card, batch, row, cells.get(row));
         }
+
+        /** {@link #warnings(ModelCard, int)} with the card's ranges looked up once per answer. */
+        List<RangeWarning> warnings(PredictionJson.Rows rows, int row) {
+            return numbers != null ? rows.warnings(batch, row, numbers[row]) : rows.warnings(batch, row, cells.get(row));
+        }
     }
 
     /** Receives the checked rows of one chunk. */
@@ -185,9 +190,13 @@ public final class CsvRowsParser {
         final boolean withRecords;
         final List<FieldProblem> errors = new ArrayList<>();
         int errorCount;
+        /** Data rows read so far, and the most characters one held. */
+        long count;
+        long longest;
         final List<CSVRecord> records = new ArrayList<>();
-        final List<double[]> numbers = new ArrayList<>();
-        final List<Object[]> cells = new ArrayList<>();
+        // A chunk's size at once: growing them showed in the upload's profile (bench/profile csv).
+        final List<double[]> numbers = new ArrayList<>(numbersOnly ? CHUNK_ROWS : 0);
+        final List<Object[]> cells = new ArrayList<>(numbersOnly ? 0 : CHUNK_ROWS);
         /** The upload's row number of each row of the chunk (rows of the wrong length are left out of it). */
         final int[] rowNumbers = new int[CHUNK_ROWS];
         /** Per row of the chunk, the fields already reported as unreadable (sent to the batch as missing), or null. */
@@ -263,8 +272,22 @@ public final class CsvRowsParser {
     private List<String> read(Reader reader, CsvSeparator separator, ChunkHandler handler, boolean withRecords)
             throws IOException {
         boolean decimalComma = separator == CsvSeparator.SEMICOLON;
-        try (CSVParser parser = parseHeader(reader, separator.format)) {
-            List<String> header = parser.getHeaderNames();
+        // Plain lines are split in place (CsvTokenizer); from the first line that is not plain on, commons-csv reads
+        // the rest. An answer that echoes the input columns needs commons-csv's records, so it reads everything.
+        CsvTokenizer lines = withRecords ? null : new CsvTokenizer(reader, separator.character);
+        CSVParser parser = null;
+        long positionOffset = 0;
+        try {
+            List<String> header;
+            if (lines != null && lines.next() == CsvTokenizer.Line.PLAIN) {
+                try (CSVParser headerOnly = parseHeader(new java.io.StringReader(lines.lineText()), separator.format)) {
+                    header = headerOnly.getHeaderNames();
+                }
+            } else {
+                parser = parseHeader(lines == null ? reader : lines.rest(), separator.format);
+                header = parser.getHeaderNames();
+                lines = null;
+            }
             if (header.isEmpty()) {
                 throw HttpProblem.badRequest("the CSV is empty; it needs a header row naming the columns "
                         + signature.featureNames() + ", then data rows");
@@ -272,34 +295,28 @@ public final class CsvRowsParser {
             checkHeader(header, separator, unnamedIndex);
             int[] columns = featureColumns(header, separator);
             Pass pass = new Pass(handler, withRecords);
-            long longest = 0;
-            long count = 0;
-            for (CSVRecord record : parser) {
-                count++;
-                if (count > maxRows) {
-                    throw HttpProblem.tooLarge("the CSV has more than " + maxRows + " data rows; split it");
-                }
-                int rowNumber = (int) Math.min(Integer.MAX_VALUE, count);
-                if (record.size() != header.size()) {
-                    pass.add(new FieldProblem("row", "row " + count + " (line " + record.getParser().getCurrentLineNumber()
-                            + ") has " + record.size() + " fields; the header has " + header.size(), rowNumber));
-                    continue;
-                }
-                long chars = 0;
-                for (int i = 0; i < record.size(); i++) {
-                    chars += record.get(i).length();
-                }
-                longest = Math.max(longest, chars);
-                boolean readable = numbersOnly ? readNumbers(record, columns, decimalComma, count, rowNumber, pass)
-                        : readCells(record, columns, decimalComma, count, rowNumber, pass);
-                if (readable && pass.withRecords) {
-                    pass.records.add(record);
-                }
-                if (pass.rows() == CHUNK_ROWS) {
-                    pass.flush();
+            if (lines != null) {
+                lines.keep(header.size());
+                read: while (true) {
+                    switch (lines.next()) {
+                        case PLAIN -> plainRow(lines, header.size(), columns, decimalComma, pass);
+                        case END -> {
+                            break read;
+                        }
+                        case OTHER -> {
+                            positionOffset = lines.restPositionOffset();
+                            parser = parseRows(lines.rest(), separator);
+                            break read;
+                        }
+                    }
                 }
             }
-            longestRecordChars = longest;
+            if (parser != null) {
+                for (CSVRecord record : parser) {
+                    recordRow(record, header.size(), columns, decimalComma, pass);
+                }
+            }
+            longestRecordChars = pass.longest;
             pass.flush(); // the last part chunk: its batch is checked before the verdict, handed on only after it
             if (pass.errorCount > 0) {
                 // Read errors are found as rows are read, the batch's at the end of each chunk: list them by row.
@@ -309,7 +326,7 @@ public final class CsvRowsParser {
                         + (pass.errorCount > pass.errors.size() ? "; the first " + pass.errors.size() + " are listed" : ""),
                         pass.errors, java.util.Map.of());
             }
-            if (count == 0) {
+            if (pass.count == 0) {
                 throw HttpProblem.badRequest("the CSV has a header but no data rows");
             }
             return header;
@@ -317,8 +334,81 @@ public final class CsvRowsParser {
             if (e.getCause() instanceof CharacterCodingException) {
                 throw HttpProblem.badRequest("the CSV is not valid UTF-8 text");
             }
-            throw HttpProblem.badRequest("malformed CSV: " + syntaxProblem(e.getCause()));
+            throw HttpProblem.badRequest("malformed CSV: " + syntaxProblem(e.getCause(), positionOffset));
+        } finally {
+            if (parser != null) {
+                parser.close();
+            }
         }
+    }
+
+    /** Counts a data row, refusing one past the row limit; returns its number for messages. */
+    private int countRow(Pass pass) {
+        pass.count++;
+        if (pass.count > maxRows) {
+            throw HttpProblem.tooLarge("the CSV has more than " + maxRows + " data rows; split it");
+        }
+        return (int) Math.min(Integer.MAX_VALUE, pass.count);
+    }
+
+    /** A row of too many or too few cells, which is reported and left out. */
+    private static void wrongWidth(Pass pass, int rowNumber, long line, int cells, int width) {
+        pass.add(new FieldProblem("row", "row " + pass.count + " (line " + line + ") has " + cells
+                + " fields; the header has " + width, rowNumber));
+    }
+
+    /** One row as commons-csv read it. */
+    private void recordRow(CSVRecord record, int width, int[] columns, boolean decimalComma, Pass pass)
+            throws IOException {
+        int rowNumber = countRow(pass);
+        if (record.size() != width) {
+            wrongWidth(pass, rowNumber, record.getParser().getCurrentLineNumber(), record.size(), width);
+            return;
+        }
+        long chars = 0;
+        for (int i = 0; i < record.size(); i++) {
+            chars += record.get(i).length();
+        }
+        pass.longest = Math.max(pass.longest, chars);
+        boolean readable = numbersOnly ? readNumbers(record::get, columns, decimalComma, rowNumber, pass)
+                : readCells(record::get, columns, decimalComma, rowNumber, pass);
+        if (readable && pass.withRecords) {
+            pass.records.add(record);
+        }
+        if (pass.rows() == CHUNK_ROWS) {
+            pass.flush();
+        }
+    }
+
+    /** One plain line, as the tokenizer split it: read as commons-csv's record of it would be. */
+    private void plainRow(CsvTokenizer line, int width, int[] columns, boolean decimalComma, Pass pass)
+            throws IOException {
+        int rowNumber = countRow(pass);
+        if (line.cells() != width) {
+            // commons-csv's line number: the line ends before this line, plus one
+            wrongWidth(pass, rowNumber, line.lineEnds() + 1, line.cells(), width);
+            return;
+        }
+        long chars = 0;
+        for (int i = 0; i < width; i++) {
+            chars += line.length(i);
+        }
+        pass.longest = Math.max(pass.longest, chars);
+        if (numbersOnly && !decimalComma) {
+            readPlainNumbers(line, columns, rowNumber, pass);
+        } else if (numbersOnly) {
+            readNumbers(line::text, columns, true, rowNumber, pass);
+        } else {
+            readCells(line::text, columns, decimalComma, rowNumber, pass);
+        }
+        if (pass.rows() == CHUNK_ROWS) {
+            pass.flush();
+        }
+    }
+
+    /** The rows after the header, when commons-csv takes over from the tokenizer. */
+    private static CSVParser parseRows(Reader rest, CsvSeparator separator) throws IOException {
+        return CSVParser.parse(rest, separator.rowsFormat);
     }
 
     /**
@@ -327,24 +417,58 @@ public final class CsvRowsParser {
      *
      * @return whether the row joined the chunk
      */
-    private boolean readNumbers(CSVRecord record, int[] columns, boolean decimalComma, long count, int rowNumber,
-                                Pass pass) {
+    private boolean readNumbers(java.util.function.IntFunction<String> cellText, int[] columns, boolean decimalComma,
+                                int rowNumber, Pass pass) {
         double[] row = new double[columns.length];
         boolean readable = true;
         for (int i = 0; i < columns.length; i++) {
-            String text = record.get(columns[i]);
+            readable &= readNumber(cellText.apply(columns[i]), i, decimalComma, row, rowNumber, pass);
+        }
+        return keep(row, readable, rowNumber, pass);
+    }
+
+    /**
+     * {@link #readNumbers} on a plain line, its cells read in place where {@link CsvTokenizer#plainNumber} can: the
+     * same values, checked the same way.
+     */
+    private boolean readPlainNumbers(CsvTokenizer line, int[] columns, int rowNumber, Pass pass) {
+        double[] row = new double[columns.length];
+        boolean readable = true;
+        for (int i = 0; i < columns.length; i++) {
+            double value = line.plainNumber(columns[i]);
+            if (Double.isNaN(value)) {
+                readable &= readNumber(line.text(columns[i]), i, false, row, rowNumber, pass);
+                continue;
+            }
             String feature = features.get(i).name();
-            var value = decimalComma ? NumberText.parseDecimalComma(text) : NumberText.parse(text);
-            String problem = value.isPresent() ? ModelSignature.valueProblem(feature, value.get())
-                    : decimalComma ? NumberText.decimalCommaProblem(feature, text)
-                    : NumberText.problem(feature, text);
+            String problem = ModelSignature.valueProblem(feature, value);
             if (problem == null) {
-                row[i] = value.get();
+                row[i] = value;
             } else {
                 readable = false;
-                pass.add(new FieldProblem(feature, "row " + count + ": " + problem, rowNumber));
+                pass.add(new FieldProblem(feature, "row " + pass.count + ": " + problem, rowNumber));
             }
         }
+        return keep(row, readable, rowNumber, pass);
+    }
+
+    /** Reads one number cell into {@code row[i]}, or reports why it cannot; returns whether it could. */
+    private boolean readNumber(String text, int i, boolean decimalComma, double[] row, int rowNumber, Pass pass) {
+        String feature = features.get(i).name();
+        var value = decimalComma ? NumberText.parseDecimalComma(text) : NumberText.parse(text);
+        String problem = value.isPresent() ? ModelSignature.valueProblem(feature, value.get())
+                : decimalComma ? NumberText.decimalCommaProblem(feature, text)
+                : NumberText.problem(feature, text);
+        if (problem == null) {
+            row[i] = value.get();
+            return true;
+        }
+        pass.add(new FieldProblem(feature, "row " + pass.count + ": " + problem, rowNumber));
+        return false;
+    }
+
+    /** Adds a readable row of numbers to the chunk while the upload has no errors and the rows are wanted. */
+    private static boolean keep(double[] row, boolean readable, int rowNumber, Pass pass) {
         if (readable && pass.handler != null && pass.errorCount == 0) {
             pass.rowNumbers[pass.numbers.size()] = rowNumber;
             pass.numbers.add(row);
@@ -359,18 +483,18 @@ public final class CsvRowsParser {
      *
      * @return whether the row joined the chunk
      */
-    private boolean readCells(CSVRecord record, int[] columns, boolean decimalComma, long count, int rowNumber,
-                              Pass pass) {
+    private boolean readCells(java.util.function.IntFunction<String> cellText, int[] columns, boolean decimalComma,
+                              int rowNumber, Pass pass) {
         Object[] row = new Object[columns.length];
         java.util.Set<String> unreadable = null;
         for (int i = 0; i < columns.length; i++) {
-            String text = record.get(columns[i]);
+            String text = cellText.apply(columns[i]);
             Feature feature = features.get(i);
             Object cell = TextCells.read(feature, text, decimalComma);
             if (cell == TextCells.UNREADABLE) {
                 unreadable = unreadable == null ? new java.util.HashSet<>() : unreadable;
                 unreadable.add(feature.name());
-                pass.add(new FieldProblem(feature.name(), "row " + count + ": "
+                pass.add(new FieldProblem(feature.name(), "row " + pass.count + ": "
                         + TextCells.problem(feature, text, decimalComma), rowNumber));
             } else {
                 row[i] = cell;
@@ -407,6 +531,14 @@ public final class CsvRowsParser {
 
     /** What is wrong with the file, in its terms, for the two syntax errors commons-csv reports in its own. */
     static String syntaxProblem(Throwable failure) {
+        return syntaxProblem(failure, 0);
+    }
+
+    /**
+     * @param positionOffset characters to add to commons-csv's position: after the tokenizer it reads a text that
+     *                       stands in one character (an empty line) for each line the tokenizer read
+     */
+    static String syntaxProblem(Throwable failure, long positionOffset) {
         String message = String.valueOf(failure.getMessage());
         var unclosed = UNCLOSED_QUOTE.matcher(message);
         if (unclosed.find()) {
@@ -415,7 +547,7 @@ public final class CsvRowsParser {
         var afterQuote = TEXT_AFTER_QUOTE.matcher(message);
         if (afterQuote.find()) {
             return "text follows a closing quote on line " + afterQuote.group(1) + " (character "
-                    + afterQuote.group(2) + "); quote the whole field, and double any quote inside it";
+                    + (Long.parseLong(afterQuote.group(2)) + positionOffset) + "); quote the whole field, and double any quote inside it";
         }
         return message;
     }

@@ -22,6 +22,8 @@ enum CsvSeparator {
      * check, whose messages speak of the user's file rather than of the library's builder.
      */
     final CSVFormat format;
+    /** The same format for the rows after a header that was read already. */
+    final CSVFormat rowsFormat;
 
     CsvSeparator(char character, String description) {
         this.character = character;
@@ -34,6 +36,7 @@ enum CsvSeparator {
                 .setIgnoreSurroundingSpaces(true)
                 .setIgnoreEmptyLines(true)
                 .get();
+        this.rowsFormat = format.builder().setHeader((String[]) null).setSkipHeaderRecord(false).get();
     }
 
     /** The separator used most often, outside quotes, in {@code headerLine}; comma when none is. */

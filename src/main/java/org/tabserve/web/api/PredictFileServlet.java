@@ -3,7 +3,6 @@ package org.tabserve.web.api;
 import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.model.ModelCard;
 import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Prediction;
 import org.tabserve.web.http.ApiServlet;
@@ -171,11 +170,11 @@ public final class PredictFileServlet extends ApiServlet {
 
     /** The JSON answer, {@code {"predictions": [...]}}: a sink for scored chunks that writes each row as it comes. */
     private static final class JsonPredictions implements ChunkScorer.Sink {
-        private final OnnxModel classifier;
+        private final PredictionJson.Rows rows;
         private JsonGenerator json;
 
         JsonPredictions(OnnxModel classifier) {
-            this.classifier = classifier;
+            this.rows = new PredictionJson.Rows(classifier.signature(), classifier.card());
         }
 
         /** Starts the answer, feeds {@code source} through {@code run} and writes every row it scores. */
@@ -192,9 +191,8 @@ public final class PredictFileServlet extends ApiServlet {
 
         @Override
         public void accept(CsvRowsParser.Chunk chunk, List<Prediction> predictions) throws IOException {
-            ModelCard card = classifier.card();
             for (int r = 0; r < chunk.size(); r++) {
-                PredictionJson.write(json, predictions.get(r), card, chunk.warnings(card, r));
+                rows.write(json, predictions.get(r), chunk.warnings(rows, r));
             }
         }
     }

@@ -1,8 +1,11 @@
 package org.tabserve.web.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.Batch;
+import org.tabserve.model.FeatureStats;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Prediction;
@@ -20,33 +23,131 @@ import java.util.List;
  */
 final class PredictionJson {
 
+    // Field names encoded once: an answer of many rows writes each of them once per row.
+    private static final SerializableString LABEL = new SerializedString("label");
+    private static final SerializableString DISPLAY_NAME = new SerializedString("display_name");
+    private static final SerializableString PROBABILITIES = new SerializedString("probabilities");
+    private static final SerializableString VALUE = new SerializedString("value");
+    private static final SerializableString WARNINGS = new SerializedString("warnings");
+    private static final SerializableString FEATURE = new SerializedString("feature");
+    private static final SerializableString MESSAGE = new SerializedString("message");
+
     private PredictionJson() {
+    }
+
+    /**
+     * One model's class labels and display names, encoded once, and its training ranges in feature order, for an
+     * answer of many rows: per row, then, no name is escaped or looked up again and a row in range builds no list.
+     */
+    static final class Rows {
+        private final ModelCard card;
+        private final List<String> features;
+        private final FeatureStats[] stats;
+        private final List<String> classes;
+        private final SerializableString[] classNames;
+        private final SerializableString[] displayNames;
+
+        Rows(ModelSignature signature, ModelCard card) {
+            this.card = card;
+            this.features = signature.featureNames();
+            this.stats = new FeatureStats[features.size()];
+            for (int i = 0; i < stats.length; i++) {
+                stats[i] = card.featureStats().get(features.get(i));
+            }
+            this.classes = signature.classLabels();
+            this.classNames = new SerializableString[classes.size()];
+            this.displayNames = new SerializableString[classes.size()];
+            for (int i = 0; i < classNames.length; i++) {
+                classNames[i] = new SerializedString(classes.get(i));
+                displayNames[i] = new SerializedString(card.displayName(classes.get(i)));
+            }
+        }
+
+        /** {@link PredictionJson#write}, with the names encoded once. */
+        void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings) throws IOException {
+            if (!(prediction instanceof Prediction.Classification classification)) {
+                PredictionJson.write(json, prediction, card, warnings);
+                return;
+            }
+            int label = classes.indexOf(classification.label());
+            if (label < 0 || !(classification.classes() == classes || classification.classes().equals(classes))) {
+                PredictionJson.write(json, prediction, card, warnings); // not this model's classes: nothing to reuse
+                return;
+            }
+            json.writeStartObject();
+            json.writeFieldName(LABEL);
+            json.writeString(classNames[label]);
+            json.writeFieldName(DISPLAY_NAME);
+            json.writeString(displayNames[label]);
+            json.writeFieldName(PROBABILITIES);
+            json.writeStartObject();
+            List<Double> probabilities = classification.probabilities();
+            for (int i = 0; i < classNames.length; i++) {
+                json.writeFieldName(classNames[i]);
+                json.writeNumber(probabilities.get(i).doubleValue());
+            }
+            json.writeEndObject();
+            writeWarnings(json, warnings);
+            json.writeEndObject();
+        }
+
+        /** {@link PredictionJson#warnings(ModelCard, Batch, int, double[])}, without a list for a row in range. */
+        List<RangeWarning> warnings(Batch batch, int row, double[] numbers) {
+            for (int i = 0; i < stats.length && i < numbers.length; i++) {
+                if (stats[i] != null && !Double.isNaN(numbers[i]) && !stats[i].contains(numbers[i])) {
+                    return PredictionJson.warnings(card, batch, row, numbers);
+                }
+            }
+            return batch.warnings(row);
+        }
+
+        /** {@link PredictionJson#warnings(ModelCard, Batch, int, Object[])}, without a list for a row in range. */
+        List<RangeWarning> warnings(Batch batch, int row, Object[] sent) {
+            for (int i = 0; i < stats.length && i < sent.length; i++) {
+                if (stats[i] != null && sent[i] instanceof Number number && !Double.isNaN(number.doubleValue())
+                        && !stats[i].contains(number.doubleValue())) {
+                    return PredictionJson.warnings(card, batch, row, sent);
+                }
+            }
+            return batch.warnings(row);
+        }
+    }
+
+    private static void writeWarnings(JsonGenerator json, List<RangeWarning> warnings) throws IOException {
+        json.writeFieldName(WARNINGS);
+        json.writeStartArray();
+        for (RangeWarning warning : warnings) {
+            json.writeStartObject();
+            json.writeFieldName(FEATURE);
+            json.writeString(warning.feature());
+            json.writeFieldName(MESSAGE);
+            json.writeString(warning.message());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
     }
 
     static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings)
             throws IOException {
         json.writeStartObject();
         if (prediction instanceof Prediction.Regression regression) {
-            json.writeNumberField("value", regression.value());
+            json.writeFieldName(VALUE);
+            json.writeNumber(regression.value());
         } else {
             Prediction.Classification classification = (Prediction.Classification) prediction;
-            json.writeStringField("label", classification.label());
-            json.writeStringField("display_name", card.displayName(classification.label()));
-            json.writeObjectFieldStart("probabilities");
+            json.writeFieldName(LABEL);
+            json.writeString(classification.label());
+            json.writeFieldName(DISPLAY_NAME);
+            json.writeString(card.displayName(classification.label()));
+            json.writeFieldName(PROBABILITIES);
+            json.writeStartObject();
             List<String> classes = classification.classes();
             for (int i = 0; i < classes.size(); i++) {
                 json.writeNumberField(classes.get(i), classification.probabilities().get(i));
             }
             json.writeEndObject();
         }
-        json.writeArrayFieldStart("warnings");
-        for (RangeWarning warning : warnings) {
-            json.writeStartObject();
-            json.writeStringField("feature", warning.feature());
-            json.writeStringField("message", warning.message());
-            json.writeEndObject();
-        }
-        json.writeEndArray();
+        writeWarnings(json, warnings);
         json.writeEndObject();
     }
 
@@ -109,10 +210,11 @@ final class PredictionJson {
                 write(json, predictions.get(0), card, warnings(card, rows, 0, sent.get(0)));
                 return;
             }
+            Rows encoded = new Rows(rows.signature(), card);
             json.writeStartObject();
             json.writeArrayFieldStart("predictions");
             for (int i = 0; i < predictions.size(); i++) {
-                write(json, predictions.get(i), card, warnings(card, rows, i, sent.get(i)));
+                encoded.write(json, predictions.get(i), encoded.warnings(rows, i, sent.get(i)));
             }
             json.writeEndArray();
             json.writeEndObject();
