@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * no container reads) in a class loader of their own and calls {@link EmbeddedServer}. For the command-line tools
  * ({@code card}, {@code score}) it loads the app's own {@code WEB-INF/classes} and {@code WEB-INF/lib} instead and
  * hands over to {@code org.tabserve.cli.Commands}. It uses only the JDK, speaks only on stderr and only when it cannot
- * start.
+ * start or may not use its cache.
  */
 public final class Main {
 

@@ -189,4 +189,23 @@ class WarCacheIT {
         assertTrue(Files.notExists(abandoned), "a directory whose filler died is removed");
         assertTrue(remaining.contains(filling), "one being filled right now is left alone");
     }
+
+    @Test
+    void twoServersStartingAtOnceShareOneCompleteDirectory(@TempDir Path cacheHome) throws Exception {
+        Map<String, String> env = Map.of("XDG_CACHE_HOME", cacheHome.toString());
+        try (TabserveProcess one = TabserveProcess.start(TabserveProcess.war(), List.of("--port", "0"), env);
+             TabserveProcess two = TabserveProcess.start(TabserveProcess.war(), List.of("--port", "0"), env)) {
+            one.awaitReady(READY);
+            two.awaitReady(READY);
+            Path root = cacheHome.resolve("tabserve");
+            List<Path> versions = versions(root);
+            assertEquals(1, versions.size(), () -> "one version: " + versions);
+            try (Stream<Path> children = Files.list(root)) {
+                List<Path> left = children.filter(p -> !p.getFileName().toString().startsWith("war-")).toList();
+                assertEquals(List.of(), left, "the loser's copy is deleted, nothing half-filled remains");
+            }
+            assertEquals(0, one.terminate(EXIT));
+            assertEquals(0, two.terminate(EXIT));
+        }
+    }
 }
