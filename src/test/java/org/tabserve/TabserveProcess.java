@@ -46,8 +46,13 @@ public final class TabserveProcess implements AutoCloseable {
 
     /** Starts the WAR with these extra arguments and environment, without waiting. */
     public static TabserveProcess start(List<String> args, Map<String, String> environment) throws IOException {
+        return start(war(), args, environment);
+    }
+
+    /** Starts {@code war} (a copy of the packaged WAR, say) with these extra arguments and environment, without waiting. */
+    public static TabserveProcess start(Path war, List<String> args, Map<String, String> environment) throws IOException {
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", war().toString()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", war.toString()));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("TABSERVE_"));

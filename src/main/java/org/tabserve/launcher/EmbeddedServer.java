@@ -148,12 +148,13 @@ public final class EmbeddedServer {
             System.exit(1);
             return;
         }
+        // Before the ready line, so that a SIGTERM sent the moment it appears stops the server gracefully (exit 0).
+        StopSignals.onStop(() -> new Thread(() -> stopQuietly(server), "tabserve-stop").start());
         URI uri = server.getURI();
         System.out.println("tabserve: serving " + context.getAttribute(MODEL_SUMMARY) + " on http://"
                 + uri.getHost() + ":" + uri.getPort() + "/");
         System.out.flush();
 
-        StopSignals.onStop(() -> new Thread(() -> stopQuietly(server), "tabserve-stop").start());
         server.join();
         System.exit(0);
     }

@@ -10,17 +10,19 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Optional;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
- * The bootstrap of {@code java -jar tabserve.war}, the only class at the WAR's root: it copies the jars of
- * {@code WEB-INF/lib-jetty/} (Jetty, the servlet API and the launcher, which no container reads) to a temporary
- * directory, loads them in a class loader of their own and calls {@link EmbeddedServer}. For the command-line tools
+ * The bootstrap of {@code java -jar tabserve.war}, at the WAR's root with {@link WarCache}: it has the WAR unpacked
+ * once into the user's cache (or, without a usable one, copies the jars of {@code WEB-INF/lib-jetty/} to a temporary
+ * directory as before), loads the jars of {@code WEB-INF/lib-jetty/} (Jetty, the servlet API and the launcher, which
+ * no container reads) in a class loader of their own and calls {@link EmbeddedServer}. For the command-line tools
  * ({@code card}, {@code score}) it loads the app's own {@code WEB-INF/classes} and {@code WEB-INF/lib} instead and
  * hands over to {@code org.tabserve.cli.Commands}. It uses only the JDK, speaks only on stderr and only when it cannot
- * start.
+ * start or may not use its cache.
  */
 public final class Main {
 
@@ -45,24 +47,60 @@ public final class Main {
             System.exit(1);
             return;
         }
-        Path jars = Files.createTempDirectory("tabserve-launcher");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(jars)));
-        if (args.length > 0 && COMMANDS.contains(args[0])) {
+        boolean command = args.length > 0 && COMMANDS.contains(args[0]);
+        // Unpacked once per WAR content and reused, ONNX Runtime's library with it; without a usable cache, a
+        // temporary copy as before (deleted at exit).
+        Optional<WarCache.Unpacked> cached = WarCache.open(war, System.getenv(), line -> System.err.println("tabserve: " + line));
+        cached.flatMap(WarCache.Unpacked::ortNatives).ifPresent(natives -> {
+            if (System.getProperty(WarCache.ORT_NATIVE_PATH) == null) { // an operator's own setting wins
+                System.setProperty(WarCache.ORT_NATIVE_PATH, natives.toString());
+            }
+        });
+        Path jars = null;
+        if (cached.isEmpty()) {
+            Path temporary = Files.createTempDirectory("tabserve-launcher");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(temporary)));
+            jars = temporary;
+        }
+        if (command) {
             // The tools run on the app's classes and libraries (ONNX Runtime among them), not on Jetty's.
-            URLClassLoader loader = new URLClassLoader(extractApp(war, jars).toArray(URL[]::new),
-                    ClassLoader.getPlatformClassLoader());
+            List<URL> app = cached.isPresent() ? appOf(cached.get().webapp()) : extractApp(war, jars);
+            URLClassLoader loader = new URLClassLoader(app.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
             Thread.currentThread().setContextClassLoader(loader);
             loader.loadClass(COMMANDS_CLASS).getMethod("main", String[].class).invoke(null, (Object) args);
             return;
         }
-        List<URL> urls = extractLauncherJars(war, jars);
+        List<URL> urls = cached.isPresent() ? jarsIn(cached.get().webapp().resolve(LIB_JETTY)) : extractLauncherJars(war, jars);
         if (urls.isEmpty()) {
             System.err.println("tabserve: " + war + " has no " + LIB_JETTY + "; was it built with `mvn package`?");
             System.exit(1);
         }
         URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
         Thread.currentThread().setContextClassLoader(loader);
-        loader.loadClass(SERVER_CLASS).getMethod("main", String[].class, Path.class).invoke(null, args, war);
+        Path webapp = cached.isPresent() ? cached.get().webapp() : war; // Jetty unpacks a WAR file itself
+        loader.loadClass(SERVER_CLASS).getMethod("main", String[].class, Path.class).invoke(null, args, webapp);
+    }
+
+    /** The jars directly in {@code dir}, sorted by name (so the class path does not depend on the directory's order). */
+    private static List<URL> jarsIn(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<URL> urls = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path jar : files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList()) {
+                urls.add(jar.toUri().toURL());
+            }
+        }
+        return urls;
+    }
+
+    /** The unpacked web app's {@code WEB-INF/classes/} and the jars of {@code WEB-INF/lib/}, classes first. */
+    private static List<URL> appOf(Path webapp) throws IOException {
+        List<URL> urls = new ArrayList<>();
+        urls.add(webapp.resolve(CLASSES).toUri().toURL());
+        urls.addAll(jarsIn(webapp.resolve(LIB)));
+        return urls;
     }
 
     private static List<URL> extractLauncherJars(Path war, Path target) throws IOException {

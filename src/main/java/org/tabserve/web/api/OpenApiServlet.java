@@ -13,7 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** {@code GET /openapi.json} and {@code /openapi.yaml}: the OpenAPI document, written once, in the background at start-up. */
+/** {@code GET /openapi.json} and {@code /openapi.yaml}: the OpenAPI document, written at its first request, then kept. */
 public final class OpenApiServlet extends ApiServlet {
 
     /** The document as JSON; the value lives in {@link Routes}, where the per-model router reads it. */
@@ -22,8 +22,6 @@ public final class OpenApiServlet extends ApiServlet {
     public static final String YAML_PATH = Routes.OPENAPI_YAML;
 
     private final String serverVersion;
-    /** The thread writing the default model's document at start-up, or null. */
-    private final transient Thread writer;
     /** The documents of the models served lately, by name, base and file: rebuilt only for a model not seen before. */
     private final transient Map<String, OpenApiDocument.Texts> written = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(16, 0.75f, true) {
@@ -35,32 +33,10 @@ public final class OpenApiServlet extends ApiServlet {
 
     public OpenApiServlet(ServedModels model, ErrorRenderer errors, String serverVersion) {
         super(model, errors);
+        // Not written at start-up, not even on a thread of its own: swagger-core's first use is a few hundred ms of
+        // class loading, which on a machine of two cores would compete with the start itself. The first request for
+        // the document pays it once.
         this.serverVersion = serverVersion;
-        // Written off the start-up path (swagger-core's first use costs a few hundred ms of class loading); a request
-        // that comes first writes it itself.
-        writer = model.current().map(classifier -> {
-            String name = model.repository().defaultModel().orElse("");
-            Thread thread = new Thread(() -> document(name, "", classifier), "tabserve-openapi");
-            thread.setDaemon(true);
-            thread.start();
-            return thread;
-        }).orElse(null);
-    }
-
-    /**
-     * Waits for the start-up writer: an app stopped within a second of starting would otherwise close its class
-     * loader under it, and it would die with a NoClassDefFoundError in the log.
-     */
-    @Override
-    public void destroy() {
-        if (writer != null) {
-            try {
-                writer.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        super.destroy();
     }
 
     /** The document of model {@code name} on its routes under {@code base}, written once per model file. */
