@@ -104,8 +104,7 @@ public final class AdminModelServlet extends ApiServlet {
 
     private static void respond(HttpServletResponse response, Map<String, Object> answer) throws IOException {
         response.setStatus(200);
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
+        response.setContentType(Json.MEDIA_TYPE);
         response.setHeader("Cache-Control", "no-store");
         Json.MAPPER.writeValue(response.getOutputStream(), answer);
     }

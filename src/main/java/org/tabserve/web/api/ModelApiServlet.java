@@ -36,8 +36,7 @@ public final class ModelApiServlet extends ApiServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         OnnxModel classifier = model.classifier();
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
+        response.setContentType(Json.MEDIA_TYPE);
         Json.MAPPER.writeValue(response.getOutputStream(), describe(classifier));
     }
 

@@ -192,8 +192,7 @@ final class PredictionJson {
     /** Starts a JSON response and returns its generator; the caller closes it. */
     static JsonGenerator start(HttpServletResponse response) throws IOException {
         response.setStatus(200);
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
+        response.setContentType(Json.MEDIA_TYPE);
         return Json.FACTORY.createGenerator(response.getOutputStream());
     }
 

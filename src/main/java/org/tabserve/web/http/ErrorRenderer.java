@@ -116,8 +116,7 @@ public final class ErrorRenderer {
         String instance = original instanceof String uri ? uri : request.getRequestURI();
         if (isOpenInferenceProtocol(request, instance)) {
             response.setStatus(problem.status());
-            response.setContentType("application/json");
-            response.setCharacterEncoding("UTF-8");
+            response.setContentType(Json.MEDIA_TYPE);
             Json.MAPPER.writeValue(response.getOutputStream(), new ProtocolError(problem.detail()));
             return;
         }

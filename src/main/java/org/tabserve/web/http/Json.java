@@ -21,6 +21,12 @@ public final class Json {
      * wait. Small enough that all the requests served at once (64 by default) hold only a few MB unbudgeted.
      */
     public static final long UNMETERED_BYTES = 8 << 10;
+    /**
+     * The Content-Type of every JSON answer, charset included, set in one call: Jetty knows this exact value (one
+     * cached, pre-encoded header), where {@code application/json} then {@code setCharacterEncoding} costs it a
+     * second lookup and a rebuilt header on every answer.
+     */
+    public static final String MEDIA_TYPE = "application/json;charset=utf-8";
 
     /**
      * Strict reading: duplicate keys are errors, nesting and string sizes are bounded. Writing never closes the

@@ -54,8 +54,7 @@ public final class ModelRoutesServlet extends ApiServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
         if (API_PATH.equals(request.getServletPath())) {
-            response.setContentType("application/json");
-            response.setCharacterEncoding("UTF-8");
+            response.setContentType(Json.MEDIA_TYPE);
             response.setHeader("Cache-Control", "no-store");
             Json.MAPPER.writeValue(response.getOutputStream(), Map.of("models", entries()));
             return;

@@ -290,8 +290,7 @@ public final class V2Servlet extends ApiServlet {
 
     private static void write(HttpServletResponse response, int status, Object body) throws IOException {
         response.setStatus(status);
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
+        response.setContentType(Json.MEDIA_TYPE);
         response.setHeader("Cache-Control", "no-store");
         Json.MAPPER.writeValue(response.getOutputStream(), body);
     }
