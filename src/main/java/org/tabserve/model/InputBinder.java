@@ -8,7 +8,10 @@ import ai.onnxruntime.OrtException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,8 +19,17 @@ import java.util.Map;
  * int64, int32, string or bool, shaped {@code [N]} or {@code [N, F]} as the input is. A slice shorter than a fixed
  * batch is padded by repeating its last row, whose answers the caller drops: a real row, so that no encoder sees a
  * value it would refuse.
+ *
+ * <p>A binder made by {@link #sharing} also holds, for each one-column text input, a one-row tensor per known
+ * category, made once: creating a string tensor is JNI work per value in ONNX Runtime's Java API (≈ 0.9 µs), paid on
+ * every single-row call otherwise. Those tensors are shared by concurrent runs, which ONNX Runtime allows: a run only
+ * reads its inputs ({@code ConcurrentPredictionTest} drives one model from many threads). They are freed by
+ * {@link #close()}, never by a {@link Bound}.
  */
-final class InputBinder {
+final class InputBinder implements AutoCloseable {
+
+    /** Categories per text input made into shared tensors at most: a long vocabulary is not worth its memory. */
+    private static final int MAX_SHARED_CATEGORIES = 256;
 
     /** 64 KiB per thread, shared by a bind's inputs: a 4,096-row CSV chunk of four float features. */
     private static final int REUSED_BUFFER_BYTES = 65_536;
@@ -26,28 +38,122 @@ final class InputBinder {
     private final OrtEnvironment env;
     private final ModelSignature signature;
 
+    /** Per input index: a one-row tensor per known category, empty for an input that has none; null: none at all. */
+    private final List<Map<String, OnnxTensor>> shared;
+
+    /** A binder that makes every tensor per call: for the few runs made while a model loads. */
     InputBinder(OrtEnvironment env, ModelSignature signature) {
         this.env = env;
         this.signature = signature;
+        this.shared = null;
+    }
+
+    private InputBinder(OrtEnvironment env, ModelSignature signature, List<Map<String, OnnxTensor>> shared) {
+        this.env = env;
+        this.signature = signature;
+        this.shared = shared;
+    }
+
+    /**
+     * A binder holding a shared one-row tensor for each known category of each one-column text input, for a model's
+     * lifetime; {@link #close()} frees them.
+     */
+    static InputBinder sharing(OrtEnvironment env, ModelSignature signature) throws OrtException {
+        List<Map<String, OnnxTensor>> shared = new ArrayList<>();
+        try {
+            for (ModelInput input : signature.inputs()) {
+                List<String> categories = input.features().get(0).categories();
+                if (input.type() != ValueType.STRING || input.width() != 1 || categories.isEmpty()
+                        || categories.size() > MAX_SHARED_CATEGORIES) {
+                    shared.add(Map.of());
+                    continue;
+                }
+                Map<String, OnnxTensor> tensors = new HashMap<>();
+                shared.add(tensors);
+                long[] shape = input.rank() == 1 ? new long[]{1} : new long[]{1, 1};
+                for (String category : categories) {
+                    if (!tensors.containsKey(category)) {
+                        tensors.put(category, OnnxTensor.createTensor(env, new String[]{category}, shape));
+                    }
+                }
+            }
+        } catch (OrtException | RuntimeException e) {
+            closeAll(shared);
+            throw e;
+        }
+        return new InputBinder(env, signature, List.copyOf(shared));
     }
 
     /**
      * The tensors for rows {@code [from, from + count)} of {@code batch}, padded to {@code padTo} rows. The caller
-     * closes them before this thread binds again: number and bool tensors may wrap this thread's reused buffer.
+     * closes the result before this thread binds again: number and bool tensors may wrap this thread's reused buffer.
      */
-    Map<String, OnnxTensor> bind(Batch batch, int from, int count, int padTo) throws OrtException {
+    Bound bind(Batch batch, int from, int count, int padTo) throws OrtException {
         int rows = Math.max(count, padTo);
         ByteBuffer arena = arena(rows);
         Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
+        List<OnnxTensor> made = new ArrayList<>(signature.inputs().size());
         try {
             for (int i = 0; i < signature.inputs().size(); i++) {
                 ModelInput input = signature.inputs().get(i);
-                tensors.put(input.name(), tensor(input, batch.data(i), from, count, rows, arena));
+                OnnxTensor tensor = rows == 1 ? sharedTensor(i, batch.data(i), from) : null;
+                if (tensor == null) {
+                    tensor = tensor(input, batch.data(i), from, count, rows, arena);
+                    made.add(tensor);
+                }
+                tensors.put(input.name(), tensor);
             }
-            return tensors;
+            return new Bound(tensors, made);
         } catch (OrtException | RuntimeException e) {
-            tensors.values().forEach(OnnxTensor::close);
+            made.forEach(OnnxTensor::close);
             throw e;
+        }
+    }
+
+    /** The shared one-row tensor for input {@code i}'s value in row {@code row}, or null when there is none. */
+    private OnnxTensor sharedTensor(int i, Object data, int row) {
+        if (shared == null) {
+            return null;
+        }
+        Map<String, OnnxTensor> tensors = shared.get(i);
+        return tensors.isEmpty() ? null : tensors.get(((String[]) data)[row]);
+    }
+
+    /** Frees the shared tensors; only after the last run that may use them (the model's session closes then too). */
+    @Override
+    public void close() {
+        if (shared != null) {
+            closeAll(shared);
+        }
+    }
+
+    private static void closeAll(List<Map<String, OnnxTensor>> shared) {
+        for (Map<String, OnnxTensor> tensors : shared) {
+            tensors.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /**
+     * The tensors of one bind, by input name in the model's order, for {@code OrtSession.run}. Closing it frees only
+     * the tensors made for this call, never the binder's shared ones.
+     */
+    static final class Bound implements AutoCloseable {
+        private final Map<String, OnnxTensor> tensors;
+        private final List<OnnxTensor> made;
+
+        private Bound(Map<String, OnnxTensor> tensors, List<OnnxTensor> made) {
+            this.tensors = tensors;
+            this.made = made;
+        }
+
+        /** @return every input's tensor, by input name */
+        Map<String, OnnxTensor> tensors() {
+            return tensors;
+        }
+
+        @Override
+        public void close() {
+            made.forEach(OnnxTensor::close);
         }
     }
 

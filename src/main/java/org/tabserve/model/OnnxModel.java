@@ -154,7 +154,7 @@ public final class OnnxModel implements AutoCloseable {
                 classes = classes(cardReader, facts, keys, warmUp, provisional);
             }
             this.signature = new ModelSignature(inputs, task, classes, outputs.kind(), logits, fixedBatch);
-            this.binder = new InputBinder(env, signature);
+            this.binder = InputBinder.sharing(env, signature);
             this.decoder = new OutputDecoder(signature, outputs, keys == null ? null : orderKeys(keys, classes),
                     zipMapTensor);
             this.card = card(cardReader, metadata, fileName, stats, graph, facts);
@@ -269,9 +269,8 @@ public final class OnnxModel implements AutoCloseable {
 
     /** Runs the warm-up row once and returns the ZipMap's keys, in natural order (numeric or lexicographic). */
     private List<Object> zipMapKeysOf(Batch warmUp, ModelSignature provisional) throws OrtException {
-        InputBinder provisionalBinder = new InputBinder(env, provisional);
-        Map<String, OnnxTensor> tensors = provisionalBinder.bind(warmUp, 0, 1, provisional.fixedBatch());
-        try (OrtSession.Result result = session.run(tensors, Set.of(outputs.zipMap()))) {
+        try (InputBinder.Bound bound = new InputBinder(env, provisional).bind(warmUp, 0, 1, provisional.fixedBatch());
+             OrtSession.Result result = session.run(bound.tensors(), Set.of(outputs.zipMap()))) {
             // getValue() makes a native map per row that nothing else frees: closed here once read.
             List<? extends ai.onnxruntime.OnnxValue> maps =
                     ((OnnxSequence) result.get(outputs.zipMap()).orElseThrow()).getValue();
@@ -282,8 +281,6 @@ public final class OnnxModel implements AutoCloseable {
             } finally {
                 maps.forEach(ai.onnxruntime.OnnxValue::close);
             }
-        } finally {
-            tensors.values().forEach(OnnxTensor::close);
         }
     }
 
@@ -298,12 +295,10 @@ public final class OnnxModel implements AutoCloseable {
             width = zipKeys.size();
         } else if (width < 1) {
             // The probability tensor's column count is free in the graph: ask the model.
-            Map<String, OnnxTensor> tensors = new InputBinder(env, provisional).bind(warmUp, 0, 1,
+            try (InputBinder.Bound bound = new InputBinder(env, provisional).bind(warmUp, 0, 1,
                     provisional.fixedBatch());
-            try (OrtSession.Result result = session.run(tensors, Set.of(outputs.probabilities()))) {
+                 OrtSession.Result result = session.run(bound.tensors(), Set.of(outputs.probabilities()))) {
                 width = ((OnnxTensor) result.get(outputs.probabilities()).orElseThrow()).getInfo().getShape()[1];
-            } finally {
-                tensors.values().forEach(OnnxTensor::close);
             }
         }
         long classCount = width == 1 ? 2 : width; // one column: the probability of the second class
@@ -529,19 +524,13 @@ public final class OnnxModel implements AutoCloseable {
     }
 
     private List<Prediction> run(Batch batch, int from, int count, int padTo) {
-        Map<String, OnnxTensor> tensors = null;
-        try {
-            tensors = binder.bind(batch, from, count, padTo);
-            try (OrtSession.Result result = session.run(tensors, outputNames)) {
-                return decoder.decode(result, count);
-            }
+        // Closing the bound inputs frees only what this call made: the binder's shared text tensors stay.
+        try (InputBinder.Bound bound = binder.bind(batch, from, count, padTo);
+             OrtSession.Result result = session.run(bound.tensors(), outputNames)) {
+            return decoder.decode(result, count);
         } catch (OrtException e) {
             throw ModelException.predictionFailed("ONNX Runtime failed to predict " + count + " rows with "
                     + source + " (" + firstLine(e.getMessage()) + ")", e);
-        } finally {
-            if (tensors != null) {
-                tensors.values().forEach(OnnxTensor::close);
-            }
         }
     }
 
@@ -600,6 +589,9 @@ public final class OnnxModel implements AutoCloseable {
     }
 
     private void closeQuietly() {
+        if (binder != null) {
+            binder.close(); // its shared tensors: no run can use them any more
+        }
         try {
             session.close();
         } catch (OrtException e) {
