@@ -60,6 +60,8 @@ public final class OnnxModel implements AutoCloseable {
     private final ModelCard card;
     private final Set<String> outputNames;
     private final InputBinder binder;
+    /** Output tensors ORT writes a single row's answers into, reused; null when an output cannot be pinned. */
+    private final PinnedOutputs pinned;
     private final OutputDecoder decoder;
     /** Every prediction holds a use while it is inside the session; the session is closed after the last one. */
     private final UseCount uses = new UseCount(this::closeQuietly);
@@ -138,6 +140,7 @@ public final class OnnxModel implements AutoCloseable {
                 zipMapTensor = null;
             }
             this.outputNames = Set.copyOf(served(outputs.names(), zipMapTensor));
+            this.pinned = PinnedOutputs.of(env, session.getOutputInfo(), outputNames);
             this.valueOutput = outputs.value(outputInfo);
             boolean logits = SignatureReader.logits(source, outputs, facts, cardReader);
             Map<String, FeatureStats> stats = cardReader.featureStats().orElse(Map.of());
@@ -524,13 +527,23 @@ public final class OnnxModel implements AutoCloseable {
     }
 
     private List<Prediction> run(Batch batch, int from, int count, int padTo) {
-        // Closing the bound inputs frees only what this call made: the binder's shared text tensors stay.
-        try (InputBinder.Bound bound = binder.bind(batch, from, count, padTo);
-             OrtSession.Result result = session.run(bound.tensors(), outputNames)) {
-            return decoder.decode(result, count);
+        // One row writes into pinned outputs, read before they go back to the pool; the Result holds them but
+        // does not close them. Closing the bound inputs frees only what this call made: shared text tensors stay.
+        Map<String, OnnxTensor> into = null;
+        try {
+            into = pinned != null && Math.max(count, padTo) == 1 ? pinned.take() : null;
+            try (InputBinder.Bound bound = binder.bind(batch, from, count, padTo);
+                 OrtSession.Result result = into == null ? session.run(bound.tensors(), outputNames)
+                         : session.run(bound.tensors(), Set.of(), into)) {
+                return decoder.decode(result, count);
+            }
         } catch (OrtException e) {
             throw ModelException.predictionFailed("ONNX Runtime failed to predict " + count + " rows with "
                     + source + " (" + firstLine(e.getMessage()) + ")", e);
+        } finally {
+            if (into != null) {
+                pinned.give(into);
+            }
         }
     }
 
@@ -591,6 +604,9 @@ public final class OnnxModel implements AutoCloseable {
     private void closeQuietly() {
         if (binder != null) {
             binder.close(); // its shared tensors: no run can use them any more
+        }
+        if (pinned != null) {
+            pinned.close();
         }
         try {
             session.close();
