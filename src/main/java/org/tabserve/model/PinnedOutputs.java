@@ -20,10 +20,10 @@ import java.util.concurrent.BlockingQueue;
 /**
  * Output tensors for one-row runs, made once and handed to ONNX Runtime to write into ("pinned outputs"), so that a
  * single-row call does not pay for the output tensors ORT's Java API otherwise makes and describes per run and per
- * output through JNI (≈ 2 µs each for the penguins classifier's label and probabilities: its run fell from ≈ 12 to
- * ≈ 8 µs of CPU). A set of them is taken by one run at a time (ORT writes into them) and given back after its answers
- * are read; the sets live in a small pool per model, not in thread-locals, so closing the model frees them all and no
- * thread keeps this web app's classes.
+ * output through JNI (≈ 2 µs each for the penguins classifier's label and probabilities: its run fell from ≈ 12
+ * to ≈ 8 µs of CPU). A set of them is taken by one run at a time (ORT writes into them) and given back after its
+ * answers are read; the sets live in a small pool per model, not in thread-locals, so closing the model frees them
+ * all and no thread keeps this web app's classes.
  */
 final class PinnedOutputs implements AutoCloseable {
 
