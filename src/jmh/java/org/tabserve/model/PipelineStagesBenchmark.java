@@ -1,7 +1,6 @@
 package org.tabserve.model;
 
 import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -61,7 +60,7 @@ public class PipelineStagesBenchmark {
     private Set<String> outputNames;
     private List<Object[]> cells;
     private Batch batch;
-    private Map<String, OnnxTensor> boundTensors;
+    private InputBinder.Bound boundTensors;
     private OrtSession.Result result;
 
     @Setup(Level.Trial)
@@ -91,14 +90,14 @@ public class PipelineStagesBenchmark {
             names.replaceAll(name -> name.equals(zipMap.zipMap()) ? zipMap.tensor() : name);
         }
         outputNames = Set.copyOf(names);
-        binder = new InputBinder(env, signature);
+        binder = InputBinder.sharing(env, signature);
         // The penguins ZipMap's keys are its class labels (strings); the bank-note model has no ZipMap.
         decoder = new OutputDecoder(signature, outputs,
                 outputs.zipMap() == null ? null : List.copyOf(signature.classLabels()), zipMap);
         cells = model.equals("penguins") ? penguinRows(signature) : bankNoteRows(signature);
         batch = Batch.of(signature, cells);
         boundTensors = binder.bind(batch, 0, rows, 0);
-        result = session.run(boundTensors, outputNames);
+        result = session.run(boundTensors.tensors(), outputNames);
     }
 
     private List<Object[]> penguinRows(ModelSignature signature) throws Exception {
@@ -134,7 +133,8 @@ public class PipelineStagesBenchmark {
     @TearDown(Level.Trial)
     public void close() throws OrtException {
         result.close();
-        boundTensors.values().forEach(OnnxTensor::close);
+        boundTensors.close();
+        binder.close();
         session.close();
         onnxModel.close();
     }
@@ -148,16 +148,15 @@ public class PipelineStagesBenchmark {
     /** Building (and closing) the input tensors of a checked batch. */
     @Benchmark
     public int bind() throws OrtException {
-        Map<String, OnnxTensor> tensors = binder.bind(batch, 0, rows, 0);
-        int n = tensors.size();
-        tensors.values().forEach(OnnxTensor::close);
-        return n;
+        try (InputBinder.Bound bound = binder.bind(batch, 0, rows, 0)) {
+            return bound.tensors().size();
+        }
     }
 
     /** The ONNX Runtime call alone, on tensors bound once, with the served outputs fetched (and released). */
     @Benchmark
     public int run() throws OrtException {
-        try (OrtSession.Result r = session.run(boundTensors, outputNames)) {
+        try (OrtSession.Result r = session.run(boundTensors.tensors(), outputNames)) {
             return r.size();
         }
     }

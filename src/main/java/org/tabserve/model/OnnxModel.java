@@ -60,6 +60,8 @@ public final class OnnxModel implements AutoCloseable {
     private final ModelCard card;
     private final Set<String> outputNames;
     private final InputBinder binder;
+    /** Output tensors ORT writes a single row's answers into, reused; null when an output cannot be pinned. */
+    private final PinnedOutputs pinned;
     private final OutputDecoder decoder;
     /** Every prediction holds a use while it is inside the session; the session is closed after the last one. */
     private final UseCount uses = new UseCount(this::closeQuietly);
@@ -138,6 +140,7 @@ public final class OnnxModel implements AutoCloseable {
                 zipMapTensor = null;
             }
             this.outputNames = Set.copyOf(served(outputs.names(), zipMapTensor));
+            this.pinned = PinnedOutputs.of(env, session.getOutputInfo(), outputNames);
             this.valueOutput = outputs.value(outputInfo);
             boolean logits = SignatureReader.logits(source, outputs, facts, cardReader);
             Map<String, FeatureStats> stats = cardReader.featureStats().orElse(Map.of());
@@ -154,7 +157,7 @@ public final class OnnxModel implements AutoCloseable {
                 classes = classes(cardReader, facts, keys, warmUp, provisional);
             }
             this.signature = new ModelSignature(inputs, task, classes, outputs.kind(), logits, fixedBatch);
-            this.binder = new InputBinder(env, signature);
+            this.binder = InputBinder.sharing(env, signature);
             this.decoder = new OutputDecoder(signature, outputs, keys == null ? null : orderKeys(keys, classes),
                     zipMapTensor);
             this.card = card(cardReader, metadata, fileName, stats, graph, facts);
@@ -269,9 +272,8 @@ public final class OnnxModel implements AutoCloseable {
 
     /** Runs the warm-up row once and returns the ZipMap's keys, in natural order (numeric or lexicographic). */
     private List<Object> zipMapKeysOf(Batch warmUp, ModelSignature provisional) throws OrtException {
-        InputBinder provisionalBinder = new InputBinder(env, provisional);
-        Map<String, OnnxTensor> tensors = provisionalBinder.bind(warmUp, 0, 1, provisional.fixedBatch());
-        try (OrtSession.Result result = session.run(tensors, Set.of(outputs.zipMap()))) {
+        try (InputBinder.Bound bound = new InputBinder(env, provisional).bind(warmUp, 0, 1, provisional.fixedBatch());
+             OrtSession.Result result = session.run(bound.tensors(), Set.of(outputs.zipMap()))) {
             // getValue() makes a native map per row that nothing else frees: closed here once read.
             List<? extends ai.onnxruntime.OnnxValue> maps =
                     ((OnnxSequence) result.get(outputs.zipMap()).orElseThrow()).getValue();
@@ -282,8 +284,6 @@ public final class OnnxModel implements AutoCloseable {
             } finally {
                 maps.forEach(ai.onnxruntime.OnnxValue::close);
             }
-        } finally {
-            tensors.values().forEach(OnnxTensor::close);
         }
     }
 
@@ -298,12 +298,10 @@ public final class OnnxModel implements AutoCloseable {
             width = zipKeys.size();
         } else if (width < 1) {
             // The probability tensor's column count is free in the graph: ask the model.
-            Map<String, OnnxTensor> tensors = new InputBinder(env, provisional).bind(warmUp, 0, 1,
+            try (InputBinder.Bound bound = new InputBinder(env, provisional).bind(warmUp, 0, 1,
                     provisional.fixedBatch());
-            try (OrtSession.Result result = session.run(tensors, Set.of(outputs.probabilities()))) {
+                 OrtSession.Result result = session.run(bound.tensors(), Set.of(outputs.probabilities()))) {
                 width = ((OnnxTensor) result.get(outputs.probabilities()).orElseThrow()).getInfo().getShape()[1];
-            } finally {
-                tensors.values().forEach(OnnxTensor::close);
             }
         }
         long classCount = width == 1 ? 2 : width; // one column: the probability of the second class
@@ -529,18 +527,22 @@ public final class OnnxModel implements AutoCloseable {
     }
 
     private List<Prediction> run(Batch batch, int from, int count, int padTo) {
-        Map<String, OnnxTensor> tensors = null;
+        // One row writes into pinned outputs, read before they go back to the pool; the Result holds them but
+        // does not close them. Closing the bound inputs frees only what this call made: shared text tensors stay.
+        Map<String, OnnxTensor> into = null;
         try {
-            tensors = binder.bind(batch, from, count, padTo);
-            try (OrtSession.Result result = session.run(tensors, outputNames)) {
+            into = pinned != null && Math.max(count, padTo) == 1 ? pinned.take() : null;
+            try (InputBinder.Bound bound = binder.bind(batch, from, count, padTo);
+                 OrtSession.Result result = into == null ? session.run(bound.tensors(), outputNames)
+                         : session.run(bound.tensors(), Set.of(), into)) {
                 return decoder.decode(result, count);
             }
         } catch (OrtException e) {
             throw ModelException.predictionFailed("ONNX Runtime failed to predict " + count + " rows with "
                     + source + " (" + firstLine(e.getMessage()) + ")", e);
         } finally {
-            if (tensors != null) {
-                tensors.values().forEach(OnnxTensor::close);
+            if (into != null) {
+                pinned.give(into);
             }
         }
     }
@@ -600,6 +602,12 @@ public final class OnnxModel implements AutoCloseable {
     }
 
     private void closeQuietly() {
+        if (binder != null) {
+            binder.close(); // its shared tensors: no run can use them any more
+        }
+        if (pinned != null) {
+            pinned.close();
+        }
         try {
             session.close();
         } catch (OrtException e) {

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.model.OnnxModels.Head;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,10 +49,15 @@ class ConcurrentPredictionTest {
     }
 
     private static void assertSameAnswersFromEightThreads(OnnxModel classifier) throws Exception {
-        List<double[][]> batches = batches();
+        assertSameAnswersFromEightThreads(batches(), classifier::predict);
+    }
+
+    private static <B> void assertSameAnswersFromEightThreads(List<B> batches,
+                                                              Function<B, List<Prediction>> predict) throws Exception {
+        assertEquals(BATCHES, batches.size());
         List<List<Prediction>> expected = new ArrayList<>();
-        for (double[][] batch : batches) {
-            expected.add(classifier.predict(batch));
+        for (B batch : batches) {
+            expected.add(predict.apply(batch));
         }
 
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
@@ -64,7 +71,7 @@ class ConcurrentPredictionTest {
                     int checked = 0;
                     for (int k = 0; k < BATCHES; k++) {
                         int b = (offset + k) % BATCHES;
-                        assertEquals(expected.get(b), classifier.predict(batches.get(b)), "batch " + b);
+                        assertEquals(expected.get(b), predict.apply(batches.get(b)), "batch " + b);
                         checked++;
                     }
                     return checked;
@@ -101,6 +108,42 @@ class ConcurrentPredictionTest {
         Path file = OnnxModels.tensorOutput(dir.resolve("fixed.onnx"), THREE_CLASSES, Head.SOFTMAX, true, Map.of());
         try (OnnxModel classifier = OnnxModel.load(file)) {
             assertSameAnswersFromEightThreads(classifier);
+        }
+    }
+
+    /**
+     * The penguins classifier's single rows bind text values to one-row tensors shared by every run (made once, at
+     * load): threads running them at once, mixed with batches, must each get the answer a lone thread gets.
+     */
+    @Test
+    void eightThreadsGetTheSameAnswersAsOneFromTextInputsSharedAcrossRuns() throws Exception {
+        Path fixtures = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
+        try (OnnxModel classifier = OnnxModel.load(fixtures.resolve("species-zipmap.onnx"))) {
+            ModelSignature signature = classifier.signature();
+            List<String> lines = Files.readAllLines(fixtures.resolve("species-zipmap.inputs.csv"));
+            List<String> header = List.of(lines.get(0).split(",", -1));
+            List<Object[]> rows = new ArrayList<>();
+            for (String line : lines.subList(1, lines.size())) {
+                String[] fields = line.split(",", -1);
+                Object[] row = new Object[signature.features().size()];
+                for (int f = 0; f < row.length; f++) {
+                    Feature feature = signature.features().get(f);
+                    String text = fields[header.indexOf(feature.name())];
+                    row[f] = feature.type() == ValueType.STRING ? text
+                            : text.isEmpty() ? null : (Object) Double.parseDouble(text);
+                }
+                rows.add(row);
+            }
+            List<Batch> batches = new ArrayList<>();
+            for (int b = 0; b < BATCHES; b++) {
+                int size = b % 4 == 3 ? 3 : 1; // mostly single rows (shared tensors), some batches (their own)
+                List<Object[]> cells = new ArrayList<>();
+                for (int r = 0; r < size; r++) {
+                    cells.add(rows.get((b * 7 + r) % rows.size()));
+                }
+                batches.add(Batch.of(signature, cells));
+            }
+            assertSameAnswersFromEightThreads(batches, classifier::predict);
         }
     }
 

@@ -51,8 +51,9 @@ class ZipMapProbabilitiesTest {
                 assertEquals(OnnxJavaType.FLOAT, info.type);
                 assertArrayEquals(new long[]{-1, 3}, info.getShape());
 
-                Map<String, OnnxTensor> tensors = new InputBinder(env, signature).bind(batch, 0, batch.size(), 0);
-                try (OrtSession.Result result = session.run(tensors, Set.of(zipMap.tensor(), zipMap.zipMap()))) {
+                try (InputBinder.Bound bound = new InputBinder(env, signature).bind(batch, 0, batch.size(), 0);
+                     OrtSession.Result result = session.run(bound.tensors(), Set.of(zipMap.tensor(),
+                             zipMap.zipMap()))) {
                     FloatBuffer values = ((OnnxTensor) result.get(zipMap.tensor()).orElseThrow()).getFloatBuffer();
                     List<? extends OnnxValue> maps =
                             ((OnnxSequence) result.get(zipMap.zipMap()).orElseThrow()).getValue();
@@ -65,8 +66,6 @@ class ZipMapProbabilitiesTest {
                         }
                     }
                     maps.forEach(OnnxValue::close);
-                } finally {
-                    tensors.values().forEach(OnnxTensor::close);
                 }
             }
         }
