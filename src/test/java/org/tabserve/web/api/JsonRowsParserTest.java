@@ -142,8 +142,9 @@ class JsonRowsParserTest {
         JsonRowsParser parser = new JsonRowsParser(RequestParsersFuzzTest.SIGNATURE, 10);
         JsonRowsParser.ParsedRows parsed = parser.parse(utf8(
                 "{\"instances\": [{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}, [1, 2, 3, 4]]}"));
-        assertEquals(List.of(3.6, 8.6, -2.8, -0.44), Arrays.asList(parsed.cells().get(0))); // the data's order
-        assertEquals(List.of(1.0, 2.0, 3.0, 4.0), Arrays.asList(parsed.cells().get(1)));
+        assertNull(parsed.cells(), "a numbers-only model's rows are plain doubles, not boxed cells");
+        assertArrayEquals(new double[] {3.6, 8.6, -2.8, -0.44}, parsed.numbers()[0]); // the data's order
+        assertArrayEquals(new double[] {1.0, 2.0, 3.0, 4.0}, parsed.numbers()[1]);
         HttpProblem problem = assertThrows(HttpProblem.class, () -> parser.parse(utf8(
                 "{\"variance\": \"3.6\", \"skewness\": null, \"curtosis\": true, \"entropy\": 1e300}")));
         assertEquals(List.of("'variance' must be a number, got a string", "'skewness' must be a number, got null",
