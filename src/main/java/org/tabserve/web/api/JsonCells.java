@@ -3,7 +3,9 @@ package org.tabserve.web.api;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.SerializedString;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Feature;
 import org.tabserve.model.FieldError;
@@ -44,6 +46,8 @@ final class JsonCells {
     private final ModelSignature signature;
     private final List<Feature> features;
     private final Map<String, Integer> positions;
+    /** The feature names, encoded once for {@link JsonParser#nextFieldName(SerializableString)}. */
+    private final SerializableString[] names;
     /** Whether every feature is a float or double that may not be missing: values are read straight to doubles. */
     private final boolean numbersOnly;
 
@@ -55,6 +59,7 @@ final class JsonCells {
             positions.put(features.get(i).name(), i);
         }
         this.positions = Map.copyOf(positions);
+        this.names = features.stream().map(f -> new SerializedString(f.name())).toArray(SerializableString[]::new);
         // Whole-number features are read exactly (Long, BigInteger), never through a double: not on the shortcut.
         this.numbersOnly = signature.numbersOnly() && features.stream().noneMatch(f -> f.type().isInteger());
     }
@@ -95,6 +100,19 @@ final class JsonCells {
     /** The position of a feature in a row, or null if the model has no such feature. */
     Integer position(String name) {
         return positions.get(name);
+    }
+
+    /**
+     * Moves to the next token of an object, telling whether it is the field name of the feature at {@code expected}:
+     * a row that names its features in the model's order is matched on its raw bytes, with no name decoded or looked
+     * up (Jackson still checks it for duplicates). On false the parser is at that next token all the same.
+     */
+    boolean nextIs(JsonParser parser, int expected) throws IOException {
+        if (expected < names.length) {
+            return parser.nextFieldName(names[expected]);
+        }
+        parser.nextToken();
+        return false;
     }
 
     /** A row with every feature absent, for a reader to fill. */

@@ -146,9 +146,17 @@ final class JsonRowsParser {
             R cells = store.absent();
             store.add(cells);
             if (item == JsonToken.START_OBJECT) {
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = parser.currentName();
-                    field(parser, parser.nextToken(), name, cells, row, store);
+                int expected = 0;
+                while (true) {
+                    if (reader.nextIs(parser, expected)) {
+                        store.read(parser, parser.nextToken(), cells, expected++, row);
+                    } else if (parser.currentToken() == JsonToken.FIELD_NAME) {
+                        String name = parser.currentName();
+                        Integer position = field(parser, parser.nextToken(), name, cells, row, store);
+                        expected = position == null ? expected : position + 1;
+                    } else {
+                        break;
+                    }
                 }
                 store.requireAll(cells, row);
             } else if (item == JsonToken.START_ARRAY) {
@@ -171,17 +179,22 @@ final class JsonRowsParser {
         }
     }
 
-    /** Stores a named value in its feature's place, or names the field the model does not have. */
-    private <R> void field(JsonParser parser, JsonToken token, String name, R cells, Integer row, Store<R> store)
+    /**
+     * Stores a named value in its feature's place, or names the field the model does not have.
+     *
+     * @return the feature's position, or null for a field the model does not have
+     */
+    private <R> Integer field(JsonParser parser, JsonToken token, String name, R cells, Integer row, Store<R> store)
             throws IOException {
         Integer position = reader.position(name);
         if (position == null) {
             store.rows.error(new FieldProblem(name, "unknown feature '" + name + "'; the model's features are "
                     + signature.featureNames(), row));
             parser.skipChildren();
-            return;
+            return null;
         }
         store.read(parser, token, cells, position, row);
+        return position;
     }
     /** An array instance must hold exactly one value per feature; names each missing feature or extra position. */
     private void countProblems(int length, int row, JsonCells.Rows rows) {

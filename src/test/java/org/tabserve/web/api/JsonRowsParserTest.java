@@ -153,6 +153,29 @@ class JsonRowsParserTest {
         assertEquals("entropy", problem.errors().get(3).field());
     }
 
+    @Test
+    void readsNamedRowsInAnyOrderAndStillRefusesADuplicateName() throws IOException {
+        // Rows in the model's order are matched on their raw bytes; any other order takes the lookup by name.
+        JsonRowsParser parser = new JsonRowsParser(RequestParsersFuzzTest.SIGNATURE, 10);
+        JsonRowsParser.ParsedRows parsed = parser.parse(utf8("{\"instances\": ["
+                + "{\"variance\": 1, \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4},"
+                + "{\"entropy\": 4, \"curtosis\": 3, \"skewness\": 2, \"variance\": 1},"
+                + "{\"skewness\": 2, \"curtosis\": 3, \"variance\": 1, \"entropy\": 4},"
+                + "{\"vari\\u0061nce\": 1, \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4}]}"));
+        for (double[] row : parsed.numbers()) {
+            assertArrayEquals(new double[] {1, 2, 3, 4}, row);
+        }
+        HttpProblem unknown = assertThrows(HttpProblem.class, () -> parser.parse(utf8("{\"instances\": [{\"variance\": 1,"
+                + " \"colour\": 0, \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4}]}")));
+        assertEquals(List.of("colour"), fields(unknown));
+        for (String twice : List.of("{\"variance\": 1, \"skewness\": 2, \"variance\": 3, \"curtosis\": 3, \"entropy\": 4}",
+                "{\"variance\": 1, \"variance\": 2, \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4}",
+                "{\"variance\": 1, \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4, \"entropy\": 4}")) {
+            HttpProblem problem = assertThrows(HttpProblem.class, () -> parser.parse(utf8("{\"instances\": [" + twice + "]}")));
+            assertTrue(problem.detail().contains("Duplicate field"), problem.detail());
+        }
+    }
+
     private static List<String> fields(HttpProblem problem) {
         return problem.errors().stream().map(FieldProblem::field).toList();
     }
