@@ -176,6 +176,38 @@ class JsonRowsParserTest {
         }
     }
 
+    /**
+     * Rows matched on their raw bytes go through another of Jackson's reading methods than rows read name by name:
+     * its malformed-JSON answers must stay the same, position included (each detail here is what the parser answered
+     * before that matching was added).
+     */
+    @Test
+    void keepsJacksonsWordsForMalformedRowObjects() {
+        JsonRowsParser parser = new JsonRowsParser(RequestParsersFuzzTest.SIGNATURE, 10);
+        String four = "\"variance\": 1, \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4";
+        java.util.Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("{\"variance\" 1}", "column 28: Unexpected character ('1' (code 49)): was expecting a colon to separate "
+                + "field name and value");
+        cases.put("{variance: 1}", "column 17: Unexpected character ('v' (code 118)): was expecting double-quote to start "
+                + "field name");
+        cases.put("{\"variance\": 1,}", "column 31: Unexpected character ('}' (code 125)): was expecting double-quote to "
+                + "start field name");
+        cases.put("{\"variance\": 1 \"skewness\": 2}", "column 31: Unexpected character ('\"' (code 34)): was expecting "
+                + "comma to separate Object entries");
+        cases.put("{\"variance\": 1, \"skewness\": 2, \"variance\": 3}", "column 57: Duplicate field 'variance'");
+        cases.put("{\"variance\": 1,\n \"skewness\": 2,\n \"skewness\": 3}", "line 3, column 12: Duplicate field 'skewness'");
+        cases.put("{\"vari\\u0061nce\": 1, \"variance\": 3}", "column 47: Duplicate field 'variance'");
+        cases.put("{" + four + ", \"entropy\": 5}", "column 85: Duplicate field 'entropy'");
+        cases.put("{" + four + ", \"x\": {\"a\": 1, \"a\": 2}}", "column 93: Duplicate field 'a'");
+        cases.put("{\"variance\": 1, \"skewn", "column 38: Unexpected end-of-input in field name");
+        for (var c : cases.entrySet()) {
+            HttpProblem problem = assertThrows(HttpProblem.class, () -> parser.parse(utf8("{\"instances\": [" + c.getKey()
+                    + (c.getKey().endsWith("}") ? "]}" : ""))));
+            String where = c.getValue().startsWith("line") ? "" : "line 1, ";
+            assertEquals("malformed JSON at " + where + c.getValue(), problem.detail(), c.getKey());
+        }
+    }
+
     private static List<String> fields(HttpProblem problem) {
         return problem.errors().stream().map(FieldProblem::field).toList();
     }
