@@ -21,8 +21,8 @@ import java.util.List;
  * The CSV path's parts timed by this thread's CPU time rather than wall time, each pair alternating in one run: on a
  * machine shared with other builds (load 20–40) JMH's wall-clock scores swung more than the differences measured.
  * Run by bench/csv-cpu: commons-csv's records against the plain-line tokenizer (parse, check, batch; no model), and
- * the one-row JSON writer against the encoded one, the model and the JSON batch parser: nanoseconds of CPU per row,
- * median of the rounds.
+ * the one-row JSON writer against the encoded one, the model, and the JSON batch parser boxing cells against its
+ * plain-doubles path: nanoseconds of CPU per row, median of the rounds.
  */
 public final class CsvCpuTiming {
 
@@ -93,10 +93,15 @@ public final class CsvCpuTiming {
                     new JsonRowsParser(classifier.signature(), 10_000).parse(new ByteArrayInputStream(batch));
                 }
             };
+            Part jsonParseBoxed = () -> {
+                for (int i = 0; i < rows / 1000; i++) {
+                    new JsonRowsParser(classifier.signature(), 10_000, false).parse(new ByteArrayInputStream(batch));
+                }
+            };
             String[] names = {"CSV parse+check+batch, commons-csv records", "CSV parse+check+batch, plain-line tokenizer",
                 "JSON answer, one-row writer", "JSON answer, names encoded once", "model (ORT), 4,096-row chunks",
-                "JSON batch of 1,000 parsed and checked"};
-            Part[] parts = {records, plain, oneRow, encoded, model, jsonParse};
+                "JSON batch of 1,000 parsed and checked, boxed cells", "JSON batch of 1,000 parsed and checked"};
+            Part[] parts = {records, plain, oneRow, encoded, model, jsonParseBoxed, jsonParse};
             ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
             double[][] ns = new double[parts.length][rounds];
             for (int warm = 0; warm < 5; warm++) {

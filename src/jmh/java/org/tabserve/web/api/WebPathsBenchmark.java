@@ -97,7 +97,7 @@ public class WebPathsBenchmark {
             json.writeArrayFieldStart("predictions");
             for (int i = 0; i < predictions.size(); i++) {
                 PredictionJson.write(json, predictions.get(i), card,
-                        PredictionJson.warnings(card, parsed.rows(), i, parsed.cells().get(i)));
+                        parsed.warnings(card, i));
             }
             json.writeEndArray();
             json.writeEndObject();

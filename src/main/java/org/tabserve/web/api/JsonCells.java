@@ -3,7 +3,9 @@ package org.tabserve.web.api;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.SerializedString;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Feature;
 import org.tabserve.model.FieldError;
@@ -44,6 +46,8 @@ final class JsonCells {
     private final ModelSignature signature;
     private final List<Feature> features;
     private final Map<String, Integer> positions;
+    /** The feature names, encoded once for {@link JsonParser#nextFieldName(SerializableString)}. */
+    private final SerializableString[] names;
     /** Whether every feature is a float or double that may not be missing: values are read straight to doubles. */
     private final boolean numbersOnly;
 
@@ -55,6 +59,7 @@ final class JsonCells {
             positions.put(features.get(i).name(), i);
         }
         this.positions = Map.copyOf(positions);
+        this.names = features.stream().map(f -> new SerializedString(f.name())).toArray(SerializableString[]::new);
         // Whole-number features are read exactly (Long, BigInteger), never through a double: not on the shortcut.
         this.numbersOnly = signature.numbersOnly() && features.stream().noneMatch(f -> f.type().isInteger());
     }
@@ -77,9 +82,37 @@ final class JsonCells {
         return features;
     }
 
+    /**
+     * Whether every feature is a float or double that may not be missing: a reader may then keep each row as plain
+     * doubles ({@link #number}, {@link Rows#add(double[])}) instead of boxed cells.
+     */
+    boolean numbersOnly() {
+        return numbersOnly;
+    }
+
+    /** A row of plain doubles with every feature absent (NaN, which {@link #number} never returns), for a reader. */
+    double[] absentNumbers() {
+        double[] values = new double[features.size()];
+        Arrays.fill(values, Double.NaN);
+        return values;
+    }
+
     /** The position of a feature in a row, or null if the model has no such feature. */
     Integer position(String name) {
         return positions.get(name);
+    }
+
+    /**
+     * Moves to the next token of an object, telling whether it is the field name of the feature at {@code expected}:
+     * a row that names its features in the model's order is matched on its raw bytes, with no name decoded or looked
+     * up (Jackson still checks it for duplicates). On false the parser is at that next token all the same.
+     */
+    boolean nextIs(JsonParser parser, int expected) throws IOException {
+        if (expected < names.length) {
+            return parser.nextFieldName(names[expected]);
+        }
+        parser.nextToken();
+        return false;
     }
 
     /** A row with every feature absent, for a reader to fill. */
@@ -91,7 +124,15 @@ final class JsonCells {
 
     /** The rows read so far, the problems found in them, and which rows those problems spoil. */
     Rows rows() {
-        return new Rows();
+        return new Rows(false);
+    }
+
+    /** Rows kept as plain doubles, for a numbers-only model ({@link #numbersOnly()}): nothing boxed, no cell arrays. */
+    Rows numberRows() {
+        if (!numbersOnly) {
+            throw new IllegalStateException("the model takes " + features + "; plain doubles cannot carry them");
+        }
+        return new Rows(true);
     }
 
     /**
@@ -102,30 +143,20 @@ final class JsonCells {
      * @param row the row the value belongs to, for the error; null for a lone row
      */
     Object read(JsonParser parser, JsonToken token, Feature feature, Integer row, Rows rows) throws IOException {
-        String name = feature.name();
-        if (numbersOnly || feature.type() == ValueType.FLOAT || feature.type() == ValueType.DOUBLE) {
-            if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
-                double value = parser.getDoubleValue();
-                if (!Double.isFinite(value)) {
-                    rows.error(new FieldProblem(name, "'" + name + "' is out of range: " + parser.getText(), row));
-                    return 0.0;
-                }
-                if (numbersOnly && feature.type() == ValueType.FLOAT) {
-                    // Batch.ofNumbers says the same, but only of rows the parser found nothing else wrong with.
-                    String problem = ModelSignature.valueProblem(name, value);
-                    if (problem != null) {
-                        rows.error(new FieldProblem(name, problem, row));
-                        return 0.0;
-                    }
-                }
-                return value;
-            }
-            if (numbersOnly) {
-                rows.error(new FieldProblem(name, "'" + name + "' must be a number, got " + Json.describe(token), row));
-                parser.skipChildren(); // a string is skipped unread, however long
+        if (numbersOnly) {
+            return number(parser, token, feature, row, rows);
+        }
+        if ((feature.type() == ValueType.FLOAT || feature.type() == ValueType.DOUBLE)
+                && (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT)) {
+            double value = parser.getDoubleValue();
+            if (!Double.isFinite(value)) {
+                String name = feature.name();
+                rows.error(new FieldProblem(name, "'" + name + "' is out of range: " + parser.getText(), row));
                 return 0.0;
             }
+            return value;
         }
+        String name = feature.name();
         return switch (token) {
             // Whole numbers stay exact: an int64 feature must not receive 2^62 + 1 rounded to a double.
             case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
@@ -146,6 +177,36 @@ final class JsonCells {
                 yield null;
             }
         };
+    }
+
+    /**
+     * Reads one value of a numbers-only model ({@link #numbersOnly()}) as a plain double: only a finite number (within
+     * float range for a float feature) is a value there; anything else is an error here, and 0.0 stands in its place.
+     * No NaN is ever returned, so a reader may mark the features a row has not given with NaN.
+     *
+     * @param row the row the value belongs to, for the error; null for a lone row
+     */
+    double number(JsonParser parser, JsonToken token, Feature feature, Integer row, Rows rows) throws IOException {
+        String name = feature.name();
+        if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+            double value = parser.getDoubleValue();
+            if (!Double.isFinite(value)) {
+                rows.error(new FieldProblem(name, "'" + name + "' is out of range: " + parser.getText(), row));
+                return 0.0;
+            }
+            if (feature.type() == ValueType.FLOAT) {
+                // Batch.ofNumbers says the same, but only of rows the parser found nothing else wrong with.
+                String problem = ModelSignature.valueProblem(name, value);
+                if (problem != null) {
+                    rows.error(new FieldProblem(name, problem, row));
+                    return 0.0;
+                }
+            }
+            return value;
+        }
+        rows.error(new FieldProblem(name, "'" + name + "' must be a number, got " + Json.describe(token), row));
+        parser.skipChildren(); // a string is skipped unread, however long
+        return 0.0;
     }
 
     /** A fraction read exactly; one whose exponent is beyond what BigDecimal holds is no whole number in range. */
@@ -202,22 +263,44 @@ final class JsonCells {
         return text.append('}').toString();
     }
 
-    /** The rows read so far, the problems found in them, and which rows those problems spoil. */
+    /**
+     * The rows read so far, the problems found in them, and which rows those problems spoil. A request's rows are
+     * either all boxed cells ({@link #add(Object[])}) or, for a numbers-only model, all plain doubles
+     * ({@link #add(double[])}): the latter box nothing and go to {@link Batch#ofNumbers} as they are.
+     */
     final class Rows {
         private final List<Object[]> cells = new ArrayList<>();
+        private final List<double[]> numbers = new ArrayList<>();
         private final List<FieldProblem> errors = new ArrayList<>();
         private final BitSet spoilt = new BitSet();
+        /** Whether the rows are plain doubles ({@link #add(double[])}) rather than boxed cells. */
+        private final boolean plain;
+
+        private Rows(boolean plain) {
+            this.plain = plain;
+        }
 
         void add(Object[] row) {
             cells.add(row);
         }
 
-        int size() {
-            return cells.size();
+        /** Adds a row of plain doubles (a numbers-only model only; NaN marks a feature not given). */
+        void add(double[] row) {
+            numbers.add(row);
         }
 
+        int size() {
+            return cells.size() + numbers.size();
+        }
+
+        /** @return the boxed rows, or null when the rows are plain doubles */
         List<Object[]> cells() {
-            return cells;
+            return plain ? null : cells;
+        }
+
+        /** @return the rows as plain doubles, or null when they are boxed cells */
+        double[][] numbers() {
+            return plain ? numbers.toArray(new double[0][]) : null;
         }
 
         /** Records a problem; it spoils its row (a lone row's problem, with no row number, spoils row 0). */
@@ -230,10 +313,23 @@ final class JsonCells {
         void requireAll(Object[] row, Integer at) {
             for (int i = 0; i < row.length; i++) {
                 if (row[i] == ABSENT) {
-                    String name = features.get(i).name();
-                    error(new FieldProblem(name, "missing value for feature '" + name + "'", at));
+                    missing(i, at);
                 }
             }
+        }
+
+        /** Names each feature a named row of plain doubles has not given (NaN there). */
+        void requireAll(double[] row, Integer at) {
+            for (int i = 0; i < row.length; i++) {
+                if (Double.isNaN(row[i])) {
+                    missing(i, at);
+                }
+            }
+        }
+
+        private void missing(int feature, Integer at) {
+            String name = features.get(feature).name();
+            error(new FieldProblem(name, "missing value for feature '" + name + "'", at));
         }
 
         /**
@@ -244,21 +340,14 @@ final class JsonCells {
          * @throws HttpProblem a 400 listing every problem
          */
         Batch check(boolean numbered) {
-            List<Object[]> whole = cells;
             int[] at = null;
             if (!spoilt.isEmpty()) {
-                whole = new ArrayList<>();
-                at = new int[cells.size()];
-                for (int r = 0; r < cells.size(); r++) {
-                    if (!spoilt.get(r)) {
-                        at[whole.size()] = r;
-                        whole.add(cells.get(r));
-                    }
-                }
+                at = new int[size()];
             }
             Batch checked = null;
             try {
-                checked = batchOf(whole);
+                checked = plain ? Batch.ofNumbers(signature, whole(numbers, at).toArray(new double[0][]))
+                        : batchOf(whole(cells, at));
             } catch (ModelException e) {
                 if (e.kind() != ModelException.Kind.INVALID_INPUT) {
                     throw e;
@@ -272,6 +361,21 @@ final class JsonCells {
                 throw HttpProblem.invalidFields(errors);
             }
             return checked;
+        }
+
+        /** The rows no problem spoilt, each one's place in the request noted in {@code at} (when some are spoilt). */
+        private <R> List<R> whole(List<R> rows, int[] at) {
+            if (at == null) {
+                return rows;
+            }
+            List<R> whole = new ArrayList<>();
+            for (int r = 0; r < rows.size(); r++) {
+                if (!spoilt.get(r)) {
+                    at[whole.size()] = r;
+                    whole.add(rows.get(r));
+                }
+            }
+            return whole;
         }
     }
 

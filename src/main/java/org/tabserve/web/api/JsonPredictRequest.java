@@ -1,8 +1,11 @@
 package org.tabserve.web.api;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.tabserve.model.ModelCard;
 import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Prediction;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
 import org.tabserve.web.http.MemoryBudget;
@@ -11,6 +14,7 @@ import org.tabserve.web.http.WebConfig;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 
 /**
  * Answers a JSON prediction request, one row or {@code {"instances": [...]}}, the same way on every route that takes
@@ -38,8 +42,35 @@ public final class JsonPredictRequest {
                     Json.UNMETERED_BYTES, Json.HEAP_BYTES_PER_BODY_BYTE)) {
                 parsed = new JsonRowsParser(classifier.signature(), config.maxBatchRows()).parse(body);
             }
-            PredictionJson.respond(response, model.counted(classifier.predict(parsed.rows())), parsed.rows(),
-                    parsed.cells(), parsed.batch(), classifier.card());
+            List<Prediction> predictions = model.counted(classifier.predict(parsed.rows()));
+            if (parsed.cells() != null) {
+                PredictionJson.respond(response, predictions, parsed.rows(), parsed.cells(), parsed.batch(),
+                        classifier.card());
+            } else {
+                respond(response, predictions, parsed, classifier.card());
+            }
+        }
+    }
+
+    /**
+     * {@link PredictionJson#respond} for rows read as plain doubles (a numbers-only model): the same answer, byte for
+     * byte, its range warnings read from the numbers as sent.
+     */
+    private static void respond(HttpServletResponse response, List<Prediction> predictions,
+                                JsonRowsParser.ParsedRows parsed, ModelCard card) throws IOException {
+        try (JsonGenerator json = PredictionJson.start(response)) {
+            if (!parsed.batch()) {
+                PredictionJson.write(json, predictions.get(0), card, parsed.warnings(card, 0));
+                return;
+            }
+            PredictionJson.Rows encoded = new PredictionJson.Rows(parsed.rows().signature(), card);
+            json.writeStartObject();
+            json.writeArrayFieldStart("predictions");
+            for (int i = 0; i < predictions.size(); i++) {
+                encoded.write(json, predictions.get(i), parsed.warnings(encoded, i));
+            }
+            json.writeEndArray();
+            json.writeEndObject();
         }
     }
 }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Feature;
+import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelSignature;
+import org.tabserve.model.RangeWarning;
 import org.tabserve.web.http.FieldProblem;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
@@ -19,20 +21,37 @@ import java.util.List;
 /**
  * Reads prediction requests in JSON, streaming: one object of named features, or {@code {"instances": [...]}} whose
  * items are such objects or arrays of values in {@link ModelSignature#features()} order, and checks them into a
- * {@link Batch}; each value is read as {@link JsonCells} reads JSON values for every JSON route.
+ * {@link Batch}; each value is read as {@link JsonCells} reads JSON values for every JSON route. For a numbers-only
+ * model (the bundled one, the hot path) each row is read straight into a {@code double[]}: nothing boxed, no cell
+ * array per row.
  */
 final class JsonRowsParser {
 
     /**
      * What a request held.
      *
-     * @param cells the values as sent, one array per row in {@link ModelSignature#features()} order: {@code null},
-     *              a {@code Number}, a {@code String} or a {@code Boolean} (only {@code Double}s for a numbers-only
-     *              model); range warnings read the numbers as sent, not as the model's floats hold them
-     * @param rows  the same rows, checked against the signature
-     * @param batch whether the caller sent a batch ({@code instances}) rather than one object
+     * @param cells   the values as sent, one array per row in {@link ModelSignature#features()} order: {@code null},
+     *                a {@code Number}, a {@code String} or a {@code Boolean}; null when the rows were read as plain
+     *                doubles (see {@code numbers})
+     * @param numbers for a numbers-only model, the numbers as sent, one array per row in feature order; otherwise null
+     * @param rows    the same rows, checked against the signature
+     * @param batch   whether the caller sent a batch ({@code instances}) rather than one object
      */
-    record ParsedRows(List<Object[]> cells, Batch rows, boolean batch) {
+    record ParsedRows(List<Object[]> cells, double[][] numbers, Batch rows, boolean batch) {
+
+        /**
+         * The range and unknown-category warnings of a row, from the numbers as sent (not as the model's floats hold
+         * them, which would warn about values at the very ends of the training range).
+         */
+        List<RangeWarning> warnings(ModelCard card, int row) {
+            return numbers != null ? PredictionJson.warnings(card, rows, row, numbers[row])
+                    : PredictionJson.warnings(card, rows, row, cells.get(row));
+        }
+
+        /** {@link #warnings(ModelCard, int)} with the card's ranges looked up once per answer. */
+        List<RangeWarning> warnings(PredictionJson.Rows encoded, int row) {
+            return numbers != null ? encoded.warnings(rows, row, numbers[row]) : encoded.warnings(rows, row, cells.get(row));
+        }
     }
 
     private static final String INSTANCES = "instances";
@@ -41,18 +60,33 @@ final class JsonRowsParser {
     private final JsonCells reader;
     private final List<Feature> features;
     private final int maxRows;
+    /** Whether rows are read as plain doubles (a numbers-only model) rather than boxed cells. */
+    private final boolean plain;
 
     JsonRowsParser(ModelSignature signature, int maxRows) {
+        this(signature, maxRows, true);
+    }
+
+    /**
+     * @param plainNumbers whether a numbers-only model's rows may be read as plain doubles; false reads them as boxed
+     *                     cells like any other model's, so that tests can hold both readings to the same answers
+     */
+    JsonRowsParser(ModelSignature signature, int maxRows, boolean plainNumbers) {
         this.signature = signature;
         this.reader = JsonCells.of(signature);
         this.features = reader.features();
         this.maxRows = maxRows;
+        this.plain = plainNumbers && reader.numbersOnly();
     }
 
     /**
      * @throws HttpProblem 400 for malformed JSON or bad fields (all of them listed), 413 for too many rows
      */
     ParsedRows parse(InputStream body) throws IOException {
+        return plain ? parse(body, new Numbers(reader.numberRows())) : parse(body, new Cells(reader.rows()));
+    }
+
+    private <R> ParsedRows parse(InputStream body, Store<R> store) throws IOException {
         try (JsonParser parser = Json.FACTORY.createParser(body)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
@@ -62,64 +96,75 @@ final class JsonRowsParser {
             if (first != JsonToken.START_OBJECT) {
                 throw HttpProblem.badRequest("the body must be a JSON object, got " + Json.describe(first));
             }
-            JsonCells.Rows rows = reader.rows();
-            Object[] top = reader.absentRow();
+            JsonCells.Rows rows = store.rows;
+            R top = store.absent();
             List<String> topNames = new ArrayList<>();
             boolean instances = false;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 JsonToken value = parser.nextToken();
                 if (INSTANCES.equals(name)) {
-                    instances(parser, value, rows);
+                    instances(parser, value, store);
                     instances = true;
                 } else {
                     topNames.add(name);
-                    field(parser, value, name, top, null, rows);
+                    field(parser, value, name, top, null, store);
                 }
             }
             if (parser.nextToken() != null) {
                 throw HttpProblem.badRequest("unexpected content after the JSON object");
             }
             if (!instances) {
-                rows.add(top);
-                rows.requireAll(top, null);
-                return new ParsedRows(rows.cells(), rows.check(false), false);
+                store.add(top);
+                store.requireAll(top, null);
+                Batch checked = rows.check(false);
+                return new ParsedRows(rows.cells(), rows.numbers(), checked, false);
             }
             if (!topNames.isEmpty()) {
                 throw HttpProblem.badRequest("send either \"instances\" or the features " + topNames
                         + " at the top level, not both");
             }
-            return new ParsedRows(rows.cells(), rows.check(true), true);
+            Batch checked = rows.check(true);
+            return new ParsedRows(rows.cells(), rows.numbers(), checked, true);
         } catch (JsonProcessingException | CharConversionException e) {
             throw Json.malformed(e);
         }
     }
 
     /** Reads the instances array: each item an object of named values or an array of values in feature order. */
-    private void instances(JsonParser parser, JsonToken token, JsonCells.Rows rows) throws IOException {
+    private <R> void instances(JsonParser parser, JsonToken token, Store<R> store) throws IOException {
         if (token != JsonToken.START_ARRAY) {
             throw HttpProblem.badRequest("\"instances\" must be an array of objects or arrays, got " + Json.describe(token));
         }
+        JsonCells.Rows rows = store.rows;
         JsonToken item;
         while ((item = parser.nextToken()) != JsonToken.END_ARRAY) {
             int row = rows.size();
             if (row >= maxRows) {
                 throw HttpProblem.tooLarge("more than " + maxRows + " instances in one request; send fewer or use /predict_file");
             }
-            Object[] cells = reader.absentRow();
-            rows.add(cells);
+            R cells = store.absent();
+            store.add(cells);
             if (item == JsonToken.START_OBJECT) {
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = parser.currentName();
-                    field(parser, parser.nextToken(), name, cells, row, rows);
+                int expected = 0;
+                while (true) {
+                    if (reader.nextIs(parser, expected)) {
+                        store.read(parser, parser.nextToken(), cells, expected++, row);
+                    } else if (parser.currentToken() == JsonToken.FIELD_NAME) {
+                        String name = parser.currentName();
+                        Integer position = field(parser, parser.nextToken(), name, cells, row, store);
+                        expected = position == null ? expected : position + 1;
+                    } else {
+                        break;
+                    }
                 }
-                rows.requireAll(cells, row);
+                store.requireAll(cells, row);
             } else if (item == JsonToken.START_ARRAY) {
                 int length = 0;
                 JsonToken value;
                 while ((value = parser.nextToken()) != JsonToken.END_ARRAY) {
-                    if (length < cells.length) {
-                        cells[length] = reader.read(parser, value, features.get(length), row, rows);
+                    if (length < features.size()) {
+                        store.read(parser, value, cells, length, row);
                     } else {
                         parser.skipChildren();
                     }
@@ -134,19 +179,23 @@ final class JsonRowsParser {
         }
     }
 
-    /** Stores a named value in its feature's place, or names the field the model does not have. */
-    private void field(JsonParser parser, JsonToken token, String name, Object[] cells, Integer row,
-                       JsonCells.Rows rows) throws IOException {
+    /**
+     * Stores a named value in its feature's place, or names the field the model does not have.
+     *
+     * @return the feature's position, or null for a field the model does not have
+     */
+    private <R> Integer field(JsonParser parser, JsonToken token, String name, R cells, Integer row, Store<R> store)
+            throws IOException {
         Integer position = reader.position(name);
         if (position == null) {
-            rows.error(new FieldProblem(name, "unknown feature '" + name + "'; the model's features are "
+            store.rows.error(new FieldProblem(name, "unknown feature '" + name + "'; the model's features are "
                     + signature.featureNames(), row));
             parser.skipChildren();
-            return;
+            return null;
         }
-        cells[position] = reader.read(parser, token, features.get(position), row, rows);
+        store.read(parser, token, cells, position, row);
+        return position;
     }
-
     /** An array instance must hold exactly one value per feature; names each missing feature or extra position. */
     private void countProblems(int length, int row, JsonCells.Rows rows) {
         if (length == features.size()) {
@@ -160,6 +209,80 @@ final class JsonRowsParser {
         }
         for (int i = names.size(); i < length; i++) {
             rows.error(new FieldProblem("[" + i + "]", "unexpected value at position " + (i + 1) + ": " + counts, row));
+        }
+    }
+
+    /** Where a request's rows are kept as they are read: one row type {@code R} for the whole request. */
+    private abstract static class Store<R> {
+        final JsonCells.Rows rows;
+
+        Store(JsonCells.Rows rows) {
+            this.rows = rows;
+        }
+
+        /** A row with every feature absent, for a reader to fill. */
+        abstract R absent();
+
+        abstract void add(R row);
+
+        /** Reads one value into its feature's place in a row. */
+        abstract void read(JsonParser parser, JsonToken token, R row, int position, Integer at) throws IOException;
+
+        /** Names each feature a named row has not given. */
+        abstract void requireAll(R row, Integer at);
+    }
+
+    /** Rows of boxed cells, typed as their JSON says: any model. */
+    private final class Cells extends Store<Object[]> {
+        Cells(JsonCells.Rows rows) {
+            super(rows);
+        }
+
+        @Override
+        Object[] absent() {
+            return reader.absentRow();
+        }
+
+        @Override
+        void add(Object[] row) {
+            rows.add(row);
+        }
+
+        @Override
+        void read(JsonParser parser, JsonToken token, Object[] row, int position, Integer at) throws IOException {
+            row[position] = reader.read(parser, token, features.get(position), at, rows);
+        }
+
+        @Override
+        void requireAll(Object[] row, Integer at) {
+            rows.requireAll(row, at);
+        }
+    }
+
+    /** Rows of plain doubles, NaN for a feature not given: a numbers-only model, nothing boxed. */
+    private final class Numbers extends Store<double[]> {
+        Numbers(JsonCells.Rows rows) {
+            super(rows);
+        }
+
+        @Override
+        double[] absent() {
+            return reader.absentNumbers();
+        }
+
+        @Override
+        void add(double[] row) {
+            rows.add(row);
+        }
+
+        @Override
+        void read(JsonParser parser, JsonToken token, double[] row, int position, Integer at) throws IOException {
+            row[position] = reader.number(parser, token, features.get(position), at, rows);
+        }
+
+        @Override
+        void requireAll(double[] row, Integer at) {
+            rows.requireAll(row, at);
         }
     }
 }

@@ -142,14 +142,70 @@ class JsonRowsParserTest {
         JsonRowsParser parser = new JsonRowsParser(RequestParsersFuzzTest.SIGNATURE, 10);
         JsonRowsParser.ParsedRows parsed = parser.parse(utf8(
                 "{\"instances\": [{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}, [1, 2, 3, 4]]}"));
-        assertEquals(List.of(3.6, 8.6, -2.8, -0.44), Arrays.asList(parsed.cells().get(0))); // the data's order
-        assertEquals(List.of(1.0, 2.0, 3.0, 4.0), Arrays.asList(parsed.cells().get(1)));
+        assertNull(parsed.cells(), "a numbers-only model's rows are plain doubles, not boxed cells");
+        assertArrayEquals(new double[] {3.6, 8.6, -2.8, -0.44}, parsed.numbers()[0]); // the data's order
+        assertArrayEquals(new double[] {1.0, 2.0, 3.0, 4.0}, parsed.numbers()[1]);
         HttpProblem problem = assertThrows(HttpProblem.class, () -> parser.parse(utf8(
                 "{\"variance\": \"3.6\", \"skewness\": null, \"curtosis\": true, \"entropy\": 1e300}")));
         assertEquals(List.of("'variance' must be a number, got a string", "'skewness' must be a number, got null",
                 "'curtosis' must be a number, got a boolean"), problem.errors().stream().limit(3)
                 .map(FieldProblem::message).toList());
         assertEquals("entropy", problem.errors().get(3).field());
+    }
+
+    @Test
+    void readsNamedRowsInAnyOrderAndStillRefusesADuplicateName() throws IOException {
+        // Rows in the model's order are matched on their raw bytes; any other order takes the lookup by name.
+        JsonRowsParser parser = new JsonRowsParser(RequestParsersFuzzTest.SIGNATURE, 10);
+        JsonRowsParser.ParsedRows parsed = parser.parse(utf8("{\"instances\": ["
+                + "{\"variance\": 1, \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4},"
+                + "{\"entropy\": 4, \"curtosis\": 3, \"skewness\": 2, \"variance\": 1},"
+                + "{\"skewness\": 2, \"curtosis\": 3, \"variance\": 1, \"entropy\": 4},"
+                + "{\"vari\\u0061nce\": 1, \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4}]}"));
+        for (double[] row : parsed.numbers()) {
+            assertArrayEquals(new double[] {1, 2, 3, 4}, row);
+        }
+        HttpProblem unknown = assertThrows(HttpProblem.class, () -> parser.parse(utf8("{\"instances\": [{\"variance\": 1,"
+                + " \"colour\": 0, \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4}]}")));
+        assertEquals(List.of("colour"), fields(unknown));
+        for (String twice : List.of("{\"variance\": 1, \"skewness\": 2, \"variance\": 3, \"curtosis\": 3, \"entropy\": 4}",
+                "{\"variance\": 1, \"variance\": 2, \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4}",
+                "{\"variance\": 1, \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4, \"entropy\": 4}")) {
+            HttpProblem problem = assertThrows(HttpProblem.class, () -> parser.parse(utf8("{\"instances\": [" + twice + "]}")));
+            assertTrue(problem.detail().contains("Duplicate field"), problem.detail());
+        }
+    }
+
+    /**
+     * Rows matched on their raw bytes go through another of Jackson's reading methods than rows read name by name:
+     * its malformed-JSON answers must stay the same, position included (each detail here is what the parser answered
+     * before that matching was added).
+     */
+    @Test
+    void keepsJacksonsWordsForMalformedRowObjects() {
+        JsonRowsParser parser = new JsonRowsParser(RequestParsersFuzzTest.SIGNATURE, 10);
+        String four = "\"variance\": 1, \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4";
+        java.util.Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("{\"variance\" 1}", "column 28: Unexpected character ('1' (code 49)): was expecting a colon to separate "
+                + "field name and value");
+        cases.put("{variance: 1}", "column 17: Unexpected character ('v' (code 118)): was expecting double-quote to start "
+                + "field name");
+        cases.put("{\"variance\": 1,}", "column 31: Unexpected character ('}' (code 125)): was expecting double-quote to "
+                + "start field name");
+        cases.put("{\"variance\": 1 \"skewness\": 2}", "column 31: Unexpected character ('\"' (code 34)): was expecting "
+                + "comma to separate Object entries");
+        cases.put("{\"variance\": 1, \"skewness\": 2, \"variance\": 3}", "column 57: Duplicate field 'variance'");
+        cases.put("{\"variance\": 1,\n \"skewness\": 2,\n \"skewness\": 3}", "line 3, column 12: Duplicate field 'skewness'");
+        cases.put("{\"vari\\u0061nce\": 1, \"variance\": 3}", "column 47: Duplicate field 'variance'");
+        cases.put("{" + four + ", \"entropy\": 5}", "column 85: Duplicate field 'entropy'");
+        cases.put("{" + four + ", \"x\": {\"a\": 1, \"a\": 2}}", "column 93: Duplicate field 'a'");
+        cases.put("{\"variance\": 1, \"skewn", "column 38: Unexpected end-of-input in field name");
+        for (var c : cases.entrySet()) {
+            HttpProblem problem = assertThrows(HttpProblem.class, () -> parser.parse(utf8("{\"instances\": [" + c.getKey()
+                    + (c.getKey().endsWith("}") ? "]}" : ""))));
+            String where = c.getValue().startsWith("line") ? "" : "line 1, ";
+            assertEquals("malformed JSON at " + where + c.getValue(), problem.detail(), c.getKey());
+        }
     }
 
     private static List<String> fields(HttpProblem problem) {
