@@ -42,19 +42,13 @@ public final class JsonPredictRequest {
                     Json.UNMETERED_BYTES, Json.HEAP_BYTES_PER_BODY_BYTE)) {
                 parsed = new JsonRowsParser(classifier.signature(), config.maxBatchRows()).parse(body);
             }
-            List<Prediction> predictions = model.counted(classifier.predict(parsed.rows()));
-            if (parsed.cells() != null) {
-                PredictionJson.respond(response, predictions, parsed.rows(), parsed.cells(), parsed.batch(),
-                        classifier.card());
-            } else {
-                respond(response, predictions, parsed, classifier.card());
-            }
+            respond(response, model.counted(classifier.predict(parsed.rows())), parsed, classifier.card());
         }
     }
 
     /**
-     * {@link PredictionJson#respond} for rows read as plain doubles (a numbers-only model): the same answer, byte for
-     * byte, its range warnings read from the numbers as sent.
+     * Answers one prediction, or a batch when the caller sent one; range warnings are read from the values as sent
+     * (plain doubles for a numbers-only model, else the typed cells).
      */
     private static void respond(HttpServletResponse response, List<Prediction> predictions,
                                 JsonRowsParser.ParsedRows parsed, ModelCard card) throws IOException {

@@ -195,28 +195,4 @@ final class PredictionJson {
         response.setContentType(Json.MEDIA_TYPE);
         return Json.FACTORY.createGenerator(response.getOutputStream());
     }
-
-    /**
-     * Answers one prediction, or a batch when the caller sent one.
-     *
-     * @param rows the rows predicted
-     * @param sent the same rows' values as sent (see {@link #warnings(ModelCard, Batch, int, Object[])})
-     */
-    static void respond(HttpServletResponse response, List<Prediction> predictions, Batch rows, List<Object[]> sent,
-                        boolean batch, ModelCard card) throws IOException {
-        try (JsonGenerator json = start(response)) {
-            if (!batch) {
-                write(json, predictions.get(0), card, warnings(card, rows, 0, sent.get(0)));
-                return;
-            }
-            Rows encoded = new Rows(rows.signature(), card);
-            json.writeStartObject();
-            json.writeArrayFieldStart("predictions");
-            for (int i = 0; i < predictions.size(); i++) {
-                encoded.write(json, predictions.get(i), encoded.warnings(rows, i, sent.get(i)));
-            }
-            json.writeEndArray();
-            json.writeEndObject();
-        }
-    }
 }
