@@ -160,7 +160,7 @@ public final class OnnxModel implements AutoCloseable {
             this.binder = InputBinder.sharing(env, signature);
             this.decoder = new OutputDecoder(signature, outputs, keys == null ? null : orderKeys(keys, classes),
                     zipMapTensor);
-            this.card = card(cardReader, metadata, fileName, stats, graph, facts);
+            this.card = ModelCards.of(signature, cardReader, metadata, fileName, stats, graph, facts);
             predict(Batch.of(signature, List.<Object[]>of(warmUpRow(signature, stats))));
         } catch (OrtException e) {
             closeQuietly();
@@ -338,98 +338,6 @@ public final class OnnxModel implements AutoCloseable {
             ordered.add(keys.stream().filter(k -> String.valueOf(k).equals(label)).findFirst().orElseThrow());
         }
         return List.copyOf(ordered);
-    }
-
-    private ModelCard card(CardReader cardReader, OnnxModelMetadata metadata, String fileName,
-                           Map<String, FeatureStats> stats, OnnxGraph graph, GraphFacts facts) {
-        // A generated graph name (hex ids, main_graph, torch-jit-export, ...) is no name: the file's name is used.
-        String name = cardReader.text(CardKeys.NAME).orElse(facts.name().orElse(fileName));
-        // A model without a version has none (ONNX Runtime would report Long.MAX_VALUE for it).
-        String version = cardReader.text(CardKeys.VERSION).orElse(
-                graph.modelVersion().isPresent() ? Long.toString(graph.modelVersion().getAsLong()) : "");
-        String description = cardReader.text(CardKeys.DESCRIPTION)
-                .orElse(metadata.getDescription() == null ? "" : metadata.getDescription().strip());
-        // A regressor's target may have an entry too (the form shows its range beside the predicted value).
-        Object target = cardReader.object(CardKeys.DATA).orElse(Map.of()).get("label_column");
-        for (String feature : stats.keySet()) {
-            if (!signature.featureNames().contains(feature)
-                    && !(signature.task() == Task.REGRESSION && feature.equals(target))) {
-                throw new IllegalArgumentException("metadata '" + CardKeys.FEATURE_STATS + "' names unknown feature '"
-                        + feature + "'");
-            }
-        }
-        Map<String, FeatureStats> ordered = new java.util.LinkedHashMap<>();
-        for (String feature : signature.featureNames()) {
-            if (stats.containsKey(feature)) {
-                ordered.put(feature, stats.get(feature));
-            }
-        }
-        if (target != null && stats.containsKey(String.valueOf(target))) {
-            ordered.putIfAbsent(String.valueOf(target), stats.get(String.valueOf(target)));
-        }
-        return new ModelCard(name, version, description,
-                metadata.getProducerName() == null ? "" : metadata.getProducerName(),
-                cardReader.stringMap(CardKeys.CLASS_DISPLAY_NAMES).orElse(Map.of()),
-                cardReader.text(CardKeys.CLASS_DISPLAY_NOTE).orElse(""),
-                ordered, cardReader.evaluation().orElse(null),
-                cardReader.object(CardKeys.DATA).orElse(Map.of()),
-                cardReader.object(CardKeys.TRAINER).orElse(Map.of()),
-                orderedHistograms(cardReader.histograms().orElse(Map.of())),
-                checkedExamples(cardReader.examples().orElse(Map.of())),
-                orderedCategories(cardReader.categories().orElse(Map.of())),
-                cardReader.regressionEvaluation().orElse(null),
-                metadata.getCustomMetadata());
-    }
-
-    /** The card's examples, refusing a text value for a number feature and the reverse. */
-    private Map<String, List<Map<String, Object>>> checkedExamples(Map<String, List<Map<String, Object>>> examples) {
-        for (List<Map<String, Object>> rows : examples.values()) {
-            for (Map<String, Object> row : rows) {
-                row.forEach((name, value) -> {
-                    boolean text = signature.feature(name).map(f -> f.type() == ValueType.STRING).orElse(false);
-                    if (value != null && text != value instanceof String) {
-                        throw new IllegalArgumentException("metadata '" + CardKeys.EXAMPLES + "' is invalid: '" + name
-                                + "' must be " + (text ? "text" : "a number"));
-                    }
-                });
-            }
-        }
-        return examples;
-    }
-
-    /** The card's histograms in the model's feature order, refusing features the model does not have. */
-    private Map<String, FeatureHistogram> orderedHistograms(Map<String, FeatureHistogram> histograms) {
-        for (String feature : histograms.keySet()) {
-            if (!signature.featureNames().contains(feature)) {
-                throw new IllegalArgumentException("metadata '" + CardKeys.HISTOGRAMS + "' names unknown feature '"
-                        + feature + "'");
-            }
-        }
-        Map<String, FeatureHistogram> ordered = new java.util.LinkedHashMap<>();
-        for (String feature : signature.featureNames()) {
-            if (histograms.containsKey(feature)) {
-                ordered.put(feature, histograms.get(feature));
-            }
-        }
-        return ordered;
-    }
-
-    /** The card's category counts in the model's feature order, refusing any but the model's text features. */
-    private Map<String, CategoryCounts> orderedCategories(Map<String, CategoryCounts> categories) {
-        for (String feature : categories.keySet()) {
-            if (signature.feature(feature).map(f -> f.type() != ValueType.STRING && f.type() != ValueType.BOOL)
-                    .orElse(true)) {
-                throw new IllegalArgumentException("metadata '" + CardKeys.CATEGORIES + "' names '" + feature
-                        + "', which is not a text input of the model");
-            }
-        }
-        Map<String, CategoryCounts> ordered = new java.util.LinkedHashMap<>();
-        for (String feature : signature.featureNames()) {
-            if (categories.containsKey(feature)) {
-                ordered.put(feature, categories.get(feature));
-            }
-        }
-        return ordered;
     }
 
     /** @return what the model takes and gives */
