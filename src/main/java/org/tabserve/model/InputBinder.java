@@ -13,8 +13,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 
 /**
  * Turns rows of a {@link Batch} into one ONNX Runtime tensor per model input, each of its own type: float, double,
@@ -46,8 +44,7 @@ final class InputBinder implements AutoCloseable {
     /** Per input index: a one-row tensor per known category, empty for an input that has none; null: none at all. */
     private final List<Map<String, OnnxTensor>> shared;
     /** One-row number and bool tensors given back after their run, for the next single row; null: none kept. */
-    private final BlockingQueue<OneRow> oneRows;
-    private volatile boolean closed;
+    private final NativePool<OneRow> oneRows;
 
     /** Sets of one-row tensors kept for reuse: enough for every request thread of a busy server. */
     private static final int POOLED_ONE_ROWS = 64;
@@ -64,7 +61,7 @@ final class InputBinder implements AutoCloseable {
         this.env = env;
         this.signature = signature;
         this.shared = shared;
-        this.oneRows = new ArrayBlockingQueue<>(POOLED_ONE_ROWS);
+        this.oneRows = new NativePool<>(POOLED_ONE_ROWS, () -> OneRow.make(env, signature), OneRow::close);
     }
 
     /**
@@ -108,7 +105,7 @@ final class InputBinder implements AutoCloseable {
         List<OnnxTensor> made = new ArrayList<>(signature.inputs().size());
         OneRow oneRow = null;
         try {
-            oneRow = rows == 1 && oneRows != null ? takeOneRow() : null;
+            oneRow = rows == 1 && oneRows != null ? oneRows.take() : null;
             for (int i = 0; i < signature.inputs().size(); i++) {
                 ModelInput input = signature.inputs().get(i);
                 OnnxTensor tensor = oneRow == null ? null : input.type() == ValueType.STRING
@@ -123,29 +120,9 @@ final class InputBinder implements AutoCloseable {
         } catch (OrtException | RuntimeException e) {
             made.forEach(OnnxTensor::close);
             if (oneRow != null) {
-                giveBack(oneRow);
+                oneRows.give(oneRow);
             }
             throw e;
-        }
-    }
-
-    private OneRow takeOneRow() throws OrtException {
-        OneRow oneRow = oneRows.poll();
-        return oneRow != null ? oneRow : OneRow.make(env, signature);
-    }
-
-    private void giveBack(OneRow oneRow) {
-        if (closed || !oneRows.offer(oneRow)) {
-            oneRow.close();
-        } else if (closed) {
-            drainOneRows(); // close() ran between the check and the offer
-        }
-    }
-
-    private void drainOneRows() {
-        OneRow oneRow;
-        while ((oneRow = oneRows.poll()) != null) {
-            oneRow.close();
         }
     }
 
@@ -232,8 +209,7 @@ final class InputBinder implements AutoCloseable {
             closeAll(shared);
         }
         if (oneRows != null) {
-            closed = true;
-            drainOneRows();
+            oneRows.close();
         }
     }
 
@@ -269,7 +245,7 @@ final class InputBinder implements AutoCloseable {
         public void close() {
             made.forEach(OnnxTensor::close);
             if (oneRow != null) {
-                binder.giveBack(oneRow); // after the run: the next single row may overwrite its buffers
+                binder.oneRows.give(oneRow); // after the run: the next single row may overwrite its buffers
             }
         }
     }

@@ -14,8 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 
 /**
  * Output tensors for one-row runs, made once and handed to ONNX Runtime to write into ("pinned outputs"), so that a
@@ -33,13 +31,13 @@ final class PinnedOutputs implements AutoCloseable {
     private final OrtEnvironment env;
     private final List<String> names;
     private final List<TensorInfo> infos;
-    private final BlockingQueue<Map<String, OnnxTensor>> pool = new ArrayBlockingQueue<>(POOLED);
-    private volatile boolean closed;
+    private final NativePool<Map<String, OnnxTensor>> pool;
 
     private PinnedOutputs(OrtEnvironment env, List<String> names, List<TensorInfo> infos) {
         this.env = env;
         this.names = names;
         this.infos = infos;
+        this.pool = new NativePool<>(POOLED, this::make, outputs -> outputs.values().forEach(OnnxTensor::close));
     }
 
     /**
@@ -78,17 +76,12 @@ final class PinnedOutputs implements AutoCloseable {
 
     /** A set of one-row output tensors for one run, by output name: the caller gives it back with {@link #give}. */
     Map<String, OnnxTensor> take() throws OrtException {
-        Map<String, OnnxTensor> outputs = pool.poll();
-        return outputs != null ? outputs : make();
+        return pool.take();
     }
 
     /** Returns a set after its run's answers have been read (or the run failed); closed when no longer pooled. */
     void give(Map<String, OnnxTensor> outputs) {
-        if (closed || !pool.offer(outputs)) {
-            outputs.values().forEach(OnnxTensor::close);
-        } else if (closed) {
-            drain(); // close() ran between the check and the offer
-        }
+        pool.give(outputs);
     }
 
     private Map<String, OnnxTensor> make() throws OrtException {
@@ -126,17 +119,9 @@ final class PinnedOutputs implements AutoCloseable {
         return ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
     }
 
-    private void drain() {
-        Map<String, OnnxTensor> outputs;
-        while ((outputs = pool.poll()) != null) {
-            outputs.values().forEach(OnnxTensor::close);
-        }
-    }
-
     /** Frees every pooled set; a set still out is freed when given back. */
     @Override
     public void close() {
-        closed = true;
-        drain();
+        pool.close();
     }
 }

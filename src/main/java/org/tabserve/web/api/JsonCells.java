@@ -148,13 +148,7 @@ final class JsonCells {
         }
         if ((feature.type() == ValueType.FLOAT || feature.type() == ValueType.DOUBLE)
                 && (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT)) {
-            double value = parser.getDoubleValue();
-            if (!Double.isFinite(value)) {
-                String name = feature.name();
-                rows.error(new FieldProblem(name, "'" + name + "' is out of range: " + parser.getText(), row));
-                return 0.0;
-            }
-            return value;
+            return finite(parser, feature.name(), row, rows);
         }
         String name = feature.name();
         return switch (token) {
@@ -189,11 +183,7 @@ final class JsonCells {
     double number(JsonParser parser, JsonToken token, Feature feature, Integer row, Rows rows) throws IOException {
         String name = feature.name();
         if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
-            double value = parser.getDoubleValue();
-            if (!Double.isFinite(value)) {
-                rows.error(new FieldProblem(name, "'" + name + "' is out of range: " + parser.getText(), row));
-                return 0.0;
-            }
+            double value = finite(parser, name, row, rows);
             if (feature.type() == ValueType.FLOAT) {
                 // Batch.ofNumbers says the same, but only of rows the parser found nothing else wrong with.
                 String problem = ModelSignature.valueProblem(name, value);
@@ -207,6 +197,16 @@ final class JsonCells {
         rows.error(new FieldProblem(name, "'" + name + "' must be a number, got " + Json.describe(token), row));
         parser.skipChildren(); // a string is skipped unread, however long
         return 0.0;
+    }
+
+    /** A JSON number as a double; one beyond double range is an error, with 0.0 in its place (in range of any kind). */
+    private static double finite(JsonParser parser, String name, Integer row, Rows rows) throws IOException {
+        double value = parser.getDoubleValue();
+        if (!Double.isFinite(value)) {
+            rows.error(new FieldProblem(name, "'" + name + "' is out of range: " + parser.getText(), row));
+            return 0.0;
+        }
+        return value;
     }
 
     /** A fraction read exactly; one whose exponent is beyond what BigDecimal holds is no whole number in range. */
