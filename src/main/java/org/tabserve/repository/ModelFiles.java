@@ -58,7 +58,7 @@ final class ModelFiles {
 
     /**
      * Where an installed model named {@code name} goes, by how {@code DIR/<name>} is laid out now: in Triton's layout
-     * a new version after the highest version directory there ({@code DIR/<name>/<highest+1>/model.onnx}); in
+     * (it holds a version directory, an empty one too) a new version after the highest version directory there ({@code DIR/<name>/<highest+1>/model.onnx}); in
      * KServe's, the file the scan serves ({@code DIR/<name>/model.onnx}, or the one {@code .onnx} file there); else
      * {@code DIR/<name>.onnx}. The directory itself may be reached through a link; the target may not be, or be
      * under, a link that leads outside it.
@@ -72,7 +72,6 @@ final class ModelFiles {
         Target target;
         if (Files.isDirectory(modelDirectory)) {
             long highest = 0;
-            boolean versioned = false;
             List<Path> onnxFiles = new ArrayList<>();
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(modelDirectory)) {
                 for (Path entry : entries) {
@@ -82,17 +81,17 @@ final class ModelFiles {
                     }
                     long version = version(fileName);
                     if (version >= 1 && Files.isDirectory(entry)) {
-                        // Every version directory counts, an empty one too: someone may be filling it.
+                        // Every version directory counts, an empty one too: someone may be filling it, and once it
+                        // holds a model.onnx it hides a KServe file beside it.
                         highest = Math.max(highest, version);
-                        versioned |= Files.isRegularFile(entry.resolve(MODEL_FILE));
                     } else if (fileName.endsWith(SUFFIX) && Files.isRegularFile(entry)) {
                         onnxFiles.add(entry);
                     }
                 }
             }
-            if (versioned) {
+            if (highest > 0) {
                 if (highest >= MAX_VERSION) {
-                    throw refused(name + "/ already holds version " + highest + ", the highest a version directory"
+                    throw refused("model '" + name + "': " + name + "/ already holds version " + highest + ", the highest a version directory"
                             + " may be named; remove or renumber versions to install another");
                 }
                 target = new Target(new ModelKey(name, highest + 1),
