@@ -236,6 +236,27 @@ class ModelRoutesIT {
     }
 
     @Test
+    @Order(7)
+    void aModelBehindALinkLeadingOutsideTheDirectoryIsServedButAnInstallNeverWritesThroughIt() throws IOException {
+        Path outside = Files.createTempDirectory("tabserve-outside");
+        Path elsewhere = Files.copy(Path.of("model.onnx"), outside.resolve("model.onnx"));
+        Files.createSymbolicLink(dir.resolve("linked"), outside);
+        Http.Response loaded = http.post("/v2/repository/models/linked/load", "application/json", "{}".getBytes(),
+                "Authorization", "Bearer " + TOKEN);
+        assertEquals(200, loaded.status(), loaded::text);
+        assertEquals("0", http.postJson("/models/linked/api/predict", NOTE).json().path("label").asText());
+        byte[] before = Files.readAllBytes(elsewhere);
+
+        Http.Response refused = http.send("PUT", "/admin/models/linked",
+                BodyPublishers.ofByteArray(Files.readAllBytes(ModelDirectory.PENGUINS.resolve("species-zipmap.onnx"))),
+                "Content-Type", "application/octet-stream", "Authorization", "Bearer " + TOKEN);
+        assertEquals(409, refused.status(), refused::text);
+        assertTrue(refused.text().contains("symbolic link") && refused.text().contains("outside"), refused::text);
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(elsewhere)), "the file outside is untouched");
+        assertEquals(200, http.postJson("/models/linked/api/predict", NOTE).status(), "and still serves");
+    }
+
+    @Test
     @Order(8)
     void pollingLoadsAFileCopiedThenRenamedInAndUnloadsOneRemoved() throws Exception {
         dir.install(ModelDirectory.PENGUINS.resolve("species-nozipmap.onnx"), "more.onnx");
