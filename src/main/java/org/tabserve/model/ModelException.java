@@ -23,11 +23,18 @@ public final class ModelException extends RuntimeException {
 
     private final Kind kind;
     private final List<FieldError> fieldErrors;
+    /** For {@link Kind#UNUSABLE_MODEL}: what is wrong, without the file it names; null otherwise. */
+    private final String reason;
 
     private ModelException(Kind kind, String message, List<FieldError> fieldErrors, Throwable cause) {
+        this(kind, message, fieldErrors, cause, null);
+    }
+
+    private ModelException(Kind kind, String message, List<FieldError> fieldErrors, Throwable cause, String reason) {
         super(message, cause);
         this.kind = kind;
         this.fieldErrors = List.copyOf(fieldErrors);
+        this.reason = reason;
     }
 
     /**
@@ -44,7 +51,8 @@ public final class ModelException extends RuntimeException {
 
     /** A model file that cannot be served; the message names the file and the reason. */
     static ModelException unusable(String source, String reason, Throwable cause) {
-        return new ModelException(Kind.UNUSABLE_MODEL, "cannot serve model " + source + ": " + reason, List.of(), cause);
+        return new ModelException(Kind.UNUSABLE_MODEL, "cannot serve model " + source + ": " + reason, List.of(), cause,
+                reason);
     }
 
     /** A failure inside ONNX Runtime on input that passed validation. */
@@ -55,6 +63,15 @@ public final class ModelException extends RuntimeException {
     /** @return whose fault this is */
     public Kind kind() {
         return kind;
+    }
+
+    /**
+     * @return what is wrong, without the path of the file it is about (for {@link Kind#UNUSABLE_MODEL}; the message
+     *         names the file), so that a caller may show it to someone who is not to learn the server's paths; for
+     *         the other kinds, the message
+     */
+    public String reason() {
+        return reason != null ? reason : getMessage();
     }
 
     /** @return the bad fields for {@link Kind#INVALID_INPUT}, otherwise empty */

@@ -3,6 +3,8 @@ package org.tabserve.repository;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +22,9 @@ import java.util.TreeMap;
  * </ul>
  * Names starting with a dot are skipped silently, so that a file being copied under a hidden name and then renamed
  * into place (the safe way to add a model) is never seen half-written; other files are skipped with a reason.
+ *
+ * <p>It also says where an installed model's file goes ({@link #installTarget}): where the scan serves that name
+ * from, so that the next scans and a restart serve the upload, and never outside the directory.
  */
 final class ModelFiles {
 
@@ -36,7 +41,105 @@ final class ModelFiles {
     record Scan(SortedMap<ModelKey, FileStamp> found, Map<Path, String> skipped) {
     }
 
+    /**
+     * Where an install of a model writes its file.
+     *
+     * @param key  the version the file will serve as
+     * @param file where it goes; its directory may not exist yet (a new version's)
+     */
+    record Target(ModelKey key, Path file) {
+    }
+
+    /** The highest version a directory name may stand for: {@link #version} reads at most 18 digits. */
+    private static final long MAX_VERSION = 999_999_999_999_999_999L;
+
     private ModelFiles() {
+    }
+
+    /**
+     * Where an installed model named {@code name} goes, by how {@code DIR/<name>} is laid out now: in Triton's layout
+     * (it holds a version directory, an empty one too) a new version after the highest version directory there ({@code DIR/<name>/<highest+1>/model.onnx}); in
+     * KServe's, the file the scan serves ({@code DIR/<name>/model.onnx}, or the one {@code .onnx} file there); else
+     * {@code DIR/<name>.onnx}. The directory itself may be reached through a link; the target may not be, or be
+     * under, a link that leads outside it.
+     *
+     * @throws RepositoryException of kind {@link RepositoryException.Kind#NOT_WRITABLE} when the target is outside
+     *         the directory, is not a regular file, or no version is left
+     * @throws IOException when the directory cannot be read
+     */
+    static Target installTarget(Path directory, String name) throws IOException {
+        Path modelDirectory = directory.resolve(name);
+        Target target;
+        if (Files.isDirectory(modelDirectory)) {
+            long highest = 0;
+            List<Path> onnxFiles = new ArrayList<>();
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(modelDirectory)) {
+                for (Path entry : entries) {
+                    String fileName = entry.getFileName().toString();
+                    if (fileName.startsWith(".")) {
+                        continue;
+                    }
+                    long version = version(fileName);
+                    if (version >= 1 && Files.isDirectory(entry)) {
+                        // Every version directory counts, an empty one too: someone may be filling it, and once it
+                        // holds a model.onnx it hides a KServe file beside it.
+                        highest = Math.max(highest, version);
+                    } else if (fileName.endsWith(SUFFIX) && Files.isRegularFile(entry)) {
+                        onnxFiles.add(entry);
+                    }
+                }
+            }
+            if (highest > 0) {
+                if (highest >= MAX_VERSION) {
+                    throw refused("model '" + name + "': " + name + "/ already holds version " + highest + ", the highest a version directory"
+                            + " may be named; remove or renumber versions to install another");
+                }
+                target = new Target(new ModelKey(name, highest + 1),
+                        modelDirectory.resolve(Long.toString(highest + 1)).resolve(MODEL_FILE));
+            } else {
+                Path file = modelDirectory.resolve(MODEL_FILE);
+                if (!onnxFiles.contains(file) && onnxFiles.size() == 1) {
+                    file = onnxFiles.get(0); // KServe's one file under its own name
+                }
+                target = new Target(new ModelKey(name, 1), file);
+            }
+        } else {
+            target = new Target(new ModelKey(name, 1), directory.resolve(name + SUFFIX));
+        }
+        checkInside(directory, target.file(), name);
+        if (Files.exists(target.file()) && !Files.isRegularFile(target.file())) {
+            throw refused("model '" + name + "' would be written to " + directory.relativize(target.file())
+                    + ", which is not a regular file; remove it to install the model");
+        }
+        return target;
+    }
+
+    /**
+     * @throws RepositoryException of kind {@link RepositoryException.Kind#NOT_WRITABLE} when {@code file}, or the
+     *         directory it goes in, resolves to a place outside {@code directory} (through a symbolic link)
+     */
+    private static void checkInside(Path directory, Path file, String name) throws IOException {
+        Path root = directory.toRealPath();
+        Path existing = file.getParent();
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent(); // a new version's directory: what holds it decides
+        }
+        boolean inside;
+        try {
+            inside = existing != null && existing.toRealPath().startsWith(root)
+                    && (!Files.isSymbolicLink(file) || file.toRealPath().startsWith(root));
+        } catch (NoSuchFileException e) {
+            inside = false; // a link that leads nowhere: where a write would go cannot be told
+        }
+        if (!inside) {
+            throw refused("model '" + name + "' would be written to " + directory.relativize(file) + ", which is, or is"
+                    + " under, a symbolic link leading outside the model directory; an install never writes outside"
+                    + " --models: replace the file where the link leads, or remove the link");
+        }
+    }
+
+    private static RepositoryException refused(String message) {
+        return new RepositoryException(RepositoryException.Kind.NOT_WRITABLE, message);
     }
 
     /**

@@ -229,15 +229,17 @@ public final class ModelRepository implements AutoCloseable {
     }
 
     /**
-     * Writes a model file into the directory and serves it, replacing the file that serves {@code name} now (its
-     * highest version's), or as {@code <name>.onnx} for a new model. The body streams to a hidden temporary file
+     * Writes a model file into the directory where the directory serves {@code name} from, and serves it: a new
+     * version after the highest in Triton's layout, the model's file in KServe's or as {@code <name>.onnx} (see
+     * {@link ModelFiles#installTarget}), never outside the directory. The body streams to a hidden temporary file
      * (never into the heap), is flushed to disk, loaded and warmed up from there, and only then renamed over the old
      * file, so a bad upload changes nothing and a crash leaves either the old file or the new one.
      *
      * @param body the ONNX file's bytes; the caller bounds its length
      * @return completes with the version's status once it serves; fails with a {@link RepositoryException} of kind
-     *         {@link RepositoryException.Kind#INVALID_MODEL} (with the reason), {@link RepositoryException.Kind#LIMIT},
-     *         {@link RepositoryException.Kind#NOT_WRITABLE} or {@link RepositoryException.Kind#IO}
+     *         {@link RepositoryException.Kind#INVALID_MODEL} (with the reason, and no path), {@link
+     *         RepositoryException.Kind#LIMIT}, {@link RepositoryException.Kind#NOT_WRITABLE} (also: the target is under
+     *         a link leading outside the directory) or {@link RepositoryException.Kind#IO}
      * @throws IOException when reading {@code body} fails
      */
     public CompletableFuture<ModelStatus> install(String name, InputStream body) throws IOException {
@@ -261,10 +263,10 @@ public final class ModelRepository implements AutoCloseable {
         CompletableFuture<ModelStatus> done = new CompletableFuture<>();
         lanes.submit(name, () -> {
             ModelStatus status = null;
-            RuntimeException failure = null;
+            Throwable failure = null;
             try {
                 status = installNow(name, temporary);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // an Error too: the caller's future must complete whatever happened
                 failure = e;
             }
             try {
@@ -291,29 +293,34 @@ public final class ModelRepository implements AutoCloseable {
 
     /** Runs on {@code name}'s lane: loads the temporary file, renames it into place, serves it. */
     private ModelStatus installNow(String name, Path temporary) {
-        ModelKey key;
-        Path target;
+        ModelFiles.Target chosen;
         synchronized (this) {
-            NavigableMap<Long, ServedModel> versions = models.get(name);
-            ServedModel highest = versions == null ? null : versions.descendingMap().values().stream()
-                    .filter(s -> s.state() != ModelState.UNLOADING && s.attempted() != null).findFirst().orElse(null);
-            key = highest != null ? highest.key() : new ModelKey(name, 1);
-            target = highest != null ? highest.attempted().path() : directory().resolve(name + ".onnx");
-            if (highest == null || !highest.loaded()) {
-                checkRoom(key);
-            }
+            chosen = installTarget(name);
         }
+        ModelKey key = chosen.key();
+        Path target = chosen.file();
         long start = System.nanoTime();
         OnnxModel model;
         try {
             model = loader.apply(temporary);
-        } catch (ModelException e) {
-            throw new RepositoryException(RepositoryException.Kind.INVALID_MODEL, e.getMessage(), e);
+        } catch (Throwable e) { // an Error too (see loadNow): the upload is refused, the caller told why
+            String reason = LoadFailure.reason(key, directory(), temporary, "the uploaded file", e);
+            if (e instanceof ModelException) {
+                LOG.log(System.Logger.Level.WARNING, "Refused an upload of {0}: {1}", key, e.getMessage());
+            } else {
+                LOG.log(System.Logger.Level.ERROR, "Refused an upload of " + key + ": it failed to load", e);
+            }
+            throw new RepositoryException(RepositoryException.Kind.INVALID_MODEL, "model '" + name
+                    + "' was not installed, nothing changed: " + reason, e);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         ServedModel served;
         synchronized (this) {
             try {
+                if (!installTarget(name).equals(chosen)) {
+                    throw new RepositoryException(RepositoryException.Kind.NOT_WRITABLE, "the model directory's "
+                            + name + " changed while the upload was loaded; nothing was installed, try again");
+                }
                 moveIntoPlace(temporary, target);
                 FileStamp stamp = FileStamp.of(target);
                 served = slot(key, true);
@@ -321,12 +328,14 @@ public final class ModelRepository implements AutoCloseable {
                 pending.remove(key);
                 unloaded.remove(name);
                 if (closed || !served.serve(model, stamp)) {
-                    model.close();
                     throw new RepositoryException(RepositoryException.Kind.IO, "the repository closed while "
                             + key + " was being installed");
                 }
-            } catch (IOException e) {
-                model.close();
+            } catch (IOException | RuntimeException e) {
+                model.close(); // not served
+                if (e instanceof RepositoryException refused) {
+                    throw refused;
+                }
                 throw new RepositoryException(RepositoryException.Kind.IO, "cannot move the uploaded model to "
                         + target + " (" + e + ")", e);
             }
@@ -334,6 +343,28 @@ public final class ModelRepository implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "Installed {0} as {1} in {2} ms", key, target, took.toMillis());
         listener.loaded(name, key.version(), model, took);
         return served.status();
+    }
+
+    /**
+     * Where an install of {@code name} goes, with room for it checked (callers hold this).
+     *
+     * @throws RepositoryException of kind {@link RepositoryException.Kind#NOT_WRITABLE} or
+     *         {@link RepositoryException.Kind#LIMIT}, or {@link RepositoryException.Kind#IO} when the directory
+     *         cannot be read
+     */
+    private ModelFiles.Target installTarget(String name) {
+        ModelFiles.Target target;
+        try {
+            target = ModelFiles.installTarget(directory(), name);
+        } catch (IOException e) {
+            throw new RepositoryException(RepositoryException.Kind.IO, "cannot read the model directory "
+                    + directory() + " (" + e + ")", e);
+        }
+        ServedModel existing = slot(target.key(), false);
+        if (existing == null || existing.state() == ModelState.UNLOADING || !existing.loaded()) {
+            checkRoom(target.key());
+        }
+        return target;
     }
 
     /**
@@ -563,9 +594,11 @@ public final class ModelRepository implements AutoCloseable {
             try {
                 checkRoom(key);
             } catch (RepositoryException e) {
-                served.failed(e.getMessage()); // no stamp recorded: tried again at the next scans
-                listener.failed(key.name(), key.version(), e.getMessage());
-                LOG.log(System.Logger.Level.WARNING, e.getMessage());
+                // No stamp recorded: tried again at the next scans, but told only once while the reason stays.
+                if (served.failed(e.getMessage())) {
+                    listener.failed(key.name(), key.version(), e.getMessage());
+                    LOG.log(System.Logger.Level.WARNING, e.getMessage());
+                }
                 return CompletableFuture.completedFuture(null);
             }
         }
@@ -583,14 +616,21 @@ public final class ModelRepository implements AutoCloseable {
         OnnxModel model;
         try {
             model = loader.apply(stamp.path());
-        } catch (RuntimeException e) {
-            String reason = e instanceof ModelException ? e.getMessage() : "unexpected failure while loading " + e;
-            served.failed(reason);
-            listener.failed(key.name(), key.version(), reason);
-            if (e instanceof ModelException) {
-                LOG.log(System.Logger.Level.WARNING, "{0}: {1}", key, reason);
-            } else {
-                LOG.log(System.Logger.Level.ERROR, key + ": " + reason, e);
+        } catch (Throwable e) {
+            // Errors too: an InternalError from a mapped file changed under the read must not leave the version
+            // LOADING and its callers waiting. An OutOfMemoryError never gets here with the shipped flags
+            // (-XX:+ExitOnOutOfMemoryError ends the JVM first); without them the failed load's memory is garbage
+            // now, and the version is UNAVAILABLE like any other that failed.
+            Path directory = directory();
+            String reason = LoadFailure.reason(key, directory, stamp.path(), LoadFailure.shown(directory,
+                    stamp.path()), e);
+            if (served.failed(reason)) {
+                listener.failed(key.name(), key.version(), reason);
+                if (e instanceof ModelException) {
+                    LOG.log(System.Logger.Level.WARNING, "{0}: {1}", key, e.getMessage()); // with the path
+                } else {
+                    LOG.log(System.Logger.Level.ERROR, key + " failed to load from " + stamp.path(), e);
+                }
             }
             return;
         }
@@ -611,9 +651,10 @@ public final class ModelRepository implements AutoCloseable {
                 .filter(s -> s.loaded() ? s.state() != ModelState.UNLOADING : s.state() == ModelState.LOADING)
                 .count();
         if (busy >= options.maxModels()) {
-            throw new RepositoryException(RepositoryException.Kind.LIMIT, key + " is not loaded: " + busy
-                    + " model versions are loaded and --max-models (" + RepositoryOptions.MAX_MODELS + ") is "
-                    + options.maxModels() + "; raise it or remove a model");
+            // No count of what is loaded in the words: they stay the same while the version waits, so it is told once.
+            throw new RepositoryException(RepositoryException.Kind.LIMIT, key + " is not loaded: --max-models ("
+                    + RepositoryOptions.MAX_MODELS + ") is " + options.maxModels() + " and that many model versions"
+                    + " are loaded or loading; raise it or remove a model");
         }
     }
 
@@ -709,12 +750,27 @@ public final class ModelRepository implements AutoCloseable {
         }
     }
 
-    /** Renames atomically, then forces the directory entry to disk where the platform allows it. */
+    /**
+     * Renames atomically (making a new version's directory first), then forces the directory entry to disk where the
+     * platform allows it. A target on another file system than the directory (a model's directory mounted in it) gets
+     * a copy beside it first, which is then renamed: a reader never sees it half-written.
+     */
     private static void moveIntoPlace(Path temporary, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
         try {
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("the file system cannot rename atomically", e);
+            Path beside = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
+            try {
+                try (InputStream in = Files.newInputStream(temporary)) {
+                    writeDurably(in, beside);
+                }
+                Files.move(beside, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException again) {
+                throw new IOException("the file system cannot rename atomically", again);
+            } finally {
+                Files.deleteIfExists(beside);
+            }
         }
         try (FileChannel directory = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
             directory.force(true);

@@ -23,7 +23,10 @@ public interface RepositoryListener {
     default void loaded(String name, long version, OnnxModel model, Duration loadTime) {
     }
 
-    /** A version could not be loaded; {@code reason} is what the index shows. */
+    /**
+     * A version could not be loaded; {@code reason} is what the index shows. Told when its state or reason changes,
+     * not again each time a scan retries it for the same reason (one past {@code --max-models}).
+     */
     default void failed(String name, long version, String reason) {
     }
 

@@ -108,13 +108,19 @@ final class ServedModel {
     /**
      * Records a failed load. A version that was serving keeps serving (its state stays {@link ModelState#READY},
      * with the failure as its reason); one that was not becomes {@link ModelState#UNAVAILABLE}.
+     *
+     * @return whether its state or reason changed: a failure told once is not told again at each retry
      */
-    synchronized void failed(String why) {
+    synchronized boolean failed(String why) {
         if (state == ModelState.UNLOADING) {
-            return;
+            return false;
         }
-        reason = current.get() != null ? "the last reload failed, an older load keeps serving: " + why : why;
-        state = current.get() != null ? ModelState.READY : ModelState.UNAVAILABLE;
+        String nextReason = current.get() != null ? "the last reload failed, an older load keeps serving: " + why : why;
+        ModelState nextState = current.get() != null ? ModelState.READY : ModelState.UNAVAILABLE;
+        boolean changed = nextState != state || !nextReason.equals(reason);
+        reason = nextReason;
+        state = nextState;
+        return changed;
     }
 
     /**

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -243,9 +245,10 @@ class ModelRepositoryTest {
         before.close();
         assertEquals(List.of(dir.resolve("notes/4/model.onnx")), listing(), "no temporary file is left");
         try (InputStream body = Files.newInputStream(Models.SPECIES)) {
-            assertEquals(ready("notes", 4), repository.install("notes", body).join(), "replaces the highest version");
+            assertEquals(ready("notes", 5), repository.install("notes", body).join(),
+                    "Triton's layout: a new version after the highest");
         }
-        assertEquals(Models.sha256(Models.SPECIES), Models.sha256(dir.resolve("notes/4/model.onnx")));
+        assertEquals(Models.sha256(Models.SPECIES), Models.sha256(dir.resolve("notes/5/model.onnx")));
     }
 
     @Test
@@ -257,6 +260,101 @@ class ModelRepositoryTest {
             assertEquals(RepositoryException.Kind.INVALID_NAME, e.kind(), name);
         }
         assertEquals(List.of(), listing());
+    }
+
+    @Test
+    void aLoadThatThrowsAnErrorEndsUnavailableWithItsReasonAndEveryFutureCompletes() throws Exception {
+        Models.put(Models.BANKNOTE, dir.resolve("crash/model.onnx"));
+        Models.put(Models.BANKNOTE, dir.resolve("fine.onnx"));
+        // What a file truncated under a memory-mapped read gives: an Error, not an exception.
+        repository = new ModelRepository(RepositoryOptions.of(dir), events, file -> {
+            if (file.toString().contains("crash")) {
+                throw new InternalError("a fault occurred in an unsafe memory access operation");
+            }
+            return OnnxModel.load(file);
+        });
+        repository.start().get(60, TimeUnit.SECONDS);
+
+        ModelStatus crashed = repository.index().get(0);
+        assertEquals("crash", crashed.name());
+        assertEquals(ModelState.UNAVAILABLE, crashed.state());
+        assertTrue(crashed.reason().orElseThrow().contains("crash")
+                && crashed.reason().orElseThrow().contains("InternalError"), crashed.toString());
+        assertEquals(ModelState.READY, repository.index().get(1).state(), "the other model is not held up");
+
+        List<ModelStatus> loaded = repository.load("crash").get(60, TimeUnit.SECONDS);
+        assertEquals(List.of(ModelState.UNAVAILABLE), loaded.stream().map(ModelStatus::state).toList(),
+                "an explicit load ends in a state too, with the reason the load route answers");
+
+        byte[] model = Files.readAllBytes(Models.BANKNOTE);
+        ExecutionException install = assertThrows(ExecutionException.class,
+                () -> repository.install("crash", new ByteArrayInputStream(model)).get(60, TimeUnit.SECONDS));
+        assertEquals(RepositoryException.Kind.INVALID_MODEL, cause(install).kind(), install.toString());
+        assertTrue(listing().stream().noneMatch(p -> p.getFileName().toString().endsWith(".part")),
+                "no temporary file is left");
+    }
+
+    @Test
+    void reasonsNameTheModelAndSayWhatIsWrongWithoutTheServersPaths() throws Exception {
+        Models.putBroken(dir.resolve("broken.onnx"));
+        Models.putBroken(dir.resolve("versions/2/model.onnx"));
+        start(RepositoryOptions.of(dir));
+        String root = dir.toAbsolutePath().toString();
+
+        for (ModelStatus status : repository.index()) {
+            String reason = status.reason().orElseThrow();
+            assertTrue(reason.contains(status.name()), reason);
+            assertTrue(reason.contains("not a valid ONNX model") || reason.contains("ONNX Runtime cannot read it"),
+                    reason);
+            assertFalse(reason.contains(root), reason);
+        }
+        RepositoryException lease = assertThrows(RepositoryException.class, () -> repository.lease("broken"));
+        assertFalse(lease.getMessage().contains(root), lease.getMessage());
+
+        CompletionException install = assertThrows(CompletionException.class,
+                () -> repository.install("junk", new ByteArrayInputStream(new byte[]{1, 2, 3})).join());
+        String refused = cause(install).getMessage();
+        assertTrue(refused.contains("junk"), refused);
+        assertFalse(refused.contains(root) || refused.contains(".part"), refused);
+    }
+
+    @Test
+    void aModelThatStaysUnavailableForTheSameReasonIsLoggedOnceNotAtEachPoll() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            Models.put(Models.BANKNOTE, dir.resolve(String.format("m%02d.onnx", i)));
+        }
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(ModelRepository.class.getName());
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler counter = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    warnings.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(counter);
+        try {
+            start(new RepositoryOptions(Optional.of(dir), 5, Optional.empty(), Duration.ofHours(1), 2));
+            assertEquals(15, repository.index().stream().filter(s -> s.state() == ModelState.UNAVAILABLE).count());
+            assertEquals(15, warnings.size(), "one line per model that does not fit: " + warnings);
+            for (int poll = 0; poll < 6; poll++) {
+                repository.pollOnce().join();
+            }
+            assertEquals(15, warnings.size(), "no more lines while nothing changes: " + warnings.size());
+            assertEquals(15, events.all().stream().filter(e -> e.startsWith("failed")).count(),
+                    "the listener hears of each failure once too");
+        } finally {
+            log.removeHandler(counter);
+        }
     }
 
     private List<Path> listing() throws Exception {

@@ -197,6 +197,66 @@ class ModelRoutesIT {
     }
 
     @Test
+    @Order(7)
+    void whatAnonymousCallersReadOfABrokenModelNamesItAndSaysWhyWithoutTheServersPaths() throws IOException {
+        List<String> paths = List.of(dir.root().toAbsolutePath().toString(), dir.root().toRealPath().toString());
+        Map<String, String> listings = Map.of("/models", http.get("/models").text(),
+                "/api/models", http.get("/api/models").text(),
+                "/v2/repository/index", http.postJson("/v2/repository/index", "{}").text(),
+                "/models/broken/api/predict", http.postJson("/models/broken/api/predict", NOTE).text());
+        listings.forEach((route, text) -> {
+            assertTrue(text.contains("broken") && text.contains("ONNX"), route + ": " + text);
+            paths.forEach(path -> assertTrue(!text.contains(path), route + " shows " + path + ": " + text));
+        });
+        Http.Response load = http.post("/v2/repository/models/broken/load", "application/json", "{}".getBytes(),
+                "Authorization", "Bearer " + TOKEN);
+        assertEquals(422, load.status(), load::text);
+        assertTrue(load.text().contains("broken.onnx") && paths.stream().noneMatch(load.text()::contains),
+                load::text);
+        Http.Response refused = http.send("PUT", "/admin/models/junk", BodyPublishers.ofString("not a model"),
+                "Content-Type", "application/octet-stream", "Authorization", "Bearer " + TOKEN);
+        assertEquals(422, refused.status(), refused::text);
+        assertTrue(refused.text().contains("junk") && !refused.text().contains(".part")
+                && paths.stream().noneMatch(refused.text()::contains), refused::text);
+    }
+
+    @Test
+    @Order(7)
+    void anInstallOverATritonModelIsItsNextVersionWhereTheDirectoryServesItFrom() throws IOException {
+        Http.Response installed = http.send("PUT", "/admin/models/banknote",
+                BodyPublishers.ofByteArray(Files.readAllBytes(Path.of("model.onnx"))),
+                "Content-Type", "application/octet-stream", "Authorization", "Bearer " + TOKEN);
+        assertEquals(200, installed.status(), installed::text);
+        assertEquals("3", installed.json().path("version").asText(), installed::text);
+        assertTrue(Files.exists(dir.resolve("banknote/3/model.onnx")) && !Files.exists(dir.resolve("banknote.onnx")),
+                "where the directory serves banknote from, not beside it");
+        assertEquals("3", http.postJson("/v2/models/banknote/infer", "{\"inputs\": [{\"name\": \"input\","
+                + " \"shape\": [1, 4], \"datatype\": \"FP32\", \"data\": [3.6216, 8.6661, -2.8073, -0.44699]}]}")
+                .json().path("model_version").asText());
+    }
+
+    @Test
+    @Order(7)
+    void aModelBehindALinkLeadingOutsideTheDirectoryIsServedButAnInstallNeverWritesThroughIt() throws IOException {
+        Path outside = Files.createTempDirectory("tabserve-outside");
+        Path elsewhere = Files.copy(Path.of("model.onnx"), outside.resolve("model.onnx"));
+        Files.createSymbolicLink(dir.resolve("linked"), outside);
+        Http.Response loaded = http.post("/v2/repository/models/linked/load", "application/json", "{}".getBytes(),
+                "Authorization", "Bearer " + TOKEN);
+        assertEquals(200, loaded.status(), loaded::text);
+        assertEquals("0", http.postJson("/models/linked/api/predict", NOTE).json().path("label").asText());
+        byte[] before = Files.readAllBytes(elsewhere);
+
+        Http.Response refused = http.send("PUT", "/admin/models/linked",
+                BodyPublishers.ofByteArray(Files.readAllBytes(ModelDirectory.PENGUINS.resolve("species-zipmap.onnx"))),
+                "Content-Type", "application/octet-stream", "Authorization", "Bearer " + TOKEN);
+        assertEquals(409, refused.status(), refused::text);
+        assertTrue(refused.text().contains("symbolic link") && refused.text().contains("outside"), refused::text);
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(elsewhere)), "the file outside is untouched");
+        assertEquals(200, http.postJson("/models/linked/api/predict", NOTE).status(), "and still serves");
+    }
+
+    @Test
     @Order(8)
     void pollingLoadsAFileCopiedThenRenamedInAndUnloadsOneRemoved() throws Exception {
         dir.install(ModelDirectory.PENGUINS.resolve("species-nozipmap.onnx"), "more.onnx");

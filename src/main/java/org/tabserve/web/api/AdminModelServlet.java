@@ -32,7 +32,8 @@ import java.util.logging.Logger;
  *       features and give the same classes (both in the same order), and swapped in atomically (see
  *       {@link ServedModels}); with a writable {@code --models} directory its file is kept there.</li>
  *   <li>{@code PUT /admin/models/{name}} installs a model by name into the {@code --models} directory (so that it
- *       survives a restart) and serves it, replacing the file of the model of that name if there is one.</li>
+ *       survives a restart) and serves it, where the directory serves that name from: a new version in Triton's
+ *       layout, else replacing the model's file; never through a link leading outside the directory (409).</li>
  * </ul>
  * A model that fails any check is refused with 422 and the reason, and the old one keeps serving. Both are off (404)
  * unless {@link WebConfig#ADMIN_TOKEN} is set ({@link AdminToken}).
@@ -116,7 +117,7 @@ public final class AdminModelServlet extends ApiServlet {
             next = OnnxModel.load(upload);
         } catch (ModelException e) {
             LOG.warning("Refused a new model from " + client + ": " + e.getMessage());
-            throw refused(e.getMessage().replace(upload.toString(), "the uploaded model"));
+            throw refused(e.reason()); // the reason without the temporary file's path
         }
         synchronized (swapping) {
             Optional<OnnxModel> served = model.current();

@@ -197,7 +197,7 @@ public final class ServedModels {
     String defaultName() {
         return repository.defaultModel().orElseThrow(() -> HttpProblem.unavailable("no model is loaded: "
                 + (failure != null ? failure : repository.options().directory()
-                .map(d -> "the model directory " + d + " holds no model").orElse("none was given"))));
+                .map(d -> "the model directory (--models) holds no model").orElse("none was given"))));
     }
 
     /** @throws RepositoryException which {@link ErrorRenderer} answers (404 not found, 503 not ready, ...) */

@@ -1,0 +1,66 @@
+package org.tabserve.repository;
+
+import org.tabserve.model.ModelException;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The words a failed load leaves in the repository's index, which anonymous callers read ({@code /models},
+ * {@code /api/models}, {@code /v2/repository/index}, a 503's reason): the model, its file relative to the model
+ * directory, and what is wrong, without the server's own paths; the log keeps those, with the stack trace.
+ */
+final class LoadFailure {
+
+    private LoadFailure() {
+    }
+
+    /**
+     * @param directory the model directory, whose path is taken out of the words
+     * @param file      the file the load read, whose path is replaced by {@code shownAs}
+     * @param shownAs   how callers see the file: its path in the directory, or "the uploaded file"
+     * @param failure   anything the load threw, an {@link Error} too
+     */
+    static String reason(ModelKey key, Path directory, Path file, String shownAs, Throwable failure) {
+        String words;
+        if (failure instanceof ModelException e) {
+            words = e.reason();
+        } else {
+            // Not a refusal the model layer worded: name the failure, the log has the rest.
+            words = "loading failed unexpectedly (" + failure.getClass().getSimpleName()
+                    + (failure.getMessage() == null ? "" : ": " + failure.getMessage())
+                    + "); the server log has the details";
+        }
+        return "cannot serve model " + key + " (" + shownAs + "): " + hidePaths(words, directory, file, shownAs);
+    }
+
+    /** @return {@code file} as a path inside {@code directory}, the way callers may see it */
+    static String shown(Path directory, Path file) {
+        return file.startsWith(directory) ? directory.relativize(file).toString() : file.getFileName().toString();
+    }
+
+    /** Takes the file's and the directory's paths (as given and as resolved) out of words from elsewhere. */
+    private static String hidePaths(String words, Path directory, Path file, String shownAs) {
+        String hidden = words;
+        for (Path path : new Path[]{file, file.toAbsolutePath(), realPath(file)}) {
+            if (path != null) {
+                hidden = hidden.replace(path.toString(), shownAs);
+            }
+        }
+        for (Path path : new Path[]{directory, directory.toAbsolutePath(), realPath(directory)}) {
+            if (path != null) {
+                hidden = hidden.replace(path + java.io.File.separator, "")
+                        .replace(path.toString(), "the model directory");
+            }
+        }
+        return hidden;
+    }
+
+    private static Path realPath(Path path) {
+        try {
+            return path.toRealPath();
+        } catch (IOException | SecurityException e) {
+            return null; // gone (a temporary file), or not allowed: nothing more to hide
+        }
+    }
+}
