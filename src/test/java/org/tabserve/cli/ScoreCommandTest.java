@@ -177,4 +177,44 @@ class ScoreCommandTest {
         said = err.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertEquals("tabserve card: failed: java.lang.IllegalStateException: a bug", said.strip());
     }
+
+    /**
+     * Issue 21, case 11: cells a spreadsheet would run as a formula were written as they came. A text cell starting
+     * with = + - @, a tab or a carriage return is written quoted with a leading apostrophe, as OWASP advises; a
+     * number stays a number, negative or not.
+     */
+    @Test
+    void textThatASpreadsheetWouldRunAsAFormulaIsEscapedButNegativeNumbersAreNot(@TempDir Path dir)
+            throws IOException {
+        Path data = dir.resolve("formulas.csv");
+        Files.writeString(data, "island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,note\n"
+                + "Dream,39.1,18.7,181,3750,\"=HYPERLINK(\"\"http://x.example\"\",\"\"y\"\")\"\n"
+                + "Dream,39.1,18.7,181,3750,+1+cmd|' /C calc'!A0\n"
+                + "Dream,39.1,18.7,181,3750,-2+3\n"
+                + "Dream,39.1,18.7,181,3750,@SUM(A1:A2)\n"
+                + "Dream,39.1,18.7,181,3750,\"\tcmd\"\n"
+                + "Dream,39.1,18.7,181,3750,\"\r=1\"\n"
+                + "Dream,-39.1,18.7,181,3750,-1.5\n"
+                + "Dream,39.1,18.7,181,3750,+2.5e3\n"
+                + "Dream,39.1,18.7,181,3750,plain\n");
+        Path out = dir.resolve("scored.csv");
+        CardCommandTest.Result result = CardCommandTest.run("score", "--model",
+                CardFileTest.FIXTURES.resolve("species-nozipmap.onnx").toString(), "--data", data.toString(),
+                "--out", out.toString());
+        assertEquals(0, result.status(), result.err());
+        String[] rows = Files.readString(out).split("\n(?=Dream)");
+        List<String> notes = java.util.Arrays.stream(rows).skip(1)
+                .map(row -> row.strip().substring("Dream,".length()).replaceFirst(",(Adelie|Chinstrap|Gentoo),.*", ""))
+                .toList();
+        assertEquals(List.of(
+                "39.1,18.7,181,3750,\"'=HYPERLINK(\"\"http://x.example\"\",\"\"y\"\")\"",
+                "39.1,18.7,181,3750,\"'+1+cmd|' /C calc'!A0\"",
+                "39.1,18.7,181,3750,\"'-2+3\"",
+                "39.1,18.7,181,3750,\"'@SUM(A1:A2)\"",
+                "39.1,18.7,181,3750,\"'\tcmd\"",
+                "39.1,18.7,181,3750,\"'\r=1\"",
+                "-39.1,18.7,181,3750,-1.5",
+                "39.1,18.7,181,3750,+2.5e3",
+                "39.1,18.7,181,3750,plain"), notes);
+    }
 }
