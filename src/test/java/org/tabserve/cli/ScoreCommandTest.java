@@ -61,9 +61,14 @@ class ScoreCommandTest {
 
     /** The wide row of issue 21: a header, then one row of two million cells (4 MB). */
     static Path wideCsv(Path dir, String header) throws IOException {
+        return wideCsv(dir, header, 2_000_000);
+    }
+
+    /** A header, then one row of {@code cells} cells. */
+    static Path wideCsv(Path dir, String header, int cells) throws IOException {
         Path data = dir.resolve("wide.csv");
         StringBuilder text = new StringBuilder(header).append("\n1,2,3,4");
-        text.append(",x".repeat(2_000_000)).append('\n');
+        text.append(",x".repeat(cells)).append('\n');
         Files.writeString(data, text);
         return data;
     }
