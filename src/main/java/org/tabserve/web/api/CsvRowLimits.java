@@ -53,10 +53,54 @@ final class CsvRowLimits extends Reader {
     @Override
     public int read(char[] buffer, int offset, int length) throws IOException {
         int n = in.read(buffer, offset, length);
-        for (int i = offset; i < offset + n; i++) {
-            follow(buffer[i]);
+        int end = offset + n;
+        int i = offset;
+        while (i < end) {
+            // Inside a cell only a few characters change anything: skip the rest at once, then count them (a
+            // character at a time cost as much as decoding the file).
+            if (state == CELL_START) {
+                char c = buffer[i];
+                if (c > ' ' && c < 0x7f && c != '"' && c != delimiter) { // no space, quote, separator or line end
+                    state = PLAIN;
+                }
+            }
+            if (state == PLAIN || state == AFTER_QUOTE || state == QUOTED) {
+                int from = i;
+                i = state == QUOTED ? skipQuoted(buffer, i, end) : skipPlain(buffer, i, end);
+                if (i > from) {
+                    afterCarriageReturn = false;
+                    count(i - from);
+                }
+                if (i == end) {
+                    break;
+                }
+            }
+            follow(buffer[i++]);
         }
         return n;
+    }
+
+    /** @return the index of the first separator or line end from {@code i}, or {@code end} */
+    private int skipPlain(char[] buffer, int i, int end) {
+        char separator = delimiter;
+        for (; i < end; i++) {
+            char c = buffer[i];
+            if (c == separator || c == '\n' || c == '\r') {
+                break;
+            }
+        }
+        return i;
+    }
+
+    /** @return the index of the first quote or line end from {@code i}, or {@code end} */
+    private static int skipQuoted(char[] buffer, int i, int end) {
+        for (; i < end; i++) {
+            char c = buffer[i];
+            if (c == '"' || c == '\n' || c == '\r') {
+                break;
+            }
+        }
+        return i;
     }
 
     /**
@@ -67,7 +111,7 @@ final class CsvRowLimits extends Reader {
         if (c == '\n' && afterCarriageReturn) {
             afterCarriageReturn = false; // CRLF is one line end
             if (state == QUOTED) {
-                countChar();
+                count(1);
             }
             return;
         }
@@ -79,7 +123,7 @@ final class CsvRowLimits extends Reader {
                 return;
             }
         }
-        countChar();
+        count(1);
         switch (state) {
             case CELL_START -> {
                 if (c == delimiter) {
@@ -113,13 +157,16 @@ final class CsvRowLimits extends Reader {
         }
     }
 
-    private void countChar() {
-        if (++cellChars > MAX_CELL_CHARS) {
+    /** Counts characters of the current cell and row. */
+    private void count(int chars) {
+        cellChars += chars;
+        rowChars += chars;
+        if (cellChars > MAX_CELL_CHARS) {
             throw HttpProblem.tooLarge("a cell of " + row() + " is longer than " + MAX_CELL_CHARS
                     + " characters, the most a CSV cell may hold" + (quotedCell ? "; it is quoted from line "
                     + cellLine + ": a missing closing quote makes the rest of the file one cell" : ""));
         }
-        if (++rowChars > MAX_ROW_CHARS) {
+        if (rowChars > MAX_ROW_CHARS) {
             throw HttpProblem.tooLarge(row() + " is longer than " + MAX_ROW_CHARS
                     + " characters, the most a CSV row may hold");
         }

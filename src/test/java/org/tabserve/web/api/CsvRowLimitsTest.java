@@ -169,4 +169,48 @@ class CsvRowLimitsTest {
             }
         }
     }
+
+    /**
+     * The limits split rows as commons-csv does: after random files of quoted and plain cells (quotes doubled,
+     * separators and line ends inside quotes, an inch mark in a plain cell, spaces around quotes, blank lines, LF, CRLF
+     * and CR), the row past the cell limit is named with commons-csv's row and line numbers.
+     */
+    @Test
+    void rowsAndLinesAreCountedAsCommonsCsvCountsThem() throws IOException {
+        java.util.Random random = new java.util.Random(21);
+        String[] cells = {"a", "12.5", "", " b ", "5'11\"", "\"q\"", "\"x,y\"", "\"two\nlines\"", "\"say \"\"hi\"\"\"",
+            " \"spaced\" ", "\"\r\n\"", "\"\""};
+        String[] lineEnds = {"\n", "\r\n", "\r"};
+        for (int file = 0; file < 2000; file++) {
+            StringBuilder text = new StringBuilder();
+            int rows = 1 + random.nextInt(6);
+            for (int r = 0; r < rows; r++) {
+                if (random.nextInt(5) == 0) {
+                    text.append(lineEnds[random.nextInt(lineEnds.length)]); // a blank line
+                }
+                int width = 1 + random.nextInt(4);
+                StringBuilder row = new StringBuilder();
+                for (int c = 0; c < width; c++) {
+                    row.append(c == 0 ? "" : ",").append(cells[random.nextInt(cells.length)]);
+                }
+                text.append(row.isEmpty() ? "z" : row); // an empty row would be a blank line
+                text.append(lineEnds[random.nextInt(lineEnds.length)]);
+            }
+            String prefix = text.toString();
+            long records;
+            long lines;
+            try (var parser = org.apache.commons.csv.CSVParser.parse(prefix, CsvSeparator.COMMA.rowsFormat)) {
+                records = parser.getRecords().size();
+                lines = parser.getCurrentLineNumber();
+            }
+            String wide = "1" + ",x".repeat(CsvRowLimits.MAX_CELLS) + "\n";
+            java.io.Reader limited = new CsvRowLimits(new java.io.StringReader(prefix + wide), ',');
+            HttpProblem problem = assertThrows(HttpProblem.class, () -> limited.transferTo(java.io.Writer.nullWriter()));
+            String expected = records == 0 ? "header row (line " + (lines + 1) + ")"
+                    : "row " + records + " (line " + (lines + 1) + ")";
+            assertTrue(problem.getMessage().contains(expected),
+                    "'" + expected + "' for " + prefix.replace("\r", "\\r").replace("\n", "\\n") + ": "
+                            + problem.getMessage());
+        }
+    }
 }
