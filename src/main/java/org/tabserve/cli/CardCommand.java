@@ -89,7 +89,8 @@ final class CardCommand {
             Map<String, Object> metrics = scored.metrics(method);
             Map<String, String> card = CardEntries.entries(options, model, classifier, classNames, label, data,
                     sha256, first, second, metrics, eval);
-            write(modelFile, card, target, options.flag("force"));
+            // Through a link, the file it points to is replaced, and the link stays.
+            write(modelFile, card, Files.exists(target) ? target.toRealPath() : target, options.flag("force"));
             out.println(NAME + ": wrote " + target + " with the card of " + first.rows + " rows of "
                     + data.getFileName() + summary(metrics));
             return 0;
@@ -140,6 +141,11 @@ final class CardCommand {
                 || target.toAbsolutePath().normalize().equals(model.toAbsolutePath().normalize())) {
             throw CommandException.refused(NAME + ": --out " + target + " is the input model, which is never changed;"
                     + " write the card to another file");
+        }
+        if (Files.exists(target) && !Files.isRegularFile(target)) {
+            // A card is a model file, loaded back once written: a device or a FIFO cannot be, and is never replaced.
+            throw CommandException.refused(NAME + ": --out " + target + " is not a regular file; write the card to a"
+                    + " file");
         }
         if (Files.exists(target) && !force) {
             throw CommandException.refused(NAME + ": " + target + " exists; pass --force to replace it");

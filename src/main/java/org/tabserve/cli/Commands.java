@@ -7,7 +7,9 @@ import java.util.List;
 /**
  * The entry point the launcher's bootstrap calls for {@code java -jar tabserve.war card|score ...}: runs the command
  * and turns its refusal into one line on stderr and an exit status (0 done, 1 refused, 2 a command line it cannot
- * understand), as the launcher does for the server.
+ * understand), as the launcher does for the server; an exception or Error it did not expect (an OutOfMemoryError on
+ * a small heap, say) ends the same way, with status 1. Under {@code -XX:+ExitOnOutOfMemoryError} the JVM ends itself
+ * first, so there the JVM's own line is all there is.
  */
 public final class Commands {
 
@@ -33,14 +35,33 @@ public final class Commands {
             return CommandException.USAGE;
         }
         List<String> rest = Arrays.asList(args).subList(1, args.length);
+        return run(args[0], () -> args[0].equals(CardCommand.NAME) ? new CardCommand(out, err).run(rest)
+                : new ScoreCommand(out, err).run(rest), err);
+    }
+
+    /** A command's body, which returns its exit status or throws its refusal. */
+    interface Body {
+        int run() throws java.io.IOException;
+    }
+
+    /** Runs {@code body} as the command {@code name}; @return its exit status, a refusal said in one line */
+    static int run(String name, Body body, PrintStream err) {
         try {
-            return args[0].equals(CardCommand.NAME) ? new CardCommand(out, err).run(rest)
-                    : new ScoreCommand(out, err).run(rest);
+            return body.run();
         } catch (CommandException e) {
             err.println("tabserve " + e.getMessage());
             return e.status();
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            err.println("tabserve " + args[0] + ": " + e.getMessage());
+            err.println("tabserve " + name + ": " + e.getMessage());
+            return CommandException.REFUSED;
+        } catch (OutOfMemoryError e) {
+            // What held the memory is unreachable once the command has unwound, so the line can be printed.
+            err.println("tabserve " + name + ": out of memory (" + e.getMessage() + "); give the JVM more heap with"
+                    + " -Xmx, e.g. java -Xmx1g -jar tabserve.war " + name + " ...");
+            return CommandException.REFUSED;
+        } catch (RuntimeException | Error e) {
+            // A bug, or the JVM's own failure: still one line and a status, not a stack trace or silence.
+            err.println("tabserve " + name + ": failed: " + e);
             return CommandException.REFUSED;
         }
     }

@@ -15,13 +15,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Set;
 
 /**
  * {@code score}: a CSV scored to a CSV with no server, with the answer {@code POST /predict_file} gives for
  * {@code Accept: text/csv} (the same reader, the same writer, every core). The file is read once to check every row,
- * then again to score it, so a file with a bad row writes nothing; an output file appears complete or not at all.
+ * then again to score it, so a file with a bad row writes nothing; an output file appears complete or not at all, and
+ * an output that is not a regular file (a device, a FIFO) is written through, never replaced.
  */
 final class ScoreCommand {
 
@@ -62,6 +64,9 @@ final class ScoreCommand {
             if (Files.exists(file) && !options.flag("force")) {
                 throw CommandException.refused(NAME + ": " + target + " exists; pass --force to replace it");
             }
+            if (Files.isDirectory(file)) {
+                throw CommandException.refused(NAME + ": --out " + target + " is a directory; name a file in it");
+            }
         }
         try (OnnxModel model = CardCommand.load(NAME, modelFile)) {
             long start = System.nanoTime();
@@ -69,14 +74,21 @@ final class ScoreCommand {
             long rows;
             if (toStdout) {
                 rows = write(model, data, out, progress);
+            } else if (Files.exists(file) && !Files.isRegularFile(file)) {
+                // A device or a FIFO (or a link to one) is written through: a rename would put a file in its place.
+                try (OutputStream stream = Files.newOutputStream(file, StandardOpenOption.WRITE)) {
+                    rows = write(model, data, stream, progress);
+                }
             } else {
-                Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
+                // A regular file is replaced whole; through a link, the file it points to, and the link stays.
+                Path replaced = Files.exists(file) ? file.toRealPath() : file;
+                Path tmp = Files.createTempFile(replaced.getParent(), "." + replaced.getFileName(), ".tmp");
                 try {
                     try (OutputStream stream = Files.newOutputStream(tmp)) {
                         rows = write(model, data, stream, progress);
                     }
                     org.tabserve.card.CardFile.permissionsOf(data, tmp);
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    Files.move(tmp, replaced, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 } finally {
                     Files.deleteIfExists(tmp);
                 }

@@ -61,4 +61,31 @@ class CardCommandIT {
         }
         assertTrue(Files.size(out) > Files.size(CardFileTest.FIXTURES.resolve("species-nozipmap.onnx")));
     }
+
+    /**
+     * Issue 21, case 7: at the shipped heap, {@code score} and {@code card} of a 16 MB row of eight million cells
+     * ended with an OutOfMemoryError (exit 3, only the JVM's "Terminating due to" line); now each refuses it with exit
+     * 1 and one line naming the limit.
+     */
+    @Test
+    void aRowPastTheRowLimitsAtTheShippedHeapIsOneLineAndExit1(@TempDir Path dir) throws Exception {
+        Path data = ScoreCommandTest.wideCsv(dir, "variance,skewness,curtosis,entropy,class", 8_000_000);
+        List<List<String>> commands = List.of(
+                List.of("score", "--model", "model.onnx", "--data", data.toString(), "--out", dir.resolve("s.csv").toString()),
+                List.of("card", "--model", "model.onnx", "--data", data.toString(), "--label", "class", "--out",
+                        dir.resolve("c.onnx").toString()));
+        for (List<String> command : commands) {
+            List<String> line = new java.util.ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+                    "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-jar", TabserveProcess.war().toString()));
+            line.addAll(command);
+            Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
+            List<String> said = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .toList();
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(1, process.exitValue(), said.toString());
+            assertEquals(List.of("tabserve " + command.get(0) + ": wide.csv: row 1 (line 2) of the CSV has more than"
+                    + " 10000 cells, the most a CSV row may have"), said);
+        }
+    }
 }

@@ -248,4 +248,33 @@ class CardCommandTest {
         return copy.toString();
     }
 
+    /** Issue 21, case 7: the wide row is refused by {@code card} as by {@code score}, in one line. */
+    @Test
+    void aRowPastTheRowLimitsIsRefusedWithOneLineNamingTheLimitAndTheRow(@TempDir Path dir) throws IOException {
+        Path data = ScoreCommandTest.wideCsv(dir, "variance,skewness,curtosis,entropy,class");
+        assertRefused(dir, 1, "wide.csv: row 1 (line 2) of the CSV has more than 10000 cells",
+                "card", "--model", copy(dir, "model.onnx", Path.of("model.onnx")), "--data", data.toString(),
+                "--label", "class", "--out", dir.resolve("out.onnx").toString());
+    }
+
+    /**
+     * A card is a model file, loaded back once written: an output that is not a regular file (a FIFO here, a
+     * device) is refused, never renamed over.
+     */
+    @Test
+    void anOutputThatIsNotARegularFileIsRefused(@TempDir Path dir) throws Exception {
+        Path pipe = ScoreCommandTest.fifo(dir.resolve("pipe"));
+        assertRefused(dir, 1, "--out " + pipe + " is not a regular file",
+                "card", "--model", copy(dir, "species-nozipmap.onnx"), "--data", PENGUINS.toString(), "--label",
+                "species", "--force", "--out", pipe.toString());
+        assertTrue(Files.readAttributes(pipe, java.nio.file.attribute.BasicFileAttributes.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther());
+    }
+
+    private static String copy(Path dir, String name, Path from) throws IOException {
+        Path copy = dir.resolve(name);
+        Files.copy(from, copy);
+        return copy.toString();
+    }
+
 }

@@ -58,4 +58,168 @@ class ScoreCommandTest {
             assertEquals(List.of(data), files.toList());
         }
     }
+
+    /** The wide row of issue 21: a header, then one row of two million cells (4 MB). */
+    static Path wideCsv(Path dir, String header) throws IOException {
+        return wideCsv(dir, header, 2_000_000);
+    }
+
+    /** A header, then one row of {@code cells} cells. */
+    static Path wideCsv(Path dir, String header, int cells) throws IOException {
+        Path data = dir.resolve("wide.csv");
+        StringBuilder text = new StringBuilder(header).append("\n1,2,3,4");
+        text.append(",x".repeat(cells)).append('\n');
+        Files.writeString(data, text);
+        return data;
+    }
+
+    /**
+     * Issue 21, case 7: at -Xmx128m, {@code score} of the wide row ended with an OutOfMemoryError and exit 3; the
+     * row limits refuse it like any other bad file, with one line naming the limit and the row.
+     */
+    @Test
+    void aRowPastTheRowLimitsIsRefusedWithOneLineNamingTheLimitAndTheRow(@TempDir Path dir) throws IOException {
+        Path data = wideCsv(dir, "variance,skewness,curtosis,entropy");
+        Path out = dir.resolve("scored.csv");
+        CardCommandTest.Result result = CardCommandTest.run("score", "--model", "model.onnx", "--data",
+                data.toString(), "--out", out.toString());
+        assertEquals(1, result.status(), result.err());
+        assertEquals(1, result.err().strip().lines().count(), "one line: " + result.err());
+        assertTrue(result.err().startsWith("tabserve score: wide.csv: row 1 (line 2) of the CSV has more than 10000"
+                + " cells"), result.err());
+        assertFalse(Files.exists(out));
+    }
+
+    /** Makes a FIFO with the system's {@code mkfifo}. */
+    static Path fifo(Path path) throws IOException, InterruptedException {
+        Process mkfifo = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
+        assertEquals(0, mkfifo.waitFor());
+        return path;
+    }
+
+    private static boolean isOther(Path path) throws IOException {
+        return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther();
+    }
+
+    /**
+     * Issue 21, case 7: {@code --out /dev/full --force} renamed a regular file over the device node. Anything that is
+     * not a regular file (a device, a FIFO, here a FIFO and a link to one) is written through and stays what it was;
+     * a link to a regular file stays a link, and the file it points to is replaced.
+     */
+    @Test
+    void anOutputThatIsNotARegularFileIsWrittenThroughNeverReplaced(@TempDir Path dir) throws Exception {
+        Path pipe = fifo(dir.resolve("pipe"));
+        Path link = Files.createSymbolicLink(dir.resolve("link-to-pipe"), pipe);
+        for (Path target : List.of(pipe, link)) {
+            java.util.concurrent.CompletableFuture<byte[]> read = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return Files.readAllBytes(pipe);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+            CardCommandTest.Result result = CardCommandTest.run("score", "--model",
+                    CardFileTest.FIXTURES.resolve("body-mass-regressor.onnx").toString(), "--data",
+                    CardFileTest.FIXTURES.resolve("body-mass-regressor.inputs.csv").toString(), "--out",
+                    target.toString(), "--force");
+            assertEquals(0, result.status(), result.err());
+            assertTrue(isOther(pipe), "the FIFO was replaced by a regular file");
+            assertTrue(Files.isSymbolicLink(link));
+            String scored = new String(read.get(60, java.util.concurrent.TimeUnit.SECONDS),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(scored.startsWith("species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,sex,value\n"),
+                    scored);
+        }
+        Path file = Files.writeString(dir.resolve("old.csv"), "old");
+        Path fileLink = Files.createSymbolicLink(dir.resolve("link-to-file"), file);
+        CardCommandTest.Result result = CardCommandTest.run("score", "--model",
+                CardFileTest.FIXTURES.resolve("body-mass-regressor.onnx").toString(), "--data",
+                CardFileTest.FIXTURES.resolve("body-mass-regressor.inputs.csv").toString(), "--out",
+                fileLink.toString(), "--force");
+        assertEquals(0, result.status(), result.err());
+        assertTrue(Files.isSymbolicLink(fileLink), "the link was replaced by a file");
+        assertTrue(Files.readString(file).startsWith("species,"), "the file the link points to has the answer");
+        try (var files = Files.list(dir)) {
+            assertEquals(java.util.Set.of(pipe, link, file, fileLink), java.util.Set.copyOf(files.toList()),
+                    "no temporary file left");
+        }
+    }
+
+    /** A pipe needs no --force either way: an existing output of any kind does. */
+    @Test
+    void anExistingOutputOfAnyKindNeedsForce(@TempDir Path dir) throws Exception {
+        Path pipe = fifo(dir.resolve("pipe"));
+        CardCommandTest.Result result = CardCommandTest.run("score", "--model",
+                CardFileTest.FIXTURES.resolve("body-mass-regressor.onnx").toString(), "--data",
+                CardFileTest.FIXTURES.resolve("body-mass-regressor.inputs.csv").toString(), "--out",
+                pipe.toString());
+        assertEquals(1, result.status(), result.err());
+        assertTrue(result.err().startsWith("tabserve score: " + pipe + " exists; pass --force"), result.err());
+        assertTrue(isOther(pipe));
+    }
+
+    /**
+     * An Error inside a command (here the OutOfMemoryError a wide row once caused) ends as one line and exit 1,
+     * not as a stack trace.
+     */
+    @Test
+    void anErrorInsideACommandEndsAsOneLine() {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int status = Commands.run("score", () -> {
+            throw new OutOfMemoryError("Java heap space");
+        }, new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(1, status);
+        String said = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(1, said.strip().lines().count(), said);
+        assertTrue(said.startsWith("tabserve score: out of memory (Java heap space); "), said);
+        err.reset();
+        status = Commands.run("card", () -> {
+            throw new IllegalStateException("a bug");
+        }, new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(1, status);
+        said = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals("tabserve card: failed: java.lang.IllegalStateException: a bug", said.strip());
+    }
+
+    /**
+     * Issue 21, case 11: cells a spreadsheet would run as a formula were written as they came. A text cell starting
+     * with = + - @, a tab or a carriage return is written quoted with a leading apostrophe, as OWASP advises; a
+     * number stays a number, negative or not.
+     */
+    @Test
+    void textThatASpreadsheetWouldRunAsAFormulaIsEscapedButNegativeNumbersAreNot(@TempDir Path dir)
+            throws IOException {
+        Path data = dir.resolve("formulas.csv");
+        Files.writeString(data, "island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,note\n"
+                + "Dream,39.1,18.7,181,3750,\"=HYPERLINK(\"\"http://x.example\"\",\"\"y\"\")\"\n"
+                + "Dream,39.1,18.7,181,3750,+1+cmd|' /C calc'!A0\n"
+                + "Dream,39.1,18.7,181,3750,-2+3\n"
+                + "Dream,39.1,18.7,181,3750,@SUM(A1:A2)\n"
+                + "Dream,39.1,18.7,181,3750,\"\tcmd\"\n"
+                + "Dream,39.1,18.7,181,3750,\"\r=1\"\n"
+                + "Dream,-39.1,18.7,181,3750,-1.5\n"
+                + "Dream,39.1,18.7,181,3750,+2.5e3\n"
+                + "Dream,39.1,18.7,181,3750,plain\n");
+        Path out = dir.resolve("scored.csv");
+        CardCommandTest.Result result = CardCommandTest.run("score", "--model",
+                CardFileTest.FIXTURES.resolve("species-nozipmap.onnx").toString(), "--data", data.toString(),
+                "--out", out.toString());
+        assertEquals(0, result.status(), result.err());
+        String[] rows = Files.readString(out).split("\n(?=Dream)");
+        List<String> notes = java.util.Arrays.stream(rows).skip(1)
+                .map(row -> row.strip().substring("Dream,".length()).replaceFirst(",(Adelie|Chinstrap|Gentoo),.*", ""))
+                .toList();
+        assertEquals(List.of(
+                "39.1,18.7,181,3750,\"'=HYPERLINK(\"\"http://x.example\"\",\"\"y\"\")\"",
+                "39.1,18.7,181,3750,\"'+1+cmd|' /C calc'!A0\"",
+                "39.1,18.7,181,3750,\"'-2+3\"",
+                "39.1,18.7,181,3750,\"'@SUM(A1:A2)\"",
+                "39.1,18.7,181,3750,\"'\tcmd\"",
+                "39.1,18.7,181,3750,\"'\r=1\"",
+                "-39.1,18.7,181,3750,-1.5",
+                "39.1,18.7,181,3750,+2.5e3",
+                "39.1,18.7,181,3750,plain"), notes);
+    }
 }

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Issue 15's heap exhaustion: at {@code -Xmx64m} and {@code -Xmx128m}, eight 300,000-row uploads at once, answered
  * in JSON and then in CSV. Before the memory budget this filled the heap (an OutOfMemoryError, 500s, a 400 blaming
  * the client, then a native crash). Now every answer is a whole 200 or a 503 with Retry-After, the server logs no
- * SEVERE line and keeps serving.
+ * SEVERE line and keeps serving. Issue 21: the server runs with the shipped settings, and rows past the CSV row
+ * limits are refused first.
  */
 class LowMemoryUploadsIT {
 
@@ -37,8 +38,11 @@ class LowMemoryUploadsIT {
     @ValueSource(strings = {"64m", "128m"})
     void eightLargeUploadsAtOnceGetWholeAnswersOr503AndTheServerLives(String heap) throws Exception {
         Multipart upload = Multipart.csv(csv());
-        try (TabserveProcess server = TabserveProcess.startReady(Map.of("JAVA_TOOL_OPTIONS", "-Xmx" + heap))) {
+        // The shipped settings, with the heap under test: an OutOfMemoryError ends the server.
+        try (TabserveProcess server = TabserveProcess.startReady(Map.of("MALLOC_ARENA_MAX", "2", "JAVA_TOOL_OPTIONS",
+                "-Xmx" + heap + " -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"))) {
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            rowsPastTheRowLimitsAreRefusedNamingTheLimit(server, client);
             ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
             try {
                 for (String accept : List.of("application/json", "text/csv")) {
@@ -69,9 +73,60 @@ class LowMemoryUploadsIT {
             assertEquals(200, after.statusCode(), after.body());
             assertTrue(server.process().isAlive());
             for (String line : server.output()) {
+                if (line.startsWith("Picked up JAVA_TOOL_OPTIONS")) {
+                    continue; // the JVM's echo of the flags, ExitOnOutOfMemoryError among them
+                }
                 assertTrue(!line.contains("SEVERE") && !line.contains("OutOfMemoryError"), line);
             }
         }
+    }
+
+    /**
+     * Issue 21, case 1: each of these 4-8 MB CSVs, sent with no token, ended the server with an OutOfMemoryError
+     * (exit 3) on {@code /predict_file}: commons-csv held the whole row or cell. Now each is a 413 naming the limit,
+     * on the upload and on {@code /invocations}, and the server still predicts.
+     */
+    private static void rowsPastTheRowLimitsAreRefusedNamingTheLimit(TabserveProcess server, HttpClient client)
+            throws IOException, InterruptedException {
+        String header = "variance,skewness,curtosis,entropy\n";
+        Map<String, String> shapes = new java.util.LinkedHashMap<>();
+        shapes.put(header + "1,2,3,4" + ",x".repeat(2_000_000) + "\n", "has more than 10000 cells");
+        shapes.put(header + "1,2,3," + "x".repeat(8_000_000) + "\n", "longer than 65536 characters");
+        shapes.put(header + "1,2,3,\"" + "x".repeat(8_000_000), "a missing closing quote");
+        shapes.put(header + "1,2,3,\"" + "\n".repeat(8_000_000) + "\"\n", "longer than 65536 characters");
+        for (Map.Entry<String, String> shape : shapes.entrySet()) {
+            byte[] body = shape.getKey().getBytes(StandardCharsets.US_ASCII);
+            Multipart file = Multipart.csv(body);
+            HttpResponse<String> upload;
+            try {
+                upload = client.send(HttpRequest.newBuilder(server.uri("/predict_file"))
+                        .header("Content-Type", file.contentType()).header("Accept", "application/json")
+                        .timeout(Duration.ofMinutes(1)).POST(HttpRequest.BodyPublishers.ofByteArray(file.bytes()))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                throw new AssertionError("no answer to a CSV that " + shape.getValue() + " (the server "
+                        + (server.process().isAlive() ? "lives" : "ended with " + server.process().waitFor()) + "): "
+                        + e + "\n" + String.join("\n", server.output()), e);
+            }
+            assertEquals(413, upload.statusCode(), upload.body() + "\n" + String.join("\n", server.output()));
+            assertTrue(upload.body().contains(shape.getValue()) && upload.body().contains("row 1 (line 2)"),
+                    upload.body());
+            if (body.length < 4 << 20) { // within the JSON and CSV body limit of /invocations
+                HttpResponse<String> invocations = client.send(HttpRequest.newBuilder(server.uri("/invocations"))
+                        .header("Content-Type", "text/csv").timeout(Duration.ofMinutes(1))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(413, invocations.statusCode(), invocations.body());
+                assertTrue(invocations.body().contains(shape.getValue()), invocations.body());
+            }
+        }
+        Multipart valid = Multipart.csv(header + "3.6,8.6,-2.8,-0.44\n");
+        HttpResponse<String> predicted = client.send(HttpRequest.newBuilder(server.uri("/predict_file"))
+                .header("Content-Type", valid.contentType()).header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(valid.bytes())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, predicted.statusCode(), predicted.body());
+        assertTrue(server.process().isAlive());
     }
 
     /** Sends the upload; @return the status and, for a 200, the rows answered (JSON objects or CSV lines). */

@@ -1,7 +1,7 @@
 package org.tabserve.web.api;
 
 import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.QuoteMode;
 import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Prediction;
 
@@ -15,7 +15,8 @@ import java.util.function.UnaryOperator;
 /**
  * The CSV answer to a CSV of rows: the input columns, then a classifier's label and one probability per class, or a
  * regressor's value. One writer for {@code /predict_file} with {@code Accept: text/csv}, the upload page's download
- * and the {@code score} command; it uses no servlet class, so the command line can run it without a container.
+ * and the {@code score} command; it uses no servlet class, so the command line can run it without a container. Text
+ * that a spreadsheet would run as a formula is written as text ({@link #isFormula}).
  */
 public final class CsvAnswer {
 
@@ -62,8 +63,8 @@ public final class CsvAnswer {
             columns.add("label");
             classes.forEach(c -> columns.add("probability_" + c));
         }
-        try (CSVPrinter csv = new CSVPrinter(writer, CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get())) {
-            csv.printRecord(columns);
+        try (Writer csv = writer) {
+            printRecord(csv, columns);
             List<Object> out = new ArrayList<>();
             ChunkScorer.Sink sink = (chunk, predictions) -> {
                 for (int r = 0; r < chunk.size(); r++) {
@@ -78,11 +79,45 @@ public final class CsvAnswer {
                     } else {
                         out.add(((Prediction.Regression) predictions.get(r)).value());
                     }
-                    csv.printRecord(out);
+                    printRecord(csv, out);
                 }
             };
             score(run -> parser.forEachChunk(in, run),
                     parallel ? scorer.start(classifier, counted, sink) : scorer.startInline(classifier, counted, sink));
         }
+    }
+
+    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get();
+    /** For a cell escaped as a formula's text: quoted whatever it holds, as OWASP's advice on CSV injection has it. */
+    private static final CSVFormat QUOTED = FORMAT.builder().setQuoteMode(QuoteMode.ALL).get();
+
+    /** Writes one record, its text cells that a spreadsheet would run as a formula escaped ({@link #isFormula}). */
+    private static void printRecord(Writer csv, List<?> values) throws IOException {
+        for (int i = 0; i < values.size(); i++) {
+            Object value = values.get(i);
+            if (value instanceof String text && isFormula(text)) {
+                QUOTED.print("'" + text, csv, i == 0);
+            } else {
+                FORMAT.print(value, csv, i == 0);
+            }
+        }
+        FORMAT.println(csv);
+    }
+
+    /**
+     * Whether a spreadsheet opening the answer would take this text cell for a formula (CSV injection: an input
+     * column, a label or a column name sent as {@code =HYPERLINK(...)} runs when the file is opened): it starts with
+     * {@code = + - @}, a tab or a carriage return and is not a number ({@code -1.5} and {@code +2e3} stay numbers;
+     * {@code -1,5} too, a decimal comma from a semicolon-separated upload).
+     */
+    static boolean isFormula(String text) {
+        if (text.isEmpty()) {
+            return false;
+        }
+        char first = text.charAt(0);
+        if (first != '=' && first != '+' && first != '-' && first != '@' && first != '\t' && first != '\r') {
+            return false;
+        }
+        return !NumberText.isDecimal(text) && !NumberText.isDecimal(text.replace(',', '.'));
     }
 }

@@ -29,7 +29,8 @@ import java.util.List;
 
 /**
  * Reads CSV uploads as a stream: a header row naming the columns (features by name, in any order, other columns
- * kept but not used), then data rows, handed on in chunks so that no upload is held in memory whole. Data rows are
+ * kept but not used), then data rows, handed on in chunks so that no upload is held in memory whole, and no row past
+ * the size limits of {@link CsvRowLimits} is held at all. Data rows are
  * numbered from 1 in errors. Files are made by people and their spreadsheets, so the separator (comma, semicolon or
  * tab) is read off the header row, and a semicolon-separated file, as European Excel writes it, may use decimal
  * commas (see {@link NumberText#parseDecimalComma}). Each cell is read by its feature's type ({@link TextCells}; an
@@ -178,7 +179,8 @@ public final class CsvRowsParser {
                         .onUnmappableCharacter(CodingErrorAction.REPORT)));
         try (reader) {
             CsvSeparator separator = CsvSeparator.of(reader);
-            return read(reader, separator, handler, withRecords);
+            // Every pass reads through the row limits, which refuse a row past them before a parser holds it.
+            return read(new CsvRowLimits(reader, separator.character), separator, handler, withRecords);
         } catch (CharacterCodingException e) {
             throw HttpProblem.badRequest("the CSV is not valid UTF-8 text");
         }

@@ -12,7 +12,7 @@ import java.io.Reader;
  */
 final class CsvTokenizer {
 
-    /** A line longer than this is not plain: commons-csv reads it (and is as bounded as before). */
+    /** A line longer than this is not plain: commons-csv reads it, within {@link CsvRowLimits}. */
     static final int MAX_LINE_CHARS = 1 << 20;
 
     private final Reader in;

@@ -1,0 +1,208 @@
+package org.tabserve.web.api;
+
+import org.tabserve.web.http.HttpProblem;
+
+import java.io.IOException;
+import java.io.Reader;
+
+/**
+ * The size limits of one CSV row (cells, characters per cell, characters per row), enforced on the text as it is
+ * read, before any parser holds it: commons-csv keeps a whole cell and a whole record before it hands either on, so a
+ * 4 MB row of two million cells, or one endless cell, filled the heap. It follows the file as commons-csv splits it
+ * with the upload's format (a quote opens a quoted cell only at a cell's start, after spaces; a doubled quote inside
+ * one is a quote; a separator or line end inside quotes is text; a line end outside quotes ends the record; empty
+ * lines are no rows) and refuses the first row past a limit with a 413 that names the limit and the row. Every CSV
+ * reader (the upload, {@code /invocations}, {@code card}, {@code score}) reads through it.
+ */
+final class CsvRowLimits extends Reader {
+
+    /** Cells in one row, the header's too: far more than any model's inputs and the columns a file adds. */
+    static final int MAX_CELLS = 10_000;
+    /**
+     * Characters in one cell, quotes and surrounding spaces included: a text value the model reads holds at most
+     * 10,000 ({@code ModelSignature}); this leaves room for notes in columns the model does not read.
+     */
+    static final int MAX_CELL_CHARS = 65_536;
+    /** Characters in one row, separators included (not its line end); the same as the longest header row. */
+    static final int MAX_ROW_CHARS = 1 << 20;
+
+    private static final int CELL_START = 0; // before a cell's first character, or in its leading spaces
+    private static final int PLAIN = 1; // in a cell that does not start with a quote
+    private static final int QUOTED = 2; // inside a quoted cell
+    private static final int QUOTE = 3; // just after a quote inside a quoted cell: its end, or the first of two
+    private static final int AFTER_QUOTE = 4; // after a quoted cell's closing quote (spaces, or a syntax error)
+
+    private final Reader in;
+    private final char delimiter;
+    private int state = CELL_START;
+    private boolean afterCarriageReturn;
+    private int cells; // separators read in the current row
+    private int cellChars;
+    private int rowChars;
+    private boolean quotedCell;
+    private long rows; // rows ended before the current one, the header first
+    private long lineEnds; // line ends read, counted as commons-csv counts lines (CRLF once)
+    private long rowLine = 1; // the line the current row starts on
+    private long cellLine = 1; // the line the current cell starts on
+
+    CsvRowLimits(Reader in, char delimiter) {
+        this.in = in;
+        this.delimiter = delimiter;
+    }
+
+    @Override
+    public int read(char[] buffer, int offset, int length) throws IOException {
+        int n = in.read(buffer, offset, length);
+        int end = offset + n;
+        int i = offset;
+        while (i < end) {
+            // Inside a cell only a few characters change anything: skip the rest at once, then count them (a
+            // character at a time cost as much as decoding the file).
+            if (state == CELL_START) {
+                char c = buffer[i];
+                if (c > ' ' && c < 0x7f && c != '"' && c != delimiter) { // no space, quote, separator or line end
+                    state = PLAIN;
+                }
+            }
+            if (state == PLAIN || state == AFTER_QUOTE || state == QUOTED) {
+                int from = i;
+                i = state == QUOTED ? skipQuoted(buffer, i, end) : skipPlain(buffer, i, end);
+                if (i > from) {
+                    afterCarriageReturn = false;
+                    count(i - from);
+                }
+                if (i == end) {
+                    break;
+                }
+            }
+            follow(buffer[i++]);
+        }
+        return n;
+    }
+
+    /** @return the index of the first separator or line end from {@code i}, or {@code end} */
+    private int skipPlain(char[] buffer, int i, int end) {
+        char separator = delimiter;
+        for (; i < end; i++) {
+            char c = buffer[i];
+            if (c == separator || c == '\n' || c == '\r') {
+                break;
+            }
+        }
+        return i;
+    }
+
+    /** @return the index of the first quote or line end from {@code i}, or {@code end} */
+    private static int skipQuoted(char[] buffer, int i, int end) {
+        for (; i < end; i++) {
+            char c = buffer[i];
+            if (c == '"' || c == '\n' || c == '\r') {
+                break;
+            }
+        }
+        return i;
+    }
+
+    /**
+     * @throws HttpProblem 413 when the character makes its row or cell longer than allowed, or starts one cell too
+     *                     many
+     */
+    private void follow(char c) {
+        if (c == '\n' && afterCarriageReturn) {
+            afterCarriageReturn = false; // CRLF is one line end
+            if (state == QUOTED) {
+                count(1);
+            }
+            return;
+        }
+        afterCarriageReturn = c == '\r';
+        if (c == '\n' || c == '\r') {
+            lineEnds++;
+            if (state != QUOTED) {
+                endRow();
+                return;
+            }
+        }
+        count(1);
+        switch (state) {
+            case CELL_START -> {
+                if (c == delimiter) {
+                    nextCell();
+                } else if (c == '"') {
+                    state = QUOTED;
+                    quotedCell = true;
+                } else if (!Character.isWhitespace(c)) {
+                    state = PLAIN;
+                }
+            }
+            case QUOTED -> {
+                if (c == '"') {
+                    state = QUOTE;
+                }
+            }
+            case QUOTE -> {
+                if (c == '"') {
+                    state = QUOTED;
+                } else if (c == delimiter) {
+                    nextCell();
+                } else {
+                    state = AFTER_QUOTE;
+                }
+            }
+            default -> { // PLAIN, AFTER_QUOTE
+                if (c == delimiter) {
+                    nextCell();
+                }
+            }
+        }
+    }
+
+    /** Counts characters of the current cell and row. */
+    private void count(int chars) {
+        cellChars += chars;
+        rowChars += chars;
+        if (cellChars > MAX_CELL_CHARS) {
+            throw HttpProblem.tooLarge("a cell of " + row() + " is longer than " + MAX_CELL_CHARS
+                    + " characters, the most a CSV cell may hold" + (quotedCell ? "; it is quoted from line "
+                    + cellLine + ": a missing closing quote makes the rest of the file one cell" : ""));
+        }
+        if (rowChars > MAX_ROW_CHARS) {
+            throw HttpProblem.tooLarge(row() + " is longer than " + MAX_ROW_CHARS
+                    + " characters, the most a CSV row may hold");
+        }
+    }
+
+    private void nextCell() {
+        if (++cells >= MAX_CELLS) {
+            throw HttpProblem.tooLarge(row() + " has more than " + MAX_CELLS + " cells, the most a CSV row may have");
+        }
+        state = CELL_START;
+        cellChars = 0;
+        quotedCell = false;
+        cellLine = lineEnds + 1;
+    }
+
+    private void endRow() {
+        if (rowChars > 0) { // commons-csv skips an empty line; a line of spaces is a row of one empty cell
+            rows++;
+        }
+        state = CELL_START;
+        cells = 0;
+        cellChars = 0;
+        rowChars = 0;
+        quotedCell = false;
+        rowLine = lineEnds + 1;
+        cellLine = rowLine;
+    }
+
+    /** The current row as the parser's messages name it: data rows from 1, after the header. */
+    private String row() {
+        return rows == 0 ? "the CSV's header row (line " + rowLine + ")"
+                : "row " + rows + " (line " + rowLine + ") of the CSV";
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}
