@@ -363,6 +363,18 @@ final class JsonCells {
             return checked;
         }
 
+        /**
+         * {@link #check(boolean)} for a batch sent as the array {@code field}: an empty one is a 400, as on every
+         * route (v2's shape [0, n], a CSV with a header only), since there is nothing to predict and an empty answer
+         * would hide the mistake.
+         */
+        Batch checkBatch(String field) {
+            if (size() == 0) {
+                throw HttpProblem.badRequest("\"" + field + "\" has no rows; send at least one");
+            }
+            return check(true);
+        }
+
         /** The rows no problem spoilt, each one's place in the request noted in {@code at} (when some are spoilt). */
         private <R> List<R> whole(List<R> rows, int[] at) {
             if (at == null) {
