@@ -221,9 +221,9 @@ final class JsonCells {
     }
 
     /**
-     * A string's text. Jackson decodes a string only when asked, so text too long for the reader, invalid UTF-8 or a
-     * raw control character in it are found here, where the field is known: a 400 naming it, at once (the reader
-     * cannot go on past such a string).
+     * A string's text. Jackson decodes a string only when asked, so text too long for the reader or a raw control
+     * character in it are found here, where the field is known: a 400 naming it, at once (the reader cannot go on past
+     * such a string). Bytes that are not UTF-8 are refused as they are read, naming their offset ({@link Json#parser}).
      */
     private static String text(JsonParser parser, String name, Integer row) throws IOException {
         try {

@@ -83,7 +83,10 @@ final class Utf8Input extends FilterInputStream {
     }
 
     @Override
-    public long skip(long n) throws IOException {
+    public long skip(long n) throws IOException { // read, so that skipped bytes are checked too
+        if (n <= 0) {
+            return 0;
+        }
         byte[] skipped = new byte[(int) Math.min(n, 512)];
         int read = read(skipped, 0, skipped.length);
         return Math.max(read, 0);
