@@ -167,8 +167,10 @@ public final class ModelSignature {
     }
 
     /**
-     * Says whether a value can be fed to the model as a feature: it must be finite and within float range, as the
-     * input tensor holds 32-bit floats. Parsers call it to report a bad value where they read it.
+     * Says whether a value can be fed to the model as a feature: it must be finite once converted to the 32-bit float
+     * the input tensor holds, the one rule of every route (JSON, v2's FP32, MLflow, CSV, form and query). So
+     * {@code 3.4028235e38}, which rounds to {@link Float#MAX_VALUE}, is taken, and {@code 3.5e38}, which rounds to
+     * infinity, is not. Parsers call it to report a bad value where they read it.
      *
      * @param feature the feature's name, for the message
      * @param value   the value
@@ -178,7 +180,7 @@ public final class ModelSignature {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
             return "feature '" + feature + "' is " + value + "; a finite number is required";
         }
-        if (Math.abs(value) > Float.MAX_VALUE) {
+        if (Float.isInfinite((float) value)) {
             return "feature '" + feature + "' is " + value + ", beyond the model's float range (±" + Float.MAX_VALUE + ")";
         }
         return null;

@@ -15,7 +15,7 @@ import java.util.TreeMap;
 /**
  * Lists the model files in a repository directory, in the layouts tabserve reads:
  * <ul>
- *   <li>{@code DIR/<name>/<version>/model.onnx}, Triton's layout: numeric versions (1 and up);</li>
+ *   <li>{@code DIR/<name>/<version>/model.onnx}, Triton's layout: numeric versions ({@link ModelVersion});</li>
  *   <li>{@code DIR/<name>/model.onnx}, or a directory holding exactly one {@code .onnx} file (what KServe's model
  *       agent writes for a {@code TrainedModel}): version 1;</li>
  *   <li>{@code DIR/<name>.onnx}: version 1. A directory of the same name wins over it.</li>
@@ -193,12 +193,12 @@ final class ModelFiles {
                     continue;
                 }
                 if (Files.isDirectory(entry)) {
-                    long version = version(fileName);
+                    java.util.OptionalLong version = ModelVersion.parse(fileName);
                     Path file = entry.resolve(MODEL_FILE);
-                    if (version < 1) {
-                        skipped.put(entry, "a version directory's name is a whole number from 1 up");
+                    if (version.isEmpty()) {
+                        skipped.put(entry, "not a version directory: " + ModelVersion.RULE);
                     } else if (Files.isRegularFile(file)) {
-                        versioned |= stamp(new ModelKey(name, version), file, found, skipped);
+                        versioned |= stamp(new ModelKey(name, version.getAsLong()), file, found, skipped);
                     } else {
                         skipped.put(entry, "no " + MODEL_FILE + " in it (yet)");
                     }
@@ -231,13 +231,5 @@ final class ModelFiles {
             skipped.put(file, "cannot be read (" + e.getMessage() + ")"); // removed since listed, or not allowed
             return false;
         }
-    }
-
-    /** @return the version a directory name stands for, or 0 when it is none */
-    private static long version(String text) {
-        if (text.isEmpty() || text.length() > 18 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return 0;
-        }
-        return Long.parseLong(text);
     }
 }

@@ -60,4 +60,20 @@ class ModelFilesTest {
         assertTrue(scan.skipped().get(dir.resolve("zero/0")).contains("from 1"), scan.skipped().toString());
         assertEquals(5, scan.skipped().size(), scan.skipped().toString());
     }
+
+    @Test
+    void aVersionDirectorySpelledWithALeadingZeroASignOrNonAsciiDigitsIsNoVersion() throws Exception {
+        for (String spelling : List.of("01", "+1", "\uFF11")) {
+            Files.createDirectories(dir.resolve("m").resolve(spelling));
+            Files.writeString(dir.resolve("m").resolve(spelling).resolve("model.onnx"), spelling);
+        }
+
+        ModelFiles.Scan scan = ModelFiles.scan(dir);
+
+        assertEquals(List.of(), List.copyOf(scan.found().keySet()), "none of them is version 1");
+        for (String spelling : List.of("01", "+1", "\uFF11")) {
+            assertTrue(scan.skipped().getOrDefault(dir.resolve("m").resolve(spelling), "").contains("no sign or leading"
+                    + " zero"), scan.skipped().toString());
+        }
+    }
 }

@@ -173,8 +173,27 @@ class HostileInputIT {
         add("binary garbage as JSON", 400, "malformed JSON", () -> json(garbage(4096)));
         add("non-UTF-8 bytes in a JSON key", 400, "Invalid UTF-8",
                 () -> json(concat("{\"vari", new byte[]{(byte) 0xFF, (byte) 0xFE}, "ance\": 1}")));
-        add("bytes that look like UTF-32 but are not (found by fuzzing)", 400, "malformed JSON: Invalid UTF-32 character",
-                () -> json(UTF32_GARBAGE));
+        add("bytes that look like UTF-32 but are not (found by fuzzing)", 400,
+                "malformed JSON: invalid UTF-8 at byte offset 1 (counted from 0): a zero byte", () -> json(UTF32_GARBAGE));
+        add("an overlong '/' (C0 AF) in a JSON key", 400,
+                "invalid UTF-8 at byte offset 2 (counted from 0): 0xC0 starts an overlong",
+                () -> json(concat("{\"", new byte[]{(byte) 0xC0, (byte) 0xAF}, VALID.substring(2))));
+        add("a three-byte overlong '/' (E0 80 AF) in a JSON key", 400,
+                "invalid UTF-8 at byte offset 2 (counted from 0): 0xE0 then 0x80 is an overlong",
+                () -> json(concat("{\"", new byte[]{(byte) 0xE0, (byte) 0x80, (byte) 0xAF}, VALID.substring(2))));
+        add("valid JSON in UTF-16LE, no byte-order mark", 400, "JSON must be UTF-8",
+                () -> json(VALID.getBytes(StandardCharsets.UTF_16LE)));
+        add("valid JSON in UTF-16 with a byte-order mark", 400, "0xFE begins a UTF-16 or UTF-32 byte-order mark",
+                () -> json(VALID.getBytes(StandardCharsets.UTF_16)));
+        add("valid JSON in UTF-32", 400, "JSON must be UTF-8",
+                () -> json(VALID.getBytes(java.nio.charset.Charset.forName("UTF-32"))));
+        add("UTF-16 declared as charset=utf-16", 415, "JSON is UTF-8",
+                () -> http.post("/api/predict", "application/json; charset=utf-16", VALID.getBytes(StandardCharsets.UTF_16)));
+        add("3.4028235e38, which rounds to the largest float", 200, "\"label\"",
+                () -> json(VALID.replace("3.6", "3.4028235e38")));
+        add("3.5e38, which is infinite as a float", 400, "'variance' is 3.5E38, beyond the model's float range",
+                () -> json(VALID.replace("3.6", "3.5e38")));
+        add("an empty batch", 400, "instances\\\" has no rows; send at least one", () -> json("{\"instances\": []}"));
         add("a UTF-8 byte-order mark before valid JSON", 200, "\"label\"",
                 () -> json(concat("\uFEFF", new byte[0], VALID)));
     }
@@ -187,6 +206,10 @@ class HostileInputIT {
                 () -> http.get("/predict?variance=NaN&skewness=1&curtosis=1&entropy=1"));
         add("Infinity in the query", 400, "'skewness' must be a finite decimal number, got 'Infinity'",
                 () -> http.get("/predict?variance=1&skewness=Infinity&curtosis=1&entropy=1"));
+        add("a query value of 3.4028235e38, which rounds to the largest float", 200, "\"label\"",
+                () -> http.get("/predict?variance=3.4028235e38&skewness=1&curtosis=1&entropy=1"));
+        add("a query value of 3.5e38, infinite as a float", 400, "'variance' is 3.5E38, beyond the model's float range",
+                () -> http.get("/predict?variance=3.5e38&skewness=1&curtosis=1&entropy=1"));
         add("a query value beyond float range", 400, "beyond the model's float range",
                 () -> http.get("/predict?variance=1e39&skewness=1&curtosis=1&entropy=1"));
         add("a query value with 5,000 digits", 400, "'variance' must be a finite decimal number, got '9999",
@@ -237,6 +260,10 @@ class HostileInputIT {
                 () -> csv("variance,skewness,curtosis\n1,2,3\n"));
         add("a CSV with a header only", 400, "has a header but no data rows", () -> csv(CSV_HEADER + "\n"));
         add("an empty CSV", 400, "the CSV is empty", () -> csv(""));
+        add("3.4028235e38 in a CSV, which rounds to the largest float", 200, "\"predictions\"",
+                () -> csv(CSV_HEADER + "\n3.4028235e38,1,1,1\n"));
+        add("3.5e38 in a CSV, infinite as a float", 400, "'variance' is 3.5E38, beyond the model's float range",
+                () -> csv(CSV_HEADER + "\n3.5e38,1,1,1\n"));
         add("NaN in a CSV", 400, "must be a finite decimal number, got 'NaN'", () -> csv(CSV_HEADER + "\nNaN,1,1,1\n"));
         add("a CSV with an unclosed quote", 400, "malformed CSV", () -> csv(CSV_HEADER + "\n\"1,2,3,4\n"));
         add("a CSV with a repeated column", 400, "column 'entropy' appears twice in the header (columns 4 and 5)",
@@ -364,8 +391,18 @@ class HostileInputIT {
                 () -> http.post(INFER, "text/plain", v2("FP32", "[1, 4]", "[1, 2, 3, 4]").getBytes(StandardCharsets.UTF_8)));
         add("v2: GET on infer", 405, "allowed: OPTIONS, POST", () -> http.get(INFER));
         add("v2: binary garbage", 400, "malformed JSON", () -> http.post(INFER, JSON, garbage(4096)));
-        add("v2: bytes that look like UTF-32 but are not", 400, "malformed JSON: Invalid UTF-32 character",
+        add("v2: bytes that look like UTF-32 but are not", 400, "malformed JSON: invalid UTF-8 at byte offset 1",
                 () -> http.post(INFER, JSON, UTF32_GARBAGE));
+        add("v2: an overlong '/' (E0 80 AF) in a key", 400, "invalid UTF-8 at byte offset 2 (counted from 0)",
+                () -> http.post(INFER, JSON, concat("{\"", new byte[]{(byte) 0xE0, (byte) 0x80, (byte) 0xAF},
+                        v2("FP32", "[1, 4]", "[1, 2, 3, 4]").substring(2))));
+        add("v2: UTF-16LE", 400, "JSON must be UTF-8",
+                () -> http.post(INFER, JSON, v2("FP32", "[1, 4]", "[1, 2, 3, 4]").getBytes(StandardCharsets.UTF_16LE)));
+        add("v2: FP32 3.4028235e38, which rounds to the largest float", 200, "\"outputs\"",
+                () -> infer(v2("FP32", "[1, 4]", "[3.4028235e38, 1, 1, 1]")));
+        add("v2: FP32 3.5e38, which is infinite as a float", 400, "feature 'variance') (3.5E38) is outside the FP32 range",
+                () -> infer(v2("FP32", "[1, 4]", "[3.5e38, 1, 1, 1]")));
+        add("v2: a shape of no rows", 400, "has no rows", () -> infer(v2("FP32", "[0, 4]", "[]")));
     }
 
     private void mlflowCases() {
@@ -397,6 +434,19 @@ class HostileInputIT {
                         + ", \"columns\": [\"variance\", \"skewness\", \"curtosis\", \"entropy\"]}}"));
         add("mlflow: application/csv, which MLflow's server refuses too", 415, "application/json or text/csv",
                 () -> http.post("/invocations", "application/csv", "a\n1\n".getBytes(StandardCharsets.UTF_8)));
+        add("mlflow: no records", 400, "dataframe_records\\\" has no rows; send at least one",
+                () -> invocations("{\"dataframe_records\": []}"));
+        add("mlflow: an empty split frame", 400, "dataframe_split\\\" has no rows",
+                () -> invocations("{\"dataframe_split\": {\"columns\": [\"variance\", \"skewness\", \"curtosis\", "
+                        + "\"entropy\"], \"data\": []}}"));
+        add("mlflow: a CSV with a header only", 400, "no data rows",
+                () -> http.post("/invocations", "text/csv", (CSV_HEADER + "\n").getBytes(StandardCharsets.UTF_8)));
+        add("mlflow: UTF-16 JSON with a byte-order mark", 400, "JSON must be UTF-8",
+                () -> http.post("/invocations", JSON, "{\"instances\": [[1, 2, 3, 4]]}".getBytes(StandardCharsets.UTF_16)));
+        add("mlflow: 3.4028235e38, which rounds to the largest float", 200, "\"predictions\"",
+                () -> invocations("{\"instances\": [[3.4028235e38, 1, 1, 1]]}"));
+        add("mlflow: 3.5e38, which is infinite as a float", 400, "'variance' is 3.5E38, beyond the model's float range",
+                () -> invocations("{\"instances\": [[3.5e38, 1, 1, 1]]}"));
         add("mlflow: a charset other than UTF-8", 415, "UTF-8 only",
                 () -> http.post("/invocations", "application/json; charset=iso-8859-1", "{}".getBytes(StandardCharsets.UTF_8)));
         add("mlflow: a JSON body declaring 5 MB, waiting for 100 Continue", 413, "the limit is 4194304 bytes",
@@ -425,6 +475,22 @@ class HostileInputIT {
                 () -> http.get("/webjars/swagger-ui/"));
     }
 
+    /** Versions in paths: only 1, 2, 3 … in ASCII digits name one; other spellings of 1 are a 404 naming them. */
+    private void versionCases() {
+        String model = "/models/banknote-authenticator/versions/";
+        add("version 1 in a path", 200, "\"label\"", () -> http.postJson(model + "1/api/predict", VALID));
+        add("version 01 in a path", 404, "no version '01' of model 'banknote-authenticator'",
+                () -> http.postJson(model + "01/api/predict", VALID));
+        add("version +1 in a path", 404, "no version '+1'", () -> http.postJson(model + "+1/api/predict", VALID));
+        add("version fullwidth 1 in a path", 404, "no version '\uFF11'",
+                () -> http.postJson(model + "%EF%BC%91/api/predict", VALID));
+        add("v2: version 01 in a path", 404, "no version '01'",
+                () -> http.get("/v2/models/banknote-authenticator/versions/01/ready"));
+        add("v2: version +1 in an infer path", 404, "no version '+1'", () -> http.post(
+                "/v2/models/banknote-authenticator/versions/+1/infer", JSON,
+                v2("FP32", "[1, 4]", "[1, 2, 3, 4]").getBytes(StandardCharsets.UTF_8)));
+    }
+
     @TestFactory
     Stream<DynamicTest> everyHostileRequestGetsItsExactStatusAndErrorNeverA5xxAndTheServerAnswersTheNextValidRequest() {
         jsonCases();
@@ -434,6 +500,7 @@ class HostileInputIT {
         mlflowCases();
         gzipCases();
         limitAndListingCases();
+        versionCases();
         assertTrue(cases.size() >= 60, "the table has " + cases.size() + " cases");
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.name() + " → " + c.status(), () -> {
             Http.Response response = c.send().get();

@@ -175,6 +175,20 @@ public class WebPathsBenchmark {
                 new ByteArrayInputStream(csv10000), 1_000_000, chunk -> { }, (rows, chars) -> true);
     }
 
+    /** One JSON row parsed and checked into a batch, no model: the request-reading share of {@link #jsonSingle()}. */
+    @Benchmark
+    public int jsonSingleParse() throws IOException {
+        return new JsonRowsParser(classifier.signature(), 10_000).parse(new ByteArrayInputStream(json1)).rows().size();
+    }
+
+    /** A batch of 10,000 JSON rows parsed and checked, no model: nanoseconds per row. */
+    @Benchmark
+    @OperationsPerInvocation(10_000)
+    public int jsonParseOf10000() throws IOException {
+        return new JsonRowsParser(classifier.signature(), 10_000).parse(new ByteArrayInputStream(json10000)).rows()
+                .size();
+    }
+
     /** The same through commons-csv's records (the path of answers that echo the input columns), no model. */
     @Benchmark
     @OperationsPerInvocation(10_000)

@@ -221,9 +221,9 @@ final class JsonCells {
     }
 
     /**
-     * A string's text. Jackson decodes a string only when asked, so text too long for the reader, invalid UTF-8 or a
-     * raw control character in it are found here, where the field is known: a 400 naming it, at once (the reader
-     * cannot go on past such a string).
+     * A string's text. Jackson decodes a string only when asked, so text too long for the reader or a raw control
+     * character in it are found here, where the field is known: a 400 naming it, at once (the reader cannot go on past
+     * such a string). Bytes that are not UTF-8 are refused as they are read, naming their offset ({@link Json#parser}).
      */
     private static String text(JsonParser parser, String name, Integer row) throws IOException {
         try {
@@ -361,6 +361,18 @@ final class JsonCells {
                 throw HttpProblem.invalidFields(errors);
             }
             return checked;
+        }
+
+        /**
+         * {@link #check(boolean)} for a batch sent as the array {@code field}: an empty one is a 400, as on every
+         * route (v2's shape [0, n], a CSV with a header only), since there is nothing to predict and an empty answer
+         * would hide the mistake.
+         */
+        Batch checkBatch(String field) {
+            if (size() == 0) {
+                throw HttpProblem.badRequest("\"" + field + "\" has no rows; send at least one");
+            }
+            return check(true);
         }
 
         /** The rows no problem spoilt, each one's place in the request noted in {@code at} (when some are spoilt). */

@@ -87,7 +87,7 @@ final class JsonRowsParser {
     }
 
     private <R> ParsedRows parse(InputStream body, Store<R> store) throws IOException {
-        try (JsonParser parser = Json.FACTORY.createParser(body)) {
+        try (JsonParser parser = Json.parser(body)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw HttpProblem.badRequest("the body is empty; send a JSON object of features, e.g. "
@@ -124,7 +124,7 @@ final class JsonRowsParser {
                 throw HttpProblem.badRequest("send either \"instances\" or the features " + topNames
                         + " at the top level, not both");
             }
-            Batch checked = rows.check(true);
+            Batch checked = rows.checkBatch(INSTANCES);
             return new ParsedRows(rows.cells(), rows.numbers(), checked, true);
         } catch (JsonProcessingException | CharConversionException e) {
             throw Json.malformed(e);

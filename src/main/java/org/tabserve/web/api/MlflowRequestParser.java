@@ -61,12 +61,12 @@ final class MlflowRequestParser {
     /**
      * Reads a JSON body.
      *
-     * @return the rows, checked against the model's signature (possibly none)
+     * @return the rows, checked against the model's signature (at least one)
      * @throws HttpProblem 400 for malformed JSON, a wrong layout or bad values (all of them listed), 413 for more
      *                     rows than the batch limit
      */
     Batch parseJson(InputStream body) throws IOException {
-        try (JsonParser parser = Json.FACTORY.createParser(body)) {
+        try (JsonParser parser = Json.parser(body)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw HttpProblem.badRequest("the body is empty; " + REQUIRED_INPUT_FORMAT + ", e.g. "
@@ -112,7 +112,7 @@ final class MlflowRequestParser {
                 }
                 throw HttpProblem.invalidFields(problems);
             }
-            return rows.check(true);
+            return rows.checkBatch(formats.get(0));
         } catch (JsonProcessingException | CharConversionException e) {
             throw Json.malformed(e);
         }

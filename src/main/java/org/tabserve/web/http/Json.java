@@ -56,8 +56,19 @@ public final class Json {
     }
 
     /**
-     * The 400 for a body Jackson cannot read as JSON: a syntax error (with its line and column), or bad code units in
-     * a body whose first bytes made Jackson read it as UTF-32.
+     * A parser of a JSON request body, the one way every JSON route opens one: the body must be UTF-8 (RFC 8259
+     * §8.1), checked as it is read ({@link Utf8Input}); Jackson would otherwise guess UTF-16 or UTF-32 from its first
+     * bytes and take overlong UTF-8 forms.
+     *
+     * @throws HttpProblem 400 (when the parser reads) naming the byte offset of the first byte that is not UTF-8
+     */
+    public static com.fasterxml.jackson.core.JsonParser parser(java.io.InputStream body) throws java.io.IOException {
+        return FACTORY.createParser(new Utf8Input(body));
+    }
+
+    /**
+     * The 400 for a body Jackson cannot read as JSON: a syntax error (with its line and column), or another fault
+     * Jackson reports as an IOException.
      */
     public static HttpProblem malformed(java.io.IOException e) {
         if (e instanceof com.fasterxml.jackson.core.JsonProcessingException syntax) {

@@ -1,6 +1,9 @@
 package org.tabserve.web.http;
 
+import org.tabserve.repository.ModelVersion;
+
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The model a request's path names ({@code /models/{name}[/versions/{version}]/...}, {@code /v2/models/...}), so that
@@ -12,24 +15,21 @@ import java.util.Optional;
 public record ModelRoute(String name, Optional<Long> version) {
 
     /**
-     * Reads a version as a path gives it.
+     * Reads a version as a path gives it, by the repository's one rule ({@link ModelVersion}): {@code 01}, {@code +1}
+     * or {@code １} name no version, so they are a 404 like a version that is not served.
      *
-     * @throws HttpProblem 404 for a version that is not a whole number from 1
+     * @throws HttpProblem 404 for text that is no version
      */
     public static ModelRoute of(String name, String version) {
         if (version == null) {
             return new ModelRoute(name, Optional.empty());
         }
-        try {
-            long number = Long.parseLong(version);
-            if (number >= 1) {
-                return new ModelRoute(name, Optional.of(number));
-            }
-        } catch (NumberFormatException ignored) {
-            // answered below
+        OptionalLong number = ModelVersion.parse(version);
+        if (number.isEmpty()) {
+            throw HttpProblem.of(404, "Not found", "no version '" + version + "' of model '" + name + "': "
+                    + ModelVersion.RULE);
         }
-        throw HttpProblem.of(404, "Not found", "no version '" + version + "' of model '" + name
-                + "': versions are whole numbers from 1");
+        return new ModelRoute(name, Optional.of(number.getAsLong()));
     }
 
     /** @return where the model's routes are: {@code /models/{name}}, with {@code /versions/{version}} if named */

@@ -155,7 +155,7 @@ public final class V2InferRequestParser {
     }
 
     private static JsonNode readTree(InputStream body) throws IOException {
-        try (JsonParser parser = Json.FACTORY.createParser(body)) {
+        try (JsonParser parser = Json.parser(body)) {
             JsonNode root = Json.MAPPER.readTree(parser);
             if (root == null || root.isMissingNode()) {
                 throw HttpProblem.badRequest("the body is empty; send an inference request "

@@ -186,8 +186,9 @@ public final class V2Servlet extends ApiServlet {
      */
     private void index(HttpServletRequest request, HttpServletResponse response) throws IOException {
         boolean readyOnly = false;
-        try (InputStream body = LimitedInputStream.body(request, config.maxBodyBytes())) {
-            com.fasterxml.jackson.databind.JsonNode json = Json.MAPPER.readTree(body);
+        try (InputStream body = LimitedInputStream.body(request, config.maxBodyBytes());
+             com.fasterxml.jackson.core.JsonParser parser = Json.parser(body)) {
+            com.fasterxml.jackson.databind.JsonNode json = Json.MAPPER.readTree(parser);
             if (json != null && !json.isMissingNode()) {
                 if (!json.isObject()) {
                     throw HttpProblem.badRequest("the index request body must be a JSON object, {} or {\"ready\": true}");

@@ -80,9 +80,10 @@ class MlflowRequestParserTest {
     }
 
     @Test
-    void anEmptyBatchIsNoRows() throws IOException {
-        assertEquals(0, json("{\"instances\": []}").length);
-        assertEquals(0, json("{\"dataframe_split\": {\"columns\": [\"a\", \"b\"], \"data\": []}}").length);
+    void anEmptyBatchIsA400SayingItHasNoRows() {
+        assertEquals("\"instances\" has no rows; send at least one", refusedJson("{\"instances\": []}").detail());
+        assertEquals("\"dataframe_split\" has no rows; send at least one",
+                refusedJson("{\"dataframe_split\": {\"columns\": [\"a\", \"b\"], \"data\": []}}").detail());
     }
 
     // --- the top level ---------------------------------------------------------------------------------------------
