@@ -14,12 +14,9 @@ import org.tabserve.model.onnx.GraphFacts;
 import org.tabserve.model.onnx.OnnxFormatException;
 import org.tabserve.model.onnx.OnnxGraph;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -94,21 +91,12 @@ public final class OnnxModel implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw ModelException.unusable(source, "no such file", null);
         }
-        // Mapped, not read into the heap: a model may be far larger than a small heap (-Xmx64m serving a 150 MB
-        // forest). ONNX Runtime parses the bytes into its own native memory, so the mapping is needed only until the
-        // session exists. The session is built from bytes, not from the path, so that a model cannot make ONNX
-        // Runtime open files beside it (external data).
-        ByteBuffer bytes;
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = channel.size();
-            if (size > Integer.MAX_VALUE) {
-                throw ModelException.unusable(source, "the file is larger than 2 GB, which ONNX Runtime cannot read"
-                        + " from memory", null);
-            }
-            bytes = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
-        } catch (IOException e) {
-            throw ModelException.unusable(source, "cannot read the file (" + e.getMessage() + ")", e);
-        }
+        // A private copy, mapped, not read into the heap: a model may be far larger than a small heap (-Xmx64m
+        // serving a 150 MB forest), and a mapping of the file itself would kill the JVM if someone truncated it while
+        // it loads (PrivateCopy). ONNX Runtime parses the bytes into its own native memory, so the mapping is needed
+        // only until the session exists. The session is built from bytes, not from a path, so that a model cannot
+        // make ONNX Runtime open files beside it (external data).
+        ByteBuffer bytes = PrivateCopy.of(file);
         String fileName = file.getFileName().toString().replaceFirst("\\.onnx$", "");
         return new OnnxModel(source, fileName, bytes, intraOpThreads);
     }

@@ -54,7 +54,9 @@ public record OnnxGraph(long irVersion, String producerName, String producerVers
     }
 
     /**
-     * Reads the model in {@code file}, mapped into memory rather than read into the heap.
+     * Reads the model in {@code file}, mapped into memory rather than read into the heap. Only for a file nothing
+     * writes while it is read (tools, tests): a mapping of a file truncated meanwhile faults on the next read. The
+     * server reads a model from a private copy instead ({@code OnnxModel.load}).
      *
      * @throws OnnxFormatException when the file is not a well-formed ONNX model (the message says why and where)
      * @throws IOException         when the file cannot be read
