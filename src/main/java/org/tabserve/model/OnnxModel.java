@@ -98,7 +98,24 @@ public final class OnnxModel implements AutoCloseable {
         // make ONNX Runtime open files beside it (external data).
         ByteBuffer bytes = PrivateCopy.of(file);
         String fileName = file.getFileName().toString().replaceFirst("\\.onnx$", "");
-        return new OnnxModel(source, fileName, bytes, intraOpThreads);
+        try {
+            return new OnnxModel(source, fileName, bytes, intraOpThreads);
+        } catch (InternalError | StackOverflowError e) {
+            throw unusable(source, e); // before the session existed; the constructor closes it after
+        }
+    }
+
+    /**
+     * A model that made the loader fail with an {@link Error} that leaves the JVM sound, which is then only this
+     * model's problem: an {@link InternalError} is a fault reading mapped memory (an I/O error under the private
+     * copy), a {@link StackOverflowError} a structure nested too deeply for a reader; both are thrown on this thread
+     * alone and unwind it. Other errors stay errors: an OutOfMemoryError ends the process as the flags ask, and a
+     * LinkageError (ONNX Runtime's native library missing) is the server's problem, not the model's.
+     */
+    private static ModelException unusable(String source, Error e) {
+        LOG.log(System.Logger.Level.WARNING, source + ": loading failed with " + e, e);
+        return ModelException.unusable(source, e instanceof StackOverflowError
+                ? "it is nested too deeply to be read" : "reading it failed (" + e.getMessage() + ")", e);
     }
 
     private OnnxModel(String source, String fileName, ByteBuffer bytes, int intraOpThreads) {
@@ -152,7 +169,7 @@ public final class OnnxModel implements AutoCloseable {
             predict(Batch.of(signature, List.<Object[]>of(warmUpRow(signature, stats))));
         } catch (OrtException e) {
             closeQuietly();
-            throw ModelException.unusable(source, "ONNX Runtime cannot read it (" + firstLine(e.getMessage()) + ")", e);
+            throw ModelException.unusable(source, "ONNX Runtime cannot read it (" + inWords(source, e) + ")", e);
         } catch (OnnxFormatException e) {
             closeQuietly();
             throw ModelException.unusable(source, e.getMessage(), e);
@@ -168,6 +185,9 @@ public final class OnnxModel implements AutoCloseable {
         } catch (RuntimeException e) {
             closeQuietly();
             throw ModelException.unusable(source, "unexpected failure while loading (" + e + ")", e);
+        } catch (InternalError | StackOverflowError e) {
+            closeQuietly();
+            throw unusable(source, e);
         }
         LOG.log(System.Logger.Level.INFO, "Loaded model {0} from {1} (sha256 {2}): {3}, inputs {4}, classes {5},"
                         + " output {6}{7}", card.name(), source, sha256.substring(0, 12), signature.task().jsonName(),
@@ -213,7 +233,7 @@ public final class OnnxModel implements AutoCloseable {
                                            OrtEnvironment env, int intraOpThreads) {
         try {
             return openSession(source, zipMapTensor.exposedIn(bytes), env, intraOpThreads);
-        } catch (ModelException e) {
+        } catch (ModelException | java.io.UncheckedIOException e) {
             LOG.log(System.Logger.Level.DEBUG, "{0}: its ZipMap''s tensor cannot be an output; its maps are read", source);
             return openSession(source, bytes, env, intraOpThreads);
         }
@@ -237,7 +257,7 @@ public final class OnnxModel implements AutoCloseable {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             return env.createSession(bytes.duplicate(), options);
         } catch (OrtException e) {
-            throw ModelException.unusable(source, "not a valid ONNX model (" + firstLine(e.getMessage()) + ")", e);
+            throw ModelException.unusable(source, "not a valid ONNX model (" + inWords(source, e) + ")", e);
         }
     }
 
@@ -435,7 +455,7 @@ public final class OnnxModel implements AutoCloseable {
             }
         } catch (OrtException e) {
             throw ModelException.predictionFailed("ONNX Runtime failed to predict " + count + " rows with "
-                    + source + " (" + firstLine(e.getMessage()) + ")", e);
+                    + source + " (" + OrtMessages.inWords(e) + ")", e); // the whole message stays in the cause
         } finally {
             if (into != null) {
                 pinned.give(into);
@@ -479,12 +499,13 @@ public final class OnnxModel implements AutoCloseable {
         errors.throwIfAny();
     }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "no detail";
-        }
-        int newline = message.indexOf('\n');
-        return (newline < 0 ? message : message.substring(0, newline)).strip();
+    /**
+     * ONNX Runtime's reason in words for a message that anonymous callers may see; its whole message, with its
+     * source paths, goes to the log.
+     */
+    private static String inWords(String source, OrtException e) {
+        LOG.log(System.Logger.Level.INFO, source + ": ONNX Runtime says: " + e.getMessage(), e);
+        return OrtMessages.inWords(e);
     }
 
     private static String sha256(ByteBuffer bytes) {

@@ -78,6 +78,33 @@ final class PrivateCopy {
         }
     }
 
+    /**
+     * @return a read-only mapping of a new private file holding {@code model} (position to limit) then
+     *         {@code suffix}: a model with more appended, which must not take a direct buffer of the model's size
+     * @throws java.io.UncheckedIOException when the temporary file cannot be written (a full disk)
+     */
+    static ByteBuffer joined(ByteBuffer model, byte[] suffix) {
+        try {
+            Path temporary = Files.createTempFile("tabserve-model-", ".onnx");
+            try (FileChannel copy = FileChannel.open(temporary, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    StandardOpenOption.DELETE_ON_CLOSE)) {
+                ByteBuffer from = model.duplicate();
+                while (from.hasRemaining()) {
+                    copy.write(from);
+                }
+                ByteBuffer tail = ByteBuffer.wrap(suffix);
+                while (tail.hasRemaining()) {
+                    copy.write(tail);
+                }
+                return copy.map(FileChannel.MapMode.READ_ONLY, 0, copy.size());
+            } finally {
+                Files.deleteIfExists(temporary);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Copies up to {@code size} bytes, in the kernel where it can; returns how many there were. */
     private static long copy(FileChannel from, FileChannel to, long size) throws IOException {
         long position = 0;
