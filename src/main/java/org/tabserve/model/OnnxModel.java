@@ -13,6 +13,7 @@ import ai.onnxruntime.TensorInfo;
 import org.tabserve.model.onnx.GraphFacts;
 import org.tabserve.model.onnx.OnnxFormatException;
 import org.tabserve.model.onnx.OnnxGraph;
+import org.tabserve.model.onnx.OnnxLimitException;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -122,7 +123,7 @@ public final class OnnxModel implements AutoCloseable {
         this.source = source;
         this.sha256 = sha256(bytes);
         this.env = environment();
-        OnnxGraph parsed = parsedOrNull(bytes);
+        OnnxGraph parsed = parsedOrNull(source, bytes);
         ZipMapProbabilities zipMapTensor = parsed == null ? null : ZipMapProbabilities.of(parsed).orElse(null);
         this.session = zipMapTensor == null ? openSession(source, bytes, env, intraOpThreads)
                 : openExposing(source, bytes, zipMapTensor, env, intraOpThreads);
@@ -219,10 +220,16 @@ public final class OnnxModel implements AutoCloseable {
         return env;
     }
 
-    /** The graph, or null when it is malformed (read again later, inside the checks that report the failure). */
-    private static OnnxGraph parsedOrNull(ByteBuffer bytes) {
+    /**
+     * The graph, or null when it is malformed (read again later, inside the checks that report the failure, so that
+     * ONNX Runtime's reason comes first). Text past the limits is refused here, before ONNX Runtime's metadata call
+     * would turn all of it into strings.
+     */
+    private static OnnxGraph parsedOrNull(String source, ByteBuffer bytes) {
         try {
             return OnnxGraph.read(bytes);
+        } catch (OnnxLimitException e) {
+            throw ModelException.unusable(source, e.getMessage(), e);
         } catch (OnnxFormatException | RuntimeException e) {
             return null;
         }

@@ -9,13 +9,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -75,19 +73,10 @@ class ModelFileChangeTest {
     @EnabledOnOs(OS.LINUX)
     void aModelTruncatedWhileItLoadsNeverKillsTheJvm() throws Exception {
         Path file = largeModel(dir.resolve("large.onnx"), 64 << 20);
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:+UseSerialGC", "-XX:-CreateCoredumpOnCrash",
-                "-XX:ErrorFile=" + dir.resolve("hs_err.log"), LoadWhileTruncated.class.getName(), file.toString())
-                .redirectErrorStream(true);
-        // In the environment, not on the command line: ONNX Runtime 1.29 crashes (SIGSEGV) creating its environment
-        // in a process whose command line is as long as the test class path.
-        builder.environment().put("CLASSPATH", classPath);
-        Process process = builder.start();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the child JVM finished");
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, process.exitValue(), "exit status; output:\n" + output);
-        assertTrue(output.lines().anyMatch(l -> l.startsWith("loaded ") || l.startsWith("refused: ")), output);
+        LoadInOwnJvm.Outcome child = LoadInOwnJvm.run(file, dir, true);
+        assertEquals(0, child.status(), "exit status; output:\n" + child.output());
+        assertTrue(child.output().lines().anyMatch(l -> l.startsWith("loaded ") || l.startsWith("refused: ")),
+                child.output());
     }
 
     /** The bundled model followed by a field ONNX Runtime and the graph reader skip, {@code padding} bytes long. */
