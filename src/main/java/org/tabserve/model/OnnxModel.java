@@ -320,7 +320,7 @@ public final class OnnxModel implements AutoCloseable {
             }
         }
         long classCount = width == 1 ? 2 : width; // one column: the probability of the second class
-        List<String> fromCard = cardReader.stringList(CardKeys.CLASSES).orElse(null);
+        List<String> fromCard = cardReader.stringList(CardKeys.CLASSES, CardLimits.CLASSES).orElse(null);
         if (fromCard != null) {
             if (fromCard.size() != classCount) {
                 throw new IllegalArgumentException("metadata '" + CardKeys.CLASSES + "' names " + fromCard.size()
