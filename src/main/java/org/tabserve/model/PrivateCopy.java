@@ -53,7 +53,7 @@ final class PrivateCopy {
                         + " from memory", null);
             }
             ByteBuffer mapped;
-            Path temporary = Files.createTempFile("tabserve-model-", ".onnx"); // owner-only where POSIX
+            Path temporary = temporaryFile(source);
             try (FileChannel original = FileChannel.open(file, StandardOpenOption.READ);
                  // Unlinked at once on Linux (deleted on close elsewhere): no other process can open it.
                  FileChannel copy = FileChannel.open(temporary, StandardOpenOption.READ, StandardOpenOption.WRITE,
@@ -70,12 +70,36 @@ final class PrivateCopy {
                 Files.deleteIfExists(temporary); // already gone where DELETE_ON_CLOSE unlinks at open
             }
             return mapped;
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw ModelException.unusable(source, "no such file", e);
         } catch (IOException e) {
-            throw ModelException.unusable(source, "cannot read the file (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+            throw ModelException.unusable(source, "cannot read the file (" + withoutPaths(e) + ")", e);
         }
+    }
+
+    /** An owner-only file (where POSIX) in {@code java.io.tmpdir}, or a refusal saying why there is none. */
+    private static Path temporaryFile(String source) {
+        try {
+            return Files.createTempFile("tabserve-model-", ".onnx");
+        } catch (IOException e) {
+            throw ModelException.unusable(source, "no room for its private copy in the temporary directory ("
+                    + withoutPaths(e) + "; see java.io.tmpdir)", e);
+        }
+    }
+
+    /**
+     * What went wrong, without the paths a {@link java.nio.file.FileSystemException} puts in its message: reasons are
+     * shown to anonymous callers.
+     */
+    private static String withoutPaths(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException fs) {
+            return fs.getReason() != null ? fs.getReason() : e.getClass().getSimpleName();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /**

@@ -35,14 +35,18 @@ public final class LoadInOwnJvm {
                 "-Xmx128m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-XX:-CreateCoredumpOnCrash",
                 "-XX:ErrorFile=" + scratch.resolve("hs_err.log"), LoadInOwnJvm.class.getName(), file.toString(),
                 truncateWhenMapped ? TRUNCATE : "--")
-                .redirectErrorStream(true);
+                .redirectErrorStream(true).redirectOutput(scratch.resolve("child.out").toFile());
         // In the environment, not on the command line: ONNX Runtime 1.29 crashes (SIGSEGV) creating its environment
         // in a process whose command line is as long as the test class path.
         builder.environment().put("CLASSPATH", classPath);
         Process process = builder.start();
-        byte[] output = process.getInputStream().readAllBytes();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the child JVM finished");
-        return new Outcome(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+        boolean finished = process.waitFor(60, TimeUnit.SECONDS);
+        if (!finished) {
+            process.destroyForcibly().waitFor();
+        }
+        String output = Files.readString(scratch.resolve("child.out"), StandardCharsets.UTF_8);
+        assertTrue(finished, "the child JVM finished within 60 s; its output:\n" + output);
+        return new Outcome(process.exitValue(), output);
     }
 
     public static void main(String[] args) {
