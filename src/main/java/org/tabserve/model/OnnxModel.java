@@ -98,7 +98,11 @@ public final class OnnxModel implements AutoCloseable {
         // only until the session exists. The session is built from bytes, not from a path, so that a model cannot
         // make ONNX Runtime open files beside it (external data).
         ByteBuffer bytes = PrivateCopy.of(file);
-        String fileName = file.getFileName().toString().replaceFirst("\\.onnx$", "");
+        return load(source, file.getFileName().toString().replaceFirst("\\.onnx$", ""), bytes, intraOpThreads);
+    }
+
+    /** Loads a model from bytes nobody else can change (a private copy); the tests' way to hand it others. */
+    static OnnxModel load(String source, String fileName, ByteBuffer bytes, int intraOpThreads) {
         try {
             return new OnnxModel(source, fileName, bytes, intraOpThreads);
         } catch (InternalError | StackOverflowError e) {

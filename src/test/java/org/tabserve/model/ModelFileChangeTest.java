@@ -65,6 +65,24 @@ class ModelFileChangeTest {
     }
 
     /**
+     * An {@link InternalError} while loading (a fault reading mapped bytes, here a mapping whose file was truncated
+     * under it, which the private copy prevents) makes the model unusable rather than escaping the loader, which
+     * left a model LOADING forever.
+     */
+    @Test
+    void anInternalErrorWhileLoadingMakesTheModelUnusable() throws IOException {
+        Path file = Files.copy(BUNDLED, dir.resolve("m.onnx"));
+        ByteBuffer mapped;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size());
+        }
+        truncate(file, 0); // the first read of the mapping faults, in Java code (the checksum), before ONNX Runtime
+        ModelException e = assertThrows(ModelException.class, () -> OnnxModel.load("m", "m", mapped, 1));
+        assertEquals(ModelException.Kind.UNUSABLE_MODEL, e.kind());
+        assertTrue(e.getMessage().contains("reading it failed (a fault occurred"), e.getMessage());
+    }
+
+    /**
      * The loader never maps the model file itself: a second thread truncates the file the moment it appears in the
      * process's mappings. Run in a JVM of its own, since before the fix this killed the JVM (SIGBUS in
      * {@code OrtSession.createSession}, exit 134) or let an {@link InternalError} out of the loader.
