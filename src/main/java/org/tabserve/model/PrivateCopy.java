@@ -67,7 +67,7 @@ final class PrivateCopy {
                 }
                 mapped = copy.map(FileChannel.MapMode.READ_ONLY, 0, copied);
             } finally {
-                Files.deleteIfExists(temporary); // already gone where DELETE_ON_CLOSE unlinks at open
+                deleteQuietly(temporary);
             }
             return mapped;
         } catch (IOException e) {
@@ -122,10 +122,23 @@ final class PrivateCopy {
                 }
                 return copy.map(FileChannel.MapMode.READ_ONLY, 0, copy.size());
             } finally {
-                Files.deleteIfExists(temporary);
+                deleteQuietly(temporary);
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Already gone where DELETE_ON_CLOSE unlinks at open (Linux); elsewhere the file is deleted when its last
+     * handle closes, so a failure here (a file still open or mapped) is no failure of the load.
+     */
+    private static void deleteQuietly(Path temporary) {
+        try {
+            Files.deleteIfExists(temporary);
+        } catch (IOException e) {
+            System.getLogger(PrivateCopy.class.getName()).log(System.Logger.Level.DEBUG, "Cannot delete " + temporary
+                    + " yet", e);
         }
     }
 

@@ -54,6 +54,10 @@ class ModelFileChangeTest {
     void theCopyIsTheFileAndOutlivesChangesToTheFile() throws IOException {
         Path file = Files.copy(BUNDLED, dir.resolve("m.onnx"));
         ByteBuffer copy = PrivateCopy.of(file);
+        try (var temporary = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertTrue(temporary.noneMatch(p -> p.getFileName().toString().startsWith("tabserve-model-")),
+                    "the private copy has no name left in the temporary directory");
+        }
         byte[] original = Files.readAllBytes(file);
         truncate(file, 0); // the copy is private: reading it afterwards faults nothing
         byte[] read = new byte[copy.remaining()];
