@@ -28,7 +28,7 @@ final class PrivateCopy {
     static final long MAX_SIZE = Integer.MAX_VALUE;
 
     /** What a change under the loader is reported as. */
-    static final String CHANGED = "the file changed while it was read; it is read again when it has stopped changing";
+    static final String CHANGED = "the file changed while it was read";
 
     private PrivateCopy() {
     }
