@@ -324,6 +324,11 @@ public final class OnnxModel implements AutoCloseable {
             }
         }
         long classCount = width == 1 ? 2 : width; // one column: the probability of the second class
+        if (classCount > CardLimits.CLASSES) {
+            // Each class is a label in every answer and on every page: refused before any list of them is made.
+            throw new IllegalArgumentException("its output has " + classCount + " classes; tabserve serves at most "
+                    + CardLimits.CLASSES);
+        }
         List<String> fromCard = cardReader.stringList(CardKeys.CLASSES, CardLimits.CLASSES).orElse(null);
         if (fromCard != null) {
             if (fromCard.size() != classCount) {

@@ -115,6 +115,17 @@ class ModelRefusalTest {
         }
     }
 
+    /** Issue 21 case 4: every class is a label in each answer and on each page, so their number is bounded. */
+    @Test
+    void refusesMoreClassesThanAreServed() {
+        assertUnusable(OnnxModels.softmaxOfInput(dir.resolve("wide.onnx"), "N", CardLimits.CLASSES + 1),
+                "its output has 1001 classes; tabserve serves at most 1000");
+        try (OnnxModel model = OnnxModel.load(OnnxModels.softmaxOfInput(dir.resolve("widest.onnx"), "N",
+                CardLimits.CLASSES))) {
+            assertEquals(CardLimits.CLASSES, model.signature().classLabels().size());
+        }
+    }
+
     @Test
     void refusesMissingFile() {
         assertUnusable(dir.resolve("missing.onnx"), "no such file");
