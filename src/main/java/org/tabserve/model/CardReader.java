@@ -53,10 +53,16 @@ final class CardReader {
     }
 
     Optional<List<String>> stringList(String key) {
+        return stringList(key, Integer.MAX_VALUE);
+    }
+
+    /** A list of at most {@code limit} strings (see {@link CardLimits}). */
+    Optional<List<String>> stringList(String key, int limit) {
         return parse(key, node -> {
             if (!node.isArray()) {
                 throw new IllegalArgumentException("expected a JSON array of strings");
             }
+            CardLimits.check("the list", node.size(), limit);
             List<String> out = new ArrayList<>();
             for (JsonNode item : node) {
                 if (!item.isTextual() && !item.isNumber()) {
@@ -73,6 +79,7 @@ final class CardReader {
             if (!node.isObject()) {
                 throw new IllegalArgumentException("expected a JSON object of strings");
             }
+            CardLimits.check("the object", node.size(), CardLimits.CLASSES);
             Map<String, String> out = new LinkedHashMap<>();
             node.fields().forEachRemaining(e -> {
                 if (!e.getValue().isTextual()) {
@@ -108,11 +115,17 @@ final class CardReader {
             if (!node.has("accuracy") && node.has("mae")) {
                 return null; // a regressor's metrics: no classes, no confusion matrix
             }
+            CardLimits.check("'per_class'", node.path("per_class").size(), CardLimits.CLASSES);
+            JsonNode matrix = node.path("confusion_matrix");
+            CardLimits.check("'confusion_matrix' 'labels'", matrix.path("labels").size(), CardLimits.MATRIX_LABELS);
+            CardLimits.check("'confusion_matrix' 'counts'", matrix.path("counts").size(), CardLimits.MATRIX_LABELS);
+            for (JsonNode row : matrix.path("counts")) {
+                CardLimits.check("a row of 'confusion_matrix' 'counts'", row.size(), CardLimits.MATRIX_LABELS);
+            }
             Map<String, ClassMetrics> perClass = new LinkedHashMap<>();
             node.path("per_class").fields().forEachRemaining(e -> perClass.put(e.getKey(), new ClassMetrics(
                     number(e.getValue(), "precision"), number(e.getValue(), "recall"),
                     number(e.getValue(), "f1"), (int) number(e.getValue(), "support"))));
-            JsonNode matrix = node.path("confusion_matrix");
             List<String> labels = new ArrayList<>();
             matrix.path("labels").forEach(l -> labels.add(l.asText()));
             List<List<Integer>> counts = new ArrayList<>();
@@ -138,7 +151,7 @@ final class CardReader {
         }
         return new RocCurve(text(roc, "positive_class"), auc == null ? null : auc.asDouble(),
                 roc.has("rows") ? (long) number(roc, "rows") : 0, roc.path("note").asText(""),
-                numbers(roc, "fpr"), numbers(roc, "tpr"));
+                numbers(roc, "fpr", CardLimits.POINTS), numbers(roc, "tpr", CardLimits.POINTS));
     }
 
     private static Calibration calibration(JsonNode calibration) {
@@ -146,14 +159,15 @@ final class CardReader {
             throw new IllegalArgumentException("'calibration' must be an object");
         }
         List<Long> counts = new ArrayList<>();
+        CardLimits.check("'counts'", array(calibration, "counts").size(), CardLimits.BINS);
         for (JsonNode count : array(calibration, "counts")) {
             if (!count.canConvertToLong() || !count.isIntegralNumber()) {
                 throw new IllegalArgumentException("'counts' must be whole numbers");
             }
             counts.add(count.asLong());
         }
-        return new Calibration(text(calibration, "positive_class"), numbers(calibration, "predicted"),
-                numbers(calibration, "observed"), counts);
+        return new Calibration(text(calibration, "positive_class"), numbers(calibration, "predicted", CardLimits.BINS),
+                numbers(calibration, "observed", CardLimits.BINS), counts);
     }
 
     /** A regressor's metrics, or nothing when the card has none or a classifier's. */
@@ -169,20 +183,21 @@ final class CardReader {
             if (node.has("residual_histogram")) {
                 JsonNode histogram = node.get("residual_histogram");
                 List<Integer> counts = new ArrayList<>();
+                CardLimits.check("'residual_histogram' 'counts'", array(histogram, "counts").size(), CardLimits.BINS);
                 for (JsonNode count : array(histogram, "counts")) {
                     if (!count.canConvertToInt() || !count.isIntegralNumber()) {
                         throw new IllegalArgumentException("'residual_histogram' counts must be whole numbers");
                     }
                     counts.add(count.asInt());
                 }
-                residuals = new FeatureHistogram(numbers(histogram, "edges"),
+                residuals = new FeatureHistogram(numbers(histogram, "edges", CardLimits.BINS + 1),
                         Map.of(RegressionEvaluation.RESIDUALS, counts));
             }
             JsonNode points = node.path("points");
             return new RegressionEvaluation(node.path("method").asText(""), (long) number(node, "rows"),
                     number(node, "mae"), number(node, "rmse"), number(node, "r2"), residuals,
-                    points.has("actual") ? numbers(points, "actual") : List.of(),
-                    points.has("predicted") ? numbers(points, "predicted") : List.of());
+                    points.has("actual") ? numbers(points, "actual", CardLimits.POINTS) : List.of(),
+                    points.has("predicted") ? numbers(points, "predicted", CardLimits.POINTS) : List.of());
         });
     }
 
@@ -192,11 +207,18 @@ final class CardReader {
                 throw new IllegalArgumentException("expected a JSON object from feature name to {counts}");
             }
             Map<String, CategoryCounts> out = new LinkedHashMap<>();
+            int[] drawn = {0};
             node.fields().forEachRemaining(e -> {
                 JsonNode series = e.getValue().path("counts");
                 if (!series.isObject()) {
                     throw new IllegalArgumentException("'" + e.getKey() + "' needs counts: {label: {category: count}}");
                 }
+                CardLimits.check("'" + e.getKey() + "' counts", series.size(), CardLimits.CLASSES);
+                for (JsonNode categories : series) {
+                    CardLimits.check("'" + e.getKey() + "' categories", categories.size(), CardLimits.CATEGORIES);
+                    drawn[0] += categories.size();
+                }
+                CardLimits.check("the categories in all", drawn[0], CardLimits.DRAWN_COUNTS);
                 Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
                 series.fields().forEachRemaining(s -> {
                     if (!s.getValue().isObject()) {
@@ -227,7 +249,12 @@ final class CardReader {
     }
 
     private static List<Double> numbers(JsonNode node, String field) {
+        return numbers(node, field, Integer.MAX_VALUE);
+    }
+
+    private static List<Double> numbers(JsonNode node, String field, int limit) {
         List<Double> out = new ArrayList<>();
+        CardLimits.check("'" + field + "'", array(node, field).size(), limit);
         for (JsonNode value : array(node, field)) {
             if (!value.isNumber()) {
                 throw new IllegalArgumentException("'" + field + "' must hold numbers only");
@@ -251,7 +278,15 @@ final class CardReader {
                 throw new IllegalArgumentException("expected a JSON object from feature name to {edges, counts}");
             }
             Map<String, FeatureHistogram> out = new LinkedHashMap<>();
+            int[] drawn = {0};
             node.fields().forEachRemaining(e -> {
+                CardLimits.check("'" + e.getKey() + "' edges", e.getValue().path("edges").size(), CardLimits.BINS + 1);
+                CardLimits.check("'" + e.getKey() + "' counts", e.getValue().path("counts").size(), CardLimits.CLASSES);
+                for (JsonNode bins : e.getValue().path("counts")) {
+                    CardLimits.check("'" + e.getKey() + "' counts of a class", bins.size(), CardLimits.BINS);
+                    drawn[0] += bins.size();
+                }
+                CardLimits.check("the histograms in all", drawn[0], CardLimits.DRAWN_COUNTS);
                 List<Double> edges = new ArrayList<>();
                 e.getValue().path("edges").forEach(edge -> {
                     if (!edge.isNumber()) {
@@ -282,10 +317,15 @@ final class CardReader {
                 throw new IllegalArgumentException("expected a JSON object from class label to a list of rows");
             }
             Map<String, List<Map<String, Object>>> out = new LinkedHashMap<>();
+            CardLimits.check("the object", node.size(), CardLimits.CLASSES);
+            int[] rowsInAll = {0};
             node.fields().forEachRemaining(e -> {
                 if (!e.getValue().isArray()) {
                     throw new IllegalArgumentException("'" + e.getKey() + "' must be a list of rows");
                 }
+                CardLimits.check("'" + e.getKey() + "'", e.getValue().size(), CardLimits.EXAMPLES_PER_CLASS);
+                rowsInAll[0] += e.getValue().size();
+                CardLimits.check("the examples in all", rowsInAll[0], CardLimits.EXAMPLES);
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (JsonNode row : e.getValue()) {
                     if (!row.isObject()) {

@@ -13,13 +13,11 @@ import ai.onnxruntime.TensorInfo;
 import org.tabserve.model.onnx.GraphFacts;
 import org.tabserve.model.onnx.OnnxFormatException;
 import org.tabserve.model.onnx.OnnxGraph;
+import org.tabserve.model.onnx.OnnxLimitException;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -94,30 +92,42 @@ public final class OnnxModel implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw ModelException.unusable(source, "no such file", null);
         }
-        // Mapped, not read into the heap: a model may be far larger than a small heap (-Xmx64m serving a 150 MB
-        // forest). ONNX Runtime parses the bytes into its own native memory, so the mapping is needed only until the
-        // session exists. The session is built from bytes, not from the path, so that a model cannot make ONNX
-        // Runtime open files beside it (external data).
-        ByteBuffer bytes;
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = channel.size();
-            if (size > Integer.MAX_VALUE) {
-                throw ModelException.unusable(source, "the file is larger than 2 GB, which ONNX Runtime cannot read"
-                        + " from memory", null);
-            }
-            bytes = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
-        } catch (IOException e) {
-            throw ModelException.unusable(source, "cannot read the file (" + e.getMessage() + ")", e);
+        // A private copy, mapped, not read into the heap: a model may be far larger than a small heap (-Xmx64m
+        // serving a 150 MB forest), and a mapping of the file itself would kill the JVM if someone truncated it while
+        // it loads (PrivateCopy). ONNX Runtime parses the bytes into its own native memory, so the mapping is needed
+        // only until the session exists. The session is built from bytes, not from a path, so that a model cannot
+        // make ONNX Runtime open files beside it (external data).
+        ByteBuffer bytes = PrivateCopy.of(file);
+        return load(source, file.getFileName().toString().replaceFirst("\\.onnx$", ""), bytes, intraOpThreads);
+    }
+
+    /** Loads a model from bytes nobody else can change (a private copy); the tests' way to hand it others. */
+    static OnnxModel load(String source, String fileName, ByteBuffer bytes, int intraOpThreads) {
+        try {
+            return new OnnxModel(source, fileName, bytes, intraOpThreads);
+        } catch (InternalError | StackOverflowError e) {
+            throw unusable(source, e); // before the session existed; the constructor closes it after
         }
-        String fileName = file.getFileName().toString().replaceFirst("\\.onnx$", "");
-        return new OnnxModel(source, fileName, bytes, intraOpThreads);
+    }
+
+    /**
+     * A model that made the loader fail with an {@link Error} that leaves the JVM sound, which is then only this
+     * model's problem: an {@link InternalError} is a fault reading mapped memory (an I/O error under the private
+     * copy), a {@link StackOverflowError} a structure nested too deeply for a reader; both are thrown on this thread
+     * alone and unwind it. Other errors stay errors: an OutOfMemoryError ends the process as the flags ask, and a
+     * LinkageError (ONNX Runtime's native library missing) is the server's problem, not the model's.
+     */
+    private static ModelException unusable(String source, Error e) {
+        LOG.log(System.Logger.Level.WARNING, source + ": loading failed with " + e, e);
+        return ModelException.unusable(source, e instanceof StackOverflowError
+                ? "it is nested too deeply to be read" : "reading it failed (" + e.getMessage() + ")", e);
     }
 
     private OnnxModel(String source, String fileName, ByteBuffer bytes, int intraOpThreads) {
         this.source = source;
         this.sha256 = sha256(bytes);
         this.env = environment();
-        OnnxGraph parsed = parsedOrNull(bytes);
+        OnnxGraph parsed = parsedOrNull(source, bytes);
         ZipMapProbabilities zipMapTensor = parsed == null ? null : ZipMapProbabilities.of(parsed).orElse(null);
         this.session = zipMapTensor == null ? openSession(source, bytes, env, intraOpThreads)
                 : openExposing(source, bytes, zipMapTensor, env, intraOpThreads);
@@ -164,7 +174,7 @@ public final class OnnxModel implements AutoCloseable {
             predict(Batch.of(signature, List.<Object[]>of(warmUpRow(signature, stats))));
         } catch (OrtException e) {
             closeQuietly();
-            throw ModelException.unusable(source, "ONNX Runtime cannot read it (" + firstLine(e.getMessage()) + ")", e);
+            throw ModelException.unusable(source, "ONNX Runtime cannot read it (" + inWords(source, e) + ")", e);
         } catch (OnnxFormatException e) {
             closeQuietly();
             throw ModelException.unusable(source, e.getMessage(), e);
@@ -180,6 +190,9 @@ public final class OnnxModel implements AutoCloseable {
         } catch (RuntimeException e) {
             closeQuietly();
             throw ModelException.unusable(source, "unexpected failure while loading (" + e + ")", e);
+        } catch (InternalError | StackOverflowError e) {
+            closeQuietly();
+            throw unusable(source, e);
         }
         LOG.log(System.Logger.Level.INFO, "Loaded model {0} from {1} (sha256 {2}): {3}, inputs {4}, classes {5},"
                         + " output {6}{7}", card.name(), source, sha256.substring(0, 12), signature.task().jsonName(),
@@ -211,10 +224,16 @@ public final class OnnxModel implements AutoCloseable {
         return env;
     }
 
-    /** The graph, or null when it is malformed (read again later, inside the checks that report the failure). */
-    private static OnnxGraph parsedOrNull(ByteBuffer bytes) {
+    /**
+     * The graph, or null when it is malformed (read again later, inside the checks that report the failure, so that
+     * ONNX Runtime's reason comes first). Text past the limits is refused here, before ONNX Runtime's metadata call
+     * would turn all of it into strings.
+     */
+    private static OnnxGraph parsedOrNull(String source, ByteBuffer bytes) {
         try {
             return OnnxGraph.read(bytes);
+        } catch (OnnxLimitException e) {
+            throw ModelException.unusable(source, e.getMessage(), e);
         } catch (OnnxFormatException | RuntimeException e) {
             return null;
         }
@@ -225,7 +244,7 @@ public final class OnnxModel implements AutoCloseable {
                                            OrtEnvironment env, int intraOpThreads) {
         try {
             return openSession(source, zipMapTensor.exposedIn(bytes), env, intraOpThreads);
-        } catch (ModelException e) {
+        } catch (ModelException | java.io.UncheckedIOException e) {
             LOG.log(System.Logger.Level.DEBUG, "{0}: its ZipMap''s tensor cannot be an output; its maps are read", source);
             return openSession(source, bytes, env, intraOpThreads);
         }
@@ -249,7 +268,7 @@ public final class OnnxModel implements AutoCloseable {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             return env.createSession(bytes.duplicate(), options);
         } catch (OrtException e) {
-            throw ModelException.unusable(source, "not a valid ONNX model (" + firstLine(e.getMessage()) + ")", e);
+            throw ModelException.unusable(source, "not a valid ONNX model (" + inWords(source, e) + ")", e);
         }
     }
 
@@ -305,7 +324,12 @@ public final class OnnxModel implements AutoCloseable {
             }
         }
         long classCount = width == 1 ? 2 : width; // one column: the probability of the second class
-        List<String> fromCard = cardReader.stringList(CardKeys.CLASSES).orElse(null);
+        if (classCount > CardLimits.CLASSES) {
+            // Each class is a label in every answer and on every page: refused before any list of them is made.
+            throw new IllegalArgumentException("its output has " + classCount + " classes; tabserve serves at most "
+                    + CardLimits.CLASSES);
+        }
+        List<String> fromCard = cardReader.stringList(CardKeys.CLASSES, CardLimits.CLASSES).orElse(null);
         if (fromCard != null) {
             if (fromCard.size() != classCount) {
                 throw new IllegalArgumentException("metadata '" + CardKeys.CLASSES + "' names " + fromCard.size()
@@ -447,7 +471,7 @@ public final class OnnxModel implements AutoCloseable {
             }
         } catch (OrtException e) {
             throw ModelException.predictionFailed("ONNX Runtime failed to predict " + count + " rows with "
-                    + source + " (" + firstLine(e.getMessage()) + ")", e);
+                    + source + " (" + OrtMessages.inWords(e) + ")", e); // the whole message stays in the cause
         } finally {
             if (into != null) {
                 pinned.give(into);
@@ -491,12 +515,13 @@ public final class OnnxModel implements AutoCloseable {
         errors.throwIfAny();
     }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "no detail";
-        }
-        int newline = message.indexOf('\n');
-        return (newline < 0 ? message : message.substring(0, newline)).strip();
+    /**
+     * ONNX Runtime's reason in words for a message that anonymous callers may see; its whole message, with its
+     * source paths, goes to the log.
+     */
+    private static String inWords(String source, OrtException e) {
+        LOG.log(System.Logger.Level.INFO, source + ": ONNX Runtime says: " + e.getMessage(), e);
+        return OrtMessages.inWords(e);
     }
 
     private static String sha256(ByteBuffer bytes) {

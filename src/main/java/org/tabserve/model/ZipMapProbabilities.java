@@ -87,7 +87,8 @@ record ZipMapProbabilities(String tensor, String zipMap, List<String> columns) {
      * protobuf merges the two (its rule for a message field that occurs twice), so the graph ONNX Runtime builds
      * is the file's, plus the output.
      *
-     * @return a new direct buffer
+     * @return a read-only mapping of a new private file
+     * @throws java.io.UncheckedIOException when that file cannot be written
      */
     ByteBuffer exposedIn(ByteBuffer model) {
         ByteArrayOutputStream dim0 = new ByteArrayOutputStream();
@@ -112,10 +113,8 @@ record ZipMapProbabilities(String tensor, String zipMap, List<String> columns) {
         ByteArrayOutputStream suffix = new ByteArrayOutputStream();
         lengthDelimited(suffix, MODEL_GRAPH, graph.toByteArray());
 
-        ByteBuffer source = model.duplicate();
-        ByteBuffer exposed = ByteBuffer.allocateDirect(source.remaining() + suffix.size());
-        exposed.put(source).put(suffix.toByteArray()).flip();
-        return exposed;
+        // A private file, not a direct buffer: a 150 MB model would not fit MaxDirectMemorySize (-Xmx by default).
+        return PrivateCopy.joined(model, suffix.toByteArray());
     }
 
     private static void lengthDelimited(ByteArrayOutputStream out, int field, byte[] value) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.tabserve.model.ModelAssertions.assertUnusable;
 
@@ -94,6 +95,35 @@ class ModelRefusalTest {
     @Test
     void refusesEmptyFile() throws Exception {
         assertUnusable(Files.createFile(dir.resolve("empty.onnx")), "not a valid ONNX model");
+    }
+
+    /**
+     * Issue 21 case 10: ONNX Runtime's reason reaches anonymous callers (model lists), so it says what is wrong in
+     * words, without ONNX Runtime's source paths and C++ signatures.
+     */
+    @Test
+    void refusesAModelOnnxRuntimeCannotReadInWordsWithoutItsSourcePaths() throws Exception {
+        ai.onnx.proto.OnnxMl.ModelProto bundled = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(
+                Files.readAllBytes(Path.of("model.onnx")));
+        Path future = Files.write(dir.resolve("future.onnx"), bundled.toBuilder().setIrVersion(99).build().toByteArray());
+        Path noOpset = Files.write(dir.resolve("no-opset.onnx"), bundled.toBuilder().clearOpsetImport().build().toByteArray());
+        for (ModelException e : List.of(assertUnusable(future, "Unsupported model IR version: 99"),
+                assertUnusable(noOpset, "Missing opset in the model"))) {
+            for (String detail : List.of(".cc:", "onnxruntime::", "onnxruntime_src", "Error code")) {
+                assertFalse(e.getMessage().contains(detail), e.getMessage());
+            }
+        }
+    }
+
+    /** Issue 21 case 4: every class is a label in each answer and on each page, so their number is bounded. */
+    @Test
+    void refusesMoreClassesThanAreServed() {
+        assertUnusable(OnnxModels.softmaxOfInput(dir.resolve("wide.onnx"), "N", CardLimits.CLASSES + 1),
+                "its output has 1001 classes; tabserve serves at most 1000");
+        try (OnnxModel model = OnnxModel.load(OnnxModels.softmaxOfInput(dir.resolve("widest.onnx"), "N",
+                CardLimits.CLASSES))) {
+            assertEquals(CardLimits.CLASSES, model.signature().classLabels().size());
+        }
     }
 
     @Test

@@ -44,6 +44,7 @@ final class GraphParser {
     private static final int MODEL_IR_VERSION = 1;
     private static final int MODEL_PRODUCER_NAME = 2;
     private static final int MODEL_PRODUCER_VERSION = 3;
+    private static final int MODEL_DOMAIN = 4;
     private static final int MODEL_VERSION = 5;
     private static final int MODEL_DOC_STRING = 6;
     private static final int MODEL_GRAPH = 7;
@@ -53,6 +54,7 @@ final class GraphParser {
     private static final int GRAPH_NODE = 1;
     private static final int GRAPH_NAME = 2;
     private static final int GRAPH_INITIALIZER = 5;
+    private static final int GRAPH_DOC_STRING = 10;
     private static final int GRAPH_INPUT = 11;
     private static final int GRAPH_OUTPUT = 12;
     // NodeProto
@@ -86,6 +88,8 @@ final class GraphParser {
     private static final int OPSET_VERSION = 2;
 
     private final ByteBuffer bytes;
+    /** Bytes of metadata and descriptions read so far, against {@link OnnxGraph#MAX_METADATA_BYTES}. */
+    private long metadataBytes;
     private long irVersion;
     private String producerName = "";
     private String producerVersion = "";
@@ -131,10 +135,14 @@ final class GraphParser {
         while (model.next()) {
             switch (model.field()) {
                 case MODEL_IR_VERSION -> irVersion = model.varint();
-                case MODEL_PRODUCER_NAME -> producerName = model.string();
-                case MODEL_PRODUCER_VERSION -> producerVersion = model.string();
+                case MODEL_PRODUCER_NAME -> producerName = described(model, "the producer's name");
+                case MODEL_PRODUCER_VERSION -> producerVersion = described(model, "the producer's version");
+                case MODEL_DOMAIN -> {
+                    counted(model.peekLength(), "the model's domain");
+                    model.skip();
+                }
                 case MODEL_VERSION -> modelVersion = model.varint();
-                case MODEL_DOC_STRING -> docString = model.string();
+                case MODEL_DOC_STRING -> docString = described(model, "the model's doc_string");
                 case MODEL_GRAPH -> {
                     hasGraph = true;
                     graph(model.message("graph"));
@@ -150,7 +158,11 @@ final class GraphParser {
         while (graph.next()) {
             switch (graph.field()) {
                 case GRAPH_NODE -> nodes.add(node(graph.message("node")));
-                case GRAPH_NAME -> name = graph.string();
+                case GRAPH_NAME -> name = described(graph, "the graph's name");
+                case GRAPH_DOC_STRING -> {
+                    counted(graph.peekLength(), "the graph's doc_string");
+                    graph.skip();
+                }
                 case GRAPH_INITIALIZER -> {
                     OnnxTensor tensor = OnnxTensor.read(graph.detached("initializer"));
                     initializers.put(tensor.name(), tensor);
@@ -298,17 +310,66 @@ final class GraphParser {
         opsets.put(domain, version);
     }
 
+    /**
+     * One metadata_props entry. A value's length is checked before it is decoded, and named by its key whichever
+     * of the two comes first in the file.
+     */
     private void entry(WireReader entry) throws OnnxFormatException {
         String key = "";
         String value = "";
+        int oversized = -1;
         while (entry.next()) {
             switch (entry.field()) {
-                case ENTRY_KEY -> key = entry.string();
-                case ENTRY_VALUE -> value = entry.string();
+                case ENTRY_KEY -> key = described(entry, "a metadata key");
+                case ENTRY_VALUE -> {
+                    int length = entry.peekLength();
+                    if (length > OnnxGraph.MAX_TEXT_BYTES) {
+                        oversized = length;
+                        entry.skip();
+                    } else {
+                        metadataBytes += length;
+                        value = entry.string();
+                    }
+                }
                 default -> entry.skip();
             }
         }
+        if (oversized >= 0) {
+            throw new OnnxLimitException("metadata '" + shown(key) + "' is " + Sizes.bytes(oversized)
+                    + "; tabserve reads at most " + Sizes.bytes(OnnxGraph.MAX_TEXT_BYTES) + " per metadata value");
+        }
+        withinBudget("metadata '" + shown(key) + "'");
         metadata.remove(key);
         metadata.put(key, value);
+    }
+
+    /** A text counted against the metadata budget, refused naming {@code what} when it is too large. */
+    private String described(WireReader reader, String what) throws OnnxFormatException {
+        counted(reader.peekLength(), what);
+        return reader.string();
+    }
+
+    /** Adds a text of {@code length} bytes to the metadata read, refusing it or the total when too large. */
+    private void counted(int length, String what) throws OnnxLimitException {
+        if (length > OnnxGraph.MAX_TEXT_BYTES) {
+            throw new OnnxLimitException(what + " is " + Sizes.bytes(length) + "; tabserve reads at most "
+                    + Sizes.bytes(OnnxGraph.MAX_TEXT_BYTES) + " per text");
+        }
+        metadataBytes += length;
+        withinBudget(what);
+    }
+
+    private void withinBudget(String at) throws OnnxLimitException {
+        if (metadataBytes > OnnxGraph.MAX_METADATA_BYTES) {
+            throw new OnnxLimitException("the model's metadata and descriptions are over "
+                    + Sizes.bytes(OnnxGraph.MAX_METADATA_BYTES) + " in all (reached at " + at
+                    + "); tabserve reads at most that much");
+        }
+    }
+
+    /** A key as a message shows it: short, on one line. */
+    private static String shown(String key) {
+        String line = key.replaceAll("\\p{Cntrl}", "?");
+        return line.length() <= 80 ? line : line.substring(0, 77) + "...";
     }
 }

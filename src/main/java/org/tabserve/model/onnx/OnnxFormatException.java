@@ -7,7 +7,7 @@ import java.io.IOException;
  * {@code java.util.zip.ZipException} is, so that whoever loads a model handles a bad file and an unreadable one in
  * one place. The message names the problem and the byte offset where it was found.
  */
-public final class OnnxFormatException extends IOException {
+public class OnnxFormatException extends IOException {
 
     private static final long serialVersionUID = 1L;
 

@@ -39,6 +39,20 @@ public record OnnxGraph(long irVersion, String producerName, String producerVers
                         List<OnnxValueInfo> inputs, List<OnnxValueInfo> outputs, List<OnnxNode> nodes,
                         Map<String, OnnxTensor> initializers) {
 
+    /**
+     * Longest text read from a model: a metadata key or value, a doc string, a name. No real card comes near (the
+     * bundled model's largest value is 2 KB; a card of 16-bin histograms for a thousand features is under 1 MB), and
+     * it keeps a value's string, ONNX Runtime's copy of it and its JSON tree within a 128 MB heap.
+     */
+    public static final int MAX_TEXT_BYTES = 1 << 20;
+
+    /**
+     * Most bytes of metadata and descriptions read from a model in all: metadata_props keys and values, the model's
+     * and the graph's doc strings, producer, domain and graph name, all of which ONNX Runtime's metadata call turns
+     * into strings at once.
+     */
+    public static final int MAX_METADATA_BYTES = 4 << 20;
+
     public OnnxGraph {
         Objects.requireNonNull(producerName, "producerName");
         Objects.requireNonNull(producerVersion, "producerVersion");
@@ -54,7 +68,9 @@ public record OnnxGraph(long irVersion, String producerName, String producerVers
     }
 
     /**
-     * Reads the model in {@code file}, mapped into memory rather than read into the heap.
+     * Reads the model in {@code file}, mapped into memory rather than read into the heap. Only for a file nothing
+     * writes while it is read (tools, tests): a mapping of a file truncated meanwhile faults on the next read. The
+     * server reads a model from a private copy instead ({@code OnnxModel.load}).
      *
      * @throws OnnxFormatException when the file is not a well-formed ONNX model (the message says why and where)
      * @throws IOException         when the file cannot be read

@@ -103,12 +103,29 @@ final class WireReader {
         return Float.intBitsToFloat(rawFixed32());
     }
 
-    /** @return the current length-delimited field decoded as UTF-8 (malformed bytes become U+FFFD) */
+    /**
+     * @return the current length-delimited field decoded as UTF-8 (malformed bytes become U+FFFD)
+     * @throws OnnxLimitException when it is longer than {@link OnnxGraph#MAX_TEXT_BYTES}, before it is decoded
+     */
     String string() throws OnnxFormatException {
+        int at = position;
         int length = length();
+        if (length > OnnxGraph.MAX_TEXT_BYTES) {
+            throw new OnnxLimitException("a text field of " + Sizes.bytes(length) + " at byte " + (base + at)
+                    + " (in " + message + ", field " + field + ") is longer than the " + Sizes.bytes(OnnxGraph.MAX_TEXT_BYTES)
+                    + " tabserve reads");
+        }
         ByteBuffer slice = buffer.duplicate().limit(position + length).position(position);
         position += length;
         return StandardCharsets.UTF_8.decode(slice).toString();
+    }
+
+    /** @return the length of the current length-delimited field, which is left unread */
+    int peekLength() throws OnnxFormatException {
+        int at = position;
+        int length = length();
+        position = at;
+        return length;
     }
 
     /** @return a reader of the current length-delimited field, an embedded message named {@code name} */
