@@ -50,7 +50,7 @@ final class ModelFiles {
     record Target(ModelKey key, Path file) {
     }
 
-    /** The highest version a directory name may stand for: {@link #version} reads at most 18 digits. */
+    /** The highest version a directory name may stand for: {@link ModelVersion} reads at most 18 digits. */
     private static final long MAX_VERSION = 999_999_999_999_999_999L;
 
     private ModelFiles() {
@@ -79,7 +79,7 @@ final class ModelFiles {
                     if (fileName.startsWith(".")) {
                         continue;
                     }
-                    long version = version(fileName);
+                    long version = ModelVersion.parse(fileName).orElse(0);
                     if (version >= 1 && Files.isDirectory(entry)) {
                         // Every version directory counts, an empty one too: someone may be filling it, and once it
                         // holds a model.onnx it hides a KServe file beside it.
