@@ -12,6 +12,9 @@ import java.io.InputStream;
  */
 public final class LimitedInputStream extends FilterInputStream {
 
+    /** How a timeout that is a minimum body rate's words for the client begins. */
+    private static final String SLOW_BODY = "the request body ";
+
     private final long limit;
     private final String what;
     private long count;
@@ -69,8 +72,12 @@ public final class LimitedInputStream extends FilterInputStream {
         }
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof java.util.concurrent.TimeoutException || cause instanceof java.net.SocketTimeoutException) {
-                return HttpProblem.of(408, "Request timeout", "the request body stopped arriving before its end; "
-                        + "the server closes connections that stay silent");
+                // A container's minimum body rate (the launcher's --min-request-rate) says in its own words what the
+                // client did and which setting it ran into; they begin with "the request body".
+                String words = cause.getMessage();
+                return HttpProblem.of(408, "Request timeout", words != null && words.startsWith(SLOW_BODY) ? words
+                        : "the request body stopped arriving before its end; the server closes connections that stay "
+                        + "silent");
             }
         }
         return HttpProblem.badRequest("the request body could not be read to its end (the client hung up or sent a "
