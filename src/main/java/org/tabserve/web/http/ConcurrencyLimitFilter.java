@@ -7,34 +7,27 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.Semaphore;
 import java.util.logging.Logger;
 
 /**
  * Serves at most a set number of requests at once and answers the next ones at once with 503 and
  * {@code Retry-After}, rather than letting them wait in a queue that grows without bound. Uploads (a body that is
- * multipart, chunked or over {@link #SMALL_BODY_BYTES}) may hold only their own share of the slots, so that however
- * many of them arrive, or however slowly their bodies trickle in, small requests still find a free one. A plain
- * servlet filter, so the limit holds in every container. Liveness probes pass always: a busy server is alive.
+ * multipart, chunked or over {@link #SMALL_BODY_BYTES}) may hold only their own share of the slots
+ * ({@link ConcurrencySlots}), so that however many of them arrive, or however slowly their bodies trickle in, small
+ * requests still find a free one. A plain servlet filter, so the limit holds in every container. Liveness probes
+ * pass always: a busy server is alive.
  */
 public final class ConcurrencyLimitFilter extends HttpFilter {
 
     private static final Logger LOG = Logger.getLogger(ConcurrencyLimitFilter.class.getName());
-    /** Seconds a refused client is asked to wait. */
-    static final String RETRY_AFTER = "1";
     /**
      * The largest declared body that is not an upload. A JSON request of a few hundred rows fits; what is larger may
      * take as long to arrive as the client's link makes it, so it draws from the uploads' share.
      */
     public static final long SMALL_BODY_BYTES = 64 << 10;
 
-    private final transient Semaphore permits;
-    private final transient Semaphore uploadPermits;
-    private final int limit;
-    private final int uploadLimit;
+    private final transient ConcurrencySlots slots;
     private final transient ErrorRenderer errors;
 
     /**
@@ -42,13 +35,7 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
      * @param uploadLimit most of them that may be uploads (at most {@code limit}); the rest are kept for small requests
      */
     public ConcurrencyLimitFilter(int limit, int uploadLimit, ErrorRenderer errors) {
-        if (limit < 1 || uploadLimit < 1 || uploadLimit > limit) {
-            throw new IllegalArgumentException("need 1 <= uploads (" + uploadLimit + ") <= requests (" + limit + ")");
-        }
-        this.permits = new Semaphore(limit);
-        this.uploadPermits = new Semaphore(uploadLimit);
-        this.limit = limit;
-        this.uploadLimit = uploadLimit;
+        this.slots = new ConcurrencySlots(limit, uploadLimit);
         this.errors = errors;
     }
 
@@ -61,34 +48,16 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
             return;
         }
         boolean upload = isUpload(request);
-        if (upload && !uploadPermits.tryAcquire()) {
-            LOG.fine(() -> "Refused " + request.getMethod() + " " + request.getRequestURI() + ": " + uploadLimit
-                    + " uploads in progress");
-            // Its body is left unread, so the connection cannot carry another request.
-            errors.render(request, response, new HttpProblem(503, "Service unavailable", "the server is busy with "
-                    + uploadLimit + " uploads (bodies over " + (SMALL_BODY_BYTES >> 10) + " KiB, chunked or multipart;"
-                    + " setting " + WebConfig.MAX_CONCURRENT_UPLOADS + "); retry in " + RETRY_AFTER + " s", List.of(),
-                    Map.of("Retry-After", RETRY_AFTER, "Connection", "close")));
+        HttpProblem refused = slots.take(upload);
+        if (refused != null) {
+            LOG.fine(() -> "Refused " + request.getMethod() + " " + request.getRequestURI() + ": " + refused.getMessage());
+            errors.render(request, response, refused);
             return;
         }
         try {
-            if (!permits.tryAcquire()) {
-                LOG.fine(() -> "Refused " + request.getMethod() + " " + request.getRequestURI() + ": " + limit
-                        + " requests in progress");
-                errors.render(request, response, new HttpProblem(503, "Service unavailable", "the server is busy with "
-                        + limit + " requests (setting " + WebConfig.MAX_CONCURRENT_REQUESTS + "); retry in "
-                        + RETRY_AFTER + " s", List.of(), Map.of("Retry-After", RETRY_AFTER)));
-                return;
-            }
-            try {
-                chain.doFilter(request, response);
-            } finally {
-                permits.release();
-            }
+            chain.doFilter(request, response);
         } finally {
-            if (upload) {
-                uploadPermits.release();
-            }
+            slots.release(upload);
         }
     }
 
