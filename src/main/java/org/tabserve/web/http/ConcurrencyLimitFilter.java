@@ -73,7 +73,9 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
         if (declared < 0 && request.getHeader("Transfer-Encoding") != null) {
             return true;
         }
-        String type = request.getContentType();
+        // The header as sent: Jetty's getContentType() throws on a charset the JVM does not know, which the
+        // servlets answer with a 415 of their own.
+        String type = request.getHeader("Content-Type");
         return declared != 0 && type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/");
     }
 }

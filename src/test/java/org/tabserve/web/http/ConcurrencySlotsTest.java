@@ -71,8 +71,8 @@ class ConcurrencySlotsTest {
         return (HttpServletRequest) Proxy.newProxyInstance(ConcurrencySlotsTest.class.getClassLoader(),
                 new Class<?>[]{HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "getContentLengthLong" -> length;
-                    case "getContentType" -> type;
-                    case "getHeader" -> "Transfer-Encoding".equalsIgnoreCase((String) args[0]) ? transferEncoding : null;
+                    case "getHeader" -> "Transfer-Encoding".equalsIgnoreCase((String) args[0]) ? transferEncoding
+                            : "Content-Type".equalsIgnoreCase((String) args[0]) ? type : null;
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
     }
