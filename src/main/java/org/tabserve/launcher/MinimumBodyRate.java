@@ -189,10 +189,11 @@ final class MinimumBodyRate extends Handler.Wrapper {
         }
 
         private void fail(long now) {
-            long seconds = Math.max(1, (now - start) / 1_000_000_000L);
-            failure = new TimeoutException("the request body arrived at " + bytes / seconds + " bytes/s on average over "
-                    + seconds + " s, below the minimum of " + minBytesPerSecond + " bytes/s that the server accepts"
-                    + " after the first " + graceNanos / 1_000_000_000L + " s (--min-request-rate)");
+            // Words for the client; LimitedInputStream passes on a timeout's message that begins "the request body".
+            failure = new TimeoutException("the request body arrived too slowly: " + bytes + " bytes in "
+                    + (now - start) / 1_000_000_000L + " s, below the minimum average of " + minBytesPerSecond
+                    + " bytes/s that the server accepts once a body has been arriving for "
+                    + graceNanos / 1_000_000_000L + " s (--min-request-rate)");
             finished = true;
             if (cancelTimer != null) {
                 cancelTimer.run();

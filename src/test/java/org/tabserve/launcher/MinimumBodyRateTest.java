@@ -100,8 +100,9 @@ class MinimumBodyRateTest {
         assertTrue(guard.demand(woken::incrementAndGet));
         assertEquals(1, woken.get(), "the app is woken to read the failure");
         TimeoutException failure = guard.failure();
-        assertTrue(failure.getMessage().startsWith("the request body arrived at 1 bytes/s on average over 12 s, below"
-                + " the minimum of 1000 bytes/s"), failure.getMessage());
+        assertTrue(failure.getMessage().startsWith("the request body arrived too slowly: 12 bytes in 12 s, below the"
+                + " minimum average of 1000 bytes/s that the server accepts once a body has been arriving for 10 s"),
+                failure.getMessage());
         assertTrue(failure.getMessage().contains("--min-request-rate"), failure.getMessage());
         assertTrue(guard.demand(woken::incrementAndGet), "every later demand reads the failure too");
     }
@@ -118,7 +119,8 @@ class MinimumBodyRateTest {
         assertEquals(15 * SECOND + 1_000_000, clock.now - 1_000 * SECOND,
                 "due (a millisecond late) when the average falls below the minimum: 15 kB at 1 kB/s");
         assertEquals(1, woken.get());
-        assertTrue(guard.failure().getMessage().contains("below the minimum of 1000 bytes/s"));
+        assertTrue(guard.failure().getMessage().contains("15000 bytes in 15 s, below the minimum average of 1000 bytes/s"),
+                guard.failure().getMessage());
         assertFalse(guard.arrived(callback), "a byte arriving after the failure does not wake the app again");
         assertFalse(clock.anyPending());
     }
