@@ -775,12 +775,13 @@ class HostileInputIT {
     }
 
     @Test
-    void uploadsThatTrickleAreCutWith408AtTheMinimumRateAndSmallRequestsNeverWaitBehindThem() throws Exception {
-        // More trickling uploads than the default 64 requests at once, each sending one body byte a second (a
-        // quarter of the minimum rate) after valid headers: a multipart upload declaring 10 MB, or a chunked JSON
-        // body. Before, they held every slot (each byte restarts the idle timeout) and small requests got 503 until
-        // the clients gave up. Now uploads may hold half the slots, and each is cut after the grace period.
-        int uploads = 66;
+    void bodiesThatTrickleAreCutWith408AtTheMinimumRateAndSmallRequestsNeverWaitBehindThem() throws Exception {
+        // More trickling bodies than the default 64 requests at once, each sending one byte a second (a quarter of
+        // the minimum rate) after valid headers: a multipart upload declaring 10 MB, a chunked JSON body, or a small
+        // JSON body of 1000 bytes. Before, they held every slot (each byte restarts the idle timeout) and small
+        // requests got 503 until the clients gave up. Now uploads may hold half the slots, a small body takes one
+        // only once it has arrived, and each trickler is cut when the grace period ends.
+        int uploads = 80;
         Multipart upload = Multipart.csv(CSV_HEADER + "\n1,2,3,4\n".repeat(1000));
         byte[] multipart = upload.bytes();
         List<Socket> sockets = new ArrayList<>();
@@ -792,16 +793,22 @@ class HostileInputIT {
             for (int i = 0; i < uploads; i++) {
                 Socket socket = connect();
                 socket.setSoTimeout(1);
-                String head = i % 2 == 0
-                        ? "POST /predict_file HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + upload.contentType()
-                          + "\r\nContent-Length: 10000000\r\n\r\n"
-                        : "POST /api/predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                          + "Transfer-Encoding: chunked\r\n\r\n";
+                String head = switch (kind(i)) {
+                    case 0 -> "POST /predict_file HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + upload.contentType()
+                            + "\r\nContent-Length: 10000000\r\n\r\n";
+                    case 1 -> "POST /api/predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                            + "Transfer-Encoding: chunked\r\n\r\n";
+                    default -> "POST /api/predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: 1000\r\n\r\n";
+                };
                 socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
                 socket.getOutputStream().flush();
                 sockets.add(socket);
-                bodies.add(i % 2 == 0 ? multipart : ("1\r\n{\r\n" + "1\r\n \r\n".repeat(1000))
-                        .getBytes(StandardCharsets.US_ASCII));
+                bodies.add(switch (kind(i)) {
+                    case 0 -> multipart;
+                    case 1 -> ("1\r\n{\r\n" + "1\r\n \r\n".repeat(1000)).getBytes(StandardCharsets.US_ASCII);
+                    default -> ("{" + " ".repeat(999)).getBytes(StandardCharsets.US_ASCII);
+                });
             }
             int small = 0;
             long lastByte = 0;
@@ -828,7 +835,7 @@ class HostileInputIT {
             }
         }
         int cut = 0;
-        int[] cutByKind = new int[2]; // multipart, chunked JSON: read by the container's parser and by the app's own
+        int[] cutByKind = new int[3]; // multipart (read by the container's parser), chunked and small JSON (the app's)
         for (int i = 0; i < uploads; i++) {
             Trickled end = ends[i];
             int index = i;
@@ -837,20 +844,27 @@ class HostileInputIT {
             if (end.answer().startsWith("HTTP/1.1 408 ")) {
                 assertTrue(end.answer().contains("--min-request-rate"), end::answer);
                 cut++;
-                cutByKind[i % 2]++;
+                cutByKind[kind(i)]++;
             } else {
+                assertTrue(kind(i) != 2, () -> "a small body, which takes a slot only once it has arrived, ended with "
+                        + end.answer());
                 // Refused at once when every upload slot was taken: no other 5xx, no other end.
                 assertTrue(end.answer().startsWith("HTTP/1.1 503 "), () -> "upload " + index + " ended after "
                         + end.millis() + " ms with: " + end.answer());
             }
         }
-        assertTrue(cutByKind[0] > 0 && cutByKind[1] > 0, "cut with 408: " + cutByKind[0] + " multipart uploads and "
-                + cutByKind[1] + " chunked JSON bodies");
+        assertTrue(cutByKind[0] > 0 && cutByKind[1] > 0 && cutByKind[2] > 0, "cut with 408: " + cutByKind[0]
+                + " multipart uploads, " + cutByKind[1] + " chunked JSON bodies, " + cutByKind[2] + " small JSON bodies");
         System.out.println("trickling uploads: " + cut + " of " + uploads + " (" + cutByKind[0] + " multipart, "
-                + cutByKind[1] + " chunked) cut with 408 after "
+                + cutByKind[1] + " chunked, " + cutByKind[2] + " small) cut with 408 after "
                 + java.util.Arrays.stream(ends).filter(e -> e.answer().startsWith("HTTP/1.1 408 "))
                         .mapToLong(Trickled::millis).summaryStatistics() + " ms, the rest refused with 503");
         assertServerStillPredicts();
+    }
+
+    /** Trickler {@code i}'s kind: 0 a multipart upload, 1 a chunked JSON body, 2 a small JSON body (half of them). */
+    private static int kind(int i) {
+        return i % 2 == 0 ? 2 : i % 4 == 1 ? 0 : 1;
     }
 
     /**

@@ -55,15 +55,28 @@ class ConcurrencySlotsTest {
     }
 
     @Test
-    void anUploadIsABodyThatIsMultipartChunkedOrOver64KiB() {
+    void anUploadIsABodyThatIsMultipartChunkedOrOver16KiB() {
         assertFalse(ConcurrencyLimitFilter.isUpload(request(-1, null, null)), "a GET");
         assertFalse(ConcurrencyLimitFilter.isUpload(request(300, "application/json", null)), "a small JSON body");
-        assertFalse(ConcurrencyLimitFilter.isUpload(request(64 << 10, "text/csv", null)), "64 KiB exactly");
-        assertTrue(ConcurrencyLimitFilter.isUpload(request((64 << 10) + 1, "application/json", null)));
+        assertFalse(ConcurrencyLimitFilter.isUpload(request(16 << 10, "text/csv", null)), "16 KiB exactly");
+        assertTrue(ConcurrencyLimitFilter.isUpload(request((16 << 10) + 1, "application/json", null)));
         assertTrue(ConcurrencyLimitFilter.isUpload(request(-1, "application/json", "chunked")));
         assertTrue(ConcurrencyLimitFilter.isUpload(request(500, "multipart/form-data; boundary=b", null)));
         assertTrue(ConcurrencyLimitFilter.isUpload(request(500, "Multipart/Form-Data; boundary=b", null)));
         assertFalse(ConcurrencyLimitFilter.isUpload(request(0, "multipart/form-data; boundary=b", null)), "no body");
+    }
+
+    @Test
+    void aSmallBodyOtherThanAFormIsReadBeforeItsRequestTakesASlot() {
+        assertTrue(ConcurrencyLimitFilter.readsAhead(request(300, "application/json", null)));
+        assertTrue(ConcurrencyLimitFilter.readsAhead(request(16 << 10, "text/csv", null)));
+        assertFalse(ConcurrencyLimitFilter.readsAhead(request((16 << 10) + 1, "application/json", null)), "an upload");
+        assertFalse(ConcurrencyLimitFilter.readsAhead(request(-1, null, null)), "no body");
+        assertFalse(ConcurrencyLimitFilter.readsAhead(request(0, "application/json", null)), "an empty body");
+        assertFalse(ConcurrencyLimitFilter.readsAhead(request(-1, "application/json", "chunked")), "chunked: an upload");
+        assertFalse(ConcurrencyLimitFilter.readsAhead(request(40, "application/x-www-form-urlencoded", null)),
+                "the container parses a form from its own input");
+        assertFalse(ConcurrencyLimitFilter.readsAhead(request(40, "Application/X-WWW-Form-Urlencoded; charset=UTF-8", null)));
     }
 
     /** A request with only what {@link ConcurrencyLimitFilter#isUpload} asks of it. */
