@@ -72,8 +72,9 @@ public final class LimitedInputStream extends FilterInputStream {
         }
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof java.util.concurrent.TimeoutException || cause instanceof java.net.SocketTimeoutException) {
-                // A container's minimum body rate (the launcher's --min-request-rate) says in its own words what the
-                // client did and which setting it ran into; they begin with "the request body".
+                // The launcher's minimum body rate (--min-request-rate) fails a body with words for the client, which
+                // say what it sent and name the setting; they begin "the request body". Other timeouts (the idle
+                // timeout's "Idle timeout expired: ...") get the words below.
                 String words = cause.getMessage();
                 return HttpProblem.of(408, "Request timeout", words != null && words.startsWith(SLOW_BODY) ? words
                         : "the request body stopped arriving before its end; the server closes connections that stay "
