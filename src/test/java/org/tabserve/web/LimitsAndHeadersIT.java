@@ -32,12 +32,14 @@ class LimitsAndHeadersIT {
     static final Http http = Http.startingTheWar(Map.of("TABSERVE_MAX_CONCURRENT_REQUESTS", Integer.toString(CONCURRENT),
             "TABSERVE_MAX_CONCURRENT_UPLOADS", Integer.toString(CONCURRENT)));
 
-    /** A valid request body over 16 KiB (JSON white space after the row): an upload, which holds a slot as it arrives. */
-    private static final byte[] UPLOAD = (VALID + " ".repeat(20_000)).getBytes(StandardCharsets.UTF_8);
+    /**
+     * A valid request body over 1 MiB (JSON white space after the row): an upload, which holds a slot as it arrives
+     * (a smaller one is read before its request takes a slot).
+     */
+    private static final byte[] UPLOAD = (VALID + " ".repeat(1_100_000)).getBytes(StandardCharsets.UTF_8);
 
     /**
-     * A request on a raw connection that sends its headers and part of its body, then waits. Its body is an upload's:
-     * a small one is read before its request takes a slot.
+     * A request on a raw connection that sends its headers and part of its body, then waits.
      */
     private static java.net.Socket heldRequest() throws IOException {
         java.net.URI uri = http.uri("/");

@@ -15,8 +15,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * A request whose small body has been read in full before it takes a concurrency slot, served from memory after: a
  * client that trickles a small body waits for it alone and holds no slot meanwhile, as a proxy that buffers request
- * bodies makes it wait. Only for a declared length of at most {@link ConcurrencyLimitFilter#SMALL_BODY_BYTES}, so
- * what this holds is bounded by that times the container's threads.
+ * bodies makes it wait. Only for a declared length the filter has room for
+ * ({@link ConcurrencyLimitFilter#readsAhead}), so what this holds is bounded.
  */
 final class ArrivedBody extends HttpServletRequestWrapper {
 
@@ -36,7 +36,7 @@ final class ArrivedBody extends HttpServletRequestWrapper {
      */
     static ArrivedBody read(HttpServletRequest request) throws IOException {
         long declared = request.getContentLengthLong();
-        if (declared < 0 || declared > ConcurrencyLimitFilter.SMALL_BODY_BYTES) {
+        if (declared < 0 || declared > ConcurrencyLimitFilter.MAX_READ_AHEAD_BYTES) {
             throw new IllegalArgumentException("not a small body: " + declared + " bytes");
         }
         byte[] body = request.getInputStream().readNBytes((int) declared);

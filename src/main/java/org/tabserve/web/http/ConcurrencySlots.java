@@ -38,8 +38,8 @@ final class ConcurrencySlots {
         if (upload && !uploads.tryAcquire()) {
             // Its body is left unread, so the connection cannot carry another request.
             return new HttpProblem(503, "Service unavailable", "the server is busy with " + uploadLimit + " uploads"
-                    + " (bodies over " + (ConcurrencyLimitFilter.SMALL_BODY_BYTES >> 10) + " KiB, chunked or"
-                    + " multipart; setting " + WebConfig.MAX_CONCURRENT_UPLOADS + "); retry in " + RETRY_AFTER + " s",
+                    + " (multipart, chunked or large bodies; setting " + WebConfig.MAX_CONCURRENT_UPLOADS
+                    + "); retry in " + RETRY_AFTER + " s",
                     List.of(), Map.of("Retry-After", RETRY_AFTER, "Connection", "close"));
         }
         if (!all.tryAcquire()) {

@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Proxy;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,7 +22,7 @@ class ConcurrencySlotsTest {
         assertNull(slots.take(true));
         HttpProblem third = slots.take(true);
         assertEquals(503, third.status());
-        assertTrue(third.getMessage().contains("busy with 2 uploads") && third.getMessage().contains(
+        assertTrue(third.getMessage().contains("busy with 2 uploads (multipart, chunked or large bodies") && third.getMessage().contains(
                 WebConfig.MAX_CONCURRENT_UPLOADS), third.getMessage());
         assertEquals(Map.of("Retry-After", "1", "Connection", "close"), third.headers());
         assertNull(slots.take(false), "small requests have the slots uploads may not take");
@@ -67,16 +68,35 @@ class ConcurrencySlotsTest {
     }
 
     @Test
-    void aSmallBodyOtherThanAFormIsReadBeforeItsRequestTakesASlot() {
+    void aBodyOfAtMost1MiBOtherThanAFormOrMultipartMayBeReadBeforeItsRequestTakesASlot() {
         assertTrue(ConcurrencyLimitFilter.readsAhead(request(300, "application/json", null)));
         assertTrue(ConcurrencyLimitFilter.readsAhead(request(16 << 10, "text/csv", null)));
-        assertFalse(ConcurrencyLimitFilter.readsAhead(request((16 << 10) + 1, "application/json", null)), "an upload");
+        assertTrue(ConcurrencyLimitFilter.readsAhead(request(1 << 20, "application/json", null)));
+        assertFalse(ConcurrencyLimitFilter.readsAhead(request((1 << 20) + 1, "application/json", null)), "an upload");
+        assertFalse(ConcurrencyLimitFilter.readsAhead(request(300, "multipart/form-data; boundary=b", null)));
         assertFalse(ConcurrencyLimitFilter.readsAhead(request(-1, null, null)), "no body");
         assertFalse(ConcurrencyLimitFilter.readsAhead(request(0, "application/json", null)), "an empty body");
         assertFalse(ConcurrencyLimitFilter.readsAhead(request(-1, "application/json", "chunked")), "chunked: an upload");
         assertFalse(ConcurrencyLimitFilter.readsAhead(request(40, "application/x-www-form-urlencoded", null)),
                 "the container parses a form from its own input");
         assertFalse(ConcurrencyLimitFilter.readsAhead(request(40, "Application/X-WWW-Form-Urlencoded; charset=UTF-8", null)));
+    }
+
+    @Test
+    void bodiesOver16KiBAreReadAheadOnlyWhileThereIsRoomForThem() {
+        ConcurrencyLimitFilter filter = new ConcurrencyLimitFilter(64, 32, null);
+        HttpServletRequest batch = request(1 << 20, "application/json", null);
+        List<Integer> taken = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            taken.add(filter.readAheadRoom(batch));
+        }
+        assertEquals(java.util.Collections.nCopies(8, 1 << 20), taken, "8 MiB of room");
+        assertEquals(0, filter.readAheadRoom(batch), "no room left: the next one is an upload");
+        assertEquals(0, filter.readAheadRoom(request(300, "application/json", null)), "a small body needs no room");
+        filter.releaseReadAheadRoom(taken.get(0));
+        assertEquals(1 << 20, filter.readAheadRoom(batch), "room given back serves the next");
+        assertEquals(0, new ConcurrencyLimitFilter(64, 32, null).readAheadRoom(request((1 << 20) + 1, "text/csv", null)),
+                "over 1 MiB is never read ahead");
     }
 
     /** A request with only what {@link ConcurrencyLimitFilter#isUpload} asks of it. */
