@@ -135,7 +135,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
               --min-request-rate N  answer 408 to a request whose body arrives slower than N
                                bytes/s on average (default 1024; 0 = no minimum)   env TABSERVE_MIN_REQUEST_RATE
               --min-request-rate-grace S  ...once it has been arriving for S seconds
-                               (default 10)                          env TABSERVE_MIN_REQUEST_RATE_GRACE
+                               (default 10)                           env TABSERVE_MIN_REQUEST_RATE_GRACE
               --help           print this and exit
             """;
 
