@@ -82,7 +82,10 @@ public final class EmbeddedServer {
         // ...and one whose headers trickle in, a byte before each idle timeout, ends at the header deadline. It sees
         // every request (so it is the outermost handler) and every connection (the connector tells it, as a listener
         // the handler tree starts and stops).
-        HeaderDeadline headerDeadline = new HeaderDeadline(options.headerTimeout(), new GracefulHandler(webapp));
+        // A body that trickles in ends at the minimum rate: the app's read of it fails, and it answers 408.
+        MinimumBodyRate bodyRate = new MinimumBodyRate(options.minRequestRate(), options.minRequestRateGrace(),
+                new GracefulHandler(webapp));
+        HeaderDeadline headerDeadline = new HeaderDeadline(options.headerTimeout(), bodyRate);
         connector.addBean(headerDeadline, false);
         server.setHandler(headerDeadline);
         // One line per request on stdout in the NCSA combined format, which log tools read as they read Apache's.

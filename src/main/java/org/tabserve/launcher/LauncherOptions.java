@@ -10,7 +10,9 @@ import java.util.OptionalInt;
  * ({@code TABSERVE_PORT}, default 8080), {@code --host} ({@code TABSERVE_HOST}, default 127.0.0.1),
  * {@code --model} ({@code TABSERVE_MODEL}, default the model inside the WAR), {@code --idle-timeout}
  * ({@code TABSERVE_IDLE_TIMEOUT}, seconds, default 30), {@code --header-timeout} ({@code TABSERVE_HEADER_TIMEOUT},
- * seconds, default 20), {@code --max-header-bytes} ({@code TABSERVE_MAX_HEADER_BYTES}, default 8192), the model
+ * seconds, default 20), {@code --max-header-bytes} ({@code TABSERVE_MAX_HEADER_BYTES}, default 8192),
+ * {@code --min-request-rate} ({@code TABSERVE_MIN_REQUEST_RATE}, bytes/s, default 1024) and
+ * {@code --min-request-rate-grace} ({@code TABSERVE_MIN_REQUEST_RATE_GRACE}, seconds, default 10), the model
  * repository's {@code --models} ({@code TABSERVE_MODELS}), {@code --poll-seconds} ({@code TABSERVE_POLL_SECONDS}),
  * {@code --default-model} ({@code TABSERVE_DEFAULT_MODEL}) and {@code --max-models} ({@code TABSERVE_MAX_MODELS}),
  * and {@code --help}.
@@ -25,9 +27,14 @@ import java.util.OptionalInt;
  * @param headerTimeout  how long a request's line and headers may take to arrive in all, however steadily they
  *                       trickle: what ends slow-loris clients that send a byte just before each idle timeout
  * @param repository     the model repository's settings, for the web app
+ * @param minRequestRate the slowest average rate, in bytes per second since the request began, at which a request's
+ *                       body may arrive once {@code minRequestRateGrace} has passed (408 below it; 0: no minimum):
+ *                       what ends uploads that trickle a byte before each idle timeout
+ * @param minRequestRateGrace how long a body may arrive at any rate before the minimum applies
  */
 public record LauncherOptions(String host, int port, Optional<String> model, boolean help, Duration idleTimeout,
-                              int maxHeaderBytes, Duration headerTimeout, Repository repository) {
+                              int maxHeaderBytes, Duration headerTimeout, Repository repository, long minRequestRate,
+                              Duration minRequestRateGrace) {
 
     /**
      * The model repository's settings as given; the web app applies its own defaults to what is not (the launcher
@@ -49,7 +56,8 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
     /** Settings without a model repository. */
     public LauncherOptions(String host, int port, Optional<String> model, boolean help, Duration idleTimeout,
                            int maxHeaderBytes, Duration headerTimeout) {
-        this(host, port, model, help, idleTimeout, maxHeaderBytes, headerTimeout, Repository.NONE);
+        this(host, port, model, help, idleTimeout, maxHeaderBytes, headerTimeout, Repository.NONE,
+                DEFAULT_MIN_REQUEST_RATE, DEFAULT_MIN_REQUEST_RATE_GRACE);
     }
 
     /** Default idle timeout. */
@@ -58,6 +66,16 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
     public static final int DEFAULT_MAX_HEADER_BYTES = 8192;
     /** Default time a request's line and headers may take to arrive: ample for any client on any network. */
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(20);
+    /**
+     * Default minimum body rate, bytes per second on average: 8 kbit/s, which GPRS, the slowest mobile data link still
+     * in use, exceeds several times over; a body of the 4 MiB JSON limit would take over an hour at this rate.
+     */
+    public static final long DEFAULT_MIN_REQUEST_RATE = 1024;
+    /**
+     * Default time before the minimum body rate applies: a mobile radio waking up, TCP's slow start and a first
+     * stall all fit, and a trickling client is cut after this long, not after as long as it likes.
+     */
+    public static final Duration DEFAULT_MIN_REQUEST_RATE_GRACE = Duration.ofSeconds(10);
 
     /** The usual settings: loopback or not, a port, a model; default limits. */
     public LauncherOptions(String host, int port, Optional<String> model, boolean help) {
@@ -76,6 +94,10 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
     public static final String HEADER_TIMEOUT_VARIABLE = "TABSERVE_HEADER_TIMEOUT";
     /** Environment variable for the header size limit, in bytes. */
     public static final String MAX_HEADER_BYTES_VARIABLE = "TABSERVE_MAX_HEADER_BYTES";
+    /** Environment variable for the minimum body rate, in bytes per second. */
+    public static final String MIN_REQUEST_RATE_VARIABLE = "TABSERVE_MIN_REQUEST_RATE";
+    /** Environment variable for the time before the minimum body rate applies, in seconds. */
+    public static final String MIN_REQUEST_RATE_GRACE_VARIABLE = "TABSERVE_MIN_REQUEST_RATE_GRACE";
     /** Environment variable for the model repository directory; the web app reads the same one inside any container. */
     public static final String MODELS_VARIABLE = "TABSERVE_MODELS";
     /** Environment variable for the repository's poll interval, in seconds. */
@@ -86,6 +108,8 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
     public static final String MAX_MODELS_VARIABLE = "TABSERVE_MAX_MODELS";
     /** Longest poll interval accepted: a day. */
     static final int MAX_POLL_SECONDS = 86_400;
+    /** Largest {@code --min-request-rate} accepted: 100 MB/s, past which a minimum would refuse ordinary networks. */
+    static final int MAX_MIN_REQUEST_RATE = 100_000_000;
     /** Largest {@code --max-models} accepted. */
     static final int MAX_MAX_MODELS = 100_000;
 
@@ -93,7 +117,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
             usage: java -jar tabserve.war [--port N] [--host ADDRESS] [--model FILE.onnx | --models DIR]
                                           [--poll-seconds N] [--default-model NAME] [--max-models N]
                                           [--idle-timeout SECONDS] [--header-timeout SECONDS] [--max-header-bytes N]
-                                          [--help]
+                                          [--min-request-rate BYTES] [--min-request-rate-grace SECONDS] [--help]
               --port N         port to listen on (default 8080, 0 = any free port)    env TABSERVE_PORT
               --host ADDRESS   interface to listen on (default 127.0.0.1; 0.0.0.0 = all) env TABSERVE_HOST
               --model FILE     ONNX classifier to serve (default: the model in the WAR) env TABSERVE_MODEL
@@ -108,6 +132,10 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
               --header-timeout S  close a connection whose request line + headers take
                                longer than S seconds to arrive (default 20)         env TABSERVE_HEADER_TIMEOUT
               --max-header-bytes N  largest request line + headers (default 8192)  env TABSERVE_MAX_HEADER_BYTES
+              --min-request-rate N  answer 408 to a request whose body arrives slower than N
+                               bytes/s on average (default 1024; 0 = no minimum)   env TABSERVE_MIN_REQUEST_RATE
+              --min-request-rate-grace S  ...once it has been arriving for S seconds
+                               (default 10)                           env TABSERVE_MIN_REQUEST_RATE_GRACE
               --help           print this and exit
             """;
 
@@ -129,6 +157,9 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
         String poll = environment.get(POLL_SECONDS_VARIABLE);
         String defaultModel = environment.get(DEFAULT_MODEL_VARIABLE);
         String maxModels = environment.get(MAX_MODELS_VARIABLE);
+        String minRate = environment.getOrDefault(MIN_REQUEST_RATE_VARIABLE, Long.toString(DEFAULT_MIN_REQUEST_RATE));
+        String minRateGrace = environment.getOrDefault(MIN_REQUEST_RATE_GRACE_VARIABLE,
+                Long.toString(DEFAULT_MIN_REQUEST_RATE_GRACE.toSeconds()));
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -136,7 +167,8 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
             switch (name) {
                 case "--help", "-h" -> help = true;
                 case "--port", "--host", "--model", "--idle-timeout", "--header-timeout", "--max-header-bytes",
-                     "--models", "--poll-seconds", "--default-model", "--max-models" -> {
+                     "--models", "--poll-seconds", "--default-model", "--max-models", "--min-request-rate",
+                     "--min-request-rate-grace" -> {
                     String value;
                     if (arg.contains("=")) {
                         value = arg.substring(arg.indexOf('=') + 1);
@@ -155,6 +187,8 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                         case "--poll-seconds" -> poll = value;
                         case "--default-model" -> defaultModel = value;
                         case "--max-models" -> maxModels = value;
+                        case "--min-request-rate" -> minRate = value;
+                        case "--min-request-rate-grace" -> minRateGrace = value;
                         default -> model = value;
                     }
                 }
@@ -174,6 +208,8 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
         long idleSeconds = positive("--idle-timeout", idle, 3600);
         long headerLimit = positive("--max-header-bytes", headerBytes, 1 << 20);
         long headerSeconds = positive("--header-timeout", headerTime, 3600);
+        OptionalInt minBytesPerSecond = optional("--min-request-rate", minRate, 0, MAX_MIN_REQUEST_RATE);
+        long graceSeconds = positive("--min-request-rate-grace", minRateGrace, 3600);
         Optional<String> directory = present(models);
         if (modelPath.isPresent() && directory.isPresent()) {
             throw new UsageException("--model (" + MODEL_VARIABLE + ") and --models (" + MODELS_VARIABLE
@@ -183,7 +219,9 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                 optional("--poll-seconds", poll, 0, MAX_POLL_SECONDS), present(defaultModel),
                 optional("--max-models", maxModels, 1, MAX_MAX_MODELS));
         return new LauncherOptions(host.strip(), portNumber, modelPath, help, Duration.ofSeconds(idleSeconds),
-                (int) headerLimit, Duration.ofSeconds(headerSeconds), repository);
+                (int) headerLimit, Duration.ofSeconds(headerSeconds), repository,
+                minBytesPerSecond.orElse((int) DEFAULT_MIN_REQUEST_RATE),
+                Duration.ofSeconds(graceSeconds));
     }
 
     private static Optional<String> present(String text) {

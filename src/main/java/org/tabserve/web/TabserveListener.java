@@ -126,10 +126,12 @@ public final class TabserveListener implements ServletContextListener {
         add(context, "error", new ErrorServlet(errors), "/error");
         add(context, "static", new StaticServlet(errors), "/");
 
-        // Security headers first, so that even a refused request carries them; then the concurrency limit.
+        // Security headers first, so that even a refused request carries them; then the concurrency limit, which keeps
+        // a share of its slots for small requests so that uploads (however slowly they arrive) cannot take them all.
         context.addFilter("security-headers", new SecurityHeadersFilter()).addMappingForUrlPatterns(
                 java.util.EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), false, "/*");
-        context.addFilter("concurrency-limit", new ConcurrencyLimitFilter(config.maxConcurrentRequests(), errors))
+        context.addFilter("concurrency-limit", new ConcurrencyLimitFilter(config.maxConcurrentRequests(),
+                config.maxConcurrentUploads(), errors))
                 .addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
         // Then the body's content coding: gzip is read inflated by the servlets, any other is refused with 415.
         context.addFilter("request-encoding", new RequestEncodingFilter(errors))

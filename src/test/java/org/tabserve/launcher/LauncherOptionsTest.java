@@ -58,6 +58,26 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void theMinimumBodyRateDefaultsTo1024BytesASecondAfter10SecondsAndComesFromTheFlagOrTheEnvironment() throws Exception {
+        LauncherOptions defaults = LauncherOptions.parse(new String[0], Map.of());
+        assertEquals(1024, defaults.minRequestRate());
+        assertEquals(java.time.Duration.ofSeconds(10), defaults.minRequestRateGrace());
+        Map<String, String> env = Map.of("TABSERVE_MIN_REQUEST_RATE", "500", "TABSERVE_MIN_REQUEST_RATE_GRACE", "30");
+        LauncherOptions fromEnv = LauncherOptions.parse(new String[0], env);
+        assertEquals(500, fromEnv.minRequestRate());
+        assertEquals(java.time.Duration.ofSeconds(30), fromEnv.minRequestRateGrace());
+        LauncherOptions flags = LauncherOptions.parse(new String[]{"--min-request-rate=0", "--min-request-rate-grace", "2"}, env);
+        assertEquals(0, flags.minRequestRate(), "0 turns the minimum off");
+        assertEquals(java.time.Duration.ofSeconds(2), flags.minRequestRateGrace());
+        LauncherOptions.UsageException negative = assertThrows(LauncherOptions.UsageException.class,
+                () -> LauncherOptions.parse(new String[]{"--min-request-rate", "-1"}, Map.of()));
+        assertTrue(negative.getMessage().contains("--min-request-rate"), negative.getMessage());
+        LauncherOptions.UsageException noGrace = assertThrows(LauncherOptions.UsageException.class,
+                () -> LauncherOptions.parse(new String[]{"--min-request-rate-grace", "0"}, Map.of()));
+        assertTrue(noGrace.getMessage().contains("--min-request-rate-grace"), noGrace.getMessage());
+    }
+
+    @Test
     void helpIsAnsweredWhateverElseIsGiven() throws Exception {
         assertTrue(LauncherOptions.parse(new String[]{"--port", "1", "--help"}, Map.of()).help());
     }

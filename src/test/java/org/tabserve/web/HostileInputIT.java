@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Hostile and malformed requests against every route of the real WAR, one table: each case names the exact status
  * and a piece of the error (a field or the detail) it must get. None may get a 5xx, and after each the server must
- * still answer a valid prediction with 200. The server runs with a 2 s idle timeout and a 4 s header deadline so
- * that slow clients are cut quickly.
+ * still answer a valid prediction with 200. The server runs with a 2 s idle timeout, a 4 s header deadline and a
+ * minimum body rate of 4 bytes/s after 2 s so that slow clients are cut quickly.
  */
 class HostileInputIT {
 
@@ -37,9 +37,15 @@ class HostileInputIT {
     /** How long a request's line and headers may take to arrive in all here (the launcher's {@code --header-timeout}). */
     static final int HEADER_SECONDS = 4;
 
+    /** The slowest body accepted here, bytes per second on average (the launcher's {@code --min-request-rate})... */
+    private static final int MIN_RATE = 4;
+    /** ...once a body has been arriving this long ({@code --min-request-rate-grace}). */
+    private static final int RATE_GRACE_SECONDS = 2;
+
     @RegisterExtension
     static final Http http = Http.startingTheWar("--idle-timeout", Integer.toString(IDLE_SECONDS),
-            "--header-timeout", Integer.toString(HEADER_SECONDS));
+            "--header-timeout", Integer.toString(HEADER_SECONDS), "--min-request-rate", Integer.toString(MIN_RATE),
+            "--min-request-rate-grace", Integer.toString(RATE_GRACE_SECONDS));
 
     private static final String JSON = "application/json";
     private static final String FORM = "application/x-www-form-urlencoded";
@@ -765,7 +771,8 @@ class HostileInputIT {
 
     @Test
     void aClientThatSendsItsHeadersInTimeIsNotCutByTheHeaderDeadlineWhileItsBodyIsSlow() throws Exception {
-        // The deadline covers headers only: a body may take longer in all, as long as it is never silent too long.
+        // The deadline covers headers only: a body may take longer in all, as long as it is never silent too long
+        // (and arrives faster than the minimum rate: 8 bytes/s here, twice the minimum).
         String body = "{\"variance\": 3.6, \"skewness\": -4.1, \"curtosis\": 4.5, \"entropy\": -0.2}";
         try (Socket socket = connect()) {
             OutputStream out = socket.getOutputStream();
@@ -775,7 +782,8 @@ class HostileInputIT {
             long start = System.nanoTime();
             int sent = 0;
             while ((System.nanoTime() - start) / 1_000_000 < HEADER_SECONDS * 1500L) {
-                out.write(body.charAt(sent++));
+                out.write(body.substring(sent, sent + 2 * MIN_RATE * IDLE_SECONDS / 4).getBytes(StandardCharsets.US_ASCII));
+                sent += 2 * MIN_RATE * IDLE_SECONDS / 4;
                 out.flush();
                 Thread.sleep(IDLE_SECONDS * 250L);
             }
@@ -827,5 +835,139 @@ class HostileInputIT {
             assertTrue(answer.startsWith("HTTP/1.1 400 "), () -> "answered: " + answer);
         }
         assertServerStillPredicts();
+    }
+
+    /** What became of one trickling upload: the server's answer (empty when it closed without one) and when. */
+    private record Trickled(String answer, long millis) {
+    }
+
+    @Test
+    void bodiesThatTrickleAreCutWith408AtTheMinimumRateAndSmallRequestsNeverWaitBehindThem() throws Exception {
+        // More trickling bodies than the default 64 requests at once, each sending one byte a second (a quarter of
+        // the minimum rate) after valid headers: a multipart upload declaring 10 MB, a chunked JSON body, or a small
+        // JSON body of 1000 bytes. Before, they held every slot (each byte restarts the idle timeout) and small
+        // requests got 503 until the clients gave up. Now uploads may hold half the slots, a small body takes one
+        // only once it has arrived, and each trickler is cut when the grace period ends.
+        int uploads = 80;
+        Multipart upload = Multipart.csv(CSV_HEADER + "\n1,2,3,4\n".repeat(1000));
+        byte[] multipart = upload.bytes();
+        List<Socket> sockets = new ArrayList<>();
+        List<byte[]> bodies = new ArrayList<>();
+        int[] sent = new int[uploads];
+        Trickled[] ends = new Trickled[uploads];
+        long start = System.nanoTime();
+        try {
+            for (int i = 0; i < uploads; i++) {
+                Socket socket = connect();
+                socket.setSoTimeout(1);
+                String head = switch (kind(i)) {
+                    case 0 -> "POST /predict_file HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + upload.contentType()
+                            + "\r\nContent-Length: 10000000\r\n\r\n";
+                    case 1 -> "POST /api/predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                            + "Transfer-Encoding: chunked\r\n\r\n";
+                    default -> "POST /api/predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: 1000\r\n\r\n";
+                };
+                socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                sockets.add(socket);
+                bodies.add(switch (kind(i)) {
+                    case 0 -> multipart;
+                    case 1 -> ("1\r\n{\r\n" + "1\r\n \r\n".repeat(1000)).getBytes(StandardCharsets.US_ASCII);
+                    default -> ("{" + " ".repeat(999)).getBytes(StandardCharsets.US_ASCII);
+                });
+            }
+            int small = 0;
+            long lastByte = 0;
+            while (System.nanoTime() - start < 20_000_000_000L && java.util.Arrays.stream(ends).anyMatch(e -> e == null)) {
+                boolean trickle = System.nanoTime() - lastByte > 1_000_000_000L;
+                for (int i = 0; i < uploads; i++) {
+                    if (ends[i] == null) {
+                        ends[i] = trickle(sockets.get(i), bodies.get(i), sent, i, trickle, start);
+                    }
+                }
+                if (trickle) {
+                    lastByte = System.nanoTime();
+                }
+                // Small requests go through all the while, also while every upload slot is held.
+                Http.Response probe = http.fresh().postJson("/api/predict", VALID);
+                assertEquals(200, probe.status(), () -> "a small request while uploads trickle: " + probe.text());
+                small++;
+            }
+            assertTrue(small >= 5, "only " + small + " small requests were sent");
+            System.out.println("trickling uploads: " + small + " small requests meanwhile, all 200");
+        } finally {
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+        int cut = 0;
+        int[] cutByKind = new int[3]; // multipart (read by the container's parser), chunked and small JSON (the app's)
+        for (int i = 0; i < uploads; i++) {
+            Trickled end = ends[i];
+            int index = i;
+            assertTrue(end != null, () -> "trickling upload " + index + " was still held after 20 s, "
+                    + sent[index] + " bytes sent");
+            if (end.answer().startsWith("HTTP/1.1 408 ")) {
+                assertTrue(end.answer().contains("--min-request-rate"), end::answer);
+                cut++;
+                cutByKind[kind(i)]++;
+            } else {
+                assertTrue(kind(i) != 2, () -> "a small body, which takes a slot only once it has arrived, ended with "
+                        + end.answer());
+                // Refused at once when every upload slot was taken: no other 5xx, no other end.
+                assertTrue(end.answer().startsWith("HTTP/1.1 503 "), () -> "upload " + index + " ended after "
+                        + end.millis() + " ms with: " + end.answer());
+            }
+        }
+        assertTrue(cutByKind[0] > 0 && cutByKind[1] > 0 && cutByKind[2] > 0, "cut with 408: " + cutByKind[0]
+                + " multipart uploads, " + cutByKind[1] + " chunked JSON bodies, " + cutByKind[2] + " small JSON bodies");
+        System.out.println("trickling uploads: " + cut + " of " + uploads + " (" + cutByKind[0] + " multipart, "
+                + cutByKind[1] + " chunked, " + cutByKind[2] + " small) cut with 408 after "
+                + java.util.Arrays.stream(ends).filter(e -> e.answer().startsWith("HTTP/1.1 408 "))
+                        .mapToLong(Trickled::millis).summaryStatistics() + " ms, the rest refused with 503");
+        assertServerStillPredicts();
+    }
+
+    /** Trickler {@code i}'s kind: 0 a multipart upload, 1 a chunked JSON body, 2 a small JSON body (half of them). */
+    private static int kind(int i) {
+        return i % 2 == 0 ? 2 : i % 4 == 1 ? 0 : 1;
+    }
+
+    /**
+     * Sends the next byte of a trickling upload when it is time, and reads what the server answered, if it did: null
+     * while the server still waits for the body.
+     */
+    private static Trickled trickle(Socket socket, byte[] body, int[] sent, int index, boolean send, long start)
+            throws IOException {
+        InputStream in = socket.getInputStream();
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        try {
+            int b = in.read();
+            if (b < 0) {
+                return new Trickled("", (System.nanoTime() - start) / 1_000_000);
+            }
+            answer.write(b);
+            socket.setSoTimeout(5000);
+            try {
+                answer.writeBytes(readUntilClosed(socket).getBytes(StandardCharsets.ISO_8859_1));
+            } catch (SocketTimeoutException keptOpen) {
+                answer.writeBytes("\n(the connection stayed open)".getBytes(StandardCharsets.ISO_8859_1));
+            }
+            return new Trickled(answer.toString(StandardCharsets.ISO_8859_1), (System.nanoTime() - start) / 1_000_000);
+        } catch (SocketTimeoutException stillWaiting) {
+            // no answer yet
+        } catch (java.net.SocketException reset) {
+            return new Trickled(answer.toString(StandardCharsets.ISO_8859_1), (System.nanoTime() - start) / 1_000_000);
+        }
+        if (send && sent[index] < body.length) {
+            try {
+                socket.getOutputStream().write(body[sent[index]++]);
+                socket.getOutputStream().flush();
+            } catch (java.net.SocketException closed) {
+                return new Trickled("", (System.nanoTime() - start) / 1_000_000);
+            }
+        }
+        return null;
     }
 }

@@ -27,15 +27,25 @@ class LimitsAndHeadersIT {
     private static final String BROWSER = "text/html,application/xhtml+xml,*/*;q=0.8";
     private static final String VALID = "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}";
 
+    /** Every slot may be an upload's here, so that three held uploads fill them all. */
     @RegisterExtension
-    static final Http http = Http.startingTheWar(Map.of("TABSERVE_MAX_CONCURRENT_REQUESTS", Integer.toString(CONCURRENT)));
+    static final Http http = Http.startingTheWar(Map.of("TABSERVE_MAX_CONCURRENT_REQUESTS", Integer.toString(CONCURRENT),
+            "TABSERVE_MAX_CONCURRENT_UPLOADS", Integer.toString(CONCURRENT)));
 
-    /** A request on a raw connection that sends its headers and part of its body, then waits. */
+    /**
+     * A valid request body over 1 MiB (JSON white space after the row): an upload, which holds a slot as it arrives
+     * (a smaller one is read before its request takes a slot).
+     */
+    private static final byte[] UPLOAD = (VALID + " ".repeat(1_100_000)).getBytes(StandardCharsets.UTF_8);
+
+    /**
+     * A request on a raw connection that sends its headers and part of its body, then waits.
+     */
     private static java.net.Socket heldRequest() throws IOException {
         java.net.URI uri = http.uri("/");
         java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort());
         socket.setSoTimeout(60_000);
-        byte[] body = VALID.getBytes(StandardCharsets.UTF_8);
+        byte[] body = UPLOAD;
         socket.getOutputStream().write(("POST /api/predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                 + "Connection: close\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().write(body, 0, 10);
@@ -45,7 +55,7 @@ class LimitsAndHeadersIT {
 
     /** Sends the rest of a held request's body and reads its answer's status line. */
     private static String finish(java.net.Socket socket) throws IOException {
-        byte[] body = VALID.getBytes(StandardCharsets.UTF_8);
+        byte[] body = UPLOAD;
         socket.getOutputStream().write(body, 10, body.length - 10);
         socket.getOutputStream().flush();
         String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);

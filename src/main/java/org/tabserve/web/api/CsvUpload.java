@@ -82,6 +82,11 @@ public final class CsvUpload {
             if (causedByLimit(e)) {
                 throw overLimit(maxUploadBytes);
             }
+            // Jetty wraps a body that timed out (silent, or slower than the minimum rate) in its "bad multipart" too.
+            HttpProblem broken = LimitedInputStream.unreadable(new IOException(e));
+            if (broken.status() == 408) {
+                throw broken;
+            }
             throw new HttpProblem(400, "Bad request", "the body is not a well-formed multipart/form-data upload",
                     List.of(), CLOSE);
         } catch (IOException e) {

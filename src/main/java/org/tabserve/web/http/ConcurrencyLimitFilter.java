@@ -7,29 +7,47 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.logging.Logger;
 
 /**
  * Serves at most a set number of requests at once and answers the next ones at once with 503 and
- * {@code Retry-After}, rather than letting them wait in a queue that grows without bound. A plain servlet filter, so
- * the limit holds in every container. Liveness probes pass always: a busy server is alive.
+ * {@code Retry-After}, rather than letting them wait in a queue that grows without bound. A slot is for work, not
+ * for waiting on a client: a body other than a form's or a multipart upload is read in full before its request takes
+ * a slot ({@link ArrivedBody}) when it is small ({@link #SMALL_BODY_BYTES}), or up to {@link #MAX_READ_AHEAD_BYTES}
+ * while there is room for it ({@link #READ_AHEAD_ROOM_BYTES} for all at once); any other upload (multipart, chunked,
+ * larger) may hold only the uploads' share of the slots ({@link ConcurrencySlots}). So however many clients trickle
+ * their bodies in, small requests still find a free slot. A plain servlet filter, so the limit holds in every container. Liveness probes
+ * pass always: a busy server is alive.
  */
 public final class ConcurrencyLimitFilter extends HttpFilter {
 
     private static final Logger LOG = Logger.getLogger(ConcurrencyLimitFilter.class.getName());
-    /** Seconds a refused client is asked to wait. */
-    static final String RETRY_AFTER = "1";
+    /**
+     * The largest declared body that is not an upload, and is always read before its request takes a slot. A JSON
+     * request of a hundred rows fits. Small enough that these bodies hold little: 16 KiB times Jetty's 200 threads is
+     * 3 MiB.
+     */
+    public static final long SMALL_BODY_BYTES = 16 << 10;
+    /** The largest body read ahead while there is room: a JSON batch of ten thousand rows, about 800 KB, fits. */
+    static final long MAX_READ_AHEAD_BYTES = 1 << 20;
+    /**
+     * The room for bodies over {@link #SMALL_BODY_BYTES} read ahead at once: 64 batches of a thousand rows. Once
+     * trickling clients hold it all, the next such bodies are uploads, in the uploads' share.
+     */
+    static final int READ_AHEAD_ROOM_BYTES = 8 << 20;
 
-    private final transient Semaphore permits;
-    private final int limit;
+    private final transient ConcurrencySlots slots;
+    private final transient Semaphore readAheadRoom = new Semaphore(READ_AHEAD_ROOM_BYTES);
     private final transient ErrorRenderer errors;
 
-    public ConcurrencyLimitFilter(int limit, ErrorRenderer errors) {
-        this.permits = new Semaphore(limit);
-        this.limit = limit;
+    /**
+     * @param limit       most requests served at once
+     * @param uploadLimit most of them that may be uploads (at most {@code limit}); the rest are kept for small requests
+     */
+    public ConcurrencyLimitFilter(int limit, int uploadLimit, ErrorRenderer errors) {
+        this.slots = new ConcurrencySlots(limit, uploadLimit);
         this.errors = errors;
     }
 
@@ -41,17 +59,83 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        if (!permits.tryAcquire()) {
-            LOG.fine(() -> "Refused " + request.getMethod() + " " + request.getRequestURI() + ": " + limit
-                    + " requests in progress");
-            errors.render(request, response, new HttpProblem(503, "Service unavailable", "the server is busy with "
-                    + limit + " requests; retry in " + RETRY_AFTER + " s", List.of(), Map.of("Retry-After", RETRY_AFTER)));
-            return;
-        }
+        int room = readAheadRoom(request);
         try {
-            chain.doFilter(request, response);
+            boolean upload = isUpload(request) && room == 0;
+            HttpServletRequest served = request;
+            if (readsAhead(request) && (room > 0 || request.getContentLengthLong() <= SMALL_BODY_BYTES)) {
+                try {
+                    served = ArrivedBody.read(request);
+                } catch (IOException e) {
+                    errors.render(request, response, LimitedInputStream.unreadable(e));
+                    return;
+                }
+            }
+            HttpProblem refused = slots.take(upload);
+            if (refused != null) {
+                LOG.fine(() -> "Refused " + request.getMethod() + " " + request.getRequestURI() + ": "
+                        + refused.getMessage());
+                errors.render(request, response, refused);
+                return;
+            }
+            try {
+                chain.doFilter(served, response);
+            } finally {
+                slots.release(upload);
+            }
         } finally {
-            permits.release();
+            releaseReadAheadRoom(room);
         }
+    }
+
+    /**
+     * Takes room to read a body over {@link #SMALL_BODY_BYTES} ahead, if it may be and there is room (give it back
+     * when the request ends, as its bytes are held that long).
+     *
+     * @return the bytes taken, 0 for none
+     */
+    int readAheadRoom(HttpServletRequest request) {
+        long declared = request.getContentLengthLong();
+        if (declared > SMALL_BODY_BYTES && readsAhead(request) && readAheadRoom.tryAcquire((int) declared)) {
+            return (int) declared;
+        }
+        return 0;
+    }
+
+    /** Gives back room {@link #readAheadRoom} took. */
+    void releaseReadAheadRoom(int bytes) {
+        readAheadRoom.release(bytes);
+    }
+
+    /**
+     * Whether a body may be read before its request takes a slot: one of a declared length up to
+     * {@link #MAX_READ_AHEAD_BYTES}, but not a form or a multipart upload, which the container parses from its own
+     * input when the servlet asks for the parameters or parts.
+     */
+    static boolean readsAhead(HttpServletRequest request) {
+        long declared = request.getContentLengthLong();
+        String type = request.getHeader("Content-Type");
+        String lower = type == null ? "" : type.toLowerCase(Locale.ROOT);
+        return declared > 0 && declared <= MAX_READ_AHEAD_BYTES
+                && !lower.startsWith("application/x-www-form-urlencoded") && !lower.startsWith("multipart/");
+    }
+
+    /**
+     * Whether a request's body may take long to arrive: multipart, declared over {@link #SMALL_BODY_BYTES}, or of a
+     * length not declared (chunked), which a client may make as long as it likes. (One that is read ahead, as there
+     * is room for it, holds no slot while it arrives and is not counted as an upload.)
+     */
+    static boolean isUpload(HttpServletRequest request) {
+        long declared = request.getContentLengthLong();
+        if (declared > SMALL_BODY_BYTES) {
+            return true;
+        }
+        if (declared < 0 && request.getHeader("Transfer-Encoding") != null) {
+            return true;
+        }
+        // The header as sent: Jetty's getContentType() throws on a charset the JVM does not know, which the
+        // servlets answer with a 415 of their own.
+        String type = request.getHeader("Content-Type");
+        return declared != 0 && type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/");
     }
 }

@@ -12,6 +12,9 @@ import java.io.InputStream;
  */
 public final class LimitedInputStream extends FilterInputStream {
 
+    /** How a timeout that is a minimum body rate's words for the client begins. */
+    private static final String SLOW_BODY = "the request body ";
+
     private final long limit;
     private final String what;
     private long count;
@@ -69,8 +72,13 @@ public final class LimitedInputStream extends FilterInputStream {
         }
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof java.util.concurrent.TimeoutException || cause instanceof java.net.SocketTimeoutException) {
-                return HttpProblem.of(408, "Request timeout", "the request body stopped arriving before its end; "
-                        + "the server closes connections that stay silent");
+                // The launcher's minimum body rate (--min-request-rate) fails a body with words for the client, which
+                // say what it sent and name the setting; they begin "the request body". Other timeouts (the idle
+                // timeout's "Idle timeout expired: ...") get the words below.
+                String words = cause.getMessage();
+                return HttpProblem.of(408, "Request timeout", words != null && words.startsWith(SLOW_BODY) ? words
+                        : "the request body stopped arriving before its end; the server closes connections that stay "
+                        + "silent");
             }
         }
         return HttpProblem.badRequest("the request body could not be read to its end (the client hung up or sent a "

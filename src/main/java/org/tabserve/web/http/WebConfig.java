@@ -21,6 +21,8 @@ import java.util.function.Function;
  * @param maxCsvRows     most data rows in one CSV upload
  * @param cacheTemplates whether Thymeleaf caches parsed templates (off for the dev loop)
  * @param maxConcurrentRequests most requests served at once; more get 503 with {@code Retry-After}
+ * @param maxConcurrentUploads  most of those that may be uploads ({@link ConcurrencyLimitFilter#isUpload}), so that
+ *                              slow uploads never hold the slots small requests need
  * @param adminToken     the bearer token that the admin routes need; empty keeps them off
  * @param adminLoopback  whether callers on the loopback interface may use the repository's load and unload without
  *                       the token (KServe's model agent, a sidecar, calls them with none)
@@ -29,14 +31,15 @@ import java.util.function.Function;
  */
 public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchRows, long maxUploadBytes,
                         long maxCsvRows, boolean cacheTemplates, int maxConcurrentRequests,
-                        Optional<String> adminToken, boolean adminLoopback, Optional<RepositoryOptions> repository) {
+                        int maxConcurrentUploads, Optional<String> adminToken, boolean adminLoopback, Optional<RepositoryOptions> repository) {
 
     /** Never prints the admin token. */
     @Override
     public String toString() {
         return "WebConfig[model=" + model + ", maxBodyBytes=" + maxBodyBytes + ", maxBatchRows=" + maxBatchRows
                 + ", maxUploadBytes=" + maxUploadBytes + ", maxCsvRows=" + maxCsvRows + ", cacheTemplates="
-                + cacheTemplates + ", maxConcurrentRequests=" + maxConcurrentRequests + ", adminToken="
+                + cacheTemplates + ", maxConcurrentRequests=" + maxConcurrentRequests + ", maxConcurrentUploads="
+                + maxConcurrentUploads + ", adminToken="
                 + (adminToken.isPresent() ? "(set)" : "(none)") + ", adminLoopback=" + adminLoopback + ", repository="
                 + repository + "]";
     }
@@ -55,6 +58,11 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
     public static final String TEMPLATES_CACHE = "tabserve.templates.cache";
     /** Most requests served at once; the next get 503 with {@code Retry-After} instead of waiting in a queue. */
     public static final String MAX_CONCURRENT_REQUESTS = "tabserve.max-concurrent-requests";
+    /**
+     * Most uploads (bodies over 64 KiB, chunked or multipart) served at once, within
+     * {@link #MAX_CONCURRENT_REQUESTS}; the default, half of it, keeps the other half for small requests.
+     */
+    public static final String MAX_CONCURRENT_UPLOADS = "tabserve.max-concurrent-uploads";
     /** Bearer token for {@code POST /admin/model}; unset (the default) turns the route off. */
     public static final String ADMIN_TOKEN = "tabserve.admin-token";
     /**
@@ -75,6 +83,12 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
                              Map<String, String> environment) {
         Function<String, Optional<String>> lookup = key -> first(
                 initParameters.apply(key), systemProperties.apply(key), environment.get(environmentName(key)));
+        int maxConcurrent = (int) Math.min(Integer.MAX_VALUE, positive(lookup, MAX_CONCURRENT_REQUESTS, 64));
+        long maxUploads = positive(lookup, MAX_CONCURRENT_UPLOADS, Math.max(1, maxConcurrent / 2));
+        if (maxUploads > maxConcurrent) {
+            throw new IllegalArgumentException("setting " + MAX_CONCURRENT_UPLOADS + " (" + maxUploads + ") must not be"
+                    + " larger than " + MAX_CONCURRENT_REQUESTS + " (" + maxConcurrent + "), of which it is a share");
+        }
         return new WebConfig(
                 lookup.apply(MODEL),
                 positive(lookup, MAX_BODY_BYTES, 4L << 20),
@@ -82,7 +96,8 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
                 positive(lookup, MAX_UPLOAD_BYTES, 200L << 20),
                 positive(lookup, MAX_CSV_ROWS, 2_000_000),
                 lookup.apply(TEMPLATES_CACHE).map(v -> !v.equalsIgnoreCase("false")).orElse(true),
-                (int) Math.min(Integer.MAX_VALUE, positive(lookup, MAX_CONCURRENT_REQUESTS, 64)),
+                maxConcurrent,
+                (int) maxUploads,
                 lookup.apply(ADMIN_TOKEN).map(WebConfig::checkedToken),
                 lookup.apply(ADMIN_LOOPBACK).map(v -> v.equalsIgnoreCase("true")).orElse(false),
                 RepositoryOptions.resolve(lookup));

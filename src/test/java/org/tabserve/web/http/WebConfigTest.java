@@ -41,6 +41,7 @@ class WebConfigTest {
         assertEquals(2_000_000, config.maxCsvRows());
         assertTrue(config.cacheTemplates());
         assertEquals(64, config.maxConcurrentRequests());
+        assertEquals(32, config.maxConcurrentUploads(), "half the slots are kept for small requests");
         assertTrue(config.adminToken().isEmpty(), "the admin route is off unless an operator sets a token");
     }
 
@@ -53,6 +54,19 @@ class WebConfigTest {
         WebConfig config = WebConfig.resolve(NONE::get, NONE::get, Map.of("TABSERVE_ADMIN_TOKEN", "0123456789abcdef-long"));
         assertEquals(Optional.of("0123456789abcdef-long"), config.adminToken());
         assertFalse(config.toString().contains("0123456789abcdef"), config.toString());
+    }
+
+    @Test
+    void theUploadsShareIsHalfTheRequestsByDefaultAndNeverMoreThanThem() {
+        assertEquals(5, WebConfig.resolve(NONE::get, NONE::get, Map.of("TABSERVE_MAX_CONCURRENT_REQUESTS", "11"))
+                .maxConcurrentUploads());
+        assertEquals(1, WebConfig.resolve(NONE::get, NONE::get, Map.of("TABSERVE_MAX_CONCURRENT_REQUESTS", "1"))
+                .maxConcurrentUploads());
+        assertEquals(8, WebConfig.resolve(NONE::get, NONE::get, Map.of("TABSERVE_MAX_CONCURRENT_UPLOADS", "8"))
+                .maxConcurrentUploads());
+        IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class, () -> WebConfig.resolve(
+                NONE::get, NONE::get, Map.of("TABSERVE_MAX_CONCURRENT_REQUESTS", "4", "TABSERVE_MAX_CONCURRENT_UPLOADS", "5")));
+        assertTrue(tooMany.getMessage().contains(WebConfig.MAX_CONCURRENT_UPLOADS), tooMany.getMessage());
     }
 
     @Test

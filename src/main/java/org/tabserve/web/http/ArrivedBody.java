@@ -1,0 +1,111 @@
+package org.tabserve.web.http;
+
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A request whose small body has been read in full before it takes a concurrency slot, served from memory after: a
+ * client that trickles a small body waits for it alone and holds no slot meanwhile, as a proxy that buffers request
+ * bodies makes it wait. Only for a declared length the filter has room for
+ * ({@link ConcurrencyLimitFilter#readsAhead}), so what this holds is bounded.
+ */
+final class ArrivedBody extends HttpServletRequestWrapper {
+
+    private final byte[] body;
+    private ServletInputStream stream;
+    private BufferedReader reader;
+
+    private ArrivedBody(HttpServletRequest request, byte[] body) {
+        super(request);
+        this.body = body;
+    }
+
+    /**
+     * Reads the body of {@code request}, of its declared length, to its end.
+     *
+     * @throws IOException when the body breaks off (the client went silent, too slow, or hung up)
+     */
+    static ArrivedBody read(HttpServletRequest request) throws IOException {
+        long declared = request.getContentLengthLong();
+        if (declared < 0 || declared > ConcurrencyLimitFilter.MAX_READ_AHEAD_BYTES) {
+            throw new IllegalArgumentException("not a small body: " + declared + " bytes");
+        }
+        byte[] body = request.getInputStream().readNBytes((int) declared);
+        if (body.length < declared) {
+            throw new java.io.EOFException("the body ended after " + body.length + " of " + declared + " bytes");
+        }
+        return new ArrivedBody(request, body);
+    }
+
+    @Override
+    public ServletInputStream getInputStream() {
+        if (reader != null) {
+            throw new IllegalStateException("getReader() was called on this request");
+        }
+        if (stream == null) {
+            stream = new Stream(new ByteArrayInputStream(body));
+        }
+        return stream;
+    }
+
+    @Override
+    public BufferedReader getReader() {
+        if (stream != null && reader == null) {
+            throw new IllegalStateException("getInputStream() was called on this request");
+        }
+        if (reader == null) {
+            String charset = getCharacterEncoding();
+            reader = new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body),
+                    charset == null ? StandardCharsets.ISO_8859_1 : Charset.forName(charset)));
+        }
+        return reader;
+    }
+
+    /** The body from memory, as the servlets read it: blocking, never waiting. */
+    private static final class Stream extends ServletInputStream {
+        private final ByteArrayInputStream in;
+
+        Stream(ByteArrayInputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() {
+            return in.read();
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) {
+            return in.read(buffer, offset, length);
+        }
+
+        @Override
+        public int available() {
+            return in.available();
+        }
+
+        @Override
+        public boolean isFinished() {
+            return in.available() == 0;
+        }
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+            throw new IllegalStateException("tabserve reads request bodies blocking");
+        }
+    }
+}
