@@ -51,7 +51,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -135,6 +134,7 @@ class HostileServerIT {
         Files.writeString(dir.resolve("broken-text.onnx"), "not a model");
         byte[] model = Files.readAllBytes(BankNotes.MODEL);
         Files.write(dir.resolve("broken-cut.onnx"), java.util.Arrays.copyOf(model, model.length / 2));
+        Files.write(dir.resolve("broken-graph.onnx"), withUnknownOp(model));
         outside = Files.createTempDirectory("tabserve-outside");
         Files.copy(BankNotes.MODEL, outside.resolve("model.onnx"));
         Files.createSymbolicLink(dir.resolve("linked"), outside);
@@ -219,45 +219,50 @@ class HostileServerIT {
     @Order(2)
     void case2_aModelFileOverwrittenOrTruncatedWhileItLoadsEndsUnavailableOrKeepsItsOlderVersionNeverA500()
             throws Exception {
-        byte[] heavy = ballasted(48 << 20);
+        byte[] heavy = ballasted(96 << 20);
         Path file = dir.resolve("churn.onnx");
         installAtomically(heavy, "churn.onnx");
         Http.Response first = load("churn");
         assertEquals(200, first.status(), () -> "loading the intact large model: " + first.text());
 
-        // The v2 load route while a writer rewrites the file in place and truncates it, again and again.
-        for (int round = 0; round < 4; round++) {
-            AtomicBoolean writing = new AtomicBoolean(true);
-            Thread writer = new Thread(() -> {
-                while (writing.get()) {
-                    rewriteInPlace(file, heavy, heavy.length / 3);
-                }
-            }, "churn-writer");
-            writer.start();
+        // The v2 load route: the file overwritten in place (as cp does), loaded, and cut short a moment later,
+        // while the load reads it; each round a little later, to land somewhere within the load.
+        List<String> failed = new ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+            rewriteInPlace(file, heavy, heavy.length);
+            java.util.concurrent.CompletableFuture<Http.Response> loading =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> load("churn"));
+            long delay = 40 + 70L * round;
+            Thread.sleep(delay); // where in the load the file shrinks, not a measure of anything
+            truncate(file, heavy.length / 5);
+            Http.Response loaded;
             try {
-                Http.Response loaded = load("churn");
-                assertTrue(loaded.status() == 200 || (loaded.status() >= 400 && loaded.status() < 500),
-                        () -> "v2 load while the file changes: " + loaded.status() + " " + loaded.text());
-            } finally {
-                writing.set(false);
-                writer.join(30_000);
+                loaded = loading.get(2, TimeUnit.MINUTES);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof AssertionError a ? a : new AssertionError(e.getCause());
+            }
+            if (loaded.status() != 200 && (loaded.status() < 400 || loaded.status() >= 500)) {
+                failed.add("cut " + delay + " ms after the load began: " + loaded.status() + " " + loaded.text());
             }
             checkAlive();
         }
+        assertTrue(failed.isEmpty(), () -> "v2 load of a file cut short while it loads, answers not 200 or 4xx: "
+                + failed);
 
-        // The poller: a file rewritten in place, left alone long enough to be loaded, and truncated meanwhile.
+        // The poller: the file overwritten in place, then truncated while the poller loads it. Its log line
+        // ("loaded in N ms") of a first, undisturbed reload tells when it scans and how long a load takes.
+        rewriteInPlace(file, heavy, heavy.length);
+        long[] loadedAt = awaitReloadLogged("churn version 1 serves from");
+        long loadNanos = loadedAt[1];
+        long scanAt = loadedAt[0] - loadNanos; // a scan that started that load; the next come a second apart
         for (int round = 0; round < 3; round++) {
-            rewriteInPlace(file, heavy, heavy.length);
-            long until = System.nanoTime() + Duration.ofMillis(1_500 + 400L * round).toNanos();
-            while (System.nanoTime() < until) {
-                checkAlive();
-                Thread.sleep(100); // give the poller its two scans; the truncation below lands during its load
-            }
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                channel.truncate(heavy.length / 4);
-            }
-            Thread.sleep(300);
-            checkAlive();
+            long second = 1_000_000_000L;
+            long writeAt = scanAt + ((System.nanoTime() - scanAt) / second + 1) * second + second / 10;
+            sleepUntil(writeAt);
+            rewriteInPlace(file, heavy, heavy.length); // seen at the next scan, loaded at the one after
+            sleepUntil(writeAt - second / 10 + 2 * second + loadNanos * (2 + round) / 8);
+            truncate(file, heavy.length / 5);
+            awaitPolls(1);
         }
 
         installAtomically(heavy, "churn.onnx");
@@ -345,7 +350,8 @@ class HostileServerIT {
                 // Served now, and still after the next polls: the upload, not the file it was meant to replace.
                 for (int poll = 0; poll < 3; poll++) {
                     Http.Response predicted = record(http.postJson("/models/" + name + "/api/predict", PENGUIN), false);
-                    assertEquals(200, predicted.status(), () -> name + " after the install: "
+                    String when = poll == 0 ? "right after the install" : "after " + poll + " more poll(s)";
+                    assertEquals(200, predicted.status(), () -> name + " no longer serves the upload " + when + ": "
                             + predicted.text());
                     assertEquals("Adelie", predicted.json().path("label").asText());
                     awaitPolls(1);
@@ -396,11 +402,11 @@ class HostileServerIT {
                     Thread.sleep(wait); // the pace of the trickle, not a measure of anything
                 }
             }
-            List<String> refused = small.stream().filter(r -> r.status() != 200)
-                    .map(r -> r.status() + " " + r.text()).toList();
+            List<Http.Response> refused = small.stream().filter(r -> r.status() != 200).toList();
             assertAll(
                     () -> assertTrue(refused.isEmpty(), () -> refused.size() + " of " + small.size()
-                            + " small predictions were not answered 200 while uploads trickled: " + refused),
+                            + " small predictions were not answered 200 while uploads trickled, e.g. "
+                            + refused.get(0).status() + " " + refused.get(0).text()),
                     () -> assertEquals(tricklers.size(), cut.size(), () -> (tricklers.size() - cut.size())
                             + " of " + tricklers.size() + " trickling uploads still held their connection after "
                             + TRICKLE_SECONDS + " s; cut: " + cut));
@@ -426,8 +432,9 @@ class HostileServerIT {
     @Test
     @Order(10)
     void case10_listingsAndRefusalsShowNoServerPathsNorOnnxRuntimeSourcePaths() throws Exception {
-        List<String> secrets = List.of(dir.root().toString(), dir.root().toRealPath().toString(), outside.toString(),
-                Path.of(System.getProperty("java.io.tmpdir")).toRealPath() + "/", "onnxruntime/core", ".part");
+        java.util.Set<String> secrets = new java.util.LinkedHashSet<>(List.of(dir.root().toString(),
+                dir.root().toRealPath().toString(), outside.toString(),
+                Path.of(System.getProperty("java.io.tmpdir")).toRealPath() + "/", "onnxruntime/core", ".part"));
         Http.Response junk = record(http.send("PUT", "/admin/models/junk", BodyPublishers.ofString("not a model"),
                 "Content-Type", OCTETS, "Authorization", BEARER), false);
         List<Http.Response> shown = List.of(record(http.get("/models"), false), record(http.get("/api/models"), false),
@@ -465,15 +472,18 @@ class HostileServerIT {
                     ascii("/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
             Raw raw = raw("GET /models/<the bytes C3 28>/", request);
             assertClientError(raw.request(), raw.status(), raw.body());
-            assertEquals("nosniff", raw.headers().get("x-content-type-options"), raw.headers()::toString);
+            assertEquals("nosniff", raw.headers().get("x-content-type-options"), () -> raw.request() + " ("
+                    + raw.status() + ") lacks X-Content-Type-Options: " + raw.headers());
         });
         for (String version : List.of("+1", "01", "%EF%BC%91")) {
-            checks.add(() -> {
-                Http.Response model = record(http.get("/models/banknote/versions/" + version + "/api/model"), false);
-                assertClientError(model.request(), model.status(), model.text());
-                Http.Response v2 = record(http.get("/v2/models/banknote/versions/" + version), false);
-                assertClientError(v2.request(), v2.status(), v2.text());
-            });
+            for (String path : List.of("/models/banknote/versions/" + version + "/api/model",
+                    "/v2/models/banknote/versions/" + version)) {
+                checks.add(() -> {
+                    Http.Response response = record(http.get(path), false);
+                    assertClientError("version '" + version + "': " + response.request(), response.status(),
+                            response.text());
+                });
+            }
         }
         // 'v' (0x76) written in two bytes, C1 B6, which UTF-8 forbids: read leniently, it would be "variance".
         byte[] withOverlong = bytes(ascii("{\""), new byte[]{(byte) 0xC1, (byte) 0xB6}, ascii(VALID.substring(3)));
@@ -658,6 +668,43 @@ class HostileServerIT {
         }
     }
 
+    private static void truncate(Path file, long size) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.truncate(size);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sleeps until {@code System.nanoTime()} reaches {@code nanos}, checking that the server lives. */
+    private static void sleepUntil(long nanos) throws InterruptedException {
+        while (System.nanoTime() < nanos) {
+            checkAlive();
+            Thread.sleep(Math.max(1, Math.min(50, (nanos - System.nanoTime()) / 1_000_000)));
+        }
+    }
+
+    /**
+     * Waits for the server to log one more line containing {@code text}, with
+     * "loaded in N ms". @return when the line was seen ({@code System.nanoTime()}) and N in nanoseconds
+     */
+    private static long[] awaitReloadLogged(String text) throws InterruptedException {
+        long before = server.output().stream().filter(l -> l.contains(text)).count();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            checkAlive();
+            List<String> lines = server.output().stream().filter(l -> l.contains(text)).toList();
+            if (lines.size() > before) {
+                long seen = System.nanoTime();
+                java.util.regex.Matcher took = Pattern.compile("loaded in ([0-9,.]+) ms").matcher(lines.get(lines.size() - 1));
+                long millis = took.find() ? Long.parseLong(took.group(1).replaceAll("[,.]", "")) : 500;
+                return new long[]{seen, millis * 1_000_000L};
+            }
+            assertTrue(System.nanoTime() < deadline, () -> "the poller never reloaded the file: " + text);
+            Thread.sleep(10);
+        }
+    }
+
     /** The file a scan of the directory serves {@code name}'s highest version from (README's layouts). */
     private static Path servedFile(String name) throws IOException {
         Path folder = dir.resolve(name);
@@ -708,6 +755,14 @@ class HostileServerIT {
                 .setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE).addDims(bytes / 4)
                 .setRawData(ByteString.copyFrom(data)).build();
         return bundled.toBuilder().setGraph(bundled.getGraph().toBuilder().addInitializer(ballast)).build().toByteArray();
+    }
+
+    /** The model with its first node's operator renamed to one no runtime has: well-formed, yet not loadable. */
+    private static byte[] withUnknownOp(byte[] model) throws IOException {
+        OnnxMl.ModelProto proto = OnnxMl.ModelProto.parseFrom(model);
+        OnnxMl.GraphProto.Builder graph = proto.getGraph().toBuilder();
+        graph.setNode(0, graph.getNode(0).toBuilder().setOpType("NoSuchOperator"));
+        return proto.toBuilder().setGraph(graph).build().toByteArray();
     }
 
     /** About {@code length} characters of words, on one line. */
