@@ -535,6 +535,15 @@ class HostileServerIT {
 
     // ---- checks shared by the cases ----
 
+    /** A connection that ends without an answer may be a server that is dying: give it a moment to finish. */
+    private static void awaitExitBriefly() {
+        try {
+            server.process().waitFor(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Fails saying which case ended the server, with its exit status and the end of what it printed. */
     private static void checkAlive() {
         if (!server.process().isAlive()) {
@@ -549,8 +558,19 @@ class HostileServerIT {
             } catch (IOException e) {
                 reports = "?";
             }
+            List<String> output = server.output();
+            List<String> why = new ArrayList<>();
+            for (int i = 0; i < output.size(); i++) {
+                if (output.get(i).matches(".*(SIGBUS|SIGSEGV|OutOfMemoryError|Problematic frame).*")) {
+                    why.add(output.get(i));
+                    if (output.get(i).contains("Problematic frame") && i + 1 < output.size()) {
+                        why.add(output.get(i + 1));
+                    }
+                }
+            }
             fail("the server died in " + currentCase + ": exit status " + exit + describeExit(exit)
-                    + ", crash reports " + reports + "; its last lines:\n" + String.join("\n", tail(8)));
+                    + ", crash reports " + reports + "; " + String.join(" ", why) + "; its last lines:\n"
+                    + String.join("\n", tail(8)));
         }
     }
 
@@ -584,6 +604,7 @@ class HostileServerIT {
             return record(request.get(), false);
         } catch (UncheckedIOException e) {
             answers.add(new Answer(currentCase, what, -1, false));
+            awaitExitBriefly();
             checkAlive();
             throw new AssertionError(what + ": the connection ended without an answer (" + e.getCause() + ")", e);
         }
@@ -813,6 +834,7 @@ class HostileServerIT {
                 try {
                     response = view.get(2, TimeUnit.MINUTES);
                 } catch (java.util.concurrent.ExecutionException e) {
+                    awaitExitBriefly();
                     checkAlive();
                     throw new AssertionError(path + ": the connection ended without an answer", e.getCause());
                 }
@@ -858,6 +880,7 @@ class HostileServerIT {
             answer = read.toString(StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             answers.add(new Answer(currentCase, what, -1, false));
+            awaitExitBriefly();
             checkAlive();
             throw new UncheckedIOException(what, e);
         }
