@@ -99,7 +99,8 @@ class HostileServerIT {
     private static final int TRICKLE_SECONDS = 20;
     /**
      * ISSUE 21 CASE 6: launcher flags for the slow-body deadline, should its default be longer than
-     * {@link #TRICKLE_SECONDS} (a body that trickles must not keep its slot past a deadline). None needed so far.
+     * {@link #TRICKLE_SECONDS} (a body that trickles must not keep its slot past a deadline). None needed while the
+     * default cuts a body slower than its minimum rate within that (a 10 s grace, then 1 KiB/s).
      */
     private static final List<String> SLOW_BODY_FLAGS = List.of();
     /** Case 4: a description this long is meant to be under the metadata limits, so the model serves. */
@@ -932,6 +933,7 @@ class HostileServerIT {
         int end = answer.indexOf("\r\n\r\n");
         if (!answer.startsWith("HTTP/1.1 ") || end < 0) {
             answers.add(new Answer(currentCase, what, -1, false));
+            awaitExitBriefly();
             checkAlive();
             throw new AssertionError(what + ": no HTTP answer, got '" + answer + "'");
         }
