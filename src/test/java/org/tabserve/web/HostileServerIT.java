@@ -279,7 +279,7 @@ class HostileServerIT {
     @Order(3)
     void case3_aModelWithA40MbMetadataValueIsRefusedNamingTheMetadataFromTheDirectoryAndFromAnInstall()
             throws Exception {
-        Path big = crashReports.resolve("meta40.onnx");
+        Path big = dir.resolve(".meta40.onnx.made"); // hidden: the poller skips it
         Map<String, String> metadata = metadataOf(BankNotes.MODEL);
         metadata.put("x.unused", "m".repeat(40 << 20));
         try (OutputStream out = Files.newOutputStream(big)) {
@@ -288,7 +288,7 @@ class HostileServerIT {
         metadata.clear();
         Path hidden = dir.resolve(".meta40.onnx.part");
         Files.copy(big, hidden);
-        Files.move(hidden, dir.resolve("meta40.onnx"), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(hidden, dir.resolve("meta40.onnx"), StandardCopyOption.ATOMIC_MOVE); // copy, then rename
         List<JsonNode> index = awaitIndex("meta40 loaded or refused",
                 i -> List.of("READY", "UNAVAILABLE").contains(state(i, "meta40", "1")));
         JsonNode entry = ModelDirectory.entry(index, "meta40", "1");
