@@ -22,6 +22,13 @@ import java.util.regex.Pattern;
  */
 public final class TabserveProcess implements AutoCloseable {
 
+    /** The JVM options the project ships (README "Memory"): any OutOfMemoryError ends the process with status 3. */
+    public static final List<String> SHIPPED_JVM_OPTIONS = List.of("-Xmx128m", "-XX:+UseSerialGC",
+            "-XX:+ExitOnOutOfMemoryError");
+
+    /** The environment the project ships with {@link #SHIPPED_JVM_OPTIONS}: two malloc arenas. */
+    public static final Map<String, String> SHIPPED_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
+
     private static final Pattern READY = Pattern.compile("tabserve: serving (.+) on (http://\\S+/)");
 
     private final Process process;
@@ -51,8 +58,18 @@ public final class TabserveProcess implements AutoCloseable {
 
     /** Starts {@code war} (a copy of the packaged WAR, say) with these extra arguments and environment, without waiting. */
     public static TabserveProcess start(Path war, List<String> args, Map<String, String> environment) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", war.toString()));
+        return start(war, List.of(), args, environment);
+    }
+
+    /**
+     * Starts {@code war} with these JVM options (before {@code -jar}), extra arguments and environment, without
+     * waiting: {@link #SHIPPED_JVM_OPTIONS} and {@link #SHIPPED_ENVIRONMENT} run it as README ships it.
+     */
+    public static TabserveProcess start(Path war, List<String> jvmOptions, List<String> args,
+                                        Map<String, String> environment) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", war.toString()));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("TABSERVE_"));
