@@ -41,11 +41,13 @@ final class ModelPages {
                 ? "regression: it predicts a number for each row" + classifier.valueOutput()
                         .map(v -> " (output " + v.name() + ")").orElse("")
                 : "classification into " + classes.size() + " classes"));
-        facts.add(new ModelPage.Fact("Features", String.join(", ", FormServlet.displayOrder(classifier))));
+        facts.add(new ModelPage.Fact("Features", String.join(", ", FormServlet.displayOrder(classifier).stream()
+                .map(BidiIsolate::of).toList())));
         if (signature.task() == Task.CLASSIFICATION) {
             List<String> classTexts = new ArrayList<>();
             for (String label : classes) {
-                classTexts.add(card.displayName(label).equals(label) ? label : label + " = " + card.displayName(label));
+                classTexts.add(card.displayName(label).equals(label) ? BidiIsolate.of(label)
+                        : BidiIsolate.of(label) + " = " + BidiIsolate.of(card.displayName(label)));
             }
             facts.add(new ModelPage.Fact("Classes", String.join(", ", classTexts)));
             if (!card.classDisplayNote().isEmpty()) {
@@ -137,8 +139,9 @@ final class ModelPages {
             return labels.stream().filter(present::contains).toList();
         }
 
+        /** The series' display name, isolated: it is joined into tooltips and summaries. */
         String name(String label) {
-            return card.displayName(label);
+            return BidiIsolate.of(card.displayName(label));
         }
 
         String colour(String label) {
@@ -165,7 +168,8 @@ final class ModelPages {
             String shape = String.join(", ", V2InferRequestParser.shape(input).stream()
                     .map(d -> d < 0 ? "N" : Long.toString(d)).toList());
             String categories = feature.categories().isEmpty() ? ""
-                    : String.join(", ", feature.categories()) + (feature.refusesUnknown() ? " (no others)"
+                    : String.join(", ", feature.categories().stream().map(BidiIsolate::of).toList())
+                    + (feature.refusesUnknown() ? " (no others)"
                     : " (others are taken with a warning)");
             lines.add(new ModelPage.InputLine(feature.name(), ModelApiServlet.typeName(feature.type()),
                     input.name() + " " + input.type().v2Name() + " [" + shape + "]",
@@ -176,7 +180,7 @@ final class ModelPages {
 
     private static Plot confusion(ModelCard card, Evaluation evaluation) {
         List<String> labels = evaluation.confusionLabels();
-        List<String> names = labels.stream().map(card::displayName).toList();
+        List<String> names = labels.stream().map(card::displayName).map(BidiIsolate::of).toList();
         List<String> words = new ArrayList<>();
         for (int t = 0; t < labels.size(); t++) {
             for (int p = 0; p < labels.size(); p++) {
@@ -197,13 +201,15 @@ final class ModelPages {
             words.add(counts.stream().mapToLong(Long::longValue).sum() + " " + series.name(label));
         }
         List<Double> edges = histogram.edges();
-        return Plots.histogram("histogram-" + feature, edges, bars, "Values of " + feature + " in the data from "
+        return Plots.histogram("histogram-" + feature, edges, bars, "Values of " + BidiIsolate.of(feature)
+                + " in the data from "
                 + Plots.number(edges.get(0)) + " to " + Plots.number(edges.get(edges.size() - 1)) + " in "
                 + histogram.bins() + " bins: " + String.join(", ", words) + ".");
     }
 
     private static Plot categories(Series series, String feature, CategoryCounts counts) {
         List<String> categories = counts.categories();
+        List<String> shown = categories.stream().map(BidiIsolate::of).toList();
         List<Plots.Series> bars = new ArrayList<>();
         List<String> words = new ArrayList<>();
         for (String label : series.among(counts.counts().keySet())) {
@@ -211,15 +217,15 @@ final class ModelPages {
             bars.add(new Plots.Series(series.name(label), series.colour(label),
                     categories.stream().map(c -> one.getOrDefault(c, 0L)).toList()));
             List<String> parts = new ArrayList<>();
-            one.forEach((category, count) -> parts.add(count + " " + category));
+            one.forEach((category, count) -> parts.add(count + " " + BidiIsolate.of(category)));
             words.add(series.name(label) + ": " + String.join(", ", parts));
         }
-        return Plots.bars("categories-" + feature, categories, bars,
-                "Values of " + feature + " in the data. " + String.join("; ", words) + ".");
+        return Plots.bars("categories-" + feature, shown, bars,
+                "Values of " + BidiIsolate.of(feature) + " in the data. " + String.join("; ", words) + ".");
     }
 
     private static ModelPage.Roc roc(ModelCard card, RocCurve curve) {
-        String positive = card.displayName(curve.positiveClass());
+        String positive = BidiIsolate.of(card.displayName(curve.positiveClass()));
         ModelPage.Figure auc = curve.auc() == null ? null : figure(curve.auc());
         Plot plot = new Plots.Xy("roc-curve", 0, 1, 0, 1, "false positive rate", "true positive rate")
                 .diagonal().curve(curve.fpr(), curve.tpr(), "curve").plot("ROC curve of the probability of " + positive
@@ -228,7 +234,7 @@ final class ModelPages {
     }
 
     private static Plot calibration(ModelCard card, Calibration calibration) {
-        String positive = card.displayName(calibration.positiveClass());
+        String positive = BidiIsolate.of(card.displayName(calibration.positiveClass()));
         List<String> words = new ArrayList<>();
         for (int i = 0; i < calibration.counts().size(); i++) {
             words.add(title(calibration, positive, i));
