@@ -14,6 +14,7 @@ import org.tabserve.model.RegressionEvaluation;
 import org.tabserve.model.RocCurve;
 import org.tabserve.model.Task;
 import org.tabserve.web.api.ModelApiServlet;
+import org.tabserve.web.http.CardSize;
 import org.tabserve.web.v2.V2InferRequestParser;
 
 import java.util.ArrayList;
@@ -113,6 +114,50 @@ final class ModelPages {
         return new ModelPage(card.name(), card.version(), card.description(), signature.task().jsonName(),
                 inputs(classifier), facts, data, metrics, confusion, roc, calibration, regression(card.regression()),
                 charts, categories, series.legend(), card.describesData() ? null : noCard(classifier));
+    }
+
+    /**
+     * What the page of a model holds at most while it is drawn, per shape of its pictures: the shape's record, its
+     * CSS class and its tooltip as text (a histogram's count of two characters in the card becomes all that), and
+     * the attributes written from it. The page model of a card of 160,000 bars measured 190 bytes a shape (heap
+     * used after a full collection, before and after building it); this leaves room for what the template makes
+     * while it writes.
+     */
+    static final int BYTES_PER_SHAPE = 256;
+    /** ... and per character of the card's text, which the page model holds and the template escapes as it writes. */
+    static final int BYTES_PER_CARD_CHAR = 8;
+    /** ... and for a page of no card at all. */
+    static final long BASE_BYTES = 256 << 10;
+
+    /**
+     * How much memory drawing this model's card page may take, estimated from the card before anything is drawn:
+     * its pictures' shapes (bars, cells, dots, labels) and its text. The page takes up to this share of the memory
+     * budget while it is built and written, so that many readers of a large card at once wait or get 503.
+     */
+    static long buildBytes(OnnxModel classifier) {
+        ModelCard card = classifier.card();
+        long shapes = 0;
+        int series = Math.max(1, classifier.signature().classLabels().size());
+        for (FeatureHistogram histogram : card.histograms().values()) {
+            shapes += (long) histogram.bins() * Math.max(series, histogram.counts().size()) + 4;
+        }
+        for (CategoryCounts counts : card.categories().values()) {
+            long categories = counts.counts().values().stream().mapToLong(Map::size).sum();
+            shapes += categories * (2L * Math.max(series, counts.counts().size()) + 1);
+        }
+        Evaluation evaluation = card.evaluation();
+        if (evaluation != null) {
+            long n = evaluation.confusionLabels().size();
+            shapes += 2 * n * n + 2 * n + evaluation.perClass().size();
+            shapes += evaluation.roc() == null ? 0 : evaluation.roc().fpr().size();
+            shapes += evaluation.calibration() == null ? 0 : 2L * evaluation.calibration().counts().size();
+        }
+        RegressionEvaluation regression = card.regression();
+        if (regression != null) {
+            shapes += regression.actual().size() + (regression.residuals() == null ? 0 : regression.residuals().bins());
+        }
+        shapes += classifier.signature().features().size() * 8L; // the inputs' table, the facts
+        return BASE_BYTES + BYTES_PER_SHAPE * shapes + BYTES_PER_CARD_CHAR * CardSize.chars(card);
     }
 
     /**
