@@ -26,11 +26,13 @@ public final class OpenApiServlet extends ApiServlet {
     public static final String YAML_PATH = Routes.OPENAPI_YAML;
 
     /**
-     * What building the document holds at its peak, per character of the card: the card's text goes into the
-     * document's model (the description once, feature names and categories several times), then into Jackson's
-     * buffers (two bytes a character) and the bytes written; an upper estimate, as the budget wants.
+     * What building the document may hold, per character of the card, as JSON and as YAML: everything a build
+     * allocates, an upper bound of what it holds at once. For a card that is mostly one description (0.9 and 5 MB)
+     * a build allocated 6.1 to 6.6 bytes a character for JSON and 14 to 19 for YAML (ThreadMXBean's count for the
+     * building thread); names and categories, which the document repeats in several schemas, cost more per character.
      */
-    static final int BUILD_BYTES_PER_CARD_CHAR = 16;
+    static final int JSON_BYTES_PER_CARD_CHAR = 8;
+    static final int YAML_BYTES_PER_CARD_CHAR = 20;
     /** What building the document of a card of no text holds: swagger-core's models of every route. */
     static final long BUILD_BYTES_BASE = 1 << 20;
 
@@ -71,7 +73,8 @@ public final class OpenApiServlet extends ApiServlet {
     /** Builds the document under a share of the memory budget sized from the card: many at once wait or get 503. */
     private byte[] build(String name, String base, OnnxModel classifier, boolean yaml) {
         try (MemoryBudget.Reservation reservation = budget.open()) {
-            reservation.growForAnswer(BUILD_BYTES_BASE + BUILD_BYTES_PER_CARD_CHAR * CardSize.chars(classifier.card()),
+            long perChar = yaml ? YAML_BYTES_PER_CARD_CHAR : JSON_BYTES_PER_CARD_CHAR;
+            reservation.growForAnswer(BUILD_BYTES_BASE + perChar * CardSize.chars(classifier.card()),
                     "the OpenAPI document of model " + name);
             return OpenApiDocument.write(name, base, classifier.signature(), classifier.card(),
                     classifier.valueOutput().orElse(null), serverVersion, yaml);
