@@ -98,7 +98,7 @@ public final class TabserveListener implements ServletContextListener {
         LOG.info("Memory budget for large requests: " + (budget.capacity() >> 20) + " MB of a "
                 + (Runtime.getRuntime().maxMemory() >> 20) + " MB heap");
 
-        add(context, "form", new FormServlet(served, errors, views, config), "");
+        add(context, "form", new FormServlet(served, errors, views, config, budget), "");
         add(context, "predict-api", new PredictApiServlet(served, errors, jsonPredict), "/api/predict");
         add(context, "model-api", new ModelApiServlet(served, errors), "/api/model");
         add(context, "health", new HealthServlet(served, errors), "/health/*");

@@ -108,6 +108,11 @@ class LowMemoryUploadsIT {
                 pages += pageOr503(page, description.substring(0, 1000), server);
             }
             assertTrue(pages > 0, "no reader got the card page of the long description");
+            int forms = 0;
+            for (HttpResponse<byte[]> form : all(client, server.uri("/models/big/"), 16)) {
+                forms += pageOr503(form, description.substring(0, 1000), server);
+            }
+            assertTrue(forms > 0, "no reader got the form of the long description");
             for (HttpResponse<byte[]> page : all(client, server.uri("/models/pictures/card"), 4)) {
                 pageOr503(page, "histogram-variance", server);
             }
