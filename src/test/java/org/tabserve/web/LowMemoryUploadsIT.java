@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Issue 15's heap exhaustion: at {@code -Xmx64m} and {@code -Xmx128m}, eight 300,000-row uploads at once, answered
  * in JSON and then in CSV. Before the memory budget this filled the heap (an OutOfMemoryError, 500s, a 400 blaming
  * the client, then a native crash). Now every answer is a whole 200 or a 503 with Retry-After, the server logs no
- * SEVERE line and keeps serving.
+ * SEVERE line and keeps serving. The same holds, with the shipped flags, for many readers at once of the OpenAPI
+ * document, the card page and the form of models with large cards (issue 21).
  */
 class LowMemoryUploadsIT {
 
