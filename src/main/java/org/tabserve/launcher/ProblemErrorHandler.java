@@ -1,5 +1,6 @@
 package org.tabserve.launcher;
 
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -10,13 +11,23 @@ import org.eclipse.jetty.util.Callback;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Answers the errors Jetty meets before the web app sees a request (a malformed or ambiguous URI, headers too large)
- * in the app's own RFC 9457 format, with no stack, cause or server version. Its body holds only the status and
- * Jetty's fixed reason phrase, never anything the client sent.
+ * in the app's own RFC 9457 format, with no stack, cause or server version, and with the security headers the app
+ * puts on its own answers. Its body holds only the status and Jetty's fixed reason phrase, never anything the client
+ * sent.
  */
 final class ProblemErrorHandler extends ErrorHandler {
+
+    /**
+     * The web app's context attribute holding its security headers, a {@code Map<String, String>} (its
+     * SecurityHeadersFilter's list: the launcher, outside the app's class loader, reads it rather than copy it).
+     */
+    static final String SECURITY_HEADERS = "tabserve.security-headers";
+
+    private volatile Map<?, ?> securityHeaders;
 
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
@@ -25,7 +36,24 @@ final class ProblemErrorHandler extends ErrorHandler {
         String body = "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + code
                 + ",\"detail\":\"the server refused the request before routing it: "
                 + title.toLowerCase(Locale.ROOT) + "\"}";
+        securityHeaders(request).forEach((name, value) -> response.getHeaders().put((String) name, (String) value));
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json");
         response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    }
+
+    /** The web app's security headers, once it has started and said them; none before. */
+    private Map<?, ?> securityHeaders(Request request) {
+        Map<?, ?> headers = securityHeaders;
+        if (headers == null) {
+            WebAppContext webapp = request.getConnectionMetaData().getConnector().getServer()
+                    .getDescendant(WebAppContext.class);
+            Object published = webapp == null ? null : webapp.getServletContext().getAttribute(SECURITY_HEADERS);
+            if (!(published instanceof Map<?, ?> map)) {
+                return Map.of();
+            }
+            headers = map;
+            securityHeaders = headers;
+        }
+        return headers;
     }
 }

@@ -31,6 +31,7 @@ import org.tabserve.web.http.ErrorServlet;
 import org.tabserve.web.http.HealthServlet;
 import org.tabserve.web.http.MemoryBudget;
 import org.tabserve.web.http.MetricsFilter;
+import org.tabserve.web.http.ModelBytes;
 import org.tabserve.web.http.ModelRoutesServlet;
 import org.tabserve.web.http.RequestEncodingFilter;
 import org.tabserve.web.http.SecurityHeadersFilter;
@@ -85,7 +86,8 @@ public final class TabserveListener implements ServletContextListener {
             throw e;
         }
         TabserveMetrics metrics = new TabserveMetrics();
-        served = models(context, config, metrics);
+        ModelBytes documents = ModelBytes.ofHeap();
+        served = models(context, config, metrics, documents);
         Views views = new Views(context, config.cacheTemplates());
         // One filter measures every request; declared here so that it needs no web.xml entry or annotation scan.
         FilterRegistration.Dynamic measuring = context.addFilter("metrics", new MetricsFilter(metrics));
@@ -96,7 +98,7 @@ public final class TabserveListener implements ServletContextListener {
         LOG.info("Memory budget for large requests: " + (budget.capacity() >> 20) + " MB of a "
                 + (Runtime.getRuntime().maxMemory() >> 20) + " MB heap");
 
-        add(context, "form", new FormServlet(served, errors, views, config), "");
+        add(context, "form", new FormServlet(served, errors, views, config, budget), "");
         add(context, "predict-api", new PredictApiServlet(served, errors, jsonPredict), "/api/predict");
         add(context, "model-api", new ModelApiServlet(served, errors), "/api/model");
         add(context, "health", new HealthServlet(served, errors), "/health/*");
@@ -113,13 +115,13 @@ public final class TabserveListener implements ServletContextListener {
         add(context, "mlflow-invocations", new InvocationsServlet(served, errors, config, budget), InvocationsServlet.PATH);
         add(context, "mlflow-ping", new MlflowPingServlet(served, errors, serverVersion()), MlflowPingServlet.PING,
                 MlflowPingServlet.VERSION);
-        add(context, "openapi", new OpenApiServlet(served, errors, serverVersion()), OpenApiServlet.JSON_PATH,
+        add(context, "openapi", new OpenApiServlet(served, errors, serverVersion(), budget, documents), OpenApiServlet.JSON_PATH,
                 OpenApiServlet.YAML_PATH);
         add(context, "apidocs", new ApiDocsServlet(views), "/apidocs");
         add(context, "admin-model", new AdminModelServlet(served, errors, config,
                 temp == null ? null : temp.toPath(), adminToken), AdminModelServlet.PATH,
                 AdminModelServlet.MODELS_PATH + "/*");
-        add(context, "model-page", new ModelPageServlet(served, errors, views), "/model");
+        add(context, "model-page", new ModelPageServlet(served, errors, views, budget), "/model");
         add(context, "models", new ModelRoutesServlet(served, errors, views), ModelRoutesServlet.PATH,
                 ModelRoutesServlet.PATH + "/*", ModelRoutesServlet.API_PATH);
         add(context, "metrics", new PrometheusMetricsServlet(metrics.registry()), "/metrics");
@@ -167,16 +169,18 @@ public final class TabserveListener implements ServletContextListener {
      * says when they are), or the one model the app is given (the WAR's, or {@code --model FILE}), under its card's
      * name. A model that cannot be loaded leaves the app up, answering 503 with the reason.
      */
-    private ServedModels models(ServletContext context, WebConfig config, TabserveMetrics metrics) {
+    private ServedModels models(ServletContext context, WebConfig config, TabserveMetrics metrics, ModelBytes documents) {
         ModelRepository[] built = new ModelRepository[1];
         RepositoryListener listener = new RepositoryListener() {
             @Override
             public void loaded(String name, long version, OnnxModel model, Duration loadTime) {
                 metrics.modelLoaded(name, model, loadTime.toNanos() / 1e9);
+                documents.forget(name, version); // a reload: the documents of the model it replaced go
             }
 
             @Override
             public void unloaded(String name, long version) {
+                documents.forget(name, version);
                 if (built[0] != null && built[0].index().stream().noneMatch(s -> s.name().equals(name))) {
                     metrics.modelUnloaded(name);
                 }

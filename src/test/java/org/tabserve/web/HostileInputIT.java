@@ -684,6 +684,26 @@ class HostileInputIT {
         return answer.toString(StandardCharsets.ISO_8859_1);
     }
 
+    /**
+     * Issue 21, case 11: the 400s Jetty gives before the web app sees a request (a {@code ..} or an encoded {@code /}
+     * in the path, bad UTF-8) carry the same security headers as the app's own answers, read from the app itself.
+     */
+    @Test
+    void requestsRefusedBeforeTheAppCarryTheAppsSecurityHeaders() {
+        Http.Response app = raw("GET /no/such/route HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        assertEquals(404, app.status(), app.text());
+        for (String path : List.of("/%2e%2e/", "/a%2Fb", "/%C0%AF")) {
+            Http.Response refused = raw("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            assertEquals(400, refused.status(), () -> path + ": " + refused.text());
+            for (String header : List.of("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
+                    "X-Frame-Options")) {
+                assertTrue(app.header(header).isPresent(), () -> "the app's answer has no " + header);
+                assertEquals(app.header(header), refused.header(header), () -> path + ": " + header);
+            }
+        }
+        assertServerStillPredicts();
+    }
+
     @Test
     void aSlowLorisClientThatStopsHalfWayThroughItsHeadersIsCutByTheIdleTimeoutAndTheNextRequestSucceeds() throws Exception {
         try (Socket socket = connect()) {

@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * in JSON and then in CSV. Before the memory budget this filled the heap (an OutOfMemoryError, 500s, a 400 blaming
  * the client, then a native crash). Now every answer is a whole 200 or a 503 with Retry-After, the server logs no
  * SEVERE line and keeps serving. Issue 21: the server runs with the shipped settings, and rows past the CSV row
- * limits are refused first.
+ * limits are refused first; many readers at once of the OpenAPI document, the card page and the form of models with
+ * large cards get them or a 503, and the server lives.
  */
 class LowMemoryUploadsIT {
 
@@ -127,6 +128,117 @@ class LowMemoryUploadsIT {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, predicted.statusCode(), predicted.body());
         assertTrue(server.process().isAlive());
+    }
+
+    /** README's shipped command: {@code MALLOC_ARENA_MAX=2 java -Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError}. */
+    private static final Map<String, String> SHIPPED_FLAGS = Map.of("MALLOC_ARENA_MAX", "2",
+            "JAVA_TOOL_OPTIONS", "-Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError");
+
+    /**
+     * Issue 21, case 4: answers built from a model's metadata. Before, every request for a model's OpenAPI document
+     * built it anew (48 at once for a card of a 900 kB description: OutOfMemoryError, exit), and every reader of a
+     * card page drew all its pictures at once (4 readers of a card of 20,000-bin histograms, a 20 MB page: the same;
+     * such a card is now refused at load, past 256 bins, so the pictures here are the most bins a card may hold).
+     * Now the document is built once per model version and its bytes shared, and a card page is drawn under a share
+     * of the memory budget sized from its card: readers past it wait or get 503, and the server lives.
+     */
+    @org.junit.jupiter.api.Test
+    void manyReadersOfLargeCardsGetTheirDocumentsAndPagesOr503AndTheServerLivesWithTheShippedFlags(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path models) throws Exception {
+        String description = "A model with a long story. ".repeat(900_000 / 27);
+        withMetadata(models.resolve("big.onnx"), Map.of("tabserve.description", description));
+        withMetadata(models.resolve("pictures.onnx"), Map.of("tabserve.histograms", histograms(256)));
+        try (TabserveProcess server = TabserveProcess.startReady(SHIPPED_FLAGS, "--models", models.toString())) {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            List<HttpResponse<byte[]>> documents = all(client, server.uri("/models/big/openapi.json"), 48);
+            byte[] first = documents.get(0).body();
+            for (HttpResponse<byte[]> document : documents) {
+                assertEquals(200, document.statusCode(), () -> new String(document.body(), StandardCharsets.UTF_8)
+                        + "\n" + String.join("\n", server.output()));
+                assertTrue(java.util.Arrays.equals(first, document.body()), "every reader gets the same document");
+            }
+            assertTrue(new String(first, StandardCharsets.UTF_8).contains(description.substring(0, description.length() - 10)),
+                    "the document carries the whole description");
+
+            int pages = 0;
+            for (HttpResponse<byte[]> page : all(client, server.uri("/models/big/card"), 16)) {
+                pages += pageOr503(page, description.substring(0, 1000), server);
+            }
+            assertTrue(pages > 0, "no reader got the card page of the long description");
+            int forms = 0;
+            for (HttpResponse<byte[]> form : all(client, server.uri("/models/big/"), 16)) {
+                forms += pageOr503(form, description.substring(0, 1000), server);
+            }
+            assertTrue(forms > 0, "no reader got the form of the long description");
+            for (HttpResponse<byte[]> page : all(client, server.uri("/models/pictures/card"), 4)) {
+                pageOr503(page, "histogram-variance", server);
+            }
+
+            assertTrue(server.process().isAlive(), () -> String.join("\n", server.output()));
+            HttpResponse<String> after = client.send(HttpRequest.newBuilder(server.uri("/models/big/api/predict"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, after.statusCode(), after.body());
+            for (String line : server.output()) {
+                assertTrue(!line.contains("SEVERE") && !line.contains("java.lang.OutOfMemoryError"), line);
+            }
+        }
+    }
+
+    /** @return 1 for the whole page (it holds {@code expected}), 0 for a 503 with Retry-After; fails on anything else */
+    private static int pageOr503(HttpResponse<byte[]> page, String expected, TabserveProcess server) {
+        String body = new String(page.body(), StandardCharsets.UTF_8);
+        if (page.statusCode() == 503) {
+            assertTrue(body.contains("memory") || body.contains("busy"), body);
+            return 0;
+        }
+        assertEquals(200, page.statusCode(), () -> body + "\n" + String.join("\n", server.output()));
+        assertTrue(body.contains(expected) && body.strip().endsWith("</html>"), "a whole page");
+        return 1;
+    }
+
+    /** Sends {@code count} GETs of {@code uri} at once; @return their answers. */
+    private static List<HttpResponse<byte[]>> all(HttpClient client, URI uri, int count) throws Exception {
+        ExecutorService readers = Executors.newFixedThreadPool(count);
+        try {
+            List<Future<HttpResponse<byte[]>>> answers = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                answers.add(readers.submit(() -> client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2))
+                        .build(), HttpResponse.BodyHandlers.ofByteArray())));
+            }
+            List<HttpResponse<byte[]>> responses = new ArrayList<>();
+            for (Future<HttpResponse<byte[]>> answer : answers) {
+                responses.add(answer.get());
+            }
+            return responses;
+        } finally {
+            readers.shutdownNow();
+        }
+    }
+
+    /** The bundled model with its card's entries, some replaced by {@code changes}, written by the project's writer. */
+    private static void withMetadata(java.nio.file.Path out, Map<String, String> changes) throws IOException {
+        java.nio.file.Path bundled = java.nio.file.Path.of("model.onnx");
+        Map<String, String> metadata = new java.util.LinkedHashMap<>(
+                org.tabserve.model.onnx.OnnxGraph.read(bundled).metadata());
+        metadata.putAll(changes);
+        try (java.io.OutputStream stream = java.nio.file.Files.newOutputStream(out)) {
+            org.tabserve.model.onnx.MetadataWriter.write(
+                    java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(bundled)), metadata, stream);
+        }
+    }
+
+    /** Each of the bundled model's features with a histogram of {@code bins} bins for each of its two classes. */
+    private static String histograms(int bins) throws IOException {
+        Map<String, Object> histograms = new java.util.LinkedHashMap<>();
+        for (String feature : List.of("variance", "skewness", "curtosis", "entropy")) {
+            List<Integer> edges = java.util.stream.IntStream.rangeClosed(0, bins).boxed().toList();
+            List<Integer> counts = java.util.stream.IntStream.range(0, bins).map(i -> 1 + i % 97).boxed().toList();
+            histograms.put(feature, Map.of("edges", edges, "counts", Map.of("0", counts, "1", counts)));
+        }
+        return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(histograms);
     }
 
     /** Sends the upload; @return the status and, for a 200, the rows answered (JSON objects or CSV lines). */

@@ -80,28 +80,25 @@ final class OpenApiDocument {
         this.serverVersion = serverVersion;
     }
 
-    /** The serialized document. */
-    record Texts(String json, String yaml) {
-    }
-
     /**
-     * Builds the document for a model and writes it as JSON and YAML.
+     * Builds the document for a model and writes it as JSON or YAML.
      *
      * @param name        the model's name in the repository
      * @param base        where its routes are: {@code ""} for the root routes (the default model), or
      *                    {@code /models/{name}}
      * @param valueOutput a regressor's output as the graph names it (its v2 output); null for a classifier
+     * @return the document in UTF-8, written straight to bytes (no String copy of a large card's text on the way)
      */
-    static Texts write(String name, String base, ModelSignature signature, ModelCard card, ValueOutput valueOutput,
-                       String serverVersion) {
+    static byte[] write(String name, String base, ModelSignature signature, ModelCard card, ValueOutput valueOutput,
+                        String serverVersion, boolean yaml) {
         OpenAPI api = new OpenApiDocument(name, base, signature, card, valueOutput, serverVersion).build();
         // swagger-core's mappers are static in this web app; by default their buffers go to thread-locals of the
         // deploying thread, which outlives the web app and would keep its class loader alive after an undeploy.
         io.swagger.v3.core.util.Json.mapper().getFactory().setRecyclerPool(JsonRecyclerPools.nonRecyclingPool());
         io.swagger.v3.core.util.Yaml.mapper().getFactory().setRecyclerPool(JsonRecyclerPools.nonRecyclingPool());
         try {
-            return new Texts(io.swagger.v3.core.util.Json.pretty().writeValueAsString(api),
-                    io.swagger.v3.core.util.Yaml.pretty().writeValueAsString(api));
+            return yaml ? io.swagger.v3.core.util.Yaml.pretty().writeValueAsBytes(api)
+                    : io.swagger.v3.core.util.Json.pretty().writeValueAsBytes(api);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot write the OpenAPI document", e);
         }

@@ -4,16 +4,20 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.OnnxModel;
 import org.tabserve.web.http.ApiServlet;
+import org.tabserve.web.http.CardSize;
 import org.tabserve.web.http.ErrorRenderer;
+import org.tabserve.web.http.MemoryBudget;
+import org.tabserve.web.http.ModelBytes;
 import org.tabserve.web.http.ModelRoute;
 import org.tabserve.web.http.Routes;
 import org.tabserve.web.http.ServedModels;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
-/** {@code GET /openapi.json} and {@code /openapi.yaml}: the OpenAPI document, written at its first request, then kept. */
+/**
+ * {@code GET /openapi.json} and {@code /openapi.yaml}: the OpenAPI document of the request's model, built once per
+ * loaded model version, route base and format, and shared as bytes by every request after (see {@link ModelBytes}).
+ */
 public final class OpenApiServlet extends ApiServlet {
 
     /** The document as JSON; the value lives in {@link Routes}, where the per-model router reads it. */
@@ -21,45 +25,59 @@ public final class OpenApiServlet extends ApiServlet {
     /** The document as YAML. */
     public static final String YAML_PATH = Routes.OPENAPI_YAML;
 
-    private final String serverVersion;
-    /** The documents of the models served lately, by name, base and file: rebuilt only for a model not seen before. */
-    private final transient Map<String, OpenApiDocument.Texts> written = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, OpenApiDocument.Texts> eldest) {
-                    return size() > 32;
-                }
-            });
+    /**
+     * What building the document may hold, per character of the card, as JSON and as YAML: everything a build
+     * allocates, an upper bound of what it holds at once. For a card that is mostly one description (0.9 and 5 MB)
+     * a build allocated 6.1 to 6.6 bytes a character for JSON and 14 to 19 for YAML (ThreadMXBean's count for the
+     * building thread); names and categories, which the document repeats in several schemas, cost more per character.
+     */
+    static final int JSON_BYTES_PER_CARD_CHAR = 8;
+    static final int YAML_BYTES_PER_CARD_CHAR = 20;
+    /** What building the document of a card of no text holds: swagger-core's models of every route. */
+    static final long BUILD_BYTES_BASE = 1 << 20;
 
-    public OpenApiServlet(ServedModels model, ErrorRenderer errors, String serverVersion) {
+    private final String serverVersion;
+    private final transient MemoryBudget budget;
+    private final transient ModelBytes documents;
+
+    /**
+     * @param documents where the documents are kept; the repository's listener empties it of a version that goes
+     */
+    public OpenApiServlet(ServedModels model, ErrorRenderer errors, String serverVersion, MemoryBudget budget,
+                          ModelBytes documents) {
         super(model, errors);
         // Not written at start-up, not even on a thread of its own: swagger-core's first use is a few hundred ms of
         // class loading, which on a machine of two cores would compete with the start itself. The first request for
         // the document pays it once.
         this.serverVersion = serverVersion;
-    }
-
-    /** The document of model {@code name} on its routes under {@code base}, written once per model file. */
-    private OpenApiDocument.Texts document(String name, String base, OnnxModel classifier) {
-        String key = name + " " + base + " " + classifier.sha256();
-        OpenApiDocument.Texts texts = written.get(key);
-        if (texts == null) {
-            texts = OpenApiDocument.write(name, base, classifier.signature(), classifier.card(),
-                    classifier.valueOutput().orElse(null), serverVersion);
-            written.put(key, texts);
-        }
-        return texts;
+        this.budget = budget;
+        this.documents = documents;
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         OnnxModel classifier = model.classifier(); // 503 without a model: the document describes the model
         boolean yaml = YAML_PATH.equals(request.getServletPath());
+        String base = request.getAttribute(ServedModels.ROUTE) instanceof ModelRoute route ? route.base() : "";
+        String name = model.name();
+        long version = model.version().orElseThrow();
+        byte[] document = documents.get(name, version, classifier, base + (yaml ? " yaml" : " json"),
+                () -> build(name, base, classifier, yaml));
         response.setContentType(yaml ? "application/yaml" : "application/json");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("X-Model-Sha256", classifier.sha256());
-        String base = request.getAttribute(ServedModels.ROUTE) instanceof ModelRoute route ? route.base() : "";
-        OpenApiDocument.Texts document = document(model.name(), base, classifier);
-        response.getOutputStream().write((yaml ? document.yaml() : document.json()).getBytes(StandardCharsets.UTF_8));
+        response.setContentLength(document.length);
+        response.getOutputStream().write(document);
+    }
+
+    /** Builds the document under a share of the memory budget sized from the card: many at once wait or get 503. */
+    private byte[] build(String name, String base, OnnxModel classifier, boolean yaml) {
+        try (MemoryBudget.Reservation reservation = budget.open()) {
+            long perChar = yaml ? YAML_BYTES_PER_CARD_CHAR : JSON_BYTES_PER_CARD_CHAR;
+            reservation.growForAnswer(BUILD_BYTES_BASE + perChar * CardSize.chars(classifier.card()),
+                    "the OpenAPI document of model " + name);
+            return OpenApiDocument.write(name, base, classifier.signature(), classifier.card(),
+                    classifier.valueOutput().orElse(null), serverVersion, yaml);
+        }
     }
 }

@@ -97,6 +97,23 @@ public final class MemoryBudget {
             held += bytes;
         }
 
+        /**
+         * Takes {@code bytes} more for an answer the server builds from a model's metadata (a card page, an OpenAPI
+         * document), waiting up to {@link #WAIT} for room.
+         *
+         * @param what the answer, for the message ("the card page of model x")
+         * @throws HttpProblem 503 with {@code Retry-After} when there is no room in time; 503 without it when the
+         *                     answer alone needs more than the whole budget: the request is fine, the heap is small
+         */
+        public void growForAnswer(long bytes, String what) {
+            if (held + bytes > capacity) {
+                throw HttpProblem.of(503, "Service unavailable", what + " needs about " + (bytes >> 20)
+                        + " MB to build, more than this server gives one request (" + (capacity >> 20)
+                        + " MB, a share of its heap); start the server with a larger heap (-Xmx) to serve it");
+            }
+            grow(bytes);
+        }
+
         /** Takes {@code bytes} more only if there is room right now. */
         public boolean tryGrow(long bytes) {
             if (held + bytes > capacity || !take(bytes, 0)) {

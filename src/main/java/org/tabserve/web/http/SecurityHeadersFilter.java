@@ -7,11 +7,16 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Puts the same security headers on every answer, pages, APIs and errors alike: a Content-Security-Policy that allows
  * only this server's own scripts, styles and images (no inline script, no framing), {@code nosniff} and a referrer
- * policy. Set before the servlet runs, so that error answers keep them.
+ * policy. Set before the servlet runs, so that error answers keep them. The set is {@link #HEADERS}, which this filter
+ * also publishes to the container as the context attribute {@link #HEADERS_ATTRIBUTE}, so that the answers the
+ * embedded server gives before the app sees a request (a malformed URI) carry the same ones.
  */
 public final class SecurityHeadersFilter extends HttpFilter {
 
@@ -23,13 +28,33 @@ public final class SecurityHeadersFilter extends HttpFilter {
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
             + "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+    /** Every security header and its value, in the order they are set: the one list of them. */
+    public static final Map<String, String> HEADERS = headers();
+
+    /**
+     * The context attribute holding {@link #HEADERS} (a {@code Map<String, String>}, JDK types only, so that the
+     * launcher reads it from outside the web app's class loader).
+     */
+    public static final String HEADERS_ATTRIBUTE = "tabserve.security-headers";
+
+    private static Map<String, String> headers() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        headers.put("X-Content-Type-Options", "nosniff");
+        headers.put("Referrer-Policy", "no-referrer");
+        headers.put("X-Frame-Options", "DENY"); // frame-ancestors for browsers that predate CSP 2
+        return Collections.unmodifiableMap(headers);
+    }
+
+    @Override
+    public void init() {
+        getServletContext().setAttribute(HEADERS_ATTRIBUTE, HEADERS);
+    }
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        response.setHeader("Referrer-Policy", "no-referrer");
-        response.setHeader("X-Frame-Options", "DENY"); // frame-ancestors for browsers that predate CSP 2
+        HEADERS.forEach(response::setHeader);
         chain.doFilter(request, response);
     }
 }

@@ -12,9 +12,11 @@ import org.tabserve.model.RangeWarning;
 import org.tabserve.model.ValueType;
 import org.tabserve.web.api.ParameterRowParser;
 import org.tabserve.web.http.ApiServlet;
+import org.tabserve.web.http.CardSize;
 import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.FieldProblem;
 import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.MemoryBudget;
 import org.tabserve.web.http.ServedModels;
 import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
@@ -31,17 +33,39 @@ import java.util.Map;
 /**
  * {@code GET /} shows a form generated from the model's signature and card, filled with the training means or with
  * an example ({@code /?example=genuine-1}); {@code POST /} predicts and shows the result, or shows each bad value next
- * to its field with what was typed kept.
+ * to its field with what was typed kept. The page is drawn under a share of the memory budget sized from the card's
+ * text (its description, names, categories and examples are what it shows), so that many readers of a model with a
+ * large card wait or get 503 instead of filling the heap.
  */
 public final class FormServlet extends ApiServlet {
 
+    /**
+     * What drawing the form may hold per character of the card: the page model refers to the card's strings, the
+     * template escapes each as it writes (a copy at most, two bytes a character), with room to spare.
+     */
+    static final int BYTES_PER_CARD_CHAR = 8;
+    /** ... and for a card of no text. */
+    static final long BASE_BYTES = 256 << 10;
+
     private final transient Views views;
     private final transient WebConfig config;
+    private final transient MemoryBudget budget;
 
-    public FormServlet(ServedModels model, ErrorRenderer errors, Views views, WebConfig config) {
+    public FormServlet(ServedModels model, ErrorRenderer errors, Views views, WebConfig config, MemoryBudget budget) {
         super(model, errors);
         this.views = views;
         this.config = config;
+        this.budget = budget;
+    }
+
+    /** Renders the form of {@code classifier} under its share of the budget. */
+    private void render(HttpServletRequest request, HttpServletResponse response, int status, OnnxModel classifier,
+                        java.util.function.Supplier<FormPage> page) throws IOException {
+        try (MemoryBudget.Reservation reservation = budget.open()) {
+            reservation.growForAnswer(BASE_BYTES + BYTES_PER_CARD_CHAR * CardSize.chars(classifier.card()),
+                    "the form of model " + model.name());
+            views.render(request, response, status, "form", Map.of("page", page.get()));
+        }
     }
 
     @Override
@@ -57,7 +81,7 @@ public final class FormServlet extends ApiServlet {
         } else {
             classifier.card().featureStats().forEach((name, stats) -> values.put(name, round(stats.mean())));
         }
-        views.render(request, response, 200, "form", Map.of("page", page(classifier, values, List.of(), null)));
+        render(request, response, 200, classifier, () -> page(classifier, values, List.of(), null));
     }
 
     @Override
@@ -67,14 +91,13 @@ public final class FormServlet extends ApiServlet {
         ParameterRowParser.ParsedRow parsed = new ParameterRowParser(classifier.signature())
                 .parse(ParameterRowParser.parameters(request, config.maxBodyBytes()));
         if (!parsed.errors().isEmpty()) {
-            views.render(request, response, 400, "form",
-                    Map.of("page", page(classifier, parsed.typed(), parsed.errors(), null)));
+            render(request, response, 400, classifier, () -> page(classifier, parsed.typed(), parsed.errors(), null));
             return;
         }
         Prediction prediction = model.counted(classifier.predict(parsed.batch())).get(0);
         List<String> warnings = parsed.warnings(classifier.card()).stream().map(RangeWarning::message).toList();
-        views.render(request, response, 200, "form",
-                Map.of("page", page(classifier, parsed.typed(), List.of(), new Outcome(prediction, warnings))));
+        render(request, response, 200, classifier,
+                () -> page(classifier, parsed.typed(), List.of(), new Outcome(prediction, warnings)));
     }
 
     /** A prediction and the warnings that go with it. */

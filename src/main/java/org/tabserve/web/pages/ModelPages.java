@@ -14,6 +14,7 @@ import org.tabserve.model.RegressionEvaluation;
 import org.tabserve.model.RocCurve;
 import org.tabserve.model.Task;
 import org.tabserve.web.api.ModelApiServlet;
+import org.tabserve.web.http.CardSize;
 import org.tabserve.web.v2.V2InferRequestParser;
 
 import java.util.ArrayList;
@@ -41,11 +42,13 @@ final class ModelPages {
                 ? "regression: it predicts a number for each row" + classifier.valueOutput()
                         .map(v -> " (output " + v.name() + ")").orElse("")
                 : "classification into " + classes.size() + " classes"));
-        facts.add(new ModelPage.Fact("Features", String.join(", ", FormServlet.displayOrder(classifier))));
+        facts.add(new ModelPage.Fact("Features", String.join(", ", FormServlet.displayOrder(classifier).stream()
+                .map(BidiIsolate::of).toList())));
         if (signature.task() == Task.CLASSIFICATION) {
             List<String> classTexts = new ArrayList<>();
             for (String label : classes) {
-                classTexts.add(card.displayName(label).equals(label) ? label : label + " = " + card.displayName(label));
+                classTexts.add(card.displayName(label).equals(label) ? BidiIsolate.of(label)
+                        : BidiIsolate.of(label) + " = " + BidiIsolate.of(card.displayName(label)));
             }
             facts.add(new ModelPage.Fact("Classes", String.join(", ", classTexts)));
             if (!card.classDisplayNote().isEmpty()) {
@@ -114,6 +117,50 @@ final class ModelPages {
     }
 
     /**
+     * What the page of a model holds at most while it is drawn, per shape of its pictures: the shape's record, its
+     * CSS class and its tooltip as text (a histogram's count of two characters in the card becomes all that), and
+     * the attributes written from it. The page model of a card of 160,000 bars measured 190 bytes a shape (heap
+     * used after a full collection, before and after building it); this leaves room for what the template makes
+     * while it writes.
+     */
+    static final int BYTES_PER_SHAPE = 256;
+    /** ... and per character of the card's text, which the page model holds and the template escapes as it writes. */
+    static final int BYTES_PER_CARD_CHAR = 8;
+    /** ... and for a page of no card at all. */
+    static final long BASE_BYTES = 256 << 10;
+
+    /**
+     * How much memory drawing this model's card page may take, estimated from the card before anything is drawn:
+     * its pictures' shapes (bars, cells, dots, labels) and its text. The page takes up to this share of the memory
+     * budget while it is built and written, so that many readers of a large card at once wait or get 503.
+     */
+    static long buildBytes(OnnxModel classifier) {
+        ModelCard card = classifier.card();
+        long shapes = 0;
+        int series = Math.max(1, classifier.signature().classLabels().size());
+        for (FeatureHistogram histogram : card.histograms().values()) {
+            shapes += (long) histogram.bins() * Math.max(series, histogram.counts().size()) + 4;
+        }
+        for (CategoryCounts counts : card.categories().values()) {
+            long categories = counts.counts().values().stream().mapToLong(Map::size).sum();
+            shapes += categories * (2L * Math.max(series, counts.counts().size()) + 1);
+        }
+        Evaluation evaluation = card.evaluation();
+        if (evaluation != null) {
+            long n = evaluation.confusionLabels().size();
+            shapes += 2 * n * n + 2 * n + evaluation.perClass().size();
+            shapes += evaluation.roc() == null ? 0 : evaluation.roc().fpr().size();
+            shapes += evaluation.calibration() == null ? 0 : 2L * evaluation.calibration().counts().size();
+        }
+        RegressionEvaluation regression = card.regression();
+        if (regression != null) {
+            shapes += regression.actual().size() + (regression.residuals() == null ? 0 : regression.residuals().bins());
+        }
+        shapes += classifier.signature().features().size() * 8L; // the inputs' table, the facts
+        return BASE_BYTES + BYTES_PER_SHAPE * shapes + BYTES_PER_CARD_CHAR * CardSize.chars(card);
+    }
+
+    /**
      * The series the pictures draw, with their colours: a classifier's classes in the model's order, then any other
      * series a card names (a regressor's one series, under its label column).
      */
@@ -137,8 +184,9 @@ final class ModelPages {
             return labels.stream().filter(present::contains).toList();
         }
 
+        /** The series' display name, isolated: it is joined into tooltips and summaries. */
         String name(String label) {
-            return card.displayName(label);
+            return BidiIsolate.of(card.displayName(label));
         }
 
         String colour(String label) {
@@ -165,7 +213,8 @@ final class ModelPages {
             String shape = String.join(", ", V2InferRequestParser.shape(input).stream()
                     .map(d -> d < 0 ? "N" : Long.toString(d)).toList());
             String categories = feature.categories().isEmpty() ? ""
-                    : String.join(", ", feature.categories()) + (feature.refusesUnknown() ? " (no others)"
+                    : String.join(", ", feature.categories().stream().map(BidiIsolate::of).toList())
+                    + (feature.refusesUnknown() ? " (no others)"
                     : " (others are taken with a warning)");
             lines.add(new ModelPage.InputLine(feature.name(), ModelApiServlet.typeName(feature.type()),
                     input.name() + " " + input.type().v2Name() + " [" + shape + "]",
@@ -176,7 +225,7 @@ final class ModelPages {
 
     private static Plot confusion(ModelCard card, Evaluation evaluation) {
         List<String> labels = evaluation.confusionLabels();
-        List<String> names = labels.stream().map(card::displayName).toList();
+        List<String> names = labels.stream().map(card::displayName).map(BidiIsolate::of).toList();
         List<String> words = new ArrayList<>();
         for (int t = 0; t < labels.size(); t++) {
             for (int p = 0; p < labels.size(); p++) {
@@ -197,13 +246,15 @@ final class ModelPages {
             words.add(counts.stream().mapToLong(Long::longValue).sum() + " " + series.name(label));
         }
         List<Double> edges = histogram.edges();
-        return Plots.histogram("histogram-" + feature, edges, bars, "Values of " + feature + " in the data from "
+        return Plots.histogram("histogram-" + feature, edges, bars, "Values of " + BidiIsolate.of(feature)
+                + " in the data from "
                 + Plots.number(edges.get(0)) + " to " + Plots.number(edges.get(edges.size() - 1)) + " in "
                 + histogram.bins() + " bins: " + String.join(", ", words) + ".");
     }
 
     private static Plot categories(Series series, String feature, CategoryCounts counts) {
         List<String> categories = counts.categories();
+        List<String> shown = categories.stream().map(BidiIsolate::of).toList();
         List<Plots.Series> bars = new ArrayList<>();
         List<String> words = new ArrayList<>();
         for (String label : series.among(counts.counts().keySet())) {
@@ -211,15 +262,15 @@ final class ModelPages {
             bars.add(new Plots.Series(series.name(label), series.colour(label),
                     categories.stream().map(c -> one.getOrDefault(c, 0L)).toList()));
             List<String> parts = new ArrayList<>();
-            one.forEach((category, count) -> parts.add(count + " " + category));
+            one.forEach((category, count) -> parts.add(count + " " + BidiIsolate.of(category)));
             words.add(series.name(label) + ": " + String.join(", ", parts));
         }
-        return Plots.bars("categories-" + feature, categories, bars,
-                "Values of " + feature + " in the data. " + String.join("; ", words) + ".");
+        return Plots.bars("categories-" + feature, shown, bars,
+                "Values of " + BidiIsolate.of(feature) + " in the data. " + String.join("; ", words) + ".");
     }
 
     private static ModelPage.Roc roc(ModelCard card, RocCurve curve) {
-        String positive = card.displayName(curve.positiveClass());
+        String positive = BidiIsolate.of(card.displayName(curve.positiveClass()));
         ModelPage.Figure auc = curve.auc() == null ? null : figure(curve.auc());
         Plot plot = new Plots.Xy("roc-curve", 0, 1, 0, 1, "false positive rate", "true positive rate")
                 .diagonal().curve(curve.fpr(), curve.tpr(), "curve").plot("ROC curve of the probability of " + positive
@@ -228,7 +279,7 @@ final class ModelPages {
     }
 
     private static Plot calibration(ModelCard card, Calibration calibration) {
-        String positive = card.displayName(calibration.positiveClass());
+        String positive = BidiIsolate.of(card.displayName(calibration.positiveClass()));
         List<String> words = new ArrayList<>();
         for (int i = 0; i < calibration.counts().size(); i++) {
             words.add(title(calibration, positive, i));

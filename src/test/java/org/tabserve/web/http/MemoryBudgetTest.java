@@ -62,6 +62,22 @@ class MemoryBudgetTest {
     }
 
     @Test
+    void anAnswerBuiltFromAModelThatAloneNeedsMoreThanTheWholeBudgetIs503AtOnceSayingToGiveTheJvmMoreHeap() {
+        MemoryBudget budget = new MemoryBudget(10L << 20);
+        try (MemoryBudget.Reservation page = budget.open()) {
+            HttpProblem problem = assertThrows(HttpProblem.class,
+                    () -> page.growForAnswer(11L << 20, "the card page of model big"));
+            assertEquals(503, problem.status(), "the client's request is fine: not a 4xx");
+            assertFalse(problem.headers().containsKey("Retry-After"), "trying again will not help");
+            assertTrue(problem.detail().contains("the card page of model big needs about 11 MB")
+                    && problem.detail().contains("-Xmx"), problem.detail());
+            assertEquals(0, budget.used());
+            page.growForAnswer(10L << 20, "the card page of model big");
+            assertEquals(10L << 20, budget.used(), "one that fits takes its share as grow does");
+        }
+    }
+
+    @Test
     void aRequestThatAloneNeedsMoreThanTheWholeBudgetIs413AtOnce() {
         MemoryBudget budget = new MemoryBudget(1_000);
         try (MemoryBudget.Reservation big = budget.open()) {
