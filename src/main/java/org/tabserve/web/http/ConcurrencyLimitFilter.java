@@ -67,7 +67,7 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
                 try {
                     served = ArrivedBody.read(request);
                 } catch (IOException e) {
-                    errors.render(request, response, LimitedInputStream.unreadable(e));
+                    answerUnreadable(request, response, e);
                     return;
                 }
             }
@@ -85,6 +85,21 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
             }
         } finally {
             releaseReadAheadRoom(room);
+        }
+    }
+
+    /**
+     * Answers a body that broke off while it was read ahead: 408 to a client too slow, 400 to one that hung up. The
+     * second is most often gone, so that writing the answer fails too; that is the client's doing, not the server's,
+     * and must not reach the container as a failure (Tomcat would dispatch it to the error page, which logs a
+     * server fault).
+     */
+    private void answerUnreadable(HttpServletRequest request, HttpServletResponse response, IOException failure) {
+        try {
+            errors.render(request, response, LimitedInputStream.unreadable(failure));
+        } catch (IOException gone) {
+            LOG.fine(() -> "No answer to " + request.getMethod() + " " + request.getRequestURI() + ": the client is"
+                    + " gone (" + gone + ")");
         }
     }
 

@@ -60,7 +60,8 @@ public final class Json {
      * §8.1), checked as it is read ({@link Utf8Input}); Jackson would otherwise guess UTF-16 or UTF-32 from its first
      * bytes and take overlong UTF-8 forms.
      *
-     * @throws HttpProblem 400 (when the parser reads) naming the byte offset of the first byte that is not UTF-8
+     * <p>When the parser reads a byte that is not UTF-8 it throws a {@link java.io.CharConversionException} naming
+     * the byte's offset, which {@link #malformed} answers as a 400 (a reader that knows the field it reads names it).
      */
     public static com.fasterxml.jackson.core.JsonParser parser(java.io.InputStream body) throws java.io.IOException {
         return FACTORY.createParser(new Utf8Input(body));

@@ -1,5 +1,6 @@
 package org.tabserve.web.http;
 
+import java.io.CharConversionException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +20,11 @@ import java.nio.ByteOrder;
  * start are what a UTF-16 or UTF-32 body looks like, which Jackson would otherwise decode. A UTF-8 byte-order mark is
  * well-formed and left to Jackson, which skips it. The check looks at ASCII eight bytes at a time, on bytes the
  * parser reads anyway; the parser keeps reading raw bytes (its fastest path).
+ *
+ * <p>A fault is reported as a {@link CharConversionException}, the exception Jackson itself throws for text it
+ * cannot decode, so every JSON reader answers it as it answers Jackson's (a 400, "malformed JSON: ..."). The bytes
+ * before a fault are handed to the parser first and the fault is thrown at the next read: the parser then stands
+ * where the bad bytes are, so that a bad byte inside a string value is refused naming that value's field.
  */
 final class Utf8Input extends FilterInputStream {
 
@@ -34,6 +40,8 @@ final class Utf8Input extends FilterInputStream {
     /** The range the next continuation byte must be in (narrower than 0x80-0xBF right after some leads). */
     private int low = 0x80;
     private int high = 0xBF;
+    /** A fault found after bytes that were handed on: thrown at the next read. */
+    private CharConversionException pending;
 
     Utf8Input(InputStream in) {
         super(in);
@@ -41,6 +49,9 @@ final class Utf8Input extends FilterInputStream {
 
     @Override
     public int read() throws IOException {
+        if (pending != null) {
+            throw pending;
+        }
         int b = super.read();
         if (b < 0) {
             end();
@@ -52,6 +63,9 @@ final class Utf8Input extends FilterInputStream {
 
     @Override
     public int read(byte[] buffer, int from, int length) throws IOException {
+        if (pending != null) {
+            throw pending;
+        }
         int n = super.read(buffer, from, length);
         if (n < 0) {
             end();
@@ -69,7 +83,15 @@ final class Utf8Input extends FilterInputStream {
             offset += i - from;
         }
         for (; i < to; i++) {
-            check(buffer[i] & 0xFF);
+            try {
+                check(buffer[i] & 0xFF);
+            } catch (CharConversionException fault) {
+                if (i == from) {
+                    throw fault;
+                }
+                pending = fault; // the good bytes first: the parser reaches the fault where it is
+                return i - from;
+            }
         }
         return n;
     }
@@ -97,7 +119,7 @@ final class Utf8Input extends FilterInputStream {
         return false;
     }
 
-    private void check(int b) {
+    private void check(int b) throws CharConversionException {
         if (needed > 0) {
             if (b < low || b > high) {
                 throw refused(start, describe(lead, b));
@@ -115,7 +137,7 @@ final class Utf8Input extends FilterInputStream {
     }
 
     /** Starts a multi-byte sequence at its lead byte, or refuses a byte that cannot lead one. */
-    private void begin(int b) {
+    private void begin(int b) throws CharConversionException {
         start = offset;
         lead = b;
         if (b >= 0xC2 && b <= 0xDF) {
@@ -158,7 +180,7 @@ final class Utf8Input extends FilterInputStream {
     }
 
     /** At the end of the body: a sequence cut short is refused. */
-    private void end() {
+    private void end() throws CharConversionException {
         if (needed > 0) {
             throw refused(start, "0x" + hex(lead) + " starts a sequence of " + sequenceLength(lead)
                     + " bytes, but the body ends first");
@@ -169,8 +191,8 @@ final class Utf8Input extends FilterInputStream {
         return String.format("%02X", b);
     }
 
-    private static HttpProblem refused(long at, String why) {
-        return HttpProblem.badRequest("malformed JSON: invalid UTF-8 at byte offset " + at + " (counted from 0): " + why
+    private static CharConversionException refused(long at, String why) {
+        return new CharConversionException("invalid UTF-8 at byte offset " + at + " (counted from 0): " + why
                 + "; JSON must be UTF-8 (RFC 8259, section 8.1)");
     }
 }

@@ -200,7 +200,7 @@ public final class V2Servlet extends ApiServlet {
                 }
                 readyOnly = ready != null && ready.asBoolean();
             }
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | java.io.CharConversionException e) {
             throw Json.malformed(e);
         }
         List<V2Json.IndexEntry> entries = new ArrayList<>();

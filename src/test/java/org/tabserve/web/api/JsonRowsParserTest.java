@@ -111,7 +111,7 @@ class JsonRowsParserTest {
     }
 
     @Test
-    void refusesLongTextAndNulNamingTheFieldAndInvalidUtf8NamingItsByteOffset() throws IOException {
+    void refusesLongTextNulAndInvalidUtf8NamingTheFieldAndTheBadBytesOffset() throws IOException {
         assertTrue(refused(with("island", "\"" + "x".repeat(Batch.MAX_TEXT_LENGTH + 1) + "\"")).detail()
                 .contains("at most " + Batch.MAX_TEXT_LENGTH));
         HttpProblem huge = refused(with("island", "\"" + "x".repeat(102_400) + "\""));
@@ -125,9 +125,10 @@ class JsonRowsParserTest {
         HttpProblem problem = assertThrows(HttpProblem.class,
                 () -> new JsonRowsParser(RequestParsersFuzzTest.TYPED, 10).parse(new ByteArrayInputStream(invalid)));
         assertEquals(400, problem.status());
-        assertTrue(problem.detail().startsWith("malformed JSON: invalid UTF-8 at byte offset " + at + " (counted from 0): "
+        assertEquals(List.of("island"), fields(problem));
+        assertTrue(problem.errors().get(0).message().contains("invalid UTF-8 at byte offset " + at + " (counted from 0): "
                 + "0xC3 starts a sequence of 2 bytes, but byte " + (at + 1) + " (0x28) is not a continuation byte"),
-                problem.detail());
+                problem.errors().get(0).message());
     }
 
     @Test

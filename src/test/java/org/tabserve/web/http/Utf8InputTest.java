@@ -36,9 +36,10 @@ class Utf8InputTest {
         }
     }
 
+    /** The fault the parser reads, answered as every JSON route answers it ({@link Json#malformed}). */
     private static HttpProblem refused(byte[] body) {
-        return assertThrows(HttpProblem.class, () -> read(new ByteArrayInputStream(body)),
-                () -> "took " + HexFormat.of().formatHex(body));
+        return Json.malformed(assertThrows(java.io.CharConversionException.class,
+                () -> read(new ByteArrayInputStream(body)), () -> "took " + HexFormat.of().formatHex(body)));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
