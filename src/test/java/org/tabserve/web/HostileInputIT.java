@@ -557,7 +557,10 @@ class HostileInputIT {
                 "row 1: missing value for 'sex'", () -> typedCsv(TYPED_HEADER + "\nDream,39.1,18.7,181,3750,\n")));
         typedCases.add(typedCase("an empty number cell the model imputes is taken", 200, "\"predictions\"",
                 () -> typedCsv(TYPED_HEADER + "\nDream,,18.7,,3750,FEMALE\n")));
-        typedCases.add(typedCase("a text value past the limit", 400, "'island' has 100000 characters",
+        typedCases.add(typedCase("a text value past the model's limit", 400, "'island' has 20000 characters",
+                () -> typedCsv(TYPED_HEADER + "\n" + "x".repeat(20_000) + ",39.1,18.7,181,3750,MALE\n")));
+        // Past the CSV cell limit (65,536 characters) too: refused as the reader meets it, naming the column.
+        typedCases.add(typedCase("a text value past the limit", 413, "the cell of column 'island' of row 1 (line 2)",
                 () -> typedCsv(TYPED_HEADER + "\n" + "x".repeat(100_000) + ",39.1,18.7,181,3750,MALE\n")));
         return typedCases.stream().map(c -> DynamicTest.dynamicTest(c.name() + " → " + c.status(), () -> {
             Http.Response response = c.send().get();

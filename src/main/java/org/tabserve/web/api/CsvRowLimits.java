@@ -4,6 +4,7 @@ import org.tabserve.web.http.HttpProblem;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.util.List;
 
 /**
  * The size limits of one CSV row (cells, characters per cell, characters per row), enforced on the text as it is
@@ -45,9 +46,17 @@ final class CsvRowLimits extends Reader {
     private long rowLine = 1; // the line the current row starts on
     private long cellLine = 1; // the line the current cell starts on
 
+    /** The header's column names, once the parser has read them: a cell past its limit is named by its column. */
+    private List<String> header = List.of();
+
     CsvRowLimits(Reader in, char delimiter) {
         this.in = in;
         this.delimiter = delimiter;
+    }
+
+    /** Names the columns, from the header the parser read, for the refusal of a cell past its limit. */
+    void name(List<String> columns) {
+        header = List.copyOf(columns);
     }
 
     @Override
@@ -162,7 +171,7 @@ final class CsvRowLimits extends Reader {
         cellChars += chars;
         rowChars += chars;
         if (cellChars > MAX_CELL_CHARS) {
-            throw HttpProblem.tooLarge("a cell of " + row() + " is longer than " + MAX_CELL_CHARS
+            throw HttpProblem.tooLarge(cell() + " of " + row() + " is longer than " + MAX_CELL_CHARS
                     + " characters, the most a CSV cell may hold" + (quotedCell ? "; it is quoted from line "
                     + cellLine + ": a missing closing quote makes the rest of the file one cell" : ""));
         }
@@ -193,6 +202,11 @@ final class CsvRowLimits extends Reader {
         quotedCell = false;
         rowLine = lineEnds + 1;
         cellLine = rowLine;
+    }
+
+    /** The current cell, by its column's name where the header names it. */
+    private String cell() {
+        return rows > 0 && cells < header.size() ? "the cell of column '" + header.get(cells) + "'" : "a cell";
     }
 
     /** The current row as the parser's messages name it: data rows from 1, after the header. */

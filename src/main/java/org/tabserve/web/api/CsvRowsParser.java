@@ -271,7 +271,7 @@ public final class CsvRowsParser {
         }
     }
 
-    private List<String> read(Reader reader, CsvSeparator separator, ChunkHandler handler, boolean withRecords)
+    private List<String> read(CsvRowLimits reader, CsvSeparator separator, ChunkHandler handler, boolean withRecords)
             throws IOException {
         boolean decimalComma = separator == CsvSeparator.SEMICOLON;
         // Plain lines are split in place (CsvTokenizer); from the first line that is not plain on, commons-csv reads
@@ -295,6 +295,7 @@ public final class CsvRowsParser {
                         + signature.featureNames() + ", then data rows");
             }
             checkHeader(header, separator, unnamedIndex);
+            reader.name(header); // a cell past the limits is then refused naming its column
             int[] columns = featureColumns(header, separator);
             Pass pass = new Pass(handler, withRecords);
             if (lines != null) {
