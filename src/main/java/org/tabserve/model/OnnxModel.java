@@ -517,10 +517,12 @@ public final class OnnxModel implements AutoCloseable {
 
     /**
      * ONNX Runtime's reason in words for a message that anonymous callers may see; its whole message, with its
-     * source paths, goes to the log.
+     * source paths, goes to the log (its Java stack, which ends in the native call, only at DEBUG: a bad model is
+     * the operator's news, not a server fault, and the launcher's refusal stays one line).
      */
     private static String inWords(String source, OrtException e) {
-        LOG.log(System.Logger.Level.INFO, source + ": ONNX Runtime says: " + e.getMessage(), e);
+        LOG.log(System.Logger.Level.INFO, source + ": ONNX Runtime says: " + e.getMessage());
+        LOG.log(System.Logger.Level.DEBUG, source + ": where ONNX Runtime said it", e);
         return OrtMessages.inWords(e);
     }
 
