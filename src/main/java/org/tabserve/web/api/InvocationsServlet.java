@@ -51,7 +51,7 @@ public final class InvocationsServlet extends ApiServlet {
         try (MemoryBudget.Reservation held = budget.open();
              InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes()),
                      Json.UNMETERED_BYTES, Json.HEAP_BYTES_PER_BODY_BYTE)) {
-            List<Batch> batches = type.equals(JSON) ? List.of(parser.parseJson(body)) : parser.parseCsv(body, held::grow);
+            List<Batch> batches = type.equals(JSON) ? List.of(parser.parseJson(body)) : parser.parseCsv(body);
             List<Prediction> predictions = new ArrayList<>();
             for (Batch batch : batches) {
                 predictions.addAll(model.counted(classifier.predict(batch)));

@@ -50,7 +50,7 @@ class EmptyBatchTest {
     @Test
     void mlflowCsvWithAHeaderOnlyIsA400() {
         HttpProblem problem = assertThrows(HttpProblem.class, () -> new MlflowRequestParser(
-                RequestParsersFuzzTest.SIGNATURE, 10).parseCsv(utf8("variance,skewness,curtosis,entropy\n"), bytes -> { }));
+                RequestParsersFuzzTest.SIGNATURE, 10).parseCsv(utf8("variance,skewness,curtosis,entropy\n")));
         assertEquals(400, problem.status());
         assertTrue(problem.detail().contains("no data rows"), problem.detail());
     }

@@ -40,7 +40,7 @@ class FloatRangeRuleTest {
                 .parseJson(utf8("{\"dataframe_records\": [{\"variance\": " + v + ", \"skewness\": 1, \"curtosis\": 1,"
                         + " \"entropy\": 1}]}")));
         routes.put("/invocations CSV", v -> new MlflowRequestParser(RequestParsersFuzzTest.SIGNATURE, MAX_ROWS)
-                .parseCsv(utf8("variance,skewness,curtosis,entropy\n" + v + ",1,1,1\n"), bytes -> { }).get(0));
+                .parseCsv(utf8("variance,skewness,curtosis,entropy\n" + v + ",1,1,1\n")).get(0));
         routes.put("/predict_file", v -> {
             Batch[] first = new Batch[1];
             new CsvRowsParser(RequestParsersFuzzTest.SIGNATURE, MAX_ROWS).forEachChunk(

@@ -36,7 +36,7 @@ class MlflowRequestParserTest {
     }
 
     private static double[][] csv(String body) throws IOException {
-        return BatchRows.of(new MlflowRequestParser(SIGNATURE, MAX_ROWS).parseCsv(stream(body), bytes -> { }));
+        return BatchRows.of(new MlflowRequestParser(SIGNATURE, MAX_ROWS).parseCsv(stream(body)));
     }
 
     private static ByteArrayInputStream stream(String body) {
