@@ -35,6 +35,9 @@ final class CsvRowLimits extends Reader {
 
     private final Reader in;
     private final char delimiter;
+    private final RowMemory memory;
+    /** The row length past which {@link #count} looks again: what is reserved, or the row limit. */
+    private int checkAt;
     private int state = CELL_START;
     private boolean afterCarriageReturn;
     private int cells; // separators read in the current row
@@ -50,8 +53,15 @@ final class CsvRowLimits extends Reader {
     private List<String> header = List.of();
 
     CsvRowLimits(Reader in, char delimiter) {
+        this(in, delimiter, RowMemory.NONE);
+    }
+
+    /** @param memory reserves the heap the parse holds for the longest row so far, as rows grow */
+    CsvRowLimits(Reader in, char delimiter, RowMemory memory) {
         this.in = in;
         this.delimiter = delimiter;
+        this.memory = memory;
+        this.checkAt = memory.checkAt();
     }
 
     /** Names the columns, from the header the parser read, for the refusal of a cell past its limit. */
@@ -170,14 +180,18 @@ final class CsvRowLimits extends Reader {
     private void count(int chars) {
         cellChars += chars;
         rowChars += chars;
+        if (rowChars > checkAt) { // one comparison on the hot path: past the reserved length, or past the limit
+            if (rowChars > MAX_ROW_CHARS) {
+                throw HttpProblem.tooLarge(row() + " is longer than " + MAX_ROW_CHARS
+                        + " characters, the most a CSV row may hold");
+            }
+            memory.reach(rowChars);
+            checkAt = memory.checkAt();
+        }
         if (cellChars > MAX_CELL_CHARS) {
             throw HttpProblem.tooLarge(cell() + " of " + row() + " is longer than " + MAX_CELL_CHARS
                     + " characters, the most a CSV cell may hold" + (quotedCell ? "; it is quoted from line "
                     + cellLine + ": a missing closing quote makes the rest of the file one cell" : ""));
-        }
-        if (rowChars > MAX_ROW_CHARS) {
-            throw HttpProblem.tooLarge(row() + " is longer than " + MAX_ROW_CHARS
-                    + " characters, the most a CSV row may hold");
         }
     }
 
@@ -218,5 +232,53 @@ final class CsvRowLimits extends Reader {
     @Override
     public void close() throws IOException {
         in.close();
+    }
+
+    /**
+     * The heap a parse holds for its longest row so far (the tokenizer's line buffer, commons-csv's token and record
+     * strings, the header's copy while its separator is found), reserved from a request's memory budget as rows grow,
+     * so that many uploads of long rows at once wait or get 503 instead of filling the heap. Rows up to
+     * {@link #FREE_CHARS} cost nothing here; past that the reservation doubles, up to {@link #MAX_ROW_CHARS}.
+     */
+    static final class RowMemory {
+
+        /** Row length that needs no reservation: the parse's buffers start this large anyway. */
+        static final int FREE_CHARS = 1 << 16;
+        /**
+         * Heap per character of the longest row, measured (bytes allocated by a parse of one long row, less those
+         * of a short one): 4.0 for a long data row, 15.3 for a long header of characters past Latin-1, which is read
+         * twice (its separator is found in a copy of it) and kept as strings.
+         */
+        static final int BYTES_PER_CHAR = 16;
+        /** Reserves nothing: for readers outside the server (the command line), whose heap is their own. */
+        static final RowMemory NONE = new RowMemory(null);
+
+        private final java.util.function.LongConsumer grow;
+        private int reservedChars; // the row length the reservation covers
+
+        /** @param grow takes that many more bytes from the request's budget, or throws its 503 */
+        RowMemory(java.util.function.LongConsumer grow) {
+            this.grow = grow;
+            this.reservedChars = grow == null ? MAX_ROW_CHARS : FREE_CHARS;
+        }
+
+        /** The row length past which {@link #reach} must be told. */
+        int checkAt() {
+            return reservedChars;
+        }
+
+        /** Reserves for a row of {@code chars} (at most {@link #MAX_ROW_CHARS}) when it is longer than reserved. */
+        void reach(int chars) {
+            if (chars <= reservedChars) {
+                return;
+            }
+            int covered = reservedChars;
+            while (covered < chars && covered < MAX_ROW_CHARS) {
+                covered = (int) Math.min((long) covered * 2, MAX_ROW_CHARS);
+            }
+            long before = reservedChars == FREE_CHARS ? 0 : (long) reservedChars * BYTES_PER_CHAR;
+            grow.accept((long) covered * BYTES_PER_CHAR - before);
+            reservedChars = covered;
+        }
     }
 }

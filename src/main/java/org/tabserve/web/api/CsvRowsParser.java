@@ -92,6 +92,8 @@ public final class CsvRowsParser {
     private final List<Feature> features;
     /** The most characters one record of the last upload read held, for estimating what a streamed row costs. */
     private long longestRecordChars;
+    /** Takes bytes from the request's memory budget for the heap a long row holds; null outside the server. */
+    private java.util.function.LongConsumer rowMemory;
 
     CsvRowsParser(ModelSignature signature, long maxRows) {
         this(signature, maxRows, false);
@@ -107,6 +109,15 @@ public final class CsvRowsParser {
         this.unnamedIndex = unnamedIndex;
         this.numbersOnly = signature.numbersOnly();
         this.features = signature.features();
+    }
+
+    /**
+     * Makes each read reserve, through {@code grow} (a request's {@code MemoryBudget.Reservation::grow}), the heap
+     * the parse holds for its longest row so far ({@link CsvRowLimits.RowMemory}); short rows cost nothing.
+     */
+    CsvRowsParser reservingRowMemory(java.util.function.LongConsumer grow) {
+        this.rowMemory = grow;
+        return this;
     }
 
     /**
@@ -178,9 +189,12 @@ public final class CsvRowsParser {
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT)));
         try (reader) {
-            CsvSeparator separator = CsvSeparator.of(reader);
-            // Every pass reads through the row limits, which refuse a row past them before a parser holds it.
-            return read(new CsvRowLimits(reader, separator.character), separator, handler, withRecords);
+            CsvRowLimits.RowMemory memory = rowMemory == null ? CsvRowLimits.RowMemory.NONE
+                    : new CsvRowLimits.RowMemory(rowMemory);
+            CsvSeparator separator = CsvSeparator.of(reader, memory);
+            // Every pass reads through the row limits, which refuse a row past them before a parser holds it, and
+            // reserve what the longest row so far holds.
+            return read(new CsvRowLimits(reader, separator.character, memory), separator, handler, withRecords);
         } catch (CharacterCodingException e) {
             throw HttpProblem.badRequest("the CSV is not valid UTF-8 text");
         }

@@ -70,16 +70,21 @@ enum CsvSeparator {
      */
     static final int MAX_HEADER_CHARS = 1 << 20;
 
-    /** The separator of the header row {@code reader} starts with, which is left unread. */
-    static CsvSeparator of(BufferedReader reader) throws IOException {
-        return of(headerLine(reader));
+    /**
+     * The separator of the header row {@code reader} starts with, which is left unread.
+     *
+     * @param memory reserves the header's copy and the reader's mark buffer as the header grows
+     */
+    static CsvSeparator of(BufferedReader reader, CsvRowLimits.RowMemory memory) throws IOException {
+        return of(headerLine(reader, memory));
     }
 
     /** The first line of {@code reader} (to the first line end outside quotes), left unread. */
-    private static CharSequence headerLine(BufferedReader reader) throws IOException {
+    private static CharSequence headerLine(BufferedReader reader, CsvRowLimits.RowMemory memory) throws IOException {
         reader.mark(MAX_HEADER_CHARS + 1);
         StringBuilder line = new StringBuilder();
         boolean quoted = false;
+        int checkAt = Math.min(memory.checkAt(), MAX_HEADER_CHARS);
         for (int c; (c = reader.read()) != -1; ) {
             if (c == '"') {
                 quoted = !quoted;
@@ -87,9 +92,13 @@ enum CsvSeparator {
                 break;
             }
             line.append((char) c);
-            if (line.length() > MAX_HEADER_CHARS) {
-                throw HttpProblem.badRequest("the CSV's first line is longer than " + MAX_HEADER_CHARS
-                        + " characters; it must be a header row naming the columns");
+            if (line.length() > checkAt) {
+                if (line.length() > MAX_HEADER_CHARS) {
+                    throw HttpProblem.badRequest("the CSV's first line is longer than " + MAX_HEADER_CHARS
+                            + " characters; it must be a header row naming the columns");
+                }
+                memory.reach(line.length());
+                checkAt = Math.min(memory.checkAt(), MAX_HEADER_CHARS);
             }
         }
         reader.reset();

@@ -63,7 +63,8 @@ public final class PredictFileServlet extends ApiServlet {
         OnnxModel classifier = model.classifier();
         CsvUpload file = CsvUpload.of(request, config.maxUploadBytes());
         try (MemoryBudget.Reservation held = budget.open()) {
-            CsvRowsParser parser = new CsvRowsParser(classifier.signature(), config.maxCsvRows());
+            CsvRowsParser parser = new CsvRowsParser(classifier.signature(), config.maxCsvRows())
+                    .reservingRowMemory(held::grow);
             Format format = format(request);
             if (format == Format.JSON) {
                 // Chunks are scored while the rest of the upload is still being checked; none is answered unless

@@ -213,4 +213,54 @@ class CsvRowLimitsTest {
                             + problem.getMessage());
         }
     }
+
+    /**
+     * Issue 21, case 1, rows within the limits: the heap a parse holds for a long row (several MB for a row near the
+     * limit) was outside the memory budget, and 32 such uploads at once filled the heap. Each pass now reserves it
+     * as the longest row so far passes what is reserved, in doubling steps; short rows reserve nothing.
+     */
+    @Test
+    void longRowsReserveTheirHeapInDoublingStepsAndShortRowsNothing() throws IOException {
+        int bytesPerChar = CsvRowLimits.RowMemory.BYTES_PER_CHAR;
+        int free = CsvRowLimits.RowMemory.FREE_CHARS;
+        String shortRows = HEADER + "1,2,3,4\n".repeat(10_000); // far more than the free length in all, none alone
+        String row = "1,2,3," + "x".repeat(60_000) + ",".repeat(3) + "x".repeat(60_000) + "\n"; // 4 * free > 120,009
+        String longRows = HEADER.replace("\n", ",a,b,c,d\n") + "1,2,3,4,,,,\n" + row.replace("1,2,3,", "1,2,3,4,")
+                + "1,2,3,4,,,,\n" + row.replace("1,2,3,", "1,2,3,4,");
+        String names = java.util.stream.IntStream.range(0, 4).mapToObj(i -> i + "h".repeat(3 * free / 4))
+                .collect(java.util.stream.Collectors.joining(","));
+        String longHeader = "variance,skewness,curtosis,entropy," + names + "\n1,2,3,4,5,6,7,8\n";
+        for (Pass pass : PASSES) {
+            assertEquals(List.of(), grown(pass, shortRows), "a file of short rows reserves nothing");
+            // 120,013 characters: past the free 64 Ki, within 128 Ki; the second such row takes nothing more.
+            assertEquals(List.of(2L * free * bytesPerChar), grown(pass, longRows));
+            // 3 * 64 Ki + 42: 128 Ki, then 256 Ki, reserved while the header's separator is found; read again, the
+            // header takes nothing more.
+            assertEquals(List.of(2L * free * bytesPerChar, 2L * free * bytesPerChar), grown(pass, longHeader));
+        }
+    }
+
+    /** What a pass over {@code csv} asked the budget for, in order. */
+    private static List<Long> grown(Pass pass, String csv) throws IOException {
+        List<Long> grown = new ArrayList<>();
+        pass.read(new CsvRowsParser(SIGNATURE, Long.MAX_VALUE).reservingRowMemory(grown::add),
+                new java.io.ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)));
+        return grown;
+    }
+
+    /** A row near the limit, while other requests hold the whole budget: the budget's 503 with Retry-After. */
+    @Test
+    void aLongRowWithoutRoomInTheBudgetIsTheBudgets503() throws IOException {
+        org.tabserve.web.http.MemoryBudget budget = org.tabserve.web.http.MemoryBudget.ofHeap();
+        try (var others = budget.open(); var held = budget.open()) {
+            others.grow(budget.capacity() - (1 << 20)); // one MB left: a short row's parse needs none of it
+            CsvRowsParser parser = new CsvRowsParser(SIGNATURE, Long.MAX_VALUE).reservingRowMemory(held::grow);
+            parser.validate(new java.io.ByteArrayInputStream((HEADER + "1,2,3,4\n").getBytes(StandardCharsets.UTF_8)));
+            String row = "1,2,3,4" + ("," + "x".repeat(65_000)).repeat(15) + "\n";
+            HttpProblem problem = assertThrows(HttpProblem.class, () -> parser.validate(new java.io.ByteArrayInputStream(
+                    (HEADER.replace("\n", ",a,b,c,d,e,f,g,h,i,j,k,l,m,n,o\n") + row).getBytes(StandardCharsets.UTF_8))));
+            assertEquals(503, problem.status(), problem.getMessage());
+            assertEquals("1", problem.headers().get("Retry-After"));
+        }
+    }
 }
