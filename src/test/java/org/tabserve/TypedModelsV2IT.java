@@ -155,7 +155,9 @@ class TypedModelsV2IT {
         for (JsonNode feature : model.path("features")) {
             assertTrue(html.contains("data-feature=\"" + feature.path("name").asText() + "\""), feature::toString);
         }
-        assertTrue(html.contains("<dt>Task</dt><dd>" + (regression ? "regression" : "classification")), html);
+        // The fact's <dd> may carry attributes (dir="auto": metadata text is isolated from the page's direction).
+        assertTrue(java.util.regex.Pattern.compile("<dt>Task</dt><dd[^>]*>" + (regression ? "regression" : "classification"))
+                .matcher(html).find(), html);
         assertEquals(!regression, html.contains("<dt>Classes</dt>"), "classes only for a classifier");
     }
 

@@ -21,7 +21,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.tabserve.TabserveProcess;
 import org.tabserve.card.CardFileTest;
@@ -150,7 +149,26 @@ class BrowserIT {
     private static void navigate(WebElement clickable) {
         WebElement page = browser.findElement(By.tagName("html"));
         clickable.click();
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(page));
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> gone(page));
+    }
+
+    /**
+     * Whether the page's root element has been replaced. Selenium's {@code stalenessOf} takes only a stale-element
+     * error for "gone"; chromedriver sometimes answers a node of the document being replaced with "unknown error:
+     * Node with given id does not belong to the document" instead, which means the same.
+     */
+    private static boolean gone(WebElement page) {
+        try {
+            page.isEnabled();
+            return false;
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return true;
+        } catch (org.openqa.selenium.WebDriverException e) {
+            if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     private static WebElement byId(String id) {
