@@ -238,7 +238,8 @@ final class OpenApiDocument {
         paths.addPathItem(AdminModelServlet.MODELS_PATH + "/{model_name}", new PathItem().put(operation(TAG_ADMIN,
                 "installModel", "Install a model by name into the model directory and serve it (operators only)",
                 "The body is the ONNX file. It is written into the --models directory (so that it survives a restart), "
-                        + "replacing the model of that name if there is one, loaded and served. Needs "
+                        + "where that name is served from (a new version in Triton's layout, the model's file in "
+                        + "KServe's, else <name>.onnx), never outside the directory (409 otherwise), loaded and served. Needs "
                         + "`Authorization: Bearer <token>`; off (404) without an admin token.")
                 .addParametersItem(modelName())
                 .requestBody(body("application/octet-stream", new StringSchema().format("binary")))
