@@ -92,8 +92,12 @@ public final class CsvRowsParser {
     private final List<Feature> features;
     /** The most characters one record of the last upload read held, for estimating what a streamed row costs. */
     private long longestRecordChars;
-    /** Takes bytes from the request's memory budget for the heap a long row holds; null outside the server. */
-    private java.util.function.LongConsumer rowMemory;
+    /**
+     * What this parser has reserved from the request's memory budget for the heap a long row holds, over all its
+     * passes (the reservation is held until the request ends, so a second pass over the same rows takes nothing
+     * more); {@link CsvRowLimits.RowMemory#NONE} outside the server.
+     */
+    private CsvRowLimits.RowMemory rowMemory = CsvRowLimits.RowMemory.NONE;
 
     CsvRowsParser(ModelSignature signature, long maxRows) {
         this(signature, maxRows, false);
@@ -116,7 +120,7 @@ public final class CsvRowsParser {
      * the parse holds for its longest row so far ({@link CsvRowLimits.RowMemory}); short rows cost nothing.
      */
     CsvRowsParser reservingRowMemory(java.util.function.LongConsumer grow) {
-        this.rowMemory = grow;
+        this.rowMemory = new CsvRowLimits.RowMemory(grow);
         return this;
     }
 
@@ -189,12 +193,10 @@ public final class CsvRowsParser {
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT)));
         try (reader) {
-            CsvRowLimits.RowMemory memory = rowMemory == null ? CsvRowLimits.RowMemory.NONE
-                    : new CsvRowLimits.RowMemory(rowMemory);
-            CsvSeparator separator = CsvSeparator.of(reader, memory);
+            CsvSeparator separator = CsvSeparator.of(reader, rowMemory);
             // Every pass reads through the row limits, which refuse a row past them before a parser holds it, and
             // reserve what the longest row so far holds.
-            return read(new CsvRowLimits(reader, separator.character, memory), separator, handler, withRecords);
+            return read(new CsvRowLimits(reader, separator.character, rowMemory), separator, handler, withRecords);
         } catch (CharacterCodingException e) {
             throw HttpProblem.badRequest("the CSV is not valid UTF-8 text");
         }

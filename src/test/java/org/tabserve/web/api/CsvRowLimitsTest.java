@@ -238,6 +238,14 @@ class CsvRowLimitsTest {
             // header takes nothing more.
             assertEquals(List.of(2L * free * bytesPerChar, 2L * free * bytesPerChar), grown(pass, longHeader));
         }
+        // One parser's second pass over the same rows (an upload is validated, then scored) reserves nothing more:
+        // the request holds what the first pass took until it ends.
+        List<Long> grown = new ArrayList<>();
+        CsvRowsParser parser = new CsvRowsParser(SIGNATURE, Long.MAX_VALUE).reservingRowMemory(grown::add);
+        for (Pass pass : PASSES) {
+            pass.read(parser, new java.io.ByteArrayInputStream(longRows.getBytes(StandardCharsets.UTF_8)));
+        }
+        assertEquals(List.of(2L * free * bytesPerChar), grown, "a second pass takes what the first took again");
     }
 
     /** What a pass over {@code csv} asked the budget for, in order. */
