@@ -1,6 +1,5 @@
 package org.tabserve.web.http;
 
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
@@ -52,7 +51,7 @@ final class ArrivedBody extends HttpServletRequestWrapper {
             throw new IllegalStateException("getReader() was called on this request");
         }
         if (stream == null) {
-            stream = new Stream(new ByteArrayInputStream(body));
+            stream = new BlockingBody(new ByteArrayInputStream(body));
         }
         return stream;
     }
@@ -68,44 +67,5 @@ final class ArrivedBody extends HttpServletRequestWrapper {
                     charset == null ? StandardCharsets.ISO_8859_1 : Charset.forName(charset)));
         }
         return reader;
-    }
-
-    /** The body from memory, as the servlets read it: blocking, never waiting. */
-    private static final class Stream extends ServletInputStream {
-        private final ByteArrayInputStream in;
-
-        Stream(ByteArrayInputStream in) {
-            this.in = in;
-        }
-
-        @Override
-        public int read() {
-            return in.read();
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) {
-            return in.read(buffer, offset, length);
-        }
-
-        @Override
-        public int available() {
-            return in.available();
-        }
-
-        @Override
-        public boolean isFinished() {
-            return in.available() == 0;
-        }
-
-        @Override
-        public boolean isReady() {
-            return true;
-        }
-
-        @Override
-        public void setReadListener(ReadListener listener) {
-            throw new IllegalStateException("tabserve reads request bodies blocking");
-        }
     }
 }

@@ -1,7 +1,6 @@
 package org.tabserve.web.http;
 
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpFilter;
@@ -107,7 +106,7 @@ public final class RequestEncodingFilter extends HttpFilter {
                 throw new IllegalStateException("getReader() was called on this request");
             }
             if (body == null) {
-                body = new InflatedBody(new GzipInput(super.getInputStream()));
+                body = new BlockingBody(new GzipInput(super.getInputStream()));
             }
             return body;
         }
@@ -144,50 +143,6 @@ public final class RequestEncodingFilter extends HttpFilter {
 
         private static boolean isLengthOrCoding(String name) {
             return "Content-Encoding".equalsIgnoreCase(name) || "Content-Length".equalsIgnoreCase(name);
-        }
-    }
-
-    /** A blocking servlet stream over the inflated bytes (tabserve reads every body blocking). */
-    private static final class InflatedBody extends ServletInputStream {
-        private final GzipInput in;
-        private boolean finished;
-
-        InflatedBody(GzipInput in) {
-            this.in = in;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            finished = b < 0;
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = in.read(buffer, offset, length);
-            finished = n < 0;
-            return n;
-        }
-
-        @Override
-        public boolean isFinished() {
-            return finished;
-        }
-
-        @Override
-        public boolean isReady() {
-            return true;
-        }
-
-        @Override
-        public void setReadListener(ReadListener listener) {
-            throw new IllegalStateException("tabserve reads request bodies blocking");
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
         }
     }
 }
