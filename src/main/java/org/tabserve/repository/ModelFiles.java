@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -71,25 +72,11 @@ final class ModelFiles {
         Path modelDirectory = directory.resolve(name);
         Target target;
         if (Files.isDirectory(modelDirectory)) {
-            long highest = 0;
-            List<Path> onnxFiles = new ArrayList<>();
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(modelDirectory)) {
-                for (Path entry : entries) {
-                    String fileName = entry.getFileName().toString();
-                    if (fileName.startsWith(".")) {
-                        continue;
-                    }
-                    long version = ModelVersion.parse(fileName).orElse(0);
-                    if (version >= 1 && Files.isDirectory(entry)) {
-                        // Every version directory counts, an empty one too: someone may be filling it, and once it
-                        // holds a model.onnx it hides a KServe file beside it.
-                        highest = Math.max(highest, version);
-                    } else if (fileName.endsWith(SUFFIX) && Files.isRegularFile(entry)) {
-                        onnxFiles.add(entry);
-                    }
-                }
-            }
-            if (highest > 0) {
+            Listing listing = Listing.of(modelDirectory);
+            if (!listing.versions().isEmpty()) {
+                // Every version directory counts, an empty one too: someone may be filling it, and once it holds a
+                // model.onnx it hides a KServe file beside it.
+                long highest = listing.versions().lastKey();
                 if (highest >= MAX_VERSION) {
                     throw refused("model '" + name + "': " + name + "/ already holds version " + highest + ", the highest a version directory"
                             + " may be named; remove or renumber versions to install another");
@@ -97,11 +84,9 @@ final class ModelFiles {
                 target = new Target(new ModelKey(name, highest + 1),
                         modelDirectory.resolve(Long.toString(highest + 1)).resolve(MODEL_FILE));
             } else {
-                Path file = modelDirectory.resolve(MODEL_FILE);
-                if (!onnxFiles.contains(file) && onnxFiles.size() == 1) {
-                    file = onnxFiles.get(0); // KServe's one file under its own name
-                }
-                target = new Target(new ModelKey(name, 1), file);
+                // KServe's file, which the scan serves; with none (or several) the install is model.onnx.
+                target = new Target(new ModelKey(name, 1),
+                        listing.servedFile().orElse(modelDirectory.resolve(MODEL_FILE)));
             }
         } else {
             target = new Target(new ModelKey(name, 1), directory.resolve(name + SUFFIX));
@@ -183,43 +168,72 @@ final class ModelFiles {
     }
 
     private static void scanModelDirectory(Path modelDirectory, String name, SortedMap<ModelKey, FileStamp> found,
-                                           Map<Path, String> skipped) throws IOException {
-        boolean versioned = false;
-        List<Path> onnxFiles = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(modelDirectory)) {
-            for (Path entry : entries) {
-                String fileName = entry.getFileName().toString();
-                if (fileName.startsWith(".")) {
-                    continue;
-                }
-                if (Files.isDirectory(entry)) {
-                    java.util.OptionalLong version = ModelVersion.parse(fileName);
-                    Path file = entry.resolve(MODEL_FILE);
-                    if (version.isEmpty()) {
-                        skipped.put(entry, "not a version directory: " + ModelVersion.RULE);
-                    } else if (Files.isRegularFile(file)) {
-                        versioned |= stamp(new ModelKey(name, version.getAsLong()), file, found, skipped);
-                    } else {
-                        skipped.put(entry, "no " + MODEL_FILE + " in it (yet)");
-                    }
-                } else if (fileName.endsWith(SUFFIX) && Files.isRegularFile(entry)) {
-                    onnxFiles.add(entry);
-                }
-            }
+                                           Map<Path, String> skipped) {
+        Listing listing;
+        try {
+            listing = Listing.of(modelDirectory);
         } catch (IOException e) {
             skipped.put(modelDirectory, "cannot be read (" + e.getMessage() + ")");
             return;
         }
-        if (versioned || onnxFiles.isEmpty()) {
+        listing.otherDirectories().forEach(d -> skipped.put(d, "not a version directory: " + ModelVersion.RULE));
+        boolean versioned = false;
+        for (Map.Entry<Long, Path> version : listing.versions().entrySet()) {
+            Path file = version.getValue().resolve(MODEL_FILE);
+            if (Files.isRegularFile(file)) {
+                versioned |= stamp(new ModelKey(name, version.getKey()), file, found, skipped);
+            } else {
+                skipped.put(version.getValue(), "no " + MODEL_FILE + " in it (yet)");
+            }
+        }
+        if (versioned || listing.onnxFiles().isEmpty()) {
             return;
         }
-        Path only = onnxFiles.stream().filter(f -> f.getFileName().toString().equals(MODEL_FILE)).findFirst()
-                .orElse(onnxFiles.size() == 1 ? onnxFiles.get(0) : null);
-        if (only == null) {
-            skipped.put(modelDirectory, "holds " + onnxFiles.size() + " .onnx files and no " + MODEL_FILE
+        Optional<Path> only = listing.servedFile();
+        if (only.isEmpty()) {
+            skipped.put(modelDirectory, "holds " + listing.onnxFiles().size() + " .onnx files and no " + MODEL_FILE
                     + ": put each version in its own numbered directory");
         } else {
-            stamp(new ModelKey(name, 1), only, found, skipped);
+            stamp(new ModelKey(name, 1), only.get(), found, skipped);
+        }
+    }
+
+    /**
+     * A model's directory as listed, for the scan and for an install alike, so that both read its layout by one
+     * rule: its version directories by version, its other directories, and the {@code .onnx} files beside them
+     * (names starting with a dot are passed over).
+     */
+    private record Listing(SortedMap<Long, Path> versions, List<Path> otherDirectories, List<Path> onnxFiles) {
+
+        static Listing of(Path modelDirectory) throws IOException {
+            SortedMap<Long, Path> versions = new TreeMap<>();
+            List<Path> others = new ArrayList<>();
+            List<Path> onnxFiles = new ArrayList<>();
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(modelDirectory)) {
+                for (Path entry : entries) {
+                    String fileName = entry.getFileName().toString();
+                    if (fileName.startsWith(".")) {
+                        continue;
+                    }
+                    if (Files.isDirectory(entry)) {
+                        java.util.OptionalLong version = ModelVersion.parse(fileName);
+                        if (version.isPresent()) {
+                            versions.put(version.getAsLong(), entry);
+                        } else {
+                            others.add(entry);
+                        }
+                    } else if (fileName.endsWith(SUFFIX) && Files.isRegularFile(entry)) {
+                        onnxFiles.add(entry);
+                    }
+                }
+            }
+            return new Listing(versions, others, onnxFiles);
+        }
+
+        /** The file KServe's layout serves: {@code model.onnx}, else the one {@code .onnx} file; none for several. */
+        Optional<Path> servedFile() {
+            return onnxFiles.stream().filter(f -> f.getFileName().toString().equals(MODEL_FILE)).findFirst()
+                    .or(() -> onnxFiles.size() == 1 ? Optional.of(onnxFiles.get(0)) : Optional.empty());
         }
     }
 
