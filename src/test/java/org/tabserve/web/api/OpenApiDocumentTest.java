@@ -1,0 +1,63 @@
+package org.tabserve.web.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.tabserve.model.OnnxModel;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The OpenAPI document, pinned: for the bundled model and every penguins fixture (text, integer and missing inputs,
+ * labels kept in the graph, a regressor, a fixed batch), on the root routes and under {@code /models/{name}}, the
+ * JSON and the YAML written are, as trees, the JSON files under src/test/resources (recorded from the document as it
+ * was built by one class, before each protocol wrote its own part). A deliberate change of the document rewrites them
+ * with {@code -Dtabserve.openapi.record=true}; their diff then shows what changed.
+ */
+class OpenApiDocumentTest {
+
+    private static final Path EXPECTED = Path.of("src/test/resources/org/tabserve/web/openapi");
+    private static final Path PENGUINS = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
+    private static final String SERVER_VERSION = "0.0.0-pinned";
+
+    /** Each model, and whether its document under /models/{name} is pinned too (it differs only in the base). */
+    static Stream<Arguments> documents() {
+        List<Arguments> documents = new ArrayList<>();
+        documents.add(Arguments.of("model", Path.of("model.onnx"), true));
+        for (String name : List.of("species-zipmap", "species-nozipmap", "species-labels-in-graph",
+                "body-mass-regressor", "int64-column", "fixed-batch-4")) {
+            documents.add(Arguments.of(name, PENGUINS.resolve(name + ".onnx"), name.equals("body-mass-regressor")));
+        }
+        return documents.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("documents")
+    void theJsonAndTheYamlAreThePinnedDocument(String name, Path file, boolean underModels) throws IOException {
+        try (OnnxModel model = OnnxModel.load(file)) {
+            for (String base : underModels ? List.of("", "/models/" + name) : List.of("")) {
+                Path expected = EXPECTED.resolve(name + (base.isEmpty() ? "" : ".models") + ".openapi.json");
+                byte[] json = OpenApiDocument.write(name, base, model.signature(), model.card(),
+                        model.valueOutput().orElse(null), SERVER_VERSION, false);
+                if (Boolean.getBoolean("tabserve.openapi.record")) {
+                    Files.write(expected, json);
+                }
+                JsonNode pinned = new ObjectMapper().readTree(Files.readAllBytes(expected));
+                assertEquals(pinned, new ObjectMapper().readTree(json), expected + " as JSON");
+                byte[] yaml = OpenApiDocument.write(name, base, model.signature(), model.card(),
+                        model.valueOutput().orElse(null), SERVER_VERSION, true);
+                assertEquals(pinned, new YAMLMapper().readTree(yaml), expected + " as YAML");
+            }
+        }
+    }
+}
