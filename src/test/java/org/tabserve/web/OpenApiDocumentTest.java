@@ -1,4 +1,4 @@
-package org.tabserve.web.api;
+package org.tabserve.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,6 +7,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tabserve.model.OnnxModel;
+import org.tabserve.web.openapi.DescribedModel;
+import org.tabserve.web.openapi.OpenApiDocument;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +20,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The OpenAPI document, pinned: for the bundled model and every penguins fixture (text, integer and missing inputs,
+ * The OpenAPI document as the listener assembles it from each protocol's part, pinned: for the bundled model and every penguins fixture (text, integer and missing inputs,
  * labels kept in the graph, a regressor, a fixed batch), on the root routes and under {@code /models/{name}}, the
  * JSON and the YAML written are, as trees, the JSON files under src/test/resources (recorded from the document as it
  * was built by one class, before each protocol wrote its own part). A deliberate change of the document rewrites them
@@ -28,7 +30,8 @@ class OpenApiDocumentTest {
 
     private static final Path EXPECTED = Path.of("src/test/resources/org/tabserve/web/openapi");
     private static final Path PENGUINS = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
-    private static final String SERVER_VERSION = "0.0.0-pinned";
+    /** The document as the listener wires it, every protocol's part in place. */
+    private static final OpenApiDocument DOCUMENT = TabserveListener.openApiDocument("0.0.0-pinned");
 
     /** Each model, and whether its document under /models/{name} is pinned too (it differs only in the base). */
     static Stream<Arguments> documents() {
@@ -47,15 +50,15 @@ class OpenApiDocumentTest {
         try (OnnxModel model = OnnxModel.load(file)) {
             for (String base : underModels ? List.of("", "/models/" + name) : List.of("")) {
                 Path expected = EXPECTED.resolve(name + (base.isEmpty() ? "" : ".models") + ".openapi.json");
-                byte[] json = OpenApiDocument.write(name, base, model.signature(), model.card(),
-                        model.valueOutput().orElse(null), SERVER_VERSION, false);
+                DescribedModel described = new DescribedModel(name, base, model.signature(), model.card(),
+                        model.valueOutput().orElse(null));
+                byte[] json = DOCUMENT.write(described, false);
                 if (Boolean.getBoolean("tabserve.openapi.record")) {
                     Files.write(expected, json);
                 }
                 JsonNode pinned = new ObjectMapper().readTree(Files.readAllBytes(expected));
                 assertEquals(pinned, new ObjectMapper().readTree(json), expected + " as JSON");
-                byte[] yaml = OpenApiDocument.write(name, base, model.signature(), model.card(),
-                        model.valueOutput().orElse(null), SERVER_VERSION, true);
+                byte[] yaml = DOCUMENT.write(described, true);
                 assertEquals(pinned, new YAMLMapper().readTree(yaml), expected + " as YAML");
             }
         }
