@@ -123,8 +123,8 @@ public final class TabserveListener implements ServletContextListener {
         add(context, "mlflow-invocations", new InvocationsServlet(served, errors, config, budget), InvocationsServlet.PATH);
         add(context, "mlflow-ping", new MlflowPingServlet(served, errors, serverVersion()), MlflowPingServlet.PING,
                 MlflowPingServlet.VERSION);
-        add(context, "openapi", new OpenApiServlet(served, errors, openApiDocument(serverVersion()), budget, documents), OpenApiServlet.JSON_PATH,
-                OpenApiServlet.YAML_PATH);
+        add(context, "openapi", new OpenApiServlet(served, errors, openApiDocument(serverVersion()), budget, documents),
+                OpenApiServlet.JSON_PATH, OpenApiServlet.YAML_PATH);
         add(context, "apidocs", new ApiDocsServlet(views), "/apidocs");
         add(context, "admin-model", new AdminModelServlet(served, errors, config,
                 temp == null ? null : temp.toPath(), adminToken), AdminModelServlet.PATH,

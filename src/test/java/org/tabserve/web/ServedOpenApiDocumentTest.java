@@ -20,13 +20,15 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The OpenAPI document as the listener assembles it from each protocol's part, pinned: for the bundled model and every penguins fixture (text, integer and missing inputs,
- * labels kept in the graph, a regressor, a fixed batch), on the root routes and under {@code /models/{name}}, the
- * JSON and the YAML written are, as trees, the JSON files under src/test/resources (recorded from the document as it
- * was built by one class, before each protocol wrote its own part). A deliberate change of the document rewrites them
- * with {@code -Dtabserve.openapi.record=true}; their diff then shows what changed.
+ * The OpenAPI document as the listener assembles it from each protocol's part, pinned: for the bundled model and every
+ * penguins fixture (text, integer and missing inputs, labels kept in the graph, a regressor, a fixed batch), on the
+ * root routes and (for two) under {@code /models/{name}}, the JSON and the YAML written are, as trees, the JSON files
+ * under src/test/resources, recorded from the document as one class built it before each protocol wrote its own part.
+ * Trees, not text: the order of the paths and schemas (JSON objects) is free; the order of the tags is not. A
+ * deliberate change of the document rewrites the files with {@code -Dtabserve.openapi.record=true}; their diff then
+ * shows what changed.
  */
-class OpenApiDocumentTest {
+class ServedOpenApiDocumentTest {
 
     private static final Path EXPECTED = Path.of("src/test/resources/org/tabserve/web/openapi");
     private static final Path PENGUINS = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
