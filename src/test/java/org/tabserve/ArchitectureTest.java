@@ -84,9 +84,21 @@ class ArchitectureTest {
     @Test
     void theProtocolStandsOnHttpAlone() throws IOException {
         List<String> upward = webTypesUsed(WEB.resolve("v2")).stream()
-                .filter(t -> !t.startsWith("org.tabserve.web.http.") && !t.startsWith("org.tabserve.web.v2."))
+                .filter(t -> !t.startsWith("org.tabserve.web.http.") && !t.startsWith("org.tabserve.web.openapi.")
+                        && !t.startsWith("org.tabserve.web.v2."))
                 .toList();
-        assertEquals(List.of(), upward, "v2 uses the shared plumbing only");
+        assertEquals(List.of(), upward, "v2 uses the shared plumbing and the OpenAPI document's builders only");
+    }
+
+    @Test
+    void theOpenApiDocumentNamesNoProtocol() throws IOException {
+        assertTrue(imports(WEB.resolve("openapi")).contains("org.tabserve.model.ModelSignature"),
+                "the scan reads openapi's imports");
+        List<String> upward = webTypesUsed(WEB.resolve("openapi")).stream()
+                .filter(t -> !t.startsWith("org.tabserve.web.http.") && !t.startsWith("org.tabserve.web.openapi."))
+                .toList();
+        assertEquals(List.of(), upward, "each protocol contributes its part of the document; the assembler and the "
+                + "shared builders stand on http alone, and the wiring hands them the parts");
     }
 
     @Test

@@ -15,14 +15,18 @@ import org.tabserve.repository.ModelStatus;
 import org.tabserve.repository.RepositoryListener;
 import org.tabserve.repository.RepositoryOptions;
 import org.tabserve.web.api.AdminModelServlet;
+import org.tabserve.web.api.AdminOpenApi;
+import org.tabserve.web.api.FlaskOpenApi;
 import org.tabserve.web.api.CsvUpload;
 import org.tabserve.web.api.InvocationsServlet;
 import org.tabserve.web.api.JsonPredictRequest;
 import org.tabserve.web.api.MlflowPingServlet;
+import org.tabserve.web.api.ModelApiOpenApi;
 import org.tabserve.web.api.ModelApiServlet;
 import org.tabserve.web.api.OpenApiServlet;
 import org.tabserve.web.api.PredictApiServlet;
 import org.tabserve.web.api.PredictFileServlet;
+import org.tabserve.web.api.PredictOpenApi;
 import org.tabserve.web.api.QueryPredictServlet;
 import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.ConcurrencyLimitFilter;
@@ -40,10 +44,14 @@ import org.tabserve.web.http.StaticServlet;
 import org.tabserve.web.http.TabserveMetrics;
 import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
+import org.tabserve.web.mlflow.MlflowOpenApi;
+import org.tabserve.web.openapi.OpenApiDocument;
+import org.tabserve.web.openapi.ServerOpenApi;
 import org.tabserve.web.pages.ApiDocsServlet;
 import org.tabserve.web.pages.FormServlet;
 import org.tabserve.web.pages.ModelPageServlet;
 import org.tabserve.web.pages.UploadPages;
+import org.tabserve.web.v2.V2OpenApi;
 import org.tabserve.web.v2.V2Servlet;
 
 import java.io.File;
@@ -115,8 +123,8 @@ public final class TabserveListener implements ServletContextListener {
         add(context, "mlflow-invocations", new InvocationsServlet(served, errors, config, budget), InvocationsServlet.PATH);
         add(context, "mlflow-ping", new MlflowPingServlet(served, errors, serverVersion()), MlflowPingServlet.PING,
                 MlflowPingServlet.VERSION);
-        add(context, "openapi", new OpenApiServlet(served, errors, serverVersion(), budget, documents), OpenApiServlet.JSON_PATH,
-                OpenApiServlet.YAML_PATH);
+        add(context, "openapi", new OpenApiServlet(served, errors, openApiDocument(serverVersion()), budget, documents),
+                OpenApiServlet.JSON_PATH, OpenApiServlet.YAML_PATH);
         add(context, "apidocs", new ApiDocsServlet(views), "/apidocs");
         add(context, "admin-model", new AdminModelServlet(served, errors, config,
                 temp == null ? null : temp.toPath(), adminToken), AdminModelServlet.PATH,
@@ -149,6 +157,12 @@ public final class TabserveListener implements ServletContextListener {
         }
         registration.setLoadOnStartup(1);
         return registration;
+    }
+
+    /** The OpenAPI document: each protocol's part, in the order the document lists their sections and routes. */
+    static OpenApiDocument openApiDocument(String serverVersion) {
+        return new OpenApiDocument(serverVersion, List.of(new PredictOpenApi(), new ModelApiOpenApi(),
+                new FlaskOpenApi(), new V2OpenApi(), new MlflowOpenApi(), new ServerOpenApi(), new AdminOpenApi()));
     }
 
     /** tabserve's own version, as the build wrote it, for {@code GET /v2}. */

@@ -31,7 +31,7 @@ public final class InvocationsServlet extends ApiServlet {
 
     public static final String PATH = "/invocations";
     static final String JSON = "application/json";
-    static final String CSV = "text/csv";
+    public static final String CSV = "text/csv";
 
     private final transient WebConfig config;
     private final transient MemoryBudget budget;

@@ -34,13 +34,13 @@ import java.util.Set;
  * As in MLflow, columns the model does not take are ignored (a DataFrame often carries an id), and a column it takes
  * but that is absent is an error naming it.
  */
-final class MlflowRequestParser {
+public final class MlflowRequestParser {
 
-    static final String DATAFRAME_SPLIT = "dataframe_split";
-    static final String DATAFRAME_RECORDS = "dataframe_records";
-    static final String INSTANCES = "instances";
-    static final String INPUTS = "inputs";
-    static final String PARAMS = "params";
+    public static final String DATAFRAME_SPLIT = "dataframe_split";
+    public static final String DATAFRAME_RECORDS = "dataframe_records";
+    public static final String INSTANCES = "instances";
+    public static final String INPUTS = "inputs";
+    public static final String PARAMS = "params";
     /** MLflow's input fields, in the order its documentation lists them. */
     static final List<String> FORMATS = List.of(DATAFRAME_SPLIT, DATAFRAME_RECORDS, INSTANCES, INPUTS);
 

@@ -11,6 +11,8 @@ import org.tabserve.web.http.ModelBytes;
 import org.tabserve.web.http.ModelRoute;
 import org.tabserve.web.http.Routes;
 import org.tabserve.web.http.ServedModels;
+import org.tabserve.web.openapi.DescribedModel;
+import org.tabserve.web.openapi.OpenApiDocument;
 
 import java.io.IOException;
 
@@ -36,20 +38,21 @@ public final class OpenApiServlet extends ApiServlet {
     /** What building the document of a card of no text holds: swagger-core's models of every route. */
     static final long BUILD_BYTES_BASE = 1 << 20;
 
-    private final String serverVersion;
+    private final transient OpenApiDocument document;
     private final transient MemoryBudget budget;
     private final transient ModelBytes documents;
 
     /**
+     * @param document  what builds the document from each protocol's part
      * @param documents where the documents are kept; the repository's listener empties it of a version that goes
      */
-    public OpenApiServlet(ServedModels model, ErrorRenderer errors, String serverVersion, MemoryBudget budget,
+    public OpenApiServlet(ServedModels model, ErrorRenderer errors, OpenApiDocument document, MemoryBudget budget,
                           ModelBytes documents) {
         super(model, errors);
         // Not written at start-up, not even on a thread of its own: swagger-core's first use is a few hundred ms of
         // class loading, which on a machine of two cores would compete with the start itself. The first request for
         // the document pays it once.
-        this.serverVersion = serverVersion;
+        this.document = document;
         this.budget = budget;
         this.documents = documents;
     }
@@ -76,8 +79,8 @@ public final class OpenApiServlet extends ApiServlet {
             long perChar = yaml ? YAML_BYTES_PER_CARD_CHAR : JSON_BYTES_PER_CARD_CHAR;
             reservation.growForAnswer(BUILD_BYTES_BASE + perChar * CardSize.chars(classifier.card()),
                     "the OpenAPI document of model " + name);
-            return OpenApiDocument.write(name, base, classifier.signature(), classifier.card(),
-                    classifier.valueOutput().orElse(null), serverVersion, yaml);
+            return document.write(new DescribedModel(name, base, classifier.signature(), classifier.card(),
+                    classifier.valueOutput().orElse(null)), yaml);
         }
     }
 }

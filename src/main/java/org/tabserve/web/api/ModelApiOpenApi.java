@@ -1,0 +1,121 @@
+package org.tabserve.web.api;
+
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.Paths;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.BooleanSchema;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.NumberSchema;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.tags.Tag;
+import org.tabserve.model.ModelInput;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.ValueType;
+import org.tabserve.web.http.ModelRoutesServlet;
+import org.tabserve.web.openapi.DescribedModel;
+import org.tabserve.web.openapi.OpenApiPart;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.tabserve.web.openapi.OpenApi.JSON;
+import static org.tabserve.web.openapi.OpenApi.ok;
+import static org.tabserve.web.openapi.OpenApi.operation;
+import static org.tabserve.web.openapi.OpenApi.problems;
+import static org.tabserve.web.openapi.OpenApi.ref;
+import static org.tabserve.web.openapi.OpenApi.responses;
+
+/**
+ * The model description's part of the OpenAPI document, in the plain JSON API's section: {@code /api/model} (the
+ * served model's signature and card) and {@code /api/models} (the index of every served model).
+ */
+public final class ModelApiOpenApi implements OpenApiPart {
+
+    /** The names /api/model gives the value types. */
+    private static final List<String> TYPE_NAMES = Arrays.stream(ValueType.values())
+            .map(t -> t.name().toLowerCase(Locale.ROOT)).toList();
+
+    @Override
+    public List<Tag> tags() {
+        return List.of(); // PredictOpenApi's section
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes") // swagger-core's Components holds raw schemas
+    public void addTo(DescribedModel model, Paths paths, Map<String, Schema> schemas) {
+        paths.addPathItem(model.base() + "/api/model", new PathItem().get(operation(PredictOpenApi.TAG, "model",
+                "The served model's signature and card", null)
+                .responses(responses(ok(JSON, ref("ModelDescription"), "Signature and card"), problems(503)))));
+        paths.addPathItem(ModelRoutesServlet.API_PATH, new PathItem().get(operation(PredictOpenApi.TAG, "models",
+                "Every served model version with its state, task, inputs and routes", null)
+                .responses(responses(ok(JSON, ref("ModelIndex"), "The models")))));
+        schemas.put("ModelIndex", new ObjectSchema().addProperty("models", new ArraySchema().items(new ObjectSchema()
+                        .addProperty("name", new StringSchema()).addProperty("version", new StringSchema())
+                        .addProperty("state", new StringSchema()._enum(List.of("READY", "LOADING", "UNAVAILABLE",
+                                "UNLOADING")))
+                        .addProperty("reason", new StringSchema()).addProperty("task", new StringSchema())
+                        .addProperty("inputs", new ArraySchema().items(new StringSchema()))
+                        .addProperty("form", new StringSchema()).addProperty("card", new StringSchema())
+                        .required(List.of("name", "version", "state")))).addRequiredItem("models"));
+        schemas.put("FeatureDescription", featureDescription(model.signature()));
+        schemas.put("ModelDescription", modelDescription(model.signature()));
+    }
+
+    private static Schema<?> featureDescription(ModelSignature signature) {
+        return new ObjectSchema()
+                .addProperty("name", new StringSchema()._enum(signature.featureNames()))
+                .addProperty("type", new StringSchema()._enum(TYPE_NAMES))
+                .addProperty("input", new StringSchema().description("the graph input that carries it"))
+                .addProperty("missing_allowed", new BooleanSchema().description("whether null (an empty cell or field) "
+                        + "is taken, as NaN"))
+                .addProperty("categories", new ArraySchema().items(new StringSchema())
+                        .description("the values the model knows (text and integer features with an encoder)"))
+                .addProperty("unknown_categories", new StringSchema()._enum(List.of("warning", "refused"))
+                        .description("what a value outside categories gets"))
+                .addProperty("min", new NumberSchema()).addProperty("max", new NumberSchema())
+                .addProperty("mean", new NumberSchema())
+                .addProperty("category_counts", new ObjectSchema().description("a text feature's values in the card's "
+                        + "data and how often each occurred, per class (a regressor's: its one series)")
+                        .additionalProperties(new ObjectSchema().additionalProperties(new IntegerSchema())))
+                .required(List.of("name", "type", "input", "missing_allowed"));
+    }
+
+    private static Schema<?> modelDescription(ModelSignature signature) {
+        return new ObjectSchema()
+                .addProperty("name", new StringSchema()).addProperty("version", new StringSchema().nullable(true).description("null for a model without a version"))
+                .addProperty("description", new StringSchema()).addProperty("producer", new StringSchema())
+                .addProperty("sha256", new StringSchema())
+                .addProperty("task", new StringSchema()._enum(List.of("classification", "regression")))
+                .addProperty("inputs", new ArraySchema().items(new ObjectSchema()
+                        .addProperty("name", new StringSchema()._enum(signature.inputs().stream().map(ModelInput::name).toList()))
+                        .addProperty("type", new StringSchema()._enum(TYPE_NAMES))
+                        .addProperty("datatype", new StringSchema().description("its Open Inference Protocol datatype"))
+                        .addProperty("shape", new ArraySchema().items(new IntegerSchema().format("int64"))
+                                .description("-1 for the rows, then the columns"))
+                        .addProperty("features", new ArraySchema().items(new StringSchema()))
+                        .required(List.of("name", "type", "datatype", "shape", "features"))))
+                .addProperty("features", new ArraySchema().items(ref("FeatureDescription"))
+                        .description("every feature, in the model's order (the order of a row given as an array)"))
+                .addProperty("input", new ObjectSchema().description("a model of one input: that input and its features")
+                        .addProperty("name", new StringSchema())
+                        .addProperty("features", new ArraySchema().items(ref("FeatureDescription")))
+                        .required(List.of("name", "features")))
+                .addProperty("classes", new ArraySchema().description("a classifier's classes; empty for a regressor")
+                        .items(new ObjectSchema()
+                        .addProperty("label", new StringSchema()._enum(signature.classLabels().isEmpty() ? null
+                                : signature.classLabels()))
+                        .addProperty("display_name", new StringSchema()).required(List.of("label", "display_name"))))
+                .addProperty("class_display_note", new StringSchema())
+                .addProperty("output_kind", new StringSchema())
+                .addProperty("metrics", new ObjectSchema().description("as the card holds them: a classifier's "
+                        + "accuracy, per_class, confusion_matrix and for two classes roc and calibration; a regressor's "
+                        + "mae, rmse and r2"))
+                .addProperty("data", new ObjectSchema())
+                .addProperty("trainer", new ObjectSchema())
+                .required(List.of("name", "version", "sha256", "task", "inputs", "features", "classes"));
+    }
+}

@@ -1,0 +1,123 @@
+package org.tabserve.web.api;
+
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.Paths;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.NumberSchema;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.tags.Tag;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.Task;
+import org.tabserve.web.openapi.DescribedModel;
+import org.tabserve.web.openapi.OpenApiPart;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+import static org.tabserve.web.openapi.OpenApi.FEATURES;
+import static org.tabserve.web.openapi.OpenApi.FEATURE_ROW;
+import static org.tabserve.web.openapi.OpenApi.JSON;
+import static org.tabserve.web.openapi.OpenApi.body;
+import static org.tabserve.web.openapi.OpenApi.ok;
+import static org.tabserve.web.openapi.OpenApi.oneOf;
+import static org.tabserve.web.openapi.OpenApi.operation;
+import static org.tabserve.web.openapi.OpenApi.problems;
+import static org.tabserve.web.openapi.OpenApi.ref;
+import static org.tabserve.web.openapi.OpenApi.responses;
+
+/**
+ * The plain JSON API's part of the OpenAPI document: {@code /api/predict} with the request and answer schemas the
+ * Flask routes share, and the health routes of its section; the model's description is {@link ModelApiOpenApi}'s.
+ */
+public final class PredictOpenApi implements OpenApiPart {
+
+    /** The section of the plain JSON API. */
+    static final String TAG = "tabserve API";
+
+    @Override
+    public List<Tag> tags() {
+        return List.of(new Tag().name(TAG));
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes") // swagger-core's Components holds raw schemas
+    public void addTo(DescribedModel model, Paths paths, Map<String, Schema> schemas) {
+        ModelSignature signature = model.signature();
+        paths.addPathItem(model.base() + "/api/predict", new PathItem().post(operation(TAG, "predict",
+                "Predict one row, or a batch of rows (one model call)",
+                "One object of the model's features by name, or {\"instances\": [...]} whose items are such objects"
+                        + (signature.inputs().size() == 1 ? " or arrays of " + signature.featureCount()
+                        + " values in the model's feature order " + signature.featureNames() : "") + ". "
+                        + (signature.task() == Task.REGRESSION ? "A regressor: each answer is {\"value\", \"warnings\"}."
+                        : "Each answer is the label, its display name, every class's probability and warnings."))
+                .requestBody(body(JSON, ref("PredictRequest")))
+                .responses(responses(ok(JSON, ref("PredictResponse"), "The prediction, or {\"predictions\": [...]} for a batch"),
+                        problems(400, 413, 415, 503)))));
+        paths.addPathItem("/health/live", new PathItem().get(operation(TAG, "live", "Liveness: the process answers", null)
+                .responses(responses(ok(JSON, ref("Live"), "Alive")))));
+        paths.addPathItem("/health/ready", new PathItem().get(operation(TAG, "ready",
+                "Readiness: a model is loaded and warmed up", null)
+                .responses(responses(ok(JSON, ref("Ready"), "Ready"), problems(503)))));
+        requestSchemas(schemas);
+        answerSchemas(model, schemas);
+        schemas.put("Live", new ObjectSchema().addProperty("status", new StringSchema()._enum(List.of("live")))
+                .addRequiredItem("status"));
+        schemas.put("Ready", new ObjectSchema().addProperty("status", new StringSchema()._enum(List.of("ready")))
+                .addProperty("model", new StringSchema()).addProperty("sha256", new StringSchema())
+                .required(List.of("status", "model", "sha256")));
+    }
+
+    /** One row by name, or a batch of rows by name or in order. */
+    @SuppressWarnings("rawtypes")
+    private static void requestSchemas(Map<String, Schema> schemas) {
+        Schema<?> instance = oneOf(ref(FEATURES), ref(FEATURE_ROW));
+        schemas.put("Instances", new ObjectSchema()
+                .addProperty("instances", new ArraySchema().minItems(1).items(instance))
+                .addRequiredItem("instances").additionalProperties(false));
+        schemas.put("PredictRequest", oneOf(ref(FEATURES), ref("Instances")));
+    }
+
+    /** One prediction (a classifier's label and probabilities, or a regressor's value, with warnings), or a batch. */
+    @SuppressWarnings("rawtypes")
+    private static void answerSchemas(DescribedModel model, Map<String, Schema> schemas) {
+        ModelSignature signature = model.signature();
+        Schema<?> warnings = new ArraySchema().items(ref("RangeWarning")).description("values outside the range the "
+                + "model saw in training and categories it has not seen (empty when none): treat the answer with care");
+        if (signature.task() == Task.REGRESSION) {
+            schemas.put("Prediction", new ObjectSchema()
+                    .addProperty("value", new NumberSchema().format("double").description("the predicted number"))
+                    .addProperty("warnings", warnings)
+                    .required(List.of("value", "warnings")).additionalProperties(false));
+        } else {
+            ObjectSchema probabilities = new ObjectSchema();
+            probabilities.description("The probability of every class, by class label");
+            for (String label : signature.classLabels()) {
+                probabilities.addProperty(label, new NumberSchema().format("double").minimum(BigDecimal.ZERO)
+                        .maximum(BigDecimal.ONE).description("probability of class " + label + " ("
+                                + model.card().displayName(label) + ")"));
+                probabilities.addRequiredItem(label);
+            }
+            probabilities.additionalProperties(false);
+            schemas.put("Probabilities", probabilities);
+            schemas.put("Prediction", new ObjectSchema()
+                    .addProperty("label", new StringSchema()._enum(signature.classLabels()).description("the predicted class"))
+                    .addProperty("display_name", new StringSchema().description("the class's name for people: "
+                            + model.classesText()))
+                    .addProperty("probabilities", ref("Probabilities"))
+                    .addProperty("warnings", warnings)
+                    .required(List.of("label", "display_name", "probabilities", "warnings")).additionalProperties(false));
+        }
+        schemas.put("RangeWarning", new ObjectSchema()
+                .addProperty("feature", new StringSchema()._enum(signature.featureNames()).description("the feature"))
+                .addProperty("message", new StringSchema().description(
+                        "e.g. \"the model has not seen a variance this high; treat the answer with care\""))
+                .required(List.of("feature", "message")).additionalProperties(false));
+        schemas.put("Predictions", new ObjectSchema()
+                .addProperty("predictions", new ArraySchema().items(ref("Prediction")))
+                .addRequiredItem("predictions").additionalProperties(false));
+        schemas.put("PredictResponse", oneOf(ref("Prediction"), ref("Predictions")));
+    }
+}

@@ -1,0 +1,119 @@
+package org.tabserve.web.mlflow;
+
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.Paths;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.NumberSchema;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.parameters.RequestBody;
+import io.swagger.v3.oas.models.tags.Tag;
+import org.tabserve.model.Feature;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.Task;
+import org.tabserve.web.api.InvocationsServlet;
+import org.tabserve.web.api.MlflowPingServlet;
+import org.tabserve.web.api.MlflowRequestParser;
+import org.tabserve.web.openapi.DescribedModel;
+import org.tabserve.web.openapi.FeatureSchemas;
+import org.tabserve.web.openapi.OpenApiPart;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.tabserve.web.openapi.OpenApi.FEATURE_ROW;
+import static org.tabserve.web.openapi.OpenApi.JSON;
+import static org.tabserve.web.openapi.OpenApi.ok;
+import static org.tabserve.web.openapi.OpenApi.oneOf;
+import static org.tabserve.web.openapi.OpenApi.operation;
+import static org.tabserve.web.openapi.OpenApi.problems;
+import static org.tabserve.web.openapi.OpenApi.ref;
+import static org.tabserve.web.openapi.OpenApi.responses;
+
+/**
+ * MLflow's scoring protocol in the OpenAPI document: {@code /invocations} with each of its four input formats typed
+ * by the model's features, {@code /ping} and {@code /version}.
+ */
+public final class MlflowOpenApi implements OpenApiPart {
+
+    private static final String TAG = "MLflow scoring protocol";
+
+    @Override
+    public List<Tag> tags() {
+        return List.of(new Tag().name(TAG).description("The routes of `mlflow models serve`, for MLflow clients"));
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes") // swagger-core's Components holds raw schemas
+    public void addTo(DescribedModel model, Paths paths, Map<String, Schema> schemas) {
+        paths.addPathItem(model.base() + InvocationsServlet.PATH, new PathItem().post(operation(TAG, "mlflowInvocations",
+                "Predict a batch in MLflow's scoring format (one model call)",
+                "JSON with exactly one of dataframe_split, dataframe_records, instances or inputs (and optionally "
+                        + "params, accepted and not used), or a pandas-style CSV with a header (an unnamed first index "
+                        + "column, as DataFrame.to_csv() writes it, is allowed). Columns by name: the model takes "
+                        + model.signature().featureNames() + "; other columns are ignored. Rows as arrays hold the "
+                        + "values in that order. The answer is the predicted labels (values for a regressor), as MLflow "
+                        + "answers for a scikit-learn model; for probabilities and warnings use /api/predict.")
+                .requestBody(new RequestBody().required(true).content(new Content()
+                        .addMediaType(JSON, new MediaType().schema(ref("MlflowRequest")))
+                        .addMediaType(InvocationsServlet.CSV, new MediaType().schema(new StringSchema().description(
+                                "a header row naming the columns, then one line per row")))))
+                .responses(responses(ok(JSON, ref("MlflowPredictions"), "One predicted label per row, in order"),
+                        problems(400, 413, 415, 503)))));
+        paths.addPathItem(MlflowPingServlet.PING, new PathItem().get(operation(TAG, "mlflowPing",
+                "Health check: 200 once the model is loaded", "The body is a single line break, as MLflow's.")
+                .responses(responses(ok("text/plain", new StringSchema(), "The model is loaded"), problems(503)))));
+        paths.addPathItem(MlflowPingServlet.VERSION, new PathItem().get(operation(TAG, "mlflowVersion",
+                "The server's version (tabserve's, where MLflow's server says MLflow's)", null)
+                .responses(responses(ok("text/plain", new StringSchema(), "The version")))));
+        schemas(model, schemas);
+    }
+
+    @SuppressWarnings("rawtypes")
+    private static void schemas(DescribedModel model, Map<String, Schema> schemas) {
+        ModelSignature signature = model.signature();
+        ObjectSchema record = new ObjectSchema();
+        record.description("One row: the model's features by name; other columns are ignored");
+        ObjectSchema columns = new ObjectSchema();
+        columns.description("Columns: the model's features by name, each an array with one value per row, all of one "
+                + "length; other columns are ignored");
+        for (Feature feature : signature.features()) {
+            record.addProperty(feature.name(), FeatureSchemas.schema(model.card(), feature));
+            record.addRequiredItem(feature.name());
+            columns.addProperty(feature.name(), new ArraySchema().items(FeatureSchemas.schema(model.card(), feature)));
+            columns.addRequiredItem(feature.name());
+        }
+        schemas.put("MlflowRecord", record);
+        schemas.put("MlflowColumns", columns);
+        schemas.put("MlflowDataframeSplit", new ObjectSchema().description("pandas' split orientation")
+                .addProperty("columns", new ArraySchema().items(new StringSchema()).description("the column names"))
+                .addProperty("data", new ArraySchema().items(new ArraySchema().items(new Schema<>()))
+                        .description("one array per row, its values in the order of columns"))
+                .addProperty("index", new ArraySchema().items(new Schema<>()).description("row labels; not used"))
+                .required(List.of("columns", "data")).additionalProperties(false));
+        schemas.put("MlflowTensorInput", oneOf(new ArraySchema().items(oneOf(ref("MlflowRecord"), ref(FEATURE_ROW))),
+                ref("MlflowColumns")));
+        Schema<?> params = new ObjectSchema().nullable(true).description("MLflow's inference parameters; accepted, not used");
+        schemas.put("MlflowRequest", oneOf(
+                format(MlflowRequestParser.DATAFRAME_SPLIT, ref("MlflowDataframeSplit"), params),
+                format(MlflowRequestParser.DATAFRAME_RECORDS, new ArraySchema().items(ref("MlflowRecord"))
+                        .description("pandas' records orientation"), params),
+                format(MlflowRequestParser.INSTANCES, ref("MlflowTensorInput"), params),
+                format(MlflowRequestParser.INPUTS, ref("MlflowTensorInput"), params)));
+        schemas.put("MlflowPredictions", new ObjectSchema()
+                .addProperty("predictions", signature.task() == Task.REGRESSION
+                        ? new ArraySchema().items(new NumberSchema()).description("the predicted value of each row")
+                        : new ArraySchema().items(new StringSchema()._enum(signature.classLabels()))
+                        .description("the predicted class label of each row"))
+                .addRequiredItem("predictions").additionalProperties(false));
+    }
+
+    /** One of the request's formats: that key, and optionally params. */
+    private static Schema<?> format(String key, Schema<?> value, Schema<?> params) {
+        return new ObjectSchema().addProperty(key, value).addProperty(MlflowRequestParser.PARAMS, params)
+                .addRequiredItem(key).additionalProperties(false);
+    }
+}

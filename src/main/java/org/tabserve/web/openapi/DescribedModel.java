@@ -1,0 +1,37 @@
+package org.tabserve.web.openapi;
+
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.ValueOutput;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The model an OpenAPI document describes and where its routes are, as every {@link OpenApiPart} reads it: the
+ * document is built from these values alone, never from a loaded model's session.
+ *
+ * @param name        the model's name in the repository
+ * @param base        where its routes are: {@code ""} for the root routes (the default model), or
+ *                    {@code /models/{name}}
+ * @param valueOutput a regressor's output as the graph names it (its v2 output); null for a classifier
+ */
+public record DescribedModel(String name, String base, ModelSignature signature, ModelCard card,
+                             ValueOutput valueOutput) {
+
+    /** The features in the model's order, each with its type: {@code "a (float), b (string)"}. */
+    public String featuresText() {
+        return String.join(", ", signature.features().stream()
+                .map(f -> f.name() + " (" + f.type().name().toLowerCase(Locale.ROOT) + ")").toList());
+    }
+
+    /** The class labels, each with its display name where the card gives one: {@code "0 = Adelie, 1 = Gentoo"}. */
+    public String classesText() {
+        List<String> classes = new ArrayList<>();
+        for (String label : signature.classLabels()) {
+            classes.add(label.equals(card.displayName(label)) ? label : label + " = " + card.displayName(label));
+        }
+        return String.join(", ", classes);
+    }
+}

@@ -1,0 +1,190 @@
+package org.tabserve.web.v2;
+
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.BooleanSchema;
+import io.swagger.v3.oas.models.media.ComposedSchema;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.NumberSchema;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import org.tabserve.model.Feature;
+import org.tabserve.model.ModelInput;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.ValueOutput;
+import org.tabserve.web.openapi.DescribedModel;
+import org.tabserve.web.openapi.FeatureSchemas;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.tabserve.web.openapi.OpenApi.oneOf;
+import static org.tabserve.web.openapi.OpenApi.ref;
+
+/**
+ * The Open Inference Protocol's schemas for {@link V2OpenApi}: metadata, the repository index, and the infer request
+ * and answer typed by the model (one tensor per input, with its datatypes and element kind; a classifier's label and
+ * probabilities or a regressor's value), with an example request Swagger UI can send as it is.
+ */
+final class V2Schemas {
+
+    /** The schema of the protocol's error, {@code {"error": "..."}}. */
+    static final String ERROR = "V2Error";
+
+    private V2Schemas() {
+    }
+
+    @SuppressWarnings("rawtypes") // swagger-core's Components holds raw schemas
+    static void addTo(DescribedModel model, Map<String, Schema> schemas) {
+        schemas.put(ERROR, new ObjectSchema().addProperty("error", new StringSchema()).addRequiredItem("error"));
+        schemas.put("V2ServerMetadata", new ObjectSchema().addProperty("name", new StringSchema())
+                .addProperty("version", new StringSchema())
+                .addProperty("extensions", new ArraySchema().items(new StringSchema()))
+                .required(List.of("name", "version", "extensions")));
+        schemas.put("V2Live", new ObjectSchema().addProperty("live", new BooleanSchema()).addRequiredItem("live"));
+        schemas.put("V2Ready", new ObjectSchema().addProperty("ready", new BooleanSchema()).addRequiredItem("ready"));
+        schemas.put("V2ModelReady", new ObjectSchema().addProperty("name", new StringSchema())
+                .addProperty("ready", new BooleanSchema()).required(List.of("name", "ready")));
+        schemas.put("V2TensorMetadata", new ObjectSchema().addProperty("name", new StringSchema())
+                .addProperty("datatype", new StringSchema())
+                .addProperty("shape", new ArraySchema().items(new IntegerSchema().format("int64").minimum(BigDecimal.ONE.negate())))
+                .required(List.of("name", "datatype", "shape")));
+        schemas.put("V2ModelMetadata", new ObjectSchema().addProperty("name", new StringSchema())
+                .addProperty("versions", new ArraySchema().items(new StringSchema()))
+                .addProperty("platform", new StringSchema())
+                .addProperty("inputs", new ArraySchema().items(ref("V2TensorMetadata")))
+                .addProperty("outputs", new ArraySchema().items(ref("V2TensorMetadata")))
+                .required(List.of("name", "platform", "inputs", "outputs")));
+        schemas.put("V2IndexEntry", new ObjectSchema().addProperty("name", new StringSchema())
+                .addProperty("version", new StringSchema()).addProperty("state", new StringSchema())
+                .addProperty("reason", new StringSchema()).required(List.of("name", "version", "state")));
+        inferRequest(model, schemas);
+        inferResponse(model, schemas);
+    }
+
+    @SuppressWarnings("rawtypes")
+    private static void inferRequest(DescribedModel model, Map<String, Schema> schemas) {
+        ModelSignature signature = model.signature();
+        Schema<?> parameters = new ObjectSchema().description("key/value parameters; accepted and ignored");
+        // Tensor data by element kind: flat, or nested as the shape says, row-major (a schema may refer to itself).
+        schemas.put("V2TensorData", tensorData("V2TensorData", new NumberSchema()));
+        schemas.put("V2NullableTensorData", tensorData("V2NullableTensorData", new NumberSchema().nullable(true)
+                .description("null for a missing value")));
+        schemas.put("V2IntegerTensorData", tensorData("V2IntegerTensorData", new IntegerSchema().format("int64")));
+        schemas.put("V2BytesTensorData", tensorData("V2BytesTensorData", new StringSchema()));
+        schemas.put("V2BoolTensorData", tensorData("V2BoolTensorData", new BooleanSchema()));
+        List<Schema> inputs = new ArrayList<>();
+        for (ModelInput input : signature.inputs()) {
+            inputs.add(input(input, parameters));
+        }
+        schemas.put("V2RequestInput", inputs.size() == 1 ? inputs.get(0) : new ComposedSchema().oneOf(inputs));
+        ValueOutput valueOutput = model.valueOutput();
+        List<String> outputs = valueOutput != null ? List.of(valueOutput.name()) : V2InferRequestParser.CLASSIFIER_OUTPUTS;
+        schemas.put("V2RequestOutput", new ObjectSchema()
+                .addProperty("name", new StringSchema()._enum(outputs))
+                .addProperty("parameters", parameters).addRequiredItem("name"));
+        ObjectSchema request = new ObjectSchema();
+        request.addProperty("id", new StringSchema())
+                .addProperty("parameters", parameters)
+                .addProperty("inputs", new ArraySchema().minItems(signature.inputs().size())
+                        .maxItems(signature.inputs().size()).items(ref("V2RequestInput"))
+                        .description("one tensor per model input: " + signature.inputs().stream().map(ModelInput::name).toList()))
+                .addProperty("outputs", new ArraySchema().items(ref("V2RequestOutput")))
+                .addRequiredItem("inputs");
+        request.example(exampleRequest(model));
+        schemas.put("V2InferRequest", request);
+    }
+
+    @SuppressWarnings("rawtypes")
+    private static void inferResponse(DescribedModel model, Map<String, Schema> schemas) {
+        ValueOutput valueOutput = model.valueOutput();
+        Schema<?> responseOutput;
+        if (valueOutput != null) {
+            schemas.put("V2ValueOutput", new ObjectSchema()
+                    .addProperty("name", new StringSchema()._enum(List.of(valueOutput.name())))
+                    .addProperty("datatype", new StringSchema()._enum(List.of(valueOutput.type().v2Name())))
+                    .addProperty("shape", new ArraySchema().items(new IntegerSchema().format("int64")).minItems(2).maxItems(2)
+                            .description("[N, 1]"))
+                    // No format: the request validator's float check refuses small numbers written in full.
+                    .addProperty("data", new ArraySchema().items(new NumberSchema()))
+                    .required(List.of("name", "datatype", "shape", "data")));
+            responseOutput = ref("V2ValueOutput");
+        } else {
+            schemas.put("V2LabelOutput", new ObjectSchema()
+                    .addProperty("name", new StringSchema()._enum(List.of(V2Json.LABEL_OUTPUT)))
+                    .addProperty("datatype", new StringSchema()._enum(List.of("BYTES")))
+                    .addProperty("shape", new ArraySchema().items(new IntegerSchema().format("int64")).minItems(1).maxItems(1))
+                    .addProperty("data", new ArraySchema().items(new StringSchema()._enum(model.signature().classLabels())))
+                    .required(List.of("name", "datatype", "shape", "data")));
+            schemas.put("V2ProbabilitiesOutput", new ObjectSchema()
+                    .addProperty("name", new StringSchema()._enum(List.of(V2Json.PROBABILITIES_OUTPUT)))
+                    .addProperty("datatype", new StringSchema()._enum(List.of("FP32")))
+                    .addProperty("shape", new ArraySchema().items(new IntegerSchema().format("int64")).minItems(2).maxItems(2))
+                    // No format: the request validator's float check refuses small numbers such as 0.00040395252.
+                    .addProperty("data", new ArraySchema().items(new NumberSchema()
+                            .minimum(BigDecimal.ZERO).maximum(BigDecimal.ONE)))
+                    .required(List.of("name", "datatype", "shape", "data")));
+            responseOutput = oneOf(ref("V2LabelOutput"), ref("V2ProbabilitiesOutput"));
+        }
+        schemas.put("V2InferResponse", new ObjectSchema()
+                .addProperty("model_name", new StringSchema())
+                .addProperty("model_version", new StringSchema())
+                .addProperty("id", new StringSchema())
+                .addProperty("parameters", new ObjectSchema())
+                .addProperty("outputs", new ArraySchema().items(responseOutput))
+                .required(List.of("model_name", "outputs")));
+    }
+
+    private static Schema<?> tensorData(String name, Schema<?> element) {
+        return new ArraySchema().description("values flat, or nested as the shape says, row-major")
+                .items(oneOf(element, ref(name)));
+    }
+
+    /** One model input's tensor: its name, the shapes and datatypes it takes, and data of its element kind. */
+    private static Schema<?> input(ModelInput input, Schema<?> parameters) {
+        String data = switch (input.type()) {
+            case FLOAT, DOUBLE -> input.features().stream().anyMatch(Feature::missingAllowed) ? "V2NullableTensorData"
+                    : "V2TensorData";
+            case INT64, INT32 -> "V2IntegerTensorData";
+            case STRING -> "V2BytesTensorData";
+            case BOOL -> "V2BoolTensorData";
+        };
+        boolean column = input.width() == 1;
+        return new ObjectSchema()
+                .description("input '" + input.name() + "': " + input.type().v2Name() + ", shape "
+                        + (column ? "[N, 1] or [N]" : "[N, " + input.width() + "], columns "
+                        + input.features().stream().map(Feature::name).toList()))
+                .addProperty("name", new StringSchema()._enum(List.of(input.name())))
+                .addProperty("shape", new ArraySchema().items(new IntegerSchema().format("int64").minimum(BigDecimal.ZERO))
+                        .minItems(column ? 1 : 2).maxItems(2)
+                        .description(column ? "[N, 1] or [N]" : "[N, " + input.width() + "]"))
+                .addProperty("datatype", new StringSchema()._enum(V2InferRequestParser.datatypes(input.type())))
+                .addProperty("parameters", parameters)
+                .addProperty("data", ref(data))
+                .required(List.of("name", "shape", "datatype", "data"));
+    }
+
+    /** A request that Swagger UI's "Try it out" can send as it is: one row of training means and known categories. */
+    private static Map<String, Object> exampleRequest(DescribedModel model) {
+        List<Map<String, Object>> inputs = new ArrayList<>();
+        for (ModelInput input : model.signature().inputs()) {
+            List<Object> row = new ArrayList<>();
+            for (Feature feature : input.features()) {
+                row.add(FeatureSchemas.example(model.card(), feature));
+            }
+            Map<String, Object> tensor = new LinkedHashMap<>();
+            tensor.put("name", input.name());
+            tensor.put("shape", input.rank() == 1 ? List.of(1) : List.of(1, input.width()));
+            tensor.put("datatype", input.type().v2Name());
+            tensor.put("data", row);
+            inputs.add(tensor);
+        }
+        Map<String, Object> example = new LinkedHashMap<>();
+        example.put("id", "42");
+        example.put("inputs", inputs);
+        return example;
+    }
+}
