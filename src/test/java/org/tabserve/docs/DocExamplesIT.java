@@ -2,6 +2,7 @@ package org.tabserve.docs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -43,7 +44,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code java -jar target/tabserve.war} line starts that server (on a free port: a {@code --port} or
  * {@code TABSERVE_PORT} becomes 0) or, for {@code card}, {@code score} and {@code --help}, runs to its end with status
  * 0; each {@code curl} line is sent to the block's last server (the bundled model's when the block starts none) and
- * must get a 2xx, and the answer shown under it must agree with the real one: every key it shows is in the real
+ * must get a 2xx (a block that starts none shares one server of the bundled model), and the answer shown under it
+ * must agree with the real one: every key it shows is in the real
  * answer, and every {@code "key":"text"} pair it shows in full is in it as shown. {@code --models /srv/models} is
  * the directory docs/routes.md describes: {@code banknote/1/model.onnx}, {@code mass.onnx} and
  * {@code species/model.onnx}. Every server gets an admin token, the one a block's
@@ -117,18 +119,37 @@ class DocExamplesIT {
                     }
                 }
                 case CURL -> {
-                    if (server == null) {
-                        server = start(command, ExampleCommands.java(List.of("java", "-jar", ExampleCommands.WAR)),
-                                environment);
-                    }
-                    TabserveProcess at = server;
                     Map<String, String> variables = new HashMap<>(environment);
-                    variables.put("TABSERVE_ADMIN_TOKEN", token(environment));
+                    TabserveProcess at = server;
+                    if (at == null) {
+                        at = bundled();
+                        variables.put("TABSERVE_ADMIN_TOKEN", BUNDLED_TOKEN);
+                    } else {
+                        variables.put("TABSERVE_ADMIN_TOKEN", token(environment));
+                    }
                     send(command, ExampleCommands.curl(DocBlocks.words(command.text(), variables), Path.of(".")), at);
                 }
             }
         }
         assertTrue(ran > 0, block.where() + " names " + DocsTest.EXAMPLES + " but has nothing it runs");
+    }
+
+    /** The bundled model's server, shared by the blocks that start none of their own. */
+    private static TabserveProcess bundled;
+    private static final String BUNDLED_TOKEN = HexFormat.of().formatHex(new SecureRandom().generateSeed(32));
+
+    private static TabserveProcess bundled() throws Exception {
+        if (bundled == null) {
+            bundled = TabserveProcess.startReady(Map.of("TABSERVE_ADMIN_TOKEN", BUNDLED_TOKEN));
+        }
+        return bundled;
+    }
+
+    @AfterAll
+    static void stopTheBundledModelsServer() throws InterruptedException {
+        if (bundled != null) {
+            bundled.close();
+        }
     }
 
     private static String token(Map<String, String> environment) {
