@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Keeps the dependency arrows of DEVELOPERS.md true by reading every import of every package. */
+/** Keeps the dependency arrows of docs/development.md true by reading every import of every package. */
 class ArchitectureTest {
 
     /** What model/ may import: the JDK, ONNX Runtime, Jackson and itself; never HTTP, Jetty, Tribuo or train/. */

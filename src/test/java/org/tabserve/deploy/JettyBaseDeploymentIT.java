@@ -9,6 +9,15 @@ import java.time.Duration;
 /**
  * The shared end-to-end checks against the WAR deployed as {@code webapps/ROOT.war} in a Jetty base built by
  * {@code deploy/jetty-base.sh} on jetty-home from Maven Central: the Docker image, reproduced without Docker.
+ *
+ * <p>It stands for these commands of docs/deploy.md, which need a Docker engine: the image is this Jetty base, built
+ * by the same script, started as the image starts it, with {@code java.io.tmpdir} on its own writable directory (the
+ * image's {@code /tmp/jetty} under a read-only root), and checked end to end.
+ * <pre>
+ * docker build -t tabserve .
+ * docker run --rm -p 8080:8080 tabserve
+ * docker run --rm -p 8080:8080 --read-only --tmpfs /tmp:rw,exec,size=512m tabserve
+ * </pre>
  */
 class JettyBaseDeploymentIT extends DeploymentChecks {
 

@@ -13,7 +13,13 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** In the Jetty base, the model comes from TABSERVE_MODEL when set, as it does in the image with a mounted file. */
+/**
+ * In the Jetty base, the model comes from TABSERVE_MODEL when set, as it does in the image with a mounted file. It
+ * stands for this command of docs/deploy.md, which needs a Docker engine:
+ * <pre>
+ * docker run --rm -p 8080:8080 -v "$PWD/other.onnx:/models/model.onnx:ro" -e TABSERVE_MODEL=/models/model.onnx tabserve
+ * </pre>
+ */
 class JettyBaseModelIT {
 
     @Test

@@ -23,6 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a directory mounted at the image's {@code /models} is served as a model repository, no mount serves the WAR's
  * bundled model, and an explicit {@code TABSERVE_MODEL} is left alone. {@code TABSERVE_MODELS_MOUNT} stands in for
  * {@code /models}, which a test cannot create.
+ *
+ * <p>It stands for this command of docs/deploy.md, which needs a Docker engine:
+ * <pre>
+ * docker run --rm -p 8080:8080 --read-only --tmpfs /tmp:rw,exec,size=512m -v "$PWD/models:/models:ro" -e TABSERVE_POLL_SECONDS=30 tabserve
+ * </pre>
  */
 class JettyBaseModelsMountIT {
 

@@ -21,6 +21,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The packaged WAR run with deploy/kserve's runtime args, on /mnt/models as KServe fills it: the storage initializer's
  * copy of a storageUri for one model, and the model agent's per-TrainedModel directories for many. Only what a test
  * must change is changed: the directory, and loopback on a free port instead of 0.0.0.0:8080.
+ *
+ * <p>It stands for these commands of docs/deploy.md, which need a cluster with KServe (the manifests they apply are
+ * checked by KServeManifestsTest; this test runs what the runtimes run, on what KServe puts in /mnt/models):
+ * <pre>
+ * kubectl apply -f deploy/kserve/servingruntime.yaml
+ * kubectl apply -f deploy/kserve/inferenceservice.yaml
+ * kubectl get inferenceservice banknote
+ * curl -s "$URL/v2/models/banknote/infer" -H 'Content-Type: application/json' -d '{"inputs": [{"name": "input", "shape": [1, 4], "datatype": "FP32", "data": [3.6, 8.6, -2.8, -0.44]}]}'
+ * kubectl apply -f deploy/kserve/servingruntime-multi.yaml -f deploy/kserve/inferenceservice-multi.yaml
+ * kubectl wait --for=condition=Ready inferenceservice/tabserve-models
+ * kubectl apply -f deploy/kserve/trainedmodels.yaml
+ * kubectl get trainedmodels
+ * kubectl delete trainedmodel penguin-mass
+ * </pre>
  */
 class KServeRuntimeIT {
 

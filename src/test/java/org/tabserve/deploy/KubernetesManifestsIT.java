@@ -20,6 +20,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * deploy/kubernetes/ parses and its probes (and deploy/kserve's) name routes the running app really answers, on the
  * image's port; with-models/deployment.yaml is deployment.yaml with a models volume where the image's entrypoint looks.
+ *
+ * <p>It stands for these commands of docs/deploy.md, which need a cluster: what they apply parses, its probes and
+ * ports are the app's, and the Service and the autoscaler name the Deployment that either file makes.
+ * <pre>
+ * kubectl apply -f deploy/kubernetes/
+ * kubectl rollout status deployment/tabserve
+ * kubectl port-forward service/tabserve 8080:80
+ * kubectl apply -f deploy/kubernetes/with-models/ -f deploy/kubernetes/service.yaml -f deploy/kubernetes/hpa.yaml
+ * </pre>
  */
 class KubernetesManifestsIT {
 
