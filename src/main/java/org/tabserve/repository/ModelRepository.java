@@ -1,7 +1,8 @@
 package org.tabserve.repository;
 
 import org.tabserve.model.ModelException;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,7 +66,7 @@ public final class ModelRepository implements AutoCloseable {
 
     private final RepositoryOptions options;
     private final RepositoryListener listener;
-    private final Function<Path, OnnxModel> loader;
+    private final Function<Path, Model> loader;
     private final ExecutorService loadThreads;
     private final ModelLanes lanes;
     private final ScheduledExecutorService timer;
@@ -87,11 +88,11 @@ public final class ModelRepository implements AutoCloseable {
 
     /** A repository for {@code options.directory()}; nothing happens before {@link #start()}. */
     public ModelRepository(RepositoryOptions options, RepositoryListener listener) {
-        this(options, listener, OnnxModel::load);
+        this(options, listener, OnnxModelLoader::load);
     }
 
-    /** @param loader loads one model file: {@link OnnxModel#load(Path)}, or in tests one that waits on a signal */
-    ModelRepository(RepositoryOptions options, RepositoryListener listener, Function<Path, OnnxModel> loader) {
+    /** @param loader loads one model file: {@link OnnxModelLoader#load(Path)}, or in tests one that waits on a signal */
+    ModelRepository(RepositoryOptions options, RepositoryListener listener, Function<Path, Model> loader) {
         this.options = options;
         this.listener = listener;
         this.loader = loader;
@@ -300,7 +301,7 @@ public final class ModelRepository implements AutoCloseable {
         ModelKey key = chosen.key();
         Path target = chosen.file();
         long start = System.nanoTime();
-        OnnxModel model;
+        Model model;
         try {
             model = loader.apply(temporary);
         } catch (Throwable e) { // an Error too (see loadNow): the upload is refused, the caller told why
@@ -379,7 +380,7 @@ public final class ModelRepository implements AutoCloseable {
      *         {@link RepositoryException.Kind#IO} when the repository is closed (the caller then closes
      *         {@code model})
      */
-    public ModelStatus serve(String name, OnnxModel model, Duration loadTime) {
+    public ModelStatus serve(String name, Model model, Duration loadTime) {
         ModelKey.checkName(name);
         ServedModel served;
         synchronized (this) {
@@ -613,7 +614,7 @@ public final class ModelRepository implements AutoCloseable {
             return;
         }
         long start = System.nanoTime();
-        OnnxModel model;
+        Model model;
         try {
             model = loader.apply(stamp.path());
         } catch (Throwable e) {
