@@ -26,6 +26,10 @@ import java.util.Optional;
 /**
  * Reads the card's values out of ONNX metadata, failing with the key's name when a value is not what
  * {@link CardKeys} documents.
+ *
+ * <p>Why it is longer than 300 lines: it has one reader per key of the card format, each checking its value's shape
+ * and limits, and they share the JSON helpers and the one error wording; split by key, one format's reader would be
+ * spread over several classes that must stay in step.
  */
 final class CardReader {
 

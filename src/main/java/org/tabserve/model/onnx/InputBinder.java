@@ -28,10 +28,9 @@ import java.util.Map;
  * category, made once: creating a string tensor is JNI work per value in ONNX Runtime's Java API (≈ 0.9 µs), paid on
  * every single-row call otherwise. Those tensors are shared by concurrent runs, which ONNX Runtime allows: a run only
  * reads its inputs ({@code ConcurrentPredictionTest} drives one model from many threads). They are freed by
- * {@link #close()}, never by a {@link Bound}. It also keeps sets of one-row tensors for the number and bool inputs,
- * each over a direct buffer of its own that a single-row bind writes its values into: one set per run at a time,
- * pooled (not thread-local, so closing the model frees them), instead of one tensor made through JNI per input per
- * call (four for the penguins classifier).
+ * {@link #close()}, never by a {@link Bound}. It also keeps sets of one-row tensors for the number and bool inputs
+ * ({@link OneRowTensors}): one set per run at a time, pooled (not thread-local, so closing the model frees them),
+ * instead of one tensor made through JNI per input per call (four for the penguins classifier).
  */
 final class InputBinder implements AutoCloseable {
 
@@ -48,7 +47,7 @@ final class InputBinder implements AutoCloseable {
     /** Per input index: a one-row tensor per known category, empty for an input that has none; null: none at all. */
     private final List<Map<String, OnnxTensor>> shared;
     /** One-row number and bool tensors given back after their run, for the next single row; null: none kept. */
-    private final NativePool<OneRow> oneRows;
+    private final NativePool<OneRowTensors> oneRows;
 
     /** Sets of one-row tensors kept for reuse: enough for every request thread of a busy server. */
     private static final int POOLED_ONE_ROWS = 64;
@@ -65,7 +64,7 @@ final class InputBinder implements AutoCloseable {
         this.env = env;
         this.signature = signature;
         this.shared = shared;
-        this.oneRows = new NativePool<>(POOLED_ONE_ROWS, () -> OneRow.make(env, signature), OneRow::close);
+        this.oneRows = new NativePool<>(POOLED_ONE_ROWS, () -> OneRowTensors.make(env, signature), OneRowTensors::close);
     }
 
     /**
@@ -107,7 +106,7 @@ final class InputBinder implements AutoCloseable {
         ByteBuffer arena = arena(rows);
         Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
         List<OnnxTensor> made = new ArrayList<>(signature.inputs().size());
-        OneRow oneRow = null;
+        OneRowTensors oneRow = null;
         try {
             oneRow = rows == 1 && oneRows != null ? oneRows.take() : null;
             for (int i = 0; i < signature.inputs().size(); i++) {
@@ -127,73 +126,6 @@ final class InputBinder implements AutoCloseable {
                 oneRows.give(oneRow);
             }
             throw e;
-        }
-    }
-
-    /** One-row tensors for a model's number and bool inputs, each over its own direct buffer, written per run. */
-    private static final class OneRow {
-        private final ByteBuffer[] buffers;
-        private final OnnxTensor[] tensors;
-
-        private OneRow(ByteBuffer[] buffers, OnnxTensor[] tensors) {
-            this.buffers = buffers;
-            this.tensors = tensors;
-        }
-
-        static OneRow make(OrtEnvironment env, ModelSignature signature) throws OrtException {
-            int n = signature.inputs().size();
-            OneRow oneRow = new OneRow(new ByteBuffer[n], new OnnxTensor[n]);
-            try {
-                for (int i = 0; i < n; i++) {
-                    ModelInput input = signature.inputs().get(i);
-                    if (input.type() == ValueType.STRING) {
-                        continue;
-                    }
-                    int width = input.width();
-                    long[] shape = input.rank() == 1 ? new long[]{1} : new long[]{1, width};
-                    ByteBuffer buffer = ByteBuffer.allocateDirect(Math.max(8, bytes(input, 1)))
-                            .order(ByteOrder.nativeOrder());
-                    oneRow.buffers[i] = buffer;
-                    oneRow.tensors[i] = switch (input.type()) {
-                        case FLOAT -> OnnxTensor.createTensor(env, buffer.asFloatBuffer().limit(width), shape);
-                        case DOUBLE -> OnnxTensor.createTensor(env, buffer.asDoubleBuffer().limit(width), shape);
-                        case INT64 -> OnnxTensor.createTensor(env, buffer.asLongBuffer().limit(width), shape);
-                        case INT32 -> OnnxTensor.createTensor(env, buffer.asIntBuffer().limit(width), shape);
-                        case BOOL -> OnnxTensor.createTensor(env, buffer.slice(0, width), shape, OnnxJavaType.BOOL);
-                        case STRING -> throw new IllegalStateException("text inputs are not kept");
-                    };
-                }
-                return oneRow;
-            } catch (OrtException | RuntimeException e) {
-                oneRow.close();
-                throw e;
-            }
-        }
-
-        /** Writes row {@code row} of input {@code i} into its buffer (ORT reads it in place) and returns its tensor. */
-        OnnxTensor write(int i, ModelInput input, Object data, int row) {
-            ByteBuffer buffer = buffers[i];
-            int width = input.width();
-            int at = row * width;
-            for (int c = 0; c < width; c++) {
-                switch (input.type()) {
-                    case FLOAT -> buffer.putFloat(c * Float.BYTES, ((float[]) data)[at + c]);
-                    case DOUBLE -> buffer.putDouble(c * Double.BYTES, ((double[]) data)[at + c]);
-                    case INT64 -> buffer.putLong(c * Long.BYTES, ((long[]) data)[at + c]);
-                    case INT32 -> buffer.putInt(c * Integer.BYTES, ((int[]) data)[at + c]);
-                    case BOOL -> buffer.put(c, (byte) (((boolean[]) data)[at + c] ? 1 : 0));
-                    case STRING -> throw new IllegalStateException("text inputs are not kept");
-                }
-            }
-            return tensors[i];
-        }
-
-        void close() {
-            for (OnnxTensor tensor : tensors) {
-                if (tensor != null) {
-                    tensor.close();
-                }
-            }
         }
     }
 
@@ -230,10 +162,10 @@ final class InputBinder implements AutoCloseable {
     static final class Bound implements AutoCloseable {
         private final Map<String, OnnxTensor> tensors;
         private final List<OnnxTensor> made;
-        private final OneRow oneRow;
+        private final OneRowTensors oneRow;
         private final InputBinder binder;
 
-        private Bound(Map<String, OnnxTensor> tensors, List<OnnxTensor> made, OneRow oneRow, InputBinder binder) {
+        private Bound(Map<String, OnnxTensor> tensors, List<OnnxTensor> made, OneRowTensors oneRow, InputBinder binder) {
             this.tensors = tensors;
             this.made = made;
             this.oneRow = oneRow;
@@ -324,7 +256,7 @@ final class InputBinder implements AutoCloseable {
     }
 
     /** Bytes an input of {@code rows} rows takes in the arena, rounded up to 8 so every slice stays aligned. */
-    private static int bytes(ModelInput input, int rows) {
+    static int bytes(ModelInput input, int rows) {
         int element = switch (input.type()) {
             case FLOAT, INT32 -> 4;
             case DOUBLE, INT64 -> 8;

@@ -43,6 +43,9 @@ import java.util.Set;
  * <p>Loading checks everything up front: inputs of types and shapes tabserve serves, an output it understands
  * ({@link OutputKind}), a card consistent with the graph, and a warm-up prediction. A model that fails any check is
  * refused with one message naming the file and the reason, and nothing stays open.
+ *
+ * <p>Why it is a little over 300 lines: it is the load's steps in order, each with the failure it reports, and the
+ * one place that frees what a failed load opened; the class labels are found by {@link ClassLabels}.
  */
 public final class OnnxModelLoader {
 

@@ -50,6 +50,9 @@ import org.tabserve.model.onnx.graph.GraphFacts.Task;
  *       NONE give logits; a regressor gives values. A classifier's label output is not a probability output and is
  *       left out.</li>
  * </ul>
+ *
+ * <p>Why it is longer than 300 lines: the five rules share one index of the graph (which node uses each value) and
+ * one walk along it; a third of the class is the statement of the rules above.
  */
 final class FactFinder {
 
