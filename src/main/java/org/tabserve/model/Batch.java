@@ -58,8 +58,8 @@ public final class Batch {
             for (int i = 0; i < signature.inputs().size(); i++) {
                 ModelInput input = signature.inputs().get(i);
                 for (int c = 0; c < input.width(); c++, f++) {
-                    String problem = CellChecker.store(input.features().get(c), cells[f], data[i], r * input.width() + c,
-                            rowWarnings);
+                    String problem = CellChecker.store(input.features().get(c), cells[f], data[i],
+                            r * input.width() + c, rowWarnings);
                     if (problem != null) {
                         errors.add(r, features.get(f).name(), problem);
                     }
