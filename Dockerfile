@@ -35,7 +35,7 @@ COPY --from=build --chown=jetty:jetty /src/target/tabserve.war /var/lib/jetty/we
 
 # java.io.tmpdir is TMPDIR (/tmp/jetty): the unpacked WAR and ONNX Runtime's native library go there, so with a
 # read-only root filesystem mount a writable, executable /tmp (`--tmpfs /tmp:rw,exec`). ONNX Runtime's telemetry
-# is switched off by tabserve itself (OnnxModel), in every container, so the image needs no setting for it.
+# is switched off by tabserve itself (OnnxModelLoader), in every container, so the image needs no setting for it.
 # An OutOfMemoryError ends the JVM at once, so the container restarts cleanly: after one, any thread may have died
 # half-way, including one inside ONNX Runtime's native code. tabserve's memory budget keeps it from happening.
 # Memory: a fixed 128 MB heap with the serial collector and at most two glibc malloc arenas keeps resident memory

@@ -20,8 +20,8 @@ public final class GraphParseTiming {
         long start = System.nanoTime();
         int nodes;
         if (parser.equals("reader")) {
-            var graph = org.tabserve.model.onnx.OnnxGraph.read(bytes);
-            nodes = graph.nodes().size() + org.tabserve.model.onnx.GraphFacts.of(graph).outputEndings().size();
+            var graph = org.tabserve.model.onnx.graph.OnnxGraph.read(bytes);
+            nodes = graph.nodes().size() + org.tabserve.model.onnx.graph.GraphFacts.of(graph).outputEndings().size();
         } else {
             nodes = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(bytes).getGraph().getNodeCount();
         }
@@ -29,7 +29,7 @@ public final class GraphParseTiming {
         start = System.nanoTime();
         for (int i = 0; i < 200; i++) {
             if (parser.equals("reader")) {
-                nodes += org.tabserve.model.onnx.OnnxGraph.read(bytes).nodes().size();
+                nodes += org.tabserve.model.onnx.graph.OnnxGraph.read(bytes).nodes().size();
             } else {
                 nodes += ai.onnx.proto.OnnxMl.ModelProto.parseFrom(bytes).getGraph().getNodeCount();
             }

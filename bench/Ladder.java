@@ -10,7 +10,8 @@ import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.Server;
 import org.tabserve.launcher.EmbeddedServer;
 import org.tabserve.launcher.LauncherOptions;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.Prediction;
 import org.tabserve.web.http.Json;
 
@@ -68,8 +69,8 @@ public final class Ladder {
         // tabserve's classes, ORT's included, come from this JVM's class path, so that the bench servlet below can call
         // the model (ORT's native library loads once per JVM, in one class loader).
         webapp.setParentLoaderPriority(true);
-        OnnxModel model = rung.work().equals("model")
-                ? OnnxModel.load(Path.of("target/tabserve/WEB-INF/model.onnx")) : null;
+        Model model = rung.work().equals("model")
+                ? OnnxModelLoader.load(Path.of("target/tabserve/WEB-INF/model.onnx")) : null;
         webapp.getServletHandler().addServletWithMapping(new ServletHolder(new BenchServlet(rung.work(), model)),
                 "/ladder");
         server.start();
@@ -86,9 +87,9 @@ public final class Ladder {
     /** The bench-only servlet: reads the body, optionally parses it and runs the model, answers a fixed body. */
     static final class BenchServlet extends HttpServlet {
         private final transient String work;
-        private final transient OnnxModel model;
+        private final transient Model model;
 
-        BenchServlet(String work, OnnxModel model) {
+        BenchServlet(String work, Model model) {
             this.work = work;
             this.model = model;
         }

@@ -1,4 +1,5 @@
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ public final class ModelCoreTiming {
     public static void main(String[] args) throws Exception {
         List<String> lines = Files.readAllLines(Path.of("data/BankNote_Authentication.csv"));
         List<String> header = List.of(lines.get(0).split(","));
-        try (OnnxModel classifier = OnnxModel.load(Path.of("model.onnx"))) {
+        try (Model classifier = OnnxModelLoader.load(Path.of("model.onnx"))) {
             double[][] rows = new double[1000][];
             for (int i = 1; i <= rows.length; i++) {
                 String[] fields = lines.get(i).split(",");
@@ -63,7 +64,7 @@ public final class ModelCoreTiming {
     }
 
     /** Runs single-row predictions from {@code threads} threads for {@code millis} and returns CPU µs per call. */
-    private static double cpuPerPrediction(OnnxModel model, double[][] rows, int threads, long millis)
+    private static double cpuPerPrediction(Model model, double[][] rows, int threads, long millis)
             throws InterruptedException {
         AtomicBoolean stop = new AtomicBoolean();
         LongAdder done = new LongAdder();

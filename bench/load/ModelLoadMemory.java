@@ -7,7 +7,8 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.UnsafeByteOperations;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -30,14 +31,14 @@ public final class ModelLoadMemory {
         Path file = args[0].equals("big") ? big(Path.of(args.length > 2 ? args[2] : "/tmp/tabserve-big.onnx"))
                 : Path.of(args[0]);
         int n = Integer.parseInt(args[1]);
-        OnnxModel.load(Path.of("model.onnx")).close(); // ONNX Runtime's library and environment, outside the figures
+        OnnxModelLoader.load(Path.of("model.onnx")).close(); // ONNX Runtime's library and environment, outside the figures
         System.gc();
         long[] base = rss();
-        List<OnnxModel> models = new ArrayList<>();
+        List<Model> models = new ArrayList<>();
         long[] millis = new long[n];
         for (int i = 0; i < n; i++) {
             long start = System.nanoTime();
-            models.add(OnnxModel.load(file));
+            models.add(OnnxModelLoader.load(file));
             millis[i] = (System.nanoTime() - start) / 1_000_000;
         }
         long[] loaded = rss();
@@ -53,7 +54,7 @@ public final class ModelLoadMemory {
         System.out.println("  mappings of the file or its copies while loaded: " + mapsLoaded);
         print("after GC", collected, base, n);
         System.out.println("  mappings of the file or its copies after GC: " + temporaryMappings());
-        models.forEach(OnnxModel::close);
+        models.forEach(Model::close);
     }
 
     private static void print(String when, long[] rss, long[] base, int n) {

@@ -15,39 +15,58 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Keeps the dependency arrows of docs/development.md true by reading every import of every package. */
 class ArchitectureTest {
 
-    /** What model/ may import: the JDK, ONNX Runtime, Jackson and itself; never HTTP, Jetty, Tribuo or train/. */
-    private static final List<String> MODEL_MAY_IMPORT = List.of(
-            "java.", "ai.onnxruntime.", "com.fasterxml.jackson.", "org.tabserve.model.");
+    private static final Path MODEL = Path.of("src/main/java/org/tabserve/model");
 
     @Test
-    void modelImportsNothingButTheJdkOnnxRuntimeAndJackson() throws IOException {
-        List<String> imports = imports(Path.of("src/main/java/org/tabserve/model"));
+    void theModelCoreImportsOnlyTheJdkAndItself() throws IOException {
+        List<String> imports = importsIn(MODEL);
         assertTrue(imports.size() > 10, "the scan found the model's imports: " + imports.size());
         List<String> forbidden = imports.stream()
-                .filter(i -> MODEL_MAY_IMPORT.stream().noneMatch(i::startsWith))
+                .filter(i -> !i.startsWith("java.") && !i.matches("org\\.tabserve\\.model\\.[A-Z].*"))
+                .toList();
+        assertEquals(List.of(), forbidden, "model/ holds the Model interface and the runtime-free value types: no "
+                + "ONNX Runtime, no model.onnx (the arrow is onnx -> model), no HTTP, Jetty or Tribuo");
+    }
+
+    @Test
+    void theOnnxRuntimeModelImportsTheJdkOnnxRuntimeJacksonAndTheModel() throws IOException {
+        List<String> imports = importsIn(MODEL.resolve("onnx"));
+        assertTrue(imports.contains("org.tabserve.model.Model"), "the scan found model.onnx's imports");
+        List<String> forbidden = imports.stream()
+                .filter(i -> !i.startsWith("java.") && !i.startsWith("ai.onnxruntime.")
+                        && !i.startsWith("com.fasterxml.jackson.") && !i.startsWith("org.tabserve.model."))
                 .toList();
         assertEquals(List.of(), forbidden);
     }
 
     /**
-     * The ONNX graph reader's files in model/onnx. They read the protobuf themselves, so they import only the JDK and
-     * each other: never ONNX Runtime (which will own its session in the same package) nor a protobuf library.
+     * The ONNX graph reader (model.onnx.graph) reads the protobuf itself, so it imports only the JDK and itself:
+     * never ONNX Runtime nor a protobuf library, so it can read a model that ONNX Runtime would refuse and say why.
      */
-    private static final List<String> GRAPH_READER = List.of(
-            "WireReader", "GraphParser", "OnnxGraph", "OnnxNode", "OnnxAttribute", "OnnxTensor", "OnnxValueInfo",
-            "OnnxType", "Dimension", "ElementType", "OnnxFormatException", "GraphFacts", "FactFinder", "GraphNames");
-
     @Test
     void theGraphReaderImportsOnlyTheJdk() throws IOException {
-        Path onnx = Path.of("src/main/java/org/tabserve/model/onnx");
-        for (String type : GRAPH_READER) {
-            Path file = onnx.resolve(type + ".java");
-            assertTrue(Files.isRegularFile(file), "the graph reader has " + file);
-            List<String> forbidden = imports(file).stream()
-                    .filter(i -> !i.startsWith("java.") && !i.startsWith("org.tabserve.model.onnx."))
-                    .toList();
-            assertEquals(List.of(), forbidden, type + " must read the graph without ONNX Runtime or protobuf");
+        Path graph = MODEL.resolve("onnx/graph");
+        assertTrue(Files.isRegularFile(graph.resolve("GraphParser.java")), "the graph reader is in " + graph);
+        List<String> forbidden = imports(graph).stream()
+                .filter(i -> !i.startsWith("java.") && !i.startsWith("org.tabserve.model.onnx.graph."))
+                .toList();
+        assertEquals(List.of(), forbidden, "the graph reader must read the graph without ONNX Runtime or protobuf");
+    }
+
+    @Test
+    void outsideTheModelOnlyTheLoaderOfTheOnnxRuntimeModelIsNamed() throws IOException {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java") && !f.startsWith(MODEL)).toList()) {
+                imports(file).stream()
+                        .filter(i -> i.startsWith("org.tabserve.model.onnx.")
+                                && !i.equals("org.tabserve.model.onnx.OnnxModelLoader")
+                                && !i.startsWith("org.tabserve.model.onnx.graph."))
+                        .forEach(i -> found.add(file.getFileName() + ": " + i));
+            }
         }
+        assertEquals(List.of(), found, "everything outside model/ uses the Model interface; it gets one from "
+                + "OnnxModelLoader");
     }
 
     @Test
@@ -61,7 +80,7 @@ class ArchitectureTest {
     @Test
     void webTalksToTheModelButNeverToJettyOrTheLauncher() throws IOException {
         List<String> imports = imports(Path.of("src/main/java/org/tabserve/web"));
-        assertTrue(imports.contains("org.tabserve.model.OnnxModel"), "web uses the model");
+        assertTrue(imports.contains("org.tabserve.model.Model"), "web uses the model");
         List<String> forbidden = imports.stream()
                 .filter(i -> i.startsWith("org.eclipse.jetty") || i.startsWith("org.tabserve.launcher")
                         || i.startsWith("ai.onnxruntime"))
@@ -127,17 +146,17 @@ class ArchitectureTest {
     }
 
     @Test
-    void onlyTheModelImportsOnnxRuntime() throws IOException {
+    void exactlyOnePackageImportsOnnxRuntime() throws IOException {
         List<String> found = new ArrayList<>();
         try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                if (!file.startsWith(Path.of("src/main/java/org/tabserve/model"))
+                if (!file.getParent().equals(MODEL.resolve("onnx"))
                         && imports(file).stream().anyMatch(i -> i.startsWith("ai.onnxruntime"))) {
                     found.add(file.toString());
                 }
             }
         }
-        assertEquals(List.of(), found);
+        assertEquals(List.of(), found, "ONNX Runtime is model.onnx's alone");
     }
 
     /** The web app's types named in the files under {@code root}, by import or fully qualified. */
@@ -167,7 +186,7 @@ class ArchitectureTest {
     @Test
     void theRepositoryStandsOnTheModelAloneAndNothingButTheWebAppCallsIt() throws IOException {
         List<String> imports = imports(Path.of("src/main/java/org/tabserve/repository"));
-        assertTrue(imports.contains("org.tabserve.model.OnnxModel"), "the repository loads models");
+        assertTrue(imports.contains("org.tabserve.model.Model"), "the repository loads models");
         List<String> forbidden = imports.stream()
                 .filter(i -> !i.startsWith("java.") && !i.startsWith("org.tabserve.model.")
                         && !i.startsWith("org.tabserve.repository."))
@@ -218,6 +237,17 @@ class ArchitectureTest {
             }
         }
         assertEquals(List.of(), found);
+    }
+
+    /** Every imported name in the Java files directly in {@code directory} (not in its subpackages). */
+    private static List<String> importsIn(Path directory) throws IOException {
+        List<String> imports = new ArrayList<>();
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                imports.addAll(imports(file));
+            }
+        }
+        return imports;
     }
 
     /** Every imported name (static imports included) in the Java files under {@code root}. */

@@ -1,7 +1,7 @@
 package org.tabserve.card;
 
-import org.tabserve.model.onnx.MetadataWriter;
-import org.tabserve.model.onnx.OnnxFormatException;
+import org.tabserve.model.onnx.graph.MetadataWriter;
+import org.tabserve.model.onnx.graph.OnnxFormatException;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;

@@ -3,9 +3,10 @@ package org.tabserve.cli;
 import org.tabserve.card.CardFile;
 import org.tabserve.model.Batch;
 import org.tabserve.model.ModelException;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.Task;
-import org.tabserve.model.onnx.OnnxFormatException;
+import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.web.api.CsvFiles;
 import org.tabserve.web.http.HttpProblem;
 
@@ -62,7 +63,7 @@ final class CardCommand {
         Path target = options.requiredPath(NAME, "out");
         Path eval = options.get("eval").map(Path::of).orElse(null);
         checkFiles(modelFile, data, eval, target, options.flag("force"));
-        try (OnnxModel model = load(NAME, modelFile)) {
+        try (Model model = load(NAME, modelFile)) {
             boolean classifier = model.signature().task() == Task.CLASSIFICATION;
             Map<String, String> classNames = classNames(options.get("class-names").orElse(null), model);
             if (model.signature().featureNames().contains(label)) {
@@ -108,7 +109,7 @@ final class CardCommand {
         } catch (OnnxFormatException e) {
             throw CommandException.refused(NAME + ": cannot use the model: " + e.getMessage());
         }
-        try (OnnxModel written = OnnxModel.load(target)) {
+        try (Model written = OnnxModelLoader.load(target)) {
             written.card(); // loaded: the card was read and checked against the graph
         } catch (ModelException e) {
             Files.deleteIfExists(target);
@@ -156,15 +157,15 @@ final class CardCommand {
         }
     }
 
-    static OnnxModel load(String command, Path file) {
+    static Model load(String command, Path file) {
         try {
-            return OnnxModel.load(file);
+            return OnnxModelLoader.load(file);
         } catch (ModelException e) {
             throw CommandException.refused(command + ": cannot use the model: " + e.getMessage());
         }
     }
 
-    private static Map<String, String> classNames(String option, OnnxModel model) {
+    private static Map<String, String> classNames(String option, Model model) {
         Map<String, String> names = new LinkedHashMap<>();
         if (option == null) {
             return names;
@@ -195,7 +196,7 @@ final class CardCommand {
     }
 
     /** One reading pass over {@code file}, with progress; @return the file's SHA-256 */
-    private String pass(Path file, OnnxModel model, String label, String what, ChunkSink sink) throws IOException {
+    private String pass(Path file, Model model, String label, String what, ChunkSink sink) throws IOException {
         MessageDigest digest = sha256();
         Progress progress = new Progress(err, NAME + ": " + what, Files.size(file));
         try (CountingInput counting = new CountingInput(Files.newInputStream(file));
@@ -217,7 +218,7 @@ final class CardCommand {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    private void scoredPass(Path file, OnnxModel model, String label, String what, CardDetails sink)
+    private void scoredPass(Path file, Model model, String label, String what, CardDetails sink)
             throws IOException {
         Progress progress = new Progress(err, NAME + ": " + what, Files.size(file));
         try (CountingInput counting = new CountingInput(Files.newInputStream(file));

@@ -5,7 +5,7 @@ import org.tabserve.card.ExampleRows;
 import org.tabserve.card.Histograms;
 import org.tabserve.card.RegressionMetrics;
 import org.tabserve.model.Batch;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.Task;
 
@@ -24,7 +24,7 @@ final class CardDetails {
     static final int REGRESSION_EXAMPLES = 5;
 
     final CardStatistics first;
-    final OnnxModel model;
+    final Model model;
     final String labelColumn;
     final Cells cells;
     final Map<String, List<Double>> edges = new LinkedHashMap<>();
@@ -40,7 +40,7 @@ final class CardDetails {
     long rows;
 
     @SuppressWarnings("unchecked")
-    CardDetails(OnnxModel model, String labelColumn, CardStatistics first) {
+    CardDetails(Model model, String labelColumn, CardStatistics first) {
         this.first = first;
         this.model = model;
         this.labelColumn = labelColumn;

@@ -3,7 +3,7 @@ package org.tabserve.cli;
 import org.tabserve.card.CardWriter;
 import org.tabserve.card.Summary;
 import org.tabserve.model.CardKeys;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 import org.tabserve.model.Task;
 
 import java.nio.file.Path;
@@ -20,7 +20,7 @@ final class CardEntries {
     private CardEntries() {
     }
 
-    static Map<String, String> entries(Options options, OnnxModel model, boolean classifier,
+    static Map<String, String> entries(Options options, Model model, boolean classifier,
                                      Map<String, String> classNames, String label, Path data, String sha256,
                                      CardStatistics first, CardDetails second, Map<String, Object> metrics, Path eval) {
         CardWriter card = new CardWriter(model.card().metadata());

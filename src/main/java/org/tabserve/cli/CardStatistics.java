@@ -2,7 +2,7 @@ package org.tabserve.cli;
 
 import org.tabserve.card.Summary;
 import org.tabserve.model.Batch;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 import org.tabserve.model.Task;
 
 import java.util.LinkedHashMap;
@@ -20,7 +20,7 @@ final class CardStatistics {
     static final int MAX_CATEGORIES = 50;
     static final String OTHER_CATEGORIES = "(other)";
 
-    final OnnxModel model;
+    final Model model;
     final String labelColumn;
     final boolean classifier;
     final Cells cells;
@@ -30,7 +30,7 @@ final class CardStatistics {
     final Summary target = new Summary();
     long rows;
 
-    CardStatistics(OnnxModel model, String labelColumn) {
+    CardStatistics(Model model, String labelColumn) {
         this.model = model;
         this.labelColumn = labelColumn;
         this.classifier = model.signature().task() == Task.CLASSIFICATION;

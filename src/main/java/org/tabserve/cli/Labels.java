@@ -1,6 +1,6 @@
 package org.tabserve.cli;
 
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 import org.tabserve.model.Task;
 
 /** The {@code card} command's check of a row's label: a class of the model, or a regressor's number. */
@@ -10,7 +10,7 @@ final class Labels {
     }
 
     /** The label of a row checked as the model's task needs: a known class, or a number. */
-    static String checkLabel(OnnxModel model, String labelColumn, String text, long row) {
+    static String checkLabel(Model model, String labelColumn, String text, long row) {
         if (text.isEmpty()) {
             throw CommandException.refused(CardCommand.NAME + ": row " + row + ": the label column '" + labelColumn
                     + "' is empty; every row needs its label");

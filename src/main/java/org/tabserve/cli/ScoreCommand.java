@@ -1,6 +1,6 @@
 package org.tabserve.cli;
 
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 import org.tabserve.web.api.CsvFiles;
 import org.tabserve.web.http.HttpProblem;
 
@@ -68,7 +68,7 @@ final class ScoreCommand {
                 throw CommandException.refused(NAME + ": --out " + target + " is a directory; name a file in it");
             }
         }
-        try (OnnxModel model = CardCommand.load(NAME, modelFile)) {
+        try (Model model = CardCommand.load(NAME, modelFile)) {
             long start = System.nanoTime();
             Progress progress = new Progress(err, NAME + ": " + data.getFileName(), Files.size(data));
             long rows;
@@ -102,7 +102,7 @@ final class ScoreCommand {
         }
     }
 
-    private static long write(OnnxModel model, Path data, OutputStream stream, Progress progress) throws IOException {
+    private static long write(Model model, Path data, OutputStream stream, Progress progress) throws IOException {
         long[] bytes = {0};
         Writer writer = new BufferedWriter(new OutputStreamWriter(new NonClosing(stream), StandardCharsets.UTF_8),
                 1 << 16);

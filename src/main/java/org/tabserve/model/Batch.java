@@ -1,7 +1,5 @@
 package org.tabserve.model;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,7 +8,8 @@ import java.util.List;
  * batch is the one place where what a caller sent meets what the model takes: a number where text belongs or the
  * reverse, a missing value where none is allowed, a fraction or an overflow for an integer, a value out of float
  * range, text too long, or an unknown category the model refuses: each is a field error naming the field and its row,
- * all of them listed at once. An unknown category the model takes is a warning on its row instead.
+ * all of them listed at once ({@link CellChecker} checks each cell). An unknown category the model takes is a warning
+ * on its row instead.
  *
  * <p>Parsers hand over each row as cells in {@link ModelSignature#features()} order, each cell typed as its format
  * says: {@code null} for a missing value, a {@link Number}, a {@link String} or a {@link Boolean}. Text formats (CSV,
@@ -59,8 +58,8 @@ public final class Batch {
             for (int i = 0; i < signature.inputs().size(); i++) {
                 ModelInput input = signature.inputs().get(i);
                 for (int c = 0; c < input.width(); c++, f++) {
-                    String problem = store(input.features().get(c), cells[f], data[i], r * input.width() + c,
-                            rowWarnings);
+                    String problem = CellChecker.store(input.features().get(c), cells[f], data[i],
+                            r * input.width() + c, rowWarnings);
                     if (problem != null) {
                         errors.add(r, features.get(f).name(), problem);
                     }
@@ -145,156 +144,6 @@ public final class Batch {
             };
         }
         return data;
-    }
-
-    /** Stores one cell, or says what is wrong with it. */
-    private static String store(Feature feature, Object cell, Object column, int at, List<RangeWarning> warnings) {
-        String name = feature.name();
-        if (cell == null) {
-            if (!feature.missingAllowed()) {
-                return "missing value for '" + name + "'" + (feature.type().isNumber() ? "" : " (a " + kind(feature)
-                        + " cannot be missing)");
-            }
-            if (column instanceof float[] floats) {
-                floats[at] = Float.NaN;
-            } else {
-                ((double[]) column)[at] = Double.NaN;
-            }
-            return null;
-        }
-        switch (feature.type()) {
-            case FLOAT, DOUBLE -> {
-                if (!(cell instanceof Number number)) {
-                    return mismatch(feature, cell);
-                }
-                double value = number.doubleValue();
-                String problem = feature.type() == ValueType.FLOAT ? ModelSignature.valueProblem(name, value)
-                        : Double.isFinite(value) ? null : "feature '" + name + "' is " + value + "; a finite number is required";
-                if (problem != null) {
-                    return problem;
-                }
-                if (column instanceof float[] floats) {
-                    floats[at] = (float) value;
-                } else {
-                    ((double[]) column)[at] = value;
-                }
-            }
-            case INT64, INT32 -> {
-                if (!(cell instanceof Number number)) {
-                    return mismatch(feature, cell);
-                }
-                Long whole = whole(number);
-                long min = feature.type() == ValueType.INT32 ? Integer.MIN_VALUE : Long.MIN_VALUE;
-                long max = feature.type() == ValueType.INT32 ? Integer.MAX_VALUE : Long.MAX_VALUE;
-                if (whole == null && isIntegral(number)) {
-                    return "'" + name + "' is " + number + ", beyond the " + kind(feature) + " range [" + min + ", "
-                            + max + "]";
-                }
-                if (whole == null) {
-                    return "'" + name + "' must be a whole number, got " + number;
-                }
-                if (whole < min || whole > max) {
-                    return "'" + name + "' is " + whole + ", beyond the " + kind(feature) + " range [" + min + ", "
-                            + max + "]";
-                }
-                String problem = category(feature, Long.toString(whole), warnings);
-                if (problem != null) {
-                    return problem;
-                }
-                if (column instanceof long[] longs) {
-                    longs[at] = whole;
-                } else {
-                    ((int[]) column)[at] = (int) (long) whole;
-                }
-            }
-            case STRING -> {
-                if (!(cell instanceof String text)) {
-                    return mismatch(feature, cell);
-                }
-                if (text.length() > MAX_TEXT_LENGTH) {
-                    return "'" + name + "' has " + text.length() + " characters; at most " + MAX_TEXT_LENGTH
-                            + " are taken";
-                }
-                if (text.indexOf('\0') >= 0) {
-                    return "'" + name + "' contains a NUL character, which no text value may hold";
-                }
-                String problem = category(feature, text, warnings);
-                if (problem != null) {
-                    return problem;
-                }
-                ((String[]) column)[at] = text;
-            }
-            case BOOL -> {
-                if (!(cell instanceof Boolean flag)) {
-                    return mismatch(feature, cell);
-                }
-                ((boolean[]) column)[at] = flag;
-            }
-        }
-        return null;
-    }
-
-    private static String kind(Feature feature) {
-        return switch (feature.type()) {
-            case FLOAT, DOUBLE -> "number";
-            case INT64 -> "64-bit whole number";
-            case INT32 -> "32-bit whole number";
-            case STRING -> "text value";
-            case BOOL -> "boolean (true or false)";
-        };
-    }
-
-    private static String mismatch(Feature feature, Object cell) {
-        String got = cell instanceof String text ? "text \"" + (text.length() > 40 ? text.substring(0, 40) + "…" : text)
-                + "\"" : cell instanceof Boolean ? "the boolean " + cell : "the number " + cell;
-        return "'" + feature.name() + "' must be a " + kind(feature) + ", got " + got;
-    }
-
-    /** The value as a long when it is a whole number within long range; null otherwise. */
-    private static Long whole(Number number) {
-        if (number instanceof Long || number instanceof Integer || number instanceof Short || number instanceof Byte) {
-            return number.longValue();
-        }
-        if (number instanceof BigInteger big) {
-            return big.bitLength() < 64 ? big.longValue() : null;
-        }
-        BigDecimal exact;
-        if (number instanceof BigDecimal decimal) {
-            exact = decimal;
-        } else {
-            double value = number.doubleValue();
-            if (!Double.isFinite(value)) {
-                return null;
-            }
-            exact = new BigDecimal(value);
-        }
-        try {
-            return exact.longValueExact();
-        } catch (ArithmeticException e) {
-            return null;
-        }
-    }
-
-    private static boolean isIntegral(Number number) {
-        if (number instanceof BigInteger) {
-            return true;
-        }
-        double value = number.doubleValue();
-        return Double.isInfinite(value) || (Double.isFinite(value) && value == Math.rint(value));
-    }
-
-    /** An unknown category: refused when the model refuses it, otherwise a warning naming the known values. */
-    private static String category(Feature feature, String value, List<RangeWarning> warnings) {
-        if (feature.categories().isEmpty() || feature.categories().contains(value)) {
-            return null;
-        }
-        String known = "the model knows " + feature.categories();
-        if (feature.refusesUnknown()) {
-            return "'" + feature.name() + "' is \"" + value + "\", which the model cannot take; " + known;
-        }
-        warnings.add(new RangeWarning(feature.name(), "the model has not seen '" + feature.name() + "' = \"" + value
-                + "\" (" + known + "); treat the answer with care"));
-        return null;
     }
 
     /** @return the signature the rows were checked against */

@@ -9,7 +9,7 @@ import java.util.List;
 public final class ModelException extends RuntimeException {
 
     /** Most field errors one exception carries; the message still counts all of them. */
-    static final int MAX_FIELD_ERRORS = 100;
+    public static final int MAX_FIELD_ERRORS = 100;
 
     /** Whose fault it is, which decides how an outer layer answers. */
     public enum Kind {
@@ -50,13 +50,13 @@ public final class ModelException extends RuntimeException {
     }
 
     /** A model file that cannot be served; the message names the file and the reason. */
-    static ModelException unusable(String source, String reason, Throwable cause) {
+    public static ModelException unusable(String source, String reason, Throwable cause) {
         return new ModelException(Kind.UNUSABLE_MODEL, "cannot serve model " + source + ": " + reason, List.of(), cause,
                 reason);
     }
 
     /** A failure inside ONNX Runtime on input that passed validation. */
-    static ModelException predictionFailed(String reason, Throwable cause) {
+    public static ModelException predictionFailed(String reason, Throwable cause) {
         return new ModelException(Kind.PREDICTION_FAILED, reason, List.of(), cause);
     }
 

@@ -186,19 +186,19 @@ public final class ModelSignature {
         return null;
     }
 
-    /** Collects field errors up to the cap while counting all of them. */
-    static final class FieldErrors {
+    /** Collects field errors up to the cap while counting all of them (public for the runtimes in model.onnx). */
+    public static final class FieldErrors {
         private final List<FieldError> errors = new ArrayList<>();
         private int total;
 
-        void add(int row, String field, String message) {
+        public void add(int row, String field, String message) {
             total++;
             if (errors.size() < ModelException.MAX_FIELD_ERRORS) {
                 errors.add(new FieldError(row, field, message));
             }
         }
 
-        void throwIfAny() {
+        public void throwIfAny() {
             if (total > 0) {
                 throw ModelException.invalidInput(errors, total);
             }

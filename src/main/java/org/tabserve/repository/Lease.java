@@ -1,6 +1,6 @@
 package org.tabserve.repository;
 
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -32,7 +32,7 @@ public final class Lease implements AutoCloseable {
     }
 
     /** @return the model, usable until this lease is closed */
-    public OnnxModel model() {
+    public Model model() {
         if (closed.get()) {
             throw new IllegalStateException("the lease on " + key + " is closed");
         }

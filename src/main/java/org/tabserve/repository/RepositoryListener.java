@@ -1,6 +1,6 @@
 package org.tabserve.repository;
 
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 
 import java.time.Duration;
 
@@ -20,7 +20,7 @@ public interface RepositoryListener {
      *
      * @param loadTime how long loading and warming it up took
      */
-    default void loaded(String name, long version, OnnxModel model, Duration loadTime) {
+    default void loaded(String name, long version, Model model, Duration loadTime) {
     }
 
     /**

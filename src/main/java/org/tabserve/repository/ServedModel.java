@@ -1,6 +1,6 @@
 package org.tabserve.repository;
 
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 import org.tabserve.model.UseCount;
 
 import java.util.Optional;
@@ -19,7 +19,7 @@ import java.util.function.Consumer;
 final class ServedModel {
 
     /** One loaded model with a count of its users: the holder, and each lease. */
-    record Generation(OnnxModel model, FileStamp stamp, UseCount users) {
+    record Generation(Model model, FileStamp stamp, UseCount users) {
     }
 
     private final ModelKey key;
@@ -92,7 +92,7 @@ final class ServedModel {
      *
      * @return false when this version was unloaded meanwhile: the caller must close {@code model}
      */
-    synchronized boolean serve(OnnxModel model, FileStamp stamp) {
+    synchronized boolean serve(Model model, FileStamp stamp) {
         if (state == ModelState.UNLOADING) {
             return false;
         }
@@ -145,7 +145,7 @@ final class ServedModel {
     }
 
     /** Closes a generation's model after its last user, and reports this version gone if it was the last one. */
-    private UseCount closer(OnnxModel model) {
+    private UseCount closer(Model model) {
         return new UseCount(() -> {
             model.close();
             Generation served = current.get();

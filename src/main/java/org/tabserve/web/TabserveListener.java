@@ -8,7 +8,8 @@ import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletRegistration;
 import org.tabserve.model.ModelException;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
@@ -187,7 +188,7 @@ public final class TabserveListener implements ServletContextListener {
         ModelRepository[] built = new ModelRepository[1];
         RepositoryListener listener = new RepositoryListener() {
             @Override
-            public void loaded(String name, long version, OnnxModel model, Duration loadTime) {
+            public void loaded(String name, long version, Model model, Duration loadTime) {
                 metrics.modelLoaded(name, model, loadTime.toNanos() / 1e9);
                 documents.forget(name, version); // a reload: the documents of the model it replaced go
             }
@@ -224,7 +225,7 @@ public final class TabserveListener implements ServletContextListener {
         try {
             Path file = config.model().map(Path::of).orElseGet(() -> bundledModel(context));
             long start = System.nanoTime();
-            OnnxModel classifier = OnnxModel.load(file);
+            Model classifier = OnnxModelLoader.load(file);
             repository.serve(nameOf(classifier), classifier, Duration.ofNanos(System.nanoTime() - start));
             String summary = classifier.card().name() + " (sha256 " + classifier.sha256().substring(0, 12) + ") from "
                     + (config.model().isPresent() ? file : "the WAR");
@@ -247,7 +248,7 @@ public final class TabserveListener implements ServletContextListener {
      * The name the one model serves under ({@code /v2/models/{name}}, metrics): its card's, made safe for a path and a
      * label (letters, digits, '.', '_' and '-'); a name with nothing usable in it is "model".
      */
-    static String nameOf(OnnxModel classifier) {
+    static String nameOf(Model classifier) {
         String safe = classifier.card().name().replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[^A-Za-z0-9]+", "");
         if (safe.endsWith(".onnx")) {
             safe = safe.substring(0, safe.length() - 5);

@@ -4,8 +4,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.model.CardKeys;
 import org.tabserve.model.ModelCard;
-import org.tabserve.model.OnnxModel;
-import org.tabserve.model.onnx.OnnxFormatException;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.onnx.graph.OnnxFormatException;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -37,7 +38,7 @@ public class CardFileTest {
                 .json(CardKeys.FEATURE_STATS, Map.of("bill_length_mm", Map.of("min", 32.1, "max", 59.6, "mean", 43.9)))
                 .entries();
         CardFile.write(FIXTURES.resolve("species-zipmap.onnx"), card, out, false);
-        try (OnnxModel model = OnnxModel.load(out)) {
+        try (Model model = OnnxModelLoader.load(out)) {
             ModelCard read = model.card();
             assertEquals("penguin-species", read.name());
             assertEquals("Tells the species of a penguin — with ünïcode", read.description());

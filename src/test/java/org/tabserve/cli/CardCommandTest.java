@@ -8,7 +8,8 @@ import org.tabserve.card.CardFileTest;
 import org.tabserve.model.CardKeys;
 import org.tabserve.model.Evaluation;
 import org.tabserve.model.ModelCard;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -62,7 +63,7 @@ class CardCommandTest {
                 "--out", out.toString(), "--name", "penguins", "--class-names", "Adelie=Adélie");
         assertEquals(0, result.status(), result.err());
         JsonNode expected = sklearn("species-nozipmap", "all_rows");
-        try (OnnxModel served = OnnxModel.load(out)) {
+        try (Model served = OnnxModelLoader.load(out)) {
             ModelCard card = served.card();
             Evaluation evaluation = card.evaluation();
             assertEquals(expected.get("accuracy_score").asDouble(), evaluation.accuracy(), 1e-6);
@@ -94,7 +95,7 @@ class CardCommandTest {
                 data.toString(), "--label", "sex", "--out", out.toString());
         assertEquals(0, result.status(), result.err());
         JsonNode expected = sklearn("int64-column", "inputs_csv_rows");
-        try (OnnxModel served = OnnxModel.load(out)) {
+        try (Model served = OnnxModelLoader.load(out)) {
             JsonNode metrics = JSON.readTree(served.card().metadata().get(CardKeys.METRICS));
             assertEquals(expected.get("accuracy_score").asDouble(), metrics.get("accuracy").asDouble(), 1e-6);
             assertEquals(expected.get("roc_auc_score").asDouble(), metrics.get("roc").get("auc").asDouble(), 1e-6);
@@ -117,7 +118,7 @@ class CardCommandTest {
                 data.toString(), "--label", "body_mass_g", "--out", out.toString());
         assertEquals(0, result.status(), result.err());
         JsonNode expected = sklearn("body-mass-regressor", "inputs_csv_rows");
-        try (OnnxModel served = OnnxModel.load(out)) {
+        try (Model served = OnnxModelLoader.load(out)) {
             JsonNode metrics = JSON.readTree(served.card().metadata().get(CardKeys.METRICS));
             assertEquals(expected.get("rows").asInt(), metrics.get("rows").asInt());
             assertEquals(1, metrics.get("mae").asDouble() / expected.get("mean_absolute_error").asDouble(), 1e-6);
@@ -144,7 +145,7 @@ class CardCommandTest {
         Result result = run("card", "--model", FIXTURES.resolve("species-nozipmap.onnx").toString(), "--data",
                 PENGUINS.toString(), "--label", "species", "--out", out.toString(), "--eval", eval.toString());
         assertEquals(0, result.status(), result.err());
-        try (OnnxModel served = OnnxModel.load(out)) {
+        try (Model served = OnnxModelLoader.load(out)) {
             assertEquals(100, served.card().evaluation().rows());
             assertTrue(served.card().evaluation().method().contains("eval.csv"));
             assertEquals(344, ((Number) served.card().data().get("rows")).intValue());
@@ -235,7 +236,7 @@ class CardCommandTest {
         Result result = run("card", "--model", FIXTURES.resolve("species-nozipmap.onnx").toString(), "--data",
                 PENGUINS.toString(), "--label", "species", "--out", existing.toString(), "--force");
         assertEquals(0, result.status(), result.err());
-        try (OnnxModel served = OnnxModel.load(existing)) {
+        try (Model served = OnnxModelLoader.load(existing)) {
             assertEquals(344, served.card().evaluation().rows());
         }
     }

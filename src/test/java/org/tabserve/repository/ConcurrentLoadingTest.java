@@ -3,7 +3,8 @@ package org.tabserve.repository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * One model's slow load must not hold up another's. The slow one is a real model whose load (the real
- * {@link OnnxModel#load}) waits for the test's signal first, so "slow" lasts exactly as long as the test needs.
+ * {@link OnnxModelLoader#load}) waits for the test's signal first, so "slow" lasts exactly as long as the test needs.
  */
 class ConcurrentLoadingTest {
 
@@ -40,8 +41,8 @@ class ConcurrentLoadingTest {
         }
     }
 
-    /** Loads every file as {@link OnnxModel#load} does; files named slow* only once the test says so. */
-    private Function<Path, OnnxModel> loader() {
+    /** Loads every file as {@link OnnxModelLoader#load} does; files named slow* only once the test says so. */
+    private Function<Path, Model> loader() {
         return file -> {
             if (file.toString().contains("slow")) {
                 slowStarted.countDown();
@@ -54,7 +55,7 @@ class ConcurrentLoadingTest {
                     throw new IllegalStateException(e);
                 }
             }
-            return OnnxModel.load(file);
+            return OnnxModelLoader.load(file);
         };
     }
 

@@ -1,6 +1,6 @@
 package org.tabserve.repository;
 
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +16,7 @@ final class Events implements RepositoryListener {
     private final ConcurrentHashMap<String, CompletableFuture<Void>> seen = new ConcurrentHashMap<>();
 
     @Override
-    public void loaded(String name, long version, OnnxModel model, Duration loadTime) {
+    public void loaded(String name, long version, Model model, Duration loadTime) {
         if (loadTime.isNegative()) {
             throw new AssertionError("negative load time " + loadTime);
         }

@@ -4,7 +4,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.model.ModelException;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.Task;
 
 import java.io.ByteArrayInputStream;
@@ -185,7 +186,7 @@ class ModelRepositoryTest {
                 "a request in flight finishes on its model");
         assertFalse(events.all().contains("unloaded agent 1"));
 
-        OnnxModel model = inFlight.model();
+        Model model = inFlight.model();
         inFlight.close();
         assertEquals(List.of(), repository.index());
         assertEquals(List.of("loaded agent 1", "unloaded agent 1"), events.all());
@@ -271,7 +272,7 @@ class ModelRepositoryTest {
             if (file.toString().contains("crash")) {
                 throw new InternalError("a fault occurred in an unsafe memory access operation");
             }
-            return OnnxModel.load(file);
+            return OnnxModelLoader.load(file);
         });
         repository.start().get(60, TimeUnit.SECONDS);
 
@@ -375,12 +376,12 @@ class ModelRepositoryTest {
     void withoutADirectoryItServesTheOneModelItIsGivenAndSwapsItUnderALease() throws Exception {
         start(RepositoryOptions.none());
         assertFalse(repository.ready(), "nothing served yet");
-        OnnxModel first = OnnxModel.load(Models.BANKNOTE);
+        Model first = OnnxModelLoader.load(Models.BANKNOTE);
         assertEquals(ready("banknote-authenticator", 1), repository.serve("banknote-authenticator", first, Duration.ZERO));
         assertTrue(repository.ready());
         assertEquals(Optional.of("banknote-authenticator"), repository.defaultModel());
         Lease held = repository.lease("banknote-authenticator");
-        OnnxModel second = OnnxModel.load(Models.BANKNOTE);
+        Model second = OnnxModelLoader.load(Models.BANKNOTE);
         assertEquals(ready("banknote-authenticator", 1), repository.serve("banknote-authenticator", second, Duration.ZERO),
                 "the swap replaces version 1");
         assertEquals("0", held.model().predict(Models.GENUINE_NOTE).classification().label(),

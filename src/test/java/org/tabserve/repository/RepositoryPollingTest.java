@@ -5,7 +5,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.model.ModelException;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -93,7 +93,7 @@ class RepositoryPollingTest {
         poll();
         poll();
 
-        OnnxModel oldModel = old.model();
+        Model oldModel = old.model();
         try (Lease current = repository.lease("banknote")) {
             assertNotSame(oldModel, current.model());
             assertEquals(Models.sha256(Models.SPECIES), current.model().sha256());

@@ -8,7 +8,8 @@ import org.tabserve.model.Evaluation;
 import org.tabserve.model.FeatureStats;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.Batch;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.Prediction;
 import org.tribuo.classification.Label;
 
@@ -45,7 +46,7 @@ class TrainingTest {
     static LabeledData data;
     static Training.Result result;
     static Path modelFile;
-    static OnnxModel classifier;
+    static Model classifier;
 
     @BeforeAll
     static void train(@TempDir Path dir) throws IOException {
@@ -53,7 +54,7 @@ class TrainingTest {
         result = Training.run(data, ModelDescription.BANK_NOTES);
         modelFile = dir.resolve("trained.onnx");
         Files.write(modelFile, result.onnx());
-        classifier = OnnxModel.load(modelFile);
+        classifier = OnnxModelLoader.load(modelFile);
     }
 
     @org.junit.jupiter.api.AfterAll

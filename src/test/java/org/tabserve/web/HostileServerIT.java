@@ -15,7 +15,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.function.Executable;
 import org.tabserve.TabserveProcess;
 import org.tabserve.model.CardKeys;
-import org.tabserve.model.onnx.MetadataWriter;
+import org.tabserve.model.onnx.graph.MetadataWriter;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,8 +1,9 @@
 package org.tabserve.train;
 
 import org.tabserve.model.Batch;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tribuo.classification.evaluation.LabelEvaluation;
 
 import java.io.IOException;
@@ -78,7 +79,7 @@ public final class TrainModel {
     /** Loads the written file with the serving code and compares its labels with Tribuo's on every row. */
     private static String checkWithOnnxRuntime(Training.Result result, Path file) {
         long start = System.nanoTime();
-        try (OnnxModel classifier = OnnxModel.load(file)) {
+        try (Model classifier = OnnxModelLoader.load(file)) {
             LabeledData data = result.data();
             List<Prediction> predictions = classifier.predict(Batch.of(classifier.signature(),
                     cellsByName(data, classifier.signature().featureNames())));

@@ -2,7 +2,7 @@ package org.tabserve.train;
 
 import ai.onnx.proto.OnnxMl;
 import org.tabserve.card.CardFile;
-import org.tabserve.model.onnx.OnnxFormatException;
+import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tribuo.Example;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;

@@ -1,9 +1,10 @@
 package org.tabserve.web.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import org.tabserve.model.Model;
 import org.tabserve.model.ModelCard;
-import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.web.http.Json;
 
 import java.io.ByteArrayInputStream;
@@ -39,7 +40,7 @@ public final class CsvCpuTiming {
             text.append(lines.get(1 + r % (lines.size() - 1))).append('\n');
         }
         byte[] csv = text.toString().getBytes(StandardCharsets.UTF_8);
-        try (OnnxModel classifier = OnnxModel.load(Path.of("model.onnx"))) {
+        try (Model classifier = OnnxModelLoader.load(Path.of("model.onnx"))) {
             List<CsvRowsParser.Chunk> chunks = new ArrayList<>();
             new CsvRowsParser(classifier.signature(), 1_000_000).validateAndKeep(new ByteArrayInputStream(csv),
                     1_000_000, chunks::add, (n, chars) -> true);

@@ -13,10 +13,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.tabserve.model.Model;
 import org.tabserve.model.ModelCard;
-import org.tabserve.model.ModelCoreBenchmark;
-import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.onnx.ModelCoreBenchmark;
+import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.web.http.Json;
 
 import java.io.ByteArrayInputStream;
@@ -40,7 +41,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = "-Xss8m") // ORT 1.29 overflowed a 1 MB thread stack (SIGSEGV) in JMH's worker thread
 public class WebPathsBenchmark {
 
-    private OnnxModel classifier;
+    private Model classifier;
     private byte[] json1;
     private byte[] json100;
     private byte[] json10000;
@@ -49,7 +50,7 @@ public class WebPathsBenchmark {
 
     @Setup
     public void load() throws IOException {
-        classifier = OnnxModel.load(Path.of("model.onnx"));
+        classifier = OnnxModelLoader.load(Path.of("model.onnx"));
         List<String> lines = ModelCoreBenchmark.BenchData.csvLines();
         json1 = "{\"variance\": 3.6216, \"skewness\": 8.6661, \"curtosis\": -2.8073, \"entropy\": -0.44699}"
                 .getBytes(StandardCharsets.UTF_8);

@@ -1,8 +1,7 @@
 /**
- * Everything tabserve knows about the ONNX format itself: a reader of the model file's protobuf (the graph, its
- * nodes, attributes, inputs, outputs and metadata, which ONNX Runtime's Java API does not expose) and the facts the
- * model core reads from that graph (class labels, the task, known categories, which inputs may be missing, how the
- * outputs end). It will also own the ONNX Runtime session; the graph reader itself never touches ONNX Runtime, so it
- * can read a model that ONNX Runtime would refuse and say why.
+ * The ONNX Runtime implementation of {@link org.tabserve.model.Model}: {@link org.tabserve.model.onnx.OnnxModelLoader}
+ * reads a model file into a session, its signature and its card and warms it up; {@code OnnxModel} binds inputs, runs
+ * the session and decodes its outputs. The only package that imports ONNX Runtime; the graph reader it uses, which
+ * does not, is {@code model.onnx.graph}.
  */
 package org.tabserve.model.onnx;

@@ -3,7 +3,8 @@ package org.tabserve.web.api;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.ModelException;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.ApiServlet;
 import org.tabserve.web.http.ErrorRenderer;
@@ -111,16 +112,16 @@ public final class AdminModelServlet extends ApiServlet {
     }
 
     private Map<String, Object> swap(Path upload, String client) throws IOException {
-        OnnxModel next;
+        Model next;
         long start = System.nanoTime();
         try {
-            next = OnnxModel.load(upload);
+            next = OnnxModelLoader.load(upload);
         } catch (ModelException e) {
             LOG.warning("Refused a new model from " + client + ": " + e.getMessage());
             throw refused(e.reason()); // the reason without the temporary file's path
         }
         synchronized (swapping) {
-            Optional<OnnxModel> served = model.current();
+            Optional<Model> served = model.current();
             if (served.isPresent()) {
                 String incompatible = incompatibility(served.get(), next);
                 if (incompatible != null) {
@@ -129,7 +130,7 @@ public final class AdminModelServlet extends ApiServlet {
                     throw refused(incompatible);
                 }
             }
-            Optional<OnnxModel> previous = model.replace(upload, next, (System.nanoTime() - start) / 1e9);
+            Optional<Model> previous = model.replace(upload, next, (System.nanoTime() - start) / 1e9);
             LOG.info("Swapped the served model for " + next.card().name() + " (sha256 " + next.sha256().substring(0, 12)
                     + ", was " + previous.map(p -> p.sha256().substring(0, 12)).orElse("none") + ") at the request of "
                     + client);
@@ -138,13 +139,13 @@ public final class AdminModelServlet extends ApiServlet {
             answer.put("model", next.card().name());
             answer.put("version", next.card().version().isEmpty() ? null : next.card().version());
             answer.put("sha256", next.sha256());
-            answer.put("previous_sha256", previous.map(OnnxModel::sha256).orElse(null));
+            answer.put("previous_sha256", previous.map(Model::sha256).orElse(null));
             return answer;
         }
     }
 
     /** Why clients of the served model could not use the new one, or null when they can. */
-    static String incompatibility(OnnxModel served, OnnxModel next) {
+    static String incompatibility(Model served, Model next) {
         if (!served.signature().featureNames().equals(next.signature().featureNames())) {
             return "the new model takes the features " + next.signature().featureNames() + "; the served model takes "
                     + served.signature().featureNames() + " (same names, same order required)";

@@ -1,6 +1,6 @@
 package org.tabserve.web.api;
 
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.web.http.ServedModels;
 
@@ -51,12 +51,12 @@ public final class ChunkScorer implements AutoCloseable {
     }
 
     /** A pipeline for one upload: pass it to {@link CsvRowsParser#forEachChunk}, then call {@link Run#finish()}. */
-    Run start(OnnxModel classifier, UnaryOperator<List<Prediction>> counted, Sink sink) {
+    Run start(Model classifier, UnaryOperator<List<Prediction>> counted, Sink sink) {
         return new Run(classifier, counted, sink, true);
     }
 
     /** Like {@link #start}, but every chunk is scored on the request thread itself, one after the other. */
-    Run startInline(OnnxModel classifier, UnaryOperator<List<Prediction>> counted, Sink sink) {
+    Run startInline(Model classifier, UnaryOperator<List<Prediction>> counted, Sink sink) {
         return new Run(classifier, counted, sink, false);
     }
 
@@ -109,14 +109,14 @@ public final class ChunkScorer implements AutoCloseable {
             }
         }
 
-        private final OnnxModel classifier;
+        private final Model classifier;
         /** Counts each chunk's predictions in the metrics ({@link ServedModels#counter()}), then passes them on. */
         private final UnaryOperator<List<Prediction>> counted;
         private final Sink sink;
         private final ArrayDeque<Pending> pending = new ArrayDeque<>();
         private final boolean parallel;
 
-        private Run(OnnxModel classifier, UnaryOperator<List<Prediction>> counted, Sink sink, boolean parallel) {
+        private Run(Model classifier, UnaryOperator<List<Prediction>> counted, Sink sink, boolean parallel) {
             this.classifier = classifier;
             this.counted = counted;
             this.sink = sink;

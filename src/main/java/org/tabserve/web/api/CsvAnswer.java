@@ -2,7 +2,7 @@ package org.tabserve.web.api;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.QuoteMode;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 
 import java.io.IOException;
@@ -45,14 +45,14 @@ public final class CsvAnswer {
     }
 
     /** Writes the answer to {@code writer} and closes it, scoring chunks on every core. */
-    static void write(Writer writer, UnaryOperator<List<Prediction>> counted, OnnxModel classifier, ChunkScorer scorer,
+    static void write(Writer writer, UnaryOperator<List<Prediction>> counted, Model classifier, ChunkScorer scorer,
                       CsvRowsParser parser, InputStream in, List<String> header, RowListener listener)
             throws IOException {
         write(writer, counted, classifier, scorer, parser, in, header, listener, true);
     }
 
     /** @param parallel whether chunks are scored on the scorer's pool or one by one on this thread */
-    public static void write(Writer writer, UnaryOperator<List<Prediction>> counted, OnnxModel classifier, ChunkScorer scorer,
+    public static void write(Writer writer, UnaryOperator<List<Prediction>> counted, Model classifier, ChunkScorer scorer,
                       CsvRowsParser parser, InputStream in, List<String> header, RowListener listener,
                       boolean parallel) throws IOException {
         List<String> classes = classifier.signature().classLabels();

@@ -2,7 +2,7 @@ package org.tabserve.web.api;
 
 import org.apache.commons.csv.CSVRecord;
 import org.tabserve.model.Batch;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.web.http.HttpProblem;
 
@@ -49,7 +49,7 @@ public final class CsvFiles {
      * @param column a column beyond the model's inputs whose text is wanted (a label), or null
      * @throws HttpProblem what the upload would have answered (400 listing bad values, a missing column, ...)
      */
-    public static void read(OnnxModel model, InputStream in, String column, Rows rows) throws IOException {
+    public static void read(Model model, InputStream in, String column, Rows rows) throws IOException {
         new CsvRowsParser(model.signature(), Long.MAX_VALUE).forEachChunk(in,
                 chunk -> rows.accept(chunk.batch(), column(chunk, column)));
     }
@@ -59,7 +59,7 @@ public final class CsvFiles {
      *
      * @throws HttpProblem as {@link #read}
      */
-    public static void score(OnnxModel model, InputStream in, String column, Scored scored) throws IOException {
+    public static void score(Model model, InputStream in, String column, Scored scored) throws IOException {
         try (ChunkScorer scorer = new ChunkScorer(Runtime.getRuntime().availableProcessors())) {
             CsvRowsParser parser = new CsvRowsParser(model.signature(), Long.MAX_VALUE);
             CsvAnswer.score(run -> parser.forEachChunk(in, run), scorer.start(model, UnaryOperator.identity(),
@@ -74,7 +74,7 @@ public final class CsvFiles {
      * @param progress told of each chunk's rows as they are written
      * @throws HttpProblem as {@link #read}, before anything is written
      */
-    public static void writeScored(OnnxModel model, Source source, Writer out, java.util.function.IntConsumer progress)
+    public static void writeScored(Model model, Source source, Writer out, java.util.function.IntConsumer progress)
             throws IOException {
         CsvRowsParser parser = new CsvRowsParser(model.signature(), Long.MAX_VALUE);
         List<String> header;

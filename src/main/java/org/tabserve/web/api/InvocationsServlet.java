@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.Batch;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.web.http.ApiServlet;
 import org.tabserve.web.http.ErrorRenderer;
@@ -46,7 +46,7 @@ public final class InvocationsServlet extends ApiServlet {
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         // The header as sent: Jetty's getContentType() throws for a charset the JVM does not know ("latin-1").
         String type = mediaType(request.getHeader("Content-Type"));
-        OnnxModel classifier = model.classifier();
+        Model classifier = model.classifier();
         MlflowRequestParser parser = new MlflowRequestParser(classifier.signature(), config.maxBatchRows());
         try (MemoryBudget.Reservation held = budget.open();
              InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes()),

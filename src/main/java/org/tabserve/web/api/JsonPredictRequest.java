@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.ModelCard;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
@@ -35,7 +35,7 @@ public final class JsonPredictRequest {
     }
 
     void answer(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        OnnxModel classifier = model.classifier();
+        Model classifier = model.classifier();
         try (MemoryBudget.Reservation held = budget.open()) {
             JsonRowsParser.ParsedRows parsed;
             try (InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes()),

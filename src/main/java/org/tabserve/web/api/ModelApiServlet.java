@@ -8,7 +8,7 @@ import org.tabserve.model.Feature;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 import org.tabserve.model.RegressionEvaluation;
 import org.tabserve.model.ValueType;
 import org.tabserve.web.http.ApiServlet;
@@ -35,7 +35,7 @@ public final class ModelApiServlet extends ApiServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        OnnxModel classifier = model.classifier();
+        Model classifier = model.classifier();
         response.setContentType(Json.MEDIA_TYPE);
         Json.MAPPER.writeValue(response.getOutputStream(), describe(classifier));
     }
@@ -84,7 +84,7 @@ public final class ModelApiServlet extends ApiServlet {
      * type, whether it may be missing, its known categories and what an unknown one gets, its training range), and
      * for a model of one input that input as {@code input}, as before typed inputs.
      */
-    static Map<String, Object> describe(OnnxModel classifier) {
+    static Map<String, Object> describe(Model classifier) {
         ModelSignature signature = classifier.signature();
         ModelCard card = classifier.card();
         List<Map<String, Object>> inputs = new ArrayList<>();

@@ -2,7 +2,7 @@ package org.tabserve.web.api;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 import org.tabserve.web.http.ApiServlet;
 import org.tabserve.web.http.CardSize;
 import org.tabserve.web.http.ErrorRenderer;
@@ -59,7 +59,7 @@ public final class OpenApiServlet extends ApiServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        OnnxModel classifier = model.classifier(); // 503 without a model: the document describes the model
+        Model classifier = model.classifier(); // 503 without a model: the document describes the model
         boolean yaml = YAML_PATH.equals(request.getServletPath());
         String base = request.getAttribute(ServedModels.ROUTE) instanceof ModelRoute route ? route.base() : "";
         String name = model.name();
@@ -74,7 +74,7 @@ public final class OpenApiServlet extends ApiServlet {
     }
 
     /** Builds the document under a share of the memory budget sized from the card: many at once wait or get 503. */
-    private byte[] build(String name, String base, OnnxModel classifier, boolean yaml) {
+    private byte[] build(String name, String base, Model classifier, boolean yaml) {
         try (MemoryBudget.Reservation reservation = budget.open()) {
             long perChar = yaml ? YAML_BYTES_PER_CARD_CHAR : JSON_BYTES_PER_CARD_CHAR;
             reservation.growForAnswer(BUILD_BYTES_BASE + perChar * CardSize.chars(classifier.card()),

@@ -3,7 +3,7 @@ package org.tabserve.web.api;
 import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.web.http.ApiServlet;
 import org.tabserve.web.http.ErrorRenderer;
@@ -60,7 +60,7 @@ public final class PredictFileServlet extends ApiServlet {
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         requireContentType(request, "multipart/form-data");
-        OnnxModel classifier = model.classifier();
+        Model classifier = model.classifier();
         CsvUpload file = CsvUpload.of(request, config.maxUploadBytes());
         try (MemoryBudget.Reservation held = budget.open()) {
             CsvRowsParser parser = new CsvRowsParser(classifier.signature(), config.maxCsvRows())
@@ -114,7 +114,7 @@ public final class PredictFileServlet extends ApiServlet {
      * batch, a string object per text cell (its characters are {@link #textBytes}), and its prediction (label and
      * boxed probabilities).
      */
-    static long keptRowBytes(OnnxModel classifier) {
+    static long keptRowBytes(Model classifier) {
         long textCells = classifier.signature().features().stream()
                 .filter(f -> f.type() == org.tabserve.model.ValueType.STRING).count();
         return 64 + 16L * classifier.signature().featureCount() + 56 * textCells + 96
@@ -131,7 +131,7 @@ public final class PredictFileServlet extends ApiServlet {
      * the validating pass saw: its CSV record (a string per column), its values with their text and its prediction.
      * A run holds the chunk being parsed, those being scored and the one being written.
      */
-    static long streamedRowBytes(OnnxModel classifier, List<String> header, long longestRecordChars) {
+    static long streamedRowBytes(Model classifier, List<String> header, long longestRecordChars) {
         return 64 + 64L * header.size() + textBytes(longestRecordChars) + keptRowBytes(classifier)
                 + textBytes(longestRecordChars);
     }
@@ -163,7 +163,7 @@ public final class PredictFileServlet extends ApiServlet {
     private interface ChunkSource extends CsvAnswer.ChunkSource {
     }
 
-    private void writeJson(HttpServletResponse response, OnnxModel classifier, ChunkSource source)
+    private void writeJson(HttpServletResponse response, Model classifier, ChunkSource source)
             throws IOException {
         JsonPredictions answer = new JsonPredictions(classifier);
         answer.write(response, source, scorer.start(classifier, model.counter(), answer));
@@ -174,7 +174,7 @@ public final class PredictFileServlet extends ApiServlet {
         private final PredictionJson.Rows rows;
         private JsonGenerator json;
 
-        JsonPredictions(OnnxModel classifier) {
+        JsonPredictions(Model classifier) {
             this.rows = new PredictionJson.Rows(classifier.signature(), classifier.card());
         }
 
@@ -198,7 +198,7 @@ public final class PredictFileServlet extends ApiServlet {
         }
     }
 
-    private void writeCsv(HttpServletResponse response, OnnxModel classifier, CsvRowsParser parser,
+    private void writeCsv(HttpServletResponse response, Model classifier, CsvRowsParser parser,
                           InputStream in, List<String> header) throws IOException {
         response.setStatus(200);
         response.setContentType("text/csv;charset=UTF-8");

@@ -3,7 +3,7 @@ package org.tabserve.web.api;
 import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.web.http.ApiServlet;
 import org.tabserve.web.http.ErrorRenderer;
@@ -46,7 +46,7 @@ public final class QueryPredictServlet extends ApiServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        OnnxModel classifier = model.classifier();
+        Model classifier = model.classifier();
         ParameterRowParser.ParsedRow parsed = new ParameterRowParser(classifier.signature())
                 .parse(ParameterRowParser.parameters(request, config.maxBodyBytes()));
         Prediction prediction = model.counted(classifier.predict(parsed.orThrow())).get(0);

@@ -2,7 +2,7 @@ package org.tabserve.web.api;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 import org.tabserve.web.http.ServedModels;
 
 import java.io.IOException;
@@ -24,7 +24,7 @@ public interface UploadView {
      * @param in     the upload, read again from its start
      * @param header the upload's column names, as the validating pass read them
      */
-    void render(HttpServletRequest request, HttpServletResponse response, ServedModels model, OnnxModel classifier,
+    void render(HttpServletRequest request, HttpServletResponse response, ServedModels model, Model classifier,
                 ChunkScorer scorer, CsvRowsParser parser, InputStream in, List<String> header, String fileName)
             throws IOException;
 }

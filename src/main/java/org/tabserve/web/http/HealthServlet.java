@@ -2,7 +2,7 @@ package org.tabserve.web.http;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;

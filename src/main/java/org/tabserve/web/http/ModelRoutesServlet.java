@@ -4,7 +4,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.Feature;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 import org.tabserve.repository.Lease;
 import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
@@ -108,7 +108,7 @@ public final class ModelRoutesServlet extends ApiServlet {
             List<String> inputs = List.of();
             if (status.state() == ModelState.READY) {
                 try (Lease lease = model.repository().lease(status.name(), status.version())) {
-                    OnnxModel served = lease.model();
+                    Model served = lease.model();
                     task = served.signature().task().jsonName();
                     inputs = served.signature().features().stream().map(ModelRoutesServlet::describe).toList();
                 } catch (RepositoryException e) {

@@ -1,7 +1,7 @@
 package org.tabserve.web.http;
 
 import jakarta.servlet.http.HttpServletRequest;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.repository.Lease;
 import org.tabserve.repository.ModelRepository;
@@ -87,7 +87,7 @@ public final class ServedModels {
      *                             are) or not ready (a 503 saying why)
      * @throws HttpProblem 503 when there is no model at all (saying why)
      */
-    public OnnxModel classifier() {
+    public Model classifier() {
         Pin pin = pin();
         if (pin.lease == null) {
             ModelRoute route = (ModelRoute) pin.request.getAttribute(ROUTE);
@@ -102,7 +102,7 @@ public final class ServedModels {
      *
      * @throws RepositoryException as {@link #classifier()}
      */
-    public OnnxModel classifier(ModelRoute route) {
+    public Model classifier(ModelRoute route) {
         Pin pin = pin();
         if (pin.request.getAttribute(ROUTE) == null) {
             pin.request.setAttribute(ROUTE, route);
@@ -127,7 +127,7 @@ public final class ServedModels {
     }
 
     /** @return the default model, when one is ready, without failing the request when none is */
-    Optional<OnnxModel> loaded() {
+    Optional<Model> loaded() {
         try {
             return Optional.of(classifier());
         } catch (HttpProblem | RepositoryException e) {
@@ -162,7 +162,7 @@ public final class ServedModels {
     }
 
     /** @return the default model as it serves now, if it does (whatever the calling request uses) */
-    public Optional<OnnxModel> current() {
+    public Optional<Model> current() {
         try (Lease lease = repository.lease(defaultName())) {
             return Optional.of(lease.model()); // its signature and card stay readable after the lease
         } catch (HttpProblem | RepositoryException e) {
@@ -178,8 +178,8 @@ public final class ServedModels {
      * @param loadSeconds how long loading and checking {@code next} took
      * @return the model that served before, if any (closed, or to be closed by its last request)
      */
-    public Optional<OnnxModel> replace(java.nio.file.Path file, OnnxModel next, double loadSeconds) throws IOException {
-        Optional<OnnxModel> previous = current();
+    public Optional<Model> replace(java.nio.file.Path file, Model next, double loadSeconds) throws IOException {
+        Optional<Model> previous = current();
         String name = repository.defaultModel().orElseGet(() -> next.card().name());
         boolean kept = repository.options().directory().map(java.nio.file.Files::isWritable).orElse(false);
         if (kept) {

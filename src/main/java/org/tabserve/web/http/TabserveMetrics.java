@@ -101,7 +101,7 @@ public final class TabserveMetrics {
     }
 
     /** Model {@code name} serves {@code classifier} from now on, which took {@code seconds} to load. */
-    public void modelLoaded(String name, org.tabserve.model.OnnxModel classifier, double seconds) {
+    public void modelLoaded(String name, org.tabserve.model.Model classifier, double seconds) {
         loadSeconds.labelValues(name).set(seconds);
         String[] info = {name, classifier.card().name(), classifier.card().version(), classifier.sha256()};
         String[] before = infos.put(name, info);

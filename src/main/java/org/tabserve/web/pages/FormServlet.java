@@ -6,7 +6,7 @@ import org.tabserve.model.CardKeys;
 import org.tabserve.model.Feature;
 import org.tabserve.model.FeatureStats;
 import org.tabserve.model.ModelCard;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
 import org.tabserve.model.ValueType;
@@ -59,7 +59,7 @@ public final class FormServlet extends ApiServlet {
     }
 
     /** Renders the form of {@code classifier} under its share of the budget. */
-    private void render(HttpServletRequest request, HttpServletResponse response, int status, OnnxModel classifier,
+    private void render(HttpServletRequest request, HttpServletResponse response, int status, Model classifier,
                         java.util.function.Supplier<FormPage> page) throws IOException {
         try (MemoryBudget.Reservation reservation = budget.open()) {
             reservation.growForAnswer(BASE_BYTES + BYTES_PER_CARD_CHAR * CardSize.chars(classifier.card()),
@@ -70,7 +70,7 @@ public final class FormServlet extends ApiServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        OnnxModel classifier = model.classifier();
+        Model classifier = model.classifier();
         Examples examples = new Examples(classifier.card());
         Map<String, String> values = new HashMap<>();
         String wanted = request.getParameter("example");
@@ -86,7 +86,7 @@ public final class FormServlet extends ApiServlet {
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        OnnxModel classifier = model.classifier();
+        Model classifier = model.classifier();
         requireContentType(request, "application/x-www-form-urlencoded");
         ParameterRowParser.ParsedRow parsed = new ParameterRowParser(classifier.signature())
                 .parse(ParameterRowParser.parameters(request, config.maxBodyBytes()));
@@ -104,7 +104,7 @@ public final class FormServlet extends ApiServlet {
     private record Outcome(Prediction prediction, List<String> warnings) {
     }
 
-    private static FormPage page(OnnxModel classifier, Map<String, String> typed, List<FieldProblem> problems,
+    private static FormPage page(Model classifier, Map<String, String> typed, List<FieldProblem> problems,
                                  Outcome outcome) {
         ModelCard card = classifier.card();
         Map<String, String> fieldErrors = new HashMap<>();
@@ -186,7 +186,7 @@ public final class FormServlet extends ApiServlet {
     }
 
     /** The data's own column order when the card gives it (people know it), else the model's order. */
-    static List<String> displayOrder(OnnxModel classifier) {
+    static List<String> displayOrder(Model classifier) {
         List<String> features = classifier.signature().featureNames();
         if (classifier.card().data().get("columns") instanceof List<?> columns) {
             List<String> ordered = columns.stream().map(String::valueOf).filter(features::contains).toList();

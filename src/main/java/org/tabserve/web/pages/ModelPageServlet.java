@@ -2,7 +2,7 @@ package org.tabserve.web.pages;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 import org.tabserve.web.http.ApiServlet;
 import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.MemoryBudget;
@@ -33,7 +33,7 @@ public final class ModelPageServlet extends ApiServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        OnnxModel classifier = model.classifier();
+        Model classifier = model.classifier();
         try (MemoryBudget.Reservation reservation = budget.open()) {
             reservation.growForAnswer(ModelPages.buildBytes(classifier), "the card page of model " + model.name());
             views.render(request, response, 200, "model", Map.of("page", ModelPages.build(classifier)));

@@ -9,7 +9,7 @@ import org.tabserve.model.FeatureHistogram;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 import org.tabserve.model.RegressionEvaluation;
 import org.tabserve.model.RocCurve;
 import org.tabserve.model.Task;
@@ -33,7 +33,7 @@ final class ModelPages {
     private ModelPages() {
     }
 
-    static ModelPage build(OnnxModel classifier) {
+    static ModelPage build(Model classifier) {
         ModelCard card = classifier.card();
         List<String> classes = classifier.signature().classLabels();
         ModelSignature signature = classifier.signature();
@@ -134,7 +134,7 @@ final class ModelPages {
      * its pictures' shapes (bars, cells, dots, labels) and its text. The page takes up to this share of the memory
      * budget while it is built and written, so that many readers of a large card at once wait or get 503.
      */
-    static long buildBytes(OnnxModel classifier) {
+    static long buildBytes(Model classifier) {
         ModelCard card = classifier.card();
         long shapes = 0;
         int series = Math.max(1, classifier.signature().classLabels().size());
@@ -203,7 +203,7 @@ final class ModelPages {
     }
 
     /** One line per feature, in display order: its type, its input tensor, whether it may be missing, its categories. */
-    static List<ModelPage.InputLine> inputs(OnnxModel classifier) {
+    static List<ModelPage.InputLine> inputs(Model classifier) {
         ModelSignature signature = classifier.signature();
         List<ModelPage.InputLine> lines = new ArrayList<>();
         for (String name : FormServlet.displayOrder(classifier)) {
@@ -345,7 +345,7 @@ final class ModelPages {
      * The {@code card} command that gives this model its card, with its file name and inputs filled in; the label
      * column is the user's to name.
      */
-    static ModelPage.NoCard noCard(OnnxModel model) {
+    static ModelPage.NoCard noCard(Model model) {
         String source = model.source();
         String file = source.substring(Math.max(source.lastIndexOf('/'), source.lastIndexOf('\\')) + 1);
         String stem = file.endsWith(".onnx") ? file.substring(0, file.length() - ".onnx".length()) : file;

@@ -4,7 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelCard;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
 import org.tabserve.model.ValueType;
@@ -60,13 +60,13 @@ public final class UploadPages implements UploadView {
 
     @Override
     public void render(HttpServletRequest request, HttpServletResponse response, ServedModels model,
-                       OnnxModel classifier, ChunkScorer scorer, CsvRowsParser parser, InputStream in,
+                       Model classifier, ChunkScorer scorer, CsvRowsParser parser, InputStream in,
                        List<String> header, String fileName) throws IOException {
         views.render(request, response, 200, "upload", Map.of("page",
                 build(model, classifier, scorer, parser, in, header, fileName)));
     }
 
-    static UploadPage build(ServedModels model, OnnxModel classifier, ChunkScorer scorer, CsvRowsParser parser, InputStream in,
+    static UploadPage build(ServedModels model, Model classifier, ChunkScorer scorer, CsvRowsParser parser, InputStream in,
                             List<String> header, String fileName) throws IOException {
         ModelCard card = classifier.card();
         List<String> features = classifier.signature().featureNames();

@@ -5,7 +5,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.ValueOutput;
 import org.tabserve.model.ValueType;
@@ -127,7 +127,7 @@ public final class V2Servlet extends ApiServlet {
                 write(response, ready ? 200 : 503, new V2Json.Ready(ready));
             }
             case MODEL_METADATA -> {
-                OnnxModel served = served(route);
+                Model served = served(route);
                 write(response, 200, metadata(model.name(), model.repository().readyVersions(model.name()), served));
             }
             case MODEL_READY -> {
@@ -153,7 +153,7 @@ public final class V2Servlet extends ApiServlet {
             }
             default -> requireContentType(request, "application/json");
         }
-        OnnxModel classifier = served(route);
+        Model classifier = served(route);
         try (MemoryBudget.Reservation held = budget.open()) {
             V2InferRequestParser.V2InferRequest infer;
             try (InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes()),
@@ -176,7 +176,7 @@ public final class V2Servlet extends ApiServlet {
     }
 
     /** The model the path names (and, if it names one, that version); a 404 when it is not served, 503 not ready. */
-    private OnnxModel served(Route route) {
+    private Model served(Route route) {
         return model.classifier(ModelRoute.of(route.model(), route.version()));
     }
 
@@ -241,12 +241,12 @@ public final class V2Servlet extends ApiServlet {
      * The outputs as the protocol names them: a classifier's {@code label} and {@code probabilities}, or a regressor's
      * one output under the graph's own name.
      */
-    static List<String> outputNames(OnnxModel classifier) {
+    static List<String> outputNames(Model classifier) {
         return classifier.valueOutput().map(v -> List.of(v.name())).orElse(V2InferRequestParser.CLASSIFIER_OUTPUTS);
     }
 
     /** Every input with its datatype and shape ({@code -1} rows), and the outputs. */
-    static V2Json.ModelMetadata metadata(String name, List<Long> versions, OnnxModel classifier) {
+    static V2Json.ModelMetadata metadata(String name, List<Long> versions, Model classifier) {
         ModelSignature signature = classifier.signature();
         ModelCard card = classifier.card();
         List<V2Json.TensorMetadata> inputs = new ArrayList<>();
@@ -267,7 +267,7 @@ public final class V2Servlet extends ApiServlet {
                 predictions.stream().map(p -> ((Prediction.Classification) p).label()).toList());
     }
 
-    private static V2Json.OutputTensor probabilities(List<Prediction> predictions, OnnxModel classifier) {
+    private static V2Json.OutputTensor probabilities(List<Prediction> predictions, Model classifier) {
         int classes = classifier.signature().classLabels().size();
         List<Float> data = new ArrayList<>(predictions.size() * classes);
         for (Prediction prediction : predictions) {

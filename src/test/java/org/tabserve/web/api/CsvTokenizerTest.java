@@ -3,7 +3,8 @@ package org.tabserve.web.api;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Batch;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.web.http.HttpProblem;
 
 import java.io.ByteArrayInputStream;
@@ -147,7 +148,7 @@ class CsvTokenizerTest {
     void thePenguinsFixturesGiveTheSameRowsOnBothPaths() throws IOException {
         for (String name : List.of("species-zipmap", "body-mass-regressor", "int64-column")) {
             ModelSignature signature;
-            try (OnnxModel model = OnnxModel.load(PENGUINS.resolve(name + ".onnx"))) {
+            try (Model model = OnnxModelLoader.load(PENGUINS.resolve(name + ".onnx"))) {
                 signature = model.signature();
             }
             String text = Files.readString(PENGUINS.resolve(name + ".inputs.csv"));

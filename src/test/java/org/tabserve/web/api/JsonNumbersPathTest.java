@@ -8,7 +8,8 @@ import org.tabserve.model.Feature;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.OutputKind;
 import org.tabserve.model.Task;
 import org.tabserve.model.ValueType;
@@ -47,11 +48,11 @@ class JsonNumbersPathTest {
                     new Feature("entropy", ValueType.DOUBLE, false, List.of(), false)), 2)),
             Task.REGRESSION, List.of(), OutputKind.VALUE, false, 0);
 
-    private static OnnxModel banknote;
+    private static Model banknote;
 
     @BeforeAll
     static void load() {
-        banknote = OnnxModel.load(Path.of("model.onnx"));
+        banknote = OnnxModelLoader.load(Path.of("model.onnx"));
     }
 
     @AfterAll

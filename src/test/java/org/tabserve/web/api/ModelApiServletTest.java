@@ -7,7 +7,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.cli.FixtureCards;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,27 +29,27 @@ class ModelApiServletTest {
 
     @TempDir
     static Path dir;
-    private static OnnxModel regressor;
-    private static OnnxModel binary;
-    private static OnnxModel species;
+    private static Model regressor;
+    private static Model binary;
+    private static Model species;
 
     @BeforeAll
     static void makeCards() throws IOException {
-        regressor = OnnxModel.load(FixtureCards.card(dir, "body-mass-regressor", "body_mass_g"));
-        binary = OnnxModel.load(FixtureCards.card(dir, "int64-column", "sex"));
-        species = OnnxModel.load(FixtureCards.card(dir, "species-zipmap", "species"));
+        regressor = OnnxModelLoader.load(FixtureCards.card(dir, "body-mass-regressor", "body_mass_g"));
+        binary = OnnxModelLoader.load(FixtureCards.card(dir, "int64-column", "sex"));
+        species = OnnxModelLoader.load(FixtureCards.card(dir, "species-zipmap", "species"));
     }
 
     @AfterAll
     static void close() {
-        for (OnnxModel model : new OnnxModel[] {regressor, binary, species}) {
+        for (Model model : new Model[] {regressor, binary, species}) {
             if (model != null) {
                 model.close();
             }
         }
     }
 
-    private static JsonNode described(OnnxModel model) {
+    private static JsonNode described(Model model) {
         return JSON.valueToTree(ModelApiServlet.describe(model));
     }
 

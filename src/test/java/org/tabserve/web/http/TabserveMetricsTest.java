@@ -2,7 +2,8 @@ package org.tabserve.web.http;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.Prediction;
 
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ class TabserveMetricsTest {
         // That thread cannot be stopped and keeps an undeployed app's class loader alive (see TabserveMetrics).
         TabserveMetrics metrics = new TabserveMetrics();
         List<String> classes = List.of("genuine", "forged");
-        try (OnnxModel classifier = OnnxModel.load(Path.of("model.onnx"))) {
+        try (Model classifier = OnnxModelLoader.load(Path.of("model.onnx"))) {
             metrics.modelLoaded("banknote", classifier, 0.25);
         }
         metrics.request("banknote", "/api/predict", "POST", 200, 0.003);
@@ -43,7 +44,7 @@ class TabserveMetricsTest {
     void anUnloadedModelsSeriesGoAwayAndTheOthersStay() {
         TabserveMetrics metrics = new TabserveMetrics();
         List<String> classes = List.of("genuine", "forged");
-        try (OnnxModel classifier = OnnxModel.load(Path.of("model.onnx"))) {
+        try (Model classifier = OnnxModelLoader.load(Path.of("model.onnx"))) {
             metrics.modelLoaded("a", classifier, 0.25);
             metrics.modelLoaded("b", classifier, 0.5);
         }

@@ -8,9 +8,10 @@ import org.jsoup.nodes.TextNode;
 import org.jsoup.select.NodeTraversor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.OnnxModel;
-import org.tabserve.model.onnx.MetadataWriter;
-import org.tabserve.model.onnx.OnnxGraph;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.onnx.graph.MetadataWriter;
+import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.thymeleaf.TemplateEngine;
 import org.thymeleaf.context.Context;
 import org.thymeleaf.context.IExpressionContext;
@@ -56,7 +57,7 @@ class BidiIsolationTest {
             MetadataWriter.write(ByteBuffer.wrap(Files.readAllBytes(bundled)), metadata, out);
         }
         Document page;
-        try (OnnxModel model = OnnxModel.load(file)) {
+        try (Model model = OnnxModelLoader.load(file)) {
             page = Jsoup.parse(render("model", Map.of("page", ModelPages.build(model))));
         }
 

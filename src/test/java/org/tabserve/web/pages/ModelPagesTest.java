@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.card.CardFileTest;
 import org.tabserve.cli.FixtureCards;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,20 +32,20 @@ class ModelPagesTest {
 
     @TempDir
     static Path dir;
-    private static OnnxModel regressor;
-    private static OnnxModel binary;
-    private static OnnxModel species;
+    private static Model regressor;
+    private static Model binary;
+    private static Model species;
 
     @BeforeAll
     static void makeCards() throws IOException {
-        regressor = OnnxModel.load(FixtureCards.card(dir, "body-mass-regressor", "body_mass_g"));
-        binary = OnnxModel.load(FixtureCards.card(dir, "int64-column", "sex", "--class-names", "0=female,1=male"));
-        species = OnnxModel.load(FixtureCards.card(dir, "species-zipmap", "species"));
+        regressor = OnnxModelLoader.load(FixtureCards.card(dir, "body-mass-regressor", "body_mass_g"));
+        binary = OnnxModelLoader.load(FixtureCards.card(dir, "int64-column", "sex", "--class-names", "0=female,1=male"));
+        species = OnnxModelLoader.load(FixtureCards.card(dir, "species-zipmap", "species"));
     }
 
     @AfterAll
     static void close() {
-        for (OnnxModel model : new OnnxModel[] {regressor, binary, species}) {
+        for (Model model : new Model[] {regressor, binary, species}) {
             if (model != null) {
                 model.close();
             }
@@ -144,7 +145,7 @@ class ModelPagesTest {
 
     @Test
     void aModelWithoutACardIsGivenTheCommandThatMakesOneWithItsInputs() throws IOException {
-        try (OnnxModel bare = OnnxModel.load(CardFileTest.FIXTURES.resolve("species-zipmap.onnx"))) {
+        try (Model bare = OnnxModelLoader.load(CardFileTest.FIXTURES.resolve("species-zipmap.onnx"))) {
             ModelPage page = ModelPages.build(bare);
             assertNotNull(page.noCard());
             assertEquals("java -jar tabserve.war card --model species-zipmap.onnx --data labelled.csv --label <column>"

@@ -1,0 +1,222 @@
+package org.tabserve.model.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Feature;
+import org.tabserve.model.FeatureStats;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.ModelException;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.Task;
+import org.tabserve.model.UseCount;
+import org.tabserve.model.ValueOutput;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A {@link Model} run by one ONNX Runtime session, a classifier or a regressor: it turns a {@link Batch} into
+ * {@link Prediction}s by binding each input as a tensor of its own type ({@link InputBinder}), running the graph in
+ * chunks of its fixed batch where it has one, and decoding the outputs ({@link OutputDecoder}). It is assembled,
+ * checked and warmed up by {@link OnnxModelLoader}.
+ *
+ * <p>Thread-safety: one instance is shared by all request threads; ONNX Runtime allows concurrent {@code run} calls
+ * on one session, and {@link #close()} may come at any time: the session is freed only after the last prediction
+ * inside it returns (a swapped model can be closed while a scoring thread is still running it).
+ */
+final class OnnxModel implements Model {
+
+    private static final System.Logger LOG = System.getLogger(OnnxModel.class.getName());
+
+    private final String source;
+    private final String sha256;
+    private final OrtSession session;
+    /** A regressor's output as the graph names it; null for a classifier. */
+    private final ValueOutput valueOutput;
+    private final ModelSignature signature;
+    private final ModelCard card;
+    private final Set<String> outputNames;
+    private final InputBinder binder;
+    /** Output tensors ORT writes a single row's answers into, reused; null when an output cannot be pinned. */
+    private final PinnedOutputs pinned;
+    private final OutputDecoder decoder;
+    /** Every prediction holds a use while it is inside the session; the session is closed after the last one. */
+    private final UseCount uses = new UseCount(this::closeQuietly);
+
+    /**
+     * Assembles a model from the parts {@link OnnxModelLoader} read and opened; from now on it owns them and closes
+     * them with itself.
+     *
+     * @param outputNames the outputs a prediction fetches
+     * @param pinned      output tensors for single rows, or null when an output cannot be pinned
+     */
+    OnnxModel(String source, String sha256, OrtSession session, ModelSignature signature, ModelCard card,
+              ValueOutput valueOutput, Set<String> outputNames, InputBinder binder, PinnedOutputs pinned,
+              OutputDecoder decoder) {
+        this.source = source;
+        this.sha256 = sha256;
+        this.session = session;
+        this.signature = signature;
+        this.card = card;
+        this.valueOutput = valueOutput;
+        this.outputNames = Set.copyOf(outputNames);
+        this.binder = binder;
+        this.pinned = pinned;
+        this.decoder = decoder;
+    }
+
+    @Override
+    public ModelSignature signature() {
+        return signature;
+    }
+
+    @Override
+    public Optional<ValueOutput> valueOutput() {
+        return Optional.ofNullable(valueOutput);
+    }
+
+    @Override
+    public ModelCard card() {
+        return card;
+    }
+
+    @Override
+    public String sha256() {
+        return sha256;
+    }
+
+    @Override
+    public String source() {
+        return source;
+    }
+
+    @Override
+    public List<Prediction> predict(double[][] rows) {
+        if (!uses.acquire()) {
+            throw closed();
+        }
+        try {
+            return rows.length == 0 ? List.of() : predictHeld(Batch.ofNumbers(signature, rows));
+        } finally {
+            uses.release();
+        }
+    }
+
+    @Override
+    public List<Prediction> predict(Batch batch) {
+        if (batch.signature() != signature && !batch.signature().equals(signature)) {
+            throw new IllegalArgumentException("the batch was checked against another model's signature");
+        }
+        if (!uses.acquire()) {
+            throw closed();
+        }
+        try {
+            return batch.size() == 0 ? List.of() : predictHeld(batch);
+        } finally {
+            uses.release();
+        }
+    }
+
+    private ModelException closed() {
+        return ModelException.predictionFailed("the model " + source + " has been closed", null);
+    }
+
+    private List<Prediction> predictHeld(Batch batch) {
+        int chunk = signature.fixedBatch() > 0 ? signature.fixedBatch() : batch.size();
+        List<Prediction> predictions = new ArrayList<>(batch.size());
+        for (int from = 0; from < batch.size(); from += chunk) {
+            int count = Math.min(chunk, batch.size() - from);
+            predictions.addAll(run(batch, from, count, signature.fixedBatch()));
+        }
+        refuseNonFinite(batch, predictions);
+        return predictions;
+    }
+
+    private List<Prediction> run(Batch batch, int from, int count, int padTo) {
+        // One row writes into pinned outputs, read before they go back to the pool; the Result holds them but
+        // does not close them. Closing the bound inputs frees only what this call made: shared text tensors stay.
+        Map<String, OnnxTensor> into = null;
+        try {
+            into = pinned != null && Math.max(count, padTo) == 1 ? pinned.take() : null;
+            try (InputBinder.Bound bound = binder.bind(batch, from, count, padTo);
+                 OrtSession.Result result = into == null ? session.run(bound.tensors(), outputNames)
+                         : session.run(bound.tensors(), Set.of(), into)) {
+                return decoder.decode(result, count);
+            }
+        } catch (OrtException e) {
+            throw ModelException.predictionFailed("ONNX Runtime failed to predict " + count + " rows with "
+                    + source + " (" + OrtMessages.inWords(e) + ")", e); // the whole message stays in the cause
+        } finally {
+            if (into != null) {
+                pinned.give(into);
+            }
+        }
+    }
+
+    /**
+     * A row whose answer is not finite overflowed inside the model: its values are the caller's problem, reported on
+     * the number features that lie outside the training range (all of them when the card has no ranges).
+     */
+    private void refuseNonFinite(Batch batch, List<Prediction> predictions) {
+        List<Feature> features = signature.features();
+        ModelSignature.FieldErrors errors = new ModelSignature.FieldErrors();
+        for (int r = 0; r < predictions.size(); r++) {
+            if (predictions.get(r) != null) {
+                continue;
+            }
+            List<Integer> blamed = new ArrayList<>();
+            List<Integer> numbers = new ArrayList<>();
+            for (int i = 0; i < features.size(); i++) {
+                if (!features.get(i).type().isNumber()) {
+                    continue;
+                }
+                numbers.add(i);
+                FeatureStats stats = card == null ? null : card.featureStats().get(features.get(i).name());
+                if (stats == null || !stats.contains(batch.number(r, i))) {
+                    blamed.add(i);
+                }
+            }
+            for (int i : blamed.isEmpty() ? numbers : blamed) {
+                errors.add(r, features.get(i).name(), "feature '" + features.get(i).name() + "' = "
+                        + (float) batch.number(r, i) + " makes the model return no finite "
+                        + (signature.task() == Task.REGRESSION ? "value" : "probabilities")
+                        + "; use values nearer the training range");
+            }
+            if (numbers.isEmpty()) {
+                errors.add(r, "row", "the model returned no finite answer for this row");
+            }
+        }
+        errors.throwIfAny();
+    }
+
+    private void closeQuietly() {
+        if (binder != null) {
+            binder.close(); // its shared tensors: no run can use them any more
+        }
+        if (pinned != null) {
+            pinned.close();
+        }
+        try {
+            session.close();
+        } catch (OrtException e) {
+            LOG.log(System.Logger.Level.WARNING, "Closing the session of " + source + " failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        uses.releaseOwner();
+    }
+
+    @Override
+    public String toString() {
+        return "OnnxModel[" + card.name() + " " + sha256.substring(0, 12) + " from " + source + "]";
+    }
+}

@@ -1,0 +1,334 @@
+package org.tabserve.model.onnx;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxModelMetadata;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Feature;
+import org.tabserve.model.FeatureStats;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.ModelException;
+import org.tabserve.model.ModelInput;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.OutputKind;
+import org.tabserve.model.Task;
+import org.tabserve.model.ValueOutput;
+import org.tabserve.model.onnx.graph.GraphFacts;
+import org.tabserve.model.onnx.graph.OnnxFormatException;
+import org.tabserve.model.onnx.graph.OnnxGraph;
+import org.tabserve.model.onnx.graph.OnnxLimitException;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Loads an ONNX file into a {@link Model}: it reads a private copy of the file, opens the ONNX Runtime session, reads
+ * the graph (with {@link OnnxGraph}) and ONNX Runtime's view of it into a {@link ModelSignature} and a card, and warms
+ * the model up; the one way the repository, the web app and the commands get a model.
+ *
+ * <p>Loading checks everything up front: inputs of types and shapes tabserve serves, an output it understands
+ * ({@link OutputKind}), a card consistent with the graph, and a warm-up prediction. A model that fails any check is
+ * refused with one message naming the file and the reason, and nothing stays open.
+ *
+ * <p>Why it is a little over 300 lines: it is the load's steps in order, each with the failure it reports, and the
+ * one place that frees what a failed load opened; the class labels are found by {@link ClassLabels}.
+ */
+public final class OnnxModelLoader {
+
+    private static final System.Logger LOG = System.getLogger(OnnxModelLoader.class.getName());
+
+    private final String source;
+    private final ByteBuffer bytes;
+    private final int intraOpThreads;
+
+    private OnnxModelLoader(String source, ByteBuffer bytes, int intraOpThreads) {
+        this.source = source;
+        this.bytes = bytes;
+        this.intraOpThreads = intraOpThreads;
+    }
+
+    /**
+     * Loads a model with one intra-op thread per prediction, the fastest setting for small tabular models served
+     * to many concurrent requests.
+     *
+     * @param file the ONNX file
+     * @return a model ready to predict (already warmed up)
+     * @throws ModelException of kind {@link ModelException.Kind#UNUSABLE_MODEL} when the file cannot be served
+     */
+    public static Model load(Path file) {
+        return load(file, 1);
+    }
+
+    /**
+     * Loads a model.
+     *
+     * @param file           the ONNX file
+     * @param intraOpThreads threads ONNX Runtime may use inside one prediction (at least 1)
+     * @return a model ready to predict (already warmed up)
+     * @throws ModelException of kind {@link ModelException.Kind#UNUSABLE_MODEL} when the file cannot be served
+     */
+    public static Model load(Path file, int intraOpThreads) {
+        if (intraOpThreads < 1) {
+            throw new IllegalArgumentException("intraOpThreads must be at least 1, got " + intraOpThreads);
+        }
+        String source = file.toString();
+        if (!Files.isRegularFile(file)) {
+            throw ModelException.unusable(source, "no such file", null);
+        }
+        // A private copy, mapped, not read into the heap: a model may be far larger than a small heap (-Xmx64m
+        // serving a 150 MB forest), and a mapping of the file itself would kill the JVM if someone truncated it while
+        // it loads (PrivateCopy). ONNX Runtime parses the bytes into its own native memory, so the mapping is needed
+        // only until the session exists. The session is built from bytes, not from a path, so that a model cannot
+        // make ONNX Runtime open files beside it (external data).
+        ByteBuffer bytes = PrivateCopy.of(file);
+        return load(source, file.getFileName().toString().replaceFirst("\\.onnx$", ""), bytes, intraOpThreads);
+    }
+
+    /** Loads a model from bytes nobody else can change (a private copy); the tests' way to hand it others. */
+    static OnnxModel load(String source, String fileName, ByteBuffer bytes, int intraOpThreads) {
+        try {
+            return new OnnxModelLoader(source, bytes, intraOpThreads).assemble(fileName);
+        } catch (InternalError | StackOverflowError e) {
+            throw unusable(source, e); // before the session existed; assemble closes it after
+        }
+    }
+
+    /**
+     * A model that made the loader fail with an {@link Error} that leaves the JVM sound, which is then only this
+     * model's problem: an {@link InternalError} is a fault reading mapped memory (an I/O error under the private
+     * copy), a {@link StackOverflowError} a structure nested too deeply for a reader; both are thrown on this thread
+     * alone and unwind it. Other errors stay errors: an OutOfMemoryError ends the process as the flags ask, and a
+     * LinkageError (ONNX Runtime's native library missing) is the server's problem, not the model's.
+     */
+    private static ModelException unusable(String source, Error e) {
+        LOG.log(System.Logger.Level.WARNING, source + ": loading failed with " + e, e);
+        return ModelException.unusable(source, e instanceof StackOverflowError
+                ? "it is nested too deeply to be read" : "reading it failed (" + e.getMessage() + ")", e);
+    }
+
+    private OnnxModel assemble(String fileName) {
+        String sha256 = sha256(bytes);
+        OrtEnvironment env = environment();
+        OnnxGraph parsed = parsedOrNull();
+        ZipMapProbabilities zipMapTensor = parsed == null ? null : ZipMapProbabilities.of(parsed).orElse(null);
+        OrtSession session = zipMapTensor == null ? openSession(bytes, env)
+                : openExposing(zipMapTensor, env);
+        PinnedOutputs pinned = null;
+        InputBinder binder = null;
+        OnnxModel model = null;
+        try {
+            OnnxGraph graph = parsed != null ? parsed : OnnxGraph.read(bytes);
+            GraphFacts facts = GraphFacts.of(graph);
+            OnnxModelMetadata metadata = session.getMetadata();
+            CardReader cardReader = new CardReader(metadata.getCustomMetadata());
+            List<ModelInput> inputs = SignatureReader.inputs(session.getInputInfo(), facts, cardReader);
+            int fixedBatch = SignatureReader.fixedBatch(session.getInputInfo());
+            // The graph's own outputs: the ZipMap's tensor, when exposed, is read in its place, never as one more.
+            Map<String, NodeInfo> outputInfo = new LinkedHashMap<>(session.getOutputInfo());
+            NodeInfo exposed = zipMapTensor == null ? null : outputInfo.remove(zipMapTensor.tensor());
+            Task task = SignatureReader.task(source, outputInfo, facts, cardReader);
+            SignatureReader.Outputs outputs = task == Task.REGRESSION ? SignatureReader.regressionOutput(outputInfo)
+                    : SignatureReader.classifierOutputs(outputInfo);
+            if (exposed == null || outputs.kind() != OutputKind.LABEL_AND_ZIPMAP
+                    || !outputs.zipMap().equals(zipMapTensor.zipMap())
+                    || !(exposed.getInfo() instanceof TensorInfo t && t.type == OnnxJavaType.FLOAT)) {
+                zipMapTensor = null;
+            }
+            Set<String> outputNames = Set.copyOf(served(outputs.names(), zipMapTensor));
+            pinned = PinnedOutputs.of(env, session.getOutputInfo(), outputNames);
+            ValueOutput valueOutput = outputs.value(outputInfo);
+            boolean logits = SignatureReader.logits(source, outputs, facts, cardReader);
+            Map<String, FeatureStats> stats = cardReader.featureStats().orElse(Map.of());
+
+            // The warm-up row: the training means where the card has them, a known category, else zeros and "".
+            ModelSignature provisional = new ModelSignature(inputs, task,
+                    task == Task.CLASSIFICATION ? List.of("?") : List.of(),
+                    task == Task.CLASSIFICATION ? OutputKind.PROBABILITIES : OutputKind.VALUE, false, fixedBatch);
+            Batch warmUp = Batch.of(provisional, List.<Object[]>of(warmUpRow(provisional, stats)));
+            List<Object> keys = null;
+            List<String> classes = List.of();
+            if (task == Task.CLASSIFICATION) {
+                ClassLabels labels = new ClassLabels(source, env, session, outputs);
+                keys = outputs.kind() == OutputKind.LABEL_AND_ZIPMAP ? labels.zipMapKeys(warmUp, provisional) : null;
+                classes = labels.classes(cardReader, facts, keys, warmUp, provisional);
+            }
+            ModelSignature signature = new ModelSignature(inputs, task, classes, outputs.kind(), logits, fixedBatch);
+            binder = InputBinder.sharing(env, signature);
+            OutputDecoder decoder = new OutputDecoder(signature, outputs,
+                    keys == null ? null : ClassLabels.orderKeys(keys, classes), zipMapTensor);
+            ModelCard card = ModelCards.of(signature, cardReader, metadata, fileName, stats, graph, facts);
+            model = new OnnxModel(source, sha256, session, signature, card, valueOutput, outputNames, binder, pinned,
+                    decoder);
+            model.predict(Batch.of(signature, List.<Object[]>of(warmUpRow(signature, stats))));
+        } catch (OrtException e) {
+            close(model, session, binder, pinned);
+            throw ModelException.unusable(source, "ONNX Runtime cannot read it (" + inWords(e) + ")", e);
+        } catch (OnnxFormatException e) {
+            close(model, session, binder, pinned);
+            throw ModelException.unusable(source, e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            close(model, session, binder, pinned);
+            throw ModelException.unusable(source, e.getMessage(), e);
+        } catch (ModelException e) {
+            close(model, session, binder, pinned);
+            if (e.kind() == ModelException.Kind.UNUSABLE_MODEL) {
+                throw e;
+            }
+            throw ModelException.unusable(source, "the warm-up prediction failed (" + e.getMessage() + ")", e);
+        } catch (RuntimeException e) {
+            close(model, session, binder, pinned);
+            throw ModelException.unusable(source, "unexpected failure while loading (" + e + ")", e);
+        } catch (InternalError | StackOverflowError e) {
+            close(model, session, binder, pinned);
+            throw unusable(source, e);
+        }
+        ModelSignature signature = model.signature();
+        LOG.log(System.Logger.Level.INFO, "Loaded model {0} from {1} (sha256 {2}): {3}, inputs {4}, classes {5},"
+                        + " output {6}{7}", model.card().name(), source, sha256.substring(0, 12),
+                signature.task().jsonName(), signature.features(), signature.classLabels(), signature.outputKind(),
+                signature.fixedBatch() > 0 ? ", fixed batch " + signature.fixedBatch() : "");
+        return model;
+    }
+
+    /** Frees what a failed load opened: the model once it exists (it owns the rest), else the parts themselves. */
+    private void close(OnnxModel model, OrtSession session, InputBinder binder, PinnedOutputs pinned) {
+        if (model != null) {
+            model.close(); // no prediction is inside it: closes now
+            return;
+        }
+        if (binder != null) {
+            binder.close();
+        }
+        if (pinned != null) {
+            pinned.close();
+        }
+        try {
+            session.close();
+        } catch (OrtException e) {
+            LOG.log(System.Logger.Level.WARNING, "Closing the session of " + source + " failed", e);
+        }
+    }
+
+    /**
+     * The process's one ONNX Runtime environment. The first call creates it and registers a shutdown hook thread,
+     * which inherits the calling thread's context class loader; it is created under ONNX Runtime's own loader so
+     * that, when ONNX Runtime is shared by the container (lib/ext), the hook does not keep this web app's class
+     * loader alive after an undeploy.
+     */
+    private static OrtEnvironment environment() {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        OrtEnvironment env;
+        thread.setContextClassLoader(OrtEnvironment.class.getClassLoader());
+        try {
+            env = OrtEnvironment.getEnvironment();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+        try {
+            env.setTelemetry(false);
+        } catch (OrtException e) {
+            LOG.log(System.Logger.Level.DEBUG, "ONNX Runtime telemetry could not be switched off", e);
+        }
+        return env;
+    }
+
+    /**
+     * The graph, or null when it is malformed (read again later, inside the checks that report the failure, so that
+     * ONNX Runtime's reason comes first). Text past the limits is refused here, before ONNX Runtime's metadata call
+     * would turn all of it into strings.
+     */
+    private OnnxGraph parsedOrNull() {
+        try {
+            return OnnxGraph.read(bytes);
+        } catch (OnnxLimitException e) {
+            throw ModelException.unusable(source, e.getMessage(), e);
+        } catch (OnnxFormatException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** A session whose graph also outputs its ZipMap's tensor; the file's own graph if ONNX Runtime refuses that. */
+    private OrtSession openExposing(ZipMapProbabilities zipMapTensor, OrtEnvironment env) {
+        try {
+            return openSession(zipMapTensor.exposedIn(bytes), env);
+        } catch (ModelException | java.io.UncheckedIOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: its ZipMap''s tensor cannot be an output; its maps are read", source);
+            return openSession(bytes, env);
+        }
+    }
+
+    /** The outputs a prediction fetches: the ZipMap's tensor instead of its maps when it is exposed. */
+    private static List<String> served(List<String> names, ZipMapProbabilities zipMapTensor) {
+        if (zipMapTensor == null) {
+            return names;
+        }
+        List<String> served = new ArrayList<>(names);
+        served.replaceAll(name -> name.equals(zipMapTensor.zipMap()) ? zipMapTensor.tensor() : name);
+        return served;
+    }
+
+    private OrtSession openSession(ByteBuffer graph, OrtEnvironment env) {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(intraOpThreads);
+            options.setInterOpNumThreads(1);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            return env.createSession(graph.duplicate(), options);
+        } catch (OrtException e) {
+            throw ModelException.unusable(source, "not a valid ONNX model (" + inWords(e) + ")", e);
+        }
+    }
+
+    /** One valid row for a warm-up: training means, known categories, else zeros, "" and false. */
+    private static Object[] warmUpRow(ModelSignature signature, Map<String, FeatureStats> stats) {
+        List<Feature> features = signature.features();
+        Object[] row = new Object[features.size()];
+        for (int i = 0; i < row.length; i++) {
+            Feature feature = features.get(i);
+            FeatureStats s = stats.get(feature.name());
+            row[i] = switch (feature.type()) {
+                case FLOAT, DOUBLE -> s == null ? 0.0 : s.mean();
+                case INT64, INT32 -> feature.categories().isEmpty() ? 0L : Long.parseLong(feature.categories().get(0));
+                case STRING -> feature.categories().isEmpty() ? "" : feature.categories().get(0);
+                case BOOL -> Boolean.FALSE;
+            };
+        }
+        return row;
+    }
+
+    /**
+     * ONNX Runtime's reason in words for a message that anonymous callers may see; its whole message, with its
+     * source paths, goes to the log (its Java stack, which ends in the native call, only at DEBUG: a bad model is
+     * the operator's news, not a server fault, and the launcher's refusal stays one line).
+     */
+    private String inWords(OrtException e) {
+        LOG.log(System.Logger.Level.INFO, source + ": ONNX Runtime says: " + e.getMessage());
+        LOG.log(System.Logger.Level.DEBUG, source + ": where ONNX Runtime said it", e);
+        return OrtMessages.inWords(e);
+    }
+
+    private static String sha256(ByteBuffer bytes) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(bytes.duplicate());
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package org.tabserve.model.onnx;
+
+import org.tabserve.model.ModelException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A model file's bytes copied into a temporary file that only this process can reach (owner-only, unlinked as soon as
+ * it is open) and mapped from there, because a mapping of a file that someone else truncates kills the JVM: ONNX
+ * Runtime reading past the new end gets SIGBUS, and Java code an {@link InternalError}. The copy is made with plain
+ * reads of the original, which end early at a truncation instead of faulting, and is accepted only if the file's
+ * stamp (size, modification and change times, inode) is the same before and after and the bytes copied are its size.
+ *
+ * <p>Why a file and not memory: a heap array of a 150 MB model does not fit a 128 MB heap, and direct buffers count
+ * against the same limit ({@code -XX:MaxDirectMemorySize} defaults to {@code -Xmx}). A mapped private file costs the
+ * same resident memory as the mapping of the original did, plus the copy's disk (or tmpfs) space in
+ * {@code java.io.tmpdir} until the mapping is collected.
+ */
+final class PrivateCopy {
+
+    /** ONNX Runtime reads a model from memory only up to 2 GB; larger models keep weights in external files. */
+    static final long MAX_SIZE = Integer.MAX_VALUE;
+
+    /** What a change under the loader is reported as. */
+    static final String CHANGED = "the file changed while it was read";
+
+    private PrivateCopy() {
+    }
+
+    /**
+     * @param file the model file, which others may be writing
+     * @return a read-only mapping of a private copy of {@code file}, from position 0 to its size
+     * @throws ModelException {@link ModelException.Kind#UNUSABLE_MODEL} when the file cannot be read, is too large,
+     *                        or changed while it was copied
+     */
+    static ByteBuffer of(Path file) {
+        return of(file, () -> { });
+    }
+
+    /** {@link #of(Path)}, running {@code afterCopy} between the copy and the second stamp (the tests' seam). */
+    static ByteBuffer of(Path file, Runnable afterCopy) {
+        String source = file.toString();
+        try {
+            Stamp before = Stamp.of(file);
+            if (before.size() > MAX_SIZE) {
+                throw ModelException.unusable(source, "the file is larger than 2 GB, which ONNX Runtime cannot read"
+                        + " from memory", null);
+            }
+            ByteBuffer mapped;
+            Path temporary = temporaryFile(source);
+            try (FileChannel original = FileChannel.open(file, StandardOpenOption.READ);
+                 // Unlinked at once on Linux (deleted on close elsewhere): no other process can open it.
+                 FileChannel copy = FileChannel.open(temporary, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                         StandardOpenOption.DELETE_ON_CLOSE)) {
+                long copied = copy(original, copy, before.size());
+                // One byte more than the stamp's size means the file grew while it was copied.
+                boolean longer = original.read(ByteBuffer.allocate(1), before.size()) > 0;
+                afterCopy.run();
+                if (copied != before.size() || longer || !before.equals(Stamp.of(file))) {
+                    throw ModelException.unusable(source, CHANGED, null);
+                }
+                mapped = copy.map(FileChannel.MapMode.READ_ONLY, 0, copied);
+            } finally {
+                deleteQuietly(temporary);
+            }
+            return mapped;
+        } catch (IOException e) {
+            throw ModelException.unusable(source, "cannot read the file (" + withoutPaths(e) + ")", e);
+        }
+    }
+
+    /** An owner-only file (where POSIX) in {@code java.io.tmpdir}, or a refusal saying why there is none. */
+    private static Path temporaryFile(String source) {
+        try {
+            return Files.createTempFile("tabserve-model-", ".onnx");
+        } catch (IOException e) {
+            throw ModelException.unusable(source, "no room for its private copy in the temporary directory ("
+                    + withoutPaths(e) + "; see java.io.tmpdir)", e);
+        }
+    }
+
+    /**
+     * What went wrong, without the paths a {@link java.nio.file.FileSystemException} puts in its message: reasons are
+     * shown to anonymous callers.
+     */
+    private static String withoutPaths(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException fs) {
+            return fs.getReason() != null ? fs.getReason() : e.getClass().getSimpleName();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    /**
+     * @return a read-only mapping of a new private file holding {@code model} (position to limit) then
+     *         {@code suffix}: a model with more appended, which must not take a direct buffer of the model's size
+     * @throws java.io.UncheckedIOException when the temporary file cannot be written (a full disk)
+     */
+    static ByteBuffer joined(ByteBuffer model, byte[] suffix) {
+        try {
+            Path temporary = Files.createTempFile("tabserve-model-", ".onnx");
+            try (FileChannel copy = FileChannel.open(temporary, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    StandardOpenOption.DELETE_ON_CLOSE)) {
+                ByteBuffer from = model.duplicate();
+                while (from.hasRemaining()) {
+                    copy.write(from);
+                }
+                ByteBuffer tail = ByteBuffer.wrap(suffix);
+                while (tail.hasRemaining()) {
+                    copy.write(tail);
+                }
+                return copy.map(FileChannel.MapMode.READ_ONLY, 0, copy.size());
+            } finally {
+                deleteQuietly(temporary);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Already gone where DELETE_ON_CLOSE unlinks at open (Linux); elsewhere the file is deleted when its last
+     * handle closes, so a failure here (a file still open or mapped) is no failure of the load.
+     */
+    private static void deleteQuietly(Path temporary) {
+        try {
+            Files.deleteIfExists(temporary);
+        } catch (IOException e) {
+            System.getLogger(PrivateCopy.class.getName()).log(System.Logger.Level.DEBUG, "Cannot delete " + temporary
+                    + " yet", e);
+        }
+    }
+
+    /** Copies up to {@code size} bytes, in the kernel where it can; returns how many there were. */
+    private static long copy(FileChannel from, FileChannel to, long size) throws IOException {
+        long position = 0;
+        while (position < size) {
+            long n = from.transferTo(position, size - position, to);
+            if (n <= 0) {
+                break; // the end of the file: it is shorter than it was
+            }
+            position += n;
+        }
+        return position;
+    }
+
+    /**
+     * What changes when a file is written: its size, its times and, when it is replaced by another, its inode. The
+     * change time cannot be set back by a writer (unlike the modification time, which {@code cp -p} and
+     * {@code touch} set), so it is used where the file system reports it.
+     */
+    private record Stamp(long size, Object modified, Object changed, Object key) {
+
+        static Stamp of(Path file) throws IOException {
+            if (file.getFileSystem().supportedFileAttributeViews().contains("unix")) {
+                Map<String, Object> unix = Files.readAttributes(file, "unix:size,lastModifiedTime,ctime,ino,dev");
+                return new Stamp((Long) unix.get("size"), unix.get("lastModifiedTime"), unix.get("ctime"),
+                        Objects.toString(unix.get("dev")) + ":" + unix.get("ino"));
+            }
+            BasicFileAttributes basic = Files.readAttributes(file, BasicFileAttributes.class);
+            return new Stamp(basic.size(), basic.lastModifiedTime(), null, basic.fileKey());
+        }
+    }
+}

@@ -1,0 +1,378 @@
+package org.tabserve.model.onnx.graph;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reads the few fields of an ONNX {@code ModelProto} that tabserve needs, straight from the protobuf wire format.
+ *
+ * <p>Why by hand rather than with generated classes, measured on this project (2 shared cores, load 4 to 6, Java 17,
+ * 2026-11-22):
+ * <ul>
+ *   <li>WAR size ({@code mvn -B -o -q package -DskipTests}): 68,226,242 bytes before. The generated
+ *       {@code ai.onnx.proto.OnnxMl} classes ({@code tribuo-util-onnx} 4.3.2 at compile scope, which pulls
+ *       protobuf-java 3.25.6: jars of 392,726 and 1,876,053 bytes) make it 70,372,027 (+2,145,785), and WarContentsIT
+ *       asserts that no protobuf jar is in the WAR. This reader makes it 68,275,988 (+49,746; 28 classes).</li>
+ *   <li>First parse in a fresh JVM, class loading included, which is what start-up pays ({@code bench/graph-parse},
+ *       median of 3 runs, ms, this reader <em>with</em> {@link GraphFacts} / protobuf-java's parse alone):
+ *       species-zipmap 32 / 79, species-nozipmap 33 / 88, species-labels-in-graph 29 / 75, body-mass-regressor
+ *       38 / 82, int64-column 27 / 79, fixed-batch-4 27 / 84, the bundled model.onnx 38 / 98. All runs: 18 to 48 ms
+ *       against 60 to 237 ms.</li>
+ *   <li>Memory: skipped fields (initializer data, tree arrays) cost a position change here, where protobuf-java
+ *       copies every byte string into the heap; a 48 MB initializer is read allocating under 1 MB
+ *       (OnnxGraphReaderTest), which a 150 MB model at {@code -Xmx64m} needs.</li>
+ * </ul>
+ *
+ * <p>Field numbers are those of {@code onnx/onnx.proto} (ModelProto, GraphProto, NodeProto, AttributeProto,
+ * ValueInfoProto, TypeProto, TensorShapeProto, TensorProto, StringStringEntryProto, OperatorSetIdProto). Unknown
+ * fields are skipped, as protobuf does; a field that occurs twice merges as protobuf merges (lists concatenate, the
+ * last scalar wins).
+ *
+ * <p>Why it is longer than 300 lines: one short method per message above, all counting against one metadata budget
+ * and one nesting depth that a split would have to pass around; a tenth of it is the measurement above.
+ */
+final class GraphParser {
+
+    /** Deepest nesting of types (a sequence of maps of ...) read before the file is called malformed. */
+    private static final int MAX_TYPE_DEPTH = 32;
+
+    // ModelProto
+    private static final int MODEL_IR_VERSION = 1;
+    private static final int MODEL_PRODUCER_NAME = 2;
+    private static final int MODEL_PRODUCER_VERSION = 3;
+    private static final int MODEL_DOMAIN = 4;
+    private static final int MODEL_VERSION = 5;
+    private static final int MODEL_DOC_STRING = 6;
+    private static final int MODEL_GRAPH = 7;
+    private static final int MODEL_OPSET_IMPORT = 8;
+    private static final int MODEL_METADATA_PROPS = 14;
+    // GraphProto
+    private static final int GRAPH_NODE = 1;
+    private static final int GRAPH_NAME = 2;
+    private static final int GRAPH_INITIALIZER = 5;
+    private static final int GRAPH_DOC_STRING = 10;
+    private static final int GRAPH_INPUT = 11;
+    private static final int GRAPH_OUTPUT = 12;
+    // NodeProto
+    private static final int NODE_INPUT = 1;
+    private static final int NODE_OUTPUT = 2;
+    private static final int NODE_NAME = 3;
+    private static final int NODE_OP_TYPE = 4;
+    private static final int NODE_ATTRIBUTE = 5;
+    private static final int NODE_DOMAIN = 7;
+    // ValueInfoProto, TypeProto and its parts
+    private static final int VALUE_NAME = 1;
+    private static final int VALUE_TYPE = 2;
+    private static final int TYPE_TENSOR = 1;
+    private static final int TYPE_SEQUENCE = 4;
+    private static final int TYPE_MAP = 5;
+    private static final int TYPE_OPAQUE = 7;
+    private static final int TYPE_SPARSE_TENSOR = 8;
+    private static final int TYPE_OPTIONAL = 9;
+    private static final int TENSOR_ELEM_TYPE = 1;
+    private static final int TENSOR_SHAPE = 2;
+    private static final int SHAPE_DIM = 1;
+    private static final int DIM_VALUE = 1;
+    private static final int DIM_PARAM = 2;
+    private static final int SEQUENCE_ELEM_TYPE = 1;
+    private static final int MAP_KEY_TYPE = 1;
+    private static final int MAP_VALUE_TYPE = 2;
+    // StringStringEntryProto and OperatorSetIdProto
+    private static final int ENTRY_KEY = 1;
+    private static final int ENTRY_VALUE = 2;
+    private static final int OPSET_DOMAIN = 1;
+    private static final int OPSET_VERSION = 2;
+
+    private final ByteBuffer bytes;
+    /** Bytes of metadata and descriptions read so far, against {@link OnnxGraph#MAX_METADATA_BYTES}. */
+    private long metadataBytes;
+    private long irVersion;
+    private String producerName = "";
+    private String producerVersion = "";
+    private long modelVersion;
+    private String docString = "";
+    private final Map<String, String> metadata = new LinkedHashMap<>();
+    private final Map<String, Long> opsets = new LinkedHashMap<>();
+    private boolean hasGraph;
+    private String name = "";
+    private final List<OnnxNode> nodes = new ArrayList<>();
+    private final List<OnnxValueInfo> inputs = new ArrayList<>();
+    private final List<OnnxValueInfo> outputs = new ArrayList<>();
+    private final Map<String, OnnxTensor> initializers = new LinkedHashMap<>();
+
+    private GraphParser(ByteBuffer bytes) {
+        this.bytes = bytes;
+    }
+
+    static OnnxGraph parse(ByteBuffer bytes) throws OnnxFormatException {
+        if (!bytes.hasRemaining()) {
+            throw new OnnxFormatException("not an ONNX model: the file is empty");
+        }
+        GraphParser parser = new GraphParser(bytes);
+        parser.model(WireReader.of(bytes, "ModelProto"));
+        if (!parser.hasGraph) {
+            throw new OnnxFormatException("not an ONNX model: it has no graph (ModelProto field "
+                    + MODEL_GRAPH + ")");
+        }
+        return parser.graph();
+    }
+
+    private OnnxGraph graph() {
+        Set<String> initializerNames = initializers.keySet();
+        // Before IR version 4 every initializer was also listed as a graph input; those are weights, not inputs.
+        List<OnnxValueInfo> fed = inputs.stream().filter(i -> !initializerNames.contains(i.name()))
+                .collect(Collectors.toList());
+        OptionalLong version = modelVersion == 0 ? OptionalLong.empty() : OptionalLong.of(modelVersion);
+        return new OnnxGraph(irVersion, producerName, producerVersion, version, docString, metadata, opsets, name,
+                fed, outputs, nodes, initializers);
+    }
+
+    private void model(WireReader model) throws OnnxFormatException {
+        while (model.next()) {
+            switch (model.field()) {
+                case MODEL_IR_VERSION -> irVersion = model.varint();
+                case MODEL_PRODUCER_NAME -> producerName = described(model, "the producer's name");
+                case MODEL_PRODUCER_VERSION -> producerVersion = described(model, "the producer's version");
+                case MODEL_DOMAIN -> {
+                    counted(model.peekLength(), "the model's domain");
+                    model.skip();
+                }
+                case MODEL_VERSION -> modelVersion = model.varint();
+                case MODEL_DOC_STRING -> docString = described(model, "the model's doc_string");
+                case MODEL_GRAPH -> {
+                    hasGraph = true;
+                    graph(model.message("graph"));
+                }
+                case MODEL_OPSET_IMPORT -> opset(model.message("opset_import"));
+                case MODEL_METADATA_PROPS -> entry(model.message("metadata_props"));
+                default -> model.skip();
+            }
+        }
+    }
+
+    private void graph(WireReader graph) throws OnnxFormatException {
+        while (graph.next()) {
+            switch (graph.field()) {
+                case GRAPH_NODE -> nodes.add(node(graph.message("node")));
+                case GRAPH_NAME -> name = described(graph, "the graph's name");
+                case GRAPH_DOC_STRING -> {
+                    counted(graph.peekLength(), "the graph's doc_string");
+                    graph.skip();
+                }
+                case GRAPH_INITIALIZER -> {
+                    OnnxTensor tensor = OnnxTensor.read(graph.detached("initializer"));
+                    initializers.put(tensor.name(), tensor);
+                }
+                case GRAPH_INPUT -> inputs.add(valueInfo(graph.message("input")));
+                case GRAPH_OUTPUT -> outputs.add(valueInfo(graph.message("output")));
+                default -> graph.skip();
+            }
+        }
+    }
+
+    private OnnxNode node(WireReader node) throws OnnxFormatException {
+        String nodeName = "";
+        String opType = "";
+        String domain = "";
+        List<String> in = new ArrayList<>();
+        List<String> out = new ArrayList<>();
+        List<OnnxAttribute> attributes = new ArrayList<>();
+        while (node.next()) {
+            switch (node.field()) {
+                case NODE_INPUT -> in.add(node.string());
+                case NODE_OUTPUT -> out.add(node.string());
+                case NODE_NAME -> nodeName = node.string();
+                case NODE_OP_TYPE -> opType = node.string();
+                case NODE_DOMAIN -> domain = node.string();
+                case NODE_ATTRIBUTE -> attributes.add(OnnxAttribute.read(node.detached("attribute")));
+                default -> node.skip();
+            }
+        }
+        return new OnnxNode(nodeName, opType, domain, in, out, attributes);
+    }
+
+    private OnnxValueInfo valueInfo(WireReader value) throws OnnxFormatException {
+        String valueName = "";
+        OnnxType type = new OnnxType.Other("no type");
+        while (value.next()) {
+            switch (value.field()) {
+                case VALUE_NAME -> valueName = value.string();
+                case VALUE_TYPE -> type = type(value.message("type"), 1);
+                default -> value.skip();
+            }
+        }
+        return new OnnxValueInfo(valueName, type);
+    }
+
+    private OnnxType type(WireReader type, int depth) throws OnnxFormatException {
+        if (depth > MAX_TYPE_DEPTH) {
+            throw new OnnxFormatException("not a well-formed ONNX model: types nested deeper than "
+                    + MAX_TYPE_DEPTH + " levels");
+        }
+        OnnxType result = new OnnxType.Other("no type");
+        while (type.next()) {
+            switch (type.field()) {
+                case TYPE_TENSOR -> result = tensorType(type.message("tensor_type"));
+                case TYPE_SEQUENCE -> result = sequenceType(type.message("sequence_type"), depth);
+                case TYPE_MAP -> result = mapType(type.message("map_type"), depth);
+                case TYPE_OPTIONAL -> {
+                    type.skip();
+                    result = new OnnxType.Other("optional");
+                }
+                case TYPE_SPARSE_TENSOR -> {
+                    type.skip();
+                    result = new OnnxType.Other("sparse tensor");
+                }
+                case TYPE_OPAQUE -> {
+                    type.skip();
+                    result = new OnnxType.Other("opaque");
+                }
+                default -> type.skip();
+            }
+        }
+        return result;
+    }
+
+    private OnnxType tensorType(WireReader tensor) throws OnnxFormatException {
+        ElementType elementType = ElementType.UNDEFINED;
+        List<Dimension> shape = null;
+        while (tensor.next()) {
+            switch (tensor.field()) {
+                case TENSOR_ELEM_TYPE -> elementType = ElementType.of(tensor.varint());
+                case TENSOR_SHAPE -> {
+                    shape = shape == null ? new ArrayList<>() : shape;
+                    WireReader dims = tensor.message("shape");
+                    while (dims.next()) {
+                        if (dims.field() == SHAPE_DIM) {
+                            shape.add(dimension(dims.message("dim")));
+                        } else {
+                            dims.skip();
+                        }
+                    }
+                }
+                default -> tensor.skip();
+            }
+        }
+        return new OnnxType.Tensor(elementType, Optional.ofNullable(shape));
+    }
+
+    private static Dimension dimension(WireReader dim) throws OnnxFormatException {
+        Dimension result = Dimension.UNKNOWN;
+        while (dim.next()) {
+            switch (dim.field()) {
+                case DIM_VALUE -> result = Dimension.fixed(dim.varint());
+                case DIM_PARAM -> result = Dimension.named(dim.string());
+                default -> dim.skip();
+            }
+        }
+        return result;
+    }
+
+    private OnnxType sequenceType(WireReader sequence, int depth) throws OnnxFormatException {
+        OnnxType element = new OnnxType.Other("no type");
+        while (sequence.next()) {
+            if (sequence.field() == SEQUENCE_ELEM_TYPE) {
+                element = type(sequence.message("elem_type"), depth + 1);
+            } else {
+                sequence.skip();
+            }
+        }
+        return new OnnxType.Sequence(element);
+    }
+
+    private OnnxType mapType(WireReader map, int depth) throws OnnxFormatException {
+        ElementType key = ElementType.UNDEFINED;
+        OnnxType value = new OnnxType.Other("no type");
+        while (map.next()) {
+            switch (map.field()) {
+                case MAP_KEY_TYPE -> key = ElementType.of(map.varint());
+                case MAP_VALUE_TYPE -> value = type(map.message("value_type"), depth + 1);
+                default -> map.skip();
+            }
+        }
+        return new OnnxType.MapOf(key, value);
+    }
+
+    private void opset(WireReader opset) throws OnnxFormatException {
+        String domain = "";
+        long version = 0;
+        while (opset.next()) {
+            switch (opset.field()) {
+                case OPSET_DOMAIN -> domain = opset.string();
+                case OPSET_VERSION -> version = opset.varint();
+                default -> opset.skip();
+            }
+        }
+        opsets.put(domain, version);
+    }
+
+    /**
+     * One metadata_props entry. A value's length is checked before it is decoded, and named by its key whichever
+     * of the two comes first in the file.
+     */
+    private void entry(WireReader entry) throws OnnxFormatException {
+        String key = "";
+        String value = "";
+        int oversized = -1;
+        while (entry.next()) {
+            switch (entry.field()) {
+                case ENTRY_KEY -> key = described(entry, "a metadata key");
+                case ENTRY_VALUE -> {
+                    int length = entry.peekLength();
+                    if (length > OnnxGraph.MAX_TEXT_BYTES) {
+                        oversized = length;
+                        entry.skip();
+                    } else {
+                        metadataBytes += length;
+                        value = entry.string();
+                    }
+                }
+                default -> entry.skip();
+            }
+        }
+        if (oversized >= 0) {
+            throw new OnnxLimitException("metadata '" + shown(key) + "' is " + Sizes.bytes(oversized)
+                    + "; tabserve reads at most " + Sizes.bytes(OnnxGraph.MAX_TEXT_BYTES) + " per metadata value");
+        }
+        withinBudget("metadata '" + shown(key) + "'");
+        metadata.remove(key);
+        metadata.put(key, value);
+    }
+
+    /** A text counted against the metadata budget, refused naming {@code what} when it is too large. */
+    private String described(WireReader reader, String what) throws OnnxFormatException {
+        counted(reader.peekLength(), what);
+        return reader.string();
+    }
+
+    /** Adds a text of {@code length} bytes to the metadata read, refusing it or the total when too large. */
+    private void counted(int length, String what) throws OnnxLimitException {
+        if (length > OnnxGraph.MAX_TEXT_BYTES) {
+            throw new OnnxLimitException(what + " is " + Sizes.bytes(length) + "; tabserve reads at most "
+                    + Sizes.bytes(OnnxGraph.MAX_TEXT_BYTES) + " per text");
+        }
+        metadataBytes += length;
+        withinBudget(what);
+    }
+
+    private void withinBudget(String at) throws OnnxLimitException {
+        if (metadataBytes > OnnxGraph.MAX_METADATA_BYTES) {
+            throw new OnnxLimitException("the model's metadata and descriptions are over "
+                    + Sizes.bytes(OnnxGraph.MAX_METADATA_BYTES) + " in all (reached at " + at
+                    + "); tabserve reads at most that much");
+        }
+    }
+
+    /** A key as a message shows it: short, on one line. */
+    private static String shown(String key) {
+        String line = key.replaceAll("\\p{Cntrl}", "?");
+        return line.length() <= 80 ? line : line.substring(0, 77) + "...";
+    }
+}
