@@ -6,7 +6,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.tabserve.model.OnnxModel;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.OpenApiDocument;
 
@@ -49,7 +50,7 @@ class ServedOpenApiDocumentTest {
     @ParameterizedTest
     @MethodSource("documents")
     void theJsonAndTheYamlAreThePinnedDocument(String name, Path file, boolean underModels) throws IOException {
-        try (OnnxModel model = OnnxModel.load(file)) {
+        try (Model model = OnnxModelLoader.load(file)) {
             for (String base : underModels ? List.of("", "/models/" + name) : List.of("")) {
                 Path expected = EXPECTED.resolve(name + (base.isEmpty() ? "" : ".models") + ".openapi.json");
                 DescribedModel described = new DescribedModel(name, base, model.signature(), model.card(),
