@@ -1,4 +1,4 @@
-package org.tabserve.web.api;
+package org.tabserve.rows;
 
 import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
@@ -12,8 +12,6 @@ import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelException;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.RangeWarning;
-import org.tabserve.web.http.FieldProblem;
-import org.tabserve.web.http.HttpProblem;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -40,7 +38,7 @@ import java.util.List;
 public final class CsvRowsParser {
 
     /** Rows handed on at a time, and so rows per ONNX Runtime call. */
-    static final int CHUNK_ROWS = 4096;
+    public static final int CHUNK_ROWS = 4096;
 
     /**
      * One chunk of checked rows, ready for the model.
@@ -52,7 +50,7 @@ public final class CsvRowsParser {
      */
     public record Chunk(List<CSVRecord> records, Batch batch, double[][] numbers, List<Object[]> cells) {
 
-        int size() {
+        public int size() {
             return batch.size();
         }
 
@@ -66,18 +64,18 @@ public final class CsvRowsParser {
         }
 
         /** {@link #warnings(ModelCard, int)} with the card's ranges looked up once per answer. */
-        List<RangeWarning> warnings(PredictionJson.Rows rows, int row) {
+        public List<RangeWarning> warnings(PredictionJson.Rows rows, int row) {
             return numbers != null ? rows.warnings(batch, row, numbers[row]) : rows.warnings(batch, row, cells.get(row));
         }
     }
 
     /** Receives the checked rows of one chunk. */
-    interface ChunkHandler {
+    public interface ChunkHandler {
         void accept(Chunk chunk) throws IOException;
     }
 
     /** Whether the budget has room to keep one more chunk of rows for an answer scored from memory. */
-    interface Room {
+    public interface Room {
         /**
          * @param rows      the chunk's rows
          * @param textChars the characters of its text cells, which the kept batch holds as strings
@@ -99,7 +97,7 @@ public final class CsvRowsParser {
      */
     private CsvRowLimits.RowMemory rowMemory = CsvRowLimits.RowMemory.NONE;
 
-    CsvRowsParser(ModelSignature signature, long maxRows) {
+    public CsvRowsParser(ModelSignature signature, long maxRows) {
         this(signature, maxRows, false);
     }
 
@@ -107,7 +105,7 @@ public final class CsvRowsParser {
      * @param unnamedIndex whether the first column may have no name: pandas' {@code DataFrame.to_csv()} writes its
      *                     index there by default, and MLflow's CSV bodies are such files (the column is not used)
      */
-    CsvRowsParser(ModelSignature signature, long maxRows, boolean unnamedIndex) {
+    public CsvRowsParser(ModelSignature signature, long maxRows, boolean unnamedIndex) {
         this.signature = signature;
         this.maxRows = maxRows;
         this.unnamedIndex = unnamedIndex;
@@ -119,7 +117,7 @@ public final class CsvRowsParser {
      * Makes each read reserve, through {@code grow} (a request's {@code MemoryBudget.Reservation::grow}), the heap
      * the parse holds for its longest row so far ({@link CsvRowLimits.RowMemory}); short rows cost nothing.
      */
-    CsvRowsParser reservingRowMemory(java.util.function.LongConsumer grow) {
+    public CsvRowsParser reservingRowMemory(java.util.function.LongConsumer grow) {
         this.rowMemory = new CsvRowLimits.RowMemory(grow);
         return this;
     }
@@ -128,14 +126,14 @@ public final class CsvRowsParser {
      * Reads the whole upload once and reports every problem (up to a hundred) without predicting anything.
      *
      * @return the header's column names, in file order
-     * @throws HttpProblem 400 listing the problems, 413 past the row limit
+     * @throws RowsException 400 listing the problems, 413 past the row limit
      */
-    List<String> validate(InputStream upload) throws IOException {
+    public List<String> validate(InputStream upload) throws IOException {
         return read(upload, null, false);
     }
 
     /** @return the most characters a record of the last upload read held (its cells' text, separators aside) */
-    long longestRecordChars() {
+    public long longestRecordChars() {
         return longestRecordChars;
     }
 
@@ -148,7 +146,7 @@ public final class CsvRowsParser {
      *
      * @return whether every row was handed on; if not, the upload must be read again (some chunks may have been)
      */
-    boolean validateAndKeep(InputStream upload, int keepRows, java.util.function.Consumer<Chunk> ahead, Room room)
+    public boolean validateAndKeep(InputStream upload, int keepRows, java.util.function.Consumer<Chunk> ahead, Room room)
             throws IOException {
         long[] handed = {0};
         boolean[] keeping = {true};
@@ -180,7 +178,7 @@ public final class CsvRowsParser {
     }
 
     /** Reads an upload that {@link #validate} accepted, handing on its rows chunk by chunk with their records. */
-    void forEachChunk(InputStream upload, ChunkHandler handler) throws IOException {
+    public void forEachChunk(InputStream upload, ChunkHandler handler) throws IOException {
         read(upload, handler, true);
     }
 
@@ -198,7 +196,7 @@ public final class CsvRowsParser {
             // reserve what the longest row so far holds.
             return read(new CsvRowLimits(reader, separator.character, rowMemory), separator, handler, withRecords);
         } catch (CharacterCodingException e) {
-            throw HttpProblem.badRequest("the CSV is not valid UTF-8 text");
+            throw RowsException.malformed("the CSV is not valid UTF-8 text");
         }
     }
 
@@ -307,7 +305,7 @@ public final class CsvRowsParser {
                 lines = null;
             }
             if (header.isEmpty()) {
-                throw HttpProblem.badRequest("the CSV is empty; it needs a header row naming the columns "
+                throw RowsException.malformed("the CSV is empty; it needs a header row naming the columns "
                         + signature.featureNames() + ", then data rows");
             }
             checkHeader(header, separator, unnamedIndex);
@@ -341,19 +339,19 @@ public final class CsvRowsParser {
                 // Read errors are found as rows are read, the batch's at the end of each chunk: list them by row.
                 pass.errors.sort(java.util.Comparator.comparing(FieldProblem::row,
                         java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
-                throw new HttpProblem(400, "Invalid input", pass.errorCount + " invalid value(s) in the CSV"
+                throw RowsException.invalidFields(pass.errorCount + " invalid value(s) in the CSV"
                         + (pass.errorCount > pass.errors.size() ? "; the first " + pass.errors.size() + " are listed" : ""),
-                        pass.errors, java.util.Map.of());
+                        pass.errors);
             }
             if (pass.count == 0) {
-                throw HttpProblem.badRequest("the CSV has a header but no data rows");
+                throw RowsException.malformed("the CSV has a header but no data rows");
             }
             return header;
         } catch (UncheckedIOException e) {
             if (e.getCause() instanceof CharacterCodingException) {
-                throw HttpProblem.badRequest("the CSV is not valid UTF-8 text");
+                throw RowsException.malformed("the CSV is not valid UTF-8 text");
             }
-            throw HttpProblem.badRequest("malformed CSV: " + syntaxProblem(e.getCause(), positionOffset));
+            throw RowsException.malformed("malformed CSV: " + syntaxProblem(e.getCause(), positionOffset));
         } finally {
             if (parser != null) {
                 parser.close();
@@ -365,7 +363,7 @@ public final class CsvRowsParser {
     private int countRow(Pass pass) {
         pass.count++;
         if (pass.count > maxRows) {
-            throw HttpProblem.tooLarge("the CSV has more than " + maxRows + " data rows; split it");
+            throw RowsException.tooLarge("the CSV has more than " + maxRows + " data rows; split it");
         }
         return (int) Math.min(Integer.MAX_VALUE, pass.count);
     }
@@ -537,9 +535,9 @@ public final class CsvRowsParser {
             return CSVParser.parse(reader, format);
         } catch (CSVException e) {
             // A header that is not CSV: an unclosed quote, or text after a closing quote.
-            throw HttpProblem.badRequest("malformed CSV header: " + syntaxProblem(e));
+            throw RowsException.malformed("malformed CSV header: " + syntaxProblem(e));
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw HttpProblem.badRequest("malformed CSV header: " + e.getMessage());
+            throw RowsException.malformed("malformed CSV header: " + e.getMessage());
         }
     }
 
@@ -580,12 +578,12 @@ public final class CsvRowsParser {
                 continue;
             }
             if (name.isEmpty()) {
-                throw HttpProblem.badRequest("column " + (i + 1) + " of the CSV header has no name (read as "
+                throw RowsException.malformed("column " + (i + 1) + " of the CSV header has no name (read as "
                         + separator.description + ": " + header + "); name every column");
             }
             Integer first = seen.putIfAbsent(name, i);
             if (first != null) {
-                throw HttpProblem.badRequest("column '" + name + "' appears twice in the header (columns " + (first + 1)
+                throw RowsException.malformed("column '" + name + "' appears twice in the header (columns " + (first + 1)
                         + " and " + (i + 1) + "); name each column once");
             }
         }
@@ -605,7 +603,7 @@ public final class CsvRowsParser {
             }
         }
         if (!missing.isEmpty()) {
-            throw HttpProblem.invalidFields(missing);
+            throw RowsException.invalidFields(missing);
         }
         return columns;
     }

@@ -1,8 +1,7 @@
-package org.tabserve.web.api;
+package org.tabserve.rows;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.DuplicateHeaderMode;
-import org.tabserve.web.http.HttpProblem;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -94,7 +93,7 @@ enum CsvSeparator {
             line.append((char) c);
             if (line.length() > checkAt) {
                 if (line.length() > MAX_HEADER_CHARS) {
-                    throw HttpProblem.badRequest("the CSV's first line is longer than " + MAX_HEADER_CHARS
+                    throw RowsException.malformed("the CSV's first line is longer than " + MAX_HEADER_CHARS
                             + " characters; it must be a header row naming the columns");
                 }
                 memory.reach(line.length());

@@ -1,16 +1,14 @@
-package org.tabserve.web.api;
+package org.tabserve.rows;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
-import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.Batch;
 import org.tabserve.model.FeatureStats;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
-import org.tabserve.web.http.Json;
 
 import java.io.IOException;
 import java.util.List;
@@ -21,7 +19,7 @@ import java.util.List;
  * {@code {"predictions": [...]}} for a batch. {@code warnings} lists the values outside the training range and the
  * categories the model has not seen (empty when there are none).
  */
-final class PredictionJson {
+public final class PredictionJson {
 
     // Field names encoded once: an answer of many rows writes each of them once per row.
     private static final SerializableString LABEL = new SerializedString("label");
@@ -39,7 +37,7 @@ final class PredictionJson {
      * One model's class labels and display names, encoded once, and its training ranges in feature order, for an
      * answer of many rows: per row, then, no name is escaped or looked up again and a row in range builds no list.
      */
-    static final class Rows {
+    public static final class Rows {
         private final ModelCard card;
         private final List<String> features;
         private final FeatureStats[] stats;
@@ -47,7 +45,7 @@ final class PredictionJson {
         private final SerializableString[] classNames;
         private final SerializableString[] displayNames;
 
-        Rows(ModelSignature signature, ModelCard card) {
+        public Rows(ModelSignature signature, ModelCard card) {
             this.card = card;
             this.features = signature.featureNames();
             this.stats = new FeatureStats[features.size()];
@@ -64,7 +62,7 @@ final class PredictionJson {
         }
 
         /** {@link PredictionJson#write}, with the names encoded once. */
-        void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings) throws IOException {
+        public void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings) throws IOException {
             if (!(prediction instanceof Prediction.Classification classification)) {
                 PredictionJson.write(json, prediction, card, warnings);
                 return;
@@ -127,7 +125,7 @@ final class PredictionJson {
         json.writeEndArray();
     }
 
-    static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings)
+    public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings)
             throws IOException {
         json.writeStartObject();
         if (prediction instanceof Prediction.Regression regression) {
@@ -155,7 +153,7 @@ final class PredictionJson {
      * The warnings for one row of a typed batch: numbers outside the training range, in the model's column order,
      * then categories the model has not seen.
      */
-    static List<RangeWarning> warnings(ModelCard card, Batch batch, int row) {
+    public static List<RangeWarning> warnings(ModelCard card, Batch batch, int row) {
         return warnings(card, batch, row, batch.numbers(row));
     }
 
@@ -187,12 +185,5 @@ final class PredictionJson {
         List<RangeWarning> all = new java.util.ArrayList<>(range);
         all.addAll(batch.warnings(row));
         return all;
-    }
-
-    /** Starts a JSON response and returns its generator; the caller closes it. */
-    static JsonGenerator start(HttpServletResponse response) throws IOException {
-        response.setStatus(200);
-        response.setContentType(Json.MEDIA_TYPE);
-        return Json.FACTORY.createGenerator(response.getOutputStream());
     }
 }

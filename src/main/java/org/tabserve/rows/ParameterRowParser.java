@@ -1,12 +1,10 @@
-package org.tabserve.web.api;
+package org.tabserve.rows;
 
 import org.tabserve.model.Batch;
 import org.tabserve.model.Feature;
 import org.tabserve.model.FieldError;
 import org.tabserve.model.ModelException;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.web.http.FieldProblem;
-import org.tabserve.web.http.HttpProblem;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,9 +28,9 @@ public final class ParameterRowParser {
     public record ParsedRow(Map<String, String> typed, Object[] cells, Batch batch, List<FieldProblem> errors) {
 
         /** @return the row's batch, or a 400 listing every bad field */
-        Batch orThrow() {
+        public Batch orThrow() {
             if (!errors.isEmpty()) {
-                throw HttpProblem.invalidFields(errors);
+                throw RowsException.invalidFields(errors);
             }
             return batch;
         }
@@ -50,21 +48,6 @@ public final class ParameterRowParser {
 
     public ParameterRowParser(ModelSignature signature) {
         this.signature = signature;
-    }
-
-    /**
-     * Reads a request's parameters (query, or a url-encoded form body within {@code maxBodyBytes}); a body the
-     * container cannot decode is a 400, one over the limit a 413, never a 500.
-     */
-    public static Map<String, String[]> parameters(jakarta.servlet.http.HttpServletRequest request, long maxBodyBytes) {
-        if (request.getContentLengthLong() > maxBodyBytes) {
-            throw HttpProblem.declaredTooLarge("the form", request.getContentLengthLong(), maxBodyBytes);
-        }
-        try {
-            return request.getParameterMap();
-        } catch (RuntimeException e) {
-            throw HttpProblem.badRequest("the parameters could not be read (too large or not url-encoded UTF-8)");
-        }
     }
 
     public ParsedRow parse(Map<String, String[]> parameters) {

@@ -1,9 +1,7 @@
-package org.tabserve.web.api;
+package org.tabserve.rows;
 
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Batch;
-import org.tabserve.web.http.FieldProblem;
-import org.tabserve.web.http.HttpProblem;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -20,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link JsonRowsParser} on a model of typed columns ({@link RequestParsersFuzzTest#TYPED}: text with categories, a
+ * {@link JsonRowsParser} on a model of typed columns ({@link RowsFixtures#TYPED}: text with categories, a
  * float that may be missing, an int64, text whose unknown values are refused, a boolean) and on the bundled
  * numbers-only model: values keep their JSON type, every problem is named with its field (and row in a batch).
  */
@@ -30,11 +28,11 @@ class JsonRowsParserTest {
             + " \"sex\": \"MALE\", \"tagged\": true}";
 
     private static JsonRowsParser.ParsedRows typed(String body) throws IOException {
-        return new JsonRowsParser(RequestParsersFuzzTest.TYPED, 10).parse(utf8(body));
+        return new JsonRowsParser(RowsFixtures.TYPED, 10).parse(utf8(body));
     }
 
-    private static HttpProblem refused(String body) {
-        return assertThrows(HttpProblem.class, () -> typed(body));
+    private static RowsException refused(String body) {
+        return assertThrows(RowsException.class, () -> typed(body));
     }
 
     private static ByteArrayInputStream utf8(String body) {
@@ -87,34 +85,34 @@ class JsonRowsParserTest {
     @Test
     void takesNullOnlyWhereAValueMayBeMissing() throws IOException {
         assertNull(typed(with("bill_length_mm", "null")).cells().get(0)[1]);
-        HttpProblem problem = refused(with("island", "null"));
+        RowsException problem = refused(with("island", "null"));
         assertEquals(List.of("island"), fields(problem));
-        assertTrue(problem.detail().contains("missing value for 'island'"), problem.detail());
+        assertTrue(problem.getMessage().contains("missing value for 'island'"), problem.getMessage());
     }
 
     @Test
     void refusesFractionsAndOverflowForAnInteger() {
-        assertTrue(refused(with("flipper_length_mm", "181.5")).detail().contains("whole number"));
-        assertTrue(refused(with("flipper_length_mm", "9223372036854775808")).detail().contains("range"));
-        assertTrue(refused(with("flipper_length_mm", "1e19")).detail().contains("range"));
+        assertTrue(refused(with("flipper_length_mm", "181.5")).getMessage().contains("whole number"));
+        assertTrue(refused(with("flipper_length_mm", "9223372036854775808")).getMessage().contains("range"));
+        assertTrue(refused(with("flipper_length_mm", "1e19")).getMessage().contains("range"));
         assertEquals(List.of("flipper_length_mm"), fields(refused(with("flipper_length_mm", "1e4034567890"))),
                 "an exponent beyond BigDecimal's");
-        assertTrue(refused(with("flipper_length_mm", "3.0000000000000000001")).detail().contains("whole number"),
+        assertTrue(refused(with("flipper_length_mm", "3.0000000000000000001")).getMessage().contains("whole number"),
                 "a fraction too small for a double is still a fraction");
     }
 
     @Test
     void refusesAnUnknownCategoryTheModelCannotTakeListingTheKnownOnes() {
-        HttpProblem problem = refused(with("sex", "\"UNKNOWN\""));
+        RowsException problem = refused(with("sex", "\"UNKNOWN\""));
         assertEquals(List.of("sex"), fields(problem));
-        assertTrue(problem.detail().contains("[FEMALE, MALE]"), problem.detail());
+        assertTrue(problem.getMessage().contains("[FEMALE, MALE]"), problem.getMessage());
     }
 
     @Test
     void refusesLongTextNulAndInvalidUtf8NamingTheFieldAndTheBadBytesOffset() throws IOException {
-        assertTrue(refused(with("island", "\"" + "x".repeat(Batch.MAX_TEXT_LENGTH + 1) + "\"")).detail()
+        assertTrue(refused(with("island", "\"" + "x".repeat(Batch.MAX_TEXT_LENGTH + 1) + "\"")).getMessage()
                 .contains("at most " + Batch.MAX_TEXT_LENGTH));
-        HttpProblem huge = refused(with("island", "\"" + "x".repeat(102_400) + "\""));
+        RowsException huge = refused(with("island", "\"" + "x".repeat(102_400) + "\""));
         assertEquals(List.of("island"), fields(huge), "text beyond the JSON reader's limit");
         assertEquals(List.of("island"), fields(refused(with("island", "\"Dr\\u0000eam\""))));
         assertEquals(List.of("island"), fields(refused(with("island", "\"Dr\u0001eam\""))), "a raw control character");
@@ -122,9 +120,9 @@ class JsonRowsParserTest {
         int at = new String(invalid, StandardCharsets.UTF_8).indexOf("XX");
         invalid[at] = (byte) 0xC3;
         invalid[at + 1] = (byte) 0x28;
-        HttpProblem problem = assertThrows(HttpProblem.class,
-                () -> new JsonRowsParser(RequestParsersFuzzTest.TYPED, 10).parse(new ByteArrayInputStream(invalid)));
-        assertEquals(400, problem.status());
+        RowsException problem = assertThrows(RowsException.class,
+                () -> new JsonRowsParser(RowsFixtures.TYPED, 10).parse(new ByteArrayInputStream(invalid)));
+        assertEquals(RowsException.Kind.INVALID_FIELDS, problem.kind());
         assertEquals(List.of("island"), fields(problem));
         assertTrue(problem.errors().get(0).message().contains("invalid UTF-8 at byte offset " + at + " (counted from 0): "
                 + "0xC3 starts a sequence of 2 bytes, but byte " + (at + 1) + " (0x28) is not a continuation byte"),
@@ -133,7 +131,7 @@ class JsonRowsParserTest {
 
     @Test
     void listsEveryProblemOfEveryRowAtOnceWithItsRow() {
-        HttpProblem problem = refused("{\"instances\": [" + VALID + ", " + with("tagged", "\"no\"")
+        RowsException problem = refused("{\"instances\": [" + VALID + ", " + with("tagged", "\"no\"")
                 + ", {\"island\": \"Dream\", \"colour\": 1}, [\"Dream\", 1, 2, \"MALE\"], " + with("island", "{}") + "]}");
         List<String> found = problem.errors().stream().map(e -> e.row() + ":" + e.field()).sorted().toList();
         assertEquals(List.of("1:tagged", "2:bill_length_mm", "2:colour", "2:flipper_length_mm", "2:sex", "2:tagged",
@@ -142,13 +140,13 @@ class JsonRowsParserTest {
 
     @Test
     void keepsTheBundledModelsNumbersAndWording() throws IOException {
-        JsonRowsParser parser = new JsonRowsParser(RequestParsersFuzzTest.SIGNATURE, 10);
+        JsonRowsParser parser = new JsonRowsParser(RowsFixtures.SIGNATURE, 10);
         JsonRowsParser.ParsedRows parsed = parser.parse(utf8(
                 "{\"instances\": [{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}, [1, 2, 3, 4]]}"));
         assertNull(parsed.cells(), "a numbers-only model's rows are plain doubles, not boxed cells");
         assertArrayEquals(new double[] {3.6, 8.6, -2.8, -0.44}, parsed.numbers()[0]); // the data's order
         assertArrayEquals(new double[] {1.0, 2.0, 3.0, 4.0}, parsed.numbers()[1]);
-        HttpProblem problem = assertThrows(HttpProblem.class, () -> parser.parse(utf8(
+        RowsException problem = assertThrows(RowsException.class, () -> parser.parse(utf8(
                 "{\"variance\": \"3.6\", \"skewness\": null, \"curtosis\": true, \"entropy\": 1e300}")));
         assertEquals(List.of("'variance' must be a number, got a string", "'skewness' must be a number, got null",
                 "'curtosis' must be a number, got a boolean"), problem.errors().stream().limit(3)
@@ -159,7 +157,7 @@ class JsonRowsParserTest {
     @Test
     void readsNamedRowsInAnyOrderAndStillRefusesADuplicateName() throws IOException {
         // Rows in the model's order are matched on their raw bytes; any other order takes the lookup by name.
-        JsonRowsParser parser = new JsonRowsParser(RequestParsersFuzzTest.SIGNATURE, 10);
+        JsonRowsParser parser = new JsonRowsParser(RowsFixtures.SIGNATURE, 10);
         JsonRowsParser.ParsedRows parsed = parser.parse(utf8("{\"instances\": ["
                 + "{\"variance\": 1, \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4},"
                 + "{\"entropy\": 4, \"curtosis\": 3, \"skewness\": 2, \"variance\": 1},"
@@ -168,14 +166,14 @@ class JsonRowsParserTest {
         for (double[] row : parsed.numbers()) {
             assertArrayEquals(new double[] {1, 2, 3, 4}, row);
         }
-        HttpProblem unknown = assertThrows(HttpProblem.class, () -> parser.parse(utf8("{\"instances\": [{\"variance\": 1,"
+        RowsException unknown = assertThrows(RowsException.class, () -> parser.parse(utf8("{\"instances\": [{\"variance\": 1,"
                 + " \"colour\": 0, \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4}]}")));
         assertEquals(List.of("colour"), fields(unknown));
         for (String twice : List.of("{\"variance\": 1, \"skewness\": 2, \"variance\": 3, \"curtosis\": 3, \"entropy\": 4}",
                 "{\"variance\": 1, \"variance\": 2, \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4}",
                 "{\"variance\": 1, \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4, \"entropy\": 4}")) {
-            HttpProblem problem = assertThrows(HttpProblem.class, () -> parser.parse(utf8("{\"instances\": [" + twice + "]}")));
-            assertTrue(problem.detail().contains("Duplicate field"), problem.detail());
+            RowsException problem = assertThrows(RowsException.class, () -> parser.parse(utf8("{\"instances\": [" + twice + "]}")));
+            assertTrue(problem.getMessage().contains("Duplicate field"), problem.getMessage());
         }
     }
 
@@ -186,7 +184,7 @@ class JsonRowsParserTest {
      */
     @Test
     void keepsJacksonsWordsForMalformedRowObjects() {
-        JsonRowsParser parser = new JsonRowsParser(RequestParsersFuzzTest.SIGNATURE, 10);
+        JsonRowsParser parser = new JsonRowsParser(RowsFixtures.SIGNATURE, 10);
         String four = "\"variance\": 1, \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4";
         java.util.Map<String, String> cases = new java.util.LinkedHashMap<>();
         cases.put("{\"variance\" 1}", "column 28: Unexpected character ('1' (code 49)): was expecting a colon to separate "
@@ -204,14 +202,14 @@ class JsonRowsParserTest {
         cases.put("{" + four + ", \"x\": {\"a\": 1, \"a\": 2}}", "column 93: Duplicate field 'a'");
         cases.put("{\"variance\": 1, \"skewn", "column 38: Unexpected end-of-input in field name");
         for (var c : cases.entrySet()) {
-            HttpProblem problem = assertThrows(HttpProblem.class, () -> parser.parse(utf8("{\"instances\": [" + c.getKey()
+            RowsException problem = assertThrows(RowsException.class, () -> parser.parse(utf8("{\"instances\": [" + c.getKey()
                     + (c.getKey().endsWith("}") ? "]}" : ""))));
             String where = c.getValue().startsWith("line") ? "" : "line 1, ";
-            assertEquals("malformed JSON at " + where + c.getValue(), problem.detail(), c.getKey());
+            assertEquals("malformed JSON at " + where + c.getValue(), problem.getMessage(), c.getKey());
         }
     }
 
-    private static List<String> fields(HttpProblem problem) {
+    private static List<String> fields(RowsException problem) {
         return problem.errors().stream().map(FieldProblem::field).toList();
     }
 }

@@ -1,10 +1,9 @@
-package org.tabserve.web.api;
+package org.tabserve.rows;
 
 import org.apache.commons.csv.CSVRecord;
 import org.tabserve.model.Batch;
 import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Prediction;
-import org.tabserve.web.http.HttpProblem;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +16,7 @@ import java.util.function.UnaryOperator;
  * The server's CSV reading and CSV answer for the command line ({@code card}, {@code score}): the same parser as a
  * {@code /predict_file} upload (columns by header name, typed cells, missing values, the same refusals) and the same
  * answer writer, on every core, with no servlet container. A file the upload would refuse is refused with the same
- * {@link HttpProblem}, whose detail (and first field error) the command prints as its one line.
+ * {@link RowsException}, which the command prints as its one line ({@link RowsException#oneLine()}).
  */
 public final class CsvFiles {
 
@@ -47,7 +46,7 @@ public final class CsvFiles {
      * Reads every row of a CSV for {@code model}, handing on chunks while no row was refused.
      *
      * @param column a column beyond the model's inputs whose text is wanted (a label), or null
-     * @throws HttpProblem what the upload would have answered (400 listing bad values, a missing column, ...)
+     * @throws RowsException what the upload would have answered (400 listing bad values, a missing column, ...)
      */
     public static void read(OnnxModel model, InputStream in, String column, Rows rows) throws IOException {
         new CsvRowsParser(model.signature(), Long.MAX_VALUE).forEachChunk(in,
@@ -57,7 +56,7 @@ public final class CsvFiles {
     /**
      * Reads and scores every row of a CSV on every core, handing on the chunks in file order.
      *
-     * @throws HttpProblem as {@link #read}
+     * @throws RowsException as {@link #read}
      */
     public static void score(OnnxModel model, InputStream in, String column, Scored scored) throws IOException {
         try (ChunkScorer scorer = new ChunkScorer(Runtime.getRuntime().availableProcessors())) {
@@ -72,7 +71,7 @@ public final class CsvFiles {
      * the file is read once to check every row, as the upload is, and again to score it on every core.
      *
      * @param progress told of each chunk's rows as they are written
-     * @throws HttpProblem as {@link #read}, before anything is written
+     * @throws RowsException as {@link #read}, before anything is written
      */
     public static void writeScored(OnnxModel model, Source source, Writer out, java.util.function.IntConsumer progress)
             throws IOException {
@@ -91,15 +90,6 @@ public final class CsvFiles {
         }
     }
 
-    /** @return the problem as one line: the one bad field's message, or the detail and the first of several */
-    public static String oneLine(HttpProblem problem) {
-        if (problem.errors().size() == 1) {
-            return problem.errors().get(0).message();
-        }
-        return problem.errors().isEmpty() ? problem.detail()
-                : problem.detail() + "; first: " + problem.errors().get(0).message();
-    }
-
     private static List<String> column(CsvRowsParser.Chunk chunk, String column) {
         if (column == null) {
             return null;
@@ -107,7 +97,7 @@ public final class CsvFiles {
         List<String> values = new ArrayList<>(chunk.size());
         for (CSVRecord record : chunk.records()) {
             if (!record.isMapped(column)) {
-                throw HttpProblem.badRequest("the CSV has no column '" + column + "'; its columns are "
+                throw RowsException.malformed("the CSV has no column '" + column + "'; its columns are "
                         + record.getParser().getHeaderNames());
             }
             values.add(record.get(column).strip());

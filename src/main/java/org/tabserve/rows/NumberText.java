@@ -1,4 +1,4 @@
-package org.tabserve.web.api;
+package org.tabserve.rows;
 
 import com.fasterxml.jackson.core.io.NumberInput;
 
@@ -10,16 +10,16 @@ import java.util.regex.Pattern;
  * {@code Infinity} and hexadecimal forms that {@link Double#parseDouble} would take are refused. Files separated by
  * semicolons may write a decimal comma instead ({@link #parseDecimalComma}), but nothing that could be misread.
  */
-final class NumberText {
+public final class NumberText {
 
-    static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    public static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     private static final int MAX_LENGTH = 400;
 
     private NumberText() {
     }
 
     /** @return the finite value, or empty when {@code text} is not a finite decimal number */
-    static Optional<Double> parse(String text) {
+    public static Optional<Double> parse(String text) {
         String trimmed = text.strip();
         if (trimmed.length() > MAX_LENGTH || !isDecimal(trimmed)) {
             return Optional.empty();
@@ -33,7 +33,7 @@ final class NumberText {
      * Whether {@code text} matches {@link #DECIMAL}, checked by hand: the regular expression was a visible cost when
      * a CSV upload checks every value twice (validate, then predict). NumberTextTest holds the two to the same answers.
      */
-    static boolean isDecimal(String text) {
+    public static boolean isDecimal(String text) {
         int n = text.length();
         int i = 0;
         if (i < n && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
@@ -128,7 +128,7 @@ final class NumberText {
     }
 
     /** @return why {@code text} was refused, quoting (a bounded part of) it */
-    static String problem(String field, String text) {
+    public static String problem(String field, String text) {
         String shown = text.length() > 40 ? text.substring(0, 40) + "…" : text;
         if (text.isBlank()) {
             return "'" + field + "' is empty; a number is required";

@@ -1,9 +1,8 @@
-package org.tabserve.web.api;
+package org.tabserve.rows;
 
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OutputKind;
-import org.tabserve.web.http.HttpProblem;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,11 +81,11 @@ class CsvRowLimitsTest {
     }
 
     /** Reads the file in each pass; @return the problems, after checking each read little of the file. */
-    private static List<HttpProblem> refusals(java.util.function.Supplier<Generated> file) {
-        List<HttpProblem> problems = new ArrayList<>();
+    private static List<RowsException> refusals(java.util.function.Supplier<Generated> file) {
+        List<RowsException> problems = new ArrayList<>();
         for (Pass pass : PASSES) {
             Generated in = file.get();
-            HttpProblem problem = assertThrows(HttpProblem.class,
+            RowsException problem = assertThrows(RowsException.class,
                     () -> pass.read(new CsvRowsParser(SIGNATURE, 1_000_000), in));
             assertTrue(in.read <= READ_AT_MOST, "read " + in.read + " bytes of the file before refusing it: "
                     + problem.getMessage());
@@ -96,8 +95,8 @@ class CsvRowLimitsTest {
     }
 
     private static void assertRefused(java.util.function.Supplier<Generated> file, String... said) {
-        for (HttpProblem problem : refusals(file)) {
-            assertEquals(413, problem.status(), problem.getMessage());
+        for (RowsException problem : refusals(file)) {
+            assertEquals(RowsException.Kind.TOO_LARGE, problem.kind(), problem.getMessage());
             for (String words : said) {
                 assertTrue(problem.getMessage().contains(words), "'" + words + "' in: " + problem.getMessage());
             }
@@ -205,7 +204,7 @@ class CsvRowLimitsTest {
             }
             String wide = "1" + ",x".repeat(CsvRowLimits.MAX_CELLS) + "\n";
             java.io.Reader limited = new CsvRowLimits(new java.io.StringReader(prefix + wide), ',');
-            HttpProblem problem = assertThrows(HttpProblem.class, () -> limited.transferTo(java.io.Writer.nullWriter()));
+            RowsException problem = assertThrows(RowsException.class, () -> limited.transferTo(java.io.Writer.nullWriter()));
             String expected = records == 0 ? "header row (line " + (lines + 1) + ")"
                     : "row " + records + " (line " + (lines + 1) + ")";
             assertTrue(problem.getMessage().contains(expected),
@@ -254,21 +253,5 @@ class CsvRowLimitsTest {
         pass.read(new CsvRowsParser(SIGNATURE, Long.MAX_VALUE).reservingRowMemory(grown::add),
                 new java.io.ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)));
         return grown;
-    }
-
-    /** A row near the limit, while other requests hold the whole budget: the budget's 503 with Retry-After. */
-    @Test
-    void aLongRowWithoutRoomInTheBudgetIsTheBudgets503() throws IOException {
-        org.tabserve.web.http.MemoryBudget budget = org.tabserve.web.http.MemoryBudget.ofHeap();
-        try (var others = budget.open(); var held = budget.open()) {
-            others.grow(budget.capacity() - (1 << 20)); // one MB left: a short row's parse needs none of it
-            CsvRowsParser parser = new CsvRowsParser(SIGNATURE, Long.MAX_VALUE).reservingRowMemory(held::grow);
-            parser.validate(new java.io.ByteArrayInputStream((HEADER + "1,2,3,4\n").getBytes(StandardCharsets.UTF_8)));
-            String row = "1,2,3,4" + ("," + "x".repeat(65_000)).repeat(15) + "\n";
-            HttpProblem problem = assertThrows(HttpProblem.class, () -> parser.validate(new java.io.ByteArrayInputStream(
-                    (HEADER.replace("\n", ",a,b,c,d,e,f,g,h,i,j,k,l,m,n,o\n") + row).getBytes(StandardCharsets.UTF_8))));
-            assertEquals(503, problem.status(), problem.getMessage());
-            assertEquals("1", problem.headers().get("Retry-After"));
-        }
     }
 }

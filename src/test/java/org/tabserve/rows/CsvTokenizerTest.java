@@ -1,10 +1,9 @@
-package org.tabserve.web.api;
+package org.tabserve.rows;
 
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Batch;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OnnxModel;
-import org.tabserve.web.http.HttpProblem;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -40,8 +39,8 @@ class CsvTokenizerTest {
             } else {
                 parser.forEachChunk(new ByteArrayInputStream(csv), chunks::add);
             }
-        } catch (HttpProblem problem) {
-            return "refused " + problem.status() + ": " + problem.detail() + "\n" + String.join("\n",
+        } catch (RowsException problem) {
+            return "refused " + problem.kind() + ": " + problem.getMessage() + "\n" + String.join("\n",
                     problem.errors().stream().map(Object::toString).toList());
         }
         StringBuilder out = new StringBuilder("longest record " + parser.longestRecordChars() + "\n");
@@ -76,8 +75,8 @@ class CsvTokenizerTest {
                 new String(csv, StandardCharsets.UTF_8).toCharArray()));
     }
 
-    private static final List<ModelSignature> SIGNATURES = List.of(RequestParsersFuzzTest.SIGNATURE,
-            RequestParsersFuzzTest.TypedCells.SIGNATURE, RequestParsersFuzzTest.TYPED);
+    private static final List<ModelSignature> SIGNATURES = List.of(RowsFixtures.SIGNATURE,
+            RowsFixtures.TYPED_CELLS, RowsFixtures.TYPED);
 
     @Test
     void theFuzzCorpusGivesTheSameRowsAndErrorsOnBothPaths() throws IOException {

@@ -1,4 +1,4 @@
-package org.tabserve.web.api;
+package org.tabserve.rows;
 
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Batch;
@@ -8,8 +8,6 @@ import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OutputKind;
 import org.tabserve.model.Task;
 import org.tabserve.model.ValueType;
-import org.tabserve.web.http.FieldProblem;
-import org.tabserve.web.http.HttpProblem;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -61,9 +59,9 @@ class CsvRowsParserTest {
     @Test
     void aBadLastRowRefusesTheUploadAndItsLastPartChunkIsNeverHandedOn() {
         List<CsvRowsParser.Chunk> chunks = new ArrayList<>();
-        HttpProblem problem = assertThrows(HttpProblem.class, () -> new CsvRowsParser(SIGNATURE, 1_000_000)
+        RowsException problem = assertThrows(RowsException.class, () -> new CsvRowsParser(SIGNATURE, 1_000_000)
                 .validateAndKeep(csv(ROWS, "1,x"), 100_000, chunks::add, (rows, chars) -> true));
-        assertEquals(400, problem.status());
+        assertEquals(RowsException.Kind.INVALID_FIELDS, problem.kind());
         assertTrue(problem.errors().get(0).message().contains("row " + ROWS), problem.errors()::toString);
         assertEquals(2, chunks.size(), "only the full chunks read before the bad row");
     }
@@ -86,9 +84,9 @@ class CsvRowsParserTest {
         assertEquals(1, chunks.size(), "only the chunk there was room for");
         assertEquals(2, asked[0], "asked once per chunk until refused, then never again");
 
-        HttpProblem problem = assertThrows(HttpProblem.class, () -> new CsvRowsParser(SIGNATURE, 1_000_000)
+        RowsException problem = assertThrows(RowsException.class, () -> new CsvRowsParser(SIGNATURE, 1_000_000)
                 .validateAndKeep(csv(ROWS, "1,x"), 100_000, chunk -> { }, (rows, chars) -> false));
-        assertEquals(400, problem.status(), "a file that is not kept is still checked to its last row");
+        assertEquals(RowsException.Kind.INVALID_FIELDS, problem.kind(), "a file that is not kept is still checked to its last row");
     }
 
     private static final CsvRowsParser PARSER = new CsvRowsParser(SIGNATURE, 1_000);
@@ -131,8 +129,8 @@ class CsvRowsParserTest {
         return chunks;
     }
 
-    private static HttpProblem typedRefusal(String text) {
-        return assertThrows(HttpProblem.class, () -> new CsvRowsParser(TYPED, 100_000)
+    private static RowsException typedRefusal(String text) {
+        return assertThrows(RowsException.class, () -> new CsvRowsParser(TYPED, 100_000)
                 .validate(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))));
     }
 
@@ -178,7 +176,7 @@ class CsvRowsParserTest {
         Batch batch = typedChunks("island;sex;count;mass;adult\nDream;MALE;7,0;3,25;false\n").get(0).batch();
         assertArrayEquals(new long[]{7}, (long[]) batch.data(2));
         assertEquals(3.25f, ((float[]) batch.data(3))[0]);
-        HttpProblem problem = typedRefusal("island;sex;count;mass;adult\nDream;MALE;1.234;1;false\n");
+        RowsException problem = typedRefusal("island;sex;count;mass;adult\nDream;MALE;1.234;1;false\n");
         assertTrue(messages(problem).contains("where '.' may separate thousands"), messages(problem));
     }
 
@@ -194,8 +192,8 @@ class CsvRowsParserTest {
                 .append("Dream,OTHER,1,2,true\n") // an unknown category the model refuses
                 .append("Dream,MALE,1.5,2,yes\n")  // a fraction for a whole number, a boolean that is not one
                 .append("Dream,MALE,1,,true\n");   // a missing number the model takes: fine
-        HttpProblem problem = typedRefusal(csv.toString());
-        assertEquals(400, problem.status());
+        RowsException problem = typedRefusal(csv.toString());
+        assertEquals(RowsException.Kind.INVALID_FIELDS, problem.kind());
         int first = CsvRowsParser.CHUNK_ROWS + 3;
         assertEquals(List.of("sex", "count", "mass", "sex", "adult", "count"),
                 problem.errors().stream().map(FieldProblem::field).toList(), messages(problem));
@@ -213,13 +211,13 @@ class CsvRowsParserTest {
         assertTrue(text.contains("[FEMALE, MALE]"), text);
     }
 
-    private static HttpProblem refusal(String text) {
-        return assertThrows(HttpProblem.class,
+    private static RowsException refusal(String text) {
+        return assertThrows(RowsException.class,
                 () -> PARSER.validate(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))));
     }
 
-    private static String messages(HttpProblem problem) {
-        return problem.detail() + " " + problem.errors().stream().map(FieldProblem::message).toList();
+    private static String messages(RowsException problem) {
+        return problem.getMessage() + " " + problem.errors().stream().map(FieldProblem::message).toList();
     }
 
     @Test
@@ -235,14 +233,14 @@ class CsvRowsParserTest {
 
     @Test
     void aCommaFileStillRefusesADecimalCommaInAQuotedField() {
-        HttpProblem problem = refusal("a,b\n\"3,6\",1\n");
+        RowsException problem = refusal("a,b\n\"3,6\",1\n");
         assertTrue(messages(problem).contains("'a' must be a finite decimal number, got '3,6'"), messages(problem));
     }
 
     @Test
     void valuesThatADecimalCommaFileCouldMeanTwoWaysAreRefusedNamingTheirFieldAndRow() {
-        HttpProblem problem = refusal("a;b\n1.234,5;1\n1;1.234\n1,2,3;1\n");
-        assertEquals(400, problem.status());
+        RowsException problem = refusal("a;b\n1.234,5;1\n1;1.234\n1,2,3;1\n");
+        assertEquals(RowsException.Kind.INVALID_FIELDS, problem.kind());
         assertEquals(List.of("a", "b", "a"), problem.errors().stream().map(FieldProblem::field).toList());
         assertEquals(List.of(1, 2, 3), problem.errors().stream().map(FieldProblem::row).toList());
         assertTrue(problem.errors().get(0).message().contains("with both '.' and ','"), messages(problem));
@@ -262,9 +260,9 @@ class CsvRowsParserTest {
 
     @Test
     void aColumnNamedTwiceOrNotAtAllIsRefusedInTheTermsOfTheFile() {
-        String twice = refusal("a,b,b\n1,2,3\n").detail();
+        String twice = refusal("a,b,b\n1,2,3\n").getMessage();
         assertEquals("column 'b' appears twice in the header (columns 2 and 3); name each column once", twice);
-        String unnamed = refusal("a;b;;\n1;2;;\n").detail();
+        String unnamed = refusal("a;b;;\n1;2;;\n").getMessage();
         assertTrue(unnamed.startsWith("column 3 of the CSV header has no name (read as semicolon-separated"), unnamed);
         for (String message : List.of(twice, unnamed)) {
             assertTrue(!message.contains("CSVFormat") && !message.contains("setDuplicateHeaderMode"), message);
@@ -274,15 +272,15 @@ class CsvRowsParserTest {
     @Test
     void quoteErrorsSayWhereInTheFileNotWhatTheLibraryThrew() {
         assertEquals("malformed CSV header: a quoted field that starts on line 1 is never closed",
-                refusal("\"a,b\n1,2\n").detail());
+                refusal("\"a,b\n1,2\n").getMessage());
         assertEquals("malformed CSV: text follows a closing quote on line 2 (character 8); quote the whole field, and "
-                + "double any quote inside it", refusal("a,b\n\"1\"x,2\n").detail());
+                + "double any quote inside it", refusal("a,b\n\"1\"x,2\n").getMessage());
     }
 
     @Test
     void aFirstLineLongerThanAnyHeaderIsRefusedBeforeItIsHeldWhole() {
-        HttpProblem problem = refusal("a".repeat(CsvSeparator.MAX_HEADER_CHARS + 1));
-        assertTrue(problem.detail().contains("first line is longer than"), problem.detail());
+        RowsException problem = refusal("a".repeat(CsvSeparator.MAX_HEADER_CHARS + 1));
+        assertTrue(problem.getMessage().contains("first line is longer than"), problem.getMessage());
     }
 
     @Test
@@ -297,7 +295,7 @@ class CsvRowsParserTest {
      * Issue 15: a valid CSV read while the heap ran out was answered 400 "malformed CSV header: Self-suppression not
      * permitted" (the JVM's shared OutOfMemoryError thrown again by close() made try-with-resources throw an
      * IllegalArgumentException, which the parser took for a bad header). Only the header row's own failures are the
-     * file's fault; this must reach the caller as the server's failure, never as an HttpProblem.
+     * file's fault; this must reach the caller as the server's failure, never as a RowsException.
      */
     @Test
     void runningOutOfMemoryAfterTheHeaderIsTheServersFailureNotABadFile() {
@@ -331,6 +329,6 @@ class CsvRowsParserTest {
             }
         };
         Throwable thrown = assertThrows(Throwable.class, () -> new CsvRowsParser(SIGNATURE, 1_000).validate(failing));
-        assertTrue(!(thrown instanceof HttpProblem), "blamed the file: " + thrown);
+        assertTrue(!(thrown instanceof RowsException), "blamed the file: " + thrown);
     }
 }

@@ -1,4 +1,4 @@
-package org.tabserve.web.api;
+package org.tabserve.rows;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -8,19 +8,12 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.SerializedString;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Feature;
-import org.tabserve.model.FieldError;
-import org.tabserve.model.ModelException;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.ValueType;
-import org.tabserve.web.http.FieldProblem;
-import org.tabserve.web.http.HttpProblem;
-import org.tabserve.web.http.Json;
 
 import java.io.CharConversionException;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +29,7 @@ import java.util.Map;
  * floats or doubles that may not be missing (the bundled one, the hot path) takes a shortcut: only numbers are values
  * there, read straight to doubles and checked by {@link Batch#ofNumbers}.
  */
-final class JsonCells {
+public final class JsonCells {
 
     /** Marks a feature a named row has not given (null is a value: the missing one). */
     static final Object ABSENT = new Object();
@@ -68,7 +61,7 @@ final class JsonCells {
      * The reader for a model, kept for the next request on the same model: building it (a map and a few walks over
      * the inputs) costs a one-row request about a tenth of its parsing.
      */
-    static JsonCells of(ModelSignature signature) {
+    public static JsonCells of(ModelSignature signature) {
         JsonCells cells = last;
         if (cells != null && cells.signature == signature) {
             return cells;
@@ -78,13 +71,13 @@ final class JsonCells {
         return cells;
     }
 
-    List<Feature> features() {
+    public List<Feature> features() {
         return features;
     }
 
     /**
      * Whether every feature is a float or double that may not be missing: a reader may then keep each row as plain
-     * doubles ({@link #number}, {@link Rows#add(double[])}) instead of boxed cells.
+     * doubles ({@link #number}, {@link RowsRead#add(double[])}) instead of boxed cells.
      */
     boolean numbersOnly() {
         return numbersOnly;
@@ -98,7 +91,7 @@ final class JsonCells {
     }
 
     /** The position of a feature in a row, or null if the model has no such feature. */
-    Integer position(String name) {
+    public Integer position(String name) {
         return positions.get(name);
     }
 
@@ -116,23 +109,23 @@ final class JsonCells {
     }
 
     /** A row with every feature absent, for a reader to fill. */
-    Object[] absentRow() {
+    public Object[] absentRow() {
         Object[] cells = new Object[features.size()];
         Arrays.fill(cells, ABSENT);
         return cells;
     }
 
     /** The rows read so far, the problems found in them, and which rows those problems spoil. */
-    Rows rows() {
-        return new Rows(false);
+    public RowsRead rows() {
+        return new RowsRead(signature, false, numbersOnly);
     }
 
     /** Rows kept as plain doubles, for a numbers-only model ({@link #numbersOnly()}): nothing boxed, no cell arrays. */
-    Rows numberRows() {
+    RowsRead numberRows() {
         if (!numbersOnly) {
             throw new IllegalStateException("the model takes " + features + "; plain doubles cannot carry them");
         }
-        return new Rows(true);
+        return new RowsRead(signature, true, true);
     }
 
     /**
@@ -142,7 +135,7 @@ final class JsonCells {
      *
      * @param row the row the value belongs to, for the error; null for a lone row
      */
-    Object read(JsonParser parser, JsonToken token, Feature feature, Integer row, Rows rows) throws IOException {
+    public Object read(JsonParser parser, JsonToken token, Feature feature, Integer row, RowsRead rows) throws IOException {
         if (numbersOnly) {
             return number(parser, token, feature, row, rows);
         }
@@ -166,7 +159,7 @@ final class JsonCells {
             case VALUE_NULL -> null;
             default -> {
                 rows.error(new FieldProblem(name, "'" + name + "' must be " + kind(feature) + ", got "
-                        + Json.describe(token), row));
+                        + JsonText.describe(token), row));
                 parser.skipChildren();
                 yield null;
             }
@@ -180,7 +173,7 @@ final class JsonCells {
      *
      * @param row the row the value belongs to, for the error; null for a lone row
      */
-    double number(JsonParser parser, JsonToken token, Feature feature, Integer row, Rows rows) throws IOException {
+    double number(JsonParser parser, JsonToken token, Feature feature, Integer row, RowsRead rows) throws IOException {
         String name = feature.name();
         if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
             double value = finite(parser, name, row, rows);
@@ -194,13 +187,13 @@ final class JsonCells {
             }
             return value;
         }
-        rows.error(new FieldProblem(name, "'" + name + "' must be a number, got " + Json.describe(token), row));
+        rows.error(new FieldProblem(name, "'" + name + "' must be a number, got " + JsonText.describe(token), row));
         parser.skipChildren(); // a string is skipped unread, however long
         return 0.0;
     }
 
     /** A JSON number as a double; one beyond double range is an error, with 0.0 in its place (in range of any kind). */
-    private static double finite(JsonParser parser, String name, Integer row, Rows rows) throws IOException {
+    private static double finite(JsonParser parser, String name, Integer row, RowsRead rows) throws IOException {
         double value = parser.getDoubleValue();
         if (!Double.isFinite(value)) {
             rows.error(new FieldProblem(name, "'" + name + "' is out of range: " + parser.getText(), row));
@@ -210,7 +203,7 @@ final class JsonCells {
     }
 
     /** A fraction read exactly; one whose exponent is beyond what BigDecimal holds is no whole number in range. */
-    private static Object decimal(JsonParser parser, String name, Integer row, Rows rows) throws IOException {
+    private static Object decimal(JsonParser parser, String name, Integer row, RowsRead rows) throws IOException {
         try {
             return parser.getDecimalValue();
         } catch (NumberFormatException e) {
@@ -223,18 +216,18 @@ final class JsonCells {
     /**
      * A string's text. Jackson decodes a string only when asked, so text too long for the reader or a raw control
      * character in it are found here, where the field is known: a 400 naming it, at once (the reader cannot go on past
-     * such a string). Bytes that are not UTF-8 are refused as they are read, naming their offset ({@link Json#parser}).
+     * such a string). Bytes that are not UTF-8 are refused as they are read, naming their offset ({@link JsonText#parser}).
      */
     private static String text(JsonParser parser, String name, Integer row) throws IOException {
         try {
             return parser.getText();
         } catch (StreamConstraintsException e) {
-            throw HttpProblem.invalidFields(List.of(new FieldProblem(name, "'" + name + "' is longer than the "
-                    + Json.FACTORY.streamReadConstraints().getMaxStringLength() + " characters a JSON string may "
+            throw RowsException.invalidFields(List.of(new FieldProblem(name, "'" + name + "' is longer than the "
+                    + JsonText.FACTORY.streamReadConstraints().getMaxStringLength() + " characters a JSON string may "
                     + "have here; at most " + Batch.MAX_TEXT_LENGTH + " are taken", row)));
         } catch (JsonProcessingException | CharConversionException e) {
             String why = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
-            throw HttpProblem.invalidFields(List.of(new FieldProblem(name, "'" + name + "' is not valid JSON text: "
+            throw RowsException.invalidFields(List.of(new FieldProblem(name, "'" + name + "' is not valid JSON text: "
                     + why, row)));
         }
     }
@@ -248,7 +241,7 @@ final class JsonCells {
     }
 
     /** An example object of every feature, for the message that answers an empty body. */
-    String example() {
+    public String example() {
         StringBuilder text = new StringBuilder("{");
         for (Feature feature : features) {
             text.append(text.length() > 1 ? ", " : "").append('"').append(feature.name()).append("\": ")
@@ -263,147 +256,4 @@ final class JsonCells {
         return text.append('}').toString();
     }
 
-    /**
-     * The rows read so far, the problems found in them, and which rows those problems spoil. A request's rows are
-     * either all boxed cells ({@link #add(Object[])}) or, for a numbers-only model, all plain doubles
-     * ({@link #add(double[])}): the latter box nothing and go to {@link Batch#ofNumbers} as they are.
-     */
-    final class Rows {
-        private final List<Object[]> cells = new ArrayList<>();
-        private final List<double[]> numbers = new ArrayList<>();
-        private final List<FieldProblem> errors = new ArrayList<>();
-        private final BitSet spoilt = new BitSet();
-        /** Whether the rows are plain doubles ({@link #add(double[])}) rather than boxed cells. */
-        private final boolean plain;
-
-        private Rows(boolean plain) {
-            this.plain = plain;
-        }
-
-        void add(Object[] row) {
-            cells.add(row);
-        }
-
-        /** Adds a row of plain doubles (a numbers-only model only; NaN marks a feature not given). */
-        void add(double[] row) {
-            numbers.add(row);
-        }
-
-        int size() {
-            return cells.size() + numbers.size();
-        }
-
-        /** @return the boxed rows, or null when the rows are plain doubles */
-        List<Object[]> cells() {
-            return plain ? null : cells;
-        }
-
-        /** @return the rows as plain doubles, or null when they are boxed cells */
-        double[][] numbers() {
-            return plain ? numbers.toArray(new double[0][]) : null;
-        }
-
-        /** Records a problem; it spoils its row (a lone row's problem, with no row number, spoils row 0). */
-        void error(FieldProblem problem) {
-            errors.add(problem);
-            spoilt.set(problem.row() == null ? 0 : problem.row());
-        }
-
-        /** Names each feature a named row has not given. */
-        void requireAll(Object[] row, Integer at) {
-            for (int i = 0; i < row.length; i++) {
-                if (row[i] == ABSENT) {
-                    missing(i, at);
-                }
-            }
-        }
-
-        /** Names each feature a named row of plain doubles has not given (NaN there). */
-        void requireAll(double[] row, Integer at) {
-            for (int i = 0; i < row.length; i++) {
-                if (Double.isNaN(row[i])) {
-                    missing(i, at);
-                }
-            }
-        }
-
-        private void missing(int feature, Integer at) {
-            String name = features.get(feature).name();
-            error(new FieldProblem(name, "missing value for feature '" + name + "'", at));
-        }
-
-        /**
-         * Checks the rows the reader found no fault in against the signature, so that one answer lists every
-         * problem: the reader's, then the model's (each with its row in this request).
-         *
-         * @param numbered whether errors name their rows (a batch) or not (a lone row)
-         * @throws HttpProblem a 400 listing every problem
-         */
-        Batch check(boolean numbered) {
-            int[] at = null;
-            if (!spoilt.isEmpty()) {
-                at = new int[size()];
-            }
-            Batch checked = null;
-            try {
-                checked = plain ? Batch.ofNumbers(signature, whole(numbers, at).toArray(new double[0][]))
-                        : batchOf(whole(cells, at));
-            } catch (ModelException e) {
-                if (e.kind() != ModelException.Kind.INVALID_INPUT) {
-                    throw e;
-                }
-                for (FieldError f : e.fieldErrors()) {
-                    int row = at == null ? f.row() : at[f.row()];
-                    errors.add(new FieldProblem(f.field(), f.message(), numbered ? row : null));
-                }
-            }
-            if (!errors.isEmpty()) {
-                throw HttpProblem.invalidFields(errors);
-            }
-            return checked;
-        }
-
-        /**
-         * {@link #check(boolean)} for a batch sent as the array {@code field}: an empty one is a 400, as on every
-         * route (v2's shape [0, n], a CSV with a header only), since there is nothing to predict and an empty answer
-         * would hide the mistake.
-         */
-        Batch checkBatch(String field) {
-            if (size() == 0) {
-                throw HttpProblem.badRequest("\"" + field + "\" has no rows; send at least one");
-            }
-            return check(true);
-        }
-
-        /** The rows no problem spoilt, each one's place in the request noted in {@code at} (when some are spoilt). */
-        private <R> List<R> whole(List<R> rows, int[] at) {
-            if (at == null) {
-                return rows;
-            }
-            List<R> whole = new ArrayList<>();
-            for (int r = 0; r < rows.size(); r++) {
-                if (!spoilt.get(r)) {
-                    at[whole.size()] = r;
-                    whole.add(rows.get(r));
-                }
-            }
-            return whole;
-        }
-    }
-
-    private Batch batchOf(List<Object[]> rows) {
-        if (!numbersOnly) {
-            return Batch.of(signature, rows);
-        }
-        double[][] numbers = new double[rows.size()][];
-        for (int r = 0; r < numbers.length; r++) {
-            Object[] cells = rows.get(r);
-            double[] row = new double[cells.length];
-            for (int i = 0; i < row.length; i++) {
-                row[i] = (Double) cells[i];
-            }
-            numbers[r] = row;
-        }
-        return Batch.ofNumbers(signature, numbers);
-    }
 }

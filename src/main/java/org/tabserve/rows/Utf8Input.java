@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.rows;
 
 import java.io.CharConversionException;
 import java.io.FilterInputStream;

@@ -1,4 +1,4 @@
-package org.tabserve.web.api;
+package org.tabserve.rows;
 
 import org.tabserve.model.Feature;
 

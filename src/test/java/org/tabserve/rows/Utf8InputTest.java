@@ -1,7 +1,8 @@
-package org.tabserve.web.http;
+package org.tabserve.rows;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,15 +31,15 @@ class Utf8InputTest {
     }
 
     private static String read(InputStream body) throws IOException {
-        try (JsonParser parser = Json.parser(body)) {
-            JsonNode tree = Json.MAPPER.readTree(parser);
+        try (JsonParser parser = JsonText.parser(body)) {
+            JsonNode tree = new ObjectMapper().readTree(parser);
             return tree.get("a").asText();
         }
     }
 
-    /** The fault the parser reads, answered as every JSON route answers it ({@link Json#malformed}). */
-    private static HttpProblem refused(byte[] body) {
-        return Json.malformed(assertThrows(java.io.CharConversionException.class,
+    /** The fault the parser reads, answered as every JSON route answers it ({@link JsonText#malformed}). */
+    private static RowsException refused(byte[] body) {
+        return JsonText.malformed(assertThrows(java.io.CharConversionException.class,
                 () -> read(new ByteArrayInputStream(body)), () -> "took " + HexFormat.of().formatHex(body)));
     }
 
@@ -56,21 +57,21 @@ class Utf8InputTest {
             "E282       | 0xE2 starts a sequence of 3 bytes, but byte 8 (0x22) is not a continuation byte",
             "00         | byte offset 6 (counted from 0): a zero byte"})
     void aMalformedSequenceIsA400NamingItsByteOffsetAndWhatIsWrong(String hex, String expected) {
-        HttpProblem problem = refused(inString(hex));
-        assertEquals(400, problem.status());
-        assertTrue(problem.detail().startsWith("malformed JSON: invalid UTF-8 at "), problem.detail());
-        assertTrue(problem.detail().contains(expected), problem.detail());
-        assertTrue(problem.detail().endsWith("JSON must be UTF-8 (RFC 8259, section 8.1)"), problem.detail());
+        RowsException problem = refused(inString(hex));
+        assertEquals(RowsException.Kind.MALFORMED, problem.kind());
+        assertTrue(problem.getMessage().startsWith("malformed JSON: invalid UTF-8 at "), problem.getMessage());
+        assertTrue(problem.getMessage().contains(expected), problem.getMessage());
+        assertTrue(problem.getMessage().endsWith("JSON must be UTF-8 (RFC 8259, section 8.1)"), problem.getMessage());
     }
 
     @Test
     void utf16AndUtf32WithOrWithoutAByteOrderMarkAreRefusedSayingJsonMustBeUtf8() {
         String json = "{\"a\":\"x\"}";
         for (String charset : new String[] {"UTF-16", "UTF-16LE", "UTF-16BE", "UTF-32", "UTF-32LE", "UTF-32BE"}) {
-            HttpProblem problem = refused(json.getBytes(java.nio.charset.Charset.forName(charset)));
-            assertEquals(400, problem.status());
-            assertTrue(problem.detail().contains("UTF-16 or UTF-32") && problem.detail().contains("must be UTF-8"),
-                    () -> charset + ": " + problem.detail());
+            RowsException problem = refused(json.getBytes(java.nio.charset.Charset.forName(charset)));
+            assertEquals(RowsException.Kind.MALFORMED, problem.kind());
+            assertTrue(problem.getMessage().contains("UTF-16 or UTF-32") && problem.getMessage().contains("must be UTF-8"),
+                    () -> charset + ": " + problem.getMessage());
         }
     }
 
@@ -85,9 +86,9 @@ class Utf8InputTest {
     @Test
     void aBodyThatEndsInsideASequenceIsRefused() {
         byte[] body = "{\"a\":\"x\u20ac".getBytes(StandardCharsets.UTF_8); // cut inside the string, inside the euro
-        HttpProblem problem = refused(java.util.Arrays.copyOf(body, body.length - 1));
-        assertTrue(problem.detail().contains("0xE2 starts a sequence of 3 bytes, but the body ends first"),
-                problem.detail());
+        RowsException problem = refused(java.util.Arrays.copyOf(body, body.length - 1));
+        assertTrue(problem.getMessage().contains("0xE2 starts a sequence of 3 bytes, but the body ends first"),
+                problem.getMessage());
     }
 
     @Test
@@ -97,7 +98,7 @@ class Utf8InputTest {
         byte[] padded = new byte[body.length + padding.length()];
         System.arraycopy(padding.getBytes(StandardCharsets.US_ASCII), 0, padded, 0, padding.length());
         System.arraycopy(body, 0, padded, padding.length(), body.length);
-        assertTrue(refused(padded).detail().contains("byte offset 100006 "), refused(padded).detail());
+        assertTrue(refused(padded).getMessage().contains("byte offset 100006 "), refused(padded).getMessage());
     }
 
     /** A stream that hands over one byte per read, as a slow network might. */

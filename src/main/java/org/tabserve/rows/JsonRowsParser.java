@@ -1,4 +1,4 @@
-package org.tabserve.web.api;
+package org.tabserve.rows;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -8,9 +8,6 @@ import org.tabserve.model.Feature;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.RangeWarning;
-import org.tabserve.web.http.FieldProblem;
-import org.tabserve.web.http.HttpProblem;
-import org.tabserve.web.http.Json;
 
 import java.io.CharConversionException;
 import java.io.IOException;
@@ -25,7 +22,7 @@ import java.util.List;
  * model (the bundled one, the hot path) each row is read straight into a {@code double[]}: nothing boxed, no cell
  * array per row.
  */
-final class JsonRowsParser {
+public final class JsonRowsParser {
 
     /**
      * What a request held.
@@ -37,19 +34,19 @@ final class JsonRowsParser {
      * @param rows    the same rows, checked against the signature
      * @param batch   whether the caller sent a batch ({@code instances}) rather than one object
      */
-    record ParsedRows(List<Object[]> cells, double[][] numbers, Batch rows, boolean batch) {
+    public record ParsedRows(List<Object[]> cells, double[][] numbers, Batch rows, boolean batch) {
 
         /**
          * The range and unknown-category warnings of a row, from the numbers as sent (not as the model's floats hold
          * them, which would warn about values at the very ends of the training range).
          */
-        List<RangeWarning> warnings(ModelCard card, int row) {
+        public List<RangeWarning> warnings(ModelCard card, int row) {
             return numbers != null ? PredictionJson.warnings(card, rows, row, numbers[row])
                     : PredictionJson.warnings(card, rows, row, cells.get(row));
         }
 
         /** {@link #warnings(ModelCard, int)} with the card's ranges looked up once per answer. */
-        List<RangeWarning> warnings(PredictionJson.Rows encoded, int row) {
+        public List<RangeWarning> warnings(PredictionJson.Rows encoded, int row) {
             return numbers != null ? encoded.warnings(rows, row, numbers[row]) : encoded.warnings(rows, row, cells.get(row));
         }
     }
@@ -63,7 +60,7 @@ final class JsonRowsParser {
     /** Whether rows are read as plain doubles (a numbers-only model) rather than boxed cells. */
     private final boolean plain;
 
-    JsonRowsParser(ModelSignature signature, int maxRows) {
+    public JsonRowsParser(ModelSignature signature, int maxRows) {
         this(signature, maxRows, true);
     }
 
@@ -71,7 +68,7 @@ final class JsonRowsParser {
      * @param plainNumbers whether a numbers-only model's rows may be read as plain doubles; false reads them as boxed
      *                     cells like any other model's, so that tests can hold both readings to the same answers
      */
-    JsonRowsParser(ModelSignature signature, int maxRows, boolean plainNumbers) {
+    public JsonRowsParser(ModelSignature signature, int maxRows, boolean plainNumbers) {
         this.signature = signature;
         this.reader = JsonCells.of(signature);
         this.features = reader.features();
@@ -80,23 +77,23 @@ final class JsonRowsParser {
     }
 
     /**
-     * @throws HttpProblem 400 for malformed JSON or bad fields (all of them listed), 413 for too many rows
+     * @throws RowsException 400 for malformed JSON or bad fields (all of them listed), 413 for too many rows
      */
-    ParsedRows parse(InputStream body) throws IOException {
+    public ParsedRows parse(InputStream body) throws IOException {
         return plain ? parse(body, new Numbers(reader.numberRows())) : parse(body, new Cells(reader.rows()));
     }
 
     private <R> ParsedRows parse(InputStream body, Store<R> store) throws IOException {
-        try (JsonParser parser = Json.parser(body)) {
+        try (JsonParser parser = JsonText.parser(body)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
-                throw HttpProblem.badRequest("the body is empty; send a JSON object of features, e.g. "
+                throw RowsException.malformed("the body is empty; send a JSON object of features, e.g. "
                         + reader.example() + ", or {\"instances\": [...]}");
             }
             if (first != JsonToken.START_OBJECT) {
-                throw HttpProblem.badRequest("the body must be a JSON object, got " + Json.describe(first));
+                throw RowsException.malformed("the body must be a JSON object, got " + JsonText.describe(first));
             }
-            JsonCells.Rows rows = store.rows;
+            RowsRead rows = store.rows;
             R top = store.absent();
             List<String> topNames = new ArrayList<>();
             boolean instances = false;
@@ -112,7 +109,7 @@ final class JsonRowsParser {
                 }
             }
             if (parser.nextToken() != null) {
-                throw HttpProblem.badRequest("unexpected content after the JSON object");
+                throw RowsException.malformed("unexpected content after the JSON object");
             }
             if (!instances) {
                 store.add(top);
@@ -121,27 +118,27 @@ final class JsonRowsParser {
                 return new ParsedRows(rows.cells(), rows.numbers(), checked, false);
             }
             if (!topNames.isEmpty()) {
-                throw HttpProblem.badRequest("send either \"instances\" or the features " + topNames
+                throw RowsException.malformed("send either \"instances\" or the features " + topNames
                         + " at the top level, not both");
             }
             Batch checked = rows.checkBatch(INSTANCES);
             return new ParsedRows(rows.cells(), rows.numbers(), checked, true);
         } catch (JsonProcessingException | CharConversionException e) {
-            throw Json.malformed(e);
+            throw JsonText.malformed(e);
         }
     }
 
     /** Reads the instances array: each item an object of named values or an array of values in feature order. */
     private <R> void instances(JsonParser parser, JsonToken token, Store<R> store) throws IOException {
         if (token != JsonToken.START_ARRAY) {
-            throw HttpProblem.badRequest("\"instances\" must be an array of objects or arrays, got " + Json.describe(token));
+            throw RowsException.malformed("\"instances\" must be an array of objects or arrays, got " + JsonText.describe(token));
         }
-        JsonCells.Rows rows = store.rows;
+        RowsRead rows = store.rows;
         JsonToken item;
         while ((item = parser.nextToken()) != JsonToken.END_ARRAY) {
             int row = rows.size();
             if (row >= maxRows) {
-                throw HttpProblem.tooLarge("more than " + maxRows + " instances in one request; send fewer or use /predict_file");
+                throw RowsException.tooLarge("more than " + maxRows + " instances in one request; send fewer or use /predict_file");
             }
             R cells = store.absent();
             store.add(cells);
@@ -173,7 +170,7 @@ final class JsonRowsParser {
                 countProblems(length, row, rows);
             } else {
                 rows.error(new FieldProblem(INSTANCES, "instance " + row + " must be an object of features or an "
-                        + "array of " + features.size() + " values, got " + Json.describe(item), row));
+                        + "array of " + features.size() + " values, got " + JsonText.describe(item), row));
                 parser.skipChildren();
             }
         }
@@ -197,7 +194,7 @@ final class JsonRowsParser {
         return position;
     }
     /** An array instance must hold exactly one value per feature; names each missing feature or extra position. */
-    private void countProblems(int length, int row, JsonCells.Rows rows) {
+    private void countProblems(int length, int row, RowsRead rows) {
         if (length == features.size()) {
             return;
         }
@@ -214,9 +211,9 @@ final class JsonRowsParser {
 
     /** Where a request's rows are kept as they are read: one row type {@code R} for the whole request. */
     private abstract static class Store<R> {
-        final JsonCells.Rows rows;
+        final RowsRead rows;
 
-        Store(JsonCells.Rows rows) {
+        Store(RowsRead rows) {
             this.rows = rows;
         }
 
@@ -234,7 +231,7 @@ final class JsonRowsParser {
 
     /** Rows of boxed cells, typed as their JSON says: any model. */
     private final class Cells extends Store<Object[]> {
-        Cells(JsonCells.Rows rows) {
+        Cells(RowsRead rows) {
             super(rows);
         }
 
@@ -261,7 +258,7 @@ final class JsonRowsParser {
 
     /** Rows of plain doubles, NaN for a feature not given: a numbers-only model, nothing boxed. */
     private final class Numbers extends Store<double[]> {
-        Numbers(JsonCells.Rows rows) {
+        Numbers(RowsRead rows) {
             super(rows);
         }
 

@@ -1,6 +1,5 @@
-package org.tabserve.web.api;
+package org.tabserve.rows;
 
-import org.tabserve.web.http.HttpProblem;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -123,7 +122,7 @@ final class CsvRowLimits extends Reader {
     }
 
     /**
-     * @throws HttpProblem 413 when the character makes its row or cell longer than allowed, or starts one cell too
+     * @throws RowsException 413 when the character makes its row or cell longer than allowed, or starts one cell too
      *                     many
      */
     private void follow(char c) {
@@ -182,14 +181,14 @@ final class CsvRowLimits extends Reader {
         rowChars += chars;
         if (rowChars > checkAt) { // one comparison on the hot path: past the reserved length, or past the limit
             if (rowChars > MAX_ROW_CHARS) {
-                throw HttpProblem.tooLarge(row() + " is longer than " + MAX_ROW_CHARS
+                throw RowsException.tooLarge(row() + " is longer than " + MAX_ROW_CHARS
                         + " characters, the most a CSV row may hold");
             }
             memory.reach(rowChars);
             checkAt = memory.checkAt();
         }
         if (cellChars > MAX_CELL_CHARS) {
-            throw HttpProblem.tooLarge(cell() + " of " + row() + " is longer than " + MAX_CELL_CHARS
+            throw RowsException.tooLarge(cell() + " of " + row() + " is longer than " + MAX_CELL_CHARS
                     + " characters, the most a CSV cell may hold" + (quotedCell ? "; it is quoted from line "
                     + cellLine + ": a missing closing quote makes the rest of the file one cell" : ""));
         }
@@ -197,7 +196,7 @@ final class CsvRowLimits extends Reader {
 
     private void nextCell() {
         if (++cells >= MAX_CELLS) {
-            throw HttpProblem.tooLarge(row() + " has more than " + MAX_CELLS + " cells, the most a CSV row may have");
+            throw RowsException.tooLarge(row() + " has more than " + MAX_CELLS + " cells, the most a CSV row may have");
         }
         state = CELL_START;
         cellChars = 0;

@@ -1,4 +1,4 @@
-package org.tabserve.web.api;
+package org.tabserve.rows;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import org.junit.jupiter.api.Test;
@@ -9,7 +9,6 @@ import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OutputKind;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
-import org.tabserve.web.http.Json;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -38,7 +37,7 @@ class PredictionJsonTest {
 
     private static String json(Writing writing) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator json = Json.FACTORY.createGenerator(out)) {
+        try (JsonGenerator json = JsonText.FACTORY.createGenerator(out)) {
             json.writeStartArray();
             writing.write(json);
             json.writeEndArray();

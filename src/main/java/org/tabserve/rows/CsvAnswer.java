@@ -1,4 +1,4 @@
-package org.tabserve.web.api;
+package org.tabserve.rows;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.QuoteMode;
@@ -26,7 +26,7 @@ public final class CsvAnswer {
     }
 
     /** Feeds the chunks of an upload to a scoring run. */
-    interface ChunkSource {
+    public interface ChunkSource {
         void feed(ChunkScorer.Run run) throws IOException;
     }
 
@@ -34,7 +34,7 @@ public final class CsvAnswer {
     }
 
     /** Feeds {@code source} into {@code run} and then writes what is still in flight; cancels the run on failure. */
-    static void score(ChunkSource source, ChunkScorer.Run run) throws IOException {
+    public static void score(ChunkSource source, ChunkScorer.Run run) throws IOException {
         try {
             source.feed(run);
             run.finish();
@@ -45,7 +45,7 @@ public final class CsvAnswer {
     }
 
     /** Writes the answer to {@code writer} and closes it, scoring chunks on every core. */
-    static void write(Writer writer, UnaryOperator<List<Prediction>> counted, OnnxModel classifier, ChunkScorer scorer,
+    public static void write(Writer writer, UnaryOperator<List<Prediction>> counted, OnnxModel classifier, ChunkScorer scorer,
                       CsvRowsParser parser, InputStream in, List<String> header, RowListener listener)
             throws IOException {
         write(writer, counted, classifier, scorer, parser, in, header, listener, true);

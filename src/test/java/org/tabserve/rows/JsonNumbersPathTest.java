@@ -1,4 +1,4 @@
-package org.tabserve.web.api;
+package org.tabserve.rows;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,7 +12,6 @@ import org.tabserve.model.OnnxModel;
 import org.tabserve.model.OutputKind;
 import org.tabserve.model.Task;
 import org.tabserve.model.ValueType;
-import org.tabserve.web.http.HttpProblem;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -64,8 +63,8 @@ class JsonNumbersPathTest {
         JsonRowsParser.ParsedRows parsed;
         try {
             parsed = new JsonRowsParser(signature, 7, plain).parse(new ByteArrayInputStream(body));
-        } catch (HttpProblem problem) {
-            return "refused " + problem.status() + ": " + problem.detail() + "\n" + String.join("\n",
+        } catch (RowsException problem) {
+            return "refused " + problem.kind() + ": " + problem.getMessage() + "\n" + String.join("\n",
                     problem.errors().stream().map(Object::toString).toList());
         }
         if (plain) {

@@ -1,9 +1,11 @@
-package org.tabserve.web.http;
+package org.tabserve.rows;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * One bad field in a request, as shown to the caller in a problem's {@code errors} list.
+ * One bad field in a request, as shown to the caller in a problem's {@code errors} list. Not the model's
+ * {@code FieldError}: that one always has a row, counted from 0 in the batch the model saw, where a caller is told
+ * the row of the request or file (CSV data rows counted from 1) or, for a lone row, none at all.
  *
  * @param field   the field (feature, parameter or CSV column) that is wrong
  * @param message what was found and what is allowed

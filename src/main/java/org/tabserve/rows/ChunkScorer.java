@@ -1,8 +1,7 @@
-package org.tabserve.web.api;
+package org.tabserve.rows;
 
 import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Prediction;
-import org.tabserve.web.http.ServedModels;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -27,14 +26,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ChunkScorer implements AutoCloseable {
 
     /** Receives each chunk with its predictions, in upload order, on the request thread. */
-    interface Sink {
+    public interface Sink {
         void accept(CsvRowsParser.Chunk chunk, List<Prediction> predictions) throws IOException;
     }
 
     private final ExecutorService pool;
     private final int inFlight;
 
-    ChunkScorer(int threads) {
+    public ChunkScorer(int threads) {
         AtomicInteger count = new AtomicInteger();
         // A larger stack than the default 1 MB: ONNX Runtime 1.29 overflowed a default-sized stack in some processes.
         this.pool = Executors.newFixedThreadPool(threads, task -> {
@@ -46,21 +45,21 @@ public final class ChunkScorer implements AutoCloseable {
     }
 
     /** @return how many chunks a run keeps in the model at once (besides the one being parsed and the one written) */
-    int inFlight() {
+    public int inFlight() {
         return inFlight;
     }
 
     /** A pipeline for one upload: pass it to {@link CsvRowsParser#forEachChunk}, then call {@link Run#finish()}. */
-    Run start(OnnxModel classifier, UnaryOperator<List<Prediction>> counted, Sink sink) {
+    public Run start(OnnxModel classifier, UnaryOperator<List<Prediction>> counted, Sink sink) {
         return new Run(classifier, counted, sink, true);
     }
 
     /** Like {@link #start}, but every chunk is scored on the request thread itself, one after the other. */
-    Run startInline(OnnxModel classifier, UnaryOperator<List<Prediction>> counted, Sink sink) {
+    public Run startInline(OnnxModel classifier, UnaryOperator<List<Prediction>> counted, Sink sink) {
         return new Run(classifier, counted, sink, false);
     }
 
-    final class Run implements CsvRowsParser.ChunkHandler {
+    public final class Run implements CsvRowsParser.ChunkHandler {
 
         /**
          * One chunk's model call on the pool. Whoever claims it first decides its fate: the pool thread runs it, or
@@ -110,7 +109,7 @@ public final class ChunkScorer implements AutoCloseable {
         }
 
         private final OnnxModel classifier;
-        /** Counts each chunk's predictions in the metrics ({@link ServedModels#counter()}), then passes them on. */
+        /** Counts each chunk's predictions (in the server's metrics, say), then passes them on. */
         private final UnaryOperator<List<Prediction>> counted;
         private final Sink sink;
         private final ArrayDeque<Pending> pending = new ArrayDeque<>();
@@ -140,12 +139,12 @@ public final class ChunkScorer implements AutoCloseable {
          * how many chunks wait: scoring goes on while an upload is still being checked, and nothing is answered unless
          * it passes. The caller bounds the rows it hands on this way.
          */
-        void ahead(CsvRowsParser.Chunk chunk) {
+        public void ahead(CsvRowsParser.Chunk chunk) {
             pending.add(new Pending(chunk));
         }
 
         /** Hands every remaining chunk to the sink; on failure the chunks not yet scored are cancelled. */
-        void finish() throws IOException {
+        public void finish() throws IOException {
             while (!pending.isEmpty()) {
                 writeFirst();
             }
@@ -156,7 +155,7 @@ public final class ChunkScorer implements AutoCloseable {
          * this returns only once the chunks already inside the model have returned, so that the request may then let
          * go of its model (and a swapped-out model be closed) with no scoring thread still running it.
          */
-        void cancel() {
+        public void cancel() {
             for (Pending p : pending) {
                 p.cancelAndWait();
             }
