@@ -1,4 +1,4 @@
-package org.tabserve.web.api;
+package org.tabserve.rows;
 
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OutputKind;
@@ -13,7 +13,7 @@ import java.util.List;
  * Thread CPU time of {@link JsonRowsParser#parse} for one JSON row and per row of 10,000 (the bank-note model's
  * signature, no model run): on a machine shared with other builds, wall-clock scores (JMH's) swing with the load while
  * a thread's CPU time holds still. Like {@code CpuPerRow}, one compiled copy runs against two builds for an
- * alternating comparison: {@code java -cp <this>:<build>/classes:<deps> org.tabserve.web.api.JsonParseCpu 3 <label>}
+ * alternating comparison: {@code java -cp <this>:<build>/classes:<deps> org.tabserve.rows.JsonParseCpu 3 <label>}
  * (seconds per measurement, a label for the line).
  */
 public final class JsonParseCpu {

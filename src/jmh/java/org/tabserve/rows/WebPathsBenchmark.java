@@ -1,4 +1,4 @@
-package org.tabserve.web.api;
+package org.tabserve.rows;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -17,7 +17,6 @@ import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelCoreBenchmark;
 import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Prediction;
-import org.tabserve.web.http.Json;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -92,7 +91,7 @@ public class WebPathsBenchmark {
                 .parse(new ByteArrayInputStream(body));
         List<Prediction> predictions = classifier.predict(parsed.rows());
         ModelCard card = classifier.card();
-        try (JsonGenerator json = Json.FACTORY.createGenerator(OutputStream.nullOutputStream())) {
+        try (JsonGenerator json = JsonText.FACTORY.createGenerator(OutputStream.nullOutputStream())) {
             json.writeStartObject();
             json.writeArrayFieldStart("predictions");
             for (int i = 0; i < predictions.size(); i++) {
@@ -110,7 +109,7 @@ public class WebPathsBenchmark {
         parser.validate(new ByteArrayInputStream(upload));
         ModelCard card = classifier.card();
         int[] count = {0};
-        try (JsonGenerator json = Json.FACTORY.createGenerator(OutputStream.nullOutputStream())) {
+        try (JsonGenerator json = JsonText.FACTORY.createGenerator(OutputStream.nullOutputStream())) {
             json.writeStartObject();
             json.writeArrayFieldStart("predictions");
             parser.forEachChunk(new ByteArrayInputStream(upload), chunk -> {
@@ -213,7 +212,7 @@ public class WebPathsBenchmark {
     @OperationsPerInvocation(CsvRowsParser.CHUNK_ROWS)
     public void jsonWriteChunk() throws IOException {
         ModelCard card = classifier.card();
-        try (JsonGenerator json = Json.FACTORY.createGenerator(OutputStream.nullOutputStream())) {
+        try (JsonGenerator json = JsonText.FACTORY.createGenerator(OutputStream.nullOutputStream())) {
             json.writeStartArray();
             for (int r = 0; r < chunk.size(); r++) {
                 PredictionJson.write(json, chunkPredictions.get(r), card, chunk.warnings(card, r));
@@ -227,7 +226,7 @@ public class WebPathsBenchmark {
     @OperationsPerInvocation(CsvRowsParser.CHUNK_ROWS)
     public void jsonWriteChunkEncoded() throws IOException {
         PredictionJson.Rows rows = new PredictionJson.Rows(classifier.signature(), classifier.card());
-        try (JsonGenerator json = Json.FACTORY.createGenerator(OutputStream.nullOutputStream())) {
+        try (JsonGenerator json = JsonText.FACTORY.createGenerator(OutputStream.nullOutputStream())) {
             json.writeStartArray();
             for (int r = 0; r < chunk.size(); r++) {
                 rows.write(json, chunkPredictions.get(r), chunk.warnings(rows, r));

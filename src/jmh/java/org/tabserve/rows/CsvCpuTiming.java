@@ -1,10 +1,9 @@
-package org.tabserve.web.api;
+package org.tabserve.rows;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Prediction;
-import org.tabserve.web.http.Json;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -53,7 +52,7 @@ public final class CsvCpuTiming {
             Part plain = () -> new CsvRowsParser(classifier.signature(), 1_000_000).validateAndKeep(
                     new ByteArrayInputStream(csv), 1_000_000, chunk -> { }, (n, chars) -> true);
             Part oneRow = () -> {
-                try (JsonGenerator json = Json.FACTORY.createGenerator(OutputStream.nullOutputStream())) {
+                try (JsonGenerator json = JsonText.FACTORY.createGenerator(OutputStream.nullOutputStream())) {
                     json.writeStartArray();
                     for (int c = 0; c < chunks.size(); c++) {
                         for (int r = 0; r < chunks.get(c).size(); r++) {
@@ -65,7 +64,7 @@ public final class CsvCpuTiming {
             };
             Part encoded = () -> {
                 PredictionJson.Rows encoder = new PredictionJson.Rows(classifier.signature(), card);
-                try (JsonGenerator json = Json.FACTORY.createGenerator(OutputStream.nullOutputStream())) {
+                try (JsonGenerator json = JsonText.FACTORY.createGenerator(OutputStream.nullOutputStream())) {
                     json.writeStartArray();
                     for (int c = 0; c < chunks.size(); c++) {
                         for (int r = 0; r < chunks.get(c).size(); r++) {
