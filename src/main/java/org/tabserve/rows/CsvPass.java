@@ -14,7 +14,9 @@ import java.util.List;
 /**
  * One pass over a CSV's data rows, for {@link CsvRowsParser}: each row's cells read by their feature's type (plain
  * numbers on the numbers-only path), every problem counted (the first hundred kept, with the file's row numbers),
- * and each chunk of rows made a checked batch and handed on while the file has no problem.
+ * and each chunk of rows made a checked batch and handed on while the file has no problem. About 300 lines, kept
+ * whole: its two row paths (plain lines split in place, commons-csv's records) and the chunk they fill share every
+ * field, and read each cell the same few ways.
  */
 final class CsvPass {
 
@@ -158,17 +160,16 @@ final class CsvPass {
     }
 
     /** A row of too many or too few cells, which is reported and left out. */
-    private void wrongWidth(int rowNumber, long line, int cells, int width) {
+    private void wrongWidth(int rowNumber, long line, int cells) {
         add(new FieldProblem("row", "row " + count + " (line " + line + ") has " + cells
                 + " fields; the header has " + width, rowNumber));
     }
 
     /** One row as commons-csv read it. */
-    void recordRow(CSVRecord record)
-            throws IOException {
+    void recordRow(CSVRecord record) throws IOException {
         int rowNumber = countRow();
         if (record.size() != width) {
-            wrongWidth(rowNumber, record.getParser().getCurrentLineNumber(), record.size(), width);
+            wrongWidth(rowNumber, record.getParser().getCurrentLineNumber(), record.size());
             return;
         }
         long chars = 0;
@@ -187,12 +188,11 @@ final class CsvPass {
     }
 
     /** One plain line, as the tokenizer split it: read as commons-csv's record of it would be. */
-    void plainRow(CsvTokenizer line)
-            throws IOException {
+    void plainRow(CsvTokenizer line) throws IOException {
         int rowNumber = countRow();
         if (line.cells() != width) {
             // commons-csv's line number: the line ends before this line, plus one
-            wrongWidth(rowNumber, line.lineEnds() + 1, line.cells(), width);
+            wrongWidth(rowNumber, line.lineEnds() + 1, line.cells());
             return;
         }
         long chars = 0;
