@@ -11,8 +11,8 @@ import org.tabserve.model.ValueType;
 import org.tabserve.rows.ChunkScorer;
 import org.tabserve.rows.CsvAnswer;
 import org.tabserve.rows.CsvRowsParser;
-import org.tabserve.web.api.UploadView;
 import org.tabserve.web.http.MemoryBudget;
+import org.tabserve.web.api.UploadView;
 import org.tabserve.web.http.ServedModels;
 import org.tabserve.web.http.Views;
 
