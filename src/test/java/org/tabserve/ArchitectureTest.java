@@ -88,6 +88,36 @@ class ArchitectureTest {
         assertEquals(List.of(), forbidden, "web must run in any servlet container and reach ONNX Runtime only through model/");
     }
 
+    /**
+     * What rows/ may import: the JDK, Jackson, commons-csv (and commons-io's byte-order-mark reader, which a CSV is read
+     * through), the model's types and itself; never a servlet, the web app, or the model's ONNX Runtime side.
+     */
+    private static final List<String> ROWS_MAY_IMPORT = List.of("java.", "com.fasterxml.jackson.",
+            "org.apache.commons.csv.", "org.apache.commons.io.", "org.tabserve.model.", "org.tabserve.rows.");
+
+    @Test
+    void rowsImportsOnlyTheJdkJacksonCommonsCsvAndTheModel() throws IOException {
+        List<String> imports = imports(Path.of("src/main/java/org/tabserve/rows"));
+        assertTrue(imports.contains("org.apache.commons.csv.CSVParser"), "the scan found the rows' imports");
+        List<String> forbidden = imports.stream()
+                .filter(i -> ROWS_MAY_IMPORT.stream().noneMatch(i::startsWith) || i.startsWith("org.tabserve.model.onnx."))
+                .toList();
+        assertEquals(List.of(), forbidden, "rows are read and written alike by the servlets and the command line: "
+                + "no servlet, no web type (its refusals are RowsExceptions, which web maps to HTTP in one place)");
+        assertEquals(List.of(), webTypesUsed(Path.of("src/main/java/org/tabserve/rows")), "rows name no web type");
+    }
+
+    @Test
+    void theCommandLineNeverUsesTheWebApp() throws IOException {
+        List<String> imports = imports(Path.of("src/main/java/org/tabserve/cli"));
+        assertTrue(imports.contains("org.tabserve.rows.CsvFiles"), "the commands read CSV files through rows");
+        List<String> forbidden = imports.stream()
+                .filter(i -> i.startsWith("org.tabserve.web") || i.startsWith("jakarta.servlet"))
+                .toList();
+        assertEquals(List.of(), forbidden, "cli stands on rows and the model, never on web");
+        assertEquals(List.of(), webTypesUsed(Path.of("src/main/java/org/tabserve/cli")), "cli names no web type");
+    }
+
     /** Where the web app's packages are; the wiring is {@code web} itself, the rest stand one on another. */
     private static final Path WEB = Path.of("src/main/java/org/tabserve/web");
 

@@ -7,8 +7,8 @@ import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.Task;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
-import org.tabserve.web.api.CsvFiles;
-import org.tabserve.web.http.HttpProblem;
+import org.tabserve.rows.CsvFiles;
+import org.tabserve.rows.RowsException;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -95,8 +95,8 @@ final class CardCommand {
             out.println(NAME + ": wrote " + target + " with the card of " + first.rows + " rows of "
                     + data.getFileName() + summary(metrics));
             return 0;
-        } catch (HttpProblem problem) {
-            throw CommandException.refused(NAME + ": " + CsvFiles.oneLine(problem));
+        } catch (RowsException problem) {
+            throw CommandException.refused(NAME + ": " + problem.oneLine());
         }
     }
 
@@ -212,8 +212,8 @@ final class CardCommand {
             });
             in.transferTo(java.io.OutputStream.nullOutputStream()); // the digest covers the whole file
             progress.done(counting.count());
-        } catch (HttpProblem problem) {
-            throw CommandException.refused(NAME + ": " + file.getFileName() + ": " + CsvFiles.oneLine(problem));
+        } catch (RowsException problem) {
+            throw CommandException.refused(NAME + ": " + file.getFileName() + ": " + problem.oneLine());
         }
         return HexFormat.of().formatHex(digest.digest());
     }
@@ -229,8 +229,8 @@ final class CardCommand {
                 progress.rows(batch.size(), counting.count());
             });
             progress.done(counting.count());
-        } catch (HttpProblem problem) {
-            throw CommandException.refused(NAME + ": " + file.getFileName() + ": " + CsvFiles.oneLine(problem));
+        } catch (RowsException problem) {
+            throw CommandException.refused(NAME + ": " + file.getFileName() + ": " + problem.oneLine());
         }
     }
 

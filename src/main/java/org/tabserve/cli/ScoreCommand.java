@@ -1,8 +1,8 @@
 package org.tabserve.cli;
 
 import org.tabserve.model.Model;
-import org.tabserve.web.api.CsvFiles;
-import org.tabserve.web.http.HttpProblem;
+import org.tabserve.rows.CsvFiles;
+import org.tabserve.rows.RowsException;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedWriter;
@@ -97,8 +97,8 @@ final class ScoreCommand {
             err.println(String.format(java.util.Locale.ROOT, "%s: scored %,d rows of %s in %.1f s (%,.0f rows/s)%s",
                     NAME, rows, data.getFileName(), seconds, rows / seconds, toStdout ? "" : " to " + target));
             return 0;
-        } catch (HttpProblem problem) {
-            throw CommandException.refused(NAME + ": " + data.getFileName() + ": " + CsvFiles.oneLine(problem));
+        } catch (RowsException problem) {
+            throw CommandException.refused(NAME + ": " + data.getFileName() + ": " + problem.oneLine());
         }
     }
 

@@ -56,7 +56,7 @@ public final class InvocationsServlet extends ApiServlet {
             for (Batch batch : batches) {
                 predictions.addAll(model.counted(classifier.predict(batch)));
             }
-            try (JsonGenerator json = PredictionJson.start(response)) {
+            try (JsonGenerator json = Json.start(response)) {
                 json.writeStartObject();
                 json.writeArrayFieldStart("predictions");
                 for (Prediction prediction : predictions) {

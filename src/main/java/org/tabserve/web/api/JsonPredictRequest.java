@@ -6,6 +6,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
+import org.tabserve.rows.JsonRowsParser;
+import org.tabserve.rows.PredictionJson;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
 import org.tabserve.web.http.MemoryBudget;
@@ -52,7 +54,7 @@ public final class JsonPredictRequest {
      */
     private static void respond(HttpServletResponse response, List<Prediction> predictions,
                                 JsonRowsParser.ParsedRows parsed, ModelCard card) throws IOException {
-        try (JsonGenerator json = PredictionJson.start(response)) {
+        try (JsonGenerator json = Json.start(response)) {
             if (!parsed.batch()) {
                 PredictionJson.write(json, predictions.get(0), card, parsed.warnings(card, 0));
                 return;

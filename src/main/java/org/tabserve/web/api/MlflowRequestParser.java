@@ -6,9 +6,12 @@ import com.fasterxml.jackson.core.JsonToken;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.web.http.FieldProblem;
+import org.tabserve.rows.CsvRowsParser;
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.JsonCells;
+import org.tabserve.rows.JsonText;
+import org.tabserve.rows.RowsRead;
 import org.tabserve.web.http.HttpProblem;
-import org.tabserve.web.http.Json;
 
 import java.io.CharConversionException;
 import java.io.IOException;
@@ -66,17 +69,17 @@ public final class MlflowRequestParser {
      *                     rows than the batch limit
      */
     Batch parseJson(InputStream body) throws IOException {
-        try (JsonParser parser = Json.parser(body)) {
+        try (JsonParser parser = JsonText.parser(body)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw HttpProblem.badRequest("the body is empty; " + REQUIRED_INPUT_FORMAT + ", e.g. "
                         + "{\"dataframe_split\": {\"columns\": " + quoted(signature.featureNames()) + ", \"data\": [[...]]}}");
             }
             if (first != JsonToken.START_OBJECT) {
-                throw HttpProblem.badRequest(REQUIRED_INPUT_FORMAT + "; received " + Json.describe(first));
+                throw HttpProblem.badRequest(REQUIRED_INPUT_FORMAT + "; received " + JsonText.describe(first));
             }
             Set<String> keys = new LinkedHashSet<>();
-            JsonCells.Rows rows = null;
+            RowsRead rows = null;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String key = parser.currentName();
                 JsonToken value = parser.nextToken();
@@ -91,7 +94,7 @@ public final class MlflowRequestParser {
                 } else {
                     if (PARAMS.equals(key) && value != JsonToken.START_OBJECT && value != JsonToken.VALUE_NULL) {
                         throw HttpProblem.invalidFields(List.of(new FieldProblem(PARAMS, "\"params\" must be an "
-                                + "object of parameters, got " + Json.describe(value), null)));
+                                + "object of parameters, got " + JsonText.describe(value), null)));
                     }
                     parser.skipChildren(); // a second format is refused below; params are accepted and not used
                 }
@@ -114,7 +117,7 @@ public final class MlflowRequestParser {
             }
             return rows.checkBatch(formats.get(0));
         } catch (JsonProcessingException | CharConversionException e) {
-            throw Json.malformed(e);
+            throw JsonText.malformed(e);
         }
     }
 
@@ -142,10 +145,10 @@ public final class MlflowRequestParser {
     // The four layouts
 
     /** {@code dataframe_split}: pandas' split orientation, {@code {"columns": [...], "data": [[...]], "index": [...]}}. */
-    private void split(JsonParser parser, JsonToken token, JsonCells.Rows rows) throws IOException {
+    private void split(JsonParser parser, JsonToken token, RowsRead rows) throws IOException {
         if (token != JsonToken.START_OBJECT) {
             throw HttpProblem.badRequest("\"dataframe_split\" must be an object with \"columns\" and \"data\" (pandas' "
-                    + "split orientation), got " + Json.describe(token));
+                    + "split orientation), got " + JsonText.describe(token));
         }
         List<String> columns = null;
         byte[] early = null; // data sent before its columns, kept as JSON to be read once the columns are known
@@ -174,7 +177,7 @@ public final class MlflowRequestParser {
                     + quoted(signature.featureNames()) + ") and \"data\" (one array of values per row)");
         }
         if (early != null) {
-            try (JsonParser replay = Json.FACTORY.createParser(early)) {
+            try (JsonParser replay = JsonText.FACTORY.createParser(early)) {
                 splitData(replay, replay.nextToken(), columns, rows);
             }
         }
@@ -187,7 +190,7 @@ public final class MlflowRequestParser {
     /** The JSON value at the parser, copied whole (within the body's size limit) to be read again. */
     private static byte[] copy(JsonParser parser) throws IOException {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (com.fasterxml.jackson.core.JsonGenerator copy = Json.FACTORY.createGenerator(bytes)) {
+        try (com.fasterxml.jackson.core.JsonGenerator copy = JsonText.FACTORY.createGenerator(bytes)) {
             copy.copyCurrentStructure(parser);
         }
         return bytes.toByteArray();
@@ -196,7 +199,7 @@ public final class MlflowRequestParser {
     private static List<String> columnNames(JsonParser parser, JsonToken token) throws IOException {
         if (token != JsonToken.START_ARRAY) {
             throw HttpProblem.badRequest("\"dataframe_split\".columns must be an array of column names, got "
-                    + Json.describe(token));
+                    + JsonText.describe(token));
         }
         List<String> names = new ArrayList<>();
         Set<String> seen = new java.util.HashSet<>();
@@ -204,7 +207,7 @@ public final class MlflowRequestParser {
         while ((item = parser.nextToken()) != JsonToken.END_ARRAY) {
             if (item != JsonToken.VALUE_STRING) {
                 throw HttpProblem.badRequest("\"dataframe_split\".columns must hold column names as strings; item "
-                        + names.size() + " is " + Json.describe(item));
+                        + names.size() + " is " + JsonText.describe(item));
             }
             String name = parser.getText();
             if (!seen.add(name)) {
@@ -217,10 +220,10 @@ public final class MlflowRequestParser {
     }
 
     /** The rows of a split frame, each an array with one value per column; columns the model does not take are skipped. */
-    private void splitData(JsonParser parser, JsonToken token, List<String> columns, JsonCells.Rows rows)
+    private void splitData(JsonParser parser, JsonToken token, List<String> columns, RowsRead rows)
             throws IOException {
         if (token != JsonToken.START_ARRAY) {
-            throw HttpProblem.badRequest("\"dataframe_split\".data must be an array of rows, got " + Json.describe(token));
+            throw HttpProblem.badRequest("\"dataframe_split\".data must be an array of rows, got " + JsonText.describe(token));
         }
         requireColumns(columns, "\"dataframe_split\".columns");
         Integer[] positions = new Integer[columns.size()];
@@ -236,7 +239,7 @@ public final class MlflowRequestParser {
             if (item != JsonToken.START_ARRAY) {
                 parser.skipChildren();
                 rows.error(new FieldProblem("data", "row " + r + " of \"dataframe_split\".data must be an array of "
-                        + "values, got " + Json.describe(item), r));
+                        + "values, got " + JsonText.describe(item), r));
                 continue;
             }
             int length = 0;
@@ -258,10 +261,10 @@ public final class MlflowRequestParser {
     }
 
     /** {@code dataframe_records}: pandas' records orientation, a list of objects of columns. */
-    private void records(JsonParser parser, JsonToken token, JsonCells.Rows rows) throws IOException {
+    private void records(JsonParser parser, JsonToken token, RowsRead rows) throws IOException {
         if (token != JsonToken.START_ARRAY) {
             throw HttpProblem.badRequest("\"dataframe_records\" must be an array of objects, one per row (pandas' "
-                    + "records orientation), got " + Json.describe(token));
+                    + "records orientation), got " + JsonText.describe(token));
         }
         JsonToken item;
         while ((item = parser.nextToken()) != JsonToken.END_ARRAY) {
@@ -272,7 +275,7 @@ public final class MlflowRequestParser {
             } else {
                 rows.add(reader.absentRow());
                 rows.error(new FieldProblem(DATAFRAME_RECORDS, "record " + r + " must be an object of columns, got "
-                        + Json.describe(item), r));
+                        + JsonText.describe(item), r));
                 parser.skipChildren();
             }
         }
@@ -282,14 +285,14 @@ public final class MlflowRequestParser {
      * {@code instances} or {@code inputs}, the TF Serving layouts MLflow takes: a list of rows, each an object of
      * columns or an array of values in the model's column order, or an object of columns, each an array of values.
      */
-    private void tensorInput(String key, JsonParser parser, JsonToken token, JsonCells.Rows rows) throws IOException {
+    private void tensorInput(String key, JsonParser parser, JsonToken token, RowsRead rows) throws IOException {
         if (token == JsonToken.START_OBJECT) {
             columns(key, parser, rows);
             return;
         }
         if (token != JsonToken.START_ARRAY) {
             throw HttpProblem.badRequest("\"" + key + "\" must be an array of rows or an object of columns, got "
-                    + Json.describe(token));
+                    + JsonText.describe(token));
         }
         JsonToken item;
         while ((item = parser.nextToken()) != JsonToken.END_ARRAY) {
@@ -303,14 +306,14 @@ public final class MlflowRequestParser {
                 rows.add(reader.absentRow());
                 rows.error(new FieldProblem(key, "instance " + r + " must be an object of columns or an array of "
                         + signature.featureCount() + " values in the order " + signature.featureNames() + ", got "
-                        + Json.describe(item), r));
+                        + JsonText.describe(item), r));
                 parser.skipChildren();
             }
         }
     }
 
     /** An object of columns, each an array with one value per row, all of the same length. */
-    private void columns(String key, JsonParser parser, JsonCells.Rows rows) throws IOException {
+    private void columns(String key, JsonParser parser, RowsRead rows) throws IOException {
         Map<Integer, List<Object>> features = new HashMap<>();
         Map<String, Integer> lengths = new LinkedHashMap<>();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -318,7 +321,7 @@ public final class MlflowRequestParser {
             JsonToken value = parser.nextToken();
             if (value != JsonToken.START_ARRAY) {
                 throw HttpProblem.invalidFields(List.of(new FieldProblem(column, "column '" + column + "' of \"" + key
-                        + "\" must be an array with one value per row, got " + Json.describe(value), null)));
+                        + "\" must be an array with one value per row, got " + JsonText.describe(value), null)));
             }
             Integer at = reader.position(column);
             if (at != null) {
@@ -353,7 +356,7 @@ public final class MlflowRequestParser {
     // Rows
 
     /** One row as an object of columns; columns the model does not take are skipped, as MLflow ignores them. */
-    private void objectRow(JsonParser parser, int r, JsonCells.Rows rows) throws IOException {
+    private void objectRow(JsonParser parser, int r, RowsRead rows) throws IOException {
         Object[] cells = reader.absentRow();
         rows.add(cells);
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -369,7 +372,7 @@ public final class MlflowRequestParser {
     }
 
     /** One row as an array of values in the model's column order: exactly one value per feature. */
-    private void arrayRow(String key, JsonParser parser, int r, JsonCells.Rows rows) throws IOException {
+    private void arrayRow(String key, JsonParser parser, int r, RowsRead rows) throws IOException {
         List<Feature> features = reader.features();
         Object[] cells = reader.absentRow();
         rows.add(cells);
@@ -406,7 +409,7 @@ public final class MlflowRequestParser {
     /** Counts the items of an array without keeping them. */
     private int count(JsonParser parser, JsonToken token, String what) throws IOException {
         if (token != JsonToken.START_ARRAY) {
-            throw HttpProblem.badRequest(what + " must be an array, got " + Json.describe(token));
+            throw HttpProblem.badRequest(what + " must be an array, got " + JsonText.describe(token));
         }
         int count = 0;
         while (parser.nextToken() != JsonToken.END_ARRAY) {

@@ -5,9 +5,14 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
+import org.tabserve.rows.ChunkScorer;
+import org.tabserve.rows.CsvAnswer;
+import org.tabserve.rows.CsvRowsParser;
+import org.tabserve.rows.PredictionJson;
 import org.tabserve.web.http.ApiServlet;
 import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.Json;
 import org.tabserve.web.http.MemoryBudget;
 import org.tabserve.web.http.ServedModels;
 import org.tabserve.web.http.WebConfig;
@@ -180,7 +185,7 @@ public final class PredictFileServlet extends ApiServlet {
 
         /** Starts the answer, feeds {@code source} through {@code run} and writes every row it scores. */
         void write(HttpServletResponse response, ChunkSource source, ChunkScorer.Run run) throws IOException {
-            try (JsonGenerator generator = PredictionJson.start(response)) {
+            try (JsonGenerator generator = Json.start(response)) {
                 json = generator;
                 json.writeStartObject();
                 json.writeArrayFieldStart("predictions");

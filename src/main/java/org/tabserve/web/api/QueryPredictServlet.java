@@ -5,9 +5,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
+import org.tabserve.rows.ParameterRowParser;
+import org.tabserve.rows.PredictionJson;
 import org.tabserve.web.http.ApiServlet;
 import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.Json;
+import org.tabserve.web.http.RequestParameters;
 import org.tabserve.web.http.ServedModels;
 import org.tabserve.web.http.WebConfig;
 
@@ -48,9 +52,9 @@ public final class QueryPredictServlet extends ApiServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Model classifier = model.classifier();
         ParameterRowParser.ParsedRow parsed = new ParameterRowParser(classifier.signature())
-                .parse(ParameterRowParser.parameters(request, config.maxBodyBytes()));
+                .parse(RequestParameters.of(request, config.maxBodyBytes()));
         Prediction prediction = model.counted(classifier.predict(parsed.orThrow())).get(0);
-        try (JsonGenerator json = PredictionJson.start(response)) {
+        try (JsonGenerator json = Json.start(response)) {
             PredictionJson.write(json, prediction, classifier.card(), parsed.warnings(classifier.card()));
         }
     }

@@ -3,6 +3,8 @@ package org.tabserve.web.api;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.Model;
+import org.tabserve.rows.ChunkScorer;
+import org.tabserve.rows.CsvRowsParser;
 import org.tabserve.web.http.ServedModels;
 
 import java.io.IOException;

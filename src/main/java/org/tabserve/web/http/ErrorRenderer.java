@@ -5,6 +5,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.ModelException;
 import org.tabserve.repository.RepositoryException;
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.RowsException;
 
 import java.io.IOException;
 import java.util.List;
@@ -14,9 +16,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The one place that turns a failure into a response: {@link HttpProblem}s and the model's input errors become
- * their 4xx, anything unexpected is logged once with its stack trace and answered with a plain 500 and a request
- * id. Under {@code /v2} every caller gets the Open Inference Protocol's {@code {"error": "..."}}; elsewhere callers
+ * The one place that turns a failure into a response: {@link HttpProblem}s, the rows layer's refusals and the model's
+ * input errors become their 4xx, anything unexpected is logged once with its stack trace and answered with a plain
+ * 500 and a request id. Under {@code /v2} every caller gets the Open Inference Protocol's {@code {"error": "..."}}; elsewhere callers
  * that asked for HTML get a page, and everyone else gets {@code application/problem+json} (RFC 9457).
  */
 public final class ErrorRenderer {
@@ -48,6 +50,9 @@ public final class ErrorRenderer {
         }
         if (failure instanceof HttpProblem problem) {
             return problem;
+        }
+        if (failure instanceof RowsException e) {
+            return HttpProblem.of(e);
         }
         if (failure instanceof ModelException e) {
             switch (e.kind()) {

@@ -1,5 +1,8 @@
 package org.tabserve.web.http;
 
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.RowsException;
+
 import java.util.List;
 import java.util.Map;
 
@@ -28,9 +31,19 @@ public final class HttpProblem extends RuntimeException {
 
     /** A 400 listing every bad field. */
     public static HttpProblem invalidFields(List<FieldProblem> errors) {
-        String detail = errors.size() == 1 ? errors.get(0).message()
-                : errors.size() + " fields are invalid; see errors";
-        return new HttpProblem(400, "Invalid input", detail, errors, Map.of());
+        return of(RowsException.invalidFields(errors));
+    }
+
+    /**
+     * The answer to rows that cannot be read, the one place the rows layer's refusals become HTTP: a malformed body
+     * is a 400 "Bad request", bad values a 400 "Invalid input" listing them, too much a 413.
+     */
+    public static HttpProblem of(RowsException e) {
+        return switch (e.kind()) {
+            case MALFORMED -> badRequest(e.getMessage());
+            case INVALID_FIELDS -> new HttpProblem(400, "Invalid input", e.getMessage(), e.errors(), Map.of());
+            case TOO_LARGE -> tooLarge(e.getMessage());
+        };
     }
 
     /** The 404 for a path no route serves, worded the same wherever it is noticed. */

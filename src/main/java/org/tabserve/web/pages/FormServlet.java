@@ -10,13 +10,14 @@ import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
 import org.tabserve.model.ValueType;
-import org.tabserve.web.api.ParameterRowParser;
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.ParameterRowParser;
 import org.tabserve.web.http.ApiServlet;
 import org.tabserve.web.http.CardSize;
 import org.tabserve.web.http.ErrorRenderer;
-import org.tabserve.web.http.FieldProblem;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.MemoryBudget;
+import org.tabserve.web.http.RequestParameters;
 import org.tabserve.web.http.ServedModels;
 import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
@@ -89,7 +90,7 @@ public final class FormServlet extends ApiServlet {
         Model classifier = model.classifier();
         requireContentType(request, "application/x-www-form-urlencoded");
         ParameterRowParser.ParsedRow parsed = new ParameterRowParser(classifier.signature())
-                .parse(ParameterRowParser.parameters(request, config.maxBodyBytes()));
+                .parse(RequestParameters.of(request, config.maxBodyBytes()));
         if (!parsed.errors().isEmpty()) {
             render(request, response, 400, classifier, () -> page(classifier, parsed.typed(), parsed.errors(), null));
             return;

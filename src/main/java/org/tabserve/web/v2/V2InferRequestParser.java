@@ -10,7 +10,8 @@ import org.tabserve.model.ModelException;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.ValueType;
-import org.tabserve.web.http.FieldProblem;
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.JsonText;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 
@@ -155,7 +156,7 @@ public final class V2InferRequestParser {
     }
 
     private static JsonNode readTree(InputStream body) throws IOException {
-        try (JsonParser parser = Json.parser(body)) {
+        try (JsonParser parser = JsonText.parser(body)) {
             JsonNode root = Json.MAPPER.readTree(parser);
             if (root == null || root.isMissingNode()) {
                 throw HttpProblem.badRequest("the body is empty; send an inference request "
@@ -166,7 +167,7 @@ public final class V2InferRequestParser {
             }
             return root;
         } catch (JsonProcessingException | CharConversionException e) {
-            throw Json.malformed(e);
+            throw JsonText.malformed(e);
         }
     }
 

@@ -11,10 +11,11 @@ import org.tabserve.model.ValueOutput;
 import org.tabserve.model.ValueType;
 import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.JsonText;
 import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.ApiServlet;
 import org.tabserve.web.http.ErrorRenderer;
-import org.tabserve.web.http.FieldProblem;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
@@ -187,7 +188,7 @@ public final class V2Servlet extends ApiServlet {
     private void index(HttpServletRequest request, HttpServletResponse response) throws IOException {
         boolean readyOnly = false;
         try (InputStream body = LimitedInputStream.body(request, config.maxBodyBytes());
-             com.fasterxml.jackson.core.JsonParser parser = Json.parser(body)) {
+             com.fasterxml.jackson.core.JsonParser parser = JsonText.parser(body)) {
             com.fasterxml.jackson.databind.JsonNode json = Json.MAPPER.readTree(parser);
             if (json != null && !json.isMissingNode()) {
                 if (!json.isObject()) {
@@ -201,7 +202,7 @@ public final class V2Servlet extends ApiServlet {
                 readyOnly = ready != null && ready.asBoolean();
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException | java.io.CharConversionException e) {
-            throw Json.malformed(e);
+            throw JsonText.malformed(e);
         }
         List<V2Json.IndexEntry> entries = new ArrayList<>();
         for (ModelStatus status : model.repository().index()) {

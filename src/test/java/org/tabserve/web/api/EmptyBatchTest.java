@@ -3,14 +3,15 @@ package org.tabserve.web.api;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.tabserve.rows.JsonRowsParser;
 import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.Problems;
 import org.tabserve.web.v2.V2InferRequestParser;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -26,7 +27,7 @@ class EmptyBatchTest {
     @Test
     void apiPredictWithNoInstancesIsA400OnBothPaths() {
         for (boolean plain : new boolean[] {true, false}) {
-            HttpProblem problem = assertThrows(HttpProblem.class, () -> new JsonRowsParser(
+            HttpProblem problem = Problems.thrownBy(() -> new JsonRowsParser(
                     RequestParsersFuzzTest.SIGNATURE, 10, plain).parse(utf8("{\"instances\": []}")));
             assertEquals(400, problem.status());
             assertEquals("\"instances\" has no rows; send at least one", problem.detail());
@@ -41,7 +42,7 @@ class EmptyBatchTest {
             "{\"inputs\": []}                                     | \"inputs\" has no rows",
             "{\"inputs\": {\"variance\": [], \"skewness\": [], \"curtosis\": [], \"entropy\": []}} | \"inputs\" has no rows"})
     void mlflowWithNoRowsIsA400(String body, String expected) {
-        HttpProblem problem = assertThrows(HttpProblem.class, () -> new MlflowRequestParser(
+        HttpProblem problem = Problems.thrownBy(() -> new MlflowRequestParser(
                 RequestParsersFuzzTest.SIGNATURE, 10).parseJson(utf8(body)));
         assertEquals(400, problem.status());
         assertTrue(problem.detail().contains(expected), problem.detail());
@@ -49,7 +50,7 @@ class EmptyBatchTest {
 
     @Test
     void mlflowCsvWithAHeaderOnlyIsA400() {
-        HttpProblem problem = assertThrows(HttpProblem.class, () -> new MlflowRequestParser(
+        HttpProblem problem = Problems.thrownBy(() -> new MlflowRequestParser(
                 RequestParsersFuzzTest.SIGNATURE, 10).parseCsv(utf8("variance,skewness,curtosis,entropy\n")));
         assertEquals(400, problem.status());
         assertTrue(problem.detail().contains("no data rows"), problem.detail());
@@ -58,7 +59,7 @@ class EmptyBatchTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {"[0, 4] | has no rows", "[0] | must have shape"})
     void v2WithNoRowsIsA400(String shape, String expected) {
-        HttpProblem problem = assertThrows(HttpProblem.class, () -> new V2InferRequestParser(
+        HttpProblem problem = Problems.thrownBy(() -> new V2InferRequestParser(
                 RequestParsersFuzzTest.SIGNATURE, 10).parse(utf8("{\"inputs\": [{\"name\": \"input\", \"datatype\": "
                 + "\"FP32\", \"shape\": " + shape + ", \"data\": []}]}")));
         assertEquals(400, problem.status());

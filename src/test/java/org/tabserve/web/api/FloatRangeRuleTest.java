@@ -3,9 +3,14 @@ package org.tabserve.web.api;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tabserve.model.Batch;
+import org.tabserve.rows.CsvRowsParser;
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.JsonRowsParser;
+import org.tabserve.rows.ParameterRowParser;
+import org.tabserve.rows.RowsException;
 import org.tabserve.web.BatchRows;
-import org.tabserve.web.http.FieldProblem;
 import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.Problems;
 import org.tabserve.web.v2.V2InferRequestParser;
 
 import java.io.ByteArrayInputStream;
@@ -17,7 +22,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -73,7 +77,8 @@ class FloatRangeRuleTest {
             Batch batch;
             try {
                 batch = route.getValue().read(value);
-            } catch (HttpProblem problem) {
+            } catch (HttpProblem | RowsException refusal) {
+                HttpProblem problem = Problems.of(refusal);
                 throw new AssertionError(route.getKey() + " refused " + value + ": " + text(problem));
             }
             assertEquals(expected, (float) BatchRows.of(batch)[0][0], route.getKey() + " took " + value);
@@ -84,7 +89,7 @@ class FloatRangeRuleTest {
     @ValueSource(strings = {"3.4028236e38", "3.5e38", "-3.5e38", "1e39", "1e300"})
     void aValueThatIsInfiniteAsAFloatIsA400NamingTheFieldOnEveryRoute(String value) {
         for (Map.Entry<String, Reader> route : routes().entrySet()) {
-            HttpProblem problem = assertThrows(HttpProblem.class, () -> route.getValue().read(value),
+            HttpProblem problem = Problems.thrownBy(() -> route.getValue().read(value),
                     () -> route.getKey() + " took " + value);
             assertEquals(400, problem.status(), route.getKey());
             assertTrue(text(problem).contains("variance"), () -> route.getKey() + ": " + text(problem));

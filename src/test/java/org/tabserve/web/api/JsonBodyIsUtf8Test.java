@@ -1,7 +1,9 @@
 package org.tabserve.web.api;
 
 import org.junit.jupiter.api.Test;
+import org.tabserve.rows.JsonRowsParser;
 import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.Problems;
 import org.tabserve.web.v2.V2InferRequestParser;
 
 import java.io.ByteArrayInputStream;
@@ -13,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -60,7 +61,7 @@ class JsonBodyIsUtf8Test {
             bytes.write(0xC0);
             bytes.write(0xAF);
             bytes.writeBytes(body.substring(at).getBytes(StandardCharsets.UTF_8));
-            HttpProblem problem = assertThrows(HttpProblem.class,
+            HttpProblem problem = Problems.thrownBy(
                     () -> route.getValue().getKey().parse(new ByteArrayInputStream(bytes.toByteArray())), route.getKey());
             assertEquals(400, problem.status());
             assertTrue(problem.detail().contains("invalid UTF-8 at byte offset " + at + " (counted from 0): 0xC0 starts"
@@ -73,7 +74,7 @@ class JsonBodyIsUtf8Test {
         for (var route : routes().entrySet()) {
             for (String charset : new String[] {"UTF-16", "UTF-16LE", "UTF-32"}) {
                 byte[] body = route.getValue().getValue().getBytes(java.nio.charset.Charset.forName(charset));
-                HttpProblem problem = assertThrows(HttpProblem.class,
+                HttpProblem problem = Problems.thrownBy(
                         () -> route.getValue().getKey().parse(new ByteArrayInputStream(body)), route.getKey());
                 assertEquals(400, problem.status());
                 assertTrue(problem.detail().contains("JSON must be UTF-8"), () -> route.getKey() + ", " + charset

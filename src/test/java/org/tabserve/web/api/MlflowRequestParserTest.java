@@ -6,9 +6,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.tabserve.model.Batch;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OutputKind;
+import org.tabserve.rows.FieldProblem;
 import org.tabserve.web.BatchRows;
-import org.tabserve.web.http.FieldProblem;
 import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.Problems;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -17,7 +18,6 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -44,7 +44,7 @@ class MlflowRequestParserTest {
     }
 
     private static HttpProblem refusedJson(String body) {
-        return assertThrows(HttpProblem.class, () -> json(body), body);
+        return Problems.thrownBy(() -> json(body), body);
     }
 
     /** The detail and every field error, in one text to search. */
@@ -220,10 +220,10 @@ class MlflowRequestParserTest {
 
     @Test
     void csvValuesThatAreNotNumbersAreListedAsTheUploadListsThem() {
-        HttpProblem problem = assertThrows(HttpProblem.class, () -> csv("a,b\n1,x\n"));
+        HttpProblem problem = Problems.thrownBy(() -> csv("a,b\n1,x\n"));
         assertEquals("b", problem.errors().get(0).field());
         assertTrue(problem.errors().get(0).message().startsWith("row 1: "), said(problem));
-        HttpProblem unnamed = assertThrows(HttpProblem.class, () -> csv("a,,b\n1,2,3\n"));
+        HttpProblem unnamed = Problems.thrownBy(() -> csv("a,,b\n1,2,3\n"));
         assertTrue(unnamed.detail().contains("column 2 of the CSV header has no name"), unnamed.detail());
     }
 
@@ -246,7 +246,7 @@ class MlflowRequestParserTest {
 
     @Test
     void aCsvOfMoreRowsThanTheBatchLimitIsA413() {
-        assertEquals(413, assertThrows(HttpProblem.class, () -> csv("a,b\n1,2\n1,2\n1,2\n1,2\n")).status());
+        assertEquals(413, Problems.thrownBy(() -> csv("a,b\n1,2\n1,2\n1,2\n1,2\n")).status());
     }
 
     // --- typed models: text, missing values, whole numbers, booleans ------------------------------------------------
@@ -282,7 +282,7 @@ class MlflowRequestParserTest {
 
     @Test
     void typedValuesOfTheWrongKindAreA400NamingEachFieldAndRowAndNothingIsConverted() {
-        HttpProblem problem = assertThrows(HttpProblem.class, () -> typed("{\"dataframe_split\": {\"columns\": "
+        HttpProblem problem = Problems.thrownBy(() -> typed("{\"dataframe_split\": {\"columns\": "
                 + "[\"sex\", \"island\", \"bill_length_mm\", \"flipper_length_mm\", \"tagged\"], \"data\": "
                 + "[[\"MALE\", \"Dream\", \"39.1\", 181, true], [7, null, 39.1, 181.5, \"true\"]]}}"));
         assertEquals(400, problem.status());

@@ -13,14 +13,20 @@ import org.tabserve.model.Batch;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.model.OutputKind;
-import org.tabserve.model.Task;
 import org.tabserve.model.ValueType;
+import org.tabserve.rows.CsvRowsParser;
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.JsonRowsParser;
+import org.tabserve.rows.JsonText;
+import org.tabserve.rows.NumberText;
+import org.tabserve.rows.ParameterRowParser;
+import org.tabserve.rows.RowsException;
+import org.tabserve.rows.RowsFixtures;
 import org.tabserve.web.BatchRows;
 import org.tabserve.web.http.ErrorRenderer;
-import org.tabserve.web.http.FieldProblem;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
+import org.tabserve.web.http.Problems;
 import org.tabserve.web.v2.V2InferRequestParser;
 import org.tabserve.web.v2.V2InferRequestParserTest;
 
@@ -71,8 +77,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class RequestParsersFuzzTest {
 
     /** The bundled model's signature: its graph takes the data's column order. */
-    static final ModelSignature SIGNATURE = ModelSignature.floatClassifier("input",
-            List.of("variance", "skewness", "curtosis", "entropy"), List.of("0", "1"), OutputKind.PROBABILITIES);
+    static final ModelSignature SIGNATURE = RowsFixtures.SIGNATURE;
     static final List<String> FEATURES = SIGNATURE.featureNames();
     static final int WIDTH = FEATURES.size();
     /** Small limits, so that the fuzzer reaches the 413 paths with small inputs. */
@@ -86,17 +91,7 @@ class RequestParsersFuzzTest {
      * A model of typed column inputs, as skl2onnx exports them: text with known categories (unknown ones taken with a
      * warning, or refused), a float that may be missing, a 64-bit integer, a boolean.
      */
-    static final ModelSignature TYPED = new ModelSignature(List.of(
-            column(new Feature("island", ValueType.STRING, false, List.of("Biscoe", "Dream", "Torgersen"), false)),
-            column(new Feature("bill_length_mm", ValueType.FLOAT, true, List.of(), false)),
-            column(new Feature("flipper_length_mm", ValueType.INT64, false, List.of(), false)),
-            column(new Feature("sex", ValueType.STRING, false, List.of("FEMALE", "MALE"), true)),
-            column(new Feature("tagged", ValueType.BOOL, false, List.of(), false))),
-            Task.REGRESSION, List.of(), OutputKind.VALUE, false, 0);
-
-    private static ModelInput column(Feature feature) {
-        return new ModelInput(feature.name(), feature.type(), List.of(feature), 2);
-    }
+    static final ModelSignature TYPED = RowsFixtures.TYPED;
 
     /**
      * The JSON body of {@code /api/predict}, read for the bundled model (numbers only: the hot path) and for a model
@@ -112,7 +107,8 @@ class RequestParsersFuzzTest {
         JsonRowsParser.ParsedRows parsed;
         try {
             parsed = new JsonRowsParser(SIGNATURE, MAX_ROWS).parse(new ByteArrayInputStream(body));
-        } catch (HttpProblem problem) {
+        } catch (HttpProblem | RowsException refusal) {
+            HttpProblem problem = Problems.of(refusal);
             assertClearProblem(problem);
             assertNull(expected, () -> "refused a request that is valid: " + problem.detail() + " " + problem.errors());
             typedJsonBody(body);
@@ -133,7 +129,8 @@ class RequestParsersFuzzTest {
         JsonRowsParser.ParsedRows parsed;
         try {
             parsed = new JsonRowsParser(TYPED, MAX_ROWS).parse(new ByteArrayInputStream(body));
-        } catch (HttpProblem problem) {
+        } catch (HttpProblem | RowsException refusal) {
+            HttpProblem problem = Problems.of(refusal);
             assertClearProblem(problem);
             if (expected == TypedJsonOracle.UNJUDGED) {
                 return;
@@ -208,7 +205,8 @@ class RequestParsersFuzzTest {
         V2InferRequestParser.V2InferRequest parsed;
         try {
             parsed = new V2InferRequestParser(signature, MAX_ROWS).parse(new ByteArrayInputStream(body));
-        } catch (HttpProblem problem) {
+        } catch (HttpProblem | RowsException refusal) {
+            HttpProblem problem = Problems.of(refusal);
             assertClearProblem(problem);
             Json.MAPPER.writeValueAsBytes(new ErrorRenderer.ProtocolError(problem.detail()));
             return;
@@ -300,7 +298,8 @@ class RequestParsersFuzzTest {
         Batch parsed;
         try {
             parsed = new MlflowRequestParser(SIGNATURE, MAX_ROWS).parseJson(new ByteArrayInputStream(body));
-        } catch (HttpProblem problem) {
+        } catch (HttpProblem | RowsException refusal) {
+            HttpProblem problem = Problems.of(refusal);
             assertClearProblem(problem);
             assertNull(expected, () -> "refused a request that is valid: " + problem.detail() + " " + problem.errors());
             return;
@@ -434,7 +433,8 @@ class RequestParsersFuzzTest {
         List<String> header;
         try {
             header = parser.validate(new ByteArrayInputStream(csv));
-        } catch (HttpProblem problem) {
+        } catch (HttpProblem | RowsException refusal) {
+            HttpProblem problem = Problems.of(refusal);
             assertClearProblem(problem);
             HttpProblem kept = assertThrowsProblem(() -> parser.validateAndKeep(new ByteArrayInputStream(csv), KEEP_ROWS, chunk -> { }, (n, chars) -> true));
             assertEquals(problem.detail(), kept.detail());
@@ -480,7 +480,8 @@ class RequestParsersFuzzTest {
         Optional<List<Object[]>> simple = TypedCells.csvRows(csv);
         try {
             parser.validate(new ByteArrayInputStream(csv));
-        } catch (HttpProblem problem) {
+        } catch (HttpProblem | RowsException refusal) {
+            HttpProblem problem = Problems.of(refusal);
             assertClearProblem(problem);
             HttpProblem streamed = assertThrowsProblem(() -> parser.forEachChunk(new ByteArrayInputStream(csv), chunk -> { }));
             assertEquals(problem.detail(), streamed.detail());
@@ -746,10 +747,10 @@ class RequestParsersFuzzTest {
     static HttpProblem assertThrowsProblem(Call call) throws IOException {
         try {
             call.run();
-        } catch (HttpProblem problem) {
-            return problem;
+        } catch (HttpProblem | RowsException refusal) {
+            return Problems.of(refusal);
         }
-        return fail("expected an HttpProblem");
+        return fail("expected a refusal");
     }
 
     static InputStream utf8(String text) {
@@ -875,7 +876,7 @@ class RequestParsersFuzzTest {
             if (text == null) {
                 return null;
             }
-            try (JsonParser parser = Json.FACTORY.createParser(text)) {
+            try (JsonParser parser = JsonText.FACTORY.createParser(text)) {
                 JsonNode root = Json.MAPPER.readTree(parser);
                 return root == null || parser.nextToken() != null ? null : root;
             } catch (IOException e) {
@@ -978,7 +979,7 @@ class RequestParsersFuzzTest {
             if (text == null) {
                 return null;
             }
-            try (JsonParser parser = Json.FACTORY.createParser(text)) {
+            try (JsonParser parser = JsonText.FACTORY.createParser(text)) {
                 JsonNode root = EXACT.readTree(parser);
                 return root == null || parser.nextToken() != null ? null : root;
             } catch (IOException e) {
@@ -1309,23 +1310,11 @@ class RequestParsersFuzzTest {
      */
     static final class TypedCells {
 
-        static final ModelSignature SIGNATURE = new ModelSignature(List.of(
-                column("island", org.tabserve.model.ValueType.STRING, false, List.of("Biscoe", "Dream"), false),
-                column("sex", org.tabserve.model.ValueType.STRING, false, List.of("FEMALE", "MALE"), true),
-                column("count", org.tabserve.model.ValueType.INT64, false, List.of(), false),
-                column("mass", org.tabserve.model.ValueType.FLOAT, true, List.of(), false),
-                column("adult", org.tabserve.model.ValueType.BOOL, false, List.of(), false)),
-                org.tabserve.model.Task.CLASSIFICATION, List.of("a", "b"), OutputKind.PROBABILITIES, false, 0);
+        static final ModelSignature SIGNATURE = RowsFixtures.TYPED_CELLS;
         static final List<String> NAMES = SIGNATURE.featureNames();
         /** The answer for a file that must be refused. */
         static final List<Object[]> REFUSED = List.of();
         private static final Object BAD = new Object();
-
-        private static org.tabserve.model.ModelInput column(String name, org.tabserve.model.ValueType type,
-                                                            boolean missing, List<String> categories, boolean refuses) {
-            return new org.tabserve.model.ModelInput(name, type,
-                    List.of(new org.tabserve.model.Feature(name, type, missing, categories, refuses)), 2);
-        }
 
         /** One cell as plain rules read it: null for a missing number, the value, or BAD. */
         static Object cell(String feature, String text, boolean decimalComma) {

@@ -1,6 +1,8 @@
 package org.tabserve.web.http;
 
 import org.junit.jupiter.api.Test;
+import org.tabserve.rows.CsvRowsParser;
+import org.tabserve.rows.RowsFixtures;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -99,5 +101,25 @@ class MemoryBudgetTest {
             assertEquals(2_000 * 16, budget.used());
         }
         assertEquals(0, budget.used());
+    }
+
+    /**
+     * A CSV row near the rows layer's limit, read with its heap reserved here as an upload does, while other requests
+     * hold the whole budget: the budget's 503 with Retry-After, through the parser.
+     */
+    @Test
+    void aLongCsvRowWithoutRoomInTheBudgetIsTheBudgets503() throws IOException {
+        String header = "variance,skewness,curtosis,entropy\n";
+        MemoryBudget budget = MemoryBudget.ofHeap();
+        try (var others = budget.open(); var held = budget.open()) {
+            others.grow(budget.capacity() - (1 << 20)); // one MB left: a short row's parse needs none of it
+            CsvRowsParser parser = new CsvRowsParser(RowsFixtures.SIGNATURE, Long.MAX_VALUE).reservingRowMemory(held::grow);
+            parser.validate(new java.io.ByteArrayInputStream((header + "1,2,3,4\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            String row = "1,2,3,4" + ("," + "x".repeat(65_000)).repeat(15) + "\n";
+            HttpProblem problem = assertThrows(HttpProblem.class, () -> parser.validate(new java.io.ByteArrayInputStream(
+                    (header.replace("\n", ",a,b,c,d,e,f,g,h,i,j,k,l,m,n,o\n") + row).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+            assertEquals(503, problem.status(), problem.getMessage());
+            assertEquals("1", problem.headers().get("Retry-After"));
+        }
     }
 }

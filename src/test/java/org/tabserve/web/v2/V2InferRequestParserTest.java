@@ -10,6 +10,7 @@ import org.tabserve.model.Task;
 import org.tabserve.model.ValueType;
 import org.tabserve.web.BatchRows;
 import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.Problems;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -20,7 +21,6 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -47,7 +47,7 @@ public class V2InferRequestParserTest {
     }
 
     private HttpProblem refused(String json) {
-        return assertThrows(HttpProblem.class, () -> parse(json));
+        return Problems.thrownBy(() -> parse(json));
     }
 
     @Test
@@ -223,7 +223,7 @@ public class V2InferRequestParserTest {
     }
 
     private HttpProblem refusedTyped(String json) {
-        return assertThrows(HttpProblem.class, () -> parseTyped(json));
+        return Problems.thrownBy(() -> parseTyped(json));
     }
 
     @Test
@@ -321,7 +321,7 @@ public class V2InferRequestParserTest {
         String body = "{\"inputs\": [" + tensor("x", "[1, 1]", "FP64", "[2.5]") + "]";
         assertEquals(List.of("variable"), parser.parse(new ByteArrayInputStream((body + "}")
                 .getBytes(StandardCharsets.UTF_8))).outputs());
-        HttpProblem problem = assertThrows(HttpProblem.class, () -> parser.parse(new ByteArrayInputStream((body
+        HttpProblem problem = Problems.thrownBy(() -> parser.parse(new ByteArrayInputStream((body
                 + ", \"outputs\": [{\"name\": \"label\"}]}").getBytes(StandardCharsets.UTF_8))));
         assertTrue(problem.detail().contains("unknown output 'label'; the model's outputs are [variable]"), problem.detail());
     }

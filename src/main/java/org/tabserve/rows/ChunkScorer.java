@@ -1,0 +1,196 @@
+package org.tabserve.rows;
+
+import org.tabserve.model.Model;
+import org.tabserve.model.Prediction;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Scores the chunks of a CSV upload on every core while the request thread goes on parsing and writing: each chunk
+ * is one model call on a small pool, at most {@code threads} chunks are in flight, and the results are handed to the
+ * sink strictly in upload order on the request thread. One model call per chunk took one core; the SVM's kernel
+ * dominates, so a 2-core machine scores twice as fast with two chunks at once (ORT allows concurrent runs on one
+ * session). The pool belongs to the servlet and is shut down with it.
+ */
+public final class ChunkScorer implements AutoCloseable {
+
+    /** Receives each chunk with its predictions, in upload order, on the request thread. */
+    public interface Sink {
+        void accept(CsvRowsParser.Chunk chunk, List<Prediction> predictions) throws IOException;
+    }
+
+    private final ExecutorService pool;
+    private final int inFlight;
+
+    public ChunkScorer(int threads) {
+        AtomicInteger count = new AtomicInteger();
+        // A larger stack than the default 1 MB: ONNX Runtime 1.29 overflowed a default-sized stack in some processes.
+        this.pool = Executors.newFixedThreadPool(threads, task -> {
+            Thread thread = new Thread(null, task, "tabserve-score-" + count.incrementAndGet(), 8L << 20);
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.inFlight = threads;
+    }
+
+    /** @return how many chunks a run keeps in the model at once (besides the one being parsed and the one written) */
+    public int inFlight() {
+        return inFlight;
+    }
+
+    /** A pipeline for one upload: pass it to {@link CsvRowsParser#forEachChunk}, then call {@link Run#finish()}. */
+    public Run start(Model classifier, UnaryOperator<List<Prediction>> counted, Sink sink) {
+        return new Run(classifier, counted, sink, true);
+    }
+
+    /** Like {@link #start}, but every chunk is scored on the request thread itself, one after the other. */
+    public Run startInline(Model classifier, UnaryOperator<List<Prediction>> counted, Sink sink) {
+        return new Run(classifier, counted, sink, false);
+    }
+
+    public final class Run implements CsvRowsParser.ChunkHandler {
+
+        /**
+         * One chunk's model call on the pool. Whoever claims it first decides its fate: the pool thread runs it, or
+         * {@link #cancel()} drops it before it starts; a call already running is waited for, never abandoned.
+         */
+        private final class Pending {
+            private final CsvRowsParser.Chunk chunk;
+            private final AtomicBoolean claimed = new AtomicBoolean();
+            private final CountDownLatch done = new CountDownLatch(1);
+            private final Future<List<Prediction>> predictions;
+
+            Pending(CsvRowsParser.Chunk chunk) {
+                this.chunk = chunk;
+                this.predictions = pool.submit(this::score);
+            }
+
+            private List<Prediction> score() {
+                if (!claimed.compareAndSet(false, true)) {
+                    return null; // cancelled before it started
+                }
+                try {
+                    return classifier.predict(chunk.batch());
+                } finally {
+                    done.countDown();
+                }
+            }
+
+            /** Drops the call if it has not started, otherwise waits until it has returned. */
+            void cancelAndWait() {
+                if (claimed.compareAndSet(false, true)) {
+                    predictions.cancel(false);
+                    return;
+                }
+                boolean interrupted = false;
+                while (true) {
+                    try {
+                        done.await();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true; // still wait: the chunk's model call must be over before we return
+                    }
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        private final Model classifier;
+        /** Counts each chunk's predictions (in the server's metrics, say), then passes them on. */
+        private final UnaryOperator<List<Prediction>> counted;
+        private final Sink sink;
+        private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+        private final boolean parallel;
+
+        private Run(Model classifier, UnaryOperator<List<Prediction>> counted, Sink sink, boolean parallel) {
+            this.classifier = classifier;
+            this.counted = counted;
+            this.sink = sink;
+            this.parallel = parallel;
+        }
+
+        @Override
+        public void accept(CsvRowsParser.Chunk chunk) throws IOException {
+            if (!parallel) {
+                sink.accept(chunk, counted.apply(classifier.predict(chunk.batch())));
+                return;
+            }
+            pending.add(new Pending(chunk));
+            while (pending.size() > inFlight) {
+                writeFirst();
+            }
+        }
+
+        /**
+         * Starts scoring a chunk on the pool and hands nothing to the sink before {@link #finish()}, with no bound on
+         * how many chunks wait: scoring goes on while an upload is still being checked, and nothing is answered unless
+         * it passes. The caller bounds the rows it hands on this way.
+         */
+        public void ahead(CsvRowsParser.Chunk chunk) {
+            pending.add(new Pending(chunk));
+        }
+
+        /** Hands every remaining chunk to the sink; on failure the chunks not yet scored are cancelled. */
+        public void finish() throws IOException {
+            while (!pending.isEmpty()) {
+                writeFirst();
+            }
+        }
+
+        /**
+         * Cancels what is still in flight (after a failure of the request): chunks not yet started never start, and
+         * this returns only once the chunks already inside the model have returned, so that the request may then let
+         * go of its model (and a swapped-out model be closed) with no scoring thread still running it.
+         */
+        public void cancel() {
+            for (Pending p : pending) {
+                p.cancelAndWait();
+            }
+            pending.clear();
+        }
+
+        private void writeFirst() throws IOException {
+            Pending first = pending.poll();
+            List<Prediction> predictions;
+            try {
+                predictions = first.predictions.get();
+            } catch (InterruptedException e) {
+                first.cancelAndWait(); // keeps the interrupt flag set for the caller
+                Thread.currentThread().interrupt();
+                cancel();
+                throw new IOException("interrupted while scoring the upload", e);
+            } catch (ExecutionException e) {
+                cancel();
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw new IllegalStateException(e.getCause());
+            } catch (CancellationException e) {
+                cancel();
+                throw e;
+            }
+            sink.accept(first.chunk, counted.apply(predictions));
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}

@@ -1,0 +1,107 @@
+package org.tabserve.rows;
+
+import org.apache.commons.csv.CSVRecord;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Model;
+import org.tabserve.model.Prediction;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * The server's CSV reading and CSV answer for the command line ({@code card}, {@code score}): the same parser as a
+ * {@code /predict_file} upload (columns by header name, typed cells, missing values, the same refusals) and the same
+ * answer writer, on every core, with no servlet container. A file the upload would refuse is refused with the same
+ * {@link RowsException}, which the command prints as its one line ({@link RowsException#oneLine()}).
+ */
+public final class CsvFiles {
+
+    /** Opens the file for one reading pass. */
+    public interface Source {
+        InputStream open() throws IOException;
+    }
+
+    /** Receives each chunk of checked rows, in file order. */
+    public interface Rows {
+        /**
+         * @param batch  the rows, checked against the model's signature
+         * @param column the text of the requested extra column in each row (stripped), or null when none was asked for
+         */
+        void accept(Batch batch, List<String> column) throws IOException;
+    }
+
+    /** Receives each chunk of scored rows, in file order. */
+    public interface Scored {
+        void accept(Batch batch, List<String> column, List<Prediction> predictions) throws IOException;
+    }
+
+    private CsvFiles() {
+    }
+
+    /**
+     * Reads every row of a CSV for {@code model}, handing on chunks while no row was refused.
+     *
+     * @param column a column beyond the model's inputs whose text is wanted (a label), or null
+     * @throws RowsException what the upload would have answered (400 listing bad values, a missing column, ...)
+     */
+    public static void read(Model model, InputStream in, String column, Rows rows) throws IOException {
+        new CsvRowsParser(model.signature(), Long.MAX_VALUE).forEachChunk(in,
+                chunk -> rows.accept(chunk.batch(), column(chunk, column)));
+    }
+
+    /**
+     * Reads and scores every row of a CSV on every core, handing on the chunks in file order.
+     *
+     * @throws RowsException as {@link #read}
+     */
+    public static void score(Model model, InputStream in, String column, Scored scored) throws IOException {
+        try (ChunkScorer scorer = new ChunkScorer(Runtime.getRuntime().availableProcessors())) {
+            CsvRowsParser parser = new CsvRowsParser(model.signature(), Long.MAX_VALUE);
+            CsvAnswer.score(run -> parser.forEachChunk(in, run), scorer.start(model, UnaryOperator.identity(),
+                    (chunk, predictions) -> scored.accept(chunk.batch(), column(chunk, column), predictions)));
+        }
+    }
+
+    /**
+     * Writes the answer {@code POST /predict_file} gives with {@code Accept: text/csv} to {@code out} (and closes it):
+     * the file is read once to check every row, as the upload is, and again to score it on every core.
+     *
+     * @param progress told of each chunk's rows as they are written
+     * @throws RowsException as {@link #read}, before anything is written
+     */
+    public static void writeScored(Model model, Source source, Writer out, java.util.function.IntConsumer progress)
+            throws IOException {
+        CsvRowsParser parser = new CsvRowsParser(model.signature(), Long.MAX_VALUE);
+        List<String> header;
+        try (InputStream in = source.open()) {
+            header = parser.validate(in);
+        }
+        try (ChunkScorer scorer = new ChunkScorer(Runtime.getRuntime().availableProcessors());
+             InputStream in = source.open()) {
+            CsvAnswer.write(out, UnaryOperator.identity(), model, scorer, parser, in, header, (chunk, row, prediction) -> {
+                if (row == chunk.size() - 1) {
+                    progress.accept(chunk.size());
+                }
+            });
+        }
+    }
+
+    private static List<String> column(CsvRowsParser.Chunk chunk, String column) {
+        if (column == null) {
+            return null;
+        }
+        List<String> values = new ArrayList<>(chunk.size());
+        for (CSVRecord record : chunk.records()) {
+            if (!record.isMapped(column)) {
+                throw RowsException.malformed("the CSV has no column '" + column + "'; its columns are "
+                        + record.getParser().getHeaderNames());
+            }
+            values.add(record.get(column).strip());
+        }
+        return values;
+    }
+}

@@ -1,0 +1,310 @@
+package org.tabserve.rows;
+
+import org.apache.commons.csv.CSVRecord;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Feature;
+import org.tabserve.model.FieldError;
+import org.tabserve.model.ModelException;
+import org.tabserve.model.ModelSignature;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One pass over a CSV's data rows, for {@link CsvRowsParser}: each row's cells read by their feature's type (plain
+ * numbers on the numbers-only path), every problem counted (the first hundred kept, with the file's row numbers),
+ * and each chunk of rows made a checked batch and handed on while the file has no problem. About 300 lines, kept
+ * whole: its two row paths (plain lines split in place, commons-csv's records) and the chunk they fill share every
+ * field, and read each cell the same few ways.
+ */
+final class CsvPass {
+
+    private final ModelSignature signature;
+    private final List<Feature> features;
+    private final boolean numbersOnly;
+    private final long maxRows;
+    private final int[] columns;
+    private final int width;
+    private final boolean decimalComma;
+    private final CsvRowsParser.ChunkHandler handler;
+    private final boolean withRecords;
+    private final List<FieldProblem> errors = new ArrayList<>();
+    private int errorCount;
+    /** Data rows read so far, and the most characters one held. */
+    private long count;
+    private long longest;
+    private final List<CSVRecord> records = new ArrayList<>();
+    private final List<double[]> numbers;
+    private final List<Object[]> cells;
+    /** The upload's row number of each row of the chunk (rows of the wrong length are left out of it). */
+    private final int[] rowNumbers = new int[CsvRowsParser.CHUNK_ROWS];
+    /** Per row of the chunk, the fields already reported as unreadable (sent to the batch as missing), or null. */
+    private final List<java.util.Set<String>> unreadable = new ArrayList<>();
+
+    /**
+     * @param columns      where each feature sits in the header
+     * @param width        the header's columns, which every row must have
+     * @param decimalComma whether numbers may have a decimal comma (a semicolon-separated file)
+     * @param handler      receives the checked chunks while the file has no errors; null to only check it
+     * @param withRecords  whether chunks carry their rows' CSV records
+     */
+    CsvPass(ModelSignature signature, long maxRows, int[] columns, int width, boolean decimalComma,
+            CsvRowsParser.ChunkHandler handler, boolean withRecords) {
+        this.signature = signature;
+        this.features = signature.features();
+        this.numbersOnly = signature.numbersOnly();
+        this.maxRows = maxRows;
+        this.columns = columns;
+        this.width = width;
+        this.decimalComma = decimalComma;
+        this.handler = handler;
+        this.withRecords = withRecords;
+        // A chunk's size at once: growing them showed in the upload's profile (bench/profile csv).
+        this.numbers = new ArrayList<>(numbersOnly ? CsvRowsParser.CHUNK_ROWS : 0);
+        this.cells = new ArrayList<>(numbersOnly ? 0 : CsvRowsParser.CHUNK_ROWS);
+    }
+
+    /** @return the most characters one data row read so far held (its cells' text, separators aside) */
+    long longest() {
+        return longest;
+    }
+
+    private int rows() {
+        return numbersOnly ? numbers.size() : cells.size();
+    }
+
+    private void add(FieldProblem problem) {
+        errorCount++;
+        if (errors.size() < 100) {
+            errors.add(problem);
+        }
+    }
+
+    /**
+     * Makes the chunk a batch: on the typed path the batch checks it (every file's rows are checked, however
+     * many were wrong before); a row's errors are told in the upload's row numbers. Hands it on while the
+     * upload has no errors.
+     */
+    private void flush() throws IOException {
+        if (rows() == 0) {
+            return;
+        }
+        boolean wanted = handler != null && errorCount == 0;
+        Batch batch = null;
+        double[][] plain = null;
+        if (numbersOnly) {
+            if (wanted) {
+                plain = numbers.toArray(double[][]::new);
+                double[][] rows = plain;
+                batch = batch(() -> Batch.ofNumbers(signature, rows));
+            }
+        } else {
+            batch = batch(() -> Batch.of(signature, cells));
+        }
+        if (wanted && errorCount == 0) { // the batch itself may have found errors
+            handler.accept(new CsvRowsParser.Chunk(withRecords ? List.copyOf(records) : List.of(), batch, plain,
+                    numbersOnly ? null : List.copyOf(cells)));
+        }
+        records.clear();
+        numbers.clear();
+        cells.clear();
+        unreadable.clear();
+    }
+
+    private Batch batch(java.util.function.Supplier<Batch> make) {
+        try {
+            return make.get();
+        } catch (ModelException e) {
+            if (e.kind() != ModelException.Kind.INVALID_INPUT) {
+                throw e;
+            }
+            for (FieldError error : e.fieldErrors()) {
+                if (!numbersOnly && unreadable.get(error.row()) != null
+                        && unreadable.get(error.row()).contains(error.field())) {
+                    continue; // reported where it was read
+                }
+                int row = rowNumbers[error.row()];
+                add(new FieldProblem(error.field(), "row " + row + ": " + error.message(), row));
+            }
+            return null;
+        }
+    }
+
+    /**
+     * Ends the pass: the last part chunk is checked (and handed on only if the whole file is fine), then the verdict.
+     *
+     * @throws RowsException 400 listing the problems by row, or for a file of no data rows
+     */
+    void finish() throws IOException {
+        flush();
+        if (errorCount > 0) {
+            // Read errors are found as rows are read, the batch's at the end of each chunk: list them by row.
+            errors.sort(java.util.Comparator.comparing(FieldProblem::row,
+                    java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
+            throw RowsException.invalidFields(errorCount + " invalid value(s) in the CSV"
+                    + (errorCount > errors.size() ? "; the first " + errors.size() + " are listed" : ""), errors);
+        }
+        if (count == 0) {
+            throw RowsException.malformed("the CSV has a header but no data rows");
+        }
+    }
+
+    /** Counts a data row, refusing one past the row limit; returns its number for messages. */
+    private int countRow() {
+        count++;
+        if (count > maxRows) {
+            throw RowsException.tooLarge("the CSV has more than " + maxRows + " data rows; split it");
+        }
+        return (int) Math.min(Integer.MAX_VALUE, count);
+    }
+
+    /** A row of too many or too few cells, which is reported and left out. */
+    private void wrongWidth(int rowNumber, long line, int cells) {
+        add(new FieldProblem("row", "row " + count + " (line " + line + ") has " + cells
+                + " fields; the header has " + width, rowNumber));
+    }
+
+    /** One row as commons-csv read it. */
+    void recordRow(CSVRecord record) throws IOException {
+        int rowNumber = countRow();
+        if (record.size() != width) {
+            wrongWidth(rowNumber, record.getParser().getCurrentLineNumber(), record.size());
+            return;
+        }
+        long chars = 0;
+        for (int i = 0; i < record.size(); i++) {
+            chars += record.get(i).length();
+        }
+        longest = Math.max(longest, chars);
+        boolean readable = numbersOnly ? readNumbers(record::get, decimalComma, rowNumber)
+                : readCells(record::get, rowNumber);
+        if (readable && withRecords) {
+            records.add(record);
+        }
+        if (rows() == CsvRowsParser.CHUNK_ROWS) {
+            flush();
+        }
+    }
+
+    /** One plain line, as the tokenizer split it: read as commons-csv's record of it would be. */
+    void plainRow(CsvTokenizer line) throws IOException {
+        int rowNumber = countRow();
+        if (line.cells() != width) {
+            // commons-csv's line number: the line ends before this line, plus one
+            wrongWidth(rowNumber, line.lineEnds() + 1, line.cells());
+            return;
+        }
+        long chars = 0;
+        for (int i = 0; i < width; i++) {
+            chars += line.length(i);
+        }
+        longest = Math.max(longest, chars);
+        if (numbersOnly && !decimalComma) {
+            readPlainNumbers(line, rowNumber);
+        } else if (numbersOnly) {
+            readNumbers(line::text, true, rowNumber);
+        } else {
+            readCells(line::text, rowNumber);
+        }
+        if (rows() == CsvRowsParser.CHUNK_ROWS) {
+            flush();
+        }
+    }
+
+
+    /**
+     * The numbers-only path (the bank-note model's): each cell read as a decimal and checked at once, the row kept
+     * as plain numbers, which the model's one float input takes without a cell per value.
+     *
+     * @return whether the row joined the chunk
+     */
+    private boolean readNumbers(java.util.function.IntFunction<String> cellText, boolean decimalComma, int rowNumber) {
+        double[] row = new double[columns.length];
+        boolean readable = true;
+        for (int i = 0; i < columns.length; i++) {
+            readable &= readNumber(cellText.apply(columns[i]), i, decimalComma, row, rowNumber);
+        }
+        return keep(row, readable, rowNumber);
+    }
+
+    /**
+     * {@link #readNumbers} on a plain line, its cells read in place where {@link CsvTokenizer#plainNumber} can: the
+     * same values, checked the same way.
+     */
+    private boolean readPlainNumbers(CsvTokenizer line, int rowNumber) {
+        double[] row = new double[columns.length];
+        boolean readable = true;
+        for (int i = 0; i < columns.length; i++) {
+            double value = line.plainNumber(columns[i]);
+            if (Double.isNaN(value)) {
+                readable &= readNumber(line.text(columns[i]), i, false, row, rowNumber);
+                continue;
+            }
+            String feature = features.get(i).name();
+            String problem = ModelSignature.valueProblem(feature, value);
+            if (problem == null) {
+                row[i] = value;
+            } else {
+                readable = false;
+                add(new FieldProblem(feature, "row " + count + ": " + problem, rowNumber));
+            }
+        }
+        return keep(row, readable, rowNumber);
+    }
+
+    /** Reads one number cell into {@code row[i]}, or reports why it cannot; returns whether it could. */
+    private boolean readNumber(String text, int i, boolean decimalComma, double[] row, int rowNumber) {
+        String feature = features.get(i).name();
+        var value = decimalComma ? NumberText.parseDecimalComma(text) : NumberText.parse(text);
+        String problem = value.isPresent() ? ModelSignature.valueProblem(feature, value.get())
+                : decimalComma ? NumberText.decimalCommaProblem(feature, text)
+                : NumberText.problem(feature, text);
+        if (problem == null) {
+            row[i] = value.get();
+            return true;
+        }
+        add(new FieldProblem(feature, "row " + count + ": " + problem, rowNumber));
+        return false;
+    }
+
+    /** Adds a readable row of numbers to the chunk while the upload has no errors and the rows are wanted. */
+    private boolean keep(double[] row, boolean readable, int rowNumber) {
+        if (readable && handler != null && errorCount == 0) {
+            rowNumbers[numbers.size()] = rowNumber;
+            numbers.add(row);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The typed path: each cell's text read by its feature's type ({@link TextCells}); the batch made of the chunk
+     * then checks what the values mean to the model.
+     *
+     * @return whether the row joined the chunk
+     */
+    private boolean readCells(java.util.function.IntFunction<String> cellText, int rowNumber) {
+        Object[] row = new Object[columns.length];
+        java.util.Set<String> unread = null;
+        for (int i = 0; i < columns.length; i++) {
+            String text = cellText.apply(columns[i]);
+            Feature feature = features.get(i);
+            Object cell = TextCells.read(feature, text, decimalComma);
+            if (cell == TextCells.UNREADABLE) {
+                unread = unread == null ? new java.util.HashSet<>() : unread;
+                unread.add(feature.name());
+                add(new FieldProblem(feature.name(), "row " + count + ": "
+                        + TextCells.problem(feature, text, decimalComma), rowNumber));
+            } else {
+                row[i] = cell;
+            }
+        }
+        // A row with unreadable cells still goes to the batch (those cells as missing), so that what else is wrong
+        // with it is told too.
+        rowNumbers[cells.size()] = rowNumber;
+        cells.add(row);
+        unreadable.add(unread);
+        return true;
+    }
+}

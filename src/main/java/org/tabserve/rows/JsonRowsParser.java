@@ -1,0 +1,285 @@
+package org.tabserve.rows;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Feature;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.RangeWarning;
+
+import java.io.CharConversionException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads prediction requests in JSON, streaming: one object of named features, or {@code {"instances": [...]}} whose
+ * items are such objects or arrays of values in {@link ModelSignature#features()} order, and checks them into a
+ * {@link Batch}; each value is read as {@link JsonCells} reads JSON values for every JSON route. For a numbers-only
+ * model (the bundled one, the hot path) each row is read straight into a {@code double[]}: nothing boxed, no cell
+ * array per row.
+ */
+public final class JsonRowsParser {
+
+    /**
+     * What a request held.
+     *
+     * @param cells   the values as sent, one array per row in {@link ModelSignature#features()} order: {@code null},
+     *                a {@code Number}, a {@code String} or a {@code Boolean}; null when the rows were read as plain
+     *                doubles (see {@code numbers})
+     * @param numbers for a numbers-only model, the numbers as sent, one array per row in feature order; otherwise null
+     * @param rows    the same rows, checked against the signature
+     * @param batch   whether the caller sent a batch ({@code instances}) rather than one object
+     */
+    public record ParsedRows(List<Object[]> cells, double[][] numbers, Batch rows, boolean batch) {
+
+        /**
+         * The range and unknown-category warnings of a row, from the numbers as sent (not as the model's floats hold
+         * them, which would warn about values at the very ends of the training range).
+         */
+        public List<RangeWarning> warnings(ModelCard card, int row) {
+            return numbers != null ? PredictionJson.warnings(card, rows, row, numbers[row])
+                    : PredictionJson.warnings(card, rows, row, cells.get(row));
+        }
+
+        /** {@link #warnings(ModelCard, int)} with the card's ranges looked up once per answer. */
+        public List<RangeWarning> warnings(PredictionJson.Rows encoded, int row) {
+            return numbers != null ? encoded.warnings(rows, row, numbers[row]) : encoded.warnings(rows, row, cells.get(row));
+        }
+    }
+
+    private static final String INSTANCES = "instances";
+
+    private final ModelSignature signature;
+    private final JsonCells reader;
+    private final List<Feature> features;
+    private final int maxRows;
+    /** Whether rows are read as plain doubles (a numbers-only model) rather than boxed cells. */
+    private final boolean plain;
+
+    public JsonRowsParser(ModelSignature signature, int maxRows) {
+        this(signature, maxRows, true);
+    }
+
+    /**
+     * @param plainNumbers whether a numbers-only model's rows may be read as plain doubles; false reads them as boxed
+     *                     cells like any other model's, so that tests can hold both readings to the same answers
+     */
+    public JsonRowsParser(ModelSignature signature, int maxRows, boolean plainNumbers) {
+        this.signature = signature;
+        this.reader = JsonCells.of(signature);
+        this.features = reader.features();
+        this.maxRows = maxRows;
+        this.plain = plainNumbers && reader.numbersOnly();
+    }
+
+    /**
+     * @throws RowsException 400 for malformed JSON or bad fields (all of them listed), 413 for too many rows
+     */
+    public ParsedRows parse(InputStream body) throws IOException {
+        return plain ? parse(body, new Numbers(reader.numberRows())) : parse(body, new Cells(reader.rows()));
+    }
+
+    private <R> ParsedRows parse(InputStream body, Store<R> store) throws IOException {
+        try (JsonParser parser = JsonText.parser(body)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw RowsException.malformed("the body is empty; send a JSON object of features, e.g. "
+                        + reader.example() + ", or {\"instances\": [...]}");
+            }
+            if (first != JsonToken.START_OBJECT) {
+                throw RowsException.malformed("the body must be a JSON object, got " + JsonText.describe(first));
+            }
+            RowsRead rows = store.rows;
+            R top = store.absent();
+            List<String> topNames = new ArrayList<>();
+            boolean instances = false;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (INSTANCES.equals(name)) {
+                    instances(parser, value, store);
+                    instances = true;
+                } else {
+                    topNames.add(name);
+                    field(parser, value, name, top, null, store);
+                }
+            }
+            if (parser.nextToken() != null) {
+                throw RowsException.malformed("unexpected content after the JSON object");
+            }
+            if (!instances) {
+                store.add(top);
+                store.requireAll(top, null);
+                Batch checked = rows.check(false);
+                return new ParsedRows(rows.cells(), rows.numbers(), checked, false);
+            }
+            if (!topNames.isEmpty()) {
+                throw RowsException.malformed("send either \"instances\" or the features " + topNames
+                        + " at the top level, not both");
+            }
+            Batch checked = rows.checkBatch(INSTANCES);
+            return new ParsedRows(rows.cells(), rows.numbers(), checked, true);
+        } catch (JsonProcessingException | CharConversionException e) {
+            throw JsonText.malformed(e);
+        }
+    }
+
+    /** Reads the instances array: each item an object of named values or an array of values in feature order. */
+    private <R> void instances(JsonParser parser, JsonToken token, Store<R> store) throws IOException {
+        if (token != JsonToken.START_ARRAY) {
+            throw RowsException.malformed("\"instances\" must be an array of objects or arrays, got " + JsonText.describe(token));
+        }
+        RowsRead rows = store.rows;
+        JsonToken item;
+        while ((item = parser.nextToken()) != JsonToken.END_ARRAY) {
+            int row = rows.size();
+            if (row >= maxRows) {
+                throw RowsException.tooLarge("more than " + maxRows + " instances in one request; send fewer or use /predict_file");
+            }
+            R cells = store.absent();
+            store.add(cells);
+            if (item == JsonToken.START_OBJECT) {
+                int expected = 0;
+                while (true) {
+                    if (reader.nextIs(parser, expected)) {
+                        store.read(parser, parser.nextToken(), cells, expected++, row);
+                    } else if (parser.currentToken() == JsonToken.FIELD_NAME) {
+                        String name = parser.currentName();
+                        Integer position = field(parser, parser.nextToken(), name, cells, row, store);
+                        expected = position == null ? expected : position + 1;
+                    } else {
+                        break;
+                    }
+                }
+                store.requireAll(cells, row);
+            } else if (item == JsonToken.START_ARRAY) {
+                int length = 0;
+                JsonToken value;
+                while ((value = parser.nextToken()) != JsonToken.END_ARRAY) {
+                    if (length < features.size()) {
+                        store.read(parser, value, cells, length, row);
+                    } else {
+                        parser.skipChildren();
+                    }
+                    length++;
+                }
+                countProblems(length, row, rows);
+            } else {
+                rows.error(new FieldProblem(INSTANCES, "instance " + row + " must be an object of features or an "
+                        + "array of " + features.size() + " values, got " + JsonText.describe(item), row));
+                parser.skipChildren();
+            }
+        }
+    }
+
+    /**
+     * Stores a named value in its feature's place, or names the field the model does not have.
+     *
+     * @return the feature's position, or null for a field the model does not have
+     */
+    private <R> Integer field(JsonParser parser, JsonToken token, String name, R cells, Integer row, Store<R> store)
+            throws IOException {
+        Integer position = reader.position(name);
+        if (position == null) {
+            store.rows.error(new FieldProblem(name, "unknown feature '" + name + "'; the model's features are "
+                    + signature.featureNames(), row));
+            parser.skipChildren();
+            return null;
+        }
+        store.read(parser, token, cells, position, row);
+        return position;
+    }
+    /** An array instance must hold exactly one value per feature; names each missing feature or extra position. */
+    private void countProblems(int length, int row, RowsRead rows) {
+        if (length == features.size()) {
+            return;
+        }
+        List<String> names = signature.featureNames();
+        String counts = "instance " + row + " has " + length + " values; the model takes " + names.size()
+                + " in this order: " + names;
+        for (int i = length; i < names.size(); i++) {
+            rows.error(new FieldProblem(names.get(i), "missing value for feature '" + names.get(i) + "': " + counts, row));
+        }
+        for (int i = names.size(); i < length; i++) {
+            rows.error(new FieldProblem("[" + i + "]", "unexpected value at position " + (i + 1) + ": " + counts, row));
+        }
+    }
+
+    /** Where a request's rows are kept as they are read: one row type {@code R} for the whole request. */
+    private abstract static class Store<R> {
+        final RowsRead rows;
+
+        Store(RowsRead rows) {
+            this.rows = rows;
+        }
+
+        /** A row with every feature absent, for a reader to fill. */
+        abstract R absent();
+
+        abstract void add(R row);
+
+        /** Reads one value into its feature's place in a row. */
+        abstract void read(JsonParser parser, JsonToken token, R row, int position, Integer at) throws IOException;
+
+        /** Names each feature a named row has not given. */
+        abstract void requireAll(R row, Integer at);
+    }
+
+    /** Rows of boxed cells, typed as their JSON says: any model. */
+    private final class Cells extends Store<Object[]> {
+        Cells(RowsRead rows) {
+            super(rows);
+        }
+
+        @Override
+        Object[] absent() {
+            return reader.absentRow();
+        }
+
+        @Override
+        void add(Object[] row) {
+            rows.add(row);
+        }
+
+        @Override
+        void read(JsonParser parser, JsonToken token, Object[] row, int position, Integer at) throws IOException {
+            row[position] = reader.read(parser, token, features.get(position), at, rows);
+        }
+
+        @Override
+        void requireAll(Object[] row, Integer at) {
+            rows.requireAll(row, at);
+        }
+    }
+
+    /** Rows of plain doubles, NaN for a feature not given: a numbers-only model, nothing boxed. */
+    private final class Numbers extends Store<double[]> {
+        Numbers(RowsRead rows) {
+            super(rows);
+        }
+
+        @Override
+        double[] absent() {
+            return reader.absentNumbers();
+        }
+
+        @Override
+        void add(double[] row) {
+            rows.add(row);
+        }
+
+        @Override
+        void read(JsonParser parser, JsonToken token, double[] row, int position, Integer at) throws IOException {
+            row[position] = reader.number(parser, token, features.get(position), at, rows);
+        }
+
+        @Override
+        void requireAll(double[] row, Integer at) {
+            rows.requireAll(row, at);
+        }
+    }
+}

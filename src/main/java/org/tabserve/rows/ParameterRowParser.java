@@ -1,0 +1,109 @@
+package org.tabserve.rows;
+
+import org.tabserve.model.Batch;
+import org.tabserve.model.Feature;
+import org.tabserve.model.FieldError;
+import org.tabserve.model.ModelException;
+import org.tabserve.model.ModelSignature;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads one row from request parameters, the shared format of {@code GET /predict?variance=..} and the HTML form:
+ * each parameter a feature name with one value, read by the feature's type as a CSV cell is ({@link TextCells}); an
+ * empty value is a missing one. Unknown, repeated, missing and unreadable fields, and whatever the model's batch
+ * refuses, are all reported at once, with what was typed kept for the form to show again.
+ */
+public final class ParameterRowParser {
+
+    /**
+     * @param typed  parameter name to the text the caller sent (for echoing back)
+     * @param cells  the row's cells in the model's feature order, or null when there are errors
+     * @param batch  the row checked by the model's signature, or null when there are errors
+     * @param errors every bad field
+     */
+    public record ParsedRow(Map<String, String> typed, Object[] cells, Batch batch, List<FieldProblem> errors) {
+
+        /** @return the row's batch, or a 400 listing every bad field */
+        public Batch orThrow() {
+            if (!errors.isEmpty()) {
+                throw RowsException.invalidFields(errors);
+            }
+            return batch;
+        }
+
+        /**
+         * The row's warnings: numbers outside the training range, judged on the values as sent (before the model's
+         * float rounding), then the categories the model has not seen.
+         */
+        public List<org.tabserve.model.RangeWarning> warnings(org.tabserve.model.ModelCard card) {
+            return List.copyOf(PredictionJson.warnings(card, batch, 0, cells));
+        }
+    }
+
+    private final ModelSignature signature;
+
+    public ParameterRowParser(ModelSignature signature) {
+        this.signature = signature;
+    }
+
+    public ParsedRow parse(Map<String, String[]> parameters) {
+        Map<String, String> typed = new LinkedHashMap<>();
+        List<Feature> features = signature.features();
+        List<String> names = signature.featureNames();
+        Object[] cells = new Object[features.size()];
+        List<FieldProblem> errors = new ArrayList<>();
+        List<FieldProblem> unknown = new ArrayList<>();
+        for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
+            String field = parameter.getKey();
+            String[] values = parameter.getValue();
+            String text = values.length == 0 ? "" : values[0];
+            typed.put(field, text);
+            if (values.length > 1) {
+                errors.add(new FieldProblem(field, "'" + field + "' is given " + values.length + " times; give it once", null));
+            }
+            int index = names.indexOf(field);
+            if (index < 0) {
+                unknown.add(new FieldProblem(field, "unknown feature '" + field + "'; the model's features are " + names,
+                        null));
+                continue;
+            }
+            Object cell = TextCells.read(features.get(index), text, false);
+            if (cell == TextCells.UNREADABLE) {
+                errors.add(new FieldProblem(field, TextCells.problem(features.get(index), text, false), null));
+            } else {
+                cells[index] = cell;
+            }
+        }
+        errors.addAll(unknown);
+        for (Feature feature : features) {
+            if (!parameters.containsKey(feature.name()) && !feature.missingAllowed()) {
+                errors.add(new FieldProblem(feature.name(), "missing value for feature '" + feature.name() + "'", null));
+            }
+        }
+        // The batch says what else is wrong (range, missing, categories), also beside errors already found, on the
+        // fields that were read; a field already reported is not reported twice.
+        java.util.Set<String> reported = new java.util.HashSet<>();
+        errors.forEach(e -> reported.add(e.field()));
+        Batch batch = null;
+        try {
+            batch = Batch.of(signature, java.util.Collections.singletonList(cells));
+        } catch (ModelException e) {
+            if (e.kind() != ModelException.Kind.INVALID_INPUT) {
+                throw e;
+            }
+            for (FieldError error : e.fieldErrors()) {
+                if (!reported.contains(error.field())) {
+                    errors.add(new FieldProblem(error.field(), error.message(), null));
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            return new ParsedRow(typed, null, null, List.copyOf(errors));
+        }
+        return new ParsedRow(typed, cells, batch, List.of());
+    }
+}

@@ -1,0 +1,189 @@
+package org.tabserve.rows;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
+import org.tabserve.model.Batch;
+import org.tabserve.model.FeatureStats;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.RangeWarning;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Writes predictions as JSON, streaming: a classifier's {@code {"label", "display_name", "probabilities": {label: p},
+ * "warnings": [{"feature", "message"}]}} or a regressor's {@code {"value", "warnings"}} for one row,
+ * {@code {"predictions": [...]}} for a batch. {@code warnings} lists the values outside the training range and the
+ * categories the model has not seen (empty when there are none).
+ */
+public final class PredictionJson {
+
+    // Field names encoded once: an answer of many rows writes each of them once per row.
+    private static final SerializableString LABEL = new SerializedString("label");
+    private static final SerializableString DISPLAY_NAME = new SerializedString("display_name");
+    private static final SerializableString PROBABILITIES = new SerializedString("probabilities");
+    private static final SerializableString VALUE = new SerializedString("value");
+    private static final SerializableString WARNINGS = new SerializedString("warnings");
+    private static final SerializableString FEATURE = new SerializedString("feature");
+    private static final SerializableString MESSAGE = new SerializedString("message");
+
+    private PredictionJson() {
+    }
+
+    /**
+     * One model's class labels and display names, encoded once, and its training ranges in feature order, for an
+     * answer of many rows: per row, then, no name is escaped or looked up again and a row in range builds no list.
+     */
+    public static final class Rows {
+        private final ModelCard card;
+        private final List<String> features;
+        private final FeatureStats[] stats;
+        private final List<String> classes;
+        private final SerializableString[] classNames;
+        private final SerializableString[] displayNames;
+
+        public Rows(ModelSignature signature, ModelCard card) {
+            this.card = card;
+            this.features = signature.featureNames();
+            this.stats = new FeatureStats[features.size()];
+            for (int i = 0; i < stats.length; i++) {
+                stats[i] = card.featureStats().get(features.get(i));
+            }
+            this.classes = signature.classLabels();
+            this.classNames = new SerializableString[classes.size()];
+            this.displayNames = new SerializableString[classes.size()];
+            for (int i = 0; i < classNames.length; i++) {
+                classNames[i] = new SerializedString(classes.get(i));
+                displayNames[i] = new SerializedString(card.displayName(classes.get(i)));
+            }
+        }
+
+        /** {@link PredictionJson#write}, with the names encoded once. */
+        public void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings) throws IOException {
+            if (!(prediction instanceof Prediction.Classification classification)) {
+                PredictionJson.write(json, prediction, card, warnings);
+                return;
+            }
+            int label = classes.indexOf(classification.label());
+            if (label < 0 || !(classification.classes() == classes || classification.classes().equals(classes))) {
+                PredictionJson.write(json, prediction, card, warnings); // not this model's classes: nothing to reuse
+                return;
+            }
+            json.writeStartObject();
+            json.writeFieldName(LABEL);
+            json.writeString(classNames[label]);
+            json.writeFieldName(DISPLAY_NAME);
+            json.writeString(displayNames[label]);
+            json.writeFieldName(PROBABILITIES);
+            json.writeStartObject();
+            List<Double> probabilities = classification.probabilities();
+            for (int i = 0; i < classNames.length; i++) {
+                json.writeFieldName(classNames[i]);
+                json.writeNumber(probabilities.get(i).doubleValue());
+            }
+            json.writeEndObject();
+            writeWarnings(json, warnings);
+            json.writeEndObject();
+        }
+
+        /** {@link PredictionJson#warnings(ModelCard, Batch, int, double[])}, without a list for a row in range. */
+        List<RangeWarning> warnings(Batch batch, int row, double[] numbers) {
+            for (int i = 0; i < stats.length && i < numbers.length; i++) {
+                if (stats[i] != null && !Double.isNaN(numbers[i]) && !stats[i].contains(numbers[i])) {
+                    return PredictionJson.warnings(card, batch, row, numbers);
+                }
+            }
+            return batch.warnings(row);
+        }
+
+        /** {@link PredictionJson#warnings(ModelCard, Batch, int, Object[])}, without a list for a row in range. */
+        List<RangeWarning> warnings(Batch batch, int row, Object[] sent) {
+            for (int i = 0; i < stats.length && i < sent.length; i++) {
+                if (stats[i] != null && sent[i] instanceof Number number && !Double.isNaN(number.doubleValue())
+                        && !stats[i].contains(number.doubleValue())) {
+                    return PredictionJson.warnings(card, batch, row, sent);
+                }
+            }
+            return batch.warnings(row);
+        }
+    }
+
+    private static void writeWarnings(JsonGenerator json, List<RangeWarning> warnings) throws IOException {
+        json.writeFieldName(WARNINGS);
+        json.writeStartArray();
+        for (RangeWarning warning : warnings) {
+            json.writeStartObject();
+            json.writeFieldName(FEATURE);
+            json.writeString(warning.feature());
+            json.writeFieldName(MESSAGE);
+            json.writeString(warning.message());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+    }
+
+    public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings)
+            throws IOException {
+        json.writeStartObject();
+        if (prediction instanceof Prediction.Regression regression) {
+            json.writeFieldName(VALUE);
+            json.writeNumber(regression.value());
+        } else {
+            Prediction.Classification classification = (Prediction.Classification) prediction;
+            json.writeFieldName(LABEL);
+            json.writeString(classification.label());
+            json.writeFieldName(DISPLAY_NAME);
+            json.writeString(card.displayName(classification.label()));
+            json.writeFieldName(PROBABILITIES);
+            json.writeStartObject();
+            List<String> classes = classification.classes();
+            for (int i = 0; i < classes.size(); i++) {
+                json.writeNumberField(classes.get(i), classification.probabilities().get(i));
+            }
+            json.writeEndObject();
+        }
+        writeWarnings(json, warnings);
+        json.writeEndObject();
+    }
+
+    /**
+     * The warnings for one row of a typed batch: numbers outside the training range, in the model's column order,
+     * then categories the model has not seen.
+     */
+    public static List<RangeWarning> warnings(ModelCard card, Batch batch, int row) {
+        return warnings(card, batch, row, batch.numbers(row));
+    }
+
+    /**
+     * The warnings for one row of a typed batch, its numbers checked against the training range as the caller sent
+     * them: a float input holds 6.8248 as 6.82480001, above a training maximum of 6.8248, so the batch's own numbers
+     * would warn about values at the very ends of the range.
+     *
+     * @param sent the row's values as sent, in {@link ModelSignature#features()} order (a {@code Number} where a number
+     *             was sent; anything else is not range-checked)
+     */
+    static List<RangeWarning> warnings(ModelCard card, Batch batch, int row, Object[] sent) {
+        double[] numbers = new double[sent.length];
+        for (int i = 0; i < sent.length; i++) {
+            numbers[i] = sent[i] instanceof Number number ? number.doubleValue() : Double.NaN;
+        }
+        return warnings(card, batch, row, numbers);
+    }
+
+    /**
+     * The warnings for one row of a typed batch, these numbers (in feature order, NaN where there is none) checked
+     * against the training range, then the categories the model has not seen.
+     */
+    static List<RangeWarning> warnings(ModelCard card, Batch batch, int row, double[] numbers) {
+        List<RangeWarning> range = RangeWarning.check(batch.signature().featureNames(), numbers, card.featureStats());
+        if (batch.warnings(row).isEmpty()) {
+            return range;
+        }
+        List<RangeWarning> all = new java.util.ArrayList<>(range);
+        all.addAll(batch.warnings(row));
+        return all;
+    }
+}

@@ -1,0 +1,70 @@
+package org.tabserve.rows;
+
+import java.util.List;
+
+/**
+ * The one failure type of the rows layer: what a caller sent cannot be read as rows, with every bad field listed.
+ * Its {@link Kind} says what HTTP makes of it; the web layer maps it to its answer in one place
+ * ({@code HttpProblem.of(RowsException)}), so that the command line and the servlets refuse a file in the same words.
+ */
+public final class RowsException extends RuntimeException {
+
+    /** What is wrong, which decides how an outer layer answers. */
+    public enum Kind {
+        /** The text is not the format it claims (malformed JSON or CSV, an empty body, a wrong layout): HTTP 400. */
+        MALFORMED,
+        /** The rows are readable but values in them are not; {@link #errors()} says which and why: HTTP 400. */
+        INVALID_FIELDS,
+        /** More rows, cells or characters than a request may have: HTTP 413. */
+        TOO_LARGE
+    }
+
+    private final Kind kind;
+    private final List<FieldProblem> errors;
+
+    private RowsException(Kind kind, String message, List<FieldProblem> errors) {
+        super(message);
+        this.kind = kind;
+        this.errors = List.copyOf(errors);
+    }
+
+    /** Text that is not what it should be, said in the caller's terms. */
+    public static RowsException malformed(String message) {
+        return new RowsException(Kind.MALFORMED, message, List.of());
+    }
+
+    /** Values that are wrong, every one listed; the message is the one field's, or how many there are. */
+    public static RowsException invalidFields(List<FieldProblem> errors) {
+        String message = errors.size() == 1 ? errors.get(0).message()
+                : errors.size() + " fields are invalid; see errors";
+        return invalidFields(message, errors);
+    }
+
+    /** Values that are wrong, with a message of the caller's own (a count beyond those listed, say). */
+    public static RowsException invalidFields(String message, List<FieldProblem> errors) {
+        return new RowsException(Kind.INVALID_FIELDS, message, errors);
+    }
+
+    /** More than a request may hold; the message names the limit and what to do. */
+    public static RowsException tooLarge(String message) {
+        return new RowsException(Kind.TOO_LARGE, message, List.of());
+    }
+
+    /** @return what is wrong */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** @return the bad fields for {@link Kind#INVALID_FIELDS}, otherwise empty */
+    public List<FieldProblem> errors() {
+        return errors;
+    }
+
+    /** @return the problem as one line: the one bad field's message, or the message and the first of several */
+    public String oneLine() {
+        if (errors.size() == 1) {
+            return errors.get(0).message();
+        }
+        return errors.isEmpty() ? getMessage() : getMessage() + "; first: " + errors.get(0).message();
+    }
+}
