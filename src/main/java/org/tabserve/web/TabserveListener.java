@@ -14,37 +14,40 @@ import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
 import org.tabserve.repository.RepositoryListener;
 import org.tabserve.repository.RepositoryOptions;
-import org.tabserve.web.api.AdminModelServlet;
+import org.tabserve.web.api.AdminModelHandler;
 import org.tabserve.web.api.CsvUpload;
-import org.tabserve.web.api.InvocationsServlet;
 import org.tabserve.web.api.JsonPredictRequest;
-import org.tabserve.web.api.MlflowPingServlet;
-import org.tabserve.web.api.ModelApiServlet;
+import org.tabserve.web.api.ModelApiHandler;
+import org.tabserve.web.api.ModelIndexHandler;
 import org.tabserve.web.api.OpenApiServlet;
-import org.tabserve.web.api.PredictApiServlet;
-import org.tabserve.web.api.PredictFileServlet;
-import org.tabserve.web.api.QueryPredictServlet;
+import org.tabserve.web.api.PredictFileHandler;
+import org.tabserve.web.api.QueryPredictHandler;
 import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.ConcurrencyLimitFilter;
 import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.ErrorServlet;
-import org.tabserve.web.http.HealthServlet;
+import org.tabserve.web.http.HealthHandler;
 import org.tabserve.web.http.MemoryBudget;
 import org.tabserve.web.http.MetricsFilter;
 import org.tabserve.web.http.ModelBytes;
-import org.tabserve.web.http.ModelRoutesServlet;
 import org.tabserve.web.http.RequestEncodingFilter;
+import org.tabserve.web.http.RouteServlet;
+import org.tabserve.web.http.RouteTable;
+import org.tabserve.web.http.Routes;
 import org.tabserve.web.http.SecurityHeadersFilter;
 import org.tabserve.web.http.ServedModels;
 import org.tabserve.web.http.StaticServlet;
 import org.tabserve.web.http.TabserveMetrics;
 import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
+import org.tabserve.web.mlflow.InvocationsHandler;
+import org.tabserve.web.mlflow.MlflowPingHandler;
 import org.tabserve.web.pages.ApiDocsServlet;
-import org.tabserve.web.pages.FormServlet;
-import org.tabserve.web.pages.ModelPageServlet;
+import org.tabserve.web.pages.FormHandler;
+import org.tabserve.web.pages.ModelPageHandler;
+import org.tabserve.web.pages.ModelsPageHandler;
 import org.tabserve.web.pages.UploadPages;
-import org.tabserve.web.v2.V2Servlet;
+import org.tabserve.web.v2.V2Handler;
 
 import java.io.File;
 import java.io.IOException;
@@ -74,6 +77,8 @@ public final class TabserveListener implements ServletContextListener {
     private static final String BUNDLED_MODEL = "/WEB-INF/model.onnx";
 
     private ServedModels served;
+    /** The upload route, whose scoring pool stops with the app. */
+    private PredictFileHandler upload;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -92,38 +97,20 @@ public final class TabserveListener implements ServletContextListener {
         // One filter measures every request; declared here so that it needs no web.xml entry or annotation scan.
         FilterRegistration.Dynamic measuring = context.addFilter("metrics", new MetricsFilter(metrics));
         measuring.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
-        ErrorRenderer errors = new ErrorRenderer(views);
         MemoryBudget budget = MemoryBudget.ofHeap();
-        JsonPredictRequest jsonPredict = new JsonPredictRequest(served, config, budget);
         LOG.info("Memory budget for large requests: " + (budget.capacity() >> 20) + " MB of a "
                 + (Runtime.getRuntime().maxMemory() >> 20) + " MB heap");
-
-        add(context, "form", new FormServlet(served, errors, views, config, budget), "");
-        add(context, "predict-api", new PredictApiServlet(served, errors, jsonPredict), "/api/predict");
-        add(context, "model-api", new ModelApiServlet(served, errors), "/api/model");
-        add(context, "health", new HealthServlet(served, errors), "/health/*");
-        add(context, "predict-query", new QueryPredictServlet(served, errors, config, jsonPredict), "/predict");
-        ServletRegistration.Dynamic upload = add(context, "predict-file",
-                new PredictFileServlet(served, errors, config, new UploadPages(views), budget), "/predict_file");
         File temp = (File) context.getAttribute(ServletContext.TEMPDIR);
-        upload.setMultipartConfig(CsvUpload.multipartConfig(temp == null ? null : temp.getAbsolutePath(),
+        upload = new PredictFileHandler(config, new UploadPages(views), budget);
+        RouteTable routes = routes(config, views, budget, documents, new AdminToken(config, metrics),
+                temp == null ? null : temp.toPath(), upload);
+        ErrorRenderer errors = new ErrorRenderer(views, routes);
+
+        ServletRegistration.Dynamic table = add(context, "routes", new RouteServlet(routes, served, errors),
+                routes.mappings().toArray(String[]::new));
+        table.setMultipartConfig(CsvUpload.multipartConfig(temp == null ? null : temp.getAbsolutePath(),
                 config.maxUploadBytes()));
-        AdminToken adminToken = new AdminToken(config, metrics);
-        add(context, "v2", new V2Servlet(served, errors, config, budget, serverVersion(), adminToken), V2Servlet.PATH,
-                V2Servlet.PATH + "/*");
-        // MLflow's scoring protocol (mlflow models serve), for MLflow clients; its /health alias is tabserve's /health/*.
-        add(context, "mlflow-invocations", new InvocationsServlet(served, errors, config, budget), InvocationsServlet.PATH);
-        add(context, "mlflow-ping", new MlflowPingServlet(served, errors, serverVersion()), MlflowPingServlet.PING,
-                MlflowPingServlet.VERSION);
-        add(context, "openapi", new OpenApiServlet(served, errors, serverVersion(), budget, documents), OpenApiServlet.JSON_PATH,
-                OpenApiServlet.YAML_PATH);
         add(context, "apidocs", new ApiDocsServlet(views), "/apidocs");
-        add(context, "admin-model", new AdminModelServlet(served, errors, config,
-                temp == null ? null : temp.toPath(), adminToken), AdminModelServlet.PATH,
-                AdminModelServlet.MODELS_PATH + "/*");
-        add(context, "model-page", new ModelPageServlet(served, errors, views, budget), "/model");
-        add(context, "models", new ModelRoutesServlet(served, errors, views), ModelRoutesServlet.PATH,
-                ModelRoutesServlet.PATH + "/*", ModelRoutesServlet.API_PATH);
         add(context, "metrics", new PrometheusMetricsServlet(metrics.registry()), "/metrics");
         add(context, "error", new ErrorServlet(errors), "/error");
         add(context, "static", new StaticServlet(errors), "/");
@@ -138,6 +125,69 @@ public final class TabserveListener implements ServletContextListener {
         // Then the body's content coding: gzip is read inflated by the servlets, any other is refused with 415.
         context.addFilter("request-encoding", new RequestEncodingFilter(errors))
                 .addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
+    }
+
+    /**
+     * Every route tabserve answers, in one table (see {@link RouteTable} for how to add one): the served model's
+     * routes (at the root for the default model, under {@code /models/{name}/} for each), the index of the models,
+     * health, MLflow's service routes, the admin routes and the Open Inference Protocol.
+     */
+    private RouteTable routes(WebConfig config, Views views, MemoryBudget budget, ModelBytes documents,
+                              AdminToken adminToken, java.nio.file.Path temp, PredictFileHandler upload) {
+        FormHandler form = new FormHandler(views, config, budget);
+        JsonPredictRequest json = new JsonPredictRequest(config, budget);
+        QueryPredictHandler query = new QueryPredictHandler(config, json);
+        OpenApiServlet openApi = new OpenApiServlet(serverVersion(), budget, documents);
+        ModelIndexHandler index = new ModelIndexHandler();
+        ModelsPageHandler modelsPage = new ModelsPageHandler(views);
+        HealthHandler health = new HealthHandler();
+        MlflowPingHandler mlflow = new MlflowPingHandler(serverVersion());
+        AdminModelHandler admin = new AdminModelHandler(served, config, temp, adminToken);
+        V2Handler v2 = new V2Handler(config, budget, serverVersion(), adminToken);
+        String v2Model = V2Handler.PATH + "/models/{name}[/versions/{version}]";
+        return RouteTable.builder()
+                .mount(HealthHandler.PATH, RouteTable.ErrorShape.PROBLEM, HealthHandler.ROUTES_HINT)
+                .mount(RouteTable.MODELS, RouteTable.ErrorShape.PROBLEM, ModelIndexHandler.ROUTES_HINT)
+                .mount(AdminModelHandler.MODELS_PATH, RouteTable.ErrorShape.PROBLEM, AdminModelHandler.ROUTES_HINT)
+                .mount(V2Handler.PATH, RouteTable.ErrorShape.OPEN_INFERENCE, V2Handler.ROUTES_HINT)
+                // The served model's routes: the default model's at the root, each model's under /models/{name}/.
+                .model(Routes.FORM, Routes.in(Routes.FORM), form::show, RouteTable.GET)
+                .model(Routes.FORM, Routes.in(Routes.FORM), form::predict, RouteTable.POST)
+                .model(Routes.CARD, Routes.in(Routes.CARD), new ModelPageHandler(views, budget)::show, RouteTable.GET)
+                .model(Routes.API_PREDICT, Routes.in(Routes.API_PREDICT), json::handle, RouteTable.POST)
+                .model(Routes.API_MODEL, Routes.in(Routes.API_MODEL), new ModelApiHandler()::describe, RouteTable.GET)
+                .model(Routes.PREDICT, Routes.in(Routes.PREDICT), query::get, RouteTable.GET)
+                .model(Routes.PREDICT, Routes.in(Routes.PREDICT), query::post, RouteTable.POST)
+                .model(Routes.PREDICT_FILE, Routes.in(Routes.PREDICT_FILE), upload::predict, RouteTable.POST)
+                .model(InvocationsHandler.PATH, Routes.in(InvocationsHandler.PATH),
+                        new InvocationsHandler(config, budget)::invoke, RouteTable.POST)
+                .model(Routes.OPENAPI_JSON, Routes.in(Routes.OPENAPI_JSON), openApi::json, RouteTable.GET)
+                .model(Routes.OPENAPI_YAML, Routes.in(Routes.OPENAPI_YAML), openApi::yaml, RouteTable.GET)
+                // The served models.
+                .get(ModelIndexHandler.API_PATH, index::list)
+                .get(RouteTable.MODELS, modelsPage::show)
+                .get(RouteTable.MODELS + "/", modelsPage::show)
+                .route(RouteTable.MODEL_BASE, index::addSlash, RouteTable.GET, RouteTable.POST)
+                // Health; MLflow's service routes (its /health alias is tabserve's /health/*).
+                .get(HealthHandler.PATH + "/live", health::live)
+                .get(HealthHandler.PATH + "/ready", health::ready)
+                .get(MlflowPingHandler.PING, mlflow::ping)
+                .get(MlflowPingHandler.VERSION, mlflow::version)
+                // Putting models in while the server runs.
+                .post(AdminModelHandler.PATH, admin::swap)
+                .route(AdminModelHandler.MODELS_PATH + "/{name}", admin::install, RouteTable.PUT)
+                // The Open Inference Protocol, with its repository extension.
+                .get(V2Handler.PATH, v2::serverMetadata)
+                .get(V2Handler.PATH + "/", v2::serverMetadata)
+                .get(V2Handler.PATH + "/health/live", v2::live)
+                .get(V2Handler.PATH + "/health/ready", v2::ready)
+                .get(v2Model, v2::modelMetadata)
+                .get(v2Model + "/ready", v2::modelReady)
+                .post(v2Model + "/infer", v2::infer)
+                .post(V2Handler.PATH + "/repository/index", v2::index)
+                .post(V2Handler.PATH + "/repository/models/{name}/load", v2::load)
+                .post(V2Handler.PATH + "/repository/models/{name}/unload", v2::unload)
+                .build();
     }
 
     private static ServletRegistration.Dynamic add(ServletContext context, String name, jakarta.servlet.Servlet servlet,
@@ -271,6 +321,9 @@ public final class TabserveListener implements ServletContextListener {
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
+        if (upload != null) {
+            upload.close();
+        }
         if (served != null) {
             served.repository().close(); // each model closes once no request uses it any more
         }

@@ -77,7 +77,7 @@ public final class CsvRowsParser {
     }
 
     /** Whether the budget has room to keep one more chunk of rows for an answer scored from memory. */
-    interface Room {
+    public interface Room {
         /**
          * @param rows      the chunk's rows
          * @param textChars the characters of its text cells, which the kept batch holds as strings
@@ -107,7 +107,7 @@ public final class CsvRowsParser {
      * @param unnamedIndex whether the first column may have no name: pandas' {@code DataFrame.to_csv()} writes its
      *                     index there by default, and MLflow's CSV bodies are such files (the column is not used)
      */
-    CsvRowsParser(ModelSignature signature, long maxRows, boolean unnamedIndex) {
+    public CsvRowsParser(ModelSignature signature, long maxRows, boolean unnamedIndex) {
         this.signature = signature;
         this.maxRows = maxRows;
         this.unnamedIndex = unnamedIndex;
@@ -148,7 +148,7 @@ public final class CsvRowsParser {
      *
      * @return whether every row was handed on; if not, the upload must be read again (some chunks may have been)
      */
-    boolean validateAndKeep(InputStream upload, int keepRows, java.util.function.Consumer<Chunk> ahead, Room room)
+    public boolean validateAndKeep(InputStream upload, int keepRows, java.util.function.Consumer<Chunk> ahead, Room room)
             throws IOException {
         long[] handed = {0};
         boolean[] keeping = {true};

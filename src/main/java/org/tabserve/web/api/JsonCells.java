@@ -36,7 +36,7 @@ import java.util.Map;
  * floats or doubles that may not be missing (the bundled one, the hot path) takes a shortcut: only numbers are values
  * there, read straight to doubles and checked by {@link Batch#ofNumbers}.
  */
-final class JsonCells {
+public final class JsonCells {
 
     /** Marks a feature a named row has not given (null is a value: the missing one). */
     static final Object ABSENT = new Object();
@@ -68,7 +68,7 @@ final class JsonCells {
      * The reader for a model, kept for the next request on the same model: building it (a map and a few walks over
      * the inputs) costs a one-row request about a tenth of its parsing.
      */
-    static JsonCells of(ModelSignature signature) {
+    public static JsonCells of(ModelSignature signature) {
         JsonCells cells = last;
         if (cells != null && cells.signature == signature) {
             return cells;
@@ -78,7 +78,7 @@ final class JsonCells {
         return cells;
     }
 
-    List<Feature> features() {
+    public List<Feature> features() {
         return features;
     }
 
@@ -98,7 +98,7 @@ final class JsonCells {
     }
 
     /** The position of a feature in a row, or null if the model has no such feature. */
-    Integer position(String name) {
+    public Integer position(String name) {
         return positions.get(name);
     }
 
@@ -116,14 +116,14 @@ final class JsonCells {
     }
 
     /** A row with every feature absent, for a reader to fill. */
-    Object[] absentRow() {
+    public Object[] absentRow() {
         Object[] cells = new Object[features.size()];
         Arrays.fill(cells, ABSENT);
         return cells;
     }
 
     /** The rows read so far, the problems found in them, and which rows those problems spoil. */
-    Rows rows() {
+    public Rows rows() {
         return new Rows(false);
     }
 
@@ -142,7 +142,7 @@ final class JsonCells {
      *
      * @param row the row the value belongs to, for the error; null for a lone row
      */
-    Object read(JsonParser parser, JsonToken token, Feature feature, Integer row, Rows rows) throws IOException {
+    public Object read(JsonParser parser, JsonToken token, Feature feature, Integer row, Rows rows) throws IOException {
         if (numbersOnly) {
             return number(parser, token, feature, row, rows);
         }
@@ -268,7 +268,7 @@ final class JsonCells {
      * either all boxed cells ({@link #add(Object[])}) or, for a numbers-only model, all plain doubles
      * ({@link #add(double[])}): the latter box nothing and go to {@link Batch#ofNumbers} as they are.
      */
-    final class Rows {
+    public final class Rows {
         private final List<Object[]> cells = new ArrayList<>();
         private final List<double[]> numbers = new ArrayList<>();
         private final List<FieldProblem> errors = new ArrayList<>();
@@ -280,16 +280,16 @@ final class JsonCells {
             this.plain = plain;
         }
 
-        void add(Object[] row) {
+        public void add(Object[] row) {
             cells.add(row);
         }
 
         /** Adds a row of plain doubles (a numbers-only model only; NaN marks a feature not given). */
-        void add(double[] row) {
+        public void add(double[] row) {
             numbers.add(row);
         }
 
-        int size() {
+        public int size() {
             return cells.size() + numbers.size();
         }
 
@@ -304,13 +304,13 @@ final class JsonCells {
         }
 
         /** Records a problem; it spoils its row (a lone row's problem, with no row number, spoils row 0). */
-        void error(FieldProblem problem) {
+        public void error(FieldProblem problem) {
             errors.add(problem);
             spoilt.set(problem.row() == null ? 0 : problem.row());
         }
 
         /** Names each feature a named row has not given. */
-        void requireAll(Object[] row, Integer at) {
+        public void requireAll(Object[] row, Integer at) {
             for (int i = 0; i < row.length; i++) {
                 if (row[i] == ABSENT) {
                     missing(i, at);
@@ -319,7 +319,7 @@ final class JsonCells {
         }
 
         /** Names each feature a named row of plain doubles has not given (NaN there). */
-        void requireAll(double[] row, Integer at) {
+        public void requireAll(double[] row, Integer at) {
             for (int i = 0; i < row.length; i++) {
                 if (Double.isNaN(row[i])) {
                     missing(i, at);
@@ -368,7 +368,7 @@ final class JsonCells {
          * route (v2's shape [0, n], a CSV with a header only), since there is nothing to predict and an empty answer
          * would hide the mistake.
          */
-        Batch checkBatch(String field) {
+        public Batch checkBatch(String field) {
             if (size() == 0) {
                 throw HttpProblem.badRequest("\"" + field + "\" has no rows; send at least one");
             }

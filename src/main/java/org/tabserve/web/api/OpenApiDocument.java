@@ -32,7 +32,9 @@ import org.tabserve.model.Task;
 import org.tabserve.model.ValueOutput;
 import org.tabserve.model.ValueType;
 import org.tabserve.web.http.Json;
-import org.tabserve.web.http.ModelRoutesServlet;
+import org.tabserve.web.http.RouteTable;
+import org.tabserve.web.mlflow.InvocationsHandler;
+import org.tabserve.web.mlflow.MlflowRequestParser;
 import org.tabserve.web.v2.V2InferRequestParser;
 import org.tabserve.web.v2.V2Json;
 
@@ -209,10 +211,10 @@ final class OpenApiDocument {
 
     /** The routes of many models: the index, each model's own document, the repository extension, installing. */
     private void repositoryPaths(Paths paths) {
-        paths.addPathItem(ModelRoutesServlet.API_PATH, new PathItem().get(operation(TAG_API, "models",
+        paths.addPathItem(ModelIndexHandler.API_PATH, new PathItem().get(operation(TAG_API, "models",
                 "Every served model version with its state, task, inputs and routes", null)
                 .responses(responses(ok(JSON, ref("ModelIndex"), "The models")))));
-        paths.addPathItem(ModelRoutesServlet.PATH + "/{model_name}/openapi.json", new PathItem().get(
+        paths.addPathItem(RouteTable.MODELS + "/{model_name}/openapi.json", new PathItem().get(
                 operation(TAG_DOCS, "modelOpenapiJson", "A model's own document: its routes under /models/{name}",
                         null)
                         .addParametersItem(modelName())
@@ -235,7 +237,7 @@ final class OpenApiDocument {
                     .responses(responses(new ApiResponse().description("Done"),
                             v2Errors(401, 403, 404, 422)))));
         }
-        paths.addPathItem(AdminModelServlet.MODELS_PATH + "/{model_name}", new PathItem().put(operation(TAG_ADMIN,
+        paths.addPathItem(AdminModelHandler.MODELS_PATH + "/{model_name}", new PathItem().put(operation(TAG_ADMIN,
                 "installModel", "Install a model by name into the model directory and serve it (operators only)",
                 "The body is the ONNX file. It is written into the --models directory (so that it survives a restart), "
                         + "where that name is served from (a new version in Triton's layout, the model's file in "
@@ -279,7 +281,7 @@ final class OpenApiDocument {
     }
 
     private void mlflowPaths(Paths paths) {
-        paths.addPathItem(base + InvocationsServlet.PATH, new PathItem().post(operation(TAG_MLFLOW, "mlflowInvocations",
+        paths.addPathItem(base + InvocationsHandler.PATH, new PathItem().post(operation(TAG_MLFLOW, "mlflowInvocations",
                 "Predict a batch in MLflow's scoring format (one model call)",
                 "JSON with exactly one of dataframe_split, dataframe_records, instances or inputs (and optionally "
                         + "params, accepted and not used), or a pandas-style CSV with a header (an unnamed first index "
@@ -289,14 +291,14 @@ final class OpenApiDocument {
                         + "answers for a scikit-learn model; for probabilities and warnings use /api/predict.")
                 .requestBody(new RequestBody().required(true).content(new Content()
                         .addMediaType(JSON, new MediaType().schema(ref("MlflowRequest")))
-                        .addMediaType(InvocationsServlet.CSV, new MediaType().schema(new StringSchema().description(
+                        .addMediaType(org.tabserve.web.http.MediaType.CSV, new MediaType().schema(new StringSchema().description(
                                 "a header row naming the columns, then one line per row")))))
                 .responses(responses(ok(JSON, ref("MlflowPredictions"), "One predicted label per row, in order"),
                         problems(400, 413, 415, 503)))));
-        paths.addPathItem(MlflowPingServlet.PING, new PathItem().get(operation(TAG_MLFLOW, "mlflowPing",
+        paths.addPathItem(org.tabserve.web.mlflow.MlflowPingHandler.PING, new PathItem().get(operation(TAG_MLFLOW, "mlflowPing",
                 "Health check: 200 once the model is loaded", "The body is a single line break, as MLflow's.")
                 .responses(responses(ok("text/plain", new StringSchema(), "The model is loaded"), problems(503)))));
-        paths.addPathItem(MlflowPingServlet.VERSION, new PathItem().get(operation(TAG_MLFLOW, "mlflowVersion",
+        paths.addPathItem(org.tabserve.web.mlflow.MlflowPingHandler.VERSION, new PathItem().get(operation(TAG_MLFLOW, "mlflowVersion",
                 "The server's version (tabserve's, where MLflow's server says MLflow's)", null)
                 .responses(responses(ok("text/plain", new StringSchema(), "The version")))));
     }

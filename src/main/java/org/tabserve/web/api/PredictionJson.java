@@ -21,7 +21,7 @@ import java.util.List;
  * {@code {"predictions": [...]}} for a batch. {@code warnings} lists the values outside the training range and the
  * categories the model has not seen (empty when there are none).
  */
-final class PredictionJson {
+public final class PredictionJson {
 
     // Field names encoded once: an answer of many rows writes each of them once per row.
     private static final SerializableString LABEL = new SerializedString("label");
@@ -190,7 +190,7 @@ final class PredictionJson {
     }
 
     /** Starts a JSON response and returns its generator; the caller closes it. */
-    static JsonGenerator start(HttpServletResponse response) throws IOException {
+    public static JsonGenerator start(HttpServletResponse response) throws IOException {
         response.setStatus(200);
         response.setContentType(Json.MEDIA_TYPE);
         return Json.FACTORY.createGenerator(response.getOutputStream());

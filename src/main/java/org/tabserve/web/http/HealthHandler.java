@@ -2,7 +2,6 @@ package org.tabserve.web.http;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.model.OnnxModel;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -12,33 +11,36 @@ import java.util.Map;
  * {@code GET /health/live} (the process answers) and {@code GET /health/ready} (every model found at start has
  * loaded or failed and at least one serves; otherwise 503 saying why), with the default model's name and sha256.
  */
-public final class HealthServlet extends ApiServlet {
+public final class HealthHandler {
 
-    public HealthServlet(ServedModels model, ErrorRenderer errors) {
-        super(model, errors);
+    /** Where the health routes are. */
+    public static final String PATH = "/health";
+    /** What the 404 of a path under {@link #PATH} that no route serves says. */
+    public static final String ROUTES_HINT = "try /health/live or /health/ready";
+
+    /** {@code GET /health/live}. */
+    public void live(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        write(response, Map.of("status", "live"));
     }
 
-    @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Map<String, Object> body = new LinkedHashMap<>();
-        String path = request.getPathInfo() == null ? "" : request.getPathInfo();
-        switch (path) {
-            case "/live" -> body.put("status", "live");
-            case "/ready" -> {
-                if (!model.repository().ready()) {
-                    model.classifier(); // 503 with the reason when no model could be loaded
-                    throw HttpProblem.unavailable("the models found at start are still loading; see POST "
-                            + "/v2/repository/index");
-                }
-                body.put("status", "ready");
-                model.loaded().ifPresent(classifier -> {
-                    body.put("model", classifier.card().name());
-                    body.put("sha256", classifier.sha256());
-                });
-            }
-            default -> throw HttpProblem.of(404, "Not found", "no route for GET " + request.getRequestURI()
-                    + "; try /health/live or /health/ready");
+    /** {@code GET /health/ready}. */
+    public void ready(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        if (!model.repository().ready()) {
+            model.model(); // 503 with the reason when no model could be loaded
+            throw HttpProblem.unavailable("the models found at start are still loading; see POST "
+                    + "/v2/repository/index");
         }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "ready");
+        model.loaded().ifPresent(classifier -> {
+            body.put("model", classifier.card().name());
+            body.put("sha256", classifier.sha256());
+        });
+        write(response, body);
+    }
+
+    private static void write(HttpServletResponse response, Map<String, Object> body) throws IOException {
         response.setContentType("application/json");
         response.setHeader("Cache-Control", "no-store");
         Json.MAPPER.writeValue(response.getOutputStream(), body);

@@ -33,6 +33,13 @@ public final class HttpProblem extends RuntimeException {
         return new HttpProblem(400, "Invalid input", detail, errors, Map.of());
     }
 
+    /** The 405 for a method a route does not take, with the {@code Allow} header listing those it does. */
+    public static HttpProblem methodNotAllowed(String method, String uri, java.util.Collection<String> allowed) {
+        String allow = String.join(", ", new java.util.TreeSet<>(allowed));
+        return new HttpProblem(405, "Method not allowed", method + " is not allowed on " + uri + "; allowed: " + allow,
+                List.of(), Map.of("Allow", allow));
+    }
+
     /** The 404 for a path no route serves, worded the same wherever it is noticed. */
     static HttpProblem noRoute(String method, String uri) {
         return of(404, "Not found", "no route for " + method + " " + uri);

@@ -34,6 +34,6 @@ public record ModelRoute(String name, Optional<Long> version) {
 
     /** @return where the model's routes are: {@code /models/{name}}, with {@code /versions/{version}} if named */
     public String base() {
-        return ModelRoutesServlet.PATH + "/" + name + version.map(v -> "/versions/" + v).orElse("");
+        return RouteTable.MODELS + "/" + name + version.map(v -> "/versions/" + v).orElse("");
     }
 }

@@ -1,4 +1,4 @@
-package org.tabserve.web.api;
+package org.tabserve.web.mlflow;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
+import org.tabserve.web.api.CsvRowsParser;
+import org.tabserve.web.api.JsonCells;
 import org.tabserve.web.http.FieldProblem;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
@@ -34,13 +36,13 @@ import java.util.Set;
  * As in MLflow, columns the model does not take are ignored (a DataFrame often carries an id), and a column it takes
  * but that is absent is an error naming it.
  */
-final class MlflowRequestParser {
+public final class MlflowRequestParser {
 
-    static final String DATAFRAME_SPLIT = "dataframe_split";
-    static final String DATAFRAME_RECORDS = "dataframe_records";
-    static final String INSTANCES = "instances";
-    static final String INPUTS = "inputs";
-    static final String PARAMS = "params";
+    public static final String DATAFRAME_SPLIT = "dataframe_split";
+    public static final String DATAFRAME_RECORDS = "dataframe_records";
+    public static final String INSTANCES = "instances";
+    public static final String INPUTS = "inputs";
+    public static final String PARAMS = "params";
     /** MLflow's input fields, in the order its documentation lists them. */
     static final List<String> FORMATS = List.of(DATAFRAME_SPLIT, DATAFRAME_RECORDS, INSTANCES, INPUTS);
 
@@ -52,7 +54,7 @@ final class MlflowRequestParser {
     private final JsonCells reader;
     private final int maxRows;
 
-    MlflowRequestParser(ModelSignature signature, int maxRows) {
+    public MlflowRequestParser(ModelSignature signature, int maxRows) {
         this.signature = signature;
         this.reader = JsonCells.of(signature);
         this.maxRows = maxRows;
@@ -65,7 +67,7 @@ final class MlflowRequestParser {
      * @throws HttpProblem 400 for malformed JSON, a wrong layout or bad values (all of them listed), 413 for more
      *                     rows than the batch limit
      */
-    Batch parseJson(InputStream body) throws IOException {
+    public Batch parseJson(InputStream body) throws IOException {
         try (JsonParser parser = Json.parser(body)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
@@ -125,7 +127,7 @@ final class MlflowRequestParser {
      * @return the rows, checked against the model's signature, in the chunks the CSV reader hands on
      * @throws HttpProblem 400 listing the problems, 413 past the batch limit
      */
-    List<Batch> parseCsv(InputStream body) throws IOException {
+    public List<Batch> parseCsv(InputStream body) throws IOException {
         List<Batch> chunks = new ArrayList<>();
         // No row reservation here (CsvRowsParser#reservingRowMemory): the body is metered at 16 bytes of budget a
         // byte as it is read, which already covers what a long row's parse holds (at most 15.3 bytes a character,

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Timeout;
+import org.tabserve.web.mlflow.MlflowRequestParser;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelInput;
@@ -68,7 +69,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * values, and where a simple independent reading of the input is possible the parser must agree with it exactly.
  */
 @Timeout(10)
-class RequestParsersFuzzTest {
+public class RequestParsersFuzzTest {
 
     /** The bundled model's signature: its graph takes the data's column order. */
     static final ModelSignature SIGNATURE = ModelSignature.floatClassifier("input",
@@ -86,7 +87,7 @@ class RequestParsersFuzzTest {
      * A model of typed column inputs, as skl2onnx exports them: text with known categories (unknown ones taken with a
      * warning, or refused), a float that may be missing, a 64-bit integer, a boolean.
      */
-    static final ModelSignature TYPED = new ModelSignature(List.of(
+    public static final ModelSignature TYPED = new ModelSignature(List.of(
             column(new Feature("island", ValueType.STRING, false, List.of("Biscoe", "Dream", "Torgersen"), false)),
             column(new Feature("bill_length_mm", ValueType.FLOAT, true, List.of(), false)),
             column(new Feature("flipper_length_mm", ValueType.INT64, false, List.of(), false)),
