@@ -2,7 +2,7 @@ package org.tabserve.web.api;
 
 import org.tabserve.model.OnnxModel;
 import org.tabserve.model.Prediction;
-import org.tabserve.web.http.ServedModels;
+import org.tabserve.web.http.ResolvedModel;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -110,7 +110,7 @@ public final class ChunkScorer implements AutoCloseable {
         }
 
         private final OnnxModel classifier;
-        /** Counts each chunk's predictions in the metrics ({@link ServedModels#counter()}), then passes them on. */
+        /** Counts each chunk's predictions in the metrics ({@link ResolvedModel#counter()}), then passes them on. */
         private final UnaryOperator<List<Prediction>> counted;
         private final Sink sink;
         private final ArrayDeque<Pending> pending = new ArrayDeque<>();

@@ -9,7 +9,6 @@ import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
 import org.tabserve.repository.RepositoryException;
-
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.ModelRoute;
 import org.tabserve.web.http.ResolvedModel;

@@ -46,6 +46,16 @@ public record MediaType(String header, String type, Map<String, String> paramete
                 java.util.Collections.unmodifiableMap(parameters));
     }
 
+    /** @return whether the body is a multipart one (an upload), which the container parses itself */
+    public boolean isMultipart() {
+        return type.startsWith("multipart/");
+    }
+
+    /** @return whether the body is a url-encoded form, which the container parses itself */
+    public boolean isForm() {
+        return type.equals(FORM);
+    }
+
     /** @return how a refusal names what was sent: {@code (none was sent)} or {@code (got ...)} */
     public String sent() {
         return header == null ? "(none was sent)" : "(got " + header + ")";

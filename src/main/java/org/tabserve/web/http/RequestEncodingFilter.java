@@ -83,9 +83,9 @@ public final class RequestEncodingFilter extends HttpFilter {
             return HttpProblem.unsupportedMediaType("Content-Encoding " + String.join(", ", codings)
                     + " is not supported; send the body uncompressed or with Content-Encoding: gzip");
         }
-        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
-        if (type.startsWith("multipart/") || type.startsWith("application/x-www-form-urlencoded")) {
-            return HttpProblem.unsupportedMediaType("a gzip-encoded " + type.split(";", 2)[0].strip() + " body cannot "
+        MediaType type = MediaType.parse(contentType);
+        if (type.isMultipart() || type.isForm()) {
+            return HttpProblem.unsupportedMediaType("a gzip-encoded " + type.type() + " body cannot "
                     + "be read; send it uncompressed, with the file itself gzip-compressed (a .csv.gz) if it is large");
         }
         return null;
