@@ -14,40 +14,25 @@ import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
 import org.tabserve.repository.RepositoryListener;
 import org.tabserve.repository.RepositoryOptions;
-import org.tabserve.web.api.AdminModelHandler;
 import org.tabserve.web.api.CsvUpload;
-import org.tabserve.web.api.JsonPredictRequest;
-import org.tabserve.web.api.ModelApiHandler;
-import org.tabserve.web.api.ModelIndexHandler;
-import org.tabserve.web.api.OpenApiServlet;
 import org.tabserve.web.api.PredictFileHandler;
-import org.tabserve.web.api.QueryPredictHandler;
 import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.ConcurrencyLimitFilter;
 import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.ErrorServlet;
-import org.tabserve.web.http.HealthHandler;
 import org.tabserve.web.http.MemoryBudget;
 import org.tabserve.web.http.MetricsFilter;
 import org.tabserve.web.http.ModelBytes;
 import org.tabserve.web.http.RequestEncodingFilter;
 import org.tabserve.web.http.RouteServlet;
 import org.tabserve.web.http.RouteTable;
-import org.tabserve.web.http.Routes;
 import org.tabserve.web.http.SecurityHeadersFilter;
 import org.tabserve.web.http.ServedModels;
 import org.tabserve.web.http.StaticServlet;
 import org.tabserve.web.http.TabserveMetrics;
 import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
-import org.tabserve.web.mlflow.InvocationsHandler;
-import org.tabserve.web.mlflow.MlflowPingHandler;
-import org.tabserve.web.pages.ApiDocsServlet;
-import org.tabserve.web.pages.FormHandler;
-import org.tabserve.web.pages.ModelPageHandler;
-import org.tabserve.web.pages.ModelsPageHandler;
 import org.tabserve.web.pages.UploadPages;
-import org.tabserve.web.v2.V2Handler;
 
 import java.io.File;
 import java.io.IOException;
@@ -63,8 +48,9 @@ import java.util.logging.Logger;
 
 /**
  * Wires the web app once, in any servlet container: resolves {@link WebConfig}, loads the model (keeping the app up
- * with a 503 on readiness when it cannot), builds every servlet with its collaborators, and closes the model when
- * the app stops. Declared in {@code web.xml}, as only declared listeners may register servlets.
+ * with a 503 on readiness when it cannot), builds the route table ({@link TabserveRoutes}) and the servlet that
+ * serves it, the container-level servlets (metrics, error pages, static files) and the filters, and closes the
+ * models when the app stops. Declared in {@code web.xml}, as only declared listeners may register servlets.
  */
 public final class TabserveListener implements ServletContextListener {
 
@@ -102,15 +88,14 @@ public final class TabserveListener implements ServletContextListener {
                 + (Runtime.getRuntime().maxMemory() >> 20) + " MB heap");
         File temp = (File) context.getAttribute(ServletContext.TEMPDIR);
         upload = new PredictFileHandler(config, new UploadPages(views), budget);
-        RouteTable routes = routes(config, views, budget, documents, new AdminToken(config, metrics),
-                temp == null ? null : temp.toPath(), upload);
+        RouteTable routes = TabserveRoutes.table(served, config, views, budget, documents,
+                new AdminToken(config, metrics), temp == null ? null : temp.toPath(), upload, serverVersion());
         ErrorRenderer errors = new ErrorRenderer(views, routes);
 
         ServletRegistration.Dynamic table = add(context, "routes", new RouteServlet(routes, served, errors),
                 routes.mappings().toArray(String[]::new));
         table.setMultipartConfig(CsvUpload.multipartConfig(temp == null ? null : temp.getAbsolutePath(),
                 config.maxUploadBytes()));
-        add(context, "apidocs", new ApiDocsServlet(views), "/apidocs");
         add(context, "metrics", new PrometheusMetricsServlet(metrics.registry()), "/metrics");
         add(context, "error", new ErrorServlet(errors), "/error");
         add(context, "static", new StaticServlet(errors), "/");
@@ -125,69 +110,6 @@ public final class TabserveListener implements ServletContextListener {
         // Then the body's content coding: gzip is read inflated by the servlets, any other is refused with 415.
         context.addFilter("request-encoding", new RequestEncodingFilter(errors))
                 .addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
-    }
-
-    /**
-     * Every route tabserve answers, in one table (see {@link RouteTable} for how to add one): the served model's
-     * routes (at the root for the default model, under {@code /models/{name}/} for each), the index of the models,
-     * health, MLflow's service routes, the admin routes and the Open Inference Protocol.
-     */
-    private RouteTable routes(WebConfig config, Views views, MemoryBudget budget, ModelBytes documents,
-                              AdminToken adminToken, java.nio.file.Path temp, PredictFileHandler upload) {
-        FormHandler form = new FormHandler(views, config, budget);
-        JsonPredictRequest json = new JsonPredictRequest(config, budget);
-        QueryPredictHandler query = new QueryPredictHandler(config, json);
-        OpenApiServlet openApi = new OpenApiServlet(serverVersion(), budget, documents);
-        ModelIndexHandler index = new ModelIndexHandler();
-        ModelsPageHandler modelsPage = new ModelsPageHandler(views);
-        HealthHandler health = new HealthHandler();
-        MlflowPingHandler mlflow = new MlflowPingHandler(serverVersion());
-        AdminModelHandler admin = new AdminModelHandler(served, config, temp, adminToken);
-        V2Handler v2 = new V2Handler(config, budget, serverVersion(), adminToken);
-        String v2Model = V2Handler.PATH + "/models/{name}[/versions/{version}]";
-        return RouteTable.builder()
-                .mount(HealthHandler.PATH, RouteTable.ErrorShape.PROBLEM, HealthHandler.ROUTES_HINT)
-                .mount(RouteTable.MODELS, RouteTable.ErrorShape.PROBLEM, ModelIndexHandler.ROUTES_HINT)
-                .mount(AdminModelHandler.MODELS_PATH, RouteTable.ErrorShape.PROBLEM, AdminModelHandler.ROUTES_HINT)
-                .mount(V2Handler.PATH, RouteTable.ErrorShape.OPEN_INFERENCE, V2Handler.ROUTES_HINT)
-                // The served model's routes: the default model's at the root, each model's under /models/{name}/.
-                .model(Routes.FORM, Routes.in(Routes.FORM), form::show, RouteTable.GET)
-                .model(Routes.FORM, Routes.in(Routes.FORM), form::predict, RouteTable.POST)
-                .model(Routes.CARD, Routes.in(Routes.CARD), new ModelPageHandler(views, budget)::show, RouteTable.GET)
-                .model(Routes.API_PREDICT, Routes.in(Routes.API_PREDICT), json::handle, RouteTable.POST)
-                .model(Routes.API_MODEL, Routes.in(Routes.API_MODEL), new ModelApiHandler()::describe, RouteTable.GET)
-                .model(Routes.PREDICT, Routes.in(Routes.PREDICT), query::get, RouteTable.GET)
-                .model(Routes.PREDICT, Routes.in(Routes.PREDICT), query::post, RouteTable.POST)
-                .model(Routes.PREDICT_FILE, Routes.in(Routes.PREDICT_FILE), upload::predict, RouteTable.POST)
-                .model(InvocationsHandler.PATH, Routes.in(InvocationsHandler.PATH),
-                        new InvocationsHandler(config, budget)::invoke, RouteTable.POST)
-                .model(Routes.OPENAPI_JSON, Routes.in(Routes.OPENAPI_JSON), openApi::json, RouteTable.GET)
-                .model(Routes.OPENAPI_YAML, Routes.in(Routes.OPENAPI_YAML), openApi::yaml, RouteTable.GET)
-                // The served models.
-                .get(ModelIndexHandler.API_PATH, index::list)
-                .get(RouteTable.MODELS, modelsPage::show)
-                .get(RouteTable.MODELS + "/", modelsPage::show)
-                .route(RouteTable.MODEL_BASE, index::addSlash, RouteTable.GET, RouteTable.POST)
-                // Health; MLflow's service routes (its /health alias is tabserve's /health/*).
-                .get(HealthHandler.PATH + "/live", health::live)
-                .get(HealthHandler.PATH + "/ready", health::ready)
-                .get(MlflowPingHandler.PING, mlflow::ping)
-                .get(MlflowPingHandler.VERSION, mlflow::version)
-                // Putting models in while the server runs.
-                .post(AdminModelHandler.PATH, admin::swap)
-                .route(AdminModelHandler.MODELS_PATH + "/{name}", admin::install, RouteTable.PUT)
-                // The Open Inference Protocol, with its repository extension.
-                .get(V2Handler.PATH, v2::serverMetadata)
-                .get(V2Handler.PATH + "/", v2::serverMetadata)
-                .get(V2Handler.PATH + "/health/live", v2::live)
-                .get(V2Handler.PATH + "/health/ready", v2::ready)
-                .get(v2Model, v2::modelMetadata)
-                .get(v2Model + "/ready", v2::modelReady)
-                .post(v2Model + "/infer", v2::infer)
-                .post(V2Handler.PATH + "/repository/index", v2::index)
-                .post(V2Handler.PATH + "/repository/models/{name}/load", v2::load)
-                .post(V2Handler.PATH + "/repository/models/{name}/unload", v2::unload)
-                .build();
     }
 
     private static ServletRegistration.Dynamic add(ServletContext context, String name, jakarta.servlet.Servlet servlet,

@@ -42,7 +42,12 @@ public final class HttpProblem extends RuntimeException {
 
     /** The 404 for a path no route serves, worded the same wherever it is noticed. */
     static HttpProblem noRoute(String method, String uri) {
-        return of(404, "Not found", "no route for " + method + " " + uri);
+        return noRoute(method, uri, "");
+    }
+
+    /** @param hint what to add, naming the routes there are near {@code uri}; empty for nothing */
+    static HttpProblem noRoute(String method, String uri, String hint) {
+        return of(404, "Not found", "no route for " + method + " " + uri + (hint.isEmpty() ? "" : "; " + hint));
     }
 
     public static HttpProblem badRequest(String detail) {

@@ -38,9 +38,8 @@ public final class RouteServlet extends HttpServlet {
         try {
             List<RouteTable.Match> matches = table.match(path);
             if (matches.isEmpty()) {
-                String hint = table.mountOf(path).map(m -> "; " + m.hint()).orElse("");
-                throw HttpProblem.of(404, "Not found", HttpProblem.noRoute(request.getMethod(),
-                        request.getRequestURI()).detail() + hint);
+                throw HttpProblem.noRoute(request.getMethod(), request.getRequestURI(),
+                        table.mountOf(path).map(RouteTable.Mount::hint).orElse(""));
             }
             Map<String, String> variables = matches.get(0).variables();
             model = new ResolvedModel(served, variables.containsKey("name")

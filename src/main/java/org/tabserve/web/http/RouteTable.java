@@ -22,8 +22,8 @@ import java.util.TreeSet;
  * with {@link Builder#model} is a route of the served model: it is answered on the root path for the default model
  * and under {@code /models/{name}[/versions/{version}]/} for the model the path names (one entry, both routes).
  *
- * <p><b>Adding a route</b> is one entry in the table the wiring builds ({@code TabserveListener#routes}) plus its
- * handler, a method taking {@code (ResolvedModel, request, response)}:
+ * <p><b>Adding a route</b> is one entry in the table the wiring builds ({@code TabserveRoutes}, beside the listener) plus
+ * its handler, a method taking {@code (ResolvedModel, request, response)}:
  * <pre>{@code
  *     .get("/api/echo", echo::answer)                                   // a route of its own
  *     .model("/api/schema", "api/schema", schema::answer, GET)          // and /models/{name}/api/schema
