@@ -29,7 +29,7 @@ import java.util.Locale;
  * filter with {@link java.util.zip.GZIPInputStream} behaves the same in every container. Its one limit: the
  * container parses multipart and form bodies itself, from the bytes as sent, so a wrapper cannot inflate those: a
  * gzip-encoded multipart or form body is a 415 that says to upload the file gzip-compressed ({@code .csv.gz})
- * instead, which {@code PredictFileServlet} inflates, and any container takes.
+ * instead, which {@code PredictFileHandler} inflates, and any container takes.
  */
 public final class RequestEncodingFilter extends HttpFilter {
 
