@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -123,20 +124,37 @@ class ArchitectureTest {
 
     @Test
     void httpPlumbingNeverReachesUpToTheRoutesOrTheWiring() throws IOException {
-        assertTrue(webTypesUsed(WEB.resolve("api")).contains("org.tabserve.web.http.ApiServlet"),
+        assertTrue(webTypesUsed(WEB.resolve("api")).contains("org.tabserve.web.http.ResolvedModel"),
                 "the scan reads the web app's imports");
         List<String> upward = webTypesUsed(WEB.resolve("http")).stream().filter(t -> !t.startsWith("org.tabserve.web.http.")).toList();
         assertEquals(List.of(), upward, "http is the floor every route stands on: it names no route package and not "
                 + "the wiring (a route's path it needs goes into http's Routes)");
     }
 
+    /**
+     * Each protocol stands on http and the OpenAPI builders alone (its readers are in org.tabserve.rows, below the web
+     * layer), never on another protocol, the pages or the wiring; api uses v2 only for the protocol's tensor shape of an
+     * input, which the model's description shows.
+     */
     @Test
-    void theProtocolStandsOnHttpAlone() throws IOException {
-        List<String> upward = webTypesUsed(WEB.resolve("v2")).stream()
-                .filter(t -> !t.startsWith("org.tabserve.web.http.") && !t.startsWith("org.tabserve.web.openapi.")
-                        && !t.startsWith("org.tabserve.web.v2."))
-                .toList();
-        assertEquals(List.of(), upward, "v2 uses the shared plumbing and the OpenAPI document's builders only");
+    void eachProtocolStandsOnHttpAlone() throws IOException {
+        Map<String, List<String>> allowed = Map.of(
+                "v2", List.of(),
+                "mlflow", List.of(),
+                "api", List.of("org.tabserve.web.v2.V2InferRequestParser", "org.tabserve.web.v2.V2Json"));
+        allowed.forEach((protocol, also) -> {
+            try {
+                List<String> used = webTypesUsed(WEB.resolve(protocol));
+                assertTrue(used.stream().anyMatch(t -> t.startsWith("org.tabserve.web.http.")), protocol + " scanned");
+                List<String> upward = used.stream()
+                        .filter(t -> !t.startsWith("org.tabserve.web.http.") && !t.startsWith("org.tabserve.web.openapi.")
+                                && !t.startsWith("org.tabserve.web." + protocol + ".") && !also.contains(t))
+                        .toList();
+                assertEquals(List.of(), upward, protocol + " uses the shared plumbing and the OpenAPI builders only");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     @Test
@@ -151,12 +169,35 @@ class ArchitectureTest {
     }
 
     @Test
-    void theApiRoutesNeverUseThePages() throws IOException {
-        List<String> used = webTypesUsed(WEB.resolve("api"));
-        assertTrue(used.stream().anyMatch(t -> t.startsWith("org.tabserve.web.http.")), "the scan found api's types");
-        List<String> intoPages = used.stream().filter(t -> t.startsWith("org.tabserve.web.pages.")).toList();
-        assertEquals(List.of(), intoPages, "pages stand on api, never the other way round (the upload page comes in "
-                + "as an UploadView)");
+    void thePagesStandOnApiAndNothingButTheWiringUsesThem() throws IOException {
+        List<String> pages = webTypesUsed(WEB.resolve("pages")).stream()
+                .filter(t -> !t.matches("org\\.tabserve\\.web\\.(http|api|v2|pages)\\.\\w+(\\.\\w+)*"))
+                .toList();
+        assertEquals(List.of(), pages, "pages draw what api and v2 give them, on the plumbing");
+        for (String protocol : List.of("api", "mlflow", "v2", "http")) {
+            List<String> intoPages = webTypesUsed(WEB.resolve(protocol)).stream()
+                    .filter(t -> t.startsWith("org.tabserve.web.pages.")).toList();
+            assertEquals(List.of(), intoPages, protocol + ": pages stand on api, never the other way round (the "
+                    + "upload page comes in as an UploadView, handed a finished UploadPreview)");
+        }
+    }
+
+    @Test
+    void everyHandlerTakesItsModelAsAnArgumentNotFromTheRequest() throws IOException {
+        // The model a request's path names is a ResolvedModel argument, never a request attribute or a thread-local.
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(WEB)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String source = Files.readString(file);
+                for (String mark : List.of("ThreadLocal", "getRequestDispatcher(", ".forward(")) {
+                    boolean staticFiles = file.endsWith(Path.of("http", "StaticServlet.java")) && mark.equals(".forward(");
+                    if (source.contains(mark) && !staticFiles) {
+                        found.add(file.getFileName() + ": " + mark);
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), found, "only StaticServlet forwards, to the container's own file servlet");
     }
 
     @Test

@@ -15,45 +15,25 @@ import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
 import org.tabserve.repository.RepositoryListener;
 import org.tabserve.repository.RepositoryOptions;
-import org.tabserve.web.api.AdminModelServlet;
-import org.tabserve.web.api.AdminOpenApi;
-import org.tabserve.web.api.FlaskOpenApi;
 import org.tabserve.web.api.CsvUpload;
-import org.tabserve.web.api.InvocationsServlet;
-import org.tabserve.web.api.JsonPredictRequest;
-import org.tabserve.web.api.MlflowPingServlet;
-import org.tabserve.web.api.ModelApiOpenApi;
-import org.tabserve.web.api.ModelApiServlet;
-import org.tabserve.web.api.OpenApiServlet;
-import org.tabserve.web.api.PredictApiServlet;
-import org.tabserve.web.api.PredictFileServlet;
-import org.tabserve.web.api.PredictOpenApi;
-import org.tabserve.web.api.QueryPredictServlet;
+import org.tabserve.web.api.PredictFileHandler;
 import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.ConcurrencyLimitFilter;
 import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.ErrorServlet;
-import org.tabserve.web.http.HealthServlet;
 import org.tabserve.web.http.MemoryBudget;
 import org.tabserve.web.http.MetricsFilter;
 import org.tabserve.web.http.ModelBytes;
-import org.tabserve.web.http.ModelRoutesServlet;
 import org.tabserve.web.http.RequestEncodingFilter;
+import org.tabserve.web.http.RouteServlet;
+import org.tabserve.web.http.RouteTable;
 import org.tabserve.web.http.SecurityHeadersFilter;
 import org.tabserve.web.http.ServedModels;
 import org.tabserve.web.http.StaticServlet;
 import org.tabserve.web.http.TabserveMetrics;
 import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
-import org.tabserve.web.mlflow.MlflowOpenApi;
-import org.tabserve.web.openapi.OpenApiDocument;
-import org.tabserve.web.openapi.ServerOpenApi;
-import org.tabserve.web.pages.ApiDocsServlet;
-import org.tabserve.web.pages.FormServlet;
-import org.tabserve.web.pages.ModelPageServlet;
 import org.tabserve.web.pages.UploadPages;
-import org.tabserve.web.v2.V2OpenApi;
-import org.tabserve.web.v2.V2Servlet;
 
 import java.io.File;
 import java.io.IOException;
@@ -69,8 +49,9 @@ import java.util.logging.Logger;
 
 /**
  * Wires the web app once, in any servlet container: resolves {@link WebConfig}, loads the model (keeping the app up
- * with a 503 on readiness when it cannot), builds every servlet with its collaborators, and closes the model when
- * the app stops. Declared in {@code web.xml}, as only declared listeners may register servlets.
+ * with a 503 on readiness when it cannot), builds the route table ({@link TabserveRoutes}) and the servlet that
+ * serves it, the container-level servlets (metrics, error pages, static files) and the filters, and closes the
+ * models when the app stops. Declared in {@code web.xml}, as only declared listeners may register servlets.
  */
 public final class TabserveListener implements ServletContextListener {
 
@@ -83,6 +64,8 @@ public final class TabserveListener implements ServletContextListener {
     private static final String BUNDLED_MODEL = "/WEB-INF/model.onnx";
 
     private ServedModels served;
+    /** The upload route, whose scoring pool stops with the app. */
+    private PredictFileHandler upload;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -101,38 +84,19 @@ public final class TabserveListener implements ServletContextListener {
         // One filter measures every request; declared here so that it needs no web.xml entry or annotation scan.
         FilterRegistration.Dynamic measuring = context.addFilter("metrics", new MetricsFilter(metrics));
         measuring.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
-        ErrorRenderer errors = new ErrorRenderer(views);
         MemoryBudget budget = MemoryBudget.ofHeap();
-        JsonPredictRequest jsonPredict = new JsonPredictRequest(served, config, budget);
         LOG.info("Memory budget for large requests: " + (budget.capacity() >> 20) + " MB of a "
                 + (Runtime.getRuntime().maxMemory() >> 20) + " MB heap");
-
-        add(context, "form", new FormServlet(served, errors, views, config, budget), "");
-        add(context, "predict-api", new PredictApiServlet(served, errors, jsonPredict), "/api/predict");
-        add(context, "model-api", new ModelApiServlet(served, errors), "/api/model");
-        add(context, "health", new HealthServlet(served, errors), "/health/*");
-        add(context, "predict-query", new QueryPredictServlet(served, errors, config, jsonPredict), "/predict");
-        ServletRegistration.Dynamic upload = add(context, "predict-file",
-                new PredictFileServlet(served, errors, config, new UploadPages(views), budget), "/predict_file");
         File temp = (File) context.getAttribute(ServletContext.TEMPDIR);
-        upload.setMultipartConfig(CsvUpload.multipartConfig(temp == null ? null : temp.getAbsolutePath(),
+        upload = new PredictFileHandler(config, new UploadPages(views), budget);
+        RouteTable routes = TabserveRoutes.table(served, config, views, budget, documents,
+                new AdminToken(config, metrics), temp == null ? null : temp.toPath(), upload, serverVersion());
+        ErrorRenderer errors = new ErrorRenderer(views, routes);
+
+        ServletRegistration.Dynamic table = add(context, "routes", new RouteServlet(routes, served, errors),
+                routes.mappings().toArray(String[]::new));
+        table.setMultipartConfig(CsvUpload.multipartConfig(temp == null ? null : temp.getAbsolutePath(),
                 config.maxUploadBytes()));
-        AdminToken adminToken = new AdminToken(config, metrics);
-        add(context, "v2", new V2Servlet(served, errors, config, budget, serverVersion(), adminToken), V2Servlet.PATH,
-                V2Servlet.PATH + "/*");
-        // MLflow's scoring protocol (mlflow models serve), for MLflow clients; its /health alias is tabserve's /health/*.
-        add(context, "mlflow-invocations", new InvocationsServlet(served, errors, config, budget), InvocationsServlet.PATH);
-        add(context, "mlflow-ping", new MlflowPingServlet(served, errors, serverVersion()), MlflowPingServlet.PING,
-                MlflowPingServlet.VERSION);
-        add(context, "openapi", new OpenApiServlet(served, errors, openApiDocument(serverVersion()), budget, documents),
-                OpenApiServlet.JSON_PATH, OpenApiServlet.YAML_PATH);
-        add(context, "apidocs", new ApiDocsServlet(views), "/apidocs");
-        add(context, "admin-model", new AdminModelServlet(served, errors, config,
-                temp == null ? null : temp.toPath(), adminToken), AdminModelServlet.PATH,
-                AdminModelServlet.MODELS_PATH + "/*");
-        add(context, "model-page", new ModelPageServlet(served, errors, views, budget), "/model");
-        add(context, "models", new ModelRoutesServlet(served, errors, views), ModelRoutesServlet.PATH,
-                ModelRoutesServlet.PATH + "/*", ModelRoutesServlet.API_PATH);
         add(context, "metrics", new PrometheusMetricsServlet(metrics.registry()), "/metrics");
         add(context, "error", new ErrorServlet(errors), "/error");
         add(context, "static", new StaticServlet(errors), "/");
@@ -158,12 +122,6 @@ public final class TabserveListener implements ServletContextListener {
         }
         registration.setLoadOnStartup(1);
         return registration;
-    }
-
-    /** The OpenAPI document: each protocol's part, in the order the document lists their sections and routes. */
-    static OpenApiDocument openApiDocument(String serverVersion) {
-        return new OpenApiDocument(serverVersion, List.of(new PredictOpenApi(), new ModelApiOpenApi(),
-                new FlaskOpenApi(), new V2OpenApi(), new MlflowOpenApi(), new ServerOpenApi(), new AdminOpenApi()));
     }
 
     /** tabserve's own version, as the build wrote it, for {@code GET /v2}. */
@@ -286,6 +244,9 @@ public final class TabserveListener implements ServletContextListener {
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
+        if (upload != null) {
+            upload.close();
+        }
         if (served != null) {
             served.repository().close(); // each model closes once no request uses it any more
         }

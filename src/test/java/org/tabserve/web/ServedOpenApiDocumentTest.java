@@ -34,7 +34,7 @@ class ServedOpenApiDocumentTest {
     private static final Path EXPECTED = Path.of("src/test/resources/org/tabserve/web/openapi");
     private static final Path PENGUINS = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
     /** The document as the listener wires it, every protocol's part in place. */
-    private static final OpenApiDocument DOCUMENT = TabserveListener.openApiDocument("0.0.0-pinned");
+    private static final OpenApiDocument DOCUMENT = TabserveRoutes.openApiDocument("0.0.0-pinned");
 
     /** Each model, and whether its document under /models/{name} is pinned too (it differs only in the base). */
     static Stream<Arguments> documents() {

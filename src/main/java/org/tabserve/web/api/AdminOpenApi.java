@@ -38,7 +38,7 @@ public final class AdminOpenApi implements OpenApiPart {
     @Override
     @SuppressWarnings("rawtypes") // swagger-core's Components holds raw schemas
     public void addTo(DescribedModel model, Paths paths, Map<String, Schema> schemas) {
-        paths.addPathItem(AdminModelServlet.PATH, new PathItem().post(operation(TAG, "swapModel",
+        paths.addPathItem(AdminModelHandler.PATH, new PathItem().post(operation(TAG, "swapModel",
                 "Swap the served model (operators only)",
                 "The body is the new ONNX file. It is loaded, warmed up and checked to take the same features and give "
                         + "the same classes, in the same order, as the served model; then it is swapped in atomically "
@@ -47,7 +47,7 @@ public final class AdminOpenApi implements OpenApiPart {
                 .requestBody(body(ONNX_BODY, new StringSchema().format("binary")))
                 .responses(responses(ok(JSON, ref("ModelSwapped"), "The new model serves"),
                         problems(401, 403, 404, 413, 415, 422, 503)))));
-        paths.addPathItem(AdminModelServlet.MODELS_PATH + "/{model_name}", new PathItem().put(operation(TAG,
+        paths.addPathItem(AdminModelHandler.MODELS_PATH + "/{model_name}", new PathItem().put(operation(TAG,
                 "installModel", "Install a model by name into the model directory and serve it (operators only)",
                 "The body is the ONNX file. It is written into the --models directory (so that it survives a restart), "
                         + "where that name is served from (a new version in Triton's layout, the model's file in "

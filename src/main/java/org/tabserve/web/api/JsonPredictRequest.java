@@ -10,8 +10,9 @@ import org.tabserve.rows.JsonRowsParser;
 import org.tabserve.rows.PredictionJson;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
+import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.MemoryBudget;
-import org.tabserve.web.http.ServedModels;
+import org.tabserve.web.http.ResolvedModel;
 import org.tabserve.web.http.WebConfig;
 
 import java.io.IOException;
@@ -26,18 +27,25 @@ import java.util.List;
  */
 public final class JsonPredictRequest {
 
-    private final ServedModels model;
     private final WebConfig config;
     private final MemoryBudget budget;
 
-    public JsonPredictRequest(ServedModels model, WebConfig config, MemoryBudget budget) {
-        this.model = model;
+    public JsonPredictRequest(WebConfig config, MemoryBudget budget) {
         this.config = config;
         this.budget = budget;
     }
 
-    void answer(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Model classifier = model.classifier();
+    /** {@code POST /api/predict}: a JSON body (UTF-8) in, the prediction out. */
+    public void handle(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        MediaType.require(request, MediaType.JSON);
+        answer(model, request, response);
+    }
+
+    /** Answers a request whose body's media type has been checked to be JSON. */
+    void answer(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        Model classifier = model.model();
         try (MemoryBudget.Reservation held = budget.open()) {
             JsonRowsParser.ParsedRows parsed;
             try (InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes()),

@@ -13,7 +13,6 @@ import io.swagger.v3.oas.models.tags.Tag;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.ValueType;
-import org.tabserve.web.http.ModelRoutesServlet;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.OpenApiPart;
 
@@ -50,7 +49,7 @@ public final class ModelApiOpenApi implements OpenApiPart {
         paths.addPathItem(model.base() + "/api/model", new PathItem().get(operation(PredictOpenApi.TAG, "model",
                 "The served model's signature and card", null)
                 .responses(responses(ok(JSON, ref("ModelDescription"), "Signature and card"), problems(503)))));
-        paths.addPathItem(ModelRoutesServlet.API_PATH, new PathItem().get(operation(PredictOpenApi.TAG, "models",
+        paths.addPathItem(ModelIndexHandler.API_PATH, new PathItem().get(operation(PredictOpenApi.TAG, "models",
                 "Every served model version with its state, task, inputs and routes", null)
                 .responses(responses(ok(JSON, ref("ModelIndex"), "The models")))));
         schemas.put("ModelIndex", new ObjectSchema().addProperty("models", new ArraySchema().items(new ObjectSchema()

@@ -3,14 +3,12 @@ package org.tabserve.web.api;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.Model;
-import org.tabserve.web.http.ApiServlet;
 import org.tabserve.web.http.CardSize;
-import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.MemoryBudget;
 import org.tabserve.web.http.ModelBytes;
 import org.tabserve.web.http.ModelRoute;
+import org.tabserve.web.http.ResolvedModel;
 import org.tabserve.web.http.Routes;
-import org.tabserve.web.http.ServedModels;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.OpenApiDocument;
 
@@ -19,8 +17,9 @@ import java.io.IOException;
 /**
  * {@code GET /openapi.json} and {@code /openapi.yaml}: the OpenAPI document of the request's model, built once per
  * loaded model version, route base and format, and shared as bytes by every request after (see {@link ModelBytes}).
+ * A handler of the route table (one method per format), not a servlet.
  */
-public final class OpenApiServlet extends ApiServlet {
+public final class OpenApiServlet {
 
     /** The document as JSON; the value lives in {@link Routes}, where the per-model router reads it. */
     public static final String JSON_PATH = Routes.OPENAPI_JSON;
@@ -38,30 +37,36 @@ public final class OpenApiServlet extends ApiServlet {
     /** What building the document of a card of no text holds: swagger-core's models of every route. */
     static final long BUILD_BYTES_BASE = 1 << 20;
 
-    private final transient OpenApiDocument document;
-    private final transient MemoryBudget budget;
-    private final transient ModelBytes documents;
+    private final OpenApiDocument document;
+    private final MemoryBudget budget;
+    private final ModelBytes documents;
 
     /**
      * @param document  what builds the document from each protocol's part
      * @param documents where the documents are kept; the repository's listener empties it of a version that goes
      */
-    public OpenApiServlet(ServedModels model, ErrorRenderer errors, OpenApiDocument document, MemoryBudget budget,
-                          ModelBytes documents) {
-        super(model, errors);
-        // Not written at start-up, not even on a thread of its own: swagger-core's first use is a few hundred ms of
-        // class loading, which on a machine of two cores would compete with the start itself. The first request for
-        // the document pays it once.
+    public OpenApiServlet(OpenApiDocument document, MemoryBudget budget, ModelBytes documents) {
+        // The document is not written at start-up, not even on a thread of its own: swagger-core's first use is a few
+        // hundred ms of class loading, which on a machine of two cores would compete with the start itself. The first
+        // request for the document pays it once.
         this.document = document;
         this.budget = budget;
         this.documents = documents;
     }
 
-    @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Model classifier = model.classifier(); // 503 without a model: the document describes the model
-        boolean yaml = YAML_PATH.equals(request.getServletPath());
-        String base = request.getAttribute(ServedModels.ROUTE) instanceof ModelRoute route ? route.base() : "";
+    /** {@code GET /openapi.json}. */
+    public void json(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        write(model, response, false);
+    }
+
+    /** {@code GET /openapi.yaml}. */
+    public void yaml(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        write(model, response, true);
+    }
+
+    private void write(ResolvedModel model, HttpServletResponse response, boolean yaml) throws IOException {
+        Model classifier = model.model(); // 503 without a model: the document describes the model
+        String base = model.route().map(ModelRoute::base).orElse("");
         String name = model.name();
         long version = model.version().orElseThrow();
         byte[] document = documents.get(name, version, classifier, base + (yaml ? " yaml" : " json"),

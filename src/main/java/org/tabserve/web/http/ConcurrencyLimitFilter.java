@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.logging.Logger;
 
@@ -129,10 +128,8 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
      */
     static boolean readsAhead(HttpServletRequest request) {
         long declared = request.getContentLengthLong();
-        String type = request.getHeader("Content-Type");
-        String lower = type == null ? "" : type.toLowerCase(Locale.ROOT);
-        return declared > 0 && declared <= MAX_READ_AHEAD_BYTES
-                && !lower.startsWith("application/x-www-form-urlencoded") && !lower.startsWith("multipart/");
+        MediaType type = MediaType.of(request);
+        return declared > 0 && declared <= MAX_READ_AHEAD_BYTES && !type.isForm() && !type.isMultipart();
     }
 
     /**
@@ -148,9 +145,6 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
         if (declared < 0 && request.getHeader("Transfer-Encoding") != null) {
             return true;
         }
-        // The header as sent: Jetty's getContentType() throws on a charset the JVM does not know, which the
-        // servlets answer with a 415 of their own.
-        String type = request.getHeader("Content-Type");
-        return declared != 0 && type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/");
+        return declared != 0 && MediaType.of(request).isMultipart();
     }
 }

@@ -18,8 +18,9 @@ import java.util.logging.Logger;
 /**
  * The one place that turns a failure into a response: {@link HttpProblem}s, the rows layer's refusals and the model's
  * input errors become their 4xx, anything unexpected is logged once with its stack trace and answered with a plain
- * 500 and a request id. Under {@code /v2} every caller gets the Open Inference Protocol's {@code {"error": "..."}}; elsewhere callers
- * that asked for HTML get a page, and everyone else gets {@code application/problem+json} (RFC 9457).
+ * 500 and a request id. On the routes whose error shape is the Open Inference Protocol's ({@link RouteTable#shapeOf})
+ * every caller gets {@code {"error": "..."}}; elsewhere callers that asked for HTML get a page, and everyone else gets
+ * {@code application/problem+json} (RFC 9457).
  */
 public final class ErrorRenderer {
 
@@ -27,9 +28,12 @@ public final class ErrorRenderer {
     private final RateLimitedLog abortedHalfWay = new RateLimitedLog(LOG, Level.WARNING);
 
     private final Views views;
+    private final RouteTable routes;
 
-    public ErrorRenderer(Views views) {
+    /** @param routes says which error shape a path's failures take */
+    public ErrorRenderer(Views views, RouteTable routes) {
         this.views = views;
+        this.routes = routes;
     }
 
     /** The JSON body of a problem. */
@@ -38,7 +42,7 @@ public final class ErrorRenderer {
                        List<FieldProblem> errors) {
     }
 
-    /** The Open Inference Protocol's error body, {@code {"error": "..."}}, for every failure under {@code /v2}. */
+    /** The Open Inference Protocol's error body, {@code {"error": "..."}}, for every failure on its routes. */
     public record ProtocolError(String error) {
     }
 
@@ -102,6 +106,15 @@ public final class ErrorRenderer {
      * answer rather than a short one that looks complete.
      */
     void render(HttpServletRequest request, HttpServletResponse response, HttpProblem problem) throws IOException {
+        Object original = request.getAttribute(jakarta.servlet.RequestDispatcher.ERROR_REQUEST_URI);
+        String uri = original instanceof String s ? s : request.getRequestURI();
+        String path = uri.substring(Math.min(uri.length(), request.getContextPath().length()));
+        render(request, response, problem, routes.shapeOf(path), PageLinks.of(null));
+    }
+
+    /** Writes the problem in the given shape; an HTML page links to {@code links}. */
+    void render(HttpServletRequest request, HttpServletResponse response, HttpProblem problem,
+                RouteTable.ErrorShape shape, PageLinks links) throws IOException {
         if (response.isCommitted()) {
             // Most often a client that hung up mid-answer: anyone can cause it, so it is logged at most once a minute.
             abortedHalfWay.log(() -> "Aborting " + request.getRequestURI() + " half-way: " + problem.status() + " "
@@ -119,14 +132,14 @@ public final class ErrorRenderer {
         }
         Object original = request.getAttribute(jakarta.servlet.RequestDispatcher.ERROR_REQUEST_URI);
         String instance = original instanceof String uri ? uri : request.getRequestURI();
-        if (isOpenInferenceProtocol(request, instance)) {
+        if (shape == RouteTable.ErrorShape.OPEN_INFERENCE) {
             response.setStatus(problem.status());
             response.setContentType(Json.MEDIA_TYPE);
             Json.MAPPER.writeValue(response.getOutputStream(), new ProtocolError(problem.detail()));
             return;
         }
         if (wantsHtml(request)) {
-            views.render(request, response, problem.status(), "error", Map.of("problem", problem));
+            views.render(request, response, problem.status(), "error", Map.of("problem", problem), links);
             return;
         }
         response.setStatus(problem.status());
@@ -134,12 +147,6 @@ public final class ErrorRenderer {
         response.setCharacterEncoding("UTF-8");
         Json.MAPPER.writeValue(response.getOutputStream(), new ProblemBody("about:blank", problem.title(),
                 problem.status(), problem.detail(), instance, problem.errors()));
-    }
-
-    /** Whether the request (or, in an error dispatch, the original request) is under {@code /v2}. */
-    static boolean isOpenInferenceProtocol(HttpServletRequest request, String uri) {
-        String path = uri.substring(Math.min(uri.length(), request.getContextPath().length()));
-        return path.equals(Routes.V2) || path.startsWith(Routes.V2 + "/");
     }
 
     /** Most request bytes skipped to keep a connection whose request was refused before its body was read. */

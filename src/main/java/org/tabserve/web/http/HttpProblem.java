@@ -46,9 +46,21 @@ public final class HttpProblem extends RuntimeException {
         };
     }
 
+    /** The 405 for a method a route does not take, with the {@code Allow} header listing those it does. */
+    public static HttpProblem methodNotAllowed(String method, String uri, java.util.Collection<String> allowed) {
+        String allow = String.join(", ", new java.util.TreeSet<>(allowed));
+        return new HttpProblem(405, "Method not allowed", method + " is not allowed on " + uri + "; allowed: " + allow,
+                List.of(), Map.of("Allow", allow));
+    }
+
     /** The 404 for a path no route serves, worded the same wherever it is noticed. */
     static HttpProblem noRoute(String method, String uri) {
-        return of(404, "Not found", "no route for " + method + " " + uri);
+        return noRoute(method, uri, "");
+    }
+
+    /** @param hint what to add, naming the routes there are near {@code uri}; empty for nothing */
+    static HttpProblem noRoute(String method, String uri, String hint) {
+        return of(404, "Not found", "no route for " + method + " " + uri + (hint.isEmpty() ? "" : "; " + hint));
     }
 
     public static HttpProblem badRequest(String detail) {

@@ -22,6 +22,9 @@ public final class MetricsFilter implements Filter {
     /** Methods kept as label values; anything else is counted as {@code other}. */
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH");
 
+    /** Request attribute: the name of the model the request used, for the {@code model} label. */
+    static final String MODEL_USED = "tabserve.model.used";
+
     private final TabserveMetrics metrics;
 
     public MetricsFilter(TabserveMetrics metrics) {
@@ -37,7 +40,7 @@ public final class MetricsFilter implements Filter {
         } finally {
             HttpServletRequest http = (HttpServletRequest) request;
             String method = METHODS.contains(http.getMethod()) ? http.getMethod() : "other";
-            Object model = http.getAttribute(ServedModels.USED);
+            Object model = http.getAttribute(MODEL_USED);
             metrics.request(model == null ? "" : model.toString(), route(http.getHttpServletMapping()), method,
                     ((HttpServletResponse) response).getStatus(), (System.nanoTime() - start) / 1e9);
         }

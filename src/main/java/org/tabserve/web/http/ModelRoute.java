@@ -6,8 +6,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The model a request's path names ({@code /models/{name}[/versions/{version}]/...}, {@code /v2/models/...}), so that
- * one servlet per route serves every model: routes are data, as models come and go while the app runs.
+ * The model a request's path names ({@code /models/{name}[/versions/{version}]/...}, {@code /v2/models/...}), as the
+ * {@link RouteTable}'s {@code {name}} and {@code {version}} read it, so that one handler per route serves every model:
+ * routes are data, as models come and go while the app runs.
  *
  * @param name    the model's name in the repository
  * @param version the version the path names, if it names one; otherwise the highest ready one serves
@@ -34,6 +35,6 @@ public record ModelRoute(String name, Optional<Long> version) {
 
     /** @return where the model's routes are: {@code /models/{name}}, with {@code /versions/{version}} if named */
     public String base() {
-        return ModelRoutesServlet.PATH + "/" + name + version.map(v -> "/versions/" + v).orElse("");
+        return RouteTable.MODELS + "/" + name + version.map(v -> "/versions/" + v).orElse("");
     }
 }

@@ -1,7 +1,5 @@
 package org.tabserve.web.http;
 
-import jakarta.servlet.http.HttpServletRequest;
-
 /**
  * Where a page's links go: the root routes for the default model, {@code /models/{name}/...} for a page reached
  * through a per-model route, so that a page never sends its reader to another model's form or card.
@@ -11,16 +9,17 @@ import jakarta.servlet.http.HttpServletRequest;
  * @param upload  the CSV upload ({@code predict_file})
  * @param apiModel the model's signature and card as JSON
  */
-record PageLinks(String form, String card, String upload, String apiModel) {
+public record PageLinks(String form, String card, String upload, String apiModel) {
 
-    private static final PageLinks ROOT = new PageLinks("/", "/model", "/predict_file", "/api/model");
+    private static final PageLinks ROOT = new PageLinks(Routes.FORM, Routes.CARD, Routes.PREDICT_FILE, Routes.API_MODEL);
 
-    static PageLinks of(HttpServletRequest request) {
-        Object route = request.getAttribute(ServedModels.ROUTE);
-        if (!(route instanceof ModelRoute named)) {
+    /** @param route the model a per-model route names, or null on the root routes */
+    static PageLinks of(ModelRoute route) {
+        if (route == null) {
             return ROOT;
         }
-        String base = named.base() + "/";
-        return new PageLinks(base, base + "card", base + "predict_file", base + "api/model");
+        String base = route.base() + "/";
+        return new PageLinks(base, base + Routes.in(Routes.CARD), base + Routes.in(Routes.PREDICT_FILE),
+                base + Routes.in(Routes.API_MODEL));
     }
 }

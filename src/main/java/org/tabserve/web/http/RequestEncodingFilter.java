@@ -29,7 +29,7 @@ import java.util.Locale;
  * filter with {@link java.util.zip.GZIPInputStream} behaves the same in every container. Its one limit: the
  * container parses multipart and form bodies itself, from the bytes as sent, so a wrapper cannot inflate those: a
  * gzip-encoded multipart or form body is a 415 that says to upload the file gzip-compressed ({@code .csv.gz})
- * instead, which {@code PredictFileServlet} inflates, and any container takes.
+ * instead, which {@code PredictFileHandler} inflates, and any container takes.
  */
 public final class RequestEncodingFilter extends HttpFilter {
 
@@ -83,9 +83,9 @@ public final class RequestEncodingFilter extends HttpFilter {
             return HttpProblem.unsupportedMediaType("Content-Encoding " + String.join(", ", codings)
                     + " is not supported; send the body uncompressed or with Content-Encoding: gzip");
         }
-        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
-        if (type.startsWith("multipart/") || type.startsWith("application/x-www-form-urlencoded")) {
-            return HttpProblem.unsupportedMediaType("a gzip-encoded " + type.split(";", 2)[0].strip() + " body cannot "
+        MediaType type = MediaType.parse(contentType);
+        if (type.isMultipart() || type.isForm()) {
+            return HttpProblem.unsupportedMediaType("a gzip-encoded " + type.type() + " body cannot "
                     + "be read; send it uncompressed, with the file itself gzip-compressed (a .csv.gz) if it is large");
         }
         return null;

@@ -1,19 +1,37 @@
 package org.tabserve.web.http;
 
 /**
- * The paths that this package's plumbing names but other packages serve (the error renderer answers {@code /v2} in
- * the protocol's own shape; the per-model router forwards to the OpenAPI routes), kept here so that the plumbing
- * never imports the routes above it.
+ * The root paths that more than one class names (the route table's entries, the pages' links, the OpenAPI document),
+ * spelled once; a per-model route is the same path under {@code /models/{name}/} ({@link #in}), but for the card.
  */
 public final class Routes {
 
-    /** The Open Inference Protocol's routes, {@code /v2} and everything under it. */
-    public static final String V2 = "/v2";
+    /** The form: GET shows it, POST predicts. */
+    public static final String FORM = "/";
+    /** The model card page. */
+    public static final String CARD = "/model";
+    /** The model card page under a model's own routes. */
+    public static final String CARD_IN_MODEL = "card";
+    /** JSON features in, JSON prediction out. */
+    public static final String API_PREDICT = "/api/predict";
+    /** The model's signature and card as JSON. */
+    public static final String API_MODEL = "/api/model";
+    /** The original Flask apps' query route. */
+    public static final String PREDICT = "/predict";
+    /** The CSV upload. */
+    public static final String PREDICT_FILE = "/predict_file";
     /** The OpenAPI document as JSON. */
     public static final String OPENAPI_JSON = "/openapi.json";
     /** The OpenAPI document as YAML. */
     public static final String OPENAPI_YAML = "/openapi.yaml";
+    /** The Open Inference Protocol's routes, {@code /v2} and everything under it. */
+    public static final String V2 = "/v2";
 
     private Routes() {
+    }
+
+    /** @return a root path as it is under a model's own routes: {@code /api/predict} is {@code api/predict} there */
+    public static String in(String rootPath) {
+        return rootPath.equals(CARD) ? CARD_IN_MODEL : rootPath.substring(1);
     }
 }

@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public final class StaticServlet extends HttpServlet {
 
-    private static final String STATIC_METHODS = "GET, HEAD, OPTIONS";
+    private static final java.util.List<String> STATIC_METHODS = java.util.List.of("GET", "HEAD", "OPTIONS");
 
     private final transient ErrorRenderer errors;
 
@@ -40,13 +40,12 @@ public final class StaticServlet extends HttpServlet {
             }
         }
         if (method.equals("OPTIONS") && file) {
-            response.setHeader("Allow", STATIC_METHODS);
+            response.setHeader("Allow", String.join(", ", STATIC_METHODS));
             response.setStatus(204);
             return;
         }
         HttpProblem problem = file
-                ? new HttpProblem(405, "Method not allowed", method + " is not allowed on " + path + "; allowed: "
-                + STATIC_METHODS, java.util.List.of(), Map.of("Allow", STATIC_METHODS))
+                ? HttpProblem.methodNotAllowed(method, path, STATIC_METHODS)
                 : HttpProblem.noRoute(method, request.getRequestURI());
         errors.render(request, response, problem);
     }

@@ -38,10 +38,18 @@ public final class Views {
      */
     public void render(HttpServletRequest request, HttpServletResponse response, int status, String template,
                 Map<String, Object> variables) throws IOException {
+        render(request, response, status, template, variables, PageLinks.of(null));
+    }
+
+    /**
+     * Writes a page with the given status whose links go to {@code links} (a model's own routes, or the root ones).
+     */
+    public void render(HttpServletRequest request, HttpServletResponse response, int status, String template,
+                       Map<String, Object> variables, PageLinks links) throws IOException {
         response.setStatus(status);
         response.setContentType("text/html;charset=UTF-8");
         Map<String, Object> all = new java.util.HashMap<>(variables);
-        all.putIfAbsent("links", PageLinks.of(request));
+        all.putIfAbsent("links", links);
         WebContext context = new WebContext(application.buildExchange(request, response), request.getLocale(), all);
         engine.process(template, context, response.getWriter());
     }

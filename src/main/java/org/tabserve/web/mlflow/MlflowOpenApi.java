@@ -14,9 +14,6 @@ import io.swagger.v3.oas.models.tags.Tag;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Task;
-import org.tabserve.web.api.InvocationsServlet;
-import org.tabserve.web.api.MlflowPingServlet;
-import org.tabserve.web.api.MlflowRequestParser;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.FeatureSchemas;
 import org.tabserve.web.openapi.OpenApiPart;
@@ -49,7 +46,7 @@ public final class MlflowOpenApi implements OpenApiPart {
     @Override
     @SuppressWarnings("rawtypes") // swagger-core's Components holds raw schemas
     public void addTo(DescribedModel model, Paths paths, Map<String, Schema> schemas) {
-        paths.addPathItem(model.base() + InvocationsServlet.PATH, new PathItem().post(operation(TAG, "mlflowInvocations",
+        paths.addPathItem(model.base() + InvocationsHandler.PATH, new PathItem().post(operation(TAG, "mlflowInvocations",
                 "Predict a batch in MLflow's scoring format (one model call)",
                 "JSON with exactly one of dataframe_split, dataframe_records, instances or inputs (and optionally "
                         + "params, accepted and not used), or a pandas-style CSV with a header (an unnamed first index "
@@ -59,14 +56,14 @@ public final class MlflowOpenApi implements OpenApiPart {
                         + "answers for a scikit-learn model; for probabilities and warnings use /api/predict.")
                 .requestBody(new RequestBody().required(true).content(new Content()
                         .addMediaType(JSON, new MediaType().schema(ref("MlflowRequest")))
-                        .addMediaType(InvocationsServlet.CSV, new MediaType().schema(new StringSchema().description(
+                        .addMediaType(org.tabserve.web.http.MediaType.CSV, new MediaType().schema(new StringSchema().description(
                                 "a header row naming the columns, then one line per row")))))
                 .responses(responses(ok(JSON, ref("MlflowPredictions"), "One predicted label per row, in order"),
                         problems(400, 413, 415, 503)))));
-        paths.addPathItem(MlflowPingServlet.PING, new PathItem().get(operation(TAG, "mlflowPing",
+        paths.addPathItem(MlflowPingHandler.PING, new PathItem().get(operation(TAG, "mlflowPing",
                 "Health check: 200 once the model is loaded", "The body is a single line break, as MLflow's.")
                 .responses(responses(ok("text/plain", new StringSchema(), "The model is loaded"), problems(503)))));
-        paths.addPathItem(MlflowPingServlet.VERSION, new PathItem().get(operation(TAG, "mlflowVersion",
+        paths.addPathItem(MlflowPingHandler.VERSION, new PathItem().get(operation(TAG, "mlflowVersion",
                 "The server's version (tabserve's, where MLflow's server says MLflow's)", null)
                 .responses(responses(ok("text/plain", new StringSchema(), "The version")))));
         schemas(model, schemas);

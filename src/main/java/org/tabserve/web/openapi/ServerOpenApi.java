@@ -6,7 +6,7 @@ import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.tags.Tag;
-import org.tabserve.web.http.ModelRoutesServlet;
+import org.tabserve.web.http.RouteTable;
 
 import java.util.List;
 import java.util.Map;
@@ -39,7 +39,7 @@ public final class ServerOpenApi implements OpenApiPart {
                 .responses(responses(ok(JSON, new ObjectSchema(), "The OpenAPI document"), problems(503)))));
         paths.addPathItem(base + "/openapi.yaml", new PathItem().get(operation(TAG_DOCS, "openapiYaml", "This document, in YAML", null)
                 .responses(responses(ok("application/yaml", new StringSchema(), "The OpenAPI document"), problems(503)))));
-        paths.addPathItem(ModelRoutesServlet.PATH + "/{model_name}/openapi.json", new PathItem().get(
+        paths.addPathItem(RouteTable.MODELS + "/{model_name}/openapi.json", new PathItem().get(
                 operation(TAG_DOCS, "modelOpenapiJson", "A model's own document: its routes under /models/{name}",
                         null)
                         .addParametersItem(OpenApi.modelName())

@@ -13,7 +13,7 @@ import org.tabserve.model.Model;
 import org.tabserve.model.RegressionEvaluation;
 import org.tabserve.model.RocCurve;
 import org.tabserve.model.Task;
-import org.tabserve.web.api.ModelApiServlet;
+import org.tabserve.web.api.ModelApiHandler;
 import org.tabserve.web.http.CardSize;
 import org.tabserve.web.v2.V2InferRequestParser;
 
@@ -42,7 +42,7 @@ final class ModelPages {
                 ? "regression: it predicts a number for each row" + classifier.valueOutput()
                         .map(v -> " (output " + v.name() + ")").orElse("")
                 : "classification into " + classes.size() + " classes"));
-        facts.add(new ModelPage.Fact("Features", String.join(", ", FormServlet.displayOrder(classifier).stream()
+        facts.add(new ModelPage.Fact("Features", String.join(", ", FormHandler.displayOrder(classifier).stream()
                 .map(BidiIsolate::of).toList())));
         if (signature.task() == Task.CLASSIFICATION) {
             List<String> classTexts = new ArrayList<>();
@@ -102,7 +102,7 @@ final class ModelPages {
         Series series = Series.of(card, classes);
         List<ModelPage.Chart> charts = new ArrayList<>();
         List<ModelPage.Chart> categories = new ArrayList<>();
-        for (String feature : FormServlet.displayOrder(classifier)) {
+        for (String feature : FormHandler.displayOrder(classifier)) {
             if (card.histograms().containsKey(feature)) {
                 charts.add(new ModelPage.Chart(feature, histogram(series, feature, card.histograms().get(feature))));
             }
@@ -206,7 +206,7 @@ final class ModelPages {
     static List<ModelPage.InputLine> inputs(Model classifier) {
         ModelSignature signature = classifier.signature();
         List<ModelPage.InputLine> lines = new ArrayList<>();
-        for (String name : FormServlet.displayOrder(classifier)) {
+        for (String name : FormHandler.displayOrder(classifier)) {
             Feature feature = signature.feature(name).orElseThrow();
             ModelInput input = signature.inputs().stream().filter(i -> i.features().contains(feature)).findFirst()
                     .orElseThrow();
@@ -216,7 +216,7 @@ final class ModelPages {
                     : String.join(", ", feature.categories().stream().map(BidiIsolate::of).toList())
                     + (feature.refusesUnknown() ? " (no others)"
                     : " (others are taken with a warning)");
-            lines.add(new ModelPage.InputLine(feature.name(), ModelApiServlet.typeName(feature.type()),
+            lines.add(new ModelPage.InputLine(feature.name(), ModelApiHandler.typeName(feature.type()),
                     input.name() + " " + input.type().v2Name() + " [" + shape + "]",
                     feature.missingAllowed() ? "yes" : "no", categories));
         }
@@ -351,7 +351,7 @@ final class ModelPages {
         String stem = file.endsWith(".onnx") ? file.substring(0, file.length() - ".onnx".length()) : file;
         String command = "java -jar " + WAR + " card --model " + shellWord(file) + " --data labelled.csv --label <column>"
                 + " --out " + shellWord(stem + "-with-card.onnx");
-        return new ModelPage.NoCard(command, FormServlet.displayOrder(model));
+        return new ModelPage.NoCard(command, FormHandler.displayOrder(model));
     }
 
     /** A word as a POSIX shell reads it back: as it is when it is plain, else in single quotes. */

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tabserve.rows.JsonRowsParser;
+import org.tabserve.web.mlflow.MlflowRequestParser;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Problems;
 import org.tabserve.web.v2.V2InferRequestParser;

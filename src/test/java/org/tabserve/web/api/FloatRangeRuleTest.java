@@ -2,6 +2,7 @@ package org.tabserve.web.api;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.tabserve.web.mlflow.MlflowRequestParser;
 import org.tabserve.model.Batch;
 import org.tabserve.rows.CsvRowsParser;
 import org.tabserve.rows.FieldProblem;

@@ -2,6 +2,7 @@ package org.tabserve.web.api;
 
 import org.junit.jupiter.api.Test;
 import org.tabserve.rows.JsonRowsParser;
+import org.tabserve.web.mlflow.MlflowRequestParser;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Problems;
 import org.tabserve.web.v2.V2InferRequestParser;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Timeout;
+import org.tabserve.web.mlflow.MlflowRequestParser;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelInput;
@@ -74,7 +75,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * values, and where a simple independent reading of the input is possible the parser must agree with it exactly.
  */
 @Timeout(10)
-class RequestParsersFuzzTest {
+public class RequestParsersFuzzTest {
 
     /** The bundled model's signature: its graph takes the data's column order. */
     static final ModelSignature SIGNATURE = RowsFixtures.SIGNATURE;
@@ -91,7 +92,7 @@ class RequestParsersFuzzTest {
      * A model of typed column inputs, as skl2onnx exports them: text with known categories (unknown ones taken with a
      * warning, or refused), a float that may be missing, a 64-bit integer, a boolean.
      */
-    static final ModelSignature TYPED = RowsFixtures.TYPED;
+    public static final ModelSignature TYPED = RowsFixtures.TYPED;
 
     /**
      * The JSON body of {@code /api/predict}, read for the bundled model (numbers only: the hot path) and for a model

@@ -286,7 +286,7 @@ class BrowserIT {
             navigate(byId("preview"));
             assertTrue(byId("summary").getText().contains("15 rows"), byId("summary").getText());
             List<WebElement> rows = browser.findElements(By.cssSelector("#preview tbody tr"));
-            assertEquals(UploadPages.PREVIEW_ROWS, rows.size(), "the first rows only");
+            assertEquals(org.tabserve.web.api.UploadPreview.PREVIEW_ROWS, rows.size(), "the first rows only");
             assertEquals("genuine", rows.get(0).findElements(By.tagName("td")).get(0).getText());
 
             byId("download-link").click();

@@ -1,9 +1,9 @@
 package org.tabserve.web.pages;
 
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.web.api.OpenApiServlet;
+import org.tabserve.web.http.ResolvedModel;
 import org.tabserve.web.http.Views;
 
 import java.io.IOException;
@@ -16,27 +16,31 @@ import java.util.Properties;
  * {@code META-INF/resources} the container serves as static files), pointed at {@code /openapi.json}. No CDN and no
  * inline script: the page loads the webjar's files and {@code static/apidocs.js}.
  */
-public final class ApiDocsServlet extends HttpServlet {
+public final class ApiDocsHandler {
+
+    /** Where the page is. */
+    public static final String PATH = "/apidocs";
 
     /** Where the webjar's Maven descriptor names the Swagger UI version its files sit under. */
     private static final String WEBJAR_POM = "/META-INF/maven/org.webjars/swagger-ui/pom.properties";
 
-    private final transient Views views;
+    private final Views views;
     private final String swaggerUi;
 
-    public ApiDocsServlet(Views views) {
+    public ApiDocsHandler(Views views) {
         this.views = views;
         this.swaggerUi = "/webjars/swagger-ui/" + webjarVersion() + "/";
     }
 
-    @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    /** {@code GET /apidocs}. */
+    public void show(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
         views.render(request, response, 200, "apidocs", Map.of("swaggerUi", swaggerUi,
                 "document", OpenApiServlet.JSON_PATH));
     }
 
     static String webjarVersion() {
-        try (InputStream in = ApiDocsServlet.class.getResourceAsStream(WEBJAR_POM)) {
+        try (InputStream in = ApiDocsHandler.class.getResourceAsStream(WEBJAR_POM)) {
             if (in == null) {
                 throw new IllegalStateException("the swagger-ui webjar is missing: no " + WEBJAR_POM);
             }

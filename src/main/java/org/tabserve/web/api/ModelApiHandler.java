@@ -11,10 +11,8 @@ import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Model;
 import org.tabserve.model.RegressionEvaluation;
 import org.tabserve.model.ValueType;
-import org.tabserve.web.http.ApiServlet;
-import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.Json;
-import org.tabserve.web.http.ServedModels;
+import org.tabserve.web.http.ResolvedModel;
 import org.tabserve.web.v2.V2InferRequestParser;
 
 import java.io.IOException;
@@ -27,15 +25,12 @@ import java.util.Map;
  * {@code GET /api/model}: the served model's signature (task, typed inputs and features) and card, for programs that
  * build requests from it.
  */
-public final class ModelApiServlet extends ApiServlet {
+public final class ModelApiHandler {
 
-    public ModelApiServlet(ServedModels model, ErrorRenderer errors) {
-        super(model, errors);
-    }
-
-    @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Model classifier = model.classifier();
+    /** {@code GET /api/model}. */
+    public void describe(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        Model classifier = model.model();
         response.setContentType(Json.MEDIA_TYPE);
         Json.MAPPER.writeValue(response.getOutputStream(), describe(classifier));
     }

@@ -1,4 +1,4 @@
-package org.tabserve.web.api;
+package org.tabserve.web.mlflow;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -252,7 +252,7 @@ class MlflowRequestParserTest {
     // --- typed models: text, missing values, whole numbers, booleans ------------------------------------------------
 
     private static Batch typed(String body) throws IOException {
-        return new MlflowRequestParser(RequestParsersFuzzTest.TYPED, MAX_ROWS).parseJson(stream(body));
+        return new MlflowRequestParser(org.tabserve.web.api.RequestParsersFuzzTest.TYPED, MAX_ROWS).parseJson(stream(body));
     }
 
     @ParameterizedTest

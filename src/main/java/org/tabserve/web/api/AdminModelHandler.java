@@ -6,11 +6,11 @@ import org.tabserve.model.ModelException;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.web.http.AdminToken;
-import org.tabserve.web.http.ApiServlet;
-import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
+import org.tabserve.web.http.MediaType;
+import org.tabserve.web.http.ResolvedModel;
 import org.tabserve.web.http.ServedModels;
 import org.tabserve.web.http.WebConfig;
 
@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -39,40 +38,39 @@ import java.util.logging.Logger;
  * A model that fails any check is refused with 422 and the reason, and the old one keeps serving. Both are off (404)
  * unless {@link WebConfig#ADMIN_TOKEN} is set ({@link AdminToken}).
  */
-public final class AdminModelServlet extends ApiServlet {
+public final class AdminModelHandler {
 
     public static final String PATH = "/admin/model";
     /** The prefix of {@code PUT /admin/models/{name}}. */
     public static final String MODELS_PATH = "/admin/models";
-    private static final Logger LOG = Logger.getLogger(AdminModelServlet.class.getName());
+    /** What the 404 of a path under {@link #MODELS_PATH} that no route serves says. */
+    public static final String ROUTES_HINT = "install a model with PUT " + MODELS_PATH + "/{name}";
+    private static final Logger LOG = Logger.getLogger(AdminModelHandler.class.getName());
 
-    private final transient AdminToken token;
-    private final transient WebConfig config;
-    private final transient Path temp;
+    private final ServedModels model;
+    private final AdminToken token;
+    private final WebConfig config;
+    private final Path temp;
     /** One swap at a time: the compatibility check and the swap must see the same served model. */
-    private final transient Object swapping = new Object();
+    private final Object swapping = new Object();
 
-    public AdminModelServlet(ServedModels model, ErrorRenderer errors, WebConfig config, Path temp, AdminToken token) {
-        super(model, errors);
+    /** @param model the served models, whose default one {@code POST /admin/model} swaps */
+    public AdminModelHandler(ServedModels model, WebConfig config, Path temp, AdminToken token) {
+        this.model = model;
         this.config = config;
         this.temp = temp;
         this.token = token;
     }
 
-    @Override
-    protected void doPut(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    /** {@code PUT /admin/models/{name}}: installs the model the path names. */
+    public void install(ResolvedModel named, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
         token.authorize(request);
-        String path = request.getPathInfo();
-        if (!request.getServletPath().equals(MODELS_PATH) || path == null || path.length() < 2
-                || path.indexOf('/', 1) >= 0) {
-            throw HttpProblem.of(404, "Not found", "no route for PUT " + request.getRequestURI()
-                    + "; install a model with PUT " + MODELS_PATH + "/{name}");
-        }
-        requireContentType(request, "application/octet-stream");
-        String name = path.substring(1);
+        MediaType.require(request, "application/octet-stream");
+        String name = named.name();
         org.tabserve.repository.ModelStatus status;
         try (InputStream body = LimitedInputStream.body(request, config.maxUploadBytes())) {
-            status = model.repository().install(name, body).join(); // failures: see ErrorRenderer
+            status = named.repository().install(name, body).join(); // failures: see ErrorRenderer
         }
         LOG.info("Installed model " + name + " version " + status.version() + " at the request of "
                 + request.getRemoteAddr());
@@ -84,14 +82,11 @@ public final class AdminModelServlet extends ApiServlet {
         respond(response, answer);
     }
 
-    @Override
-    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    /** {@code POST /admin/model}: swaps the default model for the one in the body. */
+    public void swap(ResolvedModel unused, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
         token.authorize(request);
-        if (!request.getServletPath().equals(PATH)) {
-            throw new HttpProblem(405, "Method not allowed", "POST is not allowed on " + request.getRequestURI()
-                    + "; allowed: OPTIONS, PUT", List.of(), Map.of("Allow", "OPTIONS, PUT"));
-        }
-        requireContentType(request, "application/octet-stream");
+        MediaType.require(request, "application/octet-stream");
         Path upload = temp == null ? Files.createTempFile("admin-model", ".onnx")
                 : Files.createTempFile(temp, "admin-model", ".onnx");
         try {

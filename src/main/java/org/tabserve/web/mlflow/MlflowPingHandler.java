@@ -1,10 +1,8 @@
-package org.tabserve.web.api;
+package org.tabserve.web.mlflow;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.web.http.ApiServlet;
-import org.tabserve.web.http.ErrorRenderer;
-import org.tabserve.web.http.ServedModels;
+import org.tabserve.web.http.ResolvedModel;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,27 +12,30 @@ import java.nio.charset.StandardCharsets;
  * {@code mlflow models serve}: {@code GET /ping} (200 once the model is loaded, otherwise 503 saying why) and
  * {@code GET /version} (the server's version; MLflow's says its own, tabserve says tabserve's).
  */
-public final class MlflowPingServlet extends ApiServlet {
+public final class MlflowPingHandler {
 
     public static final String PING = "/ping";
     public static final String VERSION = "/version";
 
     private final String serverVersion;
 
-    public MlflowPingServlet(ServedModels model, ErrorRenderer errors, String serverVersion) {
-        super(model, errors);
+    public MlflowPingHandler(String serverVersion) {
         this.serverVersion = serverVersion;
     }
 
-    @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String body;
-        if (PING.equals(request.getServletPath())) {
-            model.classifier(); // 503 with the reason when no model is served
-            body = "\n"; // MLflow's answer, byte for byte
-        } else {
-            body = serverVersion;
-        }
+    /** {@code GET /ping}. */
+    public void ping(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        model.model(); // 503 with the reason when no model is served
+        write(response, "\n"); // MLflow's answer, byte for byte
+    }
+
+    /** {@code GET /version}. */
+    public void version(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        write(response, serverVersion);
+    }
+
+    private static void write(HttpServletResponse response, String body) throws IOException {
         response.setContentType("text/plain");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");

@@ -3,10 +3,8 @@ package org.tabserve.web.pages;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.Model;
-import org.tabserve.web.http.ApiServlet;
-import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.MemoryBudget;
-import org.tabserve.web.http.ServedModels;
+import org.tabserve.web.http.ResolvedModel;
 import org.tabserve.web.http.Views;
 
 import java.io.IOException;
@@ -20,23 +18,23 @@ import java.util.Map;
  * characters becomes a bar with its tooltip), so keeping pages would hold that much per model for as long as it is
  * loaded, while drawing on demand holds it only while someone reads, and readers past the budget wait or get 503.
  */
-public final class ModelPageServlet extends ApiServlet {
+public final class ModelPageHandler {
 
-    private final transient Views views;
-    private final transient MemoryBudget budget;
+    private final Views views;
+    private final MemoryBudget budget;
 
-    public ModelPageServlet(ServedModels model, ErrorRenderer errors, Views views, MemoryBudget budget) {
-        super(model, errors);
+    public ModelPageHandler(Views views, MemoryBudget budget) {
         this.views = views;
         this.budget = budget;
     }
 
-    @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Model classifier = model.classifier();
+    /** {@code GET /model}: the card page. */
+    public void show(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        Model classifier = model.model();
         try (MemoryBudget.Reservation reservation = budget.open()) {
             reservation.growForAnswer(ModelPages.buildBytes(classifier), "the card page of model " + model.name());
-            views.render(request, response, 200, "model", Map.of("page", ModelPages.build(classifier)));
+            views.render(request, response, 200, "model", Map.of("page", ModelPages.build(classifier)), model.links());
         }
     }
 }

@@ -14,15 +14,14 @@ import org.tabserve.repository.ModelStatus;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonText;
 import org.tabserve.web.http.AdminToken;
-import org.tabserve.web.http.ApiServlet;
-import org.tabserve.web.http.ErrorRenderer;
+import org.tabserve.rows.FieldProblem;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
 import org.tabserve.web.http.MemoryBudget;
-import org.tabserve.web.http.ModelRoute;
+import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.Routes;
-import org.tabserve.web.http.ServedModels;
+import org.tabserve.web.http.ResolvedModel;
 import org.tabserve.web.http.WebConfig;
 
 import java.io.IOException;
@@ -32,129 +31,68 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Open Inference Protocol (KServe v2) over REST under {@code /v2}: server metadata and health, the served
- * model's metadata and readiness, and inference. The model's name and version are its card's; a path naming
- * another model or version is a 404. Inference takes one tensor per model input and answers a classifier's
- * {@code label} and {@code probabilities}, or a regressor's one output under the graph's name. Its errors are the protocol's {@code {"error": "..."}} (see
- * {@link ErrorRenderer}).
+ * The Open Inference Protocol (KServe v2) over REST under {@code /v2}: server metadata and health, each served
+ * model's metadata and readiness, inference, and the repository extension; one method per route of the route table,
+ * each given the model its path names. Inference takes one tensor per model input and answers a classifier's
+ * {@code label} and {@code probabilities}, or a regressor's one output under the graph's name. Its errors are the
+ * protocol's {@code {"error": "..."}} (the route table's error shape for {@code /v2}).
  */
-public final class V2Servlet extends ApiServlet {
+public final class V2Handler {
 
-    /** Where the protocol lives in the URL space. */
-    /** Where the protocol's routes are; the value lives in {@link Routes}, where the error renderer reads it. */
+    /** Where the protocol's routes are. */
     public static final String PATH = Routes.V2;
+    /** What the 404 of a path under {@link #PATH} that no route serves names. */
+    public static final String ROUTES_HINT = "the protocol's routes are /v2, /v2/health/live, /v2/health/ready, "
+            + "/v2/models/{name}[/versions/{version}][/ready|/infer], /v2/repository/index and "
+            + "/v2/repository/models/{name}/load|unload";
 
-    private final transient WebConfig config;
-    private final transient MemoryBudget budget;
+    private final WebConfig config;
+    private final MemoryBudget budget;
     private final String serverVersion;
+    private final AdminToken adminToken;
 
-    private final transient AdminToken adminToken;
-
-    public V2Servlet(ServedModels model, ErrorRenderer errors, WebConfig config, MemoryBudget budget, String serverVersion,
-              AdminToken adminToken) {
-        super(model, errors);
+    public V2Handler(WebConfig config, MemoryBudget budget, String serverVersion, AdminToken adminToken) {
         this.adminToken = adminToken;
         this.config = config;
         this.budget = budget;
         this.serverVersion = serverVersion;
     }
 
-    /** What a path under /v2 asks for, with the model name and version it names. */
-    private record Route(Kind kind, String model, String version) {
-        enum Kind { SERVER_METADATA, LIVE, READY, MODEL_METADATA, MODEL_READY, INFER, REPOSITORY_INDEX, LOAD, UNLOAD }
-
-        static Route of(String pathInfo, String uri) {
-            String path = pathInfo == null || pathInfo.equals("/") ? "" : pathInfo;
-            String[] parts = path.isEmpty() ? new String[0] : path.substring(1).split("/", -1);
-            if (parts.length == 0) {
-                return new Route(Kind.SERVER_METADATA, null, null);
-            }
-            if (parts.length == 2 && parts[0].equals("health") && parts[1].equals("live")) {
-                return new Route(Kind.LIVE, null, null);
-            }
-            if (parts.length == 2 && parts[0].equals("health") && parts[1].equals("ready")) {
-                return new Route(Kind.READY, null, null);
-            }
-            if (parts.length == 2 && parts[0].equals("repository") && parts[1].equals("index")) {
-                return new Route(Kind.REPOSITORY_INDEX, null, null);
-            }
-            if (parts.length == 4 && parts[0].equals("repository") && parts[1].equals("models") && !parts[2].isEmpty()
-                    && (parts[3].equals("load") || parts[3].equals("unload"))) {
-                return new Route(parts[3].equals("load") ? Kind.LOAD : Kind.UNLOAD, parts[2], null);
-            }
-            if (parts.length >= 2 && parts[0].equals("models") && !parts[1].isEmpty()) {
-                String version = null;
-                int rest = 2;
-                if (parts.length >= 4 && parts[2].equals("versions") && !parts[3].isEmpty()) {
-                    version = parts[3];
-                    rest = 4;
-                }
-                if (parts.length == rest) {
-                    return new Route(Kind.MODEL_METADATA, parts[1], version);
-                }
-                if (parts.length == rest + 1 && parts[rest].equals("ready")) {
-                    return new Route(Kind.MODEL_READY, parts[1], version);
-                }
-                if (parts.length == rest + 1 && parts[rest].equals("infer")) {
-                    return new Route(Kind.INFER, parts[1], version);
-                }
-            }
-            throw HttpProblem.of(404, "Not found", "no route for " + uri + "; the protocol's routes are /v2, "
-                    + "/v2/health/live, /v2/health/ready, /v2/models/{name}[/versions/{version}][/ready|/infer], "
-                    + "/v2/repository/index and /v2/repository/models/{name}/load|unload");
-        }
-
-        void requireMethod(String method, String uri) {
-            boolean infer = kind == Kind.INFER || kind == Kind.REPOSITORY_INDEX || kind == Kind.LOAD
-                    || kind == Kind.UNLOAD;
-            boolean allowed = infer ? method.equals("POST") : method.equals("GET") || method.equals("HEAD");
-            if (!allowed) {
-                String allow = infer ? "OPTIONS, POST" : "GET, HEAD, OPTIONS";
-                throw new HttpProblem(405, "Method not allowed", method + " is not allowed on " + uri
-                        + "; allowed: " + allow, List.of(), Map.of("Allow", allow));
-            }
-        }
+    /** {@code GET /v2}: the server's name and version. */
+    public void serverMetadata(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        write(response, 200, new V2Json.ServerMetadata("tabserve", serverVersion, List.of()));
     }
 
-    @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Route route = Route.of(request.getPathInfo(), request.getRequestURI());
-        route.requireMethod(request.getMethod(), request.getRequestURI());
-        switch (route.kind()) {
-            case SERVER_METADATA -> write(response, 200, new V2Json.ServerMetadata("tabserve", serverVersion, List.of()));
-            case LIVE -> write(response, 200, new V2Json.Live(true));
-            case READY -> {
-                boolean ready = model.repository().ready();
-                write(response, ready ? 200 : 503, new V2Json.Ready(ready));
-            }
-            case MODEL_METADATA -> {
-                Model served = served(route);
-                write(response, 200, metadata(model.name(), model.repository().readyVersions(model.name()), served));
-            }
-            case MODEL_READY -> {
-                served(route); // 404 for a model or version not served, 503 for one not ready
-                write(response, 200, new V2Json.ModelReady(model.name(), true));
-            }
-            default -> throw new IllegalStateException("unrouted " + route);
-        }
+    /** {@code GET /v2/health/live}. */
+    public void live(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        write(response, 200, new V2Json.Live(true));
     }
 
-    @Override
-    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Route route = Route.of(request.getPathInfo(), request.getRequestURI());
-        route.requireMethod(request.getMethod(), request.getRequestURI());
-        switch (route.kind()) {
-            case REPOSITORY_INDEX -> {
-                index(request, response);
-                return;
-            }
-            case LOAD, UNLOAD -> {
-                loadOrUnload(route, request, response);
-                return;
-            }
-            default -> requireContentType(request, "application/json");
-        }
-        Model classifier = served(route);
+    /** {@code GET /v2/health/ready}: whether every model found at start has loaded or failed and one serves. */
+    public void ready(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        boolean ready = model.repository().ready();
+        write(response, ready ? 200 : 503, new V2Json.Ready(ready));
+    }
+
+    /** {@code GET /v2/models/{name}[/versions/{version}]}: the model's inputs and outputs. */
+    public void modelMetadata(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        Model served = model.model();
+        write(response, 200, metadata(model.name(), model.repository().readyVersions(model.name()), served));
+    }
+
+    /** {@code GET /v2/models/{name}[/versions/{version}]/ready}: 404 for a model not served, 503 not ready. */
+    public void modelReady(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        model.model();
+        write(response, 200, new V2Json.ModelReady(model.name(), true));
+    }
+
+    /** {@code POST /v2/models/{name}[/versions/{version}]/infer}. */
+    public void infer(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        MediaType.require(request, MediaType.JSON);
+        Model classifier = model.model();
         try (MemoryBudget.Reservation held = budget.open()) {
             V2InferRequestParser.V2InferRequest infer;
             try (InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes()),
@@ -176,16 +114,11 @@ public final class V2Servlet extends ApiServlet {
         }
     }
 
-    /** The model the path names (and, if it names one, that version); a 404 when it is not served, 503 not ready. */
-    private Model served(Route route) {
-        return model.classifier(ModelRoute.of(route.model(), route.version()));
-    }
-
     /**
      * The repository extension's index: every model version with its state (and the reason when it is not ready);
      * the body is {@code {}}, or {@code {"ready": true}} for the ready ones only.
      */
-    private void index(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    public void index(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
         boolean readyOnly = false;
         try (InputStream body = LimitedInputStream.body(request, config.maxBodyBytes());
              com.fasterxml.jackson.core.JsonParser parser = JsonText.parser(body)) {
@@ -218,21 +151,33 @@ public final class V2Servlet extends ApiServlet {
      * The repository extension's load and unload, behind the admin token: what KServe's model agent calls after it
      * puts a model in, or removes it from, {@code <model dir>/<name>}. Load answers once the model serves (or failed).
      */
-    private void loadOrUnload(Route route, HttpServletRequest request, HttpServletResponse response)
+    public void load(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        loadOrUnload(true, model, request, response);
+    }
+
+    /** @see #load */
+    public void unload(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
+        loadOrUnload(false, model, request, response);
+    }
+
+    private void loadOrUnload(boolean load, ResolvedModel model, HttpServletRequest request,
+                              HttpServletResponse response) throws IOException {
         adminToken.authorizeRepositoryChange(request);
+        org.tabserve.repository.ModelRepository repository = model.repository();
+        String name = model.name();
         LimitedInputStream.body(request, config.maxBodyBytes()).transferTo(java.io.OutputStream.nullOutputStream());
         // join(): a failed load or unload is answered by ErrorRenderer as the repository's own failure.
-        if (route.kind() == Route.Kind.LOAD) {
-            List<ModelStatus> statuses = model.repository().load(route.model()).join();
+        if (load) {
+            List<ModelStatus> statuses = repository.load(name).join();
             java.util.Optional<ModelStatus> failed = statuses.stream()
                     .filter(s -> s.state() == ModelState.UNAVAILABLE).findFirst();
             if (statuses.stream().noneMatch(s -> s.state() == ModelState.READY) && failed.isPresent()) {
-                throw HttpProblem.of(422, "Unprocessable content", "model '" + route.model() + "' failed to load: "
+                throw HttpProblem.of(422, "Unprocessable content", "model '" + name + "' failed to load: "
                         + failed.get().reason().orElse("unknown reason"));
             }
         } else {
-            model.repository().unload(route.model()).join();
+            repository.unload(name).join();
         }
         response.setStatus(200);
         response.setHeader("Cache-Control", "no-store");

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * figures for the same rows: a binary classifier's ROC (its AUC) and calibration, a regressor's MAE, RMSE and R², and
  * a text feature's category counts.
  */
-class ModelApiServletTest {
+class ModelApiHandlerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -50,7 +50,7 @@ class ModelApiServletTest {
     }
 
     private static JsonNode described(Model model) {
-        return JSON.valueToTree(ModelApiServlet.describe(model));
+        return JSON.valueToTree(ModelApiHandler.describe(model));
     }
 
     @Test

@@ -9,12 +9,11 @@ import org.tabserve.rows.ChunkScorer;
 import org.tabserve.rows.CsvAnswer;
 import org.tabserve.rows.CsvRowsParser;
 import org.tabserve.rows.PredictionJson;
-import org.tabserve.web.http.ApiServlet;
-import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
+import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.MemoryBudget;
-import org.tabserve.web.http.ServedModels;
+import org.tabserve.web.http.ResolvedModel;
 import org.tabserve.web.http.WebConfig;
 
 import java.io.IOException;
@@ -31,7 +30,7 @@ import java.util.Locale;
  * {@code Accept: text/csv}, or for browsers ({@code Accept: text/html}) a page with the first rows and the whole CSV to download. HTML forms cannot
  * set Accept, so {@code ?format=json|csv|html} overrides it.
  */
-public final class PredictFileServlet extends ApiServlet {
+public final class PredictFileHandler implements AutoCloseable {
 
     /**
      * JSON answers of uploads up to this many rows are scored from the rows kept by the validating pass (about 5 MB
@@ -42,30 +41,29 @@ public final class PredictFileServlet extends ApiServlet {
     /** The answer's formats. */
     enum Format { JSON, CSV, HTML }
 
-    private final transient WebConfig config;
-    private final transient UploadView page;
-    private final transient MemoryBudget budget;
-    private final transient ChunkScorer scorer = new ChunkScorer(Runtime.getRuntime().availableProcessors());
+    private final WebConfig config;
+    private final UploadView page;
+    private final MemoryBudget budget;
+    private final ChunkScorer scorer = new ChunkScorer(Runtime.getRuntime().availableProcessors());
 
-    public PredictFileServlet(ServedModels model, ErrorRenderer errors, WebConfig config, UploadView page,
-                              MemoryBudget budget) {
-        super(model, errors);
+    public PredictFileHandler(WebConfig config, UploadView page, MemoryBudget budget) {
         this.config = config;
         this.page = page;
         this.budget = budget;
     }
 
 
+    /** Stops the scoring pool, when the app stops. */
     @Override
-    public void destroy() {
+    public void close() {
         scorer.close();
-        super.destroy();
     }
 
-    @Override
-    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        requireContentType(request, "multipart/form-data");
-        Model classifier = model.classifier();
+    /** {@code POST /predict_file}. */
+    public void predict(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        MediaType.require(request, "multipart/form-data");
+        Model classifier = model.model();
         CsvUpload file = CsvUpload.of(request, config.maxUploadBytes());
         try (MemoryBudget.Reservation held = budget.open()) {
             CsvRowsParser parser = new CsvRowsParser(classifier.signature(), config.maxCsvRows())
@@ -97,14 +95,14 @@ public final class PredictFileServlet extends ApiServlet {
                 header = parser.validate(in);
             }
             long rowBytes = streamedRowBytes(classifier, header, parser.longestRecordChars());
-            held.grow(format == Format.HTML ? page.heldBytes() + rowBytes * CsvRowsParser.CHUNK_ROWS
+            held.grow(format == Format.HTML ? UploadPreview.HELD_BYTES + rowBytes * CsvRowsParser.CHUNK_ROWS
                     : rowBytes * CsvRowsParser.CHUNK_ROWS * (scorer.inFlight() + 2L));
             try (InputStream in = file.open()) {
                 switch (format) {
-                    case CSV -> writeCsv(response, classifier, parser, in, header);
-                    case HTML -> page.render(request, response, model, classifier, scorer, parser, in, header,
-                            file.fileName());
-                    default -> writeJson(response, classifier, run -> parser.forEachChunk(in, run));
+                    case CSV -> writeCsv(model, response, classifier, parser, in, header);
+                    case HTML -> page.render(request, response, model.links(),
+                            UploadPreview.score(model, classifier, scorer, parser, in, header, file.fileName()));
+                    default -> writeJson(model, response, classifier, run -> parser.forEachChunk(in, run));
                 }
             }
         } finally {
@@ -168,7 +166,8 @@ public final class PredictFileServlet extends ApiServlet {
     private interface ChunkSource extends CsvAnswer.ChunkSource {
     }
 
-    private void writeJson(HttpServletResponse response, Model classifier, ChunkSource source)
+    private void writeJson(ResolvedModel model, HttpServletResponse response, Model classifier,
+                           ChunkSource source)
             throws IOException {
         JsonPredictions answer = new JsonPredictions(classifier);
         answer.write(response, source, scorer.start(classifier, model.counter(), answer));
@@ -203,7 +202,8 @@ public final class PredictFileServlet extends ApiServlet {
         }
     }
 
-    private void writeCsv(HttpServletResponse response, Model classifier, CsvRowsParser parser,
+    private void writeCsv(ResolvedModel model, HttpServletResponse response, Model classifier,
+                          CsvRowsParser parser,
                           InputStream in, List<String> header) throws IOException {
         response.setStatus(200);
         response.setContentType("text/csv;charset=UTF-8");

@@ -12,13 +12,12 @@ import org.tabserve.model.RangeWarning;
 import org.tabserve.model.ValueType;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.ParameterRowParser;
-import org.tabserve.web.http.ApiServlet;
 import org.tabserve.web.http.CardSize;
-import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.MemoryBudget;
 import org.tabserve.web.http.RequestParameters;
-import org.tabserve.web.http.ServedModels;
+import org.tabserve.web.http.ResolvedModel;
 import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
 
@@ -38,7 +37,7 @@ import java.util.Map;
  * text (its description, names, categories and examples are what it shows), so that many readers of a model with a
  * large card wait or get 503 instead of filling the heap.
  */
-public final class FormServlet extends ApiServlet {
+public final class FormHandler {
 
     /**
      * What drawing the form may hold per character of the card: the page model refers to the card's strings, the
@@ -48,30 +47,30 @@ public final class FormServlet extends ApiServlet {
     /** ... and for a card of no text. */
     static final long BASE_BYTES = 256 << 10;
 
-    private final transient Views views;
-    private final transient WebConfig config;
-    private final transient MemoryBudget budget;
+    private final Views views;
+    private final WebConfig config;
+    private final MemoryBudget budget;
 
-    public FormServlet(ServedModels model, ErrorRenderer errors, Views views, WebConfig config, MemoryBudget budget) {
-        super(model, errors);
+    public FormHandler(Views views, WebConfig config, MemoryBudget budget) {
         this.views = views;
         this.config = config;
         this.budget = budget;
     }
 
     /** Renders the form of {@code classifier} under its share of the budget. */
-    private void render(HttpServletRequest request, HttpServletResponse response, int status, Model classifier,
-                        java.util.function.Supplier<FormPage> page) throws IOException {
+    private void render(ResolvedModel model, HttpServletRequest request, HttpServletResponse response, int status,
+                        Model classifier, java.util.function.Supplier<FormPage> page) throws IOException {
         try (MemoryBudget.Reservation reservation = budget.open()) {
             reservation.growForAnswer(BASE_BYTES + BYTES_PER_CARD_CHAR * CardSize.chars(classifier.card()),
                     "the form of model " + model.name());
-            views.render(request, response, status, "form", Map.of("page", page.get()));
+            views.render(request, response, status, "form", Map.of("page", page.get()), model.links());
         }
     }
 
-    @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Model classifier = model.classifier();
+    /** {@code GET /}: the form, filled with the training means or an example. */
+    public void show(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        Model classifier = model.model();
         Examples examples = new Examples(classifier.card());
         Map<String, String> values = new HashMap<>();
         String wanted = request.getParameter("example");
@@ -82,22 +81,23 @@ public final class FormServlet extends ApiServlet {
         } else {
             classifier.card().featureStats().forEach((name, stats) -> values.put(name, round(stats.mean())));
         }
-        render(request, response, 200, classifier, () -> page(classifier, values, List.of(), null));
+        render(model, request, response, 200, classifier, () -> page(classifier, values, List.of(), null));
     }
 
-    @Override
-    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Model classifier = model.classifier();
-        requireContentType(request, "application/x-www-form-urlencoded");
+    /** {@code POST /}: the prediction, or each bad value next to its field. */
+    public void predict(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        Model classifier = model.model();
+        MediaType.require(request, MediaType.FORM);
         ParameterRowParser.ParsedRow parsed = new ParameterRowParser(classifier.signature())
                 .parse(RequestParameters.of(request, config.maxBodyBytes()));
         if (!parsed.errors().isEmpty()) {
-            render(request, response, 400, classifier, () -> page(classifier, parsed.typed(), parsed.errors(), null));
+            render(model, request, response, 400, classifier, () -> page(classifier, parsed.typed(), parsed.errors(), null));
             return;
         }
         Prediction prediction = model.counted(classifier.predict(parsed.batch())).get(0);
         List<String> warnings = parsed.warnings(classifier.card()).stream().map(RangeWarning::message).toList();
-        render(request, response, 200, classifier,
+        render(model, request, response, 200, classifier,
                 () -> page(classifier, parsed.typed(), List.of(), new Outcome(prediction, warnings)));
     }
 

@@ -1,4 +1,4 @@
-package org.tabserve.web.api;
+package org.tabserve.web.mlflow;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -55,7 +55,7 @@ public final class MlflowRequestParser {
     private final JsonCells reader;
     private final int maxRows;
 
-    MlflowRequestParser(ModelSignature signature, int maxRows) {
+    public MlflowRequestParser(ModelSignature signature, int maxRows) {
         this.signature = signature;
         this.reader = JsonCells.of(signature);
         this.maxRows = maxRows;
@@ -68,7 +68,7 @@ public final class MlflowRequestParser {
      * @throws HttpProblem 400 for malformed JSON, a wrong layout or bad values (all of them listed), 413 for more
      *                     rows than the batch limit
      */
-    Batch parseJson(InputStream body) throws IOException {
+    public Batch parseJson(InputStream body) throws IOException {
         try (JsonParser parser = JsonText.parser(body)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
@@ -128,7 +128,7 @@ public final class MlflowRequestParser {
      * @return the rows, checked against the model's signature, in the chunks the CSV reader hands on
      * @throws HttpProblem 400 listing the problems, 413 past the batch limit
      */
-    List<Batch> parseCsv(InputStream body) throws IOException {
+    public List<Batch> parseCsv(InputStream body) throws IOException {
         List<Batch> chunks = new ArrayList<>();
         // No row reservation here (CsvRowsParser#reservingRowMemory): the body is metered at 16 bytes of budget a
         // byte as it is read, which already covers what a long row's parse holds (at most 15.3 bytes a character,

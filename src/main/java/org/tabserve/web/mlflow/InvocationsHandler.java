@@ -1,4 +1,4 @@
-package org.tabserve.web.api;
+package org.tabserve.web.mlflow;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
@@ -6,20 +6,19 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
-import org.tabserve.web.http.ApiServlet;
-import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
+import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.MemoryBudget;
-import org.tabserve.web.http.ServedModels;
+import org.tabserve.rows.PredictionJson;
+import org.tabserve.web.http.ResolvedModel;
 import org.tabserve.web.http.WebConfig;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * {@code POST /invocations}, MLflow's scoring route, so that MLflow clients work against tabserve: a JSON or CSV body
@@ -27,31 +26,28 @@ import java.util.Locale;
  * {@code {"predictions": [label, ...]}}. The body is read within the same size limit and memory budget as the other
  * JSON routes, and the batch is one model call.
  */
-public final class InvocationsServlet extends ApiServlet {
+public final class InvocationsHandler {
 
     public static final String PATH = "/invocations";
-    static final String JSON = "application/json";
-    public static final String CSV = "text/csv";
 
-    private final transient WebConfig config;
-    private final transient MemoryBudget budget;
+    private final WebConfig config;
+    private final MemoryBudget budget;
 
-    public InvocationsServlet(ServedModels model, ErrorRenderer errors, WebConfig config, MemoryBudget budget) {
-        super(model, errors);
+    public InvocationsHandler(WebConfig config, MemoryBudget budget) {
         this.config = config;
         this.budget = budget;
     }
 
-    @Override
-    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        // The header as sent: Jetty's getContentType() throws for a charset the JVM does not know ("latin-1").
-        String type = mediaType(request.getHeader("Content-Type"));
-        Model classifier = model.classifier();
+    /** {@code POST /invocations}. */
+    public void invoke(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        String type = mediaType(MediaType.of(request));
+        Model classifier = model.model();
         MlflowRequestParser parser = new MlflowRequestParser(classifier.signature(), config.maxBatchRows());
         try (MemoryBudget.Reservation held = budget.open();
              InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes()),
                      Json.UNMETERED_BYTES, Json.HEAP_BYTES_PER_BODY_BYTE)) {
-            List<Batch> batches = type.equals(JSON) ? List.of(parser.parseJson(body)) : parser.parseCsv(body);
+            List<Batch> batches = type.equals(MediaType.JSON) ? List.of(parser.parseJson(body)) : parser.parseCsv(body);
             List<Prediction> predictions = new ArrayList<>();
             for (Batch batch : batches) {
                 predictions.addAll(model.counted(classifier.predict(batch)));
@@ -77,31 +73,24 @@ public final class InvocationsServlet extends ApiServlet {
      * The body's media type, {@code application/json} or {@code text/csv}; as MLflow's server does, a 415 for any
      * other, for a charset other than UTF-8 and for any other parameter.
      */
-    static String mediaType(String contentType) {
-        if (contentType == null) {
+    static String mediaType(MediaType sent) {
+        if (sent.header() == null) {
             throw HttpProblem.unsupportedMediaType("send Content-Type: application/json or text/csv (none was sent)");
         }
-        String[] parts = contentType.split(";");
-        String type = parts[0].strip().toLowerCase(Locale.ROOT);
-        if (!type.equals(JSON) && !type.equals(CSV)) {
+        if (!sent.type().equals(MediaType.JSON) && !sent.type().equals(MediaType.CSV)) {
             throw HttpProblem.unsupportedMediaType("send Content-Type: application/json or text/csv, MLflow's scoring "
-                    + "formats (got " + contentType + ")");
+                    + "formats " + sent.sent());
         }
-        for (int i = 1; i < parts.length; i++) {
-            String[] parameter = parts[i].split("=", 2);
-            String name = parameter[0].strip().toLowerCase(Locale.ROOT);
-            String value = parameter.length < 2 ? "" : parameter[1].strip().replace("\"", "");
-            if (name.isEmpty()) {
-                continue; // "application/json;" as MLflow's own documentation once sent it
+        // A bare ";" names no parameter: "application/json;" as MLflow's own documentation once sent it.
+        for (var parameter : sent.parameters().entrySet()) {
+            if (!parameter.getKey().equals("charset")) {
+                throw HttpProblem.unsupportedMediaType("unrecognized Content-Type parameter '" + parameter.getKey()
+                        + "'; only charset=utf-8 is taken " + sent.sent());
             }
-            if (!name.equals("charset")) {
-                throw HttpProblem.unsupportedMediaType("unrecognized Content-Type parameter '" + name + "'; only "
-                        + "charset=utf-8 is taken (got " + contentType + ")");
-            }
-            if (!value.equalsIgnoreCase("utf-8")) {
-                throw HttpProblem.unsupportedMediaType("the scoring route takes UTF-8 only (got " + contentType + ")");
+            if (!parameter.getValue().equalsIgnoreCase("utf-8")) {
+                throw HttpProblem.unsupportedMediaType("the scoring route takes UTF-8 only " + sent.sent());
             }
         }
-        return type;
+        return sent.type();
     }
 }

@@ -7,12 +7,11 @@ import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.rows.ParameterRowParser;
 import org.tabserve.rows.PredictionJson;
-import org.tabserve.web.http.ApiServlet;
-import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
+import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.RequestParameters;
-import org.tabserve.web.http.ServedModels;
+import org.tabserve.web.http.ResolvedModel;
 import org.tabserve.web.http.WebConfig;
 
 import java.io.IOException;
@@ -22,35 +21,35 @@ import java.io.IOException;
  * (the bank-note app; values read by each feature's type, an empty one missing), and {@code POST /predict} with the features as a JSON object (the admission-prediction client)
  * or as a url-encoded form.
  */
-public final class QueryPredictServlet extends ApiServlet {
+public final class QueryPredictHandler {
 
-    private final transient WebConfig config;
-    private final transient JsonPredictRequest json;
+    private final WebConfig config;
+    private final JsonPredictRequest json;
 
-    public QueryPredictServlet(ServedModels model, ErrorRenderer errors, WebConfig config, JsonPredictRequest json) {
-        super(model, errors);
+    public QueryPredictHandler(WebConfig config, JsonPredictRequest json) {
         this.config = config;
         this.json = json;
     }
 
-    @Override
-    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String header = request.getHeader("Content-Type"); // getContentType() throws on an unknown charset
-        String type = header == null ? "" : header.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
-        switch (type) {
-            case "application/json" -> {
-                requireContentType(request, "application/json"); // refuses a charset other than UTF-8
-                json.answer(request, response);
+    /** {@code POST /predict}: the features as a JSON object or as a url-encoded form. */
+    public void post(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        MediaType type = MediaType.of(request);
+        switch (type.type()) {
+            case MediaType.JSON -> {
+                type.require(MediaType.JSON); // refuses a charset other than UTF-8
+                json.answer(model, request, response);
             }
-            case "application/x-www-form-urlencoded" -> doGet(request, response);
+            case MediaType.FORM -> get(model, request, response);
             default -> throw HttpProblem.unsupportedMediaType("send Content-Type: application/json (or a url-encoded"
-                    + " form)" + (header == null ? " (none was sent)" : " (got " + header + ")"));
+                    + " form) " + type.sent());
         }
     }
 
-    @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Model classifier = model.classifier();
+    /** {@code GET /predict?variance=..&skewness=..}. */
+    public void get(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        Model classifier = model.model();
         ParameterRowParser.ParsedRow parsed = new ParameterRowParser(classifier.signature())
                 .parse(RequestParameters.of(request, config.maxBodyBytes()));
         Prediction prediction = model.counted(classifier.predict(parsed.orThrow())).get(0);

@@ -1,0 +1,117 @@
+package org.tabserve.web;
+
+import org.tabserve.web.api.AdminModelHandler;
+import org.tabserve.web.api.AdminOpenApi;
+import org.tabserve.web.api.FlaskOpenApi;
+import org.tabserve.web.api.JsonPredictRequest;
+import org.tabserve.web.api.ModelApiHandler;
+import org.tabserve.web.api.ModelApiOpenApi;
+import org.tabserve.web.api.ModelIndexHandler;
+import org.tabserve.web.api.OpenApiServlet;
+import org.tabserve.web.api.PredictFileHandler;
+import org.tabserve.web.api.PredictOpenApi;
+import org.tabserve.web.api.QueryPredictHandler;
+import org.tabserve.web.http.AdminToken;
+import org.tabserve.web.http.HealthHandler;
+import org.tabserve.web.http.MemoryBudget;
+import org.tabserve.web.http.ModelBytes;
+import org.tabserve.web.http.RouteTable;
+import org.tabserve.web.http.Routes;
+import org.tabserve.web.http.ServedModels;
+import org.tabserve.web.http.Views;
+import org.tabserve.web.http.WebConfig;
+import org.tabserve.web.mlflow.InvocationsHandler;
+import org.tabserve.web.mlflow.MlflowOpenApi;
+import org.tabserve.web.mlflow.MlflowPingHandler;
+import org.tabserve.web.openapi.OpenApiDocument;
+import org.tabserve.web.openapi.ServerOpenApi;
+import org.tabserve.web.pages.ApiDocsHandler;
+import org.tabserve.web.pages.FormHandler;
+import org.tabserve.web.pages.ModelPageHandler;
+import org.tabserve.web.pages.ModelsPageHandler;
+import org.tabserve.web.v2.V2Handler;
+import org.tabserve.web.v2.V2OpenApi;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Every route tabserve answers, in one table (see {@link RouteTable} for how to add one): the served model's routes (at
+ * the root for the default model, under {@code /models/{name}/} for each), the API docs page, the index of the
+ * models, health, MLflow's service routes, the admin routes and the Open Inference Protocol, each with its handler.
+ */
+final class TabserveRoutes {
+
+    private TabserveRoutes() {
+    }
+
+    /**
+     * @param upload the upload route, built by the listener, which stops its scoring pool with the app
+     * @param temp   where admin uploads are written before they are checked; null for the JVM's default
+     */
+    static RouteTable table(ServedModels served, WebConfig config, Views views, MemoryBudget budget,
+                            ModelBytes documents, AdminToken adminToken, Path temp, PredictFileHandler upload,
+                            String serverVersion) {
+        FormHandler form = new FormHandler(views, config, budget);
+        JsonPredictRequest json = new JsonPredictRequest(config, budget);
+        QueryPredictHandler query = new QueryPredictHandler(config, json);
+        OpenApiServlet openApi = new OpenApiServlet(openApiDocument(serverVersion), budget, documents);
+        ModelIndexHandler index = new ModelIndexHandler();
+        ModelsPageHandler modelsPage = new ModelsPageHandler(views);
+        HealthHandler health = new HealthHandler();
+        MlflowPingHandler mlflow = new MlflowPingHandler(serverVersion);
+        AdminModelHandler admin = new AdminModelHandler(served, config, temp, adminToken);
+        V2Handler v2 = new V2Handler(config, budget, serverVersion, adminToken);
+        String v2Model = V2Handler.PATH + "/models/{name}[/versions/{version}]";
+        return RouteTable.builder()
+                .mount(HealthHandler.PATH, RouteTable.ErrorShape.PROBLEM, HealthHandler.ROUTES_HINT)
+                .mount(RouteTable.MODELS, RouteTable.ErrorShape.PROBLEM, ModelIndexHandler.ROUTES_HINT)
+                .mount(AdminModelHandler.MODELS_PATH, RouteTable.ErrorShape.PROBLEM, AdminModelHandler.ROUTES_HINT)
+                .mount(V2Handler.PATH, RouteTable.ErrorShape.OPEN_INFERENCE, V2Handler.ROUTES_HINT)
+                // The served model's routes: the default model's at the root, each model's under /models/{name}/.
+                .model(Routes.FORM, Routes.in(Routes.FORM), form::show, RouteTable.GET)
+                .model(Routes.FORM, Routes.in(Routes.FORM), form::predict, RouteTable.POST)
+                .model(Routes.CARD, Routes.in(Routes.CARD), new ModelPageHandler(views, budget)::show, RouteTable.GET)
+                .model(Routes.API_PREDICT, Routes.in(Routes.API_PREDICT), json::handle, RouteTable.POST)
+                .model(Routes.API_MODEL, Routes.in(Routes.API_MODEL), new ModelApiHandler()::describe, RouteTable.GET)
+                .model(Routes.PREDICT, Routes.in(Routes.PREDICT), query::get, RouteTable.GET)
+                .model(Routes.PREDICT, Routes.in(Routes.PREDICT), query::post, RouteTable.POST)
+                .model(Routes.PREDICT_FILE, Routes.in(Routes.PREDICT_FILE), upload::predict, RouteTable.POST)
+                .model(InvocationsHandler.PATH, Routes.in(InvocationsHandler.PATH),
+                        new InvocationsHandler(config, budget)::invoke, RouteTable.POST)
+                .model(Routes.OPENAPI_JSON, Routes.in(Routes.OPENAPI_JSON), openApi::json, RouteTable.GET)
+                .model(Routes.OPENAPI_YAML, Routes.in(Routes.OPENAPI_YAML), openApi::yaml, RouteTable.GET)
+                // The API's docs page; the served models.
+                .get(ApiDocsHandler.PATH, new ApiDocsHandler(views)::show)
+                .get(ModelIndexHandler.API_PATH, index::list)
+                .get(RouteTable.MODELS, modelsPage::show)
+                .get(RouteTable.MODELS + "/", modelsPage::show)
+                .route(RouteTable.MODEL_BASE, index::addSlash, RouteTable.GET, RouteTable.POST)
+                // Health; MLflow's service routes (its /health alias is tabserve's /health/*).
+                .get(HealthHandler.PATH + "/live", health::live)
+                .get(HealthHandler.PATH + "/ready", health::ready)
+                .get(MlflowPingHandler.PING, mlflow::ping)
+                .get(MlflowPingHandler.VERSION, mlflow::version)
+                // Putting models in while the server runs.
+                .post(AdminModelHandler.PATH, admin::swap)
+                .route(AdminModelHandler.MODELS_PATH + "/{name}", admin::install, RouteTable.PUT)
+                // The Open Inference Protocol, with its repository extension.
+                .get(V2Handler.PATH, v2::serverMetadata)
+                .get(V2Handler.PATH + "/", v2::serverMetadata)
+                .get(V2Handler.PATH + "/health/live", v2::live)
+                .get(V2Handler.PATH + "/health/ready", v2::ready)
+                .get(v2Model, v2::modelMetadata)
+                .get(v2Model + "/ready", v2::modelReady)
+                .post(v2Model + "/infer", v2::infer)
+                .post(V2Handler.PATH + "/repository/index", v2::index)
+                .post(V2Handler.PATH + "/repository/models/{name}/load", v2::load)
+                .post(V2Handler.PATH + "/repository/models/{name}/unload", v2::unload)
+                .build();
+    }
+
+    /** The OpenAPI document: each protocol's part, in the order the document lists their sections and routes. */
+    static OpenApiDocument openApiDocument(String serverVersion) {
+        return new OpenApiDocument(serverVersion, List.of(new PredictOpenApi(), new ModelApiOpenApi(),
+                new FlaskOpenApi(), new V2OpenApi(), new MlflowOpenApi(), new ServerOpenApi(), new AdminOpenApi()));
+    }
+}

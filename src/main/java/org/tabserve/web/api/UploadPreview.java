@@ -1,0 +1,123 @@
+package org.tabserve.web.api;
+
+import org.tabserve.model.Feature;
+import org.tabserve.model.Model;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.RangeWarning;
+import org.tabserve.model.ValueType;
+import org.tabserve.rows.ChunkScorer;
+import org.tabserve.rows.CsvAnswer;
+import org.tabserve.rows.CsvRowsParser;
+import org.tabserve.web.http.ResolvedModel;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A checked CSV upload scored for the browser ({@code ?format=html}): every row scored once, the first
+ * {@value #PREVIEW_ROWS} kept with the values the model took, and the whole CSV answer (up to {@value #DOWNLOAD_CAP}
+ * bytes) for a download. The upload route hands it to an {@link UploadView}, which only draws it.
+ *
+ * @param model      the model that scored the upload
+ * @param fileName   the uploaded file's name, as the browser sent it; may be null
+ * @param rowCount   how many data rows were scored
+ * @param warnedRows how many of them have a value outside the training range
+ * @param rows       the first rows
+ * @param csv        the whole CSV answer, or null when it is larger than {@link #DOWNLOAD_CAP}
+ */
+public record UploadPreview(Model model, String fileName, long rowCount, long warnedRows, List<Row> rows,
+                            byte[] csv) {
+
+    /** Rows kept for the page's table. */
+    public static final int PREVIEW_ROWS = 10;
+    /** The largest CSV answer kept for the download. */
+    public static final int DOWNLOAD_CAP = 4 << 20;
+    /**
+     * Heap a preview and its page hold at most for the download, for the memory budget: the capped buffer, its Base64
+     * text, the data URL built from it, and the rendered page that carries it.
+     */
+    static final long HELD_BYTES = 4L * DOWNLOAD_CAP;
+
+    /**
+     * One scored row.
+     *
+     * @param number     the data row's number, from 1
+     * @param values     each feature's value as the model took it, in the model's order: a {@code Double} or
+     *                   {@code Float} for a number (null when missing), else the text as the file wrote it
+     * @param prediction what the model answered
+     * @param warnings   the row's values outside the training range
+     */
+    public record Row(long number, List<Object> values, Prediction prediction, List<RangeWarning> warnings) {
+    }
+
+    /** Scores the checked upload on the request's thread (a preview is small) and keeps what the page shows. */
+    static UploadPreview score(ResolvedModel model, Model classifier, ChunkScorer scorer, CsvRowsParser parser,
+                               InputStream in, List<String> header, String fileName) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        long[] counts = new long[2]; // rows, rows with warnings
+        CappedBuffer csv = new CappedBuffer(DOWNLOAD_CAP);
+        CsvAnswer.write(new OutputStreamWriter(csv, StandardCharsets.UTF_8), model.counter(), classifier, scorer,
+                parser, in, header, (chunk, r, prediction) -> {
+                    counts[0]++;
+                    List<RangeWarning> warnings = chunk.warnings(classifier.card(), r);
+                    if (!warnings.isEmpty()) {
+                        counts[1]++;
+                    }
+                    if (rows.size() < PREVIEW_ROWS) {
+                        List<Object> values = new ArrayList<>();
+                        for (int f = 0; f < classifier.signature().featureCount(); f++) {
+                            values.add(value(chunk, r, f));
+                        }
+                        rows.add(new Row(counts[0], values, prediction, warnings));
+                    }
+                }, false);
+        return new UploadPreview(classifier, fileName, counts[0], counts[1], rows,
+                csv.overflowed() ? null : csv.toByteArray());
+    }
+
+    /** A value of a row as the model took it: a number as read, text as the file wrote it. */
+    private static Object value(CsvRowsParser.Chunk chunk, int row, int feature) {
+        if (chunk.numbers() != null) {
+            return chunk.numbers()[row][feature];
+        }
+        Feature f = chunk.batch().signature().features().get(feature);
+        if (f.type() == ValueType.FLOAT || f.type() == ValueType.DOUBLE) {
+            double value = chunk.batch().number(row, feature);
+            return Double.isNaN(value) ? null : f.type() == ValueType.FLOAT ? (Object) (float) value : (Object) value;
+        }
+        return chunk.records().get(row).get(f.name());
+    }
+
+    /** Keeps what is written up to a cap, then only notes that there was more. */
+    private static final class CappedBuffer extends ByteArrayOutputStream {
+        private final int cap;
+        private boolean overflowed;
+
+        CappedBuffer(int cap) {
+            this.cap = cap;
+        }
+
+        @Override
+        public synchronized void write(byte[] bytes, int offset, int length) {
+            if (overflowed || count + length > cap) {
+                overflowed = true;
+                return;
+            }
+            super.write(bytes, offset, length);
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        boolean overflowed() {
+            return overflowed;
+        }
+    }
+}

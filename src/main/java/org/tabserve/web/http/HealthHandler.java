@@ -1,0 +1,48 @@
+package org.tabserve.web.http;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code GET /health/live} (the process answers) and {@code GET /health/ready} (every model found at start has
+ * loaded or failed and at least one serves; otherwise 503 saying why), with the default model's name and sha256.
+ */
+public final class HealthHandler {
+
+    /** Where the health routes are. */
+    public static final String PATH = "/health";
+    /** What the 404 of a path under {@link #PATH} that no route serves says. */
+    public static final String ROUTES_HINT = "try /health/live or /health/ready";
+
+    /** {@code GET /health/live}. */
+    public void live(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        write(response, Map.of("status", "live"));
+    }
+
+    /** {@code GET /health/ready}. */
+    public void ready(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        if (!model.repository().ready()) {
+            model.model(); // 503 with the reason when no model could be loaded
+            throw HttpProblem.unavailable("the models found at start are still loading; see POST "
+                    + "/v2/repository/index");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "ready");
+        model.loaded().ifPresent(classifier -> {
+            body.put("model", classifier.card().name());
+            body.put("sha256", classifier.sha256());
+        });
+        write(response, body);
+    }
+
+    private static void write(HttpServletResponse response, Map<String, Object> body) throws IOException {
+        response.setContentType("application/json");
+        response.setHeader("Cache-Control", "no-store");
+        Json.MAPPER.writeValue(response.getOutputStream(), body);
+    }
+}

@@ -1,0 +1,115 @@
+package org.tabserve.web.http;
+
+import org.tabserve.model.Model;
+import org.tabserve.model.Prediction;
+import org.tabserve.repository.Lease;
+import org.tabserve.repository.ModelRepository;
+import org.tabserve.repository.RepositoryException;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * The model one request's route resolved to, handed to its {@link Handler} as an argument: the name and version its
+ * path names (none on the root routes: the default model), and the lease on that model once the handler asks for it.
+ * The {@link RouteServlet} closes it when the request ends, so that the request finishes on the model it began with
+ * even if that model is swapped or unloaded meanwhile.
+ */
+public final class ResolvedModel implements AutoCloseable {
+
+    private final ServedModels served;
+    /** The route's model, or null on the root routes (the default model). */
+    private final ModelRoute route;
+    private Lease lease;
+
+    ResolvedModel(ServedModels served, ModelRoute route) {
+        this.served = served;
+        this.route = route;
+    }
+
+    /** @return the models the app serves, for the routes that list or change them */
+    public ModelRepository repository() {
+        return served.repository();
+    }
+
+    /** @return the name and version the path names; empty on the root routes */
+    public Optional<ModelRoute> route() {
+        return Optional.ofNullable(route);
+    }
+
+    /**
+     * @return the request's model, loaded and warmed up, leased on first use until the request ends
+     * @throws RepositoryException for a model or version the path names that is not served (a 404 saying which
+     *                             are) or not ready (a 503 saying why)
+     * @throws HttpProblem 503 when there is no model at all (saying why)
+     */
+    public Model model() {
+        if (lease == null) {
+            ModelRoute named = route != null ? route : new ModelRoute(served.defaultName(), Optional.empty());
+            lease = named.version().isPresent() ? served.repository().lease(named.name(), named.version().get())
+                    : served.repository().lease(named.name());
+        }
+        return lease.model();
+    }
+
+    /** @return the model, or empty when none is ready, without failing the request */
+    public Optional<Model> loaded() {
+        try {
+            return Optional.of(model());
+        } catch (HttpProblem | RepositoryException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** @return the name of the request's model (the one its path names, or the default) */
+    public String name() {
+        if (lease != null) {
+            return lease.name();
+        }
+        return route != null ? route.name() : served.defaultName();
+    }
+
+    /** @return the request's version, once it has asked for its model */
+    public Optional<Long> version() {
+        return lease == null ? Optional.empty() : Optional.of(lease.version());
+    }
+
+    /** @return the name of the model the request used, for the metrics' {@code model} label; empty if none */
+    String used() {
+        return lease == null ? "" : lease.name();
+    }
+
+    /** @return where the request's pages link to: its model's own routes, or the root ones */
+    public PageLinks links() {
+        return PageLinks.of(route);
+    }
+
+    /**
+     * Counts predictions in the metrics under the request's model; every route passes what the model answered
+     * through here (or through {@link #counter()} from other threads).
+     *
+     * @return {@code predictions}, unchanged
+     */
+    public List<Prediction> counted(List<Prediction> predictions) {
+        served.metrics().scored(name(), predictions);
+        return predictions;
+    }
+
+    /** @return a counter for the request's model that other threads (a scoring pool) may call */
+    public UnaryOperator<List<Prediction>> counter() {
+        String name = name();
+        return predictions -> {
+            served.metrics().scored(name, predictions);
+            return predictions;
+        };
+    }
+
+    /** Gives the lease back; the model closes after its last request if it was swapped or unloaded meanwhile. */
+    @Override
+    public void close() {
+        if (lease != null) {
+            lease.close();
+        }
+    }
+}

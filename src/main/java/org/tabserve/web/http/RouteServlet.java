@@ -1,0 +1,89 @@
+package org.tabserve.web.http;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * Serves the {@link RouteTable}, under every servlet mapping it lists: finds the path's route (404 naming the routes
+ * there are), checks the method (405 with {@code Allow}; {@code OPTIONS} answered with it), resolves the model the
+ * path names and runs the handler with it; whatever the handler throws goes to the one {@link ErrorRenderer}, in the
+ * route's error shape. The request's lease on its model is given back when the handler has answered, errors included.
+ */
+public final class RouteServlet extends HttpServlet {
+
+    private static final Logger LOG = Logger.getLogger(RouteServlet.class.getName());
+
+    private final transient RouteTable table;
+    private final transient ServedModels served;
+    private final transient ErrorRenderer errors;
+
+    public RouteServlet(RouteTable table, ServedModels served, ErrorRenderer errors) {
+        this.table = table;
+        this.served = served;
+        this.errors = errors;
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        path = path.isEmpty() ? "/" : path;
+        ResolvedModel model = null;
+        try {
+            List<RouteTable.Match> matches = table.match(path);
+            if (matches.isEmpty()) {
+                throw HttpProblem.noRoute(request.getMethod(), request.getRequestURI(),
+                        table.mountOf(path).map(RouteTable.Mount::hint).orElse(""));
+            }
+            Map<String, String> variables = matches.get(0).variables();
+            model = new ResolvedModel(served, variables.containsKey("name")
+                    ? ModelRoute.of(variables.get("name"), variables.get("version")) : null);
+            if (matches.get(0).route().resolveFirst()) {
+                model.model(); // 404 or 503 here, for the model the path names, before its route sees the request
+            }
+            Set<String> allowed = RouteTable.allowed(matches);
+            String method = request.getMethod();
+            if (method.equals("OPTIONS")) {
+                response.setHeader("Allow", String.join(", ", allowed));
+                response.setStatus(204);
+                return;
+            }
+            if (!allowed.contains(method)) {
+                throw HttpProblem.methodNotAllowed(method, request.getRequestURI(), allowed);
+            }
+            String wanted = method.equals("HEAD") ? RouteTable.GET : method;
+            RouteTable.Route route = matches.stream().map(RouteTable.Match::route)
+                    .filter(r -> r.methods().contains(wanted)).findFirst().orElseThrow();
+            route.handler().handle(model, request, response);
+        } catch (RuntimeException e) {
+            render(request, response, errors.toProblem(e, request), path, model);
+        } catch (OutOfMemoryError e) {
+            // The memory budget is meant to keep this from happening; when it happens anyway it is the server's
+            // fault, said in one log line (a stack trace would need memory too) and answered 500, never a 4xx.
+            LOG.severe("Out of memory while serving " + request.getMethod() + " " + request.getRequestURI()
+                    + " (" + e.getMessage() + "); the heap is too small for this load: give the JVM more, or"
+                    + " lower the limits");
+            render(request, response, HttpProblem.of(500, "Internal server error",
+                    "the server ran out of memory while answering; try again later"), path, model);
+        } finally {
+            if (model != null) {
+                if (!model.used().isEmpty()) {
+                    request.setAttribute(MetricsFilter.MODEL_USED, model.used());
+                }
+                model.close();
+            }
+        }
+    }
+
+    private void render(HttpServletRequest request, HttpServletResponse response, HttpProblem problem, String path,
+                        ResolvedModel model) throws IOException {
+        errors.render(request, response, problem, table.shapeOf(path),
+                model == null ? PageLinks.of(null) : model.links());
+    }
+}

@@ -1,0 +1,247 @@
+package org.tabserve.web.http;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Every route tabserve answers, as data: a path pattern, the methods it takes and its {@link Handler}, under a mount
+ * that says which error shape its failures take (tabserve's problem JSON, or the Open Inference Protocol's
+ * {@code {"error": ...}}) and what its 404 suggests. One {@link RouteServlet} serves the whole table: it matches the
+ * path, answers 404 (no route), 405 with {@code Allow} and {@code OPTIONS} for every route alike, resolves the model
+ * the path names and hands it to the handler as an argument. Routes are data because models come and go while the
+ * app runs: {@code /models/{name}/...} serves every one of them without registering anything.
+ *
+ * <p>A pattern is a path of literal segments and variables: {@code {name}} (a model's name) and {@code {version}}
+ * (its version), which resolve the request's model; {@code [/versions/{version}]} is an optional part. A route made
+ * with {@link Builder#model} is a route of the served model: it is answered on the root path for the default model
+ * and under {@code /models/{name}[/versions/{version}]/} for the model the path names (one entry, both routes).
+ *
+ * <p><b>Adding a route</b> is one entry in the table the wiring builds ({@code TabserveRoutes}, beside the listener) plus
+ * its handler, a method taking {@code (ResolvedModel, request, response)}:
+ * <pre>{@code
+ *     .get("/api/echo", echo::answer)                                   // a route of its own
+ *     .model("/api/schema", "api/schema", schema::answer, GET)          // and /models/{name}/api/schema
+ * }</pre>
+ * The metrics count it by its servlet mapping ({@link #mappings()}), the OpenAPI document lists it in its protocol's
+ * part.
+ */
+public final class RouteTable {
+
+    public static final String GET = "GET";
+    public static final String POST = "POST";
+    public static final String PUT = "PUT";
+
+    /** The prefix of every model's own routes ({@code /models/{name}/...}) and of the index page. */
+    public static final String MODELS = "/models";
+    /** Where a model's own routes are: its name, and a version if the path names one. */
+    public static final String MODEL_BASE = MODELS + "/{name}[/versions/{version}]";
+
+    /** How a route's failures are written. */
+    public enum ErrorShape {
+        /** {@code application/problem+json} (RFC 9457), or an HTML page for browsers. */
+        PROBLEM,
+        /** The Open Inference Protocol's {@code {"error": "..."}}. */
+        OPEN_INFERENCE
+    }
+
+    /**
+     * One route.
+     *
+     * @param pattern      as written in the table
+     * @param methods      the methods its handler takes (HEAD comes with GET, OPTIONS with every route)
+     * @param resolveFirst whether the model its path names is leased before anything else (404 or 503 before a 405),
+     *                     as for every model's own routes
+     */
+    public record Route(String pattern, Set<String> methods, Handler handler, boolean resolveFirst) {
+    }
+
+    /** A path prefix the table serves, with the error shape of its routes and what its 404 suggests. */
+    record Mount(String prefix, ErrorShape shape, String hint) {
+        boolean covers(String path) {
+            return path.equals(prefix) || path.startsWith(prefix + "/");
+        }
+    }
+
+    /** A route that a path matched, with the values of its variables. */
+    record Match(Route route, Map<String, String> variables) {
+    }
+
+    /** A route's pattern as segments, one alternative of its optional part. */
+    private record Compiled(Route route, String[] segments) {
+    }
+
+    private final List<Compiled> compiled;
+    private final List<Route> routes;
+    private final List<Mount> mounts;
+
+    private RouteTable(List<Route> routes, List<Mount> mounts) {
+        this.routes = List.copyOf(routes);
+        this.mounts = List.copyOf(mounts);
+        List<Compiled> all = new ArrayList<>();
+        for (Route route : routes) {
+            for (String alternative : alternatives(route.pattern())) {
+                all.add(new Compiled(route, alternative.substring(1).split("/", -1)));
+            }
+        }
+        this.compiled = List.copyOf(all);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return every route, in the table's order */
+    public List<Route> routes() {
+        return routes;
+    }
+
+    /** Every route that {@code path} (within the context, {@code /} for its root) matches, in the table's order. */
+    List<Match> match(String path) {
+        String[] parts = path.substring(1).split("/", -1);
+        List<Match> matches = new ArrayList<>();
+        for (Compiled candidate : compiled) {
+            Map<String, String> variables = variables(candidate.segments(), parts);
+            if (variables != null) {
+                matches.add(new Match(candidate.route(), variables));
+            }
+        }
+        return matches;
+    }
+
+    /** The methods a path's routes take, with HEAD beside GET, and OPTIONS, sorted as {@code Allow} lists them. */
+    static Set<String> allowed(List<Match> matches) {
+        Set<String> methods = new TreeSet<>();
+        for (Match match : matches) {
+            methods.addAll(match.route().methods());
+            if (match.route().methods().contains(GET)) {
+                methods.add("HEAD");
+            }
+        }
+        methods.add("OPTIONS");
+        return methods;
+    }
+
+    /** @return how failures on {@code path} (within the context) are written */
+    public ErrorShape shapeOf(String path) {
+        return mountOf(path).map(Mount::shape).orElse(ErrorShape.PROBLEM);
+    }
+
+    Optional<Mount> mountOf(String path) {
+        return mounts.stream().filter(m -> m.covers(path)).findFirst();
+    }
+
+    /**
+     * The servlet mappings the table is served under: each mount's prefix with {@code /*} (and the prefix itself when
+     * a route is it), and every other route's own path ({@code ""} for the context root). They are the metrics'
+     * {@code route} label, so that label values stay few whatever paths clients send.
+     */
+    public Set<String> mappings() {
+        Set<String> mappings = new LinkedHashSet<>();
+        for (Route route : routes) {
+            String pattern = route.pattern();
+            Optional<Mount> mount = mountOf(pattern);
+            if (mount.isPresent()) {
+                if (pattern.equals(mount.get().prefix())) {
+                    mappings.add(pattern);
+                }
+                mappings.add(mount.get().prefix() + "/*");
+            } else if (pattern.equals("/")) {
+                mappings.add("");
+            } else if (pattern.contains("{")) {
+                throw new IllegalStateException("a route with variables must be under a mount: " + pattern);
+            } else {
+                mappings.add(pattern);
+            }
+        }
+        return mappings;
+    }
+
+    /** The values of the pattern's variables, or null when the path does not match it. */
+    private static Map<String, String> variables(String[] segments, String[] parts) {
+        if (segments.length != parts.length) {
+            return null;
+        }
+        Map<String, String> variables = new LinkedHashMap<>();
+        for (int i = 0; i < segments.length; i++) {
+            String segment = segments[i];
+            if (segment.startsWith("{") && segment.endsWith("}")) {
+                if (parts[i].isEmpty()) {
+                    return null;
+                }
+                variables.put(segment.substring(1, segment.length() - 1), parts[i]);
+            } else if (!segment.equals(parts[i])) {
+                return null;
+            }
+        }
+        return variables;
+    }
+
+    /** A pattern with its optional part, {@code a[b]c}: the longer alternative first, {@code abc}, then {@code ac}. */
+    private static List<String> alternatives(String pattern) {
+        int open = pattern.indexOf('[');
+        if (open < 0) {
+            return List.of(pattern);
+        }
+        int close = pattern.indexOf(']', open);
+        String before = pattern.substring(0, open);
+        String after = pattern.substring(close + 1);
+        return List.of(before + pattern.substring(open + 1, close) + after, before + after);
+    }
+
+    /** Builds the table; the wiring lists every route in one place. */
+    public static final class Builder {
+        private final List<Route> routes = new ArrayList<>();
+        private final List<Mount> mounts = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /**
+         * A path prefix whose routes the table serves (all of them, so an unknown path under it is the table's 404).
+         *
+         * @param hint what its 404 adds after "no route for METHOD URI; ", naming the routes there are
+         */
+        public Builder mount(String prefix, ErrorShape shape, String hint) {
+            mounts.add(new Mount(prefix, shape, hint));
+            return this;
+        }
+
+        /** A route of its own, for the given methods. */
+        public Builder route(String pattern, Handler handler, String... methods) {
+            routes.add(new Route(pattern, Set.of(methods), handler, false));
+            return this;
+        }
+
+        /** A GET route. */
+        public Builder get(String pattern, Handler handler) {
+            return route(pattern, handler, GET);
+        }
+
+        /** A POST route. */
+        public Builder post(String pattern, Handler handler) {
+            return route(pattern, handler, POST);
+        }
+
+        /**
+         * A route of the served model: {@code rootPath} for the default model, and {@code modelPath} under
+         * {@link #MODEL_BASE}{@code /} for the model the path names, leased before anything else.
+         */
+        public Builder model(String rootPath, String modelPath, Handler handler, String... methods) {
+            routes.add(new Route(rootPath, Set.of(methods), handler, false));
+            routes.add(new Route(MODEL_BASE + "/" + modelPath, Set.of(methods), handler, true));
+            return this;
+        }
+
+        public RouteTable build() {
+            RouteTable table = new RouteTable(routes, mounts);
+            table.mappings(); // refuses a pattern with variables outside every mount
+            return table;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package org.tabserve.launcher;
+
+import org.junit.jupiter.api.Test;
+import org.tabserve.repository.RepositoryOptions;
+import org.tabserve.web.TabserveListener;
+import org.tabserve.web.http.SecurityHeadersFilter;
+import org.tabserve.web.http.WebConfig;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The launcher and the web app talk through context attributes and init-parameters, each spelled once on each side:
+ * the launcher may not import the web app (it runs Jetty in its own class loader, and the app must run in any
+ * container), so it keeps its own copy of each key, and this test keeps the copies equal.
+ */
+class ContextKeysTest {
+
+    @Test
+    void theLauncherReadsTheAttributesTheAppSets() {
+        assertEquals(TabserveListener.MODEL_SUMMARY, EmbeddedServer.MODEL_SUMMARY);
+        assertEquals(TabserveListener.MODEL_FAILURE, EmbeddedServer.MODEL_FAILURE);
+        assertEquals(SecurityHeadersFilter.HEADERS_ATTRIBUTE, ProblemErrorHandler.SECURITY_HEADERS);
+    }
+
+    @Test
+    void theLauncherSetsTheParametersTheAppReads() {
+        assertEquals(WebConfig.MODEL, EmbeddedServer.MODEL_PARAMETER);
+        assertEquals(RepositoryOptions.DIRECTORY, EmbeddedServer.MODELS_PARAMETER);
+        assertEquals(RepositoryOptions.POLL_SECONDS, EmbeddedServer.POLL_SECONDS_PARAMETER);
+        assertEquals(RepositoryOptions.DEFAULT_MODEL, EmbeddedServer.DEFAULT_MODEL_PARAMETER);
+        assertEquals(RepositoryOptions.MAX_MODELS, EmbeddedServer.MAX_MODELS_PARAMETER);
+    }
+}
