@@ -69,6 +69,6 @@ class WarContentsIT {
                 .filter(e -> e.startsWith("WEB-INF/classes/org/tabserve/train/") || e.endsWith("Test.class"))
                 .toList();
         assertEquals(List.of(), leaked);
-        assertTrue(entries.contains("WEB-INF/classes/org/tabserve/model/onnx/Model.class"));
+        assertTrue(entries.contains("WEB-INF/classes/org/tabserve/model/onnx/OnnxModel.class"));
     }
 }
