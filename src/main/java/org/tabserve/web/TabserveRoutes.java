@@ -60,7 +60,7 @@ final class TabserveRoutes {
         ModelsPageHandler modelsPage = new ModelsPageHandler(views);
         HealthHandler health = new HealthHandler();
         MlflowPingHandler mlflow = new MlflowPingHandler(serverVersion);
-        AdminModelHandler admin = new AdminModelHandler(served, config, temp, adminToken);
+        AdminModelHandler admin = new AdminModelHandler(served, config, temp);
         V2Handler v2 = new V2Handler(config, budget, serverVersion, adminToken);
         String v2Model = V2Handler.PATH + "/models/{name}[/versions/{version}]";
         return RouteTable.builder()
@@ -93,8 +93,9 @@ final class TabserveRoutes {
                 .get(MlflowPingHandler.PING, mlflow::ping)
                 .get(MlflowPingHandler.VERSION, mlflow::version)
                 // Putting models in while the server runs.
-                .post(AdminModelHandler.PATH, admin::swap)
-                .route(AdminModelHandler.MODELS_PATH + "/{name}", admin::install, RouteTable.PUT)
+                // Off (404, whatever the method) without an admin token; 401 or 403 without the right one.
+                .route(AdminModelHandler.PATH, adminToken::authorize, admin::swap, RouteTable.POST)
+                .route(AdminModelHandler.MODELS_PATH + "/{name}", adminToken::authorize, admin::install, RouteTable.PUT)
                 // The Open Inference Protocol, with its repository extension.
                 .get(V2Handler.PATH, v2::serverMetadata)
                 .get(V2Handler.PATH + "/", v2::serverMetadata)

@@ -36,7 +36,8 @@ import java.util.logging.Logger;
  *       layout, else replacing the model's file; never through a link leading outside the directory (409).</li>
  * </ul>
  * A model that fails any check is refused with 422 and the reason, and the old one keeps serving. Both are off (404)
- * unless {@link WebConfig#ADMIN_TOKEN} is set ({@link AdminToken}).
+ * unless {@link WebConfig#ADMIN_TOKEN} is set, and need that token: the route table checks it ({@link AdminToken}, the
+ * routes' guard) before any handler here runs.
  */
 public final class AdminModelHandler {
 
@@ -48,24 +49,21 @@ public final class AdminModelHandler {
     private static final Logger LOG = Logger.getLogger(AdminModelHandler.class.getName());
 
     private final ServedModels model;
-    private final AdminToken token;
     private final WebConfig config;
     private final Path temp;
     /** One swap at a time: the compatibility check and the swap must see the same served model. */
     private final Object swapping = new Object();
 
     /** @param model the served models, whose default one {@code POST /admin/model} swaps */
-    public AdminModelHandler(ServedModels model, WebConfig config, Path temp, AdminToken token) {
+    public AdminModelHandler(ServedModels model, WebConfig config, Path temp) {
         this.model = model;
         this.config = config;
         this.temp = temp;
-        this.token = token;
     }
 
     /** {@code PUT /admin/models/{name}}: installs the model the path names. */
     public void install(ResolvedModel named, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        token.authorize(request);
         MediaType.require(request, "application/octet-stream");
         String name = named.name();
         org.tabserve.repository.ModelStatus status;
@@ -85,7 +83,6 @@ public final class AdminModelHandler {
     /** {@code POST /admin/model}: swaps the default model for the one in the body. */
     public void swap(ResolvedModel unused, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        token.authorize(request);
         MediaType.require(request, "application/octet-stream");
         Path upload = temp == null ? Files.createTempFile("admin-model", ".onnx")
                 : Files.createTempFile(temp, "admin-model", ".onnx");

@@ -41,6 +41,7 @@ public final class RouteServlet extends HttpServlet {
                 throw HttpProblem.noRoute(request.getMethod(), request.getRequestURI(),
                         table.mountOf(path).map(RouteTable.Mount::hint).orElse(""));
             }
+            matches.get(0).route().guard().check(request);
             Map<String, String> variables = matches.get(0).variables();
             model = new ResolvedModel(served, variables.containsKey("name")
                     ? ModelRoute.of(variables.get("name"), variables.get("version")) : null);

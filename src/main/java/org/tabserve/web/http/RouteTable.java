@@ -51,14 +51,27 @@ public final class RouteTable {
     }
 
     /**
+     * A check that runs before anything else of its route, the method check included, so that a route it refuses
+     * answers alike whatever the method: the admin routes are a 404 while they are off, also to {@code OPTIONS}.
+     */
+    @FunctionalInterface
+    public interface Guard {
+        Guard NONE = request -> { };
+
+        /** @throws HttpProblem when the request may not reach the route */
+        void check(jakarta.servlet.http.HttpServletRequest request);
+    }
+
+    /**
      * One route.
      *
      * @param pattern      as written in the table
      * @param methods      the methods its handler takes (HEAD comes with GET, OPTIONS with every route)
      * @param resolveFirst whether the model its path names is leased before anything else (404 or 503 before a 405),
      *                     as for every model's own routes
+     * @param guard        what runs first, before the method check
      */
-    public record Route(String pattern, Set<String> methods, Handler handler, boolean resolveFirst) {
+    public record Route(String pattern, Set<String> methods, Handler handler, boolean resolveFirst, Guard guard) {
     }
 
     /** A path prefix the table serves, with the error shape of its routes and what its 404 suggests. */
@@ -214,7 +227,12 @@ public final class RouteTable {
 
         /** A route of its own, for the given methods. */
         public Builder route(String pattern, Handler handler, String... methods) {
-            routes.add(new Route(pattern, Set.of(methods), handler, false));
+            return route(pattern, Guard.NONE, handler, methods);
+        }
+
+        /** A route of its own that {@code guard} checks before anything else (see {@link Guard}). */
+        public Builder route(String pattern, Guard guard, Handler handler, String... methods) {
+            routes.add(new Route(pattern, Set.of(methods), handler, false, guard));
             return this;
         }
 
@@ -233,8 +251,8 @@ public final class RouteTable {
          * {@link #MODEL_BASE}{@code /} for the model the path names, leased before anything else.
          */
         public Builder model(String rootPath, String modelPath, Handler handler, String... methods) {
-            routes.add(new Route(rootPath, Set.of(methods), handler, false));
-            routes.add(new Route(MODEL_BASE + "/" + modelPath, Set.of(methods), handler, true));
+            routes.add(new Route(rootPath, Set.of(methods), handler, false, Guard.NONE));
+            routes.add(new Route(MODEL_BASE + "/" + modelPath, Set.of(methods), handler, true, Guard.NONE));
             return this;
         }
 
