@@ -62,7 +62,7 @@ class BrowserIT {
     static final Dimension PHONE = new Dimension(360, 1400);
 
     @RegisterExtension
-    static final Http http = Http.startingTheWar();
+    static final Http http = Http.startingTheApp();
 
     /** Models with cards made by the real card command, for the card pages of other kinds of model. */
     @TempDir

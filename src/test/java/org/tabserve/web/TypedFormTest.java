@@ -26,15 +26,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * categories, measurements that may be missing, a classifier and a regressor): one field per feature, the known
  * values offered, optional fields said to be so, values read by type, and answers equal to scikit-learn's.
  */
-class TypedFormIT {
+class TypedFormTest {
 
     private static final Path DIR = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
 
     @RegisterExtension
-    static final Http species = Http.startingTheWar("--model", DIR.resolve("species-zipmap.onnx").toAbsolutePath().toString());
+    static final Http species = Http.startingTheApp("--model", DIR.resolve("species-zipmap.onnx").toAbsolutePath().toString());
 
     @RegisterExtension
-    static final Http mass = Http.startingTheWar("--model",
+    static final Http mass = Http.startingTheApp("--model",
             DIR.resolve("body-mass-regressor.onnx").toAbsolutePath().toString());
 
     private static final String BROWSER = "text/html";
