@@ -22,7 +22,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.tabserve.TabserveProcess;
+import org.tabserve.launcher.TabserveServer;
 import org.tabserve.card.CardFileTest;
 import org.tabserve.cli.FixtureCards;
 import org.tabserve.web.BankNotes;
@@ -53,7 +53,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * driven by Selenium with the driver's path given, so nothing is downloaded). Each test saves screenshots under
  * {@code target/screenshots/}, at desktop width and at 360 px. Without Chromium the tests are skipped, saying why.
  */
-class BrowserIT {
+class BrowserTest {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -339,8 +339,8 @@ class BrowserIT {
     }
 
     /** Serves {@code model} on its own server and opens its card page; close the server after the test. */
-    private static TabserveProcess openCardOf(Path model) throws IOException, InterruptedException {
-        TabserveProcess server = TabserveProcess.startReady("--model", model.toString());
+    private static TabserveServer openCardOf(Path model) throws IOException, InterruptedException {
+        TabserveServer server = TabserveServer.startReady("--model", model.toString());
         browser.get(server.uri("/model").toString());
         return server;
     }
@@ -362,7 +362,7 @@ class BrowserIT {
     @Test
     void aRegressorsCardShowsItsErrorsAScatterWithTheDiagonalAndItsResiduals() throws Exception {
         var sklearn = FixtureCards.sklearn("body-mass-regressor");
-        try (TabserveProcess server = openCardOf(FixtureCards.card(cards, "body-mass-regressor", "body_mass_g"))) {
+        try (TabserveServer server = openCardOf(FixtureCards.card(cards, "body-mass-regressor", "body_mass_g"))) {
             assertFigure("r2", sklearn.get("r2_score").asDouble());
             assertEquals(1, Double.parseDouble(byId("mae").getAttribute("value"))
                     / sklearn.get("mean_absolute_error").asDouble(), 1e-6);
@@ -382,7 +382,7 @@ class BrowserIT {
     @Test
     void aBinaryClassifiersCardShowsItsRocCurveWithItsAucAndACalibrationPlot() throws Exception {
         var sklearn = FixtureCards.sklearn("int64-column");
-        try (TabserveProcess server = openCardOf(FixtureCards.card(cards, "int64-column", "sex",
+        try (TabserveServer server = openCardOf(FixtureCards.card(cards, "int64-column", "sex",
                 "--class-names", "0=female,1=male"))) {
             assertFigure("roc-auc", sklearn.get("roc_auc_score").asDouble());
             assertEquals(String.format(Locale.ROOT, "%.3f", sklearn.get("accuracy_score").asDouble()),
@@ -404,7 +404,7 @@ class BrowserIT {
     @Test
     void aThreeClassCardShowsItsConfusionMatrixAndItsTextInputsPerClass() throws Exception {
         var sklearn = FixtureCards.sklearn("species-zipmap");
-        try (TabserveProcess server = openCardOf(FixtureCards.card(cards, "species-zipmap", "species"))) {
+        try (TabserveServer server = openCardOf(FixtureCards.card(cards, "species-zipmap", "species"))) {
             assertEquals(String.format(Locale.ROOT, "%.3f", sklearn.get("accuracy_score").asDouble()),
                     byId("accuracy").getText());
             List<String> expected = new ArrayList<>();
@@ -420,7 +420,7 @@ class BrowserIT {
 
     @Test
     void aModelWithoutACardSaysSoAndShowsTheCommandWithItsInputs() throws Exception {
-        try (TabserveProcess server = openCardOf(CardFileTest.FIXTURES.resolve("species-zipmap.onnx"))) {
+        try (TabserveServer server = openCardOf(CardFileTest.FIXTURES.resolve("species-zipmap.onnx"))) {
             assertTrue(byId("no-card").getText().contains("no card"), byId("no-card").getText());
             assertEquals("java -jar tabserve.war card --model species-zipmap.onnx --data labelled.csv --label <column>"
                     + " --out species-zipmap-with-card.onnx", byId("card-command").getText());
@@ -439,7 +439,7 @@ class BrowserIT {
     @Test
     void fromTheIndexOfModelsToAModelsFormItsAnswerAndItsCard() throws Exception {
         ModelDirectory dir = ModelDirectory.withFourModels();
-        try (TabserveProcess server = TabserveProcess.startReady(Map.of(), "--models", dir.root().toString(),
+        try (TabserveServer server = TabserveServer.startReady(Map.of(), "--models", dir.root().toString(),
                 "--default-model", "banknote")) {
             // The ready line comes once the server listens; the models finish loading after it.
             ModelDirectory.awaitIndex(new Http(server), index -> ModelDirectory.has(index, "species", "1", "READY"));
@@ -453,7 +453,7 @@ class BrowserIT {
 
             Map<String, String> penguin = Map.of("island", "Torgersen", "bill_length_mm", "39.1",
                     "bill_depth_mm", "18.7", "flipper_length_mm", "181", "body_mass_g", "3750", "sex", "MALE");
-            penguin.forEach(BrowserIT::enter);
+            penguin.forEach(BrowserTest::enter);
             navigate(byId("submit"));
             assertEquals("Adelie", byId("predicted").getText(), "the species model answered, not the default one");
             assertTrue(browser.getCurrentUrl().startsWith(server.uri(base).toString()), browser.getCurrentUrl());
