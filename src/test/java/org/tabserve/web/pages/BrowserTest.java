@@ -60,6 +60,8 @@ class BrowserTest {
     static final Path SCREENSHOTS = Path.of("target/screenshots");
     static final Dimension DESKTOP = new Dimension(1280, 1100);
     static final Dimension PHONE = new Dimension(360, 1400);
+    /** How long a lookup waits for an element to appear: a loaded machine renders slowly. */
+    static final Duration IMPLICIT_WAIT = Duration.ofSeconds(10);
 
     @RegisterExtension
     static final Http http = Http.startingTheApp();
@@ -95,7 +97,7 @@ class BrowserTest {
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
         browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
-        browser.manage().timeouts().implicitlyWait(Duration.ofSeconds(10)); // a loaded machine renders slowly
+        browser.manage().timeouts().implicitlyWait(IMPLICIT_WAIT);
         Files.createDirectories(SCREENSHOTS);
     }
 
@@ -143,6 +145,22 @@ class BrowserTest {
 
     private static void open(String path) {
         browser.get(http.uri(path).toString());
+    }
+
+    /**
+     * The elements matching {@code by} in the page once it has loaded, for elements that may rightly be absent: the
+     * implicit wait would spend its whole ten seconds proving an absence. The pages are rendered by the server (no
+     * script adds elements to them), so once the document is complete what is missing stays missing.
+     */
+    private static List<WebElement> present(By by) {
+        new WebDriverWait(browser, Duration.ofSeconds(30))
+                .until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
+        browser.manage().timeouts().implicitlyWait(Duration.ZERO);
+        try {
+            return browser.findElements(by);
+        } finally {
+            browser.manage().timeouts().implicitlyWait(IMPLICIT_WAIT);
+        }
     }
 
     /** Clicks something that loads a new page and waits until the old page is gone, so reads see the new one. */
@@ -205,7 +223,7 @@ class BrowserTest {
                 By.cssSelector("tr[data-label='1'] progress")).getAttribute("value"));
         assertTrue(forgedProbability > 0.5, "the predicted class has the longer bar");
         assertEquals(forged.text().get("variance"), byId("variance").getAttribute("value"), "the values stay in the form");
-        assertTrue(browser.findElements(By.id("warnings")).isEmpty(), "a data row needs no warning");
+        assertTrue(present(By.id("warnings")).isEmpty(), "a data row needs no warning");
     }
 
     @Test
@@ -220,7 +238,7 @@ class BrowserTest {
         assertEquals("true", byId("variance").getAttribute("aria-invalid"));
         assertTrue(byId("variance").getAttribute("aria-describedby").contains("variance-error"));
         assertTrue(byId("errors").getText().contains("One value"), byId("errors").getText());
-        assertTrue(browser.findElements(By.id("predicted")).isEmpty(), "no prediction for a bad value");
+        assertTrue(present(By.id("predicted")).isEmpty(), "no prediction for a bad value");
     }
 
     @Test
@@ -375,7 +393,7 @@ class BrowserTest {
             assertEquals(rows, inResidualBars, "every row in one residual bar");
             assertDrawn("histogram-bill_length_mm", "rect.bar", 3);
             assertDrawn("categories-species", "rect.bar", 3);
-            assertTrue(browser.findElements(By.id("roc-curve")).isEmpty(), "a regressor has no ROC curve");
+            assertTrue(present(By.id("roc-curve")).isEmpty(), "a regressor has no ROC curve");
         }
     }
 
@@ -414,7 +432,7 @@ class BrowserTest {
             assertDrawn("categories-island", "rect.bar", 5);
             assertDrawn("categories-sex", "rect.bar", 6);
             assertDrawn("histogram-body_mass_g", "rect.bar", 3);
-            assertTrue(browser.findElements(By.id("roc-curve")).isEmpty(), "three classes: no ROC curve");
+            assertTrue(present(By.id("roc-curve")).isEmpty(), "three classes: no ROC curve");
         }
     }
 
@@ -427,7 +445,7 @@ class BrowserTest {
             String header = Files.readAllLines(CardFileTest.FIXTURES.resolve("species-zipmap.inputs.csv")).get(0);
             assertEquals(header.replace(",", ", "), byId("card-columns").getText());
             assertNotNull(byId("input-table"));
-            assertTrue(browser.findElements(By.tagName("svg")).isEmpty(), "no pictures without a card");
+            assertTrue(present(By.tagName("svg")).isEmpty(), "no pictures without a card");
         }
     }
 
@@ -485,9 +503,9 @@ class BrowserTest {
      */
     private static void assertLinksStayOn(String base) {
         List<String> targets = new ArrayList<>();
-        browser.findElements(By.cssSelector("a[href]")).forEach(a -> targets.add(a.getAttribute("href")));
-        browser.findElements(By.cssSelector("form[action]")).forEach(f -> targets.add(f.getAttribute("action")));
-        browser.findElements(By.cssSelector("button[formaction]")).forEach(b -> targets.add(b.getAttribute("formaction")));
+        present(By.cssSelector("a[href]")).forEach(a -> targets.add(a.getAttribute("href")));
+        present(By.cssSelector("form[action]")).forEach(f -> targets.add(f.getAttribute("action")));
+        present(By.cssSelector("button[formaction]")).forEach(b -> targets.add(b.getAttribute("formaction")));
         assertFalse(targets.isEmpty());
         for (String target : targets) {
             String path = java.net.URI.create(target).getPath();
