@@ -150,6 +150,18 @@ class GracefulShutdownIT {
                 read += n;
             }
             assertEquals("HTTP/1.1 200", new String(answer, StandardCharsets.US_ASCII));
+            // ...and, as a pool does, close it once the server closes its end.
+            Thread pool = new Thread(() -> {
+                try (kept) {
+                    while (kept.getInputStream().read() >= 0) {
+                        // the rest of the answer
+                    }
+                } catch (IOException ignored) {
+                    // closed either way
+                }
+            }, "kept-alive-connection");
+            pool.setDaemon(true);
+            pool.start();
             long start = System.nanoTime();
             int status = server.terminate(Duration.ofSeconds(20));
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
