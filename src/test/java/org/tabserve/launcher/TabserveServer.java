@@ -47,6 +47,13 @@ public final class TabserveServer implements RunningServer {
             WebConfig.MAX_CONCURRENT_REQUESTS, WebConfig.MAX_CONCURRENT_UPLOADS, WebConfig.ADMIN_TOKEN,
             WebConfig.ADMIN_LOOPBACK, RepositoryOptions.DIRECTORY, RepositoryOptions.POLL_SECONDS,
             RepositoryOptions.DEFAULT_MODEL, RepositoryOptions.MAX_MODELS);
+    /** The launcher's own variables, which {@link LauncherOptions#parse} reads. */
+    private static final List<String> LAUNCHER_VARIABLES = List.of(LauncherOptions.PORT_VARIABLE,
+            LauncherOptions.HOST_VARIABLE, LauncherOptions.MODEL_VARIABLE, LauncherOptions.IDLE_TIMEOUT_VARIABLE,
+            LauncherOptions.HEADER_TIMEOUT_VARIABLE, LauncherOptions.MAX_HEADER_BYTES_VARIABLE,
+            LauncherOptions.MIN_REQUEST_RATE_VARIABLE, LauncherOptions.MIN_REQUEST_RATE_GRACE_VARIABLE,
+            LauncherOptions.MODELS_VARIABLE, LauncherOptions.POLL_SECONDS_VARIABLE,
+            LauncherOptions.DEFAULT_MODEL_VARIABLE, LauncherOptions.MAX_MODELS_VARIABLE);
     /** Where the app's loggers live, for {@link #output()}. */
     private static final Logger APP_LOG = Logger.getLogger("org.tabserve");
 
@@ -138,7 +145,7 @@ public final class TabserveServer implements RunningServer {
             String key = byVariable.get(variable);
             if (key != null) {
                 settings.put(key, value);
-            } else if (variable.startsWith("TABSERVE_") && !LauncherOptions.USAGE.contains("env " + variable)) {
+            } else if (variable.startsWith("TABSERVE_") && !LAUNCHER_VARIABLES.contains(variable)) {
                 throw new IllegalArgumentException("no tabserve setting is called " + variable);
             }
         });
