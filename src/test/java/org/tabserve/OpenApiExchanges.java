@@ -29,20 +29,20 @@ final class OpenApiExchanges {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private final TabserveProcess server;
+    private final RunningServer server;
     private final OpenApiInteractionValidator validator;
     private final JsonNode document;
     /** "METHOD path" of every exchange, to check that every documented operation was exercised. */
     final Set<String> exercised = new ConcurrentSkipListSet<>();
 
-    private OpenApiExchanges(TabserveProcess server, String text) throws IOException {
+    private OpenApiExchanges(RunningServer server, String text) throws IOException {
         this.server = server;
         this.document = JSON.readTree(text);
         this.validator = OpenApiInteractionValidator.createForInlineApiSpecification(text).build();
     }
 
     /** Reads the server's own /openapi.json. */
-    static OpenApiExchanges of(TabserveProcess server) throws IOException, InterruptedException {
+    static OpenApiExchanges of(RunningServer server) throws IOException, InterruptedException {
         String text = HTTP.send(HttpRequest.newBuilder(server.uri("/openapi.json")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         return new OpenApiExchanges(server, text);

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * The real product in a test: {@code java -jar target/tabserve.war} on a free port, as a separate process, read
  * back from the one line it prints when ready, and stopped with SIGTERM.
  */
-public final class TabserveProcess implements AutoCloseable {
+public final class TabserveProcess implements RunningServer {
 
     /** The JVM options the project ships (README "Memory"): any OutOfMemoryError ends the process with status 3. */
     public static final List<String> SHIPPED_JVM_OPTIONS = List.of("-Xmx128m", "-XX:+UseSerialGC",
@@ -120,22 +120,18 @@ public final class TabserveProcess implements AutoCloseable {
         }
     }
 
-    /** @return the base URI, e.g. {@code http://127.0.0.1:41234/} */
+    @Override
     public URI uri() {
         return uri;
     }
 
-    /** @return a URI on this server */
-    public URI uri(String pathAndQuery) {
-        return uri.resolve(pathAndQuery.startsWith("/") ? pathAndQuery.substring(1) : pathAndQuery);
-    }
-
-    /** @return what the ready line said about the model */
+    @Override
     public String model() {
         return model;
     }
 
     /** @return every line the process printed so far */
+    @Override
     public List<String> output() {
         return List.copyOf(output);
     }

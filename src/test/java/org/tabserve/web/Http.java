@@ -7,7 +7,8 @@ import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.tabserve.TabserveProcess;
+import org.tabserve.RunningServer;
+import org.tabserve.launcher.TabserveServer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,12 +44,12 @@ public final class Http implements BeforeAllCallback, AfterAllCallback {
             .version(HttpClient.Version.HTTP_1_1) // no h2c upgrade attempts: plain HTTP/1.1 as curl would send
             .connectTimeout(Duration.ofSeconds(10))
             .build();
-    private TabserveProcess server;
+    private RunningServer server;
     private final boolean ownsServer;
     private final String[] launcherArgs;
     private final java.util.Map<String, String> environment;
 
-    public Http(TabserveProcess server) {
+    public Http(RunningServer server) {
         this.server = server;
         this.ownsServer = false;
         this.launcherArgs = new String[0];
@@ -62,27 +63,28 @@ public final class Http implements BeforeAllCallback, AfterAllCallback {
     }
 
     /**
-     * One real WAR for a whole test class: register it with {@code @RegisterExtension static final Http http =
-     * Http.startingTheWar();} and it starts before the class's tests and stops after them.
+     * One server in this JVM ({@link TabserveServer}) for a whole test class: register it with
+     * {@code @RegisterExtension static final Http http = Http.startingTheApp();} and it starts before the class's
+     * tests and stops after them.
      */
-    public static Http startingTheWar() {
+    public static Http startingTheApp() {
         return new Http(java.util.Map.of());
     }
 
-    /** As {@link #startingTheWar()}, with launcher flags such as {@code --idle-timeout 2}. */
-    public static Http startingTheWar(String... launcherArgs) {
+    /** As {@link #startingTheApp()}, with launcher flags such as {@code --idle-timeout 2}. */
+    public static Http startingTheApp(String... launcherArgs) {
         return new Http(java.util.Map.of(), launcherArgs);
     }
 
-    /** As {@link #startingTheWar()}, with environment variables such as {@code TABSERVE_ADMIN_TOKEN}. */
-    public static Http startingTheWar(java.util.Map<String, String> environment, String... launcherArgs) {
+    /** As {@link #startingTheApp()}, with environment variables such as {@code TABSERVE_ADMIN_TOKEN}. */
+    public static Http startingTheApp(java.util.Map<String, String> environment, String... launcherArgs) {
         return new Http(environment, launcherArgs);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         if (ownsServer) {
-            server = TabserveProcess.startReady(environment, launcherArgs);
+            server = TabserveServer.startReady(environment, launcherArgs);
         }
     }
 
@@ -94,13 +96,13 @@ public final class Http implements BeforeAllCallback, AfterAllCallback {
     }
 
     /** @return the running server */
-    TabserveProcess server() {
+    RunningServer server() {
         return server;
     }
 
     /**
      * The same server through a new connection pool, for a request that the server may answer before reading its
-     * whole body: it then drops the connection without saying so (see ErrorResponsesIT), which would fail whatever
+     * whole body: it then drops the connection without saying so (see ErrorResponsesTest), which would fail whatever
      * request reuses it next.
      */
     Http fresh() {

@@ -10,10 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.tabserve.web.BankNotes.assertWellFormed;
 
 /** {@code /predict}, the original Flask apps' route (a query, a JSON body, a form), over real HTTP. */
-class QueryPredictIT {
+class QueryPredictTest {
 
     @RegisterExtension
-    static final Http http = Http.startingTheWar();
+    static final Http http = Http.startingTheApp();
 
 
 

@@ -22,7 +22,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.tabserve.TabserveProcess;
+import org.tabserve.launcher.TabserveServer;
 import org.tabserve.card.CardFileTest;
 import org.tabserve.cli.FixtureCards;
 import org.tabserve.web.BankNotes;
@@ -53,16 +53,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * driven by Selenium with the driver's path given, so nothing is downloaded). Each test saves screenshots under
  * {@code target/screenshots/}, at desktop width and at 360 px. Without Chromium the tests are skipped, saying why.
  */
-class BrowserIT {
+class BrowserTest {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path SCREENSHOTS = Path.of("target/screenshots");
     static final Dimension DESKTOP = new Dimension(1280, 1100);
     static final Dimension PHONE = new Dimension(360, 1400);
+    /** How long a lookup waits for an element to appear: a loaded machine renders slowly. */
+    static final Duration IMPLICIT_WAIT = Duration.ofSeconds(10);
 
     @RegisterExtension
-    static final Http http = Http.startingTheWar();
+    static final Http http = Http.startingTheApp();
 
     /** Models with cards made by the real card command, for the card pages of other kinds of model. */
     @TempDir
@@ -95,7 +97,7 @@ class BrowserIT {
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         browser = new ChromeDriver(service, options);
         browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
-        browser.manage().timeouts().implicitlyWait(Duration.ofSeconds(10)); // a loaded machine renders slowly
+        browser.manage().timeouts().implicitlyWait(IMPLICIT_WAIT);
         Files.createDirectories(SCREENSHOTS);
     }
 
@@ -143,6 +145,22 @@ class BrowserIT {
 
     private static void open(String path) {
         browser.get(http.uri(path).toString());
+    }
+
+    /**
+     * The elements matching {@code by} in the page once it has loaded, for elements that may rightly be absent: the
+     * implicit wait would spend its whole ten seconds proving an absence. The pages are rendered by the server (no
+     * script adds elements to them), so once the document is complete what is missing stays missing.
+     */
+    private static List<WebElement> present(By by) {
+        new WebDriverWait(browser, Duration.ofSeconds(30))
+                .until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
+        browser.manage().timeouts().implicitlyWait(Duration.ZERO);
+        try {
+            return browser.findElements(by);
+        } finally {
+            browser.manage().timeouts().implicitlyWait(IMPLICIT_WAIT);
+        }
     }
 
     /** Clicks something that loads a new page and waits until the old page is gone, so reads see the new one. */
@@ -205,7 +223,7 @@ class BrowserIT {
                 By.cssSelector("tr[data-label='1'] progress")).getAttribute("value"));
         assertTrue(forgedProbability > 0.5, "the predicted class has the longer bar");
         assertEquals(forged.text().get("variance"), byId("variance").getAttribute("value"), "the values stay in the form");
-        assertTrue(browser.findElements(By.id("warnings")).isEmpty(), "a data row needs no warning");
+        assertTrue(present(By.id("warnings")).isEmpty(), "a data row needs no warning");
     }
 
     @Test
@@ -220,7 +238,7 @@ class BrowserIT {
         assertEquals("true", byId("variance").getAttribute("aria-invalid"));
         assertTrue(byId("variance").getAttribute("aria-describedby").contains("variance-error"));
         assertTrue(byId("errors").getText().contains("One value"), byId("errors").getText());
-        assertTrue(browser.findElements(By.id("predicted")).isEmpty(), "no prediction for a bad value");
+        assertTrue(present(By.id("predicted")).isEmpty(), "no prediction for a bad value");
     }
 
     @Test
@@ -339,8 +357,8 @@ class BrowserIT {
     }
 
     /** Serves {@code model} on its own server and opens its card page; close the server after the test. */
-    private static TabserveProcess openCardOf(Path model) throws IOException, InterruptedException {
-        TabserveProcess server = TabserveProcess.startReady("--model", model.toString());
+    private static TabserveServer openCardOf(Path model) throws IOException, InterruptedException {
+        TabserveServer server = TabserveServer.startReady("--model", model.toString());
         browser.get(server.uri("/model").toString());
         return server;
     }
@@ -362,7 +380,7 @@ class BrowserIT {
     @Test
     void aRegressorsCardShowsItsErrorsAScatterWithTheDiagonalAndItsResiduals() throws Exception {
         var sklearn = FixtureCards.sklearn("body-mass-regressor");
-        try (TabserveProcess server = openCardOf(FixtureCards.card(cards, "body-mass-regressor", "body_mass_g"))) {
+        try (TabserveServer server = openCardOf(FixtureCards.card(cards, "body-mass-regressor", "body_mass_g"))) {
             assertFigure("r2", sklearn.get("r2_score").asDouble());
             assertEquals(1, Double.parseDouble(byId("mae").getAttribute("value"))
                     / sklearn.get("mean_absolute_error").asDouble(), 1e-6);
@@ -375,14 +393,14 @@ class BrowserIT {
             assertEquals(rows, inResidualBars, "every row in one residual bar");
             assertDrawn("histogram-bill_length_mm", "rect.bar", 3);
             assertDrawn("categories-species", "rect.bar", 3);
-            assertTrue(browser.findElements(By.id("roc-curve")).isEmpty(), "a regressor has no ROC curve");
+            assertTrue(present(By.id("roc-curve")).isEmpty(), "a regressor has no ROC curve");
         }
     }
 
     @Test
     void aBinaryClassifiersCardShowsItsRocCurveWithItsAucAndACalibrationPlot() throws Exception {
         var sklearn = FixtureCards.sklearn("int64-column");
-        try (TabserveProcess server = openCardOf(FixtureCards.card(cards, "int64-column", "sex",
+        try (TabserveServer server = openCardOf(FixtureCards.card(cards, "int64-column", "sex",
                 "--class-names", "0=female,1=male"))) {
             assertFigure("roc-auc", sklearn.get("roc_auc_score").asDouble());
             assertEquals(String.format(Locale.ROOT, "%.3f", sklearn.get("accuracy_score").asDouble()),
@@ -404,7 +422,7 @@ class BrowserIT {
     @Test
     void aThreeClassCardShowsItsConfusionMatrixAndItsTextInputsPerClass() throws Exception {
         var sklearn = FixtureCards.sklearn("species-zipmap");
-        try (TabserveProcess server = openCardOf(FixtureCards.card(cards, "species-zipmap", "species"))) {
+        try (TabserveServer server = openCardOf(FixtureCards.card(cards, "species-zipmap", "species"))) {
             assertEquals(String.format(Locale.ROOT, "%.3f", sklearn.get("accuracy_score").asDouble()),
                     byId("accuracy").getText());
             List<String> expected = new ArrayList<>();
@@ -414,20 +432,20 @@ class BrowserIT {
             assertDrawn("categories-island", "rect.bar", 5);
             assertDrawn("categories-sex", "rect.bar", 6);
             assertDrawn("histogram-body_mass_g", "rect.bar", 3);
-            assertTrue(browser.findElements(By.id("roc-curve")).isEmpty(), "three classes: no ROC curve");
+            assertTrue(present(By.id("roc-curve")).isEmpty(), "three classes: no ROC curve");
         }
     }
 
     @Test
     void aModelWithoutACardSaysSoAndShowsTheCommandWithItsInputs() throws Exception {
-        try (TabserveProcess server = openCardOf(CardFileTest.FIXTURES.resolve("species-zipmap.onnx"))) {
+        try (TabserveServer server = openCardOf(CardFileTest.FIXTURES.resolve("species-zipmap.onnx"))) {
             assertTrue(byId("no-card").getText().contains("no card"), byId("no-card").getText());
             assertEquals("java -jar tabserve.war card --model species-zipmap.onnx --data labelled.csv --label <column>"
                     + " --out species-zipmap-with-card.onnx", byId("card-command").getText());
             String header = Files.readAllLines(CardFileTest.FIXTURES.resolve("species-zipmap.inputs.csv")).get(0);
             assertEquals(header.replace(",", ", "), byId("card-columns").getText());
             assertNotNull(byId("input-table"));
-            assertTrue(browser.findElements(By.tagName("svg")).isEmpty(), "no pictures without a card");
+            assertTrue(present(By.tagName("svg")).isEmpty(), "no pictures without a card");
         }
     }
 
@@ -439,7 +457,7 @@ class BrowserIT {
     @Test
     void fromTheIndexOfModelsToAModelsFormItsAnswerAndItsCard() throws Exception {
         ModelDirectory dir = ModelDirectory.withFourModels();
-        try (TabserveProcess server = TabserveProcess.startReady(Map.of(), "--models", dir.root().toString(),
+        try (TabserveServer server = TabserveServer.startReady(Map.of(), "--models", dir.root().toString(),
                 "--default-model", "banknote")) {
             // The ready line comes once the server listens; the models finish loading after it.
             ModelDirectory.awaitIndex(new Http(server), index -> ModelDirectory.has(index, "species", "1", "READY"));
@@ -453,7 +471,7 @@ class BrowserIT {
 
             Map<String, String> penguin = Map.of("island", "Torgersen", "bill_length_mm", "39.1",
                     "bill_depth_mm", "18.7", "flipper_length_mm", "181", "body_mass_g", "3750", "sex", "MALE");
-            penguin.forEach(BrowserIT::enter);
+            penguin.forEach(BrowserTest::enter);
             navigate(byId("submit"));
             assertEquals("Adelie", byId("predicted").getText(), "the species model answered, not the default one");
             assertTrue(browser.getCurrentUrl().startsWith(server.uri(base).toString()), browser.getCurrentUrl());
@@ -485,9 +503,9 @@ class BrowserIT {
      */
     private static void assertLinksStayOn(String base) {
         List<String> targets = new ArrayList<>();
-        browser.findElements(By.cssSelector("a[href]")).forEach(a -> targets.add(a.getAttribute("href")));
-        browser.findElements(By.cssSelector("form[action]")).forEach(f -> targets.add(f.getAttribute("action")));
-        browser.findElements(By.cssSelector("button[formaction]")).forEach(b -> targets.add(b.getAttribute("formaction")));
+        present(By.cssSelector("a[href]")).forEach(a -> targets.add(a.getAttribute("href")));
+        present(By.cssSelector("form[action]")).forEach(f -> targets.add(f.getAttribute("action")));
+        present(By.cssSelector("button[formaction]")).forEach(b -> targets.add(b.getAttribute("formaction")));
         assertFalse(targets.isEmpty());
         for (String target : targets) {
             String path = java.net.URI.create(target).getPath();

@@ -23,14 +23,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code POST /admin/model} against the real WAR started with an admin token: only the token opens it, a bad or
  * incompatible model is refused while the old one keeps serving, and ten swaps under continuous load fail no request.
  */
-class AdminModelSwapIT {
+class AdminModelSwapTest {
 
     private static final String TOKEN = "test-admin-token-0123456789abcdef";
     private static final String OCTETS = "application/octet-stream";
     private static final String VALID = "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}";
 
     @RegisterExtension
-    static final Http http = Http.startingTheWar(Map.of("TABSERVE_ADMIN_TOKEN", TOKEN));
+    static final Http http = Http.startingTheApp(Map.of("TABSERVE_ADMIN_TOKEN", TOKEN));
 
     private static byte[] version(int version) {
         return BankNotes.modelWith(Map.of("tabserve.version", Integer.toString(version)));

@@ -1,5 +1,7 @@
 package org.tabserve;
 
+import org.tabserve.launcher.TabserveServer;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -24,11 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The Open Inference Protocol (KServe v2, REST) against the packaged WAR, field by field as
  * kserve/open-inference-protocol's {@code specification/protocol/inference_rest.md} defines each response object.
  */
-class OpenInferenceProtocolIT {
+class OpenInferenceProtocolTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static TabserveProcess server;
+    private static TabserveServer server;
     private static String name;
     private static String version;
     private static String input;
@@ -41,7 +43,7 @@ class OpenInferenceProtocolIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TabserveProcess.startReady();
+        server = TabserveServer.startReady();
         JsonNode model = get("/api/model").json;
         name = model.get("name").asText();
         version = model.get("version").asText();

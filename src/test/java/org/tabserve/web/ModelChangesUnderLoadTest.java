@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.tabserve.TabserveProcess;
+import org.tabserve.launcher.TabserveServer;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -35,21 +35,21 @@ import static org.tabserve.web.ModelDirectory.lists;
  * of the driven model's requests may fail, and each change must show (served, 404, {@code UNAVAILABLE} with its
  * reason) with no {@code SEVERE} line in the server's log. Waits for states with a generous deadline; times nothing.
  */
-class ModelChangesUnderLoadIT {
+class ModelChangesUnderLoadTest {
 
     private static final String PREDICT = "/models/banknote/api/predict";
     private static final String PENGUIN_WITHOUT_SEX = ModelDirectory.PENGUIN.replace(", \"sex\": \"MALE\"", "");
     private static final int CLIENTS = 4;
 
     private static ModelDirectory dir;
-    private static TabserveProcess server;
+    private static TabserveServer server;
     private static Http http;
 
     @BeforeAll
     static void start() throws Exception {
         dir = ModelDirectory.withFourModels();
         dir.copy(PENGUINS.resolve("species-nozipmap.onnx"), "retired.onnx");
-        server = TabserveProcess.startReady(Map.of(), "--models", dir.root().toString(), "--poll-seconds", "1");
+        server = TabserveServer.startReady(Map.of(), "--models", dir.root().toString(), "--poll-seconds", "1");
         http = new Http(server);
         ModelDirectory.awaitIndex(http, index -> index.size() == 5
                 && index.stream().allMatch(m -> m.path("state").asText().equals("READY")));
@@ -214,7 +214,7 @@ class ModelChangesUnderLoadIT {
             for (Thread client : clients) {
                 client.join(70_000);
             }
-            System.out.println("ModelChangesUnderLoadIT: " + answered.get() + " requests of the driven model, "
+            System.out.println("ModelChangesUnderLoadTest: " + answered.get() + " requests of the driven model, "
                     + failed.get() + " failed");
             assertTrue(answered.get() > 0, "the load generator ran");
             assertEquals(0, failed.get(), () -> failed.get() + " of " + answered.get()

@@ -25,12 +25,12 @@ import static org.tabserve.web.BankNotes.assertSamePrediction;
 import static org.tabserve.web.BankNotes.assertWellFormed;
 
 /** {@code POST /predict_file}: a CSV upload in multipart field {@code file}, over real HTTP. */
-class PredictFileIT {
+class PredictFileTest {
 
     private static final String HEADER = "variance,skewness,curtosis,entropy";
 
     @RegisterExtension
-    static final Http http = Http.startingTheWar();
+    static final Http http = Http.startingTheApp();
 
 
 

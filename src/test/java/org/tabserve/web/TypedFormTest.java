@@ -26,15 +26,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * categories, measurements that may be missing, a classifier and a regressor): one field per feature, the known
  * values offered, optional fields said to be so, values read by type, and answers equal to scikit-learn's.
  */
-class TypedFormIT {
+class TypedFormTest {
 
     private static final Path DIR = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
 
     @RegisterExtension
-    static final Http species = Http.startingTheWar("--model", DIR.resolve("species-zipmap.onnx").toAbsolutePath().toString());
+    static final Http species = Http.startingTheApp("--model", DIR.resolve("species-zipmap.onnx").toAbsolutePath().toString());
 
     @RegisterExtension
-    static final Http mass = Http.startingTheWar("--model",
+    static final Http mass = Http.startingTheApp("--model",
             DIR.resolve("body-mass-regressor.onnx").toAbsolutePath().toString());
 
     private static final String BROWSER = "text/html";
@@ -42,7 +42,7 @@ class TypedFormIT {
     /** The first rows of a fixture's expected answers that have no unknown category: inputs as text. */
     private static List<JsonNode> rows(String name, int count) throws Exception {
         List<JsonNode> rows = new ArrayList<>();
-        for (JsonNode row : TypedModelsCsvIT.fixture(name).path("rows")) {
+        for (JsonNode row : TypedModelsCsvTest.fixture(name).path("rows")) {
             if (row.path("unknown").isEmpty() && rows.size() < count) {
                 rows.add(row);
             }
@@ -136,7 +136,7 @@ class TypedFormIT {
         }
         for (JsonNode row : rows("body-mass-regressor", 20)) {
             JsonNode answer = mass.get("/predict?" + encode(text(row))).json();
-            TypedModelsCsvIT.assertClose(row.path("value").asDouble(), answer.path("value").asDouble(),
+            TypedModelsCsvTest.assertClose(row.path("value").asDouble(), answer.path("value").asDouble(),
                     text(row).toString());
             assertNull(answer.get("label"));
         }
@@ -155,7 +155,7 @@ class TypedFormIT {
         assertEquals(List.of("Adelie", "Chinstrap", "Gentoo"), offered(form, "species"));
         JsonNode row = rows("body-mass-regressor", 1).get(0);
         Document page = mass.postForm("/", encode(text(row)), "Accept", BROWSER).html();
-        TypedModelsCsvIT.assertClose(row.path("value").asDouble(), Double.parseDouble(Http.textOf(page, "#predicted")),
+        TypedModelsCsvTest.assertClose(row.path("value").asDouble(), Double.parseDouble(Http.textOf(page, "#predicted")),
                 "the value shown");
         assertNull(page.selectFirst("table.bars"), "a regressor has no class probabilities");
         assertNull(page.selectFirst("#target-range"), "the card has no range of the target");

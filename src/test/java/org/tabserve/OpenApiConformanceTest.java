@@ -1,5 +1,7 @@
 package org.tabserve;
 
+import org.tabserve.launcher.TabserveServer;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -25,13 +27,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Sends real requests to every documented route of the packaged WAR, successes and errors, and checks each answer
  * (and, for valid requests, the request too) against the OpenAPI document the server itself serves, so that the
  * document cannot drift from the code. The last check asserts that every documented operation was exercised.
- * {@link TypedOpenApiConformanceIT} does the same for typed models (text inputs, missing values, a regressor).
+ * {@link TypedOpenApiConformanceTest} does the same for typed models (text inputs, missing values, a regressor).
  */
-class OpenApiConformanceIT {
+class OpenApiConformanceTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static TabserveProcess server;
+    private static TabserveServer server;
     private static OpenApiExchanges api;
     private static JsonNode document;
     private static String name;
@@ -42,7 +44,7 @@ class OpenApiConformanceIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TabserveProcess.startReady();
+        server = TabserveServer.startReady();
         api = OpenApiExchanges.of(server);
         document = api.document();
         JsonNode model = JSON.readTree(HTTP.send(HttpRequest.newBuilder(server.uri("/api/model")).build(),

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * still answer a valid prediction with 200. The server runs with a 2 s idle timeout, a 4 s header deadline and a
  * minimum body rate of 4 bytes/s after 2 s so that slow clients are cut quickly.
  */
-class HostileInputIT {
+class HostileInputTest {
 
     /** How long a connection may stay silent here (the launcher's {@code --idle-timeout}). */
     private static final int IDLE_SECONDS = 2;
@@ -43,7 +43,7 @@ class HostileInputIT {
     private static final int RATE_GRACE_SECONDS = 2;
 
     @RegisterExtension
-    static final Http http = Http.startingTheWar("--idle-timeout", Integer.toString(IDLE_SECONDS),
+    static final Http http = Http.startingTheApp("--idle-timeout", Integer.toString(IDLE_SECONDS),
             "--header-timeout", Integer.toString(HEADER_SECONDS), "--min-request-rate", Integer.toString(MIN_RATE),
             "--min-request-rate-grace", Integer.toString(RATE_GRACE_SECONDS));
 
@@ -311,7 +311,7 @@ class HostileInputIT {
         add("an extra multipart field beside the file", 400, "unexpected multipart field(s) [note]",
                 () -> http.upload("/predict_file", Multipart.csv(CSV_HEADER + "\n1,2,3,4\n").text("note", "hi")));
         add("a 10-million-row CSV streamed, past the 2,000,000-row limit", 413, "more than 2000000 data rows",
-                HostileInputIT::tenMillionRows);
+                HostileInputTest::tenMillionRows);
     }
 
     private static byte[] gzip(String text) {
@@ -521,7 +521,7 @@ class HostileInputIT {
 
     /** A model of text and number columns (skl2onnx, penguins): island and sex text, the measurements may be missing. */
     @RegisterExtension
-    static final Http typed = Http.startingTheWar("--model",
+    static final Http typed = Http.startingTheApp("--model",
             java.nio.file.Path.of("src/test/resources/org/tabserve/fixtures/penguins/species-zipmap.onnx")
                     .toAbsolutePath().toString());
 

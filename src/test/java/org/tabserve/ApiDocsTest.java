@@ -1,5 +1,7 @@
 package org.tabserve;
 
+import org.tabserve.launcher.TabserveServer;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,16 +19,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Swagger UI at /apidocs from the packaged WAR: every file it loads comes from this server, none from a CDN. */
-class ApiDocsIT {
+class ApiDocsTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Pattern URLS = Pattern.compile("(?:src|href|data-openapi)=\"([^\"]+)\"");
-    private static TabserveProcess server;
+    private static TabserveServer server;
     private static HttpResponse<String> page;
 
     @BeforeAll
     static void start() throws Exception {
-        server = TabserveProcess.startReady();
+        server = TabserveServer.startReady();
         page = get("/apidocs");
     }
 

@@ -17,10 +17,10 @@ import static org.tabserve.web.BankNotes.assertSamePrediction;
 import static org.tabserve.web.BankNotes.assertWellFormed;
 
 /** {@code POST /api/predict} over real HTTP against the packaged WAR. */
-class PredictApiIT {
+class PredictApiTest {
 
     @RegisterExtension
-    static final Http http = Http.startingTheWar();
+    static final Http http = Http.startingTheApp();
     /** The model's feature names in signature (graph) order, as GET /api/model states them. */
     private static List<String> signatureOrder;
 
@@ -167,7 +167,7 @@ class PredictApiIT {
         assertEquals(BankNotes.FEATURES, signatureOrder, "the graph takes the data's column order (README)");
         List<BankNotes.Note> notes = BankNotes.mixed(8);
         JsonNode byName = http.postJson("/api/predict", instances(notes.stream().map(BankNotes.Note::json).toList())).json();
-        JsonNode byPosition = http.postJson("/api/predict", instances(notes.stream().map(PredictApiIT::asArray).toList())).json();
+        JsonNode byPosition = http.postJson("/api/predict", instances(notes.stream().map(PredictApiTest::asArray).toList())).json();
         for (int i = 0; i < notes.size(); i++) {
             assertSamePrediction(byName.get("predictions").get(i), byPosition.get("predictions").get(i), "instance " + i);
         }

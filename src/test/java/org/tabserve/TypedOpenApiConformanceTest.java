@@ -1,5 +1,7 @@
 package org.tabserve;
 
+import org.tabserve.launcher.TabserveServer;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,14 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The OpenAPI document of a typed model, checked against real exchanges as {@link OpenApiConformanceIT} checks the
+ * The OpenAPI document of a typed model, checked against real exchanges as {@link OpenApiConformanceTest} checks the
  * bank-note model's: a species classifier with text inputs and measurements that may be missing, and a body-mass
  * regressor, each served from its penguins fixture with {@code --model}. The document types every field (number,
  * string with known categories, nullable where missing is allowed), answers with the regression schema for the
  * regressor, and has one v2 tensor per input; {@code /api/predict}, {@code /api/model} and v2 requests and answers
  * conform to it.
  */
-class TypedOpenApiConformanceIT {
+class TypedOpenApiConformanceTest {
 
     private static final Path DIR = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,7 +35,7 @@ class TypedOpenApiConformanceIT {
     /** One served fixture with its document; the nested classes below each serve one. */
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     abstract static class Served {
-        TabserveProcess server;
+        TabserveServer server;
         OpenApiExchanges api;
         JsonNode expected;
         String name;
@@ -43,7 +45,7 @@ class TypedOpenApiConformanceIT {
         @BeforeAll
         void start() throws Exception {
             expected = JSON.readTree(DIR.resolve(fixture() + ".expected.json").toFile());
-            server = TabserveProcess.startReady("--model", DIR.resolve(fixture() + ".onnx").toAbsolutePath().toString());
+            server = TabserveServer.startReady("--model", DIR.resolve(fixture() + ".onnx").toAbsolutePath().toString());
             api = OpenApiExchanges.of(server);
             name = JSON.readTree(api.get("/api/model", 200).body()).path("name").asText();
         }
@@ -72,15 +74,15 @@ class TypedOpenApiConformanceIT {
         void v2MetadataAndInferConformWithEveryRowAndOnErrors() throws Exception {
             api.get("/v2/models/" + name, 200);
             HttpResponse<String> answer = api.postJson("/v2/models/" + name + "/infer",
-                    JSON.writeValueAsString(TypedModelsV2IT.inferRequest(expected)), 200, true);
+                    JSON.writeValueAsString(TypedModelsV2Test.inferRequest(expected)), 200, true);
             assertEquals(expected.path("rows").size(), JSON.readTree(answer.body()).at("/outputs/0/shape/0").asInt());
             // A number where the model takes text, and text where it takes a number: 400 naming the input.
-            ObjectNode wrong = JSON.valueToTree(TypedModelsV2IT.inferRequest(expected));
+            ObjectNode wrong = JSON.valueToTree(TypedModelsV2Test.inferRequest(expected));
             ((ObjectNode) wrong.path("inputs").get(0)).put("datatype", "FP32");
             String first = wrong.path("inputs").get(0).path("name").asText();
             HttpResponse<String> refused = api.postJson("/v2/models/" + name + "/infer", wrong.toString(), 400, false);
             assertTrue(refused.body().contains("input '" + first + "'"), refused.body());
-            ObjectNode missing = JSON.valueToTree(TypedModelsV2IT.inferRequest(expected));
+            ObjectNode missing = JSON.valueToTree(TypedModelsV2Test.inferRequest(expected));
             ((com.fasterxml.jackson.databind.node.ArrayNode) missing.path("inputs")).remove(1);
             String second = expected.path("inputs").get(1).path("name").asText();
             HttpResponse<String> noInput = api.postJson("/v2/models/" + name + "/infer", missing.toString(), 400, false);
@@ -106,7 +108,7 @@ class TypedOpenApiConformanceIT {
             for (int i = 0; i < tensors.size(); i++) {
                 String input = expected.path("inputs").get(i).path("name").asText();
                 assertEquals(List.of(input), JSON.convertValue(tensors.get(i).at("/properties/name/enum"), List.class));
-                assertEquals(TypedModelsV2IT.v2Datatype(expected.path("inputs").get(i).path("type").asText()),
+                assertEquals(TypedModelsV2Test.v2Datatype(expected.path("inputs").get(i).path("type").asText()),
                         tensors.get(i).at("/properties/datatype/enum/0").asText());
             }
         }

@@ -15,10 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * read differences, so the order they run in and the other tests' traffic do not matter (each class starts its own
  * server and these tests run one after another).
  */
-class MetricsIT {
+class MetricsTest {
 
     @RegisterExtension
-    static final Http http = Http.startingTheWar();
+    static final Http http = Http.startingTheApp();
 
     /** The label of the one model served: its name, from its card. */
     private static final String MODEL = "model=\"banknote-authenticator\"";

@@ -22,12 +22,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The HTML form at {@code /}, read with jsoup as a browser would render it. */
-class FormPageIT {
+class FormPageTest {
 
     private static final String BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
     @RegisterExtension
-    static final Http http = Http.startingTheWar();
+    static final Http http = Http.startingTheApp();
     private static JsonNode model;
 
     @BeforeAll

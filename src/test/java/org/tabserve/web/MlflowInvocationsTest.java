@@ -19,10 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * against the packaged WAR: every layout of the whole bank-note data set gets, row for row, the labels
  * {@code /api/predict} gives for the same rows.
  */
-class MlflowInvocationsIT {
+class MlflowInvocationsTest {
 
     @RegisterExtension
-    static final Http http = Http.startingTheWar();
+    static final Http http = Http.startingTheApp();
 
     /** Every row of the data, in file order. */
     private static List<BankNotes.Note> notes;

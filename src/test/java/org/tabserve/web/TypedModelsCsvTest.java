@@ -5,7 +5,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.tabserve.TabserveProcess;
+import org.tabserve.launcher.TabserveServer;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * serving that model, and every row of the JSON and the CSV answers is compared with {@code expected.json} (labels
  * equal, probabilities within 1e-5, a regressor's {@code value} within 1e-5 relative).
  */
-class TypedModelsCsvIT {
+class TypedModelsCsvTest {
 
     private static final Path DIR = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
 
@@ -42,7 +42,7 @@ class TypedModelsCsvIT {
         });
         byte[] csv = Files.readAllBytes(DIR.resolve(name + ".inputs.csv"));
         boolean regression = expected.path("task").asText().equals("regression");
-        try (TabserveProcess server = TabserveProcess.startReady("--model",
+        try (TabserveServer server = TabserveServer.startReady("--model",
                 DIR.resolve(name + ".onnx").toAbsolutePath().toString())) {
             Http http = new Http(server);
 

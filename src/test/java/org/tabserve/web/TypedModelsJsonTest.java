@@ -11,7 +11,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.tabserve.TabserveProcess;
+import org.tabserve.launcher.TabserveServer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * field (or a warning where the model takes the value), and the next valid request is answered.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class TypedModelsJsonIT {
+class TypedModelsJsonTest {
 
     private static final Path DIR = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
     private static final String ZIPMAP = "species-zipmap";
@@ -49,13 +49,13 @@ class TypedModelsJsonIT {
 
     /** The one server running: a fixture is served until another is asked for, so each starts once. */
     private static String served;
-    private static TabserveProcess server;
+    private static TabserveServer server;
     private static Http http;
 
     private static Http serving(String fixture) throws IOException, InterruptedException {
         if (!fixture.equals(served)) {
             stop();
-            server = TabserveProcess.startReady("--model", DIR.resolve(fixture + ".onnx").toString());
+            server = TabserveServer.startReady("--model", DIR.resolve(fixture + ".onnx").toString());
             served = fixture;
             http = new Http(server);
         }

@@ -9,10 +9,10 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** {@code GET /health/live} and {@code GET /health/ready}, over real HTTP. */
-class HealthIT {
+class HealthTest {
 
     @RegisterExtension
-    static final Http http = Http.startingTheWar();
+    static final Http http = Http.startingTheApp();
 
 
 

@@ -20,10 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code GET /api/model}: the served model's signature and card, over real HTTP. */
-class ModelApiIT {
+class ModelApiTest {
 
     @RegisterExtension
-    static final Http http = Http.startingTheWar();
+    static final Http http = Http.startingTheApp();
     private static JsonNode model;
 
     @BeforeAll

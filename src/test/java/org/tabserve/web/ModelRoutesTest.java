@@ -7,7 +7,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.tabserve.TabserveProcess;
+import org.tabserve.launcher.TabserveServer;
 
 import java.io.IOException;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -30,18 +30,18 @@ import static org.tabserve.web.ModelDirectory.SPECIES_OF_MASS;
  * dropped by polling as files come and go; the root routes answer with {@code --default-model}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ModelRoutesIT {
+class ModelRoutesTest {
 
     private static final String TOKEN = "test-admin-token-0123456789abcdef";
     private static ModelDirectory dir;
-    private static TabserveProcess server;
+    private static TabserveServer server;
     private static Http http;
 
     @BeforeAll
     static void start() throws Exception {
         dir = ModelDirectory.withFourModels();
         Files.writeString(dir.resolve("broken.onnx"), "not a model");
-        server = TabserveProcess.startReady(Map.of("TABSERVE_ADMIN_TOKEN", TOKEN), "--models", dir.root().toString(),
+        server = TabserveServer.startReady(Map.of("TABSERVE_ADMIN_TOKEN", TOKEN), "--models", dir.root().toString(),
                 "--default-model", "species", "--poll-seconds", "1");
         http = new Http(server);
         ModelDirectory.awaitIndex(http, index -> index.size() == 5

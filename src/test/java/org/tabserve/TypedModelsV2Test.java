@@ -1,5 +1,7 @@
 package org.tabserve;
 
+import org.tabserve.launcher.TabserveServer;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * probabilities within 1e-5, values within 1e-5 relative), and {@code /api/model} and the card page describe the
  * inputs and the task.
  */
-class TypedModelsV2IT {
+class TypedModelsV2Test {
 
     private static final Path DIR = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,7 +40,7 @@ class TypedModelsV2IT {
     void servesTheFixtureOverV2AsScikitLearnAnswered(String fixture) throws Exception {
         JsonNode expected = JSON.readTree(DIR.resolve(fixture + ".expected.json").toFile());
         boolean regression = expected.path("task").asText().equals("regression");
-        try (TabserveProcess server = TabserveProcess.startReady("--model",
+        try (TabserveServer server = TabserveServer.startReady("--model",
                 DIR.resolve(fixture + ".onnx").toAbsolutePath().toString())) {
             JsonNode model = get(server, "/api/model");
             String name = model.path("name").asText();
@@ -147,7 +149,7 @@ class TypedModelsV2IT {
     }
 
     /** The card page lists every feature with its type, and has no classes for a regressor. */
-    private static void checkCardPage(TabserveProcess server, JsonNode model, boolean regression) throws Exception {
+    private static void checkCardPage(TabserveServer server, JsonNode model, boolean regression) throws Exception {
         HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(server.uri("/model")).header("Accept", "text/html")
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, page.statusCode());
@@ -200,14 +202,14 @@ class TypedModelsV2IT {
         };
     }
 
-    private static JsonNode get(TabserveProcess server, String path) throws IOException, InterruptedException {
+    private static JsonNode get(TabserveServer server, String path) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(server.uri(path)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), path + ": " + response.body());
         return JSON.readTree(response.body());
     }
 
-    private static JsonNode post(TabserveProcess server, String path, Object body) throws IOException, InterruptedException {
+    private static JsonNode post(TabserveServer server, String path, Object body) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(server.uri(path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the fourth gets 503 with {@code Retry-After}; every page, API and error carries the security headers; the
  * error pages for 404, 405 and 413 are tabserve's own, in JSON and in HTML.
  */
-class LimitsAndHeadersIT {
+class LimitsAndHeadersTest {
 
     private static final int CONCURRENT = 3;
     private static final String BROWSER = "text/html,application/xhtml+xml,*/*;q=0.8";
@@ -29,7 +29,7 @@ class LimitsAndHeadersIT {
 
     /** Every slot may be an upload's here, so that three held uploads fill them all. */
     @RegisterExtension
-    static final Http http = Http.startingTheWar(Map.of("TABSERVE_MAX_CONCURRENT_REQUESTS", Integer.toString(CONCURRENT),
+    static final Http http = Http.startingTheApp(Map.of("TABSERVE_MAX_CONCURRENT_REQUESTS", Integer.toString(CONCURRENT),
             "TABSERVE_MAX_CONCURRENT_UPLOADS", Integer.toString(CONCURRENT)));
 
     /**
