@@ -168,5 +168,13 @@ class LimitsAndHeadersTest {
         JsonNode problem = http.post("/admin/model", "application/octet-stream", new byte[]{1, 2, 3},
                 "Authorization", "Bearer anything-at-all-0123456789").problem(404);
         assertTrue(problem.path("detail").asText().contains("the admin routes are off"), problem::toString);
+        // Off is off whatever the method: no 405 or Allow list that would tell a prober the route is there.
+        for (String method : List.of("PUT", "GET", "OPTIONS", "DELETE")) {
+            for (String path : List.of("/admin/model", "/admin/models/iris")) {
+                Http.Response response = http.send(method, path, BodyPublishers.noBody());
+                assertEquals(404, response.status(), method + " " + path);
+                assertEquals(java.util.Optional.empty(), response.header("Allow"), method + " " + path);
+            }
+        }
     }
 }
