@@ -1,6 +1,8 @@
 /**
- * The wiring alone: {@link org.tabserve.web.TabserveListener} (declared in {@code web.xml}) resolves the config,
- * loads the models and builds every servlet and filter of {@code http}, {@code api}, {@code v2} and {@code pages}
- * with its collaborators. It may depend on every subpackage, the repository and the model; nothing depends on it.
+ * The wiring alone: {@link org.tabserve.web.TabserveListener} (declared in {@code web.xml}) resolves the config, loads
+ * the models and builds the filters and the servlet of the route table; {@link org.tabserve.web.TabserveRoutes} is
+ * that table, every route tabserve answers with the handler of {@code api}, {@code mlflow}, {@code v2} or
+ * {@code pages} that answers it, and the list of the OpenAPI document's parts. It may depend on every subpackage, the
+ * repository and the model; nothing depends on it.
  */
 package org.tabserve.web;
