@@ -266,19 +266,7 @@ public final class MlflowRequestParser {
             throw HttpProblem.badRequest("\"dataframe_records\" must be an array of objects, one per row (pandas' "
                     + "records orientation), got " + JsonText.describe(token));
         }
-        JsonToken item;
-        while ((item = parser.nextToken()) != JsonToken.END_ARRAY) {
-            int r = rows.size();
-            checkRowCount(r);
-            if (item == JsonToken.START_OBJECT) {
-                objectRow(parser, r, rows);
-            } else {
-                rows.add(reader.absentRow());
-                rows.error(new FieldProblem(DATAFRAME_RECORDS, "record " + r + " must be an object of columns, got "
-                        + JsonText.describe(item), r));
-                parser.skipChildren();
-            }
-        }
+        rowList(DATAFRAME_RECORDS, parser, rows, "record", "an object of columns", false);
     }
 
     /**
@@ -294,18 +282,27 @@ public final class MlflowRequestParser {
             throw HttpProblem.badRequest("\"" + key + "\" must be an array of rows or an object of columns, got "
                     + JsonText.describe(token));
         }
+        rowList(key, parser, rows, "instance", "an object of columns or an array of " + signature.featureCount()
+                + " values in the order " + signature.featureNames(), true);
+    }
+
+    /**
+     * The rows of a list, each an object of columns or, when {@code arrays}, an array of values in the model's column
+     * order; any other item is an error on field {@code key}: "{@code noun} r must be {@code expected}".
+     */
+    private void rowList(String key, JsonParser parser, RowsRead rows, String noun, String expected, boolean arrays)
+            throws IOException {
         JsonToken item;
         while ((item = parser.nextToken()) != JsonToken.END_ARRAY) {
             int r = rows.size();
             checkRowCount(r);
             if (item == JsonToken.START_OBJECT) {
                 objectRow(parser, r, rows);
-            } else if (item == JsonToken.START_ARRAY) {
+            } else if (arrays && item == JsonToken.START_ARRAY) {
                 arrayRow(key, parser, r, rows);
             } else {
                 rows.add(reader.absentRow());
-                rows.error(new FieldProblem(key, "instance " + r + " must be an object of columns or an array of "
-                        + signature.featureCount() + " values in the order " + signature.featureNames() + ", got "
+                rows.error(new FieldProblem(key, noun + " " + r + " must be " + expected + ", got "
                         + JsonText.describe(item), r));
                 parser.skipChildren();
             }
