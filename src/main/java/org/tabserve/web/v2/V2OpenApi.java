@@ -114,7 +114,7 @@ public final class V2OpenApi extends OpenApiSection {
     private static String inferText(DescribedModel model) {
         List<String> inputs = new ArrayList<>();
         for (ModelInput input : model.signature().inputs()) {
-            inputs.add("'" + input.name() + "' (" + String.join("/", V2InferRequestParser.datatypes(input.type()))
+            inputs.add("'" + input.name() + "' (" + String.join("/", V2Values.datatypes(input.type()))
                     + ", shape " + (input.width() == 1 ? "[N, 1] or [N]" : "[N, " + input.width() + "], columns "
                     + input.features().stream().map(Feature::name).toList()) + ")");
         }
