@@ -33,7 +33,7 @@ import java.util.Set;
  * byte, with the card in its metadata. Memory stays bounded whatever the file's size. Anything wrong ends it with one
  * line and a non-zero status before the output exists.
  */
-final class CardCommand {
+final class CardCommand extends ModelCommand {
 
     static final String NAME = "card";
     static final String USAGE = "usage: java -jar tabserve.war card --model MODEL.onnx --data LABELLED.csv --label COLUMN"
@@ -41,22 +41,13 @@ final class CardCommand {
             + " [--class-names 0=died,1=survived] [--source TEXT] [--licence TEXT]";
     private static final Set<String> VALUED = Set.of("model", "data", "label", "out", "eval", "name", "description",
             "version", "class-names", "source", "licence");
-    private static final Set<String> SWITCHES = Set.of("force", "help");
-
-    private final PrintStream out;
-    private final PrintStream err;
 
     CardCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+        super(NAME, USAGE, VALUED, out, err);
     }
 
-    int run(List<String> args) throws IOException {
-        Options options = Options.parse(NAME, args, VALUED, SWITCHES);
-        if (options.flag("help")) {
-            out.println(USAGE);
-            return 0;
-        }
+    @Override
+    int run(Options options) throws IOException {
         Path modelFile = options.requiredPath(NAME, "model");
         Path data = options.requiredPath(NAME, "data");
         String label = options.required(NAME, "label");
@@ -133,11 +124,7 @@ final class CardCommand {
 
     /** Refuses what can be refused before a byte of data is read. */
     private static void checkFiles(Path model, Path data, Path eval, Path target, boolean force) throws IOException {
-        for (Path input : eval == null ? List.of(model, data) : List.of(model, data, eval)) {
-            if (!Files.isRegularFile(input) || !Files.isReadable(input)) {
-                throw CommandException.refused(NAME + ": cannot read " + input + ": no such file");
-            }
-        }
+        requireReadable(NAME, eval == null ? List.of(model, data) : List.of(model, data, eval));
         if (Files.exists(target) && Files.isSameFile(target, model)
                 || target.toAbsolutePath().normalize().equals(model.toAbsolutePath().normalize())) {
             throw CommandException.refused(NAME + ": --out " + target + " is the input model, which is never changed;"
@@ -154,14 +141,6 @@ final class CardCommand {
         Path parent = target.toAbsolutePath().getParent();
         if (parent == null || !Files.isDirectory(parent)) {
             throw CommandException.refused(NAME + ": cannot write " + target + ": no directory " + parent);
-        }
-    }
-
-    static Model load(String command, Path file) {
-        try {
-            return OnnxModelLoader.load(file);
-        } catch (ModelException e) {
-            throw CommandException.refused(command + ": cannot use the model: " + e.getMessage());
         }
     }
 

@@ -25,37 +25,24 @@ import java.util.Set;
  * then again to score it, so a file with a bad row writes nothing; an output file appears complete or not at all, and
  * an output that is not a regular file (a device, a FIFO) is written through, never replaced.
  */
-final class ScoreCommand {
+final class ScoreCommand extends ModelCommand {
 
     static final String NAME = "score";
     static final String USAGE = "usage: java -jar tabserve.war score --model MODEL.onnx --data ROWS.csv --out"
             + " SCORED.csv|- [--force]";
     private static final Set<String> VALUED = Set.of("model", "data", "out");
-    private static final Set<String> SWITCHES = Set.of("force", "help");
-
-    private final PrintStream out;
-    private final PrintStream err;
 
     ScoreCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+        super(NAME, USAGE, VALUED, out, err);
     }
 
-    int run(List<String> args) throws IOException {
-        Options options = Options.parse(NAME, args, VALUED, SWITCHES);
-        if (options.flag("help")) {
-            out.println(USAGE);
-            return 0;
-        }
+    @Override
+    int run(Options options) throws IOException {
         Path modelFile = options.requiredPath(NAME, "model");
         Path data = options.requiredPath(NAME, "data");
         String target = options.required(NAME, "out");
         boolean toStdout = target.equals("-");
-        for (Path input : List.of(modelFile, data)) {
-            if (!Files.isRegularFile(input) || !Files.isReadable(input)) {
-                throw CommandException.refused(NAME + ": cannot read " + input + ": no such file");
-            }
-        }
+        requireReadable(NAME, List.of(modelFile, data));
         Path file = toStdout ? null : Path.of(target).toAbsolutePath();
         if (file != null) {
             if (Files.exists(file) && (Files.isSameFile(file, data) || Files.isSameFile(file, modelFile))) {
@@ -68,7 +55,7 @@ final class ScoreCommand {
                 throw CommandException.refused(NAME + ": --out " + target + " is a directory; name a file in it");
             }
         }
-        try (Model model = CardCommand.load(NAME, modelFile)) {
+        try (Model model = load(NAME, modelFile)) {
             long start = System.nanoTime();
             Progress progress = new Progress(err, NAME + ": " + data.getFileName(), Files.size(data));
             long rows;

@@ -45,6 +45,10 @@ import java.util.stream.Stream;
  * the user's own, not a symbolic link and writable by no one else, and it is filled in a temporary sibling that is
  * renamed into place, so a half-filled directory is never used. Every failure means "no cache": the launcher then
  * unpacks afresh, as before. Bootstrap code: the JDK only.
+ *
+ * <p>One class of some 400 lines because it is bootstrap code: it and {@link Main} are the only classes at the WAR's
+ * root (the build copies {@code WarCache*.class} there, and the WAR's contents are checked to hold exactly those), so
+ * the root's check, the unpacking and the locking and cleaning of versions stay here rather than in more root classes.
  */
 final class WarCache {
 

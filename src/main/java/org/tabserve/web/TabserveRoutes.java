@@ -7,7 +7,7 @@ import org.tabserve.web.api.JsonPredictRequest;
 import org.tabserve.web.api.ModelApiHandler;
 import org.tabserve.web.api.ModelApiOpenApi;
 import org.tabserve.web.api.ModelIndexHandler;
-import org.tabserve.web.api.OpenApiServlet;
+import org.tabserve.web.api.OpenApiHandler;
 import org.tabserve.web.api.PredictFileHandler;
 import org.tabserve.web.api.PredictOpenApi;
 import org.tabserve.web.api.QueryPredictHandler;
@@ -55,7 +55,7 @@ final class TabserveRoutes {
         FormHandler form = new FormHandler(views, config, budget);
         JsonPredictRequest json = new JsonPredictRequest(config, budget);
         QueryPredictHandler query = new QueryPredictHandler(config, json);
-        OpenApiServlet openApi = new OpenApiServlet(openApiDocument(serverVersion), budget, documents);
+        OpenApiHandler openApi = new OpenApiHandler(openApiDocument(serverVersion), budget, documents);
         ModelIndexHandler index = new ModelIndexHandler();
         ModelsPageHandler modelsPage = new ModelsPageHandler(views);
         HealthHandler health = new HealthHandler();

@@ -10,7 +10,6 @@ import org.tabserve.model.ModelSignature;
 import org.tabserve.model.ValueType;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,16 +29,13 @@ import java.util.Map;
  * reads its inputs ({@code ConcurrentPredictionTest} drives one model from many threads). They are freed by
  * {@link #close()}, never by a {@link Bound}. It also keeps sets of one-row tensors for the number and bool inputs
  * ({@link OneRowTensors}): one set per run at a time, pooled (not thread-local, so closing the model frees them),
- * instead of one tensor made through JNI per input per call (four for the penguins classifier).
+ * instead of one tensor made through JNI per input per call (four for the penguins classifier). Number and bool
+ * tensors of more rows wrap slices of this thread's {@link InputArena}.
  */
 final class InputBinder implements AutoCloseable {
 
     /** Categories per text input made into shared tensors at most: a long vocabulary is not worth its memory. */
     private static final int MAX_SHARED_CATEGORIES = 256;
-
-    /** 64 KiB per thread, shared by a bind's inputs: a 4,096-row CSV chunk of four float features. */
-    private static final int REUSED_BUFFER_BYTES = 65_536;
-    private static final ThreadLocal<ByteBuffer> INPUT_BUFFER = new ThreadLocal<>();
 
     private final OrtEnvironment env;
     private final ModelSignature signature;
@@ -103,7 +99,7 @@ final class InputBinder implements AutoCloseable {
      */
     Bound bind(Batch batch, int from, int count, int padTo) throws OrtException {
         int rows = Math.max(count, padTo);
-        ByteBuffer arena = arena(rows);
+        ByteBuffer arena = InputArena.of(signature, rows);
         Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
         List<OnnxTensor> made = new ArrayList<>(signature.inputs().size());
         OneRowTensors oneRow = null;
@@ -193,7 +189,7 @@ final class InputBinder implements AutoCloseable {
         int n = rows * width;
         switch (input.type()) {
             case FLOAT -> {
-                FloatBuffer buffer = buffer(arena, n * Float.BYTES).asFloatBuffer();
+                FloatBuffer buffer = InputArena.slice(arena, n * Float.BYTES).asFloatBuffer();
                 float[] values = (float[]) data;
                 buffer.put(values, from * width, count * width);
                 pad(count, rows, width, () -> buffer.put(values, (from + count - 1) * width, width));
@@ -202,7 +198,7 @@ final class InputBinder implements AutoCloseable {
             }
             case DOUBLE -> {
                 double[] values = (double[]) data;
-                java.nio.DoubleBuffer buffer = buffer(arena, n * Double.BYTES).asDoubleBuffer();
+                java.nio.DoubleBuffer buffer = InputArena.slice(arena, n * Double.BYTES).asDoubleBuffer();
                 buffer.put(values, from * width, count * width);
                 pad(count, rows, width, () -> buffer.put(values, (from + count - 1) * width, width));
                 buffer.flip();
@@ -210,7 +206,7 @@ final class InputBinder implements AutoCloseable {
             }
             case INT64 -> {
                 long[] values = (long[]) data;
-                java.nio.LongBuffer buffer = buffer(arena, n * Long.BYTES).asLongBuffer();
+                java.nio.LongBuffer buffer = InputArena.slice(arena, n * Long.BYTES).asLongBuffer();
                 buffer.put(values, from * width, count * width);
                 pad(count, rows, width, () -> buffer.put(values, (from + count - 1) * width, width));
                 buffer.flip();
@@ -218,7 +214,7 @@ final class InputBinder implements AutoCloseable {
             }
             case INT32 -> {
                 int[] values = (int[]) data;
-                java.nio.IntBuffer buffer = buffer(arena, n * Integer.BYTES).asIntBuffer();
+                java.nio.IntBuffer buffer = InputArena.slice(arena, n * Integer.BYTES).asIntBuffer();
                 buffer.put(values, from * width, count * width);
                 pad(count, rows, width, () -> buffer.put(values, (from + count - 1) * width, width));
                 buffer.flip();
@@ -235,7 +231,7 @@ final class InputBinder implements AutoCloseable {
             }
             case BOOL -> {
                 boolean[] values = (boolean[]) data;
-                ByteBuffer buffer = buffer(arena, n);
+                ByteBuffer buffer = InputArena.slice(arena, n);
                 for (int r = 0; r < rows; r++) {
                     int row = from + Math.min(r, count - 1);
                     for (int c = 0; c < width; c++) {
@@ -253,57 +249,5 @@ final class InputBinder implements AutoCloseable {
         for (int r = count; r < rows; r++) {
             repeatLastRow.run();
         }
-    }
-
-    /** Bytes an input of {@code rows} rows takes in the arena, rounded up to 8 so every slice stays aligned. */
-    static int bytes(ModelInput input, int rows) {
-        int element = switch (input.type()) {
-            case FLOAT, INT32 -> 4;
-            case DOUBLE, INT64 -> 8;
-            case BOOL -> 1;
-            case STRING -> 0; // ORT copies strings into a tensor of its own
-        };
-        long size = (long) rows * input.width() * element;
-        return (int) Math.min(Integer.MAX_VALUE, (size + 7) & ~7L);
-    }
-
-    /**
-     * This thread's reused direct buffer, cleared, when all of a bind's number and bool inputs fit in it; else null
-     * (each input then gets a buffer of its own). ORT reads a direct buffer in place, so allocating one per input
-     * per run (zeroed, registered with a cleaner, freed only by a later GC) was a cost on every request, paid once
-     * per column by a model of one-column inputs, and let native memory pile up between collections. The tensors
-     * that wrap it are closed before the run returns, so the next bind on the same thread may overwrite it. The
-     * thread-local holds only a JDK buffer, so a web app's class loader is never pinned by it.
-     */
-    private ByteBuffer arena(int rows) {
-        long total = 0;
-        for (ModelInput input : signature.inputs()) {
-            total += bytes(input, rows);
-        }
-        if (total > REUSED_BUFFER_BYTES) {
-            return null;
-        }
-        ByteBuffer arena = INPUT_BUFFER.get();
-        if (arena == null || arena.capacity() < total) {
-            int capacity = (int) Math.min(REUSED_BUFFER_BYTES, Math.max(total, 1024));
-            arena = ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());
-            INPUT_BUFFER.set(arena);
-        }
-        arena.clear();
-        return arena;
-    }
-
-    /**
-     * The next {@code bytes} of {@code arena} in native order, or a new direct buffer when there is no arena. The
-     * arena's position moves past the slice (rounded up to 8), so the next input gets the bytes after it.
-     */
-    private static ByteBuffer buffer(ByteBuffer arena, int bytes) {
-        if (arena == null) {
-            return ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
-        }
-        int start = arena.position();
-        ByteBuffer slice = arena.slice(start, bytes).order(ByteOrder.nativeOrder());
-        arena.position(start + ((bytes + 7) & ~7));
-        return slice;
     }
 }

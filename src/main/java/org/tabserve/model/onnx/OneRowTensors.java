@@ -36,7 +36,7 @@ final class OneRowTensors {
                 }
                 int width = input.width();
                 long[] shape = input.rank() == 1 ? new long[]{1} : new long[]{1, width};
-                ByteBuffer buffer = ByteBuffer.allocateDirect(Math.max(8, InputBinder.bytes(input, 1)))
+                ByteBuffer buffer = ByteBuffer.allocateDirect(Math.max(8, InputArena.bytes(input, 1)))
                         .order(ByteOrder.nativeOrder());
                 oneRow.buffers[i] = buffer;
                 oneRow.tensors[i] = switch (input.type()) {

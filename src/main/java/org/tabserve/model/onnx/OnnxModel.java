@@ -197,8 +197,16 @@ final class OnnxModel implements Model {
     }
 
     private void closeQuietly() {
+        closeParts(source, session, binder, pinned);
+    }
+
+    /**
+     * Closes a model's parts, the binder's shared tensors first (no run can use them any more), then the session,
+     * whose failure to close is logged: used by a model that closes and by a load that failed before its model existed.
+     */
+    static void closeParts(String source, OrtSession session, InputBinder binder, PinnedOutputs pinned) {
         if (binder != null) {
-            binder.close(); // its shared tensors: no run can use them any more
+            binder.close();
         }
         if (pinned != null) {
             pinned.close();

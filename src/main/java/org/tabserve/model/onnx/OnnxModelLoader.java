@@ -210,17 +210,7 @@ public final class OnnxModelLoader {
             model.close(); // no prediction is inside it: closes now
             return;
         }
-        if (binder != null) {
-            binder.close();
-        }
-        if (pinned != null) {
-            pinned.close();
-        }
-        try {
-            session.close();
-        } catch (OrtException e) {
-            LOG.log(System.Logger.Level.WARNING, "Closing the session of " + source + " failed", e);
-        }
+        OnnxModel.closeParts(source, session, binder, pinned);
     }
 
     /**

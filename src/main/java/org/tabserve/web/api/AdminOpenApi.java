@@ -5,10 +5,9 @@ import io.swagger.v3.oas.models.Paths;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
-import io.swagger.v3.oas.models.tags.Tag;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.OpenApi;
-import org.tabserve.web.openapi.OpenApiPart;
+import org.tabserve.web.openapi.OpenApiSection;
 
 import java.util.List;
 import java.util.Map;
@@ -22,17 +21,16 @@ import static org.tabserve.web.openapi.OpenApi.ref;
 import static org.tabserve.web.openapi.OpenApi.responses;
 
 /**
- * The operators' routes of {@link AdminModelServlet} in the OpenAPI document: swapping the served model and
+ * The operators' routes of {@link AdminModelHandler} in the OpenAPI document: swapping the served model and
  * installing one by name.
  */
-public final class AdminOpenApi implements OpenApiPart {
+public final class AdminOpenApi extends OpenApiSection {
 
     private static final String TAG = "Administration";
     private static final String ONNX_BODY = "application/octet-stream";
 
-    @Override
-    public List<Tag> tags() {
-        return List.of(new Tag().name(TAG));
+    public AdminOpenApi() {
+        super(TAG, null);
     }
 
     @Override

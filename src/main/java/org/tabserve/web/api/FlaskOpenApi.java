@@ -11,13 +11,12 @@ import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.parameters.RequestBody;
 import io.swagger.v3.oas.models.responses.ApiResponse;
-import io.swagger.v3.oas.models.tags.Tag;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Task;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.FeatureSchemas;
-import org.tabserve.web.openapi.OpenApiPart;
+import org.tabserve.web.openapi.OpenApiSection;
 
 import java.util.List;
 import java.util.Map;
@@ -35,13 +34,12 @@ import static org.tabserve.web.openapi.OpenApi.responses;
  * {@code /api/predict} takes it) and {@code /predict_file} (a CSV upload), answering with {@link PredictOpenApi}'s
  * schemas.
  */
-public final class FlaskOpenApi implements OpenApiPart {
+public final class FlaskOpenApi extends OpenApiSection {
 
     private static final String TAG = "Flask-compatible routes";
 
-    @Override
-    public List<Tag> tags() {
-        return List.of(new Tag().name(TAG));
+    public FlaskOpenApi() {
+        super(TAG, null);
     }
 
     @Override

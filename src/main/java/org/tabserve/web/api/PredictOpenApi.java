@@ -7,11 +7,10 @@ import io.swagger.v3.oas.models.media.NumberSchema;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
-import io.swagger.v3.oas.models.tags.Tag;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Task;
 import org.tabserve.web.openapi.DescribedModel;
-import org.tabserve.web.openapi.OpenApiPart;
+import org.tabserve.web.openapi.OpenApiSection;
 
 import java.math.BigDecimal;
 import java.util.List;
@@ -32,14 +31,13 @@ import static org.tabserve.web.openapi.OpenApi.responses;
  * The plain JSON API's part of the OpenAPI document: {@code /api/predict} with the request and answer schemas the
  * Flask routes share, and the health routes of its section; the model's description is {@link ModelApiOpenApi}'s.
  */
-public final class PredictOpenApi implements OpenApiPart {
+public final class PredictOpenApi extends OpenApiSection {
 
     /** The section of the plain JSON API. */
     static final String TAG = "tabserve API";
 
-    @Override
-    public List<Tag> tags() {
-        return List.of(new Tag().name(TAG));
+    public PredictOpenApi() {
+        super(TAG, null);
     }
 
     @Override

@@ -20,4 +20,9 @@ public final class CardSize {
         }
         return chars;
     }
+
+    /** @return what an answer drawn from {@code card} may hold: {@code base} plus {@code perChar} per character */
+    public static long bytes(ModelCard card, long base, long perChar) {
+        return base + perChar * chars(card);
+    }
 }

@@ -49,6 +49,25 @@ public final class MemoryBudget {
         return new Reservation();
     }
 
+    /** An answer built (or built and written) from a model's metadata under a share of the budget. */
+    public interface Answer<T, E extends Exception> {
+        T build() throws E;
+    }
+
+    /**
+     * Builds an answer from a model's metadata (a page, an OpenAPI document) while holding {@code bytes} of the
+     * budget, sized from the card before building ({@link Reservation#growForAnswer}), and gives them back after:
+     * many such answers at once wait or get 503 instead of filling the heap.
+     *
+     * @param what the answer, for the message ("the card page of model x")
+     */
+    public <T, E extends Exception> T buildAnswer(long bytes, String what, Answer<T, E> answer) throws E {
+        try (Reservation reservation = open()) {
+            reservation.growForAnswer(bytes, what);
+            return answer.build();
+        }
+    }
+
     private synchronized boolean take(long bytes, long waitNanos) {
         long deadline = System.nanoTime() + waitNanos;
         while (used + bytes > capacity) {

@@ -10,13 +10,12 @@ import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.RequestBody;
-import io.swagger.v3.oas.models.tags.Tag;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Task;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.FeatureSchemas;
-import org.tabserve.web.openapi.OpenApiPart;
+import org.tabserve.web.openapi.OpenApiSection;
 
 import java.util.List;
 import java.util.Map;
@@ -34,13 +33,12 @@ import static org.tabserve.web.openapi.OpenApi.responses;
  * MLflow's scoring protocol in the OpenAPI document: {@code /invocations} with each of its four input formats typed
  * by the model's features, {@code /ping} and {@code /version}.
  */
-public final class MlflowOpenApi implements OpenApiPart {
+public final class MlflowOpenApi extends OpenApiSection {
 
     private static final String TAG = "MLflow scoring protocol";
 
-    @Override
-    public List<Tag> tags() {
-        return List.of(new Tag().name(TAG).description("The routes of `mlflow models serve`, for MLflow clients"));
+    public MlflowOpenApi() {
+        super(TAG, "The routes of `mlflow models serve`, for MLflow clients");
     }
 
     @Override

@@ -2,7 +2,7 @@ package org.tabserve.web.pages;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.web.api.OpenApiServlet;
+import org.tabserve.web.api.OpenApiHandler;
 import org.tabserve.web.http.ResolvedModel;
 import org.tabserve.web.http.Views;
 
@@ -36,7 +36,7 @@ public final class ApiDocsHandler {
     public void show(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         views.render(request, response, 200, "apidocs", Map.of("swaggerUi", swaggerUi,
-                "document", OpenApiServlet.JSON_PATH));
+                "document", OpenApiHandler.JSON_PATH));
     }
 
     static String webjarVersion() {

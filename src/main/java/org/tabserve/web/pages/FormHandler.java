@@ -60,11 +60,11 @@ public final class FormHandler {
     /** Renders the form of {@code classifier} under its share of the budget. */
     private void render(ResolvedModel model, HttpServletRequest request, HttpServletResponse response, int status,
                         Model classifier, java.util.function.Supplier<FormPage> page) throws IOException {
-        try (MemoryBudget.Reservation reservation = budget.open()) {
-            reservation.growForAnswer(BASE_BYTES + BYTES_PER_CARD_CHAR * CardSize.chars(classifier.card()),
-                    "the form of model " + model.name());
-            views.render(request, response, status, "form", Map.of("page", page.get()), model.links());
-        }
+        budget.buildAnswer(CardSize.bytes(classifier.card(), BASE_BYTES, BYTES_PER_CARD_CHAR),
+                "the form of model " + model.name(), () -> {
+                    views.render(request, response, status, "form", Map.of("page", page.get()), model.links());
+                    return null;
+                });
     }
 
     /** {@code GET /}: the form, filled with the training means or an example. */

@@ -32,9 +32,9 @@ public final class ModelPageHandler {
     public void show(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         Model classifier = model.model();
-        try (MemoryBudget.Reservation reservation = budget.open()) {
-            reservation.growForAnswer(ModelPages.buildBytes(classifier), "the card page of model " + model.name());
+        budget.buildAnswer(ModelPages.buildBytes(classifier), "the card page of model " + model.name(), () -> {
             views.render(request, response, 200, "model", Map.of("page", ModelPages.build(classifier)), model.links());
-        }
+            return null;
+        });
     }
 }

@@ -10,13 +10,12 @@ import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
-import io.swagger.v3.oas.models.tags.Tag;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ValueOutput;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.OpenApi;
-import org.tabserve.web.openapi.OpenApiPart;
+import org.tabserve.web.openapi.OpenApiSection;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -35,13 +34,12 @@ import static org.tabserve.web.openapi.OpenApi.responses;
  * inference with one tensor per model input, and the repository extension; its errors are {@link V2Json}'s
  * {@code {"error": "..."}}. The schemas are {@link V2Schemas}'.
  */
-public final class V2OpenApi implements OpenApiPart {
+public final class V2OpenApi extends OpenApiSection {
 
     private static final String TAG = "Open Inference Protocol (v2)";
 
-    @Override
-    public List<Tag> tags() {
-        return List.of(new Tag().name(TAG).description("KServe v2 / Open Inference Protocol over REST; errors are {\"error\": \"...\"}"));
+    public V2OpenApi() {
+        super(TAG, "KServe v2 / Open Inference Protocol over REST; errors are {\"error\": \"...\"}");
     }
 
     @Override
@@ -116,7 +114,7 @@ public final class V2OpenApi implements OpenApiPart {
     private static String inferText(DescribedModel model) {
         List<String> inputs = new ArrayList<>();
         for (ModelInput input : model.signature().inputs()) {
-            inputs.add("'" + input.name() + "' (" + String.join("/", V2InferRequestParser.datatypes(input.type()))
+            inputs.add("'" + input.name() + "' (" + String.join("/", V2Values.datatypes(input.type()))
                     + ", shape " + (input.width() == 1 ? "[N, 1] or [N]" : "[N, " + input.width() + "], columns "
                     + input.features().stream().map(Feature::name).toList()) + ")");
         }

@@ -161,7 +161,7 @@ final class V2Schemas {
                 .addProperty("shape", new ArraySchema().items(new IntegerSchema().format("int64").minimum(BigDecimal.ZERO))
                         .minItems(column ? 1 : 2).maxItems(2)
                         .description(column ? "[N, 1] or [N]" : "[N, " + input.width() + "]"))
-                .addProperty("datatype", new StringSchema()._enum(V2InferRequestParser.datatypes(input.type())))
+                .addProperty("datatype", new StringSchema()._enum(V2Values.datatypes(input.type())))
                 .addProperty("parameters", parameters)
                 .addProperty("data", ref(data))
                 .required(List.of("name", "shape", "datatype", "data"));

@@ -30,6 +30,7 @@ import org.tabserve.web.http.Json;
 import org.tabserve.web.http.Problems;
 import org.tabserve.web.v2.V2InferRequestParser;
 import org.tabserve.web.v2.V2InferRequestParserTest;
+import org.tabserve.web.v2.V2Values;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -231,7 +232,7 @@ public class RequestParsersFuzzTest {
             }
             assertNotNull(tensor, "accepted without input " + input.name());
             String datatype = tensor.get("datatype").textValue();
-            assertTrue(V2InferRequestParser.datatypes(input.type()).contains(datatype), datatype);
+            assertTrue(V2Values.datatypes(input.type()).contains(datatype), datatype);
             List<JsonNode> sent = new ArrayList<>();
             leaves(tensor.get("data"), sent);
             assertEquals(sent.size(), batch.size() * input.width());

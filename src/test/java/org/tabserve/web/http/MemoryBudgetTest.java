@@ -80,6 +80,24 @@ class MemoryBudgetTest {
     }
 
     @Test
+    void anAnswerIsBuiltHoldingItsShareWhichIsGivenBackAfterEvenWhenTheBuildFails() {
+        MemoryBudget budget = new MemoryBudget(1_000);
+        assertEquals("page", budget.buildAnswer(600, "the form of model m", () -> {
+            assertEquals(600, budget.used(), "held while the answer is built");
+            return "page";
+        }));
+        assertEquals(0, budget.used());
+        assertThrows(IllegalStateException.class, () -> budget.buildAnswer(600, "the form of model m", () -> {
+            throw new IllegalStateException("the template failed");
+        }));
+        assertEquals(0, budget.used());
+        HttpProblem tooBig = assertThrows(HttpProblem.class, () -> budget.buildAnswer(2_000, "the form of model m",
+                () -> "never built"));
+        assertEquals(503, tooBig.status());
+        assertTrue(tooBig.detail().startsWith("the form of model m needs about"), tooBig.detail());
+    }
+
+    @Test
     void aRequestThatAloneNeedsMoreThanTheWholeBudgetIs413AtOnce() {
         MemoryBudget budget = new MemoryBudget(1_000);
         try (MemoryBudget.Reservation big = budget.open()) {

@@ -19,7 +19,7 @@ import java.io.IOException;
  * loaded model version, route base and format, and shared as bytes by every request after (see {@link ModelBytes}).
  * A handler of the route table (one method per format), not a servlet.
  */
-public final class OpenApiServlet {
+public final class OpenApiHandler {
 
     /** The document as JSON; the value lives in {@link Routes}, where the per-model router reads it. */
     public static final String JSON_PATH = Routes.OPENAPI_JSON;
@@ -45,7 +45,7 @@ public final class OpenApiServlet {
      * @param document  what builds the document from each protocol's part
      * @param documents where the documents are kept; the repository's listener empties it of a version that goes
      */
-    public OpenApiServlet(OpenApiDocument document, MemoryBudget budget, ModelBytes documents) {
+    public OpenApiHandler(OpenApiDocument document, MemoryBudget budget, ModelBytes documents) {
         // The document is not written at start-up, not even on a thread of its own: swagger-core's first use is a few
         // hundred ms of class loading, which on a machine of two cores would compete with the start itself. The first
         // request for the document pays it once.
@@ -80,12 +80,9 @@ public final class OpenApiServlet {
 
     /** Builds the document under a share of the memory budget sized from the card: many at once wait or get 503. */
     private byte[] build(String name, String base, Model classifier, boolean yaml) {
-        try (MemoryBudget.Reservation reservation = budget.open()) {
-            long perChar = yaml ? YAML_BYTES_PER_CARD_CHAR : JSON_BYTES_PER_CARD_CHAR;
-            reservation.growForAnswer(BUILD_BYTES_BASE + perChar * CardSize.chars(classifier.card()),
-                    "the OpenAPI document of model " + name);
-            return document.write(new DescribedModel(name, base, classifier.signature(), classifier.card(),
-                    classifier.valueOutput().orElse(null)), yaml);
-        }
+        long perChar = yaml ? YAML_BYTES_PER_CARD_CHAR : JSON_BYTES_PER_CARD_CHAR;
+        return budget.buildAnswer(CardSize.bytes(classifier.card(), BUILD_BYTES_BASE, perChar),
+                "the OpenAPI document of model " + name, () -> document.write(new DescribedModel(name, base,
+                        classifier.signature(), classifier.card(), classifier.valueOutput().orElse(null)), yaml));
     }
 }

@@ -1,0 +1,67 @@
+package org.tabserve.cli;
+
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelException;
+import org.tabserve.model.onnx.OnnxModelLoader;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What every command over a model file and a CSV does the same way, in one place: its options and {@code --help},
+ * the check that its input files can be read, and the model's loading, each refused in one line.
+ */
+abstract class ModelCommand {
+
+    private static final Set<String> SWITCHES = Set.of("force", "help");
+
+    private final String name;
+    private final String usage;
+    private final Set<String> valued;
+    final PrintStream out;
+    final PrintStream err;
+
+    /** @param valued the options that take a value, without {@code --}; every command takes --force and --help */
+    ModelCommand(String name, String usage, Set<String> valued, PrintStream out, PrintStream err) {
+        this.name = name;
+        this.usage = usage;
+        this.valued = valued;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Parses the command line, answers {@code --help} with the usage; @return the exit status */
+    final int run(List<String> args) throws IOException {
+        Options options = Options.parse(name, args, valued, SWITCHES);
+        if (options.flag("help")) {
+            out.println(usage);
+            return 0;
+        }
+        return run(options);
+    }
+
+    /** The command's body, given its checked options; @return the exit status */
+    abstract int run(Options options) throws IOException;
+
+    /** Refuses the first of {@code inputs} that is not a readable regular file. */
+    static void requireReadable(String command, List<Path> inputs) {
+        for (Path input : inputs) {
+            if (!Files.isRegularFile(input) || !Files.isReadable(input)) {
+                throw CommandException.refused(command + ": cannot read " + input + ": no such file");
+            }
+        }
+    }
+
+    /** Loads the model as the server would; a model it cannot use is a refusal. */
+    static Model load(String command, Path file) {
+        try {
+            return OnnxModelLoader.load(file);
+        } catch (ModelException e) {
+            throw CommandException.refused(command + ": cannot use the model: " + e.getMessage());
+        }
+    }
+}
