@@ -9,6 +9,7 @@ import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Task;
+import org.tabserve.web.http.Routes;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.OpenApiSection;
 
@@ -44,7 +45,7 @@ public final class PredictOpenApi extends OpenApiSection {
     @SuppressWarnings("rawtypes") // swagger-core's Components holds raw schemas
     public void addTo(DescribedModel model, Paths paths, Map<String, Schema> schemas) {
         ModelSignature signature = model.signature();
-        paths.addPathItem(model.base() + "/api/predict", new PathItem().post(operation(TAG, "predict",
+        paths.addPathItem(model.base() + Routes.API_PREDICT, new PathItem().post(operation(TAG, "predict",
                 "Predict one row, or a batch of rows (one model call)",
                 "One object of the model's features by name, or {\"instances\": [...]} whose items are such objects"
                         + (signature.inputs().size() == 1 ? " or arrays of " + signature.featureCount()
