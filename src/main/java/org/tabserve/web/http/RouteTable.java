@@ -26,7 +26,7 @@ import java.util.TreeSet;
  * its handler, a method taking {@code (ResolvedModel, request, response)}:
  * <pre>{@code
  *     .get("/api/echo", echo::answer)                                   // a route of its own
- *     .model("/api/schema", "api/schema", schema::answer, GET)          // and /models/{name}/api/schema
+ *     .model("/api/schema", schema::answer, GET)                        // and /models/{name}/api/schema
  * }</pre>
  * The metrics count it by its servlet mapping ({@link #mappings()}), the OpenAPI document lists it in its protocol's
  * part.
@@ -247,12 +247,13 @@ public final class RouteTable {
         }
 
         /**
-         * A route of the served model: {@code rootPath} for the default model, and {@code modelPath} under
-         * {@link #MODEL_BASE}{@code /} for the model the path names, leased before anything else.
+         * A route of the served model: {@code rootPath} for the default model, and the same path under
+         * {@link #MODEL_BASE}{@code /} for the model the path names ({@link Routes#in}: {@code /api/predict} is
+         * {@code /models/{name}/api/predict}), leased before anything else.
          */
-        public Builder model(String rootPath, String modelPath, Handler handler, String... methods) {
+        public Builder model(String rootPath, Handler handler, String... methods) {
             routes.add(new Route(rootPath, Set.of(methods), handler, false, Guard.NONE));
-            routes.add(new Route(MODEL_BASE + "/" + modelPath, Set.of(methods), handler, true, Guard.NONE));
+            routes.add(new Route(MODEL_BASE + "/" + Routes.in(rootPath), Set.of(methods), handler, true, Guard.NONE));
             return this;
         }
 

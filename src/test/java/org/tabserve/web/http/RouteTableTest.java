@@ -20,9 +20,9 @@ class RouteTableTest {
     private static final RouteTable TABLE = RouteTable.builder()
             .mount(RouteTable.MODELS, RouteTable.ErrorShape.PROBLEM, "each model has ...")
             .mount("/v2", RouteTable.ErrorShape.OPEN_INFERENCE, "the protocol's routes are ...")
-            .model("/", "", FORM, RouteTable.GET)
-            .model("/", "", FORM, RouteTable.POST)
-            .model("/api/predict", "api/predict", PREDICT, RouteTable.POST)
+            .model("/", FORM, RouteTable.GET)
+            .model("/", FORM, RouteTable.POST)
+            .model("/api/predict", PREDICT, RouteTable.POST)
             .get(RouteTable.MODELS, SHOW)
             .post("/v2/models/{name}[/versions/{version}]/infer", INFER)
             .build();
@@ -44,6 +44,15 @@ class RouteTableTest {
         assertEquals(Map.of("name", "iris"), named.variables());
         assertTrue(named.route().resolveFirst(), "a model the path names is looked up before anything else");
         assertEquals(Map.of("name", "iris", "version", "2"), only("/models/iris/versions/2/api/predict").variables());
+    }
+
+    @Test
+    void theCardIsCardUnderAModelsOwnRoutes() {
+        RouteTable table = RouteTable.builder().mount(RouteTable.MODELS, RouteTable.ErrorShape.PROBLEM, "")
+                .model(Routes.CARD, SHOW, RouteTable.GET).build();
+        assertEquals(1, table.match("/model").size());
+        assertEquals(Map.of("name", "iris"), table.match("/models/iris/card").get(0).variables());
+        assertEquals(List.of(), table.match("/models/iris/model"));
     }
 
     @Test
