@@ -175,6 +175,7 @@ class OpenApiConformanceTest {
         postJson("/invocations", "{\"instances\": [" + ",[1,2,3,4]".repeat(10_001).substring(1) + "]}", 413, false);
         exchange("POST", "/invocations", "text/plain", ROW.getBytes(StandardCharsets.UTF_8), "application/json", 415, false);
         exchange("GET", "/ping", null, null, "text/plain", 200, true);
+        exchange("GET", "/health", null, null, "text/plain", 200, true);
         exchange("GET", "/version", null, null, "text/plain", 200, true);
     }
 

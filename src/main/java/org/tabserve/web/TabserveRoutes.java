@@ -86,10 +86,11 @@ final class TabserveRoutes {
                 .get(RouteTable.MODELS, modelsPage::show)
                 .get(RouteTable.MODELS + "/", modelsPage::show)
                 .route(RouteTable.MODEL_BASE, index::addSlash, RouteTable.GET, RouteTable.POST)
-                // Health; MLflow's service routes (its /health alias is tabserve's /health/*).
+                // Health; MLflow's service routes (its /health alias of /ping beside tabserve's /health/*).
                 .get(HealthHandler.PATH + "/live", health::live)
                 .get(HealthHandler.PATH + "/ready", health::ready)
                 .get(MlflowPingHandler.PING, mlflow::ping)
+                .get(MlflowPingHandler.HEALTH, mlflow::ping)
                 .get(MlflowPingHandler.VERSION, mlflow::version)
                 // Putting models in while the server runs.
                 // Off (404, whatever the method) without an admin token; 401 or 403 without the right one.

@@ -151,4 +151,13 @@ class MlflowInvocationsTest {
         assertEquals(405, http.get("/invocations").status());
         assertEquals(405, http.post("/ping", "application/json", new byte[0]).status());
     }
+
+    @Test
+    void healthIsMlflowsAliasOfPing() {
+        Http.Response health = http.get("/health");
+        assertEquals(200, health.status());
+        assertEquals("\n", health.text());
+        assertEquals("GET, HEAD, OPTIONS", http.post("/health", "application/json", new byte[0]).header("Allow").orElse(""));
+        assertEquals(200, http.get("/health/live").status(), "tabserve's own health routes stay beside it");
+    }
 }

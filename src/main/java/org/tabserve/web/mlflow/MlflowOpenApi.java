@@ -61,6 +61,9 @@ public final class MlflowOpenApi extends OpenApiSection {
         paths.addPathItem(MlflowPingHandler.PING, new PathItem().get(operation(TAG, "mlflowPing",
                 "Health check: 200 once the model is loaded", "The body is a single line break, as MLflow's.")
                 .responses(responses(ok("text/plain", new StringSchema(), "The model is loaded"), problems(503)))));
+        paths.addPathItem(MlflowPingHandler.HEALTH, new PathItem().get(operation(TAG, "mlflowHealth",
+                "Health check, MLflow's alias of /ping", "The body is a single line break, as MLflow's.")
+                .responses(responses(ok("text/plain", new StringSchema(), "The model is loaded"), problems(503)))));
         paths.addPathItem(MlflowPingHandler.VERSION, new PathItem().get(operation(TAG, "mlflowVersion",
                 "The server's version (tabserve's, where MLflow's server says MLflow's)", null)
                 .responses(responses(ok("text/plain", new StringSchema(), "The version")))));
