@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The short form of {@code bench/soak} as a leak check: 60 s of mixed valid and invalid requests over every route
+ * The short form of {@code bench/soak} as a leak check: 45 s of mixed valid and invalid requests over every route
  * against {@code java -jar target/tabserve.war}, every answer with the status it must get, no socket error, and
  * resident memory after the warm-up flat within the script's allowance (the heap is fixed and touched at start, so
  * growth is native memory). Needs Debian's wrk, which {@code .ci/run} installs.
@@ -56,8 +56,10 @@ class SoakIT {
     }
 
     @Test
-    void sixtySecondsOfMixedValidAndInvalidRequestsGetOnlyTheirExpectedStatusesAndMemoryStaysFlat() throws Exception {
-        Run run = soak(Map.of(), "--seconds", "60", "--warmup", "20");
+    void fortyFiveSecondsOfMixedValidAndInvalidRequestsGetOnlyTheirExpectedStatusesAndMemoryStaysFlat() throws Exception {
+        // 30 s of flat memory after a 15 s warm-up (it grew 7 MB of the 32 MB allowed over 40 s after 20 s); the
+        // ten-minute bench/soak is the long measurement.
+        Run run = soak(Map.of(), "--seconds", "45", "--warmup", "15");
         assertEquals(0, run.exit(), run::output);
         assertTrue(run.output().contains("soak: PASS"), run::output);
         assertTrue(run.number(CHECKED, 1) > 10_000, () -> "too few requests to say anything:\n" + run.output());
