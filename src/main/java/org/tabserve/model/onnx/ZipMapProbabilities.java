@@ -4,7 +4,6 @@ import org.tabserve.model.onnx.graph.OnnxAttribute;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxNode;
-import org.tabserve.model.onnx.graph.OnnxValueInfo;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;

@@ -11,7 +11,6 @@ import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
 import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.MemoryBudget;
-import org.tabserve.rows.PredictionJson;
 import org.tabserve.web.http.ResolvedModel;
 import org.tabserve.web.http.WebConfig;
 

@@ -6,7 +6,6 @@ import org.tabserve.model.ModelCard;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
-import org.tabserve.model.ValueType;
 import org.tabserve.web.api.UploadPreview;
 import org.tabserve.web.api.UploadView;
 import org.tabserve.web.http.PageLinks;

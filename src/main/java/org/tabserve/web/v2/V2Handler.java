@@ -28,7 +28,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The Open Inference Protocol (KServe v2) over REST under {@code /v2}: server metadata and health, each served
