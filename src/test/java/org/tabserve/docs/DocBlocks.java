@@ -164,34 +164,31 @@ final class DocBlocks {
 
     /** The quote still open at the end of {@code text} ('\'' or '"'), or 0; a comment's apostrophes open none. */
     private static char openQuote(String text) {
-        char open = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (open == 0 && (c == '\'' || c == '"')) {
-                open = c;
-            } else if (c == open) {
-                open = 0;
-            } else if (open == 0 && c == '#' && (i == 0 || Character.isWhitespace(text.charAt(i - 1)))) {
-                return 0;
-            }
-        }
-        return open;
+        return Scan.of(text).open();
     }
 
     /** The text before a {@code #} that starts a comment outside quotes. */
     static String stripComment(String text) {
-        char open = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (open == 0 && (c == '\'' || c == '"')) {
-                open = c;
-            } else if (c == open) {
-                open = 0;
-            } else if (open == 0 && c == '#' && (i == 0 || Character.isWhitespace(text.charAt(i - 1)))) {
-                return text.substring(0, i).strip();
+        Scan scan = Scan.of(text);
+        return (scan.comment() < 0 ? text : text.substring(0, scan.comment())).strip();
+    }
+
+    /** One reading of a line's quotes: where a comment starts outside them (-1: none), else the quote left open. */
+    private record Scan(int comment, char open) {
+        static Scan of(String text) {
+            char open = 0;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (open == 0 && (c == '\'' || c == '"')) {
+                    open = c;
+                } else if (c == open) {
+                    open = 0;
+                } else if (open == 0 && c == '#' && (i == 0 || Character.isWhitespace(text.charAt(i - 1)))) {
+                    return new Scan(i, (char) 0);
+                }
             }
+            return new Scan(-1, open);
         }
-        return text.strip();
     }
 
     /** {@code a && b} as two commands (outside quotes). */
