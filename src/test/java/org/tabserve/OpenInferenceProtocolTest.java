@@ -35,6 +35,7 @@ class OpenInferenceProtocolTest {
     private static String version;
     private static String input;
     private static List<String> features;
+    private static List<String> classNames;
 
     /** Two rows of the bundled data set by feature name: a genuine note and a forged one. */
     private static final List<Map<String, Double>> ROWS = List.of(
@@ -50,6 +51,8 @@ class OpenInferenceProtocolTest {
         input = model.get("input").get("name").asText();
         features = new ArrayList<>();
         model.get("input").get("features").forEach(f -> features.add(f.get("name").asText()));
+        classNames = new ArrayList<>();
+        model.get("classes").forEach(c -> classNames.add(c.get("display_name").asText()));
     }
 
     @AfterAll
@@ -141,9 +144,12 @@ class OpenInferenceProtocolTest {
             assertEquals(name, metadata.get("name").asText());
             assertEquals(JSON.valueToTree(List.of(version)), metadata.get("versions"));
             assertEquals("onnx_onnxv1", metadata.get("platform").asText());
+            // The columns' and the classes' names are hints in the protocol's parameters; the tensor stays the input.
             assertEquals(JSON.readTree("[{\"name\": \"" + input + "\", \"datatype\": \"FP32\", \"shape\": [-1, "
-                    + features.size() + "]}]"), metadata.get("inputs"));
-            assertEquals(JSON.readTree("[{\"name\": \"label\", \"datatype\": \"BYTES\", \"shape\": [-1]},"
+                    + features.size() + "], \"parameters\": {\"feature_names\": " + JSON.writeValueAsString(features)
+                    + "}}]"), metadata.get("inputs"));
+            assertEquals(JSON.readTree("[{\"name\": \"label\", \"datatype\": \"BYTES\", \"shape\": [-1],"
+                    + " \"parameters\": {\"class_names\": " + JSON.writeValueAsString(classNames) + "}},"
                     + " {\"name\": \"probabilities\", \"datatype\": \"FP32\", \"shape\": [-1, 2]}]"), metadata.get("outputs"));
         }
     }

@@ -150,7 +150,7 @@ class TypedModelsV2Test {
 
     /** The card page lists every feature with its type, and has no classes for a regressor. */
     private static void checkCardPage(TabserveServer server, JsonNode model, boolean regression) throws Exception {
-        HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(server.uri("/model")).header("Accept", "text/html")
+        HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(server.uri("/card")).header("Accept", "text/html")
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, page.statusCode());
         String html = page.body();

@@ -20,7 +20,6 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,9 +37,12 @@ final class CardCommand extends ModelCommand {
     static final String NAME = "card";
     static final String USAGE = "usage: java -jar tabserve.war card --model MODEL.onnx --data LABELLED.csv --label COLUMN"
             + " --out OUT.onnx [--eval HELD_OUT.csv] [--force] [--name NAME] [--description TEXT] [--version V]"
-            + " [--class-names 0=died,1=survived] [--source TEXT] [--licence TEXT]";
+            + " [--feature-names A,B,..] [--class-names setosa,versicolor,.. | 0=died,1=survived] [--source TEXT]"
+            + " [--licence TEXT]\n"
+            + "--name is the title the card and the pages show; it does not change where the model is served: a"
+            + " server of a model directory (--models) serves OUT.onnx at /models/OUT/, by its file's name.";
     private static final Set<String> VALUED = Set.of("model", "data", "label", "out", "eval", "name", "description",
-            "version", "class-names", "source", "licence");
+            "version", NameOptions.FEATURE_NAMES, NameOptions.CLASS_NAMES, "source", "licence");
 
     CardCommand(PrintStream out, PrintStream err) {
         super(NAME, USAGE, VALUED, out, err);
@@ -54,27 +56,30 @@ final class CardCommand extends ModelCommand {
         Path target = options.requiredPath(NAME, "out");
         Path eval = options.get("eval").map(Path::of).orElse(null);
         checkFiles(modelFile, data, eval, target, options.flag("force"));
-        try (Model model = load(NAME, modelFile)) {
+        try (Model model = named(modelFile, options, data, label, target)) {
             boolean classifier = model.signature().task() == Task.CLASSIFICATION;
-            Map<String, String> classNames = classNames(options.get("class-names").orElse(null), model);
+            NameOptions.ClassNames names = NameOptions.classNames(NAME, options.get(NameOptions.CLASS_NAMES)
+                    .orElse(null), model);
+            NameOptions.sayRecoding(NAME, names, label, out);
+            Map<String, String> classNames = names.byLabel();
             if (model.signature().featureNames().contains(label)) {
                 throw CommandException.refused(NAME + ": --label '" + label + "' is an input of the model; the label"
                         + " is the column the model predicts");
             }
             CardStatistics first = new CardStatistics(model, label);
-            String sha256 = pass(data, model, label, "reading " + data.getFileName(), first::accept);
+            String sha256 = pass(data, model, label, names, "reading " + data.getFileName(), first::accept);
             CardDetails second = new CardDetails(model, label, first);
             CardDetails scored;
             String method;
             if (eval == null) {
-                scoredPass(data, model, label, "scoring " + data.getFileName(), second);
+                scoredPass(data, model, label, names, "scoring " + data.getFileName(), second);
                 scored = second;
                 method = "measured on the data given (" + data.getFileName() + ", " + first.rows + " rows), which may"
                         + " be the training data: not an estimate of how the model does on new data";
             } else {
-                pass(data, model, label, "reading " + data.getFileName() + " again", second::accept);
+                pass(data, model, label, names, "reading " + data.getFileName() + " again", second::accept);
                 scored = new CardDetails(model, label, null);
-                scoredPass(eval, model, label, "scoring " + eval.getFileName(), scored);
+                scoredPass(eval, model, label, names, "scoring " + eval.getFileName(), scored);
                 method = "measured on " + eval.getFileName() + " (" + scored.rows + " rows), a file separate from "
                         + data.getFileName() + ", which the statistics and examples come from";
             }
@@ -89,6 +94,19 @@ final class CardCommand extends ModelCommand {
         } catch (RowsException problem) {
             throw CommandException.refused(NAME + ": " + problem.oneLine());
         }
+    }
+
+    /** The model as given, or with its one input's columns named ({@link NameOptions#featureNames}). */
+    private Model named(Path modelFile, Options options, Path data, String label, Path target) throws IOException {
+        Model given = load(NAME, modelFile);
+        List<String> names;
+        try {
+            names = NameOptions.featureNames(NAME, options, given, data, label, out);
+        } catch (RuntimeException | IOException e) {
+            given.close();
+            throw e;
+        }
+        return names == null ? given : NameOptions.named(NAME, given, modelFile, names, target);
     }
 
     /** Writes the new file, then loads it as the server would; a card the server would refuse is not left behind. */
@@ -144,38 +162,14 @@ final class CardCommand extends ModelCommand {
         }
     }
 
-    private static Map<String, String> classNames(String option, Model model) {
-        Map<String, String> names = new LinkedHashMap<>();
-        if (option == null) {
-            return names;
-        }
-        List<String> classes = model.signature().classLabels();
-        if (model.signature().task() != Task.CLASSIFICATION) {
-            throw CommandException.usage(NAME + ": --class-names is for classifiers; this model is a regressor");
-        }
-        for (String pair : option.split(",")) {
-            int equals = pair.indexOf('=');
-            if (equals <= 0) {
-                throw CommandException.usage(NAME + ": --class-names takes label=name pairs separated by commas,"
-                        + " e.g. 0=died,1=survived; got '" + pair + "'");
-            }
-            String label = pair.substring(0, equals).strip();
-            if (!classes.contains(label)) {
-                throw CommandException.usage(NAME + ": --class-names names '" + label + "', which is not a class of"
-                        + " the model; its classes are " + classes);
-            }
-            names.put(label, pair.substring(equals + 1).strip());
-        }
-        return names;
-    }
-
     /** Receives a chunk of checked rows with their labels. */
     private interface ChunkSink {
         void accept(Batch batch, List<String> labels) throws IOException;
     }
 
     /** One reading pass over {@code file}, with progress; @return the file's SHA-256 */
-    private String pass(Path file, Model model, String label, String what, ChunkSink sink) throws IOException {
+    private String pass(Path file, Model model, String label, NameOptions.ClassNames names, String what,
+                        ChunkSink sink) throws IOException {
         MessageDigest digest = sha256();
         Progress progress = new Progress(err, NAME + ": " + what, Files.size(file));
         try (CountingInput counting = new CountingInput(Files.newInputStream(file));
@@ -186,7 +180,7 @@ final class CardCommand extends ModelCommand {
                 public void close() {
                 }
             }, label, (batch, labels) -> {
-                sink.accept(batch, labels);
+                sink.accept(batch, names.recode(labels));
                 progress.rows(batch.size(), counting.count());
             });
             in.transferTo(java.io.OutputStream.nullOutputStream()); // the digest covers the whole file
@@ -197,12 +191,13 @@ final class CardCommand extends ModelCommand {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    private void scoredPass(Path file, Model model, String label, String what, CardDetails sink)
-            throws IOException {
+    private void scoredPass(Path file, Model model, String label, NameOptions.ClassNames names, String what,
+                            CardDetails sink) throws IOException {
         Progress progress = new Progress(err, NAME + ": " + what, Files.size(file));
         try (CountingInput counting = new CountingInput(Files.newInputStream(file));
              InputStream in = new BufferedInputStream(counting, 1 << 16)) {
-            CsvFiles.score(model, in, label, (batch, labels, predictions) -> {
+            CsvFiles.score(model, in, label, (batch, cells, predictions) -> {
+                List<String> labels = names.recode(cells);
                 sink.accept(batch, labels);
                 sink.score(labels, predictions);
                 progress.rows(batch.size(), counting.count());

@@ -19,7 +19,8 @@ final class Labels {
             if (!model.signature().classLabels().contains(text)) {
                 throw CommandException.refused(CardCommand.NAME + ": row " + row + ": label '" + text
                         + "' in column '" + labelColumn + "' is not a class of the model; its classes are "
-                        + model.signature().classLabels());
+                        + model.signature().classLabels() + " (if the column holds the classes' names, pass"
+                        + " --class-names with one name per class, in that order)");
             }
         } else {
             target(labelColumn, text, row);

@@ -118,6 +118,8 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                                           [--poll-seconds N] [--default-model NAME] [--max-models N]
                                           [--idle-timeout SECONDS] [--header-timeout SECONDS] [--max-header-bytes N]
                                           [--min-request-rate BYTES] [--min-request-rate-grace SECONDS] [--help]
+                   java -jar tabserve.war card --model MODEL.onnx --data LABELLED.csv --label COLUMN --out NEW.onnx ...
+                   java -jar tabserve.war score --model MODEL.onnx --data ROWS.csv --out SCORED.csv ...
               --port N         port to listen on (default 8080, 0 = any free port)    env TABSERVE_PORT
               --host ADDRESS   interface to listen on (default 127.0.0.1; 0.0.0.0 = all) env TABSERVE_HOST
               --model FILE     ONNX classifier to serve (default: the model in the WAR) env TABSERVE_MODEL
@@ -137,6 +139,19 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
               --min-request-rate-grace S  ...once it has been arriving for S seconds
                                (default 10)                           env TABSERVE_MIN_REQUEST_RATE_GRACE
               --help           print this and exit
+
+            commands (no server; each lists its own options: java -jar tabserve.war card --help):
+              card             give a model its card (statistics, metrics, examples, pictures) from a
+                               labelled CSV, written into a copy of the model
+              score            score a CSV with a model: its rows, then the label and probabilities
+                               (or a regressor's value), as POST /predict_file answers in CSV
+
+            the web app's limits (a 413 names the one it met): java -D<name>=N -jar ..., or the variable
+              tabserve.max-body-bytes   largest JSON or form body (4 MiB)         env TABSERVE_MAX_BODY_BYTES
+              tabserve.max-batch-rows   most rows in one JSON request (10000)     env TABSERVE_MAX_BATCH_ROWS
+              tabserve.max-upload-bytes largest CSV upload (200 MiB)              env TABSERVE_MAX_UPLOAD_BYTES
+              tabserve.max-csv-rows     most rows in one CSV upload (2000000)     env TABSERVE_MAX_CSV_ROWS
+              memory for large requests: 40 % of the heap; raise it with java -Xmx...
             """;
 
     /** Thrown for arguments that make no sense, with the line to print. */

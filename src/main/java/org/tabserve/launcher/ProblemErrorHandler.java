@@ -35,10 +35,17 @@ final class ProblemErrorHandler extends ErrorHandler {
         String title = HttpStatus.getMessage(code);
         String body = "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + code
                 + ",\"detail\":\"the server refused the request before routing it: "
-                + title.toLowerCase(Locale.ROOT) + "\"}";
+                + title.toLowerCase(Locale.ROOT) + raisedBy(code) + "\"}";
         securityHeaders(request).forEach((name, value) -> response.getHeaders().put((String) name, (String) value));
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json");
         response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    }
+
+    /** For a request line or headers over the limit, the flag that raises it; nothing for other refusals. */
+    static String raisedBy(int code) {
+        return code == HttpStatus.URI_TOO_LONG_414 || code == HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE_431
+                ? "; the launcher's --max-header-bytes (" + LauncherOptions.MAX_HEADER_BYTES_VARIABLE
+                + ") raises the limit" : "";
     }
 
     /** The web app's security headers, once it has started and said them; none before. */

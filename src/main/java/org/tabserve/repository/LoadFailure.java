@@ -4,6 +4,7 @@ import org.tabserve.model.ModelException;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 
 /**
  * The words a failed load leaves in the repository's index, which anonymous callers read ({@code /models},
@@ -26,12 +27,21 @@ final class LoadFailure {
         if (failure instanceof ModelException e) {
             words = e.reason();
         } else {
-            // Not a refusal the model layer worded: name the failure, the log has the rest.
-            words = "loading failed unexpectedly (" + failure.getClass().getSimpleName()
-                    + (failure.getMessage() == null ? "" : ": " + failure.getMessage())
-                    + "); the server log has the details";
+            // Not a refusal the model layer worded: its words are Java's (a class name, an index), the log has them.
+            words = "loading failed unexpectedly; the server log has the details under the file's name";
         }
-        return "cannot serve model " + key + " (" + shownAs + "): " + hidePaths(words, directory, file, shownAs);
+        return "cannot serve model " + key + " (" + shownAs + "): "
+                + otherPaths(hidePaths(words, directory, file, shownAs));
+    }
+
+    /**
+     * An absolute path still in the words (a private copy's, a temporary file's, one a library named): its last name
+     * alone, as a path of the server says nothing a user can use and tells a stranger how the server is laid out.
+     */
+    private static final Pattern ABSOLUTE_PATH = Pattern.compile("(?<![\\w.:/])(?:/[\\w.+@-]+)+/([\\w.+@-]+)");
+
+    static String otherPaths(String words) {
+        return ABSOLUTE_PATH.matcher(words).replaceAll("$1");
     }
 
     /** @return {@code file} as a path inside {@code directory}, the way callers may see it */

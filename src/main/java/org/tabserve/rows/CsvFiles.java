@@ -90,6 +90,28 @@ public final class CsvFiles {
         }
     }
 
+    /**
+     * The column names of a CSV's header row, read as an upload reads them (byte order mark dropped, separator found
+     * from the header), reading no further than the header.
+     *
+     * @throws RowsException when the header is not CSV or the file is not UTF-8 text
+     */
+    public static List<String> header(InputStream in) throws IOException {
+        java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(
+                org.apache.commons.io.input.BOMInputStream.builder().setInputStream(in).get(),
+                java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)));
+        try (reader) {
+            CsvSeparator separator = CsvSeparator.of(reader, CsvRowLimits.RowMemory.NONE);
+            try (org.apache.commons.csv.CSVParser parser = CsvHeader.parse(reader, separator.format)) {
+                return List.copyOf(parser.getHeaderNames());
+            }
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw RowsException.malformed("the CSV is not valid UTF-8 text");
+        }
+    }
+
     private static List<String> column(CsvRowsParser.Chunk chunk, String column) {
         if (column == null) {
             return null;

@@ -154,7 +154,7 @@ final class CsvPass {
     private int countRow() {
         count++;
         if (count > maxRows) {
-            throw RowsException.tooLarge("the CSV has more than " + maxRows + " data rows; split it");
+            throw RowsException.tooManyRows("the CSV has more than " + maxRows + " data rows; split it");
         }
         return (int) Math.min(Integer.MAX_VALUE, count);
     }

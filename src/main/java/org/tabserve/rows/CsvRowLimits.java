@@ -182,21 +182,23 @@ final class CsvRowLimits extends Reader {
         if (rowChars > checkAt) { // one comparison on the hot path: past the reserved length, or past the limit
             if (rowChars > MAX_ROW_CHARS) {
                 throw RowsException.tooLarge(row() + " is longer than " + MAX_ROW_CHARS
-                        + " characters, the most a CSV row may hold");
+                        + " characters, the most a CSV row may hold (fixed: no setting raises it)");
             }
             memory.reach(rowChars);
             checkAt = memory.checkAt();
         }
         if (cellChars > MAX_CELL_CHARS) {
             throw RowsException.tooLarge(cell() + " of " + row() + " is longer than " + MAX_CELL_CHARS
-                    + " characters, the most a CSV cell may hold" + (quotedCell ? "; it is quoted from line "
-                    + cellLine + ": a missing closing quote makes the rest of the file one cell" : ""));
+                    + " characters, the most a CSV cell may hold (fixed: no setting raises it)"
+                    + (quotedCell ? "; it is quoted from line " + cellLine
+                    + ": a missing closing quote makes the rest of the file one cell" : ""));
         }
     }
 
     private void nextCell() {
         if (++cells >= MAX_CELLS) {
-            throw RowsException.tooLarge(row() + " has more than " + MAX_CELLS + " cells, the most a CSV row may have");
+            throw RowsException.tooLarge(row() + " has more than " + MAX_CELLS
+                    + " cells, the most a CSV row may have (fixed: no setting raises it)");
         }
         state = CELL_START;
         cellChars = 0;

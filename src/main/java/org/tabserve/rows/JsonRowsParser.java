@@ -138,7 +138,7 @@ public final class JsonRowsParser {
         while ((item = parser.nextToken()) != JsonToken.END_ARRAY) {
             int row = rows.size();
             if (row >= maxRows) {
-                throw RowsException.tooLarge("more than " + maxRows + " instances in one request; send fewer or use /predict_file");
+                throw RowsException.tooManyRows("more than " + maxRows + " instances in one request; send fewer or use /predict_file");
             }
             R cells = store.absent();
             store.add(cells);

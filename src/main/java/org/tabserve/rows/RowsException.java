@@ -15,8 +15,13 @@ public final class RowsException extends RuntimeException {
         MALFORMED,
         /** The rows are readable but values in them are not; {@link #errors()} says which and why: HTTP 400. */
         INVALID_FIELDS,
-        /** More rows, cells or characters than a request may have: HTTP 413. */
-        TOO_LARGE
+        /** More cells or characters than a row may have, a fixed limit: HTTP 413. */
+        TOO_LARGE,
+        /**
+         * More rows than the reader's caller allows ({@code maxRows}): HTTP 413. The caller set the limit, so it is
+         * the caller that says how to raise it.
+         */
+        TOO_MANY_ROWS
     }
 
     private final Kind kind;
@@ -45,9 +50,14 @@ public final class RowsException extends RuntimeException {
         return new RowsException(Kind.INVALID_FIELDS, message, errors);
     }
 
-    /** More than a request may hold; the message names the limit and what to do. */
+    /** More than a row may hold; the message names the limit and what to do. */
     public static RowsException tooLarge(String message) {
         return new RowsException(Kind.TOO_LARGE, message, List.of());
+    }
+
+    /** More rows than the caller allows; the message names the limit and what to do. */
+    public static RowsException tooManyRows(String message) {
+        return new RowsException(Kind.TOO_MANY_ROWS, message, List.of());
     }
 
     /** @return what is wrong */

@@ -58,6 +58,7 @@ final class TabserveRoutes {
         OpenApiHandler openApi = new OpenApiHandler(openApiDocument(serverVersion), budget, documents);
         ModelIndexHandler index = new ModelIndexHandler();
         ModelsPageHandler modelsPage = new ModelsPageHandler(views);
+        ModelPageHandler card = new ModelPageHandler(views, budget);
         HealthHandler health = new HealthHandler();
         MlflowPingHandler mlflow = new MlflowPingHandler(serverVersion);
         AdminModelHandler admin = new AdminModelHandler(served, config, temp);
@@ -68,10 +69,12 @@ final class TabserveRoutes {
                 .mount(RouteTable.MODELS, RouteTable.ErrorShape.PROBLEM, ModelIndexHandler.ROUTES_HINT)
                 .mount(AdminModelHandler.MODELS_PATH, RouteTable.ErrorShape.PROBLEM, AdminModelHandler.ROUTES_HINT)
                 .mount(V2Handler.PATH, RouteTable.ErrorShape.OPEN_INFERENCE, V2Handler.ROUTES_HINT)
-                // The served model's routes: the default model's at the root, each model's under /models/{name}/.
-                .model(Routes.FORM, form::show, RouteTable.GET)
+                // The served model's routes: the default model's at the root, each model's under /models/{name}/; the
+                // root's GET is the models page instead when a model directory is served.
+                .model(Routes.FORM, modelsPage.home(form::show), RouteTable.GET)
                 .model(Routes.FORM, form::predict, RouteTable.POST)
-                .model(Routes.CARD, new ModelPageHandler(views, budget)::show, RouteTable.GET)
+                .model(Routes.CARD, card::show, RouteTable.GET)
+                .model(Routes.OLD_CARD, card::moved, RouteTable.GET)
                 .model(Routes.API_PREDICT, json::handle, RouteTable.POST)
                 .model(Routes.API_MODEL, new ModelApiHandler()::describe, RouteTable.GET)
                 .model(Routes.PREDICT, query::get, RouteTable.GET)

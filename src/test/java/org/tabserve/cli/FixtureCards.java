@@ -59,10 +59,14 @@ public final class FixtureCards {
      * @param extra more options, e.g. {@code --name}
      */
     public static Path card(Path dir, String model, String column, String... extra) throws IOException {
-        Path out = dir.resolve(model + "-with-card.onnx");
-        List<String> args = new ArrayList<>(List.of("card", "--model",
-                CardFileTest.FIXTURES.resolve(model + ".onnx").toString(), "--data",
-                labelled(dir, model, column).toString(), "--label", column, "--out", out.toString()));
+        return card(CardFileTest.FIXTURES.resolve(model + ".onnx"), labelled(dir, model, column), column,
+                dir.resolve(model + "-with-card.onnx"), extra);
+    }
+
+    /** Runs {@code card} on {@code model} with a labelled CSV of its own and returns {@code out}. */
+    public static Path card(Path model, Path data, String column, Path out, String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("card", "--model", model.toString(), "--data", data.toString(),
+                "--label", column, "--out", out.toString()));
         args.addAll(List.of(extra));
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = Commands.run(args.toArray(String[]::new), new PrintStream(new ByteArrayOutputStream(), true,

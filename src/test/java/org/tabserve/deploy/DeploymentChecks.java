@@ -159,7 +159,9 @@ abstract class DeploymentChecks {
         assertEquals(413, response.statusCode(), response.body());
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
                 response.headers().map().toString());
-        assertEquals("the upload is larger than the limit of " + UPLOAD_LIMIT + " bytes",
+        assertEquals("the upload is larger than the limit of " + UPLOAD_LIMIT + " bytes; the server's setting"
+                + " tabserve.max-upload-bytes raises the limit (a -D system property, a context init-parameter or the"
+                + " environment variable TABSERVE_MAX_UPLOAD_BYTES)",
                 JSON.readTree(response.body()).path("detail").asText(), response.body());
     }
 
@@ -188,6 +190,7 @@ abstract class DeploymentChecks {
     @Test
     void aClientThatHangsUpWhileItsRefusedBodyIsSkippedLeavesNoErrorInTheLog() throws Exception {
         URI base = base();
+        int mark = log().size(); // what the container printed before (its start-up) is not this request's doing
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             // Refused at once (wrong content type), so the server skips the body; the client stops a tenth of the way.
             socket.getOutputStream().write(("POST /api/predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain"
@@ -198,7 +201,7 @@ abstract class DeploymentChecks {
         }
         Thread.sleep(1_000); // the server notices the hang-up and finishes the request
         assertEquals(200, postJson("/api/predict", GENUINE_ROW).statusCode(), "the server still answers");
-        List<String> errors = log().stream().filter(line -> line.contains("SEVERE") || line.contains("EOFException")).toList();
+        List<String> errors = ErrorLines.since(log(), mark);
         assertTrue(errors.isEmpty(), "logged as errors: " + errors);
     }
 

@@ -1,7 +1,5 @@
 package org.tabserve.docs;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DynamicTest;
@@ -27,14 +25,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -44,31 +37,37 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code java -jar target/tabserve.war} line starts that server (on a free port: a {@code --port} or
  * {@code TABSERVE_PORT} becomes 0) or, for {@code card}, {@code score} and {@code --help}, runs to its end with status
  * 0; each {@code curl} line is sent to the block's last server (the bundled model's when the block starts none) and
- * must get a 2xx (a block that starts none shares one server of the bundled model), and the answer shown under it
- * must agree with the real one: every key it shows is in the real
- * answer, and every {@code "key":"text"} pair it shows in full is in it as shown. {@code --models /srv/models} is
- * the directory docs/routes.md describes: {@code banknote/1/model.onnx}, {@code mass.onnx} and
- * {@code species/model.onnx}. Every server gets an admin token, the one a block's
- * {@code export TABSERVE_ADMIN_TOKEN=...} makes or a fresh one, which {@code $TABSERVE_ADMIN_TOKEN} stands for.
+ * must get a 2xx, or the status the problem shown under it says ({@code "status":400}) (a block that starts none
+ * shares one server of the bundled model), and the answer shown under it
+ * must agree with the real one ({@link ShownAnswer}: its keys, texts, figures and lists of values).
+ * {@code --models /srv/models} is the directory docs/routes.md describes: {@code banknote-authenticator/1/model.onnx},
+ * {@code mass.onnx} and {@code species/model.onnx}. Every server gets an admin token, the one a block's
+ * {@code export TABSERVE_ADMIN_TOKEN=...} makes or a fresh one, which {@code $TABSERVE_ADMIN_TOKEN} stands for. A
+ * server started by the same command line (JVM options, flags and environment, the token aside) as one a recent
+ * block started is that one again, under its own token: the blocks of one model run on one server.
  */
 class DocExamplesIT {
 
     static final Path PENGUINS = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern SHOWN_KEY = Pattern.compile("\"([^\"\\\\]+)\"\\s*:");
-    private static final Pattern SHOWN_PAIR = Pattern.compile("\"([^\"\\\\]+)\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
-    private final List<TabserveProcess> servers = new ArrayList<>();
+    /** The servers blocks started, by command line (the token aside), least recently used first. */
+    private final Map<String, Started> servers = new LinkedHashMap<>(4, 0.75f, true);
+    /** How many of them are kept running for the blocks that follow. */
+    private static final int KEPT = 2;
+
+    /** A server a block started, and the admin token it was started with. */
+    private record Started(TabserveProcess server, String token) {
+    }
 
     @TempDir
     Path scratch;
 
     @AfterEach
     void stopServers() throws InterruptedException {
-        for (TabserveProcess server : servers) {
-            server.close();
+        for (Started started : servers.values()) {
+            started.server().close();
         }
         servers.clear();
     }
@@ -78,13 +77,7 @@ class DocExamplesIT {
         List<DynamicTest> tests = new ArrayList<>();
         for (DocBlocks.Block block : DocBlocks.all()) {
             if (block.runners().contains(DocsTest.EXAMPLES)) {
-                tests.add(DynamicTest.dynamicTest(block.where(), () -> {
-                    try {
-                        run(block);
-                    } finally {
-                        stopServers();
-                    }
-                }));
+                tests.add(DynamicTest.dynamicTest(block.where(), () -> run(block)));
             }
         }
         assertTrue(tests.size() >= 8, "the docs have their examples: " + tests.size());
@@ -157,13 +150,26 @@ class DocExamplesIT {
                 k -> HexFormat.of().formatHex(new SecureRandom().generateSeed(32)));
     }
 
-    /** Starts the command's server on a free port and waits for its ready line. */
+    /**
+     * Starts the command's server on a free port and waits for its ready line, or finds it running for an earlier
+     * block; {@code exported} then takes that server's token.
+     */
     private TabserveProcess start(DocBlocks.Command command, ExampleCommands.Java java, Map<String, String> exported)
             throws Exception {
-        for (TabserveProcess running : servers) {
-            running.close();
+        Map<String, String> given = new java.util.TreeMap<>(exported);
+        given.putAll(java.environment());
+        given.remove("TABSERVE_ADMIN_TOKEN");
+        String key = java.jvmOptions() + " " + java.args() + " " + given;
+        Started running = servers.get(key);
+        if (running != null && running.server().process().isAlive()) {
+            exported.put("TABSERVE_ADMIN_TOKEN", running.token());
+            return running.server();
         }
-        servers.clear();
+        while (servers.size() >= KEPT) {
+            Iterator<Started> eldest = servers.values().iterator();
+            eldest.next().server().close();
+            eldest.remove();
+        }
         Map<String, String> environment = new LinkedHashMap<>(exported);
         environment.put("TABSERVE_ADMIN_TOKEN", token(exported));
         environment.putAll(java.environment());
@@ -182,7 +188,7 @@ class DocExamplesIT {
             args.set(models + 1, modelsDirectory().toString());
         }
         TabserveProcess server = TabserveProcess.start(TabserveProcess.war(), java.jvmOptions(), args, environment);
-        servers.add(server);
+        servers.put(key, new Started(server, environment.get("TABSERVE_ADMIN_TOKEN")));
         try {
             server.awaitReady(Duration.ofSeconds(90));
         } catch (IllegalStateException e) {
@@ -194,8 +200,8 @@ class DocExamplesIT {
     /** /srv/models as docs/routes.md describes it. */
     private Path modelsDirectory() throws IOException {
         Path dir = Files.createDirectories(scratch.resolve("models-" + System.nanoTime()));
-        Files.createDirectories(dir.resolve("banknote/1"));
-        Files.copy(Path.of("model.onnx"), dir.resolve("banknote/1/model.onnx"));
+        Files.createDirectories(dir.resolve("banknote-authenticator/1"));
+        Files.copy(Path.of("model.onnx"), dir.resolve("banknote-authenticator/1/model.onnx"));
         Files.copy(PENGUINS.resolve("body-mass-regressor.onnx"), dir.resolve("mass.onnx"));
         Files.createDirectories(dir.resolve("species"));
         Files.copy(PENGUINS.resolve("species-zipmap.onnx"), dir.resolve("species/model.onnx"));
@@ -253,41 +259,11 @@ class DocExamplesIT {
                 : HttpRequest.BodyPublishers.ofByteArray(body));
         HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         String said = command.where() + ": `" + command.text() + "` got " + response.statusCode() + " " + response.body();
-        assertTrue(response.statusCode() / 100 == 2, said);
+        java.util.OptionalInt shownStatus = ShownAnswer.status(command.shown());
+        assertTrue(shownStatus.isPresent() ? response.statusCode() == shownStatus.getAsInt()
+                : response.statusCode() / 100 == 2, said);
         if (command.shown() != null) {
-            assertShown(command.shown(), response.body(), said);
-        }
-    }
-
-    /** Every key the docs show is in the answer, and every {@code "key":"text"} pair shown in full is in it as shown. */
-    static void assertShown(String shown, String answer, String said) throws IOException {
-        Set<String> keys = new TreeSet<>();
-        collectKeys(JSON.readTree(answer), keys);
-        Matcher key = SHOWN_KEY.matcher(shown);
-        int found = 0;
-        while (key.find()) {
-            found++;
-            assertTrue(keys.contains(key.group(1)), said + "\nshows the key '" + key.group(1) + "', which the answer lacks");
-        }
-        Matcher pair = SHOWN_PAIR.matcher(shown);
-        while (pair.find()) {
-            if (!pair.group(2).contains("...")) {
-                String shownPair = "\"" + pair.group(1) + "\":\"" + pair.group(2) + "\"";
-                assertTrue(answer.contains(shownPair), said + "\nshows " + shownPair + ", which the answer does not have");
-            }
-        }
-        assertFalse(found == 0 && !shown.startsWith("["), said + "\nshows no key to check: " + shown);
-    }
-
-    private static void collectKeys(JsonNode node, Set<String> keys) {
-        if (node.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = fields.next();
-                keys.add(field.getKey());
-                collectKeys(field.getValue(), keys);
-            }
-        } else if (node.isArray()) {
-            node.forEach(element -> collectKeys(element, keys));
+            ShownAnswer.assertShown(command.shown(), response.body(), said);
         }
     }
 }

@@ -67,7 +67,7 @@ class LauncherIT {
 
     /** The last line of the usage text. */
     private static boolean usageEnd(String line) {
-        return line.startsWith("  --help");
+        return line.equals(LauncherOptions.USAGE.strip().lines().reduce((first, second) -> second).orElseThrow());
     }
 
     /** The launcher's own lines ("tabserve: ..."), which are what an operator reads. */
@@ -81,7 +81,8 @@ class LauncherIT {
             assertEquals(0, process.awaitExit(EXIT));
             String output = String.join("\n", outputThrough(process, LauncherIT::usageEnd));
             assertTrue(output.startsWith("usage: java -jar tabserve.war"), output);
-            for (String flag : List.of("--port", "--host", "--model", "--help", "TABSERVE_PORT", "TABSERVE_MODEL")) {
+            for (String flag : List.of("--port", "--host", "--model", "--help", "TABSERVE_PORT", "TABSERVE_MODEL",
+                    "tabserve.war card ", "tabserve.war score ", "card --help")) {
                 assertTrue(output.contains(flag), () -> "usage mentions " + flag + ":\n" + output);
             }
         }

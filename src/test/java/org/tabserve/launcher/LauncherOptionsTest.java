@@ -83,6 +83,28 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void helpListsTheCommandsWithHowToGetTheirOwnHelp() {
+        for (String command : org.tabserve.cli.Commands.NAMES) {
+            assertTrue(LauncherOptions.USAGE.contains("java -jar tabserve.war " + command + " --model"), command);
+            assertTrue(LauncherOptions.USAGE.lines().anyMatch(line -> line.startsWith("  " + command + " ")),
+                    () -> command + " has its line:\n" + LauncherOptions.USAGE);
+        }
+        assertTrue(LauncherOptions.USAGE.contains("java -jar tabserve.war card --help"), LauncherOptions.USAGE);
+    }
+
+    @Test
+    void helpNamesEveryLimitThatA413Names() {
+        for (String setting : java.util.List.of(org.tabserve.web.http.WebConfig.MAX_BODY_BYTES,
+                org.tabserve.web.http.WebConfig.MAX_BATCH_ROWS, org.tabserve.web.http.WebConfig.MAX_UPLOAD_BYTES,
+                org.tabserve.web.http.WebConfig.MAX_CSV_ROWS)) {
+            String variable = setting.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+            assertTrue(LauncherOptions.USAGE.lines().anyMatch(line -> line.contains(setting + " ")
+                    && line.endsWith("env " + variable)), () -> setting + ":\n" + LauncherOptions.USAGE);
+        }
+        assertTrue(LauncherOptions.USAGE.contains("-Xmx"), LauncherOptions.USAGE);
+    }
+
+    @Test
     void refusesBadPortsUnknownFlagsAndMissingValuesWithAUsableMessage() {
         assertThrows(LauncherOptions.UsageException.class, () -> LauncherOptions.parse(new String[]{"--port", "http"}, Map.of()));
         assertThrows(LauncherOptions.UsageException.class, () -> LauncherOptions.parse(new String[]{"--port", "70000"}, Map.of()));

@@ -280,7 +280,8 @@ class ModelRepositoryTest {
         assertEquals("crash", crashed.name());
         assertEquals(ModelState.UNAVAILABLE, crashed.state());
         assertTrue(crashed.reason().orElseThrow().contains("crash")
-                && crashed.reason().orElseThrow().contains("InternalError"), crashed.toString());
+                && crashed.reason().orElseThrow().contains("loading failed unexpectedly"), crashed.toString());
+        assertFalse(crashed.reason().orElseThrow().contains("InternalError"), "no Java class name: " + crashed);
         assertEquals(ModelState.READY, repository.index().get(1).state(), "the other model is not held up");
 
         List<ModelStatus> loaded = repository.load("crash").get(60, TimeUnit.SECONDS);

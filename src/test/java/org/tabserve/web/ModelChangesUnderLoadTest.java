@@ -111,8 +111,8 @@ class ModelChangesUnderLoadTest {
                         + m.path("state").asText()).toList());
         String reason = ModelDirectory.entry(index, "broken", "1").path("reason").asText();
         assertFalse(reason.isBlank(), "a broken model is listed with why");
-        String row = http.get("/models").html().select("tr[data-model=broken]").text();
-        assertTrue(row.contains("UNAVAILABLE") && row.contains(reason.replaceAll("\\s+", " ").strip()),
+        String row = http.get("/models").html().select("tbody[data-model=broken]").text();
+        assertTrue(row.contains("failed") && row.contains(reason.replaceAll("\\s+", " ").strip()),
                 () -> "the index page says why too: " + row);
         assertEquals(503, http.postJson("/models/broken/api/predict", NOTE).status());
 

@@ -125,8 +125,9 @@ public final class OnnxModelLoader {
         OrtEnvironment env = environment();
         OnnxGraph parsed = parsedOrNull();
         ZipMapProbabilities zipMapTensor = parsed == null ? null : ZipMapProbabilities.of(parsed).orElse(null);
-        OrtSession session = zipMapTensor == null ? openSession(bytes, env)
-                : openExposing(zipMapTensor, env);
+        boolean quiet = UndeclaredShapes.quietSession(source, parsed);
+        OrtSession session = zipMapTensor == null ? openSession(bytes, env, quiet)
+                : openExposing(zipMapTensor, env, quiet);
         PinnedOutputs pinned = null;
         InputBinder binder = null;
         OnnxModel model = null;
@@ -140,6 +141,11 @@ public final class OnnxModelLoader {
             // The graph's own outputs: the ZipMap's tensor, when exposed, is read in its place, never as one more.
             Map<String, NodeInfo> outputInfo = new LinkedHashMap<>(session.getOutputInfo());
             NodeInfo exposed = zipMapTensor == null ? null : outputInfo.remove(zipMapTensor.tensor());
+            Map<String, FeatureStats> stats = cardReader.featureStats().orElse(Map.of());
+            ModelSignature probe = new ModelSignature(inputs, Task.CLASSIFICATION, List.of("?"),
+                    OutputKind.PROBABILITIES, false, fixedBatch);
+            outputInfo = UndeclaredShapes.filledIn(source, env, session, outputInfo,
+                    Batch.of(probe, List.<Object[]>of(warmUpRow(probe, stats))), probe);
             Task task = SignatureReader.task(source, outputInfo, facts, cardReader);
             SignatureReader.Outputs outputs = task == Task.REGRESSION ? SignatureReader.regressionOutput(outputInfo)
                     : SignatureReader.classifierOutputs(outputInfo);
@@ -152,7 +158,6 @@ public final class OnnxModelLoader {
             pinned = PinnedOutputs.of(env, session.getOutputInfo(), outputNames);
             ValueOutput valueOutput = outputs.value(outputInfo);
             boolean logits = SignatureReader.logits(source, outputs, facts, cardReader);
-            Map<String, FeatureStats> stats = cardReader.featureStats().orElse(Map.of());
 
             // The warm-up row: the training means where the card has them, a known category, else zeros and "".
             ModelSignature provisional = new ModelSignature(inputs, task,
@@ -191,7 +196,10 @@ public final class OnnxModelLoader {
             throw ModelException.unusable(source, "the warm-up prediction failed (" + e.getMessage() + ")", e);
         } catch (RuntimeException e) {
             close(model, session, binder, pinned);
-            throw ModelException.unusable(source, "unexpected failure while loading (" + e + ")", e);
+            // A fault of tabserve's reading of this kind of model, not words for a user: the log has it in full.
+            LOG.log(System.Logger.Level.WARNING, source + ": loading failed unexpectedly", e);
+            throw ModelException.unusable(source, "tabserve could not read this model's inputs and outputs (an"
+                    + " unexpected failure: the server log has the details under the file's name)", e);
         } catch (InternalError | StackOverflowError e) {
             close(model, session, binder, pinned);
             throw unusable(source, e);
@@ -253,12 +261,12 @@ public final class OnnxModelLoader {
     }
 
     /** A session whose graph also outputs its ZipMap's tensor; the file's own graph if ONNX Runtime refuses that. */
-    private OrtSession openExposing(ZipMapProbabilities zipMapTensor, OrtEnvironment env) {
+    private OrtSession openExposing(ZipMapProbabilities zipMapTensor, OrtEnvironment env, boolean quiet) {
         try {
-            return openSession(zipMapTensor.exposedIn(bytes), env);
+            return openSession(zipMapTensor.exposedIn(bytes), env, quiet);
         } catch (ModelException | java.io.UncheckedIOException e) {
             LOG.log(System.Logger.Level.DEBUG, "{0}: its ZipMap''s tensor cannot be an output; its maps are read", source);
-            return openSession(bytes, env);
+            return openSession(bytes, env, quiet);
         }
     }
 
@@ -272,8 +280,12 @@ public final class OnnxModelLoader {
         return served;
     }
 
-    private OrtSession openSession(ByteBuffer graph, OrtEnvironment env) {
+    /** @param quiet whether the session logs only errors (see {@link UndeclaredShapes#quietSession}) */
+    private OrtSession openSession(ByteBuffer graph, OrtEnvironment env, boolean quiet) {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            if (quiet) {
+                options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            }
             options.setIntraOpNumThreads(intraOpThreads);
             options.setInterOpNumThreads(1);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);

@@ -3,6 +3,7 @@ package org.tabserve.model.onnx;
 import ai.onnxruntime.OrtException;
 import org.tabserve.model.Model;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,6 +25,26 @@ final class OrtMessages {
     /** What remains of a path outside a location (a file path of any kind, a URL is not expected). */
     private static final Pattern PATH = Pattern.compile("(?<![\\w.])(?:/[\\w.+-]+){2,}/?");
 
+    /** A failure users meet, said in their words with what to do (a group of the pattern may be kept, as $1). */
+    private record Known(Pattern pattern, String words) {
+    }
+
+    /** The failures users meet most, each matched anywhere in ONNX Runtime's message. */
+    private static final List<Known> KNOWN = List.of(
+            new Known(Pattern.compile(".*protobuf parsing failed.*", Pattern.DOTALL),
+                    "ONNX Runtime cannot parse it: the file may be cut short (copied or downloaded only in part) or"
+                            + " not be an ONNX file at all; copy it again"),
+            new Known(Pattern.compile(".*Unsupported model IR version: (\\d+)(?:, max supported IR version: (\\d+))?.*",
+                            Pattern.DOTALL),
+                    "it was saved in ONNX format version $1, newer than this server's ONNX Runtime reads; export it"
+                            + " again with an older ONNX (or target_opset) or run a newer tabserve"),
+            new Known(Pattern.compile(".*(?:Opset|opset) (\\d+) is under development.*", Pattern.DOTALL),
+                    "it uses operator set $1, newer than this server's ONNX Runtime knows; export it with a lower"
+                            + " target_opset"),
+            new Known(Pattern.compile(".*Could not find an implementation for (\\S+?)\\(.*", Pattern.DOTALL),
+                    "this server's ONNX Runtime has no implementation of its operator $1 for the types the model"
+                            + " uses; export it with another target_opset or types"));
+
     private OrtMessages() {
     }
 
@@ -38,6 +59,12 @@ final class OrtMessages {
     static String inWords(String message) {
         if (message == null) {
             return "no detail";
+        }
+        for (Known known : KNOWN) {
+            Matcher matcher = known.pattern().matcher(message);
+            if (matcher.find()) {
+                return matcher.replaceFirst(known.words()).strip();
+            }
         }
         String text = CODE.matcher(message).replaceFirst("");
         StringBuilder out = new StringBuilder();

@@ -15,7 +15,6 @@ import org.tabserve.model.ValueType;
 import org.tabserve.model.onnx.graph.GraphFacts;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,12 +68,13 @@ final class SignatureReader {
         for (NodeInfo node : inputInfo.values()) {
             String name = node.getName();
             if (!(node.getInfo() instanceof TensorInfo tensor)) {
-                throw new IllegalArgumentException("input '" + name + "' is not a tensor (" + node.getInfo() + ")");
+                throw new IllegalArgumentException("input " + ValueWords.of(node) + " is not a tensor; tabserve serves"
+                        + " tensor inputs");
             }
             ValueType type = valueType(name, tensor.type);
             long[] shape = tensor.getShape();
             if (shape.length < 1 || shape.length > 2 || (shape.length == 2 && shape[1] < 1)) {
-                throw new IllegalArgumentException("input '" + name + "' has shape " + Arrays.toString(shape)
+                throw new IllegalArgumentException("input '" + name + "' has shape " + ValueWords.shape(shape)
                         + "; tabserve serves [N] and [N, F] inputs with a fixed F");
             }
             int width = shape.length == 1 ? 1 : (int) shape[1];
@@ -131,7 +131,8 @@ final class SignatureReader {
             long first = ((TensorInfo) node.getInfo()).getShape()[0];
             long size = first < 1 ? 0 : first;
             if (batch != -2 && batch != size) {
-                throw new IllegalArgumentException("its inputs disagree on the batch size: " + inputInfo.values());
+                throw new IllegalArgumentException("its inputs disagree on the batch size: "
+                        + ValueWords.of(inputInfo.values()));
             }
             batch = size;
         }
@@ -181,7 +182,7 @@ final class SignatureReader {
         }
         if (values.size() != 1) {
             throw new IllegalArgumentException("a regressor needs exactly one float output [N, 1] or [N]; its outputs are "
-                    + outputInfo.values());
+                    + ValueWords.of(outputInfo.values()));
         }
         return new Outputs(OutputKind.VALUE, values.get(0), null, null, null, null, 1);
     }
@@ -194,7 +195,7 @@ final class SignatureReader {
         List<String> described = new ArrayList<>();
         for (NodeInfo node : outputInfo.values()) {
             ValueInfo info = node.getInfo();
-            described.add(node.getName() + " " + info);
+            described.add(ValueWords.of(node));
             if (info instanceof TensorInfo t) {
                 long[] shape = t.getShape();
                 if (t.type == OnnxJavaType.FLOAT && shape.length == 2) {
@@ -209,7 +210,7 @@ final class SignatureReader {
             }
         }
         if (probabilities.size() > 1 || labels.size() > 1 || zipMaps.size() > 1) {
-            throw new IllegalArgumentException("its outputs are ambiguous: " + described
+            throw new IllegalArgumentException("its outputs are ambiguous: " + String.join("; ", described)
                     + "; tabserve needs at most one float [N, C] tensor, one label tensor and one ZipMap");
         }
         String label = labels.isEmpty() ? null : labels.get(0);
@@ -225,7 +226,7 @@ final class SignatureReader {
             OnnxJavaType keyType = ((SequenceInfo) outputInfo.get(name).getInfo()).mapInfo.keyType;
             return new Outputs(OutputKind.LABEL_AND_ZIPMAP, null, label, labelType, name, keyType, -1);
         }
-        throw new IllegalArgumentException("no usable output among " + described
+        throw new IllegalArgumentException("no usable output among " + String.join("; ", described)
                 + "; tabserve needs a float tensor [N, C] of probabilities (optionally with a label tensor [N]),"
                 + " or a label tensor with a ZipMap seq(map(int64|string, float)), or for a regressor one float"
                 + " column");

@@ -67,7 +67,8 @@ public final class AdminModelHandler {
         MediaType.require(request, "application/octet-stream");
         String name = named.name();
         org.tabserve.repository.ModelStatus status;
-        try (InputStream body = LimitedInputStream.body(request, config.maxUploadBytes())) {
+        try (InputStream body = LimitedInputStream.body(request, config.maxUploadBytes(),
+                WebConfig.MAX_UPLOAD_BYTES)) {
             status = named.repository().install(name, body).join(); // failures: see ErrorRenderer
         }
         LOG.info("Installed model " + name + " version " + status.version() + " at the request of "
@@ -87,7 +88,8 @@ public final class AdminModelHandler {
         Path upload = temp == null ? Files.createTempFile("admin-model", ".onnx")
                 : Files.createTempFile(temp, "admin-model", ".onnx");
         try {
-            try (InputStream body = LimitedInputStream.body(request, config.maxUploadBytes())) {
+            try (InputStream body = LimitedInputStream.body(request, config.maxUploadBytes(),
+                WebConfig.MAX_UPLOAD_BYTES)) {
                 Files.copy(body, upload, StandardCopyOption.REPLACE_EXISTING);
             }
             respond(response, swap(upload, request.getRemoteAddr()));

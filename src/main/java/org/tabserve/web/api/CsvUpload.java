@@ -7,6 +7,7 @@ import jakarta.servlet.http.Part;
 import org.tabserve.web.http.GzipInput;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.LimitedInputStream;
+import org.tabserve.web.http.WebConfig;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,7 +58,7 @@ public final class CsvUpload {
         long limit = maxUploadBytes + MULTIPART_OVERHEAD_BYTES;
         if (declared > limit) {
             // Refused on its declared length alone, before the container reads a byte (or sends 100 Continue).
-            throw HttpProblem.declaredTooLarge("the upload", declared, limit);
+            throw HttpProblem.declaredTooLarge("the upload", declared, limit, WebConfig.MAX_UPLOAD_BYTES);
         }
         try {
             Part file = null;
@@ -117,7 +118,7 @@ public final class CsvUpload {
     /** The container stopped reading the body part-way: the connection cannot carry another request. */
     private static HttpProblem overLimit(long maxUploadBytes) {
         return new HttpProblem(413, "Content too large", "the upload is larger than the limit of "
-                + maxUploadBytes + " bytes", List.of(), CLOSE);
+                + maxUploadBytes + " bytes; " + WebConfig.raisedBy(WebConfig.MAX_UPLOAD_BYTES), List.of(), CLOSE);
     }
 
     /**

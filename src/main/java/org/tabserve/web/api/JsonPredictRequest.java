@@ -8,6 +8,8 @@ import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.rows.JsonRowsParser;
 import org.tabserve.rows.PredictionJson;
+import org.tabserve.rows.RowsException;
+import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
 import org.tabserve.web.http.MediaType;
@@ -48,9 +50,11 @@ public final class JsonPredictRequest {
         Model classifier = model.model();
         try (MemoryBudget.Reservation held = budget.open()) {
             JsonRowsParser.ParsedRows parsed;
-            try (InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes()),
+            try (InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES),
                     Json.UNMETERED_BYTES, Json.HEAP_BYTES_PER_BODY_BYTE)) {
                 parsed = new JsonRowsParser(classifier.signature(), config.maxBatchRows()).parse(body);
+            } catch (RowsException e) {
+                throw HttpProblem.of(e, WebConfig.MAX_BATCH_ROWS);
             }
             respond(response, model.counted(classifier.predict(parsed.rows())), parsed, classifier.card());
         }

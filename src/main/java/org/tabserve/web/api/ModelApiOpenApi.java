@@ -53,12 +53,32 @@ public final class ModelApiOpenApi implements OpenApiPart {
                 "Every served model version with its state, task, inputs and routes", null)
                 .responses(responses(ok(JSON, ref("ModelIndex"), "The models")))));
         schemas.put("ModelIndex", new ObjectSchema().addProperty("models", new ArraySchema().items(new ObjectSchema()
-                        .addProperty("name", new StringSchema()).addProperty("version", new StringSchema())
+                        .addProperty("name", new StringSchema().description("the name it is served under (its file's"
+                                + " or folder's): its routes' name"))
+                        .addProperty("title", new StringSchema().description("the name its file gives it (the ONNX"
+                                + " graph's, or its card's); empty when it is not loaded"))
+                        .addProperty("version", new StringSchema())
                         .addProperty("state", new StringSchema()._enum(List.of("READY", "LOADING", "UNAVAILABLE",
                                 "UNLOADING")))
                         .addProperty("reason", new StringSchema()).addProperty("task", new StringSchema())
                         .addProperty("inputs", new ArraySchema().items(new StringSchema()))
                         .addProperty("form", new StringSchema()).addProperty("card", new StringSchema())
+                        .addProperty("loaded_at", new StringSchema().format("date-time").nullable(true)
+                                .description("when the version it serves was loaded; null when none is"))
+                        .addProperty("load_seconds", new NumberSchema().nullable(true)
+                                .description("how long that load took, warm-up included"))
+                        .addProperty("recent", new ObjectSchema().description("the model's requests of the last"
+                                        + " window_seconds seconds, over all its versions")
+                                .addProperty("window_seconds", new IntegerSchema())
+                                .addProperty("requests", new IntegerSchema().format("int64"))
+                                .addProperty("errors", new IntegerSchema().format("int64")
+                                        .description("those answered with a status of 400 or more"))
+                                .addProperty("p50_ms", new NumberSchema().nullable(true).description("half of them"
+                                        + " were answered within this (a histogram bucket's upper bound, at most a"
+                                        + " quarter over); null when there were none"))
+                                .addProperty("p99_ms", new NumberSchema().nullable(true)
+                                        .description("99 in 100 were answered within this"))
+                                .required(List.of("window_seconds", "requests", "errors", "p50_ms", "p99_ms")))
                         .required(List.of("name", "version", "state")))).addRequiredItem("models"));
         schemas.put("FeatureDescription", featureDescription(model.signature()));
         schemas.put("ModelDescription", modelDescription(model.signature()));

@@ -1,5 +1,6 @@
 package org.tabserve.web.api;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.Feature;
@@ -10,18 +11,23 @@ import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
 import org.tabserve.repository.RepositoryException;
 import org.tabserve.web.http.Json;
+import org.tabserve.web.http.ModelActivity;
 import org.tabserve.web.http.ModelRoute;
 import org.tabserve.web.http.ResolvedModel;
+import org.tabserve.web.http.RecentRequests;
 import org.tabserve.web.http.RouteTable;
+import org.tabserve.web.http.Routes;
 
 import java.io.IOException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The index of the served models: {@code GET /api/models} in JSON, and for {@code /models}, the page that lists them,
- * its entries ({@link #entries}): every version the repository knows, with its state, task, inputs and links.
+ * its entries ({@link #entries}): every version the repository knows, with its state, task, inputs, links, last load
+ * and its model's requests of the last minutes.
  */
 public final class ModelIndexHandler {
 
@@ -33,11 +39,37 @@ public final class ModelIndexHandler {
     /**
      * One served model version as the index shows it.
      *
-     * @param form where its form is, {@code /models/{name}/versions/{version}/}
-     * @param card where its card page is
+     * @param name        the name it is served under (its file's or folder's name): its routes' name
+     * @param title       the name its file gives it (the ONNX graph's, or its card's); empty when it is not loaded
+     * @param inputs      its features, each with its type
+     * @param form        where its form is, {@code /models/{name}/versions/{version}/}
+     * @param card        where its card page is
+     * @param loadedAt    when the version it serves was loaded (ISO-8601, UTC); null when none is
+     * @param loadSeconds how long that load took, warm-up included; null when none is loaded
+     * @param recent      the model's requests of the last minutes (over all its versions)
      */
-    public record Entry(String name, String version, String state, String reason, String task, List<String> inputs,
-                        String form, String card) {
+    public record Entry(String name, String title, String version, String state, String reason, String task,
+                        List<String> inputs, String form, String card,
+                        @JsonProperty("loaded_at") String loadedAt, @JsonProperty("load_seconds") Double loadSeconds,
+                        Recent recent) {
+    }
+
+    /**
+     * A model's requests of the last {@code window_seconds} seconds: how many were answered, how many of them with a
+     * status of 400 or more, and within how many milliseconds half of them and 99 in 100 were (each the upper bound
+     * of a histogram bucket, at most a quarter over; null when there were none).
+     */
+    public record Recent(@JsonProperty("window_seconds") int windowSeconds, long requests, long errors,
+                         @JsonProperty("p50_ms") Double p50Ms, @JsonProperty("p99_ms") Double p99Ms) {
+
+        static Recent of(RecentRequests.Window window) {
+            return new Recent(RecentRequests.WINDOW_SECONDS, window.requests(), window.errors(),
+                    millis(window.p50()), millis(window.p99()));
+        }
+
+        private static Double millis(double seconds) {
+            return Double.isFinite(seconds) ? Math.round(seconds * 1e6) / 1e3 : null;
+        }
     }
 
     /** {@code GET /api/models}. */
@@ -45,7 +77,7 @@ public final class ModelIndexHandler {
             throws IOException {
         response.setContentType(Json.MEDIA_TYPE);
         response.setHeader("Cache-Control", "no-store");
-        Json.MAPPER.writeValue(response.getOutputStream(), Map.of("models", entries(model.repository())));
+        Json.MAPPER.writeValue(response.getOutputStream(), Map.of("models", entries(model)));
     }
 
     /**
@@ -58,24 +90,31 @@ public final class ModelIndexHandler {
                 + (request.getPathInfo() == null ? "" : request.getPathInfo()) + "/");
     }
 
-    /** Every model version the repository knows, with its state, task, inputs and links. */
-    public static List<Entry> entries(ModelRepository repository) {
+    /** Every model version the repository knows, with its state, task, inputs, links and recent requests. */
+    public static List<Entry> entries(ResolvedModel request) {
+        ModelRepository repository = request.repository();
         List<Entry> entries = new ArrayList<>();
         for (ModelStatus status : repository.index()) {
             String task = "";
+            String title = "";
             List<String> inputs = List.of();
             if (status.state() == ModelState.READY) {
                 try (Lease lease = repository.lease(status.name(), status.version())) {
                     Model served = lease.model();
                     task = served.signature().task().jsonName();
+                    title = served.card().name();
                     inputs = served.signature().features().stream().map(ModelIndexHandler::describe).toList();
                 } catch (RepositoryException e) {
                     // unloaded meanwhile: listed as the index found it
                 }
             }
             String base = new ModelRoute(status.name(), java.util.Optional.of(status.version())).base() + "/";
-            entries.add(new Entry(status.name(), Long.toString(status.version()), status.state().name(),
-                    status.reason().orElse(""), task, inputs, base, base + "card"));
+            ModelActivity.Summary activity = request.activity().of(status.name());
+            boolean loaded = status.state() == ModelState.READY && activity.loadedAt() != null;
+            entries.add(new Entry(status.name(), title, Long.toString(status.version()), status.state().name(),
+                    status.reason().orElse(""), task, inputs, base, base + Routes.in(Routes.CARD),
+                    loaded ? activity.loadedAt().truncatedTo(ChronoUnit.SECONDS).toString() : null,
+                    loaded ? Math.round(activity.loadSeconds() * 1000) / 1000.0 : null, Recent.of(activity.recent())));
         }
         return entries;
     }

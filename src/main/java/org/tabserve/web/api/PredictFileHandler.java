@@ -9,6 +9,7 @@ import org.tabserve.rows.ChunkScorer;
 import org.tabserve.rows.CsvAnswer;
 import org.tabserve.rows.CsvRowsParser;
 import org.tabserve.rows.PredictionJson;
+import org.tabserve.rows.RowsException;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.MediaType;
@@ -105,6 +106,8 @@ public final class PredictFileHandler implements AutoCloseable {
                     default -> writeJson(model, response, classifier, run -> parser.forEachChunk(in, run));
                 }
             }
+        } catch (RowsException e) {
+            throw HttpProblem.of(e, WebConfig.MAX_CSV_ROWS);
         } finally {
             file.delete();
         }

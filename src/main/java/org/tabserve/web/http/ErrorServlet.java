@@ -40,8 +40,12 @@ public final class ErrorServlet extends HttpServlet {
         HttpProblem problem = switch (status) {
             case 404 -> HttpProblem.noRoute(method, uri);
             case 405 -> HttpProblem.of(405, "Method not allowed", method + " is not allowed on " + uri);
-            case 413 -> HttpProblem.tooLarge("the request is larger than this server accepts");
-            case 414, 431 -> HttpProblem.of(status, "Request too large", "the request's URI or headers are too large");
+            case 413 -> HttpProblem.tooLarge("the request is larger than this server's servlet container accepts;"
+                    + " the container's own configuration raises its limit (Jetty's maxFormContentSize, Tomcat's"
+                    + " maxPostSize)");
+            case 414, 431 -> HttpProblem.of(status, "Request too large", "the request's URI or headers are too large;"
+                    + " the servlet container's own configuration raises its limit (Jetty's requestHeaderSize, Tomcat's"
+                    + " maxHttpHeaderSize)");
             default -> status >= 500 || failure != null
                     ? errors.toProblem(failure != null ? failure : new IllegalStateException("status " + status), request)
                     : HttpProblem.of(status, "Error " + status, "the request could not be handled (status " + status + ")");

@@ -42,8 +42,19 @@ public final class HttpProblem extends RuntimeException {
         return switch (e.kind()) {
             case MALFORMED -> badRequest(e.getMessage());
             case INVALID_FIELDS -> new HttpProblem(400, "Invalid input", e.getMessage(), e.errors(), Map.of());
-            case TOO_LARGE -> tooLarge(e.getMessage());
+            case TOO_LARGE, TOO_MANY_ROWS -> tooLarge(e.getMessage());
         };
+    }
+
+    /**
+     * As {@link #of(RowsException)}, for rows read under a row limit of the server's settings: past it, the 413 names
+     * the setting that raises it.
+     *
+     * @param rowSetting the setting the reader's row limit came from ({@link WebConfig#MAX_BATCH_ROWS}, ...)
+     */
+    public static HttpProblem of(RowsException e, String rowSetting) {
+        return e.kind() == RowsException.Kind.TOO_MANY_ROWS
+                ? tooLarge(e.getMessage() + "; " + WebConfig.raisedBy(rowSetting)) : of(e);
     }
 
     /** The 405 for a method a route does not take, with the {@code Allow} header listing those it does. */
@@ -74,10 +85,12 @@ public final class HttpProblem extends RuntimeException {
     /**
      * The 413 for a body whose declared {@code Content-Length} is over the limit: refused before the app reads it, so
      * the connection ends with the answer ({@link ErrorRenderer} sends no {@code 100 Continue} for it).
+     *
+     * @param setting the setting the limit comes from ({@link WebConfig#MAX_BODY_BYTES}, ...), named in the answer
      */
-    public static HttpProblem declaredTooLarge(String what, long declared, long limit) {
+    public static HttpProblem declaredTooLarge(String what, long declared, long limit, String setting) {
         return new HttpProblem(413, "Content too large", what + " has " + declared + " bytes; the limit is " + limit
-                + " bytes", List.of(), Map.of("Connection", "close"));
+                + " bytes; " + WebConfig.raisedBy(setting), List.of(), Map.of("Connection", "close"));
     }
 
     public static HttpProblem unsupportedMediaType(String detail) {

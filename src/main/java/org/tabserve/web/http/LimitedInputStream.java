@@ -16,17 +16,18 @@ public final class LimitedInputStream extends FilterInputStream {
     private static final String SLOW_BODY = "the request body ";
 
     private final long limit;
+    private final String setting;
     private final String what;
     private long count;
 
-    LimitedInputStream(InputStream in, long limit) {
-        this(in, limit, "the body");
-    }
-
-    /** @param what what is read, for the 413's message ("the body", "the file inflated") */
-    LimitedInputStream(InputStream in, long limit, String what) {
+    /**
+     * @param setting the setting the limit comes from ({@link WebConfig#MAX_BODY_BYTES}, ...), named in the 413
+     * @param what    what is read, for the 413's message ("the body", "the file inflated")
+     */
+    LimitedInputStream(InputStream in, long limit, String setting, String what) {
         super(in);
         this.limit = limit;
+        this.setting = setting;
         this.what = what;
     }
 
@@ -61,7 +62,8 @@ public final class LimitedInputStream extends FilterInputStream {
     private void count(int n) {
         count += n;
         if (count > limit) {
-            throw HttpProblem.tooLarge(what + " is larger than the limit of " + limit + " bytes");
+            throw HttpProblem.tooLarge(what + " is larger than the limit of " + limit + " bytes; "
+                    + WebConfig.raisedBy(setting));
         }
     }
 
@@ -88,13 +90,17 @@ public final class LimitedInputStream extends FilterInputStream {
     /**
      * Opens a request body, refusing it up front when its declared length is over the limit. A gzip-encoded body
      * ({@link RequestEncodingFilter}) has no declared length: its inflated bytes are counted instead.
+     *
+     * @param setting the setting {@code limit} comes from ({@link WebConfig#MAX_BODY_BYTES}, ...), named in the 413
      */
-    public static InputStream body(jakarta.servlet.http.HttpServletRequest request, long limit) throws IOException {
+    public static InputStream body(jakarta.servlet.http.HttpServletRequest request, long limit, String setting)
+            throws IOException {
         long declared = request.getContentLengthLong();
         if (declared > limit) {
-            throw HttpProblem.declaredTooLarge("the body", declared, limit);
+            throw HttpProblem.declaredTooLarge("the body", declared, limit, setting);
         }
         boolean inflated = request.getAttribute(RequestEncodingFilter.INFLATED) != null;
-        return new LimitedInputStream(request.getInputStream(), limit, inflated ? "the body inflated" : "the body");
+        return new LimitedInputStream(request.getInputStream(), limit, setting,
+                inflated ? "the body inflated" : "the body");
     }
 }

@@ -18,6 +18,9 @@ public final class MemoryBudget {
 
     /** The share of the maximum heap that the budget hands out; the rest is for the app itself and the collector. */
     static final double HEAP_SHARE = 0.4;
+    /** What the answers that find no room say about the setting that makes more: the heap, there is no other. */
+    static final String RAISED_BY = "the room requests share is " + Math.round(HEAP_SHARE * 100) + " % of the server's"
+            + " heap, which its JVM option -Xmx raises (java -Xmx512m -jar tabserve.war; the Docker image's JAVA_OPTIONS)";
     /** How long a request waits for room before it is answered 503. */
     static final Duration WAIT = Duration.ofSeconds(5);
 
@@ -107,11 +110,11 @@ public final class MemoryBudget {
         public void grow(long bytes) {
             if (held + bytes > capacity) {
                 throw HttpProblem.tooLarge("the request needs more memory than this server gives one request ("
-                        + (capacity >> 20) + " MB); send it in smaller parts");
+                        + (capacity >> 20) + " MB); send it in smaller parts; " + RAISED_BY);
             }
             if (!take(bytes, WAIT.toNanos())) {
                 throw new HttpProblem(503, "Service unavailable", "the server is busy with other large requests; "
-                        + "try again shortly", List.of(), Map.of("Retry-After", "1"));
+                        + "try again shortly; " + RAISED_BY, List.of(), Map.of("Retry-After", "1"));
             }
             held += bytes;
         }

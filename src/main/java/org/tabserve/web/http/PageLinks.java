@@ -8,10 +8,13 @@ package org.tabserve.web.http;
  * @param card    the model card page
  * @param upload  the CSV upload ({@code predict_file})
  * @param apiModel the model's signature and card as JSON
+ * @param name     the name the page's model is served under (its routes' name), which its title and heading give
+ *                 first; empty on a page of no one model
  */
-public record PageLinks(String form, String card, String upload, String apiModel) {
+public record PageLinks(String form, String card, String upload, String apiModel, String name) {
 
-    private static final PageLinks ROOT = new PageLinks(Routes.FORM, Routes.CARD, Routes.PREDICT_FILE, Routes.API_MODEL);
+    private static final PageLinks ROOT = new PageLinks(Routes.FORM, Routes.CARD, Routes.PREDICT_FILE, Routes.API_MODEL,
+            "");
 
     /** @param route the model a per-model route names, or null on the root routes */
     static PageLinks of(ModelRoute route) {
@@ -20,6 +23,11 @@ public record PageLinks(String form, String card, String upload, String apiModel
         }
         String base = route.base() + "/";
         return new PageLinks(base, base + Routes.in(Routes.CARD), base + Routes.in(Routes.PREDICT_FILE),
-                base + Routes.in(Routes.API_MODEL));
+                base + Routes.in(Routes.API_MODEL), route.name());
+    }
+
+    /** @return these links, for a page of the model served under {@code name} */
+    PageLinks named(String name) {
+        return new PageLinks(form, card, upload, apiModel, name);
     }
 }

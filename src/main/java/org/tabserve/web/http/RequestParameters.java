@@ -17,7 +17,8 @@ public final class RequestParameters {
     /** Reads a request's parameters: its query, or a url-encoded form body within {@code maxBodyBytes}. */
     public static Map<String, String[]> of(HttpServletRequest request, long maxBodyBytes) {
         if (request.getContentLengthLong() > maxBodyBytes) {
-            throw HttpProblem.declaredTooLarge("the form", request.getContentLengthLong(), maxBodyBytes);
+            throw HttpProblem.declaredTooLarge("the form", request.getContentLengthLong(), maxBodyBytes,
+                    WebConfig.MAX_BODY_BYTES);
         }
         try {
             return request.getParameterMap();

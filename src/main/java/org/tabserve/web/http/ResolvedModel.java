@@ -80,9 +80,18 @@ public final class ResolvedModel implements AutoCloseable {
         return lease == null ? "" : lease.name();
     }
 
+    /** @return what each served model has done lately (its requests of the last minutes, its last load) */
+    public ModelActivity activity() {
+        return served.metrics().activity();
+    }
+
     /** @return where the request's pages link to: its model's own routes, or the root ones */
     public PageLinks links() {
-        return PageLinks.of(route);
+        PageLinks links = PageLinks.of(route);
+        if (route == null && lease != null) {
+            return links.named(lease.name()); // the default model's, on the root routes
+        }
+        return links;
     }
 
     /**

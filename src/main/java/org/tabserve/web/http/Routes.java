@@ -2,16 +2,16 @@ package org.tabserve.web.http;
 
 /**
  * The root paths that more than one class names (the route table's entries, the pages' links, the OpenAPI document),
- * spelled once; a per-model route is the same path under {@code /models/{name}/} ({@link #in}), but for the card.
+ * spelled once; a per-model route is the same path under {@code /models/{name}/} ({@link #in}).
  */
 public final class Routes {
 
     /** The form: GET shows it, POST predicts. */
     public static final String FORM = "/";
-    /** The model card page. */
-    public static final String CARD = "/model";
-    /** The model card page under a model's own routes. */
-    public static final String CARD_IN_MODEL = "card";
+    /** The model card page ({@code /models/{name}/card} for each model). */
+    public static final String CARD = "/card";
+    /** Where the card page was before it was {@link #CARD}: redirected there, so that old links keep working. */
+    public static final String OLD_CARD = "/model";
     /** JSON features in, JSON prediction out. */
     public static final String API_PREDICT = "/api/predict";
     /** The model's signature and card as JSON. */
@@ -32,6 +32,6 @@ public final class Routes {
 
     /** @return a root path as it is under a model's own routes: {@code /api/predict} is {@code api/predict} there */
     public static String in(String rootPath) {
-        return rootPath.equals(CARD) ? CARD_IN_MODEL : rootPath.substring(1);
+        return rootPath.substring(1);
     }
 }

@@ -22,7 +22,7 @@ import java.util.Map;
 /**
  * The web app's Prometheus metrics, in a registry the app owns (not the client's static default registry, so a
  * redeployed WAR starts from a fresh one instead of colliding with the old app's metrics): requests by route and
- * status, their latency, predictions by class, rows scored, admin requests refused for their token, the model's load time and identity, and the JVM's.
+ * status, their latency (and each model's of the last minutes, {@link ModelActivity}), predictions by class, rows scored, admin requests refused for their token, the model's load time and identity, and the JVM's.
  */
 public final class TabserveMetrics {
 
@@ -56,10 +56,17 @@ public final class TabserveMetrics {
             .help("Each served model: its name in the repository, the name and version its card gives, and the sha256"
                     + " of its file")
             .labelNames("model", "name", "version", "sha256").register(registry);
+    /** Each model's requests of the last minutes and its last load, for the models index. */
+    private final ModelActivity activity;
     /** The info series of each model, to be removed when it goes. */
     private final Map<String, String[]> infos = new java.util.concurrent.ConcurrentHashMap<>();
 
     public TabserveMetrics() {
+        this(new ModelActivity());
+    }
+
+    TabserveMetrics(ModelActivity activity) {
+        this.activity = activity;
         // The JVM's metrics, less JvmMemoryPoolAllocationMetrics: it subscribes to the JVM's GC notifications and
         // that subscription outlives an undeploy, pinning the old web app (JettyRedeployIT measured the growth).
         JvmThreadsMetrics.builder().register(registry);
@@ -81,6 +88,14 @@ public final class TabserveMetrics {
     void request(String model, String route, String method, int status, double seconds) {
         requests.labelValues(model, route, method, Integer.toString(status)).inc();
         latency.labelValues(model, route, method).observe(seconds);
+        if (!model.isEmpty()) {
+            activity.request(model, status, seconds);
+        }
+    }
+
+    /** @return each model's requests of the last minutes and its last load */
+    public ModelActivity activity() {
+        return activity;
     }
 
     void scored(String model, List<Prediction> scored) {
@@ -103,6 +118,7 @@ public final class TabserveMetrics {
     /** Model {@code name} serves {@code classifier} from now on, which took {@code seconds} to load. */
     public void modelLoaded(String name, org.tabserve.model.Model classifier, double seconds) {
         loadSeconds.labelValues(name).set(seconds);
+        activity.loaded(name, seconds);
         String[] info = {name, classifier.card().name(), classifier.card().version(), classifier.sha256()};
         String[] before = infos.put(name, info);
         if (before != null) {
@@ -118,6 +134,7 @@ public final class TabserveMetrics {
             model.remove(info);
         }
         loadSeconds.remove(name);
+        activity.forget(name);
         rows.remove(name);
         predictions.removeIf(labels -> labels.get(0).equals(name));
         requests.removeIf(labels -> labels.get(0).equals(name));

@@ -111,6 +111,17 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
         return token;
     }
 
+    /**
+     * What an answer refusing a request over a limit adds, so that whoever reads it knows which setting raises the
+     * limit and how it is given: "the server's setting tabserve.max-body-bytes raises the limit (...)".
+     *
+     * @param key the setting, one of this class's names ({@link #MAX_BODY_BYTES}, ...)
+     */
+    public static String raisedBy(String key) {
+        return "the server's setting " + key + " raises the limit (a -D system property, a context init-parameter or"
+                + " the environment variable " + environmentName(key) + ")";
+    }
+
     /** {@code tabserve.max-body-bytes} → {@code TABSERVE_MAX_BODY_BYTES}. */
     static String environmentName(String key) {
         return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');

@@ -44,7 +44,7 @@ public final class InvocationsHandler {
         Model classifier = model.model();
         MlflowRequestParser parser = new MlflowRequestParser(classifier.signature(), config.maxBatchRows());
         try (MemoryBudget.Reservation held = budget.open();
-             InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes()),
+             InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES),
                      Json.UNMETERED_BYTES, Json.HEAP_BYTES_PER_BODY_BYTE)) {
             List<Batch> batches = type.equals(MediaType.JSON) ? List.of(parser.parseJson(body)) : parser.parseCsv(body);
             List<Prediction> predictions = new ArrayList<>();

@@ -9,6 +9,7 @@ import org.tabserve.rows.JsonCells;
 import org.tabserve.rows.JsonText;
 import org.tabserve.rows.RowsRead;
 import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.WebConfig;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -319,7 +320,8 @@ final class MlflowLayouts {
     }
 
     static HttpProblem tooManyRows(int maxRows) {
-        return HttpProblem.tooLarge("more than " + maxRows + " rows in one request; send fewer or use /predict_file");
+        return HttpProblem.tooLarge("more than " + maxRows + " rows in one request; send fewer or use /predict_file; "
+                + WebConfig.raisedBy(WebConfig.MAX_BATCH_ROWS));
     }
 
     /** Names as a JSON-like list; a hostile body's thousands of names are cut after the first twenty. */

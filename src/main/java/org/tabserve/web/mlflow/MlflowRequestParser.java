@@ -9,8 +9,10 @@ import org.tabserve.rows.CsvRowsParser;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonCells;
 import org.tabserve.rows.JsonText;
+import org.tabserve.rows.RowsException;
 import org.tabserve.rows.RowsRead;
 import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.WebConfig;
 
 import java.io.CharConversionException;
 import java.io.IOException;
@@ -133,8 +135,13 @@ public final class MlflowRequestParser {
         // No row reservation here (CsvRowsParser#reservingRowMemory): the body is metered at 16 bytes of budget a
         // byte as it is read, which already covers what a long row's parse holds (at most 15.3 bytes a character,
         // measured) with the rows kept; reserving both made a 1 MB body of one long row a 413 at -Xmx64m.
-        boolean all = new CsvRowsParser(signature, maxRows, true).validateAndKeep(body, maxRows,
-                chunk -> chunks.add(chunk.batch()), (count, textChars) -> true);
+        boolean all;
+        try {
+            all = new CsvRowsParser(signature, maxRows, true).validateAndKeep(body, maxRows,
+                    chunk -> chunks.add(chunk.batch()), (count, textChars) -> true);
+        } catch (RowsException e) {
+            throw HttpProblem.of(e, WebConfig.MAX_BATCH_ROWS);
+        }
         if (!all) { // cannot happen: the parser refuses more than maxRows rows before keeping them
             throw MlflowLayouts.tooManyRows(maxRows);
         }

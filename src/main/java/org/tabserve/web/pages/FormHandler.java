@@ -31,8 +31,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code GET /} shows a form generated from the model's signature and card, filled with the training means or with
- * an example ({@code /?example=genuine-1}); {@code POST /} predicts and shows the result, or shows each bad value next
+ * {@code GET /} shows a form generated from the model's signature and card, filled with values the model takes
+ * ({@link FormDefaults}: the card's first example, else typical values) or with the example asked for
+ * ({@code /?example=genuine-1}); {@code POST /} predicts and shows the result, or shows each bad value next
  * to its field with what was typed kept. The page is drawn under a share of the memory budget sized from the card's
  * text (its description, names, categories and examples are what it shows), so that many readers of a model with a
  * large card wait or get 503 instead of filling the heap.
@@ -67,21 +68,23 @@ public final class FormHandler {
                 });
     }
 
-    /** {@code GET /}: the form, filled with the training means or an example. */
+    /** {@code GET /}: the form, filled with the card's values ({@link FormDefaults}) or the example asked for. */
     public void show(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         Model classifier = model.model();
         Examples examples = new Examples(classifier.card());
-        Map<String, String> values = new HashMap<>();
         String wanted = request.getParameter("example");
+        FormDefaults.Filled filled;
         if (wanted != null) {
-            values.putAll(examples.find(wanted).orElseThrow(() -> HttpProblem.of(404, "Not found",
+            Examples.Row row = examples.find(wanted).orElseThrow(() -> HttpProblem.of(404, "Not found",
                     "the model's card has no example '" + wanted + "'; it has " + examples.all().stream()
-                            .map(Examples.Row::id).toList())).values());
+                            .map(Examples.Row::id).toList()));
+            filled = new FormDefaults.Filled(row.values(), row);
         } else {
-            classifier.card().featureStats().forEach((name, stats) -> values.put(name, round(stats.mean())));
+            filled = FormDefaults.of(classifier);
         }
-        render(model, request, response, 200, classifier, () -> page(classifier, values, List.of(), null));
+        render(model, request, response, 200, classifier,
+                () -> page(classifier, filled.values(), List.of(), null).filledWith(filled));
     }
 
     /** {@code POST /}: the prediction, or each bad value next to its field. */
@@ -149,7 +152,7 @@ public final class FormHandler {
         String noun = card.metadata().getOrDefault(CardKeys.ROW_NOUN, "").strip();
         return new FormPage(card.name(), card.description(), examples, fields, result, problems.size(), hasCard,
                 noun.isEmpty() ? "One row" : "One " + noun, noun.isEmpty() ? "rows" : plural(noun),
-                fields.stream().anyMatch(FormPage.Field::optional));
+                fields.stream().anyMatch(FormPage.Field::optional), null, null);
     }
 
     /**

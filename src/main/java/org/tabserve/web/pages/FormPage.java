@@ -16,9 +16,37 @@ import java.util.List;
  * @param oneRow      the heading of the one-row form, e.g. {@code One note} (the card's row noun) or {@code One row}
  * @param manyRows    what the CSV's rows are, e.g. {@code notes} or {@code rows}
  * @param anyOptional whether some field may be left empty (the page says so)
+ * @param filledNote  what the fresh form's values are (an example from the data, or typical values), or null when
+ *                    the form shows what was typed
+ * @param shownExample the id of the example the form is filled with, or null
  */
 record FormPage(String name, String description, List<Example> examples, List<Field> fields, Result result,
-                int errorCount, boolean hasCard, String oneRow, String manyRows, boolean anyOptional) {
+                int errorCount, boolean hasCard, String oneRow, String manyRows, boolean anyOptional,
+                String filledNote, String shownExample) {
+
+    /** More fields than this are laid out in columns: one long column of them is a page to scroll through. */
+    static final int COLUMNS_FROM = 10;
+
+    /** @return whether the fields are many, so the page lays them out in columns */
+    public boolean manyFields() {
+        return fields.size() > COLUMNS_FROM;
+    }
+
+    /** This page, saying what its fields were filled with. */
+    FormPage filledWith(FormDefaults.Filled filled) {
+        String note;
+        if (filled.example() != null) {
+            note = "Filled in with the example “" + filled.example().text() + "” from the data: press Predict, or"
+                    + " change any value.";
+        } else if (!filled.values().isEmpty()) {
+            note = "Filled in with typical values from the data (the median of whole numbers, the mean of decimals,"
+                    + " the most frequent text): press Predict, or change any value.";
+        } else {
+            note = null;
+        }
+        return new FormPage(name, description, examples, fields, result, errorCount, hasCard, oneRow, manyRows,
+                anyOptional, note, filled.example() == null ? null : filled.example().id());
+    }
 
     /**
      * @param id    the example's id in {@code /?example=ID}, e.g. {@code genuine-1}
@@ -49,7 +77,7 @@ record FormPage(String name, String description, List<Example> examples, List<Fi
         }
 
         /** @return whether the value shown is one of the options, so a select keeps it */
-        boolean valueIsOption() {
+        public boolean valueIsOption() {
             return options.contains(value);
         }
     }

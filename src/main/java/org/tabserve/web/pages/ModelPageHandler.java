@@ -5,13 +5,14 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.Model;
 import org.tabserve.web.http.MemoryBudget;
 import org.tabserve.web.http.ResolvedModel;
+import org.tabserve.web.http.Routes;
 import org.tabserve.web.http.Views;
 
 import java.io.IOException;
 import java.util.Map;
 
 /**
- * {@code GET /model}: the model card for people, with its pictures drawn as inline SVG from the card's numbers.
+ * {@code GET /card}: the model card for people, with its pictures drawn as inline SVG from the card's numbers.
  *
  * <p>Drawn for each request, under a share of the memory budget sized from the card ({@link ModelPages#buildBytes})
  * and held until the page is written: a page is up to some hundred times the card's numbers it draws (a count of two
@@ -28,7 +29,7 @@ public final class ModelPageHandler {
         this.budget = budget;
     }
 
-    /** {@code GET /model}: the card page. */
+    /** {@code GET /card}: the card page. */
     public void show(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         Model classifier = model.model();
@@ -36,5 +37,17 @@ public final class ModelPageHandler {
             views.render(request, response, 200, "model", Map.of("page", ModelPages.build(classifier)), model.links());
             return null;
         });
+    }
+
+    /**
+     * {@code GET /model} (and {@code /models/{name}/model}), where the card page was: a permanent redirect to
+     * {@code card} beside it, with the query, so that links and bookmarks made before keep working.
+     */
+    public void moved(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) {
+        String uri = request.getRequestURI();
+        String query = request.getQueryString();
+        response.setStatus(308);
+        response.setHeader("Location", uri.substring(0, uri.lastIndexOf('/') + 1) + Routes.in(Routes.CARD)
+                + (query == null ? "" : "?" + query));
     }
 }

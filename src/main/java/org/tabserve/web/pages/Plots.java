@@ -19,12 +19,20 @@ final class Plots {
     private static final int HISTOGRAM_AXIS = 108;
     private static final double HISTOGRAM_LEFT = 4;
 
-    /** x-y plots: height and the margins that hold ticks and axis labels. */
+    /** x-y plots: height and the margins that hold ticks and axis labels (the left one grows with the ticks). */
     static final int XY_HEIGHT = 280;
-    private static final double XY_LEFT = 52;
-    private static final double XY_RIGHT = 12;
+    private static final double XY_RIGHT = 6;
     private static final double XY_TOP = 10;
     private static final double XY_BOTTOM = 44;
+    /**
+     * Text sizes in user units, as the stylesheet sets them ({@code svg .tick}, {@code svg .axis-label}: 13px), and
+     * the widest a character of a tick is (a digit is about 0.55 of the size; room for 0.65), to keep the y-axis name
+     * clear of the tick labels.
+     */
+    static final double TEXT_SIZE = 13;
+    static final double CHAR_WIDTH = 0.65 * TEXT_SIZE;
+    /** The space between the y-axis name, its tick labels and the axis. */
+    private static final double GAP = 6;
 
     /** Category bars: one text line per category, then one bar per series. */
     private static final double BAR_LABEL = 16;
@@ -76,12 +84,22 @@ final class Plots {
                         + number(edges.get(b)) + " to " + number(edges.get(b + 1))));
             }
         }
-        List<Plot.Text> ticks = List.of(
-                new Plot.Text(HISTOGRAM_LEFT, HISTOGRAM_AXIS + 16, number(edges.get(0)), "start", null, "tick"),
-                new Plot.Text(WIDTH - HISTOGRAM_LEFT, HISTOGRAM_AXIS + 16, number(edges.get(bins)), "end", null,
-                        "tick"));
-        return new Plot(id, WIDTH, HISTOGRAM_HEIGHT, summary, bars,
-                List.of(new Plot.Line(0, HISTOGRAM_AXIS, WIDTH, HISTOGRAM_AXIS, "axis")), List.of(), List.of(), ticks);
+        // Round values within the range, placed where they fall (the bins are of equal width).
+        double from = edges.get(0);
+        double span = edges.get(bins) - from;
+        NiceTicks nice = NiceTicks.within(from, edges.get(bins));
+        List<Plot.Text> ticks = new ArrayList<>();
+        List<Plot.Line> lines = new ArrayList<>(List.of(new Plot.Line(0, HISTOGRAM_AXIS, WIDTH, HISTOGRAM_AXIS,
+                "axis")));
+        for (double tick : nice.ticks()) {
+            double x = round(HISTOGRAM_LEFT + (tick - from) / span * (WIDTH - 2 * HISTOGRAM_LEFT));
+            String label = nice.label(tick);
+            double half = label.length() * CHAR_WIDTH / 2;
+            ticks.add(new Plot.Text(x, HISTOGRAM_AXIS + 17, label, x - half < 0 ? "start" : x + half > WIDTH ? "end"
+                    : "middle", null, "tick x-tick"));
+            lines.add(new Plot.Line(x, HISTOGRAM_AXIS, x, HISTOGRAM_AXIS + 4, "axis"));
+        }
+        return new Plot(id, WIDTH, HISTOGRAM_HEIGHT, summary, bars, lines, List.of(), List.of(), ticks);
     }
 
     /**
@@ -148,8 +166,9 @@ final class Plots {
     }
 
     /**
-     * An x-y plot over fixed ranges, with its axes, three ticks on each and the axes' names; add a diagonal, curves
-     * and dots, then {@link #plot(String)}.
+     * An x-y plot over ranges widened to round values, with its axes, round ticks on each ({@link NiceTicks}) and the
+     * axes' names, the y-axis name clear of its tick labels; add a diagonal, curves and dots, then
+     * {@link #plot(String)}.
      */
     static final class Xy {
         private final String id;
@@ -157,6 +176,8 @@ final class Plots {
         private final double xMax;
         private final double yMin;
         private final double yMax;
+        private final double left;
+        private final double right;
         private final List<Plot.Line> lines = new ArrayList<>();
         private final List<Plot.Curve> curves = new ArrayList<>();
         private final List<Plot.Dot> dots = new ArrayList<>();
@@ -164,29 +185,46 @@ final class Plots {
 
         Xy(String id, double xMin, double xMax, double yMin, double yMax, String xName, String yName) {
             this.id = id;
-            this.xMin = xMin;
-            this.xMax = xMax > xMin ? xMax : xMin + 1;
-            this.yMin = yMin;
-            this.yMax = yMax > yMin ? yMax : yMin + 1;
+            NiceTicks xTicks = NiceTicks.covering(xMin, xMax > xMin ? xMax : xMin + 1);
+            NiceTicks yTicks = NiceTicks.covering(yMin, yMax > yMin ? yMax : yMin + 1);
+            this.xMin = xTicks.from();
+            this.xMax = xTicks.to();
+            this.yMin = yTicks.from();
+            this.yMax = yTicks.to();
+            // The y-axis name, turned upright, takes one line at the left edge; then the widest tick label, then the axis.
+            double nameLine = TEXT_SIZE + 2;
+            double nameBaseline = GAP / 2 + 0.8 * TEXT_SIZE; // the glyphs rise to the left of a turned baseline
+            this.left = round(GAP / 2 + nameLine + GAP + yTicks.widestLabel() * CHAR_WIDTH + GAP);
+            // The x ticks are centred on their values: the last one's half hangs right of the axis.
+            double xLabel = xTicks.widestLabel() * CHAR_WIDTH;
+            this.right = round(WIDTH - Math.max(XY_RIGHT, xLabel / 2 + 2));
             double bottom = XY_HEIGHT - XY_BOTTOM;
-            lines.add(new Plot.Line(XY_LEFT, bottom, WIDTH - XY_RIGHT, bottom, "axis"));
-            lines.add(new Plot.Line(XY_LEFT, XY_TOP, XY_LEFT, bottom, "axis"));
-            for (int i = 0; i <= 2; i++) {
-                double xv = this.xMin + i * (this.xMax - this.xMin) / 2;
-                double yv = this.yMin + i * (this.yMax - this.yMin) / 2;
-                texts.add(new Plot.Text(x(xv), bottom + 16, number(xv), i == 0 ? "start" : i == 2 ? "end" : "middle",
-                        null, "tick"));
-                texts.add(new Plot.Text(XY_LEFT - 4, y(yv) + 4, number(yv), "end", null, "tick"));
+            lines.add(new Plot.Line(left, bottom, right, bottom, "axis"));
+            lines.add(new Plot.Line(left, XY_TOP, left, bottom, "axis"));
+            List<Double> xs = xTicks.ticks();
+            // Every tick is marked; labels are skipped evenly when the widest would touch its neighbour.
+            double spacing = (right - left) / Math.max(1, xs.size() - 1);
+            int every = (int) Math.ceil((xLabel + GAP) / spacing);
+            for (int i = 0; i < xs.size(); i++) {
+                double xv = xs.get(i);
+                if (i % every == 0) {
+                    texts.add(new Plot.Text(x(xv), bottom + 17, xTicks.label(xv), "middle", null, "tick x-tick"));
+                }
+                lines.add(new Plot.Line(x(xv), bottom, x(xv), bottom + 4, "axis"));
             }
-            texts.add(new Plot.Text(XY_LEFT + (WIDTH - XY_RIGHT - XY_LEFT) / 2, XY_HEIGHT - 6, xName, "middle", null,
-                    "axis-label"));
-            double middle = XY_TOP + (bottom - XY_TOP) / 2;
-            texts.add(new Plot.Text(14, middle, yName, "middle", "rotate(-90 14 " + round(middle) + ")",
-                    "axis-label"));
+            for (double yv : yTicks.ticks()) {
+                texts.add(new Plot.Text(left - GAP, y(yv) + 4, yTicks.label(yv), "end", null, "tick y-tick"));
+                lines.add(new Plot.Line(left - 4, y(yv), left, y(yv), "axis"));
+            }
+            texts.add(new Plot.Text(left + (right - left) / 2, XY_HEIGHT - 6, xName, "middle", null,
+                    "axis-label x-name"));
+            double middle = round(XY_TOP + (bottom - XY_TOP) / 2);
+            texts.add(new Plot.Text(round(nameBaseline), middle, yName, "middle",
+                    "rotate(-90 " + plain(round(nameBaseline)) + " " + plain(middle) + ")", "axis-label y-name"));
         }
 
         double x(double value) {
-            return round(XY_LEFT + (value - xMin) / (xMax - xMin) * (WIDTH - XY_RIGHT - XY_LEFT));
+            return round(left + (value - xMin) / (xMax - xMin) * (right - left));
         }
 
         double y(double value) {

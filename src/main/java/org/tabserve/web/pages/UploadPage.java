@@ -19,6 +19,14 @@ record UploadPage(String name, String fileName, long rowCount, List<String> colu
                   String download, long downloadCap) {
 
     /**
+     * The column headings in pieces, each after an underscore, so that the page lets a long name such as
+     * {@code flipper_length_mm} wrap there ({@code <wbr>}) and the table fits the page.
+     */
+    public List<List<String>> headings() {
+        return columns.stream().map(c -> List.of(c.split("(?<=_)(?=.)"))).toList();
+    }
+
+    /**
      * @param number      the data row's number, from 1
      * @param cells       the predicted class's display name, its probability, then the feature values
      * @param predicted   the predicted class label

@@ -2,6 +2,7 @@ package org.tabserve.web.v2;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.tabserve.model.Feature;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
@@ -28,6 +29,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The Open Inference Protocol (KServe v2) over REST under {@code /v2}: server metadata and health, each served
@@ -94,7 +96,7 @@ public final class V2Handler {
         Model classifier = model.model();
         try (MemoryBudget.Reservation held = budget.open()) {
             V2InferRequestParser.V2InferRequest infer;
-            try (InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes()),
+            try (InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES),
                     Json.UNMETERED_BYTES, Json.HEAP_BYTES_PER_BODY_BYTE)) {
                 infer = new V2InferRequestParser(classifier.signature(), outputNames(classifier),
                         config.maxBatchRows()).parse(body);
@@ -119,7 +121,7 @@ public final class V2Handler {
      */
     public void index(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
         boolean readyOnly = false;
-        try (InputStream body = LimitedInputStream.body(request, config.maxBodyBytes());
+        try (InputStream body = LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES);
              com.fasterxml.jackson.core.JsonParser parser = JsonText.parser(body)) {
             com.fasterxml.jackson.databind.JsonNode json = Json.MAPPER.readTree(parser);
             if (json != null && !json.isMissingNode()) {
@@ -165,7 +167,7 @@ public final class V2Handler {
         adminToken.authorizeRepositoryChange(request);
         org.tabserve.repository.ModelRepository repository = model.repository();
         String name = model.name();
-        LimitedInputStream.body(request, config.maxBodyBytes()).transferTo(java.io.OutputStream.nullOutputStream());
+        LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES).transferTo(java.io.OutputStream.nullOutputStream());
         // join(): a failed load or unload is answered by ErrorRenderer as the repository's own failure.
         if (load) {
             List<ModelStatus> statuses = repository.load(name).join();
@@ -196,11 +198,17 @@ public final class V2Handler {
         ModelCard card = classifier.card();
         List<V2Json.TensorMetadata> inputs = new ArrayList<>();
         for (ModelInput input : signature.inputs()) {
-            inputs.add(new V2Json.TensorMetadata(input.name(), input.type().v2Name(), V2InferRequestParser.shape(input)));
+            inputs.add(new V2Json.TensorMetadata(input.name(), input.type().v2Name(), V2InferRequestParser.shape(input),
+                    input.features().size() > 1
+                            ? Map.of(V2Json.FEATURE_NAMES, input.features().stream().map(Feature::name).toList()) : null));
         }
+        List<String> classNames = signature.classLabels().stream().map(card::displayName).toList();
+        Map<String, List<String>> labelHint = classNames.equals(signature.classLabels()) ? null
+                : Map.of(V2Json.CLASS_NAMES, classNames);
         List<V2Json.TensorMetadata> outputs = classifier.valueOutput()
                 .map(v -> List.of(new V2Json.TensorMetadata(v.name(), v.type().v2Name(), List.of(-1L, 1L))))
-                .orElseGet(() -> List.of(new V2Json.TensorMetadata(V2Json.LABEL_OUTPUT, "BYTES", List.of(-1L)),
+                .orElseGet(() -> List.of(new V2Json.TensorMetadata(V2Json.LABEL_OUTPUT, "BYTES", List.of(-1L),
+                                labelHint),
                         new V2Json.TensorMetadata(V2Json.PROBABILITIES_OUTPUT, "FP32",
                                 List.of(-1L, (long) signature.classLabels().size()))));
         return new V2Json.ModelMetadata(name, versions.stream().map(String::valueOf).toList(), V2Json.PLATFORM, inputs,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The Open Inference Protocol's (KServe v2) response bodies, as records that Jackson writes with the protocol's
@@ -15,6 +16,10 @@ public final class V2Json {
     public static final String LABEL_OUTPUT = "label";
     /** The output holding each row's probability of every class, in the model's class order. */
     public static final String PROBABILITIES_OUTPUT = "probabilities";
+    /** The metadata {@code parameters} key naming a many-column input's columns, in order. */
+    static final String FEATURE_NAMES = "feature_names";
+    /** The metadata {@code parameters} key naming the label output's classes for people, in class order. */
+    static final String CLASS_NAMES = "class_names";
     /** The protocol's platform name for models run by ONNX Runtime. */
     static final String PLATFORM = "onnx_onnxv1";
 
@@ -41,8 +46,17 @@ public final class V2Json {
     record ModelReady(String name, boolean ready) {
     }
 
-    /** A tensor's name, element type and shape ({@code -1} for a free dimension). */
-    record TensorMetadata(String name, String datatype, List<Long> shape) {
+    /**
+     * A tensor's name, element type and shape ({@code -1} for a free dimension), and tabserve's hints as the protocol's
+     * {@code parameters} (left out when none): an input of many columns names them in order ({@code feature_names}),
+     * the label output names the classes for people ({@code class_names}, in class order) when the card does.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record TensorMetadata(String name, String datatype, List<Long> shape, Map<String, List<String>> parameters) {
+
+        TensorMetadata(String name, String datatype, List<Long> shape) {
+            this(name, datatype, shape, null);
+        }
     }
 
     /** {@code GET /v2/models/{name}}; {@code versions} is left out for a model without a version. */

@@ -51,6 +51,13 @@ final class V2Schemas {
         schemas.put("V2TensorMetadata", new ObjectSchema().addProperty("name", new StringSchema())
                 .addProperty("datatype", new StringSchema())
                 .addProperty("shape", new ArraySchema().items(new IntegerSchema().format("int64").minimum(BigDecimal.ONE.negate())))
+                .addProperty("parameters", new ObjectSchema().description("tabserve's hints, when there are any:"
+                                + " an input of many columns names them in order (" + V2Json.FEATURE_NAMES + "); the"
+                                + " label output names the classes for people, in class order (" + V2Json.CLASS_NAMES
+                                + "), when the model's card does. The tensor itself is still sent and answered as"
+                                + " such: names are not inputs.")
+                        .addProperty(V2Json.FEATURE_NAMES, new ArraySchema().items(new StringSchema()))
+                        .addProperty(V2Json.CLASS_NAMES, new ArraySchema().items(new StringSchema())))
                 .required(List.of("name", "datatype", "shape")));
         schemas.put("V2ModelMetadata", new ObjectSchema().addProperty("name", new StringSchema())
                 .addProperty("versions", new ArraySchema().items(new StringSchema()))

@@ -5,6 +5,7 @@ import org.tabserve.model.Feature;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ValueType;
 import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.WebConfig;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ record V2Tensor(String datatype, List<JsonNode> values, int rows) {
         }
         if (shape[0] > maxRows) {
             throw HttpProblem.tooLarge("input '" + name + "' has " + shape[0] + " rows; at most " + maxRows
-                    + " are taken in one request");
+                    + " are taken in one request; " + WebConfig.raisedBy(WebConfig.MAX_BATCH_ROWS));
         }
         return new V2Tensor(datatype, values, (int) shape[0]);
     }

@@ -168,6 +168,22 @@ final class OnnxModels {
         return write(file, graph, false, Map.of());
     }
 
+    /**
+     * A float input reshaped to a shape given at run time, whose output declares its type and no shape (its rank is
+     * known only at run time), as LightGBM's converter writes its probabilities: ONNX Runtime gives its shape as
+     * {@code []}.
+     */
+    static Path outputOfUndeclaredShape(Path file) {
+        ValueInfoProto output = ValueInfoProto.newBuilder().setName("probabilities")
+                .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(FLOAT))).build();
+        GraphProto.Builder graph = GraphProto.newBuilder()
+                .addInput(tensor("input", FLOAT, N, 3))
+                .addInput(tensor("shape", INT64, "K"))
+                .addNode(node("Reshape", "", List.of("input", "shape"), List.of("probabilities")))
+                .addOutput(output);
+        return write(file, graph, false, Map.of());
+    }
+
     /** A float input [N, 2] with two float outputs [N, 2], so that it is unclear which holds the probabilities. */
     static Path twoProbabilityOutputs(Path file) {
         GraphProto.Builder graph = GraphProto.newBuilder()

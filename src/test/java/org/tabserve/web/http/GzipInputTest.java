@@ -49,7 +49,8 @@ public class GzipInputTest {
         InputStream in = GzipInput.upload(new ByteArrayInputStream(bomb), "bomb.csv.gz", 1 << 20);
         HttpProblem problem = assertThrows(HttpProblem.class, () -> in.transferTo(OutputStreamNowhere.INSTANCE));
         assertEquals(413, problem.status());
-        assertEquals("the file inflated is larger than the limit of 1048576 bytes", problem.detail());
+        assertEquals("the file inflated is larger than the limit of 1048576 bytes; " + WebConfig.raisedBy(
+                WebConfig.MAX_UPLOAD_BYTES), problem.detail());
     }
 
     @Test

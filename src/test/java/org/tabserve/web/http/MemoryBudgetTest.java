@@ -43,6 +43,8 @@ class MemoryBudgetTest {
             assertEquals(503, problem.status());
             assertEquals("1", problem.headers().get("Retry-After"));
             assertTrue(System.nanoTime() - start >= MemoryBudget.WAIT.toNanos() * 9 / 10, "it waited first");
+            assertTrue(problem.detail().contains("40 % of the server's heap, which its JVM option -Xmx raises"),
+                    problem.detail());
         }
     }
 
@@ -101,7 +103,10 @@ class MemoryBudgetTest {
     void aRequestThatAloneNeedsMoreThanTheWholeBudgetIs413AtOnce() {
         MemoryBudget budget = new MemoryBudget(1_000);
         try (MemoryBudget.Reservation big = budget.open()) {
-            assertEquals(413, assertThrows(HttpProblem.class, () -> big.grow(1_001)).status());
+            HttpProblem problem = assertThrows(HttpProblem.class, () -> big.grow(1_001));
+            assertEquals(413, problem.status());
+            assertTrue(problem.detail().contains("40 % of the server's heap, which its JVM option -Xmx raises"),
+                    problem.detail());
             assertEquals(0, budget.used());
         }
     }

@@ -1,5 +1,6 @@
 package org.tabserve.web.pages;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -23,6 +24,7 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.tabserve.launcher.TabserveServer;
+import org.tabserve.cli.IrisCards;
 import org.tabserve.card.CardFileTest;
 import org.tabserve.cli.FixtureCards;
 import org.tabserve.web.BankNotes;
@@ -336,7 +338,7 @@ class BrowserTest {
     void theModelCardShowsTheDataTheMetricsAndItsPicturesAsInlineSvg() {
         open("/");
         navigate(browser.findElement(By.linkText("How this model was made and how well it does")));
-        assertTrue(browser.getCurrentUrl().endsWith("/model"));
+        assertTrue(browser.getCurrentUrl().endsWith("/card"));
         String data = byId("data-facts").getText();
         assertTrue(data.contains("BankNote_Authentication.csv") && data.contains("1372") && data.contains("CC BY 4.0"), data);
         assertEquals("1.000", byId("accuracy").getText());
@@ -359,7 +361,7 @@ class BrowserTest {
     /** Serves {@code model} on its own server and opens its card page; close the server after the test. */
     private static TabserveServer openCardOf(Path model) throws IOException, InterruptedException {
         TabserveServer server = TabserveServer.startReady("--model", model.toString());
-        browser.get(server.uri("/model").toString());
+        browser.get(server.uri("/card").toString());
         return server;
     }
 
@@ -450,6 +452,29 @@ class BrowserTest {
     }
 
     /**
+     * A single-tensor model (iris, one float input [N, 4], classes 0, 1, 2) carded with the CSV's header names and
+     * --class-names: its form asks for sepal_length and the rest, not f0..f3, and names the predicted species.
+     */
+    @Test
+    void aSingleTensorModelCardedWithNamesHasAFormOfThoseNames() throws Exception {
+        IrisCards.Run run = IrisCards.card(cards, "iris-single-tensor", "--class-names",
+                String.join(",", IrisCards.SPECIES));
+        assertEquals(0, run.status(), run.err());
+        try (TabserveServer server = TabserveServer.startReady("--model", run.model().toString())) {
+            browser.get(server.uri("/").toString());
+            for (String feature : IrisCards.FEATURES) {
+                assertEquals(feature, browser.findElement(By.cssSelector("label[for=" + feature + "]")).getText()
+                        .split("\\s")[0], "the field's label");
+            }
+            assertTrue(present(By.id("f0")).isEmpty(), "no f0 field");
+            JsonNode virginica = IrisCards.expected("iris-single-tensor").get("rows").get(100).get("inputs");
+            IrisCards.FEATURES.forEach(f -> type(f, virginica.get(f).asText()));
+            navigate(byId("submit"));
+            assertEquals("virginica", byId("predicted").getText());
+        }
+    }
+
+    /**
      * A directory of models as people browse it: the index lists the species classifier (text inputs) served from a
      * repository; its link opens its form, the form predicts, and the card link opens its card, and every link and
      * form on those pages stays on that model's routes rather than the root routes (which answer for another model).
@@ -462,8 +487,8 @@ class BrowserTest {
             // The ready line comes once the server listens; the models finish loading after it.
             ModelDirectory.awaitIndex(new Http(server), index -> ModelDirectory.has(index, "species", "1", "READY"));
             browser.get(server.uri("/models").toString());
-            WebElement species = browser.findElement(By.cssSelector("tr[data-model='species']"));
-            assertTrue(species.getText().contains("READY"), species.getText());
+            WebElement species = browser.findElement(By.cssSelector("tbody[data-model='species']"));
+            assertTrue(species.getText().contains("loaded"), species.getText());
             navigate(species.findElement(By.cssSelector("a.form")));
             String base = "/models/species/versions/1/";
             assertEquals(server.uri(base).toString(), browser.getCurrentUrl());
@@ -487,6 +512,126 @@ class BrowserTest {
         }
     }
 
+    /**
+     * Issue 23 item 6: the models page of a directory with broken models (one cut short, one whose outputs tabserve
+     * cannot read) at 1920 and 1280 px: the table stays inside its panel, every link is on screen, and the reasons
+     * wrap and say what is wrong in words, with no path of the server and no Java class name.
+     */
+    @Test
+    void theModelsPageWithBrokenModelsFitsItsPanelAndSaysWhyInWords() throws Exception {
+        ModelDirectory dir = ModelDirectory.withFourModels();
+        Path species = Path.of("src/test/resources/org/tabserve/fixtures/penguins/species-nozipmap.onnx");
+        byte[] whole = Files.readAllBytes(species);
+        Files.write(dir.root().resolve("truncated.onnx"), java.util.Arrays.copyOf(whole, whole.length / 2));
+        try (java.io.OutputStream out = Files.newOutputStream(dir.root().resolve("unreadable-outputs.onnx"))) {
+            org.tabserve.model.onnx.graph.MetadataWriter.write(java.nio.ByteBuffer.wrap(whole),
+                    Map.of(org.tabserve.model.CardKeys.TASK, "regression"), out);
+        }
+        try (TabserveServer server = TabserveServer.startReady(Map.of(), "--models", dir.root().toString())) {
+            ModelDirectory.awaitIndex(new Http(server), index -> index.size() == 6 && index.stream()
+                    .noneMatch(m -> m.path("state").asText().equals("LOADING")));
+            browser.get(server.uri("/").toString());
+            assertTrue(present(By.id("models")).size() == 1, "the home page is the models page");
+            for (Dimension size : List.of(new Dimension(1920, 1100), DESKTOP)) {
+                browser.manage().window().setSize(size);
+                Object overflow = js("return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+                assertTrue(((Number) overflow).longValue() <= 0, size + ": the page scrolls sideways by " + overflow);
+                double panelRight = ((Number) js("var m = document.querySelector('main'); return m.getBoundingClientRect().right"
+                        + " - parseFloat(getComputedStyle(m).paddingRight);")).doubleValue();
+                double tableRight = ((Number) js("return document.getElementById('models').getBoundingClientRect().right;"))
+                        .doubleValue();
+                assertTrue(tableRight <= panelRight + 0.5, size + ": the table ends at " + tableRight + ", past its panel at "
+                        + panelRight);
+                long innerWidth = ((Number) js("return window.innerWidth;")).longValue();
+                for (WebElement link : browser.findElements(By.cssSelector("#models a"))) {
+                    assertTrue(link.isDisplayed() && link.getRect().getX() + link.getRect().getWidth() <= innerWidth,
+                            size + ": link " + link.getText() + " is off screen at " + link.getRect());
+                }
+                for (WebElement reason : browser.findElements(By.cssSelector("#models tr.reason td"))) {
+                    Object wide = js("return arguments[0].scrollWidth - arguments[0].clientWidth;", reason);
+                    assertTrue(((Number) wide).longValue() <= 0, size + ": a reason overflows its cell: " + reason.getText());
+                }
+                shoot(size.getWidth() + "px", size);
+            }
+            List<String> reasons = browser.findElements(By.cssSelector("#models .reason-text")).stream()
+                    .map(WebElement::getText).toList();
+            assertEquals(2, reasons.size(), reasons.toString());
+            assertTrue(reasons.stream().anyMatch(r -> r.contains("(truncated.onnx)") && r.contains("may be cut short")), reasons::toString);
+            assertTrue(reasons.stream().anyMatch(r -> r.contains("'probabilities', a float tensor [N, 3]")), reasons::toString);
+            for (String reason : reasons) {
+                for (String leak : List.of(dir.root().toString(), "/tmp/", "TensorInfo", "javaType", "NodeInfo",
+                        "Exception", "java.")) {
+                    assertFalse(reason.contains(leak), leak + " in " + reason);
+                }
+            }
+            Files.createDirectories(SHOTS);
+            Files.copy(SCREENSHOTS.resolve(testName + "-1920px.png"), SHOTS.resolve("models-broken-1920.png"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(SCREENSHOTS.resolve(testName + "-1280px.png"), SHOTS.resolve("models-1280.png"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            browser.manage().window().setSize(DESKTOP);
+            WebElement outputs = browser.findElement(By.cssSelector("tbody[data-model='unreadable-outputs'] .reason-text"));
+            assertTrue(outputs.getSize().getHeight() > 30, "the long reason wraps onto more lines: " + outputs.getSize());
+            assertEquals("failed", browser.findElement(By.cssSelector("tbody[data-model='truncated'] .state")).getText());
+        }
+    }
+
+    /** Issue 23 item 7: every page has the nav bar, and its Models link leads to the index. */
+    @Test
+    void everyPageHasTheNavBarAndItsModelsLinkLeadsToTheIndex() {
+        for (String path : List.of("/", "/card", "/apidocs", "/no-such-page", "/models")) {
+            open(path);
+            WebElement models = browser.findElement(By.id("nav-models"));
+            assertTrue(models.isDisplayed(), path + " shows the link to the models");
+            assertEquals(http.uri("/models").toString(), models.getAttribute("href"), path);
+        }
+        open("/card");
+        navigate(browser.findElement(By.id("nav-models")));
+        assertEquals(http.uri("/models").toString(), browser.getCurrentUrl());
+        assertEquals(1, present(By.cssSelector("#models tbody[data-model]")).size(), "the one model");
+    }
+
+    /**
+     * Issue 23 item 7: the footer of a page shorter than the window sits at the window's bottom (the page's panel
+     * fills the space), and the footer of a long page follows its content.
+     */
+    @Test
+    void theFooterSitsAtTheBottomOfTheWindowOnAShortPageAndAfterTheContentOfALongOne() throws Exception {
+        Path model = cards.resolve("species-no-card.onnx");
+        Files.copy(Path.of("src/test/resources/org/tabserve/fixtures/penguins/species-nozipmap.onnx"), model,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try (TabserveServer server = openCardOf(model)) {
+            browser.manage().window().setSize(new Dimension(1280, 1600));
+            double[] sizes = footer();
+            assertTrue(sizes[2] <= sizes[1], "the card of a model without one is shorter than the window: " + sizes[2]);
+            assertEquals(sizes[1], sizes[0], 1.0, "the footer's bottom is the window's");
+            shoot("short", new Dimension(1280, 1600));
+            Files.createDirectories(SHOTS);
+            Files.copy(SCREENSHOTS.resolve(testName + "-short.png"), SHOTS.resolve("card-short-page-footer.png"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        open("/card");
+        browser.manage().window().setSize(DESKTOP);
+        double[] sizes = footer();
+        assertTrue(sizes[2] > sizes[1], "the bundled model's card is longer than the window");
+        double mainBottom = ((Number) js("return document.querySelector('main').getBoundingClientRect().bottom"
+                + " + window.scrollY;")).doubleValue();
+        double footerTop = ((Number) js("return document.querySelector('footer').getBoundingClientRect().top"
+                + " + window.scrollY;")).doubleValue();
+        assertEquals(mainBottom, footerTop, 1.0, "the footer follows the content, with no empty screen between");
+    }
+
+    /** Where the issue's screenshots go, beside the notes that name them. */
+    private static final Path SHOTS = Path.of(System.getProperty("tabserve.shots", "target/screenshots/issue-23"));
+
+    /** The footer's bottom in the window, the window's height, and the page's height. */
+    private static double[] footer() {
+        return new double[] {
+                ((Number) js("return document.querySelector('footer').getBoundingClientRect().bottom;")).doubleValue(),
+                ((Number) js("return window.innerHeight;")).doubleValue(),
+                ((Number) js("return document.documentElement.scrollHeight;")).doubleValue()};
+    }
+
     /** Types into a text field, or picks the option of a select, by the field's id. */
     private static void enter(String field, String value) {
         WebElement element = byId(field);
@@ -503,7 +648,8 @@ class BrowserTest {
      */
     private static void assertLinksStayOn(String base) {
         List<String> targets = new ArrayList<>();
-        present(By.cssSelector("a[href]")).forEach(a -> targets.add(a.getAttribute("href")));
+        // The nav bar's home link leads to the site's home, the index of a directory's models: not a model's route.
+        present(By.cssSelector("a[href]:not(#nav-home)")).forEach(a -> targets.add(a.getAttribute("href")));
         present(By.cssSelector("form[action]")).forEach(f -> targets.add(f.getAttribute("action")));
         present(By.cssSelector("button[formaction]")).forEach(b -> targets.add(b.getAttribute("formaction")));
         assertFalse(targets.isEmpty());

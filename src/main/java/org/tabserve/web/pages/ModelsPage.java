@@ -1,0 +1,91 @@
+package org.tabserve.web.pages;
+
+import org.tabserve.web.api.ModelIndexHandler;
+import org.tabserve.web.http.RecentRequests;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The models page's view: one row per served model version, in the words a user checks first (is it loaded, what
+ * does it predict, what does it take, how has it answered lately, when was it loaded), drawn from the same entries as
+ * {@code /api/models}.
+ *
+ * @param windowMinutes the minutes the request figures cover
+ */
+record ModelsPage(List<Row> rows, int windowMinutes) {
+
+    /** Inputs past this many are folded into a {@code <details>}. */
+    static final int INPUTS_SHOWN = 4;
+
+    private static final DateTimeFormatter LOADED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    /**
+     * One model version.
+     *
+     * @param title    the name its file gives it, when that differs from the name it is served under; else empty
+     * @param state    loaded, loading, failed or unloading
+     * @param reason   why it failed, or why its file's last reload failed while the older load serves; else empty
+     * @param loaded   when it was loaded and how long that took, in words; empty when it is not
+     * @param loadedAt the same instant, ISO-8601, for {@code <time datetime>}; empty when it is not
+     */
+    record Row(String name, String title, String version, String state, String reason, String task,
+               List<String> inputs, String requests, String errors, String p50, String p99, String loaded,
+               String loadedAt, String form, String card) {
+
+        public boolean manyInputs() {
+            return inputs.size() > INPUTS_SHOWN;
+        }
+
+        public boolean ready() {
+            return state.equals("loaded");
+        }
+    }
+
+    static ModelsPage of(List<ModelIndexHandler.Entry> entries) {
+        return new ModelsPage(entries.stream().map(ModelsPage::row).toList(), RecentRequests.WINDOW_SECONDS / 60);
+    }
+
+    private static Row row(ModelIndexHandler.Entry e) {
+        ModelIndexHandler.Recent recent = e.recent();
+        String loaded = "";
+        if (e.loadedAt() != null) {
+            loaded = LOADED.format(Instant.parse(e.loadedAt())) + (e.loadSeconds() == null ? ""
+                    : " (took " + seconds(e.loadSeconds()) + ")");
+        }
+        return new Row(e.name(), e.title().equals(e.name()) ? "" : e.title(), e.version(), state(e.state()),
+                e.reason(), e.task(), e.inputs(), Long.toString(recent.requests()), Long.toString(recent.errors()),
+                millis(recent.p50Ms(), recent.requests()), millis(recent.p99Ms(), recent.requests()), loaded,
+                e.loadedAt() == null ? "" : e.loadedAt(), e.form(), e.card());
+    }
+
+    /** The repository's state in the words of the page. */
+    static String state(String state) {
+        return switch (state) {
+            case "READY" -> "loaded";
+            case "LOADING" -> "loading";
+            case "UNAVAILABLE" -> "failed";
+            default -> state.toLowerCase(Locale.ROOT);
+        };
+    }
+
+    private static String millis(Double ms, long requests) {
+        if (ms == null) {
+            return requests == 0 ? "–" : "over " + seconds(RecentRequests.BOUNDS_MAX_SECONDS);
+        }
+        return ms >= 1000 ? seconds(ms / 1000) : (ms >= 10 ? String.format(Locale.ROOT, "%.0f ms", ms)
+                : String.format(Locale.ROOT, "%.2g ms", ms));
+    }
+
+    private static String seconds(double seconds) {
+        if (seconds < 1) {
+            return millis(seconds * 1000, 1);
+        }
+        return seconds >= 10 ? String.format(Locale.ROOT, "%.0f s", seconds)
+                : String.format(Locale.ROOT, "%.2g s", seconds);
+    }
+}

@@ -1,0 +1,135 @@
+package org.tabserve.web.pages;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Debian's headless Chromium driven by Selenium for a browser test class, as {@link BrowserTest} starts it (the
+ * driver's path given, nothing downloaded; skipped, saying why, where either is missing), with the waits the pages
+ * need and whole-page screenshots.
+ */
+final class Chromium implements AutoCloseable {
+
+    static final Dimension DESKTOP = new Dimension(1280, 1100);
+    static final Dimension PHONE = new Dimension(360, 1400);
+    private static final Duration IMPLICIT_WAIT = Duration.ofSeconds(10);
+
+    final WebDriver driver;
+    private final Path profile;
+
+    private Chromium(WebDriver driver, Path profile) {
+        this.driver = driver;
+        this.profile = profile;
+    }
+
+    /** Starts the browser at desktop size; the calling test class is skipped when Chromium is not installed. */
+    static Chromium start() throws IOException {
+        assumeTrue(Files.isExecutable(BrowserTest.CHROMIUM), "browser tests skipped: " + BrowserTest.CHROMIUM
+                + " is missing (apt-get install chromium chromium-driver)");
+        assumeTrue(Files.isExecutable(BrowserTest.CHROMEDRIVER), "browser tests skipped: " + BrowserTest.CHROMEDRIVER
+                + " is missing (apt-get install chromium-driver)");
+        Path profile = Files.createTempDirectory("tabserve-chromium-profile");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(BrowserTest.CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--user-data-dir=" + profile, "--window-size=1280,1100");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(BrowserTest.CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        WebDriver driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        driver.manage().timeouts().implicitlyWait(IMPLICIT_WAIT);
+        Files.createDirectories(BrowserTest.SCREENSHOTS);
+        return new Chromium(driver, profile);
+    }
+
+    @Override
+    public void close() throws IOException {
+        driver.quit();
+        try (Stream<Path> files = Files.walk(profile)) {
+            files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        }
+    }
+
+    Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    long number(String script, Object... args) {
+        return ((Number) js(script, args)).longValue();
+    }
+
+    WebElement byId(String id) {
+        return driver.findElement(By.id(id));
+    }
+
+    void size(Dimension size) {
+        driver.manage().window().setSize(size);
+    }
+
+    /** How far the page scrolls sideways at its present width: 0 when it fits. */
+    long sidewaysOverflow() {
+        return number("return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+    }
+
+    /** The elements matching {@code by} once the page has loaded, without waiting for ones that are rightly absent. */
+    List<WebElement> present(By by) {
+        new WebDriverWait(driver, Duration.ofSeconds(30))
+                .until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
+        driver.manage().timeouts().implicitlyWait(Duration.ZERO);
+        try {
+            return driver.findElements(by);
+        } finally {
+            driver.manage().timeouts().implicitlyWait(IMPLICIT_WAIT);
+        }
+    }
+
+    /** Clicks something that loads a new page and waits until the old page is gone. */
+    void navigate(WebElement clickable) {
+        WebElement page = driver.findElement(By.tagName("html"));
+        clickable.click();
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> gone(page));
+    }
+
+    private static boolean gone(WebElement page) {
+        try {
+            page.isEnabled();
+            return false;
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return true;
+        } catch (org.openqa.selenium.WebDriverException e) {
+            if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
+                return true;
+            }
+            throw e;
+        }
+    }
+
+    /** A screenshot of the whole page at {@code size}'s width, saved as {@code target/screenshots/NAME.png}. */
+    void shoot(String name, Dimension size) throws IOException {
+        size(size);
+        long height = number("return document.documentElement.scrollHeight;");
+        size(new Dimension(size.getWidth(), (int) Math.min(6000, Math.max(size.getHeight(), height + 140))));
+        byte[] png = ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES);
+        Files.write(BrowserTest.SCREENSHOTS.resolve(name + ".png"), png);
+        size(size);
+    }
+}
