@@ -139,6 +139,10 @@ public final class JsonCells {
         if (numbersOnly) {
             return number(parser, token, feature, row, rows);
         }
+        if (JsonText.isNaN(parser)) {
+            missingNaN(feature, row, rows);
+            return null;
+        }
         if ((feature.type() == ValueType.FLOAT || feature.type() == ValueType.DOUBLE)
                 && (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT)) {
             return finite(parser, feature.name(), row, rows);
@@ -175,6 +179,10 @@ public final class JsonCells {
      */
     double number(JsonParser parser, JsonToken token, Feature feature, Integer row, RowsRead rows) throws IOException {
         String name = feature.name();
+        if (JsonText.isNaN(parser)) {
+            missingNaN(feature, row, rows); // never taken here: these features may not be missing
+            return 0.0;
+        }
         if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
             double value = finite(parser, name, row, rows);
             if (feature.type() == ValueType.FLOAT) {
@@ -190,6 +198,22 @@ public final class JsonCells {
         rows.error(new FieldProblem(name, "'" + name + "' must be a number, got " + JsonText.describe(token), row));
         parser.skipChildren(); // a string is skipped unread, however long
         return 0.0;
+    }
+
+    /**
+     * A {@code NaN} sent for a feature: a missing value, as Python's {@code json.dumps} writes pandas' missing values,
+     * taken where the feature may be missing; otherwise an error saying so.
+     *
+     * @return whether it is taken as missing
+     */
+    private static boolean missingNaN(Feature feature, Integer row, RowsRead rows) {
+        if (feature.missingAllowed()) {
+            return true;
+        }
+        String name = feature.name();
+        rows.error(new FieldProblem(name, "'" + name + "' is NaN, which is read as a missing value, and this model"
+                + " needs a value for '" + name + "'", row));
+        return false;
     }
 
     /** A JSON number as a double; one beyond double range is an error, with 0.0 in its place (in range of any kind). */

@@ -27,27 +27,49 @@ public final class JsonRowsParser {
     /**
      * What a request held.
      *
-     * @param cells   the values as sent, one array per row in {@link ModelSignature#features()} order: {@code null},
-     *                a {@code Number}, a {@code String} or a {@code Boolean}; null when the rows were read as plain
-     *                doubles (see {@code numbers})
-     * @param numbers for a numbers-only model, the numbers as sent, one array per row in feature order; otherwise null
-     * @param rows    the same rows, checked against the signature
-     * @param batch   whether the caller sent a batch ({@code instances}) rather than one object
+     * @param cells    the values as sent, one array per row of the request in {@link ModelSignature#features()}
+     *                 order: {@code null}, a {@code Number}, a {@code String} or a {@code Boolean}; null when the rows
+     *                 were read as plain doubles (see {@code numbers})
+     * @param numbers  for a numbers-only model, the numbers as sent, one array per row of the request in feature
+     *                 order; otherwise null
+     * @param rows     the rows that can be scored, checked against the signature; null when none can (row mode)
+     * @param batch    whether the caller sent a batch ({@code instances}) rather than one object
+     * @param sentRows in row mode ({@link OnError#ROW}), the request's row of each of {@code rows}; null when
+     *                 {@code rows} holds every row of the request, in order
+     * @param problems in row mode, every bad row's problems, each with its row of the request; otherwise empty
+     * @param ignored  the fields sent that the model does not take, ignored, in the order first met
      */
-    public record ParsedRows(List<Object[]> cells, double[][] numbers, Batch rows, boolean batch) {
+    public record ParsedRows(List<Object[]> cells, double[][] numbers, Batch rows, boolean batch, int[] sentRows,
+                             List<FieldProblem> problems, List<String> ignored) {
+
+        /** @return how many rows the request held, the bad ones in row mode included */
+        public int sent() {
+            return cells != null ? cells.size() : numbers.length;
+        }
+
+        /** @return the request's row of row {@code row} of {@link #rows()} */
+        public int sentRow(int row) {
+            return sentRows == null ? row : sentRows[row];
+        }
 
         /**
-         * The range and unknown-category warnings of a row, from the numbers as sent (not as the model's floats hold
-         * them, which would warn about values at the very ends of the training range).
+         * The range and unknown-category warnings of a row of {@link #rows()}, from the numbers as sent (not as the
+         * model's floats hold them, which would warn about values at the very ends of the training range).
          */
         public List<RangeWarning> warnings(ModelCard card, int row) {
-            return numbers != null ? PredictionJson.warnings(card, rows, row, numbers[row])
-                    : PredictionJson.warnings(card, rows, row, cells.get(row));
+            return numbers != null ? PredictionJson.warnings(card, rows, row, numbers[sentRow(row)])
+                    : PredictionJson.warnings(card, rows, row, cells.get(sentRow(row)));
         }
 
         /** {@link #warnings(ModelCard, int)} with the card's ranges looked up once per answer. */
         public List<RangeWarning> warnings(PredictionJson.Rows encoded, int row) {
-            return numbers != null ? encoded.warnings(rows, row, numbers[row]) : encoded.warnings(rows, row, cells.get(row));
+            return numbers != null ? encoded.warnings(rows, row, numbers[sentRow(row)])
+                    : encoded.warnings(rows, row, cells.get(sentRow(row)));
+        }
+
+        /** The warnings that concern the whole request, told once: each ignored field. */
+        public List<RangeWarning> requestWarnings() {
+            return PredictionJson.ignored(ignored);
         }
     }
 
@@ -80,10 +102,20 @@ public final class JsonRowsParser {
      * @throws RowsException 400 for malformed JSON or bad fields (all of them listed), 413 for too many rows
      */
     public ParsedRows parse(InputStream body) throws IOException {
-        return plain ? parse(body, new Numbers(reader.numberRows())) : parse(body, new Cells(reader.rows()));
+        return parse(body, OnError.REJECT);
     }
 
-    private <R> ParsedRows parse(InputStream body, Store<R> store) throws IOException {
+    /**
+     * @param onError what a batch does with its bad rows; a lone row is refused whatever this says
+     * @throws RowsException 400 for malformed JSON or bad fields (all of them listed; in row mode, only those of a
+     *                       lone row), 413 for too many rows
+     */
+    public ParsedRows parse(InputStream body, OnError onError) throws IOException {
+        return plain ? parse(body, new Numbers(reader.numberRows()), onError)
+                : parse(body, new Cells(reader.rows()), onError);
+    }
+
+    private <R> ParsedRows parse(InputStream body, Store<R> store, OnError onError) throws IOException {
         try (JsonParser parser = JsonText.parser(body)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
@@ -114,15 +146,13 @@ public final class JsonRowsParser {
             if (!instances) {
                 store.add(top);
                 store.requireAll(top, null);
-                Batch checked = rows.check(false);
-                return new ParsedRows(rows.cells(), rows.numbers(), checked, false);
+                return rows.parsed(rows.check(false), false, onError);
             }
             if (!topNames.isEmpty()) {
                 throw RowsException.malformed("send either \"instances\" or the features " + topNames
                         + " at the top level, not both");
             }
-            Batch checked = rows.checkBatch(INSTANCES);
-            return new ParsedRows(rows.cells(), rows.numbers(), checked, true);
+            return rows.parsed(rows.checkBatch(INSTANCES, onError), true, onError);
         } catch (JsonProcessingException | CharConversionException e) {
             throw JsonText.malformed(e);
         }
@@ -177,16 +207,16 @@ public final class JsonRowsParser {
     }
 
     /**
-     * Stores a named value in its feature's place, or names the field the model does not have.
+     * Stores a named value in its feature's place, or skips a field the model does not take (noted, to be told once
+     * in the answer's warnings).
      *
-     * @return the feature's position, or null for a field the model does not have
+     * @return the feature's position, or null for a field the model does not take
      */
     private <R> Integer field(JsonParser parser, JsonToken token, String name, R cells, Integer row, Store<R> store)
             throws IOException {
         Integer position = reader.position(name);
         if (position == null) {
-            store.rows.error(new FieldProblem(name, "unknown feature '" + name + "'; the model's features are "
-                    + signature.featureNames(), row));
+            store.rows.ignore(name);
             parser.skipChildren();
             return null;
         }

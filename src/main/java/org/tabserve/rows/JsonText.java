@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 
 import java.io.IOException;
@@ -33,6 +34,9 @@ public final class JsonText {
             // Leave committing to the container: it can then still close a connection whose body went unread.
             .disable(StreamWriteFeature.FLUSH_PASSED_TO_STREAM)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            // Python's json.dumps writes NaN (and Infinity) by default, and pandas' missing values are NaN: they are
+            // read as numbers here, and the readers of cells say what NaN means ({@link #isNaN}).
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             // Schubfach and FastDoubleParser instead of the JDK's number conversions: the same doubles (both are
             // exact round trips), at a fraction of the cost on batch answers (two probabilities per row).
             .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
@@ -64,9 +68,28 @@ public final class JsonText {
         if (e instanceof JsonProcessingException syntax) {
             JsonLocation at = syntax.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            return RowsException.malformed("malformed JSON" + where + ": " + syntax.getOriginalMessage());
+            return RowsException.malformed("malformed JSON" + where + ": " + withoutSettings(syntax.getOriginalMessage()));
         }
         return RowsException.malformed("malformed JSON: " + e.getMessage());
+    }
+
+    /**
+     * Whether the parser is at a bare {@code NaN}, Python's and pandas' word for a missing value, which every JSON
+     * reader of cells takes as {@code null} (Infinity is a number out of range, not a missing value).
+     */
+    public static boolean isNaN(JsonParser parser) throws IOException {
+        return parser.currentToken() == JsonToken.VALUE_NUMBER_FLOAT && parser.isNaN()
+                && Double.isNaN(parser.getDoubleValue());
+    }
+
+    /** Jackson's advice to enable one of its features: a setting of this server, which a caller cannot change. */
+    private static final java.util.regex.Pattern SETTING = java.util.regex.Pattern.compile(
+            "[:;,]?\\s*\\(?(?:enable|use)\\s+(?:`|')?(?:JsonReadFeature|JsonParser\\.Feature|StreamReadFeature)\\.[A-Z_]+"
+            + "(?:`|')?\\s+(?:to allow|to accept)[^)]*\\)?|\\s*\\(JSON ?Feature[^)]*\\)");
+
+    /** Jackson's message without the names of its Java settings, which tell a caller nothing it can do. */
+    static String withoutSettings(String message) {
+        return message == null ? "" : SETTING.matcher(message).replaceAll("");
     }
 
     /** What a JSON token is, in words for an error message: "a string", "a number", "null", … */

@@ -14,8 +14,9 @@ import java.util.Map;
 /**
  * Reads one row from request parameters, the shared format of {@code GET /predict?variance=..} and the HTML form:
  * each parameter a feature name with one value, read by the feature's type as a CSV cell is ({@link TextCells}); an
- * empty value is a missing one. Unknown, repeated, missing and unreadable fields, and whatever the model's batch
- * refuses, are all reported at once, with what was typed kept for the form to show again.
+ * empty value is a missing one. A parameter the model does not take is ignored and told in the warnings, as on every
+ * route. Repeated, missing and unreadable fields, and whatever the model's batch refuses, are all reported at once,
+ * with what was typed kept for the form to show again.
  */
 public final class ParameterRowParser {
 
@@ -24,8 +25,10 @@ public final class ParameterRowParser {
      * @param cells  the row's cells in the model's feature order, or null when there are errors
      * @param batch  the row checked by the model's signature, or null when there are errors
      * @param errors every bad field
+     * @param ignored the parameters the model does not take, ignored
      */
-    public record ParsedRow(Map<String, String> typed, Object[] cells, Batch batch, List<FieldProblem> errors) {
+    public record ParsedRow(Map<String, String> typed, Object[] cells, Batch batch, List<FieldProblem> errors,
+                            List<String> ignored) {
 
         /** @return the row's batch, or a 400 listing every bad field */
         public Batch orThrow() {
@@ -40,7 +43,9 @@ public final class ParameterRowParser {
          * float rounding), then the categories the model has not seen.
          */
         public List<org.tabserve.model.RangeWarning> warnings(org.tabserve.model.ModelCard card) {
-            return List.copyOf(PredictionJson.warnings(card, batch, 0, cells));
+            List<org.tabserve.model.RangeWarning> warnings = PredictionJson.ignored(ignored);
+            warnings.addAll(PredictionJson.warnings(card, batch, 0, cells));
+            return List.copyOf(warnings);
         }
     }
 
@@ -56,7 +61,7 @@ public final class ParameterRowParser {
         List<String> names = signature.featureNames();
         Object[] cells = new Object[features.size()];
         List<FieldProblem> errors = new ArrayList<>();
-        List<FieldProblem> unknown = new ArrayList<>();
+        List<String> ignored = new ArrayList<>();
         for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
             String field = parameter.getKey();
             String[] values = parameter.getValue();
@@ -67,8 +72,7 @@ public final class ParameterRowParser {
             }
             int index = names.indexOf(field);
             if (index < 0) {
-                unknown.add(new FieldProblem(field, "unknown feature '" + field + "'; the model's features are " + names,
-                        null));
+                ignored.add(field);
                 continue;
             }
             Object cell = TextCells.read(features.get(index), text, false);
@@ -78,10 +82,13 @@ public final class ParameterRowParser {
                 cells[index] = cell;
             }
         }
-        errors.addAll(unknown);
+        // A misspelt name is both ignored and missing: say so where the missing one is named.
+        String sent = ignored.isEmpty() ? "" : "; the fields the model does not take were ignored: "
+                + RowsRead.quoted(ignored);
         for (Feature feature : features) {
             if (!parameters.containsKey(feature.name()) && !feature.missingAllowed()) {
-                errors.add(new FieldProblem(feature.name(), "missing value for feature '" + feature.name() + "'", null));
+                errors.add(new FieldProblem(feature.name(), "missing value for feature '" + feature.name() + "'" + sent,
+                        null));
             }
         }
         // The batch says what else is wrong (range, missing, categories), also beside errors already found, on the
@@ -102,8 +109,8 @@ public final class ParameterRowParser {
             }
         }
         if (!errors.isEmpty()) {
-            return new ParsedRow(typed, null, null, List.copyOf(errors));
+            return new ParsedRow(typed, null, null, List.copyOf(errors), List.copyOf(ignored));
         }
-        return new ParsedRow(typed, cells, batch, List.of());
+        return new ParsedRow(typed, cells, batch, List.of(), List.copyOf(ignored));
     }
 }

@@ -149,6 +149,42 @@ public final class PredictionJson {
         json.writeEndObject();
     }
 
+    /** The warnings that tell each ignored field once: a field sent that the model does not take. */
+    public static List<RangeWarning> ignored(List<String> fields) {
+        List<RangeWarning> warnings = new java.util.ArrayList<>(fields.size());
+        for (String field : fields) {
+            warnings.add(new RangeWarning(field, "'" + field + "' is not an input of the model; it was ignored"));
+        }
+        return warnings;
+    }
+
+    /** Writes a request's warnings (each ignored field, once) as {@code "warnings": [...]}, when there are any. */
+    public static void writeRequestWarnings(JsonGenerator json, List<RangeWarning> warnings) throws IOException {
+        if (!warnings.isEmpty()) {
+            writeWarnings(json, warnings);
+        }
+    }
+
+    /**
+     * Writes a bad row's place in a batch answered row by row ({@code ?on_error=row}):
+     * {@code {"errors": [{"field", "message", "row"}]}}.
+     */
+    public static void writeRowErrors(JsonGenerator json, List<FieldProblem> problems) throws IOException {
+        json.writeStartObject();
+        json.writeArrayFieldStart("errors");
+        for (FieldProblem problem : problems) {
+            json.writeStartObject();
+            json.writeStringField("field", problem.field());
+            json.writeStringField("message", problem.message());
+            if (problem.row() != null) {
+                json.writeNumberField("row", problem.row());
+            }
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+    }
+
     /**
      * The warnings for one row of a typed batch: numbers outside the training range, in the model's column order,
      * then categories the model has not seen.

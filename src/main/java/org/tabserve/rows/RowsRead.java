@@ -23,6 +23,8 @@ public final class RowsRead {
     private final List<double[]> numbers = new ArrayList<>();
     private final List<FieldProblem> errors = new ArrayList<>();
     private final BitSet spoilt = new BitSet();
+    /** The fields sent that the model does not take, in the order first met: ignored, and told once. */
+    private final java.util.Set<String> ignored = new java.util.LinkedHashSet<>();
     /** Whether the rows are plain doubles ({@link #add(double[])}) rather than boxed cells. */
     private final boolean plain;
     private final ModelSignature signature;
@@ -70,6 +72,19 @@ public final class RowsRead {
         spoilt.set(problem.row() == null ? 0 : problem.row());
     }
 
+    /**
+     * Notes a field the model does not take: it is ignored (people send whole rows, and MLflow ignores such columns
+     * too) and listed once in the answer's warnings ({@link #ignored()}).
+     */
+    public void ignore(String field) {
+        ignored.add(field);
+    }
+
+    /** @return the fields sent that the model does not take, in the order first met */
+    public List<String> ignored() {
+        return List.copyOf(ignored);
+    }
+
     /** Names each feature a named row has not given. */
     public void requireAll(Object[] row, Integer at) {
         for (int i = 0; i < row.length; i++) {
@@ -90,7 +105,19 @@ public final class RowsRead {
 
     private void missing(int feature, Integer at) {
         String name = features.get(feature).name();
-        error(new FieldProblem(name, "missing value for feature '" + name + "'", at));
+        // A misspelt name is both ignored and missing: say so where the missing one is named.
+        String sent = ignored.isEmpty() ? "" : "; the fields the model does not take were ignored: "
+                + RowsRead.quoted(ignored);
+        error(new FieldProblem(name, "missing value for feature '" + name + "'" + sent, at));
+    }
+
+    /** Names in quotes, comma-separated: {@code 'a', 'b'}. */
+    static String quoted(java.util.Collection<String> names) {
+        StringBuilder text = new StringBuilder();
+        for (String name : names) {
+            text.append(text.length() == 0 ? "" : ", ").append('\'').append(name).append('\'');
+        }
+        return text.toString();
     }
 
     /**
@@ -127,13 +154,81 @@ public final class RowsRead {
     /**
      * {@link #check(boolean)} for a batch sent as the array {@code field}: an empty one is a 400, as on every
      * route (v2's shape [0, n], a CSV with a header only), since there is nothing to predict and an empty answer
-     * would hide the mistake.
+     * would hide the mistake. The refusal of bad rows says how to have the others answered ({@link OnError#HINT}).
      */
     public Batch checkBatch(String field) {
+        return checkBatch(field, OnError.REJECT);
+    }
+
+    /**
+     * {@link #checkBatch(String)} under the caller's choice. {@link OnError#REJECT} refuses the batch for one bad
+     * row. {@link OnError#ROW} checks the rows no problem spoilt into the batch (again without any the model's own
+     * check refuses, until what is left passes) and keeps every problem with its row ({@link #problems()}), the
+     * batch's rows' places in the request in {@link #batchRows()}.
+     *
+     * @return the batch of the rows that can be scored; null in row mode when none can
+     */
+    public Batch checkBatch(String field, OnError onError) {
         if (size() == 0) {
             throw RowsException.malformed("\"" + field + "\" has no rows; send at least one");
         }
-        return check(true);
+        if (onError == OnError.REJECT) {
+            try {
+                return check(true);
+            } catch (RowsException e) {
+                throw RowsException.invalidFields(e.getMessage() + "; " + OnError.HINT, e.errors());
+            }
+        }
+        while (true) {
+            int[] at = new int[size()];
+            List<?> whole = plain ? whole(numbers, at) : whole(cells, at);
+            if (whole.isEmpty()) {
+                batchRows = new int[0];
+                return null;
+            }
+            try {
+                Batch checked = plain ? Batch.ofNumbers(signature, whole.toArray(new double[0][]))
+                        : batchOf(cells(whole));
+                batchRows = java.util.Arrays.copyOf(at, whole.size());
+                return checked;
+            } catch (ModelException e) {
+                if (e.kind() != ModelException.Kind.INVALID_INPUT || e.fieldErrors().isEmpty()) {
+                    throw e;
+                }
+                for (FieldError f : e.fieldErrors()) {
+                    error(new FieldProblem(f.field(), f.message(), at[f.row()]));
+                }
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object[]> cells(List<?> rows) {
+        return (List<Object[]>) rows;
+    }
+
+    /** Where each row of the batch {@link #checkBatch(String, OnError)} returned in row mode was in the request. */
+    private int[] batchRows;
+
+    /** @return in row mode, the request's row of each row of the checked batch; null otherwise */
+    int[] batchRows() {
+        return batchRows;
+    }
+
+    /**
+     * What the request held, for its answer: the rows as sent, the checked batch and, for a batch, the bad rows of
+     * row mode and the fields ignored.
+     *
+     * @param checked what {@link #check} or {@link #checkBatch(String, OnError)} returned
+     */
+    public JsonRowsParser.ParsedRows parsed(Batch checked, boolean batch, OnError onError) {
+        return new JsonRowsParser.ParsedRows(cells(), numbers(), checked, batch, batch ? batchRows : null,
+                batch && onError == OnError.ROW ? problems() : List.of(), ignored());
+    }
+
+    /** @return every problem found, in the order found (each with its row in a batch) */
+    List<FieldProblem> problems() {
+        return List.copyOf(errors);
     }
 
     /** The rows no problem spoilt, each one's place in the request noted in {@code at} (when some are spoilt). */

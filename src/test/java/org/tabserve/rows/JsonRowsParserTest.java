@@ -134,8 +134,8 @@ class JsonRowsParserTest {
         RowsException problem = refused("{\"instances\": [" + VALID + ", " + with("tagged", "\"no\"")
                 + ", {\"island\": \"Dream\", \"colour\": 1}, [\"Dream\", 1, 2, \"MALE\"], " + with("island", "{}") + "]}");
         List<String> found = problem.errors().stream().map(e -> e.row() + ":" + e.field()).sorted().toList();
-        assertEquals(List.of("1:tagged", "2:bill_length_mm", "2:colour", "2:flipper_length_mm", "2:sex", "2:tagged",
-                "3:tagged", "4:island"), found);
+        assertEquals(List.of("1:tagged", "2:bill_length_mm", "2:flipper_length_mm", "2:sex", "2:tagged",
+                "3:tagged", "4:island"), found, "colour, which the model does not take, is ignored");
     }
 
     @Test
@@ -166,9 +166,11 @@ class JsonRowsParserTest {
         for (double[] row : parsed.numbers()) {
             assertArrayEquals(new double[] {1, 2, 3, 4}, row);
         }
-        RowsException unknown = assertThrows(RowsException.class, () -> parser.parse(utf8("{\"instances\": [{\"variance\": 1,"
-                + " \"colour\": 0, \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4}]}")));
-        assertEquals(List.of("colour"), fields(unknown));
+        JsonRowsParser.ParsedRows extra = parser.parse(utf8("{\"instances\": [{\"variance\": 1,"
+                + " \"colour\": 0, \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4}, {\"colour\": 1, \"variance\": 1,"
+                + " \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4, \"size\": 9}]}"));
+        assertArrayEquals(new double[] {1, 2, 3, 4}, extra.numbers()[1], "a field the model does not take is skipped");
+        assertEquals(List.of("colour", "size"), extra.ignored(), "each ignored field once, in the order first met");
         for (String twice : List.of("{\"variance\": 1, \"skewness\": 2, \"variance\": 3, \"curtosis\": 3, \"entropy\": 4}",
                 "{\"variance\": 1, \"variance\": 2, \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4}",
                 "{\"variance\": 1, \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4, \"entropy\": 4}")) {
@@ -211,5 +213,41 @@ class JsonRowsParserTest {
 
     private static List<String> fields(RowsException problem) {
         return problem.errors().stream().map(FieldProblem::field).toList();
+    }
+
+    /** Python's json.dumps writes pandas' missing values as a bare NaN: a missing value where the model takes one. */
+    @Test
+    void aBareNaNIsAMissingValueWhereTheFeatureMayBeMissingAndAClearRefusalElsewhere() throws IOException {
+        JsonRowsParser.ParsedRows parsed = typed(with("bill_length_mm", "NaN"));
+        assertNull(parsed.cells().get(0)[1], "NaN is read as the missing value, as null is");
+        assertTrue(Double.isNaN(parsed.rows().number(0, 1)));
+
+        RowsException text = refused(with("sex", "NaN"));
+        assertEquals("sex", text.errors().get(0).field());
+        assertEquals("'sex' is NaN, which is read as a missing value, and this model needs a value for 'sex'",
+                text.errors().get(0).message());
+
+        RowsException numbers = assertThrows(RowsException.class, () -> new JsonRowsParser(RowsFixtures.SIGNATURE, 10)
+                .parse(utf8("{\"instances\": [[1, 2, 3, 4], [NaN, 2, 3, 4]]}")));
+        assertEquals(1, numbers.errors().size(), numbers.errors().toString());
+        assertEquals(1, numbers.errors().get(0).row());
+        assertTrue(numbers.errors().get(0).message().contains("is NaN, which is read as a missing value"));
+
+        RowsException infinity = refused(with("bill_length_mm", "-Infinity"));
+        assertEquals("'bill_length_mm' is out of range: -Infinity", infinity.errors().get(0).message(),
+                "Infinity is a number out of range, not a missing value");
+    }
+
+    /** Jackson's advice to enable one of its settings is the server's business: no Java name reaches the caller. */
+    @Test
+    void malformedJsonIsToldWithoutJacksonsSettingNames() {
+        for (String body : List.of("{\"variance\": +1}", "{'variance': 1}", "{\"variance\": 01}",
+                "{\"variance\": 1,}", "{variance: 1}", "{\"a\": \"\t\"}", "{\"variance\": nan}")) {
+            RowsException e = refused(body);
+            assertTrue(e.getMessage().startsWith("malformed JSON at line 1"), e.getMessage());
+            for (String java : List.of("Feature", "JsonRead", "ALLOW_", "com.fasterxml", "jackson")) {
+                assertFalse(e.getMessage().contains(java), () -> body + ": '" + java + "' in " + e.getMessage());
+            }
+        }
     }
 }

@@ -145,9 +145,11 @@ class HostileInputTest {
                 () -> json("{\"variance\": \"" + repeat("x", 1 << 20) + "\"}"));
         add("a field name of 200 kB", 400, "malformed JSON",
                 () -> json("{\"" + repeat("v", 200_000) + "\": 1}"));
-        add("a NaN literal", 400, "Non-standard token 'NaN'", () -> json(VALID.replace("3.6", "NaN")));
-        add("an Infinity literal", 400, "Non-standard token 'Infinity'", () -> json(VALID.replace("3.6", "Infinity")));
-        add("a -Infinity literal", 400, "Non-standard token '-Infinity'", () -> json(VALID.replace("3.6", "-Infinity")));
+        add("a NaN literal, a missing value this model cannot take", 400,
+                "'variance' is NaN, which is read as a missing value, and this model needs a value for 'variance'",
+                () -> json(VALID.replace("3.6", "NaN")));
+        add("an Infinity literal", 400, "'variance' is out of range: Infinity", () -> json(VALID.replace("3.6", "Infinity")));
+        add("a -Infinity literal", 400, "'variance' is out of range: -Infinity", () -> json(VALID.replace("3.6", "-Infinity")));
         add("\"NaN\" as a string", 400, "'variance' must be a number, got a string", () -> json(VALID.replace("3.6", "\"NaN\"")));
         add("a number sent as a string", 400, "'variance' must be a number, got a string", () -> json(VALID.replace("3.6", "\"3.6\"")));
         add("a duplicate key", 400, "Duplicate field 'variance'", () -> json(VALID.replace("{", "{\"variance\": 1, ")));
@@ -155,7 +157,11 @@ class HostileInputTest {
         add("a null feature", 400, "'entropy' must be a number, got null", () -> json(VALID.replace("-0.44", "null")));
         add("an object as a feature", 400, "'entropy' must be a number, got an object", () -> json(VALID.replace("-0.44", "{\"x\": 1}")));
         add("a missing feature", 400, "missing value for feature 'entropy'", () -> json(VALID.replace(", \"entropy\": -0.44", "")));
-        add("an extra feature", 400, "unknown feature 'colour'", () -> json(VALID.replace("{", "{\"colour\": 1, ")));
+        add("an extra feature is ignored and told in the warnings", 200, "'colour' is not an input of the model; it was ignored",
+                () -> json(VALID.replace("{", "{\"colour\": 1, ")));
+        add("a misspelt feature is missing, and the missing one's error names it", 400,
+                "missing value for feature 'entropy'; the fields the model does not take were ignored: 'entropie'",
+                () -> json(VALID.replace("entropy", "entropie")));
         add("an empty object", 400, "4 fields are invalid", () -> json("{}"));
         add("instances that are not an array", 400, "must be an array of objects or arrays, got a number", () -> json("{\"instances\": 7}"));
         add("an instance that is a string", 400, "instance 0 must be an object of features", () -> json("{\"instances\": [\"x\"]}"));
@@ -222,7 +228,7 @@ class HostileInputTest {
                 () -> http.get("/predict?variance=" + repeat("9", 5_000) + "&skewness=1&curtosis=1&entropy=1"));
         add("a feature given twice in the query", 400, "'variance' is given 2 times",
                 () -> http.get("/predict?variance=1&variance=2&skewness=1&curtosis=1&entropy=1"));
-        add("an unknown query parameter", 400, "unknown feature 'colour'",
+        add("an unknown query parameter is ignored and told in the warnings", 200, "'colour' is not an input of the model; it was ignored",
                 () -> http.get("/predict?variance=1&skewness=1&curtosis=1&entropy=1&colour=red"));
         add("a broken percent-escape in the query", 400, "could not be read",
                 () -> raw("GET /predict?variance=%ZZ&skewness=1&curtosis=1&entropy=1 HTTP/1.1\r\nHost: localhost\r\n"
@@ -382,7 +388,7 @@ class HostileInputTest {
         add("v2: a BOOL datatype", 400, "has datatype 'BOOL'", () -> infer(v2("BOOL", "[1, 4]", "[true, true, true, true]")));
         add("v2: FP64 data that is not exactly a float32", 400, "is not exactly a float32", () -> infer(v2("FP64", "[1, 4]", "[0.1, 1, 1, 1]")));
         add("v2: strings as data", 400, "must be a number (FP32), got a string", () -> infer(v2("FP32", "[1, 4]", "[\"1\", 1, 1, 1]")));
-        add("v2: a NaN literal", 400, "Non-standard token 'NaN'", () -> infer(v2("FP32", "[1, 4]", "[NaN, 1, 1, 1]")));
+        add("v2: a NaN literal", 400, "is NaN (a missing value), but 'variance' may not be missing", () -> infer(v2("FP32", "[1, 4]", "[NaN, 1, 1, 1]")));
         add("v2: a value beyond FP32 range", 400, "is outside the FP32 range", () -> infer(v2("FP32", "[1, 4]", "[1e39, 1, 1, 1]")));
         add("v2: a shape with a billion rows but four values", 400, "which needs 4000000000 values, but its data has 4",
                 () -> infer(v2("FP32", "[1000000000, 4]", "[1, 2, 3, 4]")));

@@ -48,8 +48,17 @@ class MlflowInvocationsTest {
     }
 
     private static List<String> invocations(String contentType, String body) {
+        return invocations(contentType, body, List.of());
+    }
+
+    /** @param ignored the columns the answer's warnings must name, once each: the model does not take them */
+    private static List<String> invocations(String contentType, String body, List<String> ignored) {
         JsonNode answer = http.post("/invocations", contentType, body.getBytes(StandardCharsets.UTF_8)).json();
-        assertEquals(1, answer.size(), () -> "only predictions, as MLflow answers: " + answer);
+        List<String> warned = new ArrayList<>();
+        answer.path("warnings").forEach(w -> warned.add(w.path("feature").asText()));
+        assertEquals(ignored, warned, answer::toString);
+        assertEquals(ignored.isEmpty() ? 1 : 2, answer.size(), () -> "only predictions, as MLflow answers (and the"
+                + " warnings when a column was ignored): " + answer);
         List<String> labels = new ArrayList<>();
         answer.path("predictions").forEach(p -> {
             assertTrue(p.isTextual(), () -> "a label, not an object: " + p);
@@ -76,7 +85,7 @@ class MlflowInvocationsTest {
             BankNotes.Note note = notes.get(i);
             BankNotes.FEATURES.forEach(f -> row.add(note.value(f)));
         }
-        assertEquals(expected, invocations(body));
+        assertEquals(expected, invocations("application/json", body.toString(), List.of("id")));
     }
 
     @Test

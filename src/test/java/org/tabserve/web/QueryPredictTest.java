@@ -90,8 +90,10 @@ class QueryPredictTest {
     }
 
     @Test
-    void rejectsAnUnknownParameterNamingIt() {
-        assertRejectsNaming("/predict?" + BankNotes.genuine().query() + "&colour=1", "colour");
+    void ignoresAParameterTheModelDoesNotTakeAndSaysSo() {
+        JsonNode answer = http.get("/predict?" + BankNotes.genuine().query() + "&colour=1").json();
+        assertEquals(BankNotes.genuine().label(), answer.path("label").asText());
+        assertEquals("colour", answer.path("warnings").get(0).path("feature").asText(), answer.toString());
     }
 
     @Test

@@ -250,7 +250,7 @@ class TypedModelsJsonTest {
                 new Case("NUL in text", () -> post(with(row, "island", "\"Torg\\u0000ersen\"")), 400, "island"),
                 new Case("invalid UTF-8 in text", () -> http.post("/api/predict", "application/json", invalidUtf8Island()), 400, "island"),
                 new Case("a missing field", () -> post(row.replace(", \"sex\": \"MALE\"", "")), 400, "sex"),
-                new Case("an unknown field", () -> post(row.replace("{", "{\"colour\": \"red\", ")), 400, "colour"),
+                new Case("an unknown field, ignored with a warning", () -> post(row.replace("{", "{\"colour\": \"red\", ")), 200, "colour"),
                 new Case("a typed batch row with a text number, named by its row", () -> post("{\"instances\": [" + row
                         + ", " + with(row, "body_mass_g", "\"heavy\"") + "]}"), 400, "body_mass_g"),
                 new Case("an array row in signature order", () -> post("{\"instances\": [[\"Dream\", 39.1, 18.7, 181, null, \"FEMALE\"]]}"), 200, null),

@@ -95,7 +95,21 @@ public final class OnnxModelLoader {
         // only until the session exists. The session is built from bytes, not from a path, so that a model cannot
         // make ONNX Runtime open files beside it (external data).
         ByteBuffer bytes = PrivateCopy.of(file);
-        return load(source, file.getFileName().toString().replaceFirst("\\.onnx$", ""), bytes, intraOpThreads);
+        return load(source, fileName(file), bytes, intraOpThreads);
+    }
+
+    /** A file being installed into a model directory: {@code .NAME.UUID.onnx.part} (the repository's installer). */
+    private static final java.util.regex.Pattern STAGED = java.util.regex.Pattern.compile(
+            "^\\.(.+)\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.onnx\\.part$");
+
+    /**
+     * The name a file gives a model whose card and graph name none: the file's name without {@code .onnx}, and for a
+     * file still being installed the name it is installed under, never its temporary name.
+     */
+    static String fileName(Path file) {
+        String name = file.getFileName().toString();
+        java.util.regex.Matcher staged = STAGED.matcher(name);
+        return staged.matches() ? staged.group(1) : name.replaceFirst("\\.onnx$", "");
     }
 
     /** Loads a model from bytes nobody else can change (a private copy); the tests' way to hand it others. */

@@ -6,6 +6,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.RangeWarning;
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.OnError;
 import org.tabserve.rows.JsonRowsParser;
 import org.tabserve.rows.PredictionJson;
 import org.tabserve.rows.RowsException;
@@ -14,12 +17,16 @@ import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
 import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.MemoryBudget;
+import org.tabserve.web.http.RequestParameters;
 import org.tabserve.web.http.ResolvedModel;
 import org.tabserve.web.http.WebConfig;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Answers a JSON prediction request, one row or {@code {"instances": [...]}}, the same way on every route that takes
@@ -47,16 +54,25 @@ public final class JsonPredictRequest {
     /** Answers a request whose body's media type has been checked to be JSON. */
     void answer(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
+        answer(model, request, LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES),
+                response);
+    }
+
+    /** Answers a request whose body, {@code sent} (read within the body limit), is JSON. */
+    void answer(ResolvedModel model, HttpServletRequest request, InputStream sent, HttpServletResponse response)
+            throws IOException {
         Model classifier = model.model();
+        OnError onError = RequestParameters.onError(request);
         try (MemoryBudget.Reservation held = budget.open()) {
             JsonRowsParser.ParsedRows parsed;
-            try (InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES),
-                    Json.UNMETERED_BYTES, Json.HEAP_BYTES_PER_BODY_BYTE)) {
-                parsed = new JsonRowsParser(classifier.signature(), config.maxBatchRows()).parse(body);
+            try (InputStream body = held.metered(sent, Json.UNMETERED_BYTES, Json.HEAP_BYTES_PER_BODY_BYTE)) {
+                parsed = new JsonRowsParser(classifier.signature(), config.maxBatchRows()).parse(body, onError);
             } catch (RowsException e) {
                 throw HttpProblem.of(e, WebConfig.MAX_BATCH_ROWS);
             }
-            respond(response, model.counted(classifier.predict(parsed.rows())), parsed, classifier.card());
+            List<Prediction> predictions = parsed.rows() == null ? List.of()
+                    : model.counted(classifier.predict(parsed.rows()));
+            respond(response, predictions, parsed, classifier.card());
         }
     }
 
@@ -68,17 +84,47 @@ public final class JsonPredictRequest {
                                 JsonRowsParser.ParsedRows parsed, ModelCard card) throws IOException {
         try (JsonGenerator json = Json.start(response)) {
             if (!parsed.batch()) {
-                PredictionJson.write(json, predictions.get(0), card, parsed.warnings(card, 0));
+                List<RangeWarning> warnings = parsed.warnings(card, 0);
+                if (!parsed.ignored().isEmpty()) {
+                    warnings = new ArrayList<>(parsed.requestWarnings());
+                    warnings.addAll(parsed.warnings(card, 0));
+                }
+                PredictionJson.write(json, predictions.get(0), card, warnings);
                 return;
             }
-            PredictionJson.Rows encoded = new PredictionJson.Rows(parsed.rows().signature(), card);
             json.writeStartObject();
             json.writeArrayFieldStart("predictions");
-            for (int i = 0; i < predictions.size(); i++) {
-                encoded.write(json, predictions.get(i), parsed.warnings(encoded, i));
+            if (parsed.sentRows() == null) {
+                PredictionJson.Rows encoded = new PredictionJson.Rows(parsed.rows().signature(), card);
+                for (int i = 0; i < predictions.size(); i++) {
+                    encoded.write(json, predictions.get(i), parsed.warnings(encoded, i));
+                }
+            } else {
+                writeRowByRow(json, predictions, parsed, card);
             }
             json.writeEndArray();
+            PredictionJson.writeRequestWarnings(json, parsed.requestWarnings());
             json.writeEndObject();
+        }
+    }
+
+    /** A batch answered row by row ({@code ?on_error=row}): each row's prediction, or its errors, in its place. */
+    private static void writeRowByRow(JsonGenerator json, List<Prediction> predictions, JsonRowsParser.ParsedRows parsed,
+                                      ModelCard card) throws IOException {
+        PredictionJson.Rows encoded = parsed.rows() == null ? null
+                : new PredictionJson.Rows(parsed.rows().signature(), card);
+        Map<Integer, List<FieldProblem>> problems = new HashMap<>();
+        for (FieldProblem problem : parsed.problems()) {
+            problems.computeIfAbsent(problem.row(), r -> new ArrayList<>()).add(problem);
+        }
+        int next = 0;
+        for (int row = 0; row < parsed.sent(); row++) {
+            if (next < predictions.size() && parsed.sentRow(next) == row) {
+                encoded.write(json, predictions.get(next), parsed.warnings(encoded, next));
+                next++;
+            } else {
+                PredictionJson.writeRowErrors(json, problems.getOrDefault(row, List.of()));
+            }
         }
     }
 }

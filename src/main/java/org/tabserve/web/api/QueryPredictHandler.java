@@ -9,12 +9,14 @@ import org.tabserve.rows.ParameterRowParser;
 import org.tabserve.rows.PredictionJson;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
+import org.tabserve.web.http.LimitedInputStream;
 import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.RequestParameters;
 import org.tabserve.web.http.ResolvedModel;
 import org.tabserve.web.http.WebConfig;
 
 import java.io.IOException;
+import java.io.PushbackInputStream;
 
 /**
  * {@code /predict}, the original Flask apps' route, answered in JSON: {@code GET /predict?variance=..&skewness=..}
@@ -31,7 +33,11 @@ public final class QueryPredictHandler {
         this.json = json;
     }
 
-    /** {@code POST /predict}: the features as a JSON object or as a url-encoded form. */
+    /**
+     * {@code POST /predict}: the features as a JSON object or as a url-encoded form. A body sent with no
+     * {@code Content-Type} (Python's {@code requests.post(url, data=json.dumps(row))}) is JSON when it starts with
+     * {@code {} or {@code [}, as Flask's {@code request.get_json(force=True)} in the original apps takes it.
+     */
     public void post(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         MediaType type = MediaType.of(request);
@@ -40,10 +46,50 @@ public final class QueryPredictHandler {
                 type.require(MediaType.JSON); // refuses a charset other than UTF-8
                 json.answer(model, request, response);
             }
-            case MediaType.FORM -> get(model, request, response);
+            case MediaType.FORM -> {
+                refuseJsonAsForm(RequestParameters.of(request, config.maxBodyBytes()));
+                get(model, request, response);
+            }
+            case "" -> {
+                PushbackInputStream body = new PushbackInputStream(
+                        LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES), 1);
+                int first = firstNonBlank(body);
+                if (first != '{' && first != '[') {
+                    throw HttpProblem.unsupportedMediaType("send Content-Type: application/json (or a url-encoded"
+                            + " form) " + type.sent() + "; a body with none is read as JSON only when it starts with"
+                            + " { or [");
+                }
+                body.unread(first);
+                json.answer(model, request, body, response);
+            }
             default -> throw HttpProblem.unsupportedMediaType("send Content-Type: application/json (or a url-encoded"
                     + " form) " + type.sent());
         }
+    }
+
+    /**
+     * A JSON body sent as a url-encoded form ({@code curl -d '{...}'} without {@code -H}) comes out of the form's
+     * decoding as one field named after the JSON text, which cannot be read back unchanged ({@code +}, {@code %} and
+     * {@code &} are decoded): a 415 saying how to send it, rather than a 400 about a field named {@code {"variance"}.
+     */
+    private static void refuseJsonAsForm(java.util.Map<String, String[]> fields) {
+        for (String name : fields.keySet()) {
+            String start = name.stripLeading();
+            if (start.startsWith("{") || start.startsWith("[")) {
+                throw HttpProblem.unsupportedMediaType("the body is JSON, but it was sent as a url-encoded form"
+                        + " (Content-Type: application/x-www-form-urlencoded, what curl -d sends without -H); send it"
+                        + " with Content-Type: application/json");
+            }
+        }
+    }
+
+    /** The first byte that is not JSON white space, or -1 at the end of the body; the white space is consumed. */
+    private static int firstNonBlank(PushbackInputStream body) throws IOException {
+        int b;
+        do {
+            b = body.read();
+        } while (b == ' ' || b == '\t' || b == '\n' || b == '\r');
+        return b;
     }
 
     /** {@code GET /predict?variance=..&skewness=..}. */

@@ -26,4 +26,37 @@ public final class RequestParameters {
             throw HttpProblem.badRequest("the parameters could not be read (too large or not url-encoded UTF-8)");
         }
     }
+
+    /**
+     * The caller's {@code ?on_error=} choice, as every batch route reads it: from the query string only, since the
+     * body is the rows.
+     *
+     * @throws HttpProblem 400 naming {@code on_error} for a value it does not take
+     */
+    public static org.tabserve.rows.OnError onError(HttpServletRequest request) {
+        String sent = null;
+        String query = request.getQueryString();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                int equals = pair.indexOf('=');
+                String name = decode(equals < 0 ? pair : pair.substring(0, equals));
+                if (name.equals(org.tabserve.rows.OnError.PARAMETER)) {
+                    sent = equals < 0 ? "" : decode(pair.substring(equals + 1));
+                }
+            }
+        }
+        try {
+            return org.tabserve.rows.OnError.parse(sent);
+        } catch (org.tabserve.rows.RowsException e) {
+            throw HttpProblem.of(e);
+        }
+    }
+
+    private static String decode(String text) {
+        try {
+            return java.net.URLDecoder.decode(text, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw HttpProblem.badRequest("the query string is not url-encoded UTF-8");
+        }
+    }
 }

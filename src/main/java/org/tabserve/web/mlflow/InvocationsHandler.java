@@ -6,11 +6,17 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.RangeWarning;
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.JsonRowsParser;
+import org.tabserve.rows.OnError;
+import org.tabserve.rows.PredictionJson;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
 import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.MemoryBudget;
+import org.tabserve.web.http.RequestParameters;
 import org.tabserve.web.http.ResolvedModel;
 import org.tabserve.web.http.WebConfig;
 
@@ -37,34 +43,69 @@ public final class InvocationsHandler {
         this.budget = budget;
     }
 
-    /** {@code POST /invocations}. */
+    /**
+     * {@code POST /invocations}. With {@code ?on_error=row} a bad row's prediction is {@code null} and its errors are
+     * listed under {@code errors}, each with its row; the columns the model does not take are ignored, as MLflow
+     * ignores them, and named once under {@code warnings}. Neither key is written when it would be empty, so an
+     * answer is MLflow's own {@code {"predictions": [...]}} whenever nothing needs saying.
+     */
     public void invoke(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         String type = mediaType(MediaType.of(request));
+        OnError onError = RequestParameters.onError(request);
         Model classifier = model.model();
         MlflowRequestParser parser = new MlflowRequestParser(classifier.signature(), config.maxBatchRows());
         try (MemoryBudget.Reservation held = budget.open();
              InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES),
                      Json.UNMETERED_BYTES, Json.HEAP_BYTES_PER_BODY_BYTE)) {
-            List<Batch> batches = type.equals(MediaType.JSON) ? List.of(parser.parseJson(body)) : parser.parseCsv(body);
+            if (type.equals(MediaType.JSON)) {
+                JsonRowsParser.ParsedRows parsed = parser.parseJson(body, onError);
+                List<Prediction> predictions = parsed.rows() == null ? List.of()
+                        : model.counted(classifier.predict(parsed.rows()));
+                write(response, predictions, parsed::sentRow, parsed.sent(), parsed.problems(),
+                        parsed.requestWarnings());
+                return;
+            }
             List<Prediction> predictions = new ArrayList<>();
-            for (Batch batch : batches) {
+            for (Batch batch : parser.parseCsv(body)) {
                 predictions.addAll(model.counted(classifier.predict(batch)));
             }
-            try (JsonGenerator json = Json.start(response)) {
-                json.writeStartObject();
-                json.writeArrayFieldStart("predictions");
-                for (Prediction prediction : predictions) {
+            write(response, predictions, row -> row, predictions.size(), List.of(), List.of());
+        }
+    }
+
+    /**
+     * Writes the answer: one prediction per row sent, in order, null for a row that could not be scored.
+     *
+     * @param sentRow the row sent of each prediction
+     */
+    private static void write(HttpServletResponse response, List<Prediction> predictions,
+                              java.util.function.IntUnaryOperator sentRow, int sent, List<FieldProblem> problems,
+                              List<RangeWarning> warnings) throws IOException {
+        try (JsonGenerator json = Json.start(response)) {
+            json.writeStartObject();
+            json.writeArrayFieldStart("predictions");
+            int next = 0;
+            for (int row = 0; row < sent; row++) {
+                if (next < predictions.size() && sentRow.applyAsInt(next) == row) {
                     // As MLflow's pyfunc answers: a classifier's label, a regressor's number.
-                    if (prediction instanceof Prediction.Regression regression) {
+                    if (predictions.get(next) instanceof Prediction.Regression regression) {
                         json.writeNumber(regression.value());
                     } else {
-                        json.writeString(prediction.classification().label());
+                        json.writeString(predictions.get(next).classification().label());
                     }
+                    next++;
+                } else {
+                    json.writeNull();
                 }
-                json.writeEndArray();
-                json.writeEndObject();
             }
+            json.writeEndArray();
+            if (!problems.isEmpty()) {
+                json.writeFieldName("errors");
+                Json.MAPPER.writeValue(json, problems);
+            }
+            PredictionJson.writeRequestWarnings(json, warnings);
+            json.writeEndObject();
         }
     }
 

@@ -125,6 +125,9 @@ final class MlflowLayouts {
         Integer[] positions = new Integer[columns.size()];
         for (int i = 0; i < positions.length; i++) {
             positions[i] = reader.position(columns.get(i));
+            if (positions[i] == null) {
+                rows.ignore(columns.get(i));
+            }
         }
         JsonToken item;
         while ((item = parser.nextToken()) != JsonToken.END_ARRAY) {
@@ -227,6 +230,7 @@ final class MlflowLayouts {
                 features.put(at, cells);
                 lengths.put(column, cells.size());
             } else {
+                rows.ignore(column);
                 lengths.put(column, count(parser, value, "column '" + column + "'"));
             }
         }
@@ -258,6 +262,7 @@ final class MlflowLayouts {
             if (at != null) {
                 cells[at] = reader.read(parser, value, reader.features().get(at), r, rows);
             } else {
+                rows.ignore(parser.currentName());
                 parser.skipChildren();
             }
         }

@@ -10,6 +10,8 @@ import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonCells;
 import org.tabserve.rows.JsonText;
 import org.tabserve.rows.RowsException;
+import org.tabserve.rows.JsonRowsParser;
+import org.tabserve.rows.OnError;
 import org.tabserve.rows.RowsRead;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.WebConfig;
@@ -64,13 +66,24 @@ public final class MlflowRequestParser {
     }
 
     /**
-     * Reads a JSON body.
+     * Reads a JSON body, refusing it for one bad row.
      *
      * @return the rows, checked against the model's signature (at least one)
      * @throws HttpProblem 400 for malformed JSON, a wrong layout or bad values (all of them listed), 413 for more
      *                     rows than the batch limit
      */
     public Batch parseJson(InputStream body) throws IOException {
+        return parseJson(body, OnError.REJECT).rows();
+    }
+
+    /**
+     * Reads a JSON body under the caller's choice of what its bad rows do.
+     *
+     * @return the rows as sent, those that can be scored checked against the model's signature, and in row mode the
+     *         problems of the others; the columns the model does not take, ignored
+     * @throws HttpProblem as {@link #parseJson(InputStream)}; in row mode, not for bad values
+     */
+    public JsonRowsParser.ParsedRows parseJson(InputStream body, OnError onError) throws IOException {
         try (JsonParser parser = JsonText.parser(body)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
@@ -117,7 +130,7 @@ public final class MlflowRequestParser {
                 }
                 throw HttpProblem.invalidFields(problems);
             }
-            return rows.checkBatch(formats.get(0));
+            return rows.parsed(rows.checkBatch(formats.get(0), onError), true, onError);
         } catch (JsonProcessingException | CharConversionException e) {
             throw JsonText.malformed(e);
         }

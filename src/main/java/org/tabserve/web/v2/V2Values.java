@@ -53,9 +53,12 @@ public final class V2Values {
     static Object cell(JsonNode node, String datatype, ModelInput input, Feature feature, int index) {
         String where = "input '" + input.name() + "': data value " + index
                 + (input.width() > 1 ? " (feature '" + feature.name() + "')" : "");
-        if (node.isNull()) {
+        // NaN is how Python's json.dumps writes a missing value (pandas' NaN): the same as null.
+        boolean nan = node.isFloatingPointNumber() && Double.isNaN(node.doubleValue());
+        if (node.isNull() || nan) {
             if (!feature.missingAllowed()) {
-                throw HttpProblem.badRequest(where + " is null, but '" + feature.name() + "' may not be missing");
+                throw HttpProblem.badRequest(where + " is " + (nan ? "NaN (a missing value)" : "null") + ", but '"
+                        + feature.name() + "' may not be missing");
             }
             return null;
         }
