@@ -1,5 +1,7 @@
 package org.tabserve.web.api;
 
+import org.tabserve.web.openapi.OpenApi;
+
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.Paths;
 import io.swagger.v3.oas.models.media.ArraySchema;
@@ -52,6 +54,7 @@ public final class PredictOpenApi extends OpenApiSection {
                         + " values in the model's feature order " + signature.featureNames() : "") + ". "
                         + (signature.task() == Task.REGRESSION ? "A regressor: each answer is {\"value\", \"warnings\"}."
                         : "Each answer is the label, its display name, every class's probability and warnings."))
+                .addParametersItem(OpenApi.onError())
                 .requestBody(body(JSON, ref("PredictRequest")))
                 .responses(responses(ok(JSON, ref("PredictResponse"), "The prediction, or {\"predictions\": [...]} for a batch"),
                         problems(400, 413, 415, 503)))));
@@ -84,7 +87,8 @@ public final class PredictOpenApi extends OpenApiSection {
     private static void answerSchemas(DescribedModel model, Map<String, Schema> schemas) {
         ModelSignature signature = model.signature();
         Schema<?> warnings = new ArraySchema().items(ref("RangeWarning")).description("values outside the range the "
-                + "model saw in training and categories it has not seen (empty when none): treat the answer with care");
+                + "model saw in training and categories it has not seen (empty when none): treat the answer with care;"
+                + " for a lone row, also the fields sent that the model does not take, ignored");
         if (signature.task() == Task.REGRESSION) {
             schemas.put("Prediction", new ObjectSchema()
                     .addProperty("value", new NumberSchema().format("double").description("the predicted number"))
@@ -110,12 +114,16 @@ public final class PredictOpenApi extends OpenApiSection {
                     .required(List.of("label", "display_name", "probabilities", "warnings")).additionalProperties(false));
         }
         schemas.put("RangeWarning", new ObjectSchema()
-                .addProperty("feature", new StringSchema()._enum(signature.featureNames()).description("the feature"))
+                .addProperty("feature", new StringSchema().description("the feature, or a field sent that the model"
+                        + " does not take"))
                 .addProperty("message", new StringSchema().description(
                         "e.g. \"the model has not seen a variance this high; treat the answer with care\""))
                 .required(List.of("feature", "message")).additionalProperties(false));
         schemas.put("Predictions", new ObjectSchema()
-                .addProperty("predictions", new ArraySchema().items(ref("Prediction")))
+                .addProperty("predictions", new ArraySchema().items(oneOf(ref("Prediction"), ref("RowErrors")))
+                        .description("one answer per row, in order; with ?on_error=row a bad row's errors in its place"))
+                .addProperty("warnings", new ArraySchema().items(ref("RangeWarning")).description("the fields sent that"
+                        + " the model does not take, ignored, each named once; absent when there are none"))
                 .addRequiredItem("predictions").additionalProperties(false));
         schemas.put("PredictResponse", oneOf(ref("Prediction"), ref("Predictions")));
     }

@@ -20,6 +20,8 @@ import org.tabserve.web.openapi.OpenApiSection;
 import java.util.List;
 import java.util.Map;
 
+import org.tabserve.web.openapi.OpenApi;
+
 import static org.tabserve.web.openapi.OpenApi.FEATURE_ROW;
 import static org.tabserve.web.openapi.OpenApi.JSON;
 import static org.tabserve.web.openapi.OpenApi.ok;
@@ -49,9 +51,11 @@ public final class MlflowOpenApi extends OpenApiSection {
                 "JSON with exactly one of dataframe_split, dataframe_records, instances or inputs (and optionally "
                         + "params, accepted and not used), or a pandas-style CSV with a header (an unnamed first index "
                         + "column, as DataFrame.to_csv() writes it, is allowed). Columns by name: the model takes "
-                        + model.signature().featureNames() + "; other columns are ignored. Rows as arrays hold the "
+                        + model.signature().featureNames() + "; other columns are ignored and named once in warnings."
+                        + " Rows as arrays hold the "
                         + "values in that order. The answer is the predicted labels (values for a regressor), as MLflow "
                         + "answers for a scikit-learn model; for probabilities and warnings use /api/predict.")
+                .addParametersItem(OpenApi.onError())
                 .requestBody(new RequestBody().required(true).content(new Content()
                         .addMediaType(JSON, new MediaType().schema(ref("MlflowRequest")))
                         .addMediaType(org.tabserve.web.http.MediaType.CSV, new MediaType().schema(new StringSchema().description(
@@ -103,9 +107,14 @@ public final class MlflowOpenApi extends OpenApiSection {
                 format(MlflowRequestParser.INPUTS, ref("MlflowTensorInput"), params)));
         schemas.put("MlflowPredictions", new ObjectSchema()
                 .addProperty("predictions", signature.task() == Task.REGRESSION
-                        ? new ArraySchema().items(new NumberSchema()).description("the predicted value of each row")
-                        : new ArraySchema().items(new StringSchema()._enum(signature.classLabels()))
-                        .description("the predicted class label of each row"))
+                        ? new ArraySchema().items(new NumberSchema().nullable(true))
+                        .description("the predicted value of each row (null for a bad row, with ?on_error=row)")
+                        : new ArraySchema().items(new StringSchema()._enum(signature.classLabels()).nullable(true))
+                        .description("the predicted class label of each row (null for a bad row, with ?on_error=row)"))
+                .addProperty("errors", new ArraySchema().items(ref("FieldProblem")).description("with ?on_error=row,"
+                        + " the problems of the rows that could not be scored, each with its row; absent when none"))
+                .addProperty("warnings", new ArraySchema().items(ref("RangeWarning")).description("the columns sent"
+                        + " that the model does not take, ignored, each named once; absent when there are none"))
                 .addRequiredItem("predictions").additionalProperties(false));
     }
 

@@ -99,7 +99,8 @@ public final class FeatureSchemas {
     static Schema<?> byName(DescribedModel model) {
         ModelSignature signature = model.signature();
         ObjectSchema features = new ObjectSchema();
-        features.description("One row: every feature of the model by name, nothing else"
+        features.description("One row: every feature of the model by name; other fields are ignored and named once in"
+                + " the answer's warnings"
                 + (signature.features().stream().anyMatch(Feature::missingAllowed)
                 ? "; null for a missing value where the feature may be missing" : ""));
         for (Feature feature : signature.features()) {
@@ -107,7 +108,6 @@ public final class FeatureSchemas {
                     .description(description(model.card(), feature)));
             features.addRequiredItem(feature.name());
         }
-        features.additionalProperties(false);
         return features;
     }
 

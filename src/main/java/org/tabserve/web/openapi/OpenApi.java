@@ -122,6 +122,15 @@ public final class OpenApi {
                 .schema(new StringSchema().pattern("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"));
     }
 
+    /** The query parameter {@code on_error} of every batch route: what a batch does with its bad rows. */
+    public static Parameter onError() {
+        return new Parameter().in("query").name(org.tabserve.rows.OnError.PARAMETER).required(false)
+                .description("What a batch does with rows that cannot be scored: 'reject' (the default, as before) refuses"
+                        + " the batch with a 400 listing every bad value; 'row' answers every row, a bad one with its"
+                        + " errors in its place. A lone row is refused either way.")
+                .schema(new StringSchema()._enum(List.of("row", "reject"))._default("reject"));
+    }
+
     /** The schemas every document has, which any part may refer to: the rows of features and the problem. */
     @SuppressWarnings("rawtypes") // swagger-core's Components holds raw schemas
     static void addSharedSchemas(DescribedModel model, Map<String, Schema> schemas) {
@@ -132,6 +141,10 @@ public final class OpenApi {
                 .addProperty("message", new StringSchema())
                 .addProperty("row", new IntegerSchema().description("batch instance (from 0) or CSV data row (from 1)"))
                 .required(List.of("field", "message")));
+        schemas.put("RowErrors", new ObjectSchema().description("A row of a batch answered with ?on_error=row that could"
+                        + " not be scored, in its place: every problem found in it")
+                .addProperty("errors", new ArraySchema().items(ref("FieldProblem")).minItems(1))
+                .addRequiredItem("errors").additionalProperties(false));
         schemas.put(PROBLEM, new ObjectSchema().description("RFC 9457 problem details")
                 .addProperty("type", new StringSchema()).addProperty("title", new StringSchema())
                 .addProperty("status", new IntegerSchema()).addProperty("detail", new StringSchema())
