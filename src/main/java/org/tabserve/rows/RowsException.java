@@ -70,11 +70,23 @@ public final class RowsException extends RuntimeException {
         return errors;
     }
 
-    /** @return the problem as one line: the one bad field's message, or the message and the first of several */
+    /**
+     * @return the problem as one line, for the command line, which has no {@code errors} list to point to: the one
+     *         bad field's message, or how many there are and the first few of them
+     */
     public String oneLine() {
         if (errors.size() == 1) {
             return errors.get(0).message();
         }
-        return errors.isEmpty() ? getMessage() : getMessage() + "; first: " + errors.get(0).message();
+        if (errors.isEmpty()) {
+            return getMessage();
+        }
+        String lead = getMessage().replace("; see errors", "").replaceFirst("; the first \\d+ are listed$", "");
+        List<String> shown = errors.stream().limit(ONE_LINE_ERRORS).map(FieldProblem::message).toList();
+        return lead + ": " + String.join("; ", shown)
+                + (errors.size() > shown.size() ? "; and " + (errors.size() - shown.size()) + " more" : "");
     }
+
+    /** How many problems {@link #oneLine()} spells out. */
+    static final int ONE_LINE_ERRORS = 3;
 }
