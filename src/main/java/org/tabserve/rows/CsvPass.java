@@ -184,7 +184,7 @@ final class CsvPass {
         for (RowPlace place : placed) {
             if (!place.isScored()) {
                 refused++;
-                longestRefused = Math.max(longestRefused, place.heldChars());
+                longestRefused = Math.max(longestRefused, place.heldBytes());
             }
         }
         if (handler != null) {
@@ -215,7 +215,7 @@ final class CsvPass {
         return refused;
     }
 
-    /** @return row mode: the most characters a refused row's problems and cells held ({@link RowPlace#heldChars}) */
+    /** @return row mode: the most heap a refused row's place holds ({@link RowPlace#heldBytes}) */
     long longestRefused() {
         return longestRefused;
     }

@@ -83,8 +83,8 @@ public final class CsvRowsParser {
     public interface Room {
         /**
          * @param rows      the chunk's rows (with {@link OnError#ROW}, its bad rows too)
-         * @param textChars the characters of its text cells, which the kept batch holds as strings, and of its bad
-         *                  rows' problems
+         * @param textChars the characters of its text cells, which the kept batch holds as strings, and the heap
+         *                  its bad rows hold ({@link RowPlace#heldBytes}) counted as characters of two bytes
          */
         boolean tryKeep(int rows, long textChars);
     }
@@ -95,7 +95,7 @@ public final class CsvRowsParser {
     private OnError onError = OnError.REJECT;
     /** With {@link OnError#ROW}: the rows the last read refused in their place, and the most characters one held. */
     private long refusedRows;
-    private long longestRefusedChars;
+    private long longestRefusedBytes;
     /** The most characters one record of the last upload read held, for estimating what a streamed row costs. */
     private long longestRecordChars;
     /**
@@ -141,11 +141,11 @@ public final class CsvRowsParser {
     }
 
     /**
-     * @return with {@link OnError#ROW}: the most characters one refused row of the last read held (its problems and,
-     *         echoed, its cells; {@link RowPlace#heldChars}), for estimating what a streamed refused row costs
+     * @return with {@link OnError#ROW}: the most heap one refused row of the last read holds (its problems and,
+     *         echoed, its cells; {@link RowPlace#heldBytes}), for estimating what a streamed refused row costs
      */
-    public long longestRefusedChars() {
-        return longestRefusedChars;
+    public long longestRefusedBytes() {
+        return longestRefusedBytes;
     }
 
     /**
@@ -217,15 +217,18 @@ public final class CsvRowsParser {
         return keeping[0];
     }
 
-    /** The characters the refused rows of a chunk hold (none with {@link OnError#REJECT}). */
+    /**
+     * The heap the refused rows of a chunk hold (none with {@link OnError#REJECT}), as characters at two bytes each,
+     * as the budget counts the text cells'.
+     */
     private static long refusedChars(Chunk chunk) {
-        long chars = 0;
+        long bytes = 0;
         if (chunk.places() != null) {
             for (RowPlace place : chunk.places()) {
-                chars += place.heldChars();
+                bytes += place.heldBytes();
             }
         }
-        return chars;
+        return (bytes + 1) / 2;
     }
 
     /** The characters of a batch's text cells. */
@@ -291,7 +294,7 @@ public final class CsvRowsParser {
             reader.name(header); // a cell past the limits is then refused naming its column
             int[] columns = CsvHeader.featureColumns(signature, header, separator);
             refusedRows = 0;
-            longestRefusedChars = 0;
+            longestRefusedBytes = 0;
             CsvPass pass = new CsvPass(signature, maxRows, columns, header.size(), decimalComma, handler, withRecords,
                     onError);
             if (lines != null) {
@@ -316,9 +319,9 @@ public final class CsvRowsParser {
                 }
             }
             longestRecordChars = pass.longest();
-            pass.finish();
+            pass.finish(); // the last part chunk: its batch is checked before the verdict, handed on only after it
             refusedRows = pass.refused();
-            longestRefusedChars = pass.longestRefused(); // the last part chunk: its batch is checked before the verdict, handed on only after it
+            longestRefusedBytes = pass.longestRefused();
             return header;
         } catch (UncheckedIOException e) {
             if (e.getCause() instanceof CharacterCodingException) {

@@ -50,17 +50,20 @@ public record RowPlace(long number, int batchRow, List<FieldProblem> problems, L
         return text.toString();
     }
 
-    /** @return the characters this row's problems and cells hold, for a caller that budgets the heap it keeps */
-    public long heldChars() {
-        long chars = 0;
+    /**
+     * @return the heap this place holds, over-estimated, for a caller that budgets what it keeps: the place, each
+     *         problem (its record and two strings, two bytes a character) and each echoed cell
+     */
+    public long heldBytes() {
+        long bytes = 64;
         for (FieldProblem problem : problems) {
-            chars += problem.field().length() + problem.message().length();
+            bytes += 112 + 2L * (problem.field().length() + problem.message().length());
         }
         if (cells != null) {
             for (String cell : cells) {
-                chars += cell.length();
+                bytes += 56 + 2L * cell.length();
             }
         }
-        return chars;
+        return bytes;
     }
 }

@@ -66,7 +66,7 @@ class CsvRowsInPlaceTest {
         }
         assertEquals(8, chunks.get(0).size(), "the batch holds the good rows");
         assertEquals(5, parser.refusedRows());
-        assertTrue(parser.longestRefusedChars() > 0);
+        assertTrue(parser.longestRefusedBytes() > 0);
     }
 
     @Test
