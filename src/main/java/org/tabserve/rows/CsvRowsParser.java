@@ -28,7 +28,9 @@ import java.util.List;
  * commas (see {@link NumberText#parseDecimalComma}). Each cell is read by its feature's type ({@link TextCells}; an
  * empty cell is missing) and each chunk becomes a {@link Batch}, which checks it; a model that takes only numbers keeps
  * a faster path of plain numbers. Every message speaks of the user's file, never of commons-csv. The header is read
- * by {@link CsvHeader}, the data rows of each reading by a {@link CsvPass}.
+ * by {@link CsvHeader}, the data rows of each reading by a {@link CsvPass}. A bad row refuses the whole file by default;
+ * with {@link #onError(OnError) onError(OnError.ROW)} it is told in its place instead ({@link Chunk#places()}), and a
+ * caller that answers from memory reads a whole file so with {@link #readAll}.
  */
 public final class CsvRowsParser {
 
