@@ -204,7 +204,8 @@ final class CardCommand extends ModelCommand {
 
     /** Receives a chunk of checked rows with their labels. */
     private interface ChunkSink {
-        void accept(Batch batch, List<String> labels) throws IOException;
+        /** @param numbers each row's number in the file, for messages about it */
+        void accept(Batch batch, List<String> labels, long[] numbers) throws IOException;
     }
 
     /** One reading pass over {@code file}, with progress; @return the file's SHA-256 */
@@ -219,8 +220,8 @@ final class CardCommand extends ModelCommand {
                 @Override
                 public void close() {
                 }
-            }, label, onError, (batch, labels) -> {
-                sink.accept(batch, names.recode(labels));
+            }, label, onError, (batch, labels, numbers) -> {
+                sink.accept(batch, names.recode(labels), numbers);
                 progress.rows(batch.size(), counting.count());
             }, skips::accept);
             in.transferTo(java.io.OutputStream.nullOutputStream()); // the digest covers the whole file
@@ -242,10 +243,10 @@ final class CardCommand extends ModelCommand {
         Progress progress = new Progress(err, NAME + ": " + what, Files.size(file));
         try (CountingInput counting = new CountingInput(Files.newInputStream(file));
              InputStream in = new BufferedInputStream(counting, 1 << 16)) {
-            CsvFiles.score(model, in, label, onError, (batch, cells, predictions) -> {
+            CsvFiles.score(model, in, label, onError, (batch, cells, numbers, predictions) -> {
                 List<String> labels = names.recode(cells);
-                sink.accept(batch, labels);
-                sink.score(labels, predictions);
+                sink.accept(batch, labels, numbers);
+                sink.score(labels, predictions, numbers);
                 progress.rows(batch.size(), counting.count());
             }, skips::accept);
             progress.done(counting.count());

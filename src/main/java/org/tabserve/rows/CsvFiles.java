@@ -29,15 +29,17 @@ public final class CsvFiles {
     /** Receives each chunk of checked rows, in file order. */
     public interface Rows {
         /**
-         * @param batch  the rows, checked against the model's signature
-         * @param column the text of the requested extra column in each row (stripped), or null when none was asked for
+         * @param batch   the rows, checked against the model's signature
+         * @param column  the text of the requested extra column in each row (stripped), or null when none was asked for
+         * @param numbers each row's number in the file (data rows from 1), for messages about it
          */
-        void accept(Batch batch, List<String> column) throws IOException;
+        void accept(Batch batch, List<String> column, long[] numbers) throws IOException;
     }
 
     /** Receives each chunk of scored rows, in file order. */
     public interface Scored {
-        void accept(Batch batch, List<String> column, List<Prediction> predictions) throws IOException;
+        /** @param numbers each row's number in the file (data rows from 1), for messages about it */
+        void accept(Batch batch, List<String> column, long[] numbers, List<Prediction> predictions) throws IOException;
     }
 
     private CsvFiles() {
@@ -61,12 +63,35 @@ public final class CsvFiles {
      */
     public static void read(Model model, InputStream in, String column, OnError onError, Rows rows,
                             Consumer<RowPlace> refused) throws IOException {
+        long[] read = {0};
         new CsvRowsParser(model.signature(), Long.MAX_VALUE).onError(onError).forEachChunk(in, chunk -> {
             refusedOf(chunk, refused);
+            long[] numbers = numbers(chunk, read);
             if (chunk.size() > 0) {
-                rows.accept(chunk.batch(), column(chunk, column));
+                rows.accept(chunk.batch(), column(chunk, column), numbers);
             }
         });
+    }
+
+    /**
+     * The file's row number of each row of a chunk's batch: from its places with {@link OnError#ROW}, otherwise
+     * counted on from the rows {@code read} before it (every row is then in a batch).
+     */
+    private static long[] numbers(CsvRowsParser.Chunk chunk, long[] read) {
+        long[] numbers = new long[chunk.size()];
+        if (chunk.places() != null) {
+            for (RowPlace place : chunk.places()) {
+                if (place.isScored()) {
+                    numbers[place.batchRow()] = place.number();
+                }
+            }
+        } else {
+            for (int r = 0; r < numbers.length; r++) {
+                numbers[r] = read[0] + r + 1;
+            }
+        }
+        read[0] += chunk.rowCount();
+        return numbers;
     }
 
     /** Tells each bad row of a chunk read with {@link OnError#ROW}. */
@@ -96,11 +121,13 @@ public final class CsvFiles {
                              Consumer<RowPlace> refused) throws IOException {
         try (ChunkScorer scorer = new ChunkScorer(Runtime.getRuntime().availableProcessors())) {
             CsvRowsParser parser = new CsvRowsParser(model.signature(), Long.MAX_VALUE).onError(onError);
+            long[] read = {0};
             CsvAnswer.score(run -> parser.forEachChunk(in, run), scorer.start(model, UnaryOperator.identity(),
                     (chunk, predictions) -> {
                         refusedOf(chunk, refused);
+                        long[] numbers = numbers(chunk, read);
                         if (chunk.size() > 0) {
-                            scored.accept(chunk.batch(), column(chunk, column), predictions);
+                            scored.accept(chunk.batch(), column(chunk, column), numbers, predictions);
                         }
                     }));
         }

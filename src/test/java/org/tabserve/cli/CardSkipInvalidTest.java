@@ -73,6 +73,19 @@ class CardSkipInvalidTest {
     }
 
     @Test
+    void aBadLabelAfterSkippedRowsIsNamedByItsRowInTheFile(@TempDir Path dir) throws IOException {
+        List<String> rows = new java.util.ArrayList<>(Files.readAllLines(
+                CardCommandTest.FIXTURES.resolve("empty-sex.csv")));
+        rows.set(13, rows.get(13).replaceFirst("^Adelie,", "Emperor,")); // row 13, after five skipped rows
+        Path data = dir.resolve("labels.csv");
+        Files.write(data, rows);
+        CardCommandTest.Result result = CardCommandTest.run("card", "--model", MODEL.toString(), "--data",
+                data.toString(), "--label", "species", "--out", dir.resolve("card.onnx").toString(), "--skip-invalid");
+        assertEquals(1, result.status(), result.err());
+        assertTrue(result.err().contains("row 13: label 'Emperor'"), result.err());
+    }
+
+    @Test
     void aFileOfBadRowsAloneIsRefusedEvenWhenSkipping(@TempDir Path dir) throws IOException {
         List<String> source = Files.readAllLines(CardCommandTest.FIXTURES.resolve("empty-sex.csv"));
         Path bad = dir.resolve("bad.csv");
