@@ -8,6 +8,7 @@ import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.model.Task;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.rows.CsvFiles;
+import org.tabserve.rows.OnError;
 import org.tabserve.rows.RowsException;
 
 import java.io.BufferedInputStream;
@@ -30,7 +31,8 @@ import java.util.Set;
  * (with the server's CSV reader) once for the statistics and once more for the histograms, examples and, scored with
  * the server's model core on every core, the metrics; then writes a new ONNX file whose graph is the input's, byte for
  * byte, with the card in its metadata. Memory stays bounded whatever the file's size. Anything wrong ends it with one
- * line and a non-zero status before the output exists.
+ * line and a non-zero status before the output exists; a row the model cannot read or score too, unless
+ * {@code --skip-invalid}: then the card is made from the other rows and records how many were skipped and why.
  */
 final class CardCommand extends ModelCommand {
 
@@ -38,14 +40,23 @@ final class CardCommand extends ModelCommand {
     static final String USAGE = "usage: java -jar tabserve.war card --model MODEL.onnx --data LABELLED.csv --label COLUMN"
             + " --out OUT.onnx [--eval HELD_OUT.csv] [--force] [--name NAME] [--description TEXT] [--version V]"
             + " [--feature-names A,B,..] [--class-names setosa,versicolor,.. | 0=died,1=survived] [--source TEXT]"
-            + " [--licence TEXT]\n"
+            + " [--licence TEXT] [--strict | --skip-invalid]\n"
+            + "--strict (the default, as every route's ?on_error=reject) refuses a file with a row the model cannot"
+            + " read or score, listing why; --skip-invalid makes the card from the other rows, and the card records"
+            + " how many were skipped and why (the card page and GET /api/model show it).\n"
             + "--name is the title the card and the pages show; it does not change where the model is served: a"
             + " server of a model directory (--models) serves OUT.onnx at /models/OUT/, by its file's name.";
     private static final Set<String> VALUED = Set.of("model", "data", "label", "out", "eval", "name", "description",
             "version", NameOptions.FEATURE_NAMES, NameOptions.CLASS_NAMES, "source", "licence");
 
+    static final String SKIP_INVALID = "skip-invalid";
+    static final String STRICT = "strict";
+    /** Said when a file with bad rows is refused, so that the user learns the way on. */
+    static final String HINT = "pass --" + SKIP_INVALID + " to make the card from the other rows (the card then"
+            + " records how many were skipped and why)";
+
     CardCommand(PrintStream out, PrintStream err) {
-        super(NAME, USAGE, VALUED, out, err);
+        super(NAME, USAGE, VALUED, Set.of(SKIP_INVALID, STRICT), out, err);
     }
 
     @Override
@@ -55,6 +66,11 @@ final class CardCommand extends ModelCommand {
         String label = options.required(NAME, "label");
         Path target = options.requiredPath(NAME, "out");
         Path eval = options.get("eval").map(Path::of).orElse(null);
+        if (options.flag(SKIP_INVALID) && options.flag(STRICT)) {
+            throw CommandException.usage(NAME + ": --" + SKIP_INVALID + " and --" + STRICT + " are each other's"
+                    + " opposite; pass one (--" + STRICT + " is the default)");
+        }
+        OnError onError = options.flag(SKIP_INVALID) ? OnError.ROW : OnError.REJECT;
         checkFiles(modelFile, data, eval, target, options.flag("force"));
         try (Model model = named(modelFile, options, data, label, target)) {
             boolean classifier = model.signature().task() == Task.CLASSIFICATION;
@@ -67,25 +83,42 @@ final class CardCommand extends ModelCommand {
                         + " is the column the model predicts");
             }
             CardStatistics first = new CardStatistics(model, label);
-            String sha256 = pass(data, model, label, names, "reading " + data.getFileName(), first::accept);
+            CardSkips dataSkips = new CardSkips(data.getFileName().toString());
+            String sha256 = pass(data, model, label, names, "reading " + data.getFileName(), first::accept,
+                    onError, dataSkips);
+            checkSkips(dataSkips, first.rows);
+            // A second reading of the same file skips the same rows: they are counted once.
+            CardSkips again = new CardSkips(data.getFileName().toString());
+            CardSkips evalSkips = eval == null ? null : new CardSkips(eval.getFileName().toString());
             CardDetails second = new CardDetails(model, label, first);
             CardDetails scored;
             String method;
             if (eval == null) {
-                scoredPass(data, model, label, names, "scoring " + data.getFileName(), second);
+                scoredPass(data, model, label, names, "scoring " + data.getFileName(), second, onError, again);
                 scored = second;
                 method = "measured on the data given (" + data.getFileName() + ", " + first.rows + " rows), which may"
                         + " be the training data: not an estimate of how the model does on new data";
             } else {
-                pass(data, model, label, names, "reading " + data.getFileName() + " again", second::accept);
+                pass(data, model, label, names, "reading " + data.getFileName() + " again", second::accept, onError,
+                        again);
                 scored = new CardDetails(model, label, null);
-                scoredPass(eval, model, label, names, "scoring " + eval.getFileName(), scored);
+                scoredPass(eval, model, label, names, "scoring " + eval.getFileName(), scored, onError, evalSkips);
+                checkSkips(evalSkips, scored.rows);
                 method = "measured on " + eval.getFileName() + " (" + scored.rows + " rows), a file separate from "
                         + data.getFileName() + ", which the statistics and examples come from";
             }
             Map<String, Object> metrics = scored.metrics(method);
+            List<Map<String, Object>> skipped = new java.util.ArrayList<>();
+            if (dataSkips.skipped() > 0) {
+                skipped.add(dataSkips.json(first.rows));
+                err.println(NAME + ": " + dataSkips.of(first.rows).sentence() + " The card records it.");
+            }
+            if (evalSkips != null && evalSkips.skipped() > 0) {
+                skipped.add(evalSkips.json(scored.rows));
+                err.println(NAME + ": " + evalSkips.of(scored.rows).sentence() + " The card records it.");
+            }
             Map<String, String> card = CardEntries.entries(options, model, classifier, classNames, label, data,
-                    sha256, first, second, metrics, eval);
+                    sha256, first, second, metrics, eval, skipped);
             // Through a link, the file it points to is replaced, and the link stays.
             write(modelFile, card, Files.exists(target) ? target.toRealPath() : target, options.flag("force"));
             out.println(NAME + ": wrote " + target + " with the card of " + first.rows + " rows of "
@@ -162,14 +195,22 @@ final class CardCommand extends ModelCommand {
         }
     }
 
+    /** Refuses a file every row of which was skipped: there is nothing to make a card from. */
+    private static void checkSkips(CardSkips skips, long used) {
+        if (used == 0 && skips.skipped() > 0) {
+            throw CommandException.refused(NAME + ": no row can be used: " + skips.of(0).sentence());
+        }
+    }
+
     /** Receives a chunk of checked rows with their labels. */
     private interface ChunkSink {
-        void accept(Batch batch, List<String> labels) throws IOException;
+        /** @param numbers each row's number in the file, for messages about it */
+        void accept(Batch batch, List<String> labels, long[] numbers) throws IOException;
     }
 
     /** One reading pass over {@code file}, with progress; @return the file's SHA-256 */
     private String pass(Path file, Model model, String label, NameOptions.ClassNames names, String what,
-                        ChunkSink sink) throws IOException {
+                        ChunkSink sink, OnError onError, CardSkips skips) throws IOException {
         MessageDigest digest = sha256();
         Progress progress = new Progress(err, NAME + ": " + what, Files.size(file));
         try (CountingInput counting = new CountingInput(Files.newInputStream(file));
@@ -179,32 +220,38 @@ final class CardCommand extends ModelCommand {
                 @Override
                 public void close() {
                 }
-            }, label, (batch, labels) -> {
-                sink.accept(batch, names.recode(labels));
+            }, label, onError, (batch, labels, numbers) -> {
+                sink.accept(batch, names.recode(labels), numbers);
                 progress.rows(batch.size(), counting.count());
-            });
+            }, skips::accept);
             in.transferTo(java.io.OutputStream.nullOutputStream()); // the digest covers the whole file
             progress.done(counting.count());
         } catch (RowsException problem) {
-            throw CommandException.refused(NAME + ": " + file.getFileName() + ": " + problem.oneLine());
+            throw refused(file, problem);
         }
         return HexFormat.of().formatHex(digest.digest());
     }
 
+    /** A file's refusal in one line; for bad rows (in strict mode), with the way on. */
+    private static CommandException refused(Path file, RowsException problem) {
+        return CommandException.refused(NAME + ": " + file.getFileName() + ": " + problem.oneLine()
+                + (problem.kind() == RowsException.Kind.INVALID_FIELDS ? "; " + HINT : ""));
+    }
+
     private void scoredPass(Path file, Model model, String label, NameOptions.ClassNames names, String what,
-                            CardDetails sink) throws IOException {
+                            CardDetails sink, OnError onError, CardSkips skips) throws IOException {
         Progress progress = new Progress(err, NAME + ": " + what, Files.size(file));
         try (CountingInput counting = new CountingInput(Files.newInputStream(file));
              InputStream in = new BufferedInputStream(counting, 1 << 16)) {
-            CsvFiles.score(model, in, label, (batch, cells, predictions) -> {
+            CsvFiles.score(model, in, label, onError, (batch, cells, numbers, predictions) -> {
                 List<String> labels = names.recode(cells);
-                sink.accept(batch, labels);
-                sink.score(labels, predictions);
+                sink.accept(batch, labels, numbers);
+                sink.score(labels, predictions, numbers);
                 progress.rows(batch.size(), counting.count());
-            });
+            }, skips::accept);
             progress.done(counting.count());
         } catch (RowsException problem) {
-            throw CommandException.refused(NAME + ": " + file.getFileName() + ": " + problem.oneLine());
+            throw refused(file, problem);
         }
     }
 

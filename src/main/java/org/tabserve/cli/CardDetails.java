@@ -73,7 +73,8 @@ final class CardDetails {
         }
     }
 
-    void accept(Batch batch, List<String> labels) {
+    /** @param numbers each row's number in the file (unused: pass one checked the labels) */
+    void accept(Batch batch, List<String> labels, long[] numbers) {
         if (first == null) {
             return;
         }
@@ -118,10 +119,13 @@ final class CardDetails {
         return row;
     }
 
-    void score(List<String> labels, List<Prediction> predictions) {
+    /** @param numbers each row's number in the file, for messages about its label */
+    void score(List<String> labels, List<Prediction> predictions, long[] numbers) {
         for (int r = 0; r < predictions.size(); r++) {
-            long row = (first == null ? ++rows : rows - predictions.size() + r + 1);
-            String label = Labels.checkLabel(model, labelColumn, labels.get(r), row);
+            if (first == null) {
+                rows++;
+            }
+            String label = Labels.checkLabel(model, labelColumn, labels.get(r), numbers[r]);
             if (predictions.get(r) instanceof Prediction.Classification c) {
                 classification.add(label, c.label(), c.probabilities());
             } else {

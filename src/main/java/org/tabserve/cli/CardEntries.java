@@ -22,11 +22,12 @@ final class CardEntries {
 
     static Map<String, String> entries(Options options, Model model, boolean classifier,
                                      Map<String, String> classNames, String label, Path data, String sha256,
-                                     CardStatistics first, CardDetails second, Map<String, Object> metrics, Path eval) {
+                                     CardStatistics first, CardDetails second, Map<String, Object> metrics, Path eval,
+                                     List<Map<String, Object>> skipped) {
         CardWriter card = new CardWriter(model.card().metadata());
         // What the earlier card measured no longer holds: every value this command computes is replaced.
         for (String key : List.of(CardKeys.FEATURE_STATS, CardKeys.HISTOGRAMS, CardKeys.CATEGORIES,
-                CardKeys.EXAMPLES, CardKeys.METRICS, CardKeys.DATA, CardKeys.TRAINER)) {
+                CardKeys.EXAMPLES, CardKeys.METRICS, CardKeys.DATA, CardKeys.TRAINER, CardKeys.SKIPPED_ROWS)) {
             card.remove(key);
         }
         card.text(CardKeys.NAME, options.get("name").orElse(model.card().name()));
@@ -77,6 +78,9 @@ final class CardEntries {
         options.get("source").ifPresent(s -> block.put(CardWriter.DATA_SOURCE, s));
         options.get("licence").ifPresent(l -> block.put(CardWriter.DATA_LICENCE, l));
         card.json(CardKeys.DATA, block);
+        if (!skipped.isEmpty()) {
+            card.json(CardKeys.SKIPPED_ROWS, skipped);
+        }
         return card.entries();
     }
 }

@@ -49,14 +49,15 @@ final class CardStatistics {
         return classifier ? label : labelColumn;
     }
 
-    void accept(Batch batch, List<String> labels) {
+    /** @param numbers each row's number in the file, for messages about its label */
+    void accept(Batch batch, List<String> labels, long[] numbers) {
         for (int r = 0; r < batch.size(); r++) {
             rows++;
-            String label = Labels.checkLabel(model, labelColumn, labels.get(r), rows);
+            String label = Labels.checkLabel(model, labelColumn, labels.get(r), numbers[r]);
             if (classifier) {
                 classRows.merge(label, 1L, Long::sum);
             } else {
-                target.add(Labels.target(labelColumn, label, rows));
+                target.add(Labels.target(labelColumn, label, numbers[r]));
             }
             for (int f = 0; f < cells.features().size(); f++) {
                 String name = cells.features().get(f).name();

@@ -22,21 +22,30 @@ abstract class ModelCommand {
     private final String name;
     private final String usage;
     private final Set<String> valued;
+    private final Set<String> switches;
     final PrintStream out;
     final PrintStream err;
 
     /** @param valued the options that take a value, without {@code --}; every command takes --force and --help */
     ModelCommand(String name, String usage, Set<String> valued, PrintStream out, PrintStream err) {
+        this(name, usage, valued, Set.of(), out, err);
+    }
+
+    /** @param switches the command's own options that take no value, besides --force and --help */
+    ModelCommand(String name, String usage, Set<String> valued, Set<String> switches, PrintStream out,
+                 PrintStream err) {
         this.name = name;
         this.usage = usage;
         this.valued = valued;
+        this.switches = new java.util.HashSet<>(SWITCHES);
+        this.switches.addAll(switches);
         this.out = out;
         this.err = err;
     }
 
     /** Parses the command line, answers {@code --help} with the usage; @return the exit status */
     final int run(List<String> args) throws IOException {
-        Options options = Options.parse(name, args, valued, SWITCHES);
+        Options options = Options.parse(name, args, valued, switches);
         if (options.flag("help")) {
             out.println(usage);
             return 0;

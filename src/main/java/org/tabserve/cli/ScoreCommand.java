@@ -1,7 +1,9 @@
 package org.tabserve.cli;
 
 import org.tabserve.model.Model;
+import org.tabserve.rows.CsvAnswer;
 import org.tabserve.rows.CsvFiles;
+import org.tabserve.rows.OnError;
 import org.tabserve.rows.RowsException;
 
 import java.io.BufferedInputStream;
@@ -22,15 +24,23 @@ import java.util.Set;
 /**
  * {@code score}: a CSV scored to a CSV with no server, with the answer {@code POST /predict_file} gives for
  * {@code Accept: text/csv} (the same reader, the same writer, every core). The file is read once to check every row,
- * then again to score it, so a file with a bad row writes nothing; an output file appears complete or not at all, and
+ * then again to score it, so a file with a bad row writes nothing (unless {@code --on-error row}: then every row is
+ * written, a bad one with its errors in its place); an output file appears complete or not at all, and
  * an output that is not a regular file (a device, a FIFO) is written through, never replaced.
  */
 final class ScoreCommand extends ModelCommand {
 
     static final String NAME = "score";
     static final String USAGE = "usage: java -jar tabserve.war score --model MODEL.onnx --data ROWS.csv --out"
-            + " SCORED.csv|- [--force]";
-    private static final Set<String> VALUED = Set.of("model", "data", "out");
+            + " SCORED.csv|- [--force] [--on-error reject|row]\n"
+            + "--on-error reject (the default, as every route's ?on_error) writes nothing when a row cannot be scored"
+            + " and lists its bad values; --on-error row writes every row, a bad one with empty answer columns and its"
+            + " errors in a last column 'error', as POST /predict_file?format=csv&on_error=row answers.";
+    static final String ON_ERROR = "on-error";
+    /** Said when a file with bad rows is refused, so that the user learns the way on. */
+    static final String HINT = "pass --" + ON_ERROR + " row to write every other row, each bad row with its errors"
+            + " in its place";
+    private static final Set<String> VALUED = Set.of("model", "data", "out", ON_ERROR);
 
     ScoreCommand(PrintStream out, PrintStream err) {
         super(NAME, USAGE, VALUED, out, err);
@@ -41,6 +51,7 @@ final class ScoreCommand extends ModelCommand {
         Path modelFile = options.requiredPath(NAME, "model");
         Path data = options.requiredPath(NAME, "data");
         String target = options.required(NAME, "out");
+        OnError onError = onError(options);
         boolean toStdout = target.equals("-");
         requireReadable(NAME, List.of(modelFile, data));
         Path file = toStdout ? null : Path.of(target).toAbsolutePath();
@@ -59,12 +70,13 @@ final class ScoreCommand extends ModelCommand {
             long start = System.nanoTime();
             Progress progress = new Progress(err, NAME + ": " + data.getFileName(), Files.size(data));
             long rows;
+            long[] refused = {0};
             if (toStdout) {
-                rows = write(model, data, out, progress);
+                rows = write(model, data, out, onError, refused, progress);
             } else if (Files.exists(file) && !Files.isRegularFile(file)) {
                 // A device or a FIFO (or a link to one) is written through: a rename would put a file in its place.
                 try (OutputStream stream = Files.newOutputStream(file, StandardOpenOption.WRITE)) {
-                    rows = write(model, data, stream, progress);
+                    rows = write(model, data, stream, onError, refused, progress);
                 }
             } else {
                 // A regular file is replaced whole; through a link, the file it points to, and the link stays.
@@ -72,7 +84,7 @@ final class ScoreCommand extends ModelCommand {
                 Path tmp = Files.createTempFile(replaced.getParent(), "." + replaced.getFileName(), ".tmp");
                 try {
                     try (OutputStream stream = Files.newOutputStream(tmp)) {
-                        rows = write(model, data, stream, progress);
+                        rows = write(model, data, stream, onError, refused, progress);
                     }
                     org.tabserve.card.CardFile.permissionsOf(data, tmp);
                     Files.move(tmp, replaced, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -83,17 +95,34 @@ final class ScoreCommand extends ModelCommand {
             double seconds = (System.nanoTime() - start) / 1e9;
             err.println(String.format(java.util.Locale.ROOT, "%s: scored %,d rows of %s in %.1f s (%,.0f rows/s)%s",
                     NAME, rows, data.getFileName(), seconds, rows / seconds, toStdout ? "" : " to " + target));
+            if (onError == OnError.ROW) {
+                err.println(String.format(java.util.Locale.ROOT, "%s: %,d of %,d rows had errors and were written"
+                        + " with them in the column '%s', unscored", NAME, refused[0], rows, CsvAnswer.ERROR_COLUMN));
+            }
             return 0;
         } catch (RowsException problem) {
-            throw CommandException.refused(NAME + ": " + data.getFileName() + ": " + problem.oneLine());
+            throw CommandException.refused(NAME + ": " + data.getFileName() + ": " + problem.oneLine()
+                    + (problem.kind() == RowsException.Kind.INVALID_FIELDS ? "; " + HINT : ""));
         }
     }
 
-    private static long write(Model model, Path data, OutputStream stream, Progress progress) throws IOException {
+    /** {@code --on-error}, read as the routes read {@code ?on_error}. */
+    private static OnError onError(Options options) {
+        try {
+            return OnError.parse(options.get(ON_ERROR).orElse(null));
+        } catch (RowsException e) {
+            throw CommandException.usage(NAME + ": --" + ON_ERROR + " takes 'row' (write every row, a bad one with its"
+                    + " errors) or 'reject' (write nothing when a row is bad, the default); got '"
+                    + options.get(ON_ERROR).orElse("") + "'");
+        }
+    }
+
+    private static long write(Model model, Path data, OutputStream stream, OnError onError, long[] refused,
+                              Progress progress) throws IOException {
         long[] bytes = {0};
         Writer writer = new BufferedWriter(new OutputStreamWriter(new NonClosing(stream), StandardCharsets.UTF_8),
                 1 << 16);
-        CsvFiles.writeScored(model, () -> {
+        refused[0] = CsvFiles.writeScored(model, () -> {
             CountingInput counting = new CountingInput(Files.newInputStream(data));
             return new BufferedInputStream(new java.io.FilterInputStream(counting) {
                 @Override
@@ -103,7 +132,7 @@ final class ScoreCommand extends ModelCommand {
                     return n;
                 }
             }, 1 << 16);
-        }, writer, rows -> progress.rows(rows, bytes[0]));
+        }, writer, onError, rows -> progress.rows(rows, bytes[0]));
         progress.done(bytes[0]);
         return progress.rowCount();
     }

@@ -92,6 +92,14 @@ public final class CardKeys {
      */
     public static final String ROW_NOUN = PREFIX + "row_noun";
 
+    /**
+     * JSON array, one object per data file the {@code card} command read with {@code --skip-invalid} and left rows
+     * out of: {@code {"file": "titanic.csv", "rows": 891, "skipped": 2, "reasons": [{"row": 62, "field": "embarked",
+     * "message": "..."}]}} ({@code rows} counts the skipped ones too; {@code reasons} are the first few), so that a card
+     * whose figures describe a subset of its data says so ({@link SkippedRows}). Absent when no row was skipped.
+     */
+    public static final String SKIPPED_ROWS = PREFIX + "skipped_rows";
+
     private CardKeys() {
     }
 }

@@ -29,6 +29,8 @@ import java.util.Objects;
  * @param regression        a regressor's metrics, or {@code null} when the card has none (a classifier's are
  *                          {@code evaluation})
  * @param metadata          every metadata entry of the file, card keys and others, as stored
+ * @param skippedRows       per data file, the rows the card's figures leave out and why ({@code card --skip-invalid});
+ *                          empty when none were
  */
 public record ModelCard(String name, String version, String description, String producer,
                         Map<String, String> classDisplayNames, String classDisplayNote,
@@ -36,7 +38,7 @@ public record ModelCard(String name, String version, String description, String 
                         Map<String, Object> data, Map<String, Object> trainer,
                         Map<String, FeatureHistogram> histograms, Map<String, List<Map<String, Object>>> examples,
                         Map<String, CategoryCounts> categories, RegressionEvaluation regression,
-                        Map<String, String> metadata) {
+                        Map<String, String> metadata, List<SkippedRows> skippedRows) {
 
     public ModelCard {
         Objects.requireNonNull(name, "name");
@@ -55,6 +57,7 @@ public record ModelCard(String name, String version, String description, String 
         examples = Collections.unmodifiableMap(rows);
         categories = frozen(categories);
         metadata = frozen(metadata);
+        skippedRows = List.copyOf(skippedRows);
     }
 
     /** A card without category counts or regression metrics (a classifier's card from before they were read). */
@@ -65,7 +68,7 @@ public record ModelCard(String name, String version, String description, String 
                      Map<String, FeatureHistogram> histograms, Map<String, List<Map<String, Object>>> examples,
                      Map<String, String> metadata) {
         this(name, version, description, producer, classDisplayNames, classDisplayNote, featureStats, evaluation, data,
-                trainer, histograms, examples, Map.of(), null, metadata);
+                trainer, histograms, examples, Map.of(), null, metadata, List.of());
     }
 
     private static <V> Map<String, V> frozen(Map<String, V> map) {

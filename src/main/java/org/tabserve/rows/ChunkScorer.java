@@ -81,7 +81,7 @@ public final class ChunkScorer implements AutoCloseable {
                     return null; // cancelled before it started
                 }
                 try {
-                    return classifier.predict(chunk.batch());
+                    return predict(classifier, chunk);
                 } finally {
                     done.countDown();
                 }
@@ -125,7 +125,7 @@ public final class ChunkScorer implements AutoCloseable {
         @Override
         public void accept(CsvRowsParser.Chunk chunk) throws IOException {
             if (!parallel) {
-                sink.accept(chunk, counted.apply(classifier.predict(chunk.batch())));
+                sink.accept(chunk, counted.apply(predict(classifier, chunk)));
                 return;
             }
             pending.add(new Pending(chunk));
@@ -187,6 +187,11 @@ public final class ChunkScorer implements AutoCloseable {
             }
             sink.accept(first.chunk, counted.apply(predictions));
         }
+    }
+
+    /** A chunk's predictions; a chunk of bad rows alone ({@link OnError#ROW}) has none, and no model call. */
+    private static List<Prediction> predict(Model classifier, CsvRowsParser.Chunk chunk) {
+        return chunk.size() == 0 ? List.of() : classifier.predict(chunk.batch());
     }
 
     @Override

@@ -14,7 +14,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * The CSV answer to a CSV of rows: the input columns, then a classifier's label and one probability per class, or a
- * regressor's value. One writer for {@code /predict_file} with {@code Accept: text/csv}, the upload page's download
+ * regressor's value; with {@link OnError#ROW}, a last column {@value #ERROR_COLUMN}, empty for a scored row and, for a
+ * bad row (whose answer columns are empty), its problems as {@code field: message; field: message}. One writer for {@code /predict_file} with {@code Accept: text/csv}, the upload page's download
  * and the {@code score} command; it uses no servlet class, so the command line can run it without a container. Text
  * that a spreadsheet would run as a formula is written as text ({@link #isFormula}).
  */
@@ -23,7 +24,14 @@ public final class CsvAnswer {
     /** Sees each scored row as it is written, for the HTML page's preview. */
     public interface RowListener {
         void accept(CsvRowsParser.Chunk chunk, int row, Prediction prediction);
+
+        /** Sees a bad row, in its place among the scored ones ({@link OnError#ROW} only). */
+        default void refused(RowPlace place) {
+        }
     }
+
+    /** The last column of an answer with {@link OnError#ROW}: empty for a scored row, a bad row's problems. */
+    public static final String ERROR_COLUMN = "error";
 
     /** Feeds the chunks of an upload to a scoring run. */
     public interface ChunkSource {
@@ -63,28 +71,73 @@ public final class CsvAnswer {
             columns.add("label");
             classes.forEach(c -> columns.add("probability_" + c));
         }
+        boolean inPlace = parser.onError() == OnError.ROW;
+        int answerColumns = columns.size() - header.size();
+        if (inPlace) {
+            columns.add(ERROR_COLUMN);
+        }
         try (Writer csv = writer) {
             printRecord(csv, columns);
             List<Object> out = new ArrayList<>();
             ChunkScorer.Sink sink = (chunk, predictions) -> {
+                if (inPlace) {
+                    for (RowPlace place : chunk.places()) {
+                        if (place.isScored()) {
+                            listener.accept(chunk, place.batchRow(), predictions.get(place.batchRow()));
+                        } else {
+                            listener.refused(place);
+                        }
+                    }
+                    for (RowPlace place : chunk.places()) {
+                        out.clear();
+                        if (place.isScored()) {
+                            scoredRow(out, chunk, place.batchRow(), predictions.get(place.batchRow()));
+                            out.add("");
+                        } else {
+                            refusedRow(out, place, header.size(), answerColumns);
+                        }
+                        printRecord(csv, out);
+                    }
+                    return;
+                }
                 for (int r = 0; r < chunk.size(); r++) {
                     listener.accept(chunk, r, predictions.get(r));
                 }
                 for (int r = 0; r < chunk.size(); r++) {
                     out.clear();
-                    chunk.records().get(r).forEach(out::add);
-                    if (predictions.get(r) instanceof Prediction.Classification classification) {
-                        out.add(classification.label());
-                        out.addAll(classification.probabilities());
-                    } else {
-                        out.add(((Prediction.Regression) predictions.get(r)).value());
-                    }
+                    scoredRow(out, chunk, r, predictions.get(r));
                     printRecord(csv, out);
                 }
             };
             score(run -> parser.forEachChunk(in, run),
                     parallel ? scorer.start(classifier, counted, sink) : scorer.startInline(classifier, counted, sink));
         }
+    }
+
+    /** A scored row's input columns and its answer. */
+    private static void scoredRow(List<Object> out, CsvRowsParser.Chunk chunk, int row, Prediction prediction) {
+        chunk.records().get(row).forEach(out::add);
+        if (prediction instanceof Prediction.Classification classification) {
+            out.add(classification.label());
+            out.addAll(classification.probabilities());
+        } else {
+            out.add(((Prediction.Regression) prediction).value());
+        }
+    }
+
+    /**
+     * A bad row's input columns as the file wrote them (a row of the wrong length cut or padded to the header's),
+     * empty answer columns and its problems.
+     */
+    private static void refusedRow(List<Object> out, RowPlace place, int width, int answerColumns) {
+        List<String> cells = place.cells() == null ? List.of() : place.cells();
+        for (int i = 0; i < width; i++) {
+            out.add(i < cells.size() ? cells.get(i) : "");
+        }
+        for (int i = 0; i < answerColumns; i++) {
+            out.add("");
+        }
+        out.add(place.problemsText());
     }
 
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get();

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -28,15 +29,17 @@ public final class CsvFiles {
     /** Receives each chunk of checked rows, in file order. */
     public interface Rows {
         /**
-         * @param batch  the rows, checked against the model's signature
-         * @param column the text of the requested extra column in each row (stripped), or null when none was asked for
+         * @param batch   the rows, checked against the model's signature
+         * @param column  the text of the requested extra column in each row (stripped), or null when none was asked for
+         * @param numbers each row's number in the file (data rows from 1), for messages about it
          */
-        void accept(Batch batch, List<String> column) throws IOException;
+        void accept(Batch batch, List<String> column, long[] numbers) throws IOException;
     }
 
     /** Receives each chunk of scored rows, in file order. */
     public interface Scored {
-        void accept(Batch batch, List<String> column, List<Prediction> predictions) throws IOException;
+        /** @param numbers each row's number in the file (data rows from 1), for messages about it */
+        void accept(Batch batch, List<String> column, long[] numbers, List<Prediction> predictions) throws IOException;
     }
 
     private CsvFiles() {
@@ -49,8 +52,57 @@ public final class CsvFiles {
      * @throws RowsException what the upload would have answered (400 listing bad values, a missing column, ...)
      */
     public static void read(Model model, InputStream in, String column, Rows rows) throws IOException {
-        new CsvRowsParser(model.signature(), Long.MAX_VALUE).forEachChunk(in,
-                chunk -> rows.accept(chunk.batch(), column(chunk, column)));
+        read(model, in, column, OnError.REJECT, rows, place -> { });
+    }
+
+    /**
+     * {@link #read}, choosing what a bad row does: with {@link OnError#ROW} the good rows are handed on and each bad
+     * one is told to {@code refused}, in file order.
+     *
+     * @throws RowsException as {@link #read}; with {@link OnError#ROW} only for what is wrong with the file itself
+     */
+    public static void read(Model model, InputStream in, String column, OnError onError, Rows rows,
+                            Consumer<RowPlace> refused) throws IOException {
+        long[] read = {0};
+        new CsvRowsParser(model.signature(), Long.MAX_VALUE).onError(onError).forEachChunk(in, chunk -> {
+            refusedOf(chunk, refused);
+            long[] numbers = numbers(chunk, read);
+            if (chunk.size() > 0) {
+                rows.accept(chunk.batch(), column(chunk, column), numbers);
+            }
+        });
+    }
+
+    /**
+     * The file's row number of each row of a chunk's batch: from its places with {@link OnError#ROW}, otherwise
+     * counted on from the rows {@code read} before it (every row is then in a batch).
+     */
+    private static long[] numbers(CsvRowsParser.Chunk chunk, long[] read) {
+        long[] numbers = new long[chunk.size()];
+        if (chunk.places() != null) {
+            for (RowPlace place : chunk.places()) {
+                if (place.isScored()) {
+                    numbers[place.batchRow()] = place.number();
+                }
+            }
+        } else {
+            for (int r = 0; r < numbers.length; r++) {
+                numbers[r] = read[0] + r + 1;
+            }
+        }
+        read[0] += chunk.rowCount();
+        return numbers;
+    }
+
+    /** Tells each bad row of a chunk read with {@link OnError#ROW}. */
+    private static void refusedOf(CsvRowsParser.Chunk chunk, Consumer<RowPlace> refused) {
+        if (chunk.places() != null) {
+            for (RowPlace place : chunk.places()) {
+                if (!place.isScored()) {
+                    refused.accept(place);
+                }
+            }
+        }
     }
 
     /**
@@ -59,10 +111,25 @@ public final class CsvFiles {
      * @throws RowsException as {@link #read}
      */
     public static void score(Model model, InputStream in, String column, Scored scored) throws IOException {
+        score(model, in, column, OnError.REJECT, scored, place -> { });
+    }
+
+    /**
+     * {@link #score}, choosing what a bad row does, as {@link #read(Model, InputStream, String, OnError, Rows, Consumer)}.
+     */
+    public static void score(Model model, InputStream in, String column, OnError onError, Scored scored,
+                             Consumer<RowPlace> refused) throws IOException {
         try (ChunkScorer scorer = new ChunkScorer(Runtime.getRuntime().availableProcessors())) {
-            CsvRowsParser parser = new CsvRowsParser(model.signature(), Long.MAX_VALUE);
+            CsvRowsParser parser = new CsvRowsParser(model.signature(), Long.MAX_VALUE).onError(onError);
+            long[] read = {0};
             CsvAnswer.score(run -> parser.forEachChunk(in, run), scorer.start(model, UnaryOperator.identity(),
-                    (chunk, predictions) -> scored.accept(chunk.batch(), column(chunk, column), predictions)));
+                    (chunk, predictions) -> {
+                        refusedOf(chunk, refused);
+                        long[] numbers = numbers(chunk, read);
+                        if (chunk.size() > 0) {
+                            scored.accept(chunk.batch(), column(chunk, column), numbers, predictions);
+                        }
+                    }));
         }
     }
 
@@ -70,24 +137,46 @@ public final class CsvFiles {
      * Writes the answer {@code POST /predict_file} gives with {@code Accept: text/csv} to {@code out} (and closes it):
      * the file is read once to check every row, as the upload is, and again to score it on every core.
      *
+     * @param onError  what a bad row does: refuse the file, or ({@link OnError#ROW}) be written in its place with
+     *                 its problems in the answer's {@value CsvAnswer#ERROR_COLUMN} column
      * @param progress told of each chunk's rows as they are written
+     * @return how many rows were written with their problems instead of an answer (0 with {@link OnError#REJECT})
      * @throws RowsException as {@link #read}, before anything is written
      */
-    public static void writeScored(Model model, Source source, Writer out, java.util.function.IntConsumer progress)
-            throws IOException {
-        CsvRowsParser parser = new CsvRowsParser(model.signature(), Long.MAX_VALUE);
+    public static long writeScored(Model model, Source source, Writer out, OnError onError,
+                                   java.util.function.IntConsumer progress) throws IOException {
+        CsvRowsParser parser = new CsvRowsParser(model.signature(), Long.MAX_VALUE).onError(onError);
         List<String> header;
         try (InputStream in = source.open()) {
             header = parser.validate(in);
         }
         try (ChunkScorer scorer = new ChunkScorer(Runtime.getRuntime().availableProcessors());
              InputStream in = source.open()) {
-            CsvAnswer.write(out, UnaryOperator.identity(), model, scorer, parser, in, header, (chunk, row, prediction) -> {
-                if (row == chunk.size() - 1) {
-                    progress.accept(chunk.size());
-                }
-            });
+            int[] rows = {0};
+            CsvAnswer.write(out, UnaryOperator.identity(), model, scorer, parser, in, header,
+                    new CsvAnswer.RowListener() {
+                        @Override
+                        public void accept(CsvRowsParser.Chunk chunk, int row, Prediction prediction) {
+                            counted();
+                        }
+
+                        @Override
+                        public void refused(RowPlace place) {
+                            counted();
+                        }
+
+                        private void counted() {
+                            if (++rows[0] == CsvRowsParser.CHUNK_ROWS) {
+                                progress.accept(rows[0]);
+                                rows[0] = 0;
+                            }
+                        }
+                    });
+            if (rows[0] > 0) {
+                progress.accept(rows[0]); // the last part chunk's rows
+            }
         }
+        return parser.refusedRows();
     }
 
     /**

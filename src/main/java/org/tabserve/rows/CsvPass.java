@@ -29,11 +29,16 @@ final class CsvPass {
     private final boolean decimalComma;
     private final CsvRowsParser.ChunkHandler handler;
     private final boolean withRecords;
+    /** Whether a bad row is answered in its place ({@link OnError#ROW}) instead of refusing the file. */
+    private final boolean rowMode;
     private final List<FieldProblem> errors = new ArrayList<>();
     private int errorCount;
     /** Data rows read so far, and the most characters one held. */
     private long count;
     private long longest;
+    /** Row mode: rows refused in their place, and the most characters one held. */
+    private long refused;
+    private long longestRefused;
     private final List<CSVRecord> records = new ArrayList<>();
     private final List<double[]> numbers;
     private final List<Object[]> cells;
@@ -41,6 +46,8 @@ final class CsvPass {
     private final int[] rowNumbers = new int[CsvRowsParser.CHUNK_ROWS];
     /** Per row of the chunk, the fields already reported as unreadable (sent to the batch as missing), or null. */
     private final List<java.util.Set<String>> unreadable = new ArrayList<>();
+    /** Row mode: the chunk's rows in file order, and the row being read's problems (null while it has none). */
+    private final CsvPlaces places;
 
     /**
      * @param columns      where each feature sits in the header
@@ -48,9 +55,10 @@ final class CsvPass {
      * @param decimalComma whether numbers may have a decimal comma (a semicolon-separated file)
      * @param handler      receives the checked chunks while the file has no errors; null to only check it
      * @param withRecords  whether chunks carry their rows' CSV records
+     * @param onError      whether a bad row refuses the file or is answered in its place
      */
     CsvPass(ModelSignature signature, long maxRows, int[] columns, int width, boolean decimalComma,
-            CsvRowsParser.ChunkHandler handler, boolean withRecords) {
+            CsvRowsParser.ChunkHandler handler, boolean withRecords, OnError onError) {
         this.signature = signature;
         this.features = signature.features();
         this.numbersOnly = signature.numbersOnly();
@@ -60,6 +68,8 @@ final class CsvPass {
         this.decimalComma = decimalComma;
         this.handler = handler;
         this.withRecords = withRecords;
+        this.rowMode = onError == OnError.ROW;
+        this.places = rowMode ? new CsvPlaces() : null;
         // A chunk's size at once: growing them showed in the upload's profile (bench/profile csv).
         this.numbers = new ArrayList<>(numbersOnly ? CsvRowsParser.CHUNK_ROWS : 0);
         this.cells = new ArrayList<>(numbersOnly ? 0 : CsvRowsParser.CHUNK_ROWS);
@@ -75,6 +85,10 @@ final class CsvPass {
     }
 
     private void add(FieldProblem problem) {
+        if (rowMode) {
+            places.problem(problem);
+            return;
+        }
         errorCount++;
         if (errors.size() < 100) {
             errors.add(problem);
@@ -87,6 +101,10 @@ final class CsvPass {
      * upload has no errors.
      */
     private void flush() throws IOException {
+        if (rowMode) {
+            flushPlaced();
+            return;
+        }
         if (rows() == 0) {
             return;
         }
@@ -104,12 +122,102 @@ final class CsvPass {
         }
         if (wanted && errorCount == 0) { // the batch itself may have found errors
             handler.accept(new CsvRowsParser.Chunk(withRecords ? List.copyOf(records) : List.of(), batch, plain,
-                    numbersOnly ? null : List.copyOf(cells)));
+                    numbersOnly ? null : List.copyOf(cells), null));
         }
         records.clear();
         numbers.clear();
         cells.clear();
         unreadable.clear();
+    }
+
+    /**
+     * Row mode: makes the chunk's good rows a batch and hands it on with every row's place. The rows read whole are
+     * checked together first (one with an unreadable cell too, so that what else is wrong with it is told); the
+     * rows with a problem are then left out and the rest made a batch again.
+     */
+    private void flushPlaced() throws IOException {
+        if (places.size() == 0) {
+            return;
+        }
+        int n = rows();
+        boolean[] bad = new boolean[n];
+        int[] attempt = new int[n];
+        for (int c = 0; c < n; c++) {
+            bad[c] = places.hasProblems(c);
+            attempt[c] = c;
+        }
+        Batch batch;
+        while (true) {
+            int[] tried = attempt;
+            try {
+                batch = numbersOnly ? Batch.ofNumbers(signature, pick(numbers, tried).toArray(double[][]::new))
+                        : Batch.of(signature, pick(cells, tried));
+            } catch (ModelException e) {
+                if (e.kind() != ModelException.Kind.INVALID_INPUT) {
+                    throw e;
+                }
+                for (FieldError error : e.fieldErrors()) {
+                    int c = tried[error.row()];
+                    bad[c] = true;
+                    if (!numbersOnly && unreadable.get(c) != null && unreadable.get(c).contains(error.field())) {
+                        continue; // reported where it was read
+                    }
+                    places.problem(c, new FieldProblem(error.field(), error.message(), rowNumbers[c]));
+                }
+                batch = null;
+            }
+            attempt = java.util.stream.IntStream.range(0, n).filter(c -> !bad[c]).toArray();
+            if (batch != null && attempt.length == tried.length) {
+                break;
+            }
+            if (attempt.length == tried.length) {
+                throw new IllegalStateException("a batch of rows without problems was refused");
+            }
+        }
+        int[] batchRow = new int[n];
+        java.util.Arrays.fill(batchRow, -1);
+        for (int i = 0; i < attempt.length; i++) {
+            batchRow[attempt[i]] = i;
+        }
+        List<CSVRecord> candidates = records;
+        List<RowPlace> placed = places.places(batchRow, c -> withRecords ? cellsOf(candidates.get(c)) : null);
+        for (RowPlace place : placed) {
+            if (!place.isScored()) {
+                refused++;
+                longestRefused = Math.max(longestRefused, place.heldBytes());
+            }
+        }
+        if (handler != null) {
+            int[] kept = attempt;
+            handler.accept(new CsvRowsParser.Chunk(withRecords ? pick(records, kept) : List.of(), batch,
+                    numbersOnly ? pick(numbers, kept).toArray(double[][]::new) : null,
+                    numbersOnly ? null : pick(cells, kept), placed));
+        }
+        records.clear();
+        numbers.clear();
+        cells.clear();
+        unreadable.clear();
+    }
+
+    private static <T> List<T> pick(List<T> rows, int[] indexes) {
+        if (indexes.length == rows.size()) {
+            return List.copyOf(rows);
+        }
+        List<T> picked = new ArrayList<>(indexes.length);
+        for (int i : indexes) {
+            picked.add(rows.get(i));
+        }
+        return picked;
+    }
+
+    /** @return row mode: the rows refused in their place so far */
+    long refused() {
+        return refused;
+    }
+
+    /** @return row mode: the most heap a refused row's place holds ({@link RowPlace#heldBytes}) */
+    long longestRefused() {
+        return longestRefused;
     }
 
     private Batch batch(java.util.function.Supplier<Batch> make) {
@@ -138,7 +246,7 @@ final class CsvPass {
      */
     void finish() throws IOException {
         flush();
-        if (errorCount > 0) {
+        if (errorCount > 0) { // never in row mode: each row's problems are told in its place
             // Read errors are found as rows are read, the batch's at the end of each chunk: list them by row.
             errors.sort(java.util.Comparator.comparing(FieldProblem::row,
                     java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
@@ -161,8 +269,16 @@ final class CsvPass {
 
     /** A row of too many or too few cells, which is reported and left out. */
     private void wrongWidth(int rowNumber, long line, int cells) {
-        add(new FieldProblem("row", "row " + count + " (line " + line + ") has " + cells
-                + " fields; the header has " + width, rowNumber));
+        add(new FieldProblem("row", (rowMode ? "line " + line : "row " + count + " (line " + line + ")") + " has "
+                + cells + " fields; the header has " + width, rowNumber));
+    }
+
+    /**
+     * A bad value of the row being read: its message starts with the row's number when the problem refuses the file
+     * (a list of many rows' problems), and not in row mode, where it is told in the row's place.
+     */
+    private FieldProblem problem(String field, String text, int rowNumber) {
+        return new FieldProblem(field, rowMode ? text : "row " + count + ": " + text, rowNumber);
     }
 
     /** One row as commons-csv read it. */
@@ -170,6 +286,9 @@ final class CsvPass {
         int rowNumber = countRow();
         if (record.size() != width) {
             wrongWidth(rowNumber, record.getParser().getCurrentLineNumber(), record.size());
+            if (rowMode) {
+                endRow(rowNumber, false, record);
+            }
             return;
         }
         long chars = 0;
@@ -182,9 +301,23 @@ final class CsvPass {
         if (readable && withRecords) {
             records.add(record);
         }
-        if (rows() == CsvRowsParser.CHUNK_ROWS) {
+        if (rowMode) {
+            endRow(rowNumber, readable, record);
+        } else if (rows() == CsvRowsParser.CHUNK_ROWS) {
             flush();
         }
+    }
+
+    /** Row mode: the row read takes its place in the chunk, which is handed on once it has a chunk's rows. */
+    private void endRow(int rowNumber, boolean joined, CSVRecord record) throws IOException {
+        places.endRow(rowNumber, joined ? rows() - 1 : -1, !joined && withRecords ? cellsOf(record) : null);
+        if (places.size() == CsvRowsParser.CHUNK_ROWS) {
+            flush();
+        }
+    }
+
+    private static List<String> cellsOf(CSVRecord record) {
+        return record == null ? null : record.toList();
     }
 
     /** One plain line, as the tokenizer split it: read as commons-csv's record of it would be. */
@@ -193,6 +326,9 @@ final class CsvPass {
         if (line.cells() != width) {
             // commons-csv's line number: the line ends before this line, plus one
             wrongWidth(rowNumber, line.lineEnds() + 1, line.cells());
+            if (rowMode) {
+                endRow(rowNumber, false, null);
+            }
             return;
         }
         long chars = 0;
@@ -207,7 +343,9 @@ final class CsvPass {
         } else {
             readCells(line::text, rowNumber);
         }
-        if (rows() == CsvRowsParser.CHUNK_ROWS) {
+        if (rowMode) {
+            endRow(rowNumber, numbersOnly ? !places.rowHasProblems() : true, null);
+        } else if (rows() == CsvRowsParser.CHUNK_ROWS) {
             flush();
         }
     }
@@ -247,7 +385,7 @@ final class CsvPass {
                 row[i] = value;
             } else {
                 readable = false;
-                add(new FieldProblem(feature, "row " + count + ": " + problem, rowNumber));
+                add(problem(feature, problem, rowNumber));
             }
         }
         return keep(row, readable, rowNumber);
@@ -264,13 +402,13 @@ final class CsvPass {
             row[i] = value.get();
             return true;
         }
-        add(new FieldProblem(feature, "row " + count + ": " + problem, rowNumber));
+        add(problem(feature, problem, rowNumber));
         return false;
     }
 
     /** Adds a readable row of numbers to the chunk while the upload has no errors and the rows are wanted. */
     private boolean keep(double[] row, boolean readable, int rowNumber) {
-        if (readable && handler != null && errorCount == 0) {
+        if (readable && (rowMode || handler != null && errorCount == 0)) {
             rowNumbers[numbers.size()] = rowNumber;
             numbers.add(row);
             return true;
@@ -294,8 +432,7 @@ final class CsvPass {
             if (cell == TextCells.UNREADABLE) {
                 unread = unread == null ? new java.util.HashSet<>() : unread;
                 unread.add(feature.name());
-                add(new FieldProblem(feature.name(), "row " + count + ": "
-                        + TextCells.problem(feature, text, decimalComma), rowNumber));
+                add(problem(feature.name(), TextCells.problem(feature, text, decimalComma), rowNumber));
             } else {
                 row[i] = cell;
             }

@@ -28,7 +28,9 @@ import java.util.List;
  * commas (see {@link NumberText#parseDecimalComma}). Each cell is read by its feature's type ({@link TextCells}; an
  * empty cell is missing) and each chunk becomes a {@link Batch}, which checks it; a model that takes only numbers keeps
  * a faster path of plain numbers. Every message speaks of the user's file, never of commons-csv. The header is read
- * by {@link CsvHeader}, the data rows of each reading by a {@link CsvPass}.
+ * by {@link CsvHeader}, the data rows of each reading by a {@link CsvPass}. A bad row refuses the whole file by default;
+ * with {@link #onError(OnError) onError(OnError.ROW)} it is told in its place instead ({@link Chunk#places()}), and a
+ * caller that answers from memory reads a whole file so with {@link #readAll}.
  */
 public final class CsvRowsParser {
 
@@ -39,14 +41,24 @@ public final class CsvRowsParser {
      * One chunk of checked rows, ready for the model.
      *
      * @param records the rows' CSV records, for echoing input columns (empty when the caller asked for none)
-     * @param batch   the rows, checked against the model's signature
+     * @param batch   the rows, checked against the model's signature (with {@link OnError#ROW}: the good rows only,
+     *                possibly none)
      * @param numbers the rows as read, in the model's feature order, on the numbers-only path; otherwise null
      * @param cells   the rows as read, in the model's feature order, on the typed path; otherwise null
+     * @param places  with {@link OnError#ROW}: every row of the chunk in file order, each at its row of the batch or
+     *                refused with its problems; null when a bad row refuses the file ({@link OnError#REJECT})
      */
-    public record Chunk(List<CSVRecord> records, Batch batch, double[][] numbers, List<Object[]> cells) {
+    public record Chunk(List<CSVRecord> records, Batch batch, double[][] numbers, List<Object[]> cells,
+                        List<RowPlace> places) {
 
+        /** @return the rows of the batch (with {@link OnError#ROW}, the good rows only) */
         public int size() {
             return batch.size();
+        }
+
+        /** @return every row of the chunk, good or bad */
+        public int rowCount() {
+            return places == null ? batch.size() : places.size();
         }
 
         /**
@@ -72,8 +84,9 @@ public final class CsvRowsParser {
     /** Whether the budget has room to keep one more chunk of rows for an answer scored from memory. */
     public interface Room {
         /**
-         * @param rows      the chunk's rows
-         * @param textChars the characters of its text cells, which the kept batch holds as strings
+         * @param rows      the chunk's rows (with {@link OnError#ROW}, its bad rows too)
+         * @param textChars the characters of its text cells, which the kept batch holds as strings, and the heap
+         *                  its bad rows hold ({@link RowPlace#heldBytes}) counted as characters of two bytes
          */
         boolean tryKeep(int rows, long textChars);
     }
@@ -81,6 +94,10 @@ public final class CsvRowsParser {
     private final ModelSignature signature;
     private final long maxRows;
     private final boolean unnamedIndex;
+    private OnError onError = OnError.REJECT;
+    /** With {@link OnError#ROW}: the rows the last read refused in their place, and the most characters one held. */
+    private long refusedRows;
+    private long longestRefusedBytes;
     /** The most characters one record of the last upload read held, for estimating what a streamed row costs. */
     private long longestRecordChars;
     /**
@@ -105,6 +122,49 @@ public final class CsvRowsParser {
     }
 
     /**
+     * Chooses what a bad row does: refuse the whole file (the default, {@link OnError#REJECT}: a
+     * {@link RowsException} listing every bad value), or ({@link OnError#ROW}) be told in its place, each chunk then
+     * carrying every row's {@link RowPlace} and a batch of its good rows. Problems of the file itself (its header,
+     * its syntax, its encoding, no data rows, the row and size limits) refuse it either way.
+     */
+    public CsvRowsParser onError(OnError choice) {
+        this.onError = java.util.Objects.requireNonNull(choice, "choice");
+        return this;
+    }
+
+    /** @return what a bad row does with this parser */
+    public OnError onError() {
+        return onError;
+    }
+
+    /** @return with {@link OnError#ROW}: how many rows the last read refused in their place; otherwise 0 */
+    public long refusedRows() {
+        return refusedRows;
+    }
+
+    /**
+     * @return with {@link OnError#ROW}: the most heap one refused row of the last read holds (its problems and,
+     *         echoed, its cells; {@link RowPlace#heldBytes}), for estimating what a streamed refused row costs
+     */
+    public long longestRefusedBytes() {
+        return longestRefusedBytes;
+    }
+
+    /**
+     * Reads a whole CSV and keeps every chunk: the one-call form for a caller that answers from memory (a request
+     * body already bounded in size). With {@link OnError#ROW}, each chunk's {@link Chunk#places()} put its rows in
+     * file order, good ones at their row of {@link Chunk#batch()} and bad ones with their problems.
+     *
+     * @return the chunks, in file order
+     * @throws RowsException as {@link #validate}
+     */
+    public List<Chunk> readAll(InputStream in) throws IOException {
+        List<Chunk> chunks = new java.util.ArrayList<>();
+        read(in, chunks::add, false);
+        return chunks;
+    }
+
+    /**
      * Makes each read reserve, through {@code grow} (a request's {@code MemoryBudget.Reservation::grow}), the heap
      * the parse holds for its longest row so far ({@link CsvRowLimits.RowMemory}); short rows cost nothing. To
      * refuse, {@code grow} throws its own unchecked exception (the server's budget: busy, or more than one request
@@ -116,7 +176,8 @@ public final class CsvRowsParser {
     }
 
     /**
-     * Reads the whole upload once and reports every problem (up to a hundred) without predicting anything.
+     * Reads the whole upload once and reports every problem (up to a hundred) without predicting anything; with
+     * {@link OnError#ROW}, a bad row is not a problem of the upload: only counted ({@link #refusedRows()}).
      *
      * @return the header's column names, in file order
      * @throws RowsException 400 listing the problems, 413 past the row limit
@@ -147,14 +208,29 @@ public final class CsvRowsParser {
             if (!keeping[0]) {
                 return;
             }
-            if (handed[0] + chunk.size() > keepRows || !room.tryKeep(chunk.size(), textChars(chunk.batch()))) {
+            if (handed[0] + chunk.rowCount() > keepRows
+                    || !room.tryKeep(chunk.rowCount(), textChars(chunk.batch()) + refusedChars(chunk))) {
                 keeping[0] = false;
                 return;
             }
-            handed[0] += chunk.size();
+            handed[0] += chunk.rowCount();
             ahead.accept(chunk);
         }, false);
         return keeping[0];
+    }
+
+    /**
+     * The heap the refused rows of a chunk hold (none with {@link OnError#REJECT}), as characters at two bytes each,
+     * as the budget counts the text cells'.
+     */
+    private static long refusedChars(Chunk chunk) {
+        long bytes = 0;
+        if (chunk.places() != null) {
+            for (RowPlace place : chunk.places()) {
+                bytes += place.heldBytes();
+            }
+        }
+        return (bytes + 1) / 2;
     }
 
     /** The characters of a batch's text cells. */
@@ -219,7 +295,10 @@ public final class CsvRowsParser {
             CsvHeader.check(header, separator, unnamedIndex);
             reader.name(header); // a cell past the limits is then refused naming its column
             int[] columns = CsvHeader.featureColumns(signature, header, separator);
-            CsvPass pass = new CsvPass(signature, maxRows, columns, header.size(), decimalComma, handler, withRecords);
+            refusedRows = 0;
+            longestRefusedBytes = 0;
+            CsvPass pass = new CsvPass(signature, maxRows, columns, header.size(), decimalComma, handler, withRecords,
+                    onError);
             if (lines != null) {
                 lines.keep(header.size());
                 read: while (true) {
@@ -243,6 +322,8 @@ public final class CsvRowsParser {
             }
             longestRecordChars = pass.longest();
             pass.finish(); // the last part chunk: its batch is checked before the verdict, handed on only after it
+            refusedRows = pass.refused();
+            longestRefusedBytes = pass.longestRefused();
             return header;
         } catch (UncheckedIOException e) {
             if (e.getCause() instanceof CharacterCodingException) {

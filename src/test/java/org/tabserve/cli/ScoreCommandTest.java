@@ -59,6 +59,70 @@ class ScoreCommandTest {
         }
     }
 
+    /**
+     * {@code --on-error row} on real rows with empty text cells (rows 1 to 13 of penguins.csv, five with an empty
+     * {@code sex}, which the species model cannot take missing): every row is written in file order, a bad one with
+     * empty answer columns and its error last, the others exactly as a file of the good rows alone is scored; the
+     * count of bad rows is said on stderr.
+     */
+    @Test
+    void onErrorRowWritesEveryRowEachBadOneWithItsErrorInItsPlace(@TempDir Path dir) throws IOException {
+        Path data = CardFileTest.FIXTURES.resolve("empty-sex.csv");
+        List<Integer> bad = List.of(4, 9, 10, 11, 12);
+        Path out = dir.resolve("scored.csv");
+        CardCommandTest.Result result = CardCommandTest.run("score", "--model",
+                CardFileTest.FIXTURES.resolve("species-zipmap.onnx").toString(), "--data", data.toString(),
+                "--out", out.toString(), "--on-error", "row");
+        assertEquals(0, result.status(), result.err());
+        assertTrue(result.err().contains("5 of 13 rows had errors"), result.err());
+
+        List<String> source = Files.readAllLines(data);
+        Path good = dir.resolve("good.csv");
+        List<String> goodLines = new java.util.ArrayList<>(List.of(source.get(0)));
+        for (int r = 1; r < source.size(); r++) {
+            if (!bad.contains(r)) {
+                goodLines.add(source.get(r));
+            }
+        }
+        Files.write(good, goodLines);
+        Path goodOut = dir.resolve("good-scored.csv");
+        assertEquals(0, CardCommandTest.run("score", "--model",
+                CardFileTest.FIXTURES.resolve("species-zipmap.onnx").toString(), "--data", good.toString(),
+                "--out", goodOut.toString()).status());
+        List<String> expected = Files.readAllLines(goodOut);
+
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(expected.get(0) + ",error", lines.get(0));
+        assertEquals(source.size(), lines.size());
+        int next = 1;
+        for (int r = 1; r < source.size(); r++) {
+            if (bad.contains(r)) {
+                assertTrue(lines.get(r).startsWith(source.get(r) + ",,,,,sex: "), lines.get(r));
+            } else {
+                assertEquals(expected.get(next++) + ",", lines.get(r), "row " + r);
+            }
+        }
+    }
+
+    @Test
+    void byDefaultAFileWithEmptyTextCellsIsRefusedAndTheRefusalNamesTheWayOn(@TempDir Path dir) {
+        Path out = dir.resolve("scored.csv");
+        CardCommandTest.Result result = CardCommandTest.run("score", "--model",
+                CardFileTest.FIXTURES.resolve("species-zipmap.onnx").toString(), "--data",
+                CardFileTest.FIXTURES.resolve("empty-sex.csv").toString(), "--out", out.toString());
+        assertEquals(1, result.status());
+        assertTrue(result.err().contains("row 4: "), result.err());
+        assertTrue(result.err().contains("pass --on-error row"), result.err());
+        assertFalse(Files.exists(out));
+
+        CardCommandTest.Result wrong = CardCommandTest.run("score", "--model",
+                CardFileTest.FIXTURES.resolve("species-zipmap.onnx").toString(), "--data",
+                CardFileTest.FIXTURES.resolve("empty-sex.csv").toString(), "--out", out.toString(),
+                "--on-error", "skip");
+        assertEquals(2, wrong.status(), wrong.err());
+        assertTrue(wrong.err().contains("--on-error takes 'row'"), wrong.err());
+    }
+
     /** The wide row of issue 21: a header, then one row of two million cells (4 MB). */
     static Path wideCsv(Path dir, String header) throws IOException {
         return wideCsv(dir, header, 2_000_000);

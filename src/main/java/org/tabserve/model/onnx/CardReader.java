@@ -16,6 +16,7 @@ import org.tabserve.model.FeatureHistogram;
 import org.tabserve.model.FeatureStats;
 import org.tabserve.model.RegressionEvaluation;
 import org.tabserve.model.RocCurve;
+import org.tabserve.model.SkippedRows;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -212,6 +213,45 @@ final class CardReader {
                     points.has("actual") ? numbers(points, "actual", CardLimits.POINTS) : List.of(),
                     points.has("predicted") ? numbers(points, "predicted", CardLimits.POINTS) : List.of());
         });
+    }
+
+    /** The rows the card's figures leave out, per data file ({@link CardKeys#SKIPPED_ROWS}). */
+    Optional<List<SkippedRows>> skippedRows() {
+        return parse(CardKeys.SKIPPED_ROWS, node -> {
+            if (!node.isArray()) {
+                throw new IllegalArgumentException("expected a JSON array of {file, rows, skipped, reasons}");
+            }
+            CardLimits.check("the list", node.size(), CardLimits.CLASSES);
+            List<SkippedRows> out = new ArrayList<>();
+            for (JsonNode file : node) {
+                if (!file.isObject()) {
+                    throw new IllegalArgumentException("expected a JSON array of {file, rows, skipped, reasons}");
+                }
+                JsonNode reasons = file.has("reasons") ? array(file, "reasons") : JSON.createArrayNode();
+                CardLimits.check("'reasons'", reasons.size(), SkippedRows.MAX_REASONS);
+                List<SkippedRows.Reason> kept = new ArrayList<>();
+                for (JsonNode reason : reasons) {
+                    kept.add(new SkippedRows.Reason(count(reason, "row"), text(reason, "field"),
+                            text(reason, "message")));
+                }
+                long rows = count(file, "rows");
+                long skipped = count(file, "skipped");
+                if (skipped > rows) {
+                    throw new IllegalArgumentException("'skipped' is more than 'rows'");
+                }
+                out.add(new SkippedRows(file.has("file") ? text(file, "file") : "", rows, skipped, kept));
+            }
+            return out;
+        });
+    }
+
+    /** A whole number of at least 0. */
+    private static long count(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0) {
+            throw new IllegalArgumentException("'" + field + "' must be a whole number of at least 0");
+        }
+        return value.asLong();
     }
 
     Optional<Map<String, CategoryCounts>> categories() {

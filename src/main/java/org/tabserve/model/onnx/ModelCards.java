@@ -67,7 +67,7 @@ final class ModelCards {
                 checkedExamples(signature, cardReader.examples().orElse(Map.of())),
                 orderedCategories(signature, cardReader.categories().orElse(Map.of())),
                 cardReader.regressionEvaluation().orElse(null),
-                metadata.getCustomMetadata());
+                metadata.getCustomMetadata(), cardReader.skippedRows().orElse(List.of()));
     }
 
     /** The card's examples, refusing a text value for a number feature and the reverse. */

@@ -4,6 +4,7 @@ import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.Part;
+import org.tabserve.rows.OnError;
 import org.tabserve.web.http.GzipInput;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.LimitedInputStream;
@@ -15,7 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The CSV file of an upload to {@code /predict_file} (multipart field {@value #FIELD}): found in the request with the
+ * The CSV file of an upload to {@code /predict_file} (multipart field {@value #FIELD}, and optionally the upload
+ * form's field {@code on_error}): found in the request with the
  * container's multipart failures told apart (413 past the limit, 400 for a malformed body, in every container), and
  * opened as often as a reading pass needs it (a {@code .csv.gz} inflated). Delete it when the request is done.
  */
@@ -31,10 +33,32 @@ public final class CsvUpload {
 
     private final Part part;
     private final long maxUploadBytes;
+    private final String onError;
 
-    private CsvUpload(Part part, long maxUploadBytes) {
+    private CsvUpload(Part part, long maxUploadBytes, String onError) {
         this.part = part;
         this.maxUploadBytes = maxUploadBytes;
+        this.onError = onError;
+    }
+
+    /** The form's {@code on_error} field as sent (a short word: more is refused), read from the container's part. */
+    private static String choice(Part part) throws IOException {
+        try (InputStream in = part.getInputStream()) {
+            byte[] sent = in.readNBytes(65);
+            if (sent.length > 64) {
+                throw HttpProblem.badRequest("the multipart field '" + OnError.PARAMETER + "' is longer than a word;"
+                        + " it takes 'row' or 'reject'");
+            }
+            return new String(sent, java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * @return the upload form's {@code on_error} field (its "answer the other rows" box), or null when not sent: the
+     *         query string's {@code ?on_error=} comes first
+     */
+    String onError() {
+        return onError;
     }
 
     /**
@@ -62,10 +86,14 @@ public final class CsvUpload {
         }
         try {
             Part file = null;
+            String onError = null;
             List<String> others = new ArrayList<>();
             for (Part part : request.getParts()) {
                 if (FIELD.equals(part.getName()) && file == null) {
                     file = part;
+                } else if (OnError.PARAMETER.equals(part.getName()) && onError == null
+                        && part.getSubmittedFileName() == null) {
+                    onError = choice(part);
                 } else {
                     others.add(part.getName());
                 }
@@ -76,7 +104,7 @@ public final class CsvUpload {
             if (file == null) {
                 throw HttpProblem.badRequest("the multipart field '" + FIELD + "' with the CSV is missing");
             }
-            return new CsvUpload(file, maxUploadBytes);
+            return new CsvUpload(file, maxUploadBytes, onError);
         } catch (IllegalStateException e) {
             throw overLimit(maxUploadBytes);
         } catch (ServletException e) {

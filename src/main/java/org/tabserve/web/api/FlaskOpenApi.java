@@ -14,6 +14,7 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Task;
+import org.tabserve.rows.OnError;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.FeatureSchemas;
 import org.tabserve.web.openapi.OpenApiSection;
@@ -24,6 +25,7 @@ import java.util.Map;
 import static org.tabserve.web.openapi.OpenApi.JSON;
 import static org.tabserve.web.openapi.OpenApi.body;
 import static org.tabserve.web.openapi.OpenApi.ok;
+import static org.tabserve.web.openapi.OpenApi.oneOf;
 import static org.tabserve.web.openapi.OpenApi.operation;
 import static org.tabserve.web.openapi.OpenApi.problems;
 import static org.tabserve.web.openapi.OpenApi.ref;
@@ -68,21 +70,50 @@ public final class FlaskOpenApi extends OpenApiSection {
                         + signature.featureNames() + " in any order; other columns are carried through to the CSV "
                         + "answer), then data rows. Answers JSON, or CSV with `Accept: text/csv` or `?format=csv`, or "
                         + "for browsers (`Accept: text/html` or `?format=html`) a page with the first rows and the "
-                        + "full result as a CSV download.")
+                        + "full result as a CSV download. A row the model cannot take refuses the whole upload (a 400 "
+                        + "listing every bad value), unless `?on_error=row`: then every row is answered in the file's "
+                        + "order, a bad one with its errors in its place.")
                 .addParametersItem(new Parameter().in("query").name("format").required(false)
                         .description("the answer's format when the Accept header cannot say it (HTML forms)")
                         .schema(new StringSchema()._enum(List.of("json", "csv", "html"))))
+                .addParametersItem(new Parameter().in("query").name(OnError.PARAMETER).required(false)
+                        .description("what a row the model cannot take does: `reject` (the default, as on every "
+                                + "batch route) refuses the upload with a 400 listing every bad value; `row` answers "
+                                + "every row, a bad one in its place with its errors: in JSON `{\"errors\": [{\"field\", "
+                                + "\"message\", \"row\"}]}`, in CSV empty answer columns and the problems in a last "
+                                + "column `error` (empty for the scored rows)")
+                        .schema(new StringSchema()._enum(List.of("reject", "row"))._default(OnError.DEFAULT.word())))
                 .requestBody(new RequestBody().required(true).content(new Content().addMediaType("multipart/form-data",
                         new MediaType().schema(new ObjectSchema().addProperty("file",
                                         new StringSchema().format("binary").description("the CSV file"))
+                                .addProperty(OnError.PARAMETER, new StringSchema()._enum(List.of("reject", "row"))
+                                        .description("as the query's `on_error` (which comes first): the upload "
+                                                + "form's box sends it"))
                                 .addRequiredItem("file")))))
-                .responses(responses(new ApiResponse().description("One prediction per data row").content(new Content()
-                                .addMediaType(JSON, new MediaType().schema(ref("Predictions")))
+                .responses(responses(new ApiResponse().description("One answer per data row, in the file's order")
+                                .content(new Content()
+                                .addMediaType(JSON, new MediaType().schema(new ObjectSchema()
+                                        .addProperty("predictions", new io.swagger.v3.oas.models.media.ArraySchema()
+                                                .items(oneOf(ref("Prediction"), rowErrors())))
+                                        .addRequiredItem("predictions")))
                                 .addMediaType("text/csv", new MediaType().schema(new StringSchema().description(
-                                        signature.task() == Task.REGRESSION ? "the input columns, then value"
-                                                : "the input columns, then label and one probability_<class> column per class")))
+                                        (signature.task() == Task.REGRESSION ? "the input columns, then value"
+                                                : "the input columns, then label and one probability_<class> column per class")
+                                                + "; with on_error=row, a last column error")))
                                 .addMediaType("text/html", new MediaType().schema(new StringSchema().description(
                                         "a page showing the first rows, with the full CSV to download")))),
                         problems(400, 413, 415, 503)))));
+    }
+
+    /** A bad row's entry in the JSON answer with {@code on_error=row}. */
+    private static Schema<?> rowErrors() {
+        return new ObjectSchema().description("a row that was not scored (on_error=row), in its place")
+                .addProperty("errors", new io.swagger.v3.oas.models.media.ArraySchema().items(new ObjectSchema()
+                        .addProperty("field", new StringSchema().description("the column that is wrong, or `row`"))
+                        .addProperty("message", new StringSchema())
+                        .addProperty("row", new io.swagger.v3.oas.models.media.IntegerSchema().format("int64")
+                                .description("the data row's number in the file, from 1"))
+                        .required(List.of("field", "message", "row"))))
+                .addRequiredItem("errors");
     }
 }

@@ -3,6 +3,7 @@ package org.tabserve.web.api;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.CategoryCounts;
+import org.tabserve.model.SkippedRows;
 import org.tabserve.model.Evaluation;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelCard;
@@ -141,6 +142,18 @@ public final class ModelApiHandler {
         }
         body.put("data", card.data());
         body.put("trainer", card.trainer());
+        List<Map<String, Object>> skipped = new ArrayList<>();
+        for (SkippedRows file : card.skippedRows()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("file", file.file());
+            entry.put("rows", file.rows());
+            entry.put("skipped", file.skipped());
+            entry.put("reasons", file.reasons().stream().map(r -> Map.of("row", r.row(), "field", r.field(),
+                    "message", r.message())).toList());
+            entry.put("sentence", file.sentence());
+            skipped.add(entry);
+        }
+        body.put("skipped_rows", skipped);
         return body;
     }
 

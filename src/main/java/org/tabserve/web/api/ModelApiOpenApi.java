@@ -135,6 +135,20 @@ public final class ModelApiOpenApi implements OpenApiPart {
                         + "mae, rmse and r2"))
                 .addProperty("data", new ObjectSchema())
                 .addProperty("trainer", new ObjectSchema())
+                .addProperty("skipped_rows", new ArraySchema().description("per data file the card was made from with"
+                        + " `card --skip-invalid`, the rows its figures leave out: how many of how many, the first few"
+                        + " with why, and all that as one sentence; empty when the card's figures describe every row")
+                        .items(new ObjectSchema()
+                                .addProperty("file", new StringSchema())
+                                .addProperty("rows", new IntegerSchema().format("int64"))
+                                .addProperty("skipped", new IntegerSchema().format("int64"))
+                                .addProperty("reasons", new ArraySchema().items(new ObjectSchema()
+                                        .addProperty("row", new IntegerSchema().format("int64"))
+                                        .addProperty("field", new StringSchema())
+                                        .addProperty("message", new StringSchema())
+                                        .required(List.of("row", "field", "message"))))
+                                .addProperty("sentence", new StringSchema())
+                                .required(List.of("file", "rows", "skipped", "reasons", "sentence"))))
                 .required(List.of("name", "version", "sha256", "task", "inputs", "features", "classes"));
     }
 }

@@ -8,7 +8,10 @@ import org.tabserve.model.Prediction;
 import org.tabserve.rows.ChunkScorer;
 import org.tabserve.rows.CsvAnswer;
 import org.tabserve.rows.CsvRowsParser;
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.OnError;
 import org.tabserve.rows.PredictionJson;
+import org.tabserve.rows.RowPlace;
 import org.tabserve.rows.RowsException;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
@@ -29,7 +32,9 @@ import java.util.Locale;
  * twice from the container's temporary file: once to check every row, then to predict and stream the answer, JSON
  * by default, CSV (input columns, then label and one probability column per class, or a regressor's value) for
  * {@code Accept: text/csv}, or for browsers ({@code Accept: text/html}) a page with the first rows and the whole CSV to download. HTML forms cannot
- * set Accept, so {@code ?format=json|csv|html} overrides it.
+ * set Accept, so {@code ?format=json|csv|html} overrides it. A bad row refuses the upload (a 400 listing every bad
+ * value and the way on), unless {@code ?on_error=row} ({@link OnError}; the upload form sends it as a field): then
+ * every row is answered in the file's order, a bad one with its errors in its place.
  */
 public final class PredictFileHandler implements AutoCloseable {
 
@@ -65,11 +70,14 @@ public final class PredictFileHandler implements AutoCloseable {
             throws IOException {
         MediaType.require(request, "multipart/form-data");
         Model classifier = model.model();
+        Format format = format(request);
+        String onErrorSent = queryValue(request, OnError.PARAMETER);
+        OnError checked = onError(onErrorSent); // a bad value is refused before the upload is read
         CsvUpload file = CsvUpload.of(request, config.maxUploadBytes());
         try (MemoryBudget.Reservation held = budget.open()) {
+            OnError onError = onErrorSent == null && file.onError() != null ? onError(file.onError()) : checked;
             CsvRowsParser parser = new CsvRowsParser(classifier.signature(), config.maxCsvRows())
-                    .reservingRowMemory(held::grow);
-            Format format = format(request);
+                    .reservingRowMemory(held::grow).onError(onError);
             if (format == Format.JSON) {
                 // Chunks are scored while the rest of the upload is still being checked; none is answered unless
                 // the whole upload passes. Rows are kept only while the budget has room for them and their
@@ -95,7 +103,9 @@ public final class PredictFileHandler implements AutoCloseable {
             try (InputStream in = file.open()) {
                 header = parser.validate(in);
             }
-            long rowBytes = streamedRowBytes(classifier, header, parser.longestRecordChars());
+            // A refused row (with on_error=row) holds its problems and cells instead: the larger of the two is held.
+            long rowBytes = Math.max(streamedRowBytes(classifier, header, parser.longestRecordChars()),
+                    parser.longestRefusedBytes());
             held.grow(format == Format.HTML ? UploadPreview.HELD_BYTES + rowBytes * CsvRowsParser.CHUNK_ROWS
                     : rowBytes * CsvRowsParser.CHUNK_ROWS * (scorer.inFlight() + 2L));
             try (InputStream in = file.open()) {
@@ -107,7 +117,7 @@ public final class PredictFileHandler implements AutoCloseable {
                 }
             }
         } catch (RowsException e) {
-            throw HttpProblem.of(e, WebConfig.MAX_CSV_ROWS);
+            throw HttpProblem.of(withHint(e), WebConfig.MAX_CSV_ROWS);
         } finally {
             file.delete();
         }
@@ -143,6 +153,41 @@ public final class PredictFileHandler implements AutoCloseable {
     }
 
 
+
+    /**
+     * A refusal of bad rows (in reject mode, the default) with the way on added ({@link OnError#HINT}): every answer
+     * format shows the problem's detail.
+     */
+    static RowsException withHint(RowsException e) {
+        if (e.kind() != RowsException.Kind.INVALID_FIELDS) {
+            return e;
+        }
+        return RowsException.invalidFields(e.getMessage() + "; " + OnError.HINT, e.errors());
+    }
+
+    /** {@code on_error}'s value, refused with a 400 naming it when it is not a word it takes. */
+    private static OnError onError(String sent) {
+        try {
+            return OnError.parse(sent);
+        } catch (RowsException e) {
+            throw HttpProblem.of(e);
+        }
+    }
+
+    /** A parameter of the query string (the body is the upload), decoded; null when it is not there. */
+    static String queryValue(HttpServletRequest request, String name) {
+        String query = request.getQueryString() == null ? "" : request.getQueryString();
+        for (String pair : query.split("&")) {
+            if (pair.startsWith(name + "=")) {
+                try {
+                    return java.net.URLDecoder.decode(pair.substring(name.length() + 1), StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    throw HttpProblem.badRequest("'" + name + "' is not URL-encoded: '" + pair + "'");
+                }
+            }
+        }
+        return null;
+    }
 
     /** {@code ?format=} when given (read from the query string only: the body is the upload), else Accept. */
     static Format format(HttpServletRequest request) {
@@ -199,9 +244,35 @@ public final class PredictFileHandler implements AutoCloseable {
 
         @Override
         public void accept(CsvRowsParser.Chunk chunk, List<Prediction> predictions) throws IOException {
+            if (chunk.places() != null) {
+                for (RowPlace place : chunk.places()) {
+                    if (place.isScored()) {
+                        int r = place.batchRow();
+                        rows.write(json, predictions.get(r), chunk.warnings(rows, r));
+                    } else {
+                        writeErrors(json, place);
+                    }
+                }
+                return;
+            }
             for (int r = 0; r < chunk.size(); r++) {
                 rows.write(json, predictions.get(r), chunk.warnings(rows, r));
             }
+        }
+
+        /** A bad row's entry (with {@code on_error=row}): {@code {"errors": [{"field", "message", "row"}, ...]}}. */
+        private static void writeErrors(JsonGenerator json, RowPlace place) throws IOException {
+            json.writeStartObject();
+            json.writeArrayFieldStart("errors");
+            for (FieldProblem problem : place.problems()) {
+                json.writeStartObject();
+                json.writeStringField("field", problem.field());
+                json.writeStringField("message", problem.message());
+                json.writeNumberField("row", place.number());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
         }
     }
 

@@ -8,6 +8,8 @@ import org.tabserve.model.ValueType;
 import org.tabserve.rows.ChunkScorer;
 import org.tabserve.rows.CsvAnswer;
 import org.tabserve.rows.CsvRowsParser;
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.RowPlace;
 import org.tabserve.web.http.ResolvedModel;
 
 import java.io.ByteArrayOutputStream;
@@ -19,19 +21,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A checked CSV upload scored for the browser ({@code ?format=html}): every row scored once, the first
+ * A checked CSV upload scored for the browser ({@code ?format=html}): every row scored once (with
+ * {@code on_error=row}, a bad row kept with its errors in its place), the first
  * {@value #PREVIEW_ROWS} kept with the values the model took, and the whole CSV answer (up to {@value #DOWNLOAD_CAP}
  * bytes) for a download. The upload route hands it to an {@link UploadView}, which only draws it.
  *
  * @param model      the model that scored the upload
  * @param fileName   the uploaded file's name, as the browser sent it; may be null
- * @param rowCount   how many data rows were scored
+ * @param rowCount   how many data rows were answered (scored, or with {@code on_error=row} told their errors)
  * @param warnedRows how many of them have a value outside the training range
+ * @param errorRows  how many of them were not scored for their errors (only with {@code on_error=row})
  * @param rows       the first rows
  * @param csv        the whole CSV answer, or null when it is larger than {@link #DOWNLOAD_CAP}
  */
-public record UploadPreview(Model model, String fileName, long rowCount, long warnedRows, List<Row> rows,
-                            byte[] csv) {
+public record UploadPreview(Model model, String fileName, long rowCount, long warnedRows, long errorRows,
+                            List<Row> rows, byte[] csv) {
 
     /** Rows kept for the page's table. */
     public static final int PREVIEW_ROWS = 10;
@@ -48,35 +52,56 @@ public record UploadPreview(Model model, String fileName, long rowCount, long wa
      *
      * @param number     the data row's number, from 1
      * @param values     each feature's value as the model took it, in the model's order: a {@code Double} or
-     *                   {@code Float} for a number (null when missing), else the text as the file wrote it
-     * @param prediction what the model answered
+     *                   {@code Float} for a number (null when missing), else the text as the file wrote it (a bad
+     *                   row's: each as the file wrote it, empty when its row had no such cell)
+     * @param prediction what the model answered; null for a bad row
      * @param warnings   the row's values outside the training range
+     * @param errors     a bad row's problems, in its place; empty for a scored row
      */
-    public record Row(long number, List<Object> values, Prediction prediction, List<RangeWarning> warnings) {
+    public record Row(long number, List<Object> values, Prediction prediction, List<RangeWarning> warnings,
+                      List<FieldProblem> errors) {
     }
 
     /** Scores the checked upload on the request's thread (a preview is small) and keeps what the page shows. */
     static UploadPreview score(ResolvedModel model, Model classifier, ChunkScorer scorer, CsvRowsParser parser,
                                InputStream in, List<String> header, String fileName) throws IOException {
         List<Row> rows = new ArrayList<>();
-        long[] counts = new long[2]; // rows, rows with warnings
+        long[] counts = new long[3]; // rows, rows with warnings, rows with errors
         CappedBuffer csv = new CappedBuffer(DOWNLOAD_CAP);
         CsvAnswer.write(new OutputStreamWriter(csv, StandardCharsets.UTF_8), model.counter(), classifier, scorer,
-                parser, in, header, (chunk, r, prediction) -> {
-                    counts[0]++;
-                    List<RangeWarning> warnings = chunk.warnings(classifier.card(), r);
-                    if (!warnings.isEmpty()) {
-                        counts[1]++;
-                    }
-                    if (rows.size() < PREVIEW_ROWS) {
-                        List<Object> values = new ArrayList<>();
-                        for (int f = 0; f < classifier.signature().featureCount(); f++) {
-                            values.add(value(chunk, r, f));
+                parser, in, header, new CsvAnswer.RowListener() {
+                    @Override
+                    public void accept(CsvRowsParser.Chunk chunk, int r, Prediction prediction) {
+                        counts[0]++;
+                        List<RangeWarning> warnings = chunk.warnings(classifier.card(), r);
+                        if (!warnings.isEmpty()) {
+                            counts[1]++;
                         }
-                        rows.add(new Row(counts[0], values, prediction, warnings));
+                        if (rows.size() < PREVIEW_ROWS) {
+                            List<Object> values = new ArrayList<>();
+                            for (int f = 0; f < classifier.signature().featureCount(); f++) {
+                                values.add(value(chunk, r, f));
+                            }
+                            rows.add(new Row(counts[0], values, prediction, warnings, List.of()));
+                        }
+                    }
+
+                    @Override
+                    public void refused(RowPlace place) {
+                        counts[0]++;
+                        counts[2]++;
+                        if (rows.size() < PREVIEW_ROWS) {
+                            List<Object> values = new ArrayList<>();
+                            for (Feature f : classifier.signature().features()) {
+                                int column = header.indexOf(f.name());
+                                List<String> cells = place.cells() == null ? List.of() : place.cells();
+                                values.add(column >= 0 && column < cells.size() ? cells.get(column) : "");
+                            }
+                            rows.add(new Row(place.number(), values, null, List.of(), place.problems()));
+                        }
                     }
                 }, false);
-        return new UploadPreview(classifier, fileName, counts[0], counts[1], rows,
+        return new UploadPreview(classifier, fileName, counts[0], counts[1], counts[2], rows,
                 csv.overflowed() ? null : csv.toByteArray());
     }
 

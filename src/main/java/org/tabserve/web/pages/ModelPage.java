@@ -15,6 +15,7 @@ import java.util.List;
  * @param inputs      what the model takes, one line per feature in display order
  * @param facts       what the model is and how it was trained, as term and text pairs, in reading order
  * @param data        the training data's facts (file, sha256, rows, licence, ...), as term and text pairs
+ * @param skipped     per data file, the sentence saying which rows the card's figures leave out; empty when none
  * @param metrics     a classifier's metrics, or null when the card has none
  * @param confusion   the confusion matrix picture, or null when the card has none
  * @param roc         a binary classifier's ROC curve, or null when the card has none
@@ -26,7 +27,7 @@ import java.util.List;
  * @param noCard      what a model without a card is told to do, or null when it has one
  */
 record ModelPage(String name, String version, String description, String task, List<InputLine> inputs,
-                 List<Fact> facts, List<Fact> data, Metrics metrics, Plot confusion, Roc roc, Plot calibration,
+                 List<Fact> facts, List<Fact> data, List<String> skipped, Metrics metrics, Plot confusion, Roc roc, Plot calibration,
                  Regression regression, List<Chart> histograms, List<Chart> categories, List<Legend> legend,
                  NoCard noCard) {
 

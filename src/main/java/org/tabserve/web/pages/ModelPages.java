@@ -111,7 +111,8 @@ final class ModelPages {
             }
         }
         return new ModelPage(card.name(), card.version(), card.description(), signature.task().jsonName(),
-                inputs(classifier), facts, data, metrics, confusion, roc, calibration, CardPlots.regression(card.regression()),
+                inputs(classifier), facts, data,
+                card.skippedRows().stream().map(org.tabserve.model.SkippedRows::sentence).toList(), metrics, confusion, roc, calibration, CardPlots.regression(card.regression()),
                 charts, categories, series.legend(), card.describesData() ? null : noCard(classifier));
     }
 

@@ -52,6 +52,14 @@ public final class UploadPages implements UploadView {
         for (UploadPreview.Row row : preview.rows()) {
             List<String> cells = new ArrayList<>();
             String label = null;
+            if (!row.errors().isEmpty()) {
+                for (String feature : shown) {
+                    cells.add(cellText(row.values().get(features.indexOf(feature))));
+                }
+                rows.add(new UploadPage.Row(row.number(), cells, null, null, String.join("; ", row.errors().stream()
+                        .map(e -> e.field() + ": " + e.message()).toList())));
+                continue;
+            }
             if (row.prediction() instanceof Prediction.Classification classification) {
                 label = classification.label();
                 cells.add(card.displayName(label));
@@ -63,12 +71,13 @@ public final class UploadPages implements UploadView {
                 cells.add(cellText(row.values().get(features.indexOf(feature))));
             }
             rows.add(new UploadPage.Row(row.number(), cells, label, row.warnings().isEmpty() ? null
-                    : String.join("; ", row.warnings().stream().map(RangeWarning::message).toList())));
+                    : String.join("; ", row.warnings().stream().map(RangeWarning::message).toList()), null));
         }
         String download = preview.csv() == null ? null
                 : "data:text/csv;charset=utf-8;base64," + Base64.getEncoder().encodeToString(preview.csv());
         return new UploadPage(card.name(), preview.fileName() == null ? "" : preview.fileName(), preview.rowCount(),
-                columns, rows, preview.warnedRows(), download, UploadPreview.DOWNLOAD_CAP);
+                columns, rows, preview.warnedRows(), preview.errorRows(), regression ? 1 : 2, download,
+                UploadPreview.DOWNLOAD_CAP);
     }
 
     /**

@@ -20,6 +20,7 @@ import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonRowsParser;
 import org.tabserve.rows.JsonText;
 import org.tabserve.rows.NumberText;
+import org.tabserve.rows.OnError;
 import org.tabserve.rows.ParameterRowParser;
 import org.tabserve.rows.RowsException;
 import org.tabserve.rows.RowsFixtures;
@@ -429,6 +430,8 @@ public class RequestParsersFuzzTest {
     @FuzzTest
     void csvUpload(byte[] csv) throws IOException {
         typedCsvUpload(csv);
+        csvInPlace(csv, SIGNATURE);
+        csvInPlace(csv, TypedCells.SIGNATURE);
         CsvRowsParser parser = new CsvRowsParser(SIGNATURE, MAX_ROWS);
         Optional<CsvOracle.Expected> simple = CsvOracle.read(csv);
 
@@ -470,6 +473,61 @@ public class RequestParsersFuzzTest {
             assertEquals(expected.header(), header);
             assertArrayEquals(expected.rows(), rows, "values must be exactly the numbers sent");
         });
+    }
+
+    /**
+     * The same CSV read with {@code on_error=row} ({@link OnError#ROW}): a file the default refuses for its bad rows
+     * is answered row by row, each row it named refused in its place, and nothing else changes: a file refused for
+     * what is wrong with the file itself is refused alike, a file accepted gives the same rows, every one scored; the
+     * places are the file's data rows 1, 2, 3, ... in order, a chunk's scored places its batch's rows in order.
+     */
+    private static void csvInPlace(byte[] csv, ModelSignature signature) throws IOException {
+        RowsException rejected = null;
+        List<Batch> accepted = new ArrayList<>();
+        try {
+            accepted.addAll(new CsvRowsParser(signature, MAX_ROWS).readAll(new ByteArrayInputStream(csv)).stream()
+                    .map(CsvRowsParser.Chunk::batch).toList());
+        } catch (RowsException refusal) {
+            rejected = refusal;
+        }
+        CsvRowsParser parser = new CsvRowsParser(signature, MAX_ROWS).onError(OnError.ROW);
+        List<CsvRowsParser.Chunk> chunks;
+        try {
+            chunks = parser.readAll(new ByteArrayInputStream(csv));
+        } catch (RowsException refusal) {
+            assertNotNull(rejected, "row mode refused what reject mode took: " + refusal.getMessage());
+            refusal.errors().forEach(e -> assertNull(e.row(), () -> "a bad row refused the file: " + e));
+            assertEquals(rejected.getMessage(), refusal.getMessage(), "a file's own problem is refused alike");
+            return;
+        }
+        long number = 0;
+        java.util.Set<Long> refused = new java.util.HashSet<>();
+        for (CsvRowsParser.Chunk chunk : chunks) {
+            int next = 0;
+            assertTrue(chunk.places().size() <= CsvRowsParser.CHUNK_ROWS);
+            for (org.tabserve.rows.RowPlace place : chunk.places()) {
+                assertEquals(++number, place.number(), "places in the file's order");
+                if (place.isScored()) {
+                    assertEquals(next++, place.batchRow(), "scored places are the batch's rows in order");
+                } else {
+                    assertFalse(place.problems().isEmpty(), "a refused row says why");
+                    assertTrue(place.problems().size() <= org.tabserve.rows.RowPlace.MAX_PROBLEMS);
+                    place.problems().forEach(p -> assertEquals(place.number(), (long) p.row()));
+                    refused.add(place.number());
+                }
+            }
+            assertEquals(next, chunk.size(), "every batch row has its place");
+        }
+        assertEquals(refused.size(), parser.refusedRows());
+        if (rejected == null) {
+            assertTrue(refused.isEmpty(), "a file reject mode takes has no bad row");
+            assertEquals(accepted.stream().mapToInt(Batch::size).sum(), number);
+        } else {
+            assertEquals(RowsException.Kind.INVALID_FIELDS, rejected.kind(), rejected::getMessage);
+            for (FieldProblem problem : rejected.errors()) {
+                assertTrue(refused.contains((long) problem.row()), "row " + problem.row() + " refused in its place");
+            }
+        }
     }
 
     /**
