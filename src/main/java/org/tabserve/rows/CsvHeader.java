@@ -101,4 +101,20 @@ final class CsvHeader {
         }
         return columns;
     }
+
+    /**
+     * The header's columns the model does not take, in file order: ignored (their cells are carried through to a CSV
+     * answer) and named once in a JSON answer's warnings. pandas' unnamed index column is not one of them.
+     */
+    static List<String> ignored(ModelSignature signature, List<String> header, boolean unnamedIndex) {
+        List<String> ignored = new ArrayList<>();
+        java.util.Set<String> features = new java.util.HashSet<>(signature.featureNames());
+        for (int i = 0; i < header.size(); i++) {
+            String name = header.get(i);
+            if (!features.contains(name) && !(name.isEmpty() && i == 0 && unnamedIndex)) {
+                ignored.add(name);
+            }
+        }
+        return List.copyOf(ignored);
+    }
 }

@@ -132,6 +132,17 @@ public final class CsvRowsParser {
         return this;
     }
 
+    /** The header's columns the model does not take, as the last read found them. */
+    private List<String> ignoredColumns = List.of();
+
+    /**
+     * @return the columns of the last read's header that the model does not take (pandas' unnamed index aside), in
+     *         file order: ignored, to be named once in a JSON answer's warnings
+     */
+    public List<String> ignoredColumns() {
+        return ignoredColumns;
+    }
+
     /** @return what a bad row does with this parser */
     public OnError onError() {
         return onError;
@@ -295,6 +306,7 @@ public final class CsvRowsParser {
             CsvHeader.check(header, separator, unnamedIndex);
             reader.name(header); // a cell past the limits is then refused naming its column
             int[] columns = CsvHeader.featureColumns(signature, header, separator);
+            ignoredColumns = CsvHeader.ignored(signature, header, unnamedIndex);
             refusedRows = 0;
             longestRefusedBytes = 0;
             CsvPass pass = new CsvPass(signature, maxRows, columns, header.size(), decimalComma, handler, withRecords,

@@ -221,6 +221,39 @@ class PythonClientsTest {
         assertEquals(rows.size(), none.path("predictions").size());
     }
 
+    /**
+     * The first rows of penguins.csv as the file has them, with its species column (the label, which the model does
+     * not take) and five rows of empty sex: MLflow's CSV route and the upload answer them alike.
+     */
+    @Test
+    void aRealCsvWithEmptyTextCellsIsAnsweredRowByRowOnMlflowsRouteAsTheUploadAnswersIt() throws Exception {
+        byte[] csv = java.nio.file.Files.readAllBytes(DIR.resolve("empty-sex.csv"));
+        Http.Response refused = http.post("/invocations", "text/csv", csv);
+        assertTrue(refused.problem(400).path("detail").asText().contains("?on_error=row"), refused.text());
+
+        JsonNode mlflow = http.post("/invocations?on_error=row", "text/csv", csv).json();
+        JsonNode upload = http.upload("/predict_file?on_error=row", Multipart.csv(csv)).json();
+        assertEquals(13, mlflow.path("predictions").size(), mlflow.toString());
+        assertEquals(13, upload.path("predictions").size(), upload.toString());
+        List<Integer> bad = new ArrayList<>();
+        for (int r = 0; r < 13; r++) {
+            JsonNode label = mlflow.path("predictions").get(r);
+            JsonNode answer = upload.path("predictions").get(r);
+            if (label.isNull()) {
+                bad.add(r + 1);
+                assertTrue(answer.has("errors"), "row " + (r + 1) + " is bad on both routes: " + answer);
+            } else {
+                assertEquals(answer.path("label").asText(), label.asText(), "row " + (r + 1));
+            }
+        }
+        assertEquals(List.of(4, 9, 10, 11, 12), bad, "the rows of penguins.csv with an empty sex");
+        List<Integer> errorRows = new ArrayList<>();
+        mlflow.path("errors").forEach(e -> errorRows.add(e.path("row").asInt()));
+        assertTrue(errorRows.containsAll(bad) && bad.containsAll(errorRows), mlflow.path("errors").toString());
+        assertEquals(List.of("species"), features(mlflow.path("warnings")), "the label column is ignored, and said");
+        assertEquals(List.of("species"), features(upload.path("warnings")));
+    }
+
     private static List<String> features(JsonNode warnings) {
         List<String> names = new ArrayList<>();
         warnings.forEach(w -> names.add(w.path("feature").asText()));

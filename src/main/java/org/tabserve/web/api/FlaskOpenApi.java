@@ -15,6 +15,7 @@ import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Task;
 import org.tabserve.rows.OnError;
+import org.tabserve.web.openapi.OpenApi;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.FeatureSchemas;
 import org.tabserve.web.openapi.OpenApiSection;
@@ -61,6 +62,7 @@ public final class FlaskOpenApi extends OpenApiSection {
                 .post(operation(TAG, "predictPost", "Predict from a JSON body, as POST /api/predict does",
                         "The tutorials' clients post the features as one JSON object to /predict; the body and the "
                                 + "answer are those of /api/predict (a url-encoded form is read as the query is).")
+                        .addParametersItem(OpenApi.onError())
                         .requestBody(body(JSON, ref("PredictRequest")))
                         .responses(responses(ok(JSON, ref("PredictResponse"),
                                 "The prediction, or {\"predictions\": [...]} for a batch"), problems(400, 413, 415, 503)))));
@@ -76,13 +78,7 @@ public final class FlaskOpenApi extends OpenApiSection {
                 .addParametersItem(new Parameter().in("query").name("format").required(false)
                         .description("the answer's format when the Accept header cannot say it (HTML forms)")
                         .schema(new StringSchema()._enum(List.of("json", "csv", "html"))))
-                .addParametersItem(new Parameter().in("query").name(OnError.PARAMETER).required(false)
-                        .description("what a row the model cannot take does: `reject` (the default, as on every "
-                                + "batch route) refuses the upload with a 400 listing every bad value; `row` answers "
-                                + "every row, a bad one in its place with its errors: in JSON `{\"errors\": [{\"field\", "
-                                + "\"message\", \"row\"}]}`, in CSV empty answer columns and the problems in a last "
-                                + "column `error` (empty for the scored rows)")
-                        .schema(new StringSchema()._enum(List.of("reject", "row"))._default(OnError.DEFAULT.word())))
+                .addParametersItem(OpenApi.onError())
                 .requestBody(new RequestBody().required(true).content(new Content().addMediaType("multipart/form-data",
                         new MediaType().schema(new ObjectSchema().addProperty("file",
                                         new StringSchema().format("binary").description("the CSV file"))
@@ -92,10 +88,7 @@ public final class FlaskOpenApi extends OpenApiSection {
                                 .addRequiredItem("file")))))
                 .responses(responses(new ApiResponse().description("One answer per data row, in the file's order")
                                 .content(new Content()
-                                .addMediaType(JSON, new MediaType().schema(new ObjectSchema()
-                                        .addProperty("predictions", new io.swagger.v3.oas.models.media.ArraySchema()
-                                                .items(oneOf(ref("Prediction"), rowErrors())))
-                                        .addRequiredItem("predictions")))
+                                .addMediaType(JSON, new MediaType().schema(ref("Predictions")))
                                 .addMediaType("text/csv", new MediaType().schema(new StringSchema().description(
                                         (signature.task() == Task.REGRESSION ? "the input columns, then value"
                                                 : "the input columns, then label and one probability_<class> column per class")
@@ -103,17 +96,5 @@ public final class FlaskOpenApi extends OpenApiSection {
                                 .addMediaType("text/html", new MediaType().schema(new StringSchema().description(
                                         "a page showing the first rows, with the full CSV to download")))),
                         problems(400, 413, 415, 503)))));
-    }
-
-    /** A bad row's entry in the JSON answer with {@code on_error=row}. */
-    private static Schema<?> rowErrors() {
-        return new ObjectSchema().description("a row that was not scored (on_error=row), in its place")
-                .addProperty("errors", new io.swagger.v3.oas.models.media.ArraySchema().items(new ObjectSchema()
-                        .addProperty("field", new StringSchema().description("the column that is wrong, or `row`"))
-                        .addProperty("message", new StringSchema())
-                        .addProperty("row", new io.swagger.v3.oas.models.media.IntegerSchema().format("int64")
-                                .description("the data row's number in the file, from 1"))
-                        .required(List.of("field", "message", "row"))))
-                .addRequiredItem("errors");
     }
 }

@@ -82,7 +82,7 @@ public final class PredictFileHandler implements AutoCloseable {
                 // Chunks are scored while the rest of the upload is still being checked; none is answered unless
                 // the whole upload passes. Rows are kept only while the budget has room for them and their
                 // predictions; past that, the upload is parsed a second time instead (below).
-                JsonPredictions answer = new JsonPredictions(classifier);
+                JsonPredictions answer = new JsonPredictions(classifier, parser);
                 ChunkScorer.Run ahead = scorer.start(classifier, model.counter(), answer);
                 boolean kept;
                 try (InputStream in = file.open()) {
@@ -113,7 +113,7 @@ public final class PredictFileHandler implements AutoCloseable {
                     case CSV -> writeCsv(model, response, classifier, parser, in, header);
                     case HTML -> page.render(request, response, model.links(),
                             UploadPreview.score(model, classifier, scorer, parser, in, header, file.fileName()));
-                    default -> writeJson(model, response, classifier, run -> parser.forEachChunk(in, run));
+                    default -> writeJson(model, response, classifier, parser, run -> parser.forEachChunk(in, run));
                 }
             }
         } catch (RowsException e) {
@@ -214,20 +214,23 @@ public final class PredictFileHandler implements AutoCloseable {
     private interface ChunkSource extends CsvAnswer.ChunkSource {
     }
 
-    private void writeJson(ResolvedModel model, HttpServletResponse response, Model classifier,
+    private void writeJson(ResolvedModel model, HttpServletResponse response, Model classifier, CsvRowsParser parser,
                            ChunkSource source)
             throws IOException {
-        JsonPredictions answer = new JsonPredictions(classifier);
+        JsonPredictions answer = new JsonPredictions(classifier, parser);
         answer.write(response, source, scorer.start(classifier, model.counter(), answer));
     }
 
     /** The JSON answer, {@code {"predictions": [...]}}: a sink for scored chunks that writes each row as it comes. */
     private static final class JsonPredictions implements ChunkScorer.Sink {
         private final PredictionJson.Rows rows;
+        /** The upload's reader, which knows its header's columns the model does not take once it has read it. */
+        private final CsvRowsParser parser;
         private JsonGenerator json;
 
-        JsonPredictions(Model classifier) {
+        JsonPredictions(Model classifier, CsvRowsParser parser) {
             this.rows = new PredictionJson.Rows(classifier.signature(), classifier.card());
+            this.parser = parser;
         }
 
         /** Starts the answer, feeds {@code source} through {@code run} and writes every row it scores. */
@@ -238,6 +241,7 @@ public final class PredictFileHandler implements AutoCloseable {
                 json.writeArrayFieldStart("predictions");
                 score(source, run);
                 json.writeEndArray();
+                PredictionJson.writeRequestWarnings(json, PredictionJson.ignored(parser.ignoredColumns()));
                 json.writeEndObject();
             }
         }
@@ -250,7 +254,7 @@ public final class PredictFileHandler implements AutoCloseable {
                         int r = place.batchRow();
                         rows.write(json, predictions.get(r), chunk.warnings(rows, r));
                     } else {
-                        writeErrors(json, place);
+                        PredictionJson.writeRowErrors(json, place.problems());
                     }
                 }
                 return;
@@ -258,21 +262,6 @@ public final class PredictFileHandler implements AutoCloseable {
             for (int r = 0; r < chunk.size(); r++) {
                 rows.write(json, predictions.get(r), chunk.warnings(rows, r));
             }
-        }
-
-        /** A bad row's entry (with {@code on_error=row}): {@code {"errors": [{"field", "message", "row"}, ...]}}. */
-        private static void writeErrors(JsonGenerator json, RowPlace place) throws IOException {
-            json.writeStartObject();
-            json.writeArrayFieldStart("errors");
-            for (FieldProblem problem : place.problems()) {
-                json.writeStartObject();
-                json.writeStringField("field", problem.field());
-                json.writeStringField("message", problem.message());
-                json.writeNumberField("row", place.number());
-                json.writeEndObject();
-            }
-            json.writeEndArray();
-            json.writeEndObject();
         }
     }
 

@@ -3,14 +3,15 @@ package org.tabserve.web.mlflow;
 import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
+import org.tabserve.rows.CsvRowsParser;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonRowsParser;
 import org.tabserve.rows.OnError;
 import org.tabserve.rows.PredictionJson;
+import org.tabserve.rows.RowPlace;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
@@ -58,45 +59,55 @@ public final class InvocationsHandler {
         try (MemoryBudget.Reservation held = budget.open();
              InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES),
                      Json.UNMETERED_BYTES, Json.HEAP_BYTES_PER_BODY_BYTE)) {
+            // One entry per row sent, in order: its prediction, or null for a row that could not be scored.
+            List<Prediction> answers = new ArrayList<>();
+            List<FieldProblem> problems = new ArrayList<>();
+            List<String> ignored;
             if (type.equals(MediaType.JSON)) {
                 JsonRowsParser.ParsedRows parsed = parser.parseJson(body, onError);
                 List<Prediction> predictions = parsed.rows() == null ? List.of()
                         : model.counted(classifier.predict(parsed.rows()));
-                write(response, predictions, parsed::sentRow, parsed.sent(), parsed.problems(),
-                        parsed.requestWarnings());
-                return;
+                int next = 0;
+                for (int row = 0; row < parsed.sent(); row++) {
+                    boolean scored = next < predictions.size() && parsed.sentRow(next) == row;
+                    answers.add(scored ? predictions.get(next++) : null);
+                }
+                problems.addAll(parsed.problems());
+                ignored = parsed.ignored();
+            } else {
+                MlflowRequestParser.CsvBody csv = parser.parseCsv(body, onError);
+                for (CsvRowsParser.Chunk chunk : csv.chunks()) {
+                    List<Prediction> predictions = chunk.size() == 0 ? List.of()
+                            : model.counted(classifier.predict(chunk.batch()));
+                    if (chunk.places() == null) {
+                        answers.addAll(predictions);
+                        continue;
+                    }
+                    for (RowPlace place : chunk.places()) {
+                        answers.add(place.isScored() ? predictions.get(place.batchRow()) : null);
+                        problems.addAll(place.problems());
+                    }
+                }
+                ignored = csv.ignored();
             }
-            List<Prediction> predictions = new ArrayList<>();
-            for (Batch batch : parser.parseCsv(body)) {
-                predictions.addAll(model.counted(classifier.predict(batch)));
-            }
-            write(response, predictions, row -> row, predictions.size(), List.of(), List.of());
+            write(response, answers, problems, PredictionJson.ignored(ignored));
         }
     }
 
-    /**
-     * Writes the answer: one prediction per row sent, in order, null for a row that could not be scored.
-     *
-     * @param sentRow the row sent of each prediction
-     */
-    private static void write(HttpServletResponse response, List<Prediction> predictions,
-                              java.util.function.IntUnaryOperator sentRow, int sent, List<FieldProblem> problems,
+    /** Writes the answer: one prediction per row sent, in order, null for a row that could not be scored. */
+    private static void write(HttpServletResponse response, List<Prediction> answers, List<FieldProblem> problems,
                               List<RangeWarning> warnings) throws IOException {
         try (JsonGenerator json = Json.start(response)) {
             json.writeStartObject();
             json.writeArrayFieldStart("predictions");
-            int next = 0;
-            for (int row = 0; row < sent; row++) {
-                if (next < predictions.size() && sentRow.applyAsInt(next) == row) {
-                    // As MLflow's pyfunc answers: a classifier's label, a regressor's number.
-                    if (predictions.get(next) instanceof Prediction.Regression regression) {
-                        json.writeNumber(regression.value());
-                    } else {
-                        json.writeString(predictions.get(next).classification().label());
-                    }
-                    next++;
-                } else {
+            for (Prediction prediction : answers) {
+                // As MLflow's pyfunc answers: a classifier's label, a regressor's number.
+                if (prediction == null) {
                     json.writeNull();
+                } else if (prediction instanceof Prediction.Regression regression) {
+                    json.writeNumber(regression.value());
+                } else {
+                    json.writeString(prediction.classification().label());
                 }
             }
             json.writeEndArray();

@@ -137,6 +137,16 @@ public final class MlflowRequestParser {
     }
 
     /**
+     * A CSV body as read: its chunks, in file order, and the header's columns the model does not take.
+     *
+     * @param chunks  with {@link OnError#ROW}, each chunk's {@link CsvRowsParser.Chunk#places()} put its rows in
+     *                order, the good ones at their row of the chunk's batch
+     * @param ignored the columns ignored, to be named once in the answer's warnings
+     */
+    public record CsvBody(List<CsvRowsParser.Chunk> chunks, List<String> ignored) {
+    }
+
+    /**
      * Reads a pandas-style CSV body ({@code DataFrame.to_csv()}, its unnamed index column included) with the CSV
      * upload's parser, so that both routes read CSV alike.
      *
@@ -144,21 +154,28 @@ public final class MlflowRequestParser {
      * @throws HttpProblem 400 listing the problems, 413 past the batch limit
      */
     public List<Batch> parseCsv(InputStream body) throws IOException {
-        List<Batch> chunks = new ArrayList<>();
+        return parseCsv(body, OnError.REJECT).chunks().stream().map(CsvRowsParser.Chunk::batch).toList();
+    }
+
+    /**
+     * {@link #parseCsv(InputStream)} under the caller's choice of what its bad rows do.
+     *
+     * @throws HttpProblem as {@link #parseCsv(InputStream)}; in row mode, not for bad values
+     */
+    public CsvBody parseCsv(InputStream body, OnError onError) throws IOException {
         // No row reservation here (CsvRowsParser#reservingRowMemory): the body is metered at 16 bytes of budget a
         // byte as it is read, which already covers what a long row's parse holds (at most 15.3 bytes a character,
         // measured) with the rows kept; reserving both made a 1 MB body of one long row a 413 at -Xmx64m.
-        boolean all;
+        CsvRowsParser parser = new CsvRowsParser(signature, maxRows, true).onError(onError);
         try {
-            all = new CsvRowsParser(signature, maxRows, true).validateAndKeep(body, maxRows,
-                    chunk -> chunks.add(chunk.batch()), (count, textChars) -> true);
+            List<CsvRowsParser.Chunk> chunks = parser.readAll(body);
+            return new CsvBody(chunks, parser.ignoredColumns());
         } catch (RowsException e) {
+            if (onError == OnError.REJECT && e.kind() == RowsException.Kind.INVALID_FIELDS) {
+                throw HttpProblem.of(RowsException.invalidFields(e.getMessage() + "; " + OnError.HINT, e.errors()));
+            }
             throw HttpProblem.of(e, WebConfig.MAX_BATCH_ROWS);
         }
-        if (!all) { // cannot happen: the parser refuses more than maxRows rows before keeping them
-            throw MlflowLayouts.tooManyRows(maxRows);
-        }
-        return chunks;
     }
 
 }

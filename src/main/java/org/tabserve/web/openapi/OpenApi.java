@@ -125,9 +125,11 @@ public final class OpenApi {
     /** The query parameter {@code on_error} of every batch route: what a batch does with its bad rows. */
     public static Parameter onError() {
         return new Parameter().in("query").name(org.tabserve.rows.OnError.PARAMETER).required(false)
-                .description("What a batch does with rows that cannot be scored: 'reject' (the default, as before) refuses"
-                        + " the batch with a 400 listing every bad value; 'row' answers every row, a bad one with its"
-                        + " errors in its place. A lone row is refused either way.")
+                .description("What a batch does with rows that cannot be scored: 'reject' (the default, the same on"
+                        + " every batch route) refuses the batch with a 400 listing every bad value; 'row' answers every"
+                        + " row in order, a bad one in its place: in JSON {\"errors\": [{\"field\", \"message\","
+                        + " \"row\"}]} (MLflow's /invocations: null, with the problems under \"errors\"), in CSV empty"
+                        + " answer columns and the problems in a last column `error`. A lone row is refused either way.")
                 .schema(new StringSchema()._enum(List.of("row", "reject"))._default("reject"));
     }
 
