@@ -20,8 +20,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.cli.IrisCards;
@@ -48,7 +46,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The pages as people use them, in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver},
@@ -62,8 +59,6 @@ class BrowserTest {
     static final Path SCREENSHOTS = Path.of("target/screenshots");
     static final Dimension DESKTOP = new Dimension(1280, 1100);
     static final Dimension PHONE = new Dimension(360, 1400);
-    /** How long a lookup waits for an element to appear: a loaded machine renders slowly. */
-    static final Duration IMPLICIT_WAIT = Duration.ofSeconds(10);
 
     @RegisterExtension
     static final Http http = Http.startingTheApp();
@@ -72,47 +67,26 @@ class BrowserTest {
     @TempDir
     static Path cards;
 
-    private static Path profile;
     private static Path downloads;
+    private static Chromium chromium;
     private static WebDriver browser;
     private String testName;
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        assumeTrue(Files.isExecutable(CHROMIUM), "browser tests skipped: " + CHROMIUM
-                + " is missing (apt-get install chromium chromium-driver)");
-        assumeTrue(Files.isExecutable(CHROMEDRIVER), "browser tests skipped: " + CHROMEDRIVER
-                + " is missing (apt-get install chromium-driver)");
-        profile = Files.createTempDirectory("tabserve-chromium-profile");
         downloads = Files.createTempDirectory("tabserve-downloads");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--user-data-dir=" + profile, "--window-size=1280,1100");
-        options.setExperimentalOption("prefs", Map.of(
-                "download.default_directory", downloads.toString(),
-                "download.prompt_for_download", false,
-                "download.directory_upgrade", true,
-                "safebrowsing.enabled", false));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
-        browser.manage().timeouts().implicitlyWait(IMPLICIT_WAIT);
-        Files.createDirectories(SCREENSHOTS);
+        chromium = Chromium.start(downloads);
+        browser = chromium.driver;
     }
 
     @AfterAll
     static void stopBrowser() throws IOException {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
-        for (Path dir : new Path[] {profile, downloads}) {
-            if (dir != null) {
-                try (Stream<Path> files = Files.walk(dir)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-                }
+        if (downloads != null) {
+            try (Stream<Path> files = Files.walk(downloads)) {
+                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
             }
         }
     }
@@ -155,40 +129,12 @@ class BrowserTest {
      * script adds elements to them), so once the document is complete what is missing stays missing.
      */
     private static List<WebElement> present(By by) {
-        new WebDriverWait(browser, Duration.ofSeconds(30))
-                .until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
-        browser.manage().timeouts().implicitlyWait(Duration.ZERO);
-        try {
-            return browser.findElements(by);
-        } finally {
-            browser.manage().timeouts().implicitlyWait(IMPLICIT_WAIT);
-        }
+        return chromium.present(by);
     }
 
     /** Clicks something that loads a new page and waits until the old page is gone, so reads see the new one. */
     private static void navigate(WebElement clickable) {
-        WebElement page = browser.findElement(By.tagName("html"));
-        clickable.click();
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> gone(page));
-    }
-
-    /**
-     * Whether the page's root element has been replaced. Selenium's {@code stalenessOf} takes only a stale-element
-     * error for "gone"; chromedriver sometimes answers a node of the document being replaced with "unknown error:
-     * Node with given id does not belong to the document" instead, which means the same.
-     */
-    private static boolean gone(WebElement page) {
-        try {
-            page.isEnabled();
-            return false;
-        } catch (org.openqa.selenium.StaleElementReferenceException e) {
-            return true;
-        } catch (org.openqa.selenium.WebDriverException e) {
-            if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
-                return true;
-            }
-            throw e;
-        }
+        chromium.navigate(clickable);
     }
 
     private static WebElement byId(String id) {

@@ -42,6 +42,15 @@ final class Chromium implements AutoCloseable {
 
     /** Starts the browser at desktop size; the calling test class is skipped when Chromium is not installed. */
     static Chromium start() throws IOException {
+        return start(null);
+    }
+
+    /**
+     * {@link #start()}, saving downloads into {@code downloads} without asking.
+     *
+     * @param downloads where a download is saved; null for the browser's default
+     */
+    static Chromium start(Path downloads) throws IOException {
         assumeTrue(Files.isExecutable(BrowserTest.CHROMIUM), "browser tests skipped: " + BrowserTest.CHROMIUM
                 + " is missing (apt-get install chromium chromium-driver)");
         assumeTrue(Files.isExecutable(BrowserTest.CHROMEDRIVER), "browser tests skipped: " + BrowserTest.CHROMEDRIVER
@@ -52,6 +61,13 @@ final class Chromium implements AutoCloseable {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--no-first-run", "--user-data-dir=" + profile, "--window-size=1280,1100");
+        if (downloads != null) {
+            options.setExperimentalOption("prefs", java.util.Map.of(
+                    "download.default_directory", downloads.toString(),
+                    "download.prompt_for_download", false,
+                    "download.directory_upgrade", true,
+                    "safebrowsing.enabled", false));
+        }
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(BrowserTest.CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         WebDriver driver = new ChromeDriver(service, options);
@@ -102,7 +118,11 @@ final class Chromium implements AutoCloseable {
         }
     }
 
-    /** Clicks something that loads a new page and waits until the old page is gone. */
+    /**
+     * Clicks something that loads a new page and waits until the old page is gone, so reads see the new one.
+     * Selenium's {@code stalenessOf} takes only a stale-element error for "gone"; chromedriver sometimes answers a
+     * node of the document being replaced with "Node with given id does not belong to the document" instead.
+     */
     void navigate(WebElement clickable) {
         WebElement page = driver.findElement(By.tagName("html"));
         clickable.click();
