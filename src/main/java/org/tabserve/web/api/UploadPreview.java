@@ -33,9 +33,10 @@ import java.util.List;
  * @param errorRows  how many of them were not scored for their errors (only with {@code on_error=row})
  * @param rows       the first rows
  * @param csv        the whole CSV answer, or null when it is larger than {@link #DOWNLOAD_CAP}
+ * @param ignored    the file's columns the model does not take: not in the table, carried through to the download
  */
 public record UploadPreview(Model model, String fileName, long rowCount, long warnedRows, long errorRows,
-                            List<Row> rows, byte[] csv) {
+                            List<Row> rows, byte[] csv, List<String> ignored) {
 
     /** Rows kept for the page's table. */
     public static final int PREVIEW_ROWS = 10;
@@ -102,7 +103,7 @@ public record UploadPreview(Model model, String fileName, long rowCount, long wa
                     }
                 }, false);
         return new UploadPreview(classifier, fileName, counts[0], counts[1], counts[2], rows,
-                csv.overflowed() ? null : csv.toByteArray());
+                csv.overflowed() ? null : csv.toByteArray(), parser.ignoredColumns());
     }
 
     /** A value of a row as the model took it: a number as read, text as the file wrote it. */

@@ -17,9 +17,10 @@ import java.util.List;
  *                    which a bad row's error spans
  * @param download    a {@code data:text/csv} URI with the whole result, or null when it is too large for the page
  * @param downloadCap the largest result, in bytes, the page carries
+ * @param ignored     the file's columns the model does not take, kept in the download
  */
 record UploadPage(String name, String fileName, long rowCount, List<String> columns, List<Row> rows, long warnedRows,
-                  long errorRows, int answerColumns, String download, long downloadCap) {
+                  long errorRows, int answerColumns, String download, long downloadCap, List<String> ignored) {
 
     /** @return how many rows were scored */
     public long scoredRows() {

@@ -77,7 +77,7 @@ public final class UploadPages implements UploadView {
                 : "data:text/csv;charset=utf-8;base64," + Base64.getEncoder().encodeToString(preview.csv());
         return new UploadPage(card.name(), preview.fileName() == null ? "" : preview.fileName(), preview.rowCount(),
                 columns, rows, preview.warnedRows(), preview.errorRows(), regression ? 1 : 2, download,
-                UploadPreview.DOWNLOAD_CAP);
+                UploadPreview.DOWNLOAD_CAP, preview.ignored());
     }
 
     /**

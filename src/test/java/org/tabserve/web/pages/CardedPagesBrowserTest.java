@@ -258,6 +258,39 @@ class CardedPagesBrowserTest {
         }
     }
 
+    /**
+     * The first rows of penguins.csv as the file has them, five with an empty sex the model cannot take: refused whole
+     * as the form stands, each bad value listed; with "Answer the other rows" ticked, every row is answered in its
+     * place, the bad ones with their error, and the download carries the error column.
+     */
+    @Test
+    void aRealCsvWithEmptyTextCellsIsAnsweredRowByRowWhenTheBoxIsTicked() throws Exception {
+        Path csv = CardFileTest.FIXTURES.resolve("empty-sex.csv");
+        try (TabserveServer server = serve(CardFileTest.FIXTURES.resolve("species-zipmap.onnx"))) {
+            browser.driver.get(server.uri("/").toString());
+            browser.byId("file").sendKeys(csv.toAbsolutePath().toString());
+            browser.navigate(browser.byId("preview"));
+            String refused = browser.driver.findElement(By.tagName("main")).getText();
+            assertTrue(refused.contains("sex") && refused.contains("on_error=row"), refused);
+
+            browser.driver.get(server.uri("/").toString());
+            browser.byId("file").sendKeys(csv.toAbsolutePath().toString());
+            browser.byId("on_error").click();
+            browser.navigate(browser.byId("preview"));
+            assertTrue(browser.byId("refused").getText().contains("5"), browser.byId("refused").getText());
+            List<WebElement> errors = browser.driver.findElements(By.cssSelector("#preview td.row-error"));
+            assertEquals(List.of("sex"), errors.stream().map(e -> e.getText().split(":")[0]).distinct().toList());
+            List<String> rows = browser.driver.findElements(By.cssSelector("#preview tr.refused th[scope=row]")).stream()
+                    .map(WebElement::getText).toList();
+            assertEquals(List.of("4", "9", "10"), rows, "the bad rows among the first ten, in their places");
+            assertTrue(browser.byId("ignored").getText().contains("species"), "the label column is named, not dropped");
+            browser.shoot("upload-on-error-row-1280", Chromium.DESKTOP);
+            browser.size(Chromium.PHONE);
+            assertEquals(0, browser.sidewaysOverflow(), "the page scrolls sideways at 360 px");
+            browser.shoot("upload-on-error-row-360", Chromium.PHONE);
+        }
+    }
+
     @Test
     void aTableOf69ColumnsScrollsInsideItsBoxWithTheRowNumberInView() throws Exception {
         try (TabserveServer server = serve(wideCarded())) {
