@@ -140,40 +140,18 @@ final class CsvPass {
             return;
         }
         int n = rows();
-        boolean[] bad = new boolean[n];
-        int[] attempt = new int[n];
+        boolean[] faulty = new boolean[n];
         for (int c = 0; c < n; c++) {
-            bad[c] = places.hasProblems(c);
-            attempt[c] = c;
+            faulty[c] = places.hasProblems(c);
         }
-        Batch batch;
-        while (true) {
-            int[] tried = attempt;
-            try {
-                batch = numbersOnly ? Batch.ofNumbers(signature, pick(numbers, tried).toArray(double[][]::new))
-                        : Batch.of(signature, pick(cells, tried));
-            } catch (ModelException e) {
-                if (e.kind() != ModelException.Kind.INVALID_INPUT) {
-                    throw e;
-                }
-                for (FieldError error : e.fieldErrors()) {
-                    int c = tried[error.row()];
-                    bad[c] = true;
-                    if (!numbersOnly && unreadable.get(c) != null && unreadable.get(c).contains(error.field())) {
-                        continue; // reported where it was read
-                    }
-                    places.problem(c, new FieldProblem(error.field(), error.message(), rowNumbers[c]));
-                }
-                batch = null;
-            }
-            attempt = java.util.stream.IntStream.range(0, n).filter(c -> !bad[c]).toArray();
-            if (batch != null && attempt.length == tried.length) {
-                break;
-            }
-            if (attempt.length == tried.length) {
-                throw new IllegalStateException("a batch of rows without problems was refused");
-            }
-        }
+        GoodRows.Checked checked = numbersOnly
+                ? GoodRows.check(numbers, faulty, true, rows -> Batch.ofNumbers(signature,
+                        rows.toArray(double[][]::new)), this::refusedByModel)
+                : GoodRows.check(cells, faulty, true, rows -> Batch.of(signature, rows), this::refusedByModel);
+        int[] attempt = checked.kept();
+        // A chunk of bad rows alone still has its (empty) batch, which the answer writers skip.
+        Batch batch = checked.batch() != null ? checked.batch() : numbersOnly
+                ? Batch.ofNumbers(signature, new double[0][]) : Batch.of(signature, List.of());
         int[] batchRow = new int[n];
         java.util.Arrays.fill(batchRow, -1);
         for (int i = 0; i < attempt.length; i++) {
@@ -189,9 +167,9 @@ final class CsvPass {
         }
         if (handler != null) {
             int[] kept = attempt;
-            handler.accept(new CsvRowsParser.Chunk(withRecords ? pick(records, kept) : List.of(), batch,
-                    numbersOnly ? pick(numbers, kept).toArray(double[][]::new) : null,
-                    numbersOnly ? null : pick(cells, kept), placed));
+            handler.accept(new CsvRowsParser.Chunk(withRecords ? GoodRows.pick(records, kept) : List.of(), batch,
+                    numbersOnly ? GoodRows.pick(numbers, kept).toArray(double[][]::new) : null,
+                    numbersOnly ? null : GoodRows.pick(cells, kept), placed));
         }
         records.clear();
         numbers.clear();
@@ -199,15 +177,12 @@ final class CsvPass {
         unreadable.clear();
     }
 
-    private static <T> List<T> pick(List<T> rows, int[] indexes) {
-        if (indexes.length == rows.size()) {
-            return List.copyOf(rows);
+    /** A problem the model's check found in candidate row {@code c}, unless it was told where its cell was read. */
+    private void refusedByModel(int c, FieldError error) {
+        if (!numbersOnly && unreadable.get(c) != null && unreadable.get(c).contains(error.field())) {
+            return; // reported where it was read
         }
-        List<T> picked = new ArrayList<>(indexes.length);
-        for (int i : indexes) {
-            picked.add(rows.get(i));
-        }
-        return picked;
+        places.problem(c, new FieldProblem(error.field(), error.message(), rowNumbers[c]));
     }
 
     /** @return row mode: the rows refused in their place so far */

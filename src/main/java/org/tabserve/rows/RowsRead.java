@@ -179,33 +179,19 @@ public final class RowsRead {
                 throw RowsException.invalidFields(e.getMessage() + "; " + OnError.HINT, e.errors());
             }
         }
-        while (true) {
-            int[] at = new int[size()];
-            List<?> whole = plain ? whole(numbers, at) : whole(cells, at);
-            if (whole.isEmpty()) {
-                batchRows = new int[0];
-                return null;
-            }
-            try {
-                Batch checked = plain ? Batch.ofNumbers(signature, whole.toArray(new double[0][]))
-                        : batchOf(cells(whole));
-                batchRows = java.util.Arrays.copyOf(at, whole.size());
-                return checked;
-            } catch (ModelException e) {
-                if (e.kind() != ModelException.Kind.INVALID_INPUT || e.fieldErrors().isEmpty()) {
-                    throw e;
-                }
-                for (FieldError f : e.fieldErrors()) {
-                    error(new FieldProblem(f.field(), f.message(), at[f.row()]));
-                }
-            }
+        boolean[] faulty = new boolean[size()];
+        for (int r = 0; r < faulty.length; r++) {
+            faulty[r] = spoilt.get(r);
         }
+        GoodRows.Refusals refusals = (row, f) -> error(new FieldProblem(f.field(), f.message(), row));
+        GoodRows.Checked checked = plain
+                ? GoodRows.check(numbers, faulty, false, rows -> Batch.ofNumbers(signature,
+                        rows.toArray(new double[0][])), refusals)
+                : GoodRows.check(cells, faulty, false, this::batchOf, refusals);
+        batchRows = checked.kept();
+        return checked.batch();
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Object[]> cells(List<?> rows) {
-        return (List<Object[]>) rows;
-    }
 
     /** Where each row of the batch {@link #checkBatch(String, OnError)} returned in row mode was in the request. */
     private int[] batchRows;
