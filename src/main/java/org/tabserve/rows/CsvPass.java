@@ -14,9 +14,10 @@ import java.util.List;
 /**
  * One pass over a CSV's data rows, for {@link CsvRowsParser}: each row's cells read by their feature's type (plain
  * numbers on the numbers-only path), every problem counted (the first hundred kept, with the file's row numbers),
- * and each chunk of rows made a checked batch and handed on while the file has no problem. About 300 lines, kept
- * whole: its two row paths (plain lines split in place, commons-csv's records) and the chunk they fill share every
- * field, and read each cell the same few ways.
+ * and each chunk of rows made a checked batch and handed on while the file has no problem, or, with
+ * {@link OnError#ROW}, with every row's place ({@link CsvPlaces}). About 420 lines, kept whole: its two row paths
+ * (plain lines split in place, commons-csv's records) and the chunk they fill share every field, and read each cell
+ * the same few ways; the row mode's own parts are in {@link CsvPlaces} and {@link GoodRows}.
  */
 final class CsvPass {
 
