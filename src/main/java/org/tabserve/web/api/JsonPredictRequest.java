@@ -33,7 +33,8 @@ import java.util.Map;
  * Answers a JSON prediction request, one row or {@code {"instances": [...]}}, the same way on every route that takes
  * one ({@code POST /api/predict}, and {@code POST /predict} for the original tutorials' clients), for every model: the
  * body is read within the size limit and the memory budget into typed rows, and the batch is one model call (or one
- * per fixed-size chunk); a classifier answers with labels and probabilities, a regressor with values.
+ * per fixed-size chunk); a classifier answers with labels and probabilities, a regressor with values, and each
+ * answered row with its explanation when the request asks ({@link RowExplanations}).
  */
 public final class JsonPredictRequest {
 
