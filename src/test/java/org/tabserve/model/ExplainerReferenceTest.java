@@ -14,18 +14,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * tabserve's exact Shapley values equal the reference within 1e-4: the values {@code fixtures/make_shap_reference.py}
- * computed by brute force over every coalition with scikit-learn's own pipeline (the one the fixture was exported
- * from), on the background it recorded. The test reads only the committed JSON; CI has no Python.
+ * computed by brute force over every coalition, on the background it recorded: for the penguins species pipeline with
+ * scikit-learn's own pipeline (the one the fixture was exported from), for the bundled bank-note model (Tribuo's SVM)
+ * with numpy evaluating the graph's own weights. The test reads only the committed JSON; CI has no Python.
  */
 class ExplainerReferenceTest {
 
     private static final Path SHAP = Path.of("src/test/resources/org/tabserve/fixtures/shap");
-    private static final Path FIXTURES = Path.of("src/test/resources/org/tabserve/fixtures");
     private static final double TOLERANCE = 1e-4;
 
     @Test
     void thePenguinsSpeciesPipelineMatchesScikitLearnsBruteForce() throws Exception {
         assertMatchesReference(SHAP.resolve("species-zipmap.shap.json"));
+    }
+
+    @Test
+    void theBundledBankNoteModelMatchesTheBruteForceOfItsOwnGraph() throws Exception {
+        assertMatchesReference(SHAP.resolve("banknote.shap.json"));
     }
 
     private static void assertMatchesReference(Path file) throws Exception {
@@ -38,7 +43,7 @@ class ExplainerReferenceTest {
             row.forEach(cell -> cells.add(value(cell)));
             background.add(cells);
         }
-        try (Model model = OnnxModelLoader.load(FIXTURES.resolve(reference.path("model").asText()))) {
+        try (Model model = OnnxModelLoader.load(Path.of(reference.path("model").asText()))) {
             assertEquals(columns, model.signature().featureNames());
             Explainer explainer = new Explainer(model, new Background(columns, background, 0, background.size()));
             List<Object[]> rows = new ArrayList<>();
