@@ -27,8 +27,8 @@ public final class Explainer {
     /** The most columns explained exactly; more are estimated by permutation sampling. */
     public static final int EXACT_MAX_COLUMNS = 10;
 
-    /** The most rows in one model call. */
-    public static final int MAX_ROWS_PER_CALL = 65_536;
+    /** The most rows in one model call: a 69-input model's call then holds about 5 MB of inputs and its answers. */
+    public static final int MAX_ROWS_PER_CALL = 16_384;
 
     /** Permutations sampled beyond {@link #EXACT_MAX_COLUMNS} columns: 8 antithetic pairs. */
     public static final int PERMUTATIONS = 16;
