@@ -1,5 +1,6 @@
 package org.tabserve;
 
+import org.tabserve.cli.FixtureCards;
 import org.tabserve.launcher.TabserveServer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,10 +43,20 @@ class TypedOpenApiConformanceTest {
 
         abstract String fixture();
 
+        /** @return the file served: the fixture as exported, unless a class cards it (a background sample) */
+        Path served() throws Exception {
+            return DIR.resolve(fixture() + ".onnx");
+        }
+
+        /** @return whether the file served has a card with a background sample, and so explains its answers */
+        boolean carded() {
+            return false;
+        }
+
         @BeforeAll
         void start() throws Exception {
             expected = JSON.readTree(DIR.resolve(fixture() + ".expected.json").toFile());
-            server = TabserveServer.startReady("--model", DIR.resolve(fixture() + ".onnx").toAbsolutePath().toString());
+            server = TabserveServer.startReady("--model", served().toAbsolutePath().toString());
             api = OpenApiExchanges.of(server);
             name = JSON.readTree(api.get("/api/model", 200).body()).path("name").asText();
         }
@@ -141,6 +152,24 @@ class TypedOpenApiConformanceTest {
             api.postJson("/api/predict", wrong.toString(), 400, false);
         }
 
+        /**
+         * {@code /api/predict} asked to explain, one row and a batch: the explanation conforms to the document, or, for
+         * a model whose card has no background sample, the 400 does.
+         */
+        @Test
+        void explainedAnswersConformOrTheRefusalDoes() throws Exception {
+            String batch = "{\"explain\": true, \"instances\": [" + row(0) + "," + row(1) + "]}";
+            if (carded()) {
+                HttpResponse<String> one = api.postJson("/api/predict?explain=true", row(0), 200, true);
+                assertTrue(JSON.readTree(one.body()).has("explanation"), one::body);
+                HttpResponse<String> two = api.postJson("/api/predict", batch, 200, true);
+                assertTrue(JSON.readTree(two.body()).path("predictions").get(1).has("explanation"), two::body);
+            } else {
+                api.postJson("/api/predict?explain=true", row(0), 400, false);
+                api.postJson("/api/predict", batch, 400, false);
+            }
+        }
+
         /** MLflow's {@code /invocations} with every row as records: request and answer (labels or values) conform. */
         @Test
         void mlflowInvocationsConformsForEveryRow() throws Exception {
@@ -185,6 +214,44 @@ class TypedOpenApiConformanceTest {
             assertEquals(List.of("variable"), JSON.convertValue(schema("V2RequestOutput").at("/properties/name/enum"),
                     List.class));
             assertEquals("FP32", schema("V2ValueOutput").at("/properties/datatype/enum/0").asText());
+        }
+    }
+
+    /** The species classifier carded by the real {@code card} command: its answers carry explanations. */
+    @Nested
+    class CardedSpeciesClassifier extends Served {
+        @Override
+        String fixture() {
+            return "species-zipmap";
+        }
+
+        @Override
+        Path served() throws Exception {
+            return FixtureCards.card(java.nio.file.Files.createTempDirectory("explain"), fixture(), "species");
+        }
+
+        @Override
+        boolean carded() {
+            return true;
+        }
+    }
+
+    /** The body-mass regressor carded by the real {@code card} command: its values are explained. */
+    @Nested
+    class CardedBodyMassRegressor extends Served {
+        @Override
+        String fixture() {
+            return "body-mass-regressor";
+        }
+
+        @Override
+        Path served() throws Exception {
+            return FixtureCards.card(java.nio.file.Files.createTempDirectory("explain"), fixture(), "body_mass_g");
+        }
+
+        @Override
+        boolean carded() {
+            return true;
         }
     }
 }

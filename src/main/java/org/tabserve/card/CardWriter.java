@@ -18,7 +18,7 @@ public final class CardWriter {
             CardKeys.DESCRIPTION, CardKeys.TASK, CardKeys.FEATURES, CardKeys.CLASSES, CardKeys.CLASS_DISPLAY_NAMES,
             CardKeys.CLASS_DISPLAY_NOTE, CardKeys.SCORES, CardKeys.MISSING, CardKeys.ROW_NOUN, CardKeys.FEATURE_STATS,
             CardKeys.HISTOGRAMS, CardKeys.CATEGORIES, CardKeys.EXAMPLES, CardKeys.METRICS, CardKeys.DATA,
-            CardKeys.TRAINER);
+            CardKeys.TRAINER, CardKeys.BACKGROUND);
 
     /** The data block's keys ({@link CardKeys#DATA}). */
     public static final String DATA_FILE = "file";

@@ -1,5 +1,6 @@
 package org.tabserve.cli;
 
+import org.tabserve.card.BackgroundSample;
 import org.tabserve.card.ClassificationMetrics;
 import org.tabserve.card.ExampleRows;
 import org.tabserve.card.Histograms;
@@ -37,6 +38,7 @@ final class CardDetails {
     final Map<String, Object>[] regressionExamples;
     final ClassificationMetrics classification;
     final RegressionMetrics regression;
+    final BackgroundSample background = new BackgroundSample();
     long rows;
 
     @SuppressWarnings("unchecked")
@@ -80,6 +82,8 @@ final class CardDetails {
         }
         for (int r = 0; r < batch.size(); r++) {
             rows++;
+            int at = r;
+            background.offer(() -> backgroundRow(batch, at));
             String label = labels.get(r);
             String group = first.group(label);
             for (int f = 0; f < cells.features().size(); f++) {
@@ -109,6 +113,17 @@ final class CardDetails {
                 }
             }
         }
+    }
+
+    /** A row of the background sample: as the examples hold it, but a boolean input's value as a boolean. */
+    private List<Object> backgroundRow(Batch batch, int r) {
+        List<Object> row = new ArrayList<>(cells.features().size());
+        for (int f = 0; f < cells.features().size(); f++) {
+            Object value = cells.value(batch, r, f);
+            row.add(cells.features().get(f).type() == org.tabserve.model.ValueType.BOOL && value != null
+                    ? (Object) Boolean.valueOf((String) value) : value);
+        }
+        return row;
     }
 
     private Map<String, Object> row(Batch batch, int r) {

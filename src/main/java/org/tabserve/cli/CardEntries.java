@@ -27,7 +27,8 @@ final class CardEntries {
         CardWriter card = new CardWriter(model.card().metadata());
         // What the earlier card measured no longer holds: every value this command computes is replaced.
         for (String key : List.of(CardKeys.FEATURE_STATS, CardKeys.HISTOGRAMS, CardKeys.CATEGORIES,
-                CardKeys.EXAMPLES, CardKeys.METRICS, CardKeys.DATA, CardKeys.TRAINER, CardKeys.SKIPPED_ROWS)) {
+                CardKeys.EXAMPLES, CardKeys.METRICS, CardKeys.DATA, CardKeys.TRAINER, CardKeys.SKIPPED_ROWS,
+                CardKeys.BACKGROUND)) {
             card.remove(key);
         }
         card.text(CardKeys.NAME, options.get("name").orElse(model.card().name()));
@@ -64,6 +65,9 @@ final class CardEntries {
         Map<String, Object> examples = second.examplesJson();
         if (!examples.isEmpty()) {
             card.json(CardKeys.EXAMPLES, examples);
+        }
+        if (!second.background.rows().isEmpty()) {
+            card.json(CardKeys.BACKGROUND, second.background.toJson(model.signature().featureNames()));
         }
         card.json(CardKeys.METRICS, metrics);
         Map<String, Object> block = new LinkedHashMap<>();

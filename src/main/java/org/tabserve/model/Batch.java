@@ -129,6 +129,57 @@ public final class Batch {
         return new Batch(signature, rows.length, new Object[]{flat}, none);
     }
 
+    /** Which cells of a mixed batch come from the explained row rather than from another row ({@link #mixed}). */
+    interface CellSource {
+        /** @return whether row {@code out}'s feature {@code feature} is the explained row's value */
+        boolean fromRow(int out, int feature);
+    }
+
+    /**
+     * Rows that mix an explained row with other rows of the same model, each cell copied as it was checked (no
+     * check again, no boxing), for the coalitions of an explanation: row {@code out} holds, for each feature, the
+     * value of {@code rows}' row {@code row} where {@code source} says so, otherwise that of {@code others}' row
+     * {@code otherRows[out]}.
+     */
+    static Batch mixed(Batch rows, int row, Batch others, int[] otherRows, CellSource source) {
+        if (!rows.signature.equals(others.signature)) {
+            throw new IllegalArgumentException("rows of two models cannot be mixed");
+        }
+        ModelSignature signature = rows.signature;
+        int size = otherRows.length;
+        Object[] data = allocate(signature, size);
+        int offset = 0;
+        for (int i = 0; i < data.length; i++) {
+            int width = signature.inputs().get(i).width();
+            Object from = rows.data[i];
+            Object other = others.data[i];
+            Object to = data[i];
+            for (int out = 0; out < size; out++) {
+                System.arraycopy(other, otherRows[out] * width, to, out * width, width);
+            }
+            if (to instanceof float[] floats) {
+                float[] value = (float[]) from;
+                for (int out = 0; out < size; out++) {
+                    for (int c = 0; c < width; c++) {
+                        if (source.fromRow(out, offset + c)) {
+                            floats[out * width + c] = value[row * width + c];
+                        }
+                    }
+                }
+            } else {
+                for (int out = 0; out < size; out++) {
+                    for (int c = 0; c < width; c++) {
+                        if (source.fromRow(out, offset + c)) {
+                            System.arraycopy(from, row * width + c, to, out * width + c, 1);
+                        }
+                    }
+                }
+            }
+            offset += width;
+        }
+        return new Batch(signature, size, data, java.util.Collections.nCopies(size, List.of()));
+    }
+
     private static Object[] allocate(ModelSignature signature, int size) {
         Object[] data = new Object[signature.inputs().size()];
         for (int i = 0; i < data.length; i++) {

@@ -100,6 +100,14 @@ public final class CardKeys {
      */
     public static final String SKIPPED_ROWS = PREFIX + "skipped_rows";
 
+    /**
+     * JSON object holding a reproducible sample of the training rows, the background that explanations are measured
+     * against ({@link Background}): {@code {"seed": 24, "sampled_from": 344, "size": 100, "columns": [..], "rows":
+     * [[..], ..]}}, each row the values of {@code columns} (the model's inputs, in order) as the data had them: a
+     * number, text, a boolean, or {@code null} for a missing value. {@code card} draws up to 100 rows.
+     */
+    public static final String BACKGROUND = PREFIX + "background";
+
     private CardKeys() {
     }
 }

@@ -31,6 +31,8 @@ import java.util.Objects;
  * @param metadata          every metadata entry of the file, card keys and others, as stored
  * @param skippedRows       per data file, the rows the card's figures leave out and why ({@code card --skip-invalid});
  *                          empty when none were
+ * @param background        the sample of training rows explanations are measured against, or {@code null} when the
+ *                          card has none
  */
 public record ModelCard(String name, String version, String description, String producer,
                         Map<String, String> classDisplayNames, String classDisplayNote,
@@ -38,7 +40,7 @@ public record ModelCard(String name, String version, String description, String 
                         Map<String, Object> data, Map<String, Object> trainer,
                         Map<String, FeatureHistogram> histograms, Map<String, List<Map<String, Object>>> examples,
                         Map<String, CategoryCounts> categories, RegressionEvaluation regression,
-                        Map<String, String> metadata, List<SkippedRows> skippedRows) {
+                        Map<String, String> metadata, List<SkippedRows> skippedRows, Background background) {
 
     public ModelCard {
         Objects.requireNonNull(name, "name");
@@ -60,6 +62,18 @@ public record ModelCard(String name, String version, String description, String 
         skippedRows = List.copyOf(skippedRows);
     }
 
+    /** A card without a background sample. */
+    public ModelCard(String name, String version, String description, String producer,
+                     Map<String, String> classDisplayNames, String classDisplayNote,
+                     Map<String, FeatureStats> featureStats, Evaluation evaluation,
+                     Map<String, Object> data, Map<String, Object> trainer,
+                     Map<String, FeatureHistogram> histograms, Map<String, List<Map<String, Object>>> examples,
+                     Map<String, CategoryCounts> categories, RegressionEvaluation regression,
+                     Map<String, String> metadata, List<SkippedRows> skippedRows) {
+        this(name, version, description, producer, classDisplayNames, classDisplayNote, featureStats, evaluation, data,
+                trainer, histograms, examples, categories, regression, metadata, skippedRows, null);
+    }
+
     /** A card without category counts or regression metrics (a classifier's card from before they were read). */
     public ModelCard(String name, String version, String description, String producer,
                      Map<String, String> classDisplayNames, String classDisplayNote,
@@ -68,7 +82,7 @@ public record ModelCard(String name, String version, String description, String 
                      Map<String, FeatureHistogram> histograms, Map<String, List<Map<String, Object>>> examples,
                      Map<String, String> metadata) {
         this(name, version, description, producer, classDisplayNames, classDisplayNote, featureStats, evaluation, data,
-                trainer, histograms, examples, Map.of(), null, metadata, List.of());
+                trainer, histograms, examples, Map.of(), null, metadata, List.of(), null);
     }
 
     private static <V> Map<String, V> frozen(Map<String, V> map) {

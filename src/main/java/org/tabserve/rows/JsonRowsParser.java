@@ -38,9 +38,21 @@ public final class JsonRowsParser {
      *                 {@code rows} holds every row of the request, in order
      * @param problems in row mode, every bad row's problems, each with its row of the request; otherwise empty
      * @param ignored  the fields sent that the model does not take, ignored, in the order first met
+     * @param explain  whether the body asked for explanations ({@code "explain": true} at its top level)
      */
     public record ParsedRows(List<Object[]> cells, double[][] numbers, Batch rows, boolean batch, int[] sentRows,
-                             List<FieldProblem> problems, List<String> ignored) {
+                             List<FieldProblem> problems, List<String> ignored, boolean explain) {
+
+        /** What a request held that did not ask for explanations. */
+        public ParsedRows(List<Object[]> cells, double[][] numbers, Batch rows, boolean batch, int[] sentRows,
+                          List<FieldProblem> problems, List<String> ignored) {
+            this(cells, numbers, rows, batch, sentRows, problems, ignored, false);
+        }
+
+        /** @return these rows, asking for explanations or not */
+        ParsedRows explaining(boolean asked) {
+            return new ParsedRows(cells, numbers, rows, batch, sentRows, problems, ignored, asked);
+        }
 
         /** @return how many rows the request held, the bad ones in row mode included */
         public int sent() {
@@ -74,6 +86,12 @@ public final class JsonRowsParser {
     }
 
     private static final String INSTANCES = "instances";
+
+    /**
+     * The top-level field that asks for explanations, {@code true} or {@code false}; never a feature unless the model
+     * has one of that name (then only {@code ?explain=true} asks).
+     */
+    public static final String EXPLAIN = "explain";
 
     private final ModelSignature signature;
     private final JsonCells reader;
@@ -129,12 +147,15 @@ public final class JsonRowsParser {
             R top = store.absent();
             List<String> topNames = new ArrayList<>();
             boolean instances = false;
+            boolean explain = false;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 JsonToken value = parser.nextToken();
                 if (INSTANCES.equals(name)) {
                     instances(parser, value, store);
                     instances = true;
+                } else if (EXPLAIN.equals(name) && reader.position(name) == null) {
+                    explain = explain(value);
                 } else {
                     topNames.add(name);
                     field(parser, value, name, top, null, store);
@@ -146,16 +167,25 @@ public final class JsonRowsParser {
             if (!instances) {
                 store.add(top);
                 store.requireAll(top, null);
-                return rows.parsed(rows.check(false), false, onError);
+                return rows.parsed(rows.check(false), false, onError).explaining(explain);
             }
             if (!topNames.isEmpty()) {
                 throw RowsException.malformed("send either \"instances\" or the features " + topNames
                         + " at the top level, not both");
             }
-            return rows.parsed(rows.checkBatch(INSTANCES, onError), true, onError);
+            return rows.parsed(rows.checkBatch(INSTANCES, onError), true, onError).explaining(explain);
         } catch (JsonProcessingException | CharConversionException e) {
             throw JsonText.malformed(e);
         }
+    }
+
+    /** The value of {@code "explain"}: a JSON boolean, else a 400 naming the field. */
+    private static boolean explain(JsonToken value) {
+        if (value == JsonToken.VALUE_TRUE || value == JsonToken.VALUE_FALSE) {
+            return value == JsonToken.VALUE_TRUE;
+        }
+        throw RowsException.invalidFields(List.of(new FieldProblem(EXPLAIN, "\"" + EXPLAIN
+                + "\" must be true or false, got " + JsonText.describe(value), null)));
     }
 
     /** Reads the instances array: each item an object of named values or an array of values in feature order. */

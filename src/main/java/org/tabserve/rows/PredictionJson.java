@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import org.tabserve.model.Batch;
+import org.tabserve.model.Explanation;
 import org.tabserve.model.FeatureStats;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelSignature;
@@ -63,13 +64,20 @@ public final class PredictionJson {
 
         /** {@link PredictionJson#write}, with the names encoded once. */
         public void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings) throws IOException {
+            write(json, prediction, warnings, null);
+        }
+
+        /** {@link PredictionJson#write}, with the names encoded once, and the row's explanation when not null. */
+        public void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings,
+                          Explanation explanation) throws IOException {
             if (!(prediction instanceof Prediction.Classification classification)) {
-                PredictionJson.write(json, prediction, card, warnings);
+                PredictionJson.write(json, prediction, card, warnings, explanation);
                 return;
             }
             int label = classes.indexOf(classification.label());
             if (label < 0 || !(classification.classes() == classes || classification.classes().equals(classes))) {
-                PredictionJson.write(json, prediction, card, warnings); // not this model's classes: nothing to reuse
+                // not this model's classes: nothing to reuse
+                PredictionJson.write(json, prediction, card, warnings, explanation);
                 return;
             }
             json.writeStartObject();
@@ -86,6 +94,9 @@ public final class PredictionJson {
             }
             json.writeEndObject();
             writeWarnings(json, warnings);
+            if (explanation != null) {
+                ExplanationJson.write(json, explanation);
+            }
             json.writeEndObject();
         }
 
@@ -127,6 +138,12 @@ public final class PredictionJson {
 
     public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings)
             throws IOException {
+        write(json, prediction, card, warnings, null);
+    }
+
+    /** {@link #write(JsonGenerator, Prediction, ModelCard, List)} with the row's explanation, when not null. */
+    public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings,
+                             Explanation explanation) throws IOException {
         json.writeStartObject();
         if (prediction instanceof Prediction.Regression regression) {
             json.writeFieldName(VALUE);
@@ -146,6 +163,9 @@ public final class PredictionJson {
             json.writeEndObject();
         }
         writeWarnings(json, warnings);
+        if (explanation != null) {
+            ExplanationJson.write(json, explanation);
+        }
         json.writeEndObject();
     }
 

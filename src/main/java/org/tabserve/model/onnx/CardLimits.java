@@ -29,6 +29,12 @@ final class CardLimits {
     static final int EXAMPLES_PER_CLASS = 20;
     static final int EXAMPLES = 1_000;
 
+    /**
+     * Rows of the background sample ({@link org.tabserve.model.CardKeys#BACKGROUND}): each explained row costs one
+     * model row per background row and coalition, so the sample bounds an explanation's cost (card writes 100).
+     */
+    static final int BACKGROUND_ROWS = 1_000;
+
     /** Counts drawn in all of the histograms and category pictures together, each one a bar. */
     static final int DRAWN_COUNTS = 200_000;
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.tabserve.model.Background;
 import org.tabserve.model.Calibration;
 import org.tabserve.model.CardKeys;
 import org.tabserve.model.CategoryCounts;
@@ -393,6 +394,58 @@ final class CardReader {
                 out.put(e.getKey(), rows);
             });
             return out;
+        });
+    }
+
+    /** The background sample ({@link CardKeys#BACKGROUND}); its columns and types are checked against the model later. */
+    Optional<Background> background() {
+        return parse(CardKeys.BACKGROUND, node -> {
+            if (!node.isObject()) {
+                throw new IllegalArgumentException("expected a JSON object {seed, sampled_from, size, columns, rows}");
+            }
+            JsonNode columns = array(node, "columns");
+            CardLimits.check("'columns'", columns.size(), Integer.MAX_VALUE);
+            List<String> names = new ArrayList<>();
+            for (JsonNode column : columns) {
+                if (!column.isTextual()) {
+                    throw new IllegalArgumentException("'columns' must hold text only");
+                }
+                names.add(column.asText());
+            }
+            JsonNode rows = array(node, "rows");
+            CardLimits.check("'rows'", rows.size(), CardLimits.BACKGROUND_ROWS);
+            if (count(node, "size") != rows.size()) {
+                throw new IllegalArgumentException("'size' is " + count(node, "size") + " but 'rows' has " + rows.size());
+            }
+            if (rows.isEmpty()) {
+                throw new IllegalArgumentException("'rows' is empty");
+            }
+            List<List<Object>> values = new ArrayList<>();
+            for (JsonNode row : rows) {
+                if (!row.isArray() || row.size() != names.size()) {
+                    throw new IllegalArgumentException("row " + values.size() + " of 'rows' must be an array of "
+                            + names.size() + " values, one per column");
+                }
+                List<Object> cells = new ArrayList<>(names.size());
+                for (JsonNode cell : row) {
+                    if (cell.isNull()) {
+                        cells.add(null);
+                    } else if (cell.isTextual()) {
+                        cells.add(cell.asText());
+                    } else if (cell.isBoolean()) {
+                        cells.add(cell.asBoolean());
+                    } else if (cell.isNumber()) {
+                        cells.add(cell.isIntegralNumber() && cell.canConvertToLong() ? (Object) cell.asLong()
+                                : (Object) cell.asDouble());
+                    } else {
+                        throw new IllegalArgumentException("row " + values.size() + " of 'rows' holds "
+                                + cell.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
+                                + "; a value is a number, text, a boolean or null");
+                    }
+                }
+                values.add(cells);
+            }
+            return new Background(names, values, node.has("seed") ? count(node, "seed") : 0, count(node, "sampled_from"));
         });
     }
 

@@ -1,7 +1,10 @@
 package org.tabserve.model.onnx;
 
 import ai.onnxruntime.OnnxModelMetadata;
+import org.tabserve.model.Background;
+import org.tabserve.model.Batch;
 import org.tabserve.model.CardKeys;
+import org.tabserve.model.ModelException;
 import org.tabserve.model.CategoryCounts;
 import org.tabserve.model.FeatureHistogram;
 import org.tabserve.model.FeatureStats;
@@ -67,7 +70,28 @@ final class ModelCards {
                 checkedExamples(signature, cardReader.examples().orElse(Map.of())),
                 orderedCategories(signature, cardReader.categories().orElse(Map.of())),
                 cardReader.regressionEvaluation().orElse(null),
-                metadata.getCustomMetadata(), cardReader.skippedRows().orElse(List.of()));
+                metadata.getCustomMetadata(), cardReader.skippedRows().orElse(List.of()),
+                checkedBackground(signature, cardReader.background().orElse(null)));
+    }
+
+    /**
+     * The card's background sample, refusing one whose columns are not the model's inputs in order or whose values the
+     * model cannot take (text for a number, an unknown category the model refuses, ...).
+     */
+    private static Background checkedBackground(ModelSignature signature, Background background) {
+        if (background == null) {
+            return null;
+        }
+        if (!background.columns().equals(signature.featureNames())) {
+            throw new IllegalArgumentException("metadata '" + CardKeys.BACKGROUND + "' is invalid: its columns "
+                    + background.columns() + " are not the model's inputs " + signature.featureNames());
+        }
+        try {
+            Batch.of(signature, background.cells());
+        } catch (ModelException e) {
+            throw new IllegalArgumentException("metadata '" + CardKeys.BACKGROUND + "' is invalid: " + e.getMessage());
+        }
+        return background;
     }
 
     /** The card's examples, refusing a text value for a number feature and the reverse. */

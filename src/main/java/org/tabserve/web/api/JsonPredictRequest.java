@@ -3,6 +3,7 @@ package org.tabserve.web.api;
 import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.tabserve.model.Explanation;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
@@ -32,7 +33,8 @@ import java.util.Map;
  * Answers a JSON prediction request, one row or {@code {"instances": [...]}}, the same way on every route that takes
  * one ({@code POST /api/predict}, and {@code POST /predict} for the original tutorials' clients), for every model: the
  * body is read within the size limit and the memory budget into typed rows, and the batch is one model call (or one
- * per fixed-size chunk); a classifier answers with labels and probabilities, a regressor with values.
+ * per fixed-size chunk); a classifier answers with labels and probabilities, a regressor with values, and each
+ * answered row with its explanation when the request asks ({@link RowExplanations}).
  */
 public final class JsonPredictRequest {
 
@@ -70,9 +72,12 @@ public final class JsonPredictRequest {
             } catch (RowsException e) {
                 throw HttpProblem.of(e, WebConfig.MAX_BATCH_ROWS);
             }
+            boolean explain = RowExplanations.asked(request, parsed.explain());
+            List<Explanation> explanations = explain && parsed.rows() != null
+                    ? RowExplanations.of(model, parsed.rows()) : null;
             List<Prediction> predictions = parsed.rows() == null ? List.of()
                     : model.counted(classifier.predict(parsed.rows()));
-            respond(response, predictions, parsed, classifier.card());
+            respond(response, predictions, explanations, parsed, classifier.card());
         }
     }
 
@@ -81,7 +86,8 @@ public final class JsonPredictRequest {
      * (plain doubles for a numbers-only model, else the typed cells).
      */
     private static void respond(HttpServletResponse response, List<Prediction> predictions,
-                                JsonRowsParser.ParsedRows parsed, ModelCard card) throws IOException {
+                                List<Explanation> explanations, JsonRowsParser.ParsedRows parsed, ModelCard card)
+            throws IOException {
         try (JsonGenerator json = Json.start(response)) {
             if (!parsed.batch()) {
                 List<RangeWarning> warnings = parsed.warnings(card, 0);
@@ -89,7 +95,7 @@ public final class JsonPredictRequest {
                     warnings = new ArrayList<>(parsed.requestWarnings());
                     warnings.addAll(parsed.warnings(card, 0));
                 }
-                PredictionJson.write(json, predictions.get(0), card, warnings);
+                PredictionJson.write(json, predictions.get(0), card, warnings, explained(explanations, 0));
                 return;
             }
             json.writeStartObject();
@@ -97,10 +103,10 @@ public final class JsonPredictRequest {
             if (parsed.sentRows() == null) {
                 PredictionJson.Rows encoded = new PredictionJson.Rows(parsed.rows().signature(), card);
                 for (int i = 0; i < predictions.size(); i++) {
-                    encoded.write(json, predictions.get(i), parsed.warnings(encoded, i));
+                    encoded.write(json, predictions.get(i), parsed.warnings(encoded, i), explained(explanations, i));
                 }
             } else {
-                writeRowByRow(json, predictions, parsed, card);
+                writeRowByRow(json, predictions, explanations, parsed, card);
             }
             json.writeEndArray();
             PredictionJson.writeRequestWarnings(json, parsed.requestWarnings());
@@ -108,8 +114,14 @@ public final class JsonPredictRequest {
         }
     }
 
+    /** @return the explanation of a row of the checked batch, or null when none was asked for */
+    private static Explanation explained(List<Explanation> explanations, int row) {
+        return explanations == null ? null : explanations.get(row);
+    }
+
     /** A batch answered row by row ({@code ?on_error=row}): each row's prediction, or its errors, in its place. */
-    private static void writeRowByRow(JsonGenerator json, List<Prediction> predictions, JsonRowsParser.ParsedRows parsed,
+    private static void writeRowByRow(JsonGenerator json, List<Prediction> predictions,
+                                      List<Explanation> explanations, JsonRowsParser.ParsedRows parsed,
                                       ModelCard card) throws IOException {
         PredictionJson.Rows encoded = parsed.rows() == null ? null
                 : new PredictionJson.Rows(parsed.rows().signature(), card);
@@ -120,7 +132,8 @@ public final class JsonPredictRequest {
         int next = 0;
         for (int row = 0; row < parsed.sent(); row++) {
             if (next < predictions.size() && parsed.sentRow(next) == row) {
-                encoded.write(json, predictions.get(next), parsed.warnings(encoded, next));
+                encoded.write(json, predictions.get(next), parsed.warnings(encoded, next),
+                        explained(explanations, next));
                 next++;
             } else {
                 PredictionJson.writeRowErrors(json, problems.getOrDefault(row, List.of()));

@@ -5,12 +5,17 @@ import org.tabserve.web.openapi.OpenApi;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.Paths;
 import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.BooleanSchema;
+import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.NumberSchema;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.parameters.Parameter;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Task;
+import org.tabserve.rows.ExplanationJson;
+import org.tabserve.rows.JsonRowsParser;
 import org.tabserve.web.http.Routes;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.OpenApiSection;
@@ -53,8 +58,14 @@ public final class PredictOpenApi extends OpenApiSection {
                         + (signature.inputs().size() == 1 ? " or arrays of " + signature.featureCount()
                         + " values in the model's feature order " + signature.featureNames() : "") + ". "
                         + (signature.task() == Task.REGRESSION ? "A regressor: each answer is {\"value\", \"warnings\"}."
-                        : "Each answer is the label, its display name, every class's probability and warnings."))
+                        : "Each answer is the label, its display name, every class's probability and warnings.")
+                        + " With \"explain\": true at the body's top level (beside the features or \"instances\"), or"
+                        + " ?explain=true, each answered row also carries its \"explanation\": how much each input"
+                        + " moved the answer from the mean over the card's background sample (Shapley values; at most "
+                        + RowExplanations.MAX_ROWS + " rows per request; a model whose card has no background sample"
+                        + " answers 400 naming explain, saying how to add one).")
                 .addParametersItem(OpenApi.onError())
+                .addParametersItem(explainParameter())
                 .requestBody(body(JSON, ref("PredictRequest")))
                 .responses(responses(ok(JSON, ref("PredictResponse"), "The prediction, or {\"predictions\": [...]} for a batch"),
                         problems(400, 413, 415, 503)))));
@@ -72,14 +83,60 @@ public final class PredictOpenApi extends OpenApiSection {
                 .required(List.of("status", "model", "sha256")));
     }
 
+    /** The query parameter {@code explain}, the same as the body's top-level field. */
+    private static Parameter explainParameter() {
+        return new Parameter().in("query").name(JsonRowsParser.EXPLAIN).required(false)
+                .description("true adds each answered row's explanation, as \"explain\": true in the body does;"
+                        + " false (the default) leaves it out, unless the body asks")
+                .schema(new BooleanSchema()._default(false));
+    }
+
     /** One row by name, or a batch of rows by name or in order. */
     @SuppressWarnings("rawtypes")
     private static void requestSchemas(Map<String, Schema> schemas) {
         Schema<?> instance = oneOf(ref(FEATURES), ref(FEATURE_ROW));
         schemas.put("Instances", new ObjectSchema()
                 .addProperty("instances", new ArraySchema().minItems(1).items(instance))
+                .addProperty(JsonRowsParser.EXPLAIN, new BooleanSchema()._default(false).description("whether to"
+                        + " explain each row (also allowed at the top level of a lone row's object)"))
                 .addRequiredItem("instances").additionalProperties(false));
         schemas.put("PredictRequest", oneOf(ref(FEATURES), ref("Instances")));
+    }
+
+    /** A row's explanation ({@link ExplanationJson}), with a contribution for every input column. */
+    private static Schema<?> explanationSchema(ModelSignature signature) {
+        boolean classifier = signature.task() != Task.REGRESSION;
+        String output = classifier ? "the predicted class's probability" : "the predicted value";
+        ObjectSchema contributions = new ObjectSchema();
+        contributions.description("each input column's Shapley value: how far it moved " + output
+                + " from base_value; base_value plus all of them is output");
+        for (String feature : signature.featureNames()) {
+            contributions.addProperty(feature, new NumberSchema().format("double"));
+            contributions.addRequiredItem(feature);
+        }
+        contributions.additionalProperties(false);
+        ObjectSchema explanation = new ObjectSchema();
+        explanation.description("Only when asked (explain). Interventional Shapley values of " + output
+                + " against the card's background sample of training rows");
+        explanation.addProperty("method", new StringSchema()._enum(List.of("exact", "permutation")).description(
+                        "exact: every coalition of the columns (up to 10 columns); permutation: seeded antithetic"
+                                + " permutation sampling beyond, with its standard error"))
+                .addProperty("base_value", new NumberSchema().format("double").description("the mean of " + output
+                        + " over the background rows"))
+                .addProperty("output", new NumberSchema().format("double").description(output + " for this row"))
+                .addProperty("contributions", contributions)
+                .addProperty("background_rows", new IntegerSchema().minimum(BigDecimal.ONE))
+                .addProperty("permutations", new IntegerSchema().description("permutation only: how many were sampled"))
+                .addProperty("standard_error", new NumberSchema().format("double").description("permutation only: the"
+                        + " largest standard error of any contribution"));
+        List<String> required = new java.util.ArrayList<>(List.of("method", "base_value", "output", "contributions",
+                "background_rows"));
+        if (classifier) {
+            explanation.addProperty("class", new StringSchema()._enum(signature.classLabels())
+                    .description("the class whose probability is explained: the predicted one"));
+            required.add(1, "class");
+        }
+        return explanation.required(required).additionalProperties(false);
     }
 
     /** One prediction (a classifier's label and probabilities, or a regressor's value, with warnings), or a batch. */
@@ -93,6 +150,7 @@ public final class PredictOpenApi extends OpenApiSection {
             schemas.put("Prediction", new ObjectSchema()
                     .addProperty("value", new NumberSchema().format("double").description("the predicted number"))
                     .addProperty("warnings", warnings)
+                    .addProperty(ExplanationJson.FIELD, ref("Explanation"))
                     .required(List.of("value", "warnings")).additionalProperties(false));
         } else {
             ObjectSchema probabilities = new ObjectSchema();
@@ -111,8 +169,10 @@ public final class PredictOpenApi extends OpenApiSection {
                             + model.classesText()))
                     .addProperty("probabilities", ref("Probabilities"))
                     .addProperty("warnings", warnings)
+                    .addProperty(ExplanationJson.FIELD, ref("Explanation"))
                     .required(List.of("label", "display_name", "probabilities", "warnings")).additionalProperties(false));
         }
+        schemas.put("Explanation", explanationSchema(signature));
         schemas.put("RangeWarning", new ObjectSchema()
                 .addProperty("feature", new StringSchema().description("the feature, or a field sent that the model"
                         + " does not take"))

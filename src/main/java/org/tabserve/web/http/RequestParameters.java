@@ -34,22 +34,32 @@ public final class RequestParameters {
      * @throws HttpProblem 400 naming {@code on_error} for a value it does not take
      */
     public static org.tabserve.rows.OnError onError(HttpServletRequest request) {
+        String sent = query(request, org.tabserve.rows.OnError.PARAMETER);
+        try {
+            return org.tabserve.rows.OnError.parse(sent);
+        } catch (org.tabserve.rows.RowsException e) {
+            throw HttpProblem.of(e);
+        }
+    }
+
+    /**
+     * A parameter of the query string alone (not of a form body, which is the rows on some routes).
+     *
+     * @return its last value ({@code ""} for a name without {@code =}), or null when the query does not name it
+     */
+    public static String query(HttpServletRequest request, String parameter) {
         String sent = null;
         String query = request.getQueryString();
         if (query != null) {
             for (String pair : query.split("&")) {
                 int equals = pair.indexOf('=');
                 String name = decode(equals < 0 ? pair : pair.substring(0, equals));
-                if (name.equals(org.tabserve.rows.OnError.PARAMETER)) {
+                if (name.equals(parameter)) {
                     sent = equals < 0 ? "" : decode(pair.substring(equals + 1));
                 }
             }
         }
-        try {
-            return org.tabserve.rows.OnError.parse(sent);
-        } catch (org.tabserve.rows.RowsException e) {
-            throw HttpProblem.of(e);
-        }
+        return sent;
     }
 
     private static String decode(String text) {

@@ -154,6 +154,69 @@ class ModelCardTest {
         assertUnusable(file, "metadata '" + CardKeys.EXAMPLES + "' is invalid", "'f0' must be a number");
     }
 
+    private static String background(String columns, String rows, int size) {
+        return "{\"seed\": 24, \"sampled_from\": 10, \"size\": " + size + ", \"columns\": " + columns
+                + ", \"rows\": " + rows + "}";
+    }
+
+    @Test
+    void backgroundSampleIsReadBackInTheModelsColumns() {
+        Path file = threeClassModel(Map.of(CardKeys.BACKGROUND, background("[\"f0\", \"f1\", \"f2\", \"f3\"]",
+                "[[1, 2.5, -3, 4], [0.5, 0, 0, 1e3]]", 2)));
+        try (Model model = OnnxModelLoader.load(file)) {
+            org.tabserve.model.Background background = model.card().background();
+            assertEquals(List.of("f0", "f1", "f2", "f3"), background.columns());
+            assertEquals(2, background.size());
+            assertEquals(24, background.seed());
+            assertEquals(10, background.sampledFrom());
+            assertEquals(2.5, ((Number) background.rows().get(0).get(1)).doubleValue());
+            assertEquals(1000.0, ((Number) background.rows().get(1).get(3)).doubleValue());
+        }
+    }
+
+    @Test
+    void cardWithoutBackgroundHasNone() {
+        try (Model model = OnnxModelLoader.load(threeClassModel(Map.of()))) {
+            assertNull(model.card().background());
+        }
+    }
+
+    @Test
+    void refusesBackgroundWhoseColumnsAreNotTheModelsInputs() {
+        Path file = threeClassModel(Map.of(CardKeys.BACKGROUND, background("[\"f0\", \"f1\", \"f3\", \"f2\"]",
+                "[[1, 2, 3, 4]]", 1)));
+        assertUnusable(file, "metadata '" + CardKeys.BACKGROUND + "' is invalid", "are not the model's inputs");
+    }
+
+    @Test
+    void refusesBackgroundWithTextForANumber() {
+        Path file = threeClassModel(Map.of(CardKeys.BACKGROUND, background("[\"f0\", \"f1\", \"f2\", \"f3\"]",
+                "[[1, 2, \"big\", 4]]", 1)));
+        assertUnusable(file, "metadata '" + CardKeys.BACKGROUND + "' is invalid", "f2");
+    }
+
+    @Test
+    void refusesBackgroundWhoseSizeIsNotItsRows() {
+        Path file = threeClassModel(Map.of(CardKeys.BACKGROUND, background("[\"f0\", \"f1\", \"f2\", \"f3\"]",
+                "[[1, 2, 3, 4]]", 2)));
+        assertUnusable(file, "metadata '" + CardKeys.BACKGROUND + "' is invalid", "'size' is 2 but 'rows' has 1");
+    }
+
+    @Test
+    void refusesBackgroundRowOfTheWrongLength() {
+        Path file = threeClassModel(Map.of(CardKeys.BACKGROUND, background("[\"f0\", \"f1\", \"f2\", \"f3\"]",
+                "[[1, 2, 3]]", 1)));
+        assertUnusable(file, "metadata '" + CardKeys.BACKGROUND + "' is invalid", "row 0 of 'rows' must be an array of 4");
+    }
+
+    @Test
+    void refusesBackgroundOfMoreThanAThousandRows() {
+        String rows = "[" + String.join(",", java.util.Collections.nCopies(1001, "[1, 2, 3, 4]")) + "]";
+        Path file = threeClassModel(Map.of(CardKeys.BACKGROUND, background("[\"f0\", \"f1\", \"f2\", \"f3\"]",
+                rows, 1001)));
+        assertUnusable(file, "metadata '" + CardKeys.BACKGROUND + "' is invalid", "1001 items; tabserve draws at most 1000");
+    }
+
     @Test
     void cardNamesDoNotChangeTheAnswers() {
         try (Model classifier = OnnxModelLoader.load(sigmoidModel(fullCard()))) {

@@ -1,0 +1,51 @@
+package org.tabserve.model;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Why a model gave one row its answer, in the model's input columns: each column's Shapley value against the card's
+ * background sample, so that {@code baseValue} plus every contribution is {@code output} (see {@link Explainer}).
+ *
+ * @param method          {@link #EXACT} (every coalition) or {@link #PERMUTATION} (sampled permutations)
+ * @param explainedClass  the class whose probability is explained (the predicted one), or {@code null} for a
+ *                        regressor, whose value is explained
+ * @param baseValue       the mean output over the background rows
+ * @param output          the model's output for the row
+ * @param contributions   column name to its contribution, in the model's column order
+ * @param backgroundRows  how many background rows the values are measured against
+ * @param permutations    how many permutations were sampled; 0 for {@link #EXACT}
+ * @param standardErrors  column name to the standard error of its contribution; empty for {@link #EXACT}
+ */
+public record Explanation(String method, String explainedClass, double baseValue, double output,
+                          Map<String, Double> contributions, int backgroundRows, int permutations,
+                          Map<String, Double> standardErrors) {
+
+    /** Every coalition of the columns was evaluated: the Shapley values themselves. */
+    public static final String EXACT = "exact";
+
+    /** Antithetic permutation sampling: an estimate with a standard error per column. */
+    public static final String PERMUTATION = "permutation";
+
+    public Explanation {
+        Objects.requireNonNull(method, "method");
+        contributions = Collections.unmodifiableMap(new LinkedHashMap<>(contributions));
+        standardErrors = Collections.unmodifiableMap(new LinkedHashMap<>(standardErrors));
+    }
+
+    /** @return the largest standard error of any contribution; 0 for {@link #EXACT} */
+    public double maxStandardError() {
+        return standardErrors.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    }
+
+    /** @return {@code baseValue} plus every contribution, which is {@code output} up to rounding */
+    public double sum() {
+        double sum = baseValue;
+        for (double value : contributions.values()) {
+            sum += value;
+        }
+        return sum;
+    }
+}

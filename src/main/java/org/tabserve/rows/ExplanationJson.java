@@ -1,0 +1,44 @@
+package org.tabserve.rows;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import org.tabserve.model.Explanation;
+
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Writes one row's explanation as the JSON routes answer it, so that every route that explains spells it alike:
+ * {@code "explanation": {"method", "class" (a classifier's), "base_value", "output", "contributions": {column: value},
+ * "background_rows"}}, and for {@code "permutation"} also {@code "permutations"} and {@code "standard_error"} (the
+ * largest of any contribution).
+ */
+public final class ExplanationJson {
+
+    /** The field an answered row carries its explanation in. */
+    public static final String FIELD = "explanation";
+
+    private ExplanationJson() {
+    }
+
+    /** Writes {@code "explanation": {...}} into the row's object being written. */
+    public static void write(JsonGenerator json, Explanation explanation) throws IOException {
+        json.writeObjectFieldStart(FIELD);
+        json.writeStringField("method", explanation.method());
+        if (explanation.explainedClass() != null) {
+            json.writeStringField("class", explanation.explainedClass());
+        }
+        json.writeNumberField("base_value", explanation.baseValue());
+        json.writeNumberField("output", explanation.output());
+        json.writeObjectFieldStart("contributions");
+        for (Map.Entry<String, Double> contribution : explanation.contributions().entrySet()) {
+            json.writeNumberField(contribution.getKey(), contribution.getValue());
+        }
+        json.writeEndObject();
+        json.writeNumberField("background_rows", explanation.backgroundRows());
+        if (Explanation.PERMUTATION.equals(explanation.method())) {
+            json.writeNumberField("permutations", explanation.permutations());
+            json.writeNumberField("standard_error", explanation.maxStandardError());
+        }
+        json.writeEndObject();
+    }
+}

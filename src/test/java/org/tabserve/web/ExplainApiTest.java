@@ -1,0 +1,196 @@
+package org.tabserve.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.cli.FixtureCards;
+import org.tabserve.launcher.TabserveServer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code POST /api/predict} explains its answers only when asked ({@code "explain": true} in the body, or
+ * {@code ?explain=true}), one row or a batch, in the model's own columns, for models carded by the real {@code card}
+ * command (the bank-note model, the penguins species classifier with text inputs, the body-mass regressor): base value
+ * plus contributions is the answer's own probability or value. A model whose card has no background sample (the
+ * bundled model as shipped) and a bad {@code explain} value are 400s naming {@code explain}.
+ */
+class ExplainApiTest {
+
+    private static final String NOTE = ModelDirectory.NOTE;
+    private static final String FORGED = "{\"variance\": -1.3971, \"skewness\": 3.3191, \"curtosis\": -1.3927,"
+            + " \"entropy\": -1.9948}";
+
+    @TempDir
+    static Path dir;
+    static TabserveServer server;
+    static Http http;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path models = Files.createDirectory(dir.resolve("models"));
+        Path cards = Files.createDirectory(dir.resolve("cards"));
+        FixtureCards.card(Path.of("model.onnx"), Path.of("data/BankNote_Authentication.csv"), "class",
+                models.resolve("banknote.onnx"));
+        Files.copy(FixtureCards.card(cards, "species-zipmap", "species"), models.resolve("species.onnx"));
+        Files.copy(FixtureCards.card(cards, "body-mass-regressor", "body_mass_g"), models.resolve("mass.onnx"));
+        Files.copy(Path.of("model.onnx"), models.resolve("plain.onnx"));
+        server = TabserveServer.startReady("--models", models.toString(), "--default-model", "banknote");
+        http = new Http(server);
+        ModelDirectory.awaitIndex(http, index -> index.size() == 4
+                && index.stream().allMatch(m -> m.path("state").asText().equals("READY")));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void oneRowAskedInTheBodyIsExplainedInTheModelsColumnsAndAddsUpToItsProbability() {
+        JsonNode answer = http.postJson("/api/predict", withExplain(NOTE, "true")).json();
+        JsonNode explanation = answer.path("explanation");
+        assertEquals("exact", explanation.path("method").asText(), answer::toString);
+        assertEquals(answer.path("label").asText(), explanation.path("class").asText());
+        assertEquals(List.of("variance", "skewness", "curtosis", "entropy"), names(explanation.path("contributions")));
+        assertEquals(100, explanation.path("background_rows").asInt());
+        assertAddsUpTo(answer.path("probabilities").path(answer.path("label").asText()).asDouble(), explanation);
+        assertTrue(explanation.path("contributions").path("variance").asDouble() != 0, explanation::toString);
+    }
+
+    @Test
+    void theQueryParameterAsksTheSameOnEveryModelRoute() {
+        JsonNode inBody = http.postJson("/api/predict", withExplain(NOTE, "true")).json().path("explanation");
+        JsonNode inQuery = http.postJson("/api/predict?explain=true", NOTE).json().path("explanation");
+        assertEquals(inBody, inQuery);
+        JsonNode named = http.postJson("/models/banknote/api/predict?explain=true", NOTE).json().path("explanation");
+        assertEquals(inBody, named);
+    }
+
+    @Test
+    void aBatchHasEachRowExplainedAndInstancesAreStillRead() {
+        JsonNode answer = http.postJson("/api/predict", "{\"explain\": true, \"instances\": [" + NOTE + ", "
+                + FORGED + "]}").json();
+        JsonNode predictions = answer.path("predictions");
+        assertEquals(2, predictions.size(), answer::toString);
+        assertFalse(answer.has("warnings"), "explain is not taken for a feature: " + answer);
+        List<String> labels = new ArrayList<>();
+        for (JsonNode prediction : predictions) {
+            String label = prediction.path("label").asText();
+            labels.add(label);
+            assertEquals(label, prediction.path("explanation").path("class").asText());
+            assertAddsUpTo(prediction.path("probabilities").path(label).asDouble(), prediction.path("explanation"));
+        }
+        assertEquals(List.of("0", "1"), labels);
+        JsonNode alone = http.postJson("/api/predict?explain=true", FORGED).json().path("explanation");
+        assertEquals(alone, predictions.get(1).path("explanation"), "a row is explained alike alone or in a batch");
+    }
+
+    @Test
+    void aBatchAnsweredRowByRowExplainsItsGoodRows() {
+        JsonNode answer = http.postJson("/api/predict?on_error=row&explain=true", "{\"instances\": [" + NOTE
+                + ", {\"variance\": \"x\"}]}").json();
+        JsonNode predictions = answer.path("predictions");
+        assertEquals("exact", predictions.get(0).path("explanation").path("method").asText(), answer::toString);
+        assertTrue(predictions.get(1).has("errors"), answer::toString);
+        assertFalse(predictions.get(1).has("explanation"), answer::toString);
+    }
+
+    @Test
+    void nothingIsExplainedUnlessAsked() {
+        for (JsonNode answer : List.of(http.postJson("/api/predict", NOTE).json(),
+                http.postJson("/api/predict", withExplain(NOTE, "false")).json(),
+                http.postJson("/api/predict?explain=false", NOTE).json(),
+                http.postJson("/api/predict", "{\"instances\": [" + NOTE + "]}").json().path("predictions").get(0))) {
+            assertFalse(answer.has("explanation"), answer::toString);
+            assertTrue(answer.has("label"), answer::toString);
+        }
+    }
+
+    @Test
+    void textInputsAreExplainedAsTheirColumnsNotOneHotSlots() {
+        JsonNode answer = http.postJson("/models/species/api/predict?explain=true", ModelDirectory.PENGUIN).json();
+        JsonNode explanation = answer.path("explanation");
+        assertEquals(List.of("island", "bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g", "sex"),
+                names(explanation.path("contributions")), answer::toString);
+        assertEquals("Adelie", explanation.path("class").asText());
+        assertAddsUpTo(answer.path("probabilities").path("Adelie").asDouble(), explanation);
+    }
+
+    @Test
+    void aRegressorsValueIsExplained() {
+        JsonNode answer = http.postJson("/models/mass/api/predict", withExplain(ModelDirectory.SPECIES_OF_MASS,
+                "true")).json();
+        JsonNode explanation = answer.path("explanation");
+        assertFalse(explanation.has("class"), explanation::toString);
+        assertEquals("exact", explanation.path("method").asText());
+        double value = answer.path("value").asDouble();
+        assertAddsUpTo(value, explanation);
+    }
+
+    @Test
+    void aModelWithoutABackgroundSampleSaysHowToAddOne() {
+        Http.Response refused = http.postJson("/models/plain/api/predict?explain=true", NOTE);
+        assertEquals(List.of("explain"), refused.errorFields(400));
+        String message = refused.parse().path("errors").get(0).path("message").asText();
+        assertTrue(message.contains("no background sample"), message);
+        assertTrue(message.contains("java -jar tabserve.war card --model"), message);
+        assertEquals(List.of("explain"), http.postJson("/models/plain/api/predict", withExplain(NOTE, "true"))
+                .errorFields(400));
+        assertEquals("0", http.postJson("/models/plain/api/predict", NOTE).json().path("label").asText(),
+                "unasked, it answers as ever");
+    }
+
+    @Test
+    void aBadExplainValueIsA400NamingIt() {
+        for (String value : List.of("\"yes\"", "1", "null", "[true]")) {
+            assertEquals(List.of("explain"), http.postJson("/api/predict", withExplain(NOTE, value)).errorFields(400),
+                    value);
+        }
+        Http.Response query = http.postJson("/api/predict?explain=maybe", NOTE);
+        assertEquals(List.of("explain"), query.errorFields(400));
+        assertTrue(query.parse().path("errors").get(0).path("message").asText().contains("'maybe'"));
+    }
+
+    @Test
+    void tooManyRowsToExplainIsA400NamingExplain() {
+        String rows = String.join(", ", java.util.Collections.nCopies(101, NOTE));
+        assertEquals(List.of("explain"), http.postJson("/api/predict?explain=true", "{\"instances\": [" + rows + "]}")
+                .errorFields(400));
+    }
+
+    private static String withExplain(String row, String value) {
+        return "{\"explain\": " + value + ", " + row.substring(1);
+    }
+
+    private static List<String> names(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
+            names.add(it.next());
+        }
+        return names;
+    }
+
+    /** Base value plus contributions is the answer's output, which the explanation states too. */
+    private static void assertAddsUpTo(double output, JsonNode explanation) {
+        double sum = explanation.path("base_value").asDouble();
+        for (JsonNode contribution : explanation.path("contributions")) {
+            sum += contribution.asDouble();
+        }
+        double tolerance = 1e-6 * Math.max(1, Math.abs(output));
+        assertEquals(output, explanation.path("output").asDouble(), tolerance, explanation::toString);
+        assertEquals(output, sum, tolerance, explanation::toString);
+    }
+}
