@@ -74,7 +74,7 @@ public final class JsonPredictRequest {
             }
             boolean explain = RowExplanations.asked(request, parsed.explain());
             List<Explanation> explanations = explain && parsed.rows() != null
-                    ? RowExplanations.of(model, parsed.rows()) : null;
+                    ? RowExplanations.of(model, parsed.rows(), held) : null;
             List<Prediction> predictions = parsed.rows() == null ? List.of()
                     : model.counted(classifier.predict(parsed.rows()));
             respond(response, predictions, explanations, parsed, classifier.card());

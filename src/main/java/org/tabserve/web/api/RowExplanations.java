@@ -7,6 +7,7 @@ import org.tabserve.model.Explanation;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonRowsParser;
 import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.MemoryBudget;
 import org.tabserve.web.http.RequestParameters;
 import org.tabserve.web.http.ResolvedModel;
 
@@ -53,7 +54,7 @@ final class RowExplanations {
      * @throws HttpProblem 400 naming {@code explain} when the model's card has no background sample, or there are
      *                     more than {@link #MAX_ROWS} rows
      */
-    static List<Explanation> of(ResolvedModel model, Batch rows) {
+    static List<Explanation> of(ResolvedModel model, Batch rows, MemoryBudget.Reservation held) {
         if (model.model().card().background() == null) {
             throw refused("model '" + model.name() + "' cannot explain its answers: its card has no background"
                     + " sample to measure contributions against; " + HOW_TO_ADD);
@@ -62,12 +63,26 @@ final class RowExplanations {
             throw refused("explanations are given for at most " + MAX_ROWS + " rows in one request; this one has "
                     + rows.size() + ": send fewer rows, or leave explain out");
         }
+        // One model call of mixed rows at a time: reserved before it is built, so that explanations wait or are
+        // refused (503, 413) rather than run the heap out.
+        held.grow(heldBytes(model.model()));
         Explainer explainer = new Explainer(model.model(), model.model().card().background());
         List<Explanation> explanations = new ArrayList<>(rows.size());
         for (int row = 0; row < rows.size(); row++) {
             explanations.add(explainer.explain(rows, row));
         }
         return explanations;
+    }
+
+    /**
+     * Heap one call of mixed rows holds, over-estimated: {@link Explainer#MAX_ROWS_PER_CALL} rows of the model's
+     * cells (a column array slot and a boxed or text value each) and their predictions (a label and boxed
+     * probabilities).
+     */
+    static long heldBytes(org.tabserve.model.Model model) {
+        var signature = model.signature();
+        return (long) Explainer.MAX_ROWS_PER_CALL * (64 + 32L * signature.featureCount()
+                + 32L * Math.max(1, signature.classLabels().size()));
     }
 
     private static HttpProblem refused(String message) {
