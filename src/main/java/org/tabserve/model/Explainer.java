@@ -53,6 +53,16 @@ public final class Explainer {
         this.backgroundRows = background.size();
     }
 
+    /**
+     * Heap one model call of mixed rows holds, over-estimated, for a caller that budgets memory before it explains:
+     * {@link #MAX_ROWS_PER_CALL} rows of the model's cells (a column array slot and a boxed or text value each) and
+     * their predictions (a label and boxed probabilities).
+     */
+    public static long heldBytes(ModelSignature signature) {
+        return (long) MAX_ROWS_PER_CALL * (64 + 32L * signature.featureCount()
+                + 32L * Math.max(1, signature.classLabels().size()));
+    }
+
     /** Explains row {@code row} of {@code rows}: exactly up to {@value #EXACT_MAX_COLUMNS} columns, else sampled. */
     public Explanation explain(Batch rows, int row) {
         return rows.signature().featureCount() <= EXACT_MAX_COLUMNS ? exact(rows, row)

@@ -65,24 +65,13 @@ final class RowExplanations {
         }
         // One model call of mixed rows at a time: reserved before it is built, so that explanations wait or are
         // refused (503, 413) rather than run the heap out.
-        held.grow(heldBytes(model.model()));
+        held.grow(Explainer.heldBytes(model.model().signature()));
         Explainer explainer = new Explainer(model.model(), model.model().card().background());
         List<Explanation> explanations = new ArrayList<>(rows.size());
         for (int row = 0; row < rows.size(); row++) {
             explanations.add(explainer.explain(rows, row));
         }
         return explanations;
-    }
-
-    /**
-     * Heap one call of mixed rows holds, over-estimated: {@link Explainer#MAX_ROWS_PER_CALL} rows of the model's
-     * cells (a column array slot and a boxed or text value each) and their predictions (a label and boxed
-     * probabilities).
-     */
-    static long heldBytes(org.tabserve.model.Model model) {
-        var signature = model.signature();
-        return (long) Explainer.MAX_ROWS_PER_CALL * (64 + 32L * signature.featureCount()
-                + 32L * Math.max(1, signature.classLabels().size()));
     }
 
     private static HttpProblem refused(String message) {

@@ -19,10 +19,13 @@ import java.util.List;
  * @param filledNote  what the fresh form's values are (an example from the data, or typical values), or null when
  *                    the form shows what was typed
  * @param shownExample the id of the example the form is filled with, or null
+ * @param explainable whether the model's card has the background sample an answer is explained against (the form
+ *                    then offers to explain it)
+ * @param explain     whether the form asks for the answer to be explained (the box stays ticked)
  */
 record FormPage(String name, String description, List<Example> examples, List<Field> fields, Result result,
                 int errorCount, boolean hasCard, String oneRow, String manyRows, boolean anyOptional,
-                String filledNote, String shownExample) {
+                String filledNote, String shownExample, boolean explainable, boolean explain) {
 
     /** More fields than this are laid out in columns: one long column of them is a page to scroll through. */
     static final int COLUMNS_FROM = 10;
@@ -45,7 +48,7 @@ record FormPage(String name, String description, List<Example> examples, List<Fi
             note = null;
         }
         return new FormPage(name, description, examples, fields, result, errorCount, hasCard, oneRow, manyRows,
-                anyOptional, note, filled.example() == null ? null : filled.example().id());
+                anyOptional, note, filled.example() == null ? null : filled.example().id(), explainable, explain);
     }
 
     /**
@@ -90,9 +93,19 @@ record FormPage(String name, String description, List<Example> examples, List<Fi
      * @param warnings    values outside the training range and unknown categories, for people; empty when none
      * @param regression  whether the answer is a regressor's value
      * @param targetRange the training range of a regressor's target, as text, when the card has it; else null
+     * @param explanation the answer's contributions, when the form asked for them; else null
      */
     record Result(String label, String displayName, List<Bar> bars, List<Field> sent, List<String> warnings,
-                  boolean regression, String targetRange) {
+                  boolean regression, String targetRange, Explained explanation) {
+    }
+
+    /**
+     * An answer explained in the form's own columns.
+     *
+     * @param chart   each input's contribution, largest first
+     * @param summary the explanation in words: what is explained, the base value and the answer
+     */
+    record Explained(Plot chart, String summary) {
     }
 
     /**

@@ -6,9 +6,9 @@ import java.util.Locale;
 import java.util.function.IntFunction;
 
 /**
- * Places the card page's pictures as {@link Plot}s: binned counts per series (histograms), counts per category (bar
- * charts), cells (the confusion matrix) and x-y plots with a diagonal (scatter, ROC curve, calibration). Every
- * picture of the page is made here, so they share their sizes, axes and number format.
+ * Places the pages' pictures as {@link Plot}s: binned counts per series (histograms), counts per category (bar
+ * charts), cells (the confusion matrix), x-y plots with a diagonal (scatter, ROC curve, calibration) and, on the
+ * form, an answer's contributions. Every picture is made here, so they share their sizes, axes and number format.
  */
 final class Plots {
 
@@ -128,6 +128,39 @@ final class Plots {
             y += BAR_GAP;
         }
         return new Plot(id, WIDTH, (int) Math.ceil(y), summary, bars, List.of(), List.of(), List.of(), texts);
+    }
+
+    /**
+     * An answer's contributions, one input a line: its name and value above a bar that goes right of the centre line
+     * for a contribution that raised the answer, left for one that lowered it, lengths to one scale.
+     *
+     * @param labels each input's line of text ("sex = male"), in the order drawn
+     * @param values each input's contribution, in the same order
+     */
+    static Plot contributions(String id, List<String> labels, List<Double> values, String summary) {
+        double max = values.stream().mapToDouble(Math::abs).max().orElse(0);
+        double centre = WIDTH / 2.0;
+        double room = centre - BAR_COUNT_ROOM;
+        List<Plot.Rect> bars = new ArrayList<>();
+        List<Plot.Text> texts = new ArrayList<>();
+        List<Plot.Line> lines = new ArrayList<>();
+        double y = 0;
+        for (int i = 0; i < labels.size(); i++) {
+            double value = values.get(i);
+            texts.add(new Plot.Text(0, y + BAR_LABEL - 4, labels.get(i), "start", null, "axis-label"));
+            y += BAR_LABEL;
+            double length = max == 0 ? 0 : Math.max(value == 0 ? 0 : 1, room * Math.abs(value) / max);
+            boolean up = value >= 0;
+            String shown = (up ? "+" : "\u2212") + number(Math.abs(value));
+            bars.add(new Plot.Rect(round(up ? centre : centre - length), round(y), round(length), BAR_HEIGHT,
+                    "bar " + (up ? "contribution-up" : "contribution-down"), null, labels.get(i) + ": " + shown));
+            texts.add(new Plot.Text(round(up ? centre + length + 4 : centre - length - 4), round(y + BAR_HEIGHT - 1),
+                    shown, up ? "start" : "end", null, "tick count-label"));
+            // The centre line beside each bar only, clear of the names above the bars.
+            lines.add(new Plot.Line(centre, round(y - 2), centre, round(y + BAR_HEIGHT + 2), "axis"));
+            y += BAR_HEIGHT + BAR_GAP;
+        }
+        return new Plot(id, WIDTH, (int) Math.ceil(y), summary, bars, lines, List.of(), List.of(), texts);
     }
 
     /**

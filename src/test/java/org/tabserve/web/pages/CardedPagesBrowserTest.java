@@ -291,6 +291,43 @@ class CardedPagesBrowserTest {
         }
     }
 
+    /**
+     * A carded model's form offers to explain its answer; ticked, the answer comes with one bar per input of the form,
+     * largest first, labelled with the value typed, and the sentence of what adds up to what. Unticked, nothing is
+     * computed or shown.
+     */
+    @Test
+    void theFormExplainsAnAnswerInItsOwnColumnsWhenAsked() throws Exception {
+        try (TabserveServer server = serve(carded("species-zipmap", "species"))) {
+            browser.driver.get(server.uri("/").toString());
+            browser.navigate(browser.byId("submit"));
+            assertTrue(browser.present(By.id("explanation")).isEmpty(), "not asked, not explained");
+
+            browser.byId("explain").click();
+            browser.navigate(browser.byId("submit"));
+            WebElement figure = browser.byId("explanation");
+            List<WebElement> bars = figure.findElements(By.cssSelector("rect.bar"));
+            assertEquals(6, bars.size(), "one bar per input of the form: island, the four measures and sex");
+            List<String> labels = figure.findElements(By.cssSelector("text.axis-label")).stream()
+                    .map(t -> t.getAttribute("textContent")).toList();
+            assertTrue(labels.stream().anyMatch(l -> l.startsWith("island = ")), labels.toString());
+            List<Double> sizes = new ArrayList<>();
+            for (WebElement text : figure.findElements(By.cssSelector("text.count-label"))) {
+                sizes.add(Math.abs(Double.parseDouble(text.getAttribute("textContent").replace("\u2212", "-"))));
+            }
+            List<Double> sorted = new ArrayList<>(sizes);
+            sorted.sort(java.util.Comparator.reverseOrder());
+            assertEquals(sorted, sizes, "largest contribution first");
+            String summary = browser.byId("explanation-summary").getText();
+            assertTrue(summary.contains("Shapley values, exact") && summary.contains("100 training rows"), summary);
+            assertTrue(browser.byId("explain").isSelected(), "the box stays ticked");
+            browser.shoot("form-explained-1280", Chromium.DESKTOP);
+            browser.size(Chromium.PHONE);
+            assertEquals(0, browser.sidewaysOverflow(), "the page scrolls sideways at 360 px");
+            browser.shoot("form-explained-360", Chromium.PHONE);
+        }
+    }
+
     @Test
     void aTableOf69ColumnsScrollsInsideItsBoxWithTheRowNumberInView() throws Exception {
         try (TabserveServer server = serve(wideCarded())) {
