@@ -22,7 +22,13 @@ public final class ExplanationJson {
 
     /** Writes {@code "explanation": {...}} into the row's object being written. */
     public static void write(JsonGenerator json, Explanation explanation) throws IOException {
-        json.writeObjectFieldStart(FIELD);
+        json.writeFieldName(FIELD);
+        writeObject(json, explanation);
+    }
+
+    /** The explanation as a JSON object alone, for a list of them (MLflow's answer, {@code "explanations"}). */
+    public static void writeObject(JsonGenerator json, Explanation explanation) throws IOException {
+        json.writeStartObject();
         json.writeStringField("method", explanation.method());
         if (explanation.explainedClass() != null) {
             json.writeStringField("class", explanation.explainedClass());

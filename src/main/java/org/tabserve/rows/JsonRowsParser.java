@@ -50,7 +50,7 @@ public final class JsonRowsParser {
         }
 
         /** @return these rows, asking for explanations or not */
-        ParsedRows explaining(boolean asked) {
+        public ParsedRows explaining(boolean asked) {
             return new ParsedRows(cells, numbers, rows, batch, sentRows, problems, ignored, asked);
         }
 

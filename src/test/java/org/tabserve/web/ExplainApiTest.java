@@ -98,6 +98,28 @@ class ExplainApiTest {
         assertEquals(alone, predictions.get(1).path("explanation"), "a row is explained alike alone or in a batch");
     }
 
+    /** MLflow's params reach a model's predict: "explain": true there explains each row, as /api/predict does. */
+    @Test
+    void mlflowsParamsAskForExplanationsOfEachRowInTheAnswersOrder() {
+        JsonNode answer = http.postJson("/invocations?on_error=row", "{\"dataframe_records\": [" + NOTE
+                + ", {\"variance\": \"x\"}, " + FORGED + "], \"params\": {\"explain\": true}}").json();
+        JsonNode explanations = answer.path("explanations");
+        assertEquals(3, explanations.size(), answer::toString);
+        assertEquals(http.postJson("/api/predict?explain=true", NOTE).json().path("explanation"), explanations.get(0));
+        assertTrue(explanations.get(1).isNull(), "a bad row has no explanation: " + answer);
+        assertEquals(http.postJson("/api/predict?explain=true", FORGED).json().path("explanation"), explanations.get(2));
+        assertEquals(explanations.get(0), http.postJson("/invocations?explain=true", "{\"dataframe_records\": ["
+                + NOTE + "]}").json().path("explanations").get(0), "the query parameter asks the same");
+
+        JsonNode plain = http.postJson("/invocations", "{\"dataframe_records\": [" + NOTE + "]}").json();
+        assertFalse(plain.has("explanations"), "not asked, not computed: " + plain);
+        assertEquals(List.of("params.explain"), http.postJson("/invocations", "{\"dataframe_records\": [" + NOTE
+                + "], \"params\": {\"explain\": \"yes\"}}").errorFields(400));
+        assertEquals(List.of("explain"), http.post("/invocations?explain=true", "text/csv",
+                "variance,skewness,curtosis,entropy\n1,2,3,4\n".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .errorFields(400), "explanations of a CSV body are refused, saying so");
+    }
+
     @Test
     void aBatchAnsweredRowByRowExplainsItsGoodRows() {
         JsonNode answer = http.postJson("/api/predict?on_error=row&explain=true", "{\"instances\": [" + NOTE

@@ -1,5 +1,7 @@
 package org.tabserve.web.api;
 
+import org.tabserve.web.http.RowExplanations;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -1,5 +1,7 @@
 package org.tabserve.web.api;
 
+import org.tabserve.web.http.RowExplanations;
+
 import org.tabserve.web.openapi.OpenApi;
 
 import io.swagger.v3.oas.models.PathItem;
@@ -65,7 +67,7 @@ public final class PredictOpenApi extends OpenApiSection {
                         + RowExplanations.MAX_ROWS + " rows per request; a model whose card has no background sample"
                         + " answers 400 naming explain, saying how to add one).")
                 .addParametersItem(OpenApi.onError())
-                .addParametersItem(explainParameter())
+                .addParametersItem(OpenApi.explain("as \"explain\": true in the body does"))
                 .requestBody(body(JSON, ref("PredictRequest")))
                 .responses(responses(ok(JSON, ref("PredictResponse"), "The prediction, or {\"predictions\": [...]} for a batch"),
                         problems(400, 413, 415, 503)))));
@@ -81,14 +83,6 @@ public final class PredictOpenApi extends OpenApiSection {
         schemas.put("Ready", new ObjectSchema().addProperty("status", new StringSchema()._enum(List.of("ready")))
                 .addProperty("model", new StringSchema()).addProperty("sha256", new StringSchema())
                 .required(List.of("status", "model", "sha256")));
-    }
-
-    /** The query parameter {@code explain}, the same as the body's top-level field. */
-    private static Parameter explainParameter() {
-        return new Parameter().in("query").name(JsonRowsParser.EXPLAIN).required(false)
-                .description("true adds each answered row's explanation, as \"explain\": true in the body does;"
-                        + " false (the default) leaves it out, unless the body asks")
-                .schema(new BooleanSchema()._default(false));
     }
 
     /** One row by name, or a batch of rows by name or in order. */

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.Model;
+import org.tabserve.model.Explanation;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
 import org.tabserve.rows.CsvRowsParser;
+import org.tabserve.rows.ExplanationJson;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonRowsParser;
 import org.tabserve.rows.OnError;
@@ -19,6 +21,7 @@ import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.MemoryBudget;
 import org.tabserve.web.http.RequestParameters;
 import org.tabserve.web.http.ResolvedModel;
+import org.tabserve.web.http.RowExplanations;
 import org.tabserve.web.http.WebConfig;
 
 import java.io.IOException;
@@ -61,20 +64,32 @@ public final class InvocationsHandler {
                      Json.UNMETERED_BYTES, Json.HEAP_BYTES_PER_BODY_BYTE)) {
             // One entry per row sent, in order: its prediction, or null for a row that could not be scored.
             List<Prediction> answers = new ArrayList<>();
+            List<Explanation> explanations = new ArrayList<>();
             List<FieldProblem> problems = new ArrayList<>();
             List<String> ignored;
             if (type.equals(MediaType.JSON)) {
                 JsonRowsParser.ParsedRows parsed = parser.parseJson(body, onError);
+                List<Explanation> explained = RowExplanations.asked(request, parsed.explain())
+                        && parsed.rows() != null ? RowExplanations.of(model, parsed.rows(), held) : null;
                 List<Prediction> predictions = parsed.rows() == null ? List.of()
                         : model.counted(classifier.predict(parsed.rows()));
                 int next = 0;
                 for (int row = 0; row < parsed.sent(); row++) {
                     boolean scored = next < predictions.size() && parsed.sentRow(next) == row;
+                    explanations.add(scored && explained != null ? explained.get(next) : null);
                     answers.add(scored ? predictions.get(next++) : null);
+                }
+                if (explained == null) {
+                    explanations.clear();
                 }
                 problems.addAll(parsed.problems());
                 ignored = parsed.ignored();
             } else {
+                if (RowExplanations.asked(request, false)) {
+                    throw HttpProblem.invalidFields(List.of(new FieldProblem(JsonRowsParser.EXPLAIN, "explanations"
+                            + " are given for JSON bodies (\"params\": {\"explain\": true}); send the rows as JSON,"
+                            + " or leave explain out", null)));
+                }
                 MlflowRequestParser.CsvBody csv = parser.parseCsv(body, onError);
                 for (CsvRowsParser.Chunk chunk : csv.chunks()) {
                     List<Prediction> predictions = chunk.size() == 0 ? List.of()
@@ -90,13 +105,16 @@ public final class InvocationsHandler {
                 }
                 ignored = csv.ignored();
             }
-            write(response, answers, problems, PredictionJson.ignored(ignored));
+            write(response, answers, explanations, problems, PredictionJson.ignored(ignored));
         }
     }
 
-    /** Writes the answer: one prediction per row sent, in order, null for a row that could not be scored. */
-    private static void write(HttpServletResponse response, List<Prediction> answers, List<FieldProblem> problems,
-                              List<RangeWarning> warnings) throws IOException {
+    /**
+     * Writes the answer: one prediction per row sent, in order, null for a row that could not be scored; when
+     * explanations were asked for, one per row likewise, under {@code "explanations"}.
+     */
+    private static void write(HttpServletResponse response, List<Prediction> answers, List<Explanation> explanations,
+                              List<FieldProblem> problems, List<RangeWarning> warnings) throws IOException {
         try (JsonGenerator json = Json.start(response)) {
             json.writeStartObject();
             json.writeArrayFieldStart("predictions");
@@ -111,6 +129,17 @@ public final class InvocationsHandler {
                 }
             }
             json.writeEndArray();
+            if (!explanations.isEmpty()) {
+                json.writeArrayFieldStart("explanations");
+                for (Explanation explanation : explanations) {
+                    if (explanation == null) {
+                        json.writeNull();
+                    } else {
+                        ExplanationJson.writeObject(json, explanation);
+                    }
+                }
+                json.writeEndArray();
+            }
             if (!problems.isEmpty()) {
                 json.writeFieldName("errors");
                 Json.MAPPER.writeValue(json, problems);

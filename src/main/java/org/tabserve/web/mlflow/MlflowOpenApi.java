@@ -56,6 +56,7 @@ public final class MlflowOpenApi extends OpenApiSection {
                         + "values in that order. The answer is the predicted labels (values for a regressor), as MLflow "
                         + "answers for a scikit-learn model; for probabilities and warnings use /api/predict.")
                 .addParametersItem(OpenApi.onError())
+                .addParametersItem(OpenApi.explain("as \"params\": {\"explain\": true} does (JSON bodies only)"))
                 .requestBody(new RequestBody().required(true).content(new Content()
                         .addMediaType(JSON, new MediaType().schema(ref("MlflowRequest")))
                         .addMediaType(org.tabserve.web.http.MediaType.CSV, new MediaType().schema(new StringSchema().description(
@@ -98,7 +99,9 @@ public final class MlflowOpenApi extends OpenApiSection {
                 .required(List.of("columns", "data")).additionalProperties(false));
         schemas.put("MlflowTensorInput", oneOf(new ArraySchema().items(oneOf(ref("MlflowRecord"), ref(FEATURE_ROW))),
                 ref("MlflowColumns")));
-        Schema<?> params = new ObjectSchema().nullable(true).description("MLflow's inference parameters; accepted, not used");
+        Schema<?> params = new ObjectSchema().nullable(true).description("MLflow's inference parameters: \"explain\":"
+                + " true adds each answered row's explanation; the others are accepted and not used")
+                .addProperty("explain", new io.swagger.v3.oas.models.media.BooleanSchema()._default(false));
         schemas.put("MlflowRequest", oneOf(
                 format(MlflowRequestParser.DATAFRAME_SPLIT, ref("MlflowDataframeSplit"), params),
                 format(MlflowRequestParser.DATAFRAME_RECORDS, new ArraySchema().items(ref("MlflowRecord"))
@@ -111,6 +114,9 @@ public final class MlflowOpenApi extends OpenApiSection {
                         .description("the predicted value of each row (null for a bad row, with ?on_error=row)")
                         : new ArraySchema().items(new StringSchema()._enum(signature.classLabels()).nullable(true))
                         .description("the predicted class label of each row (null for a bad row, with ?on_error=row)"))
+                .addProperty("explanations", new ArraySchema().items(ref("Explanation").nullable(true)).description(
+                        "when asked (params.explain or ?explain=true), each row's explanation in order, null for a bad"
+                        + " row; absent otherwise"))
                 .addProperty("errors", new ArraySchema().items(ref("FieldProblem")).description("with ?on_error=row,"
                         + " the problems of the rows that could not be scored, each with its row; absent when none"))
                 .addProperty("warnings", new ArraySchema().items(ref("RangeWarning")).description("the columns sent"

@@ -95,6 +95,7 @@ public final class MlflowRequestParser {
             }
             Set<String> keys = new LinkedHashSet<>();
             RowsRead rows = null;
+            boolean explain = false;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String key = parser.currentName();
                 JsonToken value = parser.nextToken();
@@ -106,12 +107,14 @@ public final class MlflowRequestParser {
                         case DATAFRAME_RECORDS -> layouts.records(parser, value, rows);
                         default -> layouts.tensorInput(key, parser, value, rows);
                     }
+                } else if (PARAMS.equals(key) && value == JsonToken.START_OBJECT) {
+                    explain = params(parser);
                 } else {
-                    if (PARAMS.equals(key) && value != JsonToken.START_OBJECT && value != JsonToken.VALUE_NULL) {
+                    if (PARAMS.equals(key) && value != JsonToken.VALUE_NULL) {
                         throw HttpProblem.invalidFields(List.of(new FieldProblem(PARAMS, "\"params\" must be an "
                                 + "object of parameters, got " + JsonText.describe(value), null)));
                     }
-                    parser.skipChildren(); // a second format is refused below; params are accepted and not used
+                    parser.skipChildren(); // a second format is refused below
                 }
             }
             if (parser.nextToken() != null) {
@@ -130,10 +133,34 @@ public final class MlflowRequestParser {
                 }
                 throw HttpProblem.invalidFields(problems);
             }
-            return rows.parsed(rows.checkBatch(formats.get(0), onError), true, onError);
+            return rows.parsed(rows.checkBatch(formats.get(0), onError), true, onError).explaining(explain);
         } catch (JsonProcessingException | CharConversionException e) {
             throw JsonText.malformed(e);
         }
+    }
+
+    /**
+     * MLflow's {@code params}, passed by MLflow to a model's {@code predict}: tabserve takes {@code "explain": true}
+     * there (an explanation of each answered row) and accepts the others unused.
+     *
+     * @return whether the parameters ask for explanations
+     */
+    private static boolean params(JsonParser parser) throws IOException {
+        boolean explain = false;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (JsonRowsParser.EXPLAIN.equals(name)) {
+                if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE) {
+                    throw HttpProblem.invalidFields(List.of(new FieldProblem(PARAMS + "." + JsonRowsParser.EXPLAIN,
+                            "\"params\".\"explain\" must be true or false, got " + JsonText.describe(value), null)));
+                }
+                explain = value == JsonToken.VALUE_TRUE;
+            } else {
+                parser.skipChildren();
+            }
+        }
+        return explain;
     }
 
     /**

@@ -133,6 +133,18 @@ public final class OpenApi {
                 .schema(new StringSchema()._enum(List.of("row", "reject"))._default("reject"));
     }
 
+    /**
+     * The query parameter {@code explain} of the routes that explain their answers when asked.
+     *
+     * @param alike how else the request may ask, e.g. {@code as "explain": true in the body does}
+     */
+    public static Parameter explain(String alike) {
+        return new Parameter().in("query").name("explain").required(false)
+                .description("true adds each answered row's explanation, " + alike + "; false (the default) leaves it"
+                        + " out, unless the body asks")
+                .schema(new io.swagger.v3.oas.models.media.BooleanSchema()._default(false));
+    }
+
     /** The schemas every document has, which any part may refer to: the rows of features and the problem. */
     @SuppressWarnings("rawtypes") // swagger-core's Components holds raw schemas
     static void addSharedSchemas(DescribedModel model, Map<String, Schema> schemas) {

@@ -11,7 +11,6 @@ import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
 import org.tabserve.model.ValueType;
 import org.tabserve.rows.FieldProblem;
-import org.tabserve.model.Explainer;
 import org.tabserve.model.Explanation;
 import org.tabserve.rows.JsonRowsParser;
 import org.tabserve.rows.ParameterRowParser;
@@ -21,6 +20,7 @@ import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.MemoryBudget;
 import org.tabserve.web.http.RequestParameters;
 import org.tabserve.web.http.ResolvedModel;
+import org.tabserve.web.http.RowExplanations;
 import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
 
@@ -112,8 +112,7 @@ public final class FormHandler {
         Explanation explanation = null;
         if (explain) {
             try (MemoryBudget.Reservation held = budget.open()) {
-                held.grow(Explainer.heldBytes(classifier.signature()));
-                explanation = new Explainer(classifier, classifier.card().background()).explain(parsed.batch(), 0);
+                explanation = RowExplanations.of(model, parsed.batch(), held).get(0);
             }
         }
         Outcome outcome = new Outcome(prediction, warnings, explanation);

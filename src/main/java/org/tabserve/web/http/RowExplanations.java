@@ -1,4 +1,4 @@
-package org.tabserve.web.api;
+package org.tabserve.web.http;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.tabserve.model.Batch;
@@ -6,10 +6,6 @@ import org.tabserve.model.Explainer;
 import org.tabserve.model.Explanation;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonRowsParser;
-import org.tabserve.web.http.HttpProblem;
-import org.tabserve.web.http.MemoryBudget;
-import org.tabserve.web.http.RequestParameters;
-import org.tabserve.web.http.ResolvedModel;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +15,10 @@ import java.util.List;
  * {@code ?explain=true}), and their computing when it does, so that a request that does not ask pays nothing and
  * one that cannot have them (no background sample in the card, too many rows) is told why, naming {@code explain}.
  */
-final class RowExplanations {
+public final class RowExplanations {
 
     /** The most rows one request may have explained: each costs up to 2^10 &times; the background's rows of model rows. */
-    static final int MAX_ROWS = 100;
+    public static final int MAX_ROWS = 100;
 
     /** How to give a model a background sample, said when one without it is asked to explain. */
     static final String HOW_TO_ADD = "add one with the card command, which stores 100 rows of the training data"
@@ -36,7 +32,7 @@ final class RowExplanations {
      * @param inBody whether the body said {@code "explain": true}
      * @throws HttpProblem 400 naming {@code explain} for a query value other than true or false
      */
-    static boolean asked(HttpServletRequest request, boolean inBody) {
+    public static boolean asked(HttpServletRequest request, boolean inBody) {
         String sent = RequestParameters.query(request, JsonRowsParser.EXPLAIN);
         if (sent == null) {
             return inBody;
@@ -54,7 +50,7 @@ final class RowExplanations {
      * @throws HttpProblem 400 naming {@code explain} when the model's card has no background sample, or there are
      *                     more than {@link #MAX_ROWS} rows
      */
-    static List<Explanation> of(ResolvedModel model, Batch rows, MemoryBudget.Reservation held) {
+    public static List<Explanation> of(ResolvedModel model, Batch rows, MemoryBudget.Reservation held) {
         if (model.model().card().background() == null) {
             throw refused("model '" + model.name() + "' cannot explain its answers: its card has no background"
                     + " sample to measure contributions against; " + HOW_TO_ADD);
