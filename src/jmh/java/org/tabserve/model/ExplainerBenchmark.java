@@ -1,0 +1,86 @@
+package org.tabserve.model;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.tabserve.model.onnx.OnnxModelLoader;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What one explained row costs (issue 24's goal: exact for up to 10 columns in at most 5 ms on one core): one row of
+ * each model explained against its card's background sample of 100 rows, on one thread, sampled so that JMH reports
+ * p50 and p99. The models are carded by the real {@code card} command at setup: the bank-note model (4 columns,
+ * exact), the penguin species pipeline (6 columns with text and missing values, exact) and the 69-input model
+ * (permutation sampling). Run: {@code mvn -B -Pjmh test-compile exec:exec -Djmh.args="Explainer -t 1"}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 3)
+@Threads(1)
+@Fork(value = 1, jvmArgsAppend = "-Xss8m") // ORT 1.29 overflowed a 1 MB thread stack (SIGSEGV) in JMH's worker thread
+public class ExplainerBenchmark {
+
+    @Param({"banknote", "species", "wide-69"})
+    public String model;
+
+    private Model served;
+    private Explainer explainer;
+    private Batch row;
+
+    @Setup
+    public void card() throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("tabserve-explainer-bench");
+        Path out = dir.resolve(model + ".onnx");
+        Path fixtures = Path.of("src/test/resources/org/tabserve/fixtures");
+        List<String> card = switch (model) {
+            case "banknote" -> List.of("--model", "model.onnx", "--data", "data/BankNote_Authentication.csv",
+                    "--label", "class");
+            case "species" -> List.of("--model", fixtures.resolve("penguins/species-zipmap.onnx").toString(),
+                    "--data", "data/penguins.csv", "--label", "species", "--skip-invalid");
+            default -> List.of("--model", fixtures.resolve("wide/wide-69.onnx").toString(),
+                    "--data", fixtures.resolve("wide/wide-69.labelled.csv").toString(), "--label", "label");
+        };
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss8m",
+                "-cp", System.getProperty("java.class.path"), "org.tabserve.cli.Commands", "card", "--out",
+                out.toString()));
+        command.addAll(card);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("card failed: " + command);
+        }
+        served = OnnxModelLoader.load(out);
+        Background background = served.card().background();
+        explainer = new Explainer(served, background);
+        row = Batch.of(served.signature(), java.util.Collections.singletonList(background.cells().get(0)));
+    }
+
+    @TearDown
+    public void close() {
+        served.close();
+    }
+
+    /** One row explained: exact up to 10 columns, permutation sampling beyond. */
+    @Benchmark
+    public Explanation explainOneRow() {
+        return explainer.explain(row, 0);
+    }
+}
