@@ -14,7 +14,6 @@ import inference.ServerMetadataResponse;
 import inference.ServerReadyRequest;
 import inference.ServerReadyResponse;
 import io.grpc.stub.StreamObserver;
-import org.tabserve.model.Model;
 import org.tabserve.web.http.ResolvedModel;
 import org.tabserve.web.http.ServedModels;
 
@@ -104,7 +103,7 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
         T reply;
         try (ResolvedModel model = served.resolve(name, version)) {
             try {
-                Model ignored = model.model();
+                model.model(); // leased here: a model not there to answer is UNAVAILABLE, not a full server
             } catch (RuntimeException e) {
                 answer.onError(V2GrpcStatus.of(e, true, rpc).asRuntimeException());
                 return;
