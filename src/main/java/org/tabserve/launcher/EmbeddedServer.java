@@ -3,7 +3,6 @@ package org.tabserve.launcher;
 import jakarta.servlet.ServletContext;
 import org.eclipse.jetty.ee10.webapp.MetaInfConfiguration;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
-import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -59,10 +58,10 @@ public final class EmbeddedServer {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setRequestHeaderSize(options.maxHeaderBytes());
-        // HTTP/1.1, and HTTP/2 cleartext on the same port for the gRPC service (clients speak it with prior knowledge:
-        // the HTTP/1.1 connection sees HTTP/2's preface and hands over to h2c; an Upgrade: h2c request works too).
+        // HTTP/1.1, and HTTP/2 cleartext on the same port for the gRPC service: clients speak it with prior knowledge
+        // (the HTTP/1.1 connection sees HTTP/2's preface and hands over); an Upgrade: h2c request stays HTTP/1.1.
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http),
-                new HTTP2CServerConnectionFactory(http));
+                new PriorKnowledgeH2c(http));
         connector.setHost(options.host());
         connector.setPort(options.port());
         // A connection silent this long is closed, also half-way through its headers: slow-loris clients end here.
