@@ -216,6 +216,30 @@ class ArchitectureTest {
         assertEquals(List.of(), found, "web.xml names the listener; no class may use it or anything beside it");
     }
 
+    /**
+     * gRPC and the code generated from src/main/proto (package {@code inference}) are the Open Inference Protocol's
+     * transport: only its package (web.v2) and the wiring that registers its servlet name them, and nothing generated
+     * lives among tabserve's own packages.
+     */
+    @Test
+    void onlyTheOpenInferenceProtocolAndTheWiringUseGrpc() throws IOException {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                boolean allowed = file.getParent().equals(WEB.resolve("v2")) || file.getParent().equals(WEB);
+                imports(file).stream().filter(i -> i.startsWith("io.grpc.") || i.startsWith("inference."))
+                        .filter(i -> !allowed).forEach(i -> found.add(file.getFileName() + ": " + i));
+            }
+        }
+        assertEquals(List.of(), found, "gRPC is one transport of the Open Inference Protocol (web.v2)");
+        assertTrue(imports(WEB.resolve("v2")).contains("inference.ModelInferRequest"), "the scan found v2's gRPC imports");
+        assertTrue(Files.isDirectory(Path.of("src/main/proto")), "the proto is vendored in src/main/proto");
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+            assertEquals(List.of(), files.filter(f -> f.toString().contains("inference" + java.io.File.separator)
+                    && !f.startsWith(WEB)).toList(), "generated code is made at build time, never committed");
+        }
+    }
+
     @Test
     void exactlyOnePackageImportsOnnxRuntime() throws IOException {
         List<String> found = new ArrayList<>();

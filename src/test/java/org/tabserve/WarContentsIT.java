@@ -46,9 +46,21 @@ class WarContentsIT {
     void shipsOnnxRuntimeAndNoBuildTimeLibrary() {
         assertTrue(entries.stream().anyMatch(e -> e.matches("WEB-INF/lib/onnxruntime-.*\\.jar")), "onnxruntime jar");
         List<String> buildTime = entries.stream()
-                .filter(e -> e.matches("WEB-INF/lib/(tribuo|olcut|libsvm|liblinear|protobuf|junit).*"))
+                .filter(e -> e.matches("WEB-INF/lib/(tribuo|olcut|libsvm|liblinear|protobuf|junit|grpc-netty).*"))
+                .filter(e -> !e.matches("WEB-INF/lib/protobuf-java-[0-9.]+\\.jar"))
                 .toList();
-        assertEquals(List.of(), buildTime);
+        assertEquals(List.of(), buildTime, "protobuf-java is the gRPC service's runtime; Tribuo's protobuf and the "
+                + "tests' gRPC client are not");
+    }
+
+    /** The Open Inference Protocol over gRPC: its servlet transport and the code generated from src/main/proto. */
+    @Test
+    void shipsTheGrpcServletTransportAndTheGeneratedProtocolClasses() {
+        for (String jar : List.of("grpc-servlet-jakarta", "grpc-protobuf", "grpc-stub", "grpc-core", "protobuf-java")) {
+            assertTrue(entries.stream().anyMatch(e -> e.matches("WEB-INF/lib/" + jar + "-[0-9.]+\\.jar")), jar);
+        }
+        assertTrue(entries.contains("WEB-INF/classes/inference/GRPCInferenceServiceGrpc.class"));
+        assertTrue(entries.contains("WEB-INF/classes/inference/ModelInferRequest.class"));
     }
 
     @Test
@@ -57,6 +69,9 @@ class WarContentsIT {
                 .filter(e -> e.matches("WEB-INF/lib/(jetty|jakarta\\.servlet).*")).toList();
         assertEquals(List.of(), containerJars);
         assertTrue(entries.stream().anyMatch(e -> e.matches("WEB-INF/lib-jetty/jetty-server-.*\\.jar")));
+        // HTTP/2 cleartext for gRPC under java -jar: Jetty's own, so beside Jetty, never in WEB-INF/lib.
+        assertTrue(entries.stream().anyMatch(e -> e.matches("WEB-INF/lib-jetty/jetty-http2-server-.*\\.jar")));
+        assertTrue(entries.stream().anyMatch(e -> e.matches("WEB-INF/lib-jetty/jetty-http2-hpack-.*\\.jar")));
         assertTrue(entries.contains("WEB-INF/lib-jetty/tabserve-launcher.jar"));
         List<String> atRoot = entries.stream().filter(e -> e.endsWith(".class") && !e.startsWith("WEB-INF/")).toList();
         assertEquals(List.of("org/tabserve/launcher/Main.class", "org/tabserve/launcher/WarCache$Unpacked.class",

@@ -58,7 +58,10 @@ public final class EmbeddedServer {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setRequestHeaderSize(options.maxHeaderBytes());
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        // HTTP/1.1, and HTTP/2 cleartext on the same port for the gRPC service: clients speak it with prior knowledge
+        // (the HTTP/1.1 connection sees HTTP/2's preface and hands over); an Upgrade: h2c request stays HTTP/1.1.
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http),
+                new PriorKnowledgeH2c(http));
         connector.setHost(options.host());
         connector.setPort(options.port());
         // A connection silent this long is closed, also half-way through its headers: slow-loris clients end here.

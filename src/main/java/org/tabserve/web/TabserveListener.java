@@ -34,6 +34,8 @@ import org.tabserve.web.http.TabserveMetrics;
 import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
 import org.tabserve.web.pages.UploadPages;
+import org.tabserve.web.v2.V2GrpcService;
+import io.grpc.servlet.jakarta.ServletServerBuilder;
 
 import java.io.File;
 import java.io.IOException;
@@ -84,6 +86,9 @@ public final class TabserveListener implements ServletContextListener {
         // One filter measures every request; declared here so that it needs no web.xml entry or annotation scan.
         FilterRegistration.Dynamic measuring = context.addFilter("metrics", new MetricsFilter(metrics));
         measuring.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+        // Every filter lets the gRPC servlet go asynchronous behind it (gRPC's servlet transport reads and writes with
+        // the servlet API's non-blocking I/O); for a gRPC call each sees the request up to the servlet's return.
+        measuring.setAsyncSupported(true);
         MemoryBudget budget = MemoryBudget.ofHeap();
         LOG.info("Memory budget for large requests: " + (budget.capacity() >> 20) + " MB of a "
                 + (Runtime.getRuntime().maxMemory() >> 20) + " MB heap");
@@ -98,19 +103,28 @@ public final class TabserveListener implements ServletContextListener {
         table.setMultipartConfig(CsvUpload.multipartConfig(temp == null ? null : temp.getAbsolutePath(),
                 config.maxUploadBytes()));
         add(context, "metrics", new PrometheusMetricsServlet(metrics.registry()), "/metrics");
+        // The Open Inference Protocol over gRPC, on the same port: HTTP/2 requests to /inference.GRPCInferenceService/*
+        // (cleartext under java -jar, where the launcher enables h2c). Its messages are bounded as REST bodies are.
+        add(context, "grpc", new ServletServerBuilder()
+                .addService(new V2GrpcService(served, config.maxBatchRows(), serverVersion()))
+                .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes()))
+                .buildServlet(), V2GrpcService.PATH + "/*").setAsyncSupported(true);
         add(context, "error", new ErrorServlet(errors), "/error");
         add(context, "static", new StaticServlet(errors), "/");
 
         // Security headers first, so that even a refused request carries them; then the concurrency limit, which keeps
         // a share of its slots for small requests so that uploads (however slowly they arrive) cannot take them all.
-        context.addFilter("security-headers", new SecurityHeadersFilter()).addMappingForUrlPatterns(
-                java.util.EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), false, "/*");
-        context.addFilter("concurrency-limit", new ConcurrencyLimitFilter(config.maxConcurrentRequests(),
-                config.maxConcurrentUploads(), errors))
-                .addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
+        FilterRegistration.Dynamic headers = context.addFilter("security-headers", new SecurityHeadersFilter());
+        headers.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), false, "/*");
+        headers.setAsyncSupported(true);
+        FilterRegistration.Dynamic limit = context.addFilter("concurrency-limit", new ConcurrencyLimitFilter(
+                config.maxConcurrentRequests(), config.maxConcurrentUploads(), errors));
+        limit.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
+        limit.setAsyncSupported(true);
         // Then the body's content coding: gzip is read inflated by the servlets, any other is refused with 415.
-        context.addFilter("request-encoding", new RequestEncodingFilter(errors))
-                .addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
+        FilterRegistration.Dynamic encoding = context.addFilter("request-encoding", new RequestEncodingFilter(errors));
+        encoding.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
+        encoding.setAsyncSupported(true);
     }
 
     private static ServletRegistration.Dynamic add(ServletContext context, String name, jakarta.servlet.Servlet servlet,

@@ -48,9 +48,17 @@ public final class ErrorRenderer {
 
     /** Maps any failure to the problem a caller sees. */
     HttpProblem toProblem(Throwable failure, HttpServletRequest request) {
+        return problemOf(failure, request.getMethod() + " " + request.getRequestURI());
+    }
+
+    /**
+     * Maps any failure to the problem a caller sees, on any transport (the gRPC service maps the problem to a status);
+     * a server fault is logged with {@code request} (what was asked, for the log) and answered with a request id.
+     */
+    public static HttpProblem problemOf(Throwable failure, String request) {
         if (failure instanceof java.util.concurrent.CompletionException wrapped && wrapped.getCause() != null) {
             // A repository call awaited with join() fails with its own failure wrapped: answer as for that failure.
-            return toProblem(wrapped.getCause(), request);
+            return problemOf(wrapped.getCause(), request);
         }
         if (failure instanceof HttpProblem problem) {
             return problem;
@@ -95,7 +103,7 @@ public final class ErrorRenderer {
             }
         }
         String id = UUID.randomUUID().toString().substring(0, 8);
-        LOG.log(Level.SEVERE, "Request " + id + " (" + request.getMethod() + " " + request.getRequestURI() + ") failed", failure);
+        LOG.log(Level.SEVERE, "Request " + id + " (" + request + ") failed", failure);
         return HttpProblem.of(500, "Internal server error",
                 "the server failed to answer this request; quote request id " + id + " to its operator");
     }

@@ -69,6 +69,19 @@ public final class ServedModels {
         return previous;
     }
 
+    /**
+     * The model a caller outside the route table names (the gRPC service), as a route would resolve it; the caller
+     * closes it when its request ends.
+     *
+     * @param name    the model's name; empty or null for the default model
+     * @param version the version; empty or null for the highest ready one
+     * @throws HttpProblem 404 for a version that is no version
+     */
+    public ResolvedModel resolve(String name, String version) {
+        return new ResolvedModel(this, name == null || name.isEmpty() ? null
+                : ModelRoute.of(name, version == null || version.isEmpty() ? null : version));
+    }
+
     /** @return the default model's name: the one the root routes answer with */
     String defaultName() {
         return repository.defaultModel().orElseThrow(() -> HttpProblem.unavailable("no model is loaded: "

@@ -7,9 +7,6 @@ import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.ValueOutput;
-import org.tabserve.model.ValueType;
 import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
 import org.tabserve.rows.FieldProblem;
@@ -98,20 +95,10 @@ public final class V2Handler {
             V2InferRequestParser.V2InferRequest infer;
             try (InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES),
                     Json.UNMETERED_BYTES, Json.HEAP_BYTES_PER_BODY_BYTE)) {
-                infer = new V2InferRequestParser(classifier.signature(), outputNames(classifier),
+                infer = new V2InferRequestParser(classifier.signature(), V2Inference.outputNames(classifier),
                         config.maxBatchRows()).parse(body);
             }
-            List<Prediction> predictions = model.counted(classifier.predict(infer.batch()));
-            List<V2Json.OutputTensor> outputs = new ArrayList<>();
-            for (String name : infer.outputs()) {
-                outputs.add(switch (name) {
-                    case V2Json.LABEL_OUTPUT -> labels(predictions);
-                    case V2Json.PROBABILITIES_OUTPUT -> probabilities(predictions, classifier);
-                    default -> values(predictions, classifier.valueOutput().orElseThrow());
-                });
-            }
-            write(response, 200, new V2Json.InferResponse(model.name(),
-                    model.version().map(String::valueOf).orElse(null), infer.id(), outputs));
+            write(response, 200, V2Inference.answer(model, classifier, infer));
         }
     }
 
@@ -184,14 +171,6 @@ public final class V2Handler {
         response.setHeader("Cache-Control", "no-store");
     }
 
-    /**
-     * The outputs as the protocol names them: a classifier's {@code label} and {@code probabilities}, or a regressor's
-     * one output under the graph's own name.
-     */
-    static List<String> outputNames(Model classifier) {
-        return classifier.valueOutput().map(v -> List.of(v.name())).orElse(V2InferRequestParser.CLASSIFIER_OUTPUTS);
-    }
-
     /** Every input with its datatype and shape ({@code -1} rows), and the outputs. */
     static V2Json.ModelMetadata metadata(String name, List<Long> versions, Model classifier) {
         ModelSignature signature = classifier.signature();
@@ -213,33 +192,6 @@ public final class V2Handler {
                                 List.of(-1L, (long) signature.classLabels().size()))));
         return new V2Json.ModelMetadata(name, versions.stream().map(String::valueOf).toList(), V2Json.PLATFORM, inputs,
                 outputs);
-    }
-
-    private static V2Json.OutputTensor labels(List<Prediction> predictions) {
-        return new V2Json.OutputTensor(V2Json.LABEL_OUTPUT, "BYTES", List.of((long) predictions.size()),
-                predictions.stream().map(p -> ((Prediction.Classification) p).label()).toList());
-    }
-
-    private static V2Json.OutputTensor probabilities(List<Prediction> predictions, Model classifier) {
-        int classes = classifier.signature().classLabels().size();
-        List<Float> data = new ArrayList<>(predictions.size() * classes);
-        for (Prediction prediction : predictions) {
-            ((Prediction.Classification) prediction).probabilities().forEach(p -> data.add(p.floatValue()));
-        }
-        return new V2Json.OutputTensor(V2Json.PROBABILITIES_OUTPUT, "FP32",
-                List.of((long) predictions.size(), (long) classes), data);
-    }
-
-    /** A regressor's values, shape {@code [N, 1]}, in the output's own element type. */
-    private static V2Json.OutputTensor values(List<Prediction> predictions, ValueOutput output) {
-        boolean single = output.type() == ValueType.FLOAT;
-        List<Number> data = new ArrayList<>(predictions.size());
-        for (Prediction prediction : predictions) {
-            double value = ((Prediction.Regression) prediction).value();
-            data.add(single ? (Number) (float) value : (Number) value);
-        }
-        return new V2Json.OutputTensor(output.name(), output.type().v2Name(), List.of((long) predictions.size(), 1L),
-                data);
     }
 
     private static void write(HttpServletResponse response, int status, Object body) throws IOException {

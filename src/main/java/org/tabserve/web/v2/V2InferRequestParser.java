@@ -4,12 +4,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.tabserve.model.Batch;
-import org.tabserve.model.Feature;
-import org.tabserve.model.FieldError;
-import org.tabserve.model.ModelException;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonText;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
@@ -18,20 +14,14 @@ import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
- * Reads Open Inference Protocol (KServe v2) inference requests into a checked {@link Batch}: the request's envelope,
- * here (one tensor per model input, named as the graph's input, none missing or repeated; the optional {@code id},
- * {@code parameters} and list of requested {@code outputs}), each tensor's {@code shape}, {@code datatype} and
- * {@code data} by {@link V2Tensor}, and each value by {@link V2Values}. The tensors' values become rows, which
- * {@link Batch#of} checks as every route does (categories, integer ranges, text length); a value it refuses is a 400
- * naming its input and row.
+ * Reads Open Inference Protocol (KServe v2) inference requests from a JSON body into a checked {@link Batch}: the
+ * body's envelope here (an object with {@code inputs}, each an object; the optional {@code id}, {@code parameters}
+ * and list of requested {@code outputs}), then the request as {@link V2RequestReader} checks it for every transport
+ * (one tensor per model input, each tensor's {@code shape}, {@code datatype} and {@code data} by {@link V2Tensor}, each
+ * value by {@link V2Values}, the rows by {@link Batch#of}).
  */
 public final class V2InferRequestParser {
 
@@ -48,13 +38,7 @@ public final class V2InferRequestParser {
     public record V2InferRequest(String id, Batch batch, List<String> outputs) {
     }
 
-    private final ModelSignature signature;
-    private final List<String> modelOutputs;
-    private final int maxRows;
-    /** Each input's first feature's index in a row of {@link ModelSignature#features()}. */
-    private final Map<String, Integer> offsets = new HashMap<>();
-    /** Each feature's input, to name it in errors. */
-    private final Map<String, ModelInput> inputOf = new HashMap<>();
+    private final V2RequestReader reader;
 
     /**
      * @param signature the model's signature
@@ -63,15 +47,7 @@ public final class V2InferRequestParser {
      * @param maxRows   the most rows one request may hold
      */
     V2InferRequestParser(ModelSignature signature, List<String> outputs, int maxRows) {
-        this.signature = signature;
-        this.modelOutputs = List.copyOf(outputs);
-        this.maxRows = maxRows;
-        int offset = 0;
-        for (ModelInput input : signature.inputs()) {
-            offsets.put(input.name(), offset);
-            offset += input.width();
-            input.features().forEach(f -> inputOf.put(f.name(), input));
-        }
+        this.reader = new V2RequestReader(signature, outputs, maxRows);
     }
 
     /** For a classifier: its outputs are {@link #CLASSIFIER_OUTPUTS}. */
@@ -89,7 +65,11 @@ public final class V2InferRequestParser {
      *                     value, with every bad value listed), 413 for more rows than the server takes in one request
      */
     public V2InferRequest parse(InputStream body) throws IOException {
-        JsonNode root = readTree(body);
+        return reader.read(request(readTree(body)));
+    }
+
+    /** The body's envelope as the transport-neutral request. */
+    private V2Request request(JsonNode root) {
         if (!root.isObject()) {
             throw HttpProblem.badRequest("the body must be a JSON object with \"inputs\", got " + V2Values.describe(root));
         }
@@ -102,26 +82,7 @@ public final class V2InferRequestParser {
             id = idNode.textValue();
         }
         requireObjectIfPresent(root.get("parameters"), "\"parameters\"");
-        Map<String, JsonNode> inputs = inputs(root.get("inputs"));
-        List<Object[]> rows = null;
-        String rowsFrom = null;
-        for (ModelInput input : signature.inputs()) {
-            V2Tensor tensor = V2Tensor.read(inputs.get(input.name()), input, maxRows);
-            int count = tensor.rows();
-            if (rows == null) {
-                rows = new ArrayList<>(count);
-                for (int r = 0; r < count; r++) {
-                    rows.add(new Object[signature.featureCount()]);
-                }
-                rowsFrom = input.name();
-            } else if (rows.size() != count) {
-                throw HttpProblem.badRequest("input '" + input.name() + "' has " + count + " rows but input '"
-                        + rowsFrom + "' has " + rows.size() + "; every input needs one value per row");
-            }
-            fill(tensor, input, rows);
-        }
-        List<String> outputs = outputs(root.get("outputs"));
-        return new V2InferRequest(id, batch(rows), outputs);
+        return new V2Request(id, inputs(root.get("inputs")), outputs(root.get("outputs")));
     }
 
     private static JsonNode readTree(InputStream body) throws IOException {
@@ -140,121 +101,49 @@ public final class V2InferRequestParser {
         }
     }
 
-    private List<String> inputNames() {
-        return signature.inputs().stream().map(ModelInput::name).toList();
-    }
-
-    /** The model's inputs by name, refusing unknown, repeated or missing ones. */
-    private Map<String, JsonNode> inputs(JsonNode inputs) {
+    /** The input tensors, each an object. */
+    private List<V2Request.Input> inputs(JsonNode inputs) {
         if (inputs == null || !inputs.isArray()) {
             throw HttpProblem.badRequest("\"inputs\" must be an array holding " + expectedInputs() + ", got "
                     + (inputs == null ? "nothing" : V2Values.describe(inputs)));
         }
-        Map<String, JsonNode> found = new LinkedHashMap<>();
+        List<V2Request.Input> tensors = new ArrayList<>(inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
             JsonNode input = inputs.get(i);
             if (!input.isObject()) {
                 throw HttpProblem.badRequest("inputs[" + i + "] must be an object, got " + V2Values.describe(input));
             }
-            JsonNode name = input.get("name");
-            if (name == null || !name.isTextual()) {
-                throw HttpProblem.badRequest("inputs[" + i + "] needs a \"name\" string; the model's inputs are "
-                        + inputNames());
-            }
-            if (!offsets.containsKey(name.textValue())) {
-                throw HttpProblem.badRequest("unknown input '" + name.textValue() + "'; " + (signature.inputs().size() == 1
-                        ? "the model has one input, '" + signature.inputName() + "'"
-                        : "the model's inputs are " + inputNames()));
-            }
-            if (found.containsKey(name.textValue())) {
-                throw HttpProblem.badRequest("input '" + name.textValue() + "' is given more than once");
-            }
             requireObjectIfPresent(input.get("parameters"), "inputs[" + i + "].parameters");
-            found.put(name.textValue(), input);
+            tensors.add(new V2Tensor.Json(input));
         }
-        List<String> missing = new ArrayList<>();
-        for (ModelInput input : signature.inputs()) {
-            if (!found.containsKey(input.name())) {
-                missing.add("'" + input.name() + "' (" + input.type().v2Name() + ", shape " + shape(input) + ")");
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw HttpProblem.badRequest("missing input" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
-                    + (signature.inputs().size() > 1 ? "; the model takes one tensor per input: " + inputNames() : ""));
-        }
-        return found;
+        return tensors;
     }
 
     private String expectedInputs() {
-        return signature.inputs().size() == 1 ? "the input '" + signature.inputName() + "'"
-                : "the model's inputs " + inputNames();
+        List<String> names = reader.inputNames();
+        return names.size() == 1 ? "the input '" + names.get(0) + "'" : "the model's inputs " + names;
     }
 
-    /** Puts an input tensor's values into the rows' cells for its features. */
-    private void fill(V2Tensor tensor, ModelInput input, List<Object[]> rows) {
-        String datatype = tensor.datatype();
-        List<JsonNode> values = tensor.values();
-        int width = input.width();
-        int offset = offsets.get(input.name());
-        for (int i = 0; i < values.size(); i++) {
-            Feature feature = input.features().get(i % width);
-            rows.get(i / width)[offset + i % width] = V2Values.cell(values.get(i), datatype, input, feature, i);
-        }
-    }
-
-    /** The rows as a batch; the values the model refuses are a 400 listing each with its input and row. */
-    private Batch batch(List<Object[]> rows) {
-        try {
-            return Batch.of(signature, rows);
-        } catch (ModelException e) {
-            if (e.kind() != ModelException.Kind.INVALID_INPUT) {
-                throw e;
-            }
-            // The protocol's error body is one string: it must say which input and row, as the list does.
-            List<FieldProblem> problems = new ArrayList<>();
-            List<String> said = new ArrayList<>();
-            for (FieldError error : e.fieldErrors()) {
-                problems.add(new FieldProblem(error.field(), error.message(), error.row()));
-                if (said.size() < 3) {
-                    ModelInput input = inputOf.get(error.field());
-                    String where = input == null ? "" : "input '" + input.name() + "'"
-                            + (input.width() > 1 ? " (feature '" + error.field() + "')" : "") + ", ";
-                    said.add(where + "row " + error.row() + ": " + error.message());
-                }
-            }
-            String detail = problems.size() == 1 ? said.get(0) : e.getMessage() + ": " + String.join("; ", said)
-                    + (problems.size() > said.size() ? "; …" : "");
-            throw new HttpProblem(400, "Invalid input", detail, problems, Map.of());
-        }
-    }
-
+    /** The names of the outputs asked for, or null when the body names none. */
     private List<String> outputs(JsonNode outputs) {
         if (outputs == null) {
-            return modelOutputs;
+            return null;
         }
         if (!outputs.isArray()) {
             throw HttpProblem.badRequest("\"outputs\" must be an array of {\"name\": ...}, got " + V2Values.describe(outputs));
         }
         List<String> names = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
         for (int i = 0; i < outputs.size(); i++) {
             JsonNode output = outputs.get(i);
             JsonNode name = output.isObject() ? output.get("name") : null;
             if (name == null || !name.isTextual()) {
                 throw HttpProblem.badRequest("outputs[" + i + "] must be an object with a \"name\" string, one of "
-                        + modelOutputs);
+                        + reader.modelOutputs());
             }
             requireObjectIfPresent(output.get("parameters"), "outputs[" + i + "].parameters");
-            if (!modelOutputs.contains(name.textValue())) {
-                throw HttpProblem.badRequest("unknown output '" + name.textValue() + "'; the model's outputs are "
-                        + modelOutputs);
-            }
-            if (!seen.add(name.textValue())) {
-                throw HttpProblem.badRequest("output '" + name.textValue() + "' is requested more than once");
-            }
             names.add(name.textValue());
         }
-        return List.copyOf(names);
+        return names;
     }
 
     private static void requireObjectIfPresent(JsonNode node, String what) {

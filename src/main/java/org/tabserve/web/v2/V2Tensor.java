@@ -24,15 +24,30 @@ import java.util.List;
 record V2Tensor(String datatype, List<JsonNode> values, int rows) {
 
     /**
-     * Checks an input tensor's shape, datatype and length against the model's input.
+     * Checks a JSON input tensor's shape, datatype and length against the model's input.
      *
      * @param maxRows the most rows one request may hold
      * @throws HttpProblem 400 naming what is wrong, 413 for more rows than {@code maxRows}
      */
     static V2Tensor read(JsonNode tensor, ModelInput input, int maxRows) {
+        return read(new Json(tensor), input, maxRows);
+    }
+
+    /**
+     * Checks an input tensor's shape, datatype and length against the model's input, whichever transport carried it.
+     *
+     * @param maxRows the most rows one request may hold
+     * @throws HttpProblem 400 naming what is wrong, 413 for more rows than {@code maxRows}
+     */
+    static V2Tensor read(V2Request.Input tensor, ModelInput input, int maxRows) {
         String name = input.name();
-        long[] shape = shape(tensor.get("shape"), name);
-        String datatype = datatype(tensor.get("datatype"), input);
+        long[] shape = tensor.shape(name);
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] < 0) {
+                throw HttpProblem.badRequest(dimension(name, i, Long.toString(shape[i])));
+            }
+        }
+        String datatype = datatype(tensor.datatype(), input);
         int width = input.width();
         boolean fits = width == 1 ? shape.length == 1 || (shape.length == 2 && shape[1] == 1)
                 : shape.length == 2 && shape[1] == width;
@@ -45,12 +60,7 @@ record V2Tensor(String datatype, List<JsonNode> values, int rows) {
         if (shape[0] == 0) {
             throw HttpProblem.badRequest("input '" + name + "' has no rows: shape " + text(shape));
         }
-        JsonNode data = tensor.get("data");
-        if (data == null || !data.isArray()) {
-            throw HttpProblem.badRequest("input '" + name + "' needs \"data\": an array of values, flat or nested "
-                    + "in row-major order, got " + (data == null ? "nothing" : V2Values.describe(data)));
-        }
-        List<JsonNode> values = flatten(data, shape, name);
+        List<JsonNode> values = tensor.values(shape, name);
         BigInteger expected = BigInteger.valueOf(shape[0]).multiply(BigInteger.valueOf(input.width()));
         if (!expected.equals(BigInteger.valueOf(values.size()))) {
             throw HttpProblem.badRequest("input '" + name + "' has shape " + text(shape) + ", which needs "
@@ -63,29 +73,16 @@ record V2Tensor(String datatype, List<JsonNode> values, int rows) {
         return new V2Tensor(datatype, values, (int) shape[0]);
     }
 
-    private static long[] shape(JsonNode shape, String name) {
-        if (shape == null || !shape.isArray()) {
-            throw HttpProblem.badRequest("input '" + name + "' needs \"shape\": an array of dimensions, got "
-                    + (shape == null ? "nothing" : V2Values.describe(shape)));
-        }
-        long[] dims = new long[shape.size()];
-        for (int i = 0; i < dims.length; i++) {
-            JsonNode dim = shape.get(i);
-            if (!dim.isIntegralNumber() || !dim.canConvertToLong() || dim.longValue() < 0) {
-                throw HttpProblem.badRequest("input '" + name + "': shape[" + i + "] must be a whole number >= 0, got "
-                        + dim);
-            }
-            dims[i] = dim.longValue();
-        }
-        return dims;
+    /** The message for a dimension that is no whole number {@code >= 0}, the same on every transport. */
+    private static String dimension(String name, int index, String got) {
+        return "input '" + name + "': shape[" + index + "] must be a whole number >= 0, got " + got;
     }
 
-    private static String datatype(JsonNode datatype, ModelInput input) {
+    private static String datatype(String type, ModelInput input) {
         List<String> allowed = V2Values.datatypes(input.type());
-        if (datatype == null || !datatype.isTextual()) {
+        if (type == null) {
             throw HttpProblem.badRequest("input '" + input.name() + "' needs \"datatype\", one of " + allowed);
         }
-        String type = datatype.textValue();
         if (!allowed.contains(type)) {
             throw HttpProblem.badRequest("input '" + input.name() + "' has datatype '" + type + "'; the model takes "
                     + allowed.get(0) + (allowed.size() == 1 ? "" : " (also accepted: " + String.join(", ",
@@ -101,6 +98,53 @@ record V2Tensor(String datatype, List<JsonNode> values, int rows) {
             case INT32 -> "int32";
             default -> "int64";
         };
+    }
+
+    /**
+     * An input tensor of a JSON body ({@code {"name", "shape", "datatype", "data"}}): its shape's dimensions must be
+     * whole numbers, its data a flat array or arrays nested exactly as the shape says.
+     */
+    record Json(JsonNode tensor) implements V2Request.Input {
+
+        @Override
+        public String name() {
+            JsonNode name = tensor.get("name");
+            return name == null ? null : name.textValue();
+        }
+
+        @Override
+        public long[] shape(String name) {
+            JsonNode shape = tensor.get("shape");
+            if (shape == null || !shape.isArray()) {
+                throw HttpProblem.badRequest("input '" + name + "' needs \"shape\": an array of dimensions, got "
+                        + (shape == null ? "nothing" : V2Values.describe(shape)));
+            }
+            long[] dims = new long[shape.size()];
+            for (int i = 0; i < dims.length; i++) {
+                JsonNode dim = shape.get(i);
+                if (!dim.isIntegralNumber() || !dim.canConvertToLong() || dim.longValue() < 0) {
+                    throw HttpProblem.badRequest(dimension(name, i, dim.toString()));
+                }
+                dims[i] = dim.longValue();
+            }
+            return dims;
+        }
+
+        @Override
+        public String datatype() {
+            JsonNode datatype = tensor.get("datatype");
+            return datatype == null || !datatype.isTextual() ? null : datatype.textValue();
+        }
+
+        @Override
+        public List<JsonNode> values(long[] shape, String name) {
+            JsonNode data = tensor.get("data");
+            if (data == null || !data.isArray()) {
+                throw HttpProblem.badRequest("input '" + name + "' needs \"data\": an array of values, flat or nested "
+                        + "in row-major order, got " + (data == null ? "nothing" : V2Values.describe(data)));
+            }
+            return flatten(data, shape, name);
+        }
     }
 
     /**

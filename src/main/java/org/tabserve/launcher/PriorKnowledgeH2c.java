@@ -1,0 +1,30 @@
+package org.tabserve.launcher;
+
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+
+/**
+ * HTTP/2 cleartext for clients that speak it from the first byte (prior knowledge: gRPC's plaintext channels), and
+ * only for them: an HTTP/1.1 request asking to upgrade ({@code Upgrade: h2c}, as the JDK's HttpClient sends by
+ * default) stays HTTP/1.1, so that every HTTP/1.1 client is answered exactly as before h2c was enabled (an upgraded
+ * request that is refused mid-body ends in a stream reset rather than its 4xx).
+ */
+final class PriorKnowledgeH2c extends HTTP2CServerConnectionFactory {
+
+    PriorKnowledgeH2c(HttpConfiguration configuration) {
+        super(configuration);
+    }
+
+    @Override
+    public Connection upgradeConnection(Connector connector, EndPoint endPoint, MetaData.Request request,
+                                        HttpFields.Mutable responseFields) {
+        // HTTP/2's connection preface reaches the HTTP/1.1 parser as a request "PRI * HTTP/2.0": take it over.
+        return "PRI".equals(request.getMethod())
+                ? super.upgradeConnection(connector, endPoint, request, responseFields) : null;
+    }
+}

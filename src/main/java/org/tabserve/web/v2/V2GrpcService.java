@@ -1,0 +1,127 @@
+package org.tabserve.web.v2;
+
+import inference.GRPCInferenceServiceGrpc;
+import inference.ModelInferRequest;
+import inference.ModelInferResponse;
+import inference.ModelMetadataRequest;
+import inference.ModelMetadataResponse;
+import inference.ModelReadyRequest;
+import inference.ModelReadyResponse;
+import inference.ServerLiveRequest;
+import inference.ServerLiveResponse;
+import inference.ServerMetadataRequest;
+import inference.ServerMetadataResponse;
+import inference.ServerReadyRequest;
+import inference.ServerReadyResponse;
+import io.grpc.stub.StreamObserver;
+import org.tabserve.web.http.ResolvedModel;
+import org.tabserve.web.http.ServedModels;
+
+import java.util.function.Function;
+
+/**
+ * The Open Inference Protocol over gRPC ({@code inference.GRPCInferenceService}'s core RPCs), served beside the REST
+ * routes on the same port through gRPC's servlet transport: each RPC resolves the model it names as the REST routes
+ * do (an empty name is the default model), and ModelInfer goes through the same checks and answers as
+ * {@code POST /v2/models/{name}/infer} ({@link V2Inference}), its refusals as gRPC statuses with REST's messages.
+ */
+public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+
+    /** The servlet path the service's calls arrive on: {@code /inference.GRPCInferenceService/<RPC>}. */
+    public static final String PATH = "/" + GRPCInferenceServiceGrpc.SERVICE_NAME;
+
+    private final ServedModels served;
+    private final V2Inference inference;
+    private final String serverVersion;
+
+    /**
+     * @param served        the models the app serves
+     * @param maxBatchRows  the most rows one request may hold
+     * @param serverVersion tabserve's version, for ServerMetadata
+     */
+    public V2GrpcService(ServedModels served, int maxBatchRows, String serverVersion) {
+        this.served = served;
+        this.inference = new V2Inference(maxBatchRows);
+        this.serverVersion = serverVersion;
+    }
+
+    @Override
+    public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> answer) {
+        reply(answer, ServerLiveResponse.newBuilder().setLive(true).build());
+    }
+
+    @Override
+    public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> answer) {
+        reply(answer, ServerReadyResponse.newBuilder().setReady(served.repository().ready()).build());
+    }
+
+    @Override
+    public void serverMetadata(ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> answer) {
+        reply(answer, ServerMetadataResponse.newBuilder().setName("tabserve").setVersion(serverVersion).build());
+    }
+
+    /** Ready or not for a model that is served; NOT_FOUND for one that is not, as REST's 404. */
+    @Override
+    public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> answer) {
+        try (ResolvedModel model = served.resolve(request.getName(), request.getVersion())) {
+            boolean ready = true;
+            try {
+                model.model();
+            } catch (RuntimeException e) {
+                io.grpc.Status status = V2GrpcStatus.of(e, true, "ModelReady");
+                if (status.getCode() != io.grpc.Status.Code.UNAVAILABLE) {
+                    answer.onError(status.asRuntimeException());
+                    return;
+                }
+                ready = false;
+            }
+            reply(answer, ModelReadyResponse.newBuilder().setReady(ready).build());
+        } catch (RuntimeException e) {
+            answer.onError(V2GrpcStatus.of(e, true, "ModelReady").asRuntimeException());
+        }
+    }
+
+    @Override
+    public void modelMetadata(ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> answer) {
+        call(answer, "ModelMetadata", request.getName(), request.getVersion(), (model) ->
+                V2GrpcMessages.metadata(V2Handler.metadata(model.name(), model.repository().readyVersions(model.name()),
+                        model.model())));
+    }
+
+    @Override
+    public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> answer) {
+        call(answer, "ModelInfer", request.getModelName(), request.getModelVersion(), model ->
+                V2GrpcMessages.response(inference.infer(model, V2GrpcMessages.request(request))));
+    }
+
+    /**
+     * Resolves the model a call names (failing UNAVAILABLE when it is not there to answer), answers with what
+     * {@code work} makes of it, and gives the model back.
+     */
+    private <T> void call(StreamObserver<T> answer, String rpc, String name, String version,
+                          Function<ResolvedModel, T> work) {
+        T reply;
+        try (ResolvedModel model = served.resolve(name, version)) {
+            try {
+                model.model(); // leased here: a model not there to answer is UNAVAILABLE, not a full server
+            } catch (RuntimeException e) {
+                answer.onError(V2GrpcStatus.of(e, true, rpc).asRuntimeException());
+                return;
+            }
+            reply = work.apply(model);
+        } catch (RuntimeException e) {
+            answer.onError(V2GrpcStatus.of(e, false, rpc).asRuntimeException());
+            return;
+        } catch (OutOfMemoryError e) {
+            answer.onError(io.grpc.Status.INTERNAL.withDescription(
+                    "the server ran out of memory while answering; try again later").asRuntimeException());
+            return;
+        }
+        reply(answer, reply);
+    }
+
+    private static <T> void reply(StreamObserver<T> answer, T reply) {
+        answer.onNext(reply);
+        answer.onCompleted();
+    }
+}

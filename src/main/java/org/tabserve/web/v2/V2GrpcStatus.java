@@ -1,0 +1,42 @@
+package org.tabserve.web.v2;
+
+import io.grpc.Status;
+import org.tabserve.web.http.ErrorRenderer;
+import org.tabserve.web.http.HttpProblem;
+
+/**
+ * The gRPC status for a failure, carrying the same message the REST route's {@code {"error": ...}} would: the
+ * failure becomes the problem REST answers with ({@link ErrorRenderer#problemOf}), and its HTTP status a gRPC code
+ * (400 INVALID_ARGUMENT, 404 NOT_FOUND, 413 and a full server's 503 RESOURCE_EXHAUSTED, no model to answer with
+ * UNAVAILABLE, a server fault INTERNAL).
+ */
+final class V2GrpcStatus {
+
+    private V2GrpcStatus() {
+    }
+
+    /**
+     * @param failure   what the request failed with
+     * @param resolving whether it failed while its model was looked up, where a 503 means the model is not there to
+     *                  answer (UNAVAILABLE) rather than that the server is full
+     * @param rpc       the call, for the log of a server fault
+     */
+    static Status of(Throwable failure, boolean resolving, String rpc) {
+        HttpProblem problem = ErrorRenderer.problemOf(failure, "gRPC " + rpc);
+        return code(problem.status(), resolving).withDescription(problem.detail());
+    }
+
+    static Status code(int status, boolean resolving) {
+        return switch (status) {
+            case 400, 415 -> Status.INVALID_ARGUMENT;
+            case 401 -> Status.UNAUTHENTICATED;
+            case 403 -> Status.PERMISSION_DENIED;
+            case 404 -> Status.NOT_FOUND;
+            case 408 -> Status.DEADLINE_EXCEEDED;
+            case 409, 422 -> Status.FAILED_PRECONDITION;
+            case 413, 429 -> Status.RESOURCE_EXHAUSTED;
+            case 503 -> resolving ? Status.UNAVAILABLE : Status.RESOURCE_EXHAUSTED;
+            default -> Status.INTERNAL;
+        };
+    }
+}

@@ -1,0 +1,91 @@
+package org.tabserve.web.v2;
+
+import org.tabserve.model.Model;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.ValueOutput;
+import org.tabserve.model.ValueType;
+import org.tabserve.web.http.ResolvedModel;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Answers one Open Inference Protocol inference request, whichever transport carried it: checks it against the
+ * request's model ({@link V2RequestReader}), runs the model and builds the output tensors (a classifier's
+ * {@code label} and {@code probabilities}, a regressor's one output under the graph's name). The REST route writes
+ * the answer as JSON and the gRPC service as protobuf, so both give the same answers and the same refusals.
+ */
+final class V2Inference {
+
+    private final int maxBatchRows;
+
+    /** @param maxBatchRows the most rows one request may hold */
+    V2Inference(int maxBatchRows) {
+        this.maxBatchRows = maxBatchRows;
+    }
+
+    /** @return the reader that checks requests for {@code model} */
+    V2RequestReader reader(Model model) {
+        return new V2RequestReader(model.signature(), outputNames(model), maxBatchRows);
+    }
+
+    /**
+     * Checks the request against the request's model, runs it and answers its outputs.
+     *
+     * @throws org.tabserve.web.http.HttpProblem 400 or 413 as {@link V2RequestReader#read} refuses the request
+     */
+    V2Json.InferResponse infer(ResolvedModel model, V2Request request) {
+        Model classifier = model.model();
+        return answer(model, classifier, reader(classifier).read(request));
+    }
+
+    /** Runs a checked request on {@code classifier} (the request's model) and answers its outputs. */
+    static V2Json.InferResponse answer(ResolvedModel model, Model classifier, V2InferRequestParser.V2InferRequest infer) {
+        List<Prediction> predictions = model.counted(classifier.predict(infer.batch()));
+        List<V2Json.OutputTensor> outputs = new ArrayList<>();
+        for (String name : infer.outputs()) {
+            outputs.add(switch (name) {
+                case V2Json.LABEL_OUTPUT -> labels(predictions);
+                case V2Json.PROBABILITIES_OUTPUT -> probabilities(predictions, classifier);
+                default -> values(predictions, classifier.valueOutput().orElseThrow());
+            });
+        }
+        return new V2Json.InferResponse(model.name(), model.version().map(String::valueOf).orElse(null), infer.id(),
+                outputs);
+    }
+
+    /**
+     * The outputs as the protocol names them: a classifier's {@code label} and {@code probabilities}, or a regressor's
+     * one output under the graph's own name.
+     */
+    static List<String> outputNames(Model classifier) {
+        return classifier.valueOutput().map(v -> List.of(v.name())).orElse(V2InferRequestParser.CLASSIFIER_OUTPUTS);
+    }
+
+    private static V2Json.OutputTensor labels(List<Prediction> predictions) {
+        return new V2Json.OutputTensor(V2Json.LABEL_OUTPUT, "BYTES", List.of((long) predictions.size()),
+                predictions.stream().map(p -> ((Prediction.Classification) p).label()).toList());
+    }
+
+    private static V2Json.OutputTensor probabilities(List<Prediction> predictions, Model classifier) {
+        int classes = classifier.signature().classLabels().size();
+        List<Float> data = new ArrayList<>(predictions.size() * classes);
+        for (Prediction prediction : predictions) {
+            ((Prediction.Classification) prediction).probabilities().forEach(p -> data.add(p.floatValue()));
+        }
+        return new V2Json.OutputTensor(V2Json.PROBABILITIES_OUTPUT, "FP32",
+                List.of((long) predictions.size(), (long) classes), data);
+    }
+
+    /** A regressor's values, shape {@code [N, 1]}, in the output's own element type. */
+    private static V2Json.OutputTensor values(List<Prediction> predictions, ValueOutput output) {
+        boolean single = output.type() == ValueType.FLOAT;
+        List<Number> data = new ArrayList<>(predictions.size());
+        for (Prediction prediction : predictions) {
+            double value = ((Prediction.Regression) prediction).value();
+            data.add(single ? (Number) (float) value : (Number) value);
+        }
+        return new V2Json.OutputTensor(output.name(), output.type().v2Name(), List.of((long) predictions.size(), 1L),
+                data);
+    }
+}

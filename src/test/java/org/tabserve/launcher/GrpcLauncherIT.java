@@ -1,0 +1,48 @@
+package org.tabserve.launcher;
+
+import inference.GRPCInferenceServiceGrpc;
+import inference.InferTensorContents;
+import inference.ModelInferRequest;
+import inference.ModelInferResponse;
+import inference.ServerLiveRequest;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import org.junit.jupiter.api.Test;
+import org.tabserve.TabserveProcess;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The packaged WAR under {@code java -jar} serves the Open Inference Protocol over gRPC on its one port: HTTP/2
+ * cleartext comes from {@code WEB-INF/lib-jetty} (which only the in-process tests' class path shows otherwise), and a
+ * ModelInfer on the bundled model answers as {@code OpenInferenceGrpcTest} checks in detail.
+ */
+class GrpcLauncherIT {
+
+    @Test
+    void servesGrpcBesideRestOnTheSamePort() throws Exception {
+        try (TabserveProcess process = TabserveProcess.startReady()) {
+            ManagedChannel channel = Grpc.newChannelBuilderForAddress(process.uri().getHost(), process.uri().getPort(),
+                    InsecureChannelCredentials.create()).build();
+            try {
+                var stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+                assertTrue(stub.serverLive(ServerLiveRequest.getDefaultInstance()).getLive());
+                ModelInferResponse answer = stub.modelInfer(ModelInferRequest.newBuilder()
+                        .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("input").setDatatype("FP32")
+                                .addShape(1).addShape(4).setContents(InferTensorContents.newBuilder()
+                                        .addFp32Contents(3.6f).addFp32Contents(8.6f).addFp32Contents(-2.8f)
+                                        .addFp32Contents(-0.44f)))
+                        .build());
+                assertEquals("label", answer.getOutputs(0).getName());
+                assertEquals("0", answer.getOutputs(0).getContents().getBytesContents(0).toStringUtf8());
+                assertEquals(2, answer.getOutputs(1).getContents().getFp32ContentsCount());
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
