@@ -58,6 +58,8 @@ public final class TabserveMetrics {
             .labelNames("model", "name", "version", "sha256").register(registry);
     /** Each model's requests of the last minutes and its last load, for the models index. */
     private final ModelActivity activity;
+    /** Each served model version's live inputs against its card, and their drift series. */
+    private final DriftMonitor drift = new DriftMonitor(registry);
     /** The info series of each model, to be removed when it goes. */
     private final Map<String, String[]> infos = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -98,6 +100,11 @@ public final class TabserveMetrics {
         return activity;
     }
 
+    /** @return each served model version's live inputs and drift */
+    public DriftMonitor drift() {
+        return drift;
+    }
+
     void scored(String model, List<Prediction> scored) {
         rows.labelValues(model).inc(scored.size());
         // One counter update per class, not per row: a CSV chunk of 4,096 rows has a handful of distinct labels.
@@ -135,6 +142,7 @@ public final class TabserveMetrics {
         }
         loadSeconds.remove(name);
         activity.forget(name);
+        drift.forget(name);
         rows.remove(name);
         predictions.removeIf(labels -> labels.get(0).equals(name));
         requests.removeIf(labels -> labels.get(0).equals(name));

@@ -98,7 +98,7 @@ public final class FormHandler {
             render(model, request, response, 400, classifier, () -> page(classifier, parsed.typed(), parsed.errors(), null));
             return;
         }
-        Prediction prediction = model.counted(classifier.predict(parsed.batch())).get(0);
+        Prediction prediction = model.counted(parsed.batch(), classifier.predict(parsed.batch())).get(0);
         List<String> warnings = parsed.warnings(classifier.card()).stream().map(RangeWarning::message).toList();
         render(model, request, response, 200, classifier,
                 () -> page(classifier, parsed.typed(), List.of(), new Outcome(prediction, warnings)));

@@ -101,7 +101,7 @@ public final class V2Handler {
                 infer = new V2InferRequestParser(classifier.signature(), outputNames(classifier),
                         config.maxBatchRows()).parse(body);
             }
-            List<Prediction> predictions = model.counted(classifier.predict(infer.batch()));
+            List<Prediction> predictions = model.counted(infer.batch(), classifier.predict(infer.batch()));
             List<V2Json.OutputTensor> outputs = new ArrayList<>();
             for (String name : infer.outputs()) {
                 outputs.add(switch (name) {
