@@ -1,6 +1,8 @@
 package org.tabserve.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * training rows sent through {@code /api/predict} (JSON), {@code /predict_file} (CSV upload), {@code /invocations}
  * (MLflow) and {@code /v2/.../infer} reach the same counts and a small PSI; rows shifted past the training range or
  * of a category the card never saw give a large PSI and the right out-of-range and unknown rates; {@code /metrics}
- * carries the drift gauges and counters with their labels, and {@code GET /api/model} each feature's {@code live}.
+ * carries the drift gauges and counters with their labels, {@code GET /api/model} each feature's {@code live}, the
+ * card page a Live section (a model without a card says it has no profile) and {@code /models} each model's worst drift.
  */
 class DriftTest {
 
@@ -46,14 +49,14 @@ class DriftTest {
         Path cards = Files.createDirectory(dir.resolve("cards"));
         Path banknote = FixtureCards.card(Path.of("model.onnx"), Path.of("data/BankNote_Authentication.csv"), "class",
                 cards.resolve("banknote.onnx"));
-        for (String name : List.of("json", "csv", "mlflow", "v2", "shifted")) {
+        for (String name : List.of("json", "csv", "mlflow", "v2", "shifted", "indexed")) {
             Files.copy(banknote, models.resolve(name + ".onnx"));
         }
         Files.copy(FixtureCards.card(cards, "species-zipmap", "species"), models.resolve("species.onnx"));
         Files.copy(CardFileTest.FIXTURES.resolve("species-zipmap.onnx"), models.resolve("uncarded.onnx"));
         server = TabserveServer.startReady("--models", models.toString(), "--default-model", "json");
         http = new Http(server);
-        ModelDirectory.awaitIndex(http, index -> index.size() == 7
+        ModelDirectory.awaitIndex(http, index -> index.size() == 8
                 && index.stream().allMatch(m -> m.path("state").asText().equals("READY")));
         training = new ArrayList<>();
         List<String> lines = Files.readAllLines(Path.of("data/BankNote_Authentication.csv"));
@@ -163,6 +166,46 @@ class DriftTest {
         JsonNode live = live("uncarded", "bill_length_mm");
         assertEquals("none", live.path("compared_on").asText(), live::toString);
         assertEquals("no training profile", live.path("recent").path("drift").asText());
+    }
+
+    @Test
+    void theCardPageHasALiveSectionWithEachInputsPictureScoreAndRates() {
+        Document page = http.get("/models/csv/card").html();
+        Element section = page.getElementById("live-section");
+        assertTrue(section != null, "no Live section");
+        for (String feature : FEATURES) {
+            Element figure = section.selectFirst("figure.live[data-feature=" + feature + "]");
+            assertTrue(figure != null, feature);
+            assertTrue(figure.selectFirst("svg rect.live-bar") != null, "the live bars are drawn over the training ones");
+            assertTrue(figure.selectFirst("svg rect.bar.training") != null);
+            assertTrue(Double.parseDouble(figure.selectFirst(".psi").text()) < 0.1, figure::text);
+            assertEquals("small", figure.selectFirst(".drift").text());
+            assertEquals("0.0% out of the training range", figure.selectFirst(".outside").text());
+            assertEquals(Integer.toString(training.size()), figure.selectFirst(".values").text());
+        }
+        assertTrue(page.select("script:not([src]), [style]").isEmpty(), "no inline script or style");
+        Element none = http.get("/models/uncarded/card").html().getElementById("no-profile");
+        assertTrue(none != null && none.text().contains("no training profile"));
+    }
+
+    @Test
+    void theModelsIndexShowsEachModelsWorstDrift() {
+        http.postJson("/models/indexed/api/predict", "{\"instances\": [" + String.join(",", java.util.Collections.nCopies(
+                60, "{\"variance\": 50, \"skewness\": 1, \"curtosis\": 1, \"entropy\": -1}")) + "]}").json();
+        Document page = http.get("/models").html();
+        Element shifted = page.selectFirst("tbody[data-model=indexed] td.drift");
+        assertEquals("variance", shifted.selectFirst(".drift-feature").text(), shifted::toString);
+        assertTrue(Double.parseDouble(shifted.selectFirst(".drift-psi").text()) > 0.25);
+        assertTrue(shifted.selectFirst(".drift-psi").hasClass("drift-large"));
+        assertEquals("–", page.selectFirst("tbody[data-model=uncarded] td.drift").text());
+        JsonNode entry = null;
+        for (JsonNode model : http.get("/api/models").json().path("models")) {
+            if (model.path("name").asText().equals("indexed")) {
+                entry = model;
+            }
+        }
+        assertEquals("variance", entry.path("worst_drift").path("feature").asText(), entry::toString);
+        assertEquals("large", entry.path("worst_drift").path("drift").asText());
     }
 
     @Test

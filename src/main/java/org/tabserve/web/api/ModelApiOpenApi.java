@@ -79,6 +79,13 @@ public final class ModelApiOpenApi implements OpenApiPart {
                                 .addProperty("p99_ms", new NumberSchema().nullable(true)
                                         .description("99 in 100 were answered within this"))
                                 .required(List.of("window_seconds", "requests", "errors", "p50_ms", "p99_ms")))
+                        .addProperty("worst_drift", new ObjectSchema().nullable(true).description("the input of this"
+                                        + " version whose values of the last hour drifted most from the card's training"
+                                        + " profile; null before any input has a score (50 values)")
+                                .addProperty("feature", new StringSchema())
+                                .addProperty("psi", new NumberSchema().description("population stability index"))
+                                .addProperty("drift", new StringSchema()._enum(List.of("small", "moderate", "large")))
+                                .required(List.of("feature", "psi", "drift")))
                         .required(List.of("name", "version", "state")))).addRequiredItem("models"));
         schemas.put("FeatureDescription", featureDescription(model.signature()));
         schemas.put("ModelDescription", modelDescription(model.signature()));

@@ -87,6 +87,11 @@ public final class ResolvedModel implements AutoCloseable {
         return served.metrics().activity();
     }
 
+    /** @return each served model version's live inputs and drift */
+    public DriftMonitor drift() {
+        return served.metrics().drift();
+    }
+
     /** @return where the request's pages link to: its model's own routes, or the root ones */
     public PageLinks links() {
         PageLinks links = PageLinks.of(route);
