@@ -51,6 +51,14 @@ final class LivePlots {
             texts.add(new Plot.Text(0, AXIS + 17, Plots.number(feature.edges().get(0)), "start", null, "tick x-tick"));
             texts.add(new Plot.Text(Plots.WIDTH, AXIS + 17, Plots.number(feature.edges().get(bins)), "end", null,
                     "tick x-tick"));
+        } else {
+            int fits = (int) Math.max(1, binWidth / Plots.CHAR_WIDTH);
+            for (int b = 0; b < bins; b++) {
+                String name = feature.bins().get(b);
+                texts.add(new Plot.Text(Plots.round(LEFT + (b + 0.5) * binWidth), AXIS + 17,
+                        name.length() <= fits ? name : name.substring(0, Math.max(1, fits - 1)) + "…", "middle", null,
+                        "tick x-tick"));
+            }
         }
         String summary = "Training values of " + BidiIsolate.of(feature.name()) + " (filled bars) and the "
                 + feature.recent().values() + " values scored in the last hour (outlines), as shares of each, on "
