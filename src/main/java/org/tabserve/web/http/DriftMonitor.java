@@ -15,7 +15,7 @@ import java.util.function.ToLongFunction;
 /**
  * Each served model version's {@link LiveProfile}, fed where every route's scored batches are counted
  * ({@link ResolvedModel#counted}), so that {@code /metrics}, {@code GET /api/model} and the pages read the same live
- * counts and drift scores: made on a version's first batch, dropped when its model is unloaded.
+ * counts and drift scores: made on a version's first batch, dropped when that version is unloaded.
  */
 public final class DriftMonitor {
 
@@ -80,6 +80,11 @@ public final class DriftMonitor {
     public Optional<LiveProfile> of(String name, long version, Model model) {
         Entry entry = profiles.get(new Key(name, version));
         return entry == null || entry.model() != model ? Optional.empty() : Optional.of(entry.profile());
+    }
+
+    /** Version {@code version} of model {@code name} is no longer served: its profile goes. */
+    public void forget(String name, long version) {
+        profiles.remove(new Key(name, version));
     }
 
     /** Model {@code name} is gone: the profiles of all its versions go too. */
