@@ -22,7 +22,9 @@ import java.util.Map;
 /**
  * The web app's Prometheus metrics, in a registry the app owns (not the client's static default registry, so a
  * redeployed WAR starts from a fresh one instead of colliding with the old app's metrics): requests by route and
- * status, their latency (and each model's of the last minutes, {@link ModelActivity}), predictions by class, rows scored, admin requests refused for their token, the model's load time and identity, and the JVM's.
+ * status, their latency (and each model's of the last minutes, {@link ModelActivity}), predictions by class, rows scored,
+ * each input's live drift and data quality ({@link DriftMonitor}), admin requests refused for their token, the model's
+ * load time and identity, and the JVM's.
  */
 public final class TabserveMetrics {
 
