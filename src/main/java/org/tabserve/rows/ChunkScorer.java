@@ -2,11 +2,11 @@ package org.tabserve.rows;
 
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.PredictionCounter;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -50,12 +50,12 @@ public final class ChunkScorer implements AutoCloseable {
     }
 
     /** A pipeline for one upload: pass it to {@link CsvRowsParser#forEachChunk}, then call {@link Run#finish()}. */
-    public Run start(Model classifier, UnaryOperator<List<Prediction>> counted, Sink sink) {
+    public Run start(Model classifier, PredictionCounter counted, Sink sink) {
         return new Run(classifier, counted, sink, true);
     }
 
     /** Like {@link #start}, but every chunk is scored on the request thread itself, one after the other. */
-    public Run startInline(Model classifier, UnaryOperator<List<Prediction>> counted, Sink sink) {
+    public Run startInline(Model classifier, PredictionCounter counted, Sink sink) {
         return new Run(classifier, counted, sink, false);
     }
 
@@ -110,12 +110,12 @@ public final class ChunkScorer implements AutoCloseable {
 
         private final Model classifier;
         /** Counts each chunk's predictions (in the server's metrics, say), then passes them on. */
-        private final UnaryOperator<List<Prediction>> counted;
+        private final PredictionCounter counted;
         private final Sink sink;
         private final ArrayDeque<Pending> pending = new ArrayDeque<>();
         private final boolean parallel;
 
-        private Run(Model classifier, UnaryOperator<List<Prediction>> counted, Sink sink, boolean parallel) {
+        private Run(Model classifier, PredictionCounter counted, Sink sink, boolean parallel) {
             this.classifier = classifier;
             this.counted = counted;
             this.sink = sink;
@@ -125,7 +125,7 @@ public final class ChunkScorer implements AutoCloseable {
         @Override
         public void accept(CsvRowsParser.Chunk chunk) throws IOException {
             if (!parallel) {
-                sink.accept(chunk, counted.apply(predict(classifier, chunk)));
+                sink.accept(chunk, countIn(counted, chunk, predict(classifier, chunk)));
                 return;
             }
             pending.add(new Pending(chunk));
@@ -185,8 +185,14 @@ public final class ChunkScorer implements AutoCloseable {
                 cancel();
                 throw e;
             }
-            sink.accept(first.chunk, counted.apply(predictions));
+            sink.accept(first.chunk, countIn(counted, first.chunk, predictions));
         }
+    }
+
+    /** Counts a chunk's predictions; a chunk of bad rows alone made none and has no batch to count. */
+    private static List<Prediction> countIn(PredictionCounter counted, CsvRowsParser.Chunk chunk,
+                                            List<Prediction> predictions) {
+        return chunk.size() == 0 ? predictions : counted.counted(chunk.batch(), predictions);
     }
 
     /** A chunk's predictions; a chunk of bad rows alone ({@link OnError#ROW}) has none, and no model call. */

@@ -4,13 +4,13 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.QuoteMode;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.PredictionCounter;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
 
 /**
  * The CSV answer to a CSV of rows: the input columns, then a classifier's label and one probability per class, or a
@@ -53,14 +53,14 @@ public final class CsvAnswer {
     }
 
     /** Writes the answer to {@code writer} and closes it, scoring chunks on every core. */
-    public static void write(Writer writer, UnaryOperator<List<Prediction>> counted, Model classifier, ChunkScorer scorer,
+    public static void write(Writer writer, PredictionCounter counted, Model classifier, ChunkScorer scorer,
                       CsvRowsParser parser, InputStream in, List<String> header, RowListener listener)
             throws IOException {
         write(writer, counted, classifier, scorer, parser, in, header, listener, true);
     }
 
     /** @param parallel whether chunks are scored on the scorer's pool or one by one on this thread */
-    public static void write(Writer writer, UnaryOperator<List<Prediction>> counted, Model classifier, ChunkScorer scorer,
+    public static void write(Writer writer, PredictionCounter counted, Model classifier, ChunkScorer scorer,
                       CsvRowsParser parser, InputStream in, List<String> header, RowListener listener,
                       boolean parallel) throws IOException {
         List<String> classes = classifier.signature().classLabels();

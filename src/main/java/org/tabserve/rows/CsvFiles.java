@@ -11,7 +11,6 @@ import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 
 /**
  * The server's CSV reading and CSV answer for the command line ({@code card}, {@code score}): the same parser as a
@@ -122,7 +121,7 @@ public final class CsvFiles {
         try (ChunkScorer scorer = new ChunkScorer(Runtime.getRuntime().availableProcessors())) {
             CsvRowsParser parser = new CsvRowsParser(model.signature(), Long.MAX_VALUE).onError(onError);
             long[] read = {0};
-            CsvAnswer.score(run -> parser.forEachChunk(in, run), scorer.start(model, UnaryOperator.identity(),
+            CsvAnswer.score(run -> parser.forEachChunk(in, run), scorer.start(model, (batch, predictions) -> predictions,
                     (chunk, predictions) -> {
                         refusedOf(chunk, refused);
                         long[] numbers = numbers(chunk, read);
@@ -153,7 +152,7 @@ public final class CsvFiles {
         try (ChunkScorer scorer = new ChunkScorer(Runtime.getRuntime().availableProcessors());
              InputStream in = source.open()) {
             int[] rows = {0};
-            CsvAnswer.write(out, UnaryOperator.identity(), model, scorer, parser, in, header,
+            CsvAnswer.write(out, (batch, predictions) -> predictions, model, scorer, parser, in, header,
                     new CsvAnswer.RowListener() {
                         @Override
                         public void accept(CsvRowsParser.Chunk chunk, int row, Prediction prediction) {

@@ -78,7 +78,7 @@ public final class JsonPredictRequest {
             List<Explanation> explanations = explain && parsed.rows() != null
                     ? RowExplanations.of(model, parsed.rows(), held) : null;
             List<Prediction> predictions = parsed.rows() == null ? List.of()
-                    : model.counted(classifier.predict(parsed.rows()));
+                    : model.counted(parsed.rows(), classifier.predict(parsed.rows()));
             respond(response, predictions, explanations, parsed, classifier.card());
         }
     }

@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.CategoryCounts;
 import org.tabserve.model.SkippedRows;
 import org.tabserve.model.Evaluation;
+import org.tabserve.model.LiveProfile;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelInput;
@@ -33,7 +34,7 @@ public final class ModelApiHandler {
             throws IOException {
         Model classifier = model.model();
         response.setContentType(Json.MEDIA_TYPE);
-        Json.MAPPER.writeValue(response.getOutputStream(), describe(classifier));
+        Json.MAPPER.writeValue(response.getOutputStream(), describe(classifier, model.live()));
     }
 
     /** The held-out metrics in the card's own documented shape (see CardKeys.METRICS). */
@@ -81,6 +82,13 @@ public final class ModelApiHandler {
      * for a model of one input that input as {@code input}, as before typed inputs.
      */
     static Map<String, Object> describe(Model classifier) {
+        return describe(classifier, new LiveProfile(classifier.signature(), classifier.card()));
+    }
+
+    /** As {@link #describe(Model)}, each feature with its {@code "live"} figures from {@code live} ({@link LiveJson}). */
+    static Map<String, Object> describe(Model classifier, LiveProfile live) {
+        Map<String, LiveProfile.LiveFeature> liveFeatures = new java.util.HashMap<>();
+        live.snapshot().forEach(f -> liveFeatures.put(f.name(), f));
         ModelSignature signature = classifier.signature();
         ModelCard card = classifier.card();
         List<Map<String, Object>> inputs = new ArrayList<>();
@@ -113,6 +121,7 @@ public final class ModelApiHandler {
                 if (counts != null) {
                     feature.put("category_counts", counts.counts());
                 }
+                feature.put("live", LiveJson.of(liveFeatures.get(f.name())));
                 features.add(feature);
             }
         }

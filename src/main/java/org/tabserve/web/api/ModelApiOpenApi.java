@@ -79,6 +79,13 @@ public final class ModelApiOpenApi implements OpenApiPart {
                                 .addProperty("p99_ms", new NumberSchema().nullable(true)
                                         .description("99 in 100 were answered within this"))
                                 .required(List.of("window_seconds", "requests", "errors", "p50_ms", "p99_ms")))
+                        .addProperty("worst_drift", new ObjectSchema().nullable(true).description("the input of this"
+                                        + " version whose values of the last hour drifted most from the card's training"
+                                        + " profile; null before any input has a score (50 values)")
+                                .addProperty("feature", new StringSchema())
+                                .addProperty("psi", new NumberSchema().description("population stability index"))
+                                .addProperty("drift", new StringSchema()._enum(List.of("small", "moderate", "large")))
+                                .required(List.of("feature", "psi", "drift")))
                         .required(List.of("name", "version", "state")))).addRequiredItem("models"));
         schemas.put("FeatureDescription", featureDescription(model.signature()));
         schemas.put("ModelDescription", modelDescription(model.signature()));
@@ -100,7 +107,42 @@ public final class ModelApiOpenApi implements OpenApiPart {
                 .addProperty("category_counts", new ObjectSchema().description("a text feature's values in the card's "
                         + "data and how often each occurred, per class (a regressor's: its one series)")
                         .additionalProperties(new ObjectSchema().additionalProperties(new IntegerSchema())))
-                .required(List.of("name", "type", "input", "missing_allowed"));
+                .addProperty("live", live())
+                .required(List.of("name", "type", "input", "missing_allowed", "live"));
+    }
+
+    /** A feature's live figures against the card's training profile ({@link LiveJson}). */
+    private static Schema<?> live() {
+        return new ObjectSchema().description("what the model scored of this input, on every route, against the card's"
+                        + " training profile: the last hour and since the model version was loaded")
+                .addProperty("compared_on", new StringSchema()._enum(List.of("histogram", "categories", "none"))
+                        .description("the card's histogram bins (numbers), its category counts (text), or none"))
+                .addProperty("bins", new ArraySchema().items(new StringSchema())
+                        .description("the histogram's bins (lower–upper) or the known categories"))
+                .addProperty("training", new ArraySchema().items(new NumberSchema())
+                        .description("the training counts on those bins, summed over classes"))
+                .addProperty("recent", liveWindow("the last hour (12 buckets of five minutes)"))
+                .addProperty("since_start", liveWindow("since the model version was loaded"))
+                .required(List.of("compared_on", "recent", "since_start"));
+    }
+
+    private static Schema<?> liveWindow(String what) {
+        return new ObjectSchema().description(what)
+                .addProperty("window_seconds", new IntegerSchema().nullable(true).description("null: since start"))
+                .addProperty("values", new IntegerSchema().description("values scored, missing ones included"))
+                .addProperty("missing", new IntegerSchema()).addProperty("missing_rate", new NumberSchema())
+                .addProperty("out_of_range", new IntegerSchema()
+                        .description("numbers below the first or above the last histogram edge"))
+                .addProperty("out_of_range_rate", new NumberSchema())
+                .addProperty("unknown_categories", new IntegerSchema()
+                        .description("categories the training data never had"))
+                .addProperty("unknown_category_rate", new NumberSchema())
+                .addProperty("counts", new ArraySchema().items(new IntegerSchema()).description("per bin"))
+                .addProperty("psi", new NumberSchema().nullable(true).description("population stability index against"
+                        + " the training profile; null until 50 values were compared"))
+                .addProperty("drift", new StringSchema()._enum(List.of("small", "moderate", "large",
+                        "not enough data", "no training profile")).description("the PSI read on 0.1 and 0.25"))
+                .required(List.of("window_seconds", "values", "missing", "missing_rate", "drift"));
     }
 
     private static Schema<?> modelDescription(ModelSignature signature) {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.Feature;
+import org.tabserve.model.LiveProfile;
 import org.tabserve.model.Model;
+import org.tabserve.model.Psi;
 import org.tabserve.repository.Lease;
 import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.ModelState;
@@ -47,11 +49,33 @@ public final class ModelIndexHandler {
      * @param loadedAt    when the version it serves was loaded (ISO-8601, UTC); null when none is
      * @param loadSeconds how long that load took, warm-up included; null when none is loaded
      * @param recent      the model's requests of the last minutes (over all its versions)
+     * @param worstDrift  the input of this version that drifted most over the last hour; null before any input has
+     *                    a score
      */
     public record Entry(String name, String title, String version, String state, String reason, String task,
                         List<String> inputs, String form, String card,
                         @JsonProperty("loaded_at") String loadedAt, @JsonProperty("load_seconds") Double loadSeconds,
-                        Recent recent) {
+                        Recent recent, @JsonProperty("worst_drift") WorstDrift worstDrift) {
+    }
+
+    /**
+     * The input whose live values of the last hour are furthest from the card's training profile, by the population
+     * stability index, so that the index shows at a glance which model's inputs have moved.
+     *
+     * @param drift small, moderate or large, read on the thresholds 0.1 and 0.25
+     */
+    public record WorstDrift(String feature, double psi, String drift) {
+
+        static WorstDrift of(LiveProfile profile) {
+            WorstDrift worst = null;
+            for (LiveProfile.LiveFeature feature : profile.snapshot()) {
+                double psi = feature.recent().psi();
+                if (!Double.isNaN(psi) && (worst == null || psi > worst.psi())) {
+                    worst = new WorstDrift(feature.name(), psi, Psi.reading(psi));
+                }
+            }
+            return worst;
+        }
     }
 
     /**
@@ -98,12 +122,15 @@ public final class ModelIndexHandler {
             String task = "";
             String title = "";
             List<String> inputs = List.of();
+            WorstDrift worst = null;
             if (status.state() == ModelState.READY) {
                 try (Lease lease = repository.lease(status.name(), status.version())) {
                     Model served = lease.model();
                     task = served.signature().task().jsonName();
                     title = served.card().name();
                     inputs = served.signature().features().stream().map(ModelIndexHandler::describe).toList();
+                    worst = request.drift().of(status.name(), status.version(), served).map(WorstDrift::of)
+                            .orElse(null);
                 } catch (RepositoryException e) {
                     // unloaded meanwhile: listed as the index found it
                 }
@@ -114,7 +141,7 @@ public final class ModelIndexHandler {
             entries.add(new Entry(status.name(), title, Long.toString(status.version()), status.state().name(),
                     status.reason().orElse(""), task, inputs, base, base + Routes.in(Routes.CARD),
                     loaded ? activity.loadedAt().truncatedTo(ChronoUnit.SECONDS).toString() : null,
-                    loaded ? Math.round(activity.loadSeconds() * 1000) / 1000.0 : null, Recent.of(activity.recent())));
+                    loaded ? Math.round(activity.loadSeconds() * 1000) / 1000.0 : null, Recent.of(activity.recent()), worst));
         }
         return entries;
     }

@@ -3,6 +3,7 @@ package org.tabserve.web.api;
 import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.rows.ParameterRowParser;
@@ -98,7 +99,8 @@ public final class QueryPredictHandler {
         Model classifier = model.model();
         ParameterRowParser.ParsedRow parsed = new ParameterRowParser(classifier.signature())
                 .parse(RequestParameters.of(request, config.maxBodyBytes()));
-        Prediction prediction = model.counted(classifier.predict(parsed.orThrow())).get(0);
+        Batch batch = parsed.orThrow();
+        Prediction prediction = model.counted(batch, classifier.predict(batch)).get(0);
         try (JsonGenerator json = Json.start(response)) {
             PredictionJson.write(json, prediction, classifier.card(), parsed.warnings(classifier.card()));
         }

@@ -1,6 +1,9 @@
 package org.tabserve.web.http;
 
+import org.tabserve.model.Batch;
+import org.tabserve.model.LiveProfile;
 import org.tabserve.model.Model;
+import org.tabserve.model.PredictionCounter;
 import org.tabserve.model.Prediction;
 import org.tabserve.repository.Lease;
 import org.tabserve.repository.ModelRepository;
@@ -8,7 +11,6 @@ import org.tabserve.repository.RepositoryException;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 
 /**
  * The model one request's route resolved to, handed to its {@link Handler} as an argument: the name and version its
@@ -85,6 +87,11 @@ public final class ResolvedModel implements AutoCloseable {
         return served.metrics().activity();
     }
 
+    /** @return each served model version's live inputs and drift */
+    public DriftMonitor drift() {
+        return served.metrics().drift();
+    }
+
     /** @return where the request's pages link to: its model's own routes, or the root ones */
     public PageLinks links() {
         PageLinks links = PageLinks.of(route);
@@ -95,23 +102,34 @@ public final class ResolvedModel implements AutoCloseable {
     }
 
     /**
-     * Counts predictions in the metrics under the request's model; every route passes what the model answered
-     * through here (or through {@link #counter()} from other threads).
+     * Counts predictions in the metrics under the request's model, and the batch they were made for in its version's
+     * live profile ({@link DriftMonitor}); every route passes what the model scored and answered through here (or
+     * through {@link #counter()} from other threads).
      *
      * @return {@code predictions}, unchanged
      */
-    public List<Prediction> counted(List<Prediction> predictions) {
-        served.metrics().scored(name(), predictions);
-        return predictions;
+    public List<Prediction> counted(Batch batch, List<Prediction> predictions) {
+        return counter().counted(batch, predictions);
     }
 
     /** @return a counter for the request's model that other threads (a scoring pool) may call */
-    public UnaryOperator<List<Prediction>> counter() {
+    public PredictionCounter counter() {
+        Model scoring = model();
         String name = name();
-        return predictions -> {
-            served.metrics().scored(name, predictions);
+        long version = lease.version();
+        TabserveMetrics metrics = served.metrics();
+        return (batch, predictions) -> {
+            metrics.scored(name, predictions);
+            metrics.drift().record(name, version, scoring, batch);
             return predictions;
         };
+    }
+
+    /** @return the live profile of the request's model version (an empty one before it has scored anything) */
+    public LiveProfile live() {
+        Model scoring = model();
+        return served.metrics().drift().of(name(), lease.version(), scoring)
+                .orElseGet(() -> new LiveProfile(scoring.signature(), scoring.card()));
     }
 
     /** Gives the lease back; the model closes after its last request if it was swapped or unloaded meanwhile. */

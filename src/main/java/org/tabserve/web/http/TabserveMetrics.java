@@ -22,7 +22,9 @@ import java.util.Map;
 /**
  * The web app's Prometheus metrics, in a registry the app owns (not the client's static default registry, so a
  * redeployed WAR starts from a fresh one instead of colliding with the old app's metrics): requests by route and
- * status, their latency (and each model's of the last minutes, {@link ModelActivity}), predictions by class, rows scored, admin requests refused for their token, the model's load time and identity, and the JVM's.
+ * status, their latency (and each model's of the last minutes, {@link ModelActivity}), predictions by class, rows scored,
+ * each input's live drift and data quality ({@link DriftMonitor}), admin requests refused for their token, the model's
+ * load time and identity, and the JVM's.
  */
 public final class TabserveMetrics {
 
@@ -58,6 +60,8 @@ public final class TabserveMetrics {
             .labelNames("model", "name", "version", "sha256").register(registry);
     /** Each model's requests of the last minutes and its last load, for the models index. */
     private final ModelActivity activity;
+    /** Each served model version's live inputs against its card, and their drift series. */
+    private final DriftMonitor drift = new DriftMonitor(registry);
     /** The info series of each model, to be removed when it goes. */
     private final Map<String, String[]> infos = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -98,6 +102,11 @@ public final class TabserveMetrics {
         return activity;
     }
 
+    /** @return each served model version's live inputs and drift */
+    public DriftMonitor drift() {
+        return drift;
+    }
+
     void scored(String model, List<Prediction> scored) {
         rows.labelValues(model).inc(scored.size());
         // One counter update per class, not per row: a CSV chunk of 4,096 rows has a handful of distinct labels.
@@ -135,6 +144,7 @@ public final class TabserveMetrics {
         }
         loadSeconds.remove(name);
         activity.forget(name);
+        drift.forget(name);
         rows.remove(name);
         predictions.removeIf(labels -> labels.get(0).equals(name));
         requests.removeIf(labels -> labels.get(0).equals(name));

@@ -72,7 +72,7 @@ public final class InvocationsHandler {
                 List<Explanation> explained = RowExplanations.asked(request, parsed.explain())
                         && parsed.rows() != null ? RowExplanations.of(model, parsed.rows(), held) : null;
                 List<Prediction> predictions = parsed.rows() == null ? List.of()
-                        : model.counted(classifier.predict(parsed.rows()));
+                        : model.counted(parsed.rows(), classifier.predict(parsed.rows()));
                 int next = 0;
                 for (int row = 0; row < parsed.sent(); row++) {
                     boolean scored = next < predictions.size() && parsed.sentRow(next) == row;
@@ -93,7 +93,7 @@ public final class InvocationsHandler {
                 MlflowRequestParser.CsvBody csv = parser.parseCsv(body, onError);
                 for (CsvRowsParser.Chunk chunk : csv.chunks()) {
                     List<Prediction> predictions = chunk.size() == 0 ? List.of()
-                            : model.counted(classifier.predict(chunk.batch()));
+                            : model.counted(chunk.batch(), classifier.predict(chunk.batch()));
                     if (chunk.places() == null) {
                         answers.addAll(predictions);
                         continue;

@@ -107,7 +107,7 @@ public final class FormHandler {
                     () -> page(classifier, parsed.typed(), parsed.errors(), null, explain));
             return;
         }
-        Prediction prediction = model.counted(classifier.predict(parsed.batch())).get(0);
+        Prediction prediction = model.counted(parsed.batch(), classifier.predict(parsed.batch())).get(0);
         List<String> warnings = parsed.warnings(classifier.card()).stream().map(RangeWarning::message).toList();
         Explanation explanation = null;
         if (explain) {

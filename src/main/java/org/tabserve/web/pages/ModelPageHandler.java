@@ -12,7 +12,8 @@ import java.io.IOException;
 import java.util.Map;
 
 /**
- * {@code GET /card}: the model card for people, with its pictures drawn as inline SVG from the card's numbers.
+ * {@code GET /card}: the model card for people, with its pictures drawn as inline SVG from the card's numbers, and
+ * what the model has scored lately against them (its Live section).
  *
  * <p>Drawn for each request, under a share of the memory budget sized from the card ({@link ModelPages#buildBytes})
  * and held until the page is written: a page is up to some hundred times the card's numbers it draws (a count of two
@@ -34,7 +35,8 @@ public final class ModelPageHandler {
             throws IOException {
         Model classifier = model.model();
         budget.buildAnswer(ModelPages.buildBytes(classifier), "the card page of model " + model.name(), () -> {
-            views.render(request, response, 200, "model", Map.of("page", ModelPages.build(classifier)), model.links());
+            views.render(request, response, 200, "model", Map.of("page", ModelPages.build(classifier),
+                    "live", LiveSection.of(model.live())), model.links());
             return null;
         });
     }

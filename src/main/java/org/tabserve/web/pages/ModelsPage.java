@@ -32,10 +32,14 @@ record ModelsPage(List<Row> rows, int windowMinutes) {
      * @param reason   why it failed, or why its file's last reload failed while the older load serves; else empty
      * @param loaded   when it was loaded and how long that took, in words; empty when it is not
      * @param loadedAt the same instant, ISO-8601, for {@code <time datetime>}; empty when it is not
+     * @param driftFeature the input that drifted most over the last hour; empty before any has a score
+     * @param driftPsi     its population stability index, three decimals
+     * @param driftReading small, moderate or large
      */
     record Row(String name, String title, String version, String state, String reason, String task,
                List<String> inputs, String requests, String errors, String p50, String p99, String loaded,
-               String loadedAt, String form, String card) {
+               String loadedAt, String form, String card, String driftFeature, String driftPsi,
+               String driftReading) {
 
         public boolean manyInputs() {
             return inputs.size() > INPUTS_SHOWN;
@@ -60,7 +64,10 @@ record ModelsPage(List<Row> rows, int windowMinutes) {
         return new Row(e.name(), e.title().equals(e.name()) ? "" : e.title(), e.version(), state(e.state()),
                 e.reason(), e.task(), e.inputs(), Long.toString(recent.requests()), Long.toString(recent.errors()),
                 millis(recent.p50Ms(), recent.requests()), millis(recent.p99Ms(), recent.requests()), loaded,
-                e.loadedAt() == null ? "" : e.loadedAt(), e.form(), e.card());
+                e.loadedAt() == null ? "" : e.loadedAt(), e.form(), e.card(),
+                e.worstDrift() == null ? "" : e.worstDrift().feature(),
+                e.worstDrift() == null ? "" : String.format(Locale.ROOT, "%.3f", e.worstDrift().psi()),
+                e.worstDrift() == null ? "" : e.worstDrift().drift());
     }
 
     /** The repository's state in the words of the page. */

@@ -41,7 +41,7 @@ final class V2Inference {
 
     /** Runs a checked request on {@code classifier} (the request's model) and answers its outputs. */
     static V2Json.InferResponse answer(ResolvedModel model, Model classifier, V2InferRequestParser.V2InferRequest infer) {
-        List<Prediction> predictions = model.counted(classifier.predict(infer.batch()));
+        List<Prediction> predictions = model.counted(infer.batch(), classifier.predict(infer.batch()));
         List<V2Json.OutputTensor> outputs = new ArrayList<>();
         for (String name : infer.outputs()) {
             outputs.add(switch (name) {

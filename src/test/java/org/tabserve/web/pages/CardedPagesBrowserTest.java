@@ -384,4 +384,35 @@ class CardedPagesBrowserTest {
             browser.shoot("card-regressor", Chromium.DESKTOP);
         }
     }
+
+    @Test
+    void theCardsLiveSectionDrawsTheLiveValuesOverTheTrainingOnesAndFitsAt360() throws Exception {
+        try (TabserveServer server = serve(carded("species-zipmap", "species"))) {
+            List<String> lines = Files.readAllLines(CardFileTest.FIXTURES.resolve("species-zipmap.inputs.csv"));
+            StringBuilder csv = new StringBuilder(lines.get(0)).append('\n');
+            for (int i = 0; i < 60; i++) {
+                String row = lines.get(1 + i % (lines.size() - 1));
+                csv.append(i % 3 == 0 ? row.replaceFirst("^[^,]*", "Atlantis") : row).append('\n');
+            }
+            java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(server.uri("/invocations")).header("Content-Type", "text/csv")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(csv.toString())).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode(), answer.body());
+            browser.driver.get(server.uri("/card").toString());
+            WebElement section = browser.byId("live-section");
+            List<WebElement> figures = section.findElements(By.cssSelector("figure.live"));
+            assertEquals(6, figures.size(), "one picture per input");
+            for (WebElement figure : figures) {
+                assertTrue(figure.findElement(By.tagName("svg")).getSize().getWidth() > 100, figure.getText());
+                assertFalse(figure.findElements(By.cssSelector("rect.live-bar")).isEmpty(), figure.getText());
+            }
+            WebElement island = section.findElement(By.cssSelector("figure.live[data-feature=island]"));
+            assertTrue(island.findElement(By.className("outside")).getText().startsWith("33.3%"), island.getText());
+            browser.shoot("card-live-desktop", Chromium.DESKTOP);
+            browser.size(Chromium.PHONE);
+            assertEquals(0, browser.sidewaysOverflow(), "the Live section fits at 360 px");
+            browser.shoot("card-live-360px", Chromium.PHONE);
+        }
+    }
 }

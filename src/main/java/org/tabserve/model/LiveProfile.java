@@ -1,0 +1,301 @@
+package org.tabserve.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * What one served model version has actually scored, per input, on its card's training profile (the histogram's
+ * fixed bins for a number, the category counts for text), since start and over the last hour, so that the server can
+ * say how far live inputs have drifted from the training data: counts, missing, out-of-range and unknown-category
+ * values, and a {@link Psi} per input.
+ *
+ * <p>Memory is fixed when the profile is made (a handful of counters per bin and category; an unknown category is
+ * counted, never stored). {@link #record} counts a batch into a local array first and then makes one atomic add per
+ * counter that changed: no lock on the scoring path.
+ */
+public final class LiveProfile {
+
+    /** How an input is compared with its training profile. */
+    public enum Kind {
+        /** A number on the card's histogram bins, with values below the first edge or above the last out of range. */
+        HISTOGRAM,
+        /** A value among the card's category counts; one the card has not seen is unknown. */
+        CATEGORIES,
+        /** The card has no profile of this input: only its missing values are counted. */
+        NONE
+    }
+
+    /**
+     * One input's live figures over one window.
+     *
+     * @param values     values scored, missing ones included
+     * @param missing    missing values
+     * @param outOfRange numbers below the first bin edge or above the last
+     * @param unknown    categories the card has not seen
+     * @param counts     per bin (or known category, in {@link LiveFeature#bins()} order), the values that fell in it
+     * @param psi        the drift score; NaN when fewer than {@link Psi#MIN_ROWS} values were compared or the input
+     *                   has no training profile
+     */
+    public record Window(long values, long missing, long outOfRange, long unknown, List<Long> counts, double psi) {
+
+        /** @return {@code part} as a share of the values, 0 when there are none */
+        public double rate(long part) {
+            return values == 0 ? 0 : (double) part / values;
+        }
+    }
+
+    /**
+     * One input's live figures.
+     *
+     * @param name       the feature's name
+     * @param kind       how it is compared
+     * @param bins       the histogram's edges as text ("a–b") or the known categories, in count order
+     * @param edges      the histogram's edges (empty unless {@link Kind#HISTOGRAM})
+     * @param training   the training counts per bin or category, summed over classes
+     * @param recent     the last {@link LiveCounts#WINDOW_SECONDS} seconds
+     * @param sinceStart since the model version was loaded
+     */
+    public record LiveFeature(String name, Kind kind, List<String> bins, List<Double> edges, List<Double> training,
+                              Window recent, Window sinceStart) {
+    }
+
+    /** Where one input's values are in a batch and which counters they go to. */
+    private static final class Column {
+        final String name;
+        final Kind kind;
+        final int input;
+        final int column;
+        final int width;
+        final int offset; // first counter
+        final double[] edges; // as the input's element type holds them (floats rounded), for HISTOGRAM
+        final List<Double> cardEdges;
+        final Map<String, Integer> categories; // category to index, for CATEGORIES
+        final List<String> bins;
+        final double[] training;
+
+        Column(String name, Kind kind, int input, int column, int width, int offset, double[] edges,
+               List<Double> cardEdges, Map<String, Integer> categories, List<String> bins, double[] training) {
+            this.name = name;
+            this.kind = kind;
+            this.input = input;
+            this.column = column;
+            this.width = width;
+            this.offset = offset;
+            this.edges = edges;
+            this.cardEdges = cardEdges;
+            this.categories = categories;
+            this.bins = bins;
+            this.training = training;
+        }
+
+        /** Counters: the bins or categories (or one of values present), then below/unknown, above (histograms only), missing. */
+        int cells() {
+            return switch (kind) {
+                case HISTOGRAM -> edges.length - 1 + 3;
+                case CATEGORIES -> categories.size() + 2;
+                case NONE -> 2; // present, missing
+            };
+        }
+
+        int missingCell() {
+            return offset + cells() - 1;
+        }
+    }
+
+    private final List<Column> columns;
+    private final LiveCounts counts;
+    private final LongSupplier nanoClock;
+
+    /** A profile of {@code signature}'s inputs against {@code card}, on {@link System#nanoTime()}. */
+    public LiveProfile(ModelSignature signature, ModelCard card) {
+        this(signature, card, System::nanoTime);
+    }
+
+    /** @param nanoClock the window's clock, on {@link System#nanoTime()}'s scale */
+    public LiveProfile(ModelSignature signature, ModelCard card, LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+        List<Column> built = new ArrayList<>();
+        int offset = 0;
+        for (int i = 0; i < signature.inputs().size(); i++) {
+            ModelInput input = signature.inputs().get(i);
+            for (int c = 0; c < input.width(); c++) {
+                Feature feature = input.features().get(c);
+                Column column = column(feature, input, i, c, offset, card);
+                built.add(column);
+                offset += column.cells();
+            }
+        }
+        this.columns = List.copyOf(built);
+        this.counts = new LiveCounts(offset);
+    }
+
+    private static Column column(Feature feature, ModelInput input, int i, int c, int offset, ModelCard card) {
+        FeatureHistogram histogram = card.histograms().get(feature.name());
+        if (histogram != null && feature.type().isNumber()) {
+            double[] edges = new double[histogram.edges().size()];
+            List<String> bins = new ArrayList<>();
+            for (int e = 0; e < edges.length; e++) {
+                double edge = histogram.edges().get(e);
+                edges[e] = input.type() == ValueType.FLOAT ? (double) (float) edge : edge;
+                if (e > 0) {
+                    bins.add(histogram.edges().get(e - 1) + "–" + edge);
+                }
+            }
+            double[] training = new double[histogram.bins()];
+            histogram.counts().values().forEach(series -> {
+                for (int b = 0; b < training.length; b++) {
+                    training[b] += series.get(b);
+                }
+            });
+            return new Column(feature.name(), Kind.HISTOGRAM, i, c, input.width(), offset, edges, histogram.edges(),
+                    Map.of(), bins, training);
+        }
+        CategoryCounts categoryCounts = card.categories().get(feature.name());
+        if (categoryCounts != null && !categoryCounts.categories().isEmpty()) {
+            List<String> known = categoryCounts.categories();
+            Map<String, Integer> index = new HashMap<>();
+            double[] training = new double[known.size()];
+            for (int k = 0; k < known.size(); k++) {
+                index.put(known.get(k), k);
+            }
+            categoryCounts.counts().values().forEach(series -> series.forEach((category, n) ->
+                    training[index.get(category)] += n));
+            return new Column(feature.name(), Kind.CATEGORIES, i, c, input.width(), offset, null, List.of(), index,
+                    known, training);
+        }
+        return new Column(feature.name(), Kind.NONE, i, c, input.width(), offset, null, List.of(), Map.of(),
+                List.of(), new double[0]);
+    }
+
+    /** @return whether the card gave any input a training profile to compare with */
+    public boolean hasTrainingProfile() {
+        return columns.stream().anyMatch(c -> c.kind != Kind.NONE);
+    }
+
+    /** Counts what the model scored: every row of {@code batch}, into both windows. */
+    public void record(Batch batch) {
+        if (batch.size() == 0) {
+            return;
+        }
+        long[] delta = new long[counts.width()];
+        for (Column column : columns) {
+            Object data = batch.data(column.input);
+            for (int r = 0; r < batch.size(); r++) {
+                int at = r * column.width + column.column;
+                switch (column.kind) {
+                    case HISTOGRAM -> delta[column.offset + histogramCell(column, number(data, at))]++;
+                    case CATEGORIES -> delta[column.offset + categoryCell(column, data, at)]++;
+                    case NONE -> delta[column.offset + (Double.isNaN(number(data, at)) ? 1 : 0)]++;
+                }
+            }
+        }
+        counts.add(nanoClock.getAsLong(), delta);
+    }
+
+    /** The counter within a histogram column: a bin, then below, above, missing. */
+    private static int histogramCell(Column column, double value) {
+        double[] edges = column.edges;
+        int bins = edges.length - 1;
+        if (Double.isNaN(value)) {
+            return bins + 2;
+        }
+        if (value < edges[0]) {
+            return bins;
+        }
+        if (value > edges[bins]) {
+            return bins + 1;
+        }
+        int at = Arrays.binarySearch(edges, value);
+        int bin = at >= 0 ? at : -at - 2; // the bin whose lower edge is at or below the value
+        return Math.min(bin, bins - 1); // the last bin includes its upper edge
+    }
+
+    /** The counter within a category column: a known category, then unknown, missing. */
+    private static int categoryCell(Column column, Object data, int at) {
+        String category;
+        if (data instanceof String[] texts) {
+            category = texts[at];
+        } else if (data instanceof long[] longs) {
+            category = Long.toString(longs[at]);
+        } else if (data instanceof int[] ints) {
+            category = Integer.toString(ints[at]);
+        } else if (data instanceof boolean[] booleans) {
+            category = Boolean.toString(booleans[at]);
+        } else {
+            double value = number(data, at);
+            category = Double.isNaN(value) ? null : value == Math.rint(value) ? Long.toString((long) value)
+                    : Double.toString(value);
+        }
+        if (category == null) {
+            return column.categories.size() + 1;
+        }
+        Integer known = column.categories.get(category);
+        return known != null ? known : column.categories.size();
+    }
+
+    private static double number(Object data, int at) {
+        if (data instanceof float[] floats) {
+            return floats[at];
+        }
+        if (data instanceof double[] doubles) {
+            return doubles[at];
+        }
+        if (data instanceof long[] longs) {
+            return longs[at];
+        }
+        if (data instanceof int[] ints) {
+            return ints[at];
+        }
+        return 0; // text and booleans are never missing
+    }
+
+    /** @return every input's figures now, in the model's feature order */
+    public List<LiveFeature> snapshot() {
+        long[] recent = counts.recent(nanoClock.getAsLong());
+        long[] total = counts.sinceStart();
+        List<LiveFeature> out = new ArrayList<>(columns.size());
+        for (Column column : columns) {
+            List<Double> training = Arrays.stream(column.training).boxed().toList();
+            out.add(new LiveFeature(column.name, column.kind, column.bins, column.cardEdges, training,
+                    window(column, recent), window(column, total)));
+        }
+        return out;
+    }
+
+    private static Window window(Column column, long[] cells) {
+        long missing = cells[column.missingCell()];
+        long values = missing;
+        for (int i = column.offset; i < column.missingCell(); i++) {
+            values += cells[i];
+        }
+        if (column.kind == Kind.NONE) {
+            return new Window(values, missing, 0, 0, List.of(), Double.NaN);
+        }
+        int known = column.training.length;
+        List<Long> binCounts = new ArrayList<>(known);
+        long[] compared = new long[known + (column.kind == Kind.HISTOGRAM ? 2 : 1)];
+        double[] expected = new double[compared.length];
+        for (int i = 0; i < known; i++) {
+            binCounts.add(cells[column.offset + i]);
+            compared[i] = cells[column.offset + i];
+            expected[i] = column.training[i];
+        }
+        long outOfRange = 0;
+        long unknown = 0;
+        if (column.kind == Kind.HISTOGRAM) {
+            compared[known] = cells[column.offset + known];
+            compared[known + 1] = cells[column.offset + known + 1];
+            outOfRange = compared[known] + compared[known + 1];
+        } else {
+            compared[known] = cells[column.offset + known];
+            unknown = compared[known];
+        }
+        long comparedValues = values - missing;
+        double psi = comparedValues < Psi.MIN_ROWS ? Double.NaN : Psi.of(expected, compared);
+        return new Window(values, missing, outOfRange, unknown, List.copyOf(binCounts), psi);
+    }
+}
