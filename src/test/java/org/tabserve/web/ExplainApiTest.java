@@ -120,6 +120,47 @@ class ExplainApiTest {
                 .errorFields(400), "explanations of a CSV body are refused, saying so");
     }
 
+    /**
+     * The Open Inference Protocol's request parameters ask too: three more outputs, each row's base value, what is
+     * explained, and the contributions in the model's feature order, equal to /api/predict's explanation.
+     */
+    @Test
+    void v2sRequestParameterAddsTheExplanationAsOutputTensors() throws Exception {
+        String infer = "{\"inputs\": [{\"name\": \"input\", \"shape\": [2, 4], \"datatype\": \"FP32\", \"data\":"
+                + " [3.6216, 8.6661, -2.8073, -0.44699, -1.3971, 3.3191, -1.3927, -1.9948]}], \"parameters\": {\"explain\": true}}";
+        JsonNode answer = http.postJson("/v2/models/banknote/infer", infer).json();
+        JsonNode outputs = answer.path("outputs");
+        java.util.Map<String, JsonNode> byName = new java.util.HashMap<>();
+        outputs.forEach(o -> byName.put(o.path("name").asText(), o));
+        JsonNode contributions = byName.get("explanation_contributions");
+        assertEquals(List.of(2, 4), List.of(contributions.path("shape").get(0).asInt(),
+                contributions.path("shape").get(1).asInt()), answer::toString);
+        List<String> rows = List.of(NOTE, FORGED);
+        for (int r = 0; r < 2; r++) {
+            JsonNode expected = http.postJson("/api/predict?explain=true", rows.get(r)).json().path("explanation");
+            assertEquals(expected.path("base_value").asDouble(), byName.get("explanation_base_value").path("data")
+                    .get(r).asDouble(), 1e-12);
+            assertEquals(expected.path("output").asDouble(), byName.get("explanation_output").path("data").get(r)
+                    .asDouble(), 1e-6, "the same probability, the same row as FP32");
+            List<String> features = names(expected.path("contributions"));
+            for (int f = 0; f < features.size(); f++) {
+                assertEquals(expected.path("contributions").path(features.get(f)).asDouble(),
+                        contributions.path("data").get(r * 4 + f).asDouble(), 1e-6, features.get(f));
+            }
+        }
+        JsonNode plain = http.postJson("/v2/models/banknote/infer", infer.replace("true", "false")).json();
+        assertEquals(2, plain.path("outputs").size(), "not asked, not computed: " + plain);
+        // v2 answers its errors as the protocol has them, {"error": "..."}
+        Http.Response yes = http.postJson("/v2/models/banknote/infer", infer.replace("true", "\"yes\""));
+        assertEquals(400, yes.status());
+        assertTrue(Http.JSON.readTree(yes.text()).path("error").asText().contains("\"parameters\".\"explain\" must be true or false"),
+                yes.text());
+        Http.Response plainModel = http.postJson("/v2/models/plain/infer", infer);
+        assertEquals(400, plainModel.status());
+        assertTrue(Http.JSON.readTree(plainModel.text()).path("error").asText().contains("card command"),
+                "a model whose card has no background sample says how to add one: " + plainModel.text());
+    }
+
     @Test
     void aBatchAnsweredRowByRowExplainsItsGoodRows() {
         JsonNode answer = http.postJson("/api/predict?on_error=row&explain=true", "{\"instances\": [" + NOTE

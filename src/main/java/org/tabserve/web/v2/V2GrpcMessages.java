@@ -61,7 +61,12 @@ final class V2GrpcMessages {
         }
         List<String> outputs = request.getOutputsCount() == 0 ? null
                 : request.getOutputsList().stream().map(ModelInferRequest.InferRequestedOutputTensor::getName).toList();
-        return new V2Request(request.getId().isEmpty() ? null : request.getId(), inputs, outputs);
+        if (request.containsParameters("explain")) {
+            // Explanations hold a share of the memory budget, which gRPC messages do not reserve from yet.
+            throw HttpProblem.badRequest("the parameter \"explain\" is answered over REST only, for now: POST"
+                    + " /v2/models/{name}/infer with \"parameters\": {\"explain\": true}");
+        }
+        return new V2Request(request.getId().isEmpty() ? null : request.getId(), inputs, outputs, false);
     }
 
     /** The shared answer as the protocol's gRPC response, each output's values in the field of its datatype. */

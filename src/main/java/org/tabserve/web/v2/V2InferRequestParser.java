@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.tabserve.model.Batch;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.JsonRowsParser;
 import org.tabserve.rows.JsonText;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
@@ -35,7 +37,8 @@ public final class V2InferRequestParser {
      * @param batch   the input tensors' rows, checked against the model's signature
      * @param outputs the outputs to return, in the caller's order; all of the model's when none were named
      */
-    public record V2InferRequest(String id, Batch batch, List<String> outputs) {
+    /** @param explain whether each row's explanation is asked for (the request's {@code "explain": true}) */
+    public record V2InferRequest(String id, Batch batch, List<String> outputs, boolean explain) {
     }
 
     private final V2RequestReader reader;
@@ -82,7 +85,20 @@ public final class V2InferRequestParser {
             id = idNode.textValue();
         }
         requireObjectIfPresent(root.get("parameters"), "\"parameters\"");
-        return new V2Request(id, inputs(root.get("inputs")), outputs(root.get("outputs")));
+        return new V2Request(id, inputs(root.get("inputs")), outputs(root.get("outputs")), explain(root.get("parameters")));
+    }
+
+    /** The request parameter {@code explain}: a JSON boolean, else a 400 naming it. */
+    private static boolean explain(JsonNode parameters) {
+        JsonNode explain = parameters == null ? null : parameters.get(JsonRowsParser.EXPLAIN);
+        if (explain == null || explain.isNull()) {
+            return false;
+        }
+        if (!explain.isBoolean()) {
+            throw HttpProblem.invalidFields(List.of(new FieldProblem("parameters." + JsonRowsParser.EXPLAIN,
+                    "\"parameters\".\"explain\" must be true or false, got " + V2Values.describe(explain), null)));
+        }
+        return explain.booleanValue();
     }
 
     private static JsonNode readTree(InputStream body) throws IOException {

@@ -1,10 +1,13 @@
 package org.tabserve.web.v2;
 
+import org.tabserve.model.Explanation;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.ValueOutput;
 import org.tabserve.model.ValueType;
+import org.tabserve.web.http.MemoryBudget;
 import org.tabserve.web.http.ResolvedModel;
+import org.tabserve.web.http.RowExplanations;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,11 +39,19 @@ final class V2Inference {
      */
     V2Json.InferResponse infer(ResolvedModel model, V2Request request) {
         Model classifier = model.model();
-        return answer(model, classifier, reader(classifier).read(request));
+        return answer(model, classifier, reader(classifier).read(request), null);
     }
 
-    /** Runs a checked request on {@code classifier} (the request's model) and answers its outputs. */
-    static V2Json.InferResponse answer(ResolvedModel model, Model classifier, V2InferRequestParser.V2InferRequest infer) {
+    /**
+     * Runs a checked request on {@code classifier} (the request's model) and answers its outputs; when it asks, each
+     * row's explanation too, as three more outputs: {@value #BASE_VALUE_OUTPUT} and {@value #EXPLAINED_OUTPUT}
+     * ({@code [N]}) and {@value #CONTRIBUTIONS_OUTPUT} ({@code [N, F]}, the columns in the model's feature order).
+     *
+     * @param held the request's memory reservation, which an explanation grows; null where none is asked for
+     */
+    static V2Json.InferResponse answer(ResolvedModel model, Model classifier, V2InferRequestParser.V2InferRequest infer,
+                                       MemoryBudget.Reservation held) {
+        List<Explanation> explanations = infer.explain() ? RowExplanations.of(model, infer.batch(), held) : null;
         List<Prediction> predictions = model.counted(infer.batch(), classifier.predict(infer.batch()));
         List<V2Json.OutputTensor> outputs = new ArrayList<>();
         for (String name : infer.outputs()) {
@@ -49,6 +60,9 @@ final class V2Inference {
                 case V2Json.PROBABILITIES_OUTPUT -> probabilities(predictions, classifier);
                 default -> values(predictions, classifier.valueOutput().orElseThrow());
             });
+        }
+        if (explanations != null) {
+            outputs.addAll(explained(explanations, classifier.signature().featureNames()));
         }
         return new V2Json.InferResponse(model.name(), model.version().map(String::valueOf).orElse(null), infer.id(),
                 outputs);
@@ -60,6 +74,31 @@ final class V2Inference {
      */
     static List<String> outputNames(Model classifier) {
         return classifier.valueOutput().map(v -> List.of(v.name())).orElse(V2InferRequestParser.CLASSIFIER_OUTPUTS);
+    }
+
+    /** The output of each row's base value (the mean answer over the card's background sample). */
+    static final String BASE_VALUE_OUTPUT = "explanation_base_value";
+    /** The output of what each row's explanation explains: the predicted class's probability, or the value. */
+    static final String EXPLAINED_OUTPUT = "explanation_output";
+    /** The output of each row's contributions, one per feature in the model's order: they add up to the explained. */
+    static final String CONTRIBUTIONS_OUTPUT = "explanation_contributions";
+
+    private static List<V2Json.OutputTensor> explained(List<Explanation> explanations, List<String> features) {
+        List<Double> base = new ArrayList<>();
+        List<Double> output = new ArrayList<>();
+        List<Double> contributions = new ArrayList<>();
+        for (Explanation explanation : explanations) {
+            base.add(explanation.baseValue());
+            output.add(explanation.output());
+            for (String feature : features) {
+                contributions.add(explanation.contributions().get(feature));
+            }
+        }
+        long rows = explanations.size();
+        return List.of(new V2Json.OutputTensor(BASE_VALUE_OUTPUT, "FP64", List.of(rows), base),
+                new V2Json.OutputTensor(EXPLAINED_OUTPUT, "FP64", List.of(rows), output),
+                new V2Json.OutputTensor(CONTRIBUTIONS_OUTPUT, "FP64", List.of(rows, (long) features.size()),
+                        contributions));
     }
 
     private static V2Json.OutputTensor labels(List<Prediction> predictions) {

@@ -79,7 +79,8 @@ final class V2RequestReader {
             }
             fill(tensor, input, rows);
         }
-        return new V2InferRequestParser.V2InferRequest(request.id(), batch(rows), outputs(request.outputs()));
+        return new V2InferRequestParser.V2InferRequest(request.id(), batch(rows), outputs(request.outputs()),
+                request.explain());
     }
 
     List<String> inputNames() {

@@ -95,7 +95,10 @@ final class V2Schemas {
                 .addProperty("parameters", parameters).addRequiredItem("name"));
         ObjectSchema request = new ObjectSchema();
         request.addProperty("id", new StringSchema())
-                .addProperty("parameters", parameters)
+                .addProperty("parameters", new ObjectSchema().description("key/value parameters: \"explain\": true"
+                        + " adds each row's explanation as the outputs explanation_base_value, explanation_output"
+                        + " and explanation_contributions (FP64, [N] and [N, F]); the others are accepted and ignored")
+                        .addProperty("explain", new BooleanSchema()._default(false)))
                 .addProperty("inputs", new ArraySchema().minItems(signature.inputs().size())
                         .maxItems(signature.inputs().size()).items(ref("V2RequestInput"))
                         .description("one tensor per model input: " + signature.inputs().stream().map(ModelInput::name).toList()))

@@ -10,6 +10,8 @@ import org.tabserve.web.http.Problems;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** A gRPC ModelInferRequest read as the transport-neutral request: contents, raw contents, and their refusals. */
@@ -51,6 +53,16 @@ class V2GrpcMessagesTest {
         assertEquals(1.5, values.get(0).doubleValue());
         assertEquals(true, values.get(1).isFloatingPointNumber() && Double.isNaN(values.get(1).doubleValue()),
                 "a NaN is a missing number, as V2Values reads it");
+    }
+
+    /** Explanations hold a share of the memory budget, which gRPC does not reserve from yet: refused, saying where. */
+    @Test
+    void refusesTheExplainParameterNamingTheRestRoute() {
+        String detail = Problems.thrownBy(() -> V2GrpcMessages.request(ModelInferRequest.newBuilder()
+                .addInputs(tensor("FP32")).putParameters("explain",
+                        inference.InferParameter.newBuilder().setBoolParam(true).build()).build())).detail();
+        assertTrue(detail.contains("answered over REST only") && detail.contains("/v2/models/{name}/infer"), detail);
+        assertFalse(V2GrpcMessages.request(ModelInferRequest.newBuilder().addInputs(tensor("FP32")).build()).explain());
     }
 
     @Test
