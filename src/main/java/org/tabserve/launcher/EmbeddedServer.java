@@ -39,6 +39,8 @@ public final class EmbeddedServer {
     static final String POLL_SECONDS_PARAMETER = "tabserve.poll-seconds";
     static final String DEFAULT_MODEL_PARAMETER = "tabserve.default-model";
     static final String MAX_MODELS_PARAMETER = "tabserve.max-models";
+    /** The web app's {@code PredictionLogOptions.DIRECTORY}: a path, made absolute here. */
+    static final String PREDICTION_LOG_PARAMETER = "tabserve.prediction-log";
     private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
     /** Held so that its level is not lost to garbage collection. */
     private static final Logger JETTY_LOG = Logger.getLogger("org.eclipse.jetty");
@@ -112,6 +114,8 @@ public final class EmbeddedServer {
         repository.pollSeconds().ifPresent(seconds -> parameters.put(POLL_SECONDS_PARAMETER, Integer.toString(seconds)));
         repository.defaultModel().ifPresent(name -> parameters.put(DEFAULT_MODEL_PARAMETER, name));
         repository.maxModels().ifPresent(max -> parameters.put(MAX_MODELS_PARAMETER, Integer.toString(max)));
+        options.webSettings().forEach((key, value) -> parameters.put(key,
+                key.equals(PREDICTION_LOG_PARAMETER) ? Path.of(value).toAbsolutePath().toString() : value));
         return parameters;
     }
 

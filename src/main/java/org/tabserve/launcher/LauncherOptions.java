@@ -1,6 +1,7 @@
 package org.tabserve.launcher;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -31,10 +32,20 @@ import java.util.OptionalInt;
  *                       body may arrive once {@code minRequestRateGrace} has passed (408 below it; 0: no minimum):
  *                       what ends uploads that trickle a byte before each idle timeout
  * @param minRequestRateGrace how long a body may arrive at any rate before the minimum applies
+ * @param webSettings    the web app's own settings given as flags ({@code --prediction-log DIR} is
+ *                       {@code tabserve.prediction-log}), passed on as init-parameters for the app to check
  */
 public record LauncherOptions(String host, int port, Optional<String> model, boolean help, Duration idleTimeout,
                               int maxHeaderBytes, Duration headerTimeout, Repository repository, long minRequestRate,
-                              Duration minRequestRateGrace) {
+                              Duration minRequestRateGrace, Map<String, String> webSettings) {
+
+    /** The flags that are the web app's settings of the same name under {@code tabserve.}. */
+    static final List<String> WEB_SETTING_FLAGS =
+            List.of("--prediction-log", "--prediction-log-sample", "--prediction-log-mask");
+
+    public LauncherOptions {
+        webSettings = Map.copyOf(webSettings);
+    }
 
     /**
      * The model repository's settings as given; the web app applies its own defaults to what is not (the launcher
@@ -57,7 +68,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
     public LauncherOptions(String host, int port, Optional<String> model, boolean help, Duration idleTimeout,
                            int maxHeaderBytes, Duration headerTimeout) {
         this(host, port, model, help, idleTimeout, maxHeaderBytes, headerTimeout, Repository.NONE,
-                DEFAULT_MIN_REQUEST_RATE, DEFAULT_MIN_REQUEST_RATE_GRACE);
+                DEFAULT_MIN_REQUEST_RATE, DEFAULT_MIN_REQUEST_RATE_GRACE, Map.of());
     }
 
     /** Default idle timeout. */
@@ -117,7 +128,9 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
             usage: java -jar tabserve.war [--port N] [--host ADDRESS] [--model FILE.onnx | --models DIR]
                                           [--poll-seconds N] [--default-model NAME] [--max-models N]
                                           [--idle-timeout SECONDS] [--header-timeout SECONDS] [--max-header-bytes N]
-                                          [--min-request-rate BYTES] [--min-request-rate-grace SECONDS] [--help]
+                                          [--min-request-rate BYTES] [--min-request-rate-grace SECONDS]
+                                          [--prediction-log DIR [--prediction-log-sample F] [--prediction-log-mask A,B]]
+                                          [--help]
                    java -jar tabserve.war card --model MODEL.onnx --data LABELLED.csv --label COLUMN --out NEW.onnx ...
                    java -jar tabserve.war score --model MODEL.onnx --data ROWS.csv --out SCORED.csv ...
               --port N         port to listen on (default 8080, 0 = any free port)    env TABSERVE_PORT
@@ -138,6 +151,12 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                                bytes/s on average (default 1024; 0 = no minimum)   env TABSERVE_MIN_REQUEST_RATE
               --min-request-rate-grace S  ...once it has been arriving for S seconds
                                (default 10)                           env TABSERVE_MIN_REQUEST_RATE_GRACE
+              --prediction-log DIR  write what each request scored (inputs, answer, latency) as
+                               JSON Lines to DIR, rotated by size (default: off)   env TABSERVE_PREDICTION_LOG
+              --prediction-log-sample F  log a share F of requests (default 1)
+                                                               env TABSERVE_PREDICTION_LOG_SAMPLE
+              --prediction-log-mask A,B  leave the values of columns A, B out of the log
+                                                               env TABSERVE_PREDICTION_LOG_MASK
               --help           print this and exit
 
             commands (no server; each lists its own options: java -jar tabserve.war card --help):
@@ -176,6 +195,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
         String minRateGrace = environment.getOrDefault(MIN_REQUEST_RATE_GRACE_VARIABLE,
                 Long.toString(DEFAULT_MIN_REQUEST_RATE_GRACE.toSeconds()));
         boolean help = false;
+        Map<String, String> webSettings = new java.util.LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
@@ -207,6 +227,15 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                         default -> model = value;
                     }
                 }
+                case "--prediction-log", "--prediction-log-sample", "--prediction-log-mask" -> {
+                    if (arg.contains("=")) {
+                        webSettings.put("tabserve." + name.substring(2), arg.substring(arg.indexOf('=') + 1));
+                    } else if (i + 1 < args.length) {
+                        webSettings.put("tabserve." + name.substring(2), args[++i]);
+                    } else {
+                        throw new UsageException(name + " needs a value");
+                    }
+                }
                 default -> throw new UsageException("unknown argument '" + arg + "'");
             }
         }
@@ -236,7 +265,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
         return new LauncherOptions(host.strip(), portNumber, modelPath, help, Duration.ofSeconds(idleSeconds),
                 (int) headerLimit, Duration.ofSeconds(headerSeconds), repository,
                 minBytesPerSecond.orElse((int) DEFAULT_MIN_REQUEST_RATE),
-                Duration.ofSeconds(graceSeconds));
+                Duration.ofSeconds(graceSeconds), webSettings);
     }
 
     private static Optional<String> present(String text) {

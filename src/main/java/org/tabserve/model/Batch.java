@@ -225,14 +225,8 @@ public final class Batch {
      *         NaN for a text or boolean feature
      */
     public double number(int row, int feature) {
-        int input = 0;
-        int column = feature;
-        while (column >= signature.inputs().get(input).width()) {
-            column -= signature.inputs().get(input).width();
-            input++;
-        }
-        int at = row * signature.inputs().get(input).width() + column;
-        Object values = data[input];
+        Object values = data[inputOf(feature)];
+        int at = place(row, feature);
         if (values instanceof float[] floats) {
             return floats[at];
         }
@@ -246,6 +240,51 @@ public final class Batch {
             return ints[at];
         }
         return Double.NaN;
+    }
+
+    /**
+     * @return the value of a feature in a row as the model took it: a Float, Double, Long, Integer, String or Boolean
+     *         as the feature's type, or null for a missing number (NaN); for records of what was scored
+     */
+    public Object cell(int row, int feature) {
+        Object values = data[inputOf(feature)];
+        int at = place(row, feature);
+        if (values instanceof float[] floats) {
+            return Float.isNaN(floats[at]) ? null : floats[at];
+        }
+        if (values instanceof double[] doubles) {
+            return Double.isNaN(doubles[at]) ? null : doubles[at];
+        }
+        if (values instanceof long[] longs) {
+            return longs[at];
+        }
+        if (values instanceof int[] ints) {
+            return ints[at];
+        }
+        if (values instanceof boolean[] booleans) {
+            return booleans[at];
+        }
+        return ((String[]) values)[at];
+    }
+
+    /** @return the index of the input that holds feature {@code feature} */
+    private int inputOf(int feature) {
+        int input = 0;
+        for (int first = 0; feature >= first + signature.inputs().get(input).width(); input++) {
+            first += signature.inputs().get(input).width();
+        }
+        return input;
+    }
+
+    /** @return where feature {@code feature} of row {@code row} is in its input's values */
+    private int place(int row, int feature) {
+        int input = 0;
+        int column = feature;
+        while (column >= signature.inputs().get(input).width()) {
+            column -= signature.inputs().get(input).width();
+            input++;
+        }
+        return row * signature.inputs().get(input).width() + column;
     }
 
     /** @return a row's numbers in feature order (NaN for text, boolean and missing values), for range checks */

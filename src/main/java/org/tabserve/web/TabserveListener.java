@@ -29,6 +29,7 @@ import org.tabserve.web.http.RouteServlet;
 import org.tabserve.web.http.RouteTable;
 import org.tabserve.web.http.SecurityHeadersFilter;
 import org.tabserve.web.http.ServedModels;
+import org.tabserve.predictionlog.PredictionLog;
 import org.tabserve.web.http.StaticServlet;
 import org.tabserve.web.http.TabserveMetrics;
 import org.tabserve.web.http.Views;
@@ -66,6 +67,7 @@ public final class TabserveListener implements ServletContextListener {
     private static final String BUNDLED_MODEL = "/WEB-INF/model.onnx";
 
     private ServedModels served;
+    private PredictionLog predictionLog;
     /** The upload route, whose scoring pool stops with the app. */
     private PredictFileHandler upload;
 
@@ -81,7 +83,7 @@ public final class TabserveListener implements ServletContextListener {
         }
         TabserveMetrics metrics = new TabserveMetrics();
         ModelBytes documents = ModelBytes.ofHeap();
-        served = models(context, config, metrics, documents);
+        served = models(context, config, metrics, documents, predictionLog(config, metrics));
         Views views = new Views(context, config.cacheTemplates());
         // One filter measures every request; declared here so that it needs no web.xml entry or annotation scan.
         FilterRegistration.Dynamic measuring = context.addFilter("metrics", new MetricsFilter(metrics));
@@ -156,7 +158,8 @@ public final class TabserveListener implements ServletContextListener {
      * says when they are), or the one model the app is given (the WAR's, or {@code --model FILE}), under its card's
      * name. A model that cannot be loaded leaves the app up, answering 503 with the reason.
      */
-    private ServedModels models(ServletContext context, WebConfig config, TabserveMetrics metrics, ModelBytes documents) {
+    private ServedModels models(ServletContext context, WebConfig config, TabserveMetrics metrics, ModelBytes documents,
+                                PredictionLog log) {
         ModelRepository[] built = new ModelRepository[1];
         RepositoryListener listener = new RepositoryListener() {
             @Override
@@ -188,7 +191,7 @@ public final class TabserveListener implements ServletContextListener {
                     + " model version(s) from " + options.directory().orElseThrow();
             context.setAttribute(MODEL_SUMMARY, summary);
             LOG.info("Serving " + summary);
-            return new ServedModels(repository, metrics, null);
+            return new ServedModels(repository, metrics, null, log);
         }
         ModelRepository repository = new ModelRepository(RepositoryOptions.none(), listener);
         built[0] = repository;
@@ -214,7 +217,7 @@ public final class TabserveListener implements ServletContextListener {
         if (failure != null) {
             context.setAttribute(MODEL_FAILURE, failure);
         }
-        return new ServedModels(repository, metrics, failure);
+        return new ServedModels(repository, metrics, failure, log);
     }
 
     /**
@@ -257,6 +260,21 @@ public final class TabserveListener implements ServletContextListener {
         }
     }
 
+    /** The prediction log the settings ask for, started, its counters in the metrics; a directory it cannot write stops the app. */
+    private PredictionLog predictionLog(WebConfig config, TabserveMetrics metrics) {
+        if (config.predictionLog().isEmpty()) {
+            return PredictionLog.off();
+        }
+        try {
+            predictionLog = PredictionLog.start(config.predictionLog().get());
+        } catch (IOException e) {
+            LOG.severe("tabserve is not configured correctly: " + e.getMessage());
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        predictionLog.register(metrics.registry());
+        return predictionLog;
+    }
+
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         if (upload != null) {
@@ -264,6 +282,9 @@ public final class TabserveListener implements ServletContextListener {
         }
         if (served != null) {
             served.repository().close(); // each model closes once no request uses it any more
+        }
+        if (predictionLog != null) {
+            predictionLog.close(); // what is queued is written first
         }
     }
 }

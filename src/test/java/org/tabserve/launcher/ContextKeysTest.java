@@ -1,6 +1,7 @@
 package org.tabserve.launcher;
 
 import org.junit.jupiter.api.Test;
+import org.tabserve.predictionlog.PredictionLogOptions;
 import org.tabserve.repository.RepositoryOptions;
 import org.tabserve.web.TabserveListener;
 import org.tabserve.web.http.SecurityHeadersFilter;
@@ -29,5 +30,9 @@ class ContextKeysTest {
         assertEquals(RepositoryOptions.POLL_SECONDS, EmbeddedServer.POLL_SECONDS_PARAMETER);
         assertEquals(RepositoryOptions.DEFAULT_MODEL, EmbeddedServer.DEFAULT_MODEL_PARAMETER);
         assertEquals(RepositoryOptions.MAX_MODELS, EmbeddedServer.MAX_MODELS_PARAMETER);
+        assertEquals(PredictionLogOptions.DIRECTORY, EmbeddedServer.PREDICTION_LOG_PARAMETER);
+        assertEquals(java.util.List.of(PredictionLogOptions.DIRECTORY, PredictionLogOptions.SAMPLE,
+                        PredictionLogOptions.MASK),
+                LauncherOptions.WEB_SETTING_FLAGS.stream().map(flag -> "tabserve." + flag.substring(2)).toList());
     }
 }

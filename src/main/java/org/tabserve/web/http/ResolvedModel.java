@@ -5,10 +5,13 @@ import org.tabserve.model.LiveProfile;
 import org.tabserve.model.Model;
 import org.tabserve.model.PredictionCounter;
 import org.tabserve.model.Prediction;
+import org.tabserve.predictionlog.PredictionLog;
+import org.tabserve.predictionlog.ScoredCall;
 import org.tabserve.repository.Lease;
 import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.RepositoryException;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,10 +27,29 @@ public final class ResolvedModel implements AutoCloseable {
     /** The route's model, or null on the root routes (the default model). */
     private final ModelRoute route;
     private Lease lease;
+    /** What was called ({@code POST /api/predict}, {@code grpc ModelInfer}), for the prediction log. */
+    private final String call;
+    /** The caller's request id, or null to make one when the request is logged. */
+    private String requestId;
+    private final long started = System.nanoTime();
+    /** Whether the prediction log samples this request: drawn once, so that a request is logged whole or not. */
+    private final boolean logged;
 
-    ResolvedModel(ServedModels served, ModelRoute route) {
+    /**
+     * @param call      what was called, for the prediction log
+     * @param requestId the caller's {@code X-Request-Id}, or null
+     */
+    ResolvedModel(ServedModels served, ModelRoute route, String call, String requestId) {
         this.served = served;
         this.route = route;
+        this.call = call;
+        this.requestId = RequestIds.valid(requestId) ? requestId : null;
+        this.logged = served.predictionLog().sampled();
+    }
+
+    /** @return whether the prediction log writes what this request scores */
+    boolean logged() {
+        return logged;
     }
 
     /** @return the models the app serves, for the routes that list or change them */
@@ -118,11 +140,25 @@ public final class ResolvedModel implements AutoCloseable {
         String name = name();
         long version = lease.version();
         TabserveMetrics metrics = served.metrics();
+        PredictionLog log = served.predictionLog();
+        String id = logged ? requestId() : null;
         return (batch, predictions) -> {
             metrics.scored(name, predictions);
             metrics.drift().record(name, version, scoring, batch);
+            if (id != null) {
+                log.offer(new ScoredCall(id, call, name, version, scoring, Instant.now(), System.nanoTime() - started,
+                        batch, predictions));
+            }
             return predictions;
         };
+    }
+
+    /** @return the request's id: the caller's {@code X-Request-Id}, or one made for it on first use */
+    public String requestId() {
+        if (requestId == null) {
+            requestId = RequestIds.next();
+        }
+        return requestId;
     }
 
     /** @return the live profile of the request's model version (an empty one before it has scored anything) */

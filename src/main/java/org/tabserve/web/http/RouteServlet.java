@@ -44,7 +44,11 @@ public final class RouteServlet extends HttpServlet {
             matches.get(0).route().guard().check(request);
             Map<String, String> variables = matches.get(0).variables();
             model = new ResolvedModel(served, variables.containsKey("name")
-                    ? ModelRoute.of(variables.get("name"), variables.get("version")) : null);
+                    ? ModelRoute.of(variables.get("name"), variables.get("version")) : null,
+                    request.getMethod() + " " + path, request.getHeader(RequestIds.HEADER));
+            if (model.logged()) {
+                response.setHeader(RequestIds.HEADER, model.requestId()); // the id its prediction log lines carry
+            }
             if (matches.get(0).route().resolveFirst()) {
                 model.model(); // 404 or 503 here, for the model the path names, before its route sees the request
             }

@@ -1,6 +1,7 @@
 package org.tabserve.web.http;
 
 import org.tabserve.model.Model;
+import org.tabserve.predictionlog.PredictionLog;
 import org.tabserve.repository.Lease;
 import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.RepositoryException;
@@ -19,14 +20,29 @@ public final class ServedModels {
     private final TabserveMetrics metrics;
     /** Why the app has no model, when the one model it was given could not be loaded; else null. */
     private final String failure;
+    private final PredictionLog predictionLog;
 
     /**
      * @param failure why no model is served when the app was given one model and it failed to load; null otherwise
      */
     public ServedModels(ModelRepository repository, TabserveMetrics metrics, String failure) {
+        this(repository, metrics, failure, PredictionLog.off());
+    }
+
+    /**
+     * @param failure       why no model is served when the app was given one model and it failed to load; else null
+     * @param predictionLog where sampled requests' scored rows are logged ({@link PredictionLog#off()}: nowhere)
+     */
+    public ServedModels(ModelRepository repository, TabserveMetrics metrics, String failure,
+                        PredictionLog predictionLog) {
         this.repository = repository;
         this.metrics = metrics;
         this.failure = failure;
+        this.predictionLog = predictionLog;
+    }
+
+    PredictionLog predictionLog() {
+        return predictionLog;
     }
 
     public ModelRepository repository() {
@@ -75,11 +91,17 @@ public final class ServedModels {
      *
      * @param name    the model's name; empty or null for the default model
      * @param version the version; empty or null for the highest ready one
+     * @param call    what was called ({@code grpc ModelInfer}), for the prediction log
      * @throws HttpProblem 404 for a version that is no version
      */
     public ResolvedModel resolve(String name, String version) {
+        return resolve(name, version, null);
+    }
+
+    /** {@link #resolve(String, String)} for a call that scores, named for the prediction log. */
+    public ResolvedModel resolve(String name, String version, String call) {
         return new ResolvedModel(this, name == null || name.isEmpty() ? null
-                : ModelRoute.of(name, version == null || version.isEmpty() ? null : version));
+                : ModelRoute.of(name, version == null || version.isEmpty() ? null : version), call, null);
     }
 
     /** @return the default model's name: the one the root routes answer with */

@@ -1,5 +1,6 @@
 package org.tabserve.web.http;
 
+import org.tabserve.predictionlog.PredictionLogOptions;
 import org.tabserve.repository.RepositoryOptions;
 
 import jakarta.servlet.ServletContext;
@@ -28,10 +29,12 @@ import java.util.function.Function;
  *                       the token (KServe's model agent, a sidecar, calls them with none)
  * @param repository     the model directory and its settings ({@link RepositoryOptions}'s names); empty: the app
  *                       serves one model ({@code model})
+ * @param predictionLog  where and how scored rows are logged ({@link PredictionLogOptions}'s names); empty: not at all
  */
 public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchRows, long maxUploadBytes,
                         long maxCsvRows, boolean cacheTemplates, int maxConcurrentRequests,
-                        int maxConcurrentUploads, Optional<String> adminToken, boolean adminLoopback, Optional<RepositoryOptions> repository) {
+                        int maxConcurrentUploads, Optional<String> adminToken, boolean adminLoopback, Optional<RepositoryOptions> repository,
+                        Optional<PredictionLogOptions> predictionLog) {
 
     /** Never prints the admin token. */
     @Override
@@ -41,7 +44,7 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
                 + cacheTemplates + ", maxConcurrentRequests=" + maxConcurrentRequests + ", maxConcurrentUploads="
                 + maxConcurrentUploads + ", adminToken="
                 + (adminToken.isPresent() ? "(set)" : "(none)") + ", adminLoopback=" + adminLoopback + ", repository="
-                + repository + "]";
+                + repository + ", predictionLog=" + predictionLog + "]";
     }
 
     /** Path of the ONNX model file to serve. */
@@ -100,7 +103,8 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
                 (int) maxUploads,
                 lookup.apply(ADMIN_TOKEN).map(WebConfig::checkedToken),
                 lookup.apply(ADMIN_LOOPBACK).map(v -> v.equalsIgnoreCase("true")).orElse(false),
-                RepositoryOptions.resolve(lookup));
+                RepositoryOptions.resolve(lookup),
+                PredictionLogOptions.resolve(lookup));
     }
 
     private static String checkedToken(String token) {

@@ -101,7 +101,7 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     private <T> void call(StreamObserver<T> answer, String rpc, String name, String version,
                           Function<ResolvedModel, T> work) {
         T reply;
-        try (ResolvedModel model = served.resolve(name, version)) {
+        try (ResolvedModel model = served.resolve(name, version, "grpc " + rpc)) {
             try {
                 model.model(); // leased here: a model not there to answer is UNAVAILABLE, not a full server
             } catch (RuntimeException e) {
