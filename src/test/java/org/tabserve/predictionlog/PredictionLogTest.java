@@ -1,0 +1,206 @@
+package org.tabserve.predictionlog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Model;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.onnx.OnnxModelLoader;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The log's own behaviour on the bundled model's real predictions: each row written once with the model's answer;
+ * rotation by size into numbered gzip files, keeping as many as asked; a batch the queue cannot take dropped whole
+ * and counted, never waited for; a request sampled whole by the share asked; settings refused by name.
+ */
+class PredictionLogTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Model model;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void load() {
+        model = OnnxModelLoader.load(Path.of("model.onnx"));
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    private static ScoredCall call(String id, int rows) {
+        double[][] numbers = new double[rows][];
+        for (int r = 0; r < rows; r++) {
+            numbers[r] = new double[]{r * 0.25 - 3, 8 - r * 0.5, r % 7 - 2.5, -0.5};
+        }
+        Batch batch = Batch.ofNumbers(model.signature(), numbers);
+        List<Prediction> predictions = model.predict(batch);
+        return new ScoredCall(id, "POST /api/predict", "banknote", 1, model, Instant.now(), 1_000_000, batch,
+                predictions);
+    }
+
+    private PredictionLogOptions options(long maxFileBytes, int maxFiles, int queueRows, Set<String> mask) {
+        return new PredictionLogOptions(dir, 1, mask, maxFileBytes, maxFiles, queueRows);
+    }
+
+    private static List<JsonNode> read(Path file) throws IOException {
+        List<JsonNode> lines = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(file.toString().endsWith(".gz")
+                ? new GZIPInputStream(Files.newInputStream(file)) : Files.newInputStream(file),
+                StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                lines.add(JSON.readTree(line));
+            }
+        }
+        return lines;
+    }
+
+    @Test
+    void everyRowIsWrittenOnceWithTheModelsAnswer() throws Exception {
+        ScoredCall call = call("r-1", 5);
+        try (PredictionLog log = PredictionLog.start(options(1 << 20, 3, 100, Set.of("entropy")))) {
+            log.offer(call);
+        } // close writes what is queued
+        List<JsonNode> lines = read(dir.resolve(RollingLines.ACTIVE));
+        assertEquals(5, lines.size());
+        for (int row = 0; row < 5; row++) {
+            JsonNode line = lines.get(row);
+            assertEquals("r-1", line.path("request_id").asText());
+            assertEquals(1.0, line.path("latency_ms").asDouble());
+            assertEquals(call.batch().cell(row, 0), (float) line.path("inputs").path("variance").asDouble());
+            assertFalse(line.path("inputs").has("entropy"), "masked");
+            assertEquals("[\"entropy\"]", line.path("masked").toString());
+            Prediction.Classification answer = (Prediction.Classification) call.predictions().get(row);
+            assertEquals(answer.label(), line.path("outputs").path("label").asText());
+            assertEquals(answer.probabilityOf("1"), line.path("outputs").path("probabilities").path("1").asDouble());
+        }
+    }
+
+    @Test
+    void filesRollOverBySizeIntoNumberedGzipFilesAndOnlyTheNewestAreKept() throws Exception {
+        int batches = 60;
+        try (PredictionLog log = PredictionLog.start(options(4096, 3, 100_000, Set.of()))) {
+            for (int i = 0; i < batches; i++) {
+                log.offer(call("b-" + i, 10));
+                // one batch at a time, so that each is appended (and the size looked at) on its own
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (log.writtenRows() < (i + 1) * 10L && System.nanoTime() < deadline) {
+                    Thread.sleep(1);
+                }
+            }
+            assertEquals(batches * 10L, log.writtenRows());
+        }
+        List<String> files;
+        try (Stream<Path> listed = Files.list(dir)) {
+            files = listed.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertEquals(List.of("predictions.1.jsonl.gz", "predictions.2.jsonl.gz", "predictions.3.jsonl.gz",
+                "predictions.jsonl"), files, "three rolled files kept, the oldest deleted");
+        long active = Files.size(dir.resolve(RollingLines.ACTIVE));
+        assertTrue(active < 4096 + 10 * 400, "the active file rolled over near its size: " + active);
+        // the newest rolled file holds the batches just before the active file's, whole and in order
+        List<JsonNode> newest = read(dir.resolve("predictions.1.jsonl.gz"));
+        List<JsonNode> current = read(dir.resolve(RollingLines.ACTIVE));
+        int lastRolled = Integer.parseInt(newest.get(newest.size() - 1).path("request_id").asText().substring(2));
+        int firstActive = Integer.parseInt(current.get(0).path("request_id").asText().substring(2));
+        assertEquals(lastRolled + 1, firstActive);
+        assertEquals(batches - 1, Integer.parseInt(current.get(current.size() - 1).path("request_id").asText()
+                .substring(2)));
+        assertEquals(0, newest.size() % 10, "a batch is never split across files");
+    }
+
+    @Test
+    void aBatchTheQueueCannotTakeIsDroppedWholeAndCountedWithoutWaiting() throws Exception {
+        try (PredictionLog log = PredictionLog.start(options(1 << 20, 1, 8, Set.of()))) {
+            log.offer(call("too-big", 9)); // more rows than the queue holds at all
+            log.offer(call("fits", 8));
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (log.writtenRows() < 8 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(9, log.droppedRows());
+            assertEquals(8, log.writtenRows());
+        }
+        List<JsonNode> lines = read(dir.resolve(RollingLines.ACTIVE));
+        assertTrue(lines.stream().allMatch(l -> l.path("request_id").asText().equals("fits")));
+    }
+
+    @Test
+    void aShareOfRequestsIsSampledAndOneMeansEvery() throws Exception {
+        AtomicInteger drawn = new AtomicInteger();
+        double[] draws = {0.05, 0.95, 0.2, 0.25, 0.0, 0.999};
+        PredictionLogOptions quarter = new PredictionLogOptions(dir, 0.25, Set.of(), 1 << 20, 1, 10);
+        try (PredictionLog log = PredictionLog.start(quarter, () -> draws[drawn.getAndIncrement()])) {
+            List<Boolean> sampled = new ArrayList<>();
+            for (int i = 0; i < draws.length; i++) {
+                sampled.add(log.sampled());
+            }
+            assertEquals(List.of(true, false, true, false, true, false), sampled);
+        }
+        try (PredictionLog every = PredictionLog.start(options(1 << 20, 1, 10, Set.of()), () -> 0.9999)) {
+            assertTrue(every.sampled());
+        }
+        assertFalse(PredictionLog.off().sampled());
+    }
+
+    @Test
+    void settingsAreReadByNameAndAWrongOneIsRefusedNamingIt() {
+        Map<String, String> given = Map.of(PredictionLogOptions.DIRECTORY, dir.toString(),
+                PredictionLogOptions.SAMPLE, "0.1", PredictionLogOptions.MASK, " name, email ,");
+        PredictionLogOptions options = PredictionLogOptions.resolve(key -> Optional.ofNullable(given.get(key)))
+                .orElseThrow();
+        assertEquals(0.1, options.sample());
+        assertEquals(Set.of("name", "email"), options.mask());
+        assertEquals(64L << 20, options.maxFileBytes());
+        assertEquals(10, options.maxFiles());
+        assertEquals(Optional.empty(), PredictionLogOptions.resolve(key -> Optional.empty()));
+        for (Map<String, String> wrong : List.of(
+                Map.of(PredictionLogOptions.DIRECTORY, "d", PredictionLogOptions.SAMPLE, "0"),
+                Map.of(PredictionLogOptions.DIRECTORY, "d", PredictionLogOptions.SAMPLE, "1.5"),
+                Map.of(PredictionLogOptions.DIRECTORY, "d", PredictionLogOptions.SAMPLE, "a tenth"),
+                Map.of(PredictionLogOptions.DIRECTORY, "d", PredictionLogOptions.MAX_FILES, "21"),
+                Map.of(PredictionLogOptions.DIRECTORY, "d", PredictionLogOptions.MAX_FILE_BYTES, "100"),
+                Map.of(PredictionLogOptions.SAMPLE, "0.5"))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> PredictionLogOptions.resolve(key -> Optional.ofNullable(wrong.get(key))));
+            String key = wrong.keySet().stream().filter(k -> !k.equals(PredictionLogOptions.DIRECTORY)).findFirst()
+                    .orElseThrow();
+            assertTrue(e.getMessage().contains(key), e.getMessage());
+        }
+    }
+
+    @Test
+    void aDirectoryThatCannotBeWrittenStopsTheStartNamingIt() throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+        IOException e = assertThrows(IOException.class, () -> PredictionLog.start(
+                new PredictionLogOptions(file.resolve("log"), 1, Set.of(), 1 << 20, 1, 10)));
+        assertTrue(e.getMessage().contains("a-file"), e.getMessage());
+    }
+}
