@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The entry point the launcher's bootstrap calls for {@code java -jar tabserve.war card|score ...}: runs the command
+ * The entry point the launcher's bootstrap calls for {@code java -jar tabserve.war card|score|log-csv ...}: runs the command
  * and turns its refusal into one line on stderr and an exit status (0 done, 1 refused, 2 a command line it cannot
  * understand), as the launcher does for the server; an exception or Error it did not expect (an OutOfMemoryError on
  * a small heap, say) ends the same way, with status 1. Under {@code -XX:+ExitOnOutOfMemoryError} the JVM ends itself
@@ -14,7 +14,7 @@ import java.util.List;
 public final class Commands {
 
     /** The commands, for the bootstrap's dispatch. */
-    public static final List<String> NAMES = List.of(CardCommand.NAME, ScoreCommand.NAME);
+    public static final List<String> NAMES = List.of(CardCommand.NAME, ScoreCommand.NAME, LogCsvCommand.NAME);
 
     private Commands() {
     }
@@ -35,8 +35,11 @@ public final class Commands {
             return CommandException.USAGE;
         }
         List<String> rest = Arrays.asList(args).subList(1, args.length);
-        return run(args[0], () -> args[0].equals(CardCommand.NAME) ? new CardCommand(out, err).run(rest)
-                : new ScoreCommand(out, err).run(rest), err);
+        return run(args[0], () -> switch (args[0]) {
+            case CardCommand.NAME -> new CardCommand(out, err).run(rest);
+            case ScoreCommand.NAME -> new ScoreCommand(out, err).run(rest);
+            default -> new LogCsvCommand(out, err).run(rest);
+        }, err);
     }
 
     /** A command's body, which returns its exit status or throws its refusal. */

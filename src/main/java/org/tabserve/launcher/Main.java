@@ -33,7 +33,7 @@ public final class Main {
     static final String LIB = "WEB-INF/lib/";
     static final String COMMANDS_CLASS = "org.tabserve.cli.Commands";
     /** The first arguments that run a command-line tool instead of the server. */
-    static final List<String> COMMANDS = List.of("card", "score");
+    static final List<String> COMMANDS = List.of("card", "score", "log-csv");
 
     private Main() {
     }
