@@ -35,7 +35,7 @@ import java.util.zip.GZIPInputStream;
 final class LogCsvCommand extends ModelCommand {
 
     static final String NAME = "log-csv";
-    static final String USAGE = "usage: java -jar tabserve.war log-csv --log DIR --model NAME --out ROWS.csv|-"
+    static final String USAGE = "usage: java -jar tabserve.war log-csv --model NAME --log DIR --out ROWS.csv|-"
             + " [--version V] [--force]\n"
             + "Writes the rows model NAME scored, as the prediction log (--prediction-log DIR) holds them, oldest first:"
             + " its columns (a masked column is left empty), then predicted, request_id and time. Add a column of true"

@@ -133,6 +133,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                                           [--help]
                    java -jar tabserve.war card --model MODEL.onnx --data LABELLED.csv --label COLUMN --out NEW.onnx ...
                    java -jar tabserve.war score --model MODEL.onnx --data ROWS.csv --out SCORED.csv ...
+                   java -jar tabserve.war log-csv --model NAME --log DIR --out ROWS.csv ...
               --port N         port to listen on (default 8080, 0 = any free port)    env TABSERVE_PORT
               --host ADDRESS   interface to listen on (default 127.0.0.1; 0.0.0.0 = all) env TABSERVE_HOST
               --model FILE     ONNX classifier to serve (default: the model in the WAR) env TABSERVE_MODEL
@@ -164,6 +165,8 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                                labelled CSV, written into a copy of the model
               score            score a CSV with a model: its rows, then the label and probabilities
                                (or a regressor's value), as POST /predict_file answers in CSV
+              log-csv          one model's rows from the prediction log as a CSV, to be labelled
+                               and carded: what the model met in service
 
             the web app's limits (a 413 names the one it met): java -D<name>=N -jar ..., or the variable
               tabserve.max-body-bytes   largest JSON or form body (4 MiB)         env TABSERVE_MAX_BODY_BYTES
