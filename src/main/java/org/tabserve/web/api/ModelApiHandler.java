@@ -13,6 +13,7 @@ import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Model;
 import org.tabserve.model.RegressionEvaluation;
 import org.tabserve.model.ValueType;
+import org.tabserve.web.http.LiveJson;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.ResolvedModel;
 import org.tabserve.web.v2.V2InferRequestParser;

@@ -1,4 +1,4 @@
-package org.tabserve.web.api;
+package org.tabserve.web.http;
 
 import org.tabserve.model.LiveCounts;
 import org.tabserve.model.LiveProfile;
@@ -9,9 +9,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One input's live figures as {@code GET /api/model} gives them under each feature's {@code "live"} key, so that the
- * answer's shape is written in one place: how it is compared, and for the last hour and since start its counts,
- * rates and drift score.
+ * One input's live figures as {@code GET /api/model} (each feature's {@code "live"} key) and the v2 statistics give
+ * them, so that the answer's shape is written in one place: how it is compared, and for the last hour and since start
+ * its counts, rates and drift score.
  */
 public final class LiveJson {
 
