@@ -155,6 +155,9 @@ public final class PredictionLog implements AutoCloseable {
             } finally {
                 queuedRows.addAndGet(-rows);
             }
+            if (queue.isEmpty()) {
+                files.flush(); // nothing more to come now: what was written reaches the file
+            }
             if (buffer.size() > (1 << 20)) {
                 buffer = new ByteArrayOutputStream(8192); // a big batch's buffer is not kept for the small ones
             }

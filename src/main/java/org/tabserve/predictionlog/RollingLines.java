@@ -29,6 +29,7 @@ final class RollingLines implements AutoCloseable {
     private final ContextBase context = new ContextBase();
     private final RollingFileAppender<byte[]> appender = new RollingFileAppender<>();
     private final AtomicLong errors = new AtomicLong();
+    private final Consumer<String> problems;
 
     /**
      * @param problems told each error logback reports (rolling over, writing), in words
@@ -36,6 +37,7 @@ final class RollingLines implements AutoCloseable {
      *                     that writes nothing
      */
     RollingLines(PredictionLogOptions options, Consumer<String> problems) throws IOException {
+        this.problems = problems;
         Path directory = options.directory().toAbsolutePath();
         Files.createDirectories(directory);
         if (!Files.isWritable(directory)) {
@@ -52,7 +54,9 @@ final class RollingLines implements AutoCloseable {
         appender.setName("prediction-log");
         appender.setFile(directory.resolve(ACTIVE).toString());
         appender.setAppend(true);
-        appender.setImmediateFlush(true); // one write per batch: a crash loses nothing already taken off the queue
+        // Buffered: the writer flushes whenever the queue is empty (flush()), so under load many batches go in one
+        // write, and when idle nothing stays in the buffer for long.
+        appender.setImmediateFlush(false);
         FixedWindowRollingPolicy rolling = new FixedWindowRollingPolicy();
         rolling.setContext(context);
         rolling.setParent(appender);
@@ -77,6 +81,16 @@ final class RollingLines implements AutoCloseable {
     /** Appends {@code lines} (whole lines, each ending in a newline), rolling the file over first when it is full. */
     void append(byte[] lines) {
         appender.doAppend(lines);
+    }
+
+    /** Writes what is buffered to the file. */
+    void flush() {
+        try {
+            appender.getOutputStream().flush();
+        } catch (IOException | RuntimeException e) {
+            errors.incrementAndGet();
+            problems.accept("flushing " + ACTIVE + ": " + e.getMessage());
+        }
     }
 
     /** @return how many errors logback reported */

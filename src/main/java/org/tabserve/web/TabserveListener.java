@@ -172,6 +172,7 @@ public final class TabserveListener implements ServletContextListener {
             public void unloaded(String name, long version) {
                 documents.forget(name, version);
                 metrics.drift().forget(name, version);
+                metrics.statistics().forget(name, version);
                 if (built[0] != null && built[0].index().stream().noneMatch(s -> s.name().equals(name))) {
                     metrics.modelUnloaded(name);
                 }

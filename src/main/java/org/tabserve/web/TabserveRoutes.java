@@ -104,6 +104,8 @@ final class TabserveRoutes {
                 .get(V2Handler.PATH + "/", v2::serverMetadata)
                 .get(V2Handler.PATH + "/health/live", v2::live)
                 .get(V2Handler.PATH + "/health/ready", v2::ready)
+                .get(V2Handler.PATH + "/models/stats", v2::stats) // before {name}: the statistics of every model
+                .get(v2Model + "/stats", v2::stats)
                 .get(v2Model, v2::modelMetadata)
                 .get(v2Model + "/ready", v2::modelReady)
                 .post(v2Model + "/infer", v2::infer)

@@ -32,6 +32,9 @@ public final class ResolvedModel implements AutoCloseable {
     /** The caller's request id, or null to make one when the request is logged. */
     private String requestId;
     private final long started = System.nanoTime();
+    /** Whether a batch was scored for this request, and whether it failed: what the v2 statistics count it as. */
+    private volatile boolean scored;
+    private boolean failed;
     /** Whether the prediction log samples this request: drawn once, so that a request is logged whole or not. */
     private final boolean logged;
 
@@ -109,6 +112,11 @@ public final class ResolvedModel implements AutoCloseable {
         return served.metrics().activity();
     }
 
+    /** @return each served model version's inference statistics */
+    public ModelStatistics statistics() {
+        return served.metrics().statistics();
+    }
+
     /** @return each served model version's live inputs and drift */
     public DriftMonitor drift() {
         return served.metrics().drift();
@@ -143,7 +151,9 @@ public final class ResolvedModel implements AutoCloseable {
         PredictionLog log = served.predictionLog();
         String id = logged ? requestId() : null;
         return (batch, predictions) -> {
+            scored = true;
             metrics.scored(name, predictions);
+            metrics.statistics().executed(name, version, batch.size());
             metrics.drift().record(name, version, scoring, batch);
             if (id != null) {
                 log.offer(new ScoredCall(id, call, name, version, scoring, Instant.now(), System.nanoTime() - started,
@@ -168,10 +178,22 @@ public final class ResolvedModel implements AutoCloseable {
                 .orElseGet(() -> new LiveProfile(scoring.signature(), scoring.card()));
     }
 
-    /** Gives the lease back; the model closes after its last request if it was swapped or unloaded meanwhile. */
+    /** Marks the request as failed (refused or broken) for the v2 statistics of its model, if it leased one. */
+    public void failed() {
+        failed = true;
+    }
+
+    /**
+     * Counts the request in its model's statistics (when it scored or failed) and gives the lease back; the model
+     * closes after its last request if it was swapped or unloaded meanwhile.
+     */
     @Override
     public void close() {
         if (lease != null) {
+            if (scored || failed) {
+                served.metrics().statistics().answered(lease.name(), lease.version(), scored && !failed,
+                        System.nanoTime() - started);
+            }
             lease.close();
         }
     }

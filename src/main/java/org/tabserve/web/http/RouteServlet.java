@@ -67,8 +67,14 @@ public final class RouteServlet extends HttpServlet {
                     .filter(r -> r.methods().contains(wanted)).findFirst().orElseThrow();
             route.handler().handle(model, request, response);
         } catch (RuntimeException e) {
+            if (model != null) {
+                model.failed();
+            }
             render(request, response, errors.toProblem(e, request), path, model);
         } catch (OutOfMemoryError e) {
+            if (model != null) {
+                model.failed();
+            }
             // The memory budget is meant to keep this from happening; when it happens anyway it is the server's
             // fault, said in one log line (a stack trace would need memory too) and answered 500, never a 4xx.
             LOG.severe("Out of memory while serving " + request.getMethod() + " " + request.getRequestURI()

@@ -62,6 +62,8 @@ public final class TabserveMetrics {
     private final ModelActivity activity;
     /** Each served model version's live inputs against its card, and their drift series. */
     private final DriftMonitor drift = new DriftMonitor(registry);
+    /** Each served model version's inference statistics, for the v2 statistics extension. */
+    private final ModelStatistics statistics = new ModelStatistics();
     /** The info series of each model, to be removed when it goes. */
     private final Map<String, String[]> infos = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -100,6 +102,11 @@ public final class TabserveMetrics {
     /** @return each model's requests of the last minutes and its last load */
     public ModelActivity activity() {
         return activity;
+    }
+
+    /** @return each served model version's inference statistics since it was loaded */
+    public ModelStatistics statistics() {
+        return statistics;
     }
 
     /** @return each served model version's live inputs and drift */

@@ -75,4 +75,27 @@ public final class V2Json {
                          @JsonProperty("model_version") String modelVersion,
                          String id, List<OutputTensor> outputs) {
     }
+
+    /** {@code GET /v2/models[/{name}[/versions/{version}]]/stats}: the statistics extension's answer. */
+    record StatsResponse(@JsonProperty("model_stats") List<ModelStat> modelStats) {
+    }
+
+    /**
+     * One model version's statistics; {@code batch_stats} is empty (tabserve does not time model calls by batch size)
+     * and {@code live} is tabserve's: each input's live counts and drift, as {@code GET /api/model} gives them.
+     */
+    record ModelStat(String name, String version, @JsonProperty("last_inference") long lastInference,
+                     @JsonProperty("inference_count") long inferenceCount,
+                     @JsonProperty("execution_count") long executionCount,
+                     @JsonProperty("inference_stats") InferenceStats inferenceStats,
+                     @JsonProperty("batch_stats") List<Object> batchStats, Map<String, Map<String, Object>> live) {
+    }
+
+    /** The requests that scored ({@code success}) and those that failed, each a count and a total in nanoseconds. */
+    record InferenceStats(DurationStat success, DurationStat fail) {
+    }
+
+    /** A count and its total duration in nanoseconds. */
+    record DurationStat(long count, long ns) {
+    }
 }
