@@ -139,7 +139,10 @@ class OpenApiConformanceTest {
         for (String base : List.of("/v2/models/" + name, "/v2/models/" + name + "/versions/" + version)) {
             get(base, 200);
             get(base + "/ready", 200);
+            get(base + "/stats", 200);
         }
+        get("/v2/models/stats", 200);
+        exchange("GET", "/v2/models/nope/stats", null, null, "application/json", 404, false);
         exchange("GET", "/v2/models/nope", null, null, "application/json", 404, false);
         exchange("GET", "/v2/models/nope/ready", null, null, "application/json", 404, false);
         exchange("GET", "/v2/models/" + name + "/versions/999", null, null, "application/json", 404, false);

@@ -37,6 +37,9 @@ import static org.tabserve.web.openapi.OpenApi.responses;
 public final class V2OpenApi extends OpenApiSection {
 
     private static final String TAG = "Open Inference Protocol (v2)";
+    @SuppressWarnings("rawtypes")
+    private static final Schema STATS = new ObjectSchema().addProperty("model_stats",
+            new ArraySchema().items(ref("V2ModelStat"))).required(List.of("model_stats"));
 
     public V2OpenApi() {
         super(TAG, "KServe v2 / Open Inference Protocol over REST; errors are {\"error\": \"...\"}");
@@ -66,7 +69,14 @@ public final class V2OpenApi extends OpenApiSection {
                     .requestBody(body(JSON, ref("V2InferRequest")))
                     .responses(responses(ok(JSON, ref("V2InferResponse"), "The requested outputs"),
                             errors(400, 404, 413, 415, 503)))));
+            paths.addPathItem(base + "/stats", new PathItem().get(modelOperation(model, "v2ModelStatistics" + suffix,
+                    "The statistics extension: rows scored, model calls, requests that scored and failed, live drift",
+                    versioned).responses(responses(ok(JSON, STATS, "Every ready version's statistics"),
+                    errors(404, 503)))));
         }
+        paths.addPathItem("/v2/models/stats", new PathItem().get(operation(TAG, "v2Statistics",
+                "The statistics of every ready model version", null)
+                .responses(responses(ok(JSON, STATS, "Every ready version's statistics")))));
         repositoryPaths(paths);
         V2Schemas.addTo(model, schemas);
     }

@@ -68,6 +68,24 @@ final class V2Schemas {
         schemas.put("V2IndexEntry", new ObjectSchema().addProperty("name", new StringSchema())
                 .addProperty("version", new StringSchema()).addProperty("state", new StringSchema())
                 .addProperty("reason", new StringSchema()).required(List.of("name", "version", "state")));
+        Schema<?> duration = new ObjectSchema().addProperty("count", new IntegerSchema().format("int64"))
+                .addProperty("ns", new IntegerSchema().format("int64")).required(List.of("count", "ns"));
+        schemas.put("V2ModelStat", new ObjectSchema().addProperty("name", new StringSchema())
+                .addProperty("version", new StringSchema())
+                .addProperty("last_inference", new IntegerSchema().format("int64")
+                        .description("when the version last scored, in milliseconds since the epoch (0: never)"))
+                .addProperty("inference_count", new IntegerSchema().format("int64").description("rows scored"))
+                .addProperty("execution_count", new IntegerSchema().format("int64").description("model calls"))
+                .addProperty("inference_stats", new ObjectSchema()
+                        .addProperty("success", duration.description("requests that scored, and their total time"))
+                        .addProperty("fail", new ObjectSchema().addProperty("count", new IntegerSchema().format("int64"))
+                                .addProperty("ns", new IntegerSchema().format("int64"))
+                                .description("requests for the model refused or failed, and their total time")))
+                .addProperty("batch_stats", new ArraySchema().items(new ObjectSchema())
+                        .description("empty: model calls are not timed by batch size"))
+                .addProperty("live", new ObjectSchema().additionalProperties(new ObjectSchema())
+                        .description("tabserve's: each input's live counts and drift, as GET /api/model's 'live'"))
+                .required(List.of("name", "version", "inference_count", "execution_count", "inference_stats")));
         inferRequest(model, schemas);
         inferResponse(model, schemas);
     }
