@@ -39,12 +39,17 @@ final class GrpcCalls {
     private GrpcCalls() {
     }
 
-    /** ServerLive is true and ModelInfer on the bank notes answers exactly what POST /v2/models/NAME/infer answers. */
+    /** {@link #assertModelInferAnswersAsRestV2(URI, String)} on the bundled model. */
     static void assertModelInferAnswersAsRestV2(URI base) throws Exception {
-        JsonNode rest = okJson(base, "/v2/models/" + MODEL + "/infer");
+        assertModelInferAnswersAsRestV2(base, MODEL);
+    }
+
+    /** ServerLive is true and ModelInfer on the bank notes answers exactly what POST /v2/models/NAME/infer answers. */
+    static void assertModelInferAnswersAsRestV2(URI base, String model) throws Exception {
+        JsonNode rest = okJson(base, "/v2/models/" + model + "/infer");
         withStub(base, stub -> {
             assertTrue(stub.serverLive(ServerLiveRequest.getDefaultInstance()).getLive());
-            ModelInferResponse answer = stub.modelInfer(OpenInferenceGrpcTest.grpcRequest(MODEL, NOTES, false));
+            ModelInferResponse answer = stub.modelInfer(OpenInferenceGrpcTest.grpcRequest(model, NOTES, false));
             OpenInferenceGrpcTest.assertSameAnswer(rest, answer);
             assertEquals("0", answer.getOutputs(0).getContents().getBytesContents(0).toStringUtf8(), answer.toString());
         });

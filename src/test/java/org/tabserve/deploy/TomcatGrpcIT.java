@@ -43,6 +43,11 @@ class TomcatGrpcIT {
     }
 
     @Test
+    void docsGiveTheConnectorSettingThisTestUses() throws Exception {
+        assertTrue(java.nio.file.Files.readString(java.nio.file.Path.of("docs", "deploy.md")).contains(Containers.TOMCAT_H2C));
+    }
+
+    @Test
     void successfulGrpcCallsAnswerAsRestV2() throws Exception {
         GrpcCalls.assertModelInferAnswersAsRestV2(tomcat.base());
     }
