@@ -128,6 +128,7 @@ class PythonGrpcClientIT {
         return out;
     }
 
+    /** A finished command: its exit status (-1 when it could not start or timed out) and its output. */
     record Run(int exit, String output) {
     }
 
