@@ -29,6 +29,9 @@ COPY deploy/jetty-base.sh deploy/healthcheck.sh deploy/entrypoint.sh /opt/tabser
 # load its native library again. The jar is the WAR's own (same build); it comes before the script, which puts it on
 # the class path in jetty.start, and its layer stays cached while the jar's bytes do not change.
 COPY --from=build --chown=jetty:jetty /src/target/tabserve/WEB-INF/lib/onnxruntime-*.jar /var/lib/jetty/lib/ext/
+# gRPC on port 8080: the script's tabserve-h2c module serves HTTP/2 cleartext with the launcher's prior-knowledge-only
+# factory, from the WAR's own launcher jar, which must be in lib/tabserve before the script too.
+COPY --from=build --chown=jetty:jetty /src/target/tabserve/WEB-INF/lib-jetty/tabserve-launcher.jar /var/lib/jetty/lib/tabserve/
 # Adds the modules and settings the WAR needs to this image's JETTY_BASE (/var/lib/jetty) and writes jetty.start.
 RUN SHARED_ONNXRUNTIME=1 bash /opt/tabserve/jetty-base.sh "$JETTY_HOME" "$JETTY_BASE"
 COPY --from=build --chown=jetty:jetty /src/target/tabserve.war /var/lib/jetty/webapps/ROOT.war

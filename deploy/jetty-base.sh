@@ -14,6 +14,14 @@
 # Runtime's classes and native library again in the new web app class loader and the process grows by 10-15 MB per
 # hot redeploy (JettyRedeployIT). The jar is taken from WAR; without WAR it must already be in JETTY_BASE/lib/ext
 # (the Dockerfile copies it there first), because the class path is fixed below, in jetty.start.
+#
+# HTTP/2 cleartext (gRPC on the HTTP port) comes from the base's own module `tabserve-h2c`, written below, not from
+# Jetty's stock `http2c`: that one also accepts HTTP/1.1's `Upgrade: h2c`, which the JDK HttpClient sends by default,
+# and an upgraded request with a chunked body is then read as HTTP/2 frames and fails (jetty/jetty.project#11588; a
+# chunked upload over the limit got a broken connection instead of its 413). `tabserve-h2c` is the same Jetty
+# factory in the launcher's subclass (org.tabserve.launcher.PriorKnowledgeH2c, as under `java -jar`): HTTP/2 by prior
+# knowledge only. Its jar, the WAR's WEB-INF/lib-jetty/tabserve-launcher.jar, goes to JETTY_BASE/lib/tabserve, taken
+# from WAR like ONNX Runtime's (without WAR it must already be there: the Dockerfile copies it first).
 set -euo pipefail
 
 if [ $# -lt 2 ] || [ $# -gt 3 ]; then
@@ -34,10 +42,91 @@ esac
 #   ee10-annotations  the annotation configuration a Servlet 6 container is expected to have
 #   graceful          on SIGTERM, stop accepting and let requests in flight finish (jetty.server.stopTimeout)
 #   size-limit        a container-wide ceiling on request bodies, above the app's own limits
+#   tabserve-h2c      HTTP/2 cleartext by prior knowledge on the HTTP connector, for gRPC (this base's own, below)
 # A unit test (DeploymentConsistencyTest) checks this list against the Dockerfile and pom.xml.
-MODULES=server,http,ext,resources,ee10-deploy,ee10-annotations,graceful,size-limit
+MODULES=server,http,ext,resources,ee10-deploy,ee10-annotations,graceful,size-limit,tabserve-h2c
+
+# Copies the one WAR entry matching a pattern (e.g. WEB-INF/lib/onnxruntime-*.jar) into a directory, flattened, with
+# jar (from the JDK) or unzip, whichever there is.
+extract_from_war() {
+  local pattern=$1 target=$2 tmp
+  tmp=$(mktemp -d)
+  if command -v unzip > /dev/null; then
+    unzip -q "$war" "$pattern" -d "$tmp"
+  else
+    (cd "$tmp" && jar xf "$war" $(jar tf "$war" | grep "^${pattern//\*/.*}\$"))
+  fi
+  mkdir -p "$target"
+  find "$tmp" -type f -name '*.jar' -exec mv {} "$target"/ \;
+  rm -rf "$tmp"
+}
 
 cd "$jetty_base"
+mkdir -p modules etc lib/tabserve
+if [ -n "$war" ]; then
+  rm -f lib/tabserve/tabserve-launcher.jar
+  extract_from_war 'WEB-INF/lib-jetty/tabserve-launcher.jar' lib/tabserve
+fi
+if [ ! -f lib/tabserve/tabserve-launcher.jar ]; then
+  echo "$jetty_base/lib/tabserve/tabserve-launcher.jar is missing: pass the WAR or copy the jar from its" \
+    "WEB-INF/lib-jetty there first" >&2
+  exit 1
+fi
+# Jetty's http2c module, with the launcher's factory that leaves `Upgrade: h2c` requests on HTTP/1.1.
+cat > modules/tabserve-h2c.mod <<'MOD'
+# Written by deploy/jetty-base.sh.
+[description]
+HTTP/2 cleartext (h2c) on the HTTP connector for clients that speak it from the first byte (gRPC), as Jetty's http2c
+module, but an HTTP/1.1 request asking to upgrade (Upgrade: h2c) stays HTTP/1.1 (jetty/jetty.project#11588).
+
+[tags]
+connector
+http2
+http
+
+[depend]
+http
+
+[lib]
+lib/http2/jetty-http2-common-${jetty.version}.jar
+lib/http2/jetty-http2-hpack-${jetty.version}.jar
+lib/http2/jetty-http2-server-${jetty.version}.jar
+lib/tabserve/tabserve-launcher.jar
+
+[xml]
+etc/tabserve-h2c.xml
+
+[ini-template]
+## The settings of Jetty's http2c module, under the same names.
+# jetty.http2c.maxConcurrentStreams=128
+# jetty.http2c.initialStreamRecvWindow=524288
+# jetty.http2c.initialSessionRecvWindow=1232896
+# jetty.http2c.maxSettingsKeys=64
+# jetty.http2c.rateControl.maxEventsPerSecond=128
+MOD
+cat > etc/tabserve-h2c.xml <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE Configure PUBLIC "-//Jetty//Configure//EN" "https://jetty.org/configure_10_0.dtd">
+<!-- Written by deploy/jetty-base.sh: Jetty's etc/jetty-http2c.xml with tabserve's prior-knowledge-only factory. -->
+<Configure id="httpConnector" class="org.eclipse.jetty.server.ServerConnector">
+  <Call name="addConnectionFactory">
+    <Arg>
+      <New class="org.tabserve.launcher.PriorKnowledgeH2c">
+        <Arg><Ref refid="httpConfig"/></Arg>
+        <Set name="maxConcurrentStreams" property="jetty.http2c.maxConcurrentStreams"/>
+        <Set name="initialStreamRecvWindow" property="jetty.http2c.initialStreamRecvWindow"/>
+        <Set name="initialSessionRecvWindow" property="jetty.http2c.initialSessionRecvWindow"/>
+        <Set name="maxSettingsKeys" property="jetty.http2c.maxSettingsKeys"/>
+        <Set name="rateControlFactory">
+          <New class="org.eclipse.jetty.io.WindowRateControl$Factory">
+            <Arg type="int"><Property name="jetty.http2c.rateControl.maxEventsPerSecond" default="128"/></Arg>
+          </New>
+        </Set>
+      </New>
+    </Arg>
+  </Call>
+</Configure>
+XML
 java -jar "$jetty_home/start.jar" --approve-all-licenses --add-modules="$MODULES"
 
 # tabserve's settings, in a start.d file of their own; a -Dname=value or name=value on the command line wins.
@@ -51,21 +140,15 @@ jetty.server.stopTimeout=30000
 ## 220 MiB: above tabserve's largest accepted body (a 200 MiB CSV upload plus multipart overhead), so that the
 ## app, not the container, answers oversized requests with its 413 problem+json.
 jetty.sizeLimit.maxRequestContentSize=230686720
+## The launcher's classes on Jetty's class path (lib/tabserve, for tabserve-h2c) are none of a web app's business.
+jetty.webapp.addHiddenClasses+=,org.tabserve.launcher.
 INI
 
 if [ "$shared_onnxruntime" = 1 ]; then
   mkdir -p lib/ext
   if [ -n "$war" ]; then
     rm -f lib/ext/onnxruntime-*.jar
-    # jar (from the JDK) or unzip, whichever there is: extract only the jar, flattened into lib/ext.
-    tmp=$(mktemp -d)
-    if command -v unzip > /dev/null; then
-      unzip -q "$war" 'WEB-INF/lib/onnxruntime-*.jar' -d "$tmp"
-    else
-      (cd "$tmp" && jar xf "$war" $(jar tf "$war" | grep '^WEB-INF/lib/onnxruntime-.*\.jar$'))
-    fi
-    mv "$tmp"/WEB-INF/lib/onnxruntime-*.jar lib/ext/
-    rm -rf "$tmp"
+    extract_from_war 'WEB-INF/lib/onnxruntime-*.jar' lib/ext
   fi
   found=$(find lib/ext -maxdepth 1 -name 'onnxruntime-*.jar' | wc -l)
   if [ "$found" -ne 1 ]; then

@@ -51,7 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (text as BYTES, missing numbers as NaN, INT64 columns, a regressor), and refusals (wrong datatype, wrong shape,
  * unknown input, output or model) as gRPC statuses carrying REST's message.
  */
-class OpenInferenceGrpcTest {
+public class OpenInferenceGrpcTest {
 
     private static final Path PENGUINS = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -243,7 +243,7 @@ class OpenInferenceGrpcTest {
      * (a JSON null as NaN), or as {@code raw_input_contents}.
      */
     @SuppressWarnings("unchecked")
-    static ModelInferRequest grpcRequest(String model, Map<String, Object> json, boolean raw) {
+    public static ModelInferRequest grpcRequest(String model, Map<String, Object> json, boolean raw) {
         ModelInferRequest.Builder request = ModelInferRequest.newBuilder().setModelName(model);
         if (json.get("id") != null) {
             request.setId((String) json.get("id"));
@@ -301,7 +301,7 @@ class OpenInferenceGrpcTest {
     }
 
     /** The gRPC answer holds exactly the REST answer: model, version, id, and each output's name, type, shape, values. */
-    private static void assertSameAnswer(JsonNode rest, ModelInferResponse grpc) {
+    public static void assertSameAnswer(JsonNode rest, ModelInferResponse grpc) {
         assertEquals(rest.path("model_name").asText(), grpc.getModelName());
         assertEquals(rest.path("model_version").asText(""), grpc.getModelVersion());
         assertEquals(rest.path("id").asText(""), grpc.getId());

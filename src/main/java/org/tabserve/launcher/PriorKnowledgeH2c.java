@@ -13,10 +13,15 @@ import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
  * only for them: an HTTP/1.1 request asking to upgrade ({@code Upgrade: h2c}, as the JDK's HttpClient sends by
  * default) stays HTTP/1.1, so that every HTTP/1.1 client is answered exactly as before h2c was enabled (an upgraded
  * request that is refused mid-body ends in a stream reset rather than its 4xx).
+ *
+ * <p>Public because the Jetty base serves h2c with it too: deploy/jetty-base.sh's {@code tabserve-h2c} module puts
+ * this jar on Jetty's class path and creates it from Jetty XML instead of Jetty's stock {@code http2c} module, whose
+ * factory upgrades any request (jetty/jetty.project#11588: an upgraded chunked body is read as HTTP/2 frames).
  */
-final class PriorKnowledgeH2c extends HTTP2CServerConnectionFactory {
+public final class PriorKnowledgeH2c extends HTTP2CServerConnectionFactory {
 
-    PriorKnowledgeH2c(HttpConfiguration configuration) {
+    /** @param configuration the HTTP configuration of the connector's HTTP/1.1 factory */
+    public PriorKnowledgeH2c(HttpConfiguration configuration) {
         super(configuration);
     }
 

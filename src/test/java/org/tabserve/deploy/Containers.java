@@ -17,6 +17,9 @@ import java.util.stream.Stream;
  */
 final class Containers {
 
+    /** What docs/deploy.md adds inside Tomcat's HTTP connector for gRPC (HTTP/2 cleartext on the same port). */
+    static final String TOMCAT_H2C = "<UpgradeProtocol className=\"org.apache.coyote.http2.Http2Protocol\"/>";
+
     /** The image's ENTRYPOINT script (the Dockerfile copies it to /opt/tabserve/). */
     static final Path ENTRYPOINT = Path.of("deploy", "entrypoint.sh");
 
@@ -108,6 +111,14 @@ final class Containers {
      * bootstrap with the options {@code catalina.sh run} gives it.
      */
     static ServerProcess startTomcat(String name, Map<String, String> environment) throws IOException {
+        return startTomcat(name, environment, false);
+    }
+
+    /**
+     * {@link #startTomcat(String, Map)}, with {@link #TOMCAT_H2C} in the HTTP connector when {@code h2c}: HTTP/2
+     * cleartext on the same port, for gRPC, as docs/deploy.md describes.
+     */
+    static ServerProcess startTomcat(String name, Map<String, String> environment, boolean h2c) throws IOException {
         Path home = tomcatHome();
         Path base = freshDirectory(name);
         for (String sub : List.of("logs", "temp", "work", "webapps", "conf")) {
@@ -126,9 +137,14 @@ final class Containers {
         String edited = xml.replace("<Server port=\"8005\"", "<Server port=\"-1\"")
                 .replace("<Connector port=\"8080\"", "<Connector address=\"127.0.0.1\" port=\"" + port
                         + "\" continueResponseTiming=\"onRead\"")
+                // h2c: Tomcat's Http2Protocol as the connector's upgrade protocol, which also takes HTTP/2's preface
+                // from clients that speak it from the first byte (gRPC's plaintext channels).
+                .replaceFirst("(<Connector address=\"127.0.0.1\"[^>]*?)\\s*/>", h2c ? "$1>\n      " + TOMCAT_H2C
+                        + "\n    </Connector>" : "$0")
                 .replaceFirst("(<Host name=\"localhost\"[^>]*>)", "$1\n        <Valve className=\"org.apache.catalina.valves."
                         + "ErrorReportValve\" showReport=\"false\" showServerInfo=\"false\"/>");
-        if (edited.equals(xml) || !edited.contains("port=\"" + port + "\"") || !edited.contains("ErrorReportValve")) {
+        if (edited.equals(xml) || !edited.contains("port=\"" + port + "\"") || !edited.contains("ErrorReportValve")
+                || h2c != edited.contains(TOMCAT_H2C + "\n    </Connector>")) {
             throw new IllegalStateException("Tomcat's server.xml no longer has the expected connector and host:\n" + xml);
         }
         Files.writeString(serverXml, edited);

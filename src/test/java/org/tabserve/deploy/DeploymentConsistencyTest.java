@@ -84,17 +84,35 @@ class DeploymentConsistencyTest {
                 "the ext module puts lib/ext on the server class path");
     }
 
+    /**
+     * The modules exist in jetty-home or are the script's own (it writes {@code modules/NAME.mod}); HTTP/2 cleartext
+     * is the script's {@code tabserve-h2c}, never Jetty's {@code http2c}, which would also upgrade HTTP/1.1 requests
+     * (JettyBaseDeploymentIT's chunked upload over the limit would lose its 413).
+     */
     @Test
     void enablesTheModulesTheWarNeedsAndThatExistInJettyHome() throws IOException {
-        List<String> modules = Arrays.asList(group(Files.readString(SCRIPT), "(?m)^MODULES=(\\S+)$").split(","));
-        assertTrue(modules.containsAll(List.of("server", "http", "ee10-deploy", "ee10-annotations", "graceful", "size-limit")),
-                modules.toString());
+        String script = Files.readString(SCRIPT);
+        List<String> modules = Arrays.asList(group(script, "(?m)^MODULES=(\\S+)$").split(","));
+        assertTrue(modules.containsAll(List.of("server", "http", "ee10-deploy", "ee10-annotations", "graceful", "size-limit",
+                "tabserve-h2c")), modules.toString());
+        assertTrue(!modules.contains("http2c") && !modules.contains("http2"), modules.toString());
+        assertTrue(script.contains("<New class=\"org.tabserve.launcher.PriorKnowledgeH2c\">"), "tabserve-h2c's factory");
         Path jettyHome = Path.of(System.getProperty("tabserve.jetty.home", "target/it/jetty-home-" + jettyVersion()));
-        if (Files.isDirectory(jettyHome.resolve("modules"))) { // unpacked by the pre-integration-test phase
-            for (String module : modules) {
-                assertTrue(Files.isRegularFile(jettyHome.resolve("modules").resolve(module + ".mod")), module);
+        for (String module : modules) {
+            boolean own = script.contains("cat > modules/" + module + ".mod <<");
+            if (Files.isDirectory(jettyHome.resolve("modules"))) { // unpacked by the pre-integration-test phase
+                assertTrue(own != Files.isRegularFile(jettyHome.resolve("modules").resolve(module + ".mod")), module);
             }
         }
+    }
+
+    /** The image puts the WAR's launcher jar (tabserve-h2c's factory) in the base before the script needs it. */
+    @Test
+    void putsTheLauncherJarInTheBaseBeforeTheScriptAsTheTestsJettyBasesDo() throws IOException {
+        String dockerfile = Files.readString(DOCKERFILE);
+        int jar = dockerfile.indexOf("WEB-INF/lib-jetty/tabserve-launcher.jar /var/lib/jetty/lib/tabserve/");
+        assertTrue(jar > 0 && jar < dockerfile.indexOf("RUN SHARED_ONNXRUNTIME=1"), dockerfile);
+        assertTrue(Files.readString(SCRIPT).contains("lib/tabserve/tabserve-launcher.jar\n"), "the module's [lib]");
     }
 
     @Test

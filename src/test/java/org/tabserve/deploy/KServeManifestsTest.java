@@ -130,6 +130,27 @@ class KServeManifestsTest {
             assertEquals("0.0.0.0", options.host(), name + ": reachable from outside the container");
             assertEquals(8080, options.port(), name + ": KServe's default container port");
             assertEquals(8080, container.path("ports").get(0).path("containerPort").asInt(), name);
+        }
+    }
+
+    /**
+     * gRPC is declared as KServe documents it, on the one port that serves REST too (KServe exposes one port per
+     * predictor): {@code grpc-v2} among the protocol versions, and the port named {@code h2c}, so that Knative proxies
+     * to it over HTTP/2 cleartext, which tabserve takes by prior knowledge for every route (GrpcLauncherIT,
+     * KServeRuntimeIT's gRPC call on the runtime's own command).
+     */
+    @Test
+    void runtimesDeclareGrpcV2OnTheOnePortNamedH2c() throws IOException {
+        for (JsonNode runtime : ofKind("ServingRuntime", "ClusterServingRuntime")) {
+            String name = runtime.path("metadata").path("name").asText();
+            assertEquals(List.of("v2", "grpc-v2"), strings(runtime.path("spec").path("protocolVersions")), name);
+            JsonNode container = runtime.path("spec").path("containers").get(0);
+            assertEquals(1, container.path("ports").size(), name + ": KServe exposes one port per predictor");
+            JsonNode port = container.path("ports").get(0);
+            assertEquals("h2c", port.path("name").asText(), name + ": Knative speaks HTTP/2 to a port named h2c");
+            assertEquals("TCP", port.path("protocol").asText("TCP"), name);
+            assertEquals(LauncherFlags.parse(launcherArgs(container)).port(), port.path("containerPort").asInt(),
+                    name + ": the port the launcher serves REST and gRPC on");
             assertTrue(container.path("env").findValues("value").stream()
                     .anyMatch(v -> v.asText().contains("-XX:+ExitOnOutOfMemoryError")), name);
         }

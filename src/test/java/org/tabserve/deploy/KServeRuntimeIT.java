@@ -69,6 +69,8 @@ class KServeRuntimeIT {
                     .POST(HttpRequest.BodyPublishers.ofString(DeploymentChecks.GENUINE_ROW)).build());
             assertEquals(200, prediction.statusCode(), prediction.body());
             assertEquals("0", DeploymentChecks.JSON.readTree(prediction.body()).path("label").asText());
+            // grpc-v2 on the same, h2c-named port: ModelInfer on the InferenceService's model, as REST v2 answers.
+            GrpcCalls.assertModelInferAnswersAsRestV2(app.uri(), KServeManifestsTest.SAMPLE_NAME);
         }
     }
 
