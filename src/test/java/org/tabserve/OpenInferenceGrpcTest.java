@@ -168,13 +168,25 @@ public class OpenInferenceGrpcTest {
                 + "values are in contents.fp64_contents", e.getStatus().getDescription());
     }
 
-    /** Every penguins fixture of text, float (missing ones NaN) and INT64 columns, and the regressor, as REST answers. */
+    /**
+     * Every fixture made by the real exporter (text, float with missing ones as NaN and INT64 columns, ZipMap or not,
+     * labels in the graph, a fixed batch of 4, a regressor, one tensor of four columns), as REST answers.
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"species-zipmap", "int64-column", "body-mass-regressor", "species-labels-in-graph"})
-    void infersThePenguinsFixturesAsRestDoes(String fixture) throws Exception {
-        JsonNode expected = JSON.readTree(PENGUINS.resolve(fixture + ".expected.json").toFile());
+    @ValueSource(strings = {"penguins/species-zipmap", "penguins/species-nozipmap", "penguins/int64-column",
+            "penguins/body-mass-regressor", "penguins/species-labels-in-graph", "penguins/fixed-batch-4",
+            "iris/iris-single-tensor"})
+    void infersEveryFixtureAsRestDoes(String fixture) throws Exception {
+        Path fixtures = PENGUINS.getParent();
+        JsonNode expected = JSON.readTree(fixtures.resolve(fixture + ".expected.json").toFile());
+        if (expected.has("input")) { // one tensor of many columns, described as such: as one input with its columns
+            com.fasterxml.jackson.databind.node.ObjectNode input = expected.path("input").deepCopy();
+            input.set("columns", expected.path("columns"));
+            expected = ((com.fasterxml.jackson.databind.node.ObjectNode) expected.deepCopy())
+                    .set("inputs", JSON.createArrayNode().add(input));
+        }
         try (TabserveServer server = TabserveServer.startReady("--model",
-                PENGUINS.resolve(fixture + ".onnx").toAbsolutePath().toString())) {
+                fixtures.resolve(fixture + ".onnx").toAbsolutePath().toString())) {
             ManagedChannel penguins = channel(server);
             try {
                 String model = get(server, "/api/model").path("name").asText();
