@@ -39,15 +39,12 @@ final class V2GrpcMetrics implements ServerInterceptor {
         String method = call.getMethodDescriptor().getFullMethodName();
         AtomicBoolean counted = new AtomicBoolean();
         AtomicReference<String> named = new AtomicReference<>(); // the model the request names, once it arrives
-        Runnable cancelled = () -> count(counted, named.get(), method, Status.Code.CANCELLED, started);
         ServerCall<Q, A> measured = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
             @Override
             public void close(Status status, Metadata trailers) {
-                try {
-                    super.close(status, trailers);
-                } finally {
-                    count(counted, named.get(), method, status.getCode(), started);
-                }
+                // Counted first, so that a client reading the metrics after its answer finds its call there.
+                count(counted, named.get(), method, status.getCode(), started);
+                super.close(status, trailers);
             }
         };
         return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(measured, headers)) {
@@ -62,7 +59,8 @@ final class V2GrpcMetrics implements ServerInterceptor {
                 try {
                     super.onCancel();
                 } finally {
-                    cancelled.run(); // the client went away (or its deadline passed) before the answer was sent
+                    // The client went away (or its deadline passed) before the answer was sent.
+                    count(counted, named.get(), method, Status.Code.CANCELLED, started);
                 }
             }
         };
