@@ -45,8 +45,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The repository extension over gRPC (RepositoryIndex, RepositoryModelLoad, RepositoryModelUnload) against REST's
  * {@code /v2/repository/...} on the same server, the launcher's embedded Jetty over a {@code --models} directory with
  * four models and a broken file, driven by grpc-java's generated stub: the same index, the same effects of load and
- * unload, the same admin token (sent as {@code authorization: Bearer ...} metadata) refused with REST's words, and,
- * on a server without a token, load and unload off.
+ * unload, the same admin token (sent as {@code authorization: Bearer ...} metadata) refused with REST's words, the
+ * loopback exception KServe's agent uses, and, on a server without a token, load and unload off.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class V2GrpcRepositoryTest {
@@ -224,6 +224,32 @@ class V2GrpcRepositoryTest {
                         "the index, open over REST, is open over gRPC");
             } finally {
                 plain.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /**
+     * With {@code tabserve.admin-loopback}, a caller on the loopback interface that sends no token may load and
+     * unload over gRPC as over REST (the address is the one gRPC's servlet transport reports); one that sends a
+     * wrong token is still refused.
+     */
+    @Test
+    @Order(9)
+    void onTheLoopbackInterfaceLoadAndUnloadNeedNoTokenWhenTheSettingSaysSo() throws Exception {
+        try (TabserveServer agent = TabserveServer.startReady(Map.of("TABSERVE_ADMIN_TOKEN", TOKEN,
+                "TABSERVE_ADMIN_LOOPBACK", "true"), "--models", dir.root().toString())) {
+            ManagedChannel local = channel(agent);
+            try {
+                var stub = GRPCInferenceServiceGrpc.newBlockingStub(local);
+                assertEquals("127.0.0.1", agent.uri().getHost(), "the test calls over the loopback interface");
+                stub.repositoryModelUnload(unload("mass"));
+                assertEquals(404, rest(agent, "GET", "/v2/models/mass/ready", null, null).statusCode());
+                stub.repositoryModelLoad(load("mass"));
+                assertEquals(200, rest(agent, "GET", "/v2/models/mass/ready", null, null).statusCode());
+                assertRefused(Status.Code.PERMISSION_DENIED, "the admin token is wrong",
+                        () -> withAuthorization(stub, "Bearer not-the-token").repositoryModelUnload(unload("mass")));
+            } finally {
+                local.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
         }
     }
