@@ -49,7 +49,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with the REST v2 routes on the same server for the same inputs: health and metadata, ModelInfer on the bundled
  * bank-note model (values in {@code contents}, as FP64 and in {@code raw_input_contents}) and on the penguins fixtures
  * (text as BYTES, missing numbers as NaN, INT64 columns, a regressor), and refusals (wrong datatype, wrong shape,
- * unknown input, output or model) as gRPC statuses carrying REST's message.
+ * unknown input, output or model) as gRPC statuses carrying REST's message; and the request metrics' protocol label.
  */
 public class OpenInferenceGrpcTest {
 
@@ -166,6 +166,47 @@ public class OpenInferenceGrpcTest {
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
         assertEquals("input '" + input + "' has datatype FP32, whose values go in contents.fp32_contents, but its "
                 + "values are in contents.fp64_contents", e.getStatus().getDescription());
+    }
+
+    /**
+     * The request metrics tell gRPC calls from REST requests by their protocol label: each gRPC call is counted once,
+     * when it ends, under its method's path and its status code's name, with the model it used (the default model's
+     * name for an empty one, none for a model that is not served); REST's infer route as before.
+     */
+    @Test
+    void requestMetricsTellGrpcCallsFromRestRequests() throws Exception {
+        Map<String, Object> request = bankNoteRequest("FP32");
+        String before = text(bankNotes, "/metrics");
+        post(bankNotes, "/v2/models/" + name + "/infer", request);
+        stub.modelInfer(grpcRequest(name, request, false));
+        stub.modelInfer(grpcRequest("", request, false));
+        assertThrows(StatusRuntimeException.class, () -> stub.modelInfer(grpcRequest("no-such-model", request, false)));
+        String after = text(bankNotes, "/metrics");
+
+        String model = "model=\"" + name + "\"";
+        String infer = ",route=\"/inference.GRPCInferenceService/ModelInfer\"";
+        assertEquals(1, rise(before, after, "tabserve_http_requests_total",
+                "method=\"POST\"," + model + ",protocol=\"rest\",route=\"/v2/*\",status=\"200\""));
+        assertEquals(2, rise(before, after, "tabserve_http_requests_total",
+                "method=\"POST\"," + model + ",protocol=\"grpc\"" + infer + ",status=\"OK\""));
+        assertEquals(1, rise(before, after, "tabserve_http_requests_total",
+                "method=\"POST\",model=\"\",protocol=\"grpc\"" + infer + ",status=\"NOT_FOUND\""));
+        assertEquals(2, rise(before, after, "tabserve_http_request_duration_seconds_count",
+                "method=\"POST\"," + model + ",protocol=\"grpc\"" + infer));
+        assertTrue(!after.contains("no-such-model"), "a name a client made up never becomes a label value");
+        assertTrue(!after.contains("route=\"/inference.GRPCInferenceService/*\""),
+                "a gRPC call is counted by the service alone, not by the servlet filter too");
+    }
+
+    /** How much one sample rose between two scrapes (0 for one absent). */
+    private static double rise(String before, String after, String name, String labels) {
+        return sample(after, name, labels) - sample(before, name, labels);
+    }
+
+    private static double sample(String metrics, String name, String labels) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^" + java.util.regex.Pattern.quote(
+                name + "{" + labels + "}") + " (\\S+)$", java.util.regex.Pattern.MULTILINE).matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     /**
@@ -377,10 +418,14 @@ public class OpenInferenceGrpcTest {
     }
 
     private static JsonNode get(TabserveServer server, String path) throws IOException, InterruptedException {
+        return JSON.readTree(text(server, path));
+    }
+
+    private static String text(TabserveServer server, String path) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(server.uri(path)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
-        return JSON.readTree(response.body());
+        return response.body();
     }
 
     private static JsonNode post(TabserveServer server, String path, Object body) throws Exception {

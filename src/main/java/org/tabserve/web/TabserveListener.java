@@ -65,6 +65,8 @@ public final class TabserveListener implements ServletContextListener {
 
     private static final Logger LOG = Logger.getLogger(TabserveListener.class.getName());
     private static final String BUNDLED_MODEL = "/WEB-INF/model.onnx";
+    /** The servlet gRPC calls go to, whose calls the gRPC service counts in the metrics itself. */
+    private static final String GRPC_SERVLET = "grpc";
 
     private ServedModels served;
     private PredictionLog predictionLog;
@@ -86,7 +88,7 @@ public final class TabserveListener implements ServletContextListener {
         served = models(context, config, metrics, documents, predictionLog(config, metrics));
         Views views = new Views(context, config.cacheTemplates());
         // One filter measures every request; declared here so that it needs no web.xml entry or annotation scan.
-        FilterRegistration.Dynamic measuring = context.addFilter("metrics", new MetricsFilter(metrics));
+        FilterRegistration.Dynamic measuring = context.addFilter("metrics", new MetricsFilter(metrics, GRPC_SERVLET));
         measuring.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
         // Every filter lets the gRPC servlet go asynchronous behind it (gRPC's servlet transport reads and writes with
         // the servlet API's non-blocking I/O); for a gRPC call each sees the request up to the servlet's return.
@@ -96,8 +98,9 @@ public final class TabserveListener implements ServletContextListener {
                 + (Runtime.getRuntime().maxMemory() >> 20) + " MB heap");
         File temp = (File) context.getAttribute(ServletContext.TEMPDIR);
         upload = new PredictFileHandler(config, new UploadPages(views), budget);
+        AdminToken adminToken = new AdminToken(config, metrics);
         RouteTable routes = TabserveRoutes.table(served, config, views, budget, documents,
-                new AdminToken(config, metrics), temp == null ? null : temp.toPath(), upload, serverVersion());
+                adminToken, temp == null ? null : temp.toPath(), upload, serverVersion());
         ErrorRenderer errors = new ErrorRenderer(views, routes);
 
         ServletRegistration.Dynamic table = add(context, "routes", new RouteServlet(routes, served, errors),
@@ -107,8 +110,9 @@ public final class TabserveListener implements ServletContextListener {
         add(context, "metrics", new PrometheusMetricsServlet(metrics.registry()), "/metrics");
         // The Open Inference Protocol over gRPC, on the same port: HTTP/2 requests to /inference.GRPCInferenceService/*
         // (cleartext under java -jar, where the launcher enables h2c). Its messages are bounded as REST bodies are.
-        add(context, "grpc", new ServletServerBuilder()
-                .addService(new V2GrpcService(served, config.maxBatchRows(), serverVersion()))
+        add(context, GRPC_SERVLET, new ServletServerBuilder()
+                .addService(new V2GrpcService(served, config.maxBatchRows(), serverVersion(), adminToken, metrics)
+                        .intercepted())
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes()))
                 .buildServlet(), V2GrpcService.PATH + "/*").setAsyncSupported(true);
         add(context, "error", new ErrorServlet(errors), "/error");

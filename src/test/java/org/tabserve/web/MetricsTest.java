@@ -93,14 +93,16 @@ class MetricsTest {
                 - count(before, "model=\"\"", "default", "GET", 404), "a request that used no model");
         assertTrue(!after.contains("route=\"/no/such/page\"") && !after.contains("banknote-authenticator/ready\""),
                 "raw paths never become label values");
-        assertEquals(2, sample(after, "tabserve_http_request_duration_seconds_count", "method=\"GET\"," + MODEL + ",route=\"/v2/*\"")
-                - sample(before, "tabserve_http_request_duration_seconds_count", "method=\"GET\"," + MODEL + ",route=\"/v2/*\""),
+        String v2 = "method=\"GET\"," + MODEL + ",protocol=\"rest\",route=\"/v2/*\"";
+        assertEquals(2, sample(after, "tabserve_http_request_duration_seconds_count", v2)
+                - sample(before, "tabserve_http_request_duration_seconds_count", v2),
                 "each request is timed too");
     }
 
     private static double count(String metrics, String model, String route, String method, int status) {
         return sample(metrics, "tabserve_http_requests_total",
-                "method=\"" + method + "\"," + model + ",route=\"" + route + "\",status=\"" + status + "\"");
+                "method=\"" + method + "\"," + model + ",protocol=\"rest\",route=\"" + route + "\",status=\"" + status
+                        + "\"");
     }
 
     @Test

@@ -13,7 +13,7 @@ import java.util.logging.Logger;
 
 /**
  * The bearer token that every admin route asks for ({@code /admin/model}, {@code /admin/models/{name}}, the Open
- * Inference Protocol's repository load and unload): off without a token, checked in constant time, refusals counted
+ * Inference Protocol's repository load and unload, over REST and gRPC alike): off without a token, checked in constant time, refusals counted
  * and logged at most once a minute of each kind, so one check guards them all alike.
  */
 public final class AdminToken {
@@ -33,14 +33,35 @@ public final class AdminToken {
     }
 
     /**
+     * Who asks for an admin route, as its transport tells it, so that REST and gRPC are checked by the same code.
+     *
+     * @param call          what was called, as the refusal and the log name it ({@code POST /admin/model})
+     * @param authorization the {@code Authorization} header (gRPC: the {@code authorization} metadata), or null
+     * @param remoteAddress the caller's address, an IP literal as the container reports it, or null
+     */
+    public record Caller(String call, String authorization, String remoteAddress) {
+    }
+
+    /** The caller of a servlet request: its method and path, its {@code Authorization} header and its address. */
+    public static Caller callerOf(HttpServletRequest request) {
+        return new Caller(request.getMethod() + " " + request.getRequestURI(), request.getHeader("Authorization"),
+                request.getRemoteAddr());
+    }
+
+    /** {@link #authorizeRepositoryChange(Caller)} for a servlet request. */
+    public void authorizeRepositoryChange(HttpServletRequest request) {
+        authorizeRepositoryChange(callerOf(request));
+    }
+
+    /**
      * For the repository's load and unload: as {@link #authorize}, except that with {@link WebConfig#ADMIN_LOOPBACK}
      * a caller on the loopback interface that sends no token is let through (KServe's model agent sends none).
      */
-    public void authorizeRepositoryChange(HttpServletRequest request) {
-        if (loopback && request.getHeader("Authorization") == null && isLoopback(request.getRemoteAddr())) {
+    public void authorizeRepositoryChange(Caller caller) {
+        if (loopback && caller.authorization() == null && isLoopback(caller.remoteAddress())) {
             return;
         }
-        authorize(request);
+        authorize(caller);
     }
 
     /** Whether an address as the container reports it (an IP literal, never resolved) is a loopback one. */
@@ -49,17 +70,21 @@ public final class AdminToken {
                 || address.equals("0:0:0:0:0:0:0:1") || address.equals("[::1]"));
     }
 
-    /** 404 when the admin routes are off, 401 without a bearer token, 403 with a wrong one. */
+    /** {@link #authorize(Caller)} for a servlet request: the route table's guard of the admin routes. */
     public void authorize(HttpServletRequest request) {
+        authorize(callerOf(request));
+    }
+
+    /** 404 when the admin routes are off, 401 without a bearer token, 403 with a wrong one. */
+    public void authorize(Caller caller) {
         if (digest.isEmpty()) {
-            throw HttpProblem.of(404, "Not found", "no route for " + request.getMethod() + " " + request.getRequestURI()
+            throw HttpProblem.of(404, "Not found", "no route for " + caller.call()
                     + " (the admin routes are off; an operator turns them on by setting " + WebConfig.ADMIN_TOKEN + ")");
         }
-        String header = request.getHeader("Authorization");
+        String header = caller.authorization();
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             metrics.adminRefused("no_token");
-            noToken.log(() -> "Refused " + request.getMethod() + " " + request.getRequestURI() + " from "
-                    + request.getRemoteAddr() + ": no bearer token");
+            noToken.log(() -> "Refused " + caller.call() + " from " + caller.remoteAddress() + ": no bearer token");
             throw new HttpProblem(401, "Unauthorized", "send Authorization: Bearer <the admin token>", List.of(),
                     Map.of("WWW-Authenticate", "Bearer realm=\"tabserve-admin\""));
         }
@@ -67,8 +92,7 @@ public final class AdminToken {
         // Digests of equal length compared in constant time: neither the token nor its length leaks through timing.
         if (!MessageDigest.isEqual(given, digest.get())) {
             metrics.adminRefused("wrong_token");
-            wrongToken.log(() -> "Refused " + request.getMethod() + " " + request.getRequestURI() + " from "
-                    + request.getRemoteAddr() + ": wrong admin token");
+            wrongToken.log(() -> "Refused " + caller.call() + " from " + caller.remoteAddress() + ": wrong admin token");
             throw HttpProblem.of(403, "Forbidden", "the admin token is wrong");
         }
     }

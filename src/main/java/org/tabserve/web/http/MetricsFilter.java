@@ -13,9 +13,12 @@ import java.io.IOException;
 import java.util.Set;
 
 /**
- * Counts and times every request by model and route: the servlet mapping's pattern (e.g. {@code /v2/*}), never the
- * raw path, so that the metrics' label values stay few whatever paths clients send; the model is one the request
- * was answered by (so one that exists), or none.
+ * Counts and times every request by model, route and protocol: the route is the servlet mapping's pattern (e.g.
+ * {@code /v2/*}), never the raw path, so that the metrics' label values stay few whatever paths clients send; the
+ * model is one the request was answered by (so one that exists), or none; the protocol is gRPC for a request sent as
+ * one ({@code application/grpc...}), else REST. A gRPC call that gRPC's servlet takes is left to the gRPC service,
+ * which counts it when it ends (this filter sees it only until the servlet goes asynchronous) with its method and
+ * gRPC status.
  */
 public final class MetricsFilter implements Filter {
 
@@ -26,9 +29,13 @@ public final class MetricsFilter implements Filter {
     static final String MODEL_USED = "tabserve.model.used";
 
     private final TabserveMetrics metrics;
+    /** The name of the servlet whose gRPC calls the gRPC service counts itself. */
+    private final String grpcServlet;
 
-    public MetricsFilter(TabserveMetrics metrics) {
+    /** @param grpcServlet the name of the servlet gRPC calls are served by, which counts them itself */
+    public MetricsFilter(TabserveMetrics metrics, String grpcServlet) {
         this.metrics = metrics;
+        this.grpcServlet = grpcServlet;
     }
 
     @Override
@@ -39,11 +46,22 @@ public final class MetricsFilter implements Filter {
             chain.doFilter(request, response);
         } finally {
             HttpServletRequest http = (HttpServletRequest) request;
-            String method = METHODS.contains(http.getMethod()) ? http.getMethod() : "other";
-            Object model = http.getAttribute(MODEL_USED);
-            metrics.request(model == null ? "" : model.toString(), route(http.getHttpServletMapping()), method,
-                    ((HttpServletResponse) response).getStatus(), (System.nanoTime() - start) / 1e9);
+            boolean grpc = isGrpc(http);
+            HttpServletMapping mapping = http.getHttpServletMapping();
+            if (!(grpc && mapping != null && grpcServlet.equals(mapping.getServletName()))) {
+                String method = METHODS.contains(http.getMethod()) ? http.getMethod() : "other";
+                Object model = http.getAttribute(MODEL_USED);
+                metrics.request(grpc ? TabserveMetrics.GRPC : TabserveMetrics.REST, model == null ? "" : model.toString(),
+                        route(mapping), method, ((HttpServletResponse) response).getStatus(),
+                        (System.nanoTime() - start) / 1e9);
+            }
         }
+    }
+
+    /** Whether a request is sent as a gRPC call: {@code application/grpc}, {@code application/grpc+proto}, ... */
+    static boolean isGrpc(HttpServletRequest request) {
+        String type = request.getContentType();
+        return type != null && type.regionMatches(true, 0, "application/grpc", 0, 16);
     }
 
     /** The mapping's pattern; the context root ({@code ""}) is {@code /} and the default servlet {@code default}. */

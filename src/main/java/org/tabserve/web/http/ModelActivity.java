@@ -43,11 +43,16 @@ public final class ModelActivity {
 
     /** Counts one request answered by model {@code name}: a map look-up and a few atomic adds, nothing allocated. */
     void request(String name, int status, double seconds) {
+        request(name, status >= 400, seconds);
+    }
+
+    /** Counts one request (or gRPC call) answered by model {@code name}, which failed or not. */
+    void request(String name, boolean failed, double seconds) {
         RecentRequests recent = requests.get(name);
         if (recent == null) {
             recent = requests.computeIfAbsent(name, n -> new RecentRequests());
         }
-        recent.record(nanoClock.getAsLong(), status >= 400, seconds);
+        recent.record(nanoClock.getAsLong(), failed, seconds);
     }
 
     /** Model {@code name} serves a newly loaded version from now on, which took {@code seconds} to load. */

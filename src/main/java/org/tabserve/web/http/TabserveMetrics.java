@@ -21,27 +21,35 @@ import java.util.Map;
 
 /**
  * The web app's Prometheus metrics, in a registry the app owns (not the client's static default registry, so a
- * redeployed WAR starts from a fresh one instead of colliding with the old app's metrics): requests by route and
- * status, their latency (and each model's of the last minutes, {@link ModelActivity}), predictions by class, rows scored,
+ * redeployed WAR starts from a fresh one instead of colliding with the old app's metrics): requests by route,
+ * status and protocol (REST or gRPC), their latency (and each model's of the last minutes, {@link ModelActivity}), predictions by class, rows scored,
  * each input's live drift and data quality ({@link DriftMonitor}), admin requests refused for their token, the model's
  * load time and identity, and the JVM's.
  */
 public final class TabserveMetrics {
+
+    /** The {@code protocol} label of a plain HTTP request (REST, the pages, the files). */
+    public static final String REST = "rest";
+    /** The {@code protocol} label of a gRPC call (the Open Inference Protocol's gRPC service). */
+    public static final String GRPC = "grpc";
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     // Every metric without exemplars, the histogram classic only (no native buckets, so no periodic reset): those are
     // the two features that hand work to the client's static scheduler, whose thread, once started, cannot be stopped
     // and keeps an undeployed app's class loader alive (JettyRedeployIT measured +15 MB per redeploy). Built so, the
     // thread never starts; TabserveMetricsTest fails if a metric starts it.
+    // The protocol label is last so that the model stays the first label, which modelUnloaded removes series by.
     private final Counter requests = Counter.builder().name("tabserve_http_requests")
-            .help("HTTP requests answered, by model (empty for routes of none), route (the servlet mapping, not the raw"
-                    + " path) and status")
-            .labelNames("model", "route", "method", "status").withoutExemplars().register(registry);
+            .help("HTTP requests and gRPC calls answered, by model (empty for routes of none), route (the servlet"
+                    + " mapping, not the raw path; a gRPC call's method path), status (a gRPC call's status code name)"
+                    + " and protocol (rest or grpc)")
+            .labelNames("model", "route", "method", "status", "protocol").withoutExemplars().register(registry);
     private final Histogram latency = Histogram.builder().name("tabserve_http_request_duration_seconds")
-            .help("Time from the request reaching the app to the answer being written, by route")
+            .help("Time from the request reaching the app to the answer being written (a gRPC call: to its status),"
+                    + " by route and protocol")
             .unit(null).classicOnly()
             .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
-            .labelNames("model", "route", "method").withoutExemplars().register(registry);
+            .labelNames("model", "route", "method", "protocol").withoutExemplars().register(registry);
     private final Counter predictions = Counter.builder().name("tabserve_predictions")
             .help("Predictions made, by model and predicted class label").labelNames("model", "class")
             .withoutExemplars().register(registry);
@@ -90,12 +98,34 @@ public final class TabserveMetrics {
         return registry;
     }
 
-    /** @param model the model the request used, or empty when it used none */
-    void request(String model, String route, String method, int status, double seconds) {
-        requests.labelValues(model, route, method, Integer.toString(status)).inc();
-        latency.labelValues(model, route, method).observe(seconds);
+    /**
+     * Counts one HTTP request.
+     *
+     * @param protocol {@link #REST}, or {@link #GRPC} for a gRPC call that gRPC's transport did not take
+     * @param model    the model the request used, or empty when it used none
+     */
+    void request(String protocol, String model, String route, String method, int status, double seconds) {
+        count(protocol, model, route, method, Integer.toString(status), status >= 400, seconds);
+    }
+
+    /**
+     * Counts one gRPC call, when it ends: under the route of its method's path ({@code /<service>/<method>}, one of
+     * the few the service declares), method POST (as every gRPC call is sent) and its status code's name.
+     *
+     * @param model      the model the call used, or empty when it used none
+     * @param fullMethod the method's full name ({@code inference.GRPCInferenceService/ModelInfer})
+     * @param code       the status code's name ({@code OK}, {@code NOT_FOUND})
+     */
+    public void grpcCall(String model, String fullMethod, String code, double seconds) {
+        count(GRPC, model, "/" + fullMethod, "POST", code, !code.equals("OK"), seconds);
+    }
+
+    private void count(String protocol, String model, String route, String method, String status, boolean failed,
+                       double seconds) {
+        requests.labelValues(model, route, method, status, protocol).inc();
+        latency.labelValues(model, route, method, protocol).observe(seconds);
         if (!model.isEmpty()) {
-            activity.request(model, status, seconds);
+            activity.request(model, failed, seconds);
         }
     }
 

@@ -7,23 +7,35 @@ import inference.ModelMetadataRequest;
 import inference.ModelMetadataResponse;
 import inference.ModelReadyRequest;
 import inference.ModelReadyResponse;
+import inference.RepositoryIndexRequest;
+import inference.RepositoryIndexResponse;
+import inference.RepositoryModelLoadRequest;
+import inference.RepositoryModelLoadResponse;
+import inference.RepositoryModelUnloadRequest;
+import inference.RepositoryModelUnloadResponse;
 import inference.ServerLiveRequest;
 import inference.ServerLiveResponse;
 import inference.ServerMetadataRequest;
 import inference.ServerMetadataResponse;
 import inference.ServerReadyRequest;
 import inference.ServerReadyResponse;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
+import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.ResolvedModel;
 import org.tabserve.web.http.ServedModels;
+import org.tabserve.web.http.TabserveMetrics;
 
 import java.util.function.Function;
 
 /**
- * The Open Inference Protocol over gRPC ({@code inference.GRPCInferenceService}'s core RPCs), served beside the REST
- * routes on the same port through gRPC's servlet transport: each RPC resolves the model it names as the REST routes
- * do (an empty name is the default model), and ModelInfer goes through the same checks and answers as
- * {@code POST /v2/models/{name}/infer} ({@link V2Inference}), its refusals as gRPC statuses with REST's messages.
+ * The Open Inference Protocol over gRPC ({@code inference.GRPCInferenceService}'s core RPCs and the repository
+ * extension's), served beside the REST routes on the same port through gRPC's servlet transport: each RPC resolves the
+ * model it names as the REST routes do (an empty name is the default model), ModelInfer goes through the same checks
+ * and answers as {@code POST /v2/models/{name}/infer} ({@link V2Inference}) and the repository RPCs through REST's
+ * ({@link V2GrpcRepository}), their refusals as gRPC statuses with REST's messages. Every call is counted in the
+ * request metrics ({@link V2GrpcMetrics}).
  */
 public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
 
@@ -33,16 +45,32 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     private final ServedModels served;
     private final V2Inference inference;
     private final String serverVersion;
+    private final V2GrpcRepository repository;
+    private final TabserveMetrics metrics;
 
     /**
      * @param served        the models the app serves
      * @param maxBatchRows  the most rows one request may hold
      * @param serverVersion tabserve's version, for ServerMetadata
+     * @param adminToken    the token RepositoryModelLoad and RepositoryModelUnload ask for, as REST's load and unload
+     * @param metrics       where each call is counted
      */
-    public V2GrpcService(ServedModels served, int maxBatchRows, String serverVersion) {
+    public V2GrpcService(ServedModels served, int maxBatchRows, String serverVersion, AdminToken adminToken,
+                         TabserveMetrics metrics) {
         this.served = served;
         this.inference = new V2Inference(maxBatchRows);
         this.serverVersion = serverVersion;
+        this.repository = new V2GrpcRepository(served.repository(), adminToken);
+        this.metrics = metrics;
+    }
+
+    /**
+     * The service as the servlet is to serve it: with what every call goes through, its caller made known to it
+     * ({@link V2GrpcCaller}) and its counting in the metrics ({@link V2GrpcMetrics}).
+     */
+    public ServerServiceDefinition intercepted() {
+        return ServerInterceptors.intercept(bindService(), new V2GrpcCaller(),
+                new V2GrpcMetrics(metrics, served.repository()));
     }
 
     @Override
@@ -57,7 +85,8 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
 
     @Override
     public void serverMetadata(ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> answer) {
-        reply(answer, ServerMetadataResponse.newBuilder().setName("tabserve").setVersion(serverVersion).build());
+        reply(answer, ServerMetadataResponse.newBuilder().setName("tabserve").setVersion(serverVersion)
+                .addAllExtensions(V2Handler.EXTENSIONS).build());
     }
 
     /** Ready or not for a model that is served; NOT_FOUND for one that is not, as REST's 404. */
@@ -92,6 +121,23 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> answer) {
         call(answer, "ModelInfer", request.getModelName(), request.getModelVersion(), model ->
                 V2GrpcMessages.response(inference.infer(model, V2GrpcMessages.request(request))));
+    }
+
+    @Override
+    public void repositoryIndex(RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> answer) {
+        repository.index(request, answer);
+    }
+
+    @Override
+    public void repositoryModelLoad(RepositoryModelLoadRequest request,
+                                    StreamObserver<RepositoryModelLoadResponse> answer) {
+        repository.load(request, answer);
+    }
+
+    @Override
+    public void repositoryModelUnload(RepositoryModelUnloadRequest request,
+                                      StreamObserver<RepositoryModelUnloadResponse> answer) {
+        repository.unload(request, answer);
     }
 
     /**

@@ -46,6 +46,12 @@ public final class V2Handler {
             + "/v2/models/{name}[/versions/{version}][/ready|/infer], /v2/repository/index and "
             + "/v2/repository/models/{name}/load|unload";
 
+    /**
+     * The protocol's extensions tabserve serves, as {@code GET /v2} and gRPC's ServerMetadata list them: the model
+     * repository (index, load, unload; over REST and gRPC) and statistics ({@code /v2/models/stats}, over REST).
+     */
+    static final List<String> EXTENSIONS = List.of("model_repository", "statistics");
+
     private final WebConfig config;
     private final MemoryBudget budget;
     private final String serverVersion;
@@ -58,10 +64,10 @@ public final class V2Handler {
         this.serverVersion = serverVersion;
     }
 
-    /** {@code GET /v2}: the server's name and version. */
+    /** {@code GET /v2}: the server's name, version and extensions. */
     public void serverMetadata(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        write(response, 200, new V2Json.ServerMetadata("tabserve", serverVersion, List.of()));
+        write(response, 200, new V2Json.ServerMetadata("tabserve", serverVersion, EXTENSIONS));
     }
 
     /** {@code GET /v2/health/live}. */
@@ -163,14 +169,7 @@ public final class V2Handler {
         } catch (com.fasterxml.jackson.core.JsonProcessingException | java.io.CharConversionException e) {
             throw JsonText.malformed(e);
         }
-        List<V2Json.IndexEntry> entries = new ArrayList<>();
-        for (ModelStatus status : model.repository().index()) {
-            if (!readyOnly || status.state() == ModelState.READY) {
-                entries.add(new V2Json.IndexEntry(status.name(), Long.toString(status.version()),
-                        status.state().name(), status.reason().orElse("")));
-            }
-        }
-        write(response, 200, entries);
+        write(response, 200, V2Repository.index(model.repository(), readyOnly));
     }
 
     /**
@@ -190,20 +189,11 @@ public final class V2Handler {
     private void loadOrUnload(boolean load, ResolvedModel model, HttpServletRequest request,
                               HttpServletResponse response) throws IOException {
         adminToken.authorizeRepositoryChange(request);
-        org.tabserve.repository.ModelRepository repository = model.repository();
-        String name = model.name();
         LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES).transferTo(java.io.OutputStream.nullOutputStream());
-        // join(): a failed load or unload is answered by ErrorRenderer as the repository's own failure.
         if (load) {
-            List<ModelStatus> statuses = repository.load(name).join();
-            java.util.Optional<ModelStatus> failed = statuses.stream()
-                    .filter(s -> s.state() == ModelState.UNAVAILABLE).findFirst();
-            if (statuses.stream().noneMatch(s -> s.state() == ModelState.READY) && failed.isPresent()) {
-                throw HttpProblem.of(422, "Unprocessable content", "model '" + name + "' failed to load: "
-                        + failed.get().reason().orElse("unknown reason"));
-            }
+            V2Repository.load(model.repository(), model.name());
         } else {
-            repository.unload(name).join();
+            V2Repository.unload(model.repository(), model.name());
         }
         response.setStatus(200);
         response.setHeader("Cache-Control", "no-store");

@@ -38,11 +38,11 @@ public final class V2Json {
     record Ready(boolean ready) {
     }
 
-    /** {@code GET /v2/models/{name}/ready}. */
     /** One line of the repository extension's index. */
     record IndexEntry(String name, String version, String state, String reason) {
     }
 
+    /** {@code GET /v2/models/{name}/ready}. */
     record ModelReady(String name, boolean ready) {
     }
 

@@ -26,8 +26,8 @@ class TabserveMetricsTest {
         try (Model classifier = OnnxModelLoader.load(Path.of("model.onnx"))) {
             metrics.modelLoaded("banknote", classifier, 0.25);
         }
-        metrics.request("banknote", "/api/predict", "POST", 200, 0.003);
-        metrics.request("", "/api/predict", "POST", 400, 0.001);
+        metrics.request(TabserveMetrics.REST, "banknote", "/api/predict", "POST", 200, 0.003);
+        metrics.request(TabserveMetrics.REST, "", "/api/predict", "POST", 400, 0.001);
         metrics.scored("banknote", List.of(new Prediction.Classification("genuine", classes, List.of(0.9, 0.1)),
                 new Prediction.Classification("forged", classes, List.of(0.2, 0.8))));
         metrics.adminRefused("wrong_token");
@@ -49,7 +49,7 @@ class TabserveMetricsTest {
             metrics.modelLoaded("b", classifier, 0.5);
         }
         for (String model : List.of("a", "b")) {
-            metrics.request(model, "/models/*", "POST", 200, 0.003);
+            metrics.request(TabserveMetrics.REST, model, "/models/*", "POST", 200, 0.003);
             metrics.scored(model, List.of(new Prediction.Classification("genuine", classes, List.of(0.9, 0.1))));
         }
         metrics.modelUnloaded("a");

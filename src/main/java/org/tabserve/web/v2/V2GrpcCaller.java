@@ -1,0 +1,48 @@
+package org.tabserve.web.v2;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import org.tabserve.web.http.AdminToken;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * Tells a gRPC call's service who called, as a servlet request tells the REST routes: the interceptor puts each
+ * call's {@code authorization} metadata and the caller's address (as gRPC's servlet transport reports them) in the
+ * call's {@link Context}, where the repository RPCs hand them to the admin token's check.
+ */
+final class V2GrpcCaller implements ServerInterceptor {
+
+    private static final Context.Key<AdminToken.Caller> CALLER = Context.key("tabserve.grpc.caller");
+    /** The header REST's admin routes read; gRPC metadata keys are lower case, as HTTP/2's header names are. */
+    private static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+    @Override
+    public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
+                                                       ServerCallHandler<Q, A> next) {
+        AdminToken.Caller caller = new AdminToken.Caller("gRPC " + call.getMethodDescriptor().getBareMethodName(),
+                headers.get(AUTHORIZATION), address(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)));
+        return Contexts.interceptCall(Context.current().withValue(CALLER, caller), call, headers, next);
+    }
+
+    /** @return the caller of the call running on this thread; one with no token or address outside a call */
+    static AdminToken.Caller current(String rpc) {
+        AdminToken.Caller caller = CALLER.get();
+        return caller != null ? caller : new AdminToken.Caller("gRPC " + rpc, null, null);
+    }
+
+    /** The address as an IP literal, as a servlet container's {@code getRemoteAddr()} gives it; null if unknown. */
+    static String address(SocketAddress remote) {
+        if (remote instanceof InetSocketAddress socket) {
+            return socket.getAddress() != null ? socket.getAddress().getHostAddress() : socket.getHostString();
+        }
+        return null;
+    }
+}

@@ -1,0 +1,97 @@
+package org.tabserve.web.v2;
+
+import inference.ModelInferRequest;
+import inference.ModelMetadataRequest;
+import inference.ModelReadyRequest;
+import io.grpc.ForwardingServerCall;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import org.tabserve.repository.ModelRepository;
+import org.tabserve.web.http.TabserveMetrics;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Counts and times each gRPC call in the request metrics, as the metrics filter does each HTTP request (which sees a
+ * gRPC call only until gRPC's servlet goes asynchronous): when the call ends, under protocol {@code grpc}, its
+ * method's path as the route, its status code's name as the status, and the model it named when that model serves
+ * (the default model's for an empty name), so that a label never holds a name a client made up.
+ */
+final class V2GrpcMetrics implements ServerInterceptor {
+
+    private final TabserveMetrics metrics;
+    private final ModelRepository repository;
+
+    V2GrpcMetrics(TabserveMetrics metrics, ModelRepository repository) {
+        this.metrics = metrics;
+        this.repository = repository;
+    }
+
+    @Override
+    public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
+                                                       ServerCallHandler<Q, A> next) {
+        long started = System.nanoTime();
+        String method = call.getMethodDescriptor().getFullMethodName();
+        AtomicBoolean counted = new AtomicBoolean();
+        AtomicReference<String> named = new AtomicReference<>(); // the model the request names, once it arrives
+        ServerCall<Q, A> measured = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+            @Override
+            public void close(Status status, Metadata trailers) {
+                // Counted first, so that a client reading the metrics after its answer finds its call there.
+                count(counted, named.get(), method, status.getCode(), started);
+                super.close(status, trailers);
+            }
+        };
+        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(measured, headers)) {
+            @Override
+            public void onMessage(Q message) {
+                named.set(modelNamed(message));
+                super.onMessage(message);
+            }
+
+            @Override
+            public void onCancel() {
+                try {
+                    super.onCancel();
+                } finally {
+                    // The client went away (or its deadline passed) before the answer was sent.
+                    count(counted, named.get(), method, Status.Code.CANCELLED, started);
+                }
+            }
+        };
+    }
+
+    private void count(AtomicBoolean counted, String named, String method, Status.Code code, long started) {
+        if (counted.compareAndSet(false, true)) {
+            metrics.grpcCall(servedModel(named), method, code.name(), (System.nanoTime() - started) / 1e9);
+        }
+    }
+
+    /** The model a call named, when it serves (an empty name: the default model); else empty. */
+    private String servedModel(String named) {
+        if (named == null) {
+            return "";
+        }
+        String name = named.isEmpty() ? repository.defaultModel().orElse("") : named;
+        return !name.isEmpty() && !repository.readyVersions(name).isEmpty() ? name : "";
+    }
+
+    /** The model a request message names, for the calls that use one; null for the others. */
+    static String modelNamed(Object message) {
+        if (message instanceof ModelInferRequest infer) {
+            return infer.getModelName();
+        }
+        if (message instanceof ModelMetadataRequest metadata) {
+            return metadata.getName();
+        }
+        if (message instanceof ModelReadyRequest ready) {
+            return ready.getName();
+        }
+        return null;
+    }
+}
