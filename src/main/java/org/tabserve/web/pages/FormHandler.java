@@ -10,9 +10,9 @@ import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
 import org.tabserve.model.ValueType;
+import org.tabserve.rows.ExplainField;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.model.Explanation;
-import org.tabserve.rows.JsonRowsParser;
 import org.tabserve.rows.ParameterRowParser;
 import org.tabserve.web.http.CardSize;
 import org.tabserve.web.http.HttpProblem;
@@ -99,8 +99,8 @@ public final class FormHandler {
                 RequestParameters.of(request, config.maxBodyBytes()));
         // The box "Explain this answer" (offered when the card has a background sample), unless the model has an
         // input of that name; sent to a model that cannot explain, it is an ignored field, told as such.
-        boolean explain = classifier.signature().feature(JsonRowsParser.EXPLAIN).isEmpty()
-                && classifier.card().background() != null && parameters.remove(JsonRowsParser.EXPLAIN) != null;
+        boolean explain = classifier.signature().feature(ExplainField.NAME).isEmpty()
+                && classifier.card().background() != null && parameters.remove(ExplainField.NAME) != null;
         ParameterRowParser.ParsedRow parsed = new ParameterRowParser(classifier.signature()).parse(parameters);
         if (!parsed.errors().isEmpty()) {
             render(model, request, response, 400, classifier,
