@@ -16,9 +16,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.tabserve.model.onnx.OnnxModelLoader;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,27 +44,7 @@ public class ExplainerBenchmark {
 
     @Setup
     public void card() throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory("tabserve-explainer-bench");
-        Path out = dir.resolve(model + ".onnx");
-        Path fixtures = Path.of("src/test/resources/org/tabserve/fixtures");
-        List<String> card = switch (model) {
-            case "banknote" -> List.of("--model", "model.onnx", "--data", "data/BankNote_Authentication.csv",
-                    "--label", "class");
-            case "species" -> List.of("--model", fixtures.resolve("penguins/species-zipmap.onnx").toString(),
-                    "--data", "data/penguins.csv", "--label", "species", "--skip-invalid");
-            default -> List.of("--model", fixtures.resolve("wide/wide-69.onnx").toString(),
-                    "--data", fixtures.resolve("wide/wide-69.labelled.csv").toString(), "--label", "label");
-        };
-        List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss8m",
-                "-cp", System.getProperty("java.class.path"), "org.tabserve.cli.Commands", "card", "--out",
-                out.toString()));
-        command.addAll(card);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("card failed: " + command);
-        }
+        Path out = BenchFixtures.carded(model);
         served = OnnxModelLoader.load(out);
         Background background = served.card().background();
         explainer = new Explainer(served, background);

@@ -87,12 +87,6 @@ public final class JsonRowsParser {
 
     private static final String INSTANCES = "instances";
 
-    /**
-     * The top-level field that asks for explanations, {@code true} or {@code false}; never a feature unless the model
-     * has one of that name (then only {@code ?explain=true} asks).
-     */
-    public static final String EXPLAIN = "explain";
-
     private final ModelSignature signature;
     private final JsonCells reader;
     private final List<Feature> features;
@@ -154,8 +148,8 @@ public final class JsonRowsParser {
                 if (INSTANCES.equals(name)) {
                     instances(parser, value, store);
                     instances = true;
-                } else if (EXPLAIN.equals(name) && reader.position(name) == null) {
-                    explain = explain(value);
+                } else if (ExplainField.NAME.equals(name) && reader.position(name) == null) {
+                    explain = ExplainField.read(value, ExplainField.NAME);
                 } else {
                     topNames.add(name);
                     field(parser, value, name, top, null, store);
@@ -177,15 +171,6 @@ public final class JsonRowsParser {
         } catch (JsonProcessingException | CharConversionException e) {
             throw JsonText.malformed(e);
         }
-    }
-
-    /** The value of {@code "explain"}: a JSON boolean, else a 400 naming the field. */
-    private static boolean explain(JsonToken value) {
-        if (value == JsonToken.VALUE_TRUE || value == JsonToken.VALUE_FALSE) {
-            return value == JsonToken.VALUE_TRUE;
-        }
-        throw RowsException.invalidFields(List.of(new FieldProblem(EXPLAIN, "\"" + EXPLAIN
-                + "\" must be true or false, got " + JsonText.describe(value), null)));
     }
 
     /** Reads the instances array: each item an object of named values or an array of values in feature order. */

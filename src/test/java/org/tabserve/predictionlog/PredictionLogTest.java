@@ -2,6 +2,8 @@ package org.tabserve.predictionlog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,6 +14,7 @@ import org.tabserve.model.Prediction;
 import org.tabserve.model.onnx.OnnxModelLoader;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The log's own behaviour on the bundled model's real predictions: each row written once with the model's answer;
  * rotation by size into numbered gzip files, keeping as many as asked; a batch the queue cannot take dropped whole
- * and counted, never waited for; a request sampled whole by the share asked; settings refused by name.
+ * and counted (in the counters /metrics gives), never waited for; a request sampled whole by the share asked; settings refused by name.
  */
 class PredictionLogTest {
 
@@ -147,6 +150,14 @@ class PredictionLogTest {
             }
             assertEquals(9, log.droppedRows());
             assertEquals(8, log.writtenRows());
+            // As /metrics gives them (PredictionLogRoutesTest: the app registers them in its registry).
+            PrometheusRegistry registry = new PrometheusRegistry();
+            log.register(registry);
+            ByteArrayOutputStream text = new ByteArrayOutputStream();
+            new PrometheusTextFormatWriter(false).write(text, registry.scrape());
+            String metrics = text.toString(StandardCharsets.UTF_8);
+            assertTrue(metrics.contains("tabserve_prediction_log_rows_total{outcome=\"dropped\"} 9.0"), metrics);
+            assertTrue(metrics.contains("tabserve_prediction_log_rows_total{outcome=\"written\"} 8.0"), metrics);
         }
         List<JsonNode> lines = read(dir.resolve(RollingLines.ACTIVE));
         assertTrue(lines.stream().allMatch(l -> l.path("request_id").asText().equals("fits")));

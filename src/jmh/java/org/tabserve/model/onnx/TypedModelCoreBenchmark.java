@@ -13,15 +13,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.tabserve.model.Batch;
-import org.tabserve.model.Feature;
+import org.tabserve.model.BenchFixtures;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
-import org.tabserve.model.ValueType;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -48,20 +45,8 @@ public class TypedModelCoreBenchmark {
     @Setup
     public void load() throws IOException {
         model = OnnxModelLoader.load(FIXTURE.resolve("species-zipmap.onnx"));
-        List<String> lines = Files.readAllLines(FIXTURE.resolve("species-zipmap.inputs.csv"));
-        List<String> header = List.of(lines.get(0).split(",", -1));
-        List<Feature> features = model.signature().features();
-        List<Object[]> data = new ArrayList<>();
-        for (int r = 0; r < 10_000; r++) {
-            String[] fields = lines.get(1 + r % (lines.size() - 1)).split(",", -1);
-            Object[] cells = new Object[features.size()];
-            for (int f = 0; f < cells.length; f++) {
-                String text = fields[header.indexOf(features.get(f).name())];
-                cells[f] = features.get(f).type() == ValueType.STRING ? text
-                        : text.isEmpty() ? null : (Object) Double.parseDouble(text);
-            }
-            data.add(cells);
-        }
+        List<Object[]> data = BenchFixtures.rows(model.signature(), FIXTURE.resolve("species-zipmap.inputs.csv"),
+                10_000);
         rows1 = data.subList(0, 1);
         rows100 = data.subList(0, 100);
         rows10000 = data;

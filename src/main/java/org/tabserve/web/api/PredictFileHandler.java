@@ -17,6 +17,7 @@ import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.MemoryBudget;
+import org.tabserve.web.http.RequestParameters;
 import org.tabserve.web.http.ResolvedModel;
 import org.tabserve.web.http.WebConfig;
 
@@ -47,6 +48,9 @@ public final class PredictFileHandler implements AutoCloseable {
     /** The answer's formats. */
     enum Format { JSON, CSV, HTML }
 
+    /** The query parameter that picks the answer's format over Accept. */
+    static final String FORMAT = "format";
+
     private final WebConfig config;
     private final UploadView page;
     private final MemoryBudget budget;
@@ -71,7 +75,7 @@ public final class PredictFileHandler implements AutoCloseable {
         MediaType.require(request, "multipart/form-data");
         Model classifier = model.model();
         Format format = format(request);
-        String onErrorSent = queryValue(request, OnError.PARAMETER);
+        String onErrorSent = RequestParameters.query(request, OnError.PARAMETER);
         OnError checked = onError(onErrorSent); // a bad value is refused before the upload is read
         CsvUpload file = CsvUpload.of(request, config.maxUploadBytes());
         try (MemoryBudget.Reservation held = budget.open()) {
@@ -174,34 +178,20 @@ public final class PredictFileHandler implements AutoCloseable {
         }
     }
 
-    /** A parameter of the query string (the body is the upload), decoded; null when it is not there. */
-    static String queryValue(HttpServletRequest request, String name) {
-        String query = request.getQueryString() == null ? "" : request.getQueryString();
-        for (String pair : query.split("&")) {
-            if (pair.startsWith(name + "=")) {
-                try {
-                    return java.net.URLDecoder.decode(pair.substring(name.length() + 1), StandardCharsets.UTF_8);
-                } catch (IllegalArgumentException e) {
-                    throw HttpProblem.badRequest("'" + name + "' is not URL-encoded: '" + pair + "'");
-                }
-            }
-        }
-        return null;
-    }
-
-    /** {@code ?format=} when given (read from the query string only: the body is the upload), else Accept. */
+    /**
+     * {@code ?format=} when given (read from the query string only, as every batch route reads its parameters: the
+     * body is the upload; a repeated one counts by its last value), else Accept.
+     */
     static Format format(HttpServletRequest request) {
-        String query = request.getQueryString() == null ? "" : request.getQueryString();
-        for (String pair : query.split("&")) {
-            if (pair.startsWith("format=")) {
-                String value = pair.substring("format=".length()).toLowerCase(Locale.ROOT);
-                return switch (value) {
-                    case "json" -> Format.JSON;
-                    case "csv" -> Format.CSV;
-                    case "html" -> Format.HTML;
-                    default -> throw HttpProblem.badRequest("format must be json, csv or html, got '" + value + "'");
-                };
-            }
+        String sent = RequestParameters.query(request, FORMAT);
+        if (sent != null) {
+            return switch (sent.strip().toLowerCase(Locale.ROOT)) {
+                case "json" -> Format.JSON;
+                case "csv" -> Format.CSV;
+                case "html" -> Format.HTML;
+                default -> throw HttpProblem.invalidFields(List.of(new FieldProblem(FORMAT,
+                        "format must be json, csv or html, got '" + sent + "'", null)));
+            };
         }
         String accept = request.getHeader("Accept");
         if (accept != null && accept.contains("text/csv")) {

@@ -16,8 +16,8 @@ import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.Parameter;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Task;
+import org.tabserve.rows.ExplainField;
 import org.tabserve.rows.ExplanationJson;
-import org.tabserve.rows.JsonRowsParser;
 import org.tabserve.web.http.Routes;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.OpenApiSection;
@@ -91,7 +91,7 @@ public final class PredictOpenApi extends OpenApiSection {
         Schema<?> instance = oneOf(ref(FEATURES), ref(FEATURE_ROW));
         schemas.put("Instances", new ObjectSchema()
                 .addProperty("instances", new ArraySchema().minItems(1).items(instance))
-                .addProperty(JsonRowsParser.EXPLAIN, new BooleanSchema()._default(false).description("whether to"
+                .addProperty(ExplainField.NAME, new BooleanSchema()._default(false).description("whether to"
                         + " explain each row (also allowed at the top level of a lone row's object)"))
                 .addRequiredItem("instances").additionalProperties(false));
         schemas.put("PredictRequest", oneOf(ref(FEATURES), ref("Instances")));

@@ -4,8 +4,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Explainer;
 import org.tabserve.model.Explanation;
+import org.tabserve.rows.ExplainField;
 import org.tabserve.rows.FieldProblem;
-import org.tabserve.rows.JsonRowsParser;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +33,7 @@ public final class RowExplanations {
      * @throws HttpProblem 400 naming {@code explain} for a query value other than true or false
      */
     public static boolean asked(HttpServletRequest request, boolean inBody) {
-        String sent = RequestParameters.query(request, JsonRowsParser.EXPLAIN);
+        String sent = RequestParameters.query(request, ExplainField.NAME);
         if (sent == null) {
             return inBody;
         }
@@ -71,6 +71,6 @@ public final class RowExplanations {
     }
 
     private static HttpProblem refused(String message) {
-        return HttpProblem.invalidFields(List.of(new FieldProblem(JsonRowsParser.EXPLAIN, message, null)));
+        return HttpProblem.invalidFields(List.of(new FieldProblem(ExplainField.NAME, message, null)));
     }
 }

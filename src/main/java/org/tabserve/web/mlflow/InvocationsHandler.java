@@ -8,6 +8,7 @@ import org.tabserve.model.Explanation;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
 import org.tabserve.rows.CsvRowsParser;
+import org.tabserve.rows.ExplainField;
 import org.tabserve.rows.ExplanationJson;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonRowsParser;
@@ -86,7 +87,7 @@ public final class InvocationsHandler {
                 ignored = parsed.ignored();
             } else {
                 if (RowExplanations.asked(request, false)) {
-                    throw HttpProblem.invalidFields(List.of(new FieldProblem(JsonRowsParser.EXPLAIN, "explanations"
+                    throw HttpProblem.invalidFields(List.of(new FieldProblem(ExplainField.NAME, "explanations"
                             + " are given for JSON bodies (\"params\": {\"explain\": true}); send the rows as JSON,"
                             + " or leave explain out", null)));
                 }

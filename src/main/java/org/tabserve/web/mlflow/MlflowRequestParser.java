@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import org.tabserve.model.Batch;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.rows.CsvRowsParser;
+import org.tabserve.rows.ExplainField;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonCells;
 import org.tabserve.rows.JsonText;
@@ -150,12 +151,12 @@ public final class MlflowRequestParser {
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             JsonToken value = parser.nextToken();
-            if (JsonRowsParser.EXPLAIN.equals(name)) {
-                if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE) {
-                    throw HttpProblem.invalidFields(List.of(new FieldProblem(PARAMS + "." + JsonRowsParser.EXPLAIN,
-                            "\"params\".\"explain\" must be true or false, got " + JsonText.describe(value), null)));
+            if (ExplainField.NAME.equals(name)) {
+                try {
+                    explain = ExplainField.read(value, PARAMS + "." + ExplainField.NAME);
+                } catch (RowsException e) {
+                    throw HttpProblem.of(e);
                 }
-                explain = value == JsonToken.VALUE_TRUE;
             } else {
                 parser.skipChildren();
             }

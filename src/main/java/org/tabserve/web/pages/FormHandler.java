@@ -10,9 +10,9 @@ import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
 import org.tabserve.model.ValueType;
+import org.tabserve.rows.ExplainField;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.model.Explanation;
-import org.tabserve.rows.JsonRowsParser;
 import org.tabserve.rows.ParameterRowParser;
 import org.tabserve.web.http.CardSize;
 import org.tabserve.web.http.HttpProblem;
@@ -99,8 +99,8 @@ public final class FormHandler {
                 RequestParameters.of(request, config.maxBodyBytes()));
         // The box "Explain this answer" (offered when the card has a background sample), unless the model has an
         // input of that name; sent to a model that cannot explain, it is an ignored field, told as such.
-        boolean explain = classifier.signature().feature(JsonRowsParser.EXPLAIN).isEmpty()
-                && classifier.card().background() != null && parameters.remove(JsonRowsParser.EXPLAIN) != null;
+        boolean explain = classifier.signature().feature(ExplainField.NAME).isEmpty()
+                && classifier.card().background() != null && parameters.remove(ExplainField.NAME) != null;
         ParameterRowParser.ParsedRow parsed = new ParameterRowParser(classifier.signature()).parse(parameters);
         if (!parsed.errors().isEmpty()) {
             render(model, request, response, 400, classifier,
@@ -155,11 +155,11 @@ public final class FormHandler {
                             String.format(Locale.ROOT, "%.1f %%", p * 100), label.equals(prediction.label())));
                 }
                 result = new FormPage.Result(prediction.label(), card.displayName(prediction.label()), bars, fields,
-                        outcome.warnings(), false, null, explained(outcome.explanation(), typed, card));
+                        outcome.warnings(), false, null, ContributionChart.of(outcome.explanation(), typed, card));
             } else {
                 String value = round(((Prediction.Regression) outcome.prediction()).value());
                 result = new FormPage.Result(value, value, bars, fields, outcome.warnings(), true, targetRange(card),
-                        explained(outcome.explanation(), typed, card));
+                        ContributionChart.of(outcome.explanation(), typed, card));
             }
         }
         List<FormPage.Example> examples = new ArrayList<>();
@@ -175,32 +175,6 @@ public final class FormHandler {
         return new FormPage(card.name(), card.description(), examples, fields, result, problems.size(), hasCard,
                 noun.isEmpty() ? "One row" : "One " + noun, noun.isEmpty() ? "rows" : plural(noun),
                 fields.stream().anyMatch(FormPage.Field::optional), null, null, card.background() != null, explain);
-    }
-
-    /**
-     * The explanation as the form shows it: a bar per input, largest contribution first, labelled with the value
-     * typed, and a sentence saying what adds up to what.
-     */
-    private static FormPage.Explained explained(Explanation explanation, Map<String, String> typed, ModelCard card) {
-        if (explanation == null) {
-            return null;
-        }
-        List<Map.Entry<String, Double>> order = new ArrayList<>(explanation.contributions().entrySet());
-        order.sort((a, b) -> Double.compare(Math.abs(b.getValue()), Math.abs(a.getValue())));
-        List<String> labels = new ArrayList<>();
-        List<Double> values = new ArrayList<>();
-        for (Map.Entry<String, Double> entry : order) {
-            String value = typed.getOrDefault(entry.getKey(), "");
-            labels.add(entry.getKey() + " = " + (value.isEmpty() ? "(missing)" : value));
-            values.add(entry.getValue());
-        }
-        String what = explanation.explainedClass() == null ? "the predicted value"
-                : "the probability of " + card.displayName(explanation.explainedClass());
-        String summary = "What moved " + what + " from " + round(explanation.baseValue()) + ", its average over "
-                + explanation.backgroundRows() + " training rows, to " + round(explanation.output()) + ": each input's"
-                + " contribution (" + (Explanation.EXACT.equals(explanation.method()) ? "Shapley values, exact"
-                : "Shapley values, estimated from " + explanation.permutations() + " permutations") + ").";
-        return new FormPage.Explained(Plots.contributions("contributions", labels, values, summary), summary);
     }
 
     /**

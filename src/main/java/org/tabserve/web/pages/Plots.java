@@ -7,8 +7,8 @@ import java.util.function.IntFunction;
 
 /**
  * Places the pages' pictures as {@link Plot}s: binned counts per series (histograms), counts per category (bar
- * charts), cells (the confusion matrix), x-y plots with a diagonal (scatter, ROC curve, calibration) and, on the
- * form, an answer's contributions. Every picture is made here, so they share their sizes, axes and number format.
+ * charts), cells (the confusion matrix) and x-y plots with a diagonal (scatter, ROC curve, calibration); the form's
+ * contribution chart ({@link ContributionChart}) draws with the same sizes, bars and number format.
  */
 final class Plots {
 
@@ -35,10 +35,10 @@ final class Plots {
     private static final double GAP = 6;
 
     /** Category bars: one text line per category, then one bar per series. */
-    private static final double BAR_LABEL = 16;
-    private static final double BAR_HEIGHT = 10;
-    private static final double BAR_GAP = 8;
-    private static final double BAR_COUNT_ROOM = 56;
+    static final double BAR_LABEL = 16;
+    static final double BAR_HEIGHT = 10;
+    static final double BAR_GAP = 8;
+    static final double BAR_COUNT_ROOM = 56;
 
     /** Confusion matrix: one cell's side and the room for the labels. */
     private static final int CELL = 90;
@@ -128,39 +128,6 @@ final class Plots {
             y += BAR_GAP;
         }
         return new Plot(id, WIDTH, (int) Math.ceil(y), summary, bars, List.of(), List.of(), List.of(), texts);
-    }
-
-    /**
-     * An answer's contributions, one input a line: its name and value above a bar that goes right of the centre line
-     * for a contribution that raised the answer, left for one that lowered it, lengths to one scale.
-     *
-     * @param labels each input's line of text ("sex = male"), in the order drawn
-     * @param values each input's contribution, in the same order
-     */
-    static Plot contributions(String id, List<String> labels, List<Double> values, String summary) {
-        double max = values.stream().mapToDouble(Math::abs).max().orElse(0);
-        double centre = WIDTH / 2.0;
-        double room = centre - BAR_COUNT_ROOM;
-        List<Plot.Rect> bars = new ArrayList<>();
-        List<Plot.Text> texts = new ArrayList<>();
-        List<Plot.Line> lines = new ArrayList<>();
-        double y = 0;
-        for (int i = 0; i < labels.size(); i++) {
-            double value = values.get(i);
-            texts.add(new Plot.Text(0, y + BAR_LABEL - 4, labels.get(i), "start", null, "axis-label"));
-            y += BAR_LABEL;
-            double length = max == 0 ? 0 : Math.max(value == 0 ? 0 : 1, room * Math.abs(value) / max);
-            boolean up = value >= 0;
-            String shown = (up ? "+" : "\u2212") + number(Math.abs(value));
-            bars.add(new Plot.Rect(round(up ? centre : centre - length), round(y), round(length), BAR_HEIGHT,
-                    "bar " + (up ? "contribution-up" : "contribution-down"), null, labels.get(i) + ": " + shown));
-            texts.add(new Plot.Text(round(up ? centre + length + 4 : centre - length - 4), round(y + BAR_HEIGHT - 1),
-                    shown, up ? "start" : "end", null, "tick count-label"));
-            // The centre line beside each bar only, clear of the names above the bars.
-            lines.add(new Plot.Line(centre, round(y - 2), centre, round(y + BAR_HEIGHT + 2), "axis"));
-            y += BAR_HEIGHT + BAR_GAP;
-        }
-        return new Plot(id, WIDTH, (int) Math.ceil(y), summary, bars, lines, List.of(), List.of(), texts);
     }
 
     /**

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.tabserve.model.Batch;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
+import org.tabserve.rows.ExplainField;
 import org.tabserve.rows.FieldProblem;
-import org.tabserve.rows.JsonRowsParser;
 import org.tabserve.rows.JsonText;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
@@ -90,12 +90,12 @@ public final class V2InferRequestParser {
 
     /** The request parameter {@code explain}: a JSON boolean, else a 400 naming it. */
     private static boolean explain(JsonNode parameters) {
-        JsonNode explain = parameters == null ? null : parameters.get(JsonRowsParser.EXPLAIN);
+        JsonNode explain = parameters == null ? null : parameters.get(ExplainField.NAME);
         if (explain == null || explain.isNull()) {
             return false;
         }
         if (!explain.isBoolean()) {
-            throw HttpProblem.invalidFields(List.of(new FieldProblem("parameters." + JsonRowsParser.EXPLAIN,
+            throw HttpProblem.invalidFields(List.of(new FieldProblem("parameters." + ExplainField.NAME,
                     "\"parameters\".\"explain\" must be true or false, got " + V2Values.describe(explain), null)));
         }
         return explain.booleanValue();
