@@ -37,7 +37,7 @@ public final class LiveProfile {
      * @param outOfRange numbers below the first bin edge or above the last
      * @param unknown    categories the card has not seen
      * @param counts     per bin (or known category, in {@link LiveFeature#bins()} order), the values that fell in it
-     * @param psi        the drift score; NaN when fewer than {@link Psi#MIN_ROWS} values were compared or the input
+     * @param psi        the drift score; NaN when fewer than {@link Psi#minValues} values were compared or the input
      *                   has no training profile
      */
     public record Window(long values, long missing, long outOfRange, long unknown, List<Long> counts, double psi) {
@@ -76,6 +76,8 @@ public final class LiveProfile {
         final Map<String, Integer> categories; // category to index, for CATEGORIES
         final List<String> bins;
         final double[] training;
+        /** The bins or categories the training data fills: what the noise of its PSI scales with. */
+        final int filledBins;
 
         Column(String name, Kind kind, int input, int column, int width, int offset, double[] edges,
                List<Double> cardEdges, Map<String, Integer> categories, List<String> bins, double[] training) {
@@ -90,6 +92,7 @@ public final class LiveProfile {
             this.categories = categories;
             this.bins = bins;
             this.training = training;
+            this.filledBins = (int) Arrays.stream(training).filter(count -> count > 0).count();
         }
 
         /** Counters: the bins or categories (or one of values present), then below/unknown, above (histograms only), missing. */
@@ -295,7 +298,7 @@ public final class LiveProfile {
             unknown = compared[known];
         }
         long comparedValues = values - missing;
-        double psi = comparedValues < Psi.MIN_ROWS ? Double.NaN : Psi.of(expected, compared);
+        double psi = comparedValues < Psi.minValues(column.filledBins) ? Double.NaN : Psi.of(expected, compared);
         return new Window(values, missing, outOfRange, unknown, List.copyOf(binCounts), psi);
     }
 }

@@ -16,8 +16,15 @@ public final class Psi {
     public static final double MODERATE = 0.1;
     /** At or above this, a large shift: the inputs are not what the model was trained on. */
     public static final double LARGE = 0.25;
-    /** Fewer live values than this give no score ("not enough data"). */
+    /** Fewer live values than this give no score ("not enough data"), however few bins an input has. */
     public static final long MIN_ROWS = 50;
+    /**
+     * The live values an input needs for each bin the training data fills beyond the first before it is scored: PSI
+     * of n values drawn from the training distribution itself averages about (bins − 1) / n (it is a chi-square
+     * statistic over n), so at this many its noise averages under 1/32 ≈ 0.03, well below {@link #MODERATE}
+     * (docs/operations.md, PsiNoiseFloorTest).
+     */
+    public static final int VALUES_PER_BIN = 32;
 
     private Psi() {
     }
@@ -47,6 +54,15 @@ public final class Psi {
             psi += (pa - pe) * Math.log(pa / pe);
         }
         return psi;
+    }
+
+    /**
+     * @param trainingBins the bins (or categories) the training data fills
+     * @return the fewest live values an input with that many filled bins is scored on: {@link #VALUES_PER_BIN} for
+     *         each bin beyond the first, and at least {@link #MIN_ROWS} (480 for a card's 16-bin histogram)
+     */
+    public static long minValues(int trainingBins) {
+        return Math.max(MIN_ROWS, (long) VALUES_PER_BIN * (trainingBins - 1));
     }
 
     /** @return "small", "moderate" or "large" by the conventional thresholds; "not enough data" for NaN */

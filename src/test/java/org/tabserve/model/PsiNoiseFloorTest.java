@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -18,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * that there is no drift at all. On the bundled bank-note model's card (four inputs, 16 bins each), for n values per
  * input, the mean PSI over many seeded draws is about (bins − 1) / n, PSI being about the chi-square statistic over n,
  * once every bin expects a few values; at fewer values the empty bins (each floored at {@link Psi#EPSILON}) make it
- * larger still. docs/operations.md quotes these figures: at 50 values (today's {@link Psi#MIN_ROWS}) undrifted inputs
- * read "moderate" or "large" on the conventional thresholds, which is why it proposes a larger minimum.
+ * larger still. docs/operations.md quotes these figures: at 50 values undrifted inputs read "moderate" or "large" on the
+ * conventional thresholds, which is why an input is scored only from {@link Psi#minValues} values on.
  */
 class PsiNoiseFloorTest {
 
@@ -50,7 +51,7 @@ class PsiNoiseFloorTest {
     }
 
     /**
-     * The figures behind docs/operations.md's proposal: at 50 values (today's {@link Psi#MIN_ROWS}) every undrifted
+     * The figures behind {@link Psi#minValues}: at 50 values every undrifted
      * input reads moderate or worse on average; at 300 (20 × (16 − 1)) the mean is well under 0.1 and few draws reach it.
      */
     @Test
@@ -71,6 +72,39 @@ class PsiNoiseFloorTest {
         int scores = DRAWS * atFifty.length;
         assertTrue(sum / scores < 0.7 * Psi.MODERATE, "mean PSI of undrifted values at 300: " + sum / scores);
         assertTrue(over < 0.1 * scores, over + " of " + scores + " undrifted scores at 300 values were >= 0.1");
+    }
+
+    /**
+     * At the fewest values the profile scores a 16-bin input on ({@link Psi#minValues}, 480), undrifted inputs average
+     * under 1 / {@link Psi#VALUES_PER_BIN} and hardly any reach {@link Psi#MODERATE}; the profile scores them there
+     * and not one value sooner.
+     */
+    @Test
+    void atTheMinimumTheProfileScoresUndriftedInputsSmall() {
+        int filled = occupied(profile().snapshot().get(0));
+        int n = (int) Psi.minValues(filled);
+        assertEquals(32 * (filled - 1), n, "the bank-note card's inputs fill their " + filled + " bins");
+        Random random = new Random(n);
+        int over = 0;
+        double sum = 0;
+        for (int d = 0; d < DRAWS; d++) {
+            for (double psi : draw(n, random)) {
+                assertFalse(Double.isNaN(psi), "scored at " + n + " values");
+                sum += psi;
+                over += psi >= Psi.MODERATE ? 1 : 0;
+            }
+        }
+        int scores = DRAWS * model.signature().features().size();
+        assertTrue(sum / scores < 1.2 / Psi.VALUES_PER_BIN, "mean PSI of undrifted values at " + n + ": " + sum / scores);
+        assertTrue(over <= 0.01 * scores, over + " of " + scores + " undrifted scores at " + n + " values were >= 0.1");
+
+        LiveProfile live = profile();
+        double[][] rows = new double[n - 1][model.signature().features().size()];
+        for (double[] row : rows) {
+            Arrays.fill(row, 0.0);
+        }
+        live.record(Batch.ofNumbers(model.signature(), rows));
+        assertTrue(Double.isNaN(live.snapshot().get(0).sinceStart().psi()), "no score at " + (n - 1) + " values");
     }
 
     /** Prints the table docs/operations.md quotes: mean and 95th percentile of PSI per n, over the four inputs. */
@@ -141,7 +175,12 @@ class PsiNoiseFloorTest {
         double[] psi = new double[features.size()];
         List<LiveProfile.LiveFeature> scored = live.snapshot();
         for (int f = 0; f < psi.length; f++) {
-            psi[f] = scored.get(f).sinceStart().psi();
+            LiveProfile.Window window = scored.get(f).sinceStart();
+            // Below Psi.minValues the profile gives no score: the index of the same counts, as it would score them
+            // (the draws fall inside the bins, so the out-of-range bins are empty).
+            psi[f] = n >= Psi.minValues(occupied(scored.get(f))) ? window.psi() : Psi.of(
+                    scored.get(f).training().stream().mapToDouble(Double::doubleValue).toArray(),
+                    window.counts().stream().mapToLong(Long::longValue).toArray());
         }
         return psi;
     }

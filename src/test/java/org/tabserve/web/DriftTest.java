@@ -132,31 +132,34 @@ class DriftTest {
     @Test
     void rowsPastTheTrainingRangeAreOutOfRangeWithALargePsi() {
         StringJoiner instances = new StringJoiner(",", "{\"instances\": [", "]}");
-        for (int i = 0; i < 60; i++) {
+        for (int i = 0; i < 480; i++) { // Psi.minValues of a 16-bin histogram
             instances.add("{\"variance\": " + (40 + i) + ", \"skewness\": 1, \"curtosis\": 1, \"entropy\": -1}");
         }
         http.postJson("/models/shifted/api/predict", instances.toString()).json();
         JsonNode variance = live("shifted", "variance").path("recent");
-        assertEquals(60, variance.path("values").asInt());
-        assertEquals(60, variance.path("out_of_range").asInt());
+        assertEquals(480, variance.path("values").asInt());
+        assertEquals(480, variance.path("out_of_range").asInt());
         assertEquals(1.0, variance.path("out_of_range_rate").asDouble());
         assertTrue(variance.path("psi").asDouble() > 0.25, variance::toString);
         assertEquals("large", variance.path("drift").asText());
     }
 
     @Test
-    void aCategoryTheCardNeverSawIsUnknownAndBelowFiftyValuesThereIsNoScore() {
+    void aCategoryTheCardNeverSawIsUnknownAndBelowItsMinimumThereIsNoScore() {
         String row = "{\"island\": \"Atlantis\", \"bill_length_mm\": 39.1, \"bill_depth_mm\": 18.7,"
                 + " \"flipper_length_mm\": 181, \"body_mass_g\": 3750, \"sex\": \"MALE\"}";
         http.postJson("/models/species/api/predict", row).json();
         JsonNode island = live("species", "island").path("recent");
         assertTrue(island.path("psi").isNull(), island::toString);
         assertEquals("not enough data", island.path("drift").asText());
+        // island's three training categories: Psi.minValues(3) = 64 values; 63 are not enough, 64 are
         http.postJson("/models/species/api/predict", "{\"instances\": [" + String.join(",",
-                java.util.Collections.nCopies(59, row)) + "]}").json();
+                java.util.Collections.nCopies(62, row)) + "]}").json();
+        assertEquals("not enough data", live("species", "island").path("recent").path("drift").asText());
+        http.postJson("/models/species/api/predict", row).json();
         JsonNode live = live("species", "island");
         assertEquals("categories", live.path("compared_on").asText());
-        assertEquals(60, live.path("recent").path("unknown_categories").asInt(), live::toString);
+        assertEquals(64, live.path("recent").path("unknown_categories").asInt(), live::toString);
         assertEquals(1.0, live.path("recent").path("unknown_category_rate").asDouble());
         assertTrue(live.path("recent").path("psi").asDouble() > 0.25, live::toString);
     }
@@ -191,7 +194,7 @@ class DriftTest {
     @Test
     void theModelsIndexShowsEachModelsWorstDrift() {
         http.postJson("/models/indexed/api/predict", "{\"instances\": [" + String.join(",", java.util.Collections.nCopies(
-                60, "{\"variance\": 50, \"skewness\": 1, \"curtosis\": 1, \"entropy\": -1}")) + "]}").json();
+                480, "{\"variance\": 50, \"skewness\": 1, \"curtosis\": 1, \"entropy\": -1}")) + "]}").json();
         Document page = http.get("/models").html();
         Element shifted = page.selectFirst("tbody[data-model=indexed] td.drift");
         assertEquals("variance", shifted.selectFirst(".drift-feature").text(), shifted::toString);

@@ -81,7 +81,8 @@ public final class ModelApiOpenApi implements OpenApiPart {
                                 .required(List.of("window_seconds", "requests", "errors", "p50_ms", "p99_ms")))
                         .addProperty("worst_drift", new ObjectSchema().nullable(true).description("the input of this"
                                         + " version whose values of the last hour drifted most from the card's training"
-                                        + " profile; null before any input has a score (50 values)")
+                                        + " profile; null before any input has a score (32 values per training"
+                                        + " bin beyond the first, at least 50)")
                                 .addProperty("feature", new StringSchema())
                                 .addProperty("psi", new NumberSchema().description("population stability index"))
                                 .addProperty("drift", new StringSchema()._enum(List.of("small", "moderate", "large")))
@@ -139,7 +140,8 @@ public final class ModelApiOpenApi implements OpenApiPart {
                 .addProperty("unknown_category_rate", new NumberSchema())
                 .addProperty("counts", new ArraySchema().items(new IntegerSchema()).description("per bin"))
                 .addProperty("psi", new NumberSchema().nullable(true).description("population stability index against"
-                        + " the training profile; null until 50 values were compared"))
+                        + " the training profile; null until 32 values per training bin beyond the first (at least 50)"
+                        + " were compared"))
                 .addProperty("drift", new StringSchema()._enum(List.of("small", "moderate", "large",
                         "not enough data", "no training profile")).description("the PSI read on 0.1 and 0.25"))
                 .required(List.of("window_seconds", "values", "missing", "missing_rate", "drift"));

@@ -15,10 +15,11 @@ import java.util.Locale;
  *
  * @param profile       whether the card has a training profile of any input
  * @param windowMinutes the minutes the recent figures cover
- * @param minValues     the values an input needs before it gets a score
+ * @param valuesPerBin  the values an input needs for each training bin beyond the first before it gets a score
+ * @param minValues     the values any input needs before it gets a score
  * @param charts        one per input that has a profile, in the model's order
  */
-record LiveSection(boolean profile, int windowMinutes, long minValues, List<Chart> charts) {
+record LiveSection(boolean profile, int windowMinutes, int valuesPerBin, long minValues, List<Chart> charts) {
 
     /**
      * One input's live figures, in words.
@@ -46,7 +47,8 @@ record LiveSection(boolean profile, int windowMinutes, long minValues, List<Char
                     psi(feature.sinceStart().psi()), LivePlots.percent(recent.rate(recent.missing())) + " missing",
                     outside));
         }
-        return new LiveSection(live.hasTrainingProfile(), LiveCounts.WINDOW_SECONDS / 60, Psi.MIN_ROWS, charts);
+        return new LiveSection(live.hasTrainingProfile(), LiveCounts.WINDOW_SECONDS / 60, Psi.VALUES_PER_BIN, Psi.MIN_ROWS,
+                charts);
     }
 
     private static String psi(double psi) {
