@@ -152,7 +152,8 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
 
     /**
      * Resolves the model a call names (failing UNAVAILABLE when it is not there to answer), answers with what
-     * {@code work} makes of it, and gives the model back.
+     * {@code work} makes of it (a failure there counts as a failed request in the model's statistics), and gives the
+     * model back.
      */
     private <T> void call(StreamObserver<T> answer, String rpc, String name, String version,
                           Function<ResolvedModel, T> work) {
@@ -164,7 +165,12 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
                 answer.onError(V2GrpcStatus.of(e, true, rpc).asRuntimeException());
                 return;
             }
-            reply = work.apply(model);
+            try {
+                reply = work.apply(model);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                model.failed(); // counted in its version's statistics as a failed request, as REST's route counts it
+                throw e;
+            }
         } catch (RuntimeException e) {
             answer.onError(V2GrpcStatus.of(e, false, rpc).asRuntimeException());
             return;
