@@ -33,13 +33,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The statistics extension over gRPC (ModelStatistics) against REST's {@code GET /v2/models[/{name}[/versions/{v}]]/stats}
- * on the same server, the launcher's embedded Jetty over a {@code --models} directory with two versions of the bank-note
- * model and two penguin models, driven by grpc-java's generated stub: after inferences over REST and gRPC on both
- * versions, and refusals on both transports, the same versions with the same figures (rows, model calls, last
- * inference, the count and nanoseconds of the requests that scored and that failed) for one model, one version and
- * every model (an empty name, as Triton reads it); a model or version that does not serve is NOT_FOUND with REST's
- * words; the call is counted under its model in the request metrics.
+ * The statistics extension over gRPC (ModelStatistics) against REST's
+ * {@code GET /v2/models[/{name}[/versions/{v}]]/stats} on the same server, the launcher's embedded Jetty over a
+ * {@code --models} directory with two versions of the bank-note model and two penguin models, driven by grpc-java's
+ * generated stub: after inferences over REST and gRPC on both versions, and refusals on both transports, the same
+ * versions with the same figures (rows, model calls, last inference, the count and nanoseconds of the requests that
+ * scored and that failed) for one model, one version and every model (an empty name, as Triton reads it); a model or
+ * version that does not serve is NOT_FOUND with REST's words; the call is counted under its model in the metrics.
  */
 class V2GrpcStatisticsTest {
 
@@ -171,9 +171,13 @@ class V2GrpcStatisticsTest {
     private static List<String> entries(ModelStatisticsResponse response) {
         return response.getModelStatsList().stream().map(s -> String.join(" ", s.getName(), s.getVersion(),
                 "last=" + s.getLastInference(), "rows=" + s.getInferenceCount(), "calls=" + s.getExecutionCount(),
-                "success=" + s.getInferenceStats().getSuccess().getCount() + "/" + s.getInferenceStats().getSuccess().getNs(),
-                "fail=" + s.getInferenceStats().getFail().getCount() + "/" + s.getInferenceStats().getFail().getNs(),
+                "success=" + duration(s.getInferenceStats().getSuccess()),
+                "fail=" + duration(s.getInferenceStats().getFail()),
                 "batches=" + s.getBatchStatsCount())).toList();
+    }
+
+    private static String duration(inference.StatisticDuration duration) {
+        return duration.getCount() + "/" + duration.getNs();
     }
 
     /**
