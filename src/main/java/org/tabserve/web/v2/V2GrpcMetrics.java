@@ -3,6 +3,7 @@ package org.tabserve.web.v2;
 import inference.ModelInferRequest;
 import inference.ModelMetadataRequest;
 import inference.ModelReadyRequest;
+import inference.ModelStatisticsRequest;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -81,7 +82,7 @@ final class V2GrpcMetrics implements ServerInterceptor {
         return !name.isEmpty() && !repository.readyVersions(name).isEmpty() ? name : "";
     }
 
-    /** The model a request message names, for the calls that use one; null for the others. */
+    /** The model a request message names, for the calls that use one; null for the others (and every model's). */
     static String modelNamed(Object message) {
         if (message instanceof ModelInferRequest infer) {
             return infer.getModelName();
@@ -91,6 +92,10 @@ final class V2GrpcMetrics implements ServerInterceptor {
         }
         if (message instanceof ModelReadyRequest ready) {
             return ready.getName();
+        }
+        if (message instanceof ModelStatisticsRequest statistics) {
+            // An empty name asks for every model's statistics, not the default model's: no one model to label.
+            return statistics.getName().isEmpty() ? null : statistics.getName();
         }
         return null;
     }

@@ -7,6 +7,8 @@ import inference.ModelMetadataRequest;
 import inference.ModelMetadataResponse;
 import inference.ModelReadyRequest;
 import inference.ModelReadyResponse;
+import inference.ModelStatisticsRequest;
+import inference.ModelStatisticsResponse;
 import inference.RepositoryIndexRequest;
 import inference.RepositoryIndexResponse;
 import inference.RepositoryModelLoadRequest;
@@ -30,12 +32,13 @@ import org.tabserve.web.http.TabserveMetrics;
 import java.util.function.Function;
 
 /**
- * The Open Inference Protocol over gRPC ({@code inference.GRPCInferenceService}'s core RPCs and the repository
- * extension's), served beside the REST routes on the same port through gRPC's servlet transport: each RPC resolves the
- * model it names as the REST routes do (an empty name is the default model), ModelInfer goes through the same checks
- * and answers as {@code POST /v2/models/{name}/infer} ({@link V2Inference}) and the repository RPCs through REST's
- * ({@link V2GrpcRepository}), their refusals as gRPC statuses with REST's messages. Every call is counted in the
- * request metrics ({@link V2GrpcMetrics}).
+ * The Open Inference Protocol over gRPC ({@code inference.GRPCInferenceService}'s core RPCs and the statistics and
+ * repository extensions'), served beside the REST routes on the same port through gRPC's servlet transport: each RPC
+ * resolves the model it names as the REST routes do (an empty name is the default model; for ModelStatistics, every
+ * model), ModelInfer goes through the same checks and answers as {@code POST /v2/models/{name}/infer}
+ * ({@link V2Inference}), ModelStatistics through REST's {@code /stats} ({@link V2GrpcStatistics}) and the repository
+ * RPCs through REST's ({@link V2GrpcRepository}), their refusals as gRPC statuses with REST's messages. Every call is
+ * counted in the request metrics ({@link V2GrpcMetrics}).
  */
 public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
 
@@ -46,6 +49,7 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     private final V2Inference inference;
     private final String serverVersion;
     private final V2GrpcRepository repository;
+    private final V2GrpcStatistics statistics;
     private final TabserveMetrics metrics;
 
     /**
@@ -61,6 +65,7 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
         this.inference = new V2Inference(maxBatchRows);
         this.serverVersion = serverVersion;
         this.repository = new V2GrpcRepository(served.repository(), adminToken);
+        this.statistics = new V2GrpcStatistics(served);
         this.metrics = metrics;
     }
 
@@ -124,6 +129,11 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     }
 
     @Override
+    public void modelStatistics(ModelStatisticsRequest request, StreamObserver<ModelStatisticsResponse> answer) {
+        statistics.answer(request, answer);
+    }
+
+    @Override
     public void repositoryIndex(RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> answer) {
         repository.index(request, answer);
     }
@@ -142,7 +152,8 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
 
     /**
      * Resolves the model a call names (failing UNAVAILABLE when it is not there to answer), answers with what
-     * {@code work} makes of it, and gives the model back.
+     * {@code work} makes of it (a failure there counts as a failed request in the model's statistics), and gives the
+     * model back.
      */
     private <T> void call(StreamObserver<T> answer, String rpc, String name, String version,
                           Function<ResolvedModel, T> work) {
@@ -154,7 +165,12 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
                 answer.onError(V2GrpcStatus.of(e, true, rpc).asRuntimeException());
                 return;
             }
-            reply = work.apply(model);
+            try {
+                reply = work.apply(model);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                model.failed(); // counted in its version's statistics as a failed request, as REST's route counts it
+                throw e;
+            }
         } catch (RuntimeException e) {
             answer.onError(V2GrpcStatus.of(e, false, rpc).asRuntimeException());
             return;

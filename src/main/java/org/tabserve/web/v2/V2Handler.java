@@ -7,14 +7,9 @@ import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Model;
-import org.tabserve.repository.ModelState;
-import org.tabserve.repository.ModelStatus;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonText;
 import org.tabserve.web.http.AdminToken;
-import org.tabserve.web.http.LiveJson;
-import org.tabserve.web.http.ModelRoute;
-import org.tabserve.web.http.ModelStatistics;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
@@ -48,7 +43,8 @@ public final class V2Handler {
 
     /**
      * The protocol's extensions tabserve serves, as {@code GET /v2} and gRPC's ServerMetadata list them: the model
-     * repository (index, load, unload; over REST and gRPC) and statistics ({@code /v2/models/stats}, over REST).
+     * repository (index, load, unload) and statistics ({@code /v2/models/stats}, gRPC's ModelStatistics), over REST and
+     * gRPC.
      */
     static final List<String> EXTENSIONS = List.of("model_repository", "statistics");
 
@@ -116,34 +112,7 @@ public final class V2Handler {
      * time of the requests that scored and that failed since it was loaded, with each input's live drift.
      */
     public void stats(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
-        List<ModelStatus> versions = new ArrayList<>();
-        if (model.route().isPresent() && model.route().get().version().isPresent()) {
-            model.model(); // 404 or 503 for a version that does not serve, as its other routes answer
-            versions.add(new ModelStatus(model.name(), model.route().get().version().get(), ModelState.READY,
-                    java.util.Optional.empty()));
-        } else {
-            String name = model.route().map(ModelRoute::name).orElse(null);
-            model.repository().index().stream().filter(s -> s.state() == ModelState.READY)
-                    .filter(s -> name == null || s.name().equals(name)).forEach(versions::add);
-            if (name != null && versions.isEmpty()) {
-                model.model(); // the 404 (or 503 with its reason) of a model that does not serve
-            }
-        }
-        List<V2Json.ModelStat> stats = new ArrayList<>();
-        for (ModelStatus version : versions) {
-            java.util.Map<String, java.util.Map<String, Object>> live = new java.util.LinkedHashMap<>();
-            try (org.tabserve.repository.Lease lease = model.repository().lease(version.name(), version.version())) {
-                model.drift().of(version.name(), version.version(), lease.model()).ifPresent(profile ->
-                        profile.snapshot().forEach(feature -> live.put(feature.name(), LiveJson.of(feature))));
-            } catch (RuntimeException e) {
-                continue; // unloaded since the index was read
-            }
-            ModelStatistics.Snapshot s = model.statistics().of(version.name(), version.version());
-            stats.add(new V2Json.ModelStat(s.name(), Long.toString(s.version()), s.lastInferenceMillis(), s.rows(),
-                    s.executions(), new V2Json.InferenceStats(new V2Json.DurationStat(s.successes(), s.successNanos()),
-                    new V2Json.DurationStat(s.failures(), s.failureNanos())), List.of(), live));
-        }
-        write(response, 200, new V2Json.StatsResponse(stats));
+        write(response, 200, new V2Json.StatsResponse(V2Statistics.of(model, true)));
     }
 
     /**

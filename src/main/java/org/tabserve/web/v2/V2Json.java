@@ -82,7 +82,8 @@ public final class V2Json {
 
     /**
      * One model version's statistics; {@code batch_stats} is empty (tabserve does not time model calls by batch size)
-     * and {@code live} is tabserve's: each input's live counts and drift, as {@code GET /api/model} gives them.
+     * and {@code live} is tabserve's: each input's live counts and drift, as {@code GET /api/model} gives them (null
+     * for gRPC's ModelStatistics, whose message has no place for it).
      */
     record ModelStat(String name, String version, @JsonProperty("last_inference") long lastInference,
                      @JsonProperty("inference_count") long inferenceCount,

@@ -1,0 +1,67 @@
+package org.tabserve.web.v2;
+
+import org.tabserve.repository.Lease;
+import org.tabserve.repository.ModelState;
+import org.tabserve.repository.ModelStatus;
+import org.tabserve.web.http.LiveJson;
+import org.tabserve.web.http.ModelRoute;
+import org.tabserve.web.http.ModelStatistics;
+import org.tabserve.web.http.ResolvedModel;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The statistics extension's work, whichever transport asked for it (REST's {@code /v2/models[/{name}]/stats}, gRPC's
+ * ModelStatistics): which ready versions the request names and each one's figures, so that both answer the same
+ * versions with the same counts and fail alike for a model that does not serve.
+ */
+final class V2Statistics {
+
+    private V2Statistics() {
+    }
+
+    /**
+     * The figures of every ready version of every model (a request that names none), of the model named, or of the
+     * version named, in the repository's order.
+     *
+     * @param live whether each entry carries its inputs' live counts and drift (REST's {@code live}, tabserve's own)
+     * @throws org.tabserve.repository.RepositoryException for a model or version named that does not serve (a 404
+     *                                                     saying which do, or a 503 saying why it is not ready)
+     */
+    static List<V2Json.ModelStat> of(ResolvedModel model, boolean live) {
+        List<ModelStatus> versions = new ArrayList<>();
+        if (model.route().isPresent() && model.route().get().version().isPresent()) {
+            model.model(); // 404 or 503 for a version that does not serve, as its other routes answer
+            versions.add(new ModelStatus(model.name(), model.route().get().version().get(), ModelState.READY,
+                    Optional.empty()));
+        } else {
+            String name = model.route().map(ModelRoute::name).orElse(null);
+            model.repository().index().stream().filter(s -> s.state() == ModelState.READY)
+                    .filter(s -> name == null || s.name().equals(name)).forEach(versions::add);
+            if (name != null && versions.isEmpty()) {
+                model.model(); // the 404 (or 503 with its reason) of a model that does not serve
+            }
+        }
+        List<V2Json.ModelStat> stats = new ArrayList<>();
+        for (ModelStatus version : versions) {
+            Map<String, Map<String, Object>> inputs = new LinkedHashMap<>();
+            try (Lease lease = model.repository().lease(version.name(), version.version())) {
+                if (live) {
+                    model.drift().of(version.name(), version.version(), lease.model()).ifPresent(profile ->
+                            profile.snapshot().forEach(feature -> inputs.put(feature.name(), LiveJson.of(feature))));
+                }
+            } catch (RuntimeException e) {
+                continue; // unloaded since the index was read
+            }
+            ModelStatistics.Snapshot s = model.statistics().of(version.name(), version.version());
+            stats.add(new V2Json.ModelStat(s.name(), Long.toString(s.version()), s.lastInferenceMillis(), s.rows(),
+                    s.executions(), new V2Json.InferenceStats(new V2Json.DurationStat(s.successes(), s.successNanos()),
+                    new V2Json.DurationStat(s.failures(), s.failureNanos())), List.of(), live ? inputs : null));
+        }
+        return stats;
+    }
+}
