@@ -106,9 +106,10 @@ public final class TabserveListener implements ServletContextListener {
                 config.maxUploadBytes()));
         add(context, "metrics", new PrometheusMetricsServlet(metrics.registry()), "/metrics");
         // The Open Inference Protocol over gRPC, on the same port: HTTP/2 requests to /inference.GRPCInferenceService/*
-        // (cleartext under java -jar, where the launcher enables h2c). Its messages are bounded as REST bodies are.
+        // (cleartext under java -jar, where the launcher enables h2c). Its messages are bounded as REST bodies are, and
+        // reserve from the same memory budget (V2GrpcIntake).
         add(context, "grpc", new ServletServerBuilder()
-                .addService(new V2GrpcService(served, config.maxBatchRows(), serverVersion()))
+                .addService(new V2GrpcService(served, config.maxBatchRows(), budget, serverVersion()).definition())
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes()))
                 .buildServlet(), V2GrpcService.PATH + "/*").setAsyncSupported(true);
         add(context, "error", new ErrorServlet(errors), "/error");

@@ -13,7 +13,10 @@ import inference.ServerMetadataRequest;
 import inference.ServerMetadataResponse;
 import inference.ServerReadyRequest;
 import inference.ServerReadyResponse;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
+import org.tabserve.model.Model;
+import org.tabserve.web.http.MemoryBudget;
 import org.tabserve.web.http.ResolvedModel;
 import org.tabserve.web.http.ServedModels;
 
@@ -24,6 +27,8 @@ import java.util.function.Function;
  * routes on the same port through gRPC's servlet transport: each RPC resolves the model it names as the REST routes
  * do (an empty name is the default model), and ModelInfer goes through the same checks and answers as
  * {@code POST /v2/models/{name}/infer} ({@link V2Inference}), its refusals as gRPC statuses with REST's messages.
+ * Every call's message is parsed under the memory budget REST requests share ({@link V2GrpcIntake}), and ModelInfer's
+ * explanations grow the same reservation, as REST's do.
  */
 public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
 
@@ -32,17 +37,28 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
 
     private final ServedModels served;
     private final V2Inference inference;
+    private final MemoryBudget budget;
     private final String serverVersion;
 
     /**
      * @param served        the models the app serves
      * @param maxBatchRows  the most rows one request may hold
+     * @param budget        the memory budget requests share, which every call's message reserves from
      * @param serverVersion tabserve's version, for ServerMetadata
      */
-    public V2GrpcService(ServedModels served, int maxBatchRows, String serverVersion) {
+    public V2GrpcService(ServedModels served, int maxBatchRows, MemoryBudget budget, String serverVersion) {
         this.served = served;
         this.inference = new V2Inference(maxBatchRows);
+        this.budget = budget;
         this.serverVersion = serverVersion;
+    }
+
+    /**
+     * The service to serve: every call's message taken in under the memory budget ({@link V2GrpcIntake}), where
+     * {@link #bindService()} (generated, final) would have gRPC parse it first.
+     */
+    public ServerServiceDefinition definition() {
+        return V2GrpcIntake.of(bindService(), budget);
     }
 
     @Override
@@ -88,10 +104,15 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
                         model.model())));
     }
 
+    /** As REST's infer, explanations included ({@code explain} as a bool parameter), under the call's reservation. */
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> answer) {
-        call(answer, "ModelInfer", request.getModelName(), request.getModelVersion(), model ->
-                V2GrpcMessages.response(inference.infer(model, V2GrpcMessages.request(request))));
+        MemoryBudget.Reservation held = V2GrpcIntake.held();
+        call(answer, "ModelInfer", request.getModelName(), request.getModelVersion(), model -> {
+            Model classifier = model.model();
+            return V2GrpcMessages.response(V2Inference.answer(model, classifier,
+                    inference.reader(classifier).read(V2GrpcMessages.request(request)), held));
+        });
     }
 
     /**
