@@ -35,6 +35,7 @@ import org.tabserve.web.http.TabserveMetrics;
 import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
 import org.tabserve.web.pages.UploadPages;
+import org.tabserve.web.v2.V2GrpcBodyFilter;
 import org.tabserve.web.v2.V2GrpcService;
 import io.grpc.servlet.jakarta.ServletServerBuilder;
 
@@ -128,6 +129,12 @@ public final class TabserveListener implements ServletContextListener {
         FilterRegistration.Dynamic encoding = context.addFilter("request-encoding", new RequestEncodingFilter(errors));
         encoding.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
         encoding.setAsyncSupported(true);
+        // Last, on the gRPC service's path alone: its messages' bytes are metered against the memory budget as the
+        // transport reads them, as REST bodies are.
+        FilterRegistration.Dynamic grpcBodies = context.addFilter("grpc-bodies", new V2GrpcBodyFilter(budget));
+        grpcBodies.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true,
+                V2GrpcService.PATH + "/*");
+        grpcBodies.setAsyncSupported(true);
     }
 
     private static ServletRegistration.Dynamic add(ServletContext context, String name, jakarta.servlet.Servlet servlet,
