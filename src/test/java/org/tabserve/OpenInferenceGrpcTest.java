@@ -181,6 +181,11 @@ public class OpenInferenceGrpcTest {
         stub.modelInfer(grpcRequest(name, request, false));
         stub.modelInfer(grpcRequest("", request, false));
         assertThrows(StatusRuntimeException.class, () -> stub.modelInfer(grpcRequest("no-such-model", request, false)));
+        // Bytes that are not a ModelInferRequest are refused before any RPC sees a message, and counted all the same.
+        StatusRuntimeException notProtobuf = assertThrows(StatusRuntimeException.class, () ->
+                io.grpc.stub.ClientCalls.blockingUnaryCall(channel, RAW_MODEL_INFER, io.grpc.CallOptions.DEFAULT,
+                        new byte[]{(byte) 0xff, 0x01}));
+        assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, notProtobuf.getStatus().getCode());
         String after = text(bankNotes, "/metrics");
 
         String model = "model=\"" + name + "\"";
@@ -191,11 +196,39 @@ public class OpenInferenceGrpcTest {
                 "method=\"POST\"," + model + ",protocol=\"grpc\"" + infer + ",status=\"OK\""));
         assertEquals(1, rise(before, after, "tabserve_http_requests_total",
                 "method=\"POST\",model=\"\",protocol=\"grpc\"" + infer + ",status=\"NOT_FOUND\""));
+        assertEquals(1, rise(before, after, "tabserve_http_requests_total",
+                "method=\"POST\",model=\"\",protocol=\"grpc\"" + infer + ",status=\"INVALID_ARGUMENT\""));
         assertEquals(2, rise(before, after, "tabserve_http_request_duration_seconds_count",
                 "method=\"POST\"," + model + ",protocol=\"grpc\"" + infer));
         assertTrue(!after.contains("no-such-model"), "a name a client made up never becomes a label value");
         assertTrue(!after.contains("route=\"/inference.GRPCInferenceService/*\""),
                 "a gRPC call is counted by the service alone, not by the servlet filter too");
+    }
+
+    /** ModelInfer with its request as bytes, whatever they are. */
+    private static final io.grpc.MethodDescriptor<byte[], byte[]> RAW_MODEL_INFER = io.grpc.MethodDescriptor
+            .<byte[], byte[]>newBuilder().setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName(GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName())
+            .setRequestMarshaller(Bytes.MARSHALLER).setResponseMarshaller(Bytes.MARSHALLER).build();
+
+    /** Bytes as they are, both ways. */
+    private enum Bytes {
+        ;
+        static final io.grpc.MethodDescriptor.Marshaller<byte[]> MARSHALLER = new io.grpc.MethodDescriptor.Marshaller<>() {
+            @Override
+            public java.io.InputStream stream(byte[] value) {
+                return new java.io.ByteArrayInputStream(value);
+            }
+
+            @Override
+            public byte[] parse(java.io.InputStream stream) {
+                try (stream) {
+                    return stream.readAllBytes();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
     }
 
     /** How much one sample rose between two scrapes (0 for one absent). */

@@ -35,6 +35,7 @@ import org.tabserve.web.http.TabserveMetrics;
 import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
 import org.tabserve.web.pages.UploadPages;
+import org.tabserve.web.v2.V2GrpcBodyFilter;
 import org.tabserve.web.v2.V2GrpcService;
 import io.grpc.servlet.jakarta.ServletServerBuilder;
 
@@ -109,10 +110,11 @@ public final class TabserveListener implements ServletContextListener {
                 config.maxUploadBytes()));
         add(context, "metrics", new PrometheusMetricsServlet(metrics.registry()), "/metrics");
         // The Open Inference Protocol over gRPC, on the same port: HTTP/2 requests to /inference.GRPCInferenceService/*
-        // (cleartext under java -jar, where the launcher enables h2c). Its messages are bounded as REST bodies are.
+        // (cleartext under java -jar, where the launcher enables h2c). Its messages are bounded as REST bodies are, and
+        // reserve from the same memory budget (V2GrpcIntake).
         add(context, GRPC_SERVLET, new ServletServerBuilder()
-                .addService(new V2GrpcService(served, config.maxBatchRows(), serverVersion(), adminToken, metrics)
-                        .intercepted())
+                .addService(new V2GrpcService(served, config.maxBatchRows(), budget, serverVersion(), adminToken,
+                        metrics).definition())
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes()))
                 .buildServlet(), V2GrpcService.PATH + "/*").setAsyncSupported(true);
         add(context, "error", new ErrorServlet(errors), "/error");
@@ -131,6 +133,12 @@ public final class TabserveListener implements ServletContextListener {
         FilterRegistration.Dynamic encoding = context.addFilter("request-encoding", new RequestEncodingFilter(errors));
         encoding.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
         encoding.setAsyncSupported(true);
+        // Last, on the gRPC service's path alone: its messages' bytes are metered against the memory budget as the
+        // transport reads them, as REST bodies are.
+        FilterRegistration.Dynamic grpcBodies = context.addFilter("grpc-bodies", new V2GrpcBodyFilter(budget));
+        grpcBodies.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true,
+                V2GrpcService.PATH + "/*");
+        grpcBodies.setAsyncSupported(true);
     }
 
     private static ServletRegistration.Dynamic add(ServletContext context, String name, jakarta.servlet.Servlet servlet,

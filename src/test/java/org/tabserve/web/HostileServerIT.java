@@ -16,6 +16,7 @@ import org.junit.jupiter.api.function.Executable;
 import org.tabserve.TabserveProcess;
 import org.tabserve.model.CardKeys;
 import org.tabserve.model.onnx.graph.MetadataWriter;
+import inference.ModelInferRequest;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -535,6 +536,359 @@ class HostileServerIT {
         long after = linesNaming(refused);
         assertEquals(before, after, () -> (after - before) + " more log lines about " + refused
                 + " over 5 polls in which nothing changed:\n" + String.join("\n", tail(40)));
+    }
+
+    // ---- issue 26: the Open Inference Protocol over gRPC ----
+
+    /** Statuses no gRPC call may end with: a server fault, or an exception gRPC could not name. */
+    private static final List<io.grpc.Status.Code> FAULTS = List.of(io.grpc.Status.Code.INTERNAL,
+            io.grpc.Status.Code.UNKNOWN, io.grpc.Status.Code.DATA_LOSS);
+
+    @Test
+    @Order(13)
+    void case13_grpcBytesThatAreNotProtobufAreInvalidArgumentNamingWhatIsWrongOnEveryRpc() throws Exception {
+        byte[] valid = GrpcWire.notes("banknote", 2).toByteArray();
+        try (GrpcWire grpc = new GrpcWire(server.uri())) {
+            List<GrpcWire.Outcome> outcomes = new ArrayList<>();
+            for (String rpc : List.of("ModelInfer", "ServerLive", "ModelMetadata", "ModelReady")) {
+                outcomes.add(grpc.call(rpc + " with text", rpc, ascii("this is not protobuf")));
+                outcomes.add(grpc.call(rpc + " with 0xff bytes", rpc, new byte[]{-1, -1, -1, -1, -1, -1, -1, -1, -1, -1}));
+                outcomes.add(grpc.call(rpc + " with a ModelInfer cut in half", rpc,
+                        java.util.Arrays.copyOf(valid, valid.length / 2)));
+            }
+            outcomes.add(grpc.call("a group that never ends", "ModelInfer", new byte[]{(byte) 0x9b, 0x06}));
+            for (GrpcWire.Outcome outcome : outcomes) {
+                assertFalse(FAULTS.contains(outcome.code()), outcome::toString);
+                if (outcome.what().startsWith("ModelInfer")) {
+                    assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, outcome.code(), outcome::toString);
+                    assertTrue(outcome.description().contains("the message"), outcome::toString);
+                }
+            }
+            grpcStillAnswers(grpc);
+        }
+    }
+
+    @Test
+    @Order(14)
+    void case14_grpcMessagesOverTheBodyLimitAreResourceExhaustedNamingTheLimitUnread() throws Exception {
+        long limit = 4L << 20; // tabserve.max-body-bytes' default
+        try (GrpcWire grpc = new GrpcWire(server.uri())) {
+            for (long size : List.of(limit + 1, 512L << 20)) {
+                GrpcWire.Outcome outcome = grpc.callGenerated(size + " bytes", "ModelInfer", size, (byte) 0);
+                assertEquals(io.grpc.Status.Code.RESOURCE_EXHAUSTED, outcome.code(), outcome::toString);
+                assertTrue(outcome.description().contains(Long.toString(limit)), () -> "names the limit: " + outcome);
+                checkAlive(); // 512 MB at -Xmx128m: refused from its length, never held
+            }
+            grpcStillAnswers(grpc);
+        }
+    }
+
+    @Test
+    @Order(15)
+    void case15_grpcMessagesOfAGreatManyTinyFieldsOrAHugeShapeAreRefusedBeforeTheyAreParsed() throws Exception {
+        String rest413 = restTooLargeForTheBudget();
+        int bytes = (4 << 20) - 64;
+        byte[] emptyTensor = new byte[0];
+        ModelInferRequest.InferInputTensor.Builder dims = ModelInferRequest.InferInputTensor.newBuilder()
+                .setName("input").setDatatype("FP32");
+        for (int i = 0; i < 1_500_000; i++) {
+            dims.addShape(1);
+        }
+        ModelInferRequest.Builder keys = ModelInferRequest.newBuilder();
+        for (int i = 0; i < 400_000; i++) {
+            keys.putParameters(Integer.toString(i, 36), inference.InferParameter.getDefaultInstance());
+        }
+        try (GrpcWire grpc = new GrpcWire(server.uri())) {
+            List<GrpcWire.Outcome> budget = List.of(
+                    grpc.call("2 million empty input tensors", "ModelInfer", GrpcWire.repeated(5, emptyTensor, bytes / 2)),
+                    grpc.call("a tensor of a million one-character texts", "ModelInfer", ModelInferRequest.newBuilder()
+                            .addInputs(ModelInferRequest.InferInputTensor.parseFrom(GrpcWire.repeated(5,
+                                    GrpcWire.repeated(8, ascii("x"), 1_000_000), 1)).toBuilder().setName("input"))
+                            .build().toByteArray()),
+                    grpc.call("a shape of 1.5 million dimensions", "ModelInfer",
+                            ModelInferRequest.newBuilder().addInputs(dims).build().toByteArray()),
+                    grpc.call("400,000 parameters", "ModelInfer", keys.build().toByteArray()),
+                    grpc.call("2 million unknown fields", "ModelInfer", GrpcWire.repeated(99, emptyTensor, bytes / 3)),
+                    grpc.call("2 million unknown fields to ServerLive", "ServerLive",
+                            GrpcWire.repeated(99, emptyTensor, bytes / 3)));
+            for (GrpcWire.Outcome outcome : budget) {
+                assertEquals(io.grpc.Status.Code.RESOURCE_EXHAUSTED, outcome.code(), outcome::toString);
+                assertEquals(rest413, outcome.description(), () -> "REST's 413 words: " + outcome);
+            }
+            GrpcWire.Outcome huge = grpc.call("shape [2^62, 4] with 4 values", "ModelInfer",
+                    ModelInferRequest.newBuilder().addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                            .setName("input").setDatatype("FP32").addShape(1L << 62).addShape(4)
+                            .setContents(inference.InferTensorContents.newBuilder().addFp32Contents(1)
+                                    .addFp32Contents(2).addFp32Contents(3).addFp32Contents(4))).build().toByteArray());
+            assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, huge.code(), huge::toString);
+            assertTrue(huge.description().contains("4611686018427387904"), huge::toString);
+            grpcStillAnswers(grpc);
+        }
+    }
+
+    @Test
+    @Order(16)
+    void case16_grpcWrongDatatypesContentFieldsAndWireTypesAreInvalidArgumentNamingTheField() throws Exception {
+        ModelInferRequest notes = GrpcWire.notes("banknote", 1);
+        ModelInferRequest.Builder int64 = notes.toBuilder();
+        int64.getInputsBuilder(0).setContents(inference.InferTensorContents.newBuilder().addInt64Contents(1)
+                .addInt64Contents(2).addInt64Contents(3).addInt64Contents(4));
+        ModelInferRequest.Builder nope = notes.toBuilder();
+        nope.getInputsBuilder(0).setDatatype("NOPE");
+        ModelInferRequest.Builder text = notes.toBuilder();
+        text.getInputsBuilder(0).setDatatype("BYTES").setContents(inference.InferTensorContents.newBuilder()
+                .addBytesContents(com.google.protobuf.ByteString.copyFromUtf8("3.6")));
+        byte[] nameAsVarint = concat(GrpcWire.varint(1, 7), notes.toBuilder().clearModelName().build().toByteArray());
+        byte[] contentsAsText = concat(notes.toBuilder().clearInputs().build().toByteArray(), GrpcWire.repeated(5,
+                concat(ModelInferRequest.InferInputTensor.newBuilder().setName("input").setDatatype("FP32").addShape(1)
+                        .addShape(4).build().toByteArray(), GrpcWire.repeated(5, GrpcWire.varint(6, 1), 1)), 1));
+        try (GrpcWire grpc = new GrpcWire(server.uri())) {
+            Map<GrpcWire.Outcome, String> outcomes = new LinkedHashMap<>();
+            outcomes.put(grpc.call("FP32 with int64_contents", "ModelInfer", int64.build().toByteArray()),
+                    "contents.int64_contents");
+            outcomes.put(grpc.call("datatype NOPE", "ModelInfer", nope.build().toByteArray()), "'NOPE'");
+            outcomes.put(grpc.call("BYTES for a float input", "ModelInfer", text.build().toByteArray()), "'BYTES'");
+            outcomes.put(grpc.call("model_name as a varint", "ModelInfer", nameAsVarint), "model_name");
+            outcomes.put(grpc.call("fp32_contents as a varint", "ModelInfer", contentsAsText),
+                    "inputs.contents.fp32_contents");
+            outcomes.put(grpc.call("explain as text", "ModelInfer", notes.toBuilder().putParameters("explain",
+                    inference.InferParameter.newBuilder().setStringParam("true").build()).build().toByteArray()),
+                    "\"explain\"");
+            outcomes.forEach((outcome, field) -> {
+                assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, outcome.code(), outcome::toString);
+                assertTrue(outcome.description().contains(field), () -> "names " + field + ": " + outcome);
+            });
+            grpcStillAnswers(grpc);
+        }
+    }
+
+    @Test
+    @Order(17)
+    void case17_grpcRawInputContentsOfTheWrongLengthAreInvalidArgumentNamingTheInput() throws Exception {
+        ModelInferRequest.Builder raw = GrpcWire.notes("banknote", 1).toBuilder();
+        raw.getInputsBuilder(0).clearContents();
+        try (GrpcWire grpc = new GrpcWire(server.uri())) {
+            List<GrpcWire.Outcome> outcomes = List.of(
+                    grpc.call("6 raw bytes of FP32", "ModelInfer",
+                            raw.clone().addRawInputContents(GrpcWire.zeros(6)).build().toByteArray()),
+                    grpc.call("5 FP32 values for shape [1, 4]", "ModelInfer",
+                            raw.clone().addRawInputContents(GrpcWire.zeros(20)).build().toByteArray()),
+                    grpc.call("two raw entries for one input", "ModelInfer", raw.clone()
+                            .addRawInputContents(GrpcWire.zeros(16)).addRawInputContents(GrpcWire.zeros(16)).build()
+                            .toByteArray()),
+                    grpc.call("a BYTES length past the end", "ModelInfer", brokenTextLength(grpc)));
+            for (GrpcWire.Outcome outcome : outcomes) {
+                assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, outcome.code(), outcome::toString);
+                assertTrue(outcome.description().contains("raw_input_contents") || outcome.description()
+                        .contains("values"), outcome::toString);
+            }
+            grpcStillAnswers(grpc);
+        }
+    }
+
+    /**
+     * While a REST body holds most of the budget, a gRPC message that needs more than is left waits, then is
+     * UNAVAILABLE with REST's 503 words (a REST request refused meanwhile has the same), whether it is its parsed
+     * message or its bytes as they arrive that find no room; then 16 clients at once send
+     * messages of 4 MB and of 1 MB: the budget refuses some (RESOURCE_EXHAUSTED, UNAVAILABLE), none is a fault.
+     */
+    @Test
+    @Order(18)
+    void case18_grpcMessagesAtOnceWaitOrAreRefusedByTheBudgetWithRestsWordsAndTheServerLives() throws Exception {
+        int logged = server.output().size();
+        long capacity = budgetMegabytes() << 20;
+        try (GrpcWire grpc = new GrpcWire(server.uri()); RestHold hold = new RestHold(capacity * 85 / 100)) {
+            ExecutorService pool = Executors.newFixedThreadPool(3);
+            try {
+                // Needs about half the budget: more than the hold leaves, less than the whole.
+                byte[] half = GrpcWire.notes("banknote", (int) (capacity / 2 / V2_ELEMENT_BYTES / 4)).toByteArray();
+                Future<GrpcWire.Outcome> waiting = pool.submit(() -> grpc.call("half the budget", "ModelInfer", half));
+                // About 4 MB: more than the hold leaves for its bytes alone, which the transport reads metered.
+                byte[] big = GrpcWire.notes("banknote", 260_000).toByteArray();
+                Future<GrpcWire.Outcome> unread = pool.submit(() -> grpc.call("4 MB while held", "ModelInfer", big));
+                Future<Http.Response> rest = pool.submit(() -> http.fresh().postJson("/v2/models/banknote/infer",
+                        "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 4], \"datatype\": \"FP32\", \"data\": ["
+                                + "0, ".repeat((int) (capacity / 2 / 16 / 3)) + "0]}]}"));
+                GrpcWire.Outcome outcome = waiting.get(60, TimeUnit.SECONDS);
+                Http.Response refused = record(rest.get(60, TimeUnit.SECONDS), true);
+                assertEquals(503, refused.status(), refused::text);
+                assertEquals(io.grpc.Status.Code.UNAVAILABLE, outcome.code(), outcome::toString);
+                assertEquals(Http.JSON.readTree(refused.text()).path("error").asText(), outcome.description(),
+                        "REST's 503 words");
+                GrpcWire.Outcome bytes = unread.get(60, TimeUnit.SECONDS);
+                assertEquals(io.grpc.Status.Code.UNAVAILABLE, bytes.code(), bytes::toString);
+                assertEquals(outcome.description(), bytes.description(), "REST's 503 words");
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        try (GrpcWire grpc = new GrpcWire(server.uri())) {
+            byte[] big = GrpcWire.notes("banknote", 260_000).toByteArray(); // about 4 MB
+            byte[] mid = GrpcWire.notes("banknote", 60_000).toByteArray(); // about 1 MB
+            ExecutorService clients = Executors.newFixedThreadPool(16);
+            List<Future<GrpcWire.Outcome>> sent = new ArrayList<>();
+            try {
+                for (int c = 0; c < 16; c++) {
+                    byte[] message = c % 2 == 0 ? big : mid;
+                    sent.add(clients.submit(() -> grpc.call(message.length + " bytes", "ModelInfer", message)));
+                }
+                List<GrpcWire.Outcome> outcomes = new ArrayList<>();
+                for (Future<GrpcWire.Outcome> outcome : sent) {
+                    outcomes.add(outcome.get(2, TimeUnit.MINUTES));
+                }
+                checkAlive();
+                for (GrpcWire.Outcome outcome : outcomes) {
+                    assertFalse(FAULTS.contains(outcome.code()), outcome::toString);
+                    assertTrue(outcome.description() != null && !outcome.description().isBlank(), outcome::toString);
+                }
+                assertTrue(outcomes.stream().anyMatch(o -> o.code() == io.grpc.Status.Code.RESOURCE_EXHAUSTED
+                        || o.code() == io.grpc.Status.Code.UNAVAILABLE), outcomes::toString);
+            } finally {
+                clients.shutdownNow();
+            }
+            grpcStillAnswers(grpc);
+        }
+        List<String> said = server.output().subList(logged, server.output().size()).stream()
+                .filter(line -> line.matches(".*(SEVERE|WARNING|Exception).*")).toList();
+        assertTrue(said.isEmpty(), () -> "refusals are answers, not server faults: " + said);
+    }
+
+    /**
+     * A ModelInfer of one penguin for the species model, every input in raw_input_contents, the first text input's
+     * value claiming 2 GB where one byte follows.
+     */
+    private static byte[] brokenTextLength(GrpcWire grpc) {
+        inference.ModelMetadataResponse metadata = inference.GRPCInferenceServiceGrpc.newBlockingStub(grpc.channel())
+                .modelMetadata(inference.ModelMetadataRequest.newBuilder().setName("species").build());
+        ModelInferRequest.Builder request = ModelInferRequest.newBuilder().setModelName("species");
+        boolean broken = false;
+        for (inference.ModelMetadataResponse.TensorMetadata input : metadata.getInputsList()) {
+            ModelInferRequest.InferInputTensor.Builder tensor = ModelInferRequest.InferInputTensor.newBuilder()
+                    .setName(input.getName()).setDatatype(input.getDatatype()).addShape(1);
+            long width = input.getShapeCount() > 1 ? input.getShape(1) : 1;
+            if (input.getShapeCount() > 1) {
+                tensor.addShape(width);
+            }
+            ByteBuffer raw = ByteBuffer.allocate(64).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (long i = 0; i < width; i++) {
+                switch (input.getDatatype()) {
+                    case "BYTES" -> {
+                        if (!broken) {
+                            raw.putInt(Integer.MAX_VALUE).put((byte) 'x');
+                            broken = true;
+                        } else {
+                            raw.putInt(4).put(ascii("MALE"));
+                        }
+                    }
+                    case "FP32", "INT32" -> raw.putInt(1);
+                    default -> raw.putLong(1);
+                }
+            }
+            request.addInputs(tensor).addRawInputContents(com.google.protobuf.ByteString.copyFrom(raw.array(), 0,
+                    raw.position()));
+        }
+        assertTrue(broken, "the species model takes text");
+        return request.build().toByteArray();
+    }
+
+    /** Heap the server reserves for each value of a gRPC message (V2GrpcFootprint's figure). */
+    private static final long V2_ELEMENT_BYTES = 96;
+
+    /** The budget the server's log gave at start, in MB. */
+    private static long budgetMegabytes() {
+        for (String line : server.output()) {
+            java.util.regex.Matcher m = Pattern.compile("Memory budget for large requests: (\\d+) MB").matcher(line);
+            if (m.find()) {
+                return Long.parseLong(m.group(1));
+            }
+        }
+        throw new AssertionError("the server's log names no memory budget");
+    }
+
+    /** REST's 413 for a body that alone needs more than the whole budget: its words, which gRPC must repeat. */
+    private static String restTooLargeForTheBudget() throws IOException {
+        int values = (int) ((budgetMegabytes() + 2) << 20) / 16 / 2;
+        Http.Response response = record(http.fresh().postJson("/v2/models/banknote/infer",
+                "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 4], \"datatype\": \"FP32\", \"data\": ["
+                        + "0,".repeat(values) + "0]}]}"), false);
+        assertEquals(413, response.status(), response::text);
+        return Http.JSON.readTree(response.text()).path("error").asText();
+    }
+
+    /** A valid prediction over gRPC answers, as REST's does after every case. */
+    private static void grpcStillAnswers(GrpcWire grpc) {
+        inference.ModelInferResponse answer = inference.GRPCInferenceServiceGrpc.newBlockingStub(grpc.channel())
+                .modelInfer(GrpcWire.notes("banknote", 1));
+        assertEquals("0", answer.getOutputs(0).getContents().getBytesContents(0).toStringUtf8(), answer::toString);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
+    /**
+     * A REST v2 infer whose body holds {@code bytes} of the budget while it is open: the first part of a JSON body
+     * (which the parser reserves for as it reads) is sent at once, then a space every quarter second, so that the
+     * connection is neither idle nor too slow; closing sends the rest, and the answer is a 4xx.
+     */
+    private static final class RestHold implements AutoCloseable {
+        private static final int SPACES = 80;
+        private final Socket socket;
+        private final OutputStream out;
+        private final Thread trickle;
+        private volatile boolean done;
+        private int sent;
+
+        RestHold(long bytes) throws IOException, InterruptedException {
+            int values = (int) ((bytes / 16 + 8192) / 2);
+            byte[] head = ascii("{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 4], \"datatype\": \"FP32\","
+                    + " \"data\": [" + "0,".repeat(values));
+            byte[] tail = ascii("0]}]}");
+            socket = connect();
+            socket.setSoTimeout(120_000);
+            out = socket.getOutputStream();
+            out.write(ascii("POST /v2/models/banknote/infer HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + (head.length + SPACES + tail.length)
+                    + "\r\n\r\n"));
+            out.write(head);
+            out.flush();
+            trickle = new Thread(() -> {
+                try {
+                    while (!done && sent < SPACES - 1) {
+                        Thread.sleep(250);
+                        synchronized (this) {
+                            out.write(' ');
+                            out.flush();
+                            sent++;
+                        }
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // closed below
+                }
+            }, "rest-hold");
+            trickle.setDaemon(true);
+            trickle.start();
+            Thread.sleep(1_500); // the body read up to here, and reserved for
+            this.tail = tail;
+        }
+
+        private final byte[] tail;
+
+        @Override
+        public void close() throws IOException, InterruptedException {
+            done = true;
+            trickle.join(5_000);
+            synchronized (this) {
+                out.write(" ".repeat(SPACES - sent).getBytes(StandardCharsets.US_ASCII));
+                out.write(tail);
+                out.flush();
+            }
+            Raw answer = parse("the REST body that held the budget", readUntilClosed(socket));
+            socket.close();
+            assertClientError(answer.request(), answer.status(), answer.body());
+        }
     }
 
     // ---- checks shared by the cases ----

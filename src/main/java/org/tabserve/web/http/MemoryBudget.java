@@ -108,11 +108,16 @@ public final class MemoryBudget {
          *                     needs more than the whole budget, which no wait can give
          */
         public void grow(long bytes) {
+            grow(bytes, WAIT.toNanos());
+        }
+
+        /** As {@link #grow}, waiting up to {@code waitNanos} for room (0: refused at once when there is none). */
+        private void grow(long bytes, long waitNanos) {
             if (held + bytes > capacity) {
                 throw HttpProblem.tooLarge("the request needs more memory than this server gives one request ("
                         + (capacity >> 20) + " MB); send it in smaller parts; " + RAISED_BY);
             }
-            if (!take(bytes, WAIT.toNanos())) {
+            if (!take(bytes, waitNanos)) {
                 throw new HttpProblem(503, "Service unavailable", "the server is busy with other large requests; "
                         + "try again shortly; " + RAISED_BY, List.of(), Map.of("Retry-After", "1"));
             }
@@ -164,6 +169,19 @@ public final class MemoryBudget {
          * case, cost nothing here).
          */
         public InputStream metered(InputStream body, long free, int bytesPerByte) {
+            return metered(body, free, bytesPerByte, WAIT.toNanos());
+        }
+
+        /**
+         * As {@link #metered}, for a body read with the servlet API's non-blocking reads (gRPC's servlet transport):
+         * there a wait would hold the container's thread while the stream's idle timeout runs, so a byte that finds
+         * no room is refused at once, with the same 503 (or 413).
+         */
+        public InputStream meteredWithoutWaiting(InputStream body, long free, int bytesPerByte) {
+            return metered(body, free, bytesPerByte, 0);
+        }
+
+        private InputStream metered(InputStream body, long free, int bytesPerByte, long waitNanos) {
             return new FilterInputStream(body) {
                 private long read;
 
@@ -190,7 +208,7 @@ public final class MemoryBudget {
                     read += n;
                     long over = Math.max(0, read - free) - Math.max(0, before - free);
                     if (over > 0) {
-                      grow(over * bytesPerByte);
+                      grow(over * bytesPerByte, waitNanos);
                     }
                 }
             };

@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.FloatNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.google.protobuf.ByteString;
+import inference.InferParameter;
 import inference.InferTensorContents;
 import inference.ModelInferRequest;
 import inference.ModelInferResponse;
 import inference.ModelMetadataResponse;
+import org.tabserve.rows.ExplainField;
 import org.tabserve.web.http.HttpProblem;
 
 import java.nio.ByteBuffer;
@@ -27,8 +30,8 @@ import java.util.Map;
  * Translates between the Open Inference Protocol's gRPC messages (the {@code inference} package generated from
  * {@code src/main/proto}) and the transport-neutral request and answers the REST route uses too: a
  * {@code ModelInferRequest} becomes a {@link V2Request} (values from each tensor's {@code contents}, in the field of its
- * datatype, or from {@code raw_input_contents}), and the shared answers become {@code ModelInferResponse} and
- * {@code ModelMetadataResponse}.
+ * datatype, or from {@code raw_input_contents}; the parameter {@code explain} as REST reads it), and the shared
+ * answers become {@code ModelInferResponse} and {@code ModelMetadataResponse}.
  */
 final class V2GrpcMessages {
 
@@ -61,12 +64,25 @@ final class V2GrpcMessages {
         }
         List<String> outputs = request.getOutputsCount() == 0 ? null
                 : request.getOutputsList().stream().map(ModelInferRequest.InferRequestedOutputTensor::getName).toList();
-        if (request.containsParameters("explain")) {
-            // Explanations hold a share of the memory budget, which gRPC messages do not reserve from yet.
-            throw HttpProblem.badRequest("the parameter \"explain\" is answered over REST only, for now: POST"
-                    + " /v2/models/{name}/infer with \"parameters\": {\"explain\": true}");
-        }
-        return new V2Request(request.getId().isEmpty() ? null : request.getId(), inputs, outputs, false);
+        InferParameter explain = request.getParametersOrDefault(ExplainField.NAME, null);
+        return new V2Request(request.getId().isEmpty() ? null : request.getId(), inputs, outputs,
+                V2InferRequestParser.explain(explain == null ? null : json(explain)));
+    }
+
+    /**
+     * A request parameter as the JSON value REST would have carried, so that both transports read it with the same
+     * code: {@code bool_param} a boolean, {@code string_param} text, the numbers numbers, none set null.
+     */
+    static JsonNode json(InferParameter parameter) {
+        return switch (parameter.getParameterChoiceCase()) {
+            case BOOL_PARAM -> BooleanNode.valueOf(parameter.getBoolParam());
+            case INT64_PARAM -> LongNode.valueOf(parameter.getInt64Param());
+            case STRING_PARAM -> TextNode.valueOf(parameter.getStringParam());
+            case DOUBLE_PARAM -> DoubleNode.valueOf(parameter.getDoubleParam());
+            case UINT64_PARAM -> com.fasterxml.jackson.databind.node.BigIntegerNode.valueOf(
+                    new java.math.BigInteger(Long.toUnsignedString(parameter.getUint64Param())));
+            case PARAMETERCHOICE_NOT_SET -> NullNode.getInstance();
+        };
     }
 
     /** The shared answer as the protocol's gRPC response, each output's values in the field of its datatype. */

@@ -4,6 +4,8 @@ import inference.ModelInferRequest;
 import inference.ModelMetadataRequest;
 import inference.ModelReadyRequest;
 import inference.ModelStatisticsRequest;
+import io.grpc.Context;
+import io.grpc.Contexts;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -21,9 +23,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * Counts and times each gRPC call in the request metrics, as the metrics filter does each HTTP request (which sees a
  * gRPC call only until gRPC's servlet goes asynchronous): when the call ends, under protocol {@code grpc}, its
  * method's path as the route, its status code's name as the status, and the model it named when that model serves
- * (the default model's for an empty name), so that a label never holds a name a client made up.
+ * (the default model's for an empty name), so that a label never holds a name a client made up. It sees each call
+ * first, before the message is parsed ({@link V2GrpcIntake}), so that a call refused there is counted too; the intake
+ * tells it the model the parsed request names ({@link #noteRequest}).
  */
 final class V2GrpcMetrics implements ServerInterceptor {
+
+    /** Where the call's intake leaves the model its request names, once parsed. */
+    private static final Context.Key<AtomicReference<String>> NAMED = Context.key("tabserve.grpc.model-named");
 
     private final TabserveMetrics metrics;
     private final ModelRepository repository;
@@ -48,13 +55,9 @@ final class V2GrpcMetrics implements ServerInterceptor {
                 super.close(status, trailers);
             }
         };
-        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(measured, headers)) {
-            @Override
-            public void onMessage(Q message) {
-                named.set(modelNamed(message));
-                super.onMessage(message);
-            }
-
+        ServerCall.Listener<Q> listener = Contexts.interceptCall(Context.current().withValue(NAMED, named), measured,
+                headers, next);
+        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
             @Override
             public void onCancel() {
                 try {
@@ -80,6 +83,14 @@ final class V2GrpcMetrics implements ServerInterceptor {
         }
         String name = named.isEmpty() ? repository.defaultModel().orElse("") : named;
         return !name.isEmpty() && !repository.readyVersions(name).isEmpty() ? name : "";
+    }
+
+    /** Notes the model the call's parsed request names, for its count; called in the call's context. */
+    static void noteRequest(Object message) {
+        AtomicReference<String> named = NAMED.get();
+        if (named != null) {
+            named.set(modelNamed(message));
+        }
     }
 
     /** The model a request message names, for the calls that use one; null for the others (and every model's). */

@@ -24,7 +24,9 @@ import inference.ServerReadyResponse;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
+import org.tabserve.model.Model;
 import org.tabserve.web.http.AdminToken;
+import org.tabserve.web.http.MemoryBudget;
 import org.tabserve.web.http.ResolvedModel;
 import org.tabserve.web.http.ServedModels;
 import org.tabserve.web.http.TabserveMetrics;
@@ -38,7 +40,8 @@ import java.util.function.Function;
  * model), ModelInfer goes through the same checks and answers as {@code POST /v2/models/{name}/infer}
  * ({@link V2Inference}), ModelStatistics through REST's {@code /stats} ({@link V2GrpcStatistics}) and the repository
  * RPCs through REST's ({@link V2GrpcRepository}), their refusals as gRPC statuses with REST's messages. Every call is
- * counted in the request metrics ({@link V2GrpcMetrics}).
+ * counted in the request metrics ({@link V2GrpcMetrics}), and every call's message is parsed under the memory budget
+ * REST requests share ({@link V2GrpcIntake}); ModelInfer's explanations grow the same reservation, as REST's do.
  */
 public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
 
@@ -47,6 +50,7 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
 
     private final ServedModels served;
     private final V2Inference inference;
+    private final MemoryBudget budget;
     private final String serverVersion;
     private final V2GrpcRepository repository;
     private final V2GrpcStatistics statistics;
@@ -55,14 +59,16 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     /**
      * @param served        the models the app serves
      * @param maxBatchRows  the most rows one request may hold
+     * @param budget        the memory budget requests share, which every call's message reserves from
      * @param serverVersion tabserve's version, for ServerMetadata
      * @param adminToken    the token RepositoryModelLoad and RepositoryModelUnload ask for, as REST's load and unload
      * @param metrics       where each call is counted
      */
-    public V2GrpcService(ServedModels served, int maxBatchRows, String serverVersion, AdminToken adminToken,
-                         TabserveMetrics metrics) {
+    public V2GrpcService(ServedModels served, int maxBatchRows, MemoryBudget budget, String serverVersion,
+                         AdminToken adminToken, TabserveMetrics metrics) {
         this.served = served;
         this.inference = new V2Inference(maxBatchRows);
+        this.budget = budget;
         this.serverVersion = serverVersion;
         this.repository = new V2GrpcRepository(served.repository(), adminToken);
         this.statistics = new V2GrpcStatistics(served);
@@ -70,11 +76,12 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     }
 
     /**
-     * The service as the servlet is to serve it: with what every call goes through, its caller made known to it
-     * ({@link V2GrpcCaller}) and its counting in the metrics ({@link V2GrpcMetrics}).
+     * The service as the servlet is to serve it: its calls counted in the metrics ({@link V2GrpcMetrics}), their
+     * caller made known to them ({@link V2GrpcCaller}), and each message taken in under the memory budget
+     * ({@link V2GrpcIntake}), where {@link #bindService()} (generated, final) would have gRPC parse it first.
      */
-    public ServerServiceDefinition intercepted() {
-        return ServerInterceptors.intercept(bindService(), new V2GrpcCaller(),
+    public ServerServiceDefinition definition() {
+        return ServerInterceptors.intercept(V2GrpcIntake.of(bindService(), budget), new V2GrpcCaller(),
                 new V2GrpcMetrics(metrics, served.repository()));
     }
 
@@ -122,10 +129,15 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
                         model.model())));
     }
 
+    /** As REST's infer, explanations included ({@code explain} as a bool parameter), under the call's reservation. */
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> answer) {
-        call(answer, "ModelInfer", request.getModelName(), request.getModelVersion(), model ->
-                V2GrpcMessages.response(inference.infer(model, V2GrpcMessages.request(request))));
+        MemoryBudget.Reservation held = V2GrpcIntake.held();
+        call(answer, "ModelInfer", request.getModelName(), request.getModelVersion(), model -> {
+            Model classifier = model.model();
+            return V2GrpcMessages.response(V2Inference.answer(model, classifier,
+                    inference.reader(classifier).read(V2GrpcMessages.request(request)), held));
+        });
     }
 
     @Override

@@ -7,8 +7,9 @@ import org.tabserve.web.http.HttpProblem;
 /**
  * The gRPC status for a failure, carrying the same message the REST route's {@code {"error": ...}} would: the
  * failure becomes the problem REST answers with ({@link ErrorRenderer#problemOf}), and its HTTP status a gRPC code
- * (400 INVALID_ARGUMENT, 404 NOT_FOUND, 413 and a full server's 503 RESOURCE_EXHAUSTED, no model to answer with
- * UNAVAILABLE, a server fault INTERNAL).
+ * (400 INVALID_ARGUMENT, 404 NOT_FOUND, 413 RESOURCE_EXHAUSTED, a 503 to retry shortly (the memory budget's, with
+ * {@code Retry-After}) and no model to answer with UNAVAILABLE, any other 503 RESOURCE_EXHAUSTED, a server fault
+ * INTERNAL).
  */
 final class V2GrpcStatus {
 
@@ -23,10 +24,12 @@ final class V2GrpcStatus {
      */
     static Status of(Throwable failure, boolean resolving, String rpc) {
         HttpProblem problem = ErrorRenderer.problemOf(failure, "gRPC " + rpc);
-        return code(problem.status(), resolving).withDescription(problem.detail());
+        boolean retry = problem.headers().containsKey("Retry-After");
+        return code(problem.status(), resolving || retry).withDescription(problem.detail());
     }
 
-    static Status code(int status, boolean resolving) {
+    /** @param unavailable whether a 503 means to try again (UNAVAILABLE) rather than that the server lacks room */
+    static Status code(int status, boolean unavailable) {
         return switch (status) {
             case 400, 415 -> Status.INVALID_ARGUMENT;
             case 401 -> Status.UNAUTHENTICATED;
@@ -35,7 +38,7 @@ final class V2GrpcStatus {
             case 408 -> Status.DEADLINE_EXCEEDED;
             case 409, 422 -> Status.FAILED_PRECONDITION;
             case 413, 429 -> Status.RESOURCE_EXHAUSTED;
-            case 503 -> resolving ? Status.UNAVAILABLE : Status.RESOURCE_EXHAUSTED;
+            case 503 -> unavailable ? Status.UNAVAILABLE : Status.RESOURCE_EXHAUSTED;
             default -> Status.INTERNAL;
         };
     }

@@ -85,12 +85,17 @@ public final class V2InferRequestParser {
             id = idNode.textValue();
         }
         requireObjectIfPresent(root.get("parameters"), "\"parameters\"");
-        return new V2Request(id, inputs(root.get("inputs")), outputs(root.get("outputs")), explain(root.get("parameters")));
+        JsonNode parameters = root.get("parameters");
+        return new V2Request(id, inputs(root.get("inputs")), outputs(root.get("outputs")),
+                explain(parameters == null ? null : parameters.get(ExplainField.NAME)));
     }
 
-    /** The request parameter {@code explain}: a JSON boolean, else a 400 naming it. */
-    private static boolean explain(JsonNode parameters) {
-        JsonNode explain = parameters == null ? null : parameters.get(ExplainField.NAME);
+    /**
+     * The request parameter {@code explain}, as either transport carried it: a boolean, else a 400 naming it.
+     *
+     * @param explain the parameter's value as JSON, or null when the request has none
+     */
+    static boolean explain(JsonNode explain) {
         if (explain == null || explain.isNull()) {
             return false;
         }

@@ -33,21 +33,11 @@ final class V2Inference {
     }
 
     /**
-     * Checks the request against the request's model, runs it and answers its outputs.
-     *
-     * @throws org.tabserve.web.http.HttpProblem 400 or 413 as {@link V2RequestReader#read} refuses the request
-     */
-    V2Json.InferResponse infer(ResolvedModel model, V2Request request) {
-        Model classifier = model.model();
-        return answer(model, classifier, reader(classifier).read(request), null);
-    }
-
-    /**
      * Runs a checked request on {@code classifier} (the request's model) and answers its outputs; when it asks, each
      * row's explanation too, as three more outputs: {@value #BASE_VALUE_OUTPUT} and {@value #EXPLAINED_OUTPUT}
      * ({@code [N]}) and {@value #CONTRIBUTIONS_OUTPUT} ({@code [N, F]}, the columns in the model's feature order).
      *
-     * @param held the request's memory reservation, which an explanation grows; null where none is asked for
+     * @param held the request's memory reservation, which an explanation grows
      */
     static V2Json.InferResponse answer(ResolvedModel model, Model classifier, V2InferRequestParser.V2InferRequest infer,
                                        MemoryBudget.Reservation held) {

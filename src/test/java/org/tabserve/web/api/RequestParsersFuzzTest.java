@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import inference.InferParameter;
+import inference.ModelInferRequest;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Timeout;
 import org.tabserve.web.mlflow.MlflowRequestParser;
@@ -29,6 +31,7 @@ import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.Problems;
+import org.tabserve.web.v2.V2GrpcReading;
 import org.tabserve.web.v2.V2InferRequestParser;
 import org.tabserve.web.v2.V2InferRequestParserTest;
 import org.tabserve.web.v2.V2Values;
@@ -62,7 +65,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Jazzer fuzz tests of every request parser: the JSON body of {@code /api/predict}, the Open Inference Protocol v2
- * infer body, MLflow's scoring body ({@code /invocations}), query and form values (and {@link NumberText}, which they and the CSV share), and CSV uploads.
+ * infer body and its gRPC ModelInfer message, MLflow's scoring body ({@code /invocations}), query and form values (and {@link NumberText}, which they and the CSV share), and CSV uploads.
  *
  * <p>Without {@code JAZZER_FUZZ} (the normal {@code mvn test}) each target runs once on the empty input and on every
  * file in {@code src/test/resources/org/tabserve/web/api/RequestParsersFuzzTestInputs/<method>/}: for the {@code byte[]}
@@ -286,6 +289,105 @@ public class RequestParsersFuzzTest {
         } else {
             out.add(node);
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // The Open Inference Protocol over gRPC: ModelInfer's message
+
+    /**
+     * A ModelInfer message's bytes as the gRPC service takes them in (its footprint scanned, parsed by protobuf, read
+     * by the checks the REST body goes through), for the bundled model and for the typed model: a refusal must be a
+     * 400 or 413 with a detail, never another exception; an accepted message must be one protobuf itself reads, and
+     * its rows must hold exactly the values its tensors carry, read here independently (each datatype's contents
+     * field, or raw_input_contents little-endian, BYTES after a 4-byte length; NaN a missing number).
+     */
+    @DictionaryEntries({"input", "island", "bill", "year", "tagged", "sex", "mass", "FP32", "FP64", "INT32", "INT64",
+            "BYTES", "BOOL", "label", "probabilities", "explain", "Dream", "MALE"})
+    @FuzzTest
+    void grpcModelInfer(byte[] message) throws IOException {
+        grpcModelInfer(message, SIGNATURE);
+        grpcModelInfer(message, V2InferRequestParserTest.TYPED);
+    }
+
+    private static void grpcModelInfer(byte[] message, ModelSignature signature) throws IOException {
+        V2InferRequestParser.V2InferRequest read;
+        try {
+            read = V2GrpcReading.read(message, signature, MAX_ROWS);
+        } catch (HttpProblem | RowsException refusal) {
+            HttpProblem problem = Problems.of(refusal);
+            assertClearProblem(problem);
+            Json.MAPPER.writeValueAsBytes(new ErrorRenderer.ProtocolError(problem.detail()));
+            return;
+        }
+        ModelInferRequest sent = ModelInferRequest.parseFrom(message);
+        Batch batch = read.batch();
+        assertTrue(batch.size() >= 1 && batch.size() <= MAX_ROWS, () -> batch.size() + " rows");
+        assertEquals(sent.getId().isEmpty() ? null : sent.getId(), read.id());
+        InferParameter explain = sent.getParametersMap().get("explain");
+        assertEquals(explain != null && explain.getBoolParam(), read.explain());
+        List<String> outputs = sent.getOutputsList().stream()
+                .map(ModelInferRequest.InferRequestedOutputTensor::getName).toList();
+        assertEquals(outputs.isEmpty() ? V2InferRequestParser.CLASSIFIER_OUTPUTS : outputs, read.outputs());
+        for (int i = 0; i < signature.inputs().size(); i++) {
+            ModelInput input = signature.inputs().get(i);
+            int k = -1;
+            for (int t = 0; t < sent.getInputsCount(); t++) {
+                if (sent.getInputs(t).getName().equals(input.name())) {
+                    k = t;
+                }
+            }
+            assertTrue(k >= 0, "accepted without input " + input.name());
+            String datatype = sent.getInputs(k).getDatatype();
+            assertTrue(V2Values.datatypes(input.type()).contains(datatype), datatype);
+            List<JsonNode> values = sentValues(sent, k, datatype);
+            assertEquals(values.size(), batch.size() * input.width());
+            for (int j = 0; j < values.size(); j++) {
+                assertSameValue(values.get(j), datatype, input, batch.data(i), j);
+            }
+        }
+    }
+
+    /** The k-th tensor's values as JSON values, read from protobuf's parse of the message without the service's code. */
+    private static List<JsonNode> sentValues(ModelInferRequest request, int k, String datatype) {
+        List<JsonNode> values = new ArrayList<>();
+        if (request.getRawInputContentsCount() > 0) {
+            ByteBuffer raw = request.getRawInputContents(k).asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            while (raw.hasRemaining()) {
+                values.add(switch (datatype) {
+                    case "BYTES" -> {
+                        byte[] text = new byte[raw.getInt()];
+                        raw.get(text);
+                        yield com.fasterxml.jackson.databind.node.TextNode.valueOf(new String(text, StandardCharsets.UTF_8));
+                    }
+                    case "BOOL" -> com.fasterxml.jackson.databind.node.BooleanNode.valueOf(raw.get() != 0);
+                    case "INT32" -> com.fasterxml.jackson.databind.node.IntNode.valueOf(raw.getInt());
+                    case "INT64" -> com.fasterxml.jackson.databind.node.LongNode.valueOf(raw.getLong());
+                    case "FP32" -> number(raw.getFloat());
+                    default -> number(raw.getDouble());
+                });
+            }
+            return values;
+        }
+        inference.InferTensorContents contents = request.getInputs(k).getContents();
+        switch (datatype) {
+            case "BYTES" -> contents.getBytesContentsList().forEach(v ->
+                    values.add(com.fasterxml.jackson.databind.node.TextNode.valueOf(v.toStringUtf8())));
+            case "BOOL" -> contents.getBoolContentsList().forEach(v ->
+                    values.add(com.fasterxml.jackson.databind.node.BooleanNode.valueOf(v)));
+            case "INT32" -> contents.getIntContentsList().forEach(v ->
+                    values.add(com.fasterxml.jackson.databind.node.IntNode.valueOf(v)));
+            case "INT64" -> contents.getInt64ContentsList().forEach(v ->
+                    values.add(com.fasterxml.jackson.databind.node.LongNode.valueOf(v)));
+            case "FP32" -> contents.getFp32ContentsList().forEach(v -> values.add(number(v)));
+            default -> contents.getFp64ContentsList().forEach(v -> values.add(number(v)));
+        }
+        return values;
+    }
+
+    /** A float as JSON: NaN, protobuf's missing number, as null. */
+    private static JsonNode number(double value) {
+        return Double.isNaN(value) ? com.fasterxml.jackson.databind.node.NullNode.getInstance()
+                : com.fasterxml.jackson.databind.node.DoubleNode.valueOf(value);
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -126,6 +126,27 @@ class MemoryBudgetTest {
         assertEquals(0, budget.used());
     }
 
+    /** A body read without waiting (gRPC's non-blocking reads) finds no room: the same 503 at once, nothing taken. */
+    @Test
+    void aBodyMeteredWithoutWaitingIsTheBudgets503AtOnceWhenThereIsNoRoom() throws IOException {
+        MemoryBudget budget = new MemoryBudget(10_000);
+        try (MemoryBudget.Reservation hog = budget.open(); MemoryBudget.Reservation late = budget.open()) {
+            hog.grow(9_000);
+            InputStream body = late.meteredWithoutWaiting(new ByteArrayInputStream(new byte[2_000]), 1_000, 2);
+            body.read(new byte[1_200]);
+            assertEquals(9_400, budget.used(), "room for the first 200 metered bytes");
+            long start = System.nanoTime();
+            HttpProblem busy = assertThrows(HttpProblem.class, () -> body.read(new byte[800]));
+            assertTrue(System.nanoTime() - start < MemoryBudget.WAIT.toNanos() / 2, "refused without waiting");
+            assertEquals(503, busy.status());
+            assertTrue(busy.detail().startsWith("the server is busy with other large requests; try again shortly"),
+                    busy.detail());
+            assertEquals("1", busy.headers().get("Retry-After"));
+            assertEquals(9_400, budget.used());
+        }
+        assertEquals(0, budget.used());
+    }
+
     /**
      * A CSV row near the rows layer's limit, read with its heap reserved here as an upload does, while other requests
      * hold the whole budget: the budget's 503 with Retry-After, through the parser.

@@ -1,6 +1,9 @@
 package org.tabserve.web.v2;
 
 import com.google.protobuf.ByteString;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import inference.InferParameter;
 import inference.InferTensorContents;
 import inference.ModelInferRequest;
 import org.junit.jupiter.api.Test;
@@ -55,14 +58,31 @@ class V2GrpcMessagesTest {
                 "a NaN is a missing number, as V2Values reads it");
     }
 
-    /** Explanations hold a share of the memory budget, which gRPC does not reserve from yet: refused, saying where. */
+    /**
+     * {@code explain} is read as REST reads {@code "parameters": {"explain": ...}}: a bool_param says, none set is not
+     * asking, and text or a number is refused with REST's words, naming the parameter.
+     */
     @Test
-    void refusesTheExplainParameterNamingTheRestRoute() {
-        String detail = Problems.thrownBy(() -> V2GrpcMessages.request(ModelInferRequest.newBuilder()
-                .addInputs(tensor("FP32")).putParameters("explain",
-                        inference.InferParameter.newBuilder().setBoolParam(true).build()).build())).detail();
-        assertTrue(detail.contains("answered over REST only") && detail.contains("/v2/models/{name}/infer"), detail);
+    void readsTheExplainParameterAsRestDoes() {
+        assertTrue(V2GrpcMessages.request(withExplain(InferParameter.newBuilder().setBoolParam(true))).explain());
+        assertFalse(V2GrpcMessages.request(withExplain(InferParameter.newBuilder().setBoolParam(false))).explain());
+        assertFalse(V2GrpcMessages.request(withExplain(InferParameter.newBuilder())).explain());
         assertFalse(V2GrpcMessages.request(ModelInferRequest.newBuilder().addInputs(tensor("FP32")).build()).explain());
+        HttpProblem text = Problems.thrownBy(() -> V2GrpcMessages.request(withExplain(InferParameter.newBuilder()
+                .setStringParam("true"))));
+        assertEquals(400, text.status());
+        assertEquals("parameters.explain", text.errors().get(0).field());
+        assertEquals(Problems.thrownBy(() -> V2InferRequestParser.explain(TextNode.valueOf("true"))).detail(),
+                text.detail(), "REST's words for the same value");
+        assertTrue(text.detail().startsWith("\"parameters\".\"explain\" must be true or false"), text.detail());
+        HttpProblem number = Problems.thrownBy(() -> V2GrpcMessages.request(withExplain(InferParameter.newBuilder()
+                .setInt64Param(1))));
+        assertEquals(Problems.thrownBy(() -> V2InferRequestParser.explain(LongNode.valueOf(1))).detail(),
+                number.detail());
+    }
+
+    private static ModelInferRequest withExplain(InferParameter.Builder explain) {
+        return ModelInferRequest.newBuilder().addInputs(tensor("FP32")).putParameters("explain", explain.build()).build();
     }
 
     @Test

@@ -1,0 +1,184 @@
+package org.tabserve.web;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import inference.InferTensorContents;
+import inference.ModelInferRequest;
+import io.grpc.CallOptions;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.KnownLength;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * gRPC calls whose request message is any bytes at all, sent with grpc-java's own client (a call whose marshaller
+ * writes the bytes as they are), for the hostile cases: bytes that are not protobuf, messages that protobuf reads but
+ * that hold a great many tiny fields, and messages larger than any heap, generated as they are sent.
+ */
+final class GrpcWire implements AutoCloseable {
+
+    /** The service's name on the wire. */
+    static final String SERVICE = "inference.GRPCInferenceService";
+
+    /** What a call ended with: its status (OK with the answer's bytes, or the refusal's code and description). */
+    record Outcome(String what, Status.Code code, String description, byte[] answer) {
+        @Override
+        public String toString() {
+            return what + ": " + code + (description == null ? "" : " " + description);
+        }
+    }
+
+    private static final MethodDescriptor.Marshaller<InputStream> AS_IS = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(InputStream value) {
+            return value;
+        }
+
+        @Override
+        public InputStream parse(InputStream stream) {
+            try {
+                return new ByteArrayInputStream(stream.readAllBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    };
+
+    private final ManagedChannel channel;
+
+    GrpcWire(URI server) {
+        // A client's own limit on what it receives plays no part here: the answers are small.
+        channel = Grpc.newChannelBuilderForAddress(server.getHost(), server.getPort(),
+                InsecureChannelCredentials.create()).build();
+    }
+
+    ManagedChannel channel() {
+        return channel;
+    }
+
+    /** Sends {@code message} as the request of {@code rpc}. */
+    Outcome call(String what, String rpc, byte[] message) {
+        return call(what, rpc, new ByteArrayInputStream(message));
+    }
+
+    /** Sends a message of {@code size} bytes, each {@code fill}, made as it is sent (its length declared first). */
+    Outcome callGenerated(String what, String rpc, long size, byte fill) {
+        return call(what, rpc, new Generated(size, fill));
+    }
+
+    private Outcome call(String what, String rpc, InputStream message) {
+        MethodDescriptor<InputStream, InputStream> method = MethodDescriptor.<InputStream, InputStream>newBuilder()
+                .setType(MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, rpc))
+                .setRequestMarshaller(AS_IS).setResponseMarshaller(AS_IS).build();
+        try {
+            InputStream answer = ClientCalls.blockingUnaryCall(channel, method,
+                    CallOptions.DEFAULT.withDeadlineAfter(2, TimeUnit.MINUTES), message);
+            return new Outcome(what, Status.Code.OK, null, answer.readAllBytes());
+        } catch (StatusRuntimeException e) {
+            return new Outcome(what, e.getStatus().getCode(), e.getStatus().getDescription(), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code count} copies of one field: its tag, and {@code value} as the field's bytes (length-delimited). */
+    static byte[] repeated(int field, byte[] value, int count) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+        try {
+            for (int i = 0; i < count; i++) {
+                out.writeByteArray(field, value);
+            }
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A field as a varint where the message type has something else. */
+    static byte[] varint(int field, long value) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+        try {
+            out.writeUInt64(field, value);
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** One bank-note tensor of {@code rows} rows of FP32 values in contents. */
+    static ModelInferRequest notes(String model, int rows) {
+        InferTensorContents.Builder contents = InferTensorContents.newBuilder();
+        float[] note = {3.6216f, 8.6661f, -2.8073f, -0.44699f};
+        for (int r = 0; r < rows; r++) {
+            for (float value : note) {
+                contents.addFp32Contents(value);
+            }
+        }
+        return ModelInferRequest.newBuilder().setModelName(model).addInputs(ModelInferRequest.InferInputTensor
+                .newBuilder().setName("input").setDatatype("FP32").addShape(rows).addShape(4).setContents(contents))
+                .build();
+    }
+
+    /** A ByteString of {@code length} zero bytes. */
+    static ByteString zeros(int length) {
+        return ByteString.copyFrom(new byte[length]);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    /** {@code size} bytes of {@code fill}, made as they are read; its length known, so the client streams it. */
+    private static final class Generated extends InputStream implements KnownLength {
+        private long left;
+        private final byte fill;
+
+        Generated(long size, byte fill) {
+            this.left = size;
+            this.fill = fill;
+        }
+
+        @Override
+        public int read() {
+            if (left == 0) {
+                return -1;
+            }
+            left--;
+            return fill & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) {
+            if (left == 0) {
+                return -1;
+            }
+            int n = (int) Math.min(length, left);
+            java.util.Arrays.fill(buffer, offset, offset + n, fill);
+            left -= n;
+            return n;
+        }
+
+        @Override
+        public int available() {
+            return (int) Math.min(Integer.MAX_VALUE, left);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package org.tabserve.web.v2;
+
+import inference.ModelInferRequest;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.web.http.MemoryBudget;
+
+/**
+ * A gRPC ModelInfer message's bytes read exactly as the service reads them (its footprint reserved, parsed, turned into
+ * the transport-neutral request and checked against a model's signature), for the tests outside {@code web.v2} that
+ * need it: the fuzz tests of {@code web.api}.
+ */
+public final class V2GrpcReading {
+
+    private static final MemoryBudget BUDGET = MemoryBudget.ofHeap();
+
+    private V2GrpcReading() {
+    }
+
+    /**
+     * @throws org.tabserve.web.http.HttpProblem as the service refuses the message (its status then REST's)
+     */
+    public static V2InferRequestParser.V2InferRequest read(byte[] message, ModelSignature signature, int maxRows) {
+        try (MemoryBudget.Reservation held = BUDGET.open()) {
+            ModelInferRequest request = V2GrpcIntake.parse(message, ModelInferRequest.getDefaultInstance(), held);
+            return new V2RequestReader(signature, V2InferRequestParser.CLASSIFIER_OUTPUTS, maxRows)
+                    .read(V2GrpcMessages.request(request));
+        }
+    }
+}
