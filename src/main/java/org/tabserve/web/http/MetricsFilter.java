@@ -60,7 +60,8 @@ public final class MetricsFilter implements Filter {
 
     /** Whether a request is sent as a gRPC call: {@code application/grpc}, {@code application/grpc+proto}, ... */
     static boolean isGrpc(HttpServletRequest request) {
-        String type = request.getContentType();
+        // The header as sent: the container's getContentType() may parse its charset and throw on one it lacks.
+        String type = request.getHeader("Content-Type");
         return type != null && type.regionMatches(true, 0, "application/grpc", 0, 16);
     }
 
