@@ -72,19 +72,25 @@ measure() {
     "$(awk -v t=$((after - before)) -v hz="$tick" '/requests in/ {printf "%.2f", t*1e6/hz/$1}' "$file")"
 }
 
-# warm_up PID URL BODYFILE MAX_SECONDS [PREFIX...]: 2-s wrk runs at 16 connections (not counted) until the server's CPU
-# per request has stopped falling (3 runs in a row none more than 8 % below the lowest so far), at most MAX_SECONDS,
-# at least 3 runs. A fixed warm-up does not do: tabserve has far more code for the JIT to compile than the floor, and on
-# a busy machine the JIT's share of 2 CPUs takes minutes rather than seconds. Prints the runs' CPU µs/request.
+# JIT compiler threads' utime+stime ticks (HotSpot names them "C1 CompilerThre" and "C2 CompilerThre")
+jit_ticks() { local t=0 n; for n in /proc/"$1"/task/*; do grep -q 'CompilerThre' "$n/comm" 2>/dev/null && t=$((t + $(cpu_ticks "${n#/proc/}" 2>/dev/null || echo 0))); done; echo $t; }
+
+# warm_up PID URL BODYFILE MAX_SECONDS [PREFIX...]: 2-s wrk runs at 16 connections (not counted) until the JIT is done
+# (its compiler threads took at most 5 % of the server's CPU in a run, after at least 3 runs) and the CPU per request
+# has stopped falling (within 10 % of the lowest so far), at most MAX_SECONDS. A fixed warm-up does not do: tabserve
+# has far more code for the JIT to compile than the floor, and on a busy machine, or pinned to one CPU, the JIT takes
+# minutes rather than seconds. Prints each run's CPU µs/request and the JIT's share in %.
 warm_up() {
-  local pid=$1 url=$2 body=$3 max=$4 best= steady=0 spent=0 runs=0 cpu file; shift 4
+  local pid=$1 url=$2 body=$3 max=$4 best= spent=0 runs=0 cpu file t0 j0 t1 j1 share; shift 4
   file=$(mktemp)
   while [ $spent -lt "$max" ]; do
+    t0=$(tree_ticks "$pid"); j0=$(jit_ticks "$pid")
     cpu=$(measure "$pid" "$url" 16 2 "$body" "$file" "$@" | awk '{print $4}')
-    spent=$((spent + 2)); runs=$((runs + 1)); printf '%s ' "$cpu"
-    if [ -z "$best" ] || awk -v c="$cpu" -v b="$best" 'BEGIN { exit !(c < 0.92 * b) }'; then steady=0; else steady=$((steady + 1)); fi
+    t1=$(tree_ticks "$pid"); j1=$(jit_ticks "$pid")
+    share=$(( (j1 - j0) * 100 / (t1 - t0 > 0 ? t1 - t0 : 1) ))
+    spent=$((spent + 2)); runs=$((runs + 1)); printf '%s(%s%%) ' "$cpu" "$share"
     best=$(awk -v c="$cpu" -v b="${best:-$cpu}" 'BEGIN { print (c < b ? c : b) }')
-    [ $steady -ge 3 ] && [ $runs -ge 3 ] && break
+    [ $runs -ge 3 ] && [ $share -le 5 ] && awk -v c="$cpu" -v b="$best" 'BEGIN { exit !(c <= 1.1 * b) }' && break
   done
   rm -f "$file"; echo
 }
