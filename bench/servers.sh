@@ -77,11 +77,11 @@ jit_ticks() { local t=0 n; for n in /proc/"$1"/task/*; do grep -q 'CompilerThre'
 
 # warm_up PID URL BODYFILE MAX_SECONDS [PREFIX...]: 2-s wrk runs at 16 connections (not counted) until the JIT is done
 # (its compiler threads took at most 5 % of the server's CPU in a run, after at least 3 runs) and the CPU per request
-# has stopped falling (within 10 % of the lowest so far), at most MAX_SECONDS. A fixed warm-up does not do: tabserve
+# has stopped falling (the run before was at most 10 % above it), at most MAX_SECONDS. A fixed warm-up does not do: tabserve
 # has far more code for the JIT to compile than the floor, and on a busy machine, or pinned to one CPU, the JIT takes
 # minutes rather than seconds. Prints each run's CPU µs/request and the JIT's share in %.
 warm_up() {
-  local pid=$1 url=$2 body=$3 max=$4 best= spent=0 runs=0 cpu file t0 j0 t1 j1 share; shift 4
+  local pid=$1 url=$2 body=$3 max=$4 last= spent=0 runs=0 cpu file t0 j0 t1 j1 share; shift 4
   file=$(mktemp)
   while [ $spent -lt "$max" ]; do
     t0=$(tree_ticks "$pid"); j0=$(jit_ticks "$pid")
@@ -89,8 +89,8 @@ warm_up() {
     t1=$(tree_ticks "$pid"); j1=$(jit_ticks "$pid")
     share=$(( (j1 - j0) * 100 / (t1 - t0 > 0 ? t1 - t0 : 1) ))
     spent=$((spent + 2)); runs=$((runs + 1)); printf '%s(%s%%) ' "$cpu" "$share"
-    best=$(awk -v c="$cpu" -v b="${best:-$cpu}" 'BEGIN { print (c < b ? c : b) }')
-    [ $runs -ge 3 ] && [ $share -le 5 ] && awk -v c="$cpu" -v b="$best" 'BEGIN { exit !(c <= 1.1 * b) }' && break
+    [ $runs -ge 3 ] && [ $share -le 5 ] && awk -v c="$cpu" -v l="$last" 'BEGIN { exit !(l <= 1.1 * c) }' && break
+    last=$cpu
   done
   rm -f "$file"; echo
 }
