@@ -41,12 +41,10 @@ public final class ModelActivity {
         this.clock = clock;
     }
 
-    /** Counts one request answered by model {@code name}: a map look-up and a few atomic adds, nothing allocated. */
-    void request(String name, int status, double seconds) {
-        request(name, status >= 400, seconds);
-    }
-
-    /** Counts one request (or gRPC call) answered by model {@code name}, which failed or not. */
+    /**
+     * Counts one request (or gRPC call) answered by model {@code name}, which failed or not: a map look-up and a few
+     * atomic adds, nothing allocated.
+     */
     void request(String name, boolean failed, double seconds) {
         RecentRequests recent = requests.get(name);
         if (recent == null) {

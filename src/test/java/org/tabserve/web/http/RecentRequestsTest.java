@@ -78,9 +78,10 @@ class RecentRequestsTest {
         Instant loadedAt = Instant.parse("2026-11-23T14:00:00Z");
         ModelActivity activity = new ModelActivity(nanos::get, Clock.fixed(loadedAt, ZoneOffset.UTC));
         activity.loaded("iris", 0.25);
-        activity.request("iris", 200, 0.003);
-        activity.request("iris", 400, 0.001);
-        activity.request("iris", 503, 0.001);
+        TabserveMetrics metrics = new TabserveMetrics(activity); // where a request's status decides an error
+        metrics.request(TabserveMetrics.REST, "iris", "/api/predict", "POST", 200, 0.003);
+        metrics.request(TabserveMetrics.REST, "iris", "/api/predict", "POST", 400, 0.001);
+        metrics.request(TabserveMetrics.REST, "iris", "/api/predict", "POST", 503, 0.001);
         ModelActivity.Summary summary = activity.of("iris");
         assertEquals(3, summary.recent().requests());
         assertEquals(2, summary.recent().errors(), "a 400 and a 503 are errors, a 200 is not");
