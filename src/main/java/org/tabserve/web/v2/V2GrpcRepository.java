@@ -14,7 +14,6 @@ import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.HttpProblem;
 
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * The repository extension over gRPC (RepositoryIndex, RepositoryModelLoad, RepositoryModelUnload), answered by the
@@ -41,7 +40,7 @@ final class V2GrpcRepository {
 
     /** Every model version with its state and reason, or the ready ones, as {@code POST /v2/repository/index}. */
     void index(RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> answer) {
-        answer(answer, "RepositoryIndex", () -> {
+        V2GrpcStatus.answer(answer, "RepositoryIndex", false, () -> {
             checkRepository(request.getRepositoryName());
             RepositoryIndexResponse.Builder index = RepositoryIndexResponse.newBuilder();
             for (V2Json.IndexEntry entry : V2Repository.index(repository, request.getReady())) {
@@ -55,7 +54,7 @@ final class V2GrpcRepository {
     /** As {@code POST /v2/repository/models/{name}/load}: answers once the model serves, or fails saying why. */
     void load(RepositoryModelLoadRequest request, StreamObserver<RepositoryModelLoadResponse> answer) {
         if (authorized(answer, "RepositoryModelLoad")) {
-            answer(answer, "RepositoryModelLoad", () -> {
+            V2GrpcStatus.answer(answer, "RepositoryModelLoad", false, () -> {
                 checkRepository(request.getRepositoryName());
                 if (!request.getParametersMap().isEmpty()) {
                     throw HttpProblem.badRequest("parameters: RepositoryModelLoad takes none (tabserve loads the "
@@ -71,16 +70,17 @@ final class V2GrpcRepository {
     /** As {@code POST /v2/repository/models/{name}/unload}. */
     void unload(RepositoryModelUnloadRequest request, StreamObserver<RepositoryModelUnloadResponse> answer) {
         if (authorized(answer, "RepositoryModelUnload")) {
-            answer(answer, "RepositoryModelUnload", () -> {
+            V2GrpcStatus.answer(answer, "RepositoryModelUnload", false, () -> {
                 checkRepository(request.getRepositoryName());
                 for (Map.Entry<String, ModelRepositoryParameter> parameter : request.getParametersMap().entrySet()) {
                     if (!parameter.getKey().equals(UNLOAD_DEPENDENTS)) {
                         throw HttpProblem.badRequest("parameters: RepositoryModelUnload takes only " + UNLOAD_DEPENDENTS
                                 + " (a model tabserve serves has no dependents), got '" + parameter.getKey() + "'");
                     }
-                    if (parameter.getValue().getParameterChoiceCase() != ModelRepositoryParameter.ParameterChoiceCase.BOOL_PARAM) {
+                    ModelRepositoryParameter.ParameterChoiceCase sent = parameter.getValue().getParameterChoiceCase();
+                    if (sent != ModelRepositoryParameter.ParameterChoiceCase.BOOL_PARAM) {
                         throw HttpProblem.badRequest("parameters: " + UNLOAD_DEPENDENTS + " must be a bool_param, got "
-                                + parameter.getValue().getParameterChoiceCase().name().toLowerCase(java.util.Locale.ROOT));
+                                + sent.name().toLowerCase(java.util.Locale.ROOT));
                     }
                 }
                 V2Repository.unload(repository, request.getModelName());
@@ -106,17 +106,5 @@ final class V2GrpcRepository {
             throw HttpProblem.badRequest("repository_name: tabserve serves one repository, its model directory, which "
                     + "an empty repository_name names; got '" + name + "'");
         }
-    }
-
-    private static <T> void answer(StreamObserver<T> answer, String rpc, Supplier<T> work) {
-        T reply;
-        try {
-            reply = work.get();
-        } catch (RuntimeException e) {
-            answer.onError(V2GrpcStatus.of(e, false, rpc).asRuntimeException());
-            return;
-        }
-        answer.onNext(reply);
-        answer.onCompleted();
     }
 }

@@ -28,23 +28,19 @@ final class V2GrpcStatistics {
 
     /** Every ready version's figures that the request names, or the refusal REST would answer with. */
     void answer(ModelStatisticsRequest request, StreamObserver<ModelStatisticsResponse> answer) {
-        ModelStatisticsResponse.Builder response = ModelStatisticsResponse.newBuilder();
-        try {
+        V2GrpcStatus.answer(answer, RPC, true, () -> {
             if (request.getName().isEmpty() && !request.getVersion().isEmpty()) {
                 throw HttpProblem.badRequest("version: a version ('" + request.getVersion() + "') needs the name of "
                         + "its model; an empty name asks for every version of every model");
             }
+            ModelStatisticsResponse.Builder response = ModelStatisticsResponse.newBuilder();
             try (ResolvedModel model = served.resolve(request.getName(), request.getVersion())) {
                 for (V2Json.ModelStat stat : V2Statistics.of(model, false)) {
                     response.addModelStats(message(stat));
                 }
             }
-        } catch (RuntimeException e) {
-            answer.onError(V2GrpcStatus.of(e, true, RPC).asRuntimeException());
-            return;
-        }
-        answer.onNext(response.build());
-        answer.onCompleted();
+            return response.build();
+        });
     }
 
     /**

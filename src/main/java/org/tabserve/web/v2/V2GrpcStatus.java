@@ -1,8 +1,11 @@
 package org.tabserve.web.v2;
 
 import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
 import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.HttpProblem;
+
+import java.util.function.Supplier;
 
 /**
  * The gRPC status for a failure, carrying the same message the REST route's {@code {"error": ...}} would: the
@@ -26,6 +29,23 @@ final class V2GrpcStatus {
         HttpProblem problem = ErrorRenderer.problemOf(failure, "gRPC " + rpc);
         boolean retry = problem.headers().containsKey("Retry-After");
         return code(problem.status(), resolving || retry).withDescription(problem.detail());
+    }
+
+    /**
+     * Answers a unary call with what {@code work} makes, or with the status of what it failed with ({@link #of}).
+     *
+     * @param resolving whether {@code work} looks up the call's model, as {@link #of} reads it
+     */
+    static <T> void answer(StreamObserver<T> answer, String rpc, boolean resolving, Supplier<T> work) {
+        T reply;
+        try {
+            reply = work.get();
+        } catch (RuntimeException e) {
+            answer.onError(of(e, resolving, rpc).asRuntimeException());
+            return;
+        }
+        answer.onNext(reply);
+        answer.onCompleted();
     }
 
     /** @param unavailable whether a 503 means to try again (UNAVAILABLE) rather than that the server lacks room */
