@@ -21,8 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.cli.FixtureCards;
 import org.tabserve.launcher.TabserveServer;
 
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +42,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GrpcExplanationsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final Path FIXTURES = Path.of("src/test/resources/org/tabserve/fixtures");
     private static final InferParameter TRUE = InferParameter.newBuilder().setBoolParam(true).build();
 
@@ -175,7 +172,7 @@ class GrpcExplanationsTest {
 
     private static void awaitReady(String name) throws Exception {
         for (int i = 0; i < 600; i++) {
-            if (send("GET", "/v2/models/" + name + "/ready", null).statusCode() == 200) {
+            if (OpenInferenceGrpcTest.send(server, "GET", "/v2/models/" + name + "/ready", null).statusCode() == 200) {
                 return;
             }
             Thread.sleep(100);
@@ -184,25 +181,14 @@ class GrpcExplanationsTest {
     }
 
     private static JsonNode restAnswer(String model, Object body) throws Exception {
-        HttpResponse<String> response = send("POST", "/v2/models/" + model + "/infer", body);
+        HttpResponse<String> response = OpenInferenceGrpcTest.send(server, "POST", "/v2/models/" + model + "/infer", body);
         assertEquals(200, response.statusCode(), response.body());
         return JSON.readTree(response.body());
     }
 
     private static String restError(String model, Object body) throws Exception {
-        HttpResponse<String> response = send("POST", "/v2/models/" + model + "/infer", body);
+        HttpResponse<String> response = OpenInferenceGrpcTest.send(server, "POST", "/v2/models/" + model + "/infer", body);
         assertEquals(400, response.statusCode(), response.body());
         return JSON.readTree(response.body()).path("error").asText();
-    }
-
-    private static HttpResponse<String> send(String method, String path, Object body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(path));
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-                    .header("Content-Type", "application/json");
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -475,7 +475,8 @@ public class OpenInferenceGrpcTest {
         return JSON.readTree(response.body()).path("error").asText();
     }
 
-    private static HttpResponse<String> send(TabserveServer server, String method, String path, Object body)
+    /** Sends {@code body} (null: none) as JSON to {@code path} of {@code server}, as a REST client would. */
+    static HttpResponse<String> send(TabserveServer server, String method, String path, Object body)
             throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(path));
         if (body == null) {
