@@ -44,6 +44,14 @@ public final class EmbeddedServer {
     private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
     /** Held so that its level is not lost to garbage collection. */
     private static final Logger JETTY_LOG = Logger.getLogger("org.eclipse.jetty");
+    /**
+     * The access log's stdout: one {@code write} call for one line or for many (println makes two per line, and
+     * encodes through two buffers), with no request thread waiting for another's. Jetty's log line is ASCII except for
+     * what a client sent in its headers, written as UTF-8.
+     */
+    private static final AccessLogWriter ACCESS_LOG =
+            new AccessLogWriter(new java.io.FileOutputStream(java.io.FileDescriptor.out));
+
 
     private EmbeddedServer() {
     }
@@ -95,7 +103,7 @@ public final class EmbeddedServer {
         server.setHandler(headerDeadline);
         // One line per request on stdout in the NCSA combined format, which log tools read as they read Apache's.
         // (A servlet container deployment uses that container's own access log configuration instead.)
-        server.setRequestLog(new CustomRequestLog(EmbeddedServer::accessLog, CustomRequestLog.EXTENDED_NCSA_FORMAT));
+        server.setRequestLog(new CustomRequestLog(ACCESS_LOG::write, CustomRequestLog.EXTENDED_NCSA_FORMAT));
         server.setStopTimeout(STOP_TIMEOUT.toMillis());
         server.setStopAtShutdown(false); // StopSignals stops it before the JVM shuts down, so that the exit status is 0
         return server;
@@ -167,25 +175,6 @@ public final class EmbeddedServer {
 
         server.join();
         System.exit(0);
-    }
-
-    /** Standard output without PrintStream's layers, for the access log. */
-    private static final java.io.FileOutputStream STDOUT = new java.io.FileOutputStream(java.io.FileDescriptor.out);
-
-    /**
-     * Writes one access log line to stdout in one {@code write} call (println makes two, and encodes through two
-     * buffers); the lock keeps lines whole whatever their length. Jetty's log line is ASCII except for what a client
-     * sent in its headers, written as UTF-8.
-     */
-    private static void accessLog(String line) {
-        byte[] bytes = (line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        synchronized (STDOUT) {
-            try {
-                STDOUT.write(bytes);
-            } catch (java.io.IOException e) {
-                // stdout closed or full: as println would, drop the line rather than fail the request
-            }
-        }
     }
 
     private static void stopQuietly(Server server) {
