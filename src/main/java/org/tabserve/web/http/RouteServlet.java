@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -52,19 +51,23 @@ public final class RouteServlet extends HttpServlet {
             if (matches.get(0).route().resolveFirst()) {
                 model.model(); // 404 or 503 here, for the model the path names, before its route sees the request
             }
-            Set<String> allowed = RouteTable.allowed(matches);
             String method = request.getMethod();
             if (method.equals("OPTIONS")) {
-                response.setHeader("Allow", String.join(", ", allowed));
+                response.setHeader("Allow", String.join(", ", RouteTable.allowed(matches)));
                 response.setStatus(204);
                 return;
             }
-            if (!allowed.contains(method)) {
-                throw HttpProblem.methodNotAllowed(method, request.getRequestURI(), allowed);
-            }
             String wanted = method.equals("HEAD") ? RouteTable.GET : method;
-            RouteTable.Route route = matches.stream().map(RouteTable.Match::route)
-                    .filter(r -> r.methods().contains(wanted)).findFirst().orElseThrow();
+            RouteTable.Route route = null;
+            for (RouteTable.Match match : matches) {
+                if (match.route().methods().contains(wanted)) {
+                    route = match.route();
+                    break;
+                }
+            }
+            if (route == null) {
+                throw HttpProblem.methodNotAllowed(method, request.getRequestURI(), RouteTable.allowed(matches));
+            }
             route.handler().handle(model, request, response);
         } catch (RuntimeException e) {
             if (model != null) {

@@ -175,24 +175,39 @@ public final class RouteTable {
         return mappings;
     }
 
-    /** The values of the pattern's variables, or null when the path does not match it. */
+    /**
+     * The values of the pattern's variables, or null when the path does not match it. Paths are checked against
+     * every route on every request, so nothing is allocated for a pattern the path does not match.
+     */
     private static Map<String, String> variables(String[] segments, String[] parts) {
         if (segments.length != parts.length) {
             return null;
         }
-        Map<String, String> variables = new LinkedHashMap<>();
+        boolean any = false;
         for (int i = 0; i < segments.length; i++) {
-            String segment = segments[i];
-            if (segment.startsWith("{") && segment.endsWith("}")) {
+            if (isVariable(segments[i])) {
                 if (parts[i].isEmpty()) {
                     return null;
                 }
-                variables.put(segment.substring(1, segment.length() - 1), parts[i]);
-            } else if (!segment.equals(parts[i])) {
+                any = true;
+            } else if (!segments[i].equals(parts[i])) {
                 return null;
             }
         }
+        if (!any) {
+            return Map.of();
+        }
+        Map<String, String> variables = new LinkedHashMap<>();
+        for (int i = 0; i < segments.length; i++) {
+            if (isVariable(segments[i])) {
+                variables.put(segments[i].substring(1, segments[i].length() - 1), parts[i]);
+            }
+        }
         return variables;
+    }
+
+    private static boolean isVariable(String segment) {
+        return segment.startsWith("{") && segment.endsWith("}");
     }
 
     /** A pattern with its optional part, {@code a[b]c}: the longer alternative first, {@code abc}, then {@code ac}. */
