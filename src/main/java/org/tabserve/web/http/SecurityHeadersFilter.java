@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,6 +31,7 @@ public final class SecurityHeadersFilter extends HttpFilter {
 
     /** Every security header and its value, in the order they are set: the one list of them. */
     public static final Map<String, String> HEADERS = headers();
+    private static final List<Map.Entry<String, String>> HEADER_LIST = List.copyOf(HEADERS.entrySet());
 
     /**
      * The context attribute holding {@link #HEADERS} (a {@code Map<String, String>}, JDK types only, so that the
@@ -54,7 +56,9 @@ public final class SecurityHeadersFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        HEADERS.forEach(response::setHeader);
+        for (Map.Entry<String, String> header : HEADER_LIST) { // a loop: forEach(response::setHeader) made a lambda each time
+            response.setHeader(header.getKey(), header.getValue());
+        }
         chain.doFilter(request, response);
     }
 }
