@@ -35,9 +35,9 @@ final class ContributionChart {
         }
         String what = explanation.explainedClass() == null ? "the predicted value"
                 : "the probability of " + card.displayName(explanation.explainedClass());
-        String summary = "What moved " + what + " from " + FormHandler.round(explanation.baseValue())
+        String summary = "What moved " + what + " from " + Decimals.fourPlaces(explanation.baseValue())
                 + ", its average over " + explanation.backgroundRows() + " training rows, to "
-                + FormHandler.round(explanation.output()) + ": each input's contribution ("
+                + Decimals.fourPlaces(explanation.output()) + ": each input's contribution ("
                 + (Explanation.EXACT.equals(explanation.method()) ? "Shapley values, exact"
                 : "Shapley values, estimated from " + explanation.permutations() + " permutations") + ").";
         return new FormPage.Explained(plot("contributions", labels, values, summary), summary);

@@ -60,7 +60,7 @@ final class FormDefaults {
             return null;
         }
         if (!feature.type().isInteger()) {
-            return FormHandler.round(stats.mean());
+            return Decimals.fourPlaces(stats.mean());
         }
         FeatureHistogram histogram = card.histograms().get(feature.name());
         double middle = histogram == null ? stats.mean() : median(histogram);

@@ -25,8 +25,6 @@ import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
 
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -157,7 +155,7 @@ public final class FormHandler {
                 result = new FormPage.Result(prediction.label(), card.displayName(prediction.label()), bars, fields,
                         outcome.warnings(), false, null, ContributionChart.of(outcome.explanation(), typed, card));
             } else {
-                String value = round(((Prediction.Regression) outcome.prediction()).value());
+                String value = Decimals.fourPlaces(((Prediction.Regression) outcome.prediction()).value());
                 result = new FormPage.Result(value, value, bars, fields, outcome.warnings(), true, targetRange(card),
                         ContributionChart.of(outcome.explanation(), typed, card));
             }
@@ -185,7 +183,7 @@ public final class FormHandler {
         List<String> hints = new ArrayList<>();
         FeatureStats stats = card.featureStats().get(feature.name());
         if (stats != null && feature.type().isNumber()) {
-            hints.add("training range " + round(stats.min()) + " to " + round(stats.max()));
+            hints.add("training range " + Decimals.fourPlaces(stats.min()) + " to " + Decimals.fourPlaces(stats.max()));
         }
         List<String> options = feature.type() == ValueType.BOOL ? List.of("true", "false") : feature.categories();
         boolean select = feature.type() == ValueType.BOOL || (!options.isEmpty() && feature.refusesUnknown());
@@ -203,7 +201,7 @@ public final class FormHandler {
     static String targetRange(ModelCard card) {
         Object target = card.data().get("label_column");
         FeatureStats stats = target == null ? null : card.featureStats().get(String.valueOf(target));
-        return stats == null ? null : round(stats.min()) + " to " + round(stats.max());
+        return stats == null ? null : Decimals.fourPlaces(stats.min()) + " to " + Decimals.fourPlaces(stats.max());
     }
 
     private static String plural(String noun) {
@@ -221,9 +219,5 @@ public final class FormHandler {
             }
         }
         return features;
-    }
-
-    static String round(double value) {
-        return BigDecimal.valueOf(value).setScale(4, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
     }
 }

@@ -264,7 +264,7 @@ final class Plots {
 
     /** A number for people: at most 2 decimals, no trailing zeros. */
     static String number(double value) {
-        return FormHandler.round(Math.round(value * 100) / 100.0);
+        return Decimals.fourPlaces(Math.round(value * 100) / 100.0);
     }
 
     /** A share or score for people, with three decimals, as the metrics tables show them. */
