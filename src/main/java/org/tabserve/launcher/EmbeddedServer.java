@@ -1,6 +1,7 @@
 package org.tabserve.launcher;
 
 import jakarta.servlet.ServletContext;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.webapp.MetaInfConfiguration;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.CustomRequestLog;
@@ -81,8 +82,10 @@ public final class EmbeddedServer {
         connector.setShutdownIdleTimeout(Math.min(options.idleTimeout().toMillis(), SHUTDOWN_IDLE_TIMEOUT.toMillis()));
         server.addConnector(connector);
 
-        WebAppContext webapp = new WebAppContext();
-        webapp.setContextPath("/");
+        // No session handler: tabserve keeps no state between requests and never makes a session, and the handler cost
+        // each request a look for a session cookie and a wrapper of its stream. (Containers keep theirs, configured
+        // by web.xml's session-config.)
+        WebAppContext webapp = new WebAppContext("/", null, null, null, null, ServletContextHandler.SECURITY);
         webapp.setWar(war.toString());
         webapp.setThrowUnavailableOnStartupException(true);
         // Only the Swagger UI webjar has anything under META-INF/ for the container (its static files); web.xml is
