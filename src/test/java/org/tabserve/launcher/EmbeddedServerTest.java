@@ -19,10 +19,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EmbeddedServerTest {
 
     @Test
-    void theWebAppRunsWithoutASessionHandlerAndAnswersASessionCookieAsAnyOtherRequest() throws Exception {
+    void theWebAppRunsWithoutSessionOrSecurityHandlersAndAnswersASessionCookieAsAnyOtherRequest() throws Exception {
         Server unstarted = EmbeddedServer.create(LauncherFlags.parse(List.of("--port", "0")), Path.of("webapp"));
-        assertNull(unstarted.getDescendant(WebAppContext.class).getSessionHandler(),
+        WebAppContext webapp = unstarted.getDescendant(WebAppContext.class);
+        assertNull(webapp.getSessionHandler(),
                 "tabserve keeps no sessions: a session handler costs every request a cookie lookup and a stream wrapper");
+        assertNull(webapp.getSecurityHandler(), "web.xml declares no constraint: a security handler would look for one"
+                + " on every request");
 
         try (TabserveServer server = TabserveServer.startReady()) {
             HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

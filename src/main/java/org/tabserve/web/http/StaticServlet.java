@@ -10,13 +10,19 @@ import java.io.IOException;
 
 /**
  * Takes every path no route claims: GET and HEAD of a file in the WAR go to the container's own static-file servlet
- * (stylesheets, the Swagger UI files); a directory or a missing file gets the app's 404 problem (never a listing, nor
- * the container's own 403), and any other method a 404, or a 405 for a static file, so no container default answers
- * for tabserve.
+ * (stylesheets, the Swagger UI files); a directory, a missing file or one of the WAR's files that are not the web
+ * app's ({@link #NOT_SERVED}) gets the app's 404 problem (never a listing, nor the container's own 403), and any other
+ * method a 404, or a 405 for a static file, so no container default answers for tabserve. It is the only way to the
+ * container's static-file servlet, so what it refuses is not served.
  */
 public final class StaticServlet extends HttpServlet {
 
     private static final java.util.List<String> STATIC_METHODS = java.util.List.of("GET", "HEAD", "OPTIONS");
+    /**
+     * Files in the WAR that are not the web app's: the launcher's bootstrap classes, at the WAR's root for
+     * {@code java -jar}, and the WAR's manifest. (Containers keep {@code WEB-INF} to themselves.)
+     */
+    private static final java.util.List<String> NOT_SERVED = java.util.List.of("/org/", "/META-INF/");
 
     private final transient ErrorRenderer errors;
 
@@ -54,7 +60,8 @@ public final class StaticServlet extends HttpServlet {
      * directory: {@code getResourcePaths} lists a directory's entries and gives nothing for a file.
      */
     private boolean isFile(String path) throws java.net.MalformedURLException {
-        if (path.isEmpty() || path.endsWith("/") || getServletContext().getResource(path) == null) {
+        if (path.isEmpty() || path.endsWith("/") || NOT_SERVED.stream().anyMatch(path::startsWith)
+                || getServletContext().getResource(path) == null) {
             return false;
         }
         java.util.Set<String> entries = getServletContext().getResourcePaths(path + "/");
