@@ -89,7 +89,9 @@ public final class RouteTable {
     private record Compiled(Route route, String[] segments) {
     }
 
-    private final List<Compiled> compiled;
+    /** The compiled patterns by their number of segments, each list in the table's order: a path is matched only
+     * against patterns as long as it is. */
+    private final Map<Integer, List<Compiled>> compiledByLength;
     private final List<Route> routes;
     private final List<Mount> mounts;
 
@@ -102,7 +104,12 @@ public final class RouteTable {
                 all.add(new Compiled(route, alternative.substring(1).split("/", -1)));
             }
         }
-        this.compiled = List.copyOf(all);
+        Map<Integer, List<Compiled>> byLength = new java.util.HashMap<>();
+        for (Compiled one : all) {
+            byLength.computeIfAbsent(one.segments().length, n -> new ArrayList<>()).add(one);
+        }
+        byLength.replaceAll((n, list) -> List.copyOf(list));
+        this.compiledByLength = Map.copyOf(byLength);
     }
 
     public static Builder builder() {
@@ -118,7 +125,7 @@ public final class RouteTable {
     List<Match> match(String path) {
         String[] parts = path.substring(1).split("/", -1);
         List<Match> matches = new ArrayList<>();
-        for (Compiled candidate : compiled) {
+        for (Compiled candidate : compiledByLength.getOrDefault(parts.length, List.of())) {
             Map<String, String> variables = variables(candidate.segments(), parts);
             if (variables != null) {
                 matches.add(new Match(candidate.route(), variables));
