@@ -125,7 +125,8 @@ public final class PredictionJson {
     private static void writeWarnings(JsonGenerator json, List<RangeWarning> warnings) throws IOException {
         json.writeFieldName(WARNINGS);
         json.writeStartArray();
-        for (RangeWarning warning : warnings) {
+        for (int i = 0; i < warnings.size(); i++) { // no iterator: most rows have none, and a batch writes many
+            RangeWarning warning = warnings.get(i);
             json.writeStartObject();
             json.writeFieldName(FEATURE);
             json.writeString(warning.feature());
