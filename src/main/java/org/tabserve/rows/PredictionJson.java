@@ -45,6 +45,14 @@ public final class PredictionJson {
         private final List<String> classes;
         private final SerializableString[] classNames;
         private final SerializableString[] displayNames;
+        /**
+         * The bytes of a classifier's row without warnings around its probabilities, as the generator writes them
+         * ({@link #writeInRange}), encoded once this many rows have been written: a small batch never pays for it.
+         */
+        private static final int ENCODE_AFTER_ROWS = 32;
+        private InRangeRowText inRange;
+        private boolean inRangeTried;
+        private int written;
 
         public Rows(ModelSignature signature, ModelCard card) {
             this.card = card;
@@ -80,6 +88,9 @@ public final class PredictionJson {
                 PredictionJson.write(json, prediction, card, warnings, explanation);
                 return;
             }
+            if (explanation == null && warnings.isEmpty() && writeInRange(json, label, classification)) {
+                return;
+            }
             json.writeStartObject();
             json.writeFieldName(LABEL);
             json.writeString(classNames[label]);
@@ -98,6 +109,57 @@ public final class PredictionJson {
                 ExplanationJson.write(json, explanation);
             }
             json.writeEndObject();
+        }
+
+        /**
+         * Writes a classifier's row without warnings as the generator's own calls in {@link #write} would, byte for
+         * byte, from the row's text encoded once and its probabilities written as
+         * {@link JsonGenerator#writeNumber(double)} writes them: one raw value for the generator, instead of a dozen
+         * calls per row of a large answer.
+         *
+         * @return false, having written nothing, where that would not be the same bytes: a probability that is not
+         *         finite, or a generator set to write otherwise (pretty, escaping more, numbers as strings)
+         */
+        private boolean writeInRange(JsonGenerator json, int label, Prediction.Classification classification)
+                throws IOException {
+            if (inRange == null) {
+                // Rows that share one Rows across threads (the prediction log's) may encode it twice: no harm done.
+                if (inRangeTried || ++written < ENCODE_AFTER_ROWS) {
+                    return false;
+                }
+                inRangeTried = true;
+                inRange = InRangeRowText.of(classNames, displayNames, LABEL, DISPLAY_NAME, PROBABILITIES, WARNINGS);
+                if (inRange == null) {
+                    return false;
+                }
+            }
+            if (!fits(json)) {
+                return false;
+            }
+            List<Double> probabilities = classification.probabilities();
+            for (int i = 0; i < classNames.length; i++) {
+                if (!Double.isFinite(probabilities.get(i))) {
+                    return false;
+                }
+            }
+            boolean fast = json.isEnabled(com.fasterxml.jackson.core.StreamWriteFeature.USE_FAST_DOUBLE_WRITER);
+            json.writeRawValue(inRange.starts()[label]);
+            for (int i = 0; i < classNames.length; i++) {
+                if (i > 0) {
+                    json.writeRaw(inRange.classFields()[i]);
+                }
+                json.writeRaw(com.fasterxml.jackson.core.io.NumberOutput.toString(probabilities.get(i), fast));
+            }
+            json.writeRaw(inRange.end());
+            return true;
+        }
+
+        /** Whether {@code json} writes as the generator that encoded the row's text: compact, escaping the usual. */
+        private static boolean fits(JsonGenerator json) {
+            return json.getPrettyPrinter() == null && json.getCharacterEscapes() == null
+                    && json.getHighestEscapedChar() == 0
+                    && !json.isEnabled(JsonGenerator.Feature.ESCAPE_NON_ASCII)
+                    && !json.isEnabled(JsonGenerator.Feature.WRITE_NUMBERS_AS_STRINGS);
         }
 
         /** {@link PredictionJson#warnings(ModelCard, Batch, int, double[])}, without a list for a row in range. */
