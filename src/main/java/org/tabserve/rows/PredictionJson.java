@@ -2,6 +2,8 @@ package org.tabserve.rows;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.NumberOutput;
 import com.fasterxml.jackson.core.io.SerializedString;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Explanation;
@@ -50,6 +52,8 @@ public final class PredictionJson {
          * ({@link #writeInRange}), encoded once this many rows have been written: a small batch never pays for it.
          */
         private static final int ENCODE_AFTER_ROWS = 32;
+        /** How {@link #probabilityTexts} writes numbers: as the answers' generators do. */
+        private static final boolean FAST_TEXTS = JsonText.FACTORY.isEnabled(StreamWriteFeature.USE_FAST_DOUBLE_WRITER);
         private InRangeRowText inRange;
         private boolean inRangeTried;
         private int written;
@@ -78,6 +82,54 @@ public final class PredictionJson {
         /** {@link PredictionJson#write}, with the names encoded once, and the row's explanation when not null. */
         public void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings,
                           Explanation explanation) throws IOException {
+            write(json, prediction, warnings, explanation, null, 0);
+        }
+
+        /**
+         * {@link #write(JsonGenerator, Prediction, List)} with the row's probabilities already written as text
+         * ({@link #probabilityTexts}, made on another thread, say).
+         *
+         * @param texts the texts of a chunk's rows, or null to write the numbers here
+         * @param at    where this row's texts start among them
+         */
+        public void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings, String[] texts,
+                          int at) throws IOException {
+            write(json, prediction, warnings, null, texts, at);
+        }
+
+        /**
+         * The probabilities of {@code predictions}' rows as {@link JsonGenerator#writeNumber(double)} writes them
+         * for {@link JsonText#FACTORY}'s generators, the model's classes per row one after the other ({@code null}
+         * for a row that is not a classifier's or a number that is not finite), for
+         * {@link #write(JsonGenerator, Prediction, List, String[], int)}: the largest part of writing a row.
+         */
+        public String[] probabilityTexts(List<Prediction> predictions) {
+            int width = classNames.length;
+            String[] texts = new String[predictions.size() * width];
+            for (int r = 0; r < predictions.size(); r++) {
+                if (predictions.get(r) instanceof Prediction.Classification classification
+                        && classification.probabilities().size() == width) {
+                    for (int i = 0; i < width; i++) {
+                        double p = classification.probabilities().get(i);
+                        texts[r * width + i] = Double.isFinite(p) ? NumberOutput.toString(p, FAST_TEXTS) : null;
+                    }
+                }
+            }
+            return texts;
+        }
+
+        /** @return the model's classes: a row's texts among {@link #probabilityTexts} */
+        public int classCount() {
+            return classNames.length;
+        }
+
+        /** Bytes of heap {@link #probabilityTexts} holds per row at most: a string of up to 24 characters per class. */
+        public int probabilityTextBytes() {
+            return classNames.length * (8 + 24 + 16 + 24);
+        }
+
+        private void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings,
+                           Explanation explanation, String[] texts, int at) throws IOException {
             if (!(prediction instanceof Prediction.Classification classification)) {
                 PredictionJson.write(json, prediction, card, warnings, explanation);
                 return;
@@ -88,7 +140,7 @@ public final class PredictionJson {
                 PredictionJson.write(json, prediction, card, warnings, explanation);
                 return;
             }
-            if (explanation == null && warnings.isEmpty() && writeInRange(json, label, classification)) {
+            if (explanation == null && warnings.isEmpty() && writeInRange(json, label, classification, texts, at)) {
                 return;
             }
             json.writeStartObject();
@@ -120,8 +172,8 @@ public final class PredictionJson {
          * @return false, having written nothing, where that would not be the same bytes: a probability that is not
          *         finite, or a generator set to write otherwise (pretty, escaping more, numbers as strings)
          */
-        private boolean writeInRange(JsonGenerator json, int label, Prediction.Classification classification)
-                throws IOException {
+        private boolean writeInRange(JsonGenerator json, int label, Prediction.Classification classification,
+                                     String[] texts, int at) throws IOException {
             if (inRange == null) {
                 // Rows that share one Rows across threads (the prediction log's) may encode it twice: no harm done.
                 if (inRangeTried || ++written < ENCODE_AFTER_ROWS) {
@@ -142,13 +194,14 @@ public final class PredictionJson {
                     return false;
                 }
             }
-            boolean fast = json.isEnabled(com.fasterxml.jackson.core.StreamWriteFeature.USE_FAST_DOUBLE_WRITER);
+            boolean fast = json.isEnabled(StreamWriteFeature.USE_FAST_DOUBLE_WRITER);
+            boolean given = texts != null && fast == FAST_TEXTS;
             json.writeRawValue(inRange.starts()[label]);
             for (int i = 0; i < classNames.length; i++) {
                 if (i > 0) {
                     json.writeRaw(inRange.classFields()[i]);
                 }
-                json.writeRaw(com.fasterxml.jackson.core.io.NumberOutput.toString(probabilities.get(i), fast));
+                json.writeRaw(given ? texts[at + i] : NumberOutput.toString(probabilities.get(i), fast));
             }
             json.writeRaw(inRange.end());
             return true;
