@@ -126,11 +126,15 @@ public final class ChunkScorer implements AutoCloseable {
                     return;
                 }
                 preparedAhead = true;
-                pool.execute(() -> {
-                    if (this.preparing.compareAndSet(false, true)) {
-                        prepareNow(preparing);
-                    }
-                });
+                try {
+                    pool.execute(() -> {
+                        if (this.preparing.compareAndSet(false, true)) {
+                            prepareNow(preparing);
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // the pool is stopping with the app: the request thread prepares the chunk at its turn
+                }
             }
 
             /** The chunk's preparation: made here unless the pool has taken it on, then waited for. */
