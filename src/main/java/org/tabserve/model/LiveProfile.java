@@ -78,6 +78,11 @@ public final class LiveProfile {
         final double[] training;
         /** The bins or categories the training data fills: what the noise of its PSI scales with. */
         final int filledBins;
+        /**
+         * Bins per unit of value, for a first guess of a number's bin, when the histogram's edges are finite and
+         * strictly increasing; otherwise 0, and its bin is found by binary search alone.
+         */
+        final double binsPerUnit;
 
         Column(String name, Kind kind, int input, int column, int width, int offset, double[] edges,
                List<Double> cardEdges, Map<String, Integer> categories, List<String> bins, double[] training) {
@@ -93,6 +98,17 @@ public final class LiveProfile {
             this.bins = bins;
             this.training = training;
             this.filledBins = (int) Arrays.stream(training).filter(count -> count > 0).count();
+            this.binsPerUnit = edges == null ? 0 : binsPerUnit(edges);
+        }
+
+        private static double binsPerUnit(double[] edges) {
+            for (int i = 0; i < edges.length; i++) {
+                if (!Double.isFinite(edges[i]) || i > 0 && !(edges[i - 1] < edges[i])) {
+                    return 0;
+                }
+            }
+            double perUnit = (edges.length - 1) / (edges[edges.length - 1] - edges[0]);
+            return Double.isFinite(perUnit) && perUnit > 0 ? perUnit : 0;
         }
 
         /** Counters: the bins or categories (or one of values present), then below/unknown, above (histograms only), missing. */
@@ -212,8 +228,21 @@ public final class LiveProfile {
         if (value > edges[bins]) {
             return bins + 1;
         }
-        int at = Arrays.binarySearch(edges, value);
-        int bin = at >= 0 ? at : -at - 2; // the bin whose lower edge is at or below the value
+        int bin;
+        if (column.binsPerUnit > 0 && value != 0) {
+            // A guess from the edges' spread, then the edges themselves: the same bin as the search below, whose
+            // order puts -0.0 below 0.0 (hence zero goes to it).
+            bin = Math.max(0, Math.min(bins, (int) ((value - edges[0]) * column.binsPerUnit)));
+            while (edges[bin] > value) {
+                bin--;
+            }
+            while (bin < bins && edges[bin + 1] <= value) {
+                bin++;
+            }
+        } else {
+            int at = Arrays.binarySearch(edges, value);
+            bin = at >= 0 ? at : -at - 2; // the bin whose lower edge is at or below the value
+        }
         return Math.min(bin, bins - 1); // the last bin includes its upper edge
     }
 

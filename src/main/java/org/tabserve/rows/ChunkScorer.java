@@ -30,6 +30,32 @@ public final class ChunkScorer implements AutoCloseable {
         void accept(CsvRowsParser.Chunk chunk, List<Prediction> predictions) throws IOException;
     }
 
+    /**
+     * A sink with work on a chunk's predictions that does not need the request thread (writing its numbers as text,
+     * say): while a chunk is handed to {@link #accept(CsvRowsParser.Chunk, List, Object)}, the pool prepares the next
+     * {@link #ahead()} chunks already scored, so the request thread, which alone writes the answer, does less. A chunk
+     * that was not prepared in time is prepared on the request thread at its turn; either way each chunk is prepared
+     * once and handed on in upload order. What a prepared chunk holds is the sink's to count: at most
+     * {@link #ahead()} + 1 chunks are prepared and not yet handed on at a time.
+     *
+     * @param <T> what a chunk's preparation makes
+     */
+    public interface Preparing<T> extends Sink {
+        /** Runs on a scoring thread or, for a chunk not prepared ahead, on the request thread. */
+        T prepare(CsvRowsParser.Chunk chunk, List<Prediction> predictions);
+
+        /** Receives each chunk with its predictions and its preparation, in upload order, on the request thread. */
+        void accept(CsvRowsParser.Chunk chunk, List<Prediction> predictions, T prepared) throws IOException;
+
+        /** @return how many chunks after the one being handed on the pool may prepare at once (0: none ahead) */
+        int ahead();
+
+        @Override
+        default void accept(CsvRowsParser.Chunk chunk, List<Prediction> predictions) throws IOException {
+            accept(chunk, predictions, prepare(chunk, predictions));
+        }
+    }
+
     private final ExecutorService pool;
     private final int inFlight;
 
@@ -76,6 +102,13 @@ public final class ChunkScorer implements AutoCloseable {
                 this.predictions = pool.submit(this::score);
             }
 
+            /** Whether the chunk's preparation ({@link Preparing}) has been taken on, and its outcome once done. */
+            private final AtomicBoolean preparing = new AtomicBoolean();
+            private final CountDownLatch prepared = new CountDownLatch(1);
+            private volatile boolean preparedAhead;
+            private Object preparation;
+            private Throwable preparationFailure;
+
             private List<Prediction> score() {
                 if (!claimed.compareAndSet(false, true)) {
                     return null; // cancelled before it started
@@ -84,6 +117,62 @@ public final class ChunkScorer implements AutoCloseable {
                     return predict(classifier, chunk);
                 } finally {
                     done.countDown();
+                }
+            }
+
+            /** Has the pool prepare this chunk, once it is scored and if no one has taken it on. */
+            void prepareAhead(Preparing<?> preparing) {
+                if (preparedAhead || !predictions.isDone() || predictions.isCancelled()) {
+                    return;
+                }
+                preparedAhead = true;
+                try {
+                    pool.execute(() -> {
+                        if (this.preparing.compareAndSet(false, true)) {
+                            prepareNow(preparing);
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // the pool is stopping with the app: the request thread prepares the chunk at its turn
+                }
+            }
+
+            /** The chunk's preparation: made here unless the pool has taken it on, then waited for. */
+            <T> T preparation(Preparing<T> sink, List<Prediction> scored) {
+                if (preparing.compareAndSet(false, true)) {
+                    return sink.prepare(chunk, scored);
+                }
+                boolean interrupted = false;
+                while (true) {
+                    try {
+                        prepared.await();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true; // the preparation is short and touches no model: wait for it
+                    }
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                if (preparationFailure instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                if (preparationFailure instanceof Error error) {
+                    throw error;
+                }
+                @SuppressWarnings("unchecked") T made = (T) preparation;
+                return made;
+            }
+
+            private void prepareNow(Preparing<?> sink) {
+                try {
+                    preparation = sink.prepare(chunk, predictions.get());
+                } catch (RuntimeException | Error e) {
+                    preparationFailure = e;
+                } catch (Exception e) {
+                    preparationFailure = new IllegalStateException(e);
+                } finally {
+                    prepared.countDown();
                 }
             }
 
@@ -185,7 +274,24 @@ public final class ChunkScorer implements AutoCloseable {
                 cancel();
                 throw e;
             }
-            sink.accept(first.chunk, countIn(counted, first.chunk, predictions));
+            List<Prediction> scored = countIn(counted, first.chunk, predictions);
+            if (sink instanceof Preparing<?> preparing) {
+                handOn(preparing, first, scored);
+                return;
+            }
+            sink.accept(first.chunk, scored);
+        }
+
+        /** Hands a chunk to a preparing sink, having the pool prepare the next ones meanwhile. */
+        private <T> void handOn(Preparing<T> preparing, Pending first, List<Prediction> scored) throws IOException {
+            int ahead = preparing.ahead();
+            for (Pending next : pending) {
+                if (ahead-- <= 0) {
+                    break;
+                }
+                next.prepareAhead(preparing);
+            }
+            preparing.accept(first.chunk, scored, first.preparation(preparing, scored));
         }
     }
 

@@ -191,8 +191,8 @@ public final class CsvFiles {
                         .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                         .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)));
         try (reader) {
-            CsvSeparator separator = CsvSeparator.of(reader, CsvRowLimits.RowMemory.NONE);
-            try (org.apache.commons.csv.CSVParser parser = CsvHeader.parse(reader, separator.format)) {
+            CsvSeparator.Found found = CsvSeparator.of(reader, CsvRowLimits.RowMemory.NONE);
+            try (org.apache.commons.csv.CSVParser parser = CsvHeader.parse(found.text(), found.separator().format)) {
                 return List.copyOf(parser.getHeaderNames());
             }
         } catch (java.nio.charset.CharacterCodingException e) {

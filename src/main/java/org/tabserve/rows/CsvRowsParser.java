@@ -264,17 +264,19 @@ public final class CsvRowsParser {
 
     private List<String> read(InputStream upload, ChunkHandler handler, boolean withRecords) throws IOException {
         // Reads of at least its buffer's size (commons-csv asks for 8 KiB) bypass this buffer: it costs nothing past
-        // the header, which it keeps for the separator to be found before the parser sees it.
+        // the header, which is read from it a character at a time for the separator to be found.
         BufferedReader reader = new BufferedReader(new InputStreamReader(
                 BOMInputStream.builder().setInputStream(upload).get(),
                 StandardCharsets.UTF_8.newDecoder()
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT)));
         try (reader) {
-            CsvSeparator separator = CsvSeparator.of(reader, rowMemory);
+            CsvSeparator.Found found = CsvSeparator.of(reader, rowMemory);
+            CsvSeparator separator = found.separator();
             // Every pass reads through the row limits, which refuse a row past them before a parser holds it, and
             // reserve what the longest row so far holds.
-            return read(new CsvRowLimits(reader, separator.character, rowMemory), separator, handler, withRecords);
+            return read(new CsvRowLimits(found.text(), separator.character, rowMemory), separator, handler,
+                    withRecords);
         } catch (CharacterCodingException e) {
             throw RowsException.malformed("the CSV is not valid UTF-8 text");
         }

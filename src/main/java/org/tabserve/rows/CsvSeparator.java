@@ -3,8 +3,12 @@ package org.tabserve.rows;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.DuplicateHeaderMode;
 
+import org.apache.commons.io.input.SequenceReader;
+
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
 
 /**
  * The separators a CSV upload's header row may use (comma; semicolon, as European Excel writes with decimal commas;
@@ -70,21 +74,29 @@ enum CsvSeparator {
     static final int MAX_HEADER_CHARS = 1 << 20;
 
     /**
-     * The separator of the header row {@code reader} starts with, which is left unread.
+     * The separator of an upload's header row, and the upload's text from that row on.
      *
-     * @param memory reserves the header's copy and the reader's mark buffer as the header grows
+     * @param separator the header row's separator
+     * @param text      the text the reader was given, the header row included
      */
-    static CsvSeparator of(BufferedReader reader, CsvRowLimits.RowMemory memory) throws IOException {
-        return of(headerLine(reader, memory));
+    record Found(CsvSeparator separator, Reader text) {
     }
 
-    /** The first line of {@code reader} (to the first line end outside quotes), left unread. */
-    private static CharSequence headerLine(BufferedReader reader, CsvRowLimits.RowMemory memory) throws IOException {
-        reader.mark(MAX_HEADER_CHARS + 1);
+    /**
+     * Finds the separator of the header row {@code reader} starts with. The row's characters are read and handed
+     * back in front of the rest, instead of marking the reader and resetting it: a mark as long as the longest header
+     * makes a {@link BufferedReader} allocate a buffer that long (2 MB) on every upload and then read the whole file
+     * through it, one more copy of every character.
+     *
+     * @param reader a buffered reader (the row is read a character at a time)
+     * @param memory reserves the header's copy as the header grows
+     */
+    static Found of(Reader reader, CsvRowLimits.RowMemory memory) throws IOException {
         StringBuilder line = new StringBuilder();
         boolean quoted = false;
         int checkAt = Math.min(memory.checkAt(), MAX_HEADER_CHARS);
-        for (int c; (c = reader.read()) != -1; ) {
+        int c;
+        while ((c = reader.read()) != -1) {
             if (c == '"') {
                 quoted = !quoted;
             } else if (!quoted && (c == '\n' || c == '\r')) {
@@ -100,7 +112,8 @@ enum CsvSeparator {
                 checkAt = Math.min(memory.checkAt(), MAX_HEADER_CHARS);
             }
         }
-        reader.reset();
-        return line;
+        CsvSeparator separator = of(line);
+        String read = c == -1 ? line.toString() : line.append((char) c).toString();
+        return new Found(separator, new SequenceReader(new StringReader(read), reader));
     }
 }

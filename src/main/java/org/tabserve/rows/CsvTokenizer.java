@@ -133,7 +133,7 @@ final class CsvTokenizer {
                     while (s < e && isSpace(buffer[s])) {
                         s++;
                     }
-                    while (e > s && Character.isWhitespace(buffer[e - 1])) {
+                    while (e > s && isWhitespace(buffer[e - 1])) {
                         e--;
                     }
                     cellStart[cells] = s;
@@ -141,7 +141,7 @@ final class CsvTokenizer {
                 }
                 cells++;
                 cell = i + 1;
-            } else if (!Character.isWhitespace(c)) {
+            } else if (blank && !isWhitespace(c)) {
                 blank = false;
             }
         }
@@ -151,7 +151,15 @@ final class CsvTokenizer {
 
     /** commons-csv's leading-space test: white space that is not the delimiter. */
     private boolean isSpace(char c) {
-        return c != delimiter && Character.isWhitespace(c);
+        return c != delimiter && isWhitespace(c);
+    }
+
+    /**
+     * {@link Character#isWhitespace(char)}, answered without its table lookup for the printable ASCII characters
+     * (none of them is white space), which are nearly every character of an upload.
+     */
+    static boolean isWhitespace(char c) {
+        return (c <= ' ' || c >= 0x7f) && Character.isWhitespace(c);
     }
 
     /** @return the current line's cell count */

@@ -2,6 +2,8 @@ package org.tabserve.rows;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.NumberOutput;
 import com.fasterxml.jackson.core.io.SerializedString;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Explanation;
@@ -45,6 +47,16 @@ public final class PredictionJson {
         private final List<String> classes;
         private final SerializableString[] classNames;
         private final SerializableString[] displayNames;
+        /**
+         * The bytes of a classifier's row without warnings around its probabilities, as the generator writes them
+         * ({@link #writeInRange}), encoded once this many rows have been written: a small batch never pays for it.
+         */
+        private static final int ENCODE_AFTER_ROWS = 32;
+        /** How {@link #probabilityTexts} writes numbers: as the answers' generators do. */
+        private static final boolean FAST_TEXTS = JsonText.FACTORY.isEnabled(StreamWriteFeature.USE_FAST_DOUBLE_WRITER);
+        private InRangeRowText inRange;
+        private boolean inRangeTried;
+        private int written;
 
         public Rows(ModelSignature signature, ModelCard card) {
             this.card = card;
@@ -70,6 +82,54 @@ public final class PredictionJson {
         /** {@link PredictionJson#write}, with the names encoded once, and the row's explanation when not null. */
         public void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings,
                           Explanation explanation) throws IOException {
+            write(json, prediction, warnings, explanation, null, 0);
+        }
+
+        /**
+         * {@link #write(JsonGenerator, Prediction, List)} with the row's probabilities already written as text
+         * ({@link #probabilityTexts}, made on another thread, say).
+         *
+         * @param texts the texts of a chunk's rows, or null to write the numbers here
+         * @param at    where this row's texts start among them
+         */
+        public void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings, String[] texts,
+                          int at) throws IOException {
+            write(json, prediction, warnings, null, texts, at);
+        }
+
+        /**
+         * The probabilities of {@code predictions}' rows as {@link JsonGenerator#writeNumber(double)} writes them
+         * for {@link JsonText#FACTORY}'s generators, the model's classes per row one after the other ({@code null}
+         * for a row that is not a classifier's or a number that is not finite), for
+         * {@link #write(JsonGenerator, Prediction, List, String[], int)}: the largest part of writing a row.
+         */
+        public String[] probabilityTexts(List<Prediction> predictions) {
+            int width = classNames.length;
+            String[] texts = new String[predictions.size() * width];
+            for (int r = 0; r < predictions.size(); r++) {
+                if (predictions.get(r) instanceof Prediction.Classification classification
+                        && classification.probabilities().size() == width) {
+                    for (int i = 0; i < width; i++) {
+                        double p = classification.probabilities().get(i);
+                        texts[r * width + i] = Double.isFinite(p) ? NumberOutput.toString(p, FAST_TEXTS) : null;
+                    }
+                }
+            }
+            return texts;
+        }
+
+        /** @return the model's classes: a row's texts among {@link #probabilityTexts} */
+        public int classCount() {
+            return classNames.length;
+        }
+
+        /** Bytes of heap {@link #probabilityTexts} holds per row at most: a string of up to 24 characters per class. */
+        public int probabilityTextBytes() {
+            return classNames.length * (8 + 24 + 16 + 24);
+        }
+
+        private void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings,
+                           Explanation explanation, String[] texts, int at) throws IOException {
             if (!(prediction instanceof Prediction.Classification classification)) {
                 PredictionJson.write(json, prediction, card, warnings, explanation);
                 return;
@@ -78,6 +138,9 @@ public final class PredictionJson {
             if (label < 0 || !(classification.classes() == classes || classification.classes().equals(classes))) {
                 // not this model's classes: nothing to reuse
                 PredictionJson.write(json, prediction, card, warnings, explanation);
+                return;
+            }
+            if (explanation == null && warnings.isEmpty() && writeInRange(json, label, classification, texts, at)) {
                 return;
             }
             json.writeStartObject();
@@ -98,6 +161,58 @@ public final class PredictionJson {
                 ExplanationJson.write(json, explanation);
             }
             json.writeEndObject();
+        }
+
+        /**
+         * Writes a classifier's row without warnings as the generator's own calls in {@link #write} would, byte for
+         * byte, from the row's text encoded once and its probabilities written as
+         * {@link JsonGenerator#writeNumber(double)} writes them: one raw value for the generator, instead of a dozen
+         * calls per row of a large answer.
+         *
+         * @return false, having written nothing, where that would not be the same bytes: a probability that is not
+         *         finite, or a generator set to write otherwise (pretty, escaping more, numbers as strings)
+         */
+        private boolean writeInRange(JsonGenerator json, int label, Prediction.Classification classification,
+                                     String[] texts, int at) throws IOException {
+            if (inRange == null) {
+                // Rows that share one Rows across threads (the prediction log's) may encode it twice: no harm done.
+                if (inRangeTried || ++written < ENCODE_AFTER_ROWS) {
+                    return false;
+                }
+                inRangeTried = true;
+                inRange = InRangeRowText.of(classNames, displayNames, LABEL, DISPLAY_NAME, PROBABILITIES, WARNINGS);
+                if (inRange == null) {
+                    return false;
+                }
+            }
+            if (!fits(json)) {
+                return false;
+            }
+            List<Double> probabilities = classification.probabilities();
+            for (int i = 0; i < classNames.length; i++) {
+                if (!Double.isFinite(probabilities.get(i))) {
+                    return false;
+                }
+            }
+            boolean fast = json.isEnabled(StreamWriteFeature.USE_FAST_DOUBLE_WRITER);
+            boolean given = texts != null && fast == FAST_TEXTS;
+            json.writeRawValue(inRange.starts()[label]);
+            for (int i = 0; i < classNames.length; i++) {
+                if (i > 0) {
+                    json.writeRaw(inRange.classFields()[i]);
+                }
+                json.writeRaw(given ? texts[at + i] : NumberOutput.toString(probabilities.get(i), fast));
+            }
+            json.writeRaw(inRange.end());
+            return true;
+        }
+
+        /** Whether {@code json} writes as the generator that encoded the row's text: compact, escaping the usual. */
+        private static boolean fits(JsonGenerator json) {
+            return json.getPrettyPrinter() == null && json.getCharacterEscapes() == null
+                    && json.getHighestEscapedChar() == 0
+                    && !json.isEnabled(JsonGenerator.Feature.ESCAPE_NON_ASCII)
+                    && !json.isEnabled(JsonGenerator.Feature.WRITE_NUMBERS_AS_STRINGS);
         }
 
         /** {@link PredictionJson#warnings(ModelCard, Batch, int, double[])}, without a list for a row in range. */
@@ -125,7 +240,8 @@ public final class PredictionJson {
     private static void writeWarnings(JsonGenerator json, List<RangeWarning> warnings) throws IOException {
         json.writeFieldName(WARNINGS);
         json.writeStartArray();
-        for (RangeWarning warning : warnings) {
+        for (int i = 0; i < warnings.size(); i++) { // no iterator: most rows have none, and a batch writes many
+            RangeWarning warning = warnings.get(i);
             json.writeStartObject();
             json.writeFieldName(FEATURE);
             json.writeString(warning.feature());

@@ -74,6 +74,41 @@ class LiveProfileTest {
         assertEquals(1.0, profile.snapshot().get(1).recent().rate(profile.snapshot().get(1).recent().unknown()));
     }
 
+    @Test
+    void putsEveryNumberInTheBinABinarySearchOfTheEdgesFinds() {
+        // Uneven edges, one of them zero and some not exact in a float, and values on, next to and between them.
+        List<Double> edges = List.of(-3.7, -1.0, 0.0, 0.1, 0.30000000000000004, 2.5, 100.0);
+        ModelCard card = new ModelCard("m", "1", "", "", Map.of(), "", Map.of(), null, Map.of(), Map.of(),
+                Map.of("x", new FeatureHistogram(edges, Map.of("a", List.of(1, 2, 3, 4, 5, 6)))), Map.of(), Map.of(),
+                null, Map.of(), List.of());
+        List<Float> values = new ArrayList<>(List.of(0.0f, -0.0f, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-30f));
+        for (double edge : edges) {
+            float f = (float) edge;
+            values.addAll(List.of(f, Math.nextUp(f), Math.nextDown(f), f + 0.05f, f * 0.999f, f * 1.001f));
+        }
+        java.util.Random random = new java.util.Random(25);
+        for (int i = 0; i < 2000; i++) {
+            values.add((float) (-4 + random.nextDouble() * 105));
+        }
+        LiveProfile profile = new LiveProfile(SIGNATURE, card, () -> 0);
+        profile.record(batch(values.stream().map(v -> new Object[]{(double) v, "red", 0.0}).toArray(Object[][]::new)));
+
+        double[] floatEdges = edges.stream().mapToDouble(e -> (float) (double) e).toArray();
+        long[] expected = new long[edges.size() - 1];
+        long outside = 0;
+        for (float v : values) {
+            if (v < floatEdges[0] || v > floatEdges[floatEdges.length - 1]) {
+                outside++;
+                continue;
+            }
+            int at = java.util.Arrays.binarySearch(floatEdges, v);
+            expected[Math.min(at >= 0 ? at : -at - 2, expected.length - 1)]++;
+        }
+        LiveProfile.Window counted = profile.snapshot().get(0).recent();
+        assertEquals(java.util.Arrays.stream(expected).boxed().toList(), counted.counts());
+        assertEquals(outside, counted.outOfRange());
+    }
+
     private static Batch batch(Object[]... rows) {
         return Batch.of(SIGNATURE, List.of(rows));
     }

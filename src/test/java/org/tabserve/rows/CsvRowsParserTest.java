@@ -284,6 +284,20 @@ class CsvRowsParserTest {
     }
 
     @Test
+    void aHeaderLongerThanTheReadersBufferIsHandedBackWholeBeforeTheRows() throws IOException {
+        // The separator is found by reading the header row, which is then read again with the rest: here it is far
+        // longer than the reader's buffer, quoted over a line end, and ends in CRLF, and every row still comes after it.
+        String ignored = "\"" + "x".repeat(20_000) + "\n;y\"";
+        assertArrayEquals(new double[][]{{1, 2}, {3, 4}}, rowsOf("a," + ignored + ",b\r\n1,z,2\r\n3,z,4\r\n"));
+        assertArrayEquals(new double[][]{{1, 2}}, rowsOf("b;" + ignored + ";a\n2;z;1"));
+        assertArrayEquals(new double[][]{{1, 2}, {3, 4}}, numbers(PARSER.readAll(new ByteArrayInputStream(
+                ("a," + ignored + ",b\r\n1,z,2\r\n3,z,4").getBytes(StandardCharsets.UTF_8)))), "the plain-line path");
+        assertEquals(java.util.Arrays.asList("a", ignored.substring(1, ignored.length() - 1), "b"),
+                CsvFiles.header(new ByteArrayInputStream(("a," + ignored + ",b\r\n1,z,2\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    }
+
+    @Test
     void theSeparatorIsTheOneTheHeaderUsesMostOutsideQuotes() {
         assertEquals(CsvSeparator.COMMA, CsvSeparator.of("a"));
         assertEquals(CsvSeparator.COMMA, CsvSeparator.of("a,b;c"));

@@ -80,6 +80,13 @@ class CsvTokenizerTest {
             RowsFixtures.TYPED_CELLS, RowsFixtures.TYPED);
 
     @Test
+    void readsWhiteSpaceAsTheJdkDoesForEveryCharacter() {
+        for (int c = Character.MIN_VALUE; c <= Character.MAX_VALUE; c++) {
+            assertEquals(Character.isWhitespace((char) c), CsvTokenizer.isWhitespace((char) c), "U+" + Integer.toHexString(c));
+        }
+    }
+
+    @Test
     void theFuzzCorpusGivesTheSameRowsAndErrorsOnBothPaths() throws IOException {
         List<Path> files;
         try (Stream<Path> list = Files.list(CORPUS)) {

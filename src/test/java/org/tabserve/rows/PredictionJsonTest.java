@@ -68,4 +68,49 @@ class PredictionJsonTest {
         assertTrue(json(json -> rows.write(json, predictions.get(1), PredictionJson.warnings(CARD, batch, 1,
                 numbers[1]))).contains("\"the model has not seen an a this high"), "a warning is written");
     }
+
+    @Test
+    void manyRowsInOneArrayAreTheOneRowWritersBytesWhateverComesBetweenThem() throws IOException {
+        Batch batch = Batch.ofNumbers(SIGNATURE, new double[][]{{0.5, 0}, {7, 0}, {0, 1}});
+        double[][] numbers = {{0.5, 0}, {7, 0}, {0, 1}};
+        List<Prediction> predictions = List.of(
+                new Prediction.Classification("0", CLASSES, List.of(0.2, 0.5, 0.3)),
+                new Prediction.Classification("fake \"one\"", CLASSES, List.of(0.0027846060693264008, 0.9972153902053833, 1e-7)),
+                new Prediction.Classification("é\u2028", CLASSES, List.of(Double.NaN, 0.5, Double.POSITIVE_INFINITY)),
+                new Prediction.Classification("0", CLASSES, List.of(1.0, 0.0, -0.0)),
+                new Prediction.Regression(3.25));
+        PredictionJson.Rows rows = new PredictionJson.Rows(SIGNATURE, CARD);
+        List<FieldProblem> problems = List.of(new FieldProblem("a", "not a number", 3));
+        // Enough rows for the row's text to be encoded (after 32), with rows that warn and bad rows among them.
+        Writing one = json -> {
+            for (int r = 0; r < 100 * predictions.size(); r++) {
+                PredictionJson.write(json, predictions.get(r % 5), CARD, PredictionJson.warnings(CARD, batch, r % 3, numbers[r % 3]));
+                if (r % 7 == 1) {
+                    PredictionJson.writeRowErrors(json, problems);
+                }
+            }
+        };
+        Writing many = json -> {
+            for (int r = 0; r < 100 * predictions.size(); r++) {
+                rows.write(json, predictions.get(r % 5), rows.warnings(batch, r % 3, numbers[r % 3]));
+                if (r % 7 == 1) {
+                    PredictionJson.writeRowErrors(json, problems);
+                }
+            }
+        };
+        assertEquals(json(one), json(many));
+        assertTrue(json(many).contains("{\"label\":\"fake \\\"one\\\"\",\"display_name\":"), json(many));
+        // A generator set to write otherwise gets its own calls, not the encoded text.
+        assertEquals(pretty(one), pretty(many));
+    }
+
+    private static String pretty(Writing writing) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator json = JsonText.FACTORY.createGenerator(out).useDefaultPrettyPrinter()) {
+            json.writeStartArray();
+            writing.write(json);
+            json.writeEndArray();
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
 }

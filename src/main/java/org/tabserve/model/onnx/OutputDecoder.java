@@ -154,13 +154,24 @@ final class OutputDecoder {
                         + "', which is not one of its classes " + classes + "; set '" + CardKeys.CLASSES
                         + "' in its metadata", null);
             }
-            List<Double> boxed = new ArrayList<>(classCount);
-            for (double p : probabilities[r]) {
-                boxed.add(p);
-            }
-            predictions.add(new Prediction.Classification(label, classes, boxed));
+            predictions.add(new Prediction.Classification(label, classes, boxed(probabilities[r])));
         }
         return predictions;
+    }
+
+    /**
+     * A row's probabilities as the immutable list a prediction keeps (which it then takes as it is, without a copy):
+     * a model's batch answer makes one per row.
+     */
+    private static List<Double> boxed(double[] probabilities) {
+        if (probabilities.length == 2) {
+            return List.of(probabilities[0], probabilities[1]);
+        }
+        Double[] boxed = new Double[probabilities.length];
+        for (int c = 0; c < boxed.length; c++) {
+            boxed[c] = probabilities[c];
+        }
+        return List.of(boxed);
     }
 
     private String[] labels(OrtSession.Result result, int rows) throws OrtException {

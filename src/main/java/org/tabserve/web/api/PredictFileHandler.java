@@ -45,6 +45,9 @@ public final class PredictFileHandler implements AutoCloseable {
      */
     static final int KEEP_ROWS = 250_000;
 
+    /** Chunks after the one being written whose probabilities the scoring pool writes as text meanwhile. */
+    static final int AHEAD = 3;
+
     /** The answer's formats. */
     enum Format { JSON, CSV, HTML }
 
@@ -86,7 +89,7 @@ public final class PredictFileHandler implements AutoCloseable {
                 // Chunks are scored while the rest of the upload is still being checked; none is answered unless
                 // the whole upload passes. Rows are kept only while the budget has room for them and their
                 // predictions; past that, the upload is parsed a second time instead (below).
-                JsonPredictions answer = new JsonPredictions(classifier, parser);
+                JsonPredictions answer = new JsonPredictions(classifier, parser, held);
                 ChunkScorer.Run ahead = scorer.start(classifier, model.counter(), answer);
                 boolean kept;
                 try (InputStream in = file.open()) {
@@ -117,7 +120,8 @@ public final class PredictFileHandler implements AutoCloseable {
                     case CSV -> writeCsv(model, response, classifier, parser, in, header);
                     case HTML -> page.render(request, response, model.links(),
                             UploadPreview.score(model, classifier, scorer, parser, in, header, file.fileName()));
-                    default -> writeJson(model, response, classifier, parser, run -> parser.forEachChunk(in, run));
+                    default -> writeJson(model, response, classifier, parser, held,
+                            run -> parser.forEachChunk(in, run));
                 }
             }
         } catch (RowsException e) {
@@ -205,22 +209,42 @@ public final class PredictFileHandler implements AutoCloseable {
     }
 
     private void writeJson(ResolvedModel model, HttpServletResponse response, Model classifier, CsvRowsParser parser,
-                           ChunkSource source)
+                           MemoryBudget.Reservation held, ChunkSource source)
             throws IOException {
-        JsonPredictions answer = new JsonPredictions(classifier, parser);
+        JsonPredictions answer = new JsonPredictions(classifier, parser, held);
         answer.write(response, source, scorer.start(classifier, model.counter(), answer));
     }
 
-    /** The JSON answer, {@code {"predictions": [...]}}: a sink for scored chunks that writes each row as it comes. */
-    private static final class JsonPredictions implements ChunkScorer.Sink {
+    /**
+     * The JSON answer, {@code {"predictions": [...]}}: a sink for scored chunks that writes each row as it comes, the
+     * rows' probabilities written as text ahead on the scoring pool ({@link ChunkScorer.Preparing}) when the budget
+     * has room for those texts.
+     */
+    private static final class JsonPredictions implements ChunkScorer.Preparing<String[]> {
         private final PredictionJson.Rows rows;
         /** The upload's reader, which knows its header's columns the model does not take once it has read it. */
         private final CsvRowsParser parser;
+        private final int ahead;
         private JsonGenerator json;
 
-        JsonPredictions(Model classifier, CsvRowsParser parser) {
+        /**
+         * @param held the request's reservation, which takes the heap of the texts prepared ahead ({@link #AHEAD}
+         *             chunks and the one being written); without room, every row's numbers are written as it goes
+         */
+        JsonPredictions(Model classifier, CsvRowsParser parser, MemoryBudget.Reservation held) {
             this.rows = new PredictionJson.Rows(classifier.signature(), classifier.card());
             this.parser = parser;
+            this.ahead = held.tryGrow((AHEAD + 1L) * CsvRowsParser.CHUNK_ROWS * rows.probabilityTextBytes()) ? AHEAD : 0;
+        }
+
+        @Override
+        public int ahead() {
+            return ahead;
+        }
+
+        @Override
+        public String[] prepare(CsvRowsParser.Chunk chunk, List<Prediction> predictions) {
+            return ahead == 0 ? null : rows.probabilityTexts(predictions);
         }
 
         /** Starts the answer, feeds {@code source} through {@code run} and writes every row it scores. */
@@ -237,12 +261,14 @@ public final class PredictFileHandler implements AutoCloseable {
         }
 
         @Override
-        public void accept(CsvRowsParser.Chunk chunk, List<Prediction> predictions) throws IOException {
+        public void accept(CsvRowsParser.Chunk chunk, List<Prediction> predictions, String[] texts)
+                throws IOException {
+            int width = rows.classCount();
             if (chunk.places() != null) {
                 for (RowPlace place : chunk.places()) {
                     if (place.isScored()) {
                         int r = place.batchRow();
-                        rows.write(json, predictions.get(r), chunk.warnings(rows, r));
+                        rows.write(json, predictions.get(r), chunk.warnings(rows, r), texts, r * width);
                     } else {
                         PredictionJson.writeRowErrors(json, place.problems());
                     }
@@ -250,7 +276,7 @@ public final class PredictFileHandler implements AutoCloseable {
                 return;
             }
             for (int r = 0; r < chunk.size(); r++) {
-                rows.write(json, predictions.get(r), chunk.warnings(rows, r));
+                rows.write(json, predictions.get(r), chunk.warnings(rows, r), texts, r * width);
             }
         }
     }

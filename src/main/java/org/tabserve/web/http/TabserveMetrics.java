@@ -146,12 +146,27 @@ public final class TabserveMetrics {
 
     void scored(String model, List<Prediction> scored) {
         rows.labelValues(model).inc(scored.size());
-        // One counter update per class, not per row: a CSV chunk of 4,096 rows has a handful of distinct labels.
+        // One counter update per class, not per row: a CSV chunk of 4,096 rows has a handful of distinct labels,
+        // and rows of one label often come in runs, each counted once.
         Map<String, Integer> byLabel = new HashMap<>();
-        for (Prediction prediction : scored) {
-            if (prediction instanceof Prediction.Classification classification) {
-                byLabel.merge(classification.label(), 1, Integer::sum);
+        String run = null;
+        int runLength = 0;
+        for (int i = 0; i < scored.size(); i++) {
+            if (scored.get(i) instanceof Prediction.Classification classification) {
+                String label = classification.label();
+                if (runLength > 0 && java.util.Objects.equals(label, run)) {
+                    runLength++;
+                    continue;
+                }
+                if (runLength > 0) {
+                    byLabel.merge(run, runLength, Integer::sum);
+                }
+                run = label;
+                runLength = 1;
             }
+        }
+        if (runLength > 0) {
+            byLabel.merge(run, runLength, Integer::sum);
         }
         byLabel.forEach((label, count) -> predictions.labelValues(model, label).inc(count));
     }

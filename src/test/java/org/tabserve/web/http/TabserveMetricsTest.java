@@ -61,6 +61,25 @@ class TabserveMetricsTest {
         }
     }
 
+    @Test
+    void countsEachClassOfABatchWhetherItsRowsComeInRunsOrNot() {
+        TabserveMetrics metrics = new TabserveMetrics();
+        List<String> classes = List.of("genuine", "forged");
+        Prediction genuine = new Prediction.Classification("genuine", classes, List.of(0.9, 0.1));
+        // An equal label that is another string, as a model's label output gives one per row.
+        Prediction forged = new Prediction.Classification(new String("forged"), classes, List.of(0.2, 0.8));
+        Prediction forgedToo = new Prediction.Classification(new String("forged"), classes, List.of(0.3, 0.7));
+        java.util.List<Prediction> scored = new java.util.ArrayList<>(List.of(genuine, genuine, forged, forgedToo,
+                genuine));
+        scored.add(null); // a row whose scores were not finite
+        scored.addAll(List.of(forged, genuine, genuine));
+        metrics.scored("banknote", scored);
+        String text = scrape(metrics);
+        assertTrue(text.lines().anyMatch(l -> l.equals("tabserve_predictions_total{class=\"genuine\",model=\"banknote\"} 5.0")), text);
+        assertTrue(text.lines().anyMatch(l -> l.equals("tabserve_predictions_total{class=\"forged\",model=\"banknote\"} 3.0")), text);
+        assertTrue(text.lines().anyMatch(l -> l.equals("tabserve_rows_scored_total{model=\"banknote\"} 9.0")), text);
+    }
+
     private static String scrape(TabserveMetrics metrics) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         try {
