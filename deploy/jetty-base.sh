@@ -128,6 +128,12 @@ cat > etc/tabserve-h2c.xml <<'XML'
 </Configure>
 XML
 java -jar "$jetty_home/start.jar" --approve-all-licenses --add-modules="$MODULES"
+# The resources module puts the base's resources/ directory on the server class path, and Jetty's logging module
+# writes its jetty-logging.properties there, which holds nothing but Jetty's default (org.eclipse.jetty.LEVEL=INFO).
+# The JVM writes and maps an AppCDS archive (deploy/cds-archive.sh; the image has one) only when every directory on
+# the class path is empty, so the file goes: set Jetty's log levels as system properties instead (e.g.
+# -Dorg.eclipse.jetty.LEVEL=DEBUG in JAVA_OPTIONS), which Jetty's logging reads as it reads that file.
+rm -f resources/jetty-logging.properties
 
 # tabserve's settings, in a start.d file of their own; a -Dname=value or name=value on the command line wins.
 cat > start.d/tabserve.ini <<'INI'
