@@ -36,7 +36,8 @@ COPY --from=build --chown=jetty:jetty /src/target/tabserve/WEB-INF/lib-jetty/tab
 RUN SHARED_ONNXRUNTIME=1 bash /opt/tabserve/jetty-base.sh "$JETTY_HOME" "$JETTY_BASE"
 COPY --from=build --chown=jetty:jetty /src/target/tabserve.war /var/lib/jetty/webapps/ROOT.war
 
-# java.io.tmpdir is TMPDIR (/tmp/jetty): the unpacked WAR and ONNX Runtime's native library go there, so with a
+# java.io.tmpdir is TMPDIR (/tmp/jetty): the unpacked WAR goes there (ONNX Runtime's native library is loaded from
+# lib/onnxruntime-native, which the script extracted; `java -jar ROOT.war`'s cache does go there), so with a
 # read-only root filesystem mount a writable, executable /tmp (`--tmpfs /tmp:rw,exec`). ONNX Runtime's telemetry
 # is switched off by tabserve itself (OnnxModelLoader), in every container, so the image needs no setting for it.
 # An OutOfMemoryError ends the JVM at once, so the container restarts cleanly: after one, any thread may have died
