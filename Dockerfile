@@ -24,7 +24,7 @@ RUN mvn -B -ntp -Dmaven.test.skip=true package
 
 # --- run: the official Jetty image (Jetty 12.1.12, Temurin 17), as its non-root user `jetty` ------------------------
 FROM jetty:12.1.12-jdk17-eclipse-temurin
-COPY deploy/jetty-base.sh deploy/healthcheck.sh deploy/entrypoint.sh /opt/tabserve/
+COPY deploy/jetty-base.sh deploy/healthcheck.sh deploy/entrypoint.sh deploy/cds-archive.sh /opt/tabserve/
 # ONNX Runtime is loaded once, by Jetty, from lib/ext (SHARED_ONNXRUNTIME=1), so a hot redeploy of ROOT.war does not
 # load its native library again. The jar is the WAR's own (same build); it comes before the script, which puts it on
 # the class path in jetty.start, and its layer stays cached while the jar's bytes do not change.
@@ -36,7 +36,8 @@ COPY --from=build --chown=jetty:jetty /src/target/tabserve/WEB-INF/lib-jetty/tab
 RUN SHARED_ONNXRUNTIME=1 bash /opt/tabserve/jetty-base.sh "$JETTY_HOME" "$JETTY_BASE"
 COPY --from=build --chown=jetty:jetty /src/target/tabserve.war /var/lib/jetty/webapps/ROOT.war
 
-# java.io.tmpdir is TMPDIR (/tmp/jetty): the unpacked WAR and ONNX Runtime's native library go there, so with a
+# java.io.tmpdir is TMPDIR (/tmp/jetty): the unpacked WAR goes there (ONNX Runtime's native library is loaded from
+# lib/onnxruntime-native, which the script extracted; `java -jar ROOT.war`'s cache does go there), so with a
 # read-only root filesystem mount a writable, executable /tmp (`--tmpfs /tmp:rw,exec`). ONNX Runtime's telemetry
 # is switched off by tabserve itself (OnnxModelLoader), in every container, so the image needs no setting for it.
 # An OutOfMemoryError ends the JVM at once, so the container restarts cleanly: after one, any thread may have died
@@ -48,6 +49,13 @@ COPY --from=build --chown=jetty:jetty /src/target/tabserve.war /var/lib/jetty/we
 # heap) need. Raise -Xmx for large uploads or batches, and the container's limit by as much.
 ENV JAVA_OPTIONS="-Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
 ENV MALLOC_ARENA_MAX=2
+# AppCDS: one training start of the base as it is now (these JAVA_OPTIONS, this WAR, this JDK) writes every class it
+# loads to an archive, which every start of the container then maps instead of loading, linking and verifying
+# Jetty's and the web app's classes again (bench/RESULTS.notes.md "Issue 25, goal 5"; Java 17 cannot write it on
+# the fly). The archive holds only for this JDK and these jars: change JAVA_OPTIONS at `docker run` and keep
+# -XX:SharedArchiveFile in them; a stale or missing archive only costs the time it saved.
+RUN bash /opt/tabserve/cds-archive.sh "$JETTY_BASE" /var/lib/jetty/tabserve.jsa
+ENV JAVA_OPTIONS="${JAVA_OPTIONS} -XX:SharedArchiveFile=/var/lib/jetty/tabserve.jsa"
 # To serve a directory of models, mount it at /models (deploy/entrypoint.sh then sets TABSERVE_MODELS=/models; add
 # e.g. -e TABSERVE_POLL_SECONDS=30 to follow changes). To serve one other model file, point TABSERVE_MODEL at it,
 # which the entrypoint leaves alone, e.g.

@@ -13,7 +13,9 @@
 # of ee10 web apps, so the WAR's own WEB-INF/lib copy is never loaded. Without it each (re)deploy loads ONNX
 # Runtime's classes and native library again in the new web app class loader and the process grows by 10-15 MB per
 # hot redeploy (JettyRedeployIT). The jar is taken from WAR; without WAR it must already be in JETTY_BASE/lib/ext
-# (the Dockerfile copies it there first), because the class path is fixed below, in jetty.start.
+# (the Dockerfile copies it there first), because the class path is fixed below, in jetty.start. Its native libraries
+# for this machine go to JETTY_BASE/lib/onnxruntime-native, named by -Donnxruntime.native.path in start.d, so that
+# ONNX Runtime does not extract them into java.io.tmpdir at every start.
 #
 # HTTP/2 cleartext (gRPC on the HTTP port) comes from the base's own module `tabserve-h2c`, written below, not from
 # Jetty's stock `http2c`: that one also accepts HTTP/1.1's `Upgrade: h2c`, which the JDK HttpClient sends by default,
@@ -46,19 +48,24 @@ esac
 # A unit test (DeploymentConsistencyTest) checks this list against the Dockerfile and pom.xml.
 MODULES=server,http,ext,resources,ee10-deploy,ee10-annotations,graceful,size-limit,tabserve-h2c
 
-# Copies the one WAR entry matching a pattern (e.g. WEB-INF/lib/onnxruntime-*.jar) into a directory, flattened, with
-# jar (from the JDK) or unzip, whichever there is.
-extract_from_war() {
-  local pattern=$1 target=$2 tmp
+# Copies the entries of a zip (a WAR, a jar) matching a pattern (e.g. WEB-INF/lib/onnxruntime-*.jar) into a
+# directory, flattened, with jar (from the JDK) or unzip, whichever there is.
+extract_flat() {
+  local zip=$1 pattern=$2 target=$3 tmp
   tmp=$(mktemp -d)
   if command -v unzip > /dev/null; then
-    unzip -q "$war" "$pattern" -d "$tmp"
+    unzip -q "$zip" "$pattern" -d "$tmp"
   else
-    (cd "$tmp" && jar xf "$war" $(jar tf "$war" | grep "^${pattern//\*/.*}\$"))
+    (cd "$tmp" && jar xf "$zip" $(jar tf "$zip" | grep "^${pattern//\*/.*}\$"))
   fi
   mkdir -p "$target"
-  find "$tmp" -type f -name '*.jar' -exec mv {} "$target"/ \;
+  find "$tmp" -type f -exec mv {} "$target"/ \;
   rm -rf "$tmp"
+}
+
+# The one WAR entry matching a pattern, into a directory.
+extract_from_war() {
+  extract_flat "$war" "$@"
 }
 
 cd "$jetty_base"
@@ -128,6 +135,12 @@ cat > etc/tabserve-h2c.xml <<'XML'
 </Configure>
 XML
 java -jar "$jetty_home/start.jar" --approve-all-licenses --add-modules="$MODULES"
+# The resources module puts the base's resources/ directory on the server class path, and Jetty's logging module
+# writes its jetty-logging.properties there, which holds nothing but Jetty's default (org.eclipse.jetty.LEVEL=INFO).
+# The JVM writes and maps an AppCDS archive (deploy/cds-archive.sh; the image has one) only when every directory on
+# the class path is empty, so the file goes: set Jetty's log levels as system properties instead (e.g.
+# -Dorg.eclipse.jetty.LEVEL=DEBUG in JAVA_OPTIONS), which Jetty's logging reads as it reads that file.
+rm -f resources/jetty-logging.properties
 
 # tabserve's settings, in a start.d file of their own; a -Dname=value or name=value on the command line wins.
 cat > start.d/tabserve.ini <<'INI'
@@ -161,6 +174,23 @@ if [ "$shared_onnxruntime" = 1 ]; then
 ## process; web apps must use that copy, never their own WEB-INF/lib one, so it is a protected class.
 jetty.webapp.addProtectedClasses+=,ai.onnxruntime.
 INI
+  # Its native libraries for this machine, out of the jar once, here: ONNX Runtime loads them from the directory that
+  # onnxruntime.native.path names instead of extracting its 28 MB library into java.io.tmpdir at every start (as
+  # `java -jar` does from its WAR cache). On a platform the jar has no libraries for, it is left to fail as before.
+  case "$(uname -s)-$(uname -m)" in
+    Linux-x86_64) platform=linux-x64 ;;
+    Linux-aarch64) platform=linux-aarch64 ;;
+    *) platform= ;;
+  esac
+  rm -rf lib/onnxruntime-native
+  if [ -n "$platform" ]; then
+    jar=$(find lib/ext -maxdepth 1 -name 'onnxruntime-*.jar')
+    extract_flat "$PWD/$jar" "ai/onnxruntime/native/$platform/*" lib/onnxruntime-native
+    cat >> start.d/tabserve.ini <<INI
+## ONNX Runtime's native libraries, out of its jar once (deploy/jetty-base.sh), not at every start.
+-Donnxruntime.native.path=$PWD/lib/onnxruntime-native
+INI
+  fi
 fi
 
 # The command line the image's entrypoint runs, worked out now (it would otherwise do a dry run at every start and

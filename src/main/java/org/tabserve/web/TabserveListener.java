@@ -21,6 +21,7 @@ import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.ConcurrencyLimitFilter;
 import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.ErrorServlet;
+import org.tabserve.web.http.FirstRequestServlet;
 import org.tabserve.web.http.MemoryBudget;
 import org.tabserve.web.http.MetricsFilter;
 import org.tabserve.web.http.ModelBytes;
@@ -111,12 +112,15 @@ public final class TabserveListener implements ServletContextListener {
         add(context, "metrics", new PrometheusMetricsServlet(metrics.registry()), "/metrics");
         // The Open Inference Protocol over gRPC, on the same port: HTTP/2 requests to /inference.GRPCInferenceService/*
         // (cleartext under java -jar, where the launcher enables h2c). Its messages are bounded as REST bodies are, and
-        // reserve from the same memory budget (V2GrpcIntake).
-        add(context, GRPC_SERVLET, new ServletServerBuilder()
-                .addService(new V2GrpcService(served, config.maxBatchRows(), budget, serverVersion(), adminToken,
+        // reserve from the same memory budget (V2GrpcIntake). Built at its first call: grpc-java's classes took about
+        // 0.1 s of every start (bench/RESULTS.notes.md, "Issue 25, goal 5"); nothing in it depends on the model.
+        String version = serverVersion();
+        int maxInbound = (int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes());
+        add(context, GRPC_SERVLET, new FirstRequestServlet(() -> new ServletServerBuilder()
+                .addService(new V2GrpcService(served, config.maxBatchRows(), budget, version, adminToken,
                         metrics).definition())
-                .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes()))
-                .buildServlet(), V2GrpcService.PATH + "/*").setAsyncSupported(true);
+                .maxInboundMessageSize(maxInbound)
+                .buildServlet()), V2GrpcService.PATH + "/*").setAsyncSupported(true);
         add(context, "error", new ErrorServlet(errors), "/error");
         add(context, "static", new StaticServlet(errors), "/");
 

@@ -90,18 +90,53 @@ final class Containers {
     private static ServerProcess startJettyBase(String name, OnnxRuntimeSetup setup, List<String> entrypoint,
                                                 Map<String, String> environment, String... properties)
             throws IOException, InterruptedException {
-        Path dir = freshDirectory(name);
-        Path base = Files.createDirectories(dir.resolve("base"));
-        Path tmp = Files.createDirectories(dir.resolve("tmp"));
-        ServerProcess.run(List.of("env", "SHARED_ONNXRUNTIME=" + setup.variable, "bash",
-                Path.of("deploy", "jetty-base.sh").toAbsolutePath().toString(),
-                jettyHome().toString(), base.toString(), TabserveProcess.war().toString()), dir);
+        Path base = buildJettyBase(name, setup);
         int port = ServerProcess.freePort();
         List<String> command = new ArrayList<>(entrypoint);
-        command.addAll(List.of(ServerProcess.java(), "-Djava.io.tmpdir=" + tmp,
+        command.addAll(List.of(ServerProcess.java(), "-Djava.io.tmpdir=" + base.resolveSibling("tmp"),
                 "-jar", jettyHome().resolve("start.jar").toString(),
                 "jetty.http.host=127.0.0.1", "jetty.http.port=" + port));
         command.addAll(List.of(properties));
+        return ServerProcess.start("jetty-base " + name, command, base, environment, port);
+    }
+
+    /**
+     * Builds {@code target/it/NAME/base} with the shared script, the WAR as {@code webapps/ROOT.war}, and an empty
+     * {@code target/it/NAME/tmp} beside it for the server's {@code java.io.tmpdir}; returns the base.
+     */
+    static Path buildJettyBase(String name, OnnxRuntimeSetup setup) throws IOException, InterruptedException {
+        Path dir = freshDirectory(name);
+        Path base = Files.createDirectories(dir.resolve("base"));
+        Files.createDirectories(dir.resolve("tmp"));
+        ServerProcess.run(List.of("env", "SHARED_ONNXRUNTIME=" + setup.variable, "bash",
+                Path.of("deploy", "jetty-base.sh").toAbsolutePath().toString(),
+                jettyHome().toString(), base.toString(), TabserveProcess.war().toString()), dir);
+        return base;
+    }
+
+    /**
+     * Starts a base made by {@link #buildJettyBase} as the Jetty image's own entrypoint starts it: the command in its
+     * {@code jetty.start} (start.jar's dry run, which deploy/jetty-base.sh writes), split into words, with
+     * {@code javaOptions} (the image's {@code JAVA_OPTIONS}) right after {@code java}; on 127.0.0.1 and a free port,
+     * given as the server's first properties (those after {@code --env} would be the web app environment's).
+     */
+    static ServerProcess startJettyBaseAsTheImage(String name, Path base, List<String> javaOptions,
+                                                  Map<String, String> environment) throws IOException {
+        List<String> words = List.of(Files.readString(base.resolve("jetty.start")).trim().split("\\s+"));
+        int port = ServerProcess.freePort();
+        List<String> command = new ArrayList<>();
+        for (String word : words) {
+            command.add(word);
+            if (command.size() == 1) {
+                command.addAll(javaOptions);
+                command.add("-Djava.io.tmpdir=" + base.resolveSibling("tmp"));
+            } else if (word.equals("org.eclipse.jetty.xml.XmlConfiguration")) {
+                command.addAll(List.of("jetty.http.host=127.0.0.1", "jetty.http.port=" + port));
+            }
+        }
+        if (command.size() == words.size() + javaOptions.size() + 1) {
+            throw new IllegalStateException("no org.eclipse.jetty.xml.XmlConfiguration in " + base.resolve("jetty.start"));
+        }
         return ServerProcess.start("jetty-base " + name, command, base, environment, port);
     }
 

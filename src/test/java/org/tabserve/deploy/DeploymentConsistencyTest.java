@@ -53,6 +53,33 @@ class DeploymentConsistencyTest {
         }
     }
 
+    /**
+     * The image makes its AppCDS archive with the script JettyBaseCdsIT runs, once the WAR and the base are in place
+     * and with the memory settings it runs with, then starts with that archive, as the manifests that run the image's
+     * Jetty base do: a flag naming another file would silently cost the start what the archive saves.
+     */
+    @Test
+    void theImageMakesItsAppCdsArchiveAfterTheWarAndStartsWithIt() throws IOException {
+        String dockerfile = Files.readString(DOCKERFILE);
+        String archive = group(dockerfile, "(?m)^RUN bash /opt/tabserve/cds-archive\\.sh \"\\$JETTY_BASE\" (\\S+)$");
+        int training = dockerfile.indexOf("RUN bash /opt/tabserve/cds-archive.sh");
+        assertTrue(dockerfile.matches("(?s).*\nCOPY (deploy/\\S+ )*deploy/cds-archive\\.sh (deploy/\\S+ )*/opt/tabserve/\n.*"),
+                "the image copies deploy/cds-archive.sh to /opt/tabserve/");
+        assertTrue(training > dockerfile.indexOf("/var/lib/jetty/webapps/ROOT.war")
+                && training > dockerfile.indexOf("RUN SHARED_ONNXRUNTIME=1")
+                && training > dockerfile.indexOf("ENV JAVA_OPTIONS=") && training > dockerfile.indexOf("ENV MALLOC_ARENA_MAX"),
+                "the training start runs on the finished base, with the image's settings");
+        assertEquals("${JAVA_OPTIONS} -XX:SharedArchiveFile=" + archive,
+                group(dockerfile.substring(training), "(?m)^ENV JAVA_OPTIONS=\"([^\"]*)\""));
+        for (Path file : List.of(Path.of("deploy", "kubernetes", "deployment.yaml"),
+                Path.of("deploy", "kubernetes", "with-models", "deployment.yaml"))) {
+            String manifest = group(Files.readString(file),
+                    "- name: JAVA_OPTIONS\\s*\\n(?:\\s*#[^\\n]*\\n)*\\s*value: \"([^\"]*)\"");
+            assertEquals(group(dockerfile, "(?m)^ENV JAVA_OPTIONS=\"([^\"]*)\"") + " -XX:SharedArchiveFile=" + archive,
+                    manifest, file + " sets the image's JAVA_OPTIONS, the archive's flag included");
+        }
+    }
+
     @Test
     void buildsWithMavenOnTemurin17() throws IOException {
         String first = group(Files.readString(DOCKERFILE), "(?m)^FROM\\s+(\\S+)\\s+AS\\s+build\\s*$");

@@ -10,7 +10,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -77,6 +79,17 @@ class JettyBaseDeploymentIT extends DeploymentChecks {
         assertEquals(200, chunked.statusCode(), chunked.body());
         assertEquals(HttpClient.Version.HTTP_1_1, chunked.version());
         assertEquals("0", JSON.readTree(chunked.body()).path("label").asText(), chunked.body());
+    }
+
+    /**
+     * The base's shared ONNX Runtime loads its native library from the base, where deploy/jetty-base.sh extracted it
+     * once, not from a 28 MB copy extracted into {@code java.io.tmpdir} at every start.
+     */
+    @Test
+    void loadsOnnxRuntimesNativeLibraryFromTheBaseNotFromACopyMadeAtStart() throws Exception {
+        Path library = Path.of("target", "it", "jetty-base-checks", "base", "lib", "onnxruntime-native",
+                "libonnxruntime.so").toAbsolutePath();
+        assertEquals(List.of(library.toString()), jetty.onnxRuntimeLibraryFiles());
     }
 
     @Override

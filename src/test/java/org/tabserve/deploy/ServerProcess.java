@@ -148,10 +148,15 @@ final class ServerProcess implements AutoCloseable {
 
     /** How many distinct copies of ONNX Runtime's native library the process has mapped, from /proc/PID/maps. */
     long onnxRuntimeLibraries() throws IOException {
+        return onnxRuntimeLibraryFiles().size();
+    }
+
+    /** The files of ONNX Runtime's native library the process has mapped, from /proc/PID/maps. */
+    List<String> onnxRuntimeLibraryFiles() throws IOException {
         return Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "maps")).stream()
                 .map(line -> line.substring(line.lastIndexOf(' ') + 1))
                 .filter(file -> file.endsWith("/libonnxruntime.so"))
-                .distinct().count();
+                .distinct().toList();
     }
 
     List<String> output() {

@@ -2,8 +2,14 @@ package org.tabserve.launcher;
 
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.MemoryUtils;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,8 +21,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** How the launcher builds the server around the web app. */
+/**
+ * How the launcher builds the server around the web app, and what it tells Jetty first: how many references fill a
+ * cache line, so that Jetty need not start the platform MBean server to find out (the answer must be the one Jetty
+ * would work out itself, and an operator's own setting wins).
+ */
 class EmbeddedServerTest {
+
+    private String before;
+
+    @BeforeEach
+    void clear() {
+        before = System.clearProperty(EmbeddedServer.REFERENCES_PER_CACHE_LINE);
+    }
+
+    @AfterEach
+    void restore() {
+        if (before == null) {
+            System.clearProperty(EmbeddedServer.REFERENCES_PER_CACHE_LINE);
+        } else {
+            System.setProperty(EmbeddedServer.REFERENCES_PER_CACHE_LINE, before);
+        }
+    }
 
     @Test
     void theWebAppRunsWithoutSessionOrSecurityHandlersAndAnswersASessionCookieAsAnyOtherRequest() throws Exception {
@@ -38,5 +64,28 @@ class EmbeddedServerTest {
             assertTrue(answer.body().contains("\"label\""), answer.body());
             assertTrue(answer.headers().allValues("Set-Cookie").isEmpty(), answer.headers().toString());
         }
+    }
+
+    /** What Jetty's MemoryUtils answers without the setting: it asks the MBean server about compressed oops. */
+    @Test
+    void givesJettyTheReferencesPerCacheLineItWouldWorkOutThroughTheMBeanServer() throws Exception {
+        CompositeData option = (CompositeData) ManagementFactory.getPlatformMBeanServer().invoke(
+                ObjectName.getInstance("com.sun.management:type=HotSpotDiagnostic"), "getVMOption",
+                new Object[] {"UseCompressedOops"}, new String[] {String.class.getName()});
+        int jettys = Boolean.parseBoolean((String) option.get("value"))
+                ? MemoryUtils.getIntegersPerCacheLine() : MemoryUtils.getLongsPerCacheLine();
+
+        EmbeddedServer.presetReferencesPerCacheLine();
+
+        assertEquals(Integer.toString(jettys), System.getProperty(EmbeddedServer.REFERENCES_PER_CACHE_LINE));
+    }
+
+    @Test
+    void leavesAnOperatorsOwnSettingAlone() {
+        System.setProperty(EmbeddedServer.REFERENCES_PER_CACHE_LINE, "3");
+
+        EmbeddedServer.presetReferencesPerCacheLine();
+
+        assertEquals("3", System.getProperty(EmbeddedServer.REFERENCES_PER_CACHE_LINE));
     }
 }

@@ -75,6 +75,23 @@ class LauncherIT {
         return output.stream().filter(l -> l.startsWith("tabserve: ")).toList();
     }
 
+    /**
+     * ONNX Runtime 1.29 reads the command line while it creates its environment, recursing deeper the longer it is:
+     * on the 1 MB stack of the thread that loads the first model, a command line of about 4 KB (a 6,000-character
+     * option here, or a Jetty base's class path under long paths) ended the JVM with SIGSEGV and no message.
+     */
+    @Test
+    void startsAndServesWithACommandLineOfTensOfKilobytes() throws Exception {
+        String longOption = "-Dtabserve.test.padding=" + "x".repeat(40_000);
+        try (TabserveProcess process = TabserveProcess.start(TabserveProcess.war(), List.of(longOption),
+                List.of("--port", "0"), Map.of())) {
+            process.awaitReady(Duration.ofSeconds(90));
+            HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    process.uri().resolve("/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ready.statusCode(), ready.body());
+        }
+    }
+
     @Test
     void helpPrintsUsageAndExitsZero() throws Exception {
         try (TabserveProcess process = TabserveProcess.start(List.of("--help"), Map.of())) {
