@@ -1,6 +1,7 @@
 package org.tabserve.deploy;
 
 import org.junit.jupiter.api.Test;
+import org.tabserve.ArchivedClasses;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -53,14 +54,7 @@ class JettyBaseCdsIT {
             assertTrue(jetty.output().stream().noneMatch(line -> line.contains("[cds")),
                     "the JVM warns about the archive:\n" + jetty.log());
         }
-        List<String> loaded = Files.readAllLines(classes);
-        for (String name : ARCHIVED) {
-            assertTrue(loaded.stream().anyMatch(line -> line.contains("] " + name + " source: shared objects file (top)")),
-                    name + " is not taken from the archive: " + loaded.stream().filter(l -> l.contains("] " + name + " "))
-                            .findFirst().orElse("not loaded at all"));
-        }
-        long fromArchive = loaded.stream().filter(line -> line.contains("source: shared objects file (top)")).count();
-        assertTrue(fromArchive * 2 > loaded.size(), fromArchive + " of " + loaded.size() + " classes from the archive");
+        ArchivedClasses.assertTakenFromArchive(classes, ARCHIVED);
     }
 
     /** The image's JAVA_OPTIONS before the archive's flag is added: what the training start runs with. */

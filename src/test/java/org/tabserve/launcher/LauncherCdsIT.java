@@ -1,6 +1,7 @@
 package org.tabserve.launcher;
 
 import org.junit.jupiter.api.Test;
+import org.tabserve.ArchivedClasses;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.TabserveProcess;
 
@@ -53,14 +54,7 @@ class LauncherCdsIT {
         }
         assertTrue(server.output().stream().noneMatch(line -> line.contains("[cds")),
                 "the JVM warns about the archive:\n" + String.join("\n", server.output()));
-        List<String> loaded = Files.readAllLines(classes);
-        for (String name : ARCHIVED) {
-            assertTrue(loaded.stream().anyMatch(line -> line.contains("] " + name + " source: shared objects file (top)")),
-                    name + " is not taken from the archive: " + loaded.stream().filter(l -> l.contains("] " + name + " "))
-                            .findFirst().orElse("not loaded at all"));
-        }
-        long fromArchive = loaded.stream().filter(line -> line.contains("source: shared objects file (top)")).count();
-        assertTrue(fromArchive * 2 > loaded.size(), fromArchive + " of " + loaded.size() + " classes from the archive");
+        ArchivedClasses.assertTakenFromArchive(classes, ARCHIVED);
     }
 
     /** The archive holds for the WAR it was made with: after a rebuild the JVM says so in one line and starts as before. */
