@@ -9,8 +9,6 @@ import inference.InferParameter;
 import inference.InferTensorContents;
 import inference.ModelInferRequest;
 import inference.ModelInferResponse;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -27,7 +25,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -63,19 +60,13 @@ class GrpcExplanationsTest {
         for (String name : List.of("banknote", "species", "plain")) {
             awaitReady(name);
         }
-        channel = Grpc.newChannelBuilderForAddress(server.uri().getHost(), server.uri().getPort(),
-                InsecureChannelCredentials.create()).build();
+        channel = GrpcChannels.to(server);
         stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (channel != null) {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-        if (server != null) {
-            server.close();
-        }
+        GrpcChannels.close(channel, server);
     }
 
     @Test

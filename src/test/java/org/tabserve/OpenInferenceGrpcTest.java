@@ -13,8 +13,6 @@ import inference.ModelReadyRequest;
 import inference.ServerLiveRequest;
 import inference.ServerMetadataRequest;
 import inference.ServerReadyRequest;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -65,24 +63,14 @@ public class OpenInferenceGrpcTest {
     @BeforeAll
     static void start() throws Exception {
         bankNotes = TabserveServer.startReady();
-        channel = channel(bankNotes);
+        channel = GrpcChannels.to(bankNotes);
         stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
         name = get(bankNotes, "/api/model").path("name").asText();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (channel != null) {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-        if (bankNotes != null) {
-            bankNotes.close();
-        }
-    }
-
-    private static ManagedChannel channel(TabserveServer server) {
-        return Grpc.newChannelBuilderForAddress(server.uri().getHost(), server.uri().getPort(),
-                InsecureChannelCredentials.create()).build();
+        GrpcChannels.close(channel, bankNotes);
     }
 
     @Test
@@ -261,7 +249,7 @@ public class OpenInferenceGrpcTest {
         }
         try (TabserveServer server = TabserveServer.startReady("--model",
                 fixtures.resolve(fixture + ".onnx").toAbsolutePath().toString())) {
-            ManagedChannel penguins = channel(server);
+            ManagedChannel penguins = GrpcChannels.to(server);
             try {
                 String model = get(server, "/api/model").path("name").asText();
                 Map<String, Object> request = JSON.convertValue(TypedModelsV2Test.inferRequest(expected),

@@ -10,9 +10,8 @@ import inference.RepositoryIndexResponse;
 import inference.RepositoryModelLoadRequest;
 import inference.RepositoryModelUnloadRequest;
 import inference.ServerMetadataRequest;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import org.tabserve.GrpcChannels;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -66,7 +65,7 @@ class V2GrpcRepositoryTest {
         dir = ModelDirectory.withFourModels();
         Files.writeString(dir.root().resolve("broken.onnx"), "not a model");
         server = TabserveServer.startReady(Map.of("TABSERVE_ADMIN_TOKEN", TOKEN), "--models", dir.root().toString());
-        channel = channel(server);
+        channel = GrpcChannels.to(server);
         anonymous = GRPCInferenceServiceGrpc.newBlockingStub(channel);
         admin = withAuthorization(anonymous, "Bearer " + TOKEN);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // a guard against a hang, not a measure
@@ -78,12 +77,7 @@ class V2GrpcRepositoryTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (channel != null) {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-        if (server != null) {
-            server.close();
-        }
+        GrpcChannels.close(channel, server);
     }
 
     @Test
@@ -207,7 +201,7 @@ class V2GrpcRepositoryTest {
     @Order(8)
     void withoutAnAdminTokenLoadAndUnloadAreOffAndTheIndexIsNot() throws Exception {
         try (TabserveServer open = TabserveServer.startReady("--models", dir.root().toString())) {
-            ManagedChannel plain = channel(open);
+            ManagedChannel plain = GrpcChannels.to(open);
             try {
                 var stub = withAuthorization(GRPCInferenceServiceGrpc.newBlockingStub(plain), "Bearer " + TOKEN);
                 String off = restError(open, "/v2/repository/models/mass/load", "Bearer " + TOKEN, 404);
@@ -238,7 +232,7 @@ class V2GrpcRepositoryTest {
     void onTheLoopbackInterfaceLoadAndUnloadNeedNoTokenWhenTheSettingSaysSo() throws Exception {
         try (TabserveServer agent = TabserveServer.startReady(Map.of("TABSERVE_ADMIN_TOKEN", TOKEN,
                 "TABSERVE_ADMIN_LOOPBACK", "true"), "--models", dir.root().toString())) {
-            ManagedChannel local = channel(agent);
+            ManagedChannel local = GrpcChannels.to(agent);
             try {
                 var stub = GRPCInferenceServiceGrpc.newBlockingStub(local);
                 assertEquals("127.0.0.1", agent.uri().getHost(), "the test calls over the loopback interface");
@@ -258,11 +252,6 @@ class V2GrpcRepositoryTest {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call);
         assertEquals(code, e.getStatus().getCode(), e::toString);
         assertEquals(restMessage, e.getStatus().getDescription());
-    }
-
-    private static ManagedChannel channel(TabserveServer server) {
-        return Grpc.newChannelBuilderForAddress(server.uri().getHost(), server.uri().getPort(),
-                InsecureChannelCredentials.create()).build();
     }
 
     private static GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub withAuthorization(

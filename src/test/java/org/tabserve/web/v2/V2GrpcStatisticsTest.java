@@ -7,9 +7,8 @@ import inference.ModelInferRequest;
 import inference.ModelStatisticsRequest;
 import inference.ModelStatisticsResponse;
 import inference.RepositoryIndexRequest;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import org.tabserve.GrpcChannels;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.AfterAll;
@@ -57,8 +56,7 @@ class V2GrpcStatisticsTest {
     static void start() throws Exception {
         dir = ModelDirectory.withFourModels();
         server = TabserveServer.startReady("--models", dir.root().toString());
-        channel = Grpc.newChannelBuilderForAddress(server.uri().getHost(), server.uri().getPort(),
-                InsecureChannelCredentials.create()).build();
+        channel = GrpcChannels.to(server);
         stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // a guard against a hang, not a measure
         while (stub.repositoryIndex(RepositoryIndexRequest.newBuilder().setReady(true).build()).getModelsCount() < 4) {
@@ -83,12 +81,7 @@ class V2GrpcStatisticsTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (channel != null) {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-        if (server != null) {
-            server.close();
-        }
+        GrpcChannels.close(channel, server);
     }
 
     @Test
