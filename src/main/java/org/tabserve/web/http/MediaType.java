@@ -31,6 +31,9 @@ public record MediaType(String header, String type, Map<String, String> paramete
         if (header == null) {
             return new MediaType(null, "", Map.of());
         }
+        if (header.indexOf(';') < 0) { // no parameters, as most requests send it: nothing to split
+            return new MediaType(header, header.strip().toLowerCase(Locale.ROOT), Map.of());
+        }
         String[] parts = header.split(";");
         Map<String, String> parameters = new LinkedHashMap<>();
         for (int i = 1; i < parts.length; i++) {
