@@ -58,7 +58,6 @@ final class MinimumBodyRate extends Handler.Wrapper {
         Guard guard = new Guard(minBytesPerSecond, grace.toNanos(), System::nanoTime,
                 (task, nanos) -> scheduler.schedule(task, nanos, TimeUnit.NANOSECONDS)::cancel, executor);
         GuardedRequest guarded = new GuardedRequest(request, guard);
-        Request.addCompletionListener(request, failure -> guard.finish());
         return super.handle(guarded, new Response.Wrapper(guarded, response), callback);
     }
 
@@ -206,6 +205,11 @@ final class MinimumBodyRate extends Handler.Wrapper {
     /** The request as the app sees it: reads counted, demands watched, the failure read once the body is too slow. */
     private static final class GuardedRequest extends Request.Wrapper {
         private final Guard guard;
+        /**
+         * Whether the request's end is watched, to stop the guard's timer. Only a demand can start the timer, and most
+         * bodies arrive with their headers and are read without one, so the watch (a stream wrapper) is added then.
+         */
+        private final java.util.concurrent.atomic.AtomicBoolean watched = new java.util.concurrent.atomic.AtomicBoolean();
 
         GuardedRequest(Request request, Guard guard) {
             super(request);
@@ -227,6 +231,9 @@ final class MinimumBodyRate extends Handler.Wrapper {
 
         @Override
         public void demand(Runnable callback) {
+            if (watched.compareAndSet(false, true)) {
+                Request.addCompletionListener(getWrapped(), failure -> guard.finish());
+            }
             if (guard.demand(callback)) {
                 return;
             }
