@@ -53,6 +53,8 @@ public final class OnnxModelLoader {
     /** Room for ONNX Runtime's environment creation, whose depth grows with the command line's length (about 256 bytes
      *  a character): 64 MB, reserved and not touched beyond what it uses, holds a 250,000-character command line. */
     private static final long ENVIRONMENT_STACK_BYTES = 64L << 20;
+    /** The environment, once {@link #environment()} has made it. */
+    private static OrtEnvironment environment;
 
     private final String source;
     private final ByteBuffer bytes;
@@ -248,9 +250,18 @@ public final class OnnxModelLoader {
      * {@code /proc/self/cmdline} and recurses to a depth that grows with its length, so on a 1 MB stack (a Java
      * thread's default: the main thread of {@code java -jar} or of Jetty, which load the first model) a command line
      * of about 4 KB, a Jetty base's class path under long paths or a few long {@code -D} options, ended the JVM with
-     * SIGSEGV and no report (bench/RESULTS.notes.md, "Issue 25, goal 5"). Later calls return the same environment.
+     * SIGSEGV and no report (bench/RESULTS.notes.md, "Issue 25, goal 5"). That thread is made once: later calls
+     * (every model load) return the environment it made.
      */
-    private static OrtEnvironment environment() {
+    private static synchronized OrtEnvironment environment() {
+        if (environment == null) {
+            environment = createdEnvironment();
+        }
+        return environment;
+    }
+
+    /** Creates the environment on a thread of its own (see {@link #environment()}), telemetry off. */
+    private static OrtEnvironment createdEnvironment() {
         OrtEnvironment[] created = new OrtEnvironment[1];
         Throwable[] failed = new Throwable[1];
         Thread creator = new Thread(null, () -> {
