@@ -20,26 +20,23 @@ import java.util.Arrays;
  */
 record InRangeRowText(SerializableString[] starts, SerializableString[] classFields, SerializableString end) {
 
+    /** Writes the start of an answer row of one label, up to its probabilities' object opened. */
+    interface RowStart {
+        void write(JsonGenerator json, int label) throws IOException;
+    }
+
     /**
-     * @param classNames   the model's classes, in output order
-     * @param displayNames their display names
+     * @param classNames the model's classes, in output order
+     * @param start      how a row of each label starts, as the rows written call by call start
      * @return the text, or null when a name's bytes do not come back the same from text (or cannot be written)
      */
-    static InRangeRowText of(SerializableString[] classNames, SerializableString[] displayNames,
-                             SerializableString labelField, SerializableString displayField,
-                             SerializableString probabilitiesField, SerializableString warningsField) {
+    static InRangeRowText of(SerializableString[] classNames, RowStart start, SerializableString warningsField) {
         try {
             SerializableString[] starts = new SerializableString[classNames.length];
             for (int label = 0; label < classNames.length; label++) {
                 int at = label;
                 starts[label] = written(json -> {
-                    json.writeStartObject();
-                    json.writeFieldName(labelField);
-                    json.writeString(classNames[at]);
-                    json.writeFieldName(displayField);
-                    json.writeString(displayNames[at]);
-                    json.writeFieldName(probabilitiesField);
-                    json.writeStartObject();
+                    start.write(json, at);
                     json.writeFieldName(classNames[0]);
                 });
                 if (starts[label] == null) {

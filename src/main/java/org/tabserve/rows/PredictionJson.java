@@ -143,13 +143,7 @@ public final class PredictionJson {
             if (explanation == null && warnings.isEmpty() && writeInRange(json, label, classification, texts, at)) {
                 return;
             }
-            json.writeStartObject();
-            json.writeFieldName(LABEL);
-            json.writeString(classNames[label]);
-            json.writeFieldName(DISPLAY_NAME);
-            json.writeString(displayNames[label]);
-            json.writeFieldName(PROBABILITIES);
-            json.writeStartObject();
+            writeStart(json, label);
             List<Double> probabilities = classification.probabilities();
             for (int i = 0; i < classNames.length; i++) {
                 json.writeFieldName(classNames[i]);
@@ -161,6 +155,20 @@ public final class PredictionJson {
                 ExplanationJson.write(json, explanation);
             }
             json.writeEndObject();
+        }
+
+        /**
+         * Writes a row's start, up to its probabilities' object opened: for the row written call by call, and once per
+         * label into {@link InRangeRowText}'s encoded text, so that both write the same fields.
+         */
+        private void writeStart(JsonGenerator json, int label) throws IOException {
+            json.writeStartObject();
+            json.writeFieldName(LABEL);
+            json.writeString(classNames[label]);
+            json.writeFieldName(DISPLAY_NAME);
+            json.writeString(displayNames[label]);
+            json.writeFieldName(PROBABILITIES);
+            json.writeStartObject();
         }
 
         /**
@@ -180,7 +188,7 @@ public final class PredictionJson {
                     return false;
                 }
                 inRangeTried = true;
-                inRange = InRangeRowText.of(classNames, displayNames, LABEL, DISPLAY_NAME, PROBABILITIES, WARNINGS);
+                inRange = InRangeRowText.of(classNames, this::writeStart, WARNINGS);
                 if (inRange == null) {
                     return false;
                 }
