@@ -45,7 +45,7 @@ class LogCsvCommandTest {
         }
         try (Model model = OnnxModelLoader.load(Path.of("model.onnx"));
              PredictionLog predictionLog = PredictionLog.start(new PredictionLogOptions(log, 1, mask, 64 << 10, 20,
-                     100_000))) {
+                     100_000), 64L << 20)) {
             for (int start = 0; start < rows.size(); start += 98) {
                 double[][] numbers = new double[Math.min(98, rows.size() - start)][4];
                 for (int r = 0; r < numbers.length; r++) {
@@ -135,7 +135,7 @@ class LogCsvCommandTest {
     private static void logPenguins(Path log, String id, List<String> texts) throws IOException {
         try (Model model = OnnxModelLoader.load(PENGUINS);
              PredictionLog predictionLog = PredictionLog.start(new PredictionLogOptions(log, 1, Set.of(), 1 << 20, 1,
-                     1000))) {
+                     1000), 64L << 20)) {
             List<Object[]> rows = new ArrayList<>();
             for (String text : texts) {
                 rows.add(new Object[]{text, 39.1, 18.7, 181.0, -3750.0, text});
