@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -50,7 +51,7 @@ final class LogCsvCommand extends ModelCommand {
     /** The columns after the model's. */
     static final List<String> ADDED = List.of("predicted", "request_id", "time");
     private static final Set<String> VALUED = Set.of("log", "model", "out", "version", "max-line-bytes");
-    private static final Pattern ROLLED = Pattern.compile("predictions\\.(\\d+)\\.jsonl\\.gz");
+    private static final Pattern ROLLED = Pattern.compile("predictions\\.(\\d{1,9})\\.jsonl\\.gz");
     private static final String ACTIVE = "predictions.jsonl";
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A plain decimal number, as the log writes one: digits, a point, an exponent; nothing a formula could hide. */
@@ -143,19 +144,26 @@ final class LogCsvCommand extends ModelCommand {
         }
     }
 
-    /** The log's files, oldest first: the rolled ones from the highest number down, then the one being written. */
-    private static List<Path> files(Path log) throws IOException {
+    /**
+     * The log's files, oldest first: the rolled ones from the highest number down, then the one being written. A
+     * link among them is left out, and said: the server never writes through one, so it is none of the log's.
+     */
+    private List<Path> files(Path log) throws IOException {
         List<Path> rolled = new ArrayList<>();
         try (Stream<Path> listed = Files.list(log)) {
-            listed.filter(p -> ROLLED.matcher(p.getFileName().toString()).matches()).forEach(rolled::add);
+            listed.filter(p -> ROLLED.matcher(p.getFileName().toString()).matches() || p.getFileName().toString()
+                    .equals(ACTIVE)).sorted().forEach(p -> {
+                        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                            rolled.add(p);
+                        } else {
+                            err.println(NAME + ": " + p.getFileName() + " is a link or no regular file; left out");
+                        }
+                    });
         }
         rolled.sort(Comparator.comparingLong((Path p) -> {
             Matcher m = ROLLED.matcher(p.getFileName().toString());
-            return m.matches() ? -Long.parseLong(m.group(1)) : 0;
+            return m.matches() ? -Long.parseLong(m.group(1)) : 0; // the active file last
         }));
-        if (Files.isRegularFile(log.resolve(ACTIVE))) {
-            rolled.add(log.resolve(ACTIVE));
-        }
         return rolled;
     }
 
