@@ -166,7 +166,8 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                                JSON Lines to DIR, rotated by size (default: off)   env TABSERVE_PREDICTION_LOG
               --prediction-log-sample F  log a share F of requests (default 1)
                                                                env TABSERVE_PREDICTION_LOG_SAMPLE
-              --prediction-log-mask A,B  leave the values of columns A, B out of the log
+              --prediction-log-mask A,B  leave the values of columns A, B out of that log
+                               and of query strings in the access log
                                                                env TABSERVE_PREDICTION_LOG_MASK
               --help           print this and exit
 
