@@ -168,7 +168,7 @@ final class RollingLines implements AutoCloseable {
         try {
             Object now = Files.readAttributes(directory.resolve(ACTIVE), BasicFileAttributes.class, NO_FOLLOW)
                     .fileKey();
-            return written != null && Objects.equals(now, written);
+            return written == null || Objects.equals(now, written); // no file keys here: that it is there at all
         } catch (IOException e) {
             return false;
         }
