@@ -175,9 +175,9 @@ class LogCsvCommandTest {
         Path log = dir.resolve("log");
         logPenguins(log, "before", List.of("Biscoe"));
         String line = Files.readString(log.resolve("predictions.jsonl")).strip();
-        // a line of 20 MB (past the default bound of 8 MiB), as a client's huge text would make, then a short one
+        // a line of 9 MiB (past the default bound of 8 MiB), as a client's huge text would make, then a short one
         try (var out = Files.newBufferedWriter(log.resolve("predictions.jsonl"), StandardOpenOption.APPEND)) {
-            out.write(line.replace("\"before\"", "\"" + "x".repeat(20 << 20) + "\""));
+            out.write(line.replace("\"before\"", "\"" + "x".repeat(9 << 20) + "\""));
             out.write('\n');
             out.write(line.replace("\"before\"", "\"after\""));
             out.write('\n');
@@ -190,6 +190,6 @@ class LogCsvCommandTest {
         assertTrue(result.err().contains("predictions.jsonl line 2 is longer than 8388608 bytes (--max-line-bytes);"
                 + " left out"), result.err());
         assertEquals(0, CardCommandTest.run("log-csv", "--log", log.toString(), "--model", "species", "--out", "-",
-                "--max-line-bytes", String.valueOf(32 << 20)).status(), "a larger bound takes it");
+                "--max-line-bytes", String.valueOf(16 << 20)).status(), "a larger bound takes it");
     }
 }
