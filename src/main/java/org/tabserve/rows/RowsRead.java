@@ -169,6 +169,16 @@ public final class RowsRead {
      * @return the batch of the rows that can be scored; null in row mode when none can
      */
     public Batch checkBatch(String field, OnError onError) {
+        return checkBatch(field, onError, OnError.UNBOUNDED);
+    }
+
+    /**
+     * As {@link #checkBatch(String, OnError)}, answering at most {@code maxErrorRows} rows with their errors in row
+     * mode.
+     *
+     * @throws RowsException {@link RowsException.Kind#TOO_MANY_ERROR_ROWS} when more rows than that are bad
+     */
+    public Batch checkBatch(String field, OnError onError, long maxErrorRows) {
         if (size() == 0) {
             throw RowsException.malformed("\"" + field + "\" has no rows; send at least one");
         }
@@ -189,6 +199,7 @@ public final class RowsRead {
                         rows.toArray(new double[0][])), refusals)
                 : GoodRows.check(cells, faulty, false, this::batchOf, refusals);
         batchRows = checked.kept();
+        OnError.requireAtMost(size() - batchRows.length, maxErrorRows);
         return checked.batch();
     }
 
