@@ -24,8 +24,8 @@ public final class RowsException extends RuntimeException {
         TOO_MANY_ROWS,
         /**
          * More rows with errors than one answer may carry in their places ({@link OnError#ROW}): HTTP 413. A bad
-         * row's errors are far longer than the row, so a small upload of bad rows would otherwise make a huge answer;
-         * the caller set the bound, and says how to raise it.
+         * row's errors are far longer than the row, so a small upload of bad rows would otherwise make a huge answer.
+         * The server's one setting sets the bound, and its answer names it.
          */
         TOO_MANY_ERROR_ROWS
     }
