@@ -13,7 +13,7 @@ import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxType;
 import org.tabserve.model.onnx.graph.OnnxValueInfo;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,12 +50,11 @@ final class DeclaredShapes {
      *
      * @param graph the graph as tabserve read it; null (a graph only ONNX Runtime could read) skips the check
      * @param row   one valid row for {@code signature}, such as the warm-up's
-     * @return the outputs that disagree, each with its declared and returned shapes in words
      */
-    static List<String> say(String source, OrtEnvironment env, OrtSession session, OnnxGraph graph,
+    static void say(String source, OrtEnvironment env, OrtSession session, OnnxGraph graph,
                             ModelSignature signature, Object[] row) {
         if (graph == null) {
-            return List.of();
+            return;
         }
         Map<String, List<Dimension>> declared = new LinkedHashMap<>();
         Set<String> served = session.getOutputNames();
@@ -65,10 +64,9 @@ final class DeclaredShapes {
             }
         }
         if (declared.isEmpty()) {
-            return List.of();
+            return;
         }
         int rows = signature.fixedBatch() > 0 ? signature.fixedBatch() : ROWS;
-        List<String> disagreements = new ArrayList<>();
         try (InputBinder binder = new InputBinder(env, signature);
              InputBinder.Bound bound = binder.bind(Batch.of(signature, Collections.nCopies(rows, row)), 0, rows,
                      signature.fixedBatch());
@@ -76,19 +74,16 @@ final class DeclaredShapes {
             for (Map.Entry<String, List<Dimension>> output : declared.entrySet()) {
                 OnnxValue value = result.get(output.getKey()).orElse(null);
                 if (value instanceof OnnxTensor tensor && !agrees(output.getValue(), tensor.getInfo().getShape())) {
-                    String said = "output '" + output.getKey() + "' declares the shape " + output.getValue()
-                            + " and returns " + java.util.Arrays.toString(tensor.getInfo().getShape())
-                            + " for " + rows + " rows";
-                    disagreements.add(said);
-                    LOG.log(System.Logger.Level.INFO, "{0}: {1}; tabserve reads what it returns, and ONNX Runtime''s"
-                            + " warning about this on every call is not shown", source, said);
+                    LOG.log(System.Logger.Level.INFO, "{0}: output ''{1}'' declares the shape {2} and returns {3} for {4}"
+                            + " rows; tabserve reads what it returns, and ONNX Runtime''s warning about this on every"
+                            + " call is not shown", source, output.getKey(), output.getValue(),
+                            Arrays.toString(tensor.getInfo().getShape()), rows);
                 }
             }
         } catch (OrtException | RuntimeException e) {
             // The warm-up has scored a row already: a check that cannot run only leaves this unsaid.
             LOG.log(System.Logger.Level.DEBUG, source + ": its outputs' declared shapes could not be checked", e);
         }
-        return disagreements;
     }
 
     /** Whether a returned shape fits the declared one as ONNX Runtime judges it: the same rank, fixed sizes equal. */

@@ -40,8 +40,8 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
     @Override
     public String toString() {
         return "WebConfig[model=" + model + ", maxBodyBytes=" + maxBodyBytes + ", maxBatchRows=" + maxBatchRows
-                + ", maxUploadBytes=" + maxUploadBytes + ", maxCsvRows=" + maxCsvRows + ", maxErrorRows=" + maxErrorRows + ", cacheTemplates="
-                + cacheTemplates + ", maxConcurrentRequests=" + maxConcurrentRequests + ", maxConcurrentUploads="
+                + ", maxUploadBytes=" + maxUploadBytes + ", maxCsvRows=" + maxCsvRows + ", maxErrorRows=" + maxErrorRows
+                + ", cacheTemplates=" + cacheTemplates + ", maxConcurrentRequests=" + maxConcurrentRequests + ", maxConcurrentUploads="
                 + maxConcurrentUploads + ", adminToken="
                 + (adminToken.isPresent() ? "(set)" : "(none)") + ", adminLoopback=" + adminLoopback + ", repository="
                 + repository + ", predictionLog=" + predictionLog + "]";
