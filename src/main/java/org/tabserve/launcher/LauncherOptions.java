@@ -184,6 +184,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
               tabserve.max-batch-rows   most rows in one JSON request (10000)     env TABSERVE_MAX_BATCH_ROWS
               tabserve.max-upload-bytes largest CSV upload (200 MiB)              env TABSERVE_MAX_UPLOAD_BYTES
               tabserve.max-csv-rows     most rows in one CSV upload (2000000)     env TABSERVE_MAX_CSV_ROWS
+              tabserve.max-error-rows   most rows answered with errors (10000)    env TABSERVE_MAX_ERROR_ROWS
               memory for large requests: 40 % of the heap; raise it with java -Xmx...
             """;
 
