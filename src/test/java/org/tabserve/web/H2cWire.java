@@ -89,7 +89,11 @@ public final class H2cWire implements AutoCloseable {
         for (int at = 0; at < data.length; at += MAX_FRAME) {
             int to = Math.min(data.length, at + MAX_FRAME);
             synchronized (this) {
+                long deadline = System.nanoTime() + 10_000_000_000L;
                 while (sendWindow < to - at && !closed) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IOException("the server granted no room to send in 10 s");
+                    }
                     wait(1_000);
                 }
                 sendWindow -= to - at;
