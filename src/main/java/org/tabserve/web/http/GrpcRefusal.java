@@ -63,6 +63,23 @@ public final class GrpcRefusal {
         };
     }
 
+    /** The name gRPC gives a code this class answers with ({@code UNAVAILABLE}), as the metrics label calls. */
+    public static String codeName(int code) {
+        return switch (code) {
+            case 0 -> "OK";
+            case INVALID_ARGUMENT -> "INVALID_ARGUMENT";
+            case DEADLINE_EXCEEDED -> "DEADLINE_EXCEEDED";
+            case NOT_FOUND -> "NOT_FOUND";
+            case PERMISSION_DENIED -> "PERMISSION_DENIED";
+            case RESOURCE_EXHAUSTED -> "RESOURCE_EXHAUSTED";
+            case FAILED_PRECONDITION -> "FAILED_PRECONDITION";
+            case INTERNAL -> "INTERNAL";
+            case UNAVAILABLE -> "UNAVAILABLE";
+            case UNAUTHENTICATED -> "UNAUTHENTICATED";
+            default -> Integer.toString(code);
+        };
+    }
+
     /** {@code description}, cut in its middle when it is longer than {@link #MAX_MESSAGE_CHARS}. */
     public static String bounded(String description) {
         if (description == null || description.length() <= MAX_MESSAGE_CHARS) {
