@@ -90,6 +90,64 @@ class V2GrpcIntakeLimitsTest {
         }
         assertEquals("0", awaitAnswer().getOutputs(0).getContents().getBytesContents(0).toStringUtf8(),
                 "the slots are given back when the calls end");
+        assertTrue(get("/metrics").body().lines().anyMatch(line -> line.startsWith("tabserve_http_requests_total{")
+                && line.contains("route=\"/inference.GRPCInferenceService/ServerReady\"")
+                && line.contains("status=\"UNAVAILABLE\"")), "the refusals are counted");
+    }
+
+    /** Issue 34 item 16a: 20 calls whose deadline passes while their batch is scored (about 0.1 s here). */
+    @Test
+    void callsWhoseDeadlinePassesMidWorkAreNoServerFaultInTheLog() throws Exception {
+        // Every logger of this JVM (gRPC's and Jetty's too), not only the app's that the server's output keeps.
+        List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler listening = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()
+                        || record.getThrown() != null) {
+                    said.add(record.getLevel() + " " + record.getLoggerName() + ": " + record.getMessage() + " "
+                            + record.getThrown());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger.getLogger("").addHandler(listening);
+        ModelInferRequest batch = notes(10_000);
+        int exceeded = 0;
+        for (int i = 0; i < 20; i++) {
+            long deadline = 10 + (i % 5) * 15;
+            while (true) {
+                try {
+                    stub.withDeadlineAfter(deadline, TimeUnit.MILLISECONDS).modelInfer(batch);
+                    break;
+                } catch (StatusRuntimeException e) {
+                    // This server's two slots may still be held by the calls before, at work past their deadline.
+                    if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+                        assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode(), e::toString);
+                        exceeded++;
+                        break;
+                    }
+                }
+            }
+        }
+        assertTrue(exceeded > 0, "some deadlines passed");
+        try {
+            // The last calls, at work past their deadline, end (and say what they have to) in about 0.1 s.
+            Thread.sleep(1_000);
+        } finally {
+            java.util.logging.Logger.getLogger("").removeHandler(listening);
+        }
+        // Left: gRPC's servlet transport itself may still write its cancelled call's trailers after Jetty let go of
+        // the reset stream's response (AsyncServletOutputStreamWriter, on gRPC's executor), which gRPC logs SEVERE.
+        List<String> ours = said.stream().filter(line -> !line.contains("AsyncServletOutputStreamWriter")).toList();
+        assertTrue(ours.isEmpty(), () -> "a passed deadline is not a server fault: " + ours);
     }
 
     @Test
