@@ -39,7 +39,8 @@ public final class GrpcRefusal {
 
     /** Whether the request is a gRPC call (its content type is gRPC's, as gRPC's servlet transport decides it). */
     public static boolean isGrpc(HttpServletRequest request) {
-        String type = request.getContentType();
+        // The header as sent: Jetty's getContentType() throws on a charset it does not know (charset=latin-1).
+        String type = request.getHeader("Content-Type");
         return type != null && type.regionMatches(true, 0, "application/grpc", 0, "application/grpc".length());
     }
 
