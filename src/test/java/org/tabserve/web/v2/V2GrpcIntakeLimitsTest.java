@@ -76,7 +76,7 @@ class V2GrpcIntakeLimitsTest {
             for (int i = 0; i < MAX_CONCURRENT; i++) {
                 open.add(OpenCall.start(channel, large));
             }
-            StatusRuntimeException refused = awaitRefusal();
+            StatusRuntimeException refused = awaitRefusal(open, large);
             assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode(), refused::toString);
             assertTrue(refused.getStatus().getDescription().contains(WebConfig.MAX_CONCURRENT_REQUESTS),
                     refused::toString);
@@ -218,9 +218,13 @@ class V2GrpcIntakeLimitsTest {
         }
     }
 
-    /** The refusal a call gets once the open calls hold every slot (they take theirs as their headers arrive). */
-    private static StatusRuntimeException awaitRefusal() throws InterruptedException {
+    /**
+     * The refusal a call gets once the open calls hold every slot (they take theirs as their headers arrive). An open
+     * call refused itself (the calls of the test before may still be giving their slots back) is opened again.
+     */
+    private static StatusRuntimeException awaitRefusal(List<OpenCall> open, byte[] message) throws InterruptedException {
         for (int attempt = 0; attempt < 200; attempt++) {
+            open.replaceAll(call -> call.closed.isDone() ? OpenCall.start(channel, message) : call);
             try {
                 stub.serverReady(inference.ServerReadyRequest.getDefaultInstance());
             } catch (StatusRuntimeException e) {
