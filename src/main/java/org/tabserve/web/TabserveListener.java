@@ -128,11 +128,14 @@ public final class TabserveListener implements ServletContextListener {
         // 0.1 s of every start (bench/RESULTS.notes.md, "Issue 25, goal 5"); nothing in it depends on the model.
         String version = serverVersion();
         int maxInbound = (int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes());
-        add(context, GRPC_SERVLET, new FirstRequestServlet(() -> new ServletServerBuilder()
-                .addService(new V2GrpcService(served, config.maxBatchRows(), budget, version, adminToken,
-                        metrics).definition())
-                .maxInboundMessageSize(maxInbound)
-                .buildServlet()), V2GrpcService.PATH + "/*").setAsyncSupported(true);
+        add(context, GRPC_SERVLET, new FirstRequestServlet(() -> {
+            V2GrpcService service = new V2GrpcService(served, config.maxBatchRows(), budget, version, adminToken,
+                    metrics);
+            return new ServletServerBuilder().addService(service.definition())
+                    .addStreamTracerFactory(service.reservations())
+                    .maxInboundMessageSize(maxInbound)
+                    .buildServlet();
+        }), V2GrpcService.PATH + "/*").setAsyncSupported(true);
         add(context, "error", new ErrorServlet(errors), "/error");
         add(context, "static", new StaticServlet(errors), "/");
 

@@ -51,7 +51,7 @@ final class ArrivedBody extends HttpServletRequestWrapper {
             throw new IllegalStateException("getReader() was called on this request");
         }
         if (stream == null) {
-            stream = new BlockingBody(new ByteArrayInputStream(body));
+            stream = new BlockingBody(new ByteArrayInputStream(body), this);
         }
         return stream;
     }

@@ -2,22 +2,29 @@ package org.tabserve.web.http;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletRequest;
 
 import java.io.IOException;
 import java.io.InputStream;
 
 /**
  * A request body that tabserve has read or decoded itself (a small body read before its request took a slot, a gzip
- * body inflated), handed to the servlets as the blocking servlet stream they read: tabserve reads every body
- * blocking, so a read listener is refused.
+ * body inflated), handed to the servlets as the servlet stream they read. tabserve's own routes read it blocking;
+ * gRPC's servlet transport reads with a read listener (a gRPC call may declare its length, and then its body is read
+ * ahead too), which is told on a container thread of the request's async context, as a container would: the bytes
+ * are here (or are inflated from bytes that are), so it is told that all of them are available, then that all were
+ * read.
  */
 final class BlockingBody extends ServletInputStream {
 
     private final InputStream in;
-    private boolean finished;
+    /** The request whose body this is, for the async context a read listener is told on. */
+    private final ServletRequest request;
+    private volatile boolean finished;
 
-    BlockingBody(InputStream in) {
+    BlockingBody(InputStream in, ServletRequest request) {
         this.in = in;
+        this.request = request;
     }
 
     @Override
@@ -49,9 +56,25 @@ final class BlockingBody extends ServletInputStream {
         return true;
     }
 
+    /** @throws IllegalStateException as the servlet API says, when the request is not asynchronous */
     @Override
     public void setReadListener(ReadListener listener) {
-        throw new IllegalStateException("tabserve reads request bodies blocking");
+        if (listener == null) {
+            throw new NullPointerException("listener");
+        }
+        if (!request.isAsyncStarted()) {
+            throw new IllegalStateException("a read listener needs an asynchronous request");
+        }
+        request.getAsyncContext().start(() -> {
+            try {
+                listener.onDataAvailable(); // reads while isReady(): to the end, every read answered at once
+                if (finished) {
+                    listener.onAllDataRead();
+                }
+            } catch (IOException | RuntimeException e) {
+                listener.onError(e);
+            }
+        });
     }
 
     @Override

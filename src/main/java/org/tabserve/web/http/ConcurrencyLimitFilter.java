@@ -1,5 +1,7 @@
 package org.tabserve.web.http;
 
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -8,6 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
@@ -17,7 +20,9 @@ import java.util.logging.Logger;
  * a slot ({@link ArrivedBody}) when it is small ({@link #SMALL_BODY_BYTES}), or up to {@link #MAX_READ_AHEAD_BYTES}
  * while there is room for it ({@link #READ_AHEAD_ROOM_BYTES} for all at once); any other upload (multipart, chunked,
  * larger) may hold only the uploads' share of the slots ({@link ConcurrencySlots}). So however many clients trickle
- * their bodies in, small requests still find a free slot. A plain servlet filter, so the limit holds in every container. Liveness probes
+ * their bodies in, small requests still find a free slot. A request served asynchronously (a gRPC call) holds its
+ * slot until its async context ends, and a gRPC call that finds none is answered UNAVAILABLE with the same words
+ * ({@link ErrorRenderer}). A plain servlet filter, so the limit holds in every container. Liveness probes
  * pass always: a busy server is alive.
  */
 public final class ConcurrencyLimitFilter extends HttpFilter {
@@ -59,6 +64,7 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
             return;
         }
         int room = readAheadRoom(request);
+        Held held = new Held(room, false, false);
         try {
             boolean upload = isUpload(request) && room == 0;
             HttpServletRequest served = request;
@@ -77,13 +83,64 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
                 errors.render(request, response, refused);
                 return;
             }
-            try {
-                chain.doFilter(served, response);
-            } finally {
-                slots.release(upload);
+            held = new Held(room, true, upload);
+            chain.doFilter(served, response);
+            if (request.isAsyncStarted()) {
+                // A call served asynchronously (gRPC's) is at work until its async context ends, not when the
+                // servlet returns: it keeps its slot (and its read-ahead room) until then, however it ends.
+                request.getAsyncContext().addListener(held);
+                held = null;
             }
         } finally {
-            releaseReadAheadRoom(room);
+            if (held != null) {
+                held.release();
+            }
+        }
+    }
+
+    /**
+     * What one request holds of the limit (its slot, if it took one, and its read-ahead room), given back once:
+     * when the filter returns, or for an asynchronous request when its async context ends.
+     */
+    private final class Held implements AsyncListener {
+        private final int room;
+        private final boolean slot;
+        private final boolean upload;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        Held(int room, boolean slot, boolean upload) {
+            this.room = room;
+            this.slot = slot;
+            this.upload = upload;
+        }
+
+        void release() {
+            if (released.compareAndSet(false, true)) {
+                if (slot) {
+                    slots.release(upload);
+                }
+                releaseReadAheadRoom(room);
+            }
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            release();
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            release();
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            release();
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            event.getAsyncContext().addListener(this);
         }
     }
 

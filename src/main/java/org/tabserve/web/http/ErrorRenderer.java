@@ -20,7 +20,7 @@ import java.util.logging.Logger;
  * input errors become their 4xx, anything unexpected is logged once with its stack trace and answered with a plain
  * 500 and a request id. On the routes whose error shape is the Open Inference Protocol's ({@link RouteTable#shapeOf})
  * every caller gets {@code {"error": "..."}}; elsewhere callers that asked for HTML get a page, and everyone else gets
- * {@code application/problem+json} (RFC 9457).
+ * {@code application/problem+json} (RFC 9457); a gRPC call gets its status ({@link GrpcRefusal}).
  */
 public final class ErrorRenderer {
 
@@ -128,6 +128,12 @@ public final class ErrorRenderer {
             abortedHalfWay.log(() -> "Aborting " + request.getRequestURI() + " half-way: " + problem.status() + " "
                     + problem.detail());
             throw new IOException("response aborted after it was committed: " + problem.detail());
+        }
+        if (GrpcRefusal.isGrpc(request)) {
+            // A gRPC client reads a status, not a page. Its body is left unread: gRPC's servlet transport reads it
+            // with non-blocking reads, and draining it here would hold this thread for as long as a client stalls.
+            GrpcRefusal.write(response, problem);
+            return;
         }
         response.resetBuffer();
         problem.headers().forEach(response::setHeader);

@@ -14,6 +14,8 @@ import java.io.IOException;
  */
 public final class ErrorServlet extends HttpServlet {
 
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ErrorServlet.class.getName());
+
     private final ErrorRenderer errors;
 
     public ErrorServlet(ErrorRenderer errors) {
@@ -31,6 +33,12 @@ public final class ErrorServlet extends HttpServlet {
         String method = request.getMethod();
         String uri = (String) request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         Throwable failure = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+        if (status >= 500 && resetByClient(failure)) {
+            // The client reset the stream or hung up (a gRPC client whose deadline passed cancels its call): nobody
+            // is there to read an answer, and it is not a server failure.
+            LOG.fine(() -> "No answer to " + method + " " + uri + ": the client is gone (" + failure + ")");
+            return;
+        }
         if (status < 500 && failure instanceof IOException broken) {
             // Tomcat comes here when a request body breaks off, even one the app was only skipping (the client hung
             // up or went silent): the client's doing, answered as such and not logged as a server failure.
@@ -51,5 +59,15 @@ public final class ErrorServlet extends HttpServlet {
                     : HttpProblem.of(status, "Error " + status, "the request could not be handled (status " + status + ")");
         };
         errors.render(request, response, problem);
+    }
+
+    /** Whether the failure is the client's end of the connection or stream (an {@link java.io.EOFException}, as Jetty's). */
+    static boolean resetByClient(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof java.io.EOFException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

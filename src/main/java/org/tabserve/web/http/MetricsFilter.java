@@ -48,7 +48,13 @@ public final class MetricsFilter implements Filter {
             HttpServletRequest http = (HttpServletRequest) request;
             boolean grpc = isGrpc(http);
             HttpServletMapping mapping = http.getHttpServletMapping();
-            if (!(grpc && mapping != null && grpcServlet.equals(mapping.getServletName()))) {
+            boolean grpcServed = grpc && mapping != null && grpcServlet.equals(mapping.getServletName());
+            String refusal = ((HttpServletResponse) response).getHeader("grpc-status");
+            if (grpcServed && !http.isAsyncStarted() && refusal != null) {
+                // Refused before gRPC's servlet took it (the concurrency limit): the service never saw it to count it.
+                metrics.grpcCall("", http.getRequestURI().substring(http.getContextPath().length() + 1),
+                        GrpcRefusal.codeName(Integer.parseInt(refusal)), (System.nanoTime() - start) / 1e9);
+            } else if (!grpcServed) {
                 String method = METHODS.contains(http.getMethod()) ? http.getMethod() : "other";
                 Object model = http.getAttribute(MODEL_USED);
                 metrics.request(grpc ? TabserveMetrics.GRPC : TabserveMetrics.REST, model == null ? "" : model.toString(),

@@ -106,7 +106,7 @@ public final class RequestEncodingFilter extends HttpFilter {
                 throw new IllegalStateException("getReader() was called on this request");
             }
             if (body == null) {
-                body = new BlockingBody(new GzipInput(super.getInputStream()));
+                body = new BlockingBody(new GzipInput(super.getInputStream()), this);
             }
             return body;
         }

@@ -14,13 +14,13 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import org.tabserve.web.http.GrpcRefusal;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.MemoryBudget;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Meters a gRPC call's bytes against the memory budget as gRPC's servlet transport reads them, as a REST body is
@@ -61,19 +61,6 @@ public final class V2GrpcBodyFilter implements Filter {
                 call.end();
             }
         }
-    }
-
-    /** gRPC's encoding of {@code grpc-message}: UTF-8, every byte outside printable ASCII and '%' as %XX. */
-    static String percentEncoded(String message) {
-        StringBuilder encoded = new StringBuilder();
-        for (byte b : message.getBytes(StandardCharsets.UTF_8)) {
-            if (b >= 0x20 && b < 0x7f && b != '%') {
-                encoded.append((char) b);
-            } else {
-                encoded.append('%').append(String.format("%02X", b & 0xff));
-            }
-        }
-        return encoded.toString();
     }
 
     /**
@@ -212,10 +199,7 @@ public final class V2GrpcBodyFilter implements Filter {
                     || !(async.getResponse() instanceof HttpServletResponse response)) {
                 throw call.refused.asRuntimeException();
             }
-            response.setStatus(200);
-            response.setContentType("application/grpc");
-            response.setHeader("grpc-status", Integer.toString(call.refused.getCode().value()));
-            response.setHeader("grpc-message", percentEncoded(call.refused.getDescription()));
+            GrpcRefusal.write(response, call.refused.getCode().value(), call.refused.getDescription());
             async.complete();
         }
 

@@ -10,10 +10,13 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.MemoryBudget;
+import org.tabserve.web.http.WebConfig;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -22,7 +25,8 @@ import java.io.UncheckedIOException;
 
 /**
  * Takes each call's request message in as bytes and parses it in the call itself, under the memory budget REST
- * requests share: the call opens a {@link MemoryBudget.Reservation}, grows it by what the message will hold once
+ * requests share: the call opens a {@link MemoryBudget.Reservation} as its stream begins ({@link #reservations}),
+ * grows it by a compressed message's bytes as they are inflated, then by what the message will hold once
  * parsed and read ({@link V2GrpcFootprint}, past the allowance REST gives a body's first bytes) and only then parses
  * it; the RPC finds the reservation with {@link #held()} to grow it further (ModelInfer's explanations), and it is
  * given back when the call ends, however it ends. gRPC's own parsing would run before any of that, and would answer
@@ -31,32 +35,91 @@ import java.io.UncheckedIOException;
  */
 final class V2GrpcIntake {
 
-    /** The call's reservation, for its RPC. */
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(V2GrpcIntake.class.getName());
+
+    /**
+     * The call's reservation, in the context gRPC reads the call's message in (put there by {@link #reservations}) and
+     * so in its RPC's.
+     */
     private static final Context.Key<MemoryBudget.Reservation> HELD = Context.key("tabserve.memory-reservation");
+    /** Whether the call's messages may be compressed ({@code grpc-encoding} other than identity), in the same context. */
+    private static final Context.Key<Boolean> COMPRESSED = Context.key("tabserve.grpc-compressed");
+    private static final Metadata.Key<String> MESSAGE_ENCODING =
+            Metadata.Key.of("grpc-encoding", Metadata.ASCII_STRING_MARSHALLER);
     /**
      * Heap a message may take without reserving: what REST's first {@link Json#UNMETERED_BYTES} of a body come to,
      * so that single rows and small batches, the hot path, never wait on either transport.
      */
     static final long UNMETERED_HEAP_BYTES = Json.UNMETERED_BYTES * Json.HEAP_BYTES_PER_BODY_BYTE;
+    /**
+     * Heap per byte of a compressed message as it is inflated, reserved as each byte comes out: the buffers the bytes
+     * are read into, and the one array they are joined into. The body filter metered only the compressed bytes, and
+     * gzip turns 4 KB into 4 MB.
+     */
+    static final int INFLATED_HEAP_BYTES_PER_BYTE = 2;
 
-    /** A message as it arrived. */
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try (stream) {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
+    /** A message as it arrived, or the status it was refused with while it was read (inflated). */
+    record Arrived(byte[] bytes, Status refused) {
+    }
 
     private V2GrpcIntake() {
+    }
+
+    /**
+     * Opens each call's reservation as its stream begins, in the context gRPC reads the call's message in, which the
+     * RPC inherits: so a compressed message is metered as it is inflated ({@link #bytes}), before any RPC sees it.
+     * Add it to the server that serves {@link #of}'s service.
+     */
+    static ServerStreamTracer.Factory reservations(MemoryBudget budget) {
+        return new ServerStreamTracer.Factory() {
+            @Override
+            public ServerStreamTracer newServerStreamTracer(String method, Metadata headers) {
+                String encoding = headers.get(MESSAGE_ENCODING);
+                boolean compressed = encoding != null && !encoding.equalsIgnoreCase("identity");
+                MemoryBudget.Reservation held = budget.open();
+                return new ServerStreamTracer() {
+                    @Override
+                    public Context filterContext(Context context) {
+                        return context.withValue(HELD, held).withValue(COMPRESSED, compressed);
+                    }
+                };
+            }
+        };
+    }
+
+    /**
+     * An RPC's message as it arrived: its bytes, read under the call's reservation when they are inflated; a budget
+     * with no room, or more inflated bytes than a message may have, is the status the call is refused with. An
+     * inflating message does not wait for room, as its bytes do not in the body filter: it holds what it has
+     * inflated, and gRPC's executor thread, while it would wait.
+     */
+    private static MethodDescriptor.Marshaller<Arrived> bytes(String rpc) {
+        return new MethodDescriptor.Marshaller<>() {
+            @Override
+            public InputStream stream(Arrived value) {
+                return new ByteArrayInputStream(value.bytes());
+            }
+
+            @Override
+            public Arrived parse(InputStream stream) {
+                MemoryBudget.Reservation held = HELD.get();
+                boolean inflated = held != null && Boolean.TRUE.equals(COMPRESSED.get());
+                try (stream) {
+                    InputStream in = inflated
+                            ? held.meteredWithoutWaiting(stream, Json.UNMETERED_BYTES, INFLATED_HEAP_BYTES_PER_BYTE)
+                            : stream;
+                    return new Arrived(in.readAllBytes(), null);
+                } catch (HttpProblem e) {
+                    return new Arrived(null, V2GrpcStatus.of(e, false, rpc));
+                } catch (StatusRuntimeException e) {
+                    // gRPC's own limit on an inflated message (RESOURCE_EXHAUSTED), met as it is read.
+                    return new Arrived(null, e.getStatus().withDescription(e.getStatus().getDescription()
+                            + " (setting " + WebConfig.MAX_BODY_BYTES + ")"));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
     }
 
     /**
@@ -102,16 +165,16 @@ final class V2GrpcIntake {
         }
     }
 
-    private static <Q, A> ServerMethodDefinition<byte[], A> parsedInCall(ServerMethodDefinition<Q, A> method,
+    private static <Q, A> ServerMethodDefinition<Arrived, A> parsedInCall(ServerMethodDefinition<Q, A> method,
                                                                           MemoryBudget budget) {
         MethodDescriptor<Q, A> typed = method.getMethodDescriptor();
         Message prototype = (Message) ((MethodDescriptor.PrototypeMarshaller<Q>) typed.getRequestMarshaller())
                 .getMessagePrototype();
         ServerCallHandler<Q, A> handler = method.getServerCallHandler();
         String rpc = typed.getBareMethodName();
-        return ServerMethodDefinition.create(typed.toBuilder(BYTES, typed.getResponseMarshaller()).build(),
+        return ServerMethodDefinition.create(typed.toBuilder(bytes(rpc), typed.getResponseMarshaller()).build(),
                 (call, headers) -> {
-                    MemoryBudget.Reservation held = budget.open();
+                    MemoryBudget.Reservation held = HELD.get() != null ? HELD.get() : budget.open();
                     Context context = Context.current().withValue(HELD, held);
                     Context previous = context.attach();
                     ServerCall.Listener<Q> listener;
@@ -125,8 +188,8 @@ final class V2GrpcIntake {
     }
 
     /** The call's events for the RPC's own listener, each message parsed first. */
-    private static final class Intake<Q, A> extends ServerCall.Listener<byte[]> {
-        private final ServerCall<byte[], A> call;
+    private static final class Intake<Q, A> extends ServerCall.Listener<Arrived> {
+        private final ServerCall<Arrived, A> call;
         private final ServerCall.Listener<Q> listener;
         private final Context context;
         private final Message prototype;
@@ -135,7 +198,7 @@ final class V2GrpcIntake {
         /** Set once a message is refused: the call is closed, and its RPC hears nothing more. */
         private boolean refused;
 
-        Intake(ServerCall<byte[], A> call, ServerCall.Listener<Q> listener, Context context, Message prototype,
+        Intake(ServerCall<Arrived, A> call, ServerCall.Listener<Q> listener, Context context, Message prototype,
                MemoryBudget.Reservation held, String rpc) {
             this.call = call;
             this.listener = listener;
@@ -146,21 +209,29 @@ final class V2GrpcIntake {
         }
 
         @Override
-        public void onMessage(byte[] message) {
+        public void onMessage(Arrived message) {
             if (refused) {
                 return;
             }
             Q request;
             try {
-                request = parse(message, prototype, held);
+                if (message.refused() != null) {
+                    refuse(message.refused());
+                    return;
+                }
+                request = parse(message.bytes(), prototype, held);
             } catch (RuntimeException e) {
-                refused = true;
-                held.releaseAll();
-                call.close(V2GrpcStatus.of(e, false, rpc), new Metadata());
+                refuse(V2GrpcStatus.of(e, false, rpc));
                 return;
             }
             V2GrpcMetrics.noteRequest(request);
             context.run(() -> listener.onMessage(request));
+        }
+
+        private void refuse(Status status) {
+            refused = true;
+            held.releaseAll();
+            call.close(status, new Metadata());
         }
 
         @Override
@@ -202,10 +273,10 @@ final class V2GrpcIntake {
 
     /** The call as the RPC's handler sees it: its requests of their own type, everything else the call's. */
     private static final class TypedCall<Q, A> extends ServerCall<Q, A> {
-        private final ServerCall<byte[], A> call;
+        private final ServerCall<Arrived, A> call;
         private final MethodDescriptor<Q, A> method;
 
-        TypedCall(ServerCall<byte[], A> call, MethodDescriptor<Q, A> method) {
+        TypedCall(ServerCall<Arrived, A> call, MethodDescriptor<Q, A> method) {
             this.call = call;
             this.method = method;
         }
@@ -217,17 +288,42 @@ final class V2GrpcIntake {
 
         @Override
         public void sendHeaders(Metadata headers) {
-            call.sendHeaders(headers);
+            answer(() -> call.sendHeaders(headers));
         }
 
         @Override
         public void sendMessage(A message) {
-            call.sendMessage(message);
+            answer(() -> call.sendMessage(message));
         }
 
         @Override
         public void close(Status status, Metadata trailers) {
-            call.close(status, trailers);
+            answer(() -> call.close(status, trailers));
+        }
+
+        /**
+         * Writes to the answer, unless the call is cancelled (its deadline passed, its client reset it): then the
+         * servlet transport may have let go of the response already, and writing to it fails; nobody is there to read
+         * it, so it is dropped with a FINE line, where the failure would reach gRPC's executor and be logged SEVERE with
+         * its stack trace.
+         */
+        private void answer(Runnable write) {
+            if (!cancelled()) {
+                try {
+                    write.run();
+                    return;
+                } catch (RuntimeException e) {
+                    if (!cancelled()) {
+                        throw e;
+                    }
+                }
+            }
+            LOG.fine(() -> "gRPC " + method.getBareMethodName() + " was cancelled before its answer ("
+                    + Context.current().cancellationCause() + "); the answer is dropped");
+        }
+
+        private boolean cancelled() {
+            return call.isCancelled() || Context.current().isCancelled();
         }
 
         @Override

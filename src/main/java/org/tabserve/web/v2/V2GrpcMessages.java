@@ -163,6 +163,14 @@ final class V2GrpcMessages {
 
         private List<JsonNode> contents(String datatype, String input) {
             InferTensorContents contents = tensor.getContents();
+            List<String> filled = filled(contents);
+            if (filled.size() > 1) {
+                // Only the datatype's field is read: values given in another as well would be dropped unseen.
+                throw HttpProblem.badRequest("input '" + input + "' has values in more than one field of contents ("
+                        + String.join(" and ", filled.stream().map(f -> "contents." + f).toList()) + "), which is"
+                        + " ambiguous: give them in one, contents." + CONTENTS_FIELD.get(datatype) + " for datatype "
+                        + datatype);
+            }
             List<JsonNode> values = new ArrayList<>();
             switch (datatype) {
                 case "BOOL" -> contents.getBoolContentsList().forEach(v -> values.add(BooleanNode.valueOf(v)));
@@ -176,37 +184,32 @@ final class V2GrpcMessages {
                     }
                 }
             }
-            if (values.isEmpty()) {
-                String elsewhere = elsewhere(contents);
-                if (elsewhere != null) {
-                    throw HttpProblem.badRequest("input '" + input + "' has datatype " + datatype + ", whose values go "
-                            + "in contents." + CONTENTS_FIELD.get(datatype) + ", but its values are in contents."
-                            + elsewhere);
-                }
+            if (values.isEmpty() && !filled.isEmpty()) {
+                throw HttpProblem.badRequest("input '" + input + "' has datatype " + datatype + ", whose values go "
+                        + "in contents." + CONTENTS_FIELD.get(datatype) + ", but its values are in contents."
+                        + filled.get(0));
             }
             return values;
         }
 
-        /** The field of {@code contents} that holds values, when it is not the datatype's; null if none holds any. */
-        private static String elsewhere(InferTensorContents contents) {
-            if (contents.getBoolContentsCount() > 0) {
-                return "bool_contents";
-            } else if (contents.getIntContentsCount() > 0) {
-                return "int_contents";
-            } else if (contents.getInt64ContentsCount() > 0) {
-                return "int64_contents";
-            } else if (contents.getUintContentsCount() > 0) {
-                return "uint_contents";
-            } else if (contents.getUint64ContentsCount() > 0) {
-                return "uint64_contents";
-            } else if (contents.getFp32ContentsCount() > 0) {
-                return "fp32_contents";
-            } else if (contents.getFp64ContentsCount() > 0) {
-                return "fp64_contents";
-            } else if (contents.getBytesContentsCount() > 0) {
-                return "bytes_contents";
+        /** The fields of {@code contents} that hold values. */
+        private static List<String> filled(InferTensorContents contents) {
+            List<String> filled = new ArrayList<>(1);
+            addIf(filled, contents.getBoolContentsCount(), "bool_contents");
+            addIf(filled, contents.getIntContentsCount(), "int_contents");
+            addIf(filled, contents.getInt64ContentsCount(), "int64_contents");
+            addIf(filled, contents.getUintContentsCount(), "uint_contents");
+            addIf(filled, contents.getUint64ContentsCount(), "uint64_contents");
+            addIf(filled, contents.getFp32ContentsCount(), "fp32_contents");
+            addIf(filled, contents.getFp64ContentsCount(), "fp64_contents");
+            addIf(filled, contents.getBytesContentsCount(), "bytes_contents");
+            return filled;
+        }
+
+        private static void addIf(List<String> filled, int count, String field) {
+            if (count > 0) {
+                filled.add(field);
             }
-            return null;
         }
 
         private List<JsonNode> raw(String datatype, String input) {

@@ -23,6 +23,7 @@ import inference.ServerReadyRequest;
 import inference.ServerReadyResponse;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.ServerStreamTracer;
 import io.grpc.stub.StreamObserver;
 import org.tabserve.model.Model;
 import org.tabserve.web.http.AdminToken;
@@ -83,6 +84,14 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     public ServerServiceDefinition definition() {
         return ServerInterceptors.intercept(V2GrpcIntake.of(bindService(), budget), new V2GrpcCaller(),
                 new V2GrpcMetrics(metrics, served.repository()));
+    }
+
+    /**
+     * What opens each call's reservation as its stream begins, for the server that serves {@link #definition()}: there
+     * a compressed message is metered as it is inflated, before any RPC sees it ({@link V2GrpcIntake}).
+     */
+    public ServerStreamTracer.Factory reservations() {
+        return V2GrpcIntake.reservations(budget);
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.tabserve.web.v2;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import org.tabserve.web.http.ErrorRenderer;
+import org.tabserve.web.http.GrpcRefusal;
 import org.tabserve.web.http.HttpProblem;
 
 import java.util.function.Supplier;
@@ -12,7 +13,7 @@ import java.util.function.Supplier;
  * failure becomes the problem REST answers with ({@link ErrorRenderer#problemOf}), and its HTTP status a gRPC code
  * (400 INVALID_ARGUMENT, 404 NOT_FOUND, 413 RESOURCE_EXHAUSTED, a 503 to retry shortly (the memory budget's, with
  * {@code Retry-After}) and no model to answer with UNAVAILABLE, any other 503 RESOURCE_EXHAUSTED, a server fault
- * INTERNAL).
+ * INTERNAL: {@link GrpcRefusal#code}), its description bounded ({@link GrpcRefusal#bounded}).
  */
 final class V2GrpcStatus {
 
@@ -28,7 +29,8 @@ final class V2GrpcStatus {
     static Status of(Throwable failure, boolean resolving, String rpc) {
         HttpProblem problem = ErrorRenderer.problemOf(failure, "gRPC " + rpc);
         boolean retry = problem.headers().containsKey("Retry-After");
-        return code(problem.status(), resolving || retry).withDescription(problem.detail());
+        // Bounded: a description quoting a huge field would not fit in the answer's headers (GrpcRefusal).
+        return code(problem.status(), resolving || retry).withDescription(GrpcRefusal.bounded(problem.detail()));
     }
 
     /**
@@ -50,16 +52,6 @@ final class V2GrpcStatus {
 
     /** @param unavailable whether a 503 means to try again (UNAVAILABLE) rather than that the server lacks room */
     static Status code(int status, boolean unavailable) {
-        return switch (status) {
-            case 400, 415 -> Status.INVALID_ARGUMENT;
-            case 401 -> Status.UNAUTHENTICATED;
-            case 403 -> Status.PERMISSION_DENIED;
-            case 404 -> Status.NOT_FOUND;
-            case 408 -> Status.DEADLINE_EXCEEDED;
-            case 409, 422 -> Status.FAILED_PRECONDITION;
-            case 413, 429 -> Status.RESOURCE_EXHAUSTED;
-            case 503 -> unavailable ? Status.UNAVAILABLE : Status.RESOURCE_EXHAUSTED;
-            default -> Status.INTERNAL;
-        };
+        return Status.fromCodeValue(GrpcRefusal.code(status, unavailable));
     }
 }

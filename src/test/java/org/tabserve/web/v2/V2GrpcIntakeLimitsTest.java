@@ -1,0 +1,293 @@
+package org.tabserve.web.v2;
+
+import com.google.protobuf.ByteString;
+import inference.GRPCInferenceServiceGrpc;
+import inference.InferTensorContents;
+import inference.ModelInferRequest;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tabserve.GrpcChannels;
+import org.tabserve.launcher.TabserveServer;
+import org.tabserve.web.H2cWire;
+
+import org.tabserve.web.http.WebConfig;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 34's gRPC intake, in-process: calls hold a concurrency slot for as long as they are open and the call that
+ * finds none is UNAVAILABLE in words (not an HTTP 503 page), a call its client leaves open without a word is ended by
+ * the minimum body rate, a call that declares its length is answered, refusals quoting a huge field keep their words,
+ * and values in two fields of {@code contents} are refused as ambiguous. The server serves two requests at once and
+ * cuts a body slower than 1 KiB/s after one second.
+ */
+class V2GrpcIntakeLimitsTest {
+
+    private static final int MAX_CONCURRENT = 2;
+
+    private static TabserveServer server;
+    private static ManagedChannel channel;
+    private static GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub;
+
+    @BeforeAll
+    static void start() {
+        server = TabserveServer.startReady(Map.of("TABSERVE_MAX_CONCURRENT_REQUESTS", Integer.toString(MAX_CONCURRENT)),
+                "--min-request-rate-grace", "1");
+        channel = GrpcChannels.to(server);
+        stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        GrpcChannels.close(channel, server);
+    }
+
+    @Test
+    void openCallsHoldTheirSlotsTheNextIsUnavailableNamingTheSettingAndLivenessStillPasses() throws Exception {
+        // 16 KiB at once: at 1 KiB/s the minimum rate cuts these calls only after 16 s.
+        byte[] large = notes(1_000).toByteArray();
+        List<OpenCall> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < MAX_CONCURRENT; i++) {
+                open.add(OpenCall.start(channel, large));
+            }
+            StatusRuntimeException refused = awaitRefusal(open, large);
+            assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode(), refused::toString);
+            assertTrue(refused.getStatus().getDescription().contains(WebConfig.MAX_CONCURRENT_REQUESTS),
+                    refused::toString);
+            assertEquals(503, get("/api/model").statusCode(), "REST shares the slots");
+            assertEquals(200, get("/v2/health/live").statusCode());
+        } finally {
+            open.forEach(OpenCall::cancel);
+        }
+        for (OpenCall call : open) {
+            call.closed.get(30, TimeUnit.SECONDS);
+        }
+        assertEquals("0", awaitAnswer().getOutputs(0).getContents().getBytesContents(0).toStringUtf8(),
+                "the slots are given back when the calls end");
+        assertTrue(get("/metrics").body().lines().anyMatch(line -> line.startsWith("tabserve_http_requests_total{")
+                && line.contains("route=\"/inference.GRPCInferenceService/ServerReady\"")
+                && line.contains("status=\"UNAVAILABLE\"")), "the refusals are counted");
+    }
+
+    /** Issue 34 item 16a: 20 calls whose deadline passes while their batch is scored (about 0.1 s here). */
+    @Test
+    void callsWhoseDeadlinePassesMidWorkAreNoServerFaultInTheLog() throws Exception {
+        // Every server logger of this JVM (gRPC's and Jetty's too), not only the app's that the server's output keeps;
+        // not the test's own client's (grpc-netty).
+        List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler listening = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                boolean client = record.getLoggerName() != null && record.getLoggerName().startsWith("io.grpc.netty");
+                if (!client && (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()
+                        || record.getThrown() != null)) {
+                    said.add(record.getLevel() + " " + record.getLoggerName() + ": " + record.getMessage() + " "
+                            + record.getThrown());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger.getLogger("").addHandler(listening);
+        ModelInferRequest batch = notes(10_000);
+        int exceeded = 0;
+        for (int i = 0; i < 20; i++) {
+            long deadline = 10 + (i % 5) * 15;
+            while (true) {
+                try {
+                    stub.withDeadlineAfter(deadline, TimeUnit.MILLISECONDS).modelInfer(batch);
+                    break;
+                } catch (StatusRuntimeException e) {
+                    // This server's two slots may still be held by the calls before, at work past their deadline.
+                    if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+                        assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode(), e::toString);
+                        exceeded++;
+                        break;
+                    }
+                }
+                Thread.sleep(50);
+            }
+        }
+        assertTrue(exceeded > 0, "some deadlines passed");
+        try {
+            // The last calls, at work past their deadline, end (and say what they have to) in about 0.1 s.
+            Thread.sleep(1_000);
+        } finally {
+            java.util.logging.Logger.getLogger("").removeHandler(listening);
+        }
+        // Left: gRPC's servlet transport itself may still write its cancelled call's trailers after Jetty let go of
+        // the reset stream's response (AsyncServletOutputStreamWriter, on gRPC's executor), which gRPC logs SEVERE.
+        List<String> ours = said.stream().filter(line -> !line.contains("AsyncServletOutputStreamWriter")).toList();
+        assertTrue(ours.isEmpty(), () -> "a passed deadline is not a server fault: " + ours);
+    }
+
+    @Test
+    void aCallLeftOpenWithoutAWordIsEndedByTheMinimumRateAndGivesItsSlotBack() throws Exception {
+        OpenCall stalled = OpenCall.start(channel, notes(1).toByteArray());
+        Status ended = stalled.closed.get(60, TimeUnit.SECONDS);
+        assertNotEquals(Status.Code.OK, ended.getCode(), ended::toString);
+        assertEquals("0", awaitAnswer().getOutputs(0).getContents().getBytesContents(0).toStringUtf8());
+    }
+
+    @Test
+    void aCallThatDeclaresItsContentLengthIsAnswered() throws Exception {
+        byte[] frame = H2cWire.grpcFrame(notes(1).toByteArray());
+        try (H2cWire wire = new H2cWire(server.uri())) {
+            int stream = wire.post(GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName().replaceFirst("^",
+                    "/"), Map.of("content-type", "application/grpc", "te", "trailers", "content-length",
+                    Integer.toString(frame.length)), frame, true);
+            Map<String, String> answer = wire.answer(stream).get(30, TimeUnit.SECONDS);
+            assertEquals("0", answer.get("grpc-status"), answer::toString);
+        }
+    }
+
+    @Test
+    void aRefusalQuotingAHugeModelNameKeepsItsCodeAndItsWordsBounded() {
+        String name = "m".repeat(200_000);
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> stub.modelInfer(notes(1).toBuilder().setModelName(name).build()));
+        assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode(), e::toString);
+        String description = e.getStatus().getDescription();
+        assertTrue(description.startsWith("no model named 'mmm"), description);
+        assertTrue(description.contains("characters left out"), description);
+        assertTrue(description.length() < 512 + 64, description);
+    }
+
+    @Test
+    void valuesInFp32AndFp64ContentsAtOnceAreInvalidArgumentNamingBoth() {
+        ModelInferRequest.Builder both = notes(1).toBuilder();
+        both.getInputsBuilder(0).getContentsBuilder().addFp64Contents(1).addFp64Contents(2).addFp64Contents(3)
+                .addFp64Contents(4);
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub.modelInfer(both.build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e::toString);
+        assertTrue(e.getStatus().getDescription().contains("contents.fp32_contents and contents.fp64_contents"),
+                e::toString);
+    }
+
+    /** A call whose client sent {@code message} and neither ends its request nor cancels it until told. */
+    private record OpenCall(ClientCall<byte[], byte[]> call, CompletableFuture<Status> closed) {
+        /** The unary ModelInfer, as a client-streaming call from the client's side, so that it can stay open. */
+        private static final MethodDescriptor<byte[], byte[]> STREAMING = RAW_MODEL_INFER.toBuilder()
+                .setType(MethodDescriptor.MethodType.CLIENT_STREAMING).build();
+
+        static OpenCall start(ManagedChannel channel, byte[] message) {
+            CompletableFuture<Status> closed = new CompletableFuture<>();
+            ClientCall<byte[], byte[]> call = channel.newCall(STREAMING, CallOptions.DEFAULT);
+            call.start(new ClientCall.Listener<>() {
+                @Override
+                public void onClose(Status status, Metadata trailers) {
+                    closed.complete(status);
+                }
+            }, new Metadata());
+            call.request(1);
+            call.sendMessage(message);
+            return new OpenCall(call, closed);
+        }
+
+        void cancel() {
+            call.cancel("the test is done with it", null);
+        }
+    }
+
+    /**
+     * The refusal a call gets once the open calls hold every slot (they take theirs as their headers arrive). An open
+     * call refused itself (the calls of the test before may still be giving their slots back) is opened again.
+     */
+    private static StatusRuntimeException awaitRefusal(List<OpenCall> open, byte[] message) throws InterruptedException {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            open.replaceAll(call -> call.closed.isDone() ? OpenCall.start(channel, message) : call);
+            try {
+                stub.serverReady(inference.ServerReadyRequest.getDefaultInstance());
+            } catch (StatusRuntimeException e) {
+                return e;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("200 calls were served while " + MAX_CONCURRENT + " calls were open");
+    }
+
+    /** A one-row prediction, once a slot is free again. */
+    private static inference.ModelInferResponse awaitAnswer() throws InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return stub.modelInfer(notes(1));
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || attempt == 200) {
+                    throw e;
+                }
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.uri().resolve(path))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code rows} bank notes, FP32, for the bundled model. */
+    private static ModelInferRequest notes(int rows) {
+        InferTensorContents.Builder contents = InferTensorContents.newBuilder();
+        for (int r = 0; r < rows; r++) {
+            contents.addFp32Contents(3.6216f).addFp32Contents(8.6661f).addFp32Contents(-2.8073f)
+                    .addFp32Contents(-0.44699f);
+        }
+        return ModelInferRequest.newBuilder().addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                .setName("input").setDatatype("FP32").addShape(rows).addShape(4).setContents(contents)).build();
+    }
+
+    /** Bytes as they are, both ways. */
+    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try (stream) {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    };
+
+    /** ModelInfer with its request and answer as bytes. */
+    private static final MethodDescriptor<byte[], byte[]> RAW_MODEL_INFER = MethodDescriptor.<byte[], byte[]>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName(GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName())
+            .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+}
