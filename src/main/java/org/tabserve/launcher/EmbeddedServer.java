@@ -42,6 +42,8 @@ public final class EmbeddedServer {
     static final String MAX_MODELS_PARAMETER = "tabserve.max-models";
     /** The web app's {@code PredictionLogOptions.DIRECTORY}: a path, made absolute here. */
     static final String PREDICTION_LOG_PARAMETER = "tabserve.prediction-log";
+    /** The container's defaults for the web app, in place of Jetty's webdefault-ee10.xml (see the file). */
+    static final java.net.URL DEFAULTS_DESCRIPTOR = EmbeddedServer.class.getResource("webdefault.xml");
     private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
     /** Jetty's {@code MemoryUtils} setting: how many object references fill a cache line (padding of its queues). */
     static final String REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
@@ -92,6 +94,10 @@ public final class EmbeddedServer {
         WebAppContext webapp = new WebAppContext("/", null, null, null, null,
                 ServletContextHandler.NO_SESSIONS | ServletContextHandler.NO_SECURITY);
         webapp.setWar(war.toString());
+        // Jetty's webdefault-ee10.xml declares two security constraints (TRACE's), which a web app without a security
+        // handler cannot apply: each was a warning at every start. The launcher's own defaults keep only what tabserve
+        // uses of them, the static-file servlet; the app refuses TRACE itself.
+        webapp.setDefaultsDescriptor(DEFAULTS_DESCRIPTOR.toExternalForm());
         webapp.setThrowUnavailableOnStartupException(true);
         // Only the Swagger UI webjar has anything under META-INF/ for the container (its static files); web.xml is
         // metadata-complete. Scanning just that jar instead of all of WEB-INF/lib saves time at every start.
