@@ -7,6 +7,7 @@ import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -112,15 +113,24 @@ public final class EmbeddedServer {
         // A body that trickles in ends at the minimum rate: the app's read of it fails, and it answers 408.
         MinimumBodyRate bodyRate = new MinimumBodyRate(options.minRequestRate(), options.minRequestRateGrace(),
                 new GracefulHandler(webapp));
-        HeaderDeadline headerDeadline = new HeaderDeadline(options.headerTimeout(), bodyRate);
+        // A request whose client went away (a reset stream, a closed connection) is marked for the access log.
+        HeaderDeadline headerDeadline = new HeaderDeadline(options.headerTimeout(), new ClientAbort(bodyRate));
         connector.addBean(headerDeadline, false);
         server.setHandler(headerDeadline);
         // One line per request on stdout in the NCSA combined format, which log tools read as they read Apache's.
         // (A servlet container deployment uses that container's own access log configuration instead.)
-        server.setRequestLog(new CustomRequestLog(ACCESS_LOG::write, CustomRequestLog.EXTENDED_NCSA_FORMAT));
+        server.setRequestLog(accessLog(ACCESS_LOG::write));
         server.setStopTimeout(STOP_TIMEOUT.toMillis());
         server.setStopAtShutdown(false); // StopSignals stops it before the JVM shuts down, so that the exit status is 0
         return server;
+    }
+
+    /**
+     * The access log: one line per request in the NCSA combined format, a request whose client went away with
+     * {@link ClientAbort}'s status.
+     */
+    static RequestLog accessLog(RequestLog.Writer writer) {
+        return ClientAbort.logging(new CustomRequestLog(writer, CustomRequestLog.EXTENDED_NCSA_FORMAT));
     }
 
     /**

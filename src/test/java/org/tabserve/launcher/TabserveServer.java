@@ -1,7 +1,6 @@
 package org.tabserve.launcher;
 
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
-import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.tabserve.RunningServer;
@@ -110,7 +109,7 @@ public final class TabserveServer implements RunningServer {
             }
         });
         TabserveServer running = new TabserveServer(server);
-        server.setRequestLog(new CustomRequestLog(running.output::add, CustomRequestLog.EXTENDED_NCSA_FORMAT));
+        server.setRequestLog(EmbeddedServer.accessLog(running.output::add));
         running.start(webapp);
         return running;
     }
