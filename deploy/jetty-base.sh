@@ -162,6 +162,9 @@ jetty.server.stopTimeout=30000
 jetty.sizeLimit.maxRequestContentSize=230686720
 ## The container's defaults for the web app (written above from the launcher's jar) instead of Jetty's.
 jetty.deploy.defaultsDescriptorPath=${jetty.base}/etc/tabserve-webdefault.xml
+## HTTP/2 streams one connection may have open at once: fewer than the app's 64 concurrency slots, so that one
+## connection cannot take them all (java -jar's --max-concurrent-streams; Jetty's default is 128).
+jetty.http2c.maxConcurrentStreams=32
 ## The launcher's classes on Jetty's class path (lib/tabserve, for tabserve-h2c) are none of a web app's business.
 jetty.webapp.addHiddenClasses+=,org.tabserve.launcher.
 INI

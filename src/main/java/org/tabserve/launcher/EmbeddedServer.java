@@ -77,8 +77,11 @@ public final class EmbeddedServer {
         http.setRequestHeaderSize(options.maxHeaderBytes());
         // HTTP/1.1, and HTTP/2 cleartext on the same port for the gRPC service: clients speak it with prior knowledge
         // (the HTTP/1.1 connection sees HTTP/2's preface and hands over); an Upgrade: h2c request stays HTTP/1.1.
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http),
-                new PriorKnowledgeH2c(http));
+        PriorKnowledgeH2c h2c = new PriorKnowledgeH2c(http);
+        // Fewer streams per connection than the web app has concurrency slots: one connection, however many calls it
+        // multiplexes, cannot take every slot (a client past it waits for a stream to end, as HTTP/2 clients do).
+        h2c.setMaxConcurrentStreams(options.maxConcurrentStreams());
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http), h2c);
         connector.setHost(options.host());
         connector.setPort(options.port());
         // A connection silent this long is closed, also half-way through its headers: slow-loris clients end here.
@@ -113,8 +116,11 @@ public final class EmbeddedServer {
         // A body that trickles in ends at the minimum rate: the app's read of it fails, and it answers 408.
         MinimumBodyRate bodyRate = new MinimumBodyRate(options.minRequestRate(), options.minRequestRateGrace(),
                 new GracefulHandler(webapp));
+        // An answer its client takes too slowly (or not at all) is cut at the minimum response rate, freeing its slot.
+        MinimumResponseRate responseRate = new MinimumResponseRate(options.minResponseRate(),
+                options.minRequestRateGrace(), bodyRate);
         // A request whose client went away (a reset stream, a closed connection) is marked for the access log.
-        HeaderDeadline headerDeadline = new HeaderDeadline(options.headerTimeout(), new ClientAbort(bodyRate));
+        HeaderDeadline headerDeadline = new HeaderDeadline(options.headerTimeout(), new ClientAbort(responseRate));
         connector.addBean(headerDeadline, false);
         server.setHandler(headerDeadline);
         // One line per request on stdout in the NCSA combined format, which log tools read as they read Apache's.

@@ -51,6 +51,7 @@ public final class TabserveServer implements RunningServer {
             LauncherOptions.HOST_VARIABLE, LauncherOptions.MODEL_VARIABLE, LauncherOptions.IDLE_TIMEOUT_VARIABLE,
             LauncherOptions.HEADER_TIMEOUT_VARIABLE, LauncherOptions.MAX_HEADER_BYTES_VARIABLE,
             LauncherOptions.MIN_REQUEST_RATE_VARIABLE, LauncherOptions.MIN_REQUEST_RATE_GRACE_VARIABLE,
+            LauncherOptions.MIN_RESPONSE_RATE_VARIABLE, LauncherOptions.MAX_CONCURRENT_STREAMS_VARIABLE,
             LauncherOptions.MODELS_VARIABLE, LauncherOptions.POLL_SECONDS_VARIABLE,
             LauncherOptions.DEFAULT_MODEL_VARIABLE, LauncherOptions.MAX_MODELS_VARIABLE);
     /** Where the app's loggers live, for {@link #output()}. */
