@@ -69,7 +69,7 @@ public final class InvocationsHandler {
             List<FieldProblem> problems = new ArrayList<>();
             List<String> ignored;
             if (type.equals(MediaType.JSON)) {
-                JsonRowsParser.ParsedRows parsed = parser.parseJson(body, onError);
+                JsonRowsParser.ParsedRows parsed = parser.parseJson(body, onError, config.maxErrorRows());
                 List<Explanation> explained = RowExplanations.asked(request, parsed.explain())
                         && parsed.rows() != null ? RowExplanations.of(model, parsed.rows(), held) : null;
                 List<Prediction> predictions = parsed.rows() == null ? List.of()
@@ -91,7 +91,7 @@ public final class InvocationsHandler {
                             + " are given for JSON bodies (\"params\": {\"explain\": true}); send the rows as JSON,"
                             + " or leave explain out", null)));
                 }
-                MlflowRequestParser.CsvBody csv = parser.parseCsv(body, onError);
+                MlflowRequestParser.CsvBody csv = parser.parseCsv(body, onError, config.maxErrorRows());
                 for (CsvRowsParser.Chunk chunk : csv.chunks()) {
                     List<Prediction> predictions = chunk.size() == 0 ? List.of()
                             : model.counted(chunk.batch(), classifier.predict(chunk.batch()));
