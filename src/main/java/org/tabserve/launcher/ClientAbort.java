@@ -9,6 +9,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Marks a request whose client went away before it was answered (an HTTP/2 stream it reset, a connection it closed),
@@ -28,8 +29,12 @@ final class ClientAbort extends Handler.Wrapper {
     /** The request attribute set when the client went away. */
     static final String ATTRIBUTE = "org.tabserve.launcher.clientAbort";
 
-    ClientAbort(Handler handler) {
+    private final AtomicLong aborts;
+
+    /** @param aborts counts the requests whose client went away */
+    ClientAbort(AtomicLong aborts, Handler handler) {
         super(handler);
+        this.aborts = aborts;
     }
 
     @Override
@@ -40,7 +45,7 @@ final class ClientAbort extends Handler.Wrapper {
     }
 
     /** The request as the app sees it: a body that fails because the client went away marks it. */
-    private static final class Watched extends Request.Wrapper {
+    private final class Watched extends Request.Wrapper {
         Watched(Request request) {
             super(request);
         }
@@ -56,8 +61,9 @@ final class ClientAbort extends Handler.Wrapper {
 
         void failed(Throwable failure) {
             // Not a timeout (the server's decision) nor a malformed body (the client's error, answered as such).
-            if (!(failure instanceof TimeoutException) && !(failure instanceof HttpException)) {
-                setAttribute(ATTRIBUTE, Boolean.TRUE);
+            if (!(failure instanceof TimeoutException) && !(failure instanceof HttpException)
+                    && setAttribute(ATTRIBUTE, Boolean.TRUE) == null) {
+                aborts.incrementAndGet(); // once: the body's failure and the listener may both tell it
             }
         }
     }

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -34,6 +35,11 @@ public final class EmbeddedServer {
     /** The web app's context attributes this launcher reads (set by the app's listener). */
     static final String MODEL_SUMMARY = "tabserve.model.summary";
     static final String MODEL_FAILURE = "tabserve.model.failure";
+    /** The context attribute through which the web app's /metrics reads the launcher's counters. */
+    static final String COUNTERS = "tabserve.launcher.counters";
+    /** The counters' names in it. */
+    static final String RESPONSES_CUT = "responses_cut";
+    static final String CLIENT_ABORTS = "client_aborts";
     /** The context init-parameter through which the web app learns the model path. */
     static final String MODEL_PARAMETER = "tabserve.model";
     /** The context init-parameters through which the web app learns its model repository's settings. */
@@ -117,10 +123,15 @@ public final class EmbeddedServer {
         MinimumBodyRate bodyRate = new MinimumBodyRate(options.minRequestRate(), options.minRequestRateGrace(),
                 new GracefulHandler(webapp));
         // An answer its client takes too slowly (or not at all) is cut at the minimum response rate, freeing its slot.
+        // It and the next are counted for the app's /metrics, which reads the counters from a context attribute.
+        AtomicLong responsesCut = new AtomicLong();
+        AtomicLong clientAborts = new AtomicLong();
+        webapp.setAttribute(COUNTERS, Map.of(RESPONSES_CUT, responsesCut, CLIENT_ABORTS, clientAborts));
         MinimumResponseRate responseRate = new MinimumResponseRate(options.minResponseRate(),
-                options.minRequestRateGrace(), bodyRate);
+                options.minRequestRateGrace(), responsesCut, bodyRate);
         // A request whose client went away (a reset stream, a closed connection) is marked for the access log.
-        HeaderDeadline headerDeadline = new HeaderDeadline(options.headerTimeout(), new ClientAbort(responseRate));
+        HeaderDeadline headerDeadline = new HeaderDeadline(options.headerTimeout(),
+                new ClientAbort(clientAborts, responseRate));
         connector.addBean(headerDeadline, false);
         server.setHandler(headerDeadline);
         // One line per request on stdout in the NCSA combined format, which log tools read as they read Apache's.

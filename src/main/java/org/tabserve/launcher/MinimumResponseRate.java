@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
@@ -34,14 +35,17 @@ final class MinimumResponseRate extends Handler.Wrapper {
 
     private final long minBytesPerSecond;
     private final long graceNanos;
+    private final AtomicLong cut;
 
     /**
      * @param minBytesPerSecond the slowest average rate accepted once the grace is over; 0 turns the check off
      * @param grace             how long the server may wait for a client at any rate (a receive window that opens
      *                          late, a first stall)
+     * @param cut               counts the answers cut
      */
-    MinimumResponseRate(long minBytesPerSecond, Duration grace, Handler handler) {
+    MinimumResponseRate(long minBytesPerSecond, Duration grace, AtomicLong cut, Handler handler) {
         super(handler);
+        this.cut = cut;
         this.minBytesPerSecond = minBytesPerSecond;
         this.graceNanos = grace.toNanos();
     }
@@ -132,6 +136,7 @@ final class MinimumResponseRate extends Handler.Wrapper {
                         + minBytesPerSecond + " bytes/s that the server accepts once it has waited "
                         + graceNanos / 1_000_000_000L + " s (--min-response-rate)");
             }
+            cut.incrementAndGet();
             LOG.fine(failure::getMessage);
             Runnable cancel = getWrapped().cancelSend(failure, write);
             if (cancel != null) {

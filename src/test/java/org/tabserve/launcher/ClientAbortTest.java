@@ -11,7 +11,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A request the client gives up on (an HTTP/2 stream it resets half-way through its body) is the client's doing: the
- * access log shows it as 499, the status nginx and Jetty's own logs give a client that went away, not as a 500.
+ * access log shows it as 499, the status nginx and Jetty's own logs give a client that went away, not as a 500, and
+ * {@code /metrics} counts it.
  */
 class ClientAbortTest {
 
@@ -31,6 +32,9 @@ class ClientAbortTest {
             String grpc = accessLogLine(server, "\"POST /inference.GRPCInferenceService/ModelInfer HTTP/2.0\"");
             String rest = accessLogLine(server, "\"POST /api/predict HTTP/2.0\"");
             assertTrue(grpc.contains("\" 499 ") && rest.contains("\" 499 "), grpc + "\n" + rest);
+            String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    server.uri("/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(metrics.contains("\ntabserve_client_aborts_total 2.0\n"), metrics);
         }
     }
 

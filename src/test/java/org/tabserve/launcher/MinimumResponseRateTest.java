@@ -12,12 +12,14 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A client that asks for answers and reads none of them: one HTTP/2 connection with a stream window of 0 opens 100
  * streams of {@code GET /openapi.json} (about 40 KB each, none of which can be sent). It must not hold every
  * concurrency slot (HTTP/2's concurrent streams per connection are fewer than the slots), and the streams it opened
- * must not keep theirs past the minimum response rate's grace: each is reset, and others are served meanwhile.
+ * must not keep theirs past the minimum response rate's grace: each is reset (and counted in {@code /metrics}), and
+ * others are served meanwhile.
  */
 class MinimumResponseRateTest {
 
@@ -62,6 +64,10 @@ class MinimumResponseRateTest {
                     waiting.remove(frame.stream());
                 }
             }
+            String metrics = client.send(HttpRequest.newBuilder(server.uri("/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(metrics.contains("\ntabserve_responses_cut_total " + answered.size() + ".0\n"),
+                    answered.size() + " cut: " + metrics);
         }
     }
 }
