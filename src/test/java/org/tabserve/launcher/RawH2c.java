@@ -21,7 +21,6 @@ final class RawH2c implements AutoCloseable {
     static final int RST_STREAM = 3;
     static final int SETTINGS = 4;
     static final int PING = 6;
-    static final int GOAWAY = 7;
     static final int END_STREAM = 0x1;
     static final int END_HEADERS = 0x4;
     /** SETTINGS_INITIAL_WINDOW_SIZE's identifier. */
