@@ -79,6 +79,13 @@ if [ ! -f lib/tabserve/tabserve-launcher.jar ]; then
     "WEB-INF/lib-jetty there first" >&2
   exit 1
 fi
+# The container's defaults for the web app: the launcher's, in place of Jetty's etc/webdefault-ee10.xml, as under
+# `java -jar` (the static-file servlet without Jetty's TRACE constraints, which answered 403 before the app could
+# answer TRACE with its 405; see the file).
+rm -rf etc/tabserve-webdefault
+extract_flat "$PWD/lib/tabserve/tabserve-launcher.jar" 'org/tabserve/launcher/webdefault.xml' etc/tabserve-webdefault
+mv etc/tabserve-webdefault/webdefault.xml etc/tabserve-webdefault.xml
+rmdir etc/tabserve-webdefault
 # Jetty's http2c module, with the launcher's factory that leaves `Upgrade: h2c` requests on HTTP/1.1.
 cat > modules/tabserve-h2c.mod <<'MOD'
 # Written by deploy/jetty-base.sh.
@@ -153,6 +160,11 @@ jetty.server.stopTimeout=30000
 ## 220 MiB: above tabserve's largest accepted body (a 200 MiB CSV upload plus multipart overhead), so that the
 ## app, not the container, answers oversized requests with its 413 problem+json.
 jetty.sizeLimit.maxRequestContentSize=230686720
+## The container's defaults for the web app (written above from the launcher's jar) instead of Jetty's.
+jetty.deploy.defaultsDescriptorPath=${jetty.base}/etc/tabserve-webdefault.xml
+## HTTP/2 streams one connection may have open at once: fewer than the app's 64 concurrency slots, so that one
+## connection cannot take them all (java -jar's --max-concurrent-streams; Jetty's default is 128).
+jetty.http2c.maxConcurrentStreams=32
 ## The launcher's classes on Jetty's class path (lib/tabserve, for tabserve-h2c) are none of a web app's business.
 jetty.webapp.addHiddenClasses+=,org.tabserve.launcher.
 INI

@@ -7,6 +7,7 @@ import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -33,6 +35,11 @@ public final class EmbeddedServer {
     /** The web app's context attributes this launcher reads (set by the app's listener). */
     static final String MODEL_SUMMARY = "tabserve.model.summary";
     static final String MODEL_FAILURE = "tabserve.model.failure";
+    /** The context attribute through which the web app's /metrics reads the launcher's counters. */
+    static final String COUNTERS = "tabserve.launcher.counters";
+    /** The counters' names in it. */
+    static final String RESPONSES_CUT = "responses_cut";
+    static final String CLIENT_ABORTS = "client_aborts";
     /** The context init-parameter through which the web app learns the model path. */
     static final String MODEL_PARAMETER = "tabserve.model";
     /** The context init-parameters through which the web app learns its model repository's settings. */
@@ -42,6 +49,8 @@ public final class EmbeddedServer {
     static final String MAX_MODELS_PARAMETER = "tabserve.max-models";
     /** The web app's {@code PredictionLogOptions.DIRECTORY}: a path, made absolute here. */
     static final String PREDICTION_LOG_PARAMETER = "tabserve.prediction-log";
+    /** The container's defaults for the web app, in place of Jetty's webdefault-ee10.xml (see the file). */
+    static final java.net.URL DEFAULTS_DESCRIPTOR = EmbeddedServer.class.getResource("webdefault.xml");
     private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
     /** Jetty's {@code MemoryUtils} setting: how many object references fill a cache line (padding of its queues). */
     static final String REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
@@ -74,8 +83,11 @@ public final class EmbeddedServer {
         http.setRequestHeaderSize(options.maxHeaderBytes());
         // HTTP/1.1, and HTTP/2 cleartext on the same port for the gRPC service: clients speak it with prior knowledge
         // (the HTTP/1.1 connection sees HTTP/2's preface and hands over); an Upgrade: h2c request stays HTTP/1.1.
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http),
-                new PriorKnowledgeH2c(http));
+        PriorKnowledgeH2c h2c = new PriorKnowledgeH2c(http);
+        // Fewer streams per connection than the web app has concurrency slots: one connection, however many calls it
+        // multiplexes, cannot take every slot (a client past it waits for a stream to end, as HTTP/2 clients do).
+        h2c.setMaxConcurrentStreams(options.maxConcurrentStreams());
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http), h2c);
         connector.setHost(options.host());
         connector.setPort(options.port());
         // A connection silent this long is closed, also half-way through its headers: slow-loris clients end here.
@@ -92,6 +104,10 @@ public final class EmbeddedServer {
         WebAppContext webapp = new WebAppContext("/", null, null, null, null,
                 ServletContextHandler.NO_SESSIONS | ServletContextHandler.NO_SECURITY);
         webapp.setWar(war.toString());
+        // Jetty's webdefault-ee10.xml declares two security constraints (TRACE's), which a web app without a security
+        // handler cannot apply: each was a warning at every start. The launcher's own defaults keep only what tabserve
+        // uses of them, the static-file servlet; the app refuses TRACE itself.
+        webapp.setDefaultsDescriptor(DEFAULTS_DESCRIPTOR.toExternalForm());
         webapp.setThrowUnavailableOnStartupException(true);
         // Only the Swagger UI webjar has anything under META-INF/ for the container (its static files); web.xml is
         // metadata-complete. Scanning just that jar instead of all of WEB-INF/lib saves time at every start.
@@ -106,18 +122,34 @@ public final class EmbeddedServer {
         // A body that trickles in ends at the minimum rate: the app's read of it fails, and it answers 408.
         MinimumBodyRate bodyRate = new MinimumBodyRate(options.minRequestRate(), options.minRequestRateGrace(),
                 new GracefulHandler(webapp));
-        HeaderDeadline headerDeadline = new HeaderDeadline(options.headerTimeout(), bodyRate);
+        // An answer its client takes too slowly (or not at all) is cut at the minimum response rate, freeing its slot.
+        // It and the next are counted for the app's /metrics, which reads the counters from a context attribute.
+        AtomicLong responsesCut = new AtomicLong();
+        AtomicLong clientAborts = new AtomicLong();
+        webapp.setAttribute(COUNTERS, Map.of(RESPONSES_CUT, responsesCut, CLIENT_ABORTS, clientAborts));
+        MinimumResponseRate responseRate = new MinimumResponseRate(options.minResponseRate(),
+                options.minRequestRateGrace(), responsesCut, bodyRate);
+        // A request whose client went away (a reset stream, a closed connection) is marked for the access log.
+        HeaderDeadline headerDeadline = new HeaderDeadline(options.headerTimeout(),
+                new ClientAbort(clientAborts, responseRate));
         connector.addBean(headerDeadline, false);
         server.setHandler(headerDeadline);
         // One line per request on stdout in the NCSA combined format, which log tools read as they read Apache's.
         // (A servlet container deployment uses that container's own access log configuration instead.)
         // The prediction log's masked columns are masked here too: a query (GET /predict?sex=...) carries their values.
         QueryValueMask mask = new QueryValueMask(options.accessLogMask());
-        server.setRequestLog(new CustomRequestLog(line -> ACCESS_LOG.write(mask.apply(line)),
-                CustomRequestLog.EXTENDED_NCSA_FORMAT));
+        server.setRequestLog(accessLog(line -> ACCESS_LOG.write(mask.apply(line))));
         server.setStopTimeout(STOP_TIMEOUT.toMillis());
         server.setStopAtShutdown(false); // StopSignals stops it before the JVM shuts down, so that the exit status is 0
         return server;
+    }
+
+    /**
+     * The access log: one line per request in the NCSA combined format, a request whose client went away with
+     * {@link ClientAbort}'s status.
+     */
+    static RequestLog accessLog(RequestLog.Writer writer) {
+        return ClientAbort.logging(new CustomRequestLog(writer, CustomRequestLog.EXTENDED_NCSA_FORMAT));
     }
 
     /**

@@ -14,7 +14,9 @@ import java.util.Set;
  * ({@code TABSERVE_IDLE_TIMEOUT}, seconds, default 30), {@code --header-timeout} ({@code TABSERVE_HEADER_TIMEOUT},
  * seconds, default 20), {@code --max-header-bytes} ({@code TABSERVE_MAX_HEADER_BYTES}, default 8192),
  * {@code --min-request-rate} ({@code TABSERVE_MIN_REQUEST_RATE}, bytes/s, default 1024) and
- * {@code --min-request-rate-grace} ({@code TABSERVE_MIN_REQUEST_RATE_GRACE}, seconds, default 10), the model
+ * {@code --min-request-rate-grace} ({@code TABSERVE_MIN_REQUEST_RATE_GRACE}, seconds, default 10),
+ * {@code --min-response-rate} ({@code TABSERVE_MIN_RESPONSE_RATE}, bytes/s, default 1024),
+ * {@code --max-concurrent-streams} ({@code TABSERVE_MAX_CONCURRENT_STREAMS}, default 32), the model
  * repository's {@code --models} ({@code TABSERVE_MODELS}), {@code --poll-seconds} ({@code TABSERVE_POLL_SECONDS}),
  * {@code --default-model} ({@code TABSERVE_DEFAULT_MODEL}) and {@code --max-models} ({@code TABSERVE_MAX_MODELS}),
  * and {@code --help}.
@@ -32,7 +34,13 @@ import java.util.Set;
  * @param minRequestRate the slowest average rate, in bytes per second since the request began, at which a request's
  *                       body may arrive once {@code minRequestRateGrace} has passed (408 below it; 0: no minimum):
  *                       what ends uploads that trickle a byte before each idle timeout
- * @param minRequestRateGrace how long a body may arrive at any rate before the minimum applies
+ * @param minRequestRateGrace how long a body may arrive, or an answer be read, at any rate before the minimum
+ *                       applies
+ * @param minResponseRate the slowest average rate, in bytes per second of the time the server has waited for the
+ *                       client to take them, at which a response may be read once the grace has passed (the response
+ *                       is cut below it; 0: no minimum): what frees the thread and slot of a client that reads nothing
+ * @param maxConcurrentStreams most HTTP/2 streams one connection may have open at once, fewer than the web app's
+ *                       concurrency slots, so that one connection cannot take them all
  * @param webSettings    the web app's own settings given as flags ({@code --prediction-log DIR} is
  *                       {@code tabserve.prediction-log}), passed on as init-parameters for the app to check
  * @param accessLogMask  the query parameters whose values the access log leaves out: the prediction log's masked
@@ -41,8 +49,8 @@ import java.util.Set;
  */
 public record LauncherOptions(String host, int port, Optional<String> model, boolean help, Duration idleTimeout,
                               int maxHeaderBytes, Duration headerTimeout, Repository repository, long minRequestRate,
-                              Duration minRequestRateGrace, Map<String, String> webSettings,
-                              Set<String> accessLogMask) {
+                              Duration minRequestRateGrace, long minResponseRate, int maxConcurrentStreams,
+                              Map<String, String> webSettings, Set<String> accessLogMask) {
 
     /** The flags that are the web app's settings of the same name under {@code tabserve.}. */
     static final List<String> WEB_SETTING_FLAGS =
@@ -74,7 +82,8 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
     public LauncherOptions(String host, int port, Optional<String> model, boolean help, Duration idleTimeout,
                            int maxHeaderBytes, Duration headerTimeout) {
         this(host, port, model, help, idleTimeout, maxHeaderBytes, headerTimeout, Repository.NONE,
-                DEFAULT_MIN_REQUEST_RATE, DEFAULT_MIN_REQUEST_RATE_GRACE, Map.of(), Set.of());
+                DEFAULT_MIN_REQUEST_RATE, DEFAULT_MIN_REQUEST_RATE_GRACE, DEFAULT_MIN_RESPONSE_RATE,
+                DEFAULT_MAX_CONCURRENT_STREAMS, Map.of(), Set.of());
     }
 
     /** Default idle timeout. */
@@ -93,6 +102,13 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
      * stall all fit, and a trickling client is cut after this long, not after as long as it likes.
      */
     public static final Duration DEFAULT_MIN_REQUEST_RATE_GRACE = Duration.ofSeconds(10);
+    /** Default minimum response rate, bytes per second: the body's minimum, for the same reasons. */
+    public static final long DEFAULT_MIN_RESPONSE_RATE = 1024;
+    /**
+     * Default HTTP/2 streams per connection: half of the web app's default concurrency slots (64), as uploads get
+     * half, so that one connection, however many calls it multiplexes, leaves the other half to other clients.
+     */
+    public static final int DEFAULT_MAX_CONCURRENT_STREAMS = 32;
 
     /** The usual settings: loopback or not, a port, a model; default limits. */
     public LauncherOptions(String host, int port, Optional<String> model, boolean help) {
@@ -115,6 +131,10 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
     public static final String MIN_REQUEST_RATE_VARIABLE = "TABSERVE_MIN_REQUEST_RATE";
     /** Environment variable for the time before the minimum body rate applies, in seconds. */
     public static final String MIN_REQUEST_RATE_GRACE_VARIABLE = "TABSERVE_MIN_REQUEST_RATE_GRACE";
+    /** Environment variable for the minimum response rate, in bytes per second. */
+    public static final String MIN_RESPONSE_RATE_VARIABLE = "TABSERVE_MIN_RESPONSE_RATE";
+    /** Environment variable for the most HTTP/2 streams a connection may have open at once. */
+    public static final String MAX_CONCURRENT_STREAMS_VARIABLE = "TABSERVE_MAX_CONCURRENT_STREAMS";
     /** Environment variable for the model repository directory; the web app reads the same one inside any container. */
     public static final String MODELS_VARIABLE = "TABSERVE_MODELS";
     /** The web app's setting of the prediction log's masked columns, which the access log masks too. */
@@ -131,6 +151,8 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
     static final int MAX_POLL_SECONDS = 86_400;
     /** Largest {@code --min-request-rate} accepted: 100 MB/s, past which a minimum would refuse ordinary networks. */
     static final int MAX_MIN_REQUEST_RATE = 100_000_000;
+    /** Largest {@code --max-concurrent-streams} accepted: Jetty's own default, 128. */
+    static final int MAX_MAX_CONCURRENT_STREAMS = 128;
     /** Largest {@code --max-models} accepted. */
     static final int MAX_MAX_MODELS = 100_000;
 
@@ -139,6 +161,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                                           [--poll-seconds N] [--default-model NAME] [--max-models N]
                                           [--idle-timeout SECONDS] [--header-timeout SECONDS] [--max-header-bytes N]
                                           [--min-request-rate BYTES] [--min-request-rate-grace SECONDS]
+                                          [--min-response-rate BYTES] [--max-concurrent-streams N]
                                           [--prediction-log DIR [--prediction-log-sample F] [--prediction-log-mask A,B]]
                                           [--help]
                    java -jar tabserve.war card --model MODEL.onnx --data LABELLED.csv --label COLUMN --out NEW.onnx ...
@@ -162,6 +185,11 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                                bytes/s on average (default 1024; 0 = no minimum)   env TABSERVE_MIN_REQUEST_RATE
               --min-request-rate-grace S  ...once it has been arriving for S seconds
                                (default 10)                           env TABSERVE_MIN_REQUEST_RATE_GRACE
+              --min-response-rate N  cut a response its client reads slower than N bytes/s
+                               on average, once it has waited for the client S seconds
+                               (default 1024; 0 = no minimum)        env TABSERVE_MIN_RESPONSE_RATE
+              --max-concurrent-streams N  most HTTP/2 streams (gRPC calls) open at once on
+                               one connection (default 32)        env TABSERVE_MAX_CONCURRENT_STREAMS
               --prediction-log DIR  write what each request scored (inputs, answer, latency) as
                                JSON Lines to DIR, rotated by size (default: off)   env TABSERVE_PREDICTION_LOG
               --prediction-log-sample F  log a share F of requests (default 1)
@@ -209,6 +237,8 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
         String minRate = environment.getOrDefault(MIN_REQUEST_RATE_VARIABLE, Long.toString(DEFAULT_MIN_REQUEST_RATE));
         String minRateGrace = environment.getOrDefault(MIN_REQUEST_RATE_GRACE_VARIABLE,
                 Long.toString(DEFAULT_MIN_REQUEST_RATE_GRACE.toSeconds()));
+        String minResponseRate = environment.get(MIN_RESPONSE_RATE_VARIABLE);
+        String maxStreams = environment.get(MAX_CONCURRENT_STREAMS_VARIABLE);
         boolean help = false;
         Map<String, String> webSettings = new java.util.LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
@@ -218,7 +248,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                 case "--help", "-h" -> help = true;
                 case "--port", "--host", "--model", "--idle-timeout", "--header-timeout", "--max-header-bytes",
                      "--models", "--poll-seconds", "--default-model", "--max-models", "--min-request-rate",
-                     "--min-request-rate-grace" -> {
+                     "--min-request-rate-grace", "--min-response-rate", "--max-concurrent-streams" -> {
                     String value;
                     if (arg.contains("=")) {
                         value = arg.substring(arg.indexOf('=') + 1);
@@ -239,6 +269,8 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                         case "--max-models" -> maxModels = value;
                         case "--min-request-rate" -> minRate = value;
                         case "--min-request-rate-grace" -> minRateGrace = value;
+                        case "--min-response-rate" -> minResponseRate = value;
+                        case "--max-concurrent-streams" -> maxStreams = value;
                         default -> model = value;
                     }
                 }
@@ -269,6 +301,8 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
         long headerSeconds = positive("--header-timeout", headerTime, 3600);
         OptionalInt minBytesPerSecond = optional("--min-request-rate", minRate, 0, MAX_MIN_REQUEST_RATE);
         long graceSeconds = positive("--min-request-rate-grace", minRateGrace, 3600);
+        OptionalInt minResponseBytesPerSecond = optional("--min-response-rate", minResponseRate, 0, MAX_MIN_REQUEST_RATE);
+        OptionalInt streams = optional("--max-concurrent-streams", maxStreams, 1, MAX_MAX_CONCURRENT_STREAMS);
         Optional<String> directory = present(models);
         if (modelPath.isPresent() && directory.isPresent()) {
             throw new UsageException("--model (" + MODEL_VARIABLE + ") and --models (" + MODELS_VARIABLE
@@ -280,7 +314,8 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
         return new LauncherOptions(host.strip(), portNumber, modelPath, help, Duration.ofSeconds(idleSeconds),
                 (int) headerLimit, Duration.ofSeconds(headerSeconds), repository,
                 minBytesPerSecond.orElse((int) DEFAULT_MIN_REQUEST_RATE),
-                Duration.ofSeconds(graceSeconds), webSettings, accessLogMask(webSettings, environment));
+                Duration.ofSeconds(graceSeconds), minResponseBytesPerSecond.orElse((int) DEFAULT_MIN_RESPONSE_RATE),
+                streams.orElse(DEFAULT_MAX_CONCURRENT_STREAMS), webSettings, accessLogMask(webSettings, environment));
     }
 
     /**

@@ -65,6 +65,11 @@ public final class TabserveListener implements ServletContextListener {
     public static final String MODEL_SUMMARY = "tabserve.model.summary";
     /** Context attribute: why no model is served, when none is. */
     public static final String MODEL_FAILURE = "tabserve.model.failure";
+    /**
+     * Context attribute the launcher sets (under {@code java -jar} only): its counters by name, a
+     * {@code Map<String, AtomicLong>} (JDK types, across its class loader), for {@code /metrics}.
+     */
+    public static final String LAUNCHER_COUNTERS = "tabserve.launcher.counters";
 
     private static final Logger LOG = Logger.getLogger(TabserveListener.class.getName());
     private static final String BUNDLED_MODEL = "/WEB-INF/model.onnx";
@@ -87,6 +92,9 @@ public final class TabserveListener implements ServletContextListener {
             throw e;
         }
         TabserveMetrics metrics = new TabserveMetrics();
+        if (context.getAttribute(LAUNCHER_COUNTERS) instanceof java.util.Map<?, ?> counters) {
+            metrics.launcherCounters(counters); // java -jar's connection-level counts
+        }
         ModelBytes documents = ModelBytes.ofHeap();
         MemoryBudget heap = MemoryBudget.ofHeap();
         // The prediction log's queue holds scored batches after their requests have given their share back: its

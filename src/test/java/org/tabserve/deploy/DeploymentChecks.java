@@ -225,6 +225,17 @@ abstract class DeploymentChecks {
     }
 
     @Test
+    void refusesTraceWith405EchoingNothing() throws Exception {
+        // Servlets that do not handle TRACE themselves (the metrics, the gRPC service) would echo the request back.
+        for (String path : List.of("/metrics", "/inference.GRPCInferenceService/ServerLive")) {
+            RawAnswer answer = raw("TRACE " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer"
+                    + " secret-token\r\nAccept: application/json\r\nConnection: close\r\n\r\n");
+            assertTrue(answer.statusLine().startsWith("HTTP/1.1 405 "), path + ": " + answer);
+            assertFalse((answer.headers() + answer.body()).contains("secret-token"), path + " echoes: " + answer);
+        }
+    }
+
+    @Test
     void theContainersOwnRefusalsNameNoServerNorVersion() throws Exception {
         // Refused by the container before the app sees them: no Host, an encoded slash, an encoded NUL.
         for (String request : List.of("GET /api/model HTTP/1.1\r\nConnection: close\r\n\r\n",

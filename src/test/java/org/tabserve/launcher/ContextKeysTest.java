@@ -24,6 +24,13 @@ class ContextKeysTest {
     }
 
     @Test
+    void theAppReadsTheCountersTheLauncherSets() {
+        assertEquals(TabserveListener.LAUNCHER_COUNTERS, EmbeddedServer.COUNTERS);
+        assertEquals(org.tabserve.web.http.TabserveMetrics.RESPONSES_CUT, EmbeddedServer.RESPONSES_CUT);
+        assertEquals(org.tabserve.web.http.TabserveMetrics.CLIENT_ABORTS, EmbeddedServer.CLIENT_ABORTS);
+    }
+
+    @Test
     void theLauncherSetsTheParametersTheAppReads() {
         assertEquals(WebConfig.MODEL, EmbeddedServer.MODEL_PARAMETER);
         assertEquals(RepositoryOptions.DIRECTORY, EmbeddedServer.MODELS_PARAMETER);

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,6 +64,58 @@ class EmbeddedServerTest {
             assertEquals(200, answer.statusCode(), answer.body());
             assertTrue(answer.body().contains("\"label\""), answer.body());
             assertTrue(answer.headers().allValues("Set-Cookie").isEmpty(), answer.headers().toString());
+        }
+    }
+
+    /**
+     * Jetty's default descriptor declared two security constraints (TRACE's) that a web app without a security handler
+     * cannot apply, a warning each at every start; and without them TRACE reached servlets that echo it (the metrics,
+     * the gRPC service). The launcher's own defaults have none, and the app refuses TRACE with 405 itself, echoing
+     * nothing.
+     */
+    @Test
+    void startsWithoutASecurityConstraintWarningAndRefusesTraceOnEveryPathEchoingNothing() throws Exception {
+        java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler collect = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    warnings.add(record.getLoggerName() + ": " + record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger jetty = java.util.logging.Logger.getLogger("org.eclipse.jetty");
+        jetty.addHandler(collect);
+        try (TabserveServer server = TabserveServer.startReady()) {
+            assertTrue(warnings.stream().noneMatch(warning -> warning.contains("security-constraint")),
+                    warnings.toString());
+            for (String path : List.of("/metrics", "/inference.GRPCInferenceService/ServerLive", "/api/model",
+                    "/static/tabserve.css", "/")) {
+                String answer = raw(server.uri(), "TRACE " + path + " HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Authorization: Bearer secret-token\r\nAccept: application/json\r\nConnection: close\r\n\r\n");
+                assertTrue(answer.startsWith("HTTP/1.1 405 "), path + ": " + answer);
+                assertFalse(answer.contains("secret-token") || answer.contains("message/http"), path + ": " + answer);
+            }
+        } finally {
+            jetty.removeHandler(collect);
+        }
+    }
+
+    /** Sends {@code request} as written and reads the answer until the server closes the connection. */
+    private static String raw(URI server, String request) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket(server.getHost(), server.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 

@@ -78,6 +78,27 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void theMinimumResponseRateAndTheStreamsPerConnectionHaveDefaultsAFlagAndAVariable() throws Exception {
+        LauncherOptions defaults = LauncherOptions.parse(new String[0], Map.of());
+        assertEquals(1024, defaults.minResponseRate());
+        assertEquals(32, defaults.maxConcurrentStreams());
+        Map<String, String> env = Map.of("TABSERVE_MIN_RESPONSE_RATE", "500", "TABSERVE_MAX_CONCURRENT_STREAMS", "8");
+        LauncherOptions fromEnv = LauncherOptions.parse(new String[0], env);
+        assertEquals(500, fromEnv.minResponseRate());
+        assertEquals(8, fromEnv.maxConcurrentStreams());
+        LauncherOptions flags = LauncherOptions.parse(new String[]{"--min-response-rate=0", "--max-concurrent-streams",
+                "100"}, env);
+        assertEquals(0, flags.minResponseRate(), "0 turns the minimum off");
+        assertEquals(100, flags.maxConcurrentStreams());
+        for (String[] bad : new String[][]{{"--max-concurrent-streams", "0"}, {"--max-concurrent-streams", "129"},
+                {"--min-response-rate", "-1"}}) {
+            LauncherOptions.UsageException refused = assertThrows(LauncherOptions.UsageException.class,
+                    () -> LauncherOptions.parse(bad, Map.of()));
+            assertTrue(refused.getMessage().contains(bad[0]), refused.getMessage());
+        }
+    }
+
+    @Test
     void helpIsAnsweredWhateverElseIsGiven() throws Exception {
         assertTrue(LauncherOptions.parse(new String[]{"--port", "1", "--help"}, Map.of()).help());
     }

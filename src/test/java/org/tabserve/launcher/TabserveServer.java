@@ -1,7 +1,6 @@
 package org.tabserve.launcher;
 
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
-import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.tabserve.RunningServer;
@@ -53,6 +52,7 @@ public final class TabserveServer implements RunningServer {
             LauncherOptions.HOST_VARIABLE, LauncherOptions.MODEL_VARIABLE, LauncherOptions.IDLE_TIMEOUT_VARIABLE,
             LauncherOptions.HEADER_TIMEOUT_VARIABLE, LauncherOptions.MAX_HEADER_BYTES_VARIABLE,
             LauncherOptions.MIN_REQUEST_RATE_VARIABLE, LauncherOptions.MIN_REQUEST_RATE_GRACE_VARIABLE,
+            LauncherOptions.MIN_RESPONSE_RATE_VARIABLE, LauncherOptions.MAX_CONCURRENT_STREAMS_VARIABLE,
             LauncherOptions.MODELS_VARIABLE, LauncherOptions.POLL_SECONDS_VARIABLE,
             LauncherOptions.DEFAULT_MODEL_VARIABLE, LauncherOptions.MAX_MODELS_VARIABLE);
     /** Where the app's loggers live, for {@link #output()}. */
@@ -111,7 +111,7 @@ public final class TabserveServer implements RunningServer {
             }
         });
         TabserveServer running = new TabserveServer(server);
-        server.setRequestLog(new CustomRequestLog(running.output::add, CustomRequestLog.EXTENDED_NCSA_FORMAT));
+        server.setRequestLog(EmbeddedServer.accessLog(running.output::add));
         running.start(webapp);
         return running;
     }

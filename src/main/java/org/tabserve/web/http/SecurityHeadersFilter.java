@@ -1,5 +1,6 @@
 package org.tabserve.web.http;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -18,6 +19,12 @@ import java.util.Map;
  * policy. Set before the servlet runs, so that error answers keep them. The set is {@link #HEADERS}, which this filter
  * also publishes to the container as the context attribute {@link #HEADERS_ATTRIBUTE}, so that the answers the
  * embedded server gives before the app sees a request (a malformed URI) carry the same ones.
+ *
+ * <p>It also refuses TRACE (405, through the container's error page), on every path: a servlet that does not handle
+ * it itself (the metrics, the gRPC service) would echo the request, credentials included, back as {@code message/http}
+ * (cross-site tracing). Containers used to refuse it by a security constraint in their default descriptor; the
+ * embedded server runs no security handler (its constraint lookup cost every request) and Tomcat refuses it in its
+ * connector, so the app does it here, once, the same in every container.
  */
 public final class SecurityHeadersFilter extends HttpFilter {
 
@@ -58,6 +65,10 @@ public final class SecurityHeadersFilter extends HttpFilter {
             throws IOException, ServletException {
         for (Map.Entry<String, String> header : HEADER_LIST) { // a loop: forEach(response::setHeader) made a lambda each time
             response.setHeader(header.getKey(), header.getValue());
+        }
+        if (request.getMethod().equals("TRACE") && request.getDispatcherType() == DispatcherType.REQUEST) {
+            response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED); // the error dispatch renders the problem
+            return;
         }
         chain.doFilter(request, response);
     }

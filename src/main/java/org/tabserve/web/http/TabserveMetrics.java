@@ -1,6 +1,7 @@
 package org.tabserve.web.http;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
@@ -91,6 +92,32 @@ public final class TabserveMetrics {
         JvmMemoryMetrics.builder().register(registry);
         JvmRuntimeInfoMetric.builder().register(registry);
         ProcessMetrics.builder().register(registry);
+    }
+
+    /** The launcher's counter of answers it cut because their client took them too slowly. */
+    public static final String RESPONSES_CUT = "responses_cut";
+    /** The launcher's counter of requests whose client went away before they were answered. */
+    public static final String CLIENT_ABORTS = "client_aborts";
+
+    /**
+     * Exposes the counters the launcher keeps below the web app under {@code java -jar} (a container has none): its
+     * {@link #RESPONSES_CUT} and {@link #CLIENT_ABORTS}, as numbers the launcher updates.
+     *
+     * @param counters the launcher's counters by name; one that is missing or not a number is left out
+     */
+    public void launcherCounters(Map<?, ?> counters) {
+        counterOf("tabserve_responses_cut", "Answers cut because their client took them slower than"
+                + " --min-response-rate (an HTTP/2 stream reset, an HTTP/1.1 connection closed)",
+                counters.get(RESPONSES_CUT));
+        counterOf("tabserve_client_aborts", "Requests whose client went away before they were answered (a reset"
+                + " stream, a closed connection), logged with status 499", counters.get(CLIENT_ABORTS));
+    }
+
+    private void counterOf(String name, String help, Object value) {
+        if (value instanceof Number number) {
+            CounterWithCallback.builder().name(name).help(help).callback(counter -> counter.call(number.doubleValue()))
+                    .register(registry);
+        }
     }
 
     /** @return the registry that {@code /metrics} exposes */
