@@ -28,6 +28,7 @@ import org.tabserve.web.http.ModelBytes;
 import org.tabserve.web.http.RequestEncodingFilter;
 import org.tabserve.web.http.RouteServlet;
 import org.tabserve.web.http.RouteTable;
+import org.tabserve.web.http.RowExplanations;
 import org.tabserve.web.http.SecurityHeadersFilter;
 import org.tabserve.web.http.ServedModels;
 import org.tabserve.predictionlog.PredictionLog;
@@ -74,6 +75,8 @@ public final class TabserveListener implements ServletContextListener {
     private PredictionLog predictionLog;
     /** The upload route, whose scoring pool stops with the app. */
     private PredictFileHandler upload;
+    /** The explanations, whose threads stop with the app. */
+    private RowExplanations explanations;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -100,9 +103,10 @@ public final class TabserveListener implements ServletContextListener {
                 + (Runtime.getRuntime().maxMemory() >> 20) + " MB heap");
         File temp = (File) context.getAttribute(ServletContext.TEMPDIR);
         upload = new PredictFileHandler(config, new UploadPages(views), budget);
+        explanations = new RowExplanations(config, metrics);
         AdminToken adminToken = new AdminToken(config, metrics);
         RouteTable routes = TabserveRoutes.table(served, config, views, budget, documents,
-                adminToken, temp == null ? null : temp.toPath(), upload, serverVersion());
+                adminToken, temp == null ? null : temp.toPath(), upload, explanations, serverVersion());
         ErrorRenderer errors = new ErrorRenderer(views, routes);
 
         ServletRegistration.Dynamic table = add(context, "routes", new RouteServlet(routes, served, errors),
@@ -118,7 +122,7 @@ public final class TabserveListener implements ServletContextListener {
         int maxInbound = (int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes());
         add(context, GRPC_SERVLET, new FirstRequestServlet(() -> new ServletServerBuilder()
                 .addService(new V2GrpcService(served, config.maxBatchRows(), budget, version, adminToken,
-                        metrics).definition())
+                        metrics, explanations).definition())
                 .maxInboundMessageSize(maxInbound)
                 .buildServlet()), V2GrpcService.PATH + "/*").setAsyncSupported(true);
         add(context, "error", new ErrorServlet(errors), "/error");
@@ -296,6 +300,9 @@ public final class TabserveListener implements ServletContextListener {
     public void contextDestroyed(ServletContextEvent event) {
         if (upload != null) {
             upload.close();
+        }
+        if (explanations != null) {
+            explanations.close();
         }
         if (served != null) {
             served.repository().close(); // each model closes once no request uses it any more

@@ -57,6 +57,7 @@ final class V2GrpcStatus {
             case 404 -> Status.NOT_FOUND;
             case 408 -> Status.DEADLINE_EXCEEDED;
             case 409, 422 -> Status.FAILED_PRECONDITION;
+            case HttpProblem.CLIENT_GONE -> Status.CANCELLED;
             case 413, 429 -> Status.RESOURCE_EXHAUSTED;
             case 503 -> unavailable ? Status.UNAVAILABLE : Status.RESOURCE_EXHAUSTED;
             default -> Status.INTERNAL;
