@@ -249,6 +249,26 @@ class ExplainApiTest {
     }
 
     /**
+     * Issue 34, item 19: {@code /predict_file} reads {@code ?explain} by the one rule of the other routes, so a value
+     * other than true or false is the same 400 naming {@code explain}, and refuses {@code ?explain=true} in words (an
+     * upload's answers carry no explanations) instead of ignoring it; {@code ?explain=false} answers as ever.
+     */
+    @Test
+    void anUploadReadsExplainByTheOneRuleAndRefusesToExplainInWords() {
+        String csv = "variance,skewness,curtosis,entropy\n3.6,8.6,-2.8,-0.44\n";
+        for (String value : List.of("yes", "maybe", "1")) {
+            Http.Response upload = http.upload("/predict_file?explain=" + value, Multipart.csv(csv));
+            assertEquals(List.of("explain"), upload.errorFields(400), value);
+            assertEquals(message(http.postJson("/api/predict?explain=" + value, NOTE)), message(upload),
+                    "the same words as /api/predict's for ?explain=" + value);
+        }
+        Http.Response asked = http.upload("/predict_file?explain=true", Multipart.csv(csv));
+        assertEquals(List.of("explain"), asked.errorFields(400));
+        assertTrue(message(asked).contains("an upload's answers carry no explanations"), message(asked));
+        assertEquals(200, http.upload("/predict_file?explain=false", Multipart.csv(csv)).status());
+    }
+
+    /**
      * Issue 34, item 6: an explanation stops when its client hangs up. 100 rows of the 69-column model (10.9 M model
      * rows) are asked for on a raw connection, which is closed once the explanation has started; the explanation is
      * then counted as cancelled, and the model rows it evaluated stop short of what it needed (before the fix it ran
