@@ -58,11 +58,11 @@ public final class RowExplanations implements AutoCloseable {
      * Refuses {@code ?explain=true} on a route whose answers carry no explanations, read by the one rule of
      * {@link #asked} (so that {@code ?explain=yes} is the same 400 there as anywhere).
      *
-     * @param instead what to do instead, said in the 400 naming {@code explain}
+     * @param why what the 400 naming {@code explain} says: why, and what to send instead
      */
-    public static void refuseAsked(HttpServletRequest request, String instead) {
+    public static void refuseAsked(HttpServletRequest request, String why) {
         if (asked(request, false)) {
-            throw refused(instead);
+            throw refused(why);
         }
     }
 
