@@ -66,13 +66,7 @@ public final class ExplanationPool implements AutoCloseable {
             }
             metrics.explainedModelRows(modelRows);
         };
-        Runnable job = () -> {
-            try {
-                result.complete(work.apply(meter));
-            } catch (Throwable e) { // handed to the waiting request, which rethrows it
-                result.completeExceptionally(e);
-            }
-        };
+        Job<T> job = new Job<>(() -> work.apply(meter), result);
         try {
             pool.execute(job);
         } catch (RejectedExecutionException e) {
@@ -121,9 +115,23 @@ public final class ExplanationPool implements AutoCloseable {
         }
     }
 
-    /** Stops the threads; work under way stops at its next model call. */
+    /** Stops the threads; work under way stops at its next model call, and work not started is refused. */
     @Override
     public void close() {
-        pool.shutdownNow();
+        for (Runnable waiting : pool.shutdownNow()) {
+            ((Job<?>) waiting).result.completeExceptionally(HttpProblem.unavailable("the server is stopping"));
+        }
+    }
+
+    /** One request's work, which hands what it makes, or how it failed, to the request waiting for it. */
+    private record Job<T>(java.util.function.Supplier<T> work, CompletableFuture<T> result) implements Runnable {
+        @Override
+        public void run() {
+            try {
+                result.complete(work.get());
+            } catch (Throwable e) { // handed to the waiting request, which rethrows it
+                result.completeExceptionally(e);
+            }
+        }
     }
 }
