@@ -103,7 +103,7 @@ public final class TabserveListener implements ServletContextListener {
                 + (Runtime.getRuntime().maxMemory() >> 20) + " MB heap");
         File temp = (File) context.getAttribute(ServletContext.TEMPDIR);
         upload = new PredictFileHandler(config, new UploadPages(views), budget);
-        explanations = new RowExplanations(config, metrics);
+        explanations = new RowExplanations(config, metrics, budget);
         AdminToken adminToken = new AdminToken(config, metrics);
         RouteTable routes = TabserveRoutes.table(served, config, views, budget, documents,
                 adminToken, temp == null ? null : temp.toPath(), upload, explanations, serverVersion());

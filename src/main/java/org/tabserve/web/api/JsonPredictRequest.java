@@ -79,7 +79,7 @@ public final class JsonPredictRequest {
             }
             boolean explain = RowExplanations.asked(request, parsed.explain());
             List<Explanation> explanations = explain && parsed.rows() != null ? this.explanations.of(model,
-                    parsed.rows(), held, new AnswerKeepAlive(response, Json.MEDIA_TYPE)) : null;
+                    parsed.rows(), new AnswerKeepAlive(response, Json.MEDIA_TYPE)) : null;
             List<Prediction> predictions = parsed.rows() == null ? List.of()
                     : model.counted(parsed.rows(), classifier.predict(parsed.rows()));
             respond(response, predictions, explanations, parsed, classifier.card());

@@ -30,9 +30,14 @@ public final class RowExplanations implements AutoCloseable {
     private final long maxModelRows;
     private final ExplanationPool pool;
     private final TabserveMetrics metrics;
+    private final MemoryBudget budget;
 
-    /** @param config the explanations' bounds ({@link WebConfig#explanations()}) */
-    public RowExplanations(WebConfig config, TabserveMetrics metrics) {
+    /**
+     * @param config the explanations' bounds ({@link WebConfig#explanations()})
+     * @param budget the memory budget that each running explanation's model calls reserve from
+     */
+    public RowExplanations(WebConfig config, TabserveMetrics metrics, MemoryBudget budget) {
+        this.budget = budget;
         this.maxModelRows = config.explanations().maxModelRows();
         this.pool = new ExplanationPool(config.explanations(), metrics);
         this.metrics = metrics;
@@ -77,7 +82,7 @@ public final class RowExplanations implements AutoCloseable {
      *                     explanation threads are busy ({@link ExplanationPool}); {@link HttpProblem#clientGone} when
      *                     the client went and the work stopped
      */
-    public List<Explanation> of(ResolvedModel model, Batch rows, MemoryBudget.Reservation held, ClientWatch watch) {
+    public List<Explanation> of(ResolvedModel model, Batch rows, ClientWatch watch) {
         if (model.model().card().background() == null) {
             throw refused("model '" + model.name() + "' cannot explain its answers: its card has no background"
                     + " sample to measure contributions against; " + HOW_TO_ADD);
@@ -98,15 +103,18 @@ public final class RowExplanations implements AutoCloseable {
                             + modelRows + " model rows; the limit (" + WebConfig.MAX_EXPLAIN_MODEL_ROWS + ") is "
                             + maxModelRows, null)), java.util.Map.of());
         }
-        // One model call of mixed rows at a time: reserved before it is built, so that explanations wait or are
-        // refused (503, 413) rather than run the heap out.
-        held.grow(Explainer.heldBytes(model.model().signature()));
         return pool.run(meter -> {
-            List<Explanation> explanations = new ArrayList<>(rows.size());
-            for (int row = 0; row < rows.size(); row++) {
-                explanations.add(explainer.explain(rows, row, meter));
+            // One model call of mixed rows at a time, reserved by the thread that makes them once it starts, so that
+            // explanations waiting for a thread hold none, and those running wait or are refused (503, 413) rather
+            // than run the heap out.
+            try (MemoryBudget.Reservation calls = budget.open()) {
+                calls.grow(Explainer.heldBytes(model.model().signature()));
+                List<Explanation> explanations = new ArrayList<>(rows.size());
+                for (int row = 0; row < rows.size(); row++) {
+                    explanations.add(explainer.explain(rows, row, meter));
+                }
+                return explanations;
             }
-            return explanations;
         }, watch);
     }
 

@@ -73,7 +73,7 @@ public final class InvocationsHandler {
             if (type.equals(MediaType.JSON)) {
                 JsonRowsParser.ParsedRows parsed = parser.parseJson(body, onError);
                 List<Explanation> explained = RowExplanations.asked(request, parsed.explain())
-                        && parsed.rows() != null ? this.explanations.of(model, parsed.rows(), held,
+                        && parsed.rows() != null ? this.explanations.of(model, parsed.rows(),
                         new AnswerKeepAlive(response, Json.MEDIA_TYPE)) : null;
                 List<Prediction> predictions = parsed.rows() == null ? List.of()
                         : model.counted(parsed.rows(), classifier.predict(parsed.rows()));

@@ -112,11 +112,9 @@ public final class FormHandler {
         List<String> warnings = parsed.warnings(classifier.card()).stream().map(RangeWarning::message).toList();
         Explanation explanation = null;
         if (explain) {
-            try (MemoryBudget.Reservation held = budget.open()) {
-                // One row, bounded by the model rows a request may have evaluated: it finishes; a page is written
-                // through a writer, which an early space on the answer's stream would rule out.
-                explanation = explanations.of(model, parsed.batch(), held, ClientWatch.NONE).get(0);
-            }
+            // One row, bounded by the model rows a request may have evaluated: it finishes; a page is written
+            // through a writer, which an early space on the answer's stream would rule out.
+            explanation = explanations.of(model, parsed.batch(), ClientWatch.NONE).get(0);
         }
         Outcome outcome = new Outcome(prediction, warnings, explanation);
         render(model, request, response, 200, classifier,

@@ -43,7 +43,7 @@ import java.util.function.Function;
  * ({@link V2Inference}), ModelStatistics through REST's {@code /stats} ({@link V2GrpcStatistics}) and the repository
  * RPCs through REST's ({@link V2GrpcRepository}), their refusals as gRPC statuses with REST's messages. Every call is
  * counted in the request metrics ({@link V2GrpcMetrics}), and every call's message is parsed under the memory budget
- * REST requests share ({@link V2GrpcIntake}); ModelInfer's explanations grow the same reservation, as REST's do.
+ * REST requests share ({@link V2GrpcIntake}); ModelInfer's explanations run on the threads and under the bounds REST's share ({@link RowExplanations}).
  */
 public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
 
@@ -140,12 +140,11 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
      */
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> answer) {
-        MemoryBudget.Reservation held = V2GrpcIntake.held();
         io.grpc.Context context = io.grpc.Context.current();
         call(answer, "ModelInfer", request.getModelName(), request.getModelVersion(), model -> {
             Model classifier = model.model();
             return V2GrpcMessages.response(V2Inference.answer(model, classifier,
-                    inference.reader(classifier).read(V2GrpcMessages.request(request)), held, explanations,
+                    inference.reader(classifier).read(V2GrpcMessages.request(request)), explanations,
                     context::isCancelled));
         });
     }
