@@ -72,7 +72,8 @@ public class ScoringHooksBenchmark {
             throw new IllegalStateException(model + " has no training profile: its drift hook would only count NaNs");
         }
         directory = Files.createTempDirectory("tabserve-hooks-bench");
-        log = PredictionLog.start(new PredictionLogOptions(directory, 1, Set.of(), 64L << 20, 2, 10_000));
+        log = PredictionLog.start(new PredictionLogOptions(directory, 1, Set.of(), 64L << 20, 2, 10_000),
+                64L << 20);
     }
 
     @TearDown(Level.Trial)

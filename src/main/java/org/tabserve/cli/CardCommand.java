@@ -82,6 +82,10 @@ final class CardCommand extends ModelCommand {
                 throw CommandException.refused(NAME + ": --label '" + label + "' is an input of the model; the label"
                         + " is the column the model predicts");
             }
+            requireLabel(data, label);
+            if (eval != null) {
+                requireLabel(eval, label);
+            }
             CardStatistics first = new CardStatistics(model, label);
             CardSkips dataSkips = new CardSkips(data.getFileName().toString());
             String sha256 = pass(data, model, label, names, "reading " + data.getFileName(), first::accept,
@@ -189,9 +193,15 @@ final class CardCommand extends ModelCommand {
         if (Files.exists(target) && !force) {
             throw CommandException.refused(NAME + ": " + target + " exists; pass --force to replace it");
         }
-        Path parent = target.toAbsolutePath().getParent();
-        if (parent == null || !Files.isDirectory(parent)) {
-            throw CommandException.refused(NAME + ": cannot write " + target + ": no directory " + parent);
+        requireWritable(NAME, target.toString(), target);
+    }
+
+    /** Refuses a file whose header lacks the label column, before a row is read: the argument, not the data. */
+    private static void requireLabel(Path file, String label) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            CsvFiles.requireColumn(in, label);
+        } catch (RowsException problem) {
+            throw refused(file, problem);
         }
     }
 

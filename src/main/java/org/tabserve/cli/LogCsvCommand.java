@@ -5,15 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,17 +34,28 @@ import java.util.zip.GZIPInputStream;
 final class LogCsvCommand extends ModelCommand {
 
     static final String NAME = "log-csv";
+    /**
+     * The longest log line read, by default: a row of the widest model with every text value at the server's longest
+     * ({@code Batch.MAX_TEXT_LENGTH}) fits many times over, and the line, its text and its JSON tree together stay a
+     * fraction of a 128 MB heap (a 300 MB line read whole ended the command with an OutOfMemoryError).
+     */
+    static final int DEFAULT_MAX_LINE_BYTES = 8 << 20;
     static final String USAGE = "usage: java -jar tabserve.war log-csv --model NAME --log DIR --out ROWS.csv|-"
-            + " [--version V] [--force]\n"
+            + " [--version V] [--max-line-bytes N] [--force]\n"
             + "Writes the rows model NAME scored, as the prediction log (--prediction-log DIR) holds them, oldest first:"
             + " its columns (a masked column is left empty), then predicted, request_id and time. Add a column of true"
-            + " answers and run card --data ROWS.csv --label THAT_COLUMN to measure the model on what it serves.";
+            + " answers and run card --data ROWS.csv --label THAT_COLUMN to measure the model on what it serves.\n"
+            + "A text cell that a spreadsheet would run as a formula (starting with = + - @, a tab or a return, and not"
+            + " a number) is written with a ' in front. A log line longer than --max-line-bytes (default "
+            + (DEFAULT_MAX_LINE_BYTES >> 20) + " MiB) is left out and said.";
     /** The columns after the model's. */
     static final List<String> ADDED = List.of("predicted", "request_id", "time");
-    private static final Set<String> VALUED = Set.of("log", "model", "out", "version");
-    private static final Pattern ROLLED = Pattern.compile("predictions\\.(\\d+)\\.jsonl\\.gz");
+    private static final Set<String> VALUED = Set.of("log", "model", "out", "version", "max-line-bytes");
+    private static final Pattern ROLLED = Pattern.compile("predictions\\.(\\d{1,9})\\.jsonl\\.gz");
     private static final String ACTIVE = "predictions.jsonl";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A plain decimal number, as the log writes one: digits, a point, an exponent; nothing a formula could hide. */
+    private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
 
     LogCsvCommand(PrintStream out, PrintStream err) {
         super(NAME, USAGE, VALUED, out, err);
@@ -57,6 +67,7 @@ final class LogCsvCommand extends ModelCommand {
         String model = options.required(NAME, "model");
         String version = options.get("version").orElse(null);
         String target = options.required(NAME, "out");
+        int maxLineBytes = maxLineBytes(options);
         if (!Files.isDirectory(log)) {
             throw CommandException.refused(NAME + ": --log " + log + " is not a directory");
         }
@@ -69,7 +80,7 @@ final class LogCsvCommand extends ModelCommand {
         if (file != null && Files.exists(file) && !options.flag("force")) {
             throw CommandException.refused(NAME + ": " + target + " exists; pass --force to replace it");
         }
-        Rows rows = new Rows(model, version);
+        Rows rows = new Rows(model, version, maxLineBytes);
         try (Writer writer = file == null ? new OutputStreamWriter(out, StandardCharsets.UTF_8)
                 : Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (Path each : files) {
@@ -92,19 +103,67 @@ final class LogCsvCommand extends ModelCommand {
         return 0;
     }
 
-    /** The log's files, oldest first: the rolled ones from the highest number down, then the one being written. */
-    private static List<Path> files(Path log) throws IOException {
+    private static int maxLineBytes(Options options) {
+        String text = options.get("max-line-bytes").orElse(null);
+        if (text == null) {
+            return DEFAULT_MAX_LINE_BYTES;
+        }
+        try {
+            int bytes = Integer.parseInt(text.strip());
+            if (bytes >= 1024 && bytes <= Integer.MAX_VALUE - 8) {
+                return bytes;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw CommandException.usage(NAME + ": --max-line-bytes must be a whole number from 1024 to "
+                + (Integer.MAX_VALUE - 8) + ", found '" + text + "'");
+    }
+
+    /**
+     * A cell as a spreadsheet shows it rather than runs it: text starting with what makes Excel, LibreOffice or Sheets
+     * read a formula ({@code = + - @}, a tab or a carriage return; OWASP's "CSV injection") gets a {@code '} in front,
+     * which they show as text. A number ({@code -3.5}, {@code +1e3}) is left alone, so that {@code card} reads it.
+     */
+    static String spreadsheetSafe(String cell) {
+        if (cell.isEmpty() || "=+-@\t\r".indexOf(cell.charAt(0)) < 0 || isNumber(cell)) {
+            return cell;
+        }
+        return "'" + cell;
+    }
+
+    private static boolean isNumber(String cell) {
+        if (!NUMBER.matcher(cell).matches()) {
+            return false;
+        }
+        try {
+            Double.parseDouble(cell);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The log's files, oldest first: the rolled ones from the highest number down, then the one being written. A
+     * link among them is left out, and said: the server never writes through one, so it is none of the log's.
+     */
+    private List<Path> files(Path log) throws IOException {
         List<Path> rolled = new ArrayList<>();
         try (Stream<Path> listed = Files.list(log)) {
-            listed.filter(p -> ROLLED.matcher(p.getFileName().toString()).matches()).forEach(rolled::add);
+            listed.filter(p -> ROLLED.matcher(p.getFileName().toString()).matches() || p.getFileName().toString()
+                    .equals(ACTIVE)).sorted().forEach(p -> {
+                        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                            rolled.add(p);
+                        } else {
+                            err.println(NAME + ": " + p.getFileName() + " is a link or no regular file; left out");
+                        }
+                    });
         }
         rolled.sort(Comparator.comparingLong((Path p) -> {
             Matcher m = ROLLED.matcher(p.getFileName().toString());
-            return m.matches() ? -Long.parseLong(m.group(1)) : 0;
+            return m.matches() ? -Long.parseLong(m.group(1)) : 0; // the active file last
         }));
-        if (Files.isRegularFile(log.resolve(ACTIVE))) {
-            rolled.add(log.resolve(ACTIVE));
-        }
         return rolled;
     }
 
@@ -112,24 +171,31 @@ final class LogCsvCommand extends ModelCommand {
     private final class Rows {
         final String model;
         final String version;
+        final int maxLineBytes;
         final Set<String> others = new TreeSet<>();
         List<String> columns;
         List<String> masked = List.of();
         CSVPrinter printer;
         long written;
 
-        Rows(String model, String version) {
+        Rows(String model, String version, int maxLineBytes) {
             this.model = model;
             this.version = version;
+            this.maxLineBytes = maxLineBytes;
         }
 
         void read(Path file, Writer writer) throws IOException {
             try (InputStream raw = Files.newInputStream(file);
-                 BufferedReader in = new BufferedReader(new InputStreamReader(file.toString().endsWith(".gz")
-                         ? new GZIPInputStream(raw) : raw, StandardCharsets.UTF_8))) {
+                 BoundedLines in = new BoundedLines(file.toString().endsWith(".gz")
+                         ? new GZIPInputStream(raw, 1 << 16) : raw, maxLineBytes)) {
                 long number = 0;
-                for (String text = in.readLine(); text != null; text = in.readLine()) {
+                for (String text = in.next(); text != null; text = in.next()) {
                     number++;
+                    if (text == BoundedLines.TOO_LONG) {
+                        err.println(NAME + ": " + file.getFileName() + " line " + number + " is longer than "
+                                + maxLineBytes + " bytes (--max-line-bytes); left out");
+                        continue;
+                    }
                     JsonNode line;
                     try {
                         line = JSON.readTree(text);
@@ -161,6 +227,7 @@ final class LogCsvCommand extends ModelCommand {
                 masked = lineMasked;
                 List<String> header = new ArrayList<>(columns);
                 header.addAll(ADDED);
+                header.replaceAll(LogCsvCommand::spreadsheetSafe); // a column's name is a client's text too
                 printer = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').build().print(writer);
                 printer.printRecord(header);
             } else if (!columns.equals(lineColumns)) {
@@ -171,12 +238,13 @@ final class LogCsvCommand extends ModelCommand {
             List<String> record = new ArrayList<>(columns.size() + ADDED.size());
             for (String column : columns) {
                 JsonNode value = line.path("inputs").path(column);
-                record.add(value.isMissingNode() || value.isNull() ? "" : value.asText());
+                record.add(value.isMissingNode() || value.isNull() ? "" : spreadsheetSafe(value.asText()));
             }
             JsonNode outputs = line.path("outputs");
-            record.add(outputs.has("label") ? outputs.path("label").asText() : outputs.path("value").asText());
-            record.add(line.path("request_id").asText());
-            record.add(line.path("time").asText());
+            record.add(spreadsheetSafe(outputs.has("label") ? outputs.path("label").asText()
+                    : outputs.path("value").asText()));
+            record.add(spreadsheetSafe(line.path("request_id").asText()));
+            record.add(spreadsheetSafe(line.path("time").asText()));
             printer.printRecord(record);
             written++;
         }

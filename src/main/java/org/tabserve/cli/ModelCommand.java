@@ -65,6 +65,25 @@ abstract class ModelCommand {
         }
     }
 
+    /**
+     * Refuses an output file that cannot be written as asked, before any work: one in a directory that does not
+     * exist (the write would fail naming only its temporary file), or a link to nothing (replacing it would put a
+     * file where the user's link was, and writing through it would create a file they may not expect).
+     *
+     * @param given the {@code --out} as the user typed it, for the message
+     */
+    static void requireWritable(String command, String given, Path target) throws IOException {
+        if (Files.isSymbolicLink(target) && !Files.exists(target)) {
+            throw CommandException.refused(command + ": --out " + given + " is a link to "
+                    + target.resolveSibling(Files.readSymbolicLink(target)) + ", which does not exist; write to the"
+                    + " file itself, or remove the link");
+        }
+        Path parent = target.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw CommandException.refused(command + ": cannot write " + given + ": no directory " + parent);
+        }
+    }
+
     /** Loads the model as the server would; a model it cannot use is a refusal. */
     static Model load(String command, Path file) {
         try {

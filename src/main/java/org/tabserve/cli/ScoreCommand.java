@@ -56,6 +56,7 @@ final class ScoreCommand extends ModelCommand {
         requireReadable(NAME, List.of(modelFile, data));
         Path file = toStdout ? null : Path.of(target).toAbsolutePath();
         if (file != null) {
+            requireWritable(NAME, target, file);
             if (Files.exists(file) && (Files.isSameFile(file, data) || Files.isSameFile(file, modelFile))) {
                 throw CommandException.refused(NAME + ": --out " + target + " is an input; write to another file");
             }

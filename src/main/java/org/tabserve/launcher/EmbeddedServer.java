@@ -111,7 +111,10 @@ public final class EmbeddedServer {
         server.setHandler(headerDeadline);
         // One line per request on stdout in the NCSA combined format, which log tools read as they read Apache's.
         // (A servlet container deployment uses that container's own access log configuration instead.)
-        server.setRequestLog(new CustomRequestLog(ACCESS_LOG::write, CustomRequestLog.EXTENDED_NCSA_FORMAT));
+        // The prediction log's masked columns are masked here too: a query (GET /predict?sex=...) carries their values.
+        QueryValueMask mask = new QueryValueMask(options.accessLogMask());
+        server.setRequestLog(new CustomRequestLog(line -> ACCESS_LOG.write(mask.apply(line)),
+                CustomRequestLog.EXTENDED_NCSA_FORMAT));
         server.setStopTimeout(STOP_TIMEOUT.toMillis());
         server.setStopAtShutdown(false); // StopSignals stops it before the JVM shuts down, so that the exit status is 0
         return server;

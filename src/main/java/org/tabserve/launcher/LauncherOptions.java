@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * The launcher's settings from flags and environment, a flag winning over its variable: {@code --port}
@@ -34,10 +35,14 @@ import java.util.OptionalInt;
  * @param minRequestRateGrace how long a body may arrive at any rate before the minimum applies
  * @param webSettings    the web app's own settings given as flags ({@code --prediction-log DIR} is
  *                       {@code tabserve.prediction-log}), passed on as init-parameters for the app to check
+ * @param accessLogMask  the query parameters whose values the access log leaves out: the prediction log's masked
+ *                       columns ({@code --prediction-log-mask}, else the system property or environment variable the
+ *                       app reads it from), so that a value masked in one log is not written in the other
  */
 public record LauncherOptions(String host, int port, Optional<String> model, boolean help, Duration idleTimeout,
                               int maxHeaderBytes, Duration headerTimeout, Repository repository, long minRequestRate,
-                              Duration minRequestRateGrace, Map<String, String> webSettings) {
+                              Duration minRequestRateGrace, Map<String, String> webSettings,
+                              Set<String> accessLogMask) {
 
     /** The flags that are the web app's settings of the same name under {@code tabserve.}. */
     static final List<String> WEB_SETTING_FLAGS =
@@ -45,6 +50,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
 
     public LauncherOptions {
         webSettings = Map.copyOf(webSettings);
+        accessLogMask = Set.copyOf(accessLogMask);
     }
 
     /**
@@ -68,7 +74,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
     public LauncherOptions(String host, int port, Optional<String> model, boolean help, Duration idleTimeout,
                            int maxHeaderBytes, Duration headerTimeout) {
         this(host, port, model, help, idleTimeout, maxHeaderBytes, headerTimeout, Repository.NONE,
-                DEFAULT_MIN_REQUEST_RATE, DEFAULT_MIN_REQUEST_RATE_GRACE, Map.of());
+                DEFAULT_MIN_REQUEST_RATE, DEFAULT_MIN_REQUEST_RATE_GRACE, Map.of(), Set.of());
     }
 
     /** Default idle timeout. */
@@ -111,6 +117,10 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
     public static final String MIN_REQUEST_RATE_GRACE_VARIABLE = "TABSERVE_MIN_REQUEST_RATE_GRACE";
     /** Environment variable for the model repository directory; the web app reads the same one inside any container. */
     public static final String MODELS_VARIABLE = "TABSERVE_MODELS";
+    /** The web app's setting of the prediction log's masked columns, which the access log masks too. */
+    static final String PREDICTION_LOG_MASK = "tabserve.prediction-log-mask";
+    /** Its environment variable, as the web app names it. */
+    static final String PREDICTION_LOG_MASK_VARIABLE = "TABSERVE_PREDICTION_LOG_MASK";
     /** Environment variable for the repository's poll interval, in seconds. */
     public static final String POLL_SECONDS_VARIABLE = "TABSERVE_POLL_SECONDS";
     /** Environment variable for the default model's name. */
@@ -156,7 +166,8 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                                JSON Lines to DIR, rotated by size (default: off)   env TABSERVE_PREDICTION_LOG
               --prediction-log-sample F  log a share F of requests (default 1)
                                                                env TABSERVE_PREDICTION_LOG_SAMPLE
-              --prediction-log-mask A,B  leave the values of columns A, B out of the log
+              --prediction-log-mask A,B  leave the values of columns A, B out of that log
+                               and of query strings in the access log
                                                                env TABSERVE_PREDICTION_LOG_MASK
               --help           print this and exit
 
@@ -173,6 +184,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
               tabserve.max-batch-rows   most rows in one JSON request (10000)     env TABSERVE_MAX_BATCH_ROWS
               tabserve.max-upload-bytes largest CSV upload (200 MiB)              env TABSERVE_MAX_UPLOAD_BYTES
               tabserve.max-csv-rows     most rows in one CSV upload (2000000)     env TABSERVE_MAX_CSV_ROWS
+              tabserve.max-error-rows   most rows answered with errors (10000)    env TABSERVE_MAX_ERROR_ROWS
               memory for large requests: 40 % of the heap; raise it with java -Xmx...
             """;
 
@@ -268,7 +280,31 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
         return new LauncherOptions(host.strip(), portNumber, modelPath, help, Duration.ofSeconds(idleSeconds),
                 (int) headerLimit, Duration.ofSeconds(headerSeconds), repository,
                 minBytesPerSecond.orElse((int) DEFAULT_MIN_REQUEST_RATE),
-                Duration.ofSeconds(graceSeconds), webSettings);
+                Duration.ofSeconds(graceSeconds), webSettings, accessLogMask(webSettings, environment));
+    }
+
+    /**
+     * The prediction log's masked columns as the web app will resolve them (init-parameter, here the flag; then the
+     * system property; then the environment), for the access log, which the launcher writes without the app.
+     */
+    private static Set<String> accessLogMask(Map<String, String> webSettings, Map<String, String> environment) {
+        String text = webSettings.get(PREDICTION_LOG_MASK);
+        if (text == null) {
+            text = System.getProperty(PREDICTION_LOG_MASK);
+        }
+        if (text == null) {
+            text = environment.get(PREDICTION_LOG_MASK_VARIABLE);
+        }
+        if (text == null) {
+            return Set.of();
+        }
+        Set<String> names = new java.util.LinkedHashSet<>();
+        for (String name : text.split(",")) {
+            if (!name.isBlank()) {
+                names.add(name.strip());
+            }
+        }
+        return names;
     }
 
     private static Optional<String> present(String text) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Feature;
 import org.tabserve.model.Model;
+import org.tabserve.model.RangeWarning;
 import org.tabserve.rows.PredictionJson;
 
 import java.io.ByteArrayOutputStream;
@@ -19,7 +20,7 @@ import java.util.logging.Logger;
 /**
  * Writes a {@link ScoredCall} as JSON Lines, one object per row: the request's id, the model and version, the time,
  * the latency, the row's inputs by column (masked ones left out and named under {@code masked}) and its answer in
- * {@code outputs}, as {@code /api/predict} gives it. Used by the log's one writer thread only.
+ * {@code outputs}, as {@code /api/predict} gives it (a warning about a masked column without its value). Used by the log's one writer thread only.
  */
 final class PredictionLines {
 
@@ -72,13 +73,26 @@ final class PredictionLines {
                     json.writeEndArray();
                 }
                 json.writeFieldName("outputs");
-                of.answers().write(json, call.predictions().get(row), batch.warnings(row));
+                of.answers().write(json, call.predictions().get(row), masked(batch.warnings(row)));
                 json.writeEndObject();
                 json.writeRaw('\n');
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         }
+    }
+
+    /**
+     * A row's warnings with those about a masked column worded without its value: an unknown category's warning
+     * quotes what was sent ("the model has not seen 'sex' = ..."), which would leak the value masking leaves out.
+     */
+    private List<RangeWarning> masked(List<RangeWarning> warnings) {
+        if (mask.isEmpty() || warnings.stream().noneMatch(w -> mask.contains(w.feature()))) {
+            return warnings;
+        }
+        return warnings.stream().map(w -> mask.contains(w.feature()) ? new RangeWarning(w.feature(),
+                "a value of the masked column '" + w.feature() + "' is unusual for the model (the value is masked);"
+                        + " treat the answer with care") : w).toList();
     }
 
     private static void writeCell(JsonGenerator json, Object cell) throws IOException {

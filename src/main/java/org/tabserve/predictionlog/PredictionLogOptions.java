@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -18,9 +19,12 @@ import java.util.function.Function;
  * @param maxFileBytes the size at which the current file is rolled over to a numbered, gzipped one
  * @param maxFiles     how many rolled files are kept (1 to 20); the oldest goes first
  * @param queueRows    the most rows waiting to be written; a request that would pass it is not logged, and counted
+ * @param queueBytes   the most heap the rows waiting to be written may hold, when set; unset, the web app sets aside a
+ *                     share of its memory budget ({@link PredictionLog#start(PredictionLogOptions, long)} takes the
+ *                     bound in bytes either way)
  */
 public record PredictionLogOptions(Path directory, double sample, Set<String> mask, long maxFileBytes, int maxFiles,
-                                   int queueRows) {
+                                   int queueRows, OptionalLong queueBytes) {
 
     /** The directory to write the log to; unset (the default) turns the log off. */
     public static final String DIRECTORY = "tabserve.prediction-log";
@@ -34,8 +38,13 @@ public record PredictionLogOptions(Path directory, double sample, Set<String> ma
     public static final String MAX_FILES = "tabserve.prediction-log-max-files";
     /** The most rows waiting for the writer (default 10,000); beyond, requests are not logged and are counted. */
     public static final String QUEUE_ROWS = "tabserve.prediction-log-queue-rows";
+    /**
+     * The most heap the rows waiting for the writer may hold, in bytes (default: an eighth of the memory requests
+     * share); beyond, requests are not logged and are counted.
+     */
+    public static final String QUEUE_BYTES = "tabserve.prediction-log-queue-bytes";
 
-    /** The most rolled files logback's fixed window keeps. */
+    /** The most rolled files kept: each rollover renames them all, so a few, not hundreds. */
     static final int MAX_WINDOW = 20;
 
     public PredictionLogOptions {
@@ -55,7 +64,17 @@ public record PredictionLogOptions(Path directory, double sample, Set<String> ma
             throw new IllegalArgumentException("setting " + QUEUE_ROWS + " must be a positive whole number, found "
                     + queueRows);
         }
+        if (queueBytes.isPresent() && queueBytes.getAsLong() < 1024) {
+            throw new IllegalArgumentException("setting " + QUEUE_BYTES + " must be at least 1024, found "
+                    + queueBytes.getAsLong());
+        }
         mask = Set.copyOf(mask);
+    }
+
+    /** Settings whose queue's bytes the web app chooses. */
+    public PredictionLogOptions(Path directory, double sample, Set<String> mask, long maxFileBytes, int maxFiles,
+                                int queueRows) {
+        this(directory, sample, mask, maxFileBytes, maxFiles, queueRows, OptionalLong.empty());
     }
 
     /**
@@ -66,7 +85,7 @@ public record PredictionLogOptions(Path directory, double sample, Set<String> ma
     public static Optional<PredictionLogOptions> resolve(Function<String, Optional<String>> lookup) {
         Optional<String> directory = lookup.apply(DIRECTORY);
         if (directory.isEmpty()) {
-            for (String other : new String[]{SAMPLE, MASK, MAX_FILE_BYTES, MAX_FILES, QUEUE_ROWS}) {
+            for (String other : new String[]{SAMPLE, MASK, MAX_FILE_BYTES, MAX_FILES, QUEUE_ROWS, QUEUE_BYTES}) {
                 if (lookup.apply(other).isPresent()) {
                     throw new IllegalArgumentException("setting " + other + " needs " + DIRECTORY
                             + " (the directory to log to), which is not set");
@@ -83,7 +102,9 @@ public record PredictionLogOptions(Path directory, double sample, Set<String> ma
                 lookup.apply(MAX_FILE_BYTES).map(text -> whole(MAX_FILE_BYTES, text)).orElse(64L << 20),
                 (int) Math.min(Integer.MAX_VALUE, lookup.apply(MAX_FILES).map(text -> whole(MAX_FILES, text)).orElse(10L)),
                 (int) Math.min(Integer.MAX_VALUE, lookup.apply(QUEUE_ROWS).map(text -> whole(QUEUE_ROWS, text))
-                        .orElse(10_000L))));
+                        .orElse(10_000L)),
+                lookup.apply(QUEUE_BYTES).map(text -> OptionalLong.of(whole(QUEUE_BYTES, text)))
+                        .orElse(OptionalLong.empty())));
     }
 
     private static double number(String key, String text) {

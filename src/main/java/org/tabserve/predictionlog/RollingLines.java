@@ -1,124 +1,248 @@
 package org.tabserve.predictionlog;
 
-import ch.qos.logback.core.ContextBase;
-import ch.qos.logback.core.encoder.EncoderBase;
-import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
-import ch.qos.logback.core.rolling.RollingFileAppender;
-import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
-import ch.qos.logback.core.status.Status;
-import ch.qos.logback.core.util.Duration;
-import ch.qos.logback.core.util.FileSize;
-
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicLong;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.zip.GZIPOutputStream;
 
 /**
- * The log's files, rotated by size with logback's rolling appender, used on its own (not as a logging backend):
- * {@code predictions.jsonl} is written until it passes the size, then becomes {@code predictions.1.jsonl.gz} (the
- * older ones shift up, the oldest past the count is deleted). The one class that names logback: its errors (a full
- * disk) are counted and said through {@code problems}, never thrown at the writer.
+ * The log's files in its directory, rotated by size: {@code predictions.jsonl} is written until the next batch would
+ * pass the size, then becomes {@code predictions.1.jsonl.gz} (the older ones shift up, the oldest past the count is
+ * deleted). Used by the log's one writer thread only.
+ * <p>
+ * Written with the JDK's own file API rather than logback's rolling appender, which this class used before, because
+ * the log's directory is one that other people and processes can write to, and the appender could not be told to
+ * mind that: it followed a symbolic link planted as {@code predictions.jsonl} (or as a rolled file's name) and appended
+ * to the link's target; it went on writing to a file deleted under it (with its directory) and never rolled it over;
+ * it let a second server write the same file; and it reported a full disk only as a status, while the rows still
+ * counted as written. Here every file is opened without following links, the directory is locked for one server at
+ * a time, the file is checked to be still the one in the directory before each write, and every failure is thrown
+ * to the writer, which counts the rows it lost.
  */
 final class RollingLines implements AutoCloseable {
 
     /** The file being written. */
     static final String ACTIVE = "predictions.jsonl";
+    /** The file a server holds a lock on while it writes the directory: one server per directory. */
+    static final String LOCK = ".predictions.lock";
+    /** The active file while it is compressed into the first rolled file. */
+    private static final String ROLLING = ".predictions.rolling.jsonl";
+    private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
 
-    private final ContextBase context = new ContextBase();
-    private final RollingFileAppender<byte[]> appender = new RollingFileAppender<>();
-    private final AtomicLong errors = new AtomicLong();
+    private final Path directory;
+    private final long maxFileBytes;
+    private final int maxFiles;
     private final Consumer<String> problems;
+    private FileChannel lockFile;
+    private FileLock lock;
+    private FileChannel out;
+    /** The identity (device and inode) of the file {@link #out} writes, to see it deleted or replaced. */
+    private Object written;
+    private long size;
 
     /**
-     * @param problems told each error logback reports (rolling over, writing), in words
-     * @throws IOException when the directory cannot be made or written, so that the server does not start with a log
-     *                     that writes nothing
+     * @param problems told, in words, each error besides a failed write (which is thrown): a file deleted or
+     *                 replaced under the writer, a rollover that failed
+     * @throws IOException when the directory cannot be made or written, another server writes it, or the log's file
+     *                     there is a link or no regular file, so that the server does not start with a log that
+     *                     writes nothing, or writes where it should not
      */
     RollingLines(PredictionLogOptions options, Consumer<String> problems) throws IOException {
+        this.maxFileBytes = options.maxFileBytes();
+        this.maxFiles = options.maxFiles();
         this.problems = problems;
-        Path directory = options.directory().toAbsolutePath();
-        Files.createDirectories(directory);
+        Path given = options.directory().toAbsolutePath();
+        Files.createDirectories(given);
+        // The directory as named by the operator may be a link (to a data volume, say); the files in it may not.
+        this.directory = given.toRealPath();
         if (!Files.isWritable(directory)) {
             throw new IOException("the prediction log's directory " + directory + " is not writable by this process");
         }
-        context.getStatusManager().add((Status status) -> {
-            if (status.getLevel() >= Status.WARN) { // a status listener: logback tells its errors here
-                errors.incrementAndGet();
-                problems.accept(status.getMessage() + (status.getThrowable() == null ? ""
-                        : ": " + status.getThrowable().getMessage()));
-            }
-        });
-        appender.setContext(context);
-        appender.setName("prediction-log");
-        appender.setFile(directory.resolve(ACTIVE).toString());
-        appender.setAppend(true);
-        // Buffered: the writer flushes whenever the queue is empty (flush()), so under load many batches go in one
-        // write, and when idle nothing stays in the buffer for long.
-        appender.setImmediateFlush(false);
-        FixedWindowRollingPolicy rolling = new FixedWindowRollingPolicy();
-        rolling.setContext(context);
-        rolling.setParent(appender);
-        rolling.setFileNamePattern(directory.resolve("predictions.%i.jsonl.gz").toString());
-        rolling.setMinIndex(1);
-        rolling.setMaxIndex(options.maxFiles());
-        rolling.start();
-        SizeBasedTriggeringPolicy<byte[]> size = new SizeBasedTriggeringPolicy<>();
-        size.setContext(context);
-        size.setMaxFileSize(new FileSize(options.maxFileBytes()));
-        size.setCheckIncrement(Duration.buildByMilliseconds(0)); // look at the size on every batch, not once a minute
-        size.start();
-        appender.setRollingPolicy(rolling);
-        appender.setTriggeringPolicy(size);
-        appender.setEncoder(new Bytes());
-        appender.start();
-        if (!appender.isStarted()) {
-            throw new IOException("the prediction log could not open " + directory.resolve(ACTIVE) + " (see above)");
-        }
-    }
-
-    /** Appends {@code lines} (whole lines, each ending in a newline), rolling the file over first when it is full. */
-    void append(byte[] lines) {
-        appender.doAppend(lines);
-    }
-
-    /** Writes what is buffered to the file. */
-    void flush() {
         try {
-            appender.getOutputStream().flush();
+            lock();
+            open();
         } catch (IOException | RuntimeException e) {
-            errors.incrementAndGet();
-            problems.accept("flushing " + ACTIVE + ": " + e.getMessage());
+            close();
+            throw e;
         }
     }
 
-    /** @return how many errors logback reported */
-    long errors() {
-        return errors.get();
+    /**
+     * Appends {@code length} bytes of {@code lines} (whole lines), rolling the file over first when they would pass
+     * its size, and making the file again, said, if it was deleted or replaced since the last write.
+     *
+     * @throws IOException when they could not all be written (a full disk, a directory that cannot be made again)
+     */
+    void append(byte[] lines, int length) throws IOException {
+        if (out == null || !stillWritten()) {
+            reopen();
+        }
+        if (size > 0 && size + length > maxFileBytes) {
+            roll();
+        }
+        ByteBuffer bytes = ByteBuffer.wrap(lines, 0, length);
+        while (bytes.hasRemaining()) {
+            out.write(bytes);
+        }
+        size += length;
     }
 
     @Override
     public void close() {
-        appender.stop();
-        context.stop();
+        closeQuietly(out);
+        out = null;
+        if (lock != null) {
+            try {
+                lock.release();
+            } catch (IOException ignored) {
+                // closing the channel below lets it go too
+            }
+        }
+        closeQuietly(lockFile);
+        lockFile = null;
     }
 
-    /** Writes the bytes as they are: the lines are JSON already. */
-    private static final class Bytes extends EncoderBase<byte[]> {
-        @Override
-        public byte[] headerBytes() {
-            return null;
+    /** Takes the directory's lock, so that a second server on the same directory stops at its start, saying why. */
+    private void lock() throws IOException {
+        Path file = directory.resolve(LOCK);
+        lockFile = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        try {
+            lock = lockFile.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null; // this JVM holds it already: another web app's log
         }
-
-        @Override
-        public byte[] encode(byte[] lines) {
-            return lines;
+        if (lock == null) {
+            throw new IOException("the prediction log's directory " + directory + " is written by another server (it"
+                    + " holds " + LOCK + " there); give each server its own --prediction-log directory");
         }
+    }
 
-        @Override
-        public byte[] footerBytes() {
-            return null;
+    /** Opens (or makes) the active file, refusing a link or anything but a regular file. */
+    private void open() throws IOException {
+        Path file = directory.resolve(ACTIVE);
+        refuseLinkOrOther(file); // before opening: opening a planted pipe would wait for a reader forever
+        try {
+            out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
+                    LinkOption.NOFOLLOW_LINKS);
+        } catch (FileSystemException e) {
+            refuseLinkOrOther(file); // a link planted since: O_NOFOLLOW refused it, say so plainly
+            throw e;
+        }
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, NO_FOLLOW);
+        written = attributes.fileKey();
+        size = out.size();
+    }
+
+    private static void refuseLinkOrOther(Path file) throws IOException {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class, NO_FOLLOW);
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        if (attributes.isSymbolicLink()) {
+            throw new IOException("the prediction log's file " + file + " is a symbolic link; the log never writes"
+                    + " through a link (it could lead out of the directory): remove it");
+        }
+        if (!attributes.isRegularFile()) {
+            throw new IOException("the prediction log's file " + file + " is not a regular file; remove it");
+        }
+    }
+
+    /** Whether the active file is still in the directory: not deleted (with the directory, say) nor replaced. */
+    private boolean stillWritten() {
+        try {
+            Object now = Files.readAttributes(directory.resolve(ACTIVE), BasicFileAttributes.class, NO_FOLLOW)
+                    .fileKey();
+            return written == null || Objects.equals(now, written); // no file keys here: that it is there at all
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Makes the directory and the file again after they were deleted (or the file replaced) under the writer: what
+     * was written to the deleted file since is lost with it, which is said (and counted by the caller).
+     */
+    private void reopen() throws IOException {
+        if (out != null) {
+            problems.accept(directory.resolve(ACTIVE) + " was deleted or replaced while this server wrote it (was"
+                    + " the directory removed?); lines written to it since its last check are lost with it;"
+                    + " making it again");
+            closeQuietly(out);
+            out = null;
+        }
+        if (!Files.isDirectory(directory, NO_FOLLOW)) {
+            Files.createDirectories(directory);
+        }
+        if (lock == null || !Files.exists(directory.resolve(LOCK), NO_FOLLOW)) {
+            closeQuietly(lockFile); // the lock of a deleted file: take one on the new file
+            lock = null;
+            lock();
+        }
+        open();
+    }
+
+    /**
+     * Rolls the active file over: the rolled files shift up (the last one goes), the active one is compressed into
+     * the first, and a new active file is begun. A failure to compress is said; the new file is begun either way.
+     */
+    private void roll() throws IOException {
+        closeQuietly(out);
+        out = null;
+        Path active = directory.resolve(ACTIVE);
+        Path rolling = directory.resolve(ROLLING);
+        Files.move(active, rolling, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        open();
+        try {
+            Files.deleteIfExists(rolled(maxFiles));
+            for (int i = maxFiles - 1; i >= 1; i--) {
+                if (Files.exists(rolled(i), NO_FOLLOW)) {
+                    Files.move(rolled(i), rolled(i + 1), StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+            Path part = directory.resolve(".predictions.1.jsonl.gz.part");
+            Files.deleteIfExists(part);
+            try (InputStream in = Files.newInputStream(rolling, LinkOption.NOFOLLOW_LINKS);
+                 OutputStream gzip = new GZIPOutputStream(Files.newOutputStream(part, StandardOpenOption.CREATE_NEW,
+                         StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), 1 << 16)) {
+                in.transferTo(gzip);
+            }
+            Files.move(part, rolled(1), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.delete(rolling);
+        } catch (IOException e) {
+            // the new file is open: the batch goes on to it; the rolled lines wait in their own file
+            problems.accept("rolling " + ACTIVE + " over to " + rolled(1).getFileName() + " failed (" + e
+                    + "); its lines are in " + rolling + " until the next rollover");
+        }
+    }
+
+    private Path rolled(int index) {
+        return directory.resolve("predictions." + index + ".jsonl.gz");
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing more can be written to it either way
+            }
         }
     }
 }

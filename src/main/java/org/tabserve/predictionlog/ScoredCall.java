@@ -3,6 +3,7 @@ package org.tabserve.predictionlog;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.RangeWarning;
 
 import java.time.Instant;
 import java.util.List;
@@ -23,4 +24,43 @@ import java.util.List;
  */
 public record ScoredCall(String requestId, String call, String model, long version, Model scoring, Instant time,
                          long latencyNanos, Batch batch, List<Prediction> predictions) {
+
+    /** Heap of one object's header and a few fields, or of a string's object and its array's header, rounded up. */
+    private static final int OBJECT = 48;
+
+    /**
+     * @return the heap this call keeps reachable while it waits for the writer, over-estimated: the batch's values
+     *         (each text at two bytes a character), each row's answer and warnings; so that the queue is bounded by
+     *         what it holds, not by its rows (100 rows of 5,000-character texts hold megabytes)
+     */
+    long heldBytes() {
+        long bytes = OBJECT * 4L + 2L * (requestId.length() + call.length() + model.length());
+        for (int i = 0; i < batch.signature().inputs().size(); i++) {
+            Object values = batch.data(i);
+            if (values instanceof String[] texts) {
+                bytes += OBJECT + 8L * texts.length;
+                for (String text : texts) {
+                    bytes += text == null ? 0 : OBJECT + 2L * text.length();
+                }
+            } else if (values instanceof double[] doubles) {
+                bytes += OBJECT + 8L * doubles.length;
+            } else if (values instanceof long[] longs) {
+                bytes += OBJECT + 8L * longs.length;
+            } else if (values instanceof float[] floats) {
+                bytes += OBJECT + 4L * floats.length;
+            } else if (values instanceof int[] ints) {
+                bytes += OBJECT + 4L * ints.length;
+            } else if (values instanceof boolean[] booleans) {
+                bytes += OBJECT + booleans.length;
+            }
+        }
+        int classes = batch.signature().classLabels().size();
+        for (int row = 0; row < batch.size(); row++) {
+            bytes += OBJECT * 2L + 32L * classes; // the answer, its list of boxed probabilities
+            for (RangeWarning warning : batch.warnings(row)) {
+                bytes += OBJECT * 2L + 2L * warning.message().length();
+            }
+        }
+        return bytes;
+    }
 }

@@ -200,6 +200,24 @@ public final class CsvFiles {
         }
     }
 
+    /**
+     * Refuses a CSV whose header has no column {@code column}, reading no further than the header: a command checks
+     * the column its arguments name before any row, so that a file's bad rows do not hide a mistyped name.
+     *
+     * @throws RowsException as {@link #read} refuses the missing column, or as {@link #header} refuses the header
+     */
+    public static void requireColumn(InputStream in, String column) throws IOException {
+        List<String> header = header(in);
+        // An empty file is left to the reader, whose refusal names the columns the model needs.
+        if (!header.isEmpty() && !header.contains(column)) {
+            throw noColumn(column, header);
+        }
+    }
+
+    private static RowsException noColumn(String column, List<String> header) {
+        return RowsException.malformed("the CSV has no column '" + column + "'; its columns are " + header);
+    }
+
     private static List<String> column(CsvRowsParser.Chunk chunk, String column) {
         if (column == null) {
             return null;
@@ -207,8 +225,7 @@ public final class CsvFiles {
         List<String> values = new ArrayList<>(chunk.size());
         for (CSVRecord record : chunk.records()) {
             if (!record.isMapped(column)) {
-                throw RowsException.malformed("the CSV has no column '" + column + "'; its columns are "
-                        + record.getParser().getHeaderNames());
+                throw noColumn(column, record.getParser().getHeaderNames());
             }
             values.add(record.get(column).strip());
         }

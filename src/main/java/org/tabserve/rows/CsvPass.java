@@ -32,6 +32,7 @@ final class CsvPass {
     private final boolean withRecords;
     /** Whether a bad row is answered in its place ({@link OnError#ROW}) instead of refusing the file. */
     private final boolean rowMode;
+    private final long maxErrorRows;
     private final List<FieldProblem> errors = new ArrayList<>();
     private int errorCount;
     /** Data rows read so far, and the most characters one held. */
@@ -57,9 +58,10 @@ final class CsvPass {
      * @param handler      receives the checked chunks while the file has no errors; null to only check it
      * @param withRecords  whether chunks carry their rows' CSV records
      * @param onError      whether a bad row refuses the file or is answered in its place
+     * @param maxErrorRows in row mode, the most rows answered in their place ({@link OnError#requireAtMost})
      */
     CsvPass(ModelSignature signature, long maxRows, int[] columns, int width, boolean decimalComma,
-            CsvRowsParser.ChunkHandler handler, boolean withRecords, OnError onError) {
+            CsvRowsParser.ChunkHandler handler, boolean withRecords, OnError onError, long maxErrorRows) {
         this.signature = signature;
         this.features = signature.features();
         this.numbersOnly = signature.numbersOnly();
@@ -70,6 +72,7 @@ final class CsvPass {
         this.handler = handler;
         this.withRecords = withRecords;
         this.rowMode = onError == OnError.ROW;
+        this.maxErrorRows = maxErrorRows;
         this.places = rowMode ? new CsvPlaces() : null;
         // A chunk's size at once: growing them showed in the upload's profile (bench/profile csv).
         this.numbers = new ArrayList<>(numbersOnly ? CsvRowsParser.CHUNK_ROWS : 0);
@@ -166,6 +169,7 @@ final class CsvPass {
                 longestRefused = Math.max(longestRefused, place.heldBytes());
             }
         }
+        OnError.requireAtMost(refused, maxErrorRows);
         if (handler != null) {
             int[] kept = attempt;
             handler.accept(new CsvRowsParser.Chunk(withRecords ? GoodRows.pick(records, kept) : List.of(), batch,

@@ -95,6 +95,8 @@ public final class CsvRowsParser {
     private final long maxRows;
     private final boolean unnamedIndex;
     private OnError onError = OnError.REJECT;
+    /** With {@link OnError#ROW}: the most rows a read may refuse in their place before it refuses the file. */
+    private long maxErrorRows = OnError.UNBOUNDED;
     /** With {@link OnError#ROW}: the rows the last read refused in their place, and the most characters one held. */
     private long refusedRows;
     private long longestRefusedBytes;
@@ -128,7 +130,17 @@ public final class CsvRowsParser {
      * its syntax, its encoding, no data rows, the row and size limits) refuse it either way.
      */
     public CsvRowsParser onError(OnError choice) {
+        return onError(choice, OnError.UNBOUNDED);
+    }
+
+    /**
+     * As {@link #onError(OnError)}, for an answer that must stay a bounded multiple of the request: with
+     * {@link OnError#ROW}, a read that finds more than {@code maxErrorRows} bad rows refuses the file
+     * ({@link RowsException.Kind#TOO_MANY_ERROR_ROWS}) before its chunk of them is handed on.
+     */
+    public CsvRowsParser onError(OnError choice, long maxErrorRows) {
         this.onError = java.util.Objects.requireNonNull(choice, "choice");
+        this.maxErrorRows = maxErrorRows;
         return this;
     }
 
@@ -312,7 +324,7 @@ public final class CsvRowsParser {
             refusedRows = 0;
             longestRefusedBytes = 0;
             CsvPass pass = new CsvPass(signature, maxRows, columns, header.size(), decimalComma, handler, withRecords,
-                    onError);
+                    onError, maxErrorRows);
             if (lines != null) {
                 lines.keep(header.size());
                 read: while (true) {

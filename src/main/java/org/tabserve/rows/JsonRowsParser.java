@@ -123,11 +123,22 @@ public final class JsonRowsParser {
      *                       lone row), 413 for too many rows
      */
     public ParsedRows parse(InputStream body, OnError onError) throws IOException {
-        return plain ? parse(body, new Numbers(reader.numberRows()), onError)
-                : parse(body, new Cells(reader.rows()), onError);
+        return parse(body, onError, OnError.UNBOUNDED);
     }
 
-    private <R> ParsedRows parse(InputStream body, Store<R> store, OnError onError) throws IOException {
+    /**
+     * As {@link #parse(InputStream, OnError)}, answering at most {@code maxErrorRows} rows of a batch with their
+     * errors in row mode.
+     *
+     * @throws RowsException also 413 ({@link RowsException.Kind#TOO_MANY_ERROR_ROWS}) past that bound
+     */
+    public ParsedRows parse(InputStream body, OnError onError, long maxErrorRows) throws IOException {
+        return plain ? parse(body, new Numbers(reader.numberRows()), onError, maxErrorRows)
+                : parse(body, new Cells(reader.rows()), onError, maxErrorRows);
+    }
+
+    private <R> ParsedRows parse(InputStream body, Store<R> store, OnError onError, long maxErrorRows)
+            throws IOException {
         try (JsonParser parser = JsonText.parser(body)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
@@ -167,7 +178,7 @@ public final class JsonRowsParser {
                 throw RowsException.malformed("send either \"instances\" or the features " + topNames
                         + " at the top level, not both");
             }
-            return rows.parsed(rows.checkBatch(INSTANCES, onError), true, onError).explaining(explain);
+            return rows.parsed(rows.checkBatch(INSTANCES, onError, maxErrorRows), true, onError).explaining(explain);
         } catch (JsonProcessingException | CharConversionException e) {
             throw JsonText.malformed(e);
         }

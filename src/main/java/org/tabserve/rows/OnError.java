@@ -27,6 +27,24 @@ public enum OnError {
     public static final String HINT = "send ?" + PARAMETER + "=row to answer every other row, each bad row with its"
             + " errors in its place";
 
+    /** No bound on the rows answered with their errors: for the command line, whose answer is a file it chose. */
+    public static final long UNBOUNDED = Long.MAX_VALUE;
+
+    /**
+     * Refuses a batch read in row mode once more than {@code maxErrorRows} of its rows have errors: each is answered
+     * with its problems, which take far more room than the row ({@code x,x,x,x} answers four sentences), so without
+     * a bound a small (gzip) upload of bad rows makes an answer hundreds of times its size.
+     *
+     * @throws RowsException {@link RowsException.Kind#TOO_MANY_ERROR_ROWS} past the bound
+     */
+    static void requireAtMost(long errorRows, long maxErrorRows) {
+        if (errorRows > maxErrorRows) {
+            throw RowsException.tooManyErrorRows("more than " + maxErrorRows + " rows have errors; ?" + PARAMETER
+                    + "=row answers at most " + maxErrorRows + " rows with their errors in one request; correct the"
+                    + " rows, or send them in smaller parts");
+        }
+    }
+
     /** @return the word a caller sends for this choice */
     public String word() {
         return name().toLowerCase(Locale.ROOT);

@@ -21,7 +21,13 @@ public final class RowsException extends RuntimeException {
          * More rows than the reader's caller allows ({@code maxRows}): HTTP 413. The caller set the limit, so it is
          * the caller that says how to raise it.
          */
-        TOO_MANY_ROWS
+        TOO_MANY_ROWS,
+        /**
+         * More rows with errors than one answer may carry in their places ({@link OnError#ROW}): HTTP 413. A bad
+         * row's errors are far longer than the row, so a small upload of bad rows would otherwise make a huge answer.
+         * The server's one setting sets the bound, and its answer names it.
+         */
+        TOO_MANY_ERROR_ROWS
     }
 
     private final Kind kind;
@@ -58,6 +64,11 @@ public final class RowsException extends RuntimeException {
     /** More rows than the caller allows; the message names the limit and what to do. */
     public static RowsException tooManyRows(String message) {
         return new RowsException(Kind.TOO_MANY_ROWS, message, List.of());
+    }
+
+    /** More rows with errors than the caller answers in their places; the message names the bound. */
+    static RowsException tooManyErrorRows(String message) {
+        return new RowsException(Kind.TOO_MANY_ERROR_ROWS, message, List.of());
     }
 
     /** @return what is wrong */

@@ -157,18 +157,21 @@ public final class RowsRead {
      * would hide the mistake. The refusal of bad rows says how to have the others answered ({@link OnError#HINT}).
      */
     public Batch checkBatch(String field) {
-        return checkBatch(field, OnError.REJECT);
+        return checkBatch(field, OnError.REJECT, OnError.UNBOUNDED);
     }
 
     /**
      * {@link #checkBatch(String)} under the caller's choice. {@link OnError#REJECT} refuses the batch for one bad
      * row. {@link OnError#ROW} checks the rows no problem spoilt into the batch (again without any the model's own
      * check refuses, until what is left passes) and keeps every problem with its row ({@link #problems()}), the
-     * batch's rows' places in the request in {@link #batchRows()}.
+     * batch's rows' places in the request in {@link #batchRows()}, and refuses a batch of more than
+     * {@code maxErrorRows} bad rows, whose answer would be mostly their errors.
      *
      * @return the batch of the rows that can be scored; null in row mode when none can
+     * @throws RowsException {@link RowsException.Kind#TOO_MANY_ERROR_ROWS} in row mode when more rows than
+     *                       {@code maxErrorRows} are bad
      */
-    public Batch checkBatch(String field, OnError onError) {
+    public Batch checkBatch(String field, OnError onError, long maxErrorRows) {
         if (size() == 0) {
             throw RowsException.malformed("\"" + field + "\" has no rows; send at least one");
         }
@@ -189,11 +192,12 @@ public final class RowsRead {
                         rows.toArray(new double[0][])), refusals)
                 : GoodRows.check(cells, faulty, false, this::batchOf, refusals);
         batchRows = checked.kept();
+        OnError.requireAtMost(size() - batchRows.length, maxErrorRows);
         return checked.batch();
     }
 
 
-    /** Where each row of the batch {@link #checkBatch(String, OnError)} returned in row mode was in the request. */
+    /** Where each row of the batch {@link #checkBatch(String, OnError, long)} returned in row mode was in the request. */
     private int[] batchRows;
 
     /** @return in row mode, the request's row of each row of the checked batch; null otherwise */
@@ -205,7 +209,7 @@ public final class RowsRead {
      * What the request held, for its answer: the rows as sent, the checked batch and, for a batch, the bad rows of
      * row mode and the fields ignored.
      *
-     * @param checked what {@link #check} or {@link #checkBatch(String, OnError)} returned
+     * @param checked what {@link #check} or {@link #checkBatch(String, OnError, long)} returned
      */
     public JsonRowsParser.ParsedRows parsed(Batch checked, boolean batch, OnError onError) {
         return new JsonRowsParser.ParsedRows(cells(), numbers(), checked, batch, batch ? batchRows : null,

@@ -32,6 +32,7 @@ import org.tabserve.web.http.RowExplanations;
 import org.tabserve.web.http.SecurityHeadersFilter;
 import org.tabserve.web.http.ServedModels;
 import org.tabserve.predictionlog.PredictionLog;
+import org.tabserve.predictionlog.PredictionLogOptions;
 import org.tabserve.web.http.StaticServlet;
 import org.tabserve.web.http.TabserveMetrics;
 import org.tabserve.web.http.Views;
@@ -90,7 +91,18 @@ public final class TabserveListener implements ServletContextListener {
         }
         TabserveMetrics metrics = new TabserveMetrics();
         ModelBytes documents = ModelBytes.ofHeap();
-        served = models(context, config, metrics, documents, predictionLog(config, metrics));
+        MemoryBudget heap = MemoryBudget.ofHeap();
+        // The prediction log's queue holds scored batches after their requests have given their share back: its
+        // bound is set aside from the budget, so that requests and the queue together stay within it.
+        long logBytes = config.predictionLog().map(log -> log.queueBytes().orElse(heap.capacity() / 8)).orElse(0L);
+        MemoryBudget budget;
+        try {
+            budget = heap.setAside(logBytes, PredictionLogOptions.QUEUE_BYTES);
+        } catch (IllegalArgumentException e) {
+            LOG.severe("tabserve is not configured correctly: " + e.getMessage());
+            throw e;
+        }
+        served = models(context, config, metrics, documents, predictionLog(config, metrics, logBytes));
         Views views = new Views(context, config.cacheTemplates());
         // One filter measures every request; declared here so that it needs no web.xml entry or annotation scan.
         FilterRegistration.Dynamic measuring = context.addFilter("metrics", new MetricsFilter(metrics, GRPC_SERVLET));
@@ -98,9 +110,9 @@ public final class TabserveListener implements ServletContextListener {
         // Every filter lets the gRPC servlet go asynchronous behind it (gRPC's servlet transport reads and writes with
         // the servlet API's non-blocking I/O); for a gRPC call each sees the request up to the servlet's return.
         measuring.setAsyncSupported(true);
-        MemoryBudget budget = MemoryBudget.ofHeap();
         LOG.info("Memory budget for large requests: " + (budget.capacity() >> 20) + " MB of a "
-                + (Runtime.getRuntime().maxMemory() >> 20) + " MB heap");
+                + (Runtime.getRuntime().maxMemory() >> 20) + " MB heap" + (logBytes == 0 ? ""
+                : " (and " + (logBytes >> 10) + " KiB for the prediction log's queue)"));
         File temp = (File) context.getAttribute(ServletContext.TEMPDIR);
         upload = new PredictFileHandler(config, new UploadPages(views), budget);
         explanations = new RowExplanations(config, metrics, budget);
@@ -282,12 +294,12 @@ public final class TabserveListener implements ServletContextListener {
     }
 
     /** The prediction log the settings ask for, started, its counters in the metrics; a directory it cannot write stops the app. */
-    private PredictionLog predictionLog(WebConfig config, TabserveMetrics metrics) {
+    private PredictionLog predictionLog(WebConfig config, TabserveMetrics metrics, long queueBytes) {
         if (config.predictionLog().isEmpty()) {
             return PredictionLog.off();
         }
         try {
-            predictionLog = PredictionLog.start(config.predictionLog().get());
+            predictionLog = PredictionLog.start(config.predictionLog().get(), queueBytes);
         } catch (IOException e) {
             LOG.severe("tabserve is not configured correctly: " + e.getMessage());
             throw new IllegalStateException(e.getMessage(), e);

@@ -272,6 +272,37 @@ class CardCommandTest {
                 java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther());
     }
 
+    /**
+     * Issue 34 item 21: a label column the CSV lacks is an argument error, said before any row is read, even when
+     * the file's rows are invalid (the rows' errors were said instead, and the user fixed the wrong thing).
+     */
+    @Test
+    void aMissingLabelColumnIsSaidBeforeTheRowsAreRead(@TempDir Path dir) throws IOException {
+        Path invalidRows = FIXTURES.resolve("empty-sex.csv"); // rows with an empty 'sex', which the model refuses
+        for (String mode : List.of("--strict", "--skip-invalid")) {
+            assertRefused(dir, 1, "the CSV has no column 'no_such_column'; its columns are [species, island",
+                    "card", "--model", copy(dir, mode.substring(2) + ".onnx", FIXTURES.resolve("species-zipmap.onnx")),
+                    "--data", invalidRows.toString(), "--label", "no_such_column", mode,
+                    "--out", dir.resolve("out.onnx").toString());
+        }
+        assertRefused(dir, 1, "eval.csv: the CSV has no column 'species'",
+                "card", "--model", copy(dir, "eval.onnx", FIXTURES.resolve("species-nozipmap.onnx")),
+                "--data", PENGUINS.toString(), "--label", "species",
+                "--eval", copy(dir, "eval.csv", FIXTURES.resolve("species-nozipmap.inputs.csv")),
+                "--out", dir.resolve("out.onnx").toString());
+    }
+
+    /** A dangling link as --out is refused in words, never replaced by a file. */
+    @Test
+    void aDanglingLinkAsOutIsRefusedAndLeftAsItIs(@TempDir Path dir) throws IOException {
+        Path link = Files.createSymbolicLink(dir.resolve("card.onnx"), dir.resolve("gone/card.onnx"));
+        assertRefused(dir, 1, "--out " + link + " is a link to " + dir.resolve("gone/card.onnx")
+                        + ", which does not exist",
+                "card", "--model", copy(dir, "species-nozipmap.onnx"), "--data", PENGUINS.toString(), "--label",
+                "species", "--out", link.toString());
+        assertTrue(Files.isSymbolicLink(link), "the link is left as it was");
+    }
+
     private static String copy(Path dir, String name, Path from) throws IOException {
         Path copy = dir.resolve(name);
         Files.copy(from, copy);

@@ -9,9 +9,14 @@ import org.tabserve.predictionlog.PredictionLog;
 import org.tabserve.predictionlog.PredictionLogOptions;
 import org.tabserve.predictionlog.ScoredCall;
 
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +45,7 @@ class LogCsvCommandTest {
         }
         try (Model model = OnnxModelLoader.load(Path.of("model.onnx"));
              PredictionLog predictionLog = PredictionLog.start(new PredictionLogOptions(log, 1, mask, 64 << 10, 20,
-                     100_000))) {
+                     100_000), 64L << 20)) {
             for (int start = 0; start < rows.size(); start += 98) {
                 double[][] numbers = new double[Math.min(98, rows.size() - start)][4];
                 for (int r = 0; r < numbers.length; r++) {
@@ -124,5 +129,67 @@ class LogCsvCommandTest {
         assertTrue(Files.notExists(dir.resolve("out.csv")));
         assertEquals(1, CardCommandTest.run("log-csv", "--log", dir.resolve("nowhere").toString(), "--model", "iris",
                 "--out", "-").status());
+    }
+
+    /** One penguin row per text, with {@code text} as its island and sex, logged under request id {@code id}. */
+    private static void logPenguins(Path log, String id, List<String> texts) throws IOException {
+        try (Model model = OnnxModelLoader.load(PENGUINS);
+             PredictionLog predictionLog = PredictionLog.start(new PredictionLogOptions(log, 1, Set.of(), 1 << 20, 1,
+                     1000), 64L << 20)) {
+            List<Object[]> rows = new ArrayList<>();
+            for (String text : texts) {
+                rows.add(new Object[]{text, 39.1, 18.7, 181.0, -3750.0, text});
+            }
+            Batch batch = Batch.of(model.signature(), rows);
+            predictionLog.offer(new ScoredCall(id, "GET /predict", "species", 1, model, Instant.now(), 1_000, batch,
+                    model.predict(batch)));
+        }
+    }
+
+    private static final Path PENGUINS = Path.of("src/test/resources/org/tabserve/fixtures/penguins/species-zipmap.onnx");
+
+    @Test
+    void textThatASpreadsheetWouldRunAsAFormulaIsWrittenAsTextAndNumbersAreLeftAlone(@TempDir Path dir)
+            throws Exception {
+        Path log = dir.resolve("log");
+        logPenguins(log, "=1+2+cmd:calc", List.of("=HYPERLINK(\"http://evil.example/\",\"click\")", "@SUM(1,2)",
+                "+1+cmd|' /C calc'!A0", "-2+3", "\tTab", "Biscoe"));
+        CardCommandTest.Result result = CardCommandTest.run("log-csv", "--log", log.toString(), "--model", "species",
+                "--out", "-");
+        assertEquals(0, result.status(), result.err());
+        List<CSVRecord> records = CSVFormat.DEFAULT.builder().setHeader().build()
+                .parse(new StringReader(result.out())).getRecords();
+        assertEquals(List.of("'=HYPERLINK(\"http://evil.example/\",\"click\")", "'@SUM(1,2)", "'+1+cmd|' /C calc'!A0",
+                "'-2+3", "'\tTab", "Biscoe"), records.stream().map(r -> r.get("island")).toList());
+        assertEquals(records.stream().map(r -> r.get("island")).toList(),
+                records.stream().map(r -> r.get("sex")).toList());
+        for (CSVRecord record : records) {
+            assertEquals("'=1+2+cmd:calc", record.get("request_id"));
+            assertEquals("-3750.0", record.get("body_mass_g"), "a negative number stays a number");
+        }
+    }
+
+    @Test
+    void aLineLongerThanTheBoundIsLeftOutAndSaidWithoutHoldingItAndTheRowsAroundItAreKept(@TempDir Path dir)
+            throws Exception {
+        Path log = dir.resolve("log");
+        logPenguins(log, "before", List.of("Biscoe"));
+        String line = Files.readString(log.resolve("predictions.jsonl")).strip();
+        // a line of 9 MiB (past the default bound of 8 MiB), as a client's huge text would make, then a short one
+        try (var out = Files.newBufferedWriter(log.resolve("predictions.jsonl"), StandardOpenOption.APPEND)) {
+            out.write(line.replace("\"before\"", "\"" + "x".repeat(9 << 20) + "\""));
+            out.write('\n');
+            out.write(line.replace("\"before\"", "\"after\""));
+            out.write('\n');
+        }
+        CardCommandTest.Result result = CardCommandTest.run("log-csv", "--log", log.toString(), "--model", "species",
+                "--out", "-");
+        assertEquals(0, result.status(), result.err());
+        assertEquals(List.of("before", "after"), CSVFormat.DEFAULT.builder().setHeader().build()
+                .parse(new StringReader(result.out())).getRecords().stream().map(r -> r.get("request_id")).toList());
+        assertTrue(result.err().contains("predictions.jsonl line 2 is longer than 8388608 bytes (--max-line-bytes);"
+                + " left out"), result.err());
+        assertEquals(0, CardCommandTest.run("log-csv", "--log", log.toString(), "--model", "species", "--out", "-",
+                "--max-line-bytes", String.valueOf(16 << 20)).status(), "a larger bound takes it");
     }
 }

@@ -211,6 +211,36 @@ class ScoreCommandTest {
         }
     }
 
+    /** Issue 34 item 21: an --out in a directory that does not exist is refused naming it, not a temporary file. */
+    @Test
+    void anOutInADirectoryThatDoesNotExistIsRefusedNamingTheDirectory(@TempDir Path dir) {
+        Path out = dir.resolve("nodir/x.csv");
+        CardCommandTest.Result result = CardCommandTest.run("score", "--model",
+                CardFileTest.FIXTURES.resolve("body-mass-regressor.onnx").toString(), "--data",
+                CardFileTest.FIXTURES.resolve("body-mass-regressor.inputs.csv").toString(), "--out", out.toString());
+        assertEquals(1, result.status(), result.err());
+        assertEquals("tabserve score: cannot write " + out + ": no directory " + dir.resolve("nodir"),
+                result.err().strip());
+    }
+
+    /** A dangling link as --out is refused in words, never replaced by a file (with or without --force). */
+    @Test
+    void aDanglingLinkAsOutIsRefusedAndLeftAsItIs(@TempDir Path dir) throws IOException {
+        Path link = Files.createSymbolicLink(dir.resolve("scored.csv"), dir.resolve("gone/scored.csv"));
+        for (List<String> force : List.of(List.<String>of(), List.of("--force"))) {
+            List<String> args = new java.util.ArrayList<>(List.of("score", "--model",
+                    CardFileTest.FIXTURES.resolve("body-mass-regressor.onnx").toString(), "--data",
+                    CardFileTest.FIXTURES.resolve("body-mass-regressor.inputs.csv").toString(), "--out",
+                    link.toString()));
+            args.addAll(force);
+            CardCommandTest.Result result = CardCommandTest.run(args.toArray(String[]::new));
+            assertEquals(1, result.status(), result.err());
+            assertEquals("tabserve score: --out " + link + " is a link to " + dir.resolve("gone/scored.csv")
+                    + ", which does not exist; write to the file itself, or remove the link", result.err().strip());
+            assertTrue(Files.isSymbolicLink(link), "the link is left as it was");
+        }
+    }
+
     /** A pipe needs no --force either way: an existing output of any kind does. */
     @Test
     void anExistingOutputOfAnyKindNeedsForce(@TempDir Path dir) throws Exception {

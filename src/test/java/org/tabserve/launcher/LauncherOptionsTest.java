@@ -96,7 +96,7 @@ class LauncherOptionsTest {
     void helpNamesEveryLimitThatA413Names() {
         for (String setting : java.util.List.of(org.tabserve.web.http.WebConfig.MAX_BODY_BYTES,
                 org.tabserve.web.http.WebConfig.MAX_BATCH_ROWS, org.tabserve.web.http.WebConfig.MAX_UPLOAD_BYTES,
-                org.tabserve.web.http.WebConfig.MAX_CSV_ROWS)) {
+                org.tabserve.web.http.WebConfig.MAX_CSV_ROWS, org.tabserve.web.http.WebConfig.MAX_ERROR_ROWS)) {
             String variable = setting.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
             assertTrue(LauncherOptions.USAGE.lines().anyMatch(line -> line.contains(setting + " ")
                     && line.endsWith("env " + variable)), () -> setting + ":\n" + LauncherOptions.USAGE);

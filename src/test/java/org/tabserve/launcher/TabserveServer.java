@@ -43,7 +43,8 @@ public final class TabserveServer implements RunningServer {
 
     /** The web app's settings that an environment variable may give (WebConfig's and the repository's). */
     private static final List<String> APP_SETTINGS = List.of(WebConfig.MODEL, WebConfig.MAX_BODY_BYTES,
-            WebConfig.MAX_BATCH_ROWS, WebConfig.MAX_UPLOAD_BYTES, WebConfig.MAX_CSV_ROWS, WebConfig.TEMPLATES_CACHE,
+            WebConfig.MAX_BATCH_ROWS, WebConfig.MAX_UPLOAD_BYTES, WebConfig.MAX_CSV_ROWS, WebConfig.MAX_ERROR_ROWS,
+            WebConfig.TEMPLATES_CACHE,
             WebConfig.MAX_CONCURRENT_REQUESTS, WebConfig.MAX_CONCURRENT_UPLOADS, WebConfig.ADMIN_TOKEN,
             WebConfig.ADMIN_LOOPBACK, WebConfig.EXPLAIN_THREADS, WebConfig.EXPLAIN_QUEUE,
             WebConfig.MAX_EXPLAIN_MODEL_ROWS, RepositoryOptions.DIRECTORY, RepositoryOptions.POLL_SECONDS,

@@ -43,6 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PredictionLogTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A bound in bytes these tests never reach, but the one on purpose. */
+    private static final long QUEUE_BYTES = 64L << 20;
     private static Model model;
 
     @TempDir
@@ -88,7 +90,7 @@ class PredictionLogTest {
     @Test
     void everyRowIsWrittenOnceWithTheModelsAnswer() throws Exception {
         ScoredCall call = call("r-1", 5);
-        try (PredictionLog log = PredictionLog.start(options(1 << 20, 3, 100, Set.of("entropy")))) {
+        try (PredictionLog log = PredictionLog.start(options(1 << 20, 3, 100, Set.of("entropy")), QUEUE_BYTES)) {
             log.offer(call);
         } // close writes what is queued
         List<JsonNode> lines = read(dir.resolve(RollingLines.ACTIVE));
@@ -109,7 +111,7 @@ class PredictionLogTest {
     @Test
     void filesRollOverBySizeIntoNumberedGzipFilesAndOnlyTheNewestAreKept() throws Exception {
         int batches = 60;
-        try (PredictionLog log = PredictionLog.start(options(4096, 3, 100_000, Set.of()))) {
+        try (PredictionLog log = PredictionLog.start(options(4096, 3, 100_000, Set.of()), QUEUE_BYTES)) {
             for (int i = 0; i < batches; i++) {
                 log.offer(call("b-" + i, 10));
                 // one batch at a time, so that each is appended (and the size looked at) on its own
@@ -124,8 +126,8 @@ class PredictionLogTest {
         try (Stream<Path> listed = Files.list(dir)) {
             files = listed.map(p -> p.getFileName().toString()).sorted().toList();
         }
-        assertEquals(List.of("predictions.1.jsonl.gz", "predictions.2.jsonl.gz", "predictions.3.jsonl.gz",
-                "predictions.jsonl"), files, "three rolled files kept, the oldest deleted");
+        assertEquals(List.of(RollingLines.LOCK, "predictions.1.jsonl.gz", "predictions.2.jsonl.gz",
+                "predictions.3.jsonl.gz", "predictions.jsonl"), files, "three rolled files kept, the oldest deleted");
         long active = Files.size(dir.resolve(RollingLines.ACTIVE));
         assertTrue(active < 4096 + 10 * 400, "the active file rolled over near its size: " + active);
         // the newest rolled file holds the batches just before the active file's, whole and in order
@@ -141,7 +143,7 @@ class PredictionLogTest {
 
     @Test
     void aBatchTheQueueCannotTakeIsDroppedWholeAndCountedWithoutWaiting() throws Exception {
-        try (PredictionLog log = PredictionLog.start(options(1 << 20, 1, 8, Set.of()))) {
+        try (PredictionLog log = PredictionLog.start(options(1 << 20, 1, 8, Set.of()), QUEUE_BYTES)) {
             log.offer(call("too-big", 9)); // more rows than the queue holds at all
             log.offer(call("fits", 8));
             long deadline = System.nanoTime() + 5_000_000_000L;
@@ -163,19 +165,58 @@ class PredictionLogTest {
         assertTrue(lines.stream().allMatch(l -> l.path("request_id").asText().equals("fits")));
     }
 
+    /** A penguin batch of {@code rows} rows whose island and sex are texts of {@code length} characters. */
+    static ScoredCall longTexts(Model penguins, String id, int rows, int length) {
+        List<Object[]> cells = new ArrayList<>();
+        for (int r = 0; r < rows; r++) {
+            String text = (char) ('a' + r % 26) + "x".repeat(length - 1);
+            cells.add(new Object[]{text, 39.1, 18.7, 181.0, 3750.0, text});
+        }
+        Batch batch = Batch.of(penguins.signature(), cells);
+        return new ScoredCall(id, "POST /api/predict", "species", 1, penguins, Instant.now(), 1_000, batch,
+                penguins.predict(batch));
+    }
+
+    static final Path PENGUINS = Path.of("src/test/resources/org/tabserve/fixtures/penguins/species-zipmap.onnx");
+
+    @Test
+    void theQueueIsBoundedByTheHeapItsBatchesHoldNotOnlyByTheirRows() throws Exception {
+        long bound = 1 << 20;
+        try (Model penguins = OnnxModelLoader.load(PENGUINS);
+             PredictionLog log = PredictionLog.start(options(64 << 20, 1, 10_000, Set.of()), bound)) {
+            // 100 rows with two texts of 5,000 characters each (and a warning quoting each): about 4 MB of heap, far
+            // under 10,000 rows: a queue bounded by rows alone took it, and a stalled disk let such batches fill the heap
+            ScoredCall big = longTexts(penguins, "big", 100, 5_000);
+            assertTrue(big.heldBytes() > 2 * 100 * 2 * 5_000, "the estimate counts the texts: " + big.heldBytes());
+            log.offer(big);
+            assertEquals(100, log.droppedRows(), "a batch holding more than the bound is dropped whole");
+            ScoredCall small = longTexts(penguins, "small", 10, 5_000); // about 400 KB: two fit at once
+            for (int i = 0; i < 20; i++) {
+                log.offer(small);
+                assertTrue(log.queuedBytes() <= bound, "queued " + log.queuedBytes() + " bytes, bound " + bound);
+            }
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (log.writtenRows() + log.droppedRows() < 100 + 200 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(300, log.writtenRows() + log.droppedRows(), "each row written or dropped, none lost");
+            assertTrue(log.writtenRows() >= 20, "what fits is written: " + log.writtenRows());
+        }
+    }
+
     @Test
     void aShareOfRequestsIsSampledAndOneMeansEvery() throws Exception {
         AtomicInteger drawn = new AtomicInteger();
         double[] draws = {0.05, 0.95, 0.2, 0.25, 0.0, 0.999};
         PredictionLogOptions quarter = new PredictionLogOptions(dir, 0.25, Set.of(), 1 << 20, 1, 10);
-        try (PredictionLog log = PredictionLog.start(quarter, () -> draws[drawn.getAndIncrement()])) {
+        try (PredictionLog log = PredictionLog.start(quarter, QUEUE_BYTES, () -> draws[drawn.getAndIncrement()])) {
             List<Boolean> sampled = new ArrayList<>();
             for (int i = 0; i < draws.length; i++) {
                 sampled.add(log.sampled());
             }
             assertEquals(List.of(true, false, true, false, true, false), sampled);
         }
-        try (PredictionLog every = PredictionLog.start(options(1 << 20, 1, 10, Set.of()), () -> 0.9999)) {
+        try (PredictionLog every = PredictionLog.start(options(1 << 20, 1, 10, Set.of()), QUEUE_BYTES, () -> 0.9999)) {
             assertTrue(every.sampled());
         }
         assertFalse(PredictionLog.off().sampled());
@@ -191,6 +232,7 @@ class PredictionLogTest {
         assertEquals(Set.of("name", "email"), options.mask());
         assertEquals(64L << 20, options.maxFileBytes());
         assertEquals(10, options.maxFiles());
+        assertEquals(java.util.OptionalLong.empty(), options.queueBytes(), "the web app sets it from its budget");
         assertEquals(Optional.empty(), PredictionLogOptions.resolve(key -> Optional.empty()));
         for (Map<String, String> wrong : List.of(
                 Map.of(PredictionLogOptions.DIRECTORY, "d", PredictionLogOptions.SAMPLE, "0"),
@@ -198,6 +240,8 @@ class PredictionLogTest {
                 Map.of(PredictionLogOptions.DIRECTORY, "d", PredictionLogOptions.SAMPLE, "a tenth"),
                 Map.of(PredictionLogOptions.DIRECTORY, "d", PredictionLogOptions.MAX_FILES, "21"),
                 Map.of(PredictionLogOptions.DIRECTORY, "d", PredictionLogOptions.MAX_FILE_BYTES, "100"),
+                Map.of(PredictionLogOptions.DIRECTORY, "d", PredictionLogOptions.QUEUE_BYTES, "100"),
+                Map.of(PredictionLogOptions.QUEUE_BYTES, "1000000"),
                 Map.of(PredictionLogOptions.SAMPLE, "0.5"))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> PredictionLogOptions.resolve(key -> Optional.ofNullable(wrong.get(key))));
@@ -211,7 +255,7 @@ class PredictionLogTest {
     void aDirectoryThatCannotBeWrittenStopsTheStartNamingIt() throws Exception {
         Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
         IOException e = assertThrows(IOException.class, () -> PredictionLog.start(
-                new PredictionLogOptions(file.resolve("log"), 1, Set.of(), 1 << 20, 1, 10)));
+                new PredictionLogOptions(file.resolve("log"), 1, Set.of(), 1 << 20, 1, 10), QUEUE_BYTES));
         assertTrue(e.getMessage().contains("a-file"), e.getMessage());
     }
 }

@@ -218,6 +218,22 @@ class PredictionLogRoutesTest {
     }
 
     @Test
+    void aMaskedColumnsUnknownCategoryIsWarnedAboutWithoutItsValue() throws Exception {
+        // the form's route, as a browser sends it: the value is a category the model has not seen
+        Http.Response response = http.get("/models/penguins/predict?island=Biscoe&bill_length_mm=45.2"
+                + "&bill_depth_mm=14.8&flipper_length_mm=212&body_mass_g=5200&sex=Secret-Sex-Value",
+                "X-Request-Id", "penguins-masked-warning");
+        assertEquals(200, response.status(), response::toString);
+        JsonNode line = lines("penguins-masked-warning", 1).get(0);
+        JsonNode warnings = line.path("outputs").path("warnings");
+        assertEquals(1, warnings.size(), line::toString);
+        assertEquals("sex", warnings.get(0).path("feature").asText());
+        assertTrue(warnings.get(0).path("message").asText().contains("masked"), line::toString);
+        String file = Files.readString(log.resolve("predictions.jsonl"), StandardCharsets.UTF_8);
+        assertFalse(file.contains("Secret-Sex-Value"), "a masked value was written in a warning");
+    }
+
+    @Test
     void metricsCountTheRowsWritten() throws Exception {
         http.post("/api/predict", "application/json", BANKNOTES.getBytes(StandardCharsets.UTF_8),
                 "X-Request-Id", "metrics-1");

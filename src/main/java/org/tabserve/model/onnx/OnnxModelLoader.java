@@ -144,9 +144,7 @@ public final class OnnxModelLoader {
         OrtEnvironment env = environment();
         OnnxGraph parsed = parsedOrNull();
         ZipMapProbabilities zipMapTensor = parsed == null ? null : ZipMapProbabilities.of(parsed).orElse(null);
-        boolean quiet = UndeclaredShapes.quietSession(source, parsed);
-        OrtSession session = zipMapTensor == null ? openSession(bytes, env, quiet)
-                : openExposing(zipMapTensor, env, quiet);
+        OrtSession session = zipMapTensor == null ? openSession(bytes, env) : openExposing(zipMapTensor, env);
         PinnedOutputs pinned = null;
         InputBinder binder = null;
         OnnxModel model = null;
@@ -198,6 +196,7 @@ public final class OnnxModelLoader {
             model = new OnnxModel(source, sha256, session, signature, card, valueOutput, outputNames, binder, pinned,
                     decoder);
             model.predict(Batch.of(signature, List.<Object[]>of(warmUpRow(signature, stats))));
+            DeclaredShapes.say(source, env, session, graph, signature, warmUpRow(signature, stats));
         } catch (OrtException e) {
             close(model, session, binder, pinned);
             throw ModelException.unusable(source, "ONNX Runtime cannot read it (" + inWords(e) + ")", e);
@@ -309,12 +308,12 @@ public final class OnnxModelLoader {
     }
 
     /** A session whose graph also outputs its ZipMap's tensor; the file's own graph if ONNX Runtime refuses that. */
-    private OrtSession openExposing(ZipMapProbabilities zipMapTensor, OrtEnvironment env, boolean quiet) {
+    private OrtSession openExposing(ZipMapProbabilities zipMapTensor, OrtEnvironment env) {
         try {
-            return openSession(zipMapTensor.exposedIn(bytes), env, quiet);
+            return openSession(zipMapTensor.exposedIn(bytes), env);
         } catch (ModelException | java.io.UncheckedIOException e) {
             LOG.log(System.Logger.Level.DEBUG, "{0}: its ZipMap''s tensor cannot be an output; its maps are read", source);
-            return openSession(bytes, env, quiet);
+            return openSession(bytes, env);
         }
     }
 
@@ -328,12 +327,10 @@ public final class OnnxModelLoader {
         return served;
     }
 
-    /** @param quiet whether the session logs only errors (see {@link UndeclaredShapes#quietSession}) */
-    private OrtSession openSession(ByteBuffer graph, OrtEnvironment env, boolean quiet) {
+    /** A session that logs only errors: what ONNX Runtime would warn of on every call is said once ({@link DeclaredShapes}). */
+    private OrtSession openSession(ByteBuffer graph, OrtEnvironment env) {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            if (quiet) {
-                options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-            }
+            options.setSessionLogLevel(DeclaredShapes.SESSION_LOG_LEVEL);
             options.setIntraOpNumThreads(intraOpThreads);
             options.setInterOpNumThreads(1);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);

@@ -9,13 +9,9 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import org.tabserve.model.Batch;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.model.onnx.graph.OnnxGraph;
-import org.tabserve.model.onnx.graph.OnnxType;
-import org.tabserve.model.onnx.graph.OnnxValueInfo;
 
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -29,26 +25,6 @@ final class UndeclaredShapes {
     private static final System.Logger LOG = System.getLogger(UndeclaredShapes.class.getName());
 
     private UndeclaredShapes() {
-    }
-
-    /**
-     * Whether a tensor output of the graph declares no dimensions: ONNX Runtime then warns on every call that the
-     * shape it returned differs from the declared one, so its session logs only errors (said once, here).
-     */
-    static boolean quietSession(String source, OnnxGraph graph) {
-        if (graph == null) {
-            return false;
-        }
-        for (OnnxValueInfo output : graph.outputs()) {
-            if (output.type() instanceof OnnxType.Tensor tensor
-                    && tensor.shape().map(List::isEmpty).orElse(true)) {
-                LOG.log(System.Logger.Level.INFO, "{0}: output ''{1}'' declares no shape; ONNX Runtime''s warning on"
-                        + " every call that the shape it returns differs is not logged for this model", source,
-                        output.name());
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

@@ -73,7 +73,8 @@ public final class JsonPredictRequest {
         try (MemoryBudget.Reservation held = budget.open()) {
             JsonRowsParser.ParsedRows parsed;
             try (InputStream body = held.metered(sent, Json.UNMETERED_BYTES, Json.HEAP_BYTES_PER_BODY_BYTE)) {
-                parsed = new JsonRowsParser(classifier.signature(), config.maxBatchRows()).parse(body, onError);
+                parsed = new JsonRowsParser(classifier.signature(), config.maxBatchRows())
+                        .parse(body, onError, config.maxErrorRows());
             } catch (RowsException e) {
                 throw HttpProblem.of(e, WebConfig.MAX_BATCH_ROWS);
             }

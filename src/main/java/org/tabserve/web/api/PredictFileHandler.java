@@ -91,7 +91,7 @@ public final class PredictFileHandler implements AutoCloseable {
         try (MemoryBudget.Reservation held = budget.open()) {
             OnError onError = onErrorSent == null && file.onError() != null ? onError(file.onError()) : checked;
             CsvRowsParser parser = new CsvRowsParser(classifier.signature(), config.maxCsvRows())
-                    .reservingRowMemory(held::grow).onError(onError);
+                    .reservingRowMemory(held::grow).onError(onError, config.maxErrorRows());
             if (format == Format.JSON) {
                 // Chunks are scored while the rest of the upload is still being checked; none is answered unless
                 // the whole upload passes. Rows are kept only while the budget has room for them and their

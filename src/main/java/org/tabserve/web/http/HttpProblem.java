@@ -43,6 +43,8 @@ public final class HttpProblem extends RuntimeException {
             case MALFORMED -> badRequest(e.getMessage());
             case INVALID_FIELDS -> new HttpProblem(400, "Invalid input", e.getMessage(), e.errors(), Map.of());
             case TOO_LARGE, TOO_MANY_ROWS -> tooLarge(e.getMessage());
+            // The one bound on rows answered with their errors, whichever route read them.
+            case TOO_MANY_ERROR_ROWS -> tooLarge(e.getMessage() + "; " + WebConfig.raisedBy(WebConfig.MAX_ERROR_ROWS));
         };
     }
 

@@ -39,6 +39,22 @@ public final class MemoryBudget {
         return new MemoryBudget((long) (Runtime.getRuntime().maxMemory() * HEAP_SHARE));
     }
 
+    /**
+     * A budget of this one's capacity less {@code bytes}, which something that outlives a request (the prediction
+     * log's queue) keeps to itself, so that requests and it together stay within the budget.
+     *
+     * @param setting what sets {@code bytes}, for the refusal
+     * @throws IllegalArgumentException when {@code bytes} is over half of this budget, which would leave requests
+     *                                  too little; the message names the setting and the heap
+     */
+    public MemoryBudget setAside(long bytes, String setting) {
+        if (bytes > capacity / 2) {
+            throw new IllegalArgumentException("setting " + setting + " is " + bytes + " bytes, more than half of the "
+                    + (capacity >> 20) + " MB that requests share; lower it, or raise the heap: " + RAISED_BY);
+        }
+        return new MemoryBudget(capacity - bytes);
+    }
+
     public long capacity() {
         return capacity;
     }

@@ -33,7 +33,7 @@ import java.util.function.Function;
  * @param explanations   how much explaining the server does at once and for one request
  */
 public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchRows, long maxUploadBytes,
-                        long maxCsvRows, boolean cacheTemplates, int maxConcurrentRequests,
+                        long maxCsvRows, long maxErrorRows, boolean cacheTemplates, int maxConcurrentRequests,
                         int maxConcurrentUploads, Optional<String> adminToken, boolean adminLoopback, Optional<RepositoryOptions> repository,
                         Optional<PredictionLogOptions> predictionLog, Explanations explanations) {
 
@@ -53,8 +53,8 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
     @Override
     public String toString() {
         return "WebConfig[model=" + model + ", maxBodyBytes=" + maxBodyBytes + ", maxBatchRows=" + maxBatchRows
-                + ", maxUploadBytes=" + maxUploadBytes + ", maxCsvRows=" + maxCsvRows + ", cacheTemplates="
-                + cacheTemplates + ", maxConcurrentRequests=" + maxConcurrentRequests + ", maxConcurrentUploads="
+                + ", maxUploadBytes=" + maxUploadBytes + ", maxCsvRows=" + maxCsvRows + ", maxErrorRows=" + maxErrorRows
+                + ", cacheTemplates=" + cacheTemplates + ", maxConcurrentRequests=" + maxConcurrentRequests + ", maxConcurrentUploads="
                 + maxConcurrentUploads + ", adminToken="
                 + (adminToken.isPresent() ? "(set)" : "(none)") + ", adminLoopback=" + adminLoopback + ", repository="
                 + repository + ", predictionLog=" + predictionLog + ", explanations=" + explanations + "]";
@@ -70,6 +70,12 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
     public static final String MAX_UPLOAD_BYTES = "tabserve.max-upload-bytes";
     /** Most data rows in one CSV upload. */
     public static final String MAX_CSV_ROWS = "tabserve.max-csv-rows";
+    /**
+     * Most rows of one request answered with their errors ({@code ?on_error=row}), on every batch route: a bad row's
+     * errors are far longer than the row, so past this the request is refused (413) rather than answered hundreds of
+     * times its size.
+     */
+    public static final String MAX_ERROR_ROWS = "tabserve.max-error-rows";
     /** {@code false} to re-read templates on every request. */
     public static final String TEMPLATES_CACHE = "tabserve.templates.cache";
     /** Most requests served at once; the next get 503 with {@code Retry-After} instead of waiting in a queue. */
@@ -123,6 +129,7 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
                 (int) Math.min(Integer.MAX_VALUE, positive(lookup, MAX_BATCH_ROWS, 10_000)),
                 positive(lookup, MAX_UPLOAD_BYTES, 200L << 20),
                 positive(lookup, MAX_CSV_ROWS, 2_000_000),
+                positive(lookup, MAX_ERROR_ROWS, 10_000),
                 lookup.apply(TEMPLATES_CACHE).map(v -> !v.equalsIgnoreCase("false")).orElse(true),
                 maxConcurrent,
                 (int) maxUploads,

@@ -71,7 +71,7 @@ public final class InvocationsHandler {
             List<FieldProblem> problems = new ArrayList<>();
             List<String> ignored;
             if (type.equals(MediaType.JSON)) {
-                JsonRowsParser.ParsedRows parsed = parser.parseJson(body, onError);
+                JsonRowsParser.ParsedRows parsed = parser.parseJson(body, onError, config.maxErrorRows());
                 List<Explanation> explained = RowExplanations.asked(request, parsed.explain())
                         && parsed.rows() != null ? this.explanations.of(model, parsed.rows(),
                         new AnswerKeepAlive(response, Json.MEDIA_TYPE)) : null;
@@ -91,7 +91,7 @@ public final class InvocationsHandler {
             } else {
                 RowExplanations.refuseAsked(request, "explanations are given for JSON bodies (\"params\":"
                         + " {\"explain\": true}); send the rows as JSON, or leave explain out");
-                MlflowRequestParser.CsvBody csv = parser.parseCsv(body, onError);
+                MlflowRequestParser.CsvBody csv = parser.parseCsv(body, onError, config.maxErrorRows());
                 for (CsvRowsParser.Chunk chunk : csv.chunks()) {
                     List<Prediction> predictions = chunk.size() == 0 ? List.of()
                             : model.counted(chunk.batch(), classifier.predict(chunk.batch()));

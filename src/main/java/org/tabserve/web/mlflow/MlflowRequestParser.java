@@ -74,7 +74,7 @@ public final class MlflowRequestParser {
      *                     rows than the batch limit
      */
     public Batch parseJson(InputStream body) throws IOException {
-        return parseJson(body, OnError.REJECT).rows();
+        return parseJson(body, OnError.REJECT, OnError.UNBOUNDED).rows();
     }
 
     /**
@@ -82,9 +82,11 @@ public final class MlflowRequestParser {
      *
      * @return the rows as sent, those that can be scored checked against the model's signature, and in row mode the
      *         problems of the others; the columns the model does not take, ignored
+     * @param maxErrorRows in row mode, the most rows answered with their errors; past it, a 413
      * @throws HttpProblem as {@link #parseJson(InputStream)}; in row mode, not for bad values
      */
-    public JsonRowsParser.ParsedRows parseJson(InputStream body, OnError onError) throws IOException {
+    public JsonRowsParser.ParsedRows parseJson(InputStream body, OnError onError, long maxErrorRows)
+            throws IOException {
         try (JsonParser parser = JsonText.parser(body)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
@@ -134,7 +136,7 @@ public final class MlflowRequestParser {
                 }
                 throw HttpProblem.invalidFields(problems);
             }
-            return rows.parsed(rows.checkBatch(formats.get(0), onError), true, onError).explaining(explain);
+            return rows.parsed(rows.checkBatch(formats.get(0), onError, maxErrorRows), true, onError).explaining(explain);
         } catch (JsonProcessingException | CharConversionException e) {
             throw JsonText.malformed(e);
         }
@@ -182,19 +184,20 @@ public final class MlflowRequestParser {
      * @throws HttpProblem 400 listing the problems, 413 past the batch limit
      */
     public List<Batch> parseCsv(InputStream body) throws IOException {
-        return parseCsv(body, OnError.REJECT).chunks().stream().map(CsvRowsParser.Chunk::batch).toList();
+        return parseCsv(body, OnError.REJECT, OnError.UNBOUNDED).chunks().stream().map(CsvRowsParser.Chunk::batch).toList();
     }
 
     /**
      * {@link #parseCsv(InputStream)} under the caller's choice of what its bad rows do.
      *
+     * @param maxErrorRows in row mode, the most rows answered with their errors; past it, a 413
      * @throws HttpProblem as {@link #parseCsv(InputStream)}; in row mode, not for bad values
      */
-    public CsvBody parseCsv(InputStream body, OnError onError) throws IOException {
+    public CsvBody parseCsv(InputStream body, OnError onError, long maxErrorRows) throws IOException {
         // No row reservation here (CsvRowsParser#reservingRowMemory): the body is metered at 16 bytes of budget a
         // byte as it is read, which already covers what a long row's parse holds (at most 15.3 bytes a character,
         // measured) with the rows kept; reserving both made a 1 MB body of one long row a 413 at -Xmx64m.
-        CsvRowsParser parser = new CsvRowsParser(signature, maxRows, true).onError(onError);
+        CsvRowsParser parser = new CsvRowsParser(signature, maxRows, true).onError(onError, maxErrorRows);
         try {
             List<CsvRowsParser.Chunk> chunks = parser.readAll(body);
             return new CsvBody(chunks, parser.ignoredColumns());

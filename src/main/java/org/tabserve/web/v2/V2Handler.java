@@ -1,5 +1,8 @@
 package org.tabserve.web.v2;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.Feature;
@@ -7,6 +10,7 @@ import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Model;
+import org.tabserve.repository.ModelStatus;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonText;
 import org.tabserve.web.http.AdminToken;
@@ -26,6 +30,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The Open Inference Protocol (KServe v2) over REST under {@code /v2}: server metadata and health, each served
@@ -49,6 +54,10 @@ public final class V2Handler {
      * gRPC.
      */
     static final List<String> EXTENSIONS = List.of("model_repository", "statistics");
+
+    /** Writes one version's statistics into the answer, flushed with the rest rather than one by one. */
+    private static final ObjectWriter STAT_ENTRY = Json.MAPPER.writer()
+            .without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
 
     private final WebConfig config;
     private final MemoryBudget budget;
@@ -115,10 +124,25 @@ public final class V2Handler {
     /**
      * {@code GET /v2/models[/{name}[/versions/{version}]]/stats}, the statistics extension: for every ready version
      * (of every model, of the model named, or the version named) its rows scored, model calls, and the count and total
-     * time of the requests that scored and that failed since it was loaded, with each input's live drift.
+     * time of the requests that scored and that failed since it was loaded, with each input's live drift. The
+     * versions are checked first (a 404 or 503 before any byte), then each one's entry is built and written in turn,
+     * so that a request holds one version's figures at a time however many models the server has.
      */
     public void stats(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
-        write(response, 200, new V2Json.StatsResponse(V2Statistics.of(model, true)));
+        List<ModelStatus> versions = V2Statistics.versions(model);
+        response.setHeader("Cache-Control", "no-store");
+        try (JsonGenerator json = Json.start(response)) {
+            json.writeStartObject();
+            json.writeArrayFieldStart(V2Json.MODEL_STATS);
+            for (ModelStatus version : versions) {
+                Optional<V2Json.ModelStat> stat = V2Statistics.stat(model, version, true);
+                if (stat.isPresent()) {
+                    STAT_ENTRY.writeValue(json, stat.get());
+                }
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        }
     }
 
     /**

@@ -76,9 +76,11 @@ public final class V2Json {
                          String id, List<OutputTensor> outputs) {
     }
 
-    /** {@code GET /v2/models[/{name}[/versions/{version}]]/stats}: the statistics extension's answer. */
-    record StatsResponse(@JsonProperty("model_stats") List<ModelStat> modelStats) {
-    }
+    /**
+     * The one field of {@code GET /v2/models[/{name}[/versions/{version}]]/stats}'s answer, a list of
+     * {@link ModelStat}: written one entry at a time ({@link V2Handler#stats}), never held whole.
+     */
+    static final String MODEL_STATS = "model_stats";
 
     /**
      * One model version's statistics; {@code batch_stats} is empty (tabserve does not time model calls by batch size)

@@ -26,13 +26,29 @@ final class V2Statistics {
 
     /**
      * The figures of every ready version of every model (a request that names none), of the model named, or of the
-     * version named, in the repository's order.
+     * version named, in the repository's order, as one list: for gRPC's message, which has no live figures (a few
+     * numbers a version) and is built whole. REST writes each version's as it goes ({@link #versions},
+     * {@link #stat}).
      *
      * @param live whether each entry carries its inputs' live counts and drift (REST's {@code live}, tabserve's own)
+     * @throws org.tabserve.repository.RepositoryException as {@link #versions}
+     */
+    static List<V2Json.ModelStat> of(ResolvedModel model, boolean live) {
+        List<V2Json.ModelStat> stats = new ArrayList<>();
+        for (ModelStatus version : versions(model)) {
+            stat(model, version, live).ifPresent(stats::add);
+        }
+        return stats;
+    }
+
+    /**
+     * The ready versions a request names: every one of every model (a request that names none), those of the model
+     * named, or the version named, in the repository's order; checked before a byte of the answer is written.
+     *
      * @throws org.tabserve.repository.RepositoryException for a model or version named that does not serve (a 404
      *                                                     saying which do, or a 503 saying why it is not ready)
      */
-    static List<V2Json.ModelStat> of(ResolvedModel model, boolean live) {
+    static List<ModelStatus> versions(ResolvedModel model) {
         List<ModelStatus> versions = new ArrayList<>();
         if (model.route().isPresent() && model.route().get().version().isPresent()) {
             model.model(); // 404 or 503 for a version that does not serve, as its other routes answer
@@ -46,22 +62,30 @@ final class V2Statistics {
                 model.model(); // the 404 (or 503 with its reason) of a model that does not serve
             }
         }
-        List<V2Json.ModelStat> stats = new ArrayList<>();
-        for (ModelStatus version : versions) {
-            Map<String, Map<String, Object>> inputs = new LinkedHashMap<>();
-            try (Lease lease = model.repository().lease(version.name(), version.version())) {
-                if (live) {
-                    model.drift().of(version.name(), version.version(), lease.model()).ifPresent(profile ->
-                            profile.snapshot().forEach(feature -> inputs.put(feature.name(), LiveJson.of(feature))));
-                }
-            } catch (RuntimeException e) {
-                continue; // unloaded since the index was read
+        return versions;
+    }
+
+    /**
+     * One version's figures, built on their own so that an answer of many versions holds one at a time (each
+     * version's live figures are a few kilobytes an input: 500 versions built at once were 1.9 MB of JSON a request).
+     *
+     * @param live whether the entry carries its inputs' live counts and drift
+     * @return empty for a version unloaded since the index was read
+     */
+    static Optional<V2Json.ModelStat> stat(ResolvedModel model, ModelStatus version, boolean live) {
+        Map<String, Map<String, Object>> inputs = new LinkedHashMap<>();
+        try (Lease lease = model.repository().lease(version.name(), version.version())) {
+            if (live) {
+                model.drift().of(version.name(), version.version(), lease.model()).ifPresent(profile ->
+                        profile.snapshot().forEach(feature -> inputs.put(feature.name(), LiveJson.of(feature))));
             }
-            ModelStatistics.Snapshot s = model.statistics().of(version.name(), version.version());
-            stats.add(new V2Json.ModelStat(s.name(), Long.toString(s.version()), s.lastInferenceMillis(), s.rows(),
-                    s.executions(), new V2Json.InferenceStats(new V2Json.DurationStat(s.successes(), s.successNanos()),
-                    new V2Json.DurationStat(s.failures(), s.failureNanos())), List.of(), live ? inputs : null));
+        } catch (RuntimeException e) {
+            return Optional.empty(); // unloaded since the index was read
         }
-        return stats;
+        ModelStatistics.Snapshot s = model.statistics().of(version.name(), version.version());
+        return Optional.of(new V2Json.ModelStat(s.name(), Long.toString(s.version()), s.lastInferenceMillis(),
+                s.rows(), s.executions(), new V2Json.InferenceStats(new V2Json.DurationStat(s.successes(),
+                s.successNanos()), new V2Json.DurationStat(s.failures(), s.failureNanos())), List.of(),
+                live ? inputs : null));
     }
 }

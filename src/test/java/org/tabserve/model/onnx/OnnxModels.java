@@ -94,6 +94,20 @@ final class OnnxModels {
     }
 
     /**
+     * As {@link #labelAndProbabilities}, with {@code label} declared {@code [1]} where it returns {@code [N]}, as older
+     * LightGBM converters declare it: ONNX Runtime then warns on stderr, on every call of more than one row, "Expected
+     * shape from model of {1} does not match actual shape of {N} for output label".
+     */
+    static Path labelDeclaredForOneRow(Path file, LinearModel model, List<?> labels) {
+        GraphProto.Builder graph = GraphProto.newBuilder()
+                .addInput(tensor("input", FLOAT, N, model.features()))
+                .addNode(linearClassifier(model, labels, "label", "probabilities"))
+                .addOutput(tensor("label", labelType(labels), 1))
+                .addOutput(tensor("probabilities", FLOAT, N, model.columns()));
+        return write(file, graph, true, Map.of());
+    }
+
+    /**
      * skl2onnx's default: a {@code LinearClassifier} followed by a {@code ZipMap}, giving {@code output_label} [N]
      * and {@code output_probability} seq(map(int64|string, float)), keyed by {@code labels}.
      */

@@ -166,4 +166,14 @@ class MemoryBudgetTest {
             assertEquals("1", problem.headers().get("Retry-After"));
         }
     }
+
+    @Test
+    void whatIsSetAsideForThePredictionLogsQueueIsNoLongerRequestsAndAtMostHalf() {
+        MemoryBudget budget = new MemoryBudget(1_000).setAside(125, "tabserve.prediction-log-queue-bytes");
+        assertEquals(875, budget.capacity());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new MemoryBudget(1_000).setAside(501, "tabserve.prediction-log-queue-bytes"));
+        assertTrue(e.getMessage().contains("tabserve.prediction-log-queue-bytes") && e.getMessage().contains("-Xmx"),
+                e.getMessage());
+    }
 }
