@@ -56,9 +56,7 @@ class GrpcExplanationsTest {
                 models.resolve("banknote.onnx"));
         Files.copy(FixtureCards.card(cards, "species-zipmap", "species"), models.resolve("species.onnx"));
         Files.copy(Path.of("model.onnx"), models.resolve("plain.onnx"));
-        Path wide = FIXTURES.resolve("wide");
-        FixtureCards.card(wide.resolve("wide-69.onnx"), wide.resolve("wide-69.labelled.csv"), "label",
-                models.resolve("wide.onnx"));
+        WideExplanations.card(models.resolve("wide.onnx"));
         // The default limit on model rows a request's explanations may evaluate (4,000,000): 36 rows of the
         // 69-column model fit (3.9 M), 37 do not.
         server = TabserveServer.startReady("--models", models.toString(), "--default-model", "banknote");
@@ -134,7 +132,7 @@ class GrpcExplanationsTest {
         StatusRuntimeException late = assertThrows(StatusRuntimeException.class, () -> stub
                 .withDeadlineAfter(300, java.util.concurrent.TimeUnit.MILLISECONDS).modelInfer(wideRows(36)));
         assertEquals(Status.Code.DEADLINE_EXCEEDED, late.getStatus().getCode());
-        await(() -> metric("tabserve_explanations_total{outcome=\"cancelled\"}") > cancelledBefore,
+        WideExplanations.await(() -> metric("tabserve_explanations_total{outcome=\"cancelled\"}") > cancelledBefore,
                 "the explanation to be counted as cancelled");
         double evaluated = metric("tabserve_explanation_model_rows_total") - rowsBefore;
         assertTrue(evaluated < 36 * WIDE_ROW_COST, "stopped after " + evaluated + " of " + 36 * WIDE_ROW_COST);
@@ -154,7 +152,7 @@ class GrpcExplanationsTest {
         String words = refused.getStatus().getDescription();
         assertTrue(words.contains("tabserve.max-explain-model-rows") && words.contains("4000000"), words);
         HttpResponse<String> rest = OpenInferenceGrpcTest.send(server, "POST", "/models/wide/api/predict?explain=true",
-                Map.of("instances", java.util.Collections.nCopies(37, wideRow())));
+                Map.of("instances", java.util.Collections.nCopies(37, WideExplanations.row(0))));
         assertEquals(413, rest.statusCode(), rest.body());
         JsonNode problem = JSON.readTree(rest.body());
         assertEquals("explain", problem.path("errors").get(0).path("field").asText(), rest.body());
@@ -162,48 +160,14 @@ class GrpcExplanationsTest {
         assertEquals(rowsBefore, metric("tabserve_explanation_model_rows_total"), "nothing evaluated");
     }
 
-    /** Model rows that explaining one row of the 69-column model costs: (2 + 16 &times; 68) coalitions &times; 100, + 1. */
-    private static final long WIDE_ROW_COST = (2 + 16 * 68) * 100L + 1;
+    private static final long WIDE_ROW_COST = WideExplanations.ROW_COST;
 
-    private static Map<String, Object> wideRow() {
-        Map<String, Object> row = new LinkedHashMap<>();
-        for (int f = 0; f < 69; f++) {
-            row.put("f" + f, 40 + f % 30);
-        }
-        return row;
-    }
-
-    /** ModelInfer asking to explain {@code rows} rows of the 69-column model. */
     private static ModelInferRequest wideRows(int rows) {
-        List<Object> data = new java.util.ArrayList<>();
-        for (int r = 0; r < rows; r++) {
-            for (int f = 0; f < 69; f++) {
-                data.add(40 + (r * 7 + f) % 30);
-            }
-        }
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("inputs", List.of(Map.of("name", "input", "shape", List.of(rows, 69), "datatype", "FP32", "data",
-                data)));
-        return OpenInferenceGrpcTest.grpcRequest("wide", request, false).toBuilder().putParameters("explain", TRUE)
-                .build();
+        return WideExplanations.grpc("wide", rows);
     }
 
-    /** The value of one sample of {@code /metrics}, 0 when it has none yet. */
     private static double metric(String sample) throws Exception {
-        return OpenInferenceGrpcTest.send(server, "GET", "/metrics", null).body().lines()
-                .filter(l -> l.startsWith(sample + " ")).findFirst()
-                .map(l -> Double.parseDouble(l.substring(sample.length() + 1))).orElse(0.0);
-    }
-
-    /** Polls until {@code condition} holds, failing after a minute (a bound for a stuck server, not a timing). */
-    private static void await(java.util.concurrent.Callable<Boolean> condition, String what) throws Exception {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("waited a minute for " + what);
-            }
-            Thread.sleep(50);
-        }
+        return WideExplanations.metric(server, sample);
     }
 
     /**

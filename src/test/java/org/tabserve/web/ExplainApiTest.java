@@ -6,6 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.cli.FixtureCards;
+import org.tabserve.WideExplanations;
 import org.tabserve.launcher.TabserveServer;
 
 import java.io.IOException;
@@ -33,9 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ExplainApiTest {
 
     private static final String NOTE = ModelDirectory.NOTE;
-    private static final Path WIDE_FIXTURE = Path.of("src/test/resources/org/tabserve/fixtures/wide");
-    /** Model rows that explaining one row of the 69-column model costs: (2 + 16 &times; 68) coalitions &times; 100, + 1. */
-    private static final long WIDE_ROW_COST = (2 + 16 * 68) * 100L + 1;
+    private static final long WIDE_ROW_COST = WideExplanations.ROW_COST;
     private static final String FORGED = "{\"variance\": -1.3971, \"skewness\": 3.3191, \"curtosis\": -1.3927,"
             + " \"entropy\": -1.9948}";
 
@@ -53,8 +52,7 @@ class ExplainApiTest {
         Files.copy(FixtureCards.card(cards, "species-zipmap", "species"), models.resolve("species.onnx"));
         Files.copy(FixtureCards.card(cards, "body-mass-regressor", "body_mass_g"), models.resolve("mass.onnx"));
         Files.copy(Path.of("model.onnx"), models.resolve("plain.onnx"));
-        FixtureCards.card(WIDE_FIXTURE.resolve("wide-69.onnx"), WIDE_FIXTURE.resolve("wide-69.labelled.csv"), "label",
-                models.resolve("wide.onnx"));
+        WideExplanations.card(models.resolve("wide.onnx"));
         // One explanation thread and one place in its queue, so that the third request at once is refused; the
         // limit lets 100 rows of the 69-column model be explained (10.9 M model rows, seconds of CPU).
         server = TabserveServer.startReady(Map.of("TABSERVE_EXPLAIN_THREADS", "1", "TABSERVE_EXPLAIN_QUEUE", "1",
@@ -318,17 +316,9 @@ class ExplainApiTest {
         assertTrue(evaluated < 100 * WIDE_ROW_COST, "one stopped short and one never started: " + evaluated);
     }
 
-    /** Sends 100 rows of the 69-column model to be explained, on a connection the test closes when it likes. */
+    /** Sends {@code rows} rows of the 69-column model to be explained, on a connection the test closes when it likes. */
     private static Socket explainOnARawConnection(int rows) throws IOException {
-        StringBuilder instances = new StringBuilder();
-        for (int r = 0; r < rows; r++) {
-            instances.append(r == 0 ? "" : ", ").append('{');
-            for (int f = 0; f < 69; f++) {
-                instances.append(f == 0 ? "" : ", ").append("\"f").append(f).append("\": ").append(40 + (r * 7 + f) % 30);
-            }
-            instances.append('}');
-        }
-        byte[] body = ("{\"explain\": true, \"instances\": [" + instances + "]}").getBytes(StandardCharsets.UTF_8);
+        byte[] body = WideExplanations.json(rows).getBytes(StandardCharsets.UTF_8);
         java.net.URI uri = http.uri("/models/wide/api/predict");
         Socket socket = new Socket(uri.getHost(), uri.getPort());
         OutputStream out = socket.getOutputStream();
@@ -339,21 +329,12 @@ class ExplainApiTest {
         return socket;
     }
 
-    /** The value of one sample of {@code /metrics}, 0 when it has none yet. */
-    private static double metric(String sample) {
-        return http.get("/metrics").text().lines().filter(l -> l.startsWith(sample + " ")).findFirst()
-                .map(l -> Double.parseDouble(l.substring(sample.length() + 1))).orElse(0.0);
+    private static double metric(String sample) throws Exception {
+        return WideExplanations.metric(server, sample);
     }
 
-    /** Polls until {@code condition} holds, failing after a minute (a bound for a stuck server, not a timing). */
-    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("waited a minute for " + what);
-            }
-            Thread.sleep(50);
-        }
+    private static void await(java.util.concurrent.Callable<Boolean> condition, String what) throws Exception {
+        WideExplanations.await(condition, what);
     }
 
     private static String message(Http.Response refused) {

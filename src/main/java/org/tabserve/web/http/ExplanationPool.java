@@ -104,6 +104,7 @@ public final class ExplanationPool implements AutoCloseable {
                 metrics.explanation("cancelled");
                 throw HttpProblem.clientGone("the client went before its answers were explained", watch.howGone());
             } catch (ExecutionException e) {
+                metrics.explanation("failed");
                 if (e.getCause() instanceof RuntimeException failure) {
                     throw failure;
                 }

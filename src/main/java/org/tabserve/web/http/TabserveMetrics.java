@@ -68,7 +68,8 @@ public final class TabserveMetrics {
             .help("Requests' explanations by outcome: explained; cancelled (the client hung up or its gRPC deadline"
                     + " passed, and the work stopped); busy (refused 503: every explanation thread busy and the queue"
                     + " full, tabserve.explain-threads and tabserve.explain-queue); over_limit (refused 413: more model"
-                    + " rows than tabserve.max-explain-model-rows)")
+                    + " rows than tabserve.max-explain-model-rows); failed (no room in the memory budget, or the model"
+                    + " failed)")
             .labelNames("outcome").withoutExemplars().register(registry);
     private final Gauge loadSeconds = Gauge.builder().name("tabserve_model_load_seconds")
             .help("How long loading and warming up each model took (at start-up, or at its last reload or swap)")
@@ -194,7 +195,7 @@ public final class TabserveMetrics {
                 .callback(callback -> callback.call(waiting.getAsInt())).register(registry);
     }
 
-    /** Counts one request's explanations ending so: explained, cancelled, busy or over_limit. */
+    /** Counts one request's explanations ending so: explained, cancelled, busy, over_limit or failed. */
     void explanation(String outcome) {
         explanations.labelValues(outcome).inc();
     }
