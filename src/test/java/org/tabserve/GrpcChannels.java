@@ -7,14 +7,14 @@ import org.tabserve.launcher.TabserveServer;
 
 import java.util.concurrent.TimeUnit;
 
-/** The plaintext gRPC channel the tests open to an in-process tabserve, and how a test class closes it with its server. */
+/** The plaintext gRPC channel the tests open to a tabserve (in-process or a process), and how a test class closes it with its in-process server. */
 public final class GrpcChannels {
 
     private GrpcChannels() {
     }
 
     /** A channel to {@code server}'s port, speaking HTTP/2 cleartext with prior knowledge, as java -jar serves it. */
-    public static ManagedChannel to(TabserveServer server) {
+    public static ManagedChannel to(RunningServer server) {
         return Grpc.newChannelBuilderForAddress(server.uri().getHost(), server.uri().getPort(),
                 InsecureChannelCredentials.create()).build();
     }

@@ -56,8 +56,11 @@ class GrpcExplanationsTest {
                 models.resolve("banknote.onnx"));
         Files.copy(FixtureCards.card(cards, "species-zipmap", "species"), models.resolve("species.onnx"));
         Files.copy(Path.of("model.onnx"), models.resolve("plain.onnx"));
+        WideExplanations.card(models.resolve("wide.onnx"));
+        // The default limit on model rows a request's explanations may evaluate (4,000,000): 36 rows of the
+        // 69-column model fit (3.9 M), 37 do not.
         server = TabserveServer.startReady("--models", models.toString(), "--default-model", "banknote");
-        for (String name : List.of("banknote", "species", "plain")) {
+        for (String name : List.of("banknote", "species", "plain", "wide")) {
             awaitReady(name);
         }
         channel = GrpcChannels.to(server);
@@ -114,6 +117,57 @@ class GrpcExplanationsTest {
                         InferParameter.newBuilder().setStringParam("true").build()).build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, asText.getStatus().getCode());
         assertEquals(text, asText.getStatus().getDescription());
+    }
+
+    /**
+     * Issue 34, item 6: a call whose deadline passes stops its explanation. 36 rows of the 69-column model (3.9 M
+     * model rows, seconds of CPU) are asked for with a 300 ms deadline: the call ends DEADLINE_EXCEEDED, the server
+     * counts the explanation as cancelled, and the model rows it evaluated stop short of what it needed (before the
+     * fix it ran to its end, long after its caller had gone).
+     */
+    @Test
+    void anExplanationStopsWhenItsCallsDeadlinePasses() throws Exception {
+        double rowsBefore = metric("tabserve_explanation_model_rows_total");
+        double cancelledBefore = metric("tabserve_explanations_total{outcome=\"cancelled\"}");
+        StatusRuntimeException late = assertThrows(StatusRuntimeException.class, () -> stub
+                .withDeadlineAfter(300, java.util.concurrent.TimeUnit.MILLISECONDS).modelInfer(wideRows(36)));
+        assertEquals(Status.Code.DEADLINE_EXCEEDED, late.getStatus().getCode());
+        WideExplanations.await(() -> metric("tabserve_explanations_total{outcome=\"cancelled\"}") > cancelledBefore,
+                "the explanation to be counted as cancelled");
+        double evaluated = metric("tabserve_explanation_model_rows_total") - rowsBefore;
+        assertTrue(evaluated < 36 * WIDE_ROW_COST, "stopped after " + evaluated + " of " + 36 * WIDE_ROW_COST);
+        assertEquals(1, stub.modelInfer(wideRows(1)).getOutputs(0).getShape(0), "the server answers as ever");
+    }
+
+    /**
+     * Explanations that would evaluate more model rows than {@code tabserve.max-explain-model-rows} are refused before
+     * any is evaluated: REST's 413 naming {@code explain} and the setting, gRPC's RESOURCE_EXHAUSTED with its words.
+     */
+    @Test
+    void moreModelRowsThanTheLimitAreRefusedBeforeAnyIsEvaluated() throws Exception {
+        double rowsBefore = metric("tabserve_explanation_model_rows_total");
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                () -> stub.modelInfer(wideRows(37)));
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, refused.getStatus().getCode());
+        String words = refused.getStatus().getDescription();
+        assertTrue(words.contains("tabserve.max-explain-model-rows") && words.contains("4000000"), words);
+        HttpResponse<String> rest = OpenInferenceGrpcTest.send(server, "POST", "/models/wide/api/predict?explain=true",
+                Map.of("instances", java.util.Collections.nCopies(37, WideExplanations.row(0))));
+        assertEquals(413, rest.statusCode(), rest.body());
+        JsonNode problem = JSON.readTree(rest.body());
+        assertEquals("explain", problem.path("errors").get(0).path("field").asText(), rest.body());
+        assertTrue(problem.path("detail").asText().contains("TABSERVE_MAX_EXPLAIN_MODEL_ROWS"), rest.body());
+        assertEquals(rowsBefore, metric("tabserve_explanation_model_rows_total"), "nothing evaluated");
+    }
+
+    private static final long WIDE_ROW_COST = WideExplanations.ROW_COST;
+
+    private static ModelInferRequest wideRows(int rows) {
+        return WideExplanations.grpc("wide", rows);
+    }
+
+    private static double metric(String sample) throws Exception {
+        return WideExplanations.metric(server, sample);
     }
 
     /**

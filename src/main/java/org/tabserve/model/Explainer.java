@@ -20,6 +20,9 @@ import java.util.SplittableRandom;
  * floating-point rounding ({@link #ADDITIVITY_TOLERANCE}). Rows go to the model in batched calls of at most
  * {@value #MAX_ROWS_PER_CALL} rows.
  *
+ * <p>Every model call first goes through the caller's {@link Meter}, which counts the rows and may stop the work by
+ * throwing: so that an explanation whose request has been cancelled stops within one call.
+ *
  * <p>Thread-safe: it holds no state between calls.
  */
 public final class Explainer {
@@ -38,6 +41,21 @@ public final class Explainer {
 
     /** How far base value plus contributions may be from the output: rounding of sums of doubles only. */
     public static final double ADDITIVITY_TOLERANCE = 1e-6;
+
+    /**
+     * Sees each model call an explanation makes before it is made, on the explaining thread: to count the rows
+     * evaluated, and to stop the explanation (by throwing, e.g. {@link java.util.concurrent.CancellationException})
+     * when whoever asked for it no longer wants it.
+     */
+    @FunctionalInterface
+    public interface Meter {
+        /** A meter that neither counts nor stops. */
+        Meter NONE = modelRows -> {
+        };
+
+        /** @param modelRows the rows the next model call evaluates */
+        void beforeCall(int modelRows);
+    }
 
     private final Model model;
     private final Batch background;
@@ -63,14 +81,34 @@ public final class Explainer {
                 + 32L * Math.max(1, signature.classLabels().size()));
     }
 
+    /**
+     * The model rows that explaining one row costs ({@link #explain}): one for the row's own answer, and the
+     * background's rows for each coalition evaluated (2<sup>M</sup> exactly, 2 + {@value #PERMUTATIONS} &times;
+     * (M &minus; 1) by permutation), so that a caller can bound a request's work before any of it is done.
+     */
+    public long modelRowsPerRow(ModelSignature signature) {
+        int columns = signature.featureCount();
+        long coalitions = columns <= EXACT_MAX_COLUMNS ? 1L << columns : 2L + (long) PERMUTATIONS * (columns - 1);
+        return 1 + coalitions * backgroundRows;
+    }
+
     /** Explains row {@code row} of {@code rows}: exactly up to {@value #EXACT_MAX_COLUMNS} columns, else sampled. */
     public Explanation explain(Batch rows, int row) {
-        return rows.signature().featureCount() <= EXACT_MAX_COLUMNS ? exact(rows, row)
-                : permutation(rows, row, PERMUTATIONS, SEED);
+        return explain(rows, row, Meter.NONE);
+    }
+
+    /** As {@link #explain(Batch, int)}, each model call seen by {@code meter} first, which may stop it by throwing. */
+    public Explanation explain(Batch rows, int row, Meter meter) {
+        return rows.signature().featureCount() <= EXACT_MAX_COLUMNS ? exact(rows, row, meter)
+                : permutation(rows, row, PERMUTATIONS, SEED, meter);
     }
 
     /** The exact Shapley values: every coalition of the columns. */
     public Explanation exact(Batch rows, int row) {
+        return exact(rows, row, Meter.NONE);
+    }
+
+    private Explanation exact(Batch rows, int row, Meter meter) {
         int columns = rows.signature().featureCount();
         if (columns > 20) {
             throw new IllegalArgumentException(columns + " columns are too many to explain exactly");
@@ -82,8 +120,8 @@ public final class Explainer {
                 coalitions[mask][f] = (mask & (1 << f)) != 0;
             }
         }
-        Target target = target(rows, row);
-        double[] value = values(rows, row, coalitions, target.index);
+        Target target = target(rows, row, meter);
+        double[] value = values(rows, row, coalitions, target.index, meter);
         // Shapley weight of a coalition of s other columns: s! (M - s - 1)! / M! = 1 / (M * C(M - 1, s)).
         double[] weight = new double[columns];
         for (int s = 0; s < columns; s++) {
@@ -111,6 +149,10 @@ public final class Explainer {
      * @param permutations an even number, at least 4
      */
     public Explanation permutation(Batch rows, int row, int permutations, long seed) {
+        return permutation(rows, row, permutations, seed, Meter.NONE);
+    }
+
+    private Explanation permutation(Batch rows, int row, int permutations, long seed, Meter meter) {
         if (permutations < 4 || permutations % 2 != 0) {
             throw new IllegalArgumentException("permutations must be even and at least 4, got " + permutations);
         }
@@ -148,8 +190,8 @@ public final class Explainer {
                 coalitions[2 + p * inner + j] = joined.clone();
             }
         }
-        Target target = target(rows, row);
-        double[] value = values(rows, row, coalitions, target.index);
+        Target target = target(rows, row, meter);
+        double[] value = values(rows, row, coalitions, target.index, meter);
         double[][] marginal = new double[permutations][columns];
         for (int p = 0; p < permutations; p++) {
             double before = value[0];
@@ -184,7 +226,8 @@ public final class Explainer {
     private record Target(int index, String label) {
     }
 
-    private Target target(Batch rows, int row) {
+    private Target target(Batch rows, int row, Meter meter) {
+        meter.beforeCall(1);
         Prediction alone = model.predict(Batch.mixed(rows, row, rows, new int[]{row}, (out, f) -> true)).get(0);
         if (alone instanceof Prediction.Classification classification) {
             return new Target(classification.classes().indexOf(classification.label()), classification.label());
@@ -193,7 +236,7 @@ public final class Explainer {
     }
 
     /** The value of each coalition: the mean output over the background of the row mixed by it. */
-    private double[] values(Batch rows, int row, boolean[][] coalitions, int target) {
+    private double[] values(Batch rows, int row, boolean[][] coalitions, int target, Meter meter) {
         int perCall = Math.max(1, MAX_ROWS_PER_CALL / backgroundRows);
         double[] value = new double[coalitions.length];
         for (int start = 0; start < coalitions.length; start += perCall) {
@@ -203,6 +246,7 @@ public final class Explainer {
             for (int k = 0; k < others.length; k++) {
                 others[k] = k % backgroundRows;
             }
+            meter.beforeCall(others.length);
             Batch mixed = Batch.mixed(rows, row, background, others,
                     (out, f) -> coalitions[first + out / backgroundRows][f]);
             List<Prediction> predictions = model.predict(mixed);

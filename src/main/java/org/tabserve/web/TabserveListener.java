@@ -28,6 +28,7 @@ import org.tabserve.web.http.ModelBytes;
 import org.tabserve.web.http.RequestEncodingFilter;
 import org.tabserve.web.http.RouteServlet;
 import org.tabserve.web.http.RouteTable;
+import org.tabserve.web.http.RowExplanations;
 import org.tabserve.web.http.SecurityHeadersFilter;
 import org.tabserve.web.http.ServedModels;
 import org.tabserve.predictionlog.PredictionLog;
@@ -80,6 +81,8 @@ public final class TabserveListener implements ServletContextListener {
     private PredictionLog predictionLog;
     /** The upload route, whose scoring pool stops with the app. */
     private PredictFileHandler upload;
+    /** The explanations, whose threads stop with the app. */
+    private RowExplanations explanations;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -120,9 +123,10 @@ public final class TabserveListener implements ServletContextListener {
                 : " (and " + (logBytes >> 10) + " KiB for the prediction log's queue)"));
         File temp = (File) context.getAttribute(ServletContext.TEMPDIR);
         upload = new PredictFileHandler(config, new UploadPages(views), budget);
+        explanations = new RowExplanations(config, metrics, budget);
         AdminToken adminToken = new AdminToken(config, metrics);
         RouteTable routes = TabserveRoutes.table(served, config, views, budget, documents,
-                adminToken, temp == null ? null : temp.toPath(), upload, serverVersion());
+                adminToken, temp == null ? null : temp.toPath(), upload, explanations, serverVersion());
         ErrorRenderer errors = new ErrorRenderer(views, routes);
 
         ServletRegistration.Dynamic table = add(context, "routes", new RouteServlet(routes, served, errors),
@@ -138,7 +142,7 @@ public final class TabserveListener implements ServletContextListener {
         int maxInbound = (int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes());
         add(context, GRPC_SERVLET, new FirstRequestServlet(() -> {
             V2GrpcService service = new V2GrpcService(served, config.maxBatchRows(), budget, version, adminToken,
-                    metrics);
+                    metrics, explanations);
             return new ServletServerBuilder().addService(service.definition())
                     .addStreamTracerFactory(service.reservations())
                     .maxInboundMessageSize(maxInbound)
@@ -319,6 +323,9 @@ public final class TabserveListener implements ServletContextListener {
     public void contextDestroyed(ServletContextEvent event) {
         if (upload != null) {
             upload.close();
+        }
+        if (explanations != null) {
+            explanations.close();
         }
         if (served != null) {
             served.repository().close(); // each model closes once no request uses it any more

@@ -14,6 +14,7 @@ import org.tabserve.web.api.QueryPredictHandler;
 import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.HealthHandler;
 import org.tabserve.web.http.MemoryBudget;
+import org.tabserve.web.http.RowExplanations;
 import org.tabserve.web.http.ModelBytes;
 import org.tabserve.web.http.RouteTable;
 import org.tabserve.web.http.Routes;
@@ -48,12 +49,14 @@ final class TabserveRoutes {
     /**
      * @param upload the upload route, built by the listener, which stops its scoring pool with the app
      * @param temp   where admin uploads are written before they are checked; null for the JVM's default
+     * @param explanations the explanations every route that explains shares, built by the listener, which stops
+     *                     their threads with the app
      */
     static RouteTable table(ServedModels served, WebConfig config, Views views, MemoryBudget budget,
                             ModelBytes documents, AdminToken adminToken, Path temp, PredictFileHandler upload,
-                            String serverVersion) {
-        FormHandler form = new FormHandler(views, config, budget);
-        JsonPredictRequest json = new JsonPredictRequest(config, budget);
+                            RowExplanations explanations, String serverVersion) {
+        FormHandler form = new FormHandler(views, config, budget, explanations);
+        JsonPredictRequest json = new JsonPredictRequest(config, budget, explanations);
         QueryPredictHandler query = new QueryPredictHandler(config, json);
         OpenApiHandler openApi = new OpenApiHandler(openApiDocument(serverVersion), budget, documents);
         ModelIndexHandler index = new ModelIndexHandler();
@@ -62,7 +65,7 @@ final class TabserveRoutes {
         HealthHandler health = new HealthHandler();
         MlflowPingHandler mlflow = new MlflowPingHandler(serverVersion);
         AdminModelHandler admin = new AdminModelHandler(served, config, temp);
-        V2Handler v2 = new V2Handler(config, budget, serverVersion, adminToken);
+        V2Handler v2 = new V2Handler(config, budget, serverVersion, adminToken, explanations);
         String v2Model = V2Handler.PATH + "/models/{name}[/versions/{version}]";
         return RouteTable.builder()
                 .mount(HealthHandler.PATH, RouteTable.ErrorShape.PROBLEM, HealthHandler.ROUTES_HINT)
@@ -80,7 +83,7 @@ final class TabserveRoutes {
                 .model(Routes.PREDICT, query::get, RouteTable.GET)
                 .model(Routes.PREDICT, query::post, RouteTable.POST)
                 .model(Routes.PREDICT_FILE, upload::predict, RouteTable.POST)
-                .model(InvocationsHandler.PATH, new InvocationsHandler(config, budget)::invoke, RouteTable.POST)
+                .model(InvocationsHandler.PATH, new InvocationsHandler(config, budget, explanations)::invoke, RouteTable.POST)
                 .model(Routes.OPENAPI_JSON, openApi::json, RouteTable.GET)
                 .model(Routes.OPENAPI_YAML, openApi::yaml, RouteTable.GET)
                 // The API's docs page; the served models.

@@ -6,13 +6,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.cli.FixtureCards;
+import org.tabserve.WideExplanations;
 import org.tabserve.launcher.TabserveServer;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ExplainApiTest {
 
     private static final String NOTE = ModelDirectory.NOTE;
+    private static final long WIDE_ROW_COST = WideExplanations.ROW_COST;
     private static final String FORGED = "{\"variance\": -1.3971, \"skewness\": 3.3191, \"curtosis\": -1.3927,"
             + " \"entropy\": -1.9948}";
 
@@ -45,9 +52,14 @@ class ExplainApiTest {
         Files.copy(FixtureCards.card(cards, "species-zipmap", "species"), models.resolve("species.onnx"));
         Files.copy(FixtureCards.card(cards, "body-mass-regressor", "body_mass_g"), models.resolve("mass.onnx"));
         Files.copy(Path.of("model.onnx"), models.resolve("plain.onnx"));
-        server = TabserveServer.startReady("--models", models.toString(), "--default-model", "banknote");
+        WideExplanations.card(models.resolve("wide.onnx"));
+        // One explanation thread and one place in its queue, so that the third request at once is refused; the
+        // limit lets 100 rows of the 69-column model be explained (10.9 M model rows, seconds of CPU).
+        server = TabserveServer.startReady(Map.of("TABSERVE_EXPLAIN_THREADS", "1", "TABSERVE_EXPLAIN_QUEUE", "1",
+                "TABSERVE_MAX_EXPLAIN_MODEL_ROWS", "11000000"), "--models", models.toString(), "--default-model",
+                "banknote");
         http = new Http(server);
-        ModelDirectory.awaitIndex(http, index -> index.size() == 4
+        ModelDirectory.awaitIndex(http, index -> index.size() == 5
                 && index.stream().allMatch(m -> m.path("state").asText().equals("READY")));
     }
 
@@ -232,6 +244,101 @@ class ExplainApiTest {
         String rows = String.join(", ", java.util.Collections.nCopies(101, NOTE));
         assertEquals(List.of("explain"), http.postJson("/api/predict?explain=true", "{\"instances\": [" + rows + "]}")
                 .errorFields(400));
+    }
+
+    /**
+     * Issue 34, item 19: {@code /predict_file} reads {@code ?explain} by the one rule of the other routes, so a value
+     * other than true or false is the same 400 naming {@code explain}, and refuses {@code ?explain=true} in words (an
+     * upload's answers carry no explanations) instead of ignoring it; {@code ?explain=false} answers as ever.
+     */
+    @Test
+    void anUploadReadsExplainByTheOneRuleAndRefusesToExplainInWords() {
+        String csv = "variance,skewness,curtosis,entropy\n3.6,8.6,-2.8,-0.44\n";
+        for (String value : List.of("yes", "maybe", "1")) {
+            Http.Response upload = http.upload("/predict_file?explain=" + value, Multipart.csv(csv));
+            assertEquals(List.of("explain"), upload.errorFields(400), value);
+            assertEquals(message(http.postJson("/api/predict?explain=" + value, NOTE)), message(upload),
+                    "the same words as /api/predict's for ?explain=" + value);
+        }
+        Http.Response asked = http.upload("/predict_file?explain=true", Multipart.csv(csv));
+        assertEquals(List.of("explain"), asked.errorFields(400));
+        assertTrue(message(asked).contains("an upload's answers carry no explanations"), message(asked));
+        assertEquals(200, http.upload("/predict_file?explain=false", Multipart.csv(csv)).status());
+    }
+
+    /**
+     * Issue 34, item 6: an explanation stops when its client hangs up. 100 rows of the 69-column model (10.9 M model
+     * rows) are asked for on a raw connection, which is closed once the explanation has started; the explanation is
+     * then counted as cancelled, and the model rows it evaluated stop short of what it needed (before the fix it ran
+     * to its end: the rows counter grew by all of them). The server answers as ever afterwards.
+     */
+    @Test
+    void anExplanationStopsWhenItsClientHangsUp() throws Exception {
+        double rowsBefore = metric("tabserve_explanation_model_rows_total");
+        double cancelledBefore = metric("tabserve_explanations_total{outcome=\"cancelled\"}");
+        try (Socket client = explainOnARawConnection(100)) {
+            await(() -> metric("tabserve_explanation_model_rows_total") > rowsBefore, "the explanation to start");
+        }
+        await(() -> metric("tabserve_explanations_total{outcome=\"cancelled\"}") > cancelledBefore,
+                "the explanation to be counted as cancelled");
+        double evaluated = metric("tabserve_explanation_model_rows_total") - rowsBefore;
+        assertTrue(evaluated < 100 * WIDE_ROW_COST, "stopped after " + evaluated + " of " + 100 * WIDE_ROW_COST
+                + " model rows");
+        assertEquals("0", http.postJson("/api/predict?explain=true", NOTE).json().path("label").asText());
+    }
+
+    /**
+     * Explanations have a thread of their own here and one place to wait: a third request's explanation at once is a
+     * 503 with Retry-After naming the settings, counted as busy, and plain predictions are answered meanwhile; the
+     * waiting one, whose client hangs up too, never starts.
+     */
+    @Test
+    void explanationsPastTheirThreadsAndQueueAre503sAndPlainPredictionsGoOn() throws Exception {
+        double rowsBefore = metric("tabserve_explanation_model_rows_total");
+        double cancelledBefore = metric("tabserve_explanations_total{outcome=\"cancelled\"}");
+        try (Socket running = explainOnARawConnection(100)) {
+            await(() -> metric("tabserve_explanation_model_rows_total") > rowsBefore, "the first explanation to start");
+            try (Socket waiting = explainOnARawConnection(100)) {
+                await(() -> metric("tabserve_explanations_waiting") == 1, "the second explanation to wait");
+                Http.Response busy = http.postJson("/api/predict?explain=true", NOTE);
+                assertEquals(503, busy.status(), busy::text);
+                assertTrue(busy.header("Retry-After").isPresent(), busy.headers()::toString);
+                assertTrue(busy.text().contains("tabserve.explain-threads"), busy::text);
+                assertEquals("0", http.postJson("/api/predict", NOTE).json().path("label").asText(),
+                        "a plain prediction needs no explanation thread");
+            }
+        }
+        await(() -> metric("tabserve_explanations_total{outcome=\"cancelled\"}") >= cancelledBefore + 2,
+                "both explanations to be counted as cancelled");
+        assertEquals(0, metric("tabserve_explanations_waiting"));
+        assertTrue(metric("tabserve_explanations_total{outcome=\"busy\"}") >= 1);
+        double evaluated = metric("tabserve_explanation_model_rows_total") - rowsBefore;
+        assertTrue(evaluated < 100 * WIDE_ROW_COST, "one stopped short and one never started: " + evaluated);
+    }
+
+    /** Sends {@code rows} rows of the 69-column model to be explained, on a connection the test closes when it likes. */
+    private static Socket explainOnARawConnection(int rows) throws IOException {
+        byte[] body = WideExplanations.json(rows).getBytes(StandardCharsets.UTF_8);
+        java.net.URI uri = http.uri("/models/wide/api/predict");
+        Socket socket = new Socket(uri.getHost(), uri.getPort());
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nContent-Type: application/json"
+                + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
+        return socket;
+    }
+
+    private static double metric(String sample) throws Exception {
+        return WideExplanations.metric(server, sample);
+    }
+
+    private static void await(java.util.concurrent.Callable<Boolean> condition, String what) throws Exception {
+        WideExplanations.await(condition, what);
+    }
+
+    private static String message(Http.Response refused) {
+        return refused.parse().path("errors").get(0).path("message").asText();
     }
 
     private static String withExplain(String row, String value) {

@@ -15,6 +15,7 @@ import org.tabserve.rows.OnError;
 import org.tabserve.rows.JsonRowsParser;
 import org.tabserve.rows.PredictionJson;
 import org.tabserve.rows.RowsException;
+import org.tabserve.web.http.AnswerKeepAlive;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
@@ -42,10 +43,12 @@ public final class JsonPredictRequest {
 
     private final WebConfig config;
     private final MemoryBudget budget;
+    private final RowExplanations explanations;
 
-    public JsonPredictRequest(WebConfig config, MemoryBudget budget) {
+    public JsonPredictRequest(WebConfig config, MemoryBudget budget, RowExplanations explanations) {
         this.config = config;
         this.budget = budget;
+        this.explanations = explanations;
     }
 
     /** {@code POST /api/predict}: a JSON body (UTF-8) in, the prediction out. */
@@ -76,8 +79,8 @@ public final class JsonPredictRequest {
                 throw HttpProblem.of(e, WebConfig.MAX_BATCH_ROWS);
             }
             boolean explain = RowExplanations.asked(request, parsed.explain());
-            List<Explanation> explanations = explain && parsed.rows() != null
-                    ? RowExplanations.of(model, parsed.rows(), held) : null;
+            List<Explanation> explanations = explain && parsed.rows() != null ? this.explanations.of(model,
+                    parsed.rows(), new AnswerKeepAlive(response, Json.MEDIA_TYPE)) : null;
             List<Prediction> predictions = parsed.rows() == null ? List.of()
                     : model.counted(parsed.rows(), classifier.predict(parsed.rows()));
             respond(response, predictions, explanations, parsed, classifier.card());

@@ -19,6 +19,7 @@ import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.MemoryBudget;
 import org.tabserve.web.http.RequestParameters;
 import org.tabserve.web.http.ResolvedModel;
+import org.tabserve.web.http.RowExplanations;
 import org.tabserve.web.http.WebConfig;
 
 import java.io.IOException;
@@ -78,6 +79,12 @@ public final class PredictFileHandler implements AutoCloseable {
         MediaType.require(request, "multipart/form-data");
         Model classifier = model.model();
         Format format = format(request);
+        // Read by the one rule of every route (so that ?explain=yes is the same 400), then refused in words: an
+        // upload's rows are many more than a request may have explained, and its CSV answer has no place for them.
+        RowExplanations.refuseAsked(request, "an upload's answers carry no explanations (an upload may have up to "
+                + config.maxCsvRows() + " rows; explanations are given for at most " + RowExplanations.MAX_ROWS
+                + " rows a request); send those rows as JSON to /api/predict with \"explain\": true, or leave"
+                + " explain out");
         String onErrorSent = RequestParameters.query(request, OnError.PARAMETER);
         OnError checked = onError(onErrorSent); // a bad value is refused before the upload is read
         CsvUpload file = CsvUpload.of(request, config.maxUploadBytes());

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class GrpcRefusal {
 
+    public static final int CANCELLED = 1;
     public static final int INVALID_ARGUMENT = 3;
     public static final int DEADLINE_EXCEEDED = 4;
     public static final int NOT_FOUND = 5;
@@ -58,6 +59,7 @@ public final class GrpcRefusal {
             case 404 -> NOT_FOUND;
             case 408 -> DEADLINE_EXCEEDED;
             case 409, 422 -> FAILED_PRECONDITION;
+            case HttpProblem.CLIENT_GONE -> CANCELLED;
             case 413, 429, 431 -> RESOURCE_EXHAUSTED;
             case 503 -> unavailable ? UNAVAILABLE : RESOURCE_EXHAUSTED;
             default -> INTERNAL;
@@ -68,6 +70,7 @@ public final class GrpcRefusal {
     public static String codeName(int code) {
         return switch (code) {
             case 0 -> "OK";
+            case CANCELLED -> "CANCELLED";
             case INVALID_ARGUMENT -> "INVALID_ARGUMENT";
             case DEADLINE_EXCEEDED -> "DEADLINE_EXCEEDED";
             case NOT_FOUND -> "NOT_FOUND";

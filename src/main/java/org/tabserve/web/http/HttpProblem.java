@@ -95,6 +95,28 @@ public final class HttpProblem extends RuntimeException {
                 + " bytes; " + WebConfig.raisedBy(setting), List.of(), Map.of("Connection", "close"));
     }
 
+    /**
+     * The client has gone (hung up, cancelled its call, or let its deadline pass) before its answer was ready: 499, as
+     * nginx counts it, for the log and the metrics only, since no one reads it; never a server error.
+     *
+     * @param how how the client was seen to go (the container's failed write), or null
+     */
+    public static HttpProblem clientGone(String detail, Throwable how) {
+        HttpProblem problem = of(CLIENT_GONE, "Client closed request", detail);
+        if (how != null) {
+            problem.initCause(how);
+        }
+        return problem;
+    }
+
+    /** The status of {@link #clientGone}. */
+    public static final int CLIENT_GONE = 499;
+
+    /** @return whether {@code failure} is {@link #clientGone}: no failure of the server's or the model's */
+    public static boolean isClientGone(Throwable failure) {
+        return failure instanceof HttpProblem problem && problem.status == CLIENT_GONE;
+    }
+
     public static HttpProblem unsupportedMediaType(String detail) {
         return of(415, "Unsupported media type", detail);
     }

@@ -70,7 +70,10 @@ public final class RouteServlet extends HttpServlet {
             }
             route.handler().handle(model, request, response);
         } catch (RuntimeException e) {
-            if (model != null) {
+            if (HttpProblem.isClientGone(e) && e.getCause() instanceof IOException gone) {
+                throw gone; // the container's own failed write: it ends the exchange as it ends any hang-up's
+            }
+            if (model != null && !HttpProblem.isClientGone(e)) {
                 model.failed();
             }
             render(request, response, errors.toProblem(e, request), path, model);

@@ -3,6 +3,7 @@ package org.tabserve.web.http;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
@@ -60,6 +61,17 @@ public final class TabserveMetrics {
             .help("Requests to the admin route refused for their token (no_token: none sent, wrong_token: a wrong one);"
                     + " the log shows at most one line a minute of each")
             .labelNames("reason").withoutExemplars().register(registry);
+    private final Counter explainedModelRows = Counter.builder().name("tabserve_explanation_model_rows")
+            .help("Model rows evaluated to explain answers (a background row per coalition per explained row), over"
+                    + " every route; it stops growing when a cancelled request's explanation stops")
+            .withoutExemplars().register(registry);
+    private final Counter explanations = Counter.builder().name("tabserve_explanations")
+            .help("Requests' explanations by outcome: explained; cancelled (the client hung up or its gRPC deadline"
+                    + " passed, and the work stopped); busy (refused 503: every explanation thread busy and the queue"
+                    + " full, tabserve.explain-threads and tabserve.explain-queue); over_limit (refused 413: more model"
+                    + " rows than tabserve.max-explain-model-rows); failed (no room in the memory budget, or the model"
+                    + " failed)")
+            .labelNames("outcome").withoutExemplars().register(registry);
     private final Gauge loadSeconds = Gauge.builder().name("tabserve_model_load_seconds")
             .help("How long loading and warming up each model took (at start-up, or at its last reload or swap)")
             .labelNames("model").withoutExemplars().register(registry);
@@ -196,6 +208,23 @@ public final class TabserveMetrics {
             byLabel.merge(run, runLength, Integer::sum);
         }
         byLabel.forEach((label, count) -> predictions.labelValues(model, label).inc(count));
+    }
+
+    /** Counts {@code modelRows} more model rows evaluated to explain answers. */
+    void explainedModelRows(long modelRows) {
+        explainedModelRows.inc(modelRows);
+    }
+
+    /** Shows how many requests' explanations wait for a thread, as {@code waiting} says when scraped. */
+    void explanationsWaiting(java.util.function.IntSupplier waiting) {
+        GaugeWithCallback.builder().name("tabserve_explanations_waiting")
+                .help("Requests' explanations waiting for an explanation thread (at most tabserve.explain-queue)")
+                .callback(callback -> callback.call(waiting.getAsInt())).register(registry);
+    }
+
+    /** Counts one request's explanations ending so: explained, cancelled, busy, over_limit or failed. */
+    void explanation(String outcome) {
+        explanations.labelValues(outcome).inc();
     }
 
     /** Counts a request to the admin route refused for its token; {@code reason} is no_token or wrong_token. */

@@ -30,11 +30,24 @@ import java.util.function.Function;
  * @param repository     the model directory and its settings ({@link RepositoryOptions}'s names); empty: the app
  *                       serves one model ({@code model})
  * @param predictionLog  where and how scored rows are logged ({@link PredictionLogOptions}'s names); empty: not at all
+ * @param explanations   how much explaining the server does at once and for one request
  */
 public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchRows, long maxUploadBytes,
                         long maxCsvRows, long maxErrorRows, boolean cacheTemplates, int maxConcurrentRequests,
                         int maxConcurrentUploads, Optional<String> adminToken, boolean adminLoopback, Optional<RepositoryOptions> repository,
-                        Optional<PredictionLogOptions> predictionLog) {
+                        Optional<PredictionLogOptions> predictionLog, Explanations explanations) {
+
+    /**
+     * The bounds of explaining answers, which costs a model row per background row per coalition: a share of the
+     * CPU ({@code threads} of their own, {@code queue} waiting), so that explanations never starve plain predictions,
+     * and the most model rows one request's explanations may evaluate, refused before any work starts.
+     *
+     * @param threads      threads that compute explanations, at most one request's each
+     * @param queue        requests' explanations that may wait for a thread; more get 503 with {@code Retry-After}
+     * @param maxModelRows most model rows one request's explanations may evaluate; more is a 413 naming the setting
+     */
+    public record Explanations(int threads, int queue, long maxModelRows) {
+    }
 
     /** Never prints the admin token. */
     @Override
@@ -44,7 +57,7 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
                 + ", cacheTemplates=" + cacheTemplates + ", maxConcurrentRequests=" + maxConcurrentRequests + ", maxConcurrentUploads="
                 + maxConcurrentUploads + ", adminToken="
                 + (adminToken.isPresent() ? "(set)" : "(none)") + ", adminLoopback=" + adminLoopback + ", repository="
-                + repository + ", predictionLog=" + predictionLog + "]";
+                + repository + ", predictionLog=" + predictionLog + ", explanations=" + explanations + "]";
     }
 
     /** Path of the ONNX model file to serve. */
@@ -80,6 +93,18 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
      * none. Off by default; every other admin route still needs the token.
      */
     public static final String ADMIN_LOOPBACK = "tabserve.admin-loopback";
+    /**
+     * Threads that compute explanations (default: the CPUs less one, at least one), so that requests that ask for
+     * explanations share those and leave the rest of the CPU to plain predictions.
+     */
+    public static final String EXPLAIN_THREADS = "tabserve.explain-threads";
+    /** Requests' explanations that may wait for a thread (default 16); the next get 503 with {@code Retry-After}. */
+    public static final String EXPLAIN_QUEUE = "tabserve.explain-queue";
+    /**
+     * Most model rows one request's explanations may evaluate (default 4,000,000: about 2 s of one CPU for a
+     * 69-column model); a request that would need more is refused with 413 before any is evaluated.
+     */
+    public static final String MAX_EXPLAIN_MODEL_ROWS = "tabserve.max-explain-model-rows";
     /** The shortest admin token accepted: a short one could be guessed. */
     static final int MIN_ADMIN_TOKEN_LENGTH = 16;
 
@@ -111,7 +136,12 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
                 lookup.apply(ADMIN_TOKEN).map(WebConfig::checkedToken),
                 lookup.apply(ADMIN_LOOPBACK).map(v -> v.equalsIgnoreCase("true")).orElse(false),
                 RepositoryOptions.resolve(lookup),
-                PredictionLogOptions.resolve(lookup));
+                PredictionLogOptions.resolve(lookup),
+                new Explanations(
+                        (int) Math.min(Integer.MAX_VALUE, positive(lookup, EXPLAIN_THREADS,
+                                Math.max(1, Runtime.getRuntime().availableProcessors() - 1))),
+                        (int) Math.min(Integer.MAX_VALUE, positive(lookup, EXPLAIN_QUEUE, 16)),
+                        positive(lookup, MAX_EXPLAIN_MODEL_ROWS, 4_000_000)));
     }
 
     private static String checkedToken(String token) {

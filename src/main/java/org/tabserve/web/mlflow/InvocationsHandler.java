@@ -8,7 +8,6 @@ import org.tabserve.model.Explanation;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
 import org.tabserve.rows.CsvRowsParser;
-import org.tabserve.rows.ExplainField;
 import org.tabserve.rows.ExplanationJson;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonRowsParser;
@@ -22,6 +21,7 @@ import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.MemoryBudget;
 import org.tabserve.web.http.RequestParameters;
 import org.tabserve.web.http.ResolvedModel;
+import org.tabserve.web.http.AnswerKeepAlive;
 import org.tabserve.web.http.RowExplanations;
 import org.tabserve.web.http.WebConfig;
 
@@ -42,10 +42,12 @@ public final class InvocationsHandler {
 
     private final WebConfig config;
     private final MemoryBudget budget;
+    private final RowExplanations explanations;
 
-    public InvocationsHandler(WebConfig config, MemoryBudget budget) {
+    public InvocationsHandler(WebConfig config, MemoryBudget budget, RowExplanations explanations) {
         this.config = config;
         this.budget = budget;
+        this.explanations = explanations;
     }
 
     /**
@@ -71,7 +73,8 @@ public final class InvocationsHandler {
             if (type.equals(MediaType.JSON)) {
                 JsonRowsParser.ParsedRows parsed = parser.parseJson(body, onError, config.maxErrorRows());
                 List<Explanation> explained = RowExplanations.asked(request, parsed.explain())
-                        && parsed.rows() != null ? RowExplanations.of(model, parsed.rows(), held) : null;
+                        && parsed.rows() != null ? this.explanations.of(model, parsed.rows(),
+                        new AnswerKeepAlive(response, Json.MEDIA_TYPE)) : null;
                 List<Prediction> predictions = parsed.rows() == null ? List.of()
                         : model.counted(parsed.rows(), classifier.predict(parsed.rows()));
                 int next = 0;
@@ -86,11 +89,8 @@ public final class InvocationsHandler {
                 problems.addAll(parsed.problems());
                 ignored = parsed.ignored();
             } else {
-                if (RowExplanations.asked(request, false)) {
-                    throw HttpProblem.invalidFields(List.of(new FieldProblem(ExplainField.NAME, "explanations"
-                            + " are given for JSON bodies (\"params\": {\"explain\": true}); send the rows as JSON,"
-                            + " or leave explain out", null)));
-                }
+                RowExplanations.refuseAsked(request, "explanations are given for JSON bodies (\"params\":"
+                        + " {\"explain\": true}); send the rows as JSON, or leave explain out");
                 MlflowRequestParser.CsvBody csv = parser.parseCsv(body, onError, config.maxErrorRows());
                 for (CsvRowsParser.Chunk chunk : csv.chunks()) {
                     List<Prediction> predictions = chunk.size() == 0 ? List.of()

@@ -20,6 +20,7 @@ import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.MemoryBudget;
 import org.tabserve.web.http.RequestParameters;
 import org.tabserve.web.http.ResolvedModel;
+import org.tabserve.web.http.ClientWatch;
 import org.tabserve.web.http.RowExplanations;
 import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
@@ -52,11 +53,13 @@ public final class FormHandler {
     private final Views views;
     private final WebConfig config;
     private final MemoryBudget budget;
+    private final RowExplanations explanations;
 
-    public FormHandler(Views views, WebConfig config, MemoryBudget budget) {
+    public FormHandler(Views views, WebConfig config, MemoryBudget budget, RowExplanations explanations) {
         this.views = views;
         this.config = config;
         this.budget = budget;
+        this.explanations = explanations;
     }
 
     /** Renders the form of {@code classifier} under its share of the budget. */
@@ -109,9 +112,9 @@ public final class FormHandler {
         List<String> warnings = parsed.warnings(classifier.card()).stream().map(RangeWarning::message).toList();
         Explanation explanation = null;
         if (explain) {
-            try (MemoryBudget.Reservation held = budget.open()) {
-                explanation = RowExplanations.of(model, parsed.batch(), held).get(0);
-            }
+            // One row, bounded by the model rows a request may have evaluated: it finishes; a page is written
+            // through a writer, which an early space on the answer's stream would rule out.
+            explanation = explanations.of(model, parsed.batch(), ClientWatch.NONE).get(0);
         }
         Outcome outcome = new Outcome(prediction, warnings, explanation);
         render(model, request, response, 200, classifier,

@@ -28,7 +28,7 @@ import java.io.UncheckedIOException;
  * requests share: the call opens a {@link MemoryBudget.Reservation} as its stream begins ({@link #reservations}),
  * grows it by a compressed message's bytes as they are inflated, then by what the message will hold once
  * parsed and read ({@link V2GrpcFootprint}, past the allowance REST gives a body's first bytes) and only then parses
- * it; the RPC finds the reservation with {@link #held()} to grow it further (ModelInfer's explanations), and it is
+ * it; an explanation reserves its own memory on its thread (ExplanationPool), and the reservation is
  * given back when the call ends, however it ends. gRPC's own parsing would run before any of that, and would answer
  * bytes that are not protobuf with UNKNOWN; here they are INVALID_ARGUMENT naming the field, and a budget that has no
  * room is REST's 413 or 503 as a status ({@link V2GrpcStatus}).
@@ -134,15 +134,6 @@ final class V2GrpcIntake {
             service.addMethod(parsedInCall(method, budget));
         }
         return service.build();
-    }
-
-    /** The reservation of the call being answered; an RPC served without this intake has none. */
-    static MemoryBudget.Reservation held() {
-        MemoryBudget.Reservation held = HELD.get();
-        if (held == null) {
-            throw new IllegalStateException("the call was not taken in by V2GrpcIntake");
-        }
-        return held;
     }
 
     /**

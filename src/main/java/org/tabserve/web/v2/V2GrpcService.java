@@ -27,8 +27,10 @@ import io.grpc.ServerStreamTracer;
 import io.grpc.stub.StreamObserver;
 import org.tabserve.model.Model;
 import org.tabserve.web.http.AdminToken;
+import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.MemoryBudget;
 import org.tabserve.web.http.ResolvedModel;
+import org.tabserve.web.http.RowExplanations;
 import org.tabserve.web.http.ServedModels;
 import org.tabserve.web.http.TabserveMetrics;
 
@@ -42,7 +44,7 @@ import java.util.function.Function;
  * ({@link V2Inference}), ModelStatistics through REST's {@code /stats} ({@link V2GrpcStatistics}) and the repository
  * RPCs through REST's ({@link V2GrpcRepository}), their refusals as gRPC statuses with REST's messages. Every call is
  * counted in the request metrics ({@link V2GrpcMetrics}), and every call's message is parsed under the memory budget
- * REST requests share ({@link V2GrpcIntake}); ModelInfer's explanations grow the same reservation, as REST's do.
+ * REST requests share ({@link V2GrpcIntake}); ModelInfer's explanations run on the threads and under the bounds REST's share ({@link RowExplanations}).
  */
 public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
 
@@ -56,6 +58,7 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     private final V2GrpcRepository repository;
     private final V2GrpcStatistics statistics;
     private final TabserveMetrics metrics;
+    private final RowExplanations explanations;
 
     /**
      * @param served        the models the app serves
@@ -64,9 +67,11 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
      * @param serverVersion tabserve's version, for ServerMetadata
      * @param adminToken    the token RepositoryModelLoad and RepositoryModelUnload ask for, as REST's load and unload
      * @param metrics       where each call is counted
+     * @param explanations  the explanations REST's routes share, which ModelInfer's {@code explain} asks for
      */
     public V2GrpcService(ServedModels served, int maxBatchRows, MemoryBudget budget, String serverVersion,
-                         AdminToken adminToken, TabserveMetrics metrics) {
+                         AdminToken adminToken, TabserveMetrics metrics, RowExplanations explanations) {
+        this.explanations = explanations;
         this.served = served;
         this.inference = new V2Inference(maxBatchRows);
         this.budget = budget;
@@ -138,14 +143,18 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
                         model.model())));
     }
 
-    /** As REST's infer, explanations included ({@code explain} as a bool parameter), under the call's reservation. */
+    /**
+     * As REST's infer, explanations included ({@code explain} as a bool parameter), under the call's reservation; an
+     * explanation stops when the call is cancelled or its deadline passes (gRPC cancels the call's context for both).
+     */
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> answer) {
-        MemoryBudget.Reservation held = V2GrpcIntake.held();
+        io.grpc.Context context = io.grpc.Context.current();
         call(answer, "ModelInfer", request.getModelName(), request.getModelVersion(), model -> {
             Model classifier = model.model();
             return V2GrpcMessages.response(V2Inference.answer(model, classifier,
-                    inference.reader(classifier).read(V2GrpcMessages.request(request)), held));
+                    inference.reader(classifier).read(V2GrpcMessages.request(request)), explanations,
+                    context::isCancelled));
         });
     }
 
@@ -189,7 +198,9 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
             try {
                 reply = work.apply(model);
             } catch (RuntimeException | OutOfMemoryError e) {
-                model.failed(); // counted in its version's statistics as a failed request, as REST's route counts it
+                if (!HttpProblem.isClientGone(e)) {
+                    model.failed(); // counted in its version's statistics as a failed request, as REST's route does
+                }
                 throw e;
             }
         } catch (RuntimeException e) {

@@ -14,8 +14,10 @@ import org.tabserve.repository.ModelStatus;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonText;
 import org.tabserve.web.http.AdminToken;
+import org.tabserve.web.http.AnswerKeepAlive;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
+import org.tabserve.web.http.RowExplanations;
 import org.tabserve.web.http.LimitedInputStream;
 import org.tabserve.web.http.MemoryBudget;
 import org.tabserve.web.http.MediaType;
@@ -61,9 +63,12 @@ public final class V2Handler {
     private final MemoryBudget budget;
     private final String serverVersion;
     private final AdminToken adminToken;
+    private final RowExplanations explanations;
 
-    public V2Handler(WebConfig config, MemoryBudget budget, String serverVersion, AdminToken adminToken) {
+    public V2Handler(WebConfig config, MemoryBudget budget, String serverVersion, AdminToken adminToken,
+                     RowExplanations explanations) {
         this.adminToken = adminToken;
+        this.explanations = explanations;
         this.config = config;
         this.budget = budget;
         this.serverVersion = serverVersion;
@@ -111,7 +116,8 @@ public final class V2Handler {
                 infer = new V2InferRequestParser(classifier.signature(), V2Inference.outputNames(classifier),
                         config.maxBatchRows()).parse(body);
             }
-            write(response, 200, V2Inference.answer(model, classifier, infer, held));
+            write(response, 200, V2Inference.answer(model, classifier, infer, explanations,
+                    new AnswerKeepAlive(response, Json.MEDIA_TYPE)));
         }
     }
 

@@ -5,7 +5,7 @@ import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.ValueOutput;
 import org.tabserve.model.ValueType;
-import org.tabserve.web.http.MemoryBudget;
+import org.tabserve.web.http.ClientWatch;
 import org.tabserve.web.http.ResolvedModel;
 import org.tabserve.web.http.RowExplanations;
 
@@ -37,11 +37,12 @@ final class V2Inference {
      * row's explanation too, as three more outputs: {@value #BASE_VALUE_OUTPUT} and {@value #EXPLAINED_OUTPUT}
      * ({@code [N]}) and {@value #CONTRIBUTIONS_OUTPUT} ({@code [N, F]}, the columns in the model's feature order).
      *
-     * @param held the request's memory reservation, which an explanation grows
+     * @param explainer the explanations, computed only when the request asks
+     * @param watch     how the request notices that its client has gone while its rows are explained
      */
     static V2Json.InferResponse answer(ResolvedModel model, Model classifier, V2InferRequestParser.V2InferRequest infer,
-                                       MemoryBudget.Reservation held) {
-        List<Explanation> explanations = infer.explain() ? RowExplanations.of(model, infer.batch(), held) : null;
+                                       RowExplanations explainer, ClientWatch watch) {
+        List<Explanation> explanations = infer.explain() ? explainer.of(model, infer.batch(), watch) : null;
         List<Prediction> predictions = model.counted(infer.batch(), classifier.predict(infer.batch()));
         List<V2Json.OutputTensor> outputs = new ArrayList<>();
         for (String name : infer.outputs()) {

@@ -70,6 +70,19 @@ class WebConfigTest {
     }
 
     @Test
+    void explanationsGetTheCpusLessOneSixteenWaitingAndFourMillionModelRowsUnlessSetOtherwise() {
+        WebConfig.Explanations defaults = WebConfig.resolve(NONE::get, NONE::get, NONE).explanations();
+        assertEquals(new WebConfig.Explanations(Math.max(1, Runtime.getRuntime().availableProcessors() - 1), 16,
+                4_000_000), defaults);
+        assertEquals(new WebConfig.Explanations(3, 2, 500), WebConfig.resolve(NONE::get, NONE::get, Map.of(
+                "TABSERVE_EXPLAIN_THREADS", "3", "TABSERVE_EXPLAIN_QUEUE", "2", "TABSERVE_MAX_EXPLAIN_MODEL_ROWS", "500"))
+                .explanations());
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> WebConfig.resolve(
+                NONE::get, NONE::get, Map.of("TABSERVE_EXPLAIN_THREADS", "0")));
+        assertTrue(zero.getMessage().contains(WebConfig.EXPLAIN_THREADS), zero.getMessage());
+    }
+
+    @Test
     void environmentNamesAreUpperCaseWithUnderscores() {
         assertEquals("TABSERVE_MAX_BODY_BYTES", WebConfig.environmentName(WebConfig.MAX_BODY_BYTES));
         assertEquals("TABSERVE_TEMPLATES_CACHE", WebConfig.environmentName(WebConfig.TEMPLATES_CACHE));
