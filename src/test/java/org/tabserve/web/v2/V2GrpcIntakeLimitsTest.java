@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -147,10 +148,16 @@ class V2GrpcIntakeLimitsTest {
         } finally {
             java.util.logging.Logger.getLogger("").removeHandler(listening);
         }
-        // Left: gRPC's servlet transport itself may still write its cancelled call's trailers after Jetty let go of
-        // the reset stream's response (AsyncServletOutputStreamWriter, on gRPC's executor), which gRPC logs SEVERE.
-        List<String> ours = said.stream().filter(line -> !line.contains("AsyncServletOutputStreamWriter")).toList();
+        // Left: gRPC's own servlet transport may still meet the stream its client reset between the call's last look
+        // at its deadline and its write (its writer, AsyncServletOutputStreamWriter, logs SEVERE; ServerCallImpl logs
+        // "Failed to frame message" as a WARNING). That race is gRPC's, one line a call at most, and was seen in 0 to 2
+        // of these 20 calls; before issue 34 the same calls logged 7 SEVERE lines and 273 lines of stack traces.
+        Predicate<String> grpcRace = line -> line.contains("AsyncServletOutputStreamWriter")
+                || (line.contains("io.grpc.internal.ServerCallImpl") && line.contains("Failed to frame message"));
+        List<String> ours = said.stream().filter(grpcRace.negate()).toList();
         assertTrue(ours.isEmpty(), () -> "a passed deadline is not a server fault: " + ours);
+        long races = said.stream().filter(grpcRace).count();
+        assertTrue(races <= 3, () -> "gRPC's transport logged its reset race " + races + " times in 20 calls: " + said);
     }
 
     @Test
