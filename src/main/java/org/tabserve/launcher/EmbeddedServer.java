@@ -40,6 +40,7 @@ public final class EmbeddedServer {
     /** The counters' names in it. */
     static final String RESPONSES_CUT = "responses_cut";
     static final String CLIENT_ABORTS = "client_aborts";
+    static final String HEADERS_REFUSED = "headers_refused";
     /** The context init-parameter through which the web app learns the model path. */
     static final String MODEL_PARAMETER = "tabserve.model";
     /** The context init-parameters through which the web app learns its model repository's settings. */
@@ -83,7 +84,9 @@ public final class EmbeddedServer {
         http.setRequestHeaderSize(options.maxHeaderBytes());
         // HTTP/1.1, and HTTP/2 cleartext on the same port for the gRPC service: clients speak it with prior knowledge
         // (the HTTP/1.1 connection sees HTTP/2's preface and hands over); an Upgrade: h2c request stays HTTP/1.1.
-        PriorKnowledgeH2c h2c = new PriorKnowledgeH2c(http);
+        // Its HPACK decoder takes header blocks up to a cap past the limit, for Http2HeaderLimit to refuse one stream
+        // with 431 where the decoder would end the connection and every call on it.
+        PriorKnowledgeH2c h2c = new PriorKnowledgeH2c(Http2HeaderLimit.http2Configuration(http));
         // Fewer streams per connection than the web app has concurrency slots: one connection, however many calls it
         // multiplexes, cannot take every slot (a client past it waits for a stream to end, as HTTP/2 clients do).
         h2c.setMaxConcurrentStreams(options.maxConcurrentStreams());
@@ -120,13 +123,17 @@ public final class EmbeddedServer {
         // every request (so it is the outermost handler) and every connection (the connector tells it, as a listener
         // the handler tree starts and stops).
         // A body that trickles in ends at the minimum rate: the app's read of it fails, and it answers 408.
+        // An HTTP/2 request whose headers are past --max-header-bytes is refused on its own stream before the app.
+        // It, the cut answers and the client aborts below are counted for the app's /metrics, which reads the counters
+        // from a context attribute.
+        AtomicLong headersRefused = new AtomicLong();
         MinimumBodyRate bodyRate = new MinimumBodyRate(options.minRequestRate(), options.minRequestRateGrace(),
-                new GracefulHandler(webapp));
+                new Http2HeaderLimit(options.maxHeaderBytes(), headersRefused, new GracefulHandler(webapp)));
         // An answer its client takes too slowly (or not at all) is cut at the minimum response rate, freeing its slot.
-        // It and the next are counted for the app's /metrics, which reads the counters from a context attribute.
         AtomicLong responsesCut = new AtomicLong();
         AtomicLong clientAborts = new AtomicLong();
-        webapp.setAttribute(COUNTERS, Map.of(RESPONSES_CUT, responsesCut, CLIENT_ABORTS, clientAborts));
+        webapp.setAttribute(COUNTERS, Map.of(RESPONSES_CUT, responsesCut, CLIENT_ABORTS, clientAborts,
+                HEADERS_REFUSED, headersRefused));
         MinimumResponseRate responseRate = new MinimumResponseRate(options.minResponseRate(),
                 options.minRequestRateGrace(), responsesCut, bodyRate);
         // A request whose client went away (a reset stream, a closed connection) is marked for the access log.

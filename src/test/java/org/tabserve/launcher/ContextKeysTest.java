@@ -28,6 +28,7 @@ class ContextKeysTest {
         assertEquals(TabserveListener.LAUNCHER_COUNTERS, EmbeddedServer.COUNTERS);
         assertEquals(org.tabserve.web.http.TabserveMetrics.RESPONSES_CUT, EmbeddedServer.RESPONSES_CUT);
         assertEquals(org.tabserve.web.http.TabserveMetrics.CLIENT_ABORTS, EmbeddedServer.CLIENT_ABORTS);
+        assertEquals(org.tabserve.web.http.TabserveMetrics.HEADERS_REFUSED, EmbeddedServer.HEADERS_REFUSED);
     }
 
     @Test

@@ -110,10 +110,12 @@ public final class TabserveMetrics {
     public static final String RESPONSES_CUT = "responses_cut";
     /** The launcher's counter of requests whose client went away before they were answered. */
     public static final String CLIENT_ABORTS = "client_aborts";
+    /** The launcher's counter of HTTP/2 requests refused on their stream for headers past its limit. */
+    public static final String HEADERS_REFUSED = "headers_refused";
 
     /**
      * Exposes the counters the launcher keeps below the web app under {@code java -jar} (a container has none): its
-     * {@link #RESPONSES_CUT} and {@link #CLIENT_ABORTS}, as numbers the launcher updates.
+     * {@link #RESPONSES_CUT}, {@link #CLIENT_ABORTS} and {@link #HEADERS_REFUSED}, as numbers the launcher updates.
      *
      * @param counters the launcher's counters by name; one that is missing or not a number is left out
      */
@@ -123,6 +125,9 @@ public final class TabserveMetrics {
                 counters.get(RESPONSES_CUT));
         counterOf("tabserve_client_aborts", "Requests whose client went away before they were answered (a reset"
                 + " stream, a closed connection), logged with status 499", counters.get(CLIENT_ABORTS));
+        counterOf("tabserve_http2_headers_refused", "HTTP/2 requests refused on their own stream because their"
+                + " headers were past --max-header-bytes (431, or RESOURCE_EXHAUSTED for a gRPC call)",
+                counters.get(HEADERS_REFUSED));
     }
 
     private void counterOf(String name, String help, Object value) {
