@@ -4,14 +4,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -48,13 +46,7 @@ class PredictionLogFilesTest {
     }
 
     private static ScoredCall call(String id, int rows) {
-        double[][] numbers = new double[rows][];
-        for (int r = 0; r < rows; r++) {
-            numbers[r] = new double[]{r * 0.25 - 3, 8 - r * 0.5, r % 7 - 2.5, -0.5};
-        }
-        Batch batch = Batch.ofNumbers(model.signature(), numbers);
-        return new ScoredCall(id, "POST /api/predict", "banknote", 1, model, Instant.now(), 1_000_000, batch,
-                model.predict(batch));
+        return PredictionLogTest.call(model, id, rows);
     }
 
     private static PredictionLogOptions options(Path log, long maxFileBytes) {

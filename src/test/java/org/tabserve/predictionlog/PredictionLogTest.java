@@ -60,7 +60,8 @@ class PredictionLogTest {
         model.close();
     }
 
-    private static ScoredCall call(String id, int rows) {
+    /** A call of {@code rows} bank-note rows scored by the bundled model, as the server hands one to the log. */
+    static ScoredCall call(Model model, String id, int rows) {
         double[][] numbers = new double[rows][];
         for (int r = 0; r < rows; r++) {
             numbers[r] = new double[]{r * 0.25 - 3, 8 - r * 0.5, r % 7 - 2.5, -0.5};
@@ -89,7 +90,7 @@ class PredictionLogTest {
 
     @Test
     void everyRowIsWrittenOnceWithTheModelsAnswer() throws Exception {
-        ScoredCall call = call("r-1", 5);
+        ScoredCall call = call(model, "r-1", 5);
         try (PredictionLog log = PredictionLog.start(options(1 << 20, 3, 100, Set.of("entropy")), QUEUE_BYTES)) {
             log.offer(call);
         } // close writes what is queued
@@ -113,7 +114,7 @@ class PredictionLogTest {
         int batches = 60;
         try (PredictionLog log = PredictionLog.start(options(4096, 3, 100_000, Set.of()), QUEUE_BYTES)) {
             for (int i = 0; i < batches; i++) {
-                log.offer(call("b-" + i, 10));
+                log.offer(call(model, "b-" + i, 10));
                 // one batch at a time, so that each is appended (and the size looked at) on its own
                 long deadline = System.nanoTime() + 5_000_000_000L;
                 while (log.writtenRows() < (i + 1) * 10L && System.nanoTime() < deadline) {
@@ -144,8 +145,8 @@ class PredictionLogTest {
     @Test
     void aBatchTheQueueCannotTakeIsDroppedWholeAndCountedWithoutWaiting() throws Exception {
         try (PredictionLog log = PredictionLog.start(options(1 << 20, 1, 8, Set.of()), QUEUE_BYTES)) {
-            log.offer(call("too-big", 9)); // more rows than the queue holds at all
-            log.offer(call("fits", 8));
+            log.offer(call(model, "too-big", 9)); // more rows than the queue holds at all
+            log.offer(call(model, "fits", 8));
             long deadline = System.nanoTime() + 5_000_000_000L;
             while (log.writtenRows() < 8 && System.nanoTime() < deadline) {
                 Thread.sleep(5);
