@@ -264,6 +264,8 @@ final class V2GrpcIntake {
 
     /** The call as the RPC's handler sees it: its requests of their own type, everything else the call's. */
     private static final class TypedCall<Q, A> extends ServerCall<Q, A> {
+        /** How long a write that failed waits for the transport to mark its call cancelled (a reset's lag). */
+        private static final long CANCEL_SEEN_NANOS = 250_000_000L;
         private final ServerCall<Arrived, A> call;
         private final MethodDescriptor<Q, A> method;
 
@@ -296,7 +298,9 @@ final class V2GrpcIntake {
          * Writes to the answer, unless the call is cancelled (its deadline passed, its client reset it): then the
          * servlet transport may have let go of the response already, and writing to it fails; nobody is there to read
          * it, so it is dropped with a FINE line, where the failure would reach gRPC's executor and be logged SEVERE with
-         * its stack trace.
+         * its stack trace. The container may let go of a reset stream's response a moment before gRPC's transport,
+         * told on the container's thread, marks the call cancelled (Jetty then answers "Response does not exist"): a
+         * write that fails is dropped as well when the call turns out cancelled within {@link #CANCEL_SEEN_NANOS}.
          */
         private void answer(Runnable write) {
             if (!cancelled()) {
@@ -304,7 +308,7 @@ final class V2GrpcIntake {
                     write.run();
                     return;
                 } catch (RuntimeException e) {
-                    if (!cancelled()) {
+                    if (!cancelledSoon()) {
                         throw e;
                     }
                 }
@@ -315,6 +319,23 @@ final class V2GrpcIntake {
 
         private boolean cancelled() {
             return call.isCancelled() || Context.current().isCancelled();
+        }
+
+        /** Whether the call is cancelled, or is within {@link #CANCEL_SEEN_NANOS} (a failed write's only wait). */
+        private boolean cancelledSoon() {
+            long deadline = System.nanoTime() + CANCEL_SEEN_NANOS;
+            while (!cancelled()) {
+                if (System.nanoTime() - deadline > 0) {
+                    return false;
+                }
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return cancelled();
+                }
+            }
+            return true;
         }
 
         @Override
