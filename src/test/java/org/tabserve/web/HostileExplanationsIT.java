@@ -133,8 +133,11 @@ class HostileExplanationsIT {
 
     /**
      * Waits until all {@code requests} are counted (explained, cancelled or busy), then checks that the model rows
-     * evaluated are at most what the explained ones needed and one more on each explanation thread (the one under way
-     * when its client went, stopped at its next model call), and prints the server's CPU in the 2 s after.
+     * evaluated are at most what the explained ones needed and two more on each explanation thread, and prints the
+     * server's CPU in the 2 s after. Two: while its clients are there a thread may finish one explanation whose client
+     * goes before it is answered (counted cancelled) and start the next, which stops at its next model call once its
+     * client has gone (seen: one whole explanation and 54,003 rows of the next on one thread, with another IT beside
+     * it). Before issue 34 every explanation ran to its end: 6 and 17 whole ones here.
      */
     private static void assertNoExplanationRanOn(int requests, Map<String, Double> before, double rowsBefore)
             throws Exception {
@@ -144,7 +147,7 @@ class HostileExplanationsIT {
         after.forEach((outcome, count) -> ended.put(outcome, count - before.get(outcome)));
         double explained = ended.get("explained");
         double evaluated = WideExplanations.modelRows(server) - rowsBefore;
-        double bound = (explained + THREADS) * WideExplanations.ROWS_UNDER_DEFAULT_LIMIT * WideExplanations.ROW_COST;
+        double bound = (explained + 2 * THREADS) * WideExplanations.ROWS_UNDER_DEFAULT_LIMIT * WideExplanations.ROW_COST;
         assertTrue(evaluated <= bound, evaluated + " model rows evaluated, more than " + bound + " for " + explained
                 + " explained: an explanation ran on after its client had gone; " + ended);
         assertTrue(ended.get("cancelled") > 0, "none was cancelled: " + ended);
