@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -93,6 +94,8 @@ final class GraphParser {
     private final ByteBuffer bytes;
     /** Bytes of metadata and descriptions read so far, against {@link OnnxGraph#MAX_METADATA_BYTES}. */
     private long metadataBytes;
+    /** metadata_props entries read so far, against {@link OnnxGraph#MAX_METADATA_ENTRIES}. */
+    private int metadataEntries;
     private long irVersion;
     private String producerName = "";
     private String producerVersion = "";
@@ -318,6 +321,10 @@ final class GraphParser {
      * of the two comes first in the file.
      */
     private void entry(WireReader entry) throws OnnxFormatException {
+        if (++metadataEntries > OnnxGraph.MAX_METADATA_ENTRIES) {
+            throw new OnnxLimitException(String.format(Locale.ROOT, "the model has more than %,d metadata entries;"
+                    + " tabserve reads at most that many", OnnxGraph.MAX_METADATA_ENTRIES));
+        }
         String key = "";
         String value = "";
         int oversized = -1;
