@@ -29,7 +29,8 @@ class WarCacheRootsTest {
         assertEquals(Path.of(System.getProperty("java.io.tmpdir")), roots.get(1).getParent());
         assertEquals(2, roots.size());
         assertEquals(Path.of(System.getProperty("user.home"), ".cache", "tabserve"),
-                WarCacheRoots.roots(Map.of("XDG_CACHE_HOME", "relative")).get(0), "a relative XDG_CACHE_HOME is ignored");
+                WarCacheRoots.roots(Map.of("XDG_CACHE_HOME", "relative")).get(0),
+                "a relative XDG_CACHE_HOME is ignored");
     }
 
     @Test

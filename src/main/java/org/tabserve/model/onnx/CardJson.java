@@ -27,7 +27,7 @@ final class CardJson {
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    /** Turns one card value's JSON tree into its type, throwing {@link IllegalArgumentException} saying what is wrong. */
+    /** Turns one card value's JSON tree into its type; throws {@link IllegalArgumentException} saying what is wrong. */
     interface Parser<T> {
         T parse(JsonNode node);
     }
