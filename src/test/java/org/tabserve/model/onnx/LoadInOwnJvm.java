@@ -49,8 +49,7 @@ public final class LoadInOwnJvm {
         command.addAll(List.of(LoadInOwnJvm.class.getName(), file.toString(), truncateWhenMapped ? TRUNCATE : "--"));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(scratch.resolve("child.out").toFile());
-        // In the environment, not on the command line: ONNX Runtime 1.29 crashes (SIGSEGV) creating its environment
-        // in a process whose command line is as long as the test class path.
+        // In the environment, not on the command line, so that only OnnxEnvironmentTest's child has a long one.
         builder.environment().put("CLASSPATH", classPath);
         Process process = builder.start();
         boolean finished = process.waitFor(60, TimeUnit.SECONDS);
