@@ -12,7 +12,6 @@ import inference.InferTensorContents;
 import inference.ModelInferRequest;
 import inference.ModelInferResponse;
 import inference.ModelMetadataResponse;
-import org.tabserve.model.Explanation;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.ValueOutput;
 import org.tabserve.model.ValueType;
@@ -127,29 +126,21 @@ final class V2GrpcMessages {
             }
         }
         if (answer.explanations() != null) {
-            explained(response, answer.explanations(), answer.classifier().signature().featureNames());
+            explained(response, V2Inference.Explained.of(answer.explanations(),
+                    answer.classifier().signature().featureNames()));
         }
         return response.build();
     }
 
     /** Each row's explanation as REST's three FP64 outputs ({@link V2Inference#BASE_VALUE_OUTPUT} and the others). */
-    private static void explained(ModelInferResponse.Builder response, List<Explanation> explanations,
-                                  List<String> features) {
-        InferTensorContents.Builder base = InferTensorContents.newBuilder();
-        InferTensorContents.Builder output = InferTensorContents.newBuilder();
-        InferTensorContents.Builder contributions = InferTensorContents.newBuilder();
-        for (Explanation explanation : explanations) {
-            base.addFp64Contents(explanation.baseValue());
-            output.addFp64Contents(explanation.output());
-            for (String feature : features) {
-                contributions.addFp64Contents(explanation.contributions().get(feature));
-            }
-        }
-        long rows = explanations.size();
-        response.addOutputs(output(V2Inference.BASE_VALUE_OUTPUT, "FP64", base).addShape(rows))
-                .addOutputs(output(V2Inference.EXPLAINED_OUTPUT, "FP64", output).addShape(rows))
-                .addOutputs(output(V2Inference.CONTRIBUTIONS_OUTPUT, "FP64", contributions).addShape(rows)
-                        .addShape(features.size()));
+    private static void explained(ModelInferResponse.Builder response, V2Inference.Explained explained) {
+        long rows = explained.base().size();
+        response.addOutputs(output(V2Inference.BASE_VALUE_OUTPUT, "FP64", InferTensorContents.newBuilder()
+                        .addAllFp64Contents(explained.base())).addShape(rows))
+                .addOutputs(output(V2Inference.EXPLAINED_OUTPUT, "FP64", InferTensorContents.newBuilder()
+                        .addAllFp64Contents(explained.output())).addShape(rows))
+                .addOutputs(output(V2Inference.CONTRIBUTIONS_OUTPUT, "FP64", InferTensorContents.newBuilder()
+                        .addAllFp64Contents(explained.contributions())).addShape(rows).addShape(explained.features()));
     }
 
     private static ModelInferResponse.InferOutputTensor.Builder output(String name, String datatype,

@@ -75,7 +75,7 @@ final class V2Inference {
             });
         }
         if (answer.explanations() != null) {
-            outputs.addAll(explained(answer.explanations(), classifier.signature().featureNames()));
+            outputs.addAll(explained(Explained.of(answer.explanations(), classifier.signature().featureNames())));
         }
         return new V2Json.InferResponse(answer.modelName(), answer.modelVersion(), answer.id(), outputs);
     }
@@ -95,22 +95,35 @@ final class V2Inference {
     /** The output of each row's contributions, one per feature in the model's order: they add up to the explained. */
     static final String CONTRIBUTIONS_OUTPUT = "explanation_contributions";
 
-    private static List<V2Json.OutputTensor> explained(List<Explanation> explanations, List<String> features) {
-        List<Double> base = new ArrayList<>();
-        List<Double> output = new ArrayList<>();
-        List<Double> contributions = new ArrayList<>();
-        for (Explanation explanation : explanations) {
-            base.add(explanation.baseValue());
-            output.add(explanation.output());
-            for (String feature : features) {
-                contributions.add(explanation.contributions().get(feature));
+    /**
+     * Each row's explanation as the values of the three outputs it adds, whichever transport writes them.
+     *
+     * @param contributions each row's contributions, row-major, the columns in the model's feature order
+     * @param features      how many features each row has a contribution for
+     */
+    record Explained(List<Double> base, List<Double> output, List<Double> contributions, int features) {
+
+        static Explained of(List<Explanation> explanations, List<String> features) {
+            List<Double> base = new ArrayList<>();
+            List<Double> output = new ArrayList<>();
+            List<Double> contributions = new ArrayList<>();
+            for (Explanation explanation : explanations) {
+                base.add(explanation.baseValue());
+                output.add(explanation.output());
+                for (String feature : features) {
+                    contributions.add(explanation.contributions().get(feature));
+                }
             }
+            return new Explained(base, output, contributions, features.size());
         }
-        long rows = explanations.size();
-        return List.of(new V2Json.OutputTensor(BASE_VALUE_OUTPUT, "FP64", List.of(rows), base),
-                new V2Json.OutputTensor(EXPLAINED_OUTPUT, "FP64", List.of(rows), output),
-                new V2Json.OutputTensor(CONTRIBUTIONS_OUTPUT, "FP64", List.of(rows, (long) features.size()),
-                        contributions));
+    }
+
+    private static List<V2Json.OutputTensor> explained(Explained explained) {
+        long rows = explained.base().size();
+        return List.of(new V2Json.OutputTensor(BASE_VALUE_OUTPUT, "FP64", List.of(rows), explained.base()),
+                new V2Json.OutputTensor(EXPLAINED_OUTPUT, "FP64", List.of(rows), explained.output()),
+                new V2Json.OutputTensor(CONTRIBUTIONS_OUTPUT, "FP64", List.of(rows, (long) explained.features()),
+                        explained.contributions()));
     }
 
     private static V2Json.OutputTensor labels(List<Prediction> predictions) {
