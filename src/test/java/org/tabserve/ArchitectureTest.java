@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -136,7 +135,7 @@ class ArchitectureTest {
 
     @Test
     void httpPlumbingNeverReachesUpToTheRoutesOrTheWiring() throws IOException {
-        assertTrue(webTypesUsed(WEB.resolve("api")).contains("org.tabserve.web.http.ResolvedModel"),
+        assertTrue(webTypesUsed(WEB.resolve("api")).contains("org.tabserve.web.http.HttpProblem"),
                 "the scan reads the web app's imports");
         List<String> upward = webTypesUsed(WEB.resolve("http")).stream().filter(t -> !t.startsWith("org.tabserve.web.http.")).toList();
         assertEquals(List.of(), upward, "http is the floor every route stands on: it names no route package and not "
@@ -144,29 +143,43 @@ class ArchitectureTest {
     }
 
     /**
-     * Each protocol stands on http and the OpenAPI builders alone (its readers are in org.tabserve.rows, below the web
-     * layer), never on another protocol, the pages or the wiring; api uses v2 only for the protocol's tensor shape of an
-     * input, which the model's description shows.
+     * Each protocol stands on http and the OpenAPI builders alone (its readers are in org.tabserve.rows, its model work
+     * in org.tabserve.serving, below the web layer), never on another protocol, the pages or the wiring.
      */
     @Test
     void eachProtocolStandsOnHttpAlone() throws IOException {
-        Map<String, List<String>> allowed = Map.of(
-                "v2", List.of(),
-                "mlflow", List.of(),
-                "api", List.of("org.tabserve.web.v2.V2InferRequestParser", "org.tabserve.web.v2.V2Json"));
-        allowed.forEach((protocol, also) -> {
-            try {
-                List<String> used = webTypesUsed(WEB.resolve(protocol));
-                assertTrue(used.stream().anyMatch(t -> t.startsWith("org.tabserve.web.http.")), protocol + " scanned");
-                List<String> upward = used.stream()
-                        .filter(t -> !t.startsWith("org.tabserve.web.http.") && !t.startsWith("org.tabserve.web.openapi.")
-                                && !t.startsWith("org.tabserve.web." + protocol + ".") && !also.contains(t))
-                        .toList();
-                assertEquals(List.of(), upward, protocol + " uses the shared plumbing and the OpenAPI builders only");
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        for (String protocol : List.of("api", "mlflow", "v2")) {
+            List<String> used = webTypesUsed(WEB.resolve(protocol));
+            assertTrue(used.stream().anyMatch(t -> t.startsWith("org.tabserve.web.http.")), protocol + " scanned");
+            List<String> upward = used.stream()
+                    .filter(t -> !t.startsWith("org.tabserve.web.http.") && !t.startsWith("org.tabserve.web.openapi.")
+                            && !t.startsWith("org.tabserve.web." + protocol + "."))
+                    .toList();
+            assertEquals(List.of(), upward, protocol + " uses the shared plumbing and the OpenAPI builders only");
+        }
+    }
+
+    /**
+     * The per-request model work (the resolved model, the metrics, drift, the memory budget, explanations) needs no
+     * servlet, no gRPC and no web type, so that every transport and the command line reach it alike; it stands on the
+     * model, the rows, the repository and the prediction log, and nothing below it knows it.
+     */
+    @Test
+    void servingStandsBelowTheWebAndAboveTheModel() throws IOException {
+        Path serving = Path.of("src/main/java/org/tabserve/serving");
+        List<String> imports = imports(serving);
+        assertTrue(imports.contains("org.tabserve.repository.ModelRepository"), "the scan found serving's imports");
+        List<String> forbidden = imports.stream()
+                .filter(i -> !i.startsWith("java.") && !i.startsWith("io.prometheus.metrics.")
+                        && !i.matches("org\\.tabserve\\.(model|rows|repository|predictionlog|serving)\\..*"))
+                .toList();
+        assertEquals(List.of(), forbidden, "serving imports no servlet, gRPC, Jetty or web type");
+        assertEquals(List.of(), webTypesUsed(serving), "serving names no web type");
+        for (String below : List.of("model", "rows", "repository", "predictionlog", "card", "launcher")) {
+            List<String> up = imports(Path.of("src/main/java/org/tabserve", below)).stream()
+                    .filter(i -> i.startsWith("org.tabserve.serving.")).toList();
+            assertEquals(List.of(), up, below + " stands below serving");
+        }
     }
 
     @Test

@@ -36,7 +36,7 @@ final class LogCsvCommand extends ModelCommand {
     static final String NAME = "log-csv";
     /**
      * The longest log line read, by default: a row of the widest model with every text value at the server's longest
-     * ({@code Batch.MAX_TEXT_LENGTH}) fits many times over, and the line, its text and its JSON tree together stay a
+     * ({@code Feature.MAX_TEXT_LENGTH}) fits many times over, and the line, its text and its JSON tree together stay a
      * fraction of a 128 MB heap (a 300 MB line read whole ended the command with an OutOfMemoryError).
      */
     static final int DEFAULT_MAX_LINE_BYTES = 8 << 20;

@@ -8,7 +8,7 @@ import java.util.List;
  * batch is the one place where what a caller sent meets what the model takes: a number where text belongs or the
  * reverse, a missing value where none is allowed, a fraction or an overflow for an integer, a value out of float
  * range, text too long, or an unknown category the model refuses: each is a field error naming the field and its row,
- * all of them listed at once ({@link CellChecker} checks each cell). An unknown category the model takes is a warning
+ * all of them listed at once ({@code CellChecker} checks each cell). An unknown category the model takes is a warning
  * on its row instead.
  *
  * <p>Parsers hand over each row as cells in {@link ModelSignature#features()} order, each cell typed as its format
@@ -17,9 +17,6 @@ import java.util.List;
  * a cell's text is meant as one.
  */
 public final class Batch {
-
-    /** The longest text value taken, in characters; longer is a field error, not a model call with it. */
-    public static final int MAX_TEXT_LENGTH = 10_000;
 
     private final ModelSignature signature;
     private final int size;

@@ -8,7 +8,7 @@ import java.util.List;
  * Checks one cell against its feature and stores it in its input's column, or says what is wrong with it: a number
  * where text belongs or the reverse, a missing value where none is allowed, a fraction or an overflow for an integer,
  * a value out of float range, text too long, or an unknown category the model refuses (one the model takes is a
- * warning instead). {@link Batch} calls it for every cell and collects the problems.
+ * warning instead). {@code Batch} calls it for every cell and collects the problems.
  */
 final class CellChecker {
 
@@ -79,8 +79,8 @@ final class CellChecker {
                 if (!(cell instanceof String text)) {
                     return mismatch(feature, cell);
                 }
-                if (text.length() > Batch.MAX_TEXT_LENGTH) {
-                    return "'" + name + "' has " + text.length() + " characters; at most " + Batch.MAX_TEXT_LENGTH
+                if (text.length() > Feature.MAX_TEXT_LENGTH) {
+                    return "'" + name + "' has " + text.length() + " characters; at most " + Feature.MAX_TEXT_LENGTH
                             + " are taken";
                 }
                 if (text.indexOf('\0') >= 0) {

@@ -18,6 +18,9 @@ import java.util.Objects;
 public record Feature(String name, ValueType type, boolean missingAllowed, List<String> categories,
                       boolean refusesUnknown) {
 
+    /** The longest text value taken, in characters; longer is a field error, not a model call with it. */
+    public static final int MAX_TEXT_LENGTH = 10_000;
+
     public Feature {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");

@@ -40,4 +40,12 @@ public record ModelInput(String name, ValueType type, List<Feature> features, in
     public int width() {
         return features.size();
     }
+
+    /**
+     * @return the shape of a batch of this input, as every protocol's metadata gives it: {@code -1} (any number of
+     * rows), then its columns as the graph has them
+     */
+    public List<Long> batchShape() {
+        return rank == 1 ? List.of(-1L) : List.of(-1L, (long) width());
+    }
 }

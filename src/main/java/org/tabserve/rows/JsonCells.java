@@ -248,7 +248,7 @@ public final class JsonCells {
         } catch (StreamConstraintsException e) {
             throw RowsException.invalidFields(List.of(new FieldProblem(name, "'" + name + "' is longer than the "
                     + JsonText.FACTORY.streamReadConstraints().getMaxStringLength() + " characters a JSON string may "
-                    + "have here; at most " + Batch.MAX_TEXT_LENGTH + " are taken", row)));
+                    + "have here; at most " + Feature.MAX_TEXT_LENGTH + " are taken", row)));
         } catch (JsonProcessingException | CharConversionException e) {
             String why = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
             throw RowsException.invalidFields(List.of(new FieldProblem(name, "'" + name + "' is not valid JSON text: "

@@ -1,6 +1,7 @@
 package org.tabserve.rows;
 
 import org.junit.jupiter.api.Test;
+import org.tabserve.model.Feature;
 import org.tabserve.model.Batch;
 
 import java.io.ByteArrayInputStream;
@@ -110,8 +111,8 @@ class JsonRowsParserTest {
 
     @Test
     void refusesLongTextNulAndInvalidUtf8NamingTheFieldAndTheBadBytesOffset() throws IOException {
-        assertTrue(refused(with("island", "\"" + "x".repeat(Batch.MAX_TEXT_LENGTH + 1) + "\"")).getMessage()
-                .contains("at most " + Batch.MAX_TEXT_LENGTH));
+        assertTrue(refused(with("island", "\"" + "x".repeat(Feature.MAX_TEXT_LENGTH + 1) + "\"")).getMessage()
+                .contains("at most " + Feature.MAX_TEXT_LENGTH));
         RowsException huge = refused(with("island", "\"" + "x".repeat(102_400) + "\""));
         assertEquals(List.of("island"), fields(huge), "text beyond the JSON reader's limit");
         assertEquals(List.of("island"), fields(refused(with("island", "\"Dr\\u0000eam\""))));

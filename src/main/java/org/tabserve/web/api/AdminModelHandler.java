@@ -10,8 +10,8 @@ import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
 import org.tabserve.web.http.MediaType;
-import org.tabserve.web.http.ResolvedModel;
-import org.tabserve.web.http.ServedModels;
+import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.ServedModels;
 import org.tabserve.web.http.WebConfig;
 
 import java.io.IOException;

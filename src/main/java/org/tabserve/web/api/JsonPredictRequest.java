@@ -1,6 +1,7 @@
 package org.tabserve.web.api;
 
-import org.tabserve.web.http.RowExplanations;
+import org.tabserve.web.http.ExplainParameter;
+import org.tabserve.serving.RowExplanations;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
@@ -20,9 +21,9 @@ import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
 import org.tabserve.web.http.MediaType;
-import org.tabserve.web.http.MemoryBudget;
+import org.tabserve.serving.MemoryBudget;
 import org.tabserve.web.http.RequestParameters;
-import org.tabserve.web.http.ResolvedModel;
+import org.tabserve.serving.ResolvedModel;
 import org.tabserve.web.http.WebConfig;
 
 import java.io.IOException;
@@ -78,7 +79,7 @@ public final class JsonPredictRequest {
             } catch (RowsException e) {
                 throw HttpProblem.of(e, WebConfig.MAX_BATCH_ROWS);
             }
-            boolean explain = RowExplanations.asked(request, parsed.explain());
+            boolean explain = ExplainParameter.asked(request, parsed.explain());
             List<Explanation> explanations = explain && parsed.rows() != null ? this.explanations.of(model,
                     parsed.rows(), new AnswerKeepAlive(response, Json.MEDIA_TYPE)) : null;
             List<Prediction> predictions = parsed.rows() == null ? List.of()

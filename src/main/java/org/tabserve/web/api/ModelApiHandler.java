@@ -13,10 +13,9 @@ import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Model;
 import org.tabserve.model.RegressionEvaluation;
 import org.tabserve.model.ValueType;
-import org.tabserve.web.http.LiveJson;
+import org.tabserve.serving.LiveJson;
 import org.tabserve.web.http.Json;
-import org.tabserve.web.http.ResolvedModel;
-import org.tabserve.web.v2.V2InferRequestParser;
+import org.tabserve.serving.ResolvedModel;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -99,7 +98,7 @@ public final class ModelApiHandler {
             tensor.put("name", input.name());
             tensor.put("type", typeName(input.type()));
             tensor.put("datatype", input.type().v2Name());
-            tensor.put("shape", V2InferRequestParser.shape(input));
+            tensor.put("shape", input.batchShape());
             tensor.put("features", input.features().stream().map(Feature::name).toList());
             inputs.add(tensor);
             for (Feature f : input.features()) {

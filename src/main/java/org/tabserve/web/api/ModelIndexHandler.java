@@ -13,10 +13,10 @@ import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
 import org.tabserve.repository.RepositoryException;
 import org.tabserve.web.http.Json;
-import org.tabserve.web.http.ModelActivity;
-import org.tabserve.web.http.ModelRoute;
-import org.tabserve.web.http.ResolvedModel;
-import org.tabserve.web.http.RecentRequests;
+import org.tabserve.serving.ModelActivity;
+import org.tabserve.serving.ModelRoute;
+import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.RecentRequests;
 import org.tabserve.web.http.RouteTable;
 import org.tabserve.web.http.Routes;
 
@@ -135,7 +135,7 @@ public final class ModelIndexHandler {
                     // unloaded meanwhile: listed as the index found it
                 }
             }
-            String base = new ModelRoute(status.name(), java.util.Optional.of(status.version())).base() + "/";
+            String base = Routes.base(new ModelRoute(status.name(), java.util.Optional.of(status.version()))) + "/";
             ModelActivity.Summary activity = request.activity().of(status.name());
             boolean loaded = status.state() == ModelState.READY && activity.loadedAt() != null;
             entries.add(new Entry(status.name(), title, Long.toString(status.version()), status.state().name(),

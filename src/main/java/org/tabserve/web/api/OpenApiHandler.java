@@ -4,10 +4,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.Model;
 import org.tabserve.web.http.CardSize;
-import org.tabserve.web.http.MemoryBudget;
+import org.tabserve.serving.MemoryBudget;
 import org.tabserve.web.http.ModelBytes;
-import org.tabserve.web.http.ModelRoute;
-import org.tabserve.web.http.ResolvedModel;
+import org.tabserve.serving.ModelRoute;
+import org.tabserve.serving.ResolvedModel;
 import org.tabserve.web.http.Routes;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.OpenApiDocument;
@@ -66,7 +66,7 @@ public final class OpenApiHandler {
 
     private void write(ResolvedModel model, HttpServletResponse response, boolean yaml) throws IOException {
         Model classifier = model.model(); // 503 without a model: the document describes the model
-        String base = model.route().map(ModelRoute::base).orElse("");
+        String base = model.route().map(Routes::base).orElse("");
         String name = model.name();
         long version = model.version().orElseThrow();
         byte[] document = documents.get(name, version, classifier, base + (yaml ? " yaml" : " json"),

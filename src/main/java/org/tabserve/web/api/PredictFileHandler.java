@@ -3,6 +3,8 @@ package org.tabserve.web.api;
 import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.tabserve.web.http.ExplainParameter;
+import org.tabserve.web.http.PageLinks;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.rows.ChunkScorer;
@@ -16,10 +18,10 @@ import org.tabserve.rows.RowsException;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.MediaType;
-import org.tabserve.web.http.MemoryBudget;
+import org.tabserve.serving.MemoryBudget;
 import org.tabserve.web.http.RequestParameters;
-import org.tabserve.web.http.ResolvedModel;
-import org.tabserve.web.http.RowExplanations;
+import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.RowExplanations;
 import org.tabserve.web.http.WebConfig;
 
 import java.io.IOException;
@@ -81,7 +83,7 @@ public final class PredictFileHandler implements AutoCloseable {
         Format format = format(request);
         // Read by the one rule of every route (so that ?explain=yes is the same 400), then refused in words: an
         // upload's rows are many more than a request may have explained, and its CSV answer has no place for them.
-        RowExplanations.refuseAsked(request, "an upload's answers carry no explanations (an upload may have up to "
+        ExplainParameter.refuseAsked(request, "an upload's answers carry no explanations (an upload may have up to "
                 + config.maxCsvRows() + " rows; explanations are given for at most " + RowExplanations.MAX_ROWS
                 + " rows a request); send those rows as JSON to /api/predict with \"explain\": true, or leave"
                 + " explain out");
@@ -125,7 +127,7 @@ public final class PredictFileHandler implements AutoCloseable {
             try (InputStream in = file.open()) {
                 switch (format) {
                     case CSV -> writeCsv(model, response, classifier, parser, in, header);
-                    case HTML -> page.render(request, response, model.links(),
+                    case HTML -> page.render(request, response, PageLinks.of(model),
                             UploadPreview.score(model, classifier, scorer, parser, in, header, file.fileName()));
                     default -> writeJson(model, response, classifier, parser, held,
                             run -> parser.forEachChunk(in, run));

@@ -1,6 +1,6 @@
 package org.tabserve.web.api;
 
-import org.tabserve.web.http.RowExplanations;
+import org.tabserve.serving.RowExplanations;
 
 import org.tabserve.web.openapi.OpenApi;
 

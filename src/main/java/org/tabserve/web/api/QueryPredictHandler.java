@@ -13,7 +13,7 @@ import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
 import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.RequestParameters;
-import org.tabserve.web.http.ResolvedModel;
+import org.tabserve.serving.ResolvedModel;
 import org.tabserve.web.http.WebConfig;
 
 import java.io.IOException;

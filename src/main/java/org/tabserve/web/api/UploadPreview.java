@@ -10,7 +10,7 @@ import org.tabserve.rows.CsvAnswer;
 import org.tabserve.rows.CsvRowsParser;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.RowPlace;
-import org.tabserve.web.http.ResolvedModel;
+import org.tabserve.serving.ResolvedModel;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package org.tabserve.web.http;
 
+import org.tabserve.serving.TabserveMetrics;
 import jakarta.servlet.http.HttpServletRequest;
 
 import java.nio.charset.StandardCharsets;

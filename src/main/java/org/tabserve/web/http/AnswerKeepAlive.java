@@ -1,5 +1,6 @@
 package org.tabserve.web.http;
 
+import org.tabserve.serving.ClientWatch;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package org.tabserve.web.http;
 
+import org.tabserve.serving.MemoryBudget;
 import org.tabserve.model.ModelCard;
 
 /**

@@ -1,5 +1,6 @@
 package org.tabserve.web.http;
 
+import org.tabserve.serving.ServingException;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -66,6 +67,9 @@ public final class ErrorRenderer {
         if (failure instanceof RowsException e) {
             return HttpProblem.of(e);
         }
+        if (failure instanceof ServingException e) {
+            return HttpProblem.of(e);
+        }
         if (failure instanceof ModelException e) {
             switch (e.kind()) {
                 case INVALID_INPUT -> {
@@ -117,7 +121,7 @@ public final class ErrorRenderer {
         Object original = request.getAttribute(jakarta.servlet.RequestDispatcher.ERROR_REQUEST_URI);
         String uri = original instanceof String s ? s : request.getRequestURI();
         String path = uri.substring(Math.min(uri.length(), request.getContextPath().length()));
-        render(request, response, problem, routes.shapeOf(path), PageLinks.of(null));
+        render(request, response, problem, routes.shapeOf(path), PageLinks.ROOT);
     }
 
     /** Writes the problem in the given shape; an HTML page links to {@code links}. */

@@ -1,5 +1,6 @@
 package org.tabserve.web.http;
 
+import org.tabserve.serving.ServingException;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.RowsException;
 
@@ -46,6 +47,28 @@ public final class HttpProblem extends RuntimeException {
             // The one bound on rows answered with their errors, whichever route read them.
             case TOO_MANY_ERROR_ROWS -> tooLarge(e.getMessage() + "; " + WebConfig.raisedBy(WebConfig.MAX_ERROR_ROWS));
         };
+    }
+
+    /**
+     * The answer to model work the serving layer refused, the one place its refusals become HTTP: a limit's setting
+     * is named with how to give it ({@link WebConfig#raisedBy}), a 503 that may pass soon says when to try again.
+     */
+    public static HttpProblem of(ServingException e) {
+        String detail = e.settings().isEmpty() ? e.getMessage()
+                : e.getMessage() + "; " + WebConfig.raisedBy(e.settings());
+        HttpProblem problem = switch (e.kind()) {
+            case INVALID_FIELDS -> new HttpProblem(400, "Invalid input", detail, e.errors(), Map.of());
+            case NOT_FOUND -> of(404, "Not found", detail);
+            case TOO_LARGE -> new HttpProblem(413, "Content too large", detail, e.errors(), Map.of());
+            case BUSY -> new HttpProblem(503, "Service unavailable", detail, e.errors(), Map.of("Retry-After", "1"));
+            case UNAVAILABLE -> unavailable(detail);
+            case NO_ROOM -> of(503, "Service unavailable", detail);
+            case CLIENT_GONE -> of(CLIENT_GONE, "Client closed request", detail);
+        };
+        if (e.getCause() != null) {
+            problem.initCause(e.getCause());
+        }
+        return problem;
     }
 
     /**
@@ -96,26 +119,11 @@ public final class HttpProblem extends RuntimeException {
     }
 
     /**
-     * The client has gone (hung up, cancelled its call, or let its deadline pass) before its answer was ready: 499, as
-     * nginx counts it, for the log and the metrics only, since no one reads it; never a server error.
-     *
-     * @param how how the client was seen to go (the container's failed write), or null
+     * The status of a client that has gone (hung up, cancelled its call, or let its deadline pass) before its answer
+     * was ready ({@link ServingException#clientGone}): 499, as nginx counts it, for the log and the metrics only, since
+     * no one reads it; never a server error.
      */
-    public static HttpProblem clientGone(String detail, Throwable how) {
-        HttpProblem problem = of(CLIENT_GONE, "Client closed request", detail);
-        if (how != null) {
-            problem.initCause(how);
-        }
-        return problem;
-    }
-
-    /** The status of {@link #clientGone}. */
     public static final int CLIENT_GONE = 499;
-
-    /** @return whether {@code failure} is {@link #clientGone}: no failure of the server's or the model's */
-    public static boolean isClientGone(Throwable failure) {
-        return failure instanceof HttpProblem problem && problem.status == CLIENT_GONE;
-    }
 
     public static HttpProblem unsupportedMediaType(String detail) {
         return of(415, "Unsupported media type", detail);

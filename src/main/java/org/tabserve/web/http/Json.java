@@ -1,5 +1,6 @@
 package org.tabserve.web.http;
 
+import org.tabserve.serving.MemoryBudget;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

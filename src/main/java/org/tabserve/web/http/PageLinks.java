@@ -1,5 +1,8 @@
 package org.tabserve.web.http;
 
+import org.tabserve.serving.ResolvedModel;
+
+import org.tabserve.serving.ModelRoute;
 /**
  * Where a page's links go: the root routes for the default model, {@code /models/{name}/...} for a page reached
  * through a per-model route, so that a page never sends its reader to another model's form or card.
@@ -13,7 +16,8 @@ package org.tabserve.web.http;
  */
 public record PageLinks(String form, String card, String upload, String apiModel, String name) {
 
-    private static final PageLinks ROOT = new PageLinks(Routes.FORM, Routes.CARD, Routes.PREDICT_FILE, Routes.API_MODEL,
+    /** The links of a page of no one model, or of the default model on the root routes. */
+    public static final PageLinks ROOT = new PageLinks(Routes.FORM, Routes.CARD, Routes.PREDICT_FILE, Routes.API_MODEL,
             "");
 
     /** @param route the model a per-model route names, or null on the root routes */
@@ -21,9 +25,18 @@ public record PageLinks(String form, String card, String upload, String apiModel
         if (route == null) {
             return ROOT;
         }
-        String base = route.base() + "/";
+        String base = Routes.base(route) + "/";
         return new PageLinks(base, base + Routes.in(Routes.CARD), base + Routes.in(Routes.PREDICT_FILE),
                 base + Routes.in(Routes.API_MODEL), route.name());
+    }
+
+    /** @return where the request's pages link to: its model's own routes, or the root ones */
+    public static PageLinks of(ResolvedModel model) {
+        PageLinks links = of(model.route().orElse(null));
+        if (model.route().isEmpty() && model.version().isPresent()) {
+            return links.named(model.name()); // the default model's, on the root routes
+        }
+        return links;
     }
 
     /** @return these links, for a page of the model served under {@code name} */

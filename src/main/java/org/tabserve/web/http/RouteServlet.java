@@ -1,5 +1,10 @@
 package org.tabserve.web.http;
 
+import org.tabserve.serving.ServingException;
+import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.ServedModels;
+import org.tabserve.serving.ModelRoute;
+import org.tabserve.serving.RequestIds;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -70,10 +75,10 @@ public final class RouteServlet extends HttpServlet {
             }
             route.handler().handle(model, request, response);
         } catch (RuntimeException e) {
-            if (HttpProblem.isClientGone(e) && e.getCause() instanceof IOException gone) {
+            if (ServingException.isClientGone(e) && e.getCause() instanceof IOException gone) {
                 throw gone; // the container's own failed write: it ends the exchange as it ends any hang-up's
             }
-            if (model != null && !HttpProblem.isClientGone(e)) {
+            if (model != null && !ServingException.isClientGone(e)) {
                 model.failed();
             }
             render(request, response, errors.toProblem(e, request), path, model);
@@ -101,6 +106,6 @@ public final class RouteServlet extends HttpServlet {
     private void render(HttpServletRequest request, HttpServletResponse response, HttpProblem problem, String path,
                         ResolvedModel model) throws IOException {
         errors.render(request, response, problem, table.shapeOf(path),
-                model == null ? PageLinks.of(null) : model.links());
+                model == null ? PageLinks.ROOT : PageLinks.of(model));
     }
 }

@@ -1,5 +1,6 @@
 package org.tabserve.web.http;
 
+import org.tabserve.serving.ResolvedModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -1,5 +1,7 @@
 package org.tabserve.web.http;
 
+import org.tabserve.serving.ModelRoute;
+
 /**
  * The root paths that more than one class names (the route table's entries, the pages' links, the OpenAPI document),
  * spelled once; a per-model route is the same path under {@code /models/{name}/} ({@link #in}).
@@ -28,6 +30,11 @@ public final class Routes {
     public static final String V2 = "/v2";
 
     private Routes() {
+    }
+
+    /** @return where a model's routes are: {@code /models/{name}}, with {@code /versions/{version}} if it names one */
+    public static String base(ModelRoute model) {
+        return RouteTable.MODELS + "/" + model.name() + model.version().map(v -> "/versions/" + v).orElse("");
     }
 
     /** @return a root path as it is under a model's own routes: {@code /api/predict} is {@code api/predict} there */

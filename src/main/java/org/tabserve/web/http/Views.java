@@ -38,7 +38,7 @@ public final class Views {
      */
     public void render(HttpServletRequest request, HttpServletResponse response, int status, String template,
                 Map<String, Object> variables) throws IOException {
-        render(request, response, status, template, variables, PageLinks.of(null));
+        render(request, response, status, template, variables, PageLinks.ROOT);
     }
 
     /**

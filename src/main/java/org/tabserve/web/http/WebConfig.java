@@ -2,6 +2,7 @@ package org.tabserve.web.http;
 
 import org.tabserve.predictionlog.PredictionLogOptions;
 import org.tabserve.repository.RepositoryOptions;
+import org.tabserve.serving.ExplanationLimits;
 
 import jakarta.servlet.ServletContext;
 
@@ -35,19 +36,7 @@ import java.util.function.Function;
 public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchRows, long maxUploadBytes,
                         long maxCsvRows, long maxErrorRows, boolean cacheTemplates, int maxConcurrentRequests,
                         int maxConcurrentUploads, Optional<String> adminToken, boolean adminLoopback, Optional<RepositoryOptions> repository,
-                        Optional<PredictionLogOptions> predictionLog, Explanations explanations) {
-
-    /**
-     * The bounds of explaining answers, which costs a model row per background row per coalition: a share of the
-     * CPU ({@code threads} of their own, {@code queue} waiting), so that explanations never starve plain predictions,
-     * and the most model rows one request's explanations may evaluate, refused before any work starts.
-     *
-     * @param threads      threads that compute explanations, at most one request's each
-     * @param queue        requests' explanations that may wait for a thread; more get 503 with {@code Retry-After}
-     * @param maxModelRows most model rows one request's explanations may evaluate; more is a 413 naming the setting
-     */
-    public record Explanations(int threads, int queue, long maxModelRows) {
-    }
+                        Optional<PredictionLogOptions> predictionLog, ExplanationLimits explanations) {
 
     /** Never prints the admin token. */
     @Override
@@ -97,14 +86,14 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
      * Threads that compute explanations (default: the CPUs less one, at least one), so that requests that ask for
      * explanations share those and leave the rest of the CPU to plain predictions.
      */
-    public static final String EXPLAIN_THREADS = "tabserve.explain-threads";
+    public static final String EXPLAIN_THREADS = ExplanationLimits.THREADS;
     /** Requests' explanations that may wait for a thread (default 16); the next get 503 with {@code Retry-After}. */
-    public static final String EXPLAIN_QUEUE = "tabserve.explain-queue";
+    public static final String EXPLAIN_QUEUE = ExplanationLimits.QUEUE;
     /**
      * Most model rows one request's explanations may evaluate (default 4,000,000: about 2 s of one CPU for a
      * 69-column model); a request that would need more is refused with 413 before any is evaluated.
      */
-    public static final String MAX_EXPLAIN_MODEL_ROWS = "tabserve.max-explain-model-rows";
+    public static final String MAX_EXPLAIN_MODEL_ROWS = ExplanationLimits.MAX_MODEL_ROWS;
     /** The shortest admin token accepted: a short one could be guessed. */
     static final int MIN_ADMIN_TOKEN_LENGTH = 16;
 
@@ -137,7 +126,7 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
                 lookup.apply(ADMIN_LOOPBACK).map(v -> v.equalsIgnoreCase("true")).orElse(false),
                 RepositoryOptions.resolve(lookup),
                 PredictionLogOptions.resolve(lookup),
-                new Explanations(
+                new ExplanationLimits(
                         (int) Math.min(Integer.MAX_VALUE, positive(lookup, EXPLAIN_THREADS,
                                 Math.max(1, Runtime.getRuntime().availableProcessors() - 1))),
                         (int) Math.min(Integer.MAX_VALUE, positive(lookup, EXPLAIN_QUEUE, 16)),
@@ -159,8 +148,21 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
      * @param key the setting, one of this class's names ({@link #MAX_BODY_BYTES}, ...)
      */
     public static String raisedBy(String key) {
-        return "the server's setting " + key + " raises the limit (a -D system property, a context init-parameter or"
-                + " the environment variable " + environmentName(key) + ")";
+        return raisedBy(java.util.List.of(key));
+    }
+
+    /**
+     * As {@link #raisedBy(String)}, for a limit that two settings raise together: "the server's settings a and b raise
+     * these (...)".
+     */
+    public static String raisedBy(java.util.List<String> keys) {
+        if (keys.size() == 1) {
+            return "the server's setting " + keys.get(0) + " raises the limit (a -D system property, a context"
+                    + " init-parameter or the environment variable " + environmentName(keys.get(0)) + ")";
+        }
+        return "the server's settings " + String.join(" and ", keys) + " raise these (a -D system property, a context"
+                + " init-parameter or the environment variables " + String.join(" and ",
+                keys.stream().map(WebConfig::environmentName).toList()) + ")";
     }
 
     /** {@code tabserve.max-body-bytes} → {@code TABSERVE_MAX_BODY_BYTES}. */

@@ -3,6 +3,7 @@ package org.tabserve.web.mlflow;
 import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.tabserve.web.http.ExplainParameter;
 import org.tabserve.model.Model;
 import org.tabserve.model.Explanation;
 import org.tabserve.model.Prediction;
@@ -18,11 +19,11 @@ import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
 import org.tabserve.web.http.MediaType;
-import org.tabserve.web.http.MemoryBudget;
+import org.tabserve.serving.MemoryBudget;
 import org.tabserve.web.http.RequestParameters;
-import org.tabserve.web.http.ResolvedModel;
+import org.tabserve.serving.ResolvedModel;
 import org.tabserve.web.http.AnswerKeepAlive;
-import org.tabserve.web.http.RowExplanations;
+import org.tabserve.serving.RowExplanations;
 import org.tabserve.web.http.WebConfig;
 
 import java.io.IOException;
@@ -72,7 +73,7 @@ public final class InvocationsHandler {
             List<String> ignored;
             if (type.equals(MediaType.JSON)) {
                 JsonRowsParser.ParsedRows parsed = parser.parseJson(body, onError, config.maxErrorRows());
-                List<Explanation> explained = RowExplanations.asked(request, parsed.explain())
+                List<Explanation> explained = ExplainParameter.asked(request, parsed.explain())
                         && parsed.rows() != null ? this.explanations.of(model, parsed.rows(),
                         new AnswerKeepAlive(response, Json.MEDIA_TYPE)) : null;
                 List<Prediction> predictions = parsed.rows() == null ? List.of()
@@ -89,7 +90,7 @@ public final class InvocationsHandler {
                 problems.addAll(parsed.problems());
                 ignored = parsed.ignored();
             } else {
-                RowExplanations.refuseAsked(request, "explanations are given for JSON bodies (\"params\":"
+                ExplainParameter.refuseAsked(request, "explanations are given for JSON bodies (\"params\":"
                         + " {\"explain\": true}); send the rows as JSON, or leave explain out");
                 MlflowRequestParser.CsvBody csv = parser.parseCsv(body, onError, config.maxErrorRows());
                 for (CsvRowsParser.Chunk chunk : csv.chunks()) {

@@ -2,7 +2,7 @@ package org.tabserve.web.mlflow;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.web.http.ResolvedModel;
+import org.tabserve.serving.ResolvedModel;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

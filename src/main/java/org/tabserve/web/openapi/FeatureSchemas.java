@@ -7,7 +7,6 @@ import io.swagger.v3.oas.models.media.NumberSchema;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
-import org.tabserve.model.Batch;
 import org.tabserve.model.Feature;
 import org.tabserve.model.FeatureStats;
 import org.tabserve.model.ModelCard;
@@ -38,7 +37,7 @@ public final class FeatureSchemas {
             case INT32 -> integers(new IntegerSchema().format("int32"), feature);
             case STRING -> {
                 StringSchema text = new StringSchema();
-                text.maxLength(Batch.MAX_TEXT_LENGTH);
+                text.maxLength(Feature.MAX_TEXT_LENGTH);
                 if (feature.refusesUnknown() && !feature.categories().isEmpty()) {
                     text._enum(feature.categories());
                 }

@@ -3,7 +3,7 @@ package org.tabserve.web.pages;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.web.api.OpenApiHandler;
-import org.tabserve.web.http.ResolvedModel;
+import org.tabserve.serving.ResolvedModel;
 import org.tabserve.web.http.Views;
 
 import java.io.IOException;

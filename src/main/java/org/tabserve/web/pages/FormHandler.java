@@ -2,6 +2,7 @@ package org.tabserve.web.pages;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.tabserve.web.http.PageLinks;
 import org.tabserve.model.CardKeys;
 import org.tabserve.model.Feature;
 import org.tabserve.model.FeatureStats;
@@ -17,11 +18,11 @@ import org.tabserve.rows.ParameterRowParser;
 import org.tabserve.web.http.CardSize;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.MediaType;
-import org.tabserve.web.http.MemoryBudget;
+import org.tabserve.serving.MemoryBudget;
 import org.tabserve.web.http.RequestParameters;
-import org.tabserve.web.http.ResolvedModel;
-import org.tabserve.web.http.ClientWatch;
-import org.tabserve.web.http.RowExplanations;
+import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.ClientWatch;
+import org.tabserve.serving.RowExplanations;
 import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
 
@@ -67,7 +68,7 @@ public final class FormHandler {
                         Model classifier, java.util.function.Supplier<FormPage> page) throws IOException {
         budget.buildAnswer(CardSize.bytes(classifier.card(), BASE_BYTES, BYTES_PER_CARD_CHAR),
                 "the form of model " + model.name(), () -> {
-                    views.render(request, response, status, "form", Map.of("page", page.get()), model.links());
+                    views.render(request, response, status, "form", Map.of("page", page.get()), PageLinks.of(model));
                     return null;
                 });
     }

@@ -2,9 +2,10 @@ package org.tabserve.web.pages;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.tabserve.web.http.PageLinks;
 import org.tabserve.model.Model;
-import org.tabserve.web.http.MemoryBudget;
-import org.tabserve.web.http.ResolvedModel;
+import org.tabserve.serving.MemoryBudget;
+import org.tabserve.serving.ResolvedModel;
 import org.tabserve.web.http.Routes;
 import org.tabserve.web.http.Views;
 
@@ -36,7 +37,7 @@ public final class ModelPageHandler {
         Model classifier = model.model();
         budget.buildAnswer(ModelPages.buildBytes(classifier), "the card page of model " + model.name(), () -> {
             views.render(request, response, 200, "model", Map.of("page", ModelPages.build(classifier),
-                    "live", LiveSection.of(model.live())), model.links());
+                    "live", LiveSection.of(model.live())), PageLinks.of(model));
             return null;
         });
     }

@@ -13,7 +13,6 @@ import org.tabserve.model.RegressionEvaluation;
 import org.tabserve.model.Task;
 import org.tabserve.web.api.ModelApiHandler;
 import org.tabserve.web.http.CardSize;
-import org.tabserve.web.v2.V2InferRequestParser;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -168,7 +167,7 @@ final class ModelPages {
             Feature feature = signature.feature(name).orElseThrow();
             ModelInput input = signature.inputs().stream().filter(i -> i.features().contains(feature)).findFirst()
                     .orElseThrow();
-            String shape = String.join(", ", V2InferRequestParser.shape(input).stream()
+            String shape = String.join(", ", input.batchShape().stream()
                     .map(d -> d < 0 ? "N" : Long.toString(d)).toList());
             String categories = feature.categories().isEmpty() ? ""
                     : String.join(", ", feature.categories().stream().map(BidiIsolate::of).toList())

@@ -4,7 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.web.api.ModelIndexHandler;
 import org.tabserve.web.http.Handler;
-import org.tabserve.web.http.ResolvedModel;
+import org.tabserve.serving.ResolvedModel;
 import org.tabserve.web.http.Views;
 
 import java.io.IOException;

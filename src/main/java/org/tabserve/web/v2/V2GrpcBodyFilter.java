@@ -14,10 +14,11 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import org.tabserve.serving.ServingException;
 import org.tabserve.web.http.GrpcRefusal;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
-import org.tabserve.web.http.MemoryBudget;
+import org.tabserve.serving.MemoryBudget;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -170,7 +171,7 @@ public final class V2GrpcBodyFilter implements Filter {
                 if (call.refused == null) {
                     try {
                         return metered.read(buffer, offset, length);
-                    } catch (HttpProblem problem) {
+                    } catch (HttpProblem | ServingException problem) {
                         call.refused = V2GrpcStatus.of(problem, false, call.rpc);
                     }
                 }

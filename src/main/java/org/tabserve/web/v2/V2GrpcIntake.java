@@ -13,9 +13,10 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import org.tabserve.serving.ServingException;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
-import org.tabserve.web.http.MemoryBudget;
+import org.tabserve.serving.MemoryBudget;
 import org.tabserve.web.http.WebConfig;
 
 import java.io.ByteArrayInputStream;
@@ -109,7 +110,7 @@ final class V2GrpcIntake {
                             ? held.meteredWithoutWaiting(stream, Json.UNMETERED_BYTES, INFLATED_HEAP_BYTES_PER_BYTE)
                             : stream;
                     return new Arrived(in.readAllBytes(), null);
-                } catch (HttpProblem e) {
+                } catch (HttpProblem | ServingException e) {
                     return new Arrived(null, V2GrpcStatus.of(e, false, rpc));
                 } catch (StatusRuntimeException e) {
                     // gRPC's own limit on an inflated message (RESOURCE_EXHAUSTED), met as it is read.

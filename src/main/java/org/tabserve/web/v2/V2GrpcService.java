@@ -1,5 +1,6 @@
 package org.tabserve.web.v2;
 
+import org.tabserve.serving.ServingException;
 import inference.GRPCInferenceServiceGrpc;
 import inference.ModelInferRequest;
 import inference.ModelInferResponse;
@@ -28,11 +29,11 @@ import io.grpc.stub.StreamObserver;
 import org.tabserve.model.Model;
 import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.HttpProblem;
-import org.tabserve.web.http.MemoryBudget;
-import org.tabserve.web.http.ResolvedModel;
-import org.tabserve.web.http.RowExplanations;
-import org.tabserve.web.http.ServedModels;
-import org.tabserve.web.http.TabserveMetrics;
+import org.tabserve.serving.MemoryBudget;
+import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.RowExplanations;
+import org.tabserve.serving.ServedModels;
+import org.tabserve.serving.TabserveMetrics;
 
 import java.util.function.Function;
 
@@ -118,7 +119,7 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     /** Ready or not for a model that is served; NOT_FOUND for one that is not, as REST's 404. */
     @Override
     public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> answer) {
-        try (ResolvedModel model = served.resolve(request.getName(), request.getVersion())) {
+        try (ResolvedModel model = ResolvedModel.of(served, request.getName(), request.getVersion(), null)) {
             boolean ready = true;
             try {
                 model.model();
@@ -188,7 +189,7 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     private <T> void call(StreamObserver<T> answer, String rpc, String name, String version,
                           Function<ResolvedModel, T> work) {
         T reply;
-        try (ResolvedModel model = served.resolve(name, version, "grpc " + rpc)) {
+        try (ResolvedModel model = ResolvedModel.of(served, name, version, "grpc " + rpc)) {
             try {
                 model.model(); // leased here: a model not there to answer is UNAVAILABLE, not a full server
             } catch (RuntimeException e) {
@@ -198,7 +199,7 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
             try {
                 reply = work.apply(model);
             } catch (RuntimeException | OutOfMemoryError e) {
-                if (!HttpProblem.isClientGone(e)) {
+                if (!ServingException.isClientGone(e)) {
                     model.failed(); // counted in its version's statistics as a failed request, as REST's route does
                 }
                 throw e;

@@ -6,8 +6,8 @@ import inference.ModelStatisticsResponse;
 import inference.StatisticDuration;
 import io.grpc.stub.StreamObserver;
 import org.tabserve.web.http.HttpProblem;
-import org.tabserve.web.http.ResolvedModel;
-import org.tabserve.web.http.ServedModels;
+import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.ServedModels;
 
 /**
  * The statistics extension over gRPC (ModelStatistics), answered by the same code as REST's
@@ -34,7 +34,7 @@ final class V2GrpcStatistics {
                         + "its model; an empty name asks for every version of every model");
             }
             ModelStatisticsResponse.Builder response = ModelStatisticsResponse.newBuilder();
-            try (ResolvedModel model = served.resolve(request.getName(), request.getVersion())) {
+            try (ResolvedModel model = ResolvedModel.of(served, request.getName(), request.getVersion(), null)) {
                 for (V2Json.ModelStat stat : V2Statistics.of(model, false)) {
                     response.addModelStats(message(stat));
                 }

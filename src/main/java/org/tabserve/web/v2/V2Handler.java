@@ -17,12 +17,12 @@ import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.AnswerKeepAlive;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
-import org.tabserve.web.http.RowExplanations;
+import org.tabserve.serving.RowExplanations;
 import org.tabserve.web.http.LimitedInputStream;
-import org.tabserve.web.http.MemoryBudget;
+import org.tabserve.serving.MemoryBudget;
 import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.Routes;
-import org.tabserve.web.http.ResolvedModel;
+import org.tabserve.serving.ResolvedModel;
 import org.tabserve.web.http.WebConfig;
 
 import java.io.IOException;
@@ -204,7 +204,7 @@ public final class V2Handler {
         ModelCard card = classifier.card();
         List<V2Json.TensorMetadata> inputs = new ArrayList<>();
         for (ModelInput input : signature.inputs()) {
-            inputs.add(new V2Json.TensorMetadata(input.name(), input.type().v2Name(), V2InferRequestParser.shape(input),
+            inputs.add(new V2Json.TensorMetadata(input.name(), input.type().v2Name(), input.batchShape(),
                     input.features().size() > 1
                             ? Map.of(V2Json.FEATURE_NAMES, input.features().stream().map(Feature::name).toList()) : null));
         }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.tabserve.model.Batch;
-import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.rows.ExplainField;
 import org.tabserve.rows.FieldProblem;
@@ -56,11 +55,6 @@ public final class V2InferRequestParser {
     /** For a classifier: its outputs are {@link #CLASSIFIER_OUTPUTS}. */
     public V2InferRequestParser(ModelSignature signature, int maxRows) {
         this(signature, CLASSIFIER_OUTPUTS, maxRows);
-    }
-
-    /** The shape the protocol's metadata gives an input: {@code -1} rows, then its columns as the graph has them. */
-    public static List<Long> shape(ModelInput input) {
-        return input.rank() == 1 ? List.of(-1L) : List.of(-1L, (long) input.width());
     }
 
     /**

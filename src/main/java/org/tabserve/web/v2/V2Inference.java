@@ -5,9 +5,9 @@ import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.ValueOutput;
 import org.tabserve.model.ValueType;
-import org.tabserve.web.http.ClientWatch;
-import org.tabserve.web.http.ResolvedModel;
-import org.tabserve.web.http.RowExplanations;
+import org.tabserve.serving.ClientWatch;
+import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.RowExplanations;
 
 import java.util.ArrayList;
 import java.util.List;

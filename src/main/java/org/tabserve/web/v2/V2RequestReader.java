@@ -114,7 +114,7 @@ final class V2RequestReader {
         for (ModelInput input : signature.inputs()) {
             if (!found.containsKey(input.name())) {
                 missing.add("'" + input.name() + "' (" + input.type().v2Name() + ", shape "
-                        + V2InferRequestParser.shape(input) + ")");
+                        + input.batchShape() + ")");
             }
         }
         if (!missing.isEmpty()) {

@@ -3,10 +3,10 @@ package org.tabserve.web.v2;
 import org.tabserve.repository.Lease;
 import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
-import org.tabserve.web.http.LiveJson;
-import org.tabserve.web.http.ModelRoute;
-import org.tabserve.web.http.ModelStatistics;
-import org.tabserve.web.http.ResolvedModel;
+import org.tabserve.serving.LiveJson;
+import org.tabserve.serving.ModelRoute;
+import org.tabserve.serving.ModelStatistics;
+import org.tabserve.serving.ResolvedModel;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1212,7 +1212,7 @@ public class RequestParsersFuzzTest {
                     }
                     String text = node.textValue();
                     boolean known = feature.categories().contains(text);
-                    return text.length() <= Batch.MAX_TEXT_LENGTH && text.indexOf('\0') < 0
+                    return text.length() <= Feature.MAX_TEXT_LENGTH && text.indexOf('\0') < 0
                             && (known || !feature.refusesUnknown()) ? new Object[] {text} : null;
                 }
                 case BOOL -> {

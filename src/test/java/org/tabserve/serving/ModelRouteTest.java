@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.serving;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,9 +21,9 @@ class ModelRouteTest {
     @ParameterizedTest
     @ValueSource(strings = {"01", "+1", "\uFF11", "0", "-1", "1e0"})
     void anotherSpellingOfAVersionIsA404NamingIt(String version) {
-        HttpProblem problem = assertThrows(HttpProblem.class, () -> ModelRoute.of("m", version),
+        ServingException problem = assertThrows(ServingException.class, () -> ModelRoute.of("m", version),
                 () -> version + " was taken as " + ModelRoute.of("m", version).version());
-        assertEquals(404, problem.status());
-        assertTrue(problem.detail().contains("no version '" + version + "' of model 'm'"), problem.detail());
+        assertEquals(ServingException.Kind.NOT_FOUND, problem.kind());
+        assertTrue(problem.getMessage().contains("no version '" + version + "' of model 'm'"), problem.getMessage());
     }
 }

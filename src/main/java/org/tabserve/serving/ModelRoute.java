@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.serving;
 
 import org.tabserve.repository.ModelVersion;
 
@@ -7,7 +7,7 @@ import java.util.OptionalLong;
 
 /**
  * The model a request's path names ({@code /models/{name}[/versions/{version}]/...}, {@code /v2/models/...}), as the
- * {@link RouteTable}'s {@code {name}} and {@code {version}} read it, so that one handler per route serves every model:
+ * route table's {@code {name}} and {@code {version}} read it, so that one handler per route serves every model:
  * routes are data, as models come and go while the app runs.
  *
  * @param name    the model's name in the repository
@@ -19,7 +19,7 @@ public record ModelRoute(String name, Optional<Long> version) {
      * Reads a version as a path gives it, by the repository's one rule ({@link ModelVersion}): {@code 01}, {@code +1}
      * or {@code １} name no version, so they are a 404 like a version that is not served.
      *
-     * @throws HttpProblem 404 for text that is no version
+     * @throws ServingException {@link ServingException.Kind#NOT_FOUND} for text that is no version
      */
     public static ModelRoute of(String name, String version) {
         if (version == null) {
@@ -27,14 +27,9 @@ public record ModelRoute(String name, Optional<Long> version) {
         }
         OptionalLong number = ModelVersion.parse(version);
         if (number.isEmpty()) {
-            throw HttpProblem.of(404, "Not found", "no version '" + version + "' of model '" + name + "': "
+            throw ServingException.of(ServingException.Kind.NOT_FOUND, "no version '" + version + "' of model '" + name + "': "
                     + ModelVersion.RULE);
         }
         return new ModelRoute(name, Optional.of(number.getAsLong()));
-    }
-
-    /** @return where the model's routes are: {@code /models/{name}}, with {@code /versions/{version}} if named */
-    public String base() {
-        return RouteTable.MODELS + "/" + name + version.map(v -> "/versions/" + v).orElse("");
     }
 }

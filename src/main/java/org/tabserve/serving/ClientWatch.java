@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.serving;
 
 /**
  * How a request that waits for its answer to be computed on another thread notices that its client no longer wants

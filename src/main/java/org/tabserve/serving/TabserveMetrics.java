@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.serving;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -148,7 +148,7 @@ public final class TabserveMetrics {
      * @param protocol {@link #REST}, or {@link #GRPC} for a gRPC call that gRPC's transport did not take
      * @param model    the model the request used, or empty when it used none
      */
-    void request(String protocol, String model, String route, String method, int status, double seconds) {
+    public void request(String protocol, String model, String route, String method, int status, double seconds) {
         count(protocol, model, route, method, Integer.toString(status), status >= 400, seconds);
     }
 
@@ -233,7 +233,7 @@ public final class TabserveMetrics {
     }
 
     /** Counts a request to the admin route refused for its token; {@code reason} is no_token or wrong_token. */
-    void adminRefused(String reason) {
+    public void adminRefused(String reason) {
         adminRefused.labelValues(reason).inc();
     }
 

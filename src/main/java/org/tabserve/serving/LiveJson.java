@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.serving;
 
 import org.tabserve.model.LiveCounts;
 import org.tabserve.model.LiveProfile;

@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.serving;
 
 import org.tabserve.model.Batch;
 import org.tabserve.model.LiveProfile;
@@ -16,10 +16,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The model one request's route resolved to, handed to its {@link Handler} as an argument: the name and version its
- * path names (none on the root routes: the default model), and the lease on that model once the handler asks for it.
- * The {@link RouteServlet} closes it when the request ends, so that the request finishes on the model it began with
- * even if that model is swapped or unloaded meanwhile.
+ * The model one request resolved to, handed to its handler (or the gRPC service's call) as an argument: the name and
+ * version its path names (none on the root routes: the default model), and the lease on that model once the handler
+ * asks for it. Whoever made it (the route servlet, the gRPC service) closes it when the request ends, so that the
+ * request finishes on the model it began with even if that model is swapped or unloaded meanwhile; every prediction
+ * it makes is counted here in the metrics, the statistics, the live profile and the prediction log.
  */
 public final class ResolvedModel implements AutoCloseable {
 
@@ -39,10 +40,11 @@ public final class ResolvedModel implements AutoCloseable {
     private final boolean logged;
 
     /**
+     * @param route     the model the request's path names, or null for the default model
      * @param call      what was called, for the prediction log
      * @param requestId the caller's {@code X-Request-Id}, or null
      */
-    ResolvedModel(ServedModels served, ModelRoute route, String call, String requestId) {
+    public ResolvedModel(ServedModels served, ModelRoute route, String call, String requestId) {
         this.served = served;
         this.route = route;
         this.call = call;
@@ -50,8 +52,23 @@ public final class ResolvedModel implements AutoCloseable {
         this.logged = served.predictionLog().sampled();
     }
 
+    /**
+     * The model a caller outside the route table names (the gRPC service), as a route would resolve it; the caller
+     * closes it when its request ends.
+     *
+     * @param name    the model's name; empty or null for the default model
+     * @param version the version; empty or null for the highest ready one
+     * @param call    what was called ({@code grpc ModelInfer}), for the prediction log; null for a call that scores
+     *                nothing
+     * @throws ServingException {@link ServingException.Kind#NOT_FOUND} for a version that is no version
+     */
+    public static ResolvedModel of(ServedModels served, String name, String version, String call) {
+        return new ResolvedModel(served, name == null || name.isEmpty() ? null
+                : ModelRoute.of(name, version == null || version.isEmpty() ? null : version), call, null);
+    }
+
     /** @return whether the prediction log writes what this request scores */
-    boolean logged() {
+    public boolean logged() {
         return logged;
     }
 
@@ -69,7 +86,7 @@ public final class ResolvedModel implements AutoCloseable {
      * @return the request's model, loaded and warmed up, leased on first use until the request ends
      * @throws RepositoryException for a model or version the path names that is not served (a 404 saying which
      *                             are) or not ready (a 503 saying why)
-     * @throws HttpProblem 503 when there is no model at all (saying why)
+     * @throws ServingException {@link ServingException.Kind#UNAVAILABLE} when there is no model at all (saying why)
      */
     public Model model() {
         if (lease == null) {
@@ -84,7 +101,7 @@ public final class ResolvedModel implements AutoCloseable {
     public Optional<Model> loaded() {
         try {
             return Optional.of(model());
-        } catch (HttpProblem | RepositoryException e) {
+        } catch (ServingException | RepositoryException e) {
             return Optional.empty();
         }
     }
@@ -103,7 +120,7 @@ public final class ResolvedModel implements AutoCloseable {
     }
 
     /** @return the name of the model the request used, for the metrics' {@code model} label; empty if none */
-    String used() {
+    public String used() {
         return lease == null ? "" : lease.name();
     }
 
@@ -122,14 +139,6 @@ public final class ResolvedModel implements AutoCloseable {
         return served.metrics().drift();
     }
 
-    /** @return where the request's pages link to: its model's own routes, or the root ones */
-    public PageLinks links() {
-        PageLinks links = PageLinks.of(route);
-        if (route == null && lease != null) {
-            return links.named(lease.name()); // the default model's, on the root routes
-        }
-        return links;
-    }
 
     /**
      * Counts predictions in the metrics under the request's model, and the batch they were made for in its version's

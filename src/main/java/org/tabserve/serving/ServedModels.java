@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.serving;
 
 import org.tabserve.model.Model;
 import org.tabserve.predictionlog.PredictionLog;
@@ -10,9 +10,9 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * The models the web app serves ({@link ModelRepository}), which of them the root routes answer with (the default
- * model), and the metrics their predictions are counted in. A request's own model is a {@link ResolvedModel}, which
- * the {@link RouteServlet} makes from this for each request.
+ * The models the server serves ({@link ModelRepository}), which of them the root routes answer with (the default
+ * model), and where their predictions are counted (the metrics, the prediction log). A request's own model is a
+ * {@code ResolvedModel}, made from this for each request.
  */
 public final class ServedModels {
 
@@ -41,7 +41,7 @@ public final class ServedModels {
         this.predictionLog = predictionLog;
     }
 
-    PredictionLog predictionLog() {
+    public PredictionLog predictionLog() {
         return predictionLog;
     }
 
@@ -49,7 +49,7 @@ public final class ServedModels {
         return repository;
     }
 
-    TabserveMetrics metrics() {
+    public TabserveMetrics metrics() {
         return metrics;
     }
 
@@ -57,7 +57,7 @@ public final class ServedModels {
     public Optional<Model> current() {
         try (Lease lease = repository.lease(defaultName())) {
             return Optional.of(lease.model()); // its signature and card stay readable after the lease
-        } catch (HttpProblem | RepositoryException e) {
+        } catch (ServingException | RepositoryException e) {
             return Optional.empty();
         }
     }
@@ -77,7 +77,7 @@ public final class ServedModels {
         if (kept) {
             next.close(); // the repository loads the file it installs itself
             try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
-                repository.install(name, in).join(); // a failure is answered by ErrorRenderer as the repository's
+                repository.install(name, in).join(); // a failure is answered as the repository's
             }
         } else {
             repository.serve(name, next, java.time.Duration.ofNanos((long) (loadSeconds * 1e9)));
@@ -86,27 +86,12 @@ public final class ServedModels {
     }
 
     /**
-     * The model a caller outside the route table names (the gRPC service), as a route would resolve it; the caller
-     * closes it when its request ends.
-     *
-     * @param name    the model's name; empty or null for the default model
-     * @param version the version; empty or null for the highest ready one
-     * @param call    what was called ({@code grpc ModelInfer}), for the prediction log
-     * @throws HttpProblem 404 for a version that is no version
+     * @return the default model's name: the one the root routes answer with
+     * @throws ServingException {@link ServingException.Kind#UNAVAILABLE} when there is none, saying why
      */
-    public ResolvedModel resolve(String name, String version) {
-        return resolve(name, version, null);
-    }
-
-    /** {@link #resolve(String, String)} for a call that scores, named for the prediction log. */
-    public ResolvedModel resolve(String name, String version, String call) {
-        return new ResolvedModel(this, name == null || name.isEmpty() ? null
-                : ModelRoute.of(name, version == null || version.isEmpty() ? null : version), call, null);
-    }
-
-    /** @return the default model's name: the one the root routes answer with */
-    String defaultName() {
-        return repository.defaultModel().orElseThrow(() -> HttpProblem.unavailable("no model is loaded: "
+    public String defaultName() {
+        return repository.defaultModel().orElseThrow(() -> ServingException.of(ServingException.Kind.UNAVAILABLE,
+                "no model is loaded: "
                 + (failure != null ? failure : repository.options().directory()
                 .map(d -> "the model directory (--models) holds no model").orElse("none was given"))));
     }

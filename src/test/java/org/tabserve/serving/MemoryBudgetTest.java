@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.serving;
 
 import org.junit.jupiter.api.Test;
 import org.tabserve.rows.CsvRowsParser;
@@ -39,12 +39,11 @@ class MemoryBudgetTest {
         try (MemoryBudget.Reservation hog = budget.open(); MemoryBudget.Reservation late = budget.open()) {
             hog.grow(1_000);
             long start = System.nanoTime();
-            HttpProblem problem = assertThrows(HttpProblem.class, () -> late.grow(1));
-            assertEquals(503, problem.status());
-            assertEquals("1", problem.headers().get("Retry-After"));
+            ServingException problem = assertThrows(ServingException.class, () -> late.grow(1));
+            assertEquals(ServingException.Kind.BUSY, problem.kind()); // 503 with Retry-After: 1
             assertTrue(System.nanoTime() - start >= MemoryBudget.WAIT.toNanos() * 9 / 10, "it waited first");
-            assertTrue(problem.detail().contains("40 % of the server's heap, which its JVM option -Xmx raises"),
-                    problem.detail());
+            assertTrue(problem.getMessage().contains("40 % of the server's heap, which its JVM option -Xmx raises"),
+                    problem.getMessage());
         }
     }
 
@@ -69,12 +68,12 @@ class MemoryBudgetTest {
     void anAnswerBuiltFromAModelThatAloneNeedsMoreThanTheWholeBudgetIs503AtOnceSayingToGiveTheJvmMoreHeap() {
         MemoryBudget budget = new MemoryBudget(10L << 20);
         try (MemoryBudget.Reservation page = budget.open()) {
-            HttpProblem problem = assertThrows(HttpProblem.class,
+            ServingException problem = assertThrows(ServingException.class,
                     () -> page.growForAnswer(11L << 20, "the card page of model big"));
-            assertEquals(503, problem.status(), "the client's request is fine: not a 4xx");
-            assertFalse(problem.headers().containsKey("Retry-After"), "trying again will not help");
-            assertTrue(problem.detail().contains("the card page of model big needs about 11 MB")
-                    && problem.detail().contains("-Xmx"), problem.detail());
+            // 503 without Retry-After: the client's request is fine (not a 4xx), and trying again will not help
+            assertEquals(ServingException.Kind.NO_ROOM, problem.kind());
+            assertTrue(problem.getMessage().contains("the card page of model big needs about 11 MB")
+                    && problem.getMessage().contains("-Xmx"), problem.getMessage());
             assertEquals(0, budget.used());
             page.growForAnswer(10L << 20, "the card page of model big");
             assertEquals(10L << 20, budget.used(), "one that fits takes its share as grow does");
@@ -93,20 +92,20 @@ class MemoryBudgetTest {
             throw new IllegalStateException("the template failed");
         }));
         assertEquals(0, budget.used());
-        HttpProblem tooBig = assertThrows(HttpProblem.class, () -> budget.buildAnswer(2_000, "the form of model m",
+        ServingException tooBig = assertThrows(ServingException.class, () -> budget.buildAnswer(2_000, "the form of model m",
                 () -> "never built"));
-        assertEquals(503, tooBig.status());
-        assertTrue(tooBig.detail().startsWith("the form of model m needs about"), tooBig.detail());
+        assertEquals(ServingException.Kind.NO_ROOM, tooBig.kind());
+        assertTrue(tooBig.getMessage().startsWith("the form of model m needs about"), tooBig.getMessage());
     }
 
     @Test
     void aRequestThatAloneNeedsMoreThanTheWholeBudgetIs413AtOnce() {
         MemoryBudget budget = new MemoryBudget(1_000);
         try (MemoryBudget.Reservation big = budget.open()) {
-            HttpProblem problem = assertThrows(HttpProblem.class, () -> big.grow(1_001));
-            assertEquals(413, problem.status());
-            assertTrue(problem.detail().contains("40 % of the server's heap, which its JVM option -Xmx raises"),
-                    problem.detail());
+            ServingException problem = assertThrows(ServingException.class, () -> big.grow(1_001));
+            assertEquals(ServingException.Kind.TOO_LARGE, problem.kind());
+            assertTrue(problem.getMessage().contains("40 % of the server's heap, which its JVM option -Xmx raises"),
+                    problem.getMessage());
             assertEquals(0, budget.used());
         }
     }
@@ -136,12 +135,11 @@ class MemoryBudgetTest {
             body.read(new byte[1_200]);
             assertEquals(9_400, budget.used(), "room for the first 200 metered bytes");
             long start = System.nanoTime();
-            HttpProblem busy = assertThrows(HttpProblem.class, () -> body.read(new byte[800]));
+            ServingException busy = assertThrows(ServingException.class, () -> body.read(new byte[800]));
             assertTrue(System.nanoTime() - start < MemoryBudget.WAIT.toNanos() / 2, "refused without waiting");
-            assertEquals(503, busy.status());
-            assertTrue(busy.detail().startsWith("the server is busy with other large requests; try again shortly"),
-                    busy.detail());
-            assertEquals("1", busy.headers().get("Retry-After"));
+            assertEquals(ServingException.Kind.BUSY, busy.kind());
+            assertTrue(busy.getMessage().startsWith("the server is busy with other large requests; try again shortly"),
+                    busy.getMessage());
             assertEquals(9_400, budget.used());
         }
         assertEquals(0, budget.used());
@@ -160,10 +158,9 @@ class MemoryBudgetTest {
             CsvRowsParser parser = new CsvRowsParser(RowsFixtures.SIGNATURE, Long.MAX_VALUE).reservingRowMemory(held::grow);
             parser.validate(new java.io.ByteArrayInputStream((header + "1,2,3,4\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             String row = "1,2,3,4" + ("," + "x".repeat(65_000)).repeat(15) + "\n";
-            HttpProblem problem = assertThrows(HttpProblem.class, () -> parser.validate(new java.io.ByteArrayInputStream(
+            ServingException problem = assertThrows(ServingException.class, () -> parser.validate(new java.io.ByteArrayInputStream(
                     (header.replace("\n", ",a,b,c,d,e,f,g,h,i,j,k,l,m,n,o\n") + row).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
-            assertEquals(503, problem.status(), problem.getMessage());
-            assertEquals("1", problem.headers().get("Retry-After"));
+            assertEquals(ServingException.Kind.BUSY, problem.kind(), problem.getMessage());
         }
     }
 

@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.serving;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -120,7 +120,8 @@ public final class MemoryBudget {
         /**
          * Takes {@code bytes} more, waiting up to {@link #WAIT} for room.
          *
-         * @throws HttpProblem 503 with {@code Retry-After} when there is no room in time; 413 when the request alone
+         * @throws ServingException {@link ServingException.Kind#BUSY} when there is no room in time;
+         *                          {@link ServingException.Kind#TOO_LARGE} when the request alone
          *                     needs more than the whole budget, which no wait can give
          */
         public void grow(long bytes) {
@@ -130,12 +131,12 @@ public final class MemoryBudget {
         /** As {@link #grow}, waiting up to {@code waitNanos} for room (0: refused at once when there is none). */
         private void grow(long bytes, long waitNanos) {
             if (held + bytes > capacity) {
-                throw HttpProblem.tooLarge("the request needs more memory than this server gives one request ("
+                throw ServingException.of(ServingException.Kind.TOO_LARGE, "the request needs more memory than this server gives one request ("
                         + (capacity >> 20) + " MB); send it in smaller parts; " + RAISED_BY);
             }
             if (!take(bytes, waitNanos)) {
-                throw new HttpProblem(503, "Service unavailable", "the server is busy with other large requests; "
-                        + "try again shortly; " + RAISED_BY, List.of(), Map.of("Retry-After", "1"));
+                throw ServingException.of(ServingException.Kind.BUSY, "the server is busy with other large requests;"
+                        + " try again shortly; " + RAISED_BY);
             }
             held += bytes;
         }
@@ -145,12 +146,13 @@ public final class MemoryBudget {
          * document), waiting up to {@link #WAIT} for room.
          *
          * @param what the answer, for the message ("the card page of model x")
-         * @throws HttpProblem 503 with {@code Retry-After} when there is no room in time; 503 without it when the
+         * @throws ServingException {@link ServingException.Kind#BUSY} when there is no room in time;
+         *                          {@link ServingException.Kind#NO_ROOM} when the
          *                     answer alone needs more than the whole budget: the request is fine, the heap is small
          */
         public void growForAnswer(long bytes, String what) {
             if (held + bytes > capacity) {
-                throw HttpProblem.of(503, "Service unavailable", what + " needs about " + (bytes >> 20)
+                throw ServingException.of(ServingException.Kind.NO_ROOM, what + " needs about " + (bytes >> 20)
                         + " MB to build, more than this server gives one request (" + (capacity >> 20)
                         + " MB, a share of its heap); start the server with a larger heap (-Xmx) to serve it");
             }

@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.serving;
 
 import org.tabserve.model.Explainer;
 
@@ -36,7 +36,7 @@ public final class ExplanationPool implements AutoCloseable {
      * @param explanations how many threads, and how many requests' work may wait for one
      * @param metrics      where the model rows evaluated and each request's outcome are counted
      */
-    public ExplanationPool(WebConfig.Explanations explanations, TabserveMetrics metrics) {
+    public ExplanationPool(ExplanationLimits explanations, TabserveMetrics metrics) {
         this.metrics = metrics;
         AtomicInteger count = new AtomicInteger();
         // An 8 MB stack, as the scoring pool's: ONNX Runtime overflowed a default-sized stack in some processes.
@@ -54,8 +54,8 @@ public final class ExplanationPool implements AutoCloseable {
      *
      * @param work what to compute, each model call seen first by the meter it is given
      * @return what the work made
-     * @throws HttpProblem 503 with {@code Retry-After} when every thread is busy and the queue is full;
-     *                     {@link HttpProblem#clientGone} once the client has gone and the work has stopped
+     * @throws ServingException {@link ServingException.Kind#BUSY} when every thread is busy and the queue is full;
+     *                          {@link ServingException.Kind#CLIENT_GONE} once the client has gone and the work has stopped
      */
     public <T> T run(Function<Explainer.Meter, T> work, ClientWatch watch) {
         AtomicBoolean stop = new AtomicBoolean();
@@ -71,12 +71,10 @@ public final class ExplanationPool implements AutoCloseable {
             pool.execute(job);
         } catch (RejectedExecutionException e) {
             metrics.explanation("busy");
-            throw new HttpProblem(503, "Service unavailable", "the server is busy explaining other requests' answers"
-                    + " (" + pool.getMaximumPoolSize() + " at once, " + pool.getQueue().size() + " waiting); try again"
-                    + " shortly, or leave explain out; the server's settings " + WebConfig.EXPLAIN_THREADS + " and "
-                    + WebConfig.EXPLAIN_QUEUE + " raise these (a -D system property, a context init-parameter or the"
-                    + " environment variables " + WebConfig.environmentName(WebConfig.EXPLAIN_THREADS) + " and "
-                    + WebConfig.environmentName(WebConfig.EXPLAIN_QUEUE) + ")", List.of(), Map.of("Retry-After", "1"));
+            throw ServingException.of(ServingException.Kind.BUSY, "the server is busy explaining other requests'"
+                    + " answers (" + pool.getMaximumPoolSize() + " at once, " + pool.getQueue().size() + " waiting);"
+                    + " try again shortly, or leave explain out", List.of(ExplanationLimits.THREADS,
+                    ExplanationLimits.QUEUE));
         }
         while (true) {
             try {
@@ -96,13 +94,13 @@ public final class ExplanationPool implements AutoCloseable {
                 pool.remove(job);
                 Thread.currentThread().interrupt();
                 metrics.explanation("cancelled");
-                throw HttpProblem.clientGone("the request was interrupted while its answers were explained", null);
+                throw ServingException.clientGone("the request was interrupted while its answers were explained", null);
             } catch (CancellationException e) { // a future completed with it throws it as it is
                 if (!stop.get()) {
                     throw e;
                 }
                 metrics.explanation("cancelled");
-                throw HttpProblem.clientGone("the client went before its answers were explained", watch.howGone());
+                throw ServingException.clientGone("the client went before its answers were explained", watch.howGone());
             } catch (ExecutionException e) {
                 metrics.explanation("failed");
                 if (e.getCause() instanceof RuntimeException failure) {
@@ -120,7 +118,8 @@ public final class ExplanationPool implements AutoCloseable {
     @Override
     public void close() {
         for (Runnable waiting : pool.shutdownNow()) {
-            ((Job<?>) waiting).result.completeExceptionally(HttpProblem.unavailable("the server is stopping"));
+            ((Job<?>) waiting).result.completeExceptionally(ServingException.of(ServingException.Kind.UNAVAILABLE,
+                    "the server is stopping"));
         }
     }
 

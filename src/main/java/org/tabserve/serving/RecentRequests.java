@@ -1,4 +1,4 @@
-package org.tabserve.web.http;
+package org.tabserve.serving;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLongArray;

@@ -1,0 +1,100 @@
+package org.tabserve.serving;
+
+import org.tabserve.model.Batch;
+import org.tabserve.model.Explainer;
+import org.tabserve.model.Explanation;
+import org.tabserve.rows.ExplainField;
+import org.tabserve.rows.FieldProblem;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The explanations of a request's rows, computed when it asks for them, so that one that cannot have them (no
+ * background sample in the card, too many rows, more model rows than {@link ExplanationLimits#maxModelRows}) is told
+ * why before any work starts, naming {@code explain}. The work runs
+ * on the {@link ExplanationPool}'s threads and stops when the client goes.
+ */
+public final class RowExplanations implements AutoCloseable {
+
+    /** The most rows one request may have explained: each costs up to 2^10 &times; the background's rows of model rows. */
+    public static final int MAX_ROWS = 100;
+
+    /** How to give a model a background sample, said when one without it is asked to explain. */
+    static final String HOW_TO_ADD = "add one with the card command, which stores 100 rows of the training data"
+            + " in the card: java -jar tabserve.war card --model MODEL.onnx --data LABELLED.csv --label COLUMN"
+            + " --out OUT.onnx, then serve OUT.onnx";
+
+    private final long maxModelRows;
+    private final ExplanationPool pool;
+    private final TabserveMetrics metrics;
+    private final MemoryBudget budget;
+
+    /**
+     * @param limits the explanations' bounds
+     * @param budget the memory budget that each running explanation's model calls reserve from
+     */
+    public RowExplanations(ExplanationLimits limits, TabserveMetrics metrics, MemoryBudget budget) {
+        this.budget = budget;
+        this.maxModelRows = limits.maxModelRows();
+        this.pool = new ExplanationPool(limits, metrics);
+        this.metrics = metrics;
+    }
+
+    /**
+     * The explanation of each row of {@code rows}, in order, computed on the explanation threads while the request's
+     * thread watches its client.
+     *
+     * @param watch how the waiting request notices that its client has gone
+     * @throws ServingException naming {@code explain}: {@link ServingException.Kind#INVALID_FIELDS} when the
+     *                          model's card has no background sample, or there are more than {@link #MAX_ROWS} rows;
+     *                          {@link ServingException.Kind#TOO_LARGE}, naming {@link ExplanationLimits#MAX_MODEL_ROWS},
+     *                          when they would take more model rows; {@link ServingException.Kind#BUSY} when the
+     *                          explanation threads are busy ({@link ExplanationPool});
+     *                          {@link ServingException.Kind#CLIENT_GONE} when the client went and the work stopped
+     */
+    public List<Explanation> of(ResolvedModel model, Batch rows, ClientWatch watch) {
+        if (model.model().card().background() == null) {
+            throw refused("model '" + model.name() + "' cannot explain its answers: its card has no background"
+                    + " sample to measure contributions against; " + HOW_TO_ADD);
+        }
+        if (rows.size() > MAX_ROWS) {
+            throw refused("explanations are given for at most " + MAX_ROWS + " rows in one request; this one has "
+                    + rows.size() + ": send fewer rows, or leave explain out");
+        }
+        Explainer explainer = new Explainer(model.model(), model.model().card().background());
+        long modelRows = explainer.modelRowsPerRow(rows.signature()) * rows.size();
+        if (modelRows > maxModelRows) {
+            metrics.explanation("over_limit");
+            throw ServingException.tooLarge("explaining " + rows.size() + " row(s) of model '" + model.name()
+                    + "' evaluates " + modelRows + " model rows, more than the " + maxModelRows + " one request may"
+                    + " have evaluated; send fewer rows, or leave explain out",
+                    new FieldProblem(ExplainField.NAME, "explanations of " + rows.size() + " row(s) need " + modelRows
+                            + " model rows; the limit (" + ExplanationLimits.MAX_MODEL_ROWS + ") is " + maxModelRows,
+                            null), ExplanationLimits.MAX_MODEL_ROWS);
+        }
+        return pool.run(meter -> {
+            // One model call of mixed rows at a time, reserved by the thread that makes them once it starts, so that
+            // explanations waiting for a thread hold none, and those running wait or are refused (503, 413) rather
+            // than run the heap out.
+            try (MemoryBudget.Reservation calls = budget.open()) {
+                calls.grow(Explainer.heldBytes(model.model().signature()));
+                List<Explanation> explanations = new ArrayList<>(rows.size());
+                for (int row = 0; row < rows.size(); row++) {
+                    explanations.add(explainer.explain(rows, row, meter));
+                }
+                return explanations;
+            }
+        }, watch);
+    }
+
+    /** Stops the explanation threads. */
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    private static ServingException refused(String message) {
+        return ServingException.invalidField(ExplainField.NAME, message);
+    }
+}

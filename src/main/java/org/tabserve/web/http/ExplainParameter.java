@@ -1,0 +1,50 @@
+package org.tabserve.web.http;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.tabserve.rows.ExplainField;
+import org.tabserve.rows.FieldProblem;
+
+import java.util.List;
+
+/**
+ * Whether a request asks for explanations ({@code "explain": true} in its body or {@code ?explain=true}), read by one
+ * rule on every route, so that {@code ?explain=yes} is the same 400 naming {@code explain} everywhere, and a route
+ * whose answers carry none refuses the question in words.
+ */
+public final class ExplainParameter {
+
+    private ExplainParameter() {
+    }
+
+    /**
+     * @param inBody whether the body said {@code "explain": true}
+     * @throws HttpProblem 400 naming {@code explain} for a query value other than true or false
+     */
+    public static boolean asked(HttpServletRequest request, boolean inBody) {
+        String sent = RequestParameters.query(request, ExplainField.NAME);
+        if (sent == null) {
+            return inBody;
+        }
+        if (!sent.equals("true") && !sent.equals("false")) {
+            throw refused("?explain= must be true or false, got '" + (sent.length() > 40 ? sent.substring(0, 40)
+                    + "…" : sent) + "'");
+        }
+        return inBody || sent.equals("true");
+    }
+
+    /**
+     * Refuses {@code ?explain=true} on a route whose answers carry no explanations, read by the one rule of
+     * {@link #asked} (so that {@code ?explain=yes} is the same 400 there as anywhere).
+     *
+     * @param why what the 400 naming {@code explain} says: why, and what to send instead
+     */
+    public static void refuseAsked(HttpServletRequest request, String why) {
+        if (asked(request, false)) {
+            throw refused(why);
+        }
+    }
+
+    private static HttpProblem refused(String message) {
+        return HttpProblem.invalidFields(List.of(new FieldProblem(ExplainField.NAME, message, null)));
+    }
+}
