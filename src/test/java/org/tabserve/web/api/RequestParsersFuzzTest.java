@@ -18,6 +18,8 @@ import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.ValueType;
 import org.tabserve.rows.CsvRowsParser;
+import org.tabserve.rows.RowChunk;
+import org.tabserve.rows.RowsReader;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonRowsParser;
 import org.tabserve.rows.JsonText;
@@ -556,7 +558,7 @@ public class RequestParsersFuzzTest {
         List<double[]> streamed = new ArrayList<>();
         parser.forEachChunk(new ByteArrayInputStream(csv), chunk -> {
             assertEquals(chunk.records().size(), chunk.size(), "one record per row");
-            assertTrue(chunk.size() > 0 && chunk.size() <= CsvRowsParser.CHUNK_ROWS, "chunk of " + chunk.size());
+            assertTrue(chunk.size() > 0 && chunk.size() <= RowsReader.CHUNK_ROWS, "chunk of " + chunk.size());
             assertArrayEquals(floats(chunk.numbers()), (float[]) chunk.batch().data(0), "the batch holds the rows");
             streamed.addAll(Arrays.asList(chunk.numbers()));
         });
@@ -588,12 +590,12 @@ public class RequestParsersFuzzTest {
         List<Batch> accepted = new ArrayList<>();
         try {
             accepted.addAll(new CsvRowsParser(signature, MAX_ROWS).readAll(new ByteArrayInputStream(csv)).stream()
-                    .map(CsvRowsParser.Chunk::batch).toList());
+                    .map(RowChunk::batch).toList());
         } catch (RowsException refusal) {
             rejected = refusal;
         }
         CsvRowsParser parser = new CsvRowsParser(signature, MAX_ROWS).onError(OnError.ROW);
-        List<CsvRowsParser.Chunk> chunks;
+        List<RowChunk> chunks;
         try {
             chunks = parser.readAll(new ByteArrayInputStream(csv));
         } catch (RowsException refusal) {
@@ -604,9 +606,9 @@ public class RequestParsersFuzzTest {
         }
         long number = 0;
         java.util.Set<Long> refused = new java.util.HashSet<>();
-        for (CsvRowsParser.Chunk chunk : chunks) {
+        for (RowChunk chunk : chunks) {
             int next = 0;
-            assertTrue(chunk.places().size() <= CsvRowsParser.CHUNK_ROWS);
+            assertTrue(chunk.places().size() <= RowsReader.CHUNK_ROWS);
             for (org.tabserve.rows.RowPlace place : chunk.places()) {
                 assertEquals(++number, place.number(), "places in the file's order");
                 if (place.isScored()) {
