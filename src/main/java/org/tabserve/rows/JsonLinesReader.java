@@ -58,7 +58,7 @@ public final class JsonLinesReader extends RowsReader {
             RowPass pass = pass(columns, featureColumns(columns), false, false, handler, withRecords);
             for (String line = first; line != null; line = lines.next()) {
                 String[] cells = new String[columns.size()];
-                String problem = cells(line, at, cells);
+                String problem = cells(line, columns, at, cells);
                 if (problem == null) {
                     pass.textRow(cells, lines.number());
                 } else {
@@ -116,7 +116,8 @@ public final class JsonLinesReader extends RowsReader {
      *
      * @return why the line holds no row, or null when it does
      */
-    private static String cells(String line, Map<String, Integer> at, String[] cells) throws IOException {
+    private static String cells(String line, List<String> columns, Map<String, Integer> at, String[] cells)
+            throws IOException {
         java.util.Arrays.fill(cells, "");
         try (JsonParser json = JsonText.FACTORY.createParser(line)) {
             JsonToken start = json.nextToken();
@@ -127,7 +128,7 @@ public final class JsonLinesReader extends RowsReader {
                 String key = json.currentName();
                 Integer column = at.get(key);
                 if (column == null) {
-                    return "has the key '" + key + "', which the first line has not; its keys are " + at.keySet();
+                    return "has the key '" + key + "', which the first line has not; its keys are " + columns;
                 }
                 JsonToken value = json.nextToken();
                 switch (value) {

@@ -297,10 +297,14 @@ final class RowPass {
         }
     }
 
-    /** A line that holds no row at all (JSON Lines' line that is not an object), which is reported and left out. */
+    /**
+     * A line that holds no row at all (JSON Lines' line that is not an object), which is reported and left out.
+     *
+     * @param problem what is wrong with it, naming its line
+     */
     void unreadableRow(String problem) throws IOException {
         int rowNumber = countRow();
-        add(new FieldProblem("row", rowMode ? problem : "row " + count + ": " + problem, rowNumber));
+        add(new FieldProblem("row", problem, rowNumber));
         if (rowMode) {
             endRow(rowNumber, false, null);
         }
