@@ -97,48 +97,69 @@ public final class PredictFileHandler implements AutoCloseable {
             OnError onError = onErrorSent == null && file.onError() != null ? onError(file.onError()) : checked;
             RowsReader parser = file.format().reader(classifier.signature(), config.maxCsvRows())
                     .reservingRowMemory(held::grow).onError(onError, config.maxErrorRows());
-            if (format == Format.JSON) {
-                // Chunks are scored while the rest of the upload is still being checked; none is answered unless
-                // the whole upload passes. Rows are kept only while the budget has room for them and their
-                // predictions; past that, the upload is parsed a second time instead (below).
-                JsonPredictions answer = new JsonPredictions(classifier, parser, held);
-                ChunkScorer.Run ahead = scorer.start(classifier, model.counter(), answer);
-                boolean kept;
-                try (InputStream in = file.open()) {
-                    kept = parser.validateAndKeep(in, KEEP_ROWS, ahead::ahead, (rows, textChars) -> held.tryGrow(
-                            rows * RowFootprint.kept(classifier.signature()) + RowFootprint.text(textChars)));
-                } catch (IOException | RuntimeException | Error e) {
-                    ahead.cancel();
-                    throw e;
-                }
-                if (kept) {
-                    answer.write(response, run -> { }, ahead);
-                    return;
-                }
-                ahead.cancel();
-                held.releaseAll();
+            if (format == Format.JSON && answeredFromKept(model, response, parser, file, held)) {
+                return;
             }
-            List<String> header;
-            try (InputStream in = file.open()) {
-                header = parser.validate(in);
-            }
-            // A run holds the chunk being parsed, those being scored and the one being written.
-            long rowBytes = RowFootprint.streamed(classifier.signature(), header.size(), parser);
-            held.grow(format == Format.HTML ? UploadPreview.HELD_BYTES + rowBytes * RowsReader.CHUNK_ROWS
-                    : rowBytes * RowsReader.CHUNK_ROWS * (scorer.inFlight() + 2L));
-            try (InputStream in = file.open()) {
-                switch (format) {
-                    case CSV -> writeCsv(model, response, classifier, parser, in, header);
-                    case HTML -> page.render(request, response, PageLinks.of(model),
-                            UploadPreview.score(model, classifier, scorer, parser, in, header, file.fileName()));
-                    default -> writeJson(model, response, classifier, parser, held,
-                            run -> parser.forEachChunk(in, run));
-                }
-            }
+            answerStreamed(model, request, response, format, parser, file, held);
         } catch (RowsException e) {
             throw HttpProblem.of(withHint(e), WebConfig.MAX_CSV_ROWS);
         } finally {
             file.delete();
+        }
+    }
+
+    /**
+     * The JSON answer scored from the rows the checking pass keeps: chunks are scored while the rest of the upload is
+     * still being checked, and none is answered unless the whole upload passes. Rows are kept only while the budget
+     * has room for them and their predictions ({@link RowFootprint#kept}) and up to {@link #KEEP_ROWS}.
+     *
+     * @return whether the answer was written; if not, nothing was, and the budget taken is given back
+     */
+    private boolean answeredFromKept(ResolvedModel model, HttpServletResponse response, RowsReader parser,
+                                     CsvUpload file, MemoryBudget.Reservation held) throws IOException {
+        Model classifier = model.model();
+        JsonPredictions answer = new JsonPredictions(classifier, parser, held);
+        ChunkScorer.Run ahead = scorer.start(classifier, model.counter(), answer);
+        boolean kept;
+        try (InputStream in = file.open()) {
+            kept = parser.validateAndKeep(in, KEEP_ROWS, ahead::ahead, (rows, textChars) -> held.tryGrow(
+                    rows * RowFootprint.kept(classifier.signature()) + RowFootprint.text(textChars)));
+        } catch (IOException | RuntimeException | Error e) {
+            ahead.cancel();
+            throw e;
+        }
+        if (kept) {
+            answer.write(response, run -> { }, ahead);
+            return true;
+        }
+        ahead.cancel();
+        held.releaseAll();
+        return false;
+    }
+
+    /**
+     * The answer in any format from an upload read twice, checked whole and then streamed, holding a few chunks of
+     * rows at a time ({@link RowFootprint#streamed}): the chunk being parsed, those being scored and the one being
+     * written, or for the page one chunk beside the preview and its download.
+     */
+    private void answerStreamed(ResolvedModel model, HttpServletRequest request, HttpServletResponse response,
+                                Format format, RowsReader parser, CsvUpload file, MemoryBudget.Reservation held)
+            throws IOException {
+        Model classifier = model.model();
+        List<String> header;
+        try (InputStream in = file.open()) {
+            header = parser.validate(in);
+        }
+        long rowBytes = RowFootprint.streamed(classifier.signature(), header.size(), parser);
+        held.grow(format == Format.HTML ? UploadPreview.HELD_BYTES + rowBytes * RowsReader.CHUNK_ROWS
+                : rowBytes * RowsReader.CHUNK_ROWS * (scorer.inFlight() + 2L));
+        try (InputStream in = file.open()) {
+            switch (format) {
+                case CSV -> writeCsv(model, response, classifier, parser, in, header);
+                case HTML -> page.render(request, response, PageLinks.of(model),
+                        UploadPreview.score(model, classifier, scorer, parser, in, header, file.fileName()));
+                default -> writeJson(model, response, classifier, parser, held, run -> parser.forEachChunk(in, run));
+            }
         }
     }
 
