@@ -71,7 +71,8 @@ public record UploadPreview(Model model, String fileName, long rowCount, long wa
         List<Row> rows = new ArrayList<>();
         long[] counts = new long[3]; // rows, rows with warnings, rows with errors
         CappedBuffer csv = new CappedBuffer(DOWNLOAD_CAP);
-        CsvAnswer.write(RowFormat.CSV.writer(new OutputStreamWriter(csv, StandardCharsets.UTF_8)), model.counter(), classifier, scorer,
+        CsvAnswer.write(RowFormat.CSV.writer(new OutputStreamWriter(csv, StandardCharsets.UTF_8)), model.counter(),
+                classifier, scorer,
                 parser, in, header, new CsvAnswer.RowListener() {
                     @Override
                     public void accept(RowChunk chunk, int r, Prediction prediction) {
