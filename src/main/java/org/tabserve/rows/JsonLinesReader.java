@@ -95,20 +95,8 @@ public final class JsonLinesReader extends RowsReader {
 
     /** Where each feature sits among the columns; a 400 naming every feature the first line has no key for. */
     private int[] featureColumns(List<String> columns) {
-        List<String> features = signature.featureNames();
-        int[] at = new int[features.size()];
-        List<FieldProblem> missing = new ArrayList<>();
-        for (int i = 0; i < features.size(); i++) {
-            at[i] = columns.indexOf(features.get(i));
-            if (at[i] < 0) {
-                missing.add(new FieldProblem(features.get(i), "the first line of the JSON Lines has no key '"
-                        + features.get(i) + "'; its keys are " + columns + "; it needs " + features, null));
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw RowsException.invalidFields(missing);
-        }
-        return at;
+        return CsvHeader.featureColumns(signature, columns, feature -> "the first line of the JSON Lines has no key '"
+                + feature + "'; its keys are " + columns + "; it needs " + signature.featureNames());
     }
 
     /**
