@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Scores the chunks of a CSV upload on every core while the request thread goes on parsing and writing: each chunk
- * is one model call on a small pool, at most {@code threads} chunks are in flight, and the results are handed to the
- * sink strictly in upload order on the request thread. One model call per chunk took one core; the SVM's kernel
+ * Scores the chunks of an upload of rows (any format) on every core while the request thread goes on parsing and
+ * writing: each chunk is one model call on a small pool, at most {@code threads} chunks are in flight, and the
+ * results are handed to the sink strictly in upload order on the request thread. One model call per chunk took one core; the SVM's kernel
  * dominates, so a 2-core machine scores twice as fast with two chunks at once (ORT allows concurrent runs on one
  * session). The pool belongs to the servlet and is shut down with it.
  */
@@ -75,7 +75,7 @@ public final class ChunkScorer implements AutoCloseable {
         return inFlight;
     }
 
-    /** A pipeline for one upload: pass it to {@link CsvRowsParser#forEachChunk}, then call {@link Run#finish()}. */
+    /** A pipeline for one upload: pass it to {@link RowsReader#forEachChunk}, then call {@link Run#finish()}. */
     public Run start(Model classifier, PredictionCounter counted, Sink sink) {
         return new Run(classifier, counted, sink, true);
     }

@@ -2,6 +2,7 @@ package org.tabserve.rows;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import org.apache.commons.io.input.BOMInputStream;
 import org.tabserve.model.ModelSignature;
 
 import java.io.IOException;
@@ -22,9 +23,9 @@ import java.util.Map;
  * others kept but not used); each line's values are read as a CSV's cells would be: a number or a string by its text,
  * {@code null} and {@code NaN} (pandas' missing values) as missing, {@code true}/{@code false} as their words. A line
  * that is not an object of such values, or has a key the first line has not, is a bad row (refused in its place with
- * {@link OnError#ROW}); a key it lacks is a missing value. Empty lines are no rows. A line past
- * {@link CsvRowLimits#MAX_ROW_CHARS} characters is refused with a 413 before it is held, and the heap a long line holds
- * is reserved as a CSV row's is.
+ * {@link OnError#ROW}); a key it lacks is a missing value. Empty lines are no rows, and a byte order mark is dropped.
+ * A line past {@link CsvRowLimits#MAX_ROW_CHARS} characters is refused with a 413 before it is held, and the heap a
+ * long line holds is reserved as a CSV row's is.
  */
 public final class JsonLinesReader extends RowsReader {
 
@@ -42,7 +43,9 @@ public final class JsonLinesReader extends RowsReader {
 
     @Override
     List<String> read(InputStream input, ChunkHandler handler, boolean withRecords) throws IOException {
-        Lines lines = new Lines(new InputStreamReader(input, StandardCharsets.UTF_8.newDecoder()
+        // A byte order mark is dropped, as the CSV's is (pandas writes none; editors on Windows may).
+        Lines lines = new Lines(new InputStreamReader(BOMInputStream.builder().setInputStream(input).get(),
+                StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)));
         try {
             String first = lines.next();
@@ -122,7 +125,8 @@ public final class JsonLinesReader extends RowsReader {
                 switch (value) {
                     case VALUE_NULL -> cells[column] = "";
                     case VALUE_STRING, VALUE_TRUE, VALUE_FALSE -> cells[column] = json.getText();
-                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> cells[column] = JsonText.isNaN(json) ? "" : json.getText();
+                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT ->
+                            cells[column] = JsonText.isNaN(json) ? "" : json.getText();
                     default -> {
                         return "has " + JsonText.describe(value) + " for '" + key + "'; a value is a number, a string"
                                 + " or null";

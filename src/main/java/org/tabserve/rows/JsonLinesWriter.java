@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * JSON Lines' {@link RowsWriter}: one object a row, keyed by the columns, one a line, as pandas reads them back with
  * {@code read_json(lines=True)}. An input cell is untyped text (a CSV has no types), so it is written as JSON would
  * have typed it: a JSON number literal as that number, empty as {@code null}, any other text as a string; the
- * answer's cells keep their types (a label is a string, a probability a number), empty ones {@code null}.
+ * answer's cells keep their types (a label is a string, a probability a number), empty ones {@code null}, and a
+ * number that is not finite is written as its name in a string ({@code "NaN"}), as Jackson writes one.
  */
 final class JsonLinesWriter implements RowsWriter {
 
@@ -55,9 +56,9 @@ final class JsonLinesWriter implements RowsWriter {
         }
         for (Object cell : answer) {
             json.writeFieldName(names.get(column++));
-            if (cell instanceof Number number) {
-                json.writeNumber(number.toString());
-            } else if (cell == null || cell.toString().isEmpty()) {
+            if (cell instanceof Number number && Double.isFinite(number.doubleValue())) {
+                json.writeNumber(number.toString()); // the CSV's text of it: Float.toString, Double.toString
+            } else if (cell == null || cell.toString().isEmpty()) { // no answer, as the CSV's empty cell
                 json.writeNull();
             } else {
                 json.writeString(cell.toString());

@@ -73,7 +73,8 @@ class JsonLinesTest {
             Http penguins = new Http(server);
             byte[] lines = fixture("penguins.jsonl");
             for (String query : new String[]{"", "?format=csv"}) {
-                Http.Response fromCsv = penguins.upload("/predict_file" + query, Multipart.csv(fixture("penguins.csv")));
+                Http.Response fromCsv = penguins.upload("/predict_file" + query,
+                        Multipart.csv(fixture("penguins.csv")));
                 Http.Response fromLines = penguins.upload("/predict_file" + query,
                         jsonLines(lines, "penguins.jsonl", JSON_LINES));
                 assertEquals(200, fromLines.status(), fromLines.text());
@@ -92,7 +93,8 @@ class JsonLinesTest {
                 "{\"variance\":\"high\",\"skewness\":8.6,\"curtosis\":-2.8,\"entropy\":-0.4}",
                 "[1, 2, 3, 4]",
                 "{\"variance\":3.6,\"skewness\":8.6,\"curtosis\":-2.8,\"entropy\":-0.4,\"colour\":\"green\"}",
-                "{\"variance\":3.6,\"skewness\":8.6,\"curtosis\":-2.8,\"entropy\":", GOOD, "").getBytes(StandardCharsets.UTF_8);
+                "{\"variance\":3.6,\"skewness\":8.6,\"curtosis\":-2.8,\"entropy\":", GOOD, "")
+                .getBytes(StandardCharsets.UTF_8);
         Http.Response refused = http.upload("/predict_file", jsonLines(body, "rows.jsonl", JSON_LINES));
         assertEquals(400, refused.status(), refused.text());
         JsonNode errors = refused.problem(400).get("errors");
@@ -119,6 +121,14 @@ class JsonLinesTest {
         assertEquals(200, mlflow.status(), mlflow.text());
         assertEquals("[\"0\",null,null,null,null,\"0\"]".replace("\"0\"", mlflow.json().get("predictions").get(0)
                 .toString()), mlflow.json().get("predictions").toString());
+    }
+
+    @Test
+    void aByteOrderMarkIsDroppedAsTheCsvsIs() {
+        Http.Response answer = http.post("/invocations", JSON_LINES,
+                ("\uFEFF" + GOOD + "\r\n").getBytes(StandardCharsets.UTF_8));
+        assertEquals(200, answer.status(), answer.text());
+        assertEquals(1, answer.json().get("predictions").size());
     }
 
     @Test

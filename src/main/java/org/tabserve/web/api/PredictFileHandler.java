@@ -288,7 +288,8 @@ public final class PredictFileHandler implements AutoCloseable {
         response.setStatus(200);
         response.setContentType("text/csv;charset=UTF-8");
         response.setHeader("Content-Disposition", "attachment; filename=\"predictions.csv\"");
-        CsvAnswer.write(RowFormat.CSV.writer(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8)),
+        CsvAnswer.write(RowFormat.CSV.writer(
+                        new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8)),
                 model.counter(), classifier,
                 scorer, parser, in, header, (chunk, row, prediction) -> { });
     }

@@ -696,7 +696,8 @@ public class RequestParsersFuzzTest {
         } catch (HttpProblem | RowsException refusal) {
             HttpProblem problem = Problems.of(refusal);
             assertClearProblem(problem);
-            HttpProblem streamed = assertThrowsProblem(() -> reader.forEachChunk(new ByteArrayInputStream(body), c -> { }));
+            HttpProblem streamed = assertThrowsProblem(
+                    () -> reader.forEachChunk(new ByteArrayInputStream(body), c -> { }));
             assertEquals(problem.detail(), streamed.detail());
             HttpProblem kept = assertThrowsProblem(() -> reader.validateAndKeep(new ByteArrayInputStream(body),
                     KEEP_ROWS, chunk -> { }, (n, chars) -> true));
@@ -721,7 +722,8 @@ public class RequestParsersFuzzTest {
     private static void jsonLinesInPlace(byte[] body, HttpProblem rejected) throws IOException {
         List<RowChunk> chunks;
         try {
-            chunks = new JsonLinesReader(SIGNATURE, MAX_ROWS).onError(OnError.ROW).readAll(new ByteArrayInputStream(body));
+            chunks = new JsonLinesReader(SIGNATURE, MAX_ROWS).onError(OnError.ROW)
+                    .readAll(new ByteArrayInputStream(body));
         } catch (HttpProblem | RowsException refusal) {
             HttpProblem problem = Problems.of(refusal);
             assertClearProblem(problem);
