@@ -3,7 +3,6 @@ package org.tabserve.rows;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.apache.commons.io.input.BOMInputStream;
-import org.tabserve.model.Batch;
 import org.tabserve.model.ModelSignature;
 
 import java.io.BufferedReader;
