@@ -75,7 +75,9 @@ class WarContentsIT {
         assertTrue(entries.contains("WEB-INF/lib-jetty/tabserve-launcher.jar"));
         List<String> atRoot = entries.stream().filter(e -> e.endsWith(".class") && !e.startsWith("WEB-INF/")).toList();
         assertEquals(List.of("org/tabserve/launcher/Main.class", "org/tabserve/launcher/WarCache$Unpacked.class",
-                "org/tabserve/launcher/WarCache.class"), atRoot.stream().sorted().toList(), "only the bootstrap sits at the WAR's root");
+                "org/tabserve/launcher/WarCache.class", "org/tabserve/launcher/WarCacheCleaner.class",
+                "org/tabserve/launcher/WarCacheNatives.class", "org/tabserve/launcher/WarCacheRoots.class"),
+                atRoot.stream().sorted().toList(), "only the bootstrap sits at the WAR's root");
     }
 
     @Test

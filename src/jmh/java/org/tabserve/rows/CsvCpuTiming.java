@@ -40,11 +40,11 @@ public final class CsvCpuTiming {
         }
         byte[] csv = text.toString().getBytes(StandardCharsets.UTF_8);
         try (Model classifier = OnnxModelLoader.load(Path.of("model.onnx"))) {
-            List<CsvRowsParser.Chunk> chunks = new ArrayList<>();
+            List<RowChunk> chunks = new ArrayList<>();
             new CsvRowsParser(classifier.signature(), 1_000_000).validateAndKeep(new ByteArrayInputStream(csv),
                     1_000_000, chunks::add, (n, chars) -> true);
             List<List<Prediction>> predictions = new ArrayList<>();
-            for (CsvRowsParser.Chunk chunk : chunks) {
+            for (RowChunk chunk : chunks) {
                 predictions.add(classifier.predict(chunk.batch()));
             }
             ModelCard card = classifier.card();
@@ -76,7 +76,7 @@ public final class CsvCpuTiming {
                 }
             };
             Part model = () -> {
-                for (CsvRowsParser.Chunk chunk : chunks) {
+                for (RowChunk chunk : chunks) {
                     classifier.predict(chunk.batch());
                 }
             };

@@ -199,18 +199,18 @@ public class WebPathsBenchmark {
         return count[0];
     }
 
-    private CsvRowsParser.Chunk chunk;
+    private RowChunk chunk;
     private List<Prediction> chunkPredictions;
 
     private void scoredChunk() throws IOException {
         new CsvRowsParser(classifier.signature(), 1_000_000).validateAndKeep(new ByteArrayInputStream(csv10000),
-                CsvRowsParser.CHUNK_ROWS, c -> chunk = chunk == null ? c : chunk, (rows, chars) -> true);
+                RowsReader.CHUNK_ROWS, c -> chunk = chunk == null ? c : chunk, (rows, chars) -> true);
         chunkPredictions = classifier.predict(chunk.batch());
     }
 
     /** Writing one chunk's JSON answer, row by row with the one-row writer: nanoseconds per row. */
     @Benchmark
-    @OperationsPerInvocation(CsvRowsParser.CHUNK_ROWS)
+    @OperationsPerInvocation(RowsReader.CHUNK_ROWS)
     public void jsonWriteChunk() throws IOException {
         ModelCard card = classifier.card();
         try (JsonGenerator json = JsonText.FACTORY.createGenerator(OutputStream.nullOutputStream())) {
@@ -224,7 +224,7 @@ public class WebPathsBenchmark {
 
     /** The same with the names encoded once ({@link PredictionJson.Rows}), as the servlets write many rows. */
     @Benchmark
-    @OperationsPerInvocation(CsvRowsParser.CHUNK_ROWS)
+    @OperationsPerInvocation(RowsReader.CHUNK_ROWS)
     public void jsonWriteChunkEncoded() throws IOException {
         PredictionJson.Rows rows = new PredictionJson.Rows(classifier.signature(), classifier.card());
         try (JsonGenerator json = JsonText.FACTORY.createGenerator(OutputStream.nullOutputStream())) {

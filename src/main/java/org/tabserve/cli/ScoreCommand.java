@@ -3,6 +3,7 @@ package org.tabserve.cli;
 import org.tabserve.model.Model;
 import org.tabserve.rows.CsvAnswer;
 import org.tabserve.rows.CsvFiles;
+import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.OnError;
 import org.tabserve.rows.RowsException;
 
@@ -23,7 +24,9 @@ import java.util.Set;
 
 /**
  * {@code score}: a CSV scored to a CSV with no server, with the answer {@code POST /predict_file} gives for
- * {@code Accept: text/csv} (the same reader, the same writer, every core). The file is read once to check every row,
+ * {@code Accept: text/csv} (the same reader, the same writer, every core). A file named {@code .jsonl} or
+ * {@code .ndjson} is read as JSON Lines and, as {@code --out}, written as JSON Lines (the same columns, one object a
+ * row, {@link RowFormat}); any other name, and stdout, is CSV. The file is read once to check every row,
  * then again to score it, so a file with a bad row writes nothing (unless {@code --on-error row}: then every row is
  * written, a bad one with its errors in its place); an output file appears complete or not at all, and
  * an output that is not a regular file (a device, a FIFO) is written through, never replaced.
@@ -31,8 +34,11 @@ import java.util.Set;
 final class ScoreCommand extends ModelCommand {
 
     static final String NAME = "score";
-    static final String USAGE = "usage: java -jar tabserve.war score --model MODEL.onnx --data ROWS.csv --out"
-            + " SCORED.csv|- [--force] [--on-error reject|row]\n"
+    static final String USAGE = "usage: java -jar tabserve.war score --model MODEL.onnx --data ROWS.csv|ROWS.jsonl"
+            + " --out SCORED.csv|SCORED.jsonl|- [--force] [--on-error reject|row]\n"
+            + "ROWS.jsonl (or .ndjson) is read as JSON Lines, one object a row as pandas' to_json(orient=\"records\","
+            + " lines=True) writes them; SCORED.jsonl (or .ndjson) is written as JSON Lines, the same columns as the"
+            + " CSV's, one object a row; any other name, and - (stdout), is CSV.\n"
             + "--on-error reject (the default, as every route's ?on_error) writes nothing when a row cannot be scored"
             + " and lists its bad values; --on-error row writes every row, a bad one with empty answer columns and its"
             + " errors in a last column 'error', as POST /predict_file?format=csv&on_error=row answers.";
@@ -67,17 +73,19 @@ final class ScoreCommand extends ModelCommand {
                 throw CommandException.refused(NAME + ": --out " + target + " is a directory; name a file in it");
             }
         }
+        RowFormat format = RowFormat.ofFileName(data.getFileName().toString()).orElse(RowFormat.CSV);
+        RowFormat answer = toStdout ? RowFormat.CSV : RowFormat.ofFileName(target).orElse(RowFormat.CSV);
         try (Model model = load(NAME, modelFile)) {
             long start = System.nanoTime();
             Progress progress = new Progress(err, NAME + ": " + data.getFileName(), Files.size(data));
             long rows;
             long[] refused = {0};
             if (toStdout) {
-                rows = write(model, data, out, onError, refused, progress);
+                rows = write(model, data, format, out, answer, onError, refused, progress);
             } else if (Files.exists(file) && !Files.isRegularFile(file)) {
                 // A device or a FIFO (or a link to one) is written through: a rename would put a file in its place.
                 try (OutputStream stream = Files.newOutputStream(file, StandardOpenOption.WRITE)) {
-                    rows = write(model, data, stream, onError, refused, progress);
+                    rows = write(model, data, format, stream, answer, onError, refused, progress);
                 }
             } else {
                 // A regular file is replaced whole; through a link, the file it points to, and the link stays.
@@ -85,7 +93,7 @@ final class ScoreCommand extends ModelCommand {
                 Path tmp = Files.createTempFile(replaced.getParent(), "." + replaced.getFileName(), ".tmp");
                 try {
                     try (OutputStream stream = Files.newOutputStream(tmp)) {
-                        rows = write(model, data, stream, onError, refused, progress);
+                        rows = write(model, data, format, stream, answer, onError, refused, progress);
                     }
                     org.tabserve.card.CardFile.permissionsOf(data, tmp);
                     Files.move(tmp, replaced, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -118,8 +126,8 @@ final class ScoreCommand extends ModelCommand {
         }
     }
 
-    private static long write(Model model, Path data, OutputStream stream, OnError onError, long[] refused,
-                              Progress progress) throws IOException {
+    private static long write(Model model, Path data, RowFormat rows, OutputStream stream, RowFormat answer,
+                              OnError onError, long[] refused, Progress progress) throws IOException {
         long[] bytes = {0};
         Writer writer = new BufferedWriter(new OutputStreamWriter(new NonClosing(stream), StandardCharsets.UTF_8),
                 1 << 16);
@@ -133,7 +141,7 @@ final class ScoreCommand extends ModelCommand {
                     return n;
                 }
             }, 1 << 16);
-        }, writer, onError, rows -> progress.rows(rows, bytes[0]));
+        }, rows, answer.writer(writer), onError, written -> progress.rows(written, bytes[0]));
         progress.done(bytes[0]);
         return progress.rowCount();
     }

@@ -52,8 +52,8 @@ public final class Main {
         // temporary copy as before (deleted at exit).
         Optional<WarCache.Unpacked> cached = WarCache.open(war, System.getenv(), line -> System.err.println("tabserve: " + line));
         cached.flatMap(WarCache.Unpacked::ortNatives).ifPresent(natives -> {
-            if (System.getProperty(WarCache.ORT_NATIVE_PATH) == null) { // an operator's own setting wins
-                System.setProperty(WarCache.ORT_NATIVE_PATH, natives.toString());
+            if (System.getProperty(WarCacheNatives.ORT_NATIVE_PATH) == null) { // an operator's own setting wins
+                System.setProperty(WarCacheNatives.ORT_NATIVE_PATH, natives.toString());
             }
         });
         Path jars = null;

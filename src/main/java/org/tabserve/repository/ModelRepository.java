@@ -8,14 +8,9 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Function;
 
 /**
@@ -41,9 +36,8 @@ import java.util.function.Function;
  *       not bring it back.</li>
  * </ul>
  *
- * <p>Why it is longer than 300 lines: it is the repository's whole public API (start, poll, load, unload, install,
- * serve, lease, index, default model, readiness, close), each call documented with its failure kinds; about 250
- * lines are code, and the work behind the calls is in the three helpers above.
+ * <p>It decides what changes (start, poll, load, unload, install, serve, close) under its lock; the versions
+ * themselves, and the questions requests ask of them (lease, index, default model), are the {@link ModelIndex}'s.
  */
 public final class ModelRepository implements AutoCloseable {
 
@@ -55,7 +49,7 @@ public final class ModelRepository implements AutoCloseable {
     private final DirectoryWatcher watcher;
     private final ModelInstaller installer;
     /** Every model version the repository knows of, by name, then version. */
-    private final Map<String, NavigableMap<Long, ServedModel>> models = new ConcurrentHashMap<>();
+    private final ModelIndex models = new ModelIndex();
 
     // Guarded by this, as is the watcher's state: what scans, loads, installs and explicit calls decide together.
     private boolean started;
@@ -131,7 +125,7 @@ public final class ModelRepository implements AutoCloseable {
             ModelKey.checkName(name);
             work = watcher.load(name);
         }
-        return work.thenApply(ignored -> statuses(name));
+        return work.thenApply(ignored -> models.statuses(name));
     }
 
     /**
@@ -145,13 +139,13 @@ public final class ModelRepository implements AutoCloseable {
         ModelKey.checkName(name);
         List<CompletableFuture<Void>> work = new ArrayList<>();
         synchronized (this) {
-            NavigableMap<Long, ServedModel> versions = models.get(name);
-            if (versions == null || versions.values().stream().allMatch(s -> s.state() == ModelState.UNLOADING)) {
+            List<ServedModel> versions = models.versions(name);
+            if (versions.stream().allMatch(s -> s.state() == ModelState.UNLOADING)) {
                 throw new RepositoryException(RepositoryException.Kind.NOT_FOUND, "no model '" + name
-                        + "' is loaded; models: " + names());
+                        + "' is loaded; models: " + models.names());
             }
             watcher.holdUnloaded(name);
-            for (ServedModel served : versions.values()) {
+            for (ServedModel served : versions) {
                 work.add(loaders.submit(name, served::unload));
             }
         }
@@ -192,10 +186,7 @@ public final class ModelRepository implements AutoCloseable {
         ModelKey.checkName(name);
         ServedModel served;
         synchronized (this) {
-            NavigableMap<Long, ServedModel> versions = models.get(name);
-            ServedModel highest = versions == null ? null : versions.descendingMap().values().stream()
-                    .filter(s -> s.state() != ModelState.UNLOADING).findFirst().orElse(null);
-            served = highest != null ? highest : slot(new ModelKey(name, 1), true);
+            served = models.highestLive(name).orElseGet(() -> slot(new ModelKey(name, 1), true));
             watcher.released(name);
             if (closed || !served.serve(model, served.attempted())) {
                 throw new RepositoryException(RepositoryException.Kind.IO, "the repository is closed; " + name
@@ -215,24 +206,7 @@ public final class ModelRepository implements AutoCloseable {
      *         why)
      */
     public Lease lease(String name) {
-        NavigableMap<Long, ServedModel> versions = models.get(name);
-        if (versions != null) {
-            for (ServedModel served : versions.descendingMap().values()) {
-                if (served.state() == ModelState.READY) {
-                    Optional<Lease> lease = served.lease();
-                    if (lease.isPresent()) {
-                        return lease.get();
-                    }
-                }
-            }
-        }
-        List<ModelStatus> statuses = statuses(name);
-        if (statuses.isEmpty() || statuses.stream().allMatch(s -> s.state() == ModelState.UNLOADING)) {
-            throw new RepositoryException(RepositoryException.Kind.NOT_FOUND, "no model named '" + name
-                    + "'; models: " + names());
-        }
-        throw new RepositoryException(RepositoryException.Kind.UNAVAILABLE, "model '" + name + "' is not ready: "
-                + describe(statuses));
+        return models.lease(name);
     }
 
     /**
@@ -242,34 +216,17 @@ public final class ModelRepository implements AutoCloseable {
      *         ready, saying which versions are
      */
     public Lease lease(String name, long version) {
-        NavigableMap<Long, ServedModel> versions = models.get(name);
-        ServedModel served = versions == null ? null : versions.get(version);
-        if (served != null && served.state() == ModelState.READY) {
-            Optional<Lease> lease = served.lease();
-            if (lease.isPresent()) {
-                return lease.get();
-            }
-        }
-        if (versions == null || versions.isEmpty()) {
-            throw new RepositoryException(RepositoryException.Kind.NOT_FOUND, "no model named '" + name
-                    + "'; models: " + names());
-        }
-        String why = served == null ? "" : " (" + describe(List.of(served.status())) + ")";
-        throw new RepositoryException(RepositoryException.Kind.NOT_FOUND, "version " + version + " of model '"
-                + name + "' is not loaded" + why + "; loaded versions: " + readyVersions(name));
+        return models.lease(name, version);
     }
 
     /** @return the versions of {@code name} that are ready, lowest first */
     public List<Long> readyVersions(String name) {
-        NavigableMap<Long, ServedModel> versions = models.get(name);
-        return versions == null ? List.of() : versions.values().stream()
-                .filter(s -> s.state() == ModelState.READY).map(s -> s.key().version()).toList();
+        return models.readyVersions(name);
     }
 
     /** @return every model version known, with its state (and why, when it is not ready), by name and version */
     public List<ModelStatus> index() {
-        return models.values().stream().flatMap(v -> v.values().stream()).map(ServedModel::status)
-                .sorted(Comparator.comparing(ModelStatus::name).thenComparingLong(ModelStatus::version)).toList();
+        return models.statuses();
     }
 
     /**
@@ -281,27 +238,7 @@ public final class ModelRepository implements AutoCloseable {
         if (options.defaultModel().isPresent()) {
             return options.defaultModel();
         }
-        // Asked by every request on a root route: one pass over the names, no index built and sorted.
-        String firstReady = null;
-        String first = null;
-        for (Map.Entry<String, NavigableMap<Long, ServedModel>> entry : models.entrySet()) {
-            String name = entry.getKey();
-            if (entry.getValue().isEmpty()) {
-                continue;
-            }
-            if (first == null || name.compareTo(first) < 0) {
-                first = name;
-            }
-            if (firstReady == null || name.compareTo(firstReady) < 0) {
-                for (ServedModel version : entry.getValue().values()) { // a loop: a stream here cost ~1 µs a request
-                    if (version.state() == ModelState.READY) {
-                        firstReady = name;
-                        break;
-                    }
-                }
-            }
-        }
-        return Optional.ofNullable(firstReady != null ? firstReady : first);
+        return models.firstByName();
     }
 
     /**
@@ -310,9 +247,7 @@ public final class ModelRepository implements AutoCloseable {
      */
     public boolean ready() {
         CompletableFuture<Void> first = startup;
-        return first != null && first.isDone()
-                && models.values().stream().flatMap(v -> v.values().stream())
-                .anyMatch(s -> s.state() == ModelState.READY);
+        return first != null && first.isDone() && models.anyReady();
     }
 
     /** @return the settings this repository runs with */
@@ -333,7 +268,7 @@ public final class ModelRepository implements AutoCloseable {
         }
         watcher.close();
         loaders.close();
-        models.values().forEach(versions -> versions.values().forEach(ServedModel::unload));
+        models.versions().forEach(ServedModel::unload);
     }
 
     // ---- for the watcher, the loader pool and the installer (callers of slot and checkRoom hold this) ----
@@ -349,16 +284,12 @@ public final class ModelRepository implements AutoCloseable {
 
     /** @return every version known, of every model */
     List<ServedModel> versions() {
-        return models.values().stream().flatMap(v -> v.values().stream()).toList();
+        return models.versions();
     }
 
     /** @throws RepositoryException of kind {@link RepositoryException.Kind#LIMIT} when {@code key} would not fit */
     void checkRoom(ModelKey key) {
-        long busy = models.values().stream().flatMap(v -> v.values().stream())
-                .filter(s -> !s.key().equals(key))
-                .filter(s -> s.loaded() ? s.state() != ModelState.UNLOADING : s.state() == ModelState.LOADING)
-                .count();
-        if (busy >= options.maxModels()) {
+        if (models.busyBesides(key) >= options.maxModels()) {
             // No count of what is loaded in the words: they stay the same while the version waits, so it is told once.
             throw new RepositoryException(RepositoryException.Kind.LIMIT, key + " is not loaded: --max-models ("
                     + RepositoryOptions.MAX_MODELS + ") is " + options.maxModels() + " and that many model versions"
@@ -368,24 +299,18 @@ public final class ModelRepository implements AutoCloseable {
 
     /** @return the live holder of {@code key}; with {@code create}, a new one replacing none or an unloading one */
     ServedModel slot(ModelKey key, boolean create) {
-        NavigableMap<Long, ServedModel> versions = models.get(key.name());
-        ServedModel served = versions == null ? null : versions.get(key.version());
+        ServedModel served = models.get(key);
         if (!create || (served != null && served.state() != ModelState.UNLOADING)) {
             return served;
         }
-        ServedModel fresh = new ServedModel(key, this::gone);
-        models.computeIfAbsent(key.name(), name -> new ConcurrentSkipListMap<>()).put(key.version(), fresh);
-        return fresh;
+        return models.replace(key, this::gone);
     }
 
     /** An unloaded version's last lease closed: forget it (unless a new load of it took its place). */
     private void gone(ServedModel served) {
         ModelKey key = served.key();
         synchronized (this) {
-            NavigableMap<Long, ServedModel> versions = models.get(key.name());
-            if (versions != null && versions.remove(key.version(), served) && versions.isEmpty()) {
-                models.remove(key.name());
-            }
+            models.remove(served);
         }
         LOG.log(System.Logger.Level.INFO, "{0} unloaded", key);
         listener.unloaded(key.name(), key.version());
@@ -395,25 +320,5 @@ public final class ModelRepository implements AutoCloseable {
     Path directory() {
         return options.directory().orElseThrow(() -> new RepositoryException(RepositoryException.Kind.NOT_FOUND,
                 "tabserve was started without --models: it serves the one model it was given, and loads no other"));
-    }
-
-    // ---- helpers ----
-
-    private List<ModelStatus> statuses(String name) {
-        NavigableMap<Long, ServedModel> versions = models.get(name);
-        return versions == null ? List.of() : versions.values().stream().map(ServedModel::status).toList();
-    }
-
-    private List<String> names() {
-        return models.keySet().stream().sorted().toList();
-    }
-
-    private static String describe(List<ModelStatus> statuses) {
-        List<String> parts = new ArrayList<>();
-        for (ModelStatus status : statuses) {
-            parts.add("version " + status.version() + " " + status.state()
-                    + status.reason().map(r -> " (" + r + ")").orElse(""));
-        }
-        return String.join("; ", parts);
     }
 }

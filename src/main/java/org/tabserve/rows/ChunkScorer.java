@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Scores the chunks of a CSV upload on every core while the request thread goes on parsing and writing: each chunk
- * is one model call on a small pool, at most {@code threads} chunks are in flight, and the results are handed to the
- * sink strictly in upload order on the request thread. One model call per chunk took one core; the SVM's kernel
+ * Scores the chunks of an upload of rows (any format) on every core while the request thread goes on parsing and
+ * writing: each chunk is one model call on a small pool, at most {@code threads} chunks are in flight, and the
+ * results are handed to the sink strictly in upload order on the request thread. One model call per chunk took one core; the SVM's kernel
  * dominates, so a 2-core machine scores twice as fast with two chunks at once (ORT allows concurrent runs on one
  * session). The pool belongs to the servlet and is shut down with it.
  */
@@ -27,12 +27,12 @@ public final class ChunkScorer implements AutoCloseable {
 
     /** Receives each chunk with its predictions, in upload order, on the request thread. */
     public interface Sink {
-        void accept(CsvRowsParser.Chunk chunk, List<Prediction> predictions) throws IOException;
+        void accept(RowChunk chunk, List<Prediction> predictions) throws IOException;
     }
 
     /**
      * A sink with work on a chunk's predictions that does not need the request thread (writing its numbers as text,
-     * say): while a chunk is handed to {@link #accept(CsvRowsParser.Chunk, List, Object)}, the pool prepares the next
+     * say): while a chunk is handed to {@link #accept(RowChunk, List, Object)}, the pool prepares the next
      * {@link #ahead()} chunks already scored, so the request thread, which alone writes the answer, does less. A chunk
      * that was not prepared in time is prepared on the request thread at its turn; either way each chunk is prepared
      * once and handed on in upload order. What a prepared chunk holds is the sink's to count: at most
@@ -42,16 +42,16 @@ public final class ChunkScorer implements AutoCloseable {
      */
     public interface Preparing<T> extends Sink {
         /** Runs on a scoring thread or, for a chunk not prepared ahead, on the request thread. */
-        T prepare(CsvRowsParser.Chunk chunk, List<Prediction> predictions);
+        T prepare(RowChunk chunk, List<Prediction> predictions);
 
         /** Receives each chunk with its predictions and its preparation, in upload order, on the request thread. */
-        void accept(CsvRowsParser.Chunk chunk, List<Prediction> predictions, T prepared) throws IOException;
+        void accept(RowChunk chunk, List<Prediction> predictions, T prepared) throws IOException;
 
         /** @return how many chunks after the one being handed on the pool may prepare at once (0: none ahead) */
         int ahead();
 
         @Override
-        default void accept(CsvRowsParser.Chunk chunk, List<Prediction> predictions) throws IOException {
+        default void accept(RowChunk chunk, List<Prediction> predictions) throws IOException {
             accept(chunk, predictions, prepare(chunk, predictions));
         }
     }
@@ -75,7 +75,7 @@ public final class ChunkScorer implements AutoCloseable {
         return inFlight;
     }
 
-    /** A pipeline for one upload: pass it to {@link CsvRowsParser#forEachChunk}, then call {@link Run#finish()}. */
+    /** A pipeline for one upload: pass it to {@link RowsReader#forEachChunk}, then call {@link Run#finish()}. */
     public Run start(Model classifier, PredictionCounter counted, Sink sink) {
         return new Run(classifier, counted, sink, true);
     }
@@ -85,19 +85,19 @@ public final class ChunkScorer implements AutoCloseable {
         return new Run(classifier, counted, sink, false);
     }
 
-    public final class Run implements CsvRowsParser.ChunkHandler {
+    public final class Run implements RowsReader.ChunkHandler {
 
         /**
          * One chunk's model call on the pool. Whoever claims it first decides its fate: the pool thread runs it, or
          * {@link #cancel()} drops it before it starts; a call already running is waited for, never abandoned.
          */
         private final class Pending {
-            private final CsvRowsParser.Chunk chunk;
+            private final RowChunk chunk;
             private final AtomicBoolean claimed = new AtomicBoolean();
             private final CountDownLatch done = new CountDownLatch(1);
             private final Future<List<Prediction>> predictions;
 
-            Pending(CsvRowsParser.Chunk chunk) {
+            Pending(RowChunk chunk) {
                 this.chunk = chunk;
                 this.predictions = pool.submit(this::score);
             }
@@ -212,7 +212,7 @@ public final class ChunkScorer implements AutoCloseable {
         }
 
         @Override
-        public void accept(CsvRowsParser.Chunk chunk) throws IOException {
+        public void accept(RowChunk chunk) throws IOException {
             if (!parallel) {
                 sink.accept(chunk, countIn(counted, chunk, predict(classifier, chunk)));
                 return;
@@ -228,7 +228,7 @@ public final class ChunkScorer implements AutoCloseable {
          * how many chunks wait: scoring goes on while an upload is still being checked, and nothing is answered unless
          * it passes. The caller bounds the rows it hands on this way.
          */
-        public void ahead(CsvRowsParser.Chunk chunk) {
+        public void ahead(RowChunk chunk) {
             pending.add(new Pending(chunk));
         }
 
@@ -296,13 +296,13 @@ public final class ChunkScorer implements AutoCloseable {
     }
 
     /** Counts a chunk's predictions; a chunk of bad rows alone made none and has no batch to count. */
-    private static List<Prediction> countIn(PredictionCounter counted, CsvRowsParser.Chunk chunk,
+    private static List<Prediction> countIn(PredictionCounter counted, RowChunk chunk,
                                             List<Prediction> predictions) {
         return chunk.size() == 0 ? predictions : counted.counted(chunk.batch(), predictions);
     }
 
     /** A chunk's predictions; a chunk of bad rows alone ({@link OnError#ROW}) has none, and no model call. */
-    private static List<Prediction> predict(Model classifier, CsvRowsParser.Chunk chunk) {
+    private static List<Prediction> predict(Model classifier, RowChunk chunk) {
         return chunk.size() == 0 ? List.of() : classifier.predict(chunk.batch());
     }
 

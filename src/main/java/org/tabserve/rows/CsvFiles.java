@@ -1,6 +1,5 @@
 package org.tabserve.rows;
 
-import org.apache.commons.csv.CSVRecord;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
@@ -76,7 +75,7 @@ public final class CsvFiles {
      * The file's row number of each row of a chunk's batch: from its places with {@link OnError#ROW}, otherwise
      * counted on from the rows {@code read} before it (every row is then in a batch).
      */
-    private static long[] numbers(CsvRowsParser.Chunk chunk, long[] read) {
+    private static long[] numbers(RowChunk chunk, long[] read) {
         long[] numbers = new long[chunk.size()];
         if (chunk.places() != null) {
             for (RowPlace place : chunk.places()) {
@@ -94,7 +93,7 @@ public final class CsvFiles {
     }
 
     /** Tells each bad row of a chunk read with {@link OnError#ROW}. */
-    private static void refusedOf(CsvRowsParser.Chunk chunk, Consumer<RowPlace> refused) {
+    private static void refusedOf(RowChunk chunk, Consumer<RowPlace> refused) {
         if (chunk.places() != null) {
             for (RowPlace place : chunk.places()) {
                 if (!place.isScored()) {
@@ -144,7 +143,16 @@ public final class CsvFiles {
      */
     public static long writeScored(Model model, Source source, Writer out, OnError onError,
                                    java.util.function.IntConsumer progress) throws IOException {
-        CsvRowsParser parser = new CsvRowsParser(model.signature(), Long.MAX_VALUE).onError(onError);
+        return writeScored(model, source, RowFormat.CSV, RowFormat.CSV.writer(out), onError, progress);
+    }
+
+    /**
+     * {@link #writeScored(Model, Source, Writer, OnError, java.util.function.IntConsumer)} for rows in any format,
+     * the answer written by {@code out} in its own.
+     */
+    public static long writeScored(Model model, Source source, RowFormat format, RowsWriter out, OnError onError,
+                                   java.util.function.IntConsumer progress) throws IOException {
+        RowsReader parser = format.reader(model.signature(), Long.MAX_VALUE).onError(onError);
         List<String> header;
         try (InputStream in = source.open()) {
             header = parser.validate(in);
@@ -155,7 +163,7 @@ public final class CsvFiles {
             CsvAnswer.write(out, (batch, predictions) -> predictions, model, scorer, parser, in, header,
                     new CsvAnswer.RowListener() {
                         @Override
-                        public void accept(CsvRowsParser.Chunk chunk, int row, Prediction prediction) {
+                        public void accept(RowChunk chunk, int row, Prediction prediction) {
                             counted();
                         }
 
@@ -165,7 +173,7 @@ public final class CsvFiles {
                         }
 
                         private void counted() {
-                            if (++rows[0] == CsvRowsParser.CHUNK_ROWS) {
+                            if (++rows[0] == RowsReader.CHUNK_ROWS) {
                                 progress.accept(rows[0]);
                                 rows[0] = 0;
                             }
@@ -218,16 +226,16 @@ public final class CsvFiles {
         return RowsException.malformed("the CSV has no column '" + column + "'; its columns are " + header);
     }
 
-    private static List<String> column(CsvRowsParser.Chunk chunk, String column) {
+    private static List<String> column(RowChunk chunk, String column) {
         if (column == null) {
             return null;
         }
+        if (!chunk.columns().contains(column)) {
+            throw noColumn(column, chunk.columns());
+        }
         List<String> values = new ArrayList<>(chunk.size());
-        for (CSVRecord record : chunk.records()) {
-            if (!record.isMapped(column)) {
-                throw noColumn(column, record.getParser().getHeaderNames());
-            }
-            values.add(record.get(column).strip());
+        for (int r = 0; r < chunk.size(); r++) {
+            values.add(chunk.cell(r, column).strip());
         }
         return values;
     }

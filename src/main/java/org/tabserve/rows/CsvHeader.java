@@ -85,21 +85,31 @@ final class CsvHeader {
 
     /** Where each feature sits in the header; a 400 naming every missing feature column, and what was read. */
     static int[] featureColumns(ModelSignature signature, List<String> header, CsvSeparator separator) {
+        return featureColumns(signature, header, feature -> "the CSV header has no column '" + feature
+                + "'; read as " + separator.description + ", its columns are " + header + "; it needs "
+                + signature.featureNames() + " (separated by commas, semicolons or tabs)");
+    }
+
+    /**
+     * Where each feature sits among an input's columns, whatever its format; a 400 naming every missing feature.
+     *
+     * @param missing what a missing feature's error says, in the input's words
+     */
+    static int[] featureColumns(ModelSignature signature, List<String> columns,
+                                java.util.function.UnaryOperator<String> missing) {
         List<String> features = signature.featureNames();
-        int[] columns = new int[features.size()];
-        List<FieldProblem> missing = new ArrayList<>();
+        int[] at = new int[features.size()];
+        List<FieldProblem> problems = new ArrayList<>();
         for (int i = 0; i < features.size(); i++) {
-            columns[i] = header.indexOf(features.get(i));
-            if (columns[i] < 0) {
-                missing.add(new FieldProblem(features.get(i), "the CSV header has no column '" + features.get(i)
-                        + "'; read as " + separator.description + ", its columns are " + header + "; it needs "
-                        + features + " (separated by commas, semicolons or tabs)", null));
+            at[i] = columns.indexOf(features.get(i));
+            if (at[i] < 0) {
+                problems.add(new FieldProblem(features.get(i), missing.apply(features.get(i)), null));
             }
         }
-        if (!missing.isEmpty()) {
-            throw RowsException.invalidFields(missing);
+        if (!problems.isEmpty()) {
+            throw RowsException.invalidFields(problems);
         }
-        return columns;
+        return at;
     }
 
     /**

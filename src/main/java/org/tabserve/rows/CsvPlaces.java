@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.function.IntFunction;
 
 /**
- * The rows of one chunk read with {@link OnError#ROW}, for {@link CsvPass}: each in file order with the problems found
+ * The rows of one chunk read with {@link OnError#ROW}, for {@link RowPass}: each in file order with the problems found
  * so far (while it is read, then when its chunk is made a batch), until the chunk is handed on and they become
  * {@link RowPlace}s. A row's problems are bounded ({@link RowPlace#MAX_PROBLEMS}), so that a wide row of bad cells
  * holds no more than that.
@@ -31,7 +31,7 @@ final class CsvPlaces {
 
     private final List<Entry> entries = new ArrayList<>();
     /** Each candidate's entry. */
-    private final int[] entryOf = new int[CsvRowsParser.CHUNK_ROWS];
+    private final int[] entryOf = new int[RowsReader.CHUNK_ROWS];
     /** The problems of the row being read, or null while it has none; and how many more were not kept. */
     private List<FieldProblem> current;
     private int currentMore;

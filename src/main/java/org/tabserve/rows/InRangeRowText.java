@@ -14,6 +14,14 @@ import java.util.Arrays;
  * generator itself, so that {@link PredictionJson.Rows} writes a large answer's rows as one raw value each, with the
  * same bytes.
  *
+ * <p>Why a second way of writing one answer shape is kept (issue 35 asked to lose it if the speed allowed): it is the
+ * generator's own text, not a second writer's, replayed, and what it saves is per row, where an upload's answer
+ * spends its time: a dozen generator calls per row became one raw value ({@code d09709e}: 1.96 to 1.87 us of server
+ * CPU a row on {@code bench/csv-ab}, bench/RESULTS.md), and with {@link ChunkScorer.Preparing} the probabilities'
+ * text is written on the scoring pool while the request thread writes. Its two guards are what keep it one writer:
+ * the text is made by the same {@code writeStart} the call-by-call rows use, and {@code PredictionJson.Rows.fits}
+ * falls back to those calls for a generator set to write otherwise (pretty, escaping more, numbers as strings).
+ *
  * @param starts      per label: {@code {"label":…,"display_name":…,"probabilities":{"first class":}
  * @param classFields per class from the second: {@code ,"class":}
  * @param end         {@code },"warnings":[]}}

@@ -316,4 +316,60 @@ class ScoreCommandTest {
                 "39.1,18.7,181,3750,+2.5e3",
                 "39.1,18.7,181,3750,plain"), notes);
     }
+
+    private static final Path JSON_LINES = Path.of("src/test/resources/org/tabserve/fixtures/jsonl");
+
+    private static CardCommandTest.Result score(Path data, Path out) {
+        return CardCommandTest.run("score", "--model", CardFileTest.FIXTURES.resolve("species-zipmap.onnx").toString(),
+                "--data", data.toString(), "--out", out.toString());
+    }
+
+    /** pandas' JSON Lines of the penguins' rows (nulls included) scores to the very CSV pandas' CSV of them does. */
+    @Test
+    void aJsonLinesFileIsScoredToTheCsvItsRowsInCsvAre(@TempDir Path dir) throws IOException {
+        CardCommandTest.Result fromLines = score(JSON_LINES.resolve("penguins.jsonl"), dir.resolve("from-lines.csv"));
+        assertEquals(0, fromLines.status(), fromLines.err());
+        CardCommandTest.Result fromCsv = score(JSON_LINES.resolve("penguins.csv"), dir.resolve("from-csv.csv"));
+        assertEquals(0, fromCsv.status(), fromCsv.err());
+        assertEquals(Files.readString(dir.resolve("from-csv.csv")), Files.readString(dir.resolve("from-lines.csv")));
+        assertTrue(fromLines.err().contains("scored 333 rows"), fromLines.err());
+    }
+
+    /**
+     * An {@code --out} named {@code .jsonl} is the CSV answer as JSON Lines: one object a row, keyed by the CSV's
+     * columns, numbers as numbers, an empty cell as null, a label as a string.
+     */
+    @Test
+    void anOutFileNamedJsonlIsTheCsvAnswerAsOneObjectARow(@TempDir Path dir) throws IOException {
+        Path data = JSON_LINES.resolve("penguins.csv");
+        assertEquals(0, score(data, dir.resolve("scored.csv")).status());
+        CardCommandTest.Result result = score(data, dir.resolve("scored.jsonl"));
+        assertEquals(0, result.status(), result.err());
+        List<org.apache.commons.csv.CSVRecord> csv = org.apache.commons.csv.CSVFormat.DEFAULT.parse(
+                Files.newBufferedReader(dir.resolve("scored.csv"))).getRecords();
+        List<String> lines = Files.readAllLines(dir.resolve("scored.jsonl"));
+        assertEquals(csv.size() - 1, lines.size(), "one line a row");
+        List<String> columns = csv.get(0).toList();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (int r = 0; r < lines.size(); r++) {
+            com.fasterxml.jackson.databind.JsonNode row = json.readTree(lines.get(r));
+            List<String> keys = new java.util.ArrayList<>();
+            row.fieldNames().forEachRemaining(keys::add);
+            assertEquals(columns, keys, "the CSV's columns, in order");
+            for (int c = 0; c < columns.size(); c++) {
+                String cell = csv.get(r + 1).get(c);
+                com.fasterxml.jackson.databind.JsonNode value = row.get(columns.get(c));
+                String where = "row " + (r + 1) + " " + columns.get(c);
+                if (cell.isEmpty()) {
+                    assertTrue(value.isNull(), where);
+                } else if (columns.get(c).equals("island") || columns.get(c).equals("sex")
+                        || columns.get(c).equals("label")) {
+                    assertEquals(cell, value.textValue(), where);
+                } else {
+                    assertTrue(value.isNumber(), where + ": " + value);
+                    assertEquals(Double.parseDouble(cell), value.doubleValue(), where);
+                }
+            }
+        }
+    }
 }

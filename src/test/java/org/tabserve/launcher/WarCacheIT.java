@@ -83,7 +83,7 @@ class WarCacheIT {
 
         startAndStop(TabserveProcess.war(), cacheHome, process -> {
             String maps = mappedFiles(process);
-            if (!maps.isEmpty() && WarCache.ortPlatform().isPresent()) {
+            if (!maps.isEmpty() && WarCacheNatives.ortPlatform().isPresent()) {
                 assertTrue(maps.contains(first.get(0).resolve(WarCache.ORT_NATIVE).toString()),
                         "ONNX Runtime's library is loaded from the cache, not extracted to a temporary file");
             }

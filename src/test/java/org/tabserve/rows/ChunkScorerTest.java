@@ -26,9 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ChunkScorerTest {
 
     /** Eleven chunks of the bank-note model's rows, the last part full. */
-    private static List<CsvRowsParser.Chunk> chunks(Model model) throws IOException {
+    private static List<RowChunk> chunks(Model model) throws IOException {
         StringBuilder csv = new StringBuilder("variance,skewness,curtosis,entropy\n");
-        for (int i = 0; i < 10 * CsvRowsParser.CHUNK_ROWS + 100; i++) {
+        for (int i = 0; i < 10 * RowsReader.CHUNK_ROWS + 100; i++) {
             csv.append(i % 7 - 3).append(',').append(i % 11 - 5).append(",0.5,").append(-(i % 3)).append('\n');
         }
         return new CsvRowsParser(model.signature(), 1_000_000)
@@ -38,8 +38,8 @@ class ChunkScorerTest {
     /** Records what it is given; its preparation is the chunk's labels, made once per chunk. */
     private static class Recording implements ChunkScorer.Preparing<List<String>> {
         final int ahead;
-        final List<CsvRowsParser.Chunk> accepted = new ArrayList<>();
-        final ConcurrentHashMap<CsvRowsParser.Chunk, AtomicInteger> prepared = new ConcurrentHashMap<>();
+        final List<RowChunk> accepted = new ArrayList<>();
+        final ConcurrentHashMap<RowChunk, AtomicInteger> prepared = new ConcurrentHashMap<>();
         final ConcurrentHashMap<String, Boolean> preparingThreads = new ConcurrentHashMap<>();
         final Thread requestThread = Thread.currentThread();
 
@@ -48,14 +48,14 @@ class ChunkScorerTest {
         }
 
         @Override
-        public List<String> prepare(CsvRowsParser.Chunk chunk, List<Prediction> predictions) {
+        public List<String> prepare(RowChunk chunk, List<Prediction> predictions) {
             prepared.computeIfAbsent(chunk, c -> new AtomicInteger()).incrementAndGet();
             preparingThreads.put(Thread.currentThread() == requestThread ? "request" : "pool", true);
             return predictions.stream().map(p -> p.classification().label()).toList();
         }
 
         @Override
-        public void accept(CsvRowsParser.Chunk chunk, List<Prediction> predictions, List<String> labels) {
+        public void accept(RowChunk chunk, List<Prediction> predictions, List<String> labels) {
             assertSame(requestThread, Thread.currentThread(), "handed on on the request thread");
             assertEquals(predictions.stream().map(p -> p.classification().label()).toList(), labels,
                     "the chunk's own preparation");
@@ -72,11 +72,11 @@ class ChunkScorerTest {
     void everyChunkIsHandedOnOnceInOrderWithItsOwnPreparation() throws IOException {
         try (Model model = OnnxModelLoader.load(Path.of("model.onnx"));
              ChunkScorer scorer = new ChunkScorer(2)) {
-            List<CsvRowsParser.Chunk> chunks = chunks(model);
+            List<RowChunk> chunks = chunks(model);
             for (int ahead : new int[]{0, 1, 3, 20}) {
                 Recording sink = new Recording(ahead);
                 ChunkScorer.Run run = scorer.start(model, (batch, predictions) -> predictions, sink);
-                for (CsvRowsParser.Chunk chunk : chunks) {
+                for (RowChunk chunk : chunks) {
                     run.accept(chunk);
                 }
                 run.finish();
@@ -94,7 +94,7 @@ class ChunkScorerTest {
     void chunksScoredAheadAreHandedOnWithTheirPreparationsToo() throws IOException {
         try (Model model = OnnxModelLoader.load(Path.of("model.onnx"));
              ChunkScorer scorer = new ChunkScorer(2)) {
-            List<CsvRowsParser.Chunk> chunks = chunks(model);
+            List<RowChunk> chunks = chunks(model);
             Recording sink = new Recording(3);
             ChunkScorer.Run run = scorer.start(model, (batch, predictions) -> predictions, sink);
             chunks.forEach(run::ahead); // an upload kept while it is checked: every chunk scored before any answer
@@ -108,11 +108,11 @@ class ChunkScorerTest {
     void aPreparationThatFailsFailsTheRun() throws IOException {
         try (Model model = OnnxModelLoader.load(Path.of("model.onnx"));
              ChunkScorer scorer = new ChunkScorer(2)) {
-            List<CsvRowsParser.Chunk> chunks = chunks(model);
-            CsvRowsParser.Chunk bad = chunks.get(4);
+            List<RowChunk> chunks = chunks(model);
+            RowChunk bad = chunks.get(4);
             Recording sink = new Recording(3) {
                 @Override
-                public List<String> prepare(CsvRowsParser.Chunk chunk, List<Prediction> predictions) {
+                public List<String> prepare(RowChunk chunk, List<Prediction> predictions) {
                     if (chunk == bad) {
                         throw new IllegalStateException("no text for chunk 4");
                     }

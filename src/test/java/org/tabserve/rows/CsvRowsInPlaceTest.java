@@ -50,7 +50,7 @@ class CsvRowsInPlaceTest {
     @Test
     void inRowModeEveryRowHasItsPlaceInFileOrderAndOnlyTheBadOnesCarryProblems() throws IOException {
         CsvRowsParser parser = new CsvRowsParser(species.signature(), 1_000).onError(OnError.ROW);
-        List<CsvRowsParser.Chunk> chunks = parser.readAll(Files.newInputStream(EMPTY_SEX));
+        List<RowChunk> chunks = parser.readAll(Files.newInputStream(EMPTY_SEX));
         List<RowPlace> places = chunks.stream().flatMap(c -> c.places().stream()).toList();
         assertEquals(13, places.size());
         for (int i = 0; i < places.size(); i++) {
@@ -127,7 +127,7 @@ class CsvRowsInPlaceTest {
     @Test
     void aFileOfBadRowsAloneIsAnsweredRowByRowButAFileOfNoRowsIsStillRefused() throws IOException {
         String csv = "variance,skewness,curtosis,entropy\nx,2,3,4\n";
-        List<CsvRowsParser.Chunk> chunks = new CsvRowsParser(RowsFixtures.SIGNATURE, 1_000).onError(OnError.ROW)
+        List<RowChunk> chunks = new CsvRowsParser(RowsFixtures.SIGNATURE, 1_000).onError(OnError.ROW)
                 .readAll(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)));
         assertEquals(0, chunks.get(0).size());
         assertEquals(1, chunks.get(0).rowCount());

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CsvRowsParserTest {
 
     private static final ModelSignature SIGNATURE = ModelSignature.floatClassifier("input", List.of("a", "b"), List.of("0", "1"), OutputKind.PROBABILITIES);
-    private static final int ROWS = 2 * CsvRowsParser.CHUNK_ROWS + 5;
+    private static final int ROWS = 2 * RowsReader.CHUNK_ROWS + 5;
 
     private static ByteArrayInputStream csv(int rows, String badRow) {
         StringBuilder text = new StringBuilder("b,a\n");
@@ -39,17 +39,17 @@ class CsvRowsParserTest {
         return new ByteArrayInputStream(text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    private static double[][] numbers(List<CsvRowsParser.Chunk> chunks) {
+    private static double[][] numbers(List<RowChunk> chunks) {
         return chunks.stream().flatMap(c -> java.util.Arrays.stream(c.numbers())).toArray(double[][]::new);
     }
 
     @Test
     void fullChunksAreHandedOnAsTheyAreReadAndTheLastPartChunkOnceTheWholeFileIsValid() throws IOException {
-        List<CsvRowsParser.Chunk> chunks = new ArrayList<>();
+        List<RowChunk> chunks = new ArrayList<>();
         assertTrue(new CsvRowsParser(SIGNATURE, 1_000_000).validateAndKeep(csv(ROWS, null), 100_000, chunks::add,
                 (rows, chars) -> true));
-        assertEquals(List.of(CsvRowsParser.CHUNK_ROWS, CsvRowsParser.CHUNK_ROWS, 5),
-                chunks.stream().map(CsvRowsParser.Chunk::size).toList());
+        assertEquals(List.of(RowsReader.CHUNK_ROWS, RowsReader.CHUNK_ROWS, 5),
+                chunks.stream().map(RowChunk::size).toList());
         double[][] kept = numbers(chunks);
         assertEquals(ROWS, kept.length);
         assertArrayEquals(new double[]{-(ROWS - 1), ROWS - 1}, kept[ROWS - 1], "in the model's column order");
@@ -58,7 +58,7 @@ class CsvRowsParserTest {
 
     @Test
     void aBadLastRowRefusesTheUploadAndItsLastPartChunkIsNeverHandedOn() {
-        List<CsvRowsParser.Chunk> chunks = new ArrayList<>();
+        List<RowChunk> chunks = new ArrayList<>();
         RowsException problem = assertThrows(RowsException.class, () -> new CsvRowsParser(SIGNATURE, 1_000_000)
                 .validateAndKeep(csv(ROWS, "1,x"), 100_000, chunks::add, (rows, chars) -> true));
         assertEquals(RowsException.Kind.INVALID_FIELDS, problem.kind());
@@ -68,17 +68,17 @@ class CsvRowsParserTest {
 
     @Test
     void pastTheKeptRowsNothingMoreIsHandedOnAndFalseSaysReadItAgain() throws IOException {
-        List<CsvRowsParser.Chunk> chunks = new ArrayList<>();
+        List<RowChunk> chunks = new ArrayList<>();
         assertFalse(new CsvRowsParser(SIGNATURE, 1_000_000).validateAndKeep(csv(ROWS, null),
-                CsvRowsParser.CHUNK_ROWS + 10, chunks::add, (rows, chars) -> true));
+                RowsReader.CHUNK_ROWS + 10, chunks::add, (rows, chars) -> true));
         assertEquals(1, chunks.size());
     }
 
     @Test
     void whenTheBudgetHasNoRoomForAnotherChunkItStopsKeepingButStillChecksEveryRow() throws IOException {
-        List<CsvRowsParser.Chunk> chunks = new ArrayList<>();
+        List<RowChunk> chunks = new ArrayList<>();
         int[] asked = {0};
-        CsvRowsParser.Room roomForOneChunk = (rows, chars) -> ++asked[0] == 1;
+        RowsReader.Room roomForOneChunk = (rows, chars) -> ++asked[0] == 1;
         assertFalse(new CsvRowsParser(SIGNATURE, 1_000_000).validateAndKeep(csv(ROWS, null), 100_000, chunks::add,
                 roomForOneChunk));
         assertEquals(1, chunks.size(), "only the chunk there was room for");
@@ -92,7 +92,7 @@ class CsvRowsParserTest {
     private static final CsvRowsParser PARSER = new CsvRowsParser(SIGNATURE, 1_000);
 
     private static double[][] rowsOf(String text) throws IOException {
-        List<CsvRowsParser.Chunk> chunks = new ArrayList<>();
+        List<RowChunk> chunks = new ArrayList<>();
         PARSER.forEachChunk(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), chunks::add);
         return numbers(chunks);
     }
@@ -121,10 +121,10 @@ class CsvRowsParserTest {
             java.util.Map.of(), "", java.util.Map.of(), null, java.util.Map.of(), java.util.Map.of(), java.util.Map.of(),
             java.util.Map.of(), java.util.Map.of());
 
-    private static List<CsvRowsParser.Chunk> typedChunks(String text) throws IOException {
+    private static List<RowChunk> typedChunks(String text) throws IOException {
         CsvRowsParser parser = new CsvRowsParser(TYPED, 100_000);
         parser.validate(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
-        List<CsvRowsParser.Chunk> chunks = new ArrayList<>();
+        List<RowChunk> chunks = new ArrayList<>();
         parser.forEachChunk(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), chunks::add);
         return chunks;
     }
@@ -136,7 +136,7 @@ class CsvRowsParserTest {
 
     @Test
     void eachCellIsReadByItsFeaturesTypeWithQuotesAndSeparatorsInTextAsCommonsCsvReadsThem() throws IOException {
-        List<CsvRowsParser.Chunk> chunks = typedChunks("adult,note,mass,count,sex,island\n"
+        List<RowChunk> chunks = typedChunks("adult,note,mass,count,sex,island\n"
                 + "TRUE,\"a, b\",3.5,4611686018427387905,MALE,\"Dre\"\"am, \"\"north\"\"; x\"\n"
                 + "false,,,-3,FEMALE,Biscoe\n"
                 + "true,z,1e2,3.0,FEMALE,Torgersen\n");
@@ -150,7 +150,7 @@ class CsvRowsParserTest {
         assertTrue(Float.isNaN(mass[1]), "an empty cell of a number that may be missing is NaN");
         assertEquals(100f, mass[2]);
         assertArrayEquals(new boolean[]{true, false, true}, (boolean[]) batch.data(4));
-        assertEquals("Dre\"am, \"north\"; x", chunks.get(0).records().get(0).get("island"), "the record is echoed");
+        assertEquals("Dre\"am, \"north\"; x", chunks.get(0).cell(0, "island"), "the record is echoed");
         assertNull(chunks.get(0).numbers(), "no plain numbers on the typed path");
         assertEquals(List.of("island"), chunks.get(0).warnings(EMPTY_CARD, 0).stream()
                 .map(org.tabserve.model.RangeWarning::feature).toList(), "an unknown category the model takes warns");
@@ -163,7 +163,7 @@ class CsvRowsParserTest {
         org.tabserve.model.ModelCard card = new org.tabserve.model.ModelCard("m", "", "", "", java.util.Map.of(), "",
                 java.util.Map.of("mass", new org.tabserve.model.FeatureStats(1.0, 6.8248, 3.0)), null,
                 java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), java.util.Map.of());
-        List<CsvRowsParser.Chunk> chunks = typedChunks("island,sex,count,mass,adult\n"
+        List<RowChunk> chunks = typedChunks("island,sex,count,mass,adult\n"
                 + "Dream,MALE,1,6.8248,true\n"
                 + "Dream,MALE,1,6.8249,true\n");
         assertEquals(List.of(), chunks.get(0).warnings(card, 0), "the maximum itself is inside the range");
@@ -183,7 +183,7 @@ class CsvRowsParserTest {
     @Test
     void badTypedValuesAreRefusedNamingFieldAndRowOfTheUpload() {
         StringBuilder csv = new StringBuilder("island,sex,count,mass,adult\n");
-        for (int i = 0; i < CsvRowsParser.CHUNK_ROWS + 2; i++) {
+        for (int i = 0; i < RowsReader.CHUNK_ROWS + 2; i++) {
             csv.append("Dream,MALE,1,2,true\n");
         }
         csv.append("Dream,,1,2,true\n")          // an empty text cell: text cannot be missing
@@ -194,7 +194,7 @@ class CsvRowsParserTest {
                 .append("Dream,MALE,1,,true\n");   // a missing number the model takes: fine
         RowsException problem = typedRefusal(csv.toString());
         assertEquals(RowsException.Kind.INVALID_FIELDS, problem.kind());
-        int first = CsvRowsParser.CHUNK_ROWS + 3;
+        int first = RowsReader.CHUNK_ROWS + 3;
         assertEquals(List.of("sex", "count", "mass", "sex", "adult", "count"),
                 problem.errors().stream().map(FieldProblem::field).toList(), messages(problem));
         assertEquals(List.of(first, first + 1, first + 2, first + 3, first + 4, first + 4),

@@ -33,7 +33,7 @@ class CsvTokenizerTest {
     /** What one path made of an upload: its refusal, or its chunks, rendered for a readable comparison. */
     private static String outcome(ModelSignature signature, byte[] csv, boolean plain) throws IOException {
         CsvRowsParser parser = new CsvRowsParser(signature, 50_000);
-        List<CsvRowsParser.Chunk> chunks = new ArrayList<>();
+        List<RowChunk> chunks = new ArrayList<>();
         try {
             if (plain) {
                 parser.validateAndKeep(new ByteArrayInputStream(csv), Integer.MAX_VALUE, chunks::add, (r, c) -> true);
@@ -45,7 +45,7 @@ class CsvTokenizerTest {
                     problem.errors().stream().map(Object::toString).toList());
         }
         StringBuilder out = new StringBuilder("longest record " + parser.longestRecordChars() + "\n");
-        for (CsvRowsParser.Chunk chunk : chunks) {
+        for (RowChunk chunk : chunks) {
             out.append("chunk of ").append(chunk.size()).append('\n');
             if (chunk.numbers() != null) {
                 out.append(Arrays.deepToString(chunk.numbers())).append('\n');
@@ -136,8 +136,8 @@ class CsvTokenizerTest {
                 "",
                 "\n\n" + BANKNOTE + "1,2,3,4\n",                                   // blank lines before the header
                 "\"variance\",skewness,curtosis,entropy\n1,2,3,4\n",              // a quoted header
-                BANKNOTE + "1,2,3,4\n".repeat(CsvRowsParser.CHUNK_ROWS + 3) + "x,2,3,4\n",
-                BANKNOTE + "1,2,3,4\n".repeat(CsvRowsParser.CHUNK_ROWS + 3) + "\"5\",6,7,8\n1,2,3,4\n",
+                BANKNOTE + "1,2,3,4\n".repeat(RowsReader.CHUNK_ROWS + 3) + "x,2,3,4\n",
+                BANKNOTE + "1,2,3,4\n".repeat(RowsReader.CHUNK_ROWS + 3) + "\"5\",6,7,8\n1,2,3,4\n",
                 BANKNOTE + "1,2,3," + "4".repeat(CsvTokenizer.MAX_LINE_CHARS + 10) + "\n1,2,3,4\n",
                 // the typed signatures' columns
                 "island,sex,count,mass,adult\nBiscoe,MALE,3,4.5,true\nDream, FEMALE ,,,false\nMars,X,1.5,NaN,maybe\n",

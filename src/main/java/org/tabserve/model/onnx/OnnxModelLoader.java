@@ -36,7 +36,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Loads an ONNX file into a {@link Model}: it reads a private copy of the file, opens the ONNX Runtime session, reads
+ * Loads an ONNX file into a {@link Model}: it reads a private copy of the file, opens the ONNX Runtime session (in
+ * the process's one {@link OnnxEnvironment}), reads
  * the graph (with {@link OnnxGraph}) and ONNX Runtime's view of it into a {@link ModelSignature} and a card, and warms
  * the model up; the one way the repository, the web app and the commands get a model.
  *
@@ -50,11 +51,6 @@ import java.util.Set;
 public final class OnnxModelLoader {
 
     private static final System.Logger LOG = System.getLogger(OnnxModelLoader.class.getName());
-    /** Room for ONNX Runtime's environment creation, whose depth grows with the command line's length (about 256 bytes
-     *  a character): 64 MB, reserved and not touched beyond what it uses, holds a 250,000-character command line. */
-    private static final long ENVIRONMENT_STACK_BYTES = 64L << 20;
-    /** The environment, once {@link #environment()} has made it. */
-    private static OrtEnvironment environment;
 
     private final String source;
     private final ByteBuffer bytes;
@@ -141,7 +137,7 @@ public final class OnnxModelLoader {
 
     private OnnxModel assemble(String fileName) {
         String sha256 = sha256(bytes);
-        OrtEnvironment env = environment();
+        OrtEnvironment env = OnnxEnvironment.get();
         OnnxGraph parsed = parsedOrNull();
         ZipMapProbabilities zipMapTensor = parsed == null ? null : ZipMapProbabilities.of(parsed).orElse(null);
         OrtSession session = zipMapTensor == null ? openSession(bytes, env) : openExposing(zipMapTensor, env);
@@ -237,59 +233,6 @@ public final class OnnxModelLoader {
             return;
         }
         OnnxModel.closeParts(source, session, binder, pinned);
-    }
-
-    /**
-     * The process's one ONNX Runtime environment. The first call creates it and registers a shutdown hook thread,
-     * which inherits the calling thread's context class loader; it is created under ONNX Runtime's own loader so
-     * that, when ONNX Runtime is shared by the container (lib/ext), the hook does not keep this web app's class
-     * loader alive after an undeploy.
-     *
-     * <p>It is created on a thread of its own with a large stack: ONNX Runtime 1.29's environment creation reads
-     * {@code /proc/self/cmdline} and recurses to a depth that grows with its length, so on a 1 MB stack (a Java
-     * thread's default: the main thread of {@code java -jar} or of Jetty, which load the first model) a command line
-     * of about 4 KB, a Jetty base's class path under long paths or a few long {@code -D} options, ended the JVM with
-     * SIGSEGV and no report (bench/RESULTS.notes.md, "Issue 25, goal 5"). That thread is made once: later calls
-     * (every model load) return the environment it made.
-     */
-    private static synchronized OrtEnvironment environment() {
-        if (environment == null) {
-            environment = createdEnvironment();
-        }
-        return environment;
-    }
-
-    /** Creates the environment on a thread of its own (see {@link #environment()}), telemetry off. */
-    private static OrtEnvironment createdEnvironment() {
-        OrtEnvironment[] created = new OrtEnvironment[1];
-        Throwable[] failed = new Throwable[1];
-        Thread creator = new Thread(null, () -> {
-            try {
-                created[0] = OrtEnvironment.getEnvironment();
-            } catch (RuntimeException | Error e) { // the native library's failures included: the caller reports them
-                failed[0] = e;
-            }
-        }, "tabserve-onnxruntime-environment", ENVIRONMENT_STACK_BYTES);
-        creator.setContextClassLoader(OrtEnvironment.class.getClassLoader());
-        creator.start();
-        try {
-            creator.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while ONNX Runtime's environment was created", e);
-        }
-        if (failed[0] instanceof Error error) {
-            throw error;
-        } else if (failed[0] != null) {
-            throw (RuntimeException) failed[0];
-        }
-        OrtEnvironment env = created[0];
-        try {
-            env.setTelemetry(false);
-        } catch (OrtException e) {
-            LOG.log(System.Logger.Level.DEBUG, "ONNX Runtime telemetry could not be switched off", e);
-        }
-        return env;
     }
 
     /**

@@ -5,6 +5,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.Part;
 import org.tabserve.rows.OnError;
+import org.tabserve.rows.RowFormat;
 import org.tabserve.web.http.GzipInput;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.LimitedInputStream;
@@ -131,6 +132,19 @@ public final class CsvUpload {
     /** The uploaded file's bytes; a gzip file ({@code .csv.gz}) inflated, its inflated bytes within the upload limit. */
     InputStream open() throws IOException {
         return GzipInput.upload(part.getInputStream(), part.getSubmittedFileName(), maxUploadBytes);
+    }
+
+    /**
+     * @return the format of the file's rows: the one its part's media type names, else the one its name's ending
+     *         names (a {@code .gz} ending aside), else CSV (browsers and curl send most files as
+     *         {@code application/octet-stream})
+     */
+    RowFormat format() {
+        String name = part.getSubmittedFileName();
+        String unzipped = name != null && name.toLowerCase(java.util.Locale.ROOT).endsWith(".gz")
+                ? name.substring(0, name.length() - 3) : name;
+        return RowFormat.ofMediaType(part.getContentType())
+                .or(() -> RowFormat.ofFileName(unzipped)).orElse(RowFormat.CSV);
     }
 
     /** @return the file's name as the client gave it, or null */

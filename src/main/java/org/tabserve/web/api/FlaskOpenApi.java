@@ -70,7 +70,9 @@ public final class FlaskOpenApi extends OpenApiSection {
                 "Predict every row of a CSV upload",
                 "A multipart field `file` with a CSV: a header row naming the columns (the features "
                         + signature.featureNames() + " in any order; other columns are carried through to the CSV "
-                        + "answer), then data rows. Answers JSON, or CSV with `Accept: text/csv` or `?format=csv`, or "
+                        + "answer), then data rows; or JSON Lines (sent as application/x-ndjson or named *.jsonl: one "
+                        + "object a row, as pandas' to_json(orient=\"records\", lines=True) writes it), answered "
+                        + "alike. Answers JSON, or CSV with `Accept: text/csv` or `?format=csv`, or "
                         + "for browsers (`Accept: text/html` or `?format=html`) a page with the first rows and the "
                         + "full result as a CSV download. A row the model cannot take refuses the whole upload (a 400 "
                         + "listing every bad value), unless `?on_error=row`: then every row is answered in the file's "
@@ -81,7 +83,7 @@ public final class FlaskOpenApi extends OpenApiSection {
                 .addParametersItem(OpenApi.onError())
                 .requestBody(new RequestBody().required(true).content(new Content().addMediaType("multipart/form-data",
                         new MediaType().schema(new ObjectSchema().addProperty("file",
-                                        new StringSchema().format("binary").description("the CSV file"))
+                                        new StringSchema().format("binary").description("the CSV (or JSON Lines) file"))
                                 .addProperty(OnError.PARAMETER, new StringSchema()._enum(List.of("reject", "row"))
                                         .description("as the query's `on_error` (which comes first): the upload "
                                                 + "form's box sends it"))

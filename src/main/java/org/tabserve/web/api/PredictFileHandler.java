@@ -9,7 +9,10 @@ import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.rows.ChunkScorer;
 import org.tabserve.rows.CsvAnswer;
-import org.tabserve.rows.CsvRowsParser;
+import org.tabserve.rows.RowChunk;
+import org.tabserve.rows.RowFootprint;
+import org.tabserve.rows.RowFormat;
+import org.tabserve.rows.RowsReader;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.OnError;
 import org.tabserve.rows.PredictionJson;
@@ -32,7 +35,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code POST /predict_file}: a CSV upload ({@link CsvUpload}) scored row by row. The upload is read
+ * {@code POST /predict_file}: an upload of rows ({@link CsvUpload}: a CSV, or JSON Lines by the part's media type or
+ * the file's name, {@link RowFormat}) scored row by row. The upload is read
  * twice from the container's temporary file: once to check every row, then to predict and stream the answer, JSON
  * by default, CSV (input columns, then label and one probability column per class, or a regressor's value) for
  * {@code Accept: text/csv}, or for browsers ({@code Accept: text/html}) a page with the first rows and the whole CSV to download. HTML forms cannot
@@ -68,7 +72,6 @@ public final class PredictFileHandler implements AutoCloseable {
         this.budget = budget;
     }
 
-
     /** Stops the scoring pool, when the app stops. */
     @Override
     public void close() {
@@ -92,47 +95,12 @@ public final class PredictFileHandler implements AutoCloseable {
         CsvUpload file = CsvUpload.of(request, config.maxUploadBytes());
         try (MemoryBudget.Reservation held = budget.open()) {
             OnError onError = onErrorSent == null && file.onError() != null ? onError(file.onError()) : checked;
-            CsvRowsParser parser = new CsvRowsParser(classifier.signature(), config.maxCsvRows())
+            RowsReader parser = file.format().reader(classifier.signature(), config.maxCsvRows())
                     .reservingRowMemory(held::grow).onError(onError, config.maxErrorRows());
-            if (format == Format.JSON) {
-                // Chunks are scored while the rest of the upload is still being checked; none is answered unless
-                // the whole upload passes. Rows are kept only while the budget has room for them and their
-                // predictions; past that, the upload is parsed a second time instead (below).
-                JsonPredictions answer = new JsonPredictions(classifier, parser, held);
-                ChunkScorer.Run ahead = scorer.start(classifier, model.counter(), answer);
-                boolean kept;
-                try (InputStream in = file.open()) {
-                    kept = parser.validateAndKeep(in, KEEP_ROWS, ahead::ahead,
-                            (rows, textChars) -> held.tryGrow(rows * keptRowBytes(classifier) + textBytes(textChars)));
-                } catch (IOException | RuntimeException | Error e) {
-                    ahead.cancel();
-                    throw e;
-                }
-                if (kept) {
-                    answer.write(response, run -> { }, ahead);
-                    return;
-                }
-                ahead.cancel();
-                held.releaseAll();
+            if (format == Format.JSON && answeredFromKept(model, response, parser, file, held)) {
+                return;
             }
-            List<String> header;
-            try (InputStream in = file.open()) {
-                header = parser.validate(in);
-            }
-            // A refused row (with on_error=row) holds its problems and cells instead: the larger of the two is held.
-            long rowBytes = Math.max(streamedRowBytes(classifier, header, parser.longestRecordChars()),
-                    parser.longestRefusedBytes());
-            held.grow(format == Format.HTML ? UploadPreview.HELD_BYTES + rowBytes * CsvRowsParser.CHUNK_ROWS
-                    : rowBytes * CsvRowsParser.CHUNK_ROWS * (scorer.inFlight() + 2L));
-            try (InputStream in = file.open()) {
-                switch (format) {
-                    case CSV -> writeCsv(model, response, classifier, parser, in, header);
-                    case HTML -> page.render(request, response, PageLinks.of(model),
-                            UploadPreview.score(model, classifier, scorer, parser, in, header, file.fileName()));
-                    default -> writeJson(model, response, classifier, parser, held,
-                            run -> parser.forEachChunk(in, run));
-                }
-            }
+            answerStreamed(model, request, response, format, parser, file, held);
         } catch (RowsException e) {
             throw HttpProblem.of(withHint(e), WebConfig.MAX_CSV_ROWS);
         } finally {
@@ -140,36 +108,60 @@ public final class PredictFileHandler implements AutoCloseable {
         }
     }
 
-
+    /**
+     * The JSON answer scored from the rows the checking pass keeps: chunks are scored while the rest of the upload is
+     * still being checked, and none is answered unless the whole upload passes. Rows are kept only while the budget
+     * has room for them and their predictions ({@link RowFootprint#kept}) and up to {@link #KEEP_ROWS}.
+     *
+     * @return whether the answer was written; if not, nothing was, and the budget taken is given back
+     */
+    private boolean answeredFromKept(ResolvedModel model, HttpServletResponse response, RowsReader parser,
+                                     CsvUpload file, MemoryBudget.Reservation held) throws IOException {
+        Model classifier = model.model();
+        JsonPredictions answer = new JsonPredictions(classifier, parser, held);
+        ChunkScorer.Run ahead = scorer.start(classifier, model.counter(), answer);
+        boolean kept;
+        try (InputStream in = file.open()) {
+            kept = parser.validateAndKeep(in, KEEP_ROWS, ahead::ahead, (rows, textChars) -> held.tryGrow(
+                    rows * RowFootprint.kept(classifier.signature()) + RowFootprint.text(textChars)));
+        } catch (IOException | RuntimeException | Error e) {
+            ahead.cancel();
+            throw e;
+        }
+        if (kept) {
+            answer.write(response, run -> { }, ahead);
+            return true;
+        }
+        ahead.cancel();
+        held.releaseAll();
+        return false;
+    }
 
     /**
-     * Heap one row kept for a JSON answer holds until it is written, over-estimated: its values as read and in the
-     * batch, a string object per text cell (its characters are {@link #textBytes}), and its prediction (label and
-     * boxed probabilities).
+     * The answer in any format from an upload read twice, checked whole and then streamed, holding a few chunks of
+     * rows at a time ({@link RowFootprint#streamed}): the chunk being parsed, those being scored and the one being
+     * written, or for the page one chunk beside the preview and its download.
      */
-    static long keptRowBytes(Model classifier) {
-        long textCells = classifier.signature().features().stream()
-                .filter(f -> f.type() == org.tabserve.model.ValueType.STRING).count();
-        return 64 + 16L * classifier.signature().featureCount() + 56 * textCells + 96
-                + 32L * classifier.signature().classLabels().size();
+    private void answerStreamed(ResolvedModel model, HttpServletRequest request, HttpServletResponse response,
+                                Format format, RowsReader parser, CsvUpload file, MemoryBudget.Reservation held)
+            throws IOException {
+        Model classifier = model.model();
+        List<String> header;
+        try (InputStream in = file.open()) {
+            header = parser.validate(in);
+        }
+        long rowBytes = RowFootprint.streamed(classifier.signature(), header.size(), parser);
+        held.grow(format == Format.HTML ? UploadPreview.HELD_BYTES + rowBytes * RowsReader.CHUNK_ROWS
+                : rowBytes * RowsReader.CHUNK_ROWS * (scorer.inFlight() + 2L));
+        try (InputStream in = file.open()) {
+            switch (format) {
+                case CSV -> writeCsv(model, response, classifier, parser, in, header);
+                case HTML -> page.render(request, response, PageLinks.of(model),
+                        UploadPreview.score(model, classifier, scorer, parser, in, header, file.fileName()));
+                default -> writeJson(model, response, classifier, parser, held, run -> parser.forEachChunk(in, run));
+            }
+        }
     }
-
-    /** Heap the characters of kept text cells hold, at two bytes a character (strings past Latin-1 take that). */
-    static long textBytes(long textChars) {
-        return 2 * textChars;
-    }
-
-    /**
-     * Heap one row of a streamed upload holds while its chunk is in flight, over-estimated from the longest record
-     * the validating pass saw: its CSV record (a string per column), its values with their text and its prediction.
-     * A run holds the chunk being parsed, those being scored and the one being written.
-     */
-    static long streamedRowBytes(Model classifier, List<String> header, long longestRecordChars) {
-        return 64 + 64L * header.size() + textBytes(longestRecordChars) + keptRowBytes(classifier)
-                + textBytes(longestRecordChars);
-    }
-
-
 
     /**
      * A refusal of bad rows (in reject mode, the default) with the way on added ({@link OnError#HINT}): every answer
@@ -217,7 +209,7 @@ public final class PredictFileHandler implements AutoCloseable {
     private interface ChunkSource extends CsvAnswer.ChunkSource {
     }
 
-    private void writeJson(ResolvedModel model, HttpServletResponse response, Model classifier, CsvRowsParser parser,
+    private void writeJson(ResolvedModel model, HttpServletResponse response, Model classifier, RowsReader parser,
                            MemoryBudget.Reservation held, ChunkSource source)
             throws IOException {
         JsonPredictions answer = new JsonPredictions(classifier, parser, held);
@@ -232,7 +224,7 @@ public final class PredictFileHandler implements AutoCloseable {
     private static final class JsonPredictions implements ChunkScorer.Preparing<String[]> {
         private final PredictionJson.Rows rows;
         /** The upload's reader, which knows its header's columns the model does not take once it has read it. */
-        private final CsvRowsParser parser;
+        private final RowsReader parser;
         private final int ahead;
         private JsonGenerator json;
 
@@ -240,10 +232,10 @@ public final class PredictFileHandler implements AutoCloseable {
          * @param held the request's reservation, which takes the heap of the texts prepared ahead ({@link #AHEAD}
          *             chunks and the one being written); without room, every row's numbers are written as it goes
          */
-        JsonPredictions(Model classifier, CsvRowsParser parser, MemoryBudget.Reservation held) {
+        JsonPredictions(Model classifier, RowsReader parser, MemoryBudget.Reservation held) {
             this.rows = new PredictionJson.Rows(classifier.signature(), classifier.card());
             this.parser = parser;
-            this.ahead = held.tryGrow((AHEAD + 1L) * CsvRowsParser.CHUNK_ROWS * rows.probabilityTextBytes()) ? AHEAD : 0;
+            this.ahead = held.tryGrow((AHEAD + 1L) * RowsReader.CHUNK_ROWS * rows.probabilityTextBytes()) ? AHEAD : 0;
         }
 
         @Override
@@ -252,7 +244,7 @@ public final class PredictFileHandler implements AutoCloseable {
         }
 
         @Override
-        public String[] prepare(CsvRowsParser.Chunk chunk, List<Prediction> predictions) {
+        public String[] prepare(RowChunk chunk, List<Prediction> predictions) {
             return ahead == 0 ? null : rows.probabilityTexts(predictions);
         }
 
@@ -270,7 +262,7 @@ public final class PredictFileHandler implements AutoCloseable {
         }
 
         @Override
-        public void accept(CsvRowsParser.Chunk chunk, List<Prediction> predictions, String[] texts)
+        public void accept(RowChunk chunk, List<Prediction> predictions, String[] texts)
                 throws IOException {
             int width = rows.classCount();
             if (chunk.places() != null) {
@@ -291,12 +283,14 @@ public final class PredictFileHandler implements AutoCloseable {
     }
 
     private void writeCsv(ResolvedModel model, HttpServletResponse response, Model classifier,
-                          CsvRowsParser parser,
+                          RowsReader parser,
                           InputStream in, List<String> header) throws IOException {
         response.setStatus(200);
         response.setContentType("text/csv;charset=UTF-8");
         response.setHeader("Content-Disposition", "attachment; filename=\"predictions.csv\"");
-        CsvAnswer.write(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8), model.counter(), classifier,
+        CsvAnswer.write(RowFormat.CSV.writer(
+                        new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8)),
+                model.counter(), classifier,
                 scorer, parser, in, header, (chunk, row, prediction) -> { });
     }
 

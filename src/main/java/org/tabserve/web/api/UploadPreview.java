@@ -7,7 +7,9 @@ import org.tabserve.model.RangeWarning;
 import org.tabserve.model.ValueType;
 import org.tabserve.rows.ChunkScorer;
 import org.tabserve.rows.CsvAnswer;
-import org.tabserve.rows.CsvRowsParser;
+import org.tabserve.rows.RowChunk;
+import org.tabserve.rows.RowFormat;
+import org.tabserve.rows.RowsReader;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.RowPlace;
 import org.tabserve.serving.ResolvedModel;
@@ -64,15 +66,16 @@ public record UploadPreview(Model model, String fileName, long rowCount, long wa
     }
 
     /** Scores the checked upload on the request's thread (a preview is small) and keeps what the page shows. */
-    static UploadPreview score(ResolvedModel model, Model classifier, ChunkScorer scorer, CsvRowsParser parser,
+    static UploadPreview score(ResolvedModel model, Model classifier, ChunkScorer scorer, RowsReader parser,
                                InputStream in, List<String> header, String fileName) throws IOException {
         List<Row> rows = new ArrayList<>();
         long[] counts = new long[3]; // rows, rows with warnings, rows with errors
         CappedBuffer csv = new CappedBuffer(DOWNLOAD_CAP);
-        CsvAnswer.write(new OutputStreamWriter(csv, StandardCharsets.UTF_8), model.counter(), classifier, scorer,
+        CsvAnswer.write(RowFormat.CSV.writer(new OutputStreamWriter(csv, StandardCharsets.UTF_8)), model.counter(),
+                classifier, scorer,
                 parser, in, header, new CsvAnswer.RowListener() {
                     @Override
-                    public void accept(CsvRowsParser.Chunk chunk, int r, Prediction prediction) {
+                    public void accept(RowChunk chunk, int r, Prediction prediction) {
                         counts[0]++;
                         List<RangeWarning> warnings = chunk.warnings(classifier.card(), r);
                         if (!warnings.isEmpty()) {
@@ -107,7 +110,7 @@ public record UploadPreview(Model model, String fileName, long rowCount, long wa
     }
 
     /** A value of a row as the model took it: a number as read, text as the file wrote it. */
-    private static Object value(CsvRowsParser.Chunk chunk, int row, int feature) {
+    private static Object value(RowChunk chunk, int row, int feature) {
         if (chunk.numbers() != null) {
             return chunk.numbers()[row][feature];
         }
@@ -116,7 +119,7 @@ public record UploadPreview(Model model, String fileName, long rowCount, long wa
             double value = chunk.batch().number(row, feature);
             return Double.isNaN(value) ? null : f.type() == ValueType.FLOAT ? (Object) (float) value : (Object) value;
         }
-        return chunk.records().get(row).get(f.name());
+        return chunk.cell(row, f.name());
     }
 
     /** Keeps what is written up to a cap, then only notes that there was more. */

@@ -8,7 +8,9 @@ import org.tabserve.model.Model;
 import org.tabserve.model.Explanation;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
-import org.tabserve.rows.CsvRowsParser;
+import org.tabserve.rows.JsonLinesReader;
+import org.tabserve.rows.RowChunk;
+import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.ExplanationJson;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonRowsParser;
@@ -40,6 +42,9 @@ import java.util.List;
 public final class InvocationsHandler {
 
     public static final String PATH = "/invocations";
+
+    /** The third body format this route takes, beside MLflow's two. */
+    private static final String OR_JSON_LINES = "or " + JsonLinesReader.MEDIA_TYPE + ", one JSON object a row";
 
     private final WebConfig config;
     private final MemoryBudget budget;
@@ -92,8 +97,9 @@ public final class InvocationsHandler {
             } else {
                 ExplainParameter.refuseAsked(request, "explanations are given for JSON bodies (\"params\":"
                         + " {\"explain\": true}); send the rows as JSON, or leave explain out");
-                MlflowRequestParser.CsvBody csv = parser.parseCsv(body, onError, config.maxErrorRows());
-                for (CsvRowsParser.Chunk chunk : csv.chunks()) {
+                MlflowRequestParser.RowsBody csv = parser.parseRows(body, RowFormat.ofMediaType(type).orElseThrow(),
+                        onError, config.maxErrorRows());
+                for (RowChunk chunk : csv.chunks()) {
                     List<Prediction> predictions = chunk.size() == 0 ? List.of()
                             : model.counted(chunk.batch(), classifier.predict(chunk.batch()));
                     if (chunk.places() == null) {
@@ -156,12 +162,15 @@ public final class InvocationsHandler {
      * other, for a charset other than UTF-8 and for any other parameter.
      */
     static String mediaType(MediaType sent) {
+        // JSON Lines is tabserve's addition: MLflow's own server takes JSON and CSV.
         if (sent.header() == null) {
-            throw HttpProblem.unsupportedMediaType("send Content-Type: application/json or text/csv (none was sent)");
+            throw HttpProblem.unsupportedMediaType("send Content-Type: application/json or text/csv (" + OR_JSON_LINES
+                    + "; none was sent)");
         }
-        if (!sent.type().equals(MediaType.JSON) && !sent.type().equals(MediaType.CSV)) {
+        if (!sent.type().equals(MediaType.JSON) && !sent.type().equals(MediaType.CSV)
+                && !sent.type().equals(JsonLinesReader.MEDIA_TYPE)) {
             throw HttpProblem.unsupportedMediaType("send Content-Type: application/json or text/csv, MLflow's scoring "
-                    + "formats " + sent.sent());
+                    + "formats (" + OR_JSON_LINES + ") " + sent.sent());
         }
         // A bare ";" names no parameter: "application/json;" as MLflow's own documentation once sent it.
         for (var parameter : sent.parameters().entrySet()) {

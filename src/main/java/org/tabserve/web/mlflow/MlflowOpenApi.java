@@ -13,6 +13,7 @@ import io.swagger.v3.oas.models.parameters.RequestBody;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Task;
+import org.tabserve.rows.JsonLinesReader;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.FeatureSchemas;
 import org.tabserve.web.openapi.OpenApiSection;
@@ -50,7 +51,9 @@ public final class MlflowOpenApi extends OpenApiSection {
                 "Predict a batch in MLflow's scoring format (one model call)",
                 "JSON with exactly one of dataframe_split, dataframe_records, instances or inputs (and optionally "
                         + "params, accepted and not used), or a pandas-style CSV with a header (an unnamed first index "
-                        + "column, as DataFrame.to_csv() writes it, is allowed). Columns by name: the model takes "
+                        + "column, as DataFrame.to_csv() writes it, is allowed), or JSON Lines (one object a row, as "
+                        + "DataFrame.to_json(orient=\"records\", lines=True) writes it; tabserve's, not MLflow's)."
+                        + " Columns by name: the model takes "
                         + model.signature().featureNames() + "; other columns are ignored and named once in warnings."
                         + " Rows as arrays hold the "
                         + "values in that order. The answer is the predicted labels (values for a regressor), as MLflow "
@@ -60,7 +63,9 @@ public final class MlflowOpenApi extends OpenApiSection {
                 .requestBody(new RequestBody().required(true).content(new Content()
                         .addMediaType(JSON, new MediaType().schema(ref("MlflowRequest")))
                         .addMediaType(org.tabserve.web.http.MediaType.CSV, new MediaType().schema(new StringSchema().description(
-                                "a header row naming the columns, then one line per row")))))
+                                "a header row naming the columns, then one line per row")))
+                        .addMediaType(JsonLinesReader.MEDIA_TYPE, new MediaType().schema(new StringSchema().description(
+                                "one JSON object a line, keyed by the columns")))))
                 .responses(responses(ok(JSON, ref("MlflowPredictions"), "One predicted label per row, in order"),
                         problems(400, 413, 415, 503)))));
         paths.addPathItem(MlflowPingHandler.PING, new PathItem().get(operation(TAG, "mlflowPing",

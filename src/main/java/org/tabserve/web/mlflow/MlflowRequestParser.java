@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import org.tabserve.model.Batch;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.rows.CsvRowsParser;
+import org.tabserve.rows.RowChunk;
+import org.tabserve.rows.RowFormat;
+import org.tabserve.rows.RowsReader;
 import org.tabserve.rows.ExplainField;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonCells;
@@ -167,13 +169,13 @@ public final class MlflowRequestParser {
     }
 
     /**
-     * A CSV body as read: its chunks, in file order, and the header's columns the model does not take.
+     * A body of rows (CSV, JSON Lines) as read: its chunks, in order, and the columns the model does not take.
      *
-     * @param chunks  with {@link OnError#ROW}, each chunk's {@link CsvRowsParser.Chunk#places()} put its rows in
+     * @param chunks  with {@link OnError#ROW}, each chunk's {@link RowChunk#places()} put its rows in
      *                order, the good ones at their row of the chunk's batch
      * @param ignored the columns ignored, to be named once in the answer's warnings
      */
-    public record CsvBody(List<CsvRowsParser.Chunk> chunks, List<String> ignored) {
+    public record RowsBody(List<RowChunk> chunks, List<String> ignored) {
     }
 
     /**
@@ -184,7 +186,7 @@ public final class MlflowRequestParser {
      * @throws HttpProblem 400 listing the problems, 413 past the batch limit
      */
     public List<Batch> parseCsv(InputStream body) throws IOException {
-        return parseCsv(body, OnError.REJECT, OnError.UNBOUNDED).chunks().stream().map(CsvRowsParser.Chunk::batch).toList();
+        return parseCsv(body, OnError.REJECT, OnError.UNBOUNDED).chunks().stream().map(RowChunk::batch).toList();
     }
 
     /**
@@ -193,14 +195,24 @@ public final class MlflowRequestParser {
      * @param maxErrorRows in row mode, the most rows answered with their errors; past it, a 413
      * @throws HttpProblem as {@link #parseCsv(InputStream)}; in row mode, not for bad values
      */
-    public CsvBody parseCsv(InputStream body, OnError onError, long maxErrorRows) throws IOException {
-        // No row reservation here (CsvRowsParser#reservingRowMemory): the body is metered at 16 bytes of budget a
+    public RowsBody parseCsv(InputStream body, OnError onError, long maxErrorRows) throws IOException {
+        return parseRows(body, RowFormat.CSV, onError, maxErrorRows);
+    }
+
+    /**
+     * {@link #parseCsv(InputStream, OnError, long)} for a body of rows in any {@link RowFormat}: a CSV may have
+     * pandas' unnamed index column, a JSON Lines body is one object a line ({@code to_json(orient="records",
+     * lines=True)}).
+     */
+    public RowsBody parseRows(InputStream body, RowFormat format, OnError onError, long maxErrorRows)
+            throws IOException {
+        // No row reservation here (RowsReader#reservingRowMemory): the body is metered at 16 bytes of budget a
         // byte as it is read, which already covers what a long row's parse holds (at most 15.3 bytes a character,
         // measured) with the rows kept; reserving both made a 1 MB body of one long row a 413 at -Xmx64m.
-        CsvRowsParser parser = new CsvRowsParser(signature, maxRows, true).onError(onError, maxErrorRows);
+        RowsReader parser = format.reader(signature, maxRows, true).onError(onError, maxErrorRows);
         try {
-            List<CsvRowsParser.Chunk> chunks = parser.readAll(body);
-            return new CsvBody(chunks, parser.ignoredColumns());
+            List<RowChunk> chunks = parser.readAll(body);
+            return new RowsBody(chunks, parser.ignoredColumns());
         } catch (RowsException e) {
             if (onError == OnError.REJECT && e.kind() == RowsException.Kind.INVALID_FIELDS) {
                 throw HttpProblem.of(RowsException.invalidFields(e.getMessage() + "; " + OnError.HINT, e.errors()));

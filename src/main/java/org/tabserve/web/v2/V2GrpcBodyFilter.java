@@ -29,7 +29,8 @@ import java.io.InputStream;
  * keeps a message whole in memory before any RPC sees it, so that many large messages at once would otherwise fill the
  * heap with nothing reserved. A call whose bytes find no room (at once: its reads must not wait) is answered as REST's
  * request would be, UNAVAILABLE with its 503 words (RESOURCE_EXHAUSTED with its 413 words), and the rest of its body
- * is read and dropped; what it holds is given back when the call ends.
+ * is read and dropped; what it holds is given back when the call ends. The call's answer is written in one go
+ * ({@link V2GrpcOneWrite}).
  */
 public final class V2GrpcBodyFilter implements Filter {
 
@@ -52,7 +53,7 @@ public final class V2GrpcBodyFilter implements Filter {
         Call call = new Call(budget.open(), http.getRequestURI());
         boolean handedOver = false;
         try {
-            chain.doFilter(new Metered(http, call), response);
+            chain.doFilter(new Metered(http, call), new V2GrpcOneWrite((HttpServletResponse) response));
             if (http.isAsyncStarted()) {
                 http.getAsyncContext().addListener(call);
                 handedOver = true;

@@ -3,8 +3,6 @@ package org.tabserve.web.v2;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
-import com.fasterxml.jackson.databind.node.FloatNode;
-import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -14,14 +12,12 @@ import inference.InferTensorContents;
 import inference.ModelInferRequest;
 import inference.ModelInferResponse;
 import inference.ModelMetadataResponse;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.ValueOutput;
+import org.tabserve.model.ValueType;
 import org.tabserve.rows.ExplainField;
 import org.tabserve.web.http.HttpProblem;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,15 +25,11 @@ import java.util.Map;
 /**
  * Translates between the Open Inference Protocol's gRPC messages (the {@code inference} package generated from
  * {@code src/main/proto}) and the transport-neutral request and answers the REST route uses too: a
- * {@code ModelInferRequest} becomes a {@link V2Request} (values from each tensor's {@code contents}, in the field of its
- * datatype, or from {@code raw_input_contents}; the parameter {@code explain} as REST reads it), and the shared
- * answers become {@code ModelInferResponse} and {@code ModelMetadataResponse}.
+ * {@code ModelInferRequest} becomes a {@link V2Request} (each tensor read by {@link V2GrpcTensor}; the parameter
+ * {@code explain} as REST reads it), and the shared answers become {@code ModelInferResponse} and
+ * {@code ModelMetadataResponse}.
  */
 final class V2GrpcMessages {
-
-    /** The {@code contents} field each datatype's values go in. */
-    private static final Map<String, String> CONTENTS_FIELD = Map.of("BOOL", "bool_contents", "INT32", "int_contents",
-            "INT64", "int64_contents", "FP32", "fp32_contents", "FP64", "fp64_contents", "BYTES", "bytes_contents");
 
     private V2GrpcMessages() {
     }
@@ -60,7 +52,7 @@ final class V2GrpcMessages {
                 throw HttpProblem.badRequest("input '" + tensor.getName() + "' has contents, but the request has "
                         + "raw_input_contents: give the values of every input one way");
             }
-            inputs.add(new Input(tensor, raw > 0 ? request.getRawInputContents(i) : null));
+            inputs.add(new V2GrpcTensor(tensor, raw > 0 ? request.getRawInputContents(i) : null));
         }
         List<String> outputs = request.getOutputsCount() == 0 ? null
                 : request.getOutputsList().stream().map(ModelInferRequest.InferRequestedOutputTensor::getName).toList();
@@ -85,8 +77,11 @@ final class V2GrpcMessages {
         };
     }
 
-    /** The shared answer as the protocol's gRPC response, each output's values in the field of its datatype. */
-    static ModelInferResponse response(V2Json.InferResponse answer) {
+    /**
+     * The answer as the protocol's gRPC response, written straight from the predictions with the outputs, shapes and
+     * datatypes of REST's answer ({@link V2Inference#json}): each output's values in the field of its datatype.
+     */
+    static ModelInferResponse response(V2Inference.Answer answer) {
         ModelInferResponse.Builder response = ModelInferResponse.newBuilder().setModelName(answer.modelName());
         if (answer.modelVersion() != null) {
             response.setModelVersion(answer.modelVersion());
@@ -94,23 +89,64 @@ final class V2GrpcMessages {
         if (answer.id() != null) {
             response.setId(answer.id());
         }
-        for (V2Json.OutputTensor output : answer.outputs()) {
+        List<Prediction> predictions = answer.predictions();
+        long rows = predictions.size();
+        for (String name : answer.outputs()) {
             InferTensorContents.Builder contents = InferTensorContents.newBuilder();
-            for (Object value : output.data()) {
-                switch (output.datatype()) {
-                    case "BYTES" -> contents.addBytesContents(ByteString.copyFromUtf8((String) value));
-                    case "FP32" -> contents.addFp32Contents(((Number) value).floatValue());
-                    case "FP64" -> contents.addFp64Contents(((Number) value).doubleValue());
-                    case "INT64" -> contents.addInt64Contents(((Number) value).longValue());
-                    case "INT32" -> contents.addIntContents(((Number) value).intValue());
-                    case "BOOL" -> contents.addBoolContents((Boolean) value);
-                    default -> throw new IllegalStateException("no gRPC contents for " + output.datatype());
+            switch (name) {
+                case V2Json.LABEL_OUTPUT -> {
+                    for (Prediction prediction : predictions) {
+                        contents.addBytesContents(ByteString.copyFromUtf8(
+                                ((Prediction.Classification) prediction).label()));
+                    }
+                    response.addOutputs(output(name, "BYTES", contents).addShape(rows));
+                }
+                case V2Json.PROBABILITIES_OUTPUT -> {
+                    for (Prediction prediction : predictions) {
+                        for (Double p : ((Prediction.Classification) prediction).probabilities()) {
+                            contents.addFp32Contents(p.floatValue());
+                        }
+                    }
+                    response.addOutputs(output(name, "FP32", contents).addShape(rows)
+                            .addShape(answer.classifier().signature().classLabels().size()));
+                }
+                default -> {
+                    ValueOutput value = answer.classifier().valueOutput().orElseThrow();
+                    for (Prediction prediction : predictions) {
+                        double v = ((Prediction.Regression) prediction).value();
+                        if (value.type() == ValueType.FLOAT) {
+                            contents.addFp32Contents((float) v);
+                        } else {
+                            contents.addFp64Contents(v);
+                        }
+                    }
+                    response.addOutputs(output(value.name(), value.type().v2Name(), contents).addShape(rows)
+                            .addShape(1));
                 }
             }
-            response.addOutputs(ModelInferResponse.InferOutputTensor.newBuilder().setName(output.name())
-                    .setDatatype(output.datatype()).addAllShape(output.shape()).setContents(contents));
+        }
+        if (answer.explanations() != null) {
+            explained(response, V2Inference.Explained.of(answer.explanations(),
+                    answer.classifier().signature().featureNames()));
         }
         return response.build();
+    }
+
+    /** Each row's explanation as REST's three FP64 outputs ({@link V2Inference#BASE_VALUE_OUTPUT} and the others). */
+    private static void explained(ModelInferResponse.Builder response, V2Inference.Explained explained) {
+        long rows = explained.base().size();
+        response.addOutputs(output(V2Inference.BASE_VALUE_OUTPUT, "FP64", InferTensorContents.newBuilder()
+                        .addAllFp64Contents(explained.base())).addShape(rows))
+                .addOutputs(output(V2Inference.EXPLAINED_OUTPUT, "FP64", InferTensorContents.newBuilder()
+                        .addAllFp64Contents(explained.output())).addShape(rows))
+                .addOutputs(output(V2Inference.CONTRIBUTIONS_OUTPUT, "FP64", InferTensorContents.newBuilder()
+                        .addAllFp64Contents(explained.contributions())).addShape(rows).addShape(explained.features()));
+    }
+
+    private static ModelInferResponse.InferOutputTensor.Builder output(String name, String datatype,
+                                                                       InferTensorContents.Builder contents) {
+        return ModelInferResponse.InferOutputTensor.newBuilder().setName(name).setDatatype(datatype)
+                .setContents(contents);
     }
 
     /** The model's metadata as the protocol's gRPC response (whose tensors carry no parameters). */
@@ -128,140 +164,5 @@ final class V2GrpcMessages {
     private static ModelMetadataResponse.TensorMetadata tensor(V2Json.TensorMetadata tensor) {
         return ModelMetadataResponse.TensorMetadata.newBuilder().setName(tensor.name()).setDatatype(tensor.datatype())
                 .addAllShape(tensor.shape()).build();
-    }
-
-    /**
-     * One input tensor of a {@code ModelInferRequest}: its values in {@code contents}, in the field of its datatype,
-     * or in its entry of {@code raw_input_contents} (flat little-endian values; BYTES as a 4-byte little-endian length
-     * before each value). Each value becomes the JSON value the REST route would have read: text, a boolean, a whole
-     * number or a float (NaN for a missing number, as in JSON).
-     *
-     * @param raw the tensor's raw contents, or null when its values are in {@code contents}
-     */
-    private record Input(ModelInferRequest.InferInputTensor tensor, ByteString raw) implements V2Request.Input {
-
-        @Override
-        public String name() {
-            return tensor.getName();
-        }
-
-        @Override
-        public long[] shape(String input) {
-            return tensor.getShapeList().stream().mapToLong(Long::longValue).toArray();
-        }
-
-        @Override
-        public String datatype() {
-            return tensor.getDatatype().isEmpty() ? null : tensor.getDatatype();
-        }
-
-        @Override
-        public List<JsonNode> values(long[] shape, String input) {
-            String datatype = tensor.getDatatype();
-            return raw != null ? raw(datatype, input) : contents(datatype, input);
-        }
-
-        private List<JsonNode> contents(String datatype, String input) {
-            InferTensorContents contents = tensor.getContents();
-            List<String> filled = filled(contents);
-            if (filled.size() > 1) {
-                // Only the datatype's field is read: values given in another as well would be dropped unseen.
-                throw HttpProblem.badRequest("input '" + input + "' has values in more than one field of contents ("
-                        + String.join(" and ", filled.stream().map(f -> "contents." + f).toList()) + "), which is"
-                        + " ambiguous: give them in one, contents." + CONTENTS_FIELD.get(datatype) + " for datatype "
-                        + datatype);
-            }
-            List<JsonNode> values = new ArrayList<>();
-            switch (datatype) {
-                case "BOOL" -> contents.getBoolContentsList().forEach(v -> values.add(BooleanNode.valueOf(v)));
-                case "INT32" -> contents.getIntContentsList().forEach(v -> values.add(IntNode.valueOf(v)));
-                case "INT64" -> contents.getInt64ContentsList().forEach(v -> values.add(LongNode.valueOf(v)));
-                case "FP32" -> contents.getFp32ContentsList().forEach(v -> values.add(FloatNode.valueOf(v)));
-                case "FP64" -> contents.getFp64ContentsList().forEach(v -> values.add(DoubleNode.valueOf(v)));
-                default -> {
-                    for (int i = 0; i < contents.getBytesContentsCount(); i++) {
-                        values.add(TextNode.valueOf(text(contents.getBytesContents(i), input, i)));
-                    }
-                }
-            }
-            if (values.isEmpty() && !filled.isEmpty()) {
-                throw HttpProblem.badRequest("input '" + input + "' has datatype " + datatype + ", whose values go "
-                        + "in contents." + CONTENTS_FIELD.get(datatype) + ", but its values are in contents."
-                        + filled.get(0));
-            }
-            return values;
-        }
-
-        /** The fields of {@code contents} that hold values. */
-        private static List<String> filled(InferTensorContents contents) {
-            List<String> filled = new ArrayList<>(1);
-            addIf(filled, contents.getBoolContentsCount(), "bool_contents");
-            addIf(filled, contents.getIntContentsCount(), "int_contents");
-            addIf(filled, contents.getInt64ContentsCount(), "int64_contents");
-            addIf(filled, contents.getUintContentsCount(), "uint_contents");
-            addIf(filled, contents.getUint64ContentsCount(), "uint64_contents");
-            addIf(filled, contents.getFp32ContentsCount(), "fp32_contents");
-            addIf(filled, contents.getFp64ContentsCount(), "fp64_contents");
-            addIf(filled, contents.getBytesContentsCount(), "bytes_contents");
-            return filled;
-        }
-
-        private static void addIf(List<String> filled, int count, String field) {
-            if (count > 0) {
-                filled.add(field);
-            }
-        }
-
-        private List<JsonNode> raw(String datatype, String input) {
-            ByteBuffer bytes = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-            List<JsonNode> values = new ArrayList<>();
-            if (datatype.equals("BYTES")) {
-                while (bytes.hasRemaining()) {
-                    if (bytes.remaining() < 4) {
-                        throw HttpProblem.badRequest(rawBroken(input, values.size(), "a 4-byte length"));
-                    }
-                    int length = bytes.getInt();
-                    if (length < 0 || length > bytes.remaining()) {
-                        throw HttpProblem.badRequest(rawBroken(input, values.size(), length + " bytes of text"));
-                    }
-                    ByteString value = ByteString.copyFrom(bytes.slice().limit(length));
-                    bytes.position(bytes.position() + length);
-                    values.add(TextNode.valueOf(text(value, input, values.size())));
-                }
-                return values;
-            }
-            int size = switch (datatype) {
-                case "BOOL" -> 1;
-                case "INT32", "FP32" -> 4;
-                default -> 8;
-            };
-            if (bytes.remaining() % size != 0) {
-                throw HttpProblem.badRequest("input '" + input + "': raw_input_contents has " + bytes.remaining()
-                        + " bytes, which is no whole number of " + size + "-byte " + datatype + " values");
-            }
-            while (bytes.hasRemaining()) {
-                values.add(switch (datatype) {
-                    case "BOOL" -> BooleanNode.valueOf(bytes.get() != 0);
-                    case "INT32" -> IntNode.valueOf(bytes.getInt());
-                    case "INT64" -> LongNode.valueOf(bytes.getLong());
-                    case "FP32" -> FloatNode.valueOf(bytes.getFloat());
-                    default -> DoubleNode.valueOf(bytes.getDouble());
-                });
-            }
-            return values;
-        }
-
-        private static String rawBroken(String input, int index, String expected) {
-            return "input '" + input + "': raw_input_contents ends where value " + index + " needs " + expected;
-        }
-
-        private static String text(ByteString value, String input, int index) {
-            try {
-                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(value.asReadOnlyByteBuffer()).toString();
-            } catch (CharacterCodingException e) {
-                throw HttpProblem.badRequest("input '" + input + "': data value " + index + " is not UTF-8 text");
-            }
-        }
     }
 }

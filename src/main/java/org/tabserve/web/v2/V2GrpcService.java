@@ -153,7 +153,7 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
         io.grpc.Context context = io.grpc.Context.current();
         call(answer, "ModelInfer", request.getModelName(), request.getModelVersion(), model -> {
             Model classifier = model.model();
-            return V2GrpcMessages.response(V2Inference.answer(model, classifier,
+            return V2GrpcMessages.response(V2Inference.run(model, classifier,
                     inference.reader(classifier).read(V2GrpcMessages.request(request)), explanations,
                     context::isCancelled));
         });

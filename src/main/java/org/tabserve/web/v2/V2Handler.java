@@ -116,8 +116,8 @@ public final class V2Handler {
                 infer = new V2InferRequestParser(classifier.signature(), V2Inference.outputNames(classifier),
                         config.maxBatchRows()).parse(body);
             }
-            write(response, 200, V2Inference.answer(model, classifier, infer, explanations,
-                    new AnswerKeepAlive(response, Json.MEDIA_TYPE)));
+            write(response, 200, V2Inference.json(V2Inference.run(model, classifier, infer, explanations,
+                    new AnswerKeepAlive(response, Json.MEDIA_TYPE))));
         }
     }
 

@@ -33,30 +33,51 @@ final class V2Inference {
     }
 
     /**
-     * Runs a checked request on {@code classifier} (the request's model) and answers its outputs; when it asks, each
-     * row's explanation too, as three more outputs: {@value #BASE_VALUE_OUTPUT} and {@value #EXPLAINED_OUTPUT}
-     * ({@code [N]}) and {@value #CONTRIBUTIONS_OUTPUT} ({@code [N, F]}, the columns in the model's feature order).
+     * A request's answer before a transport writes it: its rows' predictions (and explanations, when it asked) and the
+     * outputs it asked for, in its order. REST writes it through {@link #json}, gRPC straight from the predictions.
+     *
+     * @param modelVersion the version answering, or null for a model without versions
+     * @param id           the caller's request id, to echo, or null
+     * @param explanations each row's explanation, or null when the request did not ask
+     */
+    record Answer(String modelName, String modelVersion, String id, List<String> outputs, Model classifier,
+                  List<Prediction> predictions, List<Explanation> explanations) {
+    }
+
+    /**
+     * Runs a checked request on {@code classifier} (the request's model); when it asks, explains each row too.
      *
      * @param explainer the explanations, computed only when the request asks
      * @param watch     how the request notices that its client has gone while its rows are explained
      */
-    static V2Json.InferResponse answer(ResolvedModel model, Model classifier, V2InferRequestParser.V2InferRequest infer,
-                                       RowExplanations explainer, ClientWatch watch) {
+    static Answer run(ResolvedModel model, Model classifier, V2InferRequestParser.V2InferRequest infer,
+                      RowExplanations explainer, ClientWatch watch) {
         List<Explanation> explanations = infer.explain() ? explainer.of(model, infer.batch(), watch) : null;
         List<Prediction> predictions = model.counted(infer.batch(), classifier.predict(infer.batch()));
+        return new Answer(model.name(), model.version().map(String::valueOf).orElse(null), infer.id(), infer.outputs(),
+                classifier, predictions, explanations);
+    }
+
+    /**
+     * The answer's outputs as JSON records; when it was asked, each row's explanation too, as three more outputs:
+     * {@value #BASE_VALUE_OUTPUT} and {@value #EXPLAINED_OUTPUT} ({@code [N]}) and {@value #CONTRIBUTIONS_OUTPUT}
+     * ({@code [N, F]}, the columns in the model's feature order).
+     */
+    static V2Json.InferResponse json(Answer answer) {
+        List<Prediction> predictions = answer.predictions();
+        Model classifier = answer.classifier();
         List<V2Json.OutputTensor> outputs = new ArrayList<>();
-        for (String name : infer.outputs()) {
+        for (String name : answer.outputs()) {
             outputs.add(switch (name) {
                 case V2Json.LABEL_OUTPUT -> labels(predictions);
                 case V2Json.PROBABILITIES_OUTPUT -> probabilities(predictions, classifier);
                 default -> values(predictions, classifier.valueOutput().orElseThrow());
             });
         }
-        if (explanations != null) {
-            outputs.addAll(explained(explanations, classifier.signature().featureNames()));
+        if (answer.explanations() != null) {
+            outputs.addAll(explained(Explained.of(answer.explanations(), classifier.signature().featureNames())));
         }
-        return new V2Json.InferResponse(model.name(), model.version().map(String::valueOf).orElse(null), infer.id(),
-                outputs);
+        return new V2Json.InferResponse(answer.modelName(), answer.modelVersion(), answer.id(), outputs);
     }
 
     /**
@@ -74,22 +95,35 @@ final class V2Inference {
     /** The output of each row's contributions, one per feature in the model's order: they add up to the explained. */
     static final String CONTRIBUTIONS_OUTPUT = "explanation_contributions";
 
-    private static List<V2Json.OutputTensor> explained(List<Explanation> explanations, List<String> features) {
-        List<Double> base = new ArrayList<>();
-        List<Double> output = new ArrayList<>();
-        List<Double> contributions = new ArrayList<>();
-        for (Explanation explanation : explanations) {
-            base.add(explanation.baseValue());
-            output.add(explanation.output());
-            for (String feature : features) {
-                contributions.add(explanation.contributions().get(feature));
+    /**
+     * Each row's explanation as the values of the three outputs it adds, whichever transport writes them.
+     *
+     * @param contributions each row's contributions, row-major, the columns in the model's feature order
+     * @param features      how many features each row has a contribution for
+     */
+    record Explained(List<Double> base, List<Double> output, List<Double> contributions, int features) {
+
+        static Explained of(List<Explanation> explanations, List<String> features) {
+            List<Double> base = new ArrayList<>();
+            List<Double> output = new ArrayList<>();
+            List<Double> contributions = new ArrayList<>();
+            for (Explanation explanation : explanations) {
+                base.add(explanation.baseValue());
+                output.add(explanation.output());
+                for (String feature : features) {
+                    contributions.add(explanation.contributions().get(feature));
+                }
             }
+            return new Explained(base, output, contributions, features.size());
         }
-        long rows = explanations.size();
-        return List.of(new V2Json.OutputTensor(BASE_VALUE_OUTPUT, "FP64", List.of(rows), base),
-                new V2Json.OutputTensor(EXPLAINED_OUTPUT, "FP64", List.of(rows), output),
-                new V2Json.OutputTensor(CONTRIBUTIONS_OUTPUT, "FP64", List.of(rows, (long) features.size()),
-                        contributions));
+    }
+
+    private static List<V2Json.OutputTensor> explained(Explained explained) {
+        long rows = explained.base().size();
+        return List.of(new V2Json.OutputTensor(BASE_VALUE_OUTPUT, "FP64", List.of(rows), explained.base()),
+                new V2Json.OutputTensor(EXPLAINED_OUTPUT, "FP64", List.of(rows), explained.output()),
+                new V2Json.OutputTensor(CONTRIBUTIONS_OUTPUT, "FP64", List.of(rows, (long) explained.features()),
+                        explained.contributions()));
     }
 
     private static V2Json.OutputTensor labels(List<Prediction> predictions) {

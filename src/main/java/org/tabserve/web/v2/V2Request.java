@@ -1,7 +1,10 @@
 package org.tabserve.web.v2;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.tabserve.model.Feature;
+import org.tabserve.model.ModelInput;
 
+import java.util.AbstractList;
 import java.util.List;
 
 /**
@@ -36,13 +39,54 @@ record V2Request(String id, List<Input> inputs, List<String> outputs, boolean ex
         String datatype();
 
         /**
-         * The tensor's values in row-major order, each as the JSON value {@link V2Values} reads (a missing value is
-         * JSON null, or NaN); how many there are is checked against the shape by the caller.
+         * The tensor's values in row-major order; how many there are is checked against the shape by the caller.
          *
          * @param shape the shape {@link #shape} read
          * @param input the model input's name, for messages
          * @throws org.tabserve.web.http.HttpProblem 400 naming the input when the values cannot be read
          */
-        List<JsonNode> values(long[] shape, String input);
+        Values values(long[] shape, String input);
+    }
+
+    /**
+     * A tensor's values in row-major order, each readable as the JSON value {@link V2Values} reads (a missing value is
+     * JSON null, or NaN) and as the cell it becomes by V2Values' rules. A transport whose values are typed already
+     * (gRPC's) reads the cells straight from them, and goes through the JSON value only for one V2Values would refuse,
+     * so that the words are REST's.
+     */
+    abstract static class Values extends AbstractList<JsonNode> {
+
+        /** A JSON body's values, as they are. */
+        static Values of(List<JsonNode> nodes) {
+            return new Values() {
+                @Override
+                public JsonNode get(int index) {
+                    return nodes.get(index);
+                }
+
+                @Override
+                public int size() {
+                    return nodes.size();
+                }
+            };
+        }
+
+        /**
+         * Value {@code index} as the cell {@link org.tabserve.model.Batch#of} takes ({@link V2Values#cell}).
+         *
+         * @throws org.tabserve.web.http.HttpProblem 400 naming the input, the value and what is wrong with it
+         */
+        Object cell(int index, String datatype, ModelInput input, Feature feature) {
+            return V2Values.cell(get(index), datatype, input, feature, index);
+        }
+
+        /**
+         * Value {@code index} of a FLOAT or DOUBLE input whose values may not be missing, as {@link #cell}, unboxed.
+         *
+         * @throws org.tabserve.web.http.HttpProblem as {@link #cell}
+         */
+        double number(int index, String datatype, ModelInput input, Feature feature) {
+            return ((Number) cell(index, datatype, input, feature)).doubleValue();
+        }
     }
 }

@@ -6,6 +6,7 @@ import org.tabserve.model.FieldError;
 import org.tabserve.model.ModelException;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
+import org.tabserve.model.ValueType;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.web.http.HttpProblem;
 
@@ -21,8 +22,9 @@ import java.util.Set;
  * Checks an Open Inference Protocol inference request, as either transport delivered it ({@link V2Request}), against
  * the model and turns it into a checked {@link Batch}: one tensor per model input, named as the graph's input, none
  * missing or repeated; each tensor's shape, datatype and length by {@link V2Tensor} and each value by
- * {@link V2Values}; the outputs asked for. The tensors' values become rows, which {@link Batch#of} checks as every
- * route does; a value it refuses is a 400 naming its input and row. REST and gRPC refuse alike because both end here.
+ * {@link V2Values}; the outputs asked for. The tensors' values become rows, which {@link Batch#of} (or, for a model
+ * of plain numbers, {@link Batch#ofNumbers}) checks as every route does; a value it refuses is a 400 naming its input
+ * and row. REST and gRPC refuse alike because both end here.
  */
 final class V2RequestReader {
 
@@ -33,6 +35,8 @@ final class V2RequestReader {
     private final Map<String, Integer> offsets = new HashMap<>();
     /** Each feature's input, to name it in errors. */
     private final Map<String, ModelInput> inputOf = new HashMap<>();
+    /** Whether the rows are plain numbers: every input FLOAT or DOUBLE, no feature that may be missing. */
+    private final boolean plainNumbers;
 
     /**
      * @param signature the model's signature
@@ -49,6 +53,8 @@ final class V2RequestReader {
             offset += input.width();
             input.features().forEach(f -> inputOf.put(f.name(), input));
         }
+        this.plainNumbers = signature.numbersOnly() && signature.inputs().stream()
+                .allMatch(i -> i.type() == ValueType.FLOAT || i.type() == ValueType.DOUBLE);
     }
 
     /** @return the model's outputs as the protocol names them */
@@ -62,20 +68,18 @@ final class V2RequestReader {
      */
     V2InferRequestParser.V2InferRequest read(V2Request request) {
         Map<String, V2Request.Input> inputs = inputs(request.inputs());
-        List<Object[]> rows = null;
+        Rows rows = null;
         String rowsFrom = null;
         for (ModelInput input : signature.inputs()) {
             V2Tensor tensor = V2Tensor.read(inputs.get(input.name()), input, maxRows);
             int count = tensor.rows();
             if (rows == null) {
-                rows = new ArrayList<>(count);
-                for (int r = 0; r < count; r++) {
-                    rows.add(new Object[signature.featureCount()]);
-                }
+                rows = plainNumbers ? new Numbers(new double[count][signature.featureCount()])
+                        : new Cells(count, signature.featureCount());
                 rowsFrom = input.name();
-            } else if (rows.size() != count) {
+            } else if (rows.count() != count) {
                 throw HttpProblem.badRequest("input '" + input.name() + "' has " + count + " rows but input '"
-                        + rowsFrom + "' has " + rows.size() + "; every input needs one value per row");
+                        + rowsFrom + "' has " + rows.count() + "; every input needs one value per row");
             }
             fill(tensor, input, rows);
         }
@@ -120,22 +124,78 @@ final class V2RequestReader {
         return found;
     }
 
-    /** Puts an input tensor's values into the rows' cells for its features. */
-    private void fill(V2Tensor tensor, ModelInput input, List<Object[]> rows) {
+    /** Puts an input tensor's values into the rows, at its features' places. */
+    private void fill(V2Tensor tensor, ModelInput input, Rows rows) {
         String datatype = tensor.datatype();
-        List<com.fasterxml.jackson.databind.JsonNode> values = tensor.values();
+        V2Request.Values values = tensor.values();
         int width = input.width();
         int offset = offsets.get(input.name());
         for (int i = 0; i < values.size(); i++) {
-            Feature feature = input.features().get(i % width);
-            rows.get(i / width)[offset + i % width] = V2Values.cell(values.get(i), datatype, input, feature, i);
+            rows.put(i / width, offset + i % width, values, i, datatype, input, input.features().get(i % width));
+        }
+    }
+
+    /**
+     * The rows being read: plain numbers ({@link Numbers}) when every input of the model is FLOAT or DOUBLE and no
+     * feature may be missing, which {@link Batch#ofNumbers} checks and packs into the model's columns as they are;
+     * otherwise a cell per value ({@link Cells}) for {@link Batch#of}. Both refuse the same values with the same words.
+     */
+    private sealed interface Rows permits Numbers, Cells {
+        int count();
+
+        void put(int row, int place, V2Request.Values values, int index, String datatype, ModelInput input,
+                 Feature feature);
+
+        Batch batch(ModelSignature signature);
+    }
+
+    private record Numbers(double[][] rows) implements Rows {
+        @Override
+        public int count() {
+            return rows.length;
+        }
+
+        @Override
+        public void put(int row, int place, V2Request.Values values, int index, String datatype, ModelInput input,
+                        Feature feature) {
+            rows[row][place] = values.number(index, datatype, input, feature);
+        }
+
+        @Override
+        public Batch batch(ModelSignature signature) {
+            return Batch.ofNumbers(signature, rows);
+        }
+    }
+
+    private record Cells(List<Object[]> rows) implements Rows {
+        Cells(int count, int width) {
+            this(new ArrayList<>(count));
+            for (int r = 0; r < count; r++) {
+                rows.add(new Object[width]);
+            }
+        }
+
+        @Override
+        public int count() {
+            return rows.size();
+        }
+
+        @Override
+        public void put(int row, int place, V2Request.Values values, int index, String datatype, ModelInput input,
+                        Feature feature) {
+            rows.get(row)[place] = values.cell(index, datatype, input, feature);
+        }
+
+        @Override
+        public Batch batch(ModelSignature signature) {
+            return Batch.of(signature, rows);
         }
     }
 
     /** The rows as a batch; the values the model refuses are a 400 listing each with its input and row. */
-    private Batch batch(List<Object[]> rows) {
+    private Batch batch(Rows rows) {
         try {
-            return Batch.of(signature, rows);
+            return rows.batch(signature);
         } catch (ModelException e) {
             if (e.kind() != ModelException.Kind.INVALID_INPUT) {
                 throw e;

@@ -21,7 +21,7 @@ import java.util.List;
  * @param values   the data's values in row-major order, {@code rows} times the input's width
  * @param rows     the tensor's first dimension
  */
-record V2Tensor(String datatype, List<JsonNode> values, int rows) {
+record V2Tensor(String datatype, V2Request.Values values, int rows) {
 
     /**
      * Checks a JSON input tensor's shape, datatype and length against the model's input.
@@ -60,7 +60,7 @@ record V2Tensor(String datatype, List<JsonNode> values, int rows) {
         if (shape[0] == 0) {
             throw HttpProblem.badRequest("input '" + name + "' has no rows: shape " + text(shape));
         }
-        List<JsonNode> values = tensor.values(shape, name);
+        V2Request.Values values = tensor.values(shape, name);
         BigInteger expected = BigInteger.valueOf(shape[0]).multiply(BigInteger.valueOf(input.width()));
         if (!expected.equals(BigInteger.valueOf(values.size()))) {
             throw HttpProblem.badRequest("input '" + name + "' has shape " + text(shape) + ", which needs "
@@ -137,13 +137,13 @@ record V2Tensor(String datatype, List<JsonNode> values, int rows) {
         }
 
         @Override
-        public List<JsonNode> values(long[] shape, String name) {
+        public V2Request.Values values(long[] shape, String name) {
             JsonNode data = tensor.get("data");
             if (data == null || !data.isArray()) {
                 throw HttpProblem.badRequest("input '" + name + "' needs \"data\": an array of values, flat or nested "
                         + "in row-major order, got " + (data == null ? "nothing" : V2Values.describe(data)));
             }
-            return flatten(data, shape, name);
+            return V2Request.Values.of(flatten(data, shape, name));
         }
     }
 

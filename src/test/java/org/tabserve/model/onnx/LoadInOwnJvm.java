@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,14 +35,21 @@ public final class LoadInOwnJvm {
 
     /** Runs the child with {@code -Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError}. */
     static Outcome run(Path file, Path scratch, boolean truncateWhenMapped) throws IOException, InterruptedException {
+        return run(file, scratch, truncateWhenMapped, List.of());
+    }
+
+    /** Runs the child with those flags and {@code jvmOptions} after them. */
+    static Outcome run(Path file, Path scratch, boolean truncateWhenMapped, List<String> jvmOptions)
+            throws IOException, InterruptedException {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-XX:-CreateCoredumpOnCrash",
-                "-XX:ErrorFile=" + scratch.resolve("hs_err.log"), LoadInOwnJvm.class.getName(), file.toString(),
-                truncateWhenMapped ? TRUNCATE : "--")
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx128m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-XX:-CreateCoredumpOnCrash",
+                "-XX:ErrorFile=" + scratch.resolve("hs_err.log")));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(LoadInOwnJvm.class.getName(), file.toString(), truncateWhenMapped ? TRUNCATE : "--"));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(scratch.resolve("child.out").toFile());
-        // In the environment, not on the command line: ONNX Runtime 1.29 crashes (SIGSEGV) creating its environment
-        // in a process whose command line is as long as the test class path.
+        // In the environment, not on the command line, so that only OnnxEnvironmentTest's child has a long one.
         builder.environment().put("CLASSPATH", classPath);
         Process process = builder.start();
         boolean finished = process.waitFor(60, TimeUnit.SECONDS);

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.model.CardKeys;
 import org.tabserve.model.Model;
+import org.tabserve.model.onnx.graph.OnnxGraph;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tabserve.model.onnx.ModelAssertions.assertUnusable;
 
 /**
- * Issue 21 case 3: metadata past the limits (1 MiB a value, 4 MiB in all) is refused from its length on the wire,
- * before any of it becomes a Java string, naming the key, its size and the limit.
+ * Issue 21 case 3: metadata past the limits (1 MiB a value, 4 MiB in all, 10,000 entries) is refused from its length
+ * on the wire, before any of it becomes a Java string, naming the key, its size and the limit.
  */
 class MetadataLimitTest {
 
@@ -52,6 +53,15 @@ class MetadataLimitTest {
         }
         assertUnusable(write("many.onnx", model), "metadata and descriptions are over 4,194,304 bytes (4.0 MiB)"
                 + " in all (reached at metadata 'unused-4')");
+    }
+
+    @Test
+    void moreThanTenThousandEntriesAreRefusedHoweverSmall() throws IOException {
+        ModelProto.Builder model = bundled();
+        for (int i = 0; i <= OnnxGraph.MAX_METADATA_ENTRIES; i++) {
+            model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(Integer.toString(i, 36)));
+        }
+        assertUnusable(write("entries.onnx", model), "the model has more than 10,000 metadata entries");
     }
 
     @Test

@@ -18,7 +18,10 @@ import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.ValueType;
 import org.tabserve.rows.CsvRowsParser;
+import org.tabserve.rows.RowChunk;
+import org.tabserve.rows.RowsReader;
 import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.JsonLinesReader;
 import org.tabserve.rows.JsonRowsParser;
 import org.tabserve.rows.JsonText;
 import org.tabserve.rows.NumberText;
@@ -65,7 +68,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Jazzer fuzz tests of every request parser: the JSON body of {@code /api/predict}, the Open Inference Protocol v2
- * infer body and its gRPC ModelInfer message, MLflow's scoring body ({@code /invocations}), query and form values (and {@link NumberText}, which they and the CSV share), and CSV uploads.
+ * infer body and its gRPC ModelInfer message, MLflow's scoring body ({@code /invocations}), query and form values (and {@link NumberText}, which they and the CSV share), CSV uploads and JSON Lines.
  *
  * <p>Without {@code JAZZER_FUZZ} (the normal {@code mvn test}) each target runs once on the empty input and on every
  * file in {@code src/test/resources/org/tabserve/web/api/RequestParsersFuzzTestInputs/<method>/}: for the {@code byte[]}
@@ -556,7 +559,7 @@ public class RequestParsersFuzzTest {
         List<double[]> streamed = new ArrayList<>();
         parser.forEachChunk(new ByteArrayInputStream(csv), chunk -> {
             assertEquals(chunk.records().size(), chunk.size(), "one record per row");
-            assertTrue(chunk.size() > 0 && chunk.size() <= CsvRowsParser.CHUNK_ROWS, "chunk of " + chunk.size());
+            assertTrue(chunk.size() > 0 && chunk.size() <= RowsReader.CHUNK_ROWS, "chunk of " + chunk.size());
             assertArrayEquals(floats(chunk.numbers()), (float[]) chunk.batch().data(0), "the batch holds the rows");
             streamed.addAll(Arrays.asList(chunk.numbers()));
         });
@@ -588,12 +591,12 @@ public class RequestParsersFuzzTest {
         List<Batch> accepted = new ArrayList<>();
         try {
             accepted.addAll(new CsvRowsParser(signature, MAX_ROWS).readAll(new ByteArrayInputStream(csv)).stream()
-                    .map(CsvRowsParser.Chunk::batch).toList());
+                    .map(RowChunk::batch).toList());
         } catch (RowsException refusal) {
             rejected = refusal;
         }
         CsvRowsParser parser = new CsvRowsParser(signature, MAX_ROWS).onError(OnError.ROW);
-        List<CsvRowsParser.Chunk> chunks;
+        List<RowChunk> chunks;
         try {
             chunks = parser.readAll(new ByteArrayInputStream(csv));
         } catch (RowsException refusal) {
@@ -604,9 +607,9 @@ public class RequestParsersFuzzTest {
         }
         long number = 0;
         java.util.Set<Long> refused = new java.util.HashSet<>();
-        for (CsvRowsParser.Chunk chunk : chunks) {
+        for (RowChunk chunk : chunks) {
             int next = 0;
-            assertTrue(chunk.places().size() <= CsvRowsParser.CHUNK_ROWS);
+            assertTrue(chunk.places().size() <= RowsReader.CHUNK_ROWS);
             for (org.tabserve.rows.RowPlace place : chunk.places()) {
                 assertEquals(++number, place.number(), "places in the file's order");
                 if (place.isScored()) {
@@ -669,6 +672,73 @@ public class RequestParsersFuzzTest {
                 TypedCells.assertBatchHolds(expected, ahead, "kept");
             }
         });
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // POST /predict_file and /invocations: JSON Lines
+
+    /**
+     * A JSON Lines body or upload, read the three ways an upload is read (validate; validate and keep; the scoring
+     * pass in chunks): all three must accept or refuse alike, a refusal a clear 4xx; what is accepted must be the
+     * numbers an independent reading of the lines (Jackson's tree, line by line) finds, whenever that reading sees
+     * plain objects of the first line's keys holding numbers, and {@code on_error=row} must answer every line in its
+     * place or refuse the body as the default does.
+     */
+    @DictionaryEntries({"\"variance\"", "\"skewness\"", "\"curtosis\"", "\"entropy\"", "null", "NaN", "1e39", "{", "}",
+            "\"x\"", "[]"})
+    @FuzzTest
+    void jsonLines(byte[] body) throws IOException {
+        RowsReader reader = new JsonLinesReader(SIGNATURE, MAX_ROWS);
+        Optional<double[][]> simple = JsonLinesOracle.read(body);
+        List<String> columns;
+        try {
+            columns = reader.validate(new ByteArrayInputStream(body));
+        } catch (HttpProblem | RowsException refusal) {
+            HttpProblem problem = Problems.of(refusal);
+            assertClearProblem(problem);
+            HttpProblem streamed = assertThrowsProblem(
+                    () -> reader.forEachChunk(new ByteArrayInputStream(body), c -> { }));
+            assertEquals(problem.detail(), streamed.detail());
+            HttpProblem kept = assertThrowsProblem(() -> reader.validateAndKeep(new ByteArrayInputStream(body),
+                    KEEP_ROWS, chunk -> { }, (n, chars) -> true));
+            assertEquals(problem.errors(), kept.errors());
+            simple.ifPresent(rows -> fail("refused valid JSON Lines: " + problem.detail() + " " + problem.errors()));
+            jsonLinesInPlace(body, problem);
+            return;
+        }
+        assertTrue(columns.containsAll(FEATURES), columns::toString);
+        List<double[]> streamed = new ArrayList<>();
+        reader.forEachChunk(new ByteArrayInputStream(body), chunk -> {
+            assertEquals(chunk.records().size(), chunk.size(), "one record per row");
+            streamed.addAll(Arrays.asList(chunk.numbers()));
+        });
+        assertValidRows(streamed.toArray(double[][]::new), 1, MAX_ROWS);
+        simple.ifPresent(rows -> assertArrayEquals(rows, streamed.toArray(double[][]::new),
+                "values must be exactly the numbers sent"));
+        jsonLinesInPlace(body, null);
+    }
+
+    /** {@link #jsonLines} with {@code on_error=row}: refused alike for what is wrong with the body, else every line. */
+    private static void jsonLinesInPlace(byte[] body, HttpProblem rejected) throws IOException {
+        List<RowChunk> chunks;
+        try {
+            chunks = new JsonLinesReader(SIGNATURE, MAX_ROWS).onError(OnError.ROW)
+                    .readAll(new ByteArrayInputStream(body));
+        } catch (HttpProblem | RowsException refusal) {
+            HttpProblem problem = Problems.of(refusal);
+            assertClearProblem(problem);
+            assertNotNull(rejected, "row mode refused what reject mode took: " + problem.detail());
+            problem.errors().forEach(e -> assertNull(e.row(), () -> "a bad line refused the body: " + e));
+            return;
+        }
+        long number = 0;
+        for (RowChunk chunk : chunks) {
+            for (org.tabserve.rows.RowPlace place : chunk.places()) {
+                assertEquals(++number, place.number(), "places in the body's order");
+                assertEquals(place.isScored(), place.problems().isEmpty(), place::toString);
+            }
+        }
+        assertTrue(number > 0, "a body accepted has a row");
     }
 
     // ---------------------------------------------------------------------------------------------------------------

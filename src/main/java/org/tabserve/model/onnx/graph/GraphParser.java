@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -13,21 +14,22 @@ import java.util.stream.Collectors;
 /**
  * Reads the few fields of an ONNX {@code ModelProto} that tabserve needs, straight from the protobuf wire format.
  *
- * <p>Why by hand rather than with generated classes, measured on this project (2 shared cores, load 4 to 6, Java 17,
- * 2026-11-22):
+ * <p>Why by hand rather than with protobuf-java's generated classes ({@code bench/graph-parse}; the figures are in
+ * bench/RESULTS.md, "The ONNX graph reader against protobuf-java"). The first measurement (2026-11-22) also counted
+ * 2.1 MB of WAR for protobuf-java; gRPC has put protobuf-java in the WAR since, so a switch would now add only the
+ * generated classes of onnx-ml.proto (103 classes, 1.1 MB, about 360 KB packed). Measured again for issue 35
+ * (2026-11-25, at {@code -Xmx128m}), the other reasons hold and the reader stays:
  * <ul>
- *   <li>WAR size ({@code mvn -B -o -q package -DskipTests}): 68,226,242 bytes before. The generated
- *       {@code ai.onnx.proto.OnnxMl} classes ({@code tribuo-util-onnx} 4.3.2 at compile scope, which pulls
- *       protobuf-java 3.25.6: jars of 392,726 and 1,876,053 bytes) make it 70,372,027 (+2,145,785), and WarContentsIT
- *       asserts that no protobuf jar is in the WAR. This reader makes it 68,275,988 (+49,746; 28 classes).</li>
- *   <li>First parse in a fresh JVM, class loading included, which is what start-up pays ({@code bench/graph-parse},
- *       median of 3 runs, ms, this reader <em>with</em> {@link GraphFacts} / protobuf-java's parse alone):
- *       species-zipmap 32 / 79, species-nozipmap 33 / 88, species-labels-in-graph 29 / 75, body-mass-regressor
- *       38 / 82, int64-column 27 / 79, fixed-batch-4 27 / 84, the bundled model.onnx 38 / 98. All runs: 18 to 48 ms
- *       against 60 to 237 ms.</li>
- *   <li>Memory: skipped fields (initializer data, tree arrays) cost a position change here, where protobuf-java
- *       copies every byte string into the heap; a 48 MB initializer is read allocating under 1 MB
- *       (OnnxGraphReaderTest), which a 150 MB model at {@code -Xmx64m} needs.</li>
+ *   <li>Start-up: the first parse in a fresh JVM (class loading included) allocates 0.8 to 1.0 MB here, 5.7 to
+ *       6.0 MB with protobuf-java (its descriptors), and was the faster of the two on every file.</li>
+ *   <li>Memory: skipped fields (initializer data, tree arrays) cost a position change here; protobuf-java copies a
+ *       48 MB initializer into the heap (51 MB kept) unless it aliases the mapped file through
+ *       {@code UnsafeByteOperations}, which ties the parsed model to the mapping.</li>
+ *   <li>Hostile files: protobuf-java bounds only a message's nesting and total size, and ran out of a 128 MB heap on
+ *       8 million empty metadata entries (16 MB) and on a million short keys (8 MB); with it, every bound this
+ *       reader checks from lengths on the wire ({@link OnnxGraph#MAX_TEXT_BYTES}, {@link
+ *       OnnxGraph#MAX_METADATA_BYTES}, {@link OnnxGraph#MAX_METADATA_ENTRIES}, {@link #MAX_TYPE_DEPTH}) would need a
+ *       wire pass of its own before the parse.</li>
  * </ul>
  *
  * <p>Field numbers are those of {@code onnx/onnx.proto} (ModelProto, GraphProto, NodeProto, AttributeProto,
@@ -36,7 +38,7 @@ import java.util.stream.Collectors;
  * last scalar wins).
  *
  * <p>Why it is longer than 300 lines: one short method per message above, all counting against one metadata budget
- * and one nesting depth that a split would have to pass around; a tenth of it is the measurement above.
+ * and one nesting depth that a split would have to pass around; a tenth of it is the reasons above.
  */
 final class GraphParser {
 
@@ -93,6 +95,8 @@ final class GraphParser {
     private final ByteBuffer bytes;
     /** Bytes of metadata and descriptions read so far, against {@link OnnxGraph#MAX_METADATA_BYTES}. */
     private long metadataBytes;
+    /** metadata_props entries read so far, against {@link OnnxGraph#MAX_METADATA_ENTRIES}. */
+    private int metadataEntries;
     private long irVersion;
     private String producerName = "";
     private String producerVersion = "";
@@ -318,6 +322,10 @@ final class GraphParser {
      * of the two comes first in the file.
      */
     private void entry(WireReader entry) throws OnnxFormatException {
+        if (++metadataEntries > OnnxGraph.MAX_METADATA_ENTRIES) {
+            throw new OnnxLimitException(String.format(Locale.ROOT, "the model has more than %,d metadata entries;"
+                    + " tabserve reads at most that many", OnnxGraph.MAX_METADATA_ENTRIES));
+        }
         String key = "";
         String value = "";
         int oversized = -1;

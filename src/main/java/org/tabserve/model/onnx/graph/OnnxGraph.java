@@ -53,6 +53,13 @@ public record OnnxGraph(long irVersion, String producerName, String producerVers
      */
     public static final int MAX_METADATA_BYTES = 4 << 20;
 
+    /**
+     * Most metadata_props entries read from a model (a card has about twenty): each costs a map entry and its strings
+     * whatever its length, so under the byte budget alone a million distinct four-byte keys (an 8 MB file) filled a
+     * 128 MB heap (bench/graph-parse, hostile-keys.onnx).
+     */
+    public static final int MAX_METADATA_ENTRIES = 10_000;
+
     public OnnxGraph {
         Objects.requireNonNull(producerName, "producerName");
         Objects.requireNonNull(producerVersion, "producerVersion");

@@ -1,6 +1,5 @@
 package org.tabserve.rows;
 
-import org.apache.commons.csv.CSVRecord;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Feature;
 import org.tabserve.model.FieldError;
@@ -9,74 +8,85 @@ import org.tabserve.model.ModelSignature;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * One pass over a CSV's data rows, for {@link CsvRowsParser}: each row's cells read by their feature's type (plain
- * numbers on the numbers-only path), every problem counted (the first hundred kept, with the file's row numbers),
- * and each chunk of rows made a checked batch and handed on while the file has no problem, or, with
- * {@link OnError#ROW}, with every row's place ({@link CsvPlaces}). About 420 lines, kept whole: its two row paths
- * (plain lines split in place, commons-csv's records) and the chunk they fill share every field, and read each cell
- * the same few ways; the row mode's own parts are in {@link CsvPlaces} and {@link GoodRows}.
+ * One pass over an input's data rows, for a {@link RowsReader} of any format: each row's cells read by their
+ * feature's type (plain numbers on the numbers-only path), every problem counted (the first hundred kept, with the
+ * input's row numbers), and each chunk of rows made a checked batch and handed on while the input has no problem, or,
+ * with {@link OnError#ROW}, with every row's place ({@link CsvPlaces}). A reader hands it rows as cell texts
+ * ({@link #textRow}) or, for a CSV's plain lines, as split in place ({@link #plainRow}); the row mode's own parts are
+ * in {@link CsvPlaces} and {@link GoodRows}.
  */
-final class CsvPass {
+final class RowPass {
 
     private final ModelSignature signature;
     private final List<Feature> features;
     private final boolean numbersOnly;
     private final long maxRows;
+    private final List<String> columnNames;
     private final int[] columns;
     private final int width;
+    /** The input's name in messages ("the CSV"). */
+    private final String what;
     private final boolean decimalComma;
-    private final CsvRowsParser.ChunkHandler handler;
+    private final RowsReader.ChunkHandler handler;
     private final boolean withRecords;
     /** Whether a bad row is answered in its place ({@link OnError#ROW}) instead of refusing the file. */
     private final boolean rowMode;
     private final long maxErrorRows;
-    private final List<FieldProblem> errors = new ArrayList<>();
-    private int errorCount;
+    private final RowProblems errors = new RowProblems();
     /** Data rows read so far, and the most characters one held. */
     private long count;
     private long longest;
     /** Row mode: rows refused in their place, and the most characters one held. */
     private long refused;
     private long longestRefused;
-    private final List<CSVRecord> records = new ArrayList<>();
+    private final List<List<String>> records = new ArrayList<>();
     private final List<double[]> numbers;
     private final List<Object[]> cells;
     /** The upload's row number of each row of the chunk (rows of the wrong length are left out of it). */
-    private final int[] rowNumbers = new int[CsvRowsParser.CHUNK_ROWS];
+    private final int[] rowNumbers = new int[RowsReader.CHUNK_ROWS];
     /** Per row of the chunk, the fields already reported as unreadable (sent to the batch as missing), or null. */
     private final List<java.util.Set<String>> unreadable = new ArrayList<>();
     /** Row mode: the chunk's rows in file order, and the row being read's problems (null while it has none). */
     private final CsvPlaces places;
+    /** The numbers-only path's cells, whose problems are told of the row being read ({@link #current}). */
+    private final NumberCells numberCells;
+    private int current;
+    private final NumberCells.Problems told = (feature, text) -> add(problem(feature, text, current));
 
     /**
-     * @param columns      where each feature sits in the header
-     * @param width        the header's columns, which every row must have
+     * @param columnNames  the input's columns, which every row must have
+     * @param columns      where each feature sits among them
      * @param decimalComma whether numbers may have a decimal comma (a semicolon-separated file)
      * @param handler      receives the checked chunks while the file has no errors; null to only check it
      * @param withRecords  whether chunks carry their rows' CSV records
      * @param onError      whether a bad row refuses the file or is answered in its place
      * @param maxErrorRows in row mode, the most rows answered in their place ({@link OnError#requireAtMost})
+     * @param what         the input's name in messages
      */
-    CsvPass(ModelSignature signature, long maxRows, int[] columns, int width, boolean decimalComma,
-            CsvRowsParser.ChunkHandler handler, boolean withRecords, OnError onError, long maxErrorRows) {
+    RowPass(ModelSignature signature, long maxRows, List<String> columnNames, int[] columns, boolean decimalComma,
+            RowsReader.ChunkHandler handler, boolean withRecords, OnError onError, long maxErrorRows, String what) {
         this.signature = signature;
         this.features = signature.features();
         this.numbersOnly = signature.numbersOnly();
         this.maxRows = maxRows;
+        this.columnNames = List.copyOf(columnNames);
         this.columns = columns;
-        this.width = width;
+        this.width = columnNames.size();
+        this.what = what;
         this.decimalComma = decimalComma;
         this.handler = handler;
         this.withRecords = withRecords;
         this.rowMode = onError == OnError.ROW;
         this.maxErrorRows = maxErrorRows;
         this.places = rowMode ? new CsvPlaces() : null;
+        this.numberCells = new NumberCells(features, columns);
         // A chunk's size at once: growing them showed in the upload's profile (bench/profile csv).
-        this.numbers = new ArrayList<>(numbersOnly ? CsvRowsParser.CHUNK_ROWS : 0);
-        this.cells = new ArrayList<>(numbersOnly ? 0 : CsvRowsParser.CHUNK_ROWS);
+        this.numbers = new ArrayList<>(numbersOnly ? RowsReader.CHUNK_ROWS : 0);
+        this.cells = new ArrayList<>(numbersOnly ? 0 : RowsReader.CHUNK_ROWS);
     }
 
     /** @return the most characters one data row read so far held (its cells' text, separators aside) */
@@ -93,10 +103,7 @@ final class CsvPass {
             places.problem(problem);
             return;
         }
-        errorCount++;
-        if (errors.size() < 100) {
-            errors.add(problem);
-        }
+        errors.add(problem);
     }
 
     /**
@@ -112,7 +119,7 @@ final class CsvPass {
         if (rows() == 0) {
             return;
         }
-        boolean wanted = handler != null && errorCount == 0;
+        boolean wanted = handler != null && !errors.any();
         Batch batch = null;
         double[][] plain = null;
         if (numbersOnly) {
@@ -124,10 +131,14 @@ final class CsvPass {
         } else {
             batch = batch(() -> Batch.of(signature, cells));
         }
-        if (wanted && errorCount == 0) { // the batch itself may have found errors
-            handler.accept(new CsvRowsParser.Chunk(withRecords ? List.copyOf(records) : List.of(), batch, plain,
+        if (wanted && !errors.any()) { // the batch itself may have found errors
+            handler.accept(new RowChunk(columnNames, withRecords ? List.copyOf(records) : List.of(), batch, plain,
                     numbersOnly ? null : List.copyOf(cells), null));
         }
+        clear();
+    }
+
+    private void clear() {
         records.clear();
         numbers.clear();
         cells.clear();
@@ -161,8 +172,8 @@ final class CsvPass {
         for (int i = 0; i < attempt.length; i++) {
             batchRow[attempt[i]] = i;
         }
-        List<CSVRecord> candidates = records;
-        List<RowPlace> placed = places.places(batchRow, c -> withRecords ? cellsOf(candidates.get(c)) : null);
+        List<List<String>> candidates = records;
+        List<RowPlace> placed = places.places(batchRow, c -> withRecords ? candidates.get(c) : null);
         for (RowPlace place : placed) {
             if (!place.isScored()) {
                 refused++;
@@ -172,14 +183,11 @@ final class CsvPass {
         OnError.requireAtMost(refused, maxErrorRows);
         if (handler != null) {
             int[] kept = attempt;
-            handler.accept(new CsvRowsParser.Chunk(withRecords ? GoodRows.pick(records, kept) : List.of(), batch,
+            handler.accept(new RowChunk(columnNames, withRecords ? GoodRows.pick(records, kept) : List.of(), batch,
                     numbersOnly ? GoodRows.pick(numbers, kept).toArray(double[][]::new) : null,
                     numbersOnly ? null : GoodRows.pick(cells, kept), placed));
         }
-        records.clear();
-        numbers.clear();
-        cells.clear();
-        unreadable.clear();
+        clear();
     }
 
     /** A problem the model's check found in candidate row {@code c}, unless it was told where its cell was read. */
@@ -226,23 +234,18 @@ final class CsvPass {
      */
     void finish() throws IOException {
         flush();
-        if (errorCount > 0) { // never in row mode: each row's problems are told in its place
-            // Read errors are found as rows are read, the batch's at the end of each chunk: list them by row.
-            errors.sort(java.util.Comparator.comparing(FieldProblem::row,
-                    java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
-            throw RowsException.invalidFields(errorCount + " invalid value(s) in the CSV"
-                    + (errorCount > errors.size() ? "; the first " + errors.size() + " are listed" : ""), errors);
-        }
+        errors.refuseIfAny(what); // never in row mode: each row's problems are told in its place
         if (count == 0) {
-            throw RowsException.malformed("the CSV has a header but no data rows");
+            throw RowsException.malformed(what + " has a header but no data rows");
         }
     }
 
     /** Counts a data row, refusing one past the row limit; returns its number for messages. */
     private int countRow() {
         count++;
+        current = (int) Math.min(Integer.MAX_VALUE, count);
         if (count > maxRows) {
-            throw RowsException.tooManyRows("the CSV has more than " + maxRows + " data rows; split it");
+            throw RowsException.tooManyRows(what + " has more than " + maxRows + " data rows; split it");
         }
         return (int) Math.min(Integer.MAX_VALUE, count);
     }
@@ -261,43 +264,58 @@ final class CsvPass {
         return new FieldProblem(field, rowMode ? text : "row " + count + ": " + text, rowNumber);
     }
 
-    /** One row as commons-csv read it. */
-    void recordRow(CSVRecord record) throws IOException {
+    /**
+     * One row as cell texts, one per column (commons-csv's record, a JSON Lines object's values; a CSV row of the
+     * wrong length has more or fewer).
+     *
+     * @param line the line the row starts on, for the message about a row of the wrong length
+     */
+    void textRow(String[] texts, long line) throws IOException {
         int rowNumber = countRow();
-        if (record.size() != width) {
-            wrongWidth(rowNumber, record.getParser().getCurrentLineNumber(), record.size());
+        List<String> echoed = Arrays.asList(texts);
+        if (texts.length != width) {
+            wrongWidth(rowNumber, line, texts.length);
             if (rowMode) {
-                endRow(rowNumber, false, record);
+                endRow(rowNumber, false, echoed);
             }
             return;
         }
         long chars = 0;
-        for (int i = 0; i < record.size(); i++) {
-            chars += record.get(i).length();
+        for (String text : texts) {
+            chars += text.length();
         }
         longest = Math.max(longest, chars);
-        boolean readable = numbersOnly ? readNumbers(record::get, decimalComma, rowNumber)
-                : readCells(record::get, rowNumber);
+        boolean readable = numbersOnly ? readNumbers(i -> texts[i], decimalComma, rowNumber)
+                : readCells(i -> texts[i], rowNumber);
         if (readable && withRecords) {
-            records.add(record);
+            records.add(echoed);
         }
         if (rowMode) {
-            endRow(rowNumber, readable, record);
-        } else if (rows() == CsvRowsParser.CHUNK_ROWS) {
+            endRow(rowNumber, readable, echoed);
+        } else if (rows() == RowsReader.CHUNK_ROWS) {
             flush();
+        }
+    }
+
+    /**
+     * A line that holds no row at all (JSON Lines' line that is not an object), which is reported and left out.
+     *
+     * @param problem what is wrong with it, naming its line
+     */
+    void unreadableRow(String problem) throws IOException {
+        int rowNumber = countRow();
+        add(new FieldProblem("row", problem, rowNumber));
+        if (rowMode) {
+            endRow(rowNumber, false, null);
         }
     }
 
     /** Row mode: the row read takes its place in the chunk, which is handed on once it has a chunk's rows. */
-    private void endRow(int rowNumber, boolean joined, CSVRecord record) throws IOException {
-        places.endRow(rowNumber, joined ? rows() - 1 : -1, !joined && withRecords ? cellsOf(record) : null);
-        if (places.size() == CsvRowsParser.CHUNK_ROWS) {
+    private void endRow(int rowNumber, boolean joined, List<String> echoed) throws IOException {
+        places.endRow(rowNumber, joined ? rows() - 1 : -1, !joined && withRecords ? echoed : null);
+        if (places.size() == RowsReader.CHUNK_ROWS) {
             flush();
         }
-    }
-
-    private static List<String> cellsOf(CSVRecord record) {
-        return record == null ? null : record.toList();
     }
 
     /** One plain line, as the tokenizer split it: read as commons-csv's record of it would be. */
@@ -317,7 +335,7 @@ final class CsvPass {
         }
         longest = Math.max(longest, chars);
         if (numbersOnly && !decimalComma) {
-            readPlainNumbers(line, rowNumber);
+            keep(numberCells.readPlain(line, told), rowNumber);
         } else if (numbersOnly) {
             readNumbers(line::text, true, rowNumber);
         } else {
@@ -325,70 +343,23 @@ final class CsvPass {
         }
         if (rowMode) {
             endRow(rowNumber, numbersOnly ? !places.rowHasProblems() : true, null);
-        } else if (rows() == CsvRowsParser.CHUNK_ROWS) {
+        } else if (rows() == RowsReader.CHUNK_ROWS) {
             flush();
         }
     }
 
-
     /**
-     * The numbers-only path (the bank-note model's): each cell read as a decimal and checked at once, the row kept
-     * as plain numbers, which the model's one float input takes without a cell per value.
+     * Reads a row on the numbers-only path ({@link NumberCells}) and adds it to the chunk when it is readable, while
+     * the input has no errors and the rows are wanted.
      *
      * @return whether the row joined the chunk
      */
     private boolean readNumbers(java.util.function.IntFunction<String> cellText, boolean decimalComma, int rowNumber) {
-        double[] row = new double[columns.length];
-        boolean readable = true;
-        for (int i = 0; i < columns.length; i++) {
-            readable &= readNumber(cellText.apply(columns[i]), i, decimalComma, row, rowNumber);
-        }
-        return keep(row, readable, rowNumber);
+        return keep(numberCells.read(cellText, decimalComma, told), rowNumber);
     }
 
-    /**
-     * {@link #readNumbers} on a plain line, its cells read in place where {@link CsvTokenizer#plainNumber} can: the
-     * same values, checked the same way.
-     */
-    private boolean readPlainNumbers(CsvTokenizer line, int rowNumber) {
-        double[] row = new double[columns.length];
-        boolean readable = true;
-        for (int i = 0; i < columns.length; i++) {
-            double value = line.plainNumber(columns[i]);
-            if (Double.isNaN(value)) {
-                readable &= readNumber(line.text(columns[i]), i, false, row, rowNumber);
-                continue;
-            }
-            String feature = features.get(i).name();
-            String problem = ModelSignature.valueProblem(feature, value);
-            if (problem == null) {
-                row[i] = value;
-            } else {
-                readable = false;
-                add(problem(feature, problem, rowNumber));
-            }
-        }
-        return keep(row, readable, rowNumber);
-    }
-
-    /** Reads one number cell into {@code row[i]}, or reports why it cannot; returns whether it could. */
-    private boolean readNumber(String text, int i, boolean decimalComma, double[] row, int rowNumber) {
-        String feature = features.get(i).name();
-        var value = decimalComma ? NumberText.parseDecimalComma(text) : NumberText.parse(text);
-        String problem = value.isPresent() ? ModelSignature.valueProblem(feature, value.get())
-                : decimalComma ? NumberText.decimalCommaProblem(feature, text)
-                : NumberText.problem(feature, text);
-        if (problem == null) {
-            row[i] = value.get();
-            return true;
-        }
-        add(problem(feature, problem, rowNumber));
-        return false;
-    }
-
-    /** Adds a readable row of numbers to the chunk while the upload has no errors and the rows are wanted. */
-    private boolean keep(double[] row, boolean readable, int rowNumber) {
-        if (readable && (rowMode || handler != null && errorCount == 0)) {
+    private boolean keep(double[] row, int rowNumber) {
+        if (row != null && (rowMode || handler != null && !errors.any())) {
             rowNumbers[numbers.size()] = rowNumber;
             numbers.add(row);
             return true;

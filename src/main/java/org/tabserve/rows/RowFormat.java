@@ -1,0 +1,96 @@
+package org.tabserve.rows;
+
+import org.tabserve.model.ModelSignature;
+
+import java.io.Writer;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The formats rows come in and answers go out in, one line each: the media type a request names it by, the file
+ * name endings a file is known by, its reader ({@link RowsReader}) and its writer ({@link RowsWriter}). The routes
+ * and the {@code score} command pick a format here and use nothing format-specific.
+ */
+public enum RowFormat {
+
+    CSV(List.of("text/csv"), List.of(".csv", ".tsv", ".txt"), CsvRowsParser::new, CsvRowsWriter::new),
+    JSON_LINES(List.of(JsonLinesReader.MEDIA_TYPE, "application/jsonl"), List.of(".jsonl", ".ndjson"),
+            (signature, maxRows, unnamedIndex) -> new JsonLinesReader(signature, maxRows), JsonLinesWriter::new);
+
+    /** Makes a format's reader. */
+    private interface ReaderMaker {
+        RowsReader make(ModelSignature signature, long maxRows, boolean unnamedIndex);
+    }
+
+    /** Makes a format's writer. */
+    private interface WriterMaker {
+        RowsWriter make(Writer out);
+    }
+
+    /** The media types that name it, the usual one first. */
+    private final List<String> mediaTypes;
+    private final List<String> endings;
+    private final ReaderMaker reader;
+    private final WriterMaker writer;
+
+    RowFormat(List<String> mediaTypes, List<String> endings, ReaderMaker reader, WriterMaker writer) {
+        this.mediaTypes = mediaTypes;
+        this.endings = endings;
+        this.reader = reader;
+        this.writer = writer;
+    }
+
+    /** @return the media type that names the format */
+    public String mediaType() {
+        return mediaTypes.get(0);
+    }
+
+    /**
+     * A reader of this format for {@code signature}.
+     *
+     * @param unnamedIndex whether a CSV's first column may have no name (pandas' {@code to_csv()} index; MLflow's
+     *                     CSV bodies); other formats have no such column
+     */
+    public RowsReader reader(ModelSignature signature, long maxRows, boolean unnamedIndex) {
+        return reader.make(signature, maxRows, unnamedIndex);
+    }
+
+    /** @return a reader of this format for {@code signature}, with no unnamed index column */
+    public RowsReader reader(ModelSignature signature, long maxRows) {
+        return reader(signature, maxRows, false);
+    }
+
+    /** @return a writer of answers in this format to {@code out}, which closing it closes */
+    public RowsWriter writer(Writer out) {
+        return writer.make(out);
+    }
+
+    /** @return the format a media type names (its parameters and case aside), if any */
+    public static Optional<RowFormat> ofMediaType(String mediaType) {
+        if (mediaType == null) {
+            return Optional.empty();
+        }
+        String type = mediaType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        for (RowFormat format : values()) {
+            if (format.mediaTypes.contains(type)) {
+                return Optional.of(format);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** @return the format a file name's ending names, if any */
+    public static Optional<RowFormat> ofFileName(String name) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        String lower = name.toLowerCase(Locale.ROOT);
+        for (RowFormat format : values()) {
+            if (format.endings.stream().anyMatch(lower::endsWith)) {
+                return Optional.of(format);
+            }
+        }
+        return Optional.empty();
+    }
+}

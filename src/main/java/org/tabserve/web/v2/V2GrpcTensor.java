@@ -1,0 +1,350 @@
+package org.tabserve.web.v2;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.FloatNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.google.protobuf.ByteString;
+import inference.InferTensorContents;
+import inference.ModelInferRequest;
+import org.tabserve.model.Feature;
+import org.tabserve.model.ModelInput;
+import org.tabserve.model.ValueType;
+import org.tabserve.web.http.HttpProblem;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One input tensor of a gRPC {@code ModelInferRequest}: its values in {@code contents}, in the field of its datatype,
+ * or in its entry of {@code raw_input_contents} (flat little-endian values; BYTES as a 4-byte little-endian length
+ * before each value), read into a primitive array of the datatype's kind. Each value becomes its cell straight from
+ * there, as {@link V2Values} would read it; only a value V2Values would refuse or make missing (NaN, infinite, inexact
+ * in the input's type) goes through the JSON value REST would have carried, so that the words and the answer are
+ * REST's.
+ *
+ * @param raw the tensor's raw contents, or null when its values are in {@code contents}
+ */
+record V2GrpcTensor(ModelInferRequest.InferInputTensor tensor, ByteString raw) implements V2Request.Input {
+
+    /** The {@code contents} field each datatype's values go in. */
+    private static final Map<String, String> CONTENTS_FIELD = Map.of("BOOL", "bool_contents", "INT32", "int_contents",
+            "INT64", "int64_contents", "FP32", "fp32_contents", "FP64", "fp64_contents", "BYTES", "bytes_contents");
+    /** Whole numbers up to this magnitude are exact in a float. */
+    private static final long FLOAT_EXACT = 1L << 24;
+    /** Whole numbers up to this magnitude are exact in a double. */
+    private static final long DOUBLE_EXACT = 1L << 53;
+
+    @Override
+    public String name() {
+        return tensor.getName();
+    }
+
+    @Override
+    public long[] shape(String input) {
+        long[] shape = new long[tensor.getShapeCount()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = tensor.getShape(i);
+        }
+        return shape;
+    }
+
+    @Override
+    public String datatype() {
+        return tensor.getDatatype().isEmpty() ? null : tensor.getDatatype();
+    }
+
+    @Override
+    public V2Request.Values values(long[] shape, String input) {
+        String datatype = tensor.getDatatype();
+        return raw != null ? raw(datatype, input) : contents(datatype, input);
+    }
+
+    private V2Request.Values contents(String datatype, String input) {
+        InferTensorContents contents = tensor.getContents();
+        List<String> filled = filled(contents);
+        if (filled.size() > 1) {
+            // Only the datatype's field is read: values given in another as well would be dropped unseen.
+            throw HttpProblem.badRequest("input '" + input + "' has values in more than one field of contents ("
+                    + String.join(" and ", filled.stream().map(f -> "contents." + f).toList()) + "), which is"
+                    + " ambiguous: give them in one, contents." + CONTENTS_FIELD.get(datatype) + " for datatype "
+                    + datatype);
+        }
+        V2Request.Values values = switch (datatype) {
+            case "BOOL" -> {
+                boolean[] flags = new boolean[contents.getBoolContentsCount()];
+                for (int i = 0; i < flags.length; i++) {
+                    flags[i] = contents.getBoolContents(i);
+                }
+                yield new Flags(flags);
+            }
+            case "INT32" -> {
+                long[] wholes = new long[contents.getIntContentsCount()];
+                for (int i = 0; i < wholes.length; i++) {
+                    wholes[i] = contents.getIntContents(i);
+                }
+                yield new Wholes(wholes, true);
+            }
+            case "INT64" -> {
+                long[] wholes = new long[contents.getInt64ContentsCount()];
+                for (int i = 0; i < wholes.length; i++) {
+                    wholes[i] = contents.getInt64Contents(i);
+                }
+                yield new Wholes(wholes, false);
+            }
+            case "FP32" -> {
+                double[] reals = new double[contents.getFp32ContentsCount()];
+                for (int i = 0; i < reals.length; i++) {
+                    reals[i] = contents.getFp32Contents(i);
+                }
+                yield new Reals(reals, true);
+            }
+            case "FP64" -> {
+                double[] reals = new double[contents.getFp64ContentsCount()];
+                for (int i = 0; i < reals.length; i++) {
+                    reals[i] = contents.getFp64Contents(i);
+                }
+                yield new Reals(reals, false);
+            }
+            default -> {
+                String[] texts = new String[contents.getBytesContentsCount()];
+                for (int i = 0; i < texts.length; i++) {
+                    texts[i] = text(contents.getBytesContents(i), input, i);
+                }
+                yield new Texts(texts);
+            }
+        };
+        if (values.isEmpty() && !filled.isEmpty()) {
+            throw HttpProblem.badRequest("input '" + input + "' has datatype " + datatype + ", whose values go "
+                    + "in contents." + CONTENTS_FIELD.get(datatype) + ", but its values are in contents."
+                    + filled.get(0));
+        }
+        return values;
+    }
+
+    /** The fields of {@code contents} that hold values. */
+    private static List<String> filled(InferTensorContents contents) {
+        List<String> filled = new ArrayList<>(1);
+        addIf(filled, contents.getBoolContentsCount(), "bool_contents");
+        addIf(filled, contents.getIntContentsCount(), "int_contents");
+        addIf(filled, contents.getInt64ContentsCount(), "int64_contents");
+        addIf(filled, contents.getUintContentsCount(), "uint_contents");
+        addIf(filled, contents.getUint64ContentsCount(), "uint64_contents");
+        addIf(filled, contents.getFp32ContentsCount(), "fp32_contents");
+        addIf(filled, contents.getFp64ContentsCount(), "fp64_contents");
+        addIf(filled, contents.getBytesContentsCount(), "bytes_contents");
+        return filled;
+    }
+
+    private static void addIf(List<String> filled, int count, String field) {
+        if (count > 0) {
+            filled.add(field);
+        }
+    }
+
+    private V2Request.Values raw(String datatype, String input) {
+        ByteBuffer bytes = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        if (datatype.equals("BYTES")) {
+            List<String> texts = new ArrayList<>();
+            while (bytes.hasRemaining()) {
+                if (bytes.remaining() < 4) {
+                    throw HttpProblem.badRequest(rawBroken(input, texts.size(), "a 4-byte length"));
+                }
+                int length = bytes.getInt();
+                if (length < 0 || length > bytes.remaining()) {
+                    throw HttpProblem.badRequest(rawBroken(input, texts.size(), length + " bytes of text"));
+                }
+                ByteString value = ByteString.copyFrom(bytes.slice().limit(length));
+                bytes.position(bytes.position() + length);
+                texts.add(text(value, input, texts.size()));
+            }
+            return new Texts(texts.toArray(String[]::new));
+        }
+        int size = switch (datatype) {
+            case "BOOL" -> 1;
+            case "INT32", "FP32" -> 4;
+            default -> 8;
+        };
+        if (bytes.remaining() % size != 0) {
+            throw HttpProblem.badRequest("input '" + input + "': raw_input_contents has " + bytes.remaining()
+                    + " bytes, which is no whole number of " + size + "-byte " + datatype + " values");
+        }
+        int count = bytes.remaining() / size;
+        return switch (datatype) {
+            case "BOOL" -> {
+                boolean[] flags = new boolean[count];
+                for (int i = 0; i < count; i++) {
+                    flags[i] = bytes.get() != 0;
+                }
+                yield new Flags(flags);
+            }
+            case "INT32", "INT64" -> {
+                long[] wholes = new long[count];
+                for (int i = 0; i < count; i++) {
+                    wholes[i] = size == 4 ? bytes.getInt() : bytes.getLong();
+                }
+                yield new Wholes(wholes, size == 4);
+            }
+            default -> {
+                double[] reals = new double[count];
+                for (int i = 0; i < count; i++) {
+                    reals[i] = size == 4 ? bytes.getFloat() : bytes.getDouble();
+                }
+                yield new Reals(reals, size == 4);
+            }
+        };
+    }
+
+    private static String rawBroken(String input, int index, String expected) {
+        return "input '" + input + "': raw_input_contents ends where value " + index + " needs " + expected;
+    }
+
+    private static String text(ByteString value, String input, int index) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(value.asReadOnlyByteBuffer()).toString();
+        } catch (CharacterCodingException e) {
+            throw HttpProblem.badRequest("input '" + input + "': data value " + index + " is not UTF-8 text");
+        }
+    }
+
+    private static boolean isNumber(ModelInput input) {
+        return input.type() == ValueType.FLOAT || input.type() == ValueType.DOUBLE;
+    }
+
+    /** FP32 or FP64 values (an FP32 value held as the double it is exactly). */
+    private static final class Reals extends V2Request.Values {
+        private final double[] values;
+        private final boolean fp32;
+
+        Reals(double[] values, boolean fp32) {
+            this.values = values;
+            this.fp32 = fp32;
+        }
+
+        @Override
+        public JsonNode get(int index) {
+            return fp32 ? FloatNode.valueOf((float) values[index]) : DoubleNode.valueOf(values[index]);
+        }
+
+        @Override
+        public int size() {
+            return values.length;
+        }
+
+        /** Whether the value is taken as it is: finite, and exactly a float32 where the input takes those. */
+        private boolean plain(int index, ModelInput input) {
+            double value = values[index];
+            return isNumber(input) && Double.isFinite(value)
+                    && (fp32 || input.type() != ValueType.FLOAT || (float) value == value);
+        }
+
+        @Override
+        Object cell(int index, String datatype, ModelInput input, Feature feature) {
+            return plain(index, input) ? (Object) values[index] : super.cell(index, datatype, input, feature);
+        }
+
+        @Override
+        double number(int index, String datatype, ModelInput input, Feature feature) {
+            return plain(index, input) ? values[index] : super.number(index, datatype, input, feature);
+        }
+    }
+
+    /** INT32 or INT64 values. */
+    private static final class Wholes extends V2Request.Values {
+        private final long[] values;
+        private final boolean int32;
+
+        Wholes(long[] values, boolean int32) {
+            this.values = values;
+            this.int32 = int32;
+        }
+
+        @Override
+        public JsonNode get(int index) {
+            return int32 ? IntNode.valueOf((int) values[index]) : LongNode.valueOf(values[index]);
+        }
+
+        @Override
+        public int size() {
+            return values.length;
+        }
+
+        /** Whether the value is exact in a number input's type, so it is taken as it is. */
+        private boolean exact(int index, ModelInput input) {
+            long value = values[index];
+            long exact = input.type() == ValueType.FLOAT ? FLOAT_EXACT : DOUBLE_EXACT;
+            return isNumber(input) && value >= -exact && value <= exact;
+        }
+
+        @Override
+        Object cell(int index, String datatype, ModelInput input, Feature feature) {
+            if (input.type() == ValueType.INT64 || input.type() == ValueType.INT32) {
+                return values[index]; // Batch checks an INT32 input's range, as for REST's whole numbers
+            }
+            return exact(index, input) ? (Object) (double) values[index] : super.cell(index, datatype, input, feature);
+        }
+
+        @Override
+        double number(int index, String datatype, ModelInput input, Feature feature) {
+            return exact(index, input) ? values[index] : super.number(index, datatype, input, feature);
+        }
+    }
+
+    /** BOOL values. */
+    private static final class Flags extends V2Request.Values {
+        private final boolean[] values;
+
+        Flags(boolean[] values) {
+            this.values = values;
+        }
+
+        @Override
+        public JsonNode get(int index) {
+            return BooleanNode.valueOf(values[index]);
+        }
+
+        @Override
+        public int size() {
+            return values.length;
+        }
+
+        @Override
+        Object cell(int index, String datatype, ModelInput input, Feature feature) {
+            return input.type() == ValueType.BOOL ? (Object) values[index] : super.cell(index, datatype, input, feature);
+        }
+    }
+
+    /** BYTES values, each read as UTF-8 text when the tensor was read. */
+    private static final class Texts extends V2Request.Values {
+        private final String[] values;
+
+        Texts(String[] values) {
+            this.values = values;
+        }
+
+        @Override
+        public JsonNode get(int index) {
+            return TextNode.valueOf(values[index]);
+        }
+
+        @Override
+        public int size() {
+            return values.length;
+        }
+
+        @Override
+        Object cell(int index, String datatype, ModelInput input, Feature feature) {
+            return values[index];
+        }
+    }
+}
