@@ -1,9 +1,11 @@
-package org.tabserve.web;
+package org.tabserve.web.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tabserve.launcher.TabserveServer;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.Multipart;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
