@@ -1,6 +1,7 @@
 package org.tabserve;
 
 import org.junit.jupiter.api.Test;
+import org.tabserve.testing.TabserveProcess;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Keeps the two kinds of server test apart: a {@code *Test} runs under {@code mvn test}, before the WAR is packaged,
  * so it never starts the WAR ({@link TabserveProcess}); a {@code *IT} runs in {@code mvn verify} for what only the
  * packaged WAR or its own process shows, so a route check that needs neither belongs in a {@code *Test} with the
- * in-process server ({@code launcher.TabserveServer}, {@code web.Http.startingTheApp}).
+ * in-process server ({@code launcher.TabserveServer}, {@code testing.Http.startingTheApp}).
  */
 class TestSeamTest {
 

@@ -2,8 +2,8 @@ package org.tabserve.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.TabserveProcess;
 import org.tabserve.card.CardFileTest;
+import org.tabserve.testing.TabserveProcess;
 
 import java.io.IOException;
 import java.net.http.HttpClient;

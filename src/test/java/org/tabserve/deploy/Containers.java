@@ -1,6 +1,5 @@
 package org.tabserve.deploy;
 
-import org.tabserve.TabserveProcess;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.tabserve.testing.TabserveProcess;
 
 /**
  * Starts the packaged WAR in the real containers that failsafe's {@code pre-integration-test} unpacked from Maven
@@ -183,7 +183,7 @@ final class Containers {
             throw new IllegalStateException("Tomcat's server.xml no longer has the expected connector and host:\n" + xml);
         }
         Files.writeString(serverXml, edited);
-        Files.copy(org.tabserve.TabserveProcess.war(), base.resolve("webapps/ROOT.war"));
+        Files.copy(org.tabserve.testing.TabserveProcess.war(), base.resolve("webapps/ROOT.war"));
 
         List<String> command = List.of(ServerProcess.java(),
                 "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",

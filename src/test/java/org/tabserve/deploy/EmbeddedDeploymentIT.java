@@ -2,7 +2,7 @@ package org.tabserve.deploy;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.tabserve.TabserveProcess;
+import org.tabserve.testing.TabserveProcess;
 
 import java.net.URI;
 import java.time.Duration;

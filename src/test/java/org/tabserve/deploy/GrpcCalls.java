@@ -9,7 +9,7 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import org.tabserve.OpenInferenceGrpcTest;
+import org.tabserve.web.v2.OpenInferenceGrpcTest;
 
 import java.net.URI;
 import java.net.http.HttpRequest;

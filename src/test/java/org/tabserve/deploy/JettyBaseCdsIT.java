@@ -1,7 +1,7 @@
 package org.tabserve.deploy;
 
 import org.junit.jupiter.api.Test;
-import org.tabserve.ArchivedClasses;
+import org.tabserve.testing.ArchivedClasses;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -3,7 +3,7 @@ package org.tabserve.deploy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.tabserve.deploy.Containers.OnnxRuntimeSetup;
-import org.tabserve.TabserveProcess;
+import org.tabserve.testing.TabserveProcess;
 
 import java.io.IOException;
 import java.net.http.HttpRequest;

@@ -2,7 +2,7 @@ package org.tabserve.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
-import org.tabserve.TabserveProcess;
+import org.tabserve.testing.TabserveProcess;
 
 import java.io.IOException;
 import java.net.http.HttpRequest;

@@ -4,7 +4,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
-import org.tabserve.TabserveProcess;
+import org.tabserve.testing.TabserveProcess;
 
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;

@@ -9,7 +9,7 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import org.junit.jupiter.api.Test;
-import org.tabserve.TabserveProcess;
+import org.tabserve.testing.TabserveProcess;
 
 import java.util.concurrent.TimeUnit;
 

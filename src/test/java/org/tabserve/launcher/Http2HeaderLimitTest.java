@@ -10,8 +10,8 @@ import io.grpc.stub.MetadataUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.tabserve.GrpcChannels;
-import org.tabserve.web.H2cWire;
+import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.H2cWire;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,9 +1,9 @@
 package org.tabserve.launcher;
 
 import org.junit.jupiter.api.Test;
-import org.tabserve.ArchivedClasses;
 import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.TabserveProcess;
+import org.tabserve.testing.ArchivedClasses;
+import org.tabserve.testing.TabserveProcess;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

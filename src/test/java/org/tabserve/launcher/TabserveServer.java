@@ -3,8 +3,8 @@ package org.tabserve.launcher;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.resource.ResourceFactory;
-import org.tabserve.RunningServer;
 import org.tabserve.repository.RepositoryOptions;
+import org.tabserve.testing.RunningServer;
 import org.tabserve.web.http.WebConfig;
 
 import java.io.IOException;
@@ -30,7 +30,7 @@ import java.util.logging.Logger;
  * {@link EmbeddedServer#create} builds the server (unstarted, on port 0) over the source {@code webapp/} directory,
  * the classes on the test class path, the bundled {@code model.onnx} as {@code WEB-INF/model.onnx} and the Swagger UI
  * webjar's {@code META-INF/resources}. So route tests run under {@code mvn test}, in a second rather than the five a
- * new JVM takes; what only the packaged WAR or a separate process shows stays with {@link org.tabserve.TabserveProcess}.
+ * new JVM takes; what only the packaged WAR or a separate process shows stays with {@link org.tabserve.testing.TabserveProcess}.
  *
  * <p>The launcher's environment variables are given as a map, never set in this JVM: the launcher's own ones go
  * through {@link LauncherOptions#parse} as in {@code main}, the web app's (such as {@code TABSERVE_ADMIN_TOKEN}) become

@@ -2,7 +2,7 @@ package org.tabserve.launcher;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.TabserveProcess;
+import org.tabserve.testing.TabserveProcess;
 
 import java.io.IOException;
 import java.net.URI;

@@ -7,10 +7,10 @@ import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.tabserve.GrpcChannels;
-import org.tabserve.TabserveProcess;
-import org.tabserve.WideExplanations;
 import org.tabserve.cli.FixtureCards;
+import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.TabserveProcess;
+import org.tabserve.testing.WideExplanations;
 
 import java.io.OutputStream;
 import java.net.Socket;

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.tabserve.TabserveProcess;
+import org.tabserve.testing.H2cWire;
+import org.tabserve.testing.TabserveProcess;
 
 import java.time.Duration;
 import java.util.ArrayList;

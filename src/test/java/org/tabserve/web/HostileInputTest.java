@@ -4,6 +4,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.Multipart;
 import org.tabserve.web.http.GzipInputTest;
 
 import java.io.ByteArrayOutputStream;

@@ -3,7 +3,9 @@ package org.tabserve.web;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.tabserve.TabserveProcess;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.ModelDirectory;
+import org.tabserve.testing.TabserveProcess;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

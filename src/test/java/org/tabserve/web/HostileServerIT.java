@@ -13,9 +13,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.function.Executable;
-import org.tabserve.TabserveProcess;
 import org.tabserve.model.CardKeys;
 import org.tabserve.model.onnx.graph.MetadataWriter;
+import org.tabserve.testing.BankNotes;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.ModelDirectory;
+import org.tabserve.testing.TabserveProcess;
 import inference.ModelInferRequest;
 
 import java.io.ByteArrayOutputStream;
@@ -62,8 +65,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.tabserve.web.ModelDirectory.NOTE;
-import static org.tabserve.web.ModelDirectory.PENGUIN;
+import static org.tabserve.testing.ModelDirectory.NOTE;
+import static org.tabserve.testing.ModelDirectory.PENGUIN;
 
 /**
  * Issue 21's hostile suite: every way the issue found to end the JVM or make it answer 5xx, tried in order against

@@ -3,7 +3,8 @@ package org.tabserve.web;
 import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.ByteString;
 import org.junit.jupiter.api.Test;
-import org.tabserve.TabserveProcess;
+import org.tabserve.testing.BankNotes;
+import org.tabserve.testing.TabserveProcess;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

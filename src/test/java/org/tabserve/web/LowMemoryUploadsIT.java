@@ -2,7 +2,8 @@ package org.tabserve.web;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.tabserve.TabserveProcess;
+import org.tabserve.testing.Multipart;
+import org.tabserve.testing.TabserveProcess;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.tabserve.TabserveProcess;
 import org.tabserve.cli.FixtureCards;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.ModelDirectory;
+import org.tabserve.testing.TabserveProcess;
 
 import java.io.IOException;
 import java.nio.file.Files;

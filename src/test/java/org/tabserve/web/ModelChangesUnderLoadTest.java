@@ -5,6 +5,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tabserve.launcher.TabserveServer;
+import org.tabserve.testing.BankNotes;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.ModelDirectory;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -23,10 +26,10 @@ import java.util.function.Supplier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.tabserve.web.ModelDirectory.NOTE;
-import static org.tabserve.web.ModelDirectory.PENGUINS;
-import static org.tabserve.web.ModelDirectory.has;
-import static org.tabserve.web.ModelDirectory.lists;
+import static org.tabserve.testing.ModelDirectory.NOTE;
+import static org.tabserve.testing.ModelDirectory.PENGUINS;
+import static org.tabserve.testing.ModelDirectory.has;
+import static org.tabserve.testing.ModelDirectory.lists;
 
 /**
  * The promise of a model directory under traffic: while clients drive one model ({@code /models/banknote/api/predict})

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.tabserve.launcher.TabserveServer;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.ModelDirectory;
 
 import java.io.IOException;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -18,9 +20,9 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.tabserve.web.ModelDirectory.NOTE;
-import static org.tabserve.web.ModelDirectory.PENGUIN;
-import static org.tabserve.web.ModelDirectory.SPECIES_OF_MASS;
+import static org.tabserve.testing.ModelDirectory.NOTE;
+import static org.tabserve.testing.ModelDirectory.PENGUIN;
+import static org.tabserve.testing.ModelDirectory.SPECIES_OF_MASS;
 
 /**
  * Many models in one server: the WAR runs with {@code --models DIR} over a directory in both layouts (versions, a

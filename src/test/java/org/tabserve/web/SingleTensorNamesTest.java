@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.cli.IrisCards;
 import org.tabserve.launcher.TabserveServer;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.Multipart;
 
 import java.io.IOException;
 import java.net.URLEncoder;

@@ -9,7 +9,7 @@ import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonRowsParser;
 import org.tabserve.rows.ParameterRowParser;
 import org.tabserve.rows.RowsException;
-import org.tabserve.web.BatchRows;
+import org.tabserve.testing.BatchRows;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Problems;
 import org.tabserve.web.v2.V2InferRequestParser;

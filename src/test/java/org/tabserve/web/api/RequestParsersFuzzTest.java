@@ -29,7 +29,7 @@ import org.tabserve.rows.OnError;
 import org.tabserve.rows.ParameterRowParser;
 import org.tabserve.rows.RowsException;
 import org.tabserve.rows.RowsFixtures;
-import org.tabserve.web.BatchRows;
+import org.tabserve.testing.BatchRows;
 import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;

@@ -7,7 +7,7 @@ import org.tabserve.model.Batch;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OutputKind;
 import org.tabserve.rows.FieldProblem;
-import org.tabserve.web.BatchRows;
+import org.tabserve.testing.BatchRows;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Problems;
 

@@ -25,9 +25,9 @@ import org.tabserve.launcher.TabserveServer;
 import org.tabserve.cli.IrisCards;
 import org.tabserve.card.CardFileTest;
 import org.tabserve.cli.FixtureCards;
-import org.tabserve.web.BankNotes;
-import org.tabserve.web.Http;
-import org.tabserve.web.ModelDirectory;
+import org.tabserve.testing.BankNotes;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.ModelDirectory;
 
 import java.io.File;
 import java.io.IOException;

@@ -14,9 +14,9 @@ import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.tabserve.GrpcChannels;
 import org.tabserve.launcher.TabserveServer;
-import org.tabserve.web.H2cWire;
+import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.H2cWire;
 
 import org.tabserve.web.http.WebConfig;
 

@@ -11,7 +11,6 @@ import inference.RepositoryModelLoadRequest;
 import inference.RepositoryModelUnloadRequest;
 import inference.ServerMetadataRequest;
 import io.grpc.ManagedChannel;
-import org.tabserve.GrpcChannels;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -24,7 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.function.Executable;
 import org.tabserve.launcher.TabserveServer;
-import org.tabserve.web.ModelDirectory;
+import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.ModelDirectory;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -8,15 +8,14 @@ import inference.ModelStatisticsRequest;
 import inference.ModelStatisticsResponse;
 import inference.RepositoryIndexRequest;
 import io.grpc.ManagedChannel;
-import org.tabserve.GrpcChannels;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.tabserve.OpenInferenceGrpcTest;
 import org.tabserve.launcher.TabserveServer;
-import org.tabserve.web.ModelDirectory;
+import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.ModelDirectory;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -8,7 +8,7 @@ import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OutputKind;
 import org.tabserve.model.Task;
 import org.tabserve.model.ValueType;
-import org.tabserve.web.BatchRows;
+import org.tabserve.testing.BatchRows;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Problems;
 

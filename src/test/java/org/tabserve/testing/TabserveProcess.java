@@ -1,0 +1,173 @@
+package org.tabserve.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real product in a test: {@code java -jar target/tabserve.war} on a free port, as a separate process, read
+ * back from the one line it prints when ready, and stopped with SIGTERM.
+ */
+public final class TabserveProcess implements RunningServer {
+
+    /** The JVM options the project ships (README "Memory"): any OutOfMemoryError ends the process with status 3. */
+    public static final List<String> SHIPPED_JVM_OPTIONS = List.of("-Xmx128m", "-XX:+UseSerialGC",
+            "-XX:+ExitOnOutOfMemoryError");
+
+    /** The environment the project ships with {@link #SHIPPED_JVM_OPTIONS}: two malloc arenas. */
+    public static final Map<String, String> SHIPPED_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
+
+    private static final Pattern READY = Pattern.compile("tabserve: serving (.+) on (http://\\S+/)");
+
+    private final Process process;
+    private final List<String> output = new CopyOnWriteArrayList<>();
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private volatile URI uri;
+    private volatile String model;
+
+    private final Thread reader;
+
+    private TabserveProcess(Process process) {
+        this.process = process;
+        this.reader = new Thread(this::readOutput, "tabserve-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** The packaged WAR that failsafe names, or target/tabserve.war. */
+    public static Path war() {
+        return Path.of(System.getProperty("tabserve.war", "target/tabserve.war")).toAbsolutePath();
+    }
+
+    /** Starts the WAR with these extra arguments and environment, without waiting. */
+    public static TabserveProcess start(List<String> args, Map<String, String> environment) throws IOException {
+        return start(war(), args, environment);
+    }
+
+    /** Starts {@code war} (a copy of the packaged WAR, say) with these extra arguments and environment, without waiting. */
+    public static TabserveProcess start(Path war, List<String> args, Map<String, String> environment) throws IOException {
+        return start(war, List.of(), args, environment);
+    }
+
+    /**
+     * Starts {@code war} with these JVM options (before {@code -jar}), extra arguments and environment, without
+     * waiting: {@link #SHIPPED_JVM_OPTIONS} and {@link #SHIPPED_ENVIRONMENT} run it as README ships it.
+     */
+    public static TabserveProcess start(Path war, List<String> jvmOptions, List<String> args,
+                                        Map<String, String> environment) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", war.toString()));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(k -> k.startsWith("TABSERVE_"));
+        builder.environment().putAll(environment);
+        return new TabserveProcess(builder.start());
+    }
+
+    /** Starts the WAR on a free loopback port and waits until it says it is ready. */
+    public static TabserveProcess startReady(String... extraArgs) throws IOException, InterruptedException {
+        return startReady(Map.of(), extraArgs);
+    }
+
+    /** As {@link #startReady(String...)}, with these environment variables (e.g. {@code TABSERVE_ADMIN_TOKEN}). */
+    public static TabserveProcess startReady(Map<String, String> environment, String... extraArgs)
+            throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--port", "0"));
+        args.addAll(List.of(extraArgs));
+        TabserveProcess server = start(args, environment);
+        server.awaitReady(Duration.ofSeconds(60));
+        return server;
+    }
+
+    private void readOutput() {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                output.add(line);
+                Matcher m = READY.matcher(line);
+                if (m.find()) {
+                    model = m.group(1);
+                    uri = URI.create(m.group(2));
+                    ready.countDown();
+                }
+            }
+        } catch (IOException ignored) {
+            // the process ended
+        }
+    }
+
+    /** Waits for the ready line; fails with the process's output if it exits or takes too long. */
+    public void awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!ready.await(100, TimeUnit.MILLISECONDS)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("tabserve did not become ready (alive=" + process.isAlive() + "):\n"
+                        + String.join("\n", output));
+            }
+        }
+    }
+
+    @Override
+    public URI uri() {
+        return uri;
+    }
+
+    @Override
+    public String model() {
+        return model;
+    }
+
+    /** @return every line the process printed so far */
+    @Override
+    public List<String> output() {
+        return List.copyOf(output);
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    /** Sends SIGTERM and waits for the exit. @return the exit status */
+    public int terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new IllegalStateException("tabserve did not exit within " + timeout + " of SIGTERM");
+        }
+        reader.join(5_000);
+        return process.exitValue();
+    }
+
+    /** Waits for the process to end by itself. @return the exit status */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new IllegalStateException("tabserve still runs after " + timeout + ":\n" + String.join("\n", output));
+        }
+        reader.join(5_000); // everything it printed is in output() once this returns
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(40, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package org.tabserve.testing;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import inference.InferParameter;
+import inference.ModelInferRequest;
+import org.tabserve.cli.FixtureCards;
+import org.tabserve.web.v2.OpenInferenceGrpcTest;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Explanations that take seconds of CPU, for the tests that cancel them (issue 34): the 69-column fixture model carded
+ * by the real {@code card} command (100 background rows, so each explained row is explained by permutation at
+ * {@link #ROW_COST} model rows), requests asking to explain its rows over REST and gRPC, and the explanation metrics
+ * that show whether the work stopped.
+ */
+public final class WideExplanations {
+
+    /** Model rows that explaining one row costs: (2 + 16 &times; 68) coalitions &times; 100 background rows, + 1. */
+    public static final long ROW_COST = (2 + 16 * 68) * 100L + 1;
+    /** The rows that fit the default {@code tabserve.max-explain-model-rows} (4,000,000): 3.9 M model rows. */
+    public static final int ROWS_UNDER_DEFAULT_LIMIT = 36;
+
+    private static final Path FIXTURE = Path.of("src/test/resources/org/tabserve/fixtures/wide");
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private WideExplanations() {
+    }
+
+    /** Cards the 69-column fixture with its labelled data into {@code out}, a model that explains its answers. */
+    public static Path card(Path out) throws IOException {
+        return FixtureCards.card(FIXTURE.resolve("wide-69.onnx"), FIXTURE.resolve("wide-69.labelled.csv"), "label",
+                out);
+    }
+
+    /** One row's features by name, {@code f0} to {@code f68}, varying with {@code row}. */
+    public static Map<String, Object> row(int row) {
+        Map<String, Object> features = new LinkedHashMap<>();
+        for (int f = 0; f < 69; f++) {
+            features.put("f" + f, 40 + (row * 7 + f) % 30);
+        }
+        return features;
+    }
+
+    /** {@code POST /api/predict}'s body asking to explain {@code rows} rows. */
+    public static String json(int rows) {
+        List<Map<String, Object>> instances = new ArrayList<>();
+        for (int r = 0; r < rows; r++) {
+            instances.add(row(r));
+        }
+        try {
+            return new ObjectMapper().writeValueAsString(Map.of("explain", true, "instances", instances));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** ModelInfer asking model {@code model} to explain {@code rows} rows (its input {@code input}, FP32). */
+    public static ModelInferRequest grpc(String model, int rows) {
+        List<Object> data = new ArrayList<>();
+        for (int r = 0; r < rows; r++) {
+            data.addAll(row(r).values());
+        }
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("inputs", List.of(Map.of("name", "input", "shape", List.of(rows, 69), "datatype", "FP32", "data",
+                data)));
+        return OpenInferenceGrpcTest.grpcRequest(model, request, false).toBuilder().putParameters("explain",
+                InferParameter.newBuilder().setBoolParam(true).build()).build();
+    }
+
+    /** The value of one sample of {@code server}'s {@code /metrics}, 0 when it has none yet. */
+    public static double metric(RunningServer server, String sample) throws IOException, InterruptedException {
+        HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(server.uri("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return metrics.body().lines().filter(l -> l.startsWith(sample + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(sample.length() + 1))).orElse(0.0);
+    }
+
+    /** {@code tabserve_explanations_total} of one outcome (explained, cancelled, busy, over_limit). */
+    public static double explanations(RunningServer server, String outcome) throws IOException, InterruptedException {
+        return metric(server, "tabserve_explanations_total{outcome=\"" + outcome + "\"}");
+    }
+
+    /** {@code tabserve_explanation_model_rows_total}: model rows evaluated to explain answers. */
+    public static double modelRows(RunningServer server) throws IOException, InterruptedException {
+        return metric(server, "tabserve_explanation_model_rows_total");
+    }
+
+    /** Polls until {@code condition} holds, failing after a minute (a bound for a stuck server, not a timing). */
+    public static void await(Callable<Boolean> condition, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("waited a minute for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
