@@ -13,14 +13,12 @@ import inference.ModelInferRequest;
 import inference.ModelInferResponse;
 import inference.ModelMetadataResponse;
 import org.tabserve.model.Prediction;
-import org.tabserve.model.ValueOutput;
 import org.tabserve.model.ValueType;
 import org.tabserve.rows.ExplainField;
 import org.tabserve.web.http.HttpProblem;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Translates between the Open Inference Protocol's gRPC messages (the {@code inference} package generated from
@@ -90,8 +88,8 @@ final class V2GrpcMessages {
             response.setId(answer.id());
         }
         List<Prediction> predictions = answer.predictions();
-        long rows = predictions.size();
         for (String name : answer.outputs()) {
+            V2Inference.Output output = V2Inference.output(name, answer);
             InferTensorContents.Builder contents = InferTensorContents.newBuilder();
             switch (name) {
                 case V2Json.LABEL_OUTPUT -> {
@@ -99,7 +97,6 @@ final class V2GrpcMessages {
                         contents.addBytesContents(ByteString.copyFromUtf8(
                                 ((Prediction.Classification) prediction).label()));
                     }
-                    response.addOutputs(output(name, "BYTES", contents).addShape(rows));
                 }
                 case V2Json.PROBABILITIES_OUTPUT -> {
                     for (Prediction prediction : predictions) {
@@ -107,46 +104,34 @@ final class V2GrpcMessages {
                             contents.addFp32Contents(p.floatValue());
                         }
                     }
-                    response.addOutputs(output(name, "FP32", contents).addShape(rows)
-                            .addShape(answer.classifier().signature().classLabels().size()));
                 }
                 default -> {
-                    ValueOutput value = answer.classifier().valueOutput().orElseThrow();
+                    boolean single = output.datatype().equals(ValueType.FLOAT.v2Name());
                     for (Prediction prediction : predictions) {
                         double v = ((Prediction.Regression) prediction).value();
-                        if (value.type() == ValueType.FLOAT) {
+                        if (single) {
                             contents.addFp32Contents((float) v);
                         } else {
                             contents.addFp64Contents(v);
                         }
                     }
-                    response.addOutputs(output(value.name(), value.type().v2Name(), contents).addShape(rows)
-                            .addShape(1));
                 }
             }
+            response.addOutputs(tensor(output, contents));
         }
         if (answer.explanations() != null) {
-            explained(response, V2Inference.Explained.of(answer.explanations(),
-                    answer.classifier().signature().featureNames()));
+            for (V2Inference.Explained.Tensor explained : V2Inference.Explained.of(answer).tensors()) {
+                response.addOutputs(tensor(explained.output(),
+                        InferTensorContents.newBuilder().addAllFp64Contents(explained.values())));
+            }
         }
         return response.build();
     }
 
-    /** Each row's explanation as REST's three FP64 outputs ({@link V2Inference#BASE_VALUE_OUTPUT} and the others). */
-    private static void explained(ModelInferResponse.Builder response, V2Inference.Explained explained) {
-        long rows = explained.base().size();
-        response.addOutputs(output(V2Inference.BASE_VALUE_OUTPUT, "FP64", InferTensorContents.newBuilder()
-                        .addAllFp64Contents(explained.base())).addShape(rows))
-                .addOutputs(output(V2Inference.EXPLAINED_OUTPUT, "FP64", InferTensorContents.newBuilder()
-                        .addAllFp64Contents(explained.output())).addShape(rows))
-                .addOutputs(output(V2Inference.CONTRIBUTIONS_OUTPUT, "FP64", InferTensorContents.newBuilder()
-                        .addAllFp64Contents(explained.contributions())).addShape(rows).addShape(explained.features()));
-    }
-
-    private static ModelInferResponse.InferOutputTensor.Builder output(String name, String datatype,
+    private static ModelInferResponse.InferOutputTensor.Builder tensor(V2Inference.Output output,
                                                                        InferTensorContents.Builder contents) {
-        return ModelInferResponse.InferOutputTensor.newBuilder().setName(name).setDatatype(datatype)
-                .setContents(contents);
+        return ModelInferResponse.InferOutputTensor.newBuilder().setName(output.name())
+                .setDatatype(output.datatype()).addAllShape(output.shape()).setContents(contents);
     }
 
     /** The model's metadata as the protocol's gRPC response (whose tensors carry no parameters). */

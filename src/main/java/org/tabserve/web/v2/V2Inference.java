@@ -65,19 +65,50 @@ final class V2Inference {
      */
     static V2Json.InferResponse json(Answer answer) {
         List<Prediction> predictions = answer.predictions();
-        Model classifier = answer.classifier();
         List<V2Json.OutputTensor> outputs = new ArrayList<>();
         for (String name : answer.outputs()) {
-            outputs.add(switch (name) {
+            Output output = output(name, answer);
+            outputs.add(output.tensor(switch (name) {
                 case V2Json.LABEL_OUTPUT -> labels(predictions);
-                case V2Json.PROBABILITIES_OUTPUT -> probabilities(predictions, classifier);
-                default -> values(predictions, classifier.valueOutput().orElseThrow());
-            });
+                case V2Json.PROBABILITIES_OUTPUT -> probabilities(predictions);
+                default -> values(predictions, output.datatype());
+            }));
         }
         if (answer.explanations() != null) {
-            outputs.addAll(explained(Explained.of(answer.explanations(), classifier.signature().featureNames())));
+            for (Explained.Tensor tensor : Explained.of(answer).tensors()) {
+                outputs.add(tensor.output().tensor(tensor.values()));
+            }
         }
         return new V2Json.InferResponse(answer.modelName(), answer.modelVersion(), answer.id(), outputs);
+    }
+
+    /**
+     * An output's name, datatype and shape, given once for both transports, which fill in its values each its own way.
+     */
+    record Output(String name, String datatype, List<Long> shape) {
+
+        /** @return this output with {@code data} as REST's JSON record */
+        V2Json.OutputTensor tensor(List<?> data) {
+            return new V2Json.OutputTensor(name, datatype, shape, data);
+        }
+    }
+
+    /**
+     * @param name one of the answer's outputs ({@link #outputNames})
+     * @return its description: a classifier's {@code label} (BYTES, {@code [N]}) and {@code probabilities} (FP32,
+     *         {@code [N, classes]}); a regressor's values ({@code [N, 1]}, in the output's own element type)
+     */
+    static Output output(String name, Answer answer) {
+        long rows = answer.predictions().size();
+        return switch (name) {
+            case V2Json.LABEL_OUTPUT -> new Output(name, "BYTES", List.of(rows));
+            case V2Json.PROBABILITIES_OUTPUT -> new Output(name, "FP32",
+                    List.of(rows, (long) answer.classifier().signature().classLabels().size()));
+            default -> {
+                ValueOutput value = answer.classifier().valueOutput().orElseThrow();
+                yield new Output(value.name(), value.type().v2Name(), List.of(rows, 1L));
+            }
+        };
     }
 
     /**
@@ -98,16 +129,24 @@ final class V2Inference {
     /**
      * Each row's explanation as the values of the three outputs it adds, whichever transport writes them.
      *
+     * @param base          each row's base value
+     * @param output        what each row's explanation explains
      * @param contributions each row's contributions, row-major, the columns in the model's feature order
      * @param features      how many features each row has a contribution for
      */
     record Explained(List<Double> base, List<Double> output, List<Double> contributions, int features) {
 
-        static Explained of(List<Explanation> explanations, List<String> features) {
+        /** One of the three outputs, with its values. */
+        record Tensor(Output output, List<Double> values) {
+        }
+
+        /** @param answer an answer to a request that asked for explanations */
+        static Explained of(Answer answer) {
+            List<String> features = answer.classifier().signature().featureNames();
             List<Double> base = new ArrayList<>();
             List<Double> output = new ArrayList<>();
             List<Double> contributions = new ArrayList<>();
-            for (Explanation explanation : explanations) {
+            for (Explanation explanation : answer.explanations()) {
                 base.add(explanation.baseValue());
                 output.add(explanation.output());
                 for (String feature : features) {
@@ -116,40 +155,37 @@ final class V2Inference {
             }
             return new Explained(base, output, contributions, features.size());
         }
+
+        /** @return the three outputs, FP64: {@code [N]}, {@code [N]} and {@code [N, F]} */
+        List<Tensor> tensors() {
+            long rows = base.size();
+            return List.of(new Tensor(new Output(BASE_VALUE_OUTPUT, "FP64", List.of(rows)), base),
+                    new Tensor(new Output(EXPLAINED_OUTPUT, "FP64", List.of(rows)), output),
+                    new Tensor(new Output(CONTRIBUTIONS_OUTPUT, "FP64", List.of(rows, (long) features)),
+                            contributions));
+        }
     }
 
-    private static List<V2Json.OutputTensor> explained(Explained explained) {
-        long rows = explained.base().size();
-        return List.of(new V2Json.OutputTensor(BASE_VALUE_OUTPUT, "FP64", List.of(rows), explained.base()),
-                new V2Json.OutputTensor(EXPLAINED_OUTPUT, "FP64", List.of(rows), explained.output()),
-                new V2Json.OutputTensor(CONTRIBUTIONS_OUTPUT, "FP64", List.of(rows, (long) explained.features()),
-                        explained.contributions()));
+    private static List<String> labels(List<Prediction> predictions) {
+        return predictions.stream().map(p -> ((Prediction.Classification) p).label()).toList();
     }
 
-    private static V2Json.OutputTensor labels(List<Prediction> predictions) {
-        return new V2Json.OutputTensor(V2Json.LABEL_OUTPUT, "BYTES", List.of((long) predictions.size()),
-                predictions.stream().map(p -> ((Prediction.Classification) p).label()).toList());
-    }
-
-    private static V2Json.OutputTensor probabilities(List<Prediction> predictions, Model classifier) {
-        int classes = classifier.signature().classLabels().size();
-        List<Float> data = new ArrayList<>(predictions.size() * classes);
+    private static List<Float> probabilities(List<Prediction> predictions) {
+        List<Float> data = new ArrayList<>();
         for (Prediction prediction : predictions) {
             ((Prediction.Classification) prediction).probabilities().forEach(p -> data.add(p.floatValue()));
         }
-        return new V2Json.OutputTensor(V2Json.PROBABILITIES_OUTPUT, "FP32",
-                List.of((long) predictions.size(), (long) classes), data);
+        return data;
     }
 
-    /** A regressor's values, shape {@code [N, 1]}, in the output's own element type. */
-    private static V2Json.OutputTensor values(List<Prediction> predictions, ValueOutput output) {
-        boolean single = output.type() == ValueType.FLOAT;
+    /** A regressor's values, in the output's own element type ({@code datatype}). */
+    private static List<Number> values(List<Prediction> predictions, String datatype) {
+        boolean single = datatype.equals(ValueType.FLOAT.v2Name());
         List<Number> data = new ArrayList<>(predictions.size());
         for (Prediction prediction : predictions) {
             double value = ((Prediction.Regression) prediction).value();
             data.add(single ? (Number) (float) value : (Number) value);
         }
-        return new V2Json.OutputTensor(output.name(), output.type().v2Name(), List.of((long) predictions.size(), 1L),
-                data);
+        return data;
     }
 }
