@@ -193,11 +193,7 @@ public final class CsvFiles {
      * @throws RowsException when the header is not CSV or the file is not UTF-8 text
      */
     public static List<String> header(InputStream in) throws IOException {
-        java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(
-                org.apache.commons.io.input.BOMInputStream.builder().setInputStream(in).get(),
-                java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)));
+        java.io.BufferedReader reader = new java.io.BufferedReader(RowsReader.utf8Text(in));
         try (reader) {
             CsvSeparator.Found found = CsvSeparator.of(reader, CsvRowLimits.RowMemory.NONE);
             try (org.apache.commons.csv.CSVParser parser = CsvHeader.parse(found.text(), found.separator().format)) {

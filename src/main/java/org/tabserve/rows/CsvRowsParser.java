@@ -2,18 +2,14 @@ package org.tabserve.rows;
 
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
-import org.apache.commons.io.input.BOMInputStream;
 import org.tabserve.model.ModelSignature;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -69,11 +65,7 @@ public final class CsvRowsParser extends RowsReader {
     List<String> read(InputStream upload, ChunkHandler handler, boolean withRecords) throws IOException {
         // Reads of at least its buffer's size (commons-csv asks for 8 KiB) bypass this buffer: it costs nothing past
         // the header, which is read from it a character at a time for the separator to be found.
-        BufferedReader reader = new BufferedReader(new InputStreamReader(
-                BOMInputStream.builder().setInputStream(upload).get(),
-                StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)));
+        BufferedReader reader = new BufferedReader(utf8Text(upload));
         try (reader) {
             CsvSeparator.Found found = CsvSeparator.of(reader, rowMemory);
             CsvSeparator separator = found.separator();

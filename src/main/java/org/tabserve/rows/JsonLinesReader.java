@@ -2,16 +2,12 @@ package org.tabserve.rows;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import org.apache.commons.io.input.BOMInputStream;
 import org.tabserve.model.ModelSignature;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,10 +39,7 @@ public final class JsonLinesReader extends RowsReader {
 
     @Override
     List<String> read(InputStream input, ChunkHandler handler, boolean withRecords) throws IOException {
-        // A byte order mark is dropped, as the CSV's is (pandas writes none; editors on Windows may).
-        Lines lines = new Lines(new InputStreamReader(BOMInputStream.builder().setInputStream(input).get(),
-                StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)));
+        Lines lines = new Lines(utf8Text(input));
         try {
             String first = lines.next();
             if (first == null) {

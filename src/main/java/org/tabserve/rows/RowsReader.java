@@ -1,10 +1,16 @@
 package org.tabserve.rows;
 
+import org.apache.commons.io.input.BOMInputStream;
 import org.tabserve.model.Batch;
 import org.tabserve.model.ModelSignature;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -190,6 +196,16 @@ public abstract class RowsReader {
             ahead.accept(chunk);
         }, false);
         return keeping[0];
+    }
+
+    /**
+     * The input as text, as every format reads it: a UTF-8 byte order mark dropped (pandas writes none; editors on
+     * Windows may), and bytes that are not UTF-8 refused as they are read, with a {@link CharacterCodingException}.
+     */
+    static Reader utf8Text(InputStream input) throws IOException {
+        return new InputStreamReader(BOMInputStream.builder().setInputStream(input).get(),
+                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT));
     }
 
     /** Starts a pass over the rows of an input whose columns are {@code columns}, for {@link #read}. */
