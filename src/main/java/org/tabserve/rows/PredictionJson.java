@@ -24,6 +24,9 @@ import java.util.List;
  */
 public final class PredictionJson {
 
+    /** The key of the model version that answered, in an answer under a canary rollout. */
+    public static final String MODEL_VERSION = "model_version";
+
     // Field names encoded once: an answer of many rows writes each of them once per row.
     private static final SerializableString LABEL = new SerializedString("label");
     private static final SerializableString DISPLAY_NAME = new SerializedString("display_name");
@@ -268,6 +271,15 @@ public final class PredictionJson {
     /** {@link #write(JsonGenerator, Prediction, ModelCard, List)} with the row's explanation, when not null. */
     public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings,
                              Explanation explanation) throws IOException {
+        write(json, prediction, card, warnings, explanation, null);
+    }
+
+    /**
+     * {@link #write(JsonGenerator, Prediction, ModelCard, List, Explanation)} naming the model version that answered
+     * ({@link #MODEL_VERSION}) when {@code modelVersion} is not null: under a canary, either version may answer.
+     */
+    public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings,
+                             Explanation explanation, Long modelVersion) throws IOException {
         json.writeStartObject();
         if (prediction instanceof Prediction.Regression regression) {
             json.writeFieldName(VALUE);
@@ -289,6 +301,9 @@ public final class PredictionJson {
         writeWarnings(json, warnings);
         if (explanation != null) {
             ExplanationJson.write(json, explanation);
+        }
+        if (modelVersion != null) {
+            json.writeNumberField(MODEL_VERSION, modelVersion);
         }
         json.writeEndObject();
     }

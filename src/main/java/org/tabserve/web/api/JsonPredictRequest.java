@@ -84,7 +84,7 @@ public final class JsonPredictRequest {
                     parsed.rows(), new AnswerKeepAlive(response, Json.MEDIA_TYPE)) : null;
             List<Prediction> predictions = parsed.rows() == null ? List.of()
                     : model.counted(parsed.rows(), classifier.predict(parsed.rows()));
-            respond(response, predictions, explanations, parsed, classifier.card());
+            respond(response, predictions, explanations, parsed, classifier.card(), model.shownVersion().orElse(null));
         }
     }
 
@@ -93,8 +93,8 @@ public final class JsonPredictRequest {
      * (plain doubles for a numbers-only model, else the typed cells).
      */
     private static void respond(HttpServletResponse response, List<Prediction> predictions,
-                                List<Explanation> explanations, JsonRowsParser.ParsedRows parsed, ModelCard card)
-            throws IOException {
+                                List<Explanation> explanations, JsonRowsParser.ParsedRows parsed, ModelCard card,
+                                Long modelVersion) throws IOException {
         try (JsonGenerator json = Json.start(response)) {
             if (!parsed.batch()) {
                 List<RangeWarning> warnings = parsed.warnings(card, 0);
@@ -102,7 +102,8 @@ public final class JsonPredictRequest {
                     warnings = new ArrayList<>(parsed.requestWarnings());
                     warnings.addAll(parsed.warnings(card, 0));
                 }
-                PredictionJson.write(json, predictions.get(0), card, warnings, explained(explanations, 0));
+                PredictionJson.write(json, predictions.get(0), card, warnings, explained(explanations, 0),
+                        modelVersion);
                 return;
             }
             json.writeStartObject();
@@ -117,6 +118,9 @@ public final class JsonPredictRequest {
             }
             json.writeEndArray();
             PredictionJson.writeRequestWarnings(json, parsed.requestWarnings());
+            if (modelVersion != null) {
+                json.writeNumberField(PredictionJson.MODEL_VERSION, modelVersion);
+            }
             json.writeEndObject();
         }
     }
