@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -230,7 +231,9 @@ public final class Rollouts implements AutoCloseable {
 
     private static String stamp(Path file) {
         try {
-            return Files.size(file) + "@" + Files.getLastModifiedTime(file).toMillis();
+            // The identity too: a file renamed into place within the clock's resolution, of the same size, is new.
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            return attributes.size() + "@" + attributes.lastModifiedTime().toMillis() + "#" + attributes.fileKey();
         } catch (IOException e) {
             return "unreadable";
         }

@@ -26,7 +26,6 @@ import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tabserve.testing.ModelDirectory.NOTE;
 import static org.tabserve.testing.ModelDirectory.PENGUINS;
@@ -221,13 +220,16 @@ class RolloutApiTest {
         JsonNode bad = awaitStatus(s -> !s.path("problem").isNull());
         assertTrue(bad.path("problem").asText().contains("canary.percent"), bad.toString());
         assertEquals(0.0, bad.path("canary").path("percent").asDouble(), "the rollout read before holds");
-        String page = http.get("/models").text();
-        assertTrue(page.contains("canary.percent"), "the /models page shows the bad rollout.json");
+        assertTrue(http.get("/models").html().select("#rollouts-section .rollout-problem").text().contains("canary.percent"),
+                "the /models page shows the bad rollout.json");
+        assertTrue(http.get("/models/banknote/card").html().select("#rollout-section").text().contains("canary"),
+                "so does the model's card");
         DIR.install("{\"serving\": 1, \"canary\": {\"version\": 3, \"percent\": 5}}".getBytes(), "banknote/rollout.json");
         JsonNode missing = awaitStatus(s -> s.path("problem").asText().contains("has no version 3"));
         assertEquals("1", http.postJson(PREDICT, NOTE).header("X-Model-Version").orElseThrow(),
                 "a canary of a missing version answers nothing: " + missing);
-        assertFalse(http.get("/models").text().isEmpty());
+        assertTrue(http.get("/models").html().select("#rollouts-section .rollout-problem").text()
+                .contains("has no version 3"), "a rollout of a missing version shows as such");
     }
 
     private static void awaitAnswered(AtomicInteger answered, int count) throws InterruptedException {
