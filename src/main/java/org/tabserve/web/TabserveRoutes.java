@@ -12,6 +12,7 @@ import org.tabserve.web.api.PredictFileHandler;
 import org.tabserve.web.api.PredictOpenApi;
 import org.tabserve.web.api.QueryPredictHandler;
 import org.tabserve.web.api.RolloutHandler;
+import org.tabserve.web.api.RolloutOpenApi;
 import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.HealthHandler;
 import org.tabserve.serving.MemoryBudget;
@@ -129,6 +130,6 @@ final class TabserveRoutes {
     /** The OpenAPI document: each protocol's part, in the order the document lists their sections and routes. */
     static OpenApiDocument openApiDocument(String serverVersion) {
         return new OpenApiDocument(serverVersion, List.of(new PredictOpenApi(), new ModelApiOpenApi(),
-                new FlaskOpenApi(), new V2OpenApi(), new MlflowOpenApi(), new ServerOpenApi(), new AdminOpenApi()));
+                new FlaskOpenApi(), new V2OpenApi(), new MlflowOpenApi(), new ServerOpenApi(), new AdminOpenApi(), new RolloutOpenApi()));
     }
 }

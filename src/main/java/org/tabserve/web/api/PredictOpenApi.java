@@ -18,6 +18,7 @@ import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Task;
 import org.tabserve.rows.ExplainField;
 import org.tabserve.rows.ExplanationJson;
+import org.tabserve.rows.PredictionJson;
 import org.tabserve.web.http.Routes;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.OpenApiSection;
@@ -135,6 +136,12 @@ public final class PredictOpenApi extends OpenApiSection {
 
     /** One prediction (a classifier's label and probabilities, or a regressor's value, with warnings), or a batch. */
     @SuppressWarnings("rawtypes")
+    /** The version that answered, which an answer names while its model has a canary (either may answer). */
+    private static Schema<?> modelVersion() {
+        return new IntegerSchema().format("int64").description("the model version that answered; present while the"
+                + " model has a canary rollout (GET /models/{name}/api/rollout), absent otherwise");
+    }
+
     private static void answerSchemas(DescribedModel model, Map<String, Schema> schemas) {
         ModelSignature signature = model.signature();
         Schema<?> warnings = new ArraySchema().items(ref("RangeWarning")).description("values outside the range the "
@@ -145,6 +152,7 @@ public final class PredictOpenApi extends OpenApiSection {
                     .addProperty("value", new NumberSchema().format("double").description("the predicted number"))
                     .addProperty("warnings", warnings)
                     .addProperty(ExplanationJson.FIELD, ref("Explanation"))
+                    .addProperty(PredictionJson.MODEL_VERSION, modelVersion())
                     .required(List.of("value", "warnings")).additionalProperties(false));
         } else {
             ObjectSchema probabilities = new ObjectSchema();
@@ -164,6 +172,7 @@ public final class PredictOpenApi extends OpenApiSection {
                     .addProperty("probabilities", ref("Probabilities"))
                     .addProperty("warnings", warnings)
                     .addProperty(ExplanationJson.FIELD, ref("Explanation"))
+                    .addProperty(PredictionJson.MODEL_VERSION, modelVersion())
                     .required(List.of("label", "display_name", "probabilities", "warnings")).additionalProperties(false));
         }
         schemas.put("Explanation", explanationSchema(signature));
@@ -178,6 +187,7 @@ public final class PredictOpenApi extends OpenApiSection {
                         .description("one answer per row, in order; with ?on_error=row a bad row's errors in its place"))
                 .addProperty("warnings", new ArraySchema().items(ref("RangeWarning")).description("the fields sent that"
                         + " the model does not take, ignored, each named once; absent when there are none"))
+                .addProperty(PredictionJson.MODEL_VERSION, modelVersion())
                 .addRequiredItem("predictions").additionalProperties(false));
         schemas.put("PredictResponse", oneOf(ref("Prediction"), ref("Predictions")));
     }
