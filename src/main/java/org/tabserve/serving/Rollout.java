@@ -67,6 +67,11 @@ public record Rollout(OptionalLong serving, Optional<Shadow> shadow, Optional<Ca
             return point < Math.round(percent * (BUCKETS / 100.0));
         }
 
+        /** @return the percent as JSON shows it: a whole number without a fraction */
+        public Number percentShown() {
+            return percent == Math.rint(percent) ? (Number) (long) percent : (Number) percent;
+        }
+
         /** Buckets an id falls in: hundredths of a percent. */
         private static final long BUCKETS = 10_000;
 
@@ -119,7 +124,7 @@ public record Rollout(OptionalLong serving, Optional<Shadow> shadow, Optional<Ca
         canary.ifPresent(c -> {
             Map<String, Object> part = new LinkedHashMap<>();
             part.put(VERSION, c.version());
-            part.put(PERCENT, c.percent() == Math.rint(c.percent()) ? (Object) (long) c.percent() : c.percent());
+            part.put(PERCENT, c.percentShown());
             if (c.sample() != 1) {
                 part.put(SAMPLE, c.sample());
             }

@@ -413,7 +413,7 @@ public final class Rollouts implements AutoCloseable {
                 .orElse(null));
         json.put(CANARY, rollout.canary().map(c -> {
             Map<String, Object> part = part(name, CANARY, primary, c.version(), "sample", c.sample());
-            part.put("percent", c.percent());
+            part.put("percent", c.percentShown());
             return part;
         }).orElse(null));
         return json;
