@@ -2,6 +2,7 @@ package org.tabserve.serving;
 
 import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
+import org.tabserve.model.ModelInput;
 import org.tabserve.repository.Lease;
 import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.ModelState;
@@ -276,7 +277,8 @@ public final class Rollouts implements AutoCloseable {
                     + " is ready to answer the other requests; ready versions: " + repository.readyVersions(name));
         }
         for (long candidate : rollout.candidates()) {
-            String incompatible = incompatibility(name, primary.getAsLong(), candidate);
+            boolean answers = rollout.canary().filter(c -> c.version() == candidate).isPresent();
+            String incompatible = incompatibility(name, primary.getAsLong(), candidate, answers);
             if (incompatible != null) {
                 throw ServingException.refused(incompatible);
             }
@@ -305,8 +307,12 @@ public final class Rollouts implements AutoCloseable {
                 + status.get().reason().map(r -> " (" + r + ")").orElse("");
     }
 
-    /** @return why clients of {@code primary} could not be answered by {@code candidate}, or null when they can */
-    private String incompatibility(String name, long primary, long candidate) {
+    /**
+     * @param answers whether the candidate answers requests (a canary), so that the Open Inference Protocol's
+     *                requests, which name the graph's inputs, must fit it too; a shadow's rows are checked again for it
+     * @return why clients of {@code primary} could not be answered by {@code candidate}, or null when they can
+     */
+    private String incompatibility(String name, long primary, long candidate, boolean answers) {
         try (Lease a = repository.lease(name, primary); Lease b = repository.lease(name, candidate)) {
             Model served = a.model();
             Model next = b.model();
@@ -319,6 +325,13 @@ public final class Rollouts implements AutoCloseable {
                 return "version " + candidate + " of model '" + name + "' gives the classes "
                         + next.signature().classLabels() + "; version " + primary + " gives "
                         + served.signature().classLabels() + " (same labels, same order required)";
+            }
+            List<String> inputs = served.signature().inputs().stream().map(ModelInput::name).toList();
+            List<String> nextInputs = next.signature().inputs().stream().map(ModelInput::name).toList();
+            if (answers && !inputs.equals(nextInputs)) {
+                return "version " + candidate + " of model '" + name + "' has the graph inputs " + nextInputs
+                        + "; version " + primary + " has " + inputs + ", which the Open Inference Protocol's requests"
+                        + " name: a canary takes the same inputs (a shadow need not)";
             }
             return null;
         } catch (RepositoryException e) {

@@ -6,7 +6,14 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import inference.GRPCInferenceServiceGrpc;
+import inference.InferTensorContents;
+import inference.ModelInferRequest;
+import inference.ModelInferResponse;
+import io.grpc.ManagedChannel;
+import ai.onnx.proto.OnnxMl;
 import org.tabserve.testing.BankNotes;
+import org.tabserve.testing.GrpcChannels;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.ModelDirectory;
 
@@ -56,10 +63,27 @@ class RolloutApiTest {
         try {
             ModelDirectory dir = ModelDirectory.withFourModels();
             dir.copy(PENGUINS.resolve("fixed-batch-4.onnx"), "banknote/2/model.onnx");
+            dir.install(withInputNamed("notes"), "banknote/3/model.onnx");
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The bundled model with its graph input renamed: the same features and classes, another tensor to name. */
+    private static byte[] withInputNamed(String input) throws IOException {
+        OnnxMl.ModelProto model = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(BankNotes.MODEL));
+        String old = model.getGraph().getInput(0).getName();
+        OnnxMl.GraphProto.Builder graph = model.getGraph().toBuilder();
+        graph.setInput(0, graph.getInput(0).toBuilder().setName(input));
+        for (OnnxMl.NodeProto.Builder node : graph.getNodeBuilderList()) {
+            for (int i = 0; i < node.getInputCount(); i++) {
+                if (node.getInput(i).equals(old)) {
+                    node.setInput(i, input);
+                }
+            }
+        }
+        return model.toBuilder().setGraph(graph).build().toByteArray();
     }
 
     private static Http.Response admin(String method, String path, String json, String... auth) {
@@ -146,10 +170,40 @@ class RolloutApiTest {
 
     @Test
     @Order(3)
+    void everyProtocolFollowsTheCanaryAndANamedVersionIsKept() throws Exception {
+        set("{\"serving\": 1, \"canary\": {\"version\": 2, \"percent\": 100}}");
+        Http.Response v2 = http.postJson("/v2/models/banknote/infer", "{\"inputs\": [{\"name\": \"input\", \"shape\":"
+                + " [1, 4], \"datatype\": \"FP32\", \"data\": [3.6216, 8.6661, -2.8073, -0.44699]}]}");
+        assertEquals("2", v2.json().path("model_version").asText(), v2.text());
+        assertEquals("2", v2.header("X-Model-Version").orElseThrow());
+        Http.Response mlflow = http.postJson("/models/banknote/invocations", "{\"dataframe_records\": [" + NOTE + "]}");
+        assertEquals(200, mlflow.status(), mlflow.text());
+        assertEquals("2", mlflow.header("X-Model-Version").orElseThrow());
+        Http.Response named = http.postJson("/models/banknote/versions/1/api/predict", NOTE);
+        assertEquals("1", named.header("X-Model-Version").orElseThrow(), "a named version is that version");
+        assertTrue(named.json().path("model_version").isMissingNode(), "its answer is as it was: " + named.text());
+        ManagedChannel channel = GrpcChannels.to(http.server());
+        try {
+            ModelInferResponse answer = GRPCInferenceServiceGrpc.newBlockingStub(channel).modelInfer(
+                    ModelInferRequest.newBuilder().setModelName("banknote").addInputs(ModelInferRequest
+                            .InferInputTensor.newBuilder().setName("input").setDatatype("FP32").addShape(1).addShape(4)
+                            .setContents(InferTensorContents.newBuilder().addAllFp32Contents(
+                                    List.of(3.6216f, 8.6661f, -2.8073f, -0.44699f)))).build());
+            assertEquals("2", answer.getModelVersion(), "gRPC follows the canary");
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    @Test
+    @Order(4)
     void aBadRolloutIsRefusedInWordsAndNeverApplied() {
         set("{\"serving\": 1}");
         JsonNode missing = admin("PUT", ADMIN, "{\"canary\": {\"version\": 9, \"percent\": 10}}").problem(422);
         assertTrue(missing.path("detail").asText().contains("has no version 9"), missing.toString());
+        JsonNode inputs = admin("PUT", ADMIN, "{\"serving\": 1, \"canary\": {\"version\": 3, \"percent\": 10}}")
+                .problem(422);
+        assertTrue(inputs.path("detail").asText().contains("[notes]"), "a canary must take v2 requests: " + inputs);
         List<String> fields = admin("PUT", ADMIN, "{\"canary\": {\"version\": 2, \"percent\": 140, \"weight\": 1},"
                 + " \"mirror\": true}").errorFields(400);
         assertEquals(List.of("canary.percent", "canary.weight", "mirror"), fields.stream().sorted().toList());
@@ -158,12 +212,13 @@ class RolloutApiTest {
         admin("PUT", ADMIN, "{\"shadow\": {\"version\": 2}}", "Authorization", "Bearer wrong").problem(403);
         admin("PUT", ADMIN, "{\"shadow\": {\"version\": 2}}", "X-None", "none").problem(401);
         admin("PUT", "/admin/models/nosuch/rollout", "{}").problem(404);
-        assertEquals(List.of(), List.of(http.get(STATUS).json().path("rollout").path("shadow"))
-                .stream().filter(JsonNode::isObject).toList(), "nothing refused was applied");
+        assertEquals("{\"serving\":1}", http.get(STATUS).json().path("rollout").toString(), "nothing refused was applied");
+        assertEquals(3, set("{\"serving\": 1, \"shadow\": {\"version\": 3}}").path("shadow").path("version").asLong(),
+                "a shadow of other graph inputs is taken: its rows are checked again for it");
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void promoteAndRollbackUnderLoadFailNoRequest() throws Exception {
         set("{\"serving\": 1}");
         AtomicBoolean running = new AtomicBoolean(true);
@@ -212,7 +267,7 @@ class RolloutApiTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void rolloutJsonIsReadByThePollAndABadOneIsShownNotIgnored() throws Exception {
         DIR.install("{\"serving\": 1, \"canary\": {\"version\": 2, \"percent\": 0}}".getBytes(), "banknote/rollout.json");
         awaitStatus(s -> s.path("canary").path("version").asLong() == 2 && s.path("serving").asLong() == 1);
@@ -224,12 +279,12 @@ class RolloutApiTest {
                 "the /models page shows the bad rollout.json");
         assertTrue(http.get("/models/banknote/card").html().select("#rollout-section").text().contains("canary"),
                 "so does the model's card");
-        DIR.install("{\"serving\": 1, \"canary\": {\"version\": 3, \"percent\": 5}}".getBytes(), "banknote/rollout.json");
-        JsonNode missing = awaitStatus(s -> s.path("problem").asText().contains("has no version 3"));
+        DIR.install("{\"serving\": 1, \"canary\": {\"version\": 9, \"percent\": 5}}".getBytes(), "banknote/rollout.json");
+        JsonNode missing = awaitStatus(s -> s.path("problem").asText().contains("has no version 9"));
         assertEquals("1", http.postJson(PREDICT, NOTE).header("X-Model-Version").orElseThrow(),
                 "a canary of a missing version answers nothing: " + missing);
         assertTrue(http.get("/models").html().select("#rollouts-section .rollout-problem").text()
-                .contains("has no version 3"), "a rollout of a missing version shows as such");
+                .contains("has no version 9"), "a rollout of a missing version shows as such");
     }
 
     private static void awaitAnswered(AtomicInteger answered, int count) throws InterruptedException {
