@@ -1,20 +1,14 @@
 package org.tabserve.serving;
 
 import org.tabserve.model.Batch;
-import org.tabserve.model.Model;
-import org.tabserve.model.ModelInput;
 import org.tabserve.repository.Lease;
 import org.tabserve.repository.ModelRepository;
-import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
 import org.tabserve.repository.RepositoryException;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +32,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Rollouts implements AutoCloseable {
 
     /** The file a model's rollout is read from and written to, in its directory of the repository. */
-    public static final String FILE = "rollout.json";
+    public static final String FILE = RolloutFiles.FILE;
     static final String SHADOW = Rollout.SHADOW;
     static final String CANARY = Rollout.CANARY;
     private static final String FROM_ADMIN = "admin API";
@@ -60,6 +54,7 @@ public final class Rollouts implements AutoCloseable {
 
     private final ModelRepository repository;
     private final ShadowScorer scorer;
+    private final RolloutChecks checks;
     private final Map<String, Held> held = new ConcurrentHashMap<>();
     private final Map<Pair, VersionComparison> comparisons = new ConcurrentHashMap<>();
 
@@ -67,6 +62,7 @@ public final class Rollouts implements AutoCloseable {
     public Rollouts(ModelRepository repository, TabserveMetrics metrics) {
         this.repository = repository;
         this.scorer = new ShadowScorer(repository);
+        this.checks = new RolloutChecks(repository);
         new RolloutMetrics(this).register(metrics.registry());
     }
 
@@ -137,7 +133,7 @@ public final class Rollouts implements AutoCloseable {
      *                          no version to answer, or names one that takes other features or gives other classes
      */
     public synchronized Map<String, Object> put(String name, Rollout rollout) {
-        check(name, rollout);
+        checks.check(name, rollout, primary(name, rollout));
         store(name, rollout);
         LOG.log(System.Logger.Level.INFO, "Model {0}: rollout set to {1}", name, rollout.json());
         return status(name);
@@ -174,7 +170,7 @@ public final class Rollouts implements AutoCloseable {
     }
 
     private Rollout current(String name) {
-        requireModel(name);
+        checks.versions(name); // 404 for a model not served
         Held current = held.get(name);
         return current == null ? Rollout.NONE : current.rollout();
     }
@@ -192,7 +188,7 @@ public final class Rollouts implements AutoCloseable {
         List<String> names = new ArrayList<>(repository.index().stream().map(ModelStatus::name).distinct().toList());
         held.keySet().stream().filter(n -> !names.contains(n)).forEach(names::add);
         for (String name : names) {
-            Path file = directory.get().resolve(name).resolve(FILE);
+            Path file = RolloutFiles.of(directory.get(), name);
             Held before = held.get(name);
             if (!Files.isRegularFile(file)) {
                 if (before != null && before.source().equals(FILE)) {
@@ -201,141 +197,32 @@ public final class Rollouts implements AutoCloseable {
                 }
                 continue;
             }
-            String stamp = stamp(file);
+            String stamp = RolloutFiles.stamp(file);
             if (before != null && stamp.equals(before.stamp())) {
                 continue;
             }
-            Rollout kept = before == null ? Rollout.NONE : before.rollout();
-            try {
-                Rollout rollout = Rollout.parse(read(file));
-                held.put(name, new Held(rollout, FILE, null, stamp));
-                LOG.log(System.Logger.Level.INFO, "Model {0}: rollout read from {1}: {2}", name, FILE, rollout.json());
-            } catch (ServingException e) {
-                held.put(name, new Held(kept, FILE, words(e), stamp));
-                LOG.log(System.Logger.Level.WARNING, "Model {0}: {1} is not used: {2}", name, FILE, words(e));
-            } catch (IOException e) {
-                held.put(name, new Held(kept, FILE, "cannot be read (" + e.getMessage() + ")", stamp));
+            RolloutFiles.Read read = RolloutFiles.read(file);
+            if (read.rollout() != null) {
+                held.put(name, new Held(read.rollout(), FILE, null, stamp));
+                LOG.log(System.Logger.Level.INFO, "Model {0}: rollout read from {1}: {2}", name, FILE,
+                        read.rollout().json());
+            } else {
+                held.put(name, new Held(before == null ? Rollout.NONE : before.rollout(), FILE, read.invalid(), stamp));
+                LOG.log(System.Logger.Level.WARNING, "Model {0}: {1} is not used: {2}", name, FILE, read.invalid());
             }
-        }
-    }
-
-    private static String words(ServingException e) {
-        return e.errors().isEmpty() ? e.getMessage() : String.join("; ", e.errors().stream()
-                .map(p -> p.field() + ": " + p.message()).toList());
-    }
-
-    private static byte[] read(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return in.readNBytes(Rollout.MAX_BYTES + 1); // a longer file is refused for its length, not read whole
-        }
-    }
-
-    private static String stamp(Path file) {
-        try {
-            // The identity too: a file renamed into place within the clock's resolution, of the same size, is new.
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            return attributes.size() + "@" + attributes.lastModifiedTime().toMillis() + "#" + attributes.fileKey();
-        } catch (IOException e) {
-            return "unreadable";
         }
     }
 
     /** Keeps {@code rollout}, in the model's {@code rollout.json} when it has a directory that can be written. */
     private void store(String name, Rollout rollout) {
-        Optional<Path> directory = repository.options().directory().map(d -> d.resolve(name))
-                .filter(Files::isDirectory).filter(Files::isWritable);
-        if (directory.isEmpty()) {
-            held.put(name, new Held(rollout, FROM_ADMIN, null, null));
-            return;
-        }
-        Path file = directory.get().resolve(FILE);
-        Path temp = directory.get().resolve("." + FILE + ".part");
         try {
-            Files.writeString(temp, rollout.text());
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            held.put(name, new Held(rollout, FILE, null, stamp(file)));
+            Optional<String> written = RolloutFiles.write(repository.options().directory(), name, rollout);
+            held.put(name, written.map(stamp -> new Held(rollout, FILE, null, stamp))
+                    .orElseGet(() -> new Held(rollout, FROM_ADMIN, null, null)));
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "Model {0}: cannot write {1} ({2}); the rollout holds until the"
-                    + " server stops", name, file, e.getMessage());
+                    + " server stops", name, FILE, e.getMessage());
             held.put(name, new Held(rollout, FROM_ADMIN, null, null));
-        }
-    }
-
-    /** Refuses a rollout that names a version not ready, leaves none to answer, or pairs incompatible versions. */
-    private void check(String name, Rollout rollout) {
-        List<ModelStatus> versions = requireModel(name);
-        for (long version : rollout.named()) {
-            String why = notReady(versions, version);
-            if (why != null) {
-                throw ServingException.refused("model '" + name + "' " + why + "; a rollout names ready versions: "
-                        + repository.readyVersions(name));
-            }
-        }
-        OptionalLong primary = primary(name, rollout);
-        if (primary.isEmpty()) {
-            throw ServingException.refused("no version of model '" + name + "' besides " + rollout.candidates()
-                    + " is ready to answer the other requests; ready versions: " + repository.readyVersions(name));
-        }
-        for (long candidate : rollout.candidates()) {
-            boolean answers = rollout.canary().filter(c -> c.version() == candidate).isPresent();
-            String incompatible = incompatibility(name, primary.getAsLong(), candidate, answers);
-            if (incompatible != null) {
-                throw ServingException.refused(incompatible);
-            }
-        }
-    }
-
-    private List<ModelStatus> requireModel(String name) {
-        List<ModelStatus> versions = repository.index().stream().filter(s -> s.name().equals(name)).toList();
-        if (versions.isEmpty()) {
-            throw ServingException.of(ServingException.Kind.NOT_FOUND, "no model named '" + name + "'");
-        }
-        return versions;
-    }
-
-    /** @return why {@code version} is not ready, in words, or null when it is */
-    private static String notReady(List<ModelStatus> versions, long version) {
-        Optional<ModelStatus> status = versions.stream().filter(s -> s.version() == version).findFirst();
-        if (status.isEmpty()) {
-            return "has no version " + version;
-        }
-        if (status.get().state() == ModelState.READY) {
-            return null;
-        }
-        return "version " + version + " is " + (status.get().state() == ModelState.UNAVAILABLE ? "failed"
-                : status.get().state().name().toLowerCase(java.util.Locale.ROOT))
-                + status.get().reason().map(r -> " (" + r + ")").orElse("");
-    }
-
-    /**
-     * @param answers whether the candidate answers requests (a canary), so that the Open Inference Protocol's
-     *                requests, which name the graph's inputs, must fit it too; a shadow's rows are checked again for it
-     * @return why clients of {@code primary} could not be answered by {@code candidate}, or null when they can
-     */
-    private String incompatibility(String name, long primary, long candidate, boolean answers) {
-        try (Lease a = repository.lease(name, primary); Lease b = repository.lease(name, candidate)) {
-            Model served = a.model();
-            Model next = b.model();
-            if (!served.signature().featureNames().equals(next.signature().featureNames())) {
-                return "version " + candidate + " of model '" + name + "' takes the features "
-                        + next.signature().featureNames() + "; version " + primary + " takes "
-                        + served.signature().featureNames() + " (same names, same order required)";
-            }
-            if (!served.signature().classLabels().equals(next.signature().classLabels())) {
-                return "version " + candidate + " of model '" + name + "' gives the classes "
-                        + next.signature().classLabels() + "; version " + primary + " gives "
-                        + served.signature().classLabels() + " (same labels, same order required)";
-            }
-            List<String> inputs = served.signature().inputs().stream().map(ModelInput::name).toList();
-            List<String> nextInputs = next.signature().inputs().stream().map(ModelInput::name).toList();
-            if (answers && !inputs.equals(nextInputs)) {
-                return "version " + candidate + " of model '" + name + "' has the graph inputs " + nextInputs
-                        + "; version " + primary + " has " + inputs + ", which the Open Inference Protocol's requests"
-                        + " name: a canary takes the same inputs (a shadow need not)";
-            }
-            return null;
-        } catch (RepositoryException e) {
-            return e.getMessage();
         }
     }
 
@@ -397,13 +284,7 @@ public final class Rollouts implements AutoCloseable {
             problems.add(FILE + " is not used: " + current.invalid() + (current.rollout().none() ? ""
                     : "; the rollout read before it holds"));
         }
-        List<ModelStatus> versions = repository.index().stream().filter(s -> s.name().equals(name)).toList();
-        for (long version : current.rollout().named()) {
-            String why = notReady(versions, version);
-            if (why != null) {
-                problems.add("the rollout names version " + version + ", but the model " + why);
-            }
-        }
+        problems.addAll(checks.notReady(name, current.rollout()));
         return problems.isEmpty() ? null : String.join("; ", problems);
     }
 
