@@ -197,7 +197,7 @@ public final class ResolvedModel implements AutoCloseable {
             metrics.statistics().executed(name, version, batch.size());
             metrics.drift().record(name, version, scoring, batch);
             if (rollouts != null) {
-                rollouts.scored(name, version, batch); // off the answer's path: queued, or skipped and counted
+                rollouts.scored(name, version, batch, predictions); // off the answer's path: queued, or skipped
             }
             if (id != null) {
                 log.offer(new ScoredCall(id, call, name, version, scoring, Instant.now(), System.nanoTime() - started,

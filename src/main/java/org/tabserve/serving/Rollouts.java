@@ -1,6 +1,7 @@
 package org.tabserve.serving;
 
 import org.tabserve.model.Batch;
+import org.tabserve.model.Prediction;
 import org.tabserve.repository.Lease;
 import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.ModelStatus;
@@ -97,24 +98,26 @@ public final class Rollouts implements AutoCloseable {
     }
 
     /**
-     * Hands rows that version {@code version} of model {@code name} scored for an unversioned request to the
-     * rollout's comparisons (its sampled share), to be scored on the other version off the answer's path.
+     * Hands rows that version {@code version} of model {@code name} scored for an unversioned request, and its
+     * answers to them, to the rollout's comparisons (its sampled share), to be scored on the other version off the
+     * answer's path.
      */
-    public void scored(String name, long version, Batch batch) {
+    public void scored(String name, long version, Batch batch, List<Prediction> answered) {
         Held current = held.get(name);
         if (current == null) {
             return;
         }
         Rollout rollout = current.rollout();
         rollout.shadow().filter(s -> s.version() != version && drawn(s.sample()))
-                .ifPresent(s -> scorer.offer(name, comparison(name, SHADOW, version, s.version()), batch));
+                .ifPresent(s -> scorer.offer(name, comparison(name, SHADOW, version, s.version()), batch,
+                        version, answered));
         rollout.canary().ifPresent(c -> {
             OptionalLong primary = version == c.version() ? primary(name, rollout) : OptionalLong.of(version);
             if (primary.isPresent() && primary.getAsLong() != c.version()) {
                 VersionComparison comparison = comparison(name, CANARY, primary.getAsLong(), c.version());
                 comparison.answered(version);
                 if (drawn(c.sample())) {
-                    scorer.offer(name, comparison, batch);
+                    scorer.offer(name, comparison, batch, version, answered);
                 }
             }
         });

@@ -27,8 +27,13 @@ public final class ShadowScorer implements AutoCloseable {
     /** The largest batch compared: a larger one is skipped, so that the queue holds little memory past requests. */
     static final int MAX_ROWS = 256;
 
+    /** One compared batch in this many has its answering version scored again, to time it. */
+    static final int TIME_ANSWERING_EVERY = 8;
+
     private final ModelRepository repository;
     private final ThreadPoolExecutor thread;
+    /** Batches compared, on the one thread. */
+    private long timed;
 
     /** @param repository where both versions of a compared batch are leased from */
     public ShadowScorer(ModelRepository repository) {
@@ -48,16 +53,19 @@ public final class ShadowScorer implements AutoCloseable {
     }
 
     /**
-     * Queues {@code batch}, scored for a request of model {@code name}, to be scored on both versions of
-     * {@code comparison}; returns at once, counting it as skipped when it cannot be queued.
+     * Queues {@code batch}, scored and answered by version {@code version} for a request of model {@code name}, to be
+     * scored on the other version of {@code comparison} and compared with the answer; returns at once, counting it as
+     * skipped when it cannot be queued.
+     *
+     * @param answered the answers the request gave, compared as they were sent
      */
-    void offer(String name, VersionComparison comparison, Batch batch) {
+    void offer(String name, VersionComparison comparison, Batch batch, long version, List<Prediction> answered) {
         if (batch.size() > MAX_ROWS) {
             comparison.skipped();
             return;
         }
         try {
-            thread.execute(() -> compare(name, comparison, batch));
+            thread.execute(() -> compare(name, comparison, batch, version, answered));
         } catch (RejectedExecutionException e) {
             comparison.skipped(); // full, or closed
         }
@@ -76,13 +84,22 @@ public final class ShadowScorer implements AutoCloseable {
         return resume;
     }
 
-    private void compare(String name, VersionComparison comparison, Batch batch) {
-        long[] nanos = new long[2];
-        List<Prediction> byPrimary = score(name, comparison.primary(), batch, comparison, nanos, 0);
-        List<Prediction> byCandidate = score(name, comparison.candidate(), batch, comparison, nanos, 1);
-        if (byPrimary != null && byCandidate != null) {
-            comparison.record(batch, byPrimary, nanos[0], byCandidate, nanos[1]);
+    private void compare(String name, VersionComparison comparison, Batch batch, long version,
+                         List<Prediction> answered) {
+        long other = version == comparison.primary() ? comparison.candidate() : comparison.primary();
+        long[] nanos = {-1, -1};
+        List<Prediction> byOther = score(name, other, batch, comparison, nanos, 1);
+        if (byOther == null) {
+            return;
         }
+        // The answering version's time is measured again on a share of the batches, on this thread as the other's
+        // is, so that both are timed alike at half the cost of scoring every batch twice.
+        if (Math.floorMod(timed++, TIME_ANSWERING_EVERY) == 0) {
+            score(name, version, batch, comparison, nanos, 0);
+        }
+        boolean primaryAnswered = version == comparison.primary();
+        comparison.record(batch, primaryAnswered ? answered : byOther, primaryAnswered ? nanos[0] : nanos[1],
+                primaryAnswered ? byOther : answered, primaryAnswered ? nanos[1] : nanos[0]);
     }
 
     /** @return the version's answers, or null when it failed (counted) */

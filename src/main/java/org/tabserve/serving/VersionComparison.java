@@ -98,13 +98,17 @@ public final class VersionComparison {
     /**
      * Compares both versions' answers to the same rows.
      *
-     * @param primaryNanos   how long the primary took to score the batch
-     * @param candidateNanos how long the candidate took to score it
+     * @param primaryNanos   how long the primary took to score the batch, or -1 when it was not timed
+     * @param candidateNanos how long the candidate took to score it, or -1 when it was not timed
      */
     synchronized void record(Batch batch, List<Prediction> byPrimary, long primaryNanos, List<Prediction> byCandidate,
                              long candidateNanos) {
-        primaryMillis.add(primaryNanos / 1e6);
-        candidateMillis.add(candidateNanos / 1e6);
+        if (primaryNanos >= 0) {
+            primaryMillis.add(primaryNanos / 1e6);
+        }
+        if (candidateNanos >= 0) {
+            candidateMillis.add(candidateNanos / 1e6);
+        }
         for (int row = 0; row < byPrimary.size(); row++) {
             Prediction a = byPrimary.get(row);
             Prediction b = byCandidate.get(row);

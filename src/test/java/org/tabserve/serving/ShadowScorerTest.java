@@ -67,10 +67,17 @@ class ShadowScorerTest {
         }
         try (ShadowScorer scorer = new ShadowScorer(repository)) {
             VersionComparison comparison = new VersionComparison("shadow", 1, 2);
-            scorer.offer("banknote", comparison, batch);
+            scorer.offer("banknote", comparison, batch, 1, byOne(batch));
             awaitCompared(comparison, 50);
             assertEquals(0, comparison.errors(1) + comparison.errors(2));
             assertTrue(comparison.agreement() > 0.5, "both tell genuine from forged: " + comparison.json());
+            assertTrue(comparison.latencyQuantile(1, 0.5) > 0 && comparison.latencyQuantile(2, 0.5) > 0,
+                    "the first batch times both versions: " + comparison.json());
+            VersionComparison canary = new VersionComparison("canary", 1, 2);
+            scorer.offer("banknote", canary, batch, 2, byTwo); // answered by the candidate: version 1 is scored
+            awaitCompared(canary, 50);
+            assertEquals(comparison.agreement(), canary.agreement(), "the same rows, the same comparison");
+            assertEquals(comparison.differenceQuantile(0.99), canary.differenceQuantile(0.99));
         }
     }
 
@@ -81,9 +88,11 @@ class ShadowScorerTest {
             CountDownLatch resume = scorer.pause();
             Batch one = notes(1);
             for (int i = 0; i < 10; i++) {
-                scorer.offer("banknote", comparison, one); // would never return if it waited for the held thread
+                // would never return if it waited for the held thread
+                scorer.offer("banknote", comparison, one, 1, byOne(one));
             }
-            scorer.offer("banknote", comparison, notes(ShadowScorer.MAX_ROWS + 1));
+            Batch large = notes(ShadowScorer.MAX_ROWS + 1);
+            scorer.offer("banknote", comparison, large, 1, byOne(large));
             assertEquals(8 + 1, comparison.skippedCount(), "8 past the queue of 2, and one batch too large");
             assertEquals(0, comparison.compared(), "the thread is held");
             resume.countDown();
@@ -96,13 +105,21 @@ class ShadowScorerTest {
     void aVersionThatIsNotReadyIsCountedAsItsError() throws Exception {
         try (ShadowScorer scorer = new ShadowScorer(repository)) {
             VersionComparison comparison = new VersionComparison("shadow", 1, 7);
-            scorer.offer("banknote", comparison, notes(3));
+            Batch three = notes(3);
+            scorer.offer("banknote", comparison, three, 1, byOne(three));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (comparison.errors(7) == 0) {
                 assertTrue(System.nanoTime() < deadline, "never counted");
                 Thread.sleep(10);
             }
             assertEquals(0, comparison.compared());
+        }
+    }
+
+    /** @return version 1's answers to {@code batch}, as a request it answered had them */
+    private static List<Prediction> byOne(Batch batch) {
+        try (Lease lease = repository.lease("banknote", 1)) {
+            return lease.model().predict(batch);
         }
     }
 
