@@ -19,6 +19,7 @@ import org.tabserve.testing.ModelDirectory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +41,8 @@ import static org.tabserve.testing.ModelDirectory.PENGUINS;
 /**
  * A model's rollout through the real app on a model directory: version 1 of {@code banknote} is the bundled model,
  * version 2 another bank-note classifier (skl2onnx's {@code fixed-batch-4}: the same features and classes, other
- * weights), so the comparison has real differences to find. A shadow leaves every answer byte for byte as it was; a
+ * weights), so the comparison has real differences to find; version 3 is the bundled model with its graph input
+ * renamed (a canary of it would fail the Open Inference Protocol's requests), version 4 a file that fails to load. A shadow leaves every answer byte for byte as it was; a
  * canary answers its share with the version named in a header and the JSON; a bad rollout is refused in words; promote
  * and rollback under load fail no request; {@code rollout.json} is read by the poll, and a bad one shows. Waits for
  * states with a deadline; times nothing.
@@ -64,6 +66,7 @@ class RolloutApiTest {
             ModelDirectory dir = ModelDirectory.withFourModels();
             dir.copy(PENGUINS.resolve("fixed-batch-4.onnx"), "banknote/2/model.onnx");
             dir.install(withInputNamed("notes"), "banknote/3/model.onnx");
+            dir.install("not an ONNX file".getBytes(StandardCharsets.UTF_8), "banknote/4/model.onnx");
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -201,6 +204,8 @@ class RolloutApiTest {
         set("{\"serving\": 1}");
         JsonNode missing = admin("PUT", ADMIN, "{\"canary\": {\"version\": 9, \"percent\": 10}}").problem(422);
         assertTrue(missing.path("detail").asText().contains("has no version 9"), missing.toString());
+        JsonNode failed = admin("PUT", ADMIN, "{\"shadow\": {\"version\": 4}}").problem(422);
+        assertTrue(failed.path("detail").asText().contains("version 4 is failed ("), failed.toString());
         JsonNode inputs = admin("PUT", ADMIN, "{\"serving\": 1, \"canary\": {\"version\": 3, \"percent\": 10}}")
                 .problem(422);
         assertTrue(inputs.path("detail").asText().contains("[notes]"), "a canary must take v2 requests: " + inputs);
