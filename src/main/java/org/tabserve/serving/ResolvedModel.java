@@ -19,7 +19,7 @@ import java.util.function.LongConsumer;
 /**
  * The model one request resolved to, handed to its handler (or the gRPC service's call) as an argument: the name and
  * version its path names (none on the root routes: the default model), and the lease on that model once the handler
- * asks for it. Whoever made it (the route servlet, the gRPC service) closes it when the request ends, so that the
+ * asks for it (a request that names no version gets the one its model's rollout chooses, {@link Rollouts}). Whoever made it (the route servlet, the gRPC service) closes it when the request ends, so that the
  * request finishes on the model it began with even if that model is swapped or unloaded meanwhile; every prediction
  * it makes is counted here in the metrics, the statistics, the live profile and the prediction log.
  */
