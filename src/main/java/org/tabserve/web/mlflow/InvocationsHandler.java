@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.web.http.ExplainParameter;
+import org.tabserve.rows.RowFootprint;
 import org.tabserve.model.Model;
 import org.tabserve.model.Explanation;
 import org.tabserve.model.Prediction;
@@ -70,7 +71,7 @@ public final class InvocationsHandler {
         MlflowRequestParser parser = new MlflowRequestParser(classifier.signature(), config.maxBatchRows());
         try (MemoryBudget.Reservation held = budget.open();
              InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES),
-                     Json.UNMETERED_BYTES, Json.HEAP_BYTES_PER_BODY_BYTE)) {
+                     Json.UNMETERED_BYTES, RowFootprint.PER_BODY_BYTE)) {
             // One entry per row sent, in order: its prediction, or null for a row that could not be scored.
             List<Prediction> answers = new ArrayList<>();
             List<Explanation> explanations = new ArrayList<>();

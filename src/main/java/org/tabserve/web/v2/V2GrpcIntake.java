@@ -14,6 +14,7 @@ import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.tabserve.serving.ServingException;
+import org.tabserve.rows.RowFootprint;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.serving.MemoryBudget;
@@ -51,7 +52,7 @@ final class V2GrpcIntake {
      * Heap a message may take without reserving: what REST's first {@link Json#UNMETERED_BYTES} of a body come to,
      * so that single rows and small batches, the hot path, never wait on either transport.
      */
-    static final long UNMETERED_HEAP_BYTES = Json.UNMETERED_BYTES * Json.HEAP_BYTES_PER_BODY_BYTE;
+    static final long UNMETERED_HEAP_BYTES = Json.UNMETERED_BYTES * RowFootprint.PER_BODY_BYTE;
     /**
      * Heap per byte of a compressed message as it is inflated, reserved as each byte comes out: the buffers the bytes
      * are read into, and the one array they are joined into. The body filter metered only the compressed bytes, and
