@@ -93,7 +93,7 @@ final class V2GrpcIntake {
      * An RPC's message as it arrived: its bytes, read under the call's reservation when they are inflated; a budget
      * with no room, or more inflated bytes than a message may have, is the status the call is refused with. An
      * inflating message does not wait for room, as its bytes do not in the body filter: it holds what it has
-     * inflated, and gRPC's executor thread, while it would wait.
+     * inflated, and the container's thread the call runs on, while it would wait.
      */
     private static MethodDescriptor.Marshaller<Arrived> bytes(String rpc) {
         return new MethodDescriptor.Marshaller<>() {
