@@ -76,7 +76,7 @@ public final class InvocationsHandler {
             List<Prediction> answers = new ArrayList<>();
             List<Explanation> explanations = new ArrayList<>();
             List<FieldProblem> problems = new ArrayList<>();
-            List<String> ignored;
+            List<RangeWarning> told;
             if (type.equals(MediaType.JSON)) {
                 JsonRowsParser.ParsedRows parsed = parser.parseJson(body, onError, config.maxErrorRows());
                 List<Explanation> explained = ExplainParameter.asked(request, parsed.explain())
@@ -94,7 +94,7 @@ public final class InvocationsHandler {
                     explanations.clear();
                 }
                 problems.addAll(parsed.problems());
-                ignored = parsed.ignored();
+                told = parsed.requestWarnings();
             } else {
                 ExplainParameter.refuseAsked(request, "explanations are given for JSON bodies (\"params\":"
                         + " {\"explain\": true}); send the rows as JSON, or leave explain out");
@@ -112,9 +112,9 @@ public final class InvocationsHandler {
                         problems.addAll(place.problems());
                     }
                 }
-                ignored = csv.ignored();
+                told = PredictionJson.ignored(csv.ignored());
             }
-            write(response, answers, explanations, problems, PredictionJson.ignored(ignored));
+            write(response, answers, explanations, problems, told);
         }
     }
 
