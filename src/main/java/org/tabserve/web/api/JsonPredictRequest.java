@@ -103,7 +103,8 @@ public final class JsonPredictRequest {
                     warnings = new ArrayList<>(parsed.requestWarnings());
                     warnings.addAll(parsed.warnings(card, 0));
                 }
-                PredictionJson.write(json, predictions.get(0), card, warnings, explained(explanations, 0));
+                PredictionJson.write(json, predictions.get(0), card, warnings, explained(explanations, 0),
+                        parsed.rows().signature().probabilityNote());
                 return;
             }
             json.writeStartObject();
@@ -117,6 +118,9 @@ public final class JsonPredictRequest {
                 writeRowByRow(json, predictions, explanations, parsed, card);
             }
             json.writeEndArray();
+            if (parsed.rows() != null) { // null when no row of the batch could be scored (row mode)
+                PredictionJson.writeProbabilityNote(json, parsed.rows().signature());
+            }
             PredictionJson.writeRequestWarnings(json, parsed.requestWarnings());
             json.writeEndObject();
         }
