@@ -175,7 +175,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
               --poll-seconds N look for added, replaced, removed models every N s
                                (default 0: once, at start)                         env TABSERVE_POLL_SECONDS
               --default-model NAME  the model / and /api/predict answer with
-                               (default: the only one, else the first by name)     env TABSERVE_DEFAULT_MODEL
+                               (default: the first by name with a card)            env TABSERVE_DEFAULT_MODEL
               --max-models N   most model versions loaded at once (default 100)    env TABSERVE_MAX_MODELS
               --idle-timeout S close a connection silent for S seconds (default 30)  env TABSERVE_IDLE_TIMEOUT
               --header-timeout S  close a connection whose request line + headers take
