@@ -271,15 +271,24 @@ public final class PredictionJson {
     /** {@link #write(JsonGenerator, Prediction, ModelCard, List)} with the row's explanation, when not null. */
     public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings,
                              Explanation explanation) throws IOException {
-        write(json, prediction, card, warnings, explanation, null);
+        write(json, prediction, card, warnings, explanation, (String) null);
     }
 
     /**
-     * {@link #write(JsonGenerator, Prediction, ModelCard, List, Explanation)} naming the model version that answered
-     * ({@link #MODEL_VERSION}) when {@code modelVersion} is not null: under a canary, either version may answer.
+     * A lone row's answer, with its explanation when not null and, under {@link #PROBABILITIES_NOTE}, what the
+     * probabilities are when tabserve made them ({@link ModelSignature#probabilityNote()}, when not null).
      */
     public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings,
-                             Explanation explanation, Long modelVersion) throws IOException {
+                             Explanation explanation, String note) throws IOException {
+        write(json, prediction, card, warnings, explanation, note, null);
+    }
+
+    /**
+     * {@link #write(JsonGenerator, Prediction, ModelCard, List, Explanation, String)} naming the model version that
+     * answered ({@link #MODEL_VERSION}) when {@code modelVersion} is not null: under a canary, either version may answer.
+     */
+    public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings,
+                             Explanation explanation, String note, Long modelVersion) throws IOException {
         json.writeStartObject();
         if (prediction instanceof Prediction.Regression regression) {
             json.writeFieldName(VALUE);
@@ -297,6 +306,9 @@ public final class PredictionJson {
                 json.writeNumberField(classes.get(i), classification.probabilities().get(i));
             }
             json.writeEndObject();
+            if (note != null) {
+                json.writeStringField(PROBABILITIES_NOTE, note);
+            }
         }
         writeWarnings(json, warnings);
         if (explanation != null) {
@@ -315,6 +327,19 @@ public final class PredictionJson {
             warnings.add(new RangeWarning(field, "'" + field + "' is not an input of the model; it was ignored"));
         }
         return warnings;
+    }
+
+    /**
+     * The key of the sentence that says the probabilities are tabserve's normalisation of the model's scores: in a lone
+     * row's answer beside them, once at the top of a batch's.
+     */
+    public static final String PROBABILITIES_NOTE = "probabilities_note";
+
+    /** Writes a batch answer's {@link #PROBABILITIES_NOTE}, once, when the model's probabilities are tabserve's. */
+    public static void writeProbabilityNote(JsonGenerator json, ModelSignature signature) throws IOException {
+        if (signature.probabilityNote() != null) {
+            json.writeStringField(PROBABILITIES_NOTE, signature.probabilityNote());
+        }
     }
 
     /** Writes a request's warnings (each ignored field, once) as {@code "warnings": [...]}, when there are any. */

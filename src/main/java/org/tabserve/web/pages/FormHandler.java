@@ -157,11 +157,12 @@ public final class FormHandler {
                             String.format(Locale.ROOT, "%.1f %%", p * 100), label.equals(prediction.label())));
                 }
                 result = new FormPage.Result(prediction.label(), card.displayName(prediction.label()), bars, fields,
-                        outcome.warnings(), false, null, ContributionChart.of(outcome.explanation(), typed, card));
+                        outcome.warnings(), false, null, ContributionChart.of(outcome.explanation(), typed, card),
+                        classifier.signature().probabilityNote());
             } else {
                 String value = Decimals.fourPlaces(((Prediction.Regression) outcome.prediction()).value());
                 result = new FormPage.Result(value, value, bars, fields, outcome.warnings(), true, targetRange(card),
-                        ContributionChart.of(outcome.explanation(), typed, card));
+                        ContributionChart.of(outcome.explanation(), typed, card), null);
             }
         }
         List<FormPage.Example> examples = new ArrayList<>();
