@@ -138,7 +138,6 @@ public final class Rollouts implements AutoCloseable {
     public synchronized Map<String, Object> put(String name, Rollout rollout) {
         checks.check(name, rollout, primary(name, rollout));
         store(name, rollout);
-        LOG.log(System.Logger.Level.INFO, "Model {0}: rollout set to {1}", name, rollout.json());
         return status(name);
     }
 
@@ -168,7 +167,6 @@ public final class Rollouts implements AutoCloseable {
         OptionalLong primary = primary(name, rollout);
         Rollout next = primary.isPresent() ? new Rollout(primary, Optional.empty(), Optional.empty()) : Rollout.NONE;
         store(name, next);
-        LOG.log(System.Logger.Level.INFO, "Model {0}: rollout rolled back to {1}", name, next.json());
         return status(name);
     }
 

@@ -47,7 +47,7 @@ public final class ShadowScorer implements AutoCloseable {
                 task -> {
                     Thread scorer = new Thread(null, task, "tabserve-rollout-compare", 8L << 20);
                     scorer.setDaemon(true); // never keeps the JVM or an undeploy waiting
-                    scorer.setPriority(Thread.MIN_PRIORITY); // answers come first
+                    scorer.setPriority(Thread.MIN_PRIORITY); // a hint (Linux heeds it only with ThreadPriorityPolicy)
                     return scorer;
                 });
     }

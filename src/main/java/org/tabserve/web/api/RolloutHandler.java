@@ -49,25 +49,26 @@ public final class RolloutHandler {
         try (InputStream in = LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES)) {
             body = in.readNBytes(Rollout.MAX_BYTES + 1); // past the rollout's bound nothing more is read
         }
-        Rollout rollout = Rollout.parse(body);
-        LOG.info("Rollout of model " + model.name() + " set to " + rollout.json() + " at the request of "
-                + request.getRemoteAddr());
-        respond(response, model.rollouts().put(model.name(), rollout));
+        respond(request, response, "set", model.rollouts().put(model.name(), Rollout.parse(body)));
     }
 
     /** {@code POST /admin/models/{name}/rollout/promote}. */
     public void promote(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        Map<String, Object> status = model.rollouts().promote(model.name());
-        LOG.info("Rollout of model " + model.name() + " promoted at the request of " + request.getRemoteAddr());
-        respond(response, status);
+        respond(request, response, "promoted", model.rollouts().promote(model.name()));
     }
 
     /** {@code POST /admin/models/{name}/rollout/rollback}. */
     public void rollback(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        Map<String, Object> status = model.rollouts().rollback(model.name());
-        LOG.info("Rollout of model " + model.name() + " rolled back at the request of " + request.getRemoteAddr());
+        respond(request, response, "rolled back", model.rollouts().rollback(model.name()));
+    }
+
+    /** Logs an admin change with who asked for it and what the rollout is now, then answers with it. */
+    private static void respond(HttpServletRequest request, HttpServletResponse response, String done,
+                                Map<String, Object> status) throws IOException {
+        LOG.info("Rollout of model " + status.get("model") + " " + done + " at the request of "
+                + request.getRemoteAddr() + ": now " + status.get("rollout"));
         respond(response, status);
     }
 
