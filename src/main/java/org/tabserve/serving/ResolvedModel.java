@@ -238,6 +238,9 @@ public final class ResolvedModel implements AutoCloseable {
                 served.metrics().statistics().answered(lease.name(), lease.version(), scored && !failed,
                         System.nanoTime() - started);
             }
+            if (unversioned && scored && !failed) {
+                served.rollouts().answered(lease.name(), lease.version());
+            }
             lease.close();
         }
     }

@@ -111,16 +111,24 @@ public final class Rollouts implements AutoCloseable {
         rollout.shadow().filter(s -> s.version() != version && drawn(s.sample()))
                 .ifPresent(s -> scorer.offer(name, comparison(name, SHADOW, version, s.version()), batch,
                         version, answered));
-        rollout.canary().ifPresent(c -> {
-            OptionalLong primary = version == c.version() ? primary(name, rollout) : OptionalLong.of(version);
-            if (primary.isPresent() && primary.getAsLong() != c.version()) {
-                VersionComparison comparison = comparison(name, CANARY, primary.getAsLong(), c.version());
-                comparison.answered(version);
-                if (drawn(c.sample())) {
-                    scorer.offer(name, comparison, batch, version, answered);
-                }
-            }
-        });
+        rollout.canary().filter(c -> drawn(c.sample())).flatMap(c -> canaryComparison(name, rollout, version))
+                .ifPresent(comparison -> scorer.offer(name, comparison, batch, version, answered));
+    }
+
+    /** Counts an unversioned request of model {@code name} that version {@code version} answered, under a canary. */
+    public void answered(String name, long version) {
+        Held current = held.get(name);
+        if (current != null && current.rollout().canary().isPresent()) {
+            canaryComparison(name, current.rollout(), version).ifPresent(c -> c.answered(version));
+        }
+    }
+
+    /** @return the canary's comparison with the version that answered beside it, when {@code version} is one of the two */
+    private Optional<VersionComparison> canaryComparison(String name, Rollout rollout, long version) {
+        long candidate = rollout.canary().orElseThrow().version();
+        OptionalLong primary = version == candidate ? primary(name, rollout) : OptionalLong.of(version);
+        return primary.isPresent() && primary.getAsLong() != candidate
+                ? Optional.of(comparison(name, CANARY, primary.getAsLong(), candidate)) : Optional.empty();
     }
 
     private static boolean drawn(double share) {
