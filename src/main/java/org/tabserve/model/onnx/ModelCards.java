@@ -71,7 +71,32 @@ final class ModelCards {
                 orderedCategories(signature, cardReader.categories().orElse(Map.of())),
                 cardReader.regressionEvaluation().orElse(null),
                 metadata.getCustomMetadata(), cardReader.skippedRows().orElse(List.of()),
-                checkedBackground(signature, cardReader.background().orElse(null)));
+                checkedBackground(signature, cardReader.background().orElse(null)),
+                checkedConformal(signature, cardReader));
+    }
+
+    /**
+     * The card's conformal calibration, refusing one whose groups are not the model's classes (a classifier's sets per
+     * class need every class) or whose novelty has no background to measure against.
+     */
+    private static org.tabserve.model.Conformal checkedConformal(ModelSignature signature, CardReader cardReader) {
+        org.tabserve.model.Conformal conformal = cardReader.conformal().orElse(null);
+        if (conformal == null) {
+            return null;
+        }
+        java.util.Set<String> groups = conformal.scores().keySet();
+        boolean fits = groups.equals(java.util.Set.of(org.tabserve.model.Conformal.ALL))
+                || signature.task() == Task.CLASSIFICATION && groups.equals(java.util.Set.copyOf(signature.classLabels()));
+        if (!fits) {
+            throw new IllegalArgumentException("metadata '" + CardKeys.CONFORMAL + "' is invalid: its scores are for "
+                    + groups + ", which are neither \"" + org.tabserve.model.Conformal.ALL + "\" nor the model's classes "
+                    + signature.classLabels());
+        }
+        if (conformal.novelty() != null && cardReader.background().isEmpty()) {
+            throw new IllegalArgumentException("metadata '" + CardKeys.CONFORMAL + "' is invalid: its novelty is"
+                    + " measured against the background sample, and the card has none ('" + CardKeys.BACKGROUND + "')");
+        }
+        return conformal;
     }
 
     /**
