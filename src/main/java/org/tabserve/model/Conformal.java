@@ -40,6 +40,12 @@ public record Conformal(String method, String file, long rows, boolean classCond
     public static final String NOT_TRAINING_ROWS = "the calibration rows must not be rows the model was trained on:"
             + " the coverage holds for new rows exchangeable with them";
 
+    /** @return this calibration with its novelty measurable against {@code background}, if it has one */
+    public Conformal measuredWith(ModelSignature signature, Background background) {
+        return novelty == null ? this : new Conformal(method, file, rows, classConditional, scores, checks,
+                novelty.measuredWith(signature, background));
+    }
+
     public Conformal {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(file, "file");
@@ -78,8 +84,16 @@ public record Conformal(String method, String file, long rows, boolean classCond
      * @param threshold under which a p-value flags the row as novel
      * @param scale     per number feature, the unit its differences are measured in (the background's spread)
      * @param scores    the calibration rows' distances, ascending
+     * @param distance  how a row's distance is measured, made once the model's background is known ({@link
+     *                  #measuredWith}); null as the card is read
      */
-    public record Novelty(double threshold, Map<String, Double> scale, double[] scores) {
+    public record Novelty(double threshold, Map<String, Double> scale, double[] scores, NoveltyDistance distance) {
+
+        /** A novelty as the card holds it, not yet measurable. */
+        public Novelty(double threshold, Map<String, Double> scale, double[] scores) {
+            this(threshold, scale, scores, null);
+        }
+
         public Novelty {
             if (!(threshold > 0 && threshold < 1)) {
                 throw new IllegalArgumentException("the novelty threshold must lie between 0 and 1");
@@ -95,6 +109,11 @@ public record Conformal(String method, String file, long rows, boolean classCond
             if (scores.length == 0) {
                 throw new IllegalArgumentException("the novelty needs the calibration rows' scores");
             }
+        }
+
+        /** @return this novelty, its distances measured against {@code background} for {@code signature}'s rows */
+        public Novelty measuredWith(ModelSignature signature, Background background) {
+            return new Novelty(threshold, scale, scores, new NoveltyDistance(signature, background, scale));
         }
 
         /** @return the p-value of a row whose distance is {@code score}: (1 + calibration rows as far or farther) / (n + 1) */

@@ -12,6 +12,7 @@ import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
+import org.tabserve.model.Uncertainty;
 
 import java.io.IOException;
 import java.util.List;
@@ -82,7 +83,16 @@ public final class PredictionJson {
         /** {@link PredictionJson#write}, with the names encoded once, and the row's explanation when not null. */
         public void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings,
                           Explanation explanation) throws IOException {
-            write(json, prediction, warnings, explanation, null, 0);
+            write(json, prediction, warnings, explanation, null, null, 0);
+        }
+
+        /**
+         * {@link PredictionJson#write}, with the names encoded once, and the row's explanation and uncertainty when
+         * not null.
+         */
+        public void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings,
+                          Explanation explanation, Uncertainty uncertainty) throws IOException {
+            write(json, prediction, warnings, explanation, uncertainty, null, 0);
         }
 
         /**
@@ -94,7 +104,7 @@ public final class PredictionJson {
          */
         public void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings, String[] texts,
                           int at) throws IOException {
-            write(json, prediction, warnings, null, texts, at);
+            write(json, prediction, warnings, null, null, texts, at);
         }
 
         /**
@@ -129,18 +139,20 @@ public final class PredictionJson {
         }
 
         private void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings,
-                           Explanation explanation, String[] texts, int at) throws IOException {
+                           Explanation explanation, Uncertainty uncertainty, String[] texts, int at)
+                throws IOException {
             if (!(prediction instanceof Prediction.Classification classification)) {
-                PredictionJson.write(json, prediction, card, warnings, explanation);
+                PredictionJson.write(json, prediction, card, warnings, explanation, uncertainty);
                 return;
             }
             int label = classes.indexOf(classification.label());
             if (label < 0 || !(classification.classes() == classes || classification.classes().equals(classes))) {
                 // not this model's classes: nothing to reuse
-                PredictionJson.write(json, prediction, card, warnings, explanation);
+                PredictionJson.write(json, prediction, card, warnings, explanation, uncertainty);
                 return;
             }
-            if (explanation == null && warnings.isEmpty() && writeInRange(json, label, classification, texts, at)) {
+            if (explanation == null && uncertainty == null && warnings.isEmpty()
+                    && writeInRange(json, label, classification, texts, at)) {
                 return;
             }
             writeStart(json, label);
@@ -153,6 +165,9 @@ public final class PredictionJson {
             writeWarnings(json, warnings);
             if (explanation != null) {
                 ExplanationJson.write(json, explanation);
+            }
+            if (uncertainty != null) {
+                UncertaintyJson.write(json, uncertainty);
             }
             json.writeEndObject();
         }
@@ -268,6 +283,15 @@ public final class PredictionJson {
     /** {@link #write(JsonGenerator, Prediction, ModelCard, List)} with the row's explanation, when not null. */
     public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings,
                              Explanation explanation) throws IOException {
+        write(json, prediction, card, warnings, explanation, null);
+    }
+
+    /**
+     * {@link #write(JsonGenerator, Prediction, ModelCard, List)} with the row's explanation and uncertainty, each when
+     * not null.
+     */
+    public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings,
+                             Explanation explanation, Uncertainty uncertainty) throws IOException {
         json.writeStartObject();
         if (prediction instanceof Prediction.Regression regression) {
             json.writeFieldName(VALUE);
@@ -289,6 +313,9 @@ public final class PredictionJson {
         writeWarnings(json, warnings);
         if (explanation != null) {
             ExplanationJson.write(json, explanation);
+        }
+        if (uncertainty != null) {
+            UncertaintyJson.write(json, uncertainty);
         }
         json.writeEndObject();
     }

@@ -92,11 +92,12 @@ final class ModelCards {
                     + groups + ", which are neither \"" + org.tabserve.model.Conformal.ALL + "\" nor the model's classes "
                     + signature.classLabels());
         }
-        if (conformal.novelty() != null && cardReader.background().isEmpty()) {
+        Background background = cardReader.background().orElse(null);
+        if (conformal.novelty() != null && background == null) {
             throw new IllegalArgumentException("metadata '" + CardKeys.CONFORMAL + "' is invalid: its novelty is"
                     + " measured against the background sample, and the card has none ('" + CardKeys.BACKGROUND + "')");
         }
-        return conformal;
+        return background == null ? conformal : conformal.measuredWith(signature, background);
     }
 
     /**
