@@ -5,6 +5,7 @@ import org.tabserve.model.Conformal;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.Uncertainty;
 import org.tabserve.rows.CoverageField;
+import org.tabserve.rows.CsvAnswer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.List;
  * the same for every transport. Only a request that asks pays for it: a row's novelty is one pass over the card's
  * background sample.
  */
-public final class ConformalAnswers {
+public final class ConformalAnswers implements CsvAnswer.Covering {
 
     /** Said to a request for coverage on a model whose card has no calibration. */
     static final String HOW_TO_CALIBRATE = "give it one with the card command's --calibration, naming a labelled CSV"
@@ -59,6 +60,12 @@ public final class ConformalAnswers {
         }
     }
 
+    /** @return whether each row's novelty is measured: the card has a novelty reference and a background */
+    @Override
+    public boolean novelty() {
+        return conformal.novelty() != null && conformal.novelty().distance() != null;
+    }
+
     /** @return the coverage asked for */
     public double coverage() {
         return coverage;
@@ -68,6 +75,7 @@ public final class ConformalAnswers {
      * @param predictions the model's answers to {@code rows}, in order
      * @return each row's uncertainty, in order; each row's novelty is counted under the request's model
      */
+    @Override
     public List<Uncertainty> of(Batch rows, List<Prediction> predictions) {
         Conformal.Novelty novelty = conformal.novelty();
         boolean measured = novelty != null && novelty.distance() != null;

@@ -137,6 +137,40 @@ class CoverageApiTest {
                 && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 1), metrics);
     }
 
+    @Test
+    void anUploadsCsvAnswerGainsTheIntervalColumnsAndItsJsonAnswerTheIntervals() throws Exception {
+        String csv = Files.readString(ConformalCards.TEST_ROWS);
+        List<String> lines = http.upload("/models/entropy/predict_file?coverage=0.9&format=csv",
+                org.tabserve.testing.Multipart.csv(csv)).text().lines().toList();
+        assertEquals("variance,skewness,curtosis,entropy,class,value,lower,upper,coverage,novelty_p_value,novel",
+                lines.get(0));
+        assertEquals(test.size() + 1, lines.size());
+        String[] first = lines.get(1).split(",");
+        assertEquals(Double.parseDouble(first[5]) - Double.parseDouble(first[6]),
+                Double.parseDouble(first[7]) - Double.parseDouble(first[5]), 1e-9, lines.get(1));
+        JsonNode json = http.upload("/models/entropy/predict_file?coverage=0.9",
+                org.tabserve.testing.Multipart.csv(csv)).json().path("predictions");
+        assertEquals(first[6], json.get(0).path("interval").path("lower").asText());
+    }
+
+    @Test
+    void mlflowsAnswerGainsColumnsAskedInParamsOrTheQuery() throws Exception {
+        JsonNode regression = http.postJson("/models/entropy/invocations", "{\"dataframe_split\": {\"columns\":"
+                + " [\"variance\", \"skewness\", \"curtosis\"], \"data\": [[3.6216, 8.6661, -2.8073]]},"
+                + " \"params\": {\"coverage\": 0.9}}").json().path("predictions").get(0);
+        assertTrue(regression.path("lower").asDouble() < regression.path("prediction").asDouble(),
+                regression::toString);
+        assertEquals(0.9, regression.path("coverage").asDouble());
+        JsonNode set = http.post("/models/forged/invocations?coverage=0.95", "text/csv",
+                "skewness,curtosis\n8.6661,-2.8073\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)).json()
+                .path("predictions").get(0);
+        assertTrue(set.path("prediction_set").isArray(), set::toString);
+        assertEquals("0", set.path("prediction").asText(), set::toString);
+        JsonNode bad = http.postJson("/models/entropy/invocations", "{\"inputs\": [[1, 2, 3]], \"params\":"
+                + " {\"coverage\": 2}}").problem(400);
+        assertEquals("params.coverage", bad.path("errors").get(0).path("field").asText(), bad::toString);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"1.5", "0.3", "\"high\"", "null"})
     void aBadCoverageInTheBodyIsA400NamingIt(String coverage) {
