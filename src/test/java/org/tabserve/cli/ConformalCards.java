@@ -18,7 +18,30 @@ public final class ConformalCards {
     /** The rows no model trained or was calibrated on. */
     public static final Path TEST_ROWS = FIXTURES.resolve("test.csv");
 
+    private static Path made;
+
     private ConformalCards() {
+    }
+
+    /**
+     * A directory of models holding both, {@code entropy.onnx} and {@code forged.onnx}, made once per JVM (the card
+     * command's passes are most of a test class's start), for a server's {@code --models}: copy it, never change it.
+     */
+    public static synchronized Path models() throws IOException {
+        if (made == null) {
+            Path dir = Files.createTempDirectory("conformal-models");
+            regressor(dir);
+            classifier(dir);
+            made = dir;
+        }
+        return made;
+    }
+
+    /** Copies {@link #models()} into {@code dir}. */
+    public static void copyModels(Path dir) throws IOException {
+        for (String name : List.of("entropy.onnx", "forged.onnx")) {
+            Files.copy(models().resolve(name), dir.resolve(name));
+        }
     }
 
     /** The regressor of {@code entropy}, carded and calibrated, as {@code dir/entropy.onnx}. */

@@ -39,8 +39,7 @@ class CoverageApiTest {
     @BeforeAll
     static void start() throws Exception {
         Path models = Files.createDirectory(dir.resolve("models"));
-        ConformalCards.regressor(models);
-        ConformalCards.classifier(models);
+        ConformalCards.copyModels(models);
         Files.copy(Path.of("model.onnx"), models.resolve("plain.onnx"));
         server = TabserveServer.startReady(java.util.Map.of(), "--models", models.toString(), "--default-model",
                 "entropy");
