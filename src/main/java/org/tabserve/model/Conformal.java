@@ -179,7 +179,7 @@ public record Conformal(String method, String file, long rows, boolean classCond
     public static String tooFew(String group, long n, double coverage) {
         return "a coverage of " + coverage + " needs at least " + rowsNeeded(coverage) + " calibration rows"
                 + (ALL.equals(group) ? "" : " of class '" + group + "'") + " (n ≥ 1/(1 - c) - 1), and "
-                + (ALL.equals(group) ? "the card" : "it") + " has " + n;
+                + (ALL.equals(group) ? "the calibration" : "it") + " has " + n;
     }
 
     /** @return a regressor's interval around {@code value}, {@code q} from {@link #quantiles} */

@@ -131,6 +131,10 @@ class CoverageApiTest {
         JsonNode novelty = far.path("novelty");
         assertTrue(novelty.path("novel").asBoolean(), far::toString);
         assertTrue(novelty.path("p_value").asDouble() < 0.01, far::toString);
+        JsonNode card = http.get("/models/forged/api/model").json().path("conformal");
+        assertTrue(card.path("novelty").path("novel_rows").asLong() >= 1, card::toString);
+        assertTrue(card.path("novelty").path("checked_rows").asLong() >= card.path("novelty").path("novel_rows")
+                .asLong(), card::toString);
         String metrics = http.get("/metrics").text();
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("tabserve_novel_rows_total{model=\"forged\"}")
                 && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 1), metrics);
@@ -168,6 +172,19 @@ class CoverageApiTest {
         JsonNode bad = http.postJson("/models/entropy/invocations", "{\"inputs\": [[1, 2, 3]], \"params\":"
                 + " {\"coverage\": 2}}").problem(400);
         assertEquals("params.coverage", bad.path("errors").get(0).path("field").asText(), bad::toString);
+    }
+
+    @Test
+    void theCardShowsNominalAgainstEmpiricalCoverageOnItsCalibrationRows() {
+        JsonNode conformal = http.get("/models/entropy/api/model").json().path("conformal");
+        assertEquals("calibration.csv", conformal.path("file").asText(), conformal::toString);
+        assertEquals(457, conformal.path("rows").asLong());
+        assertEquals(3, conformal.path("checks").size(), conformal::toString);
+        for (JsonNode check : conformal.path("checks")) {
+            assertTrue(check.path("empirical").asDouble() >= check.path("coverage").asDouble(), check::toString);
+            assertTrue(check.path("mean_width").asDouble() > 0, check::toString);
+        }
+        assertTrue(http.get("/models/plain/api/model").json().path("conformal").isMissingNode());
     }
 
     @ParameterizedTest
