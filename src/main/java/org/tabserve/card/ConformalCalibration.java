@@ -179,12 +179,7 @@ public final class ConformalCalibration {
 
     /** @return the card entry's value */
     public static Map<String, Object> toJson(Conformal conformal) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("method", conformal.method());
-        json.put("file", conformal.file());
-        json.put("rows", conformal.rows());
-        json.put("note", Conformal.NOT_TRAINING_ROWS);
-        json.put("class_conditional", conformal.classConditional());
+        Map<String, Object> json = conformal.described();
         json.put("scores", conformal.scores());
         List<Map<String, Object>> checks = new ArrayList<>();
         for (Conformal.Check check : conformal.checks()) {

@@ -123,6 +123,20 @@ public record Conformal(String method, String file, long rows, boolean classCond
         }
     }
 
+    /**
+     * @return what the calibration is, as the card and {@code GET /api/model} say it: {@code method}, {@code file},
+     *         {@code rows}, {@code note} ({@link #NOT_TRAINING_ROWS}) and {@code class_conditional}
+     */
+    public Map<String, Object> described() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("method", method);
+        json.put("file", file);
+        json.put("rows", rows);
+        json.put("note", NOT_TRAINING_ROWS);
+        json.put("class_conditional", classConditional);
+        return json;
+    }
+
     /** @return the fewest rows that answer {@code coverage}: {@code n ≥ 1 / (1 - c) - 1}, so that ⌈(n + 1) c⌉ ≤ n */
     public static long rowsNeeded(double coverage) {
         long n = 1;

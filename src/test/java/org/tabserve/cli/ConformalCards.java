@@ -37,6 +37,24 @@ public final class ConformalCards {
         return made;
     }
 
+    /**
+     * A server of a directory {@code dir/models} holding both models, and the bundled model (uncalibrated) as
+     * {@code plain} when asked, started and every model ready; the regressor, {@code entropy}, is the default.
+     */
+    public static org.tabserve.launcher.TabserveServer serve(Path dir, boolean plain) throws Exception {
+        Path models = Files.createDirectory(dir.resolve("models"));
+        copyModels(models);
+        if (plain) {
+            Files.copy(Path.of("model.onnx"), models.resolve("plain.onnx"));
+        }
+        org.tabserve.launcher.TabserveServer server = org.tabserve.launcher.TabserveServer.startReady("--models",
+                models.toString(), "--default-model", "entropy");
+        org.tabserve.testing.ModelDirectory.awaitIndex(new org.tabserve.testing.Http(server),
+                index -> index.size() == (plain ? 3 : 2)
+                        && index.stream().allMatch(m -> m.path("state").asText().equals("READY")));
+        return server;
+    }
+
     /** Copies {@link #models()} into {@code dir}. */
     public static void copyModels(Path dir) throws IOException {
         for (String name : List.of("entropy.onnx", "forged.onnx")) {

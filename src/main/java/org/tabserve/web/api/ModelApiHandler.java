@@ -85,12 +85,7 @@ public final class ModelApiHandler {
      * the mean interval width (a regressor's) or set size (a classifier's).
      */
     private static Map<String, Object> conformal(Conformal conformal, boolean regressor) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("method", conformal.method());
-        json.put("file", conformal.file());
-        json.put("rows", conformal.rows());
-        json.put("note", Conformal.NOT_TRAINING_ROWS);
-        json.put("class_conditional", conformal.classConditional());
+        Map<String, Object> json = conformal.described();
         json.put("largest_coverage", conformal.largestCoverage());
         List<Map<String, Object>> checks = new ArrayList<>();
         for (Conformal.Check check : conformal.checks()) {

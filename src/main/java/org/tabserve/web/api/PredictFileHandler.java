@@ -162,7 +162,8 @@ public final class PredictFileHandler implements AutoCloseable {
             switch (format) {
                 case CSV -> writeCsv(model, response, classifier, parser, in, header, covered);
                 case HTML -> page.render(request, response, PageLinks.of(model),
-                        UploadPreview.score(model, classifier, scorer, parser, in, header, file.fileName()));
+                        UploadPreview.score(model, classifier, scorer, parser, in, header, file.fileName(),
+                                covered));
                 default -> writeJson(model, response, classifier, parser, held, covered,
                         run -> parser.forEachChunk(in, run));
             }

@@ -38,14 +38,8 @@ class CoverageApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path models = Files.createDirectory(dir.resolve("models"));
-        ConformalCards.copyModels(models);
-        Files.copy(Path.of("model.onnx"), models.resolve("plain.onnx"));
-        server = TabserveServer.startReady(java.util.Map.of(), "--models", models.toString(), "--default-model",
-                "entropy");
+        server = ConformalCards.serve(dir, true);
         http = new Http(server);
-        ModelDirectory.awaitIndex(http, index -> index.size() == 3
-                && index.stream().allMatch(m -> m.path("state").asText().equals("READY")));
         test = ConformalCards.testRows();
     }
 

@@ -9,9 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.cli.ConformalCards;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.Http;
-import org.tabserve.testing.ModelDirectory;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,13 +30,8 @@ class FormCoverageTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path models = Files.createDirectory(dir.resolve("models"));
-        ConformalCards.copyModels(models);
-        Files.copy(Path.of("model.onnx"), models.resolve("plain.onnx"));
-        server = TabserveServer.startReady("--models", models.toString(), "--default-model", "entropy");
+        server = ConformalCards.serve(dir, true);
         http = new Http(server);
-        ModelDirectory.awaitIndex(http, index -> index.size() == 3
-                && index.stream().allMatch(m -> m.path("state").asText().equals("READY")));
     }
 
     @AfterAll

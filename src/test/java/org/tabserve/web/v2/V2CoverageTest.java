@@ -16,10 +16,8 @@ import org.tabserve.cli.ConformalCards;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.GrpcChannels;
 import org.tabserve.testing.Http;
-import org.tabserve.testing.ModelDirectory;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,11 +45,7 @@ class V2CoverageTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path models = Files.createDirectory(dir.resolve("models"));
-        ConformalCards.copyModels(models);
-        server = TabserveServer.startReady("--models", models.toString(), "--default-model", "entropy");
-        ModelDirectory.awaitIndex(new Http(server), index -> index.size() == 2
-                && index.stream().allMatch(m -> m.path("state").asText().equals("READY")));
+        server = ConformalCards.serve(dir, false);
         channel = GrpcChannels.to(server);
         stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
     }
