@@ -142,13 +142,13 @@ public final class PredictionJson {
                            Explanation explanation, Uncertainty uncertainty, String[] texts, int at)
                 throws IOException {
             if (!(prediction instanceof Prediction.Classification classification)) {
-                PredictionJson.write(json, prediction, card, warnings, explanation, uncertainty);
+                PredictionJson.write(json, prediction, card, warnings, explanation, null, uncertainty);
                 return;
             }
             int label = classes.indexOf(classification.label());
             if (label < 0 || !(classification.classes() == classes || classification.classes().equals(classes))) {
                 // not this model's classes: nothing to reuse
-                PredictionJson.write(json, prediction, card, warnings, explanation, uncertainty);
+                PredictionJson.write(json, prediction, card, warnings, explanation, null, uncertainty);
                 return;
             }
             if (explanation == null && uncertainty == null && warnings.isEmpty()
@@ -283,15 +283,24 @@ public final class PredictionJson {
     /** {@link #write(JsonGenerator, Prediction, ModelCard, List)} with the row's explanation, when not null. */
     public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings,
                              Explanation explanation) throws IOException {
-        write(json, prediction, card, warnings, explanation, null);
+        write(json, prediction, card, warnings, explanation, (String) null);
     }
 
     /**
-     * {@link #write(JsonGenerator, Prediction, ModelCard, List)} with the row's explanation and uncertainty, each when
-     * not null.
+     * A lone row's answer, with its explanation when not null and, under {@link #PROBABILITIES_NOTE}, what the
+     * probabilities are when tabserve made them ({@link ModelSignature#probabilityNote()}, when not null).
      */
     public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings,
-                             Explanation explanation, Uncertainty uncertainty) throws IOException {
+                             Explanation explanation, String note) throws IOException {
+        write(json, prediction, card, warnings, explanation, note, null);
+    }
+
+    /**
+     * {@link #write(JsonGenerator, Prediction, ModelCard, List, Explanation, String)} with the row's uncertainty, when
+     * not null ({@link UncertaintyJson}).
+     */
+    public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings,
+                             Explanation explanation, String note, Uncertainty uncertainty) throws IOException {
         json.writeStartObject();
         if (prediction instanceof Prediction.Regression regression) {
             json.writeFieldName(VALUE);
@@ -309,6 +318,9 @@ public final class PredictionJson {
                 json.writeNumberField(classes.get(i), classification.probabilities().get(i));
             }
             json.writeEndObject();
+            if (note != null) {
+                json.writeStringField(PROBABILITIES_NOTE, note);
+            }
         }
         writeWarnings(json, warnings);
         if (explanation != null) {
@@ -327,6 +339,19 @@ public final class PredictionJson {
             warnings.add(new RangeWarning(field, "'" + field + "' is not an input of the model; it was ignored"));
         }
         return warnings;
+    }
+
+    /**
+     * The key of the sentence that says the probabilities are tabserve's normalisation of the model's scores: in a lone
+     * row's answer beside them, once at the top of a batch's.
+     */
+    public static final String PROBABILITIES_NOTE = "probabilities_note";
+
+    /** Writes a batch answer's {@link #PROBABILITIES_NOTE}, once, when the model's probabilities are tabserve's. */
+    public static void writeProbabilityNote(JsonGenerator json, ModelSignature signature) throws IOException {
+        if (signature.probabilityNote() != null) {
+            json.writeStringField(PROBABILITIES_NOTE, signature.probabilityNote());
+        }
     }
 
     /** Writes a request's warnings (each ignored field, once) as {@code "warnings": [...]}, when there are any. */

@@ -3,6 +3,7 @@ package org.tabserve.web.api;
 import org.tabserve.web.http.CoverageParameter;
 import org.tabserve.web.http.ExplainParameter;
 import org.tabserve.serving.ConformalAnswers;
+import org.tabserve.rows.RowFootprint;
 import org.tabserve.serving.RowExplanations;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -76,7 +77,7 @@ public final class JsonPredictRequest {
         OnError onError = RequestParameters.onError(request);
         try (MemoryBudget.Reservation held = budget.open()) {
             JsonRowsParser.ParsedRows parsed;
-            try (InputStream body = held.metered(sent, Json.UNMETERED_BYTES, Json.HEAP_BYTES_PER_BODY_BYTE)) {
+            try (InputStream body = held.metered(sent, Json.UNMETERED_BYTES, RowFootprint.PER_BODY_BYTE)) {
                 parsed = new JsonRowsParser(classifier.signature(), config.maxBatchRows())
                         .parse(body, onError, config.maxErrorRows());
             } catch (RowsException e) {
@@ -105,12 +106,12 @@ public final class JsonPredictRequest {
         try (JsonGenerator json = Json.start(response)) {
             if (!parsed.batch()) {
                 List<RangeWarning> warnings = parsed.warnings(card, 0);
-                if (!parsed.ignored().isEmpty()) {
+                if (!parsed.ignored().isEmpty() || !parsed.numbersAsText().isEmpty()) {
                     warnings = new ArrayList<>(parsed.requestWarnings());
                     warnings.addAll(parsed.warnings(card, 0));
                 }
                 PredictionJson.write(json, predictions.get(0), card, warnings, extras.explained(0),
-                        extras.uncertainty(0));
+                        parsed.rows().signature().probabilityNote(), extras.uncertainty(0));
                 return;
             }
             json.writeStartObject();
@@ -125,6 +126,9 @@ public final class JsonPredictRequest {
                 writeRowByRow(json, predictions, extras, parsed, card);
             }
             json.writeEndArray();
+            if (parsed.rows() != null) { // null when no row of the batch could be scored (row mode)
+                PredictionJson.writeProbabilityNote(json, parsed.rows().signature());
+            }
             PredictionJson.writeRequestWarnings(json, parsed.requestWarnings());
             json.writeEndObject();
         }

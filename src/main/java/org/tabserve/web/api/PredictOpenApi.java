@@ -20,6 +20,7 @@ import org.tabserve.rows.ExplainField;
 import org.tabserve.model.Conformal;
 import org.tabserve.rows.CoverageField;
 import org.tabserve.rows.ExplanationJson;
+import org.tabserve.rows.PredictionJson;
 import org.tabserve.rows.UncertaintyJson;
 import org.tabserve.web.http.Routes;
 import org.tabserve.web.openapi.DescribedModel;
@@ -181,6 +182,7 @@ public final class PredictOpenApi extends OpenApiSection {
                     .addProperty("display_name", new StringSchema().description("the class's name for people: "
                             + model.classesText()))
                     .addProperty("probabilities", ref("Probabilities"))
+                    .addProperty(PredictionJson.PROBABILITIES_NOTE, probabilityNote(signature))
                     .addProperty("warnings", warnings)
                     .addProperty(ExplanationJson.FIELD, ref("Explanation"))
                     .addProperty(UncertaintyJson.PREDICTION_SET, new ArraySchema().items(new StringSchema()
@@ -209,8 +211,18 @@ public final class PredictOpenApi extends OpenApiSection {
                 .addProperty("predictions", new ArraySchema().items(oneOf(ref("Prediction"), ref("RowErrors")))
                         .description("one answer per row, in order; with ?on_error=row a bad row's errors in its place"))
                 .addProperty("warnings", new ArraySchema().items(ref("RangeWarning")).description("the fields sent that"
-                        + " the model does not take, ignored, each named once; absent when there are none"))
+                        + " the model does not take, ignored, and the text inputs sent numbers, taken as their text,"
+                        + " each named once; absent when there are none"))
+                .addProperty(PredictionJson.PROBABILITIES_NOTE, probabilityNote(signature))
                 .addRequiredItem("predictions").additionalProperties(false));
         schemas.put("PredictResponse", oneOf(ref("Prediction"), ref("Predictions")));
+    }
+
+    /** {@link PredictionJson#PROBABILITIES_NOTE}: present only where tabserve made the probabilities. */
+    private static StringSchema probabilityNote(ModelSignature signature) {
+        StringSchema note = new StringSchema();
+        note.description(signature.probabilityNote() == null ? "absent: this model gives its own probabilities"
+                : "what the probabilities are: " + signature.probabilityNote());
+        return note;
     }
 }

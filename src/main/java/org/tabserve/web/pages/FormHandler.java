@@ -173,11 +173,11 @@ public final class FormHandler {
                 }
                 result = new FormPage.Result(prediction.label(), card.displayName(prediction.label()), bars, fields,
                         outcome.warnings(), false, null, ContributionChart.of(outcome.explanation(), typed, card),
-                        outcome.sureness());
+                        classifier.signature().probabilityNote(), outcome.sureness());
             } else {
                 String value = Decimals.fourPlaces(((Prediction.Regression) outcome.prediction()).value());
                 result = new FormPage.Result(value, value, bars, fields, outcome.warnings(), true, targetRange(card),
-                        ContributionChart.of(outcome.explanation(), typed, card), outcome.sureness());
+                        ContributionChart.of(outcome.explanation(), typed, card), null, outcome.sureness());
             }
         }
         List<FormPage.Example> examples = new ArrayList<>();

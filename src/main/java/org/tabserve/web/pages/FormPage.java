@@ -113,10 +113,12 @@ record FormPage(String name, String description, List<Example> examples, List<Fi
      * @param regression  whether the answer is a regressor's value
      * @param targetRange the training range of a regressor's target, as text, when the card has it; else null
      * @param explanation the answer's contributions, when the form asked for them; else null
+     * @param probabilityNote what the probabilities are when tabserve made them from the model's scores, or null
      * @param sureness    how sure the answer is, in words, when the form asked for a coverage; else null
      */
     record Result(String label, String displayName, List<Bar> bars, List<Field> sent, List<String> warnings,
-                  boolean regression, String targetRange, Explained explanation, String sureness) {
+                  boolean regression, String targetRange, Explained explanation, String probabilityNote,
+                  String sureness) {
     }
 
     /**

@@ -53,6 +53,9 @@ final class ModelPages {
             if (!card.classDisplayNote().isEmpty()) {
                 facts.add(new ModelPage.Fact("Class names", card.classDisplayNote()));
             }
+            if (signature.probabilityNote() != null) {
+                facts.add(new ModelPage.Fact("Probabilities", signature.probabilityNote()));
+            }
         }
         addIfPresent(facts, "Trainer", card.trainer().get("name"));
         addIfPresent(facts, "Library", card.trainer().get("library"));
@@ -125,7 +128,8 @@ final class ModelPages {
         return new ModelPage(card.name(), card.version(), card.description(), signature.task().jsonName(),
                 inputs(classifier), facts, data,
                 card.skippedRows().stream().map(org.tabserve.model.SkippedRows::sentence).toList(), metrics, confusion, roc, calibration, CardPlots.regression(card.regression()),
-                charts, categories, series.legend(), card.describesData() ? null : noCard(classifier));
+                charts, categories, series.legend(), card.describesData() ? null : noCard(classifier),
+                signature.probabilityNote());
     }
 
     /**
