@@ -1,5 +1,6 @@
 package org.tabserve.serving;
 
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
@@ -22,7 +23,9 @@ public final class NoveltyCounts {
     public record Counts(long checked, long novel) {
     }
 
-    private record Adders(LongAdder checked, LongAdder novel) {
+    /** One model's counts, with its two series looked up once (a request pays no label look-up). */
+    private record Adders(LongAdder checked, LongAdder novel, CounterDataPoint checkedSeries,
+                          CounterDataPoint novelSeries) {
     }
 
     private final Counter checked;
@@ -40,12 +43,16 @@ public final class NoveltyCounts {
 
     /** Counts {@code rows} rows of model {@code name} measured, {@code flagged} of them novel. */
     void record(String name, int rows, int flagged) {
-        Adders adders = byModel.computeIfAbsent(name, n -> new Adders(new LongAdder(), new LongAdder()));
+        Adders adders = byModel.get(name);
+        if (adders == null) {
+            adders = byModel.computeIfAbsent(name, n -> new Adders(new LongAdder(), new LongAdder(),
+                    checked.labelValues(n), novel.labelValues(n)));
+        }
         adders.checked().add(rows);
-        adders.novel().add(flagged);
-        checked.labelValues(name).inc(rows);
+        adders.checkedSeries().inc(rows);
         if (flagged > 0) {
-            novel.labelValues(name).inc(flagged);
+            adders.novel().add(flagged);
+            adders.novelSeries().inc(flagged);
         }
     }
 
