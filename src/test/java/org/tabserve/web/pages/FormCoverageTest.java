@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The form offers "How sure" for a model whose card has a conformal calibration, and says the answer's interval or
  * prediction set in words ("Between 1.2 and 3.4 with 90 % coverage.", "Genuine or forged: not sure at 90 %."); a
- * model without calibration offers nothing.
+ * model without calibration offers nothing. The card page says which rows calibrated the model and the coverage
+ * they had.
  */
 class FormCoverageTest {
 
@@ -57,6 +58,14 @@ class FormCoverageTest {
         assertEquals("Genuine, at 80 %.", Http.textOf(sure, "#sureness"));
         Document unsure = Jsoup.parse(http.postForm("/models/forged/", "skewness=0&curtosis=0&coverage=0.95").text());
         assertEquals("Genuine or forged: not sure at 95 %.", Http.textOf(unsure, "#sureness"));
+    }
+
+    @Test
+    void theCardPageSaysWhichRowsCalibratedTheModelAndHowOftenTheyWereCovered() {
+        String page = Jsoup.parse(http.get("/models/entropy/card").text()).text();
+        assertTrue(page.contains("calibration.csv, 457 rows (the calibration rows must not be rows the model was"
+                + " trained on"), page);
+        assertTrue(page.matches("(?s).*0\\.9\\d* asked: 0\\.90\\d* covered, mean width 2\\.6\\d*.*"), page);
     }
 
     @Test
