@@ -135,7 +135,7 @@ class CoverageApiTest {
     }
 
     @Test
-    void anUploadsCsvAnswerGainsTheIntervalColumnsAndItsJsonAnswerTheIntervals() throws Exception {
+    void anUploadsCsvAnswerAndThePagesDownloadGainTheIntervalColumnsAndItsJsonAnswerTheIntervals() throws Exception {
         String csv = Files.readString(ConformalCards.TEST_ROWS);
         List<String> lines = http.upload("/models/entropy/predict_file?coverage=0.9&format=csv",
                 org.tabserve.testing.Multipart.csv(csv)).text().lines().toList();
@@ -148,6 +148,12 @@ class CoverageApiTest {
         JsonNode json = http.upload("/models/entropy/predict_file?coverage=0.9",
                 org.tabserve.testing.Multipart.csv(csv)).json().path("predictions");
         assertEquals(first[6], json.get(0).path("interval").path("lower").asText());
+        String page = http.upload("/models/entropy/predict_file?coverage=0.9&format=html",
+                org.tabserve.testing.Multipart.csv(csv)).text();
+        String uri = org.jsoup.Jsoup.parse(page).selectFirst("#download-link").attr("href");
+        String download = new String(java.util.Base64.getDecoder().decode(uri.substring(uri.indexOf(',') + 1)),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(lines.get(0), download.lines().findFirst().orElseThrow(), "the page's download has the columns");
     }
 
     @Test
