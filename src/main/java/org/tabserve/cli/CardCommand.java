@@ -50,8 +50,8 @@ final class CardCommand extends ModelCommand {
             + " calibration, so that requests may ask for ?coverage= (0.5 to 0.99); it refuses a file too small for"
             + " --coverage (default 0.9), which needs n >= 1/(1 - c) - 1 rows.";
     private static final Set<String> VALUED = Set.of("model", "data", "label", "out", "eval", "name", "description",
-            "version", NameOptions.FEATURE_NAMES, NameOptions.CLASS_NAMES, "source", "licence", CardCalibration.CALIBRATION,
-            CardCalibration.COVERAGE);
+            "version", NameOptions.FEATURE_NAMES, NameOptions.CLASS_NAMES, "source", "licence",
+            CardCalibration.CALIBRATION, CardCalibration.COVERAGE);
 
     static final String SKIP_INVALID = "skip-invalid";
     static final String STRICT = "strict";

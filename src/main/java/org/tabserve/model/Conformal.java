@@ -54,7 +54,8 @@ public record Conformal(String method, String file, long rows, boolean classCond
             double[] copy = values.clone();
             Arrays.sort(copy);
             if (copy.length == 0 || !Double.isFinite(copy[0]) || !Double.isFinite(copy[copy.length - 1])) {
-                throw new IllegalArgumentException("the scores of '" + group + "' must be finite numbers, at least one");
+                throw new IllegalArgumentException("the scores of '" + group
+                        + "' must be finite numbers, at least one");
             }
             sorted.put(group, copy);
         });
@@ -116,7 +117,10 @@ public record Conformal(String method, String file, long rows, boolean classCond
             return new Novelty(threshold, scale, scores, new NoveltyDistance(signature, background, scale));
         }
 
-        /** @return the p-value of a row whose distance is {@code score}: (1 + calibration rows as far or farther) / (n + 1) */
+        /**
+         * @return the p-value of a row whose distance is {@code score}: (1 + calibration rows as far or farther) /
+         *         (n + 1)
+         */
         public double pValue(double score) {
             int below = lowerBound(scores, score); // scores[below..] >= score
             return (1.0 + scores.length - below) / (scores.length + 1.0);
@@ -137,7 +141,7 @@ public record Conformal(String method, String file, long rows, boolean classCond
         return json;
     }
 
-    /** @return the fewest rows that answer {@code coverage}: {@code n ≥ 1 / (1 - c) - 1}, so that ⌈(n + 1) c⌉ ≤ n */
+    /** @return the fewest rows that answer {@code coverage}: {@code n ≥ 1/(1 - c) - 1}, so that ⌈(n + 1) c⌉ ≤ n */
     public static long rowsNeeded(double coverage) {
         long n = 1;
         while (rank(n, coverage) > n) {

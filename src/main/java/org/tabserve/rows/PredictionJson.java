@@ -77,19 +77,10 @@ public final class PredictionJson {
 
         /** {@link PredictionJson#write}, with the names encoded once. */
         public void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings) throws IOException {
-            write(json, prediction, warnings, null);
+            write(json, prediction, warnings, null, null);
         }
 
-        /** {@link PredictionJson#write}, with the names encoded once, and the row's explanation when not null. */
-        public void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings,
-                          Explanation explanation) throws IOException {
-            write(json, prediction, warnings, explanation, null, null, 0);
-        }
-
-        /**
-         * {@link PredictionJson#write}, with the names encoded once, and the row's explanation and uncertainty when
-         * not null.
-         */
+        /** As {@link #write(JsonGenerator, Prediction, List)}, with the row's explanation and uncertainty, if any. */
         public void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings,
                           Explanation explanation, Uncertainty uncertainty) throws IOException {
             write(json, prediction, warnings, explanation, uncertainty, null, 0);
@@ -166,9 +157,7 @@ public final class PredictionJson {
             if (explanation != null) {
                 ExplanationJson.write(json, explanation);
             }
-            if (uncertainty != null) {
-                UncertaintyJson.write(json, uncertainty);
-            }
+            UncertaintyJson.write(json, uncertainty);
             json.writeEndObject();
         }
 
@@ -283,21 +272,13 @@ public final class PredictionJson {
     /** {@link #write(JsonGenerator, Prediction, ModelCard, List)} with the row's explanation, when not null. */
     public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings,
                              Explanation explanation) throws IOException {
-        write(json, prediction, card, warnings, explanation, (String) null);
+        write(json, prediction, card, warnings, explanation, null, null);
     }
 
     /**
      * A lone row's answer, with its explanation when not null and, under {@link #PROBABILITIES_NOTE}, what the
-     * probabilities are when tabserve made them ({@link ModelSignature#probabilityNote()}, when not null).
-     */
-    public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings,
-                             Explanation explanation, String note) throws IOException {
-        write(json, prediction, card, warnings, explanation, note, null);
-    }
-
-    /**
-     * {@link #write(JsonGenerator, Prediction, ModelCard, List, Explanation, String)} with the row's uncertainty, when
-     * not null ({@link UncertaintyJson}).
+     * probabilities are when tabserve made them ({@link ModelSignature#probabilityNote()}, when not null), and how
+     * sure it is ({@link UncertaintyJson}) when not null.
      */
     public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings,
                              Explanation explanation, String note, Uncertainty uncertainty) throws IOException {
@@ -326,9 +307,7 @@ public final class PredictionJson {
         if (explanation != null) {
             ExplanationJson.write(json, explanation);
         }
-        if (uncertainty != null) {
-            UncertaintyJson.write(json, uncertainty);
-        }
+        UncertaintyJson.write(json, uncertainty);
         json.writeEndObject();
     }
 

@@ -22,9 +22,11 @@ public final class UncertaintyJson {
     private UncertaintyJson() {
     }
 
-    /** Writes {@code uncertainty}'s fields into the row's object, which is open. */
+    /** Writes {@code uncertainty}'s fields into the row's object, which is open; nothing for null. */
     public static void write(JsonGenerator json, Uncertainty uncertainty) throws IOException {
-        if (uncertainty.interval() != null) {
+        if (uncertainty == null) {
+            return;
+        } else if (uncertainty.interval() != null) {
             json.writeObjectFieldStart(INTERVAL);
             json.writeNumberField("lower", uncertainty.interval().lower());
             json.writeNumberField("upper", uncertainty.interval().upper());

@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxModelMetadata;
 import org.tabserve.model.Background;
 import org.tabserve.model.Batch;
 import org.tabserve.model.CardKeys;
+import org.tabserve.model.Conformal;
 import org.tabserve.model.ModelException;
 import org.tabserve.model.CategoryCounts;
 import org.tabserve.model.FeatureHistogram;
@@ -17,6 +18,7 @@ import org.tabserve.model.onnx.graph.OnnxGraph;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Builds a model's card from its metadata and graph, once its signature is known, so that a card entry naming a
@@ -79,17 +81,17 @@ final class ModelCards {
      * The card's conformal calibration, refusing one whose groups are not the model's classes (a classifier's sets per
      * class need every class) or whose novelty has no background to measure against.
      */
-    private static org.tabserve.model.Conformal checkedConformal(ModelSignature signature, CardReader cardReader) {
-        org.tabserve.model.Conformal conformal = cardReader.conformal().orElse(null);
+    private static Conformal checkedConformal(ModelSignature signature, CardReader cardReader) {
+        Conformal conformal = cardReader.conformal().orElse(null);
         if (conformal == null) {
             return null;
         }
-        java.util.Set<String> groups = conformal.scores().keySet();
-        boolean fits = groups.equals(java.util.Set.of(org.tabserve.model.Conformal.ALL))
-                || signature.task() == Task.CLASSIFICATION && groups.equals(java.util.Set.copyOf(signature.classLabels()));
+        Set<String> groups = conformal.scores().keySet();
+        boolean fits = groups.equals(Set.of(Conformal.ALL))
+                || signature.task() == Task.CLASSIFICATION && groups.equals(Set.copyOf(signature.classLabels()));
         if (!fits) {
             throw new IllegalArgumentException("metadata '" + CardKeys.CONFORMAL + "' is invalid: its scores are for "
-                    + groups + ", which are neither \"" + org.tabserve.model.Conformal.ALL + "\" nor the model's classes "
+                    + groups + ", which are neither \"" + Conformal.ALL + "\" nor the model's classes "
                     + signature.classLabels());
         }
         Background background = cardReader.background().orElse(null);
