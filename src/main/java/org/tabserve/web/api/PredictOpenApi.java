@@ -154,7 +154,8 @@ public final class PredictOpenApi extends OpenApiSection {
                 + "model saw in training and categories it has not seen (empty when none): treat the answer with care;"
                 + " for a lone row, also the fields sent that the model does not take, ignored");
         if (signature.task() == Task.REGRESSION) {
-            schemas.put("Prediction", new ObjectSchema()
+            ObjectSchema prediction = new ObjectSchema();
+            schemas.put("Prediction", prediction
                     .addProperty("value", new NumberSchema().format("double").description("the predicted number"))
                     .addProperty("warnings", warnings)
                     .addProperty(ExplanationJson.FIELD, ref("Explanation"))
@@ -177,12 +178,12 @@ public final class PredictOpenApi extends OpenApiSection {
             }
             probabilities.additionalProperties(false);
             schemas.put("Probabilities", probabilities);
-            schemas.put("Prediction", new ObjectSchema()
+            ObjectSchema prediction = new ObjectSchema();
+            schemas.put("Prediction", prediction
                     .addProperty("label", new StringSchema()._enum(signature.classLabels()).description("the predicted class"))
                     .addProperty("display_name", new StringSchema().description("the class's name for people: "
                             + model.classesText()))
                     .addProperty("probabilities", ref("Probabilities"))
-                    .addProperty(PredictionJson.PROBABILITIES_NOTE, probabilityNote(signature))
                     .addProperty("warnings", warnings)
                     .addProperty(ExplanationJson.FIELD, ref("Explanation"))
                     .addProperty(UncertaintyJson.PREDICTION_SET, new ArraySchema().items(new StringSchema()
@@ -191,6 +192,9 @@ public final class PredictOpenApi extends OpenApiSection {
                     .addProperty(CoverageField.NAME, coverage())
                     .addProperty(UncertaintyJson.NOVELTY, ref("Novelty"))
                     .required(List.of("label", "display_name", "probabilities", "warnings")).additionalProperties(false));
+            if (signature.probabilityNote() != null) {
+                prediction.addProperty(PredictionJson.PROBABILITIES_NOTE, probabilityNote(signature));
+            }
         }
         schemas.put("Novelty", new ObjectSchema().description("Only when asked (coverage), for a card with a"
                         + " background sample: how unlike the calibration rows the row is")
@@ -207,22 +211,24 @@ public final class PredictOpenApi extends OpenApiSection {
                 .addProperty("message", new StringSchema().description(
                         "e.g. \"the model has not seen a variance this high; treat the answer with care\""))
                 .required(List.of("feature", "message")).additionalProperties(false));
-        schemas.put("Predictions", new ObjectSchema()
+        ObjectSchema predictions = new ObjectSchema();
+        schemas.put("Predictions", predictions
                 .addProperty("predictions", new ArraySchema().items(oneOf(ref("Prediction"), ref("RowErrors")))
                         .description("one answer per row, in order; with ?on_error=row a bad row's errors in its place"))
                 .addProperty("warnings", new ArraySchema().items(ref("RangeWarning")).description("the fields sent that"
                         + " the model does not take, ignored, and the text inputs sent numbers, taken as their text,"
                         + " each named once; absent when there are none"))
-                .addProperty(PredictionJson.PROBABILITIES_NOTE, probabilityNote(signature))
                 .addRequiredItem("predictions").additionalProperties(false));
+        if (signature.probabilityNote() != null) {
+            predictions.addProperty(PredictionJson.PROBABILITIES_NOTE, probabilityNote(signature));
+        }
         schemas.put("PredictResponse", oneOf(ref("Prediction"), ref("Predictions")));
     }
 
-    /** {@link PredictionJson#PROBABILITIES_NOTE}: present only where tabserve made the probabilities. */
+    /** {@link PredictionJson#PROBABILITIES_NOTE}, described only for a model whose probabilities tabserve makes. */
     private static StringSchema probabilityNote(ModelSignature signature) {
         StringSchema note = new StringSchema();
-        note.description(signature.probabilityNote() == null ? "absent: this model gives its own probabilities"
-                : "what the probabilities are: " + signature.probabilityNote());
+        note.description("what the probabilities are: " + signature.probabilityNote());
         return note;
     }
 }
