@@ -12,6 +12,7 @@ import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
+import org.tabserve.model.Uncertainty;
 
 import java.io.IOException;
 import java.util.List;
@@ -26,7 +27,6 @@ public final class PredictionJson {
 
     /** The key of the model version that answered, in an answer under a canary rollout. */
     public static final String MODEL_VERSION = "model_version";
-
     // Field names encoded once: an answer of many rows writes each of them once per row.
     private static final SerializableString LABEL = new SerializedString("label");
     private static final SerializableString DISPLAY_NAME = new SerializedString("display_name");
@@ -79,13 +79,13 @@ public final class PredictionJson {
 
         /** {@link PredictionJson#write}, with the names encoded once. */
         public void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings) throws IOException {
-            write(json, prediction, warnings, null);
+            write(json, prediction, warnings, null, null);
         }
 
-        /** {@link PredictionJson#write}, with the names encoded once, and the row's explanation when not null. */
+        /** As {@link #write(JsonGenerator, Prediction, List)}, with the row's explanation and uncertainty, if any. */
         public void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings,
-                          Explanation explanation) throws IOException {
-            write(json, prediction, warnings, explanation, null, 0);
+                          Explanation explanation, Uncertainty uncertainty) throws IOException {
+            write(json, prediction, warnings, explanation, uncertainty, null, 0);
         }
 
         /**
@@ -97,7 +97,7 @@ public final class PredictionJson {
          */
         public void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings, String[] texts,
                           int at) throws IOException {
-            write(json, prediction, warnings, null, texts, at);
+            write(json, prediction, warnings, null, null, texts, at);
         }
 
         /**
@@ -132,18 +132,20 @@ public final class PredictionJson {
         }
 
         private void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings,
-                           Explanation explanation, String[] texts, int at) throws IOException {
+                           Explanation explanation, Uncertainty uncertainty, String[] texts, int at)
+                throws IOException {
             if (!(prediction instanceof Prediction.Classification classification)) {
-                PredictionJson.write(json, prediction, card, warnings, explanation);
+                PredictionJson.write(json, prediction, card, warnings, explanation, null, uncertainty, null);
                 return;
             }
             int label = classes.indexOf(classification.label());
             if (label < 0 || !(classification.classes() == classes || classification.classes().equals(classes))) {
                 // not this model's classes: nothing to reuse
-                PredictionJson.write(json, prediction, card, warnings, explanation);
+                PredictionJson.write(json, prediction, card, warnings, explanation, null, uncertainty, null);
                 return;
             }
-            if (explanation == null && warnings.isEmpty() && writeInRange(json, label, classification, texts, at)) {
+            if (explanation == null && uncertainty == null && warnings.isEmpty()
+                    && writeInRange(json, label, classification, texts, at)) {
                 return;
             }
             writeStart(json, label);
@@ -157,6 +159,7 @@ public final class PredictionJson {
             if (explanation != null) {
                 ExplanationJson.write(json, explanation);
             }
+            UncertaintyJson.write(json, uncertainty);
             json.writeEndObject();
         }
 
@@ -265,30 +268,17 @@ public final class PredictionJson {
 
     public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings)
             throws IOException {
-        write(json, prediction, card, warnings, null);
-    }
-
-    /** {@link #write(JsonGenerator, Prediction, ModelCard, List)} with the row's explanation, when not null. */
-    public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings,
-                             Explanation explanation) throws IOException {
-        write(json, prediction, card, warnings, explanation, (String) null);
+        write(json, prediction, card, warnings, null, null, null, null);
     }
 
     /**
      * A lone row's answer, with its explanation when not null and, under {@link #PROBABILITIES_NOTE}, what the
-     * probabilities are when tabserve made them ({@link ModelSignature#probabilityNote()}, when not null).
+     * probabilities are when tabserve made them ({@link ModelSignature#probabilityNote()}, when not null), and how
+     * sure it is ({@link UncertaintyJson}) when not null.
      */
     public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings,
-                             Explanation explanation, String note) throws IOException {
-        write(json, prediction, card, warnings, explanation, note, null);
-    }
-
-    /**
-     * {@link #write(JsonGenerator, Prediction, ModelCard, List, Explanation, String)} naming the model version that
-     * answered ({@link #MODEL_VERSION}) when {@code modelVersion} is not null: under a canary, either version may answer.
-     */
-    public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings,
-                             Explanation explanation, String note, Long modelVersion) throws IOException {
+                             Explanation explanation, String note, Uncertainty uncertainty, Long modelVersion)
+            throws IOException {
         json.writeStartObject();
         if (prediction instanceof Prediction.Regression regression) {
             json.writeFieldName(VALUE);
@@ -314,7 +304,8 @@ public final class PredictionJson {
         if (explanation != null) {
             ExplanationJson.write(json, explanation);
         }
-        if (modelVersion != null) {
+        UncertaintyJson.write(json, uncertainty);
+        if (modelVersion != null) { // under a canary, either version may answer
             json.writeNumberField(MODEL_VERSION, modelVersion);
         }
         json.writeEndObject();

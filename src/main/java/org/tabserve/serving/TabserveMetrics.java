@@ -83,6 +83,8 @@ public final class TabserveMetrics {
     private final ModelActivity activity;
     /** Each served model version's live inputs against its card, and their drift series. */
     private final DriftMonitor drift = new DriftMonitor(registry);
+    /** Each model's rows measured for novelty, and those flagged. */
+    private final NoveltyCounts novelty = new NoveltyCounts(registry);
     /** Each served model version's inference statistics, for the v2 statistics extension. */
     private final ModelStatistics statistics = new ModelStatistics();
     /** The info series of each model, to be removed when it goes. */
@@ -183,6 +185,11 @@ public final class TabserveMetrics {
         return statistics;
     }
 
+    /** @return each model's rows measured for novelty, and those flagged */
+    public NoveltyCounts novelty() {
+        return novelty;
+    }
+
     /** @return each served model version's live inputs and drift */
     public DriftMonitor drift() {
         return drift;
@@ -258,6 +265,7 @@ public final class TabserveMetrics {
         loadSeconds.remove(name);
         activity.forget(name);
         drift.forget(name);
+        novelty.forget(name);
         rows.remove(name);
         predictions.removeIf(labels -> labels.get(0).equals(name));
         requests.removeIf(labels -> labels.get(0).equals(name));

@@ -17,8 +17,11 @@ import io.swagger.v3.oas.models.parameters.Parameter;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Task;
 import org.tabserve.rows.ExplainField;
+import org.tabserve.model.Conformal;
+import org.tabserve.rows.CoverageField;
 import org.tabserve.rows.ExplanationJson;
 import org.tabserve.rows.PredictionJson;
+import org.tabserve.rows.UncertaintyJson;
 import org.tabserve.web.http.Routes;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.OpenApiSection;
@@ -94,6 +97,9 @@ public final class PredictOpenApi extends OpenApiSection {
                 .addProperty("instances", new ArraySchema().minItems(1).items(instance))
                 .addProperty(ExplainField.NAME, new BooleanSchema()._default(false).description("whether to"
                         + " explain each row (also allowed at the top level of a lone row's object)"))
+                .addProperty(CoverageField.NAME, coverage().description("how often each row's interval or"
+                        + " prediction set must hold the truth (also allowed at the top level of a lone row's object,"
+                        + " or as ?coverage=); needs the card's conformal calibration"))
                 .addRequiredItem("instances").additionalProperties(false));
         schemas.put("PredictRequest", oneOf(ref(FEATURES), ref("Instances")));
     }
@@ -134,14 +140,20 @@ public final class PredictOpenApi extends OpenApiSection {
         return explanation.required(required).additionalProperties(false);
     }
 
-    /** One prediction (a classifier's label and probabilities, or a regressor's value, with warnings), or a batch. */
-    @SuppressWarnings("rawtypes")
+    /** A coverage as every route takes it ({@link CoverageField}). */
+    private static Schema<?> coverage() {
+        return new NumberSchema().format("double").minimum(BigDecimal.valueOf(Conformal.MIN_COVERAGE))
+                .maximum(BigDecimal.valueOf(Conformal.MAX_COVERAGE));
+    }
+
     /** The version that answered, which an answer names while its model has a canary (either may answer). */
     private static Schema<?> modelVersion() {
         return new IntegerSchema().format("int64").description("the model version that answered; present while the"
                 + " model has a canary rollout (GET /models/{name}/api/rollout), absent otherwise");
     }
 
+    /** One prediction (a classifier's label and probabilities, or a regressor's value, with warnings), or a batch. */
+    @SuppressWarnings("rawtypes")
     private static void answerSchemas(DescribedModel model, Map<String, Schema> schemas) {
         ModelSignature signature = model.signature();
         Schema<?> warnings = new ArraySchema().items(ref("RangeWarning")).description("values outside the range the "
@@ -153,6 +165,13 @@ public final class PredictOpenApi extends OpenApiSection {
                     .addProperty("value", new NumberSchema().format("double").description("the predicted number"))
                     .addProperty("warnings", warnings)
                     .addProperty(ExplanationJson.FIELD, ref("Explanation"))
+                    .addProperty(UncertaintyJson.INTERVAL, new ObjectSchema().description("Only when asked"
+                            + " (coverage): the true value lies between lower and upper at least that often")
+                            .addProperty("lower", new NumberSchema().format("double"))
+                            .addProperty("upper", new NumberSchema().format("double"))
+                            .addProperty(CoverageField.NAME, coverage())
+                            .required(List.of("lower", "upper", CoverageField.NAME)).additionalProperties(false))
+                    .addProperty(UncertaintyJson.NOVELTY, ref("Novelty"))
                     .addProperty(PredictionJson.MODEL_VERSION, modelVersion())
                     .required(List.of("value", "warnings")).additionalProperties(false));
         } else {
@@ -174,12 +193,25 @@ public final class PredictOpenApi extends OpenApiSection {
                     .addProperty("probabilities", ref("Probabilities"))
                     .addProperty("warnings", warnings)
                     .addProperty(ExplanationJson.FIELD, ref("Explanation"))
+                    .addProperty(UncertaintyJson.PREDICTION_SET, new ArraySchema().items(new StringSchema()
+                            ._enum(signature.classLabels())).description("Only when asked (coverage): the classes"
+                            + " that hold the true one at least that often, in class order; possibly none or all"))
+                    .addProperty(CoverageField.NAME, coverage())
+                    .addProperty(UncertaintyJson.NOVELTY, ref("Novelty"))
                     .addProperty(PredictionJson.MODEL_VERSION, modelVersion())
                     .required(List.of("label", "display_name", "probabilities", "warnings")).additionalProperties(false));
             if (signature.probabilityNote() != null) {
                 prediction.addProperty(PredictionJson.PROBABILITIES_NOTE, probabilityNote(signature));
             }
         }
+        schemas.put("Novelty", new ObjectSchema().description("Only when asked (coverage), for a card with a"
+                        + " background sample: how unlike the calibration rows the row is")
+                .addProperty("p_value", new NumberSchema().format("double").minimum(BigDecimal.ZERO)
+                        .maximum(BigDecimal.ONE).description("the share of calibration rows as far from the card's"
+                                + " background rows (conformal p-value): small for a row unlike them"))
+                .addProperty("novel", new BooleanSchema().description("whether p_value is under the card's"
+                        + " threshold (0.01)"))
+                .required(List.of("p_value", "novel")).additionalProperties(false));
         schemas.put("Explanation", explanationSchema(signature));
         schemas.put("RangeWarning", new ObjectSchema()
                 .addProperty("feature", new StringSchema().description("the feature, or a field sent that the model"

@@ -2,6 +2,7 @@ package org.tabserve.web.pages;
 
 import org.tabserve.model.CategoryCounts;
 import org.tabserve.model.ClassMetrics;
+import org.tabserve.model.Conformal;
 import org.tabserve.model.Evaluation;
 import org.tabserve.model.Feature;
 import org.tabserve.model.FeatureHistogram;
@@ -79,6 +80,18 @@ final class ModelPages {
         addIfPresent(data, "Metrics measured on", d.get("metrics_file"));
         addIfPresent(data, "Source", d.get("source"));
         addIfPresent(data, "Licence", d.get("licence"));
+        if (card.conformal() != null) {
+            Conformal conformal = card.conformal();
+            addIfPresent(data, "Conformal calibration", conformal.file() + ", " + conformal.rows() + " rows ("
+                    + Conformal.NOT_TRAINING_ROWS + ")");
+            List<String> checks = new ArrayList<>();
+            for (Conformal.Check check : conformal.checks()) {
+                checks.add(Plots.fixed(check.coverage()) + " asked: " + Plots.fixed(check.empirical()) + " covered, mean "
+                        + (signature.task() == Task.REGRESSION ? "width " : "set size ")
+                        + Decimals.fourPlaces(check.meanSize()));
+            }
+            addIfPresent(data, "Coverage on the calibration rows", String.join("; ", checks));
+        }
 
         Evaluation evaluation = card.evaluation();
         ModelPage.Metrics metrics = null;
