@@ -68,6 +68,7 @@ final class DirectoryWatcher {
         LOG.log(System.Logger.Level.INFO, "Model repository {0}: {1} model version(s) found, loading",
                 directory, scan.found().size());
         CompletableFuture<Void> startup = reconcile(scan, true, name -> true);
+        repository.listener().scanned();
         if (timer != null) {
             long millis = pollInterval.toMillis();
             timer.scheduleWithFixedDelay(this::pollQuietly, millis, millis, TimeUnit.MILLISECONDS);
@@ -90,7 +91,9 @@ final class DirectoryWatcher {
             }
             return CompletableFuture.completedFuture(null);
         }
-        return reconcile(scan, false, name -> true);
+        CompletableFuture<Void> work = reconcile(scan, false, name -> true);
+        repository.listener().scanned();
+        return work;
     }
 
     /**

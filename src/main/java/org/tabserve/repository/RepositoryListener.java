@@ -33,4 +33,11 @@ public interface RepositoryListener {
     /** A version is gone: removed, and its last request is done (its session is closed). */
     default void unloaded(String name, long version) {
     }
+
+    /**
+     * The directory was scanned (at start, at each poll): what else its models' directories hold (a rollout's
+     * {@code rollout.json}) may be read again now.
+     */
+    default void scanned() {
+    }
 }

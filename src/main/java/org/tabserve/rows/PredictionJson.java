@@ -25,6 +25,8 @@ import java.util.List;
  */
 public final class PredictionJson {
 
+    /** The key of the model version that answered, in an answer under a canary rollout. */
+    public static final String MODEL_VERSION = "model_version";
     // Field names encoded once: an answer of many rows writes each of them once per row.
     private static final SerializableString LABEL = new SerializedString("label");
     private static final SerializableString DISPLAY_NAME = new SerializedString("display_name");
@@ -133,13 +135,13 @@ public final class PredictionJson {
                            Explanation explanation, Uncertainty uncertainty, String[] texts, int at)
                 throws IOException {
             if (!(prediction instanceof Prediction.Classification classification)) {
-                PredictionJson.write(json, prediction, card, warnings, explanation, null, uncertainty);
+                PredictionJson.write(json, prediction, card, warnings, explanation, null, uncertainty, null);
                 return;
             }
             int label = classes.indexOf(classification.label());
             if (label < 0 || !(classification.classes() == classes || classification.classes().equals(classes))) {
                 // not this model's classes: nothing to reuse
-                PredictionJson.write(json, prediction, card, warnings, explanation, null, uncertainty);
+                PredictionJson.write(json, prediction, card, warnings, explanation, null, uncertainty, null);
                 return;
             }
             if (explanation == null && uncertainty == null && warnings.isEmpty()
@@ -266,13 +268,7 @@ public final class PredictionJson {
 
     public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings)
             throws IOException {
-        write(json, prediction, card, warnings, null);
-    }
-
-    /** {@link #write(JsonGenerator, Prediction, ModelCard, List)} with the row's explanation, when not null. */
-    public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings,
-                             Explanation explanation) throws IOException {
-        write(json, prediction, card, warnings, explanation, null, null);
+        write(json, prediction, card, warnings, null, null, null, null);
     }
 
     /**
@@ -281,7 +277,8 @@ public final class PredictionJson {
      * sure it is ({@link UncertaintyJson}) when not null.
      */
     public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings,
-                             Explanation explanation, String note, Uncertainty uncertainty) throws IOException {
+                             Explanation explanation, String note, Uncertainty uncertainty, Long modelVersion)
+            throws IOException {
         json.writeStartObject();
         if (prediction instanceof Prediction.Regression regression) {
             json.writeFieldName(VALUE);
@@ -308,6 +305,9 @@ public final class PredictionJson {
             ExplanationJson.write(json, explanation);
         }
         UncertaintyJson.write(json, uncertainty);
+        if (modelVersion != null) { // under a canary, either version may answer
+            json.writeNumberField(MODEL_VERSION, modelVersion);
+        }
         json.writeEndObject();
     }
 

@@ -14,11 +14,12 @@ import org.tabserve.repository.RepositoryException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 
 /**
  * The model one request resolved to, handed to its handler (or the gRPC service's call) as an argument: the name and
  * version its path names (none on the root routes: the default model), and the lease on that model once the handler
- * asks for it. Whoever made it (the route servlet, the gRPC service) closes it when the request ends, so that the
+ * asks for it (a request that names no version gets the one its model's rollout chooses, {@link Rollouts}). Whoever made it (the route servlet, the gRPC service) closes it when the request ends, so that the
  * request finishes on the model it began with even if that model is swapped or unloaded meanwhile; every prediction
  * it makes is counted here in the metrics, the statistics, the live profile and the prediction log.
  */
@@ -38,6 +39,10 @@ public final class ResolvedModel implements AutoCloseable {
     private boolean failed;
     /** Whether the prediction log samples this request: drawn once, so that a request is logged whole or not. */
     private final boolean logged;
+    /** Whether the request named no version, so that its model's rollout chose it and compares what it scores. */
+    private boolean unversioned;
+    /** Told the version once the request has leased its model (the route servlet's version header); or null. */
+    private LongConsumer whenLeased;
 
     /**
      * @param route     the model the request's path names, or null for the default model
@@ -91,10 +96,36 @@ public final class ResolvedModel implements AutoCloseable {
     public Model model() {
         if (lease == null) {
             ModelRoute named = route != null ? route : new ModelRoute(served.defaultName(), Optional.empty());
-            lease = named.version().isPresent() ? served.repository().lease(named.name(), named.version().get())
-                    : served.repository().lease(named.name());
+            unversioned = named.version().isEmpty();
+            lease = unversioned ? served.rollouts().lease(named.name(), requestId)
+                    : served.repository().lease(named.name(), named.version().get());
+            if (whenLeased != null) {
+                whenLeased.accept(lease.version());
+            }
         }
         return lease.model();
+    }
+
+    /**
+     * Tells {@code action} the version the request is answered by, once it has leased its model: how every answer
+     * says which version gave it, whichever version a canary chose.
+     */
+    public void whenLeased(LongConsumer action) {
+        this.whenLeased = action;
+    }
+
+    /**
+     * @return the version that answers, when the answer's JSON names it: an unversioned request of a model under a
+     *         canary rollout, which either version may answer; else empty, so that answers stay as they were
+     */
+    public Optional<Long> shownVersion() {
+        return unversioned && lease != null && served.rollouts().canary(lease.name()) ? Optional.of(lease.version())
+                : Optional.empty();
+    }
+
+    /** @return the rollouts of the served models */
+    public Rollouts rollouts() {
+        return served.rollouts();
     }
 
     /** @return the model, or empty when none is ready, without failing the request */
@@ -169,11 +200,15 @@ public final class ResolvedModel implements AutoCloseable {
         TabserveMetrics metrics = served.metrics();
         PredictionLog log = served.predictionLog();
         String id = logged ? requestId() : null;
+        Rollouts rollouts = unversioned ? served.rollouts() : null;
         return (batch, predictions) -> {
             scored = true;
             metrics.scored(name, predictions);
             metrics.statistics().executed(name, version, batch.size());
             metrics.drift().record(name, version, scoring, batch);
+            if (rollouts != null) {
+                rollouts.scored(name, version, batch, predictions); // off the answer's path: queued, or skipped
+            }
             if (id != null) {
                 log.offer(new ScoredCall(id, call, name, version, scoring, Instant.now(), System.nanoTime() - started,
                         batch, predictions));
@@ -212,6 +247,9 @@ public final class ResolvedModel implements AutoCloseable {
             if (scored || failed) {
                 served.metrics().statistics().answered(lease.name(), lease.version(), scored && !failed,
                         System.nanoTime() - started);
+            }
+            if (unversioned && scored && !failed) {
+                served.rollouts().answered(lease.name(), lease.version());
             }
             lease.close();
         }

@@ -21,6 +21,7 @@ public final class ServedModels {
     /** Why the app has no model, when the one model it was given could not be loaded; else null. */
     private final String failure;
     private final PredictionLog predictionLog;
+    private final Rollouts rollouts;
 
     /**
      * @param failure why no model is served when the app was given one model and it failed to load; null otherwise
@@ -39,6 +40,13 @@ public final class ServedModels {
         this.metrics = metrics;
         this.failure = failure;
         this.predictionLog = predictionLog;
+        this.rollouts = new Rollouts(repository, metrics);
+        rollouts.reread(); // the scans at start-up came before there was anyone to tell
+    }
+
+    /** @return each model's rollout: what answers its unversioned requests, and the live comparisons */
+    public Rollouts rollouts() {
+        return rollouts;
     }
 
     public PredictionLog predictionLog() {

@@ -25,6 +25,8 @@ public final class ServingException extends RuntimeException {
         UNAVAILABLE,
         /** An answer built from a model's metadata needs more than the heap gives one request (503, no retry). */
         NO_ROOM,
+        /** The request names something that cannot be done as asked (422): a rollout of a version not ready. */
+        REFUSED,
         /** The client went (hung up, cancelled, let its deadline pass) before its answer was ready; no server fault. */
         CLIENT_GONE
     }
@@ -54,6 +56,17 @@ public final class ServingException extends RuntimeException {
     public static ServingException invalidField(String field, String message) {
         return new ServingException(Kind.INVALID_FIELDS, message, List.of(new FieldProblem(field, message, null)),
                 List.of(), null);
+    }
+
+    /** Several bad fields the serving layer reads (a rollout's), each named in {@link #errors()}. */
+    public static ServingException invalidFields(List<FieldProblem> errors) {
+        return new ServingException(Kind.INVALID_FIELDS, errors.size() == 1 ? errors.get(0).field() + ": "
+                + errors.get(0).message() : errors.size() + " fields are wrong", errors, List.of(), null);
+    }
+
+    /** A request well formed but refused for what it names, saying why. */
+    public static ServingException refused(String detail) {
+        return of(Kind.REFUSED, detail);
     }
 
     /** A request over a limit of the server's {@code setting}, naming the field that asked for it. */

@@ -211,11 +211,19 @@ public final class TabserveListener implements ServletContextListener {
     private ServedModels models(ServletContext context, WebConfig config, TabserveMetrics metrics, ModelBytes documents,
                                 PredictionLog log) {
         ModelRepository[] built = new ModelRepository[1];
+        ServedModels[] serving = new ServedModels[1]; // told of scans once it exists
         RepositoryListener listener = new RepositoryListener() {
             @Override
             public void loaded(String name, long version, Model model, Duration loadTime) {
                 metrics.modelLoaded(name, model, loadTime.toNanos() / 1e9);
                 documents.forget(name, version); // a reload: the documents of the model it replaced go
+            }
+
+            @Override
+            public void scanned() {
+                if (serving[0] != null) {
+                    serving[0].rollouts().reread();
+                }
             }
 
             @Override
@@ -242,7 +250,8 @@ public final class TabserveListener implements ServletContextListener {
                     + " model version(s) from " + options.directory().orElseThrow();
             context.setAttribute(MODEL_SUMMARY, summary);
             LOG.info("Serving " + summary);
-            return new ServedModels(repository, metrics, null, log);
+            serving[0] = new ServedModels(repository, metrics, null, log);
+            return serving[0];
         }
         ModelRepository repository = new ModelRepository(RepositoryOptions.none(), listener);
         built[0] = repository;
@@ -335,6 +344,7 @@ public final class TabserveListener implements ServletContextListener {
             explanations.close();
         }
         if (served != null) {
+            served.rollouts().close();
             served.repository().close(); // each model closes once no request uses it any more
         }
         if (predictionLog != null) {

@@ -11,6 +11,8 @@ import org.tabserve.web.api.OpenApiHandler;
 import org.tabserve.web.api.PredictFileHandler;
 import org.tabserve.web.api.PredictOpenApi;
 import org.tabserve.web.api.QueryPredictHandler;
+import org.tabserve.web.api.RolloutHandler;
+import org.tabserve.web.api.RolloutOpenApi;
 import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.HealthHandler;
 import org.tabserve.serving.MemoryBudget;
@@ -65,6 +67,8 @@ final class TabserveRoutes {
         HealthHandler health = new HealthHandler();
         MlflowPingHandler mlflow = new MlflowPingHandler(serverVersion);
         AdminModelHandler admin = new AdminModelHandler(served, config, temp);
+        RolloutHandler rollout = new RolloutHandler(config);
+        String adminRollout = AdminModelHandler.MODELS_PATH + "/{name}" + RolloutHandler.ADMIN_PATH;
         V2Handler v2 = new V2Handler(config, budget, serverVersion, adminToken, explanations);
         String v2Model = V2Handler.PATH + "/models/{name}[/versions/{version}]";
         return RouteTable.builder()
@@ -92,6 +96,7 @@ final class TabserveRoutes {
                 .get(RouteTable.MODELS, modelsPage::show)
                 .get(RouteTable.MODELS + "/", modelsPage::show)
                 .route(RouteTable.MODEL_BASE, index::addSlash, RouteTable.GET, RouteTable.POST)
+                .get(RouteTable.MODELS + "/{name}" + RolloutHandler.PATH, rollout::show)
                 // Health; MLflow's service routes (its /health alias of /ping beside tabserve's /health/*).
                 .get(HealthHandler.PATH + "/live", health::live)
                 .get(HealthHandler.PATH + "/ready", health::ready)
@@ -102,6 +107,10 @@ final class TabserveRoutes {
                 // Off (404, whatever the method) without an admin token; 401 or 403 without the right one.
                 .route(AdminModelHandler.PATH, adminToken::authorize, admin::swap, RouteTable.POST)
                 .route(AdminModelHandler.MODELS_PATH + "/{name}", adminToken::authorize, admin::install, RouteTable.PUT)
+                // A model's rollout: set, promoted, rolled back.
+                .route(adminRollout, adminToken::authorize, rollout::put, RouteTable.PUT)
+                .route(adminRollout + "/promote", adminToken::authorize, rollout::promote, RouteTable.POST)
+                .route(adminRollout + "/rollback", adminToken::authorize, rollout::rollback, RouteTable.POST)
                 // The Open Inference Protocol, with its repository extension.
                 .get(V2Handler.PATH, v2::serverMetadata)
                 .get(V2Handler.PATH + "/", v2::serverMetadata)
@@ -121,6 +130,6 @@ final class TabserveRoutes {
     /** The OpenAPI document: each protocol's part, in the order the document lists their sections and routes. */
     static OpenApiDocument openApiDocument(String serverVersion) {
         return new OpenApiDocument(serverVersion, List.of(new PredictOpenApi(), new ModelApiOpenApi(),
-                new FlaskOpenApi(), new V2OpenApi(), new MlflowOpenApi(), new ServerOpenApi(), new AdminOpenApi()));
+                new FlaskOpenApi(), new V2OpenApi(), new MlflowOpenApi(), new ServerOpenApi(), new AdminOpenApi(), new RolloutOpenApi()));
     }
 }

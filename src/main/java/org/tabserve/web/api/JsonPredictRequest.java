@@ -92,7 +92,8 @@ public final class JsonPredictRequest {
                     : model.counted(parsed.rows(), classifier.predict(parsed.rows()));
             List<Uncertainty> uncertainties = covered == null || parsed.rows() == null ? null
                     : covered.of(parsed.rows(), predictions);
-            respond(response, predictions, new Extras(explanations, uncertainties), parsed, classifier.card());
+            respond(response, predictions, new Extras(explanations, uncertainties), parsed, classifier.card(),
+                    model.shownVersion().orElse(null));
         }
     }
 
@@ -101,8 +102,8 @@ public final class JsonPredictRequest {
      * (plain doubles for a numbers-only model, else the typed cells).
      */
     private static void respond(HttpServletResponse response, List<Prediction> predictions,
-                                Extras extras, JsonRowsParser.ParsedRows parsed, ModelCard card)
-            throws IOException {
+                                Extras extras, JsonRowsParser.ParsedRows parsed, ModelCard card,
+                                Long modelVersion) throws IOException {
         try (JsonGenerator json = Json.start(response)) {
             if (!parsed.batch()) {
                 List<RangeWarning> warnings = parsed.warnings(card, 0);
@@ -111,7 +112,7 @@ public final class JsonPredictRequest {
                     warnings.addAll(parsed.warnings(card, 0));
                 }
                 PredictionJson.write(json, predictions.get(0), card, warnings, extras.explained(0),
-                        parsed.rows().signature().probabilityNote(), extras.uncertainty(0));
+                        parsed.rows().signature().probabilityNote(), extras.uncertainty(0), modelVersion);
                 return;
             }
             json.writeStartObject();
@@ -130,6 +131,9 @@ public final class JsonPredictRequest {
                 PredictionJson.writeProbabilityNote(json, parsed.rows().signature());
             }
             PredictionJson.writeRequestWarnings(json, parsed.requestWarnings());
+            if (modelVersion != null) {
+                json.writeNumberField(PredictionJson.MODEL_VERSION, modelVersion);
+            }
             json.writeEndObject();
         }
     }

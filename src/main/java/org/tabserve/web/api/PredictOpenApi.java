@@ -146,6 +146,12 @@ public final class PredictOpenApi extends OpenApiSection {
                 .maximum(BigDecimal.valueOf(Conformal.MAX_COVERAGE));
     }
 
+    /** The version that answered, which an answer names while its model has a canary (either may answer). */
+    private static Schema<?> modelVersion() {
+        return new IntegerSchema().format("int64").description("the model version that answered; present while the"
+                + " model has a canary rollout (GET /models/{name}/api/rollout), absent otherwise");
+    }
+
     /** One prediction (a classifier's label and probabilities, or a regressor's value, with warnings), or a batch. */
     @SuppressWarnings("rawtypes")
     private static void answerSchemas(DescribedModel model, Map<String, Schema> schemas) {
@@ -166,6 +172,7 @@ public final class PredictOpenApi extends OpenApiSection {
                             .addProperty(CoverageField.NAME, coverage())
                             .required(List.of("lower", "upper", CoverageField.NAME)).additionalProperties(false))
                     .addProperty(UncertaintyJson.NOVELTY, ref("Novelty"))
+                    .addProperty(PredictionJson.MODEL_VERSION, modelVersion())
                     .required(List.of("value", "warnings")).additionalProperties(false));
         } else {
             ObjectSchema probabilities = new ObjectSchema();
@@ -191,6 +198,7 @@ public final class PredictOpenApi extends OpenApiSection {
                             + " that hold the true one at least that often, in class order; possibly none or all"))
                     .addProperty(CoverageField.NAME, coverage())
                     .addProperty(UncertaintyJson.NOVELTY, ref("Novelty"))
+                    .addProperty(PredictionJson.MODEL_VERSION, modelVersion())
                     .required(List.of("label", "display_name", "probabilities", "warnings")).additionalProperties(false));
             if (signature.probabilityNote() != null) {
                 prediction.addProperty(PredictionJson.PROBABILITIES_NOTE, probabilityNote(signature));
@@ -218,6 +226,7 @@ public final class PredictOpenApi extends OpenApiSection {
                 .addProperty("warnings", new ArraySchema().items(ref("RangeWarning")).description("the fields sent that"
                         + " the model does not take, ignored, and the text inputs sent numbers, taken as their text,"
                         + " each named once; absent when there are none"))
+                .addProperty(PredictionJson.MODEL_VERSION, modelVersion())
                 .addRequiredItem("predictions").additionalProperties(false));
         if (signature.probabilityNote() != null) {
             predictions.addProperty(PredictionJson.PROBABILITIES_NOTE, probabilityNote(signature));

@@ -103,7 +103,7 @@ public final class QueryPredictHandler {
         Prediction prediction = model.counted(batch, classifier.predict(batch)).get(0);
         try (JsonGenerator json = Json.start(response)) {
             PredictionJson.write(json, prediction, classifier.card(), parsed.warnings(classifier.card()), null,
-                    classifier.signature().probabilityNote(), null);
+                    classifier.signature().probabilityNote(), null, model.shownVersion().orElse(null));
         }
     }
 }

@@ -63,6 +63,7 @@ public final class HttpProblem extends RuntimeException {
             case BUSY -> new HttpProblem(503, "Service unavailable", detail, e.errors(), Map.of("Retry-After", "1"));
             case UNAVAILABLE -> unavailable(detail);
             case NO_ROOM -> of(503, "Service unavailable", detail);
+            case REFUSED -> of(422, "Unprocessable content", detail);
             case CLIENT_GONE -> of(CLIENT_GONE, "Client closed request", detail);
         };
         if (e.getCause() != null) {

@@ -23,6 +23,8 @@ import java.util.logging.Logger;
 public final class RouteServlet extends HttpServlet {
 
     private static final Logger LOG = Logger.getLogger(RouteServlet.class.getName());
+    /** The header every answer from a model names the version that gave it in (a canary may choose either). */
+    public static final String MODEL_VERSION = "X-Model-Version";
 
     private final transient RouteTable table;
     private final transient ServedModels served;
@@ -50,6 +52,7 @@ public final class RouteServlet extends HttpServlet {
             model = new ResolvedModel(served, variables.containsKey("name")
                     ? ModelRoute.of(variables.get("name"), variables.get("version")) : null,
                     request.getMethod() + " " + path, request.getHeader(RequestIds.HEADER));
+            model.whenLeased(version -> response.setHeader(MODEL_VERSION, Long.toString(version)));
             if (model.logged()) {
                 response.setHeader(RequestIds.HEADER, model.requestId()); // the id its prediction log lines carry
             }

@@ -37,7 +37,8 @@ public final class ModelPageHandler {
         Model classifier = model.model();
         budget.buildAnswer(ModelPages.buildBytes(classifier), "the card page of model " + model.name(), () -> {
             views.render(request, response, 200, "model", Map.of("page", ModelPages.build(classifier),
-                    "live", LiveSection.of(model.live())), PageLinks.of(model));
+                    "live", LiveSection.of(model.live()),
+                    "rollouts", RolloutView.of(model.rollouts(), model.name()).stream().toList()), PageLinks.of(model));
             return null;
         });
     }

@@ -27,7 +27,8 @@ public final class ModelsPageHandler {
             throws IOException {
         response.setHeader("Cache-Control", "no-store"); // its figures are of the last minutes
         views.render(request, response, 200, "models",
-                Map.of("page", ModelsPage.of(ModelIndexHandler.entries(model))));
+                Map.of("page", ModelsPage.of(ModelIndexHandler.entries(model)),
+                        "rollouts", RolloutView.all(model.rollouts())));
     }
 
     /**

@@ -11,6 +11,8 @@ import inference.InferParameter;
 import inference.ModelInferRequest;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Timeout;
+import org.tabserve.serving.ServingException;
+import org.tabserve.serving.Rollout;
 import org.tabserve.web.mlflow.MlflowRequestParser;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Feature;
@@ -400,6 +402,22 @@ public class RequestParsersFuzzTest {
     @DictionaryEntries({"\"dataframe_split\"", "\"dataframe_records\"", "\"instances\"", "\"inputs\"", "\"params\"",
             "\"columns\"", "\"data\"", "\"index\"", "\"variance\"", "\"skewness\"", "\"curtosis\"", "\"entropy\"",
             "1e39", "null"})
+    /**
+     * A model's rollout, as {@code PUT /admin/models/{name}/rollout} and {@code rollout.json} give it: refused as a
+     * 400 or 413 naming its fields, or read into a rollout that is written back and read again the same.
+     */
+    @FuzzTest
+    void rolloutBody(byte[] body) throws IOException {
+        Rollout rollout;
+        try {
+            rollout = Rollout.parse(body);
+        } catch (ServingException refusal) {
+            assertClearProblem(HttpProblem.of(refusal));
+            return;
+        }
+        assertEquals(rollout, Rollout.parse(rollout.text().getBytes(StandardCharsets.UTF_8)), rollout::text);
+    }
+
     @FuzzTest
     void mlflowBody(byte[] body) throws IOException {
         double[][] expected = MlflowOracle.rows(body);

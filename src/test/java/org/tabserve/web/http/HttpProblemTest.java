@@ -23,7 +23,7 @@ class HttpProblemTest {
                 ServingException.Kind.INVALID_FIELDS, 400, ServingException.Kind.NOT_FOUND, 404,
                 ServingException.Kind.TOO_LARGE, 413, ServingException.Kind.BUSY, 503,
                 ServingException.Kind.UNAVAILABLE, 503, ServingException.Kind.NO_ROOM, 503,
-                ServingException.Kind.CLIENT_GONE, HttpProblem.CLIENT_GONE);
+                ServingException.Kind.REFUSED, 422, ServingException.Kind.CLIENT_GONE, HttpProblem.CLIENT_GONE);
         assertEquals(ServingException.Kind.values().length, statuses.size(), "every kind is mapped here");
         statuses.forEach((kind, status) -> {
             HttpProblem problem = HttpProblem.of(ServingException.of(kind, "why"));

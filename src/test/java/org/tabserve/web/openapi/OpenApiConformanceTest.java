@@ -198,6 +198,13 @@ class OpenApiConformanceTest {
         exchange("POST", "/v2/repository/models/" + name + "/unload", null, null, "application/json", 404, true);
         exchange("PUT", "/admin/models/extra", "application/octet-stream", new byte[]{1, 2, 3}, "application/json",
                 404, true);
+        get("/models/" + name + "/api/rollout", 200);
+        get("/models/nosuch/api/rollout", 404);
+        exchange("PUT", "/admin/models/" + name + "/rollout", "application/json",
+                "{\"canary\": {\"version\": 2, \"percent\": 10}}".getBytes(StandardCharsets.UTF_8), "application/json",
+                404, true);
+        exchange("POST", "/admin/models/" + name + "/rollout/promote", null, null, "application/json", 404, true);
+        exchange("POST", "/admin/models/" + name + "/rollout/rollback", null, null, "application/json", 404, true);
     }
 
     @Test
