@@ -23,7 +23,8 @@ import java.util.logging.Logger;
 
 /**
  * Runs the WAR on embedded Jetty 12 (ee10), deployed as any container deploys it. It only builds, starts and stops
- * the server: on SIGTERM or SIGINT it stops accepting connections, lets requests in flight finish (up to
+ * the server: on SIGTERM it drains ({@link Drain}: readiness 503, still serving, for {@code --drain-seconds}), and
+ * then, or at once on SIGINT, it stops accepting connections, lets requests in flight finish (up to
  * {@link #STOP_TIMEOUT}) and exits 0; when the app cannot serve its model it exits 1 with one line saying why.
  */
 public final class EmbeddedServer {
@@ -37,6 +38,8 @@ public final class EmbeddedServer {
     static final String MODEL_FAILURE = "tabserve.model.failure";
     /** The context attribute through which the web app's /metrics reads the launcher's counters. */
     static final String COUNTERS = "tabserve.launcher.counters";
+    /** The context attribute through which the web app's readiness reads whether the server is draining. */
+    static final String DRAINING = "tabserve.launcher.draining";
     /** The counters' names in it. */
     static final String RESPONSES_CUT = "responses_cut";
     static final String CLIENT_ABORTS = "client_aborts";
@@ -134,6 +137,10 @@ public final class EmbeddedServer {
         AtomicLong clientAborts = new AtomicLong();
         webapp.setAttribute(COUNTERS, Map.of(RESPONSES_CUT, responsesCut, CLIENT_ABORTS, clientAborts,
                 HEADERS_REFUSED, headersRefused));
+        // On SIGTERM the app's readiness turns 503 while it goes on serving, for the drain window (Drain).
+        Drain drain = new Drain(options.drainTime());
+        webapp.setAttribute(DRAINING, drain.flag());
+        server.addBean(drain, false);
         MinimumResponseRate responseRate = new MinimumResponseRate(options.minResponseRate(),
                 options.minRequestRateGrace(), responsesCut, bodyRate);
         // A request whose client went away (a reset stream, a closed connection) is marked for the access log.
@@ -218,7 +225,8 @@ public final class EmbeddedServer {
             return;
         }
         // Before the ready line, so that a SIGTERM sent the moment it appears stops the server gracefully (exit 0).
-        StopSignals.onStop(() -> new Thread(() -> stopQuietly(server), "tabserve-stop").start());
+        Drain drain = server.getBean(Drain.class);
+        StopSignals.onStop(signal -> System.err.println("tabserve: " + drain.onSignal(signal, () -> stopQuietly(server))));
         URI uri = server.getURI();
         System.out.println("tabserve: serving " + context.getAttribute(MODEL_SUMMARY) + " on http://"
                 + uri.getHost() + ":" + uri.getPort() + "/");

@@ -28,6 +28,8 @@ public final class ResolvedModel implements AutoCloseable {
     /** The route's model, or null on the root routes (the default model). */
     private final ModelRoute route;
     private Lease lease;
+    /** Its model's count of requests in flight, which this request is in while it holds the lease. */
+    private java.util.concurrent.atomic.AtomicLong inFlight;
     /** What was called ({@code POST /api/predict}, {@code grpc ModelInfer}), for the prediction log. */
     private final String call;
     /** The caller's request id, or null to make one when the request is logged. */
@@ -72,6 +74,11 @@ public final class ResolvedModel implements AutoCloseable {
         return logged;
     }
 
+    /** @return whether the server should be sent requests, and which models loaded or failed */
+    public Readiness readiness() {
+        return served.readiness();
+    }
+
     /** @return the models the app serves, for the routes that list or change them */
     public ModelRepository repository() {
         return served.repository();
@@ -93,6 +100,7 @@ public final class ResolvedModel implements AutoCloseable {
             ModelRoute named = route != null ? route : new ModelRoute(served.defaultName(), Optional.empty());
             lease = named.version().isPresent() ? served.repository().lease(named.name(), named.version().get())
                     : served.repository().lease(named.name());
+            inFlight = served.metrics().concurrency().enter(lease.name());
         }
         return lease.model();
     }
@@ -203,6 +211,7 @@ public final class ResolvedModel implements AutoCloseable {
                 served.metrics().statistics().answered(lease.name(), lease.version(), scored && !failed,
                         System.nanoTime() - started);
             }
+            inFlight.decrementAndGet();
             lease.close();
         }
     }

@@ -21,6 +21,7 @@ public final class ServedModels {
     /** Why the app has no model, when the one model it was given could not be loaded; else null. */
     private final String failure;
     private final PredictionLog predictionLog;
+    private final Readiness readiness;
 
     /**
      * @param failure why no model is served when the app was given one model and it failed to load; null otherwise
@@ -35,10 +36,21 @@ public final class ServedModels {
      */
     public ServedModels(ModelRepository repository, TabserveMetrics metrics, String failure,
                         PredictionLog predictionLog) {
+        this(repository, metrics, failure, predictionLog, () -> false);
+    }
+
+    /**
+     * @param failure       why no model is served when the app was given one model and it failed to load; else null
+     * @param predictionLog where sampled requests' scored rows are logged ({@link PredictionLog#off()}: nowhere)
+     * @param draining      whether the server is draining before it stops (the launcher's flag), for readiness
+     */
+    public ServedModels(ModelRepository repository, TabserveMetrics metrics, String failure,
+                        PredictionLog predictionLog, java.util.function.BooleanSupplier draining) {
         this.repository = repository;
         this.metrics = metrics;
         this.failure = failure;
         this.predictionLog = predictionLog;
+        this.readiness = new Readiness(repository, draining);
     }
 
     public PredictionLog predictionLog() {
@@ -47,6 +59,11 @@ public final class ServedModels {
 
     public ModelRepository repository() {
         return repository;
+    }
+
+    /** @return whether the server should be sent requests, the readiness routes' and gRPC ServerReady's answer */
+    public Readiness readiness() {
+        return readiness;
     }
 
     public TabserveMetrics metrics() {
