@@ -1,6 +1,10 @@
 package org.tabserve.launcher;
 
+import inference.GRPCInferenceServiceGrpc;
+import inference.ServerReadyRequest;
+import io.grpc.ManagedChannel;
 import org.junit.jupiter.api.Test;
+import org.tabserve.testing.GrpcChannels;
 import org.tabserve.testing.Http;
 
 import java.time.Duration;
@@ -13,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The drain before a stop ({@link Drain}), on the real web app in this JVM: the signal is handed to the drain as
- * {@code main}'s signal handler hands it (StopSignalsTest raises real signals; RollingRestartIT sends SIGTERM to the
+ * {@code main}'s signal handler hands it, and readiness is asked over REST (both routes) and gRPC (StopSignalsTest raises real signals; RollingRestartIT sends SIGTERM to the
  * WAR behind HAProxy).
  */
 class DrainTest {
@@ -23,9 +27,13 @@ class DrainTest {
     @Test
     void sigtermTurnsBothReadinessRoutesTo503AtOnceWhileRequestsAreStillAnsweredAndASecondSignalStopsNow()
             throws Exception {
-        try (TabserveServer server = TabserveServer.startReady("--drain-seconds", "600")) {
+        TabserveServer server = TabserveServer.startReady("--drain-seconds", "600");
+        ManagedChannel channel = GrpcChannels.to(server);
+        try {
             Http http = new Http(server);
+            var grpc = GRPCInferenceServiceGrpc.newBlockingStub(channel);
             assertEquals(200, http.get("/health/ready").status());
+            assertTrue(grpc.serverReady(ServerReadyRequest.getDefaultInstance()).getReady());
             CountDownLatch stopped = new CountDownLatch(1);
 
             String said = server.drain().onSignal("TERM", stopped::countDown);
@@ -36,6 +44,7 @@ class DrainTest {
             Http.Response v2 = http.get("/v2/health/ready");
             assertEquals(503, v2.status());
             assertEquals("{\"ready\":false}", v2.text());
+            assertFalse(grpc.serverReady(ServerReadyRequest.getDefaultInstance()).getReady(), "gRPC's ServerReady");
             assertEquals(200, http.postJson("/api/predict", ROW).status(), "still serving while it drains");
             assertEquals(200, http.get("/health/live").status(), "alive while it drains");
             assertEquals(1, stopped.getCount(), "the window is 600 s: no stop yet");
@@ -43,6 +52,8 @@ class DrainTest {
             server.drain().onSignal("TERM", stopped::countDown);
 
             assertTrue(stopped.await(10, TimeUnit.SECONDS), "a second signal stops at once");
+        } finally {
+            GrpcChannels.close(channel, server);
         }
     }
 
