@@ -130,17 +130,19 @@ public final class EmbeddedServer {
         // It, the cut answers and the client aborts below are counted for the app's /metrics, which reads the counters
         // from a context attribute.
         AtomicLong headersRefused = new AtomicLong();
+        // On SIGTERM the app's readiness turns 503 while it goes on serving, for the drain window (Drain), and HTTP/1.1
+        // clients are asked to close their connections meanwhile.
+        Drain drain = new Drain(options.drainTime());
+        webapp.setAttribute(DRAINING, drain.flag());
+        server.addBean(drain, false);
         MinimumBodyRate bodyRate = new MinimumBodyRate(options.minRequestRate(), options.minRequestRateGrace(),
-                new Http2HeaderLimit(options.maxHeaderBytes(), headersRefused, new GracefulHandler(webapp)));
+                new Http2HeaderLimit(options.maxHeaderBytes(), headersRefused,
+                        new CloseWhileDraining(drain.flag(), new GracefulHandler(webapp))));
         // An answer its client takes too slowly (or not at all) is cut at the minimum response rate, freeing its slot.
         AtomicLong responsesCut = new AtomicLong();
         AtomicLong clientAborts = new AtomicLong();
         webapp.setAttribute(COUNTERS, Map.of(RESPONSES_CUT, responsesCut, CLIENT_ABORTS, clientAborts,
                 HEADERS_REFUSED, headersRefused));
-        // On SIGTERM the app's readiness turns 503 while it goes on serving, for the drain window (Drain).
-        Drain drain = new Drain(options.drainTime());
-        webapp.setAttribute(DRAINING, drain.flag());
-        server.addBean(drain, false);
         MinimumResponseRate responseRate = new MinimumResponseRate(options.minResponseRate(),
                 options.minRequestRateGrace(), responsesCut, bodyRate);
         // A request whose client went away (a reset stream, a closed connection) is marked for the access log.

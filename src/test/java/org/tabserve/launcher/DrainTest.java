@@ -34,6 +34,7 @@ class DrainTest {
             var grpc = GRPCInferenceServiceGrpc.newBlockingStub(channel);
             assertEquals(200, http.get("/health/ready").status());
             assertTrue(grpc.serverReady(ServerReadyRequest.getDefaultInstance()).getReady());
+            assertEquals(null, headersOfAnHttp11Request(server).get("connection"), "kept alive before the drain");
             CountDownLatch stopped = new CountDownLatch(1);
 
             String said = server.drain().onSignal("TERM", stopped::countDown);
@@ -47,6 +48,8 @@ class DrainTest {
             assertFalse(grpc.serverReady(ServerReadyRequest.getDefaultInstance()).getReady(), "gRPC's ServerReady");
             assertEquals(200, http.postJson("/api/predict", ROW).status(), "still serving while it drains");
             assertEquals(200, http.get("/health/live").status(), "alive while it drains");
+            assertEquals("close", headersOfAnHttp11Request(server).get("connection"),
+                    "HTTP/1.1 clients are asked to close their kept-alive connections");
             assertEquals(1, stopped.getCount(), "the window is 600 s: no stop yet");
 
             server.drain().onSignal("TERM", stopped::countDown);
@@ -54,6 +57,24 @@ class DrainTest {
             assertTrue(stopped.await(10, TimeUnit.SECONDS), "a second signal stops at once");
         } finally {
             GrpcChannels.close(channel, server);
+        }
+    }
+
+    /** Sends {@code GET /health/live} over HTTP/1.1 on a connection of its own: the answer's headers, names lower-cased. */
+    private static java.util.Map<String, String> headersOfAnHttp11Request(TabserveServer server) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(server.uri().getHost(), server.uri().getPort())) {
+            socket.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+            java.util.Map<String, String> headers = new java.util.HashMap<>();
+            in.readLine(); // the status line
+            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                int colon = line.indexOf(':');
+                headers.put(line.substring(0, colon).strip().toLowerCase(java.util.Locale.ROOT),
+                        line.substring(colon + 1).strip());
+            }
+            return headers;
         }
     }
 
