@@ -38,8 +38,8 @@ public final class ModelConcurrency {
                 .register(registry);
         refused = Counter.builder().name("tabserve_model_requests_refused")
                 .help("Requests refused 503 (gRPC UNAVAILABLE) as the server was too busy, by model (the one the path"
-                        + " names, or the default model on the root routes; empty for a request that names none, such"
-                        + " as a gRPC call) and reason: concurrency (no request slot free,"
+                        + " names, or the default model on the root routes; empty for a request that names none that is"
+                        + " served, such as a gRPC call) and reason: concurrency (no request slot free,"
                         + " tabserve.max-concurrent-requests) or explanations (every explanation thread busy and the"
                         + " queue full)")
                 .labelNames("model", "reason").withoutExemplars().register(registry);
@@ -72,9 +72,12 @@ public final class ModelConcurrency {
         });
     }
 
-    /** Counts one request refused as too many; {@code model} empty when it names none. */
+    /**
+     * Counts one request refused as too many, under {@code model} if it is served, else under none: the name comes
+     * from a path a client wrote, and a label value for every name sent would grow the series without bound.
+     */
     public void refused(String model, String reason) {
-        refused.labelValues(model, reason).inc();
+        refused.labelValues(inFlight.containsKey(model) ? model : "", reason).inc();
     }
 
     /** Model {@code name} serves from now on: its gauges show 0 until it has requests. */

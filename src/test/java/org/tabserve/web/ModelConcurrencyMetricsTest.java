@@ -41,8 +41,10 @@ class ModelConcurrencyMetricsTest {
 
             assertEquals("HTTP/1.1 503 Service Unavailable", refusedUpload("/models/" + MODEL + "/predict_file"));
             assertEquals("HTTP/1.1 503 Service Unavailable", refusedUpload("/predict_file"));
+            assertEquals("HTTP/1.1 503 Service Unavailable", refusedUpload("/models/no-such-model/predict_file"));
 
             assertEquals(refusedBefore + 2, refused(MODEL), "the named model's and the default model's refusal");
+            assertTrue(Double.isNaN(refused("no-such-model")), "a name no model is served under makes no series");
         }
         awaitSeries("tabserve_model_requests_in_flight{model=\"" + MODEL + "\"}", 0.0);
     }
