@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads prediction requests in JSON, streaming: one object of named features, or {@code {"instances": [...]}} whose
@@ -38,20 +39,37 @@ public final class JsonRowsParser {
      *                 {@code rows} holds every row of the request, in order
      * @param problems in row mode, every bad row's problems, each with its row of the request; otherwise empty
      * @param ignored  the fields sent that the model does not take, ignored, in the order first met
+     * @param numbersAsText each text input that was sent a number, taken as its text, with the first such text
      * @param explain  whether the body asked for explanations ({@code "explain": true} at its top level)
+     * @param coverage the coverage the body asked for ({@code "coverage": 0.9} at its top level), or null
      */
     public record ParsedRows(List<Object[]> cells, double[][] numbers, Batch rows, boolean batch, int[] sentRows,
-                             List<FieldProblem> problems, List<String> ignored, boolean explain) {
+                             List<FieldProblem> problems, List<String> ignored, Map<String, String> numbersAsText,
+                             boolean explain, Double coverage) {
+
+        /** What a request held that did not ask for coverage. */
+        public ParsedRows(List<Object[]> cells, double[][] numbers, Batch rows, boolean batch, int[] sentRows,
+                          List<FieldProblem> problems, List<String> ignored, Map<String, String> numbersAsText,
+                          boolean explain) {
+            this(cells, numbers, rows, batch, sentRows, problems, ignored, numbersAsText, explain, null);
+        }
 
         /** What a request held that did not ask for explanations. */
         public ParsedRows(List<Object[]> cells, double[][] numbers, Batch rows, boolean batch, int[] sentRows,
-                          List<FieldProblem> problems, List<String> ignored) {
-            this(cells, numbers, rows, batch, sentRows, problems, ignored, false);
+                          List<FieldProblem> problems, List<String> ignored, Map<String, String> numbersAsText) {
+            this(cells, numbers, rows, batch, sentRows, problems, ignored, numbersAsText, false);
         }
 
         /** @return these rows, asking for explanations or not */
         public ParsedRows explaining(boolean asked) {
-            return new ParsedRows(cells, numbers, rows, batch, sentRows, problems, ignored, asked);
+            return new ParsedRows(cells, numbers, rows, batch, sentRows, problems, ignored, numbersAsText, asked,
+                    coverage);
+        }
+
+        /** @return these rows, asking for {@code asked} coverage (null: none) */
+        public ParsedRows covering(Double asked) {
+            return new ParsedRows(cells, numbers, rows, batch, sentRows, problems, ignored, numbersAsText, explain,
+                    asked);
         }
 
         /** @return how many rows the request held, the bad ones in row mode included */
@@ -79,9 +97,13 @@ public final class JsonRowsParser {
                     : encoded.warnings(rows, row, cells.get(sentRow(row)));
         }
 
-        /** The warnings that concern the whole request, told once: each ignored field. */
+        /** The warnings that concern the whole request, told once: each ignored field, each number taken as text. */
         public List<RangeWarning> requestWarnings() {
-            return PredictionJson.ignored(ignored);
+            List<RangeWarning> warnings = PredictionJson.ignored(ignored);
+            numbersAsText.forEach((feature, text) -> warnings.add(new RangeWarning(feature, "'" + feature
+                    + "' is a text input; the numbers sent for it were taken as their text (\"" + text + "\"), as"
+                    + " the model takes text there")));
+            return warnings;
         }
     }
 
@@ -153,6 +175,7 @@ public final class JsonRowsParser {
             List<String> topNames = new ArrayList<>();
             boolean instances = false;
             boolean explain = false;
+            Double coverage = null;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 JsonToken value = parser.nextToken();
@@ -161,6 +184,9 @@ public final class JsonRowsParser {
                     instances = true;
                 } else if (ExplainField.NAME.equals(name) && reader.position(name) == null) {
                     explain = ExplainField.read(value, ExplainField.NAME);
+                } else if (CoverageField.NAME.equals(name) && reader.position(name) == null) {
+                    coverage = CoverageField.read(value, value.isNumeric() ? parser.getDoubleValue() : Double.NaN,
+                            CoverageField.NAME);
                 } else {
                     topNames.add(name);
                     field(parser, value, name, top, null, store);
@@ -172,13 +198,14 @@ public final class JsonRowsParser {
             if (!instances) {
                 store.add(top);
                 store.requireAll(top, null);
-                return rows.parsed(rows.check(false), false, onError).explaining(explain);
+                return rows.parsed(rows.check(false), false, onError).explaining(explain).covering(coverage);
             }
             if (!topNames.isEmpty()) {
                 throw RowsException.malformed("send either \"instances\" or the features " + topNames
                         + " at the top level, not both");
             }
-            return rows.parsed(rows.checkBatch(INSTANCES, onError, maxErrorRows), true, onError).explaining(explain);
+            return rows.parsed(rows.checkBatch(INSTANCES, onError, maxErrorRows), true, onError).explaining(explain)
+                    .covering(coverage);
         } catch (JsonProcessingException | CharConversionException e) {
             throw JsonText.malformed(e);
         }

@@ -84,6 +84,8 @@ public final class TabserveMetrics {
     private final ModelActivity activity;
     /** Each served model version's live inputs against its card, and their drift series. */
     private final DriftMonitor drift = new DriftMonitor(registry);
+    /** Each model's rows measured for novelty, and those flagged. */
+    private final NoveltyCounts novelty = new NoveltyCounts(registry);
     /** Each served model version's inference statistics, for the v2 statistics extension. */
     private final ModelStatistics statistics = new ModelStatistics();
     /** Each model's requests in flight, queued and refused, for autoscalers. */
@@ -186,6 +188,11 @@ public final class TabserveMetrics {
         return statistics;
     }
 
+    /** @return each model's rows measured for novelty, and those flagged */
+    public NoveltyCounts novelty() {
+        return novelty;
+    }
+
     /** @return each served model version's live inputs and drift */
     public DriftMonitor drift() {
         return drift;
@@ -268,6 +275,7 @@ public final class TabserveMetrics {
         activity.forget(name);
         concurrency.unloaded(name);
         drift.forget(name);
+        novelty.forget(name);
         rows.remove(name);
         predictions.removeIf(labels -> labels.get(0).equals(name));
         requests.removeIf(labels -> labels.get(0).equals(name));
