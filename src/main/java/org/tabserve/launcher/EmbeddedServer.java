@@ -23,7 +23,8 @@ import java.util.logging.Logger;
 
 /**
  * Runs the WAR on embedded Jetty 12 (ee10), deployed as any container deploys it. It only builds, starts and stops
- * the server: on SIGTERM or SIGINT it stops accepting connections, lets requests in flight finish (up to
+ * the server: on SIGTERM it drains ({@link Drain}: readiness 503, still serving, for {@code --drain-seconds}), and
+ * then, or at once on SIGINT, it stops accepting connections, lets requests in flight finish (up to
  * {@link #STOP_TIMEOUT}) and exits 0; when the app cannot serve its model it exits 1 with one line saying why.
  */
 public final class EmbeddedServer {
@@ -37,6 +38,8 @@ public final class EmbeddedServer {
     static final String MODEL_FAILURE = "tabserve.model.failure";
     /** The context attribute through which the web app's /metrics reads the launcher's counters. */
     static final String COUNTERS = "tabserve.launcher.counters";
+    /** The context attribute through which the web app's readiness reads whether the server is draining. */
+    static final String DRAINING = "tabserve.launcher.draining";
     /** The counters' names in it. */
     static final String RESPONSES_CUT = "responses_cut";
     static final String CLIENT_ABORTS = "client_aborts";
@@ -127,8 +130,14 @@ public final class EmbeddedServer {
         // It, the cut answers and the client aborts below are counted for the app's /metrics, which reads the counters
         // from a context attribute.
         AtomicLong headersRefused = new AtomicLong();
+        // On SIGTERM the app's readiness turns 503 while it goes on serving, for the drain window (Drain), and HTTP/1.1
+        // clients are asked to close their connections meanwhile.
+        Drain drain = new Drain(options.drainTime());
+        webapp.setAttribute(DRAINING, drain.flag());
+        server.addBean(drain, false);
         MinimumBodyRate bodyRate = new MinimumBodyRate(options.minRequestRate(), options.minRequestRateGrace(),
-                new Http2HeaderLimit(options.maxHeaderBytes(), headersRefused, new GracefulHandler(webapp)));
+                new Http2HeaderLimit(options.maxHeaderBytes(), headersRefused,
+                        new CloseWhileDraining(drain.flag(), new GracefulHandler(webapp))));
         // An answer its client takes too slowly (or not at all) is cut at the minimum response rate, freeing its slot.
         AtomicLong responsesCut = new AtomicLong();
         AtomicLong clientAborts = new AtomicLong();
@@ -218,7 +227,8 @@ public final class EmbeddedServer {
             return;
         }
         // Before the ready line, so that a SIGTERM sent the moment it appears stops the server gracefully (exit 0).
-        StopSignals.onStop(() -> new Thread(() -> stopQuietly(server), "tabserve-stop").start());
+        Drain drain = server.getBean(Drain.class);
+        StopSignals.onStop(signal -> System.err.println("tabserve: " + drain.onSignal(signal, () -> stopQuietly(server))));
         URI uri = server.getURI();
         System.out.println("tabserve: serving " + context.getAttribute(MODEL_SUMMARY) + " on http://"
                 + uri.getHost() + ":" + uri.getPort() + "/");

@@ -19,7 +19,7 @@ import java.util.Set;
  * {@code --max-concurrent-streams} ({@code TABSERVE_MAX_CONCURRENT_STREAMS}, default 32), the model
  * repository's {@code --models} ({@code TABSERVE_MODELS}), {@code --poll-seconds} ({@code TABSERVE_POLL_SECONDS}),
  * {@code --default-model} ({@code TABSERVE_DEFAULT_MODEL}) and {@code --max-models} ({@code TABSERVE_MAX_MODELS}),
- * and {@code --help}.
+ * {@code --drain-seconds} ({@code TABSERVE_DRAIN_SECONDS}, default 5) and {@code --help}.
  *
  * @param host           the interface to listen on
  * @param port           the port (0 picks a free one)
@@ -46,11 +46,12 @@ import java.util.Set;
  * @param accessLogMask  the query parameters whose values the access log leaves out: the prediction log's masked
  *                       columns ({@code --prediction-log-mask}, else the system property or environment variable the
  *                       app reads it from), so that a value masked in one log is not written in the other
+ * @param drainTime      how long the server goes on serving after SIGTERM, readiness 503, before it stops (0: at once)
  */
 public record LauncherOptions(String host, int port, Optional<String> model, boolean help, Duration idleTimeout,
                               int maxHeaderBytes, Duration headerTimeout, Repository repository, long minRequestRate,
                               Duration minRequestRateGrace, long minResponseRate, int maxConcurrentStreams,
-                              Map<String, String> webSettings, Set<String> accessLogMask) {
+                              Map<String, String> webSettings, Set<String> accessLogMask, Duration drainTime) {
 
     /** The flags that are the web app's settings of the same name under {@code tabserve.}. */
     static final List<String> WEB_SETTING_FLAGS =
@@ -83,7 +84,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                            int maxHeaderBytes, Duration headerTimeout) {
         this(host, port, model, help, idleTimeout, maxHeaderBytes, headerTimeout, Repository.NONE,
                 DEFAULT_MIN_REQUEST_RATE, DEFAULT_MIN_REQUEST_RATE_GRACE, DEFAULT_MIN_RESPONSE_RATE,
-                DEFAULT_MAX_CONCURRENT_STREAMS, Map.of(), Set.of());
+                DEFAULT_MAX_CONCURRENT_STREAMS, Map.of(), Set.of(), DEFAULT_DRAIN_TIME);
     }
 
     /** Default idle timeout. */
@@ -110,6 +111,13 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
      */
     public static final int DEFAULT_MAX_CONCURRENT_STREAMS = 32;
 
+    /**
+     * Default drain after SIGTERM: Kubernetes takes a stopping pod out of its Service's endpoints in parallel with
+     * SIGTERM, and proxies learn it within a few seconds; a balancer's health check within its interval times its
+     * fall count. Ctrl-C (SIGINT) never waits for it.
+     */
+    public static final Duration DEFAULT_DRAIN_TIME = Duration.ofSeconds(5);
+
     /** The usual settings: loopback or not, a port, a model; default limits. */
     public LauncherOptions(String host, int port, Optional<String> model, boolean help) {
         this(host, port, model, help, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_HEADER_BYTES, DEFAULT_HEADER_TIMEOUT);
@@ -135,6 +143,8 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
     public static final String MIN_RESPONSE_RATE_VARIABLE = "TABSERVE_MIN_RESPONSE_RATE";
     /** Environment variable for the most HTTP/2 streams a connection may have open at once. */
     public static final String MAX_CONCURRENT_STREAMS_VARIABLE = "TABSERVE_MAX_CONCURRENT_STREAMS";
+    /** Environment variable for the drain after SIGTERM, in seconds. */
+    public static final String DRAIN_SECONDS_VARIABLE = "TABSERVE_DRAIN_SECONDS";
     /** Environment variable for the model repository directory; the web app reads the same one inside any container. */
     public static final String MODELS_VARIABLE = "TABSERVE_MODELS";
     /** The web app's setting of the prediction log's masked columns, which the access log masks too. */
@@ -163,7 +173,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                                           [--min-request-rate BYTES] [--min-request-rate-grace SECONDS]
                                           [--min-response-rate BYTES] [--max-concurrent-streams N]
                                           [--prediction-log DIR [--prediction-log-sample F] [--prediction-log-mask A,B]]
-                                          [--help]
+                                          [--drain-seconds S] [--help]
                    java -jar tabserve.war card --model MODEL.onnx --data LABELLED.csv --label COLUMN --out NEW.onnx ...
                    java -jar tabserve.war score --model MODEL.onnx --data ROWS.csv --out SCORED.csv ...
                    java -jar tabserve.war log-csv --model NAME --log DIR --out ROWS.csv ...
@@ -198,6 +208,10 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
               --prediction-log-mask A,B  leave the values of columns A, B out of that log
                                and of query strings in the access log
                                                                env TABSERVE_PREDICTION_LOG_MASK
+              --drain-seconds S  on SIGTERM, answer 503 on /health/ready at once but go on
+                               serving for S s, so that load balancers take the server out
+                               before it stops (default 5; 0 = stop at once); SIGINT
+                               (Ctrl-C) and a second signal stop at once  env TABSERVE_DRAIN_SECONDS
               --help           print this and exit
 
             commands (no server; each lists its own options: java -jar tabserve.war card --help):
@@ -240,6 +254,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                 Long.toString(DEFAULT_MIN_REQUEST_RATE_GRACE.toSeconds()));
         String minResponseRate = environment.get(MIN_RESPONSE_RATE_VARIABLE);
         String maxStreams = environment.get(MAX_CONCURRENT_STREAMS_VARIABLE);
+        String drain = environment.get(DRAIN_SECONDS_VARIABLE);
         boolean help = false;
         Map<String, String> webSettings = new java.util.LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
@@ -249,7 +264,8 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                 case "--help", "-h" -> help = true;
                 case "--port", "--host", "--model", "--idle-timeout", "--header-timeout", "--max-header-bytes",
                      "--models", "--poll-seconds", "--default-model", "--max-models", "--min-request-rate",
-                     "--min-request-rate-grace", "--min-response-rate", "--max-concurrent-streams" -> {
+                     "--min-request-rate-grace", "--min-response-rate", "--max-concurrent-streams",
+                     "--drain-seconds" -> {
                     String value;
                     if (arg.contains("=")) {
                         value = arg.substring(arg.indexOf('=') + 1);
@@ -272,6 +288,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                         case "--min-request-rate-grace" -> minRateGrace = value;
                         case "--min-response-rate" -> minResponseRate = value;
                         case "--max-concurrent-streams" -> maxStreams = value;
+                        case "--drain-seconds" -> drain = value;
                         default -> model = value;
                     }
                 }
@@ -304,6 +321,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
         long graceSeconds = positive("--min-request-rate-grace", minRateGrace, 3600);
         OptionalInt minResponseBytesPerSecond = optional("--min-response-rate", minResponseRate, 0, MAX_MIN_REQUEST_RATE);
         OptionalInt streams = optional("--max-concurrent-streams", maxStreams, 1, MAX_MAX_CONCURRENT_STREAMS);
+        OptionalInt drainSeconds = optional("--drain-seconds", drain, 0, 3600);
         Optional<String> directory = present(models);
         if (modelPath.isPresent() && directory.isPresent()) {
             throw new UsageException("--model (" + MODEL_VARIABLE + ") and --models (" + MODELS_VARIABLE
@@ -316,7 +334,8 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                 (int) headerLimit, Duration.ofSeconds(headerSeconds), repository,
                 minBytesPerSecond.orElse((int) DEFAULT_MIN_REQUEST_RATE),
                 Duration.ofSeconds(graceSeconds), minResponseBytesPerSecond.orElse((int) DEFAULT_MIN_RESPONSE_RATE),
-                streams.orElse(DEFAULT_MAX_CONCURRENT_STREAMS), webSettings, accessLogMask(webSettings, environment));
+                streams.orElse(DEFAULT_MAX_CONCURRENT_STREAMS), webSettings, accessLogMask(webSettings, environment),
+                drainSeconds.isPresent() ? Duration.ofSeconds(drainSeconds.getAsInt()) : DEFAULT_DRAIN_TIME);
     }
 
     /**

@@ -3,7 +3,7 @@ package org.tabserve.launcher;
 import sun.misc.Signal;
 
 /**
- * Runs a graceful stop on SIGTERM and SIGINT, the one place that uses {@code sun.misc.Signal} (module
+ * Runs a graceful stop (or a drain first: {@link Drain}) on SIGTERM and SIGINT, the one place that uses {@code sun.misc.Signal} (module
  * {@code jdk.unsupported}, kept open by JEP 260 until the JDK has a supported replacement, which JDK 17 to 25 lack).
  * <p>
  * Why not a JVM shutdown hook, the supported way to act on those signals: once a signal has started the JVM's
@@ -24,13 +24,14 @@ final class StopSignals {
     }
 
     /**
-     * Makes each stop signal run {@code stop}, on the JVM's signal thread, in place of the JVM's own shutdown.
+     * Makes each stop signal run {@code stop} with its name ({@code TERM}, {@code INT}), on the JVM's signal thread,
+     * in place of the JVM's own shutdown.
      *
      * @param stop returns quickly (start a thread for the work): the JVM handles no other signal meanwhile
      */
-    static void onStop(Runnable stop) {
+    static void onStop(java.util.function.Consumer<String> stop) {
         for (String name : NAMES) {
-            Signal.handle(new Signal(name), signal -> stop.run());
+            Signal.handle(new Signal(name), signal -> stop.accept(signal.getName()));
         }
     }
 }

@@ -52,12 +52,22 @@ public final class ExplanationPool implements AutoCloseable {
     /**
      * Runs {@code work} on one of the pool's threads and waits for it, watching the client.
      *
-     * @param work what to compute, each model call seen first by the meter it is given
+     * @param model the name of the request's model, under which its wait in the queue (or its refusal) is counted
+     * @param work  what to compute, each model call seen first by the meter it is given
      * @return what the work made
      * @throws ServingException {@link ServingException.Kind#BUSY} when every thread is busy and the queue is full;
      *                          {@link ServingException.Kind#CLIENT_GONE} once the client has gone and the work has stopped
      */
-    public <T> T run(Function<Explainer.Meter, T> work, ClientWatch watch) {
+    public <T> T run(String model, Function<Explainer.Meter, T> work, ClientWatch watch) {
+        Waiting waiting = new Waiting(metrics.concurrency().queue(model));
+        try {
+            return run(model, work, watch, waiting);
+        } finally {
+            waiting.leave(); // refused, cancelled before it started, or failed
+        }
+    }
+
+    private <T> T run(String model, Function<Explainer.Meter, T> work, ClientWatch watch, Waiting waiting) {
         AtomicBoolean stop = new AtomicBoolean();
         CompletableFuture<T> result = new CompletableFuture<>();
         Explainer.Meter meter = modelRows -> {
@@ -66,11 +76,15 @@ public final class ExplanationPool implements AutoCloseable {
             }
             metrics.explainedModelRows(modelRows);
         };
-        Job<T> job = new Job<>(() -> work.apply(meter), result);
+        Job<T> job = new Job<>(() -> {
+            waiting.leave();
+            return work.apply(meter);
+        }, result);
         try {
             pool.execute(job);
         } catch (RejectedExecutionException e) {
             metrics.explanation("busy");
+            metrics.concurrency().refused(model, ModelConcurrency.EXPLANATIONS_BUSY);
             throw ServingException.of(ServingException.Kind.BUSY, "the server is busy explaining other requests'"
                     + " answers (" + pool.getMaximumPoolSize() + " at once, " + pool.getQueue().size() + " waiting);"
                     + " try again shortly, or leave explain out", List.of(ExplanationLimits.THREADS,
@@ -120,6 +134,19 @@ public final class ExplanationPool implements AutoCloseable {
         for (Runnable waiting : pool.shutdownNow()) {
             ((Job<?>) waiting).result.completeExceptionally(ServingException.of(ServingException.Kind.UNAVAILABLE,
                     "the server is stopping"));
+        }
+    }
+
+    /** A request's place in the queue, counted in its model's gauge until it leaves, once. */
+    private record Waiting(java.util.concurrent.atomic.AtomicLong queued, AtomicBoolean left) {
+        Waiting(java.util.concurrent.atomic.AtomicLong queued) {
+            this(queued, new AtomicBoolean());
+        }
+
+        void leave() {
+            if (left.compareAndSet(false, true)) {
+                queued.decrementAndGet();
+            }
         }
     }
 

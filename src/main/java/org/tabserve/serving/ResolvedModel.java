@@ -29,6 +29,8 @@ public final class ResolvedModel implements AutoCloseable {
     /** The route's model, or null on the root routes (the default model). */
     private final ModelRoute route;
     private Lease lease;
+    /** Its model's count of requests in flight, which this request is in while it holds the lease. */
+    private java.util.concurrent.atomic.AtomicLong inFlight;
     /** What was called ({@code POST /api/predict}, {@code grpc ModelInfer}), for the prediction log. */
     private final String call;
     /** The caller's request id, or null to make one when the request is logged. */
@@ -77,6 +79,11 @@ public final class ResolvedModel implements AutoCloseable {
         return logged;
     }
 
+    /** @return whether the server should be sent requests, and which models loaded or failed */
+    public Readiness readiness() {
+        return served.readiness();
+    }
+
     /** @return the models the app serves, for the routes that list or change them */
     public ModelRepository repository() {
         return served.repository();
@@ -99,6 +106,7 @@ public final class ResolvedModel implements AutoCloseable {
             unversioned = named.version().isEmpty();
             lease = unversioned ? served.rollouts().lease(named.name(), requestId)
                     : served.repository().lease(named.name(), named.version().get());
+            inFlight = served.metrics().concurrency().enter(lease.name());
             if (whenLeased != null) {
                 whenLeased.accept(lease.version());
             }
@@ -251,6 +259,7 @@ public final class ResolvedModel implements AutoCloseable {
             if (unversioned && scored && !failed) {
                 served.rollouts().answered(lease.name(), lease.version());
             }
+            inFlight.decrementAndGet();
             lease.close();
         }
     }

@@ -73,7 +73,7 @@ public final class RowExplanations implements AutoCloseable {
                             + " model rows; the limit (" + ExplanationLimits.MAX_MODEL_ROWS + ") is " + maxModelRows,
                             null), ExplanationLimits.MAX_MODEL_ROWS);
         }
-        return pool.run(meter -> {
+        return pool.run(model.name(), meter -> {
             // One model call of mixed rows at a time, reserved by the thread that makes them once it starts, so that
             // explanations waiting for a thread hold none, and those running wait or are refused (503, 413) rather
             // than run the heap out.

@@ -22,6 +22,7 @@ public final class ServedModels {
     private final String failure;
     private final PredictionLog predictionLog;
     private final Rollouts rollouts;
+    private final Readiness readiness;
 
     /**
      * @param failure why no model is served when the app was given one model and it failed to load; null otherwise
@@ -36,12 +37,23 @@ public final class ServedModels {
      */
     public ServedModels(ModelRepository repository, TabserveMetrics metrics, String failure,
                         PredictionLog predictionLog) {
+        this(repository, metrics, failure, predictionLog, () -> false);
+    }
+
+    /**
+     * @param failure       why no model is served when the app was given one model and it failed to load; else null
+     * @param predictionLog where sampled requests' scored rows are logged ({@link PredictionLog#off()}: nowhere)
+     * @param draining      whether the server is draining before it stops (the launcher's flag), for readiness
+     */
+    public ServedModels(ModelRepository repository, TabserveMetrics metrics, String failure,
+                        PredictionLog predictionLog, java.util.function.BooleanSupplier draining) {
         this.repository = repository;
         this.metrics = metrics;
         this.failure = failure;
         this.predictionLog = predictionLog;
         this.rollouts = new Rollouts(repository, metrics);
         rollouts.reread(); // the scans at start-up came before there was anyone to tell
+        this.readiness = new Readiness(repository, draining);
     }
 
     /** @return each model's rollout: what answers its unversioned requests, and the live comparisons */
@@ -55,6 +67,11 @@ public final class ServedModels {
 
     public ModelRepository repository() {
         return repository;
+    }
+
+    /** @return whether the server should be sent requests, the readiness routes' and gRPC ServerReady's answer */
+    public Readiness readiness() {
+        return readiness;
     }
 
     public TabserveMetrics metrics() {

@@ -25,7 +25,8 @@ import java.util.Map;
  * The web app's Prometheus metrics, in a registry the app owns (not the client's static default registry, so a
  * redeployed WAR starts from a fresh one instead of colliding with the old app's metrics): requests by route,
  * status and protocol (REST or gRPC), their latency (and each model's of the last minutes, {@link ModelActivity}), predictions by class, rows scored,
- * each input's live drift and data quality ({@link DriftMonitor}), admin requests refused for their token, the model's
+ * each input's live drift and data quality ({@link DriftMonitor}), each model's requests in flight, queued and refused
+ * ({@link ModelConcurrency}), admin requests refused for their token, the model's
  * load time and identity, and the JVM's.
  */
 public final class TabserveMetrics {
@@ -87,6 +88,8 @@ public final class TabserveMetrics {
     private final NoveltyCounts novelty = new NoveltyCounts(registry);
     /** Each served model version's inference statistics, for the v2 statistics extension. */
     private final ModelStatistics statistics = new ModelStatistics();
+    /** Each model's requests in flight, queued and refused, for autoscalers. */
+    private final ModelConcurrency concurrency = new ModelConcurrency(registry);
     /** The info series of each model, to be removed when it goes. */
     private final Map<String, String[]> infos = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -195,6 +198,11 @@ public final class TabserveMetrics {
         return drift;
     }
 
+    /** @return each model's requests in flight, queued and refused */
+    public ModelConcurrency concurrency() {
+        return concurrency;
+    }
+
     void scored(String model, List<Prediction> scored) {
         rows.labelValues(model).inc(scored.size());
         // One counter update per class, not per row: a CSV chunk of 4,096 rows has a handful of distinct labels,
@@ -248,6 +256,7 @@ public final class TabserveMetrics {
     public void modelLoaded(String name, org.tabserve.model.Model classifier, double seconds) {
         loadSeconds.labelValues(name).set(seconds);
         activity.loaded(name, seconds);
+        concurrency.loaded(name);
         String[] info = {name, classifier.card().name(), classifier.card().version(), classifier.sha256()};
         String[] before = infos.put(name, info);
         if (before != null) {
@@ -264,6 +273,7 @@ public final class TabserveMetrics {
         }
         loadSeconds.remove(name);
         activity.forget(name);
+        concurrency.unloaded(name);
         drift.forget(name);
         novelty.forget(name);
         rows.remove(name);

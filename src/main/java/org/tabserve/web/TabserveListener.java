@@ -23,6 +23,7 @@ import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.ErrorServlet;
 import org.tabserve.web.http.FirstRequestServlet;
 import org.tabserve.serving.MemoryBudget;
+import org.tabserve.serving.ModelConcurrency;
 import org.tabserve.web.http.MetricsFilter;
 import org.tabserve.web.http.ModelBytes;
 import org.tabserve.web.http.RequestEncodingFilter;
@@ -72,6 +73,12 @@ public final class TabserveListener implements ServletContextListener {
      * {@code Map<String, AtomicLong>} (JDK types, across its class loader), for {@code /metrics}.
      */
     public static final String LAUNCHER_COUNTERS = "tabserve.launcher.counters";
+    /**
+     * Context attribute the launcher sets (under {@code java -jar} only): an {@code AtomicBoolean} (a JDK type, across
+     * its class loader) that it sets on SIGTERM, from when readiness answers 503 while the app serves out the drain
+     * window. In a servlet container there is none: the container's own stop applies.
+     */
+    public static final String LAUNCHER_DRAINING = "tabserve.launcher.draining";
 
     private static final Logger LOG = Logger.getLogger(TabserveListener.class.getName());
     private static final String BUNDLED_MODEL = "/WEB-INF/model.onnx";
@@ -164,7 +171,9 @@ public final class TabserveListener implements ServletContextListener {
         headers.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), false, "/*");
         headers.setAsyncSupported(true);
         FilterRegistration.Dynamic limit = context.addFilter("concurrency-limit", new ConcurrencyLimitFilter(
-                config.maxConcurrentRequests(), config.maxConcurrentUploads(), errors));
+                config.maxConcurrentRequests(), config.maxConcurrentUploads(), errors,
+                path -> metrics.concurrency().refused(routes.modelOf(path, served.repository()::defaultModel)
+                        .orElse(""), ModelConcurrency.NO_SLOT)));
         limit.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
         limit.setAsyncSupported(true);
         // Then the body's content coding: gzip is read inflated by the servlets, any other is refused with 415.
@@ -210,6 +219,9 @@ public final class TabserveListener implements ServletContextListener {
      */
     private ServedModels models(ServletContext context, WebConfig config, TabserveMetrics metrics, ModelBytes documents,
                                 PredictionLog log) {
+        java.util.function.BooleanSupplier draining =
+                context.getAttribute(LAUNCHER_DRAINING) instanceof java.util.concurrent.atomic.AtomicBoolean flag
+                        ? flag::get : () -> false;
         ModelRepository[] built = new ModelRepository[1];
         ServedModels[] serving = new ServedModels[1]; // told of scans once it exists
         RepositoryListener listener = new RepositoryListener() {
@@ -250,7 +262,7 @@ public final class TabserveListener implements ServletContextListener {
                     + " model version(s) from " + options.directory().orElseThrow();
             context.setAttribute(MODEL_SUMMARY, summary);
             LOG.info("Serving " + summary);
-            serving[0] = new ServedModels(repository, metrics, null, log);
+            serving[0] = new ServedModels(repository, metrics, null, log, draining);
             return serving[0];
         }
         ModelRepository repository = new ModelRepository(RepositoryOptions.none(), listener);
@@ -277,7 +289,7 @@ public final class TabserveListener implements ServletContextListener {
         if (failure != null) {
             context.setAttribute(MODEL_FAILURE, failure);
         }
-        return new ServedModels(repository, metrics, failure, log);
+        return new ServedModels(repository, metrics, failure, log, draining);
     }
 
     /**

@@ -54,6 +54,18 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void drainDefaultsTo5SecondsTakesZeroAndComesFromTheFlagOrTheEnvironment() throws Exception {
+        assertEquals(java.time.Duration.ofSeconds(5), LauncherOptions.parse(new String[0], Map.of()).drainTime());
+        Map<String, String> env = Map.of("TABSERVE_DRAIN_SECONDS", "0");
+        assertEquals(java.time.Duration.ZERO, LauncherOptions.parse(new String[0], env).drainTime());
+        assertEquals(java.time.Duration.ofSeconds(20),
+                LauncherOptions.parse(new String[]{"--drain-seconds", "20"}, env).drainTime());
+        LauncherOptions.UsageException negative = assertThrows(LauncherOptions.UsageException.class,
+                () -> LauncherOptions.parse(new String[]{"--drain-seconds=-1"}, Map.of()));
+        assertEquals("--drain-seconds must be a whole number from 0 to 3600, got '-1'", negative.getMessage());
+    }
+
+    @Test
     void headerTimeoutDefaultsTo20SecondsAndComesFromTheFlagOrTheEnvironment() throws Exception {
         assertEquals(java.time.Duration.ofSeconds(20), LauncherOptions.parse(new String[0], Map.of()).headerTimeout());
         Map<String, String> env = Map.of("TABSERVE_HEADER_TIMEOUT", "7");

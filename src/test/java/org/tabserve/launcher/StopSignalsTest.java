@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,10 +34,15 @@ class StopSignalsTest {
         assertNotEquals(null, before.get("TERM"), "this JVM ignores SIGTERM, so the test cannot raise it");
         try {
             Semaphore stops = new Semaphore(0);
-            StopSignals.onStop(stops::release);
+            java.util.List<String> named = new java.util.concurrent.CopyOnWriteArrayList<>();
+            StopSignals.onStop(name -> {
+                named.add(name);
+                stops.release();
+            });
             for (String name : before.keySet()) {
                 Signal.raise(new Signal(name));
                 assertTrue(stops.tryAcquire(10, TimeUnit.SECONDS), "SIG" + name + " did not run the stop");
+                assertEquals(name, named.get(named.size() - 1), "the stop is told which signal came");
             }
         } finally {
             before.forEach((name, handler) -> Signal.handle(new Signal(name), handler));

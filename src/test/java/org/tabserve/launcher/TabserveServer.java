@@ -55,7 +55,8 @@ public final class TabserveServer implements RunningServer {
             LauncherOptions.MIN_REQUEST_RATE_VARIABLE, LauncherOptions.MIN_REQUEST_RATE_GRACE_VARIABLE,
             LauncherOptions.MIN_RESPONSE_RATE_VARIABLE, LauncherOptions.MAX_CONCURRENT_STREAMS_VARIABLE,
             LauncherOptions.MODELS_VARIABLE, LauncherOptions.POLL_SECONDS_VARIABLE,
-            LauncherOptions.DEFAULT_MODEL_VARIABLE, LauncherOptions.MAX_MODELS_VARIABLE);
+            LauncherOptions.DEFAULT_MODEL_VARIABLE, LauncherOptions.MAX_MODELS_VARIABLE,
+            LauncherOptions.DRAIN_SECONDS_VARIABLE);
     /** Where the app's loggers live, for {@link #output()}. */
     private static final Logger APP_LOG = Logger.getLogger("org.tabserve");
 
@@ -188,6 +189,11 @@ public final class TabserveServer implements RunningServer {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** @return the launcher's drain of this server, which a test signals as {@code main}'s signal handler does */
+    Drain drain() {
+        return server.getBean(Drain.class);
     }
 
     @Override

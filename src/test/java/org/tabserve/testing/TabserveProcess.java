@@ -1,5 +1,7 @@
 package org.tabserve.testing;
 
+import org.tabserve.launcher.LauncherOptions;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -74,6 +76,9 @@ public final class TabserveProcess implements RunningServer {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("TABSERVE_"));
         builder.environment().putAll(environment);
+        // A test stops its server with SIGTERM, and no balancer needs the drain then: five seconds a server for
+        // nothing. Tests of the drain (RollingRestartIT) give their own.
+        builder.environment().putIfAbsent(LauncherOptions.DRAIN_SECONDS_VARIABLE, "0");
         return new TabserveProcess(builder.start());
     }
 

@@ -78,7 +78,7 @@ public final class PredictOpenApi extends OpenApiSection {
         paths.addPathItem("/health/live", new PathItem().get(operation(TAG, "live", "Liveness: the process answers", null)
                 .responses(responses(ok(JSON, ref("Live"), "Alive")))));
         paths.addPathItem("/health/ready", new PathItem().get(operation(TAG, "ready",
-                "Readiness: a model is loaded and warmed up", null)
+                "Readiness: every model loaded or failed, one serving, not draining before a stop", null)
                 .responses(responses(ok(JSON, ref("Ready"), "Ready"), problems(503)))));
         requestSchemas(schemas);
         answerSchemas(model, schemas);
@@ -86,7 +86,16 @@ public final class PredictOpenApi extends OpenApiSection {
                 .addRequiredItem("status"));
         schemas.put("Ready", new ObjectSchema().addProperty("status", new StringSchema()._enum(List.of("ready")))
                 .addProperty("model", new StringSchema()).addProperty("sha256", new StringSchema())
-                .required(List.of("status", "model", "sha256")));
+                .addProperty("loaded", versions("The model versions that serve"))
+                .addProperty("failed", versions("The model versions that could not be loaded (why: the repository"
+                        + " index)"))
+                .required(List.of("status", "model", "sha256", "loaded", "failed")));
+    }
+
+    /** A list of model versions as {@code name/version}. */
+    @SuppressWarnings("rawtypes")
+    private static Schema versions(String description) {
+        return new ArraySchema().items(new StringSchema()).description(description);
     }
 
     /** One row by name, or a batch of rows by name or in order. */

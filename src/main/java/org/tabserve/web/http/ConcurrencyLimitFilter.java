@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -45,14 +46,22 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
     private final transient ConcurrencySlots slots;
     private final transient Semaphore readAheadRoom = new Semaphore(READ_AHEAD_ROOM_BYTES);
     private final transient ErrorRenderer errors;
+    /** Told the path (within the context) of each request refused for want of a slot, to count it. */
+    private final transient Consumer<String> refusals;
 
     /**
      * @param limit       most requests served at once
      * @param uploadLimit most of them that may be uploads (at most {@code limit}); the rest are kept for small requests
      */
     public ConcurrencyLimitFilter(int limit, int uploadLimit, ErrorRenderer errors) {
+        this(limit, uploadLimit, errors, path -> { });
+    }
+
+    /** @param refusals told the path (within the context) of each request refused for want of a slot, to count it */
+    public ConcurrencyLimitFilter(int limit, int uploadLimit, ErrorRenderer errors, Consumer<String> refusals) {
         this.slots = new ConcurrencySlots(limit, uploadLimit);
         this.errors = errors;
+        this.refusals = refusals;
     }
 
     @Override
@@ -80,6 +89,7 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
             if (refused != null) {
                 LOG.fine(() -> "Refused " + request.getMethod() + " " + request.getRequestURI() + ": "
                         + refused.getMessage());
+                refusals.accept(path);
                 errors.render(request, response, refused);
                 return;
             }

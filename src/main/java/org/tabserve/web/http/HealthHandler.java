@@ -1,5 +1,6 @@
 package org.tabserve.web.http;
 
+import org.tabserve.serving.Readiness;
 import org.tabserve.serving.ResolvedModel;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -10,7 +11,8 @@ import java.util.Map;
 
 /**
  * {@code GET /health/live} (the process answers) and {@code GET /health/ready} (every model found at start has
- * loaded or failed and at least one serves; otherwise 503 saying why), with the default model's name and sha256.
+ * loaded or failed and at least one serves, and the server is not draining before a stop; otherwise 503 saying why),
+ * with the default model's name and sha256 and the model versions that loaded and that failed.
  */
 public final class HealthHandler {
 
@@ -27,7 +29,12 @@ public final class HealthHandler {
     /** {@code GET /health/ready}. */
     public void ready(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        if (!model.repository().ready()) {
+        Readiness readiness = model.readiness();
+        if (readiness.draining()) {
+            throw HttpProblem.unavailable("the server is stopping: it answers the requests that still reach it until"
+                    + " its drain window (--drain-seconds) ends, so that load balancers take it out first");
+        }
+        if (!readiness.ready()) {
             model.model(); // 503 with the reason when no model could be loaded
             throw HttpProblem.unavailable("the models found at start are still loading; see POST "
                     + "/v2/repository/index");
@@ -38,6 +45,8 @@ public final class HealthHandler {
             body.put("model", classifier.card().name());
             body.put("sha256", classifier.sha256());
         });
+        body.put("loaded", readiness.loaded());
+        body.put("failed", readiness.failed());
         write(response, body);
     }
 

@@ -95,9 +95,12 @@ public final class RouteTable {
     private final Map<Integer, List<Compiled>> compiledByLength;
     private final List<Route> routes;
     private final List<Mount> mounts;
+    /** The root routes of the default model ({@link Builder#model}'s first route). */
+    private final Set<Route> defaultModelRoutes;
 
-    private RouteTable(List<Route> routes, List<Mount> mounts) {
+    private RouteTable(List<Route> routes, List<Mount> mounts, List<Route> defaultModelRoutes) {
         this.routes = List.copyOf(routes);
+        this.defaultModelRoutes = Set.copyOf(defaultModelRoutes);
         this.mounts = List.copyOf(mounts);
         List<Compiled> all = new ArrayList<>();
         for (Route route : routes) {
@@ -133,6 +136,25 @@ public final class RouteTable {
             }
         }
         return matches;
+    }
+
+    /**
+     * The model a path's route serves, without resolving it: the one the path names, the default model on a model's
+     * root route ({@code /api/predict}), else none ({@code /metrics}, the health routes, a path no route serves).
+     *
+     * @param path         within the context, {@code /} for its root
+     * @param defaultModel the default model's name, asked only on a root route
+     */
+    public Optional<String> modelOf(String path, java.util.function.Supplier<Optional<String>> defaultModel) {
+        for (Match match : match(path)) {
+            if (match.variables().containsKey("name")) {
+                return Optional.of(match.variables().get("name"));
+            }
+            if (defaultModelRoutes.contains(match.route())) {
+                return defaultModel.get();
+            }
+        }
+        return Optional.empty();
     }
 
     /** The methods a path's routes take, with HEAD beside GET, and OPTIONS, sorted as {@code Allow} lists them. */
@@ -234,6 +256,7 @@ public final class RouteTable {
     public static final class Builder {
         private final List<Route> routes = new ArrayList<>();
         private final List<Mount> mounts = new ArrayList<>();
+        private final List<Route> defaultModelRoutes = new ArrayList<>();
 
         private Builder() {
         }
@@ -275,13 +298,15 @@ public final class RouteTable {
          * {@code /models/{name}/api/predict}), leased before anything else.
          */
         public Builder model(String rootPath, Handler handler, String... methods) {
-            routes.add(new Route(rootPath, Set.of(methods), handler, false, Guard.NONE));
+            Route root = new Route(rootPath, Set.of(methods), handler, false, Guard.NONE);
+            routes.add(root);
+            defaultModelRoutes.add(root);
             routes.add(new Route(MODEL_BASE + "/" + Routes.in(rootPath), Set.of(methods), handler, true, Guard.NONE));
             return this;
         }
 
         public RouteTable build() {
-            RouteTable table = new RouteTable(routes, mounts);
+            RouteTable table = new RouteTable(routes, mounts, defaultModelRoutes);
             table.mappings(); // refuses a pattern with variables outside every mount
             return table;
         }

@@ -107,7 +107,7 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
 
     @Override
     public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> answer) {
-        reply(answer, ServerReadyResponse.newBuilder().setReady(served.repository().ready()).build());
+        reply(answer, ServerReadyResponse.newBuilder().setReady(served.readiness().ready()).build());
     }
 
     @Override

@@ -86,9 +86,12 @@ public final class V2Handler {
         write(response, 200, new V2Json.Live(true));
     }
 
-    /** {@code GET /v2/health/ready}: whether every model found at start has loaded or failed and one serves. */
+    /**
+     * {@code GET /v2/health/ready}: whether every model found at start has loaded or failed and one serves, and the
+     * server is not draining before a stop.
+     */
     public void ready(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
-        boolean ready = model.repository().ready();
+        boolean ready = model.readiness().ready();
         write(response, ready ? 200 : 503, new V2Json.Ready(ready));
     }
 

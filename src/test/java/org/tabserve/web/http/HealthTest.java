@@ -36,6 +36,13 @@ class HealthTest {
     }
 
     @Test
+    void readySaysWhichModelVersionsLoadedAndWhichFailed() {
+        JsonNode ready = http.get("/health/ready").json();
+        assertEquals("[\"banknote-authenticator/1\"]", ready.path("loaded").toString());
+        assertEquals("[]", ready.path("failed").toString());
+    }
+
+    @Test
     void readySha256PrefixIsTheOneOnTheReadyLine() {
         String sha = http.get("/health/ready").json().path("sha256").asText();
         assertEquals("banknote-authenticator (sha256 " + sha.substring(0, 12) + ") from the WAR", http.server().model());
