@@ -70,8 +70,13 @@ public final class ResolvedModel implements AutoCloseable {
      * @throws ServingException {@link ServingException.Kind#NOT_FOUND} for a version that is no version
      */
     public static ResolvedModel of(ServedModels served, String name, String version, String call) {
+        return of(served, name, version, call, null);
+    }
+
+    /** {@link #of(ServedModels, String, String, String)} for a caller that sent a request id (or null). */
+    public static ResolvedModel of(ServedModels served, String name, String version, String call, String requestId) {
         return new ResolvedModel(served, name == null || name.isEmpty() ? null
-                : ModelRoute.of(name, version == null || version.isEmpty() ? null : version), call, null);
+                : ModelRoute.of(name, version == null || version.isEmpty() ? null : version), call, requestId);
     }
 
     /** @return whether the prediction log writes what this request scores */

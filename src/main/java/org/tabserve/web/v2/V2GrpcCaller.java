@@ -15,7 +15,8 @@ import java.net.SocketAddress;
 /**
  * Tells a gRPC call's service who called, as a servlet request tells the REST routes: the interceptor puts each
  * call's {@code authorization} metadata and the caller's address (as gRPC's servlet transport reports them) in the
- * call's {@link Context}, where the repository RPCs hand them to the admin token's check.
+ * call's {@link Context}, where the repository RPCs hand them to the admin token's check; and its {@code x-request-id},
+ * REST's {@code X-Request-Id}, by which a canary keeps a retried call on the version that answered it first.
  */
 final class V2GrpcCaller implements ServerInterceptor {
 
@@ -23,13 +24,22 @@ final class V2GrpcCaller implements ServerInterceptor {
     /** The header REST's admin routes read; gRPC metadata keys are lower case, as HTTP/2's header names are. */
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Context.Key<String> REQUEST_ID = Context.key("tabserve.grpc.request-id");
+    private static final Metadata.Key<String> X_REQUEST_ID =
+            Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
 
     @Override
     public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
                                                        ServerCallHandler<Q, A> next) {
         AdminToken.Caller caller = new AdminToken.Caller("gRPC " + call.getMethodDescriptor().getBareMethodName(),
                 headers.get(AUTHORIZATION), address(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)));
-        return Contexts.interceptCall(Context.current().withValue(CALLER, caller), call, headers, next);
+        return Contexts.interceptCall(Context.current().withValues(CALLER, caller, REQUEST_ID,
+                headers.get(X_REQUEST_ID)), call, headers, next);
+    }
+
+    /** @return the {@code x-request-id} the call running on this thread was sent with, or null (checked where used) */
+    static String requestId() {
+        return REQUEST_ID.get();
     }
 
     /** @return the caller of the call running on this thread; one with no token or address outside a call */

@@ -189,7 +189,7 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     private <T> void call(StreamObserver<T> answer, String rpc, String name, String version,
                           Function<ResolvedModel, T> work) {
         T reply;
-        try (ResolvedModel model = ResolvedModel.of(served, name, version, "grpc " + rpc)) {
+        try (ResolvedModel model = ResolvedModel.of(served, name, version, "grpc " + rpc, V2GrpcCaller.requestId())) {
             try {
                 model.model(); // leased here: a model not there to answer is UNAVAILABLE, not a full server
             } catch (RuntimeException e) {

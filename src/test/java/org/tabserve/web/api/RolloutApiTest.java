@@ -167,12 +167,36 @@ class RolloutApiTest {
             versions.add(version);
         }
         assertEquals(Set.of("1", "2"), versions, "both versions answer at 50 %");
+        // gRPC's x-request-id keeps a retried call on its version as X-Request-Id does over REST.
+        ManagedChannel channel = GrpcChannels.to(http.server());
+        Set<String> grpcVersions = new HashSet<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                io.grpc.Metadata headers = new io.grpc.Metadata();
+                headers.put(io.grpc.Metadata.Key.of("x-request-id", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+                        "grpc-retry-" + i);
+                var stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withInterceptors(
+                        io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
+                String first = stub.modelInfer(NOTE_INFER).getModelVersion();
+                assertEquals(first, stub.modelInfer(NOTE_INFER).getModelVersion(), "a retried gRPC call, the same version");
+                grpcVersions.add(first);
+            }
+        } finally {
+            channel.shutdownNow();
+        }
+        assertEquals(Set.of("1", "2"), grpcVersions, "both versions answer gRPC calls at 50 %");
         // Counted as each request ends, which may come just after its answer reached the client.
         JsonNode canary = awaitStatus(s -> s.path("canary").path("answered").path("1").asLong()
-                + s.path("canary").path("answered").path("2").asLong() >= 80).path("canary");
-        assertEquals(80, canary.path("answered").path("1").asLong() + canary.path("answered").path("2").asLong(),
+                + s.path("canary").path("answered").path("2").asLong() >= 120).path("canary");
+        assertEquals(120, canary.path("answered").path("1").asLong() + canary.path("answered").path("2").asLong(),
                 "each request counted once, under the version that answered it");
     }
+
+    /** One bank note as a gRPC ModelInfer request of the unversioned model. */
+    private static final ModelInferRequest NOTE_INFER = ModelInferRequest.newBuilder().setModelName("banknote")
+            .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("input").setDatatype("FP32").addShape(1)
+                    .addShape(4).setContents(InferTensorContents.newBuilder().addAllFp32Contents(
+                            List.of(3.6216f, 8.6661f, -2.8073f, -0.44699f)))).build();
 
     @Test
     @Order(3)
