@@ -38,6 +38,8 @@ public final class ResolvedModel implements AutoCloseable {
     private boolean failed;
     /** Whether the prediction log samples this request: drawn once, so that a request is logged whole or not. */
     private final boolean logged;
+    /** The rows this request's model calls have answered so far, for numbering the next call's rows for labels. */
+    private final java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param route     the model the request's path names, or null for the default model
@@ -140,6 +142,11 @@ public final class ResolvedModel implements AutoCloseable {
     }
 
 
+    /** @return each served model version's answers kept for labels and its live performance */
+    public FeedbackMonitor feedback() {
+        return served.metrics().feedback();
+    }
+
     /**
      * Counts predictions in the metrics under the request's model, and the batch they were made for in its version's
      * live profile ({@link DriftMonitor}); every route passes what the model scored and answered through here (or
@@ -158,12 +165,15 @@ public final class ResolvedModel implements AutoCloseable {
         long version = lease.version();
         TabserveMetrics metrics = served.metrics();
         PredictionLog log = served.predictionLog();
+        String known = requestId; // an id the answer carries back (the caller's, or given to it), for labels to name
         String id = logged ? requestId() : null;
         return (batch, predictions) -> {
             scored = true;
             metrics.scored(name, predictions);
             metrics.statistics().executed(name, version, batch.size());
             metrics.drift().record(name, version, scoring, batch);
+            metrics.feedback().answered(name, version, scoring, known, answered.getAndAdd(predictions.size()),
+                    predictions);
             if (id != null) {
                 log.offer(new ScoredCall(id, call, name, version, scoring, Instant.now(), System.nanoTime() - started,
                         batch, predictions));

@@ -2,6 +2,7 @@ package org.tabserve.web;
 
 import org.tabserve.web.api.AdminModelHandler;
 import org.tabserve.web.api.AdminOpenApi;
+import org.tabserve.web.api.FeedbackHandler;
 import org.tabserve.web.api.FlaskOpenApi;
 import org.tabserve.web.api.JsonPredictRequest;
 import org.tabserve.web.api.ModelApiHandler;
@@ -80,6 +81,7 @@ final class TabserveRoutes {
                 .model(Routes.OLD_CARD, card::moved, RouteTable.GET)
                 .model(Routes.API_PREDICT, json::handle, RouteTable.POST)
                 .model(Routes.API_MODEL, new ModelApiHandler()::describe, RouteTable.GET)
+                .model(Routes.FEEDBACK, new FeedbackHandler(config, budget)::post, RouteTable.POST)
                 .model(Routes.PREDICT, query::get, RouteTable.GET)
                 .model(Routes.PREDICT, query::post, RouteTable.POST)
                 .model(Routes.PREDICT_FILE, upload::predict, RouteTable.POST)

@@ -1,0 +1,253 @@
+package org.tabserve.web.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.cli.FixtureCards;
+import org.tabserve.launcher.TabserveServer;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.ModelDirectory;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Labels sent later ({@code POST /api/feedback}) joined to the answers they name, on models carded by the real
+ * {@code card} command: 1,000 bank-note rows answered (200 single rows, one batch of 800 addressed by {@code row}) and
+ * labelled give a {@code live_accuracy} equal to the accuracy of those answers, and the estimate without labels
+ * ({@code estimated_accuracy}, from the card's calibration curve) is within 0.05 of it, while rows moved towards the
+ * classes' boundary pull the estimate down; a regressor's {@code live_mae} is the mean error of its answers; ids no
+ * answer had are counted, never refused, and labels of the wrong type, too many or too large a body are refused.
+ */
+class FeedbackTest {
+
+    private static final List<String> FEATURES = List.of("variance", "skewness", "curtosis", "entropy");
+
+    @TempDir
+    static Path dir;
+    static TabserveServer server;
+    static Http http;
+    /** 1,000 bank-note rows spread over the file (both classes), with their class last. */
+    static List<double[]> rows;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path models = Files.createDirectory(dir.resolve("models"));
+        Path cards = Files.createDirectory(dir.resolve("cards"));
+        Path banknote = FixtureCards.card(Path.of("model.onnx"), Path.of("data/BankNote_Authentication.csv"), "class",
+                cards.resolve("banknote.onnx"));
+        for (String name : List.of("labelled", "drifted", "hostile")) {
+            Files.copy(banknote, models.resolve(name + ".onnx"));
+        }
+        Files.copy(FixtureCards.card(cards, "body-mass-regressor", "body_mass_g"), models.resolve("mass.onnx"));
+        server = TabserveServer.startReady("--models", models.toString(), "--default-model", "labelled");
+        http = new Http(server);
+        ModelDirectory.awaitIndex(http, index -> index.size() == 4
+                && index.stream().allMatch(m -> m.path("state").asText().equals("READY")));
+        List<String> lines = Files.readAllLines(Path.of("data/BankNote_Authentication.csv"));
+        rows = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            String[] cells = lines.get(1 + i * (lines.size() - 1) / 1000).split(",");
+            double[] row = new double[5];
+            for (int c = 0; c < 5; c++) {
+                row[c] = Double.parseDouble(cells[c]);
+            }
+            rows.add(row);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static String object(double[] row) {
+        StringJoiner object = new StringJoiner(",", "{", "}");
+        for (int f = 0; f < FEATURES.size(); f++) {
+            object.add("\"" + FEATURES.get(f) + "\":" + row[f]);
+        }
+        return object.toString();
+    }
+
+    private static Http.Response post(String path, String body, String... headers) {
+        return http.post(path, "application/json", body.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    private static String label(String id, int row, String label) {
+        return "{\"request_id\":\"" + id + "\",\"row\":" + row + ",\"label\":" + label + "}";
+    }
+
+    /** Sends the rows to {@code model}: 200 alone, the rest in one batch; returns each row's id, row and label. */
+    private static List<String[]> answer(String model, List<double[]> sent) {
+        List<String[]> answers = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            Http.Response response = post("/models/" + model + "/api/predict", object(sent.get(i)));
+            assertEquals(200, response.status(), response::text);
+            answers.add(new String[]{response.header("X-Request-Id").orElseThrow(), "0",
+                    response.json().path("label").asText()});
+        }
+        StringJoiner instances = new StringJoiner(",", "{\"instances\":[", "]}");
+        sent.subList(200, sent.size()).forEach(row -> instances.add(object(row)));
+        Http.Response batch = post("/models/" + model + "/api/predict", instances.toString(), "X-Request-Id",
+                model + "-batch");
+        assertEquals(model + "-batch", batch.header("X-Request-Id").orElseThrow(), "the caller's id is kept");
+        JsonNode predictions = batch.json().path("predictions");
+        for (int r = 0; r < predictions.size(); r++) {
+            answers.add(new String[]{model + "-batch", Integer.toString(r), predictions.get(r).path("label").asText()});
+        }
+        return answers;
+    }
+
+    private static JsonNode entry(String model) {
+        return ModelDirectory.entry(ModelDirectory.index(http), model, "1");
+    }
+
+    @Test
+    void liveAccuracyIsTheAccuracyOfTheLabelledAnswersAndTheEstimateIsWithinFivePointsOfIt() {
+        List<String[]> answers = answer("labelled", rows);
+        StringJoiner labels = new StringJoiner(",", "[", "]");
+        int right = 0;
+        for (int i = 0; i < answers.size(); i++) {
+            String truth = Integer.toString((int) rows.get(i)[4]);
+            right += answers.get(i)[2].equals(truth) ? 1 : 0;
+            labels.add(label(answers.get(i)[0], Integer.parseInt(answers.get(i)[1]), "\"" + truth + "\""));
+        }
+        JsonNode fed = post("/models/labelled/api/feedback", labels.toString()).json();
+        assertEquals(1000, fed.path("received").asInt(), fed::toString);
+        assertEquals(1000, fed.path("joined").asInt(), fed::toString);
+        assertEquals(0, fed.path("unknown").asInt() + fed.path("expired").asInt() + fed.path("duplicates").asInt());
+        double accuracy = right / 1000.0;
+        assertEquals(accuracy, fed.path("live_accuracy").asDouble(), 0, fed::toString);
+
+        JsonNode listed = entry("labelled");
+        assertEquals(accuracy, listed.path("live_accuracy").asDouble(), 0, listed::toString);
+        assertEquals(1000, listed.path("labelled").asInt(), listed::toString);
+        assertTrue(listed.path("card_accuracy").isNumber(), listed::toString);
+        assertEquals("calibration curve", listed.path("estimated_from").asText(), listed::toString);
+        double estimate = listed.path("estimated_accuracy").asDouble();
+        assertEquals(accuracy, estimate, 0.05, "the estimate without labels on undrifted rows");
+
+        String metrics = http.get("/metrics").text();
+        assertTrue(metrics.contains("tabserve_live_accuracy{model=\"labelled\",version=\"1\"} " + accuracy),
+                metrics);
+        assertTrue(metrics.contains("tabserve_feedback_labels_total{model=\"labelled\",outcome=\"joined\","
+                + "version=\"1\"} 1000.0"), metrics);
+        assertTrue(metrics.contains("tabserve_estimated_accuracy{model=\"labelled\",version=\"1\"}"), metrics);
+
+        JsonNode again = post("/models/labelled/api/feedback", label("labelled-batch", 3, "\"1\"")).json();
+        assertEquals(1, again.path("duplicates").asInt(), "a row labelled twice counts once: " + again);
+        assertEquals(accuracy, again.path("live_accuracy").asDouble(), 0);
+    }
+
+    @Test
+    void rowsMovedTowardsTheBoundaryBetweenTheClassesPullTheEstimateDown() {
+        answer("drifted", rows);
+        double undrifted = entry("drifted").path("estimated_accuracy").asDouble();
+        // Each row halfway to a row of the other class: inputs the model was not trained on, answered less surely.
+        List<double[]> moved = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            double[] row = rows.get(i);
+            double[] other = rows.get((i + rows.size() / 2) % rows.size());
+            double[] mid = new double[5];
+            for (int f = 0; f < 4; f++) {
+                mid[f] = (row[f] + other[f]) / 2;
+            }
+            moved.add(mid);
+        }
+        for (int repeat = 0; repeat < 3; repeat++) {
+            StringJoiner instances = new StringJoiner(",", "{\"instances\":[", "]}");
+            moved.forEach(row -> instances.add(object(row)));
+            assertEquals(200, post("/models/drifted/api/predict", instances.toString()).status());
+        }
+        JsonNode listed = entry("drifted");
+        double drifted = listed.path("estimated_accuracy").asDouble();
+        assertTrue(drifted < undrifted - 0.05, "the estimate went from " + undrifted + " to " + drifted);
+        assertTrue(listed.path("live_accuracy").isNull(), "no labels, no live accuracy: " + listed);
+    }
+
+    @Test
+    void aRegressorsLiveMaeIsTheMeanAbsoluteErrorOfItsLabelledAnswers() throws Exception {
+        Path labelled = FixtureCards.labelled(Files.createDirectories(dir.resolve("mass")), "body-mass-regressor",
+                "body_mass_g");
+        List<String> lines = Files.readAllLines(labelled);
+        String[] header = lines.get(0).split(",");
+        StringJoiner instances = new StringJoiner(",", "{\"instances\":[", "]}");
+        List<Double> truth = new ArrayList<>();
+        for (String line : lines.subList(1, Math.min(lines.size(), 101))) {
+            String[] cells = line.split(",", -1);
+            StringJoiner object = new StringJoiner(",", "{", "}");
+            for (int c = 0; c < header.length - 1; c++) {
+                object.add("\"" + header[c] + "\":" + (cells[c].isEmpty() ? "null"
+                        : cells[c].matches("-?[0-9.]+") ? cells[c] : "\"" + cells[c] + "\""));
+            }
+            instances.add(object.toString());
+            truth.add(Double.parseDouble(cells[header.length - 1]));
+        }
+        JsonNode predictions = post("/models/mass/api/predict", instances.toString(), "X-Request-Id", "mass-1")
+                .json().path("predictions");
+        StringJoiner labels = new StringJoiner(",", "[", "]");
+        double error = 0;
+        for (int r = 0; r < truth.size(); r++) {
+            error += Math.abs(truth.get(r) - predictions.get(r).path("value").asDouble());
+            labels.add(label("mass-1", r, Double.toString(truth.get(r))));
+        }
+        JsonNode fed = post("/models/mass/api/feedback", labels.toString()).json();
+        assertEquals(truth.size(), fed.path("joined").asInt(), fed::toString);
+        assertEquals(error / truth.size(), fed.path("live_mae").asDouble(), 1e-3, fed::toString);
+        assertEquals(error / truth.size(), entry("mass").path("live_mae").asDouble(), 1e-3);
+        assertTrue(entry("mass").path("card_mae").isNumber());
+
+        JsonNode problem = post("/models/mass/api/feedback", label("mass-1", 0, "\"heavy\"")).problem(400);
+        assertTrue(problem.toString().contains("must be a number"), problem::toString);
+    }
+
+    @Test
+    void aFloodOfUnknownIdsIsCountedNotRefused() {
+        StringJoiner labels = new StringJoiner(",", "[", "]");
+        for (int i = 0; i < 10_000; i++) {
+            labels.add(label("never-" + i, 0, "\"0\""));
+        }
+        JsonNode fed = post("/models/hostile/api/feedback", labels.toString()).json();
+        assertEquals(10_000, fed.path("unknown").asInt(), fed::toString);
+        assertEquals(0, fed.path("joined").asInt());
+        assertTrue(http.get("/metrics").text().contains("tabserve_feedback_labels_total{model=\"hostile\","
+                + "outcome=\"unknown\",version=\"1\"} 10000.0"));
+    }
+
+    @Test
+    void labelsOfTheWrongTypeTooManyOrTooLargeABodyAreRefusedNamingWhy() {
+        String id = post("/models/hostile/api/predict", object(rows.get(0))).header("X-Request-Id").orElseThrow();
+        assertEquals(List.of("label"), post("/models/hostile/api/feedback", label(id, 0, "\"forged\""))
+                .errorFields(400), "a class the model does not have");
+        assertEquals(List.of("label"), post("/models/hostile/api/feedback", label(id, 0, "[1]")).errorFields(400));
+        assertEquals(List.of("row"), post("/models/hostile/api/feedback", label(id, -1, "\"1\"")).errorFields(400));
+        assertEquals(List.of("request_id", "label"), post("/models/hostile/api/feedback", "{\"request_id\": 7}")
+                .errorFields(400));
+        assertEquals(List.of("lable"), post("/models/hostile/api/feedback",
+                "{\"request_id\": \"" + id + "\", \"label\": \"1\", \"lable\": \"1\"}").errorFields(400));
+        post("/models/hostile/api/feedback", "[{\"request_id\": ").problem(400);
+        post("/models/hostile/api/feedback", "\"labels\"").problem(400);
+        StringJoiner tooMany = new StringJoiner(",", "[", "]");
+        for (int i = 0; i <= 10_000; i++) {
+            tooMany.add(label("unknown", 0, "\"1\""));
+        }
+        assertTrue(post("/models/hostile/api/feedback", tooMany.toString()).problem(413).path("detail").asText()
+                .contains("tabserve.max-batch-rows"));
+        String huge = "[" + (label(id, 0, "\"1\"") + ",").repeat(100_000) + label(id, 0, "\"1\"") + "]";
+        assertEquals(413, post("/models/hostile/api/feedback", huge).status());
+        JsonNode fed = post("/models/hostile/api/feedback", label(id, 0, "1")).json();
+        assertEquals(1, fed.path("joined").asInt(), "a class label sent as a number is read as its text: " + fed);
+    }
+}
