@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.Model;
 import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.JsonText;
 import org.tabserve.serving.FeedbackMonitor;
 import org.tabserve.serving.MemoryBudget;
 import org.tabserve.serving.ResolvedModel;
@@ -146,7 +147,7 @@ public final class FeedbackHandler {
         } else if (classes.isEmpty()) {
             if (!label.isNumber() || !Double.isFinite(label.doubleValue())) {
                 problems.add(new FieldProblem(LABEL, "must be a number: the model is a regressor, and a label is"
-                        + " the true value; got " + kind(label), item));
+                        + " the true value; got " + JsonText.describe(label.asToken()), item));
             } else {
                 value = label.doubleValue();
             }
@@ -154,17 +155,12 @@ public final class FeedbackHandler {
                 || !classes.contains(label.asText())) {
             problems.add(new FieldProblem(LABEL, "must be one of the model's classes " + classes + "; got "
                     + (label.isValueNode() && label.asText().length() <= 64 ? "'" + label.asText() + "'"
-                    : kind(label)), item));
+                    : JsonText.describe(label.asToken())), item));
         } else {
             classLabel = label.asText();
         }
         if (problems.size() == before) {
             labels.add(new FeedbackMonitor.Label(id.textValue(), row == null ? 0 : row.intValue(), classLabel, value));
         }
-    }
-
-    private static String kind(JsonNode node) {
-        return node.isTextual() ? "text" : node.isNumber() ? "a number" : node.isBoolean() ? "a boolean"
-                : node.isArray() ? "an array" : node.isObject() ? "an object" : "null";
     }
 }

@@ -33,7 +33,7 @@ public record LivePerformanceJson(@JsonProperty("window_seconds") long windowSec
                                   @JsonProperty("estimated_from") String estimatedFrom) {
 
     /** @param live the version's figures, or null before it has scored anything */
-    static LivePerformanceJson of(Model model, FeedbackMonitor.Performance live) {
+    public static LivePerformanceJson of(Model model, FeedbackMonitor.Performance live) {
         var card = model.card();
         Double estimate = live == null ? null : live.estimatedAccuracy();
         return new LivePerformanceJson(FeedbackMonitor.WINDOW_NANOS / 1_000_000_000L,

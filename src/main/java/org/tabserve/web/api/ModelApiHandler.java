@@ -33,8 +33,12 @@ public final class ModelApiHandler {
     public void describe(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         Model classifier = model.model();
+        Map<String, Object> body = describe(classifier, model.live());
+        // Beside the features' drift: how well the version does now, from labels and without them.
+        body.put("performance", LivePerformanceJson.of(classifier, model.feedback().of(model.name(),
+                model.version().orElseThrow(), classifier).orElse(null)));
         response.setContentType(Json.MEDIA_TYPE);
-        Json.MAPPER.writeValue(response.getOutputStream(), describe(classifier, model.live()));
+        Json.MAPPER.writeValue(response.getOutputStream(), body);
     }
 
     /** The held-out metrics in the card's own documented shape (see CardKeys.METRICS). */

@@ -146,6 +146,13 @@ class FeedbackTest {
                 + "version=\"1\"} 1000.0"), metrics);
         assertTrue(metrics.contains("tabserve_estimated_accuracy{model=\"labelled\",version=\"1\"}"), metrics);
 
+        String words = String.format(java.util.Locale.ROOT, "live %.3f (1000 labels)", accuracy);
+        String row = Http.textOf(http.get("/models").html(), "tbody[data-model=labelled] td.performance");
+        assertTrue(row.startsWith("accuracy: card ") && row.contains(words) && row.contains("estimated "), row);
+        assertTrue(Http.textOf(http.get("/models/labelled/card").html(), "#performance").contains(words));
+        assertEquals(accuracy, http.get("/models/labelled/api/model").json().path("performance")
+                .path("live_accuracy").asDouble(), 0, "GET /api/model has it beside the features' drift");
+
         JsonNode again = post("/models/labelled/api/feedback", label("labelled-batch", 3, "\"1\"")).json();
         assertEquals(1, again.path("duplicates").asInt(), "a row labelled twice counts once: " + again);
         assertEquals(accuracy, again.path("live_accuracy").asDouble(), 0);
