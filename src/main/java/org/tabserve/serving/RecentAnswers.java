@@ -37,13 +37,19 @@ final class RecentAnswers {
         final boolean[] labelled;
         final long bytes;
 
-        Answer(long at, int[] classes, double[] values, String id) {
+        Answer(long at, int[] classes, double[] values, boolean[] labelled, String id) {
             this.at = at;
             this.classes = classes;
             this.values = values;
-            int rows = classes != null ? classes.length : values.length;
-            this.labelled = new boolean[rows];
-            this.bytes = bytes(id, rows, classes != null ? Integer.BYTES : Double.BYTES);
+            this.labelled = labelled;
+            this.bytes = bytes(id, labelled.length, classes != null ? Integer.BYTES : Double.BYTES);
+        }
+
+        /** @return this answer with a later part's rows after its own, their labels still to come */
+        Answer appended(int[] moreClasses, double[] moreValues, String id) {
+            int more = moreClasses != null ? moreClasses.length : moreValues.length;
+            return new Answer(at, concat(classes, moreClasses), concat(values, moreValues),
+                    java.util.Arrays.copyOf(labelled, labelled.length + more), id);
         }
     }
 
@@ -60,6 +66,12 @@ final class RecentAnswers {
         static final Join DUPLICATE = new Join(Outcome.DUPLICATE, -1, Double.NaN);
     }
 
+    /**
+     * The rows of one answer kept, the default batch limit of a JSON request: a larger upload's later rows are not
+     * (their labels are counted as unknown), so that one upload neither crowds out every other answer nor copies its
+     * rows over and over as its chunks come.
+     */
+    static final int MAX_ROWS = 10_000;
     /** Bytes of heap a map entry, its id and the answer's object take beyond the rows' arrays. */
     private static final long ENTRY_BYTES = 160;
 
@@ -87,6 +99,10 @@ final class RecentAnswers {
      * @return whether it was kept
      */
     boolean keep(long now, String id, int first, List<Prediction> predictions) {
+        if (first >= MAX_ROWS) {
+            return false;
+        }
+        predictions = predictions.subList(0, Math.min(predictions.size(), MAX_ROWS - first));
         int[] predictedClasses = null;
         double[] values = null;
         if (!classes.isEmpty()) {
@@ -105,13 +121,12 @@ final class RecentAnswers {
             Answer before = answers.get(id);
             if (first > 0) {
                 // A later part of a request whose first part was not kept would number its rows wrongly: not kept.
-                return before != null && replace(id, before, new Answer(before.at,
-                        concat(before.classes, predictedClasses), concat(before.values, values), id));
+                return before != null && replace(id, before, before.appended(predictedClasses, values, id));
             }
             if (before != null) {
                 drop(id, before); // the same id again: the newer answer is the one a label means
             }
-            return replace(id, null, new Answer(now, predictedClasses, values, id));
+            return replace(id, null, new Answer(now, predictedClasses, values, new boolean[predictions.size()], id));
         }
     }
 
