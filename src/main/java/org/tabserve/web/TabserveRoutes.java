@@ -3,6 +3,7 @@ package org.tabserve.web;
 import org.tabserve.web.api.AdminModelHandler;
 import org.tabserve.web.api.AdminOpenApi;
 import org.tabserve.web.api.FeedbackHandler;
+import org.tabserve.web.api.FeedbackOpenApi;
 import org.tabserve.web.api.FlaskOpenApi;
 import org.tabserve.web.api.JsonPredictRequest;
 import org.tabserve.web.api.ModelApiHandler;
@@ -123,6 +124,6 @@ final class TabserveRoutes {
     /** The OpenAPI document: each protocol's part, in the order the document lists their sections and routes. */
     static OpenApiDocument openApiDocument(String serverVersion) {
         return new OpenApiDocument(serverVersion, List.of(new PredictOpenApi(), new ModelApiOpenApi(),
-                new FlaskOpenApi(), new V2OpenApi(), new MlflowOpenApi(), new ServerOpenApi(), new AdminOpenApi()));
+                new FeedbackOpenApi(), new FlaskOpenApi(), new V2OpenApi(), new MlflowOpenApi(), new ServerOpenApi(), new AdminOpenApi()));
     }
 }
