@@ -82,7 +82,7 @@ public final class FeedbackOpenApi implements OpenApiPart {
 
     /** @return {@code object} with the live performance figures as its own properties */
     static ObjectSchema performance(ObjectSchema object) {
-        object.addProperty("window_seconds", new IntegerSchema().description("the live figures' window: an hour"))
+        object.addProperty("live_window_seconds", new IntegerSchema().description("the live figures' window: an hour"))
                 .addProperty("card_accuracy", nullable("a classifier's accuracy on its card's held-out rows"))
                 .addProperty("card_mae", nullable("a regressor's mean absolute error on its card's held-out rows"))
                 .addProperty("labelled", count("labels joined to answers in the window"))

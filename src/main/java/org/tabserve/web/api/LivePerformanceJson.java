@@ -23,7 +23,7 @@ import java.io.IOException;
  * @param estimatedFrom     what that confidence reads: "calibration curve" (the card's) or "probabilities" (as the
  *                          model gives them, when the card has no curve); null without an estimate
  */
-public record LivePerformanceJson(@JsonProperty("window_seconds") long windowSeconds,
+public record LivePerformanceJson(@JsonProperty("live_window_seconds") long windowSeconds,
                                   @JsonProperty("card_accuracy") Double cardAccuracy,
                                   @JsonProperty("card_mae") Double cardMae,
                                   long labelled,
