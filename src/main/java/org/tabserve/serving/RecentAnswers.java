@@ -144,21 +144,17 @@ final class RecentAnswers {
         return true;
     }
 
-    private static int[] concat(int[] a, int[] b) {
+    /** @return array {@code a} (an {@code int[]} or a {@code double[]}) with {@code b}'s elements after its own */
+    @SuppressWarnings("unchecked")
+    private static <A> A concat(A a, A b) {
         if (a == null) {
             return null;
         }
-        int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
-
-    private static double[] concat(double[] a, double[] b) {
-        if (a == null) {
-            return null;
-        }
-        double[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
+        int first = java.lang.reflect.Array.getLength(a);
+        int second = java.lang.reflect.Array.getLength(b);
+        A out = (A) java.lang.reflect.Array.newInstance(a.getClass().getComponentType(), first + second);
+        System.arraycopy(a, 0, out, 0, first);
+        System.arraycopy(b, 0, out, first, second);
         return out;
     }
 

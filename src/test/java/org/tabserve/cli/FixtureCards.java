@@ -63,6 +63,12 @@ public final class FixtureCards {
                 dir.resolve(model + "-with-card.onnx"), extra);
     }
 
+    /** Runs {@code card} on the bundled bank-note model with its training data and returns the carded file in {@code dir}. */
+    public static Path banknote(Path dir) throws IOException {
+        return card(Path.of("model.onnx"), Path.of("data/BankNote_Authentication.csv"), "class",
+                dir.resolve("banknote.onnx"));
+    }
+
     /** Runs {@code card} on {@code model} with a labelled CSV of its own and returns {@code out}. */
     public static Path card(Path model, Path data, String column, Path out, String... extra) throws IOException {
         List<String> args = new ArrayList<>(List.of("card", "--model", model.toString(), "--data", data.toString(),

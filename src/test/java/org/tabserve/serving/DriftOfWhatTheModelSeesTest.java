@@ -42,8 +42,7 @@ class DriftOfWhatTheModelSeesTest {
         Files.copy(FixtureCards.card(cards, "int64-column", "sex"), models.resolve("sex.onnx"));
         server = TabserveServer.startReady("--models", models.toString(), "--default-model", "species");
         http = new Http(server);
-        ModelDirectory.awaitIndex(http, index -> index.size() == 2
-                && index.stream().allMatch(m -> m.path("state").asText().equals("READY")));
+        ModelDirectory.awaitReady(http, 2);
     }
 
     @AfterAll

@@ -44,16 +44,14 @@ class FeedbackTest {
     static void start() throws Exception {
         Path models = Files.createDirectory(dir.resolve("models"));
         Path cards = Files.createDirectory(dir.resolve("cards"));
-        Path banknote = FixtureCards.card(Path.of("model.onnx"), Path.of("data/BankNote_Authentication.csv"), "class",
-                cards.resolve("banknote.onnx"));
+        Path banknote = FixtureCards.banknote(cards);
         for (String name : List.of("labelled", "drifted", "hostile")) {
             Files.copy(banknote, models.resolve(name + ".onnx"));
         }
         Files.copy(FixtureCards.card(cards, "body-mass-regressor", "body_mass_g"), models.resolve("mass.onnx"));
         server = TabserveServer.startReady("--models", models.toString(), "--default-model", "labelled");
         http = new Http(server);
-        ModelDirectory.awaitIndex(http, index -> index.size() == 4
-                && index.stream().allMatch(m -> m.path("state").asText().equals("READY")));
+        ModelDirectory.awaitReady(http, 4);
         List<String> lines = Files.readAllLines(Path.of("data/BankNote_Authentication.csv"));
         rows = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
