@@ -21,7 +21,7 @@ final class CellChecker {
         if (cell == null) {
             if (!feature.missingAllowed()) {
                 return "missing value for '" + name + "'" + (feature.type().isNumber() ? "" : " (a " + kind(feature)
-                        + " cannot be missing)");
+                        + " cannot be missing)") + missingCategory(feature);
             }
             if (column instanceof float[] floats) {
                 floats[at] = Float.NaN;
@@ -149,6 +149,29 @@ final class CellChecker {
         }
         double value = number.doubleValue();
         return Double.isInfinite(value) || (Double.isFinite(value) && value == Math.rint(value));
+    }
+
+    /**
+     * The words an exporter's imputer writes for a missing text value (scikit-learn's {@code SimpleImputer} with
+     * {@code fill_value="missing"}, as skl2onnx's titanic example does, or its default {@code "missing_value"}; pandas'
+     * {@code "nan"} and {@code "None"} when a column with gaps is cast to str).
+     */
+    private static final List<String> MISSING_WORDS = List.of("missing", "missing_value", "unknown", "nan", "NaN",
+            "None", "NA", "N/A");
+
+    /**
+     * For a text input whose categories hold a word a missing value becomes before the model (an imputer's fill
+     * value), the way on: send that word, as the model was trained on it. Never taken in its place unasked.
+     */
+    private static String missingCategory(Feature feature) {
+        for (String word : MISSING_WORDS) {
+            if (feature.categories().contains(word)) {
+                return "; the model knows \"" + word + "\" among the values of '" + feature.name() + "', which is what"
+                        + " a missing value becomes where the model was trained (an imputer's fill value): send \""
+                        + word + "\" where '" + feature.name() + "' is missing";
+            }
+        }
+        return "";
     }
 
     /** An unknown category: refused when the model refuses it, otherwise a warning naming the known values. */

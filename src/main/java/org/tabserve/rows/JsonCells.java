@@ -148,6 +148,10 @@ public final class JsonCells {
             return finite(parser, feature.name(), row, rows);
         }
         String name = feature.name();
+        if (feature.type() == ValueType.STRING
+                && (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT)) {
+            return numberAsText(parser, feature, row, rows);
+        }
         return switch (token) {
             // Whole numbers stay exact: an int64 feature must not receive 2^62 + 1 rounded to a double.
             case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
@@ -168,6 +172,26 @@ public final class JsonCells {
                 yield null;
             }
         };
+    }
+
+    /**
+     * A number sent for a text input, taken as its text when that text is exact ({@link NumberText#exactText}) and
+     * told once in the answer's warnings ({@link RowsRead#tookNumberAsText}); otherwise an error saying how to send it.
+     */
+    private static String numberAsText(JsonParser parser, Feature feature, Integer row, RowsRead rows)
+            throws IOException {
+        String literal = parser.getText();
+        String name = feature.name();
+        return NumberText.exactText(literal).map(text -> {
+            rows.tookNumberAsText(name, text);
+            return text;
+        }).orElseGet(() -> {
+            rows.error(new FieldProblem(name, "'" + name + "' is a text input and the number "
+                    + (literal.length() > 40 ? literal.substring(0, 40) + "…" : literal) + " has no one text form"
+                    + " (a number is taken as text when written as an integer or a plain decimal, e.g. 3 or 2.5);"
+                    + " send it as a string", row));
+            return null;
+        });
     }
 
     /**

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads prediction requests in JSON, streaming: one object of named features, or {@code {"instances": [...]}} whose
@@ -38,20 +39,22 @@ public final class JsonRowsParser {
      *                 {@code rows} holds every row of the request, in order
      * @param problems in row mode, every bad row's problems, each with its row of the request; otherwise empty
      * @param ignored  the fields sent that the model does not take, ignored, in the order first met
+     * @param numbersAsText each text input that was sent a number, taken as its text, with the first such text
      * @param explain  whether the body asked for explanations ({@code "explain": true} at its top level)
      */
     public record ParsedRows(List<Object[]> cells, double[][] numbers, Batch rows, boolean batch, int[] sentRows,
-                             List<FieldProblem> problems, List<String> ignored, boolean explain) {
+                             List<FieldProblem> problems, List<String> ignored, Map<String, String> numbersAsText,
+                             boolean explain) {
 
         /** What a request held that did not ask for explanations. */
         public ParsedRows(List<Object[]> cells, double[][] numbers, Batch rows, boolean batch, int[] sentRows,
-                          List<FieldProblem> problems, List<String> ignored) {
-            this(cells, numbers, rows, batch, sentRows, problems, ignored, false);
+                          List<FieldProblem> problems, List<String> ignored, Map<String, String> numbersAsText) {
+            this(cells, numbers, rows, batch, sentRows, problems, ignored, numbersAsText, false);
         }
 
         /** @return these rows, asking for explanations or not */
         public ParsedRows explaining(boolean asked) {
-            return new ParsedRows(cells, numbers, rows, batch, sentRows, problems, ignored, asked);
+            return new ParsedRows(cells, numbers, rows, batch, sentRows, problems, ignored, numbersAsText, asked);
         }
 
         /** @return how many rows the request held, the bad ones in row mode included */
@@ -79,9 +82,13 @@ public final class JsonRowsParser {
                     : encoded.warnings(rows, row, cells.get(sentRow(row)));
         }
 
-        /** The warnings that concern the whole request, told once: each ignored field. */
+        /** The warnings that concern the whole request, told once: each ignored field, each number taken as text. */
         public List<RangeWarning> requestWarnings() {
-            return PredictionJson.ignored(ignored);
+            List<RangeWarning> warnings = PredictionJson.ignored(ignored);
+            numbersAsText.forEach((feature, text) -> warnings.add(new RangeWarning(feature, "'" + feature
+                    + "' is a text input; the numbers sent for it were taken as their text (\"" + text + "\"), as"
+                    + " the model takes text there")));
+            return warnings;
         }
     }
 

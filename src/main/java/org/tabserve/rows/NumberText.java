@@ -2,6 +2,7 @@ package org.tabserve.rows;
 
 import com.fasterxml.jackson.core.io.NumberInput;
 
+import java.math.BigDecimal;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -16,6 +17,29 @@ public final class NumberText {
     private static final int MAX_LENGTH = 400;
 
     private NumberText() {
+    }
+
+    /**
+     * The text a JSON number stands for when it is sent for a text input (pandas writes a column of numbers as numbers
+     * even where the model takes text, as titanic's {@code pclass}): an integer as written, or a plain decimal that is
+     * the shortest form of its double (what Python and Java print for it, {@code 2.5}, {@code 0.1}); empty for a form
+     * whose text is not the number's one spelling, an exponent ({@code 1e5}) or digits beyond a double's
+     * ({@code 0.10000000000000000555}), which would name a category by accident.
+     *
+     * @param literal the number as the JSON text wrote it
+     */
+    public static Optional<String> exactText(String literal) {
+        if (literal.length() > MAX_LENGTH || literal.indexOf('e') >= 0 || literal.indexOf('E') >= 0
+                || !isDecimal(literal)) {
+            return Optional.empty();
+        }
+        if (literal.indexOf('.') < 0) {
+            return Optional.of(literal);
+        }
+        double value = Double.parseDouble(literal);
+        return Double.isFinite(value)
+                && new BigDecimal(literal).compareTo(new BigDecimal(Double.toString(value))) == 0
+                ? Optional.of(literal) : Optional.empty();
     }
 
     /** @return the finite value, or empty when {@code text} is not a finite decimal number */

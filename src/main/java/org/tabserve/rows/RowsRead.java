@@ -9,6 +9,7 @@ import org.tabserve.model.ModelSignature;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The rows a JSON reader ({@link JsonRowsParser}, MLflow's) has read so far, the problems found in them, and which
@@ -25,6 +26,8 @@ public final class RowsRead {
     private final BitSet spoilt = new BitSet();
     /** The fields sent that the model does not take, in the order first met: ignored, and told once. */
     private final java.util.Set<String> ignored = new java.util.LinkedHashSet<>();
+    /** Each text input sent a number, with the first such number's text: taken as text, and told once. */
+    private final java.util.Map<String, String> numbersAsText = new java.util.LinkedHashMap<>();
     /** Whether the rows are plain doubles ({@link #add(double[])}) rather than boxed cells. */
     private final boolean plain;
     private final ModelSignature signature;
@@ -78,6 +81,11 @@ public final class RowsRead {
      */
     public void ignore(String field) {
         ignored.add(field);
+    }
+
+    /** Notes a number sent for a text input and taken as {@code text}, to be told once in the answer's warnings. */
+    void tookNumberAsText(String feature, String text) {
+        numbersAsText.putIfAbsent(feature, text);
     }
 
     /** @return the fields sent that the model does not take, in the order first met */
@@ -213,7 +221,7 @@ public final class RowsRead {
      */
     public JsonRowsParser.ParsedRows parsed(Batch checked, boolean batch, OnError onError) {
         return new JsonRowsParser.ParsedRows(cells(), numbers(), checked, batch, batch ? batchRows : null,
-                batch && onError == OnError.ROW ? problems() : List.of(), ignored());
+                batch && onError == OnError.ROW ? problems() : List.of(), ignored(), Map.copyOf(numbersAsText));
     }
 
     /** @return every problem found, in the order found (each with its row in a batch) */

@@ -51,6 +51,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -139,12 +140,18 @@ public final class TabserveListener implements ServletContextListener {
         // (cleartext under java -jar, where the launcher enables h2c). Its messages are bounded as REST bodies are, and
         // reserve from the same memory budget (V2GrpcIntake). Built at its first call: grpc-java's classes took about
         // 0.1 s of every start (bench/RESULTS.notes.md, "Issue 25, goal 5"); nothing in it depends on the model.
+        // Each call runs on the container thread that delivered its message, as a REST request does, not on a thread
+        // of gRPC's own pool: any executor but directExecutor() is wrapped by gRPC in a SerializingExecutor, so a
+        // call's events (a cancel from a timer or a reset among them) still run one at a time and in order, as
+        // ServerCall.Listener promises, where directExecutor() would run a cancel beside the message it cancels.
+        // The hop it saves was a third of a single-row call's server CPU (bench/RESULTS.md, "gRPC single rows").
         String version = serverVersion();
         int maxInbound = (int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes());
         add(context, GRPC_SERVLET, new FirstRequestServlet(() -> {
             V2GrpcService service = new V2GrpcService(served, config.maxBatchRows(), budget, version, adminToken,
                     metrics, explanations);
-            return new ServletServerBuilder().addService(service.definition())
+            Executor onTheCallersThread = Runnable::run;
+            return new ServletServerBuilder().executor(onTheCallersThread).addService(service.definition())
                     .addStreamTracerFactory(service.reservations())
                     .maxInboundMessageSize(maxInbound)
                     .buildServlet();

@@ -75,10 +75,17 @@ class JsonRowsParserTest {
     }
 
     @Test
-    void neverTurnsTextIntoANumberNorTheReverse() {
+    void neverTurnsTextIntoANumberNorTheReverseExceptANumberWithOneTextFormForText() throws IOException {
         assertEquals(List.of("bill_length_mm"), fields(refused(with("bill_length_mm", "\"39.1\""))));
         assertEquals(List.of("flipper_length_mm"), fields(refused(with("flipper_length_mm", "\"181\""))));
-        assertEquals(List.of("island"), fields(refused(with("island", "3"))));
+        assertEquals(List.of("island"), fields(refused(with("island", "3e0"))));
+        assertEquals(List.of("island"), fields(refused(with("island", "0.10000000000000000555"))));
+        for (String number : List.of("3", "-7", "2.5", "0.1", "3.0")) {
+            JsonRowsParser.ParsedRows taken = typed(with("island", number));
+            assertEquals(number, taken.cells().get(0)[0], "taken as the text it was written as");
+            assertEquals(java.util.Map.of("island", number), taken.numbersAsText());
+            assertEquals("island", taken.requestWarnings().get(0).feature());
+        }
         assertEquals(List.of("tagged"), fields(refused(with("tagged", "\"true\""))));
         assertEquals(List.of("tagged"), fields(refused(with("tagged", "1"))));
     }

@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.Model;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonText;
+import org.tabserve.rows.RowFootprint;
 import org.tabserve.serving.FeedbackMonitor;
 import org.tabserve.serving.MemoryBudget;
 import org.tabserve.serving.ResolvedModel;
@@ -55,7 +56,7 @@ public final class FeedbackHandler {
         List<FeedbackMonitor.Label> labels;
         try (MemoryBudget.Reservation held = budget.open();
              InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes(),
-                     WebConfig.MAX_BODY_BYTES), Json.UNMETERED_BYTES, Json.HEAP_BYTES_PER_BODY_BYTE)) {
+                     WebConfig.MAX_BODY_BYTES), Json.UNMETERED_BYTES, RowFootprint.PER_BODY_BYTE)) {
             labels = read(body, served);
         }
         FeedbackMonitor.Outcome outcome = model.feedback().join(model.name(), model.version().orElseThrow(), served,

@@ -1,6 +1,7 @@
 package org.tabserve.web.api;
 
 import org.tabserve.web.http.ExplainParameter;
+import org.tabserve.rows.RowFootprint;
 import org.tabserve.serving.RowExplanations;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -73,7 +74,7 @@ public final class JsonPredictRequest {
         OnError onError = RequestParameters.onError(request);
         try (MemoryBudget.Reservation held = budget.open()) {
             JsonRowsParser.ParsedRows parsed;
-            try (InputStream body = held.metered(sent, Json.UNMETERED_BYTES, Json.HEAP_BYTES_PER_BODY_BYTE)) {
+            try (InputStream body = held.metered(sent, Json.UNMETERED_BYTES, RowFootprint.PER_BODY_BYTE)) {
                 parsed = new JsonRowsParser(classifier.signature(), config.maxBatchRows())
                         .parse(body, onError, config.maxErrorRows());
             } catch (RowsException e) {
@@ -98,7 +99,7 @@ public final class JsonPredictRequest {
         try (JsonGenerator json = Json.start(response)) {
             if (!parsed.batch()) {
                 List<RangeWarning> warnings = parsed.warnings(card, 0);
-                if (!parsed.ignored().isEmpty()) {
+                if (!parsed.ignored().isEmpty() || !parsed.numbersAsText().isEmpty()) {
                     warnings = new ArrayList<>(parsed.requestWarnings());
                     warnings.addAll(parsed.warnings(card, 0));
                 }

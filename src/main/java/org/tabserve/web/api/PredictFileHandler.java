@@ -102,7 +102,8 @@ public final class PredictFileHandler implements AutoCloseable {
             }
             answerStreamed(model, request, response, format, parser, file, held);
         } catch (RowsException e) {
-            throw HttpProblem.of(withHint(e), WebConfig.MAX_CSV_ROWS);
+            throw HttpProblem.of(withHint(e, format == Format.HTML ? UploadView.ON_ERROR_HINT : OnError.HINT),
+                    WebConfig.MAX_CSV_ROWS);
         } finally {
             file.delete();
         }
@@ -164,14 +165,15 @@ public final class PredictFileHandler implements AutoCloseable {
     }
 
     /**
-     * A refusal of bad rows (in reject mode, the default) with the way on added ({@link OnError#HINT}): every answer
-     * format shows the problem's detail.
+     * A refusal of bad rows (in reject mode, the default) with the way on added, in the words of the one who reads
+     * it: {@link OnError#HINT} (a query parameter) for a program, {@link UploadView#ON_ERROR_HINT} (the form's tick
+     * box) on the page. Every answer format shows the problem's detail.
      */
-    static RowsException withHint(RowsException e) {
+    static RowsException withHint(RowsException e, String hint) {
         if (e.kind() != RowsException.Kind.INVALID_FIELDS) {
             return e;
         }
-        return RowsException.invalidFields(e.getMessage() + "; " + OnError.HINT, e.errors());
+        return RowsException.invalidFields(e.getMessage() + "; " + hint, e.errors());
     }
 
     /** {@code on_error}'s value, refused with a 400 naming it when it is not a word it takes. */

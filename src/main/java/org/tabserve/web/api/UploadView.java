@@ -13,6 +13,12 @@ import java.io.IOException;
  */
 public interface UploadView {
 
+    /** The form's tick box for {@code on_error=row}, as the form labels it (form.html). */
+    String ON_ERROR_BOX = "Answer the other rows when some cannot be scored";
+    /** The way on from a refused upload, for the page's user, who has the tick box rather than a query string. */
+    String ON_ERROR_HINT = "tick \"" + ON_ERROR_BOX + "\" and upload the file again to answer every other row,"
+            + " each bad row with its errors in its place";
+
     /** Answers with the page of a scored upload, whose links go to {@code links}. */
     void render(HttpServletRequest request, HttpServletResponse response, PageLinks links, UploadPreview preview)
             throws IOException;

@@ -6,23 +6,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.rows.JsonText;
+import org.tabserve.rows.RowFootprint;
 
 import java.io.IOException;
 
 /**
  * The web layer's JSON: the answers' media type, the mapper over the one Jackson factory ({@link JsonText}), and what a
- * parsed JSON body costs the {@link MemoryBudget}.
+ * body may hold before it costs the {@link MemoryBudget}.
  */
 public final class Json {
 
     /**
-     * Heap a parsed JSON request holds per byte of its body, over-estimated (names and boxed numbers per row, the rows,
-     * the predictions and their answer), for the {@link MemoryBudget}: a 70-byte object row becomes about 600 bytes.
-     */
-    public static final int HEAP_BYTES_PER_BODY_BYTE = 16;
-    /**
-     * Body bytes that take nothing from the budget: single rows and batches of about a hundred, the hot path, never
-     * wait. Small enough that all the requests served at once (64 by default) hold only a few MB unbudgeted.
+     * Body bytes that take nothing from the budget (at {@link RowFootprint#PER_BODY_BYTE} a byte): single rows and
+     * batches of about a hundred, the hot path, never wait. Small enough that all the requests served at once (64 by default) hold only a few MB unbudgeted.
      */
     public static final long UNMETERED_BYTES = 8 << 10;
     /**

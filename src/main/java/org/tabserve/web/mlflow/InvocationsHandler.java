@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.web.http.ExplainParameter;
+import org.tabserve.rows.RowFootprint;
 import org.tabserve.model.Model;
 import org.tabserve.model.Explanation;
 import org.tabserve.model.Prediction;
@@ -70,12 +71,12 @@ public final class InvocationsHandler {
         MlflowRequestParser parser = new MlflowRequestParser(classifier.signature(), config.maxBatchRows());
         try (MemoryBudget.Reservation held = budget.open();
              InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES),
-                     Json.UNMETERED_BYTES, Json.HEAP_BYTES_PER_BODY_BYTE)) {
+                     Json.UNMETERED_BYTES, RowFootprint.PER_BODY_BYTE)) {
             // One entry per row sent, in order: its prediction, or null for a row that could not be scored.
             List<Prediction> answers = new ArrayList<>();
             List<Explanation> explanations = new ArrayList<>();
             List<FieldProblem> problems = new ArrayList<>();
-            List<String> ignored;
+            List<RangeWarning> told;
             if (type.equals(MediaType.JSON)) {
                 JsonRowsParser.ParsedRows parsed = parser.parseJson(body, onError, config.maxErrorRows());
                 List<Explanation> explained = ExplainParameter.asked(request, parsed.explain())
@@ -93,7 +94,7 @@ public final class InvocationsHandler {
                     explanations.clear();
                 }
                 problems.addAll(parsed.problems());
-                ignored = parsed.ignored();
+                told = parsed.requestWarnings();
             } else {
                 ExplainParameter.refuseAsked(request, "explanations are given for JSON bodies (\"params\":"
                         + " {\"explain\": true}); send the rows as JSON, or leave explain out");
@@ -111,9 +112,9 @@ public final class InvocationsHandler {
                         problems.addAll(place.problems());
                     }
                 }
-                ignored = csv.ignored();
+                told = PredictionJson.ignored(csv.ignored());
             }
-            write(response, answers, explanations, problems, PredictionJson.ignored(ignored));
+            write(response, answers, explanations, problems, told);
         }
     }
 

@@ -206,8 +206,8 @@ public final class MlflowRequestParser {
      */
     public RowsBody parseRows(InputStream body, RowFormat format, OnError onError, long maxErrorRows)
             throws IOException {
-        // No row reservation here (RowsReader#reservingRowMemory): the body is metered at 16 bytes of budget a
-        // byte as it is read, which already covers what a long row's parse holds (at most 15.3 bytes a character,
+        // No row reservation here (RowsReader#reservingRowMemory): the body is metered at RowFootprint.PER_BODY_BYTE
+        // a byte as it is read, which already covers what a long row's parse holds (at most 15.3 bytes a character,
         // measured) with the rows kept; reserving both made a 1 MB body of one long row a 413 at -Xmx64m.
         RowsReader parser = format.reader(signature, maxRows, true).onError(onError, maxErrorRows);
         try {

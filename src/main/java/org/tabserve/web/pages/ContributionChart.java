@@ -64,7 +64,7 @@ final class ContributionChart {
             y += Plots.BAR_LABEL;
             double length = max == 0 ? 0 : Math.max(value == 0 ? 0 : 1, room * Math.abs(value) / max);
             boolean up = value >= 0;
-            String shown = (up ? "+" : "\u2212") + Plots.number(Math.abs(value));
+            String shown = Decimals.signed(value);
             bars.add(new Plot.Rect(Plots.round(up ? centre : centre - length), Plots.round(y), Plots.round(length),
                     Plots.BAR_HEIGHT, "bar " + (up ? "contribution-up" : "contribution-down"), null,
                     labels.get(i) + ": " + shown));

@@ -14,6 +14,7 @@ import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.tabserve.serving.ServingException;
+import org.tabserve.rows.RowFootprint;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.serving.MemoryBudget;
@@ -51,7 +52,7 @@ final class V2GrpcIntake {
      * Heap a message may take without reserving: what REST's first {@link Json#UNMETERED_BYTES} of a body come to,
      * so that single rows and small batches, the hot path, never wait on either transport.
      */
-    static final long UNMETERED_HEAP_BYTES = Json.UNMETERED_BYTES * Json.HEAP_BYTES_PER_BODY_BYTE;
+    static final long UNMETERED_HEAP_BYTES = Json.UNMETERED_BYTES * RowFootprint.PER_BODY_BYTE;
     /**
      * Heap per byte of a compressed message as it is inflated, reserved as each byte comes out: the buffers the bytes
      * are read into, and the one array they are joined into. The body filter metered only the compressed bytes, and
@@ -92,7 +93,7 @@ final class V2GrpcIntake {
      * An RPC's message as it arrived: its bytes, read under the call's reservation when they are inflated; a budget
      * with no room, or more inflated bytes than a message may have, is the status the call is refused with. An
      * inflating message does not wait for room, as its bytes do not in the body filter: it holds what it has
-     * inflated, and gRPC's executor thread, while it would wait.
+     * inflated, and the container's thread the call runs on, while it would wait.
      */
     private static MethodDescriptor.Marshaller<Arrived> bytes(String rpc) {
         return new MethodDescriptor.Marshaller<>() {

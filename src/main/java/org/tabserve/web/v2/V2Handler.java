@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.Feature;
+import org.tabserve.rows.RowFootprint;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
@@ -112,7 +113,7 @@ public final class V2Handler {
         try (MemoryBudget.Reservation held = budget.open()) {
             V2InferRequestParser.V2InferRequest infer;
             try (InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES),
-                    Json.UNMETERED_BYTES, Json.HEAP_BYTES_PER_BODY_BYTE)) {
+                    Json.UNMETERED_BYTES, RowFootprint.PER_BODY_BYTE)) {
                 infer = new V2InferRequestParser(classifier.signature(), V2Inference.outputNames(classifier),
                         config.maxBatchRows()).parse(body);
             }

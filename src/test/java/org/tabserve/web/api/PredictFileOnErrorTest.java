@@ -126,12 +126,18 @@ class PredictFileOnErrorTest {
         List<Integer> rows = new java.util.ArrayList<>();
         problem.path("errors").forEach(e -> rows.add(e.path("row").asInt()));
         assertEquals(BAD_ROWS, rows);
-        for (String format : List.of("csv", "html")) {
-            Http.Response refused = http.upload("/predict_file?format=" + format + "&on_error=reject",
-                    Multipart.csv(csv()));
-            assertEquals(400, refused.status(), format);
-            assertTrue(refused.text().contains(OnError.HINT), format + ": " + refused.text());
-        }
+        Http.Response asCsv = http.upload("/predict_file?format=csv&on_error=reject", Multipart.csv(csv()));
+        assertEquals(400, asCsv.status());
+        assertTrue(asCsv.text().contains(OnError.HINT), asCsv.text());
+        // The page's user has the form's tick box, not a query string (issue 39, item 1): the page names the box.
+        Http.Response page = http.upload("/predict_file?format=html&on_error=reject", Multipart.csv(csv()),
+                "Accept", "text/html");
+        assertEquals(400, page.status());
+        assertTrue(page.text().contains("tick &quot;" + UploadView.ON_ERROR_BOX + "&quot;")
+                || page.text().contains("tick \"" + UploadView.ON_ERROR_BOX + "\""), page.text());
+        assertFalse(page.text().contains("?on_error"), page.text());
+        assertTrue(java.nio.file.Files.readString(java.nio.file.Path.of("webapp/WEB-INF/templates/form.html"))
+                .contains(">" + UploadView.ON_ERROR_BOX + "</label>"), "the form's tick box has the label the page names");
     }
 
     @Test
