@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Labels sent later ({@code POST /api/feedback}) joined to the answers they name, on models carded by the real
- * {@code card} command: 1,000 bank-note rows answered (200 single rows, one batch of 800 addressed by {@code row}) and
+ * {@code card} command: 1,000 bank-note rows answered (100 single rows, one batch of 900 addressed by {@code row}) and
  * labelled give a {@code live_accuracy} equal to the accuracy of those answers, and the estimate without labels
  * ({@code estimated_accuracy}, from the card's calibration curve) is within 0.05 of it, while rows moved towards the
  * classes' boundary pull the estimate down; a regressor's {@code live_mae} is the mean error of its answers; ids no
@@ -32,6 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FeedbackTest {
 
     private static final List<String> FEATURES = List.of("variance", "skewness", "curtosis", "entropy");
+    /** The rows answered one request each; the others are one batch. */
+    private static final int SINGLE = 100;
 
     @TempDir
     static Path dir;
@@ -87,17 +89,17 @@ class FeedbackTest {
         return "{\"request_id\":\"" + id + "\",\"row\":" + row + ",\"label\":" + label + "}";
     }
 
-    /** Sends the rows to {@code model}: 200 alone, the rest in one batch; returns each row's id, row and label. */
+    /** Sends the rows to {@code model}: {@link #SINGLE} alone, the rest in one batch; returns each row's id, row and label. */
     private static List<String[]> answer(String model, List<double[]> sent) {
         List<String[]> answers = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < SINGLE; i++) {
             Http.Response response = post("/models/" + model + "/api/predict", object(sent.get(i)));
             assertEquals(200, response.status(), response::text);
             answers.add(new String[]{response.header("X-Request-Id").orElseThrow(), "0",
                     response.json().path("label").asText()});
         }
         StringJoiner instances = new StringJoiner(",", "{\"instances\":[", "]}");
-        sent.subList(200, sent.size()).forEach(row -> instances.add(object(row)));
+        sent.subList(SINGLE, sent.size()).forEach(row -> instances.add(object(row)));
         Http.Response batch = post("/models/" + model + "/api/predict", instances.toString(), "X-Request-Id",
                 model + "-batch");
         assertEquals(model + "-batch", batch.header("X-Request-Id").orElseThrow(), "the caller's id is kept");
