@@ -225,8 +225,9 @@ public final class LiveProfile {
         int[] sharing = new int[perBin.length];
         double[] edges = histogram.edges().stream().mapToDouble(Double::doubleValue).toArray();
         for (int k = 0; k < known.size(); k++) {
-            double value = Double.parseDouble(known.get(k));
-            binOf[k] = value < edges[0] || value > edges[edges.length - 1] ? -1 : histogramBin(edges, value);
+            double value = integer(known.get(k));
+            binOf[k] = Double.isNaN(value) || value < edges[0] || value > edges[edges.length - 1] ? -1
+                    : histogramBin(edges, value);
             if (binOf[k] >= 0) {
                 sharing[binOf[k]]++;
             }
@@ -278,6 +279,15 @@ public final class LiveProfile {
             }
         }
         counts.add(nanoClock.getAsLong(), delta);
+    }
+
+    /** @return an encoder's integer category as a number; NaN for one that is not a whole number (never counted) */
+    private static double integer(String category) {
+        try {
+            return Long.parseLong(category.strip());
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 
     /** @return the bin of a value within the edges, the last including its upper edge */
