@@ -193,10 +193,15 @@ public final class FeedbackMonitor {
         long now = nanoClock.getAsLong();
         if (model.signature().task() == Task.CLASSIFICATION) {
             double confidence = 0;
+            int rows = 0;
             for (Prediction prediction : predictions) {
-                confidence += entry.confidence().of(prediction.classification());
+                double chance = entry.confidence().of(prediction.classification());
+                if (Double.isFinite(chance)) { // a model's NaN probability would spoil the hour's mean
+                    confidence += chance;
+                    rows++;
+                }
             }
-            entry.performance().add(now, predictions.size(), confidence);
+            entry.performance().add(now, rows, confidence);
         }
         if (requestId != null && !predictions.isEmpty()) {
             entry.answers().keep(now, requestId, first, predictions);
