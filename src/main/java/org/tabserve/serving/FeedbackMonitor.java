@@ -274,9 +274,14 @@ public final class FeedbackMonitor {
         Double mae = !classifier && labelled > 0 ? sums[LivePerformance.Sum.ABSOLUTE_ERROR.ordinal()] / labelled
                 : null;
         Double estimate = classifier && scored > 0 ? sums[LivePerformance.Sum.CONFIDENCE.ordinal()] / scored : null;
-        return new Performance(labelled, accuracy, mae, (long) sums[LivePerformance.Sum.UNKNOWN.ordinal()],
+        return new Performance(labelled, accuracy, finite(mae), (long) sums[LivePerformance.Sum.UNKNOWN.ordinal()],
                 (long) sums[LivePerformance.Sum.EXPIRED.ordinal()], (long) sums[LivePerformance.Sum.DUPLICATE.ordinal()],
                 scored, estimate, entry.confidence().calibrated());
+    }
+
+    /** @return {@code figure}, or null when it is not a number (a regressor that answered NaN): never NaN in JSON */
+    private static Double finite(Double figure) {
+        return figure == null || Double.isFinite(figure) ? figure : null;
     }
 
     /** Version {@code version} of model {@code name} is no longer served: its answers and figures go. */
