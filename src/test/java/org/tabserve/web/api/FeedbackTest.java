@@ -147,7 +147,7 @@ class FeedbackTest {
         assertTrue(metrics.contains("tabserve_estimated_accuracy{model=\"labelled\",version=\"1\"}"), metrics);
 
         String words = String.format(java.util.Locale.ROOT, "live %.3f (1000 labels)", accuracy);
-        String row = Http.textOf(http.get("/models").html(), "tbody[data-model=labelled] td.performance");
+        String row = Http.textOf(http.get("/models").html(), "tbody[data-model=labelled] .performance");
         assertTrue(row.startsWith("accuracy: card ") && row.contains(words) && row.contains("estimated "), row);
         assertTrue(Http.textOf(http.get("/models/labelled/card").html(), "#performance").contains(words));
         assertEquals(accuracy, http.get("/models/labelled/api/model").json().path("performance")
