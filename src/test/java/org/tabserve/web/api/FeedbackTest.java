@@ -23,10 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Labels sent later ({@code POST /api/feedback}) joined to the answers they name, on models carded by the real
- * {@code card} command: 1,000 bank-note rows answered (100 single rows, one batch of 900 addressed by {@code row}) and
- * labelled give a {@code live_accuracy} equal to the accuracy of those answers, and the estimate without labels
- * ({@code estimated_accuracy}, from the card's calibration curve) is within 0.05 of it, while rows moved towards the
- * classes' boundary pull the estimate down; a regressor's {@code live_mae} is the mean error of its answers; ids no
+ * {@code card} command: 1,000 answers of the penguins' sex classifier (about 92 % right; 100 single rows, one batch of
+ * 900 addressed by {@code row}) labelled with scikit-learn's recorded truth give a {@code live_accuracy} equal to the
+ * accuracy of those answers, and the estimate without labels ({@code estimated_accuracy}, from the card's calibration
+ * curve) is within 0.05 of it, while bank-note rows moved towards the classes' boundary pull the estimate down; a regressor's {@code live_mae} is the mean error of its answers; ids no
  * answer had are counted, never refused, and labels of the wrong type, too many or too large a body are refused.
  */
 class FeedbackTest {
@@ -47,9 +47,10 @@ class FeedbackTest {
         Path models = Files.createDirectory(dir.resolve("models"));
         Path cards = Files.createDirectory(dir.resolve("cards"));
         Path banknote = FixtureCards.banknote(cards);
-        for (String name : List.of("labelled", "drifted", "hostile")) {
+        for (String name : List.of("drifted", "hostile")) {
             Files.copy(banknote, models.resolve(name + ".onnx"));
         }
+        Files.copy(FixtureCards.card(cards, "int64-column", "sex"), models.resolve("labelled.onnx"));
         Files.copy(FixtureCards.card(cards, "body-mass-regressor", "body_mass_g"), models.resolve("mass.onnx"));
         server = TabserveServer.startReady("--models", models.toString(), "--default-model", "labelled");
         http = new Http(server);
@@ -89,17 +90,20 @@ class FeedbackTest {
         return "{\"request_id\":\"" + id + "\",\"row\":" + row + ",\"label\":" + label + "}";
     }
 
-    /** Sends the rows to {@code model}: {@link #SINGLE} alone, the rest in one batch; returns each row's id, row and label. */
-    private static List<String[]> answer(String model, List<double[]> sent) {
+    /**
+     * Sends the rows (JSON objects) to {@code model}: {@link #SINGLE} alone, the rest in one batch; returns each row's
+     * id, row and label.
+     */
+    private static List<String[]> answer(String model, List<String> sent) {
         List<String[]> answers = new ArrayList<>();
         for (int i = 0; i < SINGLE; i++) {
-            Http.Response response = post("/models/" + model + "/api/predict", object(sent.get(i)));
+            Http.Response response = post("/models/" + model + "/api/predict", sent.get(i));
             assertEquals(200, response.status(), response::text);
             answers.add(new String[]{response.header("X-Request-Id").orElseThrow(), "0",
                     response.json().path("label").asText()});
         }
         StringJoiner instances = new StringJoiner(",", "{\"instances\":[", "]}");
-        sent.subList(SINGLE, sent.size()).forEach(row -> instances.add(object(row)));
+        sent.subList(SINGLE, sent.size()).forEach(instances::add);
         Http.Response batch = post("/models/" + model + "/api/predict", instances.toString(), "X-Request-Id",
                 model + "-batch");
         assertEquals(model + "-batch", batch.header("X-Request-Id").orElseThrow(), "the caller's id is kept");
@@ -110,17 +114,42 @@ class FeedbackTest {
         return answers;
     }
 
+    /** The fixture's labelled rows as JSON objects, each with its recorded target: {object, target}. */
+    private static List<String[]> labelled(String fixture, String column) throws Exception {
+        List<String> lines = Files.readAllLines(FixtureCards.labelled(Files.createDirectories(dir.resolve(fixture)),
+                fixture, column));
+        String[] header = lines.get(0).split(",");
+        List<String[]> out = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",", -1);
+            StringJoiner object = new StringJoiner(",", "{", "}");
+            for (int c = 0; c < header.length - 1; c++) {
+                object.add("\"" + header[c] + "\":" + (cells[c].isEmpty() ? "null"
+                        : cells[c].matches("-?[0-9.]+") ? cells[c] : "\"" + cells[c] + "\""));
+            }
+            out.add(new String[]{object.toString(), cells[header.length - 1]});
+        }
+        return out;
+    }
+
     private static JsonNode entry(String model) {
         return ModelDirectory.entry(ModelDirectory.index(http), model, "1");
     }
 
     @Test
-    void liveAccuracyIsTheAccuracyOfTheLabelledAnswersAndTheEstimateIsWithinFivePointsOfIt() {
-        List<String[]> answers = answer("labelled", rows);
+    void liveAccuracyIsTheAccuracyOfTheLabelledAnswersAndTheEstimateIsWithinFivePointsOfIt() throws Exception {
+        List<String[]> penguins = labelled("int64-column", "sex");
+        List<String> sent = new ArrayList<>();
+        List<String> truths = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) { // the 333 rows, three times and one more
+            sent.add(penguins.get(i % penguins.size())[0]);
+            truths.add(penguins.get(i % penguins.size())[1]);
+        }
+        List<String[]> answers = answer("labelled", sent);
         StringJoiner labels = new StringJoiner(",", "[", "]");
         int right = 0;
         for (int i = 0; i < answers.size(); i++) {
-            String truth = Integer.toString((int) rows.get(i)[4]);
+            String truth = truths.get(i);
             right += answers.get(i)[2].equals(truth) ? 1 : 0;
             labels.add(label(answers.get(i)[0], Integer.parseInt(answers.get(i)[1]), "\"" + truth + "\""));
         }
@@ -129,6 +158,7 @@ class FeedbackTest {
         assertEquals(1000, fed.path("joined").asInt(), fed::toString);
         assertEquals(0, fed.path("unknown").asInt() + fed.path("expired").asInt() + fed.path("duplicates").asInt());
         double accuracy = right / 1000.0;
+        assertTrue(accuracy > 0.8 && accuracy < 0.99, "a model that is sometimes wrong: " + accuracy);
         assertEquals(accuracy, fed.path("live_accuracy").asDouble(), 0, fed::toString);
 
         JsonNode listed = entry("labelled");
@@ -153,14 +183,14 @@ class FeedbackTest {
         assertEquals(accuracy, http.get("/models/labelled/api/model").json().path("performance")
                 .path("live_accuracy").asDouble(), 0, "GET /api/model has it beside the features' drift");
 
-        JsonNode again = post("/models/labelled/api/feedback", label("labelled-batch", 3, "\"1\"")).json();
+        JsonNode again = post("/models/labelled/api/feedback", label("labelled-batch", 3, "1")).json();
         assertEquals(1, again.path("duplicates").asInt(), "a row labelled twice counts once: " + again);
         assertEquals(accuracy, again.path("live_accuracy").asDouble(), 0);
     }
 
     @Test
     void rowsMovedTowardsTheBoundaryBetweenTheClassesPullTheEstimateDown() {
-        answer("drifted", rows);
+        answer("drifted", rows.stream().map(FeedbackTest::object).toList());
         double undrifted = entry("drifted").path("estimated_accuracy").asDouble();
         // Each row halfway to a row of the other class: inputs the model was not trained on, answered less surely.
         List<double[]> moved = new ArrayList<>();
@@ -186,21 +216,11 @@ class FeedbackTest {
 
     @Test
     void aRegressorsLiveMaeIsTheMeanAbsoluteErrorOfItsLabelledAnswers() throws Exception {
-        Path labelled = FixtureCards.labelled(Files.createDirectories(dir.resolve("mass")), "body-mass-regressor",
-                "body_mass_g");
-        List<String> lines = Files.readAllLines(labelled);
-        String[] header = lines.get(0).split(",");
         StringJoiner instances = new StringJoiner(",", "{\"instances\":[", "]}");
         List<Double> truth = new ArrayList<>();
-        for (String line : lines.subList(1, Math.min(lines.size(), 101))) {
-            String[] cells = line.split(",", -1);
-            StringJoiner object = new StringJoiner(",", "{", "}");
-            for (int c = 0; c < header.length - 1; c++) {
-                object.add("\"" + header[c] + "\":" + (cells[c].isEmpty() ? "null"
-                        : cells[c].matches("-?[0-9.]+") ? cells[c] : "\"" + cells[c] + "\""));
-            }
-            instances.add(object.toString());
-            truth.add(Double.parseDouble(cells[header.length - 1]));
+        for (String[] row : labelled("body-mass-regressor", "body_mass_g").subList(0, 100)) {
+            instances.add(row[0]);
+            truth.add(Double.parseDouble(row[1]));
         }
         JsonNode predictions = post("/models/mass/api/predict", instances.toString(), "X-Request-Id", "mass-1")
                 .json().path("predictions");
