@@ -61,13 +61,10 @@ class DriftOfWhatTheModelSeesTest {
         for (int t = 0; t < times; t++) {
             for (String line : lines.subList(1, lines.size())) {
                 String[] cells = line.split(",", -1);
-                StringJoiner object = new StringJoiner(",", "{", "}");
                 for (int c = 0; c < header.length; c++) {
-                    String value = header[c].equals(column) ? cell.apply(cells[c]) : cells[c];
-                    object.add("\"" + header[c] + "\":" + (value == null || value.isEmpty() ? "null"
-                            : value.matches("-?[0-9.]+") ? value : "\"" + value + "\""));
+                    cells[c] = header[c].equals(column) ? cell.apply(cells[c]) : cells[c];
                 }
-                instances.add(object.toString());
+                instances.add(FixtureCards.jsonObject(header, cells, header.length));
             }
         }
         return instances.toString();

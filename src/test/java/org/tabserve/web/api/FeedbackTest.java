@@ -122,12 +122,7 @@ class FeedbackTest {
         List<String[]> out = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {
             String[] cells = line.split(",", -1);
-            StringJoiner object = new StringJoiner(",", "{", "}");
-            for (int c = 0; c < header.length - 1; c++) {
-                object.add("\"" + header[c] + "\":" + (cells[c].isEmpty() ? "null"
-                        : cells[c].matches("-?[0-9.]+") ? cells[c] : "\"" + cells[c] + "\""));
-            }
-            out.add(new String[]{object.toString(), cells[header.length - 1]});
+            out.add(new String[]{FixtureCards.jsonObject(header, cells, header.length - 1), cells[header.length - 1]});
         }
         return out;
     }
