@@ -40,14 +40,18 @@ final class CardCommand extends ModelCommand {
     static final String USAGE = "usage: java -jar tabserve.war card --model MODEL.onnx --data LABELLED.csv --label COLUMN"
             + " --out OUT.onnx [--eval HELD_OUT.csv] [--force] [--name NAME] [--description TEXT] [--version V]"
             + " [--feature-names A,B,..] [--class-names setosa,versicolor,.. | 0=died,1=survived] [--source TEXT]"
-            + " [--licence TEXT] [--strict | --skip-invalid]\n"
+            + " [--licence TEXT] [--strict | --skip-invalid] [--calibration HELD_OUT.csv [--coverage 0.9]]\n"
             + "--strict (the default, as every route's ?on_error=reject) refuses a file with a row the model cannot"
             + " read or score, listing why; --skip-invalid makes the card from the other rows, and the card records"
             + " how many were skipped and why (the card page and GET /api/model show it).\n"
             + "--name is the title the card and the pages show; it does not change where the model is served: a"
-            + " server of a model directory (--models) serves OUT.onnx at /models/OUT/, by its file's name.";
+            + " server of a model directory (--models) serves OUT.onnx at /models/OUT/, by its file's name.\n"
+            + "--calibration scores a labelled file of rows the model was not trained on and stores split-conformal"
+            + " calibration, so that requests may ask for ?coverage= (0.5 to 0.99); it refuses a file too small for"
+            + " --coverage (default 0.9), which needs n >= 1/(1 - c) - 1 rows.";
     private static final Set<String> VALUED = Set.of("model", "data", "label", "out", "eval", "name", "description",
-            "version", NameOptions.FEATURE_NAMES, NameOptions.CLASS_NAMES, "source", "licence");
+            "version", NameOptions.FEATURE_NAMES, NameOptions.CLASS_NAMES, "source", "licence",
+            CardCalibration.CALIBRATION, CardCalibration.COVERAGE);
 
     static final String SKIP_INVALID = "skip-invalid";
     static final String STRICT = "strict";
@@ -71,7 +75,12 @@ final class CardCommand extends ModelCommand {
                     + " opposite; pass one (--" + STRICT + " is the default)");
         }
         OnError onError = options.flag(SKIP_INVALID) ? OnError.ROW : OnError.REJECT;
+        Path calibration = options.get(CardCalibration.CALIBRATION).map(Path::of).orElse(null);
+        double coverage = CardCalibration.coverage(options, calibration);
         checkFiles(modelFile, data, eval, target, options.flag("force"));
+        if (calibration != null) {
+            CardCalibration.checkFile(calibration, data);
+        }
         try (Model model = named(modelFile, options, data, label, target)) {
             boolean classifier = model.signature().task() == Task.CLASSIFICATION;
             NameOptions.ClassNames names = NameOptions.classNames(NAME, options.get(NameOptions.CLASS_NAMES)
@@ -123,6 +132,13 @@ final class CardCommand extends ModelCommand {
             }
             Map<String, String> card = CardEntries.entries(options, model, classifier, classNames, label, data,
                     sha256, first, second, metrics, eval, skipped);
+            if (calibration != null) {
+                requireLabel(calibration, label);
+                CardCalibration calibrated = new CardCalibration(model, label, second.background);
+                scoredPass(calibration, model, label, names, "calibrating on " + calibration.getFileName(),
+                        calibrated::score, onError, new CardSkips(calibration.getFileName().toString()));
+                card.put(org.tabserve.model.CardKeys.CONFORMAL, calibrated.entry(calibration, coverage, out));
+            }
             // Through a link, the file it points to is replaced, and the link stays.
             write(modelFile, card, Files.exists(target) ? target.toRealPath() : target, options.flag("force"));
             out.println(NAME + ": wrote " + target + " with the card of " + first.rows + " rows of "
@@ -248,15 +264,27 @@ final class CardCommand extends ModelCommand {
                 + (problem.kind() == RowsException.Kind.INVALID_FIELDS ? "; " + HINT : ""));
     }
 
+    /** Receives a chunk of checked rows with their labels and the model's answers. */
+    interface ScoredSink {
+        /** @param numbers each row's number in the file, for messages about it */
+        void accept(Batch batch, List<String> labels, long[] numbers, List<org.tabserve.model.Prediction> predictions);
+    }
+
     private void scoredPass(Path file, Model model, String label, NameOptions.ClassNames names, String what,
                             CardDetails sink, OnError onError, CardSkips skips) throws IOException {
+        scoredPass(file, model, label, names, what, (batch, labels, numbers, predictions) -> {
+            sink.accept(batch, labels, numbers);
+            sink.score(labels, predictions, numbers);
+        }, onError, skips);
+    }
+
+    private void scoredPass(Path file, Model model, String label, NameOptions.ClassNames names, String what,
+                            ScoredSink sink, OnError onError, CardSkips skips) throws IOException {
         Progress progress = new Progress(err, NAME + ": " + what, Files.size(file));
         try (CountingInput counting = new CountingInput(Files.newInputStream(file));
              InputStream in = new BufferedInputStream(counting, 1 << 16)) {
             CsvFiles.score(model, in, label, onError, (batch, cells, numbers, predictions) -> {
-                List<String> labels = names.recode(cells);
-                sink.accept(batch, labels, numbers);
-                sink.score(labels, predictions, numbers);
+                sink.accept(batch, names.recode(cells), numbers, predictions);
                 progress.rows(batch.size(), counting.count());
             }, skips::accept);
             progress.done(counting.count());

@@ -28,7 +28,7 @@ final class CardEntries {
         // What the earlier card measured no longer holds: every value this command computes is replaced.
         for (String key : List.of(CardKeys.FEATURE_STATS, CardKeys.HISTOGRAMS, CardKeys.CATEGORIES,
                 CardKeys.EXAMPLES, CardKeys.METRICS, CardKeys.DATA, CardKeys.TRAINER, CardKeys.SKIPPED_ROWS,
-                CardKeys.BACKGROUND)) {
+                CardKeys.BACKGROUND, CardKeys.CONFORMAL)) {
             card.remove(key);
         }
         card.text(CardKeys.NAME, options.get("name").orElse(model.card().name()));

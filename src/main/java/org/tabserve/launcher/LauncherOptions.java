@@ -169,13 +169,14 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                    java -jar tabserve.war log-csv --model NAME --log DIR --out ROWS.csv ...
               --port N         port to listen on (default 8080, 0 = any free port)    env TABSERVE_PORT
               --host ADDRESS   interface to listen on (default 127.0.0.1; 0.0.0.0 = all) env TABSERVE_HOST
-              --model FILE     ONNX classifier to serve (default: the model in the WAR) env TABSERVE_MODEL
+              --model FILE     ONNX model to serve, a classifier or a regressor
+                               (default: the model in the WAR)                     env TABSERVE_MODEL
               --models DIR     serve every model in DIR: DIR/NAME.onnx, DIR/NAME/VERSION/model.onnx
                                                                                    env TABSERVE_MODELS
               --poll-seconds N look for added, replaced, removed models every N s
                                (default 0: once, at start)                         env TABSERVE_POLL_SECONDS
               --default-model NAME  the model / and /api/predict answer with
-                               (default: the only one, else the first by name)     env TABSERVE_DEFAULT_MODEL
+                               (default: the first by name with a card)            env TABSERVE_DEFAULT_MODEL
               --max-models N   most model versions loaded at once (default 100)    env TABSERVE_MAX_MODELS
               --idle-timeout S close a connection silent for S seconds (default 30)  env TABSERVE_IDLE_TIMEOUT
               --header-timeout S  close a connection whose request line + headers take

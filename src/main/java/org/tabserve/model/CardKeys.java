@@ -115,6 +115,15 @@ public final class CardKeys {
      */
     public static final String BACKGROUND = PREFIX + "background";
 
+    /**
+     * JSON object holding the split-conformal calibration ({@link Conformal}), written by {@code card --calibration}:
+     * {@code {"method", "file", "rows", "note", "class_conditional", "scores": {group: [ascending scores]}, "checks":
+     * [{"coverage", "empirical", "mean_size"}], "novelty": {"threshold", "scale": {feature: unit}, "scores": [..]}}},
+     * a regressor's scores (absolute residuals) under {@code "*"}, a classifier's (1 - p(true class)) per class or
+     * pooled under {@code "*"}; at most {@link Conformal#MAX_SCORES} scores in all.
+     */
+    public static final String CONFORMAL = PREFIX + "conformal";
+
     private CardKeys() {
     }
 }

@@ -33,6 +33,8 @@ import java.util.Objects;
  *                          empty when none were
  * @param background        the sample of training rows explanations are measured against, or {@code null} when the
  *                          card has none
+ * @param conformal         the split-conformal calibration that answers {@code coverage}, or {@code null} when the
+ *                          card has none
  */
 public record ModelCard(String name, String version, String description, String producer,
                         Map<String, String> classDisplayNames, String classDisplayNote,
@@ -40,7 +42,8 @@ public record ModelCard(String name, String version, String description, String 
                         Map<String, Object> data, Map<String, Object> trainer,
                         Map<String, FeatureHistogram> histograms, Map<String, List<Map<String, Object>>> examples,
                         Map<String, CategoryCounts> categories, RegressionEvaluation regression,
-                        Map<String, String> metadata, List<SkippedRows> skippedRows, Background background) {
+                        Map<String, String> metadata, List<SkippedRows> skippedRows, Background background,
+                        Conformal conformal) {
 
     public ModelCard {
         Objects.requireNonNull(name, "name");
@@ -62,6 +65,18 @@ public record ModelCard(String name, String version, String description, String 
         skippedRows = List.copyOf(skippedRows);
     }
 
+    /** A card without a conformal calibration. */
+    public ModelCard(String name, String version, String description, String producer,
+                     Map<String, String> classDisplayNames, String classDisplayNote,
+                     Map<String, FeatureStats> featureStats, Evaluation evaluation,
+                     Map<String, Object> data, Map<String, Object> trainer,
+                     Map<String, FeatureHistogram> histograms, Map<String, List<Map<String, Object>>> examples,
+                     Map<String, CategoryCounts> categories, RegressionEvaluation regression,
+                     Map<String, String> metadata, List<SkippedRows> skippedRows, Background background) {
+        this(name, version, description, producer, classDisplayNames, classDisplayNote, featureStats, evaluation, data,
+                trainer, histograms, examples, categories, regression, metadata, skippedRows, background, null);
+    }
+
     /** A card without a background sample. */
     public ModelCard(String name, String version, String description, String producer,
                      Map<String, String> classDisplayNames, String classDisplayNote,
@@ -71,7 +86,7 @@ public record ModelCard(String name, String version, String description, String 
                      Map<String, CategoryCounts> categories, RegressionEvaluation regression,
                      Map<String, String> metadata, List<SkippedRows> skippedRows) {
         this(name, version, description, producer, classDisplayNames, classDisplayNote, featureStats, evaluation, data,
-                trainer, histograms, examples, categories, regression, metadata, skippedRows, null);
+                trainer, histograms, examples, categories, regression, metadata, skippedRows, null, null);
     }
 
     /** A card without category counts or regression metrics (a classifier's card from before they were read). */
@@ -82,7 +97,7 @@ public record ModelCard(String name, String version, String description, String 
                      Map<String, FeatureHistogram> histograms, Map<String, List<Map<String, Object>>> examples,
                      Map<String, String> metadata) {
         this(name, version, description, producer, classDisplayNames, classDisplayNote, featureStats, evaluation, data,
-                trainer, histograms, examples, Map.of(), null, metadata, List.of(), null);
+                trainer, histograms, examples, Map.of(), null, metadata, List.of(), null, null);
     }
 
     private static <V> Map<String, V> frozen(Map<String, V> map) {

@@ -88,6 +88,22 @@ public final class ModelSignature {
         return logits;
     }
 
+    /**
+     * What a user of the answers must know when the probabilities are made by tabserve from the model's raw scores
+     * (an SVM's one-vs-rest votes, a network's last layer), not by the model: they sum to 1 but nobody calibrated
+     * them. Said by the answers, the form and the card.
+     *
+     * @return the sentence, or null when the model gives its probabilities itself
+     */
+    public String probabilityNote() {
+        return logits ? PROBABILITY_NOTE : null;
+    }
+
+    /** {@link #probabilityNote()}'s sentence. */
+    public static final String PROBABILITY_NOTE = "scores normalised by softmax (a sigmoid for a single score), not"
+            + " calibrated probabilities: the model gives scores, and tabserve turned them into shares that add up"
+            + " to 1";
+
     /** @return the graph's fixed batch size, or 0 when the batch dimension is free */
     public int fixedBatch() {
         return fixedBatch;

@@ -91,9 +91,15 @@ final class ModelIndex {
         return versions == null ? List.of() : versions.values().stream().map(ServedModel::status).toList();
     }
 
-    /** @return the first by name of the models with a ready version, else the first by name of all */
+    /**
+     * The model the root routes answer with when none is named: the first by name of the models with a ready version
+     * that has a card, else of those with a ready version, else of all. A model with a card is the one a user expects
+     * at {@code /}: its form has examples and usual values, where an uncarded model's opens empty (the exporter's
+     * file, not yet described), so an uncarded model sorted first by name no longer takes the front page from it.
+     */
     Optional<String> firstByName() {
         // Asked by every request on a root route: one pass over the names, no index built and sorted.
+        String firstCarded = null;
         String firstReady = null;
         String first = null;
         for (Map.Entry<String, NavigableMap<Long, ServedModel>> entry : models.entrySet()) {
@@ -104,14 +110,22 @@ final class ModelIndex {
             if (first == null || name.compareTo(first) < 0) {
                 first = name;
             }
-            if (firstReady == null || name.compareTo(firstReady) < 0) {
+            if (firstCarded == null || name.compareTo(firstCarded) < 0) {
                 for (ServedModel version : entry.getValue().values()) { // a loop: a stream here cost ~1 µs a request
                     if (version.state() == ModelState.READY) {
-                        firstReady = name;
-                        break;
+                        if (firstReady == null || name.compareTo(firstReady) < 0) {
+                            firstReady = name;
+                        }
+                        if (version.carded()) {
+                            firstCarded = name;
+                            break;
+                        }
                     }
                 }
             }
+        }
+        if (firstCarded != null) {
+            return Optional.of(firstCarded);
         }
         return Optional.ofNullable(firstReady != null ? firstReady : first);
     }

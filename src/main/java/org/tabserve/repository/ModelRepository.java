@@ -231,8 +231,8 @@ public final class ModelRepository implements AutoCloseable {
 
     /**
      * @return the model the root routes answer with: {@code --default-model} when set (even while it is not ready,
-     *         so that those routes say why), else the first by name of the models with a ready version, else the
-     *         first by name of all; empty when the repository is empty
+     *         so that those routes say why), else the first by name of the models with a ready version that has a
+     *         card, else of those with a ready version, else the first by name of all; empty when the repository is empty
      */
     public Optional<String> defaultModel() {
         if (options.defaultModel().isPresent()) {

@@ -13,7 +13,7 @@ import java.util.function.Function;
  * @param directory    the repository directory; empty when the app serves one model it was given (the WAR's, or
  *                     {@code --model FILE}), which {@link ModelRepository#serve} puts in
  * @param maxModels    most model versions loaded at once; each holds one ONNX Runtime session
- * @param defaultModel the model the root routes answer with; empty: the only one, else the first by name
+ * @param defaultModel the model the root routes answer with; empty: the only one, else the first by name (ready, carded first)
  * @param pollInterval how often the directory is scanned for changes; zero scans it once, at start
  * @param loadThreads  how many models load at once (each model's loads and unloads still run one after another)
  */

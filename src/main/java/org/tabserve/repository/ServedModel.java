@@ -51,6 +51,12 @@ final class ServedModel {
         return new ModelStatus(key.name(), key.version(), state, Optional.ofNullable(reason));
     }
 
+    /** @return whether the loaded model has a card that describes its data ({@code card}'s), so a user's default */
+    boolean carded() {
+        Generation generation = current.get();
+        return generation != null && generation.model().card().describesData();
+    }
+
     /** @return whether a model is loaded (it may be unloading) */
     boolean loaded() {
         return current.get() != null;

@@ -1,7 +1,9 @@
 package org.tabserve.rows;
 
 import org.tabserve.model.Model;
+import org.tabserve.model.Batch;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.Uncertainty;
 import org.tabserve.model.PredictionCounter;
 
 import java.io.IOException;
@@ -30,6 +32,23 @@ public final class CsvAnswer {
 
     /** The last column of an answer with {@link OnError#ROW}: empty for a scored row, a bad row's problems. */
     public static final String ERROR_COLUMN = "error";
+
+    /**
+     * How sure each answer of a chunk is, at the coverage the request asked for; its columns follow the answer's:
+     * a regressor's {@code lower}, {@code upper}, a classifier's {@code prediction_set} (the labels, joined by
+     * {@value #SET_SEPARATOR}), then {@code coverage}, and {@code novelty_p_value}, {@code novel} where the card can
+     * tell.
+     */
+    public interface Covering {
+        /** @return each row's uncertainty, in order */
+        List<Uncertainty> of(Batch batch, List<Prediction> predictions);
+
+        /** @return whether the rows' novelty is measured, which adds its two columns */
+        boolean novelty();
+    }
+
+    /** What joins a prediction set's labels in one cell. */
+    public static final String SET_SEPARATOR = "|";
 
     /** Feeds the chunks of an upload to a scoring run. */
     public interface ChunkSource {
@@ -61,13 +80,28 @@ public final class CsvAnswer {
     public static void write(RowsWriter writer, PredictionCounter counted, Model classifier, ChunkScorer scorer,
                       RowsReader parser, InputStream in, List<String> header, RowListener listener,
                       boolean parallel) throws IOException {
+        write(writer, counted, classifier, scorer, parser, in, header, listener, parallel, null);
+    }
+
+    /** @param covering each chunk's uncertainties, or null when no coverage was asked for */
+    public static void write(RowsWriter writer, PredictionCounter counted, Model classifier, ChunkScorer scorer,
+                      RowsReader parser, InputStream in, List<String> header, RowListener listener,
+                      boolean parallel, Covering covering) throws IOException {
         List<String> classes = classifier.signature().classLabels();
         List<String> columns = new ArrayList<>(header);
-        if (classifier.signature().task() == org.tabserve.model.Task.REGRESSION) {
+        boolean regressor = classifier.signature().task() == org.tabserve.model.Task.REGRESSION;
+        if (regressor) {
             columns.add("value");
         } else {
             columns.add("label");
             classes.forEach(c -> columns.add("probability_" + c));
+        }
+        if (covering != null) {
+            columns.addAll(regressor ? List.of("lower", "upper") : List.of(UncertaintyJson.PREDICTION_SET));
+            columns.add(CoverageField.NAME);
+            if (covering.novelty()) {
+                columns.addAll(List.of("novelty_p_value", "novel"));
+            }
         }
         boolean inPlace = parser.onError() == OnError.ROW;
         int answerColumns = columns.size() - header.size();
@@ -78,6 +112,8 @@ public final class CsvAnswer {
             out.columns(columns);
             List<Object> answer = new ArrayList<>();
             ChunkScorer.Sink sink = (chunk, predictions) -> {
+                List<Uncertainty> uncertain = covering == null || chunk.size() == 0 ? null
+                        : covering.of(chunk.batch(), predictions);
                 if (inPlace) {
                     for (RowPlace place : chunk.places()) {
                         if (place.isScored()) {
@@ -90,6 +126,7 @@ public final class CsvAnswer {
                         answer.clear();
                         if (place.isScored()) {
                             answer(answer, predictions.get(place.batchRow()));
+                            covered(answer, uncertain, place.batchRow());
                             answer.add("");
                             out.row(chunk.records().get(place.batchRow()), answer);
                         } else {
@@ -104,6 +141,7 @@ public final class CsvAnswer {
                 for (int r = 0; r < chunk.size(); r++) {
                     answer.clear();
                     answer(answer, predictions.get(r));
+                    covered(answer, uncertain, r);
                     out.row(chunk.records().get(r), answer);
                 }
             };
@@ -119,6 +157,25 @@ public final class CsvAnswer {
             out.addAll(classification.probabilities());
         } else {
             out.add(((Prediction.Regression) prediction).value());
+        }
+    }
+
+    /** A scored row's uncertainty columns, when coverage was asked for. */
+    private static void covered(List<Object> out, List<Uncertainty> uncertain, int row) {
+        if (uncertain == null) {
+            return;
+        }
+        Uncertainty uncertainty = uncertain.get(row);
+        if (uncertainty.interval() != null) {
+            out.add(uncertainty.interval().lower());
+            out.add(uncertainty.interval().upper());
+        } else {
+            out.add(String.join(SET_SEPARATOR, uncertainty.predictionSet()));
+        }
+        out.add(uncertainty.coverage());
+        if (uncertainty.novelty() != null) {
+            out.add(uncertainty.novelty().pValue());
+            out.add(Boolean.toString(uncertainty.novelty().novel()));
         }
     }
 

@@ -41,10 +41,18 @@ public final class JsonRowsParser {
      * @param ignored  the fields sent that the model does not take, ignored, in the order first met
      * @param numbersAsText each text input that was sent a number, taken as its text, with the first such text
      * @param explain  whether the body asked for explanations ({@code "explain": true} at its top level)
+     * @param coverage the coverage the body asked for ({@code "coverage": 0.9} at its top level), or null
      */
     public record ParsedRows(List<Object[]> cells, double[][] numbers, Batch rows, boolean batch, int[] sentRows,
                              List<FieldProblem> problems, List<String> ignored, Map<String, String> numbersAsText,
-                             boolean explain) {
+                             boolean explain, Double coverage) {
+
+        /** What a request held that did not ask for coverage. */
+        public ParsedRows(List<Object[]> cells, double[][] numbers, Batch rows, boolean batch, int[] sentRows,
+                          List<FieldProblem> problems, List<String> ignored, Map<String, String> numbersAsText,
+                          boolean explain) {
+            this(cells, numbers, rows, batch, sentRows, problems, ignored, numbersAsText, explain, null);
+        }
 
         /** What a request held that did not ask for explanations. */
         public ParsedRows(List<Object[]> cells, double[][] numbers, Batch rows, boolean batch, int[] sentRows,
@@ -54,7 +62,14 @@ public final class JsonRowsParser {
 
         /** @return these rows, asking for explanations or not */
         public ParsedRows explaining(boolean asked) {
-            return new ParsedRows(cells, numbers, rows, batch, sentRows, problems, ignored, numbersAsText, asked);
+            return new ParsedRows(cells, numbers, rows, batch, sentRows, problems, ignored, numbersAsText, asked,
+                    coverage);
+        }
+
+        /** @return these rows, asking for {@code asked} coverage (null: none) */
+        public ParsedRows covering(Double asked) {
+            return new ParsedRows(cells, numbers, rows, batch, sentRows, problems, ignored, numbersAsText, explain,
+                    asked);
         }
 
         /** @return how many rows the request held, the bad ones in row mode included */
@@ -160,6 +175,7 @@ public final class JsonRowsParser {
             List<String> topNames = new ArrayList<>();
             boolean instances = false;
             boolean explain = false;
+            Double coverage = null;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 JsonToken value = parser.nextToken();
@@ -168,6 +184,9 @@ public final class JsonRowsParser {
                     instances = true;
                 } else if (ExplainField.NAME.equals(name) && reader.position(name) == null) {
                     explain = ExplainField.read(value, ExplainField.NAME);
+                } else if (CoverageField.NAME.equals(name) && reader.position(name) == null) {
+                    coverage = CoverageField.read(value, value.isNumeric() ? parser.getDoubleValue() : Double.NaN,
+                            CoverageField.NAME);
                 } else {
                     topNames.add(name);
                     field(parser, value, name, top, null, store);
@@ -179,13 +198,14 @@ public final class JsonRowsParser {
             if (!instances) {
                 store.add(top);
                 store.requireAll(top, null);
-                return rows.parsed(rows.check(false), false, onError).explaining(explain);
+                return rows.parsed(rows.check(false), false, onError).explaining(explain).covering(coverage);
             }
             if (!topNames.isEmpty()) {
                 throw RowsException.malformed("send either \"instances\" or the features " + topNames
                         + " at the top level, not both");
             }
-            return rows.parsed(rows.checkBatch(INSTANCES, onError, maxErrorRows), true, onError).explaining(explain);
+            return rows.parsed(rows.checkBatch(INSTANCES, onError, maxErrorRows), true, onError).explaining(explain)
+                    .covering(coverage);
         } catch (JsonProcessingException | CharConversionException e) {
             throw JsonText.malformed(e);
         }

@@ -12,6 +12,7 @@ import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
+import org.tabserve.model.Uncertainty;
 
 import java.io.IOException;
 import java.util.List;
@@ -76,13 +77,13 @@ public final class PredictionJson {
 
         /** {@link PredictionJson#write}, with the names encoded once. */
         public void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings) throws IOException {
-            write(json, prediction, warnings, null);
+            write(json, prediction, warnings, null, null);
         }
 
-        /** {@link PredictionJson#write}, with the names encoded once, and the row's explanation when not null. */
+        /** As {@link #write(JsonGenerator, Prediction, List)}, with the row's explanation and uncertainty, if any. */
         public void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings,
-                          Explanation explanation) throws IOException {
-            write(json, prediction, warnings, explanation, null, 0);
+                          Explanation explanation, Uncertainty uncertainty) throws IOException {
+            write(json, prediction, warnings, explanation, uncertainty, null, 0);
         }
 
         /**
@@ -94,7 +95,7 @@ public final class PredictionJson {
          */
         public void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings, String[] texts,
                           int at) throws IOException {
-            write(json, prediction, warnings, null, texts, at);
+            write(json, prediction, warnings, null, null, texts, at);
         }
 
         /**
@@ -129,18 +130,20 @@ public final class PredictionJson {
         }
 
         private void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings,
-                           Explanation explanation, String[] texts, int at) throws IOException {
+                           Explanation explanation, Uncertainty uncertainty, String[] texts, int at)
+                throws IOException {
             if (!(prediction instanceof Prediction.Classification classification)) {
-                PredictionJson.write(json, prediction, card, warnings, explanation);
+                PredictionJson.write(json, prediction, card, warnings, explanation, null, uncertainty);
                 return;
             }
             int label = classes.indexOf(classification.label());
             if (label < 0 || !(classification.classes() == classes || classification.classes().equals(classes))) {
                 // not this model's classes: nothing to reuse
-                PredictionJson.write(json, prediction, card, warnings, explanation);
+                PredictionJson.write(json, prediction, card, warnings, explanation, null, uncertainty);
                 return;
             }
-            if (explanation == null && warnings.isEmpty() && writeInRange(json, label, classification, texts, at)) {
+            if (explanation == null && uncertainty == null && warnings.isEmpty()
+                    && writeInRange(json, label, classification, texts, at)) {
                 return;
             }
             writeStart(json, label);
@@ -154,6 +157,7 @@ public final class PredictionJson {
             if (explanation != null) {
                 ExplanationJson.write(json, explanation);
             }
+            UncertaintyJson.write(json, uncertainty);
             json.writeEndObject();
         }
 
@@ -268,6 +272,16 @@ public final class PredictionJson {
     /** {@link #write(JsonGenerator, Prediction, ModelCard, List)} with the row's explanation, when not null. */
     public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings,
                              Explanation explanation) throws IOException {
+        write(json, prediction, card, warnings, explanation, null, null);
+    }
+
+    /**
+     * A lone row's answer, with its explanation when not null and, under {@link #PROBABILITIES_NOTE}, what the
+     * probabilities are when tabserve made them ({@link ModelSignature#probabilityNote()}, when not null), and how
+     * sure it is ({@link UncertaintyJson}) when not null.
+     */
+    public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings,
+                             Explanation explanation, String note, Uncertainty uncertainty) throws IOException {
         json.writeStartObject();
         if (prediction instanceof Prediction.Regression regression) {
             json.writeFieldName(VALUE);
@@ -285,11 +299,15 @@ public final class PredictionJson {
                 json.writeNumberField(classes.get(i), classification.probabilities().get(i));
             }
             json.writeEndObject();
+            if (note != null) {
+                json.writeStringField(PROBABILITIES_NOTE, note);
+            }
         }
         writeWarnings(json, warnings);
         if (explanation != null) {
             ExplanationJson.write(json, explanation);
         }
+        UncertaintyJson.write(json, uncertainty);
         json.writeEndObject();
     }
 
@@ -300,6 +318,19 @@ public final class PredictionJson {
             warnings.add(new RangeWarning(field, "'" + field + "' is not an input of the model; it was ignored"));
         }
         return warnings;
+    }
+
+    /**
+     * The key of the sentence that says the probabilities are tabserve's normalisation of the model's scores: in a lone
+     * row's answer beside them, once at the top of a batch's.
+     */
+    public static final String PROBABILITIES_NOTE = "probabilities_note";
+
+    /** Writes a batch answer's {@link #PROBABILITIES_NOTE}, once, when the model's probabilities are tabserve's. */
+    public static void writeProbabilityNote(JsonGenerator json, ModelSignature signature) throws IOException {
+        if (signature.probabilityNote() != null) {
+            json.writeStringField(PROBABILITIES_NOTE, signature.probabilityNote());
+        }
     }
 
     /** Writes a request's warnings (each ignored field, once) as {@code "warnings": [...]}, when there are any. */

@@ -158,6 +158,16 @@ public final class ResolvedModel implements AutoCloseable {
         return counter().counted(batch, predictions);
     }
 
+    /** @return the rows of the request's model measured for novelty since it was loaded, and those flagged */
+    public NoveltyCounts.Counts noveltyCounts() {
+        return served.metrics().novelty().of(name());
+    }
+
+    /** Counts {@code rows} rows measured for novelty, {@code novel} of them flagged, under the request's model. */
+    void novelty(int rows, int novel) {
+        served.metrics().novelty().record(name(), rows, novel);
+    }
+
     /** @return a counter for the request's model that other threads (a scoring pool) may call */
     public PredictionCounter counter() {
         Model scoring = model();

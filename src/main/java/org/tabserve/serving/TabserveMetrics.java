@@ -85,6 +85,8 @@ public final class TabserveMetrics {
     private final DriftMonitor drift = new DriftMonitor(registry);
     /** Each served model version's answers kept for labels, its live accuracy or error, and its estimated accuracy. */
     private final FeedbackMonitor feedback = new FeedbackMonitor(registry);
+    /** Each model's rows measured for novelty, and those flagged. */
+    private final NoveltyCounts novelty = new NoveltyCounts(registry);
     /** Each served model version's inference statistics, for the v2 statistics extension. */
     private final ModelStatistics statistics = new ModelStatistics();
     /** The info series of each model, to be removed when it goes. */
@@ -185,6 +187,11 @@ public final class TabserveMetrics {
         return statistics;
     }
 
+    /** @return each model's rows measured for novelty, and those flagged */
+    public NoveltyCounts novelty() {
+        return novelty;
+    }
+
     /** @return each served model version's live inputs and drift */
     public DriftMonitor drift() {
         return drift;
@@ -266,6 +273,7 @@ public final class TabserveMetrics {
         activity.forget(name);
         drift.forget(name);
         feedback.forget(name);
+        novelty.forget(name);
         rows.remove(name);
         predictions.removeIf(labels -> labels.get(0).equals(name));
         requests.removeIf(labels -> labels.get(0).equals(name));

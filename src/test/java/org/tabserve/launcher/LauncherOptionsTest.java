@@ -15,6 +15,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LauncherOptionsTest {
 
+    /** Issue 39, item 8: the help named --model an "ONNX classifier" (regressors are served too). */
+    @Test
+    void theHelpSaysAModelMayBeAClassifierOrARegressorAndEndsItsLastLine() {
+        assertTrue(LauncherOptions.USAGE.contains("--model FILE     ONNX model to serve, a classifier or a regressor"),
+                LauncherOptions.USAGE);
+        assertTrue(LauncherOptions.USAGE.endsWith("\n"), "the last line ends");
+    }
+
     @Test
     void defaultsToLoopbackPort8080AndTheBundledModel() throws Exception {
         LauncherOptions options = LauncherOptions.parse(new String[0], Map.of());

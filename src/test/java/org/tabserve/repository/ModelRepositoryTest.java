@@ -109,6 +109,24 @@ class ModelRepositoryTest {
                 "none is ready: the first by name, so that the root routes say why");
     }
 
+    /**
+     * Issue 39, item 5: an uncarded model sorted first by name (the exporter's file, whose form opens empty) no longer
+     * takes the front page from a carded one; with no carded model ready, the first ready one answers as before.
+     */
+    @Test
+    void withoutANamedDefaultTheFirstCardedReadyModelByNameAnswers() {
+        Models.put(Models.SPECIES, dir.resolve("aardvark.onnx")); // skl2onnx's file, no card
+        Models.put(Models.BODY_MASS, dir.resolve("bison.onnx")); // no card either
+        Models.put(Models.BANKNOTE, dir.resolve("zebra.onnx")); // the bundled model, carded
+        assertEquals(Optional.of("zebra"), start(RepositoryOptions.of(dir)).defaultModel(), "the carded model");
+        repository.close();
+        Path uncarded = dir.resolve("uncarded");
+        Models.put(Models.BODY_MASS, uncarded.resolve("bison.onnx"));
+        Models.put(Models.SPECIES, uncarded.resolve("aardvark.onnx"));
+        assertEquals(Optional.of("aardvark"), start(RepositoryOptions.of(uncarded)).defaultModel(),
+                "no carded model: the first ready by name");
+    }
+
     @Test
     void theDefaultModelIsTheNamedOneElseTheOnlyOne() {
         Models.put(Models.SPECIES, dir.resolve("species.onnx"));

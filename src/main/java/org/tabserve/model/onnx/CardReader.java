@@ -123,6 +123,11 @@ final class CardReader {
         return parse(CardKeys.BACKGROUND, CardRows::background);
     }
 
+    /** The split-conformal calibration ({@link CardKeys#CONFORMAL}); its groups are checked against the model later. */
+    Optional<org.tabserve.model.Conformal> conformal() {
+        return parse(CardKeys.CONFORMAL, CardConformal::conformal);
+    }
+
     /** The rows the card's figures leave out, per data file ({@link CardKeys#SKIPPED_ROWS}). */
     Optional<List<SkippedRows>> skippedRows() {
         return parse(CardKeys.SKIPPED_ROWS, CardRows::skippedRows);

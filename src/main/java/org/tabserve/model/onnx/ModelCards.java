@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxModelMetadata;
 import org.tabserve.model.Background;
 import org.tabserve.model.Batch;
 import org.tabserve.model.CardKeys;
+import org.tabserve.model.Conformal;
 import org.tabserve.model.ModelException;
 import org.tabserve.model.CategoryCounts;
 import org.tabserve.model.FeatureHistogram;
@@ -17,6 +18,7 @@ import org.tabserve.model.onnx.graph.OnnxGraph;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Builds a model's card from its metadata and graph, once its signature is known, so that a card entry naming a
@@ -71,7 +73,33 @@ final class ModelCards {
                 orderedCategories(signature, cardReader.categories().orElse(Map.of())),
                 cardReader.regressionEvaluation().orElse(null),
                 metadata.getCustomMetadata(), cardReader.skippedRows().orElse(List.of()),
-                checkedBackground(signature, cardReader.background().orElse(null)));
+                checkedBackground(signature, cardReader.background().orElse(null)),
+                checkedConformal(signature, cardReader));
+    }
+
+    /**
+     * The card's conformal calibration, refusing one whose groups are not the model's classes (a classifier's sets per
+     * class need every class) or whose novelty has no background to measure against.
+     */
+    private static Conformal checkedConformal(ModelSignature signature, CardReader cardReader) {
+        Conformal conformal = cardReader.conformal().orElse(null);
+        if (conformal == null) {
+            return null;
+        }
+        Set<String> groups = conformal.scores().keySet();
+        boolean fits = groups.equals(Set.of(Conformal.ALL))
+                || signature.task() == Task.CLASSIFICATION && groups.equals(Set.copyOf(signature.classLabels()));
+        if (!fits) {
+            throw new IllegalArgumentException("metadata '" + CardKeys.CONFORMAL + "' is invalid: its scores are for "
+                    + groups + ", which are neither \"" + Conformal.ALL + "\" nor the model's classes "
+                    + signature.classLabels());
+        }
+        Background background = cardReader.background().orElse(null);
+        if (conformal.novelty() != null && background == null) {
+            throw new IllegalArgumentException("metadata '" + CardKeys.CONFORMAL + "' is invalid: its novelty is"
+                    + " measured against the background sample, and the card has none ('" + CardKeys.BACKGROUND + "')");
+        }
+        return background == null ? conformal : conformal.measuredWith(signature, background);
     }
 
     /**

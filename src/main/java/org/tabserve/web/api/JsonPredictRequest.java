@@ -1,6 +1,8 @@
 package org.tabserve.web.api;
 
+import org.tabserve.web.http.CoverageParameter;
 import org.tabserve.web.http.ExplainParameter;
+import org.tabserve.serving.ConformalAnswers;
 import org.tabserve.rows.RowFootprint;
 import org.tabserve.serving.RowExplanations;
 
@@ -12,6 +14,7 @@ import org.tabserve.model.ModelCard;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
+import org.tabserve.model.Uncertainty;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.OnError;
 import org.tabserve.rows.JsonRowsParser;
@@ -81,11 +84,15 @@ public final class JsonPredictRequest {
                 throw HttpProblem.of(e, WebConfig.MAX_BATCH_ROWS);
             }
             boolean explain = ExplainParameter.asked(request, parsed.explain());
+            ConformalAnswers covered = ConformalAnswers.asked(model, CoverageParameter.asked(request,
+                    parsed.coverage()));
             List<Explanation> explanations = explain && parsed.rows() != null ? this.explanations.of(model,
                     parsed.rows(), new AnswerKeepAlive(response, Json.MEDIA_TYPE)) : null;
             List<Prediction> predictions = parsed.rows() == null ? List.of()
                     : model.counted(parsed.rows(), classifier.predict(parsed.rows()));
-            respond(response, predictions, explanations, parsed, classifier.card());
+            List<Uncertainty> uncertainties = covered == null || parsed.rows() == null ? null
+                    : covered.of(parsed.rows(), predictions);
+            respond(response, predictions, new Extras(explanations, uncertainties), parsed, classifier.card());
         }
     }
 
@@ -94,7 +101,7 @@ public final class JsonPredictRequest {
      * (plain doubles for a numbers-only model, else the typed cells).
      */
     private static void respond(HttpServletResponse response, List<Prediction> predictions,
-                                List<Explanation> explanations, JsonRowsParser.ParsedRows parsed, ModelCard card)
+                                Extras extras, JsonRowsParser.ParsedRows parsed, ModelCard card)
             throws IOException {
         try (JsonGenerator json = Json.start(response)) {
             if (!parsed.batch()) {
@@ -103,7 +110,8 @@ public final class JsonPredictRequest {
                     warnings = new ArrayList<>(parsed.requestWarnings());
                     warnings.addAll(parsed.warnings(card, 0));
                 }
-                PredictionJson.write(json, predictions.get(0), card, warnings, explained(explanations, 0));
+                PredictionJson.write(json, predictions.get(0), card, warnings, extras.explained(0),
+                        parsed.rows().signature().probabilityNote(), extras.uncertainty(0));
                 return;
             }
             json.writeStartObject();
@@ -111,25 +119,40 @@ public final class JsonPredictRequest {
             if (parsed.sentRows() == null) {
                 PredictionJson.Rows encoded = new PredictionJson.Rows(parsed.rows().signature(), card);
                 for (int i = 0; i < predictions.size(); i++) {
-                    encoded.write(json, predictions.get(i), parsed.warnings(encoded, i), explained(explanations, i));
+                    encoded.write(json, predictions.get(i), parsed.warnings(encoded, i), extras.explained(i),
+                            extras.uncertainty(i));
                 }
             } else {
-                writeRowByRow(json, predictions, explanations, parsed, card);
+                writeRowByRow(json, predictions, extras, parsed, card);
             }
             json.writeEndArray();
+            if (parsed.rows() != null) { // null when no row of the batch could be scored (row mode)
+                PredictionJson.writeProbabilityNote(json, parsed.rows().signature());
+            }
             PredictionJson.writeRequestWarnings(json, parsed.requestWarnings());
             json.writeEndObject();
         }
     }
 
-    /** @return the explanation of a row of the checked batch, or null when none was asked for */
-    private static Explanation explained(List<Explanation> explanations, int row) {
-        return explanations == null ? null : explanations.get(row);
+    /**
+     * What a request asked for beside the answers, per row of the checked batch.
+     *
+     * @param explanations  each row's explanation, or null when none was asked for
+     * @param uncertainties each row's uncertainty, or null when no coverage was asked for
+     */
+    private record Extras(List<Explanation> explanations, List<Uncertainty> uncertainties) {
+        Explanation explained(int row) {
+            return explanations == null ? null : explanations.get(row);
+        }
+
+        Uncertainty uncertainty(int row) {
+            return uncertainties == null ? null : uncertainties.get(row);
+        }
     }
 
     /** A batch answered row by row ({@code ?on_error=row}): each row's prediction, or its errors, in its place. */
     private static void writeRowByRow(JsonGenerator json, List<Prediction> predictions,
-                                      List<Explanation> explanations, JsonRowsParser.ParsedRows parsed,
+                                      Extras extras, JsonRowsParser.ParsedRows parsed,
                                       ModelCard card) throws IOException {
         PredictionJson.Rows encoded = parsed.rows() == null ? null
                 : new PredictionJson.Rows(parsed.rows().signature(), card);
@@ -140,8 +163,8 @@ public final class JsonPredictRequest {
         int next = 0;
         for (int row = 0; row < parsed.sent(); row++) {
             if (next < predictions.size() && parsed.sentRow(next) == row) {
-                encoded.write(json, predictions.get(next), parsed.warnings(encoded, next),
-                        explained(explanations, next));
+                encoded.write(json, predictions.get(next), parsed.warnings(encoded, next), extras.explained(next),
+                        extras.uncertainty(next));
                 next++;
             } else {
                 PredictionJson.writeRowErrors(json, problems.getOrDefault(row, List.of()));

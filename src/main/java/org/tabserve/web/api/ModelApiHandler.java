@@ -11,6 +11,8 @@ import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Model;
+import org.tabserve.model.Conformal;
+import org.tabserve.serving.NoveltyCounts;
 import org.tabserve.model.RegressionEvaluation;
 import org.tabserve.model.ValueType;
 import org.tabserve.serving.LiveJson;
@@ -38,6 +40,17 @@ public final class ModelApiHandler {
         body.put("performance", LivePerformanceJson.of(classifier, model.feedback().of(model.name(),
                 model.version().orElseThrow(), classifier).orElse(null)));
         response.setContentType(Json.MEDIA_TYPE);
+        if (body.get("conformal") instanceof Map<?, ?> conformal && conformal.get("novelty") != null) {
+            // The rows measured for novelty since the model was loaded, and those flagged: live, beside the card's.
+            NoveltyCounts.Counts counts = model.noveltyCounts();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> novelty = new LinkedHashMap<>((Map<String, Object>) conformal.get("novelty"));
+            novelty.put("checked_rows", counts.checked());
+            novelty.put("novel_rows", counts.novel());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> updated = (Map<String, Object>) conformal;
+            updated.put("novelty", novelty);
+        }
         Json.MAPPER.writeValue(response.getOutputStream(), body);
     }
 
@@ -67,6 +80,27 @@ public final class ModelApiHandler {
                     "counts", evaluation.calibration().counts()));
         }
         return metrics;
+    }
+
+    /**
+     * The card's conformal calibration, as {@code ?coverage=} uses it: which rows calibrated it (never training rows),
+     * the largest coverage it answers, and the nominal against the empirical coverage on its calibration rows, with
+     * the mean interval width (a regressor's) or set size (a classifier's).
+     */
+    private static Map<String, Object> conformal(Conformal conformal, boolean regressor) {
+        Map<String, Object> json = conformal.described();
+        json.put("largest_coverage", conformal.largestCoverage());
+        List<Map<String, Object>> checks = new ArrayList<>();
+        for (Conformal.Check check : conformal.checks()) {
+            checks.add(Map.of("coverage", check.coverage(), "empirical", check.empirical(),
+                    regressor ? "mean_width" : "mean_set_size", check.meanSize()));
+        }
+        json.put("checks", checks);
+        if (conformal.novelty() != null) {
+            json.put("novelty", Map.of("threshold", conformal.novelty().threshold(), "calibration_rows",
+                    conformal.novelty().scores().length));
+        }
+        return json;
     }
 
     /** A regressor's metrics from its card: how far its predictions were from the actual values. */
@@ -152,6 +186,9 @@ public final class ModelApiHandler {
             body.put("metrics", metrics(card.evaluation()));
         } else if (card.regression() != null) {
             body.put("metrics", metrics(card.regression()));
+        }
+        if (card.conformal() != null) {
+            body.put("conformal", conformal(card.conformal(), signature.task() == org.tabserve.model.Task.REGRESSION));
         }
         body.put("data", card.data());
         body.put("trainer", card.trainer());

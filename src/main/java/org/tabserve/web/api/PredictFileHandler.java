@@ -3,6 +3,9 @@ package org.tabserve.web.api;
 import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.tabserve.model.Uncertainty;
+import org.tabserve.serving.ConformalAnswers;
+import org.tabserve.web.http.CoverageParameter;
 import org.tabserve.web.http.ExplainParameter;
 import org.tabserve.web.http.PageLinks;
 import org.tabserve.model.Model;
@@ -90,6 +93,7 @@ public final class PredictFileHandler implements AutoCloseable {
                 + config.maxCsvRows() + " rows; explanations are given for at most " + RowExplanations.MAX_ROWS
                 + " rows a request); send those rows as JSON to /api/predict with \"explain\": true, or leave"
                 + " explain out");
+        ConformalAnswers covered = ConformalAnswers.asked(model, CoverageParameter.asked(request, null));
         String onErrorSent = RequestParameters.query(request, OnError.PARAMETER);
         OnError checked = onError(onErrorSent); // a bad value is refused before the upload is read
         CsvUpload file = CsvUpload.of(request, config.maxUploadBytes());
@@ -97,10 +101,10 @@ public final class PredictFileHandler implements AutoCloseable {
             OnError onError = onErrorSent == null && file.onError() != null ? onError(file.onError()) : checked;
             RowsReader parser = file.format().reader(classifier.signature(), config.maxCsvRows())
                     .reservingRowMemory(held::grow).onError(onError, config.maxErrorRows());
-            if (format == Format.JSON && answeredFromKept(model, response, parser, file, held)) {
+            if (format == Format.JSON && answeredFromKept(model, response, parser, file, held, covered)) {
                 return;
             }
-            answerStreamed(model, request, response, format, parser, file, held);
+            answerStreamed(model, request, response, format, parser, file, held, covered);
         } catch (RowsException e) {
             throw HttpProblem.of(withHint(e, format == Format.HTML ? UploadView.ON_ERROR_HINT : OnError.HINT),
                     WebConfig.MAX_CSV_ROWS);
@@ -117,9 +121,10 @@ public final class PredictFileHandler implements AutoCloseable {
      * @return whether the answer was written; if not, nothing was, and the budget taken is given back
      */
     private boolean answeredFromKept(ResolvedModel model, HttpServletResponse response, RowsReader parser,
-                                     CsvUpload file, MemoryBudget.Reservation held) throws IOException {
+                                     CsvUpload file, MemoryBudget.Reservation held, ConformalAnswers covered)
+            throws IOException {
         Model classifier = model.model();
-        JsonPredictions answer = new JsonPredictions(classifier, parser, held);
+        JsonPredictions answer = new JsonPredictions(classifier, parser, held, covered);
         ChunkScorer.Run ahead = scorer.start(classifier, model.counter(), answer);
         boolean kept;
         try (InputStream in = file.open()) {
@@ -144,8 +149,8 @@ public final class PredictFileHandler implements AutoCloseable {
      * written, or for the page one chunk beside the preview and its download.
      */
     private void answerStreamed(ResolvedModel model, HttpServletRequest request, HttpServletResponse response,
-                                Format format, RowsReader parser, CsvUpload file, MemoryBudget.Reservation held)
-            throws IOException {
+                                Format format, RowsReader parser, CsvUpload file, MemoryBudget.Reservation held,
+                                ConformalAnswers covered) throws IOException {
         Model classifier = model.model();
         List<String> header;
         try (InputStream in = file.open()) {
@@ -156,10 +161,12 @@ public final class PredictFileHandler implements AutoCloseable {
                 : rowBytes * RowsReader.CHUNK_ROWS * (scorer.inFlight() + 2L));
         try (InputStream in = file.open()) {
             switch (format) {
-                case CSV -> writeCsv(model, response, classifier, parser, in, header);
+                case CSV -> writeCsv(model, response, classifier, parser, in, header, covered);
                 case HTML -> page.render(request, response, PageLinks.of(model),
-                        UploadPreview.score(model, classifier, scorer, parser, in, header, file.fileName()));
-                default -> writeJson(model, response, classifier, parser, held, run -> parser.forEachChunk(in, run));
+                        UploadPreview.score(model, classifier, scorer, parser, in, header, file.fileName(),
+                                covered));
+                default -> writeJson(model, response, classifier, parser, held, covered,
+                        run -> parser.forEachChunk(in, run));
             }
         }
     }
@@ -212,9 +219,9 @@ public final class PredictFileHandler implements AutoCloseable {
     }
 
     private void writeJson(ResolvedModel model, HttpServletResponse response, Model classifier, RowsReader parser,
-                           MemoryBudget.Reservation held, ChunkSource source)
+                           MemoryBudget.Reservation held, ConformalAnswers covered, ChunkSource source)
             throws IOException {
-        JsonPredictions answer = new JsonPredictions(classifier, parser, held);
+        JsonPredictions answer = new JsonPredictions(classifier, parser, held, covered);
         answer.write(response, source, scorer.start(classifier, model.counter(), answer));
     }
 
@@ -228,15 +235,19 @@ public final class PredictFileHandler implements AutoCloseable {
         /** The upload's reader, which knows its header's columns the model does not take once it has read it. */
         private final RowsReader parser;
         private final int ahead;
+        /** Each chunk's uncertainties, or null when no coverage was asked for. */
+        private final ConformalAnswers covered;
         private JsonGenerator json;
 
         /**
          * @param held the request's reservation, which takes the heap of the texts prepared ahead ({@link #AHEAD}
          *             chunks and the one being written); without room, every row's numbers are written as it goes
          */
-        JsonPredictions(Model classifier, RowsReader parser, MemoryBudget.Reservation held) {
+        JsonPredictions(Model classifier, RowsReader parser, MemoryBudget.Reservation held,
+                        ConformalAnswers covered) {
             this.rows = new PredictionJson.Rows(classifier.signature(), classifier.card());
             this.parser = parser;
+            this.covered = covered;
             this.ahead = held.tryGrow((AHEAD + 1L) * RowsReader.CHUNK_ROWS * rows.probabilityTextBytes()) ? AHEAD : 0;
         }
 
@@ -266,12 +277,12 @@ public final class PredictFileHandler implements AutoCloseable {
         @Override
         public void accept(RowChunk chunk, List<Prediction> predictions, String[] texts)
                 throws IOException {
-            int width = rows.classCount();
+            List<Uncertainty> uncertain = covered == null || chunk.size() == 0 ? null
+                    : covered.of(chunk.batch(), predictions);
             if (chunk.places() != null) {
                 for (RowPlace place : chunk.places()) {
                     if (place.isScored()) {
-                        int r = place.batchRow();
-                        rows.write(json, predictions.get(r), chunk.warnings(rows, r), texts, r * width);
+                        writeRow(chunk, predictions, texts, uncertain, place.batchRow());
                     } else {
                         PredictionJson.writeRowErrors(json, place.problems());
                     }
@@ -279,21 +290,30 @@ public final class PredictFileHandler implements AutoCloseable {
                 return;
             }
             for (int r = 0; r < chunk.size(); r++) {
-                rows.write(json, predictions.get(r), chunk.warnings(rows, r), texts, r * width);
+                writeRow(chunk, predictions, texts, uncertain, r);
+            }
+        }
+
+        private void writeRow(RowChunk chunk, List<Prediction> predictions, String[] texts,
+                              List<Uncertainty> uncertain, int r) throws IOException {
+            if (uncertain != null) {
+                rows.write(json, predictions.get(r), chunk.warnings(rows, r), null, uncertain.get(r));
+            } else {
+                rows.write(json, predictions.get(r), chunk.warnings(rows, r), texts, r * rows.classCount());
             }
         }
     }
 
     private void writeCsv(ResolvedModel model, HttpServletResponse response, Model classifier,
-                          RowsReader parser,
-                          InputStream in, List<String> header) throws IOException {
+                          RowsReader parser, InputStream in, List<String> header, ConformalAnswers covered)
+            throws IOException {
         response.setStatus(200);
         response.setContentType("text/csv;charset=UTF-8");
         response.setHeader("Content-Disposition", "attachment; filename=\"predictions.csv\"");
         CsvAnswer.write(RowFormat.CSV.writer(
                         new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8)),
                 model.counter(), classifier,
-                scorer, parser, in, header, (chunk, row, prediction) -> { });
+                scorer, parser, in, header, (chunk, row, prediction) -> { }, true, covered);
     }
 
     private static void score(ChunkSource source, ChunkScorer.Run run) throws IOException {

@@ -102,7 +102,8 @@ public final class QueryPredictHandler {
         Batch batch = parsed.orThrow();
         Prediction prediction = model.counted(batch, classifier.predict(batch)).get(0);
         try (JsonGenerator json = Json.start(response)) {
-            PredictionJson.write(json, prediction, classifier.card(), parsed.warnings(classifier.card()));
+            PredictionJson.write(json, prediction, classifier.card(), parsed.warnings(classifier.card()), null,
+                    classifier.signature().probabilityNote(), null);
         }
     }
 }

@@ -65,9 +65,13 @@ public record UploadPreview(Model model, String fileName, long rowCount, long wa
                       List<FieldProblem> errors) {
     }
 
-    /** Scores the checked upload on the request's thread (a preview is small) and keeps what the page shows. */
+    /**
+     * Scores the checked upload on the request's thread (a preview is small) and keeps what the page shows; the
+     * download gains the coverage columns when {@code covered} is not null.
+     */
     static UploadPreview score(ResolvedModel model, Model classifier, ChunkScorer scorer, RowsReader parser,
-                               InputStream in, List<String> header, String fileName) throws IOException {
+                               InputStream in, List<String> header, String fileName, CsvAnswer.Covering covered)
+            throws IOException {
         List<Row> rows = new ArrayList<>();
         long[] counts = new long[3]; // rows, rows with warnings, rows with errors
         CappedBuffer csv = new CappedBuffer(DOWNLOAD_CAP);
@@ -104,7 +108,7 @@ public record UploadPreview(Model model, String fileName, long rowCount, long wa
                             rows.add(new Row(place.number(), values, null, List.of(), place.problems()));
                         }
                     }
-                }, false);
+                }, false, covered);
         return new UploadPreview(classifier, fileName, counts[0], counts[1], counts[2], rows,
                 csv.overflowed() ? null : csv.toByteArray(), parser.ignoredColumns());
     }

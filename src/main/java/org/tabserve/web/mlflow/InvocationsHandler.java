@@ -3,6 +3,9 @@ package org.tabserve.web.mlflow;
 import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.tabserve.model.Uncertainty;
+import org.tabserve.serving.ConformalAnswers;
+import org.tabserve.web.http.CoverageParameter;
 import org.tabserve.web.http.ExplainParameter;
 import org.tabserve.rows.RowFootprint;
 import org.tabserve.model.Model;
@@ -75,19 +78,25 @@ public final class InvocationsHandler {
             // One entry per row sent, in order: its prediction, or null for a row that could not be scored.
             List<Prediction> answers = new ArrayList<>();
             List<Explanation> explanations = new ArrayList<>();
+            List<Uncertainty> uncertainties = new ArrayList<>();
             List<FieldProblem> problems = new ArrayList<>();
             List<RangeWarning> told;
+            ConformalAnswers covered;
             if (type.equals(MediaType.JSON)) {
                 JsonRowsParser.ParsedRows parsed = parser.parseJson(body, onError, config.maxErrorRows());
-                List<Explanation> explained = ExplainParameter.asked(request, parsed.explain())
-                        && parsed.rows() != null ? this.explanations.of(model, parsed.rows(),
-                        new AnswerKeepAlive(response, Json.MEDIA_TYPE)) : null;
+                boolean explain = ExplainParameter.asked(request, parsed.explain());
+                covered = ConformalAnswers.asked(model, CoverageParameter.asked(request, parsed.coverage()));
+                List<Explanation> explained = explain && parsed.rows() != null ? this.explanations.of(model,
+                        parsed.rows(), new AnswerKeepAlive(response, Json.MEDIA_TYPE)) : null;
                 List<Prediction> predictions = parsed.rows() == null ? List.of()
                         : model.counted(parsed.rows(), classifier.predict(parsed.rows()));
+                List<Uncertainty> uncertain = covered == null || parsed.rows() == null ? null
+                        : covered.of(parsed.rows(), predictions);
                 int next = 0;
                 for (int row = 0; row < parsed.sent(); row++) {
                     boolean scored = next < predictions.size() && parsed.sentRow(next) == row;
                     explanations.add(scored && explained != null ? explained.get(next) : null);
+                    uncertainties.add(scored && uncertain != null ? uncertain.get(next) : null);
                     answers.add(scored ? predictions.get(next++) : null);
                 }
                 if (explained == null) {
@@ -98,39 +107,55 @@ public final class InvocationsHandler {
             } else {
                 ExplainParameter.refuseAsked(request, "explanations are given for JSON bodies (\"params\":"
                         + " {\"explain\": true}); send the rows as JSON, or leave explain out");
+                covered = ConformalAnswers.asked(model, CoverageParameter.asked(request, null));
                 MlflowRequestParser.RowsBody csv = parser.parseRows(body, RowFormat.ofMediaType(type).orElseThrow(),
                         onError, config.maxErrorRows());
                 for (RowChunk chunk : csv.chunks()) {
                     List<Prediction> predictions = chunk.size() == 0 ? List.of()
                             : model.counted(chunk.batch(), classifier.predict(chunk.batch()));
+                    List<Uncertainty> uncertain = covered == null || chunk.size() == 0 ? null
+                            : covered.of(chunk.batch(), predictions);
                     if (chunk.places() == null) {
                         answers.addAll(predictions);
+                        if (uncertain != null) {
+                            uncertainties.addAll(uncertain);
+                        }
                         continue;
                     }
                     for (RowPlace place : chunk.places()) {
                         answers.add(place.isScored() ? predictions.get(place.batchRow()) : null);
+                        uncertainties.add(place.isScored() && uncertain != null ? uncertain.get(place.batchRow())
+                                : null);
                         problems.addAll(place.problems());
                     }
                 }
                 told = PredictionJson.ignored(csv.ignored());
             }
-            write(response, answers, explanations, problems, told);
+            write(response, answers, covered == null ? null : uncertainties, explanations, problems, told);
         }
     }
 
     /**
      * Writes the answer: one prediction per row sent, in order, null for a row that could not be scored; when
-     * explanations were asked for, one per row likewise, under {@code "explanations"}.
+     * explanations were asked for, one per row likewise, under {@code "explanations"}; when coverage was, each
+     * prediction is a record of columns, as MLflow answers for a model that returns a data frame
+     * ({@link MlflowColumns}).
+     *
+     * @param uncertainties each row's uncertainty (null for a row not scored), or null when no coverage was asked for
      */
-    private static void write(HttpServletResponse response, List<Prediction> answers, List<Explanation> explanations,
-                              List<FieldProblem> problems, List<RangeWarning> warnings) throws IOException {
+    private static void write(HttpServletResponse response, List<Prediction> answers, List<Uncertainty> uncertainties,
+                              List<Explanation> explanations, List<FieldProblem> problems,
+                              List<RangeWarning> warnings) throws IOException {
         try (JsonGenerator json = Json.start(response)) {
             json.writeStartObject();
             json.writeArrayFieldStart("predictions");
-            for (Prediction prediction : answers) {
+            for (int i = 0; i < answers.size(); i++) {
+                Prediction prediction = answers.get(i);
                 // As MLflow's pyfunc answers: a classifier's label, a regressor's number.
                 if (prediction == null) {
                     json.writeNull();
+                } else if (uncertainties != null) {
+                    MlflowColumns.write(json, prediction, uncertainties.get(i));
                 } else if (prediction instanceof Prediction.Regression regression) {
                     json.writeNumber(regression.value());
                 } else {

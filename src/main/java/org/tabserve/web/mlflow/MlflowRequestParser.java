@@ -8,6 +8,7 @@ import org.tabserve.model.ModelSignature;
 import org.tabserve.rows.RowChunk;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.RowsReader;
+import org.tabserve.rows.CoverageField;
 import org.tabserve.rows.ExplainField;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonCells;
@@ -100,7 +101,7 @@ public final class MlflowRequestParser {
             }
             Set<String> keys = new LinkedHashSet<>();
             RowsRead rows = null;
-            boolean explain = false;
+            Params params = new Params(false, null);
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String key = parser.currentName();
                 JsonToken value = parser.nextToken();
@@ -113,7 +114,7 @@ public final class MlflowRequestParser {
                         default -> layouts.tensorInput(key, parser, value, rows);
                     }
                 } else if (PARAMS.equals(key) && value == JsonToken.START_OBJECT) {
-                    explain = params(parser);
+                    params = params(parser);
                 } else {
                     if (PARAMS.equals(key) && value != JsonToken.VALUE_NULL) {
                         throw HttpProblem.invalidFields(List.of(new FieldProblem(PARAMS, "\"params\" must be an "
@@ -138,34 +139,47 @@ public final class MlflowRequestParser {
                 }
                 throw HttpProblem.invalidFields(problems);
             }
-            return rows.parsed(rows.checkBatch(formats.get(0), onError, maxErrorRows), true, onError).explaining(explain);
+            return rows.parsed(rows.checkBatch(formats.get(0), onError, maxErrorRows), true, onError)
+                    .explaining(params.explain()).covering(params.coverage());
         } catch (JsonProcessingException | CharConversionException e) {
             throw JsonText.malformed(e);
         }
     }
 
     /**
-     * MLflow's {@code params}, passed by MLflow to a model's {@code predict}: tabserve takes {@code "explain": true}
-     * there (an explanation of each answered row) and accepts the others unused.
+     * What MLflow's {@code params} ask of tabserve.
      *
-     * @return whether the parameters ask for explanations
+     * @param explain  whether they ask for explanations
+     * @param coverage the coverage they ask for, or null
      */
-    private static boolean params(JsonParser parser) throws IOException {
+    private record Params(boolean explain, Double coverage) {
+    }
+
+    /**
+     * MLflow's {@code params}, passed by MLflow to a model's {@code predict}: tabserve takes {@code "explain": true}
+     * (an explanation of each answered row) and {@code "coverage": 0.9} (how sure each answer is) there, and accepts
+     * the others unused.
+     */
+    private static Params params(JsonParser parser) throws IOException {
         boolean explain = false;
+        Double coverage = null;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             JsonToken value = parser.nextToken();
-            if (ExplainField.NAME.equals(name)) {
-                try {
+            try {
+                if (ExplainField.NAME.equals(name)) {
                     explain = ExplainField.read(value, PARAMS + "." + ExplainField.NAME);
-                } catch (RowsException e) {
-                    throw HttpProblem.of(e);
+                } else if (CoverageField.NAME.equals(name)) {
+                    coverage = CoverageField.read(value, value.isNumeric() ? parser.getDoubleValue() : Double.NaN,
+                            PARAMS + "." + CoverageField.NAME);
+                } else {
+                    parser.skipChildren();
                 }
-            } else {
-                parser.skipChildren();
+            } catch (RowsException e) {
+                throw HttpProblem.of(e);
             }
         }
-        return explain;
+        return new Params(explain, coverage);
     }
 
     /**

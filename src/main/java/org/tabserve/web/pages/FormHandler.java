@@ -11,7 +11,10 @@ import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
 import org.tabserve.model.ValueType;
+import org.tabserve.rows.CoverageField;
 import org.tabserve.rows.ExplainField;
+import org.tabserve.serving.ConformalAnswers;
+import org.tabserve.web.http.CoverageParameter;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.model.Explanation;
 import org.tabserve.rows.ParameterRowParser;
@@ -103,13 +106,20 @@ public final class FormHandler {
         // input of that name; sent to a model that cannot explain, it is an ignored field, told as such.
         boolean explain = classifier.signature().feature(ExplainField.NAME).isEmpty()
                 && classifier.card().background() != null && parameters.remove(ExplainField.NAME) != null;
+        // The choice "How sure" (offered when the card has a calibration), unless the model has an input of that name.
+        String[] chosen = classifier.signature().feature(CoverageField.NAME).isEmpty()
+                ? parameters.remove(CoverageField.NAME) : null;
+        String coverage = chosen == null || chosen.length == 0 ? "" : chosen[chosen.length - 1].strip();
+        ConformalAnswers covered = ConformalAnswers.asked(model, CoverageParameter.asked(request,
+                coverage.isEmpty() ? null : CoverageParameter.parsed(coverage)));
         ParameterRowParser.ParsedRow parsed = new ParameterRowParser(classifier.signature()).parse(parameters);
         if (!parsed.errors().isEmpty()) {
             render(model, request, response, 400, classifier,
-                    () -> page(classifier, parsed.typed(), parsed.errors(), null, explain));
+                    () -> page(classifier, parsed.typed(), parsed.errors(), null, explain).covering(coverage));
             return;
         }
-        Prediction prediction = model.counted(parsed.batch(), classifier.predict(parsed.batch())).get(0);
+        List<Prediction> predictions = model.counted(parsed.batch(), classifier.predict(parsed.batch()));
+        Prediction prediction = predictions.get(0);
         List<String> warnings = parsed.warnings(classifier.card()).stream().map(RangeWarning::message).toList();
         Explanation explanation = null;
         if (explain) {
@@ -117,13 +127,18 @@ public final class FormHandler {
             // through a writer, which an early space on the answer's stream would rule out.
             explanation = explanations.of(model, parsed.batch(), ClientWatch.NONE).get(0);
         }
-        Outcome outcome = new Outcome(prediction, warnings, explanation);
+        String sureness = covered == null ? null
+                : SurenessWords.of(covered.of(parsed.batch(), predictions).get(0), classifier.card());
+        Outcome outcome = new Outcome(prediction, warnings, explanation, sureness);
         render(model, request, response, 200, classifier,
-                () -> page(classifier, parsed.typed(), List.of(), outcome, explain));
+                () -> page(classifier, parsed.typed(), List.of(), outcome, explain).covering(coverage));
     }
 
-    /** A prediction, the warnings that go with it, and its explanation when one was asked for (else null). */
-    private record Outcome(Prediction prediction, List<String> warnings, Explanation explanation) {
+    /**
+     * A prediction, the warnings that go with it, its explanation when one was asked for (else null) and how sure it
+     * is, in words, when a coverage was (else null).
+     */
+    private record Outcome(Prediction prediction, List<String> warnings, Explanation explanation, String sureness) {
     }
 
     private static FormPage page(Model classifier, Map<String, String> typed, List<FieldProblem> problems,
@@ -157,11 +172,12 @@ public final class FormHandler {
                             String.format(Locale.ROOT, "%.1f %%", p * 100), label.equals(prediction.label())));
                 }
                 result = new FormPage.Result(prediction.label(), card.displayName(prediction.label()), bars, fields,
-                        outcome.warnings(), false, null, ContributionChart.of(outcome.explanation(), typed, card));
+                        outcome.warnings(), false, null, ContributionChart.of(outcome.explanation(), typed, card),
+                        classifier.signature().probabilityNote(), outcome.sureness());
             } else {
                 String value = Decimals.fourPlaces(((Prediction.Regression) outcome.prediction()).value());
                 result = new FormPage.Result(value, value, bars, fields, outcome.warnings(), true, targetRange(card),
-                        ContributionChart.of(outcome.explanation(), typed, card));
+                        ContributionChart.of(outcome.explanation(), typed, card), null, outcome.sureness());
             }
         }
         List<FormPage.Example> examples = new ArrayList<>();
@@ -176,7 +192,8 @@ public final class FormHandler {
         String noun = card.metadata().getOrDefault(CardKeys.ROW_NOUN, "").strip();
         return new FormPage(card.name(), card.description(), examples, fields, result, problems.size(), hasCard,
                 noun.isEmpty() ? "One row" : "One " + noun, noun.isEmpty() ? "rows" : plural(noun),
-                fields.stream().anyMatch(FormPage.Field::optional), null, null, card.background() != null, explain);
+                fields.stream().anyMatch(FormPage.Field::optional), null, null, card.background() != null, explain,
+                card.conformal() != null && classifier.signature().feature(CoverageField.NAME).isEmpty(), "");
     }
 
     /**

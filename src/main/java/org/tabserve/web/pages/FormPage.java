@@ -22,10 +22,22 @@ import java.util.List;
  * @param explainable whether the model's card has the background sample an answer is explained against (the form
  *                    then offers to explain it)
  * @param explain     whether the form asks for the answer to be explained (the box stays ticked)
+ * @param calibrated  whether the model's card has the conformal calibration that says how sure an answer is (the
+ *                    form then offers a coverage)
+ * @param coverage    the coverage the form asked for, as sent (it stays chosen), or empty for none
  */
 record FormPage(String name, String description, List<Example> examples, List<Field> fields, Result result,
                 int errorCount, boolean hasCard, String oneRow, String manyRows, boolean anyOptional,
-                String filledNote, String shownExample, boolean explainable, boolean explain) {
+                String filledNote, String shownExample, boolean explainable, boolean explain, boolean calibrated,
+                String coverage) {
+
+    /** The coverages the form offers, as sent. */
+    static final List<String> COVERAGES = List.of("0.8", "0.9", "0.95");
+
+    /** @return the coverages the form offers */
+    public List<String> coverages() {
+        return COVERAGES;
+    }
 
     /** More fields than this are laid out in columns: one long column of them is a page to scroll through. */
     static final int COLUMNS_FROM = 10;
@@ -48,7 +60,14 @@ record FormPage(String name, String description, List<Example> examples, List<Fi
             note = null;
         }
         return new FormPage(name, description, examples, fields, result, errorCount, hasCard, oneRow, manyRows,
-                anyOptional, note, filled.example() == null ? null : filled.example().id(), explainable, explain);
+                anyOptional, note, filled.example() == null ? null : filled.example().id(), explainable, explain,
+                calibrated, coverage);
+    }
+
+    /** This page, with {@code coverage} chosen (as sent; empty for none). */
+    FormPage covering(String coverage) {
+        return new FormPage(name, description, examples, fields, result, errorCount, hasCard, oneRow, manyRows,
+                anyOptional, filledNote, shownExample, explainable, explain, calibrated, coverage);
     }
 
     /**
@@ -94,9 +113,12 @@ record FormPage(String name, String description, List<Example> examples, List<Fi
      * @param regression  whether the answer is a regressor's value
      * @param targetRange the training range of a regressor's target, as text, when the card has it; else null
      * @param explanation the answer's contributions, when the form asked for them; else null
+     * @param probabilityNote what the probabilities are when tabserve made them from the model's scores, or null
+     * @param sureness    how sure the answer is, in words, when the form asked for a coverage; else null
      */
     record Result(String label, String displayName, List<Bar> bars, List<Field> sent, List<String> warnings,
-                  boolean regression, String targetRange, Explained explanation) {
+                  boolean regression, String targetRange, Explained explanation, String probabilityNote,
+                  String sureness) {
     }
 
     /**

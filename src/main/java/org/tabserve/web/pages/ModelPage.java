@@ -25,11 +25,12 @@ import java.util.List;
  * @param categories  one picture per text feature; may be empty
  * @param legend      one entry per class, for the pictures' colours; empty when there is one series only
  * @param noCard      what a model without a card is told to do, or null when it has one
+ * @param probabilityNote what the probabilities are when tabserve made them from the model's scores, or null
  */
 record ModelPage(String name, String version, String description, String task, List<InputLine> inputs,
                  List<Fact> facts, List<Fact> data, List<String> skipped, Metrics metrics, Plot confusion, Roc roc, Plot calibration,
                  Regression regression, List<Chart> histograms, List<Chart> categories, List<Legend> legend,
-                 NoCard noCard) {
+                 NoCard noCard, String probabilityNote) {
 
     /**
      * One feature the model takes.

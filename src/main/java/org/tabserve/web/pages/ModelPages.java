@@ -2,6 +2,7 @@ package org.tabserve.web.pages;
 
 import org.tabserve.model.CategoryCounts;
 import org.tabserve.model.ClassMetrics;
+import org.tabserve.model.Conformal;
 import org.tabserve.model.Evaluation;
 import org.tabserve.model.Feature;
 import org.tabserve.model.FeatureHistogram;
@@ -52,6 +53,9 @@ final class ModelPages {
             if (!card.classDisplayNote().isEmpty()) {
                 facts.add(new ModelPage.Fact("Class names", card.classDisplayNote()));
             }
+            if (signature.probabilityNote() != null) {
+                facts.add(new ModelPage.Fact("Probabilities", signature.probabilityNote()));
+            }
         }
         addIfPresent(facts, "Trainer", card.trainer().get("name"));
         addIfPresent(facts, "Library", card.trainer().get("library"));
@@ -76,6 +80,18 @@ final class ModelPages {
         addIfPresent(data, "Metrics measured on", d.get("metrics_file"));
         addIfPresent(data, "Source", d.get("source"));
         addIfPresent(data, "Licence", d.get("licence"));
+        if (card.conformal() != null) {
+            Conformal conformal = card.conformal();
+            addIfPresent(data, "Conformal calibration", conformal.file() + ", " + conformal.rows() + " rows ("
+                    + Conformal.NOT_TRAINING_ROWS + ")");
+            List<String> checks = new ArrayList<>();
+            for (Conformal.Check check : conformal.checks()) {
+                checks.add(Plots.fixed(check.coverage()) + " asked: " + Plots.fixed(check.empirical()) + " covered, mean "
+                        + (signature.task() == Task.REGRESSION ? "width " : "set size ")
+                        + Decimals.fourPlaces(check.meanSize()));
+            }
+            addIfPresent(data, "Coverage on the calibration rows", String.join("; ", checks));
+        }
 
         Evaluation evaluation = card.evaluation();
         ModelPage.Metrics metrics = null;
@@ -112,7 +128,8 @@ final class ModelPages {
         return new ModelPage(card.name(), card.version(), card.description(), signature.task().jsonName(),
                 inputs(classifier), facts, data,
                 card.skippedRows().stream().map(org.tabserve.model.SkippedRows::sentence).toList(), metrics, confusion, roc, calibration, CardPlots.regression(card.regression()),
-                charts, categories, series.legend(), card.describesData() ? null : noCard(classifier));
+                charts, categories, series.legend(), card.describesData() ? null : noCard(classifier),
+                signature.probabilityNote());
     }
 
     /**
@@ -163,12 +180,23 @@ final class ModelPages {
     static List<ModelPage.InputLine> inputs(Model classifier) {
         ModelSignature signature = classifier.signature();
         List<ModelPage.InputLine> lines = new ArrayList<>();
+        java.util.Set<ModelInput> told = new java.util.HashSet<>();
         for (String name : FormHandler.displayOrder(classifier)) {
             Feature feature = signature.feature(name).orElseThrow();
             ModelInput input = signature.inputs().stream().filter(i -> i.features().contains(feature)).findFirst()
                     .orElseThrow();
             String shape = String.join(", ", input.batchShape().stream()
                     .map(d -> d < 0 ? "N" : Long.toString(d)).toList());
+            if (alike(input)) {
+                // One line for a tensor of many like columns (a 69-column SVM's float_input): 69 same rows made the
+                // card 15,000 px tall and said nothing the one line does not.
+                if (told.add(input)) {
+                    lines.add(new ModelPage.InputLine(features(input), ModelApiHandler.typeName(feature.type()),
+                            input.name() + " " + input.type().v2Name() + " [" + shape + "]",
+                            feature.missingAllowed() ? "yes" : "no", ""));
+                }
+                continue;
+            }
             String categories = feature.categories().isEmpty() ? ""
                     : String.join(", ", feature.categories().stream().map(BidiIsolate::of).toList())
                     + (feature.refusesUnknown() ? " (no others)"
@@ -178,6 +206,24 @@ final class ModelPages {
                     feature.missingAllowed() ? "yes" : "no", categories));
         }
         return lines;
+    }
+
+    /** The most feature names a tensor's one line lists before it says how many more there are. */
+    static final int NAMES_LISTED = 12;
+
+    /** Whether an input is several columns that differ only by name: the same type, none with known values. */
+    private static boolean alike(ModelInput input) {
+        List<Feature> features = input.features();
+        return features.size() > 1 && features.stream().allMatch(f -> f.categories().isEmpty()
+                && f.type() == features.get(0).type() && f.missingAllowed() == features.get(0).missingAllowed());
+    }
+
+    /** A tensor's column names, the first {@link #NAMES_LISTED} of them and how many more. */
+    private static String features(ModelInput input) {
+        List<String> names = input.features().stream().map(Feature::name).toList();
+        return names.size() <= NAMES_LISTED ? String.join(", ", names)
+                : String.join(", ", names.subList(0, NAMES_LISTED - 1)) + ", … " + names.get(names.size() - 1)
+                + " (" + names.size() + " columns)";
     }
 
     /**

@@ -14,6 +14,7 @@ import inference.ModelInferResponse;
 import inference.ModelMetadataResponse;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.ValueType;
+import org.tabserve.rows.CoverageField;
 import org.tabserve.rows.ExplainField;
 import org.tabserve.web.http.HttpProblem;
 
@@ -55,8 +56,10 @@ final class V2GrpcMessages {
         List<String> outputs = request.getOutputsCount() == 0 ? null
                 : request.getOutputsList().stream().map(ModelInferRequest.InferRequestedOutputTensor::getName).toList();
         InferParameter explain = request.getParametersOrDefault(ExplainField.NAME, null);
+        InferParameter coverage = request.getParametersOrDefault(CoverageField.NAME, null);
         return new V2Request(request.getId().isEmpty() ? null : request.getId(), inputs, outputs,
-                V2InferRequestParser.explain(explain == null ? null : json(explain)));
+                V2InferRequestParser.explain(explain == null ? null : json(explain)),
+                V2InferRequestParser.coverage(coverage == null ? null : json(coverage)));
     }
 
     /**
@@ -123,6 +126,19 @@ final class V2GrpcMessages {
             for (V2Inference.Explained.Tensor explained : V2Inference.Explained.of(answer).tensors()) {
                 response.addOutputs(tensor(explained.output(),
                         InferTensorContents.newBuilder().addAllFp64Contents(explained.values())));
+            }
+        }
+        if (answer.uncertainties() != null) {
+            for (V2Coverage.Tensor covered : V2Coverage.tensors(answer)) {
+                InferTensorContents.Builder contents = InferTensorContents.newBuilder();
+                for (Object value : covered.values()) {
+                    if (value instanceof Boolean b) {
+                        contents.addBoolContents(b);
+                    } else {
+                        contents.addFp64Contents((Double) value);
+                    }
+                }
+                response.addOutputs(tensor(covered.output(), contents));
             }
         }
         return response.build();

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.tabserve.model.Batch;
 import org.tabserve.model.ModelSignature;
+import org.tabserve.rows.CoverageField;
 import org.tabserve.rows.ExplainField;
+import org.tabserve.rows.RowsException;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonText;
 import org.tabserve.web.http.HttpProblem;
@@ -36,8 +38,11 @@ public final class V2InferRequestParser {
      * @param batch   the input tensors' rows, checked against the model's signature
      * @param outputs the outputs to return, in the caller's order; all of the model's when none were named
      */
-    /** @param explain whether each row's explanation is asked for (the request's {@code "explain": true}) */
-    public record V2InferRequest(String id, Batch batch, List<String> outputs, boolean explain) {
+    /**
+     * @param explain  whether each row's explanation is asked for (the request's {@code "explain": true})
+     * @param coverage the coverage asked for (the request's {@code "coverage": 0.9}), or null
+     */
+    public record V2InferRequest(String id, Batch batch, List<String> outputs, boolean explain, Double coverage) {
     }
 
     private final V2RequestReader reader;
@@ -81,7 +86,34 @@ public final class V2InferRequestParser {
         requireObjectIfPresent(root.get("parameters"), "\"parameters\"");
         JsonNode parameters = root.get("parameters");
         return new V2Request(id, inputs(root.get("inputs")), outputs(root.get("outputs")),
-                explain(parameters == null ? null : parameters.get(ExplainField.NAME)));
+                explain(parameters == null ? null : parameters.get(ExplainField.NAME)),
+                coverage(parameters == null ? null : parameters.get(CoverageField.NAME)));
+    }
+
+    /**
+     * The request parameter {@code coverage}, as either transport carried it: a number (or a number as text, as a
+     * gRPC {@code string_param}) read by {@link CoverageField}'s rule, else a 400 naming it.
+     *
+     * @param coverage the parameter's value as JSON, or null when the request has none
+     * @return the coverage, or null when none was asked for
+     */
+    static Double coverage(JsonNode coverage) {
+        String path = "parameters." + CoverageField.NAME;
+        try {
+            if (coverage == null || coverage.isNull()) {
+                return null;
+            }
+            if (coverage.isNumber()) {
+                return CoverageField.checked(coverage.doubleValue(), path);
+            }
+            if (coverage.isTextual()) {
+                return CoverageField.parse(coverage.textValue(), path);
+            }
+            throw RowsException.invalidFields(List.of(new FieldProblem(path, "\"parameters\".\"coverage\" must be a"
+                    + " number from 0.5 to 0.99, got " + V2Values.describe(coverage), null)));
+        } catch (RowsException e) {
+            throw HttpProblem.of(e);
+        }
     }
 
     /**

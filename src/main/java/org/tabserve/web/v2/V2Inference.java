@@ -5,7 +5,9 @@ import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.ValueOutput;
 import org.tabserve.model.ValueType;
+import org.tabserve.model.Uncertainty;
 import org.tabserve.serving.ClientWatch;
+import org.tabserve.serving.ConformalAnswers;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.RowExplanations;
 
@@ -39,9 +41,10 @@ final class V2Inference {
      * @param modelVersion the version answering, or null for a model without versions
      * @param id           the caller's request id, to echo, or null
      * @param explanations each row's explanation, or null when the request did not ask
+     * @param uncertainties each row's uncertainty, or null when the request asked for no coverage
      */
     record Answer(String modelName, String modelVersion, String id, List<String> outputs, Model classifier,
-                  List<Prediction> predictions, List<Explanation> explanations) {
+                  List<Prediction> predictions, List<Explanation> explanations, List<Uncertainty> uncertainties) {
     }
 
     /**
@@ -52,10 +55,11 @@ final class V2Inference {
      */
     static Answer run(ResolvedModel model, Model classifier, V2InferRequestParser.V2InferRequest infer,
                       RowExplanations explainer, ClientWatch watch) {
+        ConformalAnswers covered = ConformalAnswers.asked(model, infer.coverage());
         List<Explanation> explanations = infer.explain() ? explainer.of(model, infer.batch(), watch) : null;
         List<Prediction> predictions = model.counted(infer.batch(), classifier.predict(infer.batch()));
         return new Answer(model.name(), model.version().map(String::valueOf).orElse(null), infer.id(), infer.outputs(),
-                classifier, predictions, explanations);
+                classifier, predictions, explanations, covered == null ? null : covered.of(infer.batch(), predictions));
     }
 
     /**
@@ -76,6 +80,11 @@ final class V2Inference {
         }
         if (answer.explanations() != null) {
             for (Explained.Tensor tensor : Explained.of(answer).tensors()) {
+                outputs.add(tensor.output().tensor(tensor.values()));
+            }
+        }
+        if (answer.uncertainties() != null) {
+            for (V2Coverage.Tensor tensor : V2Coverage.tensors(answer)) {
                 outputs.add(tensor.output().tensor(tensor.values()));
             }
         }

@@ -15,9 +15,10 @@ import java.util.List;
  * @param id      the caller's request id, to echo, or null
  * @param inputs  the input tensors in the caller's order
  * @param outputs the names of the outputs asked for, in order; null when none were named (all of the model's)
- * @param explain whether the request's parameters ask for each row's explanation ({@code "explain": true})
+ * @param explain  whether the request's parameters ask for each row's explanation ({@code "explain": true})
+ * @param coverage the coverage the request's parameters ask for ({@code "coverage": 0.9}), or null
  */
-record V2Request(String id, List<Input> inputs, List<String> outputs, boolean explain) {
+record V2Request(String id, List<Input> inputs, List<String> outputs, boolean explain, Double coverage) {
 
     /**
      * One input tensor as its transport carries it. Its parts are read when the checks reach them, in the same order

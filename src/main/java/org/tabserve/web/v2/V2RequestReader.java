@@ -84,7 +84,7 @@ final class V2RequestReader {
             fill(tensor, input, rows);
         }
         return new V2InferRequestParser.V2InferRequest(request.id(), batch(rows), outputs(request.outputs()),
-                request.explain());
+                request.explain(), request.coverage());
     }
 
     List<String> inputNames() {

@@ -271,7 +271,10 @@ class CardedPagesBrowserTest {
             browser.byId("file").sendKeys(csv.toAbsolutePath().toString());
             browser.navigate(browser.byId("preview"));
             String refused = browser.driver.findElement(By.tagName("main")).getText();
-            assertTrue(refused.contains("sex") && refused.contains("on_error=row"), refused);
+            // Issue 39, item 1: the page's user is told to tick the box, which they have, not to send on_error=row.
+            assertTrue(refused.contains("sex") && refused.contains("tick \"" + org.tabserve.web.api.UploadView.ON_ERROR_BOX
+                    + "\""), refused);
+            assertFalse(refused.contains("on_error=row"), refused);
 
             browser.driver.get(server.uri("/").toString());
             browser.byId("file").sendKeys(csv.toAbsolutePath().toString());

@@ -52,6 +52,25 @@ class ModelPagesTest {
         }
     }
 
+    /**
+     * Issue 39, item 4: one line per tensor of like columns (69 same rows made the wide model's card 15,000 px tall),
+     * one per column where the columns differ (text with known values beside numbers).
+     */
+    @Test
+    void aTensorOfLikeColumnsIsOneLineOfTheFeatureTable() {
+        try (Model wide = OnnxModelLoader.load(Path.of("src/test/resources/org/tabserve/fixtures/wide/wide-69.onnx"));
+             Model banknote = OnnxModelLoader.load(Path.of("model.onnx"))) {
+            List<ModelPage.InputLine> lines = ModelPages.inputs(wide);
+            assertEquals(1, lines.size(), lines::toString);
+            assertTrue(lines.get(0).feature().startsWith("f0, f1, ") && lines.get(0).feature().endsWith(
+                    ", … f68 (69 columns)"), lines.get(0).feature());
+            assertTrue(lines.get(0).tensor().endsWith("FP32 [N, 69]"), lines.get(0).tensor());
+            assertEquals("variance, skewness, curtosis, entropy", ModelPages.inputs(banknote).get(0).feature());
+        }
+        assertEquals(species.signature().featureNames().size(), ModelPages.inputs(species).size(),
+                "one line per column input");
+    }
+
     @Test
     void aRegressorsPageHasItsErrorsAScatterWithTheDiagonalAndItsResiduals() throws IOException {
         ModelPage page = ModelPages.build(regressor);

@@ -94,6 +94,9 @@ class TypedFormTest {
         }
         assertFalse(Http.textOf(page, "#island-hint").contains("may be left empty"), "text cannot be missing");
         assertNotNull(page.getElementById("optional-note"), "the page says empty fields are taken");
+        // Issue 39, item 5: an uncarded model's form says what to send and where the way to a card is.
+        assertTrue(Http.textOf(page, "#no-card-note").contains("This model has no card"), page.text());
+        assertEquals("/card", page.selectFirst("#no-card-note a").attr("href"));
         assertEquals("One row", Http.textOf(page, "#one-row"), "no row noun in the card: rows");
         assertFalse(page.text().toLowerCase(java.util.Locale.ROOT).contains("note"),
                 "no 'note' for a model whose card does not say a row is one");

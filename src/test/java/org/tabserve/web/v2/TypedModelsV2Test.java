@@ -148,14 +148,21 @@ public class TypedModelsV2Test {
         assertEquals(expectedClasses, classes);
     }
 
-    /** The card page lists every feature with its type, and has no classes for a regressor. */
+    /**
+     * The card page lists every feature in its table of features (a line of its own, or its tensor's line of like
+     * columns), and has no classes for a regressor.
+     */
     private static void checkCardPage(TabserveServer server, JsonNode model, boolean regression) throws Exception {
         HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(server.uri("/card")).header("Accept", "text/html")
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, page.statusCode());
         String html = page.body();
+        String table = html.substring(html.indexOf("id=\"input-table\""), html.indexOf("</table>",
+                html.indexOf("id=\"input-table\"")));
         for (JsonNode feature : model.path("features")) {
-            assertTrue(html.contains("data-feature=\"" + feature.path("name").asText() + "\""), feature::toString);
+            String name = feature.path("name").asText();
+            assertTrue(table.contains("data-feature=\"" + name + "\"") || table.matches("(?s).*data-feature=\"[^\"]*\\b"
+                    + java.util.regex.Pattern.quote(name) + "\\b[^\"]*\".*"), feature::toString);
         }
         // The fact's <dd> may carry attributes (dir="auto": metadata text is isolated from the page's direction).
         assertTrue(java.util.regex.Pattern.compile("<dt>Task</dt><dd[^>]*>" + (regression ? "regression" : "classification"))

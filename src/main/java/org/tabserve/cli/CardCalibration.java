@@ -1,0 +1,106 @@
+package org.tabserve.cli;
+
+import org.tabserve.card.BackgroundSample;
+import org.tabserve.card.CardJson;
+import org.tabserve.card.ConformalCalibration;
+import org.tabserve.model.Background;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Conformal;
+import org.tabserve.model.Model;
+import org.tabserve.model.NoveltyDistance;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.Task;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code card --calibration}: scores a labelled file of rows the model never trained on into the card's
+ * split-conformal calibration ({@link ConformalCalibration}), measuring each row's novelty against the background
+ * sample the card drew from {@code --data}, and refuses a file too small for {@code --coverage} in words.
+ */
+final class CardCalibration {
+
+    static final String CALIBRATION = "calibration";
+    static final String COVERAGE = "coverage";
+    /** The coverage a calibration must answer unless {@code --coverage} says otherwise. */
+    static final double DEFAULT_COVERAGE = 0.9;
+
+    private final Model model;
+    private final String labelColumn;
+    private final ConformalCalibration calibration;
+    private final NoveltyDistance distance;
+
+    CardCalibration(Model model, String labelColumn, BackgroundSample sample) {
+        this.model = model;
+        this.labelColumn = labelColumn;
+        Background background = sample.rows().isEmpty() ? null : new Background(model.signature().featureNames(),
+                sample.rows(), BackgroundSample.SEED, 0);
+        this.calibration = new ConformalCalibration(model.signature().task() == Task.CLASSIFICATION
+                ? model.signature().classLabels() : List.of(), background);
+        this.distance = background == null ? null
+                : new NoveltyDistance(model.signature(), background, calibration.scale());
+    }
+
+    /** @return {@code --coverage}, checked: a number from 0.5 to 0.99, and only beside {@code --calibration} */
+    static double coverage(Options options, Path calibration) {
+        String text = options.get(COVERAGE).orElse(null);
+        if (text == null) {
+            return DEFAULT_COVERAGE;
+        }
+        if (calibration == null) {
+            throw CommandException.usage(CardCommand.NAME + ": --" + COVERAGE + " is the coverage the --" + CALIBRATION
+                    + " rows must answer; pass --" + CALIBRATION + " FILE with it");
+        }
+        try {
+            double coverage = Double.parseDouble(text.strip());
+            if (coverage >= Conformal.MIN_COVERAGE && coverage <= Conformal.MAX_COVERAGE) {
+                return coverage;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw CommandException.usage(CardCommand.NAME + ": --" + COVERAGE + " must be a number from "
+                + Conformal.MIN_COVERAGE + " to " + Conformal.MAX_COVERAGE + ", got '" + text + "'");
+    }
+
+    /** Refuses a calibration file that is {@code --data}'s: those rows are the ones the card says trained the model. */
+    static void checkFile(Path calibration, Path data) throws IOException {
+        ModelCommand.requireReadable(CardCommand.NAME, List.of(calibration));
+        if (Files.isSameFile(calibration, data) || Files.mismatch(calibration, data) == -1) {
+            throw CommandException.refused(CardCommand.NAME + ": --" + CALIBRATION + " " + calibration + " holds the"
+                    + " rows of --data; " + Conformal.NOT_TRAINING_ROWS + " (hold out rows the model never saw)");
+        }
+    }
+
+    /** Adds a chunk of scored calibration rows. */
+    void score(Batch batch, List<String> labels, long[] numbers, List<Prediction> predictions) {
+        for (int r = 0; r < predictions.size(); r++) {
+            String truth = Labels.checkLabel(model, labelColumn, labels.get(r), numbers[r]);
+            calibration.add(truth, predictions.get(r), distance == null ? Double.NaN : distance.of(batch, r));
+        }
+    }
+
+    /** @return the card entry, having said on {@code out} what it holds */
+    String entry(Path file, double coverage, PrintStream out) {
+        String method = "calibrated on " + file.getFileName() + " (" + calibration.rows() + " rows)";
+        Conformal conformal;
+        try {
+            conformal = calibration.conformal(method, file.getFileName().toString(), coverage);
+        } catch (IllegalArgumentException e) {
+            throw CommandException.refused(CardCommand.NAME + ": --" + CALIBRATION + " " + file.getFileName() + ": "
+                    + e.getMessage() + "; pass more rows, or a lower --" + COVERAGE);
+        }
+        for (Conformal.Check check : conformal.checks()) {
+            out.println(String.format(Locale.ROOT, "%s: conformal coverage %.2f: %.3f of the calibration rows"
+                    + " covered, mean %s %.4g", CardCommand.NAME, check.coverage(), check.empirical(),
+                    model.signature().task() == Task.CLASSIFICATION ? "set size" : "interval width",
+                    check.meanSize()));
+        }
+        return CardJson.write(ConformalCalibration.toJson(conformal));
+    }
+}
