@@ -23,8 +23,8 @@ public final class CardWriter {
     /** The data block's keys ({@link CardKeys#DATA}). */
     public static final String DATA_FILE = "file";
     public static final String DATA_SHA256 = "sha256";
-    public static final String DATA_ROWS = "rows";
-    public static final String DATA_TRAINING_ROWS = "training_rows";
+    public static final String DATA_ROWS = CardKeys.DATA_ROWS;
+    public static final String DATA_TRAINING_ROWS = CardKeys.DATA_TRAINING_ROWS;
     public static final String DATA_HELD_OUT_ROWS = "held_out_rows";
     public static final String DATA_COLUMNS = "columns";
     public static final String DATA_LABEL_COLUMN = "label_column";

@@ -31,4 +31,32 @@ public record Calibration(String positiveClass, List<Double> predicted, List<Dou
             throw new IllegalArgumentException("calibration counts must not be negative");
         }
     }
+
+    /**
+     * Reads the curve at {@code probability}: the observed rate of the positive class, interpolated linearly between
+     * the bins' mean predictions and held flat beyond the first and last, so that a probability the model gives can be
+     * taken at its word (confidence-based performance estimation).
+     *
+     * @param probability a predicted probability of {@link #positiveClass()}
+     * @return the calibrated probability; {@code probability} itself when the curve has no non-empty bin
+     */
+    public double calibrated(double probability) {
+        int last = -1;
+        for (int i = 0; i < predicted.size(); i++) {
+            if (counts.get(i) == 0) {
+                continue;
+            }
+            double x = predicted.get(i);
+            if (probability <= x) {
+                if (last < 0) {
+                    return observed.get(i);
+                }
+                double x0 = predicted.get(last);
+                double share = x > x0 ? (probability - x0) / (x - x0) : 1;
+                return observed.get(last) + share * (observed.get(i) - observed.get(last));
+            }
+            last = i;
+        }
+        return last < 0 ? probability : observed.get(last);
+    }
 }

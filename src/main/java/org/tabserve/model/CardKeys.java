@@ -56,6 +56,13 @@ public final class CardKeys {
 
     /** JSON object describing the training data: {@code file}, {@code sha256}, {@code rows}, {@code source}, {@code licence}. */
     public static final String DATA = PREFIX + "data";
+    /** Within {@link #DATA}: the rows the card's statistics, histograms and category counts were measured on. */
+    public static final String DATA_ROWS = "rows";
+    /**
+     * Within {@link #DATA}: of those, the rows the model was trained on, when the card was written by its trainer;
+     * its histograms are of these alone.
+     */
+    public static final String DATA_TRAINING_ROWS = "training_rows";
 
     /**
      * JSON object from feature name to {@code {"edges": [..], "counts": {label: [..]}}}: a histogram of the training

@@ -11,7 +11,11 @@ import java.util.function.LongSupplier;
  * What one served model version has actually scored, per input, on its card's training profile (the histogram's
  * fixed bins for a number, the category counts for text), since start and over the last hour, so that the server can
  * say how far live inputs have drifted from the training data: counts, missing, out-of-range and unknown-category
- * values, and a {@link Psi} per input.
+ * values, and a {@link Psi} per input. Missing values are a bin of their own in the score, against the training rows
+ * the card's profile of that input leaves out (its data block's rows, or training rows, less the profile's counts),
+ * so that an input
+ * that goes missing drifts; an integer input the model knows as categories (its encoder's, such as a passenger class
+ * 1, 2, 3) is compared as categories, its training counts read from the card's histogram bins they fall in.
  *
  * <p>Memory is fixed when the profile is made (a handful of counters per bin and category; an unknown category is
  * counted, never stored). {@link #record} counts a batch into a local array first and then makes one atomic add per
@@ -23,7 +27,10 @@ public final class LiveProfile {
     public enum Kind {
         /** A number on the card's histogram bins, with values below the first edge or above the last out of range. */
         HISTOGRAM,
-        /** A value among the card's category counts; one the card has not seen is unknown. */
+        /**
+         * A value among the card's category counts (or an integer among the model's categories); one the card has not
+         * seen is unknown.
+         */
         CATEGORIES,
         /** The card has no profile of this input: only its missing values are counted. */
         NONE
@@ -37,8 +44,8 @@ public final class LiveProfile {
      * @param outOfRange numbers below the first bin edge or above the last
      * @param unknown    categories the card has not seen
      * @param counts     per bin (or known category, in {@link LiveFeature#bins()} order), the values that fell in it
-     * @param psi        the drift score; NaN when fewer than {@link Psi#minValues} values were compared or the input
-     *                   has no training profile
+     * @param psi        the drift score; NaN when fewer than {@link LiveFeature#needed()} values were scored, missing
+     *                   ones included, or the input has no training profile
      */
     public record Window(long values, long missing, long outOfRange, long unknown, List<Long> counts, double psi) {
 
@@ -58,9 +65,11 @@ public final class LiveProfile {
      * @param training   the training counts per bin or category, summed over classes
      * @param recent     the last {@link LiveCounts#WINDOW_SECONDS} seconds
      * @param sinceStart since the model version was loaded
+     * @param needed     the values (missing ones included) the input needs in a window before it gets a score:
+     *                   {@link Psi#minValues} of the bins its training data fills
      */
     public record LiveFeature(String name, Kind kind, List<String> bins, List<Double> edges, List<Double> training,
-                              Window recent, Window sinceStart) {
+                              Window recent, Window sinceStart, long needed) {
     }
 
     /** Where one input's values are in a batch and which counters they go to. */
@@ -76,7 +85,9 @@ public final class LiveProfile {
         final Map<String, Integer> categories; // category to index, for CATEGORIES
         final List<String> bins;
         final double[] training;
-        /** The bins or categories the training data fills: what the noise of its PSI scales with. */
+        /** The training rows without a value for this input: the missing bin's training count. */
+        final double trainingMissing;
+        /** The bins or categories the training data fills, its missing bin too: what the noise of its PSI scales with. */
         final int filledBins;
         /**
          * Bins per unit of value, for a first guess of a number's bin, when the histogram's edges are finite and
@@ -85,7 +96,8 @@ public final class LiveProfile {
         final double binsPerUnit;
 
         Column(String name, Kind kind, int input, int column, int width, int offset, double[] edges,
-               List<Double> cardEdges, Map<String, Integer> categories, List<String> bins, double[] training) {
+               List<Double> cardEdges, Map<String, Integer> categories, List<String> bins, double[] training,
+               double trainingMissing) {
             this.name = name;
             this.kind = kind;
             this.input = input;
@@ -97,7 +109,9 @@ public final class LiveProfile {
             this.categories = categories;
             this.bins = bins;
             this.training = training;
-            this.filledBins = (int) Arrays.stream(training).filter(count -> count > 0).count();
+            this.trainingMissing = trainingMissing;
+            this.filledBins = (int) Arrays.stream(training).filter(count -> count > 0).count()
+                    + (trainingMissing > 0 ? 1 : 0);
             this.binsPerUnit = edges == null ? 0 : binsPerUnit(edges);
         }
 
@@ -154,6 +168,9 @@ public final class LiveProfile {
 
     private static Column column(Feature feature, ModelInput input, int i, int c, int offset, ModelCard card) {
         FeatureHistogram histogram = card.histograms().get(feature.name());
+        if (histogram != null && feature.type().isInteger() && !feature.categories().isEmpty()) {
+            return integerCategories(feature, input, i, c, offset, histogram, trainingRows(card));
+        }
         if (histogram != null && feature.type().isNumber()) {
             double[] edges = new double[histogram.edges().size()];
             List<String> bins = new ArrayList<>();
@@ -171,7 +188,7 @@ public final class LiveProfile {
                 }
             });
             return new Column(feature.name(), Kind.HISTOGRAM, i, c, input.width(), offset, edges, histogram.edges(),
-                    Map.of(), bins, training);
+                    Map.of(), bins, training, missing(trainingRows(card), training));
         }
         CategoryCounts categoryCounts = card.categories().get(feature.name());
         if (categoryCounts != null && !categoryCounts.categories().isEmpty()) {
@@ -184,10 +201,59 @@ public final class LiveProfile {
             categoryCounts.counts().values().forEach(series -> series.forEach((category, n) ->
                     training[index.get(category)] += n));
             return new Column(feature.name(), Kind.CATEGORIES, i, c, input.width(), offset, null, List.of(), index,
-                    known, training);
+                    known, training, missing(trainingRows(card), training));
         }
         return new Column(feature.name(), Kind.NONE, i, c, input.width(), offset, null, List.of(), Map.of(),
-                List.of(), new double[0]);
+                List.of(), new double[0], 0);
+    }
+
+    /**
+     * An integer input the model knows as categories, compared as them: each category's training count is that of the
+     * histogram bin it falls in, shared equally with the other categories in the same bin (the card's 16 bins give
+     * each of a few small integers a bin of its own).
+     */
+    private static Column integerCategories(Feature feature, ModelInput input, int i, int c, int offset,
+                                            FeatureHistogram histogram, long trainingRows) {
+        List<String> known = feature.categories();
+        double[] perBin = new double[histogram.bins()];
+        histogram.counts().values().forEach(series -> {
+            for (int b = 0; b < perBin.length; b++) {
+                perBin[b] += series.get(b);
+            }
+        });
+        int[] binOf = new int[known.size()];
+        int[] sharing = new int[perBin.length];
+        double[] edges = histogram.edges().stream().mapToDouble(Double::doubleValue).toArray();
+        for (int k = 0; k < known.size(); k++) {
+            double value = integer(known.get(k));
+            binOf[k] = Double.isNaN(value) || value < edges[0] || value > edges[edges.length - 1] ? -1
+                    : histogramBin(edges, value);
+            if (binOf[k] >= 0) {
+                sharing[binOf[k]]++;
+            }
+        }
+        Map<String, Integer> index = new HashMap<>();
+        double[] training = new double[known.size()];
+        for (int k = 0; k < known.size(); k++) {
+            index.put(known.get(k), k);
+            training[k] = binOf[k] < 0 ? 0 : perBin[binOf[k]] / sharing[binOf[k]];
+        }
+        return new Column(feature.name(), Kind.CATEGORIES, i, c, input.width(), offset, null, List.of(), index, known,
+                training, missing(trainingRows, perBin));
+    }
+
+    /**
+     * @return the rows the card's histograms and category counts were measured on: its data block's training rows
+     *         (a trainer's card profiles its training split), else its rows; -1 when it says neither
+     */
+    private static long trainingRows(ModelCard card) {
+        Object rows = card.data().getOrDefault(CardKeys.DATA_TRAINING_ROWS, card.data().get(CardKeys.DATA_ROWS));
+        return rows instanceof Number number ? number.longValue() : -1;
+    }
+
+    /** @return the training rows an input's profile leaves out: missing values (0 when the card does not say) */
+    private static double missing(long trainingRows, double[] counts) {
+        return trainingRows < 0 ? 0 : Math.max(0, trainingRows - Arrays.stream(counts).sum());
     }
 
     /** @return whether the card gave any input a training profile to compare with */
@@ -215,6 +281,22 @@ public final class LiveProfile {
         counts.add(nanoClock.getAsLong(), delta);
     }
 
+    /** @return an encoder's integer category as a number; NaN for one that is not a whole number (never counted) */
+    private static double integer(String category) {
+        try {
+            return Long.parseLong(category.strip());
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** @return the bin of a value within the edges, the last including its upper edge */
+    private static int histogramBin(double[] edges, double value) {
+        int at = Arrays.binarySearch(edges, value);
+        int bin = at >= 0 ? at : -at - 2; // the bin whose lower edge is at or below the value
+        return Math.min(bin, edges.length - 2);
+    }
+
     /** The counter within a histogram column: a bin, then below, above, missing. */
     private static int histogramCell(Column column, double value) {
         double[] edges = column.edges;
@@ -240,8 +322,7 @@ public final class LiveProfile {
                 bin++;
             }
         } else {
-            int at = Arrays.binarySearch(edges, value);
-            bin = at >= 0 ? at : -at - 2; // the bin whose lower edge is at or below the value
+            return histogramBin(edges, value);
         }
         return Math.min(bin, bins - 1); // the last bin includes its upper edge
     }
@@ -293,7 +374,7 @@ public final class LiveProfile {
         for (Column column : columns) {
             List<Double> training = Arrays.stream(column.training).boxed().toList();
             out.add(new LiveFeature(column.name, column.kind, column.bins, column.cardEdges, training,
-                    window(column, recent), window(column, total)));
+                    window(column, recent), window(column, total), Psi.minValues(column.filledBins)));
         }
         return out;
     }
@@ -309,7 +390,8 @@ public final class LiveProfile {
         }
         int known = column.training.length;
         List<Long> binCounts = new ArrayList<>(known);
-        long[] compared = new long[known + (column.kind == Kind.HISTOGRAM ? 2 : 1)];
+        // The bins, then below and above (histograms) or unknown (categories), then missing.
+        long[] compared = new long[known + (column.kind == Kind.HISTOGRAM ? 2 : 1) + 1];
         double[] expected = new double[compared.length];
         for (int i = 0; i < known; i++) {
             binCounts.add(cells[column.offset + i]);
@@ -326,8 +408,9 @@ public final class LiveProfile {
             compared[known] = cells[column.offset + known];
             unknown = compared[known];
         }
-        long comparedValues = values - missing;
-        double psi = comparedValues < Psi.minValues(column.filledBins) ? Double.NaN : Psi.of(expected, compared);
+        compared[compared.length - 1] = missing;
+        expected[compared.length - 1] = column.trainingMissing;
+        double psi = values < Psi.minValues(column.filledBins) ? Double.NaN : Psi.of(expected, compared);
         return new Window(values, missing, outOfRange, unknown, List.copyOf(binCounts), psi);
     }
 }

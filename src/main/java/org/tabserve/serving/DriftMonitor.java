@@ -33,8 +33,9 @@ public final class DriftMonitor {
         String[] labels = {"model", "version", "feature"};
         GaugeWithCallback.builder().name("tabserve_feature_drift_psi")
                 .help("Population stability index of each input's live values of the last hour against the card's"
-                        + " training profile (0.1: moderate, 0.25: large); absent until the input has 32 values per"
-                        + " training bin beyond the first (at least 50)")
+                        + " training profile (0.1: moderate, 0.25: large), missing values a bin of their own; absent"
+                        + " until the input has 32 values (missing ones included) per training bin beyond the first (at"
+                        + " least 50)")
                 .labelNames(labels).callback(callback -> each((key, feature) -> {
                     if (!Double.isNaN(feature.recent().psi())) {
                         callback.call(feature.recent().psi(), key.name(), Long.toString(key.version()), feature.name());

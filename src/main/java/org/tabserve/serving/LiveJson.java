@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * One input's live figures as {@code GET /api/model} (each feature's {@code "live"} key) and the v2 statistics give
- * them, so that the answer's shape is written in one place: how it is compared, and for the last hour and since start
- * its counts, rates and drift score.
+ * them, so that the answer's shape is written in one place: how it is compared, how many values it needs for a score,
+ * and for the last hour and since start its counts, rates and drift score.
  */
 public final class LiveJson {
 
@@ -25,6 +25,7 @@ public final class LiveJson {
         if (feature.kind() != LiveProfile.Kind.NONE) {
             live.put("bins", feature.bins());
             live.put("training", feature.training());
+            live.put("values_needed", feature.needed()); // before a window's values get a drift score
         }
         live.put("recent", window(feature, feature.recent(), LiveCounts.WINDOW_SECONDS));
         live.put("since_start", window(feature, feature.sinceStart(), null));

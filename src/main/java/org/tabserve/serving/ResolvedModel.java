@@ -45,6 +45,8 @@ public final class ResolvedModel implements AutoCloseable {
     private boolean unversioned;
     /** Told the version once the request has leased its model (the route servlet's version header); or null. */
     private LongConsumer whenLeased;
+    /** The rows this request's model calls have answered so far, for numbering the next call's rows for labels. */
+    private final java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param route     the model the request's path names, or null for the default model
@@ -184,6 +186,11 @@ public final class ResolvedModel implements AutoCloseable {
     }
 
 
+    /** @return each served model version's answers kept for labels and its live performance */
+    public FeedbackMonitor feedback() {
+        return served.metrics().feedback();
+    }
+
     /**
      * Counts predictions in the metrics under the request's model, and the batch they were made for in its version's
      * live profile ({@link DriftMonitor}); every route passes what the model scored and answered through here (or
@@ -212,6 +219,7 @@ public final class ResolvedModel implements AutoCloseable {
         long version = lease.version();
         TabserveMetrics metrics = served.metrics();
         PredictionLog log = served.predictionLog();
+        String known = requestId; // an id the answer carries back (the caller's, or given to it), for labels to name
         String id = logged ? requestId() : null;
         Rollouts rollouts = unversioned ? served.rollouts() : null;
         return (batch, predictions) -> {
@@ -222,6 +230,8 @@ public final class ResolvedModel implements AutoCloseable {
             if (rollouts != null) {
                 rollouts.scored(name, version, batch, predictions); // off the answer's path: queued, or skipped
             }
+            metrics.feedback().answered(name, version, scoring, known, answered.getAndAdd(predictions.size()),
+                    predictions);
             if (id != null) {
                 log.offer(new ScoredCall(id, call, name, version, scoring, Instant.now(), System.nanoTime() - started,
                         batch, predictions));

@@ -84,6 +84,8 @@ public final class TabserveMetrics {
     private final ModelActivity activity;
     /** Each served model version's live inputs against its card, and their drift series. */
     private final DriftMonitor drift = new DriftMonitor(registry);
+    /** Each served model version's answers kept for labels, its live accuracy or error, and its estimated accuracy. */
+    private final FeedbackMonitor feedback = new FeedbackMonitor(registry);
     /** Each model's rows measured for novelty, and those flagged. */
     private final NoveltyCounts novelty = new NoveltyCounts(registry);
     /** Each served model version's inference statistics, for the v2 statistics extension. */
@@ -203,6 +205,11 @@ public final class TabserveMetrics {
         return concurrency;
     }
 
+    /** @return each served model version's live performance: labels joined to answers, and the estimate without */
+    public FeedbackMonitor feedback() {
+        return feedback;
+    }
+
     void scored(String model, List<Prediction> scored) {
         rows.labelValues(model).inc(scored.size());
         // One counter update per class, not per row: a CSV chunk of 4,096 rows has a handful of distinct labels,
@@ -275,6 +282,7 @@ public final class TabserveMetrics {
         activity.forget(name);
         concurrency.unloaded(name);
         drift.forget(name);
+        feedback.forget(name);
         novelty.forget(name);
         rows.remove(name);
         predictions.removeIf(labels -> labels.get(0).equals(name));

@@ -118,6 +118,7 @@ public final class TabserveListener implements ServletContextListener {
             LOG.severe("tabserve is not configured correctly: " + e.getMessage());
             throw e;
         }
+        metrics.feedback().keepWithin(budget); // answers kept for labels take a bounded share of the budget
         served = models(context, config, metrics, documents, predictionLog(config, metrics, logBytes));
         Views views = new Views(context, config.cacheTemplates());
         // One filter measures every request; declared here so that it needs no web.xml entry or annotation scan.
@@ -242,6 +243,7 @@ public final class TabserveListener implements ServletContextListener {
             public void unloaded(String name, long version) {
                 documents.forget(name, version);
                 metrics.drift().forget(name, version);
+                metrics.feedback().forget(name, version);
                 metrics.statistics().forget(name, version);
                 if (built[0] != null && built[0].index().stream().noneMatch(s -> s.name().equals(name))) {
                     metrics.modelUnloaded(name);

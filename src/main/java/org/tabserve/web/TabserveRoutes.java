@@ -2,6 +2,8 @@ package org.tabserve.web;
 
 import org.tabserve.web.api.AdminModelHandler;
 import org.tabserve.web.api.AdminOpenApi;
+import org.tabserve.web.api.FeedbackHandler;
+import org.tabserve.web.api.FeedbackOpenApi;
 import org.tabserve.web.api.FlaskOpenApi;
 import org.tabserve.web.api.JsonPredictRequest;
 import org.tabserve.web.api.ModelApiHandler;
@@ -84,6 +86,7 @@ final class TabserveRoutes {
                 .model(Routes.OLD_CARD, card::moved, RouteTable.GET)
                 .model(Routes.API_PREDICT, json::handle, RouteTable.POST)
                 .model(Routes.API_MODEL, new ModelApiHandler()::describe, RouteTable.GET)
+                .model(Routes.FEEDBACK, new FeedbackHandler(config, budget)::post, RouteTable.POST)
                 .model(Routes.PREDICT, query::get, RouteTable.GET)
                 .model(Routes.PREDICT, query::post, RouteTable.POST)
                 .model(Routes.PREDICT_FILE, upload::predict, RouteTable.POST)
@@ -130,6 +133,7 @@ final class TabserveRoutes {
     /** The OpenAPI document: each protocol's part, in the order the document lists their sections and routes. */
     static OpenApiDocument openApiDocument(String serverVersion) {
         return new OpenApiDocument(serverVersion, List.of(new PredictOpenApi(), new ModelApiOpenApi(),
-                new FlaskOpenApi(), new V2OpenApi(), new MlflowOpenApi(), new ServerOpenApi(), new AdminOpenApi(), new RolloutOpenApi()));
+                new FeedbackOpenApi(), new FlaskOpenApi(), new V2OpenApi(), new MlflowOpenApi(), new ServerOpenApi(),
+                new AdminOpenApi(), new RolloutOpenApi()));
     }
 }

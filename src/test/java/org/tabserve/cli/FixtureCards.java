@@ -63,6 +63,26 @@ public final class FixtureCards {
                 dir.resolve(model + "-with-card.onnx"), extra);
     }
 
+    /**
+     * @return the first {@code columns} cells of a fixture's CSV row as a JSON object by the header's names: an empty
+     *         cell null, a number as it is, anything else as text
+     */
+    public static String jsonObject(String[] header, String[] cells, int columns) {
+        java.util.StringJoiner object = new java.util.StringJoiner(",", "{", "}");
+        for (int c = 0; c < columns; c++) {
+            String cell = cells[c];
+            object.add("\"" + header[c] + "\":" + (cell == null || cell.isEmpty() ? "null"
+                    : cell.matches("-?[0-9.]+") ? cell : "\"" + cell + "\""));
+        }
+        return object.toString();
+    }
+
+    /** Runs {@code card} on the bundled bank-note model with its training data and returns the carded file in {@code dir}. */
+    public static Path banknote(Path dir) throws IOException {
+        return card(Path.of("model.onnx"), Path.of("data/BankNote_Authentication.csv"), "class",
+                dir.resolve("banknote.onnx"));
+    }
+
     /** Runs {@code card} on {@code model} with a labelled CSV of its own and returns {@code out}. */
     public static Path card(Path model, Path data, String column, Path out, String... extra) throws IOException {
         List<String> args = new ArrayList<>(List.of("card", "--model", model.toString(), "--data", data.toString(),

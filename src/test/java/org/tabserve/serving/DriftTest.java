@@ -50,8 +50,7 @@ class DriftTest {
     static void start() throws Exception {
         Path models = Files.createDirectory(dir.resolve("models"));
         Path cards = Files.createDirectory(dir.resolve("cards"));
-        Path banknote = FixtureCards.card(Path.of("model.onnx"), Path.of("data/BankNote_Authentication.csv"), "class",
-                cards.resolve("banknote.onnx"));
+        Path banknote = FixtureCards.banknote(cards);
         for (String name : List.of("json", "csv", "mlflow", "v2", "shifted", "indexed")) {
             Files.copy(banknote, models.resolve(name + ".onnx"));
         }

@@ -114,6 +114,12 @@ public final class ModelDirectory {
         return index;
     }
 
+    /** Waits until the index lists {@code models} model versions, every one of them ready. */
+    public static void awaitReady(Http http, int models) throws InterruptedException {
+        awaitIndex(http, index -> index.size() == models
+                && index.stream().allMatch(m -> m.path("state").asText().equals("READY")));
+    }
+
     /** @return the index's entry for that model version; fails when there is none */
     public static JsonNode entry(List<JsonNode> index, String name, String version) {
         return index.stream().filter(m -> m.path("name").asText().equals(name) && m.path("version").asText().equals(version))

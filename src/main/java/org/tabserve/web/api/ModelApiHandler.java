@@ -35,8 +35,11 @@ public final class ModelApiHandler {
     public void describe(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         Model classifier = model.model();
-        response.setContentType(Json.MEDIA_TYPE);
         Map<String, Object> body = describe(classifier, model.live());
+        // Beside the features' drift: how well the version does now, from labels and without them.
+        body.put("performance", LivePerformanceJson.of(classifier, model.feedback().of(model.name(),
+                model.version().orElseThrow(), classifier).orElse(null)));
+        response.setContentType(Json.MEDIA_TYPE);
         if (body.get("conformal") instanceof Map<?, ?> conformal && conformal.get("novelty") != null) {
             // The rows measured for novelty since the model was loaded, and those flagged: live, beside the card's.
             NoveltyCounts.Counts counts = model.noveltyCounts();

@@ -52,7 +52,8 @@ public final class ModelApiOpenApi implements OpenApiPart {
         paths.addPathItem(ModelIndexHandler.API_PATH, new PathItem().get(operation(PredictOpenApi.TAG, "models",
                 "Every served model version with its state, task, inputs and routes", null)
                 .responses(responses(ok(JSON, ref("ModelIndex"), "The models")))));
-        schemas.put("ModelIndex", new ObjectSchema().addProperty("models", new ArraySchema().items(new ObjectSchema()
+        schemas.put("ModelIndex", new ObjectSchema().addProperty("models", new ArraySchema().items(
+                FeedbackOpenApi.performance(new ObjectSchema())
                         .addProperty("name", new StringSchema().description("the name it is served under (its file's"
                                 + " or folder's): its routes' name"))
                         .addProperty("title", new StringSchema().description("the name its file gives it (the ONNX"
@@ -87,7 +88,9 @@ public final class ModelApiOpenApi implements OpenApiPart {
                                 .addProperty("psi", new NumberSchema().description("population stability index"))
                                 .addProperty("drift", new StringSchema()._enum(List.of("small", "moderate", "large")))
                                 .required(List.of("feature", "psi", "drift")))
-                        .required(List.of("name", "version", "state")))).addRequiredItem("models"));
+                        .required(List.of("name", "version", "state"))
+                        .description("with, once loaded, its live performance (FeedbackOpenApi)")))
+                .addRequiredItem("models"));
         schemas.put("FeatureDescription", featureDescription(model.signature()));
         schemas.put("ModelDescription", modelDescription(model.signature()));
     }
@@ -122,6 +125,9 @@ public final class ModelApiOpenApi implements OpenApiPart {
                         .description("the histogram's bins (lower–upper) or the known categories"))
                 .addProperty("training", new ArraySchema().items(new NumberSchema())
                         .description("the training counts on those bins, summed over classes"))
+                .addProperty("values_needed", new IntegerSchema().format("int64").description("the values (missing"
+                        + " ones included) a window needs for a drift score: 32 per bin the training data fills beyond"
+                        + " the first, at least 50"))
                 .addProperty("recent", liveWindow("the last hour (12 buckets of five minutes)"))
                 .addProperty("since_start", liveWindow("since the model version was loaded"))
                 .required(List.of("compared_on", "recent", "since_start"));
@@ -193,6 +199,7 @@ public final class ModelApiOpenApi implements OpenApiPart {
                                         .required(List.of("row", "field", "message"))))
                                 .addProperty("sentence", new StringSchema())
                                 .required(List.of("file", "rows", "skipped", "reasons", "sentence"))))
+                .addProperty("performance", ref(FeedbackOpenApi.PERFORMANCE))
                 .required(List.of("name", "version", "sha256", "task", "inputs", "features", "classes"));
     }
 }

@@ -51,11 +51,14 @@ public final class ModelIndexHandler {
      * @param recent      the model's requests of the last minutes (over all its versions)
      * @param worstDrift  the input of this version that drifted most over the last hour; null before any input has
      *                    a score
+     * @param performance its card's figure, its live accuracy or error from labels and its estimated accuracy, as
+     *                    keys of the entry itself; null when it is not loaded
      */
     public record Entry(String name, String title, String version, String state, String reason, String task,
                         List<String> inputs, String form, String card,
                         @JsonProperty("loaded_at") String loadedAt, @JsonProperty("load_seconds") Double loadSeconds,
-                        Recent recent, @JsonProperty("worst_drift") WorstDrift worstDrift) {
+                        Recent recent, @JsonProperty("worst_drift") WorstDrift worstDrift,
+                        @com.fasterxml.jackson.annotation.JsonUnwrapped LivePerformanceJson performance) {
     }
 
     /**
@@ -123,6 +126,7 @@ public final class ModelIndexHandler {
             String title = "";
             List<String> inputs = List.of();
             WorstDrift worst = null;
+            LivePerformanceJson performance = null;
             if (status.state() == ModelState.READY) {
                 try (Lease lease = repository.lease(status.name(), status.version())) {
                     Model served = lease.model();
@@ -131,6 +135,8 @@ public final class ModelIndexHandler {
                     inputs = served.signature().features().stream().map(ModelIndexHandler::describe).toList();
                     worst = request.drift().of(status.name(), status.version(), served).map(WorstDrift::of)
                             .orElse(null);
+                    performance = LivePerformanceJson.of(served, request.feedback().of(status.name(),
+                            status.version(), served).orElse(null));
                 } catch (RepositoryException e) {
                     // unloaded meanwhile: listed as the index found it
                 }
@@ -141,7 +147,8 @@ public final class ModelIndexHandler {
             entries.add(new Entry(status.name(), title, Long.toString(status.version()), status.state().name(),
                     status.reason().orElse(""), task, inputs, base, base + Routes.in(Routes.CARD),
                     loaded ? activity.loadedAt().truncatedTo(ChronoUnit.SECONDS).toString() : null,
-                    loaded ? Math.round(activity.loadSeconds() * 1000) / 1000.0 : null, Recent.of(activity.recent()), worst));
+                    loaded ? Math.round(activity.loadSeconds() * 1000) / 1000.0 : null, Recent.of(activity.recent()), worst,
+                    performance));
         }
         return entries;
     }

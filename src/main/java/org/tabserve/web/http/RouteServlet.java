@@ -53,9 +53,8 @@ public final class RouteServlet extends HttpServlet {
                     ? ModelRoute.of(variables.get("name"), variables.get("version")) : null,
                     request.getMethod() + " " + path, request.getHeader(RequestIds.HEADER));
             model.whenLeased(version -> response.setHeader(MODEL_VERSION, Long.toString(version)));
-            if (model.logged()) {
-                response.setHeader(RequestIds.HEADER, model.requestId()); // the id its prediction log lines carry
-            }
+            // The id its prediction log lines carry, and that labels sent later name (POST /api/feedback).
+            response.setHeader(RequestIds.HEADER, model.requestId());
             if (matches.get(0).route().resolveFirst()) {
                 model.model(); // 404 or 503 here, for the model the path names, before its route sees the request
             }

@@ -18,6 +18,8 @@ public final class Routes {
     public static final String API_PREDICT = "/api/predict";
     /** The model's signature and card as JSON. */
     public static final String API_MODEL = "/api/model";
+    /** True labels of earlier answers, joined to them by request id for the live accuracy or error. */
+    public static final String FEEDBACK = "/api/feedback";
     /** The original Flask apps' query route. */
     public static final String PREDICT = "/predict";
     /** The CSV upload. */

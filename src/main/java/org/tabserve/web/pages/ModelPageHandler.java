@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.web.http.PageLinks;
 import org.tabserve.model.Model;
+import org.tabserve.web.api.LivePerformanceJson;
 import org.tabserve.serving.MemoryBudget;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.web.http.Routes;
@@ -37,7 +38,9 @@ public final class ModelPageHandler {
         Model classifier = model.model();
         budget.buildAnswer(ModelPages.buildBytes(classifier), "the card page of model " + model.name(), () -> {
             views.render(request, response, 200, "model", Map.of("page", ModelPages.build(classifier),
-                    "live", LiveSection.of(model.live()),
+                    "live", LiveSection.of(model.live()), "performance", PerformanceWords.of(LivePerformanceJson.of(
+                            classifier, model.feedback().of(model.name(), model.version().orElseThrow(), classifier)
+                                    .orElse(null))),
                     "rollouts", RolloutView.of(model.rollouts(), model.name()).stream().toList()), PageLinks.of(model));
             return null;
         });

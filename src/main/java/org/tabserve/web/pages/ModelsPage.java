@@ -35,11 +35,13 @@ record ModelsPage(List<Row> rows, int windowMinutes) {
      * @param driftFeature the input that drifted most over the last hour; empty before any has a score
      * @param driftPsi     its population stability index, three decimals
      * @param driftReading small, moderate or large
+     * @param performance  its accuracy (or a regressor's error) on its card, live and estimated, in words; empty
+     *                     when there is none
      */
     record Row(String name, String title, String version, String state, String reason, String task,
                List<String> inputs, String requests, String errors, String p50, String p99, String loaded,
                String loadedAt, String form, String card, String driftFeature, String driftPsi,
-               String driftReading) {
+               String driftReading, String performance) {
 
         public boolean manyInputs() {
             return inputs.size() > INPUTS_SHOWN;
@@ -67,7 +69,7 @@ record ModelsPage(List<Row> rows, int windowMinutes) {
                 e.loadedAt() == null ? "" : e.loadedAt(), e.form(), e.card(),
                 e.worstDrift() == null ? "" : e.worstDrift().feature(),
                 e.worstDrift() == null ? "" : String.format(Locale.ROOT, "%.3f", e.worstDrift().psi()),
-                e.worstDrift() == null ? "" : e.worstDrift().drift());
+                e.worstDrift() == null ? "" : e.worstDrift().drift(), PerformanceWords.of(e.performance()));
     }
 
     /** The repository's state in the words of the page. */

@@ -89,6 +89,17 @@ class OpenApiConformanceTest {
     }
 
     @Test
+    void feedbackConformsForOneLabelManyAndWrongOnes() throws Exception {
+        String id = postJson("/api/predict", ROW, 200, true).headers().firstValue("X-Request-Id").orElseThrow();
+        postJson("/api/feedback", "{\"request_id\": \"" + id + "\", \"label\": \"0\"}", 200, true);
+        postJson("/api/feedback", "[{\"request_id\": \"" + id + "\", \"row\": 0, \"label\": \"1\"},"
+                + " {\"request_id\": \"never\", \"label\": \"1\"}]", 200, true);
+        postJson("/api/feedback", "{\"request_id\": \"" + id + "\", \"label\": \"forged\"}", 400, false);
+        exchange("POST", "/api/feedback", "text/plain", "{}".getBytes(StandardCharsets.UTF_8), "application/json",
+                415, false);
+    }
+
+    @Test
     void modelAndHealthRoutesConform() throws Exception {
         get("/api/model", 200);
         get("/health/live", 200);

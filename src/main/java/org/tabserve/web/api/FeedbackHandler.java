@@ -1,0 +1,167 @@
+package org.tabserve.web.api;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.tabserve.model.Model;
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.JsonText;
+import org.tabserve.rows.RowFootprint;
+import org.tabserve.serving.FeedbackMonitor;
+import org.tabserve.serving.MemoryBudget;
+import org.tabserve.serving.ResolvedModel;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.Json;
+import org.tabserve.web.http.LimitedInputStream;
+import org.tabserve.web.http.MediaType;
+import org.tabserve.web.http.WebConfig;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code POST /api/feedback} (and per model and version): the true labels of answers given earlier, each naming the
+ * answer by the {@code X-Request-Id} it carried and the row within it, joined to what the model answered for the live
+ * accuracy or error ({@link FeedbackMonitor}). A label of the wrong type for the model is a 400 naming it; an id no
+ * answer kept is counted, never refused, so that a client replaying old ids gets counts, not an error per id.
+ */
+public final class FeedbackHandler {
+
+    /** The fields a label may have. */
+    static final String REQUEST_ID = "request_id";
+    static final String ROW = "row";
+    static final String LABEL = "label";
+    /** The most bad fields one refusal lists: enough to tell a client what it does wrong, few enough to read. */
+    static final int MAX_PROBLEMS = 100;
+
+    private final WebConfig config;
+    private final MemoryBudget budget;
+
+    public FeedbackHandler(WebConfig config, MemoryBudget budget) {
+        this.config = config;
+        this.budget = budget;
+    }
+
+    /** {@code POST /api/feedback}: one label object, or an array of them, in; what they came to out. */
+    public void post(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        MediaType.require(request, MediaType.JSON);
+        Model served = model.model();
+        List<FeedbackMonitor.Label> labels;
+        try (MemoryBudget.Reservation held = budget.open();
+             InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes(),
+                     WebConfig.MAX_BODY_BYTES), Json.UNMETERED_BYTES, RowFootprint.PER_BODY_BYTE)) {
+            labels = read(body, served);
+        }
+        FeedbackMonitor.Outcome outcome = model.feedback().join(model.name(), model.version().orElseThrow(), served,
+                labels);
+        FeedbackMonitor.Performance now = model.feedback().of(model.name(), model.version().orElseThrow(), served)
+                .orElseThrow();
+        response.setHeader("Cache-Control", "no-store");
+        try (JsonGenerator json = Json.start(response)) {
+            json.writeStartObject();
+            json.writeStringField("model", model.name());
+            json.writeNumberField("version", model.version().orElseThrow());
+            json.writeNumberField("received", labels.size());
+            json.writeNumberField("joined", outcome.joined());
+            json.writeNumberField("unknown", outcome.unknown());
+            json.writeNumberField("expired", outcome.expired());
+            json.writeNumberField("duplicates", outcome.duplicates());
+            LivePerformanceJson.write(json, served, now);
+            json.writeEndObject();
+        }
+    }
+
+    /** Reads the labels, refusing the body with its bad fields (the first {@link #MAX_PROBLEMS}) named. */
+    private List<FeedbackMonitor.Label> read(InputStream body, Model served) throws IOException {
+        List<FeedbackMonitor.Label> labels = new ArrayList<>();
+        List<FieldProblem> problems = new ArrayList<>();
+        try (JsonParser parser = Json.MAPPER.createParser(body)) {
+            JsonToken first = parser.nextToken();
+            if (first == JsonToken.START_OBJECT) {
+                label(parser.readValueAsTree(), null, served, labels, problems);
+            } else if (first == JsonToken.START_ARRAY) {
+                int index = 0;
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    if (index >= config.maxBatchRows()) {
+                        throw HttpProblem.tooLarge("more than " + config.maxBatchRows() + " labels in one request;"
+                                + " send them in smaller parts; " + WebConfig.raisedBy(WebConfig.MAX_BATCH_ROWS));
+                    }
+                    label(parser.readValueAsTree(), index++, served, labels, problems);
+                    if (problems.size() >= MAX_PROBLEMS) {
+                        break; // enough to tell the caller what is wrong
+                    }
+                }
+            } else {
+                throw HttpProblem.badRequest("the body must be a JSON object {\"request_id\": ..., \"label\": ...}"
+                        + " or an array of them");
+            }
+            if (problems.isEmpty() && parser.nextToken() != null) {
+                throw HttpProblem.badRequest("the body has more after its JSON value");
+            }
+        } catch (JsonProcessingException e) {
+            throw HttpProblem.badRequest("the body is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (!problems.isEmpty()) {
+            throw HttpProblem.invalidFields(problems);
+        }
+        return labels;
+    }
+
+    /** Reads one label object ({@code item}: its index in an array, null for a lone object). */
+    private static void label(JsonNode node, Integer item, Model served, List<FeedbackMonitor.Label> labels,
+                              List<FieldProblem> problems) {
+        if (node == null || !node.isObject()) {
+            problems.add(new FieldProblem("(label)", "must be an object with " + REQUEST_ID + " and " + LABEL, item));
+            return;
+        }
+        int before = problems.size();
+        node.fieldNames().forEachRemaining(field -> {
+            if (!field.equals(REQUEST_ID) && !field.equals(ROW) && !field.equals(LABEL)) {
+                problems.add(new FieldProblem(field, "is not a field of a label; they are " + REQUEST_ID + ", "
+                        + ROW + " (0 unless the answer had several rows) and " + LABEL, item));
+            }
+        });
+        JsonNode id = node.get(REQUEST_ID);
+        if (id == null || !id.isTextual()) {
+            problems.add(new FieldProblem(REQUEST_ID, (id == null ? "is missing" : "must be text")
+                    + ": the X-Request-Id header the answer carried", item));
+        }
+        JsonNode row = node.get(ROW);
+        if (row != null && !(row.canConvertToInt() && row.isIntegralNumber() && row.intValue() >= 0)) {
+            problems.add(new FieldProblem(ROW, "must be a whole number from 0: the row's place in the answer, "
+                    + "counted from 0", item));
+        }
+        JsonNode label = node.get(LABEL);
+        String classLabel = null;
+        double value = Double.NaN;
+        List<String> classes = served.signature().classLabels();
+        if (label == null || label.isNull()) {
+            problems.add(new FieldProblem(LABEL, "is missing: the true "
+                    + (classes.isEmpty() ? "value, a number" : "class, one of " + classes), item));
+        } else if (classes.isEmpty()) {
+            if (!label.isNumber() || !Double.isFinite(label.doubleValue())) {
+                problems.add(new FieldProblem(LABEL, "must be a number: the model is a regressor, and a label is"
+                        + " the true value; got " + JsonText.describe(label.asToken()), item));
+            } else {
+                value = label.doubleValue();
+            }
+        } else if (!(label.isTextual() || label.isIntegralNumber() || label.isBoolean())
+                || !classes.contains(label.asText())) {
+            problems.add(new FieldProblem(LABEL, "must be one of the model's classes " + classes + "; got "
+                    + (label.isValueNode() && label.asText().length() <= 64 ? "'" + label.asText() + "'"
+                    : JsonText.describe(label.asToken())), item));
+        } else {
+            classLabel = label.asText();
+        }
+        if (problems.size() == before) {
+            labels.add(new FeedbackMonitor.Label(id.textValue(), row == null ? 0 : row.intValue(), classLabel, value));
+        }
+    }
+}

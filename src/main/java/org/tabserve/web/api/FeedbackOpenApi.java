@@ -1,0 +1,102 @@
+package org.tabserve.web.api;
+
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.Paths;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.NumberSchema;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.tags.Tag;
+import org.tabserve.model.Task;
+import org.tabserve.web.http.Routes;
+import org.tabserve.web.openapi.DescribedModel;
+import org.tabserve.web.openapi.OpenApi;
+import org.tabserve.web.openapi.OpenApiPart;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.tabserve.web.openapi.OpenApi.JSON;
+import static org.tabserve.web.openapi.OpenApi.body;
+import static org.tabserve.web.openapi.OpenApi.ok;
+import static org.tabserve.web.openapi.OpenApi.operation;
+import static org.tabserve.web.openapi.OpenApi.problems;
+import static org.tabserve.web.openapi.OpenApi.ref;
+import static org.tabserve.web.openapi.OpenApi.responses;
+
+/**
+ * The labels' part of the OpenAPI document, in the plain JSON API's section: {@code /api/feedback}, and the live
+ * performance figures ({@link LivePerformanceJson}) that it, {@code /api/model} and {@code /api/models} give.
+ */
+public final class FeedbackOpenApi implements OpenApiPart {
+
+    /** The schema of the live performance figures, which {@code /api/model} refers to. */
+    static final String PERFORMANCE = "LivePerformance";
+
+    @Override
+    public List<Tag> tags() {
+        return List.of(); // PredictOpenApi's section
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes") // swagger-core's Components holds raw schemas
+    public void addTo(DescribedModel model, Paths paths, Map<String, Schema> schemas) {
+        boolean regressor = model.signature().task() == Task.REGRESSION;
+        paths.addPathItem(model.base() + Routes.FEEDBACK, new PathItem().post(operation(PredictOpenApi.TAG, "feedback",
+                "True labels of earlier answers, for the live " + (regressor ? "mean absolute error" : "accuracy"),
+                "One label, or an array of them (at most tabserve.max-batch-rows), each naming an answer of the last"
+                        + " hour by the X-Request-Id it carried and its row (counted from 0 in the answer's order; 0"
+                        + " for a single row). A label no kept answer has is counted (unknown, or expired when its"
+                        + " answer was over an hour old or dropped for room), never refused.")
+                .requestBody(body(JSON, OpenApi.oneOf(ref("Label"), new ArraySchema().items(ref("Label")))))
+                .responses(responses(ok(JSON, ref("FeedbackAnswer"), "What the labels came to"),
+                        problems(400, 413, 415, 503)))));
+        Schema<?> label = regressor ? new NumberSchema().description("the true value")
+                : new StringSchema()._enum(model.signature().classLabels()).description("the true class");
+        schemas.put("Label", new ObjectSchema()
+                .addProperty(FeedbackHandler.REQUEST_ID, new StringSchema().description("the X-Request-Id the answer"
+                        + " carried"))
+                .addProperty(FeedbackHandler.ROW, new IntegerSchema().minimum(java.math.BigDecimal.ZERO)._default(0)
+                        .description("the row of that answer, counted from 0 in the answer's order"))
+                .addProperty(FeedbackHandler.LABEL, label)
+                .required(List.of(FeedbackHandler.REQUEST_ID, FeedbackHandler.LABEL)).additionalProperties(false));
+        ObjectSchema answer = new ObjectSchema();
+        answer.addProperty("model", new StringSchema()).addProperty("version", new IntegerSchema().format("int64"))
+                .addProperty("received", count("labels in the request"))
+                .addProperty("joined", count("joined to their answers"))
+                .addProperty("unknown", count("naming no answer kept"))
+                .addProperty("expired", count("naming an answer over an hour old, or dropped for room"))
+                .addProperty("duplicates", count("naming a row labelled before (the first label counts)"));
+        schemas.put("FeedbackAnswer", performance(answer));
+        ObjectSchema performance = new ObjectSchema();
+        performance.description("how the version does now: its card's figure, live from labels of the last hour, and"
+                + " estimated without labels");
+        schemas.put(PERFORMANCE, performance(performance));
+    }
+
+    private static Schema<?> count(String what) {
+        return new IntegerSchema().format("int64").description(what);
+    }
+
+    /** @return {@code object} with the live performance figures as its own properties */
+    static ObjectSchema performance(ObjectSchema object) {
+        object.addProperty("live_window_seconds", new IntegerSchema().description("the live figures' window: an hour"))
+                .addProperty("card_accuracy", nullable("a classifier's accuracy on its card's held-out rows"))
+                .addProperty("card_mae", nullable("a regressor's mean absolute error on its card's held-out rows"))
+                .addProperty("labelled", count("labels joined to answers in the window"))
+                .addProperty("live_accuracy", nullable("a classifier's accuracy on those; null without labels"))
+                .addProperty("live_mae", nullable("a regressor's mean absolute error on those; null without labels"))
+                .addProperty("estimated_accuracy", nullable("a classifier's mean calibrated confidence on the rows"
+                        + " it scored in the window (confidence-based performance estimation); null without rows"))
+                .addProperty("estimated_from", new StringSchema()._enum(java.util.Arrays.asList("calibration curve",
+                        "probabilities", null)).nullable(true).description("the card's calibration curve, or the"
+                        + " model's probabilities as they are when the card has none"));
+        return object;
+    }
+
+    private static Schema<?> nullable(String description) {
+        return new NumberSchema().nullable(true).description(description);
+    }
+}
