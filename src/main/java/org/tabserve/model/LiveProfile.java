@@ -2,9 +2,7 @@ package org.tabserve.model;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -72,74 +70,7 @@ public final class LiveProfile {
                               Window recent, Window sinceStart, long needed) {
     }
 
-    /** Where one input's values are in a batch and which counters they go to. */
-    private static final class Column {
-        final String name;
-        final Kind kind;
-        final int input;
-        final int column;
-        final int width;
-        final int offset; // first counter
-        final double[] edges; // as the input's element type holds them (floats rounded), for HISTOGRAM
-        final List<Double> cardEdges;
-        final Map<String, Integer> categories; // category to index, for CATEGORIES
-        final List<String> bins;
-        final double[] training;
-        /** The training rows without a value for this input: the missing bin's training count. */
-        final double trainingMissing;
-        /** The bins or categories the training data fills, its missing bin too: what the noise of its PSI scales with. */
-        final int filledBins;
-        /**
-         * Bins per unit of value, for a first guess of a number's bin, when the histogram's edges are finite and
-         * strictly increasing; otherwise 0, and its bin is found by binary search alone.
-         */
-        final double binsPerUnit;
-
-        Column(String name, Kind kind, int input, int column, int width, int offset, double[] edges,
-               List<Double> cardEdges, Map<String, Integer> categories, List<String> bins, double[] training,
-               double trainingMissing) {
-            this.name = name;
-            this.kind = kind;
-            this.input = input;
-            this.column = column;
-            this.width = width;
-            this.offset = offset;
-            this.edges = edges;
-            this.cardEdges = cardEdges;
-            this.categories = categories;
-            this.bins = bins;
-            this.training = training;
-            this.trainingMissing = trainingMissing;
-            this.filledBins = (int) Arrays.stream(training).filter(count -> count > 0).count()
-                    + (trainingMissing > 0 ? 1 : 0);
-            this.binsPerUnit = edges == null ? 0 : binsPerUnit(edges);
-        }
-
-        private static double binsPerUnit(double[] edges) {
-            for (int i = 0; i < edges.length; i++) {
-                if (!Double.isFinite(edges[i]) || i > 0 && !(edges[i - 1] < edges[i])) {
-                    return 0;
-                }
-            }
-            double perUnit = (edges.length - 1) / (edges[edges.length - 1] - edges[0]);
-            return Double.isFinite(perUnit) && perUnit > 0 ? perUnit : 0;
-        }
-
-        /** Counters: the bins or categories (or one of values present), then below/unknown, above (histograms only), missing. */
-        int cells() {
-            return switch (kind) {
-                case HISTOGRAM -> edges.length - 1 + 3;
-                case CATEGORIES -> categories.size() + 2;
-                case NONE -> 2; // present, missing
-            };
-        }
-
-        int missingCell() {
-            return offset + cells() - 1;
-        }
-    }
-
-    private final List<Column> columns;
+    private final List<LiveColumn> columns;
     private final LiveCounts counts;
     private final LongSupplier nanoClock;
 
@@ -151,109 +82,19 @@ public final class LiveProfile {
     /** @param nanoClock the window's clock, on {@link System#nanoTime()}'s scale */
     public LiveProfile(ModelSignature signature, ModelCard card, LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
-        List<Column> built = new ArrayList<>();
+        List<LiveColumn> built = new ArrayList<>();
         int offset = 0;
         for (int i = 0; i < signature.inputs().size(); i++) {
             ModelInput input = signature.inputs().get(i);
             for (int c = 0; c < input.width(); c++) {
                 Feature feature = input.features().get(c);
-                Column column = column(feature, input, i, c, offset, card);
+                LiveColumn column = LiveColumn.of(feature, input, i, c, offset, card);
                 built.add(column);
                 offset += column.cells();
             }
         }
         this.columns = List.copyOf(built);
         this.counts = new LiveCounts(offset);
-    }
-
-    private static Column column(Feature feature, ModelInput input, int i, int c, int offset, ModelCard card) {
-        FeatureHistogram histogram = card.histograms().get(feature.name());
-        if (histogram != null && feature.type().isInteger() && !feature.categories().isEmpty()) {
-            return integerCategories(feature, input, i, c, offset, histogram, trainingRows(card));
-        }
-        if (histogram != null && feature.type().isNumber()) {
-            double[] edges = new double[histogram.edges().size()];
-            List<String> bins = new ArrayList<>();
-            for (int e = 0; e < edges.length; e++) {
-                double edge = histogram.edges().get(e);
-                edges[e] = input.type() == ValueType.FLOAT ? (double) (float) edge : edge;
-                if (e > 0) {
-                    bins.add(histogram.edges().get(e - 1) + "–" + edge);
-                }
-            }
-            double[] training = new double[histogram.bins()];
-            histogram.counts().values().forEach(series -> {
-                for (int b = 0; b < training.length; b++) {
-                    training[b] += series.get(b);
-                }
-            });
-            return new Column(feature.name(), Kind.HISTOGRAM, i, c, input.width(), offset, edges, histogram.edges(),
-                    Map.of(), bins, training, missing(trainingRows(card), training));
-        }
-        CategoryCounts categoryCounts = card.categories().get(feature.name());
-        if (categoryCounts != null && !categoryCounts.categories().isEmpty()) {
-            List<String> known = categoryCounts.categories();
-            Map<String, Integer> index = new HashMap<>();
-            double[] training = new double[known.size()];
-            for (int k = 0; k < known.size(); k++) {
-                index.put(known.get(k), k);
-            }
-            categoryCounts.counts().values().forEach(series -> series.forEach((category, n) ->
-                    training[index.get(category)] += n));
-            return new Column(feature.name(), Kind.CATEGORIES, i, c, input.width(), offset, null, List.of(), index,
-                    known, training, missing(trainingRows(card), training));
-        }
-        return new Column(feature.name(), Kind.NONE, i, c, input.width(), offset, null, List.of(), Map.of(),
-                List.of(), new double[0], 0);
-    }
-
-    /**
-     * An integer input the model knows as categories, compared as them: each category's training count is that of the
-     * histogram bin it falls in, shared equally with the other categories in the same bin (the card's 16 bins give
-     * each of a few small integers a bin of its own).
-     */
-    private static Column integerCategories(Feature feature, ModelInput input, int i, int c, int offset,
-                                            FeatureHistogram histogram, long trainingRows) {
-        List<String> known = feature.categories();
-        double[] perBin = new double[histogram.bins()];
-        histogram.counts().values().forEach(series -> {
-            for (int b = 0; b < perBin.length; b++) {
-                perBin[b] += series.get(b);
-            }
-        });
-        int[] binOf = new int[known.size()];
-        int[] sharing = new int[perBin.length];
-        double[] edges = histogram.edges().stream().mapToDouble(Double::doubleValue).toArray();
-        for (int k = 0; k < known.size(); k++) {
-            double value = integer(known.get(k));
-            binOf[k] = Double.isNaN(value) || value < edges[0] || value > edges[edges.length - 1] ? -1
-                    : histogramBin(edges, value);
-            if (binOf[k] >= 0) {
-                sharing[binOf[k]]++;
-            }
-        }
-        Map<String, Integer> index = new HashMap<>();
-        double[] training = new double[known.size()];
-        for (int k = 0; k < known.size(); k++) {
-            index.put(known.get(k), k);
-            training[k] = binOf[k] < 0 ? 0 : perBin[binOf[k]] / sharing[binOf[k]];
-        }
-        return new Column(feature.name(), Kind.CATEGORIES, i, c, input.width(), offset, null, List.of(), index, known,
-                training, missing(trainingRows, perBin));
-    }
-
-    /**
-     * @return the rows the card's histograms and category counts were measured on: its data block's training rows
-     *         (a trainer's card profiles its training split), else its rows; -1 when it says neither
-     */
-    private static long trainingRows(ModelCard card) {
-        Object rows = card.data().getOrDefault(CardKeys.DATA_TRAINING_ROWS, card.data().get(CardKeys.DATA_ROWS));
-        return rows instanceof Number number ? number.longValue() : -1;
-    }
-
-    /** @return the training rows an input's profile leaves out: missing values (0 when the card does not say) */
-    private static double missing(long trainingRows, double[] counts) {
-        return trainingRows < 0 ? 0 : Math.max(0, trainingRows - Arrays.stream(counts).sum());
     }
 
     /** @return whether the card gave any input a training profile to compare with */
@@ -267,7 +108,7 @@ public final class LiveProfile {
             return;
         }
         long[] delta = new long[counts.width()];
-        for (Column column : columns) {
+        for (LiveColumn column : columns) {
             Object data = batch.data(column.input);
             for (int r = 0; r < batch.size(); r++) {
                 int at = r * column.width + column.column;
@@ -281,24 +122,8 @@ public final class LiveProfile {
         counts.add(nanoClock.getAsLong(), delta);
     }
 
-    /** @return an encoder's integer category as a number; NaN for one that is not a whole number (never counted) */
-    private static double integer(String category) {
-        try {
-            return Long.parseLong(category.strip());
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
-    }
-
-    /** @return the bin of a value within the edges, the last including its upper edge */
-    private static int histogramBin(double[] edges, double value) {
-        int at = Arrays.binarySearch(edges, value);
-        int bin = at >= 0 ? at : -at - 2; // the bin whose lower edge is at or below the value
-        return Math.min(bin, edges.length - 2);
-    }
-
     /** The counter within a histogram column: a bin, then below, above, missing. */
-    private static int histogramCell(Column column, double value) {
+    private static int histogramCell(LiveColumn column, double value) {
         double[] edges = column.edges;
         int bins = edges.length - 1;
         if (Double.isNaN(value)) {
@@ -322,13 +147,13 @@ public final class LiveProfile {
                 bin++;
             }
         } else {
-            return histogramBin(edges, value);
+            return LiveColumn.histogramBin(edges, value);
         }
         return Math.min(bin, bins - 1); // the last bin includes its upper edge
     }
 
     /** The counter within a category column: a known category, then unknown, missing. */
-    private static int categoryCell(Column column, Object data, int at) {
+    private static int categoryCell(LiveColumn column, Object data, int at) {
         String category;
         if (data instanceof String[] texts) {
             category = texts[at];
@@ -371,7 +196,7 @@ public final class LiveProfile {
         long[] recent = counts.recent(nanoClock.getAsLong());
         long[] total = counts.sinceStart();
         List<LiveFeature> out = new ArrayList<>(columns.size());
-        for (Column column : columns) {
+        for (LiveColumn column : columns) {
             List<Double> training = Arrays.stream(column.training).boxed().toList();
             out.add(new LiveFeature(column.name, column.kind, column.bins, column.cardEdges, training,
                     window(column, recent), window(column, total), Psi.minValues(column.filledBins)));
@@ -379,7 +204,7 @@ public final class LiveProfile {
         return out;
     }
 
-    private static Window window(Column column, long[] cells) {
+    private static Window window(LiveColumn column, long[] cells) {
         long missing = cells[column.missingCell()];
         long values = missing;
         for (int i = column.offset; i < column.missingCell(); i++) {
