@@ -17,6 +17,21 @@ class ArchitectureTest {
 
     private static final Path MODEL = Path.of("src/main/java/org/tabserve/model");
 
+    /** The house's size rule (issue 35): a class past 400 lines has a second job that wants its own class. */
+    @Test
+    void noMainClassPassesFourHundredLines() throws IOException {
+        List<String> tooLong = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                long lines = Files.readAllLines(file).size();
+                if (lines > 400) {
+                    tooLong.add(file + " (" + lines + " lines)");
+                }
+            }
+        }
+        assertEquals(List.of(), tooLong);
+    }
+
     @Test
     void theModelCoreImportsOnlyTheJdkAndItself() throws IOException {
         List<String> imports = importsIn(MODEL);
