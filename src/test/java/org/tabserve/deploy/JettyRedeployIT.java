@@ -33,7 +33,8 @@ class JettyRedeployIT {
 
     static final int REDEPLOYS = 10;
     /**
-     * The most the shared setup's resident memory (after a full GC) may grow from redeploy 2 to redeploy 10.
+     * The most the shared setup's resident memory (after a full GC) may grow from the least of redeploys 1-3 to the
+     * least of redeploys 8-10.
      * Measured, KiB: per-web-app setup 242,084 -> 387,480 (+145,396: one more native library and web app class
      * loader per redeploy); shared setup 221,324 -> 231,540 (+10,216; its largest step between two redeploys was
      * +24,256, heap and allocator noise). 40 MiB is above that noise and below what three leaked web apps cost.
@@ -54,10 +55,14 @@ class JettyRedeployIT {
         for (long[] row : rows) {
             assertEquals(1, row[2], "ONNX Runtime's native library is mapped once, also after redeploy " + row[0]);
         }
-        long growth = rows.get(REDEPLOYS)[1] - rows.get(2)[1];
+        // The least of three redeploys at each end: one redeploy's figure swings by up to 56 MiB on a busy machine
+        // (heap and allocator noise: 221 to 277 MiB and back in one run), where a leaked web app only ever adds.
+        long early = Math.min(rows.get(1)[1], Math.min(rows.get(2)[1], rows.get(3)[1]));
+        long late = Math.min(rows.get(REDEPLOYS - 2)[1], Math.min(rows.get(REDEPLOYS - 1)[1], rows.get(REDEPLOYS)[1]));
+        long growth = late - early;
         assertTrue(growth < SHARED_GROWTH_LIMIT_KIB, "resident memory grew by " + growth
-                + " KiB from redeploy 2 to " + REDEPLOYS + " (limit " + SHARED_GROWTH_LIMIT_KIB + "):\n"
-                + TABLES.get(OnnxRuntimeSetup.SHARED));
+                + " KiB from the least of redeploys 1-3 to the least of " + (REDEPLOYS - 2) + "-" + REDEPLOYS
+                + " (limit " + SHARED_GROWTH_LIMIT_KIB + "):\n" + TABLES.get(OnnxRuntimeSetup.SHARED));
     }
 
     @AfterAll
