@@ -21,7 +21,7 @@ import java.util.function.LongSupplier;
  * rows' calibrated confidence ({@link Confidence}); fed where every route's scored batches are counted
  * ({@link ResolvedModel#counter()}), read by {@code /api/models}, the pages and {@code /metrics}.
  *
- * <p>The answers kept take room from the memory budget requests share, at most {@link #BUDGET_SHARE} of it
+ * <p>The answers kept take room from {@link #BUDGET_SHARE} of the memory budget, set aside from what requests share
  * ({@link #keepWithin}): past that, a version's oldest answers go first, and a label that comes for one is counted as
  * expired.
  */
@@ -89,7 +89,7 @@ public final class FeedbackMonitor {
             if (used + bytes > held) {
                 long step = Math.min(capacity - held, Math.max(STEP, used + bytes - held));
                 if (!reservation.tryGrow(step)) {
-                    return false; // requests need the budget now: they come first
+                    return false;
                 }
                 held += step;
             }
@@ -173,11 +173,17 @@ public final class FeedbackMonitor {
     }
 
     /**
-     * Lets answers be kept for labels, in at most {@link #BUDGET_SHARE} of {@code budget}; until then none are (the
-     * estimate without labels is counted all the same).
+     * Lets answers be kept for labels, in {@link #BUDGET_SHARE} of {@code budget} set aside for them; until then none
+     * are (the estimate without labels is counted all the same). Set aside, as the prediction log's queue is, rather
+     * than taken as they come: kept answers live for an hour, and a request that alone needs more than what is left
+     * must be told so at once (413), not wait for room they hold and be told the server is busy (503).
+     *
+     * @return the budget that is left for requests
      */
-    public void keepWithin(MemoryBudget budget) {
-        room = new Room(budget.open(), budget.capacity() / BUDGET_SHARE_DIVISOR);
+    public MemoryBudget keepWithin(MemoryBudget budget) {
+        long share = budget.capacity() / BUDGET_SHARE_DIVISOR;
+        room = new Room(new MemoryBudget(Math.max(1, share)).open(), share);
+        return budget.setAside(share, "answers kept for labels (" + BUDGET_SHARE + " of the budget)");
     }
 
     /**

@@ -113,12 +113,12 @@ public final class TabserveListener implements ServletContextListener {
         long logBytes = config.predictionLog().map(log -> log.queueBytes().orElse(heap.capacity() / 8)).orElse(0L);
         MemoryBudget budget;
         try {
-            budget = heap.setAside(logBytes, PredictionLogOptions.QUEUE_BYTES);
+            // Answers kept for labels get a share set aside too, as the log's queue does.
+            budget = metrics.feedback().keepWithin(heap.setAside(logBytes, PredictionLogOptions.QUEUE_BYTES));
         } catch (IllegalArgumentException e) {
             LOG.severe("tabserve is not configured correctly: " + e.getMessage());
             throw e;
         }
-        metrics.feedback().keepWithin(budget); // answers kept for labels take a bounded share of the budget
         served = models(context, config, metrics, documents, predictionLog(config, metrics, logBytes));
         Views views = new Views(context, config.cacheTemplates());
         // One filter measures every request; declared here so that it needs no web.xml entry or annotation scan.
