@@ -67,31 +67,20 @@ public final class FeedbackMonitor {
     }
 
     /**
-     * The room all versions' answers share, taken from the memory budget in steps of {@link #STEP} bytes as answers
-     * come (so that the budget's lock is not taken per answer), and given back whole once no answer is kept.
+     * The room all versions' answers share: the share of the memory budget set aside for them ({@link #keepWithin}),
+     * counted here as answers are kept and let go.
      */
     static final class Room {
-        static final long STEP = 256 * 1024;
-        private final MemoryBudget.Reservation reservation;
         private final long capacity;
         private long used; // guarded by this
-        private long held; // guarded by this
 
-        Room(MemoryBudget.Reservation reservation, long capacity) {
-            this.reservation = reservation;
+        Room(long capacity) {
             this.capacity = capacity;
         }
 
         synchronized boolean take(long bytes) {
-            if (reservation == null || used + bytes > capacity) {
+            if (used + bytes > capacity) {
                 return false;
-            }
-            if (used + bytes > held) {
-                long step = Math.min(capacity - held, Math.max(STEP, used + bytes - held));
-                if (!reservation.tryGrow(step)) {
-                    return false;
-                }
-                held += step;
             }
             used += bytes;
             return true;
@@ -99,10 +88,6 @@ public final class FeedbackMonitor {
 
         synchronized void give(long bytes) {
             used -= bytes;
-            if (used == 0 && held > 0) {
-                reservation.releaseAll();
-                held = 0;
-            }
         }
 
         synchronized long used() {
@@ -119,7 +104,7 @@ public final class FeedbackMonitor {
 
     private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
     private final LongSupplier nanoClock;
-    private volatile Room room = new Room(null, 0);
+    private volatile Room room = new Room(0);
 
     /** Registers the live performance series in {@code registry}, read at each scrape. */
     FeedbackMonitor(PrometheusRegistry registry) {
@@ -182,7 +167,7 @@ public final class FeedbackMonitor {
      */
     public MemoryBudget keepWithin(MemoryBudget budget) {
         long share = budget.capacity() / BUDGET_SHARE_DIVISOR;
-        room = new Room(new MemoryBudget(Math.max(1, share)).open(), share);
+        room = new Room(share);
         return budget.setAside(share, "answers kept for labels (" + BUDGET_SHARE + " of the budget)");
     }
 

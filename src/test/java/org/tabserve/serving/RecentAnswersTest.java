@@ -25,8 +25,7 @@ class RecentAnswersTest {
     }
 
     private static FeedbackMonitor.Room room(long bytes) {
-        MemoryBudget budget = new MemoryBudget(1L << 30);
-        return new FeedbackMonitor.Room(budget.open(), bytes);
+        return new FeedbackMonitor.Room(bytes);
     }
 
     @Test
