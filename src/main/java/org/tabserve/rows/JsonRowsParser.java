@@ -97,6 +97,11 @@ public final class JsonRowsParser {
                     : encoded.warnings(rows, row, cells.get(sentRow(row)));
         }
 
+        /** @return whether {@link #requestWarnings()} has any, without building them (a lone row's hot path asks) */
+        public boolean anyRequestWarnings() {
+            return !ignored.isEmpty() || !numbersAsText.isEmpty();
+        }
+
         /** The warnings that concern the whole request, told once: each ignored field, each number taken as text. */
         public List<RangeWarning> requestWarnings() {
             List<RangeWarning> warnings = PredictionJson.ignored(ignored);

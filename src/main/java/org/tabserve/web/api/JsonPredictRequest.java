@@ -107,7 +107,7 @@ public final class JsonPredictRequest {
         try (JsonGenerator json = Json.start(response)) {
             if (!parsed.batch()) {
                 List<RangeWarning> warnings = parsed.warnings(card, 0);
-                if (!parsed.ignored().isEmpty() || !parsed.numbersAsText().isEmpty()) {
+                if (parsed.anyRequestWarnings()) {
                     warnings = new ArrayList<>(parsed.requestWarnings());
                     warnings.addAll(parsed.warnings(card, 0));
                 }
