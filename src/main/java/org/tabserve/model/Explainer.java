@@ -60,6 +60,8 @@ public final class Explainer {
     private final Model model;
     private final Batch background;
     private final int backgroundRows;
+    /** The model's own exact explainer against this background, or null: then coalitions are evaluated. */
+    private final StructuralExplainer structural;
 
     /**
      * @param background the rows to explain against, e.g. the card's {@link ModelCard#background()}
@@ -69,6 +71,9 @@ public final class Explainer {
         this.model = model;
         this.background = Batch.of(model.signature(), background.cells());
         this.backgroundRows = background.size();
+        ModelCard card = model.card();
+        this.structural = card != null && background.equals(card.background())
+                ? model.structuralExplainer().orElse(null) : null;
     }
 
     /**
@@ -87,18 +92,27 @@ public final class Explainer {
      * (M &minus; 1) by permutation), so that a caller can bound a request's work before any of it is done.
      */
     public long modelRowsPerRow(ModelSignature signature) {
+        if (structural != null) {
+            return 1;
+        }
         int columns = signature.featureCount();
         long coalitions = columns <= EXACT_MAX_COLUMNS ? 1L << columns : 2L + (long) PERMUTATIONS * (columns - 1);
         return 1 + coalitions * backgroundRows;
     }
 
-    /** Explains row {@code row} of {@code rows}: exactly up to {@value #EXACT_MAX_COLUMNS} columns, else sampled. */
+    /**
+     * Explains row {@code row} of {@code rows}: by the model's {@link Model#structuralExplainer()} when it has one
+     * (exact, from its trees or weights), else exactly up to {@value #EXACT_MAX_COLUMNS} columns, else sampled.
+     */
     public Explanation explain(Batch rows, int row) {
         return explain(rows, row, Meter.NONE);
     }
 
     /** As {@link #explain(Batch, int)}, each model call seen by {@code meter} first, which may stop it by throwing. */
     public Explanation explain(Batch rows, int row, Meter meter) {
+        if (structural != null) {
+            return structural.explain(rows, row, meter);
+        }
         return rows.signature().featureCount() <= EXACT_MAX_COLUMNS ? exact(rows, row, meter)
                 : permutation(rows, row, PERMUTATIONS, SEED, meter);
     }
@@ -136,7 +150,7 @@ public final class Explainer {
                 }
             }
         }
-        return new Explanation(Explanation.EXACT, target.label, value[0], value[count - 1], byColumn(rows, phi),
+        return new Explanation(Explanation.EXACT, target.quantity(), target.label, value[0], value[count - 1], byColumn(rows, phi),
                 backgroundRows, 0, Map.of());
     }
 
@@ -218,12 +232,15 @@ public final class Explainer {
             }
             error[f] = Math.sqrt(squares / (pairs - 1) / pairs);
         }
-        return new Explanation(Explanation.PERMUTATION, target.label, value[0], value[1], byColumn(rows, phi),
+        return new Explanation(Explanation.PERMUTATION, target.quantity(), target.label, value[0], value[1], byColumn(rows, phi),
                 backgroundRows, permutations, byColumn(rows, error));
     }
 
     /** What is explained: the predicted class's probability (its index and label), or a regressor's value (-1). */
     private record Target(int index, String label) {
+        String quantity() {
+            return index < 0 ? Explanation.VALUE : Explanation.PROBABILITY;
+        }
     }
 
     private Target target(Batch rows, int row, Meter meter) {
