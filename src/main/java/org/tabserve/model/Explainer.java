@@ -68,11 +68,21 @@ public final class Explainer {
      * @throws ModelException {@link ModelException.Kind#INVALID_INPUT} when the model cannot take them
      */
     public Explainer(Model model, Background background) {
+        this(model, background, true);
+    }
+
+    /**
+     * @param background the rows to explain against, e.g. the card's {@link ModelCard#background()}
+     * @param structural whether to use the model's {@link Model#structuralExplainer()} where it has one (it explains
+     *                   against the card's background only); false: coalitions of rows, whatever the model
+     * @throws ModelException {@link ModelException.Kind#INVALID_INPUT} when the model cannot take them
+     */
+    public Explainer(Model model, Background background, boolean structural) {
         this.model = model;
         this.background = Batch.of(model.signature(), background.cells());
         this.backgroundRows = background.size();
         ModelCard card = model.card();
-        this.structural = card != null && background.equals(card.background())
+        this.structural = structural && card != null && background.equals(card.background())
                 ? model.structuralExplainer().orElse(null) : null;
     }
 
