@@ -39,10 +39,15 @@ final class TreeEnsemble implements AdditiveEstimator {
     /** Each leaf's value per output, already scaled for an AVERAGE; null for a branch. */
     private final double[][] leafValues;
     private final double[] base;
+    /**
+     * For a binary classifier whose trees score one class, the score s of class 1: class 0's is this minus s, as
+     * ONNX Runtime gives it (1 &minus; s for probabilities, &minus;s for a margin); NaN for any other ensemble.
+     */
+    private final double binaryComplement;
 
     private TreeEnsemble(List<String> labels, String postTransform, int outputs, int[] roots, int[] feature,
                          int[] mode, float[] threshold, int[] whenTrue, int[] whenFalse, boolean[] missingTracksTrue,
-                         double[][] leafValues, double[] base) {
+                         double[][] leafValues, double[] base, double binaryComplement) {
         this.labels = labels;
         this.postTransform = postTransform;
         this.outputs = outputs;
@@ -55,6 +60,7 @@ final class TreeEnsemble implements AdditiveEstimator {
         this.missingTracksTrue = missingTracksTrue;
         this.leafValues = leafValues;
         this.base = base;
+        this.binaryComplement = binaryComplement;
     }
 
     /**
@@ -142,6 +148,23 @@ final class TreeEnsemble implements AdditiveEstimator {
             return null;
         }
         double scale = aggregate.equals("AVERAGE") ? 1.0 / roots.length : 1.0;
+        long firstId = leafIds.length == 0 ? 0 : leafIds[0];
+        boolean oneScored = true;
+        for (long id : leafIds) {
+            oneScored &= id == firstId;
+        }
+        String post = a.text("post_transform", "NONE");
+        double binaryComplement = Double.NaN;
+        if (classifier && outputs == 2 && oneScored) {
+            // ONNX Runtime's binary case: the trees' one score is class 1's, class 0's is derived from it.
+            boolean positive = true;
+            for (float w : leafWeights) {
+                positive &= w >= 0;
+            }
+            binaryComplement = post.equals("NONE") && positive ? 1 : 0;
+            outputs = 1;
+            leafIds = new long[leafIds.length]; // every weight scores the one output
+        }
         double[][] leafValues = new double[n][];
         boolean[] scored = new boolean[outputs];
         for (int l = 0; l < leafTrees.length; l++) {
@@ -169,14 +192,14 @@ final class TreeEnsemble implements AdditiveEstimator {
         float[] baseValues = a.floats("base_values");
         if (baseValues != null && baseValues.length > 0) {
             if (baseValues.length != outputs) {
-                return null;
+                return null; // two for a binary ensemble: ONNX Runtime then adds each to its own class
             }
             for (int c = 0; c < outputs; c++) {
                 base[c] = baseValues[c];
             }
         }
-        return new TreeEnsemble(labels, a.text("post_transform", "NONE"), outputs, roots, feature, mode, values,
-                whenTrue, whenFalse, tracksTrue, leafValues, base);
+        return new TreeEnsemble(labels, post, outputs, roots, feature, mode, values, whenTrue, whenFalse, tracksTrue,
+                leafValues, base, binaryComplement);
     }
 
     private static long key(long tree, long node) {
@@ -223,7 +246,7 @@ final class TreeEnsemble implements AdditiveEstimator {
                 scores[c] += leafValues[node][c];
             }
         }
-        return scores;
+        return Double.isNaN(binaryComplement) ? scores : new double[]{binaryComplement - scores[0], scores[0]};
     }
 
     /** As ONNX Runtime decides: a missing value goes the true way where the node says so, else the comparison's. */
@@ -245,7 +268,9 @@ final class TreeEnsemble implements AdditiveEstimator {
     @Override
     public void contributions(float[] x, float[][] background, int target, int[] groupOf, double[] phi) {
         int groups = phi.length;
-        Walk walk = new Walk(x, target, groupOf, groups, phi, 1.0 / background.length);
+        boolean binary = !Double.isNaN(binaryComplement);
+        Walk walk = new Walk(x, binary ? 0 : target, groupOf, groups, phi,
+                (binary && target == 0 ? -1.0 : 1.0) / background.length);
         for (float[] b : background) {
             walk.b = b;
             for (int root : roots) {
@@ -263,6 +288,7 @@ final class TreeEnsemble implements AdditiveEstimator {
         private final int target;
         private final int[] groupOf;
         private final double[] phi;
+        /** 1 / background rows, negative for the class a binary ensemble's score counts against. */
         private final double share;
         private final byte[] state;
         private final int[] path;

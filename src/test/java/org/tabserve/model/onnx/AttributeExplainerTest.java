@@ -63,6 +63,14 @@ class AttributeExplainerTest {
     }
 
     @Test
+    void binaryBoostedTreesWithALogisticLinkBehindOneHotAndImputerAreExplainedInTheirMargin() throws Exception {
+        Path boosted = Path.of("src/test/resources/org/tabserve/fixtures/boosted");
+        Path carded = FixtureCards.card(boosted.resolve("sex-boosted.onnx"), boosted.resolve("sex-boosted.labelled.csv"),
+                "sex", dir.resolve("boosted.onnx"));
+        assertMatchesTheDefinitionOnTheMargin(carded, Explanation.TREE);
+    }
+
+    @Test
     void linearPipelinesWithTextMissingValuesAndIntegersAreExplainedInTheirMarginExactly() throws Exception {
         for (String model : List.of("species-zipmap", "species-labels-in-graph", "int64-column", "kg-as-text")) {
             String label = model.equals("int64-column") ? "sex" : "species";
