@@ -20,6 +20,11 @@ import java.util.SplittableRandom;
  * floating-point rounding ({@link #ADDITIVITY_TOLERANCE}). Rows go to the model in batched calls of at most
  * {@value #MAX_ROWS_PER_CALL} rows.
  *
+ * <p>A model that can explain itself exactly from its structure ({@link Model#structuralExplainer()}: a tree ensemble's
+ * trees, a linear model's weights) is explained that way instead, against the same background, in one model row;
+ * {@link #exact} and {@link #permutation} still evaluate coalitions, the definition that the structural values are
+ * checked against.
+ *
  * <p>Every model call first goes through the caller's {@link Meter}, which counts the rows and may stop the work by
  * throwing: so that an explanation whose request has been cancelled stops within one call.
  *
@@ -97,7 +102,8 @@ public final class Explainer {
     }
 
     /**
-     * The model rows that explaining one row costs ({@link #explain}): one for the row's own answer, and the
+     * The model rows that explaining one row costs ({@link #explain}): one when the model explains itself from its
+     * structure ({@link Model#structuralExplainer()}); else one for the row's own answer, and the
      * background's rows for each coalition evaluated (2<sup>M</sup> exactly, 2 + {@value #PERMUTATIONS} &times;
      * (M &minus; 1) by permutation), so that a caller can bound a request's work before any of it is done.
      */

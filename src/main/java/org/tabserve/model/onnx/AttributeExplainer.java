@@ -125,9 +125,13 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "{0}: explained exactly from its {1} ({2})", source, node.opType(),
                     explainer.quantity);
             return explainer;
-        } catch (IllegalArgumentException | OnnxFormatException | OrtException | ModelException
-                 | java.io.UncheckedIOException | IndexOutOfBoundsException e) {
-            LOG.log(System.Logger.Level.INFO, "{0}: explained by coalitions of rows: {1}", source, e.getMessage());
+        } catch (OnnxFormatException | OrtException | RuntimeException e) {
+            // Never a reason to refuse the model: it is explained by coalitions as any other. A reason of ours
+            // (IllegalArgumentException) or the runtime's is news; anything else is a fault of this reading.
+            boolean expected = !(e instanceof RuntimeException) || e instanceof IllegalArgumentException
+                    || e instanceof ModelException || e instanceof java.io.UncheckedIOException;
+            LOG.log(expected ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                    source + ": explained by coalitions of rows: " + e.getMessage(), expected ? null : e);
             if (probe != null) {
                 closeQuietly(probe);
             }
