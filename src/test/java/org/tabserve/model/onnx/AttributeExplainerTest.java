@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * coalition of the columns: for a random forest's probability and a regressor's value, by the generic
  * {@link Explainer#exact}, which runs the whole model on every mixed row; for a margin, from the estimator's raw score
  * of every mixed row, whose estimator inputs the model itself makes. Each also adds up (base value plus contributions
- * is the output) and names its method and quantity; a model that is neither (the bundled SVM) keeps coalitions.
+ * is the output) and names its method and quantity; a model that is neither (the bundled SVM), or whose estimator's
+ * inputs mix columns (a Normalizer before a linear model), keeps coalitions.
  */
 class AttributeExplainerTest {
 
@@ -100,6 +101,20 @@ class AttributeExplainerTest {
     void theBundledSvmHasNoStructuralExplainerAndKeepsCoalitions() throws Exception {
         try (Model model = OnnxModelLoader.load(FixtureCards.banknote(dir))) {
             assertEquals(java.util.Optional.empty(), model.structuralExplainer());
+            assertNull(((OnnxModel) model).attributeExplainer());
+            Explanation explanation = new Explainer(model, model.card().background()).explain(
+                    Batch.of(model.signature(), model.card().background().cells()), 0);
+            assertEquals(Explanation.EXACT, explanation.method());
+            assertEquals(Explanation.PROBABILITY, explanation.explained());
+        }
+    }
+
+    @Test
+    void aLinearModelBehindANormalizerThatMixesColumnsKeepsCoalitions() throws Exception {
+        Path boosted = Path.of("src/test/resources/org/tabserve/fixtures/boosted");
+        Path carded = FixtureCards.card(boosted.resolve("normalized-linear.onnx"),
+                boosted.resolve("normalized-linear.labelled.csv"), "sex", dir.resolve("normalized.onnx"));
+        try (Model model = OnnxModelLoader.load(carded)) {
             assertNull(((OnnxModel) model).attributeExplainer());
             Explanation explanation = new Explainer(model, model.card().background()).explain(
                     Batch.of(model.signature(), model.card().background().cells()), 0);
