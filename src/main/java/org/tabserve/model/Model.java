@@ -60,6 +60,11 @@ public interface Model extends AutoCloseable {
      */
     List<Prediction> predict(Batch batch);
 
+    /** @return which engine computes this model's answers, and why */
+    default Engine engine() {
+        return Engine.onnxRuntime("every answer comes from ONNX Runtime");
+    }
+
     /**
      * @return an exact explainer from the model's structure against its card's background sample, when the model
      *         has one that the structure allows (see {@link StructuralExplainer}); empty otherwise

@@ -195,6 +195,7 @@ public final class OnnxModelLoader {
             model.explainedBy(AttributeExplainer.build(source, bytes, graph, signature, card.background(),
                     zipMapTensor, binder, decoder, outputNames, b -> openSession(b, env)));
             DeclaredShapes.say(source, env, session, graph, signature, warmUpRow(signature, stats));
+            PlainCheck.decide(model, graph, signature, List.copyOf(outputNames));
         } catch (OrtException e) {
             close(model, session, binder, pinned);
             throw ModelException.unusable(source, "ONNX Runtime cannot read it (" + inWords(e) + ")", e);
