@@ -281,7 +281,7 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
             int n = Math.min(chunk, count - start);
             try (InputBinder.Bound bound = binder.bind(batch, from + start, n, signature.fixedBatch());
                  OrtSession.Result result = probe.run(bound.tensors(), names)) {
-                predictions.addAll(decoder.decode(result, n));
+                predictions.addAll(decoder.decode(RunOutputs.of(result), n));
                 read((OnnxTensor) result.get(FEATURES).orElseThrow(), features, start, n);
                 read((OnnxTensor) result.get(SCORES).orElseThrow(), scores, start, n);
             }
