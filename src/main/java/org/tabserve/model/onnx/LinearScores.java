@@ -1,5 +1,6 @@
 package org.tabserve.model.onnx;
 
+import org.tabserve.model.Explanation;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxNode;
 
@@ -10,10 +11,8 @@ import java.util.List;
  * so the Shapley value of a group of elements against background rows is in closed form: the sum over the group's
  * elements j of w<sub>j</sub> (x<sub>j</sub> &minus; mean<sub>b</sub> b<sub>j</sub>), exact.
  */
-final class LinearScores implements AdditiveEstimator {
+final class LinearScores extends AdditiveEstimator {
 
-    private final List<String> labels;
-    private final String postTransform;
     /** weights[c][j]; a binary classifier with one row of weights scores class 1 with it and class 0 with its negative. */
     private final double[][] weights;
     private final double[] intercepts;
@@ -21,8 +20,7 @@ final class LinearScores implements AdditiveEstimator {
 
     private LinearScores(List<String> labels, String postTransform, double[][] weights, double[] intercepts,
                         boolean binaryFromOne) {
-        this.labels = labels;
-        this.postTransform = postTransform;
+        super(Explanation.LINEAR, labels, postTransform);
         this.weights = weights;
         this.intercepts = intercepts;
         this.binaryFromOne = binaryFromOne;
@@ -59,22 +57,7 @@ final class LinearScores implements AdditiveEstimator {
     }
 
     @Override
-    public String method() {
-        return "linear";
-    }
-
-    @Override
-    public List<String> labels() {
-        return labels;
-    }
-
-    @Override
-    public String postTransform() {
-        return postTransform;
-    }
-
-    @Override
-    public double[] margins(float[] features) {
+    double[] margins(float[] features) {
         double[] scores = new double[weights.length];
         for (int r = 0; r < weights.length; r++) {
             double sum = intercepts[r];
@@ -87,7 +70,7 @@ final class LinearScores implements AdditiveEstimator {
     }
 
     @Override
-    public void contributions(float[] x, float[][] background, int target, int[] groupOf, double[] phi) {
+    void contributions(float[] x, float[][] background, int target, int[] groupOf, double[] phi) {
         double[] w = binaryFromOne ? weights[0] : weights[target];
         double sign = binaryFromOne && target == 0 ? -1 : 1;
         for (int j = 0; j < x.length; j++) {

@@ -1,5 +1,6 @@
 package org.tabserve.model.onnx;
 
+import org.tabserve.model.Explanation;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxNode;
 
@@ -16,7 +17,7 @@ import java.util.Map;
  * X and none of B, whose Shapley values are v (|X|-1)! |B|! / (|X|+|B|)! for each group of X and minus
  * v |X|! (|B|-1)! / (|X|+|B|)! for each of B. A path that would need one group from both rows is not followed.
  */
-final class TreeEnsemble implements AdditiveEstimator {
+final class TreeEnsemble extends AdditiveEstimator {
 
     private static final int LEAF = 0;
     private static final int LEQ = 1;
@@ -26,8 +27,6 @@ final class TreeEnsemble implements AdditiveEstimator {
     private static final int EQ = 5;
     private static final int NEQ = 6;
 
-    private final List<String> labels;
-    private final String postTransform;
     private final int outputs;
     private final int[] roots;
     private final int[] feature;
@@ -48,8 +47,7 @@ final class TreeEnsemble implements AdditiveEstimator {
     private TreeEnsemble(List<String> labels, String postTransform, int outputs, int[] roots, int[] feature,
                          int[] mode, float[] threshold, int[] whenTrue, int[] whenFalse, boolean[] missingTracksTrue,
                          double[][] leafValues, double[] base, double binaryComplement) {
-        this.labels = labels;
-        this.postTransform = postTransform;
+        super(Explanation.TREE, labels, postTransform);
         this.outputs = outputs;
         this.roots = roots;
         this.feature = feature;
@@ -220,22 +218,7 @@ final class TreeEnsemble implements AdditiveEstimator {
     }
 
     @Override
-    public String method() {
-        return "tree";
-    }
-
-    @Override
-    public List<String> labels() {
-        return labels;
-    }
-
-    @Override
-    public String postTransform() {
-        return postTransform;
-    }
-
-    @Override
-    public double[] margins(float[] features) {
+    double[] margins(float[] features) {
         double[] scores = base.clone();
         for (int root : roots) {
             int node = root;
@@ -266,7 +249,7 @@ final class TreeEnsemble implements AdditiveEstimator {
     }
 
     @Override
-    public void contributions(float[] x, float[][] background, int target, int[] groupOf, double[] phi) {
+    void contributions(float[] x, float[][] background, int target, int[] groupOf, double[] phi) {
         int groups = phi.length;
         boolean binary = !Double.isNaN(binaryComplement);
         Walk walk = new Walk(x, binary ? 0 : target, groupOf, groups, phi,

@@ -358,7 +358,8 @@ class ExplainApiTest {
     }
 
     /** Base value plus contributions is the answer's output, which the explanation states too. */
-    private static void assertAddsUpTo(double output, JsonNode explanation) {
+    /** Asserts that the explanation's output is {@code output} and that base value plus contributions is too. */
+    static void assertAddsUpTo(double output, JsonNode explanation) {
         double sum = explanation.path("base_value").asDouble();
         for (JsonNode contribution : explanation.path("contributions")) {
             sum += contribution.asDouble();

@@ -17,6 +17,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tabserve.web.api.ExplainApiTest.assertAddsUpTo;
 
 /**
  * With the default settings, {@code POST /api/predict} explains a tree regressor from its trees (method "tree", the
@@ -82,15 +83,5 @@ class StructuralExplainApiTest {
         assertEquals("probability", explanation.path("explained").asText());
         assertAddsUpTo(answer.path("probabilities").path(explanation.path("class").asText()).asDouble(),
                 explanation);
-    }
-
-    private static void assertAddsUpTo(double output, JsonNode explanation) {
-        double sum = explanation.path("base_value").asDouble();
-        for (JsonNode contribution : explanation.path("contributions")) {
-            sum += contribution.asDouble();
-        }
-        double tolerance = 1e-6 * Math.max(1, Math.abs(output));
-        assertEquals(output, explanation.path("output").asDouble(), tolerance, explanation::toString);
-        assertEquals(output, sum, tolerance, explanation::toString);
     }
 }
