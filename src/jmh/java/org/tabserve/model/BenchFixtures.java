@@ -23,7 +23,9 @@ public final class BenchFixtures {
      * Cards a model with the {@code card} command in a JVM of its own, into a temporary directory.
      *
      * @param name "banknote" (the bundled model on its data), "species" (the penguin species pipeline on
-     *             data/penguins.csv) or "wide-69" (the 69-input fixture on its labelled rows)
+     *             data/penguins.csv), "wide-69" (the 69-input fixture on its labelled rows), "forest" (the random
+     *             forest species pipeline), "boosted" (the boosted-trees sex pipeline on its labelled rows) or
+     *             "mass" (the body-mass tree regressor)
      * @return the carded model's file
      */
     public static Path carded(String name) throws IOException, InterruptedException {
@@ -35,6 +37,12 @@ public final class BenchFixtures {
                     "--data", "data/penguins.csv", "--label", "species", "--skip-invalid");
             case "wide-69" -> List.of("--model", FIXTURES.resolve("wide/wide-69.onnx").toString(),
                     "--data", FIXTURES.resolve("wide/wide-69.labelled.csv").toString(), "--label", "label");
+            case "forest" -> List.of("--model", FIXTURES.resolve("penguins/species-nozipmap.onnx").toString(),
+                    "--data", "data/penguins.csv", "--label", "species", "--skip-invalid");
+            case "boosted" -> List.of("--model", FIXTURES.resolve("boosted/sex-boosted.onnx").toString(),
+                    "--data", FIXTURES.resolve("boosted/sex-boosted.labelled.csv").toString(), "--label", "sex");
+            case "mass" -> List.of("--model", FIXTURES.resolve("penguins/body-mass-regressor.onnx").toString(),
+                    "--data", "data/penguins.csv", "--label", "body_mass_g", "--skip-invalid");
             default -> throw new IllegalArgumentException("no such fixture: " + name);
         };
         List<String> command = new ArrayList<>(List.of(

@@ -20,6 +20,11 @@ import java.util.SplittableRandom;
  * floating-point rounding ({@link #ADDITIVITY_TOLERANCE}). Rows go to the model in batched calls of at most
  * {@value #MAX_ROWS_PER_CALL} rows.
  *
+ * <p>A model that can explain itself exactly from its structure ({@link Model#structuralExplainer()}: a tree ensemble's
+ * trees, a linear model's weights) is explained that way instead, against the same background, in one model row;
+ * {@link #exact} and {@link #permutation} still evaluate coalitions, the definition that the structural values are
+ * checked against.
+ *
  * <p>Every model call first goes through the caller's {@link Meter}, which counts the rows and may stop the work by
  * throwing: so that an explanation whose request has been cancelled stops within one call.
  *
@@ -60,15 +65,30 @@ public final class Explainer {
     private final Model model;
     private final Batch background;
     private final int backgroundRows;
+    /** The model's own exact explainer against this background, or null: then coalitions are evaluated. */
+    private final StructuralExplainer structural;
 
     /**
      * @param background the rows to explain against, e.g. the card's {@link ModelCard#background()}
      * @throws ModelException {@link ModelException.Kind#INVALID_INPUT} when the model cannot take them
      */
     public Explainer(Model model, Background background) {
+        this(model, background, true);
+    }
+
+    /**
+     * @param background the rows to explain against, e.g. the card's {@link ModelCard#background()}
+     * @param structural whether to use the model's {@link Model#structuralExplainer()} where it has one (it explains
+     *                   against the card's background only); false: coalitions of rows, whatever the model
+     * @throws ModelException {@link ModelException.Kind#INVALID_INPUT} when the model cannot take them
+     */
+    public Explainer(Model model, Background background, boolean structural) {
         this.model = model;
         this.background = Batch.of(model.signature(), background.cells());
         this.backgroundRows = background.size();
+        ModelCard card = model.card();
+        this.structural = structural && card != null && background.equals(card.background())
+                ? model.structuralExplainer().orElse(null) : null;
     }
 
     /**
@@ -82,23 +102,33 @@ public final class Explainer {
     }
 
     /**
-     * The model rows that explaining one row costs ({@link #explain}): one for the row's own answer, and the
+     * The model rows that explaining one row costs ({@link #explain}): one when the model explains itself from its
+     * structure ({@link Model#structuralExplainer()}); else one for the row's own answer, and the
      * background's rows for each coalition evaluated (2<sup>M</sup> exactly, 2 + {@value #PERMUTATIONS} &times;
      * (M &minus; 1) by permutation), so that a caller can bound a request's work before any of it is done.
      */
     public long modelRowsPerRow(ModelSignature signature) {
+        if (structural != null) {
+            return 1;
+        }
         int columns = signature.featureCount();
         long coalitions = columns <= EXACT_MAX_COLUMNS ? 1L << columns : 2L + (long) PERMUTATIONS * (columns - 1);
         return 1 + coalitions * backgroundRows;
     }
 
-    /** Explains row {@code row} of {@code rows}: exactly up to {@value #EXACT_MAX_COLUMNS} columns, else sampled. */
+    /**
+     * Explains row {@code row} of {@code rows}: by the model's {@link Model#structuralExplainer()} when it has one
+     * (exact, from its trees or weights), else exactly up to {@value #EXACT_MAX_COLUMNS} columns, else sampled.
+     */
     public Explanation explain(Batch rows, int row) {
         return explain(rows, row, Meter.NONE);
     }
 
     /** As {@link #explain(Batch, int)}, each model call seen by {@code meter} first, which may stop it by throwing. */
     public Explanation explain(Batch rows, int row, Meter meter) {
+        if (structural != null) {
+            return structural.explain(rows, row, meter);
+        }
         return rows.signature().featureCount() <= EXACT_MAX_COLUMNS ? exact(rows, row, meter)
                 : permutation(rows, row, PERMUTATIONS, SEED, meter);
     }
@@ -136,7 +166,7 @@ public final class Explainer {
                 }
             }
         }
-        return new Explanation(Explanation.EXACT, target.label, value[0], value[count - 1], byColumn(rows, phi),
+        return new Explanation(Explanation.EXACT, target.quantity(), target.label, value[0], value[count - 1], byColumn(rows, phi),
                 backgroundRows, 0, Map.of());
     }
 
@@ -218,12 +248,15 @@ public final class Explainer {
             }
             error[f] = Math.sqrt(squares / (pairs - 1) / pairs);
         }
-        return new Explanation(Explanation.PERMUTATION, target.label, value[0], value[1], byColumn(rows, phi),
+        return new Explanation(Explanation.PERMUTATION, target.quantity(), target.label, value[0], value[1], byColumn(rows, phi),
                 backgroundRows, permutations, byColumn(rows, error));
     }
 
     /** What is explained: the predicted class's probability (its index and label), or a regressor's value (-1). */
     private record Target(int index, String label) {
+        String quantity() {
+            return index < 0 ? Explanation.VALUE : Explanation.PROBABILITY;
+        }
     }
 
     private Target target(Batch rows, int row, Meter meter) {

@@ -66,6 +66,14 @@ public interface Model extends AutoCloseable {
     }
 
     /**
+     * @return an exact explainer from the model's structure against its card's background sample, when the model
+     *         has one that the structure allows (see {@link StructuralExplainer}); empty otherwise
+     */
+    default Optional<StructuralExplainer> structuralExplainer() {
+        return Optional.empty();
+    }
+
+    /**
      * Releases the model once no prediction is inside it: at once when none is, otherwise when the last one returns
      * (on its thread). New predictions are refused from now on. Closing twice is harmless.
      */

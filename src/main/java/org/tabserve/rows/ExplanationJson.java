@@ -30,6 +30,7 @@ public final class ExplanationJson {
     public static void writeObject(JsonGenerator json, Explanation explanation) throws IOException {
         json.writeStartObject();
         json.writeStringField("method", explanation.method());
+        json.writeStringField("explained", explanation.explained());
         if (explanation.explainedClass() != null) {
             json.writeStringField("class", explanation.explainedClass());
         }

@@ -9,8 +9,16 @@ package org.tabserve.serving;
  * @param threads      threads that compute explanations, at most one request's each
  * @param queue        requests' explanations that may wait for a thread; more get 503 with {@code Retry-After}
  * @param maxModelRows most model rows one request's explanations may evaluate; more is a 413 naming the setting
+ * @param structural   whether a model whose structure allows it (a tree ensemble, a linear model) is explained
+ *                     exactly from its trees or weights, in its margin where a link follows ({@code true}, the
+ *                     default), or every model by coalitions of rows, in its probability or value
  */
-public record ExplanationLimits(int threads, int queue, long maxModelRows) {
+public record ExplanationLimits(int threads, int queue, long maxModelRows, boolean structural) {
+
+    /** Limits with {@link #structural} explanations on. */
+    public ExplanationLimits(int threads, int queue, long maxModelRows) {
+        this(threads, queue, maxModelRows, true);
+    }
 
     /** The setting of {@link #threads}. */
     public static final String THREADS = "tabserve.explain-threads";
@@ -18,4 +26,6 @@ public record ExplanationLimits(int threads, int queue, long maxModelRows) {
     public static final String QUEUE = "tabserve.explain-queue";
     /** The setting of {@link #maxModelRows}. */
     public static final String MAX_MODEL_ROWS = "tabserve.max-explain-model-rows";
+    /** The setting of {@link #structural}. */
+    public static final String STRUCTURAL = "tabserve.explain-structure";
 }

@@ -26,6 +26,7 @@ public final class RowExplanations implements AutoCloseable {
             + " --out OUT.onnx, then serve OUT.onnx";
 
     private final long maxModelRows;
+    private final boolean structural;
     private final ExplanationPool pool;
     private final TabserveMetrics metrics;
     private final MemoryBudget budget;
@@ -37,6 +38,7 @@ public final class RowExplanations implements AutoCloseable {
     public RowExplanations(ExplanationLimits limits, TabserveMetrics metrics, MemoryBudget budget) {
         this.budget = budget;
         this.maxModelRows = limits.maxModelRows();
+        this.structural = limits.structural();
         this.pool = new ExplanationPool(limits, metrics);
         this.metrics = metrics;
     }
@@ -62,7 +64,7 @@ public final class RowExplanations implements AutoCloseable {
             throw refused("explanations are given for at most " + MAX_ROWS + " rows in one request; this one has "
                     + rows.size() + ": send fewer rows, or leave explain out");
         }
-        Explainer explainer = new Explainer(model.model(), model.model().card().background());
+        Explainer explainer = new Explainer(model.model(), model.model().card().background(), structural);
         long modelRows = explainer.modelRowsPerRow(rows.signature()) * rows.size();
         if (modelRows > maxModelRows) {
             metrics.explanation("over_limit");

@@ -46,7 +46,7 @@ public final class TabserveServer implements RunningServer {
             WebConfig.TEMPLATES_CACHE,
             WebConfig.MAX_CONCURRENT_REQUESTS, WebConfig.MAX_CONCURRENT_UPLOADS, WebConfig.ADMIN_TOKEN,
             WebConfig.ADMIN_LOOPBACK, WebConfig.EXPLAIN_THREADS, WebConfig.EXPLAIN_QUEUE,
-            WebConfig.MAX_EXPLAIN_MODEL_ROWS, RepositoryOptions.DIRECTORY, RepositoryOptions.POLL_SECONDS,
+            WebConfig.MAX_EXPLAIN_MODEL_ROWS, WebConfig.EXPLAIN_STRUCTURE, RepositoryOptions.DIRECTORY, RepositoryOptions.POLL_SECONDS,
             RepositoryOptions.DEFAULT_MODEL, RepositoryOptions.MAX_MODELS);
     /** The launcher's own variables, which {@link LauncherOptions#parse} reads. */
     private static final List<String> LAUNCHER_VARIABLES = List.of(LauncherOptions.PORT_VARIABLE,

@@ -16,9 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Explanations of the real exporter's fixtures, each carded by the real {@code card} command (which stores the
- * background sample): base value plus contributions is the model's own output for the row (the predicted class's
- * probability, a regressor's value) on every fixture, the base value is the mean output over the background, the
- * columns are the model's inputs, and the permutation estimate agrees with the exact values within its error.
+ * background sample), by coalitions of rows (structural explanations off: {@code AttributeExplainerTest} checks those):
+ * base value plus contributions is the model's own output for the row (the predicted class's probability, a
+ * regressor's value) on every fixture, the base value is the mean output over the background, the columns are the
+ * model's inputs, and the permutation estimate agrees with the exact values within its error.
  */
 class ExplainerTest {
 
@@ -90,6 +91,10 @@ class ExplainerTest {
         }
     }
 
+    private static Prediction prediction(List<Prediction> predictions, int row) {
+        return predictions.get(row);
+    }
+
     /** Explains a few rows of the model's own background (and the mean of all rows) and checks what must hold. */
     private static void assertAdditive(Path file, String method) {
         try (Model model = OnnxModelLoader.load(file)) {
@@ -97,13 +102,15 @@ class ExplainerTest {
             assertNotNull(background, "card stores a background sample");
             assertTrue(background.size() > 0 && background.size() <= 100, "size " + background.size());
             assertEquals(model.signature().featureNames(), background.columns());
-            Explainer explainer = new Explainer(model, background);
+            Explainer explainer = new Explainer(model, background, false);
             Batch rows = Batch.of(model.signature(), background.cells());
             List<Prediction> predictions = model.predict(rows);
             int[] explained = {0, 1, background.size() / 2, background.size() - 1};
             for (int row : explained) {
                 Explanation explanation = explainer.explain(rows, row);
                 assertEquals(method, explanation.method(), file.getFileName().toString());
+                assertEquals(prediction(predictions, row) instanceof Prediction.Regression ? Explanation.VALUE
+                        : Explanation.PROBABILITY, explanation.explained());
                 assertEquals(model.signature().featureNames(), List.copyOf(explanation.contributions().keySet()));
                 Prediction prediction = predictions.get(row);
                 double output;

@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * Explanations that take seconds of CPU, for the tests that cancel them (issue 34): the 69-column fixture model carded
  * by the real {@code card} command (100 background rows, so each explained row is explained by permutation at
  * {@link #ROW_COST} model rows), requests asking to explain its rows over REST and gRPC, and the explanation metrics
- * that show whether the work stopped.
+ * that show whether the work stopped. The model is linear, which tabserve explains exactly from its weights in one model
+ * row per explained row: the servers of these tests turn that off ({@link #BY_COALITIONS}), so that each row costs
+ * its coalitions' work as any model without such structure does.
  */
 public final class WideExplanations {
 
@@ -31,6 +33,9 @@ public final class WideExplanations {
     public static final long ROW_COST = (2 + 16 * 68) * 100L + 1;
     /** The rows that fit the default {@code tabserve.max-explain-model-rows} (4,000,000): 3.9 M model rows. */
     public static final int ROWS_UNDER_DEFAULT_LIMIT = 36;
+
+    /** The setting, as an environment variable, that explains every model by coalitions of rows. */
+    public static final Map<String, String> BY_COALITIONS = Map.of("TABSERVE_EXPLAIN_STRUCTURE", "false");
 
     private static final Path FIXTURE = Path.of("src/test/resources/org/tabserve/fixtures/wide");
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

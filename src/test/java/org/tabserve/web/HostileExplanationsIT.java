@@ -57,9 +57,16 @@ class HostileExplanationsIT {
                 models.resolve("banknote.onnx"));
         WideExplanations.card(models.resolve("wide.onnx"));
         server = TabserveProcess.start(TabserveProcess.war(), TabserveProcess.SHIPPED_JVM_OPTIONS, List.of("--port", "0",
-                "--models", models.toString(), "--default-model", "banknote"), TabserveProcess.SHIPPED_ENVIRONMENT);
+                "--models", models.toString(), "--default-model", "banknote"), withCoalitions());
         server.awaitReady(Duration.ofSeconds(90));
         channel = GrpcChannels.to(server);
+    }
+
+    /** The shipped environment, explaining the wide (linear) model by coalitions so that its rows cost work. */
+    private static java.util.Map<String, String> withCoalitions() {
+        java.util.Map<String, String> environment = new java.util.HashMap<>(TabserveProcess.SHIPPED_ENVIRONMENT);
+        environment.putAll(WideExplanations.BY_COALITIONS);
+        return environment;
     }
 
     @AfterAll

@@ -12,6 +12,7 @@ import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelException;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.StructuralExplainer;
 import org.tabserve.model.Task;
 import org.tabserve.model.UseCount;
 import org.tabserve.model.ValueOutput;
@@ -48,6 +49,8 @@ final class OnnxModel implements Model {
     /** Output tensors ORT writes a single row's answers into, reused; null when an output cannot be pinned. */
     private final PinnedOutputs pinned;
     private final OutputDecoder decoder;
+    /** The exact explainer from the estimator's attributes, or null; set once, just after the warm-up. */
+    private volatile AttributeExplainer structural;
     /** Small batches' engine when the graph runs in plain Java (set once, while loading); null: ONNX Runtime. */
     private volatile PlainEngine plain;
     private volatile Engine engine = Engine.onnxRuntime("every answer comes from ONNX Runtime");
@@ -127,6 +130,37 @@ final class OnnxModel implements Model {
     @Override
     public String source() {
         return source;
+    }
+
+    /** Gives the model the explainer {@link AttributeExplainer#build} made for it (null: none), which it closes. */
+    void explainedBy(AttributeExplainer explainer) {
+        this.structural = explainer;
+    }
+
+    /** @return the explainer from the estimator's attributes, or null (for tests of its figures) */
+    AttributeExplainer attributeExplainer() {
+        return structural;
+    }
+
+    @Override
+    public Optional<StructuralExplainer> structuralExplainer() {
+        AttributeExplainer explainer = structural;
+        if (explainer == null) {
+            return Optional.empty();
+        }
+        return Optional.of((rows, row, meter) -> {
+            if (rows.signature() != signature && !rows.signature().equals(signature)) {
+                throw new IllegalArgumentException("the batch was checked against another model's signature");
+            }
+            if (!uses.acquire()) {
+                throw closed();
+            }
+            try {
+                return explainer.explain(rows, row, meter);
+            } finally {
+                uses.release();
+            }
+        });
     }
 
     @Override
@@ -238,6 +272,10 @@ final class OnnxModel implements Model {
     }
 
     private void closeQuietly() {
+        AttributeExplainer explainer = structural;
+        if (explainer != null) {
+            explainer.close();
+        }
         closeParts(source, session, binder, pinned);
     }
 

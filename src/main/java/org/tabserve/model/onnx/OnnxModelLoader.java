@@ -192,6 +192,8 @@ public final class OnnxModelLoader {
             model = new OnnxModel(source, sha256, session, signature, card, valueOutput, outputNames, binder, pinned,
                     decoder);
             model.predict(Batch.of(signature, List.<Object[]>of(warmUpRow(signature, stats))));
+            model.explainedBy(AttributeExplainer.build(source, bytes, graph, signature, card.background(),
+                    zipMapTensor, binder, decoder, outputNames, b -> openSession(b, env)));
             DeclaredShapes.say(source, env, session, graph, signature, warmUpRow(signature, stats));
             PlainCheck.decide(model, graph, signature, List.copyOf(outputNames));
         } catch (OrtException e) {

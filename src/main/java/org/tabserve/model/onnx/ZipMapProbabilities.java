@@ -5,9 +5,7 @@ import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxNode;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,18 +22,6 @@ import java.util.Optional;
  * @param columns the ZipMap's keys in tensor-column order, as text (its classlabels_strings or classlabels_int64s)
  */
 record ZipMapProbabilities(String tensor, String zipMap, List<String> columns) {
-
-    private static final int MODEL_GRAPH = 7;
-    private static final int GRAPH_OUTPUT = 12;
-    private static final int VALUE_INFO_NAME = 1;
-    private static final int VALUE_INFO_TYPE = 2;
-    private static final int TYPE_TENSOR = 1;
-    private static final int TENSOR_ELEM_TYPE = 1;
-    private static final int TENSOR_SHAPE = 2;
-    private static final int SHAPE_DIM = 1;
-    private static final int DIM_VALUE = 1;
-    private static final int DIM_PARAM = 2;
-    private static final int FLOAT = 1;
 
     ZipMapProbabilities {
         columns = List.copyOf(columns);
@@ -81,56 +67,13 @@ record ZipMapProbabilities(String tensor, String zipMap, List<String> columns) {
     }
 
     /**
-     * The model with {@link #tensor} declared as one more graph output, a float {@code [N, C]} tensor. The model's
-     * bytes are copied unchanged and a second ModelProto.graph field holding only that output is appended:
-     * protobuf merges the two (its rule for a message field that occurs twice), so the graph ONNX Runtime builds
-     * is the file's, plus the output.
+     * The model with {@link #tensor} declared as one more graph output, a float {@code [N, C]} tensor
+     * ({@link GraphOutputs}).
      *
      * @return a read-only mapping of a new private file
      * @throws java.io.UncheckedIOException when that file cannot be written
      */
     ByteBuffer exposedIn(ByteBuffer model) {
-        ByteArrayOutputStream dim0 = new ByteArrayOutputStream();
-        lengthDelimited(dim0, DIM_PARAM, "N".getBytes(StandardCharsets.UTF_8));
-        ByteArrayOutputStream dim1 = new ByteArrayOutputStream();
-        tag(dim1, DIM_VALUE, 0);
-        varint(dim1, columns.size());
-        ByteArrayOutputStream shape = new ByteArrayOutputStream();
-        lengthDelimited(shape, SHAPE_DIM, dim0.toByteArray());
-        lengthDelimited(shape, SHAPE_DIM, dim1.toByteArray());
-        ByteArrayOutputStream tensorType = new ByteArrayOutputStream();
-        tag(tensorType, TENSOR_ELEM_TYPE, 0);
-        varint(tensorType, FLOAT);
-        lengthDelimited(tensorType, TENSOR_SHAPE, shape.toByteArray());
-        ByteArrayOutputStream type = new ByteArrayOutputStream();
-        lengthDelimited(type, TYPE_TENSOR, tensorType.toByteArray());
-        ByteArrayOutputStream valueInfo = new ByteArrayOutputStream();
-        lengthDelimited(valueInfo, VALUE_INFO_NAME, tensor.getBytes(StandardCharsets.UTF_8));
-        lengthDelimited(valueInfo, VALUE_INFO_TYPE, type.toByteArray());
-        ByteArrayOutputStream graph = new ByteArrayOutputStream();
-        lengthDelimited(graph, GRAPH_OUTPUT, valueInfo.toByteArray());
-        ByteArrayOutputStream suffix = new ByteArrayOutputStream();
-        lengthDelimited(suffix, MODEL_GRAPH, graph.toByteArray());
-
-        // A private file, not a direct buffer: a 150 MB model would not fit MaxDirectMemorySize (-Xmx by default).
-        return PrivateCopy.joined(model, suffix.toByteArray());
-    }
-
-    private static void lengthDelimited(ByteArrayOutputStream out, int field, byte[] value) {
-        tag(out, field, 2);
-        varint(out, value.length);
-        out.write(value, 0, value.length);
-    }
-
-    private static void tag(ByteArrayOutputStream out, int field, int wireType) {
-        varint(out, ((long) field << 3) | wireType);
-    }
-
-    private static void varint(ByteArrayOutputStream out, long value) {
-        while ((value & ~0x7FL) != 0) {
-            out.write((int) ((value & 0x7F) | 0x80));
-            value >>>= 7;
-        }
-        out.write((int) value);
+        return new GraphOutputs().output(tensor, columns.size()).appliedTo(model);
     }
 }

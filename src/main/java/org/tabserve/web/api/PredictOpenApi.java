@@ -14,6 +14,7 @@ import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.Parameter;
+import org.tabserve.model.Explanation;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Task;
 import org.tabserve.rows.ExplainField;
@@ -116,7 +117,8 @@ public final class PredictOpenApi extends OpenApiSection {
     /** A row's explanation ({@link ExplanationJson}), with a contribution for every input column. */
     private static Schema<?> explanationSchema(ModelSignature signature) {
         boolean classifier = signature.task() != Task.REGRESSION;
-        String output = classifier ? "the predicted class's probability" : "the predicted value";
+        String output = classifier ? "the predicted class's probability or margin (explained says which)"
+                : "the predicted value";
         ObjectSchema contributions = new ObjectSchema();
         contributions.description("each input column's Shapley value: how far it moved " + output
                 + " from base_value; base_value plus all of them is output");
@@ -128,9 +130,16 @@ public final class PredictOpenApi extends OpenApiSection {
         ObjectSchema explanation = new ObjectSchema();
         explanation.description("Only when asked (explain). Interventional Shapley values of " + output
                 + " against the card's background sample of training rows");
-        explanation.addProperty("method", new StringSchema()._enum(List.of("exact", "permutation")).description(
-                        "exact: every coalition of the columns (up to 10 columns); permutation: seeded antithetic"
-                                + " permutation sampling beyond, with its standard error"))
+        explanation.addProperty("method", new StringSchema()._enum(List.of(Explanation.EXACT,
+                        Explanation.PERMUTATION, Explanation.TREE, Explanation.LINEAR)).description(
+                        "tree: exact, from a tree ensemble's trees (interventional TreeSHAP); linear: exact, from a"
+                                + " linear model's weights; exact: every coalition of the columns (up to 10 columns);"
+                                + " permutation: seeded antithetic permutation sampling beyond, with its standard"
+                                + " error"))
+                .addProperty("explained", new StringSchema()._enum(classifier
+                        ? List.of(Explanation.PROBABILITY, Explanation.MARGIN) : List.of(Explanation.VALUE))
+                        .description("the quantity explained: the predicted class's probability, its margin (raw"
+                                + " score before the sigmoid or softmax), or a regressor's value"))
                 .addProperty("base_value", new NumberSchema().format("double").description("the mean of " + output
                         + " over the background rows"))
                 .addProperty("output", new NumberSchema().format("double").description(output + " for this row"))
@@ -139,12 +148,13 @@ public final class PredictOpenApi extends OpenApiSection {
                 .addProperty("permutations", new IntegerSchema().description("permutation only: how many were sampled"))
                 .addProperty("standard_error", new NumberSchema().format("double").description("permutation only: the"
                         + " largest standard error of any contribution"));
-        List<String> required = new java.util.ArrayList<>(List.of("method", "base_value", "output", "contributions",
+        List<String> required = new java.util.ArrayList<>(List.of("method", "explained", "base_value", "output",
+                "contributions",
                 "background_rows"));
         if (classifier) {
             explanation.addProperty("class", new StringSchema()._enum(signature.classLabels())
-                    .description("the class whose probability is explained: the predicted one"));
-            required.add(1, "class");
+                    .description("the class whose probability or margin is explained: the predicted one"));
+            required.add(2, "class");
         }
         return explanation.required(required).additionalProperties(false);
     }

@@ -94,6 +94,12 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
      * 69-column model); a request that would need more is refused with 413 before any is evaluated.
      */
     public static final String MAX_EXPLAIN_MODEL_ROWS = ExplanationLimits.MAX_MODEL_ROWS;
+    /**
+     * Whether tree ensembles and linear models are explained exactly from their trees or weights (default true; in
+     * their margin where a sigmoid or softmax follows), or, when false, every model by coalitions of rows in its
+     * probability or value, at 2<sup>M</sup> &times; 100 model rows per explained row.
+     */
+    public static final String EXPLAIN_STRUCTURE = ExplanationLimits.STRUCTURAL;
     /** The shortest admin token accepted: a short one could be guessed. */
     static final int MIN_ADMIN_TOKEN_LENGTH = 16;
 
@@ -130,7 +136,8 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
                         (int) Math.min(Integer.MAX_VALUE, positive(lookup, EXPLAIN_THREADS,
                                 Math.max(1, Runtime.getRuntime().availableProcessors() - 1))),
                         (int) Math.min(Integer.MAX_VALUE, positive(lookup, EXPLAIN_QUEUE, 16)),
-                        positive(lookup, MAX_EXPLAIN_MODEL_ROWS, 4_000_000)));
+                        positive(lookup, MAX_EXPLAIN_MODEL_ROWS, 4_000_000),
+                        lookup.apply(EXPLAIN_STRUCTURE).map(v -> !v.equalsIgnoreCase("false")).orElse(true)));
     }
 
     private static String checkedToken(String token) {

@@ -34,12 +34,14 @@ final class ContributionChart {
             values.add(entry.getValue());
         }
         String what = explanation.explainedClass() == null ? "the predicted value"
-                : "the probability of " + card.displayName(explanation.explainedClass());
+                : (Explanation.MARGIN.equals(explanation.explained()) ? "the raw score (margin, before the sigmoid or"
+                + " softmax) of " : "the probability of ") + card.displayName(explanation.explainedClass());
         String summary = "What moved " + what + " from " + Decimals.fourPlaces(explanation.baseValue())
                 + ", its average over " + explanation.backgroundRows() + " training rows, to "
                 + Decimals.fourPlaces(explanation.output()) + ": each input's contribution ("
-                + (Explanation.EXACT.equals(explanation.method()) ? "Shapley values, exact"
-                : "Shapley values, estimated from " + explanation.permutations() + " permutations") + ").";
+                + (Explanation.PERMUTATION.equals(explanation.method())
+                ? "Shapley values, estimated from " + explanation.permutations() + " permutations"
+                : "Shapley values, exact") + ").";
         return new FormPage.Explained(plot("contributions", labels, values, summary), summary);
     }
 

@@ -59,7 +59,8 @@ class ExplainApiTest {
         // One explanation thread and one place in its queue, so that the third request at once is refused; the
         // limit lets 100 rows of the 69-column model be explained (10.9 M model rows, seconds of CPU).
         server = TabserveServer.startReady(Map.of("TABSERVE_EXPLAIN_THREADS", "1", "TABSERVE_EXPLAIN_QUEUE", "1",
-                "TABSERVE_MAX_EXPLAIN_MODEL_ROWS", "11000000"), "--models", models.toString(), "--default-model",
+                "TABSERVE_MAX_EXPLAIN_MODEL_ROWS", "11000000", "TABSERVE_EXPLAIN_STRUCTURE", "false"),
+                "--models", models.toString(), "--default-model",
                 "banknote");
         http = new Http(server);
         ModelDirectory.awaitIndex(http, index -> index.size() == 5
@@ -357,7 +358,8 @@ class ExplainApiTest {
     }
 
     /** Base value plus contributions is the answer's output, which the explanation states too. */
-    private static void assertAddsUpTo(double output, JsonNode explanation) {
+    /** Asserts that the explanation's output is {@code output} and that base value plus contributions is too. */
+    static void assertAddsUpTo(double output, JsonNode explanation) {
         double sum = explanation.path("base_value").asDouble();
         for (JsonNode contribution : explanation.path("contributions")) {
             sum += contribution.asDouble();

@@ -61,7 +61,8 @@ class GrpcExplanationsTest {
         WideExplanations.card(models.resolve("wide.onnx"));
         // The default limit on model rows a request's explanations may evaluate (4,000,000): 36 rows of the
         // 69-column model fit (3.9 M), 37 do not.
-        server = TabserveServer.startReady("--models", models.toString(), "--default-model", "banknote");
+        server = TabserveServer.startReady(WideExplanations.BY_COALITIONS, "--models", models.toString(),
+                "--default-model", "banknote");
         for (String name : List.of("banknote", "species", "plain", "wide")) {
             awaitReady(name);
         }

@@ -1,0 +1,365 @@
+package org.tabserve.model.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import org.tabserve.model.Background;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Explainer;
+import org.tabserve.model.Explanation;
+import org.tabserve.model.ModelException;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.StructuralExplainer;
+
+import org.tabserve.model.onnx.graph.OnnxFormatException;
+import org.tabserve.model.onnx.graph.OnnxGraph;
+import org.tabserve.model.onnx.graph.OnnxNode;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Explains a tree ensemble or a linear model exactly from its attributes ({@link AdditiveEstimator}), with the
+ * model's input columns as the players: a second session of the same graph, which also outputs the estimator's input
+ * row and scores ({@link GraphOutputs}), gives the explained row's estimator input and answer in one call, and the
+ * background's once, at load; each column's contribution is then the Shapley value of its group of estimator inputs
+ * ({@link EstimatorInput}). It is built only when that session agrees with the graph's structure and with this
+ * Java reading of the estimator on the background rows ({@link #of}), so that what it says is what the model does.
+ *
+ * <p>The quantity explained is the predicted class's probability when the estimator outputs probabilities itself
+ * (a random forest: post_transform NONE, and the model's probabilities are its scores), the regressor's value, and
+ * otherwise the predicted class's raw score before the sigmoid or softmax, its margin: Shapley values of the
+ * probability through a link are not a sum over the trees or weights.
+ */
+final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(AttributeExplainer.class.getName());
+
+    static final String FEATURES = "tabserve.explain.features";
+    static final String SCORES = "tabserve.explain.scores";
+
+    /** How far this reading of the estimator may be from ONNX Runtime's float arithmetic, relative to the score. */
+    private static final double AGREEMENT = 1e-5;
+
+    private final OrtSession probe;
+    private final InputBinder binder;
+    private final OutputDecoder decoder;
+    private final Set<String> outputs;
+    private final ModelSignature signature;
+    private final AdditiveEstimator estimator;
+    private final int[] groupOf;
+    private final float[][] background;
+    private final double[] baseValues;
+    private final String quantity;
+    /** For each of the signature's classes, its score's index in the estimator's output. */
+    private final int[] scoreOf;
+
+    private AttributeExplainer(OrtSession probe, InputBinder binder, OutputDecoder decoder, Set<String> outputs,
+                               ModelSignature signature, AdditiveEstimator estimator, int[] groupOf,
+                               float[][] background, String quantity, int[] scoreOf) {
+        this.probe = probe;
+        this.binder = binder;
+        this.decoder = decoder;
+        this.outputs = outputs;
+        this.signature = signature;
+        this.estimator = estimator;
+        this.groupOf = groupOf;
+        this.background = background;
+        this.quantity = quantity;
+        this.scoreOf = scoreOf;
+        int width = estimator.margins(background[0]).length;
+        this.baseValues = new double[width];
+        for (float[] b : background) {
+            double[] m = estimator.margins(b);
+            for (int c = 0; c < width; c++) {
+                baseValues[c] += m[c] / background.length;
+            }
+        }
+    }
+
+    /**
+     * The explainer of a model whose card has a background sample and whose graph has one estimator read here, fed
+     * by columns alone; null otherwise, the reason logged (the model is then explained by coalitions of rows).
+     *
+     * @param model        the model's bytes
+     * @param zipMapTensor the ZipMap's tensor that the served session outputs, or null
+     * @param servedNames  the outputs a prediction fetches
+     * @param opener       opens a session as the served one is opened
+     */
+    static AttributeExplainer build(String source, ByteBuffer model, OnnxGraph graph, ModelSignature signature,
+                                    Background background, ZipMapProbabilities zipMapTensor, InputBinder binder,
+                                    OutputDecoder decoder, Set<String> servedNames,
+                                    Function<ByteBuffer, OrtSession> opener) {
+        if (background == null) {
+            return null;
+        }
+        OrtSession probe = null;
+        try {
+            EstimatorInput input = EstimatorInput.of(graph, signature).orElse(null);
+            if (input == null) {
+                return null;
+            }
+            OnnxNode node = input.estimator();
+            int width = input.columnOf().length;
+            AdditiveEstimator estimator = node.opType().startsWith("Tree") ? TreeEnsemble.of(node, width)
+                    : LinearScores.of(node, width);
+            if (estimator == null) {
+                throw new IllegalArgumentException("its " + node.opType() + "'s attributes are not read here");
+            }
+            String scores = node.outputs().get(node.opType().endsWith("Classifier") ? 1 : 0);
+            GraphOutputs outputs = new GraphOutputs().copy(input.tensor(), FEATURES, width).copy(scores, SCORES, 0);
+            if (zipMapTensor != null) {
+                outputs.output(zipMapTensor.tensor(), zipMapTensor.columns().size());
+            }
+            probe = opener.apply(outputs.appliedTo(model));
+            AttributeExplainer explainer = of(probe, binder, decoder, servedNames, signature, input, estimator,
+                    background);
+            LOG.log(System.Logger.Level.INFO, "{0}: explained exactly from its {1} ({2})", source, node.opType(),
+                    explainer.quantity);
+            return explainer;
+        } catch (OnnxFormatException | OrtException | RuntimeException e) {
+            // Never a reason to refuse the model: it is explained by coalitions as any other. A reason of ours
+            // (IllegalArgumentException) or the runtime's is news; anything else is a fault of this reading.
+            boolean expected = !(e instanceof RuntimeException) || e instanceof IllegalArgumentException
+                    || e instanceof ModelException || e instanceof java.io.UncheckedIOException;
+            LOG.log(expected ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                    source + ": explained by coalitions of rows: " + e.getMessage(), expected ? null : e);
+            if (probe != null) {
+                closeQuietly(probe);
+            }
+            return null;
+        }
+    }
+
+    /**
+     * Checks the second session against the estimator's reading on {@code background} and builds the explainer.
+     *
+     * @param probe       the second session (this explainer owns it from now on, when one is returned)
+     * @param servedNames the outputs a prediction fetches, which {@code probe} also has
+     * @throws IllegalArgumentException saying why the model is explained by coalitions instead
+     */
+    private static AttributeExplainer of(OrtSession probe, InputBinder binder, OutputDecoder decoder, Set<String> servedNames,
+                     ModelSignature signature, EstimatorInput input, AdditiveEstimator estimator,
+                     Background background) throws OrtException {
+        Batch rows = Batch.of(signature, background.cells());
+        Run all = run(probe, binder, decoder, union(servedNames), signature, rows, 0, rows.size());
+        for (int r = 0; r < rows.size(); r++) {
+            double[] expected = estimator.transformed(estimator.margins(all.features[r]));
+            if (expected == null) {
+                throw new IllegalArgumentException("its estimator's post_transform " + estimator.postTransform() + " is not read here");
+            }
+            if (!agree(expected, all.scores[r])) {
+                throw new IllegalArgumentException("its estimator's scores as read here differ from ONNX Runtime's on background row " + r);
+            }
+        }
+        String hybrids = hybridsMismatch(probe, binder, decoder, servedNames, signature, input, background, all);
+        if (hybrids != null) {
+            throw new IllegalArgumentException(hybrids);
+        }
+        int[] scoreOf = new int[signature.classLabels().size()];
+        for (int c = 0; c < scoreOf.length; c++) {
+            scoreOf[c] = estimator.labels().indexOf(signature.classLabels().get(c));
+            if (scoreOf[c] < 0) {
+                throw new IllegalArgumentException("its class '" + signature.classLabels().get(c) + "' is not one of its estimator's labels");
+            }
+        }
+        String quantity = quantity(estimator, all, scoreOf);
+        if (quantity == null) {
+            throw new IllegalArgumentException("its answer is not its estimator's value");
+        }
+        return new AttributeExplainer(probe, binder, decoder, union(servedNames), signature, estimator,
+                input.columnOf(), all.features, quantity, scoreOf);
+    }
+
+    /** Probability, value or margin: whichever the model's answers are of the estimator's scores. */
+    private static String quantity(AdditiveEstimator estimator, Run all, int[] scoreOf) {
+        boolean same = estimator.postTransform().equals("NONE");
+        for (int r = 0; same && r < all.predictions.size(); r++) {
+            Prediction p = all.predictions.get(r);
+            if (p instanceof Prediction.Regression regression) {
+                same = agree(new double[]{regression.value()}, new double[]{all.scores[r][0]});
+            } else if (p instanceof Prediction.Classification c) {
+                for (int k = 0; same && k < scoreOf.length; k++) {
+                    same = agree(new double[]{c.probabilities().get(k)}, new double[]{all.scores[r][scoreOf[k]]});
+                }
+            } else {
+                same = false;
+            }
+        }
+        if (scoreOf.length == 0) {
+            return same ? Explanation.VALUE : null;
+        }
+        return same ? Explanation.PROBABILITY : Explanation.MARGIN;
+    }
+
+    /**
+     * Null when a row that takes one column from another background row gets that row's estimator inputs on the
+     * column's elements and its own elsewhere, for a few pairs of rows and every column; else what differed.
+     */
+    private static String hybridsMismatch(OrtSession probe, InputBinder binder, OutputDecoder decoder,
+                                          Set<String> servedNames, ModelSignature signature, EstimatorInput input,
+                                          Background background, Run all) throws OrtException {
+        List<Object[]> cells = background.cells();
+        int columns = signature.featureCount();
+        int pairs = Math.min(4, cells.size() - 1);
+        List<Object[]> hybrids = new ArrayList<>();
+        for (int p = 0; p < pairs; p++) {
+            for (int g = 0; g < columns; g++) {
+                Object[] row = cells.get(p).clone();
+                row[g] = cells.get(p + 1)[g];
+                hybrids.add(row);
+            }
+        }
+        if (hybrids.isEmpty()) {
+            return null;
+        }
+        Batch batch = Batch.of(signature, hybrids);
+        Run mixed = run(probe, binder, decoder, union(servedNames), signature, batch, 0, batch.size());
+        int[] columnOf = input.columnOf();
+        for (int h = 0; h < hybrids.size(); h++) {
+            int p = h / columns;
+            int g = h % columns;
+            for (int j = 0; j < columnOf.length; j++) {
+                float want = all.features[columnOf[j] == g ? p + 1 : p][j];
+                float got = mixed.features[h][j];
+                if (!(want == got || Float.isNaN(want) && Float.isNaN(got))) {
+                    return "its estimator's input element " + j + " does not follow column '"
+                            + signature.featureNames().get(columnOf[j]) + "' alone";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean agree(double[] expected, float[] actual) {
+        double[] widened = new double[actual.length];
+        for (int i = 0; i < actual.length; i++) {
+            widened[i] = actual[i];
+        }
+        return agree(expected, widened);
+    }
+
+    private static boolean agree(double[] expected, double[] actual) {
+        if (expected.length != actual.length) {
+            return false;
+        }
+        for (int i = 0; i < expected.length; i++) {
+            double scale = Math.max(1, Math.max(Math.abs(expected[i]), Math.abs(actual[i])));
+            if (!(Math.abs(expected[i] - actual[i]) <= AGREEMENT * scale)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Set<String> union(Set<String> servedNames) {
+        Set<String> names = new HashSet<>(servedNames);
+        names.add(FEATURES);
+        names.add(SCORES);
+        return Set.copyOf(names);
+    }
+
+    /** The model's answers, the estimator's input rows and its scores for some rows of a batch. */
+    private record Run(List<Prediction> predictions, float[][] features, float[][] scores) {
+    }
+
+    private static Run run(OrtSession probe, InputBinder binder, OutputDecoder decoder, Set<String> names,
+                           ModelSignature signature, Batch batch, int from, int count) throws OrtException {
+        int chunk = signature.fixedBatch() > 0 ? signature.fixedBatch() : count;
+        List<Prediction> predictions = new ArrayList<>(count);
+        float[][] features = new float[count][];
+        float[][] scores = new float[count][];
+        for (int start = 0; start < count; start += chunk) {
+            int n = Math.min(chunk, count - start);
+            try (InputBinder.Bound bound = binder.bind(batch, from + start, n, signature.fixedBatch());
+                 OrtSession.Result result = probe.run(bound.tensors(), names)) {
+                predictions.addAll(decoder.decode(RunOutputs.of(result), n));
+                read((OnnxTensor) result.get(FEATURES).orElseThrow(), features, start, n);
+                read((OnnxTensor) result.get(SCORES).orElseThrow(), scores, start, n);
+            }
+        }
+        return new Run(predictions, features, scores);
+    }
+
+    private static void read(OnnxTensor tensor, float[][] into, int start, int rows) {
+        long[] shape = tensor.getInfo().getShape();
+        int width = shape.length == 1 ? 1 : (int) shape[1];
+        FloatBuffer values = tensor.getFloatBuffer();
+        for (int r = 0; r < rows; r++) {
+            into[start + r] = new float[width];
+            values.get(r * width, into[start + r]);
+        }
+    }
+
+    @Override
+    public Explanation explain(Batch rows, int row, Explainer.Meter meter) {
+        meter.beforeCall(1);
+        Run one;
+        try {
+            one = run(probe, binder, decoder, outputs, signature, rows, row, 1);
+        } catch (OrtException e) {
+            throw ModelException.predictionFailed("ONNX Runtime failed to explain a row (" + OrtMessages.inWords(e)
+                    + ")", e);
+        }
+        Prediction prediction = one.predictions.get(0);
+        if (prediction == null) {
+            throw ModelException.predictionFailed("the model returned no finite answer for the row explained", null);
+        }
+        int target = 0;
+        String label = null;
+        if (prediction instanceof Prediction.Classification c) {
+            label = c.label();
+            target = scoreOf[c.classes().indexOf(label)];
+        }
+        float[] x = one.features[0];
+        double[] phi = new double[signature.featureCount()];
+        estimator.contributions(x, background, target, groupOf, phi);
+        Map<String, Double> contributions = new LinkedHashMap<>();
+        List<String> names = signature.featureNames();
+        for (int g = 0; g < phi.length; g++) {
+            contributions.put(names.get(g), phi[g]);
+        }
+        return new Explanation(estimator.method(), quantity, label, baseValues[target],
+                estimator.margins(x)[target], contributions, background.length, 0, Map.of());
+    }
+
+    /**
+     * The raw score {@code target} (an index into the estimator's scores) of every row of {@code rows}, as the
+     * explanations compute it from the estimator inputs the model makes of them: for a check of the explanations
+     * against the Shapley definition on the same quantity.
+     */
+    double[] margins(Batch rows, int target) throws OrtException {
+        Run all = run(probe, binder, decoder, outputs, signature, rows, 0, rows.size());
+        double[] margins = new double[rows.size()];
+        for (int r = 0; r < margins.length; r++) {
+            margins[r] = estimator.margins(all.features[r])[target];
+        }
+        return margins;
+    }
+
+    /** @return the estimator's score index of the signature's class {@code label} */
+    int scoreOf(String label) {
+        return scoreOf[signature.classLabels().indexOf(label)];
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(probe);
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            LOG.log(System.Logger.Level.WARNING, "Closing an explaining session failed", e);
+        }
+    }
+}
