@@ -43,6 +43,11 @@ public record Feature(String name, ValueType type, boolean missingAllowed, List<
         this(name, type, missingAllowed, categories, refusesUnknown, null);
     }
 
+    /** Whether a missing value is taken at all: as NaN ({@link #missingAllowed}) or as {@link #missingAs}. */
+    public boolean takesMissing() {
+        return missingAllowed || missingAs != null;
+    }
+
     /** A float feature with no categories that may not be missing: the bank-note model's kind. */
     public static Feature number(String name) {
         return new Feature(name, ValueType.FLOAT, false, List.of(), false);
