@@ -27,12 +27,17 @@ class TextMissingAsTest {
 
     private static final Path MODEL = CardCommandTest.FIXTURES.resolve("species-sex-imputed.onnx");
 
+    private static CardCommandTest.Result card(Path out, String... more) {
+        List<String> args = new ArrayList<>(List.of("card", "--model", MODEL.toString(), "--data",
+                CardCommandTest.PENGUINS.toString(), "--label", "species", "--out", out.toString()));
+        args.addAll(List.of(more));
+        return CardCommandTest.run(args.toArray(String[]::new));
+    }
+
     @Test
     void anEmptySexIsTakenAsMissingWithAWarningAndGivesScikitLearnsAnswers(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("card.onnx");
-        CardCommandTest.Result result = CardCommandTest.run("card", "--model", MODEL.toString(), "--data",
-                CardCommandTest.PENGUINS.toString(), "--label", "species", "--out", out.toString(),
-                "--text-missing-as", "missing");
+        CardCommandTest.Result result = card(out, "--text-missing-as", "missing");
         assertEquals(0, result.status(), result.err());
         assertTrue(result.out().contains("an empty cell of sex is taken as \"missing\""), result.out());
         JsonNode expected = CardCommandTest.JSON.readTree(
@@ -71,8 +76,7 @@ class TextMissingAsTest {
     @Test
     void withoutTheFlagAnEmptySexIsRefusedNamingTheWayOn(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("card.onnx");
-        CardCommandTest.Result result = CardCommandTest.run("card", "--model", MODEL.toString(), "--data",
-                CardCommandTest.PENGUINS.toString(), "--label", "species", "--out", out.toString());
+        CardCommandTest.Result result = card(out);
         assertEquals(1, result.status(), result.out());
         assertTrue(result.err().contains("missing value for 'sex'"), result.err());
         assertFalse(Files.exists(out));
@@ -87,9 +91,7 @@ class TextMissingAsTest {
     @Test
     void aValueNoTextInputKnowsIsRefusedNamingTheInputsCategories(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("card.onnx");
-        CardCommandTest.Result result = CardCommandTest.run("card", "--model", MODEL.toString(), "--data",
-                CardCommandTest.PENGUINS.toString(), "--label", "species", "--out", out.toString(),
-                "--text-missing-as", "unknown");
+        CardCommandTest.Result result = card(out, "--text-missing-as", "unknown");
         assertEquals(1, result.status(), result.out());
         assertTrue(result.err().contains("\"unknown\" is not a category of any text input")
                 && result.err().contains("'sex' [FEMALE, MALE, missing]"), result.err());
