@@ -16,7 +16,8 @@ public final class CardWriter {
     /** The order keys are written in; keys not listed (another tool's entries) follow in the order they were put. */
     private static final List<String> ORDER = List.of(CardKeys.CARD_VERSION, CardKeys.NAME, CardKeys.VERSION,
             CardKeys.DESCRIPTION, CardKeys.TASK, CardKeys.FEATURES, CardKeys.CLASSES, CardKeys.CLASS_DISPLAY_NAMES,
-            CardKeys.CLASS_DISPLAY_NOTE, CardKeys.SCORES, CardKeys.MISSING, CardKeys.ROW_NOUN, CardKeys.FEATURE_STATS,
+            CardKeys.CLASS_DISPLAY_NOTE, CardKeys.SCORES, CardKeys.MISSING, CardKeys.TEXT_MISSING_AS,
+            CardKeys.ROW_NOUN, CardKeys.FEATURE_STATS,
             CardKeys.HISTOGRAMS, CardKeys.CATEGORIES, CardKeys.EXAMPLES, CardKeys.METRICS, CardKeys.DATA,
             CardKeys.TRAINER, CardKeys.BACKGROUND);
 

@@ -40,7 +40,11 @@ final class CardCommand extends ModelCommand {
     static final String USAGE = "usage: java -jar tabserve.war card --model MODEL.onnx --data LABELLED.csv --label COLUMN"
             + " --out OUT.onnx [--eval HELD_OUT.csv] [--force] [--name NAME] [--description TEXT] [--version V]"
             + " [--feature-names A,B,..] [--class-names setosa,versicolor,.. | 0=died,1=survived] [--source TEXT]"
-            + " [--licence TEXT] [--strict | --skip-invalid] [--calibration HELD_OUT.csv [--coverage 0.9]]\n"
+            + " [--licence TEXT] [--strict | --skip-invalid] [--calibration HELD_OUT.csv [--coverage 0.9]]"
+            + " [--text-missing-as VALUE]\n"
+            + "--text-missing-as takes an empty cell of every text input whose categories hold VALUE (the exporter's"
+            + " imputer value, such as missing) as VALUE, in the card's own scoring and in every answer (with a"
+            + " warning); without it an empty text cell is refused.\n"
             + "--strict (the default, as every route's ?on_error=reject) refuses a file with a row the model cannot"
             + " read or score, listing why; --skip-invalid makes the card from the other rows, and the card records"
             + " how many were skipped and why (the card page and GET /api/model show it).\n"
@@ -51,7 +55,7 @@ final class CardCommand extends ModelCommand {
             + " --coverage (default 0.9), which needs n >= 1/(1 - c) - 1 rows.";
     private static final Set<String> VALUED = Set.of("model", "data", "label", "out", "eval", "name", "description",
             "version", NameOptions.FEATURE_NAMES, NameOptions.CLASS_NAMES, "source", "licence",
-            CardCalibration.CALIBRATION, CardCalibration.COVERAGE);
+            CardCalibration.CALIBRATION, CardCalibration.COVERAGE, TextMissingAs.OPTION);
 
     static final String SKIP_INVALID = "skip-invalid";
     static final String STRICT = "strict";
@@ -159,7 +163,8 @@ final class CardCommand extends ModelCommand {
             given.close();
             throw e;
         }
-        return names == null ? given : NameOptions.named(NAME, given, modelFile, names, target);
+        Model model = names == null ? given : NameOptions.named(NAME, given, modelFile, names, target);
+        return TextMissingAs.applied(NAME, model, modelFile, options, target, out);
     }
 
     /** Writes the new file, then loads it as the server would; a card the server would refuse is not left behind. */

@@ -185,6 +185,18 @@ final class NameOptions {
         // The name too: read from the temporary file's name otherwise.
         Map<String, String> metadata = new CardWriter(given.card().metadata()).json(CardKeys.FEATURES, names)
                 .text(CardKeys.NAME, given.card().name()).entries();
+        return withMetadata(command, given, modelFile, metadata, target);
+    }
+
+    /**
+     * The graph of {@code modelFile} with {@code metadata} as its card, loaded as the server would load it (through
+     * a temporary file beside {@code target}, removed once loaded); {@code given} is closed.
+     */
+    static Model withMetadata(String command, Model given, Path modelFile, Map<String, String> metadata, Path target)
+            throws IOException {
+        if (!metadata.containsKey(CardKeys.NAME)) {
+            metadata = new CardWriter(metadata).text(CardKeys.NAME, given.card().name()).entries();
+        }
         given.close();
         Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
         try {

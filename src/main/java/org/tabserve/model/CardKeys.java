@@ -94,6 +94,12 @@ public final class CardKeys {
     public static final String MISSING = PREFIX + "missing";
 
     /**
+     * JSON object from a text feature to the category an empty cell of it is taken as, e.g. {@code {"sex":"missing"}}
+     * (the value the exporter's imputer wrote); set by {@code card --text-missing-as}, never guessed.
+     */
+    public static final String TEXT_MISSING_AS = PREFIX + "text_missing_as";
+
+    /**
      * What one row of the data is, for people, e.g. {@code note} or {@code penguin}: the form then speaks of "one
      * note" and "many notes"; without it, of rows.
      */

@@ -18,6 +18,13 @@ final class CellChecker {
     /** Stores one cell, or says what is wrong with it. */
     static String store(Feature feature, Object cell, Object column, int at, List<RangeWarning> warnings) {
         String name = feature.name();
+        if (cell == null && feature.missingAs() != null) {
+            warnings.add(new RangeWarning(name, "'" + name + "' is missing and was taken as \"" + feature.missingAs()
+                    + "\", as the model card says (the value the model was trained with for a missing '" + name
+                    + "')"));
+            ((String[]) column)[at] = feature.missingAs();
+            return null;
+        }
         if (cell == null) {
             if (!feature.missingAllowed()) {
                 return "missing value for '" + name + "'" + (feature.type().isNumber() ? "" : " (a " + kind(feature)

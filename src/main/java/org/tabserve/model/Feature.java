@@ -14,9 +14,11 @@ import java.util.Objects;
  * @param categories     the values the model knows for a text or integer feature (from its encoder), else empty
  * @param refusesUnknown whether a value not in {@code categories} is refused (the encoder would fail on it), rather
  *                       than taken with a warning
+ * @param missingAs      for a text feature, the category a missing value is taken as (with a warning), as the card's
+ *                       {@code tabserve.text_missing_as} declares; null when a missing value is refused
  */
 public record Feature(String name, ValueType type, boolean missingAllowed, List<String> categories,
-                      boolean refusesUnknown) {
+                      boolean refusesUnknown, String missingAs) {
 
     /** The longest text value taken, in characters; longer is a field error, not a model call with it. */
     public static final int MAX_TEXT_LENGTH = 10_000;
@@ -29,6 +31,21 @@ public record Feature(String name, ValueType type, boolean missingAllowed, List<
             throw new IllegalArgumentException("feature '" + name + "' is " + type
                     + "; only float and double features can be missing (as NaN)");
         }
+        if (missingAs != null && (type != ValueType.STRING || !categories.contains(missingAs))) {
+            throw new IllegalArgumentException("feature '" + name + "' cannot take a missing value as \"" + missingAs
+                    + "\": only a text feature can, as one of its categories " + categories);
+        }
+    }
+
+    /** A feature whose missing values are never taken as a category. */
+    public Feature(String name, ValueType type, boolean missingAllowed, List<String> categories,
+                   boolean refusesUnknown) {
+        this(name, type, missingAllowed, categories, refusesUnknown, null);
+    }
+
+    /** Whether a missing value is taken at all: as NaN ({@link #missingAllowed}) or as {@link #missingAs}. */
+    public boolean takesMissing() {
+        return missingAllowed || missingAs != null;
     }
 
     /** A float feature with no categories that may not be missing: the bank-note model's kind. */

@@ -64,6 +64,7 @@ final class SignatureReader {
     static List<ModelInput> inputs(Map<String, NodeInfo> inputInfo, GraphFacts facts, CardReader card) {
         List<String> cardFeatures = card.stringList(CardKeys.FEATURES).orElse(null);
         Set<String> cardMissing = Set.copyOf(card.stringList(CardKeys.MISSING).orElse(List.of()));
+        Map<String, String> missingAs = card.stringMap(CardKeys.TEXT_MISSING_AS).orElse(Map.of());
         List<ModelInput> inputs = new ArrayList<>();
         for (NodeInfo node : inputInfo.values()) {
             String name = node.getName();
@@ -99,9 +100,17 @@ final class SignatureReader {
                         && (facts.missingAllowed().contains(name) || cardMissing.contains(feature));
                 features.add(new Feature(feature, type, missing,
                         categories == null ? List.of() : categories.values(),
-                        categories != null && categories.refusesUnknown()));
+                        categories != null && categories.refusesUnknown(), missingAs.get(feature)));
             }
             inputs.add(new ModelInput(name, type, features, shape.length));
+        }
+        Set<String> featureNames = new java.util.HashSet<>();
+        inputs.forEach(input -> input.features().forEach(f -> featureNames.add(f.name())));
+        for (String feature : missingAs.keySet()) {
+            if (!featureNames.contains(feature)) {
+                throw new IllegalArgumentException("metadata '" + CardKeys.TEXT_MISSING_AS + "' names '" + feature
+                        + "', which is not one of the model's features");
+            }
         }
         if (cardFeatures != null && inputInfo.size() > 1
                 && !cardFeatures.equals(inputs.stream().map(ModelInput::name).toList())) {

@@ -145,6 +145,9 @@ public final class ModelApiHandler {
                 feature.put("type", typeName(f.type()));
                 feature.put("input", input.name());
                 feature.put("missing_allowed", f.missingAllowed());
+                if (f.missingAs() != null) {
+                    feature.put("missing_as", f.missingAs());
+                }
                 if (!f.categories().isEmpty()) {
                     feature.put("categories", f.categories());
                     feature.put("unknown_categories", f.refusesUnknown() ? "refused" : "warning");

@@ -49,7 +49,7 @@ public final class FeatureSchemas {
         if (feature.type().isNumber() && card.featureStats().get(feature.name()) != null || !feature.categories().isEmpty()) {
             schema.example(example);
         }
-        if (feature.missingAllowed()) {
+        if (feature.takesMissing()) {
             schema.nullable(true);
         }
         return schema;
@@ -90,6 +90,10 @@ public final class FeatureSchemas {
         }
         if (feature.missingAllowed()) {
             text.append("; may be missing (null)");
+        }
+        if (feature.missingAs() != null) {
+            text.append("; a missing value (null) is taken as \"").append(feature.missingAs())
+                    .append("\", as the model card says");
         }
         return text.append(')').toString();
     }

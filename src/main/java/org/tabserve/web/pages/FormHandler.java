@@ -214,8 +214,11 @@ public final class FormHandler {
         if (feature.missingAllowed()) {
             hints.add("may be left empty");
         }
+        if (feature.missingAs() != null) {
+            hints.add("left empty, it is taken as \"" + feature.missingAs() + "\" (the model card says so)");
+        }
         return new FormPage.Field(feature.name(), value, String.join("; ", hints), error,
-                feature.type().isNumber() ? "decimal" : "text", options, select, feature.missingAllowed());
+                feature.type().isNumber() ? "decimal" : "text", options, select, feature.takesMissing());
     }
 
     /** The training range of a regressor's target, when the card's statistics have its column (the data's label). */

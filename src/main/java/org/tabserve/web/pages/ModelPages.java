@@ -204,7 +204,8 @@ final class ModelPages {
                     : " (others are taken with a warning)");
             lines.add(new ModelPage.InputLine(feature.name(), ModelApiHandler.typeName(feature.type()),
                     input.name() + " " + input.type().v2Name() + " [" + shape + "]",
-                    feature.missingAllowed() ? "yes" : "no", categories));
+                    feature.missingAs() != null ? "an empty " + feature.name() + " is taken as \"" + feature.missingAs()
+                            + "\"" : feature.missingAllowed() ? "yes" : "no", categories));
         }
         return lines;
     }

@@ -56,7 +56,7 @@ public final class V2Values {
         // NaN is how Python's json.dumps writes a missing value (pandas' NaN): the same as null.
         boolean nan = node.isFloatingPointNumber() && Double.isNaN(node.doubleValue());
         if (node.isNull() || nan) {
-            if (!feature.missingAllowed()) {
+            if (!feature.takesMissing()) {
                 throw HttpProblem.badRequest(where + " is " + (nan ? "NaN (a missing value)" : "null") + ", but '"
                         + feature.name() + "' may not be missing");
             }

@@ -1,0 +1,68 @@
+package org.tabserve.cli;
+
+import org.tabserve.card.CardWriter;
+import org.tabserve.model.CardKeys;
+import org.tabserve.model.Feature;
+import org.tabserve.model.Model;
+import org.tabserve.model.ValueType;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code card --text-missing-as VALUE} option: an empty cell of every text input whose categories hold VALUE (the
+ * exporter's imputer value, such as {@code missing}) is taken as VALUE, stored per input in the card so that the
+ * server, the pages and the card's own scoring all read the same declaration.
+ */
+final class TextMissingAs {
+
+    static final String OPTION = "text-missing-as";
+
+    private TextMissingAs() {
+    }
+
+    /** The inputs VALUE applies to, each to VALUE; refused when no text input knows VALUE. */
+    static Map<String, String> inputs(String command, Model model, String value) {
+        Map<String, String> taken = new LinkedHashMap<>();
+        List<String> text = new ArrayList<>();
+        for (Feature feature : model.signature().features()) {
+            if (feature.type() == ValueType.STRING) {
+                text.add("'" + feature.name() + "' " + feature.categories());
+                if (feature.categories().contains(value)) {
+                    taken.put(feature.name(), value);
+                }
+            }
+        }
+        if (taken.isEmpty()) {
+            throw CommandException.refused(command + ": --" + OPTION + " \"" + value + "\" is not a category of any"
+                    + " text input of the model, so an empty cell cannot be taken as it; "
+                    + (text.isEmpty() ? "the model has no text input" : "the text inputs know " + String.join(", ", text)));
+        }
+        return taken;
+    }
+
+    /** The model with the option in its card, loaded as the server would; the model as given without the option. */
+    static Model applied(String command, Model given, Path modelFile, Options options, Path target, java.io.PrintStream out)
+            throws IOException {
+        String value = options.get(OPTION).orElse(null);
+        if (value == null) {
+            return given;
+        }
+        Map<String, String> taken;
+        try {
+            taken = inputs(command, given, value);
+        } catch (RuntimeException e) {
+            given.close();
+            throw e;
+        }
+        out.println(command + ": an empty cell of " + String.join(", ", taken.keySet()) + " is taken as \"" + value
+                + "\" (--" + OPTION + "), with a warning in each answer; the card stores it");
+        Map<String, String> metadata = new CardWriter(given.card().metadata()).json(CardKeys.TEXT_MISSING_AS, taken)
+                .entries();
+        return NameOptions.withMetadata(command, given, modelFile, metadata, target);
+    }
+}
