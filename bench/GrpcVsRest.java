@@ -38,7 +38,8 @@ import java.util.function.LongSupplier;
  * server's CPU per request does not depend on it.
  *
  * <p>Run by bench/grpc: {@code java -cp target/classes:TEST-CLASSPATH bench/GrpcVsRest.java URL PID [--callers N]
- * [--seconds S] [--warmup S] [--first-warmup S] [--rounds R] [--batch ROWS] [--model NAME] [--out FILE]}.
+ * [--seconds S] [--warmup S] [--first-warmup S] [--rounds R] [--batch ROWS] [--model NAME] [--out FILE]}; with
+ * {@code --write-bodies DIR} it only writes a single-row call's bodies for h2load (see {@link #writeBodies}).
  */
 public final class GrpcVsRest {
 
@@ -101,7 +102,7 @@ public final class GrpcVsRest {
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
             System.err.println("usage: GrpcVsRest URL PID [--callers N] [--seconds S] [--warmup S] [--first-warmup S]"
-                    + " [--rounds R] [--batch ROWS] [--model NAME] [--out FILE]");
+                    + " [--rounds R] [--batch ROWS] [--model NAME] [--out FILE] [--write-bodies DIR]");
             System.exit(2);
         }
         URI base = URI.create(args[0].endsWith("/") ? args[0] : args[0] + "/");
@@ -114,6 +115,7 @@ public final class GrpcVsRest {
         int batch = 1000;
         String model = "banknote-authenticator";
         Path out = null;
+        Path bodies = null;
         for (int i = 2; i < args.length; i += 2) {
             String value = args[i + 1];
             switch (args[i]) {
@@ -125,12 +127,17 @@ public final class GrpcVsRest {
                 case "--batch" -> batch = Integer.parseInt(value);
                 case "--model" -> model = value;
                 case "--out" -> out = Path.of(value);
+                case "--write-bodies" -> bodies = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown flag " + args[i]);
             }
         }
         long ticks = Long.parseLong(new String(new ProcessBuilder("getconf", "CLK_TCK").start().getInputStream()
                 .readAllBytes(), StandardCharsets.US_ASCII).trim());
         GrpcVsRest bench = new GrpcVsRest(base, pid, callers, seconds, warmup, model, ticks);
+        if (bodies != null) {
+            bench.writeBodies(bodies);
+            return;
+        }
         String report = bench.run(List.of(1, batch), rounds, firstWarmup);
         System.out.print(report);
         if (out != null) {
@@ -171,10 +178,10 @@ public final class GrpcVsRest {
                 calls.add(new Call[] {grpc, rest});
             }
             // The server's JIT compiles for tens of seconds on a busy 2-core machine, and its compiler threads' CPU
-            // counts as the server's: every kind of call first, unmeasured, before any window.
+            // counts as the server's: every kind of call first, unmeasured, until its CPU per call holds still.
             for (Call[] pair : calls) {
-                for (Call call : pair) {
-                    loop(call, firstWarmup / (2.0 * calls.size()), null);
+                for (int k = 0; k < pair.length; k++) {
+                    warmUntilSteady(k == 0 ? "gRPC" : "REST", pair[k], firstWarmup / (2.0 * calls.size()));
                 }
             }
             for (int s = 0; s < sizes.size(); s++) {
@@ -207,6 +214,27 @@ public final class GrpcVsRest {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
         return table(results, sizes, rounds, firstWarmup);
+    }
+
+    /**
+     * The first warm-up of one kind of call: at least {@code atLeast} seconds, then on in 2-second windows until
+     * three windows in a row have not cost the server 5 % less CPU per call than the cheapest window before them (the
+     * JIT has settled on this call's code; two windows alike are not enough, as compiling goes on slowly on a busy
+     * machine), or four times {@code atLeast} at most (a busy machine may never hold still).
+     */
+    private void warmUntilSteady(String protocol, Call call, double atLeast) throws Exception {
+        loop(call, atLeast, null);
+        double cheapest = Double.MAX_VALUE;
+        int unimproved = 0;
+        long deadline = System.nanoTime() + (long) (3 * atLeast * 1e9);
+        while (unimproved < 3 && System.nanoTime() < deadline) {
+            long cpuBefore = cpuTicks();
+            long requests = loop(call, 2, null);
+            double micros = (cpuTicks() - cpuBefore) * 1e6 / ticksPerSecond / Math.max(1, requests);
+            System.err.printf(Locale.ROOT, "warm-up %s: %.0f us CPU/request%n", protocol, micros);
+            unimproved = micros < 0.95 * cheapest ? 0 : unimproved + 1;
+            cheapest = Math.min(cheapest, micros);
+        }
     }
 
     /** Warm-up, then {@code seconds} of every caller looping on the call; CPU read at the window's two ends. */
@@ -289,6 +317,22 @@ public final class GrpcVsRest {
             throw new IllegalStateException("no input in " + metadata.body());
         }
         return m.group(1);
+    }
+
+    /**
+     * Writes one single-row call in both protocols' bodies, for a load generator that speaks both (bench/grpc's
+     * h2load part): {@code grpc.bin}, the ModelInfer message in gRPC's length-prefixed framing, and {@code v2.json},
+     * the same row as the REST body.
+     */
+    private void writeBodies(Path directory) throws Exception {
+        String input = inputName();
+        float[] values = rows(1);
+        byte[] message = grpcRequest(input, 1, values).toByteArray();
+        java.nio.ByteBuffer framed = java.nio.ByteBuffer.allocate(5 + message.length);
+        framed.put((byte) 0).putInt(message.length).put(message);
+        Files.createDirectories(directory);
+        Files.write(directory.resolve("grpc.bin"), framed.array());
+        Files.write(directory.resolve("v2.json"), restBody(input, 1, values));
     }
 
     /** ROWS bank notes, each feature drawn evenly within the data set's range (the same rows for both protocols). */

@@ -60,6 +60,11 @@ public interface Model extends AutoCloseable {
      */
     List<Prediction> predict(Batch batch);
 
+    /** @return which engine computes this model's answers, and why */
+    default Engine engine() {
+        return Engine.onnxRuntime("every answer comes from ONNX Runtime");
+    }
+
     /**
      * Releases the model once no prediction is inside it: at once when none is, otherwise when the last one returns
      * (on its thread). New predictions are refused from now on. Closing twice is harmless.

@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import org.tabserve.model.Batch;
+import org.tabserve.model.Engine;
 import org.tabserve.model.Feature;
 import org.tabserve.model.FeatureStats;
 import org.tabserve.model.Model;
@@ -47,6 +48,9 @@ final class OnnxModel implements Model {
     /** Output tensors ORT writes a single row's answers into, reused; null when an output cannot be pinned. */
     private final PinnedOutputs pinned;
     private final OutputDecoder decoder;
+    /** Small batches' engine when the graph runs in plain Java (set once, while loading); null: ONNX Runtime. */
+    private volatile PlainEngine plain;
+    private volatile Engine engine = Engine.onnxRuntime("every answer comes from ONNX Runtime");
     /** Every prediction holds a use while it is inside the session; the session is closed after the last one. */
     private final UseCount uses = new UseCount(this::closeQuietly);
 
@@ -80,6 +84,34 @@ final class OnnxModel implements Model {
     @Override
     public Optional<ValueOutput> valueOutput() {
         return Optional.ofNullable(valueOutput);
+    }
+
+    @Override
+    public Engine engine() {
+        return engine;
+    }
+
+    /**
+     * From now on small batches run in plain Java, as {@link OnnxModelLoader} decided before the model is shared: once
+     * the plain graph gave ONNX Runtime's answers (or, with {@code plain} null, not).
+     */
+    void use(PlainEngine plain, Engine engine) {
+        this.plain = plain;
+        this.engine = engine;
+    }
+
+    /** @return the values a prediction reads from the graph */
+    Set<String> outputNames() {
+        return outputNames;
+    }
+
+    /** Rows {@code [from, from + count)} answered by a plain graph, for the check that decides whether to use it. */
+    List<Prediction> predictPlain(PlainEngine engine, Batch batch, int from, int count) {
+        try {
+            return decoder.decode(engine.run(batch, from, count), count);
+        } catch (OrtException e) {
+            throw new IllegalStateException("a plain run made an ONNX Runtime error", e);
+        }
     }
 
     @Override
@@ -140,6 +172,15 @@ final class OnnxModel implements Model {
     }
 
     private List<Prediction> run(Batch batch, int from, int count, int padTo) {
+        PlainEngine small = plain;
+        if (small != null && padTo <= 1 && count <= PlainEngine.MAX_ROWS) {
+            try {
+                return predictPlain(small, batch, from, count);
+            } catch (RuntimeException e) {
+                // Checked at load on hundreds of rows, so never expected: ONNX Runtime answers instead of a 500.
+                LOG.log(System.Logger.Level.WARNING, "the plain graph of " + source + " failed; ONNX Runtime answers", e);
+            }
+        }
         // One row writes into pinned outputs, read before they go back to the pool; the Result holds them but
         // does not close them. Closing the bound inputs frees only what this call made: shared text tensors stay.
         Map<String, OnnxTensor> into = null;
@@ -148,7 +189,7 @@ final class OnnxModel implements Model {
             try (InputBinder.Bound bound = binder.bind(batch, from, count, padTo);
                  OrtSession.Result result = into == null ? session.run(bound.tensors(), outputNames)
                          : session.run(bound.tensors(), Set.of(), into)) {
-                return decoder.decode(result, count);
+                return decoder.decode(RunOutputs.of(result), count);
             }
         } catch (OrtException e) {
             throw ModelException.predictionFailed("ONNX Runtime failed to predict " + count + " rows with "

@@ -193,6 +193,7 @@ public final class OnnxModelLoader {
                     decoder);
             model.predict(Batch.of(signature, List.<Object[]>of(warmUpRow(signature, stats))));
             DeclaredShapes.say(source, env, session, graph, signature, warmUpRow(signature, stats));
+            PlainCheck.decide(model, graph, signature, List.copyOf(outputNames));
         } catch (OrtException e) {
             close(model, session, binder, pinned);
             throw ModelException.unusable(source, "ONNX Runtime cannot read it (" + inWords(e) + ")", e);

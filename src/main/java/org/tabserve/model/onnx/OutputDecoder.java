@@ -1,20 +1,13 @@
 package org.tabserve.model.onnx;
 
 import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OnnxMap;
-import ai.onnxruntime.OnnxSequence;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import org.tabserve.model.CardKeys;
 import org.tabserve.model.ModelException;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OutputKind;
 import org.tabserve.model.Prediction;
 
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -63,19 +56,19 @@ final class OutputDecoder {
      *
      * @return one prediction per row; a row whose scores are not finite is null, for the caller to blame its values
      */
-    List<Prediction> decode(OrtSession.Result result, int rows) throws OrtException {
+    List<Prediction> decode(RunOutputs result, int rows) throws OrtException {
         if (outputs.kind() == OutputKind.VALUE) {
-            OnnxTensor tensor = (OnnxTensor) result.get(outputs.probabilities()).orElseThrow();
+            String name = outputs.probabilities();
             List<Prediction> values = new ArrayList<>(rows);
-            if (tensor.getInfo().type == OnnxJavaType.DOUBLE) {
-                java.nio.DoubleBuffer buffer = tensor.getDoubleBuffer();
+            if (result.isDouble(name)) {
+                double[] buffer = result.doubles(name);
                 for (int r = 0; r < rows; r++) {
-                    values.add(finite(buffer.get(r)) ? new Prediction.Regression(buffer.get(r)) : null);
+                    values.add(finite(buffer[r]) ? new Prediction.Regression(buffer[r]) : null);
                 }
             } else {
-                FloatBuffer buffer = tensor.getFloatBuffer();
+                float[] buffer = result.floats(name);
                 for (int r = 0; r < rows; r++) {
-                    values.add(finite(buffer.get(r)) ? new Prediction.Regression(buffer.get(r)) : null);
+                    values.add(finite(buffer[r]) ? new Prediction.Regression(buffer[r]) : null);
                 }
             }
             return values;
@@ -84,22 +77,22 @@ final class OutputDecoder {
         int classCount = classes.size();
         double[][] probabilities = new double[rows][classCount];
         if (outputs.probabilities() != null) {
-            OnnxTensor tensor = (OnnxTensor) result.get(outputs.probabilities()).orElseThrow();
-            FloatBuffer values = tensor.getFloatBuffer();
-            long[] shape = tensor.getInfo().getShape();
-            int width = (int) shape[1];
+            float[] values = result.floats(outputs.probabilities());
+            long[] shape = result.shape(outputs.probabilities());
+            int width = shape.length < 2 ? 1 : (int) shape[1];
             if (shape[0] < rows || (width != classCount && !(width == 1 && classCount == 2))) {
                 throw ModelException.predictionFailed("output '" + outputs.probabilities() + "' has shape "
                         + Arrays.toString(shape) + " for " + rows + " rows and " + classCount + " classes", null);
             }
+            int at = 0;
             for (int r = 0; r < rows; r++) {
                 if (width == 1) {
-                    double p = signature.logits() ? sigmoid(values.get()) : values.get();
+                    double p = signature.logits() ? sigmoid(values[at++]) : values[at++];
                     probabilities[r][0] = 1 - p;
                     probabilities[r][1] = p;
                 } else {
                     for (int c = 0; c < classCount; c++) {
-                        probabilities[r][c] = values.get();
+                        probabilities[r][c] = values[at++];
                     }
                     if (signature.logits()) {
                         softmaxInPlace(probabilities[r]);
@@ -107,9 +100,8 @@ final class OutputDecoder {
                 }
             }
         } else if (zipMapTensor != null) {
-            OnnxTensor tensor = (OnnxTensor) result.get(zipMapTensor.tensor()).orElseThrow();
-            FloatBuffer values = tensor.getFloatBuffer();
-            long[] shape = tensor.getInfo().getShape();
+            float[] values = result.floats(zipMapTensor.tensor());
+            long[] shape = result.shape(zipMapTensor.tensor());
             int width = zipMapTensor.columns().size();
             if (shape.length != 2 || shape[0] < rows || shape[1] != width) {
                 throw ModelException.predictionFailed("output '" + zipMapTensor.tensor() + "' has shape "
@@ -117,23 +109,17 @@ final class OutputDecoder {
             }
             for (int r = 0; r < rows; r++) {
                 for (int c = 0; c < classCount; c++) {
-                    probabilities[r][c] = zipMapColumns[c] < 0 ? 0 : values.get(r * width + zipMapColumns[c]);
+                    probabilities[r][c] = zipMapColumns[c] < 0 ? 0 : values[r * width + zipMapColumns[c]];
                 }
             }
         } else {
-            // Each map getValue() hands out is a native copy of its row that the sequence does not own: closed here,
-            // or ONNX Runtime's memory grows by one map per row served until the process ends.
-            List<? extends OnnxValue> maps = ((OnnxSequence) result.get(outputs.zipMap()).orElseThrow()).getValue();
-            try {
-                for (int r = 0; r < rows; r++) {
-                    Map<?, ?> map = ((OnnxMap) maps.get(r)).getValue();
-                    for (int c = 0; c < classCount; c++) {
-                        Object p = map.get(zipMapKeys.get(c));
-                        probabilities[r][c] = p == null ? 0 : ((Number) p).doubleValue();
-                    }
+            List<Map<?, ?>> maps = result.maps(outputs.zipMap(), rows);
+            for (int r = 0; r < rows; r++) {
+                Map<?, ?> map = maps.get(r);
+                for (int c = 0; c < classCount; c++) {
+                    Object p = map.get(zipMapKeys.get(c));
+                    probabilities[r][c] = p == null ? 0 : ((Number) p).doubleValue();
                 }
-            } finally {
-                maps.forEach(OnnxValue::close);
             }
         }
         String[] labels = outputs.label() == null ? null : labels(result, rows);
@@ -174,21 +160,16 @@ final class OutputDecoder {
         return List.of(boxed);
     }
 
-    private String[] labels(OrtSession.Result result, int rows) throws OrtException {
-        OnnxTensor tensor = (OnnxTensor) result.get(outputs.label()).orElseThrow();
-        String[] labels = new String[rows];
+    private String[] labels(RunOutputs result, int rows) throws OrtException {
         if (outputs.labelType() == OnnxJavaType.INT64) {
-            LongBuffer values = tensor.getLongBuffer();
+            long[] values = result.longs(outputs.label());
+            String[] labels = new String[rows];
             for (int r = 0; r < rows; r++) {
-                labels[r] = Long.toString(values.get(r));
+                labels[r] = Long.toString(values[r]);
             }
-        } else {
-            Object value = tensor.getValue();
-            for (int r = 0; r < rows; r++) {
-                labels[r] = value instanceof String[][] nested ? nested[r][0] : ((String[]) value)[r];
-            }
+            return labels;
         }
-        return labels;
+        return result.strings(outputs.label(), rows);
     }
 
     private static boolean finite(double value) {

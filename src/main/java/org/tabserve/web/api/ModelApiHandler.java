@@ -173,6 +173,7 @@ public final class ModelApiHandler {
         body.put("description", card.description());
         body.put("producer", card.producer());
         body.put("sha256", classifier.sha256());
+        body.put("engine", Map.of("name", classifier.engine().name(), "note", classifier.engine().note()));
         body.put("task", signature.task().jsonName());
         body.put("inputs", inputs);
         body.put("features", features);

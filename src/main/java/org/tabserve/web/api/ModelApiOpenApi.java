@@ -11,6 +11,7 @@ import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.tags.Tag;
 import org.tabserve.model.ModelInput;
+import org.tabserve.model.Engine;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.ValueType;
 import org.tabserve.web.openapi.DescribedModel;
@@ -158,6 +159,12 @@ public final class ModelApiOpenApi implements OpenApiPart {
                 .addProperty("name", new StringSchema()).addProperty("version", new StringSchema().nullable(true).description("null for a model without a version"))
                 .addProperty("description", new StringSchema()).addProperty("producer", new StringSchema())
                 .addProperty("sha256", new StringSchema())
+                .addProperty("engine", new ObjectSchema().description("which engine computes the answers, and why")
+                        .addProperty("name", new StringSchema()._enum(List.of(Engine.ONNX_RUNTIME, Engine.PLAIN_JAVA))
+                                .description("plain Java: single rows and small batches from the graph evaluated"
+                                        + " in Java, checked against ONNX Runtime when the model loaded"))
+                        .addProperty("note", new StringSchema())
+                        .required(List.of("name", "note")))
                 .addProperty("task", new StringSchema()._enum(List.of("classification", "regression")))
                 .addProperty("inputs", new ArraySchema().items(new ObjectSchema()
                         .addProperty("name", new StringSchema()._enum(signature.inputs().stream().map(ModelInput::name).toList()))

@@ -68,6 +68,7 @@ final class ModelPages {
             facts.add(new ModelPage.Fact("ONNX producer", card.producer()));
         }
         facts.add(new ModelPage.Fact("Model file sha256", classifier.sha256()));
+        facts.add(new ModelPage.Fact("Computed by", classifier.engine().name() + ": " + classifier.engine().note()));
 
         List<ModelPage.Fact> data = new ArrayList<>();
         Map<String, Object> d = card.data();

@@ -1,0 +1,194 @@
+package org.tabserve.model.onnx;
+
+import org.tabserve.model.Batch;
+import org.tabserve.model.Engine;
+import org.tabserve.model.Feature;
+import org.tabserve.model.FeatureStats;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.ModelException;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.onnx.graph.OnnxGraph;
+import org.tabserve.model.onnx.plain.Unsupported;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Decides, while a model loads, whether its small batches run in plain Java: only when its graph compiles to plain
+ * Java ({@link PlainEngine}) and then gives ONNX Runtime's answers, within float rounding, on every row it is tried on
+ * (the card's background and example rows and {@value #GENERATED} rows drawn within the card's ranges and categories,
+ * an eighth of the values missing where a feature may be),
+ * in batches of one and of {@link PlainEngine#MAX_ROWS}. Any other answer keeps the model on ONNX Runtime, and says
+ * why. The setting {@link Engine#SETTING} = {@code onnxruntime} keeps every model on ONNX Runtime.
+ */
+final class PlainCheck {
+
+    private static final System.Logger LOG = System.getLogger(PlainCheck.class.getName());
+
+    /** Rows drawn for the check beside the card's own. */
+    static final int GENERATED = 256;
+
+    /** How far a probability or a value (relative, beyond 1) may be from ONNX Runtime's: float rounding. */
+    static final double TOLERANCE = 1e-5;
+
+    private PlainCheck() {
+    }
+
+    /**
+     * Tries the model's graph in plain Java and tells the model which engine runs it.
+     *
+     * @param outputs the values the model's decoder reads
+     */
+    static void decide(OnnxModel model, OnnxGraph graph, ModelSignature signature, List<String> outputs) {
+        decide(model, graph, signature, outputs, setting());
+    }
+
+    /** As {@link #decide(OnnxModel, OnnxGraph, ModelSignature, List)}, with the setting given. */
+    static void decide(OnnxModel model, OnnxGraph graph, ModelSignature signature, List<String> outputs,
+                       String setting) {
+        if (setting.equals("onnxruntime")) {
+            model.use(null, Engine.onnxRuntime(Engine.SETTING + " = onnxruntime"));
+            return;
+        }
+        PlainEngine plain;
+        try {
+            plain = PlainEngine.compile(graph, signature, outputs);
+        } catch (Unsupported e) {
+            model.use(null, Engine.onnxRuntime("plain Java does not run its graph: " + e.getMessage()));
+            return;
+        }
+        List<Object[]> rows = rows(model.card(), signature);
+        String mismatch = mismatch(model, plain, signature, rows);
+        if (mismatch != null) {
+            LOG.log(System.Logger.Level.INFO, "{0}: ONNX Runtime runs it; its plain-Java graph answered otherwise: {1}",
+                    model.source(), mismatch);
+            model.use(null, Engine.onnxRuntime("its graph in plain Java answered otherwise than ONNX Runtime ("
+                    + mismatch + ")"));
+            return;
+        }
+        model.use(plain, new Engine(Engine.PLAIN_JAVA, "single rows and batches of up to " + PlainEngine.MAX_ROWS
+                + " rows are computed in plain Java (" + plain.nodes() + " nodes), which gave ONNX Runtime's answers"
+                + " on the " + rows.size() + " rows it was checked on; larger batches run in ONNX Runtime"));
+    }
+
+    /** {@value Engine#SETTING}: the system property, else the environment variable, else {@code auto}. */
+    private static String setting() {
+        String value = System.getProperty(Engine.SETTING, System.getenv("TABSERVE_ENGINE"));
+        return value == null ? "auto" : value.trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * The card's background and example rows, and rows drawn within its ranges and categories: those the model takes
+     * (a card row of a category the model does not know, or a drawn text the model refuses, is not a row to compare on).
+     */
+    static List<Object[]> rows(ModelCard card, ModelSignature signature) {
+        List<Object[]> valid = new ArrayList<>();
+        for (Object[] row : candidates(card, signature)) {
+            try {
+                Batch.of(signature, List.<Object[]>of(row));
+                valid.add(row);
+            } catch (ModelException e) {
+                // refused: left out
+            }
+        }
+        return valid;
+    }
+
+    private static List<Object[]> candidates(ModelCard card, ModelSignature signature) {
+        List<Object[]> rows = new ArrayList<>();
+        if (card.background() != null) {
+            rows.addAll(card.background().cells());
+        }
+        List<Feature> features = signature.features();
+        for (List<Map<String, Object>> examples : card.examples().values()) {
+            for (Map<String, Object> example : examples) {
+                Object[] row = new Object[features.size()];
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = example.get(features.get(i).name());
+                }
+                rows.add(row);
+            }
+        }
+        SplittableRandom random = new SplittableRandom(38);
+        for (int r = 0; r < GENERATED; r++) {
+            Object[] row = new Object[features.size()];
+            for (int i = 0; i < row.length; i++) {
+                row[i] = drawn(features.get(i), card.featureStats().get(features.get(i).name()), random);
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private static Object drawn(Feature feature, FeatureStats stats, SplittableRandom random) {
+        List<String> categories = feature.categories();
+        return switch (feature.type()) {
+            case STRING -> categories.isEmpty() ? "" : categories.get(random.nextInt(categories.size()));
+            case INT64, INT32 -> categories.isEmpty() ? (Object) (long) random.nextInt(-3, 4)
+                    : (Object) Long.parseLong(categories.get(random.nextInt(categories.size())));
+            case BOOL -> random.nextBoolean();
+            case FLOAT, DOUBLE -> {
+                if (feature.missingAllowed() && random.nextInt(8) == 0) {
+                    yield Double.NaN; // an imputer's input: its missing values are checked too
+                }
+                double lo = stats == null ? -10 : stats.min();
+                double hi = stats == null ? 10 : stats.max();
+                double spread = Math.max(hi - lo, 1e-3);
+                yield lo - 0.1 * spread + random.nextDouble() * 1.2 * spread;
+            }
+        };
+    }
+
+    /** @return the first difference between the plain graph's answers and ONNX Runtime's, or null when none */
+    private static String mismatch(OnnxModel model, PlainEngine plain, ModelSignature signature, List<Object[]> rows) {
+        if (rows.isEmpty()) {
+            return "no row to check it on";
+        }
+        Batch batch = Batch.of(signature, rows);
+        List<Prediction> reference = model.predict(batch); // ONNX Runtime: the model uses no plain graph yet
+        for (int size : new int[] {1, PlainEngine.MAX_ROWS}) {
+            for (int from = 0; from < batch.size(); from += size) {
+                int count = Math.min(size, batch.size() - from);
+                List<Prediction> answers;
+                try {
+                    answers = model.predictPlain(plain, batch, from, count);
+                } catch (RuntimeException e) {
+                    return "row " + from + " failed: " + e.getMessage();
+                }
+                for (int r = 0; r < count; r++) {
+                    String difference = difference(reference.get(from + r), answers.get(r));
+                    if (difference != null) {
+                        return "row " + (from + r) + ": " + difference;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** @return how an answer differs from ONNX Runtime's beyond float rounding, or null when it does not */
+    static String difference(Prediction expected, Prediction actual) {
+        if (expected == null || actual == null) {
+            return expected == actual ? null : "ONNX Runtime " + expected + ", plain Java " + actual;
+        }
+        if (expected instanceof Prediction.Regression e && actual instanceof Prediction.Regression a) {
+            return Math.abs(e.value() - a.value()) <= TOLERANCE * Math.max(1, Math.abs(e.value())) ? null
+                    : "value " + e.value() + " against " + a.value();
+        }
+        if (expected instanceof Prediction.Classification e && actual instanceof Prediction.Classification a) {
+            if (!e.label().equals(a.label())) {
+                return "label " + e.label() + " against " + a.label();
+            }
+            for (int c = 0; c < e.probabilities().size(); c++) {
+                if (!(Math.abs(e.probabilities().get(c) - a.probabilities().get(c)) <= TOLERANCE)) {
+                    return "probability " + e.probabilities().get(c) + " against " + a.probabilities().get(c);
+                }
+            }
+            return null;
+        }
+        return "ONNX Runtime " + expected + ", plain Java " + actual;
+    }
+}

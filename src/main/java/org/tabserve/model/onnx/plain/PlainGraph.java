@@ -1,0 +1,166 @@
+package org.tabserve.model.onnx.plain;
+
+import org.tabserve.model.onnx.graph.OnnxFormatException;
+import org.tabserve.model.onnx.graph.OnnxGraph;
+import org.tabserve.model.onnx.graph.OnnxNode;
+import org.tabserve.model.onnx.graph.OnnxTensor;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A model's graph compiled for plain Java: the nodes that the wanted outputs depend on, each an operator with its
+ * attributes read once, run in the graph's order on {@link PlainTensor}s. Compiling refuses, with the first reason,
+ * a graph with any needed node it does not implement ({@link Unsupported}); the caller then keeps ONNX Runtime.
+ * Thread-safe: a run keeps its values to itself.
+ */
+public final class PlainGraph {
+
+    /** A compiled node: its operator, the names it reads at run time (not initializers) and the names it writes. */
+    private record Step(PlainOp op, String[] reads, String[] writes) {
+    }
+
+    private final List<String> inputs;
+    private final List<Step> steps;
+    private final List<String> outputs;
+
+    private PlainGraph(List<String> inputs, List<Step> steps, List<String> outputs) {
+        this.inputs = inputs;
+        this.steps = steps;
+        this.outputs = outputs;
+    }
+
+    /**
+     * @param graph   the model's graph
+     * @param outputs the values a prediction reads: graph outputs or intermediate values
+     * @throws Unsupported naming the first needed node, or the first value, that plain Java does not compute
+     */
+    public static PlainGraph compile(OnnxGraph graph, Collection<String> outputs) throws Unsupported {
+        Map<String, OnnxNode> producers = new HashMap<>();
+        for (OnnxNode node : graph.nodes()) {
+            for (String out : node.outputs()) {
+                producers.put(out, node);
+            }
+        }
+        Set<String> graphInputs = new HashSet<>();
+        graph.inputs().forEach(input -> graphInputs.add(input.name()));
+        Set<OnnxNode> needed = new HashSet<>();
+        Deque<String> wanted = new ArrayDeque<>(outputs);
+        while (!wanted.isEmpty()) {
+            String name = wanted.pop();
+            if (name.isEmpty() || graphInputs.contains(name) || graph.initializers().containsKey(name)) {
+                continue;
+            }
+            OnnxNode node = producers.get(name);
+            if (node == null) {
+                throw new Unsupported("no node makes '" + name + "'");
+            }
+            if (needed.add(node)) {
+                wanted.addAll(node.inputs());
+            }
+        }
+        List<Step> steps = new ArrayList<>();
+        for (OnnxNode node : graph.nodes()) {
+            if (needed.contains(node)) {
+                List<String> reads = new ArrayList<>();
+                for (String in : node.inputs()) {
+                    if (!in.isEmpty() && !graph.initializers().containsKey(in)) {
+                        reads.add(in);
+                    }
+                }
+                steps.add(new Step(operator(node, graph), reads.toArray(String[]::new),
+                        node.outputs().toArray(String[]::new)));
+            }
+        }
+        return new PlainGraph(graph.inputs().stream().map(input -> input.name()).toList(), List.copyOf(steps),
+                List.copyOf(outputs));
+    }
+
+    private static PlainOp operator(OnnxNode node, OnnxGraph graph) throws Unsupported {
+        Attributes a = new Attributes(node);
+        String domain = node.domain();
+        if (domain.equals(OnnxNode.ML_DOMAIN)) {
+            return switch (node.opType()) {
+                case "SVMClassifier" -> new SvmClassifier(a);
+                case "LinearClassifier" -> new LinearClassifier(a);
+                case "Scaler" -> ColumnOps.scaler(a);
+                case "Normalizer" -> ColumnOps.normalizer(a);
+                case "Imputer" -> ColumnOps.imputer(a);
+                case "OneHotEncoder" -> new OneHotEncoder(a);
+                case "ArrayFeatureExtractor" -> ShapeOps.arrayFeatureExtractor(constant(node, 1, graph, a));
+                default -> throw a.unsupported("no plain implementation");
+            };
+        }
+        if (!domain.isEmpty() && !domain.equals("ai.onnx")) {
+            throw a.unsupported("domain " + domain);
+        }
+        return switch (node.opType()) {
+            case "Identity" -> ShapeOps.identity();
+            case "Gather" -> ShapeOps.gather(a, constant(node, 1, graph, a));
+            case "Concat" -> ShapeOps.concat(a);
+            case "Reshape" -> ShapeOps.reshape(a, constant(node, 1, graph, a));
+            case "Cast" -> ShapeOps.cast(a);
+            default -> throw a.unsupported("no plain implementation");
+        };
+    }
+
+    /** The integers of the node's input {@code index}, which must be an initializer. */
+    private static long[] constant(OnnxNode node, int index, OnnxGraph graph, Attributes a) throws Unsupported {
+        OnnxTensor tensor = node.inputs().size() > index ? graph.initializers().get(node.inputs().get(index)) : null;
+        if (tensor == null) {
+            throw a.unsupported("input " + index + " is not a constant");
+        }
+        try {
+            return tensor.integers();
+        } catch (OnnxFormatException e) {
+            throw a.unsupported("its constant cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * Runs the graph.
+     *
+     * @param given one tensor per graph input, by name
+     * @return the wanted values, by name
+     * @throws IllegalArgumentException when a value's shape or type is not what an operator takes
+     */
+    public Map<String, PlainTensor> run(Map<String, PlainTensor> given) {
+        Map<String, PlainTensor> values = new HashMap<>(given);
+        for (Step step : steps) {
+            PlainTensor[] in = new PlainTensor[step.reads().length];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = values.get(step.reads()[i]);
+                if (in[i] == null) {
+                    throw new IllegalArgumentException("no value for '" + step.reads()[i] + "'");
+                }
+            }
+            PlainTensor[] out = step.op().apply(in);
+            for (int i = 0; i < step.writes().length && i < out.length; i++) {
+                values.put(step.writes()[i], out[i]);
+            }
+        }
+        Map<String, PlainTensor> wanted = new LinkedHashMap<>();
+        for (String output : outputs) {
+            wanted.put(output, values.get(output));
+        }
+        return wanted;
+    }
+
+    /** @return the graph's input names, in order */
+    public List<String> inputs() {
+        return inputs;
+    }
+
+    /** @return how many nodes a run computes */
+    public int nodes() {
+        return steps.size();
+    }
+}

@@ -1,0 +1,15 @@
+package org.tabserve.model.onnx.plain;
+
+/**
+ * Why a graph cannot run in plain Java: a node of an operator, an attribute value or a shape the plain operators do
+ * not implement, named so that the model's page and log can say why ONNX Runtime runs it.
+ */
+public final class Unsupported extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    /** @param why what is not run in plain Java, in words */
+    public Unsupported(String why) {
+        super(why, null, false, false);
+    }
+}
