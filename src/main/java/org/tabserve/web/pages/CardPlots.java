@@ -24,15 +24,27 @@ final class CardPlots {
 
     /**
      * The series the pictures draw, with their colours: a classifier's classes in the model's order, then any other
-     * series a card names (a regressor's one series, under its label column).
+     * series a card names (a regressor's one series, under its label column); of more than {@link ShownClasses#MOST},
+     * those with the most rows, the rest drawn as one series of "others".
+     *
+     * @param labels the series drawn under their own names and colours
+     * @param others the series summed as "others"; empty when every one is shown
      */
-    record Series(ModelCard card, List<String> labels) {
+    record Series(ModelCard card, List<String> labels, List<String> others) {
 
         static Series of(ModelCard card, List<String> classes) {
             List<String> labels = new ArrayList<>(classes);
-            card.histograms().values().forEach(h -> h.counts().keySet().forEach(k -> add(labels, k)));
-            card.categories().values().forEach(c -> c.counts().keySet().forEach(k -> add(labels, k)));
-            return new Series(card, labels);
+            Map<String, Long> rows = new java.util.HashMap<>();
+            card.histograms().values().forEach(h -> h.counts().forEach((k, counts) -> {
+                add(labels, k);
+                rows.merge(k, counts.stream().mapToLong(Integer::longValue).sum(), Long::sum);
+            }));
+            card.categories().values().forEach(c -> c.counts().forEach((k, counts) -> {
+                add(labels, k);
+                rows.merge(k, counts.values().stream().mapToLong(Long::longValue).sum(), Long::sum);
+            }));
+            List<String> shown = ShownClasses.of(labels, l -> rows.getOrDefault(l, 0L), null);
+            return new Series(card, shown, labels.stream().filter(l -> !shown.contains(l)).toList());
         }
 
         private static void add(List<String> labels, String label) {
@@ -41,9 +53,14 @@ final class CardPlots {
             }
         }
 
-        /** @return those of {@code present} that are series, in the series' order */
+        /** @return those of {@code present} that are series drawn on their own, in the series' order */
         List<String> among(java.util.Collection<String> present) {
             return labels.stream().filter(present::contains).toList();
+        }
+
+        /** @return those of {@code present} that are summed as "others" */
+        List<String> othersAmong(java.util.Collection<String> present) {
+            return others.stream().filter(present::contains).toList();
         }
 
         /** The series' display name, isolated: it is joined into tooltips and summaries. */
@@ -55,12 +72,17 @@ final class CardPlots {
             return CardPlots.colour(labels.indexOf(label));
         }
 
-        /** One entry per series; none when there is one only (a regressor's), which needs no legend. */
+        /** One entry per series drawn, and one for "others"; none when there is one only (a regressor's). */
         List<ModelPage.Legend> legend() {
             if (labels.size() < 2) {
                 return List.of();
             }
-            return labels.stream().map(l -> new ModelPage.Legend(name(l), l, colour(l))).toList();
+            List<ModelPage.Legend> legend = new ArrayList<>(labels.stream()
+                    .map(l -> new ModelPage.Legend(name(l), l, colour(l))).toList());
+            if (!others.isEmpty()) {
+                legend.add(new ModelPage.Legend(ShownClasses.others(others.size()), "", ShownClasses.OTHERS_CSS));
+            }
+            return legend;
         }
     }
 
@@ -86,6 +108,19 @@ final class CardPlots {
             bars.add(new Plots.Series(series.name(label), series.colour(label), counts));
             words.add(counts.stream().mapToLong(Long::longValue).sum() + " " + series.name(label));
         }
+        List<String> rest = series.othersAmong(histogram.counts().keySet());
+        if (!rest.isEmpty()) {
+            long[] sums = new long[histogram.bins()];
+            rest.forEach(label -> {
+                List<Integer> counts = histogram.counts().get(label);
+                for (int b = 0; b < sums.length; b++) {
+                    sums[b] += counts.get(b);
+                }
+            });
+            String name = ShownClasses.others(rest.size());
+            bars.add(new Plots.Series(name, ShownClasses.OTHERS_CSS, java.util.Arrays.stream(sums).boxed().toList()));
+            words.add(java.util.Arrays.stream(sums).sum() + " of " + name);
+        }
         List<Double> edges = histogram.edges();
         return Plots.histogram("histogram-" + feature, edges, bars, "Values of " + BidiIsolate.of(feature)
                 + " in the data from "
@@ -105,6 +140,15 @@ final class CardPlots {
             List<String> parts = new ArrayList<>();
             one.forEach((category, count) -> parts.add(count + " " + BidiIsolate.of(category)));
             words.add(series.name(label) + ": " + String.join(", ", parts));
+        }
+        List<String> rest = series.othersAmong(counts.counts().keySet());
+        if (!rest.isEmpty()) {
+            Map<String, Long> sums = new java.util.LinkedHashMap<>();
+            rest.forEach(label -> counts.counts().get(label).forEach((category, n) -> sums.merge(category, n, Long::sum)));
+            String name = ShownClasses.others(rest.size());
+            bars.add(new Plots.Series(name, ShownClasses.OTHERS_CSS,
+                    categories.stream().map(c -> sums.getOrDefault(c, 0L)).toList()));
+            words.add(name + ": " + sums.values().stream().mapToLong(Long::longValue).sum());
         }
         return Plots.bars("categories-" + feature, shown, bars,
                 "Values of " + BidiIsolate.of(feature) + " in the data. " + String.join("; ", words) + ".");
@@ -182,8 +226,8 @@ final class CardPlots {
         return new ModelPage.Figure(text, Double.toString(value));
     }
 
-    /** The CSS class of the i-th class's colour; the stylesheet has four and then repeats. */
+    /** The CSS class of the i-th series' colour; the stylesheet has one for each of {@link ShownClasses#MOST}. */
     static String colour(int index) {
-        return "class-" + (index % 4);
+        return "class-" + (index % ShownClasses.MOST);
     }
 }

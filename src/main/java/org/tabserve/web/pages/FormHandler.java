@@ -166,10 +166,19 @@ public final class FormHandler {
         if (outcome != null) {
             List<FormPage.Bar> bars = new ArrayList<>();
             if (outcome.prediction() instanceof Prediction.Classification prediction) {
-                for (String label : prediction.classes()) {
+                List<String> shown = ShownClasses.of(prediction.classes(), prediction::probabilityOf,
+                        prediction.label());
+                double rest = 1;
+                for (String label : shown) {
                     double p = prediction.probabilityOf(label);
-                    bars.add(new FormPage.Bar(label, card.displayName(label), p,
-                            String.format(Locale.ROOT, "%.1f %%", p * 100), label.equals(prediction.label())));
+                    rest -= p;
+                    bars.add(new FormPage.Bar(label, card.displayName(label), p, percent(p),
+                            label.equals(prediction.label())));
+                }
+                int others = prediction.classes().size() - shown.size();
+                if (others > 0) {
+                    double p = Math.max(0, rest);
+                    bars.add(new FormPage.Bar("", ShownClasses.others(others), p, percent(p), false));
                 }
                 result = new FormPage.Result(prediction.label(), card.displayName(prediction.label()), bars, fields,
                         outcome.warnings(), false, null, ContributionChart.of(outcome.explanation(), typed, card),
@@ -243,5 +252,9 @@ public final class FormHandler {
             }
         }
         return features;
+    }
+
+    private static String percent(double probability) {
+        return String.format(Locale.ROOT, "%.1f %%", probability * 100);
     }
 }

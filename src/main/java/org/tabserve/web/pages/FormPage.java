@@ -107,7 +107,8 @@ record FormPage(String name, String description, List<Example> examples, List<Fi
     /**
      * @param label       the predicted class label, or a regressor's value as text
      * @param displayName its display name (a regressor's value as text)
-     * @param bars        one per class, in the model's order; empty for a regressor
+     * @param bars        one per class, in the model's order; of many classes the most probable and one of "others"
+     *                    (label empty, their sum): {@link ShownClasses}; empty for a regressor
      * @param sent        the values the prediction was made from
      * @param warnings    values outside the training range and unknown categories, for people; empty when none
      * @param regression  whether the answer is a regressor's value

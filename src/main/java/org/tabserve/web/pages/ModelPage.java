@@ -17,7 +17,8 @@ import java.util.List;
  * @param data        the training data's facts (file, sha256, rows, licence, ...), as term and text pairs
  * @param skipped     per data file, the sentence saying which rows the card's figures leave out; empty when none
  * @param metrics     a classifier's metrics, or null when the card has none
- * @param confusion   the confusion matrix picture, or null when the card has none
+ * @param confusion   the confusion matrix picture, or null when the card has none or too many classes for one
+ * @param confused    the most confused pairs, when the card has more classes than a matrix shows legibly; else empty
  * @param roc         a binary classifier's ROC curve, or null when the card has none
  * @param calibration a binary classifier's calibration plot, or null when the card has none
  * @param regression  a regressor's metrics and pictures, or null when the card has none
@@ -28,7 +29,7 @@ import java.util.List;
  * @param probabilityNote what the probabilities are when tabserve made them from the model's scores, or null
  */
 record ModelPage(String name, String version, String description, String task, List<InputLine> inputs,
-                 List<Fact> facts, List<Fact> data, List<String> skipped, Metrics metrics, Plot confusion, Roc roc, Plot calibration,
+                 List<Fact> facts, List<Fact> data, List<String> skipped, Metrics metrics, Plot confusion, List<Confused> confused, Roc roc, Plot calibration,
                  Regression regression, List<Chart> histograms, List<Chart> categories, List<Legend> legend,
                  NoCard noCard, String probabilityNote) {
 
@@ -59,6 +60,12 @@ record ModelPage(String name, String version, String description, String task, L
 
     /** One class's precision, recall, F1 and support, as text. */
     record ClassLine(String displayName, String label, String precision, String recall, String f1, String support) {
+    }
+
+    /**
+     * A true class and the class it was taken for, with how many of its rows were and their share of its rows.
+     */
+    record Confused(String trueClass, String predicted, String rows, String share) {
     }
 
     /** A figure's number as people read it ({@code text}) and as the card holds it ({@code value}). */

@@ -97,6 +97,7 @@ final class ModelPages {
         Evaluation evaluation = card.evaluation();
         ModelPage.Metrics metrics = null;
         Plot confusion = null;
+        List<ModelPage.Confused> confused = List.of();
         ModelPage.Roc roc = null;
         Plot calibration = null;
         if (evaluation != null) {
@@ -104,8 +105,10 @@ final class ModelPages {
             evaluation.perClass().forEach((label, m) -> lines.add(line(card, label, m)));
             metrics = new ModelPage.Metrics(evaluation.method(), Integer.toString(evaluation.rows()),
                     Plots.fixed(evaluation.accuracy()), lines);
-            if (!evaluation.confusionLabels().isEmpty()) {
+            if (!evaluation.confusionLabels().isEmpty() && MostConfused.asMatrix(evaluation)) {
                 confusion = CardPlots.confusion(card, evaluation);
+            } else if (!evaluation.confusionLabels().isEmpty()) {
+                confused = MostConfused.of(card, evaluation);
             }
             if (evaluation.roc() != null) {
                 roc = CardPlots.roc(card, evaluation.roc());
@@ -128,7 +131,7 @@ final class ModelPages {
         }
         return new ModelPage(card.name(), card.version(), card.description(), signature.task().jsonName(),
                 inputs(classifier), facts, data,
-                card.skippedRows().stream().map(org.tabserve.model.SkippedRows::sentence).toList(), metrics, confusion, roc, calibration, CardPlots.regression(card.regression()),
+                card.skippedRows().stream().map(org.tabserve.model.SkippedRows::sentence).toList(), metrics, confusion, confused, roc, calibration, CardPlots.regression(card.regression()),
                 charts, categories, series.legend(), card.describesData() ? null : noCard(classifier),
                 signature.probabilityNote());
     }

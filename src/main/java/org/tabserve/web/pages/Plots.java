@@ -139,12 +139,17 @@ final class Plots {
     static Plot confusion(String id, List<String> names, List<List<Integer>> counts, String summary) {
         int n = names.size();
         int max = counts.stream().flatMap(List::stream).mapToInt(Integer::intValue).max().orElse(0);
+        // The turned "true" takes one line at the left edge, then the widest row name, then the cells: measured, so
+        // that a long name ("versicolor") does not run into "true".
+        double nameLine = TEXT_SIZE + 2;
+        List<String> columnNames = names.stream().map(Plots::fitCell).toList();
+        double left = round(GAP / 2 + nameLine + GAP + widest(names) * CHAR_WIDTH + 8);
         List<Plot.Rect> cells = new ArrayList<>();
         List<Plot.Text> texts = new ArrayList<>();
         for (int t = 0; t < n; t++) {
             for (int p = 0; p < n; p++) {
                 int count = counts.get(t).get(p);
-                double x = MARGIN + p * CELL;
+                double x = left + p * CELL;
                 double y = MARGIN + t * CELL;
                 double opacity = max == 0 ? 0 : 0.08 + 0.92 * count / max;
                 cells.add(new Plot.Rect(x, y, CELL, CELL, "cell", round(opacity), null));
@@ -152,17 +157,29 @@ final class Plots {
                         "count " + (opacity > 0.5 ? "on-dark" : "on-light")));
             }
         }
-        texts.add(new Plot.Text(MARGIN + n * CELL / 2.0, 16, "predicted", "middle", null, "axis-label"));
-        texts.add(new Plot.Text(16, MARGIN + n * CELL / 2.0, "true", "middle",
-                "rotate(-90 16 " + (MARGIN + n * CELL / 2.0) + ")", "axis-label"));
+        texts.add(new Plot.Text(left + n * CELL / 2.0, 16, "predicted", "middle", null, "axis-label"));
+        double nameBaseline = round(GAP / 2 + 0.8 * TEXT_SIZE);
+        texts.add(new Plot.Text(nameBaseline, MARGIN + n * CELL / 2.0, "true", "middle",
+                "rotate(-90 " + plain(nameBaseline) + " " + plain(MARGIN + n * CELL / 2.0) + ")", "axis-label y-name"));
         for (int i = 0; i < n; i++) {
-            texts.add(new Plot.Text(MARGIN + i * CELL + CELL / 2.0, MARGIN - 10, names.get(i), "middle", null,
+            texts.add(new Plot.Text(left + i * CELL + CELL / 2.0, MARGIN - 10, columnNames.get(i), "middle", null,
                     "axis-label"));
-            texts.add(new Plot.Text(MARGIN - 8, MARGIN + i * CELL + CELL / 2.0 + 5, names.get(i), "end", null,
-                    "axis-label"));
+            texts.add(new Plot.Text(left - 8, MARGIN + i * CELL + CELL / 2.0 + 5, names.get(i), "end", null,
+                    "axis-label row-name"));
         }
-        int size = MARGIN + n * CELL + 4;
-        return new Plot(id, size, size, summary, cells, List.of(), List.of(), List.of(), texts);
+        return new Plot(id, (int) Math.ceil(left + n * CELL + 4), MARGIN + n * CELL + 4, summary, cells, List.of(),
+                List.of(), List.of(), texts);
+    }
+
+    /** The most characters of the names, as the width of the widest. */
+    private static int widest(List<String> names) {
+        return names.stream().mapToInt(String::length).max().orElse(0);
+    }
+
+    /** A column's name cut with an ellipsis to its cell's width, so that neighbours never touch. */
+    private static String fitCell(String name) {
+        int fits = (int) ((CELL - GAP) / CHAR_WIDTH);
+        return name.length() <= fits ? name : name.substring(0, fits - 1) + "\u2026";
     }
 
     /**
