@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
 /**
  * Decides, while a model loads, whether its small batches run in plain Java: only when its graph compiles to plain
  * Java ({@link PlainEngine}) and then gives ONNX Runtime's answers, within float rounding, on every row it is tried on
- * (the card's background and example rows and {@value #GENERATED} rows drawn within the card's ranges and categories),
+ * (the card's background and example rows and {@value #GENERATED} rows drawn within the card's ranges and categories,
+ * an eighth of the values missing where a feature may be),
  * in batches of one and of {@link PlainEngine#MAX_ROWS}. Any other answer keeps the model on ONNX Runtime, and says
  * why. The setting {@link Engine#SETTING} = {@code onnxruntime} keeps every model on ONNX Runtime.
  */
@@ -79,8 +80,24 @@ final class PlainCheck {
         return value == null ? "auto" : value.trim().toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** The card's background and example rows, and rows drawn within its ranges and categories. */
+    /**
+     * The card's background and example rows, and rows drawn within its ranges and categories: those the model takes
+     * (a card row of a category the model does not know, or a drawn text the model refuses, is not a row to compare on).
+     */
     static List<Object[]> rows(ModelCard card, ModelSignature signature) {
+        List<Object[]> valid = new ArrayList<>();
+        for (Object[] row : candidates(card, signature)) {
+            try {
+                Batch.of(signature, List.<Object[]>of(row));
+                valid.add(row);
+            } catch (ModelException e) {
+                // refused: left out
+            }
+        }
+        return valid;
+    }
+
+    private static List<Object[]> candidates(ModelCard card, ModelSignature signature) {
         List<Object[]> rows = new ArrayList<>();
         if (card.background() != null) {
             rows.addAll(card.background().cells());
@@ -114,6 +131,9 @@ final class PlainCheck {
                     : (Object) Long.parseLong(categories.get(random.nextInt(categories.size())));
             case BOOL -> random.nextBoolean();
             case FLOAT, DOUBLE -> {
+                if (feature.missingAllowed() && random.nextInt(8) == 0) {
+                    yield Double.NaN; // an imputer's input: its missing values are checked too
+                }
                 double lo = stats == null ? -10 : stats.min();
                 double hi = stats == null ? 10 : stats.max();
                 double spread = Math.max(hi - lo, 1e-3);
@@ -124,19 +144,10 @@ final class PlainCheck {
 
     /** @return the first difference between the plain graph's answers and ONNX Runtime's, or null when none */
     private static String mismatch(OnnxModel model, PlainEngine plain, ModelSignature signature, List<Object[]> rows) {
-        List<Object[]> valid = new ArrayList<>();
-        for (Object[] row : rows) {
-            try {
-                Batch.of(signature, List.<Object[]>of(row));
-                valid.add(row);
-            } catch (ModelException e) {
-                // a card row the model would refuse (a category it does not know): not a row to compare on
-            }
-        }
-        if (valid.isEmpty()) {
+        if (rows.isEmpty()) {
             return "no row to check it on";
         }
-        Batch batch = Batch.of(signature, valid);
+        Batch batch = Batch.of(signature, rows);
         List<Prediction> reference = model.predict(batch); // ONNX Runtime: the model uses no plain graph yet
         for (int size : new int[] {1, PlainEngine.MAX_ROWS}) {
             for (int from = 0; from < batch.size(); from += size) {

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Which engine a model gets at load, and that a plain-Java graph answers as ONNX Runtime: each single row (plain
  * Java) against the same row in a batch of more than {@link PlainEngine#MAX_ROWS} rows (ONNX Runtime), on the rows
- * the check draws, for every fixture the plain operators run.
+ * the check draws (text and missing values among them), for every fixture the plain operators run.
  */
 class PlainCheckTest {
 
@@ -28,7 +28,8 @@ class PlainCheckTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"model.onnx", FIXTURES + "iris/iris-single-tensor.onnx", FIXTURES + "wide/wide-69.onnx",
-            FIXTURES + "conformal/banknote-class-weak.onnx"})
+            FIXTURES + "conformal/banknote-class-weak.onnx", FIXTURES + "penguins/species-zipmap.onnx",
+            FIXTURES + "penguins/species-labels-in-graph.onnx", FIXTURES + "penguins/kg-as-text.onnx"})
     void aGraphThePlainOperatorsRunAnswersSingleRowsAsOnnxRuntimeDoes(String file) {
         try (Model model = OnnxModelLoader.load(Path.of(file))) {
             assertEquals(Engine.PLAIN_JAVA, model.engine().name(), model.engine().note());

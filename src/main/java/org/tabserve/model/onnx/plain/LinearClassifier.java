@@ -71,7 +71,7 @@ final class LinearClassifier implements PlainOp {
             transform(scores, r * classes);
         }
         PlainTensor label = texts != null ? PlainTensor.strings(rows, 1, texts) : PlainTensor.longs(rows, 1, ints);
-        return new PlainTensor[] {label.withRank1(true), PlainTensor.floats(rows, classes, scores)};
+        return new PlainTensor[] {label.asRank1(), PlainTensor.floats(rows, classes, scores)};
     }
 
     private void transform(float[] scores, int at) {

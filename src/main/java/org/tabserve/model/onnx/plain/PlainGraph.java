@@ -94,6 +94,8 @@ public final class PlainGraph {
                 case "Scaler" -> ColumnOps.scaler(a);
                 case "Normalizer" -> ColumnOps.normalizer(a);
                 case "Imputer" -> ColumnOps.imputer(a);
+                case "OneHotEncoder" -> new OneHotEncoder(a);
+                case "ArrayFeatureExtractor" -> ShapeOps.arrayFeatureExtractor(constant(node, 1, graph, a));
                 default -> throw a.unsupported("no plain implementation");
             };
         }

@@ -21,8 +21,21 @@ final class ShapeOps {
         if (a.integer("axis", 0) != 1) {
             throw a.unsupported("axis " + a.integer("axis", 0) + " (columns, axis 1, are run in plain Java)");
         }
+        return columns(indices);
+    }
+
+    /** ai.onnx.ml ArrayFeatureExtractor of indices fixed at compile time: the columns of a {@code [rows, width]}. */
+    static PlainOp arrayFeatureExtractor(long[] indices) {
+        return columns(indices);
+    }
+
+    /** The columns at {@code indices} (negative ones from the end) of a {@code [rows, width]} tensor. */
+    private static PlainOp columns(long[] indices) {
         return inputs -> {
             PlainTensor x = inputs[0];
+            if (x.rank() != 2) {
+                throw new IllegalArgumentException("columns of " + x);
+            }
             int width = x.width();
             int[] columns = new int[indices.length];
             for (int i = 0; i < columns.length; i++) {
@@ -79,18 +92,24 @@ final class ShapeOps {
         };
     }
 
-    /** Concat of float columns along axis 1 (or -1 of a rank-2 tensor). */
+    /**
+     * Concat of float columns: along axis 1 of {@code [rows, width]} tensors, or axis 2 of {@code [rows, 1, width]}
+     * ones (what a OneHotEncoder makes of one column), or -1 of either.
+     */
     static PlainOp concat(Attributes a) throws Unsupported {
         long axis = a.integer("axis", 0);
-        if (axis != 1 && axis != -1) {
-            throw a.unsupported("axis " + axis + " (columns, axis 1, are run in plain Java)");
+        if (axis != 1 && axis != 2 && axis != -1) {
+            throw a.unsupported("axis " + axis + " (the last axis is run in plain Java)");
         }
         return inputs -> {
             int rows = inputs[0].rows();
+            int rank = inputs[0].rank();
             int width = 0;
             for (PlainTensor x : inputs) {
-                if (x.rows() != rows || x.type() != PlainTensor.Type.FLOAT || x.rank1()) {
-                    throw new IllegalArgumentException("Concat of " + x + " beside " + rows + " float rows");
+                if (x.rows() != rows || x.type() != PlainTensor.Type.FLOAT || x.rank() != rank || rank == 1
+                        || (axis != -1 && axis != rank - 1)) {
+                    throw new IllegalArgumentException("Concat on axis " + axis + " of " + x + " beside " + rows
+                            + " float rows of rank " + rank);
                 }
                 width += x.width();
             }
@@ -103,7 +122,7 @@ final class ShapeOps {
                 }
                 at += x.width();
             }
-            return new PlainTensor[] {PlainTensor.floats(rows, width, out)};
+            return new PlainTensor[] {PlainTensor.floats(rows, width, out).withRank(rank)};
         };
     }
 
@@ -136,7 +155,7 @@ final class ShapeOps {
                 throw new IllegalArgumentException("Cast of strings");
             }
             if (to == ElementType.FLOAT) {
-                return new PlainTensor[] {PlainTensor.floats(x.rows(), x.width(), x.asFloats()).withRank1(x.rank1())};
+                return new PlainTensor[] {PlainTensor.floats(x.rows(), x.width(), x.asFloats()).withRank(x.rank())};
             }
             double[] out = new double[x.rows() * x.width()];
             switch (x.type()) {
@@ -154,7 +173,7 @@ final class ShapeOps {
                 }
                 default -> System.arraycopy(x.doubles(), 0, out, 0, out.length);
             }
-            return new PlainTensor[] {PlainTensor.doubles(x.rows(), x.width(), out).withRank1(x.rank1())};
+            return new PlainTensor[] {PlainTensor.doubles(x.rows(), x.width(), out).withRank(x.rank())};
         };
     }
 }

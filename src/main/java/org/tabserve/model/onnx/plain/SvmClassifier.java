@@ -129,7 +129,7 @@ final class SvmClassifier implements PlainOp {
             }
         }
         PlainTensor label = texts != null ? PlainTensor.strings(rows, 1, texts) : PlainTensor.longs(rows, 1, ints);
-        return new PlainTensor[] {label.withRank1(true), PlainTensor.floats(rows, classes, probabilities)};
+        return new PlainTensor[] {label.asRank1(), PlainTensor.floats(rows, classes, probabilities)};
     }
 
     private void kernels(float[] x, int at, float[] out) {

@@ -1,5 +1,6 @@
 /**
- * The classical ONNX-ML graphs (an SVM, a linear model, their scalers and normalizers, and the reshaping between them)
+ * The classical ONNX-ML graphs (an SVM, a linear model, their scalers, normalizers, imputers and one-hot encoders, and the reshaping between
+ * them)
  * evaluated in plain Java, for single rows and small batches, where one ONNX Runtime call costs more than the model's
  * arithmetic: {@link org.tabserve.model.onnx.plain.PlainGraph} compiles the nodes an answer needs, or says which one
  * it cannot run. No ONNX Runtime here: {@code model.onnx} checks a compiled graph against ONNX Runtime's answers before

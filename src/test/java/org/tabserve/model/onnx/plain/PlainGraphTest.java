@@ -31,10 +31,11 @@ class PlainGraphTest {
     }
 
     @Test
-    void anOperatorWithoutAPlainImplementationIsNamed() {
-        Unsupported refused = assertThrows(Unsupported.class, () -> PlainGraph.compile(
-                OnnxGraph.read(PENGUINS.resolve("species-zipmap.onnx")), List.of("output_label")));
-        assertTrue(refused.getMessage().startsWith("OneHotEncoder node"), refused.getMessage());
+    void anOperatorWithoutAPlainImplementationIsNamed() throws Exception {
+        OnnxGraph fixedBatch = OnnxGraph.read(PENGUINS.resolve("fixed-batch-4.onnx"));
+        Unsupported refused = assertThrows(Unsupported.class, () -> PlainGraph.compile(fixedBatch,
+                List.of(fixedBatch.outputs().get(0).name())));
+        assertTrue(refused.getMessage().startsWith("Gemm node"), refused.getMessage());
     }
 
     @Test
@@ -43,6 +44,16 @@ class PlainGraphTest {
         OnnxGraph iris = OnnxGraph.read(Path.of("src/test/resources/org/tabserve/fixtures/iris/iris-single-tensor.onnx"));
         assertEquals(1, PlainGraph.compile(iris, List.of("label")).nodes());
         assertEquals(2, PlainGraph.compile(iris, List.of("label", "probabilities")).nodes());
+    }
+
+    @Test
+    void aTextColumnIsOneHotEncodedAndAnUnknownValueIsAllZeros() throws Exception {
+        OnnxNode encoder = OnnxGraph.read(PENGUINS.resolve("species-zipmap.onnx")).nodes().stream()
+                .filter(n -> n.opType().equals("OneHotEncoder")).findFirst().orElseThrow();
+        PlainTensor island = PlainTensor.strings(3, 1, new String[] {"Dream", "Atlantis", "Biscoe"});
+        PlainTensor out = new OneHotEncoder(new Attributes(encoder)).apply(new PlainTensor[] {island})[0];
+        assertEquals(3, out.rank());
+        assertArrayEquals(new float[] {0, 1, 0, 0, 0, 0, 1, 0, 0}, out.floats()); // Biscoe, Dream, Torgersen
     }
 
     @Test
