@@ -6,6 +6,7 @@ import org.tabserve.serving.RecentRequests;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -37,11 +38,37 @@ record ModelsPage(List<Row> rows, int windowMinutes) {
      * @param driftReading small, moderate or large
      * @param performance  its accuracy (or a regressor's error) on its card, live and estimated, in words; empty
      *                     when there is none
+     * @param stateSeverity   failed is trouble, loading or unloading a warning
+     * @param driftSeverity   by the card's drift words
+     * @param errorSeverity   by the share of answers of status 400 or more
+     * @param latencySeverity by the p99
      */
     record Row(String name, String title, String version, String state, String reason, String task,
                List<String> inputs, String requests, String errors, String p50, String p99, String loaded,
                String loadedAt, String form, String card, String driftFeature, String driftPsi,
-               String driftReading, String performance) {
+               String driftReading, String performance, Severity stateSeverity, Severity driftSeverity,
+               Severity errorSeverity, Severity latencySeverity) {
+
+        /** @return the worst of its severities, which orders the page */
+        Severity trouble() {
+            return stateSeverity.worse(driftSeverity).worse(errorSeverity).worse(latencySeverity);
+        }
+
+        public String troubleClass() {
+            return trouble().cssClass();
+        }
+
+        public String driftClass() {
+            return driftSeverity.cssClass();
+        }
+
+        public String errorClass() {
+            return errorSeverity.cssClass();
+        }
+
+        public String latencyClass() {
+            return latencySeverity.cssClass();
+        }
 
         public boolean manyInputs() {
             return inputs.size() > INPUTS_SHOWN;
@@ -52,8 +79,14 @@ record ModelsPage(List<Row> rows, int windowMinutes) {
         }
     }
 
+    /** Models not serving first, then the worst severity first, then by name; a name's versions keep their order. */
+    static final Comparator<Row> BY_TROUBLE = Comparator.comparing((Row r) -> !r.ready()).reversed()
+            .thenComparing(Row::trouble, Comparator.reverseOrder())
+            .thenComparing(Row::name);
+
     static ModelsPage of(List<ModelIndexHandler.Entry> entries) {
-        return new ModelsPage(entries.stream().map(ModelsPage::row).toList(), RecentRequests.WINDOW_SECONDS / 60);
+        return new ModelsPage(entries.stream().map(ModelsPage::row).sorted(BY_TROUBLE).toList(),
+                RecentRequests.WINDOW_SECONDS / 60);
     }
 
     private static Row row(ModelIndexHandler.Entry e) {
@@ -63,13 +96,17 @@ record ModelsPage(List<Row> rows, int windowMinutes) {
             loaded = LOADED.format(Instant.parse(e.loadedAt())) + (e.loadSeconds() == null ? ""
                     : " (took " + seconds(e.loadSeconds()) + ")");
         }
-        return new Row(e.name(), e.title().equals(e.name()) ? "" : e.title(), e.version(), state(e.state()),
+        String state = state(e.state());
+        return new Row(e.name(), e.title().equals(e.name()) ? "" : e.title(), e.version(), state,
                 e.reason(), e.task(), e.inputs(), Long.toString(recent.requests()), Long.toString(recent.errors()),
                 millis(recent.p50Ms(), recent.requests()), millis(recent.p99Ms(), recent.requests()), loaded,
                 e.loadedAt() == null ? "" : e.loadedAt(), e.form(), e.card(),
                 e.worstDrift() == null ? "" : e.worstDrift().feature(),
                 e.worstDrift() == null ? "" : String.format(Locale.ROOT, "%.3f", e.worstDrift().psi()),
-                e.worstDrift() == null ? "" : e.worstDrift().drift(), PerformanceWords.of(e.performance()));
+                e.worstDrift() == null ? "" : e.worstDrift().drift(), PerformanceWords.of(e.performance()),
+                Severity.ofState(state), e.worstDrift() == null ? Severity.OK : Severity.ofDrift(e.worstDrift().drift()),
+                Severity.ofErrors(recent.errors(), recent.requests()),
+                Severity.ofLatency(recent.p99Ms(), recent.requests()));
     }
 
     /** The repository's state in the words of the page. */

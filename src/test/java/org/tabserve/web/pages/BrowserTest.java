@@ -522,6 +522,58 @@ class BrowserTest {
         }
     }
 
+    /**
+     * Issue 39 item 6: the models dashboard of a directory with a failed model, a drifted one and one answering
+     * errors fits 1280 and 360 px with no sideways scroll, puts the failed model first and the troubled ones before
+     * the quiet ones, and colours the drift the card calls large as trouble ({@code sev-bad}).
+     */
+    @Test
+    void theModelsDashboardPutsTroubleFirstColoursItAndFitsBothWidths() throws Exception {
+        ModelDirectory dir = ModelDirectory.withFourModels();
+        byte[] whole = Files.readAllBytes(ModelDirectory.PENGUINS.resolve("species-nozipmap.onnx"));
+        Files.write(dir.root().resolve("truncated.onnx"), java.util.Arrays.copyOf(whole, whole.length / 2));
+        try (TabserveServer server = TabserveServer.startReady(Map.of(), "--models", dir.root().toString())) {
+            Http served = new Http(server);
+            ModelDirectory.awaitIndex(served, index -> index.size() == 5 && index.stream()
+                    .noneMatch(m -> m.path("state").asText().equals("LOADING")));
+            served.postJson("/models/banknote/versions/2/api/predict", "{\"instances\": [" + String.join(",",
+                    java.util.Collections.nCopies(480, "{\"variance\": 50, \"skewness\": 1, \"curtosis\": 1,"
+                            + " \"entropy\": -1}")) + "]}").json();
+            served.postJson("/models/species/api/predict", "{\"instances\": [{\"island\": \"Torgersen\"}]}");
+            served.postJson("/models/species/api/predict", "{\"instances\": [" + ModelDirectory.PENGUIN + "]}").json();
+            browser.get(server.uri("/models").toString());
+            for (Dimension size : List.of(DESKTOP, PHONE)) {
+                browser.manage().window().setSize(size);
+                Object overflow = js("return document.documentElement.scrollWidth - window.innerWidth;");
+                assertTrue(((Number) overflow).longValue() <= 0, size + ": the page scrolls sideways by " + overflow);
+                long innerWidth = ((Number) js("return window.innerWidth;")).longValue();
+                for (WebElement link : browser.findElements(By.cssSelector("#models a"))) {
+                    assertTrue(link.getRect().getX() + link.getRect().getWidth() <= innerWidth,
+                            size + ": link " + link.getText() + " is off screen at " + link.getRect());
+                }
+            }
+            List<String> order = browser.findElements(By.cssSelector("#models tbody")).stream()
+                    .map(b -> b.getAttribute("data-model") + "/" + b.getAttribute("data-version")).toList();
+            assertEquals("truncated/1", order.get(0), "the failed model first: " + order);
+            assertTrue(order.indexOf("banknote/2") < order.indexOf("banknote/1"), "drifted before quiet: " + order);
+            assertTrue(order.indexOf("species/1") < order.indexOf("mass/1"), "erring before quiet: " + order);
+            WebElement drifted = browser.findElement(By.cssSelector("tbody[data-model='banknote'][data-version='2']"));
+            assertEquals("large", drifted.findElement(By.cssSelector(".drift-psi")).getAttribute("title"));
+            assertTrue(drifted.findElement(By.cssSelector("td.drift")).getAttribute("class").contains("sev-bad"),
+                    "large drift is coloured as trouble");
+            assertTrue(drifted.getAttribute("class").contains("sev-bad"));
+            String red = drifted.findElement(By.cssSelector("td.drift")).getCssValue("color");
+            String plain = browser.findElement(By.cssSelector("tbody[data-model='banknote'][data-version='1'] td.drift"))
+                    .getCssValue("color");
+            assertFalse(red.equals(plain), "the drifted figure's colour differs from a quiet one's: " + red);
+            WebElement species = browser.findElement(By.cssSelector("tbody[data-model='species'] .count-errors"));
+            assertEquals("1", species.getText());
+            assertTrue(species.getAttribute("class").contains("sev-bad"), "1 error in 2 requests is trouble");
+            assertTrue(browser.findElement(By.id("models-legend")).getText().contains("PSI 0.25"));
+            browser.manage().window().setSize(DESKTOP);
+        }
+    }
+
     /** Issue 23 item 7: every page has the nav bar, and its Models link leads to the index. */
     @Test
     void everyPageHasTheNavBarAndItsModelsLinkLeadsToTheIndex() {
