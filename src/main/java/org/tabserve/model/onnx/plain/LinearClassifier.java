@@ -79,7 +79,7 @@ final class LinearClassifier implements PlainOp {
             case "LOGISTIC" -> {
                 for (int c = 0; c < classes; c++) {
                     float value = scores[at + c];
-                    float v = (float) (1 / (1 + Math.exp(-Math.abs(value))));
+                    float v = 1f / (1f + (float) Math.exp(-Math.abs(value))); // in float, as ONNX Runtime's
                     scores[at + c] = value < 0 ? 1 - v : v;
                 }
             }

@@ -162,7 +162,7 @@ final class SvmClassifier implements PlainOp {
     /** libsvm's Platt probability of the pair's first class, as ONNX Runtime writes it: 1 - logistic(score·A + B). */
     private static float sigmoidProbability(float score, float a, float b) {
         float value = score * a + b;
-        float v = (float) (1 / (1 + Math.exp(-Math.abs(value))));
+        float v = 1f / (1f + (float) Math.exp(-Math.abs(value))); // in float, as ONNX Runtime's
         float logistic = value < 0 ? 1 - v : v;
         return 1 - logistic;
     }
