@@ -1,6 +1,7 @@
 package org.tabserve.model.onnx;
 
 import org.tabserve.model.Explanation;
+import org.tabserve.model.onnx.graph.NodeAttributes;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxNode;
 
@@ -31,7 +32,7 @@ final class LinearScores extends AdditiveEstimator {
         NodeAttributes a = new NodeAttributes(node);
         boolean classifier = node.opType().equals("LinearClassifier");
         float[] coefficients = a.floats("coefficients");
-        if (coefficients == null || coefficients.length == 0 || coefficients.length % width != 0) {
+        if (coefficients.length == 0 || coefficients.length % width != 0) {
             return null;
         }
         int rows = coefficients.length / width;
@@ -41,7 +42,7 @@ final class LinearScores extends AdditiveEstimator {
             return null;
         }
         float[] intercepts = a.floats("intercepts");
-        if (intercepts != null && intercepts.length != 0 && intercepts.length != rows) {
+        if (intercepts.length != 0 && intercepts.length != rows) {
             return null;
         }
         double[][] weights = new double[rows][width];
@@ -50,7 +51,7 @@ final class LinearScores extends AdditiveEstimator {
             for (int j = 0; j < width; j++) {
                 weights[r][j] = coefficients[r * width + j];
             }
-            bias[r] = intercepts == null || intercepts.length == 0 ? 0 : intercepts[r];
+            bias[r] = intercepts.length == 0 ? 0 : intercepts[r];
         }
         return new LinearScores(labels, a.text("post_transform", "NONE"), weights, bias,
                 classifier && rows == 1);

@@ -1,6 +1,7 @@
 package org.tabserve.model.onnx;
 
 import org.tabserve.model.Explanation;
+import org.tabserve.model.onnx.graph.NodeAttributes;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxNode;
 
@@ -83,11 +84,9 @@ final class TreeEnsemble extends AdditiveEstimator {
         long[] leafIds = a.ints(prefix + "ids");
         float[] leafWeights = a.floats(prefix + "weights");
         String aggregate = a.text("aggregate_function", "SUM");
-        int n = treeIds == null ? 0 : treeIds.length;
-        if (n == 0 || nodeIds == null || featureIds == null || modes == null || values == null || trueIds == null
-                || falseIds == null || leafTrees == null || leafNodes == null || leafIds == null || leafWeights == null
-                || nodeIds.length != n || featureIds.length != n || modes.size() != n || values.length != n
-                || trueIds.length != n || falseIds.length != n || (missing != null && missing.length != n)
+        int n = treeIds.length;
+        if (n == 0 || nodeIds.length != n || featureIds.length != n || modes.size() != n || values.length != n
+                || trueIds.length != n || falseIds.length != n || (missing.length != 0 && missing.length != n)
                 || leafNodes.length != leafTrees.length || leafIds.length != leafTrees.length
                 || leafWeights.length != leafTrees.length
                 || !(aggregate.equals("SUM") || aggregate.equals("AVERAGE"))) {
@@ -117,7 +116,7 @@ final class TreeEnsemble extends AdditiveEstimator {
             if (mode[i] < 0) {
                 return null;
             }
-            tracksTrue[i] = missing != null && missing[i] != 0;
+            tracksTrue[i] = missing.length != 0 && missing[i] != 0;
             if (mode[i] == LEAF) {
                 continue;
             }
@@ -188,7 +187,7 @@ final class TreeEnsemble extends AdditiveEstimator {
         }
         double[] base = new double[outputs];
         float[] baseValues = a.floats("base_values");
-        if (baseValues != null && baseValues.length > 0) {
+        if (baseValues.length > 0) {
             if (baseValues.length != outputs) {
                 return null; // two for a binary ensemble: ONNX Runtime then adds each to its own class
             }

@@ -1,5 +1,8 @@
 package org.tabserve.model.onnx.plain;
 
+import org.tabserve.model.onnx.graph.NodeAttributes;
+import org.tabserve.model.onnx.graph.OnnxFormatException;
+
 /**
  * The ai.onnx.ml operators that transform each row's numbers in place of the row, in float as ONNX Runtime's:
  * Scaler ({@code (x - offset) · scale}), Normalizer (by the row's largest value, L1 or L2 norm) and Imputer (a missing
@@ -10,7 +13,7 @@ final class ColumnOps {
     private ColumnOps() {
     }
 
-    static PlainOp scaler(Attributes a) throws Unsupported {
+    static PlainOp scaler(NodeAttributes a) throws Unsupported, OnnxFormatException {
         float[] offset = a.floats("offset");
         float[] scale = a.floats("scale");
         return inputs -> {
@@ -30,10 +33,10 @@ final class ColumnOps {
         };
     }
 
-    static PlainOp normalizer(Attributes a) throws Unsupported {
-        String norm = a.string("norm", "MAX");
+    static PlainOp normalizer(NodeAttributes a) throws Unsupported {
+        String norm = a.text("norm", "MAX");
         if (!norm.equals("MAX") && !norm.equals("L1") && !norm.equals("L2")) {
-            throw a.unsupported("norm " + norm);
+            throw Unsupported.at(a, "norm " + norm);
         }
         return inputs -> {
             PlainTensor x = inputs[0];
@@ -64,11 +67,11 @@ final class ColumnOps {
         };
     }
 
-    static PlainOp imputer(Attributes a) throws Unsupported {
+    static PlainOp imputer(NodeAttributes a) throws Unsupported, OnnxFormatException {
         float[] imputed = a.floats("imputed_value_floats");
         float replaced = a.real("replaced_value_float", 0f);
         if (imputed.length == 0) {
-            throw a.unsupported("no imputed_value_floats (integer imputation is not run in plain Java)");
+            throw Unsupported.at(a, "no imputed_value_floats (integer imputation is not run in plain Java)");
         }
         return inputs -> {
             PlainTensor x = inputs[0];

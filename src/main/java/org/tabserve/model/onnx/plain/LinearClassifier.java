@@ -1,5 +1,8 @@
 package org.tabserve.model.onnx.plain;
 
+import org.tabserve.model.onnx.graph.NodeAttributes;
+import org.tabserve.model.onnx.graph.OnnxFormatException;
+
 import java.util.List;
 
 /**
@@ -17,24 +20,24 @@ final class LinearClassifier implements PlainOp {
     private final long[] labelInts;
     private final String[] labelStrings;
 
-    LinearClassifier(Attributes a) throws Unsupported {
+    LinearClassifier(NodeAttributes a) throws Unsupported, OnnxFormatException {
         labelInts = a.ints("classlabels_ints");
         List<String> strings = a.strings("classlabels_strings");
         labelStrings = strings.isEmpty() ? null : strings.toArray(String[]::new);
         classes = labelStrings != null ? labelStrings.length : labelInts.length;
         coefficients = a.floats("coefficients");
         float[] given = a.floats("intercepts");
-        transform = a.string("post_transform", "NONE");
+        transform = a.text("post_transform", "NONE");
         if (!List.of("NONE", "LOGISTIC", "SOFTMAX").contains(transform)) {
-            throw a.unsupported("post_transform " + transform);
+            throw Unsupported.at(a, "post_transform " + transform);
         }
         if (classes < 2 || coefficients.length % classes != 0) {
-            throw a.unsupported(coefficients.length + " coefficients for " + classes + " classes (one row per class"
+            throw Unsupported.at(a, coefficients.length + " coefficients for " + classes + " classes (one row per class"
                     + " is run in plain Java)");
         }
         features = coefficients.length / classes;
         if (given.length != 0 && given.length != classes) {
-            throw a.unsupported(given.length + " intercepts for " + classes + " classes");
+            throw Unsupported.at(a, given.length + " intercepts for " + classes + " classes");
         }
         intercepts = given.length == 0 ? new float[classes] : given;
     }

@@ -1,5 +1,8 @@
 package org.tabserve.model.onnx.plain;
 
+import org.tabserve.model.onnx.graph.NodeAttributes;
+import org.tabserve.model.onnx.graph.OnnxFormatException;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +20,7 @@ final class OneHotEncoder implements PlainOp {
     private final int categories;
     private final boolean zeros;
 
-    OneHotEncoder(Attributes a) throws Unsupported {
+    OneHotEncoder(NodeAttributes a) throws Unsupported, OnnxFormatException {
         List<String> texts = a.strings("cats_strings");
         long[] ints = a.ints("cats_int64s");
         for (int i = 0; i < texts.size(); i++) {
@@ -28,7 +31,7 @@ final class OneHotEncoder implements PlainOp {
         }
         categories = texts.isEmpty() ? ints.length : texts.size();
         if (categories == 0 || (!texts.isEmpty() && ints.length > 0)) {
-            throw a.unsupported("categories of neither or both kinds");
+            throw Unsupported.at(a, "categories of neither or both kinds");
         }
         zeros = a.integer("zeros", 1) != 0;
     }

@@ -1,5 +1,6 @@
 package org.tabserve.model.onnx.plain;
 
+import org.tabserve.model.onnx.graph.NodeAttributes;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxNode;
@@ -85,7 +86,16 @@ public final class PlainGraph {
     }
 
     private static PlainOp operator(OnnxNode node, OnnxGraph graph) throws Unsupported {
-        Attributes a = new Attributes(node);
+        NodeAttributes a = new NodeAttributes(node);
+        try {
+            return operator(node, graph, a);
+        } catch (OnnxFormatException e) {
+            throw Unsupported.at(a, "an attribute cannot be read (" + e.getMessage() + ")");
+        }
+    }
+
+    private static PlainOp operator(OnnxNode node, OnnxGraph graph, NodeAttributes a)
+            throws Unsupported, OnnxFormatException {
         String domain = node.domain();
         if (domain.equals(OnnxNode.ML_DOMAIN)) {
             return switch (node.opType()) {
@@ -96,11 +106,11 @@ public final class PlainGraph {
                 case "Imputer" -> ColumnOps.imputer(a);
                 case "OneHotEncoder" -> new OneHotEncoder(a);
                 case "ArrayFeatureExtractor" -> ShapeOps.arrayFeatureExtractor(constant(node, 1, graph, a));
-                default -> throw a.unsupported("no plain implementation");
+                default -> throw Unsupported.at(a, "no plain implementation");
             };
         }
         if (!domain.isEmpty() && !domain.equals("ai.onnx")) {
-            throw a.unsupported("domain " + domain);
+            throw Unsupported.at(a, "domain " + domain);
         }
         return switch (node.opType()) {
             case "Identity" -> ShapeOps.identity();
@@ -108,20 +118,20 @@ public final class PlainGraph {
             case "Concat" -> ShapeOps.concat(a);
             case "Reshape" -> ShapeOps.reshape(a, constant(node, 1, graph, a));
             case "Cast" -> ShapeOps.cast(a);
-            default -> throw a.unsupported("no plain implementation");
+            default -> throw Unsupported.at(a, "no plain implementation");
         };
     }
 
     /** The integers of the node's input {@code index}, which must be an initializer. */
-    private static long[] constant(OnnxNode node, int index, OnnxGraph graph, Attributes a) throws Unsupported {
+    private static long[] constant(OnnxNode node, int index, OnnxGraph graph, NodeAttributes a) throws Unsupported {
         OnnxTensor tensor = node.inputs().size() > index ? graph.initializers().get(node.inputs().get(index)) : null;
         if (tensor == null) {
-            throw a.unsupported("input " + index + " is not a constant");
+            throw Unsupported.at(a, "input " + index + " is not a constant");
         }
         try {
             return tensor.integers();
         } catch (OnnxFormatException e) {
-            throw a.unsupported("its constant cannot be read (" + e.getMessage() + ")");
+            throw Unsupported.at(a, "its constant cannot be read (" + e.getMessage() + ")");
         }
     }
 

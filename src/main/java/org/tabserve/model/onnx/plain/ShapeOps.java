@@ -1,6 +1,7 @@
 package org.tabserve.model.onnx.plain;
 
 import org.tabserve.model.onnx.graph.ElementType;
+import org.tabserve.model.onnx.graph.NodeAttributes;
 
 /**
  * The standard operators that move values without computing on them, as exporters place them between a model's
@@ -17,9 +18,9 @@ final class ShapeOps {
     }
 
     /** Gather along the columns (axis 1) of indices fixed at compile time. */
-    static PlainOp gather(Attributes a, long[] indices) throws Unsupported {
+    static PlainOp gather(NodeAttributes a, long[] indices) throws Unsupported {
         if (a.integer("axis", 0) != 1) {
-            throw a.unsupported("axis " + a.integer("axis", 0) + " (columns, axis 1, are run in plain Java)");
+            throw Unsupported.at(a, "axis " + a.integer("axis", 0) + " (columns, axis 1, are run in plain Java)");
         }
         return columns(indices);
     }
@@ -96,10 +97,10 @@ final class ShapeOps {
      * Concat of float columns: along axis 1 of {@code [rows, width]} tensors, or axis 2 of {@code [rows, 1, width]}
      * ones (what a OneHotEncoder makes of one column), or -1 of either.
      */
-    static PlainOp concat(Attributes a) throws Unsupported {
+    static PlainOp concat(NodeAttributes a) throws Unsupported {
         long axis = a.integer("axis", 0);
         if (axis != 1 && axis != 2 && axis != -1) {
-            throw a.unsupported("axis " + axis + " (the last axis is run in plain Java)");
+            throw Unsupported.at(a, "axis " + axis + " (the last axis is run in plain Java)");
         }
         return inputs -> {
             int rows = inputs[0].rows();
@@ -127,9 +128,9 @@ final class ShapeOps {
     }
 
     /** Reshape to {@code [-1, k]} (or {@code [0, k]}, or {@code [rows, k]}) by a shape fixed at compile time. */
-    static PlainOp reshape(Attributes a, long[] shape) throws Unsupported {
+    static PlainOp reshape(NodeAttributes a, long[] shape) throws Unsupported {
         if (shape.length != 2 || shape[1] <= 0 || (shape[0] != -1 && shape[0] != 0 && shape[0] <= 0)) {
-            throw a.unsupported("shape " + java.util.Arrays.toString(shape) + " (rows of a fixed width, [-1, k], are"
+            throw Unsupported.at(a, "shape " + java.util.Arrays.toString(shape) + " (rows of a fixed width, [-1, k], are"
                     + " run in plain Java)");
         }
         int width = Math.toIntExact(shape[1]);
@@ -144,10 +145,10 @@ final class ShapeOps {
     }
 
     /** Cast to float or double. */
-    static PlainOp cast(Attributes a) throws Unsupported {
+    static PlainOp cast(NodeAttributes a) throws Unsupported {
         ElementType to = ElementType.of(a.integer("to", 0));
         if (to != ElementType.FLOAT && to != ElementType.DOUBLE) {
-            throw a.unsupported("to " + to + " (float and double are run in plain Java)");
+            throw Unsupported.at(a, "to " + to + " (float and double are run in plain Java)");
         }
         return inputs -> {
             PlainTensor x = inputs[0];

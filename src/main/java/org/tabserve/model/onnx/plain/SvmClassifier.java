@@ -1,5 +1,8 @@
 package org.tabserve.model.onnx.plain;
 
+import org.tabserve.model.onnx.graph.NodeAttributes;
+import org.tabserve.model.onnx.graph.OnnxFormatException;
+
 import java.util.List;
 
 /**
@@ -29,12 +32,12 @@ final class SvmClassifier implements PlainOp {
     private final long[] labelInts;
     private final String[] labelStrings;
 
-    SvmClassifier(Attributes a) throws Unsupported {
-        String kernelName = a.string("kernel_type", "LINEAR");
+    SvmClassifier(NodeAttributes a) throws Unsupported, OnnxFormatException {
+        String kernelName = a.text("kernel_type", "LINEAR");
         try {
             kernel = Kernel.valueOf(kernelName);
         } catch (IllegalArgumentException e) {
-            throw a.unsupported("kernel " + kernelName);
+            throw Unsupported.at(a, "kernel " + kernelName);
         }
         float[] params = a.floats("kernel_params");
         gamma = params.length > 0 ? params[0] : 0;
@@ -51,15 +54,15 @@ final class SvmClassifier implements PlainOp {
         coefficients = a.floats("coefficients");
         supportVectors = a.floats("support_vectors");
         if (counts.length == 0) {
-            throw a.unsupported("liblinear mode (no vectors_per_class)");
+            throw Unsupported.at(a, "liblinear mode (no vectors_per_class)");
         }
-        if (!"NONE".equals(a.string("post_transform", "NONE"))) {
-            throw a.unsupported("post_transform " + a.string("post_transform", "NONE"));
+        if (!"NONE".equals(a.text("post_transform", "NONE"))) {
+            throw Unsupported.at(a, "post_transform " + a.text("post_transform", "NONE"));
         }
         int pairs = classes * (classes - 1) / 2;
         if (classes < 2 || counts.length != classes || probA.length < pairs || probB.length < pairs
                 || rho.length < pairs) {
-            throw a.unsupported("no probabilities (prob_a, prob_b) for its " + classes + " classes");
+            throw Unsupported.at(a, "no probabilities (prob_a, prob_b) for its " + classes + " classes");
         }
         perClass = new int[classes];
         firstOf = new int[classes];
@@ -72,7 +75,7 @@ final class SvmClassifier implements PlainOp {
         vectors = total;
         if (vectors == 0 || supportVectors.length % vectors != 0
                 || coefficients.length < (long) (classes - 1) * vectors) {
-            throw a.unsupported("support vectors and coefficients of inconsistent sizes");
+            throw Unsupported.at(a, "support vectors and coefficients of inconsistent sizes");
         }
         features = supportVectors.length / vectors;
     }

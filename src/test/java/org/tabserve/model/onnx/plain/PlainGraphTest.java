@@ -1,6 +1,7 @@
 package org.tabserve.model.onnx.plain;
 
 import org.junit.jupiter.api.Test;
+import org.tabserve.model.onnx.graph.NodeAttributes;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxNode;
 
@@ -51,7 +52,7 @@ class PlainGraphTest {
         OnnxNode encoder = OnnxGraph.read(PENGUINS.resolve("species-zipmap.onnx")).nodes().stream()
                 .filter(n -> n.opType().equals("OneHotEncoder")).findFirst().orElseThrow();
         PlainTensor island = PlainTensor.strings(3, 1, new String[] {"Dream", "Atlantis", "Biscoe"});
-        PlainTensor out = new OneHotEncoder(new Attributes(encoder)).apply(new PlainTensor[] {island})[0];
+        PlainTensor out = new OneHotEncoder(new NodeAttributes(encoder)).apply(new PlainTensor[] {island})[0];
         assertEquals(3, out.rank());
         assertArrayEquals(new float[] {0, 1, 0, 0, 0, 0, 1, 0, 0}, out.floats()); // Biscoe, Dream, Torgersen
     }
@@ -61,11 +62,11 @@ class PlainGraphTest {
         // The bundled model's first node gathers columns [2, 3, 1, 0]; a penguins model concatenates on axis 1.
         OnnxNode gatherNode = OnnxGraph.read(Path.of("model.onnx")).nodes().get(0);
         PlainTensor x = PlainTensor.floats(2, 4, new float[] {1, 2, 3, 4, 5, 6, 7, 8});
-        PlainOp gather = ShapeOps.gather(new Attributes(gatherNode), new long[] {2, 3, 1, 0});
+        PlainOp gather = ShapeOps.gather(new NodeAttributes(gatherNode), new long[] {2, 3, 1, 0});
         assertArrayEquals(new float[] {3, 4, 2, 1, 7, 8, 6, 5}, gather.apply(new PlainTensor[] {x})[0].floats());
         OnnxNode concatNode = OnnxGraph.read(PENGUINS.resolve("species-labels-in-graph.onnx")).nodes().stream()
                 .filter(n -> n.opType().equals("Concat")).findFirst().orElseThrow();
-        PlainTensor joined = ShapeOps.concat(new Attributes(concatNode)).apply(new PlainTensor[] {x, x})[0];
+        PlainTensor joined = ShapeOps.concat(new NodeAttributes(concatNode)).apply(new PlainTensor[] {x, x})[0];
         assertEquals(8, joined.width());
         assertArrayEquals(new float[] {1, 2, 3, 4, 1, 2, 3, 4, 5, 6, 7, 8, 5, 6, 7, 8}, joined.floats());
     }

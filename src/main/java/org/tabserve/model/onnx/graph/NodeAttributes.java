@@ -1,0 +1,85 @@
+package org.tabserve.model.onnx.graph;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A node's attributes read as the types its operator declares, so that every reader of an operator (the plain-Java
+ * engine, the explanations) says only which attributes it needs: a missing or differently typed attribute reads as
+ * absent (an empty array or list, or the default given).
+ */
+public final class NodeAttributes {
+
+    private final OnnxNode node;
+
+    /** @param node the node whose attributes are read */
+    public NodeAttributes(OnnxNode node) {
+        this.node = node;
+    }
+
+    /** @return the node read */
+    public OnnxNode node() {
+        return node;
+    }
+
+    /** @return the INTS attribute, or an empty array */
+    public long[] ints(String name) throws OnnxFormatException {
+        Optional<OnnxAttribute> a = typed(name, OnnxAttribute.Type.INTS);
+        return a.isPresent() ? a.get().ints() : new long[0];
+    }
+
+    /** @return the FLOATS attribute, or an empty array */
+    public float[] floats(String name) throws OnnxFormatException {
+        Optional<OnnxAttribute> a = typed(name, OnnxAttribute.Type.FLOATS);
+        return a.isPresent() ? a.get().floats() : new float[0];
+    }
+
+    /** @return the STRINGS attribute, or an empty list */
+    public List<String> strings(String name) throws OnnxFormatException {
+        Optional<OnnxAttribute> a = typed(name, OnnxAttribute.Type.STRINGS);
+        return a.isPresent() ? a.get().strings() : List.of();
+    }
+
+    /** @return the STRING attribute, or {@code otherwise} */
+    public String text(String name, String otherwise) {
+        return typed(name, OnnxAttribute.Type.STRING).map(OnnxAttribute::s).orElse(otherwise);
+    }
+
+    /** @return the INT attribute, or {@code otherwise} */
+    public long integer(String name, long otherwise) {
+        return typed(name, OnnxAttribute.Type.INT).map(OnnxAttribute::i).orElse(otherwise);
+    }
+
+    /** @return the FLOAT attribute, or {@code otherwise} */
+    public float real(String name, float otherwise) {
+        return typed(name, OnnxAttribute.Type.FLOAT).map(OnnxAttribute::f).orElse(otherwise);
+    }
+
+    /**
+     * @return a classifier's labels as text, in score order (classlabels_strings, or the tree ensembles'
+     *         classlabels_int64s, or LinearClassifier's classlabels_ints), or null
+     */
+    public List<String> classLabels() throws OnnxFormatException {
+        List<String> strings = strings("classlabels_strings");
+        if (!strings.isEmpty()) {
+            return strings;
+        }
+        long[] ints = ints("classlabels_int64s");
+        if (ints.length == 0) {
+            ints = ints("classlabels_ints");
+        }
+        if (ints.length == 0) {
+            return null;
+        }
+        List<String> labels = new ArrayList<>();
+        for (long label : ints) {
+            labels.add(Long.toString(label));
+        }
+        return labels;
+    }
+
+    private Optional<OnnxAttribute> typed(String name, OnnxAttribute.Type type) {
+        return node.attribute(name).filter(a -> a.type() == type);
+    }
+}
