@@ -1,0 +1,169 @@
+"""Every goal of issue 38 in one table, from the figures one bench/run wrote to target/bench/ (run by bench/run; runs
+on its own over a finished run's files): each goal, its target, tabserve's figure, the baseline's where it has one,
+the ratio, and met or not met. A figure a part of the run could not make says so instead of a number.
+
+    python3 bench/goals.py [DIR]      (default target/bench)
+
+Reads figures.txt (bench/run's own: `key value...` lines), pods.raw (bench/pods: pod server conns round rps p50 p99
+cpu), py-grpc.json (bench/py-grpc), grpc.md (bench/grpc) and explainer.json (JMH ExplainerBenchmark, JSON results).
+"""
+import json
+import os
+import re
+import statistics
+import sys
+
+out = sys.argv[1] if len(sys.argv) > 1 else "target/bench"
+
+
+def read(name):
+    path = os.path.join(out, name)
+    return open(path, encoding="utf-8").read() if os.path.exists(path) else None
+
+
+figures = {}
+for line in (read("figures.txt") or "").splitlines():
+    key, _, value = line.partition(" ")
+    if key:
+        figures[key] = value.strip()
+
+
+def number(key):
+    try:
+        return float(figures[key])
+    except (KeyError, ValueError):
+        return None
+
+
+rows = []
+
+
+def row(goal, target, value, baseline, ratio, verdict):
+    rows.append("| %s | %s | %s | %s | %s | %s |" % (goal, target, value, baseline, ratio, verdict))
+
+
+def fmt(value, unit):
+    return ("%.2f %s" if unit == "ms" else "%.1f %s") % (value, unit)
+
+
+def at_most(goal, target, t, b, limit, unit, baseline_name="floor", why_missing="not measured"):
+    """A goal met when t / b (or t alone, when b is None and limit is absolute) is at most limit."""
+    if t is None or (b is not None and b <= 0):
+        row(goal, target, "—", "—", "—", why_missing)
+        return
+    r = t / b if b is not None else t / limit
+    ok = r <= (limit if b is not None else 1.0)
+    if b is None:
+        shown_b = "—"
+    else:
+        shown_b = ("" if baseline_name == "floor" else "(%s) " % baseline_name) + fmt(b, unit)
+    verdict = "met" if ok else "not met: %.2f× the limit" % (r / limit if b is not None else r)
+    row(goal, target, fmt(t, unit), shown_b,
+        "%.2f×" % r + ("" if b is not None else " goal"), verdict)
+
+
+# 1. Single rows against the hand-written floor, on bench/pods' pods: CPU at 16 and 64 connections, p99 on 1 and 2 CPUs.
+pods = {}
+for line in (read("pods.raw") or "").splitlines():
+    f = line.split()
+    if len(f) == 8:
+        pods.setdefault((f[0], f[1], f[2]), []).append((float(f[6]), float(f[7])))
+
+
+def pod(cpus, server, conns, field):
+    runs = pods.get((str(cpus), server, str(conns)))
+    return statistics.mean(r[field] for r in runs) if runs else None
+
+
+for cpus in (2, 1):
+    for conns in (16, 64):
+        at_most("1. single row, server CPU per request, %d conn., %d CPU%s (bench/pods)" % (conns, cpus, "s" if cpus > 1 else ""),
+                "≤ 0.8× floor" + (" (reported)" if cpus == 1 else ""), pod(cpus, "tabserve", conns, 1),
+                pod(cpus, "floor", conns, 1), 0.8, "µs", why_missing="not measured (bench/pods failed)")
+for cpus in (2, 1):
+    for conns in (16, 64):
+        at_most("1. single row, p99 latency, %d conn., %d CPU%s (bench/pods)" % (conns, cpus, "s" if cpus > 1 else ""),
+                "≤ 1.0× floor", pod(cpus, "tabserve", conns, 0), pod(cpus, "floor", conns, 0), 1.0, "ms",
+                why_missing="not measured (bench/pods failed)")
+
+# 2. Batches: the 100,000-row CSV upload and 1,000-row JSON batches, rows/s on this machine's CPUs.
+cpus = os.cpu_count()
+for key, goal in (("csv_rows_per_s", "2. CSV upload, 100,000 rows end to end (median), %d CPUs" % cpus),
+                  ("json1000_rows_per_s", "2. JSON batches of 1,000 rows (best of 1/16/64 conn.), %d CPUs" % cpus)):
+    t = number(key)
+    if t is None:
+        row(goal, "≥ 2,000,000 rows/s on 2", "—", "—", "—", "not measured")
+    else:
+        row(goal, "≥ 2,000,000 rows/s on 2", "%.0f rows/s" % t, "—", "%.2f× goal" % (t / 2e6),
+            "met" if t >= 2e6 else "not met: %.0f%% short" % ((2e6 - t) / 2e4))
+
+# 3. Explanations: JMH ExplainerBenchmark's p50 per explained row, structural explanations on (the default).
+limits = {"banknote": 1.0, "species": 1.0, "forest": 1.0, "boosted": 1.0, "mass": 1.0, "wide-69": 50.0}
+names = {"banknote": "bank note (4-column SVM)", "species": "penguin species pipeline (linear, text and missing)",
+         "forest": "random-forest pipeline", "boosted": "boosted-trees pipeline", "mass": "tree regressor",
+         "wide-69": "69 columns"}
+jmh = read("explainer.json")
+explained = {}
+if jmh:
+    for result in json.loads(jmh):
+        params = result.get("params", {})
+        if params.get("structural", "true") != "true":
+            continue
+        percentiles = result["primaryMetric"].get("scorePercentiles", {})
+        p50 = percentiles.get("50.0", result["primaryMetric"]["score"])
+        unit = result["primaryMetric"]["scoreUnit"]
+        scale = {"us/op": 1e-3, "ms/op": 1.0, "ns/op": 1e-6, "s/op": 1e3}.get(unit, None)
+        if scale is not None:
+            explained[params.get("model")] = p50 * scale
+for model, limit in limits.items():
+    at_most("3. one explained row, %s (JMH ExplainerBenchmark p50, one thread)" % names[model],
+            "≤ %g ms" % limit, explained.get(model), None, limit, "ms",
+            why_missing="not measured" + ("" if jmh else " (JMH did not run)"))
+
+# 4. gRPC from Python's grpcio against the same REST v2 call from Python's http.client, and bench/grpc's Java client.
+py = read("py-grpc.json")
+if py and py.strip().startswith("{"):
+    p = json.loads(py)
+    g, s = p["grpc"], p["rest"]
+    at_most("4. sequential ModelInfer from Python's grpcio ÷ REST v2 from http.client, median latency (bench/py-grpc)",
+            "≤ 1.2× REST", g["median_ms"], s["median_ms"], 1.2, "ms", baseline_name="REST")
+    at_most("4. the same, server CPU per call (bench/py-grpc)", "≤ 1.2× REST", g["server_cpu_us"],
+            s["server_cpu_us"], 1.2, "µs", baseline_name="REST")
+else:
+    row("4. sequential ModelInfer from Python's grpcio ÷ REST v2 (bench/py-grpc)", "≤ 1.2× REST", "—", "—", "—",
+        (py or "not measured").strip().splitlines()[0] if py else "not measured")
+grpc = read("grpc.md") or ""
+m = re.search(r"^\| 1 \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| ([0-9.]+) \|", grpc, re.M)
+row("4. single-row ModelInfer, server CPU ÷ REST v2, grpc-java and the JDK client, 16 callers (bench/grpc)",
+    "≤ 1.2× REST", "—", "—", ("%s×" % m.group(1)) if m else "—",
+    ("met" if float(m.group(1)) <= 1.2 else "not met: %.2f× the limit" % (float(m.group(1)) / 1.2)) if m
+    else "not measured (bench/grpc failed)")
+
+# 5. Start to ready, java -jar with the bundled model.
+ready = number("start_ready_ms")
+if ready is None:
+    row("5. start to ready, java -jar, one model", "≤ 1,000 ms", "—", "—", "—", "not measured")
+else:
+    row("5. start to ready, java -jar, one model (median of %s)" % figures.get("starts", "?"), "≤ 1,000 ms",
+        "%d ms (line %s ms, JVM CPU %s ms)" % (ready, figures.get("start_line_ms", "?"), figures.get("start_cpu_ms", "?")),
+        "—", "%.2f× goal" % (ready / 1000), "met" if ready <= 1000 else "not met: %d ms over" % (ready - 1000))
+
+# 6. Kept: memory under load and text inputs' cost against numbers'.
+rss = number("max_rss_kb")
+if rss is not None:
+    mb = rss / 1024
+    row("6. keep: RSS under load, shipped settings (%s)" % figures.get("settings", "?"), "≤ 300 MB", "%.0f MB" % mb,
+        "—", "%.2f× goal" % (mb / 300), "met" if mb <= 300 else "not met: %.0f MB over" % (mb - 300))
+pen, bank = number("pen_one"), number("bank_one")
+if pen is not None and bank:
+    r = pen / bank
+    row("6. keep: penguins (text inputs) ÷ bank-note (numbers) server CPU per single row, one server (--models)",
+        "≈ 1.0× (≤ 1.2×)", "%.2f µs" % pen, "(bank-note) %.2f µs" % bank, "%.2f×" % r,
+        "met" if r <= 1.2 else "not met: %.2f× the limit" % (r / 1.2))
+
+print("**Goals of issue 38, all from this run** (ratio: tabserve ÷ the baseline where the row has one, else ÷ the goal;"
+      " the single-row rows are bench/pods' pods, the 2-CPU pod is the goal's):")
+print()
+print("| goal | target | tabserve | baseline | ratio | met / not met |")
+print("|---|---|---:|---:|---:|---|")
+print("\n".join(rows))
