@@ -43,7 +43,9 @@ def row(goal, target, value, baseline, ratio, verdict):
 
 
 def fmt(value, unit):
-    return ("%.2f %s" if unit == "ms" else "%.1f %s") % (value, unit)
+    if unit == "ms":
+        return ("%.3f %s" if value < 1 else "%.2f %s") % (value, unit)
+    return "%.1f %s" % (value, unit)
 
 
 def at_most(goal, target, t, b, limit, unit, baseline_name="floor", why_missing="not measured"):

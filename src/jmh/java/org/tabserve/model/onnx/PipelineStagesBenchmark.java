@@ -170,7 +170,7 @@ public class PipelineStagesBenchmark {
     /** Decoding one result into predictions. */
     @Benchmark
     public List<Prediction> decode() throws OrtException {
-        return decoder.decode(result, rows);
+        return decoder.decode(RunOutputs.of(result), rows);
     }
 
     /** The whole model core: check, bind, run, decode. */
