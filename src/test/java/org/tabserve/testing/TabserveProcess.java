@@ -28,6 +28,13 @@ public final class TabserveProcess implements RunningServer {
     public static final List<String> SHIPPED_JVM_OPTIONS = List.of("-Xmx128m", "-XX:+UseSerialGC",
             "-XX:+ExitOnOutOfMemoryError");
 
+    /**
+     * The JVM options of a server started for what it answers, not for its speed or memory (no JVM options given, and
+     * none in {@code JAVA_TOOL_OPTIONS}): C1 alone compiles, as in the tests' own JVMs (the pom's argLine), since a
+     * server that lives seconds spends more CPU in C2's compiler threads than C2's code saves it.
+     */
+    static final List<String> FUNCTIONAL_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1");
+
     /** The environment the project ships with {@link #SHIPPED_JVM_OPTIONS}: two malloc arenas. */
     public static final Map<String, String> SHIPPED_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
 
@@ -58,9 +65,13 @@ public final class TabserveProcess implements RunningServer {
         return start(war(), args, environment);
     }
 
-    /** Starts {@code war} (a copy of the packaged WAR, say) with these extra arguments and environment, without waiting. */
+    /**
+     * Starts {@code war} (a copy of the packaged WAR, say) with these extra arguments and environment, without
+     * waiting; unless the environment sets {@code JAVA_TOOL_OPTIONS}, with {@link #FUNCTIONAL_JVM_OPTIONS}.
+     */
     public static TabserveProcess start(Path war, List<String> args, Map<String, String> environment) throws IOException {
-        return start(war, List.of(), args, environment);
+        return start(war, environment.containsKey("JAVA_TOOL_OPTIONS") ? List.of() : FUNCTIONAL_JVM_OPTIONS, args,
+                environment);
     }
 
     /**
