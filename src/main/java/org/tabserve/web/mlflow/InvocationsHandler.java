@@ -11,7 +11,6 @@ import org.tabserve.rows.RowFootprint;
 import org.tabserve.model.Model;
 import org.tabserve.model.Explanation;
 import org.tabserve.model.Prediction;
-import org.tabserve.model.RangeWarning;
 import org.tabserve.rows.JsonLinesReader;
 import org.tabserve.rows.RowChunk;
 import org.tabserve.rows.RowFormat;
@@ -63,7 +62,9 @@ public final class InvocationsHandler {
     /**
      * {@code POST /invocations}. With {@code ?on_error=row} a bad row's prediction is {@code null} and its errors are
      * listed under {@code errors}, each with its row; the columns the model does not take are ignored, as MLflow
-     * ignores them, and named once under {@code warnings}. Neither key is written when it would be empty, so an
+     * ignores them, and named once under {@code warnings}, where what was done to a row's values (a missing text cell
+     * taken as its card's category, say) is said once too, with the rows ({@link MlflowWarnings}). Neither key is
+     * written when it would be empty, so an
      * answer is MLflow's own {@code {"predictions": [...]}} whenever nothing needs saying.
      */
     public void invoke(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
@@ -80,7 +81,7 @@ public final class InvocationsHandler {
             List<Explanation> explanations = new ArrayList<>();
             List<Uncertainty> uncertainties = new ArrayList<>();
             List<FieldProblem> problems = new ArrayList<>();
-            List<RangeWarning> told;
+            MlflowWarnings told = new MlflowWarnings();
             ConformalAnswers covered;
             if (type.equals(MediaType.JSON)) {
                 JsonRowsParser.ParsedRows parsed = parser.parseJson(body, onError, config.maxErrorRows());
@@ -92,9 +93,13 @@ public final class InvocationsHandler {
                         : model.counted(parsed.rows(), classifier.predict(parsed.rows()));
                 List<Uncertainty> uncertain = covered == null || parsed.rows() == null ? null
                         : covered.of(parsed.rows(), predictions);
+                told.request(parsed.requestWarnings());
                 int next = 0;
                 for (int row = 0; row < parsed.sent(); row++) {
                     boolean scored = next < predictions.size() && parsed.sentRow(next) == row;
+                    if (scored) {
+                        told.row(row, parsed.rows().warnings(next));
+                    }
                     explanations.add(scored && explained != null ? explained.get(next) : null);
                     uncertainties.add(scored && uncertain != null ? uncertain.get(next) : null);
                     answers.add(scored ? predictions.get(next++) : null);
@@ -103,7 +108,6 @@ public final class InvocationsHandler {
                     explanations.clear();
                 }
                 problems.addAll(parsed.problems());
-                told = parsed.requestWarnings();
             } else {
                 ExplainParameter.refuseAsked(request, "explanations are given for JSON bodies (\"params\":"
                         + " {\"explain\": true}); send the rows as JSON, or leave explain out");
@@ -116,6 +120,9 @@ public final class InvocationsHandler {
                     List<Uncertainty> uncertain = covered == null || chunk.size() == 0 ? null
                             : covered.of(chunk.batch(), predictions);
                     if (chunk.places() == null) {
+                        for (int r = 0; r < predictions.size(); r++) {
+                            told.row(answers.size() + r, chunk.batch().warnings(r));
+                        }
                         answers.addAll(predictions);
                         if (uncertain != null) {
                             uncertainties.addAll(uncertain);
@@ -123,13 +130,16 @@ public final class InvocationsHandler {
                         continue;
                     }
                     for (RowPlace place : chunk.places()) {
+                        if (place.isScored()) {
+                            told.row(answers.size(), chunk.batch().warnings(place.batchRow()));
+                        }
                         answers.add(place.isScored() ? predictions.get(place.batchRow()) : null);
                         uncertainties.add(place.isScored() && uncertain != null ? uncertain.get(place.batchRow())
                                 : null);
                         problems.addAll(place.problems());
                     }
                 }
-                told = PredictionJson.ignored(csv.ignored());
+                told.request(PredictionJson.ignored(csv.ignored()));
             }
             write(response, answers, covered == null ? null : uncertainties, explanations, problems, told);
         }
@@ -145,7 +155,7 @@ public final class InvocationsHandler {
      */
     private static void write(HttpServletResponse response, List<Prediction> answers, List<Uncertainty> uncertainties,
                               List<Explanation> explanations, List<FieldProblem> problems,
-                              List<RangeWarning> warnings) throws IOException {
+                              MlflowWarnings warnings) throws IOException {
         try (JsonGenerator json = Json.start(response)) {
             json.writeStartObject();
             json.writeArrayFieldStart("predictions");
@@ -178,7 +188,7 @@ public final class InvocationsHandler {
                 json.writeFieldName("errors");
                 Json.MAPPER.writeValue(json, problems);
             }
-            PredictionJson.writeRequestWarnings(json, warnings);
+            warnings.write(json);
             json.writeEndObject();
         }
     }

@@ -4,6 +4,7 @@ import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.Paths;
 import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.NumberSchema;
 import io.swagger.v3.oas.models.media.ObjectSchema;
@@ -95,6 +96,14 @@ public final class MlflowOpenApi extends OpenApiSection {
             columns.addRequiredItem(feature.name());
         }
         schemas.put("MlflowRecord", record);
+        schemas.put("MlflowWarning", new ObjectSchema()
+                .addProperty("feature", new StringSchema().description("the feature, or a column sent that the model"
+                        + " does not take"))
+                .addProperty("message", new StringSchema().description("what was done or is unusual, e.g. that a"
+                        + " missing text cell was taken as the category the model card names"))
+                .addProperty("rows", new ArraySchema().items(new IntegerSchema()).description("the rows it was said"
+                        + " of, by their place in the body from 0; absent for a column ignored"))
+                .required(List.of("feature", "message")).additionalProperties(false));
         schemas.put("MlflowColumns", columns);
         schemas.put("MlflowDataframeSplit", new ObjectSchema().description("pandas' split orientation")
                 .addProperty("columns", new ArraySchema().items(new StringSchema()).description("the column names"))
@@ -124,8 +133,10 @@ public final class MlflowOpenApi extends OpenApiSection {
                         + " row; absent otherwise"))
                 .addProperty("errors", new ArraySchema().items(ref("FieldProblem")).description("with ?on_error=row,"
                         + " the problems of the rows that could not be scored, each with its row; absent when none"))
-                .addProperty("warnings", new ArraySchema().items(ref("RangeWarning")).description("the columns sent"
-                        + " that the model does not take, ignored, each named once; absent when there are none"))
+                .addProperty("warnings", new ArraySchema().items(ref("MlflowWarning")).description("the columns sent"
+                        + " that the model does not take, ignored, each named once; then what was done to rows' values"
+                        + " (a missing text cell taken as the card's category, an unknown category), each said once"
+                        + " with its rows; absent when there is nothing to say"))
                 .addRequiredItem("predictions").additionalProperties(false));
     }
 

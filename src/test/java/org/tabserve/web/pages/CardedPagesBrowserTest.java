@@ -2,9 +2,6 @@ package org.tabserve.web.pages;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -36,31 +33,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * inside their box at 360 px; the regressor's card has round ticks and its y-axis name clear of them. Screenshots
  * go to {@code target/screenshots/} under the names the test gives.
  */
-class CardedPagesBrowserTest {
+class CardedPagesBrowserTest extends ChromiumTests {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     static final Path WIDE = Path.of("src/test/resources/org/tabserve/fixtures/wide");
 
     @TempDir
     static Path cards;
-    private static Chromium browser;
-
-    @BeforeAll
-    static void startBrowser() throws IOException {
-        browser = Chromium.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() throws IOException {
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
-    @BeforeEach
-    void desktop() {
-        browser.size(Chromium.DESKTOP);
-    }
 
     private static TabserveServer serve(Path model) {
         return TabserveServer.startReady("--model", model.toString());

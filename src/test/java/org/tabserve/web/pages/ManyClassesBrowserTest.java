@@ -1,9 +1,6 @@
 package org.tabserve.web.pages;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -30,30 +27,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * confusion as a table; the 69-input model's form and card; neither page scrolls sideways. On the iris card the
  * confusion matrix's turned "true" clears every row name. Screenshots go to {@code target/screenshots/}.
  */
-class ManyClassesBrowserTest {
+class ManyClassesBrowserTest extends ChromiumTests {
 
     private static final Path WIDE = CardedPagesBrowserTest.WIDE;
 
     @TempDir
     static Path cards;
-    private static Chromium browser;
-
-    @BeforeAll
-    static void startBrowser() throws IOException {
-        browser = Chromium.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() throws IOException {
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
-    @BeforeEach
-    void desktop() {
-        browser.size(Chromium.DESKTOP);
-    }
 
     private static TabserveServer carded(String model, String label) throws IOException {
         Path out = cards.resolve(model + "-with-card.onnx");
