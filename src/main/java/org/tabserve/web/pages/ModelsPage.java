@@ -121,7 +121,7 @@ record ModelsPage(List<Row> rows, int windowMinutes) {
                                             Severity drift) {
         double overMs = RecentRequests.BOUNDS_MAX_SECONDS * 1000;
         return List.of(
-                Sparkline.of("requests", "requests a minute", minutes.stream().map(m -> (double) m.requests())
+                Sparkline.of("requests", "requests", minutes.stream().map(m -> (double) m.requests())
                         .toList(), n -> String.format(Locale.ROOT, "%.0f", n), true, errors.cssClass()),
                 Sparkline.of("p99", "p99", minutes.stream().map(m -> m.requests() == 0 ? null
                                 : m.p99Ms() == null ? overMs : m.p99Ms()).toList(), ms -> millis(ms, 1), false,

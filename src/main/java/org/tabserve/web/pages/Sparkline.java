@@ -55,7 +55,7 @@ record Sparkline(String kind, String name, String path, String label, String las
         String lastWords = last == null ? "–" : format.apply(last);
         String maxWords = last == null ? "–" : format.apply(max);
         String total = summed ? format.apply(sum) : "";
-        String label = name + " by minute over the last " + values.size() + " minutes: "
+        String label = name + " each minute of the last " + values.size() + " minutes: "
                 + (last == null ? "none yet" : "latest " + lastWords + ", at most " + maxWords
                 + (summed ? ", " + total + " in all" : ""));
         return new Sparkline(kind, name, path(values, max), label, lastWords, maxWords, total, severity);
