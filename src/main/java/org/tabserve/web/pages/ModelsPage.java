@@ -126,7 +126,7 @@ record ModelsPage(List<Row> rows, int windowMinutes) {
                 Sparkline.of("p99", "p99", minutes.stream().map(m -> m.requests() == 0 ? null
                                 : m.p99Ms() == null ? overMs : m.p99Ms()).toList(), ms -> millis(ms, 1), false,
                         latency.cssClass()),
-                Sparkline.of("drift", "worst drift (PSI)", minutes.stream()
+                Sparkline.of("drift", "worst drift", minutes.stream()
                                 .map(ModelIndexHandler.Minute::worstDriftPsi).toList(),
                         psi -> String.format(Locale.ROOT, "%.3f", psi), false, drift.cssClass()));
     }
