@@ -9,13 +9,12 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The models page's recent figures: counts, p50 and p99 of known latencies, and the window moving on, on a clock the
- * test sets; the last hour minute by minute, requests and worst drift, for the page's sparklines.
+ * test sets; the last hour minute by minute, for the page's sparklines.
  */
 class RecentRequestsTest {
 
@@ -129,30 +128,6 @@ class RecentRequestsTest {
         hour.record(hourLater, false, 0.001); // minute 60 reuses minute 0's slot: zeroed, not added to
         assertEquals(1, hour.buckets(hourLater).get(RecentRequests.HOUR_BUCKETS - 1).requests());
         assertEquals(0, hour.buckets(hourLater).get(RecentRequests.HOUR_BUCKETS - 1).errors());
-    }
-
-    @Test
-    void theWorstDriftOfAMinuteIsTheHighestSampledInItAndAMinuteNothingSampledHasNone() {
-        DriftMinutes drift = new DriftMinutes();
-        long start = 500 * MINUTE;
-        drift.sample(start, 0.05);
-        drift.sample(start + 10 * SECOND, 0.31);
-        drift.sample(start + 20 * SECOND, 0.12);     // lower than the minute's highest: kept as 0.31
-        drift.sample(start + 30 * SECOND, Double.NaN); // no input had a score: no sample
-        drift.sample(start + 2 * MINUTE, 0.02);
-        List<Double> minutes = drift.minutes(start + 2 * MINUTE);
-        assertEquals(RecentRequests.HOUR_BUCKETS, minutes.size());
-        assertEquals(0.31, minutes.get(57));
-        assertTrue(Double.isNaN(minutes.get(58)), "nothing sampled the minute between");
-        assertEquals(0.02, minutes.get(59), "the minute under way, last");
-        assertTrue(minutes.subList(0, 57).stream().allMatch(psi -> Double.isNaN(psi)), "before the first sample");
-        drift.sample(start + 60 * MINUTE, 0.01); // the first minute's slot comes round: its 0.31 is gone
-        List<Double> hourLater = drift.minutes(start + 60 * MINUTE);
-        assertEquals(0.01, hourLater.get(59));
-        assertEquals(0.02, hourLater.get(1), "58 minutes before the one under way");
-        assertFalse(hourLater.contains(0.31));
-        drift.sample(start, 0.9); // a late sample older than its slot's minute now is dropped
-        assertEquals(0.01, drift.minutes(start + 60 * MINUTE).get(59));
     }
 
     @Test
