@@ -2,13 +2,15 @@ package org.tabserve.serving;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * What each served model has done lately, by its name, for the models index: its requests of the last minutes
- * ({@link RecentRequests}) and when it was last loaded and how long that took. Fed where the metrics count requests
+ * What each served model has done lately, by its name, for the models index: its requests of the last minutes and
+ * of the last hour by minute (two {@link RecentRequests} rings), and when it was last loaded and how long that took. Fed where the metrics count requests
  * and loads ({@link TabserveMetrics}); the index reads {@link #of}.
  */
 public final class ModelActivity {
@@ -17,10 +19,21 @@ public final class ModelActivity {
      * One model's figures.
      *
      * @param recent      its requests of the last {@link RecentRequests#WINDOW_SECONDS} seconds
+     * @param lastHour    its requests in each of the last {@link RecentRequests#HOUR_BUCKETS} minutes, oldest first,
+     *                    the last the minute under way
      * @param loadedAt    when its current version was loaded (at start-up, or at its last reload or swap); null if not
      * @param loadSeconds how long that load took, warm-up included
      */
-    public record Summary(RecentRequests.Window recent, Instant loadedAt, double loadSeconds) {
+    public record Summary(RecentRequests.Window recent, List<RecentRequests.Window> lastHour, Instant loadedAt,
+                          double loadSeconds) {
+    }
+
+    /** A model's two rings, fed together. */
+    private record Rings(RecentRequests recent, RecentRequests lastHour) {
+
+        Rings() {
+            this(new RecentRequests(), RecentRequests.lastHour());
+        }
     }
 
     private record Load(Instant at, double seconds) {
@@ -28,7 +41,7 @@ public final class ModelActivity {
 
     private final LongSupplier nanoClock;
     private final Clock clock;
-    private final Map<String, RecentRequests> requests = new ConcurrentHashMap<>();
+    private final Map<String, Rings> requests = new ConcurrentHashMap<>();
     private final Map<String, Load> loads = new ConcurrentHashMap<>();
 
     ModelActivity() {
@@ -46,11 +59,13 @@ public final class ModelActivity {
      * atomic adds, nothing allocated.
      */
     void request(String name, boolean failed, double seconds) {
-        RecentRequests recent = requests.get(name);
-        if (recent == null) {
-            recent = requests.computeIfAbsent(name, n -> new RecentRequests());
+        Rings rings = requests.get(name);
+        if (rings == null) {
+            rings = requests.computeIfAbsent(name, n -> new Rings());
         }
-        recent.record(nanoClock.getAsLong(), failed, seconds);
+        long now = nanoClock.getAsLong();
+        rings.recent().record(now, failed, seconds);
+        rings.lastHour().record(now, failed, seconds);
     }
 
     /** Model {@code name} serves a newly loaded version from now on, which took {@code seconds} to load. */
@@ -66,10 +81,14 @@ public final class ModelActivity {
 
     /** @return model {@code name}'s figures now (empty windows for a model that has answered nothing lately) */
     public Summary of(String name) {
-        RecentRequests recent = requests.get(name);
-        RecentRequests.Window window = recent == null ? new RecentRequests.Window(0, 0, Double.NaN, Double.NaN)
-                : recent.window(nanoClock.getAsLong());
+        Rings rings = requests.get(name);
+        long now = nanoClock.getAsLong();
+        RecentRequests.Window window = rings == null ? RecentRequests.Window.NONE : rings.recent().window(now);
+        List<RecentRequests.Window> lastHour = rings == null
+                ? Collections.nCopies(RecentRequests.HOUR_BUCKETS, RecentRequests.Window.NONE)
+                : rings.lastHour().buckets(now);
         Load load = loads.get(name);
-        return new Summary(window, load == null ? null : load.at(), load == null ? Double.NaN : load.seconds());
+        return new Summary(window, lastHour, load == null ? null : load.at(),
+                load == null ? Double.NaN : load.seconds());
     }
 }

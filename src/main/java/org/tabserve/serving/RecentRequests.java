@@ -1,13 +1,18 @@
 package org.tabserve.serving;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * One model's requests of the last few minutes, for the models page: how many, how many failed, and their p50 and p99
- * latency, which the Prometheus series (counters since start) cannot say without a Prometheus server to query them.
+ * One model's requests of a recent window, for the models page: how many, how many failed, and their p50 and p99
+ * latency, which the Prometheus series (counters since start) cannot say without a Prometheus server to query them;
+ * as a whole (the last five minutes) or bucket by bucket (the last hour by minute, {@link #lastHour()}, for the
+ * page's sparklines).
  *
- * <p>A fixed ring of {@link #BUCKETS} buckets of {@link #BUCKET_SECONDS} seconds each, every bucket a request count,
+ * <p>A fixed ring of buckets ({@link #BUCKETS} of {@link #BUCKET_SECONDS} seconds for the five minutes,
+ * {@link #HOUR_BUCKETS} of a minute for the hour), every bucket a request count,
  * an error count and a latency histogram of fixed bounds ({@link #BOUNDS}: ten a decade from 0.1 ms to 100 s), all in
  * one {@link AtomicLongArray}. Recording a request is a few atomic adds: no lock and no allocation, so that it costs
  * the single-row path nothing it would notice. A bucket is reused when its period comes round again: the first
@@ -17,12 +22,16 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class RecentRequests {
 
-    /** Seconds one bucket covers. */
+    /** Seconds one bucket of the five minutes' ring covers. */
     public static final int BUCKET_SECONDS = 10;
-    /** Buckets in the ring: {@link #WINDOW_SECONDS} together. */
+    /** Buckets in the five minutes' ring: {@link #WINDOW_SECONDS} together. */
     static final int BUCKETS = 30;
-    /** The window the figures cover: the last five minutes. */
+    /** The window the five minutes' ring covers. */
     public static final int WINDOW_SECONDS = BUCKET_SECONDS * BUCKETS;
+    /** Buckets in the last hour's ring, of {@link #HOUR_BUCKET_SECONDS} each: one a minute. */
+    public static final int HOUR_BUCKETS = 60;
+    /** Seconds one bucket of the last hour's ring covers. */
+    public static final int HOUR_BUCKET_SECONDS = 60;
     /** The latency histogram's upper bounds in seconds: 10^(k/10) × 0.1 ms, k = 0..60; longer ones fall past them. */
     static final double[] BOUNDS = bounds();
     /** The last bound: a latency past it is said as "over" it. */
@@ -36,12 +45,31 @@ public final class RecentRequests {
     private static final int STRIDE = HISTOGRAM + BOUNDS.length + 1;
     private static final long NO_PERIOD = Long.MIN_VALUE;
 
-    private final AtomicLongArray cells = new AtomicLongArray(BUCKETS * STRIDE);
+    private final long bucketNanos;
+    private final int buckets;
+    private final AtomicLongArray cells;
 
+    /** The ring of the last five minutes: {@link #BUCKETS} buckets of {@link #BUCKET_SECONDS} seconds. */
     public RecentRequests() {
-        for (int b = 0; b < BUCKETS; b++) {
+        this(BUCKET_SECONDS, BUCKETS);
+    }
+
+    private RecentRequests(int bucketSeconds, int buckets) {
+        this.bucketNanos = bucketSeconds * 1_000_000_000L;
+        this.buckets = buckets;
+        this.cells = new AtomicLongArray(buckets * STRIDE);
+        for (int b = 0; b < buckets; b++) {
             cells.set(b * STRIDE + PERIOD, NO_PERIOD);
         }
+    }
+
+    /**
+     * The ring of the last hour by minute, read with {@link #buckets}: {@link #HOUR_BUCKETS} buckets of
+     * {@link #HOUR_BUCKET_SECONDS} seconds, 31 KB (the histogram's 61 bounds in each), kept for each model that has
+     * answered a request since it was loaded.
+     */
+    public static RecentRequests lastHour() {
+        return new RecentRequests(HOUR_BUCKET_SECONDS, HOUR_BUCKETS);
     }
 
     /**
@@ -52,8 +80,8 @@ public final class RecentRequests {
      * @param seconds  how long it took
      */
     public void record(long nowNanos, boolean error, double seconds) {
-        long period = Math.floorDiv(nowNanos, BUCKET_SECONDS * 1_000_000_000L);
-        int base = Math.floorMod(period, BUCKETS) * STRIDE;
+        long period = Math.floorDiv(nowNanos, bucketNanos);
+        int base = Math.floorMod(period, buckets) * STRIDE;
         long seen = cells.get(base + PERIOD);
         if (seen != period) {
             if (seen > period) {
@@ -72,25 +100,48 @@ public final class RecentRequests {
         cells.incrementAndGet(base + HISTOGRAM + bucketOf(seconds));
     }
 
-    /** The figures of the last {@link #WINDOW_SECONDS} seconds up to {@code nowNanos}. */
+    /** The figures of the whole ring up to {@code nowNanos}: the last {@link #WINDOW_SECONDS} seconds, say. */
     public Window window(long nowNanos) {
-        long period = Math.floorDiv(nowNanos, BUCKET_SECONDS * 1_000_000_000L);
-        long requests = 0;
-        long errors = 0;
-        long[] histogram = new long[BOUNDS.length + 1];
-        for (int b = 0; b < BUCKETS; b++) {
+        long period = Math.floorDiv(nowNanos, bucketNanos);
+        long[] sums = new long[STRIDE];
+        for (int b = 0; b < buckets; b++) {
             int base = b * STRIDE;
             long at = cells.get(base + PERIOD);
-            if (at == NO_PERIOD || at > period || at <= period - BUCKETS) {
+            if (at == NO_PERIOD || at > period || at <= period - buckets) {
                 continue; // unused, or older than the window
             }
-            requests += cells.get(base + REQUESTS);
-            errors += cells.get(base + ERRORS);
-            for (int i = 0; i < histogram.length; i++) {
-                histogram[i] += cells.get(base + HISTOGRAM + i);
+            for (int i = REQUESTS; i < STRIDE; i++) {
+                sums[i] += cells.get(base + i);
             }
         }
-        return new Window(requests, errors, quantile(histogram, 0.50), quantile(histogram, 0.99));
+        return figures(sums);
+    }
+
+    /**
+     * The figures of each bucket of the ring up to {@code nowNanos}, oldest first, the last the bucket under way: for
+     * {@link #lastHour()}, {@link #HOUR_BUCKETS} minutes. A bucket nothing was recorded in has no requests.
+     */
+    public List<Window> buckets(long nowNanos) {
+        long period = Math.floorDiv(nowNanos, bucketNanos);
+        List<Window> out = new ArrayList<>(buckets);
+        long[] cellsOfOne = new long[STRIDE];
+        for (long p = period - buckets + 1; p <= period; p++) {
+            int base = Math.floorMod(p, buckets) * STRIDE;
+            Arrays.fill(cellsOfOne, 0);
+            if (cells.get(base + PERIOD) == p) {
+                for (int i = REQUESTS; i < STRIDE; i++) {
+                    cellsOfOne[i] = cells.get(base + i);
+                }
+            }
+            out.add(figures(cellsOfOne));
+        }
+        return out;
+    }
+
+    /** A window's figures from the sums of its buckets' cells (the period's cell unused). */
+    private static Window figures(long[] sums) {
+        long[] histogram = Arrays.copyOfRange(sums, HISTOGRAM, STRIDE);
+        return new Window(sums[REQUESTS], sums[ERRORS], quantile(histogram, 0.50), quantile(histogram, 0.99));
     }
 
     /**
@@ -101,6 +152,9 @@ public final class RecentRequests {
      * @param p99 likewise for 99 in 100; {@link Double#POSITIVE_INFINITY} when past the last bound
      */
     public record Window(long requests, long errors, double p50, double p99) {
+
+        /** A window of no requests. */
+        public static final Window NONE = new Window(0, 0, Double.NaN, Double.NaN);
     }
 
     /** The index of the first bound at or above {@code seconds}: {@link #BOUNDS}{@code .length} past the last. */

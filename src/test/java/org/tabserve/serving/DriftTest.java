@@ -24,6 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -211,6 +212,30 @@ class DriftTest {
         }
         assertEquals("variance", entry.path("worst_drift").path("feature").asText(), entry::toString);
         assertEquals("large", entry.path("worst_drift").path("drift").asText());
+    }
+
+    /** Issue 39, item 6: the index's last hour, one entry a minute, holds the requests and the drift it just read. */
+    @Test
+    void theModelsIndexGivesTheLastHourByMinuteWithTheWorstDriftItRead() {
+        JsonNode json = ModelDirectory.entry(ModelDirectory.index(http), "json", "1");
+        JsonNode minutes = json.path("last_hour").path("minutes");
+        assertEquals(60, minutes.size(), json::toString);
+        long requests = 0;
+        Double lastPsi = null;
+        for (JsonNode minute : minutes) {
+            requests += minute.path("requests").asLong();
+            assertEquals(minute.path("requests").asLong() == 0, minute.path("p99_ms").isNull(), minute::toString);
+            if (!minute.path("worst_drift_psi").isNull()) {
+                lastPsi = minute.path("worst_drift_psi").asDouble();
+            }
+        }
+        assertTrue(requests >= json.path("recent").path("requests").asLong() && requests > 0, json::toString);
+        assertNotNull(lastPsi, "reading the index sampled the worst drift: " + json);
+        assertEquals(json.path("worst_drift").path("psi").asDouble(), lastPsi, 1e-4);
+        JsonNode uncarded = ModelDirectory.entry(ModelDirectory.index(http), "uncarded", "1");
+        for (JsonNode minute : uncarded.path("last_hour").path("minutes")) {
+            assertTrue(minute.path("worst_drift_psi").isNull(), "no card, no drift: " + minute);
+        }
     }
 
     @Test

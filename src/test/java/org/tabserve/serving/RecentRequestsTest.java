@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The models page's recent figures: counts, p50 and p99 of known latencies, and the window moving on, on a clock the
- * test sets.
+ * test sets; the last hour minute by minute, for the page's sparklines.
  */
 class RecentRequestsTest {
 
@@ -91,5 +92,60 @@ class RecentRequestsTest {
         assertEquals(0, activity.of("iris").recent().requests(), "five minutes later");
         activity.forget("iris");
         assertNull(activity.of("iris").loadedAt());
+    }
+
+    private static final long MINUTE = 60 * SECOND;
+
+    @Test
+    void theLastHourGivesEachMinuteItsOwnCountsAndP99OldestFirst() {
+        RecentRequests hour = RecentRequests.lastHour();
+        long start = 10_000 * MINUTE + 5 * SECOND;
+        for (int i = 0; i < 10; i++) {
+            hour.record(start, i == 0, 0.002);               // minute 0: ten of 2 ms, one an error
+        }
+        hour.record(start + 2 * MINUTE, false, 0.3);         // minute 2: one of 300 ms
+        hour.record(start + 2 * MINUTE + 50 * SECOND, false, 500); // and one past the last bound
+        long now = start + 3 * MINUTE;
+        List<RecentRequests.Window> minutes = hour.buckets(now);
+        assertEquals(RecentRequests.HOUR_BUCKETS, minutes.size());
+        RecentRequests.Window first = minutes.get(minutes.size() - 4);
+        assertEquals(10, first.requests(), "three minutes before the one under way");
+        assertEquals(1, first.errors());
+        assertEquals(0.002, first.p99(), 1e-12);
+        assertEquals(0, minutes.get(minutes.size() - 3).requests(), "a quiet minute");
+        assertTrue(Double.isNaN(minutes.get(minutes.size() - 3).p99()), "no requests, no p99");
+        RecentRequests.Window second = minutes.get(minutes.size() - 2);
+        assertEquals(2, second.requests());
+        assertEquals(Double.POSITIVE_INFINITY, second.p99(), "the 99th of two is past the last bound");
+        assertEquals(0, minutes.get(minutes.size() - 1).requests(), "the minute under way, nothing yet");
+        assertEquals(12, minutes.stream().mapToLong(RecentRequests.Window::requests).sum());
+        assertEquals(12, hour.window(now).requests(), "the whole ring is the hour");
+
+        long hourLater = start + 60 * MINUTE;
+        List<RecentRequests.Window> later = hour.buckets(hourLater);
+        assertEquals(2, later.get(1).requests(), "minute 2 is now 58 minutes before the one under way: still in");
+        assertEquals(2, later.stream().mapToLong(RecentRequests.Window::requests).sum(), "minute 0 has left the hour");
+        hour.record(hourLater, false, 0.001); // minute 60 reuses minute 0's slot: zeroed, not added to
+        assertEquals(1, hour.buckets(hourLater).get(RecentRequests.HOUR_BUCKETS - 1).requests());
+        assertEquals(0, hour.buckets(hourLater).get(RecentRequests.HOUR_BUCKETS - 1).errors());
+    }
+
+    @Test
+    void theActivityOfAModelGivesItsLastHourByMinuteOnTheSameClockAsItsWindow() {
+        AtomicLong nanos = new AtomicLong(1_000 * MINUTE);
+        ModelActivity activity = new ModelActivity(nanos::get, Clock.systemUTC());
+        assertEquals(RecentRequests.HOUR_BUCKETS, activity.of("iris").lastHour().size(), "an hour of nothing");
+        assertTrue(activity.of("iris").lastHour().stream().allMatch(w -> w.requests() == 0));
+        activity.request("iris", false, 0.004);
+        activity.request("iris", true, 0.004);
+        nanos.addAndGet(10 * MINUTE);
+        activity.request("iris", false, 0.021);
+        ModelActivity.Summary summary = activity.of("iris");
+        assertEquals(1, summary.recent().requests(), "the five minutes have only the last one");
+        List<RecentRequests.Window> hour = summary.lastHour();
+        assertEquals(2, hour.get(49).requests(), "ten minutes ago");
+        assertEquals(1, hour.get(49).errors());
+        assertEquals(1, hour.get(59).requests(), "the minute under way");
+        assertEquals(0.0251, hour.get(59).p99(), 1e-12, "21 ms is in the bucket of 20 to 25.1 ms");
     }
 }

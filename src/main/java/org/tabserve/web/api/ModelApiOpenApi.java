@@ -89,11 +89,33 @@ public final class ModelApiOpenApi implements OpenApiPart {
                                 .addProperty("psi", new NumberSchema().description("population stability index"))
                                 .addProperty("drift", new StringSchema()._enum(List.of("small", "moderate", "large")))
                                 .required(List.of("feature", "psi", "drift")))
-                        .required(List.of("name", "version", "state"))
+                        .addProperty("last_hour", lastHour())
+                        .required(List.of("name", "version", "state", "last_hour"))
                         .description("with, once loaded, its live performance (FeedbackOpenApi)")))
                 .addRequiredItem("models"));
         schemas.put("FeatureDescription", featureDescription(model.signature()));
         schemas.put("ModelDescription", modelDescription(model.signature()));
+    }
+
+    /** The last hour by minute ({@link ModelIndexHandler.LastHour}), what the models page draws as sparklines. */
+    private static Schema<?> lastHour() {
+        return new ObjectSchema().description("the last hour minute by minute, for sparklines")
+                .addProperty("minutes", new ArraySchema().minItems(60).maxItems(60).items(new ObjectSchema()
+                                .addProperty("requests", new IntegerSchema().format("int64")
+                                        .description("the model's requests answered in the minute, over all its"
+                                                + " versions"))
+                                .addProperty("errors", new IntegerSchema().format("int64")
+                                        .description("those answered with a status of 400 or more"))
+                                .addProperty("p99_ms", new NumberSchema().nullable(true).description("99 in 100 of"
+                                        + " them were answered within this (a histogram bucket's upper bound); null"
+                                        + " when there were none, or past the last bound"))
+                                .addProperty("worst_drift_psi", new NumberSchema().nullable(true).description("this"
+                                        + " version's worst drift (the highest PSI of its inputs over the hour up to"
+                                        + " then), the highest sampled in the minute; null when nothing sampled it"
+                                        + " (the models page, this index and /metrics do) or no input had a score"))
+                                .required(List.of("requests", "errors", "p99_ms", "worst_drift_psi")))
+                        .description("oldest first, one a minute, the last the minute under way"))
+                .addRequiredItem("minutes");
     }
 
     private static Schema<?> featureDescription(ModelSignature signature) {

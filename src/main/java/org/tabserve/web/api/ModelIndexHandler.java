@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.Feature;
-import org.tabserve.model.LiveProfile;
 import org.tabserve.model.Model;
 import org.tabserve.model.Psi;
 import org.tabserve.repository.Lease;
@@ -13,6 +12,7 @@ import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
 import org.tabserve.repository.RepositoryException;
 import org.tabserve.web.http.Json;
+import org.tabserve.serving.DriftMonitor;
 import org.tabserve.serving.ModelActivity;
 import org.tabserve.serving.ModelRoute;
 import org.tabserve.serving.ResolvedModel;
@@ -58,6 +58,7 @@ public final class ModelIndexHandler {
                         List<String> inputs, String form, String card,
                         @JsonProperty("loaded_at") String loadedAt, @JsonProperty("load_seconds") Double loadSeconds,
                         Recent recent, @JsonProperty("worst_drift") WorstDrift worstDrift,
+                        @JsonProperty("last_hour") LastHour lastHour,
                         @com.fasterxml.jackson.annotation.JsonUnwrapped LivePerformanceJson performance) {
     }
 
@@ -69,16 +70,44 @@ public final class ModelIndexHandler {
      */
     public record WorstDrift(String feature, double psi, String drift) {
 
-        static WorstDrift of(LiveProfile profile) {
-            WorstDrift worst = null;
-            for (LiveProfile.LiveFeature feature : profile.snapshot()) {
-                double psi = feature.recent().psi();
-                if (!Double.isNaN(psi) && (worst == null || psi > worst.psi())) {
-                    worst = new WorstDrift(feature.name(), psi, Psi.reading(psi));
-                }
-            }
-            return worst;
+        static WorstDrift of(DriftMonitor.Worst worst) {
+            return new WorstDrift(worst.feature(), worst.psi(), Psi.reading(worst.psi()));
         }
+    }
+
+    /**
+     * The last hour minute by minute, for the models page's sparklines: what {@link Recent} and {@link WorstDrift}
+     * say of now, for each of the last {@link RecentRequests#HOUR_BUCKETS} minutes.
+     *
+     * @param minutes oldest first, the last the minute under way
+     */
+    public record LastHour(List<Minute> minutes) {
+
+        static LastHour of(List<RecentRequests.Window> requests, List<Double> worstDrift) {
+            List<Minute> minutes = new ArrayList<>(requests.size());
+            for (int m = 0; m < requests.size(); m++) {
+                RecentRequests.Window window = requests.get(m);
+                double psi = worstDrift.get(m);
+                minutes.add(new Minute(window.requests(), window.errors(), Recent.millis(window.p99()),
+                        Double.isNaN(psi) ? null : Math.round(psi * 1e4) / 1e4));
+            }
+            return new LastHour(List.copyOf(minutes));
+        }
+    }
+
+    /**
+     * One minute of the last hour.
+     *
+     * @param requests      the model's requests answered in it, over all its versions
+     * @param errors        those of them answered with a status of 400 or more
+     * @param p99Ms         within how many milliseconds 99 in 100 of them were answered (a histogram bucket's upper
+     *                      bound); null when there were none, or when past the last bound
+     * @param worstDriftPsi this version's highest worst-drift PSI sampled in the minute (four decimals); null when
+     *                      nothing sampled it (no page, index or {@code /metrics} scrape asked) or no input had a
+     *                      score
+     */
+    public record Minute(long requests, long errors, @JsonProperty("p99_ms") Double p99Ms,
+                         @JsonProperty("worst_drift_psi") Double worstDriftPsi) {
     }
 
     /**
@@ -94,7 +123,7 @@ public final class ModelIndexHandler {
                     millis(window.p50()), millis(window.p99()));
         }
 
-        private static Double millis(double seconds) {
+        static Double millis(double seconds) {
             return Double.isFinite(seconds) ? Math.round(seconds * 1e6) / 1e3 : null;
         }
     }
@@ -126,6 +155,7 @@ public final class ModelIndexHandler {
             String title = "";
             List<String> inputs = List.of();
             WorstDrift worst = null;
+            List<Double> driftByMinute = DriftMonitor.NO_MINUTES;
             LivePerformanceJson performance = null;
             if (status.state() == ModelState.READY) {
                 try (Lease lease = repository.lease(status.name(), status.version())) {
@@ -133,8 +163,9 @@ public final class ModelIndexHandler {
                     task = served.signature().task().jsonName();
                     title = served.card().name();
                     inputs = served.signature().features().stream().map(ModelIndexHandler::describe).toList();
-                    worst = request.drift().of(status.name(), status.version(), served).map(WorstDrift::of)
+                    worst = request.drift().worst(status.name(), status.version(), served).map(WorstDrift::of)
                             .orElse(null);
+                    driftByMinute = request.drift().worstByMinute(status.name(), status.version(), served);
                     performance = LivePerformanceJson.of(served, request.feedback().of(status.name(),
                             status.version(), served).orElse(null));
                 } catch (RepositoryException e) {
@@ -148,7 +179,7 @@ public final class ModelIndexHandler {
                     status.reason().orElse(""), task, inputs, base, base + Routes.in(Routes.CARD),
                     loaded ? activity.loadedAt().truncatedTo(ChronoUnit.SECONDS).toString() : null,
                     loaded ? Math.round(activity.loadSeconds() * 1000) / 1000.0 : null, Recent.of(activity.recent()), worst,
-                    performance));
+                    LastHour.of(activity.lastHour(), driftByMinute), performance));
         }
         return entries;
     }

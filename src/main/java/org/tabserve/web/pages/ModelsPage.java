@@ -42,12 +42,13 @@ record ModelsPage(List<Row> rows, int windowMinutes) {
      * @param driftSeverity   by the card's drift words
      * @param errorSeverity   by the share of answers of status 400 or more
      * @param latencySeverity by the p99
+     * @param lastHour        the last hour by minute: requests, p99 and worst drift, each a sparkline
      */
     record Row(String name, String title, String version, String state, String reason, String task,
                List<String> inputs, String requests, String errors, String p50, String p99, String loaded,
                String loadedAt, String form, String card, String driftFeature, String driftPsi,
                String driftReading, String performance, Severity stateSeverity, Severity driftSeverity,
-               Severity errorSeverity, Severity latencySeverity) {
+               Severity errorSeverity, Severity latencySeverity, List<Sparkline> lastHour) {
 
         /** @return the worst of its severities, which orders the page */
         Severity trouble() {
@@ -97,6 +98,9 @@ record ModelsPage(List<Row> rows, int windowMinutes) {
                     : " (took " + seconds(e.loadSeconds()) + ")");
         }
         String state = state(e.state());
+        Severity drift = e.worstDrift() == null ? Severity.OK : Severity.ofDrift(e.worstDrift().drift());
+        Severity errors = Severity.ofErrors(recent.errors(), recent.requests());
+        Severity latency = Severity.ofLatency(recent.p99Ms(), recent.requests());
         return new Row(e.name(), e.title().equals(e.name()) ? "" : e.title(), e.version(), state,
                 e.reason(), e.task(), e.inputs(), Long.toString(recent.requests()), Long.toString(recent.errors()),
                 millis(recent.p50Ms(), recent.requests()), millis(recent.p99Ms(), recent.requests()), loaded,
@@ -104,9 +108,27 @@ record ModelsPage(List<Row> rows, int windowMinutes) {
                 e.worstDrift() == null ? "" : e.worstDrift().feature(),
                 e.worstDrift() == null ? "" : String.format(Locale.ROOT, "%.3f", e.worstDrift().psi()),
                 e.worstDrift() == null ? "" : e.worstDrift().drift(), PerformanceWords.of(e.performance()),
-                Severity.ofState(state), e.worstDrift() == null ? Severity.OK : Severity.ofDrift(e.worstDrift().drift()),
-                Severity.ofErrors(recent.errors(), recent.requests()),
-                Severity.ofLatency(recent.p99Ms(), recent.requests()));
+                Severity.ofState(state), drift, errors, latency,
+                lastHour(e.lastHour().minutes(), errors, latency, drift));
+    }
+
+    /**
+     * The three sparklines of a version's last hour, each coloured by the severity of the figure it draws now:
+     * requests a minute (by the errors' share), p99 (a minute of requests past the last latency bound drawn at that
+     * bound) and worst drift.
+     */
+    private static List<Sparkline> lastHour(List<ModelIndexHandler.Minute> minutes, Severity errors, Severity latency,
+                                            Severity drift) {
+        double overMs = RecentRequests.BOUNDS_MAX_SECONDS * 1000;
+        return List.of(
+                Sparkline.of("requests", "requests", minutes.stream().map(m -> (double) m.requests())
+                        .toList(), n -> String.format(Locale.ROOT, "%.0f", n), true, errors.cssClass()),
+                Sparkline.of("p99", "p99", minutes.stream().map(m -> m.requests() == 0 ? null
+                                : m.p99Ms() == null ? overMs : m.p99Ms()).toList(), ms -> millis(ms, 1), false,
+                        latency.cssClass()),
+                Sparkline.of("drift", "worst drift", minutes.stream()
+                                .map(ModelIndexHandler.Minute::worstDriftPsi).toList(),
+                        psi -> String.format(Locale.ROOT, "%.3f", psi), false, drift.cssClass()));
     }
 
     /** The repository's state in the words of the page. */

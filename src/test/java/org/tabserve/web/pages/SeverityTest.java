@@ -52,6 +52,6 @@ class SeverityTest {
 
     private static ModelsPage.Row row(String name, String state, Severity drift, Severity errors, Severity latency) {
         return new ModelsPage.Row(name, "", "1", state, "", "classification", List.of(), "0", "0", "–", "–", "", "",
-                "", "", "", "", "", "", Severity.ofState(state), drift, errors, latency);
+                "", "", "", "", "", "", Severity.ofState(state), drift, errors, latency, List.of());
     }
 }
