@@ -39,7 +39,8 @@ public final class Explainer {
     /**
      * The model rows a sampled explanation evaluates per explained row, at most (beside the row's own answer): beyond
      * {@link #EXACT_MAX_COLUMNS} columns, as many antithetic pairs of permutations as fit, each walked against one
-     * background row at 2 &times; (M &minus; 1) model rows (15 pairs for 69 columns).
+     * background row at 2 &times; (M &minus; 1) model rows (15 pairs for 69 columns); a model of more than 342
+     * columns still gets the fewest pairs that give a standard error ({@link PermutationSampling#MIN_PAIRS}).
      */
     public static final int SAMPLED_MODEL_ROWS = 2_048;
 
