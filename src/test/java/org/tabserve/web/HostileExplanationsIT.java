@@ -148,7 +148,12 @@ class HostileExplanationsIT {
      */
     private static void assertNoExplanationRanOn(int requests, Map<String, Double> before, double rowsBefore)
             throws Exception {
-        CostlyExplanations.await(() -> counted(before) == requests, requests + " explanations to be counted");
+        try {
+            CostlyExplanations.await(() -> counted(before) == requests, requests + " explanations to be counted");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ": " + outcomes() + " (before: " + before + "), "
+                    + (CostlyExplanations.modelRows(server) - rowsBefore) + " model rows evaluated", e);
+        }
         Map<String, Double> after = outcomes();
         Map<String, Double> ended = new LinkedHashMap<>();
         after.forEach((outcome, count) -> ended.put(outcome, count - before.get(outcome)));
