@@ -25,7 +25,8 @@ public final class BenchFixtures {
      * @param name "banknote" (the bundled model on its data), "species" (the penguin species pipeline on
      *             data/penguins.csv), "wide-69" (the 69-input fixture on its labelled rows), "forest" (the random
      *             forest species pipeline), "boosted" (the boosted-trees sex pipeline on its labelled rows) or
-     *             "mass" (the body-mass tree regressor)
+     *             "mass" (the body-mass tree regressor), "classes-28" (the 69-input 28-class SVM on its labelled rows)
+     *             or "wide-10" (the 10-input linear fixture on its labelled rows)
      * @return the carded model's file
      */
     public static Path carded(String name) throws IOException, InterruptedException {
@@ -43,6 +44,10 @@ public final class BenchFixtures {
                     "--data", FIXTURES.resolve("boosted/sex-boosted.labelled.csv").toString(), "--label", "sex");
             case "mass" -> List.of("--model", FIXTURES.resolve("penguins/body-mass-regressor.onnx").toString(),
                     "--data", "data/penguins.csv", "--label", "body_mass_g", "--skip-invalid");
+            case "classes-28" -> List.of("--model", FIXTURES.resolve("wide/classes-28.onnx").toString(),
+                    "--data", FIXTURES.resolve("wide/classes-28.labelled.csv").toString(), "--label", "tree");
+            case "wide-10" -> List.of("--model", FIXTURES.resolve("wide/wide-10.onnx").toString(),
+                    "--data", FIXTURES.resolve("wide/wide-10.labelled.csv").toString(), "--label", "label");
             default -> throw new IllegalArgumentException("no such fixture: " + name);
         };
         List<String> command = new ArrayList<>(List.of(

@@ -1,9 +1,6 @@
 package org.tabserve.model;
 
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Explains a model's answer for one row in the model's own input columns, for any model, by running it on rows that
@@ -12,13 +9,14 @@ import java.util.SplittableRandom;
  *
  * <p>The value of a coalition S of columns is the mean output over the background rows b of the row that takes the
  * columns in S from the explained row x and the others from b. Up to {@value #EXACT_MAX_COLUMNS} columns every
- * coalition is evaluated (2<sup>M</sup> &times; background rows model rows) and each column's value is the Shapley
- * weighted sum of its marginal contributions: exact. Beyond, {@link #permutation} samples permutations of the columns
- * in antithetic pairs (a permutation and its reverse), seeded, each giving every column its marginal contribution
- * where it joins. Either way the contributions telescope: the base value (the empty coalition's value, the mean output
- * over the background) plus the contributions is the full coalition's value, the model's output for the row, up to
- * floating-point rounding ({@link #ADDITIVITY_TOLERANCE}). Rows go to the model in batched calls of at most
- * {@value #MAX_ROWS_PER_CALL} rows.
+ * coalition is evaluated and each column's value is the Shapley weighted sum of its marginal contributions: exact.
+ * The empty coalition's value is the background's mean answer, computed once per explainer and kept
+ * ({@link CoalitionRows}), and the full one's the row's own answer, computed once per explanation, so a row costs
+ * 1 + (2<sup>M</sup> &minus; 2) &times; background rows model rows. Beyond, {@link PermutationSampling} estimates them
+ * at a fixed cost of about {@value #SAMPLED_MODEL_ROWS} model rows per explained row, with a standard error per column
+ * and contributions that still add up. Either way the base value (the background's mean answer) plus the contributions
+ * is the model's output for the row, up to floating-point rounding ({@link #ADDITIVITY_TOLERANCE}). Rows go to the
+ * model in batched calls of at most {@value #MAX_ROWS_PER_CALL} rows.
  *
  * <p>A model that can explain itself exactly from its structure ({@link Model#structuralExplainer()}: a tree ensemble's
  * trees, a linear model's weights) is explained that way instead, against the same background, in one model row;
@@ -28,18 +26,23 @@ import java.util.SplittableRandom;
  * <p>Every model call first goes through the caller's {@link Meter}, which counts the rows and may stop the work by
  * throwing: so that an explanation whose request has been cancelled stops within one call.
  *
- * <p>Thread-safe: it holds no state between calls.
+ * <p>Thread-safe: it keeps only the background's answers, computed once.
  */
 public final class Explainer {
 
-    /** The most columns explained exactly; more are estimated by permutation sampling. */
+    /** The most columns explained exactly; more are estimated by permutation sampling ({@link PermutationSampling}). */
     public static final int EXACT_MAX_COLUMNS = 10;
 
     /** The most rows in one model call: a 69-input model's call then holds about 5 MB of inputs and its answers. */
     public static final int MAX_ROWS_PER_CALL = 16_384;
 
-    /** Permutations sampled beyond {@link #EXACT_MAX_COLUMNS} columns: 8 antithetic pairs. */
-    public static final int PERMUTATIONS = 16;
+    /**
+     * The model rows a sampled explanation evaluates per explained row, at most (beside the row's own answer): beyond
+     * {@link #EXACT_MAX_COLUMNS} columns, as many antithetic pairs of permutations as fit, each walked against one
+     * background row at 2 &times; (M &minus; 1) model rows (15 pairs for 69 columns); a model of more than 342
+     * columns still gets the fewest pairs that give a standard error ({@link PermutationSampling#MIN_PAIRS}).
+     */
+    public static final int SAMPLED_MODEL_ROWS = 2_048;
 
     /** The seed of the permutations, so that the same row is explained the same way every time. */
     public static final long SEED = 24;
@@ -62,8 +65,7 @@ public final class Explainer {
         void beforeCall(int modelRows);
     }
 
-    private final Model model;
-    private final Batch background;
+    private final CoalitionRows coalitions;
     private final int backgroundRows;
     /** The model's own exact explainer against this background, or null: then coalitions are evaluated. */
     private final StructuralExplainer structural;
@@ -83,8 +85,7 @@ public final class Explainer {
      * @throws ModelException {@link ModelException.Kind#INVALID_INPUT} when the model cannot take them
      */
     public Explainer(Model model, Background background, boolean structural) {
-        this.model = model;
-        this.background = Batch.of(model.signature(), background.cells());
+        this.coalitions = new CoalitionRows(model, Batch.of(model.signature(), background.cells()));
         this.backgroundRows = background.size();
         ModelCard card = model.card();
         this.structural = structural && card != null && background.equals(card.background())
@@ -103,17 +104,30 @@ public final class Explainer {
 
     /**
      * The model rows that explaining one row costs ({@link #explain}): one when the model explains itself from its
-     * structure ({@link Model#structuralExplainer()}); else one for the row's own answer, and the
-     * background's rows for each coalition evaluated (2<sup>M</sup> exactly, 2 + {@value #PERMUTATIONS} &times;
-     * (M &minus; 1) by permutation), so that a caller can bound a request's work before any of it is done.
+     * structure ({@link Model#structuralExplainer()}); else one for the row's own answer and the background's rows
+     * for each coalition evaluated besides the empty and the full ones (2<sup>M</sup> &minus; 2 exactly), or
+     * 2 &times; (M &minus; 1) for each antithetic pair of permutations sampled ({@link #pairs}), so that a caller can
+     * bound a request's work before any of it is done. The background's own answers cost its rows once more, on
+     * an explainer's first row ({@link #modelRows}).
      */
     public long modelRowsPerRow(ModelSignature signature) {
         if (structural != null) {
             return 1;
         }
         int columns = signature.featureCount();
-        long coalitions = columns <= EXACT_MAX_COLUMNS ? 1L << columns : 2L + (long) PERMUTATIONS * (columns - 1);
-        return 1 + coalitions * backgroundRows;
+        return columns <= EXACT_MAX_COLUMNS ? 1 + ((1L << columns) - 2) * backgroundRows
+                : 1 + 2L * pairs(columns) * (columns - 1);
+    }
+
+    /** The model rows explaining {@code rows} rows costs: {@link #modelRowsPerRow} each, and the background's once. */
+    public long modelRows(ModelSignature signature, int rows) {
+        long background = structural == null && coalitions.backgroundUnanswered() ? backgroundRows : 0;
+        return modelRowsPerRow(signature) * rows + background;
+    }
+
+    /** The antithetic pairs of permutations sampled for {@code columns} columns: as many as fit the budget. */
+    static int pairs(int columns) {
+        return Math.max(PermutationSampling.MIN_PAIRS, SAMPLED_MODEL_ROWS / (2 * Math.max(1, columns - 1)));
     }
 
     /**
@@ -129,8 +143,9 @@ public final class Explainer {
         if (structural != null) {
             return structural.explain(rows, row, meter);
         }
-        return rows.signature().featureCount() <= EXACT_MAX_COLUMNS ? exact(rows, row, meter)
-                : permutation(rows, row, PERMUTATIONS, SEED, meter);
+        int columns = rows.signature().featureCount();
+        return columns <= EXACT_MAX_COLUMNS ? exact(rows, row, meter)
+                : PermutationSampling.estimate(coalitions, rows, row, pairs(columns), SEED, meter);
     }
 
     /** The exact Shapley values: every coalition of the columns. */
@@ -144,14 +159,14 @@ public final class Explainer {
             throw new IllegalArgumentException(columns + " columns are too many to explain exactly");
         }
         int count = 1 << columns;
-        boolean[][] coalitions = new boolean[count][columns];
-        for (int mask = 0; mask < count; mask++) {
-            for (int f = 0; f < columns; f++) {
-                coalitions[mask][f] = (mask & (1 << f)) != 0;
-            }
-        }
-        Target target = target(rows, row, meter);
-        double[] value = values(rows, row, coalitions, target.index, meter);
+        CoalitionRows.Target target = coalitions.target(rows, row, meter);
+        double[] value = new double[count];
+        value[0] = CoalitionRows.mean(coalitions.backgroundOutputs(target, meter));
+        value[count - 1] = target.output();
+        // Mixed row k is coalition k / B + 1 (the masks between the empty and the full one) on background row k % B.
+        coalitions.outputs(rows, row, (count - 2) * backgroundRows, k -> k % backgroundRows,
+                (out, f) -> ((out / backgroundRows + 1) & (1 << f)) != 0, target, meter,
+                (out, output) -> value[out / backgroundRows + 1] += output / backgroundRows);
         // Shapley weight of a coalition of s other columns: s! (M - s - 1)! / M! = 1 / (M * C(M - 1, s)).
         double[] weight = new double[columns];
         for (int s = 0; s < columns; s++) {
@@ -166,139 +181,22 @@ public final class Explainer {
                 }
             }
         }
-        return new Explanation(Explanation.EXACT, target.quantity(), target.label, value[0], value[count - 1], byColumn(rows, phi),
-                backgroundRows, 0, Map.of());
+        return new Explanation(Explanation.EXACT, target.quantity(), target.label(), value[0], value[count - 1],
+                Explanation.byColumn(rows.signature(), phi), backgroundRows, 0, Map.of());
     }
 
     /**
-     * Estimates the Shapley values from {@code permutations} permutations of the columns, drawn in antithetic pairs
-     * from {@code seed}. Each pair's mean marginal contribution is one independent sample of a column's value, so a
-     * column's standard error is the standard deviation of its pair means over the square root of the pairs: within
-     * three standard errors of the exact value at about 98 % for 8 pairs (Student's t, 7 degrees of freedom).
+     * Estimates the Shapley values from {@code permutations} permutations of the columns, in antithetic pairs drawn
+     * from {@code seed}, each pair walked against one background row ({@link PermutationSampling}): an estimate with
+     * a standard error per column whose contributions add up to the output less the base value.
      *
-     * @param permutations an even number, at least 4
+     * @param permutations an even number, at least {@code 2 * }{@value PermutationSampling#MIN_PAIRS}
      */
     public Explanation permutation(Batch rows, int row, int permutations, long seed) {
-        return permutation(rows, row, permutations, seed, Meter.NONE);
-    }
-
-    private Explanation permutation(Batch rows, int row, int permutations, long seed, Meter meter) {
-        if (permutations < 4 || permutations % 2 != 0) {
-            throw new IllegalArgumentException("permutations must be even and at least 4, got " + permutations);
+        if (permutations % 2 != 0) {
+            throw new IllegalArgumentException("permutations must be even, got " + permutations);
         }
-        int columns = rows.signature().featureCount();
-        SplittableRandom random = new SplittableRandom(seed);
-        int[][] orders = new int[permutations][];
-        for (int p = 0; p < permutations; p += 2) {
-            int[] order = new int[columns];
-            for (int i = 0; i < columns; i++) {
-                order[i] = i;
-            }
-            for (int i = columns - 1; i > 0; i--) { // Fisher-Yates
-                int j = random.nextInt(i + 1);
-                int swap = order[i];
-                order[i] = order[j];
-                order[j] = swap;
-            }
-            orders[p] = order;
-            int[] reversed = new int[columns];
-            for (int i = 0; i < columns; i++) {
-                reversed[i] = order[columns - 1 - i];
-            }
-            orders[p + 1] = reversed;
-        }
-        // Coalition 0 is the empty one, 1 the full one, then each permutation's first 1..M-1 columns.
-        int inner = Math.max(0, columns - 1);
-        boolean[][] coalitions = new boolean[2 + permutations * inner][];
-        coalitions[0] = new boolean[columns];
-        coalitions[1] = new boolean[columns];
-        java.util.Arrays.fill(coalitions[1], true);
-        for (int p = 0; p < permutations; p++) {
-            boolean[] joined = new boolean[columns];
-            for (int j = 0; j < inner; j++) {
-                joined[orders[p][j]] = true;
-                coalitions[2 + p * inner + j] = joined.clone();
-            }
-        }
-        Target target = target(rows, row, meter);
-        double[] value = values(rows, row, coalitions, target.index, meter);
-        double[][] marginal = new double[permutations][columns];
-        for (int p = 0; p < permutations; p++) {
-            double before = value[0];
-            for (int j = 0; j < columns; j++) {
-                double after = j == columns - 1 ? value[1] : value[2 + p * inner + j];
-                marginal[p][orders[p][j]] = after - before;
-                before = after;
-            }
-        }
-        int pairs = permutations / 2;
-        double[] phi = new double[columns];
-        double[] error = new double[columns];
-        for (int f = 0; f < columns; f++) {
-            double[] pairMeans = new double[pairs];
-            double sum = 0;
-            for (int q = 0; q < pairs; q++) {
-                pairMeans[q] = (marginal[2 * q][f] + marginal[2 * q + 1][f]) / 2;
-                sum += pairMeans[q];
-            }
-            phi[f] = sum / pairs;
-            double squares = 0;
-            for (double mean : pairMeans) {
-                squares += (mean - phi[f]) * (mean - phi[f]);
-            }
-            error[f] = Math.sqrt(squares / (pairs - 1) / pairs);
-        }
-        return new Explanation(Explanation.PERMUTATION, target.quantity(), target.label, value[0], value[1], byColumn(rows, phi),
-                backgroundRows, permutations, byColumn(rows, error));
-    }
-
-    /** What is explained: the predicted class's probability (its index and label), or a regressor's value (-1). */
-    private record Target(int index, String label) {
-        String quantity() {
-            return index < 0 ? Explanation.VALUE : Explanation.PROBABILITY;
-        }
-    }
-
-    private Target target(Batch rows, int row, Meter meter) {
-        meter.beforeCall(1);
-        Prediction alone = model.predict(Batch.mixed(rows, row, rows, new int[]{row}, (out, f) -> true)).get(0);
-        if (alone instanceof Prediction.Classification classification) {
-            return new Target(classification.classes().indexOf(classification.label()), classification.label());
-        }
-        return new Target(-1, null);
-    }
-
-    /** The value of each coalition: the mean output over the background of the row mixed by it. */
-    private double[] values(Batch rows, int row, boolean[][] coalitions, int target, Meter meter) {
-        int perCall = Math.max(1, MAX_ROWS_PER_CALL / backgroundRows);
-        double[] value = new double[coalitions.length];
-        for (int start = 0; start < coalitions.length; start += perCall) {
-            int first = start;
-            int count = Math.min(perCall, coalitions.length - start);
-            int[] others = new int[count * backgroundRows];
-            for (int k = 0; k < others.length; k++) {
-                others[k] = k % backgroundRows;
-            }
-            meter.beforeCall(others.length);
-            Batch mixed = Batch.mixed(rows, row, background, others,
-                    (out, f) -> coalitions[first + out / backgroundRows][f]);
-            List<Prediction> predictions = model.predict(mixed);
-            for (int c = 0; c < count; c++) {
-                double sum = 0;
-                for (int b = 0; b < backgroundRows; b++) {
-                    sum += output(predictions.get(c * backgroundRows + b), target);
-                }
-                value[first + c] = sum / backgroundRows;
-            }
-        }
-        return value;
-    }
-
-    private static double output(Prediction prediction, int target) {
-        if (prediction instanceof Prediction.Regression regression) {
-            return regression.value();
-        }
-        return ((Prediction.Classification) prediction).probabilities().get(target);
+        return PermutationSampling.estimate(coalitions, rows, row, permutations / 2, seed, Meter.NONE);
     }
 
     private static double binomial(int n, int k) {
@@ -307,14 +205,5 @@ public final class Explainer {
             result = result * (n - k + i) / i;
         }
         return result;
-    }
-
-    private static Map<String, Double> byColumn(Batch rows, double[] values) {
-        List<String> names = rows.signature().featureNames();
-        Map<String, Double> out = new LinkedHashMap<>();
-        for (int f = 0; f < values.length; f++) {
-            out.put(names.get(f), values[f]);
-        }
-        return out;
     }
 }

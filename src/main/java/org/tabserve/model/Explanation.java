@@ -2,6 +2,7 @@ package org.tabserve.model;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -69,5 +70,15 @@ public record Explanation(String method, String explained, String explainedClass
             sum += value;
         }
         return sum;
+    }
+
+    /** @return {@code values} by the column names of {@code signature}, in its order */
+    static Map<String, Double> byColumn(ModelSignature signature, double[] values) {
+        List<String> names = signature.featureNames();
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int f = 0; f < values.length; f++) {
+            out.put(names.get(f), values[f]);
+        }
+        return out;
     }
 }

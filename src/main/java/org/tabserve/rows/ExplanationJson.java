@@ -9,13 +9,17 @@ import java.util.Map;
 /**
  * Writes one row's explanation as the JSON routes answer it, so that every route that explains spells it alike:
  * {@code "explanation": {"method", "class" (a classifier's), "base_value", "output", "contributions": {column: value},
- * "background_rows"}}, and for {@code "permutation"} also {@code "permutations"} and {@code "standard_error"} (the
- * largest of any contribution).
+ * "background_rows"}}, and for {@code "permutation"} also {@code "permutations"}, {@code "standard_errors"}
+ * ({column: the standard error of its contribution}, beside {@code "contributions"}) and {@code "standard_error"} (the
+ * largest of them).
  */
 public final class ExplanationJson {
 
     /** The field an answered row carries its explanation in. */
     public static final String FIELD = "explanation";
+
+    /** The key of a sampled explanation's standard error of each column's contribution, by column name. */
+    public static final String STANDARD_ERRORS = "standard_errors";
 
     private ExplanationJson() {
     }
@@ -41,6 +45,13 @@ public final class ExplanationJson {
             json.writeNumberField(contribution.getKey(), contribution.getValue());
         }
         json.writeEndObject();
+        if (Explanation.PERMUTATION.equals(explanation.method())) {
+            json.writeObjectFieldStart(STANDARD_ERRORS);
+            for (Map.Entry<String, Double> error : explanation.standardErrors().entrySet()) {
+                json.writeNumberField(error.getKey(), error.getValue());
+            }
+            json.writeEndObject();
+        }
         json.writeNumberField("background_rows", explanation.backgroundRows());
         if (Explanation.PERMUTATION.equals(explanation.method())) {
             json.writeNumberField("permutations", explanation.permutations());

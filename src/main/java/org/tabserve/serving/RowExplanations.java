@@ -17,7 +17,7 @@ import java.util.List;
  */
 public final class RowExplanations implements AutoCloseable {
 
-    /** The most rows one request may have explained: each costs up to 2^10 &times; the background's rows of model rows. */
+    /** The most rows one request may have explained: each costs up to (2^10 &minus; 2) &times; the background's rows of model rows. */
     public static final int MAX_ROWS = 100;
 
     /** How to give a model a background sample, said when one without it is asked to explain. */
@@ -65,7 +65,7 @@ public final class RowExplanations implements AutoCloseable {
                     + rows.size() + ": send fewer rows, or leave explain out");
         }
         Explainer explainer = new Explainer(model.model(), model.model().card().background(), structural);
-        long modelRows = explainer.modelRowsPerRow(rows.signature()) * rows.size();
+        long modelRows = explainer.modelRows(rows.signature(), rows.size());
         if (modelRows > maxModelRows) {
             metrics.explanation("over_limit");
             throw ServingException.tooLarge("explaining " + rows.size() + " row(s) of model '" + model.name()

@@ -14,6 +14,7 @@ import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.Parameter;
+import org.tabserve.model.Explainer;
 import org.tabserve.model.Explanation;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Task;
@@ -127,6 +128,14 @@ public final class PredictOpenApi extends OpenApiSection {
             contributions.addRequiredItem(feature);
         }
         contributions.additionalProperties(false);
+        ObjectSchema errors = new ObjectSchema();
+        errors.description("permutation only: each input column's standard error of its contribution (the estimate"
+                + " is within two of them of the exact value about 95 % of the time)");
+        for (String feature : signature.featureNames()) {
+            errors.addProperty(feature, new NumberSchema().format("double").minimum(BigDecimal.ZERO));
+            errors.addRequiredItem(feature);
+        }
+        errors.additionalProperties(false);
         ObjectSchema explanation = new ObjectSchema();
         explanation.description("Only when asked (explain). Interventional Shapley values of " + output
                 + " against the card's background sample of training rows");
@@ -134,8 +143,9 @@ public final class PredictOpenApi extends OpenApiSection {
                         Explanation.PERMUTATION, Explanation.TREE, Explanation.LINEAR)).description(
                         "tree: exact, from a tree ensemble's trees (interventional TreeSHAP); linear: exact, from a"
                                 + " linear model's weights; exact: every coalition of the columns (up to 10 columns);"
-                                + " permutation: seeded antithetic permutation sampling beyond, with its standard"
-                                + " error"))
+                                + " permutation: beyond, estimated from seeded antithetic pairs of permutations at a"
+                                + " fixed cost of about " + Explainer.SAMPLED_MODEL_ROWS + " model rows, with each"
+                                + " column's standard error; its contributions still add up"))
                 .addProperty("explained", new StringSchema()._enum(classifier
                         ? List.of(Explanation.PROBABILITY, Explanation.MARGIN) : List.of(Explanation.VALUE))
                         .description("the quantity explained: the predicted class's probability, its margin (raw"
@@ -145,9 +155,10 @@ public final class PredictOpenApi extends OpenApiSection {
                 .addProperty("output", new NumberSchema().format("double").description(output + " for this row"))
                 .addProperty("contributions", contributions)
                 .addProperty("background_rows", new IntegerSchema().minimum(BigDecimal.ONE))
+                .addProperty(ExplanationJson.STANDARD_ERRORS, errors)
                 .addProperty("permutations", new IntegerSchema().description("permutation only: how many were sampled"))
                 .addProperty("standard_error", new NumberSchema().format("double").description("permutation only: the"
-                        + " largest standard error of any contribution"));
+                        + " largest of standard_errors"));
         List<String> required = new java.util.ArrayList<>(List.of("method", "explained", "base_value", "output",
                 "contributions",
                 "background_rows"));

@@ -90,14 +90,15 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
     /** Requests' explanations that may wait for a thread (default 16); the next get 503 with {@code Retry-After}. */
     public static final String EXPLAIN_QUEUE = ExplanationLimits.QUEUE;
     /**
-     * Most model rows one request's explanations may evaluate (default 4,000,000: about 2 s of one CPU for a
-     * 69-column model); a request that would need more is refused with 413 before any is evaluated.
+     * Most model rows one request's explanations may evaluate (default 4,000,000: seconds of one CPU, 39 rows of a
+     * 10-column model by coalitions); a request that would need more is refused with 413 before any is evaluated.
      */
     public static final String MAX_EXPLAIN_MODEL_ROWS = ExplanationLimits.MAX_MODEL_ROWS;
     /**
      * Whether tree ensembles and linear models are explained exactly from their trees or weights (default true; in
      * their margin where a sigmoid or softmax follows), or, when false, every model by coalitions of rows in its
-     * probability or value, at 2<sup>M</sup> &times; 100 model rows per explained row.
+     * probability or value, at (2<sup>M</sup> &minus; 2) &times; 100 model rows per explained row (up to 10 columns;
+     * beyond, sampled at 2,049 at most).
      */
     public static final String EXPLAIN_STRUCTURE = ExplanationLimits.STRUCTURAL;
     /** The shortest admin token accepted: a short one could be guessed. */

@@ -123,10 +123,13 @@ final class V2GrpcMessages {
             response.addOutputs(tensor(output, contents));
         }
         if (answer.explanations() != null) {
-            for (V2Inference.Explained.Tensor explained : V2Inference.Explained.of(answer).tensors()) {
+            V2Inference.Explained explanations = V2Inference.Explained.of(answer);
+            for (V2Inference.Explained.Tensor explained : explanations.tensors()) {
                 response.addOutputs(tensor(explained.output(),
                         InferTensorContents.newBuilder().addAllFp64Contents(explained.values())));
             }
+            explanations.parameters().forEach((key, value) -> response.putParameters(key,
+                    InferParameter.newBuilder().setStringParam(value).build()));
         }
         if (answer.uncertainties() != null) {
             for (V2Coverage.Tensor covered : V2Coverage.tensors(answer)) {

@@ -12,7 +12,9 @@ import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.RowExplanations;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Answers one Open Inference Protocol inference request, whichever transport carried it: checks it against the
@@ -65,7 +67,8 @@ final class V2Inference {
     /**
      * The answer's outputs as JSON records; when it was asked, each row's explanation too, as three more outputs:
      * {@value #BASE_VALUE_OUTPUT} and {@value #EXPLAINED_OUTPUT} ({@code [N]}) and {@value #CONTRIBUTIONS_OUTPUT}
-     * ({@code [N, F]}, the columns in the model's feature order).
+     * ({@code [N, F]}, the columns in the model's feature order), with the answer's parameters
+     * {@value #EXPLAINED_PARAMETER} and {@value #METHOD_PARAMETER}.
      */
     static V2Json.InferResponse json(Answer answer) {
         List<Prediction> predictions = answer.predictions();
@@ -78,17 +81,20 @@ final class V2Inference {
                 default -> values(predictions, output.datatype());
             }));
         }
+        Map<String, String> parameters = null;
         if (answer.explanations() != null) {
-            for (Explained.Tensor tensor : Explained.of(answer).tensors()) {
+            Explained explained = Explained.of(answer);
+            for (Explained.Tensor tensor : explained.tensors()) {
                 outputs.add(tensor.output().tensor(tensor.values()));
             }
+            parameters = explained.parameters().isEmpty() ? null : explained.parameters();
         }
         if (answer.uncertainties() != null) {
             for (V2Coverage.Tensor tensor : V2Coverage.tensors(answer)) {
                 outputs.add(tensor.output().tensor(tensor.values()));
             }
         }
-        return new V2Json.InferResponse(answer.modelName(), answer.modelVersion(), answer.id(), outputs);
+        return new V2Json.InferResponse(answer.modelName(), answer.modelVersion(), answer.id(), parameters, outputs);
     }
 
     /**
@@ -134,6 +140,10 @@ final class V2Inference {
     static final String EXPLAINED_OUTPUT = "explanation_output";
     /** The output of each row's contributions, one per feature in the model's order: they add up to the explained. */
     static final String CONTRIBUTIONS_OUTPUT = "explanation_contributions";
+    /** The answer's parameter saying what the explanations explain: probability, margin or value. */
+    static final String EXPLAINED_PARAMETER = "explanation_explained";
+    /** The answer's parameter saying how the explanations were computed: exact, permutation, tree or linear. */
+    static final String METHOD_PARAMETER = "explanation_method";
 
     /**
      * Each row's explanation as the values of the three outputs it adds, whichever transport writes them.
@@ -142,8 +152,11 @@ final class V2Inference {
      * @param output        what each row's explanation explains
      * @param contributions each row's contributions, row-major, the columns in the model's feature order
      * @param features      how many features each row has a contribution for
+     * @param quantity      what they explain ({@link Explanation#explained()}), or null when there is no row
+     * @param method        how they were computed ({@link Explanation#method()}), or null when there is no row
      */
-    record Explained(List<Double> base, List<Double> output, List<Double> contributions, int features) {
+    record Explained(List<Double> base, List<Double> output, List<Double> contributions, int features,
+                     String quantity, String method) {
 
         /** One of the three outputs, with its values. */
         record Tensor(Output output, List<Double> values) {
@@ -162,7 +175,23 @@ final class V2Inference {
                     contributions.add(explanation.contributions().get(feature));
                 }
             }
-            return new Explained(base, output, contributions, features.size());
+            Explanation first = answer.explanations().isEmpty() ? null : answer.explanations().get(0);
+            return new Explained(base, output, contributions, features.size(),
+                    first == null ? null : first.explained(), first == null ? null : first.method());
+        }
+
+        /**
+         * @return the answer's parameters {@value #EXPLAINED_PARAMETER} and {@value #METHOD_PARAMETER}, the same for
+         *         every row of one model (its columns and structure choose them); empty when no row was explained
+         */
+        Map<String, String> parameters() {
+            if (quantity == null) {
+                return Map.of();
+            }
+            Map<String, String> parameters = new LinkedHashMap<>();
+            parameters.put(EXPLAINED_PARAMETER, quantity);
+            parameters.put(METHOD_PARAMETER, method);
+            return parameters;
         }
 
         /** @return the three outputs, FP64: {@code [N]}, {@code [N]} and {@code [N, F]} */

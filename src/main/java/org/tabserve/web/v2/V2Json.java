@@ -69,11 +69,14 @@ public final class V2Json {
     record OutputTensor(String name, String datatype, List<Long> shape, List<?> data) {
     }
 
-    /** {@code POST /v2/models/{name}/infer}; {@code model_version} and {@code id} only when there is one. */
+    /**
+     * {@code POST /v2/models/{name}/infer}; {@code model_version}, {@code id} and {@code parameters} (what an
+     * explanation explains and how) only when there is one.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record InferResponse(@JsonProperty("model_name") String modelName,
                          @JsonProperty("model_version") String modelVersion,
-                         String id, List<OutputTensor> outputs) {
+                         String id, Map<String, String> parameters, List<OutputTensor> outputs) {
     }
 
     /**

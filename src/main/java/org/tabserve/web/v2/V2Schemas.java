@@ -9,6 +9,7 @@ import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import org.tabserve.model.Feature;
+import org.tabserve.model.Explanation;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.ValueOutput;
@@ -115,7 +116,8 @@ final class V2Schemas {
         request.addProperty("id", new StringSchema())
                 .addProperty("parameters", new ObjectSchema().description("key/value parameters: \"explain\": true"
                         + " adds each row's explanation as the outputs explanation_base_value, explanation_output"
-                        + " and explanation_contributions (FP64, [N] and [N, F]); the others are accepted and ignored")
+                        + " and explanation_contributions (FP64, [N] and [N, F]), and says what they explain and how"
+                        + " in the answer's parameters; the others are accepted and ignored")
                         .addProperty("explain", new BooleanSchema()._default(false)))
                 .addProperty("inputs", new ArraySchema().minItems(signature.inputs().size())
                         .maxItems(signature.inputs().size()).items(ref("V2RequestInput"))
@@ -161,7 +163,15 @@ final class V2Schemas {
                 .addProperty("model_name", new StringSchema())
                 .addProperty("model_version", new StringSchema())
                 .addProperty("id", new StringSchema())
-                .addProperty("parameters", new ObjectSchema())
+                .addProperty("parameters", new ObjectSchema().description("only when explanations were asked")
+                        .addProperty(V2Inference.EXPLAINED_PARAMETER, new StringSchema()._enum(List.of(
+                                Explanation.PROBABILITY, Explanation.MARGIN, Explanation.VALUE)).description("what"
+                                + " explanation_output and the contributions are: the predicted class's probability,"
+                                + " its margin (raw score before the sigmoid or softmax), or a regressor's value"))
+                        .addProperty(V2Inference.METHOD_PARAMETER, new StringSchema()._enum(List.of(
+                                Explanation.EXACT, Explanation.PERMUTATION, Explanation.TREE, Explanation.LINEAR))
+                                .description("how they were computed: exact (every coalition), permutation (sampled,"
+                                        + " still adding up), tree (TreeSHAP) or linear (closed form)")))
                 .addProperty("outputs", new ArraySchema().items(responseOutput))
                 .required(List.of("model_name", "outputs")));
     }

@@ -10,7 +10,7 @@ import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.ModelDirectory;
 import org.tabserve.testing.Multipart;
-import org.tabserve.testing.WideExplanations;
+import org.tabserve.testing.CostlyExplanations;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ExplainApiTest {
 
     private static final String NOTE = ModelDirectory.NOTE;
-    private static final long WIDE_ROW_COST = WideExplanations.ROW_COST;
+    private static final long WIDE_ROW_COST = CostlyExplanations.ROW_COST;
     private static final String FORGED = "{\"variance\": -1.3971, \"skewness\": 3.3191, \"curtosis\": -1.3927,"
             + " \"entropy\": -1.9948}";
 
@@ -55,15 +55,18 @@ class ExplainApiTest {
         Files.copy(FixtureCards.card(cards, "species-zipmap", "species"), models.resolve("species.onnx"));
         Files.copy(FixtureCards.card(cards, "body-mass-regressor", "body_mass_g"), models.resolve("mass.onnx"));
         Files.copy(Path.of("model.onnx"), models.resolve("plain.onnx"));
-        WideExplanations.card(models.resolve("wide.onnx"));
+        CostlyExplanations.card(models.resolve("wide10.onnx"));
+        Path wide = Path.of("src/test/resources/org/tabserve/fixtures/wide");
+        FixtureCards.card(wide.resolve("wide-69.onnx"), wide.resolve("wide-69.labelled.csv"), "label",
+                models.resolve("wide69.onnx"));
         // One explanation thread and one place in its queue, so that the third request at once is refused; the
-        // limit lets 100 rows of the 69-column model be explained (10.9 M model rows, seconds of CPU).
+        // limit lets 100 rows of the 10-column model be explained by coalitions (10.2 M model rows, seconds of CPU).
         server = TabserveServer.startReady(Map.of("TABSERVE_EXPLAIN_THREADS", "1", "TABSERVE_EXPLAIN_QUEUE", "1",
                 "TABSERVE_MAX_EXPLAIN_MODEL_ROWS", "11000000", "TABSERVE_EXPLAIN_STRUCTURE", "false"),
                 "--models", models.toString(), "--default-model",
                 "banknote");
         http = new Http(server);
-        ModelDirectory.awaitIndex(http, index -> index.size() == 5
+        ModelDirectory.awaitIndex(http, index -> index.size() == 6
                 && index.stream().allMatch(m -> m.path("state").asText().equals("READY")));
     }
 
@@ -164,8 +167,11 @@ class ExplainApiTest {
                         contributions.path("data").get(r * 4 + f).asDouble(), 1e-6, features.get(f));
             }
         }
+        assertEquals("probability", answer.path("parameters").path("explanation_explained").asText(), answer::toString);
+        assertEquals("exact", answer.path("parameters").path("explanation_method").asText(), answer::toString);
         JsonNode plain = http.postJson("/v2/models/banknote/infer", infer.replace("true", "false")).json();
         assertEquals(2, plain.path("outputs").size(), "not asked, not computed: " + plain);
+        assertFalse(plain.has("parameters"), "nothing explained, nothing said: " + plain);
         // v2 answers its errors as the protocol has them, {"error": "..."}
         Http.Response yes = http.postJson("/v2/models/banknote/infer", infer.replace("true", "\"yes\""));
         assertEquals(400, yes.status());
@@ -271,7 +277,38 @@ class ExplainApiTest {
     }
 
     /**
-     * Issue 34, item 6: an explanation stops when its client hangs up. 100 rows of the 69-column model (10.9 M model
+     * A model of more than 10 columns (the 69-column one, by coalitions here) is explained by sampling: the method
+     * says so, each column has its standard error beside its contribution (standard_errors, whose largest is
+     * standard_error), and the contributions still add up to the answer's probability.
+     */
+    @Test
+    void aSampledExplanationSaysEachColumnsStandardErrorAndStillAddsUp() {
+        StringBuilder row = new StringBuilder("{");
+        for (int f = 0; f < 69; f++) {
+            row.append(f == 0 ? "" : ", ").append("\"f").append(f).append("\": ").append(40 + (f * 7) % 30);
+        }
+        JsonNode answer = http.postJson("/models/wide69/api/predict?explain=true", row.append("}").toString()).json();
+        JsonNode explanation = answer.path("explanation");
+        assertEquals("permutation", explanation.path("method").asText(), answer::toString);
+        assertEquals("probability", explanation.path("explained").asText());
+        List<String> columns = names(explanation.path("contributions"));
+        assertEquals(69, columns.size());
+        assertEquals(columns, names(explanation.path("standard_errors")));
+        double largest = 0;
+        for (JsonNode error : explanation.path("standard_errors")) {
+            assertTrue(error.asDouble() >= 0 && Double.isFinite(error.asDouble()), explanation::toString);
+            largest = Math.max(largest, error.asDouble());
+        }
+        assertTrue(largest > 0, explanation::toString);
+        assertEquals(largest, explanation.path("standard_error").asDouble(), 0);
+        assertTrue(explanation.path("permutations").asInt() >= 6, explanation::toString);
+        assertAddsUpTo(answer.path("probabilities").path(answer.path("label").asText()).asDouble(), explanation);
+        JsonNode exact = http.postJson("/api/predict?explain=true", NOTE).json().path("explanation");
+        assertFalse(exact.has("standard_errors") || exact.has("standard_error"), "exact: no errors " + exact);
+    }
+
+    /**
+     * Issue 34, item 6: an explanation stops when its client hangs up. 100 rows of the 10-column model (10.2 M model
      * rows) are asked for on a raw connection, which is closed once the explanation has started; the explanation is
      * then counted as cancelled, and the model rows it evaluated stop short of what it needed (before the fix it ran
      * to its end: the rows counter grew by all of them). The server answers as ever afterwards.
@@ -320,10 +357,10 @@ class ExplainApiTest {
         assertTrue(evaluated < 100 * WIDE_ROW_COST, "one stopped short and one never started: " + evaluated);
     }
 
-    /** Sends {@code rows} rows of the 69-column model to be explained, on a connection the test closes when it likes. */
+    /** Sends {@code rows} rows of the 10-column model to be explained, on a connection the test closes when it likes. */
     private static Socket explainOnARawConnection(int rows) throws IOException {
-        byte[] body = WideExplanations.json(rows).getBytes(StandardCharsets.UTF_8);
-        java.net.URI uri = http.uri("/models/wide/api/predict");
+        byte[] body = CostlyExplanations.json(rows).getBytes(StandardCharsets.UTF_8);
+        java.net.URI uri = http.uri("/models/wide10/api/predict");
         Socket socket = new Socket(uri.getHost(), uri.getPort());
         OutputStream out = socket.getOutputStream();
         out.write(("POST " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nContent-Type: application/json"
@@ -334,11 +371,11 @@ class ExplainApiTest {
     }
 
     private static double metric(String sample) throws Exception {
-        return WideExplanations.metric(server, sample);
+        return CostlyExplanations.metric(server, sample);
     }
 
     private static void await(java.util.concurrent.Callable<Boolean> condition, String what) throws Exception {
-        WideExplanations.await(condition, what);
+        CostlyExplanations.await(condition, what);
     }
 
     private static String message(Http.Response refused) {

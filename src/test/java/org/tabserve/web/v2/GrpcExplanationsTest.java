@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.cli.FixtureCards;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.GrpcChannels;
-import org.tabserve.testing.WideExplanations;
+import org.tabserve.testing.CostlyExplanations;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -58,12 +58,12 @@ class GrpcExplanationsTest {
                 models.resolve("banknote.onnx"));
         Files.copy(FixtureCards.card(cards, "species-zipmap", "species"), models.resolve("species.onnx"));
         Files.copy(Path.of("model.onnx"), models.resolve("plain.onnx"));
-        WideExplanations.card(models.resolve("wide.onnx"));
+        CostlyExplanations.card(models.resolve("wide10.onnx"));
         // The default limit on model rows a request's explanations may evaluate (4,000,000): 36 rows of the
-        // 69-column model fit (3.9 M), 37 do not.
-        server = TabserveServer.startReady(WideExplanations.BY_COALITIONS, "--models", models.toString(),
+        // 10-column model by coalitions fit (3.7 M), 40 do not.
+        server = TabserveServer.startReady(CostlyExplanations.BY_COALITIONS, "--models", models.toString(),
                 "--default-model", "banknote");
-        for (String name : List.of("banknote", "species", "plain", "wide")) {
+        for (String name : List.of("banknote", "species", "plain", "wide10")) {
             awaitReady(name);
         }
         channel = GrpcChannels.to(server);
@@ -123,7 +123,7 @@ class GrpcExplanationsTest {
     }
 
     /**
-     * Issue 34, item 6: a call whose deadline passes stops its explanation. 36 rows of the 69-column model (3.9 M
+     * Issue 34, item 6: a call whose deadline passes stops its explanation. 36 rows of the 10-column model (3.7 M
      * model rows, seconds of CPU) are asked for with a 300 ms deadline: the call ends DEADLINE_EXCEEDED, the server
      * counts the explanation as cancelled, and the model rows it evaluated stop short of what it needed (before the
      * fix it ran to its end, long after its caller had gone).
@@ -135,7 +135,7 @@ class GrpcExplanationsTest {
         StatusRuntimeException late = assertThrows(StatusRuntimeException.class, () -> stub
                 .withDeadlineAfter(300, java.util.concurrent.TimeUnit.MILLISECONDS).modelInfer(wideRows(36)));
         assertEquals(Status.Code.DEADLINE_EXCEEDED, late.getStatus().getCode());
-        WideExplanations.await(() -> metric("tabserve_explanations_total{outcome=\"cancelled\"}") > cancelledBefore,
+        CostlyExplanations.await(() -> metric("tabserve_explanations_total{outcome=\"cancelled\"}") > cancelledBefore,
                 "the explanation to be counted as cancelled");
         double evaluated = metric("tabserve_explanation_model_rows_total") - rowsBefore;
         assertTrue(evaluated < 36 * WIDE_ROW_COST, "stopped after " + evaluated + " of " + 36 * WIDE_ROW_COST);
@@ -150,12 +150,13 @@ class GrpcExplanationsTest {
     void moreModelRowsThanTheLimitAreRefusedBeforeAnyIsEvaluated() throws Exception {
         double rowsBefore = metric("tabserve_explanation_model_rows_total");
         StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
-                () -> stub.modelInfer(wideRows(37)));
+                () -> stub.modelInfer(wideRows(CostlyExplanations.ROWS_OVER_DEFAULT_LIMIT)));
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, refused.getStatus().getCode());
         String words = refused.getStatus().getDescription();
         assertTrue(words.contains("tabserve.max-explain-model-rows") && words.contains("4000000"), words);
-        HttpResponse<String> rest = OpenInferenceGrpcTest.send(server, "POST", "/models/wide/api/predict?explain=true",
-                Map.of("instances", java.util.Collections.nCopies(37, WideExplanations.row(0))));
+        HttpResponse<String> rest = OpenInferenceGrpcTest.send(server, "POST", "/models/wide10/api/predict?explain=true",
+                Map.of("instances", java.util.Collections.nCopies(CostlyExplanations.ROWS_OVER_DEFAULT_LIMIT,
+                        CostlyExplanations.row(0))));
         assertEquals(413, rest.statusCode(), rest.body());
         JsonNode problem = JSON.readTree(rest.body());
         assertEquals("explain", problem.path("errors").get(0).path("field").asText(), rest.body());
@@ -163,14 +164,14 @@ class GrpcExplanationsTest {
         assertEquals(rowsBefore, metric("tabserve_explanation_model_rows_total"), "nothing evaluated");
     }
 
-    private static final long WIDE_ROW_COST = WideExplanations.ROW_COST;
+    private static final long WIDE_ROW_COST = CostlyExplanations.ROW_COST;
 
     private static ModelInferRequest wideRows(int rows) {
-        return WideExplanations.grpc("wide", rows);
+        return CostlyExplanations.grpc("wide10", rows);
     }
 
     private static double metric(String sample) throws Exception {
-        return WideExplanations.metric(server, sample);
+        return CostlyExplanations.metric(server, sample);
     }
 
     /**
@@ -211,8 +212,14 @@ class GrpcExplanationsTest {
                         got.getName() + " " + i);
             }
         }
+        for (String parameter : List.of("explanation_explained", "explanation_method")) {
+            assertTrue(rest.path("parameters").path(parameter).isTextual(), parameter + ": " + rest);
+            assertEquals(rest.path("parameters").path(parameter).asText(),
+                    grpc.getParametersOrThrow(parameter).getStringParam(), parameter);
+        }
         ModelInferResponse unexplained = stub.modelInfer(OpenInferenceGrpcTest.grpcRequest(model, request, false));
         assertEquals(grpc.getOutputsCount() - 3, unexplained.getOutputsCount(), "not asked, not explained");
+        assertEquals(0, unexplained.getParametersCount(), "nothing explained, nothing said");
         assertEquals(unexplained.getOutputsList(), grpc.getOutputsList().subList(0, unexplained.getOutputsCount()));
         assertEquals(grpc, stub.modelInfer(OpenInferenceGrpcTest.grpcRequest(model, request, true).toBuilder()
                 .putParameters("explain", TRUE).build()), "raw_input_contents explained alike");

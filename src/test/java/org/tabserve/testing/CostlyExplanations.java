@@ -20,19 +20,27 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Explanations that take seconds of CPU, for the tests that cancel them (issue 34): the 69-column fixture model carded
- * by the real {@code card} command (100 background rows, so each explained row is explained by permutation at
- * {@link #ROW_COST} model rows), requests asking to explain its rows over REST and gRPC, and the explanation metrics
- * that show whether the work stopped. The model is linear, which tabserve explains exactly from its weights in one model
- * row per explained row: the servers of these tests turn that off ({@link #BY_COALITIONS}), so that each row costs
- * its coalitions' work as any model without such structure does.
+ * Explanations that take seconds of CPU, for the tests that cancel them (issue 34): the 10-column fixture model
+ * {@code wide-10} carded by the real {@code card} command (100 background rows, so each explained row is explained
+ * exactly, by every coalition, at {@link #ROW_COST} model rows), requests asking to explain its rows over REST and
+ * gRPC, and the explanation metrics that show whether the work stopped. The model is linear, which tabserve explains
+ * exactly from its weights in one model row per explained row: the servers of these tests turn that off
+ * ({@link #BY_COALITIONS}), so that each row costs its coalitions' work as any model without such structure does. (A
+ * model of more columns is sampled at a fixed 2,049 model rows a row, too cheap to need cancelling.)
  */
-public final class WideExplanations {
+public final class CostlyExplanations {
 
-    /** Model rows that explaining one row costs: (2 + 16 &times; 68) coalitions &times; 100 background rows, + 1. */
-    public static final long ROW_COST = (2 + 16 * 68) * 100L + 1;
-    /** The rows that fit the default {@code tabserve.max-explain-model-rows} (4,000,000): 3.9 M model rows. */
+    /** Model rows that explaining one row costs: (2^10 &minus; 2) coalitions &times; 100 background rows, + 1. */
+    public static final long ROW_COST = ((1 << 10) - 2) * 100L + 1;
+    /**
+     * The rows that fit the default {@code tabserve.max-explain-model-rows} (4,000,000): 3.7 M model rows with the
+     * background's answers (100 rows once per request).
+     */
     public static final int ROWS_UNDER_DEFAULT_LIMIT = 36;
+    /** The fewest rows past that limit: 4.09 M model rows. */
+    public static final int ROWS_OVER_DEFAULT_LIMIT = 40;
+    /** The model's columns, {@code f0} to {@code f9}. */
+    public static final int COLUMNS = 10;
 
     /** The setting, as an environment variable, that explains every model by coalitions of rows. */
     public static final Map<String, String> BY_COALITIONS = Map.of("TABSERVE_EXPLAIN_STRUCTURE", "false");
@@ -40,19 +48,19 @@ public final class WideExplanations {
     private static final Path FIXTURE = Path.of("src/test/resources/org/tabserve/fixtures/wide");
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private WideExplanations() {
+    private CostlyExplanations() {
     }
 
-    /** Cards the 69-column fixture with its labelled data into {@code out}, a model that explains its answers. */
+    /** Cards the 10-column fixture with its labelled data into {@code out}, a model that explains its answers. */
     public static Path card(Path out) throws IOException {
-        return FixtureCards.card(FIXTURE.resolve("wide-69.onnx"), FIXTURE.resolve("wide-69.labelled.csv"), "label",
+        return FixtureCards.card(FIXTURE.resolve("wide-10.onnx"), FIXTURE.resolve("wide-10.labelled.csv"), "label",
                 out);
     }
 
-    /** One row's features by name, {@code f0} to {@code f68}, varying with {@code row}. */
+    /** One row's features by name, {@code f0} to {@code f9}, varying with {@code row}. */
     public static Map<String, Object> row(int row) {
         Map<String, Object> features = new LinkedHashMap<>();
-        for (int f = 0; f < 69; f++) {
+        for (int f = 0; f < COLUMNS; f++) {
             features.put("f" + f, 40 + (row * 7 + f) % 30);
         }
         return features;
@@ -78,7 +86,7 @@ public final class WideExplanations {
             data.addAll(row(r).values());
         }
         Map<String, Object> request = new LinkedHashMap<>();
-        request.put("inputs", List.of(Map.of("name", "input", "shape", List.of(rows, 69), "datatype", "FP32", "data",
+        request.put("inputs", List.of(Map.of("name", "input", "shape", List.of(rows, COLUMNS), "datatype", "FP32", "data",
                 data)));
         return OpenInferenceGrpcTest.grpcRequest(model, request, false).toBuilder().putParameters("explain",
                 InferParameter.newBuilder().setBoolParam(true).build()).build();

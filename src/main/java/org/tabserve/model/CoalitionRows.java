@@ -1,0 +1,125 @@
+package org.tabserve.model;
+
+import java.util.List;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * The model rows that explanations by coalitions evaluate, for one model and background: the background's own answers,
+ * computed once and kept for every row this explains (they are the empty coalition's, whatever the row), the
+ * explained row's answer once per explanation (the full coalition's), and rows that mix the explained row with
+ * background rows, in calls of at most {@link Explainer#MAX_ROWS_PER_CALL} rows, each seen by the caller's meter first.
+ *
+ * <p>Thread-safe: the background's answers are computed once under this object's lock; nothing else is kept.
+ */
+final class CoalitionRows {
+
+    private final Model model;
+    private final Batch background;
+    /** The background's answers, [row][class] (a classifier's probabilities) or [row][0] (a value); null until asked. */
+    private double[][] answers;
+
+    CoalitionRows(Model model, Batch background) {
+        this.model = model;
+        this.background = background;
+    }
+
+    /** @return how many background rows there are */
+    int backgroundRows() {
+        return background.size();
+    }
+
+    /** What one explanation explains: the predicted class's probability (index, label) or a regressor's value (-1). */
+    record Target(int index, String label, double output) {
+
+        /** @return {@link Explanation#PROBABILITY} or {@link Explanation#VALUE} */
+        String quantity() {
+            return index < 0 ? Explanation.VALUE : Explanation.PROBABILITY;
+        }
+    }
+
+    /** The explained row's answer: one model row. */
+    Target target(Batch rows, int row, Explainer.Meter meter) {
+        meter.beforeCall(1);
+        Prediction alone = model.predict(Batch.mixed(rows, row, rows, new int[]{row}, (out, f) -> true)).get(0);
+        if (alone instanceof Prediction.Classification classification) {
+            int index = classification.classes().indexOf(classification.label());
+            return new Target(index, classification.label(), classification.probabilities().get(index));
+        }
+        return new Target(-1, null, ((Prediction.Regression) alone).value());
+    }
+
+    /**
+     * Each background row's output for {@code target}, the background's answers computed on the first call (its
+     * rows then seen by {@code meter}) and kept.
+     */
+    double[] backgroundOutputs(Target target, Explainer.Meter meter) {
+        double[][] all = answers(meter);
+        double[] outputs = new double[all.length];
+        int column = Math.max(0, target.index());
+        for (int b = 0; b < all.length; b++) {
+            outputs[b] = all[b][column];
+        }
+        return outputs;
+    }
+
+    /** @return whether the background's answers are still to be computed (costing {@link #backgroundRows}) */
+    synchronized boolean backgroundUnanswered() {
+        return answers == null;
+    }
+
+    private synchronized double[][] answers(Explainer.Meter meter) {
+        if (answers == null) {
+            meter.beforeCall(background.size());
+            List<Prediction> predictions = model.predict(background);
+            double[][] computed = new double[predictions.size()][];
+            for (int b = 0; b < computed.length; b++) {
+                Prediction prediction = predictions.get(b);
+                computed[b] = prediction instanceof Prediction.Classification c
+                        ? c.probabilities().stream().mapToDouble(Double::doubleValue).toArray()
+                        : new double[]{((Prediction.Regression) prediction).value()};
+            }
+            answers = computed;
+        }
+        return answers;
+    }
+
+    /** Takes the output of each mixed row ({@link #outputs}) as its call returns. */
+    @FunctionalInterface
+    interface Outputs {
+        /** @param out the mixed row's index, from 0 */
+        void accept(int out, double output);
+    }
+
+    /**
+     * Hands {@code into} the output for {@code target} of {@code count} rows that mix row {@code row} of {@code rows}
+     * with background rows: row {@code out} takes background row {@code other.applyAsInt(out)} but for the features
+     * {@code source} gives to the explained row. Only one call's rows are held at a time.
+     */
+    void outputs(Batch rows, int row, int count, IntUnaryOperator other, Batch.CellSource source, Target target,
+                 Explainer.Meter meter, Outputs into) {
+        for (int start = 0; start < count; start += Explainer.MAX_ROWS_PER_CALL) {
+            int first = start;
+            int[] chunk = new int[Math.min(Explainer.MAX_ROWS_PER_CALL, count - start)];
+            for (int k = 0; k < chunk.length; k++) {
+                chunk[k] = other.applyAsInt(first + k);
+            }
+            meter.beforeCall(chunk.length);
+            List<Prediction> predictions = model.predict(Batch.mixed(rows, row, background, chunk,
+                    (out, f) -> source.fromRow(first + out, f)));
+            for (int k = 0; k < chunk.length; k++) {
+                Prediction prediction = predictions.get(k);
+                into.accept(first + k, target.index() < 0 ? ((Prediction.Regression) prediction).value()
+                        : ((Prediction.Classification) prediction).probabilities().get(target.index()));
+            }
+        }
+    }
+
+    /** @return the mean of {@code values}, summed in order */
+    static double mean(double[] values) {
+        double sum = 0;
+        for (double value : values) {
+            sum += value;
+        }
+        return sum / values.length;
+    }
+}
