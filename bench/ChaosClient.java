@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * The hostile half of bench/chaos: clients that swap the served model through {@code POST /admin/model} every
@@ -31,12 +32,18 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ChaosClient {
 
     private static final String HEADER = "variance,skewness,curtosis,entropy\n";
+    /** The bytes of an answer a hanging-up client reads before it hangs up. */
+    private static final long HANG_UP_AFTER = 16 * 1024;
+    /** How long past the run's end a client may go on to make its minimum. */
+    private static final long EXTRA_SECONDS = 60;
 
     private final String host;
     private final int port;
     private final String token;
     private final byte[] model;
-    private final long deadline;
+    private final long seconds;
+    /** When the clients stop: {@link #seconds} after their bodies are made (set before their threads start). */
+    private long deadline;
 
     /** "kind status" → count; status is a number, or "io-error" when no answer could be read. */
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
@@ -51,17 +58,19 @@ public final class ChaosClient {
         this.port = Integer.parseInt(authority.substring(authority.lastIndexOf(':') + 1));
         this.token = token;
         this.model = model;
-        this.deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        this.seconds = seconds;
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length < 3) {
             System.err.println("usage: java bench/ChaosClient.java URL TOKEN MODEL.onnx [--seconds N] [--swap-ms N]"
-                    + " [--late N] [--hangup N] [--big N] [--big-pause-ms N] [--hangup-rows N] [--late-rows N]");
+                    + " [--late N] [--hangup N] [--big N] [--big-pause-ms N] [--hangup-rows N] [--late-rows N]"
+                    + " [--min-hangups N]");
             System.exit(2);
         }
         Map<String, Long> o = new TreeMap<>(Map.of("seconds", 60L, "swap-ms", 1000L, "late", 2L, "hangup", 2L,
-                "big", 2L, "big-pause-ms", 3000L, "hangup-rows", 100_000L, "late-rows", 60_000L, "big-rows", 300_000L));
+                "big", 2L, "big-pause-ms", 3000L, "hangup-rows", 100_000L, "late-rows", 60_000L, "big-rows", 300_000L,
+                "min-hangups", 0L));
         for (int i = 3; i < args.length; i += 2) {
             String name = args[i].replaceFirst("^--", "");
             if (!o.containsKey(name) || i + 1 >= args.length) {
@@ -82,6 +91,11 @@ public final class ChaosClient {
         byte[] hangup = upload(rows(hangupRows, 3));
         int bigRows = o.get("big-rows").intValue();
         byte[] big = upload(rows(bigRows, 4));
+        // The run's clock starts once the bodies are made (seconds of CPU on a loaded machine), and bench/chaos starts
+        // the soak mix when it reads this line: every client has the whole run, however long the making took.
+        deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        System.out.println("chaos-client: ready");
+        System.out.flush();
         List<Thread> threads = new ArrayList<>();
         threads.add(loop("swap", n -> {
             swap();
@@ -90,9 +104,13 @@ public final class ChaosClient {
         for (int t = 0; t < o.get("late"); t++) {
             threads.add(loop("late-fail", n -> lateFailure(late, n % 2 == 0 ? "json" : "csv")));
         }
+        // Hang-ups go on past the run's end (for at most EXTRA_SECONDS) until --min-hangups were made: how many fit in
+        // the run depends on how fast a loaded machine answers, the least that a verdict needs does not.
+        long minHangups = o.get("min-hangups");
         for (int t = 0; t < o.get("hangup"); t++) {
             int offset = t;
-            threads.add(loop("hang-up", n -> hangUp(hangup, (n + offset) % 2 == 0 ? "json" : "csv")));
+            threads.add(loop("hang-up", n -> hangUp(hangup, (n + offset) % 2 == 0 ? "json" : "csv"),
+                    () -> hangUps.get() < minHangups));
         }
         for (int t = 0; t < o.get("big"); t++) {
             int offset = t;
@@ -112,8 +130,14 @@ public final class ChaosClient {
     }
 
     private Thread loop(String name, Step step) {
+        return loop(name, step, () -> false);
+    }
+
+    /** A client's loop until the run's end, or after it (for at most {@link #EXTRA_SECONDS}) while {@code more}. */
+    private Thread loop(String name, Step step, BooleanSupplier more) {
+        long last = deadline + EXTRA_SECONDS * 1_000_000_000L;
         Thread thread = new Thread(() -> {
-            for (long n = 0; System.nanoTime() < deadline; n++) {
+            for (long n = 0; System.nanoTime() < deadline || (more.getAsBoolean() && System.nanoTime() < last); n++) {
                 try {
                     step.run(n);
                 } catch (InterruptedException e) {
@@ -153,10 +177,13 @@ public final class ChaosClient {
 
     private void hangUp(byte[] body, String format) throws IOException {
         String kind = "hang-up-" + format;
-        Answer answer = exchange("POST", "/predict_file?format=" + format, multipartType(), body, "", 16 * 1024);
+        Answer answer = exchange("POST", "/predict_file?format=" + format, multipartType(), body, "", HANG_UP_AFTER);
         count(kind, answer.status);
-        if (answer.status == 200) {
-            hangUps.incrementAndGet();
+        if (answer.status == 200 && answer.bytes >= HANG_UP_AFTER) {
+            hangUps.incrementAndGet(); // the client read its 16 KB and hung up mid-answer
+        } else if (answer.status == 200) {
+            unexpected(kind, "200", "the answer stopped short before the client hung up (" + answer.bytes + " bytes,"
+                    + " framing complete " + answer.complete + ")");
         } else if (answer.status != 503) {
             unexpected(kind, Integer.toString(answer.status), answer.text);
         }

@@ -94,15 +94,38 @@ public final class CostlyExplanations {
 
     /** The value of one sample of {@code server}'s {@code /metrics}, 0 when it has none yet. */
     public static double metric(RunningServer server, String sample) throws IOException, InterruptedException {
-        HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(server.uri("/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return metrics.body().lines().filter(l -> l.startsWith(sample + " ")).findFirst()
+        return metrics(server).lines().filter(l -> l.startsWith(sample + " ")).findFirst()
                 .map(l -> Double.parseDouble(l.substring(sample.length() + 1))).orElse(0.0);
+    }
+
+    /**
+     * {@code tabserve_http_requests_total} of the gRPC calls to {@code rpc} of the inference service that the server
+     * has ended (answered, refused, or cancelled by their client), each sample by its labels: the server counts a
+     * call once, when it ends, whether or not its message was read.
+     */
+    public static Map<String, Double> grpcCallsEnded(RunningServer server, String rpc)
+            throws IOException, InterruptedException {
+        String route = "route=\"/inference.GRPCInferenceService/" + rpc + "\"";
+        Map<String, Double> calls = new LinkedHashMap<>();
+        for (String line : metrics(server).lines().toList()) {
+            if (line.startsWith("tabserve_http_requests_total{") && line.contains(route)
+                    && line.contains("protocol=\"grpc\"")) {
+                int end = line.lastIndexOf(' ');
+                calls.put(line.substring("tabserve_http_requests_total".length(), end),
+                        Double.parseDouble(line.substring(end + 1)));
+            }
+        }
+        return calls;
     }
 
     /** {@code tabserve_explanations_total} of one outcome (explained, cancelled, busy, over_limit). */
     public static double explanations(RunningServer server, String outcome) throws IOException, InterruptedException {
         return metric(server, "tabserve_explanations_total{outcome=\"" + outcome + "\"}");
+    }
+
+    private static String metrics(RunningServer server) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(server.uri("/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     /** {@code tabserve_explanation_model_rows_total}: model rows evaluated to explain answers. */

@@ -21,6 +21,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * gRPC calls whose request message is any bytes at all, sent with grpc-java's own client (a call whose marshaller
@@ -40,19 +41,34 @@ final class GrpcWire implements AutoCloseable {
         }
     }
 
-    private static final MethodDescriptor.Marshaller<InputStream> AS_IS = new MethodDescriptor.Marshaller<>() {
+    /**
+     * A request as bytes opened afresh each time gRPC asks for them: grpc-java asks again for every attempt of a call
+     * it retries (transparently, after a GOAWAY such as Jetty's idle timeout sends), and a stream handed out once
+     * would send the retry an empty message.
+     */
+    private static final MethodDescriptor.Marshaller<Supplier<InputStream>> REQUEST = new MethodDescriptor.Marshaller<>() {
         @Override
-        public InputStream stream(InputStream value) {
-            return value;
+        public InputStream stream(Supplier<InputStream> value) {
+            return value.get();
         }
 
         @Override
-        public InputStream parse(InputStream stream) {
-            try {
-                return new ByteArrayInputStream(stream.readAllBytes());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        public Supplier<InputStream> parse(InputStream stream) {
+            byte[] bytes = readAll(stream);
+            return () -> new ByteArrayInputStream(bytes);
+        }
+    };
+
+    /** Bytes as they are, both ways: an answer's here, and a test server's. */
+    static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            return readAll(stream);
         }
     };
 
@@ -60,8 +76,13 @@ final class GrpcWire implements AutoCloseable {
 
     GrpcWire(URI server) {
         // A client's own limit on what it receives plays no part here: the answers are small.
-        channel = Grpc.newChannelBuilderForAddress(server.getHost(), server.getPort(),
-                InsecureChannelCredentials.create()).build();
+        this(Grpc.newChannelBuilderForAddress(server.getHost(), server.getPort(), InsecureChannelCredentials.create())
+                .build());
+    }
+
+    /** Calls on {@code channel}, which this closes. */
+    GrpcWire(ManagedChannel channel) {
+        this.channel = channel;
     }
 
     ManagedChannel channel() {
@@ -70,25 +91,31 @@ final class GrpcWire implements AutoCloseable {
 
     /** Sends {@code message} as the request of {@code rpc}. */
     Outcome call(String what, String rpc, byte[] message) {
-        return call(what, rpc, new ByteArrayInputStream(message));
+        return call(what, rpc, () -> new ByteArrayInputStream(message));
     }
 
     /** Sends a message of {@code size} bytes, each {@code fill}, made as it is sent (its length declared first). */
     Outcome callGenerated(String what, String rpc, long size, byte fill) {
-        return call(what, rpc, new Generated(size, fill));
+        return call(what, rpc, () -> new Generated(size, fill));
     }
 
-    private Outcome call(String what, String rpc, InputStream message) {
-        MethodDescriptor<InputStream, InputStream> method = MethodDescriptor.<InputStream, InputStream>newBuilder()
+    private Outcome call(String what, String rpc, Supplier<InputStream> message) {
+        MethodDescriptor<Supplier<InputStream>, byte[]> method = MethodDescriptor.<Supplier<InputStream>, byte[]>newBuilder()
                 .setType(MethodDescriptor.MethodType.UNARY)
                 .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, rpc))
-                .setRequestMarshaller(AS_IS).setResponseMarshaller(AS_IS).build();
+                .setRequestMarshaller(REQUEST).setResponseMarshaller(BYTES).build();
         try {
-            InputStream answer = ClientCalls.blockingUnaryCall(channel, method,
+            byte[] answer = ClientCalls.blockingUnaryCall(channel, method,
                     CallOptions.DEFAULT.withDeadlineAfter(2, TimeUnit.MINUTES), message);
-            return new Outcome(what, Status.Code.OK, null, answer.readAllBytes());
+            return new Outcome(what, Status.Code.OK, null, answer);
         } catch (StatusRuntimeException e) {
             return new Outcome(what, e.getStatus().getCode(), e.getStatus().getDescription(), null);
+        }
+    }
+
+    private static byte[] readAll(InputStream stream) {
+        try (stream) {
+            return stream.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
