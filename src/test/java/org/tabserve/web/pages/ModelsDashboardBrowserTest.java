@@ -1,7 +1,5 @@
 package org.tabserve.web.pages;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -33,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * refreshed itself, with no reload. Screenshots: {@code target/screenshots/models-dashboard-1280.png} and
  * {@code -360.png}.
  */
-class ModelsDashboardBrowserTest {
+class ModelsDashboardBrowserTest extends ChromiumTests {
 
     private static final Path WIDE = CardedPagesBrowserTest.WIDE;
     /** The page refreshes every 10 s; this bounds the wait for a refresh to show what was sent. */
@@ -41,19 +39,6 @@ class ModelsDashboardBrowserTest {
 
     @TempDir
     static Path cards;
-    private static Chromium browser;
-
-    @BeforeAll
-    static void startBrowser() throws IOException {
-        browser = Chromium.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() throws IOException {
-        if (browser != null) {
-            browser.close();
-        }
-    }
 
     /** The page fits its width, as the done-when words it: {@code scrollWidth <= clientWidth}. */
     private static void assertFitsSideways(Dimension size) {
