@@ -93,4 +93,13 @@ public class ExplainerBenchmark {
     public java.util.List<Prediction> predictTheMixedRowsAlone() {
         return served.predict(mixedRows);
     }
+
+    /**
+     * The explained row's own answer, one model call of one row, which every explanation by coalitions makes beside
+     * its mixed rows' calls: a model call's fixed cost (a graph of many nodes pays each node's once a call).
+     */
+    @Benchmark
+    public java.util.List<Prediction> predictTheRowAlone() {
+        return served.predict(row);
+    }
 }
