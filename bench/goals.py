@@ -99,17 +99,19 @@ for key, goal in (("csv_rows_per_s", "2. CSV upload, 100,000 rows end to end (me
         row(goal, "≥ 2,000,000 rows/s on 2", "%.0f rows/s" % t, "—", "%.2f× goal" % (t / 2e6),
             "met" if t >= 2e6 else "not met: %.0f%% short" % ((2e6 - t) / 2e4))
 
-# 3. Explanations: JMH ExplainerBenchmark's p50 per explained row, structural explanations on (the default).
-limits = {"banknote": 1.0, "species": 1.0, "forest": 1.0, "boosted": 1.0, "mass": 1.0, "wide-69": 50.0}
+# 3. Explanations: JMH ExplainerBenchmark.explainOneRow's p50 per explained row, structural explanations on (the
+# default); its other benchmarks (the model's rows alone) are not a goal's figure.
+limits = {"banknote": 1.0, "species": 1.0, "forest": 1.0, "boosted": 1.0, "mass": 1.0, "wide-69": 50.0,
+          "classes-28": 50.0}
 names = {"banknote": "bank note (4-column SVM)", "species": "penguin species pipeline (linear, text and missing)",
          "forest": "random-forest pipeline", "boosted": "boosted-trees pipeline", "mass": "tree regressor",
-         "wide-69": "69 columns"}
+         "wide-69": "69 columns", "classes-28": "69 columns, 28-class SVM (sampled, no structure read)"}
 jmh = read("explainer.json")
 explained = {}
 if jmh:
     for result in json.loads(jmh):
         params = result.get("params", {})
-        if params.get("structural", "true") != "true":
+        if params.get("structural", "true") != "true" or not result["benchmark"].endswith(".explainOneRow"):
             continue
         percentiles = result["primaryMetric"].get("scorePercentiles", {})
         p50 = percentiles.get("50.0", result["primaryMetric"]["score"])

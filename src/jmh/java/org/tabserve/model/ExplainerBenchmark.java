@@ -28,8 +28,10 @@ import java.util.concurrent.TimeUnit;
  * penguin species pipeline (linear, 6 columns with text and missing values), the 69-input model (linear), the random
  * forest species pipeline (5 columns), the boosted-trees sex pipeline (5 columns) and the body-mass tree regressor
  * (6 columns), the 28-class SVM of 69 columns (no structure read here: sampled, issue 38's 4.2 s row) and the 10-input
- * linear model (by coalitions: the dearest exact row, 1 + 1,022 &times; 100 model rows). Run: {@code mvn -B -Pjmh
- * test-compile exec:exec -Djmh.args="Explainer -t 1"}.
+ * linear model (by coalitions: the dearest exact row, 1 + 1,022 &times; 100 model rows); and the model's own share
+ * of a row, its mixed rows predicted alone. A served request's row, through the version's kept explainer, is
+ * {@code org.tabserve.serving.ExplanationRequestBenchmark}'s. Run: {@code mvn -B -Pjmh test-compile exec:exec
+ * -Djmh.args="ExplainerBenchmark -t 1"}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -49,6 +51,7 @@ public class ExplainerBenchmark {
     private Model served;
     private Explainer explainer;
     private Batch row;
+    private Batch mixedRows;
 
     @Setup
     public void card() throws IOException, InterruptedException {
@@ -58,6 +61,12 @@ public class ExplainerBenchmark {
         explainer = new Explainer(served, background, structural);
         row = Batch.of(served.signature(), java.util.Collections.singletonList(background.cells().get(0)));
         explainer.explain(row, 0); // answers the background once, as a served model's first explanation does
+        int count = (int) Math.min(Explainer.MAX_ROWS_PER_CALL, explainer.modelRowsPerRow(served.signature()) - 1);
+        java.util.List<Object[]> cells = new java.util.ArrayList<>(count);
+        for (int r = 0; r < count; r++) {
+            cells.add(background.cells().get(r % background.size()));
+        }
+        mixedRows = Batch.of(served.signature(), cells);
     }
 
     @TearDown
@@ -75,11 +84,22 @@ public class ExplainerBenchmark {
     }
 
     /**
-     * One row explained as a one-row request explains it: by a new explainer, which answers the background once more
-     * (its rows, beside the row's own), as the served explanations build one per request.
+     * The model rows one explained row evaluates besides its own answer (2,040 for a sampled 69-column row, at most
+     * {@link Explainer#MAX_ROWS_PER_CALL}), background rows answered by the model in one call, as the explainer's
+     * mixed rows are: what the model alone costs, beside {@link #explainOneRow}, so that the explainer's own share
+     * (mixing rows, decoding answers, the estimate) shows.
      */
     @Benchmark
-    public Explanation explainOneRowAsARequest() {
-        return new Explainer(served, served.card().background(), structural).explain(row, 0);
+    public java.util.List<Prediction> predictTheMixedRowsAlone() {
+        return served.predict(mixedRows);
+    }
+
+    /**
+     * The explained row's own answer, one model call of one row, which every explanation by coalitions makes beside
+     * its mixed rows' calls: a model call's fixed cost (a graph of many nodes pays each node's once a call).
+     */
+    @Benchmark
+    public java.util.List<Prediction> predictTheRowAlone() {
+        return served.predict(row);
     }
 }

@@ -13,7 +13,9 @@ import java.util.List;
  * The explanations of a request's rows, computed when it asks for them, so that one that cannot have them (no
  * background sample in the card, too many rows, more model rows than {@link ExplanationLimits#maxModelRows}) is told
  * why before any work starts, naming {@code explain}. The work runs
- * on the {@link ExplanationPool}'s threads and stops when the client goes.
+ * on the {@link ExplanationPool}'s threads and stops when the client goes. Each served version's explainer is kept
+ * ({@link ModelExplainers}), so that its background's answers are computed on its first explained row only; the
+ * repository's owner {@linkplain #forget forgets} a version when it is unloaded or reloaded.
  */
 public final class RowExplanations implements AutoCloseable {
 
@@ -26,7 +28,7 @@ public final class RowExplanations implements AutoCloseable {
             + " --out OUT.onnx, then serve OUT.onnx";
 
     private final long maxModelRows;
-    private final boolean structural;
+    private final ModelExplainers explainers;
     private final ExplanationPool pool;
     private final TabserveMetrics metrics;
     private final MemoryBudget budget;
@@ -38,7 +40,7 @@ public final class RowExplanations implements AutoCloseable {
     public RowExplanations(ExplanationLimits limits, TabserveMetrics metrics, MemoryBudget budget) {
         this.budget = budget;
         this.maxModelRows = limits.maxModelRows();
-        this.structural = limits.structural();
+        this.explainers = new ModelExplainers(limits.structural());
         this.pool = new ExplanationPool(limits, metrics);
         this.metrics = metrics;
     }
@@ -64,7 +66,7 @@ public final class RowExplanations implements AutoCloseable {
             throw refused("explanations are given for at most " + MAX_ROWS + " rows in one request; this one has "
                     + rows.size() + ": send fewer rows, or leave explain out");
         }
-        Explainer explainer = new Explainer(model.model(), model.model().card().background(), structural);
+        Explainer explainer = explainers.of(model.name(), model.version().orElseThrow(), model.model());
         long modelRows = explainer.modelRows(rows.signature(), rows.size());
         if (modelRows > maxModelRows) {
             metrics.explanation("over_limit");
@@ -88,6 +90,14 @@ public final class RowExplanations implements AutoCloseable {
                 return explanations;
             }
         }, watch);
+    }
+
+    /**
+     * Drops the kept explainer of a version that was unloaded, or reloaded from a changed file, so that it holds
+     * neither the old model nor its background's answers.
+     */
+    public void forget(String name, long version) {
+        explainers.forget(name, version);
     }
 
     /** Stops the explanation threads. */

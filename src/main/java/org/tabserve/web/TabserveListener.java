@@ -119,6 +119,8 @@ public final class TabserveListener implements ServletContextListener {
             LOG.severe("tabserve is not configured correctly: " + e.getMessage());
             throw e;
         }
+        // Before the models, whose unloads and reloads drop their versions' kept explainers.
+        explanations = new RowExplanations(config.explanations(), metrics, budget);
         served = models(context, config, metrics, documents, predictionLog(config, metrics, logBytes));
         Views views = new Views(context, config.cacheTemplates());
         // One filter measures every request; declared here so that it needs no web.xml entry or annotation scan.
@@ -132,7 +134,6 @@ public final class TabserveListener implements ServletContextListener {
                 : " (and " + (logBytes >> 10) + " KiB for the prediction log's queue)"));
         File temp = (File) context.getAttribute(ServletContext.TEMPDIR);
         upload = new PredictFileHandler(config, new UploadPages(views), budget);
-        explanations = new RowExplanations(config.explanations(), metrics, budget);
         AdminToken adminToken = new AdminToken(config, metrics);
         RouteTable routes = TabserveRoutes.table(served, config, views, budget, documents,
                 adminToken, temp == null ? null : temp.toPath(), upload, explanations, serverVersion());
@@ -230,6 +231,7 @@ public final class TabserveListener implements ServletContextListener {
             public void loaded(String name, long version, Model model, Duration loadTime) {
                 metrics.modelLoaded(name, model, loadTime.toNanos() / 1e9);
                 documents.forget(name, version); // a reload: the documents of the model it replaced go
+                explanations.forget(name, version); // and its explainer, with the old model's background answers
             }
 
             @Override
@@ -242,6 +244,7 @@ public final class TabserveListener implements ServletContextListener {
             @Override
             public void unloaded(String name, long version) {
                 documents.forget(name, version);
+                explanations.forget(name, version);
                 metrics.drift().forget(name, version);
                 metrics.feedback().forget(name, version);
                 metrics.statistics().forget(name, version);

@@ -34,7 +34,7 @@ public final class CostlyExplanations {
     public static final long ROW_COST = ((1 << 10) - 2) * 100L + 1;
     /**
      * The rows that fit the default {@code tabserve.max-explain-model-rows} (4,000,000): 3.7 M model rows with the
-     * background's answers (100 rows once per request).
+     * background's answers (100 rows, in the version's first explanation only: its explainer is kept).
      */
     public static final int ROWS_UNDER_DEFAULT_LIMIT = 36;
     /** The fewest rows past that limit: 4.09 M model rows. */
