@@ -9,7 +9,6 @@ import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletRegistration;
 import org.tabserve.model.ModelException;
 import org.tabserve.model.Model;
-import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
@@ -274,9 +273,10 @@ public final class TabserveListener implements ServletContextListener {
         String failure = null;
         try {
             Path file = config.model().map(Path::of).orElseGet(() -> bundledModel(context));
-            long start = System.nanoTime();
-            Model classifier = OnnxModelLoader.load(file);
-            repository.serve(nameOf(classifier), classifier, Duration.ofNanos(System.nanoTime() - start));
+            // Loaded ahead under java -jar, while the container configured the app (ModelAhead), else now.
+            ModelAhead.Loaded loaded = ModelAhead.take(context, file);
+            Model classifier = loaded.model();
+            repository.serve(nameOf(classifier), classifier, loaded.took());
             String summary = classifier.card().name() + " (sha256 " + classifier.sha256().substring(0, 12) + ") from "
                     + (config.model().isPresent() ? file : "the WAR");
             context.setAttribute(MODEL_SUMMARY, summary);
