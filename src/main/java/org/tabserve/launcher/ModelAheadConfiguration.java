@@ -29,7 +29,7 @@ import java.util.concurrent.CompletableFuture;
 final class ModelAheadConfiguration extends AbstractConfiguration {
 
     /** The web app's class whose {@code load(Path)} the thread calls. */
-    static final String APP_CLASS = "org.tabserve.web.ModelAhead";
+    static final String APP_CLASS = "org.tabserve.repository.ModelAhead";
     /** The context attribute holding the load's {@code CompletableFuture<Object>}. */
     static final String ATTRIBUTE = "tabserve.model.ahead";
     /** The bundled model, under the web app's {@code WEB-INF/}. */
