@@ -150,6 +150,12 @@ public final class EmbeddedServer {
                 new ClientAbort(clientAborts, responseRate));
         connector.addBean(headerDeadline, false);
         server.setHandler(headerDeadline);
+        // The one model loads while Jetty configures the web app, on a thread of its own (ModelAheadConfiguration);
+        // --models' models are the repository's to load. Added once the web app is in the server, as Jetty's own
+        // configurations are the server's defaults.
+        if (options.repository().directory().isEmpty()) {
+            webapp.addConfiguration(new ModelAheadConfiguration(options.model().map(m -> Path.of(m).toAbsolutePath())));
+        }
         // One line per request on stdout in the NCSA combined format, which log tools read as they read Apache's.
         // (A servlet container deployment uses that container's own access log configuration instead.)
         // The prediction log's masked columns are masked here too: a query (GET /predict?sex=...) carries their values.

@@ -9,7 +9,7 @@ import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletRegistration;
 import org.tabserve.model.ModelException;
 import org.tabserve.model.Model;
-import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.repository.ModelAhead;
 import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
@@ -79,6 +79,12 @@ public final class TabserveListener implements ServletContextListener {
      * window. In a servlet container there is none: the container's own stop applies.
      */
     public static final String LAUNCHER_DRAINING = "tabserve.launcher.draining";
+    /**
+     * Context attribute the launcher sets (under {@code java -jar} only, with one model): a {@code Future} (a JDK
+     * type, across its class loader) of {@link ModelAhead#load}, which it started on a thread of its own while the
+     * container configured the app. In a servlet container there is none: the model loads here.
+     */
+    public static final String LAUNCHER_MODEL_AHEAD = "tabserve.model.ahead";
 
     private static final Logger LOG = Logger.getLogger(TabserveListener.class.getName());
     private static final String BUNDLED_MODEL = "/WEB-INF/model.onnx";
@@ -277,9 +283,11 @@ public final class TabserveListener implements ServletContextListener {
         String failure = null;
         try {
             Path file = config.model().map(Path::of).orElseGet(() -> bundledModel(context));
-            long start = System.nanoTime();
-            Model classifier = OnnxModelLoader.load(file);
-            repository.serve(nameOf(classifier), classifier, Duration.ofNanos(System.nanoTime() - start));
+            // Loaded ahead under java -jar, while the container configured the app (ModelAhead), else now.
+            ModelAhead.Loaded loaded = ModelAhead.take(context.getAttribute(LAUNCHER_MODEL_AHEAD), file);
+            context.removeAttribute(LAUNCHER_MODEL_AHEAD);
+            Model classifier = loaded.model();
+            repository.serve(nameOf(classifier), classifier, loaded.took());
             String summary = classifier.card().name() + " (sha256 " + classifier.sha256().substring(0, 12) + ") from "
                     + (config.model().isPresent() ? file : "the WAR");
             context.setAttribute(MODEL_SUMMARY, summary);

@@ -32,6 +32,14 @@ class ContextKeysTest {
     }
 
     @Test
+    void theAppTakesTheModelTheLauncherLoadedAhead() throws Exception {
+        assertEquals(TabserveListener.LAUNCHER_MODEL_AHEAD, ModelAheadConfiguration.ATTRIBUTE);
+        assertEquals(org.tabserve.repository.ModelAhead.class.getName(), ModelAheadConfiguration.APP_CLASS);
+        assertEquals(Object.class, org.tabserve.repository.ModelAhead.class
+                .getMethod("load", java.nio.file.Path.class).getReturnType(), "the launcher calls it by reflection");
+    }
+
+    @Test
     void theLauncherSetsTheParametersTheAppReads() {
         assertEquals(WebConfig.MODEL, EmbeddedServer.MODEL_PARAMETER);
         assertEquals(RepositoryOptions.DIRECTORY, EmbeddedServer.MODELS_PARAMETER);

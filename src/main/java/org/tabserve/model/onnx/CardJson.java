@@ -52,6 +52,15 @@ final class CardJson {
         }
     }
 
+    /** Reads a little JSON of each kind a card holds, so that databind's classes are loaded; never throws. */
+    static void warm() {
+        try {
+            plain(JSON.readTree("{\"a\":[1,2.5,\"b\",true,null,{\"c\":{}}]}"));
+        } catch (JsonProcessingException | RuntimeException e) {
+            // the card's own read meets it, and says what is wrong
+        }
+    }
+
     /** A JSON object as plain Java values, in the card's order. */
     static Map<String, Object> plain(JsonNode node) {
         return JSON.convertValue(node, new TypeReference<LinkedHashMap<String, Object>>() { });

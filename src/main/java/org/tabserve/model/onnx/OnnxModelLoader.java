@@ -99,6 +99,15 @@ public final class OnnxModelLoader {
         return load(source, fileName(file), bytes, intraOpThreads);
     }
 
+    /**
+     * Loads the classes a load reads a model's card with (Jackson's databind), for a caller with a spare thread while
+     * another starts a load (the launcher's {@code ModelAhead}); never throws: the load itself meets, and reports,
+     * whatever goes wrong here.
+     */
+    public static void loadClassesAhead() {
+        CardJson.warm();
+    }
+
     /** A file being installed into a model directory: {@code .NAME.UUID.onnx.part} (the repository's installer). */
     private static final java.util.regex.Pattern STAGED = java.util.regex.Pattern.compile(
             "^\\.(.+)\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.onnx\\.part$");
