@@ -40,6 +40,7 @@ import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
 import org.tabserve.web.pages.UploadPages;
 import org.tabserve.web.v2.V2GrpcBodyFilter;
+import org.tabserve.web.v2.V2GrpcDeadlines;
 import org.tabserve.web.v2.V2GrpcService;
 import io.grpc.servlet.jakarta.ServletServerBuilder;
 
@@ -53,6 +54,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -97,6 +99,8 @@ public final class TabserveListener implements ServletContextListener {
     private PredictFileHandler upload;
     /** The explanations, whose threads stop with the app. */
     private RowExplanations explanations;
+    /** The gRPC calls' deadline timer, started with the gRPC servlet at its first call and stopped with the app. */
+    private volatile ScheduledExecutorService grpcDeadlines;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -165,7 +169,9 @@ public final class TabserveListener implements ServletContextListener {
             V2GrpcService service = new V2GrpcService(served, config.maxBatchRows(), budget, version, adminToken,
                     metrics, explanations);
             Executor onTheCallersThread = Runnable::run;
+            grpcDeadlines = V2GrpcDeadlines.start(); // a deadline costs no wake-up (V2GrpcDeadlines)
             return new ServletServerBuilder().executor(onTheCallersThread).addService(service.definition())
+                    .scheduledExecutorService(grpcDeadlines)
                     .addStreamTracerFactory(service.reservations())
                     .maxInboundMessageSize(maxInbound)
                     .buildServlet();
@@ -374,6 +380,10 @@ public final class TabserveListener implements ServletContextListener {
         }
         if (predictionLog != null) {
             predictionLog.close(); // what is queued is written first
+        }
+        ScheduledExecutorService deadlines = grpcDeadlines;
+        if (deadlines != null) {
+            deadlines.shutdownNow(); // after the servlet's destroy: no call is left to time out
         }
     }
 }
