@@ -25,10 +25,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class SoakIT {
 
     private static final Path WRK = Path.of("/usr/bin/wrk");
-    private static final Pattern CHECKED = Pattern.compile("soak: (\\d+) answers checked .*, (\\d+) with an unexpected status, (\\d+) socket errors");
+    static final Pattern CHECKED = Pattern.compile("soak: (\\d+) answers checked .*, (\\d+) with an unexpected status, (\\d+) socket errors");
     private static final Pattern MEMORY = Pattern.compile("growth after warm-up (-?\\d+) KiB \\(allowed (\\d+)\\)");
 
-    private record Run(int exit, String output) {
+    record Run(int exit, String output) {
         long number(Pattern pattern, int group) {
             Matcher m = pattern.matcher(output);
             assertTrue(m.find(), () -> "no line matching " + pattern + " in:\n" + output);
@@ -36,7 +36,7 @@ class SoakIT {
         }
     }
 
-    private static Run soak(Map<String, String> environment, String... args) throws IOException, InterruptedException {
+    static Run soak(Map<String, String> environment, String... args) throws IOException, InterruptedException {
         assumeTrue(Files.isExecutable(WRK), "needs Debian's wrk (apt-get install -y wrk; .ci/run installs it)");
         ProcessBuilder builder = new ProcessBuilder("bash", "bench/soak");
         builder.command().addAll(java.util.List.of(args));
@@ -66,16 +66,5 @@ class SoakIT {
         assertEquals(0, run.number(CHECKED, 2), run::output);
         assertEquals(0, run.number(CHECKED, 3), run::output);
         assertTrue(run.number(MEMORY, 1) <= run.number(MEMORY, 2), run::output);
-    }
-
-    @Test
-    void theSoakFailsWhenAnAnswerHasAnotherStatusThanExpected() throws Exception {
-        // Pointing the v2 requests at a model the server does not serve turns their expected 200 and 400 into 404s.
-        Run run = soak(Map.of("SOAK_MODEL", "not-the-served-model", "SOAK_OUT", "target/soak-failing"), "--seconds", "4",
-                "--warmup", "1");
-        assertEquals(1, run.exit(), run::output);
-        assertTrue(run.output().contains("soak: FAIL"), run::output);
-        assertTrue(run.number(CHECKED, 2) > 0, run::output);
-        assertTrue(run.output().contains("soak: first unexpected: POST /v2/models/not-the-served-model/infer"), run::output);
     }
 }

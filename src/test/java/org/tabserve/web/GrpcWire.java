@@ -96,20 +96,12 @@ final class GrpcWire implements AutoCloseable {
 
     /** Sends a message of {@code size} bytes, each {@code fill}, made as it is sent (its length declared first). */
     Outcome callGenerated(String what, String rpc, long size, byte fill) {
-        // Declared client-streaming, which is the same on the wire: grpc-java holds a unary call's headers until its
-        // one message is framed whole, which for hundreds of megabytes takes seconds on a loaded machine, past a test
-        // server's short idle timeout (a GOAWAY naming last stream 0, the call never sent: seen in CI); a streaming
-        // call's headers are sent at once, and its message's first frames follow while the rest is made, as grpcio's.
-        return call(what, rpc, MethodDescriptor.MethodType.CLIENT_STREAMING, () -> new Generated(size, fill));
+        return call(what, rpc, () -> new Generated(size, fill));
     }
 
     private Outcome call(String what, String rpc, Supplier<InputStream> message) {
-        return call(what, rpc, MethodDescriptor.MethodType.UNARY, message);
-    }
-
-    private Outcome call(String what, String rpc, MethodDescriptor.MethodType type, Supplier<InputStream> message) {
         MethodDescriptor<Supplier<InputStream>, byte[]> method = MethodDescriptor.<Supplier<InputStream>, byte[]>newBuilder()
-                .setType(type)
+                .setType(MethodDescriptor.MethodType.UNARY)
                 .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, rpc))
                 .setRequestMarshaller(REQUEST).setResponseMarshaller(BYTES).build();
         try {

@@ -49,8 +49,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The pages as people use them, in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver},
- * driven by Selenium with the driver's path given, so nothing is downloaded). Each test saves screenshots under
- * {@code target/screenshots/}, at desktop width and at 360 px. Without Chromium the tests are skipped, saying why.
+ * driven by Selenium with the driver's path given, so nothing is downloaded). Each test's page is checked at desktop
+ * width and at 360 px, and with {@code -Dtabserve.screenshots=true} screenshots of both are saved under
+ * {@code target/screenshots/}. Without Chromium the tests are skipped, saying why.
  */
 class BrowserTest {
 
@@ -109,6 +110,9 @@ class BrowserTest {
     /** A screenshot of the whole page at that width: the window is made as tall as the page first. */
     private void shoot(String width, Dimension size) throws IOException {
         browser.manage().window().setSize(size);
+        if (!Chromium.SAVING) {
+            return;
+        }
         long height = ((Number) js("return document.documentElement.scrollHeight;")).longValue();
         browser.manage().window().setSize(new Dimension(size.getWidth(), (int) Math.min(6000, Math.max(size.getHeight(), height + 140))));
         byte[] png = ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES);
@@ -510,11 +514,13 @@ class BrowserTest {
                     assertFalse(reason.contains(leak), leak + " in " + reason);
                 }
             }
-            Files.createDirectories(SHOTS);
-            Files.copy(SCREENSHOTS.resolve(testName + "-1920px.png"), SHOTS.resolve("models-broken-1920.png"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Files.copy(SCREENSHOTS.resolve(testName + "-1280px.png"), SHOTS.resolve("models-1280.png"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            if (Chromium.SAVING) {
+                Files.createDirectories(SHOTS);
+                Files.copy(SCREENSHOTS.resolve(testName + "-1920px.png"), SHOTS.resolve("models-broken-1920.png"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(SCREENSHOTS.resolve(testName + "-1280px.png"), SHOTS.resolve("models-1280.png"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
             browser.manage().window().setSize(DESKTOP);
             WebElement outputs = browser.findElement(By.cssSelector("tbody[data-model='unreadable-outputs'] .reason-text"));
             assertTrue(outputs.getSize().getHeight() > 30, "the long reason wraps onto more lines: " + outputs.getSize());
@@ -604,9 +610,11 @@ class BrowserTest {
             assertTrue(sizes[2] <= sizes[1], "the card of a model without one is shorter than the window: " + sizes[2]);
             assertEquals(sizes[1], sizes[0], 1.0, "the footer's bottom is the window's");
             shoot("short", new Dimension(1280, 1600));
-            Files.createDirectories(SHOTS);
-            Files.copy(SCREENSHOTS.resolve(testName + "-short.png"), SHOTS.resolve("card-short-page-footer.png"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            if (Chromium.SAVING) {
+                Files.createDirectories(SHOTS);
+                Files.copy(SCREENSHOTS.resolve(testName + "-short.png"), SHOTS.resolve("card-short-page-footer.png"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
         }
         open("/card");
         browser.manage().window().setSize(DESKTOP);
