@@ -174,12 +174,23 @@ class GracefulShutdownIT {
         }
     }
 
-    /** A request on its own connection that has sent its headers and half its body, then waits. */
+    /**
+     * A request on its own connection that is inside the server, reading its body: it asks {@code Expect:
+     * 100-continue} and sends half its body once the server's {@code 100 Continue} says it has begun to read it (a
+     * fixed pause was not enough at CI's load: a request still unread when SIGTERM came was closed as idle), then
+     * waits.
+     */
     private static java.net.Socket startRequest(TabserveProcess server, byte[] body) throws IOException {
         java.net.Socket socket = new java.net.Socket(server.uri().getHost(), server.uri().getPort());
         socket.setSoTimeout(60_000);
         socket.getOutputStream().write(("POST /api/predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "Connection: close\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                + "Expect: 100-continue\r\nConnection: close\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        byte[] interim = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] read = socket.getInputStream().readNBytes(interim.length);
+        assertEquals(new String(interim, StandardCharsets.US_ASCII), new String(read, StandardCharsets.US_ASCII),
+                "the server reads the request's body");
         socket.getOutputStream().write(body, 0, body.length / 2);
         socket.getOutputStream().flush();
         return socket;
@@ -195,7 +206,7 @@ class GracefulShutdownIT {
             for (int i = 0; i < 20; i++) {
                 inFlight.add(startRequest(server, body));
             }
-            Thread.sleep(500); // every request is inside the servlet, reading its body
+            // every request is inside the servlet, reading its body (startRequest waited for each)
             long signalled = System.nanoTime();
             CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
                 try {
