@@ -93,7 +93,9 @@ final class Containers {
         Path base = buildJettyBase(name, setup);
         int port = ServerProcess.freePort();
         List<String> command = new ArrayList<>(entrypoint);
-        command.addAll(List.of(ServerProcess.java(), "-Djava.io.tmpdir=" + base.resolveSibling("tmp"),
+        command.add(ServerProcess.java());
+        command.addAll(TabserveProcess.FUNCTIONAL_JVM_OPTIONS); // checked for what it answers, not its speed
+        command.addAll(List.of("-Djava.io.tmpdir=" + base.resolveSibling("tmp"),
                 "-jar", jettyHome().resolve("start.jar").toString(),
                 "jetty.http.host=127.0.0.1", "jetty.http.port=" + port));
         command.addAll(List.of(properties));
@@ -185,7 +187,9 @@ final class Containers {
         Files.writeString(serverXml, edited);
         Files.copy(org.tabserve.testing.TabserveProcess.war(), base.resolve("webapps/ROOT.war"));
 
-        List<String> command = List.of(ServerProcess.java(),
+        List<String> command = new ArrayList<>(List.of(ServerProcess.java()));
+        command.addAll(TabserveProcess.FUNCTIONAL_JVM_OPTIONS); // checked for what it answers, not its speed
+        command.addAll(List.of(
                 "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
                 "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
                 "--add-opens=java.rmi/sun.rmi.transport=ALL-UNNAMED",
@@ -193,7 +197,7 @@ final class Containers {
                 "-Djava.util.logging.config.file=" + base.resolve("conf/logging.properties"),
                 "-Dcatalina.home=" + home, "-Dcatalina.base=" + base, "-Djava.io.tmpdir=" + base.resolve("temp"),
                 "-cp", home.resolve("bin/bootstrap.jar") + java.io.File.pathSeparator + home.resolve("bin/tomcat-juli.jar"),
-                "org.apache.catalina.startup.Bootstrap", "start");
+                "org.apache.catalina.startup.Bootstrap", "start"));
         return ServerProcess.start("tomcat " + name, command, base, environment, port);
     }
 }

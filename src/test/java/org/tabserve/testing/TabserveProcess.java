@@ -31,9 +31,10 @@ public final class TabserveProcess implements RunningServer {
     /**
      * The JVM options of a server started for what it answers, not for its speed or memory (no JVM options given, and
      * none in {@code JAVA_TOOL_OPTIONS}): C1 alone compiles, as in the tests' own JVMs (the pom's argLine), since a
-     * server that lives seconds spends more CPU in C2's compiler threads than C2's code saves it.
+     * server that lives seconds spends more CPU in C2's compiler threads than C2's code saves it. The Jetty bases and
+     * Tomcats the deployment tests start take them too.
      */
-    static final List<String> FUNCTIONAL_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1");
+    public static final List<String> FUNCTIONAL_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1");
 
     /** The environment the project ships with {@link #SHIPPED_JVM_OPTIONS}: two malloc arenas. */
     public static final Map<String, String> SHIPPED_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
