@@ -30,8 +30,7 @@ class ExplainerTest {
 
     @BeforeAll
     static void cardTheBankNoteModel() throws Exception {
-        bankNotes = FixtureCards.card(Path.of("model.onnx"), Path.of("data/BankNote_Authentication.csv"), "class",
-                dir.resolve("banknote.onnx"));
+        bankNotes = FixtureCards.banknote(dir);
     }
 
     @Test

@@ -34,8 +34,7 @@ class ModelExplainersTest {
 
     @BeforeAll
     static void card() throws Exception {
-        bankNotes = FixtureCards.card(Path.of("model.onnx"), Path.of("data/BankNote_Authentication.csv"), "class",
-                dir.resolve("banknote.onnx"));
+        bankNotes = FixtureCards.banknote(dir);
     }
 
     @Test

@@ -55,8 +55,7 @@ class HostileExplanationsIT {
     @BeforeAll
     static void start() throws Exception {
         models = Files.createTempDirectory("tabserve-explanations");
-        FixtureCards.card(Path.of("model.onnx"), Path.of("data/BankNote_Authentication.csv"), "class",
-                models.resolve("banknote.onnx"));
+        FixtureCards.banknote(models);
         CostlyExplanations.card(models.resolve("wide10.onnx"));
         server = TabserveProcess.start(TabserveProcess.war(), TabserveProcess.SHIPPED_JVM_OPTIONS, List.of("--port", "0",
                 "--models", models.toString(), "--default-model", "banknote"), withCoalitions());

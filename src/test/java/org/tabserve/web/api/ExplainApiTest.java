@@ -50,8 +50,7 @@ class ExplainApiTest {
     static void start() throws Exception {
         Path models = Files.createDirectory(dir.resolve("models"));
         Path cards = Files.createDirectory(dir.resolve("cards"));
-        FixtureCards.card(Path.of("model.onnx"), Path.of("data/BankNote_Authentication.csv"), "class",
-                models.resolve("banknote.onnx"));
+        FixtureCards.banknote(models);
         Files.copy(FixtureCards.card(cards, "species-zipmap", "species"), models.resolve("species.onnx"));
         Files.copy(FixtureCards.card(cards, "body-mass-regressor", "body_mass_g"), models.resolve("mass.onnx"));
         Files.copy(Path.of("model.onnx"), models.resolve("plain.onnx"));

@@ -16,10 +16,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.cli.IrisCards;
@@ -107,16 +105,9 @@ class BrowserTest {
                 () -> browser.getCurrentUrl() + " scrolls sideways at 360 px by " + overflow + " px");
     }
 
-    /** A screenshot of the whole page at that width: the window is made as tall as the page first. */
+    /** The page at that width, and its whole-page screenshot as {@code <test>-<width>.png} ({@link Chromium#shoot}). */
     private void shoot(String width, Dimension size) throws IOException {
-        browser.manage().window().setSize(size);
-        if (!Chromium.SAVING) {
-            return;
-        }
-        long height = ((Number) js("return document.documentElement.scrollHeight;")).longValue();
-        browser.manage().window().setSize(new Dimension(size.getWidth(), (int) Math.min(6000, Math.max(size.getHeight(), height + 140))));
-        byte[] png = ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES);
-        Files.write(SCREENSHOTS.resolve(testName + "-" + width + ".png"), png);
+        chromium.shoot(testName + "-" + width, size);
     }
 
     private static Object js(String script, Object... args) {

@@ -54,8 +54,7 @@ class GrpcExplanationsTest {
     static void start() throws Exception {
         Path models = Files.createDirectory(dir.resolve("models"));
         Path cards = Files.createDirectory(dir.resolve("cards"));
-        FixtureCards.card(Path.of("model.onnx"), Path.of("data/BankNote_Authentication.csv"), "class",
-                models.resolve("banknote.onnx"));
+        FixtureCards.banknote(models);
         Files.copy(FixtureCards.card(cards, "species-zipmap", "species"), models.resolve("species.onnx"));
         Files.copy(Path.of("model.onnx"), models.resolve("plain.onnx"));
         CostlyExplanations.card(models.resolve("wide10.onnx"));

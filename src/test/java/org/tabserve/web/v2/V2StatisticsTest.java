@@ -39,8 +39,7 @@ class V2StatisticsTest {
     @BeforeAll
     static void start() throws Exception {
         Path models = Files.createDirectory(dir.resolve("models"));
-        Path carded = FixtureCards.card(Path.of("model.onnx"), Path.of("data/BankNote_Authentication.csv"), "class",
-                dir.resolve("banknote.onnx"));
+        Path carded = FixtureCards.banknote(dir);
         Files.copy(carded, models.resolve("counted.onnx"));
         Files.copy(carded, models.resolve("idle.onnx"));
         server = TabserveServer.startReady("--models", models.toString(), "--default-model", "counted");
