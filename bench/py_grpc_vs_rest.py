@@ -1,12 +1,14 @@
 """Goal 4 of issue 38 from a Python user's side: the same single bank-note row sent one call after another as a gRPC
 ModelInfer through grpcio (stubs generated from src/main/proto/grpc_service.proto by grpc_tools, one plaintext
 channel) and as the REST v2 infer call through http.client (one keep-alive connection), as a Python client of either
-protocol would. Rounds alternate the order; each call's latency is the client's wall time, and the server's CPU per call
+protocol would; with GRPC_PORT, the same gRPC call also on that port (tabserve's --grpc-port: HTTP/2 alone, threads of
+its own). Rounds rotate the order; each call's latency is the client's wall time, and the server's CPU per call
 is utime+stime from /proc/PID/stat across each window. Run by bench/py-grpc.
 
-    python3 bench/py_grpc_vs_rest.py HOST PORT MODEL INPUT STUBS_DIR SERVER_PID CALLS ROUNDS WARMUP_CALLS
+    python3 bench/py_grpc_vs_rest.py HOST PORT MODEL INPUT STUBS_DIR SERVER_PID CALLS ROUNDS WARMUP_CALLS [GRPC_PORT]
 
-Prints one JSON object: per protocol, the calls, median and p99 latency in ms and the server's CPU µs per call.
+Prints one JSON object: per kind of call ("grpc", "rest", and "grpc_port" with GRPC_PORT), the calls, median and p99
+latency in ms, the server's CPU µs per call and the client's own CPU µs per call (this process, all its threads).
 """
 import http.client
 import json
@@ -17,6 +19,7 @@ import time
 
 host, port, model, input_name, stubs = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 pid, calls, rounds, warmup = int(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8]), int(sys.argv[9])
+grpc_port = int(sys.argv[10]) if len(sys.argv) > 10 else None
 sys.path.insert(0, stubs)
 
 import grpc  # noqa: E402
@@ -35,6 +38,7 @@ def server_ticks():
 
 channel = grpc.insecure_channel("%s:%d" % (host, port))
 stub = pb_grpc.GRPCInferenceServiceStub(channel)
+own_stub = pb_grpc.GRPCInferenceServiceStub(grpc.insecure_channel("%s:%d" % (host, grpc_port))) if grpc_port else None
 request = pb.ModelInferRequest(model_name=model)
 request.inputs.add(name=input_name, datatype="FP32", shape=[1, len(ROW)],
                    contents=pb.InferTensorContents(fp32_contents=ROW))
@@ -44,10 +48,14 @@ path = "/v2/models/%s/infer" % model
 headers = {"Content-Type": "application/json"}
 
 
-def grpc_call():
-    answer = stub.ModelInfer(request, timeout=30)
+def grpc_call(on=None):
+    answer = (on or stub).ModelInfer(request, timeout=30)
     if not answer.outputs:
         raise SystemExit("gRPC answered no outputs")
+
+
+def grpc_port_call():
+    grpc_call(own_stub)
 
 
 def rest_call():
@@ -59,21 +67,29 @@ def rest_call():
 
 
 kinds = {"grpc": grpc_call, "rest": rest_call}
+if own_stub:
+    kinds["grpc_port"] = grpc_port_call
 latencies = {k: [] for k in kinds}
 ticks = {k: 0 for k in kinds}
+own_cpu = {k: 0.0 for k in kinds}
 for kind, call in kinds.items():
     for _ in range(warmup):
         call()
 for r in range(rounds):
-    order = ["grpc", "rest"] if r % 2 == 0 else ["rest", "grpc"]
+    names = list(kinds)
+    order = names[r % len(names):] + names[:r % len(names)]
+    if r // len(names) % 2 == 1:
+        order.reverse()
     for kind in order:
         call = kinds[kind]
         before = server_ticks()
+        cpu_before = time.process_time()
         for _ in range(calls):
             t0 = time.perf_counter()
             call()
             latencies[kind].append(time.perf_counter() - t0)
         ticks[kind] += server_ticks() - before
+        own_cpu[kind] += time.process_time() - cpu_before
 out = {}
 for kind, lat in latencies.items():
     lat.sort()
@@ -82,5 +98,6 @@ for kind, lat in latencies.items():
         "median_ms": round(statistics.median(lat) * 1e3, 3),
         "p99_ms": round(lat[int(len(lat) * 0.99) - 1] * 1e3, 3),
         "server_cpu_us": round(ticks[kind] * 1e6 / TICK / len(lat), 1),
+        "client_cpu_us": round(own_cpu[kind] * 1e6 / len(lat), 1),
     }
 print(json.dumps(out))

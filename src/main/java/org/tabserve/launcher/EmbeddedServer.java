@@ -4,6 +4,9 @@ import jakarta.servlet.ServletContext;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.webapp.MetaInfConfiguration;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -11,12 +14,14 @@ import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -44,6 +49,8 @@ public final class EmbeddedServer {
     static final String RESPONSES_CUT = "responses_cut";
     static final String CLIENT_ABORTS = "client_aborts";
     static final String HEADERS_REFUSED = "headers_refused";
+    /** The name of the connector of {@code --grpc-port}. */
+    static final String GRPC_CONNECTOR = "grpc";
     /** The context init-parameter through which the web app learns the model path. */
     static final String MODEL_PARAMETER = "tabserve.model";
     /** The context init-parameters through which the web app learns its model repository's settings. */
@@ -89,19 +96,23 @@ public final class EmbeddedServer {
         // (the HTTP/1.1 connection sees HTTP/2's preface and hands over); an Upgrade: h2c request stays HTTP/1.1.
         // Its HPACK decoder takes header blocks up to a cap past the limit, for Http2HeaderLimit to refuse one stream
         // with 431 where the decoder would end the connection and every call on it.
-        PriorKnowledgeH2c h2c = new PriorKnowledgeH2c(Http2HeaderLimit.http2Configuration(http));
-        // Fewer streams per connection than the web app has concurrency slots: one connection, however many calls it
-        // multiplexes, cannot take every slot (a client past it waits for a stream to end, as HTTP/2 clients do).
-        h2c.setMaxConcurrentStreams(options.maxConcurrentStreams());
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http), h2c);
-        connector.setHost(options.host());
-        connector.setPort(options.port());
-        // A connection silent this long is closed, also half-way through its headers: slow-loris clients end here.
-        connector.setIdleTimeout(options.idleTimeout().toMillis());
-        // On SIGTERM, connections silent this long are closed: kept-alive idle ones, so that shutdown is quick, but
-        // also a slow request in flight. Jetty's 1 s failed such requests; 5 s lets them pause as slow clients do.
-        connector.setShutdownIdleTimeout(Math.min(options.idleTimeout().toMillis(), SHUTDOWN_IDLE_TIMEOUT.toMillis()));
-        server.addConnector(connector);
+        PriorKnowledgeH2c h2c = streamLimited(new PriorKnowledgeH2c(Http2HeaderLimit.http2Configuration(http)), options);
+        ServerConnector connector = listen(server, options, options.port(), null,
+                new HttpConnectionFactory(http), h2c);
+        // --grpc-port: HTTP/2 alone, on a thread pool without reserved threads. On the shared port, a call of a client
+        // that sends one at a time passes through three threads and re-arms the connection's interest through the
+        // selector's wake-up (Jetty hands the selecting over to a reserved thread, as HTTP/1.1 wants); without them
+        // the selector reads the frames, hands the call to one thread and selects again itself
+        // (bench/RESULTS.notes.md, "Issue 38, goal 4"). Every bound of the shared port applies here too.
+        ServerConnector grpc = null;
+        if (options.grpcPort().isPresent()) {
+            QueuedThreadPool threads = new QueuedThreadPool();
+            threads.setName("tabserve-grpc");
+            threads.setReservedThreads(0);
+            grpc = listen(server, options, options.grpcPort().getAsInt(), threads,
+                    streamLimited(new HTTP2CServerConnectionFactory(Http2HeaderLimit.http2Configuration(http)), options));
+            grpc.setName(GRPC_CONNECTOR);
+        }
 
         // No session handler and no security handler: tabserve keeps no state between requests and never makes a
         // session, and web.xml declares no security constraint (the admin routes check their token themselves), so
@@ -149,6 +160,9 @@ public final class EmbeddedServer {
         HeaderDeadline headerDeadline = new HeaderDeadline(options.headerTimeout(),
                 new ClientAbort(clientAborts, responseRate));
         connector.addBean(headerDeadline, false);
+        if (grpc != null) {
+            grpc.addBean(headerDeadline, false);
+        }
         server.setHandler(headerDeadline);
         // The one model loads while Jetty configures the web app, on a thread of its own (ModelAheadConfiguration);
         // --models' models are the repository's to load. Added once the web app is in the server, as Jetty's own
@@ -164,6 +178,44 @@ public final class EmbeddedServer {
         server.setStopTimeout(STOP_TIMEOUT.toMillis());
         server.setStopAtShutdown(false); // StopSignals stops it before the JVM shuts down, so that the exit status is 0
         return server;
+    }
+
+    /**
+     * A connector on {@code port} with the launcher's bounds, added to the server.
+     *
+     * @param threads its own thread pool, or null for the server's
+     */
+    private static ServerConnector listen(Server server, LauncherOptions options, int port, QueuedThreadPool threads,
+                                          ConnectionFactory... factories) {
+        ServerConnector connector = new ServerConnector(server, threads, null, null, -1, -1, factories);
+        connector.setHost(options.host());
+        connector.setPort(port);
+        // A connection silent this long is closed, also half-way through its headers: slow-loris clients end here.
+        connector.setIdleTimeout(options.idleTimeout().toMillis());
+        // On SIGTERM, connections silent this long are closed: kept-alive idle ones, so that shutdown is quick, but
+        // also a slow request in flight. Jetty's 1 s failed such requests; 5 s lets them pause as slow clients do.
+        connector.setShutdownIdleTimeout(Math.min(options.idleTimeout().toMillis(), SHUTDOWN_IDLE_TIMEOUT.toMillis()));
+        server.addConnector(connector);
+        return connector;
+    }
+
+    /**
+     * Fewer streams per connection than the web app has concurrency slots: one connection, however many calls it
+     * multiplexes, cannot take every slot (a client past it waits for a stream to end, as HTTP/2 clients do).
+     */
+    private static <F extends HTTP2CServerConnectionFactory> F streamLimited(F factory, LauncherOptions options) {
+        factory.setMaxConcurrentStreams(options.maxConcurrentStreams());
+        return factory;
+    }
+
+    /** The port of {@code --grpc-port}'s connector once started, or empty without one. */
+    static OptionalInt grpcPort(Server server) {
+        for (Connector connector : server.getConnectors()) {
+            if (GRPC_CONNECTOR.equals(connector.getName()) && connector instanceof ServerConnector listening) {
+                return OptionalInt.of(listening.getLocalPort());
+            }
+        }
+        return OptionalInt.empty();
     }
 
     /**
@@ -236,8 +288,10 @@ public final class EmbeddedServer {
         Drain drain = server.getBean(Drain.class);
         StopSignals.onStop(signal -> System.err.println("tabserve: " + drain.onSignal(signal, () -> stopQuietly(server))));
         URI uri = server.getURI();
+        OptionalInt grpcPort = grpcPort(server);
         System.out.println("tabserve: serving " + context.getAttribute(MODEL_SUMMARY) + " on http://"
-                + uri.getHost() + ":" + uri.getPort() + "/");
+                + uri.getHost() + ":" + uri.getPort() + "/"
+                + (grpcPort.isPresent() ? " and gRPC (HTTP/2 only) on port " + grpcPort.getAsInt() : ""));
         System.out.flush();
 
         server.join();

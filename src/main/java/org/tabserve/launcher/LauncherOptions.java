@@ -19,7 +19,8 @@ import java.util.Set;
  * {@code --max-concurrent-streams} ({@code TABSERVE_MAX_CONCURRENT_STREAMS}, default 32), the model
  * repository's {@code --models} ({@code TABSERVE_MODELS}), {@code --poll-seconds} ({@code TABSERVE_POLL_SECONDS}),
  * {@code --default-model} ({@code TABSERVE_DEFAULT_MODEL}) and {@code --max-models} ({@code TABSERVE_MAX_MODELS}),
- * {@code --drain-seconds} ({@code TABSERVE_DRAIN_SECONDS}, default 5) and {@code --help}.
+ * {@code --drain-seconds} ({@code TABSERVE_DRAIN_SECONDS}, default 5), {@code --grpc-port}
+ * ({@code TABSERVE_GRPC_PORT}, default none) and {@code --help}.
  *
  * @param host           the interface to listen on
  * @param port           the port (0 picks a free one)
@@ -47,11 +48,14 @@ import java.util.Set;
  *                       columns ({@code --prediction-log-mask}, else the system property or environment variable the
  *                       app reads it from), so that a value masked in one log is not written in the other
  * @param drainTime      how long the server goes on serving after SIGTERM, readiness 503, before it stops (0: at once)
+ * @param grpcPort       a second port that speaks only HTTP/2 cleartext, for gRPC clients, with threads of its own
+ *                       (0 picks a free one); empty: gRPC only on {@code port}, beside HTTP/1.1
  */
 public record LauncherOptions(String host, int port, Optional<String> model, boolean help, Duration idleTimeout,
                               int maxHeaderBytes, Duration headerTimeout, Repository repository, long minRequestRate,
                               Duration minRequestRateGrace, long minResponseRate, int maxConcurrentStreams,
-                              Map<String, String> webSettings, Set<String> accessLogMask, Duration drainTime) {
+                              Map<String, String> webSettings, Set<String> accessLogMask, Duration drainTime,
+                              OptionalInt grpcPort) {
 
     /** The flags that are the web app's settings of the same name under {@code tabserve.}. */
     static final List<String> WEB_SETTING_FLAGS =
@@ -84,7 +88,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                            int maxHeaderBytes, Duration headerTimeout) {
         this(host, port, model, help, idleTimeout, maxHeaderBytes, headerTimeout, Repository.NONE,
                 DEFAULT_MIN_REQUEST_RATE, DEFAULT_MIN_REQUEST_RATE_GRACE, DEFAULT_MIN_RESPONSE_RATE,
-                DEFAULT_MAX_CONCURRENT_STREAMS, Map.of(), Set.of(), DEFAULT_DRAIN_TIME);
+                DEFAULT_MAX_CONCURRENT_STREAMS, Map.of(), Set.of(), DEFAULT_DRAIN_TIME, OptionalInt.empty());
     }
 
     /** Default idle timeout. */
@@ -145,6 +149,8 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
     public static final String MAX_CONCURRENT_STREAMS_VARIABLE = "TABSERVE_MAX_CONCURRENT_STREAMS";
     /** Environment variable for the drain after SIGTERM, in seconds. */
     public static final String DRAIN_SECONDS_VARIABLE = "TABSERVE_DRAIN_SECONDS";
+    /** Environment variable for the gRPC-only port. */
+    public static final String GRPC_PORT_VARIABLE = "TABSERVE_GRPC_PORT";
     /** Environment variable for the model repository directory; the web app reads the same one inside any container. */
     public static final String MODELS_VARIABLE = "TABSERVE_MODELS";
     /** The web app's setting of the prediction log's masked columns, which the access log masks too. */
@@ -173,7 +179,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                                           [--min-request-rate BYTES] [--min-request-rate-grace SECONDS]
                                           [--min-response-rate BYTES] [--max-concurrent-streams N]
                                           [--prediction-log DIR [--prediction-log-sample F] [--prediction-log-mask A,B]]
-                                          [--drain-seconds S] [--help]
+                                          [--drain-seconds S] [--grpc-port N] [--help]
                    java -jar tabserve.war card --model MODEL.onnx --data LABELLED.csv --label COLUMN --out NEW.onnx ...
                    java -jar tabserve.war score --model MODEL.onnx --data ROWS.csv --out SCORED.csv ...
                    java -jar tabserve.war log-csv --model NAME --log DIR --out ROWS.csv ...
@@ -212,6 +218,9 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                                serving for S s, so that load balancers take the server out
                                before it stops (default 5; 0 = stop at once); SIGINT
                                (Ctrl-C) and a second signal stop at once  env TABSERVE_DRAIN_SECONDS
+              --grpc-port N    also serve gRPC on port N, HTTP/2 only, with threads of its
+                               own: a cheaper call for one-at-a-time callers (default:
+                               gRPC on --port only; 0 = any free port)   env TABSERVE_GRPC_PORT
               --help           print this and exit
 
             commands (no server; each lists its own options: java -jar tabserve.war card --help):
@@ -255,6 +264,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
         String minResponseRate = environment.get(MIN_RESPONSE_RATE_VARIABLE);
         String maxStreams = environment.get(MAX_CONCURRENT_STREAMS_VARIABLE);
         String drain = environment.get(DRAIN_SECONDS_VARIABLE);
+        String grpcPort = environment.get(GRPC_PORT_VARIABLE);
         boolean help = false;
         Map<String, String> webSettings = new java.util.LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
@@ -265,7 +275,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                 case "--port", "--host", "--model", "--idle-timeout", "--header-timeout", "--max-header-bytes",
                      "--models", "--poll-seconds", "--default-model", "--max-models", "--min-request-rate",
                      "--min-request-rate-grace", "--min-response-rate", "--max-concurrent-streams",
-                     "--drain-seconds" -> {
+                     "--drain-seconds", "--grpc-port" -> {
                     String value;
                     if (arg.contains("=")) {
                         value = arg.substring(arg.indexOf('=') + 1);
@@ -289,6 +299,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                         case "--min-response-rate" -> minResponseRate = value;
                         case "--max-concurrent-streams" -> maxStreams = value;
                         case "--drain-seconds" -> drain = value;
+                        case "--grpc-port" -> grpcPort = value;
                         default -> model = value;
                     }
                 }
@@ -322,6 +333,11 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
         OptionalInt minResponseBytesPerSecond = optional("--min-response-rate", minResponseRate, 0, MAX_MIN_REQUEST_RATE);
         OptionalInt streams = optional("--max-concurrent-streams", maxStreams, 1, MAX_MAX_CONCURRENT_STREAMS);
         OptionalInt drainSeconds = optional("--drain-seconds", drain, 0, 3600);
+        OptionalInt grpcPortNumber = optional("--grpc-port", grpcPort, 0, 65535);
+        if (grpcPortNumber.isPresent() && grpcPortNumber.getAsInt() != 0 && grpcPortNumber.getAsInt() == portNumber) {
+            throw new UsageException("--grpc-port must be another port than --port (" + portNumber
+                    + "), which serves gRPC too");
+        }
         Optional<String> directory = present(models);
         if (modelPath.isPresent() && directory.isPresent()) {
             throw new UsageException("--model (" + MODEL_VARIABLE + ") and --models (" + MODELS_VARIABLE
@@ -335,7 +351,8 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                 minBytesPerSecond.orElse((int) DEFAULT_MIN_REQUEST_RATE),
                 Duration.ofSeconds(graceSeconds), minResponseBytesPerSecond.orElse((int) DEFAULT_MIN_RESPONSE_RATE),
                 streams.orElse(DEFAULT_MAX_CONCURRENT_STREAMS), webSettings, accessLogMask(webSettings, environment),
-                drainSeconds.isPresent() ? Duration.ofSeconds(drainSeconds.getAsInt()) : DEFAULT_DRAIN_TIME);
+                drainSeconds.isPresent() ? Duration.ofSeconds(drainSeconds.getAsInt()) : DEFAULT_DRAIN_TIME,
+                grpcPortNumber);
     }
 
     /**

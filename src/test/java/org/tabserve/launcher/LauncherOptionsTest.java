@@ -119,6 +119,22 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void theGrpcPortIsOffByDefaultAndTakenFromAFlagOrAVariableButNeverTheSharedPort() throws Exception {
+        assertTrue(LauncherOptions.parse(new String[0], Map.of()).grpcPort().isEmpty());
+        Map<String, String> env = Map.of("TABSERVE_GRPC_PORT", "9001");
+        assertEquals(9001, LauncherOptions.parse(new String[0], env).grpcPort().getAsInt());
+        assertEquals(9002, LauncherOptions.parse(new String[]{"--grpc-port=9002"}, env).grpcPort().getAsInt());
+        assertEquals(0, LauncherOptions.parse(new String[]{"--port", "0", "--grpc-port", "0"}, Map.of())
+                .grpcPort().getAsInt(), "both may pick a free port");
+        for (String[] bad : new String[][]{{"--grpc-port", "-1"}, {"--grpc-port", "65536"}, {"--grpc-port", "x"},
+                {"--grpc-port", "8080"}, {"--port", "9000", "--grpc-port", "9000"}, {"--grpc-port"}}) {
+            LauncherOptions.UsageException refused = assertThrows(LauncherOptions.UsageException.class,
+                    () -> LauncherOptions.parse(bad, Map.of()));
+            assertTrue(refused.getMessage().contains("--grpc-port"), refused.getMessage());
+        }
+    }
+
+    @Test
     void helpIsAnsweredWhateverElseIsGiven() throws Exception {
         assertTrue(LauncherOptions.parse(new String[]{"--port", "1", "--help"}, Map.of()).help());
     }

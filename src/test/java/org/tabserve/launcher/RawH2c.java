@@ -23,6 +23,8 @@ final class RawH2c implements AutoCloseable {
     static final int PING = 6;
     static final int END_STREAM = 0x1;
     static final int END_HEADERS = 0x4;
+    /** SETTINGS_MAX_CONCURRENT_STREAMS' identifier. */
+    static final int MAX_CONCURRENT_STREAMS = 3;
     /** SETTINGS_INITIAL_WINDOW_SIZE's identifier. */
     static final int INITIAL_WINDOW_SIZE = 4;
     /** RST_STREAM's CANCEL error code. */
@@ -35,6 +37,8 @@ final class RawH2c implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
     private final DataInputStream in;
+    /** What the server's SETTINGS frames said so far, identifier to value. */
+    private final Map<Integer, Integer> serverSettings = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Connects with HTTP/2's preface and a SETTINGS frame of {@code settings} (identifier to value). */
     RawH2c(URI server, Map<Integer, Integer> settings) throws IOException {
@@ -88,6 +92,10 @@ final class RawH2c implements AutoCloseable {
             byte[] payload = new byte[length];
             in.readFully(payload);
             if (type == SETTINGS && (flags & 0x1) == 0) {
+                for (int at = 0; at + 6 <= payload.length; at += 6) {
+                    serverSettings.put(((payload[at] & 0xff) << 8) | (payload[at + 1] & 0xff),
+                            java.nio.ByteBuffer.wrap(payload, at + 2, 4).getInt());
+                }
                 frame(SETTINGS, 0x1, 0, new byte[0]);
             } else if (type == PING && (flags & 0x1) == 0) {
                 frame(PING, 0x1, 0, payload);
@@ -95,6 +103,11 @@ final class RawH2c implements AutoCloseable {
                 return new Frame(type, flags, stream, payload);
             }
         }
+    }
+
+    /** What the server's SETTINGS frames read by {@link #next()} said, identifier to value. */
+    Map<Integer, Integer> serverSettings() {
+        return Map.copyOf(serverSettings);
     }
 
     private synchronized void frame(int type, int flags, int stream, byte[] payload) throws IOException {

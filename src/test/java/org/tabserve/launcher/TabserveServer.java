@@ -56,7 +56,7 @@ public final class TabserveServer implements RunningServer {
             LauncherOptions.MIN_RESPONSE_RATE_VARIABLE, LauncherOptions.MAX_CONCURRENT_STREAMS_VARIABLE,
             LauncherOptions.MODELS_VARIABLE, LauncherOptions.POLL_SECONDS_VARIABLE,
             LauncherOptions.DEFAULT_MODEL_VARIABLE, LauncherOptions.MAX_MODELS_VARIABLE,
-            LauncherOptions.DRAIN_SECONDS_VARIABLE);
+            LauncherOptions.DRAIN_SECONDS_VARIABLE, LauncherOptions.GRPC_PORT_VARIABLE);
     /** Where the app's loggers live, for {@link #output()}. */
     private static final Logger APP_LOG = Logger.getLogger("org.tabserve");
 
@@ -134,7 +134,8 @@ public final class TabserveServer implements RunningServer {
         URI at = server.getURI();
         uri = URI.create("http://" + at.getHost() + ":" + at.getPort() + "/");
         model = String.valueOf(webapp.getServletContext().getAttribute(EmbeddedServer.MODEL_SUMMARY));
-        output.add("tabserve: serving " + model + " on " + uri);
+        output.add("tabserve: serving " + model + " on " + uri
+                + (grpcPort() >= 0 ? " and gRPC (HTTP/2 only) on port " + grpcPort() : ""));
     }
 
     /** The context init-parameters that the environment's web app variables name. */
@@ -192,6 +193,11 @@ public final class TabserveServer implements RunningServer {
     }
 
     /** @return the launcher's drain of this server, which a test signals as {@code main}'s signal handler does */
+    /** The Jetty server, for tests of how the launcher built it. */
+    Server jetty() {
+        return server;
+    }
+
     Drain drain() {
         return server.getBean(Drain.class);
     }
@@ -199,6 +205,11 @@ public final class TabserveServer implements RunningServer {
     @Override
     public URI uri() {
         return uri;
+    }
+
+    /** @return the port of {@code --grpc-port}'s connector, or -1 without one */
+    public int grpcPort() {
+        return EmbeddedServer.grpcPort(server).orElse(-1);
     }
 
     @Override

@@ -40,11 +40,14 @@ public final class TabserveProcess implements RunningServer {
     public static final Map<String, String> SHIPPED_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
 
     private static final Pattern READY = Pattern.compile("tabserve: serving (.+) on (http://\\S+/)");
+    /** The ready line's end with {@code --grpc-port}. */
+    private static final Pattern GRPC_PORT = Pattern.compile(" and gRPC \\(HTTP/2 only\\) on port (\\d+)$");
 
     private final Process process;
     private final List<String> output = new CopyOnWriteArrayList<>();
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile URI uri;
+    private volatile int grpcPort = -1;
     private volatile String model;
 
     private final Thread reader;
@@ -118,6 +121,10 @@ public final class TabserveProcess implements RunningServer {
                 if (m.find()) {
                     model = m.group(1);
                     uri = URI.create(m.group(2));
+                    Matcher grpc = GRPC_PORT.matcher(line);
+                    if (grpc.find()) {
+                        grpcPort = Integer.parseInt(grpc.group(1));
+                    }
                     ready.countDown();
                 }
             }
@@ -140,6 +147,11 @@ public final class TabserveProcess implements RunningServer {
     @Override
     public URI uri() {
         return uri;
+    }
+
+    /** @return the port of {@code --grpc-port} from the ready line, or -1 without one */
+    public int grpcPort() {
+        return grpcPort;
     }
 
     @Override
