@@ -2,10 +2,7 @@ package org.tabserve.serving;
 
 import org.tabserve.model.Prediction;
 
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One model version's answers of the last {@link FeedbackMonitor#WINDOW_NANOS}, by request id, so that a label sent
@@ -13,7 +10,9 @@ import java.util.Map;
  * predicted class (its index in the model's classes) or value, and whether it has been labelled. Oldest first; an
  * answer leaves when it is older than the window or when the room {@link FeedbackMonitor} gives all versions is
  * needed for newer ones, and its id is then remembered (ids alone, as many again) so that a late label is counted as
- * expired rather than unknown. Thread-safe: one lock per version, held for a map operation.
+ * expired rather than unknown. Both are kept in {@link IdRing}s, flat arrays rather than an object per request, so
+ * that keeping them does not make the young collections copy and promote every request's answer. Thread-safe: one
+ * lock per version, held for a map operation.
  */
 final class RecentAnswers {
 
@@ -29,27 +28,23 @@ final class RecentAnswers {
         DUPLICATE
     }
 
-    /** One request's answer: its rows' predicted classes (classifier) or values (regressor). */
-    private static final class Answer {
-        final long at;
+    /** An answer of more than one row: its rows' predicted classes (classifier) or values (regressor). */
+    private static final class Rows {
         final int[] classes;
         final double[] values;
         final boolean[] labelled;
-        final long bytes;
 
-        Answer(long at, int[] classes, double[] values, boolean[] labelled, String id) {
-            this.at = at;
+        Rows(int[] classes, double[] values, boolean[] labelled) {
             this.classes = classes;
             this.values = values;
             this.labelled = labelled;
-            this.bytes = bytes(id, labelled.length, classes != null ? Integer.BYTES : Double.BYTES);
         }
 
-        /** @return this answer with a later part's rows after its own, their labels still to come */
-        Answer appended(int[] moreClasses, double[] moreValues, String id) {
+        /** @return these rows with a later part's rows after them, their labels still to come */
+        Rows appended(int[] moreClasses, double[] moreValues) {
             int more = moreClasses != null ? moreClasses.length : moreValues.length;
-            return new Answer(at, concat(classes, moreClasses), concat(values, moreValues),
-                    java.util.Arrays.copyOf(labelled, labelled.length + more), id);
+            return new Rows(concat(classes, moreClasses), concat(values, moreValues),
+                    java.util.Arrays.copyOf(labelled, labelled.length + more));
         }
     }
 
@@ -77,8 +72,16 @@ final class RecentAnswers {
 
     private final List<String> classes;
     private final FeedbackMonitor.Room room;
-    private final LinkedHashMap<String, Answer> answers = new LinkedHashMap<>(); // guarded by this
-    private final LinkedHashMap<String, Boolean> gone = new LinkedHashMap<>(); // guarded by this
+    /**
+     * The answers kept, oldest first, by request id: a one-row answer's predicted class (its index) or value (its
+     * double's bits) is the slot's number and whether it is labelled the slot's flag; a longer answer is a
+     * {@link Rows}, the slot's object. Guarded by this.
+     */
+    private final IdRing answers = new IdRing(1024);
+    /** The ids of answers let go, oldest first (guarded by this). */
+    private final IdRing gone = new IdRing(1024);
+    /** The room the answers kept have taken (guarded by this). */
+    private long taken;
 
     /** @param classes the model's class labels (empty for a regressor) */
     RecentAnswers(List<String> classes, FeedbackMonitor.Room room) {
@@ -88,18 +91,33 @@ final class RecentAnswers {
 
     /** The heap an answer takes: its entry, its id twice (kept, then remembered once gone) and its rows. */
     static long bytes(String id, int rows, int bytesPerRow) {
-        return ENTRY_BYTES + 4L * id.length() + (long) rows * (bytesPerRow + 1);
+        return bytes(id.length(), rows, bytesPerRow);
+    }
+
+    private static long bytes(int idLength, int rows, int bytesPerRow) {
+        return ENTRY_BYTES + 4L * idLength + (long) rows * (bytesPerRow + 1);
+    }
+
+    private int bytesPerRow() {
+        return classes.isEmpty() ? Double.BYTES : Integer.BYTES;
+    }
+
+    /** The room the answer in {@code slot} takes. */
+    private long bytes(int slot) {
+        Rows rows = (Rows) answers.object(slot);
+        return bytes(answers.idLength(slot), rows == null ? 1 : rows.labelled.length, bytesPerRow());
     }
 
     /**
      * Keeps request {@code id}'s answer, rows {@code first} on; a later part of the same request (a CSV upload's next
      * chunk) adds to its rows. An answer that finds no room even after this version's older ones are dropped is not
-     * kept: its labels will be counted as unknown.
+     * kept: its labels will be counted as unknown. So is one whose id is not {@link IdRing#storable} (never one of
+     * {@link RequestIds}').
      *
      * @return whether it was kept
      */
     boolean keep(long now, String id, int first, List<Prediction> predictions) {
-        if (first >= MAX_ROWS) {
+        if (first >= MAX_ROWS || predictions.isEmpty() || !IdRing.storable(id)) {
             return false;
         }
         predictions = predictions.subList(0, Math.min(predictions.size(), MAX_ROWS - first));
@@ -118,29 +136,62 @@ final class RecentAnswers {
         }
         synchronized (this) {
             expire(now);
-            Answer before = answers.get(id);
+            int before = answers.find(id);
             if (first > 0) {
                 // A later part of a request whose first part was not kept would number its rows wrongly: not kept.
-                return before != null && replace(id, before, before.appended(predictedClasses, values, id));
+                return before >= 0 && append(before, predictedClasses, values);
             }
-            if (before != null) {
-                drop(id, before); // the same id again: the newer answer is the one a label means
+            if (before >= 0) {
+                forget(before); // the same id again: the newer answer is the one a label means
             }
-            return replace(id, null, new Answer(now, predictedClasses, values, new boolean[predictions.size()], id));
+            long bytes = bytes(id.length(), predictions.size(), bytesPerRow());
+            if (!takeRoom(bytes, -1)) {
+                return false;
+            }
+            int slot = answers.add(id, now);
+            if (predictions.size() == 1) {
+                answers.number(slot, predictedClasses != null ? predictedClasses[0]
+                        : Double.doubleToRawLongBits(values[0]));
+            } else {
+                answers.object(slot, new Rows(predictedClasses, values, new boolean[predictions.size()]));
+            }
+            return true;
         }
     }
 
-    /** Puts {@code answer} in {@code before}'s place (or last), taking room for the difference; false if none. */
-    private boolean replace(String id, Answer before, Answer answer) {
-        long more = answer.bytes - (before == null ? 0 : before.bytes);
-        while (!room.take(more)) {
-            Map.Entry<String, Answer> oldest = answers.isEmpty() ? null : answers.entrySet().iterator().next();
-            if (oldest == null || oldest.getKey().equals(id)) {
-                return false; // nothing of this version's left to drop but the request's own earlier rows
-            }
-            drop(oldest.getKey(), oldest.getValue());
+    /** Adds a later part's rows to the answer in {@code slot}, taking room for them; false if none. */
+    private boolean append(int slot, int[] moreClasses, double[] moreValues) {
+        Rows rows = (Rows) answers.object(slot);
+        if (rows == null) { // one row so far
+            long number = answers.number(slot);
+            rows = new Rows(classes.isEmpty() ? null : new int[]{(int) number},
+                    classes.isEmpty() ? new double[]{Double.longBitsToDouble(number)} : null,
+                    new boolean[]{answers.flag(slot)});
         }
-        answers.put(id, answer);
+        Rows appended = rows.appended(moreClasses, moreValues);
+        long more = bytes(answers.idLength(slot), appended.labelled.length, bytesPerRow()) - bytes(slot);
+        if (!takeRoom(more, slot)) {
+            return false;
+        }
+        answers.object(slot, appended);
+        return true;
+    }
+
+    /**
+     * Takes {@code bytes} of room, dropping this version's oldest answers while there is none.
+     *
+     * @param own the slot of the request's own earlier rows, never dropped for it (-1: none)
+     * @return false when there is no room even with none of this version's other answers left
+     */
+    private boolean takeRoom(long bytes, int own) {
+        while (!room.take(bytes)) {
+            int oldest = answers.oldest();
+            if (oldest < 0 || oldest == own) {
+                return false;
+            }
+            forget(oldest);
+        }
+        taken += bytes;
         return true;
     }
 
@@ -161,48 +212,55 @@ final class RecentAnswers {
     /** Joins a label to row {@code row} of request {@code id}'s answer, marking the row labelled. */
     synchronized Join join(long now, String id, int row) {
         expire(now);
-        Answer answer = answers.get(id);
-        if (answer == null) {
-            return gone.containsKey(id) ? Join.EXPIRED : Join.UNKNOWN;
+        int slot = answers.find(id);
+        if (slot < 0) {
+            return gone.find(id) >= 0 ? Join.EXPIRED : Join.UNKNOWN;
         }
-        if (row < 0 || row >= answer.labelled.length) {
+        Rows rows = (Rows) answers.object(slot);
+        if (rows == null) {
+            if (row != 0) {
+                return Join.UNKNOWN;
+            }
+            if (answers.flag(slot)) {
+                return Join.DUPLICATE;
+            }
+            answers.flag(slot, true);
+            long number = answers.number(slot);
+            return classes.isEmpty() ? new Join(Outcome.JOINED, -1, Double.longBitsToDouble(number))
+                    : new Join(Outcome.JOINED, (int) number, Double.NaN);
+        }
+        if (row < 0 || row >= rows.labelled.length) {
             return Join.UNKNOWN;
         }
-        if (answer.labelled[row]) {
+        if (rows.labelled[row]) {
             return Join.DUPLICATE;
         }
-        answer.labelled[row] = true;
-        return answer.classes != null ? new Join(Outcome.JOINED, answer.classes[row], Double.NaN)
-                : new Join(Outcome.JOINED, -1, answer.values[row]);
+        rows.labelled[row] = true;
+        return rows.classes != null ? new Join(Outcome.JOINED, rows.classes[row], Double.NaN)
+                : new Join(Outcome.JOINED, -1, rows.values[row]);
     }
 
     /** Drops the answers older than the window, oldest first (they were kept in time order). */
     private void expire(long now) {
-        Iterator<Map.Entry<String, Answer>> oldest = answers.entrySet().iterator();
-        while (oldest.hasNext()) {
-            Map.Entry<String, Answer> entry = oldest.next();
-            if (now - entry.getValue().at <= FeedbackMonitor.WINDOW_NANOS) {
-                break;
-            }
-            oldest.remove();
-            forgotten(entry.getKey(), entry.getValue());
+        for (int oldest = answers.oldest(); oldest >= 0 && now - answers.at(oldest) > FeedbackMonitor.WINDOW_NANOS;
+             oldest = answers.oldest()) {
+            forget(oldest);
         }
     }
 
-    private void drop(String id, Answer answer) {
-        answers.remove(id);
-        forgotten(id, answer);
-    }
-
-    /** Gives an answer's room back and remembers its id, as many ids as there are answers kept (at least 1,024). */
-    private void forgotten(String id, Answer answer) {
-        room.give(answer.bytes);
-        gone.put(id, Boolean.TRUE);
+    /**
+     * Lets the answer in {@code slot} go, gives its room back and remembers its id, as many ids as there are answers
+     * kept (at least 1,024).
+     */
+    private void forget(int slot) {
+        long bytes = bytes(slot);
+        room.give(bytes);
+        taken -= bytes;
+        gone.addFrom(answers, slot, 0);
+        answers.remove(slot);
         int keep = Math.max(1024, answers.size());
-        Iterator<String> oldest = gone.keySet().iterator();
-        while (gone.size() > keep && oldest.hasNext()) {
-            oldest.next();
-            oldest.remove();
+        while (gone.size() > keep) {
+            gone.remove(gone.oldest());
         }
     }
 
@@ -213,7 +271,8 @@ final class RecentAnswers {
 
     /** This version is no longer served: its room goes back. */
     synchronized void clear() {
-        answers.values().forEach(answer -> room.give(answer.bytes));
+        room.give(taken);
+        taken = 0;
         answers.clear();
         gone.clear();
     }
