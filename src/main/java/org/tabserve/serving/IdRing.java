@@ -19,6 +19,8 @@ final class IdRing {
 
     /** The longest id stored: {@link RequestIds}' limit. */
     static final int MAX_ID_LENGTH = 128;
+    /** The heap a slot takes: its id's bytes and length, time, number, flag, object reference and two index entries. */
+    static final int SLOT_BYTES = MAX_ID_LENGTH + 1 + 8 + 8 + 1 + 4 + 2 * 4;
 
     private final long seed = ThreadLocalRandom.current().nextLong() | 1;
     private final int initialCapacity;

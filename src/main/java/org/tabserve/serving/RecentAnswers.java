@@ -67,8 +67,13 @@ final class RecentAnswers {
      * rows over and over as its chunks come.
      */
     static final int MAX_ROWS = 10_000;
-    /** Bytes of heap a map entry, its id and the answer's object take beyond the rows' arrays. */
-    private static final long ENTRY_BYTES = 160;
+    /**
+     * Bytes of heap an answer takes beyond its rows: its slot in the answers' ring and one in the ids let go
+     * ({@link IdRing#SLOT_BYTES} each), and as much again for the rings' room to double.
+     */
+    private static final long ENTRY_BYTES = 3L * IdRing.SLOT_BYTES;
+    /** Bytes of a {@link Rows} and its three arrays' headers. */
+    private static final long ROWS_BYTES = 80;
 
     private final List<String> classes;
     private final FeedbackMonitor.Room room;
@@ -77,9 +82,9 @@ final class RecentAnswers {
      * double's bits) is the slot's number and whether it is labelled the slot's flag; a longer answer is a
      * {@link Rows}, the slot's object. Guarded by this.
      */
-    private final IdRing answers = new IdRing(1024);
+    private final IdRing answers = new IdRing(16);
     /** The ids of answers let go, oldest first (guarded by this). */
-    private final IdRing gone = new IdRing(1024);
+    private final IdRing gone = new IdRing(16);
     /** The room the answers kept have taken (guarded by this). */
     private long taken;
 
@@ -89,13 +94,9 @@ final class RecentAnswers {
         this.room = room;
     }
 
-    /** The heap an answer takes: its entry, its id twice (kept, then remembered once gone) and its rows. */
-    static long bytes(String id, int rows, int bytesPerRow) {
-        return bytes(id.length(), rows, bytesPerRow);
-    }
-
-    private static long bytes(int idLength, int rows, int bytesPerRow) {
-        return ENTRY_BYTES + 4L * idLength + (long) rows * (bytesPerRow + 1);
+    /** The heap an answer takes: its slots (kept, then remembered once gone) and, past one row, its rows. */
+    static long bytes(int rows, int bytesPerRow) {
+        return ENTRY_BYTES + (rows > 1 ? ROWS_BYTES + (long) rows * (bytesPerRow + 1) : 0);
     }
 
     private int bytesPerRow() {
@@ -105,7 +106,7 @@ final class RecentAnswers {
     /** The room the answer in {@code slot} takes. */
     private long bytes(int slot) {
         Rows rows = (Rows) answers.object(slot);
-        return bytes(answers.idLength(slot), rows == null ? 1 : rows.labelled.length, bytesPerRow());
+        return bytes(rows == null ? 1 : rows.labelled.length, bytesPerRow());
     }
 
     /**
@@ -144,7 +145,7 @@ final class RecentAnswers {
             if (before >= 0) {
                 forget(before); // the same id again: the newer answer is the one a label means
             }
-            long bytes = bytes(id.length(), predictions.size(), bytesPerRow());
+            long bytes = bytes(predictions.size(), bytesPerRow());
             if (!takeRoom(bytes, -1)) {
                 return false;
             }
@@ -169,7 +170,7 @@ final class RecentAnswers {
                     new boolean[]{answers.flag(slot)});
         }
         Rows appended = rows.appended(moreClasses, moreValues);
-        long more = bytes(answers.idLength(slot), appended.labelled.length, bytesPerRow()) - bytes(slot);
+        long more = bytes(appended.labelled.length, bytesPerRow()) - bytes(slot);
         if (!takeRoom(more, slot)) {
             return false;
         }

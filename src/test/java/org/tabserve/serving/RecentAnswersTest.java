@@ -53,7 +53,7 @@ class RecentAnswersTest {
 
     @Test
     void answersPastTheRoomDropTheOldestWhoseLabelsAreExpiredAndTheRoomComesBack() {
-        FeedbackMonitor.Room room = room(2 * RecentAnswers.bytes("id-0", 1, Integer.BYTES));
+        FeedbackMonitor.Room room = room(2 * RecentAnswers.bytes(1, Integer.BYTES));
         RecentAnswers answers = new RecentAnswers(CLASSES, room);
         for (int i = 0; i < 5; i++) {
             assertTrue(answers.keep(i, "id-" + i, 0, answers("1")));
