@@ -258,12 +258,12 @@ public final class EmbeddedServer {
             options = LauncherOptions.parse(args, System.getenv());
         } catch (LauncherOptions.UsageException e) {
             System.err.println("tabserve: " + e.getMessage());
-            System.err.print(LauncherOptions.USAGE);
+            System.err.print(LauncherUsage.TEXT);
             System.exit(2);
             return;
         }
         if (options.help()) {
-            System.out.print(LauncherOptions.USAGE);
+            System.out.print(LauncherUsage.TEXT);
             return;
         }
         Server server = create(options, war);

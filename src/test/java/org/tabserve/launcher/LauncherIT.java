@@ -67,7 +67,7 @@ class LauncherIT {
 
     /** The last line of the usage text. */
     private static boolean usageEnd(String line) {
-        return line.equals(LauncherOptions.USAGE.strip().lines().reduce((first, second) -> second).orElseThrow());
+        return line.equals(LauncherUsage.TEXT.strip().lines().reduce((first, second) -> second).orElseThrow());
     }
 
     /** The launcher's own lines ("tabserve: ..."), which are what an operator reads. */

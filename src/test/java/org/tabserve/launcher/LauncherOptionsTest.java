@@ -18,9 +18,9 @@ class LauncherOptionsTest {
     /** Issue 39, item 8: the help named --model an "ONNX classifier" (regressors are served too). */
     @Test
     void theHelpSaysAModelMayBeAClassifierOrARegressorAndEndsItsLastLine() {
-        assertTrue(LauncherOptions.USAGE.contains("--model FILE     ONNX model to serve, a classifier or a regressor"),
-                LauncherOptions.USAGE);
-        assertTrue(LauncherOptions.USAGE.endsWith("\n"), "the last line ends");
+        assertTrue(LauncherUsage.TEXT.contains("--model FILE     ONNX model to serve, a classifier or a regressor"),
+                LauncherUsage.TEXT);
+        assertTrue(LauncherUsage.TEXT.endsWith("\n"), "the last line ends");
     }
 
     @Test
@@ -142,11 +142,11 @@ class LauncherOptionsTest {
     @Test
     void helpListsTheCommandsWithHowToGetTheirOwnHelp() {
         for (String command : org.tabserve.cli.Commands.NAMES) {
-            assertTrue(LauncherOptions.USAGE.contains("java -jar tabserve.war " + command + " --model"), command);
-            assertTrue(LauncherOptions.USAGE.lines().anyMatch(line -> line.startsWith("  " + command + " ")),
-                    () -> command + " has its line:\n" + LauncherOptions.USAGE);
+            assertTrue(LauncherUsage.TEXT.contains("java -jar tabserve.war " + command + " --model"), command);
+            assertTrue(LauncherUsage.TEXT.lines().anyMatch(line -> line.startsWith("  " + command + " ")),
+                    () -> command + " has its line:\n" + LauncherUsage.TEXT);
         }
-        assertTrue(LauncherOptions.USAGE.contains("java -jar tabserve.war card --help"), LauncherOptions.USAGE);
+        assertTrue(LauncherUsage.TEXT.contains("java -jar tabserve.war card --help"), LauncherUsage.TEXT);
     }
 
     @Test
@@ -155,10 +155,10 @@ class LauncherOptionsTest {
                 org.tabserve.web.http.WebConfig.MAX_BATCH_ROWS, org.tabserve.web.http.WebConfig.MAX_UPLOAD_BYTES,
                 org.tabserve.web.http.WebConfig.MAX_CSV_ROWS, org.tabserve.web.http.WebConfig.MAX_ERROR_ROWS)) {
             String variable = setting.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
-            assertTrue(LauncherOptions.USAGE.lines().anyMatch(line -> line.contains(setting + " ")
-                    && line.endsWith("env " + variable)), () -> setting + ":\n" + LauncherOptions.USAGE);
+            assertTrue(LauncherUsage.TEXT.lines().anyMatch(line -> line.contains(setting + " ")
+                    && line.endsWith("env " + variable)), () -> setting + ":\n" + LauncherUsage.TEXT);
         }
-        assertTrue(LauncherOptions.USAGE.contains("-Xmx"), LauncherOptions.USAGE);
+        assertTrue(LauncherUsage.TEXT.contains("-Xmx"), LauncherUsage.TEXT);
     }
 
     @Test

@@ -1,0 +1,76 @@
+package org.tabserve.launcher;
+
+/** What {@code java -jar tabserve.war --help} prints: the launcher's flags, the commands and the web app's limits. */
+final class LauncherUsage {
+
+    private LauncherUsage() {
+    }
+
+    static final String TEXT = """
+            usage: java -jar tabserve.war [--port N] [--host ADDRESS] [--model FILE.onnx | --models DIR]
+                                          [--poll-seconds N] [--default-model NAME] [--max-models N]
+                                          [--idle-timeout SECONDS] [--header-timeout SECONDS] [--max-header-bytes N]
+                                          [--min-request-rate BYTES] [--min-request-rate-grace SECONDS]
+                                          [--min-response-rate BYTES] [--max-concurrent-streams N]
+                                          [--prediction-log DIR [--prediction-log-sample F] [--prediction-log-mask A,B]]
+                                          [--drain-seconds S] [--grpc-port N] [--help]
+                   java -jar tabserve.war card --model MODEL.onnx --data LABELLED.csv --label COLUMN --out NEW.onnx ...
+                   java -jar tabserve.war score --model MODEL.onnx --data ROWS.csv --out SCORED.csv ...
+                   java -jar tabserve.war log-csv --model NAME --log DIR --out ROWS.csv ...
+              --port N         port to listen on (default 8080, 0 = any free port)    env TABSERVE_PORT
+              --host ADDRESS   interface to listen on (default 127.0.0.1; 0.0.0.0 = all) env TABSERVE_HOST
+              --model FILE     ONNX model to serve, a classifier or a regressor
+                               (default: the model in the WAR)                     env TABSERVE_MODEL
+              --models DIR     serve every model in DIR: DIR/NAME.onnx, DIR/NAME/VERSION/model.onnx
+                                                                                   env TABSERVE_MODELS
+              --poll-seconds N look for added, replaced, removed models every N s
+                               (default 0: once, at start)                         env TABSERVE_POLL_SECONDS
+              --default-model NAME  the model / and /api/predict answer with
+                               (default: the first by name with a card)            env TABSERVE_DEFAULT_MODEL
+              --max-models N   most model versions loaded at once (default 100)    env TABSERVE_MAX_MODELS
+              --idle-timeout S close a connection silent for S seconds (default 30)  env TABSERVE_IDLE_TIMEOUT
+              --header-timeout S  close a connection whose request line + headers take
+                               longer than S seconds to arrive (default 20)         env TABSERVE_HEADER_TIMEOUT
+              --max-header-bytes N  largest request line + headers (default 8192)  env TABSERVE_MAX_HEADER_BYTES
+              --min-request-rate N  answer 408 to a request whose body arrives slower than N
+                               bytes/s on average (default 1024; 0 = no minimum)   env TABSERVE_MIN_REQUEST_RATE
+              --min-request-rate-grace S  ...once it has been arriving for S seconds
+                               (default 10)                           env TABSERVE_MIN_REQUEST_RATE_GRACE
+              --min-response-rate N  cut a response its client reads slower than N bytes/s
+                               on average, once it has waited for the client S seconds
+                               (default 1024; 0 = no minimum)        env TABSERVE_MIN_RESPONSE_RATE
+              --max-concurrent-streams N  most HTTP/2 streams (gRPC calls) open at once on
+                               one connection (default 32)        env TABSERVE_MAX_CONCURRENT_STREAMS
+              --prediction-log DIR  write what each request scored (inputs, answer, latency) as
+                               JSON Lines to DIR, rotated by size (default: off)   env TABSERVE_PREDICTION_LOG
+              --prediction-log-sample F  log a share F of requests (default 1)
+                                                               env TABSERVE_PREDICTION_LOG_SAMPLE
+              --prediction-log-mask A,B  leave the values of columns A, B out of that log
+                               and of query strings in the access log
+                                                               env TABSERVE_PREDICTION_LOG_MASK
+              --drain-seconds S  on SIGTERM, answer 503 on /health/ready at once but go on
+                               serving for S s, so that load balancers take the server out
+                               before it stops (default 5; 0 = stop at once); SIGINT
+                               (Ctrl-C) and a second signal stop at once  env TABSERVE_DRAIN_SECONDS
+              --grpc-port N    also serve gRPC on port N, HTTP/2 only, with threads of its
+                               own: a cheaper call for one-at-a-time callers (default:
+                               gRPC on --port only; 0 = any free port)   env TABSERVE_GRPC_PORT
+              --help           print this and exit
+
+            commands (no server; each lists its own options: java -jar tabserve.war card --help):
+              card             give a model its card (statistics, metrics, examples, pictures) from a
+                               labelled CSV, written into a copy of the model
+              score            score a CSV with a model: its rows, then the label and probabilities
+                               (or a regressor's value), as POST /predict_file answers in CSV
+              log-csv          one model's rows from the prediction log as a CSV, to be labelled
+                               and carded: what the model met in service
+
+            the web app's limits (a 413 names the one it met): java -D<name>=N -jar ..., or the variable
+              tabserve.max-body-bytes   largest JSON or form body (4 MiB)         env TABSERVE_MAX_BODY_BYTES
+              tabserve.max-batch-rows   most rows in one JSON request (10000)     env TABSERVE_MAX_BATCH_ROWS
+              tabserve.max-upload-bytes largest CSV upload (200 MiB)              env TABSERVE_MAX_UPLOAD_BYTES
+              tabserve.max-csv-rows     most rows in one CSV upload (2000000)     env TABSERVE_MAX_CSV_ROWS
+              tabserve.max-error-rows   most rows answered with errors (10000)    env TABSERVE_MAX_ERROR_ROWS
+              memory for large requests: 40 % of the heap; raise it with java -Xmx...
+            """;
+}
