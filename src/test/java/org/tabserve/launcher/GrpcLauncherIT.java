@@ -25,17 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GrpcLauncherIT {
 
     @Test
-    void servesGrpcBesideRestOnTheSamePort() throws Exception {
-        try (TabserveProcess process = TabserveProcess.startReady()) {
-            assertEquals(-1, process.grpcPort(), "no gRPC-only port unless asked");
-            infersOn(process.uri().getHost(), process.uri().getPort());
-        }
-    }
-
-    @Test
-    void servesGrpcOnAPortOfItsOwnWithGrpcPort() throws Exception {
+    void servesGrpcBesideRestOnTheSamePortAndWithGrpcPortOnAPortOfItsOwn() throws Exception {
         try (TabserveProcess process = TabserveProcess.startReady("--grpc-port", "0")) {
-            assertTrue(process.grpcPort() > 0, process.output()::toString);
+            assertTrue(process.grpcPort() > 0 && process.grpcPort() != process.uri().getPort(),
+                    process.output()::toString);
+            infersOn(process.uri().getHost(), process.uri().getPort());
             infersOn(process.uri().getHost(), process.grpcPort());
         }
     }
