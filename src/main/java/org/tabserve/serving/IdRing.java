@@ -12,21 +12,27 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>An id is stored as its ASCII bytes, up to {@link #MAX_ID_LENGTH} (what {@link RequestIds} accepts); others are
  * not {@linkplain #storable storable}. A slot holds the time it was added, one {@code long} and one flag for its
  * owner, and an object only where its owner needs one (an answer of many rows). Slots are removed oldest first, or
- * from the middle (then skipped when they become the oldest). The index hashes with a seed of its own, so that ids
- * chosen to collide cannot be made ahead. Not thread-safe: its owner locks.
+ * from the middle (then skipped when they become the oldest). The index hashes with a seed drawn when the JVM starts,
+ * so that ids chosen to collide cannot be made ahead, and keeps each slot's hash, so that an id is hashed once. Not
+ * thread-safe: its owner locks.
  */
 final class IdRing {
 
     /** The longest id stored: {@link RequestIds}' limit. */
     static final int MAX_ID_LENGTH = 128;
-    /** The heap a slot takes: its id's bytes and length, time, number, flag, object reference and two index entries. */
-    static final int SLOT_BYTES = MAX_ID_LENGTH + 1 + 8 + 8 + 1 + 4 + 2 * 4;
+    /**
+     * The heap a slot takes: its id's bytes, length and hash, time, number, flag, object reference and two index
+     * entries.
+     */
+    static final int SLOT_BYTES = MAX_ID_LENGTH + 1 + 4 + 8 + 8 + 1 + 4 + 2 * 4;
 
-    private final long seed = ThreadLocalRandom.current().nextLong() | 1;
+    /** The index's hash seed: one per JVM, so that a ring can take another's ids with their hashes. */
+    private static final long SEED = ThreadLocalRandom.current().nextLong() | 1;
     private final int initialCapacity;
     private int capacity; // a power of two
     private byte[] ids; // slot * MAX_ID_LENGTH
     private byte[] lengths; // 0: a free or removed slot
+    private int[] hashes; // each slot's id's hash, so that the index's runs are moved without hashing again
     private long[] at;
     private long[] numbers;
     private boolean[] flags;
@@ -46,6 +52,7 @@ final class IdRing {
         capacity = slots;
         ids = new byte[slots * MAX_ID_LENGTH];
         lengths = new byte[slots];
+        hashes = new int[slots];
         at = new long[slots];
         numbers = new long[slots];
         flags = new boolean[slots];
@@ -89,7 +96,7 @@ final class IdRing {
         for (int i = 0; i < id.length(); i++) {
             ids[slot * MAX_ID_LENGTH + i] = (byte) id.charAt(i);
         }
-        return place(slot, id.length(), time);
+        return place(slot, id.length(), hash(id), time);
     }
 
     /** Keeps the id of {@code other}'s {@code otherSlot} as the newest here, as {@link #add} does. */
@@ -97,7 +104,7 @@ final class IdRing {
         int slot = reserve();
         int length = other.lengths[otherSlot] & 0xff;
         System.arraycopy(other.ids, otherSlot * MAX_ID_LENGTH, ids, slot * MAX_ID_LENGTH, length);
-        return place(slot, length, time);
+        return place(slot, length, other.hashes[otherSlot], time);
     }
 
     private int reserve() {
@@ -107,8 +114,9 @@ final class IdRing {
         return (head + used) & (capacity - 1);
     }
 
-    private int place(int slot, int length, long time) {
+    private int place(int slot, int length, int hash, long time) {
         lengths[slot] = (byte) length;
+        hashes[slot] = hash;
         at[slot] = time;
         numbers[slot] = 0;
         flags[slot] = false;
@@ -116,7 +124,7 @@ final class IdRing {
         used++;
         live++;
         int mask = index.length - 1;
-        int i = hash(ids, slot * MAX_ID_LENGTH, length) & mask;
+        int i = hash & mask;
         while (index[i] != 0) {
             i = (i + 1) & mask;
         }
@@ -128,6 +136,7 @@ final class IdRing {
     private void grow() {
         byte[] oldIds = ids;
         byte[] oldLengths = lengths;
+        int[] oldHashes = hashes;
         long[] oldAt = at;
         long[] oldNumbers = numbers;
         boolean[] oldFlags = flags;
@@ -144,7 +153,7 @@ final class IdRing {
             }
             int slot = used;
             System.arraycopy(oldIds, from * MAX_ID_LENGTH, ids, slot * MAX_ID_LENGTH, length);
-            place(slot, length, oldAt[from]);
+            place(slot, length, oldHashes[from], oldAt[from]);
             numbers[slot] = oldNumbers[from];
             flags[slot] = oldFlags[from];
             objects[slot] = oldObjects[from];
@@ -157,10 +166,11 @@ final class IdRing {
             return -1;
         }
         int length = id.length();
+        int hash = hash(id);
         int mask = index.length - 1;
-        for (int i = hash(id) & mask; index[i] != 0; i = (i + 1) & mask) {
+        for (int i = hash & mask; index[i] != 0; i = (i + 1) & mask) {
             int slot = index[i] - 1;
-            if ((lengths[slot] & 0xff) == length && sameId(slot, id)) {
+            if (hashes[slot] == hash && (lengths[slot] & 0xff) == length && sameId(slot, id)) {
                 return slot;
             }
         }
@@ -193,7 +203,7 @@ final class IdRing {
             throw new IllegalStateException("slot " + slot + " is not in use");
         }
         int mask = index.length - 1;
-        int i = hash(ids, slot * MAX_ID_LENGTH, length) & mask;
+        int i = hashes[slot] & mask;
         while (index[i] != slot + 1) {
             i = (i + 1) & mask;
         }
@@ -201,7 +211,7 @@ final class IdRing {
         int hole = i;
         for (int j = (hole + 1) & mask; index[j] != 0; j = (j + 1) & mask) {
             int other = index[j] - 1;
-            int home = hash(ids, other * MAX_ID_LENGTH, lengths[other] & 0xff) & mask;
+            int home = hashes[other] & mask;
             if (((j - home) & mask) >= ((j - hole) & mask)) {
                 index[hole] = index[j];
                 hole = j;
@@ -257,19 +267,10 @@ final class IdRing {
         return new String(ids, slot * MAX_ID_LENGTH, lengths[slot] & 0xff, java.nio.charset.StandardCharsets.US_ASCII);
     }
 
-    private int hash(String id) {
-        long h = seed;
+    private static int hash(String id) {
+        long h = SEED;
         for (int c = 0; c < id.length(); c++) {
             h = (h ^ (id.charAt(c) & 0xff)) * 0x9E3779B97F4A7C15L;
-            h ^= h >>> 29;
-        }
-        return finish(h);
-    }
-
-    private int hash(byte[] bytes, int from, int length) {
-        long h = seed;
-        for (int c = 0; c < length; c++) {
-            h = (h ^ (bytes[from + c] & 0xff)) * 0x9E3779B97F4A7C15L;
             h ^= h >>> 29;
         }
         return finish(h);
