@@ -21,7 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.OptionalInt;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -208,14 +208,24 @@ public final class EmbeddedServer {
         return factory;
     }
 
-    /** The port of {@code --grpc-port}'s connector once started, or empty without one. */
-    static OptionalInt grpcPort(Server server) {
+    /** The connector of {@code --grpc-port}, or empty without one. */
+    static Optional<ServerConnector> grpcConnector(Server server) {
         for (Connector connector : server.getConnectors()) {
             if (GRPC_CONNECTOR.equals(connector.getName()) && connector instanceof ServerConnector listening) {
-                return OptionalInt.of(listening.getLocalPort());
+                return Optional.of(listening);
             }
         }
-        return OptionalInt.empty();
+        return Optional.empty();
+    }
+
+    /**
+     * The line that says the started server is ready: what it serves, where, and {@code --grpc-port}'s port if any
+     * (tools wait for it; the tests' in-process server writes the same).
+     */
+    static String readyLine(Server server, Object modelSummary) {
+        URI uri = server.getURI();
+        return "tabserve: serving " + modelSummary + " on http://" + uri.getHost() + ":" + uri.getPort() + "/"
+                + grpcConnector(server).map(grpc -> " and gRPC (HTTP/2 only) on port " + grpc.getLocalPort()).orElse("");
     }
 
     /**
@@ -287,11 +297,7 @@ public final class EmbeddedServer {
         // Before the ready line, so that a SIGTERM sent the moment it appears stops the server gracefully (exit 0).
         Drain drain = server.getBean(Drain.class);
         StopSignals.onStop(signal -> System.err.println("tabserve: " + drain.onSignal(signal, () -> stopQuietly(server))));
-        URI uri = server.getURI();
-        OptionalInt grpcPort = grpcPort(server);
-        System.out.println("tabserve: serving " + context.getAttribute(MODEL_SUMMARY) + " on http://"
-                + uri.getHost() + ":" + uri.getPort() + "/"
-                + (grpcPort.isPresent() ? " and gRPC (HTTP/2 only) on port " + grpcPort.getAsInt() : ""));
+        System.out.println(readyLine(server, context.getAttribute(MODEL_SUMMARY)));
         System.out.flush();
 
         server.join();

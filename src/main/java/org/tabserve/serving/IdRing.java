@@ -229,11 +229,6 @@ final class IdRing {
         allocate(initialCapacity);
     }
 
-    /** @return the length of the id of {@code slot} */
-    int idLength(int slot) {
-        return lengths[slot] & 0xff;
-    }
-
     long at(int slot) {
         return at[slot];
     }

@@ -7,7 +7,6 @@ import inference.ModelInferResponse;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -91,16 +90,10 @@ class GrpcPortTest {
     @Test
     void itRunsOnAPoolOfItsOwnWithoutReservedThreadsAndTheSharedPortKeepsTheServers() {
         Server jetty = server.jetty();
-        ServerConnector grpc = null;
-        ServerConnector main = null;
-        for (Connector connector : jetty.getConnectors()) {
-            if (EmbeddedServer.GRPC_CONNECTOR.equals(connector.getName())) {
-                grpc = (ServerConnector) connector;
-            } else {
-                main = (ServerConnector) connector;
-            }
-        }
-        assertTrue(grpc != null && main != null, "two connectors");
+        ServerConnector grpc = EmbeddedServer.grpcConnector(jetty).orElseThrow();
+        ServerConnector main = (ServerConnector) jetty.getConnectors()[0];
+        assertNotSame(grpc, main);
+        assertEquals(2, jetty.getConnectors().length);
         assertEquals(jetty.getThreadPool(), main.getExecutor(), "the shared port keeps the server's pool");
         assertNotSame(jetty.getThreadPool(), grpc.getExecutor());
         QueuedThreadPool threads = (QueuedThreadPool) grpc.getExecutor();

@@ -2,6 +2,7 @@ package org.tabserve.launcher;
 
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.tabserve.repository.RepositoryOptions;
 import org.tabserve.testing.RunningServer;
@@ -134,8 +135,7 @@ public final class TabserveServer implements RunningServer {
         URI at = server.getURI();
         uri = URI.create("http://" + at.getHost() + ":" + at.getPort() + "/");
         model = String.valueOf(webapp.getServletContext().getAttribute(EmbeddedServer.MODEL_SUMMARY));
-        output.add("tabserve: serving " + model + " on " + uri
-                + (grpcPort() >= 0 ? " and gRPC (HTTP/2 only) on port " + grpcPort() : ""));
+        output.add(EmbeddedServer.readyLine(server, model));
     }
 
     /** The context init-parameters that the environment's web app variables name. */
@@ -209,7 +209,7 @@ public final class TabserveServer implements RunningServer {
 
     /** @return the port of {@code --grpc-port}'s connector, or -1 without one */
     public int grpcPort() {
-        return EmbeddedServer.grpcPort(server).orElse(-1);
+        return EmbeddedServer.grpcConnector(server).map(ServerConnector::getLocalPort).orElse(-1);
     }
 
     @Override
