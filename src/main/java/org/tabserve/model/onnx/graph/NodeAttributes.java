@@ -41,6 +41,12 @@ public final class NodeAttributes {
         return a.isPresent() ? a.get().strings() : List.of();
     }
 
+    /** @return how many values the list attribute holds, counted without decoding them ({@link OnnxAttribute#count}); 0 when absent */
+    public int count(String name) throws OnnxFormatException {
+        Optional<OnnxAttribute> a = node.attribute(name);
+        return a.isPresent() ? a.get().count() : 0;
+    }
+
     /** @return the STRING attribute, or {@code otherwise} */
     public String text(String name, String otherwise) {
         return typed(name, OnnxAttribute.Type.STRING).map(OnnxAttribute::s).orElse(otherwise);

@@ -155,6 +155,41 @@ public final class OnnxAttribute {
         return List.copyOf(values);
     }
 
+    /**
+     * @return how many values its list holds ({@code ints}, {@code floats} or {@code strings}, as its type says; 0 for
+     *         any other type), counted without decoding them into an array: what a reader of a large list needs to
+     *         know, before it decodes, to size the heap that will take
+     */
+    public int count() throws OnnxFormatException {
+        int field = switch (type) {
+            case INTS -> INTS;
+            case FLOATS -> FLOATS;
+            case STRINGS -> STRINGS;
+            default -> -1;
+        };
+        int count = 0;
+        WireReader reader = reader();
+        while (field > 0 && reader.next()) {
+            if (reader.field() != field) {
+                reader.skip();
+            } else if (field != STRINGS && reader.wireType() == WireReader.LENGTH_DELIMITED) {
+                WireReader packed = reader.message("packed values");
+                while (packed.hasRemaining()) {
+                    if (field == INTS) {
+                        packed.rawVarint();
+                    } else {
+                        packed.rawFixed32();
+                    }
+                    count++;
+                }
+            } else {
+                reader.skip();
+                count++;
+            }
+        }
+        return count;
+    }
+
     @Override
     public String toString() {
         return name + ":" + type;
