@@ -87,8 +87,12 @@ final class LoadRoom {
         notifyAll();
     }
 
+    /**
+     * What helps: a heap whose room holds {@code bytes}, with a tenth more, as the heap the JVM reports (which the room
+     * is a share of) is less than {@code -Xmx} by a survivor space under the serial collector; or no exact explainers.
+     */
     private static String remedy(long bytes) {
-        long heap = ((long) Math.ceil(bytes / HEAP_SHARE / (64 << 20)) * 64);
+        long heap = (long) Math.ceil(bytes / HEAP_SHARE / 0.9 / (64 << 20)) * 64;
         return "start the server with a larger heap (-Xmx" + heap + "m or more), or with " + STRUCTURAL + "=false"
                 + " (TABSERVE_EXPLAIN_STRUCTURE=false) to explain every model by coalitions of rows";
     }
