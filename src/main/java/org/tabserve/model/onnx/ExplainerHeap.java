@@ -9,10 +9,12 @@ import org.tabserve.model.onnx.graph.OnnxNode;
  * and kept for as long as the model serves, estimated from its node's attribute counts before any list is decoded,
  * so that a load reserves it ({@link LoadRoom}) or refuses the model before the reading can exhaust the heap.
  *
- * <p>The figures are the reading's own arrays: a tree ensemble's node attributes as {@code long[]}s and its modes as
- * strings, the index from (tree, node) to node, and the walking arrays it keeps (about 225 bytes a node at the peak
- * and 25 kept, and 52 and 24 a leaf weight); a 20 MB carded forest of 524,032 nodes and as many leaf weights is
- * estimated at 145 MB to read, which the heap's live set after collections during its load confirmed (143 MB).
+ * <p>The figures are the reading's own arrays ({@link TreeEnsemble#of}): a tree ensemble's node attributes as
+ * {@code long[]}s, its {@link NodeIndex} (up to 48 bytes a node), the walking arrays it keeps and each leaf's values,
+ * about 125 bytes a node at the peak and 25 kept, and 52 and 24 a leaf weight. A 20 MB carded forest of 524,032
+ * nodes and as many leaf weights is estimated at 93 MB to read; with a {@code HashMap} of boxed ids and a String
+ * for each node's mode, the reading took 225 bytes a node (145 MB, and the heap's live set during its load reached
+ * 143 MB at -Xmx400m).
  *
  * @param toBuild bytes live while the explainer is read and checked
  * @param toKeep  bytes its structure keeps while the model serves
@@ -20,7 +22,7 @@ import org.tabserve.model.onnx.graph.OnnxNode;
  */
 record ExplainerHeap(long toBuild, long toKeep, String what) {
 
-    static final long TREE_BUILD_PER_NODE = 225;
+    static final long TREE_BUILD_PER_NODE = 125;
     static final long TREE_BUILD_PER_LEAF_WEIGHT = 52;
     static final long TREE_KEEP_PER_NODE = 25;
     static final long TREE_KEEP_PER_LEAF_WEIGHT = 24;

@@ -58,19 +58,19 @@ class LoadRoomTest {
     }
 
     /**
-     * The largest forest whose estimate fits the room at the shipped heap (45 trees of 2,047 nodes, about 25 MB to
+     * The largest forest whose estimate fits the room at the shipped heap (71 trees of 2,047 nodes, about 25 MB to
      * read of the 25 MB room at -Xmx128m) loads in a JVM of its own with -XX:+ExitOnOutOfMemoryError and is explained
      * from its trees; one tree more (a reading past the room) is refused in words, and that JVM lives too.
      */
     @Test
     void atTheShippedHeapTheLargestForestThatFitsIsExplainedExactlyAndOneMoreTreeIsRefused() throws Exception {
-        for (int trees : new int[] {45, 46}) {
+        for (int trees : new int[] {71, 72}) {
             Path forest = FixtureCards.card(LargeForests.classifier(dir.resolve(trees + ".onnx"), trees, 10),
                     BankNotes.DATA, "class", dir.resolve(trees + "-carded.onnx"));
             Path scratch = java.nio.file.Files.createDirectories(dir.resolve("child-" + trees));
             LoadInOwnJvm.Outcome outcome = LoadInOwnJvm.run(forest, scratch, false);
             assertEquals(0, outcome.status(), outcome.output());
-            if (trees == 45) {
+            if (trees == 71) {
                 assertTrue(outcome.output().contains("loaded ")
                         && outcome.output().contains("explained exactly from its TreeEnsembleClassifier"), outcome.output());
             } else {

@@ -1,5 +1,6 @@
 package org.tabserve.model.onnx.graph;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -188,6 +189,36 @@ public final class OnnxAttribute {
             }
         }
         return count;
+    }
+
+    /**
+     * @return for each value of its {@code strings} list, its index in {@code known}, or -1: decoded now without
+     *         making a String of each, for a list of a few words repeated many times (a tree ensemble's node modes)
+     */
+    public int[] indexesIn(List<String> known) throws OnnxFormatException {
+        ByteBuffer[] words = new ByteBuffer[known.size()];
+        for (int k = 0; k < words.length; k++) {
+            words[k] = ByteBuffer.wrap(known.get(k).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        int[] values = new int[8];
+        int count = 0;
+        WireReader reader = reader();
+        while (reader.next()) {
+            if (reader.field() != STRINGS) {
+                reader.skip();
+                continue;
+            }
+            ByteBuffer value = reader.bytes();
+            int found = -1;
+            for (int k = 0; k < words.length && found < 0; k++) {
+                found = value.equals(words[k]) ? k : -1;
+            }
+            if (count == values.length) {
+                values = Arrays.copyOf(values, count * 2);
+            }
+            values[count++] = found;
+        }
+        return Arrays.copyOf(values, count);
     }
 
     @Override
