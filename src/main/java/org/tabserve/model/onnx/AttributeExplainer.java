@@ -61,6 +61,8 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
     private final String quantity;
     /** For each of the signature's classes, its score's index in the estimator's output. */
     private final int[] scoreOf;
+    /** The heap its structure holds of the {@link LoadRoom}, given back when it closes; null until the load keeps it. */
+    private LoadRoom.Share room;
 
     private AttributeExplainer(OrtSession probe, InputBinder binder, OutputDecoder decoder, Set<String> outputs,
                                ModelSignature signature, AdditiveEstimator estimator, int[] groupOf,
@@ -87,12 +89,16 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
 
     /**
      * The explainer of a model whose card has a background sample and whose graph has one estimator read here, fed
-     * by columns alone; null otherwise, the reason logged (the model is then explained by coalitions of rows).
+     * by columns alone; null otherwise, the reason logged (the model is then explained by coalitions of rows). The
+     * heap its reading takes is taken from the {@link LoadRoom} first, estimated from the estimator's attribute counts
+     * ({@link ExplainerHeap}), and what its structure keeps stays taken until it closes.
      *
      * @param model        the model's bytes
      * @param zipMapTensor the ZipMap's tensor that the served session outputs, or null
      * @param servedNames  the outputs a prediction fetches
      * @param opener       opens a session as the served one is opened
+     * @throws ModelException of kind {@link ModelException.Kind#UNUSABLE_MODEL} when the explainer does not fit in the
+     *                        {@link LoadRoom}, saying how much it needs and what would help
      */
     static AttributeExplainer build(String source, ByteBuffer model, OnnxGraph graph, ModelSignature signature,
                                     Background background, ZipMapProbabilities zipMapTensor, InputBinder binder,
@@ -102,6 +108,7 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
             return null;
         }
         OrtSession probe = null;
+        LoadRoom.Share room = null;
         try {
             EstimatorInput input = EstimatorInput.of(graph, signature).orElse(null);
             if (input == null) {
@@ -109,6 +116,8 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
             }
             OnnxNode node = input.estimator();
             int width = input.columnOf().length;
+            ExplainerHeap heap = ExplainerHeap.of(node);
+            room = LoadRoom.ofHeap().take(heap);
             AdditiveEstimator estimator = node.opType().startsWith("Tree") ? TreeEnsemble.of(node, width)
                     : LinearScores.of(node, width);
             if (estimator == null) {
@@ -122,9 +131,14 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
             probe = opener.apply(outputs.appliedTo(model));
             AttributeExplainer explainer = of(probe, binder, decoder, servedNames, signature, input, estimator,
                     background);
+            room.keepOnly(heap.toKeep());
+            explainer.room = room;
             LOG.log(System.Logger.Level.INFO, "{0}: explained exactly from its {1} ({2})", source, node.opType(),
                     explainer.quantity);
             return explainer;
+        } catch (LoadRoom.NoRoom e) {
+            LOG.log(System.Logger.Level.WARNING, source + ": refused: " + e.getMessage());
+            throw ModelException.unusable(source, e.getMessage(), e);
         } catch (OnnxFormatException | OrtException | RuntimeException e) {
             // Never a reason to refuse the model: it is explained by coalitions as any other. A reason of ours
             // (IllegalArgumentException) or the runtime's is news; anything else is a fault of this reading.
@@ -134,6 +148,9 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
                     source + ": explained by coalitions of rows: " + e.getMessage(), expected ? null : e);
             if (probe != null) {
                 closeQuietly(probe);
+            }
+            if (room != null) {
+                room.close();
             }
             return null;
         }
@@ -353,6 +370,9 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
     @Override
     public void close() {
         closeQuietly(probe);
+        if (room != null) {
+            room.close();
+        }
     }
 
     private static void closeQuietly(OrtSession session) {

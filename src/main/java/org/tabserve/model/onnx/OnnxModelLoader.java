@@ -201,8 +201,10 @@ public final class OnnxModelLoader {
             model = new OnnxModel(source, sha256, session, signature, card, valueOutput, outputNames, binder, pinned,
                     decoder);
             model.predict(Batch.of(signature, List.<Object[]>of(warmUpRow(signature, stats))));
-            model.explainedBy(AttributeExplainer.build(source, bytes, graph, signature, card.background(),
-                    zipMapTensor, binder, decoder, outputNames, b -> openSession(b, env)));
+            if (structural()) {
+                model.explainedBy(AttributeExplainer.build(source, bytes, graph, signature, card.background(),
+                        zipMapTensor, binder, decoder, outputNames, b -> openSession(b, env)));
+            }
             DeclaredShapes.say(source, env, session, graph, signature, warmUpRow(signature, stats));
             PlainCheck.decide(model, graph, signature, List.copyOf(outputNames));
         } catch (OrtException e) {
@@ -260,6 +262,16 @@ public final class OnnxModelLoader {
         } catch (OnnxFormatException | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * Whether exact explainers are built ({@value LoadRoom#STRUCTURAL}: the system property, else the environment
+     * variable {@code TABSERVE_EXPLAIN_STRUCTURE}; anything but {@code false} is true): a server that explains every
+     * model by coalitions of rows spends no heap on reading a tree ensemble's trees.
+     */
+    private static boolean structural() {
+        String value = System.getProperty(LoadRoom.STRUCTURAL, System.getenv("TABSERVE_EXPLAIN_STRUCTURE"));
+        return value == null || !value.trim().equalsIgnoreCase("false");
     }
 
     /** A session whose graph also outputs its ZipMap's tensor; the file's own graph if ONNX Runtime refuses that. */

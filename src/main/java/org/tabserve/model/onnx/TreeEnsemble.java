@@ -5,9 +5,7 @@ import org.tabserve.model.onnx.graph.NodeAttributes;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxNode;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A TreeEnsembleClassifier or TreeEnsembleRegressor (ai.onnx.ml, thresholds as {@code nodes_values}) read from its
@@ -27,6 +25,9 @@ final class TreeEnsemble extends AdditiveEstimator {
     private static final int GT = 4;
     private static final int EQ = 5;
     private static final int NEQ = 6;
+    /** The node modes' words, each at its constant's index. */
+    private static final List<String> MODES = List.of("LEAF", "BRANCH_LEQ", "BRANCH_LT", "BRANCH_GTE", "BRANCH_GT",
+            "BRANCH_EQ", "BRANCH_NEQ");
 
     private final int outputs;
     private final int[] roots;
@@ -74,7 +75,7 @@ final class TreeEnsemble extends AdditiveEstimator {
         long[] treeIds = a.ints("nodes_treeids");
         long[] nodeIds = a.ints("nodes_nodeids");
         long[] featureIds = a.ints("nodes_featureids");
-        List<String> modes = a.strings("nodes_modes");
+        int[] mode = a.indexesIn("nodes_modes", MODES); // as the constants above, -1 for a mode not read here
         float[] values = a.floats("nodes_values");
         long[] trueIds = a.ints("nodes_truenodeids");
         long[] falseIds = a.ints("nodes_falsenodeids");
@@ -85,7 +86,7 @@ final class TreeEnsemble extends AdditiveEstimator {
         float[] leafWeights = a.floats(prefix + "weights");
         String aggregate = a.text("aggregate_function", "SUM");
         int n = treeIds.length;
-        if (n == 0 || nodeIds.length != n || featureIds.length != n || modes.size() != n || values.length != n
+        if (n == 0 || nodeIds.length != n || featureIds.length != n || mode.length != n || values.length != n
                 || trueIds.length != n || falseIds.length != n || (missing.length != 0 && missing.length != n)
                 || leafNodes.length != leafTrees.length || leafIds.length != leafTrees.length
                 || leafWeights.length != leafTrees.length
@@ -97,22 +98,19 @@ final class TreeEnsemble extends AdditiveEstimator {
         if (outputs <= 0 || (!classifier && outputs != 1)) {
             return null;
         }
-        Map<Long, Integer> index = new HashMap<>();
-        Map<Long, Boolean> trees = new HashMap<>();
+        int trees = NodeIndex.distinct(treeIds);
+        NodeIndex index = new NodeIndex(n);
         for (int i = 0; i < n; i++) {
-            if (index.put(key(treeIds[i], nodeIds[i]), i) != null) {
+            if (!index.put(treeIds[i], nodeIds[i], i)) {
                 return null;
             }
-            trees.put(treeIds[i], Boolean.TRUE);
         }
         int[] feature = new int[n];
-        int[] mode = new int[n];
         int[] whenTrue = new int[n];
         int[] whenFalse = new int[n];
         boolean[] isChild = new boolean[n];
         boolean[] tracksTrue = new boolean[n];
         for (int i = 0; i < n; i++) {
-            mode[i] = mode(modes.get(i));
             if (mode[i] < 0) {
                 return null;
             }
@@ -120,9 +118,9 @@ final class TreeEnsemble extends AdditiveEstimator {
             if (mode[i] == LEAF) {
                 continue;
             }
-            Integer t = index.get(key(treeIds[i], trueIds[i]));
-            Integer f = index.get(key(treeIds[i], falseIds[i]));
-            if (t == null || f == null || featureIds[i] < 0 || featureIds[i] >= width) {
+            int t = index.get(treeIds[i], trueIds[i]);
+            int f = index.get(treeIds[i], falseIds[i]);
+            if (t < 0 || f < 0 || featureIds[i] < 0 || featureIds[i] >= width) {
                 return null;
             }
             feature[i] = (int) featureIds[i];
@@ -131,7 +129,7 @@ final class TreeEnsemble extends AdditiveEstimator {
             isChild[t] = true;
             isChild[f] = true;
         }
-        int[] roots = new int[trees.size()];
+        int[] roots = new int[trees];
         int found = 0;
         for (int i = 0; i < n; i++) {
             if (!isChild[i]) {
@@ -165,8 +163,8 @@ final class TreeEnsemble extends AdditiveEstimator {
         double[][] leafValues = new double[n][];
         boolean[] scored = new boolean[outputs];
         for (int l = 0; l < leafTrees.length; l++) {
-            Integer at = index.get(key(leafTrees[l], leafNodes[l]));
-            if (at == null || mode[at] != LEAF || leafIds[l] < 0 || leafIds[l] >= outputs) {
+            int at = index.get(leafTrees[l], leafNodes[l]);
+            if (at < 0 || mode[at] != LEAF || leafIds[l] < 0 || leafIds[l] >= outputs) {
                 return null;
             }
             if (leafValues[at] == null) {
@@ -197,23 +195,6 @@ final class TreeEnsemble extends AdditiveEstimator {
         }
         return new TreeEnsemble(labels, post, outputs, roots, feature, mode, values, whenTrue, whenFalse, tracksTrue,
                 leafValues, base, binaryComplement);
-    }
-
-    private static long key(long tree, long node) {
-        return tree << 32 ^ node;
-    }
-
-    private static int mode(String mode) {
-        return switch (mode) {
-            case "LEAF" -> LEAF;
-            case "BRANCH_LEQ" -> LEQ;
-            case "BRANCH_LT" -> LT;
-            case "BRANCH_GTE" -> GTE;
-            case "BRANCH_GT" -> GT;
-            case "BRANCH_EQ" -> EQ;
-            case "BRANCH_NEQ" -> NEQ;
-            default -> -1;
-        };
     }
 
     @Override

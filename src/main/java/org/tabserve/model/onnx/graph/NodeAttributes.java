@@ -41,6 +41,18 @@ public final class NodeAttributes {
         return a.isPresent() ? a.get().strings() : List.of();
     }
 
+    /** @return how many values the list attribute holds, counted without decoding them ({@link OnnxAttribute#count}); 0 when absent */
+    public int count(String name) throws OnnxFormatException {
+        Optional<OnnxAttribute> a = node.attribute(name);
+        return a.isPresent() ? a.get().count() : 0;
+    }
+
+    /** @return the STRINGS attribute as indexes in {@code known} (-1: another word), or an empty array ({@link OnnxAttribute#indexesIn}) */
+    public int[] indexesIn(String name, List<String> known) throws OnnxFormatException {
+        Optional<OnnxAttribute> a = typed(name, OnnxAttribute.Type.STRINGS);
+        return a.isPresent() ? a.get().indexesIn(known) : new int[0];
+    }
+
     /** @return the STRING attribute, or {@code otherwise} */
     public String text(String name, String otherwise) {
         return typed(name, OnnxAttribute.Type.STRING).map(OnnxAttribute::s).orElse(otherwise);

@@ -1,5 +1,6 @@
 package org.tabserve.model.onnx.graph;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -153,6 +154,71 @@ public final class OnnxAttribute {
             }
         }
         return List.copyOf(values);
+    }
+
+    /**
+     * @return how many values its list holds ({@code ints}, {@code floats} or {@code strings}, as its type says; 0 for
+     *         any other type), counted without decoding them into an array: what a reader of a large list needs to
+     *         know, before it decodes, to size the heap that will take
+     */
+    public int count() throws OnnxFormatException {
+        int field = switch (type) {
+            case INTS -> INTS;
+            case FLOATS -> FLOATS;
+            case STRINGS -> STRINGS;
+            default -> -1;
+        };
+        int count = 0;
+        WireReader reader = reader();
+        while (field > 0 && reader.next()) {
+            if (reader.field() != field) {
+                reader.skip();
+            } else if (field != STRINGS && reader.wireType() == WireReader.LENGTH_DELIMITED) {
+                WireReader packed = reader.message("packed values");
+                while (packed.hasRemaining()) {
+                    if (field == INTS) {
+                        packed.rawVarint();
+                    } else {
+                        packed.rawFixed32();
+                    }
+                    count++;
+                }
+            } else {
+                reader.skip();
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * @return for each value of its {@code strings} list, its index in {@code known}, or -1: decoded now without
+     *         making a String of each, for a list of a few words repeated many times (a tree ensemble's node modes)
+     */
+    public int[] indexesIn(List<String> known) throws OnnxFormatException {
+        ByteBuffer[] words = new ByteBuffer[known.size()];
+        for (int k = 0; k < words.length; k++) {
+            words[k] = ByteBuffer.wrap(known.get(k).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        int[] values = new int[8];
+        int count = 0;
+        WireReader reader = reader();
+        while (reader.next()) {
+            if (reader.field() != STRINGS) {
+                reader.skip();
+                continue;
+            }
+            ByteBuffer value = reader.bytes();
+            int found = -1;
+            for (int k = 0; k < words.length && found < 0; k++) {
+                found = value.equals(words[k]) ? k : -1;
+            }
+            if (count == values.length) {
+                values = Arrays.copyOf(values, count * 2);
+            }
+            values[count++] = found;
+        }
+        return Arrays.copyOf(values, count);
     }
 
     @Override
