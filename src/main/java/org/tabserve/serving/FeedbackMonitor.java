@@ -98,8 +98,12 @@ public final class FeedbackMonitor {
     private record Key(String name, long version) {
     }
 
-    /** A version's answers and figures, and the model instance they are for: a reloaded version starts anew. */
-    private record Entry(Model model, RecentAnswers answers, LivePerformance performance, Confidence confidence) {
+    /**
+     * A version's answers and figures, the range its labels may have (a regressor's), and the model instance they are
+     * for: a reloaded version starts anew.
+     */
+    private record Entry(Model model, RecentAnswers answers, LivePerformance performance, Confidence confidence,
+                         LabelRange range) {
     }
 
     private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
@@ -193,6 +197,18 @@ public final class FeedbackMonitor {
                 }
             }
             entry.performance().add(now, rows, confidence);
+        } else {
+            double low = Double.POSITIVE_INFINITY;
+            double high = Double.NEGATIVE_INFINITY;
+            for (Prediction prediction : predictions) {
+                if (prediction instanceof Prediction.Regression regression && Double.isFinite(regression.value())) {
+                    low = Math.min(low, regression.value());
+                    high = Math.max(high, regression.value());
+                }
+            }
+            if (low <= high) {
+                entry.range().answered(low, high); // one lock a batch, not one a row
+            }
         }
         if (requestId != null && !predictions.isEmpty()) {
             entry.answers().keep(now, requestId, first, predictions);
@@ -211,10 +227,18 @@ public final class FeedbackMonitor {
                     before.answers().clear();
                 }
                 return new Entry(model, new RecentAnswers(model.signature().classLabels(), room),
-                        new LivePerformance(), Confidence.of(model));
+                        new LivePerformance(), Confidence.of(model), new LabelRange(model.card()));
             });
         }
         return entry;
+    }
+
+    /**
+     * @return why a regressor's label {@code value} for version {@code version} of model {@code name} is refused, in
+     *         words (not finite, or beyond the target's widened range: {@link LabelRange}), or null when it is taken
+     */
+    public String refusal(String name, long version, Model model, double value) {
+        return entry(name, version, model).range().refusal(value);
     }
 
     /**

@@ -9,7 +9,9 @@ import java.util.List;
  * later ({@code POST /api/feedback}) can be joined to what the model answered for that row: per request, each row's
  * predicted class (its index in the model's classes) or value, and whether it has been labelled. Oldest first; an
  * answer leaves when it is older than the window or when the room {@link FeedbackMonitor} gives all versions is
- * needed for newer ones, and its id is then remembered (ids alone, as many again) so that a late label is counted as
+ * needed for newer ones, but never for room before it is {@link #KEPT_AT_LEAST_NANOS} old: a flood of requests then
+ * finds the room full and its own answers are not kept, where it once pushed out every other client's answers before
+ * their labels came. A dropped answer's id is remembered (ids alone, as many again) so that a late label is counted as
  * expired rather than unknown. Both are kept in {@link IdRing}s, flat arrays rather than an object per request, so
  * that keeping them does not make the young collections copy and promote every request's answer. Thread-safe: one
  * lock per version, held for a map operation.
@@ -72,6 +74,13 @@ final class RecentAnswers {
      * ({@link IdRing#SLOT_BYTES} each), and as much again for the rings' room to double.
      */
     private static final long ENTRY_BYTES = 3L * IdRing.SLOT_BYTES;
+    /**
+     * How long an answer is kept whatever comes after it, room or not: ten minutes, time for a label that follows its
+     * answer (a click, a reviewer's verdict) to come; past it, under pressure for room, the oldest go first.
+     */
+    static final long KEPT_AT_LEAST_NANOS = 10 * 60 * 1_000_000_000L;
+    /** {@link #KEPT_AT_LEAST_NANOS} in words, for the docs. */
+    static final String KEPT_AT_LEAST = "10 minutes";
     /** Bytes of a {@link Rows} and its three arrays' headers. */
     private static final long ROWS_BYTES = 80;
 
@@ -111,8 +120,8 @@ final class RecentAnswers {
 
     /**
      * Keeps request {@code id}'s answer, rows {@code first} on; a later part of the same request (a CSV upload's next
-     * chunk) adds to its rows. An answer that finds no room even after this version's older ones are dropped is not
-     * kept: its labels will be counted as unknown. So is one whose id is not {@link IdRing#storable} (never one of
+     * chunk) adds to its rows. An answer that finds no room even after this version's older ones are dropped (those
+     * at least {@link #KEPT_AT_LEAST_NANOS} old) is not kept: its labels will be counted as unknown. So is one whose id is not {@link IdRing#storable} (never one of
      * {@link RequestIds}').
      *
      * @return whether it was kept
@@ -140,13 +149,13 @@ final class RecentAnswers {
             int before = answers.find(id);
             if (first > 0) {
                 // A later part of a request whose first part was not kept would number its rows wrongly: not kept.
-                return before >= 0 && append(before, predictedClasses, values);
+                return before >= 0 && append(now, before, predictedClasses, values);
             }
             if (before >= 0) {
                 forget(before); // the same id again: the newer answer is the one a label means
             }
             long bytes = bytes(predictions.size(), bytesPerRow());
-            if (!takeRoom(bytes, -1)) {
+            if (!takeRoom(now, bytes, -1)) {
                 return false;
             }
             int slot = answers.add(id, now);
@@ -161,7 +170,7 @@ final class RecentAnswers {
     }
 
     /** Adds a later part's rows to the answer in {@code slot}, taking room for them; false if none. */
-    private boolean append(int slot, int[] moreClasses, double[] moreValues) {
+    private boolean append(long now, int slot, int[] moreClasses, double[] moreValues) {
         Rows rows = (Rows) answers.object(slot);
         if (rows == null) { // one row so far
             long number = answers.number(slot);
@@ -171,7 +180,7 @@ final class RecentAnswers {
         }
         Rows appended = rows.appended(moreClasses, moreValues);
         long more = bytes(appended.labelled.length, bytesPerRow()) - bytes(slot);
-        if (!takeRoom(more, slot)) {
+        if (!takeRoom(now, more, slot)) {
             return false;
         }
         answers.object(slot, appended);
@@ -179,15 +188,16 @@ final class RecentAnswers {
     }
 
     /**
-     * Takes {@code bytes} of room, dropping this version's oldest answers while there is none.
+     * Takes {@code bytes} of room, dropping this version's oldest answers while there is none, as long as they are
+     * at least {@link #KEPT_AT_LEAST_NANOS} old.
      *
      * @param own the slot of the request's own earlier rows, never dropped for it (-1: none)
-     * @return false when there is no room even with none of this version's other answers left
+     * @return false when there is no room even with none of this version's other answers of that age left
      */
-    private boolean takeRoom(long bytes, int own) {
+    private boolean takeRoom(long now, long bytes, int own) {
         while (!room.take(bytes)) {
             int oldest = answers.oldest();
-            if (oldest < 0 || oldest == own) {
+            if (oldest < 0 || oldest == own || now - answers.at(oldest) < KEPT_AT_LEAST_NANOS) {
                 return false;
             }
             forget(oldest);

@@ -56,14 +56,31 @@ class RecentAnswersTest {
         FeedbackMonitor.Room room = room(2 * RecentAnswers.bytes(1, Integer.BYTES));
         RecentAnswers answers = new RecentAnswers(CLASSES, room);
         for (int i = 0; i < 5; i++) {
-            assertTrue(answers.keep(i, "id-" + i, 0, answers("1")));
+            assertTrue(answers.keep(i * 11 * MINUTE, "id-" + i, 0, answers("1")), "each older one is past the floor");
         }
         assertEquals(2, answers.size());
-        assertEquals(RecentAnswers.Join.EXPIRED, answers.join(5, "id-0", 0));
-        assertEquals(RecentAnswers.Outcome.JOINED, answers.join(5, "id-4", 0).outcome());
+        assertEquals(RecentAnswers.Join.EXPIRED, answers.join(45 * MINUTE, "id-0", 0));
+        assertEquals(RecentAnswers.Outcome.JOINED, answers.join(45 * MINUTE, "id-4", 0).outcome());
         answers.clear();
         assertEquals(0, room.used());
         assertFalse(new RecentAnswers(CLASSES, room(10)).keep(0, "big", 0, answers("1")), "no room at all");
+    }
+
+    @Test
+    void aFloodOfAnswersFindsTheRoomFullAndDropsNoAnswerYoungerThanTheFloor() {
+        FeedbackMonitor.Room room = room(3 * RecentAnswers.bytes(1, Integer.BYTES));
+        RecentAnswers answers = new RecentAnswers(CLASSES, room);
+        assertTrue(answers.keep(0, "honest", 0, answers("0")));
+        long flooded = 0;
+        for (int i = 0; i < 10_000; i++) {
+            flooded += answers.keep(MINUTE + i, "flood-" + i, 0, answers("1")) ? 1 : 0;
+        }
+        assertEquals(2, flooded, "the flood keeps what room was free, and no more");
+        assertEquals(RecentAnswers.Outcome.JOINED, answers.join(9 * MINUTE, "honest", 0).outcome(),
+                "an answer younger than " + RecentAnswers.KEPT_AT_LEAST + " is never dropped for room");
+        assertEquals(RecentAnswers.Join.UNKNOWN, answers.join(9 * MINUTE, "flood-5000", 0), "not kept");
+        assertTrue(answers.keep(10 * MINUTE, "later", 0, answers("1")), "past the floor the oldest make room");
+        assertEquals(RecentAnswers.Join.EXPIRED, answers.join(10 * MINUTE, "honest", 0));
     }
 
     @Test
