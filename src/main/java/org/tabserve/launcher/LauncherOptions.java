@@ -20,7 +20,8 @@ import java.util.Set;
  * repository's {@code --models} ({@code TABSERVE_MODELS}), {@code --poll-seconds} ({@code TABSERVE_POLL_SECONDS}),
  * {@code --default-model} ({@code TABSERVE_DEFAULT_MODEL}) and {@code --max-models} ({@code TABSERVE_MAX_MODELS}),
  * {@code --drain-seconds} ({@code TABSERVE_DRAIN_SECONDS}, default 5), {@code --grpc-port}
- * ({@code TABSERVE_GRPC_PORT}, default none) and {@code --help}.
+ * ({@code TABSERVE_GRPC_PORT}, default none), the web app's {@code --prediction-log} flags and
+ * {@code --feedback-token} (passed on as its settings) and {@code --help}.
  *
  * @param host           the interface to listen on
  * @param port           the port (0 picks a free one)
@@ -59,7 +60,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
 
     /** The flags that are the web app's settings of the same name under {@code tabserve.}. */
     static final List<String> WEB_SETTING_FLAGS =
-            List.of("--prediction-log", "--prediction-log-sample", "--prediction-log-mask");
+            List.of("--prediction-log", "--prediction-log-sample", "--prediction-log-mask", "--feedback-token");
 
     public LauncherOptions {
         webSettings = Map.copyOf(webSettings);
@@ -235,7 +236,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                         default -> model = value;
                     }
                 }
-                case "--prediction-log", "--prediction-log-sample", "--prediction-log-mask" -> {
+                case "--prediction-log", "--prediction-log-sample", "--prediction-log-mask", "--feedback-token" -> {
                     if (arg.contains("=")) {
                         webSettings.put("tabserve." + name.substring(2), arg.substring(arg.indexOf('=') + 1));
                     } else if (i + 1 < args.length) {

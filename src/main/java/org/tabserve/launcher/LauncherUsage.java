@@ -13,7 +13,7 @@ final class LauncherUsage {
                                           [--min-request-rate BYTES] [--min-request-rate-grace SECONDS]
                                           [--min-response-rate BYTES] [--max-concurrent-streams N]
                                           [--prediction-log DIR [--prediction-log-sample F] [--prediction-log-mask A,B]]
-                                          [--drain-seconds S] [--grpc-port N] [--help]
+                                          [--feedback-token TOKEN] [--drain-seconds S] [--grpc-port N] [--help]
                    java -jar tabserve.war card --model MODEL.onnx --data LABELLED.csv --label COLUMN --out NEW.onnx ...
                    java -jar tabserve.war score --model MODEL.onnx --data ROWS.csv --out SCORED.csv ...
                    java -jar tabserve.war log-csv --model NAME --log DIR --out ROWS.csv ...
@@ -48,6 +48,9 @@ final class LauncherUsage {
               --prediction-log-mask A,B  leave the values of columns A, B out of that log
                                and of query strings in the access log
                                                                env TABSERVE_PREDICTION_LOG_MASK
+              --feedback-token TOKEN  labels (POST /api/feedback) need Authorization: Bearer
+                               TOKEN or the admin token (default: anyone may label;
+                               prefer the variable: a flag shows in ps) env TABSERVE_FEEDBACK_TOKEN
               --drain-seconds S  on SIGTERM, answer 503 on /health/ready at once but go on
                                serving for S s, so that load balancers take the server out
                                before it stops (default 5; 0 = stop at once); SIGINT

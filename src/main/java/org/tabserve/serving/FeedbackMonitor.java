@@ -66,45 +66,20 @@ public final class FeedbackMonitor {
                               long duplicates, long scored, Double estimatedAccuracy, boolean calibrated) {
     }
 
-    /**
-     * The room all versions' answers share: the share of the memory budget set aside for them ({@link #keepWithin}),
-     * counted here as answers are kept and let go.
-     */
-    static final class Room {
-        private final long capacity;
-        private long used; // guarded by this
-
-        Room(long capacity) {
-            this.capacity = capacity;
-        }
-
-        synchronized boolean take(long bytes) {
-            if (used + bytes > capacity) {
-                return false;
-            }
-            used += bytes;
-            return true;
-        }
-
-        synchronized void give(long bytes) {
-            used -= bytes;
-        }
-
-        synchronized long used() {
-            return used;
-        }
-    }
-
     private record Key(String name, long version) {
     }
 
-    /** A version's answers and figures, and the model instance they are for: a reloaded version starts anew. */
-    private record Entry(Model model, RecentAnswers answers, LivePerformance performance, Confidence confidence) {
+    /**
+     * A version's answers and figures, the range its labels may have (a regressor's), and the model instance they are
+     * for: a reloaded version starts anew.
+     */
+    private record Entry(Model model, RecentAnswers answers, LivePerformance performance, Confidence confidence,
+                         LabelRange range) {
     }
 
     private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
     private final LongSupplier nanoClock;
-    private volatile Room room = new Room(0);
+    private volatile AnswerRoom room = new AnswerRoom(0);
 
     /** Registers the live performance series in {@code registry}, read at each scrape. */
     FeedbackMonitor(PrometheusRegistry registry) {
@@ -167,7 +142,7 @@ public final class FeedbackMonitor {
      */
     public MemoryBudget keepWithin(MemoryBudget budget) {
         long share = budget.capacity() / BUDGET_SHARE_DIVISOR;
-        room = new Room(share);
+        room = new AnswerRoom(share);
         return budget.setAside(share, "answers kept for labels (" + BUDGET_SHARE + " of the budget)");
     }
 
@@ -177,9 +152,10 @@ public final class FeedbackMonitor {
      *
      * @param requestId the id the answer carries back ({@code X-Request-Id}), or null when it carries none
      * @param first     the request's rows answered before this call (a CSV upload's earlier chunks)
+     * @param client    the caller, as {@link LabelRate#key} names it ({@link AnswerRoom#NOBODY} when unknown)
      */
     void answered(String name, long version, Model model, String requestId, int first,
-                  List<Prediction> predictions) {
+                  List<Prediction> predictions, String client) {
         Entry entry = entry(name, version, model);
         long now = nanoClock.getAsLong();
         if (model.signature().task() == Task.CLASSIFICATION) {
@@ -193,10 +169,45 @@ public final class FeedbackMonitor {
                 }
             }
             entry.performance().add(now, rows, confidence);
+        } else {
+            double low = Double.POSITIVE_INFINITY;
+            double high = Double.NEGATIVE_INFINITY;
+            for (Prediction prediction : predictions) {
+                if (prediction instanceof Prediction.Regression regression && Double.isFinite(regression.value())) {
+                    low = Math.min(low, regression.value());
+                    high = Math.max(high, regression.value());
+                }
+            }
+            if (low <= high) {
+                entry.range().answered(low, high); // one lock a batch, not one a row
+            }
         }
         if (requestId != null && !predictions.isEmpty()) {
-            entry.answers().keep(now, requestId, first, predictions);
+            if (!entry.answers().keep(now, requestId, first, predictions, client) && first == 0
+                    && takeBackFromOthers(entry, client)) {
+                entry.answers().keep(now, requestId, first, predictions, client);
+            }
         }
+    }
+
+    /**
+     * When an answer found no room in its own version, lets the client holding the most of the room give back its
+     * oldest answer in another version, so that one flood does not keep every other model's answers out. Takes one
+     * version's lock at a time, never two.
+     *
+     * @return whether an answer was let go
+     */
+    private boolean takeBackFromOthers(Entry own, String client) {
+        String heaviest = room.heaviest();
+        if (heaviest == null || heaviest.equals(client) || room.held(client) >= room.held(heaviest)) {
+            return false;
+        }
+        for (Entry other : entries.values()) {
+            if (other != own && other.answers().dropOldestOf(heaviest)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Entry entry(String name, long version, Model model) {
@@ -211,10 +222,18 @@ public final class FeedbackMonitor {
                     before.answers().clear();
                 }
                 return new Entry(model, new RecentAnswers(model.signature().classLabels(), room),
-                        new LivePerformance(), Confidence.of(model));
+                        new LivePerformance(), Confidence.of(model), new LabelRange(model.card()));
             });
         }
         return entry;
+    }
+
+    /**
+     * @return why a regressor's label {@code value} for version {@code version} of model {@code name} is refused, in
+     *         words (not finite, or beyond the target's widened range: {@link LabelRange}), or null when it is taken
+     */
+    public String refusal(String name, long version, Model model, double value) {
+        return entry(name, version, model).range().refusal(value);
     }
 
     /**

@@ -196,6 +196,17 @@ final class IdRing {
         return used == 0 ? -1 : head;
     }
 
+    /** @return the kept slot after {@code slot} (a kept one) in the order they were added, or -1 when none is */
+    int next(int slot) {
+        for (int k = ((slot - head) & (capacity - 1)) + 1; k < used; k++) {
+            int next = (head + k) & (capacity - 1);
+            if (lengths[next] != 0) {
+                return next;
+            }
+        }
+        return -1;
+    }
+
     /** Lets the id of {@code slot} go (its object too). */
     void remove(int slot) {
         int length = lengths[slot] & 0xff;

@@ -45,6 +45,8 @@ public final class ResolvedModel implements AutoCloseable {
     private boolean unversioned;
     /** Told the version once the request has leased its model (the route servlet's version header); or null. */
     private LongConsumer whenLeased;
+    /** The caller's address, which the answers kept for labels are counted under ({@link #client(String)}). */
+    private String client = AnswerRoom.NOBODY;
     /** The rows this request's model calls have answered so far, for numbering the next call's rows for labels. */
     private final java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -220,6 +222,7 @@ public final class ResolvedModel implements AutoCloseable {
         TabserveMetrics metrics = served.metrics();
         PredictionLog log = served.predictionLog();
         String known = requestId; // an id the answer carries back (the caller's, or given to it), for labels to name
+        String caller = client;
         String id = logged ? requestId() : null;
         Rollouts rollouts = unversioned ? served.rollouts() : null;
         return (batch, predictions) -> {
@@ -231,13 +234,21 @@ public final class ResolvedModel implements AutoCloseable {
                 rollouts.scored(name, version, batch, predictions); // off the answer's path: queued, or skipped
             }
             metrics.feedback().answered(name, version, scoring, known, answered.getAndAdd(predictions.size()),
-                    predictions);
+                    predictions, caller);
             if (id != null) {
                 log.offer(new ScoredCall(id, call, name, version, scoring, Instant.now(), System.nanoTime() - started,
                         batch, predictions));
             }
             return predictions;
         };
+    }
+
+    /**
+     * Names the caller (its address, as the container reports it), so that the answers kept for its labels are
+     * counted as its own: one client's flood then takes back its own answers, never another's ({@link RecentAnswers}).
+     */
+    public void client(String address) {
+        this.client = LabelRate.key(address);
     }
 
     /** @return the request's id: the caller's {@code X-Request-Id}, or one made for it on first use */

@@ -8,7 +8,6 @@ import org.tabserve.repository.ModelStatus;
 import org.tabserve.repository.RepositoryException;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -186,8 +185,8 @@ public final class Rollouts implements AutoCloseable {
 
     /**
      * Reads each model's {@code rollout.json} that changed since the last read (the repository's scans call this):
-     * a bad one is shown as such ({@link #status}) and the rollout read before it stays; a removed one ends its
-     * rollout.
+     * a bad one is shown as such ({@link #status}) and the rollout read before it stays, as it does for a link, a
+     * directory, a FIFO or a {@code {}} in its place ({@link RolloutFiles#read}); a removed one ends its rollout.
      */
     public synchronized void reread() {
         Optional<Path> directory = repository.options().directory();
@@ -199,7 +198,7 @@ public final class Rollouts implements AutoCloseable {
         for (String name : names) {
             Path file = RolloutFiles.of(directory.get(), name);
             Held before = held.get(name);
-            if (!Files.isRegularFile(file)) {
+            if (!RolloutFiles.present(file)) {
                 if (before != null && before.source().equals(FILE)) {
                     held.remove(name);
                     LOG.log(System.Logger.Level.INFO, "Model {0}: {1} is gone, its rollout ends", name, FILE);

@@ -18,6 +18,7 @@ import org.tabserve.repository.RepositoryOptions;
 import org.tabserve.web.api.CsvUpload;
 import org.tabserve.web.api.PredictFileHandler;
 import org.tabserve.web.http.AdminToken;
+import org.tabserve.web.http.FeedbackToken;
 import org.tabserve.web.http.ConcurrencyLimitFilter;
 import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.ErrorServlet;
@@ -145,8 +146,15 @@ public final class TabserveListener implements ServletContextListener {
         File temp = (File) context.getAttribute(ServletContext.TEMPDIR);
         upload = new PredictFileHandler(config, new UploadPages(views), budget);
         AdminToken adminToken = new AdminToken(config, metrics);
+        FeedbackToken feedbackToken;
+        try {
+            feedbackToken = FeedbackToken.resolve(WebConfig.lookup(context), adminToken);
+        } catch (IllegalArgumentException e) {
+            LOG.severe("tabserve is not configured correctly: " + e.getMessage());
+            throw e;
+        }
         RouteTable routes = TabserveRoutes.table(served, config, views, budget, documents,
-                adminToken, temp == null ? null : temp.toPath(), upload, explanations, serverVersion());
+                adminToken, feedbackToken, temp == null ? null : temp.toPath(), upload, explanations, serverVersion());
         ErrorRenderer errors = new ErrorRenderer(views, routes);
 
         ServletRegistration.Dynamic table = add(context, "routes", new RouteServlet(routes, served, errors),

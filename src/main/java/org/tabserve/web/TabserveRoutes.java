@@ -16,6 +16,7 @@ import org.tabserve.web.api.QueryPredictHandler;
 import org.tabserve.web.api.RolloutHandler;
 import org.tabserve.web.api.RolloutOpenApi;
 import org.tabserve.web.http.AdminToken;
+import org.tabserve.web.http.FeedbackToken;
 import org.tabserve.web.http.HealthHandler;
 import org.tabserve.serving.MemoryBudget;
 import org.tabserve.serving.RowExplanations;
@@ -52,12 +53,14 @@ final class TabserveRoutes {
 
     /**
      * @param upload the upload route, built by the listener, which stops its scoring pool with the app
+     * @param feedbackToken who may send labels
      * @param temp   where admin uploads are written before they are checked; null for the JVM's default
      * @param explanations the explanations every route that explains shares, built by the listener, which stops
      *                     their threads with the app
      */
     static RouteTable table(ServedModels served, WebConfig config, Views views, MemoryBudget budget,
-                            ModelBytes documents, AdminToken adminToken, Path temp, PredictFileHandler upload,
+                            ModelBytes documents, AdminToken adminToken, FeedbackToken feedbackToken, Path temp,
+                            PredictFileHandler upload,
                             RowExplanations explanations, String serverVersion) {
         FormHandler form = new FormHandler(views, config, budget, explanations);
         JsonPredictRequest json = new JsonPredictRequest(config, budget, explanations);
@@ -69,7 +72,7 @@ final class TabserveRoutes {
         HealthHandler health = new HealthHandler();
         MlflowPingHandler mlflow = new MlflowPingHandler(serverVersion);
         AdminModelHandler admin = new AdminModelHandler(served, config, temp);
-        RolloutHandler rollout = new RolloutHandler(config);
+        RolloutHandler rollout = new RolloutHandler(config, adminToken);
         String adminRollout = AdminModelHandler.MODELS_PATH + "/{name}" + RolloutHandler.ADMIN_PATH;
         V2Handler v2 = new V2Handler(config, budget, serverVersion, adminToken, explanations);
         String v2Model = V2Handler.PATH + "/models/{name}[/versions/{version}]";
@@ -86,7 +89,7 @@ final class TabserveRoutes {
                 .model(Routes.OLD_CARD, card::moved, RouteTable.GET)
                 .model(Routes.API_PREDICT, json::handle, RouteTable.POST)
                 .model(Routes.API_MODEL, new ModelApiHandler()::describe, RouteTable.GET)
-                .model(Routes.FEEDBACK, new FeedbackHandler(config, budget)::post, RouteTable.POST)
+                .model(Routes.FEEDBACK, new FeedbackHandler(config, budget, feedbackToken)::post, RouteTable.POST)
                 .model(Routes.PREDICT, query::get, RouteTable.GET)
                 .model(Routes.PREDICT, query::post, RouteTable.POST)
                 .model(Routes.PREDICT_FILE, upload::predict, RouteTable.POST)

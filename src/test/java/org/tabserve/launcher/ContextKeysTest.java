@@ -48,7 +48,7 @@ class ContextKeysTest {
         assertEquals(RepositoryOptions.MAX_MODELS, EmbeddedServer.MAX_MODELS_PARAMETER);
         assertEquals(PredictionLogOptions.DIRECTORY, EmbeddedServer.PREDICTION_LOG_PARAMETER);
         assertEquals(java.util.List.of(PredictionLogOptions.DIRECTORY, PredictionLogOptions.SAMPLE,
-                        PredictionLogOptions.MASK),
+                        PredictionLogOptions.MASK, org.tabserve.web.http.FeedbackToken.FEEDBACK_TOKEN),
                 LauncherOptions.WEB_SETTING_FLAGS.stream().map(flag -> "tabserve." + flag.substring(2)).toList());
     }
 }

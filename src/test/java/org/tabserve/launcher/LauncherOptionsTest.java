@@ -135,6 +135,18 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void theFeedbackTokenFlagIsPassedToTheAppAsItsSettingAndHelpNamesItsVariable() throws Exception {
+        assertEquals(Map.of("tabserve.feedback-token", "labels-0123456789abcdef"), LauncherOptions.parse(
+                new String[]{"--feedback-token", "labels-0123456789abcdef"}, Map.of()).webSettings());
+        assertEquals(Map.of("tabserve.feedback-token", "t"), LauncherOptions.parse(
+                new String[]{"--feedback-token=t"}, Map.of()).webSettings(), "the app checks its length");
+        assertThrows(LauncherOptions.UsageException.class,
+                () -> LauncherOptions.parse(new String[]{"--feedback-token"}, Map.of()));
+        assertTrue(LauncherUsage.TEXT.lines().anyMatch(line -> line.endsWith("env TABSERVE_FEEDBACK_TOKEN")),
+                LauncherUsage.TEXT);
+    }
+
+    @Test
     void helpIsAnsweredWhateverElseIsGiven() throws Exception {
         assertTrue(LauncherOptions.parse(new String[]{"--port", "1", "--help"}, Map.of()).help());
     }

@@ -24,8 +24,8 @@ class RecentAnswersTest {
                 List.of(label.equals("0") ? 0.9 : 0.1, label.equals("0") ? 0.1 : 0.9))).toList();
     }
 
-    private static FeedbackMonitor.Room room(long bytes) {
-        return new FeedbackMonitor.Room(bytes);
+    private static AnswerRoom room(long bytes) {
+        return new AnswerRoom(bytes);
     }
 
     @Test
@@ -53,17 +53,41 @@ class RecentAnswersTest {
 
     @Test
     void answersPastTheRoomDropTheOldestWhoseLabelsAreExpiredAndTheRoomComesBack() {
-        FeedbackMonitor.Room room = room(2 * RecentAnswers.bytes(1, Integer.BYTES));
+        AnswerRoom room = room(2 * RecentAnswers.bytes(1, Integer.BYTES));
         RecentAnswers answers = new RecentAnswers(CLASSES, room);
         for (int i = 0; i < 5; i++) {
-            assertTrue(answers.keep(i, "id-" + i, 0, answers("1")));
+            assertTrue(answers.keep(i * 11 * MINUTE, "id-" + i, 0, answers("1")), "each older one is past the floor");
         }
         assertEquals(2, answers.size());
-        assertEquals(RecentAnswers.Join.EXPIRED, answers.join(5, "id-0", 0));
-        assertEquals(RecentAnswers.Outcome.JOINED, answers.join(5, "id-4", 0).outcome());
+        assertEquals(RecentAnswers.Join.EXPIRED, answers.join(45 * MINUTE, "id-0", 0));
+        assertEquals(RecentAnswers.Outcome.JOINED, answers.join(45 * MINUTE, "id-4", 0).outcome());
         answers.clear();
         assertEquals(0, room.used());
         assertFalse(new RecentAnswers(CLASSES, room(10)).keep(0, "big", 0, answers("1")), "no room at all");
+    }
+
+    @Test
+    void aFloodOfAnswersTakesBackItsOwnAnswersAndNeverAnotherClientsYoungerThanTheFloor() {
+        AnswerRoom room = room(4 * RecentAnswers.bytes(1, Integer.BYTES));
+        RecentAnswers answers = new RecentAnswers(CLASSES, room);
+        assertTrue(answers.keep(0, "honest", 0, answers("0"), "10.0.0.1"));
+        for (int i = 0; i < 10_000; i++) {
+            assertTrue(answers.keep(MINUTE + i, "flood-" + i, 0, answers("1"), "10.0.0.66"),
+                    "the flood's newest answer is kept, its own oldest let go");
+        }
+        assertEquals(RecentAnswers.Join.EXPIRED, answers.join(2 * MINUTE, "flood-9990", 0));
+        assertEquals(RecentAnswers.Outcome.JOINED, answers.join(2 * MINUTE, "flood-9999", 0).outcome());
+        assertTrue(answers.keep(3 * MINUTE, "honest-later", 0, answers("0"), "10.0.0.1"),
+                "another client's answer is kept during the flood: the flood gives room back");
+        assertEquals(RecentAnswers.Outcome.JOINED, answers.join(9 * MINUTE, "honest", 0).outcome(),
+                "an answer younger than " + RecentAnswers.KEPT_AT_LEAST + " is never dropped for another's room");
+        assertEquals(RecentAnswers.Outcome.JOINED, answers.join(9 * MINUTE, "honest-later", 0).outcome());
+        assertTrue(answers.keep(11 * MINUTE, "flood-late", 0, answers("1"), "10.0.0.66"));
+        assertEquals(RecentAnswers.Join.EXPIRED, answers.join(11 * MINUTE, "honest", 0),
+                "past the floor the oldest make room, whoever they were for");
+        answers.clear();
+        assertEquals(0, room.used());
+        assertEquals(0, room.held("10.0.0.66"));
     }
 
     @Test

@@ -12,8 +12,10 @@ import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonText;
 import org.tabserve.rows.RowFootprint;
 import org.tabserve.serving.FeedbackMonitor;
+import org.tabserve.serving.LabelRate;
 import org.tabserve.serving.MemoryBudget;
 import org.tabserve.serving.ResolvedModel;
+import org.tabserve.web.http.FeedbackToken;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
@@ -24,12 +26,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleFunction;
 
 /**
  * {@code POST /api/feedback} (and per model and version): the true labels of answers given earlier, each naming the
  * answer by the {@code X-Request-Id} it carried and the row within it, joined to what the model answered for the live
  * accuracy or error ({@link FeedbackMonitor}). A label of the wrong type for the model is a 400 naming it; an id no
- * answer kept is counted, never refused, so that a client replaying old ids gets counts, not an error per id.
+ * answer kept is counted, never refused, so that a client replaying old ids gets counts, not an error per id. A
+ * regressor's label must be finite and within the target's widened range. Labels need the feedback token when one is
+ * set ({@link FeedbackToken}), and each client's are bounded ({@link LabelRate}): past its share, 429 with
+ * {@code Retry-After}.
  */
 public final class FeedbackHandler {
 
@@ -42,22 +49,41 @@ public final class FeedbackHandler {
 
     private final WebConfig config;
     private final MemoryBudget budget;
+    private final FeedbackToken token;
+    private final LabelRate rate = new LabelRate();
 
-    public FeedbackHandler(WebConfig config, MemoryBudget budget) {
+    public FeedbackHandler(WebConfig config, MemoryBudget budget, FeedbackToken token) {
         this.config = config;
         this.budget = budget;
+        this.token = token;
     }
 
     /** {@code POST /api/feedback}: one label object, or an array of them, in; what they came to out. */
     public void post(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
+        token.authorize(request);
+        String client = request.getRemoteAddr();
+        long wait = rate.secondsToWait(client, System.nanoTime());
+        if (wait > 0) {
+            throw new HttpProblem(429, "Too many requests", String.format(java.util.Locale.ROOT, "this client has"
+                    + " sent more labels than its share (a burst of %,d, then %,d a second); send the next ones in %d s",
+                    LabelRate.BURST, LabelRate.PER_SECOND, wait), List.of(),
+                    Map.of("Retry-After", Long.toString(wait)));
+        }
         MediaType.require(request, MediaType.JSON);
         Model served = model.model();
+        long version = model.version().orElseThrow();
+        DoubleFunction<String> range = value -> model.feedback().refusal(model.name(), version, served, value);
         List<FeedbackMonitor.Label> labels;
         try (MemoryBudget.Reservation held = budget.open();
              InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes(),
                      WebConfig.MAX_BODY_BYTES), Json.UNMETERED_BYTES, RowFootprint.PER_BODY_BYTE)) {
-            labels = read(body, served);
+            labels = read(body, served, range);
+        } finally {
+            rate.spend(client, 1, System.nanoTime()); // a refused body costs its request, as one label
+        }
+        if (labels.size() > 1) {
+            rate.spend(client, labels.size() - 1, System.nanoTime());
         }
         FeedbackMonitor.Outcome outcome = model.feedback().join(model.name(), model.version().orElseThrow(), served,
                 labels);
@@ -79,13 +105,14 @@ public final class FeedbackHandler {
     }
 
     /** Reads the labels, refusing the body with its bad fields (the first {@link #MAX_PROBLEMS}) named. */
-    private List<FeedbackMonitor.Label> read(InputStream body, Model served) throws IOException {
+    private List<FeedbackMonitor.Label> read(InputStream body, Model served, DoubleFunction<String> range)
+            throws IOException {
         List<FeedbackMonitor.Label> labels = new ArrayList<>();
         List<FieldProblem> problems = new ArrayList<>();
         try (JsonParser parser = Json.MAPPER.createParser(body)) {
             JsonToken first = parser.nextToken();
             if (first == JsonToken.START_OBJECT) {
-                label(parser.readValueAsTree(), null, served, labels, problems);
+                label(parser.readValueAsTree(), null, served, range, labels, problems);
             } else if (first == JsonToken.START_ARRAY) {
                 int index = 0;
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
@@ -93,7 +120,7 @@ public final class FeedbackHandler {
                         throw HttpProblem.tooLarge("more than " + config.maxBatchRows() + " labels in one request;"
                                 + " send them in smaller parts; " + WebConfig.raisedBy(WebConfig.MAX_BATCH_ROWS));
                     }
-                    label(parser.readValueAsTree(), index++, served, labels, problems);
+                    label(parser.readValueAsTree(), index++, served, range, labels, problems);
                     if (problems.size() >= MAX_PROBLEMS) {
                         break; // enough to tell the caller what is wrong
                     }
@@ -114,9 +141,12 @@ public final class FeedbackHandler {
         return labels;
     }
 
-    /** Reads one label object ({@code item}: its index in an array, null for a lone object). */
-    private static void label(JsonNode node, Integer item, Model served, List<FeedbackMonitor.Label> labels,
-                              List<FieldProblem> problems) {
+    /**
+     * Reads one label object ({@code item}: its index in an array, null for a lone object); {@code range} says why a
+     * regressor's value is refused, or null.
+     */
+    private static void label(JsonNode node, Integer item, Model served, DoubleFunction<String> range,
+                              List<FeedbackMonitor.Label> labels, List<FieldProblem> problems) {
         if (node == null || !node.isObject()) {
             problems.add(new FieldProblem("(label)", "must be an object with " + REQUEST_ID + " and " + LABEL, item));
             return;
@@ -149,6 +179,8 @@ public final class FeedbackHandler {
             if (!label.isNumber() || !Double.isFinite(label.doubleValue())) {
                 problems.add(new FieldProblem(LABEL, "must be a number: the model is a regressor, and a label is"
                         + " the true value; got " + JsonText.describe(label.asToken()), item));
+            } else if (range.apply(label.doubleValue()) != null) {
+                problems.add(new FieldProblem(LABEL, range.apply(label.doubleValue()), item));
             } else {
                 value = label.doubleValue();
             }

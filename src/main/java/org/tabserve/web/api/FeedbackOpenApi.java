@@ -49,10 +49,14 @@ public final class FeedbackOpenApi implements OpenApiPart {
                 "One label, or an array of them (at most tabserve.max-batch-rows), each naming an answer of the last"
                         + " hour by the X-Request-Id it carried and its row (counted from 0 in the answer's order; 0"
                         + " for a single row). A label no kept answer has is counted (unknown, or expired when its"
-                        + " answer was over an hour old or dropped for room), never refused.")
+                        + " answer was over an hour old or dropped for room), never refused. With the server's"
+                        + " tabserve.feedback-token, labels need `Authorization: Bearer <that token>` (or the admin"
+                        + " token); each client may send 10,000 labels at once, then 1,000 a second (429 with"
+                        + " Retry-After past it)" + (regressor ? "; a value far outside the target's range is"
+                        + " refused (400)." : "."))
                 .requestBody(body(JSON, OpenApi.oneOf(ref("Label"), new ArraySchema().items(ref("Label")))))
                 .responses(responses(ok(JSON, ref("FeedbackAnswer"), "What the labels came to"),
-                        problems(400, 413, 415, 503)))));
+                        problems(400, 401, 403, 413, 415, 429, 503)))));
         Schema<?> label = regressor ? new NumberSchema().description("the true value")
                 : new StringSchema()._enum(model.signature().classLabels()).description("the true class");
         schemas.put("Label", new ObjectSchema()

@@ -3,7 +3,9 @@ package org.tabserve.web.api;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.serving.ResolvedModel;
+import org.tabserve.predictionlog.PredictionLogOptions;
 import org.tabserve.serving.Rollout;
+import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
 import org.tabserve.web.http.MediaType;
@@ -19,7 +21,8 @@ import java.util.logging.Logger;
  * /models/{name}/api/rollout} shows it with its live comparisons, and the admin routes, behind the admin token, set it
  * ({@code PUT /admin/models/{name}/rollout}, the JSON {@code rollout.json} holds), promote its candidate
  * ({@code POST .../rollout/promote}) or roll it back ({@code POST .../rollout/rollback}). Each answers with the
- * rollout as {@code GET} shows it.
+ * rollout as {@code GET} shows it. The rows the versions differ most on are shown to the admin token's bearer alone,
+ * never with a masked column ({@link RolloutRows}).
  */
 public final class RolloutHandler {
 
@@ -31,15 +34,27 @@ public final class RolloutHandler {
     private static final Logger LOG = Logger.getLogger(RolloutHandler.class.getName());
 
     private final WebConfig config;
+    private final AdminToken adminToken;
+    private final RolloutRows rows;
 
-    public RolloutHandler(WebConfig config) {
+    public RolloutHandler(WebConfig config, AdminToken adminToken) {
         this.config = config;
+        this.adminToken = adminToken;
+        this.rows = new RolloutRows(config.predictionLog().map(PredictionLogOptions::mask)
+                .orElse(java.util.Set.of()));
     }
 
-    /** {@code GET /models/{name}/api/rollout}. */
+    /**
+     * {@code GET /models/{name}/api/rollout}: open to all, the disagreements' rows only to a caller with the admin
+     * token (a wrong one is refused, 401 or 403, rather than shown less).
+     */
     public void show(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
         model.model(); // 404 for a model not served, as every route of a model
-        respond(response, model.rollouts().status(model.name()));
+        boolean admin = adminToken.on() && request.getHeader("Authorization") != null;
+        if (admin) {
+            adminToken.authorize(request);
+        }
+        respond(response, rows.shown(model.rollouts().status(model.name()), admin));
     }
 
     /** {@code PUT /admin/models/{name}/rollout}: the body is the rollout's JSON, as in {@code rollout.json}. */
@@ -65,11 +80,11 @@ public final class RolloutHandler {
     }
 
     /** Logs an admin change with who asked for it and what the rollout is now, then answers with it. */
-    private static void respond(HttpServletRequest request, HttpServletResponse response, String done,
+    private void respond(HttpServletRequest request, HttpServletResponse response, String done,
                                 Map<String, Object> status) throws IOException {
         LOG.info("Rollout of model " + status.get("model") + " " + done + " at the request of "
                 + request.getRemoteAddr() + ": now " + status.get("rollout"));
-        respond(response, status);
+        respond(response, rows.shown(status, true));
     }
 
     private static void respond(HttpServletResponse response, Map<String, Object> status) throws IOException {

@@ -49,9 +49,10 @@ public final class RolloutOpenApi extends OpenApiSection {
                         + " and the canary (null when there is none) the rows compared on both versions, the share of"
                         + " equal labels, the difference of the answers (the largest class-probability or value gap"
                         + " per row: mean, p50, p99), each version's scoring time and errors, and the rows they differ"
-                        + " most on.")
+                        + " most on: their difference for anyone, their answers and inputs only with"
+                        + " `Authorization: Bearer <admin token>` (never a masked column); a wrong token is refused.")
                 .addParametersItem(OpenApi.modelName())
-                .responses(responses(ok(JSON, ref(STATUS), "The rollout"), problems(404)))));
+                .responses(responses(ok(JSON, ref(STATUS), "The rollout"), problems(401, 403, 404)))));
         paths.addPathItem(ADMIN, new PathItem().put(admin("setRollout", "Set a model's rollout (operators only)",
                 "The body is the rollout, as in the model's rollout.json: `serving` (a version), `shadow` ({version,"
                         + " sample}) and `canary` ({version, percent, sample}). Kept in rollout.json when the model has"
@@ -121,7 +122,10 @@ public final class RolloutOpenApi extends OpenApiSection {
                 .addProperty("errors", new MapSchema().additionalProperties(new IntegerSchema().format("int64")))
                 .addProperty("answered", new MapSchema().additionalProperties(new IntegerSchema().format("int64")))
                 .addProperty("skipped", new IntegerSchema().format("int64"))
-                .addProperty("disagreements", new ArraySchema().items(new ObjectSchema()))
+                .addProperty("disagreements", new ArraySchema().items(new ObjectSchema())
+                        .description("the rows the versions differ most on: their difference for every caller; with"
+                                + " the admin token also both answers and the row's inputs (never a column of"
+                                + " tabserve.prediction-log-mask, which are named under masked)"))
                 .addProperty("sample", new NumberSchema())
                 .addProperty("percent", new NumberSchema())
                 .required(List.of("version", "compared", "agreement", "difference", "latency_ms", "errors"));

@@ -65,6 +65,21 @@ public final class AdminToken {
         authorize(caller);
     }
 
+    /** @return whether the admin routes are on: an admin token is set */
+    public boolean on() {
+        return digest.isPresent();
+    }
+
+    /**
+     * @return whether {@code authorization} (an {@code Authorization} header, or null) carries the admin token, checked
+     *         in constant time; never when the admin routes are off. Counts and logs nothing: for a route that takes
+     *         the admin token beside its own ({@link FeedbackToken}).
+     */
+    public boolean accepts(String authorization) {
+        return digest.isPresent() && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                && MessageDigest.isEqual(sha256(authorization.substring(7).strip()), digest.get());
+    }
+
     /** Whether an address as the container reports it (an IP literal, never resolved) is a loopback one. */
     static boolean isLoopback(String address) {
         return address != null && (address.startsWith("127.") || address.equals("::1")
@@ -98,7 +113,7 @@ public final class AdminToken {
         }
     }
 
-    private static byte[] sha256(String text) {
+    static byte[] sha256(String text) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {

@@ -52,6 +52,7 @@ public final class RouteServlet extends HttpServlet {
             model = new ResolvedModel(served, variables.containsKey("name")
                     ? ModelRoute.of(variables.get("name"), variables.get("version")) : null,
                     request.getMethod() + " " + path, request.getHeader(RequestIds.HEADER));
+            model.client(request.getRemoteAddr()); // the answers kept for its labels are its own
             model.whenLeased(version -> response.setHeader(MODEL_VERSION, Long.toString(version)));
             // The id its prediction log lines carry, and that labels sent later name (POST /api/feedback).
             response.setHeader(RequestIds.HEADER, model.requestId());

@@ -141,6 +141,16 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
                         lookup.apply(EXPLAIN_STRUCTURE).map(v -> !v.equalsIgnoreCase("false")).orElse(true)));
     }
 
+    /**
+     * @return a setting's value by its name, looked up in {@link #resolve}'s order (init-parameter, system property,
+     *         environment), for the settings a part of the app resolves itself ({@link FeedbackToken})
+     */
+    public static Function<String, Optional<String>> lookup(ServletContext context) {
+        Map<String, String> environment = System.getenv();
+        return key -> first(context.getInitParameter(key), System.getProperty(key),
+                environment.get(environmentName(key)));
+    }
+
     private static String checkedToken(String token) {
         if (token.length() < MIN_ADMIN_TOKEN_LENGTH) {
             throw new IllegalArgumentException("setting " + ADMIN_TOKEN + " must have at least " + MIN_ADMIN_TOKEN_LENGTH

@@ -109,6 +109,7 @@ public final class OpenApi {
             case 422 -> "The new model was refused (unreadable, failed its warm-up, or incompatible); the old one still serves";
             case 413 -> "The body or batch is larger than the server's limits";
             case 415 -> "Wrong Content-Type";
+            case 429 -> "This client has sent more than its share; Retry-After says when to try again";
             case 503 -> "No model is loaded, or the server is already serving as many requests as it serves at once "
                     + "(tabserve.max-concurrent-requests); Retry-After says when to try again";
             default -> "Error " + status;

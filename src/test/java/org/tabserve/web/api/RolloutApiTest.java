@@ -144,7 +144,11 @@ class RolloutApiTest {
         assertEquals(0, shadow.path("errors").path("2").asLong(), shadow.toString());
         JsonNode worst = shadow.path("disagreements");
         assertTrue(worst.size() >= 1 && worst.size() <= 5, shadow.toString());
-        assertTrue(worst.get(0).path("inputs").has("variance"), "the rows they differ most on: " + worst);
+        assertTrue(worst.get(0).path("difference").isNumber() && !worst.get(0).has("inputs"),
+                "anonymous callers see how far apart, not whose row: " + worst);
+        JsonNode rows = http.get(STATUS, "Authorization", "Bearer " + TOKEN).json().path("shadow")
+                .path("disagreements");
+        assertTrue(rows.get(0).path("inputs").has("variance"), "the rows they differ most on, for the admin: " + rows);
         String metrics = http.get("/metrics").text();
         assertTrue(metrics.contains("tabserve_rollout_compared_rows_total{model=\"banknote\",role=\"shadow\","
                 + "version=\"2\"} " + notes.size()), "the comparison in /metrics");

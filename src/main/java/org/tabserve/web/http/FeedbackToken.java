@@ -1,0 +1,80 @@
+package org.tabserve.web.http;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Who may send labels ({@code POST /api/feedback}): anyone, unless {@link #FEEDBACK_TOKEN} is set; then only a caller
+ * with {@code Authorization: Bearer} that token or the admin token, so that labels, which set the live accuracy and
+ * error everyone reads, cannot be forged or sent first for another client's request id. Checked in constant time;
+ * refusals logged at most once a minute of each kind.
+ */
+public final class FeedbackToken {
+
+    /** The bearer token labels need; unset (the default), anyone may send them. */
+    public static final String FEEDBACK_TOKEN = "tabserve.feedback-token";
+
+    private static final Logger LOG = Logger.getLogger(FeedbackToken.class.getName());
+
+    private final Optional<byte[]> digest;
+    private final AdminToken admin;
+    private final RateLimitedLog noToken = new RateLimitedLog(LOG, Level.WARNING);
+    private final RateLimitedLog wrongToken = new RateLimitedLog(LOG, Level.WARNING);
+
+    /**
+     * @param token the feedback token, if one is set
+     * @param admin the admin token, which is taken for labels too
+     */
+    public FeedbackToken(Optional<String> token, AdminToken admin) {
+        this.digest = token.map(AdminToken::sha256);
+        this.admin = admin;
+    }
+
+    /**
+     * @param lookup a setting's value by its name, in the web app's order ({@link WebConfig#lookup})
+     * @throws IllegalArgumentException for a token shorter than the admin token's shortest
+     */
+    public static FeedbackToken resolve(Function<String, Optional<String>> lookup, AdminToken admin) {
+        Optional<String> token = lookup.apply(FEEDBACK_TOKEN);
+        token.ifPresent(t -> {
+            if (t.length() < WebConfig.MIN_ADMIN_TOKEN_LENGTH) {
+                throw new IllegalArgumentException("setting " + FEEDBACK_TOKEN + " must have at least "
+                        + WebConfig.MIN_ADMIN_TOKEN_LENGTH + " characters (it has " + t.length()
+                        + "); use e.g. `openssl rand -hex 32`");
+            }
+        });
+        return new FeedbackToken(token, admin);
+    }
+
+    /** @return whether labels need a token */
+    public boolean required() {
+        return digest.isPresent();
+    }
+
+    /** Lets the request through when no token is required or it carries one; else 401 without one, 403 wrong. */
+    public void authorize(HttpServletRequest request) {
+        if (digest.isEmpty()) {
+            return;
+        }
+        String header = request.getHeader("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            noToken.log(() -> "Refused labels from " + request.getRemoteAddr() + ": no bearer token");
+            throw new HttpProblem(401, "Unauthorized", "labels need Authorization: Bearer <the feedback token> (the"
+                    + " server's " + FEEDBACK_TOKEN + ")", List.of(),
+                    Map.of("WWW-Authenticate", "Bearer realm=\"tabserve-feedback\""));
+        }
+        // Digests of equal length compared in constant time: neither the token nor its length leaks through timing.
+        boolean feedback = MessageDigest.isEqual(AdminToken.sha256(header.substring(7).strip()), digest.get());
+        if (!feedback && !admin.accepts(header)) {
+            wrongToken.log(() -> "Refused labels from " + request.getRemoteAddr() + ": wrong feedback token");
+            throw HttpProblem.of(403, "Forbidden", "the feedback token is wrong");
+        }
+    }
+}
