@@ -170,11 +170,12 @@ public final class ConformalCalibration {
                 size += set.size();
             } else {
                 covered += (Double) row.get(1) <= q[0] ? 1 : 0;
-                size += 2 * q[0];
             }
         }
         int n = kept.rows().size();
-        return new Conformal.Check(coverage, (double) covered / n, size / n);
+        boolean regressor = classes.isEmpty();
+        // A regressor's every interval is 2q wide: its mean is that, not a sum of n of them, which may overflow.
+        return new Conformal.Check(coverage, (double) covered / n, regressor ? 2 * q[0] : size / n);
     }
 
     /** @return the card entry's value */

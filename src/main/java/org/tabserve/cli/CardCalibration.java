@@ -81,7 +81,24 @@ final class CardCalibration {
     void score(Batch batch, List<String> labels, long[] numbers, List<Prediction> predictions) {
         for (int r = 0; r < predictions.size(); r++) {
             String truth = Labels.checkLabel(model, labelColumn, labels.get(r), numbers[r]);
+            if (predictions.get(r) instanceof Prediction.Regression answer) {
+                checkResidual(Double.parseDouble(truth), answer.value(), truth, numbers[r]);
+            }
             calibration.add(truth, predictions.get(r), distance == null ? Double.NaN : distance.of(batch, r));
+        }
+    }
+
+    /**
+     * Refuses a regressor's calibration row whose interval could not be written: its residual {@code |y - ŷ|} is the
+     * interval's half-width, so twice it must be a finite double (at most about 1.8e308).
+     */
+    private void checkResidual(double truth, double predicted, String text, long row) {
+        double residual = Math.abs(truth - predicted);
+        if (!Double.isFinite(2 * residual)) {
+            throw CommandException.refused(String.format(Locale.ROOT, "%s: --%s: row %d: label '%s' in column '%s'"
+                    + " is %.4g from the model's answer %.6g, and an interval twice that wide is beyond the largest"
+                    + " number a card holds (%.4g); correct or leave out the row", CardCommand.NAME, CALIBRATION, row,
+                    text, labelColumn, residual, predicted, Double.MAX_VALUE));
         }
     }
 

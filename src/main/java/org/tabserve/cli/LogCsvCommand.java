@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.tabserve.model.WholeNumbers;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -109,9 +110,9 @@ final class LogCsvCommand extends ModelCommand {
             return DEFAULT_MAX_LINE_BYTES;
         }
         try {
-            int bytes = Integer.parseInt(text.strip());
+            long bytes = WholeNumbers.parse(text);
             if (bytes >= 1024 && bytes <= Integer.MAX_VALUE - 8) {
-                return bytes;
+                return (int) bytes;
             }
         } catch (NumberFormatException e) {
             // said below

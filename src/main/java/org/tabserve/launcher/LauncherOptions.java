@@ -248,15 +248,16 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                 default -> throw new UsageException("unknown argument '" + arg + "'");
             }
         }
-        int portNumber;
+        long number;
         try {
-            portNumber = Integer.parseInt(port.strip());
+            number = whole(port);
         } catch (NumberFormatException e) {
             throw new UsageException("port must be a number from 0 to 65535, got '" + port + "'");
         }
-        if (portNumber < 0 || portNumber > 65535) {
-            throw new UsageException("port must be a number from 0 to 65535, got " + portNumber);
+        if (number < 0 || number > 65535) {
+            throw new UsageException("port must be a number from 0 to 65535, got " + number);
         }
+        int portNumber = (int) number;
         Optional<String> modelPath = Optional.ofNullable(model).map(String::strip).filter(m -> !m.isEmpty());
         long idleSeconds = positive("--idle-timeout", idle, 3600);
         long headerLimit = positive("--max-header-bytes", headerBytes, 1 << 20);
@@ -322,9 +323,9 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
             return OptionalInt.empty();
         }
         try {
-            int value = Integer.parseInt(text.strip());
+            long value = whole(text);
             if (value >= min && value <= max) {
-                return OptionalInt.of(value);
+                return OptionalInt.of((int) value);
             }
         } catch (NumberFormatException ignored) {
             // reported below
@@ -332,9 +333,24 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
         throw new UsageException(flag + " must be a whole number from " + min + " to " + max + ", got '" + text + "'");
     }
 
+    /**
+     * A whole number as a flag or an environment value spells it: an optional sign and ASCII digits, as
+     * {@code org.tabserve.model.WholeNumbers} reads the web app's settings ({@link Long#parseLong} alone would take a
+     * full-width {@code ３０} too).
+     *
+     * @throws NumberFormatException otherwise, or beyond a long
+     */
+    private static long whole(String text) {
+        String stripped = text.strip();
+        if (!stripped.matches("[+-]?[0-9]+")) {
+            throw new NumberFormatException("not ASCII digits: '" + text + "'");
+        }
+        return Long.parseLong(stripped);
+    }
+
     private static long positive(String flag, String text, long max) throws UsageException {
         try {
-            long value = Long.parseLong(text.strip());
+            long value = whole(text);
             if (value >= 1 && value <= max) {
                 return value;
             }

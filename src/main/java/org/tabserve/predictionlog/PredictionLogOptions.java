@@ -1,5 +1,6 @@
 package org.tabserve.predictionlog;
 
+import org.tabserve.model.WholeNumbers;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -117,7 +118,7 @@ public record PredictionLogOptions(Path directory, double sample, Set<String> ma
 
     private static long whole(String key, String text) {
         try {
-            return Long.parseLong(text);
+            return WholeNumbers.parse(text);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("setting " + key + " must be a whole number, found '" + text + "'");
         }

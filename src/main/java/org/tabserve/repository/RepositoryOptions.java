@@ -1,5 +1,6 @@
 package org.tabserve.repository;
 
+import org.tabserve.model.WholeNumbers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -104,7 +105,7 @@ public record RepositoryOptions(Optional<Path> directory, int maxModels, Optiona
             return fallback;
         }
         try {
-            long value = Long.parseLong(text.get().strip());
+            long value = WholeNumbers.parse(text.get());
             if (value >= min && value <= max) {
                 return value;
             }

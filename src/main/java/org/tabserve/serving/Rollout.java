@@ -286,9 +286,15 @@ public record Rollout(OptionalLong serving, Optional<Shadow> shadow, Optional<Ca
             return ok ? Optional.of(new Part(version.getAsLong(), percent, sample)) : Optional.empty();
         }
 
+        /** A version, a JSON number: {@code "1"} is text, as the body's author wrote it, so refused as such. */
         private OptionalLong version(JsonParser parser, String field) throws IOException {
             JsonToken token = parser.currentToken();
-            String text = token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_STRING ? parser.getText() : null;
+            if (token == JsonToken.VALUE_STRING) {
+                problem(field, "must be a number, got a string (\"" + bounded(parser.getText()) + "\"); "
+                        + ModelVersion.RULE);
+                return OptionalLong.empty();
+            }
+            String text = token == JsonToken.VALUE_NUMBER_INT ? parser.getText() : null;
             OptionalLong version = text == null ? OptionalLong.empty() : ModelVersion.parse(text);
             if (version.isEmpty()) {
                 problem(field, ModelVersion.RULE + "; found " + shown(parser));

@@ -72,4 +72,24 @@ class CardCalibrationTest {
         assertEquals(high.status(), alone.status());
         assertTrue(high.status() != 0);
     }
+
+    @Test
+    void labelsNearTheLargestDoubleAreRefusedNamingTheRowAndColumn() throws Exception {
+        // Issue 47, item 14: labels of ±1.7e308 made residuals of ∞, a card the server would not read, and the
+        // command ended "removed (a bug; please report it)".
+        List<String> lines = new ArrayList<>(Files.readAllLines(ConformalCards.FIXTURES.resolve("calibration.csv")));
+        int entropy = List.of(lines.get(0).split(",")).indexOf("entropy");
+        for (int r = 1; r < lines.size(); r++) {
+            String[] cells = lines.get(r).split(",");
+            cells[entropy] = r % 2 == 0 ? "1.7e308" : "-1.7e308";
+            lines.set(r, String.join(",", cells));
+        }
+        Path huge = Files.write(dir.resolve("huge.csv"), lines);
+        Run refused = card("--calibration", huge.toString());
+        assertEquals(1, refused.status(), refused.err());
+        assertFalse(refused.err().contains("a bug"), refused.err());
+        assertTrue(refused.err().contains("row 1") && refused.err().contains("'entropy'")
+                && refused.err().contains("-1.7e308"), refused.err());
+        assertFalse(Files.exists(dir.resolve("out.onnx")));
+    }
 }

@@ -66,6 +66,22 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void numbersAreAsciiDigitsOnlyInEveryFlagAndEnvironmentValue() {
+        // Issue 47, item 14: --drain-seconds took a full-width '３０' as 30 (Integer.parseInt reads any script's digits).
+        LauncherOptions.UsageException flag = assertThrows(LauncherOptions.UsageException.class,
+                () -> LauncherOptions.parse(new String[]{"--drain-seconds", "３０"}, Map.of()));
+        assertEquals("--drain-seconds must be a whole number from 0 to 3600, got '３０'", flag.getMessage());
+        assertThrows(LauncherOptions.UsageException.class,
+                () -> LauncherOptions.parse(new String[0], Map.of("TABSERVE_DRAIN_SECONDS", "３０")));
+        for (String[] args : new String[][]{{"--port", "８０８０"}, {"--idle-timeout", "٣"},
+                {"--max-header-bytes", "８１９２"}, {"--grpc-port", "９０００"}, {"--max-concurrent-streams", "３"},
+                {"--min-request-rate", "１０２４"}, {"--header-timeout", "３"}}) {
+            assertThrows(LauncherOptions.UsageException.class, () -> LauncherOptions.parse(args, Map.of()),
+                    String.join(" ", args));
+        }
+    }
+
+    @Test
     void headerTimeoutDefaultsTo20SecondsAndComesFromTheFlagOrTheEnvironment() throws Exception {
         assertEquals(java.time.Duration.ofSeconds(20), LauncherOptions.parse(new String[0], Map.of()).headerTimeout());
         Map<String, String> env = Map.of("TABSERVE_HEADER_TIMEOUT", "7");

@@ -6,6 +6,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -38,8 +39,22 @@ class RolloutTest {
         assertEquals(new Rollout(OptionalLong.empty(), Optional.empty(), Optional.of(new Rollout.Canary(2, 10, 1))),
                 parse("{\"canary\": {\"version\": 2, \"percent\": 10}}"));
         assertEquals(new Rollout(OptionalLong.of(1), Optional.of(new Rollout.Shadow(3, 0.25)), Optional.empty()),
-                parse("{\"serving\": 1, \"shadow\": {\"version\": \"3\", \"sample\": 0.25}}"));
+                parse("{\"serving\": 1, \"shadow\": {\"version\": 3, \"sample\": 0.25}}"));
         assertTrue(parse("{}").none());
+    }
+
+    @Test
+    void aVersionWrittenAsAStringIsRefusedNamingItsField() {
+        // Issue 47, item 14: "serving": "1" was taken as version 1.
+        Map<String, String> bodies = Map.of("serving", "{\"serving\": \"1\"}",
+                "shadow.version", "{\"shadow\": {\"version\": \"2\"}}",
+                "canary.version", "{\"canary\": {\"version\": \"2\", \"percent\": 10}}");
+        bodies.forEach((field, body) -> {
+            ServingException e = assertThrows(ServingException.class, () -> parse(body));
+            assertEquals(List.of(field), e.errors().stream().map(p -> p.field()).toList(), body);
+            assertTrue(e.errors().get(0).message().startsWith("must be a number, got a string"),
+                    e.errors().get(0).message());
+        });
     }
 
     @Test

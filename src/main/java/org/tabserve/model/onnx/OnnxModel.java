@@ -195,21 +195,46 @@ final class OnnxModel implements Model {
     }
 
     private List<Prediction> predictHeld(Batch batch) {
-        int chunk = signature.fixedBatch() > 0 ? signature.fixedBatch() : batch.size();
-        List<Prediction> predictions = new ArrayList<>(batch.size());
-        for (int from = 0; from < batch.size(); from += chunk) {
-            int count = Math.min(chunk, batch.size() - from);
-            predictions.addAll(run(batch, from, count, signature.fixedBatch()));
-        }
+        List<Prediction> predictions = answers(batch, plain);
         refuseNonFinite(batch, predictions);
         return predictions;
     }
 
-    private List<Prediction> run(Batch batch, int from, int count, int padTo) {
-        PlainEngine small = plain;
+    /**
+     * The batch's answers from ONNX Runtime alone, a row with no finite answer null: what the plain graph is checked
+     * against at load, whichever engine the model uses by then.
+     */
+    List<Prediction> predictOnnxRuntime(Batch batch) {
+        if (!uses.acquire()) {
+            throw closed();
+        }
+        try {
+            return answers(batch, null);
+        } finally {
+            uses.release();
+        }
+    }
+
+    /** @param small the plain engine for small batches, or null for ONNX Runtime alone */
+    private List<Prediction> answers(Batch batch, PlainEngine small) {
+        int chunk = signature.fixedBatch() > 0 ? signature.fixedBatch() : batch.size();
+        List<Prediction> predictions = new ArrayList<>(batch.size());
+        for (int from = 0; from < batch.size(); from += chunk) {
+            int count = Math.min(chunk, batch.size() - from);
+            predictions.addAll(run(batch, from, count, signature.fixedBatch(), small));
+        }
+        return predictions;
+    }
+
+    private List<Prediction> run(Batch batch, int from, int count, int padTo, PlainEngine small) {
         if (small != null && padTo <= 1 && count <= PlainEngine.MAX_ROWS) {
             try {
-                return predictPlain(small, batch, from, count);
+                List<Prediction> answers = predictPlain(small, batch, from, count);
+                if (!answers.contains(null)) {
+                    return answers;
+                }
+                // A row with no finite answer is refused, with its batch, only if ONNX Runtime finds none either:
+                // the load check tried the edges (zero, huge, tiny values), this keeps it so on any other row.
             } catch (RuntimeException e) {
                 // Checked at load on hundreds of rows, so never expected: ONNX Runtime answers instead of a 500.
                 LOG.log(System.Logger.Level.WARNING, "the plain graph of " + source + " failed; ONNX Runtime answers", e);

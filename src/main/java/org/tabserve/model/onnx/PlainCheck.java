@@ -20,8 +20,8 @@ import java.util.SplittableRandom;
  * Decides, while a model loads, whether its small batches run in plain Java: only when its graph compiles to plain
  * Java ({@link PlainEngine}) and then gives ONNX Runtime's answers, within float rounding, on every row it is tried on
  * (the card's background and example rows and {@value #GENERATED} rows drawn within the card's ranges and categories,
- * an eighth of the values missing where a feature may be),
- * in batches of one and of {@link PlainEngine#MAX_ROWS}. Any other answer keeps the model on ONNX Runtime, and says
+ * an eighth of the values missing where a feature may be, then the {@link EdgeRows}: zeros, overflowing squares,
+ * denormals), in batches of one and of {@link PlainEngine#MAX_ROWS}; a row neither answers finitely agrees. Any other answer keeps the model on ONNX Runtime, and says
  * why. The setting {@link Engine#SETTING} = {@code onnxruntime} keeps every model on ONNX Runtime.
  */
 final class PlainCheck {
@@ -61,6 +61,9 @@ final class PlainCheck {
             return;
         }
         List<Object[]> rows = rows(model.card(), signature);
+        if (!rows.isEmpty()) {
+            rows.addAll(valid(EdgeRows.of(signature.features(), rows.get(0)), signature));
+        }
         String mismatch = mismatch(model, plain, signature, rows);
         if (mismatch != null) {
             LOG.log(System.Logger.Level.INFO, "{0}: ONNX Runtime runs it; its plain-Java graph answered otherwise: {1}",
@@ -85,8 +88,12 @@ final class PlainCheck {
      * (a card row of a category the model does not know, or a drawn text the model refuses, is not a row to compare on).
      */
     static List<Object[]> rows(ModelCard card, ModelSignature signature) {
+        return valid(candidates(card, signature), signature);
+    }
+
+    private static List<Object[]> valid(List<Object[]> candidates, ModelSignature signature) {
         List<Object[]> valid = new ArrayList<>();
-        for (Object[] row : candidates(card, signature)) {
+        for (Object[] row : candidates) {
             try {
                 Batch.of(signature, List.<Object[]>of(row));
                 valid.add(row);
@@ -148,7 +155,7 @@ final class PlainCheck {
             return "no row to check it on";
         }
         Batch batch = Batch.of(signature, rows);
-        List<Prediction> reference = model.predict(batch); // ONNX Runtime: the model uses no plain graph yet
+        List<Prediction> reference = model.predictOnnxRuntime(batch);
         for (int size : new int[] {1, PlainEngine.MAX_ROWS}) {
             for (int from = 0; from < batch.size(); from += size) {
                 int count = Math.min(size, batch.size() - from);

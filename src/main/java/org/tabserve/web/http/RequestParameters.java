@@ -1,7 +1,9 @@
 package org.tabserve.web.http;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.tabserve.rows.FieldProblem;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -45,10 +47,13 @@ public final class RequestParameters {
     /**
      * A parameter of the query string alone (not of a form body, which is the rows on some routes).
      *
-     * @return its last value ({@code ""} for a name without {@code =}), or null when the query does not name it
+     * @return its value ({@code ""} for a name without {@code =}), or null when the query does not name it
+     * @throws HttpProblem 400 naming the parameter when the query gives it more than once (which value was meant
+     *                     is the caller's to say, not the server's to guess)
      */
     public static String query(HttpServletRequest request, String parameter) {
         String sent = null;
+        int times = 0;
         String query = request.getQueryString();
         if (query != null) {
             for (String pair : query.split("&")) {
@@ -56,8 +61,13 @@ public final class RequestParameters {
                 String name = decode(equals < 0 ? pair : pair.substring(0, equals));
                 if (name.equals(parameter)) {
                     sent = equals < 0 ? "" : decode(pair.substring(equals + 1));
+                    times++;
                 }
             }
+        }
+        if (times > 1) {
+            throw HttpProblem.invalidFields(List.of(new FieldProblem(parameter, "'" + parameter + "' is given "
+                    + times + " times in the query; give it once", null)));
         }
         return sent;
     }

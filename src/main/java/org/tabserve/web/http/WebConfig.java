@@ -1,5 +1,6 @@
 package org.tabserve.web.http;
 
+import org.tabserve.model.WholeNumbers;
 import org.tabserve.predictionlog.PredictionLogOptions;
 import org.tabserve.repository.RepositoryOptions;
 import org.tabserve.serving.ExplanationLimits;
@@ -200,7 +201,7 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
     private static long positive(Function<String, Optional<String>> lookup, String key, long fallback) {
         return lookup.apply(key).map(text -> {
             try {
-                long value = Long.parseLong(text);
+                long value = WholeNumbers.parse(text);
                 if (value > 0) {
                     return value;
                 }

@@ -81,7 +81,7 @@ public final class FormHandler {
             throws IOException {
         Model classifier = model.model();
         Examples examples = new Examples(classifier.card());
-        String wanted = request.getParameter("example");
+        String wanted = RequestParameters.query(request, "example");
         FormDefaults.Filled filled;
         if (wanted != null) {
             Examples.Row row = examples.find(wanted).orElseThrow(() -> HttpProblem.of(404, "Not found",

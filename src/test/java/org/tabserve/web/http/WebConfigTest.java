@@ -33,6 +33,18 @@ class WebConfigTest {
     }
 
     @Test
+    void aNumberSettingTakesAsciiDigitsOnly() {
+        // Issue 47, item 14: Long.parseLong takes a full-width '７' as 7.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> WebConfig.resolve(NONE::get, NONE::get, Map.of("TABSERVE_MAX_BATCH_ROWS", "７")));
+        assertTrue(e.getMessage().contains("tabserve.max-batch-rows"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> WebConfig.resolve(NONE::get, NONE::get,
+                Map.of("TABSERVE_MODELS", "/m", "TABSERVE_POLL_SECONDS", "１０")));
+        assertThrows(IllegalArgumentException.class, () -> WebConfig.resolve(NONE::get, NONE::get,
+                Map.of("TABSERVE_PREDICTION_LOG", "/log", "TABSERVE_PREDICTION_LOG_MAX_FILES", "３")));
+    }
+
+    @Test
     void defaultsAreSafeLimits() {
         WebConfig config = WebConfig.resolve(NONE::get, NONE::get, NONE);
         assertEquals(4L << 20, config.maxBodyBytes());

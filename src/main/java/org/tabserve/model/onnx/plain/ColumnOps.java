@@ -33,6 +33,11 @@ final class ColumnOps {
         };
     }
 
+    /**
+     * As ONNX Runtime's Normalizer, operation for operation, so that the edges agree too: a row whose norm is 0 (all
+     * zeros, or values whose squares underflow) is copied as it is, as scikit-learn's Normalizer leaves it; L2 divides
+     * each square by the sum of squares, so a square that overflows float makes the row NaN, as there.
+     */
     static PlainOp normalizer(NodeAttributes a) throws Unsupported {
         String norm = a.text("norm", "MAX");
         if (!norm.equals("MAX") && !norm.equals("L1") && !norm.equals("L2")) {
@@ -45,26 +50,50 @@ final class ColumnOps {
             float[] out = new float[in.length];
             for (int r = 0; r < x.rows(); r++) {
                 int at = r * width;
-                float by = 0;
-                if (norm.equals("MAX")) {
-                    by = -Float.MAX_VALUE;
-                    for (int c = 0; c < width; c++) {
-                        by = Math.max(by, in[at + c]);
-                    }
-                } else {
-                    for (int c = 0; c < width; c++) {
-                        by += norm.equals("L1") ? Math.abs(in[at + c]) : in[at + c] * in[at + c];
-                    }
-                    if (norm.equals("L2")) {
-                        by = (float) Math.sqrt(by);
-                    }
-                }
-                for (int c = 0; c < width; c++) {
-                    out[at + c] = in[at + c] / by;
+                switch (norm) {
+                    case "MAX" -> divided(in, out, at, width, largest(in, at, width));
+                    case "L1" -> divided(in, out, at, width, absoluteSum(in, at, width));
+                    default -> l2(in, out, at, width);
                 }
             }
             return new PlainTensor[] {PlainTensor.floats(x.rows(), width, out)};
         };
+    }
+
+    private static float largest(float[] in, int at, int width) {
+        float by = -Float.MAX_VALUE;
+        for (int c = 0; c < width; c++) {
+            by = Math.max(by, in[at + c]);
+        }
+        return by;
+    }
+
+    private static float absoluteSum(float[] in, int at, int width) {
+        float by = 0;
+        for (int c = 0; c < width; c++) {
+            by += Math.abs(in[at + c]);
+        }
+        return by;
+    }
+
+    /** Each value divided by {@code by}, or copied when {@code by} is 0. */
+    private static void divided(float[] in, float[] out, int at, int width, float by) {
+        for (int c = 0; c < width; c++) {
+            out[at + c] = by != 0f ? in[at + c] / by : in[at + c];
+        }
+    }
+
+    /** {@code ±sqrt(x² / Σx²)} in float, each value's sign kept; the row copied when {@code Σx²} is 0. */
+    private static void l2(float[] in, float[] out, int at, int width) {
+        float sum = 0;
+        for (int c = 0; c < width; c++) {
+            sum += in[at + c] * in[at + c];
+        }
+        for (int c = 0; c < width; c++) {
+            float v = in[at + c];
+            float root = (float) Math.sqrt(v * v / sum);
+            out[at + c] = sum == 0f ? v : v < 0 ? -root : root;
+        }
     }
 
     static PlainOp imputer(NodeAttributes a) throws Unsupported, OnnxFormatException {
