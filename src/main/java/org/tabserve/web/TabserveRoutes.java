@@ -34,6 +34,7 @@ import org.tabserve.web.pages.ApiDocsHandler;
 import org.tabserve.web.pages.FormHandler;
 import org.tabserve.web.pages.ModelPageHandler;
 import org.tabserve.web.pages.ModelsPageHandler;
+import org.tabserve.web.http.ReaderLane;
 import org.tabserve.web.v2.V2Handler;
 import org.tabserve.web.v2.V2OpenApi;
 
@@ -63,8 +64,9 @@ final class TabserveRoutes {
         JsonPredictRequest json = new JsonPredictRequest(config, budget, explanations);
         QueryPredictHandler query = new QueryPredictHandler(config, json);
         OpenApiHandler openApi = new OpenApiHandler(openApiDocument(serverVersion), budget, documents);
-        ModelIndexHandler index = new ModelIndexHandler();
-        ModelsPageHandler modelsPage = new ModelsPageHandler(views);
+        ReaderLane readers = ReaderLane.of(config);
+        ModelIndexHandler index = new ModelIndexHandler(budget, readers);
+        ModelsPageHandler modelsPage = new ModelsPageHandler(views, budget, readers);
         ModelPageHandler card = new ModelPageHandler(views, budget);
         HealthHandler health = new HealthHandler();
         MlflowPingHandler mlflow = new MlflowPingHandler(serverVersion);
