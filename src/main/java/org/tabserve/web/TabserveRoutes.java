@@ -34,7 +34,6 @@ import org.tabserve.web.pages.ApiDocsHandler;
 import org.tabserve.web.pages.FormHandler;
 import org.tabserve.web.pages.ModelPageHandler;
 import org.tabserve.web.pages.ModelsPageHandler;
-import org.tabserve.web.http.ReaderLane;
 import org.tabserve.web.v2.V2Handler;
 import org.tabserve.web.v2.V2OpenApi;
 
@@ -64,9 +63,8 @@ final class TabserveRoutes {
         JsonPredictRequest json = new JsonPredictRequest(config, budget, explanations);
         QueryPredictHandler query = new QueryPredictHandler(config, json);
         OpenApiHandler openApi = new OpenApiHandler(openApiDocument(serverVersion), budget, documents);
-        ReaderLane readers = ReaderLane.of(config);
-        ModelIndexHandler index = new ModelIndexHandler(budget, readers);
-        ModelsPageHandler modelsPage = new ModelsPageHandler(views, budget, readers);
+        ModelIndexHandler index = new ModelIndexHandler(budget);
+        ModelsPageHandler modelsPage = new ModelsPageHandler(views, budget);
         ModelPageHandler card = new ModelPageHandler(views, budget);
         HealthHandler health = new HealthHandler();
         MlflowPingHandler mlflow = new MlflowPingHandler(serverVersion);
@@ -130,6 +128,16 @@ final class TabserveRoutes {
                 .post(V2Handler.PATH + "/repository/models/{name}/load", v2::load)
                 .post(V2Handler.PATH + "/repository/models/{name}/unload", v2::unload)
                 .build();
+    }
+
+    /**
+     * @param directory whether a model directory is served, whose home page ({@code /}) is the models page
+     * @return whether a GET of a path (within the context) is the models page or {@code /api/models}, the answers
+     *         about every model
+     */
+    static java.util.function.Predicate<String> dashboard(boolean directory) {
+        return path -> path.equals(RouteTable.MODELS) || path.equals(RouteTable.MODELS + "/")
+                || path.equals(ModelIndexHandler.API_PATH) || (directory && path.equals("/"));
     }
 
     /** The OpenAPI document: each protocol's part, in the order the document lists their sections and routes. */

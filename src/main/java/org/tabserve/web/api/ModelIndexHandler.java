@@ -12,7 +12,6 @@ import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
 import org.tabserve.repository.RepositoryException;
 import org.tabserve.web.http.Json;
-import org.tabserve.web.http.ReaderLane;
 import org.tabserve.web.http.SharedAnswer;
 import org.tabserve.serving.MemoryBudget;
 import org.tabserve.serving.DriftMonitor;
@@ -138,32 +137,23 @@ public final class ModelIndexHandler {
      */
     public static final long BUILD_BYTES_PER_MODEL = 32 << 10;
 
-    private final ReaderLane lane;
     private final SharedAnswer answer;
 
-    /**
-     * @param lane the share of the concurrency limit that the models page and this answer hold at most (shared with
-     *             the page)
-     */
-    public ModelIndexHandler(MemoryBudget budget, ReaderLane lane) {
-        this.lane = lane;
+    public ModelIndexHandler(MemoryBudget budget) {
         this.answer = new SharedAnswer(budget, "the index of the models (" + API_PATH + ")");
     }
 
     /**
      * {@code GET /api/models}: one build shared by every request that asks at the same time ({@link SharedAnswer}),
-     * in the readers' share of the concurrency limit ({@link ReaderLane}).
+     * served to at most a share of the concurrency limit's slots ({@code ReaderLaneFilter}).
      */
     public void list(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        lane.serve(() -> {
-            byte[] json = answer.get(buildBytes(model),
-                    out -> Json.MAPPER.writeValue(out, Map.of("models", entries(model))));
-            response.setContentType(Json.MEDIA_TYPE);
-            response.setHeader("Cache-Control", "no-store");
-            response.setContentLength(json.length);
-            response.getOutputStream().write(json);
-        });
+        byte[] json = answer.get(buildBytes(model), out -> Json.MAPPER.writeValue(out, Map.of("models", entries(model))));
+        response.setContentType(Json.MEDIA_TYPE);
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentLength(json.length);
+        response.getOutputStream().write(json);
     }
 
     /** @return what a first build of an answer drawn from every model version's entry may hold */

@@ -6,7 +6,6 @@ import org.tabserve.web.api.ModelIndexHandler;
 import org.tabserve.web.http.Handler;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.web.http.Views;
-import org.tabserve.web.http.ReaderLane;
 import org.tabserve.web.http.SharedAnswer;
 import org.tabserve.serving.MemoryBudget;
 
@@ -20,32 +19,27 @@ import java.util.Map;
 public final class ModelsPageHandler {
 
     private final Views views;
-    private final ReaderLane lane;
     private final SharedAnswer page;
 
-    /** @param lane the share of the concurrency limit this page and {@code /api/models} hold at most */
-    public ModelsPageHandler(Views views, MemoryBudget budget, ReaderLane lane) {
+    public ModelsPageHandler(Views views, MemoryBudget budget) {
         this.views = views;
-        this.lane = lane;
         this.page = new SharedAnswer(budget, "the models page");
     }
 
     /**
-     * {@code GET /models}: one build shared by every request that asks at the same time ({@link SharedAnswer}), in the
-     * readers' share of the concurrency limit ({@link ReaderLane}).
+     * {@code GET /models}: one build shared by every request that asks at the same time ({@link SharedAnswer}),
+     * served to at most a share of the concurrency limit's slots ({@code ReaderLaneFilter}).
      */
     public void show(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        lane.serve(() -> {
-            byte[] html = page.get(ModelIndexHandler.buildBytes(model), out -> views.renderTo(request, response,
-                    "models", Map.of("page", ModelsPage.of(ModelIndexHandler.entries(model)),
-                            "rollouts", RolloutView.all(model.rollouts())), out));
-            response.setStatus(200);
-            response.setContentType("text/html;charset=UTF-8");
-            response.setHeader("Cache-Control", "no-store"); // its figures are of the last minutes
-            response.setContentLength(html.length);
-            response.getOutputStream().write(html);
-        });
+        byte[] html = page.get(ModelIndexHandler.buildBytes(model), out -> views.renderTo(request, response, "models",
+                Map.of("page", ModelsPage.of(ModelIndexHandler.entries(model)),
+                        "rollouts", RolloutView.all(model.rollouts())), out));
+        response.setStatus(200);
+        response.setContentType("text/html;charset=UTF-8");
+        response.setHeader("Cache-Control", "no-store"); // its figures are of the last minutes
+        response.setContentLength(html.length);
+        response.getOutputStream().write(html);
     }
 
     /**
