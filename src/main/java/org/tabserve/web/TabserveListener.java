@@ -20,6 +20,7 @@ import org.tabserve.web.api.PredictFileHandler;
 import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.FeedbackToken;
 import org.tabserve.web.http.ConcurrencyLimitFilter;
+import org.tabserve.web.http.ReaderLaneFilter;
 import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.ErrorServlet;
 import org.tabserve.web.http.FirstRequestServlet;
@@ -192,6 +193,9 @@ public final class TabserveListener implements ServletContextListener {
         FilterRegistration.Dynamic headers = context.addFilter("security-headers", new SecurityHeadersFilter());
         headers.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), false, "/*");
         headers.setAsyncSupported(true);
+        // The models page and /api/models hold at most a quarter of the limit's slots, refused before taking one.
+        ReaderLaneFilter.add(context, config, TabserveRoutes.dashboard(served.repository().options().directory()
+                .isPresent()), errors);
         FilterRegistration.Dynamic limit = context.addFilter("concurrency-limit", new ConcurrencyLimitFilter(
                 config.maxConcurrentRequests(), config.maxConcurrentUploads(), errors,
                 path -> metrics.concurrency().refused(routes.modelOf(path, served.repository()::defaultModel)

@@ -66,8 +66,8 @@ final class TabserveRoutes {
         JsonPredictRequest json = new JsonPredictRequest(config, budget, explanations);
         QueryPredictHandler query = new QueryPredictHandler(config, json);
         OpenApiHandler openApi = new OpenApiHandler(openApiDocument(serverVersion), budget, documents);
-        ModelIndexHandler index = new ModelIndexHandler();
-        ModelsPageHandler modelsPage = new ModelsPageHandler(views);
+        ModelIndexHandler index = new ModelIndexHandler(budget);
+        ModelsPageHandler modelsPage = new ModelsPageHandler(views, budget);
         ModelPageHandler card = new ModelPageHandler(views, budget);
         HealthHandler health = new HealthHandler();
         MlflowPingHandler mlflow = new MlflowPingHandler(serverVersion);
@@ -131,6 +131,16 @@ final class TabserveRoutes {
                 .post(V2Handler.PATH + "/repository/models/{name}/load", v2::load)
                 .post(V2Handler.PATH + "/repository/models/{name}/unload", v2::unload)
                 .build();
+    }
+
+    /**
+     * @param directory whether a model directory is served, whose home page ({@code /}) is the models page
+     * @return whether a GET of a path (within the context) is the models page or {@code /api/models}, the answers
+     *         about every model
+     */
+    static java.util.function.Predicate<String> dashboard(boolean directory) {
+        return path -> path.equals(RouteTable.MODELS) || path.equals(RouteTable.MODELS + "/")
+                || path.equals(ModelIndexHandler.API_PATH) || (directory && path.equals("/"));
     }
 
     /** The OpenAPI document: each protocol's part, in the order the document lists their sections and routes. */

@@ -53,4 +53,18 @@ public final class Views {
         WebContext context = new WebContext(application.buildExchange(request, response), request.getLocale(), all);
         engine.process(template, context, response.getWriter());
     }
+
+    /**
+     * Writes a page's HTML in UTF-8 to {@code out} rather than to the response (an answer shared by many requests,
+     * {@link SharedAnswer}); {@code request} and {@code response} give only its links' context.
+     */
+    public void renderTo(HttpServletRequest request, HttpServletResponse response, String template,
+                         Map<String, Object> variables, java.io.OutputStream out) throws IOException {
+        Map<String, Object> all = new java.util.HashMap<>(variables);
+        all.putIfAbsent("links", PageLinks.ROOT);
+        WebContext context = new WebContext(application.buildExchange(request, response), request.getLocale(), all);
+        java.io.Writer writer = new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8);
+        engine.process(template, context, writer);
+        writer.flush();
+    }
 }

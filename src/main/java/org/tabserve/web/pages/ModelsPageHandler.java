@@ -6,6 +6,8 @@ import org.tabserve.web.api.ModelIndexHandler;
 import org.tabserve.web.http.Handler;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.web.http.Views;
+import org.tabserve.web.http.SharedAnswer;
+import org.tabserve.serving.MemoryBudget;
 
 import java.io.IOException;
 import java.util.Map;
@@ -17,18 +19,27 @@ import java.util.Map;
 public final class ModelsPageHandler {
 
     private final Views views;
+    private final SharedAnswer page;
 
-    public ModelsPageHandler(Views views) {
+    public ModelsPageHandler(Views views, MemoryBudget budget) {
         this.views = views;
+        this.page = new SharedAnswer(budget, "the models page");
     }
 
-    /** {@code GET /models}. */
+    /**
+     * {@code GET /models}: one build shared by every request that asks at the same time ({@link SharedAnswer}),
+     * served to at most a share of the concurrency limit's slots ({@code ReaderLaneFilter}).
+     */
     public void show(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        response.setHeader("Cache-Control", "no-store"); // its figures are of the last minutes
-        views.render(request, response, 200, "models",
+        byte[] html = page.get(ModelIndexHandler.buildBytes(model), out -> views.renderTo(request, response, "models",
                 Map.of("page", ModelsPage.of(ModelIndexHandler.entries(model)),
-                        "rollouts", RolloutView.all(model.rollouts())));
+                        "rollouts", RolloutView.all(model.rollouts())), out));
+        response.setStatus(200);
+        response.setContentType("text/html;charset=UTF-8");
+        response.setHeader("Cache-Control", "no-store"); // its figures are of the last minutes
+        response.setContentLength(html.length);
+        response.getOutputStream().write(html);
     }
 
     /**
