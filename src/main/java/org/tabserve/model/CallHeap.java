@@ -20,6 +20,13 @@ public final class CallHeap {
     /** A label read back as text, a string of its own per row, or a regressor's value as read and as a double. */
     static final long LABEL = 64;
 
+    /**
+     * What a call holds whatever its rows: the bound tensors' wrappers, the result's map, the lists' headers, a plain
+     * graph's working arrays for a small call; {@code CallHeapTest} holds one-row calls under it (at most 3.7 KB
+     * a call of the exporter's fixtures).
+     */
+    public static final long PER_CALL = 16 * 1024;
+
     private CallHeap() {
     }
 

@@ -9,7 +9,7 @@ import org.tabserve.rows.FieldProblem;
 /**
  * How one request's explanations go to the model, known before any of their work runs, so that the memory budget can
  * be reserved for all of it at once: model calls of at most {@link #rowsPerCall} rows (each row {@link CallHeap#perRow}
- * bytes), beside what the explanations themselves hold ({@link Explainer#heldBytes}). A call is as large as the work
+ * bytes, and {@link CallHeap#PER_CALL} a call), beside what the explanations themselves hold ({@link Explainer#heldBytes}). A call is as large as the work
  * needs, at most {@link Explainer#MAX_ROWS_PER_CALL} rows and {@link #BUDGET_SHARE a share} of the budget, and never
  * less than one row: so that one row of any model that loads can be explained, and only a request whose own
  * explanations cannot fit the budget is refused, in words naming {@code explain}.
@@ -36,10 +36,10 @@ record ExplanationChunks(int rowsPerCall, long bytes) {
      */
     static ExplanationChunks of(Explainer explainer, ModelSignature signature, int rows, long capacity, String model) {
         long perRow = CallHeap.perRow(signature);
-        long held = explainer.heldBytes(signature, rows);
+        long held = explainer.heldBytes(signature, rows) + CallHeap.PER_CALL;
         if (held + perRow > capacity) {
             String need = "explaining " + rows + " row(s) of model '" + model + "' holds about " + mb(held + perRow)
-                    + " MB (" + mb(explainer.heldBytes(signature, 1) + perRow) + " MB for one row)";
+                    + " MB (" + mb(explainer.heldBytes(signature, 1) + CallHeap.PER_CALL + perRow) + " MB for one row)";
             throw ServingException.tooLarge(need + ", more than this server gives one request (" + mb(capacity)
                     + " MB); send fewer rows, or leave explain out; " + MemoryBudget.RAISED_BY,
                     new FieldProblem(ExplainField.NAME, need + "; one request may hold " + mb(capacity) + " MB", null));

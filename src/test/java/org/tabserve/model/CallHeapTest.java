@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * for calls of 1,000 rows, the size of an explanation's chunks: never less (a chunk reserved from the memory budget
  * holds no more than it reserved), and not more than three times as much (a reservation that says what the work
  * holds, not a multiple of it). The batch's own arrays are made by the explainer for each call: they are counted
- * here as the signature says they are laid out.
+ * here as the signature says they are laid out. A one-row call (the explained row's own) stays within a row and a
+ * call's fixed share ({@link CallHeap#PER_CALL}).
  */
 class CallHeapTest {
 
@@ -85,6 +86,19 @@ class CallHeapTest {
             assertTrue(estimate >= measured, carded + ": " + measured + " bytes a row allocated, more than the "
                     + estimate + " estimated");
             long fewest = least / ROWS + batchBytes(model.signature());
+            Batch one = Batch.of(model.signature(), java.util.Collections.singletonList(cells.get(0)));
+            long single = 0;
+            for (int call = 0; call < 5; call++) {
+                model.predict(one);
+            }
+            for (int call = 0; call < 5; call++) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                model.predict(one);
+                single = Math.max(single, threads.getCurrentThreadAllocatedBytes() - before);
+            }
+            System.out.printf("CallHeapTest: %s: a one-row call allocates %d bytes%n", carded.getFileName(), single);
+            assertTrue(single <= CallHeap.PER_CALL + estimate, carded + ": a one-row call allocates " + single
+                    + " bytes, more than a call's " + CallHeap.PER_CALL + " and a row's " + estimate);
             assertTrue(estimate <= 3 * fewest, carded + ": " + estimate + " bytes a row estimated, more than three"
                     + " times the " + fewest + " allocated");
         }

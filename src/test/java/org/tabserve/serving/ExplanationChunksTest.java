@@ -44,9 +44,9 @@ class ExplanationChunksTest {
             ExplanationChunks shipped = ExplanationChunks.of(explainer, model.signature(), 1, SHIPPED, "classes-28");
             assertEquals(SHIPPED / ExplanationChunks.BUDGET_SHARE / perRow, shipped.rowsPerCall());
             assertTrue(shipped.bytes() <= SHIPPED / ExplanationChunks.BUDGET_SHARE
-                    + explainer.heldBytes(model.signature(), 1), shipped::toString);
+                    + explainer.heldBytes(model.signature(), 1) + CallHeap.PER_CALL, shipped::toString);
 
-            long small = explainer.heldBytes(model.signature(), 1) + perRow;
+            long small = explainer.heldBytes(model.signature(), 1) + CallHeap.PER_CALL + perRow;
             ExplanationChunks tight = ExplanationChunks.of(explainer, model.signature(), 1, small, "classes-28");
             assertEquals(1, tight.rowsPerCall(), "a budget of the row's explanation and one row: one row a call");
             assertEquals(small, tight.bytes());
