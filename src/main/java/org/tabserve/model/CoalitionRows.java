@@ -7,7 +7,8 @@ import java.util.function.IntUnaryOperator;
  * The model rows that explanations by coalitions evaluate, for one model and background: the background's own answers,
  * computed once and kept for every row this explains (they are the empty coalition's, whatever the row), the
  * explained row's answer once per explanation (the full coalition's), and rows that mix the explained row with
- * background rows, in calls of at most {@link Explainer#MAX_ROWS_PER_CALL} rows, each seen by the caller's meter first.
+ * background rows, in calls of at most the rows the caller gives (whose heap it has reserved, {@link CallHeap}), each
+ * seen by the caller's meter first.
  *
  * <p>Thread-safe: the background's answers are computed once under this object's lock; nothing else is kept.
  */
@@ -50,10 +51,10 @@ final class CoalitionRows {
 
     /**
      * Each background row's output for {@code target}, the background's answers computed on the first call (its
-     * rows then seen by {@code meter}) and kept.
+     * rows then seen by {@code meter}, in calls of at most {@code rowsPerCall} rows) and kept.
      */
-    double[] backgroundOutputs(Target target, Explainer.Meter meter) {
-        double[][] all = answers(meter);
+    double[] backgroundOutputs(Target target, Explainer.Meter meter, int rowsPerCall) {
+        double[][] all = answers(meter, rowsPerCall);
         double[] outputs = new double[all.length];
         int column = Math.max(0, target.index());
         for (int b = 0; b < all.length; b++) {
@@ -67,16 +68,23 @@ final class CoalitionRows {
         return answers == null;
     }
 
-    private synchronized double[][] answers(Explainer.Meter meter) {
+    private synchronized double[][] answers(Explainer.Meter meter, int rowsPerCall) {
         if (answers == null) {
-            meter.beforeCall(background.size());
-            List<Prediction> predictions = model.predict(background);
-            double[][] computed = new double[predictions.size()][];
-            for (int b = 0; b < computed.length; b++) {
-                Prediction prediction = predictions.get(b);
-                computed[b] = prediction instanceof Prediction.Classification c
-                        ? c.probabilities().stream().mapToDouble(Double::doubleValue).toArray()
-                        : new double[]{((Prediction.Regression) prediction).value()};
+            double[][] computed = new double[background.size()][];
+            for (int start = 0; start < computed.length; start += rowsPerCall) {
+                int[] chunk = new int[Math.min(rowsPerCall, computed.length - start)];
+                for (int k = 0; k < chunk.length; k++) {
+                    chunk[k] = start + k;
+                }
+                meter.beforeCall(chunk.length);
+                List<Prediction> predictions = model.predict(Batch.mixed(background, 0, background, chunk,
+                        (out, f) -> false));
+                for (int k = 0; k < chunk.length; k++) {
+                    Prediction prediction = predictions.get(k);
+                    computed[start + k] = prediction instanceof Prediction.Classification c
+                            ? c.probabilities().stream().mapToDouble(Double::doubleValue).toArray()
+                            : new double[]{((Prediction.Regression) prediction).value()};
+                }
             }
             answers = computed;
         }
@@ -93,13 +101,13 @@ final class CoalitionRows {
     /**
      * Hands {@code into} the output for {@code target} of {@code count} rows that mix row {@code row} of {@code rows}
      * with background rows: row {@code out} takes background row {@code other.applyAsInt(out)} but for the features
-     * {@code source} gives to the explained row. Only one call's rows are held at a time.
+     * {@code source} gives to the explained row. Only one call's rows are held at a time: at most {@code rowsPerCall}.
      */
     void outputs(Batch rows, int row, int count, IntUnaryOperator other, Batch.CellSource source, Target target,
-                 Explainer.Meter meter, Outputs into) {
-        for (int start = 0; start < count; start += Explainer.MAX_ROWS_PER_CALL) {
+                 Explainer.Meter meter, int rowsPerCall, Outputs into) {
+        for (int start = 0; start < count; start += rowsPerCall) {
             int first = start;
-            int[] chunk = new int[Math.min(Explainer.MAX_ROWS_PER_CALL, count - start)];
+            int[] chunk = new int[Math.min(rowsPerCall, count - start)];
             for (int k = 0; k < chunk.length; k++) {
                 chunk[k] = other.applyAsInt(first + k);
             }

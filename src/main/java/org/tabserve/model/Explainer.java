@@ -16,7 +16,8 @@ import java.util.Map;
  * at a fixed cost of about {@value #SAMPLED_MODEL_ROWS} model rows per explained row, with a standard error per column
  * and contributions that still add up. Either way the base value (the background's mean answer) plus the contributions
  * is the model's output for the row, up to floating-point rounding ({@link #ADDITIVITY_TOLERANCE}). Rows go to the
- * model in batched calls of at most {@value #MAX_ROWS_PER_CALL} rows.
+ * model in batched calls of at most the rows the caller gives ({@value #MAX_ROWS_PER_CALL} at most), so that a caller
+ * that reserves memory knows each call's before it is made ({@link CallHeap}, {@link #heldBytes}).
  *
  * <p>A model that can explain itself exactly from its structure ({@link Model#structuralExplainer()}: a tree ensemble's
  * trees, a linear model's weights) is explained that way instead, against the same background, in one model row;
@@ -33,7 +34,7 @@ public final class Explainer {
     /** The most columns explained exactly; more are estimated by permutation sampling ({@link PermutationSampling}). */
     public static final int EXACT_MAX_COLUMNS = 10;
 
-    /** The most rows in one model call: a 69-input model's call then holds about 5 MB of inputs and its answers. */
+    /** The most rows in one model call: a 69-input, 28-class model's call then holds about 36 MB ({@link CallHeap}). */
     public static final int MAX_ROWS_PER_CALL = 16_384;
 
     /**
@@ -93,18 +94,42 @@ public final class Explainer {
     }
 
     /**
-     * Heap one model call of mixed rows holds, over-estimated, for a caller that budgets memory before it explains:
-     * {@link #MAX_ROWS_PER_CALL} rows of the model's cells (a column array slot and a boxed or text value each) and
-     * their predictions (a label and boxed probabilities).
+     * Heap explaining {@code rows} rows holds besides its model calls (whose rows hold {@link CallHeap#perRow} each),
+     * over-estimated: each explanation, kept until the answer is written (a map entry and a boxed value per column,
+     * twice for a sampled one's standard errors), and the working arrays of the one being computed (a double per
+     * coalition of an exact row; a double per mixed row of a sampled one, and its permutations' orders and positions).
      */
-    public static long heldBytes(ModelSignature signature) {
-        return (long) MAX_ROWS_PER_CALL * (64 + 32L * signature.featureCount()
-                + 32L * Math.max(1, signature.classLabels().size()));
+    public long heldBytes(ModelSignature signature, int rows) {
+        int columns = signature.featureCount();
+        long explanation = 256 + 2 * 72L * columns;
+        long working;
+        if (structural != null) {
+            working = 64L * columns;
+        } else if (columns <= EXACT_MAX_COLUMNS) {
+            working = 8L * (1L << columns) + 64L * columns;
+        } else {
+            int walks = 2 * pairs(columns);
+            working = 8L * walks * (columns - 1) + 2 * 4L * walks * columns + 64L * walks;
+        }
+        return rows * explanation + working + 8L * backgroundRows * Math.max(1, signature.classLabels().size());
     }
 
     /**
-     * The model rows that explaining one row costs ({@link #explain}): one when the model explains itself from its
-     * structure ({@link Model#structuralExplainer()}); else one for the row's own answer and the background's rows
+     * The most rows one explained row puts through the model in all, beside its own answer: a caller that budgets
+     * its calls' memory ({@link CallHeap}) need reserve no more than this many rows of a call. One when the model
+     * explains itself from its structure; else its coalitions' mixed rows, or the background's, if more.
+     */
+    public long rowsToCall(ModelSignature signature) {
+        if (structural != null) {
+            return 1;
+        }
+        return Math.max(backgroundRows, modelRowsPerRow(signature) - 1);
+    }
+
+    /**
+     * The model rows that explaining one row costs ({@link #explain}): what the model's structural explainer says its
+     * work is worth when it explains itself ({@link StructuralExplainer#modelRowsPerRow}: a tree ensemble's walks of
+     * its trees against the background); else one for the row's own answer and the background's rows
      * for each coalition evaluated besides the empty and the full ones (2<sup>M</sup> &minus; 2 exactly), or
      * 2 &times; (M &minus; 1) for each antithetic pair of permutations sampled ({@link #pairs}), so that a caller can
      * bound a request's work before any of it is done. The background's own answers cost its rows once more, on
@@ -112,11 +137,22 @@ public final class Explainer {
      */
     public long modelRowsPerRow(ModelSignature signature) {
         if (structural != null) {
-            return 1;
+            return structural.modelRowsPerRow();
         }
         int columns = signature.featureCount();
         return columns <= EXACT_MAX_COLUMNS ? 1 + ((1L << columns) - 2) * backgroundRows
                 : 1 + 2L * pairs(columns) * (columns - 1);
+    }
+
+    /** @return the work of explaining one row in words, for a refusal: what is evaluated, and how much */
+    public String work(ModelSignature signature) {
+        if (structural != null) {
+            return structural.work();
+        }
+        int columns = signature.featureCount();
+        return columns <= EXACT_MAX_COLUMNS ? ((1L << columns) - 2) + " coalitions of its " + columns + " columns, each"
+                + " against " + backgroundRows + " background rows" : 2 * pairs(columns) + " sampled orders of its "
+                + columns + " columns, " + (columns - 1) + " model rows each";
     }
 
     /** The model rows explaining {@code rows} rows costs: {@link #modelRowsPerRow} each, and the background's once. */
@@ -140,20 +176,34 @@ public final class Explainer {
 
     /** As {@link #explain(Batch, int)}, each model call seen by {@code meter} first, which may stop it by throwing. */
     public Explanation explain(Batch rows, int row, Meter meter) {
+        return explain(rows, row, meter, MAX_ROWS_PER_CALL);
+    }
+
+    /**
+     * As {@link #explain(Batch, int, Meter)}, in model calls of at most {@code rowsPerCall} rows: what a caller that
+     * reserved their memory before ({@link CallHeap}) gives.
+     *
+     * @param rowsPerCall from 1 to {@link #MAX_ROWS_PER_CALL}
+     */
+    public Explanation explain(Batch rows, int row, Meter meter, int rowsPerCall) {
+        if (rowsPerCall < 1 || rowsPerCall > MAX_ROWS_PER_CALL) {
+            throw new IllegalArgumentException("rows per call must be from 1 to " + MAX_ROWS_PER_CALL + ", got "
+                    + rowsPerCall);
+        }
         if (structural != null) {
             return structural.explain(rows, row, meter);
         }
         int columns = rows.signature().featureCount();
-        return columns <= EXACT_MAX_COLUMNS ? exact(rows, row, meter)
-                : PermutationSampling.estimate(coalitions, rows, row, pairs(columns), SEED, meter);
+        return columns <= EXACT_MAX_COLUMNS ? exact(rows, row, meter, rowsPerCall)
+                : PermutationSampling.estimate(coalitions, rows, row, pairs(columns), SEED, meter, rowsPerCall);
     }
 
     /** The exact Shapley values: every coalition of the columns. */
     public Explanation exact(Batch rows, int row) {
-        return exact(rows, row, Meter.NONE);
+        return exact(rows, row, Meter.NONE, MAX_ROWS_PER_CALL);
     }
 
-    private Explanation exact(Batch rows, int row, Meter meter) {
+    private Explanation exact(Batch rows, int row, Meter meter, int rowsPerCall) {
         int columns = rows.signature().featureCount();
         if (columns > 20) {
             throw new IllegalArgumentException(columns + " columns are too many to explain exactly");
@@ -161,11 +211,11 @@ public final class Explainer {
         int count = 1 << columns;
         CoalitionRows.Target target = coalitions.target(rows, row, meter);
         double[] value = new double[count];
-        value[0] = CoalitionRows.mean(coalitions.backgroundOutputs(target, meter));
+        value[0] = CoalitionRows.mean(coalitions.backgroundOutputs(target, meter, rowsPerCall));
         value[count - 1] = target.output();
         // Mixed row k is coalition k / B + 1 (the masks between the empty and the full one) on background row k % B.
         coalitions.outputs(rows, row, (count - 2) * backgroundRows, k -> k % backgroundRows,
-                (out, f) -> ((out / backgroundRows + 1) & (1 << f)) != 0, target, meter,
+                (out, f) -> ((out / backgroundRows + 1) & (1 << f)) != 0, target, meter, rowsPerCall,
                 (out, output) -> value[out / backgroundRows + 1] += output / backgroundRows);
         // Shapley weight of a coalition of s other columns: s! (M - s - 1)! / M! = 1 / (M * C(M - 1, s)).
         double[] weight = new double[columns];
@@ -196,7 +246,8 @@ public final class Explainer {
         if (permutations % 2 != 0) {
             throw new IllegalArgumentException("permutations must be even, got " + permutations);
         }
-        return PermutationSampling.estimate(coalitions, rows, row, permutations / 2, seed, Meter.NONE);
+        return PermutationSampling.estimate(coalitions, rows, row, permutations / 2, seed, Meter.NONE,
+                MAX_ROWS_PER_CALL);
     }
 
     private static double binomial(int n, int k) {

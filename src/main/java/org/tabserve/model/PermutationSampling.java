@@ -26,16 +26,16 @@ final class PermutationSampling {
 
     /**
      * Explains row {@code row} of {@code rows} from {@code pairs} antithetic pairs of permutations drawn from
-     * {@code seed}: 1 + 2 &times; pairs &times; (M &minus; 1) model rows.
+     * {@code seed}: 1 + 2 &times; pairs &times; (M &minus; 1) model rows, in calls of at most {@code rowsPerCall}.
      */
     static Explanation estimate(CoalitionRows coalitions, Batch rows, int row, int pairs, long seed,
-                                Explainer.Meter meter) {
+                                Explainer.Meter meter, int rowsPerCall) {
         if (pairs < MIN_PAIRS) {
             throw new IllegalArgumentException("at least " + MIN_PAIRS + " pairs of permutations, got " + pairs);
         }
         int columns = rows.signature().featureCount();
         CoalitionRows.Target target = coalitions.target(rows, row, meter);
-        double[] backgroundOutputs = coalitions.backgroundOutputs(target, meter);
+        double[] backgroundOutputs = coalitions.backgroundOutputs(target, meter, rowsPerCall);
         double base = CoalitionRows.mean(backgroundOutputs);
         double total = target.output() - base;
         SplittableRandom random = new SplittableRandom(seed);
@@ -61,7 +61,7 @@ final class PermutationSampling {
         double[] outputs = new double[walks * inner];
         if (inner > 0) {
             coalitions.outputs(rows, row, outputs.length, out -> references[(out / inner / 2) % references.length],
-                    (out, f) -> positions[out / inner][f] <= out % inner, target, meter,
+                    (out, f) -> positions[out / inner][f] <= out % inner, target, meter, rowsPerCall,
                     (out, output) -> outputs[out] = output);
         }
         double[][] pairMeans = new double[pairs][columns];

@@ -13,4 +13,18 @@ public interface StructuralExplainer {
      * @param meter sees the one model call first, and may stop it by throwing
      */
     Explanation explain(Batch rows, int row, Explainer.Meter meter);
+
+    /**
+     * The work of explaining one row, in model rows, so that the explanation cost limit counts it as it counts rows
+     * by coalitions: its one model call, and what walking the structure against the background is worth (a tree
+     * ensemble's: a model row per tree level per background row); one by default.
+     */
+    default long modelRowsPerRow() {
+        return 1;
+    }
+
+    /** @return that work in words, for a refusal: what is walked, against how many background rows */
+    default String work() {
+        return "one model row";
+    }
 }

@@ -12,7 +12,9 @@ import java.util.List;
 /**
  * The explanations of a request's rows, computed when it asks for them, so that one that cannot have them (no
  * background sample in the card, too many rows, more model rows than {@link ExplanationLimits#maxModelRows}) is told
- * why before any work starts, naming {@code explain}. The work runs
+ * why before any work starts, naming {@code explain}. All the memory the work holds is reserved from the budget before
+ * it is queued and before the answer's first byte, its model calls chunked to fit ({@link ExplanationChunks}), so
+ * that an answer under way never runs out of room. The work runs
  * on the {@link ExplanationPool}'s threads and stops when the client goes. Each served version's explainer is kept
  * ({@link ModelExplainers}), so that its background's answers are computed on its first explained row only; the
  * repository's owner {@linkplain #forget forgets} a version when it is unloaded or reloaded.
@@ -35,7 +37,7 @@ public final class RowExplanations implements AutoCloseable {
 
     /**
      * @param limits the explanations' bounds
-     * @param budget the memory budget that each running explanation's model calls reserve from
+     * @param budget the memory budget that each request's explanations reserve from, before they are queued
      */
     public RowExplanations(ExplanationLimits limits, TabserveMetrics metrics, MemoryBudget budget) {
         this.budget = budget;
@@ -53,8 +55,10 @@ public final class RowExplanations implements AutoCloseable {
      * @throws ServingException naming {@code explain}: {@link ServingException.Kind#INVALID_FIELDS} when the
      *                          model's card has no background sample, or there are more than {@link #MAX_ROWS} rows;
      *                          {@link ServingException.Kind#TOO_LARGE}, naming {@link ExplanationLimits#MAX_MODEL_ROWS},
-     *                          when they would take more model rows; {@link ServingException.Kind#BUSY} when the
-     *                          explanation threads are busy ({@link ExplanationPool});
+     *                          when they would take more model rows, or when their explanations alone would hold
+     *                          more than the memory budget ({@link ExplanationChunks});
+     *                          {@link ServingException.Kind#BUSY} when the explanation threads are busy
+     *                          ({@link ExplanationPool}) or the budget has no room for them in time;
      *                          {@link ServingException.Kind#CLIENT_GONE} when the client went and the work stopped
      */
     public List<Explanation> of(ResolvedModel model, Batch rows, ClientWatch watch) {
@@ -71,25 +75,34 @@ public final class RowExplanations implements AutoCloseable {
         if (modelRows > maxModelRows) {
             metrics.explanation("over_limit");
             throw ServingException.tooLarge("explaining " + rows.size() + " row(s) of model '" + model.name()
-                    + "' evaluates " + modelRows + " model rows, more than the " + maxModelRows + " one request may"
-                    + " have evaluated; send fewer rows, or leave explain out",
+                    + "' evaluates " + modelRows + " model rows (each row: " + explainer.work(rows.signature())
+                    + "), more than the " + maxModelRows + " one request may have evaluated; send fewer rows, or"
+                    + " leave explain out",
                     new FieldProblem(ExplainField.NAME, "explanations of " + rows.size() + " row(s) need " + modelRows
                             + " model rows; the limit (" + ExplanationLimits.MAX_MODEL_ROWS + ") is " + maxModelRows,
                             null), ExplanationLimits.MAX_MODEL_ROWS);
         }
-        return pool.run(model.name(), meter -> {
-            // One model call of mixed rows at a time, reserved by the thread that makes them once it starts, so that
-            // explanations waiting for a thread hold none, and those running wait or are refused (503, 413) rather
-            // than run the heap out.
-            try (MemoryBudget.Reservation calls = budget.open()) {
-                calls.grow(Explainer.heldBytes(model.model().signature()));
+        // Every byte the work holds is reserved here, before it waits for a thread and before the answer's first
+        // byte (AnswerKeepAlive commits a 200 once the wait passes a second): a request refused for room is a whole
+        // 503 or 413, and one that runs never needs more. Its model calls are chunked to what was reserved.
+        ExplanationChunks chunks;
+        try (MemoryBudget.Reservation held = budget.open()) {
+            try {
+                chunks = ExplanationChunks.of(explainer, rows.signature(), rows.size(), budget.capacity(),
+                        model.name());
+                held.grow(chunks.bytes());
+            } catch (ServingException noRoom) {
+                metrics.explanation("failed");
+                throw noRoom;
+            }
+            return pool.run(model.name(), meter -> {
                 List<Explanation> explanations = new ArrayList<>(rows.size());
                 for (int row = 0; row < rows.size(); row++) {
-                    explanations.add(explainer.explain(rows, row, meter));
+                    explanations.add(explainer.explain(rows, row, meter, chunks.rowsPerCall()));
                 }
                 return explanations;
-            }
-        }, watch);
+            }, watch);
+        }
     }
 
     /**

@@ -74,6 +74,11 @@ public final class ServingException extends RuntimeException {
         return new ServingException(Kind.TOO_LARGE, detail, List.of(field), List.of(setting), null);
     }
 
+    /** A 413 naming the field that asked for too much, for a limit no setting raises (the heap's share). */
+    public static ServingException tooLarge(String detail, FieldProblem field) {
+        return new ServingException(Kind.TOO_LARGE, detail, List.of(field), List.of(), null);
+    }
+
     /**
      * @param how how the client was seen to go (the container's failed write), or null
      */

@@ -39,6 +39,19 @@ abstract class AdditiveEstimator {
         return postTransform;
     }
 
+    /**
+     * The work of one explained row's {@link #contributions} against {@code backgroundRows} rows, in model rows: none
+     * for a closed form (a linear model's weights), a tree ensemble's walks otherwise.
+     */
+    long modelRows(int backgroundRows) {
+        return 0;
+    }
+
+    /** @return {@link #modelRows}' work in words, for a refusal */
+    String work(int backgroundRows) {
+        return "its " + method + " form, one model row";
+    }
+
     /** @return the raw scores of one input row, before the post_transform: one per class, or the value */
     abstract double[] margins(float[] features);
 

@@ -316,9 +316,21 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
         }
     }
 
+    /** Its one model call and its estimator's walk against the background ({@link AdditiveEstimator#modelRows}). */
+    @Override
+    public long modelRowsPerRow() {
+        return 1 + estimator.modelRows(background.length);
+    }
+
+    @Override
+    public String work() {
+        return estimator.work(background.length);
+    }
+
+    /** Counts the row's work as {@link #modelRowsPerRow} model rows, seen by {@code meter} before its one call. */
     @Override
     public Explanation explain(Batch rows, int row, Explainer.Meter meter) {
-        meter.beforeCall(1);
+        meter.beforeCall((int) Math.min(Integer.MAX_VALUE, modelRowsPerRow()));
         Run one;
         try {
             one = run(probe, binder, decoder, outputs, signature, rows, row, 1);

@@ -5,6 +5,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Engine;
+import org.tabserve.model.Explainer;
+import org.tabserve.model.Explanation;
 import org.tabserve.model.Feature;
 import org.tabserve.model.FeatureStats;
 import org.tabserve.model.Model;
@@ -148,17 +150,30 @@ final class OnnxModel implements Model {
         if (explainer == null) {
             return Optional.empty();
         }
-        return Optional.of((rows, row, meter) -> {
-            if (rows.signature() != signature && !rows.signature().equals(signature)) {
-                throw new IllegalArgumentException("the batch was checked against another model's signature");
+        return Optional.of(new StructuralExplainer() {
+            @Override
+            public Explanation explain(Batch rows, int row, Explainer.Meter meter) {
+                if (rows.signature() != signature && !rows.signature().equals(signature)) {
+                    throw new IllegalArgumentException("the batch was checked against another model's signature");
+                }
+                if (!uses.acquire()) {
+                    throw closed();
+                }
+                try {
+                    return explainer.explain(rows, row, meter);
+                } finally {
+                    uses.release();
+                }
             }
-            if (!uses.acquire()) {
-                throw closed();
+
+            @Override
+            public long modelRowsPerRow() {
+                return explainer.modelRowsPerRow();
             }
-            try {
-                return explainer.explain(rows, row, meter);
-            } finally {
-                uses.release();
+
+            @Override
+            public String work() {
+                return explainer.work();
             }
         });
     }

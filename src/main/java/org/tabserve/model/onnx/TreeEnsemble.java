@@ -45,6 +45,8 @@ final class TreeEnsemble extends AdditiveEstimator {
      * ONNX Runtime gives it (1 &minus; s for probabilities, &minus;s for a margin); NaN for any other ensemble.
      */
     private final double binaryComplement;
+    /** The trees' levels in all: each tree's depth, its longest path from the root to a leaf, summed. */
+    private final long levels;
 
     private TreeEnsemble(List<String> labels, String postTransform, int outputs, int[] roots, int[] feature,
                          int[] mode, float[] threshold, int[] whenTrue, int[] whenFalse, boolean[] missingTracksTrue,
@@ -61,6 +63,43 @@ final class TreeEnsemble extends AdditiveEstimator {
         this.leafValues = leafValues;
         this.base = base;
         this.binaryComplement = binaryComplement;
+        long sum = 0;
+        for (int root : roots) {
+            sum += depth(root);
+        }
+        this.levels = sum;
+    }
+
+    /** The longest path from {@code root} to a leaf, in branches, walked without recursion (a tree may be deep). */
+    private int depth(int root) {
+        int deepest = 0;
+        java.util.ArrayDeque<int[]> open = new java.util.ArrayDeque<>();
+        open.push(new int[]{root, 0});
+        for (int visited = 0; !open.isEmpty() && visited <= mode.length; visited++) { // a tree visits each node once
+            int[] at = open.pop();
+            if (mode[at[0]] == LEAF) {
+                deepest = Math.max(deepest, at[1]);
+            } else {
+                open.push(new int[]{whenTrue[at[0]], at[1] + 1});
+                open.push(new int[]{whenFalse[at[0]], at[1] + 1});
+            }
+        }
+        return Math.max(1, deepest);
+    }
+
+    /**
+     * TreeSHAP walks every tree once per background row, a walk as long as the tree is deep (longer where the row
+     * and the background row part): a model row per tree level per background row, the trees' levels summed.
+     */
+    @Override
+    long modelRows(int backgroundRows) {
+        return levels * backgroundRows;
+    }
+
+    @Override
+    String work(int backgroundRows) {
+        return "walking its " + roots.length + " trees (" + levels + " levels in all) against " + backgroundRows
+                + " background rows, " + modelRows(backgroundRows) + " model rows' work";
     }
 
     /**

@@ -18,6 +18,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The exact explanations from a tree ensemble's trees and a linear model's weights, on the real exporter's fixtures
@@ -76,6 +77,29 @@ class AttributeExplainerTest {
         for (String model : List.of("species-zipmap", "species-labels-in-graph", "int64-column", "kg-as-text")) {
             String label = model.equals("int64-column") ? "sex" : "species";
             assertMatchesTheDefinitionOnTheMargin(FixtureCards.card(dir, model, label), Explanation.LINEAR);
+        }
+    }
+
+    /**
+     * Issue 47, item 8: a tree ensemble's row costs its walks, a model row per tree level per background row (500
+     * trees of depth 2 against 100 rows: 100,001 with its call), counted so by the meter as well as by the limit.
+     */
+    @Test
+    void aTreeEnsemblesRowCostsAModelRowPerTreeLevelPerBackgroundRow() throws Exception {
+        Path boosted = Path.of("src/test/resources/org/tabserve/fixtures/boosted");
+        Path carded = FixtureCards.card(boosted.resolve("sex-500-trees.onnx"),
+                boosted.resolve("sex-boosted.labelled.csv"), "sex", dir.resolve("sex-500-trees.onnx"));
+        try (Model model = OnnxModelLoader.load(carded)) {
+            Explainer explainer = new Explainer(model, model.card().background());
+            assertEquals(1 + 500 * 2 * 100, explainer.modelRowsPerRow(model.signature()));
+            assertEquals(3L * (1 + 500 * 2 * 100), explainer.modelRows(model.signature(), 3));
+            assertTrue(explainer.work(model.signature()).contains("500 trees (1000 levels in all) against 100"
+                    + " background rows"), explainer.work(model.signature()));
+            long[] counted = new long[1];
+            Explanation explanation = explainer.explain(Batch.of(model.signature(),
+                    model.card().background().cells()), 0, n -> counted[0] += n);
+            assertEquals(Explanation.TREE, explanation.method());
+            assertEquals(1 + 500 * 2 * 100, counted[0]);
         }
     }
 
