@@ -131,7 +131,7 @@ public final class TabserveListener implements ServletContextListener {
         }
         // Before the models, whose unloads and reloads drop their versions' kept explainers.
         explanations = new RowExplanations(config.explanations(), metrics, budget);
-        served = models(context, config, metrics, documents, predictionLog(config, metrics, logBytes));
+        served = models(context, config, metrics, documents, predictionLog(config, metrics, logBytes), budget);
         Views views = new Views(context, config.cacheTemplates());
         // One filter measures every request; declared here so that it needs no web.xml entry or annotation scan.
         FilterRegistration.Dynamic measuring = context.addFilter("metrics", new MetricsFilter(metrics, GRPC_SERVLET));
@@ -232,7 +232,7 @@ public final class TabserveListener implements ServletContextListener {
      * name. A model that cannot be loaded leaves the app up, answering 503 with the reason.
      */
     private ServedModels models(ServletContext context, WebConfig config, TabserveMetrics metrics, ModelBytes documents,
-                                PredictionLog log) {
+                                PredictionLog log, MemoryBudget budget) {
         java.util.function.BooleanSupplier draining =
                 context.getAttribute(LAUNCHER_DRAINING) instanceof java.util.concurrent.atomic.AtomicBoolean flag
                         ? flag::get : () -> false;
@@ -279,7 +279,7 @@ public final class TabserveListener implements ServletContextListener {
                     + " model version(s) from " + options.directory().orElseThrow();
             context.setAttribute(MODEL_SUMMARY, summary);
             LOG.info("Serving " + summary);
-            serving[0] = new ServedModels(repository, metrics, null, log, draining);
+            serving[0] = new ServedModels(repository, metrics, null, log, draining, budget);
             return serving[0];
         }
         ModelRepository repository = new ModelRepository(RepositoryOptions.none(), listener);
@@ -308,7 +308,7 @@ public final class TabserveListener implements ServletContextListener {
         if (failure != null) {
             context.setAttribute(MODEL_FAILURE, failure);
         }
-        return new ServedModels(repository, metrics, failure, log, draining);
+        return new ServedModels(repository, metrics, failure, log, draining, budget);
     }
 
     /**
