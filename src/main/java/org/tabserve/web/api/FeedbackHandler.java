@@ -55,8 +55,9 @@ public final class FeedbackHandler {
         Model served = model.model();
         List<FeedbackMonitor.Label> labels;
         try (MemoryBudget.Reservation held = budget.open();
-             InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes(),
-                     WebConfig.MAX_BODY_BYTES), Json.UNMETERED_BYTES, RowFootprint.PER_BODY_BYTE)) {
+             InputStream body = held.meteredUpFront(LimitedInputStream.body(request, config.maxBodyBytes(),
+                     WebConfig.MAX_BODY_BYTES), request.getContentLengthLong(), Json.UNMETERED_BYTES,
+                     RowFootprint.PER_BODY_BYTE)) {
             labels = read(body, served);
         }
         FeedbackMonitor.Outcome outcome = model.feedback().join(model.name(), model.version().orElseThrow(), served,
