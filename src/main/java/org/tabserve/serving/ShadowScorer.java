@@ -38,6 +38,8 @@ public final class ShadowScorer implements AutoCloseable {
     static final int BUDGET_SHARE_DIVISOR = 8;
     /** {@link #BUDGET_SHARE_DIVISOR} as words, for the docs and the Javadoc. */
     static final String BUDGET_SHARE = "1/" + BUDGET_SHARE_DIVISOR;
+    /** Heap of one row's answer from the other version: the prediction, its list; and 32 bytes a class beside. */
+    static final int ANSWER_BYTES = 96;
     /** Heap of one cell of a batch copied for a version that takes other inputs ({@link #forModel}): boxed, and its reference. */
     static final int COPIED_CELL_BYTES = 32;
 
@@ -95,8 +97,7 @@ public final class ShadowScorer implements AutoCloseable {
             return;
         }
         Held held = new Held();
-        // The batch with the answers it was given, and as much again for the other version's answers and scoring.
-        if (!held.tryGrow(2 * ScoredCall.heldBytes(batch))) {
+        if (!held.tryGrow(heldBytes(batch))) {
             comparison.skipped();
             return;
         }
@@ -119,6 +120,16 @@ public final class ShadowScorer implements AutoCloseable {
                 held.close();
             }
         }
+    }
+
+    /**
+     * @return the heap a batch holds while it waits and is compared: its values and the answers it was given
+     *         ({@link ScoredCall#heldBytes(Batch)}), and the other version's answers beside them (the tensors ONNX
+     *         Runtime scores are native memory)
+     */
+    static long heldBytes(Batch batch) {
+        return ScoredCall.heldBytes(batch)
+                + batch.size() * (ANSWER_BYTES + 32L * batch.signature().classLabels().size());
     }
 
     /**
