@@ -196,10 +196,12 @@ public final class MemoryBudget {
          * {@code free} will cost is taken before the first is read, waiting up to {@link #WAIT} for room while
          * holding none of it. Growing as the bytes arrive, two large bodies could each hold part of the budget while
          * waiting for the rest, until one gave up with 503 (issue 47: two clients of 2 MB batches were answered 10
-         * times in 20 s). The container ends a body at its declared length, so nothing past it is counted again.
+         * times in 20 s). The container ends a body at its declared length, so nothing past it is counted again. A
+         * body that would alone cost more than the whole budget is metered as it arrives, as before: it gets its 413
+         * where it passes the budget, unless its parser refuses it sooner and says why (a row past a limit).
          */
         public InputStream meteredUpFront(InputStream body, long declared, long free, int bytesPerByte) {
-            if (declared > free) {
+            if (declared > free && held + (declared - free) * bytesPerByte <= capacity) {
                 grow((declared - free) * bytesPerByte);
                 return metered(body, declared, bytesPerByte);
             }

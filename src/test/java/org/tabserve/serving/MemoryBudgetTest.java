@@ -157,9 +157,11 @@ class MemoryBudgetTest {
             assertEquals(500 * 16, budget.used(), "without a declared length, as metered");
         }
         try (MemoryBudget.Reservation large = budget.open()) {
-            ServingException problem = assertThrows(ServingException.class, () -> large.meteredUpFront(
-                    new ByteArrayInputStream(new byte[0]), 5_000, 1_000, 16));
-            assertEquals(ServingException.Kind.TOO_LARGE, problem.kind(), "more than the whole budget: 413 at once");
+            InputStream metered = large.meteredUpFront(new ByteArrayInputStream(new byte[5_000]), 5_000, 1_000, 16);
+            assertEquals(0, budget.used(), "more than the whole budget: metered as it arrives, for its parser to"
+                    + " refuse it sooner if it can");
+            ServingException problem = assertThrows(ServingException.class, metered::readAllBytes);
+            assertEquals(ServingException.Kind.TOO_LARGE, problem.kind(), "413 where it passes the budget");
         }
     }
 
