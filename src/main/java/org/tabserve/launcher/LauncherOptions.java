@@ -34,7 +34,8 @@ import java.util.Set;
  *                       trickle: what ends slow-loris clients that send a byte just before each idle timeout
  * @param repository     the model repository's settings, for the web app
  * @param minRequestRate the slowest average rate, in bytes per second since the request began, at which a request's
- *                       body may arrive once {@code minRequestRateGrace} has passed (408 below it; 0: no minimum):
+ *                       body may arrive once {@code minRequestRateGrace} has passed (408 below it; 0: no minimum),
+ *                       and over every {@code minRequestRateGrace} the server waits for it (a stall):
  *                       what ends uploads that trickle a byte before each idle timeout
  * @param minRequestRateGrace how long a body may arrive, or an answer be read, at any rate before the minimum
  *                       applies

@@ -33,7 +33,8 @@ final class LauncherUsage {
                                longer than S seconds to arrive (default 20)         env TABSERVE_HEADER_TIMEOUT
               --max-header-bytes N  largest request line + headers (default 8192)  env TABSERVE_MAX_HEADER_BYTES
               --min-request-rate N  answer 408 to a request whose body arrives slower than N
-                               bytes/s on average (default 1024; 0 = no minimum)   env TABSERVE_MIN_REQUEST_RATE
+                               bytes/s on average, or over any S seconds it is waited for
+                               (default 1024; 0 = no minimum)         env TABSERVE_MIN_REQUEST_RATE
               --min-request-rate-grace S  ...once it has been arriving for S seconds
                                (default 10)                           env TABSERVE_MIN_REQUEST_RATE_GRACE
               --min-response-rate N  cut a response its client reads slower than N bytes/s

@@ -30,6 +30,12 @@ import java.util.logging.Logger;
  * The rate is checked when the app waits for more of the body (a demand), and by a timer at the moment the average
  * would fall below the minimum if nothing more arrived, so a client that has stopped sending is cut then and not only
  * at its next byte. When the app is slower than the client (it has not asked for more), the client is not blamed.
+ * <p>
+ * The average alone lets a body that sent much quickly stall for long: 1.45 MB and then a byte every 15 s stays above
+ * 1 kB/s for 24 minutes, holding the memory its rows took (issue 47: two such bodies made uploads 503 meanwhile). So
+ * the minimum applies to every stretch of the grace as well: once a body has arrived for the grace, it must bring at
+ * least the minimum rate times the grace (10 kB by default) within each grace the app waits for it, or it has
+ * stalled and fails as a slow one does. The app's own time between reads (it was busy, not waiting) is not counted.
  */
 final class MinimumBodyRate extends Handler.Wrapper {
 
@@ -79,6 +85,12 @@ final class MinimumBodyRate extends Handler.Wrapper {
         private final Executor executor;
         private final long start;
         private long bytes;
+        /** Bytes since the body last kept up: since a grace's worth had last arrived. */
+        private long sinceProgress;
+        /** Nanoseconds the app has waited for the body since it last kept up, before the wait under way. */
+        private long waited;
+        /** When the app's wait under way began, or -1 when it is not waiting (busy with what it read). */
+        private long waitingSince = -1;
         private boolean finished;
         /** The app's demand callback while it waits for more of the body. */
         private Runnable waiting;
@@ -97,6 +109,14 @@ final class MinimumBodyRate extends Handler.Wrapper {
         /** Counts a chunk the app read; the last one ends the watch. */
         synchronized void read(long length, boolean last) {
             bytes += length;
+            sinceProgress += length;
+            if (sinceProgress >= graceQuota()) {
+                sinceProgress = 0;
+                waited = 0;
+                if (waitingSince >= 0) {
+                    waitingSince = clock.getAsLong();
+                }
+            }
             if (last) {
                 finish();
             }
@@ -126,10 +146,13 @@ final class MinimumBodyRate extends Handler.Wrapper {
             synchronized (this) {
                 if (failure == null && !finished) {
                     long now = clock.getAsLong();
-                    if (!tooSlow(now)) {
+                    if (waitingSince < 0) {
+                        waitingSince = now; // the time before, the app's own, is not the client's
+                    }
+                    if (!tooSlow(now) && !stalled(now)) {
                         waiting = callback;
                         if (cancelTimer == null) {
-                            cancelTimer = timer.schedule(this::check, untilTooSlow(now));
+                            cancelTimer = timer.schedule(this::check, untilChecked(now));
                         }
                         return false;
                     }
@@ -149,6 +172,10 @@ final class MinimumBodyRate extends Handler.Wrapper {
         synchronized boolean arrived(Runnable callback) {
             if (waiting == callback) {
                 waiting = null;
+                if (waitingSince >= 0) {
+                    waited += clock.getAsLong() - waitingSince;
+                    waitingSince = -1;
+                }
                 return true;
             }
             return failure == null;
@@ -163,8 +190,8 @@ final class MinimumBodyRate extends Handler.Wrapper {
                     return; // the next demand looks again
                 }
                 long now = clock.getAsLong();
-                if (!tooSlow(now)) {
-                    cancelTimer = timer.schedule(this::check, untilTooSlow(now));
+                if (!tooSlow(now) && !stalled(now)) {
+                    cancelTimer = timer.schedule(this::check, untilChecked(now));
                     return;
                 }
                 fail(now);
@@ -180,6 +207,27 @@ final class MinimumBodyRate extends Handler.Wrapper {
             return elapsed > graceNanos && bytes * 1e9 < (double) minBytesPerSecond * elapsed;
         }
 
+        /** The bytes each grace the app waits must bring: the minimum rate times the grace. */
+        private double graceQuota() {
+            return minBytesPerSecond * (graceNanos / 1e9);
+        }
+
+        /** Nanoseconds the app has waited for the body since it last kept up, the wait under way included. */
+        private long waitedSinceProgress(long now) {
+            return waited + (waitingSince >= 0 ? now - waitingSince : 0);
+        }
+
+        /** Whether the app has waited a whole grace since the body last kept up. */
+        private boolean stalled(long now) {
+            return waitedSinceProgress(now) > graceNanos;
+        }
+
+        /** Nanoseconds from {@code now} until the body would be too slow or stalled if no byte arrives (at least 1 ms). */
+        private long untilChecked(long now) {
+            long untilStalled = Math.max(graceNanos - waitedSinceProgress(now), 0) + 1_000_000;
+            return Math.min(untilTooSlow(now), untilStalled);
+        }
+
         /** Nanoseconds from {@code now} until the average falls below the minimum if no byte arrives (at least 1 ms). */
         private long untilTooSlow(long now) {
             double at = Math.max(graceNanos, bytes * 1e9 / minBytesPerSecond);
@@ -189,10 +237,14 @@ final class MinimumBodyRate extends Handler.Wrapper {
 
         private void fail(long now) {
             // Words for the client; LimitedInputStream passes on a timeout's message that begins "the request body".
-            failure = new TimeoutException("the request body arrived too slowly: " + bytes + " bytes in "
+            failure = new TimeoutException(tooSlow(now) ? "the request body arrived too slowly: " + bytes + " bytes in "
                     + (now - start) / 1_000_000_000L + " s, below the minimum average of " + minBytesPerSecond
                     + " bytes/s that the server accepts once a body has been arriving for "
-                    + graceNanos / 1_000_000_000L + " s (--min-request-rate)");
+                    + graceNanos / 1_000_000_000L + " s (--min-request-rate)"
+                    : "the request body stalled: " + sinceProgress + " bytes in the last "
+                    + waitedSinceProgress(now) / 1_000_000_000L + " s it was waited for, below the minimum of "
+                    + minBytesPerSecond + " bytes/s that the server accepts over any "
+                    + graceNanos / 1_000_000_000L + " s of a body (--min-request-rate, --min-request-rate-grace)");
             finished = true;
             if (cancelTimer != null) {
                 cancelTimer.run();

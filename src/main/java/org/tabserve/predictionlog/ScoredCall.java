@@ -34,7 +34,16 @@ public record ScoredCall(String requestId, String call, String model, long versi
      *         what it holds, not by its rows (100 rows of 5,000-character texts hold megabytes)
      */
     long heldBytes() {
-        long bytes = OBJECT * 4L + 2L * (requestId.length() + call.length() + model.length());
+        return OBJECT * 4L + 2L * (requestId.length() + call.length() + model.length()) + heldBytes(batch);
+    }
+
+    /**
+     * @return the heap a scored batch keeps reachable while it waits past its request, over-estimated: its values
+     *         (each text at two bytes a character), each row's answer and warnings (the prediction log's queue, a
+     *         rollout's comparisons)
+     */
+    public static long heldBytes(Batch batch) {
+        long bytes = 0;
         for (int i = 0; i < batch.signature().inputs().size(); i++) {
             Object values = batch.data(i);
             if (values instanceof String[] texts) {

@@ -202,6 +202,24 @@ public final class MemoryBudget {
         }
 
         /**
+         * As {@link #metered}, for a body whose length is declared ({@code Content-Length}; negative when it is not,
+         * as for a chunked or an inflated body: then exactly {@link #metered}): what all its bytes past the first
+         * {@code free} will cost is taken before the first is read, waiting up to {@link #WAIT} for room while
+         * holding none of it. Growing as the bytes arrive, two large bodies could each hold part of the budget while
+         * waiting for the rest, until one gave up with 503 (issue 47: two clients of 2 MB batches were answered 10
+         * times in 20 s). The container ends a body at its declared length, so nothing past it is counted again. A
+         * body that would alone cost more than the whole budget is metered as it arrives, as before: it gets its 413
+         * where it passes the budget, unless its parser refuses it sooner and says why (a row past a limit).
+         */
+        public InputStream meteredUpFront(InputStream body, long declared, long free, int bytesPerByte) {
+            if (declared > free && held + (declared - free) * bytesPerByte <= capacity) {
+                grow((declared - free) * bytesPerByte);
+                return metered(body, declared, bytesPerByte);
+            }
+            return metered(body, free, bytesPerByte);
+        }
+
+        /**
          * As {@link #metered}, for a body read with the servlet API's non-blocking reads (gRPC's servlet transport):
          * there a wait would hold the container's thread while the stream's idle timeout runs, so a byte that finds
          * no room is refused at once, with the same 503 (or 413).

@@ -82,8 +82,8 @@ final class RolloutMetrics {
                     }
                 })).register(registry);
         CounterWithCallback.builder().name("tabserve_rollout_skipped_batches")
-                .help("Batches not compared because the comparison queue was full or the batch too large, by model,"
-                        + " role and candidate version").labelNames(byCandidate)
+                .help("Batches not compared because the comparison queue was full, the batch too large, or the"
+                        + " memory budget without room for it, by model, role and candidate version").labelNames(byCandidate)
                 .callback(c -> each((name, v) -> c.call(v.skippedCount(), name, v.role(),
                         Long.toString(v.candidate()))))
                 .register(registry);

@@ -58,10 +58,13 @@ public final class Rollouts implements AutoCloseable {
     private final Map<String, Held> held = new ConcurrentHashMap<>();
     private final Map<Pair, VersionComparison> comparisons = new ConcurrentHashMap<>();
 
-    /** @param metrics where the comparisons' series are registered */
-    public Rollouts(ModelRepository repository, TabserveMetrics metrics) {
+    /**
+     * @param metrics where the comparisons' series are registered
+     * @param budget  the memory budget requests share, which the rows waiting to be compared reserve from
+     */
+    public Rollouts(ModelRepository repository, TabserveMetrics metrics, MemoryBudget budget) {
         this.repository = repository;
-        this.scorer = new ShadowScorer(repository);
+        this.scorer = new ShadowScorer(repository, budget);
         this.checks = new RolloutChecks(repository);
         new RolloutMetrics(this).register(metrics.registry());
     }

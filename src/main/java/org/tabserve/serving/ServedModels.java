@@ -47,11 +47,23 @@ public final class ServedModels {
      */
     public ServedModels(ModelRepository repository, TabserveMetrics metrics, String failure,
                         PredictionLog predictionLog, java.util.function.BooleanSupplier draining) {
+        this(repository, metrics, failure, predictionLog, draining, MemoryBudget.ofHeap());
+    }
+
+    /**
+     * @param failure       why no model is served when the app was given one model and it failed to load; else null
+     * @param predictionLog where sampled requests' scored rows are logged ({@link PredictionLog#off()}: nowhere)
+     * @param draining      whether the server is draining before it stops (the launcher's flag), for readiness
+     * @param budget        the memory budget requests share, which rollouts' comparisons reserve from too
+     */
+    public ServedModels(ModelRepository repository, TabserveMetrics metrics, String failure,
+                        PredictionLog predictionLog, java.util.function.BooleanSupplier draining,
+                        MemoryBudget budget) {
         this.repository = repository;
         this.metrics = metrics;
         this.failure = failure;
         this.predictionLog = predictionLog;
-        this.rollouts = new Rollouts(repository, metrics);
+        this.rollouts = new Rollouts(repository, metrics, budget);
         rollouts.reread(); // the scans at start-up came before there was anyone to tell
         this.readiness = new Readiness(repository, draining);
     }

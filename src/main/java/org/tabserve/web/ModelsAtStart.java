@@ -10,6 +10,7 @@ import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
 import org.tabserve.repository.RepositoryListener;
 import org.tabserve.repository.RepositoryOptions;
+import org.tabserve.serving.MemoryBudget;
 import org.tabserve.serving.RowExplanations;
 import org.tabserve.serving.ServedModels;
 import org.tabserve.serving.TabserveMetrics;
@@ -46,7 +47,7 @@ final class ModelsAtStart {
      * name. A model that cannot be loaded leaves the app up, answering 503 with the reason.
      */
     static ServedModels start(ServletContext context, WebConfig config, TabserveMetrics metrics, ModelBytes documents,
-                              RowExplanations explanations, PredictionLog log) {
+                              RowExplanations explanations, PredictionLog log, MemoryBudget budget) {
         java.util.function.BooleanSupplier draining =
                 context.getAttribute(TabserveListener.LAUNCHER_DRAINING) instanceof java.util.concurrent.atomic.AtomicBoolean flag
                         ? flag::get : () -> false;
@@ -93,7 +94,7 @@ final class ModelsAtStart {
                     + " model version(s) from " + options.directory().orElseThrow();
             context.setAttribute(TabserveListener.MODEL_SUMMARY, summary);
             LOG.info("Serving " + summary);
-            serving[0] = new ServedModels(repository, metrics, null, log, draining);
+            serving[0] = new ServedModels(repository, metrics, null, log, draining, budget);
             return serving[0];
         }
         ModelRepository repository = new ModelRepository(RepositoryOptions.none(), listener);
@@ -122,7 +123,7 @@ final class ModelsAtStart {
         if (failure != null) {
             context.setAttribute(TabserveListener.MODEL_FAILURE, failure);
         }
-        return new ServedModels(repository, metrics, failure, log, draining);
+        return new ServedModels(repository, metrics, failure, log, draining, budget);
     }
 
     /**

@@ -120,7 +120,7 @@ public final class TabserveListener implements ServletContextListener {
         // Before the models, whose unloads and reloads drop their versions' kept explainers.
         explanations = new RowExplanations(config.explanations(), metrics, budget);
         served = ModelsAtStart.start(context, config, metrics, documents, explanations,
-                predictionLog(config, metrics, logBytes));
+                predictionLog(config, metrics, logBytes), budget);
         Views views = new Views(context, config.cacheTemplates());
         // One filter measures every request; declared here so that it needs no web.xml entry or annotation scan.
         FilterRegistration.Dynamic measuring = context.addFilter("metrics", new MetricsFilter(metrics, GRPC_SERVLET));

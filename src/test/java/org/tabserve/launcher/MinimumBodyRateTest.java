@@ -111,7 +111,8 @@ class MinimumBodyRateTest {
     void aClientThatStopsSendingIsCutByTheTimerWhileTheAppWaitsAndIsWokenOnce() {
         Manual clock = new Manual();
         MinimumBodyRate.Guard guard = clock.guard();
-        guard.read(15_000, false); // 15 s worth at the minimum, at once...
+        clock.now += 11 * SECOND;
+        guard.read(15_000, false); // 15 s worth at the minimum, past the grace...
         AtomicInteger woken = new AtomicInteger();
         Runnable callback = woken::incrementAndGet;
         assertFalse(guard.demand(callback)); // ...then nothing more
@@ -123,6 +124,46 @@ class MinimumBodyRateTest {
                 guard.failure().getMessage());
         assertFalse(guard.arrived(callback), "a byte arriving after the failure does not wake the app again");
         assertFalse(clock.anyPending());
+    }
+
+    @Test
+    void aBodyThatSentMuchAndThenStallsIsCutAGraceAfterItLastKeptUpWhateverItsAverage() {
+        Manual clock = new Manual();
+        MinimumBodyRate.Guard guard = clock.guard();
+        guard.read(1_450_000, false); // 1.45 MB at once: its average stays above 1 kB/s for 24 minutes...
+        AtomicInteger woken = new AtomicInteger();
+        Runnable callback = woken::incrementAndGet;
+        assertFalse(guard.demand(callback));
+        for (int i = 0; i < 9; i++) { // ...then a byte a second, a thousandth of the minimum
+            clock.now += SECOND;
+            guard.read(1, false);
+            assertNull(guard.failure(), "within a grace of its last 10 kB");
+        }
+        clock.fire();
+        assertEquals(10 * SECOND + 1_000_000, clock.now - 1_000 * SECOND, "cut a grace after its last 10 kB");
+        assertEquals(1, woken.get());
+        assertTrue(guard.failure().getMessage().startsWith("the request body stalled: 9 bytes in the last 10 s it was"
+                + " waited for, below the minimum of 1000 bytes/s that the server accepts over any 10 s of a body"),
+                guard.failure().getMessage());
+        assertTrue(guard.failure().getMessage().contains("--min-request-rate"), guard.failure().getMessage());
+        assertFalse(clock.anyPending());
+    }
+
+    @Test
+    void aPauseShorterThanTheGraceIsNoStallAndTheAppsOwnTimeIsNotCounted() {
+        Manual clock = new Manual();
+        MinimumBodyRate.Guard guard = clock.guard();
+        Runnable callback = () -> { };
+        guard.read(100_000, false);
+        assertFalse(guard.demand(callback));
+        clock.now += 9 * SECOND; // a pause of 9 s...
+        guard.read(10_000, false); // ...then the next 10 kB
+        assertTrue(guard.arrived(callback));
+        clock.now += 30 * SECOND; // the app works on it for 30 s, not waiting: the client is held up by it
+        assertFalse(guard.demand(callback), "the app's 30 s are not the client's stall");
+        clock.now += 9 * SECOND;
+        guard.read(10_000, true);
+        assertNull(guard.failure());
     }
 
     @Test

@@ -125,6 +125,46 @@ class MemoryBudgetTest {
         assertEquals(0, budget.used());
     }
 
+    /**
+     * Issue 47: a body of declared length takes all it will cost before it is read, and nothing more as it is; a
+     * second one that does not fit beside it waits holding nothing (grown as they arrived, each held part and waited
+     * for the rest), and goes on once the first is done.
+     */
+    @Test
+    void aBodyOfDeclaredLengthTakesItsShareUpFrontAndASecondWaitsHoldingNothing() throws Exception {
+        MemoryBudget budget = new MemoryBudget(50_000);
+        MemoryBudget.Reservation first = budget.open();
+        InputStream body = first.meteredUpFront(new ByteArrayInputStream(new byte[3_000]), 3_000, 1_000, 16);
+        assertEquals(2_000 * 16, budget.used(), "taken before the first byte is read");
+        CompletableFuture<Long> second = CompletableFuture.supplyAsync(() -> {
+            try (MemoryBudget.Reservation late = budget.open()) {
+                late.meteredUpFront(new ByteArrayInputStream(new byte[3_000]), 3_000, 1_000, 16).readAllBytes();
+                return budget.used();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Thread.sleep(200);
+        assertFalse(second.isDone());
+        assertEquals(2_000 * 16, budget.used(), "the second holds nothing while it waits");
+        body.readAllBytes();
+        assertEquals(2_000 * 16, budget.used(), "the declared bytes cost nothing more as they are read");
+        first.close();
+        assertEquals(2_000 * 16, second.get(5, TimeUnit.SECONDS), "the second went on once the first was done");
+        assertEquals(0, budget.used());
+        try (MemoryBudget.Reservation unknown = budget.open()) {
+            unknown.meteredUpFront(new ByteArrayInputStream(new byte[3_000]), -1, 1_000, 16).read(new byte[1_500]);
+            assertEquals(500 * 16, budget.used(), "without a declared length, as metered");
+        }
+        try (MemoryBudget.Reservation large = budget.open()) {
+            InputStream metered = large.meteredUpFront(new ByteArrayInputStream(new byte[5_000]), 5_000, 1_000, 16);
+            assertEquals(0, budget.used(), "more than the whole budget: metered as it arrives, for its parser to"
+                    + " refuse it sooner if it can");
+            ServingException problem = assertThrows(ServingException.class, metered::readAllBytes);
+            assertEquals(ServingException.Kind.TOO_LARGE, problem.kind(), "413 where it passes the budget");
+        }
+    }
+
     /** A body read without waiting (gRPC's non-blocking reads) finds no room: the same 503 at once, nothing taken. */
     @Test
     void aBodyMeteredWithoutWaitingIsTheBudgets503AtOnceWhenThereIsNoRoom() throws IOException {

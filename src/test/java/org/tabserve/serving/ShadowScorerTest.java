@@ -101,6 +101,35 @@ class ShadowScorerTest {
         }
     }
 
+    /** Issue 47: what waits to be compared holds room in the budget requests share, within its share, or is skipped. */
+    @Test
+    void queuedBatchesReserveFromTheBudgetWithinTheirShareAndWhatFindsNoRoomIsSkippedAndCounted() throws Exception {
+        Batch batch = notes(50);
+        long one = ShadowScorer.heldBytes(batch);
+        MemoryBudget budget = new MemoryBudget(ShadowScorer.BUDGET_SHARE_DIVISOR * (one + one / 2));
+        try (ShadowScorer scorer = new ShadowScorer(repository, ShadowScorer.QUEUE, budget)) {
+            VersionComparison comparison = new VersionComparison("shadow", 1, 2);
+            CountDownLatch resume = scorer.pause();
+            for (int i = 0; i < 3; i++) {
+                scorer.offer("banknote", comparison, batch, 1, byOne(batch));
+            }
+            assertEquals(one, budget.used(), "one batch fits the scorer's share of the budget");
+            assertEquals(2, comparison.skippedCount(), "the share is full: the next two are skipped");
+            try (MemoryBudget.Reservation requests = budget.open()) {
+                requests.grow(budget.capacity() - one);
+                scorer.offer("banknote", comparison, notes(1), 1, byOne(notes(1)));
+                assertEquals(3, comparison.skippedCount(), "requests hold the rest: no room, skipped, never waited for");
+            }
+            resume.countDown();
+            awaitCompared(comparison, 50);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (budget.used() > 0) {
+                assertTrue(System.nanoTime() < deadline, "the compared batch's room was never given back");
+                Thread.sleep(10);
+            }
+        }
+    }
+
     @Test
     void aVersionThatIsNotReadyIsCountedAsItsError() throws Exception {
         try (ShadowScorer scorer = new ShadowScorer(repository)) {

@@ -76,8 +76,9 @@ public final class FeedbackHandler {
         DoubleFunction<String> range = value -> model.feedback().refusal(model.name(), version, served, value);
         List<FeedbackMonitor.Label> labels;
         try (MemoryBudget.Reservation held = budget.open();
-             InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes(),
-                     WebConfig.MAX_BODY_BYTES), Json.UNMETERED_BYTES, RowFootprint.PER_BODY_BYTE)) {
+             InputStream body = held.meteredUpFront(LimitedInputStream.body(request, config.maxBodyBytes(),
+                     WebConfig.MAX_BODY_BYTES), request.getContentLengthLong(), Json.UNMETERED_BYTES,
+                     RowFootprint.PER_BODY_BYTE)) {
             labels = read(body, served, range);
         } finally {
             rate.spend(client, 1, System.nanoTime()); // a refused body costs its request, as one label

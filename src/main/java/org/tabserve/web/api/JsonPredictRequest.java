@@ -77,7 +77,8 @@ public final class JsonPredictRequest {
         OnError onError = RequestParameters.onError(request);
         try (MemoryBudget.Reservation held = budget.open()) {
             JsonRowsParser.ParsedRows parsed;
-            try (InputStream body = held.metered(sent, Json.UNMETERED_BYTES, RowFootprint.PER_BODY_BYTE)) {
+            try (InputStream body = held.meteredUpFront(sent, request.getContentLengthLong(), Json.UNMETERED_BYTES,
+                    RowFootprint.PER_BODY_BYTE)) {
                 parsed = new JsonRowsParser(classifier.signature(), config.maxBatchRows())
                         .parse(body, onError, config.maxErrorRows());
             } catch (RowsException e) {

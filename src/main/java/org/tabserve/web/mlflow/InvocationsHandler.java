@@ -74,8 +74,9 @@ public final class InvocationsHandler {
         Model classifier = model.model();
         MlflowRequestParser parser = new MlflowRequestParser(classifier.signature(), config.maxBatchRows());
         try (MemoryBudget.Reservation held = budget.open();
-             InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES),
-                     Json.UNMETERED_BYTES, RowFootprint.PER_BODY_BYTE)) {
+             InputStream body = held.meteredUpFront(LimitedInputStream.body(request, config.maxBodyBytes(),
+                     WebConfig.MAX_BODY_BYTES), request.getContentLengthLong(), Json.UNMETERED_BYTES,
+                     RowFootprint.PER_BODY_BYTE)) {
             // One entry per row sent, in order: its prediction, or null for a row that could not be scored.
             List<Prediction> answers = new ArrayList<>();
             List<Explanation> explanations = new ArrayList<>();

@@ -115,8 +115,9 @@ public final class V2Handler {
         Model classifier = model.model();
         try (MemoryBudget.Reservation held = budget.open()) {
             V2InferRequestParser.V2InferRequest infer;
-            try (InputStream body = held.metered(LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES),
-                    Json.UNMETERED_BYTES, RowFootprint.PER_BODY_BYTE)) {
+            try (InputStream body = held.meteredUpFront(LimitedInputStream.body(request, config.maxBodyBytes(),
+                    WebConfig.MAX_BODY_BYTES), request.getContentLengthLong(), Json.UNMETERED_BYTES,
+                    RowFootprint.PER_BODY_BYTE)) {
                 infer = new V2InferRequestParser(classifier.signature(), V2Inference.outputNames(classifier),
                         config.maxBatchRows()).parse(body);
             }
