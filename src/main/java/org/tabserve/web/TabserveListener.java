@@ -20,6 +20,7 @@ import org.tabserve.web.api.PredictFileHandler;
 import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.ConcurrencyLimitFilter;
 import org.tabserve.web.http.ErrorRenderer;
+import org.tabserve.web.http.HealthHandler;
 import org.tabserve.web.http.ErrorServlet;
 import org.tabserve.web.http.FirstRequestServlet;
 import org.tabserve.serving.MemoryBudget;
@@ -132,6 +133,7 @@ public final class TabserveListener implements ServletContextListener {
         // Before the models, whose unloads and reloads drop their versions' kept explainers.
         explanations = new RowExplanations(config.explanations(), metrics, budget);
         served = models(context, config, metrics, documents, predictionLog(config, metrics, logBytes));
+        context.setAttribute(HealthHandler.READY_BODY, HealthHandler.readyBodies(served));
         Views views = new Views(context, config.cacheTemplates());
         // One filter measures every request; declared here so that it needs no web.xml entry or annotation scan.
         FilterRegistration.Dynamic measuring = context.addFilter("metrics", new MetricsFilter(metrics, GRPC_SERVLET));
