@@ -36,7 +36,10 @@ public final class EmbeddedServer {
 
     /** How long in-flight requests may take to finish on shutdown. */
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
-    /** On shutdown, how long a connection may stay silent before it is closed (idle or in the middle of a request). */
+    /**
+     * On shutdown, how long a connection may stay silent before it is closed (idle or in the middle of a request), and
+     * how long a request's body may go on arriving, however fast ({@link MinimumBodyRate}).
+     */
     static final Duration SHUTDOWN_IDLE_TIMEOUT = Duration.ofSeconds(5);
     /** The web app's context attributes this launcher reads (set by the app's listener). */
     static final String MODEL_SUMMARY = "tabserve.model.summary";
@@ -92,6 +95,10 @@ public final class EmbeddedServer {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setRequestHeaderSize(options.maxHeaderBytes());
+        // No per-connection cache of header fields: Jetty's is a trie of 1024 rows, 96 KB of char[] on every kept-alive
+        // HTTP/1.1 connection, so that a thousand connections filled a 128 MB heap and the JVM did little but full
+        // collections (probes took seconds). Header values are parsed afresh instead, a few small strings a request.
+        http.setHeaderCacheSize(0);
         // HTTP/1.1, and HTTP/2 cleartext on the same port for the gRPC service: clients speak it with prior knowledge
         // (the HTTP/1.1 connection sees HTTP/2's preface and hands over); an Upgrade: h2c request stays HTTP/1.1.
         // Its HPACK decoder takes header blocks up to a cap past the limit, for Http2HeaderLimit to refuse one stream
@@ -147,6 +154,7 @@ public final class EmbeddedServer {
         webapp.setAttribute(DRAINING, drain.flag());
         server.addBean(drain, false);
         MinimumBodyRate bodyRate = new MinimumBodyRate(options.minRequestRate(), options.minRequestRateGrace(),
+                SHUTDOWN_IDLE_TIMEOUT,
                 new Http2HeaderLimit(options.maxHeaderBytes(), headersRefused,
                         new CloseWhileDraining(drain.flag(), new GracefulHandler(webapp))));
         // An answer its client takes too slowly (or not at all) is cut at the minimum response rate, freeing its slot.
@@ -157,8 +165,11 @@ public final class EmbeddedServer {
         MinimumResponseRate responseRate = new MinimumResponseRate(options.minResponseRate(),
                 options.minRequestRateGrace(), responsesCut, bodyRate);
         // A request whose client went away (a reset stream, a closed connection) is marked for the access log.
+        // Health probes are answered first, ahead of the app's queue; then one client's HTTP/2 streams, across its
+        // connections, are bounded as one connection's are.
         HeaderDeadline headerDeadline = new HeaderDeadline(options.headerTimeout(),
-                new ClientAbort(clientAborts, responseRate));
+                new ProbeAnswers(drain.flag(), new ClientStreamLimit(options.maxConcurrentStreams(),
+                        new ClientAbort(clientAborts, responseRate))));
         connector.addBean(headerDeadline, false);
         if (grpc != null) {
             grpc.addBean(headerDeadline, false);
@@ -296,7 +307,12 @@ public final class EmbeddedServer {
         }
         // Before the ready line, so that a SIGTERM sent the moment it appears stops the server gracefully (exit 0).
         Drain drain = server.getBean(Drain.class);
-        StopSignals.onStop(signal -> System.err.println("tabserve: " + drain.onSignal(signal, () -> stopQuietly(server))));
+        StopSignals.onStop(signal -> {
+            String said = drain.onSignal(signal, () -> stopQuietly(server));
+            if (said != null) {
+                System.err.println("tabserve: " + said);
+            }
+        });
         System.out.println(readyLine(server, context.getAttribute(MODEL_SUMMARY)));
         System.out.flush();
 

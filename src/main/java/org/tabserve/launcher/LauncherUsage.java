@@ -41,7 +41,8 @@ final class LauncherUsage {
                                on average, once it has waited for the client S seconds
                                (default 1024; 0 = no minimum)        env TABSERVE_MIN_RESPONSE_RATE
               --max-concurrent-streams N  most HTTP/2 streams (gRPC calls) open at once on
-                               one connection (default 32)        env TABSERVE_MAX_CONCURRENT_STREAMS
+                               one connection, and from one client address across its
+                               connections (default 32)           env TABSERVE_MAX_CONCURRENT_STREAMS
               --prediction-log DIR  write what each request scored (inputs, answer, latency) as
                                JSON Lines to DIR, rotated by size (default: off)   env TABSERVE_PREDICTION_LOG
               --prediction-log-sample F  log a share F of requests (default 1)
@@ -55,7 +56,8 @@ final class LauncherUsage {
               --drain-seconds S  on SIGTERM, answer 503 on /health/ready at once but go on
                                serving for S s, so that load balancers take the server out
                                before it stops (default 5; 0 = stop at once); SIGINT
-                               (Ctrl-C) and a second signal stop at once  env TABSERVE_DRAIN_SECONDS
+                               (Ctrl-C) and a second signal stop at once, a signal during
+                               the stop exits at once             env TABSERVE_DRAIN_SECONDS
               --grpc-port N    also serve gRPC on port N, HTTP/2 only, with threads of its
                                own: a cheaper call for one-at-a-time callers (default:
                                gRPC on --port only; 0 = any free port)   env TABSERVE_GRPC_PORT

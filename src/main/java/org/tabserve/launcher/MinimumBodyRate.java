@@ -5,12 +5,15 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.component.Graceful;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
@@ -36,22 +39,50 @@ import java.util.logging.Logger;
  * the minimum applies to every stretch of the grace as well: once a body has arrived for the grace, it must bring at
  * least the minimum rate times the grace (10 kB by default) within each grace the app waits for it, or it has
  * stalled and fails as a slow one does. The app's own time between reads (it was busy, not waiting) is not counted.
+ * <p>
+ * Once the server begins its graceful stop (Jetty calls {@link #shutdown}), a body still arriving gets a last
+ * {@code stopGrace} at any rate: a client that trickles a large upload just fast enough would otherwise hold the stop
+ * for its whole timeout.
  */
-final class MinimumBodyRate extends Handler.Wrapper {
+final class MinimumBodyRate extends Handler.Wrapper implements Graceful {
 
     private static final Logger LOG = Logger.getLogger(MinimumBodyRate.class.getName());
+    /** How the client is told the stop's grace for a body. */
+    private static final String STOP_GRACE_WORDS = "a few seconds";
 
     private final long minBytesPerSecond;
     private final Duration grace;
+    private final Duration stopGrace;
+    /** When bodies still arriving fail, in {@link System#nanoTime()}'s terms: never until the stop begins. */
+    private final AtomicLong stopDeadline = new AtomicLong(Long.MAX_VALUE);
 
     /**
      * @param minBytesPerSecond the slowest average rate accepted once the grace period is over; 0 turns the check off
      * @param grace             how long a body may arrive at any rate (a client's connection warming up, a pause)
      */
     MinimumBodyRate(long minBytesPerSecond, Duration grace, Handler handler) {
+        this(minBytesPerSecond, grace, Duration.ofNanos(Long.MAX_VALUE), handler);
+    }
+
+    /** @param stopGrace how long after the graceful stop begins a body may still be arriving */
+    MinimumBodyRate(long minBytesPerSecond, Duration grace, Duration stopGrace, Handler handler) {
         super(handler);
         this.minBytesPerSecond = minBytesPerSecond;
         this.grace = grace;
+        this.stopGrace = stopGrace;
+    }
+
+    /** The graceful stop begins: bodies still arriving {@code stopGrace} from now fail. */
+    @Override
+    public CompletableFuture<Void> shutdown() {
+        long now = System.nanoTime();
+        stopDeadline.compareAndSet(Long.MAX_VALUE, now + Math.min(stopGrace.toNanos(), Long.MAX_VALUE / 4));
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return stopDeadline.get() != Long.MAX_VALUE;
     }
 
     @Override
@@ -62,7 +93,8 @@ final class MinimumBodyRate extends Handler.Wrapper {
         Scheduler scheduler = request.getComponents().getScheduler();
         Executor executor = request.getComponents().getExecutor();
         Guard guard = new Guard(minBytesPerSecond, grace.toNanos(), System::nanoTime,
-                (task, nanos) -> scheduler.schedule(task, nanos, TimeUnit.NANOSECONDS)::cancel, executor);
+                (task, nanos) -> scheduler.schedule(task, nanos, TimeUnit.NANOSECONDS)::cancel, executor,
+                stopDeadline::get);
         GuardedRequest guarded = new GuardedRequest(request, guard);
         return super.handle(guarded, new Response.Wrapper(guarded, response), callback);
     }
@@ -84,6 +116,8 @@ final class MinimumBodyRate extends Handler.Wrapper {
         private final Timer timer;
         private final Executor executor;
         private final long start;
+        /** When the body fails whatever its rate (the server is stopping), or {@link Long#MAX_VALUE}. */
+        private final LongSupplier stopDeadline;
         private long bytes;
         /** Bytes since the body last kept up: since a grace's worth had last arrived. */
         private long sinceProgress;
@@ -98,6 +132,13 @@ final class MinimumBodyRate extends Handler.Wrapper {
         private TimeoutException failure;
 
         Guard(long minBytesPerSecond, long graceNanos, LongSupplier clock, Timer timer, Executor executor) {
+            this(minBytesPerSecond, graceNanos, clock, timer, executor, () -> Long.MAX_VALUE);
+        }
+
+        /** @param stopDeadline when the body fails whatever its rate, in {@code clock}'s terms ({@link Long#MAX_VALUE}: never) */
+        Guard(long minBytesPerSecond, long graceNanos, LongSupplier clock, Timer timer, Executor executor,
+              LongSupplier stopDeadline) {
+            this.stopDeadline = stopDeadline;
             this.minBytesPerSecond = minBytesPerSecond;
             this.graceNanos = graceNanos;
             this.clock = clock;
@@ -202,6 +243,9 @@ final class MinimumBodyRate extends Handler.Wrapper {
         }
 
         private boolean tooSlow(long now) {
+            if (stopped(now)) {
+                return true;
+            }
             long elapsed = now - start;
             // bytes / seconds < minimum, in doubles: nanoseconds times a rate would overflow a long after hours
             return elapsed > graceNanos && bytes * 1e9 < (double) minBytesPerSecond * elapsed;
@@ -231,13 +275,23 @@ final class MinimumBodyRate extends Handler.Wrapper {
         /** Nanoseconds from {@code now} until the average falls below the minimum if no byte arrives (at least 1 ms). */
         private long untilTooSlow(long now) {
             double at = Math.max(graceNanos, bytes * 1e9 / minBytesPerSecond);
-            double from = at - (now - start);
+            long deadline = stopDeadline.getAsLong();
+            double from = Math.min(at - (now - start), deadline == Long.MAX_VALUE ? Double.MAX_VALUE : deadline - now);
             return (long) Math.min(Math.max(from, 0) + 1_000_000, Long.MAX_VALUE / 2);
+        }
+
+        /** Whether the server is stopping and the body's last grace is over. */
+        private boolean stopped(long now) {
+            long deadline = stopDeadline.getAsLong();
+            return deadline != Long.MAX_VALUE && now - deadline > 0;
         }
 
         private void fail(long now) {
             // Words for the client; LimitedInputStream passes on a timeout's message that begins "the request body".
-            failure = new TimeoutException(tooSlow(now) ? "the request body arrived too slowly: " + bytes + " bytes in "
+            failure = new TimeoutException(stopped(now) ? "the request body was still arriving when the server"
+                    + " stopped: " + bytes + " bytes in " + (now - start) / 1_000_000_000L + " s, and a stopping server"
+                    + " waits " + STOP_GRACE_WORDS + " for a body"
+                    : tooSlow(now) ? "the request body arrived too slowly: " + bytes + " bytes in "
                     + (now - start) / 1_000_000_000L + " s, below the minimum average of " + minBytesPerSecond
                     + " bytes/s that the server accepts once a body has been arriving for "
                     + graceNanos / 1_000_000_000L + " s (--min-request-rate)"

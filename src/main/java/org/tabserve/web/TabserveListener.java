@@ -15,6 +15,7 @@ import org.tabserve.web.http.FeedbackToken;
 import org.tabserve.web.http.ConcurrencyLimitFilter;
 import org.tabserve.web.http.ReaderLaneFilter;
 import org.tabserve.web.http.ErrorRenderer;
+import org.tabserve.web.http.HealthHandler;
 import org.tabserve.web.http.ErrorServlet;
 import org.tabserve.web.http.FirstRequestServlet;
 import org.tabserve.serving.MemoryBudget;
@@ -121,6 +122,7 @@ public final class TabserveListener implements ServletContextListener {
         explanations = new RowExplanations(config.explanations(), metrics, budget);
         served = ModelsAtStart.start(context, config, metrics, documents, explanations,
                 predictionLog(config, metrics, logBytes), budget);
+        context.setAttribute(HealthHandler.READY_BODY, HealthHandler.readyBodies(served));
         Views views = new Views(context, config.cacheTemplates());
         // One filter measures every request; declared here so that it needs no web.xml entry or annotation scan.
         FilterRegistration.Dynamic measuring = context.addFilter("metrics", new MetricsFilter(metrics, GRPC_SERVLET));

@@ -82,7 +82,7 @@ class DrainTest {
     void sigintStopsAtOnceWithoutDraining() throws Exception {
         Drain drain = new Drain(Duration.ofSeconds(600));
         CountDownLatch stopped = new CountDownLatch(1);
-        assertEquals("SIGINT: stopping", drain.onSignal("INT", stopped::countDown));
+        assertEquals("SIGINT: stopping (a second signal exits at once)", drain.onSignal("INT", stopped::countDown));
         assertTrue(stopped.await(10, TimeUnit.SECONDS), "Ctrl-C does not wait for the drain window");
         assertFalse(drain.flag().get(), "readiness is not turned off for a stop that does not drain");
     }
@@ -91,22 +91,30 @@ class DrainTest {
     void aWindowOfZeroStopsAtOnceOnSigterm() throws Exception {
         Drain drain = new Drain(Duration.ZERO);
         CountDownLatch stopped = new CountDownLatch(1);
-        assertEquals("SIGTERM: stopping", drain.onSignal("TERM", stopped::countDown));
+        assertEquals("SIGTERM: stopping (a second signal exits at once)", drain.onSignal("TERM", stopped::countDown));
         assertTrue(stopped.await(10, TimeUnit.SECONDS));
     }
 
     @Test
-    void theStopRunsOnceHoweverManySignalsCome() throws Exception {
-        Drain drain = new Drain(Duration.ZERO);
+    void theStopRunsOnceAndASignalDuringItExitsAtOnceWithTheSignalsStatus() throws Exception {
+        java.util.concurrent.BlockingQueue<Integer> exits = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Drain drain = new Drain(Duration.ZERO, (line, status) -> {
+            said.add(line);
+            exits.add(status);
+        });
         java.util.concurrent.atomic.AtomicInteger stops = new java.util.concurrent.atomic.AtomicInteger();
         CountDownLatch first = new CountDownLatch(1);
         drain.onSignal("TERM", () -> {
             stops.incrementAndGet();
             first.countDown();
         });
-        drain.onSignal("INT", stops::incrementAndGet);
-        drain.onSignal("TERM", stops::incrementAndGet);
         assertTrue(first.await(10, TimeUnit.SECONDS));
+        assertEquals(null, drain.onSignal("INT", stops::incrementAndGet), "the exit says its line itself");
+        assertEquals(130, exits.poll(10, TimeUnit.SECONDS));
+        assertTrue(said.get(0).startsWith("SIGINT during the stop: exiting now"), said::toString);
+        drain.onSignal("TERM", stops::incrementAndGet);
+        assertEquals(143, exits.poll(10, TimeUnit.SECONDS));
         assertEquals(1, stops.get());
     }
 }

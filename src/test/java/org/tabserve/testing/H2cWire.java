@@ -45,11 +45,24 @@ public final class H2cWire implements AutoCloseable {
     private volatile boolean closed;
 
     public H2cWire(URI server) throws IOException {
-        socket = new Socket(server.getHost(), server.getPort());
+        this(server, null, -1);
+    }
+
+    /**
+     * Connects from a local address of the test's choosing (another loopback address, {@code 127.0.0.2}, is another
+     * client to the server) and, unless {@code initialWindow} is negative, announces that stream window: 0 reads
+     * nothing of any answer's body.
+     *
+     * @param from the local address to connect from, or null for any
+     */
+    public H2cWire(URI server, java.net.InetAddress from, int initialWindow) throws IOException {
+        socket = new Socket(server.getHost(), server.getPort(), from, 0);
         out = socket.getOutputStream();
         authority = server.getHost() + ":" + server.getPort();
         out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        frame(SETTINGS, 0, 0, new byte[0]);
+        // SETTINGS_INITIAL_WINDOW_SIZE (4), when given
+        frame(SETTINGS, 0, 0, initialWindow < 0 ? new byte[0]
+                : ByteBuffer.allocate(6).putShort((short) 4).putInt(initialWindow).array());
         reader = new Thread(this::read, "h2c-wire-reader");
         reader.setDaemon(true);
         reader.start();
@@ -63,6 +76,12 @@ public final class H2cWire implements AutoCloseable {
      */
     public int post(String path, Map<String, String> headers, byte[] data, boolean end) throws IOException,
             InterruptedException {
+        return send("POST", path, headers, data, end);
+    }
+
+    /** Opens a stream of {@code method} (as {@link #post} does a POST's). @return the stream's id */
+    public int send(String method, String path, Map<String, String> headers, byte[] data, boolean end)
+            throws IOException, InterruptedException {
         int stream;
         synchronized (this) {
             stream = nextStream;
@@ -70,7 +89,7 @@ public final class H2cWire implements AutoCloseable {
             fields.put(stream, new ConcurrentHashMap<>());
             ended.put(stream, new CompletableFuture<>());
             ByteArrayOutputStream block = new ByteArrayOutputStream();
-            literal(block, ":method", "POST");
+            literal(block, ":method", method);
             literal(block, ":scheme", "http");
             literal(block, ":path", path);
             literal(block, ":authority", authority);
@@ -107,6 +126,11 @@ public final class H2cWire implements AutoCloseable {
     /** The stream's answer once it ends (by the server's END_STREAM, a reset, or the connection's end). */
     public CompletableFuture<Map<String, String>> answer(int stream) {
         return ended.get(stream);
+    }
+
+    /** The header fields the stream has been answered with so far ({@code :status} once its headers came). */
+    public Map<String, String> fieldsSoFar(int stream) {
+        return Map.copyOf(fields.getOrDefault(stream, Map.of()));
     }
 
     /** A gRPC message's frame: not compressed, its length, its bytes. */

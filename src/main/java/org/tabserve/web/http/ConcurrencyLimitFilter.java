@@ -23,8 +23,10 @@ import java.util.logging.Logger;
  * larger) may hold only the uploads' share of the slots ({@link ConcurrencySlots}). So however many clients trickle
  * their bodies in, small requests still find a free slot. A request served asynchronously (a gRPC call) holds its
  * slot until its async context ends, and a gRPC call that finds none is answered UNAVAILABLE with the same words
- * ({@link ErrorRenderer}). A plain servlet filter, so the limit holds in every container. Liveness probes
- * pass always: a busy server is alive.
+ * ({@link ErrorRenderer}). A plain servlet filter, so the limit holds in every container. Liveness and readiness
+ * probes pass always: a busy server is alive, and ready (it sheds the load it cannot take with these 503s, request by
+ * request; a readiness that failed under load would take the server out of its balancer and send the load on to the
+ * next one).
  */
 public final class ConcurrencyLimitFilter extends HttpFilter {
 
@@ -68,7 +70,7 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        if (path.equals("/health/live") || path.equals("/v2/health/live")) {
+        if (path.startsWith("/health/") || path.startsWith("/v2/health/")) {
             chain.doFilter(request, response);
             return;
         }

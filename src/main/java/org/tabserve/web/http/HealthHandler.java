@@ -20,6 +20,12 @@ public final class HealthHandler {
     public static final String PATH = "/health";
     /** What the 404 of a path under {@link #PATH} that no route serves says. */
     public static final String ROUTES_HINT = "try /health/live or /health/ready";
+    /**
+     * Context attribute: a {@code Supplier<byte[]>} of {@code /health/ready}'s answer while the server is ready, null
+     * otherwise, so that the launcher answers the probe ahead of the servlet and its queue (plain JDK types: the
+     * launcher is outside the app's class loader).
+     */
+    public static final String READY_BODY = "tabserve.health.ready-body";
 
     /** {@code GET /health/live}. */
     public void live(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -39,6 +45,32 @@ public final class HealthHandler {
             throw HttpProblem.unavailable("the models found at start are still loading; see POST "
                     + "/v2/repository/index");
         }
+        byte[] body = readyBody(model);
+        if (body == null) { // it stopped being ready a moment ago
+            throw HttpProblem.unavailable("the server stopped being ready; ask again");
+        }
+        response.setContentType("application/json");
+        response.setHeader("Cache-Control", "no-store");
+        response.getOutputStream().write(body);
+    }
+
+    /** @return {@link #READY_BODY}'s supplier: {@code /health/ready}'s answer for the default model, or null */
+    public static java.util.function.Supplier<byte[]> readyBodies(org.tabserve.serving.ServedModels served) {
+        return () -> {
+            try (ResolvedModel model = ResolvedModel.of(served, null, null, null)) {
+                return readyBody(model);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+    }
+
+    /** @return {@code /health/ready}'s JSON answer while the server is ready, else null (the route says why) */
+    public static byte[] readyBody(ResolvedModel model) throws IOException {
+        Readiness readiness = model.readiness();
+        if (!readiness.ready()) {
+            return null;
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "ready");
         model.loaded().ifPresent(classifier -> {
@@ -47,7 +79,7 @@ public final class HealthHandler {
         });
         body.put("loaded", readiness.loaded());
         body.put("failed", readiness.failed());
-        write(response, body);
+        return Json.MAPPER.writeValueAsBytes(body);
     }
 
     private static void write(HttpServletResponse response, Map<String, Object> body) throws IOException {
