@@ -16,8 +16,11 @@ import java.util.Map;
  */
 public final class LabelRate {
 
-    /** The labels a client may send at once: one full batch of the default {@code tabserve.max-batch-rows}. */
-    public static final long BURST = 10_000;
+    /**
+     * The labels a client may send at once: two full batches of the default {@code tabserve.max-batch-rows}, so that a
+     * client that sends one full batch and then a few labels more (a retry, the day's last ones) is not made to wait.
+     */
+    public static final long BURST = 20_000;
     /** The labels a client's bucket gains each second. */
     public static final long PER_SECOND = 1_000;
     /** The clients told apart at once. */

@@ -168,17 +168,6 @@ public final class MemoryBudget {
             return true;
         }
 
-        /**
-         * Gives back all but {@code bytes} of what is held: what an answer took to build, once it is built and kept
-         * at its own size.
-         */
-        public void keepOnly(long bytes) {
-            if (held > bytes) {
-                give(held - bytes);
-                held = bytes;
-            }
-        }
-
         /** Gives back everything held so far (the reservation may grow again). */
         public void releaseAll() {
             if (held > 0) {

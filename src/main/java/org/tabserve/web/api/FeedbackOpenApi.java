@@ -10,6 +10,7 @@ import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.tags.Tag;
 import org.tabserve.model.Task;
+import org.tabserve.serving.LabelRate;
 import org.tabserve.web.http.Routes;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.OpenApi;
@@ -51,7 +52,9 @@ public final class FeedbackOpenApi implements OpenApiPart {
                         + " for a single row). A label no kept answer has is counted (unknown, or expired when its"
                         + " answer was over an hour old or dropped for room), never refused. With the server's"
                         + " tabserve.feedback-token, labels need `Authorization: Bearer <that token>` (or the admin"
-                        + " token); each client may send 10,000 labels at once, then 1,000 a second (429 with"
+                        + " token); each client may send " + String.format(java.util.Locale.ROOT, "%,d", LabelRate.BURST)
+                        + " labels at once, then " + String.format(java.util.Locale.ROOT, "%,d", LabelRate.PER_SECOND)
+                        + " a second (429 with"
                         + " Retry-After past it)" + (regressor ? "; a value far outside the target's range is"
                         + " refused (400)." : "."))
                 .requestBody(body(JSON, OpenApi.oneOf(ref("Label"), new ArraySchema().items(ref("Label")))))

@@ -23,8 +23,9 @@ import java.util.function.LongSupplier;
  * arrives in that pause waits for the next build, so that every answer is newer than its request, or than a build
  * that began at most one build's time before it (a small deployment's builds take milliseconds, and its answers are as
  * fresh as before). Each build holds a share of the {@link MemoryBudget} sized before it starts (503 with
- * {@code Retry-After} when there is no room in time), and the built bytes stay reserved until the next build
- * replaces them.
+ * {@code Retry-After} when there is no room in time) and gives it back once its answer is handed to its readers, whose
+ * writes share that one copy: nothing is kept between builds, so that the budget a large request may take whole is
+ * not narrowed by a dashboard read long ago (a body that alone needs more than the budget gets its 413, not a 503).
  *
  * <p>Threading: safe for concurrent use; a build runs on the thread of the request that started it, outside the lock.
  */
@@ -50,7 +51,6 @@ public final class SharedAnswer {
     private CompletableFuture<byte[]> next; // guarded by this: the build that requests arriving now share
     private long nextStart; // guarded by this: when it may start, on nanoClock's scale
     private long lastSize; // guarded by this
-    private MemoryBudget.Reservation kept; // guarded by this: the last answer's bytes
 
     /** @param what the answer, for a refusal's words ("the models page") */
     public SharedAnswer(MemoryBudget budget, String what) {
@@ -107,19 +107,13 @@ public final class SharedAnswer {
             ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
             builder.build(out);
             byte[] answer = out.toByteArray();
-            held.keepOnly(answer.length);
-            MemoryBudget.Reservation replaced;
             synchronized (this) {
                 long ended = nanoClock.getAsLong();
                 nextStart = ended + Math.min(MAX_PAUSE_NANOS, PAUSE_PER_BUILD * (ended - began));
                 lastSize = answer.length;
-                replaced = kept;
-                kept = held;
                 next = null; // from now, a request that arrives waits for the next build
             }
-            if (replaced != null) {
-                replaced.close();
-            }
+            held.close();
             shared.complete(answer);
             return answer;
         } catch (InterruptedException e) {
