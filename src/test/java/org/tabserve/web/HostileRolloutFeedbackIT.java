@@ -376,4 +376,63 @@ class HostileRolloutFeedbackIT {
                 "predictions are not bounded by labels");
         assertAlive();
     }
+
+    /**
+     * Issue 47, item 14: a version given as a string ({@code "serving":"1"}) was taken as the number; now 400 naming
+     * the field, and the rollout in force stays.
+     */
+    @Test
+    @Order(7)
+    void aVersionGivenAsAStringIsRefusedNamingTheFieldAndTheRolloutStays() throws Exception {
+        JsonNode before = http.get(STATUS).json();
+        for (String body : List.of("{\"serving\": \"1\"}", "{\"serving\": 1, \"shadow\": {\"version\": \"2\"}}",
+                "{\"serving\": 1, \"canary\": {\"version\": \"2\", \"percent\": 10}}")) {
+            Http.Response refused = admin("PUT", ADMIN, body);
+            JsonNode problem = refused.problem(400);
+            assertTrue(problem.toString().contains("must be a number, got a string"), body + ": " + problem);
+        }
+        assertEquals(before.path("serving"), http.get(STATUS).json().path("serving"), "the rollout in force stays");
+        assertAlive();
+    }
+
+    /** Issue 47, item 14: a query parameter given twice ({@code ?coverage=0.8&coverage=0.9}) was read as its last. */
+    @Test
+    @Order(8)
+    void aQueryParameterGivenTwiceIsRefusedNamingIt() {
+        for (String query : List.of("coverage=0.8&coverage=0.9", "explain=true&explain=false",
+                "on_error=row&on_error=request")) {
+            Http.Response refused = http.postJson("/models/notes/api/predict?" + query, ModelDirectory.NOTE);
+            JsonNode problem = refused.problem(400);
+            String parameter = query.substring(0, query.indexOf('='));
+            assertTrue(problem.toString().contains(parameter) && problem.toString().contains("2 times"),
+                    query + ": " + problem);
+        }
+        assertEquals(200, http.postJson("/models/notes/api/predict?explain=false", ModelDirectory.NOTE).status(),
+                "given once, the same parameter is taken");
+        assertAlive();
+    }
+
+    /**
+     * Issue 47, item 14: {@code --drain-seconds} took a full-width digit ('３０' as 30); the launcher, with the
+     * shipped flags, now refuses it naming the flag, as the variable too, and exits 2 before it serves.
+     */
+    @Test
+    @Order(9)
+    void aFlagOrVariableWithAFullWidthDigitIsRefusedNamingIt() throws Exception {
+        Map<String, String> variable = new HashMap<>(TabserveProcess.SHIPPED_ENVIRONMENT);
+        variable.put("TABSERVE_DRAIN_SECONDS", "\uFF13");
+        for (Map.Entry<List<String>, Map<String, String>> start : List.of(
+                Map.entry(List.of("--port", "0", "--drain-seconds", "\uFF13\uFF10"), TabserveProcess.SHIPPED_ENVIRONMENT),
+                Map.entry(List.of("--port", "0"), variable))) {
+            TabserveProcess refused = TabserveProcess.start(TabserveProcess.war(), TabserveProcess.SHIPPED_JVM_OPTIONS,
+                    start.getKey(), start.getValue());
+            try {
+                assertEquals(2, refused.awaitExit(Duration.ofSeconds(60)), () -> String.join("\n", refused.output()));
+                assertTrue(refused.output().stream().anyMatch(line -> line.contains("--drain-seconds must be a whole"
+                        + " number")), () -> String.join("\n", refused.output()));
+            } finally {
+                refused.close();
+            }
+        }
+    }
 }
