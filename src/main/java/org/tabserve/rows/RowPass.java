@@ -38,7 +38,7 @@ final class RowPass {
     private final long maxErrorRows;
     private final RowProblems errors = new RowProblems();
     /** Data rows read so far, and the most characters one held. */
-    private long count;
+    long count; // data rows so far, read by RowsReader once the pass ends
     private long longest;
     /** Row mode: rows refused in their place, and the most characters one held. */
     private long refused;

@@ -53,6 +53,7 @@ public abstract class RowsReader {
     private long refusedRows;
     private long longestRefusedBytes;
     private long longestRecordChars;
+    private long rowsRead;
     /**
      * What this reader has reserved from the request's memory budget for the heap a long row holds, over all its
      * passes (the reservation is held until the request ends, so a second pass over the same rows takes nothing
@@ -133,6 +134,11 @@ public abstract class RowsReader {
      */
     public long longestRefusedBytes() {
         return longestRefusedBytes;
+    }
+
+    /** @return the data rows of the last input read, refused ones included */
+    public long rowsRead() {
+        return rowsRead;
     }
 
     /** @return the most characters a row of the last input read held (its cells' text, separators aside) */
@@ -221,6 +227,7 @@ public abstract class RowsReader {
     /** Ends a pass: the last part chunk and the verdict ({@link RowPass#finish}), then what it found is kept. */
     void finish(RowPass pass) throws IOException {
         longestRecordChars = pass.longest();
+        rowsRead = pass.count;
         pass.finish();
         refusedRows = pass.refused();
         longestRefusedBytes = pass.longestRefused();

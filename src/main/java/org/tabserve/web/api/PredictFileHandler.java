@@ -157,8 +157,11 @@ public final class PredictFileHandler implements AutoCloseable {
             header = parser.validate(in);
         }
         long rowBytes = RowFootprint.streamed(classifier.signature(), header.size(), parser);
-        held.grow(format == Format.HTML ? UploadPreview.HELD_BYTES + rowBytes * RowsReader.CHUNK_ROWS
-                : rowBytes * RowsReader.CHUNK_ROWS * (scorer.inFlight() + 2L));
+        // The rows held at once: a chunk, or for the other formats the chunks being parsed, scored and written, but
+        // never more than the upload has (a few long rows were reserved as 4,096 chunks' worth: a 413 for 2.5 KB).
+        long rows = Math.max(1, parser.rowsRead());
+        held.grow(format == Format.HTML ? UploadPreview.HELD_BYTES + rowBytes * Math.min(rows, RowsReader.CHUNK_ROWS)
+                : rowBytes * Math.min(rows, RowsReader.CHUNK_ROWS * (scorer.inFlight() + 2L)));
         try (InputStream in = file.open()) {
             switch (format) {
                 case CSV -> writeCsv(model, response, classifier, parser, in, header, covered);
