@@ -162,6 +162,9 @@ jetty.server.stopTimeout=30000
 jetty.sizeLimit.maxRequestContentSize=230686720
 ## The container's defaults for the web app (written above from the launcher's jar) instead of Jetty's.
 jetty.deploy.defaultsDescriptorPath=${jetty.base}/etc/tabserve-webdefault.xml
+## No per-connection cache of header fields (Jetty's is 96 KB of every kept-alive HTTP/1.1 connection: a thousand
+## connections filled a 128 MB heap), as with `java -jar tabserve.war`.
+jetty.httpConfig.headerCacheSize=0
 ## HTTP/2 streams one connection may have open at once: fewer than the app's 64 concurrency slots, so that one
 ## connection cannot take them all (java -jar's --max-concurrent-streams; Jetty's default is 128).
 jetty.http2c.maxConcurrentStreams=32
