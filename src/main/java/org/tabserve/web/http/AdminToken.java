@@ -76,8 +76,7 @@ public final class AdminToken {
      *         the admin token beside its own ({@link FeedbackToken}).
      */
     public boolean accepts(String authorization) {
-        return digest.isPresent() && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                && MessageDigest.isEqual(sha256(authorization.substring(7).strip()), digest.get());
+        return digest.isPresent() && isBearer(authorization) && carries(authorization, digest.get());
     }
 
     /** Whether an address as the container reports it (an IP literal, never resolved) is a loopback one. */
@@ -98,19 +97,30 @@ public final class AdminToken {
                     + " (the admin routes are off; an operator turns them on by setting " + WebConfig.ADMIN_TOKEN + ")");
         }
         String header = caller.authorization();
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        if (!isBearer(header)) {
             metrics.adminRefused("no_token");
             noToken.log(() -> "Refused " + caller.call() + " from " + caller.remoteAddress() + ": no bearer token");
             throw new HttpProblem(401, "Unauthorized", "send Authorization: Bearer <the admin token>", List.of(),
                     Map.of("WWW-Authenticate", "Bearer realm=\"tabserve-admin\""));
         }
-        byte[] given = sha256(header.substring(7).strip());
-        // Digests of equal length compared in constant time: neither the token nor its length leaks through timing.
-        if (!MessageDigest.isEqual(given, digest.get())) {
+        if (!carries(header, digest.get())) {
             metrics.adminRefused("wrong_token");
             wrongToken.log(() -> "Refused " + caller.call() + " from " + caller.remoteAddress() + ": wrong admin token");
             throw HttpProblem.of(403, "Forbidden", "the admin token is wrong");
         }
+    }
+
+    /** Whether an {@code Authorization} header (or null) is a bearer token's. */
+    static boolean isBearer(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
+    }
+
+    /**
+     * Whether a bearer {@code authorization} header carries the token whose digest is {@code digest}: digests of
+     * equal length compared in constant time, so that neither the token nor its length leaks through timing.
+     */
+    static boolean carries(String authorization, byte[] digest) {
+        return MessageDigest.isEqual(sha256(authorization.substring(7).strip()), digest);
     }
 
     static byte[] sha256(String text) {

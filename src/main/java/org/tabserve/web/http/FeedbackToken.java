@@ -2,7 +2,6 @@ package org.tabserve.web.http;
 
 import jakarta.servlet.http.HttpServletRequest;
 
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,14 +41,7 @@ public final class FeedbackToken {
      * @throws IllegalArgumentException for a token shorter than the admin token's shortest
      */
     public static FeedbackToken resolve(Function<String, Optional<String>> lookup, AdminToken admin) {
-        Optional<String> token = lookup.apply(FEEDBACK_TOKEN);
-        token.ifPresent(t -> {
-            if (t.length() < WebConfig.MIN_ADMIN_TOKEN_LENGTH) {
-                throw new IllegalArgumentException("setting " + FEEDBACK_TOKEN + " must have at least "
-                        + WebConfig.MIN_ADMIN_TOKEN_LENGTH + " characters (it has " + t.length()
-                        + "); use e.g. `openssl rand -hex 32`");
-            }
-        });
+        Optional<String> token = lookup.apply(FEEDBACK_TOKEN).map(t -> WebConfig.checkedToken(FEEDBACK_TOKEN, t));
         return new FeedbackToken(token, admin);
     }
 
@@ -64,15 +56,13 @@ public final class FeedbackToken {
             return;
         }
         String header = request.getHeader("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        if (!AdminToken.isBearer(header)) {
             noToken.log(() -> "Refused labels from " + request.getRemoteAddr() + ": no bearer token");
             throw new HttpProblem(401, "Unauthorized", "labels need Authorization: Bearer <the feedback token> (the"
                     + " server's " + FEEDBACK_TOKEN + ")", List.of(),
                     Map.of("WWW-Authenticate", "Bearer realm=\"tabserve-feedback\""));
         }
-        // Digests of equal length compared in constant time: neither the token nor its length leaks through timing.
-        boolean feedback = MessageDigest.isEqual(AdminToken.sha256(header.substring(7).strip()), digest.get());
-        if (!feedback && !admin.accepts(header)) {
+        if (!AdminToken.carries(header, digest.get()) && !admin.accepts(header)) {
             wrongToken.log(() -> "Refused labels from " + request.getRemoteAddr() + ": wrong feedback token");
             throw HttpProblem.of(403, "Forbidden", "the feedback token is wrong");
         }

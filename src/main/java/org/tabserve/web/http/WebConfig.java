@@ -130,7 +130,7 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
                 lookup.apply(TEMPLATES_CACHE).map(v -> !v.equalsIgnoreCase("false")).orElse(true),
                 maxConcurrent,
                 (int) maxUploads,
-                lookup.apply(ADMIN_TOKEN).map(WebConfig::checkedToken),
+                lookup.apply(ADMIN_TOKEN).map(token -> checkedToken(ADMIN_TOKEN, token)),
                 lookup.apply(ADMIN_LOOPBACK).map(v -> v.equalsIgnoreCase("true")).orElse(false),
                 RepositoryOptions.resolve(lookup),
                 PredictionLogOptions.resolve(lookup),
@@ -152,9 +152,10 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
                 environment.get(environmentName(key)));
     }
 
-    private static String checkedToken(String token) {
+    /** A bearer token of {@code setting}, refused when shorter than {@link #MIN_ADMIN_TOKEN_LENGTH}. */
+    static String checkedToken(String setting, String token) {
         if (token.length() < MIN_ADMIN_TOKEN_LENGTH) {
-            throw new IllegalArgumentException("setting " + ADMIN_TOKEN + " must have at least " + MIN_ADMIN_TOKEN_LENGTH
+            throw new IllegalArgumentException("setting " + setting + " must have at least " + MIN_ADMIN_TOKEN_LENGTH
                     + " characters (it has " + token.length() + "); use e.g. `openssl rand -hex 32`");
         }
         return token;
