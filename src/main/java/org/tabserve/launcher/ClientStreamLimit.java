@@ -91,14 +91,8 @@ final class ClientStreamLimit extends Handler.Wrapper {
         String words = "this client already has " + limit + " HTTP/2 streams open across its connections, the most"
                 + " one client may (--max-concurrent-streams, of the server's tabserve.max-concurrent-requests);"
                 + " retry in " + RETRY_AFTER + " s";
-        String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-        if (type != null && type.startsWith("application/grpc")) {
-            // Trailers-only, as gRPC answers a call it refuses: UNAVAILABLE, which clients may retry.
-            response.setStatus(HttpStatus.OK_200);
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/grpc");
-            response.getHeaders().put("grpc-status", "14");
-            response.getHeaders().put("grpc-message", words.replace("%", "%25"));
-            response.write(true, null, callback);
+        if (GrpcTrailersOnly.isGrpc(request)) {
+            GrpcTrailersOnly.refuse(response, GrpcTrailersOnly.UNAVAILABLE, words, callback);
             return;
         }
         String body = "{\"type\":\"about:blank\",\"title\":\"Service unavailable\",\"status\":503,\"detail\":\""

@@ -1,7 +1,6 @@
 package org.tabserve.launcher;
 
 import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpVersion;
@@ -31,8 +30,6 @@ final class Http2HeaderLimit extends Handler.Wrapper {
     static final int CONNECTION_CAP_FACTOR = 4;
     /** RFC 7541's overhead counted for each header field, beside its name and value. */
     private static final int FIELD_OVERHEAD = 32;
-    /** gRPC's RESOURCE_EXHAUSTED. */
-    private static final String RESOURCE_EXHAUSTED = "8";
 
     private final int limit;
     private final AtomicLong refusals;
@@ -69,16 +66,10 @@ final class Http2HeaderLimit extends Handler.Wrapper {
             return super.handle(request, response, callback);
         }
         refusals.incrementAndGet();
-        String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-        if (type != null && type.regionMatches(true, 0, "application/grpc", 0, "application/grpc".length())) {
-            // A trailers-only answer, as gRPC refuses a call; an HTTP 431 would reach the client as UNKNOWN.
-            response.setStatus(HttpStatus.OK_200);
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/grpc");
-            response.getHeaders().put("grpc-status", RESOURCE_EXHAUSTED);
-            response.getHeaders().put("grpc-message", "request headers (metadata) of " + size
-                    + " bytes are past the limit of " + limit + " bytes; the launcher's --max-header-bytes ("
-                    + LauncherOptions.MAX_HEADER_BYTES_VARIABLE + ") raises it");
-            response.write(true, null, callback);
+        if (GrpcTrailersOnly.isGrpc(request)) {
+            GrpcTrailersOnly.refuse(response, GrpcTrailersOnly.RESOURCE_EXHAUSTED, "request headers (metadata) of "
+                    + size + " bytes are past the limit of " + limit + " bytes; the launcher's --max-header-bytes ("
+                    + LauncherOptions.MAX_HEADER_BYTES_VARIABLE + ") raises it", callback);
         } else {
             Response.writeError(request, response, callback, HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE_431);
         }
