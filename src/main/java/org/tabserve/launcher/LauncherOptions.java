@@ -334,6 +334,9 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
         throw new UsageException(flag + " must be a whole number from " + min + " to " + max + ", got '" + text + "'");
     }
 
+    /** The launcher's copy of {@code WholeNumbers.ASCII} (it may not import the model): a sign, then ASCII digits. */
+    static final String WHOLE_NUMBER = "[+-]?[0-9]+";
+
     /**
      * A whole number as a flag or an environment value spells it: an optional sign and ASCII digits, as
      * {@code org.tabserve.model.WholeNumbers} reads the web app's settings ({@link Long#parseLong} alone would take a
@@ -343,7 +346,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
      */
     private static long whole(String text) {
         String stripped = text.strip();
-        if (!stripped.matches("[+-]?[0-9]+")) {
+        if (!stripped.matches(WHOLE_NUMBER)) {
             throw new NumberFormatException("not ASCII digits: '" + text + "'");
         }
         return Long.parseLong(stripped);

@@ -27,6 +27,11 @@ class ContextKeysTest {
     }
 
     @Test
+    void theLauncherReadsWholeNumbersAsTheAppDoes() {
+        assertEquals(org.tabserve.model.WholeNumbers.ASCII.pattern(), LauncherOptions.WHOLE_NUMBER);
+    }
+
+    @Test
     void theAppReadsTheCountersTheLauncherSets() {
         assertEquals(TabserveListener.LAUNCHER_COUNTERS, EmbeddedServer.COUNTERS);
         assertEquals(org.tabserve.serving.TabserveMetrics.RESPONSES_CUT, EmbeddedServer.RESPONSES_CUT);
