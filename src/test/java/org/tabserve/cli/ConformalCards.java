@@ -49,9 +49,7 @@ public final class ConformalCards {
         }
         org.tabserve.launcher.TabserveServer server = org.tabserve.launcher.TabserveServer.startReady("--models",
                 models.toString(), "--default-model", "entropy");
-        org.tabserve.testing.ModelDirectory.awaitIndex(new org.tabserve.testing.Http(server),
-                index -> index.size() == (plain ? 3 : 2)
-                        && index.stream().allMatch(m -> m.path("state").asText().equals("READY")));
+        org.tabserve.testing.ModelDirectory.awaitReady(new org.tabserve.testing.Http(server), plain ? 3 : 2);
         return server;
     }
 

@@ -59,8 +59,7 @@ class DriftTest {
         Files.copy(CardFileTest.FIXTURES.resolve("species-zipmap.onnx"), models.resolve("uncarded.onnx"));
         server = TabserveServer.startReady("--models", models.toString(), "--default-model", "json");
         http = new Http(server);
-        ModelDirectory.awaitIndex(http, index -> index.size() == 8
-                && index.stream().allMatch(m -> m.path("state").asText().equals("READY")));
+        ModelDirectory.awaitReady(http, 8);
         training = new ArrayList<>();
         List<String> lines = Files.readAllLines(Path.of("data/BankNote_Authentication.csv"));
         for (int i = 1; i < lines.size(); i++) {

@@ -55,8 +55,7 @@ class PredictionLogRoutesTest {
         server = TabserveServer.startReady("--models", models.toString(), "--default-model", "banknote",
                 "--prediction-log", log.toString(), "--prediction-log-mask", "sex");
         http = new Http(server);
-        ModelDirectory.awaitIndex(http, index -> index.size() == 2
-                && index.stream().allMatch(m -> m.path("state").asText().equals("READY")));
+        ModelDirectory.awaitReady(http, 2);
     }
 
     @AfterAll

@@ -81,8 +81,7 @@ class HostileRolloutFeedbackIT {
                 dir.resolve("log").toString(), "--prediction-log-mask", "variance"), environment);
         server.awaitReady(Duration.ofSeconds(90));
         http = new Http(server);
-        ModelDirectory.awaitIndex(http, index -> index.size() == 5
-                && index.stream().allMatch(m -> m.path("state").asText().equals("READY")));
+        ModelDirectory.awaitReady(http, 5);
     }
 
     @AfterAll

@@ -58,8 +58,7 @@ class ManyModelsStatsIT {
                 TabserveProcess.SHIPPED_ENVIRONMENT);
         server.awaitReady(Duration.ofSeconds(90));
         http = new Http(server);
-        ModelDirectory.awaitIndex(http, index -> index.size() == MODELS
-                && index.stream().allMatch(m -> m.path("state").asText().equals("READY")));
+        ModelDirectory.awaitReady(http, MODELS);
         StringBuilder row = new StringBuilder("{");
         for (int f = 0; f < 69; f++) {
             row.append(f == 0 ? "" : ", ").append("\"f").append(f).append("\": 0.5");

@@ -54,8 +54,7 @@ class ModelChangesUnderLoadTest {
         dir.copy(PENGUINS.resolve("species-nozipmap.onnx"), "retired.onnx");
         server = TabserveServer.startReady(Map.of(), "--models", dir.root().toString(), "--poll-seconds", "1");
         http = new Http(server);
-        ModelDirectory.awaitIndex(http, index -> index.size() == 5
-                && index.stream().allMatch(m -> m.path("state").asText().equals("READY")));
+        ModelDirectory.awaitReady(http, 5);
     }
 
     @AfterAll

@@ -65,8 +65,7 @@ class ExplainApiTest {
                 "--models", models.toString(), "--default-model",
                 "banknote");
         http = new Http(server);
-        ModelDirectory.awaitIndex(http, index -> index.size() == 6
-                && index.stream().allMatch(m -> m.path("state").asText().equals("READY")));
+        ModelDirectory.awaitReady(http, 6);
     }
 
     @AfterAll

@@ -42,8 +42,7 @@ class StructuralExplainApiTest {
         Files.copy(FixtureCards.card(cards, "body-mass-regressor", "body_mass_g"), models.resolve("mass.onnx"));
         server = TabserveServer.startReady(Map.of(), "--models", models.toString(), "--default-model", "banknote");
         http = new Http(server);
-        ModelDirectory.awaitIndex(http, index -> index.size() == 3
-                && index.stream().allMatch(m -> m.path("state").asText().equals("READY")));
+        ModelDirectory.awaitReady(http, 3);
     }
 
     @AfterAll

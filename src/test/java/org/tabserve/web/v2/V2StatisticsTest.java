@@ -44,8 +44,7 @@ class V2StatisticsTest {
         Files.copy(carded, models.resolve("idle.onnx"));
         server = TabserveServer.startReady("--models", models.toString(), "--default-model", "counted");
         http = new Http(server);
-        ModelDirectory.awaitIndex(http, index -> index.size() == 2
-                && index.stream().allMatch(m -> m.path("state").asText().equals("READY")));
+        ModelDirectory.awaitReady(http, 2);
         before = System.currentTimeMillis();
         for (int i = 0; i < 3; i++) {
             assertEquals(200, http.postJson("/models/counted/api/predict", ROW).status());
