@@ -53,21 +53,12 @@ public final class ShadowScorer implements AutoCloseable {
     /** Batches compared, on the one thread. */
     private long timed;
 
-    /** @param repository where both versions of a compared batch are leased from, with a budget of its own */
-    public ShadowScorer(ModelRepository repository) {
-        this(repository, QUEUE, MemoryBudget.ofHeap());
-    }
-
     /**
      * @param repository where both versions of a compared batch are leased from
      * @param budget     the budget requests share, which the batches queued and compared reserve from
      */
     public ShadowScorer(ModelRepository repository, MemoryBudget budget) {
         this(repository, QUEUE, budget);
-    }
-
-    ShadowScorer(ModelRepository repository, int queue) {
-        this(repository, queue, MemoryBudget.ofHeap());
     }
 
     ShadowScorer(ModelRepository repository, int queue, MemoryBudget budget) {

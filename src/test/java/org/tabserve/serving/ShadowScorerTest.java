@@ -65,7 +65,7 @@ class ShadowScorerTest {
                     .map(n -> BankNotes.FEATURES.stream().mapToDouble(n::value).toArray()).toArray(double[][]::new)),
                     byTwo, "the same rows, checked again for version 2");
         }
-        try (ShadowScorer scorer = new ShadowScorer(repository)) {
+        try (ShadowScorer scorer = new ShadowScorer(repository, MemoryBudget.ofHeap())) {
             VersionComparison comparison = new VersionComparison("shadow", 1, 2);
             scorer.offer("banknote", comparison, batch, 1, byOne(batch));
             awaitCompared(comparison, 50);
@@ -83,7 +83,7 @@ class ShadowScorerTest {
 
     @Test
     void aFullQueueSkipsAndCountsWithoutWaiting() throws Exception {
-        try (ShadowScorer scorer = new ShadowScorer(repository, 2)) {
+        try (ShadowScorer scorer = new ShadowScorer(repository, 2, MemoryBudget.ofHeap())) {
             VersionComparison comparison = new VersionComparison("shadow", 1, 2);
             CountDownLatch resume = scorer.pause();
             Batch one = notes(1);
@@ -132,7 +132,7 @@ class ShadowScorerTest {
 
     @Test
     void aVersionThatIsNotReadyIsCountedAsItsError() throws Exception {
-        try (ShadowScorer scorer = new ShadowScorer(repository)) {
+        try (ShadowScorer scorer = new ShadowScorer(repository, MemoryBudget.ofHeap())) {
             VersionComparison comparison = new VersionComparison("shadow", 1, 7);
             Batch three = notes(3);
             scorer.offer("banknote", comparison, three, 1, byOne(three));
