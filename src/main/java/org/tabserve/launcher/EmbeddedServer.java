@@ -52,8 +52,6 @@ public final class EmbeddedServer {
     static final String RESPONSES_CUT = "responses_cut";
     static final String CLIENT_ABORTS = "client_aborts";
     static final String HEADERS_REFUSED = "headers_refused";
-    /** The name of the connector of {@code --grpc-port}. */
-    static final String GRPC_CONNECTOR = "grpc";
     /** The context init-parameter through which the web app learns the model path. */
     static final String MODEL_PARAMETER = "tabserve.model";
     /** The context init-parameters through which the web app learns its model repository's settings. */
@@ -99,27 +97,11 @@ public final class EmbeddedServer {
         // HTTP/1.1 connection, so that a thousand connections filled a 128 MB heap and the JVM did little but full
         // collections (probes took seconds). Header values are parsed afresh instead, a few small strings a request.
         http.setHeaderCacheSize(0);
-        // HTTP/1.1, and HTTP/2 cleartext on the same port for the gRPC service: clients speak it with prior knowledge
-        // (the HTTP/1.1 connection sees HTTP/2's preface and hands over); an Upgrade: h2c request stays HTTP/1.1.
-        // Its HPACK decoder takes header blocks up to a cap past the limit, for Http2HeaderLimit to refuse one stream
-        // with 431 where the decoder would end the connection and every call on it.
-        PriorKnowledgeH2c h2c = streamLimited(new PriorKnowledgeH2c(Http2HeaderLimit.http2Configuration(http)), options);
-        ServerConnector connector = listen(server, options, options.port(), null,
-                new HttpConnectionFactory(http), h2c);
-        // --grpc-port: HTTP/2 alone, on a thread pool without reserved threads. On the shared port, a call of a client
-        // that sends one at a time passes through three threads and re-arms the connection's interest through the
-        // selector's wake-up (Jetty hands the selecting over to a reserved thread, as HTTP/1.1 wants); without them
-        // the selector reads the frames, hands the call to one thread and selects again itself
-        // (bench/RESULTS.notes.md, "Issue 38, goal 4"). Every bound of the shared port applies here too.
-        ServerConnector grpc = null;
-        if (options.grpcPort().isPresent()) {
-            QueuedThreadPool threads = new QueuedThreadPool();
-            threads.setName("tabserve-grpc");
-            threads.setReservedThreads(0);
-            grpc = listen(server, options, options.grpcPort().getAsInt(), threads,
-                    streamLimited(new HTTP2CServerConnectionFactory(Http2HeaderLimit.http2Configuration(http)), options));
-            grpc.setName(GRPC_CONNECTOR);
-        }
+        // On SIGTERM the app's readiness turns 503 while it goes on serving, for the drain window (Drain), and HTTP/1.1
+        // clients are asked to close their connections meanwhile.
+        Drain drain = new Drain(options.drainTime());
+        ProbeBodies probes = new ProbeBodies(server, drain.flag());
+        ServerPorts.open(server, options, http);
 
         // No session handler and no security handler: tabserve keeps no state between requests and never makes a
         // session, and web.xml declares no security constraint (the admin routes check their token themselves), so
@@ -148,9 +130,6 @@ public final class EmbeddedServer {
         // It, the cut answers and the client aborts below are counted for the app's /metrics, which reads the counters
         // from a context attribute.
         AtomicLong headersRefused = new AtomicLong();
-        // On SIGTERM the app's readiness turns 503 while it goes on serving, for the drain window (Drain), and HTTP/1.1
-        // clients are asked to close their connections meanwhile.
-        Drain drain = new Drain(options.drainTime());
         webapp.setAttribute(DRAINING, drain.flag());
         server.addBean(drain, false);
         MinimumBodyRate bodyRate = new MinimumBodyRate(options.minRequestRate(), options.minRequestRateGrace(),
@@ -168,11 +147,10 @@ public final class EmbeddedServer {
         // Health probes are answered first, ahead of the app's queue; then one client's HTTP/2 streams, across its
         // connections, are bounded as one connection's are.
         HeaderDeadline headerDeadline = new HeaderDeadline(options.headerTimeout(),
-                new ProbeAnswers(drain.flag(), new ClientStreamLimit(options.maxConcurrentStreams(),
+                new ProbeAnswers(probes, new ClientStreamLimit(options.maxConcurrentStreams(),
                         new ClientAbort(clientAborts, responseRate))));
-        connector.addBean(headerDeadline, false);
-        if (grpc != null) {
-            grpc.addBean(headerDeadline, false);
+        for (Connector connector : server.getConnectors()) {
+            ((ServerConnector) connector).addBean(headerDeadline, false);
         }
         server.setHandler(headerDeadline);
         // The one model loads while Jetty configures the web app, on a thread of its own (ModelAheadConfiguration);
@@ -192,51 +170,17 @@ public final class EmbeddedServer {
     }
 
     /**
-     * A connector on {@code port} with the launcher's bounds, added to the server.
-     *
-     * @param threads its own thread pool, or null for the server's
-     */
-    private static ServerConnector listen(Server server, LauncherOptions options, int port, QueuedThreadPool threads,
-                                          ConnectionFactory... factories) {
-        ServerConnector connector = new ServerConnector(server, threads, null, null, -1, -1, factories);
-        connector.setHost(options.host());
-        connector.setPort(port);
-        // A connection silent this long is closed, also half-way through its headers: slow-loris clients end here.
-        connector.setIdleTimeout(options.idleTimeout().toMillis());
-        // On SIGTERM, connections silent this long are closed: kept-alive idle ones, so that shutdown is quick, but
-        // also a slow request in flight. Jetty's 1 s failed such requests; 5 s lets them pause as slow clients do.
-        connector.setShutdownIdleTimeout(Math.min(options.idleTimeout().toMillis(), SHUTDOWN_IDLE_TIMEOUT.toMillis()));
-        server.addConnector(connector);
-        return connector;
-    }
-
-    /**
-     * Fewer streams per connection than the web app has concurrency slots: one connection, however many calls it
-     * multiplexes, cannot take every slot (a client past it waits for a stream to end, as HTTP/2 clients do).
-     */
-    private static <F extends HTTP2CServerConnectionFactory> F streamLimited(F factory, LauncherOptions options) {
-        factory.setMaxConcurrentStreams(options.maxConcurrentStreams());
-        return factory;
-    }
-
-    /** The connector of {@code --grpc-port}, or empty without one. */
-    static Optional<ServerConnector> grpcConnector(Server server) {
-        for (Connector connector : server.getConnectors()) {
-            if (GRPC_CONNECTOR.equals(connector.getName()) && connector instanceof ServerConnector listening) {
-                return Optional.of(listening);
-            }
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * The line that says the started server is ready: what it serves, where, and {@code --grpc-port}'s port if any
+     * The line that says the started server is ready: what it serves, where, and {@code --grpc-port}'s and
+     * {@code --probe-port}'s ports if any
      * (tools wait for it; the tests' in-process server writes the same).
      */
     static String readyLine(Server server, Object modelSummary) {
         URI uri = server.getURI();
         return "tabserve: serving " + modelSummary + " on http://" + uri.getHost() + ":" + uri.getPort() + "/"
-                + grpcConnector(server).map(grpc -> " and gRPC (HTTP/2 only) on port " + grpc.getLocalPort()).orElse("");
+                + ServerPorts.named(server, ServerPorts.GRPC)
+                        .map(grpc -> " and gRPC (HTTP/2 only) on port " + grpc.getLocalPort()).orElse("")
+                + ServerPorts.named(server, ServerPorts.PROBES)
+                        .map(probe -> ", health probes on port " + probe.getLocalPort()).orElse("");
     }
 
     /**

@@ -20,7 +20,8 @@ import java.util.Set;
  * repository's {@code --models} ({@code TABSERVE_MODELS}), {@code --poll-seconds} ({@code TABSERVE_POLL_SECONDS}),
  * {@code --default-model} ({@code TABSERVE_DEFAULT_MODEL}) and {@code --max-models} ({@code TABSERVE_MAX_MODELS}),
  * {@code --drain-seconds} ({@code TABSERVE_DRAIN_SECONDS}, default 5), {@code --grpc-port}
- * ({@code TABSERVE_GRPC_PORT}, default none), the web app's {@code --prediction-log} flags and
+ * ({@code TABSERVE_GRPC_PORT}, default none), {@code --probe-port} ({@code TABSERVE_PROBE_PORT}, default none), the web
+ * app's {@code --prediction-log} flags and
  * {@code --feedback-token} (passed on as its settings) and {@code --help}.
  *
  * @param host           the interface to listen on
@@ -52,12 +53,14 @@ import java.util.Set;
  * @param drainTime      how long the server goes on serving after SIGTERM, readiness 503, before it stops (0: at once)
  * @param grpcPort       a second port that speaks only HTTP/2 cleartext, for gRPC clients, with threads of its own
  *                       (0 picks a free one); empty: gRPC only on {@code port}, beside HTTP/1.1
+ * @param probePort      a third port that answers only {@code /health/live} and {@code /health/ready}, with threads
+ *                       and a selector of its own (0 picks a free one); empty: probes on {@code port} only
  */
 public record LauncherOptions(String host, int port, Optional<String> model, boolean help, Duration idleTimeout,
                               int maxHeaderBytes, Duration headerTimeout, Repository repository, long minRequestRate,
                               Duration minRequestRateGrace, long minResponseRate, int maxConcurrentStreams,
                               Map<String, String> webSettings, Set<String> accessLogMask, Duration drainTime,
-                              OptionalInt grpcPort) {
+                              OptionalInt grpcPort, OptionalInt probePort) {
 
     /** The flags that are the web app's settings of the same name under {@code tabserve.}. */
     static final List<String> WEB_SETTING_FLAGS =
@@ -90,7 +93,8 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                            int maxHeaderBytes, Duration headerTimeout) {
         this(host, port, model, help, idleTimeout, maxHeaderBytes, headerTimeout, Repository.NONE,
                 DEFAULT_MIN_REQUEST_RATE, DEFAULT_MIN_REQUEST_RATE_GRACE, DEFAULT_MIN_RESPONSE_RATE,
-                DEFAULT_MAX_CONCURRENT_STREAMS, Map.of(), Set.of(), DEFAULT_DRAIN_TIME, OptionalInt.empty());
+                DEFAULT_MAX_CONCURRENT_STREAMS, Map.of(), Set.of(), DEFAULT_DRAIN_TIME, OptionalInt.empty(),
+                OptionalInt.empty());
     }
 
     /** Default idle timeout. */
@@ -153,6 +157,8 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
     public static final String DRAIN_SECONDS_VARIABLE = "TABSERVE_DRAIN_SECONDS";
     /** Environment variable for the gRPC-only port. */
     public static final String GRPC_PORT_VARIABLE = "TABSERVE_GRPC_PORT";
+    /** Environment variable for the health-probe port. */
+    public static final String PROBE_PORT_VARIABLE = "TABSERVE_PROBE_PORT";
     /** Environment variable for the model repository directory; the web app reads the same one inside any container. */
     public static final String MODELS_VARIABLE = "TABSERVE_MODELS";
     /** The web app's setting of the prediction log's masked columns, which the access log masks too. */
@@ -199,6 +205,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
         String maxStreams = environment.get(MAX_CONCURRENT_STREAMS_VARIABLE);
         String drain = environment.get(DRAIN_SECONDS_VARIABLE);
         String grpcPort = environment.get(GRPC_PORT_VARIABLE);
+        String probePort = environment.get(PROBE_PORT_VARIABLE);
         boolean help = false;
         Map<String, String> webSettings = new java.util.LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
@@ -209,7 +216,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                 case "--port", "--host", "--model", "--idle-timeout", "--header-timeout", "--max-header-bytes",
                      "--models", "--poll-seconds", "--default-model", "--max-models", "--min-request-rate",
                      "--min-request-rate-grace", "--min-response-rate", "--max-concurrent-streams",
-                     "--drain-seconds", "--grpc-port" -> {
+                     "--drain-seconds", "--grpc-port", "--probe-port" -> {
                     String value;
                     if (arg.contains("=")) {
                         value = arg.substring(arg.indexOf('=') + 1);
@@ -234,6 +241,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                         case "--max-concurrent-streams" -> maxStreams = value;
                         case "--drain-seconds" -> drain = value;
                         case "--grpc-port" -> grpcPort = value;
+                        case "--probe-port" -> probePort = value;
                         default -> model = value;
                     }
                 }
@@ -273,6 +281,12 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
             throw new UsageException("--grpc-port must be another port than --port (" + portNumber
                     + "), which serves gRPC too");
         }
+        OptionalInt probePortNumber = optional("--probe-port", probePort, 0, 65535);
+        if (probePortNumber.isPresent() && probePortNumber.getAsInt() != 0
+                && (probePortNumber.getAsInt() == portNumber || probePortNumber.equals(grpcPortNumber))) {
+            throw new UsageException("--probe-port must be a port of its own, not --port's (" + portNumber + ")"
+                    + grpcPortNumber.stream().mapToObj(grpc -> " or --grpc-port's (" + grpc + ")").findFirst().orElse(""));
+        }
         Optional<String> directory = present(models);
         if (modelPath.isPresent() && directory.isPresent()) {
             throw new UsageException("--model (" + MODEL_VARIABLE + ") and --models (" + MODELS_VARIABLE
@@ -287,7 +301,7 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
                 Duration.ofSeconds(graceSeconds), minResponseBytesPerSecond.orElse((int) DEFAULT_MIN_RESPONSE_RATE),
                 streams.orElse(DEFAULT_MAX_CONCURRENT_STREAMS), webSettings, accessLogMask(webSettings, environment),
                 drainSeconds.isPresent() ? Duration.ofSeconds(drainSeconds.getAsInt()) : DEFAULT_DRAIN_TIME,
-                grpcPortNumber);
+                grpcPortNumber, probePortNumber);
     }
 
     /**

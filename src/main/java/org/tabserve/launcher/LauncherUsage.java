@@ -13,7 +13,7 @@ final class LauncherUsage {
                                           [--min-request-rate BYTES] [--min-request-rate-grace SECONDS]
                                           [--min-response-rate BYTES] [--max-concurrent-streams N]
                                           [--prediction-log DIR [--prediction-log-sample F] [--prediction-log-mask A,B]]
-                                          [--feedback-token TOKEN] [--drain-seconds S] [--grpc-port N] [--help]
+                                          [--feedback-token TOKEN] [--drain-seconds S] [--grpc-port N] [--probe-port N] [--help]
                    java -jar tabserve.war card --model MODEL.onnx --data LABELLED.csv --label COLUMN --out NEW.onnx ...
                    java -jar tabserve.war score --model MODEL.onnx --data ROWS.csv --out SCORED.csv ...
                    java -jar tabserve.war log-csv --model NAME --log DIR --out ROWS.csv ...
@@ -61,6 +61,9 @@ final class LauncherUsage {
               --grpc-port N    also serve gRPC on port N, HTTP/2 only, with threads of its
                                own: a cheaper call for one-at-a-time callers (default:
                                gRPC on --port only; 0 = any free port)   env TABSERVE_GRPC_PORT
+              --probe-port N   also answer /health/live and /health/ready on port N, with
+                               threads of their own, quick while --port is overloaded
+                               (default: on --port only; 0 = any free port)  env TABSERVE_PROBE_PORT
               --help           print this and exit
 
             commands (no server; each lists its own options: java -jar tabserve.war card --help):

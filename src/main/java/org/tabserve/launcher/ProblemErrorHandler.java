@@ -14,9 +14,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Answers the errors Jetty meets before the web app sees a request (a malformed or ambiguous URI, headers too large)
- * in the app's own RFC 9457 format, with no stack, cause or server version, and with the security headers the app
- * puts on its own answers. Its body holds only the status and Jetty's fixed reason phrase, never anything the client
+ * Answers the errors Jetty meets before the web app sees a request (a malformed or ambiguous URI, headers too large,
+ * {@code --probe-port}'s 404 to any path but the probes') in the app's own RFC 9457 format, with no stack, cause or
+ * server version, and with the security headers the app puts on its own answers. Its body holds only the status and Jetty's fixed reason phrase, never anything the client
  * sent.
  */
 final class ProblemErrorHandler extends ErrorHandler {
@@ -33,9 +33,12 @@ final class ProblemErrorHandler extends ErrorHandler {
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) {
         String title = HttpStatus.getMessage(code);
+        String detail = code == HttpStatus.NOT_FOUND_404
+                && ServerPorts.PROBES.equals(request.getConnectionMetaData().getConnector().getName())
+                ? "this port (--probe-port) answers only GET " + ProbeBodies.LIVE + " and " + ProbeBodies.READY
+                : "the server refused the request before routing it: " + title.toLowerCase(Locale.ROOT) + raisedBy(code);
         String body = "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + code
-                + ",\"detail\":\"the server refused the request before routing it: "
-                + title.toLowerCase(Locale.ROOT) + raisedBy(code) + "\"}";
+                + ",\"detail\":\"" + detail + "\"}";
         securityHeaders(request).forEach((name, value) -> response.getHeaders().put((String) name, (String) value));
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json");
         response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);

@@ -21,9 +21,9 @@ class ContextKeysTest {
         assertEquals(TabserveListener.MODEL_SUMMARY, EmbeddedServer.MODEL_SUMMARY);
         assertEquals(TabserveListener.MODEL_FAILURE, EmbeddedServer.MODEL_FAILURE);
         assertEquals(SecurityHeadersFilter.HEADERS_ATTRIBUTE, ProblemErrorHandler.SECURITY_HEADERS);
-        assertEquals(org.tabserve.web.http.HealthHandler.READY_BODY, ProbeAnswers.READY_BODY);
-        assertEquals(org.tabserve.web.http.HealthHandler.PATH + "/ready", ProbeAnswers.READY);
-        assertEquals(org.tabserve.web.http.HealthHandler.PATH + "/live", ProbeAnswers.LIVE);
+        assertEquals(org.tabserve.web.http.HealthHandler.READY_BODY, ProbeBodies.READY_BODY);
+        assertEquals(org.tabserve.web.http.HealthHandler.PATH + "/ready", ProbeBodies.READY);
+        assertEquals(org.tabserve.web.http.HealthHandler.PATH + "/live", ProbeBodies.LIVE);
     }
 
     @Test

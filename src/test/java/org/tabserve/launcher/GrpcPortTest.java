@@ -90,7 +90,7 @@ class GrpcPortTest {
     @Test
     void itRunsOnAPoolOfItsOwnWithoutReservedThreadsAndTheSharedPortKeepsTheServers() {
         Server jetty = server.jetty();
-        ServerConnector grpc = EmbeddedServer.grpcConnector(jetty).orElseThrow();
+        ServerConnector grpc = ServerPorts.named(jetty, ServerPorts.GRPC).orElseThrow();
         ServerConnector main = (ServerConnector) jetty.getConnectors()[0];
         assertNotSame(grpc, main);
         assertEquals(2, jetty.getConnectors().length);

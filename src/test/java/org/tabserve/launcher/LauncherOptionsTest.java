@@ -151,6 +151,23 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void theProbePortIsOffByDefaultAndTakenFromAFlagOrAVariableButNeverAnotherPortOfTheServer() throws Exception {
+        assertTrue(LauncherOptions.parse(new String[0], Map.of()).probePort().isEmpty());
+        Map<String, String> env = Map.of("TABSERVE_PROBE_PORT", "9011");
+        assertEquals(9011, LauncherOptions.parse(new String[0], env).probePort().getAsInt());
+        assertEquals(9012, LauncherOptions.parse(new String[]{"--probe-port=9012"}, env).probePort().getAsInt());
+        assertEquals(0, LauncherOptions.parse(new String[]{"--port", "0", "--grpc-port", "0", "--probe-port", "0"},
+                Map.of()).probePort().getAsInt(), "every port may be a free one");
+        for (String[] bad : new String[][]{{"--probe-port", "-1"}, {"--probe-port", "65536"}, {"--probe-port", "x"},
+                {"--probe-port", "8080"}, {"--port", "9000", "--probe-port", "9000"},
+                {"--grpc-port", "9001", "--probe-port", "9001"}, {"--probe-port"}}) {
+            LauncherOptions.UsageException refused = assertThrows(LauncherOptions.UsageException.class,
+                    () -> LauncherOptions.parse(bad, Map.of()));
+            assertTrue(refused.getMessage().contains("--probe-port"), refused.getMessage());
+        }
+    }
+
+    @Test
     void theFeedbackTokenFlagIsPassedToTheAppAsItsSettingAndHelpNamesItsVariable() throws Exception {
         assertEquals(Map.of("tabserve.feedback-token", "labels-0123456789abcdef"), LauncherOptions.parse(
                 new String[]{"--feedback-token", "labels-0123456789abcdef"}, Map.of()).webSettings());

@@ -57,7 +57,8 @@ public final class TabserveServer implements RunningServer {
             LauncherOptions.MIN_RESPONSE_RATE_VARIABLE, LauncherOptions.MAX_CONCURRENT_STREAMS_VARIABLE,
             LauncherOptions.MODELS_VARIABLE, LauncherOptions.POLL_SECONDS_VARIABLE,
             LauncherOptions.DEFAULT_MODEL_VARIABLE, LauncherOptions.MAX_MODELS_VARIABLE,
-            LauncherOptions.DRAIN_SECONDS_VARIABLE, LauncherOptions.GRPC_PORT_VARIABLE);
+            LauncherOptions.DRAIN_SECONDS_VARIABLE, LauncherOptions.GRPC_PORT_VARIABLE,
+            LauncherOptions.PROBE_PORT_VARIABLE);
     /** Where the app's loggers live, for {@link #output()}. */
     private static final Logger APP_LOG = Logger.getLogger("org.tabserve");
 
@@ -209,7 +210,12 @@ public final class TabserveServer implements RunningServer {
 
     /** @return the port of {@code --grpc-port}'s connector, or -1 without one */
     public int grpcPort() {
-        return EmbeddedServer.grpcConnector(server).map(ServerConnector::getLocalPort).orElse(-1);
+        return ServerPorts.named(server, ServerPorts.GRPC).map(ServerConnector::getLocalPort).orElse(-1);
+    }
+
+    /** @return the port of {@code --probe-port}'s connector, or -1 without one */
+    public int probePort() {
+        return ServerPorts.named(server, ServerPorts.PROBES).map(ServerConnector::getLocalPort).orElse(-1);
     }
 
     @Override

@@ -40,14 +40,16 @@ public final class TabserveProcess implements RunningServer {
     public static final Map<String, String> SHIPPED_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
 
     private static final Pattern READY = Pattern.compile("tabserve: serving (.+) on (http://\\S+/)");
-    /** The ready line's end with {@code --grpc-port}. */
-    private static final Pattern GRPC_PORT = Pattern.compile(" and gRPC \\(HTTP/2 only\\) on port (\\d+)$");
+    /** The ready line's words for {@code --grpc-port}'s port and {@code --probe-port}'s. */
+    private static final Pattern GRPC_PORT = Pattern.compile(" and gRPC \\(HTTP/2 only\\) on port (\\d+)");
+    private static final Pattern PROBE_PORT = Pattern.compile(", health probes on port (\\d+)$");
 
     private final Process process;
     private final List<String> output = new CopyOnWriteArrayList<>();
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile URI uri;
     private volatile int grpcPort = -1;
+    private volatile int probePort = -1;
     private volatile String model;
 
     private final Thread reader;
@@ -125,6 +127,10 @@ public final class TabserveProcess implements RunningServer {
                     if (grpc.find()) {
                         grpcPort = Integer.parseInt(grpc.group(1));
                     }
+                    Matcher probes = PROBE_PORT.matcher(line);
+                    if (probes.find()) {
+                        probePort = Integer.parseInt(probes.group(1));
+                    }
                     ready.countDown();
                 }
             }
@@ -152,6 +158,11 @@ public final class TabserveProcess implements RunningServer {
     /** @return the port of {@code --grpc-port} from the ready line, or -1 without one */
     public int grpcPort() {
         return grpcPort;
+    }
+
+    /** {@code --probe-port}'s port from the ready line, or -1 without one. */
+    public int probePort() {
+        return probePort;
     }
 
     @Override

@@ -1,0 +1,109 @@
+package org.tabserve.launcher;
+
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+import java.util.Optional;
+
+/**
+ * The launcher's connectors, each with the launcher's bounds: {@code --port} (HTTP/1.1 and HTTP/2 cleartext),
+ * {@code --grpc-port} (HTTP/2 only, threads of its own) and
+ * {@code --probe-port} (health probes only, threads and a selector of its own).
+ */
+final class ServerPorts {
+
+    /** The name of the connector of {@code --grpc-port}. */
+    static final String GRPC = "grpc";
+    /** The name of the connector of {@code --probe-port}. */
+    static final String PROBES = "probes";
+    /**
+     * Most threads of {@code --probe-port}'s pool: its acceptor and selector, and the probes the web app answers
+     * itself (not ready, draining), which take a few milliseconds each.
+     */
+    static final int PROBE_THREADS = 8;
+
+    private ServerPorts() {
+    }
+
+    /** Adds the connectors {@code options} ask for to {@code server}. */
+    static void open(Server server, LauncherOptions options, HttpConfiguration http) {
+        // HTTP/1.1, and HTTP/2 cleartext on the same port for the gRPC service: clients speak it with prior knowledge
+        // (the HTTP/1.1 connection sees HTTP/2's preface and hands over); an Upgrade: h2c request stays HTTP/1.1.
+        // Its HPACK decoder takes header blocks up to a cap past the limit, for Http2HeaderLimit to refuse one stream
+        // with 431 where the decoder would end the connection and every call on it.
+        listen(server, options, options.port(), null, -1, new HttpConnectionFactory(http),
+                streamLimited(new PriorKnowledgeH2c(Http2HeaderLimit.http2Configuration(http)), options));
+        // --grpc-port: HTTP/2 alone, on a thread pool without reserved threads. On the shared port, a call of a client
+        // that sends one at a time passes through three threads and re-arms the connection's interest through the
+        // selector's wake-up (Jetty hands the selecting over to a reserved thread, as HTTP/1.1 wants); without them
+        // the selector reads the frames, hands the call to one thread and selects again itself
+        // (bench/RESULTS.notes.md, "Issue 38, goal 4"). Every bound of the shared port applies here too.
+        if (options.grpcPort().isPresent()) {
+            QueuedThreadPool threads = new QueuedThreadPool();
+            threads.setName("tabserve-grpc");
+            threads.setReservedThreads(0);
+            listen(server, options, options.grpcPort().getAsInt(), threads, -1,
+                    streamLimited(new HTTP2CServerConnectionFactory(Http2HeaderLimit.http2Configuration(http)), options))
+                    .setName(GRPC);
+        }
+        // --probe-port: health probes alone (ProbeAnswers refuses every other path there), with an acceptor, a
+        // selector and a few threads that no client of the main port keeps busy. Under overload a probe on the main
+        // port waits twice in the queue of the shared pool (Jetty makes a new connection's endpoint on a pool thread,
+        // then reads its request on another) behind every request queued before it (bench/probes); here the threads
+        // sleep until a probe comes, and the kernel runs a thread that wakes from sleep ahead of those that have been
+        // running.
+        if (options.probePort().isPresent()) {
+            QueuedThreadPool threads = new QueuedThreadPool(PROBE_THREADS, 2);
+            threads.setName("tabserve-probes");
+            threads.setReservedThreads(0);
+            listen(server, options, options.probePort().getAsInt(), threads, 1, new HttpConnectionFactory(http))
+                    .setName(PROBES);
+        }
+    }
+
+    /** The connector named {@code name} ({@link #GRPC}, {@link #PROBES}), or empty without one. */
+    static Optional<ServerConnector> named(Server server, String name) {
+        for (Connector connector : server.getConnectors()) {
+            if (name.equals(connector.getName()) && connector instanceof ServerConnector listening) {
+                return Optional.of(listening);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A connector on {@code port} with the launcher's bounds, added to the server.
+     *
+     * @param threads its own thread pool, or null for the server's
+     * @param cores   its acceptors and selectors, each; -1 for Jetty's count from the machine's cores
+     */
+    private static ServerConnector listen(Server server, LauncherOptions options, int port, QueuedThreadPool threads,
+                                          int cores, ConnectionFactory... factories) {
+        ServerConnector connector = new ServerConnector(server, threads, null, null, cores, cores, factories);
+        connector.setHost(options.host());
+        connector.setPort(port);
+        // A connection silent this long is closed, also half-way through its headers: slow-loris clients end here.
+        connector.setIdleTimeout(options.idleTimeout().toMillis());
+        // On SIGTERM, connections silent this long are closed: kept-alive idle ones, so that shutdown is quick, but
+        // also a slow request in flight. Jetty's 1 s failed such requests; 5 s lets them pause as slow clients do.
+        connector.setShutdownIdleTimeout(Math.min(options.idleTimeout().toMillis(),
+                EmbeddedServer.SHUTDOWN_IDLE_TIMEOUT.toMillis()));
+        server.addConnector(connector);
+        return connector;
+    }
+
+    /**
+     * Fewer streams per connection than the web app has concurrency slots: one connection, however many calls it
+     * multiplexes, cannot take every slot (a client past it waits for a stream to end, as HTTP/2 clients do).
+     */
+    private static <F extends HTTP2CServerConnectionFactory> F streamLimited(F factory, LauncherOptions options) {
+        factory.setMaxConcurrentStreams(options.maxConcurrentStreams());
+        return factory;
+    }
+}
