@@ -39,7 +39,7 @@ class ProbePortTest {
 
     @BeforeAll
     static void start() {
-        server = TabserveServer.startReady("--probe-port", "0");
+        server = TabserveServer.startReady("--probe-port", "0", "--idle-timeout", "2");
     }
 
     @AfterAll
@@ -121,6 +121,45 @@ class ProbePortTest {
             assertEquals("HTTP/1.1 200", new String(main.getInputStream().readNBytes(12), StandardCharsets.US_ASCII),
                     "answered once a thread is free");
             main.close();
+        }
+    }
+
+    /**
+     * The port's bounds are the main port's: headers past {@code --max-header-bytes} are 431, a silent connection is
+     * closed at the idle timeout, and more half-sent requests than the port has threads hold none of them, so that
+     * the next probe is answered.
+     */
+    @Test
+    void hostileClientsThereMeetTheMainPortsBoundsAndHoldNoThread() throws Exception {
+        try (Socket big = new Socket(server.uri().getHost(), server.probePort())) {
+            big.setSoTimeout(10_000);
+            big.getOutputStream().write(("GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Pad: " + "a".repeat(9_000)
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            assertEquals("HTTP/1.1 431", new String(big.getInputStream().readNBytes(12), StandardCharsets.US_ASCII));
+        }
+        java.util.List<Socket> halfSent = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 4 * ServerPorts.PROBE_THREADS; i++) {
+                Socket socket = new Socket(server.uri().getHost(), server.probePort());
+                socket.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: loc".getBytes(StandardCharsets.US_ASCII));
+                halfSent.add(socket);
+            }
+            try (Socket probe = new Socket(server.uri().getHost(), server.probePort())) {
+                probe.setSoTimeout(10_000);
+                probe.getOutputStream().write(PROBE.getBytes(StandardCharsets.US_ASCII));
+                assertEquals("HTTP/1.1 200", new String(probe.getInputStream().readNBytes(12), StandardCharsets.US_ASCII));
+            }
+            Socket silent = halfSent.get(0);
+            silent.setSoTimeout(15_000);
+            long start = System.nanoTime();
+            byte[] rest = silent.getInputStream().readAllBytes(); // ends when the server closes it
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertTrue(seconds < 12, "closed at the idle timeout (2 s) or the header deadline, not after "
+                    + seconds + " s: " + new String(rest, StandardCharsets.US_ASCII));
+        } finally {
+            for (Socket socket : halfSent) {
+                socket.close();
+            }
         }
     }
 
