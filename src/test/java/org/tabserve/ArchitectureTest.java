@@ -198,6 +198,42 @@ class ArchitectureTest {
         }
     }
 
+    /**
+     * One way in for every answer (issue 48): rows are scored through serving's entry point ({@code Scoring}), which
+     * alone calls a request's model and the hooks every answer owes (metrics, drift, labels, rollouts, the prediction
+     * log, novelty); a handler that called them itself could forget one. Outside serving and the model, only the
+     * chunk scorer of rows calls a scoring's {@code predict} (it runs the entry point's model calls on its pool).
+     */
+    @Test
+    void onlyServingsEntryPointCallsTheModelAndTheHooksEveryAnswerOwes() throws IOException {
+        // The hooks themselves (ResolvedModel's counter, ConformalAnswers, RowExplanations.of) are serving's alone by
+        // their visibility; a model's predict is public, for the chunk scorer and the command line's offline scoring.
+        java.util.regex.Pattern hooks = java.util.regex.Pattern.compile("\\.(predict|counted|counter)\\s*\\(");
+        List<String> found = new ArrayList<>();
+        int scanned = 0;
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java/org/tabserve"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                if (file.startsWith("src/main/java/org/tabserve/serving") || file.startsWith(MODEL)
+                        || file.endsWith("rows/ChunkScorer.java")) {
+                    continue;
+                }
+                scanned++;
+                List<String> lines = Files.readAllLines(file);
+                for (int i = 0; i < lines.size(); i++) {
+                    String line = lines.get(i);
+                    java.util.regex.Matcher m = hooks.matcher(line);
+                    if (m.find() && !line.strip().startsWith("*") && !line.strip().startsWith("//")) {
+                        found.add(file + ":" + (i + 1) + ": " + line.strip());
+                    }
+                }
+            }
+        }
+        assertTrue(scanned > 200, "the scan read the main sources: " + scanned);
+        assertEquals(List.of(), found, "score rows through serving.Scoring (RequestScoring.scoreRows, or hand the"
+                + " RequestScoring to a ChunkScorer); never call a model's predict, the counters or the coverage"
+                + " from a handler");
+    }
+
     @Test
     void theOpenApiDocumentNamesNoProtocol() throws IOException {
         assertTrue(imports(WEB.resolve("openapi")).contains("org.tabserve.model.ModelSignature"),

@@ -1,8 +1,8 @@
 package org.tabserve.rows;
 
-import org.tabserve.model.Model;
+import org.tabserve.model.BatchScoring;
 import org.tabserve.model.Prediction;
-import org.tabserve.model.PredictionCounter;
+import org.tabserve.model.ScoredRows;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -27,7 +27,7 @@ public final class ChunkScorer implements AutoCloseable {
 
     /** Receives each chunk with its predictions, in upload order, on the request thread. */
     public interface Sink {
-        void accept(RowChunk chunk, List<Prediction> predictions) throws IOException;
+        void accept(RowChunk chunk, ScoredRows scored) throws IOException;
     }
 
     /**
@@ -44,15 +44,15 @@ public final class ChunkScorer implements AutoCloseable {
         /** Runs on a scoring thread or, for a chunk not prepared ahead, on the request thread. */
         T prepare(RowChunk chunk, List<Prediction> predictions);
 
-        /** Receives each chunk with its predictions and its preparation, in upload order, on the request thread. */
-        void accept(RowChunk chunk, List<Prediction> predictions, T prepared) throws IOException;
+        /** Receives each chunk as scored and its preparation, in upload order, on the request thread. */
+        void accept(RowChunk chunk, ScoredRows scored, T prepared) throws IOException;
 
         /** @return how many chunks after the one being handed on the pool may prepare at once (0: none ahead) */
         int ahead();
 
         @Override
-        default void accept(RowChunk chunk, List<Prediction> predictions) throws IOException {
-            accept(chunk, predictions, prepare(chunk, predictions));
+        default void accept(RowChunk chunk, ScoredRows scored) throws IOException {
+            accept(chunk, scored, prepare(chunk, scored.predictions()));
         }
     }
 
@@ -76,13 +76,13 @@ public final class ChunkScorer implements AutoCloseable {
     }
 
     /** A pipeline for one upload: pass it to {@link RowsReader#forEachChunk}, then call {@link Run#finish()}. */
-    public Run start(Model classifier, PredictionCounter counted, Sink sink) {
-        return new Run(classifier, counted, sink, true);
+    public Run start(BatchScoring scoring, Sink sink) {
+        return new Run(scoring, sink, true);
     }
 
     /** Like {@link #start}, but every chunk is scored on the request thread itself, one after the other. */
-    public Run startInline(Model classifier, PredictionCounter counted, Sink sink) {
-        return new Run(classifier, counted, sink, false);
+    public Run startInline(BatchScoring scoring, Sink sink) {
+        return new Run(scoring, sink, false);
     }
 
     public final class Run implements RowsReader.ChunkHandler {
@@ -114,7 +114,7 @@ public final class ChunkScorer implements AutoCloseable {
                     return null; // cancelled before it started
                 }
                 try {
-                    return predict(classifier, chunk);
+                    return predict(scoring, chunk);
                 } finally {
                     done.countDown();
                 }
@@ -197,16 +197,14 @@ public final class ChunkScorer implements AutoCloseable {
             }
         }
 
-        private final Model classifier;
-        /** Counts each chunk's predictions (in the server's metrics, say), then passes them on. */
-        private final PredictionCounter counted;
+        /** Scores each chunk on the pool, and does what is owed for it (the server's counts) in upload order. */
+        private final BatchScoring scoring;
         private final Sink sink;
         private final ArrayDeque<Pending> pending = new ArrayDeque<>();
         private final boolean parallel;
 
-        private Run(Model classifier, PredictionCounter counted, Sink sink, boolean parallel) {
-            this.classifier = classifier;
-            this.counted = counted;
+        private Run(BatchScoring scoring, Sink sink, boolean parallel) {
+            this.scoring = scoring;
             this.sink = sink;
             this.parallel = parallel;
         }
@@ -214,7 +212,7 @@ public final class ChunkScorer implements AutoCloseable {
         @Override
         public void accept(RowChunk chunk) throws IOException {
             if (!parallel) {
-                sink.accept(chunk, countIn(counted, chunk, predict(classifier, chunk)));
+                sink.accept(chunk, answered(scoring, chunk, predict(scoring, chunk)));
                 return;
             }
             pending.add(new Pending(chunk));
@@ -274,7 +272,7 @@ public final class ChunkScorer implements AutoCloseable {
                 cancel();
                 throw e;
             }
-            List<Prediction> scored = countIn(counted, first.chunk, predictions);
+            ScoredRows scored = answered(scoring, first.chunk, predictions);
             if (sink instanceof Preparing<?> preparing) {
                 handOn(preparing, first, scored);
                 return;
@@ -283,7 +281,7 @@ public final class ChunkScorer implements AutoCloseable {
         }
 
         /** Hands a chunk to a preparing sink, having the pool prepare the next ones meanwhile. */
-        private <T> void handOn(Preparing<T> preparing, Pending first, List<Prediction> scored) throws IOException {
+        private <T> void handOn(Preparing<T> preparing, Pending first, ScoredRows scored) throws IOException {
             int ahead = preparing.ahead();
             for (Pending next : pending) {
                 if (ahead-- <= 0) {
@@ -291,19 +289,19 @@ public final class ChunkScorer implements AutoCloseable {
                 }
                 next.prepareAhead(preparing);
             }
-            preparing.accept(first.chunk, scored, first.preparation(preparing, scored));
+            preparing.accept(first.chunk, scored, first.preparation(preparing, scored.predictions()));
         }
     }
 
-    /** Counts a chunk's predictions; a chunk of bad rows alone made none and has no batch to count. */
-    private static List<Prediction> countIn(PredictionCounter counted, RowChunk chunk,
-                                            List<Prediction> predictions) {
-        return chunk.size() == 0 ? predictions : counted.counted(chunk.batch(), predictions);
+    /** Does what is owed for a chunk's predictions; a chunk of bad rows alone made none and has no batch. */
+    private static ScoredRows answered(BatchScoring scoring, RowChunk chunk, List<Prediction> predictions) {
+        return chunk.size() == 0 ? new ScoredRows(predictions, null, null)
+                : scoring.answered(chunk.batch(), predictions);
     }
 
     /** A chunk's predictions; a chunk of bad rows alone ({@link OnError#ROW}) has none, and no model call. */
-    private static List<Prediction> predict(Model classifier, RowChunk chunk) {
-        return chunk.size() == 0 ? List.of() : classifier.predict(chunk.batch());
+    private static List<Prediction> predict(BatchScoring scoring, RowChunk chunk) {
+        return chunk.size() == 0 ? List.of() : scoring.predict(chunk.batch());
     }
 
     @Override

@@ -4,7 +4,7 @@ import org.tabserve.model.Model;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.Uncertainty;
-import org.tabserve.model.PredictionCounter;
+import org.tabserve.model.BatchScoring;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,20 +33,6 @@ public final class CsvAnswer {
     /** The last column of an answer with {@link OnError#ROW}: empty for a scored row, a bad row's problems. */
     public static final String ERROR_COLUMN = "error";
 
-    /**
-     * How sure each answer of a chunk is, at the coverage the request asked for; its columns follow the answer's:
-     * a regressor's {@code lower}, {@code upper}, a classifier's {@code prediction_set} (the labels, joined by
-     * {@value #SET_SEPARATOR}), then {@code coverage}, and {@code novelty_p_value}, {@code novel} where the card can
-     * tell.
-     */
-    public interface Covering {
-        /** @return each row's uncertainty, in order */
-        List<Uncertainty> of(Batch batch, List<Prediction> predictions);
-
-        /** @return whether the rows' novelty is measured, which adds its two columns */
-        boolean novelty();
-    }
-
     /** What joins a prediction set's labels in one cell. */
     public static final String SET_SEPARATOR = "|";
 
@@ -70,23 +56,24 @@ public final class CsvAnswer {
     }
 
     /** Writes the answer to {@code writer} and closes it, scoring chunks on every core. */
-    public static void write(RowsWriter writer, PredictionCounter counted, Model classifier, ChunkScorer scorer,
+    public static void write(RowsWriter writer, BatchScoring scoring, ChunkScorer scorer,
                       RowsReader parser, InputStream in, List<String> header, RowListener listener)
             throws IOException {
-        write(writer, counted, classifier, scorer, parser, in, header, listener, true);
+        write(writer, scoring, scorer, parser, in, header, listener, true);
     }
 
-    /** @param parallel whether chunks are scored on the scorer's pool or one by one on this thread */
-    public static void write(RowsWriter writer, PredictionCounter counted, Model classifier, ChunkScorer scorer,
+    /**
+     * When the scoring answers each row's uncertainty ({@link BatchScoring#covers()}), its columns follow the
+     * answer's: a regressor's {@code lower}, {@code upper}, a classifier's {@code prediction_set} (the labels, joined
+     * by {@value #SET_SEPARATOR}), then {@code coverage}, and {@code novelty_p_value}, {@code novel} where the card can
+     * tell.
+     *
+     * @param parallel whether chunks are scored on the scorer's pool or one by one on this thread
+     */
+    public static void write(RowsWriter writer, BatchScoring scoring, ChunkScorer scorer,
                       RowsReader parser, InputStream in, List<String> header, RowListener listener,
                       boolean parallel) throws IOException {
-        write(writer, counted, classifier, scorer, parser, in, header, listener, parallel, null);
-    }
-
-    /** @param covering each chunk's uncertainties, or null when no coverage was asked for */
-    public static void write(RowsWriter writer, PredictionCounter counted, Model classifier, ChunkScorer scorer,
-                      RowsReader parser, InputStream in, List<String> header, RowListener listener,
-                      boolean parallel, Covering covering) throws IOException {
+        Model classifier = scoring.model();
         List<String> classes = classifier.signature().classLabels();
         List<String> columns = new ArrayList<>(header);
         boolean regressor = classifier.signature().task() == org.tabserve.model.Task.REGRESSION;
@@ -96,10 +83,10 @@ public final class CsvAnswer {
             columns.add("label");
             classes.forEach(c -> columns.add("probability_" + c));
         }
-        if (covering != null) {
+        if (scoring.covers()) {
             columns.addAll(regressor ? List.of("lower", "upper") : List.of(UncertaintyJson.PREDICTION_SET));
             columns.add(CoverageField.NAME);
-            if (covering.novelty()) {
+            if (scoring.measuresNovelty()) {
                 columns.addAll(List.of("novelty_p_value", "novel"));
             }
         }
@@ -111,9 +98,9 @@ public final class CsvAnswer {
         try (RowsWriter out = writer) {
             out.columns(columns);
             List<Object> answer = new ArrayList<>();
-            ChunkScorer.Sink sink = (chunk, predictions) -> {
-                List<Uncertainty> uncertain = covering == null || chunk.size() == 0 ? null
-                        : covering.of(chunk.batch(), predictions);
+            ChunkScorer.Sink sink = (chunk, scored) -> {
+                List<Prediction> predictions = scored.predictions();
+                List<Uncertainty> uncertain = scored.uncertainties();
                 if (inPlace) {
                     for (RowPlace place : chunk.places()) {
                         if (place.isScored()) {
@@ -146,7 +133,7 @@ public final class CsvAnswer {
                 }
             };
             score(run -> parser.forEachChunk(in, run),
-                    parallel ? scorer.start(classifier, counted, sink) : scorer.startInline(classifier, counted, sink));
+                    parallel ? scorer.start(scoring, sink) : scorer.startInline(scoring, sink));
         }
     }
 

@@ -1,6 +1,7 @@
 package org.tabserve.rows;
 
 import org.tabserve.model.Batch;
+import org.tabserve.model.BatchScoring;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 
@@ -120,12 +121,12 @@ public final class CsvFiles {
         try (ChunkScorer scorer = new ChunkScorer(Runtime.getRuntime().availableProcessors())) {
             CsvRowsParser parser = new CsvRowsParser(model.signature(), Long.MAX_VALUE).onError(onError);
             long[] read = {0};
-            CsvAnswer.score(run -> parser.forEachChunk(in, run), scorer.start(model, (batch, predictions) -> predictions,
-                    (chunk, predictions) -> {
+            CsvAnswer.score(run -> parser.forEachChunk(in, run), scorer.start(BatchScoring.offline(model),
+                    (chunk, answered) -> {
                         refusedOf(chunk, refused);
                         long[] numbers = numbers(chunk, read);
                         if (chunk.size() > 0) {
-                            scored.accept(chunk.batch(), column(chunk, column), numbers, predictions);
+                            scored.accept(chunk.batch(), column(chunk, column), numbers, answered.predictions());
                         }
                     }));
         }
@@ -160,7 +161,7 @@ public final class CsvFiles {
         try (ChunkScorer scorer = new ChunkScorer(Runtime.getRuntime().availableProcessors());
              InputStream in = source.open()) {
             int[] rows = {0};
-            CsvAnswer.write(out, (batch, predictions) -> predictions, model, scorer, parser, in, header,
+            CsvAnswer.write(out, BatchScoring.offline(model), scorer, parser, in, header,
                     new CsvAnswer.RowListener() {
                         @Override
                         public void accept(RowChunk chunk, int row, Prediction prediction) {

@@ -5,7 +5,6 @@ import org.tabserve.model.Conformal;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.Uncertainty;
 import org.tabserve.rows.CoverageField;
-import org.tabserve.rows.CsvAnswer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +15,7 @@ import java.util.List;
  * the same for every transport. Only a request that asks pays for it: a row's novelty is one pass over the card's
  * background sample.
  */
-public final class ConformalAnswers implements CsvAnswer.Covering {
+final class ConformalAnswers {
 
     /** Said to a request for coverage on a model whose card has no calibration. */
     static final String HOW_TO_CALIBRATE = "give it one with the card command's --calibration, naming a labelled CSV"
@@ -43,7 +42,7 @@ public final class ConformalAnswers implements CsvAnswer.Covering {
      * @throws ServingException naming {@code coverage} when the model's card has no calibration, or too few rows for
      *                          that coverage, in words
      */
-    public static ConformalAnswers asked(ResolvedModel model, Double coverage) {
+    static ConformalAnswers asked(ResolvedModel model, Double coverage) {
         if (coverage == null) {
             return null;
         }
@@ -61,7 +60,6 @@ public final class ConformalAnswers implements CsvAnswer.Covering {
     }
 
     /** @return whether each row's novelty is measured: the card has a novelty reference and a background */
-    @Override
     public boolean novelty() {
         return conformal.novelty() != null && conformal.novelty().distance() != null;
     }
@@ -75,7 +73,6 @@ public final class ConformalAnswers implements CsvAnswer.Covering {
      * @param predictions the model's answers to {@code rows}, in order
      * @return each row's uncertainty, in order; each row's novelty is counted under the request's model
      */
-    @Override
     public List<Uncertainty> of(Batch rows, List<Prediction> predictions) {
         Conformal.Novelty novelty = conformal.novelty();
         boolean measured = novelty != null && novelty.distance() != null;

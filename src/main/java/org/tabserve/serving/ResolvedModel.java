@@ -3,7 +3,6 @@ package org.tabserve.serving;
 import org.tabserve.model.Batch;
 import org.tabserve.model.LiveProfile;
 import org.tabserve.model.Model;
-import org.tabserve.model.PredictionCounter;
 import org.tabserve.model.Prediction;
 import org.tabserve.predictionlog.PredictionLog;
 import org.tabserve.predictionlog.ScoredCall;
@@ -21,7 +20,8 @@ import java.util.function.LongConsumer;
  * version its path names (none on the root routes: the default model), and the lease on that model once the handler
  * asks for it (a request that names no version gets the one its model's rollout chooses, {@link Rollouts}). Whoever made it (the route servlet, the gRPC service) closes it when the request ends, so that the
  * request finishes on the model it began with even if that model is swapped or unloaded meanwhile; every prediction
- * it makes is counted here in the metrics, the statistics, the live profile and the prediction log.
+ * it makes is counted here in the metrics, the statistics, the live profile and the prediction log, through the
+ * scoring entry point ({@link Scoring}).
  */
 public final class ResolvedModel implements AutoCloseable {
 
@@ -193,15 +193,11 @@ public final class ResolvedModel implements AutoCloseable {
         return served.metrics().feedback();
     }
 
-    /**
-     * Counts predictions in the metrics under the request's model, and the batch they were made for in its version's
-     * live profile ({@link DriftMonitor}); every route passes what the model scored and answered through here (or
-     * through {@link #counter()} from other threads).
-     *
-     * @return {@code predictions}, unchanged
-     */
-    public List<Prediction> counted(Batch batch, List<Prediction> predictions) {
-        return counter().counted(batch, predictions);
+    /** What is owed for each batch the request's model answered ({@link #counter()}). */
+    @FunctionalInterface
+    interface Counter {
+        /** @return {@code predictions}, unchanged */
+        List<Prediction> counted(Batch batch, List<Prediction> predictions);
     }
 
     /** @return the rows of the request's model measured for novelty since it was loaded, and those flagged */
@@ -214,8 +210,12 @@ public final class ResolvedModel implements AutoCloseable {
         served.metrics().novelty().record(name(), rows, novel);
     }
 
-    /** @return a counter for the request's model that other threads (a scoring pool) may call */
-    public PredictionCounter counter() {
+    /**
+     * @return what counts each batch the request's model answered in the metrics, the statistics, the live profile
+     *         and drift, the answers kept for labels, the rollout's comparison and the prediction log: called by the
+     *         scoring entry point alone ({@link RequestScoring}), once per batch, in the order of the rows sent
+     */
+    Counter counter() {
         Model scoring = model();
         String name = name();
         long version = lease.version();

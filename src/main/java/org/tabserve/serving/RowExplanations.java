@@ -61,7 +61,7 @@ public final class RowExplanations implements AutoCloseable {
      *                          ({@link ExplanationPool}) or the budget has no room for them in time;
      *                          {@link ServingException.Kind#CLIENT_GONE} when the client went and the work stopped
      */
-    public List<Explanation> of(ResolvedModel model, Batch rows, ClientWatch watch) {
+    List<Explanation> of(ResolvedModel model, Batch rows, ClientWatch watch) {
         if (model.model().card().background() == null) {
             throw refused("model '" + model.name() + "' cannot explain its answers: its card has no background"
                     + " sample to measure contributions against; " + HOW_TO_ADD);

@@ -26,6 +26,7 @@ import org.tabserve.web.http.RequestEncodingFilter;
 import org.tabserve.web.http.RouteServlet;
 import org.tabserve.web.http.RouteTable;
 import org.tabserve.serving.RowExplanations;
+import org.tabserve.serving.Scoring;
 import org.tabserve.web.http.SecurityHeadersFilter;
 import org.tabserve.serving.ServedModels;
 import org.tabserve.predictionlog.PredictionLog;
@@ -134,7 +135,8 @@ public final class TabserveListener implements ServletContextListener {
                 + (Runtime.getRuntime().maxMemory() >> 20) + " MB heap" + (logBytes == 0 ? ""
                 : " (and " + (logBytes >> 10) + " KiB for the prediction log's queue)"));
         File temp = (File) context.getAttribute(ServletContext.TEMPDIR);
-        upload = new PredictFileHandler(config, new UploadPages(views), budget);
+        Scoring scoring = new Scoring(explanations);
+        upload = new PredictFileHandler(config, new UploadPages(views), budget, scoring);
         AdminToken adminToken = new AdminToken(config, metrics);
         FeedbackToken feedbackToken;
         try {
@@ -144,7 +146,7 @@ public final class TabserveListener implements ServletContextListener {
             throw e;
         }
         RouteTable routes = TabserveRoutes.table(served, config, views, budget, documents,
-                adminToken, feedbackToken, temp == null ? null : temp.toPath(), upload, explanations, serverVersion());
+                adminToken, feedbackToken, temp == null ? null : temp.toPath(), upload, scoring, serverVersion());
         ErrorRenderer errors = new ErrorRenderer(views, routes);
 
         ServletRegistration.Dynamic table = add(context, "routes", new RouteServlet(routes, served, errors),
@@ -165,7 +167,7 @@ public final class TabserveListener implements ServletContextListener {
         int maxInbound = (int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes());
         add(context, GRPC_SERVLET, new FirstRequestServlet(() -> {
             V2GrpcService service = new V2GrpcService(served, config.maxBatchRows(), budget, version, adminToken,
-                    metrics, explanations);
+                    metrics, scoring);
             Executor onTheCallersThread = Runnable::run;
             grpcDeadlines = V2GrpcDeadlines.start(); // a deadline costs no wake-up (V2GrpcDeadlines)
             return new ServletServerBuilder().executor(onTheCallersThread).addService(service.definition())

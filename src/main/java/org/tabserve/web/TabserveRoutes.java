@@ -19,7 +19,7 @@ import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.FeedbackToken;
 import org.tabserve.web.http.HealthHandler;
 import org.tabserve.serving.MemoryBudget;
-import org.tabserve.serving.RowExplanations;
+import org.tabserve.serving.Scoring;
 import org.tabserve.web.http.ModelBytes;
 import org.tabserve.web.http.RouteTable;
 import org.tabserve.web.http.Routes;
@@ -55,15 +55,15 @@ final class TabserveRoutes {
      * @param upload the upload route, built by the listener, which stops its scoring pool with the app
      * @param feedbackToken who may send labels
      * @param temp   where admin uploads are written before they are checked; null for the JVM's default
-     * @param explanations the explanations every route that explains shares, built by the listener, which stops
-     *                     their threads with the app
+     * @param scoring the scoring entry point every route goes through, built by the listener, which stops its
+     *                explanations' threads with the app
      */
     static RouteTable table(ServedModels served, WebConfig config, Views views, MemoryBudget budget,
                             ModelBytes documents, AdminToken adminToken, FeedbackToken feedbackToken, Path temp,
                             PredictFileHandler upload,
-                            RowExplanations explanations, String serverVersion) {
-        FormHandler form = new FormHandler(views, config, budget, explanations);
-        JsonPredictRequest json = new JsonPredictRequest(config, budget, explanations);
+                            Scoring scoring, String serverVersion) {
+        FormHandler form = new FormHandler(views, config, budget, scoring);
+        JsonPredictRequest json = new JsonPredictRequest(config, budget, scoring);
         QueryPredictHandler query = new QueryPredictHandler(config, json);
         OpenApiHandler openApi = new OpenApiHandler(openApiDocument(serverVersion), budget, documents);
         ModelIndexHandler index = new ModelIndexHandler(budget);
@@ -74,7 +74,7 @@ final class TabserveRoutes {
         AdminModelHandler admin = new AdminModelHandler(served, config, temp);
         RolloutHandler rollout = new RolloutHandler(config, adminToken);
         String adminRollout = AdminModelHandler.MODELS_PATH + "/{name}" + RolloutHandler.ADMIN_PATH;
-        V2Handler v2 = new V2Handler(config, budget, serverVersion, adminToken, explanations);
+        V2Handler v2 = new V2Handler(config, budget, serverVersion, adminToken, scoring);
         String v2Model = V2Handler.PATH + "/models/{name}[/versions/{version}]";
         return RouteTable.builder()
                 .mount(HealthHandler.PATH, RouteTable.ErrorShape.PROBLEM, HealthHandler.ROUTES_HINT)
@@ -93,7 +93,7 @@ final class TabserveRoutes {
                 .model(Routes.PREDICT, query::get, RouteTable.GET)
                 .model(Routes.PREDICT, query::post, RouteTable.POST)
                 .model(Routes.PREDICT_FILE, upload::predict, RouteTable.POST)
-                .model(InvocationsHandler.PATH, new InvocationsHandler(config, budget, explanations)::invoke, RouteTable.POST)
+                .model(InvocationsHandler.PATH, new InvocationsHandler(config, budget, scoring)::invoke, RouteTable.POST)
                 .model(Routes.OPENAPI_JSON, openApi::json, RouteTable.GET)
                 .model(Routes.OPENAPI_YAML, openApi::yaml, RouteTable.GET)
                 // The API's docs page; the served models.

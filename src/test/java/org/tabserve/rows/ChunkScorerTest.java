@@ -1,8 +1,11 @@
 package org.tabserve.rows;
 
 import org.junit.jupiter.api.Test;
+import org.tabserve.model.Batch;
+import org.tabserve.model.BatchScoring;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.ScoredRows;
 import org.tabserve.model.onnx.OnnxModelLoader;
 
 import java.io.ByteArrayInputStream;
@@ -21,7 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A preparing sink gets every chunk once, in upload order, each with its own preparation made once, whether the pool
- * made it ahead or the request thread at the chunk's turn; a preparation that fails fails the run.
+ * made it ahead or the request thread at the chunk's turn; a preparation that fails fails the run. The model's calls
+ * run on the pool, and what is owed for each chunk ({@link BatchScoring#answered}) on the request thread, in upload
+ * order, whichever call ends first.
  */
 class ChunkScorerTest {
 
@@ -55,9 +60,9 @@ class ChunkScorerTest {
         }
 
         @Override
-        public void accept(RowChunk chunk, List<Prediction> predictions, List<String> labels) {
+        public void accept(RowChunk chunk, ScoredRows scored, List<String> labels) {
             assertSame(requestThread, Thread.currentThread(), "handed on on the request thread");
-            assertEquals(predictions.stream().map(p -> p.classification().label()).toList(), labels,
+            assertEquals(scored.predictions().stream().map(p -> p.classification().label()).toList(), labels,
                     "the chunk's own preparation");
             accepted.add(chunk);
         }
@@ -75,7 +80,7 @@ class ChunkScorerTest {
             List<RowChunk> chunks = chunks(model);
             for (int ahead : new int[]{0, 1, 3, 20}) {
                 Recording sink = new Recording(ahead);
-                ChunkScorer.Run run = scorer.start(model, (batch, predictions) -> predictions, sink);
+                ChunkScorer.Run run = scorer.start(BatchScoring.offline(model), sink);
                 for (RowChunk chunk : chunks) {
                     run.accept(chunk);
                 }
@@ -91,12 +96,58 @@ class ChunkScorerTest {
     }
 
     @Test
+    void theModelCallsRunOnThePoolAndWhatIsOwedOnTheRequestThreadInUploadOrder() throws IOException {
+        try (Model model = OnnxModelLoader.load(Path.of("model.onnx"));
+             ChunkScorer scorer = new ChunkScorer(2)) {
+            List<RowChunk> chunks = chunks(model);
+            Thread requestThread = Thread.currentThread();
+            List<Batch> owed = new ArrayList<>();
+            ConcurrentHashMap<String, Boolean> callingThreads = new ConcurrentHashMap<>();
+            AtomicInteger calls = new AtomicInteger();
+            BatchScoring scoring = new BatchScoring() {
+                @Override
+                public Model model() {
+                    return model;
+                }
+
+                @Override
+                public List<Prediction> predict(Batch rows) {
+                    callingThreads.put(Thread.currentThread() == requestThread ? "request" : "pool", true);
+                    if (calls.getAndIncrement() % 2 == 0) {
+                        try {
+                            Thread.sleep(30); // every other call ends after the one behind it
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return model.predict(rows);
+                }
+
+                @Override
+                public ScoredRows answered(Batch rows, List<Prediction> predictions) {
+                    assertSame(requestThread, Thread.currentThread(), "owed on the request thread");
+                    owed.add(rows);
+                    return new ScoredRows(predictions, null, null);
+                }
+            };
+            Recording sink = new Recording(0);
+            ChunkScorer.Run run = scorer.start(scoring, sink);
+            for (RowChunk chunk : chunks) {
+                run.accept(chunk);
+            }
+            run.finish();
+            assertEquals(chunks.stream().map(RowChunk::batch).toList(), owed, "in upload order, each once");
+            assertEquals(List.of("pool"), List.copyOf(callingThreads.keySet()));
+        }
+    }
+
+    @Test
     void chunksScoredAheadAreHandedOnWithTheirPreparationsToo() throws IOException {
         try (Model model = OnnxModelLoader.load(Path.of("model.onnx"));
              ChunkScorer scorer = new ChunkScorer(2)) {
             List<RowChunk> chunks = chunks(model);
             Recording sink = new Recording(3);
-            ChunkScorer.Run run = scorer.start(model, (batch, predictions) -> predictions, sink);
+            ChunkScorer.Run run = scorer.start(BatchScoring.offline(model), sink);
             chunks.forEach(run::ahead); // an upload kept while it is checked: every chunk scored before any answer
             run.finish();
             assertEquals(chunks, sink.accepted);
@@ -119,7 +170,7 @@ class ChunkScorerTest {
                     return super.prepare(chunk, predictions);
                 }
             };
-            ChunkScorer.Run run = scorer.start(model, (batch, predictions) -> predictions, sink);
+            ChunkScorer.Run run = scorer.start(BatchScoring.offline(model), sink);
             chunks.forEach(run::ahead);
             IllegalStateException failure = assertThrows(IllegalStateException.class, () -> {
                 try {

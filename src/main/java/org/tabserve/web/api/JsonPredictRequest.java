@@ -2,19 +2,18 @@ package org.tabserve.web.api;
 
 import org.tabserve.web.http.CoverageParameter;
 import org.tabserve.web.http.ExplainParameter;
-import org.tabserve.serving.ConformalAnswers;
 import org.tabserve.rows.RowFootprint;
+import org.tabserve.serving.RequestScoring;
 import org.tabserve.serving.RowExplanations;
+import org.tabserve.serving.Scoring;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.model.Explanation;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
+import org.tabserve.model.ScoredRows;
 import org.tabserve.model.RangeWarning;
-import org.tabserve.model.Uncertainty;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.OnError;
 import org.tabserve.rows.JsonRowsParser;
@@ -48,12 +47,17 @@ public final class JsonPredictRequest {
 
     private final WebConfig config;
     private final MemoryBudget budget;
-    private final RowExplanations explanations;
+    private final Scoring scoring;
 
-    public JsonPredictRequest(WebConfig config, MemoryBudget budget, RowExplanations explanations) {
+    public JsonPredictRequest(WebConfig config, MemoryBudget budget, Scoring scoring) {
         this.config = config;
         this.budget = budget;
-        this.explanations = explanations;
+        this.scoring = scoring;
+    }
+
+    /** @return the scoring entry point this route's requests go through */
+    Scoring scoring() {
+        return scoring;
     }
 
     /** {@code POST /api/predict}: a JSON body (UTF-8) in, the prediction out. */
@@ -85,16 +89,10 @@ public final class JsonPredictRequest {
                 throw HttpProblem.of(e, WebConfig.MAX_BATCH_ROWS);
             }
             boolean explain = ExplainParameter.asked(request, parsed.explain());
-            ConformalAnswers covered = ConformalAnswers.asked(model, CoverageParameter.asked(request,
-                    parsed.coverage()));
-            List<Explanation> explanations = explain && parsed.rows() != null ? this.explanations.of(model,
-                    parsed.rows(), new AnswerKeepAlive(response, Json.MEDIA_TYPE)) : null;
-            List<Prediction> predictions = parsed.rows() == null ? List.of()
-                    : model.counted(parsed.rows(), classifier.predict(parsed.rows()));
-            List<Uncertainty> uncertainties = covered == null || parsed.rows() == null ? null
-                    : covered.of(parsed.rows(), predictions);
-            respond(response, predictions, new Extras(explanations, uncertainties), parsed, classifier.card(),
-                    model.shownVersion().orElse(null));
+            RequestScoring scores = scoring.of(model, CoverageParameter.asked(request, parsed.coverage()));
+            ScoredRows scored = parsed.rows() == null ? NONE : scores.scoreRows(parsed.rows(), explain,
+                    new AnswerKeepAlive(response, Json.MEDIA_TYPE));
+            respond(response, scored, parsed, classifier.card(), scores.shownVersion().orElse(null));
         }
     }
 
@@ -102,9 +100,8 @@ public final class JsonPredictRequest {
      * Answers one prediction, or a batch when the caller sent one; range warnings are read from the values as sent
      * (plain doubles for a numbers-only model, else the typed cells).
      */
-    private static void respond(HttpServletResponse response, List<Prediction> predictions,
-                                Extras extras, JsonRowsParser.ParsedRows parsed, ModelCard card,
-                                Long modelVersion) throws IOException {
+    private static void respond(HttpServletResponse response, ScoredRows scored, JsonRowsParser.ParsedRows parsed,
+                                ModelCard card, Long modelVersion) throws IOException {
         try (JsonGenerator json = Json.start(response)) {
             if (!parsed.batch()) {
                 List<RangeWarning> warnings = parsed.warnings(card, 0);
@@ -112,20 +109,20 @@ public final class JsonPredictRequest {
                     warnings = new ArrayList<>(parsed.requestWarnings());
                     warnings.addAll(parsed.warnings(card, 0));
                 }
-                PredictionJson.write(json, predictions.get(0), card, warnings, extras.explained(0),
-                        parsed.rows().signature().probabilityNote(), extras.uncertainty(0), modelVersion);
+                PredictionJson.write(json, scored.prediction(0), card, warnings, scored.explanation(0),
+                        parsed.rows().signature().probabilityNote(), scored.uncertainty(0), modelVersion);
                 return;
             }
             json.writeStartObject();
             json.writeArrayFieldStart("predictions");
             if (parsed.sentRows() == null) {
                 PredictionJson.Rows encoded = new PredictionJson.Rows(parsed.rows().signature(), card);
-                for (int i = 0; i < predictions.size(); i++) {
-                    encoded.write(json, predictions.get(i), parsed.warnings(encoded, i), extras.explained(i),
-                            extras.uncertainty(i));
+                for (int i = 0; i < scored.size(); i++) {
+                    encoded.write(json, scored.prediction(i), parsed.warnings(encoded, i), scored.explanation(i),
+                            scored.uncertainty(i));
                 }
             } else {
-                writeRowByRow(json, predictions, extras, parsed, card);
+                writeRowByRow(json, scored, parsed, card);
             }
             json.writeEndArray();
             if (parsed.rows() != null) { // null when no row of the batch could be scored (row mode)
@@ -139,25 +136,11 @@ public final class JsonPredictRequest {
         }
     }
 
-    /**
-     * What a request asked for beside the answers, per row of the checked batch.
-     *
-     * @param explanations  each row's explanation, or null when none was asked for
-     * @param uncertainties each row's uncertainty, or null when no coverage was asked for
-     */
-    private record Extras(List<Explanation> explanations, List<Uncertainty> uncertainties) {
-        Explanation explained(int row) {
-            return explanations == null ? null : explanations.get(row);
-        }
-
-        Uncertainty uncertainty(int row) {
-            return uncertainties == null ? null : uncertainties.get(row);
-        }
-    }
+    /** The answer to a batch none of whose rows could be scored ({@code ?on_error=row}). */
+    private static final ScoredRows NONE = new ScoredRows(List.of(), null, null);
 
     /** A batch answered row by row ({@code ?on_error=row}): each row's prediction, or its errors, in its place. */
-    private static void writeRowByRow(JsonGenerator json, List<Prediction> predictions,
-                                      Extras extras, JsonRowsParser.ParsedRows parsed,
+    private static void writeRowByRow(JsonGenerator json, ScoredRows scored, JsonRowsParser.ParsedRows parsed,
                                       ModelCard card) throws IOException {
         PredictionJson.Rows encoded = parsed.rows() == null ? null
                 : new PredictionJson.Rows(parsed.rows().signature(), card);
@@ -167,9 +150,9 @@ public final class JsonPredictRequest {
         }
         int next = 0;
         for (int row = 0; row < parsed.sent(); row++) {
-            if (next < predictions.size() && parsed.sentRow(next) == row) {
-                encoded.write(json, predictions.get(next), parsed.warnings(encoded, next), extras.explained(next),
-                        extras.uncertainty(next));
+            if (next < scored.size() && parsed.sentRow(next) == row) {
+                encoded.write(json, scored.prediction(next), parsed.warnings(encoded, next), scored.explanation(next),
+                        scored.uncertainty(next));
                 next++;
             } else {
                 PredictionJson.writeRowErrors(json, problems.getOrDefault(row, List.of()));

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.Uncertainty;
-import org.tabserve.serving.ConformalAnswers;
+import org.tabserve.serving.RequestScoring;
+import org.tabserve.serving.Scoring;
 import org.tabserve.web.http.CoverageParameter;
 import org.tabserve.web.http.ExplainParameter;
 import org.tabserve.web.http.PageLinks;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.ScoredRows;
 import org.tabserve.rows.ChunkScorer;
 import org.tabserve.rows.CsvAnswer;
 import org.tabserve.rows.RowChunk;
@@ -67,12 +69,14 @@ public final class PredictFileHandler implements AutoCloseable {
     private final WebConfig config;
     private final UploadView page;
     private final MemoryBudget budget;
+    private final Scoring scoring;
     private final ChunkScorer scorer = new ChunkScorer(Runtime.getRuntime().availableProcessors());
 
-    public PredictFileHandler(WebConfig config, UploadView page, MemoryBudget budget) {
+    public PredictFileHandler(WebConfig config, UploadView page, MemoryBudget budget, Scoring scoring) {
         this.config = config;
         this.page = page;
         this.budget = budget;
+        this.scoring = scoring;
     }
 
     /** Stops the scoring pool, when the app stops. */
@@ -93,7 +97,7 @@ public final class PredictFileHandler implements AutoCloseable {
                 + config.maxCsvRows() + " rows; explanations are given for at most " + RowExplanations.MAX_ROWS
                 + " rows a request); send those rows as JSON to /api/predict with \"explain\": true, or leave"
                 + " explain out");
-        ConformalAnswers covered = ConformalAnswers.asked(model, CoverageParameter.asked(request, null));
+        RequestScoring scores = scoring.of(model, CoverageParameter.asked(request, null));
         String onErrorSent = RequestParameters.query(request, OnError.PARAMETER);
         OnError checked = onError(onErrorSent); // a bad value is refused before the upload is read
         CsvUpload file = CsvUpload.of(request, config.maxUploadBytes());
@@ -101,10 +105,10 @@ public final class PredictFileHandler implements AutoCloseable {
             OnError onError = onErrorSent == null && file.onError() != null ? onError(file.onError()) : checked;
             RowsReader parser = file.format().reader(classifier.signature(), config.maxCsvRows())
                     .reservingRowMemory(held::grow).onError(onError, config.maxErrorRows());
-            if (format == Format.JSON && answeredFromKept(model, response, parser, file, held, covered)) {
+            if (format == Format.JSON && answeredFromKept(model, response, parser, file, held, scores)) {
                 return;
             }
-            answerStreamed(model, request, response, format, parser, file, held, covered);
+            answerStreamed(model, request, response, format, parser, file, held, scores);
         } catch (RowsException e) {
             throw HttpProblem.of(withHint(e, format == Format.HTML ? UploadView.ON_ERROR_HINT : OnError.HINT),
                     WebConfig.MAX_CSV_ROWS);
@@ -121,11 +125,11 @@ public final class PredictFileHandler implements AutoCloseable {
      * @return whether the answer was written; if not, nothing was, and the budget taken is given back
      */
     private boolean answeredFromKept(ResolvedModel model, HttpServletResponse response, RowsReader parser,
-                                     CsvUpload file, MemoryBudget.Reservation held, ConformalAnswers covered)
+                                     CsvUpload file, MemoryBudget.Reservation held, RequestScoring scores)
             throws IOException {
         Model classifier = model.model();
-        JsonPredictions answer = new JsonPredictions(classifier, parser, held, covered);
-        ChunkScorer.Run ahead = scorer.start(classifier, model.counter(), answer);
+        JsonPredictions answer = new JsonPredictions(classifier, parser, held);
+        ChunkScorer.Run ahead = scorer.start(scores, answer);
         boolean kept;
         try (InputStream in = file.open()) {
             kept = parser.validateAndKeep(in, KEEP_ROWS, ahead::ahead, (rows, textChars) -> held.tryGrow(
@@ -150,7 +154,7 @@ public final class PredictFileHandler implements AutoCloseable {
      */
     private void answerStreamed(ResolvedModel model, HttpServletRequest request, HttpServletResponse response,
                                 Format format, RowsReader parser, CsvUpload file, MemoryBudget.Reservation held,
-                                ConformalAnswers covered) throws IOException {
+                                RequestScoring scores) throws IOException {
         Model classifier = model.model();
         List<String> header;
         try (InputStream in = file.open()) {
@@ -164,12 +168,10 @@ public final class PredictFileHandler implements AutoCloseable {
                 : rowBytes * Math.min(rows, RowsReader.CHUNK_ROWS * (scorer.inFlight() + 2L)));
         try (InputStream in = file.open()) {
             switch (format) {
-                case CSV -> writeCsv(model, response, classifier, parser, in, header, covered);
+                case CSV -> writeCsv(response, parser, in, header, scores);
                 case HTML -> page.render(request, response, PageLinks.of(model),
-                        UploadPreview.score(model, classifier, scorer, parser, in, header, file.fileName(),
-                                covered));
-                default -> writeJson(model, response, classifier, parser, held, covered,
-                        run -> parser.forEachChunk(in, run));
+                        UploadPreview.score(scores, scorer, parser, in, header, file.fileName()));
+                default -> writeJson(response, parser, held, scores, run -> parser.forEachChunk(in, run));
             }
         }
     }
@@ -221,11 +223,10 @@ public final class PredictFileHandler implements AutoCloseable {
     private interface ChunkSource extends CsvAnswer.ChunkSource {
     }
 
-    private void writeJson(ResolvedModel model, HttpServletResponse response, Model classifier, RowsReader parser,
-                           MemoryBudget.Reservation held, ConformalAnswers covered, ChunkSource source)
-            throws IOException {
-        JsonPredictions answer = new JsonPredictions(classifier, parser, held, covered);
-        answer.write(response, source, scorer.start(classifier, model.counter(), answer));
+    private void writeJson(HttpServletResponse response, RowsReader parser, MemoryBudget.Reservation held,
+                           RequestScoring scores, ChunkSource source) throws IOException {
+        JsonPredictions answer = new JsonPredictions(scores.model(), parser, held);
+        answer.write(response, source, scorer.start(scores, answer));
     }
 
     /**
@@ -238,19 +239,15 @@ public final class PredictFileHandler implements AutoCloseable {
         /** The upload's reader, which knows its header's columns the model does not take once it has read it. */
         private final RowsReader parser;
         private final int ahead;
-        /** Each chunk's uncertainties, or null when no coverage was asked for. */
-        private final ConformalAnswers covered;
         private JsonGenerator json;
 
         /**
          * @param held the request's reservation, which takes the heap of the texts prepared ahead ({@link #AHEAD}
          *             chunks and the one being written); without room, every row's numbers are written as it goes
          */
-        JsonPredictions(Model classifier, RowsReader parser, MemoryBudget.Reservation held,
-                        ConformalAnswers covered) {
+        JsonPredictions(Model classifier, RowsReader parser, MemoryBudget.Reservation held) {
             this.rows = new PredictionJson.Rows(classifier.signature(), classifier.card());
             this.parser = parser;
-            this.covered = covered;
             this.ahead = held.tryGrow((AHEAD + 1L) * RowsReader.CHUNK_ROWS * rows.probabilityTextBytes()) ? AHEAD : 0;
         }
 
@@ -278,14 +275,11 @@ public final class PredictFileHandler implements AutoCloseable {
         }
 
         @Override
-        public void accept(RowChunk chunk, List<Prediction> predictions, String[] texts)
-                throws IOException {
-            List<Uncertainty> uncertain = covered == null || chunk.size() == 0 ? null
-                    : covered.of(chunk.batch(), predictions);
+        public void accept(RowChunk chunk, ScoredRows scored, String[] texts) throws IOException {
             if (chunk.places() != null) {
                 for (RowPlace place : chunk.places()) {
                     if (place.isScored()) {
-                        writeRow(chunk, predictions, texts, uncertain, place.batchRow());
+                        writeRow(chunk, scored, texts, place.batchRow());
                     } else {
                         PredictionJson.writeRowErrors(json, place.problems());
                     }
@@ -293,30 +287,27 @@ public final class PredictFileHandler implements AutoCloseable {
                 return;
             }
             for (int r = 0; r < chunk.size(); r++) {
-                writeRow(chunk, predictions, texts, uncertain, r);
+                writeRow(chunk, scored, texts, r);
             }
         }
 
-        private void writeRow(RowChunk chunk, List<Prediction> predictions, String[] texts,
-                              List<Uncertainty> uncertain, int r) throws IOException {
-            if (uncertain != null) {
-                rows.write(json, predictions.get(r), chunk.warnings(rows, r), null, uncertain.get(r));
+        private void writeRow(RowChunk chunk, ScoredRows scored, String[] texts, int r) throws IOException {
+            if (scored.uncertainties() != null) {
+                rows.write(json, scored.prediction(r), chunk.warnings(rows, r), null, scored.uncertainty(r));
             } else {
-                rows.write(json, predictions.get(r), chunk.warnings(rows, r), texts, r * rows.classCount());
+                rows.write(json, scored.prediction(r), chunk.warnings(rows, r), texts, r * rows.classCount());
             }
         }
     }
 
-    private void writeCsv(ResolvedModel model, HttpServletResponse response, Model classifier,
-                          RowsReader parser, InputStream in, List<String> header, ConformalAnswers covered)
-            throws IOException {
+    private void writeCsv(HttpServletResponse response, RowsReader parser, InputStream in, List<String> header,
+                          RequestScoring scores) throws IOException {
         response.setStatus(200);
         response.setContentType("text/csv;charset=UTF-8");
         response.setHeader("Content-Disposition", "attachment; filename=\"predictions.csv\"");
         CsvAnswer.write(RowFormat.CSV.writer(
                         new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8)),
-                model.counter(), classifier,
-                scorer, parser, in, header, (chunk, row, prediction) -> { }, true, covered);
+                scores, scorer, parser, in, header, (chunk, row, prediction) -> { }, true);
     }
 
     private static void score(ChunkSource source, ChunkScorer.Run run) throws IOException {

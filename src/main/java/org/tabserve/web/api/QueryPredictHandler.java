@@ -13,6 +13,7 @@ import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
 import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.RequestParameters;
+import org.tabserve.serving.RequestScoring;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.web.http.WebConfig;
 
@@ -100,10 +101,11 @@ public final class QueryPredictHandler {
         ParameterRowParser.ParsedRow parsed = new ParameterRowParser(classifier.signature())
                 .parse(RequestParameters.of(request, config.maxBodyBytes()));
         Batch batch = parsed.orThrow();
-        Prediction prediction = model.counted(batch, classifier.predict(batch)).get(0);
-        try (JsonGenerator json = Json.start(response)) {
-            PredictionJson.write(json, prediction, classifier.card(), parsed.warnings(classifier.card()), null,
-                    classifier.signature().probabilityNote(), null, model.shownVersion().orElse(null));
+        RequestScoring scores = json.scoring().of(model, null);
+        Prediction prediction = scores.scoreRows(batch).prediction(0);
+        try (JsonGenerator out = Json.start(response)) {
+            PredictionJson.write(out, prediction, classifier.card(), parsed.warnings(classifier.card()), null,
+                    classifier.signature().probabilityNote(), null, scores.shownVersion().orElse(null));
         }
     }
 }

@@ -12,7 +12,7 @@ import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.RowsReader;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.RowPlace;
-import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.RequestScoring;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -67,16 +67,15 @@ public record UploadPreview(Model model, String fileName, long rowCount, long wa
 
     /**
      * Scores the checked upload on the request's thread (a preview is small) and keeps what the page shows; the
-     * download gains the coverage columns when {@code covered} is not null.
+     * download gains the coverage columns when the request asked for a coverage.
      */
-    static UploadPreview score(ResolvedModel model, Model classifier, ChunkScorer scorer, RowsReader parser,
-                               InputStream in, List<String> header, String fileName, CsvAnswer.Covering covered)
-            throws IOException {
+    static UploadPreview score(RequestScoring scores, ChunkScorer scorer, RowsReader parser,
+                               InputStream in, List<String> header, String fileName) throws IOException {
+        Model classifier = scores.model();
         List<Row> rows = new ArrayList<>();
         long[] counts = new long[3]; // rows, rows with warnings, rows with errors
         CappedBuffer csv = new CappedBuffer(DOWNLOAD_CAP);
-        CsvAnswer.write(RowFormat.CSV.writer(new OutputStreamWriter(csv, StandardCharsets.UTF_8)), model.counter(),
-                classifier, scorer,
+        CsvAnswer.write(RowFormat.CSV.writer(new OutputStreamWriter(csv, StandardCharsets.UTF_8)), scores, scorer,
                 parser, in, header, new CsvAnswer.RowListener() {
                     @Override
                     public void accept(RowChunk chunk, int r, Prediction prediction) {
@@ -108,7 +107,7 @@ public record UploadPreview(Model model, String fileName, long rowCount, long wa
                             rows.add(new Row(place.number(), values, null, List.of(), place.problems()));
                         }
                     }
-                }, false, covered);
+                }, false);
         return new UploadPreview(classifier, fileName, counts[0], counts[1], counts[2], rows,
                 csv.overflowed() ? null : csv.toByteArray(), parser.ignoredColumns());
     }

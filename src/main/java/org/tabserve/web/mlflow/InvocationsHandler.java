@@ -4,13 +4,13 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.Uncertainty;
-import org.tabserve.serving.ConformalAnswers;
 import org.tabserve.web.http.CoverageParameter;
 import org.tabserve.web.http.ExplainParameter;
 import org.tabserve.rows.RowFootprint;
 import org.tabserve.model.Model;
 import org.tabserve.model.Explanation;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.ScoredRows;
 import org.tabserve.rows.JsonLinesReader;
 import org.tabserve.rows.RowChunk;
 import org.tabserve.rows.RowFormat;
@@ -28,7 +28,8 @@ import org.tabserve.serving.MemoryBudget;
 import org.tabserve.web.http.RequestParameters;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.web.http.AnswerKeepAlive;
-import org.tabserve.serving.RowExplanations;
+import org.tabserve.serving.RequestScoring;
+import org.tabserve.serving.Scoring;
 import org.tabserve.web.http.WebConfig;
 
 import java.io.IOException;
@@ -51,12 +52,12 @@ public final class InvocationsHandler {
 
     private final WebConfig config;
     private final MemoryBudget budget;
-    private final RowExplanations explanations;
+    private final Scoring scoring;
 
-    public InvocationsHandler(WebConfig config, MemoryBudget budget, RowExplanations explanations) {
+    public InvocationsHandler(WebConfig config, MemoryBudget budget, Scoring scoring) {
         this.config = config;
         this.budget = budget;
-        this.explanations = explanations;
+        this.scoring = scoring;
     }
 
     /**
@@ -83,27 +84,26 @@ public final class InvocationsHandler {
             List<Uncertainty> uncertainties = new ArrayList<>();
             List<FieldProblem> problems = new ArrayList<>();
             MlflowWarnings told = new MlflowWarnings();
-            ConformalAnswers covered;
+            RequestScoring scores;
             if (type.equals(MediaType.JSON)) {
                 JsonRowsParser.ParsedRows parsed = parser.parseJson(body, onError, config.maxErrorRows());
                 boolean explain = ExplainParameter.asked(request, parsed.explain());
-                covered = ConformalAnswers.asked(model, CoverageParameter.asked(request, parsed.coverage()));
-                List<Explanation> explained = explain && parsed.rows() != null ? this.explanations.of(model,
-                        parsed.rows(), new AnswerKeepAlive(response, Json.MEDIA_TYPE)) : null;
-                List<Prediction> predictions = parsed.rows() == null ? List.of()
-                        : model.counted(parsed.rows(), classifier.predict(parsed.rows()));
-                List<Uncertainty> uncertain = covered == null || parsed.rows() == null ? null
-                        : covered.of(parsed.rows(), predictions);
+                scores = scoring.of(model, CoverageParameter.asked(request, parsed.coverage()));
+                ScoredRows scored = parsed.rows() == null ? null : scores.scoreRows(parsed.rows(), explain,
+                        new AnswerKeepAlive(response, Json.MEDIA_TYPE));
+                List<Prediction> predictions = scored == null ? List.of() : scored.predictions();
+                List<Explanation> explained = explain && scored != null ? scored.explanations() : null;
+                List<Uncertainty> uncertain = scored == null ? null : scored.uncertainties();
                 told.request(parsed.requestWarnings());
                 int next = 0;
                 for (int row = 0; row < parsed.sent(); row++) {
-                    boolean scored = next < predictions.size() && parsed.sentRow(next) == row;
-                    if (scored) {
+                    boolean answered = next < predictions.size() && parsed.sentRow(next) == row;
+                    if (answered) {
                         told.row(row, parsed.rows().warnings(next));
                     }
-                    explanations.add(scored && explained != null ? explained.get(next) : null);
-                    uncertainties.add(scored && uncertain != null ? uncertain.get(next) : null);
-                    answers.add(scored ? predictions.get(next++) : null);
+                    explanations.add(answered && explained != null ? explained.get(next) : null);
+                    uncertainties.add(answered && uncertain != null ? uncertain.get(next) : null);
+                    answers.add(answered ? predictions.get(next++) : null);
                 }
                 if (explained == null) {
                     explanations.clear();
@@ -112,14 +112,13 @@ public final class InvocationsHandler {
             } else {
                 ExplainParameter.refuseAsked(request, "explanations are given for JSON bodies (\"params\":"
                         + " {\"explain\": true}); send the rows as JSON, or leave explain out");
-                covered = ConformalAnswers.asked(model, CoverageParameter.asked(request, null));
+                scores = scoring.of(model, CoverageParameter.asked(request, null));
                 MlflowRequestParser.RowsBody csv = parser.parseRows(body, RowFormat.ofMediaType(type).orElseThrow(),
                         onError, config.maxErrorRows());
                 for (RowChunk chunk : csv.chunks()) {
-                    List<Prediction> predictions = chunk.size() == 0 ? List.of()
-                            : model.counted(chunk.batch(), classifier.predict(chunk.batch()));
-                    List<Uncertainty> uncertain = covered == null || chunk.size() == 0 ? null
-                            : covered.of(chunk.batch(), predictions);
+                    ScoredRows scored = chunk.size() == 0 ? null : scores.scoreRows(chunk.batch());
+                    List<Prediction> predictions = scored == null ? List.of() : scored.predictions();
+                    List<Uncertainty> uncertain = scored == null ? null : scored.uncertainties();
                     if (chunk.places() == null) {
                         for (int r = 0; r < predictions.size(); r++) {
                             told.row(answers.size() + r, chunk.batch().warnings(r));
@@ -142,7 +141,7 @@ public final class InvocationsHandler {
                 }
                 told.request(PredictionJson.ignored(csv.ignored()));
             }
-            write(response, answers, covered == null ? null : uncertainties, explanations, problems, told);
+            write(response, answers, scores.covers() ? uncertainties : null, explanations, problems, told);
         }
     }
 

@@ -10,10 +10,10 @@ import org.tabserve.model.ModelCard;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
+import org.tabserve.model.ScoredRows;
 import org.tabserve.model.ValueType;
 import org.tabserve.rows.CoverageField;
 import org.tabserve.rows.ExplainField;
-import org.tabserve.serving.ConformalAnswers;
 import org.tabserve.web.http.CoverageParameter;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.model.Explanation;
@@ -25,7 +25,8 @@ import org.tabserve.serving.MemoryBudget;
 import org.tabserve.web.http.RequestParameters;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.ClientWatch;
-import org.tabserve.serving.RowExplanations;
+import org.tabserve.serving.RequestScoring;
+import org.tabserve.serving.Scoring;
 import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
 
@@ -57,13 +58,13 @@ public final class FormHandler {
     private final Views views;
     private final WebConfig config;
     private final MemoryBudget budget;
-    private final RowExplanations explanations;
+    private final Scoring scoring;
 
-    public FormHandler(Views views, WebConfig config, MemoryBudget budget, RowExplanations explanations) {
+    public FormHandler(Views views, WebConfig config, MemoryBudget budget, Scoring scoring) {
         this.views = views;
         this.config = config;
         this.budget = budget;
-        this.explanations = explanations;
+        this.scoring = scoring;
     }
 
     /** Renders the form of {@code classifier} under its share of the budget. */
@@ -110,7 +111,7 @@ public final class FormHandler {
         String[] chosen = classifier.signature().feature(CoverageField.NAME).isEmpty()
                 ? parameters.remove(CoverageField.NAME) : null;
         String coverage = chosen == null || chosen.length == 0 ? "" : chosen[chosen.length - 1].strip();
-        ConformalAnswers covered = ConformalAnswers.asked(model, CoverageParameter.asked(request,
+        RequestScoring scores = scoring.of(model, CoverageParameter.asked(request,
                 coverage.isEmpty() ? null : CoverageParameter.parsed(coverage)));
         ParameterRowParser.ParsedRow parsed = new ParameterRowParser(classifier.signature()).parse(parameters);
         if (!parsed.errors().isEmpty()) {
@@ -118,18 +119,13 @@ public final class FormHandler {
                     () -> page(classifier, parsed.typed(), parsed.errors(), null, explain).covering(coverage));
             return;
         }
-        List<Prediction> predictions = model.counted(parsed.batch(), classifier.predict(parsed.batch()));
-        Prediction prediction = predictions.get(0);
+        // One row, bounded by the model rows a request may have evaluated: its explanation finishes; a page is
+        // written through a writer, which an early space on the answer's stream would rule out.
+        ScoredRows scored = scores.scoreRows(parsed.batch(), explain, ClientWatch.NONE);
         List<String> warnings = parsed.warnings(classifier.card()).stream().map(RangeWarning::message).toList();
-        Explanation explanation = null;
-        if (explain) {
-            // One row, bounded by the model rows a request may have evaluated: it finishes; a page is written
-            // through a writer, which an early space on the answer's stream would rule out.
-            explanation = explanations.of(model, parsed.batch(), ClientWatch.NONE).get(0);
-        }
-        String sureness = covered == null ? null
-                : SurenessWords.of(covered.of(parsed.batch(), predictions).get(0), classifier.card());
-        Outcome outcome = new Outcome(prediction, warnings, explanation, sureness);
+        String sureness = scored.uncertainty(0) == null ? null
+                : SurenessWords.of(scored.uncertainty(0), classifier.card());
+        Outcome outcome = new Outcome(scored.prediction(0), warnings, scored.explanation(0), sureness);
         render(model, request, response, 200, classifier,
                 () -> page(classifier, parsed.typed(), List.of(), outcome, explain).covering(coverage));
     }

@@ -32,6 +32,7 @@ import org.tabserve.web.http.HttpProblem;
 import org.tabserve.serving.MemoryBudget;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.RowExplanations;
+import org.tabserve.serving.Scoring;
 import org.tabserve.serving.ServedModels;
 import org.tabserve.serving.TabserveMetrics;
 
@@ -59,7 +60,7 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     private final V2GrpcRepository repository;
     private final V2GrpcStatistics statistics;
     private final TabserveMetrics metrics;
-    private final RowExplanations explanations;
+    private final Scoring scoring;
 
     /**
      * @param served        the models the app serves
@@ -71,8 +72,8 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
      * @param explanations  the explanations REST's routes share, which ModelInfer's {@code explain} asks for
      */
     public V2GrpcService(ServedModels served, int maxBatchRows, MemoryBudget budget, String serverVersion,
-                         AdminToken adminToken, TabserveMetrics metrics, RowExplanations explanations) {
-        this.explanations = explanations;
+                         AdminToken adminToken, TabserveMetrics metrics, Scoring scoring) {
+        this.scoring = scoring;
         this.served = served;
         this.inference = new V2Inference(maxBatchRows);
         this.budget = budget;
@@ -152,10 +153,8 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> answer) {
         io.grpc.Context context = io.grpc.Context.current();
         call(answer, "ModelInfer", request.getModelName(), request.getModelVersion(), model -> {
-            Model classifier = model.model();
-            return V2GrpcMessages.response(V2Inference.run(model, classifier,
-                    inference.reader(classifier).read(V2GrpcMessages.request(request)), explanations,
-                    context::isCancelled));
+            return V2GrpcMessages.response(V2Inference.run(scoring, model,
+                    inference.reader(model.model()).read(V2GrpcMessages.request(request)), context::isCancelled));
         });
     }
 

@@ -18,7 +18,7 @@ import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.AnswerKeepAlive;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
-import org.tabserve.serving.RowExplanations;
+import org.tabserve.serving.Scoring;
 import org.tabserve.web.http.LimitedInputStream;
 import org.tabserve.serving.MemoryBudget;
 import org.tabserve.web.http.MediaType;
@@ -64,12 +64,12 @@ public final class V2Handler {
     private final MemoryBudget budget;
     private final String serverVersion;
     private final AdminToken adminToken;
-    private final RowExplanations explanations;
+    private final Scoring scoring;
 
     public V2Handler(WebConfig config, MemoryBudget budget, String serverVersion, AdminToken adminToken,
-                     RowExplanations explanations) {
+                     Scoring scoring) {
         this.adminToken = adminToken;
-        this.explanations = explanations;
+        this.scoring = scoring;
         this.config = config;
         this.budget = budget;
         this.serverVersion = serverVersion;
@@ -121,7 +121,7 @@ public final class V2Handler {
                 infer = new V2InferRequestParser(classifier.signature(), V2Inference.outputNames(classifier),
                         config.maxBatchRows()).parse(body);
             }
-            write(response, 200, V2Inference.json(V2Inference.run(model, classifier, infer, explanations,
+            write(response, 200, V2Inference.json(V2Inference.run(scoring, model, infer,
                     new AnswerKeepAlive(response, Json.MEDIA_TYPE))));
         }
     }

@@ -3,13 +3,13 @@ package org.tabserve.web.v2;
 import org.tabserve.model.Explanation;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.ScoredRows;
 import org.tabserve.model.ValueOutput;
 import org.tabserve.model.ValueType;
 import org.tabserve.model.Uncertainty;
 import org.tabserve.serving.ClientWatch;
-import org.tabserve.serving.ConformalAnswers;
 import org.tabserve.serving.ResolvedModel;
-import org.tabserve.serving.RowExplanations;
+import org.tabserve.serving.Scoring;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,26 +42,35 @@ final class V2Inference {
      *
      * @param modelVersion the version answering, or null for a model without versions
      * @param id           the caller's request id, to echo, or null
-     * @param explanations each row's explanation, or null when the request did not ask
-     * @param uncertainties each row's uncertainty, or null when the request asked for no coverage
+     * @param scored       the rows as scored, with their explanations and uncertainties when asked
      */
     record Answer(String modelName, String modelVersion, String id, List<String> outputs, Model classifier,
-                  List<Prediction> predictions, List<Explanation> explanations, List<Uncertainty> uncertainties) {
+                  ScoredRows scored) {
+        List<Prediction> predictions() {
+            return scored.predictions();
+        }
+
+        /** @return each row's explanation, or null when the request did not ask */
+        List<Explanation> explanations() {
+            return scored.explanations();
+        }
+
+        /** @return each row's uncertainty, or null when the request asked for no coverage */
+        List<Uncertainty> uncertainties() {
+            return scored.uncertainties();
+        }
     }
 
     /**
-     * Runs a checked request on {@code classifier} (the request's model); when it asks, explains each row too.
+     * Scores a checked request through the scoring entry point; when it asks, explains each row too.
      *
-     * @param explainer the explanations, computed only when the request asks
-     * @param watch     how the request notices that its client has gone while its rows are explained
+     * @param watch how the request notices that its client has gone while its rows are explained
      */
-    static Answer run(ResolvedModel model, Model classifier, V2InferRequestParser.V2InferRequest infer,
-                      RowExplanations explainer, ClientWatch watch) {
-        ConformalAnswers covered = ConformalAnswers.asked(model, infer.coverage());
-        List<Explanation> explanations = infer.explain() ? explainer.of(model, infer.batch(), watch) : null;
-        List<Prediction> predictions = model.counted(infer.batch(), classifier.predict(infer.batch()));
+    static Answer run(Scoring scoring, ResolvedModel model, V2InferRequestParser.V2InferRequest infer,
+                      ClientWatch watch) {
+        ScoredRows scored = scoring.of(model, infer.coverage()).scoreRows(infer.batch(), infer.explain(), watch);
         return new Answer(model.name(), model.version().map(String::valueOf).orElse(null), infer.id(), infer.outputs(),
-                classifier, predictions, explanations, covered == null ? null : covered.of(infer.batch(), predictions));
+                model.model(), scored);
     }
 
     /**

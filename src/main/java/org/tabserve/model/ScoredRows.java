@@ -1,0 +1,40 @@
+package org.tabserve.model;
+
+import java.util.List;
+
+/**
+ * A batch's rows as scored: each row's prediction, and, when the request asked, its explanation and its uncertainty,
+ * in the order of the batch. What every answer writer takes, whatever the protocol.
+ *
+ * @param predictions   one per row
+ * @param explanations  one per row, or null when the request did not ask for explanations
+ * @param uncertainties one per row, or null when the request asked for no coverage
+ */
+public record ScoredRows(List<Prediction> predictions, List<Explanation> explanations,
+                         List<Uncertainty> uncertainties) {
+
+    /** @return these rows with their explanations, one per row (null: none asked for) */
+    public ScoredRows withExplanations(List<Explanation> explained) {
+        return new ScoredRows(predictions, explained, uncertainties);
+    }
+
+    /** @return the number of rows */
+    public int size() {
+        return predictions.size();
+    }
+
+    /** @return row {@code row}'s prediction */
+    public Prediction prediction(int row) {
+        return predictions.get(row);
+    }
+
+    /** @return row {@code row}'s explanation, or null when none was asked for */
+    public Explanation explanation(int row) {
+        return explanations == null ? null : explanations.get(row);
+    }
+
+    /** @return row {@code row}'s uncertainty, or null when no coverage was asked for */
+    public Uncertainty uncertainty(int row) {
+        return uncertainties == null ? null : uncertainties.get(row);
+    }
+}
