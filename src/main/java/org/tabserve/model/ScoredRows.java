@@ -18,6 +18,11 @@ public record ScoredRows(List<Prediction> predictions, List<Explanation> explana
         return new ScoredRows(predictions, explained, uncertainties);
     }
 
+    /** @return whether row {@code row} carries anything beside its prediction (an explanation, an uncertainty) */
+    public boolean hasExtras(int row) {
+        return explanation(row) != null || uncertainty(row) != null;
+    }
+
     /** @return the number of rows */
     public int size() {
         return predictions.size();

@@ -1,7 +1,6 @@
 package org.tabserve.rows;
 
 import org.tabserve.model.Model;
-import org.tabserve.model.Batch;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.Uncertainty;
 import org.tabserve.model.BatchScoring;

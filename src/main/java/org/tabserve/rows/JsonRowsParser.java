@@ -87,8 +87,8 @@ public final class JsonRowsParser {
          * model's floats hold them, which would warn about values at the very ends of the training range).
          */
         public List<RangeWarning> warnings(ModelCard card, int row) {
-            return numbers != null ? PredictionJson.warnings(card, rows, row, numbers[sentRow(row)])
-                    : PredictionJson.warnings(card, rows, row, cells.get(sentRow(row)));
+            return numbers != null ? RowWarnings.warnings(card, rows, row, numbers[sentRow(row)])
+                    : RowWarnings.warnings(card, rows, row, cells.get(sentRow(row)));
         }
 
         /** {@link #warnings(ModelCard, int)} with the card's ranges looked up once per answer. */
@@ -104,7 +104,7 @@ public final class JsonRowsParser {
 
         /** The warnings that concern the whole request, told once: each ignored field, each number taken as text. */
         public List<RangeWarning> requestWarnings() {
-            List<RangeWarning> warnings = PredictionJson.ignored(ignored);
+            List<RangeWarning> warnings = RowWarnings.ignored(ignored);
             numbersAsText.forEach((feature, text) -> warnings.add(new RangeWarning(feature, "'" + feature
                     + "' is a text input; the numbers sent for it were taken as their text (\"" + text + "\"), as"
                     + " the model takes text there")));

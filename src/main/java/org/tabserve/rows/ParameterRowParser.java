@@ -43,8 +43,8 @@ public final class ParameterRowParser {
          * float rounding), then the categories the model has not seen.
          */
         public List<org.tabserve.model.RangeWarning> warnings(org.tabserve.model.ModelCard card) {
-            List<org.tabserve.model.RangeWarning> warnings = PredictionJson.ignored(ignored);
-            warnings.addAll(PredictionJson.warnings(card, batch, 0, cells));
+            List<org.tabserve.model.RangeWarning> warnings = RowWarnings.ignored(ignored);
+            warnings.addAll(RowWarnings.warnings(card, batch, 0, cells));
             return List.copyOf(warnings);
         }
     }

@@ -6,13 +6,12 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.NumberOutput;
 import com.fasterxml.jackson.core.io.SerializedString;
 import org.tabserve.model.Batch;
-import org.tabserve.model.Explanation;
 import org.tabserve.model.FeatureStats;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.ScoredRows;
 import org.tabserve.model.RangeWarning;
-import org.tabserve.model.Uncertainty;
 
 import java.io.IOException;
 import java.util.List;
@@ -79,32 +78,32 @@ public final class PredictionJson {
 
         /** {@link PredictionJson#write}, with the names encoded once. */
         public void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings) throws IOException {
-            write(json, prediction, warnings, null, null);
+            write(json, prediction, warnings, null, 0, null, 0);
         }
 
-        /** As {@link #write(JsonGenerator, Prediction, List)}, with the row's explanation and uncertainty, if any. */
-        public void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings,
-                          Explanation explanation, Uncertainty uncertainty) throws IOException {
-            write(json, prediction, warnings, explanation, uncertainty, null, 0);
+        /** Row {@code row} of {@code scored}, with what the request asked for beside its prediction. */
+        public void write(JsonGenerator json, ScoredRows scored, int row, List<RangeWarning> warnings)
+                throws IOException {
+            write(json, scored.prediction(row), warnings, scored, row, null, 0);
         }
 
         /**
-         * {@link #write(JsonGenerator, Prediction, List)} with the row's probabilities already written as text
+         * {@link #write(JsonGenerator, ScoredRows, int, List)} with the row's probabilities already written as text
          * ({@link #probabilityTexts}, made on another thread, say).
          *
          * @param texts the texts of a chunk's rows, or null to write the numbers here
          * @param at    where this row's texts start among them
          */
-        public void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings, String[] texts,
+        public void write(JsonGenerator json, ScoredRows scored, int row, List<RangeWarning> warnings, String[] texts,
                           int at) throws IOException {
-            write(json, prediction, warnings, null, null, texts, at);
+            write(json, scored.prediction(row), warnings, scored, row, texts, at);
         }
 
         /**
          * The probabilities of {@code predictions}' rows as {@link JsonGenerator#writeNumber(double)} writes them
          * for {@link JsonText#FACTORY}'s generators, the model's classes per row one after the other ({@code null}
          * for a row that is not a classifier's or a number that is not finite), for
-         * {@link #write(JsonGenerator, Prediction, List, String[], int)}: the largest part of writing a row.
+         * {@link #write(JsonGenerator, ScoredRows, int, List, String[], int)}: the largest part of writing a row.
          */
         public String[] probabilityTexts(List<Prediction> predictions) {
             int width = classNames.length;
@@ -131,20 +130,19 @@ public final class PredictionJson {
             return classNames.length * (8 + 24 + 16 + 24);
         }
 
-        private void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings,
-                           Explanation explanation, Uncertainty uncertainty, String[] texts, int at)
-                throws IOException {
+        private void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings, ScoredRows scored,
+                           int row, String[] texts, int at) throws IOException {
             if (!(prediction instanceof Prediction.Classification classification)) {
-                PredictionJson.write(json, prediction, card, warnings, explanation, null, uncertainty, null);
+                PredictionJson.write(json, prediction, card, warnings, scored, row, null, null);
                 return;
             }
             int label = classes.indexOf(classification.label());
             if (label < 0 || !(classification.classes() == classes || classification.classes().equals(classes))) {
                 // not this model's classes: nothing to reuse
-                PredictionJson.write(json, prediction, card, warnings, explanation, null, uncertainty, null);
+                PredictionJson.write(json, prediction, card, warnings, scored, row, null, null);
                 return;
             }
-            if (explanation == null && uncertainty == null && warnings.isEmpty()
+            if ((scored == null || !scored.hasExtras(row)) && warnings.isEmpty()
                     && writeInRange(json, label, classification, texts, at)) {
                 return;
             }
@@ -156,10 +154,7 @@ public final class PredictionJson {
             }
             json.writeEndObject();
             writeWarnings(json, warnings);
-            if (explanation != null) {
-                ExplanationJson.write(json, explanation);
-            }
-            UncertaintyJson.write(json, uncertainty);
+            writeExtras(json, scored, row);
             json.writeEndObject();
         }
 
@@ -229,22 +224,22 @@ public final class PredictionJson {
                     && !json.isEnabled(JsonGenerator.Feature.WRITE_NUMBERS_AS_STRINGS);
         }
 
-        /** {@link PredictionJson#warnings(ModelCard, Batch, int, double[])}, without a list for a row in range. */
+        /** {@link RowWarnings#warnings(ModelCard, Batch, int, double[])}, without a list for a row in range. */
         List<RangeWarning> warnings(Batch batch, int row, double[] numbers) {
             for (int i = 0; i < stats.length && i < numbers.length; i++) {
                 if (stats[i] != null && !Double.isNaN(numbers[i]) && !stats[i].contains(numbers[i])) {
-                    return PredictionJson.warnings(card, batch, row, numbers);
+                    return RowWarnings.warnings(card, batch, row, numbers);
                 }
             }
             return batch.warnings(row);
         }
 
-        /** {@link PredictionJson#warnings(ModelCard, Batch, int, Object[])}, without a list for a row in range. */
+        /** {@link RowWarnings#warnings(ModelCard, Batch, int, Object[])}, without a list for a row in range. */
         List<RangeWarning> warnings(Batch batch, int row, Object[] sent) {
             for (int i = 0; i < stats.length && i < sent.length; i++) {
                 if (stats[i] != null && sent[i] instanceof Number number && !Double.isNaN(number.doubleValue())
                         && !stats[i].contains(number.doubleValue())) {
-                    return PredictionJson.warnings(card, batch, row, sent);
+                    return RowWarnings.warnings(card, batch, row, sent);
                 }
             }
             return batch.warnings(row);
@@ -266,19 +261,38 @@ public final class PredictionJson {
         json.writeEndArray();
     }
 
+    /**
+     * What a request asked for beside a row's prediction, in every JSON answer: its explanation ({@link
+     * ExplanationJson}) and how sure it is ({@link UncertaintyJson}); nothing for a row of no scored rows (a log's).
+     * A new per-answer field is one line here (and one in {@link ScoredRows}).
+     */
+    static void writeExtras(JsonGenerator json, ScoredRows scored, int row) throws IOException {
+        if (scored == null) {
+            return;
+        }
+        if (scored.explanation(row) != null) {
+            ExplanationJson.write(json, scored.explanation(row));
+        }
+        UncertaintyJson.write(json, scored.uncertainty(row));
+    }
+
     public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings)
             throws IOException {
-        write(json, prediction, card, warnings, null, null, null, null);
+        write(json, prediction, card, warnings, null, 0, null, null);
     }
 
     /**
-     * A lone row's answer, with its explanation when not null and, under {@link #PROBABILITIES_NOTE}, what the
-     * probabilities are when tabserve made them ({@link ModelSignature#probabilityNote()}, when not null), and how
-     * sure it is ({@link UncertaintyJson}) when not null.
+     * A lone row's answer: row {@code row} of {@code scored} with what the request asked for beside its prediction
+     * ({@link #writeExtras}), under {@link #PROBABILITIES_NOTE} what the probabilities are when tabserve made them
+     * ({@link ModelSignature#probabilityNote()}, when not null), and the answering version when not null.
      */
-    public static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings,
-                             Explanation explanation, String note, Uncertainty uncertainty, Long modelVersion)
-            throws IOException {
+    public static void write(JsonGenerator json, ScoredRows scored, int row, ModelCard card, List<RangeWarning> warnings,
+                             String note, Long modelVersion) throws IOException {
+        write(json, scored.prediction(row), card, warnings, scored, row, note, modelVersion);
+    }
+
+    private static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings,
+                              ScoredRows scored, int row, String note, Long modelVersion) throws IOException {
         json.writeStartObject();
         if (prediction instanceof Prediction.Regression regression) {
             json.writeFieldName(VALUE);
@@ -301,23 +315,11 @@ public final class PredictionJson {
             }
         }
         writeWarnings(json, warnings);
-        if (explanation != null) {
-            ExplanationJson.write(json, explanation);
-        }
-        UncertaintyJson.write(json, uncertainty);
+        writeExtras(json, scored, row);
         if (modelVersion != null) { // under a canary, either version may answer
             json.writeNumberField(MODEL_VERSION, modelVersion);
         }
         json.writeEndObject();
-    }
-
-    /** The warnings that tell each ignored field once: a field sent that the model does not take. */
-    public static List<RangeWarning> ignored(List<String> fields) {
-        List<RangeWarning> warnings = new java.util.ArrayList<>(fields.size());
-        for (String field : fields) {
-            warnings.add(new RangeWarning(field, "'" + field + "' is not an input of the model; it was ignored"));
-        }
-        return warnings;
     }
 
     /**
@@ -358,43 +360,5 @@ public final class PredictionJson {
         }
         json.writeEndArray();
         json.writeEndObject();
-    }
-
-    /**
-     * The warnings for one row of a typed batch: numbers outside the training range, in the model's column order,
-     * then categories the model has not seen.
-     */
-    public static List<RangeWarning> warnings(ModelCard card, Batch batch, int row) {
-        return warnings(card, batch, row, batch.numbers(row));
-    }
-
-    /**
-     * The warnings for one row of a typed batch, its numbers checked against the training range as the caller sent
-     * them: a float input holds 6.8248 as 6.82480001, above a training maximum of 6.8248, so the batch's own numbers
-     * would warn about values at the very ends of the range.
-     *
-     * @param sent the row's values as sent, in {@link ModelSignature#features()} order (a {@code Number} where a number
-     *             was sent; anything else is not range-checked)
-     */
-    static List<RangeWarning> warnings(ModelCard card, Batch batch, int row, Object[] sent) {
-        double[] numbers = new double[sent.length];
-        for (int i = 0; i < sent.length; i++) {
-            numbers[i] = sent[i] instanceof Number number ? number.doubleValue() : Double.NaN;
-        }
-        return warnings(card, batch, row, numbers);
-    }
-
-    /**
-     * The warnings for one row of a typed batch, these numbers (in feature order, NaN where there is none) checked
-     * against the training range, then the categories the model has not seen.
-     */
-    static List<RangeWarning> warnings(ModelCard card, Batch batch, int row, double[] numbers) {
-        List<RangeWarning> range = RangeWarning.check(batch.signature().featureNames(), numbers, card.featureStats());
-        if (batch.warnings(row).isEmpty()) {
-            return range;
-        }
-        List<RangeWarning> all = new java.util.ArrayList<>(range);
-        all.addAll(batch.warnings(row));
-        return all;
     }
 }

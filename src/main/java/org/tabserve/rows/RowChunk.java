@@ -47,8 +47,8 @@ public record RowChunk(List<String> columns, List<List<String>> records, Batch b
      * them, which would warn about values at the very ends of the training range).
      */
     public List<RangeWarning> warnings(ModelCard card, int row) {
-        return numbers != null ? PredictionJson.warnings(card, batch, row, numbers[row])
-                : PredictionJson.warnings(card, batch, row, cells.get(row));
+        return numbers != null ? RowWarnings.warnings(card, batch, row, numbers[row])
+                : RowWarnings.warnings(card, batch, row, cells.get(row));
     }
 
     /** {@link #warnings(ModelCard, int)} with the card's ranges looked up once per answer. */

@@ -56,16 +56,16 @@ class PredictionJsonTest {
                 new Prediction.Regression(2.5));
         PredictionJson.Rows rows = new PredictionJson.Rows(SIGNATURE, CARD);
         for (int r = 0; r < numbers.length; r++) {
-            List<RangeWarning> expected = PredictionJson.warnings(CARD, batch, r, numbers[r]);
+            List<RangeWarning> expected = RowWarnings.warnings(CARD, batch, r, numbers[r]);
             assertEquals(expected, rows.warnings(batch, r, numbers[r]));
             Object[] sent = {numbers[r][0], "text"};
-            assertEquals(PredictionJson.warnings(CARD, batch, r, sent), rows.warnings(batch, r, sent));
+            assertEquals(RowWarnings.warnings(CARD, batch, r, sent), rows.warnings(batch, r, sent));
             Prediction prediction = predictions.get(r);
             String one = json(json -> PredictionJson.write(json, prediction, CARD, expected));
             String many = json(json -> rows.write(json, prediction, expected));
             assertEquals(one, many);
         }
-        assertTrue(json(json -> rows.write(json, predictions.get(1), PredictionJson.warnings(CARD, batch, 1,
+        assertTrue(json(json -> rows.write(json, predictions.get(1), RowWarnings.warnings(CARD, batch, 1,
                 numbers[1]))).contains("\"the model has not seen an a this high"), "a warning is written");
     }
 
@@ -84,7 +84,7 @@ class PredictionJsonTest {
         // Enough rows for the row's text to be encoded (after 32), with rows that warn and bad rows among them.
         Writing one = json -> {
             for (int r = 0; r < 100 * predictions.size(); r++) {
-                PredictionJson.write(json, predictions.get(r % 5), CARD, PredictionJson.warnings(CARD, batch, r % 3, numbers[r % 3]));
+                PredictionJson.write(json, predictions.get(r % 5), CARD, RowWarnings.warnings(CARD, batch, r % 3, numbers[r % 3]));
                 if (r % 7 == 1) {
                     PredictionJson.writeRowErrors(json, problems);
                 }

@@ -109,8 +109,8 @@ public final class JsonPredictRequest {
                     warnings = new ArrayList<>(parsed.requestWarnings());
                     warnings.addAll(parsed.warnings(card, 0));
                 }
-                PredictionJson.write(json, scored.prediction(0), card, warnings, scored.explanation(0),
-                        parsed.rows().signature().probabilityNote(), scored.uncertainty(0), modelVersion);
+                PredictionJson.write(json, scored, 0, card, warnings, parsed.rows().signature().probabilityNote(),
+                        modelVersion);
                 return;
             }
             json.writeStartObject();
@@ -118,8 +118,7 @@ public final class JsonPredictRequest {
             if (parsed.sentRows() == null) {
                 PredictionJson.Rows encoded = new PredictionJson.Rows(parsed.rows().signature(), card);
                 for (int i = 0; i < scored.size(); i++) {
-                    encoded.write(json, scored.prediction(i), parsed.warnings(encoded, i), scored.explanation(i),
-                            scored.uncertainty(i));
+                    encoded.write(json, scored, i, parsed.warnings(encoded, i));
                 }
             } else {
                 writeRowByRow(json, scored, parsed, card);
@@ -151,8 +150,7 @@ public final class JsonPredictRequest {
         int next = 0;
         for (int row = 0; row < parsed.sent(); row++) {
             if (next < scored.size() && parsed.sentRow(next) == row) {
-                encoded.write(json, scored.prediction(next), parsed.warnings(encoded, next), scored.explanation(next),
-                        scored.uncertainty(next));
+                encoded.write(json, scored, next, parsed.warnings(encoded, next));
                 next++;
             } else {
                 PredictionJson.writeRowErrors(json, problems.getOrDefault(row, List.of()));

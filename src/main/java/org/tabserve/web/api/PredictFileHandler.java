@@ -3,7 +3,6 @@ package org.tabserve.web.api;
 import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.model.Uncertainty;
 import org.tabserve.serving.RequestScoring;
 import org.tabserve.serving.Scoring;
 import org.tabserve.web.http.CoverageParameter;
@@ -21,6 +20,7 @@ import org.tabserve.rows.RowsReader;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.OnError;
 import org.tabserve.rows.PredictionJson;
+import org.tabserve.rows.RowWarnings;
 import org.tabserve.rows.RowPlace;
 import org.tabserve.rows.RowsException;
 import org.tabserve.web.http.HttpProblem;
@@ -269,7 +269,7 @@ public final class PredictFileHandler implements AutoCloseable {
                 json.writeArrayFieldStart("predictions");
                 score(source, run);
                 json.writeEndArray();
-                PredictionJson.writeRequestWarnings(json, PredictionJson.ignored(parser.ignoredColumns()));
+                PredictionJson.writeRequestWarnings(json, RowWarnings.ignored(parser.ignoredColumns()));
                 json.writeEndObject();
             }
         }
@@ -292,11 +292,7 @@ public final class PredictFileHandler implements AutoCloseable {
         }
 
         private void writeRow(RowChunk chunk, ScoredRows scored, String[] texts, int r) throws IOException {
-            if (scored.uncertainties() != null) {
-                rows.write(json, scored.prediction(r), chunk.warnings(rows, r), null, scored.uncertainty(r));
-            } else {
-                rows.write(json, scored.prediction(r), chunk.warnings(rows, r), texts, r * rows.classCount());
-            }
+            rows.write(json, scored, r, chunk.warnings(rows, r), texts, r * rows.classCount());
         }
     }
 

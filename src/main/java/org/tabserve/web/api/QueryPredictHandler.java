@@ -5,7 +5,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
+import org.tabserve.model.ScoredRows;
 import org.tabserve.rows.ParameterRowParser;
 import org.tabserve.rows.PredictionJson;
 import org.tabserve.web.http.HttpProblem;
@@ -102,10 +102,10 @@ public final class QueryPredictHandler {
                 .parse(RequestParameters.of(request, config.maxBodyBytes()));
         Batch batch = parsed.orThrow();
         RequestScoring scores = json.scoring().of(model, null);
-        Prediction prediction = scores.scoreRows(batch).prediction(0);
+        ScoredRows scored = scores.scoreRows(batch);
         try (JsonGenerator out = Json.start(response)) {
-            PredictionJson.write(out, prediction, classifier.card(), parsed.warnings(classifier.card()), null,
-                    classifier.signature().probabilityNote(), null, scores.shownVersion().orElse(null));
+            PredictionJson.write(out, scored, 0, classifier.card(), parsed.warnings(classifier.card()),
+                    classifier.signature().probabilityNote(), scores.shownVersion().orElse(null));
         }
     }
 }

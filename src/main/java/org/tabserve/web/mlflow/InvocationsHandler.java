@@ -19,6 +19,7 @@ import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonRowsParser;
 import org.tabserve.rows.OnError;
 import org.tabserve.rows.PredictionJson;
+import org.tabserve.rows.RowWarnings;
 import org.tabserve.rows.RowPlace;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
@@ -139,7 +140,7 @@ public final class InvocationsHandler {
                         problems.addAll(place.problems());
                     }
                 }
-                told.request(PredictionJson.ignored(csv.ignored()));
+                told.request(RowWarnings.ignored(csv.ignored()));
             }
             write(response, answers, scores.covers() ? uncertainties : null, explanations, problems, told);
         }
