@@ -23,24 +23,20 @@ final class V2Coverage {
     /** Each row's novelty p-value. */
     static final String NOVELTY = "novelty_p_value";
 
-    /** One of the outputs, with its values (Double or Boolean, as its datatype). */
-    record Tensor(V2Inference.Output output, List<?> values) {
-    }
-
     private V2Coverage() {
     }
 
     /** @param answer an answer to a request that asked for coverage */
-    static List<Tensor> tensors(V2Inference.Answer answer) {
+    static List<V2Extras.Tensor> tensors(V2Inference.Answer answer) {
         List<Uncertainty> rows = answer.uncertainties();
         long n = rows.size();
-        List<Tensor> tensors = new ArrayList<>();
+        List<V2Extras.Tensor> tensors = new ArrayList<>();
         boolean regressor = !rows.isEmpty() && rows.get(0).interval() != null
                 || rows.isEmpty() && answer.classifier().valueOutput().isPresent();
         if (regressor) {
-            tensors.add(new Tensor(new V2Inference.Output(LOWER, "FP64", List.of(n)),
+            tensors.add(new V2Extras.Tensor(new V2Inference.Output(LOWER, "FP64", List.of(n)),
                     rows.stream().map(u -> u.interval().lower()).toList()));
-            tensors.add(new Tensor(new V2Inference.Output(UPPER, "FP64", List.of(n)),
+            tensors.add(new V2Extras.Tensor(new V2Inference.Output(UPPER, "FP64", List.of(n)),
                     rows.stream().map(u -> u.interval().upper()).toList()));
         } else {
             List<String> classes = answer.classifier().signature().classLabels();
@@ -50,13 +46,13 @@ final class V2Coverage {
                     mask.add(row.predictionSet().contains(label));
                 }
             }
-            tensors.add(new Tensor(new V2Inference.Output(UncertaintyJson.PREDICTION_SET, "BOOL",
+            tensors.add(new V2Extras.Tensor(new V2Inference.Output(UncertaintyJson.PREDICTION_SET, "BOOL",
                     List.of(n, (long) classes.size())), mask));
         }
-        tensors.add(new Tensor(new V2Inference.Output(CoverageField.NAME, "FP64", List.of(n)),
+        tensors.add(new V2Extras.Tensor(new V2Inference.Output(CoverageField.NAME, "FP64", List.of(n)),
                 rows.stream().map(Uncertainty::coverage).toList()));
         if (!rows.isEmpty() && rows.get(0).novelty() != null) {
-            tensors.add(new Tensor(new V2Inference.Output(NOVELTY, "FP64", List.of(n)),
+            tensors.add(new V2Extras.Tensor(new V2Inference.Output(NOVELTY, "FP64", List.of(n)),
                     rows.stream().map(u -> u.novelty().pValue()).toList()));
         }
         return tensors;

@@ -122,28 +122,20 @@ final class V2GrpcMessages {
             }
             response.addOutputs(tensor(output, contents));
         }
-        if (answer.explanations() != null) {
-            V2Inference.Explained explanations = V2Inference.Explained.of(answer);
-            for (V2Inference.Explained.Tensor explained : explanations.tensors()) {
-                response.addOutputs(tensor(explained.output(),
-                        InferTensorContents.newBuilder().addAllFp64Contents(explained.values())));
-            }
-            explanations.parameters().forEach((key, value) -> response.putParameters(key,
-                    InferParameter.newBuilder().setStringParam(value).build()));
-        }
-        if (answer.uncertainties() != null) {
-            for (V2Coverage.Tensor covered : V2Coverage.tensors(answer)) {
-                InferTensorContents.Builder contents = InferTensorContents.newBuilder();
-                for (Object value : covered.values()) {
-                    if (value instanceof Boolean b) {
-                        contents.addBoolContents(b);
-                    } else {
-                        contents.addFp64Contents((Double) value);
-                    }
+        V2Extras extras = V2Extras.of(answer);
+        for (V2Extras.Tensor extra : extras.tensors()) {
+            InferTensorContents.Builder contents = InferTensorContents.newBuilder();
+            for (Object value : extra.values()) {
+                if (value instanceof Boolean b) {
+                    contents.addBoolContents(b);
+                } else {
+                    contents.addFp64Contents((Double) value);
                 }
-                response.addOutputs(tensor(covered.output(), contents));
             }
+            response.addOutputs(tensor(extra.output(), contents));
         }
+        extras.parameters().forEach((key, value) -> response.putParameters(key,
+                InferParameter.newBuilder().setStringParam(value).build()));
         return response.build();
     }
 

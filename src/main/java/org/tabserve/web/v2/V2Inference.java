@@ -90,20 +90,12 @@ final class V2Inference {
                 default -> values(predictions, output.datatype());
             }));
         }
-        Map<String, String> parameters = null;
-        if (answer.explanations() != null) {
-            Explained explained = Explained.of(answer);
-            for (Explained.Tensor tensor : explained.tensors()) {
-                outputs.add(tensor.output().tensor(tensor.values()));
-            }
-            parameters = explained.parameters().isEmpty() ? null : explained.parameters();
+        V2Extras extras = V2Extras.of(answer);
+        for (V2Extras.Tensor tensor : extras.tensors()) {
+            outputs.add(tensor.output().tensor(tensor.values()));
         }
-        if (answer.uncertainties() != null) {
-            for (V2Coverage.Tensor tensor : V2Coverage.tensors(answer)) {
-                outputs.add(tensor.output().tensor(tensor.values()));
-            }
-        }
-        return new V2Json.InferResponse(answer.modelName(), answer.modelVersion(), answer.id(), parameters, outputs);
+        return new V2Json.InferResponse(answer.modelName(), answer.modelVersion(), answer.id(),
+                extras.parameters().isEmpty() ? null : extras.parameters(), outputs);
     }
 
     /**
@@ -167,10 +159,6 @@ final class V2Inference {
     record Explained(List<Double> base, List<Double> output, List<Double> contributions, int features,
                      String quantity, String method) {
 
-        /** One of the three outputs, with its values. */
-        record Tensor(Output output, List<Double> values) {
-        }
-
         /** @param answer an answer to a request that asked for explanations */
         static Explained of(Answer answer) {
             List<String> features = answer.classifier().signature().featureNames();
@@ -204,11 +192,11 @@ final class V2Inference {
         }
 
         /** @return the three outputs, FP64: {@code [N]}, {@code [N]} and {@code [N, F]} */
-        List<Tensor> tensors() {
+        List<V2Extras.Tensor> tensors() {
             long rows = base.size();
-            return List.of(new Tensor(new Output(BASE_VALUE_OUTPUT, "FP64", List.of(rows)), base),
-                    new Tensor(new Output(EXPLAINED_OUTPUT, "FP64", List.of(rows)), output),
-                    new Tensor(new Output(CONTRIBUTIONS_OUTPUT, "FP64", List.of(rows, (long) features)),
+            return List.of(new V2Extras.Tensor(new Output(BASE_VALUE_OUTPUT, "FP64", List.of(rows)), base),
+                    new V2Extras.Tensor(new Output(EXPLAINED_OUTPUT, "FP64", List.of(rows)), output),
+                    new V2Extras.Tensor(new Output(CONTRIBUTIONS_OUTPUT, "FP64", List.of(rows, (long) features)),
                             contributions));
         }
     }
