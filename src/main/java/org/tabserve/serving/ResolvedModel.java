@@ -9,6 +9,16 @@ import org.tabserve.predictionlog.ScoredCall;
 import org.tabserve.repository.Lease;
 import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.RepositoryException;
+import org.tabserve.serving.feedback.FeedbackMonitor;
+import org.tabserve.serving.feedback.LabelRate;
+import org.tabserve.serving.feedback.RequestIds;
+import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.monitor.DriftMonitor;
+import org.tabserve.serving.monitor.ModelActivity;
+import org.tabserve.serving.monitor.ModelStatistics;
+import org.tabserve.serving.monitor.NoveltyCounts;
+import org.tabserve.serving.monitor.TabserveMetrics;
+import org.tabserve.serving.rollout.Rollouts;
 
 import java.time.Instant;
 import java.util.List;
@@ -46,7 +56,7 @@ public final class ResolvedModel implements AutoCloseable {
     /** Told the version once the request has leased its model (the route servlet's version header); or null. */
     private LongConsumer whenLeased;
     /** The caller's address, which the answers kept for labels are counted under ({@link #client(String)}). */
-    private String client = AnswerRoom.NOBODY;
+    private String client = FeedbackMonitor.NOBODY;
     /** The rows this request's model calls have answered so far, for numbering the next call's rows for labels. */
     private final java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -245,7 +255,7 @@ public final class ResolvedModel implements AutoCloseable {
 
     /**
      * Names the caller (its address, as the container reports it), so that the answers kept for its labels are
-     * counted as its own: one client's flood then takes back its own answers, never another's ({@link RecentAnswers}).
+     * counted as its own: one client's flood then takes back its own answers, never another's ({@link FeedbackMonitor}).
      */
     public void client(String address) {
         this.client = LabelRate.key(address);

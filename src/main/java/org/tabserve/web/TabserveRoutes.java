@@ -18,7 +18,7 @@ import org.tabserve.web.api.RolloutOpenApi;
 import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.FeedbackToken;
 import org.tabserve.web.http.HealthHandler;
-import org.tabserve.serving.MemoryBudget;
+import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.Scoring;
 import org.tabserve.web.http.ModelBytes;
 import org.tabserve.web.http.RouteTable;

@@ -12,10 +12,10 @@ import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Model;
 import org.tabserve.model.Conformal;
-import org.tabserve.serving.NoveltyCounts;
+import org.tabserve.serving.monitor.NoveltyCounts;
 import org.tabserve.model.RegressionEvaluation;
 import org.tabserve.model.ValueType;
-import org.tabserve.serving.LiveJson;
+import org.tabserve.serving.feedback.LiveJson;
 import org.tabserve.web.http.Json;
 import org.tabserve.serving.ResolvedModel;
 

@@ -13,12 +13,12 @@ import org.tabserve.repository.ModelStatus;
 import org.tabserve.repository.RepositoryException;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.SharedAnswer;
-import org.tabserve.serving.MemoryBudget;
-import org.tabserve.serving.DriftMonitor;
-import org.tabserve.serving.ModelActivity;
+import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.monitor.DriftMonitor;
+import org.tabserve.serving.monitor.ModelActivity;
 import org.tabserve.serving.ModelRoute;
 import org.tabserve.serving.ResolvedModel;
-import org.tabserve.serving.RecentRequests;
+import org.tabserve.serving.monitor.RecentRequests;
 import org.tabserve.web.http.RouteTable;
 import org.tabserve.web.http.Routes;
 

@@ -5,7 +5,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.web.http.PageLinks;
 import org.tabserve.model.Model;
 import org.tabserve.web.api.LivePerformanceJson;
-import org.tabserve.serving.MemoryBudget;
+import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.web.http.Routes;
 import org.tabserve.web.http.Views;

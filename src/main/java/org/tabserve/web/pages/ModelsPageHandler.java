@@ -7,7 +7,7 @@ import org.tabserve.web.http.Handler;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.web.http.Views;
 import org.tabserve.web.http.SharedAnswer;
-import org.tabserve.serving.MemoryBudget;
+import org.tabserve.serving.limits.MemoryBudget;
 
 import java.io.IOException;
 import java.util.Map;

@@ -20,7 +20,7 @@ import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.serving.Scoring;
 import org.tabserve.web.http.LimitedInputStream;
-import org.tabserve.serving.MemoryBudget;
+import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.Routes;
 import org.tabserve.serving.ResolvedModel;
