@@ -13,10 +13,6 @@ import org.tabserve.serving.feedback.FeedbackMonitor;
 import org.tabserve.serving.feedback.LabelRate;
 import org.tabserve.serving.feedback.RequestIds;
 import org.tabserve.serving.limits.ServingException;
-import org.tabserve.serving.monitor.DriftMonitor;
-import org.tabserve.serving.monitor.ModelActivity;
-import org.tabserve.serving.monitor.ModelStatistics;
-import org.tabserve.serving.monitor.NoveltyCounts;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.serving.rollout.Rollouts;
 
@@ -182,37 +178,11 @@ public final class ResolvedModel implements AutoCloseable {
         return lease == null ? "" : lease.name();
     }
 
-    /** @return what each served model has done lately (its requests of the last minutes, its last load) */
-    public ModelActivity activity() {
-        return served.metrics().activity();
-    }
-
-    /** @return each served model version's inference statistics */
-    public ModelStatistics statistics() {
-        return served.metrics().statistics();
-    }
-
-    /** @return each served model version's live inputs and drift */
-    public DriftMonitor drift() {
-        return served.metrics().drift();
-    }
-
-
-    /** @return each served model version's answers kept for labels and its live performance */
-    public FeedbackMonitor feedback() {
-        return served.metrics().feedback();
-    }
-
     /** What is owed for each batch the request's model answered ({@link #counter()}). */
     @FunctionalInterface
     interface Counter {
         /** @return {@code predictions}, unchanged */
         List<Prediction> counted(Batch batch, List<Prediction> predictions);
-    }
-
-    /** @return the rows of the request's model measured for novelty since it was loaded, and those flagged */
-    public NoveltyCounts.Counts noveltyCounts() {
-        return served.metrics().novelty().of(name());
     }
 
     /** Counts {@code rows} rows measured for novelty, {@code novel} of them flagged, under the request's model. */
