@@ -16,7 +16,7 @@ import org.tabserve.serving.monitor.NoveltyCounts;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.model.RegressionEvaluation;
 import org.tabserve.model.ValueType;
-import org.tabserve.serving.feedback.LiveJson;
+import org.tabserve.serving.monitor.LiveJson;
 import org.tabserve.web.http.Json;
 import org.tabserve.serving.ResolvedModel;
 

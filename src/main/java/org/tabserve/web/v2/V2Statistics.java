@@ -3,7 +3,7 @@ package org.tabserve.web.v2;
 import org.tabserve.repository.Lease;
 import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
-import org.tabserve.serving.feedback.LiveJson;
+import org.tabserve.serving.monitor.LiveJson;
 import org.tabserve.serving.ModelRoute;
 import org.tabserve.serving.monitor.ModelStatistics;
 import org.tabserve.serving.ResolvedModel;

@@ -1,4 +1,4 @@
-package org.tabserve.serving.feedback;
+package org.tabserve.serving.monitor;
 
 import org.tabserve.model.LiveCounts;
 import org.tabserve.model.LiveProfile;
