@@ -186,7 +186,7 @@ class ArchitectureTest {
     void servingStandsBelowTheWebAndAboveTheModel() throws IOException {
         List<String> imports = imports(SERVING);
         assertTrue(imports.contains("org.tabserve.repository.ModelRepository"), "the scan found serving's imports");
-        assertTrue(imports.contains("org.tabserve.model.Explainer"), "the scan found the imports of serving's packages");
+        assertTrue(imports.contains("org.tabserve.model.Explainer"), "the scan read serving's packages' imports");
         List<String> forbidden = imports.stream()
                 .filter(i -> !i.startsWith("java.") && !i.startsWith("io.prometheus.metrics.")
                         && !i.startsWith("com.fasterxml.jackson.") // a rollout's JSON, read and written as the model's card is

@@ -225,7 +225,8 @@ public final class ResolvedModel implements AutoCloseable {
 
     /**
      * Names the caller (its address, as the container reports it), so that the answers kept for its labels are
-     * counted as its own: one client's flood then takes back its own answers, never another's ({@link FeedbackMonitor}).
+     * counted as its own: one client's flood then takes back its own answers, never another's
+     * ({@link FeedbackMonitor}).
      */
     public void client(String address) {
         this.client = LabelRate.key(address);

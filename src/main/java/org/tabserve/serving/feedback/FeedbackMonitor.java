@@ -158,7 +158,7 @@ public final class FeedbackMonitor {
      * @param client    the caller, as {@link LabelRate#key} names it ({@link #NOBODY} when unknown)
      */
     public void answered(String name, long version, Model model, String requestId, int first,
-                  List<Prediction> predictions, String client) {
+                         List<Prediction> predictions, String client) {
         Entry entry = entry(name, version, model);
         long now = nanoClock.getAsLong();
         if (model.signature().task() == Task.CLASSIFICATION) {

@@ -19,8 +19,9 @@ public final class MemoryBudget {
     /** The share of the maximum heap that the budget hands out; the rest is for the app itself and the collector. */
     static final double HEAP_SHARE = 0.4;
     /** What the answers that find no room say about the setting that makes more: the heap, there is no other. */
-    public static final String RAISED_BY = "the room requests share is " + Math.round(HEAP_SHARE * 100) + " % of the server's"
-            + " heap, which its JVM option -Xmx raises (java -Xmx512m -jar tabserve.war; the Docker image's JAVA_OPTIONS)";
+    public static final String RAISED_BY = "the room requests share is " + Math.round(HEAP_SHARE * 100)
+            + " % of the server's heap, which its JVM option -Xmx raises (java -Xmx512m -jar tabserve.war; the Docker"
+            + " image's JAVA_OPTIONS)";
     /** How long a request waits for room before it is answered 503. */
     static final Duration WAIT = Duration.ofSeconds(5);
 

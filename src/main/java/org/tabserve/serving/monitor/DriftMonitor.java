@@ -17,9 +17,9 @@ import java.util.function.ToLongFunction;
 /**
  * Each served model version's {@link LiveProfile}, fed where every route's scored batches are counted (by the
  * scoring entry point, above this package), so that {@code /metrics}, {@code GET /api/model} and the pages read the
- * same live counts and drift scores: made on a version's first batch, dropped when that version is unloaded. Each version's
- * worst drift is also kept minute by minute over the last hour ({@link DriftMinutes}), sampled wherever it is
- * computed: {@link #worst} and each scrape of the drift gauge.
+ * same live counts and drift scores: made on a version's first batch, dropped when that version is unloaded. Each
+ * version's worst drift is also kept minute by minute over the last hour ({@link DriftMinutes}), sampled wherever it
+ * is computed: {@link #worst} and each scrape of the drift gauge.
  */
 public final class DriftMonitor {
 

@@ -153,7 +153,8 @@ public final class ModelIndexHandler {
      */
     public void list(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        byte[] json = answer.get(buildBytes(model), out -> Json.MAPPER.writeValue(out, Map.of("models", entries(model, metrics))));
+        byte[] json = answer.get(buildBytes(model),
+                out -> Json.MAPPER.writeValue(out, Map.of("models", entries(model, metrics))));
         response.setContentType(Json.MEDIA_TYPE);
         response.setHeader("Cache-Control", "no-store");
         response.setContentLength(json.length);
