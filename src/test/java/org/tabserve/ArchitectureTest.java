@@ -174,23 +174,35 @@ class ArchitectureTest {
         }
     }
 
+    private static final Path SERVING = Path.of("src/main/java/org/tabserve/serving");
+
     /**
-     * The per-request model work (the resolved model, the metrics, drift, the memory budget, explanations) needs no
+     * The per-request model work (the scoring entry point and the resolved model, and below them, in packages of their
+     * own, explanations, rollouts, the metrics and drift, the answers kept for labels, the memory budget) needs no
      * servlet, no gRPC and no web type, so that every transport and the command line reach it alike; it stands on the
      * model, the rows, the repository and the prediction log, and nothing below it knows it.
      */
     @Test
     void servingStandsBelowTheWebAndAboveTheModel() throws IOException {
-        Path serving = Path.of("src/main/java/org/tabserve/serving");
-        List<String> imports = imports(serving);
+        List<String> imports = imports(SERVING);
         assertTrue(imports.contains("org.tabserve.repository.ModelRepository"), "the scan found serving's imports");
+        assertTrue(imports.contains("org.tabserve.model.Explainer"), "the scan read serving's packages' imports");
         List<String> forbidden = imports.stream()
                 .filter(i -> !i.startsWith("java.") && !i.startsWith("io.prometheus.metrics.")
                         && !i.startsWith("com.fasterxml.jackson.") // a rollout's JSON, read and written as the model's card is
                         && !i.matches("org\\.tabserve\\.(model|rows|repository|predictionlog|serving)\\..*"))
                 .toList();
         assertEquals(List.of(), forbidden, "serving imports no servlet, gRPC, Jetty or web type");
-        assertEquals(List.of(), webTypesUsed(serving), "serving names no web type");
+        List<String> json = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(SERVING)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")
+                    && !f.startsWith(SERVING.resolve("rollout"))).toList()) {
+                imports(file).stream().filter(i -> i.startsWith("com.fasterxml.jackson."))
+                        .forEach(i -> json.add(file.getFileName() + ": " + i));
+            }
+        }
+        assertEquals(List.of(), json, "Jackson is for a rollout's JSON alone: the routes write serving's answers");
+        assertEquals(List.of(), webTypesUsed(SERVING), "serving names no web type");
         for (String below : List.of("model", "rows", "repository", "predictionlog", "card", "launcher")) {
             List<String> up = imports(Path.of("src/main/java/org/tabserve", below)).stream()
                     .filter(i -> i.startsWith("org.tabserve.serving.")).toList();
@@ -201,20 +213,27 @@ class ArchitectureTest {
     /**
      * One way in for every answer (issue 48): rows are scored through serving's entry point ({@code Scoring}), which
      * alone calls a request's model and the hooks every answer owes (metrics, drift, labels, rollouts, the prediction
-     * log, novelty); a handler that called them itself could forget one. Outside serving and the model, only the
-     * chunk scorer of rows calls a scoring's {@code predict} (it runs the entry point's model calls on its pool).
+     * log, novelty, explanations); a handler that called them itself could forget one. Outside serving and the model,
+     * only the chunk scorer of rows calls a scoring's {@code predict} (it runs the entry point's model calls on its
+     * pool).
      */
     @Test
     void onlyServingsEntryPointCallsTheModelAndTheHooksEveryAnswerOwes() throws IOException {
-        // The hooks themselves (ResolvedModel's counter, ConformalAnswers, RowExplanations.of) are serving's alone by
-        // their visibility; a model's predict is public, for the chunk scorer and the command line's offline scoring.
+        // ResolvedModel's counter and ConformalAnswers are the entry point's package's alone by their visibility; a
+        // model's predict is public, for the chunk scorer and the command line's offline scoring. The hooks that
+        // serving's jobs keep in packages of their own below the entry point are public so that it can call them:
+        // SERVING_HOOKS holds them to serving.
         java.util.regex.Pattern hooks = java.util.regex.Pattern.compile("\\.(predict|counted|counter)\\s*\\(");
         List<String> found = new ArrayList<>();
+        List<String> hooksCalled = new ArrayList<>();
         int scanned = 0;
         try (Stream<Path> files = Files.walk(Path.of("src/main/java/org/tabserve"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                if (file.startsWith("src/main/java/org/tabserve/serving") || file.startsWith(MODEL)
-                        || file.endsWith("rows/ChunkScorer.java")) {
+                if (file.startsWith(SERVING)) {
+                    continue;
+                }
+                hooksCalled.addAll(servingHooksCalled(file));
+                if (file.startsWith(MODEL) || file.endsWith("rows/ChunkScorer.java")) {
                     continue;
                 }
                 scanned++;
@@ -232,6 +251,102 @@ class ArchitectureTest {
         assertEquals(List.of(), found, "score rows through serving.Scoring (RequestScoring.scoreRows, or hand the"
                 + " RequestScoring to a ChunkScorer); never call a model's predict, the counters or the coverage"
                 + " from a handler");
+        assertEquals(List.of(), hooksCalled, "explanations and the counting hooks are called by serving.Scoring's"
+                + " RequestScoring (and the ResolvedModel it scores for) alone; a handler asks for explanations"
+                + " through RequestScoring.scoreRows");
+    }
+
+    /**
+     * The hooks every answer owes that serving's jobs keep below its entry point (issue 48), which only serving may
+     * call: a type, the accessor that hands one out (TabserveMetrics', ServedModels'), and its hook methods.
+     */
+    private record ServingHook(String type, String accessor, String methods) {
+    }
+
+    private static final List<ServingHook> SERVING_HOOKS = List.of(
+            new ServingHook("RowExplanations", "explanations", "of"),
+            new ServingHook("TabserveMetrics", "metrics", "scored"),
+            new ServingHook("ModelStatistics", "statistics", "executed|answered"),
+            new ServingHook("DriftMonitor", "drift", "record"),
+            new ServingHook("FeedbackMonitor", "feedback", "answered"),
+            new ServingHook("NoveltyCounts", "novelty", "record"),
+            new ServingHook("Rollouts", "rollouts", "scored|answered"));
+
+    /**
+     * The calls in {@code file} of a {@link #SERVING_HOOKS} method on its type: through a field, parameter, variable or
+     * method declared of that type, or through the accessor that hands one out.
+     */
+    static List<String> servingHooksCalled(Path file) throws IOException {
+        String source = Files.readString(file);
+        List<String> lines = Files.readAllLines(file);
+        List<String> found = new ArrayList<>();
+        for (ServingHook hook : SERVING_HOOKS) {
+            List<String> receivers = new ArrayList<>(List.of(hook.accessor()));
+            java.util.regex.Pattern.compile("\\b" + hook.type() + "\\s+(\\w+)").matcher(source).results()
+                    .forEach(m -> receivers.add(m.group(1)));
+            java.util.regex.Pattern call = java.util.regex.Pattern.compile("\\b(" + String.join("|", receivers)
+                    + ")\\s*(\\(\\s*\\))?\\s*\\.\\s*(" + hook.methods() + ")\\s*\\(");
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i).strip();
+                if (call.matcher(line).find() && !line.startsWith("*") && !line.startsWith("//")) {
+                    found.add(file + ":" + (i + 1) + ": " + hook.type() + ": " + line);
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Serving's jobs, each in a package of its own below the entry point (issue 48), by floor from the ground: each
+     * package names (by import, or fully qualified) only the packages on the floors below its own, never one on its
+     * floor or above, nor the entry point's package ({@code org.tabserve.serving}) that stands on them all, so that
+     * no two import each other.
+     */
+    private static final List<List<String>> SERVING_FLOORS = List.of(List.of("limits"), List.of("feedback"),
+            List.of("monitor"), List.of("explain", "rollout"));
+
+    private static final java.util.regex.Pattern SERVING_TYPE =
+            java.util.regex.Pattern.compile("org\\.tabserve\\.serving((?:\\.[a-z]\\w*)*)\\.[A-Z]\\w*");
+
+    @Test
+    void servingsJobsStandEachOnTheFloorsBelowItAndNeverOnTheEntryPoint() throws IOException {
+        List<String> jobs = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(SERVING)) {
+            dirs.filter(Files::isDirectory).forEach(d -> jobs.add(d.getFileName().toString()));
+        }
+        assertEquals(SERVING_FLOORS.stream().flatMap(List::stream).sorted().toList(), jobs.stream().sorted().toList(),
+                "every package of serving's jobs stands on a floor of SERVING_FLOORS");
+        List<String> below = new ArrayList<>();
+        List<String> named = new ArrayList<>();
+        List<String> upward = new ArrayList<>();
+        for (List<String> floor : SERVING_FLOORS) {
+            for (String job : floor) {
+                try (Stream<Path> files = Files.walk(SERVING.resolve(job))) {
+                    for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                        for (String line : Files.readAllLines(file)) {
+                            if (line.startsWith("package ")) {
+                                continue;
+                            }
+                            java.util.regex.Matcher m = SERVING_TYPE.matcher(line);
+                            while (m.find()) {
+                                String into = m.group(1).isEmpty() ? "" : m.group(1).substring(1);
+                                if (!into.equals(job)) {
+                                    named.add(job + " -> " + into);
+                                    if (!below.contains(into)) {
+                                        upward.add(file.getFileName() + ": " + m.group());
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            below.addAll(floor);
+        }
+        assertTrue(named.contains("explain -> limits") && named.contains("monitor -> feedback"),
+                "the scan found the arrows between serving's packages: " + named);
+        assertEquals(List.of(), upward, "a package of serving's jobs names only those on the floors below it; what it"
+                + " needs from above (a request's model, its name) comes in as an argument");
     }
 
     @Test

@@ -5,6 +5,7 @@ import org.tabserve.model.Conformal;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.Uncertainty;
 import org.tabserve.rows.CoverageField;
+import org.tabserve.serving.limits.ServingException;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,7 @@
 package org.tabserve.serving;
 
 import org.tabserve.repository.ModelVersion;
+import org.tabserve.serving.limits.ServingException;
 
 import java.util.Optional;
 import java.util.OptionalLong;

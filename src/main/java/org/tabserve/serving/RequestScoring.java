@@ -6,6 +6,9 @@ import org.tabserve.model.Explanation;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.ScoredRows;
+import org.tabserve.serving.explain.RowExplanations;
+import org.tabserve.serving.limits.ClientWatch;
+import org.tabserve.serving.limits.ServingException;
 
 import java.util.List;
 import java.util.Optional;
@@ -39,7 +42,11 @@ public final class RequestScoring implements BatchScoring {
      * @throws ServingException as {@link RowExplanations#of} when explanations are asked for and cannot be given
      */
     public ScoredRows scoreRows(Batch rows, boolean explain, ClientWatch watch) {
-        List<Explanation> explained = explain ? explanations.of(model, rows, watch) : null;
+        List<Explanation> explained = null;
+        if (explain) {
+            Model leased = model.model(); // leased first, so that name() is the leased model's
+            explained = explanations.of(model.name(), model.version().orElseThrow(), leased, rows, watch);
+        }
         return score(rows).withExplanations(explained);
     }
 

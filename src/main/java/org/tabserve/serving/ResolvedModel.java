@@ -9,6 +9,12 @@ import org.tabserve.predictionlog.ScoredCall;
 import org.tabserve.repository.Lease;
 import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.RepositoryException;
+import org.tabserve.serving.feedback.FeedbackMonitor;
+import org.tabserve.serving.feedback.LabelRate;
+import org.tabserve.serving.feedback.RequestIds;
+import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.monitor.TabserveMetrics;
+import org.tabserve.serving.rollout.Rollouts;
 
 import java.time.Instant;
 import java.util.List;
@@ -46,7 +52,7 @@ public final class ResolvedModel implements AutoCloseable {
     /** Told the version once the request has leased its model (the route servlet's version header); or null. */
     private LongConsumer whenLeased;
     /** The caller's address, which the answers kept for labels are counted under ({@link #client(String)}). */
-    private String client = AnswerRoom.NOBODY;
+    private String client = FeedbackMonitor.NOBODY;
     /** The rows this request's model calls have answered so far, for numbering the next call's rows for labels. */
     private final java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -172,37 +178,11 @@ public final class ResolvedModel implements AutoCloseable {
         return lease == null ? "" : lease.name();
     }
 
-    /** @return what each served model has done lately (its requests of the last minutes, its last load) */
-    public ModelActivity activity() {
-        return served.metrics().activity();
-    }
-
-    /** @return each served model version's inference statistics */
-    public ModelStatistics statistics() {
-        return served.metrics().statistics();
-    }
-
-    /** @return each served model version's live inputs and drift */
-    public DriftMonitor drift() {
-        return served.metrics().drift();
-    }
-
-
-    /** @return each served model version's answers kept for labels and its live performance */
-    public FeedbackMonitor feedback() {
-        return served.metrics().feedback();
-    }
-
     /** What is owed for each batch the request's model answered ({@link #counter()}). */
     @FunctionalInterface
     interface Counter {
         /** @return {@code predictions}, unchanged */
         List<Prediction> counted(Batch batch, List<Prediction> predictions);
-    }
-
-    /** @return the rows of the request's model measured for novelty since it was loaded, and those flagged */
-    public NoveltyCounts.Counts noveltyCounts() {
-        return served.metrics().novelty().of(name());
     }
 
     /** Counts {@code rows} rows measured for novelty, {@code novel} of them flagged, under the request's model. */
@@ -245,7 +225,8 @@ public final class ResolvedModel implements AutoCloseable {
 
     /**
      * Names the caller (its address, as the container reports it), so that the answers kept for its labels are
-     * counted as its own: one client's flood then takes back its own answers, never another's ({@link RecentAnswers}).
+     * counted as its own: one client's flood then takes back its own answers, never another's
+     * ({@link FeedbackMonitor}).
      */
     public void client(String address) {
         this.client = LabelRate.key(address);

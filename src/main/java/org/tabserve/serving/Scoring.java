@@ -1,5 +1,8 @@
 package org.tabserve.serving;
 
+import org.tabserve.serving.explain.RowExplanations;
+import org.tabserve.serving.limits.ServingException;
+
 /**
  * The one way in for every answer: each route, REST or gRPC, page or upload, parses its request into rows and asks
  * here for them to be scored ({@link RequestScoring}), so that what every answer owes happens in one place, never in

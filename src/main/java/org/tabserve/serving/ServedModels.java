@@ -5,6 +5,10 @@ import org.tabserve.predictionlog.PredictionLog;
 import org.tabserve.repository.Lease;
 import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.RepositoryException;
+import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.monitor.TabserveMetrics;
+import org.tabserve.serving.rollout.Rollouts;
 
 import java.io.IOException;
 import java.util.Optional;

@@ -10,10 +10,10 @@ import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
 import org.tabserve.repository.RepositoryListener;
 import org.tabserve.repository.RepositoryOptions;
-import org.tabserve.serving.MemoryBudget;
-import org.tabserve.serving.RowExplanations;
+import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.explain.RowExplanations;
 import org.tabserve.serving.ServedModels;
-import org.tabserve.serving.TabserveMetrics;
+import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.web.http.ModelBytes;
 import org.tabserve.web.http.WebConfig;
 

@@ -18,12 +18,13 @@ import org.tabserve.web.api.RolloutOpenApi;
 import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.FeedbackToken;
 import org.tabserve.web.http.HealthHandler;
-import org.tabserve.serving.MemoryBudget;
+import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.Scoring;
 import org.tabserve.web.http.ModelBytes;
 import org.tabserve.web.http.RouteTable;
 import org.tabserve.web.http.Routes;
 import org.tabserve.serving.ServedModels;
+import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
 import org.tabserve.web.mlflow.InvocationsHandler;
@@ -66,15 +67,17 @@ final class TabserveRoutes {
         JsonPredictRequest json = new JsonPredictRequest(config, budget, scoring);
         QueryPredictHandler query = new QueryPredictHandler(config, json);
         OpenApiHandler openApi = new OpenApiHandler(openApiDocument(serverVersion), budget, documents);
-        ModelIndexHandler index = new ModelIndexHandler(budget);
-        ModelsPageHandler modelsPage = new ModelsPageHandler(views, budget);
-        ModelPageHandler card = new ModelPageHandler(views, budget);
+        TabserveMetrics metrics = served.metrics();
+        ModelIndexHandler index = new ModelIndexHandler(budget, metrics);
+        ModelsPageHandler modelsPage = new ModelsPageHandler(views, budget, metrics);
+        ModelPageHandler card = new ModelPageHandler(views, budget, metrics.feedback());
+        FeedbackHandler feedback = new FeedbackHandler(config, budget, feedbackToken, metrics.feedback());
         HealthHandler health = new HealthHandler();
         MlflowPingHandler mlflow = new MlflowPingHandler(serverVersion);
         AdminModelHandler admin = new AdminModelHandler(served, config, temp);
         RolloutHandler rollout = new RolloutHandler(config, adminToken);
         String adminRollout = AdminModelHandler.MODELS_PATH + "/{name}" + RolloutHandler.ADMIN_PATH;
-        V2Handler v2 = new V2Handler(config, budget, serverVersion, adminToken, scoring);
+        V2Handler v2 = new V2Handler(config, budget, serverVersion, adminToken, scoring, metrics);
         String v2Model = V2Handler.PATH + "/models/{name}[/versions/{version}]";
         return RouteTable.builder()
                 .mount(HealthHandler.PATH, RouteTable.ErrorShape.PROBLEM, HealthHandler.ROUTES_HINT)
@@ -88,8 +91,8 @@ final class TabserveRoutes {
                 .model(Routes.CARD, card::show, RouteTable.GET)
                 .model(Routes.OLD_CARD, card::moved, RouteTable.GET)
                 .model(Routes.API_PREDICT, json::handle, RouteTable.POST)
-                .model(Routes.API_MODEL, new ModelApiHandler()::describe, RouteTable.GET)
-                .model(Routes.FEEDBACK, new FeedbackHandler(config, budget, feedbackToken)::post, RouteTable.POST)
+                .model(Routes.API_MODEL, new ModelApiHandler(metrics)::describe, RouteTable.GET)
+                .model(Routes.FEEDBACK, feedback::post, RouteTable.POST)
                 .model(Routes.PREDICT, query::get, RouteTable.GET)
                 .model(Routes.PREDICT, query::post, RouteTable.POST)
                 .model(Routes.PREDICT_FILE, upload::predict, RouteTable.POST)

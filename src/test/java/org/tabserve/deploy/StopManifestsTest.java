@@ -3,7 +3,7 @@ package org.tabserve.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import org.junit.jupiter.api.Test;
-import org.tabserve.serving.TabserveMetrics;
+import org.tabserve.serving.monitor.TabserveMetrics;
 
 import java.io.IOException;
 import java.nio.file.Files;

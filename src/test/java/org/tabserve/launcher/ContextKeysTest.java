@@ -34,9 +34,9 @@ class ContextKeysTest {
     @Test
     void theAppReadsTheCountersTheLauncherSets() {
         assertEquals(TabserveListener.LAUNCHER_COUNTERS, EmbeddedServer.COUNTERS);
-        assertEquals(org.tabserve.serving.TabserveMetrics.RESPONSES_CUT, EmbeddedServer.RESPONSES_CUT);
-        assertEquals(org.tabserve.serving.TabserveMetrics.CLIENT_ABORTS, EmbeddedServer.CLIENT_ABORTS);
-        assertEquals(org.tabserve.serving.TabserveMetrics.HEADERS_REFUSED, EmbeddedServer.HEADERS_REFUSED);
+        assertEquals(org.tabserve.serving.monitor.TabserveMetrics.RESPONSES_CUT, EmbeddedServer.RESPONSES_CUT);
+        assertEquals(org.tabserve.serving.monitor.TabserveMetrics.CLIENT_ABORTS, EmbeddedServer.CLIENT_ABORTS);
+        assertEquals(org.tabserve.serving.monitor.TabserveMetrics.HEADERS_REFUSED, EmbeddedServer.HEADERS_REFUSED);
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.tabserve.serving;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.tabserve.serving.limits.ServingException;
 
 import java.util.Optional;
 

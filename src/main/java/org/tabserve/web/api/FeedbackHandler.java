@@ -11,9 +11,9 @@ import org.tabserve.model.Model;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonText;
 import org.tabserve.rows.RowFootprint;
-import org.tabserve.serving.FeedbackMonitor;
-import org.tabserve.serving.LabelRate;
-import org.tabserve.serving.MemoryBudget;
+import org.tabserve.serving.feedback.FeedbackMonitor;
+import org.tabserve.serving.feedback.LabelRate;
+import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.web.http.FeedbackToken;
 import org.tabserve.web.http.HttpProblem;
@@ -50,12 +50,15 @@ public final class FeedbackHandler {
     private final WebConfig config;
     private final MemoryBudget budget;
     private final FeedbackToken token;
+    private final FeedbackMonitor feedback;
     private final LabelRate rate = new LabelRate();
 
-    public FeedbackHandler(WebConfig config, MemoryBudget budget, FeedbackToken token) {
+    /** @param feedback each served model version's answers kept for labels, which the labels are joined to */
+    public FeedbackHandler(WebConfig config, MemoryBudget budget, FeedbackToken token, FeedbackMonitor feedback) {
         this.config = config;
         this.budget = budget;
         this.token = token;
+        this.feedback = feedback;
     }
 
     /** {@code POST /api/feedback}: one label object, or an array of them, in; what they came to out. */
@@ -73,7 +76,7 @@ public final class FeedbackHandler {
         MediaType.require(request, MediaType.JSON);
         Model served = model.model();
         long version = model.version().orElseThrow();
-        DoubleFunction<String> range = value -> model.feedback().refusal(model.name(), version, served, value);
+        DoubleFunction<String> range = value -> feedback.refusal(model.name(), version, served, value);
         List<FeedbackMonitor.Label> labels;
         try (MemoryBudget.Reservation held = budget.open();
              InputStream body = held.meteredUpFront(LimitedInputStream.body(request, config.maxBodyBytes(),
@@ -86,9 +89,9 @@ public final class FeedbackHandler {
         if (labels.size() > 1) {
             rate.spend(client, labels.size() - 1, System.nanoTime());
         }
-        FeedbackMonitor.Outcome outcome = model.feedback().join(model.name(), model.version().orElseThrow(), served,
+        FeedbackMonitor.Outcome outcome = feedback.join(model.name(), model.version().orElseThrow(), served,
                 labels);
-        FeedbackMonitor.Performance now = model.feedback().of(model.name(), model.version().orElseThrow(), served)
+        FeedbackMonitor.Performance now = feedback.of(model.name(), model.version().orElseThrow(), served)
                 .orElseThrow();
         response.setHeader("Cache-Control", "no-store");
         try (JsonGenerator json = Json.start(response)) {

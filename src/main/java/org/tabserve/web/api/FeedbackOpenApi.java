@@ -10,7 +10,7 @@ import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.tags.Tag;
 import org.tabserve.model.Task;
-import org.tabserve.serving.LabelRate;
+import org.tabserve.serving.feedback.LabelRate;
 import org.tabserve.web.http.Routes;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.OpenApi;

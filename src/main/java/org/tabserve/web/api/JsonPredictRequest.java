@@ -4,7 +4,7 @@ import org.tabserve.web.http.CoverageParameter;
 import org.tabserve.web.http.ExplainParameter;
 import org.tabserve.rows.RowFootprint;
 import org.tabserve.serving.RequestScoring;
-import org.tabserve.serving.RowExplanations;
+import org.tabserve.serving.explain.RowExplanations;
 import org.tabserve.serving.Scoring;
 
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -24,7 +24,7 @@ import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
 import org.tabserve.web.http.MediaType;
-import org.tabserve.serving.MemoryBudget;
+import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.web.http.RequestParameters;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.web.http.WebConfig;

@@ -3,7 +3,7 @@ package org.tabserve.web.api;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonGenerator;
 import org.tabserve.model.Model;
-import org.tabserve.serving.FeedbackMonitor;
+import org.tabserve.serving.feedback.FeedbackMonitor;
 import org.tabserve.web.http.Json;
 
 import java.io.IOException;

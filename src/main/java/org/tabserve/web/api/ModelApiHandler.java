@@ -12,10 +12,11 @@ import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Model;
 import org.tabserve.model.Conformal;
-import org.tabserve.serving.NoveltyCounts;
+import org.tabserve.serving.monitor.NoveltyCounts;
+import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.model.RegressionEvaluation;
 import org.tabserve.model.ValueType;
-import org.tabserve.serving.LiveJson;
+import org.tabserve.serving.monitor.LiveJson;
 import org.tabserve.web.http.Json;
 import org.tabserve.serving.ResolvedModel;
 
@@ -31,18 +32,25 @@ import java.util.Map;
  */
 public final class ModelApiHandler {
 
+    private final TabserveMetrics metrics;
+
+    /** @param metrics where each model version's live performance and novelty counts are read */
+    public ModelApiHandler(TabserveMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     /** {@code GET /api/model}. */
     public void describe(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         Model classifier = model.model();
         Map<String, Object> body = describe(classifier, model.live());
         // Beside the features' drift: how well the version does now, from labels and without them.
-        body.put("performance", LivePerformanceJson.of(classifier, model.feedback().of(model.name(),
+        body.put("performance", LivePerformanceJson.of(classifier, metrics.feedback().of(model.name(),
                 model.version().orElseThrow(), classifier).orElse(null)));
         response.setContentType(Json.MEDIA_TYPE);
         if (body.get("conformal") instanceof Map<?, ?> conformal && conformal.get("novelty") != null) {
             // The rows measured for novelty since the model was loaded, and those flagged: live, beside the card's.
-            NoveltyCounts.Counts counts = model.noveltyCounts();
+            NoveltyCounts.Counts counts = metrics.novelty().of(model.name());
             @SuppressWarnings("unchecked")
             Map<String, Object> novelty = new LinkedHashMap<>((Map<String, Object>) conformal.get("novelty"));
             novelty.put("checked_rows", counts.checked());

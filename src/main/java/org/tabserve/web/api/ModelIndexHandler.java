@@ -13,12 +13,13 @@ import org.tabserve.repository.ModelStatus;
 import org.tabserve.repository.RepositoryException;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.SharedAnswer;
-import org.tabserve.serving.MemoryBudget;
-import org.tabserve.serving.DriftMonitor;
-import org.tabserve.serving.ModelActivity;
+import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.monitor.DriftMonitor;
+import org.tabserve.serving.monitor.ModelActivity;
 import org.tabserve.serving.ModelRoute;
 import org.tabserve.serving.ResolvedModel;
-import org.tabserve.serving.RecentRequests;
+import org.tabserve.serving.monitor.RecentRequests;
+import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.web.http.RouteTable;
 import org.tabserve.web.http.Routes;
 
@@ -138,9 +139,12 @@ public final class ModelIndexHandler {
     public static final long BUILD_BYTES_PER_MODEL = 32 << 10;
 
     private final SharedAnswer answer;
+    private final TabserveMetrics metrics;
 
-    public ModelIndexHandler(MemoryBudget budget) {
+    /** @param metrics where each model's drift, live performance and recent requests are read */
+    public ModelIndexHandler(MemoryBudget budget, TabserveMetrics metrics) {
         this.answer = new SharedAnswer(budget, "the index of the models (" + API_PATH + ")");
+        this.metrics = metrics;
     }
 
     /**
@@ -149,7 +153,8 @@ public final class ModelIndexHandler {
      */
     public void list(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        byte[] json = answer.get(buildBytes(model), out -> Json.MAPPER.writeValue(out, Map.of("models", entries(model))));
+        byte[] json = answer.get(buildBytes(model),
+                out -> Json.MAPPER.writeValue(out, Map.of("models", entries(model, metrics))));
         response.setContentType(Json.MEDIA_TYPE);
         response.setHeader("Cache-Control", "no-store");
         response.setContentLength(json.length);
@@ -171,8 +176,12 @@ public final class ModelIndexHandler {
                 + (request.getPathInfo() == null ? "" : request.getPathInfo()) + "/");
     }
 
-    /** Every model version the repository knows, with its state, task, inputs, links and recent requests. */
-    public static List<Entry> entries(ResolvedModel request) {
+    /**
+     * Every model version the repository knows, with its state, task, inputs, links and recent requests.
+     *
+     * @param metrics where each model's drift, live performance and recent requests are read
+     */
+    public static List<Entry> entries(ResolvedModel request, TabserveMetrics metrics) {
         ModelRepository repository = request.repository();
         List<Entry> entries = new ArrayList<>();
         for (ModelStatus status : repository.index()) {
@@ -188,17 +197,17 @@ public final class ModelIndexHandler {
                     task = served.signature().task().jsonName();
                     title = served.card().name();
                     inputs = served.signature().features().stream().map(ModelIndexHandler::describe).toList();
-                    worst = request.drift().worst(status.name(), status.version(), served).map(WorstDrift::of)
+                    worst = metrics.drift().worst(status.name(), status.version(), served).map(WorstDrift::of)
                             .orElse(null);
-                    driftByMinute = request.drift().worstByMinute(status.name(), status.version(), served);
-                    performance = LivePerformanceJson.of(served, request.feedback().of(status.name(),
+                    driftByMinute = metrics.drift().worstByMinute(status.name(), status.version(), served);
+                    performance = LivePerformanceJson.of(served, metrics.feedback().of(status.name(),
                             status.version(), served).orElse(null));
                 } catch (RepositoryException e) {
                     // unloaded meanwhile: listed as the index found it
                 }
             }
             String base = Routes.base(new ModelRoute(status.name(), java.util.Optional.of(status.version()))) + "/";
-            ModelActivity.Summary activity = request.activity().of(status.name());
+            ModelActivity.Summary activity = metrics.activity().of(status.name());
             boolean loaded = status.state() == ModelState.READY && activity.loadedAt() != null;
             entries.add(new Entry(status.name(), title, Long.toString(status.version()), status.state().name(),
                     status.reason().orElse(""), task, inputs, base, base + Routes.in(Routes.CARD),

@@ -26,10 +26,10 @@ import org.tabserve.rows.RowsException;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.MediaType;
-import org.tabserve.serving.MemoryBudget;
+import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.web.http.RequestParameters;
 import org.tabserve.serving.ResolvedModel;
-import org.tabserve.serving.RowExplanations;
+import org.tabserve.serving.explain.RowExplanations;
 import org.tabserve.web.http.WebConfig;
 
 import java.io.IOException;

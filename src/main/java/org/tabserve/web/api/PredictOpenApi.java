@@ -1,6 +1,6 @@
 package org.tabserve.web.api;
 
-import org.tabserve.serving.RowExplanations;
+import org.tabserve.serving.explain.RowExplanations;
 
 import org.tabserve.web.openapi.OpenApi;
 

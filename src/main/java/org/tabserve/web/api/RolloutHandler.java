@@ -4,7 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.predictionlog.PredictionLogOptions;
-import org.tabserve.serving.Rollout;
+import org.tabserve.serving.rollout.Rollout;
 import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * A model's rollout over HTTP ({@link org.tabserve.serving.Rollouts} does the work): {@code GET
+ * A model's rollout over HTTP ({@link org.tabserve.serving.rollout.Rollouts} does the work): {@code GET
  * /models/{name}/api/rollout} shows it with its live comparisons, and the admin routes, behind the admin token, set it
  * ({@code PUT /admin/models/{name}/rollout}, the JSON {@code rollout.json} holds), promote its candidate
  * ({@code POST .../rollout/promote}) or roll it back ({@code POST .../rollout/rollback}). Each answers with the

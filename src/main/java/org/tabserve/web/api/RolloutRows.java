@@ -22,7 +22,7 @@ final class RolloutRows {
     }
 
     /**
-     * @param status a rollout as {@link org.tabserve.serving.Rollouts#status} gives it (never changed here)
+     * @param status a rollout as {@link org.tabserve.serving.rollout.Rollouts#status} gives it (never changed here)
      * @param admin  whether the caller showed the admin token
      * @return the rollout as that caller may see it
      */

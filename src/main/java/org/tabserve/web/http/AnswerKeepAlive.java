@@ -1,6 +1,6 @@
 package org.tabserve.web.http;
 
-import org.tabserve.serving.ClientWatch;
+import org.tabserve.serving.limits.ClientWatch;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;

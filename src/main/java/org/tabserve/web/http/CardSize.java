@@ -1,6 +1,6 @@
 package org.tabserve.web.http;
 
-import org.tabserve.serving.MemoryBudget;
+import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.model.ModelCard;
 
 /**

@@ -1,6 +1,6 @@
 package org.tabserve.web.http;
 
-import org.tabserve.serving.ServingException;
+import org.tabserve.serving.limits.ServingException;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

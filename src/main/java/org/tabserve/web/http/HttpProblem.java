@@ -1,6 +1,6 @@
 package org.tabserve.web.http;
 
-import org.tabserve.serving.ServingException;
+import org.tabserve.serving.limits.ServingException;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.RowsException;
 

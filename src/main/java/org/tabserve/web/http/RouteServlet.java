@@ -1,10 +1,10 @@
 package org.tabserve.web.http;
 
-import org.tabserve.serving.ServingException;
+import org.tabserve.serving.limits.ServingException;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.ServedModels;
 import org.tabserve.serving.ModelRoute;
-import org.tabserve.serving.RequestIds;
+import org.tabserve.serving.feedback.RequestIds;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

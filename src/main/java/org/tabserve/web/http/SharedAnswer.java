@@ -1,6 +1,6 @@
 package org.tabserve.web.http;
 
-import org.tabserve.serving.MemoryBudget;
+import org.tabserve.serving.limits.MemoryBudget;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -69,8 +69,8 @@ public final class SharedAnswer {
      *
      * @param estimate what a first build may hold, in bytes; later builds hold {@link #BUILD_BYTES_PER_ANSWER_BYTE}
      *                 times the last answer's size when that is more
-     * @throws org.tabserve.serving.ServingException BUSY (503, {@code Retry-After}) when the budget has no room for
-     *                                               the build in time, to every request that shared it
+     * @throws org.tabserve.serving.limits.ServingException BUSY (503, {@code Retry-After}) when the budget has no
+     *                                                      room for the build in time, to every request that shared it
      */
     public byte[] get(long estimate, Builder builder) throws IOException {
         CompletableFuture<byte[]> shared;

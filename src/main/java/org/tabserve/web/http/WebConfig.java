@@ -3,7 +3,7 @@ package org.tabserve.web.http;
 import org.tabserve.model.WholeNumbers;
 import org.tabserve.predictionlog.PredictionLogOptions;
 import org.tabserve.repository.RepositoryOptions;
-import org.tabserve.serving.ExplanationLimits;
+import org.tabserve.serving.explain.ExplanationLimits;
 
 import jakarta.servlet.ServletContext;
 

@@ -25,7 +25,7 @@ import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
 import org.tabserve.web.http.MediaType;
-import org.tabserve.serving.MemoryBudget;
+import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.web.http.RequestParameters;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.web.http.AnswerKeepAlive;

@@ -5,7 +5,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.tabserve.web.http.PageLinks;
 import org.tabserve.model.Model;
 import org.tabserve.web.api.LivePerformanceJson;
-import org.tabserve.serving.MemoryBudget;
+import org.tabserve.serving.feedback.FeedbackMonitor;
+import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.web.http.Routes;
 import org.tabserve.web.http.Views;
@@ -26,10 +27,13 @@ public final class ModelPageHandler {
 
     private final Views views;
     private final MemoryBudget budget;
+    private final FeedbackMonitor feedback;
 
-    public ModelPageHandler(Views views, MemoryBudget budget) {
+    /** @param feedback where each model version's live performance is read */
+    public ModelPageHandler(Views views, MemoryBudget budget, FeedbackMonitor feedback) {
         this.views = views;
         this.budget = budget;
+        this.feedback = feedback;
     }
 
     /** {@code GET /card}: the card page. */
@@ -39,7 +43,7 @@ public final class ModelPageHandler {
         budget.buildAnswer(ModelPages.buildBytes(classifier), "the card page of model " + model.name(), () -> {
             views.render(request, response, 200, "model", Map.of("page", ModelPages.build(classifier),
                     "live", LiveSection.of(model.live()), "performance", PerformanceWords.of(LivePerformanceJson.of(
-                            classifier, model.feedback().of(model.name(), model.version().orElseThrow(), classifier)
+                            classifier, feedback.of(model.name(), model.version().orElseThrow(), classifier)
                                     .orElse(null))),
                     "rollouts", RolloutView.of(model.rollouts(), model.name()).stream().toList()), PageLinks.of(model));
             return null;

@@ -1,7 +1,7 @@
 package org.tabserve.web.pages;
 
 import org.tabserve.web.api.ModelIndexHandler;
-import org.tabserve.serving.RecentRequests;
+import org.tabserve.serving.monitor.RecentRequests;
 
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -7,7 +7,8 @@ import org.tabserve.web.http.Handler;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.web.http.Views;
 import org.tabserve.web.http.SharedAnswer;
-import org.tabserve.serving.MemoryBudget;
+import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.monitor.TabserveMetrics;
 
 import java.io.IOException;
 import java.util.Map;
@@ -20,10 +21,13 @@ public final class ModelsPageHandler {
 
     private final Views views;
     private final SharedAnswer page;
+    private final TabserveMetrics metrics;
 
-    public ModelsPageHandler(Views views, MemoryBudget budget) {
+    /** @param metrics where each model's drift, live performance and recent requests are read */
+    public ModelsPageHandler(Views views, MemoryBudget budget, TabserveMetrics metrics) {
         this.views = views;
         this.page = new SharedAnswer(budget, "the models page");
+        this.metrics = metrics;
     }
 
     /**
@@ -33,7 +37,7 @@ public final class ModelsPageHandler {
     public void show(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         byte[] html = page.get(ModelIndexHandler.buildBytes(model), out -> views.renderTo(request, response, "models",
-                Map.of("page", ModelsPage.of(ModelIndexHandler.entries(model)),
+                Map.of("page", ModelsPage.of(ModelIndexHandler.entries(model, metrics)),
                         "rollouts", RolloutView.all(model.rollouts())), out));
         response.setStatus(200);
         response.setContentType("text/html;charset=UTF-8");

@@ -1,6 +1,6 @@
 package org.tabserve.web.pages;
 
-import org.tabserve.serving.Rollouts;
+import org.tabserve.serving.rollout.Rollouts;
 
 import java.util.ArrayList;
 import java.util.List;

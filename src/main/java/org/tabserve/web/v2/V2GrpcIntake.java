@@ -13,11 +13,11 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import org.tabserve.serving.ServingException;
+import org.tabserve.serving.limits.ServingException;
 import org.tabserve.rows.RowFootprint;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
-import org.tabserve.serving.MemoryBudget;
+import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.web.http.WebConfig;
 
 import java.io.ByteArrayInputStream;

@@ -14,7 +14,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import org.tabserve.repository.ModelRepository;
-import org.tabserve.serving.TabserveMetrics;
+import org.tabserve.serving.monitor.TabserveMetrics;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;

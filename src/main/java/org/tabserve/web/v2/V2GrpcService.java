@@ -1,6 +1,6 @@
 package org.tabserve.web.v2;
 
-import org.tabserve.serving.ServingException;
+import org.tabserve.serving.limits.ServingException;
 import inference.GRPCInferenceServiceGrpc;
 import inference.ModelInferRequest;
 import inference.ModelInferResponse;
@@ -27,12 +27,12 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.ServerStreamTracer;
 import io.grpc.stub.StreamObserver;
 import org.tabserve.web.http.AdminToken;
-import org.tabserve.serving.MemoryBudget;
+import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.ResolvedModel;
-import org.tabserve.serving.RowExplanations;
+import org.tabserve.serving.explain.RowExplanations;
 import org.tabserve.serving.Scoring;
 import org.tabserve.serving.ServedModels;
-import org.tabserve.serving.TabserveMetrics;
+import org.tabserve.serving.monitor.TabserveMetrics;
 
 import java.util.function.Function;
 

@@ -20,7 +20,8 @@ import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.serving.Scoring;
 import org.tabserve.web.http.LimitedInputStream;
-import org.tabserve.serving.MemoryBudget;
+import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.Routes;
 import org.tabserve.serving.ResolvedModel;
@@ -65,11 +66,14 @@ public final class V2Handler {
     private final String serverVersion;
     private final AdminToken adminToken;
     private final Scoring scoring;
+    private final TabserveMetrics metrics;
 
+    /** @param metrics where the statistics extension reads each version's statistics and live inputs */
     public V2Handler(WebConfig config, MemoryBudget budget, String serverVersion, AdminToken adminToken,
-                     Scoring scoring) {
+                     Scoring scoring, TabserveMetrics metrics) {
         this.adminToken = adminToken;
         this.scoring = scoring;
+        this.metrics = metrics;
         this.config = config;
         this.budget = budget;
         this.serverVersion = serverVersion;
@@ -140,7 +144,7 @@ public final class V2Handler {
             json.writeStartObject();
             json.writeArrayFieldStart(V2Json.MODEL_STATS);
             for (ModelStatus version : versions) {
-                Optional<V2Json.ModelStat> stat = V2Statistics.stat(model, version, true);
+                Optional<V2Json.ModelStat> stat = V2Statistics.stat(model, metrics, version, true);
                 if (stat.isPresent()) {
                     STAT_ENTRY.writeValue(json, stat.get());
                 }

@@ -7,7 +7,7 @@ import org.tabserve.model.ScoredRows;
 import org.tabserve.model.ValueOutput;
 import org.tabserve.model.ValueType;
 import org.tabserve.model.Uncertainty;
-import org.tabserve.serving.ClientWatch;
+import org.tabserve.serving.limits.ClientWatch;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.Scoring;
 

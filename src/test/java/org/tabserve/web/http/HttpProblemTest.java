@@ -2,8 +2,8 @@ package org.tabserve.web.http;
 
 import org.junit.jupiter.api.Test;
 import org.tabserve.rows.FieldProblem;
-import org.tabserve.serving.ExplanationLimits;
-import org.tabserve.serving.ServingException;
+import org.tabserve.serving.explain.ExplanationLimits;
+import org.tabserve.serving.limits.ServingException;
 
 import java.io.IOException;
 import java.util.List;

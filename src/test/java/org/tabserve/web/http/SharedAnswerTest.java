@@ -1,8 +1,8 @@
 package org.tabserve.web.http;
 
 import org.junit.jupiter.api.Test;
-import org.tabserve.serving.MemoryBudget;
-import org.tabserve.serving.ServingException;
+import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.limits.ServingException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

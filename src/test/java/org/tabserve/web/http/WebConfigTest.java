@@ -1,6 +1,7 @@
 package org.tabserve.web.http;
 
 import org.junit.jupiter.api.Test;
+import org.tabserve.serving.explain.ExplanationLimits;
 
 import java.util.Map;
 import java.util.Optional;
@@ -83,10 +84,10 @@ class WebConfigTest {
 
     @Test
     void explanationsGetTheCpusLessOneSixteenWaitingAndFourMillionModelRowsUnlessSetOtherwise() {
-        org.tabserve.serving.ExplanationLimits defaults = WebConfig.resolve(NONE::get, NONE::get, NONE).explanations();
-        assertEquals(new org.tabserve.serving.ExplanationLimits(Math.max(1, Runtime.getRuntime().availableProcessors() - 1), 16,
+        ExplanationLimits defaults = WebConfig.resolve(NONE::get, NONE::get, NONE).explanations();
+        assertEquals(new ExplanationLimits(Math.max(1, Runtime.getRuntime().availableProcessors() - 1), 16,
                 4_000_000), defaults);
-        assertEquals(new org.tabserve.serving.ExplanationLimits(3, 2, 500), WebConfig.resolve(NONE::get, NONE::get, Map.of(
+        assertEquals(new ExplanationLimits(3, 2, 500), WebConfig.resolve(NONE::get, NONE::get, Map.of(
                 "TABSERVE_EXPLAIN_THREADS", "3", "TABSERVE_EXPLAIN_QUEUE", "2", "TABSERVE_MAX_EXPLAIN_MODEL_ROWS", "500"))
                 .explanations());
         IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> WebConfig.resolve(

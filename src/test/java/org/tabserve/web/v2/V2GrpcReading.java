@@ -2,7 +2,7 @@ package org.tabserve.web.v2;
 
 import inference.ModelInferRequest;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.serving.MemoryBudget;
+import org.tabserve.serving.limits.MemoryBudget;
 
 /**
  * A gRPC ModelInfer message's bytes read exactly as the service reads them (its footprint reserved, parsed, turned into

@@ -1,0 +1,313 @@
+package org.tabserve.serving.feedback;
+
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.tabserve.model.LiveCounts;
+import org.tabserve.model.Model;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.Task;
+import org.tabserve.serving.limits.MemoryBudget;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * How well each served model version is doing now: its answers of the last hour kept by request id
+ * ({@link RecentAnswers}), so that labels sent later ({@code POST /api/feedback}) are joined to them for a live
+ * accuracy (classifier) or mean absolute error (regressor), and an estimate of its accuracy without labels from its
+ * rows' calibrated confidence ({@link Confidence}); fed where every route's scored batches are counted
+ * (by the scoring entry point, above this package), read by {@code /api/models}, the pages and {@code /metrics}.
+ *
+ * <p>The answers kept take room from {@link #BUDGET_SHARE} of the memory budget, set aside from what requests share
+ * ({@link #keepWithin}): past that, a version's oldest answers go first, and a label that comes for one is counted as
+ * expired.
+ */
+public final class FeedbackMonitor {
+
+    /** How long an answer waits for its label, and the window of the live figures: the last hour. */
+    public static final long WINDOW_NANOS = LiveCounts.WINDOW_SECONDS * 1_000_000_000L;
+    /** The largest share of the memory budget the answers kept for labels take, so that requests keep the rest. */
+    static final int BUDGET_SHARE_DIVISOR = 16;
+    /** {@link #BUDGET_SHARE_DIVISOR} as words, for the docs and the Javadoc. */
+    static final String BUDGET_SHARE = "1/" + BUDGET_SHARE_DIVISOR;
+    /** The client of answers whose caller is not known (a test's, a call without an address). */
+    public static final String NOBODY = "";
+
+    /**
+     * One label a caller sent.
+     *
+     * @param requestId the {@code X-Request-Id} the answer carried
+     * @param row       the row of that answer, counted from 0 in the order the answer gave its rows
+     * @param label     a classifier's true class label; null for a regressor
+     * @param value     a regressor's true value; NaN for a classifier
+     */
+    public record Label(String requestId, int row, String label, double value) {
+    }
+
+    /** What a feedback request's labels came to: joined to their answers, or not, and why not. */
+    public record Outcome(long joined, long unknown, long expired, long duplicates) {
+    }
+
+    /**
+     * One version's live performance over the last hour.
+     *
+     * @param labelled          labels joined to their answers
+     * @param liveAccuracy      a classifier's share of labelled rows it answered right; null without labels
+     * @param liveMae           a regressor's mean absolute error on labelled rows; null without labels
+     * @param unknown           labels for an id and row no kept answer had
+     * @param expired           labels for answers older than the window, or dropped for room
+     * @param duplicates        labels for a row already labelled
+     * @param scored            rows a classifier scored
+     * @param estimatedAccuracy the mean confidence of those rows (CBPE); null for a regressor or before any row
+     * @param calibrated        whether that confidence is read through the card's calibration curve
+     */
+    public record Performance(long labelled, Double liveAccuracy, Double liveMae, long unknown, long expired,
+                              long duplicates, long scored, Double estimatedAccuracy, boolean calibrated) {
+    }
+
+    private record Key(String name, long version) {
+    }
+
+    /**
+     * A version's answers and figures, the range its labels may have (a regressor's), and the model instance they are
+     * for: a reloaded version starts anew.
+     */
+    private record Entry(Model model, RecentAnswers answers, LivePerformance performance, Confidence confidence,
+                         LabelRange range) {
+    }
+
+    private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
+    private final LongSupplier nanoClock;
+    private volatile AnswerRoom room = new AnswerRoom(0);
+
+    /** Registers the live performance series in {@code registry}, read at each scrape. */
+    public FeedbackMonitor(PrometheusRegistry registry) {
+        this(registry, System::nanoTime);
+    }
+
+    FeedbackMonitor(PrometheusRegistry registry, LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+        String[] labels = {"model", "version"};
+        CounterWithCallback.builder().name("tabserve_feedback_labels")
+                .help("Labels sent to POST /api/feedback since the model version was loaded, by outcome: joined (to"
+                        + " the answer of its request id and row), unknown (no such answer kept), expired (its"
+                        + " answer was over an hour old, or dropped for room) and duplicate (the row had one)")
+                .labelNames("model", "version", "outcome")
+                .callback(callback -> each((key, entry) -> {
+                    double[] total = entry.performance().sinceStart();
+                    String version = Long.toString(key.version());
+                    callback.call(total[LivePerformance.Sum.LABELLED.ordinal()], key.name(), version, "joined");
+                    callback.call(total[LivePerformance.Sum.UNKNOWN.ordinal()], key.name(), version, "unknown");
+                    callback.call(total[LivePerformance.Sum.EXPIRED.ordinal()], key.name(), version, "expired");
+                    callback.call(total[LivePerformance.Sum.DUPLICATE.ordinal()], key.name(), version, "duplicate");
+                })).register(registry);
+        gauge(registry, "tabserve_live_accuracy", "A classifier's accuracy on the labels joined to its answers in the"
+                + " last hour (absent without labels)", labels, (key, entry) -> of(entry).liveAccuracy());
+        gauge(registry, "tabserve_live_mae", "A regressor's mean absolute error on the labels joined to its answers in"
+                + " the last hour (absent without labels)", labels, (key, entry) -> of(entry).liveMae());
+        gauge(registry, "tabserve_estimated_accuracy", "A classifier's accuracy estimated without labels: the mean"
+                + " calibrated confidence of the rows it scored in the last hour (CBPE)", labels,
+                (key, entry) -> of(entry).estimatedAccuracy());
+        gauge(registry, "tabserve_card_accuracy", "A classifier's accuracy on its card's held-out rows, beside the live"
+                + " figures", labels, (key, entry) -> entry.model().card().evaluation() == null ? null
+                : entry.model().card().evaluation().accuracy());
+        gauge(registry, "tabserve_card_mae", "A regressor's mean absolute error on its card's held-out rows, beside"
+                + " the live figures", labels, (key, entry) -> entry.model().card().regression() == null ? null
+                : entry.model().card().regression().mae());
+    }
+
+    private void gauge(PrometheusRegistry registry, String name, String help, String[] labels,
+                       java.util.function.BiFunction<Key, Entry, Double> figure) {
+        GaugeWithCallback.builder().name(name).help(help + ", by model and version").labelNames(labels)
+                .callback(callback -> each((key, entry) -> {
+                    Double value = figure.apply(key, entry);
+                    if (value != null) {
+                        callback.call(value, key.name(), Long.toString(key.version()));
+                    }
+                })).register(registry);
+    }
+
+    private void each(java.util.function.BiConsumer<Key, Entry> action) {
+        entries.forEach(action);
+    }
+
+    /**
+     * Lets answers be kept for labels, in {@link #BUDGET_SHARE} of {@code budget} set aside for them; until then none
+     * are (the estimate without labels is counted all the same). Set aside, as the prediction log's queue is, rather
+     * than taken as they come: kept answers live for an hour, and a request that alone needs more than what is left
+     * must be told so at once (413), not wait for room they hold and be told the server is busy (503).
+     *
+     * @return the budget that is left for requests
+     */
+    public MemoryBudget keepWithin(MemoryBudget budget) {
+        long share = budget.capacity() / BUDGET_SHARE_DIVISOR;
+        room = new AnswerRoom(share);
+        return budget.setAside(share, "answers kept for labels (" + BUDGET_SHARE + " of the budget)");
+    }
+
+    /**
+     * Counts the answer of one model call: its rows' confidence, and, when the caller knows the request's id, the
+     * answer itself for the labels to come.
+     *
+     * @param requestId the id the answer carries back ({@code X-Request-Id}), or null when it carries none
+     * @param first     the request's rows answered before this call (a CSV upload's earlier chunks)
+     * @param client    the caller, as {@link LabelRate#key} names it ({@link #NOBODY} when unknown)
+     */
+    public void answered(String name, long version, Model model, String requestId, int first,
+                         List<Prediction> predictions, String client) {
+        Entry entry = entry(name, version, model);
+        long now = nanoClock.getAsLong();
+        if (model.signature().task() == Task.CLASSIFICATION) {
+            double confidence = 0;
+            int rows = 0;
+            for (Prediction prediction : predictions) {
+                double chance = entry.confidence().of(prediction.classification());
+                if (Double.isFinite(chance)) { // a model's NaN probability would spoil the hour's mean
+                    confidence += chance;
+                    rows++;
+                }
+            }
+            entry.performance().add(now, rows, confidence);
+        } else {
+            double low = Double.POSITIVE_INFINITY;
+            double high = Double.NEGATIVE_INFINITY;
+            for (Prediction prediction : predictions) {
+                if (prediction instanceof Prediction.Regression regression && Double.isFinite(regression.value())) {
+                    low = Math.min(low, regression.value());
+                    high = Math.max(high, regression.value());
+                }
+            }
+            if (low <= high) {
+                entry.range().answered(low, high); // one lock a batch, not one a row
+            }
+        }
+        if (requestId != null && !predictions.isEmpty()) {
+            if (!entry.answers().keep(now, requestId, first, predictions, client) && first == 0
+                    && takeBackFromOthers(entry, client)) {
+                entry.answers().keep(now, requestId, first, predictions, client);
+            }
+        }
+    }
+
+    /**
+     * When an answer found no room in its own version, lets the client holding the most of the room give back its
+     * oldest answer in another version, so that one flood does not keep every other model's answers out. Takes one
+     * version's lock at a time, never two.
+     *
+     * @return whether an answer was let go
+     */
+    private boolean takeBackFromOthers(Entry own, String client) {
+        String heaviest = room.heaviest();
+        if (heaviest == null || heaviest.equals(client) || room.held(client) >= room.held(heaviest)) {
+            return false;
+        }
+        for (Entry other : entries.values()) {
+            if (other != own && other.answers().dropOldestOf(heaviest)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Entry entry(String name, long version, Model model) {
+        Key key = new Key(name, version);
+        Entry entry = entries.get(key);
+        if (entry == null || entry.model() != model) {
+            entry = entries.compute(key, (k, before) -> {
+                if (before != null && before.model() == model) {
+                    return before;
+                }
+                if (before != null) {
+                    before.answers().clear();
+                }
+                return new Entry(model, new RecentAnswers(model.signature().classLabels(), room),
+                        new LivePerformance(), Confidence.of(model), new LabelRange(model.card()));
+            });
+        }
+        return entry;
+    }
+
+    /**
+     * @return why a regressor's label {@code value} for version {@code version} of model {@code name} is refused, in
+     *         words (not finite, or beyond the target's widened range: {@link LabelRange}), or null when it is taken
+     */
+    public String refusal(String name, long version, Model model, double value) {
+        return entry(name, version, model).range().refusal(value);
+    }
+
+    /**
+     * Joins each label to the answer it names and counts it in the live figures; a label for no kept answer is
+     * counted too, never refused. The labels' types are the caller's to have checked against the model.
+     */
+    public Outcome join(String name, long version, Model model, List<Label> labels) {
+        Entry entry = entry(name, version, model);
+        long now = nanoClock.getAsLong();
+        List<String> classes = model.signature().classLabels();
+        long[] outcomes = new long[RecentAnswers.Outcome.values().length];
+        long correct = 0;
+        double error = 0;
+        for (Label label : labels) {
+            RecentAnswers.Join join = entry.answers().join(now, label.requestId(), label.row());
+            outcomes[join.outcome().ordinal()]++;
+            if (join.outcome() == RecentAnswers.Outcome.JOINED) {
+                if (label.label() != null) {
+                    correct += join.predictedClass() == classes.indexOf(label.label()) ? 1 : 0;
+                } else {
+                    error += Math.abs(label.value() - join.predictedValue());
+                }
+            }
+        }
+        long joined = outcomes[RecentAnswers.Outcome.JOINED.ordinal()];
+        long unknown = outcomes[RecentAnswers.Outcome.UNKNOWN.ordinal()];
+        long expired = outcomes[RecentAnswers.Outcome.EXPIRED.ordinal()];
+        long duplicates = outcomes[RecentAnswers.Outcome.DUPLICATE.ordinal()];
+        entry.performance().add(now, 0, 0, joined, correct, error, unknown, expired, duplicates);
+        return new Outcome(joined, unknown, expired, duplicates);
+    }
+
+    /**
+     * @return the live performance of version {@code version} of model {@code name} as it is served now
+     *         ({@code model}); empty before it has scored anything
+     */
+    public Optional<Performance> of(String name, long version, Model model) {
+        Entry entry = entries.get(new Key(name, version));
+        return entry == null || entry.model() != model ? Optional.empty() : Optional.of(of(entry));
+    }
+
+    private Performance of(Entry entry) {
+        double[] sums = entry.performance().recent(nanoClock.getAsLong());
+        long labelled = (long) sums[LivePerformance.Sum.LABELLED.ordinal()];
+        long scored = (long) sums[LivePerformance.Sum.SCORED.ordinal()];
+        boolean classifier = entry.model().signature().task() == Task.CLASSIFICATION;
+        Double accuracy = classifier && labelled > 0 ? sums[LivePerformance.Sum.CORRECT.ordinal()] / labelled : null;
+        Double mae = !classifier && labelled > 0 ? sums[LivePerformance.Sum.ABSOLUTE_ERROR.ordinal()] / labelled
+                : null;
+        Double estimate = classifier && scored > 0 ? sums[LivePerformance.Sum.CONFIDENCE.ordinal()] / scored : null;
+        return new Performance(labelled, accuracy, finite(mae), (long) sums[LivePerformance.Sum.UNKNOWN.ordinal()],
+                (long) sums[LivePerformance.Sum.EXPIRED.ordinal()], (long) sums[LivePerformance.Sum.DUPLICATE.ordinal()],
+                scored, estimate, entry.confidence().calibrated());
+    }
+
+    /** @return {@code figure}, or null when it is not a number (a regressor that answered NaN): never NaN in JSON */
+    private static Double finite(Double figure) {
+        return figure == null || Double.isFinite(figure) ? figure : null;
+    }
+
+    /** Version {@code version} of model {@code name} is no longer served: its answers and figures go. */
+    public void forget(String name, long version) {
+        Entry entry = entries.remove(new Key(name, version));
+        if (entry != null) {
+            entry.answers().clear();
+        }
+    }
+
+    /** Model {@code name} is gone: the answers and figures of all its versions go too. */
+    public void forget(String name) {
+        entries.keySet().stream().filter(key -> key.name().equals(name)).toList()
+                .forEach(key -> forget(key.name(), key.version()));
+    }
+}

@@ -1,0 +1,294 @@
+package org.tabserve.serving.monitor;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.tabserve.model.Prediction;
+import org.tabserve.serving.feedback.FeedbackMonitor;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The web app's Prometheus metrics, in a registry the app owns (not the client's static default registry, so a
+ * redeployed WAR starts from a fresh one instead of colliding with the old app's metrics): requests by route,
+ * status and protocol (REST or gRPC), their latency (and each model's of the last minutes, {@link ModelActivity}), predictions by class, rows scored,
+ * each input's live drift and data quality ({@link DriftMonitor}), each model's requests in flight, queued and refused
+ * ({@link ModelConcurrency}), admin requests refused for their token, the model's
+ * load time and identity, and the JVM's.
+ */
+public final class TabserveMetrics {
+
+    /** The {@code protocol} label of a plain HTTP request (REST, the pages, the files). */
+    public static final String REST = "rest";
+    /** The {@code protocol} label of a gRPC call (the Open Inference Protocol's gRPC service). */
+    public static final String GRPC = "grpc";
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    // Every metric without exemplars, the histogram classic only (no native buckets, so no periodic reset): those are
+    // the two features that hand work to the client's static scheduler, whose thread, once started, cannot be stopped
+    // and keeps an undeployed app's class loader alive (JettyRedeployIT measured +15 MB per redeploy). Built so, the
+    // thread never starts; TabserveMetricsTest fails if a metric starts it.
+    // The protocol label is last so that the model stays the first label, which modelUnloaded removes series by.
+    private final Counter requests = Counter.builder().name("tabserve_http_requests")
+            .help("HTTP requests and gRPC calls answered, by model (empty for routes of none), route (the servlet"
+                    + " mapping, not the raw path; a gRPC call's method path), status (a gRPC call's status code name)"
+                    + " and protocol (rest or grpc)")
+            .labelNames("model", "route", "method", "status", "protocol").withoutExemplars().register(registry);
+    private final Histogram latency = Histogram.builder().name("tabserve_http_request_duration_seconds")
+            .help("Time from the request reaching the app to the answer being written (a gRPC call: to its status),"
+                    + " by route and protocol")
+            .unit(null).classicOnly()
+            .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+            .labelNames("model", "route", "method", "protocol").withoutExemplars().register(registry);
+    private final Counter predictions = Counter.builder().name("tabserve_predictions")
+            .help("Predictions made, by model and predicted class label").labelNames("model", "class")
+            .withoutExemplars().register(registry);
+    private final Counter rows = Counter.builder().name("tabserve_rows_scored")
+            .help("Rows scored, by model, over every route").labelNames("model").withoutExemplars().register(registry);
+    private final Counter adminRefused = Counter.builder().name("tabserve_admin_refused")
+            .help("Requests to the admin route refused for their token (no_token: none sent, wrong_token: a wrong one);"
+                    + " the log shows at most one line a minute of each")
+            .labelNames("reason").withoutExemplars().register(registry);
+    private final Counter explainedModelRows = Counter.builder().name("tabserve_explanation_model_rows")
+            .help("Model rows evaluated to explain answers (a background row per coalition per explained row), over"
+                    + " every route; it stops growing when a cancelled request's explanation stops")
+            .withoutExemplars().register(registry);
+    private final Counter explanations = Counter.builder().name("tabserve_explanations")
+            .help("Requests' explanations by outcome: explained; cancelled (the client hung up or its gRPC deadline"
+                    + " passed, and the work stopped); busy (refused 503: every explanation thread busy and the queue"
+                    + " full, tabserve.explain-threads and tabserve.explain-queue); over_limit (refused 413: more model"
+                    + " rows than tabserve.max-explain-model-rows); failed (no room in the memory budget, or the model"
+                    + " failed)")
+            .labelNames("outcome").withoutExemplars().register(registry);
+    private final Gauge loadSeconds = Gauge.builder().name("tabserve_model_load_seconds")
+            .help("How long loading and warming up each model took (at start-up, or at its last reload or swap)")
+            .labelNames("model").withoutExemplars().register(registry);
+    private final Info model = Info.builder().name("tabserve_model")
+            .help("Each served model: its name in the repository, the name and version its card gives, and the sha256"
+                    + " of its file")
+            .labelNames("model", "name", "version", "sha256").register(registry);
+    /** Each model's requests of the last minutes and its last load, for the models index. */
+    private final ModelActivity activity;
+    /** Each served model version's live inputs against its card, and their drift series. */
+    private final DriftMonitor drift = new DriftMonitor(registry);
+    /** Each served model version's answers kept for labels, its live accuracy or error, and its estimated accuracy. */
+    private final FeedbackMonitor feedback = new FeedbackMonitor(registry);
+    /** Each model's rows measured for novelty, and those flagged. */
+    private final NoveltyCounts novelty = new NoveltyCounts(registry);
+    /** Each served model version's inference statistics, for the v2 statistics extension. */
+    private final ModelStatistics statistics = new ModelStatistics();
+    /** Each model's requests in flight, queued and refused, for autoscalers. */
+    private final ModelConcurrency concurrency = new ModelConcurrency(registry);
+    /** The info series of each model, to be removed when it goes. */
+    private final Map<String, String[]> infos = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public TabserveMetrics() {
+        this(new ModelActivity());
+    }
+
+    TabserveMetrics(ModelActivity activity) {
+        this.activity = activity;
+        // The JVM's metrics, less JvmMemoryPoolAllocationMetrics: it subscribes to the JVM's GC notifications and
+        // that subscription outlives an undeploy, pinning the old web app (JettyRedeployIT measured the growth).
+        JvmThreadsMetrics.builder().register(registry);
+        JvmBufferPoolMetrics.builder().register(registry);
+        JvmClassLoadingMetrics.builder().register(registry);
+        JvmCompilationMetrics.builder().register(registry);
+        JvmGarbageCollectorMetrics.builder().register(registry);
+        JvmMemoryMetrics.builder().register(registry);
+        JvmRuntimeInfoMetric.builder().register(registry);
+        ProcessMetrics.builder().register(registry);
+    }
+
+    /** The launcher's counter of answers it cut because their client took them too slowly. */
+    public static final String RESPONSES_CUT = "responses_cut";
+    /** The launcher's counter of requests whose client went away before they were answered. */
+    public static final String CLIENT_ABORTS = "client_aborts";
+    /** The launcher's counter of HTTP/2 requests refused on their stream for headers past its limit. */
+    public static final String HEADERS_REFUSED = "headers_refused";
+
+    /**
+     * Exposes the counters the launcher keeps below the web app under {@code java -jar} (a container has none): its
+     * {@link #RESPONSES_CUT}, {@link #CLIENT_ABORTS} and {@link #HEADERS_REFUSED}, as numbers the launcher updates.
+     *
+     * @param counters the launcher's counters by name; one that is missing or not a number is left out
+     */
+    public void launcherCounters(Map<?, ?> counters) {
+        counterOf("tabserve_responses_cut", "Answers cut because their client took them slower than"
+                + " --min-response-rate (an HTTP/2 stream reset, an HTTP/1.1 connection closed)",
+                counters.get(RESPONSES_CUT));
+        counterOf("tabserve_client_aborts", "Requests whose client went away before they were answered (a reset"
+                + " stream, a closed connection), logged with status 499", counters.get(CLIENT_ABORTS));
+        counterOf("tabserve_http2_headers_refused", "HTTP/2 requests refused on their own stream because their"
+                + " headers were past --max-header-bytes (431, or RESOURCE_EXHAUSTED for a gRPC call)",
+                counters.get(HEADERS_REFUSED));
+    }
+
+    private void counterOf(String name, String help, Object value) {
+        if (value instanceof Number number) {
+            CounterWithCallback.builder().name(name).help(help).callback(counter -> counter.call(number.doubleValue()))
+                    .register(registry);
+        }
+    }
+
+    /** @return the registry that {@code /metrics} exposes */
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * Counts one HTTP request.
+     *
+     * @param protocol {@link #REST}, or {@link #GRPC} for a gRPC call that gRPC's transport did not take
+     * @param model    the model the request used, or empty when it used none
+     */
+    public void request(String protocol, String model, String route, String method, int status, double seconds) {
+        count(protocol, model, route, method, Integer.toString(status), status >= 400, seconds);
+    }
+
+    /**
+     * Counts one gRPC call, when it ends: under the route of its method's path ({@code /<service>/<method>}, one of
+     * the few the service declares), method POST (as every gRPC call is sent) and its status code's name.
+     *
+     * @param model      the model the call used, or empty when it used none
+     * @param fullMethod the method's full name ({@code inference.GRPCInferenceService/ModelInfer})
+     * @param code       the status code's name ({@code OK}, {@code NOT_FOUND})
+     */
+    public void grpcCall(String model, String fullMethod, String code, double seconds) {
+        count(GRPC, model, "/" + fullMethod, "POST", code, !code.equals("OK"), seconds);
+    }
+
+    private void count(String protocol, String model, String route, String method, String status, boolean failed,
+                       double seconds) {
+        requests.labelValues(model, route, method, status, protocol).inc();
+        latency.labelValues(model, route, method, protocol).observe(seconds);
+        if (!model.isEmpty()) {
+            activity.request(model, failed, seconds);
+        }
+    }
+
+    /** @return each model's requests of the last minutes and its last load */
+    public ModelActivity activity() {
+        return activity;
+    }
+
+    /** @return each served model version's inference statistics since it was loaded */
+    public ModelStatistics statistics() {
+        return statistics;
+    }
+
+    /** @return each model's rows measured for novelty, and those flagged */
+    public NoveltyCounts novelty() {
+        return novelty;
+    }
+
+    /** @return each served model version's live inputs and drift */
+    public DriftMonitor drift() {
+        return drift;
+    }
+
+    /** @return each model's requests in flight, queued and refused */
+    public ModelConcurrency concurrency() {
+        return concurrency;
+    }
+
+    /** @return each served model version's live performance: labels joined to answers, and the estimate without */
+    public FeedbackMonitor feedback() {
+        return feedback;
+    }
+
+    /** Counts the rows {@code model} scored, and its predictions by class. */
+    public void scored(String model, List<Prediction> scored) {
+        rows.labelValues(model).inc(scored.size());
+        // One counter update per class, not per row: a CSV chunk of 4,096 rows has a handful of distinct labels,
+        // and rows of one label often come in runs, each counted once.
+        Map<String, Integer> byLabel = new HashMap<>();
+        String run = null;
+        int runLength = 0;
+        for (int i = 0; i < scored.size(); i++) {
+            if (scored.get(i) instanceof Prediction.Classification classification) {
+                String label = classification.label();
+                if (runLength > 0 && java.util.Objects.equals(label, run)) {
+                    runLength++;
+                    continue;
+                }
+                if (runLength > 0) {
+                    byLabel.merge(run, runLength, Integer::sum);
+                }
+                run = label;
+                runLength = 1;
+            }
+        }
+        if (runLength > 0) {
+            byLabel.merge(run, runLength, Integer::sum);
+        }
+        byLabel.forEach((label, count) -> predictions.labelValues(model, label).inc(count));
+    }
+
+    /** Counts {@code modelRows} more model rows evaluated to explain answers. */
+    public void explainedModelRows(long modelRows) {
+        explainedModelRows.inc(modelRows);
+    }
+
+    /** Shows how many requests' explanations wait for a thread, as {@code waiting} says when scraped. */
+    public void explanationsWaiting(java.util.function.IntSupplier waiting) {
+        GaugeWithCallback.builder().name("tabserve_explanations_waiting")
+                .help("Requests' explanations waiting for an explanation thread (at most tabserve.explain-queue)")
+                .callback(callback -> callback.call(waiting.getAsInt())).register(registry);
+    }
+
+    /** Counts one request's explanations ending so: explained, cancelled, busy, over_limit or failed. */
+    public void explanation(String outcome) {
+        explanations.labelValues(outcome).inc();
+    }
+
+    /** Counts a request to the admin route refused for its token; {@code reason} is no_token or wrong_token. */
+    public void adminRefused(String reason) {
+        adminRefused.labelValues(reason).inc();
+    }
+
+    /** Model {@code name} serves {@code classifier} from now on, which took {@code seconds} to load. */
+    public void modelLoaded(String name, org.tabserve.model.Model classifier, double seconds) {
+        loadSeconds.labelValues(name).set(seconds);
+        activity.loaded(name, seconds);
+        concurrency.loaded(name);
+        String[] info = {name, classifier.card().name(), classifier.card().version(), classifier.sha256()};
+        String[] before = infos.put(name, info);
+        if (before != null) {
+            model.remove(before);
+        }
+        model.addLabelValues(info);
+    }
+
+    /** Model {@code name} is gone: its series go too, so a dashboard does not show a model that is not served. */
+    public void modelUnloaded(String name) {
+        String[] info = infos.remove(name);
+        if (info != null) {
+            model.remove(info);
+        }
+        loadSeconds.remove(name);
+        activity.forget(name);
+        concurrency.unloaded(name);
+        drift.forget(name);
+        feedback.forget(name);
+        novelty.forget(name);
+        rows.remove(name);
+        predictions.removeIf(labels -> labels.get(0).equals(name));
+        requests.removeIf(labels -> labels.get(0).equals(name));
+        latency.removeIf(labels -> labels.get(0).equals(name));
+    }
+}

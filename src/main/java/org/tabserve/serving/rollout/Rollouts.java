@@ -1,0 +1,367 @@
+package org.tabserve.serving.rollout;
+
+import org.tabserve.model.Batch;
+import org.tabserve.model.Prediction;
+import org.tabserve.repository.Lease;
+import org.tabserve.repository.ModelRepository;
+import org.tabserve.repository.ModelStatus;
+import org.tabserve.repository.RepositoryException;
+import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.monitor.TabserveMetrics;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Each model's {@link Rollout}, as its {@code rollout.json} (read at each scan of the model directory) or the admin
+ * API sets it, and what it does to requests: which version an unversioned request is answered by (the canary's share,
+ * else the primary: the pinned {@code serving} version, else the highest ready version the rollout does not name), and
+ * which scored rows are compared on both versions ({@link ShadowScorer}, {@link VersionComparison}). A request never
+ * fails for a rollout: a version it names that is not ready is passed over (and shown as a problem), and the
+ * repository's own choice answers.
+ *
+ * <p>Threading: requests read the current rollouts without a lock; changes (a scan, the admin API) are made one at a
+ * time under this object's lock.
+ */
+public final class Rollouts implements AutoCloseable {
+
+    /** The file a model's rollout is read from and written to, in its directory of the repository. */
+    public static final String FILE = RolloutFiles.FILE;
+    static final String SHADOW = Rollout.SHADOW;
+    static final String CANARY = Rollout.CANARY;
+    private static final String FROM_ADMIN = "admin API";
+
+    private static final System.Logger LOG = System.getLogger(Rollouts.class.getName());
+
+    /**
+     * A model's rollout as it stands.
+     *
+     * @param source  {@link #FILE} or {@link #FROM_ADMIN}
+     * @param invalid why the file as last read is not used, or null
+     * @param stamp   the file's size and time as last read, or null
+     */
+    private record Held(Rollout rollout, String source, String invalid, String stamp) {
+    }
+
+    private record Pair(String name, String role) {
+    }
+
+    private final ModelRepository repository;
+    private final ShadowScorer scorer;
+    private final RolloutChecks checks;
+    private final Map<String, Held> held = new ConcurrentHashMap<>();
+    private final Map<Pair, VersionComparison> comparisons = new ConcurrentHashMap<>();
+
+    /**
+     * @param metrics where the comparisons' series are registered
+     * @param budget  the memory budget requests share, which the rows waiting to be compared reserve from
+     */
+    public Rollouts(ModelRepository repository, TabserveMetrics metrics, MemoryBudget budget) {
+        this.repository = repository;
+        this.scorer = new ShadowScorer(repository, budget);
+        this.checks = new RolloutChecks(repository);
+        new RolloutMetrics(this).register(metrics.registry());
+    }
+
+    /**
+     * Lends the version an unversioned request of model {@code name} is answered by: without a rollout, the highest
+     * ready one, as the repository chooses.
+     *
+     * @param requestId the caller's request id, or null: a canary decides by it
+     * @throws RepositoryException as {@link ModelRepository#lease(String)}
+     */
+    public Lease lease(String name, String requestId) {
+        Held current = held.get(name);
+        if (current == null || current.rollout().none()) {
+            return repository.lease(name);
+        }
+        Rollout rollout = current.rollout();
+        OptionalLong primary = primary(name, rollout);
+        Optional<Rollout.Canary> canary = rollout.canary();
+        if (canary.isPresent() && canary.get().answers(requestId)) {
+            Optional<Lease> lease = tryLease(name, canary.get().version());
+            if (lease.isPresent()) {
+                return lease.get();
+            }
+        }
+        if (primary.isPresent()) {
+            Optional<Lease> lease = tryLease(name, primary.getAsLong());
+            if (lease.isPresent()) {
+                return lease.get();
+            }
+        }
+        return repository.lease(name);
+    }
+
+    /**
+     * Hands rows that version {@code version} of model {@code name} scored for an unversioned request, and its
+     * answers to them, to the rollout's comparisons (its sampled share), to be scored on the other version off the
+     * answer's path.
+     */
+    public void scored(String name, long version, Batch batch, List<Prediction> answered) {
+        Held current = held.get(name);
+        if (current == null) {
+            return;
+        }
+        Rollout rollout = current.rollout();
+        rollout.shadow().filter(s -> s.version() != version && drawn(s.sample()))
+                .ifPresent(s -> scorer.offer(name, comparison(name, SHADOW, version, s.version()), batch,
+                        version, answered));
+        rollout.canary().filter(c -> drawn(c.sample())).flatMap(c -> canaryComparison(name, rollout, version))
+                .ifPresent(comparison -> scorer.offer(name, comparison, batch, version, answered));
+    }
+
+    /** Counts an unversioned request of model {@code name} that version {@code version} answered, under a canary. */
+    public void answered(String name, long version) {
+        Held current = held.get(name);
+        if (current != null && current.rollout().canary().isPresent()) {
+            canaryComparison(name, current.rollout(), version).ifPresent(c -> c.answered(version));
+        }
+    }
+
+    /** @return the canary's comparison with the version that answered beside it, when {@code version} is one of the two */
+    private Optional<VersionComparison> canaryComparison(String name, Rollout rollout, long version) {
+        long candidate = rollout.canary().orElseThrow().version();
+        OptionalLong primary = version == candidate ? primary(name, rollout) : OptionalLong.of(version);
+        return primary.isPresent() && primary.getAsLong() != candidate
+                ? Optional.of(comparison(name, CANARY, primary.getAsLong(), candidate)) : Optional.empty();
+    }
+
+    private static boolean drawn(double share) {
+        return share >= 1 || ThreadLocalRandom.current().nextDouble() < share;
+    }
+
+    /**
+     * Sets model {@code name}'s rollout (written to its {@code rollout.json} when it has a directory of its own).
+     *
+     * @return the rollout's state, as {@link #status} gives it
+     * @throws ServingException {@link ServingException.Kind#NOT_FOUND} for a model not served;
+     *                          {@link ServingException.Kind#REFUSED} when it names a version that is not ready, leaves
+     *                          no version to answer, or names one that takes other features or gives other classes
+     */
+    public synchronized Map<String, Object> put(String name, Rollout rollout) {
+        checks.check(name, rollout, primary(name, rollout));
+        store(name, rollout);
+        return status(name);
+    }
+
+    /**
+     * Makes the shadow or canary version the one that answers unversioned requests (pinned as {@code serving}), and
+     * ends the rollout; no file is deleted.
+     *
+     * @throws ServingException {@link ServingException.Kind#REFUSED} when there is no shadow or canary, or it is not
+     *                          ready
+     */
+    public synchronized Map<String, Object> promote(String name) {
+        Rollout rollout = current(name);
+        OptionalLong candidate = rollout.canary().map(c -> OptionalLong.of(c.version()))
+                .orElseGet(() -> rollout.shadow().map(s -> OptionalLong.of(s.version())).orElse(OptionalLong.empty()));
+        if (candidate.isEmpty()) {
+            throw ServingException.refused("model '" + name + "' has no shadow or canary to promote");
+        }
+        return put(name, new Rollout(candidate, Optional.empty(), Optional.empty()));
+    }
+
+    /**
+     * Ends the rollout and keeps the version that answered unversioned requests beside it (pinned as
+     * {@code serving}), so that a higher candidate does not start answering everything; no file is deleted.
+     */
+    public synchronized Map<String, Object> rollback(String name) {
+        Rollout rollout = current(name);
+        OptionalLong primary = primary(name, rollout);
+        Rollout next = primary.isPresent() ? new Rollout(primary, Optional.empty(), Optional.empty()) : Rollout.NONE;
+        store(name, next);
+        return status(name);
+    }
+
+    private Rollout current(String name) {
+        checks.versions(name); // 404 for a model not served
+        Held current = held.get(name);
+        return current == null ? Rollout.NONE : current.rollout();
+    }
+
+    /**
+     * Reads each model's {@code rollout.json} that changed since the last read (the repository's scans call this):
+     * a bad one is shown as such ({@link #status}) and the rollout read before it stays, as it does for a link, a
+     * directory, a FIFO or a {@code {}} in its place ({@link RolloutFiles#read}); a removed one ends its rollout.
+     */
+    public synchronized void reread() {
+        Optional<Path> directory = repository.options().directory();
+        if (directory.isEmpty()) {
+            return;
+        }
+        List<String> names = new ArrayList<>(repository.index().stream().map(ModelStatus::name).distinct().toList());
+        held.keySet().stream().filter(n -> !names.contains(n)).forEach(names::add);
+        for (String name : names) {
+            Path file = RolloutFiles.of(directory.get(), name);
+            Held before = held.get(name);
+            if (!RolloutFiles.present(file)) {
+                if (before != null && before.source().equals(FILE)) {
+                    held.remove(name);
+                    LOG.log(System.Logger.Level.INFO, "Model {0}: {1} is gone, its rollout ends", name, FILE);
+                }
+                continue;
+            }
+            String stamp = RolloutFiles.stamp(file);
+            if (before != null && stamp.equals(before.stamp())) {
+                continue;
+            }
+            RolloutFiles.Read read = RolloutFiles.read(file);
+            if (read.rollout() != null) {
+                held.put(name, new Held(read.rollout(), FILE, null, stamp));
+                LOG.log(System.Logger.Level.INFO, "Model {0}: rollout read from {1}: {2}", name, FILE,
+                        read.rollout().json());
+            } else {
+                held.put(name, new Held(before == null ? Rollout.NONE : before.rollout(), FILE, read.invalid(), stamp));
+                LOG.log(System.Logger.Level.WARNING, "Model {0}: {1} is not used: {2}", name, FILE, read.invalid());
+            }
+        }
+    }
+
+    /** Keeps {@code rollout}, in the model's {@code rollout.json} when it has a directory that can be written. */
+    private void store(String name, Rollout rollout) {
+        try {
+            Optional<String> written = RolloutFiles.write(repository.options().directory(), name, rollout);
+            held.put(name, written.map(stamp -> new Held(rollout, FILE, null, stamp))
+                    .orElseGet(() -> new Held(rollout, FROM_ADMIN, null, null)));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Model {0}: cannot write {1} ({2}); the rollout holds until the"
+                    + " server stops", name, FILE, e.getMessage());
+            held.put(name, new Held(rollout, FROM_ADMIN, null, null));
+        }
+    }
+
+    /**
+     * @return the version that answers the unversioned requests the canary does not: the pinned {@code serving}
+     *         version when it is ready, else the highest ready version the rollout does not name; empty when none is
+     */
+    private OptionalLong primary(String name, Rollout rollout) {
+        List<Long> ready = repository.readyVersions(name);
+        if (rollout.serving().isPresent() && ready.contains(rollout.serving().getAsLong())) {
+            return rollout.serving();
+        }
+        List<Long> candidates = rollout.candidates();
+        for (int i = ready.size() - 1; i >= 0; i--) {
+            if (!candidates.contains(ready.get(i))) {
+                return OptionalLong.of(ready.get(i));
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    private Optional<Lease> tryLease(String name, long version) {
+        try {
+            return Optional.of(repository.lease(name, version));
+        } catch (RepositoryException e) {
+            return Optional.empty(); // not ready now: the rollout's problem shows it, the request goes on
+        }
+    }
+
+    /** @return the comparison of {@code role} for that pair, a new one when the pair changed */
+    private VersionComparison comparison(String name, String role, long primary, long candidate) {
+        return comparisons.compute(new Pair(name, role), (pair, before) -> before != null && before.primary() == primary
+                && before.candidate() == candidate ? before : new VersionComparison(role, primary, candidate));
+    }
+
+    /** @return whether model {@code name} has a canary: its unversioned answers name their version */
+    public boolean canary(String name) {
+        Held current = held.get(name);
+        return current != null && current.rollout().canary().isPresent();
+    }
+
+    /** @return the models with a rollout (or a {@code rollout.json} shown as bad), by name */
+    public List<String> models() {
+        return held.entrySet().stream().filter(e -> !e.getValue().rollout().none() || e.getValue().invalid() != null)
+                .map(Map.Entry::getKey).sorted().toList();
+    }
+
+    /**
+     * @return why model {@code name}'s rollout does not do all it says, in words (a bad {@code rollout.json}, a
+     *         version it names that is not ready), or null when it does
+     */
+    public String problem(String name) {
+        Held current = held.get(name);
+        if (current == null) {
+            return null;
+        }
+        List<String> problems = new ArrayList<>();
+        if (current.invalid() != null) {
+            problems.add(FILE + " is not used: " + current.invalid() + (current.rollout().none() ? ""
+                    : "; the rollout read before it holds"));
+        }
+        problems.addAll(checks.notReady(name, current.rollout()));
+        return problems.isEmpty() ? null : String.join("; ", problems);
+    }
+
+    /**
+     * @return model {@code name}'s rollout as {@code GET /models/{name}/api/rollout} shows it: {@code model},
+     *         {@code serving} (the primary), {@code rollout} (as configured), {@code source}, {@code problem}, and
+     *         {@code shadow} and {@code canary} (each null, or its comparison: see {@link VersionComparison#json()})
+     */
+    public Map<String, Object> status(String name) {
+        Held current = held.get(name);
+        Rollout rollout = current == null ? Rollout.NONE : current.rollout();
+        OptionalLong primary = primary(name, rollout);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("model", name);
+        json.put("serving", primary.isPresent() ? primary.getAsLong() : null);
+        json.put("rollout", rollout.json());
+        json.put("source", current == null ? null : current.source());
+        json.put("problem", problem(name));
+        json.put(SHADOW, rollout.shadow().map(s -> part(name, SHADOW, primary, s.version(), "sample", s.sample()))
+                .orElse(null));
+        json.put(CANARY, rollout.canary().map(c -> {
+            Map<String, Object> part = part(name, CANARY, primary, c.version(), "sample", c.sample());
+            part.put("percent", c.percentShown());
+            return part;
+        }).orElse(null));
+        return json;
+    }
+
+    private Map<String, Object> part(String name, String role, OptionalLong primary, long candidate, String key,
+                                     double value) {
+        Map<String, Object> part = new LinkedHashMap<>(primary.isPresent()
+                ? comparison(name, role, primary.getAsLong(), candidate).json()
+                : new VersionComparison(role, 0, candidate).json());
+        if (primary.isEmpty()) {
+            part.put("compared_with", null);
+        }
+        part.put(key, value);
+        return part;
+    }
+
+    /** @return the comparisons under way, for the metrics */
+    Map<String, List<VersionComparison>> comparisons() {
+        Map<String, List<VersionComparison>> byModel = new LinkedHashMap<>();
+        comparisons.forEach((pair, comparison) -> {
+            Held current = held.get(pair.name());
+            boolean live = current != null && (pair.role().equals(SHADOW)
+                    ? current.rollout().shadow().filter(s -> s.version() == comparison.candidate()).isPresent()
+                    : current.rollout().canary().filter(c -> c.version() == comparison.candidate()).isPresent());
+            if (live) {
+                byModel.computeIfAbsent(pair.name(), n -> new ArrayList<>()).add(comparison);
+            }
+        });
+        return byModel;
+    }
+
+    /** Stops the comparisons' thread. */
+    @Override
+    public void close() {
+        scorer.close();
+    }
+
+    /** For tests: the scorer, to fill its queue. */
+    ShadowScorer scorer() {
+        return scorer;
+    }
+}
