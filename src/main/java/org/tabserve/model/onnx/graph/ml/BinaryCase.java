@@ -4,16 +4,15 @@ package org.tabserve.model.onnx.graph.ml;
 /**
  * One score {@code s} standing for two classes, and the two scores ONNX Runtime writes for it: {@code complement - s}
  * for the first class and {@code s} for the second, then {@link #transform} on both; the second class is the label
- * when {@code s > threshold}. Written once for the two operators that have such a case ({@code ml_common.h}'s
- * {@code batched_update_scores_inplace} and {@code write_scores}):
+ * when {@code s > threshold}. Written once for the two operators that have such a case, as ONNX Runtime 1.29 computes
+ * them (checked against it, operator by operator, by the plain engine's tests):
  *
  * <ul>
- *   <li>a LinearClassifier with one row of coefficients and two labels: {1 - s, s}, no transform at all (ONNX Runtime
- *       skips LOGISTIC and SOFTMAX on one score), the second label when s &gt; 0;</li>
- *   <li>a TreeEnsembleClassifier whose weights all score one class: with no negative weight {1 - s, s}, no transform,
- *       the second label when s &gt; 0.5 (vote shares); otherwise {-s, s}, through LOGISTIC when that is the
- *       post_transform (boosted trees: {&sigma;(-s), &sigma;(s)}) and as they are for any other, the second label when
- *       s &gt; 0.</li>
+ *   <li>a LinearClassifier with one row of coefficients and two labels: {&sigma;(-s), &sigma;(s)} under LOGISTIC,
+ *       else {1 - s, s} (SOFTMAX and SOFTMAX_ZERO are not applied to one score); the second label when s &gt; 0;</li>
+ *   <li>a TreeEnsembleClassifier whose weights all score one class: {&sigma;(-s), &sigma;(s)} under LOGISTIC, else
+ *       {1 - s, s} when no weight is negative (vote shares) and {-s, s} when some are; the second label when s
+ *       exceeds 0.5 (no weight negative) or 0.</li>
  * </ul>
  *
  * PROBIT of one score writes one score where two are read, so neither case takes it.
@@ -26,7 +25,11 @@ public record BinaryCase(double complement, double threshold, PostTransform tran
 
     /** @return a LinearClassifier's one row of coefficients for two labels; null for PROBIT */
     static BinaryCase linear(PostTransform post) {
-        return post == PostTransform.PROBIT ? null : new BinaryCase(1, 0, PostTransform.NONE);
+        if (post == PostTransform.PROBIT) {
+            return null;
+        }
+        return post == PostTransform.LOGISTIC ? new BinaryCase(0, 0, PostTransform.LOGISTIC)
+                : new BinaryCase(1, 0, PostTransform.NONE);
     }
 
     /** @return a TreeEnsembleClassifier's one score for two classes; null for PROBIT */
@@ -34,10 +37,12 @@ public record BinaryCase(double complement, double threshold, PostTransform tran
         if (post == PostTransform.PROBIT) {
             return null;
         }
-        if (weightsAllPositive) {
-            return new BinaryCase(1, 0.5, PostTransform.NONE);
+        double threshold = weightsAllPositive ? 0.5 : 0;
+        if (post == PostTransform.LOGISTIC) {
+            return new BinaryCase(0, threshold, PostTransform.LOGISTIC);
         }
-        return new BinaryCase(0, 0, post == PostTransform.LOGISTIC ? PostTransform.LOGISTIC : PostTransform.NONE);
+        return weightsAllPositive ? new BinaryCase(1, threshold, PostTransform.NONE)
+                : new BinaryCase(0, threshold, PostTransform.NONE);
     }
 
     /** @return the index of the label, 1 or 0, for score {@code s} */

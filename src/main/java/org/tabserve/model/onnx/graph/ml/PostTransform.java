@@ -8,7 +8,8 @@ import java.util.Optional;
  * An ai.onnx.ml classifier's or regressor's {@code post_transform}, the function ONNX Runtime applies to the raw
  * scores of a row ({@code ml_common.h}): written once, in double, for every reader of an operator (the plain engine
  * rounds the result to its float scores; the explanations and the decoder of logits keep the double). Where ONNX
- * Runtime computes in float the two differ by float rounding, which the load check allows.
+ * Runtime computes in float the two differ by float rounding, which the load check allows; PROBIT, whose float
+ * arithmetic decides its answer, is computed in float as ONNX Runtime's.
  */
 public enum PostTransform {
 
@@ -23,15 +24,18 @@ public enum PostTransform {
      * multiplied by e<sup>-max</sup> instead and left out of the sum.
      */
     SOFTMAX_ZERO,
-    /** Each score through ONNX Runtime's probit, &radic;2 &middot; erf<sup>-1</sup>(2s - 1) by Winitzki's approximation. */
+    /**
+     * Each score through ONNX Runtime's probit, &radic;2 &middot; erf<sup>-1</sup>(2s - 1) by Winitzki's
+     * approximation, in float.
+     */
     PROBIT;
 
     /** ONNX Runtime's float threshold below which {@link #SOFTMAX_ZERO} treats a score as zero. */
     private static final double ZERO = 0.0000001f;
     /** The constants of ONNX Runtime's {@code ErfInv}, as the floats it computes with. */
-    private static final double ERF_A = 0.147f;
-    private static final double PI = (float) Math.PI;
-    private static final double SQRT2 = (float) Math.sqrt(2);
+    private static final float ERF_A = 0.147f;
+    private static final float PI = (float) Math.PI;
+    private static final float SQRT2 = (float) Math.sqrt(2);
 
     /**
      * @param a the node's attributes
@@ -128,15 +132,19 @@ public enum PostTransform {
         }
     }
 
-    /** ONNX Runtime's {@code ComputeProbit}: &radic;2 times its approximate inverse error function of 2x - 1. */
-    private static double probit(double value) {
-        double x = 2 * value - 1;
-        double sign = x < 0 ? -1 : 1;
+    /**
+     * ONNX Runtime's {@code ComputeProbit}: &radic;2 times its approximate inverse error function of 2x - 1, in float
+     * operation for operation, as ONNX Runtime computes it whatever the scores' type: near x = 0.5 its
+     * {@code log((1 - x)(1 + x))} keeps only the bits float keeps, so that double would answer otherwise by 1e-3.
+     */
+    private static double probit(double score) {
+        float x = 2 * (float) score - 1;
+        float sign = x < 0 ? -1f : 1f;
         x = (1 - x) * (1 + x);
-        double log = Math.log(x);
-        double v = 2 / (PI * ERF_A) + 0.5 * log;
-        double v2 = 1 / ERF_A * log;
-        double v3 = -v + Math.sqrt(v * v - v2);
-        return SQRT2 * sign * Math.sqrt(v3);
+        float log = (float) Math.log(x);
+        float v = 2 / (PI * ERF_A) + 0.5f * log;
+        float v2 = 1 / ERF_A * log;
+        float v3 = -v + (float) Math.sqrt(v * v - v2);
+        return SQRT2 * (sign * (float) Math.sqrt(v3));
     }
 }
