@@ -43,7 +43,7 @@ final class TreeEnsembleReader {
         String prefix = classifier ? "class_" : "target_";
         for (String tensor : List.of("nodes_values_as_tensor", "base_values_as_tensor", prefix + "weights_as_tensor")) {
             if (a.node().attribute(tensor).isPresent()) {
-                throw unread(tensor + " (thresholds, weights and base values as floats are read)");
+                throw unread(tensor + " (thresholds, weights and base values as tensors are not read)");
             }
         }
         PostTransform post = PostTransform.of(a);

@@ -67,6 +67,12 @@ public final class MlModels {
         return new NodeAttributes(OnnxGraph.read(ByteBuffer.wrap(model)).nodes().get(0));
     }
 
+    /** @return the attributes of {@code node}, written in a model and read back by tabserve's reader */
+    public static NodeAttributes attributesOf(NodeProto node) throws OnnxFormatException {
+        boolean classifier = node.getOutputCount() == 2;
+        return attributes(model(node, FLOAT, 3, classifier ? INT64 : 0, 2));
+    }
+
     /** @return a node of {@code op} in ai.onnx.ml, reading {@code x} */
     public static NodeProto.Builder node(String op, boolean classifier) {
         NodeProto.Builder node = NodeProto.newBuilder().setOpType(op).setDomain(ML).setName(op.toLowerCase())
