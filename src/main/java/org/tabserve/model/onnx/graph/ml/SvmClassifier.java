@@ -104,18 +104,22 @@ public final class SvmClassifier {
         return a.floats("prob_a").length > 0;
     }
 
+    /** @return its kernel ({@code kernel_type}, LINEAR when absent) */
     public Kernel kernel() {
         return kernel;
     }
 
+    /** @return the kernel's gamma, {@code kernel_params[0]} (0 when absent) */
     public float gamma() {
         return gamma;
     }
 
+    /** @return the kernel's coef0, {@code kernel_params[1]} (0 when absent) */
     public float coef0() {
         return coef0;
     }
 
+    /** @return the kernel's degree, {@code kernel_params[2]} (0 when absent) */
     public float degree() {
         return degree;
     }
@@ -125,6 +129,7 @@ public final class SvmClassifier {
         return labels;
     }
 
+    /** @return its post_transform */
     public PostTransform postTransform() {
         return post;
     }

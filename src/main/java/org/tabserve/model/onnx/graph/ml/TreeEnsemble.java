@@ -121,6 +121,7 @@ public final class TreeEnsemble {
         return roots[t];
     }
 
+    /** @return whether {@code node} is a leaf */
     public boolean isLeaf(int node) {
         return mode[node] == LEAF;
     }
