@@ -160,8 +160,8 @@ final class TreeShap extends AdditiveEstimator {
         /** @param depth groups on the path so far ({@link #path}), {@code nx} of them from x, {@code nb} from b */
         void visit(int node, int depth, int nx, int nb) {
             if (trees.isLeaf(node)) {
-                double v = trees.leafMargin(node, target) * share;
-                if (nx + nb == 0 || v == 0) {
+                double v = nx + nb == 0 ? 0 : trees.leafMargin(node, target) * share;
+                if (v == 0) {
                     return;
                 }
                 double gain = nx > 0 ? v * weight[nx - 1][nb] : 0;
