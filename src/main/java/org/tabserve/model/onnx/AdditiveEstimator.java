@@ -1,27 +1,55 @@
 package org.tabserve.model.onnx;
 
+import org.tabserve.model.onnx.graph.NodeAttributes;
+import org.tabserve.model.onnx.graph.OnnxFormatException;
+import org.tabserve.model.onnx.graph.OnnxNode;
+import org.tabserve.model.onnx.graph.ml.LinearClassifier;
+import org.tabserve.model.onnx.graph.ml.LinearRegressor;
+import org.tabserve.model.onnx.graph.ml.PostTransform;
+import org.tabserve.model.onnx.graph.ml.TreeEnsemble;
+import org.tabserve.model.onnx.graph.ml.UnreadOperator;
+
 import java.util.List;
 
 /**
- * An estimator whose raw scores Java computes from its attributes, and whose Shapley values over groups of its input
- * elements it computes exactly against background rows, without calling the model: a tree ensemble
- * ({@link TreeEnsemble}) or a linear model ({@link LinearScores}).
+ * An estimator whose raw scores Java computes from its definition ({@code model.onnx.graph.ml}), and whose Shapley
+ * values over groups of its input elements it computes exactly against background rows, without calling the model: a
+ * tree ensemble ({@link TreeShap}) or a linear model ({@link LinearScores}).
  */
 abstract class AdditiveEstimator {
 
     private final String method;
     private final List<String> labels;
-    private final String postTransform;
+    private final PostTransform transform;
 
     /**
-     * @param method        "tree" or "linear", the explanation's method
-     * @param labels        the classes in score order, as text; empty for a regressor
-     * @param postTransform the operator's post_transform: "NONE", "LOGISTIC", "SOFTMAX", ...
+     * @param method    "tree" or "linear", the explanation's method
+     * @param labels    the classes in score order, as text; empty for a regressor
+     * @param transform what the operator applies to the raw scores ({@link #margins}) to make its own
      */
-    AdditiveEstimator(String method, List<String> labels, String postTransform) {
+    AdditiveEstimator(String method, List<String> labels, PostTransform transform) {
         this.method = method;
         this.labels = List.copyOf(labels);
-        this.postTransform = postTransform;
+        this.transform = transform;
+    }
+
+    /**
+     * The estimator of {@code node}, one of {@link EstimatorInput#ESTIMATORS}, read from its definition.
+     *
+     * @param width the elements of its input row
+     * @throws IllegalArgumentException saying why its answers are not explained from its attributes
+     */
+    static AdditiveEstimator of(OnnxNode node, int width) throws OnnxFormatException {
+        NodeAttributes a = new NodeAttributes(node);
+        try {
+            return switch (node.opType()) {
+                case "TreeEnsembleClassifier", "TreeEnsembleRegressor" -> TreeShap.of(TreeEnsemble.read(a), width);
+                case "LinearClassifier" -> LinearScores.of(LinearClassifier.read(a), width);
+                default -> LinearScores.of(LinearRegressor.read(a), width);
+            };
+        } catch (UnreadOperator e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /** @return "tree" or "linear", the explanation's method */
@@ -34,9 +62,9 @@ abstract class AdditiveEstimator {
         return labels;
     }
 
-    /** @return the operator's post_transform */
-    final String postTransform() {
-        return postTransform;
+    /** @return what the operator applies to the raw scores */
+    final PostTransform transform() {
+        return transform;
     }
 
     /**
@@ -62,37 +90,10 @@ abstract class AdditiveEstimator {
      */
     abstract void contributions(float[] x, float[][] background, int target, int[] groupOf, double[] phi);
 
-    /** @return the scores ONNX Runtime's operator outputs for these raw scores, or null for a transform not known */
+    /** @return the scores ONNX Runtime's operator outputs for these raw scores */
     final double[] transformed(double[] margins) {
         double[] out = margins.clone();
-        switch (postTransform()) {
-            case "NONE" -> {
-                return out;
-            }
-            case "LOGISTIC" -> {
-                for (int c = 0; c < out.length; c++) {
-                    out[c] = 1 / (1 + Math.exp(-out[c]));
-                }
-                return out;
-            }
-            case "SOFTMAX" -> {
-                double max = Double.NEGATIVE_INFINITY;
-                for (double m : out) {
-                    max = Math.max(max, m);
-                }
-                double sum = 0;
-                for (int c = 0; c < out.length; c++) {
-                    out[c] = Math.exp(out[c] - max);
-                    sum += out[c];
-                }
-                for (int c = 0; c < out.length; c++) {
-                    out[c] /= sum;
-                }
-                return out;
-            }
-            default -> {
-                return null;
-            }
-        }
+        transform.apply(out, 0, out.length);
+        return out;
     }
 }

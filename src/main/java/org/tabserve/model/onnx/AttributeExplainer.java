@@ -15,6 +15,7 @@ import org.tabserve.model.StructuralExplainer;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxNode;
+import org.tabserve.model.onnx.graph.ml.PostTransform;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
@@ -27,12 +28,13 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Explains a tree ensemble or a linear model exactly from its attributes ({@link AdditiveEstimator}), with the
+ * Explains a tree ensemble or a linear model exactly from its definition ({@link AdditiveEstimator}), with the
  * model's input columns as the players: a second session of the same graph, which also outputs the estimator's input
  * row and scores ({@link GraphOutputs}), gives the explained row's estimator input and answer in one call, and the
  * background's once, at load; each column's contribution is then the Shapley value of its group of estimator inputs
  * ({@link EstimatorInput}). It is built only when that session agrees with the graph's structure and with this
- * Java reading of the estimator on the background rows ({@link #of}), so that what it says is what the model does.
+ * Java reading of the estimator on the background rows ({@link #of}, {@link OrtAgreement}), so that what it says is
+ * what the model does.
  *
  * <p>The quantity explained is the predicted class's probability when the estimator outputs probabilities itself
  * (a random forest: post_transform NONE, and the model's probabilities are its scores), the regressor's value, and
@@ -45,9 +47,6 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
 
     static final String FEATURES = "tabserve.explain.features";
     static final String SCORES = "tabserve.explain.scores";
-
-    /** How far this reading of the estimator may be from ONNX Runtime's float arithmetic, relative to the score. */
-    private static final double AGREEMENT = 1e-5;
 
     private final OrtSession probe;
     private final InputBinder binder;
@@ -118,11 +117,7 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
             int width = input.columnOf().length;
             ExplainerHeap heap = ExplainerHeap.of(node);
             room = LoadRoom.ofHeap().take(heap);
-            AdditiveEstimator estimator = node.opType().startsWith("Tree") ? TreeEnsemble.of(node, width)
-                    : LinearScores.of(node, width);
-            if (estimator == null) {
-                throw new IllegalArgumentException("its " + node.opType() + "'s attributes are not read here");
-            }
+            AdditiveEstimator estimator = AdditiveEstimator.of(node, width);
             String scores = node.outputs().get(node.opType().endsWith("Classifier") ? 1 : 0);
             GraphOutputs outputs = new GraphOutputs().copy(input.tensor(), FEATURES, width).copy(scores, SCORES, 0);
             if (zipMapTensor != null) {
@@ -170,10 +165,7 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
         Run all = run(probe, binder, decoder, union(servedNames), signature, rows, 0, rows.size());
         for (int r = 0; r < rows.size(); r++) {
             double[] expected = estimator.transformed(estimator.margins(all.features[r]));
-            if (expected == null) {
-                throw new IllegalArgumentException("its estimator's post_transform " + estimator.postTransform() + " is not read here");
-            }
-            if (!agree(expected, all.scores[r])) {
+            if (!OrtAgreement.close(expected, all.scores[r])) {
                 throw new IllegalArgumentException("its estimator's scores as read here differ from ONNX Runtime's on background row " + r);
             }
         }
@@ -198,14 +190,14 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
 
     /** Probability, value or margin: whichever the model's answers are of the estimator's scores. */
     private static String quantity(AdditiveEstimator estimator, Run all, int[] scoreOf) {
-        boolean same = estimator.postTransform().equals("NONE");
+        boolean same = estimator.transform() == PostTransform.NONE;
         for (int r = 0; same && r < all.predictions.size(); r++) {
             Prediction p = all.predictions.get(r);
             if (p instanceof Prediction.Regression regression) {
-                same = agree(new double[]{regression.value()}, new double[]{all.scores[r][0]});
+                same = OrtAgreement.close(regression.value(), all.scores[r][0]);
             } else if (p instanceof Prediction.Classification c) {
                 for (int k = 0; same && k < scoreOf.length; k++) {
-                    same = agree(new double[]{c.probabilities().get(k)}, new double[]{all.scores[r][scoreOf[k]]});
+                    same = OrtAgreement.close(c.probabilities().get(k), all.scores[r][scoreOf[k]]);
                 }
             } else {
                 same = false;
@@ -254,27 +246,6 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
             }
         }
         return null;
-    }
-
-    private static boolean agree(double[] expected, float[] actual) {
-        double[] widened = new double[actual.length];
-        for (int i = 0; i < actual.length; i++) {
-            widened[i] = actual[i];
-        }
-        return agree(expected, widened);
-    }
-
-    private static boolean agree(double[] expected, double[] actual) {
-        if (expected.length != actual.length) {
-            return false;
-        }
-        for (int i = 0; i < expected.length; i++) {
-            double scale = Math.max(1, Math.max(Math.abs(expected[i]), Math.abs(actual[i])));
-            if (!(Math.abs(expected[i] - actual[i]) <= AGREEMENT * scale)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static Set<String> union(Set<String> servedNames) {

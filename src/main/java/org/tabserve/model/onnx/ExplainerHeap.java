@@ -5,16 +5,16 @@ import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxNode;
 
 /**
- * The heap an estimator's exact explainer takes ({@link TreeEnsemble}, {@link LinearScores}), at its reading's peak
+ * The heap an estimator's exact explainer takes ({@link TreeShap}, {@link LinearScores}), at its reading's peak
  * and kept for as long as the model serves, estimated from its node's attribute counts before any list is decoded,
  * so that a load reserves it ({@link LoadRoom}) or refuses the model before the reading can exhaust the heap.
  *
- * <p>The figures are the reading's own arrays ({@link TreeEnsemble#of}): a tree ensemble's node attributes as
- * {@code long[]}s, its {@link NodeIndex} (up to 48 bytes a node), the walking arrays it keeps and each leaf's values,
- * about 125 bytes a node at the peak and 25 kept, and 52 and 24 a leaf weight. A 20 MB carded forest of 524,032
- * nodes and as many leaf weights is estimated at 93 MB to read; with a {@code HashMap} of boxed ids and a String
- * for each node's mode, the reading took 225 bytes a node (145 MB, and the heap's live set during its load reached
- * 143 MB at -Xmx400m).
+ * <p>The figures bound the reading's own arrays ({@code graph.ml.TreeEnsembleReader}): a tree ensemble's node
+ * attributes as {@code long[]}s, its node index (up to 48 bytes a node), the walking arrays it keeps (18 bytes a node)
+ * and its weights grouped by leaf (8 bytes a weight), about 125 bytes a node at the peak and 25 kept, and 52 and 24
+ * a leaf weight. A 20 MB carded forest of 524,032 nodes and as many leaf weights is estimated at 93 MB to read; with
+ * a {@code HashMap} of boxed ids and a String for each node's mode, the reading took 225 bytes a node (145 MB, and the
+ * heap's live set during its load reached 143 MB at -Xmx400m).
  *
  * @param toBuild bytes live while the explainer is read and checked
  * @param toKeep  bytes its structure keeps while the model serves

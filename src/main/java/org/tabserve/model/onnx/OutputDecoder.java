@@ -7,6 +7,7 @@ import org.tabserve.model.ModelException;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OutputKind;
 import org.tabserve.model.Prediction;
+import org.tabserve.model.onnx.graph.ml.PostTransform;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -87,7 +88,7 @@ final class OutputDecoder {
             int at = 0;
             for (int r = 0; r < rows; r++) {
                 if (width == 1) {
-                    double p = signature.logits() ? sigmoid(values[at++]) : values[at++];
+                    double p = signature.logits() ? PostTransform.logistic(values[at++]) : values[at++];
                     probabilities[r][0] = 1 - p;
                     probabilities[r][1] = p;
                 } else {
@@ -95,7 +96,7 @@ final class OutputDecoder {
                         probabilities[r][c] = values[at++];
                     }
                     if (signature.logits()) {
-                        softmaxInPlace(probabilities[r]);
+                        PostTransform.SOFTMAX.apply(probabilities[r], 0, classCount);
                     }
                 }
             }
@@ -203,21 +204,5 @@ final class OutputDecoder {
             }
         }
         return best;
-    }
-
-    private static double sigmoid(double x) {
-        return 1 / (1 + Math.exp(-x));
-    }
-
-    private static void softmaxInPlace(double[] logits) {
-        double max = Arrays.stream(logits).max().orElse(0);
-        double sum = 0;
-        for (int i = 0; i < logits.length; i++) {
-            logits[i] = Math.exp(logits[i] - max);
-            sum += logits[i];
-        }
-        for (int i = 0; i < logits.length; i++) {
-            logits[i] /= sum;
-        }
     }
 }

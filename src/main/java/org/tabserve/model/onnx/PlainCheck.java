@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
 
 /**
  * Decides, while a model loads, whether its small batches run in plain Java: only when its graph compiles to plain
- * Java ({@link PlainEngine}) and then gives ONNX Runtime's answers, within float rounding, on every row it is tried on
+ * Java ({@link PlainEngine}) and then gives ONNX Runtime's answers ({@link OrtAgreement}) on every row it is tried on
  * (the card's background and example rows and {@value #GENERATED} rows drawn within the card's ranges and categories,
  * an eighth of the values missing where a feature may be, then the {@link EdgeRows}: zeros, overflowing squares,
  * denormals), in batches of one and of {@link PlainEngine#MAX_ROWS}; a row neither answers finitely agrees. Any other answer keeps the model on ONNX Runtime, and says
@@ -30,9 +30,6 @@ final class PlainCheck {
 
     /** Rows drawn for the check beside the card's own. */
     static final int GENERATED = 256;
-
-    /** How far a probability or a value (relative, beyond 1) may be from ONNX Runtime's: float rounding. */
-    static final double TOLERANCE = 1e-5;
 
     private PlainCheck() {
     }
@@ -166,7 +163,7 @@ final class PlainCheck {
                     return "row " + from + " failed: " + e.getMessage();
                 }
                 for (int r = 0; r < count; r++) {
-                    String difference = difference(reference.get(from + r), answers.get(r));
+                    String difference = OrtAgreement.difference(reference.get(from + r), answers.get(r));
                     if (difference != null) {
                         return "row " + (from + r) + ": " + difference;
                     }
@@ -174,28 +171,5 @@ final class PlainCheck {
             }
         }
         return null;
-    }
-
-    /** @return how an answer differs from ONNX Runtime's beyond float rounding, or null when it does not */
-    static String difference(Prediction expected, Prediction actual) {
-        if (expected == null || actual == null) {
-            return expected == actual ? null : "ONNX Runtime " + expected + ", plain Java " + actual;
-        }
-        if (expected instanceof Prediction.Regression e && actual instanceof Prediction.Regression a) {
-            return Math.abs(e.value() - a.value()) <= TOLERANCE * Math.max(1, Math.abs(e.value())) ? null
-                    : "value " + e.value() + " against " + a.value();
-        }
-        if (expected instanceof Prediction.Classification e && actual instanceof Prediction.Classification a) {
-            if (!e.label().equals(a.label())) {
-                return "label " + e.label() + " against " + a.label();
-            }
-            for (int c = 0; c < e.probabilities().size(); c++) {
-                if (!(Math.abs(e.probabilities().get(c) - a.probabilities().get(c)) <= TOLERANCE)) {
-                    return "probability " + e.probabilities().get(c) + " against " + a.probabilities().get(c);
-                }
-            }
-            return null;
-        }
-        return "ONNX Runtime " + expected + ", plain Java " + actual;
     }
 }

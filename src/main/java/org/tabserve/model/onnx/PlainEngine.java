@@ -36,10 +36,15 @@ final class PlainEngine {
 
     /**
      * @param outputs the values the model's decoder reads
-     * @throws Unsupported when a needed node, or an input's type, is not run in plain Java
+     * @throws Unsupported when a needed node, or an input's type, is not run in plain Java, or the graph takes a fixed
+     *                     batch (whose padded chunks ONNX Runtime runs)
      */
     static PlainEngine compile(OnnxGraph graph, ModelSignature signature, Collection<String> outputs)
             throws Unsupported {
+        if (signature.fixedBatch() > 0) {
+            throw new Unsupported("it takes a fixed batch of " + signature.fixedBatch() + " rows, which ONNX Runtime"
+                    + " runs padded");
+        }
         for (ModelInput input : signature.inputs()) {
             if (input.type() == ValueType.INT32 || input.type() == ValueType.BOOL) {
                 throw new Unsupported("input '" + input.name() + "' of type " + input.type());

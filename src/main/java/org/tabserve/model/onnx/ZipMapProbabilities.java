@@ -1,9 +1,10 @@
 package org.tabserve.model.onnx;
 
-import org.tabserve.model.onnx.graph.OnnxAttribute;
+import org.tabserve.model.onnx.graph.NodeAttributes;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxNode;
+import org.tabserve.model.onnx.graph.ml.Labels;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -48,19 +49,7 @@ record ZipMapProbabilities(String tensor, String zipMap, List<String> columns) {
 
     private static List<String> labels(OnnxNode node) {
         try {
-            Optional<OnnxAttribute> strings = node.attribute("classlabels_strings");
-            if (strings.isPresent() && strings.get().type() == OnnxAttribute.Type.STRINGS) {
-                return strings.get().strings();
-            }
-            Optional<OnnxAttribute> ints = node.attribute("classlabels_int64s");
-            if (ints.isPresent() && ints.get().type() == OnnxAttribute.Type.INTS) {
-                List<String> labels = new ArrayList<>();
-                for (long label : ints.get().ints()) {
-                    labels.add(Long.toString(label));
-                }
-                return labels;
-            }
-            return null;
+            return Labels.read(new NodeAttributes(node), Labels.INT64S).texts();
         } catch (OnnxFormatException e) {
             return null; // the attribute is unreadable: leave the ZipMap as it is, the decoder reads its maps
         }

@@ -92,7 +92,7 @@ class PlainEdgeRowsTest {
             Prediction large = model.predict(Batch.of(model.signature(), rows(zero, ordinary, 17))).get(0);
             for (int size : new int[] {1, 2, 16}) {
                 Prediction small = model.predict(Batch.of(model.signature(), rows(zero, ordinary, size))).get(0);
-                assertNull(PlainCheck.difference(large, small), size + " rows");
+                assertNull(OrtAgreement.difference(large, small), size + " rows");
             }
             assertEquals(0.5068635, ((Prediction.Classification) large).probabilities().get(0), 1e-6); // sklearn's
         }
@@ -105,13 +105,13 @@ class PlainEdgeRowsTest {
         List<Prediction> onnxRuntime = model.predictOnnxRuntime(batch);
         for (int r = 0; r < batch.size(); r++) {
             Prediction single = model.predictPlain(plain, batch, r, 1).get(0);
-            assertNull(PlainCheck.difference(onnxRuntime.get(r), single), "row " + r);
+            assertNull(OrtAgreement.difference(onnxRuntime.get(r), single), "row " + r);
         }
         for (int from = 0; from < batch.size(); from += PlainEngine.MAX_ROWS) {
             int count = Math.min(PlainEngine.MAX_ROWS, batch.size() - from);
             List<Prediction> answers = model.predictPlain(plain, batch, from, count);
             for (int r = 0; r < count; r++) {
-                assertNull(PlainCheck.difference(onnxRuntime.get(from + r), answers.get(r)), "row " + (from + r));
+                assertNull(OrtAgreement.difference(onnxRuntime.get(from + r), answers.get(r)), "row " + (from + r));
             }
         }
         return onnxRuntime;

@@ -19,6 +19,10 @@ import org.tabserve.model.onnx.graph.GraphFacts.Ending;
 import org.tabserve.model.onnx.graph.GraphFacts.InputCategories;
 import org.tabserve.model.onnx.graph.GraphFacts.OutputEnding;
 import org.tabserve.model.onnx.graph.GraphFacts.Task;
+import org.tabserve.model.onnx.graph.ml.Estimators;
+import org.tabserve.model.onnx.graph.ml.Labels;
+import org.tabserve.model.onnx.graph.ml.PostTransform;
+import org.tabserve.model.onnx.graph.ml.SvmClassifier;
 
 /**
  * The rules that turn a graph into {@link GraphFacts}, by following values from node to node.
@@ -51,15 +55,14 @@ import org.tabserve.model.onnx.graph.GraphFacts.Task;
  *       left out.</li>
  * </ul>
  *
+ * <p>What each classic-ML operator is and means (its labels, post-transforms, Platt scaling) comes from its one
+ * definition in {@code graph.ml}, which the plain engine and the explanations read too.
+ *
  * <p>Why it is longer than 300 lines: the five rules share one index of the graph (which node uses each value) and
  * one walk along it; a third of the class is the statement of the rules above.
  */
 final class FactFinder {
 
-    private static final Set<String> CLASSIFIERS = Set.of("LinearClassifier", "SVMClassifier", "TreeEnsembleClassifier");
-    private static final Set<String> REGRESSORS = Set.of("LinearRegressor", "SVMRegressor", "TreeEnsembleRegressor");
-    private static final List<String> LABEL_ATTRIBUTES = List.of(
-            "classlabels_strings", "classlabels_int64s", "classlabels_ints");
     /** Standard ops that keep each value as it is, only moving it (the data input is input 0). */
     private static final Set<String> COLUMN_OPS = Set.of(
             "Identity", "Cast", "CastLike", "Reshape", "Flatten", "Squeeze", "Unsqueeze");
@@ -67,7 +70,6 @@ final class FactFinder {
     private static final Set<String> CARRY = Set.of(
             "Identity", "Cast", "CastLike", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Gather",
             "ArrayFeatureExtractor", "Normalizer", "ZipMap", "Softmax", "Sigmoid");
-    private static final Set<String> PROBABILITY_TRANSFORMS = Set.of("SOFTMAX", "LOGISTIC", "SOFTMAX_ZERO", "PROBIT");
 
     private record Use(OnnxNode node, int index) {
     }
@@ -112,8 +114,8 @@ final class FactFinder {
         boolean classifier = false;
         boolean regressor = false;
         for (OnnxNode node : graph.nodes()) {
-            boolean isClassifier = node.domain().equals(OnnxNode.ML_DOMAIN) && CLASSIFIERS.contains(node.opType());
-            boolean isRegressor = node.domain().equals(OnnxNode.ML_DOMAIN) && REGRESSORS.contains(node.opType());
+            boolean isClassifier = Estimators.isClassifier(node);
+            boolean isRegressor = Estimators.isRegressor(node);
             if ((isClassifier || isRegressor) && reachesOutput(node)) {
                 classifier |= isClassifier;
                 regressor |= isRegressor;
@@ -126,19 +128,15 @@ final class FactFinder {
         List<OnnxNode> nodes = graph.nodes();
         for (int n = nodes.size() - 1; n >= 0; n--) {
             OnnxNode node = nodes.get(n);
-            boolean labelled = node.domain().equals(OnnxNode.ML_DOMAIN)
-                    && (CLASSIFIERS.contains(node.opType()) || node.opType().equals("ZipMap"));
+            boolean labelled = Estimators.isClassifier(node) || node.isMl("ZipMap");
             if (!labelled || !reachesOutput(node)) {
                 continue;
             }
-            for (String attribute : LABEL_ATTRIBUTES) {
-                Optional<OnnxAttribute> found = node.attribute(attribute);
-                List<String> labels = found.isEmpty() ? List.of() : attribute.equals("classlabels_strings")
-                        ? found.get().strings() : Arrays.stream(found.get().ints()).mapToObj(Long::toString).toList();
-                if (!labels.isEmpty()) {
-                    ElementType type = attribute.equals("classlabels_strings") ? ElementType.STRING : ElementType.INT64;
-                    return Optional.of(new ClassLabels(reorder(node, labels), type, node.opType() + "." + attribute));
-                }
+            Optional<Labels> found = Labels.declared(new NodeAttributes(node));
+            if (found.isPresent()) {
+                ElementType type = found.get().text() ? ElementType.STRING : ElementType.INT64;
+                return Optional.of(new ClassLabels(reorder(node, found.get().texts()), type,
+                        node.opType() + "." + found.get().attribute()));
             }
         }
         return Optional.empty();
@@ -268,7 +266,7 @@ final class FactFinder {
             String op = node.opType();
             boolean passes = CARRY.contains(op) && !Set.of("Normalizer", "Softmax", "Sigmoid").contains(op);
             if (!passes || node.inputs().isEmpty()) {
-                if (CLASSIFIERS.contains(op) && node.outputs().indexOf(value) == 0) {
+                if (Estimators.CLASSIFIERS.contains(op) && node.outputs().indexOf(value) == 0) {
                     return Optional.empty();
                 }
                 return Optional.of(ending(output.name(), node));
@@ -294,15 +292,14 @@ final class FactFinder {
                 || node.isStandard("LogSoftmax")) {
             ending = Ending.LOGITS;
             described = op;
-        } else if (node.domain().equals(OnnxNode.ML_DOMAIN) && REGRESSORS.contains(op)) {
+        } else if (Estimators.isRegressor(node)) {
             ending = Ending.VALUES;
-        } else if (node.isMl("SVMClassifier") && node.attribute("prob_a").isPresent()
-                && node.attribute("prob_a").get().floats().length > 0) {
+        } else if (node.isMl("SVMClassifier") && SvmClassifier.plattScaled(new NodeAttributes(node))) {
             ending = Ending.PROBABILITIES;
             described = op + " prob_a (Platt scaling)";
-        } else if (node.domain().equals(OnnxNode.ML_DOMAIN) && CLASSIFIERS.contains(op)) {
-            ending = PROBABILITY_TRANSFORMS.contains(transform) || op.equals("TreeEnsembleClassifier")
-                    ? Ending.PROBABILITIES : Ending.LOGITS;
+        } else if (Estimators.isClassifier(node)) {
+            boolean probabilities = PostTransform.named(transform).map(PostTransform::probabilities).orElse(false);
+            ending = probabilities || op.equals("TreeEnsembleClassifier") ? Ending.PROBABILITIES : Ending.LOGITS;
         } else {
             ending = Ending.UNKNOWN;
             described = op;

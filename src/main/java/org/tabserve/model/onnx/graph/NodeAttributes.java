@@ -1,13 +1,12 @@
 package org.tabserve.model.onnx.graph;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * A node's attributes read as the types its operator declares, so that every reader of an operator (the plain-Java
- * engine, the explanations) says only which attributes it needs: a missing or differently typed attribute reads as
- * absent (an empty array or list, or the default given).
+ * A node's attributes read as the types its operator declares, so that each operator's definition
+ * ({@code graph.ml}) says only which attributes it needs: a missing or differently typed attribute reads as absent (an
+ * empty array or list, or the default given).
  */
 public final class NodeAttributes {
 
@@ -66,29 +65,6 @@ public final class NodeAttributes {
     /** @return the FLOAT attribute, or {@code otherwise} */
     public float real(String name, float otherwise) {
         return typed(name, OnnxAttribute.Type.FLOAT).map(OnnxAttribute::f).orElse(otherwise);
-    }
-
-    /**
-     * @return a classifier's labels as text, in score order (classlabels_strings, or the tree ensembles'
-     *         classlabels_int64s, or LinearClassifier's classlabels_ints), or null
-     */
-    public List<String> classLabels() throws OnnxFormatException {
-        List<String> strings = strings("classlabels_strings");
-        if (!strings.isEmpty()) {
-            return strings;
-        }
-        long[] ints = ints("classlabels_int64s");
-        if (ints.length == 0) {
-            ints = ints("classlabels_ints");
-        }
-        if (ints.length == 0) {
-            return null;
-        }
-        List<String> labels = new ArrayList<>();
-        for (long label : ints) {
-            labels.add(Long.toString(label));
-        }
-        return labels;
     }
 
     private Optional<OnnxAttribute> typed(String name, OnnxAttribute.Type type) {

@@ -5,6 +5,11 @@ import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxNode;
 import org.tabserve.model.onnx.graph.OnnxTensor;
+import org.tabserve.model.onnx.graph.ml.LinearClassifier;
+import org.tabserve.model.onnx.graph.ml.LinearRegressor;
+import org.tabserve.model.onnx.graph.ml.SvmClassifier;
+import org.tabserve.model.onnx.graph.ml.TreeEnsemble;
+import org.tabserve.model.onnx.graph.ml.UnreadOperator;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -91,16 +96,30 @@ public final class PlainGraph {
             return operator(node, graph, a);
         } catch (OnnxFormatException e) {
             throw Unsupported.at(a, "an attribute cannot be read (" + e.getMessage() + ")");
+        } catch (UnreadOperator e) {
+            throw new Unsupported(e.getMessage());
         }
     }
 
+    /** A tree ensemble of up to {@link TreeEnsembleOp#MAX_NODES} nodes, counted before any list is read. */
+    private static PlainOp trees(NodeAttributes a) throws Unsupported, UnreadOperator, OnnxFormatException {
+        int nodes = a.count("nodes_treeids");
+        if (nodes > TreeEnsembleOp.MAX_NODES) {
+            throw Unsupported.at(a, String.format(java.util.Locale.ROOT, "%,d nodes (up to %,d are run in plain Java)",
+                    nodes, TreeEnsembleOp.MAX_NODES));
+        }
+        return new TreeEnsembleOp(TreeEnsemble.read(a));
+    }
+
     private static PlainOp operator(OnnxNode node, OnnxGraph graph, NodeAttributes a)
-            throws Unsupported, OnnxFormatException {
+            throws Unsupported, UnreadOperator, OnnxFormatException {
         String domain = node.domain();
         if (domain.equals(OnnxNode.ML_DOMAIN)) {
             return switch (node.opType()) {
-                case "SVMClassifier" -> new SvmClassifier(a);
-                case "LinearClassifier" -> new LinearClassifier(a);
+                case "SVMClassifier" -> new SvmClassifierOp(SvmClassifier.read(a), a);
+                case "LinearClassifier" -> new LinearClassifierOp(LinearClassifier.read(a));
+                case "LinearRegressor" -> new LinearRegressorOp(LinearRegressor.read(a));
+                case "TreeEnsembleClassifier", "TreeEnsembleRegressor" -> trees(a);
                 case "Scaler" -> ColumnOps.scaler(a);
                 case "Normalizer" -> ColumnOps.normalizer(a);
                 case "Imputer" -> ColumnOps.imputer(a);

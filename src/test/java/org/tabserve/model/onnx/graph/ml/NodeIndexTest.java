@@ -1,4 +1,4 @@
-package org.tabserve.model.onnx;
+package org.tabserve.model.onnx.graph.ml;
 
 import org.junit.jupiter.api.Test;
 

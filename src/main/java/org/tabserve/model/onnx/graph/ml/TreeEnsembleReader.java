@@ -1,0 +1,275 @@
+package org.tabserve.model.onnx.graph.ml;
+
+import org.tabserve.model.onnx.graph.NodeAttributes;
+import org.tabserve.model.onnx.graph.OnnxFormatException;
+
+import java.util.List;
+
+/**
+ * Reads a tree ensemble's attributes into a {@link TreeEnsemble}, refusing what ONNX Runtime does not define or
+ * tabserve does not read: thresholds, weights or base values as tensors; a regressor of several targets or of MIN or
+ * MAX; a classifier of fewer than two labels, or of one score for two classes through PROBIT; node lists of different
+ * lengths, a mode that is none, a node id repeated in its tree, a child not in its tree or the node itself, a tree
+ * whose nodes are not listed together or whose first node is not its root (ONNX Runtime starts each tree at its first
+ * node), a cycle, a weight of a branch or of a class out of range, more base values than classes. The reading is
+ * bounded by the lists' sizes: primitive arrays and a {@link NodeIndex}, about 125 bytes a node at its peak.
+ */
+final class TreeEnsembleReader {
+
+    /** The node modes' words, each at its {@link TreeEnsemble} constant's index. */
+    static final List<String> MODES = List.of("LEAF", "BRANCH_LEQ", "BRANCH_LT", "BRANCH_GTE", "BRANCH_GT",
+            "BRANCH_EQ", "BRANCH_NEQ");
+
+    private final NodeAttributes a;
+    private final boolean classifier;
+    private int n;
+    private byte[] mode;
+    private int[] feature;
+    private int[] whenTrue;
+    private int[] whenFalse;
+    private long[] treeIds;
+    private NodeIndex index;
+
+    private TreeEnsembleReader(NodeAttributes a) {
+        this.a = a;
+        this.classifier = a.node().opType().equals("TreeEnsembleClassifier");
+    }
+
+    static TreeEnsemble read(NodeAttributes a) throws UnreadOperator, OnnxFormatException {
+        return new TreeEnsembleReader(a).read();
+    }
+
+    private TreeEnsemble read() throws UnreadOperator, OnnxFormatException {
+        String prefix = classifier ? "class_" : "target_";
+        for (String tensor : List.of("nodes_values_as_tensor", "base_values_as_tensor", prefix + "weights_as_tensor")) {
+            if (a.node().attribute(tensor).isPresent()) {
+                throw unread(tensor + " (thresholds, weights and base values as tensors are not read)");
+            }
+        }
+        PostTransform post = PostTransform.of(a);
+        Labels labels = classifier ? Labels.read(a, Labels.INT64S) : null;
+        boolean average = false;
+        if (classifier && labels.size() < 2) {
+            throw unread(labels.size() + " class labels (two or more are read)");
+        }
+        if (!classifier) {
+            long targets = a.integer("n_targets", 1);
+            String aggregate = a.text("aggregate_function", "SUM");
+            if (targets != 1 || !(aggregate.equals("SUM") || aggregate.equals("AVERAGE"))) {
+                throw unread("n_targets " + targets + ", aggregate_function " + aggregate + " (one target, summed or"
+                        + " averaged, is read)");
+            }
+            average = aggregate.equals("AVERAGE");
+        }
+        float[] threshold = nodes();
+        boolean[] tracksTrue = new boolean[n];
+        long[] missing = a.ints("nodes_missing_value_tracks_true");
+        for (int i = 0; i < Math.min(n, missing.length); i++) {
+            tracksTrue[i] = missing[i] == 1; // ONNX Runtime's test: another value is false
+        }
+        int[] roots = roots();
+        treeIds = null;
+        acyclic(roots);
+        int outputs = classifier ? labels.size() : 1;
+        Weights weights = weights(prefix, outputs);
+        index = null;
+        float[] base = a.floats("base_values");
+        if (!classifier) {
+            return new TreeEnsemble(roots, feature, mode, threshold, whenTrue, whenFalse, tracksTrue, weights.ids,
+                    weights.values, null, base.length == 1 ? base[0] : 0, average,
+                    post == PostTransform.PROBIT ? post : PostTransform.NONE, null);
+        }
+        if (base.length > outputs) {
+            throw unread(base.length + " base values for " + outputs + " classes");
+        }
+        boolean oneScored = outputs == 2 && weights.classesNamed == 1;
+        BinaryCase binary = null;
+        String unadditive = null;
+        if (oneScored) {
+            binary = BinaryCase.trees(post, weights.allPositive);
+            if (binary == null) {
+                throw unread("PROBIT of trees that score one class of two (ONNX Runtime writes one score where two"
+                        + " are read)");
+            }
+            unadditive = weights.firstClass != 0 ? "its trees score the second of two classes alone"
+                    : base.length > 1 ? "two base values for its one score" : null;
+            binary = unadditive == null ? binary : null;
+        } else if (outputs == 2 && (base.length > 0 || !everyLeafNames(1, weights))) {
+            unadditive = "the second of its two classes is not weighted by every leaf, or it has base values";
+        }
+        TreeClasses classes = new TreeClasses(labels, base, post, oneScored, weights.allPositive, binary);
+        return new TreeEnsemble(roots, feature, mode, threshold, whenTrue, whenFalse, tracksTrue, weights.ids,
+                weights.values, classes, 0, false, post, unadditive);
+    }
+
+    /** Reads the node lists, indexes the nodes and links each branch to its children; @return the thresholds */
+    private float[] nodes() throws UnreadOperator, OnnxFormatException {
+        treeIds = a.ints("nodes_treeids");
+        n = treeIds.length;
+        long[] nodeIds = a.ints("nodes_nodeids");
+        long[] featureIds = a.ints("nodes_featureids");
+        int[] modes = a.indexesIn("nodes_modes", MODES);
+        float[] values = a.floats("nodes_values");
+        long[] trueIds = a.ints("nodes_truenodeids");
+        long[] falseIds = a.ints("nodes_falsenodeids");
+        if (n == 0 || nodeIds.length != n || featureIds.length != n || modes.length != n || values.length != n
+                || trueIds.length != n || falseIds.length != n) {
+            throw unread("its node lists are of different lengths, or empty");
+        }
+        index = new NodeIndex(n);
+        mode = new byte[n];
+        for (int i = 0; i < n; i++) {
+            if (modes[i] < 0) {
+                throw unread("node " + nodeIds[i] + " of tree " + treeIds[i] + " has a mode that is none of " + MODES);
+            }
+            mode[i] = (byte) modes[i];
+            if (!index.put(treeIds[i], nodeIds[i], i)) {
+                throw unread("node " + nodeIds[i] + " of tree " + treeIds[i] + " is there twice");
+            }
+        }
+        feature = new int[n];
+        whenTrue = new int[n];
+        whenFalse = new int[n];
+        for (int i = 0; i < n; i++) {
+            if (mode[i] == TreeEnsemble.LEAF) {
+                continue;
+            }
+            int t = index.get(treeIds[i], trueIds[i]);
+            int f = index.get(treeIds[i], falseIds[i]);
+            if (t < 0 || f < 0 || t == i || f == i || featureIds[i] < 0 || featureIds[i] >= Integer.MAX_VALUE) {
+                throw unread("branch " + nodeIds[i] + " of tree " + treeIds[i] + " reads feature " + featureIds[i]
+                        + " and goes to nodes " + trueIds[i] + " and " + falseIds[i] + ", not both others of its tree");
+            }
+            feature[i] = (int) featureIds[i];
+            whenTrue[i] = t;
+            whenFalse[i] = f;
+        }
+        return values;
+    }
+
+    /** @return each tree's root, its first node, in list order, once each tree is checked to be listed together */
+    private int[] roots() throws UnreadOperator {
+        int trees = NodeIndex.distinct(treeIds);
+        int[] roots = new int[trees];
+        boolean[] isChild = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            if (mode[i] != TreeEnsemble.LEAF) {
+                isChild[whenTrue[i]] = true;
+                isChild[whenFalse[i]] = true;
+            }
+        }
+        int found = 0;
+        for (int i = 0; i < n; i++) {
+            boolean first = i == 0 || treeIds[i] != treeIds[i - 1];
+            if (first && found == trees) {
+                throw unread("the nodes of tree " + treeIds[i] + " are not listed together");
+            }
+            if (first != !isChild[i]) {
+                throw unread("tree " + treeIds[i] + "'s root is not its first node, or it has two roots");
+            }
+            if (first) {
+                roots[found++] = i;
+            }
+        }
+        return roots;
+    }
+
+    /** Refuses a tree in which a walk could come back to a node it passed: it would never reach a leaf. */
+    private void acyclic(int[] roots) throws UnreadOperator {
+        byte[] state = new byte[n]; // 0 not seen; on the path: 1, 2 once its true child is taken, 3 once both; 4 done
+        int[] path = new int[n];
+        for (int root : roots) {
+            int depth = 0;
+            path[depth++] = root;
+            state[root] = 1;
+            while (depth > 0) {
+                int v = path[depth - 1];
+                if (mode[v] == TreeEnsemble.LEAF || state[v] == 3) {
+                    state[v] = 4;
+                    depth--;
+                    continue;
+                }
+                int child = state[v] == 1 ? whenTrue[v] : whenFalse[v];
+                state[v]++;
+                if (state[child] >= 1 && state[child] <= 3) {
+                    throw unread("a path of its trees comes back to a node it passed");
+                }
+                if (state[child] == 0) {
+                    state[child] = 1;
+                    path[depth++] = child;
+                }
+            }
+        }
+    }
+
+    /** A classifier's class weights or a regressor's target weights, grouped by leaf in list order. */
+    private static final class Weights {
+        int[] ids;
+        float[] values;
+        boolean allPositive = true;
+        int classesNamed;
+        int firstClass = -1;
+    }
+
+    /** @return whether every leaf has a weight for output {@code id} */
+    private boolean everyLeafNames(int id, Weights weights) {
+        for (int leaf = 0; leaf < n; leaf++) {
+            boolean named = mode[leaf] != TreeEnsemble.LEAF;
+            for (int w = whenTrue[leaf]; !named && w < whenTrue[leaf] + whenFalse[leaf]; w++) {
+                named = weights.ids[w] == id;
+            }
+            if (!named) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Weights weights(String prefix, int outputs) throws UnreadOperator, OnnxFormatException {
+        long[] trees = a.ints(prefix + "treeids");
+        long[] nodes = a.ints(prefix + "nodeids");
+        long[] ids = a.ints(prefix + "ids");
+        float[] values = a.floats(prefix + "weights");
+        if (nodes.length != trees.length || ids.length != trees.length || values.length != trees.length) {
+            throw unread("its weight lists are of different lengths");
+        }
+        int[] at = new int[trees.length];
+        int[] count = new int[n];
+        Weights weights = new Weights();
+        boolean[] named = new boolean[outputs];
+        for (int l = 0; l < trees.length; l++) {
+            at[l] = index.get(trees[l], nodes[l]);
+            if (at[l] < 0 || mode[at[l]] != TreeEnsemble.LEAF || ids[l] < 0 || ids[l] >= outputs) {
+                throw unread("weight " + l + " is for node " + nodes[l] + " of tree " + trees[l] + " and output "
+                        + ids[l] + ", not a leaf's output of " + outputs);
+            }
+            count[at[l]]++;
+            weights.allPositive &= !(values[l] < 0);
+            if (!named[(int) ids[l]]) {
+                named[(int) ids[l]] = true;
+                weights.classesNamed++;
+                weights.firstClass = weights.firstClass < 0 ? (int) ids[l] : weights.firstClass;
+            }
+        }
+        int next = 0;
+        for (int i = 0; i < n; i++) {
+            if (mode[i] == TreeEnsemble.LEAF) {
+                whenTrue[i] = next;
+                whenFalse[i] = 0;
+                next += count[i];
+            }
+        }
+        weights.ids = new int[trees.length];
+        weights.values = new float[trees.length];
+        for (int l = 0; l < trees.length; l++) {
+            int w = whenTrue[at[l]] + whenFalse[at[l]]++;
+            weights.ids[w] = (int) ids[l];
+            weights.values[w] = values[l];
+        }
+        return weights;
+    }
+
+    private UnreadOperator unread(String why) {
+        return UnreadOperator.at(a, why);
+    }
+}
