@@ -31,6 +31,8 @@ import java.util.stream.Collectors;
  *       OnnxGraph#MAX_METADATA_BYTES}, {@link OnnxGraph#MAX_METADATA_ENTRIES}, {@link #MAX_TYPE_DEPTH}) would need a
  *       wire pass of its own before the parse.</li>
  * </ul>
+ * Issue 48 measured onnx-ml.proto's generated classes against this reader on every hostile file (docs/development.md,
+ * "Why graph/ reads ONNX files by hand"; {@code bench/proto-reader/run}): the same verdict.
  *
  * <p>Field numbers are those of {@code onnx/onnx.proto} (ModelProto, GraphProto, NodeProto, AttributeProto,
  * ValueInfoProto, TypeProto, TensorShapeProto, TensorProto, StringStringEntryProto, OperatorSetIdProto). Unknown
