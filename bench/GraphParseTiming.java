@@ -69,7 +69,7 @@ public final class GraphParseTiming {
         switch (parser) {
             case "reader" -> {
                 var graph = org.tabserve.model.onnx.graph.OnnxGraph.read(bytes);
-                org.tabserve.model.onnx.graph.GraphFacts.of(graph);
+                org.tabserve.model.onnx.graph.facts.GraphFacts.of(graph);
                 return graph;
             }
             case "protobuf" -> {

@@ -163,7 +163,7 @@ public final class ReaderVsGenerated {
         return switch (mode) {
             case "reader" -> {
                 var graph = org.tabserve.model.onnx.graph.OnnxGraph.read(bytes);
-                yield List.of(graph, org.tabserve.model.onnx.graph.GraphFacts.of(graph));
+                yield List.of(graph, org.tabserve.model.onnx.graph.facts.GraphFacts.of(graph));
             }
             case "lite" -> OnnxMl.ModelProto.parseFrom(bytes.duplicate());
             case "lite-aliased" -> {
@@ -196,7 +196,7 @@ public final class ReaderVsGenerated {
         }
         if (parsed instanceof List<?> both) {
             var graph = (org.tabserve.model.onnx.graph.OnnxGraph) both.get(0);
-            var facts = (org.tabserve.model.onnx.graph.GraphFacts) both.get(1);
+            var facts = (org.tabserve.model.onnx.graph.facts.GraphFacts) both.get(1);
             return String.format(Locale.ROOT, "%d nodes, %d metadata entries, %d class labels", graph.nodes().size(),
                     graph.metadata().size(), facts.classLabels().map(l -> l.labels().size()).orElse(0));
         }

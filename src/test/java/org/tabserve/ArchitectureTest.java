@@ -68,6 +68,23 @@ class ArchitectureTest {
         assertEquals(List.of(), forbidden, "the graph reader must read the graph without ONNX Runtime or protobuf");
     }
 
+    /**
+     * The graph's three floors, no circle between them: the reader ({@code graph}) knows neither the operators
+     * ({@code graph.ml}) nor the facts ({@code graph.facts}); the operators read the reader's nodes and never the facts.
+     */
+    @Test
+    void theGraphReaderTheOperatorsAndTheFactsStandOnEachOtherOneWay() throws IOException {
+        Path graph = MODEL.resolve("onnx/graph");
+        List<String> reader = importsIn(graph);
+        List<String> operators = importsIn(graph.resolve("ml"));
+        assertTrue(importsIn(graph.resolve("facts")).stream().anyMatch(i -> i.contains(".graph.ml.")),
+                "the scan found the facts' imports of the operators");
+        assertEquals(List.of(), reader.stream().filter(i -> i.contains(".graph.ml.") || i.contains(".graph.facts."))
+                .toList(), "the reader names no operator and no fact");
+        assertEquals(List.of(), operators.stream().filter(i -> i.contains(".graph.facts.")).toList(),
+                "the operators name no fact");
+    }
+
     @Test
     void outsideTheModelOnlyTheLoaderOfTheOnnxRuntimeModelIsNamed() throws IOException {
         List<String> found = new ArrayList<>();

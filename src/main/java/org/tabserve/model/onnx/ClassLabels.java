@@ -11,7 +11,7 @@ import ai.onnxruntime.OrtSession;
 import org.tabserve.model.Batch;
 import org.tabserve.model.CardKeys;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.model.onnx.graph.GraphFacts;
+import org.tabserve.model.onnx.graph.facts.GraphFacts;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -13,7 +13,7 @@ import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Task;
 import org.tabserve.model.ValueType;
-import org.tabserve.model.onnx.graph.GraphFacts;
+import org.tabserve.model.onnx.graph.facts.GraphFacts;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 
 import java.util.List;

@@ -18,7 +18,7 @@ import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OutputKind;
 import org.tabserve.model.Task;
 import org.tabserve.model.ValueOutput;
-import org.tabserve.model.onnx.graph.GraphFacts;
+import org.tabserve.model.onnx.graph.facts.GraphFacts;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxLimitException;

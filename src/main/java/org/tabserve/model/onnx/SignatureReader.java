@@ -12,7 +12,7 @@ import org.tabserve.model.OutputKind;
 import org.tabserve.model.Task;
 import org.tabserve.model.ValueOutput;
 import org.tabserve.model.ValueType;
-import org.tabserve.model.onnx.graph.GraphFacts;
+import org.tabserve.model.onnx.graph.facts.GraphFacts;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package org.tabserve.model.onnx.graph;
 
+import org.tabserve.model.onnx.graph.facts.GraphFacts;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -18,18 +19,18 @@ import java.util.List;
  * Small graphs for the reader's tests, built with the generated ONNX protobuf classes (an independent writer of the
  * format the reader parses), so each test shows the one node pattern it is about.
  */
-final class Graphs {
+public final class Graphs {
 
-    static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
-    static final int INT64 = TensorProto.DataType.INT64_VALUE;
-    static final int STRING = TensorProto.DataType.STRING_VALUE;
-    static final String ML = "ai.onnx.ml";
+    public static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
+    public static final int INT64 = TensorProto.DataType.INT64_VALUE;
+    public static final int STRING = TensorProto.DataType.STRING_VALUE;
+    public static final String ML = "ai.onnx.ml";
 
     private Graphs() {
     }
 
     /** A model around {@code graph}, importing the standard and the classic-ML operator sets. */
-    static ModelProto.Builder model(GraphProto.Builder graph) {
+    public static ModelProto.Builder model(GraphProto.Builder graph) {
         return ModelProto.newBuilder().setIrVersion(8).setProducerName("tabserve-tests")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(ML).setVersion(3))
@@ -37,34 +38,34 @@ final class Graphs {
     }
 
     /** The graph read back by tabserve's reader, from a heap buffer. */
-    static OnnxGraph read(ModelProto.Builder model) throws OnnxFormatException {
+    public static OnnxGraph read(ModelProto.Builder model) throws OnnxFormatException {
         return OnnxGraph.read(ByteBuffer.wrap(model.build().toByteArray()));
     }
 
     /** The facts of {@code graph} wrapped in a model. */
-    static GraphFacts facts(GraphProto.Builder graph) throws OnnxFormatException {
+    public static GraphFacts facts(GraphProto.Builder graph) throws OnnxFormatException {
         return GraphFacts.of(read(model(graph)));
     }
 
-    static NodeProto.Builder node(String op, String domain, List<String> inputs, List<String> outputs) {
+    public static NodeProto.Builder node(String op, String domain, List<String> inputs, List<String> outputs) {
         return NodeProto.newBuilder().setOpType(op).setDomain(domain).setName(op + "_" + outputs.get(0))
                 .addAllInput(inputs).addAllOutput(outputs);
     }
 
-    static AttributeProto.Builder intAttribute(String name, long value) {
+    public static AttributeProto.Builder intAttribute(String name, long value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value);
     }
 
-    static AttributeProto.Builder floatAttribute(String name, float value) {
+    public static AttributeProto.Builder floatAttribute(String name, float value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value);
     }
 
-    static AttributeProto.Builder stringAttribute(String name, String value) {
+    public static AttributeProto.Builder stringAttribute(String name, String value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
                 .setS(ByteString.copyFromUtf8(value));
     }
 
-    static AttributeProto.Builder ints(String name, long... values) {
+    public static AttributeProto.Builder ints(String name, long... values) {
         AttributeProto.Builder attribute = AttributeProto.newBuilder().setName(name)
                 .setType(AttributeProto.AttributeType.INTS);
         for (long v : values) {
@@ -73,7 +74,7 @@ final class Graphs {
         return attribute;
     }
 
-    static AttributeProto.Builder floats(String name, float... values) {
+    public static AttributeProto.Builder floats(String name, float... values) {
         AttributeProto.Builder attribute = AttributeProto.newBuilder().setName(name)
                 .setType(AttributeProto.AttributeType.FLOATS);
         for (float v : values) {
@@ -82,7 +83,7 @@ final class Graphs {
         return attribute;
     }
 
-    static AttributeProto.Builder strings(String name, String... values) {
+    public static AttributeProto.Builder strings(String name, String... values) {
         AttributeProto.Builder attribute = AttributeProto.newBuilder().setName(name)
                 .setType(AttributeProto.AttributeType.STRINGS);
         for (String v : values) {
@@ -92,7 +93,7 @@ final class Graphs {
     }
 
     /** A tensor value; each dimension is a String (named), a Number (fixed) or null (neither). */
-    static ValueInfoProto tensor(String name, int elemType, Object... dims) {
+    public static ValueInfoProto tensor(String name, int elemType, Object... dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (Object dim : dims) {
             TensorShapeProto.Dimension.Builder d = TensorShapeProto.Dimension.newBuilder();
@@ -109,7 +110,7 @@ final class Graphs {
     }
 
     /** A float matrix initializer of zeros. */
-    static TensorProto.Builder zeros(String name, int rows, int columns) {
+    public static TensorProto.Builder zeros(String name, int rows, int columns) {
         TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(FLOAT)
                 .addDims(rows).addDims(columns);
         for (int i = 0; i < rows * columns; i++) {

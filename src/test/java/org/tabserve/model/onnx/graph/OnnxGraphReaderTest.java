@@ -1,5 +1,6 @@
 package org.tabserve.model.onnx.graph;
 
+import org.tabserve.model.onnx.graph.facts.GraphFacts;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;

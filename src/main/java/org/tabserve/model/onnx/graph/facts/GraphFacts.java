@@ -1,4 +1,8 @@
-package org.tabserve.model.onnx.graph;
+package org.tabserve.model.onnx.graph.facts;
+
+import org.tabserve.model.onnx.graph.ElementType;
+import org.tabserve.model.onnx.graph.OnnxFormatException;
+import org.tabserve.model.onnx.graph.OnnxGraph;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

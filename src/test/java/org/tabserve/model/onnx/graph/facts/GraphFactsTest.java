@@ -1,11 +1,16 @@
-package org.tabserve.model.onnx.graph;
+package org.tabserve.model.onnx.graph.facts;
+
+import org.tabserve.model.onnx.graph.ElementType;
+import org.tabserve.model.onnx.graph.GraphNames;
+import org.tabserve.model.onnx.graph.Graphs;
+import org.tabserve.model.onnx.graph.OnnxFormatException;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.onnx.graph.GraphFacts.Ending;
-import org.tabserve.model.onnx.graph.GraphFacts.InputCategories;
-import org.tabserve.model.onnx.graph.GraphFacts.OutputEnding;
-import org.tabserve.model.onnx.graph.GraphFacts.Task;
+import org.tabserve.model.onnx.graph.facts.GraphFacts.Ending;
+import org.tabserve.model.onnx.graph.facts.GraphFacts.InputCategories;
+import org.tabserve.model.onnx.graph.facts.GraphFacts.OutputEnding;
+import org.tabserve.model.onnx.graph.facts.GraphFacts.Task;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,14 @@
-package org.tabserve.model.onnx.graph;
+package org.tabserve.model.onnx.graph.facts;
+
+import org.tabserve.model.onnx.graph.ElementType;
+import org.tabserve.model.onnx.graph.GraphNames;
+import org.tabserve.model.onnx.graph.NodeAttributes;
+import org.tabserve.model.onnx.graph.OnnxAttribute;
+import org.tabserve.model.onnx.graph.OnnxFormatException;
+import org.tabserve.model.onnx.graph.OnnxGraph;
+import org.tabserve.model.onnx.graph.OnnxNode;
+import org.tabserve.model.onnx.graph.OnnxType;
+import org.tabserve.model.onnx.graph.OnnxValueInfo;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -14,11 +24,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
-import org.tabserve.model.onnx.graph.GraphFacts.ClassLabels;
-import org.tabserve.model.onnx.graph.GraphFacts.Ending;
-import org.tabserve.model.onnx.graph.GraphFacts.InputCategories;
-import org.tabserve.model.onnx.graph.GraphFacts.OutputEnding;
-import org.tabserve.model.onnx.graph.GraphFacts.Task;
+import org.tabserve.model.onnx.graph.facts.GraphFacts.ClassLabels;
+import org.tabserve.model.onnx.graph.facts.GraphFacts.Ending;
+import org.tabserve.model.onnx.graph.facts.GraphFacts.InputCategories;
+import org.tabserve.model.onnx.graph.facts.GraphFacts.OutputEnding;
+import org.tabserve.model.onnx.graph.facts.GraphFacts.Task;
 import org.tabserve.model.onnx.graph.ml.Estimators;
 import org.tabserve.model.onnx.graph.ml.Labels;
 import org.tabserve.model.onnx.graph.ml.PostTransform;

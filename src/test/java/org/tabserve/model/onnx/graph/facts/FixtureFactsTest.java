@@ -1,11 +1,18 @@
-package org.tabserve.model.onnx.graph;
+package org.tabserve.model.onnx.graph.facts;
+
+import org.tabserve.model.onnx.graph.Dimension;
+import org.tabserve.model.onnx.graph.ElementType;
+import org.tabserve.model.onnx.graph.OnnxGraph;
+import org.tabserve.model.onnx.graph.OnnxNode;
+import org.tabserve.model.onnx.graph.OnnxType;
+import org.tabserve.model.onnx.graph.OnnxValueInfo;
 
 import org.junit.jupiter.api.Test;
-import org.tabserve.model.onnx.graph.GraphFacts.ClassLabels;
-import org.tabserve.model.onnx.graph.GraphFacts.Ending;
-import org.tabserve.model.onnx.graph.GraphFacts.InputCategories;
-import org.tabserve.model.onnx.graph.GraphFacts.OutputEnding;
-import org.tabserve.model.onnx.graph.GraphFacts.Task;
+import org.tabserve.model.onnx.graph.facts.GraphFacts.ClassLabels;
+import org.tabserve.model.onnx.graph.facts.GraphFacts.Ending;
+import org.tabserve.model.onnx.graph.facts.GraphFacts.InputCategories;
+import org.tabserve.model.onnx.graph.facts.GraphFacts.OutputEnding;
+import org.tabserve.model.onnx.graph.facts.GraphFacts.Task;
 
 import java.io.IOException;
 import java.nio.file.Path;
