@@ -100,7 +100,8 @@ public final class EmbeddedServer {
         // On SIGTERM the app's readiness turns 503 while it goes on serving, for the drain window (Drain), and HTTP/1.1
         // clients are asked to close their connections meanwhile.
         Drain drain = new Drain(options.drainTime());
-        ProbeBodies probes = new ProbeBodies(server, drain.flag());
+        AppAttribute<Map> securityHeaders = new AppAttribute<>(server, ProblemErrorHandler.SECURITY_HEADERS, Map.class);
+        ProbeBodies probes = new ProbeBodies(server, drain.flag(), securityHeaders);
         ServerPorts.open(server, options, http);
 
         // No session handler and no security handler: tabserve keeps no state between requests and never makes a
@@ -120,7 +121,7 @@ public final class EmbeddedServer {
         webapp.setAttribute(MetaInfConfiguration.WEBINF_JAR_PATTERN, ".*/swagger-ui-[^/]*\\.jar$");
         initParameters(options).forEach(webapp::setInitParameter);
 
-        server.setErrorHandler(new ProblemErrorHandler());
+        server.setErrorHandler(new ProblemErrorHandler(securityHeaders));
 
         // ...and one whose headers trickle in, a byte before each idle timeout, ends at the header deadline. It sees
         // every request (so it is the outermost handler) and every connection (the connector tells it, as a listener

@@ -1,6 +1,5 @@
 package org.tabserve.launcher;
 
-import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.Server;
 
 import java.nio.charset.StandardCharsets;
@@ -21,15 +20,18 @@ final class ProbeBodies {
     static final String READY_BODY = "tabserve.health.ready-body";
     private static final byte[] LIVE_BODY = "{\"status\":\"live\"}".getBytes(StandardCharsets.UTF_8);
 
-    private final Server server;
     private final AtomicBoolean draining;
-    private volatile Supplier<?> readyBody;
-    private volatile Map<?, ?> securityHeaders;
+    private final AppAttribute<Supplier> readyBody;
+    private final AppAttribute<Map> securityHeaders;
 
-    /** @param draining whether the server drains before a stop ({@link Drain#flag()}) */
-    ProbeBodies(Server server, AtomicBoolean draining) {
-        this.server = server;
+    /**
+     * @param draining        whether the server drains before a stop ({@link Drain#flag()})
+     * @param securityHeaders the web app's security headers ({@link ProblemErrorHandler#SECURITY_HEADERS})
+     */
+    ProbeBodies(Server server, AtomicBoolean draining, AppAttribute<Map> securityHeaders) {
         this.draining = draining;
+        this.readyBody = new AppAttribute<>(server, READY_BODY, Supplier.class);
+        this.securityHeaders = securityHeaders;
     }
 
     /**
@@ -53,36 +55,20 @@ final class ProbeBodies {
 
     /** The web app's security headers, as on its own answers; none before it has said them. */
     Map<?, ?> securityHeaders() {
-        Map<?, ?> headers = securityHeaders;
-        if (headers == null) {
-            if (!(attribute(ProblemErrorHandler.SECURITY_HEADERS) instanceof Map<?, ?> map)) {
-                return Map.of();
-            }
-            headers = map;
-            securityHeaders = headers;
-        }
-        return headers;
+        Map<?, ?> headers = securityHeaders.get();
+        return headers == null ? Map.of() : headers;
     }
 
     /** Readiness's answer while ready; null when not ready or before the app has started. */
     private byte[] readyBody() {
-        Supplier<?> supplier = readyBody;
+        Supplier<?> supplier = readyBody.get();
         if (supplier == null) {
-            if (!(attribute(READY_BODY) instanceof Supplier<?> found)) {
-                return null;
-            }
-            supplier = found;
-            readyBody = supplier;
+            return null;
         }
         try {
             return supplier.get() instanceof byte[] bytes ? bytes : null;
         } catch (RuntimeException e) {
             return null; // the app's own route answers, and says what went wrong
         }
-    }
-
-    private Object attribute(String name) {
-        WebAppContext webapp = server.getDescendant(WebAppContext.class);
-        return webapp == null ? null : webapp.getServletContext().getAttribute(name);
     }
 }

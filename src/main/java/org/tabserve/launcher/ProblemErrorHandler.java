@@ -1,6 +1,5 @@
 package org.tabserve.launcher;
 
-import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -27,7 +26,12 @@ final class ProblemErrorHandler extends ErrorHandler {
      */
     static final String SECURITY_HEADERS = "tabserve.security-headers";
 
-    private volatile Map<?, ?> securityHeaders;
+    private final AppAttribute<Map> securityHeaders;
+
+    /** @param securityHeaders the web app's security headers, once it has published them ({@link #SECURITY_HEADERS}) */
+    ProblemErrorHandler(AppAttribute<Map> securityHeaders) {
+        this.securityHeaders = securityHeaders;
+    }
 
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
@@ -39,7 +43,10 @@ final class ProblemErrorHandler extends ErrorHandler {
                 : "the server refused the request before routing it: " + title.toLowerCase(Locale.ROOT) + raisedBy(code);
         String body = "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + code
                 + ",\"detail\":\"" + detail + "\"}";
-        securityHeaders(request).forEach((name, value) -> response.getHeaders().put((String) name, (String) value));
+        Map<?, ?> headers = securityHeaders.get();
+        if (headers != null) {
+            headers.forEach((name, value) -> response.getHeaders().put((String) name, (String) value));
+        }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json");
         response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
     }
@@ -49,21 +56,5 @@ final class ProblemErrorHandler extends ErrorHandler {
         return code == HttpStatus.URI_TOO_LONG_414 || code == HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE_431
                 ? "; the launcher's --max-header-bytes (" + LauncherOptions.MAX_HEADER_BYTES_VARIABLE
                 + ") raises the limit" : "";
-    }
-
-    /** The web app's security headers, once it has started and said them; none before. */
-    private Map<?, ?> securityHeaders(Request request) {
-        Map<?, ?> headers = securityHeaders;
-        if (headers == null) {
-            WebAppContext webapp = request.getConnectionMetaData().getConnector().getServer()
-                    .getDescendant(WebAppContext.class);
-            Object published = webapp == null ? null : webapp.getServletContext().getAttribute(SECURITY_HEADERS);
-            if (!(published instanceof Map<?, ?> map)) {
-                return Map.of();
-            }
-            headers = map;
-            securityHeaders = headers;
-        }
-        return headers;
     }
 }
