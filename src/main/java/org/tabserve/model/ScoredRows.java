@@ -13,6 +13,9 @@ import java.util.List;
 public record ScoredRows(List<Prediction> predictions, List<Explanation> explanations,
                          List<Uncertainty> uncertainties) {
 
+    /** No rows: the answer to a batch none of whose rows could be scored. */
+    public static final ScoredRows NONE = new ScoredRows(List.of(), null, null);
+
     /** @return these rows with their explanations, one per row (null: none asked for) */
     public ScoredRows withExplanations(List<Explanation> explained) {
         return new ScoredRows(predictions, explained, uncertainties);

@@ -295,8 +295,7 @@ public final class ChunkScorer implements AutoCloseable {
 
     /** Does what is owed for a chunk's predictions; a chunk of bad rows alone made none and has no batch. */
     private static ScoredRows answered(BatchScoring scoring, RowChunk chunk, List<Prediction> predictions) {
-        return chunk.size() == 0 ? new ScoredRows(predictions, null, null)
-                : scoring.answered(chunk.batch(), predictions);
+        return chunk.size() == 0 ? ScoredRows.NONE : scoring.answered(chunk.batch(), predictions);
     }
 
     /** A chunk's predictions; a chunk of bad rows alone ({@link OnError#ROW}) has none, and no model call. */

@@ -90,7 +90,7 @@ public final class JsonPredictRequest {
             }
             boolean explain = ExplainParameter.asked(request, parsed.explain());
             RequestScoring scores = scoring.of(model, CoverageParameter.asked(request, parsed.coverage()));
-            ScoredRows scored = parsed.rows() == null ? NONE : scores.scoreRows(parsed.rows(), explain,
+            ScoredRows scored = parsed.rows() == null ? ScoredRows.NONE : scores.scoreRows(parsed.rows(), explain,
                     new AnswerKeepAlive(response, Json.MEDIA_TYPE));
             respond(response, scored, parsed, classifier.card(), scores.shownVersion().orElse(null));
         }
@@ -135,8 +135,6 @@ public final class JsonPredictRequest {
         }
     }
 
-    /** The answer to a batch none of whose rows could be scored ({@code ?on_error=row}). */
-    private static final ScoredRows NONE = new ScoredRows(List.of(), null, null);
 
     /** A batch answered row by row ({@code ?on_error=row}): each row's prediction, or its errors, in its place. */
     private static void writeRowByRow(JsonGenerator json, ScoredRows scored, JsonRowsParser.ParsedRows parsed,

@@ -90,23 +90,20 @@ public final class InvocationsHandler {
                 JsonRowsParser.ParsedRows parsed = parser.parseJson(body, onError, config.maxErrorRows());
                 boolean explain = ExplainParameter.asked(request, parsed.explain());
                 scores = scoring.of(model, CoverageParameter.asked(request, parsed.coverage()));
-                ScoredRows scored = parsed.rows() == null ? null : scores.scoreRows(parsed.rows(), explain,
+                ScoredRows scored = parsed.rows() == null ? ScoredRows.NONE : scores.scoreRows(parsed.rows(), explain,
                         new AnswerKeepAlive(response, Json.MEDIA_TYPE));
-                List<Prediction> predictions = scored == null ? List.of() : scored.predictions();
-                List<Explanation> explained = explain && scored != null ? scored.explanations() : null;
-                List<Uncertainty> uncertain = scored == null ? null : scored.uncertainties();
                 told.request(parsed.requestWarnings());
                 int next = 0;
                 for (int row = 0; row < parsed.sent(); row++) {
-                    boolean answered = next < predictions.size() && parsed.sentRow(next) == row;
+                    boolean answered = next < scored.size() && parsed.sentRow(next) == row;
                     if (answered) {
                         told.row(row, parsed.rows().warnings(next));
                     }
-                    explanations.add(answered && explained != null ? explained.get(next) : null);
-                    uncertainties.add(answered && uncertain != null ? uncertain.get(next) : null);
-                    answers.add(answered ? predictions.get(next++) : null);
+                    explanations.add(answered ? scored.explanation(next) : null);
+                    uncertainties.add(answered ? scored.uncertainty(next) : null);
+                    answers.add(answered ? scored.prediction(next++) : null);
                 }
-                if (explained == null) {
+                if (scored.explanations() == null) {
                     explanations.clear();
                 }
                 problems.addAll(parsed.problems());
@@ -117,26 +114,24 @@ public final class InvocationsHandler {
                 MlflowRequestParser.RowsBody csv = parser.parseRows(body, RowFormat.ofMediaType(type).orElseThrow(),
                         onError, config.maxErrorRows());
                 for (RowChunk chunk : csv.chunks()) {
-                    ScoredRows scored = chunk.size() == 0 ? null : scores.scoreRows(chunk.batch());
-                    List<Prediction> predictions = scored == null ? List.of() : scored.predictions();
-                    List<Uncertainty> uncertain = scored == null ? null : scored.uncertainties();
+                    ScoredRows scored = chunk.size() == 0 ? ScoredRows.NONE : scores.scoreRows(chunk.batch());
                     if (chunk.places() == null) {
-                        for (int r = 0; r < predictions.size(); r++) {
+                        for (int r = 0; r < scored.size(); r++) {
                             told.row(answers.size() + r, chunk.batch().warnings(r));
                         }
-                        answers.addAll(predictions);
-                        if (uncertain != null) {
-                            uncertainties.addAll(uncertain);
+                        answers.addAll(scored.predictions());
+                        if (scored.uncertainties() != null) {
+                            uncertainties.addAll(scored.uncertainties());
                         }
                         continue;
                     }
                     for (RowPlace place : chunk.places()) {
-                        if (place.isScored()) {
+                        boolean answered = place.isScored();
+                        if (answered) {
                             told.row(answers.size(), chunk.batch().warnings(place.batchRow()));
                         }
-                        answers.add(place.isScored() ? predictions.get(place.batchRow()) : null);
-                        uncertainties.add(place.isScored() && uncertain != null ? uncertain.get(place.batchRow())
-                                : null);
+                        answers.add(answered ? scored.prediction(place.batchRow()) : null);
+                        uncertainties.add(answered ? scored.uncertainty(place.batchRow()) : null);
                         problems.addAll(place.problems());
                     }
                 }
