@@ -1,17 +1,16 @@
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * The benchmark's baseline: the same embedded Jetty as tabserve with one servlet that reads the request body and
@@ -22,7 +21,8 @@ import java.util.concurrent.ConcurrentMap;
 public final class BareServer {
 
     private static final byte[] BODY = ("{\"label\":\"0\",\"display_name\":\"genuine\",\"probabilities\":"
-            + "{\"0\":0.9973388910293579,\"1\":0.002661044942215085},\"warnings\":[]}").getBytes(StandardCharsets.UTF_8);
+                    + "{\"0\":0.9973388910293579,\"1\":0.002661044942215085},\"warnings\":[]}")
+            .getBytes(StandardCharsets.UTF_8);
 
     private static final ConcurrentMap<Integer, byte[]> SIZED = new ConcurrentHashMap<>();
 
@@ -49,16 +49,19 @@ public final class BareServer {
         connector.setPort(Integer.parseInt(args[0]));
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new HttpServlet() {
-            @Override
-            protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-                request.getInputStream().readAllBytes();
-                byte[] body = body(request.getQueryString());
-                response.setContentType("application/json");
-                response.setContentLength(body.length);
-                response.getOutputStream().write(body);
-            }
-        }, "/*");
+        context.addServlet(
+                new HttpServlet() {
+                    @Override
+                    protected void service(HttpServletRequest request, HttpServletResponse response)
+                            throws IOException {
+                        request.getInputStream().readAllBytes();
+                        byte[] body = body(request.getQueryString());
+                        response.setContentType("application/json");
+                        response.setContentLength(body.length);
+                        response.getOutputStream().write(body);
+                    }
+                },
+                "/*");
         server.setHandler(context);
         server.start();
         System.out.println("baseline: listening on http://127.0.0.1:" + connector.getLocalPort() + "/");

@@ -47,6 +47,7 @@ public final class ChaosClient {
 
     /** "kind status" → count; status is a number, or "io-error" when no answer could be read. */
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+
     private final ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
     private final AtomicLong unexpectedCount = new AtomicLong();
     private final AtomicLong hangUps = new AtomicLong();
@@ -68,9 +69,27 @@ public final class ChaosClient {
                     + " [--min-hangups N]");
             System.exit(2);
         }
-        Map<String, Long> o = new TreeMap<>(Map.of("seconds", 60L, "swap-ms", 1000L, "late", 2L, "hangup", 2L,
-                "big", 2L, "big-pause-ms", 3000L, "hangup-rows", 100_000L, "late-rows", 60_000L, "big-rows", 300_000L,
-                "min-hangups", 0L));
+        Map<String, Long> o = new TreeMap<>(Map.of(
+                "seconds",
+                60L,
+                "swap-ms",
+                1000L,
+                "late",
+                2L,
+                "hangup",
+                2L,
+                "big",
+                2L,
+                "big-pause-ms",
+                3000L,
+                "hangup-rows",
+                100_000L,
+                "late-rows",
+                60_000L,
+                "big-rows",
+                300_000L,
+                "min-hangups",
+                0L));
         for (int i = 3; i < args.length; i += 2) {
             String name = args[i].replaceFirst("^--", "");
             if (!o.containsKey(name) || i + 1 >= args.length) {
@@ -109,7 +128,9 @@ public final class ChaosClient {
         long minHangups = o.get("min-hangups");
         for (int t = 0; t < o.get("hangup"); t++) {
             int offset = t;
-            threads.add(loop("hang-up", n -> hangUp(hangup, (n + offset) % 2 == 0 ? "json" : "csv"),
+            threads.add(loop(
+                    "hang-up",
+                    n -> hangUp(hangup, (n + offset) % 2 == 0 ? "json" : "csv"),
                     () -> hangUps.get() < minHangups));
         }
         for (int t = 0; t < o.get("big"); t++) {
@@ -136,26 +157,35 @@ public final class ChaosClient {
     /** A client's loop until the run's end, or after it (for at most {@link #EXTRA_SECONDS}) while {@code more}. */
     private Thread loop(String name, Step step, BooleanSupplier more) {
         long last = deadline + EXTRA_SECONDS * 1_000_000_000L;
-        Thread thread = new Thread(() -> {
-            for (long n = 0; System.nanoTime() < deadline || (more.getAsBoolean() && System.nanoTime() < last); n++) {
-                try {
-                    step.run(n);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (Exception e) {
-                    unexpected(name, "io-error", e.toString());
-                    sleepQuietly(200); // a dead server refuses at once: do not spin
-                }
-            }
-        }, name);
+        Thread thread = new Thread(
+                () -> {
+                    for (long n = 0;
+                            System.nanoTime() < deadline || (more.getAsBoolean() && System.nanoTime() < last);
+                            n++) {
+                        try {
+                            step.run(n);
+                        } catch (InterruptedException e) {
+                            return;
+                        } catch (Exception e) {
+                            unexpected(name, "io-error", e.toString());
+                            sleepQuietly(200); // a dead server refuses at once: do not spin
+                        }
+                    }
+                },
+                name);
         thread.setDaemon(true); // so that a stopped client ends at once
         thread.start();
         return thread;
     }
 
     private void swap() throws IOException {
-        Answer answer = exchange("POST", "/admin/model", "application/octet-stream", model,
-                "Authorization: Bearer " + token + "\r\n", Long.MAX_VALUE);
+        Answer answer = exchange(
+                "POST",
+                "/admin/model",
+                "application/octet-stream",
+                model,
+                "Authorization: Bearer " + token + "\r\n",
+                Long.MAX_VALUE);
         count("swap", answer.status);
         if (answer.status == 200 && answer.text.contains("\"swapped\"")) {
             swaps.incrementAndGet();
@@ -182,8 +212,11 @@ public final class ChaosClient {
         if (answer.status == 200 && answer.bytes >= HANG_UP_AFTER) {
             hangUps.incrementAndGet(); // the client read its 16 KB and hung up mid-answer
         } else if (answer.status == 200) {
-            unexpected(kind, "200", "the answer stopped short before the client hung up (" + answer.bytes + " bytes,"
-                    + " framing complete " + answer.complete + ")");
+            unexpected(
+                    kind,
+                    "200",
+                    "the answer stopped short before the client hung up (" + answer.bytes + " bytes,"
+                            + " framing complete " + answer.complete + ")");
         } else if (answer.status != 503) {
             unexpected(kind, Integer.toString(answer.status), answer.text);
         }
@@ -197,8 +230,11 @@ public final class ChaosClient {
             String tail = answer.tail().strip();
             boolean whole = answer.complete && (format.equals("csv") ? answer.lines == rows + 1 : tail.endsWith("]}"));
             if (!whole) {
-                unexpected(kind, "200", "the answer stopped short (" + answer.bytes + " bytes, " + answer.lines
-                        + " lines, framing complete " + answer.complete + ", ends with '" + tail + "')");
+                unexpected(
+                        kind,
+                        "200",
+                        "the answer stopped short (" + answer.bytes + " bytes, " + answer.lines
+                                + " lines, framing complete " + answer.complete + ", ends with '" + tail + "')");
             }
         } else if (answer.status != 503) {
             unexpected(kind, Integer.toString(answer.status), answer.text);
@@ -222,8 +258,8 @@ public final class ChaosClient {
         try {
             socket.setSoTimeout(120_000);
             OutputStream out = socket.getOutputStream();
-            String head = method + " " + target + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nContent-Type: " + type
-                    + "\r\nContent-Length: " + body.length + "\r\n" + extraHeaders + "Connection: close\r\n\r\n";
+            String head = method + " " + target + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nContent-Type: "
+                    + type + "\r\nContent-Length: " + body.length + "\r\n" + extraHeaders + "Connection: close\r\n\r\n";
             IOException sending = null;
             try {
                 out.write(head.getBytes(StandardCharsets.ISO_8859_1));
@@ -245,7 +281,8 @@ public final class ChaosClient {
                 throw e;
             }
             if (statusLine == null || !statusLine.startsWith("HTTP/1.")) {
-                throw new IOException("no status line (" + statusLine + ")" + (sending == null ? "" : ", sending failed: " + sending));
+                throw new IOException("no status line (" + statusLine + ")"
+                        + (sending == null ? "" : ", sending failed: " + sending));
             }
             int status = Integer.parseInt(statusLine.split(" ")[1]);
             boolean chunked = false;
@@ -378,7 +415,8 @@ public final class ChaosClient {
 
     private static byte[] upload(String csv) {
         return ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"notes.csv\"\r\n"
-                + "Content-Type: text/csv\r\n\r\n" + csv + "\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8);
+                        + "Content-Type: text/csv\r\n\r\n" + csv + "\r\n--" + BOUNDARY + "--\r\n")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** A header and {@code n} valid rows (values within the training ranges), varied by {@code seed}. */
@@ -386,8 +424,13 @@ public final class ChaosClient {
         StringBuilder s = new StringBuilder(HEADER.length() + n * 32).append(HEADER);
         for (int i = 0; i < n; i++) {
             int k = i * 7 + seed;
-            s.append(String.format(Locale.ROOT, "%.4f,%.4f,%.4f,%.4f\n", (k % 13) - 6.5, (k % 7) * 2 - 6.0,
-                    (k % 5) * 3 - 5.0, (k % 3) - 1.5));
+            s.append(String.format(
+                    Locale.ROOT,
+                    "%.4f,%.4f,%.4f,%.4f\n",
+                    (k % 13) - 6.5,
+                    (k % 7) * 2 - 6.0,
+                    (k % 5) * 3 - 5.0,
+                    (k % 3) - 1.5));
         }
         return s.toString();
     }

@@ -1,7 +1,6 @@
+import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.UnsafeByteOperations;
-import ai.onnx.proto.OnnxMl;
-
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -44,8 +43,12 @@ public final class GraphParseTiming {
             kept = parse(parser, bytes);
         } catch (Exception | OutOfMemoryError e) {
             kept = null;
-            System.out.printf("%-16s %-32s refused or died after %7.1f ms: %s%n", parser, file.getFileName(),
-                    (System.nanoTime() - start) / 1e6, String.valueOf(e).lines().findFirst().orElse(""));
+            System.out.printf(
+                    "%-16s %-32s refused or died after %7.1f ms: %s%n",
+                    parser,
+                    file.getFileName(),
+                    (System.nanoTime() - start) / 1e6,
+                    String.valueOf(e).lines().findFirst().orElse(""));
             return;
         }
         long first = System.nanoTime() - start;
@@ -61,7 +64,8 @@ public final class GraphParseTiming {
         }
         kept.hashCode();
         long warm = (System.nanoTime() - start) / rounds;
-        System.out.printf("%-16s %-32s first %7.1f ms  next %8.1f us  allocated %,12d B  retained %,12d B  (%s)%n",
+        System.out.printf(
+                "%-16s %-32s first %7.1f ms  next %8.1f us  allocated %,12d B  retained %,12d B  (%s)%n",
                 parser, file.getFileName(), first / 1e6, warm / 1e3, allocated, retained, kind);
     }
 
@@ -77,7 +81,8 @@ public final class GraphParseTiming {
             }
             case "protobuf-aliased" -> {
                 // A CodedInputStream over a ByteBuffer aliases only when told the bytes never change.
-                CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes.duplicate()).newCodedInput();
+                CodedInputStream in =
+                        UnsafeByteOperations.unsafeWrap(bytes.duplicate()).newCodedInput();
                 in.enableAliasing(true);
                 return OnnxMl.ModelProto.parseFrom(in);
             }
@@ -96,9 +101,12 @@ public final class GraphParseTiming {
     private static void makeLarge(Path model, Path out) throws Exception {
         int size = 48 << 20;
         OnnxMl.ModelProto.Builder large = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(model)).toBuilder();
-        large.getGraphBuilder().addInitializer(OnnxMl.TensorProto.newBuilder().setName("unused_weights")
-                .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber()).addDims(size / 4)
-                .setRawData(UnsafeByteOperations.unsafeWrap(new byte[size])));
+        large.getGraphBuilder()
+                .addInitializer(OnnxMl.TensorProto.newBuilder()
+                        .setName("unused_weights")
+                        .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+                        .addDims(size / 4)
+                        .setRawData(UnsafeByteOperations.unsafeWrap(new byte[size])));
         try (OutputStream stream = Files.newOutputStream(out)) {
             large.build().writeTo(stream);
         }
@@ -117,7 +125,7 @@ public final class GraphParseTiming {
         for (int i = 0; i < entries; i++) {
             file[at++] = (byte) ((14 << 3) | 2); // ModelProto.metadata_props, length-delimited
             file[at++] = 6;
-            file[at++] = (byte) ((1 << 3) | 2);  // StringStringEntryProto.key, length-delimited
+            file[at++] = (byte) ((1 << 3) | 2); // StringStringEntryProto.key, length-delimited
             file[at++] = 4;
             for (int digit = 0, rest = i; digit < 4; digit++, rest /= 60) {
                 file[at++] = (byte) ('A' + rest % 60);
@@ -137,7 +145,7 @@ public final class GraphParseTiming {
         System.arraycopy(original, 0, file, 0, original.length);
         for (int i = original.length; i < file.length; i += 2) {
             file[i] = (byte) ((14 << 3) | 2); // ModelProto.metadata_props, length-delimited
-            file[i + 1] = 0;                  // an entry with no key and no value
+            file[i + 1] = 0; // an entry with no key and no value
         }
         Files.write(out, file);
     }

@@ -5,7 +5,6 @@ import inference.ModelInferResponse;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +21,6 @@ import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 
 /**
  * The Open Inference Protocol's ModelInfer over gRPC against {@code POST /v2/models/NAME/infer} over REST (HTTP/1.1,
@@ -71,7 +69,12 @@ public final class GrpcVsRest {
             long[] all = Arrays.copyOf(latenciesNs, latenciesNs.length + other.latenciesNs.length);
             System.arraycopy(other.latenciesNs, 0, all, latenciesNs.length, other.latenciesNs.length);
             Arrays.sort(all);
-            return new Result(protocol, rows, requests + other.requests, seconds + other.seconds, all,
+            return new Result(
+                    protocol,
+                    rows,
+                    requests + other.requests,
+                    seconds + other.seconds,
+                    all,
                     cpuSeconds + other.cpuSeconds);
         }
     }
@@ -131,8 +134,13 @@ public final class GrpcVsRest {
                 default -> throw new IllegalArgumentException("unknown flag " + args[i]);
             }
         }
-        long ticks = Long.parseLong(new String(new ProcessBuilder("getconf", "CLK_TCK").start().getInputStream()
-                .readAllBytes(), StandardCharsets.US_ASCII).trim());
+        long ticks = Long.parseLong(new String(
+                        new ProcessBuilder("getconf", "CLK_TCK")
+                                .start()
+                                .getInputStream()
+                                .readAllBytes(),
+                        StandardCharsets.US_ASCII)
+                .trim());
         GrpcVsRest bench = new GrpcVsRest(base, pid, callers, seconds, warmup, model, ticks);
         if (bodies != null) {
             bench.writeBodies(bodies);
@@ -147,10 +155,14 @@ public final class GrpcVsRest {
 
     private String run(List<Integer> sizes, int rounds, double firstWarmup) throws Exception {
         String input = inputName();
-        ManagedChannel channel = Grpc.newChannelBuilderForAddress(base.getHost(), base.getPort(),
-                InsecureChannelCredentials.create()).maxInboundMessageSize(64 << 20).build();
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress(
+                        base.getHost(), base.getPort(), InsecureChannelCredentials.create())
+                .maxInboundMessageSize(64 << 20)
+                .build();
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
         List<Result> results = new ArrayList<>();
         try {
             var stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
@@ -160,10 +172,13 @@ public final class GrpcVsRest {
                 ModelInferRequest grpcRequest = grpcRequest(input, rows, values);
                 byte[] json = restBody(input, rows, values);
                 HttpRequest restRequest = HttpRequest.newBuilder(base.resolve("v2/models/" + model + "/infer"))
-                        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(json)).build();
+                        .header("Content-Type", "application/json")
+                        .timeout(Duration.ofSeconds(60))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(json))
+                        .build();
                 Call grpc = () -> {
-                    ModelInferResponse answer = stub.withDeadlineAfter(60, TimeUnit.SECONDS).modelInfer(grpcRequest);
+                    ModelInferResponse answer =
+                            stub.withDeadlineAfter(60, TimeUnit.SECONDS).modelInfer(grpcRequest);
                     if (answer.getOutputs(0).getContents().getBytesContentsCount() != rows) {
                         throw new IllegalStateException("gRPC answered " + answer.getOutputs(0));
                     }
@@ -196,9 +211,15 @@ public final class GrpcVsRest {
                     for (int k = 0; k < 2; k++) {
                         boolean isGrpc = (k == 0) == grpcFirst;
                         Result one = measure(isGrpc ? "gRPC" : "REST", rows, isGrpc ? grpc : rest);
-                        System.err.printf(Locale.ROOT, "round %d %s rows=%d: %.0f req/s, p50 %.2f ms, p99 %.2f ms,"
-                                        + " %.0f us CPU/request%n", round + 1, one.protocol(), rows,
-                                one.requestsPerSecond(), one.percentileMs(0.5), one.percentileMs(0.99),
+                        System.err.printf(
+                                Locale.ROOT,
+                                "round %d %s rows=%d: %.0f req/s, p50 %.2f ms, p99 %.2f ms," + " %.0f us CPU/request%n",
+                                round + 1,
+                                one.protocol(),
+                                rows,
+                                one.requestsPerSecond(),
+                                one.percentileMs(0.5),
+                                one.percentileMs(0.99),
                                 one.cpuMicrosPerRequest());
                         if (isGrpc) {
                             g = g == null ? one : g.merge(one);
@@ -259,31 +280,33 @@ public final class GrpcVsRest {
         long[][] perCaller = new long[callers][];
         for (int c = 0; c < callers; c++) {
             int caller = c;
-            Thread thread = new Thread(() -> {
-                long[] mine = new long[1024];
-                int n = 0;
-                try {
-                    while (System.nanoTime() < deadline && failure[0] == null) {
-                        long t0 = System.nanoTime();
-                        call.run();
-                        long took = System.nanoTime() - t0;
-                        if (n == mine.length) {
-                            mine = Arrays.copyOf(mine, n * 2);
+            Thread thread = new Thread(
+                    () -> {
+                        long[] mine = new long[1024];
+                        int n = 0;
+                        try {
+                            while (System.nanoTime() < deadline && failure[0] == null) {
+                                long t0 = System.nanoTime();
+                                call.run();
+                                long took = System.nanoTime() - t0;
+                                if (n == mine.length) {
+                                    mine = Arrays.copyOf(mine, n * 2);
+                                }
+                                mine[n++] = took;
+                            }
+                        } catch (Exception e) {
+                            synchronized (failure) {
+                                if (failure[0] == null) {
+                                    failure[0] = e;
+                                }
+                            }
+                        } finally {
+                            perCaller[caller] = Arrays.copyOf(mine, n);
+                            done.addAndGet(n);
+                            finished.countDown();
                         }
-                        mine[n++] = took;
-                    }
-                } catch (Exception e) {
-                    synchronized (failure) {
-                        if (failure[0] == null) {
-                            failure[0] = e;
-                        }
-                    }
-                } finally {
-                    perCaller[caller] = Arrays.copyOf(mine, n);
-                    done.addAndGet(n);
-                    finished.countDown();
-                }
-            }, "caller-" + c);
+                    },
+                    "caller-" + c);
             thread.setDaemon(true);
             thread.start();
         }
@@ -306,8 +329,11 @@ public final class GrpcVsRest {
 
     /** The model's one input's name, from its v2 metadata. */
     private String inputName() throws Exception {
-        HttpResponse<String> metadata = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                base.resolve("v2/models/" + model)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> metadata = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(base.resolve("v2/models/" + model))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         if (metadata.statusCode() != 200) {
             throw new IllegalStateException("no model " + model + ": " + metadata.body());
         }
@@ -351,15 +377,23 @@ public final class GrpcVsRest {
         for (float v : values) {
             contents.addFp32Contents(v);
         }
-        return ModelInferRequest.newBuilder().setModelName(model)
-                .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName(input).setDatatype("FP32")
-                        .addShape(rows).addShape(4).setContents(contents))
+        return ModelInferRequest.newBuilder()
+                .setModelName(model)
+                .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                        .setName(input)
+                        .setDatatype("FP32")
+                        .addShape(rows)
+                        .addShape(4)
+                        .setContents(contents))
                 .build();
     }
 
     private static byte[] restBody(String input, int rows, float[] values) {
-        StringBuilder json = new StringBuilder("{\"inputs\":[{\"name\":\"").append(input)
-                .append("\",\"shape\":[").append(rows).append(",4],\"datatype\":\"FP32\",\"data\":[");
+        StringBuilder json = new StringBuilder("{\"inputs\":[{\"name\":\"")
+                .append(input)
+                .append("\",\"shape\":[")
+                .append(rows)
+                .append(",4],\"datatype\":\"FP32\",\"data\":[");
         for (int i = 0; i < values.length; i++) {
             json.append(i == 0 ? "" : ",").append(values[i]);
         }
@@ -372,24 +406,44 @@ public final class GrpcVsRest {
 
     private String table(List<Result> results, List<Integer> sizes, int rounds, double firstWarmup) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "ModelInfer, %d callers, %s s measured per protocol, size and round"
-                + " (%d rounds), each after %s s of warm-up (and %s s of every kind of call first)%n%n", callers,
-                number(seconds), rounds, number(warmup), number(firstWarmup)));
-        out.append("| protocol | rows/request | requests | requests/s | rows/s | p50 ms | p99 ms | server CPU µs/request |\n");
+        out.append(String.format(
+                Locale.ROOT,
+                "ModelInfer, %d callers, %s s measured per protocol, size and round"
+                        + " (%d rounds), each after %s s of warm-up (and %s s of every kind of call first)%n%n",
+                callers,
+                number(seconds),
+                rounds,
+                number(warmup),
+                number(firstWarmup)));
+        out.append(
+                "| protocol | rows/request | requests | requests/s | rows/s | p50 ms | p99 ms | server CPU µs/request |\n");
         out.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Result r : results) {
-            out.append(String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.0f | %.2f | %.2f | %.0f |%n",
-                    r.protocol(), r.rows(), r.requests(), r.requestsPerSecond(), r.rowsPerSecond(),
-                    r.percentileMs(0.5), r.percentileMs(0.99), r.cpuMicrosPerRequest()));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d | %d | %.0f | %.0f | %.2f | %.2f | %.0f |%n",
+                    r.protocol(),
+                    r.rows(),
+                    r.requests(),
+                    r.requestsPerSecond(),
+                    r.rowsPerSecond(),
+                    r.percentileMs(0.5),
+                    r.percentileMs(0.99),
+                    r.cpuMicrosPerRequest()));
         }
         out.append("\n| rows/request | rows/s gRPC/REST | p50 gRPC/REST | p99 gRPC/REST | CPU/request gRPC/REST |\n");
         out.append("|---:|---:|---:|---:|---:|\n");
         for (int i = 0; i < sizes.size(); i++) {
             Result g = results.get(2 * i);
             Result r = results.get(2 * i + 1);
-            out.append(String.format(Locale.ROOT, "| %d | %.2f | %.2f | %.2f | %.2f |%n", sizes.get(i),
-                    g.rowsPerSecond() / r.rowsPerSecond(), g.percentileMs(0.5) / r.percentileMs(0.5),
-                    g.percentileMs(0.99) / r.percentileMs(0.99), g.cpuMicrosPerRequest() / r.cpuMicrosPerRequest()));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "| %d | %.2f | %.2f | %.2f | %.2f |%n",
+                    sizes.get(i),
+                    g.rowsPerSecond() / r.rowsPerSecond(),
+                    g.percentileMs(0.5) / r.percentileMs(0.5),
+                    g.percentileMs(0.99) / r.percentileMs(0.99),
+                    g.cpuMicrosPerRequest() / r.cpuMicrosPerRequest()));
         }
         return out.toString();
     }

@@ -6,14 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-
-import java.io.IOException;
-import java.util.Map;
 
 /**
  * The hand-written floor of issue 25: what a user would write instead of tabserve to serve the bank-note model as
@@ -43,31 +42,39 @@ public final class HandWrittenServer {
         connector.setPort(port);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new HttpServlet() {
-            @Override
-            protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-                JsonNode row = json.readTree(request.getInputStream());
-                float[][] features = {{
-                    (float) row.get("variance").asDouble(), (float) row.get("skewness").asDouble(),
-                    (float) row.get("curtosis").asDouble(), (float) row.get("entropy").asDouble()}};
-                try (OnnxTensor tensor = OnnxTensor.createTensor(env, features);
-                     OrtSession.Result result = session.run(Map.of(input, tensor))) {
-                    float[] probabilities = ((float[][]) result.get(0).getValue())[0];
-                    int label = 0;
-                    for (int i = 1; i < probabilities.length; i++) {
-                        label = probabilities[i] > probabilities[label] ? i : label;
+        context.addServlet(
+                new HttpServlet() {
+                    @Override
+                    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                        JsonNode row = json.readTree(request.getInputStream());
+                        float[][] features = {
+                            {
+                                (float) row.get("variance").asDouble(),
+                                        (float) row.get("skewness").asDouble(),
+                                (float) row.get("curtosis").asDouble(),
+                                        (float) row.get("entropy").asDouble()
+                            }
+                        };
+                        try (OnnxTensor tensor = OnnxTensor.createTensor(env, features);
+                                OrtSession.Result result = session.run(Map.of(input, tensor))) {
+                            float[] probabilities = ((float[][]) result.get(0).getValue())[0];
+                            int label = 0;
+                            for (int i = 1; i < probabilities.length; i++) {
+                                label = probabilities[i] > probabilities[label] ? i : label;
+                            }
+                            response.setContentType("application/json");
+                            json.writeValue(
+                                    response.getOutputStream(), Map.of("label", label, "probabilities", probabilities));
+                        } catch (ai.onnxruntime.OrtException e) {
+                            throw new IOException(e);
+                        }
                     }
-                    response.setContentType("application/json");
-                    json.writeValue(response.getOutputStream(), Map.of("label", label, "probabilities", probabilities));
-                } catch (ai.onnxruntime.OrtException e) {
-                    throw new IOException(e);
-                }
-            }
-        }, "/api/predict");
+                },
+                "/api/predict");
         server.setHandler(context);
         server.start();
-        System.out.println("floor: listening on http://127.0.0.1:" + connector.getLocalPort() + "/ (input "
-                + input + ", outputs " + session.getOutputNames() + ")");
+        System.out.println("floor: listening on http://127.0.0.1:" + connector.getLocalPort() + "/ (input " + input
+                + ", outputs " + session.getOutputNames() + ")");
         server.join();
     }
 }

@@ -3,18 +3,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.eclipse.jetty.ee10.servlet.FilterMapping;
-import org.eclipse.jetty.ee10.servlet.ServletHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.ee10.webapp.WebAppContext;
-import org.eclipse.jetty.server.Server;
-import org.tabserve.launcher.EmbeddedServer;
-import org.tabserve.launcher.LauncherOptions;
-import org.tabserve.model.Model;
-import org.tabserve.model.onnx.OnnxModelLoader;
-import org.tabserve.model.Prediction;
-import org.tabserve.web.http.Json;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +11,17 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.eclipse.jetty.ee10.servlet.FilterMapping;
+import org.eclipse.jetty.ee10.servlet.ServletHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.Server;
+import org.tabserve.launcher.EmbeddedServer;
+import org.tabserve.launcher.LauncherOptions;
+import org.tabserve.model.Model;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.web.http.Json;
 
 /**
  * One rung of bench/ladder's cost ladder: tabserve's own server (EmbeddedServer.create on the WAR, so the same
@@ -34,9 +33,10 @@ import java.util.Set;
 public final class Ladder {
 
     /** Rung name → the filters it keeps (tabserve's registration names), whether it logs, and what /ladder does. */
-    record Rung(Set<String> filters, boolean accessLog, String work) { }
+    record Rung(Set<String> filters, boolean accessLog, String work) {}
 
-    private static final Set<String> ALL = Set.of("metrics", "security-headers", "concurrency-limit", "request-encoding");
+    private static final Set<String> ALL =
+            Set.of("metrics", "security-headers", "concurrency-limit", "request-encoding");
 
     static final Map<String, Rung> RUNGS = Map.of(
             "webapp", new Rung(Set.of(), false, "bare"),
@@ -50,7 +50,9 @@ public final class Ladder {
 
     /** The answer of the bare rungs: the size of tabserve's single-row answer, as BareServer's. */
     private static final byte[] BODY = ("{\"label\":\"0\",\"display_name\":\"genuine\",\"probabilities\":"
-            + "{\"0\":0.9973388910293579,\"1\":0.002661044942215085},\"warnings\":[]}").getBytes(StandardCharsets.UTF_8);
+                    + "{\"0\":0.9973388910293579,\"1\":0.002661044942215085},\"warnings\":[]}")
+            .getBytes(StandardCharsets.UTF_8);
+
     private static final List<String> FIELDS = List.of("variance", "skewness", "curtosis", "entropy");
 
     public static void main(String[] args) throws Exception {
@@ -60,7 +62,8 @@ public final class Ladder {
             throw new IllegalArgumentException("rung " + args[1] + " is not one of " + RUNGS.keySet());
         }
         Path war = Path.of(args[2]);
-        LauncherOptions options = new LauncherOptions("127.0.0.1", port, java.util.Optional.empty(), false); // the defaults
+        LauncherOptions options =
+                new LauncherOptions("127.0.0.1", port, java.util.Optional.empty(), false); // the defaults
         Server server = EmbeddedServer.create(options, war);
         if (!rung.accessLog()) {
             server.setRequestLog(null);
@@ -70,15 +73,19 @@ public final class Ladder {
         // the model (ORT's native library loads once per JVM, in one class loader).
         webapp.setParentLoaderPriority(true);
         Model model = rung.work().equals("model")
-                ? OnnxModelLoader.load(Path.of("target/tabserve/WEB-INF/model.onnx")) : null;
-        webapp.getServletHandler().addServletWithMapping(new ServletHolder(new BenchServlet(rung.work(), model)),
-                "/ladder");
+                ? OnnxModelLoader.load(Path.of("target/tabserve/WEB-INF/model.onnx"))
+                : null;
+        webapp.getServletHandler()
+                .addServletWithMapping(new ServletHolder(new BenchServlet(rung.work(), model)), "/ladder");
         server.start();
         ServletHandler handler = webapp.getServletHandler();
         handler.setFilterMappings(Arrays.stream(handler.getFilterMappings())
-                .filter(m -> rung.filters().contains(m.getFilterName())).toArray(FilterMapping[]::new));
+                .filter(m -> rung.filters().contains(m.getFilterName()))
+                .toArray(FilterMapping[]::new));
         System.out.println("ladder: rung " + args[1] + " serving on http://127.0.0.1:" + port + "/ with filters "
-                + Arrays.stream(handler.getFilterMappings()).map(FilterMapping::getFilterName).toList()
+                + Arrays.stream(handler.getFilterMappings())
+                        .map(FilterMapping::getFilterName)
+                        .toList()
                 + (rung.accessLog() ? " and the access log" : ", no access log"));
         System.out.flush();
         server.join();

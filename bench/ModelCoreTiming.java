@@ -1,6 +1,3 @@
-import org.tabserve.model.Model;
-import org.tabserve.model.onnx.OnnxModelLoader;
-
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +6,8 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**
  * Rough timing of the model core on this machine, after a warm-up, on the bundled model and the bank-note data: one
@@ -42,20 +41,23 @@ public final class ModelCoreTiming {
                 classifier.predict(rows);
             }
             long batch = System.nanoTime() - start;
-            System.out.printf("1,000-row batch: %.3f ms per call, %.0f ns per row (%d calls)%n",
+            System.out.printf(
+                    "1,000-row batch: %.3f ms per call, %.0f ns per row (%d calls)%n",
                     batch / 1e6 / calls, batch / 1e3 / calls, calls);
             int singles = 20_000;
             start = System.nanoTime();
             for (int i = 0; i < singles; i++) {
                 classifier.predict(rows[i % rows.length]);
             }
-            System.out.printf("single row: %.1f us per call (%d calls)%n", (System.nanoTime() - start) / 1e3 / singles, singles);
+            System.out.printf(
+                    "single row: %.1f us per call (%d calls)%n", (System.nanoTime() - start) / 1e3 / singles, singles);
 
-            for (int threads : new int[]{1, 16, 64}) {
+            for (int threads : new int[] {1, 16, 64}) {
                 for (int round = 0; round < 3; round++) {
                     double cpu = cpuPerPrediction(classifier, rows, threads, 2_000);
                     if (round > 0) {
-                        System.out.printf("%2d threads (round %d): %.1f us of process CPU per single-row prediction%n",
+                        System.out.printf(
+                                "%2d threads (round %d): %.1f us of process CPU per single-row prediction%n",
                                 threads, round, cpu);
                     }
                 }
@@ -72,14 +74,18 @@ public final class ModelCoreTiming {
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int offset = t * 37;
-            Thread worker = new Thread(null, () -> {
-                started.countDown();
-                int i = offset;
-                while (!stop.get()) {
-                    model.predict(rows[i++ % rows.length]);
-                    done.increment();
-                }
-            }, "worker-" + t, 8L << 20);
+            Thread worker = new Thread(
+                    null,
+                    () -> {
+                        started.countDown();
+                        int i = offset;
+                        while (!stop.get()) {
+                            model.predict(rows[i++ % rows.length]);
+                            done.increment();
+                        }
+                    },
+                    "worker-" + t,
+                    8L << 20);
             workers.add(worker);
             worker.start();
         }

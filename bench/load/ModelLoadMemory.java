@@ -7,9 +7,6 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.UnsafeByteOperations;
-import org.tabserve.model.Model;
-import org.tabserve.model.onnx.OnnxModelLoader;
-
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,6 +15,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**
  * What loading a model costs in resident memory and time: loads one model file N times in this JVM, keeping every
@@ -28,10 +27,12 @@ import java.util.List;
 public final class ModelLoadMemory {
 
     public static void main(String[] args) throws Exception {
-        Path file = args[0].equals("big") ? big(Path.of(args.length > 2 ? args[2] : "/tmp/tabserve-big.onnx"))
+        Path file = args[0].equals("big")
+                ? big(Path.of(args.length > 2 ? args[2] : "/tmp/tabserve-big.onnx"))
                 : Path.of(args[0]);
         int n = Integer.parseInt(args[1]);
-        OnnxModelLoader.load(Path.of("model.onnx")).close(); // ONNX Runtime's library and environment, outside the figures
+        OnnxModelLoader.load(Path.of("model.onnx"))
+                .close(); // ONNX Runtime's library and environment, outside the figures
         System.gc();
         long[] base = rss();
         List<Model> models = new ArrayList<>();
@@ -47,8 +48,9 @@ public final class ModelLoadMemory {
         Thread.sleep(200); // let the cleaner unmap what the GC found unreachable
         long[] collected = rss();
         Arrays.sort(millis);
-        System.out.printf("file %s (%,d bytes), %d loads, load ms median %d (min %d, max %d)%n", file, Files.size(file),
-                n, millis[n / 2], millis[0], millis[n - 1]);
+        System.out.printf(
+                "file %s (%,d bytes), %d loads, load ms median %d (min %d, max %d)%n",
+                file, Files.size(file), n, millis[n / 2], millis[0], millis[n - 1]);
         print("before", base, base, n);
         print("loaded", loaded, base, n);
         System.out.println("  mappings of the file or its copies while loaded: " + mapsLoaded);
@@ -58,8 +60,9 @@ public final class ModelLoadMemory {
     }
 
     private static void print(String when, long[] rss, long[] base, int n) {
-        System.out.printf("  %-8s VmRSS %,7d kB (anon %,7d, file %,7d, shmem %,7d); per model %,7d kB%n", when,
-                rss[0], rss[1], rss[2], rss[3], (rss[0] - base[0]) / n);
+        System.out.printf(
+                "  %-8s VmRSS %,7d kB (anon %,7d, file %,7d, shmem %,7d); per model %,7d kB%n",
+                when, rss[0], rss[1], rss[2], rss[3], (rss[0] - base[0]) / n);
     }
 
     /** VmRSS, RssAnon, RssFile and RssShmem in kB. */
@@ -95,15 +98,33 @@ public final class ModelLoadMemory {
             return file;
         }
         int width = 1 << 21;
-        GraphProto graph = GraphProto.newBuilder().setName("big")
-                .addInput(tensor("input", 4)).addOutput(tensor("probabilities", 2))
-                .addInitializer(weights("w1", 4, width)).addInitializer(weights("w2", width, 2))
-                .addNode(NodeProto.newBuilder().setOpType("MatMul").addInput("input").addInput("w1").addOutput("h"))
-                .addNode(NodeProto.newBuilder().setOpType("MatMul").addInput("h").addInput("w2").addOutput("z"))
-                .addNode(NodeProto.newBuilder().setOpType("Softmax").addInput("z").addOutput("probabilities"))
+        GraphProto graph = GraphProto.newBuilder()
+                .setName("big")
+                .addInput(tensor("input", 4))
+                .addOutput(tensor("probabilities", 2))
+                .addInitializer(weights("w1", 4, width))
+                .addInitializer(weights("w2", width, 2))
+                .addNode(NodeProto.newBuilder()
+                        .setOpType("MatMul")
+                        .addInput("input")
+                        .addInput("w1")
+                        .addOutput("h"))
+                .addNode(NodeProto.newBuilder()
+                        .setOpType("MatMul")
+                        .addInput("h")
+                        .addInput("w2")
+                        .addOutput("z"))
+                .addNode(NodeProto.newBuilder()
+                        .setOpType("Softmax")
+                        .addInput("z")
+                        .addOutput("probabilities"))
                 .build();
-        ModelProto model = ModelProto.newBuilder().setIrVersion(8).setProducerName("bench")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(graph).build();
+        ModelProto model = ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("bench")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13))
+                .setGraph(graph)
+                .build();
         try (OutputStream out = Files.newOutputStream(file)) {
             model.writeTo(out);
         }
@@ -111,11 +132,17 @@ public final class ModelLoadMemory {
     }
 
     private static ValueInfoProto tensor(String name, int columns) {
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(
-                        TensorShapeProto.newBuilder()
-                                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"))
-                                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(columns))))).build();
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(TensorProto.DataType.FLOAT_VALUE)
+                                .setShape(TensorShapeProto.newBuilder()
+                                        .addDim(TensorShapeProto.Dimension.newBuilder()
+                                                .setDimParam("N"))
+                                        .addDim(TensorShapeProto.Dimension.newBuilder()
+                                                .setDimValue(columns)))))
+                .build();
     }
 
     private static TensorProto weights(String name, int rows, int columns) {
@@ -123,7 +150,12 @@ public final class ModelLoadMemory {
         for (int i = 0; i < rows * columns; i++) {
             data.putFloat((i % 7) * 1e-4f);
         }
-        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .addDims(rows).addDims(columns).setRawData(UnsafeByteOperations.unsafeWrap(data.array())).build();
+        return TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addDims(rows)
+                .addDims(columns)
+                .setRawData(UnsafeByteOperations.unsafeWrap(data.array()))
+                .build();
     }
 }

@@ -2,10 +2,6 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.UnsafeByteOperations;
 import com.sun.management.GarbageCollectionNotificationInfo;
-import onnx.OnnxMl;
-
-import javax.management.NotificationEmitter;
-import javax.management.openmbean.CompositeData;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +25,9 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
+import onnx.OnnxMl;
 
 /**
  * Issue 48, item 5: tabserve's hand-written ONNX reader ({@code graph/}) against classes protoc 3.25.8 generated from
@@ -69,6 +68,7 @@ public final class ReaderVsGenerated {
     private static final String ML = "ai.onnx.ml";
     /** Bytes a stream ({@code lite-limited}) reads before CHANGE; a mapping's changes before the parse. */
     private static final int CHANGE_AFTER = MIB;
+
     private static final Path BUNDLED = Path.of("model.onnx");
 
     public static void main(String[] args) throws Exception {
@@ -83,7 +83,7 @@ public final class ReaderVsGenerated {
 
     private static void parse(String mode, Path file, String change) throws Exception {
         Runnable changeFile = switch (change) {
-            case "none" -> () -> { };
+            case "none" -> () -> {};
             case "truncate", "private-copy" -> () -> truncate(file);
             case "grow" -> () -> grow(file);
             default -> throw new IllegalArgumentException("truncate, grow or private-copy: " + change);
@@ -106,8 +106,8 @@ public final class ReaderVsGenerated {
         } catch (Exception | Error e) { // an OutOfMemoryError never gets here: the flags end the JVM
             kept = null;
             outcome = refusal(e) ? "refused" : "failed";
-            message = e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).lines().findFirst()
-                    .orElse("");
+            message = e.getClass().getSimpleName() + ": "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("");
         }
         long first = System.nanoTime() - start;
         long endUptime = ManagementFactory.getRuntimeMXBean().getUptime();
@@ -125,8 +125,18 @@ public final class ReaderVsGenerated {
             retained = Math.max(0, held - heapAfterGc());
         }
         // This line first: a JVM that dies in the rounds below still says how its first parse went.
-        System.out.printf(Locale.ROOT, "%s\t%s\t%s\t%.1f\t%d\t%d\t%d\t%d\t%s%n", mode, name, outcome, first / 1e6,
-                allocated, peak, afterGc, retained, message.replace('\t', ' '));
+        System.out.printf(
+                Locale.ROOT,
+                "%s\t%s\t%s\t%.1f\t%d\t%d\t%d\t%d\t%s%n",
+                mode,
+                name,
+                outcome,
+                first / 1e6,
+                allocated,
+                peak,
+                afterGc,
+                retained,
+                message.replace('\t', ' '));
         System.out.flush();
         if (outcome.equals("parsed") && change.equals("none")) {
             long[] rounds = new long[5];
@@ -167,7 +177,8 @@ public final class ReaderVsGenerated {
             }
             case "lite" -> OnnxMl.ModelProto.parseFrom(bytes.duplicate());
             case "lite-aliased" -> {
-                CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes.duplicate()).newCodedInput();
+                CodedInputStream in =
+                        UnsafeByteOperations.unsafeWrap(bytes.duplicate()).newCodedInput();
                 in.enableAliasing(true);
                 yield OnnxMl.ModelProto.parseFrom(in);
             }
@@ -178,8 +189,8 @@ public final class ReaderVsGenerated {
                 yield OnnxMl.ModelProto.parseFrom(in);
             }
             case "full" -> onnx.full.OnnxMl.ModelProto.parseFrom(bytes.duplicate());
-            default -> throw new IllegalArgumentException("load, reader, lite, lite-aliased, lite-limited or full: "
-                    + mode);
+            default ->
+                throw new IllegalArgumentException("load, reader, lite, lite-aliased, lite-limited or full: " + mode);
         };
     }
 
@@ -197,15 +208,25 @@ public final class ReaderVsGenerated {
         if (parsed instanceof List<?> both) {
             var graph = (org.tabserve.model.onnx.graph.OnnxGraph) both.get(0);
             var facts = (org.tabserve.model.onnx.graph.facts.GraphFacts) both.get(1);
-            return String.format(Locale.ROOT, "%d nodes, %d metadata entries, %d class labels", graph.nodes().size(),
-                    graph.metadata().size(), facts.classLabels().map(l -> l.labels().size()).orElse(0));
+            return String.format(
+                    Locale.ROOT,
+                    "%d nodes, %d metadata entries, %d class labels",
+                    graph.nodes().size(),
+                    graph.metadata().size(),
+                    facts.classLabels().map(l -> l.labels().size()).orElse(0));
         }
         if (parsed instanceof OnnxMl.ModelProto model) {
-            return String.format(Locale.ROOT, "%d nodes, %d metadata entries", model.getGraph().getNodeCount(),
+            return String.format(
+                    Locale.ROOT,
+                    "%d nodes, %d metadata entries",
+                    model.getGraph().getNodeCount(),
                     model.getMetadataPropsCount());
         }
         var model = (onnx.full.OnnxMl.ModelProto) parsed;
-        return String.format(Locale.ROOT, "%d nodes, %d metadata entries", model.getGraph().getNodeCount(),
+        return String.format(
+                Locale.ROOT,
+                "%d nodes, %d metadata entries",
+                model.getGraph().getNodeCount(),
                 model.getMetadataPropsCount());
     }
 
@@ -300,7 +321,9 @@ public final class ReaderVsGenerated {
     // --- heap ----------------------------------------------------------------------------------------------------
 
     private static List<MemoryPoolMXBean> heapPools() {
-        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP).toList();
+        return ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP)
+                .toList();
     }
 
     private static void resetPeaks() {
@@ -321,30 +344,42 @@ public final class ReaderVsGenerated {
 
     /** The heap left after each collection, as the collectors report it. */
     private static final class GcWatch {
-        private record After(long startUptime, long used) { }
+        private record After(long startUptime, long used) {}
 
         private final ConcurrentLinkedQueue<After> seen = new ConcurrentLinkedQueue<>();
 
         GcWatch() {
-            Set<String> heap = heapPools().stream().map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
+            Set<String> heap =
+                    heapPools().stream().map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
             for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-                ((NotificationEmitter) gc).addNotificationListener((notification, handback) -> {
-                    String type = notification.getType();
-                    if (type.equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
-                        var info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData())
-                                .getGcInfo();
-                        long used = info.getMemoryUsageAfterGc().entrySet().stream()
-                                .filter(e -> heap.contains(e.getKey())).mapToLong(e -> e.getValue().getUsed()).sum();
-                        seen.add(new After(info.getStartTime(), used));
-                    }
-                }, null, null);
+                ((NotificationEmitter) gc)
+                        .addNotificationListener(
+                                (notification, handback) -> {
+                                    String type = notification.getType();
+                                    if (type.equals(
+                                            GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+                                        var info = GarbageCollectionNotificationInfo.from(
+                                                        (CompositeData) notification.getUserData())
+                                                .getGcInfo();
+                                        long used = info.getMemoryUsageAfterGc().entrySet().stream()
+                                                .filter(e -> heap.contains(e.getKey()))
+                                                .mapToLong(e -> e.getValue().getUsed())
+                                                .sum();
+                                        seen.add(new After(info.getStartTime(), used));
+                                    }
+                                },
+                                null,
+                                null);
             }
         }
 
         /** The most heap left after a collection that started between {@code from} and {@code to} (JVM uptime ms). */
         long mostAfter(long from, long to) {
-            return seen.stream().filter(a -> a.startUptime() >= from && a.startUptime() <= to).mapToLong(After::used)
-                    .max().orElse(0);
+            return seen.stream()
+                    .filter(a -> a.startUptime() >= from && a.startUptime() <= to)
+                    .mapToLong(After::used)
+                    .max()
+                    .orElse(0);
         }
     }
 
@@ -365,15 +400,21 @@ public final class ReaderVsGenerated {
         forest(dir.resolve("forest-20mb.onnx"), 256, 10);
         forest(dir.resolve("forest-80mb.onnx"), 256, 12);
         OnnxMl.ModelProto.Builder weights = bundled.toBuilder();
-        weights.getGraphBuilder().addInitializer(OnnxMl.TensorProto.newBuilder().setName("unused_weights")
-                .setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE).addDims(150 * MIB / 4)
-                .setRawData(UnsafeByteOperations.unsafeWrap(new byte[150 * MIB])));
+        weights.getGraphBuilder()
+                .addInitializer(OnnxMl.TensorProto.newBuilder()
+                        .setName("unused_weights")
+                        .setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE)
+                        .addDims(150 * MIB / 4)
+                        .setRawData(UnsafeByteOperations.unsafeWrap(new byte[150 * MIB])));
         write(dir.resolve("weights-150mb.onnx"), weights);
     }
 
     /** As MetadataLimitTest writes its entries: a value of {@code bytes} ASCII characters. */
     private static OnnxMl.StringStringEntryProto entry(String key, int bytes) {
-        return OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue("x".repeat(bytes)).build();
+        return OnnxMl.StringStringEntryProto.newBuilder()
+                .setKey(key)
+                .setValue("x".repeat(bytes))
+                .build();
     }
 
     /** The bundled model then {@code entries} metadata entries with no key and no value (two bytes each). */
@@ -395,7 +436,7 @@ public final class ReaderVsGenerated {
         for (int i = 0; i < entries; i++) {
             file[at++] = (byte) ((14 << 3) | 2); // ModelProto.metadata_props
             file[at++] = 6;
-            file[at++] = (byte) ((1 << 3) | 2);  // StringStringEntryProto.key
+            file[at++] = (byte) ((1 << 3) | 2); // StringStringEntryProto.key
             file[at++] = 4;
             for (int digit = 0, rest = i; digit < 4; digit++, rest /= 60) {
                 file[at++] = (byte) ('A' + rest % 60);
@@ -418,30 +459,53 @@ public final class ReaderVsGenerated {
             }
             intercepts.addFloats((float) random.nextDouble(-1, 1));
         }
-        OnnxMl.AttributeProto.Builder labels = OnnxMl.AttributeProto.newBuilder().setName("classlabels_strings")
+        OnnxMl.AttributeProto.Builder labels = OnnxMl.AttributeProto.newBuilder()
+                .setName("classlabels_strings")
                 .setType(OnnxMl.AttributeProto.AttributeType.STRINGS);
         for (int c = 0; c < classes; c++) {
             labels.addStrings(ByteString.copyFromUtf8(String.format(Locale.ROOT, "class-%06d", c)));
         }
-        OnnxMl.NodeProto linear = OnnxMl.NodeProto.newBuilder().setOpType("LinearClassifier").setDomain(ML)
-                .setName("linear").addInput("input").addOutput("output_label").addOutput("probabilities")
-                .addAttribute(coefficients).addAttribute(intercepts).addAttribute(labels)
-                .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("post_transform")
-                        .setType(OnnxMl.AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8("SOFTMAX")))
+        OnnxMl.NodeProto linear = OnnxMl.NodeProto.newBuilder()
+                .setOpType("LinearClassifier")
+                .setDomain(ML)
+                .setName("linear")
+                .addInput("input")
+                .addOutput("output_label")
+                .addOutput("probabilities")
+                .addAttribute(coefficients)
+                .addAttribute(intercepts)
+                .addAttribute(labels)
+                .addAttribute(OnnxMl.AttributeProto.newBuilder()
+                        .setName("post_transform")
+                        .setType(OnnxMl.AttributeProto.AttributeType.STRING)
+                        .setS(ByteString.copyFromUtf8("SOFTMAX")))
                 .build();
-        OnnxMl.NodeProto zipMap = OnnxMl.NodeProto.newBuilder().setOpType("ZipMap").setDomain(ML).setName("zipmap")
-                .addInput("probabilities").addOutput("output_probability").addAttribute(labels).build();
-        OnnxMl.TypeProto map = OnnxMl.TypeProto.newBuilder().setMapType(OnnxMl.TypeProto.Map.newBuilder()
-                .setKeyType(OnnxMl.TensorProto.DataType.STRING_VALUE)
-                .setValueType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
-                        .setElemType(OnnxMl.TensorProto.DataType.FLOAT_VALUE)))).build();
-        OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName("classes-200k")
+        OnnxMl.NodeProto zipMap = OnnxMl.NodeProto.newBuilder()
+                .setOpType("ZipMap")
+                .setDomain(ML)
+                .setName("zipmap")
+                .addInput("probabilities")
+                .addOutput("output_probability")
+                .addAttribute(labels)
+                .build();
+        OnnxMl.TypeProto map = OnnxMl.TypeProto.newBuilder()
+                .setMapType(OnnxMl.TypeProto.Map.newBuilder()
+                        .setKeyType(OnnxMl.TensorProto.DataType.STRING_VALUE)
+                        .setValueType(OnnxMl.TypeProto.newBuilder()
+                                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                                        .setElemType(OnnxMl.TensorProto.DataType.FLOAT_VALUE))))
+                .build();
+        OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder()
+                .setName("classes-200k")
                 .addInput(tensor("input", OnnxMl.TensorProto.DataType.FLOAT_VALUE, 4))
-                .addNode(linear).addNode(zipMap)
+                .addNode(linear)
+                .addNode(zipMap)
                 .addOutput(tensor("output_label", OnnxMl.TensorProto.DataType.STRING_VALUE))
-                .addOutput(OnnxMl.ValueInfoProto.newBuilder().setName("output_probability")
-                        .setType(OnnxMl.TypeProto.newBuilder().setSequenceType(OnnxMl.TypeProto.Sequence.newBuilder()
-                                .setElemType(map))))
+                .addOutput(OnnxMl.ValueInfoProto.newBuilder()
+                        .setName("output_probability")
+                        .setType(OnnxMl.TypeProto.newBuilder()
+                                .setSequenceType(
+                                        OnnxMl.TypeProto.Sequence.newBuilder().setElemType(map))))
                 .build();
         return model(graph);
     }
@@ -454,7 +518,8 @@ public final class ReaderVsGenerated {
         OnnxMl.AttributeProto.Builder treeIds = ints("nodes_treeids");
         OnnxMl.AttributeProto.Builder nodeIds = ints("nodes_nodeids");
         OnnxMl.AttributeProto.Builder featureIds = ints("nodes_featureids");
-        OnnxMl.AttributeProto.Builder modes = OnnxMl.AttributeProto.newBuilder().setName("nodes_modes")
+        OnnxMl.AttributeProto.Builder modes = OnnxMl.AttributeProto.newBuilder()
+                .setName("nodes_modes")
                 .setType(OnnxMl.AttributeProto.AttributeType.STRINGS);
         OnnxMl.AttributeProto.Builder values = floats("nodes_values");
         OnnxMl.AttributeProto.Builder trueIds = ints("nodes_truenodeids");
@@ -486,16 +551,34 @@ public final class ReaderVsGenerated {
                 }
             }
         }
-        OnnxMl.NodeProto forest = OnnxMl.NodeProto.newBuilder().setOpType("TreeEnsembleClassifier").setDomain(ML)
-                .setName("forest").addInput("input").addOutput("label").addOutput("probabilities")
+        OnnxMl.NodeProto forest = OnnxMl.NodeProto.newBuilder()
+                .setOpType("TreeEnsembleClassifier")
+                .setDomain(ML)
+                .setName("forest")
+                .addInput("input")
+                .addOutput("label")
+                .addOutput("probabilities")
                 .addAttribute(ints("classlabels_int64s").addInts(0).addInts(1))
-                .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("post_transform")
-                        .setType(OnnxMl.AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8("NONE")))
-                .addAllAttribute(List.of(treeIds.build(), nodeIds.build(), featureIds.build(), modes.build(),
-                        values.build(), trueIds.build(), falseIds.build(), leafTrees.build(), leafNodes.build(),
-                        leafClasses.build(), weights.build()))
+                .addAttribute(OnnxMl.AttributeProto.newBuilder()
+                        .setName("post_transform")
+                        .setType(OnnxMl.AttributeProto.AttributeType.STRING)
+                        .setS(ByteString.copyFromUtf8("NONE")))
+                .addAllAttribute(List.of(
+                        treeIds.build(),
+                        nodeIds.build(),
+                        featureIds.build(),
+                        modes.build(),
+                        values.build(),
+                        trueIds.build(),
+                        falseIds.build(),
+                        leafTrees.build(),
+                        leafNodes.build(),
+                        leafClasses.build(),
+                        weights.build()))
                 .build();
-        OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName("large-forest").addNode(forest)
+        OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder()
+                .setName("large-forest")
+                .addNode(forest)
                 .addInput(tensor("input", OnnxMl.TensorProto.DataType.FLOAT_VALUE, 4))
                 .addOutput(tensor("label", OnnxMl.TensorProto.DataType.INT64_VALUE))
                 .addOutput(tensor("probabilities", OnnxMl.TensorProto.DataType.FLOAT_VALUE, 2))
@@ -504,9 +587,14 @@ public final class ReaderVsGenerated {
     }
 
     private static OnnxMl.ModelProto.Builder model(OnnxMl.GraphProto graph) {
-        return OnnxMl.ModelProto.newBuilder().setIrVersion(8).setProducerName("tabserve-bench").setProducerVersion("1")
-                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
-                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain(ML).setVersion(3))
+        return OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("tabserve-bench")
+                .setProducerVersion("1")
+                .addOpsetImport(
+                        OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+                .addOpsetImport(
+                        OnnxMl.OperatorSetIdProto.newBuilder().setDomain(ML).setVersion(3))
                 .setGraph(graph);
     }
 
@@ -525,8 +613,13 @@ public final class ReaderVsGenerated {
         for (int w : width) {
             shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(w));
         }
-        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
-                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(shape))).build();
+        return OnnxMl.ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(OnnxMl.TypeProto.newBuilder()
+                        .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                                .setElemType(elemType)
+                                .setShape(shape)))
+                .build();
     }
 
     private static void write(Path file, OnnxMl.ModelProto.Builder model) throws IOException {

@@ -1,6 +1,7 @@
 package org.tabserve;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,9 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** Keeps the dependency arrows of docs/development.md true by reading every import of every package. */
 class ArchitectureTest {
@@ -39,8 +38,11 @@ class ArchitectureTest {
         List<String> forbidden = imports.stream()
                 .filter(i -> !i.startsWith("java.") && !i.matches("org\\.tabserve\\.model\\.[A-Z].*"))
                 .toList();
-        assertEquals(List.of(), forbidden, "model/ holds the Model interface and the runtime-free value types: no "
-                + "ONNX Runtime, no model.onnx (the arrow is onnx -> model), no HTTP, Jetty or Tribuo");
+        assertEquals(
+                List.of(),
+                forbidden,
+                "model/ holds the Model interface and the runtime-free value types: no "
+                        + "ONNX Runtime, no model.onnx (the arrow is onnx -> model), no HTTP, Jetty or Tribuo");
     }
 
     @Test
@@ -48,8 +50,10 @@ class ArchitectureTest {
         List<String> imports = importsIn(MODEL.resolve("onnx"));
         assertTrue(imports.contains("org.tabserve.model.Model"), "the scan found model.onnx's imports");
         List<String> forbidden = imports.stream()
-                .filter(i -> !i.startsWith("java.") && !i.startsWith("ai.onnxruntime.")
-                        && !i.startsWith("com.fasterxml.jackson.") && !i.startsWith("org.tabserve.model."))
+                .filter(i -> !i.startsWith("java.")
+                        && !i.startsWith("ai.onnxruntime.")
+                        && !i.startsWith("com.fasterxml.jackson.")
+                        && !i.startsWith("org.tabserve.model."))
                 .toList();
         assertEquals(List.of(), forbidden);
     }
@@ -77,11 +81,18 @@ class ArchitectureTest {
         Path graph = MODEL.resolve("onnx/graph");
         List<String> reader = importsIn(graph);
         List<String> operators = importsIn(graph.resolve("ml"));
-        assertTrue(importsIn(graph.resolve("facts")).stream().anyMatch(i -> i.contains(".graph.ml.")),
+        assertTrue(
+                importsIn(graph.resolve("facts")).stream().anyMatch(i -> i.contains(".graph.ml.")),
                 "the scan found the facts' imports of the operators");
-        assertEquals(List.of(), reader.stream().filter(i -> i.contains(".graph.ml.") || i.contains(".graph.facts."))
-                .toList(), "the reader names no operator and no fact");
-        assertEquals(List.of(), operators.stream().filter(i -> i.contains(".graph.facts.")).toList(),
+        assertEquals(
+                List.of(),
+                reader.stream()
+                        .filter(i -> i.contains(".graph.ml.") || i.contains(".graph.facts."))
+                        .toList(),
+                "the reader names no operator and no fact");
+        assertEquals(
+                List.of(),
+                operators.stream().filter(i -> i.contains(".graph.facts.")).toList(),
                 "the operators name no fact");
     }
 
@@ -89,7 +100,8 @@ class ArchitectureTest {
     void outsideTheModelOnlyTheLoaderOfTheOnnxRuntimeModelIsNamed() throws IOException {
         List<String> found = new ArrayList<>();
         try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java") && !f.startsWith(MODEL)).toList()) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java") && !f.startsWith(MODEL))
+                    .toList()) {
                 imports(file).stream()
                         .filter(i -> i.startsWith("org.tabserve.model.onnx.")
                                 && !i.equals("org.tabserve.model.onnx.OnnxModelLoader")
@@ -97,8 +109,10 @@ class ArchitectureTest {
                         .forEach(i -> found.add(file.getFileName() + ": " + i));
             }
         }
-        assertEquals(List.of(), found, "everything outside model/ uses the Model interface; it gets one from "
-                + "OnnxModelLoader");
+        assertEquals(
+                List.of(),
+                found,
+                "everything outside model/ uses the Model interface; it gets one from " + "OnnxModelLoader");
     }
 
     @Test
@@ -114,28 +128,41 @@ class ArchitectureTest {
         List<String> imports = imports(Path.of("src/main/java/org/tabserve/web"));
         assertTrue(imports.contains("org.tabserve.model.Model"), "web uses the model");
         List<String> forbidden = imports.stream()
-                .filter(i -> i.startsWith("org.eclipse.jetty") || i.startsWith("org.tabserve.launcher")
+                .filter(i -> i.startsWith("org.eclipse.jetty")
+                        || i.startsWith("org.tabserve.launcher")
                         || i.startsWith("ai.onnxruntime"))
                 .toList();
-        assertEquals(List.of(), forbidden, "web must run in any servlet container and reach ONNX Runtime only through model/");
+        assertEquals(
+                List.of(),
+                forbidden,
+                "web must run in any servlet container and reach ONNX Runtime only through model/");
     }
 
     /**
      * What rows/ may import: the JDK, Jackson, commons-csv (and commons-io's byte-order-mark reader, which a CSV is read
      * through), the model's types and itself; never a servlet, the web app, or the model's ONNX Runtime side.
      */
-    private static final List<String> ROWS_MAY_IMPORT = List.of("java.", "com.fasterxml.jackson.",
-            "org.apache.commons.csv.", "org.apache.commons.io.", "org.tabserve.model.", "org.tabserve.rows.");
+    private static final List<String> ROWS_MAY_IMPORT = List.of(
+            "java.",
+            "com.fasterxml.jackson.",
+            "org.apache.commons.csv.",
+            "org.apache.commons.io.",
+            "org.tabserve.model.",
+            "org.tabserve.rows.");
 
     @Test
     void rowsImportsOnlyTheJdkJacksonCommonsCsvAndTheModel() throws IOException {
         List<String> imports = imports(Path.of("src/main/java/org/tabserve/rows"));
         assertTrue(imports.contains("org.apache.commons.csv.CSVParser"), "the scan found the rows' imports");
         List<String> forbidden = imports.stream()
-                .filter(i -> ROWS_MAY_IMPORT.stream().noneMatch(i::startsWith) || i.startsWith("org.tabserve.model.onnx."))
+                .filter(i ->
+                        ROWS_MAY_IMPORT.stream().noneMatch(i::startsWith) || i.startsWith("org.tabserve.model.onnx."))
                 .toList();
-        assertEquals(List.of(), forbidden, "rows are read and written alike by the servlets and the command line: "
-                + "no servlet, no web type (its refusals are RowsExceptions, which web maps to HTTP in one place)");
+        assertEquals(
+                List.of(),
+                forbidden,
+                "rows are read and written alike by the servlets and the command line: "
+                        + "no servlet, no web type (its refusals are RowsExceptions, which web maps to HTTP in one place)");
         assertEquals(List.of(), webTypesUsed(Path.of("src/main/java/org/tabserve/rows")), "rows name no web type");
     }
 
@@ -144,9 +171,16 @@ class ArchitectureTest {
         Path root = Path.of("src/main/java/org/tabserve/predictionlog");
         List<String> imports = imports(root);
         assertTrue(imports.contains("org.tabserve.rows.PredictionJson"), "the scan found the log's imports");
-        List<String> forbidden = imports.stream().filter(i -> Stream.of("java.", "com.fasterxml.jackson.",
-                "io.prometheus.metrics.", "org.tabserve.model.", "org.tabserve.rows.")
-                .noneMatch(i::startsWith) || i.startsWith("org.tabserve.model.onnx.")).toList();
+        List<String> forbidden = imports.stream()
+                .filter(i -> Stream.of(
+                                        "java.",
+                                        "com.fasterxml.jackson.",
+                                        "io.prometheus.metrics.",
+                                        "org.tabserve.model.",
+                                        "org.tabserve.rows.")
+                                .noneMatch(i::startsWith)
+                        || i.startsWith("org.tabserve.model.onnx."))
+                .toList();
         assertEquals(List.of(), forbidden, "the log knows no servlet and no web type: web hands it scored batches");
         assertEquals(List.of(), webTypesUsed(root), "the log names no web type");
     }
@@ -167,11 +201,17 @@ class ArchitectureTest {
 
     @Test
     void httpPlumbingNeverReachesUpToTheRoutesOrTheWiring() throws IOException {
-        assertTrue(webTypesUsed(WEB.resolve("api")).contains("org.tabserve.web.http.HttpProblem"),
+        assertTrue(
+                webTypesUsed(WEB.resolve("api")).contains("org.tabserve.web.http.HttpProblem"),
                 "the scan reads the web app's imports");
-        List<String> upward = webTypesUsed(WEB.resolve("http")).stream().filter(t -> !t.startsWith("org.tabserve.web.http.")).toList();
-        assertEquals(List.of(), upward, "http is the floor every route stands on: it names no route package and not "
-                + "the wiring (a route's path it needs goes into http's Routes)");
+        List<String> upward = webTypesUsed(WEB.resolve("http")).stream()
+                .filter(t -> !t.startsWith("org.tabserve.web.http."))
+                .toList();
+        assertEquals(
+                List.of(),
+                upward,
+                "http is the floor every route stands on: it names no route package and not "
+                        + "the wiring (a route's path it needs goes into http's Routes)");
     }
 
     /**
@@ -184,7 +224,8 @@ class ArchitectureTest {
             List<String> used = webTypesUsed(WEB.resolve(protocol));
             assertTrue(used.stream().anyMatch(t -> t.startsWith("org.tabserve.web.http.")), protocol + " scanned");
             List<String> upward = used.stream()
-                    .filter(t -> !t.startsWith("org.tabserve.web.http.") && !t.startsWith("org.tabserve.web.openapi.")
+                    .filter(t -> !t.startsWith("org.tabserve.web.http.")
+                            && !t.startsWith("org.tabserve.web.openapi.")
                             && !t.startsWith("org.tabserve.web." + protocol + "."))
                     .toList();
             assertEquals(List.of(), upward, protocol + " uses the shared plumbing and the OpenAPI builders only");
@@ -205,16 +246,20 @@ class ArchitectureTest {
         assertTrue(imports.contains("org.tabserve.repository.ModelRepository"), "the scan found serving's imports");
         assertTrue(imports.contains("org.tabserve.model.Explainer"), "the scan read serving's packages' imports");
         List<String> forbidden = imports.stream()
-                .filter(i -> !i.startsWith("java.") && !i.startsWith("io.prometheus.metrics.")
-                        && !i.startsWith("com.fasterxml.jackson.") // a rollout's JSON, read and written as the model's card is
+                .filter(i -> !i.startsWith("java.")
+                        && !i.startsWith("io.prometheus.metrics.")
+                        && !i.startsWith(
+                                "com.fasterxml.jackson.") // a rollout's JSON, read and written as the model's card is
                         && !i.matches("org\\.tabserve\\.(model|rows|repository|predictionlog|serving)\\..*"))
                 .toList();
         assertEquals(List.of(), forbidden, "serving imports no servlet, gRPC, Jetty or web type");
         List<String> json = new ArrayList<>();
         try (Stream<Path> files = Files.walk(SERVING)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")
-                    && !f.startsWith(SERVING.resolve("rollout"))).toList()) {
-                imports(file).stream().filter(i -> i.startsWith("com.fasterxml.jackson."))
+            for (Path file : files.filter(
+                            f -> f.toString().endsWith(".java") && !f.startsWith(SERVING.resolve("rollout")))
+                    .toList()) {
+                imports(file).stream()
+                        .filter(i -> i.startsWith("com.fasterxml.jackson."))
                         .forEach(i -> json.add(file.getFileName() + ": " + i));
             }
         }
@@ -222,7 +267,8 @@ class ArchitectureTest {
         assertEquals(List.of(), webTypesUsed(SERVING), "serving names no web type");
         for (String below : List.of("model", "rows", "repository", "predictionlog", "card", "launcher")) {
             List<String> up = imports(Path.of("src/main/java/org/tabserve", below)).stream()
-                    .filter(i -> i.startsWith("org.tabserve.serving.")).toList();
+                    .filter(i -> i.startsWith("org.tabserve.serving."))
+                    .toList();
             assertEquals(List.of(), up, below + " stands below serving");
         }
     }
@@ -258,27 +304,34 @@ class ArchitectureTest {
                 for (int i = 0; i < lines.size(); i++) {
                     String line = lines.get(i);
                     java.util.regex.Matcher m = hooks.matcher(line);
-                    if (m.find() && !line.strip().startsWith("*") && !line.strip().startsWith("//")) {
+                    if (m.find()
+                            && !line.strip().startsWith("*")
+                            && !line.strip().startsWith("//")) {
                         found.add(file + ":" + (i + 1) + ": " + line.strip());
                     }
                 }
             }
         }
         assertTrue(scanned > 200, "the scan read the main sources: " + scanned);
-        assertEquals(List.of(), found, "score rows through serving.Scoring (RequestScoring.scoreRows, or hand the"
-                + " RequestScoring to a ChunkScorer); never call a model's predict, the counters or the coverage"
-                + " from a handler");
-        assertEquals(List.of(), hooksCalled, "explanations and the counting hooks are called by serving.Scoring's"
-                + " RequestScoring (and the ResolvedModel it scores for) alone; a handler asks for explanations"
-                + " through RequestScoring.scoreRows");
+        assertEquals(
+                List.of(),
+                found,
+                "score rows through serving.Scoring (RequestScoring.scoreRows, or hand the"
+                        + " RequestScoring to a ChunkScorer); never call a model's predict, the counters or the coverage"
+                        + " from a handler");
+        assertEquals(
+                List.of(),
+                hooksCalled,
+                "explanations and the counting hooks are called by serving.Scoring's"
+                        + " RequestScoring (and the ResolvedModel it scores for) alone; a handler asks for explanations"
+                        + " through RequestScoring.scoreRows");
     }
 
     /**
      * The hooks every answer owes that serving's jobs keep below its entry point (issue 48), which only serving may
      * call: a type, the accessor that hands one out (TabserveMetrics', ServedModels'), and its hook methods.
      */
-    private record ServingHook(String type, String accessor, String methods) {
-    }
+    private record ServingHook(String type, String accessor, String methods) {}
 
     private static final List<ServingHook> SERVING_HOOKS = List.of(
             new ServingHook("RowExplanations", "explanations", "of"),
@@ -299,7 +352,9 @@ class ArchitectureTest {
         List<String> found = new ArrayList<>();
         for (ServingHook hook : SERVING_HOOKS) {
             List<String> receivers = new ArrayList<>(List.of(hook.accessor()));
-            java.util.regex.Pattern.compile("\\b" + hook.type() + "\\s+(\\w+)").matcher(source).results()
+            java.util.regex.Pattern.compile("\\b" + hook.type() + "\\s+(\\w+)")
+                    .matcher(source)
+                    .results()
                     .forEach(m -> receivers.add(m.group(1)));
             java.util.regex.Pattern call = java.util.regex.Pattern.compile("\\b(" + String.join("|", receivers)
                     + ")\\s*(\\(\\s*\\))?\\s*\\.\\s*(" + hook.methods() + ")\\s*\\(");
@@ -319,8 +374,8 @@ class ArchitectureTest {
      * floor or above, nor the entry point's package ({@code org.tabserve.serving}) that stands on them all, so that
      * no two import each other.
      */
-    private static final List<List<String>> SERVING_FLOORS = List.of(List.of("limits"), List.of("feedback"),
-            List.of("monitor"), List.of("explain", "rollout"));
+    private static final List<List<String>> SERVING_FLOORS =
+            List.of(List.of("limits"), List.of("feedback"), List.of("monitor"), List.of("explain", "rollout"));
 
     private static final java.util.regex.Pattern SERVING_TYPE =
             java.util.regex.Pattern.compile("org\\.tabserve\\.serving((?:\\.[a-z]\\w*)*)\\.[A-Z]\\w*");
@@ -329,9 +384,12 @@ class ArchitectureTest {
     void servingsJobsStandEachOnTheFloorsBelowItAndNeverOnTheEntryPoint() throws IOException {
         List<String> jobs = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(SERVING)) {
-            dirs.filter(Files::isDirectory).forEach(d -> jobs.add(d.getFileName().toString()));
+            dirs.filter(Files::isDirectory)
+                    .forEach(d -> jobs.add(d.getFileName().toString()));
         }
-        assertEquals(SERVING_FLOORS.stream().flatMap(List::stream).sorted().toList(), jobs.stream().sorted().toList(),
+        assertEquals(
+                SERVING_FLOORS.stream().flatMap(List::stream).sorted().toList(),
+                jobs.stream().sorted().toList(),
                 "every package of serving's jobs stands on a floor of SERVING_FLOORS");
         List<String> below = new ArrayList<>();
         List<String> named = new ArrayList<>();
@@ -339,14 +397,16 @@ class ArchitectureTest {
         for (List<String> floor : SERVING_FLOORS) {
             for (String job : floor) {
                 try (Stream<Path> files = Files.walk(SERVING.resolve(job))) {
-                    for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    for (Path file :
+                            files.filter(f -> f.toString().endsWith(".java")).toList()) {
                         for (String line : Files.readAllLines(file)) {
                             if (line.startsWith("package ")) {
                                 continue;
                             }
                             java.util.regex.Matcher m = SERVING_TYPE.matcher(line);
                             while (m.find()) {
-                                String into = m.group(1).isEmpty() ? "" : m.group(1).substring(1);
+                                String into =
+                                        m.group(1).isEmpty() ? "" : m.group(1).substring(1);
                                 if (!into.equals(job)) {
                                     named.add(job + " -> " + into);
                                     if (!below.contains(into)) {
@@ -360,21 +420,29 @@ class ArchitectureTest {
             }
             below.addAll(floor);
         }
-        assertTrue(named.contains("explain -> limits") && named.contains("monitor -> feedback"),
+        assertTrue(
+                named.contains("explain -> limits") && named.contains("monitor -> feedback"),
                 "the scan found the arrows between serving's packages: " + named);
-        assertEquals(List.of(), upward, "a package of serving's jobs names only those on the floors below it; what it"
-                + " needs from above (a request's model, its name) comes in as an argument");
+        assertEquals(
+                List.of(),
+                upward,
+                "a package of serving's jobs names only those on the floors below it; what it"
+                        + " needs from above (a request's model, its name) comes in as an argument");
     }
 
     @Test
     void theOpenApiDocumentNamesNoProtocol() throws IOException {
-        assertTrue(imports(WEB.resolve("openapi")).contains("org.tabserve.model.ModelSignature"),
+        assertTrue(
+                imports(WEB.resolve("openapi")).contains("org.tabserve.model.ModelSignature"),
                 "the scan reads openapi's imports");
         List<String> upward = webTypesUsed(WEB.resolve("openapi")).stream()
                 .filter(t -> !t.startsWith("org.tabserve.web.http.") && !t.startsWith("org.tabserve.web.openapi."))
                 .toList();
-        assertEquals(List.of(), upward, "each protocol contributes its part of the document; the assembler and the "
-                + "shared builders stand on http alone, and the wiring hands them the parts");
+        assertEquals(
+                List.of(),
+                upward,
+                "each protocol contributes its part of the document; the assembler and the "
+                        + "shared builders stand on http alone, and the wiring hands them the parts");
     }
 
     @Test
@@ -385,9 +453,13 @@ class ArchitectureTest {
         assertEquals(List.of(), pages, "pages draw what api and v2 give them, on the plumbing");
         for (String protocol : List.of("api", "mlflow", "v2", "http")) {
             List<String> intoPages = webTypesUsed(WEB.resolve(protocol)).stream()
-                    .filter(t -> t.startsWith("org.tabserve.web.pages.")).toList();
-            assertEquals(List.of(), intoPages, protocol + ": pages stand on api, never the other way round (the "
-                    + "upload page comes in as an UploadView, handed a finished UploadPreview)");
+                    .filter(t -> t.startsWith("org.tabserve.web.pages."))
+                    .toList();
+            assertEquals(
+                    List.of(),
+                    intoPages,
+                    protocol + ": pages stand on api, never the other way round (the "
+                            + "upload page comes in as an UploadView, handed a finished UploadPreview)");
         }
     }
 
@@ -399,7 +471,8 @@ class ArchitectureTest {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
                 String source = Files.readString(file);
                 for (String mark : List.of("ThreadLocal", "getRequestDispatcher(", ".forward(")) {
-                    boolean staticFiles = file.endsWith(Path.of("http", "StaticServlet.java")) && mark.equals(".forward(");
+                    boolean staticFiles =
+                            file.endsWith(Path.of("http", "StaticServlet.java")) && mark.equals(".forward(");
                     if (source.contains(mark) && !staticFiles) {
                         found.add(file.getFileName() + ": " + mark);
                     }
@@ -435,17 +508,24 @@ class ArchitectureTest {
         List<String> found = new ArrayList<>();
         try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                boolean allowed = file.getParent().equals(WEB.resolve("v2")) || file.getParent().equals(WEB);
-                imports(file).stream().filter(i -> i.startsWith("io.grpc.") || i.startsWith("inference."))
-                        .filter(i -> !allowed).forEach(i -> found.add(file.getFileName() + ": " + i));
+                boolean allowed = file.getParent().equals(WEB.resolve("v2"))
+                        || file.getParent().equals(WEB);
+                imports(file).stream()
+                        .filter(i -> i.startsWith("io.grpc.") || i.startsWith("inference."))
+                        .filter(i -> !allowed)
+                        .forEach(i -> found.add(file.getFileName() + ": " + i));
             }
         }
         assertEquals(List.of(), found, "gRPC is one transport of the Open Inference Protocol (web.v2)");
-        assertTrue(imports(WEB.resolve("v2")).contains("inference.ModelInferRequest"), "the scan found v2's gRPC imports");
+        assertTrue(
+                imports(WEB.resolve("v2")).contains("inference.ModelInferRequest"), "the scan found v2's gRPC imports");
         assertTrue(Files.isDirectory(Path.of("src/main/proto")), "the proto is vendored in src/main/proto");
         try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
-            assertEquals(List.of(), files.filter(f -> f.toString().contains("inference" + java.io.File.separator)
-                    && !f.startsWith(WEB)).toList(), "generated code is made at build time, never committed");
+            assertEquals(
+                    List.of(),
+                    files.filter(f -> f.toString().contains("inference" + java.io.File.separator) && !f.startsWith(WEB))
+                            .toList(),
+                    "generated code is made at build time, never committed");
         }
     }
 
@@ -492,7 +572,8 @@ class ArchitectureTest {
         List<String> imports = imports(Path.of("src/main/java/org/tabserve/repository"));
         assertTrue(imports.contains("org.tabserve.model.Model"), "the repository loads models");
         List<String> forbidden = imports.stream()
-                .filter(i -> !i.startsWith("java.") && !i.startsWith("org.tabserve.model.")
+                .filter(i -> !i.startsWith("java.")
+                        && !i.startsWith("org.tabserve.model.")
                         && !i.startsWith("org.tabserve.repository."))
                 .toList();
         assertEquals(List.of(), forbidden, "no servlet, Jetty, web or ONNX Runtime import: it must be usable alone");
@@ -507,8 +588,10 @@ class ArchitectureTest {
         List<String> imports = imports(Path.of("src/main/java/org/tabserve/card"));
         assertTrue(imports.contains("org.tabserve.model.CardKeys"), "the card writer spells keys with CardKeys");
         List<String> forbidden = imports.stream()
-                .filter(i -> !i.startsWith("java.") && !i.startsWith("com.fasterxml.jackson.")
-                        && !i.startsWith("org.tabserve.model.") && !i.startsWith("org.tabserve.card."))
+                .filter(i -> !i.startsWith("java.")
+                        && !i.startsWith("com.fasterxml.jackson.")
+                        && !i.startsWith("org.tabserve.model.")
+                        && !i.startsWith("org.tabserve.card."))
                 .toList();
         assertEquals(List.of(), forbidden, "the trainer and the card command share it; it needs the model only");
     }
@@ -518,7 +601,8 @@ class ArchitectureTest {
         List<String> imports = imports(Path.of("src/main/java/org/tabserve/launcher"));
         assertTrue(imports.stream().anyMatch(i -> i.startsWith("org.eclipse.jetty.")), "the launcher starts Jetty");
         List<String> forbidden = imports.stream()
-                .filter(i -> i.startsWith("org.tabserve.web") || i.startsWith("org.tabserve.model")
+                .filter(i -> i.startsWith("org.tabserve.web")
+                        || i.startsWith("org.tabserve.model")
                         || i.startsWith("org.tabserve.repository"))
                 .toList();
         assertEquals(List.of(), forbidden);
@@ -534,7 +618,8 @@ class ArchitectureTest {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
                 String source = Files.readString(file).replace("com.sun.management.", "");
                 boolean signals = file.endsWith(Path.of("launcher", "StopSignals.java"));
-                for (String mark : List.of(".internal.", "sun.", "setAccessible(", "getDeclaredField(", "getDeclaredMethod(")) {
+                for (String mark :
+                        List.of(".internal.", "sun.", "setAccessible(", "getDeclaredField(", "getDeclaredMethod(")) {
                     if (source.contains(mark) && !(signals && mark.equals("sun."))) {
                         found.add(file.getFileName() + ": " + mark);
                     }
@@ -563,7 +648,10 @@ class ArchitectureTest {
                 for (String line : Files.readAllLines(file)) {
                     String trimmed = line.strip();
                     if (trimmed.startsWith("import ")) {
-                        imports.add(trimmed.substring(7).replace("static ", "").replace(";", "").strip());
+                        imports.add(trimmed.substring(7)
+                                .replace("static ", "")
+                                .replace(";", "")
+                                .strip());
                     }
                 }
             }

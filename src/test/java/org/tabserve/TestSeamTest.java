@@ -1,15 +1,14 @@
 package org.tabserve;
 
-import org.junit.jupiter.api.Test;
-import org.tabserve.testing.TabserveProcess;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
+import org.tabserve.testing.TabserveProcess;
 
 /**
  * Keeps the two kinds of server test apart: a {@code *Test} runs under {@code mvn test}, before the WAR is packaged,
@@ -24,26 +23,34 @@ class TestSeamTest {
     private static List<String> classesNamed(String suffix, String... using) throws IOException {
         try (Stream<Path> files = Files.walk(TESTS)) {
             return files.filter(f -> f.getFileName().toString().endsWith(suffix + ".java"))
-                    .filter(f -> !f.getFileName().toString().equals("TestSeamTest.java")).filter(f -> {
-                try {
-                    String source = Files.readString(f);
-                    return Stream.of(using).anyMatch(source::contains);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).map(f -> TESTS.relativize(f).toString()).sorted().toList();
+                    .filter(f -> !f.getFileName().toString().equals("TestSeamTest.java"))
+                    .filter(f -> {
+                        try {
+                            String source = Files.readString(f);
+                            return Stream.of(using).anyMatch(source::contains);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .map(f -> TESTS.relativize(f).toString())
+                    .sorted()
+                    .toList();
         }
     }
 
     @Test
     void noUnitTestStartsThePackagedWar() throws IOException {
-        assertEquals(List.of(), classesNamed("Test", "TabserveProcess."),
+        assertEquals(
+                List.of(),
+                classesNamed("Test", "TabserveProcess."),
                 "these run under mvn test, before the WAR exists: use launcher.TabserveServer");
     }
 
     @Test
     void noIntegrationTestRunsTheAppInProcess() throws IOException {
-        assertEquals(List.of(), classesNamed("IT", "TabserveServer", "Http.startingTheApp"),
+        assertEquals(
+                List.of(),
+                classesNamed("IT", "TabserveServer", "Http.startingTheApp"),
                 "an in-process route check belongs in a *Test, which mvn test runs first and fast");
     }
 }

@@ -1,7 +1,9 @@
 package org.tabserve;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,11 +13,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** Opens the packaged WAR and checks what ships: the bundled model and the runtime, never the build-time tools. */
 class WarContentsIT {
@@ -27,7 +26,9 @@ class WarContentsIT {
     static void open() throws IOException {
         war = Path.of(System.getProperty("tabserve.war", "target/tabserve.war"));
         try (ZipFile zip = new ZipFile(war.toFile())) {
-            entries = Collections.list(zip.entries()).stream().map(ZipEntry::getName).toList();
+            entries = Collections.list(zip.entries()).stream()
+                    .map(ZipEntry::getName)
+                    .toList();
         }
     }
 
@@ -49,8 +50,11 @@ class WarContentsIT {
                 .filter(e -> e.matches("WEB-INF/lib/(tribuo|olcut|libsvm|liblinear|protobuf|junit|grpc-netty).*"))
                 .filter(e -> !e.matches("WEB-INF/lib/protobuf-java-[0-9.]+\\.jar"))
                 .toList();
-        assertEquals(List.of(), buildTime, "protobuf-java is the gRPC service's runtime; Tribuo's protobuf and the "
-                + "tests' gRPC client are not");
+        assertEquals(
+                List.of(),
+                buildTime,
+                "protobuf-java is the gRPC service's runtime; Tribuo's protobuf and the "
+                        + "tests' gRPC client are not");
     }
 
     /** The Open Inference Protocol over gRPC: its servlet transport and the code generated from src/main/proto. */
@@ -66,18 +70,27 @@ class WarContentsIT {
     @Test
     void keepsJettyAndTheServletApiOutOfWebInfLibForContainers() {
         List<String> containerJars = entries.stream()
-                .filter(e -> e.matches("WEB-INF/lib/(jetty|jakarta\\.servlet).*")).toList();
+                .filter(e -> e.matches("WEB-INF/lib/(jetty|jakarta\\.servlet).*"))
+                .toList();
         assertEquals(List.of(), containerJars);
         assertTrue(entries.stream().anyMatch(e -> e.matches("WEB-INF/lib-jetty/jetty-server-.*\\.jar")));
         // HTTP/2 cleartext for gRPC under java -jar: Jetty's own, so beside Jetty, never in WEB-INF/lib.
         assertTrue(entries.stream().anyMatch(e -> e.matches("WEB-INF/lib-jetty/jetty-http2-server-.*\\.jar")));
         assertTrue(entries.stream().anyMatch(e -> e.matches("WEB-INF/lib-jetty/jetty-http2-hpack-.*\\.jar")));
         assertTrue(entries.contains("WEB-INF/lib-jetty/tabserve-launcher.jar"));
-        List<String> atRoot = entries.stream().filter(e -> e.endsWith(".class") && !e.startsWith("WEB-INF/")).toList();
-        assertEquals(List.of("org/tabserve/launcher/Main.class", "org/tabserve/launcher/WarCache$Unpacked.class",
-                "org/tabserve/launcher/WarCache.class", "org/tabserve/launcher/WarCacheCleaner.class",
-                "org/tabserve/launcher/WarCacheNatives.class", "org/tabserve/launcher/WarCacheRoots.class"),
-                atRoot.stream().sorted().toList(), "only the bootstrap sits at the WAR's root");
+        List<String> atRoot = entries.stream()
+                .filter(e -> e.endsWith(".class") && !e.startsWith("WEB-INF/"))
+                .toList();
+        assertEquals(
+                List.of(
+                        "org/tabserve/launcher/Main.class",
+                        "org/tabserve/launcher/WarCache$Unpacked.class",
+                        "org/tabserve/launcher/WarCache.class",
+                        "org/tabserve/launcher/WarCacheCleaner.class",
+                        "org/tabserve/launcher/WarCacheNatives.class",
+                        "org/tabserve/launcher/WarCacheRoots.class"),
+                atRoot.stream().sorted().toList(),
+                "only the bootstrap sits at the WAR's root");
     }
 
     @Test

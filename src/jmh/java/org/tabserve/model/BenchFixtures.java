@@ -16,8 +16,7 @@ public final class BenchFixtures {
     /** The test fixtures' directory, from the project's root (where {@code exec:exec} runs JMH). */
     public static final Path FIXTURES = Path.of("src/test/resources/org/tabserve/fixtures");
 
-    private BenchFixtures() {
-    }
+    private BenchFixtures() {}
 
     /**
      * Cards a model with the {@code card} command in a JVM of its own, into a temporary directory.
@@ -32,31 +31,83 @@ public final class BenchFixtures {
     public static Path carded(String name) throws IOException, InterruptedException {
         Path out = Files.createTempDirectory("tabserve-bench-card").resolve(name + ".onnx");
         List<String> card = switch (name) {
-            case "banknote" -> List.of("--model", "model.onnx", "--data", "data/BankNote_Authentication.csv",
-                    "--label", "class");
-            case "species" -> List.of("--model", FIXTURES.resolve("penguins/species-zipmap.onnx").toString(),
-                    "--data", "data/penguins.csv", "--label", "species", "--skip-invalid");
-            case "wide-69" -> List.of("--model", FIXTURES.resolve("wide/wide-69.onnx").toString(),
-                    "--data", FIXTURES.resolve("wide/wide-69.labelled.csv").toString(), "--label", "label");
-            case "forest" -> List.of("--model", FIXTURES.resolve("penguins/species-nozipmap.onnx").toString(),
-                    "--data", "data/penguins.csv", "--label", "species", "--skip-invalid");
-            case "boosted" -> List.of("--model", FIXTURES.resolve("boosted/sex-boosted.onnx").toString(),
-                    "--data", FIXTURES.resolve("boosted/sex-boosted.labelled.csv").toString(), "--label", "sex");
-            case "mass" -> List.of("--model", FIXTURES.resolve("penguins/body-mass-regressor.onnx").toString(),
-                    "--data", "data/penguins.csv", "--label", "body_mass_g", "--skip-invalid");
-            case "classes-28" -> List.of("--model", FIXTURES.resolve("wide/classes-28.onnx").toString(),
-                    "--data", FIXTURES.resolve("wide/classes-28.labelled.csv").toString(), "--label", "tree");
-            case "wide-10" -> List.of("--model", FIXTURES.resolve("wide/wide-10.onnx").toString(),
-                    "--data", FIXTURES.resolve("wide/wide-10.labelled.csv").toString(), "--label", "label");
+            case "banknote" ->
+                List.of("--model", "model.onnx", "--data", "data/BankNote_Authentication.csv", "--label", "class");
+            case "species" ->
+                List.of(
+                        "--model",
+                        FIXTURES.resolve("penguins/species-zipmap.onnx").toString(),
+                        "--data",
+                        "data/penguins.csv",
+                        "--label",
+                        "species",
+                        "--skip-invalid");
+            case "wide-69" ->
+                List.of(
+                        "--model",
+                        FIXTURES.resolve("wide/wide-69.onnx").toString(),
+                        "--data",
+                        FIXTURES.resolve("wide/wide-69.labelled.csv").toString(),
+                        "--label",
+                        "label");
+            case "forest" ->
+                List.of(
+                        "--model",
+                        FIXTURES.resolve("penguins/species-nozipmap.onnx").toString(),
+                        "--data",
+                        "data/penguins.csv",
+                        "--label",
+                        "species",
+                        "--skip-invalid");
+            case "boosted" ->
+                List.of(
+                        "--model",
+                        FIXTURES.resolve("boosted/sex-boosted.onnx").toString(),
+                        "--data",
+                        FIXTURES.resolve("boosted/sex-boosted.labelled.csv").toString(),
+                        "--label",
+                        "sex");
+            case "mass" ->
+                List.of(
+                        "--model",
+                        FIXTURES.resolve("penguins/body-mass-regressor.onnx").toString(),
+                        "--data",
+                        "data/penguins.csv",
+                        "--label",
+                        "body_mass_g",
+                        "--skip-invalid");
+            case "classes-28" ->
+                List.of(
+                        "--model",
+                        FIXTURES.resolve("wide/classes-28.onnx").toString(),
+                        "--data",
+                        FIXTURES.resolve("wide/classes-28.labelled.csv").toString(),
+                        "--label",
+                        "tree");
+            case "wide-10" ->
+                List.of(
+                        "--model",
+                        FIXTURES.resolve("wide/wide-10.onnx").toString(),
+                        "--data",
+                        FIXTURES.resolve("wide/wide-10.labelled.csv").toString(),
+                        "--label",
+                        "label");
             default -> throw new IllegalArgumentException("no such fixture: " + name);
         };
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss8m",
-                "-cp", System.getProperty("java.class.path"), "org.tabserve.cli.Commands", "card", "--out",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xss8m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.tabserve.cli.Commands",
+                "card",
+                "--out",
                 out.toString()));
         command.addAll(card);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         if (process.waitFor() != 0) {
             throw new IllegalStateException("card failed: " + command);
         }
@@ -78,7 +129,8 @@ public final class BenchFixtures {
             Object[] cells = new Object[features.size()];
             for (int f = 0; f < cells.length; f++) {
                 String text = fields[header.indexOf(features.get(f).name())];
-                cells[f] = features.get(f).type() == ValueType.STRING ? text
+                cells[f] = features.get(f).type() == ValueType.STRING
+                        ? text
                         : text.isEmpty() ? null : (Object) Double.parseDouble(text);
             }
             data.add(cells);

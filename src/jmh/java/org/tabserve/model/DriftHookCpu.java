@@ -1,13 +1,12 @@
 package org.tabserve.model;
 
-import org.tabserve.model.onnx.OnnxModelLoader;
-
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**
  * What the live drift hook ({@link LiveProfile#record}) adds to a single-row prediction, in the request threads' own
@@ -24,19 +23,22 @@ public final class DriftHookCpu {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    private DriftHookCpu() {
-    }
+    private DriftHookCpu() {}
 
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 2;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         for (String name : List.of("banknote", "penguins")) {
-            try (Model model = OnnxModelLoader.load(name.equals("banknote") ? Path.of("model.onnx")
-                    : BenchFixtures.carded("species"))) {
+            try (Model model = OnnxModelLoader.load(
+                    name.equals("banknote") ? Path.of("model.onnx") : BenchFixtures.carded("species"))) {
                 Batch row = name.equals("banknote")
-                        ? Batch.ofNumbers(model.signature(), new double[][]{{3.6216, 8.6661, -2.8073, -0.44699}})
-                        : Batch.of(model.signature(), BenchFixtures.rows(model.signature(),
-                        BenchFixtures.FIXTURES.resolve("penguins/species-zipmap.inputs.csv"), 1));
+                        ? Batch.ofNumbers(model.signature(), new double[][] {{3.6216, 8.6661, -2.8073, -0.44699}})
+                        : Batch.of(
+                                model.signature(),
+                                BenchFixtures.rows(
+                                        model.signature(),
+                                        BenchFixtures.FIXTURES.resolve("penguins/species-zipmap.inputs.csv"),
+                                        1));
                 LiveProfile live = new LiveProfile(model.signature(), model.card());
                 Runnable alone = () -> model.predict(row);
                 Runnable hooked = () -> {
@@ -46,16 +48,23 @@ public final class DriftHookCpu {
                 cpuPerCall(hooked, seconds, 2); // warm-up, both paths
                 for (int round = 1; round <= rounds; round++) {
                     StringBuilder line = new StringBuilder(name + " round " + round + ":");
-                    for (int threads : new int[]{1, 2}) {
+                    for (int threads : new int[] {1, 2}) {
                         boolean hookFirst = round % 2 == 0;
                         double first = cpuPerCall(hookFirst ? hooked : alone, seconds, threads);
                         double second = cpuPerCall(hookFirst ? alone : hooked, seconds, threads);
                         double without = hookFirst ? second : first;
                         double with = hookFirst ? first : second;
                         double hook = cpuPerCall(() -> live.record(row), seconds / 4, threads);
-                        line.append(String.format("  %d thread%s: alone %,.0f ns, with the hook %,.0f ns (%+,.0f ns,"
-                                        + " %+.1f %%), the hook alone %,.0f ns", threads, threads == 1 ? "" : "s",
-                                without, with, with - without, 100 * (with - without) / without, hook));
+                        line.append(String.format(
+                                "  %d thread%s: alone %,.0f ns, with the hook %,.0f ns (%+,.0f ns,"
+                                        + " %+.1f %%), the hook alone %,.0f ns",
+                                threads,
+                                threads == 1 ? "" : "s",
+                                without,
+                                with,
+                                with - without,
+                                100 * (with - without) / without,
+                                hook));
                     }
                     System.out.println(line);
                 }
@@ -69,21 +78,25 @@ public final class DriftHookCpu {
         AtomicLong calls = new AtomicLong();
         List<Thread> running = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            Thread thread = new Thread(null, () -> {
-                long start = THREADS.getCurrentThreadCpuTime();
-                long deadline = start + (long) (seconds * 1e9);
-                long n = 0;
-                long now;
-                do {
-                    for (int i = 0; i < 100; i++) {
-                        call.run();
-                    }
-                    n += 100;
-                    now = THREADS.getCurrentThreadCpuTime();
-                } while (now < deadline);
-                cpu.addAndGet(now - start);
-                calls.addAndGet(n);
-            }, "drift-hook-cpu-" + t, 8 << 20);
+            Thread thread = new Thread(
+                    null,
+                    () -> {
+                        long start = THREADS.getCurrentThreadCpuTime();
+                        long deadline = start + (long) (seconds * 1e9);
+                        long n = 0;
+                        long now;
+                        do {
+                            for (int i = 0; i < 100; i++) {
+                                call.run();
+                            }
+                            n += 100;
+                            now = THREADS.getCurrentThreadCpuTime();
+                        } while (now < deadline);
+                        cpu.addAndGet(now - start);
+                        calls.addAndGet(n);
+                    },
+                    "drift-hook-cpu-" + t,
+                    8 << 20);
             running.add(thread);
             thread.start();
         }

@@ -1,5 +1,8 @@
 package org.tabserve.model;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -14,10 +17,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.tabserve.model.onnx.OnnxModelLoader;
-
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What one explained row costs (issue 24's goal: exact for up to 10 columns in at most 5 ms on one core; issue 38's:
@@ -59,7 +58,9 @@ public class ExplainerBenchmark {
         served = OnnxModelLoader.load(out);
         Background background = served.card().background();
         explainer = new Explainer(served, background, structural);
-        row = Batch.of(served.signature(), java.util.Collections.singletonList(background.cells().get(0)));
+        row = Batch.of(
+                served.signature(),
+                java.util.Collections.singletonList(background.cells().get(0)));
         explainer.explain(row, 0); // answers the background once, as a served model's first explanation does
         int count = (int) Math.min(Explainer.MAX_ROWS_PER_CALL, explainer.modelRowsPerRow(served.signature()) - 1);
         java.util.List<Object[]> cells = new java.util.ArrayList<>(count);

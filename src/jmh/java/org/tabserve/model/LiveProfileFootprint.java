@@ -1,11 +1,10 @@
 package org.tabserve.model;
 
-import org.tabserve.model.onnx.OnnxModelLoader;
-
 import java.lang.ref.Reference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**
  * How much heap one model version's {@link LiveProfile} holds (issue 24: bounded memory per model, fixed bins),
@@ -20,8 +19,7 @@ public final class LiveProfileFootprint {
 
     private static final int PROFILES = 1_000;
 
-    private LiveProfileFootprint() {
-    }
+    private LiveProfileFootprint() {}
 
     public static void main(String[] args) throws Exception {
         measure("banknote", Path.of("model.onnx"));
@@ -49,9 +47,10 @@ public final class LiveProfileFootprint {
             }
             long after = usedAfterCollection();
             Reference.reachabilityFence(kept);
-            System.out.printf("%s: %d inputs, %d bins and categories, %d counters; the counters' arrays %,d bytes;"
-                            + " measured %,d bytes per profile%n", name, first.snapshot().size(), bins, counters,
-                    counterBytes, (after - before) / PROFILES);
+            System.out.printf(
+                    "%s: %d inputs, %d bins and categories, %d counters; the counters' arrays %,d bytes;"
+                            + " measured %,d bytes per profile%n",
+                    name, first.snapshot().size(), bins, counters, counterBytes, (after - before) / PROFILES);
         }
     }
 

@@ -1,5 +1,12 @@
 package org.tabserve.predictionlog;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,14 +27,6 @@ import org.tabserve.model.LiveProfile;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.onnx.OnnxModelLoader;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What the two hooks on every scored batch cost a single-row prediction, with and without them in one run (issue 24:
@@ -61,19 +60,22 @@ public class ScoringHooksBenchmark {
     public void start() throws IOException, InterruptedException {
         if (model.equals("banknote")) {
             served = OnnxModelLoader.load(Path.of("model.onnx"));
-            row = Batch.ofNumbers(served.signature(), new double[][]{{3.6216, 8.6661, -2.8073, -0.44699}});
+            row = Batch.ofNumbers(served.signature(), new double[][] {{3.6216, 8.6661, -2.8073, -0.44699}});
         } else {
             served = OnnxModelLoader.load(BenchFixtures.carded("species"));
-            row = Batch.of(served.signature(), BenchFixtures.rows(served.signature(),
-                    BenchFixtures.FIXTURES.resolve("penguins/species-zipmap.inputs.csv"), 1));
+            row = Batch.of(
+                    served.signature(),
+                    BenchFixtures.rows(
+                            served.signature(),
+                            BenchFixtures.FIXTURES.resolve("penguins/species-zipmap.inputs.csv"),
+                            1));
         }
         live = new LiveProfile(served.signature(), served.card());
         if (!live.hasTrainingProfile()) {
             throw new IllegalStateException(model + " has no training profile: its drift hook would only count NaNs");
         }
         directory = Files.createTempDirectory("tabserve-hooks-bench");
-        log = PredictionLog.start(new PredictionLogOptions(directory, 1, Set.of(), 64L << 20, 2, 10_000),
-                64L << 20);
+        log = PredictionLog.start(new PredictionLogOptions(directory, 1, Set.of(), 64L << 20, 2, 10_000), 64L << 20);
     }
 
     @TearDown(Level.Trial)
@@ -109,8 +111,16 @@ public class ScoringHooksBenchmark {
         List<Prediction> predictions = served.predict(row);
         live.record(row);
         if (log.sampled()) {
-            log.offer(new ScoredCall("bench", "POST /api/predict", model, 1, served, Instant.now(),
-                    System.nanoTime() - started, row, predictions));
+            log.offer(new ScoredCall(
+                    "bench",
+                    "POST /api/predict",
+                    model,
+                    1,
+                    served,
+                    Instant.now(),
+                    System.nanoTime() - started,
+                    row,
+                    predictions));
         }
         return predictions;
     }

@@ -1,11 +1,6 @@
 package org.tabserve.rows;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import org.tabserve.model.Model;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.onnx.OnnxModelLoader;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,6 +11,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**
  * The CSV path's parts timed by this thread's CPU time rather than wall time, each pair alternating in one run: on a
@@ -41,23 +40,27 @@ public final class CsvCpuTiming {
         byte[] csv = text.toString().getBytes(StandardCharsets.UTF_8);
         try (Model classifier = OnnxModelLoader.load(Path.of("model.onnx"))) {
             List<RowChunk> chunks = new ArrayList<>();
-            new CsvRowsParser(classifier.signature(), 1_000_000).validateAndKeep(new ByteArrayInputStream(csv),
-                    1_000_000, chunks::add, (n, chars) -> true);
+            new CsvRowsParser(classifier.signature(), 1_000_000)
+                    .validateAndKeep(new ByteArrayInputStream(csv), 1_000_000, chunks::add, (n, chars) -> true);
             List<List<Prediction>> predictions = new ArrayList<>();
             for (RowChunk chunk : chunks) {
                 predictions.add(classifier.predict(chunk.batch()));
             }
             ModelCard card = classifier.card();
             Part records = () -> new CsvRowsParser(classifier.signature(), 1_000_000)
-                    .forEachChunk(new ByteArrayInputStream(csv), chunk -> { });
-            Part plain = () -> new CsvRowsParser(classifier.signature(), 1_000_000).validateAndKeep(
-                    new ByteArrayInputStream(csv), 1_000_000, chunk -> { }, (n, chars) -> true);
+                    .forEachChunk(new ByteArrayInputStream(csv), chunk -> {});
+            Part plain = () -> new CsvRowsParser(classifier.signature(), 1_000_000)
+                    .validateAndKeep(new ByteArrayInputStream(csv), 1_000_000, chunk -> {}, (n, chars) -> true);
             Part oneRow = () -> {
                 try (JsonGenerator json = JsonText.FACTORY.createGenerator(OutputStream.nullOutputStream())) {
                     json.writeStartArray();
                     for (int c = 0; c < chunks.size(); c++) {
                         for (int r = 0; r < chunks.get(c).size(); r++) {
-                            PredictionJson.write(json, predictions.get(c).get(r), card, chunks.get(c).warnings(card, r));
+                            PredictionJson.write(
+                                    json,
+                                    predictions.get(c).get(r),
+                                    card,
+                                    chunks.get(c).warnings(card, r));
                         }
                     }
                     json.writeEndArray();
@@ -69,7 +72,10 @@ public final class CsvCpuTiming {
                     json.writeStartArray();
                     for (int c = 0; c < chunks.size(); c++) {
                         for (int r = 0; r < chunks.get(c).size(); r++) {
-                            encoder.write(json, predictions.get(c).get(r), chunks.get(c).warnings(encoder, r));
+                            encoder.write(
+                                    json,
+                                    predictions.get(c).get(r),
+                                    chunks.get(c).warnings(encoder, r));
                         }
                     }
                     json.writeEndArray();
@@ -83,9 +89,16 @@ public final class CsvCpuTiming {
             StringBuilder body = new StringBuilder("{\"instances\": [");
             for (int r = 0; r < 1000; r++) {
                 String[] cells = lines.get(1 + r % (lines.size() - 1)).split(",");
-                body.append(r == 0 ? "" : ",").append("{\"variance\":").append(cells[0]).append(",\"skewness\":")
-                        .append(cells[1]).append(",\"curtosis\":").append(cells[2]).append(",\"entropy\":")
-                        .append(cells[3]).append('}');
+                body.append(r == 0 ? "" : ",")
+                        .append("{\"variance\":")
+                        .append(cells[0])
+                        .append(",\"skewness\":")
+                        .append(cells[1])
+                        .append(",\"curtosis\":")
+                        .append(cells[2])
+                        .append(",\"entropy\":")
+                        .append(cells[3])
+                        .append('}');
             }
             byte[] batch = body.append("]}").toString().getBytes(StandardCharsets.UTF_8);
             Part jsonParse = () -> {
@@ -98,9 +111,15 @@ public final class CsvCpuTiming {
                     new JsonRowsParser(classifier.signature(), 10_000, false).parse(new ByteArrayInputStream(batch));
                 }
             };
-            String[] names = {"CSV parse+check+batch, commons-csv records", "CSV parse+check+batch, plain-line tokenizer",
-                "JSON answer, one-row writer", "JSON answer, names encoded once", "model (ORT), 4,096-row chunks",
-                "JSON batch of 1,000 parsed and checked, boxed cells", "JSON batch of 1,000 parsed and checked"};
+            String[] names = {
+                "CSV parse+check+batch, commons-csv records",
+                "CSV parse+check+batch, plain-line tokenizer",
+                "JSON answer, one-row writer",
+                "JSON answer, names encoded once",
+                "model (ORT), 4,096-row chunks",
+                "JSON batch of 1,000 parsed and checked, boxed cells",
+                "JSON batch of 1,000 parsed and checked"
+            };
             Part[] parts = {records, plain, oneRow, encoded, model, jsonParseBoxed, jsonParse};
             ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
             double[][] ns = new double[parts.length][rounds];
@@ -119,7 +138,8 @@ public final class CsvCpuTiming {
             for (int p = 0; p < parts.length; p++) {
                 double[] sorted = ns[p].clone();
                 Arrays.sort(sorted);
-                System.out.printf("%-48s %7.0f ns CPU/row median (min %.0f, max %.0f), %d rounds of %,d rows%n",
+                System.out.printf(
+                        "%-48s %7.0f ns CPU/row median (min %.0f, max %.0f), %d rounds of %,d rows%n",
                         names[p], sorted[rounds / 2], sorted[0], sorted[rounds - 1], rounds, rows);
             }
         }

@@ -1,13 +1,12 @@
 package org.tabserve.rows;
 
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.OutputKind;
-
 import java.io.ByteArrayInputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.OutputKind;
 
 /**
  * Thread CPU time of {@link JsonRowsParser#parse} for one JSON row and per row of 10,000 (the bank-note model's
@@ -18,13 +17,15 @@ import java.util.List;
  */
 public final class JsonParseCpu {
 
-    private JsonParseCpu() {
-    }
+    private JsonParseCpu() {}
 
     public static void main(String[] args) throws Exception {
         double seconds = Double.parseDouble(args[0]);
-        ModelSignature sig = ModelSignature.floatClassifier("input",
-                List.of("variance", "skewness", "curtosis", "entropy"), List.of("0", "1"), OutputKind.PROBABILITIES);
+        ModelSignature sig = ModelSignature.floatClassifier(
+                "input",
+                List.of("variance", "skewness", "curtosis", "entropy"),
+                List.of("0", "1"),
+                OutputKind.PROBABILITIES);
         byte[] one = "{\"variance\": 3.6216, \"skewness\": 8.6661, \"curtosis\": -2.8073, \"entropy\": -0.44699}"
                 .getBytes(StandardCharsets.UTF_8);
         StringBuilder b = new StringBuilder("{\"instances\": [");
@@ -37,7 +38,8 @@ public final class JsonParseCpu {
         double single = measure(sig, one, seconds, t);
         measure(sig, many, seconds, t);
         double batch = measure(sig, many, seconds, t) / 10_000;
-        System.out.printf("%s single row: %,.0f ns CPU/parse   10,000 rows: %,.0f ns CPU/row%n", args[1], single, batch);
+        System.out.printf(
+                "%s single row: %,.0f ns CPU/parse   10,000 rows: %,.0f ns CPU/row%n", args[1], single, batch);
     }
 
     private static double measure(ModelSignature sig, byte[] body, double seconds, ThreadMXBean t) throws Exception {
@@ -47,7 +49,10 @@ public final class JsonParseCpu {
         long now;
         int sink = 0;
         do {
-            sink += new JsonRowsParser(sig, 10_000).parse(new ByteArrayInputStream(body)).rows().size();
+            sink += new JsonRowsParser(sig, 10_000)
+                    .parse(new ByteArrayInputStream(body))
+                    .rows()
+                    .size();
             calls++;
             now = t.getCurrentThreadCpuTime();
         } while (now < deadline);

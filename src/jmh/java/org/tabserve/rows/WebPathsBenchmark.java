@@ -1,6 +1,13 @@
 package org.tabserve.rows;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -18,14 +25,6 @@ import org.tabserve.model.ModelCard;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.onnx.ModelCoreBenchmark;
 import org.tabserve.model.onnx.OnnxModelLoader;
-
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The web layer's paths without HTTP: JSON body → {@link JsonRowsParser} → predict → {@link PredictionJson}, and CSV
@@ -72,7 +71,11 @@ public class WebPathsBenchmark {
             String[] fields = lines.get(1 + r % (lines.size() - 1)).split(",");
             json.append(r == 0 ? "{" : ", {");
             for (int i = 0; i < 4; i++) {
-                json.append(i == 0 ? "" : ", ").append('"').append(header[i]).append("\": ").append(fields[i]);
+                json.append(i == 0 ? "" : ", ")
+                        .append('"')
+                        .append(header[i])
+                        .append("\": ")
+                        .append(fields[i]);
             }
             json.append('}');
         }
@@ -88,16 +91,15 @@ public class WebPathsBenchmark {
     }
 
     private int json(byte[] body) throws IOException {
-        JsonRowsParser.ParsedRows parsed = new JsonRowsParser(classifier.signature(), 10_000)
-                .parse(new ByteArrayInputStream(body));
+        JsonRowsParser.ParsedRows parsed =
+                new JsonRowsParser(classifier.signature(), 10_000).parse(new ByteArrayInputStream(body));
         List<Prediction> predictions = classifier.predict(parsed.rows());
         ModelCard card = classifier.card();
         try (JsonGenerator json = JsonText.FACTORY.createGenerator(OutputStream.nullOutputStream())) {
             json.writeStartObject();
             json.writeArrayFieldStart("predictions");
             for (int i = 0; i < predictions.size(); i++) {
-                PredictionJson.write(json, predictions.get(i), card,
-                        parsed.warnings(card, i));
+                PredictionJson.write(json, predictions.get(i), card, parsed.warnings(card, i));
             }
             json.writeEndArray();
             json.writeEndObject();
@@ -161,7 +163,8 @@ public class WebPathsBenchmark {
     @OperationsPerInvocation(10_000)
     public int csvValidateOf10000() throws IOException {
         return new CsvRowsParser(classifier.signature(), 1_000_000)
-                .validate(new java.io.ByteArrayInputStream(csv10000)).size();
+                .validate(new java.io.ByteArrayInputStream(csv10000))
+                .size();
     }
 
     /**
@@ -171,21 +174,26 @@ public class WebPathsBenchmark {
     @Benchmark
     @OperationsPerInvocation(10_000)
     public boolean csvKeepOf10000() throws IOException {
-        return new CsvRowsParser(classifier.signature(), 1_000_000).validateAndKeep(
-                new ByteArrayInputStream(csv10000), 1_000_000, chunk -> { }, (rows, chars) -> true);
+        return new CsvRowsParser(classifier.signature(), 1_000_000)
+                .validateAndKeep(new ByteArrayInputStream(csv10000), 1_000_000, chunk -> {}, (rows, chars) -> true);
     }
 
     /** One JSON row parsed and checked into a batch, no model: the request-reading share of {@link #jsonSingle()}. */
     @Benchmark
     public int jsonSingleParse() throws IOException {
-        return new JsonRowsParser(classifier.signature(), 10_000).parse(new ByteArrayInputStream(json1)).rows().size();
+        return new JsonRowsParser(classifier.signature(), 10_000)
+                .parse(new ByteArrayInputStream(json1))
+                .rows()
+                .size();
     }
 
     /** A batch of 10,000 JSON rows parsed and checked, no model: nanoseconds per row. */
     @Benchmark
     @OperationsPerInvocation(10_000)
     public int jsonParseOf10000() throws IOException {
-        return new JsonRowsParser(classifier.signature(), 10_000).parse(new ByteArrayInputStream(json10000)).rows()
+        return new JsonRowsParser(classifier.signature(), 10_000)
+                .parse(new ByteArrayInputStream(json10000))
+                .rows()
                 .size();
     }
 
@@ -194,8 +202,8 @@ public class WebPathsBenchmark {
     @OperationsPerInvocation(10_000)
     public int csvRecordsOf10000() throws IOException {
         int[] count = {0};
-        new CsvRowsParser(classifier.signature(), 1_000_000).forEachChunk(new ByteArrayInputStream(csv10000),
-                chunk -> count[0] += chunk.size());
+        new CsvRowsParser(classifier.signature(), 1_000_000)
+                .forEachChunk(new ByteArrayInputStream(csv10000), chunk -> count[0] += chunk.size());
         return count[0];
     }
 
@@ -203,8 +211,12 @@ public class WebPathsBenchmark {
     private List<Prediction> chunkPredictions;
 
     private void scoredChunk() throws IOException {
-        new CsvRowsParser(classifier.signature(), 1_000_000).validateAndKeep(new ByteArrayInputStream(csv10000),
-                RowsReader.CHUNK_ROWS, c -> chunk = chunk == null ? c : chunk, (rows, chars) -> true);
+        new CsvRowsParser(classifier.signature(), 1_000_000)
+                .validateAndKeep(
+                        new ByteArrayInputStream(csv10000),
+                        RowsReader.CHUNK_ROWS,
+                        c -> chunk = chunk == null ? c : chunk,
+                        (rows, chars) -> true);
         chunkPredictions = classifier.predict(chunk.batch());
     }
 

@@ -1,8 +1,5 @@
 package org.tabserve.card;
 
-import org.tabserve.model.onnx.graph.MetadataWriter;
-import org.tabserve.model.onnx.graph.OnnxFormatException;
-
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,6 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import org.tabserve.model.onnx.graph.MetadataWriter;
+import org.tabserve.model.onnx.graph.OnnxFormatException;
 
 /**
  * Writes a model's card into an ONNX file: the graph and every other field byte for byte as given, the card as the
@@ -21,8 +20,7 @@ import java.util.Map;
  */
 public final class CardFile {
 
-    private CardFile() {
-    }
+    private CardFile() {}
 
     /**
      * @param model the ONNX model's bytes
@@ -53,7 +51,7 @@ public final class CardFile {
         Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
         try {
             try (FileChannel channel = FileChannel.open(model, StandardOpenOption.READ);
-                 OutputStream stream = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                    OutputStream stream = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 ByteBuffer bytes = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size());
                 MetadataWriter.write(bytes, card, stream);
             }
@@ -74,7 +72,8 @@ public final class CardFile {
      * readable by its owner alone, which would leave a written model or CSV unreadable to the server's user.
      */
     public static void permissionsOf(Path source, Path written) throws IOException {
-        if (Files.getFileStore(written).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+        if (Files.getFileStore(written)
+                .supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
             Files.setPosixFilePermissions(written, Files.getPosixFilePermissions(source));
         }
     }

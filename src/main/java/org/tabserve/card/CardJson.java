@@ -8,8 +8,7 @@ public final class CardJson {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private CardJson() {
-    }
+    private CardJson() {}
 
     /** @return {@code value} (maps, lists, numbers, strings, arrays) as JSON text */
     public static String write(Object value) {

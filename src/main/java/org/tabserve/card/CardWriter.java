@@ -1,10 +1,9 @@
 package org.tabserve.card;
 
-import org.tabserve.model.CardKeys;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.model.CardKeys;
 
 /**
  * Assembles a card's {@code metadata_props}: each value under its {@link CardKeys} key, structured values as JSON
@@ -14,15 +13,32 @@ import java.util.Map;
 public final class CardWriter {
 
     /** The order keys are written in; keys not listed (another tool's entries) follow in the order they were put. */
-    private static final List<String> ORDER = List.of(CardKeys.CARD_VERSION, CardKeys.NAME, CardKeys.VERSION,
-            CardKeys.DESCRIPTION, CardKeys.TASK, CardKeys.FEATURES, CardKeys.CLASSES, CardKeys.CLASS_DISPLAY_NAMES,
-            CardKeys.CLASS_DISPLAY_NOTE, CardKeys.SCORES, CardKeys.MISSING, CardKeys.TEXT_MISSING_AS,
-            CardKeys.ROW_NOUN, CardKeys.FEATURE_STATS,
-            CardKeys.HISTOGRAMS, CardKeys.CATEGORIES, CardKeys.EXAMPLES, CardKeys.METRICS, CardKeys.DATA,
-            CardKeys.TRAINER, CardKeys.BACKGROUND);
+    private static final List<String> ORDER = List.of(
+            CardKeys.CARD_VERSION,
+            CardKeys.NAME,
+            CardKeys.VERSION,
+            CardKeys.DESCRIPTION,
+            CardKeys.TASK,
+            CardKeys.FEATURES,
+            CardKeys.CLASSES,
+            CardKeys.CLASS_DISPLAY_NAMES,
+            CardKeys.CLASS_DISPLAY_NOTE,
+            CardKeys.SCORES,
+            CardKeys.MISSING,
+            CardKeys.TEXT_MISSING_AS,
+            CardKeys.ROW_NOUN,
+            CardKeys.FEATURE_STATS,
+            CardKeys.HISTOGRAMS,
+            CardKeys.CATEGORIES,
+            CardKeys.EXAMPLES,
+            CardKeys.METRICS,
+            CardKeys.DATA,
+            CardKeys.TRAINER,
+            CardKeys.BACKGROUND);
 
     /** The data block's keys ({@link CardKeys#DATA}). */
     public static final String DATA_FILE = "file";
+
     public static final String DATA_SHA256 = "sha256";
     public static final String DATA_ROWS = CardKeys.DATA_ROWS;
     public static final String DATA_TRAINING_ROWS = CardKeys.DATA_TRAINING_ROWS;

@@ -100,7 +100,8 @@ public final class ClassificationMetrics {
     private int index(String label) {
         int index = classes.indexOf(label);
         if (index < 0) {
-            throw new IllegalArgumentException("'" + label + "' is not a class of the model; its classes are " + classes);
+            throw new IllegalArgumentException(
+                    "'" + label + "' is not a class of the model; its classes are " + classes);
         }
         return index;
     }
@@ -183,7 +184,7 @@ public final class ClassificationMetrics {
         }
         long negatives = kept - positives;
         List<double[]> curve = new ArrayList<>();
-        curve.add(new double[]{0, 0, Double.POSITIVE_INFINITY});
+        curve.add(new double[] {0, 0, Double.POSITIVE_INFINITY});
         long tp = 0;
         long fp = 0;
         double area = 0;
@@ -202,7 +203,7 @@ public final class ClassificationMetrics {
             area += stepFp * (tp + stepTp / 2.0); // trapezoid: a tie is counted half
             tp += stepTp;
             fp += stepFp;
-            curve.add(new double[]{rate(fp, negatives), rate(tp, positives), threshold});
+            curve.add(new double[] {rate(fp, negatives), rate(tp, positives), threshold});
         }
         List<Double> fpr = new ArrayList<>();
         List<Double> tpr = new ArrayList<>();

@@ -1,13 +1,12 @@
 package org.tabserve.card;
 
-import org.tabserve.model.Background;
-import org.tabserve.model.Conformal;
-import org.tabserve.model.Prediction;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.model.Background;
+import org.tabserve.model.Conformal;
+import org.tabserve.model.Prediction;
 
 /**
  * The card's split-conformal calibration ({@link org.tabserve.model.CardKeys#CONFORMAL}), gathered one scored row at a
@@ -129,16 +128,25 @@ public final class ConformalCalibration {
         }
         for (Map.Entry<String, List<Double>> group : groups.entrySet()) {
             if (Conformal.rowsNeeded(needed) > group.getValue().size()) {
-                throw new IllegalArgumentException(Conformal.tooFew(group.getKey(), group.getValue().size(), needed));
+                throw new IllegalArgumentException(
+                        Conformal.tooFew(group.getKey(), group.getValue().size(), needed));
             }
         }
         Map<String, double[]> scores = new LinkedHashMap<>();
-        groups.forEach((g, list) -> scores.put(g, list.stream().mapToDouble(Double::doubleValue).toArray()));
-        Conformal.Novelty reference = novelty.isEmpty() ? null : new Conformal.Novelty(NOVELTY_THRESHOLD, scale,
-                novelty.stream().mapToDouble(Double::doubleValue).toArray());
-        String how = classes.isEmpty() ? "split conformal: absolute residuals |y - ŷ|, interval ŷ ± q"
-                : "split conformal: LAC scores 1 - p(true class), " + (perClass ? "per class (Mondrian), as the"
-                + " classes are imbalanced" : "pooled over the classes");
+        groups.forEach((g, list) ->
+                scores.put(g, list.stream().mapToDouble(Double::doubleValue).toArray()));
+        Conformal.Novelty reference = novelty.isEmpty()
+                ? null
+                : new Conformal.Novelty(
+                        NOVELTY_THRESHOLD,
+                        scale,
+                        novelty.stream().mapToDouble(Double::doubleValue).toArray());
+        String how = classes.isEmpty()
+                ? "split conformal: absolute residuals |y - ŷ|, interval ŷ ± q"
+                : "split conformal: LAC scores 1 - p(true class), "
+                        + (perClass
+                                ? "per class (Mondrian), as the" + " classes are imbalanced"
+                                : "pooled over the classes");
         Conformal unchecked = new Conformal(how + "; " + method, file, rows, perClass, scores, List.of(), reference);
         List<Conformal.Check> checks = new ArrayList<>();
         for (double coverage : CHECKED) {

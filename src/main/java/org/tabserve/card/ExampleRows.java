@@ -11,8 +11,7 @@ public final class ExampleRows {
     /** Example rows per class offered on the form. */
     public static final int PER_CLASS = 3;
 
-    private ExampleRows() {
-    }
+    private ExampleRows() {}
 
     /**
      * @param classRows how many rows the class has

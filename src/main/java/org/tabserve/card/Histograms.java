@@ -15,8 +15,7 @@ public final class Histograms {
     /** Bins per feature histogram: enough to show the shape, few enough to stay readable at 360 px. */
     public static final int BINS = 16;
 
-    private Histograms() {
-    }
+    private Histograms() {}
 
     /**
      * @return {@code bins + 1} ascending edges from {@code min} to {@code max}; empty when the range is a single

@@ -20,6 +20,7 @@ public final class RegressionMetrics {
 
     /** Points of the scatter plot kept in the card. */
     public static final int POINTS = 500;
+
     static final int FINE_BINS = 1024;
 
     private long rows;
@@ -60,7 +61,8 @@ public final class RegressionMetrics {
     private void count(double residual) {
         if (Double.isNaN(fineStart)) {
             // The first residual sets the grid: a power-of-two width around it, so later doublings stay exact.
-            fineWidth = Math.max(Math.ulp(1.0), Math.scalb(1.0, Math.getExponent(Math.max(Math.abs(residual), 1e-9)) - 6));
+            fineWidth =
+                    Math.max(Math.ulp(1.0), Math.scalb(1.0, Math.getExponent(Math.max(Math.abs(residual), 1e-9)) - 6));
             fineStart = Math.floor(residual / fineWidth) * fineWidth - FINE_BINS / 2.0 * fineWidth;
         }
         while (residual < fineStart || residual >= fineStart + FINE_BINS * fineWidth) {

@@ -19,6 +19,7 @@ final class BoundedLines implements AutoCloseable {
     private final int maxBytes;
     /** What was read from {@code in} and not yet taken: {@code buffer[position, limit)}. */
     private final byte[] buffer = new byte[1 << 16];
+
     private int position;
     private int limit;
     private byte[] line = new byte[8192];

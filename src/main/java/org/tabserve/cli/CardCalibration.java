@@ -1,5 +1,11 @@
 package org.tabserve.cli;
 
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import org.tabserve.card.BackgroundSample;
 import org.tabserve.card.CardJson;
 import org.tabserve.card.ConformalCalibration;
@@ -10,13 +16,6 @@ import org.tabserve.model.Model;
 import org.tabserve.model.NoveltyDistance;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.Task;
-
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
 
 /**
  * {@code card --calibration}: scores a labelled file of rows the model never trained on into the card's
@@ -38,12 +37,16 @@ final class CardCalibration {
     CardCalibration(Model model, String labelColumn, BackgroundSample sample) {
         this.model = model;
         this.labelColumn = labelColumn;
-        Background background = sample.rows().isEmpty() ? null : new Background(model.signature().featureNames(),
-                sample.rows(), BackgroundSample.SEED, 0);
-        this.calibration = new ConformalCalibration(model.signature().task() == Task.CLASSIFICATION
-                ? model.signature().classLabels() : List.of(), background);
-        this.distance = background == null ? null
-                : new NoveltyDistance(model.signature(), background, calibration.scale());
+        Background background = sample.rows().isEmpty()
+                ? null
+                : new Background(model.signature().featureNames(), sample.rows(), BackgroundSample.SEED, 0);
+        this.calibration = new ConformalCalibration(
+                model.signature().task() == Task.CLASSIFICATION
+                        ? model.signature().classLabels()
+                        : List.of(),
+                background);
+        this.distance =
+                background == null ? null : new NoveltyDistance(model.signature(), background, calibration.scale());
     }
 
     /** @return {@code --coverage}, checked: a number from 0.5 to 0.99, and only beside {@code --calibration} */
@@ -95,10 +98,19 @@ final class CardCalibration {
     private void checkResidual(double truth, double predicted, String text, long row) {
         double residual = Math.abs(truth - predicted);
         if (!Double.isFinite(2 * residual)) {
-            throw CommandException.refused(String.format(Locale.ROOT, "%s: --%s: row %d: label '%s' in column '%s'"
-                    + " is %.4g from the model's answer %.6g, and an interval twice that wide is beyond the largest"
-                    + " number a card holds (%.4g); correct or leave out the row", CardCommand.NAME, CALIBRATION, row,
-                    text, labelColumn, residual, predicted, Double.MAX_VALUE));
+            throw CommandException.refused(String.format(
+                    Locale.ROOT,
+                    "%s: --%s: row %d: label '%s' in column '%s'"
+                            + " is %.4g from the model's answer %.6g, and an interval twice that wide is beyond the largest"
+                            + " number a card holds (%.4g); correct or leave out the row",
+                    CardCommand.NAME,
+                    CALIBRATION,
+                    row,
+                    text,
+                    labelColumn,
+                    residual,
+                    predicted,
+                    Double.MAX_VALUE));
         }
     }
 
@@ -113,8 +125,12 @@ final class CardCalibration {
                     + e.getMessage() + "; pass more rows, or a lower --" + COVERAGE);
         }
         for (Conformal.Check check : conformal.checks()) {
-            out.println(String.format(Locale.ROOT, "%s: conformal coverage %.2f: %.3f of the calibration rows"
-                    + " covered, mean %s %.4g", CardCommand.NAME, check.coverage(), check.empirical(),
+            out.println(String.format(
+                    Locale.ROOT,
+                    "%s: conformal coverage %.2f: %.3f of the calibration rows" + " covered, mean %s %.4g",
+                    CardCommand.NAME,
+                    check.coverage(),
+                    check.empirical(),
                     model.signature().task() == Task.CLASSIFICATION ? "set size" : "interval width",
                     check.meanSize()));
         }

@@ -1,16 +1,5 @@
 package org.tabserve.cli;
 
-import org.tabserve.card.CardFile;
-import org.tabserve.model.Batch;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.Model;
-import org.tabserve.model.onnx.OnnxModelLoader;
-import org.tabserve.model.Task;
-import org.tabserve.model.onnx.graph.OnnxFormatException;
-import org.tabserve.rows.CsvFiles;
-import org.tabserve.rows.OnError;
-import org.tabserve.rows.RowsException;
-
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +14,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.tabserve.card.CardFile;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelException;
+import org.tabserve.model.Task;
+import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.onnx.graph.OnnxFormatException;
+import org.tabserve.rows.CsvFiles;
+import org.tabserve.rows.OnError;
+import org.tabserve.rows.RowsException;
 
 /**
  * {@code card}: gives any ONNX model the full card from a labelled CSV. It reads the model's signature, streams the CSV
@@ -37,25 +36,39 @@ import java.util.Set;
 final class CardCommand extends ModelCommand {
 
     static final String NAME = "card";
-    static final String USAGE = "usage: java -jar tabserve.war card --model MODEL.onnx --data LABELLED.csv --label COLUMN"
-            + " --out OUT.onnx [--eval HELD_OUT.csv] [--force] [--name NAME] [--description TEXT] [--version V]"
-            + " [--feature-names A,B,..] [--class-names setosa,versicolor,.. | 0=died,1=survived] [--source TEXT]"
-            + " [--licence TEXT] [--strict | --skip-invalid] [--calibration HELD_OUT.csv [--coverage 0.9]]"
-            + " [--text-missing-as VALUE]\n"
-            + "--text-missing-as takes an empty cell of every text input whose categories hold VALUE (the exporter's"
-            + " imputer value, such as missing) as VALUE, in the card's own scoring and in every answer (with a"
-            + " warning); without it an empty text cell is refused.\n"
-            + "--strict (the default, as every route's ?on_error=reject) refuses a file with a row the model cannot"
-            + " read or score, listing why; --skip-invalid makes the card from the other rows, and the card records"
-            + " how many were skipped and why (the card page and GET /api/model show it).\n"
-            + "--name is the title the card and the pages show; it does not change where the model is served: a"
-            + " server of a model directory (--models) serves OUT.onnx at /models/OUT/, by its file's name.\n"
-            + "--calibration scores a labelled file of rows the model was not trained on and stores split-conformal"
-            + " calibration, so that requests may ask for ?coverage= (0.5 to 0.99); it refuses a file too small for"
-            + " --coverage (default 0.9), which needs n >= 1/(1 - c) - 1 rows.";
-    private static final Set<String> VALUED = Set.of("model", "data", "label", "out", "eval", "name", "description",
-            "version", NameOptions.FEATURE_NAMES, NameOptions.CLASS_NAMES, "source", "licence",
-            CardCalibration.CALIBRATION, CardCalibration.COVERAGE, TextMissingAs.OPTION);
+    static final String USAGE =
+            "usage: java -jar tabserve.war card --model MODEL.onnx --data LABELLED.csv --label COLUMN"
+                    + " --out OUT.onnx [--eval HELD_OUT.csv] [--force] [--name NAME] [--description TEXT] [--version V]"
+                    + " [--feature-names A,B,..] [--class-names setosa,versicolor,.. | 0=died,1=survived] [--source TEXT]"
+                    + " [--licence TEXT] [--strict | --skip-invalid] [--calibration HELD_OUT.csv [--coverage 0.9]]"
+                    + " [--text-missing-as VALUE]\n"
+                    + "--text-missing-as takes an empty cell of every text input whose categories hold VALUE (the exporter's"
+                    + " imputer value, such as missing) as VALUE, in the card's own scoring and in every answer (with a"
+                    + " warning); without it an empty text cell is refused.\n"
+                    + "--strict (the default, as every route's ?on_error=reject) refuses a file with a row the model cannot"
+                    + " read or score, listing why; --skip-invalid makes the card from the other rows, and the card records"
+                    + " how many were skipped and why (the card page and GET /api/model show it).\n"
+                    + "--name is the title the card and the pages show; it does not change where the model is served: a"
+                    + " server of a model directory (--models) serves OUT.onnx at /models/OUT/, by its file's name.\n"
+                    + "--calibration scores a labelled file of rows the model was not trained on and stores split-conformal"
+                    + " calibration, so that requests may ask for ?coverage= (0.5 to 0.99); it refuses a file too small for"
+                    + " --coverage (default 0.9), which needs n >= 1/(1 - c) - 1 rows.";
+    private static final Set<String> VALUED = Set.of(
+            "model",
+            "data",
+            "label",
+            "out",
+            "eval",
+            "name",
+            "description",
+            "version",
+            NameOptions.FEATURE_NAMES,
+            NameOptions.CLASS_NAMES,
+            "source",
+            "licence",
+            CardCalibration.CALIBRATION,
+            CardCalibration.COVERAGE,
+            TextMissingAs.OPTION);
 
     static final String SKIP_INVALID = "skip-invalid";
     static final String STRICT = "strict";
@@ -79,7 +92,8 @@ final class CardCommand extends ModelCommand {
                     + " opposite; pass one (--" + STRICT + " is the default)");
         }
         OnError onError = options.flag(SKIP_INVALID) ? OnError.ROW : OnError.REJECT;
-        Path calibration = options.get(CardCalibration.CALIBRATION).map(Path::of).orElse(null);
+        Path calibration =
+                options.get(CardCalibration.CALIBRATION).map(Path::of).orElse(null);
         double coverage = CardCalibration.coverage(options, calibration);
         checkFiles(modelFile, data, eval, target, options.flag("force"));
         if (calibration != null) {
@@ -87,8 +101,8 @@ final class CardCommand extends ModelCommand {
         }
         try (Model model = named(modelFile, options, data, label, target)) {
             boolean classifier = model.signature().task() == Task.CLASSIFICATION;
-            NameOptions.ClassNames names = NameOptions.classNames(NAME, options.get(NameOptions.CLASS_NAMES)
-                    .orElse(null), model);
+            NameOptions.ClassNames names = NameOptions.classNames(
+                    NAME, options.get(NameOptions.CLASS_NAMES).orElse(null), model);
             NameOptions.sayRecoding(NAME, names, label, out);
             Map<String, String> classNames = names.byLabel();
             if (model.signature().featureNames().contains(label)) {
@@ -101,12 +115,13 @@ final class CardCommand extends ModelCommand {
             }
             CardStatistics first = new CardStatistics(model, label);
             CardSkips dataSkips = new CardSkips(data.getFileName().toString());
-            String sha256 = pass(data, model, label, names, "reading " + data.getFileName(), first::accept,
-                    onError, dataSkips);
+            String sha256 =
+                    pass(data, model, label, names, "reading " + data.getFileName(), first::accept, onError, dataSkips);
             checkSkips(dataSkips, first.rows);
             // A second reading of the same file skips the same rows: they are counted once.
             CardSkips again = new CardSkips(data.getFileName().toString());
-            CardSkips evalSkips = eval == null ? null : new CardSkips(eval.getFileName().toString());
+            CardSkips evalSkips =
+                    eval == null ? null : new CardSkips(eval.getFileName().toString());
             CardDetails second = new CardDetails(model, label, first);
             CardDetails scored;
             String method;
@@ -116,7 +131,14 @@ final class CardCommand extends ModelCommand {
                 method = "measured on the data given (" + data.getFileName() + ", " + first.rows + " rows), which may"
                         + " be the training data: not an estimate of how the model does on new data";
             } else {
-                pass(data, model, label, names, "reading " + data.getFileName() + " again", second::accept, onError,
+                pass(
+                        data,
+                        model,
+                        label,
+                        names,
+                        "reading " + data.getFileName() + " again",
+                        second::accept,
+                        onError,
                         again);
                 scored = new CardDetails(model, label, null);
                 scoredPass(eval, model, label, names, "scoring " + eval.getFileName(), scored, onError, evalSkips);
@@ -134,13 +156,20 @@ final class CardCommand extends ModelCommand {
                 skipped.add(evalSkips.json(scored.rows));
                 err.println(NAME + ": " + evalSkips.of(scored.rows).sentence() + " The card records it.");
             }
-            Map<String, String> card = CardEntries.entries(options, model, classifier, classNames, label, data,
-                    sha256, first, second, metrics, eval, skipped);
+            Map<String, String> card = CardEntries.entries(
+                    options, model, classifier, classNames, label, data, sha256, first, second, metrics, eval, skipped);
             if (calibration != null) {
                 requireLabel(calibration, label);
                 CardCalibration calibrated = new CardCalibration(model, label, second.background);
-                scoredPass(calibration, model, label, names, "calibrating on " + calibration.getFileName(),
-                        calibrated::score, onError, new CardSkips(calibration.getFileName().toString()));
+                scoredPass(
+                        calibration,
+                        model,
+                        label,
+                        names,
+                        "calibrating on " + calibration.getFileName(),
+                        calibrated::score,
+                        onError,
+                        new CardSkips(calibration.getFileName().toString()));
                 card.put(org.tabserve.model.CardKeys.CONFORMAL, calibrated.entry(calibration, coverage, out));
             }
             // Through a link, the file it points to is replaced, and the link stays.
@@ -194,22 +223,28 @@ final class CardCommand extends ModelCommand {
             }
             return text;
         }
-        return String.format(Locale.ROOT, "; MAE %.4g, RMSE %.4g, R² %.4f", (Double) metrics.get("mae"),
-                (Double) metrics.get("rmse"), (Double) metrics.get("r2"));
+        return String.format(
+                Locale.ROOT,
+                "; MAE %.4g, RMSE %.4g, R² %.4f",
+                (Double) metrics.get("mae"),
+                (Double) metrics.get("rmse"),
+                (Double) metrics.get("r2"));
     }
 
     /** Refuses what can be refused before a byte of data is read. */
     private static void checkFiles(Path model, Path data, Path eval, Path target, boolean force) throws IOException {
         requireReadable(NAME, eval == null ? List.of(model, data) : List.of(model, data, eval));
         if (Files.exists(target) && Files.isSameFile(target, model)
-                || target.toAbsolutePath().normalize().equals(model.toAbsolutePath().normalize())) {
+                || target.toAbsolutePath()
+                        .normalize()
+                        .equals(model.toAbsolutePath().normalize())) {
             throw CommandException.refused(NAME + ": --out " + target + " is the input model, which is never changed;"
                     + " write the card to another file");
         }
         if (Files.exists(target) && !Files.isRegularFile(target)) {
             // A card is a model file, loaded back once written: a device or a FIFO cannot be, and is never replaced.
-            throw CommandException.refused(NAME + ": --out " + target + " is not a regular file; write the card to a"
-                    + " file");
+            throw CommandException.refused(
+                    NAME + ": --out " + target + " is not a regular file; write the card to a" + " file");
         }
         if (Files.exists(target) && !force) {
             throw CommandException.refused(NAME + ": " + target + " exists; pass --force to replace it");
@@ -229,7 +264,8 @@ final class CardCommand extends ModelCommand {
     /** Refuses a file every row of which was skipped: there is nothing to make a card from. */
     private static void checkSkips(CardSkips skips, long used) {
         if (used == 0 && skips.skipped() > 0) {
-            throw CommandException.refused(NAME + ": no row can be used: " + skips.of(0).sentence());
+            throw CommandException.refused(
+                    NAME + ": no row can be used: " + skips.of(0).sentence());
         }
     }
 
@@ -240,21 +276,34 @@ final class CardCommand extends ModelCommand {
     }
 
     /** One reading pass over {@code file}, with progress; @return the file's SHA-256 */
-    private String pass(Path file, Model model, String label, NameOptions.ClassNames names, String what,
-                        ChunkSink sink, OnError onError, CardSkips skips) throws IOException {
+    private String pass(
+            Path file,
+            Model model,
+            String label,
+            NameOptions.ClassNames names,
+            String what,
+            ChunkSink sink,
+            OnError onError,
+            CardSkips skips)
+            throws IOException {
         MessageDigest digest = sha256();
         Progress progress = new Progress(err, NAME + ": " + what, Files.size(file));
         try (CountingInput counting = new CountingInput(Files.newInputStream(file));
-             InputStream in = new DigestInputStream(new BufferedInputStream(counting, 1 << 16), digest)) {
+                InputStream in = new DigestInputStream(new BufferedInputStream(counting, 1 << 16), digest)) {
             // The reader closes what it read; the rest of the file still goes through the digest after it.
-            CsvFiles.read(model, new java.io.FilterInputStream(in) {
-                @Override
-                public void close() {
-                }
-            }, label, onError, (batch, labels, numbers) -> {
-                sink.accept(batch, names.recode(labels), numbers);
-                progress.rows(batch.size(), counting.count());
-            }, skips::accept);
+            CsvFiles.read(
+                    model,
+                    new java.io.FilterInputStream(in) {
+                        @Override
+                        public void close() {}
+                    },
+                    label,
+                    onError,
+                    (batch, labels, numbers) -> {
+                        sink.accept(batch, names.recode(labels), numbers);
+                        progress.rows(batch.size(), counting.count());
+                    },
+                    skips::accept);
             in.transferTo(java.io.OutputStream.nullOutputStream()); // the digest covers the whole file
             progress.done(counting.count());
         } catch (RowsException problem) {
@@ -275,23 +324,53 @@ final class CardCommand extends ModelCommand {
         void accept(Batch batch, List<String> labels, long[] numbers, List<org.tabserve.model.Prediction> predictions);
     }
 
-    private void scoredPass(Path file, Model model, String label, NameOptions.ClassNames names, String what,
-                            CardDetails sink, OnError onError, CardSkips skips) throws IOException {
-        scoredPass(file, model, label, names, what, (batch, labels, numbers, predictions) -> {
-            sink.accept(batch, labels, numbers);
-            sink.score(labels, predictions, numbers);
-        }, onError, skips);
+    private void scoredPass(
+            Path file,
+            Model model,
+            String label,
+            NameOptions.ClassNames names,
+            String what,
+            CardDetails sink,
+            OnError onError,
+            CardSkips skips)
+            throws IOException {
+        scoredPass(
+                file,
+                model,
+                label,
+                names,
+                what,
+                (batch, labels, numbers, predictions) -> {
+                    sink.accept(batch, labels, numbers);
+                    sink.score(labels, predictions, numbers);
+                },
+                onError,
+                skips);
     }
 
-    private void scoredPass(Path file, Model model, String label, NameOptions.ClassNames names, String what,
-                            ScoredSink sink, OnError onError, CardSkips skips) throws IOException {
+    private void scoredPass(
+            Path file,
+            Model model,
+            String label,
+            NameOptions.ClassNames names,
+            String what,
+            ScoredSink sink,
+            OnError onError,
+            CardSkips skips)
+            throws IOException {
         Progress progress = new Progress(err, NAME + ": " + what, Files.size(file));
         try (CountingInput counting = new CountingInput(Files.newInputStream(file));
-             InputStream in = new BufferedInputStream(counting, 1 << 16)) {
-            CsvFiles.score(model, in, label, onError, (batch, cells, numbers, predictions) -> {
-                sink.accept(batch, names.recode(cells), numbers, predictions);
-                progress.rows(batch.size(), counting.count());
-            }, skips::accept);
+                InputStream in = new BufferedInputStream(counting, 1 << 16)) {
+            CsvFiles.score(
+                    model,
+                    in,
+                    label,
+                    onError,
+                    (batch, cells, numbers, predictions) -> {
+                        sink.accept(batch, names.recode(cells), numbers, predictions);
+                        progress.rows(batch.size(), counting.count());
+                    },
+                    skips::accept);
             progress.done(counting.count());
         } catch (RowsException problem) {
             throw refused(file, problem);

@@ -1,5 +1,9 @@
 package org.tabserve.cli;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.tabserve.card.BackgroundSample;
 import org.tabserve.card.ClassificationMetrics;
 import org.tabserve.card.ExampleRows;
@@ -9,11 +13,6 @@ import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.Task;
-
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Pass two of the {@code card} command: histograms over pass one's ranges, the example rows, and, when it scores, the
@@ -48,7 +47,8 @@ final class CardDetails {
         this.labelColumn = labelColumn;
         this.cells = new Cells(model.signature());
         boolean classifier = model.signature().task() == Task.CLASSIFICATION;
-        this.classification = classifier ? new ClassificationMetrics(model.signature().classLabels()) : null;
+        this.classification =
+                classifier ? new ClassificationMetrics(model.signature().classLabels()) : null;
         this.regression = classifier ? null : new RegressionMetrics();
         this.regressionExamples = new Map[REGRESSION_EXAMPLES];
         if (first == null) {
@@ -68,8 +68,8 @@ final class CardDetails {
             });
         } else if (first.target.count() > 0) {
             for (int k = 0; k < REGRESSION_EXAMPLES; k++) {
-                targets[k] = first.target.min()
-                        + k * (first.target.max() - first.target.min()) / (REGRESSION_EXAMPLES - 1);
+                targets[k] =
+                        first.target.min() + k * (first.target.max() - first.target.min()) / (REGRESSION_EXAMPLES - 1);
                 bestDistance[k] = Double.POSITIVE_INFINITY;
             }
         }
@@ -91,8 +91,9 @@ final class CardDetails {
                 List<Double> featureEdges = edges.get(name);
                 double value = featureEdges == null ? Double.NaN : cells.number(batch, r, f);
                 if (!Double.isNaN(value)) {
-                    histograms.get(name).computeIfAbsent(group, g -> new long[Histograms.BINS])
-                            [Histograms.bin(value, featureEdges)]++;
+                    histograms.get(name)
+                            .computeIfAbsent(group, g -> new long[Histograms.BINS])[
+                            Histograms.bin(value, featureEdges)]++;
                 }
             }
             if (classification != null) {
@@ -120,8 +121,10 @@ final class CardDetails {
         List<Object> row = new ArrayList<>(cells.features().size());
         for (int f = 0; f < cells.features().size(); f++) {
             Object value = cells.value(batch, r, f);
-            row.add(cells.features().get(f).type() == org.tabserve.model.ValueType.BOOL && value != null
-                    ? (Object) Boolean.valueOf((String) value) : value);
+            row.add(
+                    cells.features().get(f).type() == org.tabserve.model.ValueType.BOOL && value != null
+                            ? (Object) Boolean.valueOf((String) value)
+                            : value);
         }
         return row;
     }
@@ -158,8 +161,9 @@ final class CardDetails {
         histograms.forEach((feature, counts) -> {
             Map<String, long[]> ordered = new LinkedHashMap<>();
             if (classification != null) {
-                model.signature().classLabels().forEach(c -> ordered.put(c,
-                        counts.getOrDefault(c, new long[Histograms.BINS])));
+                model.signature()
+                        .classLabels()
+                        .forEach(c -> ordered.put(c, counts.getOrDefault(c, new long[Histograms.BINS])));
             } else {
                 ordered.putAll(counts);
             }

@@ -1,15 +1,14 @@
 package org.tabserve.cli;
 
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.tabserve.card.CardWriter;
 import org.tabserve.card.Summary;
 import org.tabserve.model.CardKeys;
 import org.tabserve.model.Model;
 import org.tabserve.model.Task;
-
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The {@code card} command's card: what the two passes measured, the options' names and the data block, put under
@@ -17,18 +16,34 @@ import java.util.Map;
  */
 final class CardEntries {
 
-    private CardEntries() {
-    }
+    private CardEntries() {}
 
-    static Map<String, String> entries(Options options, Model model, boolean classifier,
-                                     Map<String, String> classNames, String label, Path data, String sha256,
-                                     CardStatistics first, CardDetails second, Map<String, Object> metrics, Path eval,
-                                     List<Map<String, Object>> skipped) {
+    static Map<String, String> entries(
+            Options options,
+            Model model,
+            boolean classifier,
+            Map<String, String> classNames,
+            String label,
+            Path data,
+            String sha256,
+            CardStatistics first,
+            CardDetails second,
+            Map<String, Object> metrics,
+            Path eval,
+            List<Map<String, Object>> skipped) {
         CardWriter card = new CardWriter(model.card().metadata());
         // What the earlier card measured no longer holds: every value this command computes is replaced.
-        for (String key : List.of(CardKeys.FEATURE_STATS, CardKeys.HISTOGRAMS, CardKeys.CATEGORIES,
-                CardKeys.EXAMPLES, CardKeys.METRICS, CardKeys.DATA, CardKeys.TRAINER, CardKeys.SKIPPED_ROWS,
-                CardKeys.BACKGROUND, CardKeys.CONFORMAL)) {
+        for (String key : List.of(
+                CardKeys.FEATURE_STATS,
+                CardKeys.HISTOGRAMS,
+                CardKeys.CATEGORIES,
+                CardKeys.EXAMPLES,
+                CardKeys.METRICS,
+                CardKeys.DATA,
+                CardKeys.TRAINER,
+                CardKeys.SKIPPED_ROWS,
+                CardKeys.BACKGROUND,
+                CardKeys.CONFORMAL)) {
             card.remove(key);
         }
         card.text(CardKeys.NAME, options.get("name").orElse(model.card().name()));
@@ -39,8 +54,10 @@ final class CardEntries {
         }
         if (!classNames.isEmpty()) {
             Map<String, String> names = new LinkedHashMap<>();
-            model.signature().classLabels().forEach(c -> names.put(c, classNames.getOrDefault(c,
-                    model.card().displayName(c))));
+            model.signature()
+                    .classLabels()
+                    .forEach(c ->
+                            names.put(c, classNames.getOrDefault(c, model.card().displayName(c))));
             card.json(CardKeys.CLASS_DISPLAY_NAMES, names);
             card.text(CardKeys.CLASS_DISPLAY_NOTE, "given with --class-names when the card was made");
         }
@@ -67,7 +84,9 @@ final class CardEntries {
             card.json(CardKeys.EXAMPLES, examples);
         }
         if (!second.background.rows().isEmpty()) {
-            card.json(CardKeys.BACKGROUND, second.background.toJson(model.signature().featureNames()));
+            card.json(
+                    CardKeys.BACKGROUND,
+                    second.background.toJson(model.signature().featureNames()));
         }
         card.json(CardKeys.METRICS, metrics);
         Map<String, Object> block = new LinkedHashMap<>();

@@ -1,13 +1,12 @@
 package org.tabserve.cli;
 
-import org.tabserve.model.SkippedRows;
-import org.tabserve.rows.FieldProblem;
-import org.tabserve.rows.RowPlace;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.model.SkippedRows;
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.RowPlace;
 
 /**
  * The rows one reading of a data file left out ({@code card --skip-invalid}), counted, with the first few reasons:
@@ -28,7 +27,8 @@ final class CardSkips {
         skipped++;
         if (reasons.size() < SkippedRows.MAX_REASONS) {
             FieldProblem first = place.problems().get(0);
-            String message = place.problems().size() == 1 ? first.message()
+            String message = place.problems().size() == 1
+                    ? first.message()
                     : first.message() + " (and " + (place.problems().size() - 1) + " more)";
             reasons.add(new SkippedRows.Reason(place.number(), first.field(), message));
         }

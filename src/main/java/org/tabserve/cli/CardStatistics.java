@@ -1,13 +1,12 @@
 package org.tabserve.cli;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.tabserve.card.Summary;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
 import org.tabserve.model.Task;
-
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Pass one of the {@code card} command: each number feature's range and mean, each text feature's categories and the
@@ -18,6 +17,7 @@ final class CardStatistics {
 
     /** Distinct categories counted per text feature; past it, new values are counted together. */
     static final int MAX_CATEGORIES = 50;
+
     static final String OTHER_CATEGORIES = "(other)";
 
     final Model model;
@@ -64,10 +64,10 @@ final class CardStatistics {
                 if (cells.categorical(f)) {
                     String text = cells.text(batch, r, f);
                     if (text != null) {
-                        Map<String, Long> counts = categories.get(name)
-                                .computeIfAbsent(group(label), g -> new LinkedHashMap<>());
-                        String category = counts.containsKey(text) || distinct(name) < MAX_CATEGORIES ? text
-                                : OTHER_CATEGORIES;
+                        Map<String, Long> counts =
+                                categories.get(name).computeIfAbsent(group(label), g -> new LinkedHashMap<>());
+                        String category =
+                                counts.containsKey(text) || distinct(name) < MAX_CATEGORIES ? text : OTHER_CATEGORIES;
                         counts.merge(category, 1L, Long::sum);
                     }
                 } else {
@@ -78,6 +78,9 @@ final class CardStatistics {
     }
 
     private long distinct(String feature) {
-        return categories.get(feature).values().stream().flatMap(m -> m.keySet().stream()).distinct().count();
+        return categories.get(feature).values().stream()
+                .flatMap(m -> m.keySet().stream())
+                .distinct()
+                .count();
     }
 }

@@ -1,12 +1,11 @@
 package org.tabserve.cli;
 
+import java.util.List;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.ValueType;
-
-import java.util.List;
 
 /**
  * Reads one feature's value of one row back out of a {@link Batch}, as the card shows it: numbers as doubles (a float
@@ -53,7 +52,8 @@ final class Cells {
     double number(Batch batch, int row, int feature) {
         double value = batch.number(row, feature);
         return types[feature] == ValueType.FLOAT && Double.isFinite(value)
-                ? Double.parseDouble(Float.toString((float) value)) : value;
+                ? Double.parseDouble(Float.toString((float) value))
+                : value;
     }
 
     /** @return the text of a text or boolean feature (null when missing) */

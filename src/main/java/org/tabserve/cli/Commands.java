@@ -16,8 +16,7 @@ public final class Commands {
     /** The commands, for the bootstrap's dispatch. */
     public static final List<String> NAMES = List.of(CardCommand.NAME, ScoreCommand.NAME, LogCsvCommand.NAME);
 
-    private Commands() {
-    }
+    private Commands() {}
 
     /** Runs a command and exits with its status. */
     public static void main(String[] args) {
@@ -35,11 +34,14 @@ public final class Commands {
             return CommandException.USAGE;
         }
         List<String> rest = Arrays.asList(args).subList(1, args.length);
-        return run(args[0], () -> switch (args[0]) {
-            case CardCommand.NAME -> new CardCommand(out, err).run(rest);
-            case ScoreCommand.NAME -> new ScoreCommand(out, err).run(rest);
-            default -> new LogCsvCommand(out, err).run(rest);
-        }, err);
+        return run(
+                args[0],
+                () -> switch (args[0]) {
+                    case CardCommand.NAME -> new CardCommand(out, err).run(rest);
+                    case ScoreCommand.NAME -> new ScoreCommand(out, err).run(rest);
+                    default -> new LogCsvCommand(out, err).run(rest);
+                },
+                err);
     }
 
     /** A command's body, which returns its exit status or throws its refusal. */

@@ -6,8 +6,7 @@ import org.tabserve.model.Task;
 /** The {@code card} command's check of a row's label: a class of the model, or a regressor's number. */
 final class Labels {
 
-    private Labels() {
-    }
+    private Labels() {}
 
     /** The label of a row checked as the model's task needs: a known class, or a number. */
     static String checkLabel(Model model, String labelColumn, String text, long row) {
@@ -31,14 +30,17 @@ final class Labels {
     static double target(String labelColumn, String text, long row) {
         try {
             double value = Double.parseDouble(text);
-            if (Double.isFinite(value) && !text.endsWith("d") && !text.endsWith("D") && !text.endsWith("f")
+            if (Double.isFinite(value)
+                    && !text.endsWith("d")
+                    && !text.endsWith("D")
+                    && !text.endsWith("f")
                     && !text.endsWith("F")) {
                 return value;
             }
         } catch (NumberFormatException e) {
             // told below
         }
-        throw CommandException.refused(CardCommand.NAME + ": row " + row + ": label '" + text + "' in column '" + labelColumn
-                + "' is not a number; a regressor's label must be one");
+        throw CommandException.refused(CardCommand.NAME + ": row " + row + ": label '" + text + "' in column '"
+                + labelColumn + "' is not a number; a regressor's label must be one");
     }
 }

@@ -2,10 +2,6 @@ package org.tabserve.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
-import org.tabserve.model.WholeNumbers;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
@@ -24,6 +20,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.tabserve.model.WholeNumbers;
 
 /**
  * {@code log-csv}: one model's rows from a prediction log directory ({@code --prediction-log DIR}), oldest first
@@ -41,6 +40,7 @@ final class LogCsvCommand extends ModelCommand {
      * fraction of a 128 MB heap (a 300 MB line read whole ended the command with an OutOfMemoryError).
      */
     static final int DEFAULT_MAX_LINE_BYTES = 8 << 20;
+
     static final String USAGE = "usage: java -jar tabserve.war log-csv --model NAME --log DIR --out ROWS.csv|-"
             + " [--version V] [--max-line-bytes N] [--force]\n"
             + "Writes the rows model NAME scored, as the prediction log (--prediction-log DIR) holds them, oldest first:"
@@ -51,6 +51,7 @@ final class LogCsvCommand extends ModelCommand {
             + (DEFAULT_MAX_LINE_BYTES >> 20) + " MiB) is left out and said.";
     /** The columns after the model's. */
     static final List<String> ADDED = List.of("predicted", "request_id", "time");
+
     private static final Set<String> VALUED = Set.of("log", "model", "out", "version", "max-line-bytes");
     private static final Pattern ROLLED = Pattern.compile("predictions\\.(\\d{1,9})\\.jsonl\\.gz");
     private static final String ACTIVE = "predictions.jsonl";
@@ -74,15 +75,16 @@ final class LogCsvCommand extends ModelCommand {
         }
         List<Path> files = files(log);
         if (files.isEmpty()) {
-            throw CommandException.refused(NAME + ": " + log + " holds no prediction log (" + ACTIVE + " or"
-                    + " predictions.N.jsonl.gz)");
+            throw CommandException.refused(
+                    NAME + ": " + log + " holds no prediction log (" + ACTIVE + " or" + " predictions.N.jsonl.gz)");
         }
         Path file = target.equals("-") ? null : Path.of(target);
         if (file != null && Files.exists(file) && !options.flag("force")) {
             throw CommandException.refused(NAME + ": " + target + " exists; pass --force to replace it");
         }
         Rows rows = new Rows(model, version, maxLineBytes);
-        try (Writer writer = file == null ? new OutputStreamWriter(out, StandardCharsets.UTF_8)
+        try (Writer writer = file == null
+                ? new OutputStreamWriter(out, StandardCharsets.UTF_8)
                 : Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (Path each : files) {
                 rows.read(each, writer);
@@ -99,8 +101,11 @@ final class LogCsvCommand extends ModelCommand {
                     + (version == null ? "" : " version " + version) + "; it has rows of " + rows.others);
         }
         err.println(NAME + ": " + rows.written + " rows of " + model + " from " + files.size() + " file(s) of " + log
-                + (file == null ? "" : " to " + target) + (rows.masked.isEmpty() ? ""
-                : "; the masked column(s) " + rows.masked + " are empty: card needs them filled, or a model without them"));
+                + (file == null ? "" : " to " + target)
+                + (rows.masked.isEmpty()
+                        ? ""
+                        : "; the masked column(s) " + rows.masked
+                                + " are empty: card needs them filled, or a model without them"));
         return 0;
     }
 
@@ -152,8 +157,10 @@ final class LogCsvCommand extends ModelCommand {
     private List<Path> files(Path log) throws IOException {
         List<Path> rolled = new ArrayList<>();
         try (Stream<Path> listed = Files.list(log)) {
-            listed.filter(p -> ROLLED.matcher(p.getFileName().toString()).matches() || p.getFileName().toString()
-                    .equals(ACTIVE)).sorted().forEach(p -> {
+            listed.filter(p -> ROLLED.matcher(p.getFileName().toString()).matches()
+                            || p.getFileName().toString().equals(ACTIVE))
+                    .sorted()
+                    .forEach(p -> {
                         if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
                             rolled.add(p);
                         } else {
@@ -187,8 +194,8 @@ final class LogCsvCommand extends ModelCommand {
 
         void read(Path file, Writer writer) throws IOException {
             try (InputStream raw = Files.newInputStream(file);
-                 BoundedLines in = new BoundedLines(file.toString().endsWith(".gz")
-                         ? new GZIPInputStream(raw, 1 << 16) : raw, maxLineBytes)) {
+                    BoundedLines in = new BoundedLines(
+                            file.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw, maxLineBytes)) {
                 long number = 0;
                 for (String text = in.next(); text != null; text = in.next()) {
                     number++;
@@ -207,7 +214,8 @@ final class LogCsvCommand extends ModelCommand {
                         continue;
                     }
                     String name = line.path("model").asText();
-                    if (!name.equals(model) || version != null && !line.path("version").asText().equals(version)) {
+                    if (!name.equals(model)
+                            || version != null && !line.path("version").asText().equals(version)) {
                         others.add(name + " version " + line.path("version").asText());
                         continue;
                     }
@@ -229,10 +237,15 @@ final class LogCsvCommand extends ModelCommand {
                 List<String> header = new ArrayList<>(columns);
                 header.addAll(ADDED);
                 header.replaceAll(LogCsvCommand::spreadsheetSafe); // a column's name is a client's text too
-                printer = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').build().print(writer);
+                printer = CSVFormat.DEFAULT
+                        .builder()
+                        .setRecordSeparator('\n')
+                        .build()
+                        .print(writer);
                 printer.printRecord(header);
             } else if (!columns.equals(lineColumns)) {
-                throw CommandException.refused(NAME + ": " + file.getFileName() + " line " + number + " has the columns "
+                throw CommandException.refused(NAME + ": " + file.getFileName() + " line " + number
+                        + " has the columns "
                         + lineColumns + ", the rows before it " + columns + " (another version of " + model + "?);"
                         + " pass --version to take one");
             }
@@ -242,8 +255,10 @@ final class LogCsvCommand extends ModelCommand {
                 record.add(value.isMissingNode() || value.isNull() ? "" : spreadsheetSafe(value.asText()));
             }
             JsonNode outputs = line.path("outputs");
-            record.add(spreadsheetSafe(outputs.has("label") ? outputs.path("label").asText()
-                    : outputs.path("value").asText()));
+            record.add(spreadsheetSafe(
+                    outputs.has("label")
+                            ? outputs.path("label").asText()
+                            : outputs.path("value").asText()));
             record.add(spreadsheetSafe(line.path("request_id").asText()));
             record.add(spreadsheetSafe(line.path("time").asText()));
             printer.printRecord(record);

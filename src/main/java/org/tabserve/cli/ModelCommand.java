@@ -1,15 +1,14 @@
 package org.tabserve.cli;
 
-import org.tabserve.model.Model;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.onnx.OnnxModelLoader;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelException;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**
  * What every command over a model file and a CSV does the same way, in one place: its options and {@code --help},
@@ -32,8 +31,8 @@ abstract class ModelCommand {
     }
 
     /** @param switches the command's own options that take no value, besides --force and --help */
-    ModelCommand(String name, String usage, Set<String> valued, Set<String> switches, PrintStream out,
-                 PrintStream err) {
+    ModelCommand(
+            String name, String usage, Set<String> valued, Set<String> switches, PrintStream out, PrintStream err) {
         this.name = name;
         this.usage = usage;
         this.valued = valued;

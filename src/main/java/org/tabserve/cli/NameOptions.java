@@ -1,15 +1,5 @@
 package org.tabserve.cli;
 
-import org.tabserve.card.CardFile;
-import org.tabserve.card.CardWriter;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.Model;
-import org.tabserve.model.ModelInput;
-import org.tabserve.model.Task;
-import org.tabserve.model.onnx.graph.OnnxFormatException;
-import org.tabserve.rows.CsvFiles;
-import org.tabserve.rows.RowsException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -23,6 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
+import org.tabserve.card.CardFile;
+import org.tabserve.card.CardWriter;
+import org.tabserve.model.CardKeys;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelInput;
+import org.tabserve.model.Task;
+import org.tabserve.model.onnx.graph.OnnxFormatException;
+import org.tabserve.rows.CsvFiles;
+import org.tabserve.rows.RowsException;
 
 /**
  * The {@code card} command's {@code --feature-names} and {@code --class-names}: names for the columns of a model's one
@@ -34,8 +33,7 @@ final class NameOptions {
     static final String FEATURE_NAMES = "feature-names";
     static final String CLASS_NAMES = "class-names";
 
-    private NameOptions() {
-    }
+    private NameOptions() {}
 
     /**
      * The names {@code --class-names} gives a classifier's classes.
@@ -125,8 +123,8 @@ final class NameOptions {
      * columns have no names yet ({@code f0..fN-1}) and the CSV's header has exactly N columns besides the label,
      * those columns, in the header's order (said on {@code out}); null when the model keeps the names it has.
      */
-    static List<String> featureNames(String command, Options options, Model model, Path data, String label,
-                                     PrintStream out) throws IOException {
+    static List<String> featureNames(
+            String command, Options options, Model model, Path data, String label, PrintStream out) throws IOException {
         String option = options.get(FEATURE_NAMES).orElse(null);
         List<ModelInput> inputs = model.signature().inputs();
         boolean oneTensor = inputs.size() == 1 && inputs.get(0).rank() == 2;
@@ -153,7 +151,8 @@ final class NameOptions {
             return names;
         }
         List<String> defaults = IntStream.range(0, width).mapToObj(i -> "f" + i).toList();
-        if (width == 1 || model.card().metadata().containsKey(CardKeys.FEATURES)
+        if (width == 1
+                || model.card().metadata().containsKey(CardKeys.FEATURES)
                 || !model.signature().featureNames().equals(defaults)) {
             return null; // named already: by the graph or by an earlier card
         }
@@ -161,7 +160,8 @@ final class NameOptions {
         if (header.containsAll(defaults)) {
             return null;
         }
-        List<String> others = header.stream().filter(column -> !column.equals(label)).toList();
+        List<String> others =
+                header.stream().filter(column -> !column.equals(label)).toList();
         if (others.size() != width) {
             throw CommandException.usage(command + ": the model's input '" + input.name() + "' has " + width
                     + " unnamed columns (f0.." + defaults.get(width - 1) + ") and " + data.getFileName() + " has "
@@ -183,8 +183,10 @@ final class NameOptions {
     static Model named(String command, Model given, Path modelFile, List<String> names, Path target)
             throws IOException {
         // The name too: read from the temporary file's name otherwise.
-        Map<String, String> metadata = new CardWriter(given.card().metadata()).json(CardKeys.FEATURES, names)
-                .text(CardKeys.NAME, given.card().name()).entries();
+        Map<String, String> metadata = new CardWriter(given.card().metadata())
+                .json(CardKeys.FEATURES, names)
+                .text(CardKeys.NAME, given.card().name())
+                .entries();
         return withMetadata(command, given, modelFile, metadata, target);
     }
 
@@ -195,7 +197,9 @@ final class NameOptions {
     static Model withMetadata(String command, Model given, Path modelFile, Map<String, String> metadata, Path target)
             throws IOException {
         if (!metadata.containsKey(CardKeys.NAME)) {
-            metadata = new CardWriter(metadata).text(CardKeys.NAME, given.card().name()).entries();
+            metadata = new CardWriter(metadata)
+                    .text(CardKeys.NAME, given.card().name())
+                    .entries();
         }
         given.close();
         Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
@@ -242,8 +246,8 @@ final class NameOptions {
                 throw CommandException.usage(command + ": " + what + " has an empty name in " + names);
             }
             if (!seen.add(name)) {
-                throw CommandException.usage(command + ": " + what + " names '" + name + "' twice; each column needs"
-                        + " its own name");
+                throw CommandException.usage(
+                        command + ": " + what + " names '" + name + "' twice; each column needs" + " its own name");
             }
         }
     }

@@ -15,8 +15,7 @@ final class Options {
 
     private final Map<String, String> values = new LinkedHashMap<>();
 
-    private Options() {
-    }
+    private Options() {}
 
     /**
      * @param valued   the options that take a value, without {@code --}

@@ -47,8 +47,14 @@ final class Progress {
 
     private String line(long bytesRead, long now) {
         double seconds = Math.max(1e-9, (now - start) / 1e9);
-        return String.format(Locale.ROOT, "%s: %,d rows, %,.1f of %,.1f MB (%.0f%%), %,.0f rows/s", what, rows,
-                bytesRead / 1e6, totalBytes / 1e6, totalBytes == 0 ? 100.0 : 100.0 * bytesRead / totalBytes,
+        return String.format(
+                Locale.ROOT,
+                "%s: %,d rows, %,.1f of %,.1f MB (%.0f%%), %,.0f rows/s",
+                what,
+                rows,
+                bytesRead / 1e6,
+                totalBytes / 1e6,
+                totalBytes == 0 ? 100.0 : 100.0 * bytesRead / totalBytes,
                 rows / seconds);
     }
 }

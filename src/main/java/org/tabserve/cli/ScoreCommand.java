@@ -1,12 +1,5 @@
 package org.tabserve.cli;
 
-import org.tabserve.model.Model;
-import org.tabserve.rows.CsvAnswer;
-import org.tabserve.rows.CsvFiles;
-import org.tabserve.rows.RowFormat;
-import org.tabserve.rows.OnError;
-import org.tabserve.rows.RowsException;
-
 import java.io.BufferedInputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -21,6 +14,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Set;
+import org.tabserve.model.Model;
+import org.tabserve.rows.CsvAnswer;
+import org.tabserve.rows.CsvFiles;
+import org.tabserve.rows.OnError;
+import org.tabserve.rows.RowFormat;
+import org.tabserve.rows.RowsException;
 
 /**
  * {@code score}: a CSV scored to a CSV with no server, with the answer {@code POST /predict_file} gives for
@@ -44,8 +43,9 @@ final class ScoreCommand extends ModelCommand {
             + " errors in a last column 'error', as POST /predict_file?format=csv&on_error=row answers.";
     static final String ON_ERROR = "on-error";
     /** Said when a file with bad rows is refused, so that the user learns the way on. */
-    static final String HINT = "pass --" + ON_ERROR + " row to write every other row, each bad row with its errors"
-            + " in its place";
+    static final String HINT =
+            "pass --" + ON_ERROR + " row to write every other row, each bad row with its errors" + " in its place";
+
     private static final Set<String> VALUED = Set.of("model", "data", "out", ON_ERROR);
 
     ScoreCommand(PrintStream out, PrintStream err) {
@@ -74,7 +74,8 @@ final class ScoreCommand extends ModelCommand {
             }
         }
         RowFormat format = RowFormat.ofFileName(data.getFileName().toString()).orElse(RowFormat.CSV);
-        RowFormat answer = toStdout ? RowFormat.CSV : RowFormat.ofFileName(target).orElse(RowFormat.CSV);
+        RowFormat answer =
+                toStdout ? RowFormat.CSV : RowFormat.ofFileName(target).orElse(RowFormat.CSV);
         try (Model model = load(NAME, modelFile)) {
             long start = System.nanoTime();
             Progress progress = new Progress(err, NAME + ": " + data.getFileName(), Files.size(data));
@@ -102,11 +103,23 @@ final class ScoreCommand extends ModelCommand {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            err.println(String.format(java.util.Locale.ROOT, "%s: scored %,d rows of %s in %.1f s (%,.0f rows/s)%s",
-                    NAME, rows, data.getFileName(), seconds, rows / seconds, toStdout ? "" : " to " + target));
+            err.println(String.format(
+                    java.util.Locale.ROOT,
+                    "%s: scored %,d rows of %s in %.1f s (%,.0f rows/s)%s",
+                    NAME,
+                    rows,
+                    data.getFileName(),
+                    seconds,
+                    rows / seconds,
+                    toStdout ? "" : " to " + target));
             if (onError == OnError.ROW) {
-                err.println(String.format(java.util.Locale.ROOT, "%s: %,d of %,d rows had errors and were written"
-                        + " with them in the column '%s', unscored", NAME, refused[0], rows, CsvAnswer.ERROR_COLUMN));
+                err.println(String.format(
+                        java.util.Locale.ROOT,
+                        "%s: %,d of %,d rows had errors and were written" + " with them in the column '%s', unscored",
+                        NAME,
+                        refused[0],
+                        rows,
+                        CsvAnswer.ERROR_COLUMN));
             }
             return 0;
         } catch (RowsException problem) {
@@ -126,22 +139,38 @@ final class ScoreCommand extends ModelCommand {
         }
     }
 
-    private static long write(Model model, Path data, RowFormat rows, OutputStream stream, RowFormat answer,
-                              OnError onError, long[] refused, Progress progress) throws IOException {
+    private static long write(
+            Model model,
+            Path data,
+            RowFormat rows,
+            OutputStream stream,
+            RowFormat answer,
+            OnError onError,
+            long[] refused,
+            Progress progress)
+            throws IOException {
         long[] bytes = {0};
-        Writer writer = new BufferedWriter(new OutputStreamWriter(new NonClosing(stream), StandardCharsets.UTF_8),
-                1 << 16);
-        refused[0] = CsvFiles.writeScored(model, () -> {
-            CountingInput counting = new CountingInput(Files.newInputStream(data));
-            return new BufferedInputStream(new java.io.FilterInputStream(counting) {
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    int n = super.read(b, off, len);
-                    bytes[0] = counting.count();
-                    return n;
-                }
-            }, 1 << 16);
-        }, rows, answer.writer(writer), onError, written -> progress.rows(written, bytes[0]));
+        Writer writer =
+                new BufferedWriter(new OutputStreamWriter(new NonClosing(stream), StandardCharsets.UTF_8), 1 << 16);
+        refused[0] = CsvFiles.writeScored(
+                model,
+                () -> {
+                    CountingInput counting = new CountingInput(Files.newInputStream(data));
+                    return new BufferedInputStream(
+                            new java.io.FilterInputStream(counting) {
+                                @Override
+                                public int read(byte[] b, int off, int len) throws IOException {
+                                    int n = super.read(b, off, len);
+                                    bytes[0] = counting.count();
+                                    return n;
+                                }
+                            },
+                            1 << 16);
+                },
+                rows,
+                answer.writer(writer),
+                onError,
+                written -> progress.rows(written, bytes[0]));
         progress.done(bytes[0]);
         return progress.rowCount();
     }

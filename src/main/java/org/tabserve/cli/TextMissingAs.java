@@ -1,17 +1,16 @@
 package org.tabserve.cli;
 
-import org.tabserve.card.CardWriter;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.Feature;
-import org.tabserve.model.Model;
-import org.tabserve.model.ValueType;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.card.CardWriter;
+import org.tabserve.model.CardKeys;
+import org.tabserve.model.Feature;
+import org.tabserve.model.Model;
+import org.tabserve.model.ValueType;
 
 /**
  * The {@code card --text-missing-as VALUE} option: an empty cell of every text input whose categories hold VALUE (the
@@ -22,8 +21,7 @@ final class TextMissingAs {
 
     static final String OPTION = "text-missing-as";
 
-    private TextMissingAs() {
-    }
+    private TextMissingAs() {}
 
     /** The inputs VALUE applies to, each to VALUE; refused when no text input knows VALUE. */
     static Map<String, String> inputs(String command, Model model, String value) {
@@ -40,13 +38,16 @@ final class TextMissingAs {
         if (taken.isEmpty()) {
             throw CommandException.refused(command + ": --" + OPTION + " \"" + value + "\" is not a category of any"
                     + " text input of the model, so an empty cell cannot be taken as it; "
-                    + (text.isEmpty() ? "the model has no text input" : "the text inputs know " + String.join(", ", text)));
+                    + (text.isEmpty()
+                            ? "the model has no text input"
+                            : "the text inputs know " + String.join(", ", text)));
         }
         return taken;
     }
 
     /** The model with the option in its card, loaded as the server would; the model as given without the option. */
-    static Model applied(String command, Model given, Path modelFile, Options options, Path target, java.io.PrintStream out)
+    static Model applied(
+            String command, Model given, Path modelFile, Options options, Path target, java.io.PrintStream out)
             throws IOException {
         String value = options.get(OPTION).orElse(null);
         if (value == null) {
@@ -61,7 +62,8 @@ final class TextMissingAs {
         }
         out.println(command + ": an empty cell of " + String.join(", ", taken.keySet()) + " is taken as \"" + value
                 + "\" (--" + OPTION + "), with a warning in each answer; the card stores it");
-        Map<String, String> metadata = new CardWriter(given.card().metadata()).json(CardKeys.TEXT_MISSING_AS, taken)
+        Map<String, String> metadata = new CardWriter(given.card().metadata())
+                .json(CardKeys.TEXT_MISSING_AS, taken)
                 .entries();
         return NameOptions.withMetadata(command, given, modelFile, metadata, target);
     }

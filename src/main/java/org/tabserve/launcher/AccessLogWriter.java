@@ -58,7 +58,8 @@ final class AccessLogWriter {
                     break; // it starts the next write
                 }
                 if (length + next.length > buffer.length) {
-                    byte[] larger = new byte[Math.max(length + next.length, Math.min(2 * buffer.length, MAX_WRITE_BYTES))];
+                    byte[] larger =
+                            new byte[Math.max(length + next.length, Math.min(2 * buffer.length, MAX_WRITE_BYTES))];
                     System.arraycopy(buffer, 0, larger, 0, length);
                     buffer = larger;
                 }

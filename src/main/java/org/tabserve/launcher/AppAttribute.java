@@ -28,7 +28,8 @@ final class AppAttribute<T> {
         T found = value;
         if (found == null) {
             WebAppContext webapp = server.getDescendant(WebAppContext.class);
-            Object published = webapp == null ? null : webapp.getServletContext().getAttribute(name);
+            Object published =
+                    webapp == null ? null : webapp.getServletContext().getAttribute(name);
             if (type.isInstance(published)) {
                 found = type.cast(published);
                 value = found;

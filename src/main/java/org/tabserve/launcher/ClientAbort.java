@@ -1,5 +1,7 @@
 package org.tabserve.launcher;
 
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -7,9 +9,6 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Marks a request whose client went away before it was answered (an HTTP/2 stream it reset, a connection it closed),
@@ -61,7 +60,8 @@ final class ClientAbort extends Handler.Wrapper {
 
         void failed(Throwable failure) {
             // Not a timeout (the server's decision) nor a malformed body (the client's error, answered as such).
-            if (!(failure instanceof TimeoutException) && !(failure instanceof HttpException)
+            if (!(failure instanceof TimeoutException)
+                    && !(failure instanceof HttpException)
                     && setAttribute(ATTRIBUTE, Boolean.TRUE) == null) {
                 aborts.incrementAndGet(); // once: the body's failure and the listener may both tell it
             }
@@ -70,12 +70,15 @@ final class ClientAbort extends Handler.Wrapper {
 
     /** {@code log}, with the status of a request whose client went away logged as {@value #CLIENT_CLOSED_REQUEST}. */
     static RequestLog logging(RequestLog log) {
-        return (request, response) -> log.log(request, request.getAttribute(ATTRIBUTE) == null ? response
-                : new Response.Wrapper(request, response) {
-                    @Override
-                    public int getStatus() {
-                        return CLIENT_CLOSED_REQUEST;
-                    }
-                });
+        return (request, response) -> log.log(
+                request,
+                request.getAttribute(ATTRIBUTE) == null
+                        ? response
+                        : new Response.Wrapper(request, response) {
+                            @Override
+                            public int getStatus() {
+                                return CLIENT_CLOSED_REQUEST;
+                            }
+                        });
     }
 }

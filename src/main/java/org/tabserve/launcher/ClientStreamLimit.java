@@ -1,13 +1,5 @@
 package org.tabserve.launcher;
 
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
-
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -15,6 +7,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * Bounds the HTTP/2 streams one client address has open at once across all its connections, as
@@ -41,7 +40,8 @@ final class ClientStreamLimit extends Handler.Wrapper {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         InetAddress client = request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_2
-                ? address(request.getConnectionMetaData().getRemoteSocketAddress()) : null;
+                ? address(request.getConnectionMetaData().getRemoteSocketAddress())
+                : null;
         if (client == null) {
             return super.handle(request, response, callback);
         }
@@ -95,8 +95,8 @@ final class ClientStreamLimit extends Handler.Wrapper {
             GrpcTrailersOnly.refuse(response, GrpcTrailersOnly.UNAVAILABLE, words, callback);
             return;
         }
-        String body = "{\"type\":\"about:blank\",\"title\":\"Service unavailable\",\"status\":503,\"detail\":\""
-                + words + "\"}";
+        String body = "{\"type\":\"about:blank\",\"title\":\"Service unavailable\",\"status\":503,\"detail\":\"" + words
+                + "\"}";
         response.setStatus(HttpStatus.SERVICE_UNAVAILABLE_503);
         response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/problem+json");

@@ -1,5 +1,6 @@
 package org.tabserve.launcher;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpVersion;
@@ -7,8 +8,6 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * While the server drains ({@link Drain}), asks each HTTP/1.1 client to close its connection after its answer

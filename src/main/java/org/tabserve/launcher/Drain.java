@@ -57,14 +57,16 @@ final class Drain {
      */
     String onSignal(String signal, Runnable stop) {
         if (signal.equals(DRAINING_SIGNAL) && !window.isZero() && draining.compareAndSet(false, true)) {
-            Thread drain = new Thread(() -> {
-                try {
-                    cut.await(window.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                stopOnce(stop);
-            }, "tabserve-drain");
+            Thread drain = new Thread(
+                    () -> {
+                        try {
+                            cut.await(window.toMillis(), TimeUnit.MILLISECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        stopOnce(stop);
+                    },
+                    "tabserve-drain");
             drain.start();
             return "SIGTERM: not ready from now on; serving for " + window.toSeconds() + " s more (--drain-seconds),"
                     + " then stopping (a second signal stops now)";

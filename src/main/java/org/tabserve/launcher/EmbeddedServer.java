@@ -1,30 +1,24 @@
 package org.tabserve.launcher;
 
 import jakarta.servlet.ServletContext;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.webapp.MetaInfConfiguration;
-import org.eclipse.jetty.ee10.webapp.WebAppContext;
-import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
-import org.eclipse.jetty.server.ConnectionFactory;
-import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.CustomRequestLog;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.RequestLog;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.webapp.MetaInfConfiguration;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.CustomRequestLog;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.RequestLog;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /**
  * Runs the WAR on embedded Jetty 12 (ee10), deployed as any container deploys it. It only builds, starts and stops
@@ -43,6 +37,7 @@ public final class EmbeddedServer {
     static final Duration SHUTDOWN_IDLE_TIMEOUT = Duration.ofSeconds(5);
     /** The web app's context attributes this launcher reads (set by the app's listener). */
     static final String MODEL_SUMMARY = "tabserve.model.summary";
+
     static final String MODEL_FAILURE = "tabserve.model.failure";
     /** The context attribute through which the web app's /metrics reads the launcher's counters. */
     static final String COUNTERS = "tabserve.launcher.counters";
@@ -50,12 +45,14 @@ public final class EmbeddedServer {
     static final String DRAINING = "tabserve.launcher.draining";
     /** The counters' names in it. */
     static final String RESPONSES_CUT = "responses_cut";
+
     static final String CLIENT_ABORTS = "client_aborts";
     static final String HEADERS_REFUSED = "headers_refused";
     /** The context init-parameter through which the web app learns the model path. */
     static final String MODEL_PARAMETER = "tabserve.model";
     /** The context init-parameters through which the web app learns its model repository's settings. */
     static final String MODELS_PARAMETER = "tabserve.models";
+
     static final String POLL_SECONDS_PARAMETER = "tabserve.poll-seconds";
     static final String DEFAULT_MODEL_PARAMETER = "tabserve.default-model";
     static final String MAX_MODELS_PARAMETER = "tabserve.max-models";
@@ -63,6 +60,7 @@ public final class EmbeddedServer {
     static final String PREDICTION_LOG_PARAMETER = "tabserve.prediction-log";
     /** The container's defaults for the web app, in place of Jetty's webdefault-ee10.xml (see the file). */
     static final java.net.URL DEFAULTS_DESCRIPTOR = EmbeddedServer.class.getResource("webdefault.xml");
+
     private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
     /** Jetty's {@code MemoryUtils} setting: how many object references fill a cache line (padding of its queues). */
     static final String REFERENCES_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
@@ -78,8 +76,7 @@ public final class EmbeddedServer {
     private static final AccessLogWriter ACCESS_LOG =
             new AccessLogWriter(new java.io.FileOutputStream(java.io.FileDescriptor.out));
 
-    private EmbeddedServer() {
-    }
+    private EmbeddedServer() {}
 
     /**
      * Builds an unstarted server for the WAR; tests use port 0 and ask {@link Server#getURI()} where it listens.
@@ -108,8 +105,8 @@ public final class EmbeddedServer {
         // session, and web.xml declares no security constraint (the admin routes check their token themselves), so
         // these two cost each request a session-cookie lookup, a stream wrapper and a constraint lookup for nothing.
         // (Containers keep theirs.)
-        WebAppContext webapp = new WebAppContext("/", null, null, null, null,
-                ServletContextHandler.NO_SESSIONS | ServletContextHandler.NO_SECURITY);
+        WebAppContext webapp = new WebAppContext(
+                "/", null, null, null, null, ServletContextHandler.NO_SESSIONS | ServletContextHandler.NO_SECURITY);
         webapp.setWar(war.toString());
         // Jetty's webdefault-ee10.xml declares two security constraints (TRACE's), which a web app without a security
         // handler cannot apply: each was a warning at every start. The launcher's own defaults keep only what tabserve
@@ -133,23 +130,31 @@ public final class EmbeddedServer {
         AtomicLong headersRefused = new AtomicLong();
         webapp.setAttribute(DRAINING, drain.flag());
         server.addBean(drain, false);
-        MinimumBodyRate bodyRate = new MinimumBodyRate(options.minRequestRate(), options.minRequestRateGrace(),
+        MinimumBodyRate bodyRate = new MinimumBodyRate(
+                options.minRequestRate(),
+                options.minRequestRateGrace(),
                 SHUTDOWN_IDLE_TIMEOUT,
-                new Http2HeaderLimit(options.maxHeaderBytes(), headersRefused,
+                new Http2HeaderLimit(
+                        options.maxHeaderBytes(),
+                        headersRefused,
                         new CloseWhileDraining(drain.flag(), new GracefulHandler(webapp))));
         // An answer its client takes too slowly (or not at all) is cut at the minimum response rate, freeing its slot.
         AtomicLong responsesCut = new AtomicLong();
         AtomicLong clientAborts = new AtomicLong();
-        webapp.setAttribute(COUNTERS, Map.of(RESPONSES_CUT, responsesCut, CLIENT_ABORTS, clientAborts,
-                HEADERS_REFUSED, headersRefused));
-        MinimumResponseRate responseRate = new MinimumResponseRate(options.minResponseRate(),
-                options.minRequestRateGrace(), responsesCut, bodyRate);
+        webapp.setAttribute(
+                COUNTERS,
+                Map.of(RESPONSES_CUT, responsesCut, CLIENT_ABORTS, clientAborts, HEADERS_REFUSED, headersRefused));
+        MinimumResponseRate responseRate = new MinimumResponseRate(
+                options.minResponseRate(), options.minRequestRateGrace(), responsesCut, bodyRate);
         // A request whose client went away (a reset stream, a closed connection) is marked for the access log.
         // Health probes are answered first, ahead of the app's queue; then one client's HTTP/2 streams, across its
         // connections, are bounded as one connection's are.
-        HeaderDeadline headerDeadline = new HeaderDeadline(options.headerTimeout(),
-                new ProbeAnswers(probes, new ClientStreamLimit(options.maxConcurrentStreams(),
-                        new ClientAbort(clientAborts, responseRate))));
+        HeaderDeadline headerDeadline = new HeaderDeadline(
+                options.headerTimeout(),
+                new ProbeAnswers(
+                        probes,
+                        new ClientStreamLimit(
+                                options.maxConcurrentStreams(), new ClientAbort(clientAborts, responseRate))));
         for (Connector connector : server.getConnectors()) {
             ((ServerConnector) connector).addBean(headerDeadline, false);
         }
@@ -158,7 +163,8 @@ public final class EmbeddedServer {
         // --models' models are the repository's to load. Added once the web app is in the server, as Jetty's own
         // configurations are the server's defaults.
         if (options.repository().directory().isEmpty()) {
-            webapp.addConfiguration(new ModelAheadConfiguration(options.model().map(m -> Path.of(m).toAbsolutePath())));
+            webapp.addConfiguration(new ModelAheadConfiguration(
+                    options.model().map(m -> Path.of(m).toAbsolutePath())));
         }
         // One line per request on stdout in the NCSA combined format, which log tools read as they read Apache's.
         // (A servlet container deployment uses that container's own access log configuration instead.)
@@ -179,9 +185,11 @@ public final class EmbeddedServer {
         URI uri = server.getURI();
         return "tabserve: serving " + modelSummary + " on http://" + uri.getHost() + ":" + uri.getPort() + "/"
                 + ServerPorts.named(server, ServerPorts.GRPC)
-                        .map(grpc -> " and gRPC (HTTP/2 only) on port " + grpc.getLocalPort()).orElse("")
+                        .map(grpc -> " and gRPC (HTTP/2 only) on port " + grpc.getLocalPort())
+                        .orElse("")
                 + ServerPorts.named(server, ServerPorts.PROBES)
-                        .map(probe -> ", health probes on port " + probe.getLocalPort()).orElse("");
+                        .map(probe -> ", health probes on port " + probe.getLocalPort())
+                        .orElse("");
     }
 
     /**
@@ -199,14 +207,25 @@ public final class EmbeddedServer {
      */
     static Map<String, String> initParameters(LauncherOptions options) {
         Map<String, String> parameters = new LinkedHashMap<>();
-        options.model().ifPresent(model -> parameters.put(MODEL_PARAMETER, Path.of(model).toAbsolutePath().toString()));
+        options.model()
+                .ifPresent(model -> parameters.put(
+                        MODEL_PARAMETER, Path.of(model).toAbsolutePath().toString()));
         LauncherOptions.Repository repository = options.repository();
-        repository.directory().ifPresent(dir -> parameters.put(MODELS_PARAMETER, Path.of(dir).toAbsolutePath().toString()));
-        repository.pollSeconds().ifPresent(seconds -> parameters.put(POLL_SECONDS_PARAMETER, Integer.toString(seconds)));
+        repository
+                .directory()
+                .ifPresent(dir -> parameters.put(
+                        MODELS_PARAMETER, Path.of(dir).toAbsolutePath().toString()));
+        repository
+                .pollSeconds()
+                .ifPresent(seconds -> parameters.put(POLL_SECONDS_PARAMETER, Integer.toString(seconds)));
         repository.defaultModel().ifPresent(name -> parameters.put(DEFAULT_MODEL_PARAMETER, name));
         repository.maxModels().ifPresent(max -> parameters.put(MAX_MODELS_PARAMETER, Integer.toString(max)));
-        options.webSettings().forEach((key, value) -> parameters.put(key,
-                key.equals(PREDICTION_LOG_PARAMETER) ? Path.of(value).toAbsolutePath().toString() : value));
+        options.webSettings()
+                .forEach((key, value) -> parameters.put(
+                        key,
+                        key.equals(PREDICTION_LOG_PARAMETER)
+                                ? Path.of(value).toAbsolutePath().toString()
+                                : value));
         return parameters;
     }
 
@@ -236,7 +255,8 @@ public final class EmbeddedServer {
         try {
             server.start();
         } catch (Exception e) {
-            System.err.println("tabserve: cannot start on " + options.host() + ":" + options.port() + ": " + e.getMessage());
+            System.err.println(
+                    "tabserve: cannot start on " + options.host() + ":" + options.port() + ": " + e.getMessage());
             stopQuietly(server);
             System.exit(1);
             return;
@@ -245,7 +265,8 @@ public final class EmbeddedServer {
         ServletContext context = webapp.getServletContext();
         Object failure = context.getAttribute(MODEL_FAILURE);
         if (failure != null || !webapp.isAvailable()) {
-            System.err.println("tabserve: " + (failure != null ? failure : "the web app failed to start; see the log above"));
+            System.err.println(
+                    "tabserve: " + (failure != null ? failure : "the web app failed to start; see the log above"));
             stopQuietly(server);
             System.exit(1);
             return;
@@ -279,9 +300,10 @@ public final class EmbeddedServer {
         int cacheLineBytes = Integer.getInteger(CACHE_LINE_BYTES, 64);
         boolean compressedOops;
         try {
-            compressedOops = Boolean.parseBoolean(java.lang.management.ManagementFactory
-                    .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
-                    .getVMOption("UseCompressedOops").getValue());
+            compressedOops = Boolean.parseBoolean(java.lang.management.ManagementFactory.getPlatformMXBean(
+                            com.sun.management.HotSpotDiagnosticMXBean.class)
+                    .getVMOption("UseCompressedOops")
+                    .getValue());
         } catch (RuntimeException e) {
             return; // not HotSpot, or no such option: Jetty works it out (or falls back) itself
         }

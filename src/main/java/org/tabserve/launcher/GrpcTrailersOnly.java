@@ -20,8 +20,7 @@ final class GrpcTrailersOnly {
 
     private static final String GRPC = "application/grpc";
 
-    private GrpcTrailersOnly() {
-    }
+    private GrpcTrailersOnly() {}
 
     /** @return whether the request is a gRPC call (its content type is gRPC's, with or without a suffix) */
     static boolean isGrpc(Request request) {

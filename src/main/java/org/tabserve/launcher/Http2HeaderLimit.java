@@ -1,5 +1,6 @@
 package org.tabserve.launcher;
 
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
@@ -9,8 +10,6 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Refuses, on its own stream, an HTTP/2 request whose headers are past {@code --max-header-bytes}, as HTTP/1.1
@@ -67,9 +66,14 @@ final class Http2HeaderLimit extends Handler.Wrapper {
         }
         refusals.incrementAndGet();
         if (GrpcTrailersOnly.isGrpc(request)) {
-            GrpcTrailersOnly.refuse(response, GrpcTrailersOnly.RESOURCE_EXHAUSTED, "request headers (metadata) of "
-                    + size + " bytes are past the limit of " + limit + " bytes; the launcher's --max-header-bytes ("
-                    + LauncherOptions.MAX_HEADER_BYTES_VARIABLE + ") raises it", callback);
+            GrpcTrailersOnly.refuse(
+                    response,
+                    GrpcTrailersOnly.RESOURCE_EXHAUSTED,
+                    "request headers (metadata) of "
+                            + size + " bytes are past the limit of " + limit
+                            + " bytes; the launcher's --max-header-bytes ("
+                            + LauncherOptions.MAX_HEADER_BYTES_VARIABLE + ") raises it",
+                    callback);
         } else {
             Response.writeError(request, response, callback, HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE_431);
         }
@@ -79,7 +83,8 @@ final class Http2HeaderLimit extends Handler.Wrapper {
     /** The request's header list size as HTTP/2 counts it: each field's name and value plus 32, pseudo-headers too. */
     static long headerListSize(Request request) {
         HttpURI uri = request.getHttpURI();
-        long size = field(":method", request.getMethod()) + field(":scheme", uri.getScheme())
+        long size = field(":method", request.getMethod())
+                + field(":scheme", uri.getScheme())
                 + field(":path", uri.getPathQuery());
         if (uri.hasAuthority()) {
             size += field(":authority", uri.getAuthority());

@@ -56,11 +56,24 @@ import java.util.Set;
  * @param probePort      a third port that answers only {@code /health/live} and {@code /health/ready}, with threads
  *                       and a selector of its own (0 picks a free one); empty: probes on {@code port} only
  */
-public record LauncherOptions(String host, int port, Optional<String> model, boolean help, Duration idleTimeout,
-                              int maxHeaderBytes, Duration headerTimeout, Repository repository, long minRequestRate,
-                              Duration minRequestRateGrace, long minResponseRate, int maxConcurrentStreams,
-                              Map<String, String> webSettings, Set<String> accessLogMask, Duration drainTime,
-                              OptionalInt grpcPort, OptionalInt probePort) {
+public record LauncherOptions(
+        String host,
+        int port,
+        Optional<String> model,
+        boolean help,
+        Duration idleTimeout,
+        int maxHeaderBytes,
+        Duration headerTimeout,
+        Repository repository,
+        long minRequestRate,
+        Duration minRequestRateGrace,
+        long minResponseRate,
+        int maxConcurrentStreams,
+        Map<String, String> webSettings,
+        Set<String> accessLogMask,
+        Duration drainTime,
+        OptionalInt grpcPort,
+        OptionalInt probePort) {
 
     /** The flags that are the web app's settings of the same name under {@code tabserve.}. */
     static final List<String> WEB_SETTING_FLAGS =
@@ -80,8 +93,8 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
      * @param defaultModel {@code --default-model}: the model the root routes answer with
      * @param maxModels    {@code --max-models}: most model versions loaded at once
      */
-    public record Repository(Optional<String> directory, OptionalInt pollSeconds, Optional<String> defaultModel,
-                             OptionalInt maxModels) {
+    public record Repository(
+            Optional<String> directory, OptionalInt pollSeconds, Optional<String> defaultModel, OptionalInt maxModels) {
 
         /** Nothing given: one model, as before. */
         public static final Repository NONE =
@@ -89,11 +102,31 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
     }
 
     /** Settings without a model repository. */
-    public LauncherOptions(String host, int port, Optional<String> model, boolean help, Duration idleTimeout,
-                           int maxHeaderBytes, Duration headerTimeout) {
-        this(host, port, model, help, idleTimeout, maxHeaderBytes, headerTimeout, Repository.NONE,
-                DEFAULT_MIN_REQUEST_RATE, DEFAULT_MIN_REQUEST_RATE_GRACE, DEFAULT_MIN_RESPONSE_RATE,
-                DEFAULT_MAX_CONCURRENT_STREAMS, Map.of(), Set.of(), DEFAULT_DRAIN_TIME, OptionalInt.empty(),
+    public LauncherOptions(
+            String host,
+            int port,
+            Optional<String> model,
+            boolean help,
+            Duration idleTimeout,
+            int maxHeaderBytes,
+            Duration headerTimeout) {
+        this(
+                host,
+                port,
+                model,
+                help,
+                idleTimeout,
+                maxHeaderBytes,
+                headerTimeout,
+                Repository.NONE,
+                DEFAULT_MIN_REQUEST_RATE,
+                DEFAULT_MIN_REQUEST_RATE_GRACE,
+                DEFAULT_MIN_RESPONSE_RATE,
+                DEFAULT_MAX_CONCURRENT_STREAMS,
+                Map.of(),
+                Set.of(),
+                DEFAULT_DRAIN_TIME,
+                OptionalInt.empty(),
                 OptionalInt.empty());
     }
 
@@ -192,15 +225,17 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
         String port = environment.getOrDefault(PORT_VARIABLE, "8080");
         String model = environment.get(MODEL_VARIABLE);
         String idle = environment.getOrDefault(IDLE_TIMEOUT_VARIABLE, Long.toString(DEFAULT_IDLE_TIMEOUT.toSeconds()));
-        String headerTime = environment.getOrDefault(HEADER_TIMEOUT_VARIABLE, Long.toString(DEFAULT_HEADER_TIMEOUT.toSeconds()));
-        String headerBytes = environment.getOrDefault(MAX_HEADER_BYTES_VARIABLE, Integer.toString(DEFAULT_MAX_HEADER_BYTES));
+        String headerTime =
+                environment.getOrDefault(HEADER_TIMEOUT_VARIABLE, Long.toString(DEFAULT_HEADER_TIMEOUT.toSeconds()));
+        String headerBytes =
+                environment.getOrDefault(MAX_HEADER_BYTES_VARIABLE, Integer.toString(DEFAULT_MAX_HEADER_BYTES));
         String models = environment.get(MODELS_VARIABLE);
         String poll = environment.get(POLL_SECONDS_VARIABLE);
         String defaultModel = environment.get(DEFAULT_MODEL_VARIABLE);
         String maxModels = environment.get(MAX_MODELS_VARIABLE);
         String minRate = environment.getOrDefault(MIN_REQUEST_RATE_VARIABLE, Long.toString(DEFAULT_MIN_REQUEST_RATE));
-        String minRateGrace = environment.getOrDefault(MIN_REQUEST_RATE_GRACE_VARIABLE,
-                Long.toString(DEFAULT_MIN_REQUEST_RATE_GRACE.toSeconds()));
+        String minRateGrace = environment.getOrDefault(
+                MIN_REQUEST_RATE_GRACE_VARIABLE, Long.toString(DEFAULT_MIN_REQUEST_RATE_GRACE.toSeconds()));
         String minResponseRate = environment.get(MIN_RESPONSE_RATE_VARIABLE);
         String maxStreams = environment.get(MAX_CONCURRENT_STREAMS_VARIABLE);
         String drain = environment.get(DRAIN_SECONDS_VARIABLE);
@@ -213,10 +248,23 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
             String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
             switch (name) {
                 case "--help", "-h" -> help = true;
-                case "--port", "--host", "--model", "--idle-timeout", "--header-timeout", "--max-header-bytes",
-                     "--models", "--poll-seconds", "--default-model", "--max-models", "--min-request-rate",
-                     "--min-request-rate-grace", "--min-response-rate", "--max-concurrent-streams",
-                     "--drain-seconds", "--grpc-port", "--probe-port" -> {
+                case "--port",
+                        "--host",
+                        "--model",
+                        "--idle-timeout",
+                        "--header-timeout",
+                        "--max-header-bytes",
+                        "--models",
+                        "--poll-seconds",
+                        "--default-model",
+                        "--max-models",
+                        "--min-request-rate",
+                        "--min-request-rate-grace",
+                        "--min-response-rate",
+                        "--max-concurrent-streams",
+                        "--drain-seconds",
+                        "--grpc-port",
+                        "--probe-port" -> {
                     String value;
                     if (arg.contains("=")) {
                         value = arg.substring(arg.indexOf('=') + 1);
@@ -267,41 +315,60 @@ public record LauncherOptions(String host, int port, Optional<String> model, boo
             throw new UsageException("port must be a number from 0 to 65535, got " + number);
         }
         int portNumber = (int) number;
-        Optional<String> modelPath = Optional.ofNullable(model).map(String::strip).filter(m -> !m.isEmpty());
+        Optional<String> modelPath =
+                Optional.ofNullable(model).map(String::strip).filter(m -> !m.isEmpty());
         long idleSeconds = positive("--idle-timeout", idle, 3600);
         long headerLimit = positive("--max-header-bytes", headerBytes, 1 << 20);
         long headerSeconds = positive("--header-timeout", headerTime, 3600);
         OptionalInt minBytesPerSecond = optional("--min-request-rate", minRate, 0, MAX_MIN_REQUEST_RATE);
         long graceSeconds = positive("--min-request-rate-grace", minRateGrace, 3600);
-        OptionalInt minResponseBytesPerSecond = optional("--min-response-rate", minResponseRate, 0, MAX_MIN_REQUEST_RATE);
+        OptionalInt minResponseBytesPerSecond =
+                optional("--min-response-rate", minResponseRate, 0, MAX_MIN_REQUEST_RATE);
         OptionalInt streams = optional("--max-concurrent-streams", maxStreams, 1, MAX_MAX_CONCURRENT_STREAMS);
         OptionalInt drainSeconds = optional("--drain-seconds", drain, 0, 3600);
         OptionalInt grpcPortNumber = optional("--grpc-port", grpcPort, 0, 65535);
         if (grpcPortNumber.isPresent() && grpcPortNumber.getAsInt() != 0 && grpcPortNumber.getAsInt() == portNumber) {
-            throw new UsageException("--grpc-port must be another port than --port (" + portNumber
-                    + "), which serves gRPC too");
+            throw new UsageException(
+                    "--grpc-port must be another port than --port (" + portNumber + "), which serves gRPC too");
         }
         OptionalInt probePortNumber = optional("--probe-port", probePort, 0, 65535);
-        if (probePortNumber.isPresent() && probePortNumber.getAsInt() != 0
+        if (probePortNumber.isPresent()
+                && probePortNumber.getAsInt() != 0
                 && (probePortNumber.getAsInt() == portNumber || probePortNumber.equals(grpcPortNumber))) {
             throw new UsageException("--probe-port must be a port of its own, not --port's (" + portNumber + ")"
-                    + grpcPortNumber.stream().mapToObj(grpc -> " or --grpc-port's (" + grpc + ")").findFirst().orElse(""));
+                    + grpcPortNumber.stream()
+                            .mapToObj(grpc -> " or --grpc-port's (" + grpc + ")")
+                            .findFirst()
+                            .orElse(""));
         }
         Optional<String> directory = present(models);
         if (modelPath.isPresent() && directory.isPresent()) {
             throw new UsageException("--model (" + MODEL_VARIABLE + ") and --models (" + MODELS_VARIABLE
                     + ") are both given: serve one file, or every model in a directory");
         }
-        Repository repository = new Repository(directory,
-                optional("--poll-seconds", poll, 0, MAX_POLL_SECONDS), present(defaultModel),
+        Repository repository = new Repository(
+                directory,
+                optional("--poll-seconds", poll, 0, MAX_POLL_SECONDS),
+                present(defaultModel),
                 optional("--max-models", maxModels, 1, MAX_MAX_MODELS));
-        return new LauncherOptions(host.strip(), portNumber, modelPath, help, Duration.ofSeconds(idleSeconds),
-                (int) headerLimit, Duration.ofSeconds(headerSeconds), repository,
+        return new LauncherOptions(
+                host.strip(),
+                portNumber,
+                modelPath,
+                help,
+                Duration.ofSeconds(idleSeconds),
+                (int) headerLimit,
+                Duration.ofSeconds(headerSeconds),
+                repository,
                 minBytesPerSecond.orElse((int) DEFAULT_MIN_REQUEST_RATE),
-                Duration.ofSeconds(graceSeconds), minResponseBytesPerSecond.orElse((int) DEFAULT_MIN_RESPONSE_RATE),
-                streams.orElse(DEFAULT_MAX_CONCURRENT_STREAMS), webSettings, accessLogMask(webSettings, environment),
+                Duration.ofSeconds(graceSeconds),
+                minResponseBytesPerSecond.orElse((int) DEFAULT_MIN_RESPONSE_RATE),
+                streams.orElse(DEFAULT_MAX_CONCURRENT_STREAMS),
+                webSettings,
+                accessLogMask(webSettings, environment),
                 drainSeconds.isPresent() ? Duration.ofSeconds(drainSeconds.getAsInt()) : DEFAULT_DRAIN_TIME,
-                grpcPortNumber, probePortNumber);
+                grpcPortNumber,
+                probePortNumber);
     }
 
     /**

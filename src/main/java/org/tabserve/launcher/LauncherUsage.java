@@ -3,8 +3,7 @@ package org.tabserve.launcher;
 /** What {@code java -jar tabserve.war --help} prints: the launcher's flags, the commands and the web app's limits. */
 final class LauncherUsage {
 
-    private LauncherUsage() {
-    }
+    private LauncherUsage() {}
 
     static final String TEXT = """
             usage: java -jar tabserve.war [--port N] [--host ADDRESS] [--model FILE.onnx | --models DIR]

@@ -30,18 +30,22 @@ public final class Main {
     static final String SERVER_CLASS = "org.tabserve.launcher.EmbeddedServer";
     /** The web app's own classes and libraries, which the command-line tools run on (no Jetty, no servlet API). */
     static final String CLASSES = "WEB-INF/classes/";
+
     static final String LIB = "WEB-INF/lib/";
     static final String COMMANDS_CLASS = "org.tabserve.cli.Commands";
     /** The first arguments that run a command-line tool instead of the server. */
     static final List<String> COMMANDS = List.of("card", "score", "log-csv");
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) throws Exception {
         Path war;
         try {
-            war = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            war = Path.of(Main.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
         } catch (Exception e) {
             System.err.println("tabserve: cannot find the WAR this class was started from: " + e);
             System.exit(1);
@@ -50,7 +54,8 @@ public final class Main {
         boolean command = args.length > 0 && COMMANDS.contains(args[0]);
         // Unpacked once per WAR content and reused, ONNX Runtime's library with it; without a usable cache, a
         // temporary copy as before (deleted at exit).
-        Optional<WarCache.Unpacked> cached = WarCache.open(war, System.getenv(), line -> System.err.println("tabserve: " + line));
+        Optional<WarCache.Unpacked> cached =
+                WarCache.open(war, System.getenv(), line -> System.err.println("tabserve: " + line));
         cached.flatMap(WarCache.Unpacked::ortNatives).ifPresent(natives -> {
             if (System.getProperty(WarCacheNatives.ORT_NATIVE_PATH) == null) { // an operator's own setting wins
                 System.setProperty(WarCacheNatives.ORT_NATIVE_PATH, natives.toString());
@@ -70,7 +75,8 @@ public final class Main {
             loader.loadClass(COMMANDS_CLASS).getMethod("main", String[].class).invoke(null, (Object) args);
             return;
         }
-        List<URL> urls = cached.isPresent() ? jarsIn(cached.get().webapp().resolve(LIB_JETTY)) : extractLauncherJars(war, jars);
+        List<URL> urls =
+                cached.isPresent() ? jarsIn(cached.get().webapp().resolve(LIB_JETTY)) : extractLauncherJars(war, jars);
         if (urls.isEmpty()) {
             System.err.println("tabserve: " + war + " has no " + LIB_JETTY + "; was it built with `mvn package`?");
             System.exit(1);
@@ -78,7 +84,9 @@ public final class Main {
         URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
         Thread.currentThread().setContextClassLoader(loader);
         Path webapp = cached.isPresent() ? cached.get().webapp() : war; // Jetty unpacks a WAR file itself
-        loader.loadClass(SERVER_CLASS).getMethod("main", String[].class, Path.class).invoke(null, args, webapp);
+        loader.loadClass(SERVER_CLASS)
+                .getMethod("main", String[].class, Path.class)
+                .invoke(null, args, webapp);
     }
 
     /** The jars directly in {@code dir}, sorted by name (so the class path does not depend on the directory's order). */
@@ -88,7 +96,9 @@ public final class Main {
         }
         List<URL> urls = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path jar : files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList()) {
+            for (Path jar : files.filter(p -> p.getFileName().toString().endsWith(".jar"))
+                    .sorted()
+                    .toList()) {
                 urls.add(jar.toUri().toURL());
             }
         }

@@ -1,13 +1,5 @@
 package org.tabserve.launcher;
 
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.component.Graceful;
-import org.eclipse.jetty.util.thread.Scheduler;
-
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -16,6 +8,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.component.Graceful;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * Fails a request whose body arrives, on average since the request began, slower than a minimum rate once a grace
@@ -92,8 +91,12 @@ final class MinimumBodyRate extends Handler.Wrapper implements Graceful {
         }
         Scheduler scheduler = request.getComponents().getScheduler();
         Executor executor = request.getComponents().getExecutor();
-        Guard guard = new Guard(minBytesPerSecond, grace.toNanos(), System::nanoTime,
-                (task, nanos) -> scheduler.schedule(task, nanos, TimeUnit.NANOSECONDS)::cancel, executor,
+        Guard guard = new Guard(
+                minBytesPerSecond,
+                grace.toNanos(),
+                System::nanoTime,
+                (task, nanos) -> scheduler.schedule(task, nanos, TimeUnit.NANOSECONDS)::cancel,
+                executor,
                 stopDeadline::get);
         GuardedRequest guarded = new GuardedRequest(request, guard);
         return super.handle(guarded, new Response.Wrapper(guarded, response), callback);
@@ -118,6 +121,7 @@ final class MinimumBodyRate extends Handler.Wrapper implements Graceful {
         private final long start;
         /** When the body fails whatever its rate (the server is stopping), or {@link Long#MAX_VALUE}. */
         private final LongSupplier stopDeadline;
+
         private long bytes;
         /** Bytes since the body last kept up: since a grace's worth had last arrived. */
         private long sinceProgress;
@@ -125,9 +129,11 @@ final class MinimumBodyRate extends Handler.Wrapper implements Graceful {
         private long waited;
         /** When the app's wait under way began, or -1 when it is not waiting (busy with what it read). */
         private long waitingSince = -1;
+
         private boolean finished;
         /** The app's demand callback while it waits for more of the body. */
         private Runnable waiting;
+
         private Runnable cancelTimer;
         private TimeoutException failure;
 
@@ -136,8 +142,13 @@ final class MinimumBodyRate extends Handler.Wrapper implements Graceful {
         }
 
         /** @param stopDeadline when the body fails whatever its rate, in {@code clock}'s terms ({@link Long#MAX_VALUE}: never) */
-        Guard(long minBytesPerSecond, long graceNanos, LongSupplier clock, Timer timer, Executor executor,
-              LongSupplier stopDeadline) {
+        Guard(
+                long minBytesPerSecond,
+                long graceNanos,
+                LongSupplier clock,
+                Timer timer,
+                Executor executor,
+                LongSupplier stopDeadline) {
             this.stopDeadline = stopDeadline;
             this.minBytesPerSecond = minBytesPerSecond;
             this.graceNanos = graceNanos;
@@ -288,17 +299,24 @@ final class MinimumBodyRate extends Handler.Wrapper implements Graceful {
 
         private void fail(long now) {
             // Words for the client; LimitedInputStream passes on a timeout's message that begins "the request body".
-            failure = new TimeoutException(stopped(now) ? "the request body was still arriving when the server"
-                    + " stopped: " + bytes + " bytes in " + (now - start) / 1_000_000_000L + " s, and a stopping server"
-                    + " waits " + STOP_GRACE_WORDS + " for a body"
-                    : tooSlow(now) ? "the request body arrived too slowly: " + bytes + " bytes in "
-                    + (now - start) / 1_000_000_000L + " s, below the minimum average of " + minBytesPerSecond
-                    + " bytes/s that the server accepts once a body has been arriving for "
-                    + graceNanos / 1_000_000_000L + " s (--min-request-rate)"
-                    : "the request body stalled: " + sinceProgress + " bytes in the last "
-                    + waitedSinceProgress(now) / 1_000_000_000L + " s it was waited for, below the minimum of "
-                    + minBytesPerSecond + " bytes/s that the server accepts over any "
-                    + graceNanos / 1_000_000_000L + " s of a body (--min-request-rate, --min-request-rate-grace)");
+            failure = new TimeoutException(
+                    stopped(now)
+                            ? "the request body was still arriving when the server"
+                                    + " stopped: " + bytes + " bytes in " + (now - start) / 1_000_000_000L
+                                    + " s, and a stopping server"
+                                    + " waits " + STOP_GRACE_WORDS + " for a body"
+                            : tooSlow(now)
+                                    ? "the request body arrived too slowly: " + bytes + " bytes in "
+                                            + (now - start) / 1_000_000_000L + " s, below the minimum average of "
+                                            + minBytesPerSecond
+                                            + " bytes/s that the server accepts once a body has been arriving for "
+                                            + graceNanos / 1_000_000_000L + " s (--min-request-rate)"
+                                    : "the request body stalled: " + sinceProgress + " bytes in the last "
+                                            + waitedSinceProgress(now) / 1_000_000_000L
+                                            + " s it was waited for, below the minimum of "
+                                            + minBytesPerSecond + " bytes/s that the server accepts over any "
+                                            + graceNanos / 1_000_000_000L
+                                            + " s of a body (--min-request-rate, --min-request-rate-grace)");
             finished = true;
             if (cancelTimer != null) {
                 cancelTimer.run();
@@ -315,7 +333,8 @@ final class MinimumBodyRate extends Handler.Wrapper implements Graceful {
          * Whether the request's end is watched, to stop the guard's timer. Only a demand can start the timer, and most
          * bodies arrive with their headers and are read without one, so the watch (a stream wrapper) is added then.
          */
-        private final java.util.concurrent.atomic.AtomicBoolean watched = new java.util.concurrent.atomic.AtomicBoolean();
+        private final java.util.concurrent.atomic.AtomicBoolean watched =
+                new java.util.concurrent.atomic.AtomicBoolean();
 
         GuardedRequest(Request request, Guard guard) {
             super(request);

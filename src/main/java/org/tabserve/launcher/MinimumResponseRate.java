@@ -1,5 +1,11 @@
 package org.tabserve.launcher;
 
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
 import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.Handler;
@@ -8,13 +14,6 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Scheduler;
-
-import java.nio.ByteBuffer;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
 
 /**
  * Cuts a response whose client takes it slower than a minimum rate, on average over the time the server has waited
@@ -70,6 +69,7 @@ final class MinimumResponseRate extends Handler.Wrapper {
         private long waited;
         /** The write waiting for the client, if any, and when it began, its size and its connection's bytes then. */
         private Once pending;
+
         private long pendingSince;
         private long pendingSize;
         private long pendingBytesOut;
@@ -82,8 +82,12 @@ final class MinimumResponseRate extends Handler.Wrapper {
         }
 
         @Override
-        public void send(MetaData.Request request, MetaData.Response response, boolean last, ByteBuffer content,
-                         Callback callback) {
+        public void send(
+                MetaData.Request request,
+                MetaData.Response response,
+                boolean last,
+                ByteBuffer content,
+                Callback callback) {
             Once write = new Once(callback, content == null ? 0 : content.remaining());
             synchronized (this) {
                 pending = write;
@@ -146,8 +150,9 @@ final class MinimumResponseRate extends Handler.Wrapper {
 
         /** The bytes the client has taken: the writes done, and what its connection sent of the waiting one. */
         private long bytes() {
-            long progress = pending == null ? 0 : Math.min(pendingSize,
-                    Math.max(0, connection.getBytesOut() - pendingBytesOut));
+            long progress = pending == null
+                    ? 0
+                    : Math.min(pendingSize, Math.max(0, connection.getBytesOut() - pendingBytesOut));
             return sent + progress;
         }
 

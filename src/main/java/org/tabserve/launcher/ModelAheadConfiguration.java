@@ -1,5 +1,9 @@
 package org.tabserve.launcher;
 
+import java.lang.reflect.InvocationTargetException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.ee.webapp.WebAppClassLoader;
 import org.eclipse.jetty.ee10.webapp.AbstractConfiguration;
 import org.eclipse.jetty.ee10.webapp.MetaInfConfiguration;
@@ -8,11 +12,6 @@ import org.eclipse.jetty.ee10.webapp.WebInfConfiguration;
 import org.eclipse.jetty.ee10.webapp.WebXmlConfiguration;
 import org.eclipse.jetty.util.resource.Resource;
 import org.eclipse.jetty.util.resource.Resources;
-
-import java.lang.reflect.InvocationTargetException;
-import java.nio.file.Path;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Loads the one model while Jetty is still configuring the web app (scanning its jars, parsing its descriptors), so
@@ -40,7 +39,8 @@ final class ModelAheadConfiguration extends AbstractConfiguration {
 
     /** @param model {@code --model}'s file, absolute, or empty for the model bundled in the WAR */
     ModelAheadConfiguration(Optional<Path> model) {
-        super(new Builder().addDependencies(WebInfConfiguration.class)
+        super(new Builder()
+                .addDependencies(WebInfConfiguration.class)
                 .addDependents(WebXmlConfiguration.class, MetaInfConfiguration.class));
         this.model = model;
     }
@@ -82,7 +82,8 @@ final class ModelAheadConfiguration extends AbstractConfiguration {
             if (Resources.isReadableDirectory(lib)) {
                 loader.addJars(lib);
             }
-            loaded.complete(loader.loadClass(APP_CLASS).getMethod("load", Path.class).invoke(null, file));
+            loaded.complete(
+                    loader.loadClass(APP_CLASS).getMethod("load", Path.class).invoke(null, file));
         } catch (InvocationTargetException e) {
             loaded.completeExceptionally(e.getCause());
         } catch (Throwable e) { // whatever it is, the app's listener loads the model itself and meets it there

@@ -2,11 +2,11 @@ package org.tabserve.launcher;
 
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 
 /**
  * HTTP/2 cleartext for clients that speak it from the first byte (prior knowledge: gRPC's plaintext channels), and
@@ -28,12 +28,13 @@ public final class PriorKnowledgeH2c extends HTTP2CServerConnectionFactory {
     }
 
     @Override
-    public Connection upgradeConnection(Connector connector, EndPoint endPoint, MetaData.Request request,
-                                        HttpFields.Mutable responseFields) {
+    public Connection upgradeConnection(
+            Connector connector, EndPoint endPoint, MetaData.Request request, HttpFields.Mutable responseFields) {
         // HTTP/2's connection preface reaches the HTTP/1.1 parser as a request "PRI * HTTP/2.0": take it over, if it
         // is the connection's first request (nothing answered on it yet; HTTP/1.1 parses a request only once the one
         // before it has been answered).
         return "PRI".equals(request.getMethod()) && endPoint.getConnection().getMessagesOut() == 0
-                ? super.upgradeConnection(connector, endPoint, request, responseFields) : null;
+                ? super.upgradeConnection(connector, endPoint, request, responseFields)
+                : null;
     }
 }

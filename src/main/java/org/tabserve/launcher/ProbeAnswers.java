@@ -1,5 +1,6 @@
 package org.tabserve.launcher;
 
+import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
@@ -7,8 +8,6 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-
-import java.nio.ByteBuffer;
 
 /**
  * Answers {@code GET /health/live} and, while the server is ready, {@code GET /health/ready} ahead of the web app:
@@ -31,8 +30,10 @@ final class ProbeAnswers extends Handler.Wrapper {
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String path = request.getHttpURI().getPath();
         byte[] body = HttpMethod.GET.is(request.getMethod()) ? bodies.bodyFor(path) : null;
-        if (body == null && !ProbeBodies.isProbe(path)
-                && ServerPorts.PROBES.equals(request.getConnectionMetaData().getConnector().getName())) {
+        if (body == null
+                && !ProbeBodies.isProbe(path)
+                && ServerPorts.PROBES.equals(
+                        request.getConnectionMetaData().getConnector().getName())) {
             Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404); // ProblemErrorHandler says why
             return true;
         }

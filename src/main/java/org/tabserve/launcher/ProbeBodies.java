@@ -1,11 +1,10 @@
 package org.tabserve.launcher;
 
-import org.eclipse.jetty.server.Server;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.eclipse.jetty.server.Server;
 
 /**
  * What the launcher may answer to a health probe without the web app: {@code /health/live}'s body always, and
@@ -18,6 +17,7 @@ final class ProbeBodies {
     static final String READY = "/health/ready";
     /** The web app's context attribute holding the supplier of readiness's answer ({@code HealthHandler.READY_BODY}). */
     static final String READY_BODY = "tabserve.health.ready-body";
+
     private static final byte[] LIVE_BODY = "{\"status\":\"live\"}".getBytes(StandardCharsets.UTF_8);
 
     private final AtomicBoolean draining;

@@ -1,16 +1,15 @@
 package org.tabserve.launcher;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
-
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * Answers the errors Jetty meets before the web app sees a request (a malformed or ambiguous URI, headers too large,
@@ -34,15 +33,17 @@ final class ProblemErrorHandler extends ErrorHandler {
     }
 
     @Override
-    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
-                                    Callback callback) {
+    protected void generateResponse(
+            Request request, Response response, int code, String message, Throwable cause, Callback callback) {
         String title = HttpStatus.getMessage(code);
         String detail = code == HttpStatus.NOT_FOUND_404
-                && ServerPorts.PROBES.equals(request.getConnectionMetaData().getConnector().getName())
+                        && ServerPorts.PROBES.equals(
+                                request.getConnectionMetaData().getConnector().getName())
                 ? "this port (--probe-port) answers only GET " + ProbeBodies.LIVE + " and " + ProbeBodies.READY
-                : "the server refused the request before routing it: " + title.toLowerCase(Locale.ROOT) + raisedBy(code);
-        String body = "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + code
-                + ",\"detail\":\"" + detail + "\"}";
+                : "the server refused the request before routing it: " + title.toLowerCase(Locale.ROOT)
+                        + raisedBy(code);
+        String body = "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + code + ",\"detail\":\""
+                + detail + "\"}";
         Map<?, ?> headers = securityHeaders.get();
         if (headers != null) {
             headers.forEach((name, value) -> response.getHeaders().put((String) name, (String) value));
@@ -55,6 +56,7 @@ final class ProblemErrorHandler extends ErrorHandler {
     static String raisedBy(int code) {
         return code == HttpStatus.URI_TOO_LONG_414 || code == HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE_431
                 ? "; the launcher's --max-header-bytes (" + LauncherOptions.MAX_HEADER_BYTES_VARIABLE
-                + ") raises the limit" : "";
+                        + ") raises the limit"
+                : "";
     }
 }

@@ -1,5 +1,6 @@
 package org.tabserve.launcher;
 
+import java.util.Optional;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
@@ -8,8 +9,6 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-
-import java.util.Optional;
 
 /**
  * The launcher's connectors, each with the launcher's bounds: {@code --port} (HTTP/1.1 and HTTP/2 cleartext),
@@ -28,8 +27,7 @@ final class ServerPorts {
      */
     static final int PROBE_THREADS = 8;
 
-    private ServerPorts() {
-    }
+    private ServerPorts() {}
 
     /** Adds the connectors {@code options} ask for to {@code server}. */
     static void open(Server server, LauncherOptions options, HttpConfiguration http) {
@@ -37,7 +35,13 @@ final class ServerPorts {
         // (the HTTP/1.1 connection sees HTTP/2's preface and hands over); an Upgrade: h2c request stays HTTP/1.1.
         // Its HPACK decoder takes header blocks up to a cap past the limit, for Http2HeaderLimit to refuse one stream
         // with 431 where the decoder would end the connection and every call on it.
-        listen(server, options, options.port(), null, -1, new HttpConnectionFactory(http),
+        listen(
+                server,
+                options,
+                options.port(),
+                null,
+                -1,
+                new HttpConnectionFactory(http),
                 streamLimited(new PriorKnowledgeH2c(Http2HeaderLimit.http2Configuration(http)), options));
         // --grpc-port: HTTP/2 alone, on a thread pool without reserved threads. On the shared port, a call of a client
         // that sends one at a time passes through three threads and re-arms the connection's interest through the
@@ -48,8 +52,15 @@ final class ServerPorts {
             QueuedThreadPool threads = new QueuedThreadPool();
             threads.setName("tabserve-grpc");
             threads.setReservedThreads(0);
-            listen(server, options, options.grpcPort().getAsInt(), threads, -1,
-                    streamLimited(new HTTP2CServerConnectionFactory(Http2HeaderLimit.http2Configuration(http)), options))
+            listen(
+                            server,
+                            options,
+                            options.grpcPort().getAsInt(),
+                            threads,
+                            -1,
+                            streamLimited(
+                                    new HTTP2CServerConnectionFactory(Http2HeaderLimit.http2Configuration(http)),
+                                    options))
                     .setName(GRPC);
         }
         // --probe-port: health probes alone (ProbeAnswers refuses every other path there), with an acceptor, a
@@ -83,8 +94,13 @@ final class ServerPorts {
      * @param threads its own thread pool, or null for the server's
      * @param cores   its acceptors and selectors, each; -1 for Jetty's count from the machine's cores
      */
-    private static ServerConnector listen(Server server, LauncherOptions options, int port, QueuedThreadPool threads,
-                                          int cores, ConnectionFactory... factories) {
+    private static ServerConnector listen(
+            Server server,
+            LauncherOptions options,
+            int port,
+            QueuedThreadPool threads,
+            int cores,
+            ConnectionFactory... factories) {
         ServerConnector connector = new ServerConnector(server, threads, null, null, cores, cores, factories);
         connector.setHost(options.host());
         connector.setPort(port);
@@ -92,8 +108,8 @@ final class ServerPorts {
         connector.setIdleTimeout(options.idleTimeout().toMillis());
         // On SIGTERM, connections silent this long are closed: kept-alive idle ones, so that shutdown is quick, but
         // also a slow request in flight. Jetty's 1 s failed such requests; 5 s lets them pause as slow clients do.
-        connector.setShutdownIdleTimeout(Math.min(options.idleTimeout().toMillis(),
-                EmbeddedServer.SHUTDOWN_IDLE_TIMEOUT.toMillis()));
+        connector.setShutdownIdleTimeout(
+                Math.min(options.idleTimeout().toMillis(), EmbeddedServer.SHUTDOWN_IDLE_TIMEOUT.toMillis()));
         server.addConnector(connector);
         return connector;
     }

@@ -20,8 +20,7 @@ final class StopSignals {
     /** The signals a process manager or a terminal sends to ask for a stop. */
     static final String[] NAMES = {"TERM", "INT"};
 
-    private StopSignals() {
-    }
+    private StopSignals() {}
 
     /**
      * Makes each stop signal run {@code stop} with its name ({@code TERM}, {@code INT}), on the JVM's signal thread,

@@ -44,6 +44,7 @@ final class WarCache {
     static final String ORT_NATIVE = "onnxruntime-native";
     /** The names under the root: unpacked versions, directories being filled, removals under way, and the lock file. */
     static final String VERSION_PREFIX = "war-";
+
     static final String FILLING_PREFIX = ".filling-";
     static final String TRASH_PREFIX = ".trash-";
     static final String LOCK = ".lock";
@@ -52,11 +53,9 @@ final class WarCache {
     private static FileChannel held;
 
     /** The unpacked web app and, when the WAR has them for this platform, ONNX Runtime's native libraries. */
-    record Unpacked(Path webapp, Optional<Path> ortNatives) {
-    }
+    record Unpacked(Path webapp, Optional<Path> ortNatives) {}
 
-    private WarCache() {
-    }
+    private WarCache() {}
 
     /**
      * The WAR unpacked under the first usable cache root, unpacking it there first if needed; empty when there is
@@ -81,7 +80,6 @@ final class WarCache {
         return Optional.empty();
     }
 
-
     /** The WAR's version directory under {@code root}, unpacked now if no earlier start did; locked while we run. */
     private static Unpacked unpacked(Path war, Path root) throws IOException {
         Path version;
@@ -101,7 +99,8 @@ final class WarCache {
         }
         Files.setLastModifiedTime(version, FileTime.fromMillis(System.currentTimeMillis())); // in use: newest
         Path natives = version.resolve(ORT_NATIVE);
-        return new Unpacked(version.resolve(WEBAPP), Files.isDirectory(natives) ? Optional.of(natives) : Optional.empty());
+        return new Unpacked(
+                version.resolve(WEBAPP), Files.isDirectory(natives) ? Optional.of(natives) : Optional.empty());
     }
 
     /**
@@ -131,9 +130,12 @@ final class WarCache {
      */
     private static void fill(JarFile jar, Path root, Path version) throws IOException {
         Path filling = Files.createDirectory(root.resolve(FILLING_PREFIX + UUID.randomUUID()));
-        try (FileChannel lock = FileChannel.open(filling.resolve(LOCK), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.READ, StandardOpenOption.WRITE);
-             FileLock ignored = lock.lock()) { // a cleaner leaves a directory alone while its filler lives
+        try (FileChannel lock = FileChannel.open(
+                        filling.resolve(LOCK),
+                        StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.READ,
+                        StandardOpenOption.WRITE);
+                FileLock ignored = lock.lock()) { // a cleaner leaves a directory alone while its filler lives
             Path webapp = Files.createDirectory(filling.resolve(WEBAPP));
             unzip(jar, webapp);
             WarCacheNatives.extractOrtNatives(webapp, filling.resolve(ORT_NATIVE));
@@ -175,7 +177,6 @@ final class WarCache {
         }
     }
 
-
     /**
      * Takes a shared lock on {@code version}'s lock file for the JVM's lifetime (released by the OS when the process
      * ends, however it ends). False when the directory was removed or replaced meanwhile, so the caller starts over.
@@ -185,7 +186,8 @@ final class WarCache {
         Object before;
         FileChannel channel;
         try {
-            before = Files.readAttributes(lockFile, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            before = Files.readAttributes(lockFile, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .fileKey();
             channel = FileChannel.open(lockFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
         } catch (NoSuchFileException e) {
             return false;
@@ -193,7 +195,8 @@ final class WarCache {
         channel.lock(0, Long.MAX_VALUE, true);
         Object after;
         try {
-            after = Files.readAttributes(lockFile, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            after = Files.readAttributes(lockFile, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .fileKey();
         } catch (NoSuchFileException e) {
             after = null;
         }
@@ -204,5 +207,4 @@ final class WarCache {
         held = channel;
         return true;
     }
-
 }

@@ -28,8 +28,7 @@ final class WarCacheCleaner {
     /** A directory being filled by a process that died is removed once it is this old (a live filler holds its lock). */
     private static final Duration ABANDONED = Duration.ofMinutes(10);
 
-    private WarCacheCleaner() {
-    }
+    private WarCacheCleaner() {}
 
     /**
      * Removes all but the {@link #KEEP} most recently used versions (never {@code inUse}, never one another process

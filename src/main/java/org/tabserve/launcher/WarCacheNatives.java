@@ -21,8 +21,7 @@ final class WarCacheNatives {
     /** Where ONNX Runtime's Java binding looks for its native libraries instead of extracting them from its jar. */
     static final String ORT_NATIVE_PATH = "onnxruntime.native.path";
 
-    private WarCacheNatives() {
-    }
+    private WarCacheNatives() {}
 
     /**
      * Extracts this platform's libraries from {@code WEB-INF/lib/onnxruntime-*.jar} (its {@code
@@ -36,7 +35,8 @@ final class WarCacheNatives {
         }
         Optional<Path> ort;
         try (Stream<Path> jars = Files.list(lib)) {
-            ort = jars.filter(p -> p.getFileName().toString().matches("onnxruntime-[0-9][^/]*\\.jar")).findFirst();
+            ort = jars.filter(p -> p.getFileName().toString().matches("onnxruntime-[0-9][^/]*\\.jar"))
+                    .findFirst();
         }
         Optional<String> platform = ortPlatform();
         if (ort.isEmpty() || platform.isEmpty()) {
@@ -62,8 +62,9 @@ final class WarCacheNatives {
     static Optional<String> ortPlatform() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-        String o = os.contains("mac") || os.contains("darwin") ? "osx" : os.contains("win") ? "win"
-                : os.contains("nux") ? "linux" : null;
+        String o = os.contains("mac") || os.contains("darwin")
+                ? "osx"
+                : os.contains("win") ? "win" : os.contains("nux") ? "linux" : null;
         String a = arch.equals("amd64") || arch.equals("x86_64") ? "x64" : arch.equals("aarch64") ? "aarch64" : null;
         return o == null || a == null ? Optional.empty() : Optional.of(o + "-" + a);
     }

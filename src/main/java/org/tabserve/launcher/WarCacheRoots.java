@@ -25,8 +25,7 @@ final class WarCacheRoots {
 
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
-    private WarCacheRoots() {
-    }
+    private WarCacheRoots() {}
 
     /** The candidate roots, in order: $XDG_CACHE_HOME/tabserve, ~/.cache/tabserve, java.io.tmpdir/tabserve-USER. */
     static List<Path> roots(Map<String, String> env) {
@@ -60,8 +59,8 @@ final class WarCacheRoots {
                     // another start made it at the same moment: checked below like any existing one
                 }
             }
-            PosixFileAttributeView view = Files.getFileAttributeView(root, PosixFileAttributeView.class,
-                    LinkOption.NOFOLLOW_LINKS);
+            PosixFileAttributeView view =
+                    Files.getFileAttributeView(root, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
             if (view == null) {
                 return Optional.empty(); // no owner and permissions to check (Windows): no cache
             }
@@ -94,7 +93,8 @@ final class WarCacheRoots {
     private static boolean ownedByMe(Path path) throws IOException {
         Path self = Path.of("/proc/self");
         if (Files.exists(self)) {
-            return Files.getAttribute(self, "unix:uid").equals(Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS));
+            return Files.getAttribute(self, "unix:uid")
+                    .equals(Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS));
         }
         return Files.getOwner(path, LinkOption.NOFOLLOW_LINKS).getName().equals(System.getProperty("user.name"));
     }

@@ -22,8 +22,8 @@ public record Background(List<String> columns, List<List<Object>> rows, long see
         List<List<Object>> copied = new ArrayList<>(rows.size());
         for (List<Object> row : rows) {
             if (row.size() != columns.size()) {
-                throw new IllegalArgumentException("a background row has " + row.size() + " values for "
-                        + columns.size() + " columns");
+                throw new IllegalArgumentException(
+                        "a background row has " + row.size() + " values for " + columns.size() + " columns");
             }
             copied.add(Collections.unmodifiableList(new ArrayList<>(row))); // nulls are missing values
         }

@@ -46,8 +46,11 @@ public final class Batch {
             Object[] cells = rows.get(r);
             List<RangeWarning> rowWarnings = new ArrayList<>(0);
             if (cells.length != features.size()) {
-                errors.add(r, "row", "row has " + cells.length + " values; the model takes " + features.size() + ": "
-                        + signature.featureNames());
+                errors.add(
+                        r,
+                        "row",
+                        "row has " + cells.length + " values; the model takes " + features.size() + ": "
+                                + signature.featureNames());
                 warnings.add(rowWarnings);
                 continue;
             }
@@ -55,8 +58,8 @@ public final class Batch {
             for (int i = 0; i < signature.inputs().size(); i++) {
                 ModelInput input = signature.inputs().get(i);
                 for (int c = 0; c < input.width(); c++, f++) {
-                    String problem = CellChecker.store(input.features().get(c), cells[f], data[i],
-                            r * input.width() + c, rowWarnings);
+                    String problem = CellChecker.store(
+                            input.features().get(c), cells[f], data[i], r * input.width() + c, rowWarnings);
                     if (problem != null) {
                         errors.add(r, features.get(f).name(), problem);
                     }
@@ -78,8 +81,8 @@ public final class Batch {
      */
     public static Batch ofNumbers(ModelSignature signature, double[][] rows) {
         if (!signature.numbersOnly()) {
-            throw new IllegalArgumentException("the model takes " + signature.features()
-                    + "; rows of plain numbers cannot carry them");
+            throw new IllegalArgumentException(
+                    "the model takes " + signature.features() + "; rows of plain numbers cannot carry them");
         }
         if (signature.inputs().size() == 1 && signature.inputs().get(0).type() == ValueType.FLOAT) {
             return floats(signature, rows);
@@ -106,7 +109,8 @@ public final class Batch {
             if (row.length != width) {
                 String wrongCount = "row has " + row.length + " values; the model takes " + width + ": " + features;
                 for (int i = row.length; i < width; i++) {
-                    errors.add(r, features.get(i), "missing value for feature '" + features.get(i) + "': " + wrongCount);
+                    errors.add(
+                            r, features.get(i), "missing value for feature '" + features.get(i) + "': " + wrongCount);
                 }
                 for (int i = width; i < row.length; i++) {
                     errors.add(r, "[" + i + "]", "unexpected value at position " + (i + 1) + ": " + wrongCount);
@@ -123,7 +127,7 @@ public final class Batch {
         }
         errors.throwIfAny();
         List<List<RangeWarning>> none = java.util.Collections.nCopies(rows.length, List.of());
-        return new Batch(signature, rows.length, new Object[]{flat}, none);
+        return new Batch(signature, rows.length, new Object[] {flat}, none);
     }
 
     /** Which cells of a mixed batch come from the explained row rather than from another row ({@link #mixed}). */

@@ -27,19 +27,19 @@ public final class CallHeap {
      */
     public static final long PER_CALL = 16 * 1024;
 
-    private CallHeap() {
-    }
+    private CallHeap() {}
 
     /** @return the heap one row of a call to a model of this signature holds, over-estimated */
     public static long perRow(ModelSignature signature) {
         long cells = 0;
         for (ModelInput input : signature.inputs()) {
-            cells += (long) input.width() * switch (input.type()) {
-                case FLOAT, INT32 -> 4;
-                case DOUBLE, INT64 -> 8;
-                case STRING -> 8; // the batch's reference and the tensor's copy of it
-                case BOOL -> 1;
-            };
+            cells += (long) input.width()
+                    * switch (input.type()) {
+                        case FLOAT, INT32 -> 4;
+                        case DOUBLE, INT64 -> 8;
+                        case STRING -> 8; // the batch's reference and the tensor's copy of it
+                        case BOOL -> 1;
+                    };
         }
         int classes = signature.classLabels().size();
         long outputs = LABEL + PER_CLASS * classes;

@@ -130,6 +130,5 @@ public final class CardKeys {
      */
     public static final String CONFORMAL = PREFIX + "conformal";
 
-    private CardKeys() {
-    }
+    private CardKeys() {}
 }

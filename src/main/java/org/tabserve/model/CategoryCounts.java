@@ -26,11 +26,18 @@ public record CategoryCounts(Map<String, Map<String, Long>> counts) {
 
     /** @return every category of every series, each once, in order of first appearance */
     public java.util.List<String> categories() {
-        return counts.values().stream().flatMap(m -> m.keySet().stream()).distinct().toList();
+        return counts.values().stream()
+                .flatMap(m -> m.keySet().stream())
+                .distinct()
+                .toList();
     }
 
     /** @return the largest count of any category in any series (0 when there is none) */
     public long maxCount() {
-        return counts.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).max().orElse(0);
+        return counts.values().stream()
+                .flatMap(m -> m.values().stream())
+                .mapToLong(Long::longValue)
+                .max()
+                .orElse(0);
     }
 }

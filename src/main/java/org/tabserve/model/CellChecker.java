@@ -12,23 +12,25 @@ import java.util.List;
  */
 final class CellChecker {
 
-    private CellChecker() {
-    }
+    private CellChecker() {}
 
     /** Stores one cell, or says what is wrong with it. */
     static String store(Feature feature, Object cell, Object column, int at, List<RangeWarning> warnings) {
         String name = feature.name();
         if (cell == null && feature.missingAs() != null) {
-            warnings.add(new RangeWarning(name, "'" + name + "' is missing and was taken as \"" + feature.missingAs()
-                    + "\", as the model card says (the value the model was trained with for a missing '" + name
-                    + "')"));
+            warnings.add(new RangeWarning(
+                    name,
+                    "'" + name + "' is missing and was taken as \"" + feature.missingAs()
+                            + "\", as the model card says (the value the model was trained with for a missing '" + name
+                            + "')"));
             ((String[]) column)[at] = feature.missingAs();
             return null;
         }
         if (cell == null) {
             if (!feature.missingAllowed()) {
-                return "missing value for '" + name + "'" + (feature.type().isNumber() ? "" : " (a " + kind(feature)
-                        + " cannot be missing)") + missingCategory(feature);
+                return "missing value for '" + name + "'"
+                        + (feature.type().isNumber() ? "" : " (a " + kind(feature) + " cannot be missing)")
+                        + missingCategory(feature);
             }
             if (column instanceof float[] floats) {
                 floats[at] = Float.NaN;
@@ -43,8 +45,11 @@ final class CellChecker {
                     return mismatch(feature, cell);
                 }
                 double value = number.doubleValue();
-                String problem = feature.type() == ValueType.FLOAT ? ModelSignature.valueProblem(name, value)
-                        : Double.isFinite(value) ? null : "feature '" + name + "' is " + value + "; a finite number is required";
+                String problem = feature.type() == ValueType.FLOAT
+                        ? ModelSignature.valueProblem(name, value)
+                        : Double.isFinite(value)
+                                ? null
+                                : "feature '" + name + "' is " + value + "; a finite number is required";
                 if (problem != null) {
                     return problem;
                 }
@@ -120,8 +125,9 @@ final class CellChecker {
     }
 
     private static String mismatch(Feature feature, Object cell) {
-        String got = cell instanceof String text ? "text \"" + (text.length() > 40 ? text.substring(0, 40) + "…" : text)
-                + "\"" : cell instanceof Boolean ? "the boolean " + cell : "the number " + cell;
+        String got = cell instanceof String text
+                ? "text \"" + (text.length() > 40 ? text.substring(0, 40) + "…" : text) + "\""
+                : cell instanceof Boolean ? "the boolean " + cell : "the number " + cell;
         return "'" + feature.name() + "' must be a " + kind(feature) + ", got " + got;
     }
 
@@ -163,8 +169,8 @@ final class CellChecker {
      * {@code fill_value="missing"}, as skl2onnx's titanic example does, or its default {@code "missing_value"}; pandas'
      * {@code "nan"} and {@code "None"} when a column with gaps is cast to str).
      */
-    private static final List<String> MISSING_WORDS = List.of("missing", "missing_value", "unknown", "nan", "NaN",
-            "None", "NA", "N/A");
+    private static final List<String> MISSING_WORDS =
+            List.of("missing", "missing_value", "unknown", "nan", "NaN", "None", "NA", "N/A");
 
     /**
      * For a text input whose categories hold a word a missing value becomes before the model (an imputer's fill
@@ -190,8 +196,10 @@ final class CellChecker {
         if (feature.refusesUnknown()) {
             return "'" + feature.name() + "' is \"" + value + "\", which the model cannot take; " + known;
         }
-        warnings.add(new RangeWarning(feature.name(), "the model has not seen '" + feature.name() + "' = \"" + value
-                + "\" (" + known + "); treat the answer with care"));
+        warnings.add(new RangeWarning(
+                feature.name(),
+                "the model has not seen '" + feature.name() + "' = \"" + value + "\" (" + known
+                        + "); treat the answer with care"));
         return null;
     }
 }

@@ -8,5 +8,4 @@ package org.tabserve.model;
  * @param f1        harmonic mean of precision and recall
  * @param support   number of held-out rows of this class
  */
-public record ClassMetrics(double precision, double recall, double f1, int support) {
-}
+public record ClassMetrics(double precision, double recall, double f1, int support) {}

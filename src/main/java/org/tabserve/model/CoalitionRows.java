@@ -41,10 +41,14 @@ final class CoalitionRows {
     /** The explained row's answer: one model row. */
     Target target(Batch rows, int row, Explainer.Meter meter) {
         meter.beforeCall(1);
-        Prediction alone = model.predict(Batch.mixed(rows, row, rows, new int[]{row}, (out, f) -> true)).get(0);
+        Prediction alone = model.predict(Batch.mixed(rows, row, rows, new int[] {row}, (out, f) -> true))
+                .get(0);
         if (alone instanceof Prediction.Classification classification) {
             int index = classification.classes().indexOf(classification.label());
-            return new Target(index, classification.label(), classification.probabilities().get(index));
+            return new Target(
+                    index,
+                    classification.label(),
+                    classification.probabilities().get(index));
         }
         return new Target(-1, null, ((Prediction.Regression) alone).value());
     }
@@ -77,13 +81,15 @@ final class CoalitionRows {
                     chunk[k] = start + k;
                 }
                 meter.beforeCall(chunk.length);
-                List<Prediction> predictions = model.predict(Batch.mixed(background, 0, background, chunk,
-                        (out, f) -> false));
+                List<Prediction> predictions =
+                        model.predict(Batch.mixed(background, 0, background, chunk, (out, f) -> false));
                 for (int k = 0; k < chunk.length; k++) {
                     Prediction prediction = predictions.get(k);
                     computed[start + k] = prediction instanceof Prediction.Classification c
-                            ? c.probabilities().stream().mapToDouble(Double::doubleValue).toArray()
-                            : new double[]{((Prediction.Regression) prediction).value()};
+                            ? c.probabilities().stream()
+                                    .mapToDouble(Double::doubleValue)
+                                    .toArray()
+                            : new double[] {((Prediction.Regression) prediction).value()};
                 }
             }
             answers = computed;
@@ -103,8 +109,16 @@ final class CoalitionRows {
      * with background rows: row {@code out} takes background row {@code other.applyAsInt(out)} but for the features
      * {@code source} gives to the explained row. Only one call's rows are held at a time: at most {@code rowsPerCall}.
      */
-    void outputs(Batch rows, int row, int count, IntUnaryOperator other, Batch.CellSource source, Target target,
-                 Explainer.Meter meter, int rowsPerCall, Outputs into) {
+    void outputs(
+            Batch rows,
+            int row,
+            int count,
+            IntUnaryOperator other,
+            Batch.CellSource source,
+            Target target,
+            Explainer.Meter meter,
+            int rowsPerCall,
+            Outputs into) {
         for (int start = 0; start < count; start += rowsPerCall) {
             int first = start;
             int[] chunk = new int[Math.min(rowsPerCall, count - start)];
@@ -112,12 +126,17 @@ final class CoalitionRows {
                 chunk[k] = other.applyAsInt(first + k);
             }
             meter.beforeCall(chunk.length);
-            List<Prediction> predictions = model.predict(Batch.mixed(rows, row, background, chunk,
-                    (out, f) -> source.fromRow(first + out, f)));
+            List<Prediction> predictions = model.predict(
+                    Batch.mixed(rows, row, background, chunk, (out, f) -> source.fromRow(first + out, f)));
             for (int k = 0; k < chunk.length; k++) {
                 Prediction prediction = predictions.get(k);
-                into.accept(first + k, target.index() < 0 ? ((Prediction.Regression) prediction).value()
-                        : ((Prediction.Classification) prediction).probabilities().get(target.index()));
+                into.accept(
+                        first + k,
+                        target.index() < 0
+                                ? ((Prediction.Regression) prediction).value()
+                                : ((Prediction.Classification) prediction)
+                                        .probabilities()
+                                        .get(target.index()));
             }
         }
     }

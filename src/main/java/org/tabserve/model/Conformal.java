@@ -25,8 +25,14 @@ import java.util.Objects;
  * @param checks           the coverage measured on the calibration rows themselves, per nominal coverage
  * @param novelty          how unlike the calibration rows a new row may be, or {@code null} when the card has none
  */
-public record Conformal(String method, String file, long rows, boolean classConditional,
-                        Map<String, double[]> scores, List<Check> checks, Novelty novelty) {
+public record Conformal(
+        String method,
+        String file,
+        long rows,
+        boolean classConditional,
+        Map<String, double[]> scores,
+        List<Check> checks,
+        Novelty novelty) {
 
     /** The smallest coverage a request may ask for. */
     public static final double MIN_COVERAGE = 0.5;
@@ -42,8 +48,16 @@ public record Conformal(String method, String file, long rows, boolean classCond
 
     /** @return this calibration with its novelty measurable against {@code background}, if it has one */
     public Conformal measuredWith(ModelSignature signature, Background background) {
-        return novelty == null ? this : new Conformal(method, file, rows, classConditional, scores, checks,
-                novelty.measuredWith(signature, background));
+        return novelty == null
+                ? this
+                : new Conformal(
+                        method,
+                        file,
+                        rows,
+                        classConditional,
+                        scores,
+                        checks,
+                        novelty.measuredWith(signature, background));
     }
 
     public Conformal {
@@ -54,8 +68,8 @@ public record Conformal(String method, String file, long rows, boolean classCond
             double[] copy = values.clone();
             Arrays.sort(copy);
             if (copy.length == 0 || !Double.isFinite(copy[0]) || !Double.isFinite(copy[copy.length - 1])) {
-                throw new IllegalArgumentException("the scores of '" + group
-                        + "' must be finite numbers, at least one");
+                throw new IllegalArgumentException(
+                        "the scores of '" + group + "' must be finite numbers, at least one");
             }
             sorted.put(group, copy);
         });
@@ -73,8 +87,7 @@ public record Conformal(String method, String file, long rows, boolean classCond
      * @param empirical the share of calibration rows covered
      * @param meanSize  the mean interval width (a regressor's) or set size (a classifier's)
      */
-    public record Check(double coverage, double empirical, double meanSize) {
-    }
+    public record Check(double coverage, double empirical, double meanSize) {}
 
     /**
      * A conformal p-value of how unlike the card's background rows a new row is: its score is the distance to the
@@ -172,8 +185,10 @@ public record Conformal(String method, String file, long rows, boolean classCond
 
     /** @return the group with the fewest scores, which bounds the coverage */
     public String fewestGroup() {
-        return scores.entrySet().stream().min(java.util.Comparator.comparingInt(e -> e.getValue().length))
-                .map(Map.Entry::getKey).orElse(ALL);
+        return scores.entrySet().stream()
+                .min(java.util.Comparator.comparingInt(e -> e.getValue().length))
+                .map(Map.Entry::getKey)
+                .orElse(ALL);
     }
 
     /**

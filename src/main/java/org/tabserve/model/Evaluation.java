@@ -16,13 +16,24 @@ import java.util.Objects;
  * @param roc             a binary classifier's ROC curve, or {@code null} when the card has none
  * @param calibration     a binary classifier's calibration table, or {@code null} when the card has none
  */
-public record Evaluation(String method, int rows, double accuracy, Map<String, ClassMetrics> perClass,
-                         List<String> confusionLabels, List<List<Integer>> confusion, RocCurve roc,
-                         Calibration calibration) {
+public record Evaluation(
+        String method,
+        int rows,
+        double accuracy,
+        Map<String, ClassMetrics> perClass,
+        List<String> confusionLabels,
+        List<List<Integer>> confusion,
+        RocCurve roc,
+        Calibration calibration) {
 
     /** Metrics without a ROC curve or calibration table (more than two classes, or a card that has none). */
-    public Evaluation(String method, int rows, double accuracy, Map<String, ClassMetrics> perClass,
-                      List<String> confusionLabels, List<List<Integer>> confusion) {
+    public Evaluation(
+            String method,
+            int rows,
+            double accuracy,
+            Map<String, ClassMetrics> perClass,
+            List<String> confusionLabels,
+            List<List<Integer>> confusion) {
         this(method, rows, accuracy, perClass, confusionLabels, confusion, null, null);
     }
 
@@ -33,8 +44,8 @@ public record Evaluation(String method, int rows, double accuracy, Map<String, C
         confusion = confusion.stream().map(List::copyOf).toList();
         int size = confusionLabels.size();
         if (confusion.size() != size || confusion.stream().anyMatch(r -> r.size() != size)) {
-            throw new IllegalArgumentException("confusion matrix must be " + size + " x " + size
-                    + " to match its labels " + confusionLabels);
+            throw new IllegalArgumentException(
+                    "confusion matrix must be " + size + " x " + size + " to match its labels " + confusionLabels);
         }
     }
 }

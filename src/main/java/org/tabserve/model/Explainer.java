@@ -59,8 +59,7 @@ public final class Explainer {
     @FunctionalInterface
     public interface Meter {
         /** A meter that neither counts nor stops. */
-        Meter NONE = modelRows -> {
-        };
+        Meter NONE = modelRows -> {};
 
         /** @param modelRows the rows the next model call evaluates */
         void beforeCall(int modelRows);
@@ -90,7 +89,8 @@ public final class Explainer {
         this.backgroundRows = background.size();
         ModelCard card = model.card();
         this.structural = structural && card != null && background.equals(card.background())
-                ? model.structuralExplainer().orElse(null) : null;
+                ? model.structuralExplainer().orElse(null)
+                : null;
     }
 
     /**
@@ -111,7 +111,9 @@ public final class Explainer {
             int walks = 2 * pairs(columns);
             working = 8L * walks * (columns - 1) + 2 * 4L * walks * columns + 64L * walks;
         }
-        return rows * explanation + working + 8L * backgroundRows * Math.max(1, signature.classLabels().size());
+        return rows * explanation
+                + working
+                + 8L * backgroundRows * Math.max(1, signature.classLabels().size());
     }
 
     /**
@@ -140,7 +142,8 @@ public final class Explainer {
             return structural.modelRowsPerRow();
         }
         int columns = signature.featureCount();
-        return columns <= EXACT_MAX_COLUMNS ? 1 + ((1L << columns) - 2) * backgroundRows
+        return columns <= EXACT_MAX_COLUMNS
+                ? 1 + ((1L << columns) - 2) * backgroundRows
                 : 1 + 2L * pairs(columns) * (columns - 1);
     }
 
@@ -150,9 +153,11 @@ public final class Explainer {
             return structural.work();
         }
         int columns = signature.featureCount();
-        return columns <= EXACT_MAX_COLUMNS ? ((1L << columns) - 2) + " coalitions of its " + columns + " columns, each"
-                + " against " + backgroundRows + " background rows" : 2 * pairs(columns) + " sampled orders of its "
-                + columns + " columns, " + (columns - 1) + " model rows each";
+        return columns <= EXACT_MAX_COLUMNS
+                ? ((1L << columns) - 2) + " coalitions of its " + columns + " columns, each" + " against "
+                        + backgroundRows + " background rows"
+                : 2 * pairs(columns) + " sampled orders of its " + columns + " columns, " + (columns - 1)
+                        + " model rows each";
     }
 
     /** The model rows explaining {@code rows} rows costs: {@link #modelRowsPerRow} each, and the background's once. */
@@ -187,14 +192,15 @@ public final class Explainer {
      */
     public Explanation explain(Batch rows, int row, Meter meter, int rowsPerCall) {
         if (rowsPerCall < 1 || rowsPerCall > MAX_ROWS_PER_CALL) {
-            throw new IllegalArgumentException("rows per call must be from 1 to " + MAX_ROWS_PER_CALL + ", got "
-                    + rowsPerCall);
+            throw new IllegalArgumentException(
+                    "rows per call must be from 1 to " + MAX_ROWS_PER_CALL + ", got " + rowsPerCall);
         }
         if (structural != null) {
             return structural.explain(rows, row, meter);
         }
         int columns = rows.signature().featureCount();
-        return columns <= EXACT_MAX_COLUMNS ? exact(rows, row, meter, rowsPerCall)
+        return columns <= EXACT_MAX_COLUMNS
+                ? exact(rows, row, meter, rowsPerCall)
                 : PermutationSampling.estimate(coalitions, rows, row, pairs(columns), SEED, meter, rowsPerCall);
     }
 
@@ -214,8 +220,15 @@ public final class Explainer {
         value[0] = CoalitionRows.mean(coalitions.backgroundOutputs(target, meter, rowsPerCall));
         value[count - 1] = target.output();
         // Mixed row k is coalition k / B + 1 (the masks between the empty and the full one) on background row k % B.
-        coalitions.outputs(rows, row, (count - 2) * backgroundRows, k -> k % backgroundRows,
-                (out, f) -> ((out / backgroundRows + 1) & (1 << f)) != 0, target, meter, rowsPerCall,
+        coalitions.outputs(
+                rows,
+                row,
+                (count - 2) * backgroundRows,
+                k -> k % backgroundRows,
+                (out, f) -> ((out / backgroundRows + 1) & (1 << f)) != 0,
+                target,
+                meter,
+                rowsPerCall,
                 (out, output) -> value[out / backgroundRows + 1] += output / backgroundRows);
         // Shapley weight of a coalition of s other columns: s! (M - s - 1)! / M! = 1 / (M * C(M - 1, s)).
         double[] weight = new double[columns];
@@ -231,8 +244,16 @@ public final class Explainer {
                 }
             }
         }
-        return new Explanation(Explanation.EXACT, target.quantity(), target.label(), value[0], value[count - 1],
-                Explanation.byColumn(rows.signature(), phi), backgroundRows, 0, Map.of());
+        return new Explanation(
+                Explanation.EXACT,
+                target.quantity(),
+                target.label(),
+                value[0],
+                value[count - 1],
+                Explanation.byColumn(rows.signature(), phi),
+                backgroundRows,
+                0,
+                Map.of());
     }
 
     /**
@@ -246,8 +267,8 @@ public final class Explainer {
         if (permutations % 2 != 0) {
             throw new IllegalArgumentException("permutations must be even, got " + permutations);
         }
-        return PermutationSampling.estimate(coalitions, rows, row, permutations / 2, seed, Meter.NONE,
-                MAX_ROWS_PER_CALL);
+        return PermutationSampling.estimate(
+                coalitions, rows, row, permutations / 2, seed, Meter.NONE, MAX_ROWS_PER_CALL);
     }
 
     private static double binomial(int n, int k) {

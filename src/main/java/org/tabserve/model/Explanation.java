@@ -23,9 +23,16 @@ import java.util.Objects;
  * @param permutations    how many permutations were sampled; 0 for {@link #EXACT}
  * @param standardErrors  column name to the standard error of its contribution; empty for {@link #EXACT}
  */
-public record Explanation(String method, String explained, String explainedClass, double baseValue, double output,
-                          Map<String, Double> contributions, int backgroundRows, int permutations,
-                          Map<String, Double> standardErrors) {
+public record Explanation(
+        String method,
+        String explained,
+        String explainedClass,
+        double baseValue,
+        double output,
+        Map<String, Double> contributions,
+        int backgroundRows,
+        int permutations,
+        Map<String, Double> standardErrors) {
 
     /** Every coalition of the columns was evaluated: the Shapley values themselves. */
     public static final String EXACT = "exact";
@@ -60,7 +67,10 @@ public record Explanation(String method, String explained, String explainedClass
 
     /** @return the largest standard error of any contribution; 0 for {@link #EXACT} */
     public double maxStandardError() {
-        return standardErrors.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        return standardErrors.values().stream()
+                .mapToDouble(Double::doubleValue)
+                .max()
+                .orElse(0);
     }
 
     /** @return {@code baseValue} plus every contribution, which is {@code output} up to rounding */

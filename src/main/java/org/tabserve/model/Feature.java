@@ -17,8 +17,13 @@ import java.util.Objects;
  * @param missingAs      for a text feature, the category a missing value is taken as (with a warning), as the card's
  *                       {@code tabserve.text_missing_as} declares; null when a missing value is refused
  */
-public record Feature(String name, ValueType type, boolean missingAllowed, List<String> categories,
-                      boolean refusesUnknown, String missingAs) {
+public record Feature(
+        String name,
+        ValueType type,
+        boolean missingAllowed,
+        List<String> categories,
+        boolean refusesUnknown,
+        String missingAs) {
 
     /** The longest text value taken, in characters; longer is a field error, not a model call with it. */
     public static final int MAX_TEXT_LENGTH = 10_000;
@@ -28,8 +33,8 @@ public record Feature(String name, ValueType type, boolean missingAllowed, List<
         Objects.requireNonNull(type, "type");
         categories = List.copyOf(categories);
         if (missingAllowed && !(type == ValueType.FLOAT || type == ValueType.DOUBLE)) {
-            throw new IllegalArgumentException("feature '" + name + "' is " + type
-                    + "; only float and double features can be missing (as NaN)");
+            throw new IllegalArgumentException(
+                    "feature '" + name + "' is " + type + "; only float and double features can be missing (as NaN)");
         }
         if (missingAs != null && (type != ValueType.STRING || !categories.contains(missingAs))) {
             throw new IllegalArgumentException("feature '" + name + "' cannot take a missing value as \"" + missingAs
@@ -38,8 +43,8 @@ public record Feature(String name, ValueType type, boolean missingAllowed, List<
     }
 
     /** A feature whose missing values are never taken as a category. */
-    public Feature(String name, ValueType type, boolean missingAllowed, List<String> categories,
-                   boolean refusesUnknown) {
+    public Feature(
+            String name, ValueType type, boolean missingAllowed, List<String> categories, boolean refusesUnknown) {
         this(name, type, missingAllowed, categories, refusesUnknown, null);
     }
 

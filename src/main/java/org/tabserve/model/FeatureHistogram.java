@@ -26,8 +26,8 @@ public record FeatureHistogram(List<Double> edges, Map<String, List<Integer>> co
         Map<String, List<Integer>> copy = new LinkedHashMap<>();
         for (Map.Entry<String, List<Integer>> e : counts.entrySet()) {
             if (e.getValue().size() != edges.size() - 1) {
-                throw new IllegalArgumentException("class '" + e.getKey() + "' has " + e.getValue().size()
-                        + " counts for " + (edges.size() - 1) + " bins");
+                throw new IllegalArgumentException("class '" + e.getKey() + "' has "
+                        + e.getValue().size() + " counts for " + (edges.size() - 1) + " bins");
             }
             if (e.getValue().stream().anyMatch(c -> c < 0)) {
                 throw new IllegalArgumentException("class '" + e.getKey() + "' has a negative count");
@@ -44,6 +44,10 @@ public record FeatureHistogram(List<Double> edges, Map<String, List<Integer>> co
 
     /** @return the largest count of any class in any bin (0 for an empty histogram) */
     public int maxCount() {
-        return counts.values().stream().flatMap(List::stream).mapToInt(Integer::intValue).max().orElse(0);
+        return counts.values().stream()
+                .flatMap(List::stream)
+                .mapToInt(Integer::intValue)
+                .max()
+                .orElse(0);
     }
 }

@@ -34,9 +34,19 @@ final class LiveColumn {
      */
     final double binsPerUnit;
 
-    private LiveColumn(String name, LiveProfile.Kind kind, int input, int column, int width, int offset,
-                       double[] edges, List<Double> cardEdges, Map<String, Integer> categories, List<String> bins,
-                       double[] training, double trainingMissing) {
+    private LiveColumn(
+            String name,
+            LiveProfile.Kind kind,
+            int input,
+            int column,
+            int width,
+            int offset,
+            double[] edges,
+            List<Double> cardEdges,
+            Map<String, Integer> categories,
+            List<String> bins,
+            double[] training,
+            double trainingMissing) {
         this.name = name;
         this.kind = kind;
         this.input = input;
@@ -49,8 +59,8 @@ final class LiveColumn {
         this.bins = bins;
         this.training = training;
         this.trainingMissing = trainingMissing;
-        this.filledBins = (int) Arrays.stream(training).filter(count -> count > 0).count()
-                + (trainingMissing > 0 ? 1 : 0);
+        this.filledBins =
+                (int) Arrays.stream(training).filter(count -> count > 0).count() + (trainingMissing > 0 ? 1 : 0);
         this.binsPerUnit = edges == null ? 0 : binsPerUnit(edges);
     }
 
@@ -84,7 +94,9 @@ final class LiveColumn {
      */
     static LiveColumn of(Feature feature, ModelInput input, int i, int c, int offset, ModelCard card) {
         FeatureHistogram histogram = card.histograms().get(feature.name());
-        if (histogram != null && feature.type().isInteger() && !feature.categories().isEmpty()) {
+        if (histogram != null
+                && feature.type().isInteger()
+                && !feature.categories().isEmpty()) {
             return integerCategories(feature, input, i, c, offset, histogram, trainingRows(card));
         }
         if (histogram != null && feature.type().isNumber()) {
@@ -103,8 +115,19 @@ final class LiveColumn {
                     training[b] += series.get(b);
                 }
             });
-            return new LiveColumn(feature.name(), LiveProfile.Kind.HISTOGRAM, i, c, input.width(), offset, edges, histogram.edges(),
-                    Map.of(), bins, training, missing(trainingRows(card), training));
+            return new LiveColumn(
+                    feature.name(),
+                    LiveProfile.Kind.HISTOGRAM,
+                    i,
+                    c,
+                    input.width(),
+                    offset,
+                    edges,
+                    histogram.edges(),
+                    Map.of(),
+                    bins,
+                    training,
+                    missing(trainingRows(card), training));
         }
         CategoryCounts categoryCounts = card.categories().get(feature.name());
         if (categoryCounts != null && !categoryCounts.categories().isEmpty()) {
@@ -114,13 +137,37 @@ final class LiveColumn {
             for (int k = 0; k < known.size(); k++) {
                 index.put(known.get(k), k);
             }
-            categoryCounts.counts().values().forEach(series -> series.forEach((category, n) ->
-                    training[index.get(category)] += n));
-            return new LiveColumn(feature.name(), LiveProfile.Kind.CATEGORIES, i, c, input.width(), offset, null, List.of(), index,
-                    known, training, missing(trainingRows(card), training));
+            categoryCounts
+                    .counts()
+                    .values()
+                    .forEach(series -> series.forEach((category, n) -> training[index.get(category)] += n));
+            return new LiveColumn(
+                    feature.name(),
+                    LiveProfile.Kind.CATEGORIES,
+                    i,
+                    c,
+                    input.width(),
+                    offset,
+                    null,
+                    List.of(),
+                    index,
+                    known,
+                    training,
+                    missing(trainingRows(card), training));
         }
-        return new LiveColumn(feature.name(), LiveProfile.Kind.NONE, i, c, input.width(), offset, null, List.of(), Map.of(),
-                List.of(), new double[0], 0);
+        return new LiveColumn(
+                feature.name(),
+                LiveProfile.Kind.NONE,
+                i,
+                c,
+                input.width(),
+                offset,
+                null,
+                List.of(),
+                Map.of(),
+                List.of(),
+                new double[0],
+                0);
     }
 
     /**
@@ -128,8 +175,14 @@ final class LiveColumn {
      * histogram bin it falls in, shared equally with the other categories in the same bin (the card's 16 bins give
      * each of a few small integers a bin of its own).
      */
-    private static LiveColumn integerCategories(Feature feature, ModelInput input, int i, int c, int offset,
-                                            FeatureHistogram histogram, long trainingRows) {
+    private static LiveColumn integerCategories(
+            Feature feature,
+            ModelInput input,
+            int i,
+            int c,
+            int offset,
+            FeatureHistogram histogram,
+            long trainingRows) {
         List<String> known = feature.categories();
         double[] perBin = new double[histogram.bins()];
         histogram.counts().values().forEach(series -> {
@@ -139,10 +192,12 @@ final class LiveColumn {
         });
         int[] binOf = new int[known.size()];
         int[] sharing = new int[perBin.length];
-        double[] edges = histogram.edges().stream().mapToDouble(Double::doubleValue).toArray();
+        double[] edges =
+                histogram.edges().stream().mapToDouble(Double::doubleValue).toArray();
         for (int k = 0; k < known.size(); k++) {
             double value = integer(known.get(k));
-            binOf[k] = Double.isNaN(value) || value < edges[0] || value > edges[edges.length - 1] ? -1
+            binOf[k] = Double.isNaN(value) || value < edges[0] || value > edges[edges.length - 1]
+                    ? -1
                     : histogramBin(edges, value);
             if (binOf[k] >= 0) {
                 sharing[binOf[k]]++;
@@ -154,8 +209,19 @@ final class LiveColumn {
             index.put(known.get(k), k);
             training[k] = binOf[k] < 0 ? 0 : perBin[binOf[k]] / sharing[binOf[k]];
         }
-        return new LiveColumn(feature.name(), LiveProfile.Kind.CATEGORIES, i, c, input.width(), offset, null, List.of(), index, known,
-                training, missing(trainingRows, perBin));
+        return new LiveColumn(
+                feature.name(),
+                LiveProfile.Kind.CATEGORIES,
+                i,
+                c,
+                input.width(),
+                offset,
+                null,
+                List.of(),
+                index,
+                known,
+                training,
+                missing(trainingRows, perBin));
     }
 
     /**
@@ -163,13 +229,16 @@ final class LiveColumn {
      *         (a trainer's card profiles its training split), else its rows; -1 when it says neither
      */
     private static long trainingRows(ModelCard card) {
-        Object rows = card.data().getOrDefault(CardKeys.DATA_TRAINING_ROWS, card.data().get(CardKeys.DATA_ROWS));
+        Object rows = card.data()
+                .getOrDefault(CardKeys.DATA_TRAINING_ROWS, card.data().get(CardKeys.DATA_ROWS));
         return rows instanceof Number number ? number.longValue() : -1;
     }
 
     /** @return the training rows an input's profile leaves out: missing values (0 when the card does not say) */
     private static double missing(long trainingRows, double[] counts) {
-        return trainingRows < 0 ? 0 : Math.max(0, trainingRows - Arrays.stream(counts).sum());
+        return trainingRows < 0
+                ? 0
+                : Math.max(0, trainingRows - Arrays.stream(counts).sum());
     }
 
     /** @return an encoder's integer category as a number; NaN for one that is not a whole number (never counted) */

@@ -20,6 +20,7 @@ public final class LiveCounts {
     public static final int BUCKETS = 12;
     /** The window: the last hour. */
     public static final int WINDOW_SECONDS = BUCKET_SECONDS * BUCKETS;
+
     private static final long BUCKET_NANOS = BUCKET_SECONDS * 1_000_000_000L;
     private static final long NO_PERIOD = Long.MIN_VALUE;
 

@@ -66,9 +66,15 @@ public final class LiveProfile {
      * @param needed     the values (missing ones included) the input needs in a window before it gets a score:
      *                   {@link Psi#minValues} of the bins its training data fills
      */
-    public record LiveFeature(String name, Kind kind, List<String> bins, List<Double> edges, List<Double> training,
-                              Window recent, Window sinceStart, long needed) {
-    }
+    public record LiveFeature(
+            String name,
+            Kind kind,
+            List<String> bins,
+            List<Double> edges,
+            List<Double> training,
+            Window recent,
+            Window sinceStart,
+            long needed) {}
 
     private final List<LiveColumn> columns;
     private final LiveCounts counts;
@@ -165,8 +171,9 @@ public final class LiveProfile {
             category = Boolean.toString(booleans[at]);
         } else {
             double value = number(data, at);
-            category = Double.isNaN(value) ? null : value == Math.rint(value) ? Long.toString((long) value)
-                    : Double.toString(value);
+            category = Double.isNaN(value)
+                    ? null
+                    : value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
         }
         if (category == null) {
             return column.categories.size() + 1;
@@ -198,8 +205,15 @@ public final class LiveProfile {
         List<LiveFeature> out = new ArrayList<>(columns.size());
         for (LiveColumn column : columns) {
             List<Double> training = Arrays.stream(column.training).boxed().toList();
-            out.add(new LiveFeature(column.name, column.kind, column.bins, column.cardEdges, training,
-                    window(column, recent), window(column, total), Psi.minValues(column.filledBins)));
+            out.add(new LiveFeature(
+                    column.name,
+                    column.kind,
+                    column.bins,
+                    column.cardEdges,
+                    training,
+                    window(column, recent),
+                    window(column, total),
+                    Psi.minValues(column.filledBins)));
         }
         return out;
     }

@@ -37,7 +37,7 @@ public interface Model extends AutoCloseable {
      *                        {@link ModelException.Kind#PREDICTION_FAILED}
      */
     default Prediction predict(double[] row) {
-        return predict(new double[][]{row}).get(0);
+        return predict(new double[][] {row}).get(0);
     }
 
     /**

@@ -36,14 +36,25 @@ import java.util.Objects;
  * @param conformal         the split-conformal calibration that answers {@code coverage}, or {@code null} when the
  *                          card has none
  */
-public record ModelCard(String name, String version, String description, String producer,
-                        Map<String, String> classDisplayNames, String classDisplayNote,
-                        Map<String, FeatureStats> featureStats, Evaluation evaluation,
-                        Map<String, Object> data, Map<String, Object> trainer,
-                        Map<String, FeatureHistogram> histograms, Map<String, List<Map<String, Object>>> examples,
-                        Map<String, CategoryCounts> categories, RegressionEvaluation regression,
-                        Map<String, String> metadata, List<SkippedRows> skippedRows, Background background,
-                        Conformal conformal) {
+public record ModelCard(
+        String name,
+        String version,
+        String description,
+        String producer,
+        Map<String, String> classDisplayNames,
+        String classDisplayNote,
+        Map<String, FeatureStats> featureStats,
+        Evaluation evaluation,
+        Map<String, Object> data,
+        Map<String, Object> trainer,
+        Map<String, FeatureHistogram> histograms,
+        Map<String, List<Map<String, Object>>> examples,
+        Map<String, CategoryCounts> categories,
+        RegressionEvaluation regression,
+        Map<String, String> metadata,
+        List<SkippedRows> skippedRows,
+        Background background,
+        Conformal conformal) {
 
     public ModelCard {
         Objects.requireNonNull(name, "name");
@@ -57,8 +68,11 @@ public record ModelCard(String name, String version, String description, String 
         trainer = frozen(trainer);
         histograms = frozen(histograms);
         Map<String, List<Map<String, Object>>> rows = new LinkedHashMap<>();
-        examples.forEach((label, list) -> rows.put(label, list.stream()
-                .map(row -> Collections.unmodifiableMap(new LinkedHashMap<>(row))).toList()));
+        examples.forEach((label, list) -> rows.put(
+                label,
+                list.stream()
+                        .map(row -> Collections.unmodifiableMap(new LinkedHashMap<>(row)))
+                        .toList()));
         examples = Collections.unmodifiableMap(rows);
         categories = frozen(categories);
         metadata = frozen(metadata);
@@ -66,38 +80,118 @@ public record ModelCard(String name, String version, String description, String 
     }
 
     /** A card without a conformal calibration. */
-    public ModelCard(String name, String version, String description, String producer,
-                     Map<String, String> classDisplayNames, String classDisplayNote,
-                     Map<String, FeatureStats> featureStats, Evaluation evaluation,
-                     Map<String, Object> data, Map<String, Object> trainer,
-                     Map<String, FeatureHistogram> histograms, Map<String, List<Map<String, Object>>> examples,
-                     Map<String, CategoryCounts> categories, RegressionEvaluation regression,
-                     Map<String, String> metadata, List<SkippedRows> skippedRows, Background background) {
-        this(name, version, description, producer, classDisplayNames, classDisplayNote, featureStats, evaluation, data,
-                trainer, histograms, examples, categories, regression, metadata, skippedRows, background, null);
+    public ModelCard(
+            String name,
+            String version,
+            String description,
+            String producer,
+            Map<String, String> classDisplayNames,
+            String classDisplayNote,
+            Map<String, FeatureStats> featureStats,
+            Evaluation evaluation,
+            Map<String, Object> data,
+            Map<String, Object> trainer,
+            Map<String, FeatureHistogram> histograms,
+            Map<String, List<Map<String, Object>>> examples,
+            Map<String, CategoryCounts> categories,
+            RegressionEvaluation regression,
+            Map<String, String> metadata,
+            List<SkippedRows> skippedRows,
+            Background background) {
+        this(
+                name,
+                version,
+                description,
+                producer,
+                classDisplayNames,
+                classDisplayNote,
+                featureStats,
+                evaluation,
+                data,
+                trainer,
+                histograms,
+                examples,
+                categories,
+                regression,
+                metadata,
+                skippedRows,
+                background,
+                null);
     }
 
     /** A card without a background sample. */
-    public ModelCard(String name, String version, String description, String producer,
-                     Map<String, String> classDisplayNames, String classDisplayNote,
-                     Map<String, FeatureStats> featureStats, Evaluation evaluation,
-                     Map<String, Object> data, Map<String, Object> trainer,
-                     Map<String, FeatureHistogram> histograms, Map<String, List<Map<String, Object>>> examples,
-                     Map<String, CategoryCounts> categories, RegressionEvaluation regression,
-                     Map<String, String> metadata, List<SkippedRows> skippedRows) {
-        this(name, version, description, producer, classDisplayNames, classDisplayNote, featureStats, evaluation, data,
-                trainer, histograms, examples, categories, regression, metadata, skippedRows, null, null);
+    public ModelCard(
+            String name,
+            String version,
+            String description,
+            String producer,
+            Map<String, String> classDisplayNames,
+            String classDisplayNote,
+            Map<String, FeatureStats> featureStats,
+            Evaluation evaluation,
+            Map<String, Object> data,
+            Map<String, Object> trainer,
+            Map<String, FeatureHistogram> histograms,
+            Map<String, List<Map<String, Object>>> examples,
+            Map<String, CategoryCounts> categories,
+            RegressionEvaluation regression,
+            Map<String, String> metadata,
+            List<SkippedRows> skippedRows) {
+        this(
+                name,
+                version,
+                description,
+                producer,
+                classDisplayNames,
+                classDisplayNote,
+                featureStats,
+                evaluation,
+                data,
+                trainer,
+                histograms,
+                examples,
+                categories,
+                regression,
+                metadata,
+                skippedRows,
+                null,
+                null);
     }
 
     /** A card without category counts or regression metrics (a classifier's card from before they were read). */
-    public ModelCard(String name, String version, String description, String producer,
-                     Map<String, String> classDisplayNames, String classDisplayNote,
-                     Map<String, FeatureStats> featureStats, Evaluation evaluation,
-                     Map<String, Object> data, Map<String, Object> trainer,
-                     Map<String, FeatureHistogram> histograms, Map<String, List<Map<String, Object>>> examples,
-                     Map<String, String> metadata) {
-        this(name, version, description, producer, classDisplayNames, classDisplayNote, featureStats, evaluation, data,
-                trainer, histograms, examples, Map.of(), null, metadata, List.of(), null, null);
+    public ModelCard(
+            String name,
+            String version,
+            String description,
+            String producer,
+            Map<String, String> classDisplayNames,
+            String classDisplayNote,
+            Map<String, FeatureStats> featureStats,
+            Evaluation evaluation,
+            Map<String, Object> data,
+            Map<String, Object> trainer,
+            Map<String, FeatureHistogram> histograms,
+            Map<String, List<Map<String, Object>>> examples,
+            Map<String, String> metadata) {
+        this(
+                name,
+                version,
+                description,
+                producer,
+                classDisplayNames,
+                classDisplayNote,
+                featureStats,
+                evaluation,
+                data,
+                trainer,
+                histograms,
+                examples,
+                Map.of(),
+                null,
+                metadata,
+                List.of(),
+                null,
+                null);
     }
 
     private static <V> Map<String, V> frozen(Map<String, V> map) {
@@ -109,8 +203,13 @@ public record ModelCard(String name, String version, String description, String 
      *         block), as the {@code card} command writes; a model exported elsewhere has at most names
      */
     public boolean describesData() {
-        return !featureStats.isEmpty() || evaluation != null || regression != null || !data.isEmpty()
-                || !histograms.isEmpty() || !examples.isEmpty() || !categories.isEmpty();
+        return !featureStats.isEmpty()
+                || evaluation != null
+                || regression != null
+                || !data.isEmpty()
+                || !histograms.isEmpty()
+                || !examples.isEmpty()
+                || !categories.isEmpty();
     }
 
     /**

@@ -44,15 +44,16 @@ public final class ModelException extends RuntimeException {
      * @param total  how many errors were found in all, which may exceed the list's size
      */
     static ModelException invalidInput(List<FieldError> errors, int total) {
-        String message = total == 1 ? errors.get(0).message()
+        String message = total == 1
+                ? errors.get(0).message()
                 : total + " invalid values" + (total > errors.size() ? " (first " + errors.size() + " listed)" : "");
         return new ModelException(Kind.INVALID_INPUT, message, errors, null);
     }
 
     /** A model file that cannot be served; the message names the file and the reason. */
     public static ModelException unusable(String source, String reason, Throwable cause) {
-        return new ModelException(Kind.UNUSABLE_MODEL, "cannot serve model " + source + ": " + reason, List.of(), cause,
-                reason);
+        return new ModelException(
+                Kind.UNUSABLE_MODEL, "cannot serve model " + source + ": " + reason, List.of(), cause, reason);
     }
 
     /** A failure inside ONNX Runtime on input that passed validation. */

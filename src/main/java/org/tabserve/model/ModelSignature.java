@@ -34,8 +34,13 @@ public final class ModelSignature {
      * @param fixedBatch   the graph's fixed batch size (a batch is fed in chunks of it, the last one padded), or 0
      *                     when the batch dimension is free
      */
-    public ModelSignature(List<ModelInput> inputs, Task task, List<String> classLabels, OutputKind outputKind,
-                          boolean logits, int fixedBatch) {
+    public ModelSignature(
+            List<ModelInput> inputs,
+            Task task,
+            List<String> classLabels,
+            OutputKind outputKind,
+            boolean logits,
+            int fixedBatch) {
         this.inputs = List.copyOf(inputs);
         this.task = Objects.requireNonNull(task, "task");
         this.outputKind = Objects.requireNonNull(outputKind, "outputKind");
@@ -52,8 +57,10 @@ public final class ModelSignature {
         requireDistinct("feature", featureNames);
         requireDistinct("class", this.classLabels);
         if ((task == Task.CLASSIFICATION) == this.classLabels.isEmpty()) {
-            throw new IllegalArgumentException(task == Task.CLASSIFICATION ? "a classifier needs at least one class"
-                    : "a regressor has no classes, got " + this.classLabels);
+            throw new IllegalArgumentException(
+                    task == Task.CLASSIFICATION
+                            ? "a classifier needs at least one class"
+                            : "a regressor has no classes, got " + this.classLabels);
         }
         if ((task == Task.REGRESSION) != (outputKind == OutputKind.VALUE)) {
             throw new IllegalArgumentException(task + " with output kind " + outputKind);
@@ -111,8 +118,12 @@ public final class ModelSignature {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof ModelSignature that && inputs.equals(that.inputs) && task == that.task
-                && classLabels.equals(that.classLabels) && outputKind == that.outputKind && logits == that.logits
+        return other instanceof ModelSignature that
+                && inputs.equals(that.inputs)
+                && task == that.task
+                && classLabels.equals(that.classLabels)
+                && outputKind == that.outputKind
+                && logits == that.logits
                 && fixedBatch == that.fixedBatch;
     }
 
@@ -128,11 +139,19 @@ public final class ModelSignature {
     }
 
     /** The signature of a classifier with one float input {@code [N, F]} of these features and a free batch. */
-    public static ModelSignature floatClassifier(String inputName, List<String> featureNames, List<String> classLabels,
-                                                 OutputKind outputKind) {
-        return new ModelSignature(List.of(new ModelInput(inputName, ValueType.FLOAT,
-                featureNames.stream().map(Feature::number).toList(), 2)), Task.CLASSIFICATION, classLabels,
-                outputKind, false, 0);
+    public static ModelSignature floatClassifier(
+            String inputName, List<String> featureNames, List<String> classLabels, OutputKind outputKind) {
+        return new ModelSignature(
+                List.of(new ModelInput(
+                        inputName,
+                        ValueType.FLOAT,
+                        featureNames.stream().map(Feature::number).toList(),
+                        2)),
+                Task.CLASSIFICATION,
+                classLabels,
+                outputKind,
+                false,
+                0);
     }
 
     private static void requireDistinct(String what, List<String> names) {
@@ -195,7 +214,8 @@ public final class ModelSignature {
             return "feature '" + feature + "' is " + value + "; a finite number is required";
         }
         if (Float.isInfinite((float) value)) {
-            return "feature '" + feature + "' is " + value + ", beyond the model's float range (±" + Float.MAX_VALUE + ")";
+            return "feature '" + feature + "' is " + value + ", beyond the model's float range (±" + Float.MAX_VALUE
+                    + ")";
         }
         return null;
     }

@@ -14,10 +14,10 @@ import java.util.Map;
 public final class NoveltyDistance {
 
     private final int[] numberFeatures; // the features measured as numbers, in order
-    private final int[] otherFeatures;  // the others
-    private final double[] unit;        // per number feature (in numberFeatures' order), its unit
-    private final double[] scaled;      // [background row * numbers + i], the value divided by its unit, NaN if missing
-    private final String[] others;      // [background row * others + j], the value as text, null if missing
+    private final int[] otherFeatures; // the others
+    private final double[] unit; // per number feature (in numberFeatures' order), its unit
+    private final double[] scaled; // [background row * numbers + i], the value divided by its unit, NaN if missing
+    private final String[] others; // [background row * others + j], the value as text, null if missing
     private final int rows;
 
     /**
@@ -26,9 +26,11 @@ public final class NoveltyDistance {
     public NoveltyDistance(ModelSignature signature, Background background, Map<String, Double> scale) {
         List<Feature> list = signature.features();
         numberFeatures = java.util.stream.IntStream.range(0, list.size())
-                .filter(f -> list.get(f).type().isNumber()).toArray();
+                .filter(f -> list.get(f).type().isNumber())
+                .toArray();
         otherFeatures = java.util.stream.IntStream.range(0, list.size())
-                .filter(f -> !list.get(f).type().isNumber()).toArray();
+                .filter(f -> !list.get(f).type().isNumber())
+                .toArray();
         unit = new double[numberFeatures.length];
         for (int i = 0; i < unit.length; i++) {
             unit[i] = scale.getOrDefault(list.get(numberFeatures[i]).name(), 1.0);
@@ -39,8 +41,8 @@ public final class NoveltyDistance {
         for (int r = 0; r < rows; r++) {
             List<Object> row = background.rows().get(r);
             for (int i = 0; i < numberFeatures.length; i++) {
-                scaled[r * numberFeatures.length + i] = row.get(numberFeatures[i]) instanceof Number n
-                        ? n.doubleValue() / unit[i] : Double.NaN;
+                scaled[r * numberFeatures.length + i] =
+                        row.get(numberFeatures[i]) instanceof Number n ? n.doubleValue() / unit[i] : Double.NaN;
             }
             for (int j = 0; j < otherFeatures.length; j++) {
                 Object value = row.get(otherFeatures[j]);

@@ -21,15 +21,20 @@ final class PermutationSampling {
     /** The fewest antithetic pairs sampled, so that each standard error has a degree of freedom at least. */
     static final int MIN_PAIRS = 3;
 
-    private PermutationSampling() {
-    }
+    private PermutationSampling() {}
 
     /**
      * Explains row {@code row} of {@code rows} from {@code pairs} antithetic pairs of permutations drawn from
      * {@code seed}: 1 + 2 &times; pairs &times; (M &minus; 1) model rows, in calls of at most {@code rowsPerCall}.
      */
-    static Explanation estimate(CoalitionRows coalitions, Batch rows, int row, int pairs, long seed,
-                                Explainer.Meter meter, int rowsPerCall) {
+    static Explanation estimate(
+            CoalitionRows coalitions,
+            Batch rows,
+            int row,
+            int pairs,
+            long seed,
+            Explainer.Meter meter,
+            int rowsPerCall) {
         if (pairs < MIN_PAIRS) {
             throw new IllegalArgumentException("at least " + MIN_PAIRS + " pairs of permutations, got " + pairs);
         }
@@ -60,8 +65,15 @@ final class PermutationSampling {
         // its pair's background row.
         double[] outputs = new double[walks * inner];
         if (inner > 0) {
-            coalitions.outputs(rows, row, outputs.length, out -> references[(out / inner / 2) % references.length],
-                    (out, f) -> positions[out / inner][f] <= out % inner, target, meter, rowsPerCall,
+            coalitions.outputs(
+                    rows,
+                    row,
+                    outputs.length,
+                    out -> references[(out / inner / 2) % references.length],
+                    (out, f) -> positions[out / inner][f] <= out % inner,
+                    target,
+                    meter,
+                    rowsPerCall,
                     (out, output) -> outputs[out] = output);
         }
         double[][] pairMeans = new double[pairs][columns];
@@ -79,8 +91,15 @@ final class PermutationSampling {
     }
 
     /** The control-variate estimate and its standard errors from each pair's mean contributions and total. */
-    private static Explanation explanation(Batch rows, CoalitionRows.Target target, double base, double total,
-                                           double[][] pairMeans, double[] totals, int backgroundRows, int walks) {
+    private static Explanation explanation(
+            Batch rows,
+            CoalitionRows.Target target,
+            double base,
+            double total,
+            double[][] pairMeans,
+            double[] totals,
+            int backgroundRows,
+            int walks) {
         int pairs = totals.length;
         int columns = pairMeans[0].length;
         double meanTotal = CoalitionRows.mean(totals);
@@ -120,8 +139,16 @@ final class PermutationSampling {
             }
             error[f] = Math.sqrt(squares / (pairs - (regressed ? 2 : 1)) / pairs);
         }
-        return new Explanation(Explanation.PERMUTATION, target.quantity(), target.label(), base, target.output(),
-                Explanation.byColumn(rows.signature(), phi), backgroundRows, walks, Explanation.byColumn(rows.signature(), error));
+        return new Explanation(
+                Explanation.PERMUTATION,
+                target.quantity(),
+                target.label(),
+                base,
+                target.output(),
+                Explanation.byColumn(rows.signature(), phi),
+                backgroundRows,
+                walks,
+                Explanation.byColumn(rows.signature(), error));
     }
 
     private static int[] shuffled(int n, SplittableRandom random) {

@@ -31,8 +31,8 @@ public sealed interface Prediction permits Prediction.Classification, Prediction
             classes = List.copyOf(classes);
             probabilities = List.copyOf(probabilities);
             if (classes.size() != probabilities.size()) {
-                throw new IllegalArgumentException(classes.size() + " classes but " + probabilities.size()
-                        + " probabilities");
+                throw new IllegalArgumentException(
+                        classes.size() + " classes but " + probabilities.size() + " probabilities");
             }
         }
 
@@ -64,6 +64,5 @@ public sealed interface Prediction permits Prediction.Classification, Prediction
      *
      * @param value the predicted number
      */
-    record Regression(double value) implements Prediction {
-    }
+    record Regression(double value) implements Prediction {}
 }

@@ -26,8 +26,7 @@ public final class Psi {
      */
     public static final int VALUES_PER_BIN = 32;
 
-    private Psi() {
-    }
+    private Psi() {}
 
     /**
      * @param expected the training counts per bin (any non-negative weights)

@@ -38,8 +38,10 @@ public record RangeWarning(String feature, String message) {
             }
             String direction = row[i] > range.max() ? "high" : "low";
             String article = feature.matches("(?i)^[aeiou].*") ? "an " : "a ";
-            warnings.add(new RangeWarning(feature, "the model has not seen " + article + feature + " this " + direction
-                    + "; treat the answer with care"));
+            warnings.add(new RangeWarning(
+                    feature,
+                    "the model has not seen " + article + feature + " this " + direction
+                            + "; treat the answer with care"));
         }
         return List.copyOf(warnings);
     }

@@ -16,8 +16,15 @@ import java.util.Objects;
  * @param actual    the sample's actual values
  * @param predicted the sample's predicted values, one per actual value
  */
-public record RegressionEvaluation(String method, long rows, double mae, double rmse, double r2,
-                                   FeatureHistogram residuals, List<Double> actual, List<Double> predicted) {
+public record RegressionEvaluation(
+        String method,
+        long rows,
+        double mae,
+        double rmse,
+        double r2,
+        FeatureHistogram residuals,
+        List<Double> actual,
+        List<Double> predicted) {
 
     /** The name of the residual histogram's one series. */
     public static final String RESIDUALS = "residuals";

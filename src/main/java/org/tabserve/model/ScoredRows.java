@@ -10,8 +10,8 @@ import java.util.List;
  * @param explanations  one per row, or null when the request did not ask for explanations
  * @param uncertainties one per row, or null when the request asked for no coverage
  */
-public record ScoredRows(List<Prediction> predictions, List<Explanation> explanations,
-                         List<Uncertainty> uncertainties) {
+public record ScoredRows(
+        List<Prediction> predictions, List<Explanation> explanations, List<Uncertainty> uncertainties) {
 
     /** No rows: the answer to a batch none of whose rows could be scored. */
     public static final ScoredRows NONE = new ScoredRows(List.of(), null, null);

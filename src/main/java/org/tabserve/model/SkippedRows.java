@@ -46,8 +46,13 @@ public record SkippedRows(String file, long rows, long skipped, List<Reason> rea
         text.append(skipped == 1 ? " was" : " were").append(" skipped");
         for (int i = 0; i < reasons.size(); i++) {
             Reason reason = reasons.get(i);
-            text.append(i == 0 ? ": " : "; ").append("row ").append(reason.row()).append(": ").append(reason.field())
-                    .append(": ").append(reason.message());
+            text.append(i == 0 ? ": " : "; ")
+                    .append("row ")
+                    .append(reason.row())
+                    .append(": ")
+                    .append(reason.field())
+                    .append(": ")
+                    .append(reason.message());
         }
         if (skipped > reasons.size() && !reasons.isEmpty()) {
             text.append("; …");

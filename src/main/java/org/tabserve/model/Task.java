@@ -2,7 +2,8 @@ package org.tabserve.model;
 
 /** What a model predicts: a class with its probabilities, or a number. */
 public enum Task {
-    CLASSIFICATION, REGRESSION;
+    CLASSIFICATION,
+    REGRESSION;
 
     /** @return the lower-case name clients see in JSON ("classification", "regression") */
     public String jsonName() {

@@ -24,8 +24,7 @@ public record Uncertainty(double coverage, Interval interval, List<String> predi
      * @param upper    the upper end
      * @param coverage the coverage it was made for
      */
-    public record Interval(double lower, double upper, double coverage) {
-    }
+    public record Interval(double lower, double upper, double coverage) {}
 
     /**
      * A conformal p-value of how unlike the calibration rows a row is ({@link Conformal.Novelty}).
@@ -33,6 +32,5 @@ public record Uncertainty(double coverage, Interval interval, List<String> predi
      * @param pValue the p-value: small for a row unlike any the card saw
      * @param novel  whether it is under the card's threshold
      */
-    public record RowNovelty(double pValue, boolean novel) {
-    }
+    public record RowNovelty(double pValue, boolean novel) {}
 }

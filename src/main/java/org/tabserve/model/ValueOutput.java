@@ -14,7 +14,8 @@ public record ValueOutput(String name, ValueType type) {
     public ValueOutput {
         Objects.requireNonNull(name, "name");
         if (type != ValueType.FLOAT && type != ValueType.DOUBLE) {
-            throw new IllegalArgumentException("a regressor's output '" + name + "' must be float or double, got " + type);
+            throw new IllegalArgumentException(
+                    "a regressor's output '" + name + "' must be float or double, got " + type);
         }
     }
 }

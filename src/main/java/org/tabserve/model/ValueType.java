@@ -2,7 +2,12 @@ package org.tabserve.model;
 
 /** The element types a model input may have, and so the kinds of value a caller may send for one of its features. */
 public enum ValueType {
-    FLOAT, DOUBLE, INT64, INT32, STRING, BOOL;
+    FLOAT,
+    DOUBLE,
+    INT64,
+    INT32,
+    STRING,
+    BOOL;
 
     /** @return whether values of this type are numbers (a JSON number, or a decimal in text formats) */
     public boolean isNumber() {

@@ -12,8 +12,7 @@ public final class WholeNumbers {
     /** An optional sign, then ASCII digits. */
     public static final Pattern ASCII = Pattern.compile("[+-]?[0-9]+");
 
-    private WholeNumbers() {
-    }
+    private WholeNumbers() {}
 
     /**
      * @param text the value, surrounding spaces allowed

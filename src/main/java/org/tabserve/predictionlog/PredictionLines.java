@@ -2,12 +2,6 @@ package org.tabserve.predictionlog;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Feature;
-import org.tabserve.model.Model;
-import org.tabserve.model.RangeWarning;
-import org.tabserve.rows.PredictionJson;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +10,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.logging.Logger;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Feature;
+import org.tabserve.model.Model;
+import org.tabserve.model.RangeWarning;
+import org.tabserve.rows.PredictionJson;
 
 /**
  * Writes a {@link ScoredCall} as JSON Lines, one object per row: the request's id, the model and version, the time,
@@ -33,11 +32,11 @@ final class PredictionLines {
     private final Set<String> told = new HashSet<>();
     /** The last model's columns and answer writer: a log is mostly of one model, whose names are encoded once. */
     private Model model;
+
     private Columns columns;
 
     /** A model's columns to write (by feature index), those masked, and its answer writer. */
-    private record Columns(int[] written, String[] names, List<String> masked, PredictionJson.Rows answers) {
-    }
+    private record Columns(int[] written, String[] names, List<String> masked, PredictionJson.Rows answers) {}
 
     PredictionLines(Set<String> mask) {
         this.mask = mask;
@@ -90,9 +89,15 @@ final class PredictionLines {
         if (mask.isEmpty() || warnings.stream().noneMatch(w -> mask.contains(w.feature()))) {
             return warnings;
         }
-        return warnings.stream().map(w -> mask.contains(w.feature()) ? new RangeWarning(w.feature(),
-                "a value of the masked column '" + w.feature() + "' is unusual for the model (the value is masked);"
-                        + " treat the answer with care") : w).toList();
+        return warnings.stream()
+                .map(w -> mask.contains(w.feature())
+                        ? new RangeWarning(
+                                w.feature(),
+                                "a value of the masked column '" + w.feature()
+                                        + "' is unusual for the model (the value is masked);"
+                                        + " treat the answer with care")
+                        : w)
+                .toList();
     }
 
     private static void writeCell(JsonGenerator json, Object cell) throws IOException {
@@ -126,12 +131,17 @@ final class PredictionLines {
                     written.add(f);
                 }
             }
-            columns = new Columns(written.stream().mapToInt(Integer::intValue).toArray(),
-                    written.stream().map(f -> features.get(f).name()).toArray(String[]::new), List.copyOf(masked),
+            columns = new Columns(
+                    written.stream().mapToInt(Integer::intValue).toArray(),
+                    written.stream().map(f -> features.get(f).name()).toArray(String[]::new),
+                    List.copyOf(masked),
                     new PredictionJson.Rows(scoring.signature(), scoring.card()));
             model = scoring;
             if (!mask.isEmpty() && told.add(call.model() + "/" + call.version())) {
-                List<String> absent = mask.stream().filter(name -> !masked.contains(name)).sorted().toList();
+                List<String> absent = mask.stream()
+                        .filter(name -> !masked.contains(name))
+                        .sorted()
+                        .toList();
                 LOG.info("prediction log: model " + call.model() + " version " + call.version() + ": the values of "
                         + (masked.isEmpty() ? "no column" : masked) + " are masked"
                         + (absent.isEmpty() ? "" : "; it has no column " + absent));

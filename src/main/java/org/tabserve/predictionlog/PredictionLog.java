@@ -3,7 +3,6 @@ package org.tabserve.predictionlog;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -43,6 +42,7 @@ public final class PredictionLog implements AutoCloseable {
     private final AtomicLong errors = new AtomicLong();
     /** Whether batches are being dropped: said once when it begins, again once the queue has emptied. */
     private final AtomicBoolean dropping = new AtomicBoolean();
+
     private final RollingLines files;
     private final PredictionLines lines;
     private final Thread writer;
@@ -51,8 +51,7 @@ public final class PredictionLog implements AutoCloseable {
     private boolean failing;
 
     /** A batch waiting for the writer, with the heap it was counted as holding. */
-    private record Queued(ScoredCall call, long bytes) {
-    }
+    private record Queued(ScoredCall call, long bytes) {}
 
     private PredictionLog() {
         options = null;
@@ -80,8 +79,9 @@ public final class PredictionLog implements AutoCloseable {
         this.writer = new Thread(this::write, "tabserve-prediction-log");
         writer.setDaemon(true);
         writer.start();
-        LOG.info("prediction log: writing " + (options.sample() == 1 ? "every request" : "a share " + options.sample()
-                + " of requests") + " to " + options.directory().toAbsolutePath().resolve(RollingLines.ACTIVE)
+        LOG.info("prediction log: writing "
+                + (options.sample() == 1 ? "every request" : "a share " + options.sample() + " of requests") + " to "
+                + options.directory().toAbsolutePath().resolve(RollingLines.ACTIVE)
                 + (options.mask().isEmpty() ? "" : ", without the values of " + options.mask())
                 + "; at most " + options.queueRows() + " rows and " + (queueBytes >> 10) + " KiB wait for the disk");
     }
@@ -99,7 +99,8 @@ public final class PredictionLog implements AutoCloseable {
      * @throws IOException when its directory cannot be made or written, or another server writes it
      */
     public static PredictionLog start(PredictionLogOptions options, long queueBytes) throws IOException {
-        return new PredictionLog(options, queueBytes, () -> ThreadLocalRandom.current().nextDouble());
+        return new PredictionLog(
+                options, queueBytes, () -> ThreadLocalRandom.current().nextDouble());
     }
 
     /** {@link #start}, sampling with {@code random} (values in [0, 1)), so that a test can choose what is sampled. */
@@ -145,7 +146,8 @@ public final class PredictionLog implements AutoCloseable {
         if (options == null) {
             return;
         }
-        CounterWithCallback.builder().name("tabserve_prediction_log_rows")
+        CounterWithCallback.builder()
+                .name("tabserve_prediction_log_rows")
                 .help("Rows of sampled requests, by what became of them: written to the prediction log, dropped"
                         + " because the rows waiting for the writer were at its bounds (rows or bytes), or failed:"
                         + " lost to a write that failed")
@@ -154,18 +156,25 @@ public final class PredictionLog implements AutoCloseable {
                     callback.call(writtenRows.get(), "written");
                     callback.call(droppedRows.get(), "dropped");
                     callback.call(failedRows.get(), "failed");
-                }).register(registry);
-        CounterWithCallback.builder().name("tabserve_prediction_log_errors")
+                })
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("tabserve_prediction_log_errors")
                 .help("Errors writing or rolling over the prediction log's files, or its file found deleted or"
                         + " replaced (each said in the server's log)")
-                .callback(callback -> callback.call(errors.get())).register(registry);
-        GaugeWithCallback.builder().name("tabserve_prediction_log_queued_rows")
+                .callback(callback -> callback.call(errors.get()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("tabserve_prediction_log_queued_rows")
                 .help("Rows waiting for the prediction log's writer")
-                .callback(callback -> callback.call(queuedRows.get())).register(registry);
-        GaugeWithCallback.builder().name("tabserve_prediction_log_queued_bytes")
+                .callback(callback -> callback.call(queuedRows.get()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("tabserve_prediction_log_queued_bytes")
                 .help("Heap the rows waiting for the prediction log's writer hold, estimated; at most "
                         + PredictionLogOptions.QUEUE_BYTES)
-                .callback(callback -> callback.call(queuedBytes.get())).register(registry);
+                .callback(callback -> callback.call(queuedBytes.get()))
+                .register(registry);
     }
 
     /** @return rows written so far */

@@ -1,6 +1,5 @@
 package org.tabserve.predictionlog;
 
-import org.tabserve.model.WholeNumbers;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -8,6 +7,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
+import org.tabserve.model.WholeNumbers;
 
 /**
  * The prediction log's settings, read by the web app's one settings lookup (init-parameter, system property,
@@ -24,8 +24,14 @@ import java.util.function.Function;
  *                     share of its memory budget ({@link PredictionLog#start(PredictionLogOptions, long)} takes the
  *                     bound in bytes either way)
  */
-public record PredictionLogOptions(Path directory, double sample, Set<String> mask, long maxFileBytes, int maxFiles,
-                                   int queueRows, OptionalLong queueBytes) {
+public record PredictionLogOptions(
+        Path directory,
+        double sample,
+        Set<String> mask,
+        long maxFileBytes,
+        int maxFiles,
+        int queueRows,
+        OptionalLong queueBytes) {
 
     /** The directory to write the log to; unset (the default) turns the log off. */
     public static final String DIRECTORY = "tabserve.prediction-log";
@@ -54,27 +60,27 @@ public record PredictionLogOptions(Path directory, double sample, Set<String> ma
                     + " 1 (0.1 logs one request in ten), found " + sample);
         }
         if (maxFileBytes < 1024) {
-            throw new IllegalArgumentException("setting " + MAX_FILE_BYTES + " must be at least 1024, found "
-                    + maxFileBytes);
+            throw new IllegalArgumentException(
+                    "setting " + MAX_FILE_BYTES + " must be at least 1024, found " + maxFileBytes);
         }
         if (maxFiles < 1 || maxFiles > MAX_WINDOW) {
-            throw new IllegalArgumentException("setting " + MAX_FILES + " must be from 1 to " + MAX_WINDOW + ", found "
-                    + maxFiles);
+            throw new IllegalArgumentException(
+                    "setting " + MAX_FILES + " must be from 1 to " + MAX_WINDOW + ", found " + maxFiles);
         }
         if (queueRows < 1) {
-            throw new IllegalArgumentException("setting " + QUEUE_ROWS + " must be a positive whole number, found "
-                    + queueRows);
+            throw new IllegalArgumentException(
+                    "setting " + QUEUE_ROWS + " must be a positive whole number, found " + queueRows);
         }
         if (queueBytes.isPresent() && queueBytes.getAsLong() < 1024) {
-            throw new IllegalArgumentException("setting " + QUEUE_BYTES + " must be at least 1024, found "
-                    + queueBytes.getAsLong());
+            throw new IllegalArgumentException(
+                    "setting " + QUEUE_BYTES + " must be at least 1024, found " + queueBytes.getAsLong());
         }
         mask = Set.copyOf(mask);
     }
 
     /** Settings whose queue's bytes the web app chooses. */
-    public PredictionLogOptions(Path directory, double sample, Set<String> mask, long maxFileBytes, int maxFiles,
-                                int queueRows) {
+    public PredictionLogOptions(
+            Path directory, double sample, Set<String> mask, long maxFileBytes, int maxFiles, int queueRows) {
         this(directory, sample, mask, maxFileBytes, maxFiles, queueRows, OptionalLong.empty());
     }
 
@@ -86,7 +92,7 @@ public record PredictionLogOptions(Path directory, double sample, Set<String> ma
     public static Optional<PredictionLogOptions> resolve(Function<String, Optional<String>> lookup) {
         Optional<String> directory = lookup.apply(DIRECTORY);
         if (directory.isEmpty()) {
-            for (String other : new String[]{SAMPLE, MASK, MAX_FILE_BYTES, MAX_FILES, QUEUE_ROWS, QUEUE_BYTES}) {
+            for (String other : new String[] {SAMPLE, MASK, MAX_FILE_BYTES, MAX_FILES, QUEUE_ROWS, QUEUE_BYTES}) {
                 if (lookup.apply(other).isPresent()) {
                     throw new IllegalArgumentException("setting " + other + " needs " + DIRECTORY
                             + " (the directory to log to), which is not set");
@@ -95,16 +101,30 @@ public record PredictionLogOptions(Path directory, double sample, Set<String> ma
             return Optional.empty();
         }
         Set<String> mask = new LinkedHashSet<>();
-        lookup.apply(MASK).ifPresent(text -> Arrays.stream(text.split(",")).map(String::strip)
-                .filter(name -> !name.isEmpty()).forEach(mask::add));
-        return Optional.of(new PredictionLogOptions(Path.of(directory.get()),
+        lookup.apply(MASK)
+                .ifPresent(text -> Arrays.stream(text.split(","))
+                        .map(String::strip)
+                        .filter(name -> !name.isEmpty())
+                        .forEach(mask::add));
+        return Optional.of(new PredictionLogOptions(
+                Path.of(directory.get()),
                 lookup.apply(SAMPLE).map(text -> number(SAMPLE, text)).orElse(1.0),
                 mask,
-                lookup.apply(MAX_FILE_BYTES).map(text -> whole(MAX_FILE_BYTES, text)).orElse(64L << 20),
-                (int) Math.min(Integer.MAX_VALUE, lookup.apply(MAX_FILES).map(text -> whole(MAX_FILES, text)).orElse(10L)),
-                (int) Math.min(Integer.MAX_VALUE, lookup.apply(QUEUE_ROWS).map(text -> whole(QUEUE_ROWS, text))
-                        .orElse(10_000L)),
-                lookup.apply(QUEUE_BYTES).map(text -> OptionalLong.of(whole(QUEUE_BYTES, text)))
+                lookup.apply(MAX_FILE_BYTES)
+                        .map(text -> whole(MAX_FILE_BYTES, text))
+                        .orElse(64L << 20),
+                (int) Math.min(
+                        Integer.MAX_VALUE,
+                        lookup.apply(MAX_FILES)
+                                .map(text -> whole(MAX_FILES, text))
+                                .orElse(10L)),
+                (int) Math.min(
+                        Integer.MAX_VALUE,
+                        lookup.apply(QUEUE_ROWS)
+                                .map(text -> whole(QUEUE_ROWS, text))
+                                .orElse(10_000L)),
+                lookup.apply(QUEUE_BYTES)
+                        .map(text -> OptionalLong.of(whole(QUEUE_BYTES, text)))
                         .orElse(OptionalLong.empty())));
     }
 

@@ -41,6 +41,7 @@ final class RollingLines implements AutoCloseable {
     static final String LOCK = ".predictions.lock";
     /** The active file while it is compressed into the first rolled file. */
     private static final String ROLLING = ".predictions.rolling.jsonl";
+
     private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
 
     private final Path directory;
@@ -52,6 +53,7 @@ final class RollingLines implements AutoCloseable {
     private FileChannel out;
     /** The identity (device and inode) of the file {@link #out} writes, to see it deleted or replaced. */
     private Object written;
+
     private long size;
 
     /**
@@ -119,7 +121,8 @@ final class RollingLines implements AutoCloseable {
     /** Takes the directory's lock, so that a second server on the same directory stops at its start, saying why. */
     private void lock() throws IOException {
         Path file = directory.resolve(LOCK);
-        lockFile = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        lockFile =
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         try {
             lock = lockFile.tryLock();
         } catch (OverlappingFileLockException e) {
@@ -136,7 +139,11 @@ final class RollingLines implements AutoCloseable {
         Path file = directory.resolve(ACTIVE);
         refuseLinkOrOther(file); // before opening: opening a planted pipe would wait for a reader forever
         try {
-            out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
+            out = FileChannel.open(
+                    file,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND,
                     LinkOption.NOFOLLOW_LINKS);
         } catch (FileSystemException e) {
             refuseLinkOrOther(file); // a link planted since: O_NOFOLLOW refused it, say so plainly
@@ -212,15 +219,23 @@ final class RollingLines implements AutoCloseable {
             Files.deleteIfExists(rolled(maxFiles));
             for (int i = maxFiles - 1; i >= 1; i--) {
                 if (Files.exists(rolled(i), NO_FOLLOW)) {
-                    Files.move(rolled(i), rolled(i + 1), StandardCopyOption.REPLACE_EXISTING,
+                    Files.move(
+                            rolled(i),
+                            rolled(i + 1),
+                            StandardCopyOption.REPLACE_EXISTING,
                             StandardCopyOption.ATOMIC_MOVE);
                 }
             }
             Path part = directory.resolve(".predictions.1.jsonl.gz.part");
             Files.deleteIfExists(part);
             try (InputStream in = Files.newInputStream(rolling, LinkOption.NOFOLLOW_LINKS);
-                 OutputStream gzip = new GZIPOutputStream(Files.newOutputStream(part, StandardOpenOption.CREATE_NEW,
-                         StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), 1 << 16)) {
+                    OutputStream gzip = new GZIPOutputStream(
+                            Files.newOutputStream(
+                                    part,
+                                    StandardOpenOption.CREATE_NEW,
+                                    StandardOpenOption.WRITE,
+                                    LinkOption.NOFOLLOW_LINKS),
+                            1 << 16)) {
                 in.transferTo(gzip);
             }
             Files.move(part, rolled(1), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -1,12 +1,11 @@
 package org.tabserve.predictionlog;
 
+import java.time.Instant;
+import java.util.List;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
-
-import java.time.Instant;
-import java.util.List;
 
 /**
  * One batch a model scored for one request, as the web layer hands it to the {@link PredictionLog}: enough to write
@@ -22,8 +21,16 @@ import java.util.List;
  * @param batch        the rows as the model took them
  * @param predictions  its answers, one per row
  */
-public record ScoredCall(String requestId, String call, String model, long version, Model scoring, Instant time,
-                         long latencyNanos, Batch batch, List<Prediction> predictions) {
+public record ScoredCall(
+        String requestId,
+        String call,
+        String model,
+        long version,
+        Model scoring,
+        Instant time,
+        long latencyNanos,
+        Batch batch,
+        List<Prediction> predictions) {
 
     /** Heap of one object's header and a few fields, or of a string's object and its array's header, rounded up. */
     private static final int OBJECT = 48;

@@ -40,13 +40,15 @@ final class DirectoryWatcher {
     private final Map<String, Map<ModelKey, FileStamp>> unloaded = new HashMap<>();
     /** Skipped paths already logged, so a poll does not repeat them. */
     private final Set<String> reported = new HashSet<>();
+
     private boolean scanFailureLogged;
 
     /** @param pollInterval how often to poll; zero for never */
     DirectoryWatcher(ModelRepository repository, LoaderPool loaders, Duration pollInterval) {
         this.repository = repository;
         this.loaders = loaders;
-        this.timer = pollInterval.isZero() ? null
+        this.timer = pollInterval.isZero()
+                ? null
                 : Executors.newSingleThreadScheduledExecutor(LoaderPool.threads("tabserve-model-poll"));
     }
 
@@ -62,11 +64,17 @@ final class DirectoryWatcher {
         try {
             scan = ModelFiles.scan(directory);
         } catch (IOException e) {
-            throw new RepositoryException(RepositoryException.Kind.IO, "cannot read the model directory "
-                    + directory + " (" + e + "); --models must name a readable directory", e);
+            throw new RepositoryException(
+                    RepositoryException.Kind.IO,
+                    "cannot read the model directory " + directory + " (" + e
+                            + "); --models must name a readable directory",
+                    e);
         }
-        LOG.log(System.Logger.Level.INFO, "Model repository {0}: {1} model version(s) found, loading",
-                directory, scan.found().size());
+        LOG.log(
+                System.Logger.Level.INFO,
+                "Model repository {0}: {1} model version(s) found, loading",
+                directory,
+                scan.found().size());
         CompletableFuture<Void> startup = reconcile(scan, true, name -> true);
         repository.listener().scanned();
         if (timer != null) {
@@ -85,8 +93,11 @@ final class DirectoryWatcher {
         } catch (IOException e) {
             // A volume briefly gone (remounted) must not unload every model: keep serving, try again next time.
             if (!scanFailureLogged) {
-                LOG.log(System.Logger.Level.WARNING, "Cannot read the model directory " + repository.directory()
-                        + "; the loaded models keep serving", e);
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "Cannot read the model directory " + repository.directory()
+                                + "; the loaded models keep serving",
+                        e);
                 scanFailureLogged = true;
             }
             return CompletableFuture.completedFuture(null);
@@ -106,9 +117,11 @@ final class DirectoryWatcher {
     CompletableFuture<Void> load(String name) {
         ModelFiles.Scan scan = scanNow();
         if (scan.found().keySet().stream().noneMatch(key -> key.name().equals(name))) {
-            throw new RepositoryException(RepositoryException.Kind.NOT_FOUND, "no model '" + name + "' in "
-                    + repository.directory() + ": expected " + name + ".onnx, " + name + "/<version>/"
-                    + ModelFiles.MODEL_FILE + " or " + name + "/" + ModelFiles.MODEL_FILE);
+            throw new RepositoryException(
+                    RepositoryException.Kind.NOT_FOUND,
+                    "no model '" + name + "' in "
+                            + repository.directory() + ": expected " + name + ".onnx, " + name + "/<version>/"
+                            + ModelFiles.MODEL_FILE + " or " + name + "/" + ModelFiles.MODEL_FILE);
         }
         unloaded.remove(name);
         return reconcile(scan, true, name::equals);
@@ -224,8 +237,10 @@ final class DirectoryWatcher {
         try {
             return ModelFiles.scan(repository.directory());
         } catch (IOException e) {
-            throw new RepositoryException(RepositoryException.Kind.IO, "cannot read the model directory "
-                    + repository.directory() + " (" + e + ")", e);
+            throw new RepositoryException(
+                    RepositoryException.Kind.IO,
+                    "cannot read the model directory " + repository.directory() + " (" + e + ")",
+                    e);
         }
     }
 

@@ -1,8 +1,7 @@
 package org.tabserve.repository;
 
-import org.tabserve.model.Model;
-
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.tabserve.model.Model;
 
 /**
  * A request's hold on one loaded model version: while it is open, that model stays usable even if it is replaced

@@ -1,10 +1,9 @@
 package org.tabserve.repository;
 
-import org.tabserve.model.ModelException;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
+import org.tabserve.model.ModelException;
 
 /**
  * The words a failed load leaves in the repository's index, which anonymous callers read ({@code /models},
@@ -13,8 +12,7 @@ import java.util.regex.Pattern;
  */
 final class LoadFailure {
 
-    private LoadFailure() {
-    }
+    private LoadFailure() {}
 
     /**
      * @param directory the model directory, whose path is taken out of the words
@@ -46,18 +44,20 @@ final class LoadFailure {
 
     /** @return {@code file} as a path inside {@code directory}, the way callers may see it */
     static String shown(Path directory, Path file) {
-        return file.startsWith(directory) ? directory.relativize(file).toString() : file.getFileName().toString();
+        return file.startsWith(directory)
+                ? directory.relativize(file).toString()
+                : file.getFileName().toString();
     }
 
     /** Takes the file's and the directory's paths (as given and as resolved) out of words from elsewhere. */
     private static String hidePaths(String words, Path directory, Path file, String shownAs) {
         String hidden = words;
-        for (Path path : new Path[]{file, file.toAbsolutePath(), realPath(file)}) {
+        for (Path path : new Path[] {file, file.toAbsolutePath(), realPath(file)}) {
             if (path != null) {
                 hidden = hidden.replace(path.toString(), shownAs);
             }
         }
-        for (Path path : new Path[]{directory, directory.toAbsolutePath(), realPath(directory)}) {
+        for (Path path : new Path[] {directory, directory.toAbsolutePath(), realPath(directory)}) {
             if (path != null) {
                 hidden = hidden.replace(path + java.io.File.separator, "")
                         .replace(path.toString(), "the model directory");

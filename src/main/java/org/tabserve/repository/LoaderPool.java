@@ -1,8 +1,5 @@
 package org.tabserve.repository;
 
-import org.tabserve.model.Model;
-import org.tabserve.model.ModelException;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +9,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelException;
 
 /**
  * The repository's loader threads: {@link RepositoryOptions#loadThreads()} of them, one model's tasks one after
@@ -69,8 +68,8 @@ final class LoaderPool {
             // (-XX:+ExitOnOutOfMemoryError ends the JVM first); without them the failed load's memory is garbage
             // now, and the version is UNAVAILABLE like any other that failed.
             Path directory = repository.directory();
-            String reason = LoadFailure.reason(key, directory, stamp.path(), LoadFailure.shown(directory,
-                    stamp.path()), e);
+            String reason =
+                    LoadFailure.reason(key, directory, stamp.path(), LoadFailure.shown(directory, stamp.path()), e);
             if (served.failed(reason)) {
                 repository.listener().failed(key.name(), key.version(), reason);
                 if (e instanceof ModelException) {
@@ -86,8 +85,7 @@ final class LoaderPool {
             model.close();
             return;
         }
-        LOG.log(System.Logger.Level.INFO, "{0} serves from {1} (loaded in {2} ms)", key, stamp.path(),
-                took.toMillis());
+        LOG.log(System.Logger.Level.INFO, "{0} serves from {1} (loaded in {2} ms)", key, stamp.path(), took.toMillis());
         repository.listener().loaded(key.name(), key.version(), model, took);
     }
 

@@ -1,14 +1,13 @@
 package org.tabserve.repository;
 
-import org.tabserve.model.Model;
-import org.tabserve.model.onnx.OnnxModelLoader;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**
  * The one model's load, which {@code java -jar}'s launcher starts ahead, while Jetty is still configuring the web
@@ -53,8 +52,7 @@ public final class ModelAhead {
         }
     }
 
-    private ModelAhead() {
-    }
+    private ModelAhead() {}
 
     /**
      * Loads {@code file} as the one model, never throwing: a failure is kept in the result. The launcher calls it by
@@ -81,7 +79,10 @@ public final class ModelAhead {
             try {
                 if (future.get() instanceof Loaded loaded) {
                     if (sameFile(loaded.file, file)) {
-                        LOG.log(System.Logger.Level.DEBUG, "{0} was loaded ahead, while the container configured the app", file);
+                        LOG.log(
+                                System.Logger.Level.DEBUG,
+                                "{0} was loaded ahead, while the container configured the app",
+                                file);
                         return loaded;
                     }
                     if (loaded.model != null) {

@@ -31,6 +31,7 @@ final class ModelFiles {
 
     /** The file name in a version directory (Triton's default). */
     static final String MODEL_FILE = "model.onnx";
+
     private static final String SUFFIX = ".onnx";
 
     /**
@@ -39,8 +40,7 @@ final class ModelFiles {
      * @param found   every model version found, by key, in name and version order
      * @param skipped entries that look meant as models but are not used, each with the reason
      */
-    record Scan(SortedMap<ModelKey, FileStamp> found, Map<Path, String> skipped) {
-    }
+    record Scan(SortedMap<ModelKey, FileStamp> found, Map<Path, String> skipped) {}
 
     /**
      * Where an install of a model writes its file.
@@ -48,14 +48,12 @@ final class ModelFiles {
      * @param key  the version the file will serve as
      * @param file where it goes; its directory may not exist yet (a new version's)
      */
-    record Target(ModelKey key, Path file) {
-    }
+    record Target(ModelKey key, Path file) {}
 
     /** The highest version a directory name may stand for: {@link ModelVersion} reads at most 18 digits. */
     private static final long MAX_VERSION = 999_999_999_999_999_999L;
 
-    private ModelFiles() {
-    }
+    private ModelFiles() {}
 
     /**
      * Where an installed model named {@code name} goes, by how {@code DIR/<name>} is laid out now: in Triton's layout
@@ -78,15 +76,17 @@ final class ModelFiles {
                 // model.onnx it hides a KServe file beside it.
                 long highest = listing.versions().lastKey();
                 if (highest >= MAX_VERSION) {
-                    throw refused("model '" + name + "': " + name + "/ already holds version " + highest + ", the highest a version directory"
+                    throw refused("model '" + name + "': " + name + "/ already holds version " + highest
+                            + ", the highest a version directory"
                             + " may be named; remove or renumber versions to install another");
                 }
-                target = new Target(new ModelKey(name, highest + 1),
+                target = new Target(
+                        new ModelKey(name, highest + 1),
                         modelDirectory.resolve(Long.toString(highest + 1)).resolve(MODEL_FILE));
             } else {
                 // KServe's file, which the scan serves; with none (or several) the install is model.onnx.
-                target = new Target(new ModelKey(name, 1),
-                        listing.servedFile().orElse(modelDirectory.resolve(MODEL_FILE)));
+                target = new Target(
+                        new ModelKey(name, 1), listing.servedFile().orElse(modelDirectory.resolve(MODEL_FILE)));
             }
         } else {
             target = new Target(new ModelKey(name, 1), directory.resolve(name + SUFFIX));
@@ -111,7 +111,8 @@ final class ModelFiles {
         }
         boolean inside;
         try {
-            inside = existing != null && existing.toRealPath().startsWith(root)
+            inside = existing != null
+                    && existing.toRealPath().startsWith(root)
                     && (!Files.isSymbolicLink(file) || file.toRealPath().startsWith(root));
         } catch (NoSuchFileException e) {
             inside = false; // a link that leads nowhere: where a write would go cannot be told
@@ -167,8 +168,8 @@ final class ModelFiles {
         return new Scan(found, skipped);
     }
 
-    private static void scanModelDirectory(Path modelDirectory, String name, SortedMap<ModelKey, FileStamp> found,
-                                           Map<Path, String> skipped) {
+    private static void scanModelDirectory(
+            Path modelDirectory, String name, SortedMap<ModelKey, FileStamp> found, Map<Path, String> skipped) {
         Listing listing;
         try {
             listing = Listing.of(modelDirectory);
@@ -191,8 +192,10 @@ final class ModelFiles {
         }
         Optional<Path> only = listing.servedFile();
         if (only.isEmpty()) {
-            skipped.put(modelDirectory, "holds " + listing.onnxFiles().size() + " .onnx files and no " + MODEL_FILE
-                    + ": put each version in its own numbered directory");
+            skipped.put(
+                    modelDirectory,
+                    "holds " + listing.onnxFiles().size() + " .onnx files and no " + MODEL_FILE
+                            + ": put each version in its own numbered directory");
         } else {
             stamp(new ModelKey(name, 1), only.get(), found, skipped);
         }
@@ -232,7 +235,9 @@ final class ModelFiles {
 
         /** The file KServe's layout serves: {@code model.onnx}, else the one {@code .onnx} file; none for several. */
         Optional<Path> servedFile() {
-            return onnxFiles.stream().filter(f -> f.getFileName().toString().equals(MODEL_FILE)).findFirst()
+            return onnxFiles.stream()
+                    .filter(f -> f.getFileName().toString().equals(MODEL_FILE))
+                    .findFirst()
                     .or(() -> onnxFiles.size() == 1 ? Optional.of(onnxFiles.get(0)) : Optional.empty());
         }
     }

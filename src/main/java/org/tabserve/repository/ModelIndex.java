@@ -41,11 +41,11 @@ final class ModelIndex {
         }
         List<ModelStatus> statuses = statuses(name);
         if (statuses.isEmpty() || statuses.stream().allMatch(s -> s.state() == ModelState.UNLOADING)) {
-            throw new RepositoryException(RepositoryException.Kind.NOT_FOUND, "no model named '" + name
-                    + "'; models: " + names());
+            throw new RepositoryException(
+                    RepositoryException.Kind.NOT_FOUND, "no model named '" + name + "'; models: " + names());
         }
-        throw new RepositoryException(RepositoryException.Kind.UNAVAILABLE, "model '" + name + "' is not ready: "
-                + describe(statuses));
+        throw new RepositoryException(
+                RepositoryException.Kind.UNAVAILABLE, "model '" + name + "' is not ready: " + describe(statuses));
     }
 
     /**
@@ -64,31 +64,40 @@ final class ModelIndex {
             }
         }
         if (versions == null || versions.isEmpty()) {
-            throw new RepositoryException(RepositoryException.Kind.NOT_FOUND, "no model named '" + name
-                    + "'; models: " + names());
+            throw new RepositoryException(
+                    RepositoryException.Kind.NOT_FOUND, "no model named '" + name + "'; models: " + names());
         }
         String why = served == null ? "" : " (" + describe(List.of(served.status())) + ")";
-        throw new RepositoryException(RepositoryException.Kind.NOT_FOUND, "version " + version + " of model '"
-                + name + "' is not loaded" + why + "; loaded versions: " + readyVersions(name));
+        throw new RepositoryException(
+                RepositoryException.Kind.NOT_FOUND,
+                "version " + version + " of model '" + name + "' is not loaded" + why + "; loaded versions: "
+                        + readyVersions(name));
     }
 
     /** @return the versions of {@code name} that are ready, lowest first */
     List<Long> readyVersions(String name) {
         NavigableMap<Long, ServedModel> versions = models.get(name);
-        return versions == null ? List.of() : versions.values().stream()
-                .filter(s -> s.state() == ModelState.READY).map(s -> s.key().version()).toList();
+        return versions == null
+                ? List.of()
+                : versions.values().stream()
+                        .filter(s -> s.state() == ModelState.READY)
+                        .map(s -> s.key().version())
+                        .toList();
     }
 
     /** @return every version known, with its state, by name and version */
     List<ModelStatus> statuses() {
         return all().map(ServedModel::status)
-                .sorted(Comparator.comparing(ModelStatus::name).thenComparingLong(ModelStatus::version)).toList();
+                .sorted(Comparator.comparing(ModelStatus::name).thenComparingLong(ModelStatus::version))
+                .toList();
     }
 
     /** @return the versions of {@code name}, lowest first, with their states */
     List<ModelStatus> statuses(String name) {
         NavigableMap<Long, ServedModel> versions = models.get(name);
-        return versions == null ? List.of() : versions.values().stream().map(ServedModel::status).toList();
+        return versions == null
+                ? List.of()
+                : versions.values().stream().map(ServedModel::status).toList();
     }
 
     /**
@@ -137,8 +146,7 @@ final class ModelIndex {
 
     /** @return how many versions other than {@code key} are loaded (and not unloading) or loading */
     long busyBesides(ModelKey key) {
-        return all()
-                .filter(s -> !s.key().equals(key))
+        return all().filter(s -> !s.key().equals(key))
                 .filter(s -> s.loaded() ? s.state() != ModelState.UNLOADING : s.state() == ModelState.LOADING)
                 .count();
     }
@@ -157,8 +165,11 @@ final class ModelIndex {
     /** @return the highest version of {@code name} that is not unloading, if any */
     Optional<ServedModel> highestLive(String name) {
         NavigableMap<Long, ServedModel> versions = models.get(name);
-        return versions == null ? Optional.empty() : versions.descendingMap().values().stream()
-                .filter(s -> s.state() != ModelState.UNLOADING).findFirst();
+        return versions == null
+                ? Optional.empty()
+                : versions.descendingMap().values().stream()
+                        .filter(s -> s.state() != ModelState.UNLOADING)
+                        .findFirst();
     }
 
     /** @return the holder of {@code key}, or null */
@@ -170,7 +181,8 @@ final class ModelIndex {
     /** Puts a new holder of {@code key} in place of the one there (if any), calling {@code onGone} when it goes. */
     ServedModel replace(ModelKey key, Consumer<ServedModel> onGone) {
         ServedModel fresh = new ServedModel(key, onGone);
-        models.computeIfAbsent(key.name(), name -> new ConcurrentSkipListMap<>()).put(key.version(), fresh);
+        models.computeIfAbsent(key.name(), name -> new ConcurrentSkipListMap<>())
+                .put(key.version(), fresh);
         return fresh;
     }
 

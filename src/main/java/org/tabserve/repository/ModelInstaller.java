@@ -1,8 +1,5 @@
 package org.tabserve.repository;
 
-import org.tabserve.model.Model;
-import org.tabserve.model.ModelException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -16,6 +13,8 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelException;
 
 /**
  * Installs an uploaded model file into the repository's directory and serves it ({@link ModelRepository#install}):
@@ -55,13 +54,17 @@ final class ModelInstaller {
     CompletableFuture<ModelStatus> install(String name, InputStream body) throws IOException {
         ModelKey.checkName(name);
         if (repository.options().directory().isEmpty()) {
-            throw new RepositoryException(RepositoryException.Kind.NOT_WRITABLE, "tabserve was started without "
-                    + "--models, so there is no model directory to keep an uploaded model in");
+            throw new RepositoryException(
+                    RepositoryException.Kind.NOT_WRITABLE,
+                    "tabserve was started without "
+                            + "--models, so there is no model directory to keep an uploaded model in");
         }
         Path directory = repository.directory();
         if (!Files.isWritable(directory)) {
-            throw new RepositoryException(RepositoryException.Kind.NOT_WRITABLE, "the model directory " + directory
-                    + " is not writable, so an uploaded model could not survive a restart");
+            throw new RepositoryException(
+                    RepositoryException.Kind.NOT_WRITABLE,
+                    "the model directory " + directory
+                            + " is not writable, so an uploaded model could not survive a restart");
         }
         Path temporary = directory.resolve("." + name + "." + UUID.randomUUID() + ".onnx.part");
         try {
@@ -72,32 +75,35 @@ final class ModelInstaller {
         }
         CompletableFuture<ModelStatus> done = new CompletableFuture<>();
         loaders.submit(name, () -> {
-            ModelStatus status = null;
-            Throwable failure = null;
-            try {
-                status = installNow(name, temporary);
-            } catch (Throwable e) { // an Error too: the caller's future must complete whatever happened
-                failure = e;
-            }
-            try {
-                Files.deleteIfExists(temporary); // gone already when it was renamed into place
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "Cannot delete " + temporary, e);
-            }
-            if (failure != null) {
-                done.completeExceptionally(failure);
-            } else {
-                done.complete(status);
-            }
-        }).exceptionally(failure -> { // the task never ran (the repository is closing)
-            done.completeExceptionally(failure instanceof CompletionException ? failure.getCause() : failure);
-            try {
-                Files.deleteIfExists(temporary);
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "Cannot delete " + temporary, e);
-            }
-            return null;
-        });
+                    ModelStatus status = null;
+                    Throwable failure = null;
+                    try {
+                        status = installNow(name, temporary);
+                    } catch (Throwable e) { // an Error too: the caller's future must complete whatever happened
+                        failure = e;
+                    }
+                    try {
+                        Files.deleteIfExists(temporary); // gone already when it was renamed into place
+                    } catch (IOException e) {
+                        LOG.log(System.Logger.Level.WARNING, "Cannot delete " + temporary, e);
+                    }
+                    if (failure != null) {
+                        done.completeExceptionally(failure);
+                    } else {
+                        done.complete(status);
+                    }
+                })
+                .exceptionally(
+                        failure -> { // the task never ran (the repository is closing)
+                            done.completeExceptionally(
+                                    failure instanceof CompletionException ? failure.getCause() : failure);
+                            try {
+                                Files.deleteIfExists(temporary);
+                            } catch (IOException e) {
+                                LOG.log(System.Logger.Level.WARNING, "Cannot delete " + temporary, e);
+                            }
+                            return null;
+                        });
         return done;
     }
 
@@ -120,16 +126,20 @@ final class ModelInstaller {
             } else {
                 LOG.log(System.Logger.Level.ERROR, "Refused an upload of " + key + ": it failed to load", e);
             }
-            throw new RepositoryException(RepositoryException.Kind.INVALID_MODEL, "model '" + name
-                    + "' was not installed, nothing changed: " + reason, e);
+            throw new RepositoryException(
+                    RepositoryException.Kind.INVALID_MODEL,
+                    "model '" + name + "' was not installed, nothing changed: " + reason,
+                    e);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         ServedModel served;
         synchronized (repository) {
             try {
                 if (!installTarget(name).equals(chosen)) {
-                    throw new RepositoryException(RepositoryException.Kind.NOT_WRITABLE, "the model directory's "
-                            + name + " changed while the upload was loaded; nothing was installed, try again");
+                    throw new RepositoryException(
+                            RepositoryException.Kind.NOT_WRITABLE,
+                            "the model directory's " + name
+                                    + " changed while the upload was loaded; nothing was installed, try again");
                 }
                 moveIntoPlace(temporary, target);
                 FileStamp stamp = FileStamp.of(target);
@@ -137,16 +147,16 @@ final class ModelInstaller {
                 served.attempting(stamp);
                 watcher.installed(key);
                 if (repository.closed() || !served.serve(model, stamp)) {
-                    throw new RepositoryException(RepositoryException.Kind.IO, "the repository closed while "
-                            + key + " was being installed");
+                    throw new RepositoryException(
+                            RepositoryException.Kind.IO, "the repository closed while " + key + " was being installed");
                 }
             } catch (IOException | RuntimeException e) {
                 model.close(); // not served
                 if (e instanceof RepositoryException refused) {
                     throw refused;
                 }
-                throw new RepositoryException(RepositoryException.Kind.IO, "cannot move the uploaded model to "
-                        + target + " (" + e + ")", e);
+                throw new RepositoryException(
+                        RepositoryException.Kind.IO, "cannot move the uploaded model to " + target + " (" + e + ")", e);
             }
         }
         LOG.log(System.Logger.Level.INFO, "Installed {0} as {1} in {2} ms", key, target, took.toMillis());
@@ -166,8 +176,10 @@ final class ModelInstaller {
         try {
             target = ModelFiles.installTarget(repository.directory(), name);
         } catch (IOException e) {
-            throw new RepositoryException(RepositoryException.Kind.IO, "cannot read the model directory "
-                    + repository.directory() + " (" + e + ")", e);
+            throw new RepositoryException(
+                    RepositoryException.Kind.IO,
+                    "cannot read the model directory " + repository.directory() + " (" + e + ")",
+                    e);
         }
         ServedModel existing = repository.slot(target.key(), false);
         if (existing == null || existing.state() == ModelState.UNLOADING || !existing.loaded()) {

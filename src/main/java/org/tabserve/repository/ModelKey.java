@@ -26,9 +26,11 @@ record ModelKey(String name, long version) implements Comparable<ModelKey> {
     /** @throws RepositoryException of kind {@link RepositoryException.Kind#INVALID_NAME} saying what a name may be */
     static String checkName(String name) {
         if (name == null || !NAME.matcher(name).matches() || name.endsWith(".onnx")) {
-            throw new RepositoryException(RepositoryException.Kind.INVALID_NAME, "'" + name + "' cannot be a model's"
-                    + " name: use 1 to 128 letters, digits, '.', '_' and '-', starting with a letter or digit (and"
-                    + " not ending in .onnx)");
+            throw new RepositoryException(
+                    RepositoryException.Kind.INVALID_NAME,
+                    "'" + name + "' cannot be a model's"
+                            + " name: use 1 to 128 letters, digits, '.', '_' and '-', starting with a letter or digit (and"
+                            + " not ending in .onnx)");
         }
         return name;
     }

@@ -28,7 +28,8 @@ final class ModelLanes {
     synchronized CompletableFuture<Void> submit(String model, Runnable task) {
         CompletableFuture<Void> previous = tails.getOrDefault(model, CompletableFuture.completedFuture(null));
         // A failed earlier task must not stop the lane: run after it, whatever its outcome.
-        CompletableFuture<Void> next = previous.handle((ignored, failure) -> null).thenRunAsync(task, executor);
+        CompletableFuture<Void> next =
+                previous.handle((ignored, failure) -> null).thenRunAsync(task, executor);
         tails.put(model, next);
         next.whenComplete((ignored, failure) -> forget(model, next));
         return next;

@@ -1,8 +1,5 @@
 package org.tabserve.repository;
 
-import org.tabserve.model.Model;
-import org.tabserve.model.onnx.OnnxModelLoader;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -12,6 +9,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**
  * Serves every model in a directory and keeps them in step with it, while requests run: it holds the index of every
@@ -141,8 +140,9 @@ public final class ModelRepository implements AutoCloseable {
         synchronized (this) {
             List<ServedModel> versions = models.versions(name);
             if (versions.stream().allMatch(s -> s.state() == ModelState.UNLOADING)) {
-                throw new RepositoryException(RepositoryException.Kind.NOT_FOUND, "no model '" + name
-                        + "' is loaded; models: " + models.names());
+                throw new RepositoryException(
+                        RepositoryException.Kind.NOT_FOUND,
+                        "no model '" + name + "' is loaded; models: " + models.names());
             }
             watcher.holdUnloaded(name);
             for (ServedModel served : versions) {
@@ -189,8 +189,8 @@ public final class ModelRepository implements AutoCloseable {
             served = models.highestLive(name).orElseGet(() -> slot(new ModelKey(name, 1), true));
             watcher.released(name);
             if (closed || !served.serve(model, served.attempted())) {
-                throw new RepositoryException(RepositoryException.Kind.IO, "the repository is closed; " + name
-                        + " was not served");
+                throw new RepositoryException(
+                        RepositoryException.Kind.IO, "the repository is closed; " + name + " was not served");
             }
         }
         LOG.log(System.Logger.Level.INFO, "Serving {0}", served.key());
@@ -291,9 +291,12 @@ public final class ModelRepository implements AutoCloseable {
     void checkRoom(ModelKey key) {
         if (models.busyBesides(key) >= options.maxModels()) {
             // No count of what is loaded in the words: they stay the same while the version waits, so it is told once.
-            throw new RepositoryException(RepositoryException.Kind.LIMIT, key + " is not loaded: --max-models ("
-                    + RepositoryOptions.MAX_MODELS + ") is " + options.maxModels() + " and that many model versions"
-                    + " are loaded or loading; raise it or remove a model");
+            throw new RepositoryException(
+                    RepositoryException.Kind.LIMIT,
+                    key + " is not loaded: --max-models ("
+                            + RepositoryOptions.MAX_MODELS + ") is " + options.maxModels()
+                            + " and that many model versions"
+                            + " are loaded or loading; raise it or remove a model");
         }
     }
 
@@ -318,7 +321,10 @@ public final class ModelRepository implements AutoCloseable {
 
     /** The model directory; only called where there is one. */
     Path directory() {
-        return options.directory().orElseThrow(() -> new RepositoryException(RepositoryException.Kind.NOT_FOUND,
-                "tabserve was started without --models: it serves the one model it was given, and loads no other"));
+        return options.directory()
+                .orElseThrow(
+                        () -> new RepositoryException(
+                                RepositoryException.Kind.NOT_FOUND,
+                                "tabserve was started without --models: it serves the one model it was given, and loads no other"));
     }
 }

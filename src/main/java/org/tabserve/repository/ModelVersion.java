@@ -18,8 +18,7 @@ public final class ModelVersion {
     public static final String RULE = "a version is a whole number from 1, written in the digits 0-9 with no sign or"
             + " leading zero (at most " + MAX_DIGITS + " digits)";
 
-    private ModelVersion() {
-    }
+    private ModelVersion() {}
 
     /** @return the version {@code text} spells, or empty when it spells none (see {@link #RULE}) */
     public static OptionalLong parse(String text) {

@@ -1,8 +1,7 @@
 package org.tabserve.repository;
 
-import org.tabserve.model.Model;
-
 import java.time.Duration;
+import org.tabserve.model.Model;
 
 /**
  * What the repository tells its owner as models come and go, so that metrics (load time, model info, per-model
@@ -12,32 +11,27 @@ import java.time.Duration;
 public interface RepositoryListener {
 
     /** Listens to nothing. */
-    RepositoryListener NONE = new RepositoryListener() {
-    };
+    RepositoryListener NONE = new RepositoryListener() {};
 
     /**
      * A version was loaded, or reloaded from a changed file; it serves from now on.
      *
      * @param loadTime how long loading and warming it up took
      */
-    default void loaded(String name, long version, Model model, Duration loadTime) {
-    }
+    default void loaded(String name, long version, Model model, Duration loadTime) {}
 
     /**
      * A version could not be loaded; {@code reason} is what the index shows. Told when its state or reason changes,
      * not again each time a scan retries it for the same reason (one past {@code --max-models}).
      */
-    default void failed(String name, long version, String reason) {
-    }
+    default void failed(String name, long version, String reason) {}
 
     /** A version is gone: removed, and its last request is done (its session is closed). */
-    default void unloaded(String name, long version) {
-    }
+    default void unloaded(String name, long version) {}
 
     /**
      * The directory was scanned (at start, at each poll): what else its models' directories hold (a rollout's
      * {@code rollout.json}) may be read again now.
      */
-    default void scanned() {
-    }
+    default void scanned() {}
 }

@@ -1,11 +1,11 @@
 package org.tabserve.repository;
 
-import org.tabserve.model.WholeNumbers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import org.tabserve.model.WholeNumbers;
 
 /**
  * How a {@link ModelRepository} runs, read once from the web app's settings ({@link #resolve}), whose names the
@@ -18,8 +18,12 @@ import java.util.function.Function;
  * @param pollInterval how often the directory is scanned for changes; zero scans it once, at start
  * @param loadThreads  how many models load at once (each model's loads and unloads still run one after another)
  */
-public record RepositoryOptions(Optional<Path> directory, int maxModels, Optional<String> defaultModel, Duration pollInterval,
-                                int loadThreads) {
+public record RepositoryOptions(
+        Optional<Path> directory,
+        int maxModels,
+        Optional<String> defaultModel,
+        Duration pollInterval,
+        int loadThreads) {
 
     /** Setting (context init-parameter, system property; {@code TABSERVE_MODELS} in the environment): the directory. */
     public static final String DIRECTORY = "tabserve.models";
@@ -64,8 +68,8 @@ public record RepositoryOptions(Optional<Path> directory, int maxModels, Optiona
 
     /** A directory scanned once, with the default limits. */
     public static RepositoryOptions of(Path directory) {
-        return new RepositoryOptions(Optional.of(directory), DEFAULT_MAX_MODELS, Optional.empty(), Duration.ZERO,
-                DEFAULT_LOAD_THREADS);
+        return new RepositoryOptions(
+                Optional.of(directory), DEFAULT_MAX_MODELS, Optional.empty(), Duration.ZERO, DEFAULT_LOAD_THREADS);
     }
 
     /** No directory: the app serves the one model it is given ({@link ModelRepository#serve}). */
@@ -86,7 +90,8 @@ public record RepositoryOptions(Optional<Path> directory, int maxModels, Optiona
         }
         long poll = whole(lookup, POLL_SECONDS, 0, 0, MAX_POLL_SECONDS);
         long max = whole(lookup, MAX_MODELS, DEFAULT_MAX_MODELS, 1, MAX_MAX_MODELS);
-        Optional<String> defaultModel = lookup.apply(DEFAULT_MODEL).map(String::strip).filter(d -> !d.isEmpty());
+        Optional<String> defaultModel =
+                lookup.apply(DEFAULT_MODEL).map(String::strip).filter(d -> !d.isEmpty());
         defaultModel.ifPresent(name -> {
             try {
                 ModelKey.checkName(name);
@@ -94,12 +99,16 @@ public record RepositoryOptions(Optional<Path> directory, int maxModels, Optiona
                 throw new IllegalArgumentException("setting " + DEFAULT_MODEL + ": " + e.getMessage(), e);
             }
         });
-        return Optional.of(new RepositoryOptions(Optional.of(Path.of(directory.get())), (int) max, defaultModel,
-                Duration.ofSeconds(poll), DEFAULT_LOAD_THREADS));
+        return Optional.of(new RepositoryOptions(
+                Optional.of(Path.of(directory.get())),
+                (int) max,
+                defaultModel,
+                Duration.ofSeconds(poll),
+                DEFAULT_LOAD_THREADS));
     }
 
-    private static long whole(Function<String, Optional<String>> lookup, String key, long fallback, long min,
-                              long max) {
+    private static long whole(
+            Function<String, Optional<String>> lookup, String key, long fallback, long min, long max) {
         Optional<String> text = lookup.apply(key);
         if (text.isEmpty()) {
             return fallback;
@@ -112,7 +121,7 @@ public record RepositoryOptions(Optional<Path> directory, int maxModels, Optiona
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new IllegalArgumentException("setting " + key + " must be a whole number from " + min + " to " + max
-                + ", got '" + text.get() + "'");
+        throw new IllegalArgumentException(
+                "setting " + key + " must be a whole number from " + min + " to " + max + ", got '" + text.get() + "'");
     }
 }

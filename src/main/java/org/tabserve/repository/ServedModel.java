@@ -1,11 +1,10 @@
 package org.tabserve.repository;
 
-import org.tabserve.model.Model;
-import org.tabserve.model.UseCount;
-
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.tabserve.model.Model;
+import org.tabserve.model.UseCount;
 
 /**
  * One model version as served, swappable while requests run: the model loaded from its file now (a generation),
@@ -19,8 +18,7 @@ import java.util.function.Consumer;
 final class ServedModel {
 
     /** One loaded model with a count of its users: the holder, and each lease. */
-    record Generation(Model model, FileStamp stamp, UseCount users) {
-    }
+    record Generation(Model model, FileStamp stamp, UseCount users) {}
 
     private final ModelKey key;
     private final Consumer<ServedModel> onGone;

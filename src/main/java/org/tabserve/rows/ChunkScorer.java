@@ -1,20 +1,19 @@
 package org.tabserve.rows;
 
-import org.tabserve.model.BatchScoring;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.ScoredRows;
-
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.tabserve.model.BatchScoring;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.ScoredRows;
 
 /**
  * Scores the chunks of an upload of rows (any format) on every core while the request thread goes on parsing and
@@ -104,6 +103,7 @@ public final class ChunkScorer implements AutoCloseable {
 
             /** Whether the chunk's preparation ({@link Preparing}) has been taken on, and its outcome once done. */
             private final AtomicBoolean preparing = new AtomicBoolean();
+
             private final CountDownLatch prepared = new CountDownLatch(1);
             private volatile boolean preparedAhead;
             private Object preparation;
@@ -160,7 +160,8 @@ public final class ChunkScorer implements AutoCloseable {
                 if (preparationFailure instanceof Error error) {
                     throw error;
                 }
-                @SuppressWarnings("unchecked") T made = (T) preparation;
+                @SuppressWarnings("unchecked")
+                T made = (T) preparation;
                 return made;
             }
 
@@ -199,6 +200,7 @@ public final class ChunkScorer implements AutoCloseable {
 
         /** Scores each chunk on the pool, and does what is owed for it (the server's counts) in upload order. */
         private final BatchScoring scoring;
+
         private final Sink sink;
         private final ArrayDeque<Pending> pending = new ArrayDeque<>();
         private final boolean parallel;

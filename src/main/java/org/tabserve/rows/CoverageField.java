@@ -1,10 +1,9 @@
 package org.tabserve.rows;
 
 import com.fasterxml.jackson.core.JsonToken;
-import org.tabserve.model.Conformal;
-
 import java.util.List;
 import java.util.Locale;
+import org.tabserve.model.Conformal;
 
 /**
  * The {@code coverage} by which a request asks how sure each answer is ({@code "coverage": 0.9} in a JSON body,
@@ -17,8 +16,7 @@ public final class CoverageField {
     /** The field's name; never a feature's unless the model has one of that name (then only the query asks). */
     public static final String NAME = "coverage";
 
-    private CoverageField() {
-    }
+    private CoverageField() {}
 
     /**
      * @param text the value as sent in a query, a form or a text parameter
@@ -29,8 +27,7 @@ public final class CoverageField {
     public static double parse(String text, String path) {
         String stripped = text.strip();
         if (!NumberText.isDecimal(stripped)) {
-            throw refused(path, "got '" + (stripped.length() > 40 ? stripped.substring(0, 40) + "…" : stripped)
-                    + "'");
+            throw refused(path, "got '" + (stripped.length() > 40 ? stripped.substring(0, 40) + "…" : stripped) + "'");
         }
         return checked(Double.parseDouble(stripped), path);
     }
@@ -56,8 +53,12 @@ public final class CoverageField {
     }
 
     private static RowsException refused(String path, String got) {
-        return RowsException.invalidFields(List.of(new FieldProblem(path, "'" + path + "' must be a number from "
-                + Conformal.MIN_COVERAGE + " to " + Conformal.MAX_COVERAGE + " (the share of answers the interval or"
-                + " set must cover), " + got, null)));
+        return RowsException.invalidFields(List.of(new FieldProblem(
+                path,
+                "'" + path + "' must be a number from "
+                        + Conformal.MIN_COVERAGE + " to " + Conformal.MAX_COVERAGE
+                        + " (the share of answers the interval or"
+                        + " set must cover), " + got,
+                null)));
     }
 }

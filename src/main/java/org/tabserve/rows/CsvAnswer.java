@@ -1,14 +1,13 @@
 package org.tabserve.rows;
 
-import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.Uncertainty;
-import org.tabserve.model.BatchScoring;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.tabserve.model.BatchScoring;
+import org.tabserve.model.Model;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.Uncertainty;
 
 /**
  * The answer to a file of rows, as a table: the input columns, then a classifier's label and one probability per
@@ -25,8 +24,7 @@ public final class CsvAnswer {
         void accept(RowChunk chunk, int row, Prediction prediction);
 
         /** Sees a bad row, in its place among the scored ones ({@link OnError#ROW} only). */
-        default void refused(RowPlace place) {
-        }
+        default void refused(RowPlace place) {}
     }
 
     /** The last column of an answer with {@link OnError#ROW}: empty for a scored row, a bad row's problems. */
@@ -40,8 +38,7 @@ public final class CsvAnswer {
         void feed(ChunkScorer.Run run) throws IOException;
     }
 
-    private CsvAnswer() {
-    }
+    private CsvAnswer() {}
 
     /** Feeds {@code source} into {@code run} and then writes what is still in flight; cancels the run on failure. */
     public static void score(ChunkSource source, ChunkScorer.Run run) throws IOException {
@@ -55,8 +52,14 @@ public final class CsvAnswer {
     }
 
     /** Writes the answer to {@code writer} and closes it, scoring chunks on every core. */
-    public static void write(RowsWriter writer, BatchScoring scoring, ChunkScorer scorer,
-                      RowsReader parser, InputStream in, List<String> header, RowListener listener)
+    public static void write(
+            RowsWriter writer,
+            BatchScoring scoring,
+            ChunkScorer scorer,
+            RowsReader parser,
+            InputStream in,
+            List<String> header,
+            RowListener listener)
             throws IOException {
         write(writer, scoring, scorer, parser, in, header, listener, true);
     }
@@ -69,9 +72,16 @@ public final class CsvAnswer {
      *
      * @param parallel whether chunks are scored on the scorer's pool or one by one on this thread
      */
-    public static void write(RowsWriter writer, BatchScoring scoring, ChunkScorer scorer,
-                      RowsReader parser, InputStream in, List<String> header, RowListener listener,
-                      boolean parallel) throws IOException {
+    public static void write(
+            RowsWriter writer,
+            BatchScoring scoring,
+            ChunkScorer scorer,
+            RowsReader parser,
+            InputStream in,
+            List<String> header,
+            RowListener listener,
+            boolean parallel)
+            throws IOException {
         Model classifier = scoring.model();
         List<String> classes = classifier.signature().classLabels();
         List<String> columns = new ArrayList<>(header);
@@ -131,7 +141,8 @@ public final class CsvAnswer {
                     out.row(chunk.records().get(r), answer);
                 }
             };
-            score(run -> parser.forEachChunk(in, run),
+            score(
+                    run -> parser.forEachChunk(in, run),
                     parallel ? scorer.start(scoring, sink) : scorer.startInline(scoring, sink));
         }
     }

@@ -1,16 +1,15 @@
 package org.tabserve.rows;
 
-import org.tabserve.model.Batch;
-import org.tabserve.model.BatchScoring;
-import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.tabserve.model.Batch;
+import org.tabserve.model.BatchScoring;
+import org.tabserve.model.Model;
+import org.tabserve.model.Prediction;
 
 /**
  * The server's CSV reading and CSV answer for the command line ({@code card}, {@code score}): the same parser as a
@@ -41,8 +40,7 @@ public final class CsvFiles {
         void accept(Batch batch, List<String> column, long[] numbers, List<Prediction> predictions) throws IOException;
     }
 
-    private CsvFiles() {
-    }
+    private CsvFiles() {}
 
     /**
      * Reads every row of a CSV for {@code model}, handing on chunks while no row was refused.
@@ -51,7 +49,7 @@ public final class CsvFiles {
      * @throws RowsException what the upload would have answered (400 listing bad values, a missing column, ...)
      */
     public static void read(Model model, InputStream in, String column, Rows rows) throws IOException {
-        read(model, in, column, OnError.REJECT, rows, place -> { });
+        read(model, in, column, OnError.REJECT, rows, place -> {});
     }
 
     /**
@@ -60,8 +58,9 @@ public final class CsvFiles {
      *
      * @throws RowsException as {@link #read}; with {@link OnError#ROW} only for what is wrong with the file itself
      */
-    public static void read(Model model, InputStream in, String column, OnError onError, Rows rows,
-                            Consumer<RowPlace> refused) throws IOException {
+    public static void read(
+            Model model, InputStream in, String column, OnError onError, Rows rows, Consumer<RowPlace> refused)
+            throws IOException {
         long[] read = {0};
         new CsvRowsParser(model.signature(), Long.MAX_VALUE).onError(onError).forEachChunk(in, chunk -> {
             refusedOf(chunk, refused);
@@ -110,19 +109,21 @@ public final class CsvFiles {
      * @throws RowsException as {@link #read}
      */
     public static void score(Model model, InputStream in, String column, Scored scored) throws IOException {
-        score(model, in, column, OnError.REJECT, scored, place -> { });
+        score(model, in, column, OnError.REJECT, scored, place -> {});
     }
 
     /**
      * {@link #score}, choosing what a bad row does, as {@link #read(Model, InputStream, String, OnError, Rows, Consumer)}.
      */
-    public static void score(Model model, InputStream in, String column, OnError onError, Scored scored,
-                             Consumer<RowPlace> refused) throws IOException {
+    public static void score(
+            Model model, InputStream in, String column, OnError onError, Scored scored, Consumer<RowPlace> refused)
+            throws IOException {
         try (ChunkScorer scorer = new ChunkScorer(Runtime.getRuntime().availableProcessors())) {
             CsvRowsParser parser = new CsvRowsParser(model.signature(), Long.MAX_VALUE).onError(onError);
             long[] read = {0};
-            CsvAnswer.score(run -> parser.forEachChunk(in, run), scorer.start(BatchScoring.offline(model),
-                    (chunk, answered) -> {
+            CsvAnswer.score(
+                    run -> parser.forEachChunk(in, run),
+                    scorer.start(BatchScoring.offline(model), (chunk, answered) -> {
                         refusedOf(chunk, refused);
                         long[] numbers = numbers(chunk, read);
                         if (chunk.size() > 0) {
@@ -142,8 +143,9 @@ public final class CsvFiles {
      * @return how many rows were written with their problems instead of an answer (0 with {@link OnError#REJECT})
      * @throws RowsException as {@link #read}, before anything is written
      */
-    public static long writeScored(Model model, Source source, Writer out, OnError onError,
-                                   java.util.function.IntConsumer progress) throws IOException {
+    public static long writeScored(
+            Model model, Source source, Writer out, OnError onError, java.util.function.IntConsumer progress)
+            throws IOException {
         return writeScored(model, source, RowFormat.CSV, RowFormat.CSV.writer(out), onError, progress);
     }
 
@@ -151,35 +153,40 @@ public final class CsvFiles {
      * {@link #writeScored(Model, Source, Writer, OnError, java.util.function.IntConsumer)} for rows in any format,
      * the answer written by {@code out} in its own.
      */
-    public static long writeScored(Model model, Source source, RowFormat format, RowsWriter out, OnError onError,
-                                   java.util.function.IntConsumer progress) throws IOException {
+    public static long writeScored(
+            Model model,
+            Source source,
+            RowFormat format,
+            RowsWriter out,
+            OnError onError,
+            java.util.function.IntConsumer progress)
+            throws IOException {
         RowsReader parser = format.reader(model.signature(), Long.MAX_VALUE).onError(onError);
         List<String> header;
         try (InputStream in = source.open()) {
             header = parser.validate(in);
         }
         try (ChunkScorer scorer = new ChunkScorer(Runtime.getRuntime().availableProcessors());
-             InputStream in = source.open()) {
+                InputStream in = source.open()) {
             int[] rows = {0};
-            CsvAnswer.write(out, BatchScoring.offline(model), scorer, parser, in, header,
-                    new CsvAnswer.RowListener() {
-                        @Override
-                        public void accept(RowChunk chunk, int row, Prediction prediction) {
-                            counted();
-                        }
+            CsvAnswer.write(out, BatchScoring.offline(model), scorer, parser, in, header, new CsvAnswer.RowListener() {
+                @Override
+                public void accept(RowChunk chunk, int row, Prediction prediction) {
+                    counted();
+                }
 
-                        @Override
-                        public void refused(RowPlace place) {
-                            counted();
-                        }
+                @Override
+                public void refused(RowPlace place) {
+                    counted();
+                }
 
-                        private void counted() {
-                            if (++rows[0] == RowsReader.CHUNK_ROWS) {
-                                progress.accept(rows[0]);
-                                rows[0] = 0;
-                            }
-                        }
-                    });
+                private void counted() {
+                    if (++rows[0] == RowsReader.CHUNK_ROWS) {
+                        progress.accept(rows[0]);
+                        rows[0] = 0;
+                    }
+                }
+            });
             if (rows[0] > 0) {
                 progress.accept(rows[0]); // the last part chunk's rows
             }

@@ -1,14 +1,13 @@
 package org.tabserve.rows;
 
-import org.apache.commons.csv.CSVException;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.tabserve.model.ModelSignature;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.csv.CSVException;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.tabserve.model.ModelSignature;
 
 /**
  * A CSV's header row, for {@link CsvRowsParser}: read, checked (every column named, none twice), matched to the
@@ -16,8 +15,7 @@ import java.util.List;
  */
 final class CsvHeader {
 
-    private CsvHeader() {
-    }
+    private CsvHeader() {}
 
     /**
      * Opens the parser, which reads the header row. Only here is a library exception the file's fault: anything
@@ -58,7 +56,8 @@ final class CsvHeader {
         var afterQuote = TEXT_AFTER_QUOTE.matcher(message);
         if (afterQuote.find()) {
             return "text follows a closing quote on line " + afterQuote.group(1) + " (character "
-                    + (Long.parseLong(afterQuote.group(2)) + positionOffset) + "); quote the whole field, and double any quote inside it";
+                    + (Long.parseLong(afterQuote.group(2)) + positionOffset)
+                    + "); quote the whole field, and double any quote inside it";
         }
         return message;
     }
@@ -77,17 +76,20 @@ final class CsvHeader {
             }
             Integer first = seen.putIfAbsent(name, i);
             if (first != null) {
-                throw RowsException.malformed("column '" + name + "' appears twice in the header (columns " + (first + 1)
-                        + " and " + (i + 1) + "); name each column once");
+                throw RowsException.malformed("column '" + name + "' appears twice in the header (columns "
+                        + (first + 1) + " and " + (i + 1) + "); name each column once");
             }
         }
     }
 
     /** Where each feature sits in the header; a 400 naming every missing feature column, and what was read. */
     static int[] featureColumns(ModelSignature signature, List<String> header, CsvSeparator separator) {
-        return featureColumns(signature, header, feature -> "the CSV header has no column '" + feature
-                + "'; read as " + separator.description + ", its columns are " + header + "; it needs "
-                + signature.featureNames() + " (separated by commas, semicolons or tabs)");
+        return featureColumns(
+                signature,
+                header,
+                feature -> "the CSV header has no column '" + feature
+                        + "'; read as " + separator.description + ", its columns are " + header + "; it needs "
+                        + signature.featureNames() + " (separated by commas, semicolons or tabs)");
     }
 
     /**
@@ -95,8 +97,8 @@ final class CsvHeader {
      *
      * @param missing what a missing feature's error says, in the input's words
      */
-    static int[] featureColumns(ModelSignature signature, List<String> columns,
-                                java.util.function.UnaryOperator<String> missing) {
+    static int[] featureColumns(
+            ModelSignature signature, List<String> columns, java.util.function.UnaryOperator<String> missing) {
         List<String> features = signature.featureNames();
         int[] at = new int[features.size()];
         List<FieldProblem> problems = new ArrayList<>();

@@ -34,6 +34,7 @@ final class CsvPlaces {
     private final int[] entryOf = new int[RowsReader.CHUNK_ROWS];
     /** The problems of the row being read, or null while it has none; and how many more were not kept. */
     private List<FieldProblem> current;
+
     private int currentMore;
 
     /** A problem of the row being read. */
@@ -107,11 +108,11 @@ final class CsvPlaces {
             }
             List<FieldProblem> problems = entry.problems == null ? new ArrayList<>(1) : entry.problems;
             if (entry.more > 0) {
-                problems.add(new FieldProblem("row", entry.more + " more problems in this row are not listed",
-                        (int) entry.number));
+                problems.add(new FieldProblem(
+                        "row", entry.more + " more problems in this row are not listed", (int) entry.number));
             }
-            places.add(RowPlace.refused(entry.number, problems,
-                    entry.candidate < 0 ? entry.cells : candidateCells.apply(entry.candidate)));
+            places.add(RowPlace.refused(
+                    entry.number, problems, entry.candidate < 0 ? entry.cells : candidateCells.apply(entry.candidate)));
         }
         entries.clear();
         return places;

@@ -1,6 +1,5 @@
 package org.tabserve.rows;
 
-
 import java.io.IOException;
 import java.io.Reader;
 import java.util.List;
@@ -37,6 +36,7 @@ final class CsvRowLimits extends Reader {
     private final RowMemory memory;
     /** The row length past which {@link #count} looks again: what is reserved, or the row limit. */
     private int checkAt;
+
     private int state = CELL_START;
     private boolean afterCarriageReturn;
     private int cells; // separators read in the current row
@@ -190,8 +190,10 @@ final class CsvRowLimits extends Reader {
         if (cellChars > MAX_CELL_CHARS) {
             throw RowsException.tooLarge(cell() + " of " + row() + " is longer than " + MAX_CELL_CHARS
                     + " characters, the most a CSV cell may hold (fixed: no setting raises it)"
-                    + (quotedCell ? "; it is quoted from line " + cellLine
-                    + ": a missing closing quote makes the rest of the file one cell" : ""));
+                    + (quotedCell
+                            ? "; it is quoted from line " + cellLine
+                                    + ": a missing closing quote makes the rest of the file one cell"
+                            : ""));
         }
     }
 
@@ -226,7 +228,8 @@ final class CsvRowLimits extends Reader {
 
     /** The current row as the parser's messages name it: data rows from 1, after the header. */
     private String row() {
-        return rows == 0 ? "the CSV's header row (line " + rowLine + ")"
+        return rows == 0
+                ? "the CSV's header row (line " + rowLine + ")"
                 : "row " + rows + " (line " + rowLine + ") of the CSV";
     }
 

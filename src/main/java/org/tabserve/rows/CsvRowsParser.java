@@ -1,9 +1,5 @@
 package org.tabserve.rows;
 
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
-import org.tabserve.model.ModelSignature;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +7,9 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.util.List;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.tabserve.model.ModelSignature;
 
 /**
  * The CSV's {@link RowsReader}: a header row naming the columns (features by name, in any order, other columns kept
@@ -71,8 +70,8 @@ public final class CsvRowsParser extends RowsReader {
             CsvSeparator separator = found.separator();
             // Every pass reads through the row limits, which refuse a row past them before a parser holds it, and
             // reserve what the longest row so far holds.
-            return read(new CsvRowLimits(found.text(), separator.character, rowMemory), separator, handler,
-                    withRecords);
+            return read(
+                    new CsvRowLimits(found.text(), separator.character, rowMemory), separator, handler, withRecords);
         } catch (CharacterCodingException e) {
             throw RowsException.malformed("the CSV is not valid UTF-8 text");
         }
@@ -89,7 +88,8 @@ public final class CsvRowsParser extends RowsReader {
         try {
             List<String> header;
             if (lines != null && lines.next() == CsvTokenizer.Line.PLAIN) {
-                try (CSVParser headerOnly = CsvHeader.parse(new java.io.StringReader(lines.lineText()), separator.format)) {
+                try (CSVParser headerOnly =
+                        CsvHeader.parse(new java.io.StringReader(lines.lineText()), separator.format)) {
                     header = headerOnly.getHeaderNames();
                 }
             } else {
@@ -107,7 +107,8 @@ public final class CsvRowsParser extends RowsReader {
             RowPass pass = pass(header, columns, decimalComma, unnamedIndex, handler, withRecords);
             if (lines != null) {
                 lines.keep(header.size());
-                read: while (true) {
+                read:
+                while (true) {
                     switch (lines.next()) {
                         case PLAIN -> pass.plainRow(lines);
                         case END -> {

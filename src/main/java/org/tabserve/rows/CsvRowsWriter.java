@@ -1,11 +1,10 @@
 package org.tabserve.rows;
 
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.QuoteMode;
-
 import java.io.IOException;
 import java.io.Writer;
 import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.QuoteMode;
 
 /**
  * The CSV's {@link RowsWriter}: one record a row, comma-separated, lines ended by {@code \n}. Text that a spreadsheet
@@ -13,9 +12,11 @@ import java.util.List;
  */
 final class CsvRowsWriter implements RowsWriter {
 
-    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get();
+    private static final CSVFormat FORMAT =
+            CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get();
     /** For a cell escaped as a formula's text: quoted whatever it holds, as OWASP's advice on CSV injection has it. */
-    private static final CSVFormat QUOTED = FORMAT.builder().setQuoteMode(QuoteMode.ALL).get();
+    private static final CSVFormat QUOTED =
+            FORMAT.builder().setQuoteMode(QuoteMode.ALL).get();
 
     private final Writer csv;
 

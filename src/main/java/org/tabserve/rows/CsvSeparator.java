@@ -1,21 +1,20 @@
 package org.tabserve.rows;
 
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.DuplicateHeaderMode;
-
-import org.apache.commons.io.input.SequenceReader;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.DuplicateHeaderMode;
+import org.apache.commons.io.input.SequenceReader;
 
 /**
  * The separators a CSV upload's header row may use (comma; semicolon, as European Excel writes with decimal commas;
  * tab), found from that row before the parser starts, with how messages name them; a tie goes to the first.
  */
 enum CsvSeparator {
-    COMMA(',', "comma-separated"), SEMICOLON(';', "semicolon-separated (decimal commas allowed)"),
+    COMMA(',', "comma-separated"),
+    SEMICOLON(';', "semicolon-separated (decimal commas allowed)"),
     TAB('\t', "tab-separated");
 
     final char character;
@@ -31,15 +30,20 @@ enum CsvSeparator {
     CsvSeparator(char character, String description) {
         this.character = character;
         this.description = description;
-        this.format = CSVFormat.DEFAULT.builder()
+        this.format = CSVFormat.DEFAULT
+                .builder()
                 .setDelimiter(character)
-                .setHeader().setSkipHeaderRecord(true)
+                .setHeader()
+                .setSkipHeaderRecord(true)
                 .setDuplicateHeaderMode(DuplicateHeaderMode.ALLOW_ALL)
                 .setAllowMissingColumnNames(true)
                 .setIgnoreSurroundingSpaces(true)
                 .setIgnoreEmptyLines(true)
                 .get();
-        this.rowsFormat = format.builder().setHeader((String[]) null).setSkipHeaderRecord(false).get();
+        this.rowsFormat = format.builder()
+                .setHeader((String[]) null)
+                .setSkipHeaderRecord(false)
+                .get();
     }
 
     /** The separator used most often, outside quotes, in {@code headerLine}; comma when none is. */
@@ -79,8 +83,7 @@ enum CsvSeparator {
      * @param separator the header row's separator
      * @param text      the text the reader was given, the header row included
      */
-    record Found(CsvSeparator separator, Reader text) {
-    }
+    record Found(CsvSeparator separator, Reader text) {}
 
     /**
      * Finds the separator of the header row {@code reader} starts with. The row's characters are read and handed

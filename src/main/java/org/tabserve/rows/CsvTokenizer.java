@@ -27,6 +27,7 @@ final class CsvTokenizer {
     private long charsBefore; // characters consumed before the current line
     /** The current line's cells: starts and ends, trimmed; only the first {@code capacity} are kept. */
     private int[] cellStart = new int[0];
+
     private int[] cellEnd = new int[0];
     private int cells;
 
@@ -47,7 +48,11 @@ final class CsvTokenizer {
     }
 
     /** The outcome of {@link #next()}. */
-    enum Line { PLAIN, OTHER, END }
+    enum Line {
+        PLAIN,
+        OTHER,
+        END
+    }
 
     /**
      * Moves to the next line. After {@link Line#OTHER} the tokenizer is done: read the rest with {@link #rest()}.
@@ -236,8 +241,9 @@ final class CsvTokenizer {
         return negative ? -value : value;
     }
 
-    private static final double[] POWERS = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
-        1e14, 1e15};
+    private static final double[] POWERS = {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15
+    };
 
     /**
      * The upload from the current line on, for commons-csv after a line that is not plain: as many empty lines as

@@ -1,7 +1,6 @@
 package org.tabserve.rows;
 
 import com.fasterxml.jackson.core.JsonToken;
-
 import java.util.List;
 
 /**
@@ -17,8 +16,7 @@ public final class ExplainField {
      */
     public static final String NAME = "explain";
 
-    private ExplainField() {
-    }
+    private ExplainField() {}
 
     /**
      * @param value the field's value token
@@ -30,7 +28,9 @@ public final class ExplainField {
         if (value == JsonToken.VALUE_TRUE || value == JsonToken.VALUE_FALSE) {
             return value == JsonToken.VALUE_TRUE;
         }
-        throw RowsException.invalidFields(List.of(new FieldProblem(path, "\"" + path.replace(".", "\".\"")
-                + "\" must be true or false, got " + JsonText.describe(value), null)));
+        throw RowsException.invalidFields(List.of(new FieldProblem(
+                path,
+                "\"" + path.replace(".", "\".\"") + "\" must be true or false, got " + JsonText.describe(value),
+                null)));
     }
 }

@@ -1,10 +1,9 @@
 package org.tabserve.rows;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import org.tabserve.model.Explanation;
-
 import java.io.IOException;
 import java.util.Map;
+import org.tabserve.model.Explanation;
 
 /**
  * Writes one row's explanation as the JSON routes answer it, so that every route that explains spells it alike:
@@ -21,8 +20,7 @@ public final class ExplanationJson {
     /** The key of a sampled explanation's standard error of each column's contribution, by column name. */
     public static final String STANDARD_ERRORS = "standard_errors";
 
-    private ExplanationJson() {
-    }
+    private ExplanationJson() {}
 
     /** Writes {@code "explanation": {...}} into the row's object being written. */
     public static void write(JsonGenerator json, Explanation explanation) throws IOException {
@@ -41,7 +39,8 @@ public final class ExplanationJson {
         json.writeNumberField("base_value", explanation.baseValue());
         json.writeNumberField("output", explanation.output());
         json.writeObjectFieldStart("contributions");
-        for (Map.Entry<String, Double> contribution : explanation.contributions().entrySet()) {
+        for (Map.Entry<String, Double> contribution :
+                explanation.contributions().entrySet()) {
             json.writeNumberField(contribution.getKey(), contribution.getValue());
         }
         json.writeEndObject();

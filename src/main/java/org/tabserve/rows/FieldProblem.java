@@ -12,5 +12,4 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param row     for batches and CSV: the row (instances counted from 0, CSV data rows from 1); otherwise null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record FieldProblem(String field, String message, Integer row) {
-}
+public record FieldProblem(String field, String message, Integer row) {}

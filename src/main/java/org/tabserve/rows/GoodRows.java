@@ -1,12 +1,11 @@
 package org.tabserve.rows;
 
-import org.tabserve.model.Batch;
-import org.tabserve.model.FieldError;
-import org.tabserve.model.ModelException;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.tabserve.model.Batch;
+import org.tabserve.model.FieldError;
+import org.tabserve.model.ModelException;
 
 /**
  * The rows of a batch read with {@link OnError#ROW} that the model's own check takes, found one way for the CSV and
@@ -24,11 +23,9 @@ final class GoodRows {
      * @param batch the checked batch of the rows kept; null when none is
      * @param kept  the candidates' indexes of the batch's rows, in order
      */
-    record Checked(Batch batch, int[] kept) {
-    }
+    record Checked(Batch batch, int[] kept) {}
 
-    private GoodRows() {
-    }
+    private GoodRows() {}
 
     /**
      * @param candidates every row read, in order
@@ -39,8 +36,12 @@ final class GoodRows {
      *                   of invalid input naming each problem by its row among those given
      * @param refusals   told each problem the check finds, by candidate
      */
-    static <R> Checked check(List<R> candidates, boolean[] faulty, boolean tellFaulty, Function<List<R>, Batch> check,
-                             Refusals refusals) {
+    static <R> Checked check(
+            List<R> candidates,
+            boolean[] faulty,
+            boolean tellFaulty,
+            Function<List<R>, Batch> check,
+            Refusals refusals) {
         boolean[] out = tellFaulty ? new boolean[faulty.length] : faulty.clone();
         while (true) {
             int[] tried = kept(out);
@@ -51,7 +52,8 @@ final class GoodRows {
             try {
                 batch = check.apply(pick(candidates, tried));
             } catch (ModelException e) {
-                if (e.kind() != ModelException.Kind.INVALID_INPUT || e.fieldErrors().isEmpty()) {
+                if (e.kind() != ModelException.Kind.INVALID_INPUT
+                        || e.fieldErrors().isEmpty()) {
                     throw e;
                 }
                 for (FieldError error : e.fieldErrors()) {
@@ -72,7 +74,9 @@ final class GoodRows {
     }
 
     private static int[] kept(boolean[] out) {
-        return java.util.stream.IntStream.range(0, out.length).filter(c -> !out[c]).toArray();
+        return java.util.stream.IntStream.range(0, out.length)
+                .filter(c -> !out[c])
+                .toArray();
     }
 
     /** The rows at {@code indexes}, in order (the list itself, copied, when every row is picked). */

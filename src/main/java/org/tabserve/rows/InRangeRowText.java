@@ -3,7 +3,6 @@ package org.tabserve.rows;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +67,8 @@ record InRangeRowText(SerializableString[] starts, SerializableString[] classFie
                 if (both == null || first == null) {
                     return null;
                 }
-                classFields[i] = new SerializedString(both.getValue().substring(first.getValue().length()));
+                classFields[i] = new SerializedString(
+                        both.getValue().substring(first.getValue().length()));
             }
             SerializableString end = new SerializedString("},\"" + warningsField.getValue() + "\":[]}");
             return new InRangeRowText(starts, classFields, end);
@@ -90,8 +90,7 @@ record InRangeRowText(SerializableString[] starts, SerializableString[] classFie
             json.flush();
             byte[] bytes = Arrays.copyOfRange(out.toByteArray(), 1, out.size()); // the '[' left out
             String text = new String(bytes, StandardCharsets.UTF_8);
-            return Arrays.equals(bytes, text.getBytes(StandardCharsets.UTF_8))
-                    ? new SerializedString(text) : null;
+            return Arrays.equals(bytes, text.getBytes(StandardCharsets.UTF_8)) ? new SerializedString(text) : null;
         }
     }
 

@@ -6,17 +6,16 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.SerializedString;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Feature;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.ValueType;
-
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Feature;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.ValueType;
 
 /**
  * Reads JSON values into a model's cells, the one way every JSON route reads them ({@link JsonRowsParser} for
@@ -54,7 +53,8 @@ public final class JsonCells {
         this.positions = Map.copyOf(positions);
         this.names = features.stream().map(f -> new SerializedString(f.name())).toArray(SerializableString[]::new);
         // Whole-number features are read exactly (Long, BigInteger), never through a double: not on the shortcut.
-        this.numbersOnly = signature.numbersOnly() && features.stream().noneMatch(f -> f.type().isInteger());
+        this.numbersOnly = signature.numbersOnly()
+                && features.stream().noneMatch(f -> f.type().isInteger());
     }
 
     /**
@@ -135,7 +135,8 @@ public final class JsonCells {
      *
      * @param row the row the value belongs to, for the error; null for a lone row
      */
-    public Object read(JsonParser parser, JsonToken token, Feature feature, Integer row, RowsRead rows) throws IOException {
+    public Object read(JsonParser parser, JsonToken token, Feature feature, Integer row, RowsRead rows)
+            throws IOException {
         if (numbersOnly) {
             return number(parser, token, feature, row, rows);
         }
@@ -154,20 +155,21 @@ public final class JsonCells {
         }
         return switch (token) {
             // Whole numbers stay exact: an int64 feature must not receive 2^62 + 1 rounded to a double.
-            case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
-                case INT, LONG -> parser.getLongValue();
-                default -> parser.getBigIntegerValue();
-            };
+            case VALUE_NUMBER_INT ->
+                switch (parser.getNumberType()) {
+                    case INT, LONG -> parser.getLongValue();
+                    default -> parser.getBigIntegerValue();
+                };
             // For an integer feature a fraction is read exactly, so 3.0 is 3 and 2^70 + 0.5 is neither.
-            case VALUE_NUMBER_FLOAT -> feature.type().isInteger() ? decimal(parser, name, row, rows)
-                    : parser.getDoubleValue();
+            case VALUE_NUMBER_FLOAT ->
+                feature.type().isInteger() ? decimal(parser, name, row, rows) : parser.getDoubleValue();
             case VALUE_STRING -> text(parser, name, row);
             case VALUE_TRUE -> Boolean.TRUE;
             case VALUE_FALSE -> Boolean.FALSE;
             case VALUE_NULL -> null;
             default -> {
-                rows.error(new FieldProblem(name, "'" + name + "' must be " + kind(feature) + ", got "
-                        + JsonText.describe(token), row));
+                rows.error(new FieldProblem(
+                        name, "'" + name + "' must be " + kind(feature) + ", got " + JsonText.describe(token), row));
                 parser.skipChildren();
                 yield null;
             }
@@ -182,16 +184,22 @@ public final class JsonCells {
             throws IOException {
         String literal = parser.getText();
         String name = feature.name();
-        return NumberText.exactText(literal).map(text -> {
-            rows.tookNumberAsText(name, text);
-            return text;
-        }).orElseGet(() -> {
-            rows.error(new FieldProblem(name, "'" + name + "' is a text input and the number "
-                    + (literal.length() > 40 ? literal.substring(0, 40) + "…" : literal) + " has no one text form"
-                    + " (a number is taken as text when written as an integer or a plain decimal, e.g. 3 or 2.5);"
-                    + " send it as a string", row));
-            return null;
-        });
+        return NumberText.exactText(literal)
+                .map(text -> {
+                    rows.tookNumberAsText(name, text);
+                    return text;
+                })
+                .orElseGet(() -> {
+                    rows.error(new FieldProblem(
+                            name,
+                            "'" + name + "' is a text input and the number "
+                                    + (literal.length() > 40 ? literal.substring(0, 40) + "…" : literal)
+                                    + " has no one text form"
+                                    + " (a number is taken as text when written as an integer or a plain decimal, e.g. 3 or 2.5);"
+                                    + " send it as a string",
+                            row));
+                    return null;
+                });
     }
 
     /**
@@ -235,8 +243,11 @@ public final class JsonCells {
             return true;
         }
         String name = feature.name();
-        rows.error(new FieldProblem(name, "'" + name + "' is NaN, which is read as a missing value, and this model"
-                + " needs a value for '" + name + "'", row));
+        rows.error(new FieldProblem(
+                name,
+                "'" + name + "' is NaN, which is read as a missing value, and this model" + " needs a value for '"
+                        + name + "'",
+                row));
         return false;
     }
 
@@ -255,8 +266,10 @@ public final class JsonCells {
         try {
             return parser.getDecimalValue();
         } catch (NumberFormatException e) {
-            rows.error(new FieldProblem(name, "'" + name + "' must be a whole number within the 64-bit range, got "
-                    + parser.getText(), row));
+            rows.error(new FieldProblem(
+                    name,
+                    "'" + name + "' must be a whole number within the 64-bit range, got " + parser.getText(),
+                    row));
             return null;
         }
     }
@@ -270,13 +283,17 @@ public final class JsonCells {
         try {
             return parser.getText();
         } catch (StreamConstraintsException e) {
-            throw RowsException.invalidFields(List.of(new FieldProblem(name, "'" + name + "' is longer than the "
-                    + JsonText.FACTORY.streamReadConstraints().getMaxStringLength() + " characters a JSON string may "
-                    + "have here; at most " + Feature.MAX_TEXT_LENGTH + " are taken", row)));
+            throw RowsException.invalidFields(List.of(new FieldProblem(
+                    name,
+                    "'" + name + "' is longer than the "
+                            + JsonText.FACTORY.streamReadConstraints().getMaxStringLength()
+                            + " characters a JSON string may "
+                            + "have here; at most " + Feature.MAX_TEXT_LENGTH + " are taken",
+                    row)));
         } catch (JsonProcessingException | CharConversionException e) {
             String why = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
-            throw RowsException.invalidFields(List.of(new FieldProblem(name, "'" + name + "' is not valid JSON text: "
-                    + why, row)));
+            throw RowsException.invalidFields(
+                    List.of(new FieldProblem(name, "'" + name + "' is not valid JSON text: " + why, row)));
         }
     }
 
@@ -292,16 +309,21 @@ public final class JsonCells {
     public String example() {
         StringBuilder text = new StringBuilder("{");
         for (Feature feature : features) {
-            text.append(text.length() > 1 ? ", " : "").append('"').append(feature.name()).append("\": ")
-                    .append(switch (feature.type()) {
-                        case FLOAT, DOUBLE -> "0.0";
-                        case INT64, INT32 -> "0";
-                        case STRING -> feature.categories().isEmpty() ? "\"text\""
-                                : "\"" + feature.categories().get(0) + "\"";
-                        case BOOL -> "false";
-                    });
+            text.append(text.length() > 1 ? ", " : "")
+                    .append('"')
+                    .append(feature.name())
+                    .append("\": ")
+                    .append(
+                            switch (feature.type()) {
+                                case FLOAT, DOUBLE -> "0.0";
+                                case INT64, INT32 -> "0";
+                                case STRING ->
+                                    feature.categories().isEmpty()
+                                            ? "\"text\""
+                                            : "\"" + feature.categories().get(0) + "\"";
+                                case BOOL -> "false";
+                            });
         }
         return text.append('}').toString();
     }
-
 }

@@ -2,8 +2,6 @@ package org.tabserve.rows;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import org.tabserve.model.ModelSignature;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -12,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.model.ModelSignature;
 
 /**
  * JSON Lines' {@link RowsReader} ({@code application/x-ndjson}): one JSON object a line, as pandas writes a data
@@ -84,15 +83,19 @@ public final class JsonLinesReader extends RowsReader {
         } catch (RowsException e) {
             throw e;
         } catch (IOException e) {
-            throw RowsException.malformed("line 1 of the JSON Lines: " + JsonText.malformed(e).getMessage());
+            throw RowsException.malformed(
+                    "line 1 of the JSON Lines: " + JsonText.malformed(e).getMessage());
         }
         return columns;
     }
 
     /** Where each feature sits among the columns; a 400 naming every feature the first line has no key for. */
     private int[] featureColumns(List<String> columns) {
-        return CsvHeader.featureColumns(signature, columns, feature -> "the first line of the JSON Lines has no key '"
-                + feature + "'; its keys are " + columns + "; it needs " + signature.featureNames());
+        return CsvHeader.featureColumns(
+                signature,
+                columns,
+                feature -> "the first line of the JSON Lines has no key '" + feature + "'; its keys are " + columns
+                        + "; it needs " + signature.featureNames());
     }
 
     /**
@@ -119,7 +122,7 @@ public final class JsonLinesReader extends RowsReader {
                     case VALUE_NULL -> cells[column] = "";
                     case VALUE_STRING, VALUE_TRUE, VALUE_FALSE -> cells[column] = json.getText();
                     case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT ->
-                            cells[column] = JsonText.isNaN(json) ? "" : json.getText();
+                        cells[column] = JsonText.isNaN(json) ? "" : json.getText();
                     default -> {
                         return "has " + JsonText.describe(value) + " for '" + key + "'; a value is a number, a string"
                                 + " or null";

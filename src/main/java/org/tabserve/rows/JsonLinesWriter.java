@@ -2,7 +2,6 @@ package org.tabserve.rows;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
-
 import java.io.IOException;
 import java.io.Writer;
 import java.util.List;

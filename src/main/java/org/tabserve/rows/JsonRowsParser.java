@@ -3,18 +3,17 @@ package org.tabserve.rows;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Feature;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.RangeWarning;
-
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Feature;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.RangeWarning;
 
 /**
  * Reads prediction requests in JSON, streaming: one object of named features, or {@code {"instances": [...]}} whose
@@ -43,33 +42,55 @@ public final class JsonRowsParser {
      * @param explain  whether the body asked for explanations ({@code "explain": true} at its top level)
      * @param coverage the coverage the body asked for ({@code "coverage": 0.9} at its top level), or null
      */
-    public record ParsedRows(List<Object[]> cells, double[][] numbers, Batch rows, boolean batch, int[] sentRows,
-                             List<FieldProblem> problems, List<String> ignored, Map<String, String> numbersAsText,
-                             boolean explain, Double coverage) {
+    public record ParsedRows(
+            List<Object[]> cells,
+            double[][] numbers,
+            Batch rows,
+            boolean batch,
+            int[] sentRows,
+            List<FieldProblem> problems,
+            List<String> ignored,
+            Map<String, String> numbersAsText,
+            boolean explain,
+            Double coverage) {
 
         /** What a request held that did not ask for coverage. */
-        public ParsedRows(List<Object[]> cells, double[][] numbers, Batch rows, boolean batch, int[] sentRows,
-                          List<FieldProblem> problems, List<String> ignored, Map<String, String> numbersAsText,
-                          boolean explain) {
+        public ParsedRows(
+                List<Object[]> cells,
+                double[][] numbers,
+                Batch rows,
+                boolean batch,
+                int[] sentRows,
+                List<FieldProblem> problems,
+                List<String> ignored,
+                Map<String, String> numbersAsText,
+                boolean explain) {
             this(cells, numbers, rows, batch, sentRows, problems, ignored, numbersAsText, explain, null);
         }
 
         /** What a request held that did not ask for explanations. */
-        public ParsedRows(List<Object[]> cells, double[][] numbers, Batch rows, boolean batch, int[] sentRows,
-                          List<FieldProblem> problems, List<String> ignored, Map<String, String> numbersAsText) {
+        public ParsedRows(
+                List<Object[]> cells,
+                double[][] numbers,
+                Batch rows,
+                boolean batch,
+                int[] sentRows,
+                List<FieldProblem> problems,
+                List<String> ignored,
+                Map<String, String> numbersAsText) {
             this(cells, numbers, rows, batch, sentRows, problems, ignored, numbersAsText, false);
         }
 
         /** @return these rows, asking for explanations or not */
         public ParsedRows explaining(boolean asked) {
-            return new ParsedRows(cells, numbers, rows, batch, sentRows, problems, ignored, numbersAsText, asked,
-                    coverage);
+            return new ParsedRows(
+                    cells, numbers, rows, batch, sentRows, problems, ignored, numbersAsText, asked, coverage);
         }
 
         /** @return these rows, asking for {@code asked} coverage (null: none) */
         public ParsedRows covering(Double asked) {
-            return new ParsedRows(cells, numbers, rows, batch, sentRows, problems, ignored, numbersAsText, explain,
-                    asked);
+            return new ParsedRows(
+                    cells, numbers, rows, batch, sentRows, problems, ignored, numbersAsText, explain, asked);
         }
 
         /** @return how many rows the request held, the bad ones in row mode included */
@@ -87,13 +108,15 @@ public final class JsonRowsParser {
          * model's floats hold them, which would warn about values at the very ends of the training range).
          */
         public List<RangeWarning> warnings(ModelCard card, int row) {
-            return numbers != null ? RowWarnings.warnings(card, rows, row, numbers[sentRow(row)])
+            return numbers != null
+                    ? RowWarnings.warnings(card, rows, row, numbers[sentRow(row)])
                     : RowWarnings.warnings(card, rows, row, cells.get(sentRow(row)));
         }
 
         /** {@link #warnings(ModelCard, int)} with the card's ranges looked up once per answer. */
         public List<RangeWarning> warnings(PredictionJson.Rows encoded, int row) {
-            return numbers != null ? encoded.warnings(rows, row, numbers[sentRow(row)])
+            return numbers != null
+                    ? encoded.warnings(rows, row, numbers[sentRow(row)])
                     : encoded.warnings(rows, row, cells.get(sentRow(row)));
         }
 
@@ -105,9 +128,12 @@ public final class JsonRowsParser {
         /** The warnings that concern the whole request, told once: each ignored field, each number taken as text. */
         public List<RangeWarning> requestWarnings() {
             List<RangeWarning> warnings = RowWarnings.ignored(ignored);
-            numbersAsText.forEach((feature, text) -> warnings.add(new RangeWarning(feature, "'" + feature
-                    + "' is a text input; the numbers sent for it were taken as their text (\"" + text + "\"), as"
-                    + " the model takes text there")));
+            numbersAsText.forEach((feature, text) -> warnings.add(new RangeWarning(
+                    feature,
+                    "'" + feature
+                            + "' is a text input; the numbers sent for it were taken as their text (\"" + text
+                            + "\"), as"
+                            + " the model takes text there")));
             return warnings;
         }
     }
@@ -160,7 +186,8 @@ public final class JsonRowsParser {
      * @throws RowsException also 413 ({@link RowsException.Kind#TOO_MANY_ERROR_ROWS}) past that bound
      */
     public ParsedRows parse(InputStream body, OnError onError, long maxErrorRows) throws IOException {
-        return plain ? parse(body, new Numbers(reader.numberRows()), onError, maxErrorRows)
+        return plain
+                ? parse(body, new Numbers(reader.numberRows()), onError, maxErrorRows)
                 : parse(body, new Cells(reader.rows()), onError, maxErrorRows);
     }
 
@@ -190,8 +217,8 @@ public final class JsonRowsParser {
                 } else if (ExplainField.NAME.equals(name) && reader.position(name) == null) {
                     explain = ExplainField.read(value, ExplainField.NAME);
                 } else if (CoverageField.NAME.equals(name) && reader.position(name) == null) {
-                    coverage = CoverageField.read(value, value.isNumeric() ? parser.getDoubleValue() : Double.NaN,
-                            CoverageField.NAME);
+                    coverage = CoverageField.read(
+                            value, value.isNumeric() ? parser.getDoubleValue() : Double.NaN, CoverageField.NAME);
                 } else {
                     topNames.add(name);
                     field(parser, value, name, top, null, store);
@@ -203,13 +230,16 @@ public final class JsonRowsParser {
             if (!instances) {
                 store.add(top);
                 store.requireAll(top, null);
-                return rows.parsed(rows.check(false), false, onError).explaining(explain).covering(coverage);
+                return rows.parsed(rows.check(false), false, onError)
+                        .explaining(explain)
+                        .covering(coverage);
             }
             if (!topNames.isEmpty()) {
-                throw RowsException.malformed("send either \"instances\" or the features " + topNames
-                        + " at the top level, not both");
+                throw RowsException.malformed(
+                        "send either \"instances\" or the features " + topNames + " at the top level, not both");
             }
-            return rows.parsed(rows.checkBatch(INSTANCES, onError, maxErrorRows), true, onError).explaining(explain)
+            return rows.parsed(rows.checkBatch(INSTANCES, onError, maxErrorRows), true, onError)
+                    .explaining(explain)
                     .covering(coverage);
         } catch (JsonProcessingException | CharConversionException e) {
             throw JsonText.malformed(e);
@@ -219,14 +249,16 @@ public final class JsonRowsParser {
     /** Reads the instances array: each item an object of named values or an array of values in feature order. */
     private <R> void instances(JsonParser parser, JsonToken token, Store<R> store) throws IOException {
         if (token != JsonToken.START_ARRAY) {
-            throw RowsException.malformed("\"instances\" must be an array of objects or arrays, got " + JsonText.describe(token));
+            throw RowsException.malformed(
+                    "\"instances\" must be an array of objects or arrays, got " + JsonText.describe(token));
         }
         RowsRead rows = store.rows;
         JsonToken item;
         while ((item = parser.nextToken()) != JsonToken.END_ARRAY) {
             int row = rows.size();
             if (row >= maxRows) {
-                throw RowsException.tooManyRows("more than " + maxRows + " instances in one request; send fewer or use /predict_file");
+                throw RowsException.tooManyRows(
+                        "more than " + maxRows + " instances in one request; send fewer or use /predict_file");
             }
             R cells = store.absent();
             store.add(cells);
@@ -257,8 +289,11 @@ public final class JsonRowsParser {
                 }
                 countProblems(length, row, rows);
             } else {
-                rows.error(new FieldProblem(INSTANCES, "instance " + row + " must be an object of features or an "
-                        + "array of " + features.size() + " values, got " + JsonText.describe(item), row));
+                rows.error(new FieldProblem(
+                        INSTANCES,
+                        "instance " + row + " must be an object of features or an " + "array of " + features.size()
+                                + " values, got " + JsonText.describe(item),
+                        row));
                 parser.skipChildren();
             }
         }
@@ -290,7 +325,8 @@ public final class JsonRowsParser {
         String counts = "instance " + row + " has " + length + " values; the model takes " + names.size()
                 + " in this order: " + names;
         for (int i = length; i < names.size(); i++) {
-            rows.error(new FieldProblem(names.get(i), "missing value for feature '" + names.get(i) + "': " + counts, row));
+            rows.error(
+                    new FieldProblem(names.get(i), "missing value for feature '" + names.get(i) + "': " + counts, row));
         }
         for (int i = names.size(); i < length; i++) {
             rows.error(new FieldProblem("[" + i + "]", "unexpected value at position " + (i + 1) + ": " + counts, row));

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
-
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -42,11 +41,13 @@ public final class JsonText {
             .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(64).maxStringLength(100_000).maxNumberLength(400).build())
+                    .maxNestingDepth(64)
+                    .maxStringLength(100_000)
+                    .maxNumberLength(400)
+                    .build())
             .build();
 
-    private JsonText() {
-    }
+    private JsonText() {}
 
     /**
      * A parser of a JSON request body, the one way every JSON reader opens one: the body must be UTF-8 (RFC 8259
@@ -68,7 +69,8 @@ public final class JsonText {
         if (e instanceof JsonProcessingException syntax) {
             JsonLocation at = syntax.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            return RowsException.malformed("malformed JSON" + where + ": " + withoutSettings(syntax.getOriginalMessage()));
+            return RowsException.malformed(
+                    "malformed JSON" + where + ": " + withoutSettings(syntax.getOriginalMessage()));
         }
         return RowsException.malformed("malformed JSON: " + e.getMessage());
     }
@@ -78,14 +80,15 @@ public final class JsonText {
      * reader of cells takes as {@code null} (Infinity is a number out of range, not a missing value).
      */
     public static boolean isNaN(JsonParser parser) throws IOException {
-        return parser.currentToken() == JsonToken.VALUE_NUMBER_FLOAT && parser.isNaN()
+        return parser.currentToken() == JsonToken.VALUE_NUMBER_FLOAT
+                && parser.isNaN()
                 && Double.isNaN(parser.getDoubleValue());
     }
 
     /** Jackson's advice to enable one of its features: a setting of this server, which a caller cannot change. */
     private static final java.util.regex.Pattern SETTING = java.util.regex.Pattern.compile(
             "[:;,]?\\s*\\(?(?:enable|use)\\s+(?:`|')?(?:JsonReadFeature|JsonParser\\.Feature|StreamReadFeature)\\.[A-Z_]+"
-            + "(?:`|')?\\s+(?:to allow|to accept)[^)]*\\)?|\\s*\\(JSON ?Feature[^)]*\\)");
+                    + "(?:`|')?\\s+(?:to allow|to accept)[^)]*\\)?|\\s*\\(JSON ?Feature[^)]*\\)");
 
     /** Jackson's message without the names of its Java settings, which tell a caller nothing it can do. */
     static String withoutSettings(String message) {

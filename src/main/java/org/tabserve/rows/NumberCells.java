@@ -1,10 +1,9 @@
 package org.tabserve.rows;
 
-import org.tabserve.model.Feature;
-import org.tabserve.model.ModelSignature;
-
 import java.util.List;
 import java.util.function.IntFunction;
+import org.tabserve.model.Feature;
+import org.tabserve.model.ModelSignature;
 
 /**
  * A row's cells on the numbers-only path (the bank-note model's), for a {@link RowPass}: each cell read as a decimal
@@ -66,9 +65,9 @@ final class NumberCells {
     private boolean read(String text, int i, boolean decimalComma, double[] row, Problems problems) {
         String feature = features.get(i).name();
         var value = decimalComma ? NumberText.parseDecimalComma(text) : NumberText.parse(text);
-        String problem = value.isPresent() ? ModelSignature.valueProblem(feature, value.get())
-                : decimalComma ? NumberText.decimalCommaProblem(feature, text)
-                : NumberText.problem(feature, text);
+        String problem = value.isPresent()
+                ? ModelSignature.valueProblem(feature, value.get())
+                : decimalComma ? NumberText.decimalCommaProblem(feature, text) : NumberText.problem(feature, text);
         if (problem == null) {
             row[i] = value.get();
             return true;

@@ -1,7 +1,6 @@
 package org.tabserve.rows;
 
 import com.fasterxml.jackson.core.io.NumberInput;
-
 import java.math.BigDecimal;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -16,8 +15,7 @@ public final class NumberText {
     public static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     private static final int MAX_LENGTH = 400;
 
-    private NumberText() {
-    }
+    private NumberText() {}
 
     /**
      * The text a JSON number stands for when it is sent for a text input (pandas writes a column of numbers as numbers
@@ -29,7 +27,9 @@ public final class NumberText {
      * @param literal the number as the JSON text wrote it
      */
     public static Optional<String> exactText(String literal) {
-        if (literal.length() > MAX_LENGTH || literal.indexOf('e') >= 0 || literal.indexOf('E') >= 0
+        if (literal.length() > MAX_LENGTH
+                || literal.indexOf('e') >= 0
+                || literal.indexOf('E') >= 0
                 || !isDecimal(literal)) {
             return Optional.empty();
         }
@@ -37,9 +37,9 @@ public final class NumberText {
             return Optional.of(literal);
         }
         double value = Double.parseDouble(literal);
-        return Double.isFinite(value)
-                && new BigDecimal(literal).compareTo(new BigDecimal(Double.toString(value))) == 0
-                ? Optional.of(literal) : Optional.empty();
+        return Double.isFinite(value) && new BigDecimal(literal).compareTo(new BigDecimal(Double.toString(value))) == 0
+                ? Optional.of(literal)
+                : Optional.empty();
     }
 
     /** @return the finite value, or empty when {@code text} is not a finite decimal number */

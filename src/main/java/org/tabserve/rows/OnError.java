@@ -24,8 +24,8 @@ public enum OnError {
     public static final OnError DEFAULT = REJECT;
 
     /** Said in a refusal of bad rows, so that the caller knows there is a way on. */
-    public static final String HINT = "send ?" + PARAMETER + "=row to answer every other row, each bad row with its"
-            + " errors in its place";
+    public static final String HINT =
+            "send ?" + PARAMETER + "=row to answer every other row, each bad row with its" + " errors in its place";
 
     /** No bound on the rows answered with their errors: for the command line, whose answer is a file it chose. */
     public static final long UNBOUNDED = Long.MAX_VALUE;
@@ -65,8 +65,12 @@ public enum OnError {
                 return choice;
             }
         }
-        throw RowsException.invalidFields(java.util.List.of(new FieldProblem(PARAMETER, "'" + PARAMETER + "' is '"
-                + sent + "'; it takes 'row' (answer every row, a bad one with its errors) or 'reject' (refuse the"
-                + " batch when a row is bad, the default)", null)));
+        throw RowsException.invalidFields(java.util.List.of(new FieldProblem(
+                PARAMETER,
+                "'" + PARAMETER + "' is '"
+                        + sent
+                        + "'; it takes 'row' (answer every row, a bad one with its errors) or 'reject' (refuse the"
+                        + " batch when a row is bad, the default)",
+                null)));
     }
 }

@@ -1,15 +1,14 @@
 package org.tabserve.rows;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Feature;
 import org.tabserve.model.FieldError;
 import org.tabserve.model.ModelException;
 import org.tabserve.model.ModelSignature;
-
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Reads one row from request parameters, the shared format of {@code GET /predict?variance=..} and the HTML form:
@@ -27,8 +26,8 @@ public final class ParameterRowParser {
      * @param errors every bad field
      * @param ignored the parameters the model does not take, ignored
      */
-    public record ParsedRow(Map<String, String> typed, Object[] cells, Batch batch, List<FieldProblem> errors,
-                            List<String> ignored) {
+    public record ParsedRow(
+            Map<String, String> typed, Object[] cells, Batch batch, List<FieldProblem> errors, List<String> ignored) {
 
         /** @return the row's batch, or a 400 listing every bad field */
         public Batch orThrow() {
@@ -68,7 +67,8 @@ public final class ParameterRowParser {
             String text = values.length == 0 ? "" : values[0];
             typed.put(field, text);
             if (values.length > 1) {
-                errors.add(new FieldProblem(field, "'" + field + "' is given " + values.length + " times; give it once", null));
+                errors.add(new FieldProblem(
+                        field, "'" + field + "' is given " + values.length + " times; give it once", null));
             }
             int index = names.indexOf(field);
             if (index < 0) {
@@ -83,12 +83,13 @@ public final class ParameterRowParser {
             }
         }
         // A misspelt name is both ignored and missing: say so where the missing one is named.
-        String sent = ignored.isEmpty() ? "" : "; the fields the model does not take were ignored: "
-                + RowsRead.quoted(ignored);
+        String sent = ignored.isEmpty()
+                ? ""
+                : "; the fields the model does not take were ignored: " + RowsRead.quoted(ignored);
         for (Feature feature : features) {
             if (!parameters.containsKey(feature.name()) && !feature.missingAllowed()) {
-                errors.add(new FieldProblem(feature.name(), "missing value for feature '" + feature.name() + "'" + sent,
-                        null));
+                errors.add(new FieldProblem(
+                        feature.name(), "missing value for feature '" + feature.name() + "'" + sent, null));
             }
         }
         // The batch says what else is wrong (range, missing, categories), also beside errors already found, on the

@@ -5,16 +5,15 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.NumberOutput;
 import com.fasterxml.jackson.core.io.SerializedString;
+import java.io.IOException;
+import java.util.List;
 import org.tabserve.model.Batch;
 import org.tabserve.model.FeatureStats;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Prediction;
-import org.tabserve.model.ScoredRows;
 import org.tabserve.model.RangeWarning;
-
-import java.io.IOException;
-import java.util.List;
+import org.tabserve.model.ScoredRows;
 
 /**
  * Writes predictions as JSON, streaming: a classifier's {@code {"label", "display_name", "probabilities": {label: p},
@@ -35,8 +34,7 @@ public final class PredictionJson {
     private static final SerializableString FEATURE = new SerializedString("feature");
     private static final SerializableString MESSAGE = new SerializedString("message");
 
-    private PredictionJson() {
-    }
+    private PredictionJson() {}
 
     /**
      * One model's class labels and display names, encoded once, and its training ranges in feature order, for an
@@ -56,6 +54,7 @@ public final class PredictionJson {
         private static final int ENCODE_AFTER_ROWS = 32;
         /** How {@link #probabilityTexts} writes numbers: as the answers' generators do. */
         private static final boolean FAST_TEXTS = JsonText.FACTORY.isEnabled(StreamWriteFeature.USE_FAST_DOUBLE_WRITER);
+
         private InRangeRowText inRange;
         private boolean inRangeTried;
         private int written;
@@ -94,8 +93,9 @@ public final class PredictionJson {
          * @param texts the texts of a chunk's rows, or null to write the numbers here
          * @param at    where this row's texts start among them
          */
-        public void write(JsonGenerator json, ScoredRows scored, int row, List<RangeWarning> warnings, String[] texts,
-                          int at) throws IOException {
+        public void write(
+                JsonGenerator json, ScoredRows scored, int row, List<RangeWarning> warnings, String[] texts, int at)
+                throws IOException {
             write(json, scored.prediction(row), warnings, scored, row, texts, at);
         }
 
@@ -130,19 +130,29 @@ public final class PredictionJson {
             return classNames.length * (8 + 24 + 16 + 24);
         }
 
-        private void write(JsonGenerator json, Prediction prediction, List<RangeWarning> warnings, ScoredRows scored,
-                           int row, String[] texts, int at) throws IOException {
+        private void write(
+                JsonGenerator json,
+                Prediction prediction,
+                List<RangeWarning> warnings,
+                ScoredRows scored,
+                int row,
+                String[] texts,
+                int at)
+                throws IOException {
             if (!(prediction instanceof Prediction.Classification classification)) {
                 PredictionJson.write(json, prediction, card, warnings, scored, row, null, null);
                 return;
             }
             int label = classes.indexOf(classification.label());
-            if (label < 0 || !(classification.classes() == classes || classification.classes().equals(classes))) {
+            if (label < 0
+                    || !(classification.classes() == classes
+                            || classification.classes().equals(classes))) {
                 // not this model's classes: nothing to reuse
                 PredictionJson.write(json, prediction, card, warnings, scored, row, null, null);
                 return;
             }
-            if ((scored == null || !scored.hasExtras(row)) && warnings.isEmpty()
+            if ((scored == null || !scored.hasExtras(row))
+                    && warnings.isEmpty()
                     && writeInRange(json, label, classification, texts, at)) {
                 return;
             }
@@ -181,8 +191,9 @@ public final class PredictionJson {
          * @return false, having written nothing, where that would not be the same bytes: a probability that is not
          *         finite, or a generator set to write otherwise (pretty, escaping more, numbers as strings)
          */
-        private boolean writeInRange(JsonGenerator json, int label, Prediction.Classification classification,
-                                     String[] texts, int at) throws IOException {
+        private boolean writeInRange(
+                JsonGenerator json, int label, Prediction.Classification classification, String[] texts, int at)
+                throws IOException {
             if (inRange == null) {
                 // Rows that share one Rows across threads (the prediction log's) may encode it twice: no harm done.
                 if (inRangeTried || ++written < ENCODE_AFTER_ROWS) {
@@ -218,7 +229,8 @@ public final class PredictionJson {
 
         /** Whether {@code json} writes as the generator that encoded the row's text: compact, escaping the usual. */
         private static boolean fits(JsonGenerator json) {
-            return json.getPrettyPrinter() == null && json.getCharacterEscapes() == null
+            return json.getPrettyPrinter() == null
+                    && json.getCharacterEscapes() == null
                     && json.getHighestEscapedChar() == 0
                     && !json.isEnabled(JsonGenerator.Feature.ESCAPE_NON_ASCII)
                     && !json.isEnabled(JsonGenerator.Feature.WRITE_NUMBERS_AS_STRINGS);
@@ -237,7 +249,9 @@ public final class PredictionJson {
         /** {@link RowWarnings#warnings(ModelCard, Batch, int, Object[])}, without a list for a row in range. */
         List<RangeWarning> warnings(Batch batch, int row, Object[] sent) {
             for (int i = 0; i < stats.length && i < sent.length; i++) {
-                if (stats[i] != null && sent[i] instanceof Number number && !Double.isNaN(number.doubleValue())
+                if (stats[i] != null
+                        && sent[i] instanceof Number number
+                        && !Double.isNaN(number.doubleValue())
                         && !stats[i].contains(number.doubleValue())) {
                     return RowWarnings.warnings(card, batch, row, sent);
                 }
@@ -286,13 +300,28 @@ public final class PredictionJson {
      * ({@link #writeExtras}), under {@link #PROBABILITIES_NOTE} what the probabilities are when tabserve made them
      * ({@link ModelSignature#probabilityNote()}, when not null), and the answering version when not null.
      */
-    public static void write(JsonGenerator json, ScoredRows scored, int row, ModelCard card, List<RangeWarning> warnings,
-                             String note, Long modelVersion) throws IOException {
+    public static void write(
+            JsonGenerator json,
+            ScoredRows scored,
+            int row,
+            ModelCard card,
+            List<RangeWarning> warnings,
+            String note,
+            Long modelVersion)
+            throws IOException {
         write(json, scored.prediction(row), card, warnings, scored, row, note, modelVersion);
     }
 
-    private static void write(JsonGenerator json, Prediction prediction, ModelCard card, List<RangeWarning> warnings,
-                              ScoredRows scored, int row, String note, Long modelVersion) throws IOException {
+    private static void write(
+            JsonGenerator json,
+            Prediction prediction,
+            ModelCard card,
+            List<RangeWarning> warnings,
+            ScoredRows scored,
+            int row,
+            String note,
+            Long modelVersion)
+            throws IOException {
         json.writeStartObject();
         if (prediction instanceof Prediction.Regression regression) {
             json.writeFieldName(VALUE);
@@ -307,7 +336,8 @@ public final class PredictionJson {
             json.writeStartObject();
             List<String> classes = classification.classes();
             for (int i = 0; i < classes.size(); i++) {
-                json.writeNumberField(classes.get(i), classification.probabilities().get(i));
+                json.writeNumberField(
+                        classes.get(i), classification.probabilities().get(i));
             }
             json.writeEndObject();
             if (note != null) {

@@ -1,10 +1,9 @@
 package org.tabserve.rows;
 
+import java.util.List;
 import org.tabserve.model.Batch;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.RangeWarning;
-
-import java.util.List;
 
 /**
  * One chunk of checked rows, ready for the model, as every {@link RowsReader} hands them on whatever the format it
@@ -20,8 +19,13 @@ import java.util.List;
  * @param places  with {@link OnError#ROW}: every row of the chunk in input order, each at its row of the batch or
  *                refused with its problems; null when a bad row refuses the input ({@link OnError#REJECT})
  */
-public record RowChunk(List<String> columns, List<List<String>> records, Batch batch, double[][] numbers,
-                       List<Object[]> cells, List<RowPlace> places) {
+public record RowChunk(
+        List<String> columns,
+        List<List<String>> records,
+        Batch batch,
+        double[][] numbers,
+        List<Object[]> cells,
+        List<RowPlace> places) {
 
     /** @return the rows of the batch (with {@link OnError#ROW}, the good rows only) */
     public int size() {
@@ -47,7 +51,8 @@ public record RowChunk(List<String> columns, List<List<String>> records, Batch b
      * them, which would warn about values at the very ends of the training range).
      */
     public List<RangeWarning> warnings(ModelCard card, int row) {
-        return numbers != null ? RowWarnings.warnings(card, batch, row, numbers[row])
+        return numbers != null
+                ? RowWarnings.warnings(card, batch, row, numbers[row])
                 : RowWarnings.warnings(card, batch, row, cells.get(row));
     }
 

@@ -22,13 +22,18 @@ public final class RowFootprint {
      */
     public static final int PER_BODY_BYTE = 16;
 
-    private RowFootprint() {
-    }
+    private RowFootprint() {}
 
     /** Heap one row kept for an answer scored from memory holds until it is written: values, text cells, prediction. */
     public static long kept(ModelSignature signature) {
-        long textCells = signature.features().stream().filter(f -> f.type() == ValueType.STRING).count();
-        return 64 + 16L * signature.featureCount() + 56 * textCells + 96 + 32L * signature.classLabels().size();
+        long textCells = signature.features().stream()
+                .filter(f -> f.type() == ValueType.STRING)
+                .count();
+        return 64
+                + 16L * signature.featureCount()
+                + 56 * textCells
+                + 96
+                + 32L * signature.classLabels().size();
     }
 
     /** Heap the characters of text cells hold, at two bytes a character (strings past Latin-1 take that). */
@@ -43,7 +48,10 @@ public final class RowFootprint {
      * larger of the two counts.
      */
     public static long streamed(ModelSignature signature, int columns, RowsReader read) {
-        long scored = 64 + 64L * columns + text(read.longestRecordChars()) + kept(signature)
+        long scored = 64
+                + 64L * columns
+                + text(read.longestRecordChars())
+                + kept(signature)
                 + text(read.longestRecordChars());
         return Math.max(scored, read.longestRefusedBytes());
     }

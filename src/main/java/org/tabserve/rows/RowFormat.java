@@ -1,11 +1,10 @@
 package org.tabserve.rows;
 
-import org.tabserve.model.ModelSignature;
-
 import java.io.Writer;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.tabserve.model.ModelSignature;
 
 /**
  * The formats rows come in and answers go out in, one line each: the media type a request names it by, the file
@@ -13,10 +12,12 @@ import java.util.Optional;
  * and the {@code score} command pick a format here and use nothing format-specific.
  */
 public enum RowFormat {
-
     CSV(List.of("text/csv"), List.of(".csv", ".tsv", ".txt"), CsvRowsParser::new, CsvRowsWriter::new),
-    JSON_LINES(List.of(JsonLinesReader.MEDIA_TYPE, "application/jsonl"), List.of(".jsonl", ".ndjson"),
-            (signature, maxRows, unnamedIndex) -> new JsonLinesReader(signature, maxRows), JsonLinesWriter::new);
+    JSON_LINES(
+            List.of(JsonLinesReader.MEDIA_TYPE, "application/jsonl"),
+            List.of(".jsonl", ".ndjson"),
+            (signature, maxRows, unnamedIndex) -> new JsonLinesReader(signature, maxRows),
+            JsonLinesWriter::new);
 
     /** Makes a format's reader. */
     private interface ReaderMaker {
@@ -30,6 +31,7 @@ public enum RowFormat {
 
     /** The media types that name it, the usual one first. */
     private final List<String> mediaTypes;
+
     private final List<String> endings;
     private final ReaderMaker reader;
     private final WriterMaker writer;

@@ -1,15 +1,14 @@
 package org.tabserve.rows;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Feature;
 import org.tabserve.model.FieldError;
 import org.tabserve.model.ModelException;
 import org.tabserve.model.ModelSignature;
-
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * One pass over an input's data rows, for a {@link RowsReader} of any format: each row's cells read by their
@@ -30,18 +29,22 @@ final class RowPass {
     private final int width;
     /** The input's name in messages ("the CSV"). */
     private final String what;
+
     private final boolean decimalComma;
     private final RowsReader.ChunkHandler handler;
     private final boolean withRecords;
     /** Whether a bad row is answered in its place ({@link OnError#ROW}) instead of refusing the file. */
     private final boolean rowMode;
+
     private final long maxErrorRows;
     private final RowProblems errors = new RowProblems();
     /** Data rows read so far, and the most characters one held. */
     long count; // data rows so far, read by RowsReader once the pass ends
+
     private long longest;
     /** Row mode: rows refused in their place, and the most characters one held. */
     private long refused;
+
     private long longestRefused;
     private final List<List<String>> records = new ArrayList<>();
     private final List<double[]> numbers;
@@ -54,6 +57,7 @@ final class RowPass {
     private final CsvPlaces places;
     /** The numbers-only path's cells, whose problems are told of the row being read ({@link #current}). */
     private final NumberCells numberCells;
+
     private int current;
     private final NumberCells.Problems told = (feature, text) -> add(problem(feature, text, current));
 
@@ -67,8 +71,17 @@ final class RowPass {
      * @param maxErrorRows in row mode, the most rows answered in their place ({@link OnError#requireAtMost})
      * @param what         the input's name in messages
      */
-    RowPass(ModelSignature signature, long maxRows, List<String> columnNames, int[] columns, boolean decimalComma,
-            RowsReader.ChunkHandler handler, boolean withRecords, OnError onError, long maxErrorRows, String what) {
+    RowPass(
+            ModelSignature signature,
+            long maxRows,
+            List<String> columnNames,
+            int[] columns,
+            boolean decimalComma,
+            RowsReader.ChunkHandler handler,
+            boolean withRecords,
+            OnError onError,
+            long maxErrorRows,
+            String what) {
         this.signature = signature;
         this.features = signature.features();
         this.numbersOnly = signature.numbersOnly();
@@ -132,8 +145,13 @@ final class RowPass {
             batch = batch(() -> Batch.of(signature, cells));
         }
         if (wanted && !errors.any()) { // the batch itself may have found errors
-            handler.accept(new RowChunk(columnNames, withRecords ? List.copyOf(records) : List.of(), batch, plain,
-                    numbersOnly ? null : List.copyOf(cells), null));
+            handler.accept(new RowChunk(
+                    columnNames,
+                    withRecords ? List.copyOf(records) : List.of(),
+                    batch,
+                    plain,
+                    numbersOnly ? null : List.copyOf(cells),
+                    null));
         }
         clear();
     }
@@ -160,13 +178,18 @@ final class RowPass {
             faulty[c] = places.hasProblems(c);
         }
         GoodRows.Checked checked = numbersOnly
-                ? GoodRows.check(numbers, faulty, true, rows -> Batch.ofNumbers(signature,
-                        rows.toArray(double[][]::new)), this::refusedByModel)
+                ? GoodRows.check(
+                        numbers,
+                        faulty,
+                        true,
+                        rows -> Batch.ofNumbers(signature, rows.toArray(double[][]::new)),
+                        this::refusedByModel)
                 : GoodRows.check(cells, faulty, true, rows -> Batch.of(signature, rows), this::refusedByModel);
         int[] attempt = checked.kept();
         // A chunk of bad rows alone still has its (empty) batch, which the answer writers skip.
-        Batch batch = checked.batch() != null ? checked.batch() : numbersOnly
-                ? Batch.ofNumbers(signature, new double[0][]) : Batch.of(signature, List.of());
+        Batch batch = checked.batch() != null
+                ? checked.batch()
+                : numbersOnly ? Batch.ofNumbers(signature, new double[0][]) : Batch.of(signature, List.of());
         int[] batchRow = new int[n];
         java.util.Arrays.fill(batchRow, -1);
         for (int i = 0; i < attempt.length; i++) {
@@ -183,9 +206,13 @@ final class RowPass {
         OnError.requireAtMost(refused, maxErrorRows);
         if (handler != null) {
             int[] kept = attempt;
-            handler.accept(new RowChunk(columnNames, withRecords ? GoodRows.pick(records, kept) : List.of(), batch,
+            handler.accept(new RowChunk(
+                    columnNames,
+                    withRecords ? GoodRows.pick(records, kept) : List.of(),
+                    batch,
                     numbersOnly ? GoodRows.pick(numbers, kept).toArray(double[][]::new) : null,
-                    numbersOnly ? null : GoodRows.pick(cells, kept), placed));
+                    numbersOnly ? null : GoodRows.pick(cells, kept),
+                    placed));
         }
         clear();
     }
@@ -216,7 +243,8 @@ final class RowPass {
                 throw e;
             }
             for (FieldError error : e.fieldErrors()) {
-                if (!numbersOnly && unreadable.get(error.row()) != null
+                if (!numbersOnly
+                        && unreadable.get(error.row()) != null
                         && unreadable.get(error.row()).contains(error.field())) {
                     continue; // reported where it was read
                 }
@@ -252,8 +280,11 @@ final class RowPass {
 
     /** A row of too many or too few cells, which is reported and left out. */
     private void wrongWidth(int rowNumber, long line, int cells) {
-        add(new FieldProblem("row", (rowMode ? "line " + line : "row " + count + " (line " + line + ")") + " has "
-                + cells + " fields; the header has " + width, rowNumber));
+        add(new FieldProblem(
+                "row",
+                (rowMode ? "line " + line : "row " + count + " (line " + line + ")") + " has " + cells
+                        + " fields; the header has " + width,
+                rowNumber));
     }
 
     /**
@@ -285,8 +316,8 @@ final class RowPass {
             chars += text.length();
         }
         longest = Math.max(longest, chars);
-        boolean readable = numbersOnly ? readNumbers(i -> texts[i], decimalComma, rowNumber)
-                : readCells(i -> texts[i], rowNumber);
+        boolean readable =
+                numbersOnly ? readNumbers(i -> texts[i], decimalComma, rowNumber) : readCells(i -> texts[i], rowNumber);
         if (readable && withRecords) {
             records.add(echoed);
         }

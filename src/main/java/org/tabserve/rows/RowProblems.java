@@ -39,7 +39,9 @@ final class RowProblems {
             return;
         }
         kept.sort(Comparator.comparing(FieldProblem::row, Comparator.nullsFirst(Comparator.naturalOrder())));
-        throw RowsException.invalidFields(count + " invalid value(s) in " + what
-                + (count > kept.size() ? "; the first " + kept.size() + " are listed" : ""), kept);
+        throw RowsException.invalidFields(
+                count + " invalid value(s) in " + what
+                        + (count > kept.size() ? "; the first " + kept.size() + " are listed" : ""),
+                kept);
     }
 }

@@ -1,11 +1,10 @@
 package org.tabserve.rows;
 
+import java.util.List;
 import org.tabserve.model.Batch;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.RangeWarning;
-
-import java.util.List;
 
 /**
  * The warnings an answer carries: for each row, its numbers outside the training range and the categories the model
@@ -13,8 +12,7 @@ import java.util.List;
  */
 public final class RowWarnings {
 
-    private RowWarnings() {
-    }
+    private RowWarnings() {}
 
     /** The warnings that tell each ignored field once: a field sent that the model does not take. */
     public static List<RangeWarning> ignored(List<String> fields) {

@@ -46,8 +46,8 @@ public final class RowsException extends RuntimeException {
 
     /** Values that are wrong, every one listed; the message is the one field's, or how many there are. */
     public static RowsException invalidFields(List<FieldProblem> errors) {
-        String message = errors.size() == 1 ? errors.get(0).message()
-                : errors.size() + " fields are invalid; see errors";
+        String message =
+                errors.size() == 1 ? errors.get(0).message() : errors.size() + " fields are invalid; see errors";
         return invalidFields(message, errors);
     }
 
@@ -93,7 +93,10 @@ public final class RowsException extends RuntimeException {
             return getMessage();
         }
         String lead = getMessage().replace("; see errors", "").replaceFirst("; the first \\d+ are listed$", "");
-        List<String> shown = errors.stream().limit(ONE_LINE_ERRORS).map(FieldProblem::message).toList();
+        List<String> shown = errors.stream()
+                .limit(ONE_LINE_ERRORS)
+                .map(FieldProblem::message)
+                .toList();
         return lead + ": " + String.join("; ", shown)
                 + (errors.size() > shown.size() ? "; and " + (errors.size() - shown.size()) + " more" : "");
     }

@@ -1,15 +1,14 @@
 package org.tabserve.rows;
 
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Feature;
 import org.tabserve.model.FieldError;
 import org.tabserve.model.ModelException;
 import org.tabserve.model.ModelSignature;
-
-import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The rows a JSON reader ({@link JsonRowsParser}, MLflow's) has read so far, the problems found in them, and which
@@ -30,6 +29,7 @@ public final class RowsRead {
     private final java.util.Map<String, String> numbersAsText = new java.util.LinkedHashMap<>();
     /** Whether the rows are plain doubles ({@link #add(double[])}) rather than boxed cells. */
     private final boolean plain;
+
     private final ModelSignature signature;
     private final List<Feature> features;
     private final boolean numbersOnly;
@@ -114,8 +114,9 @@ public final class RowsRead {
     private void missing(int feature, Integer at) {
         String name = features.get(feature).name();
         // A misspelt name is both ignored and missing: say so where the missing one is named.
-        String sent = ignored.isEmpty() ? "" : "; the fields the model does not take were ignored: "
-                + RowsRead.quoted(ignored);
+        String sent = ignored.isEmpty()
+                ? ""
+                : "; the fields the model does not take were ignored: " + RowsRead.quoted(ignored);
         error(new FieldProblem(name, "missing value for feature '" + name + "'" + sent, at));
     }
 
@@ -123,7 +124,10 @@ public final class RowsRead {
     static String quoted(java.util.Collection<String> names) {
         StringBuilder text = new StringBuilder();
         for (String name : names) {
-            text.append(text.length() == 0 ? "" : ", ").append('\'').append(name).append('\'');
+            text.append(text.length() == 0 ? "" : ", ")
+                    .append('\'')
+                    .append(name)
+                    .append('\'');
         }
         return text.toString();
     }
@@ -142,7 +146,8 @@ public final class RowsRead {
         }
         Batch checked = null;
         try {
-            checked = plain ? Batch.ofNumbers(signature, whole(numbers, at).toArray(new double[0][]))
+            checked = plain
+                    ? Batch.ofNumbers(signature, whole(numbers, at).toArray(new double[0][]))
                     : batchOf(whole(cells, at));
         } catch (ModelException e) {
             if (e.kind() != ModelException.Kind.INVALID_INPUT) {
@@ -196,14 +201,17 @@ public final class RowsRead {
         }
         GoodRows.Refusals refusals = (row, f) -> error(new FieldProblem(f.field(), f.message(), row));
         GoodRows.Checked checked = plain
-                ? GoodRows.check(numbers, faulty, false, rows -> Batch.ofNumbers(signature,
-                        rows.toArray(new double[0][])), refusals)
+                ? GoodRows.check(
+                        numbers,
+                        faulty,
+                        false,
+                        rows -> Batch.ofNumbers(signature, rows.toArray(new double[0][])),
+                        refusals)
                 : GoodRows.check(cells, faulty, false, this::batchOf, refusals);
         batchRows = checked.kept();
         OnError.requireAtMost(size() - batchRows.length, maxErrorRows);
         return checked.batch();
     }
-
 
     /** Where each row of the batch {@link #checkBatch(String, OnError, long)} returned in row mode was in the request. */
     private int[] batchRows;
@@ -220,8 +228,15 @@ public final class RowsRead {
      * @param checked what {@link #check} or {@link #checkBatch(String, OnError, long)} returned
      */
     public JsonRowsParser.ParsedRows parsed(Batch checked, boolean batch, OnError onError) {
-        return new JsonRowsParser.ParsedRows(cells(), numbers(), checked, batch, batch ? batchRows : null,
-                batch && onError == OnError.ROW ? problems() : List.of(), ignored(), Map.copyOf(numbersAsText));
+        return new JsonRowsParser.ParsedRows(
+                cells(),
+                numbers(),
+                checked,
+                batch,
+                batch ? batchRows : null,
+                batch && onError == OnError.ROW ? problems() : List.of(),
+                ignored(),
+                Map.copyOf(numbersAsText));
     }
 
     /** @return every problem found, in the order found (each with its row in a batch) */

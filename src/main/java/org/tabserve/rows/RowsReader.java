@@ -1,9 +1,5 @@
 package org.tabserve.rows;
 
-import org.apache.commons.io.input.BOMInputStream;
-import org.tabserve.model.Batch;
-import org.tabserve.model.ModelSignature;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -14,6 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import org.apache.commons.io.input.BOMInputStream;
+import org.tabserve.model.Batch;
+import org.tabserve.model.ModelSignature;
 
 /**
  * Rows in, whatever their format: a reader reads an input as a stream, checks every row against the model's
@@ -50,6 +49,7 @@ public abstract class RowsReader {
     private long maxErrorRows = OnError.UNBOUNDED;
     /** What the last read found: the columns the model does not take, the rows refused in their place, sizes. */
     private List<String> ignoredColumns = List.of();
+
     private long refusedRows;
     private long longestRefusedBytes;
     private long longestRecordChars;
@@ -189,18 +189,21 @@ public abstract class RowsReader {
             throws IOException {
         long[] handed = {0};
         boolean[] keeping = {true};
-        read(input, chunk -> {
-            if (!keeping[0]) {
-                return;
-            }
-            if (handed[0] + chunk.rowCount() > keepRows
-                    || !room.tryKeep(chunk.rowCount(), textChars(chunk.batch()) + refusedChars(chunk))) {
-                keeping[0] = false;
-                return;
-            }
-            handed[0] += chunk.rowCount();
-            ahead.accept(chunk);
-        }, false);
+        read(
+                input,
+                chunk -> {
+                    if (!keeping[0]) {
+                        return;
+                    }
+                    if (handed[0] + chunk.rowCount() > keepRows
+                            || !room.tryKeep(chunk.rowCount(), textChars(chunk.batch()) + refusedChars(chunk))) {
+                        keeping[0] = false;
+                        return;
+                    }
+                    handed[0] += chunk.rowCount();
+                    ahead.accept(chunk);
+                },
+                false);
         return keeping[0];
     }
 
@@ -209,19 +212,36 @@ public abstract class RowsReader {
      * Windows may), and bytes that are not UTF-8 refused as they are read, with a {@link CharacterCodingException}.
      */
     static Reader utf8Text(InputStream input) throws IOException {
-        return new InputStreamReader(BOMInputStream.builder().setInputStream(input).get(),
-                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        return new InputStreamReader(
+                BOMInputStream.builder().setInputStream(input).get(),
+                StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT));
     }
 
     /** Starts a pass over the rows of an input whose columns are {@code columns}, for {@link #read}. */
-    RowPass pass(List<String> columns, int[] featureColumns, boolean decimalComma, boolean unnamedIndex,
-                 ChunkHandler handler, boolean withRecords) {
+    RowPass pass(
+            List<String> columns,
+            int[] featureColumns,
+            boolean decimalComma,
+            boolean unnamedIndex,
+            ChunkHandler handler,
+            boolean withRecords) {
         ignoredColumns = CsvHeader.ignored(signature, columns, unnamedIndex);
         refusedRows = 0;
         longestRefusedBytes = 0;
-        return new RowPass(signature, maxRows, columns, featureColumns, decimalComma, handler, withRecords, onError,
-                maxErrorRows, what());
+        return new RowPass(
+                signature,
+                maxRows,
+                columns,
+                featureColumns,
+                decimalComma,
+                handler,
+                withRecords,
+                onError,
+                maxErrorRows,
+                what());
     }
 
     /** Ends a pass: the last part chunk and the verdict ({@link RowPass#finish}), then what it found is kept. */

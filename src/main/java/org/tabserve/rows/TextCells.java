@@ -1,9 +1,8 @@
 package org.tabserve.rows;
 
-import org.tabserve.model.Feature;
-
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import org.tabserve.model.Feature;
 
 /**
  * Turns the text of a CSV cell, a form field or a query parameter into the cell a {@link org.tabserve.model.Batch}
@@ -17,8 +16,7 @@ final class TextCells {
     /** What {@link #read} returns for text that is no value of the feature's type; {@link #problem} says why. */
     static final Object UNREADABLE = new Object();
 
-    private TextCells() {
-    }
+    private TextCells() {}
 
     /**
      * @param decimalComma whether the text comes from a file that writes decimal commas (a semicolon-separated CSV)
@@ -87,9 +85,10 @@ final class TextCells {
         String shown = trimmed.length() > 40 ? trimmed.substring(0, 40) + "…" : trimmed;
         return switch (feature.type()) {
             case BOOL -> "'" + name + "' must be true or false, got '" + shown + "'";
-            case INT64, INT32 -> decimalComma && (trimmed.indexOf(',') >= 0 || NumberText.mayGroupThousands(trimmed))
-                    ? NumberText.decimalCommaProblem(name, text)
-                    : "'" + name + "' must be a whole number, got '" + shown + "'";
+            case INT64, INT32 ->
+                decimalComma && (trimmed.indexOf(',') >= 0 || NumberText.mayGroupThousands(trimmed))
+                        ? NumberText.decimalCommaProblem(name, text)
+                        : "'" + name + "' must be a whole number, got '" + shown + "'";
             default -> decimalComma ? NumberText.decimalCommaProblem(name, text) : NumberText.problem(name, text);
         };
     }

@@ -1,9 +1,8 @@
 package org.tabserve.rows;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import org.tabserve.model.Uncertainty;
-
 import java.io.IOException;
+import org.tabserve.model.Uncertainty;
 
 /**
  * Writes how sure an answer is ({@link Uncertainty}) as the fields of its row's JSON object: a regressor's
@@ -19,8 +18,7 @@ public final class UncertaintyJson {
     /** The row's novelty. */
     public static final String NOVELTY = "novelty";
 
-    private UncertaintyJson() {
-    }
+    private UncertaintyJson() {}
 
     /** Writes {@code uncertainty}'s fields into the row's object, which is open; nothing for null. */
     public static void write(JsonGenerator json, Uncertainty uncertainty) throws IOException {

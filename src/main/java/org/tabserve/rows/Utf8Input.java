@@ -36,9 +36,11 @@ final class Utf8Input extends FilterInputStream {
     private int needed;
     /** Where the unfinished sequence started, and its first byte. */
     private long start;
+
     private int lead;
     /** The range the next continuation byte must be in (narrower than 0x80-0xBF right after some leads). */
     private int low = 0x80;
+
     private int high = 0xBF;
     /** A fault found after bytes that were handed on: thrown at the next read. */
     private CharConversionException pending;
@@ -128,8 +130,10 @@ final class Utf8Input extends FilterInputStream {
             high = 0xBF;
             needed--;
         } else if (b == 0) {
-            throw refused(offset, "a zero byte, which JSON text never holds; a body with zero bytes is likely "
-                    + "UTF-16 or UTF-32, which must be sent as UTF-8");
+            throw refused(
+                    offset,
+                    "a zero byte, which JSON text never holds; a body with zero bytes is likely "
+                            + "UTF-16 or UTF-32, which must be sent as UTF-8");
         } else if (b >= 0x80) {
             begin(b);
         }
@@ -151,11 +155,14 @@ final class Utf8Input extends FilterInputStream {
             low = b == 0xF0 ? 0x90 : 0x80; // F0 80-8F: an overlong form of U+0000-U+FFFF
             high = b == 0xF4 ? 0x8F : 0xBF; // F4 90-BF: past U+10FFFF
         } else if (b == 0xC0 || b == 0xC1) {
-            throw refused(offset, "0x" + hex(b) + " starts an overlong (non-shortest) encoding of an ASCII character,"
-                    + " which UTF-8 forbids");
+            throw refused(
+                    offset,
+                    "0x" + hex(b) + " starts an overlong (non-shortest) encoding of an ASCII character,"
+                            + " which UTF-8 forbids");
         } else if ((b == 0xFE || b == 0xFF) && offset < 2) {
-            throw refused(offset, "0x" + hex(b) + " begins a UTF-16 or UTF-32 byte-order mark; the body must be sent"
-                    + " as UTF-8");
+            throw refused(
+                    offset,
+                    "0x" + hex(b) + " begins a UTF-16 or UTF-32 byte-order mark; the body must be sent" + " as UTF-8");
         } else if (b < 0xC0) {
             throw refused(offset, "0x" + hex(b) + " is a continuation byte where a character should start");
         } else {
@@ -167,12 +174,16 @@ final class Utf8Input extends FilterInputStream {
     private String describe(int lead, int b) {
         String bytes = "0x" + hex(lead) + " then 0x" + hex(b);
         if (b >= 0x80 && b <= 0xBF) { // a continuation byte, but out of the range this lead allows
-            return bytes + (lead == 0xE0 || lead == 0xF0 ? " is an overlong (non-shortest) encoding"
-                    : lead == 0xED ? " encodes a UTF-16 surrogate (U+D800-U+DFFF)"
-                    : " encodes a code point past U+10FFFF") + ", which UTF-8 forbids";
+            return bytes
+                    + (lead == 0xE0 || lead == 0xF0
+                            ? " is an overlong (non-shortest) encoding"
+                            : lead == 0xED
+                                    ? " encodes a UTF-16 surrogate (U+D800-U+DFFF)"
+                                    : " encodes a code point past U+10FFFF")
+                    + ", which UTF-8 forbids";
         }
-        return "0x" + hex(lead) + " starts a sequence of " + (sequenceLength(lead)) + " bytes, but byte "
-                + offset + " (0x" + hex(b) + ") is not a continuation byte";
+        return "0x" + hex(lead) + " starts a sequence of " + (sequenceLength(lead)) + " bytes, but byte " + offset
+                + " (0x" + hex(b) + ") is not a continuation byte";
     }
 
     private static int sequenceLength(int lead) {
@@ -182,8 +193,10 @@ final class Utf8Input extends FilterInputStream {
     /** At the end of the body: a sequence cut short is refused. */
     private void end() throws CharConversionException {
         if (needed > 0) {
-            throw refused(start, "0x" + hex(lead) + " starts a sequence of " + sequenceLength(lead)
-                    + " bytes, but the body ends first");
+            throw refused(
+                    start,
+                    "0x" + hex(lead) + " starts a sequence of " + sequenceLength(lead)
+                            + " bytes, but the body ends first");
         }
     }
 

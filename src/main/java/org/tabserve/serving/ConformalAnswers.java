@@ -1,14 +1,13 @@
 package org.tabserve.serving;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Conformal;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.Uncertainty;
 import org.tabserve.rows.CoverageField;
 import org.tabserve.serving.limits.ServingException;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * How sure each answer of a request is, at the coverage it asked for ({@code coverage}): the interval or prediction
@@ -49,14 +48,18 @@ final class ConformalAnswers {
         }
         Conformal conformal = model.model().card().conformal();
         if (conformal == null) {
-            throw ServingException.invalidField(CoverageField.NAME, "model '" + model.name() + "' cannot say how sure"
-                    + " its answers are: its card has no conformal calibration; " + HOW_TO_CALIBRATE);
+            throw ServingException.invalidField(
+                    CoverageField.NAME,
+                    "model '" + model.name() + "' cannot say how sure"
+                            + " its answers are: its card has no conformal calibration; " + HOW_TO_CALIBRATE);
         }
         try {
             return new ConformalAnswers(model, conformal, coverage, conformal.quantiles(coverage));
         } catch (IllegalArgumentException e) {
-            throw ServingException.invalidField(CoverageField.NAME, "model '" + model.name() + "': " + e.getMessage()
-                    + "; ask for at most " + Math.floor(conformal.largestCoverage() * 1000) / 1000);
+            throw ServingException.invalidField(
+                    CoverageField.NAME,
+                    "model '" + model.name() + "': " + e.getMessage() + "; ask for at most "
+                            + Math.floor(conformal.largestCoverage() * 1000) / 1000);
         }
     }
 
@@ -87,11 +90,12 @@ final class ConformalAnswers {
                 novel += rowNovelty.novel() ? 1 : 0;
             }
             Prediction answer = predictions.get(r);
-            answers.add(answer instanceof Prediction.Regression regression
-                    ? new Uncertainty(coverage, Conformal.interval(regression.value(), q[0], coverage), null,
-                    rowNovelty)
-                    : new Uncertainty(coverage, null, conformal.predictionSet(answer.classification(), q),
-                    rowNovelty));
+            answers.add(
+                    answer instanceof Prediction.Regression regression
+                            ? new Uncertainty(
+                                    coverage, Conformal.interval(regression.value(), q[0], coverage), null, rowNovelty)
+                            : new Uncertainty(
+                                    coverage, null, conformal.predictionSet(answer.classification(), q), rowNovelty));
         }
         if (measured) {
             model.novelty(predictions.size(), novel);

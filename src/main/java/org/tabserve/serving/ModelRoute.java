@@ -1,10 +1,9 @@
 package org.tabserve.serving;
 
-import org.tabserve.repository.ModelVersion;
-import org.tabserve.serving.limits.ServingException;
-
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.tabserve.repository.ModelVersion;
+import org.tabserve.serving.limits.ServingException;
 
 /**
  * The model a request's path names ({@code /models/{name}[/versions/{version}]/...}, {@code /v2/models/...}), as the
@@ -28,8 +27,9 @@ public record ModelRoute(String name, Optional<Long> version) {
         }
         OptionalLong number = ModelVersion.parse(version);
         if (number.isEmpty()) {
-            throw ServingException.of(ServingException.Kind.NOT_FOUND, "no version '" + version + "' of model '" + name + "': "
-                    + ModelVersion.RULE);
+            throw ServingException.of(
+                    ServingException.Kind.NOT_FOUND,
+                    "no version '" + version + "' of model '" + name + "': " + ModelVersion.RULE);
         }
         return new ModelRoute(name, Optional.of(number.getAsLong()));
     }

@@ -1,10 +1,9 @@
 package org.tabserve.serving;
 
-import org.tabserve.repository.ModelRepository;
-import org.tabserve.repository.ModelState;
-
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.tabserve.repository.ModelRepository;
+import org.tabserve.repository.ModelState;
 
 /**
  * Whether a load balancer should send this server requests, the one answer every readiness route and gRPC's
@@ -44,7 +43,9 @@ public final class Readiness {
     }
 
     private List<String> versionsIn(ModelState state) {
-        return repository.index().stream().filter(status -> status.state() == state)
-                .map(status -> status.name() + "/" + status.version()).toList();
+        return repository.index().stream()
+                .filter(status -> status.state() == state)
+                .map(status -> status.name() + "/" + status.version())
+                .toList();
     }
 }

@@ -1,5 +1,7 @@
 package org.tabserve.serving;
 
+import java.util.List;
+import java.util.Optional;
 import org.tabserve.model.Batch;
 import org.tabserve.model.BatchScoring;
 import org.tabserve.model.Explanation;
@@ -9,9 +11,6 @@ import org.tabserve.model.ScoredRows;
 import org.tabserve.serving.explain.RowExplanations;
 import org.tabserve.serving.limits.ClientWatch;
 import org.tabserve.serving.limits.ServingException;
-
-import java.util.List;
-import java.util.Optional;
 
 /**
  * One request's scoring, opened by {@link Scoring}: its rows in, scored rows out, with everything an answer owes done

@@ -1,5 +1,9 @@
 package org.tabserve.serving;
 
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongConsumer;
 import org.tabserve.model.Batch;
 import org.tabserve.model.LiveProfile;
 import org.tabserve.model.Model;
@@ -16,11 +20,6 @@ import org.tabserve.serving.limits.ServingException;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.serving.rollout.Rollouts;
 
-import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
-import java.util.function.LongConsumer;
-
 /**
  * The model one request resolved to, handed to its handler (or the gRPC service's call) as an argument: the name and
  * version its path names (none on the root routes: the default model), and the lease on that model once the handler
@@ -34,6 +33,7 @@ public final class ResolvedModel implements AutoCloseable {
     private final ServedModels served;
     /** The route's model, or null on the root routes (the default model). */
     private final ModelRoute route;
+
     private Lease lease;
     /** Its model's count of requests in flight, which this request is in while it holds the lease. */
     private java.util.concurrent.atomic.AtomicLong inFlight;
@@ -41,9 +41,11 @@ public final class ResolvedModel implements AutoCloseable {
     private final String call;
     /** The caller's request id, or null to make one when the request is logged. */
     private String requestId;
+
     private final long started = System.nanoTime();
     /** Whether a batch was scored for this request, and whether it failed: what the v2 statistics count it as. */
     private volatile boolean scored;
+
     private boolean failed;
     /** Whether the prediction log samples this request: drawn once, so that a request is logged whole or not. */
     private final boolean logged;
@@ -85,8 +87,13 @@ public final class ResolvedModel implements AutoCloseable {
 
     /** {@link #of(ServedModels, String, String, String)} for a caller that sent a request id (or null). */
     public static ResolvedModel of(ServedModels served, String name, String version, String call, String requestId) {
-        return new ResolvedModel(served, name == null || name.isEmpty() ? null
-                : ModelRoute.of(name, version == null || version.isEmpty() ? null : version), call, requestId);
+        return new ResolvedModel(
+                served,
+                name == null || name.isEmpty()
+                        ? null
+                        : ModelRoute.of(name, version == null || version.isEmpty() ? null : version),
+                call,
+                requestId);
     }
 
     /** @return whether the prediction log writes what this request scores */
@@ -119,7 +126,8 @@ public final class ResolvedModel implements AutoCloseable {
         if (lease == null) {
             ModelRoute named = route != null ? route : new ModelRoute(served.defaultName(), Optional.empty());
             unversioned = named.version().isEmpty();
-            lease = unversioned ? served.rollouts().lease(named.name(), requestId)
+            lease = unversioned
+                    ? served.rollouts().lease(named.name(), requestId)
                     : served.repository().lease(named.name(), named.version().get());
             inFlight = served.metrics().concurrency().enter(lease.name());
             if (whenLeased != null) {
@@ -142,7 +150,8 @@ public final class ResolvedModel implements AutoCloseable {
      *         canary rollout, which either version may answer; else empty, so that answers stay as they were
      */
     public Optional<Long> shownVersion() {
-        return unversioned && lease != null && served.rollouts().canary(lease.name()) ? Optional.of(lease.version())
+        return unversioned && lease != null && served.rollouts().canary(lease.name())
+                ? Optional.of(lease.version())
                 : Optional.empty();
     }
 
@@ -213,11 +222,20 @@ public final class ResolvedModel implements AutoCloseable {
             if (rollouts != null) {
                 rollouts.scored(name, version, batch, predictions); // off the answer's path: queued, or skipped
             }
-            metrics.feedback().answered(name, version, scoring, known, answered.getAndAdd(predictions.size()),
-                    predictions, caller);
+            metrics.feedback()
+                    .answered(
+                            name, version, scoring, known, answered.getAndAdd(predictions.size()), predictions, caller);
             if (id != null) {
-                log.offer(new ScoredCall(id, call, name, version, scoring, Instant.now(), System.nanoTime() - started,
-                        batch, predictions));
+                log.offer(new ScoredCall(
+                        id,
+                        call,
+                        name,
+                        version,
+                        scoring,
+                        Instant.now(),
+                        System.nanoTime() - started,
+                        batch,
+                        predictions));
             }
             return predictions;
         };
@@ -243,7 +261,9 @@ public final class ResolvedModel implements AutoCloseable {
     /** @return the live profile of the request's model version (an empty one before it has scored anything) */
     public LiveProfile live() {
         Model scoring = model();
-        return served.metrics().drift().of(name(), lease.version(), scoring)
+        return served.metrics()
+                .drift()
+                .of(name(), lease.version(), scoring)
                 .orElseGet(() -> new LiveProfile(scoring.signature(), scoring.card()));
     }
 
@@ -260,8 +280,9 @@ public final class ResolvedModel implements AutoCloseable {
     public void close() {
         if (lease != null) {
             if (scored || failed) {
-                served.metrics().statistics().answered(lease.name(), lease.version(), scored && !failed,
-                        System.nanoTime() - started);
+                served.metrics()
+                        .statistics()
+                        .answered(lease.name(), lease.version(), scored && !failed, System.nanoTime() - started);
             }
             if (unversioned && scored && !failed) {
                 served.rollouts().answered(lease.name(), lease.version());

@@ -1,5 +1,7 @@
 package org.tabserve.serving;
 
+import java.io.IOException;
+import java.util.Optional;
 import org.tabserve.model.Model;
 import org.tabserve.predictionlog.PredictionLog;
 import org.tabserve.repository.Lease;
@@ -9,9 +11,6 @@ import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.limits.ServingException;
 import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.serving.rollout.Rollouts;
-
-import java.io.IOException;
-import java.util.Optional;
 
 /**
  * The models the server serves ({@link ModelRepository}), which of them the root routes answer with (the default
@@ -24,6 +23,7 @@ public final class ServedModels {
     private final TabserveMetrics metrics;
     /** Why the app has no model, when the one model it was given could not be loaded; else null. */
     private final String failure;
+
     private final PredictionLog predictionLog;
     private final Rollouts rollouts;
     private final Readiness readiness;
@@ -39,8 +39,8 @@ public final class ServedModels {
      * @param failure       why no model is served when the app was given one model and it failed to load; else null
      * @param predictionLog where sampled requests' scored rows are logged ({@link PredictionLog#off()}: nowhere)
      */
-    public ServedModels(ModelRepository repository, TabserveMetrics metrics, String failure,
-                        PredictionLog predictionLog) {
+    public ServedModels(
+            ModelRepository repository, TabserveMetrics metrics, String failure, PredictionLog predictionLog) {
         this(repository, metrics, failure, predictionLog, () -> false);
     }
 
@@ -49,8 +49,12 @@ public final class ServedModels {
      * @param predictionLog where sampled requests' scored rows are logged ({@link PredictionLog#off()}: nowhere)
      * @param draining      whether the server is draining before it stops (the launcher's flag), for readiness
      */
-    public ServedModels(ModelRepository repository, TabserveMetrics metrics, String failure,
-                        PredictionLog predictionLog, java.util.function.BooleanSupplier draining) {
+    public ServedModels(
+            ModelRepository repository,
+            TabserveMetrics metrics,
+            String failure,
+            PredictionLog predictionLog,
+            java.util.function.BooleanSupplier draining) {
         this(repository, metrics, failure, predictionLog, draining, MemoryBudget.ofHeap());
     }
 
@@ -60,9 +64,13 @@ public final class ServedModels {
      * @param draining      whether the server is draining before it stops (the launcher's flag), for readiness
      * @param budget        the memory budget requests share, which rollouts' comparisons reserve from too
      */
-    public ServedModels(ModelRepository repository, TabserveMetrics metrics, String failure,
-                        PredictionLog predictionLog, java.util.function.BooleanSupplier draining,
-                        MemoryBudget budget) {
+    public ServedModels(
+            ModelRepository repository,
+            TabserveMetrics metrics,
+            String failure,
+            PredictionLog predictionLog,
+            java.util.function.BooleanSupplier draining,
+            MemoryBudget budget) {
         this.repository = repository;
         this.metrics = metrics;
         this.failure = failure;
@@ -114,7 +122,11 @@ public final class ServedModels {
     public Optional<Model> replace(java.nio.file.Path file, Model next, double loadSeconds) throws IOException {
         Optional<Model> previous = current();
         String name = repository.defaultModel().orElseGet(() -> next.card().name());
-        boolean kept = repository.options().directory().map(java.nio.file.Files::isWritable).orElse(false);
+        boolean kept = repository
+                .options()
+                .directory()
+                .map(java.nio.file.Files::isWritable)
+                .orElse(false);
         if (kept) {
             next.close(); // the repository loads the file it installs itself
             try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
@@ -131,9 +143,17 @@ public final class ServedModels {
      * @throws ServingException {@link ServingException.Kind#UNAVAILABLE} when there is none, saying why
      */
     public String defaultName() {
-        return repository.defaultModel().orElseThrow(() -> ServingException.of(ServingException.Kind.UNAVAILABLE,
-                "no model is loaded: "
-                + (failure != null ? failure : repository.options().directory()
-                .map(d -> "the model directory (--models) holds no model").orElse("none was given"))));
+        return repository
+                .defaultModel()
+                .orElseThrow(() -> ServingException.of(
+                        ServingException.Kind.UNAVAILABLE,
+                        "no model is loaded: "
+                                + (failure != null
+                                        ? failure
+                                        : repository
+                                                .options()
+                                                .directory()
+                                                .map(d -> "the model directory (--models) holds no model")
+                                                .orElse("none was given"))));
     }
 }

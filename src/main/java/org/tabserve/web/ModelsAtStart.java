@@ -1,22 +1,6 @@
 package org.tabserve.web;
 
 import jakarta.servlet.ServletContext;
-import org.tabserve.model.Model;
-import org.tabserve.model.ModelException;
-import org.tabserve.predictionlog.PredictionLog;
-import org.tabserve.repository.ModelAhead;
-import org.tabserve.repository.ModelRepository;
-import org.tabserve.repository.ModelState;
-import org.tabserve.repository.ModelStatus;
-import org.tabserve.repository.RepositoryListener;
-import org.tabserve.repository.RepositoryOptions;
-import org.tabserve.serving.limits.MemoryBudget;
-import org.tabserve.serving.explain.RowExplanations;
-import org.tabserve.serving.ServedModels;
-import org.tabserve.serving.monitor.TabserveMetrics;
-import org.tabserve.web.http.ModelBytes;
-import org.tabserve.web.http.WebConfig;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +11,21 @@ import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelException;
+import org.tabserve.predictionlog.PredictionLog;
+import org.tabserve.repository.ModelAhead;
+import org.tabserve.repository.ModelRepository;
+import org.tabserve.repository.ModelState;
+import org.tabserve.repository.ModelStatus;
+import org.tabserve.repository.RepositoryListener;
+import org.tabserve.repository.RepositoryOptions;
+import org.tabserve.serving.ServedModels;
+import org.tabserve.serving.explain.RowExplanations;
+import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.monitor.TabserveMetrics;
+import org.tabserve.web.http.ModelBytes;
+import org.tabserve.web.http.WebConfig;
 
 /**
  * Loads the models the app serves as it starts, a directory's or the one model (the WAR's or {@code --model}'s), and
@@ -38,19 +37,25 @@ final class ModelsAtStart {
     private static final Logger LOG = Logger.getLogger(TabserveListener.class.getName());
     static final String BUNDLED_MODEL = "/WEB-INF/model.onnx";
 
-    private ModelsAtStart() {
-    }
+    private ModelsAtStart() {}
 
     /**
      * The models to serve: every model in the directory {@code --models} names (loaded in the background; readiness
      * says when they are), or the one model the app is given (the WAR's, or {@code --model FILE}), under its card's
      * name. A model that cannot be loaded leaves the app up, answering 503 with the reason.
      */
-    static ServedModels start(ServletContext context, WebConfig config, TabserveMetrics metrics, ModelBytes documents,
-                              RowExplanations explanations, PredictionLog log, MemoryBudget budget) {
-        java.util.function.BooleanSupplier draining =
-                context.getAttribute(TabserveListener.LAUNCHER_DRAINING) instanceof java.util.concurrent.atomic.AtomicBoolean flag
-                        ? flag::get : () -> false;
+    static ServedModels start(
+            ServletContext context,
+            WebConfig config,
+            TabserveMetrics metrics,
+            ModelBytes documents,
+            RowExplanations explanations,
+            PredictionLog log,
+            MemoryBudget budget) {
+        java.util.function.BooleanSupplier draining = context.getAttribute(TabserveListener.LAUNCHER_DRAINING)
+                        instanceof java.util.concurrent.atomic.AtomicBoolean flag
+                ? flag::get
+                : () -> false;
         ModelRepository[] built = new ModelRepository[1];
         ServedModels[] serving = new ServedModels[1]; // told of scans once it exists
         RepositoryListener listener = new RepositoryListener() {
@@ -75,7 +80,8 @@ final class ModelsAtStart {
                 metrics.drift().forget(name, version);
                 metrics.feedback().forget(name, version);
                 metrics.statistics().forget(name, version);
-                if (built[0] != null && built[0].index().stream().noneMatch(s -> s.name().equals(name))) {
+                if (built[0] != null
+                        && built[0].index().stream().noneMatch(s -> s.name().equals(name))) {
                     metrics.modelUnloaded(name);
                 }
             }
@@ -90,8 +96,9 @@ final class ModelsAtStart {
             // with none that loads still starts (KServe's multi-model pods start empty), not ready until one does.
             repository.start().join();
             List<ModelStatus> index = repository.index();
-            String summary = index.stream().filter(m -> m.state() == ModelState.READY).count() + " of " + index.size()
-                    + " model version(s) from " + options.directory().orElseThrow();
+            String summary =
+                    index.stream().filter(m -> m.state() == ModelState.READY).count() + " of " + index.size()
+                            + " model version(s) from " + options.directory().orElseThrow();
             context.setAttribute(TabserveListener.MODEL_SUMMARY, summary);
             LOG.info("Serving " + summary);
             serving[0] = new ServedModels(repository, metrics, null, log, draining, budget);
@@ -105,12 +112,14 @@ final class ModelsAtStart {
         try {
             Path file = config.model().map(Path::of).orElseGet(() -> bundledModel(context));
             // Loaded ahead under java -jar, while the container configured the app (ModelAhead), else now.
-            ModelAhead.Loaded loaded = ModelAhead.take(context.getAttribute(TabserveListener.LAUNCHER_MODEL_AHEAD), file);
+            ModelAhead.Loaded loaded =
+                    ModelAhead.take(context.getAttribute(TabserveListener.LAUNCHER_MODEL_AHEAD), file);
             context.removeAttribute(TabserveListener.LAUNCHER_MODEL_AHEAD);
             Model classifier = loaded.model();
             repository.serve(nameOf(classifier), classifier, loaded.took());
-            String summary = classifier.card().name() + " (sha256 " + classifier.sha256().substring(0, 12) + ") from "
-                    + (config.model().isPresent() ? file : "the WAR");
+            String summary =
+                    classifier.card().name() + " (sha256 " + classifier.sha256().substring(0, 12) + ") from "
+                            + (config.model().isPresent() ? file : "the WAR");
             context.setAttribute(TabserveListener.MODEL_SUMMARY, summary);
             LOG.info("Serving model " + summary);
         } catch (ModelException | MissingBundledModel e) {
@@ -131,7 +140,8 @@ final class ModelsAtStart {
      * label (letters, digits, '.', '_' and '-'); a name with nothing usable in it is "model".
      */
     static String nameOf(Model classifier) {
-        String safe = classifier.card().name().replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[^A-Za-z0-9]+", "");
+        String safe =
+                classifier.card().name().replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[^A-Za-z0-9]+", "");
         if (safe.endsWith(".onnx")) {
             safe = safe.substring(0, safe.length() - 5);
         }
@@ -165,5 +175,4 @@ final class ModelsAtStart {
             super(message);
         }
     }
-
 }

@@ -1,5 +1,6 @@
 package org.tabserve.web;
 
+import io.grpc.servlet.jakarta.ServletServerBuilder;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
@@ -7,40 +8,6 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletRegistration;
-import org.tabserve.repository.ModelAhead;
-import org.tabserve.web.api.CsvUpload;
-import org.tabserve.web.api.PredictFileHandler;
-import org.tabserve.web.http.AdminToken;
-import org.tabserve.web.http.FeedbackToken;
-import org.tabserve.web.http.ConcurrencyLimitFilter;
-import org.tabserve.web.http.ReaderLaneFilter;
-import org.tabserve.web.http.ErrorRenderer;
-import org.tabserve.web.http.HealthHandler;
-import org.tabserve.web.http.ErrorServlet;
-import org.tabserve.web.http.FirstRequestServlet;
-import org.tabserve.serving.limits.MemoryBudget;
-import org.tabserve.serving.monitor.ModelConcurrency;
-import org.tabserve.web.http.MetricsFilter;
-import org.tabserve.web.http.ModelBytes;
-import org.tabserve.web.http.RequestEncodingFilter;
-import org.tabserve.web.http.RouteServlet;
-import org.tabserve.web.http.RouteTable;
-import org.tabserve.serving.explain.RowExplanations;
-import org.tabserve.serving.Scoring;
-import org.tabserve.web.http.SecurityHeadersFilter;
-import org.tabserve.serving.ServedModels;
-import org.tabserve.predictionlog.PredictionLog;
-import org.tabserve.predictionlog.PredictionLogOptions;
-import org.tabserve.web.http.StaticServlet;
-import org.tabserve.serving.monitor.TabserveMetrics;
-import org.tabserve.web.http.Views;
-import org.tabserve.web.http.WebConfig;
-import org.tabserve.web.pages.UploadPages;
-import org.tabserve.web.v2.V2GrpcBodyFilter;
-import org.tabserve.web.v2.V2GrpcDeadlines;
-import org.tabserve.web.v2.V2GrpcService;
-import io.grpc.servlet.jakarta.ServletServerBuilder;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,6 +15,38 @@ import java.util.EnumSet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Logger;
+import org.tabserve.predictionlog.PredictionLog;
+import org.tabserve.predictionlog.PredictionLogOptions;
+import org.tabserve.repository.ModelAhead;
+import org.tabserve.serving.Scoring;
+import org.tabserve.serving.ServedModels;
+import org.tabserve.serving.explain.RowExplanations;
+import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.monitor.ModelConcurrency;
+import org.tabserve.serving.monitor.TabserveMetrics;
+import org.tabserve.web.api.CsvUpload;
+import org.tabserve.web.api.PredictFileHandler;
+import org.tabserve.web.http.AdminToken;
+import org.tabserve.web.http.ConcurrencyLimitFilter;
+import org.tabserve.web.http.ErrorRenderer;
+import org.tabserve.web.http.ErrorServlet;
+import org.tabserve.web.http.FeedbackToken;
+import org.tabserve.web.http.FirstRequestServlet;
+import org.tabserve.web.http.HealthHandler;
+import org.tabserve.web.http.MetricsFilter;
+import org.tabserve.web.http.ModelBytes;
+import org.tabserve.web.http.ReaderLaneFilter;
+import org.tabserve.web.http.RequestEncodingFilter;
+import org.tabserve.web.http.RouteServlet;
+import org.tabserve.web.http.RouteTable;
+import org.tabserve.web.http.SecurityHeadersFilter;
+import org.tabserve.web.http.StaticServlet;
+import org.tabserve.web.http.Views;
+import org.tabserve.web.http.WebConfig;
+import org.tabserve.web.pages.UploadPages;
+import org.tabserve.web.v2.V2GrpcBodyFilter;
+import org.tabserve.web.v2.V2GrpcDeadlines;
+import org.tabserve.web.v2.V2GrpcService;
 
 /**
  * Wires the web app once, in any servlet container: resolves {@link WebConfig}, loads the model (keeping the app up
@@ -110,7 +109,9 @@ public final class TabserveListener implements ServletContextListener {
         MemoryBudget heap = MemoryBudget.ofHeap();
         // The prediction log's queue holds scored batches after their requests have given their share back: its
         // bound is set aside from the budget, so that requests and the queue together stay within it.
-        long logBytes = config.predictionLog().map(log -> log.queueBytes().orElse(heap.capacity() / 8)).orElse(0L);
+        long logBytes = config.predictionLog()
+                .map(log -> log.queueBytes().orElse(heap.capacity() / 8))
+                .orElse(0L);
         MemoryBudget budget;
         try {
             // Answers kept for labels get a share set aside too, as the log's queue does.
@@ -121,8 +122,8 @@ public final class TabserveListener implements ServletContextListener {
         }
         // Before the models, whose unloads and reloads drop their versions' kept explainers.
         explanations = new RowExplanations(config.explanations(), metrics, budget);
-        served = ModelsAtStart.start(context, config, metrics, documents, explanations,
-                predictionLog(config, metrics, logBytes), budget);
+        served = ModelsAtStart.start(
+                context, config, metrics, documents, explanations, predictionLog(config, metrics, logBytes), budget);
         context.setAttribute(HealthHandler.READY_BODY, HealthHandler.readyBodies(served));
         Views views = new Views(context, config.cacheTemplates());
         // One filter measures every request; declared here so that it needs no web.xml entry or annotation scan.
@@ -132,8 +133,8 @@ public final class TabserveListener implements ServletContextListener {
         // the servlet API's non-blocking I/O); for a gRPC call each sees the request up to the servlet's return.
         measuring.setAsyncSupported(true);
         LOG.info("Memory budget for large requests: " + (budget.capacity() >> 20) + " MB of a "
-                + (Runtime.getRuntime().maxMemory() >> 20) + " MB heap" + (logBytes == 0 ? ""
-                : " (and " + (logBytes >> 10) + " KiB for the prediction log's queue)"));
+                + (Runtime.getRuntime().maxMemory() >> 20) + " MB heap"
+                + (logBytes == 0 ? "" : " (and " + (logBytes >> 10) + " KiB for the prediction log's queue)"));
         File temp = (File) context.getAttribute(ServletContext.TEMPDIR);
         Scoring scoring = new Scoring(explanations);
         upload = new PredictFileHandler(config, new UploadPages(views), budget, scoring);
@@ -145,14 +146,27 @@ public final class TabserveListener implements ServletContextListener {
             LOG.severe("tabserve is not configured correctly: " + e.getMessage());
             throw e;
         }
-        RouteTable routes = TabserveRoutes.table(served, config, views, budget, documents,
-                adminToken, feedbackToken, temp == null ? null : temp.toPath(), upload, scoring, serverVersion());
+        RouteTable routes = TabserveRoutes.table(
+                served,
+                config,
+                views,
+                budget,
+                documents,
+                adminToken,
+                feedbackToken,
+                temp == null ? null : temp.toPath(),
+                upload,
+                scoring,
+                serverVersion());
         ErrorRenderer errors = new ErrorRenderer(views, routes);
 
-        ServletRegistration.Dynamic table = add(context, "routes", new RouteServlet(routes, served, errors),
+        ServletRegistration.Dynamic table = add(
+                context,
+                "routes",
+                new RouteServlet(routes, served, errors),
                 routes.mappings().toArray(String[]::new));
-        table.setMultipartConfig(CsvUpload.multipartConfig(temp == null ? null : temp.getAbsolutePath(),
-                config.maxUploadBytes()));
+        table.setMultipartConfig(
+                CsvUpload.multipartConfig(temp == null ? null : temp.getAbsolutePath(), config.maxUploadBytes()));
         add(context, "metrics", new PrometheusMetricsServlet(metrics.registry()), "/metrics");
         // The Open Inference Protocol over gRPC, on the same port: HTTP/2 requests to /inference.GRPCInferenceService/*
         // (cleartext under java -jar, where the launcher enables h2c). Its messages are bounded as REST bodies are, and
@@ -165,32 +179,51 @@ public final class TabserveListener implements ServletContextListener {
         // The hop it saves was a third of a single-row call's server CPU (bench/RESULTS.md, "gRPC single rows").
         String version = serverVersion();
         int maxInbound = (int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes());
-        add(context, GRPC_SERVLET, new FirstRequestServlet(() -> {
-            V2GrpcService service = new V2GrpcService(served, config.maxBatchRows(), budget, version, adminToken,
-                    metrics, scoring);
-            Executor onTheCallersThread = Runnable::run;
-            grpcDeadlines = V2GrpcDeadlines.start(); // a deadline costs no wake-up (V2GrpcDeadlines)
-            return new ServletServerBuilder().executor(onTheCallersThread).addService(service.definition())
-                    .scheduledExecutorService(grpcDeadlines)
-                    .addStreamTracerFactory(service.reservations())
-                    .maxInboundMessageSize(maxInbound)
-                    .buildServlet();
-        }), V2GrpcService.PATH + "/*").setAsyncSupported(true);
+        add(
+                        context,
+                        GRPC_SERVLET,
+                        new FirstRequestServlet(() -> {
+                            V2GrpcService service = new V2GrpcService(
+                                    served, config.maxBatchRows(), budget, version, adminToken, metrics, scoring);
+                            Executor onTheCallersThread = Runnable::run;
+                            grpcDeadlines = V2GrpcDeadlines.start(); // a deadline costs no wake-up (V2GrpcDeadlines)
+                            return new ServletServerBuilder()
+                                    .executor(onTheCallersThread)
+                                    .addService(service.definition())
+                                    .scheduledExecutorService(grpcDeadlines)
+                                    .addStreamTracerFactory(service.reservations())
+                                    .maxInboundMessageSize(maxInbound)
+                                    .buildServlet();
+                        }),
+                        V2GrpcService.PATH + "/*")
+                .setAsyncSupported(true);
         add(context, "error", new ErrorServlet(errors), "/error");
         add(context, "static", new StaticServlet(errors), "/");
 
         // Security headers first, so that even a refused request carries them; then the concurrency limit, which keeps
         // a share of its slots for small requests so that uploads (however slowly they arrive) cannot take them all.
         FilterRegistration.Dynamic headers = context.addFilter("security-headers", new SecurityHeadersFilter());
-        headers.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), false, "/*");
+        headers.addMappingForUrlPatterns(
+                java.util.EnumSet.of(DispatcherType.REQUEST, DispatcherType.ERROR), false, "/*");
         headers.setAsyncSupported(true);
         // The models page and /api/models hold at most a quarter of the limit's slots, refused before taking one.
-        ReaderLaneFilter.add(context, config, TabserveRoutes.dashboard(served.repository().options().directory()
-                .isPresent()), errors);
-        FilterRegistration.Dynamic limit = context.addFilter("concurrency-limit", new ConcurrencyLimitFilter(
-                config.maxConcurrentRequests(), config.maxConcurrentUploads(), errors,
-                path -> metrics.concurrency().refused(routes.modelOf(path, served.repository()::defaultModel)
-                        .orElse(""), ModelConcurrency.NO_SLOT)));
+        ReaderLaneFilter.add(
+                context,
+                config,
+                TabserveRoutes.dashboard(
+                        served.repository().options().directory().isPresent()),
+                errors);
+        FilterRegistration.Dynamic limit = context.addFilter(
+                "concurrency-limit",
+                new ConcurrencyLimitFilter(
+                        config.maxConcurrentRequests(),
+                        config.maxConcurrentUploads(),
+                        errors,
+                        path -> metrics.concurrency()
+                                .refused(
+                                        routes.modelOf(path, served.repository()::defaultModel)
+                                                .orElse(""),
+                                        ModelConcurrency.NO_SLOT)));
         limit.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true, "/*");
         limit.setAsyncSupported(true);
         // Then the body's content coding: gzip is read inflated by the servlets, any other is refused with 415.
@@ -200,13 +233,13 @@ public final class TabserveListener implements ServletContextListener {
         // Last, on the gRPC service's path alone: its messages' bytes are metered against the memory budget as the
         // transport reads them, as REST bodies are.
         FilterRegistration.Dynamic grpcBodies = context.addFilter("grpc-bodies", new V2GrpcBodyFilter(budget));
-        grpcBodies.addMappingForUrlPatterns(java.util.EnumSet.of(DispatcherType.REQUEST), true,
-                V2GrpcService.PATH + "/*");
+        grpcBodies.addMappingForUrlPatterns(
+                java.util.EnumSet.of(DispatcherType.REQUEST), true, V2GrpcService.PATH + "/*");
         grpcBodies.setAsyncSupported(true);
     }
 
-    private static ServletRegistration.Dynamic add(ServletContext context, String name, jakarta.servlet.Servlet servlet,
-                                                   String... mappings) {
+    private static ServletRegistration.Dynamic add(
+            ServletContext context, String name, jakarta.servlet.Servlet servlet, String... mappings) {
         ServletRegistration.Dynamic registration = context.addServlet(name, servlet);
         java.util.Set<String> taken = registration.addMapping(mappings);
         if (!taken.isEmpty()) {

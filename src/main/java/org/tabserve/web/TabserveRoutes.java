@@ -1,5 +1,11 @@
 package org.tabserve.web;
 
+import java.nio.file.Path;
+import java.util.List;
+import org.tabserve.serving.Scoring;
+import org.tabserve.serving.ServedModels;
+import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.web.api.AdminModelHandler;
 import org.tabserve.web.api.AdminOpenApi;
 import org.tabserve.web.api.FeedbackHandler;
@@ -18,13 +24,9 @@ import org.tabserve.web.api.RolloutOpenApi;
 import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.FeedbackToken;
 import org.tabserve.web.http.HealthHandler;
-import org.tabserve.serving.limits.MemoryBudget;
-import org.tabserve.serving.Scoring;
 import org.tabserve.web.http.ModelBytes;
 import org.tabserve.web.http.RouteTable;
 import org.tabserve.web.http.Routes;
-import org.tabserve.serving.ServedModels;
-import org.tabserve.serving.monitor.TabserveMetrics;
 import org.tabserve.web.http.Views;
 import org.tabserve.web.http.WebConfig;
 import org.tabserve.web.mlflow.InvocationsHandler;
@@ -39,9 +41,6 @@ import org.tabserve.web.pages.ModelsPageHandler;
 import org.tabserve.web.v2.V2Handler;
 import org.tabserve.web.v2.V2OpenApi;
 
-import java.nio.file.Path;
-import java.util.List;
-
 /**
  * Every route tabserve answers, in one table (see {@link RouteTable} for how to add one): the served model's routes (at
  * the root for the default model, under {@code /models/{name}/} for each), the API docs page, the index of the
@@ -49,8 +48,7 @@ import java.util.List;
  */
 final class TabserveRoutes {
 
-    private TabserveRoutes() {
-    }
+    private TabserveRoutes() {}
 
     /**
      * @param upload the upload route, built by the listener, which stops its scoring pool with the app
@@ -59,10 +57,18 @@ final class TabserveRoutes {
      * @param scoring the scoring entry point every route goes through, built by the listener, which stops its
      *                explanations' threads with the app
      */
-    static RouteTable table(ServedModels served, WebConfig config, Views views, MemoryBudget budget,
-                            ModelBytes documents, AdminToken adminToken, FeedbackToken feedbackToken, Path temp,
-                            PredictFileHandler upload,
-                            Scoring scoring, String serverVersion) {
+    static RouteTable table(
+            ServedModels served,
+            WebConfig config,
+            Views views,
+            MemoryBudget budget,
+            ModelBytes documents,
+            AdminToken adminToken,
+            FeedbackToken feedbackToken,
+            Path temp,
+            PredictFileHandler upload,
+            Scoring scoring,
+            String serverVersion) {
         FormHandler form = new FormHandler(views, config, budget, scoring);
         JsonPredictRequest json = new JsonPredictRequest(config, budget, scoring);
         QueryPredictHandler query = new QueryPredictHandler(config, json);
@@ -96,7 +102,10 @@ final class TabserveRoutes {
                 .model(Routes.PREDICT, query::get, RouteTable.GET)
                 .model(Routes.PREDICT, query::post, RouteTable.POST)
                 .model(Routes.PREDICT_FILE, upload::predict, RouteTable.POST)
-                .model(InvocationsHandler.PATH, new InvocationsHandler(config, budget, scoring)::invoke, RouteTable.POST)
+                .model(
+                        InvocationsHandler.PATH,
+                        new InvocationsHandler(config, budget, scoring)::invoke,
+                        RouteTable.POST)
                 .model(Routes.OPENAPI_JSON, openApi::json, RouteTable.GET)
                 .model(Routes.OPENAPI_YAML, openApi::yaml, RouteTable.GET)
                 // The API's docs page; the served models.
@@ -142,14 +151,25 @@ final class TabserveRoutes {
      *         about every model
      */
     static java.util.function.Predicate<String> dashboard(boolean directory) {
-        return path -> path.equals(RouteTable.MODELS) || path.equals(RouteTable.MODELS + "/")
-                || path.equals(ModelIndexHandler.API_PATH) || (directory && path.equals("/"));
+        return path -> path.equals(RouteTable.MODELS)
+                || path.equals(RouteTable.MODELS + "/")
+                || path.equals(ModelIndexHandler.API_PATH)
+                || (directory && path.equals("/"));
     }
 
     /** The OpenAPI document: each protocol's part, in the order the document lists their sections and routes. */
     static OpenApiDocument openApiDocument(String serverVersion) {
-        return new OpenApiDocument(serverVersion, List.of(new PredictOpenApi(), new ModelApiOpenApi(),
-                new FeedbackOpenApi(), new FlaskOpenApi(), new V2OpenApi(), new MlflowOpenApi(), new ServerOpenApi(),
-                new AdminOpenApi(), new RolloutOpenApi()));
+        return new OpenApiDocument(
+                serverVersion,
+                List.of(
+                        new PredictOpenApi(),
+                        new ModelApiOpenApi(),
+                        new FeedbackOpenApi(),
+                        new FlaskOpenApi(),
+                        new V2OpenApi(),
+                        new MlflowOpenApi(),
+                        new ServerOpenApi(),
+                        new AdminOpenApi(),
+                        new RolloutOpenApi()));
     }
 }

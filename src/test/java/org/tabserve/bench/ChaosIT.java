@@ -1,6 +1,8 @@
 package org.tabserve.bench;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -11,10 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The short form of {@code bench/chaos}: 40 s of the soak's mixed requests while hostile clients swap the model every
@@ -29,8 +28,11 @@ class ChaosIT {
     private static final Path WRK = Path.of("/usr/bin/wrk");
     /** The hang-ups (a client that read 16 KB of a large answer, then reset its connection) a verdict needs. */
     private static final int MIN_HANG_UPS = 4;
-    private static final Pattern DONE = Pattern.compile("chaos: swaps done (\\d+), hang-ups done (\\d+), unexpected answers to the hostile clients (\\d+)");
-    private static final Pattern MIX = Pattern.compile("chaos: soak mix: (\\d+) answers .*, (\\d+) with an unexpected status, (\\d+) socket errors");
+
+    private static final Pattern DONE = Pattern.compile(
+            "chaos: swaps done (\\d+), hang-ups done (\\d+), unexpected answers to the hostile clients (\\d+)");
+    private static final Pattern MIX = Pattern.compile(
+            "chaos: soak mix: (\\d+) answers .*, (\\d+) with an unexpected status, (\\d+) socket errors");
 
     private record Run(int exit, String output) {
         long number(Pattern pattern, int group) {
@@ -69,8 +71,11 @@ class ChaosIT {
         assertEquals(0, run.exit(), run::output);
         assertTrue(run.output().contains("chaos: PASS"), run::output);
         assertTrue(run.number(DONE, 1) >= 5, () -> "too few model swaps to say anything:\n" + run.output());
-        assertTrue(run.number(DONE, 2) >= MIN_HANG_UPS, () -> "fewer than " + MIN_HANG_UPS + " clients hung up"
-                + " mid-answer, even a minute past the run's end (every other attempt refused):\n" + run.output());
+        assertTrue(
+                run.number(DONE, 2) >= MIN_HANG_UPS,
+                () -> "fewer than " + MIN_HANG_UPS + " clients hung up"
+                        + " mid-answer, even a minute past the run's end (every other attempt refused):\n"
+                        + run.output());
         assertEquals(0, run.number(DONE, 3), run::output);
         // The mix's pace is the machine's: 927 answers in 40 s beside CI's other test JVMs (seen, at 2 connections);
         // 500 still sends each of its 26 kinds of request many times.

@@ -1,6 +1,8 @@
 package org.tabserve.bench;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -12,10 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code bench/rolling-restart} as the proof that a stop loses nothing behind a load balancer: Debian's HAProxy (no
@@ -35,14 +34,17 @@ class RollingRestartIT {
 
     @Test
     void restartingBothReplicasOneAtATimeBehindHaproxyGivesEveryClientA2xxAndNoSocketError() throws Exception {
-        assumeTrue(Files.isExecutable(HAPROXY), "needs Debian's haproxy (apt-get install -y haproxy; .ci/run installs it)");
+        assumeTrue(
+                Files.isExecutable(HAPROXY),
+                "needs Debian's haproxy (apt-get install -y haproxy; .ci/run installs it)");
         assumeTrue(Files.isExecutable(WRK), "needs Debian's wrk (apt-get install -y wrk; .ci/run installs it)");
         // Two connections: enough to keep both replicas busy, and the restarted JVMs start in about 5 s on two cores
         // where eight connections made it 13 s. Each waits 5 ms before each request: about 200 requests a second still
         // reach every moment of each stop (5,031 in 23 s, seen), and the other test JVMs keep the CPU that
         // back-to-back requests took (HAProxy, wrk and two servers saturated both cores for the whole minute).
-        ProcessBuilder builder = new ProcessBuilder("bash", "bench/rolling-restart", "--connections", "2",
-                "--pace-ms", "5").redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(
+                        "bash", "bench/rolling-restart", "--connections", "2", "--pace-ms", "5")
+                .redirectErrorStream(true);
         builder.environment().put("ROLL_PORTS", String.join(" ", freePorts(4)));
         builder.environment().put("ROLL_OUT", "target/rolling-restart-it");
         Process process = builder.start();
@@ -56,8 +58,12 @@ class RollingRestartIT {
         assertEquals("0", answers.group(2), output);
         assertEquals("0", answers.group(3), output);
         for (String replica : List.of("a", "b")) {
-            assertTrue(Pattern.compile("replica " + replica + ": restarted, taken out by HAProxy's check [1-9]\\d* "
-                    + "time\\(s\\), [1-9]\\d* request\\(s\\) after its restart").matcher(output).find(), output);
+            assertTrue(
+                    Pattern.compile("replica " + replica + ": restarted, taken out by HAProxy's check [1-9]\\d* "
+                                    + "time\\(s\\), [1-9]\\d* request\\(s\\) after its restart")
+                            .matcher(output)
+                            .find(),
+                    output);
         }
         assertTrue(output.contains("rolling-restart: PASS"), output);
     }

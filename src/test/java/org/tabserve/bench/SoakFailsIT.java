@@ -1,11 +1,10 @@
 package org.tabserve.bench;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code bench/soak}'s verdict can fail: a soak whose answers get another status than expected ends FAIL, naming the
@@ -17,11 +16,17 @@ class SoakFailsIT {
     @Test
     void theSoakFailsWhenAnAnswerHasAnotherStatusThanExpected() throws Exception {
         // Pointing the v2 requests at a model the server does not serve turns their expected 200 and 400 into 404s.
-        SoakIT.Run run = SoakIT.soak(Map.of("SOAK_MODEL", "not-the-served-model", "SOAK_OUT", "target/soak-failing"),
-                "--seconds", "4", "--warmup", "1");
+        SoakIT.Run run = SoakIT.soak(
+                Map.of("SOAK_MODEL", "not-the-served-model", "SOAK_OUT", "target/soak-failing"),
+                "--seconds",
+                "4",
+                "--warmup",
+                "1");
         assertEquals(1, run.exit(), run::output);
         assertTrue(run.output().contains("soak: FAIL"), run::output);
         assertTrue(run.number(SoakIT.CHECKED, 2) > 0, run::output);
-        assertTrue(run.output().contains("soak: first unexpected: POST /v2/models/not-the-served-model/infer"), run::output);
+        assertTrue(
+                run.output().contains("soak: first unexpected: POST /v2/models/not-the-served-model/infer"),
+                run::output);
     }
 }

@@ -1,6 +1,8 @@
 package org.tabserve.bench;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -11,10 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The short form of {@code bench/soak} as a leak check: 45 s of mixed valid and invalid requests over every route
@@ -25,7 +24,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class SoakIT {
 
     private static final Path WRK = Path.of("/usr/bin/wrk");
-    static final Pattern CHECKED = Pattern.compile("soak: (\\d+) answers checked .*, (\\d+) with an unexpected status, (\\d+) socket errors");
+    static final Pattern CHECKED =
+            Pattern.compile("soak: (\\d+) answers checked .*, (\\d+) with an unexpected status, (\\d+) socket errors");
     private static final Pattern MEMORY = Pattern.compile("growth after warm-up (-?\\d+) KiB \\(allowed (\\d+)\\)");
 
     record Run(int exit, String output) {
@@ -56,7 +56,8 @@ class SoakIT {
     }
 
     @Test
-    void fortyFiveSecondsOfMixedValidAndInvalidRequestsGetOnlyTheirExpectedStatusesAndMemoryStaysFlat() throws Exception {
+    void fortyFiveSecondsOfMixedValidAndInvalidRequestsGetOnlyTheirExpectedStatusesAndMemoryStaysFlat()
+            throws Exception {
         // 30 s of flat memory after a 15 s warm-up (it grew 7 MB of the 32 MB allowed over 40 s after 20 s); the
         // ten-minute bench/soak is the long measurement.
         Run run = soak(Map.of(), "--seconds", "45", "--warmup", "15");

@@ -1,12 +1,10 @@
 package org.tabserve.card;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.Model;
-import org.tabserve.model.onnx.OnnxModelLoader;
-import org.tabserve.model.onnx.graph.OnnxFormatException;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,12 +14,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.model.CardKeys;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.model.onnx.graph.OnnxFormatException;
 
 /** The card writer changes a model's metadata and nothing else. */
 public class CardFileTest {
@@ -86,7 +85,7 @@ public class CardFileTest {
     @Test
     void refusesAFileThatIsNotProtobufAndWritesNothing(@TempDir Path dir) throws IOException {
         Path bad = dir.resolve("bad.onnx");
-        Files.write(bad, new byte[]{(byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
+        Files.write(bad, new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
         Path out = dir.resolve("out.onnx");
         assertThrows(OnnxFormatException.class, () -> CardFile.write(bad, Map.of(), out, false));
         assertFalse(Files.exists(out));

@@ -1,7 +1,16 @@
 package org.tabserve.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.card.BackgroundSample;
@@ -9,16 +18,6 @@ import org.tabserve.model.Background;
 import org.tabserve.model.CardKeys;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code card} stores a background sample ({@link CardKeys#BACKGROUND}) drawn reproducibly from the data: 100 rows
@@ -34,7 +33,8 @@ class CardBackgroundTest {
         Path data = Path.of("data/BankNote_Authentication.csv");
         Path first = FixtureCards.card(Path.of("model.onnx"), data, "class", dir.resolve("a.onnx"));
         Path second = FixtureCards.card(Path.of("model.onnx"), data, "class", dir.resolve("b.onnx"));
-        try (Model a = OnnxModelLoader.load(first); Model b = OnnxModelLoader.load(second)) {
+        try (Model a = OnnxModelLoader.load(first);
+                Model b = OnnxModelLoader.load(second)) {
             String stored = a.card().metadata().get(CardKeys.BACKGROUND);
             assertEquals(stored, b.card().metadata().get(CardKeys.BACKGROUND), "the same file, the same sample");
             JsonNode json = JSON.readTree(stored);
@@ -48,7 +48,8 @@ class CardBackgroundTest {
             Set<List<Double>> rows = csvRows(data, 4);
             Set<List<Double>> distinct = new HashSet<>();
             for (List<Object> row : background.rows()) {
-                List<Double> numbers = row.stream().map(v -> ((Number) v).doubleValue()).toList();
+                List<Double> numbers =
+                        row.stream().map(v -> ((Number) v).doubleValue()).toList();
                 assertTrue(rows.contains(numbers), "a row of the file: " + row);
                 distinct.add(numbers);
             }
@@ -89,11 +90,13 @@ class CardBackgroundTest {
 
     private static Set<List<Double>> csvRows(Path csv, int columns) throws Exception {
         Set<List<Double>> rows = new HashSet<>();
-        for (String line : Files.readAllLines(csv).subList(1, Files.readAllLines(csv).size())) {
+        for (String line :
+                Files.readAllLines(csv).subList(1, Files.readAllLines(csv).size())) {
             String[] cells = line.split(",");
             List<Double> row = new ArrayList<>();
             for (int c = 0; c < columns; c++) {
-                row.add(Double.parseDouble(Float.toString(Float.parseFloat(cells[c])))); // as the card holds a float input
+                row.add(Double.parseDouble(
+                        Float.toString(Float.parseFloat(cells[c])))); // as the card holds a float input
             }
             rows.add(row);
         }

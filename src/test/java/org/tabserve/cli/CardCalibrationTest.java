@@ -1,7 +1,8 @@
 package org.tabserve.cli;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -10,10 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code card --calibration} refuses, in words and before writing anything, what would void the guarantee: a file too
@@ -28,16 +27,25 @@ class CardCalibrationTest {
     @TempDir
     Path dir;
 
-    private record Run(int status, String err) {
-    }
+    private record Run(int status, String err) {}
 
     private Run card(String... extra) {
-        List<String> args = new ArrayList<>(List.of("card", "--model", MODEL.toString(), "--data", TRAIN.toString(),
-                "--label", "entropy", "--out", dir.resolve("out.onnx").toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "card",
+                "--model",
+                MODEL.toString(),
+                "--data",
+                TRAIN.toString(),
+                "--label",
+                "entropy",
+                "--out",
+                dir.resolve("out.onnx").toString()));
         args.addAll(List.of(extra));
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Commands.run(args.toArray(String[]::new), new PrintStream(new ByteArrayOutputStream(), true,
-                StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int status = Commands.run(
+                args.toArray(String[]::new),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(status, err.toString(StandardCharsets.UTF_8));
     }
 
@@ -47,10 +55,15 @@ class CardCalibrationTest {
         Path eighteen = Files.write(dir.resolve("eighteen.csv"), lines.subList(0, 19));
         Run refused = card("--calibration", eighteen.toString(), "--coverage", "0.95");
         assertEquals(1, refused.status(), refused.err());
-        assertTrue(refused.err().contains("a coverage of 0.95 needs at least 19 calibration rows (n ≥ 1/(1 - c) - 1),"
-                + " and the calibration has 18"), refused.err());
+        assertTrue(
+                refused.err()
+                        .contains("a coverage of 0.95 needs at least 19 calibration rows (n ≥ 1/(1 - c) - 1),"
+                                + " and the calibration has 18"),
+                refused.err());
         assertFalse(Files.exists(dir.resolve("out.onnx")));
-        assertEquals(0, card("--calibration", eighteen.toString(), "--coverage", "0.9").status(),
+        assertEquals(
+                0,
+                card("--calibration", eighteen.toString(), "--coverage", "0.9").status(),
                 "0.9 needs 9 rows only");
     }
 
@@ -64,7 +77,10 @@ class CardCalibrationTest {
 
     @Test
     void aCoverageOutOfRangeOrWithoutCalibrationIsAUsageError() {
-        Run high = card("--calibration", ConformalCards.FIXTURES.resolve("calibration.csv").toString(), "--coverage",
+        Run high = card(
+                "--calibration",
+                ConformalCards.FIXTURES.resolve("calibration.csv").toString(),
+                "--coverage",
                 "0.999");
         assertTrue(high.err().contains("--coverage must be a number from 0.5 to 0.99"), high.err());
         Run alone = card("--coverage", "0.9");
@@ -88,8 +104,11 @@ class CardCalibrationTest {
         Run refused = card("--calibration", huge.toString());
         assertEquals(1, refused.status(), refused.err());
         assertFalse(refused.err().contains("a bug"), refused.err());
-        assertTrue(refused.err().contains("row 1") && refused.err().contains("'entropy'")
-                && refused.err().contains("-1.7e308"), refused.err());
+        assertTrue(
+                refused.err().contains("row 1")
+                        && refused.err().contains("'entropy'")
+                        && refused.err().contains("-1.7e308"),
+                refused.err());
         assertFalse(Files.exists(dir.resolve("out.onnx")));
     }
 }

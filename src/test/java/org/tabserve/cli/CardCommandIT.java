@@ -1,11 +1,8 @@
 package org.tabserve.cli;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.card.CardFileTest;
-import org.tabserve.testing.TabserveProcess;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -15,9 +12,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.card.CardFileTest;
+import org.tabserve.testing.TabserveProcess;
 
 /** The packaged WAR's {@code card} command, then the WAR serving what it wrote: the card page shows the card. */
 class CardCommandIT {
@@ -25,22 +23,53 @@ class CardCommandIT {
     @Test
     void theWarsCardCommandWritesACardThatTheWarServes(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("penguins.onnx");
-        Process card = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                TabserveProcess.war().toString(), "card", "--model",
-                CardFileTest.FIXTURES.resolve("species-nozipmap.onnx").toString(), "--data", "data/penguins.csv",
-                "--label", "species", "--out", out.toString(), "--name", "penguin-species",
-                "--class-names", "Adelie=Adélie penguin").redirectErrorStream(true).start();
+        Process card = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-jar",
+                        TabserveProcess.war().toString(),
+                        "card",
+                        "--model",
+                        CardFileTest.FIXTURES.resolve("species-nozipmap.onnx").toString(),
+                        "--data",
+                        "data/penguins.csv",
+                        "--label",
+                        "species",
+                        "--out",
+                        out.toString(),
+                        "--name",
+                        "penguin-species",
+                        "--class-names",
+                        "Adelie=Adélie penguin")
+                .redirectErrorStream(true)
+                .start();
         String said = new String(card.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(card.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, card.exitValue(), said);
         assertTrue(said.startsWith("card: class names Adélie penguin = Adelie; a 'species' cell may be either"), said);
-        assertTrue(said.lines().anyMatch(line -> line.startsWith("card: wrote " + out
-                + " with the card of 344 rows of penguins.csv; accuracy 0.9855")), said);
+        assertTrue(
+                said.lines()
+                        .anyMatch(line -> line.startsWith(
+                                "card: wrote " + out + " with the card of 344 rows of penguins.csv; accuracy 0.9855")),
+                said);
 
-        Process refused = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                TabserveProcess.war().toString(), "card", "--model", out.toString(), "--data", "data/penguins.csv",
-                "--label", "species", "--out", out.toString()).redirectErrorStream(true).start();
-        List<String> lines = new String(refused.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        Process refused = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-jar",
+                        TabserveProcess.war().toString(),
+                        "card",
+                        "--model",
+                        out.toString(),
+                        "--data",
+                        "data/penguins.csv",
+                        "--label",
+                        "species",
+                        "--out",
+                        out.toString())
+                .redirectErrorStream(true)
+                .start();
+        List<String> lines = new String(refused.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                .lines()
+                .toList();
         assertTrue(refused.waitFor(60, TimeUnit.SECONDS));
         assertEquals(1, refused.exitValue());
         assertEquals(1, lines.size(), lines.toString());
@@ -48,8 +77,12 @@ class CardCommandIT {
 
         TabserveProcess server = TabserveProcess.startReady("--model", out.toString());
         try {
-            HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.uri("/card"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> page = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(server.uri("/card"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(200, page.statusCode());
             String html = page.body();
             assertTrue(html.contains("penguin-species"), "the card's name");
@@ -72,21 +105,43 @@ class CardCommandIT {
     void aRowPastTheRowLimitsAtTheShippedHeapIsOneLineAndExit1(@TempDir Path dir) throws Exception {
         Path data = ScoreCommandTest.wideCsv(dir, "variance,skewness,curtosis,entropy,class", 8_000_000);
         List<List<String>> commands = List.of(
-                List.of("score", "--model", "model.onnx", "--data", data.toString(), "--out", dir.resolve("s.csv").toString()),
-                List.of("card", "--model", "model.onnx", "--data", data.toString(), "--label", "class", "--out",
+                List.of(
+                        "score",
+                        "--model",
+                        "model.onnx",
+                        "--data",
+                        data.toString(),
+                        "--out",
+                        dir.resolve("s.csv").toString()),
+                List.of(
+                        "card",
+                        "--model",
+                        "model.onnx",
+                        "--data",
+                        data.toString(),
+                        "--label",
+                        "class",
+                        "--out",
                         dir.resolve("c.onnx").toString()));
         for (List<String> command : commands) {
             List<String> line = new java.util.ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-                    "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-jar", TabserveProcess.war().toString()));
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx128m",
+                    "-XX:+UseSerialGC",
+                    "-XX:+ExitOnOutOfMemoryError",
+                    "-jar",
+                    TabserveProcess.war().toString()));
             line.addAll(command);
             Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
-            List<String> said = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+            List<String> said = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
                     .toList();
             assertTrue(process.waitFor(60, TimeUnit.SECONDS));
             assertEquals(1, process.exitValue(), said.toString());
-            assertEquals(List.of("tabserve " + command.get(0) + ": wide.csv: row 1 (line 2) of the CSV has more than"
-                    + " 10000 cells, the most a CSV row may have (fixed: no setting raises it)"), said);
+            assertEquals(
+                    List.of("tabserve " + command.get(0) + ": wide.csv: row 1 (line 2) of the CSV has more than"
+                            + " 10000 cells, the most a CSV row may have (fixed: no setting raises it)"),
+                    said);
         }
     }
 }

@@ -1,21 +1,20 @@
 package org.tabserve.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.model.Evaluation;
 import org.tabserve.model.Model;
 import org.tabserve.model.SkippedRows;
 import org.tabserve.model.onnx.OnnxModelLoader;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code card --skip-invalid | --strict} on the real penguins data ({@code data/penguins.csv}: 344 rows, 11 with an
@@ -32,15 +31,32 @@ class CardSkipInvalidTest {
     @Test
     void byDefaultTheCardIsRefusedAndTheRefusalNamesSkipInvalid(@TempDir Path dir) {
         Path out = dir.resolve("card.onnx");
-        CardCommandTest.Result result = CardCommandTest.run("card", "--model", MODEL.toString(), "--data",
-                CardCommandTest.PENGUINS.toString(), "--label", "species", "--out", out.toString());
+        CardCommandTest.Result result = CardCommandTest.run(
+                "card",
+                "--model",
+                MODEL.toString(),
+                "--data",
+                CardCommandTest.PENGUINS.toString(),
+                "--label",
+                "species",
+                "--out",
+                out.toString());
         assertEquals(1, result.status(), result.err());
         assertTrue(result.err().contains("row 4: "), result.err());
         assertTrue(result.err().contains("pass --skip-invalid"), result.err());
         assertFalse(Files.exists(out));
 
-        CardCommandTest.Result both = CardCommandTest.run("card", "--model", MODEL.toString(), "--data",
-                CardCommandTest.PENGUINS.toString(), "--label", "species", "--out", out.toString(), "--strict",
+        CardCommandTest.Result both = CardCommandTest.run(
+                "card",
+                "--model",
+                MODEL.toString(),
+                "--data",
+                CardCommandTest.PENGUINS.toString(),
+                "--label",
+                "species",
+                "--out",
+                out.toString(),
+                "--strict",
                 "--skip-invalid");
         assertEquals(2, both.status(), both.err());
         assertFalse(Files.exists(out));
@@ -50,8 +66,17 @@ class CardSkipInvalidTest {
     void skipInvalidMakesTheCardFromTheOtherRowsAndRecordsHowManyWereSkippedAndWhy(@TempDir Path dir)
             throws IOException {
         Path out = dir.resolve("card.onnx");
-        CardCommandTest.Result result = CardCommandTest.run("card", "--model", MODEL.toString(), "--data",
-                CardCommandTest.PENGUINS.toString(), "--label", "species", "--out", out.toString(), "--skip-invalid");
+        CardCommandTest.Result result = CardCommandTest.run(
+                "card",
+                "--model",
+                MODEL.toString(),
+                "--data",
+                CardCommandTest.PENGUINS.toString(),
+                "--label",
+                "species",
+                "--out",
+                out.toString(),
+                "--skip-invalid");
         assertEquals(0, result.status(), result.err());
         assertTrue(result.err().contains("11 of 344 rows of penguins.csv were skipped: row 4: sex: "), result.err());
         JsonNode sklearn = FixtureCards.sklearn("species-zipmap"); // the 333 rows with a sex
@@ -65,22 +90,37 @@ class CardSkipInvalidTest {
             assertEquals("penguins.csv", skipped.get(0).file());
             assertEquals(344, skipped.get(0).rows());
             assertEquals(11, skipped.get(0).skipped());
-            assertEquals(List.of(4L, 9L, 10L, 11L, 12L), skipped.get(0).reasons().stream()
-                    .map(SkippedRows.Reason::row).toList());
-            assertTrue(skipped.get(0).reasons().stream().allMatch(r -> r.field().equals("sex")
-                    && r.message().contains("missing")), skipped.toString());
+            assertEquals(
+                    List.of(4L, 9L, 10L, 11L, 12L),
+                    skipped.get(0).reasons().stream()
+                            .map(SkippedRows.Reason::row)
+                            .toList());
+            assertTrue(
+                    skipped.get(0).reasons().stream()
+                            .allMatch(
+                                    r -> r.field().equals("sex") && r.message().contains("missing")),
+                    skipped.toString());
         }
     }
 
     @Test
     void aBadLabelAfterSkippedRowsIsNamedByItsRowInTheFile(@TempDir Path dir) throws IOException {
-        List<String> rows = new java.util.ArrayList<>(Files.readAllLines(
-                CardCommandTest.FIXTURES.resolve("empty-sex.csv")));
+        List<String> rows =
+                new java.util.ArrayList<>(Files.readAllLines(CardCommandTest.FIXTURES.resolve("empty-sex.csv")));
         rows.set(13, rows.get(13).replaceFirst("^Adelie,", "Emperor,")); // row 13, after five skipped rows
         Path data = dir.resolve("labels.csv");
         Files.write(data, rows);
-        CardCommandTest.Result result = CardCommandTest.run("card", "--model", MODEL.toString(), "--data",
-                data.toString(), "--label", "species", "--out", dir.resolve("card.onnx").toString(), "--skip-invalid");
+        CardCommandTest.Result result = CardCommandTest.run(
+                "card",
+                "--model",
+                MODEL.toString(),
+                "--data",
+                data.toString(),
+                "--label",
+                "species",
+                "--out",
+                dir.resolve("card.onnx").toString(),
+                "--skip-invalid");
         assertEquals(1, result.status(), result.err());
         assertTrue(result.err().contains("row 13: label 'Emperor'"), result.err());
     }
@@ -91,8 +131,17 @@ class CardSkipInvalidTest {
         Path bad = dir.resolve("bad.csv");
         Files.write(bad, List.of(source.get(0), source.get(4), source.get(9), source.get(10)));
         Path out = dir.resolve("card.onnx");
-        CardCommandTest.Result result = CardCommandTest.run("card", "--model", MODEL.toString(), "--data",
-                bad.toString(), "--label", "species", "--out", out.toString(), "--skip-invalid");
+        CardCommandTest.Result result = CardCommandTest.run(
+                "card",
+                "--model",
+                MODEL.toString(),
+                "--data",
+                bad.toString(),
+                "--label",
+                "species",
+                "--out",
+                out.toString(),
+                "--skip-invalid");
         assertEquals(1, result.status(), result.err());
         assertTrue(result.err().contains("no row can be used: 3 of 3 rows of bad.csv were skipped"), result.err());
         assertFalse(Files.exists(out));

@@ -20,8 +20,7 @@ public final class ConformalCards {
 
     private static Path made;
 
-    private ConformalCards() {
-    }
+    private ConformalCards() {}
 
     /**
      * A directory of models holding both, {@code entropy.onnx} and {@code forged.onnx}, made once per JVM (the card
@@ -47,8 +46,8 @@ public final class ConformalCards {
         if (plain) {
             Files.copy(Path.of("model.onnx"), models.resolve("plain.onnx"));
         }
-        org.tabserve.launcher.TabserveServer server = org.tabserve.launcher.TabserveServer.startReady("--models",
-                models.toString(), "--default-model", "entropy");
+        org.tabserve.launcher.TabserveServer server = org.tabserve.launcher.TabserveServer.startReady(
+                "--models", models.toString(), "--default-model", "entropy");
         org.tabserve.testing.ModelDirectory.awaitReady(new org.tabserve.testing.Http(server), plain ? 3 : 2);
         return server;
     }
@@ -62,16 +61,26 @@ public final class ConformalCards {
 
     /** The regressor of {@code entropy}, carded and calibrated, as {@code dir/entropy.onnx}. */
     public static Path regressor(Path dir) throws IOException {
-        return FixtureCards.card(FIXTURES.resolve("banknote-entropy-regressor.onnx"), FIXTURES.resolve("train.csv"),
-                "entropy", dir.resolve("entropy.onnx"), "--calibration", FIXTURES.resolve("calibration.csv")
-                        .toString());
+        return FixtureCards.card(
+                FIXTURES.resolve("banknote-entropy-regressor.onnx"),
+                FIXTURES.resolve("train.csv"),
+                "entropy",
+                dir.resolve("entropy.onnx"),
+                "--calibration",
+                FIXTURES.resolve("calibration.csv").toString());
     }
 
     /** The classifier of {@code class}, carded and calibrated, as {@code dir/forged.onnx}. */
     public static Path classifier(Path dir) throws IOException {
-        return FixtureCards.card(FIXTURES.resolve("banknote-class-weak.onnx"), FIXTURES.resolve("train.csv"),
-                "class", dir.resolve("forged.onnx"), "--calibration", FIXTURES.resolve("calibration.csv").toString(),
-                "--class-names", "0=genuine,1=forged");
+        return FixtureCards.card(
+                FIXTURES.resolve("banknote-class-weak.onnx"),
+                FIXTURES.resolve("train.csv"),
+                "class",
+                dir.resolve("forged.onnx"),
+                "--calibration",
+                FIXTURES.resolve("calibration.csv").toString(),
+                "--class-names",
+                "0=genuine,1=forged");
     }
 
     /** @return the test rows: each the five columns' texts, the header left out */

@@ -1,9 +1,9 @@
 package org.tabserve.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.tabserve.card.CardFileTest;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -12,8 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.tabserve.card.CardFileTest;
 
 /**
  * The penguins fixtures with cards made by the real {@code card} command, for tests in any package: the labelled CSV
@@ -23,8 +22,7 @@ public final class FixtureCards {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private FixtureCards() {
-    }
+    private FixtureCards() {}
 
     /** The fixture's inputs.csv with the target of each of its rows (from expected.json) as one more column. */
     public static Path labelled(Path dir, String model, String column) throws IOException {
@@ -59,8 +57,12 @@ public final class FixtureCards {
      * @param extra more options, e.g. {@code --name}
      */
     public static Path card(Path dir, String model, String column, String... extra) throws IOException {
-        return card(CardFileTest.FIXTURES.resolve(model + ".onnx"), labelled(dir, model, column), column,
-                dir.resolve(model + "-with-card.onnx"), extra);
+        return card(
+                CardFileTest.FIXTURES.resolve(model + ".onnx"),
+                labelled(dir, model, column),
+                column,
+                dir.resolve(model + "-with-card.onnx"),
+                extra);
     }
 
     /**
@@ -71,32 +73,49 @@ public final class FixtureCards {
         java.util.StringJoiner object = new java.util.StringJoiner(",", "{", "}");
         for (int c = 0; c < columns; c++) {
             String cell = cells[c];
-            object.add("\"" + header[c] + "\":" + (cell == null || cell.isEmpty() ? "null"
-                    : cell.matches("-?[0-9.]+") ? cell : "\"" + cell + "\""));
+            object.add("\"" + header[c] + "\":"
+                    + (cell == null || cell.isEmpty()
+                            ? "null"
+                            : cell.matches("-?[0-9.]+") ? cell : "\"" + cell + "\""));
         }
         return object.toString();
     }
 
     /** Runs {@code card} on the bundled bank-note model with its training data and returns the carded file in {@code dir}. */
     public static Path banknote(Path dir) throws IOException {
-        return card(Path.of("model.onnx"), Path.of("data/BankNote_Authentication.csv"), "class",
+        return card(
+                Path.of("model.onnx"),
+                Path.of("data/BankNote_Authentication.csv"),
+                "class",
                 dir.resolve("banknote.onnx"));
     }
 
     /** Runs {@code card} on {@code model} with a labelled CSV of its own and returns {@code out}. */
     public static Path card(Path model, Path data, String column, Path out, String... extra) throws IOException {
-        List<String> args = new ArrayList<>(List.of("card", "--model", model.toString(), "--data", data.toString(),
-                "--label", column, "--out", out.toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "card",
+                "--model",
+                model.toString(),
+                "--data",
+                data.toString(),
+                "--label",
+                column,
+                "--out",
+                out.toString()));
         args.addAll(List.of(extra));
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Commands.run(args.toArray(String[]::new), new PrintStream(new ByteArrayOutputStream(), true,
-                StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int status = Commands.run(
+                args.toArray(String[]::new),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
         return out;
     }
 
     /** scikit-learn's metrics for the rows of the fixture's inputs.csv, as the fixture script recorded them. */
     public static JsonNode sklearn(String model) throws IOException {
-        return JSON.readTree(CardFileTest.FIXTURES.resolve(model + ".metrics.json").toFile()).get("inputs_csv_rows");
+        return JSON.readTree(
+                        CardFileTest.FIXTURES.resolve(model + ".metrics.json").toFile())
+                .get("inputs_csv_rows");
     }
 }

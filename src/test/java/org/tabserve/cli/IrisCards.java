@@ -2,7 +2,6 @@ package org.tabserve.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -25,21 +24,29 @@ public final class IrisCards {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What one run of the command did. */
-    public record Run(int status, String out, String err, Path model) {
-    }
+    public record Run(int status, String out, String err, Path model) {}
 
-    private IrisCards() {
-    }
+    private IrisCards() {}
 
     /** Runs {@code card} on {@code model} (a fixture's file name without .onnx) with iris.csv and {@code extra}. */
     public static Run card(Path dir, String model, String... extra) {
         Path out = dir.resolve(model + "-carded.onnx");
-        List<String> args = new ArrayList<>(List.of("card", "--model", DIR.resolve(model + ".onnx").toString(),
-                "--data", CSV.toString(), "--label", "species", "--out", out.toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "card",
+                "--model",
+                DIR.resolve(model + ".onnx").toString(),
+                "--data",
+                CSV.toString(),
+                "--label",
+                "species",
+                "--out",
+                out.toString()));
         args.addAll(List.of(extra));
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        int status = Commands.run(args.toArray(String[]::new), new PrintStream(stdout, true, StandardCharsets.UTF_8),
+        int status = Commands.run(
+                args.toArray(String[]::new),
+                new PrintStream(stdout, true, StandardCharsets.UTF_8),
                 new PrintStream(stderr, true, StandardCharsets.UTF_8));
         return new Run(status, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8), out);
     }

@@ -1,16 +1,7 @@
 package org.tabserve.cli;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Model;
-import org.tabserve.model.onnx.OnnxModelLoader;
-import org.tabserve.predictionlog.PredictionLog;
-import org.tabserve.predictionlog.PredictionLogOptions;
-import org.tabserve.predictionlog.ScoredCall;
-
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVRecord;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -22,9 +13,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.predictionlog.PredictionLog;
+import org.tabserve.predictionlog.PredictionLogOptions;
+import org.tabserve.predictionlog.ScoredCall;
 
 /**
  * {@code log-csv} closes the loop from the prediction log back to {@code card}: the bank-note training rows, served
@@ -44,8 +42,8 @@ class LogCsvCommandTest {
             rows.add(line.split(","));
         }
         try (Model model = OnnxModelLoader.load(Path.of("model.onnx"));
-             PredictionLog predictionLog = PredictionLog.start(new PredictionLogOptions(log, 1, mask, 64 << 10, 20,
-                     100_000), 64L << 20)) {
+                PredictionLog predictionLog =
+                        PredictionLog.start(new PredictionLogOptions(log, 1, mask, 64 << 10, 20, 100_000), 64L << 20)) {
             for (int start = 0; start < rows.size(); start += 98) {
                 double[][] numbers = new double[Math.min(98, rows.size() - start)][4];
                 for (int r = 0; r < numbers.length; r++) {
@@ -54,8 +52,16 @@ class LogCsvCommandTest {
                     }
                 }
                 Batch batch = Batch.ofNumbers(model.signature(), numbers);
-                predictionLog.offer(new ScoredCall("batch-" + start, "POST /api/predict", "banknote", 1, model,
-                        Instant.now(), 1_000, batch, model.predict(batch)));
+                predictionLog.offer(new ScoredCall(
+                        "batch-" + start,
+                        "POST /api/predict",
+                        "banknote",
+                        1,
+                        model,
+                        Instant.now(),
+                        1_000,
+                        batch,
+                        model.predict(batch)));
                 Thread.sleep(20); // the writer takes each batch alone, so the files roll over between them
             }
         } catch (InterruptedException e) {
@@ -72,8 +78,8 @@ class LogCsvCommandTest {
             assertTrue(files.count() > 2, "the log rolled over");
         }
         Path rows = dir.resolve("rows.csv");
-        CardCommandTest.Result result = CardCommandTest.run("log-csv", "--log", log.toString(), "--model", "banknote",
-                "--out", rows.toString());
+        CardCommandTest.Result result = CardCommandTest.run(
+                "log-csv", "--log", log.toString(), "--model", "banknote", "--out", rows.toString());
         assertEquals(0, result.status(), result.err());
         assertTrue(result.err().contains("1372 rows of banknote"), result.err());
         List<String> lines = Files.readAllLines(rows);
@@ -83,7 +89,9 @@ class LogCsvCommandTest {
         for (int r = 0; r < training.size(); r++) {
             String[] cells = lines.get(r + 1).split(",");
             for (int f = 0; f < 4; f++) {
-                assertEquals((float) Double.parseDouble(training.get(r)[f]), Float.parseFloat(cells[f]),
+                assertEquals(
+                        (float) Double.parseDouble(training.get(r)[f]),
+                        Float.parseFloat(cells[f]),
                         "row " + (r + 1) + " column " + f);
             }
             assertEquals("batch-" + (r / 98 * 98), cells[5]);
@@ -92,13 +100,33 @@ class LogCsvCommandTest {
         Path labelledFile = Files.write(dir.resolve("labelled.csv"), labelled);
 
         Path fromLog = dir.resolve("from-log.onnx");
-        CardCommandTest.Result carded = CardCommandTest.run("card", "--model", "model.onnx", "--data",
-                labelledFile.toString(), "--label", "class", "--out", fromLog.toString());
+        CardCommandTest.Result carded = CardCommandTest.run(
+                "card",
+                "--model",
+                "model.onnx",
+                "--data",
+                labelledFile.toString(),
+                "--label",
+                "class",
+                "--out",
+                fromLog.toString());
         assertEquals(0, carded.status(), carded.err());
         Path fromData = dir.resolve("from-data.onnx");
-        assertEquals(0, CardCommandTest.run("card", "--model", "model.onnx", "--data", DATA.toString(), "--label",
-                "class", "--out", fromData.toString()).status());
-        try (Model a = OnnxModelLoader.load(fromLog); Model b = OnnxModelLoader.load(fromData)) {
+        assertEquals(
+                0,
+                CardCommandTest.run(
+                                "card",
+                                "--model",
+                                "model.onnx",
+                                "--data",
+                                DATA.toString(),
+                                "--label",
+                                "class",
+                                "--out",
+                                fromData.toString())
+                        .status());
+        try (Model a = OnnxModelLoader.load(fromLog);
+                Model b = OnnxModelLoader.load(fromData)) {
             assertEquals(b.card().evaluation().rows(), a.card().evaluation().rows());
             assertEquals(b.card().evaluation().accuracy(), a.card().evaluation().accuracy(), 0.0);
             assertEquals(b.card().featureStats(), a.card().featureStats(), "the same values, the same statistics");
@@ -109,8 +137,8 @@ class LogCsvCommandTest {
     void aMaskedColumnComesBackEmptyAndIsSaid(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("log");
         logTrainingRows(log, Set.of("entropy"));
-        CardCommandTest.Result result = CardCommandTest.run("log-csv", "--log", log.toString(), "--model", "banknote",
-                "--out", "-");
+        CardCommandTest.Result result =
+                CardCommandTest.run("log-csv", "--log", log.toString(), "--model", "banknote", "--out", "-");
         assertEquals(0, result.status(), result.err());
         List<String> lines = result.out().lines().toList();
         assertEquals("variance,skewness,curtosis,entropy,predicted,request_id,time", lines.get(0));
@@ -122,46 +150,76 @@ class LogCsvCommandTest {
     void aModelTheLogDoesNotHaveIsRefusedNamingThoseItHas(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("log");
         logTrainingRows(log, Set.of());
-        CardCommandTest.Result result = CardCommandTest.run("log-csv", "--log", log.toString(), "--model", "iris",
-                "--out", dir.resolve("out.csv").toString());
+        CardCommandTest.Result result = CardCommandTest.run(
+                "log-csv",
+                "--log",
+                log.toString(),
+                "--model",
+                "iris",
+                "--out",
+                dir.resolve("out.csv").toString());
         assertEquals(1, result.status());
         assertTrue(result.err().contains("no row of model iris; it has rows of [banknote version 1]"), result.err());
         assertTrue(Files.notExists(dir.resolve("out.csv")));
-        assertEquals(1, CardCommandTest.run("log-csv", "--log", dir.resolve("nowhere").toString(), "--model", "iris",
-                "--out", "-").status());
+        assertEquals(
+                1,
+                CardCommandTest.run(
+                                "log-csv", "--log", dir.resolve("nowhere").toString(), "--model", "iris", "--out", "-")
+                        .status());
     }
 
     /** One penguin row per text, with {@code text} as its island and sex, logged under request id {@code id}. */
     private static void logPenguins(Path log, String id, List<String> texts) throws IOException {
         try (Model model = OnnxModelLoader.load(PENGUINS);
-             PredictionLog predictionLog = PredictionLog.start(new PredictionLogOptions(log, 1, Set.of(), 1 << 20, 1,
-                     1000), 64L << 20)) {
+                PredictionLog predictionLog =
+                        PredictionLog.start(new PredictionLogOptions(log, 1, Set.of(), 1 << 20, 1, 1000), 64L << 20)) {
             List<Object[]> rows = new ArrayList<>();
             for (String text : texts) {
-                rows.add(new Object[]{text, 39.1, 18.7, 181.0, -3750.0, text});
+                rows.add(new Object[] {text, 39.1, 18.7, 181.0, -3750.0, text});
             }
             Batch batch = Batch.of(model.signature(), rows);
-            predictionLog.offer(new ScoredCall(id, "GET /predict", "species", 1, model, Instant.now(), 1_000, batch,
-                    model.predict(batch)));
+            predictionLog.offer(new ScoredCall(
+                    id, "GET /predict", "species", 1, model, Instant.now(), 1_000, batch, model.predict(batch)));
         }
     }
 
-    private static final Path PENGUINS = Path.of("src/test/resources/org/tabserve/fixtures/penguins/species-zipmap.onnx");
+    private static final Path PENGUINS =
+            Path.of("src/test/resources/org/tabserve/fixtures/penguins/species-zipmap.onnx");
 
     @Test
     void textThatASpreadsheetWouldRunAsAFormulaIsWrittenAsTextAndNumbersAreLeftAlone(@TempDir Path dir)
             throws Exception {
         Path log = dir.resolve("log");
-        logPenguins(log, "=1+2+cmd:calc", List.of("=HYPERLINK(\"http://evil.example/\",\"click\")", "@SUM(1,2)",
-                "+1+cmd|' /C calc'!A0", "-2+3", "\tTab", "Biscoe"));
-        CardCommandTest.Result result = CardCommandTest.run("log-csv", "--log", log.toString(), "--model", "species",
-                "--out", "-");
+        logPenguins(
+                log,
+                "=1+2+cmd:calc",
+                List.of(
+                        "=HYPERLINK(\"http://evil.example/\",\"click\")",
+                        "@SUM(1,2)",
+                        "+1+cmd|' /C calc'!A0",
+                        "-2+3",
+                        "\tTab",
+                        "Biscoe"));
+        CardCommandTest.Result result =
+                CardCommandTest.run("log-csv", "--log", log.toString(), "--model", "species", "--out", "-");
         assertEquals(0, result.status(), result.err());
-        List<CSVRecord> records = CSVFormat.DEFAULT.builder().setHeader().build()
-                .parse(new StringReader(result.out())).getRecords();
-        assertEquals(List.of("'=HYPERLINK(\"http://evil.example/\",\"click\")", "'@SUM(1,2)", "'+1+cmd|' /C calc'!A0",
-                "'-2+3", "'\tTab", "Biscoe"), records.stream().map(r -> r.get("island")).toList());
-        assertEquals(records.stream().map(r -> r.get("island")).toList(),
+        List<CSVRecord> records = CSVFormat.DEFAULT
+                .builder()
+                .setHeader()
+                .build()
+                .parse(new StringReader(result.out()))
+                .getRecords();
+        assertEquals(
+                List.of(
+                        "'=HYPERLINK(\"http://evil.example/\",\"click\")",
+                        "'@SUM(1,2)",
+                        "'+1+cmd|' /C calc'!A0",
+                        "'-2+3",
+                        "'\tTab",
+                        "Biscoe"),
+                records.stream().map(r -> r.get("island")).toList());
+        assertEquals(
+                records.stream().map(r -> r.get("island")).toList(),
                 records.stream().map(r -> r.get("sex")).toList());
         for (CSVRecord record : records) {
             assertEquals("'=1+2+cmd:calc", record.get("request_id"));
@@ -182,14 +240,38 @@ class LogCsvCommandTest {
             out.write(line.replace("\"before\"", "\"after\""));
             out.write('\n');
         }
-        CardCommandTest.Result result = CardCommandTest.run("log-csv", "--log", log.toString(), "--model", "species",
-                "--out", "-");
+        CardCommandTest.Result result =
+                CardCommandTest.run("log-csv", "--log", log.toString(), "--model", "species", "--out", "-");
         assertEquals(0, result.status(), result.err());
-        assertEquals(List.of("before", "after"), CSVFormat.DEFAULT.builder().setHeader().build()
-                .parse(new StringReader(result.out())).getRecords().stream().map(r -> r.get("request_id")).toList());
-        assertTrue(result.err().contains("predictions.jsonl line 2 is longer than 8388608 bytes (--max-line-bytes);"
-                + " left out"), result.err());
-        assertEquals(0, CardCommandTest.run("log-csv", "--log", log.toString(), "--model", "species", "--out", "-",
-                "--max-line-bytes", String.valueOf(16 << 20)).status(), "a larger bound takes it");
+        assertEquals(
+                List.of("before", "after"),
+                CSVFormat.DEFAULT
+                        .builder()
+                        .setHeader()
+                        .build()
+                        .parse(new StringReader(result.out()))
+                        .getRecords()
+                        .stream()
+                        .map(r -> r.get("request_id"))
+                        .toList());
+        assertTrue(
+                result.err()
+                        .contains("predictions.jsonl line 2 is longer than 8388608 bytes (--max-line-bytes);"
+                                + " left out"),
+                result.err());
+        assertEquals(
+                0,
+                CardCommandTest.run(
+                                "log-csv",
+                                "--log",
+                                log.toString(),
+                                "--model",
+                                "species",
+                                "--out",
+                                "-",
+                                "--max-line-bytes",
+                                String.valueOf(16 << 20))
+                        .status(),
+                "a larger bound takes it");
     }
 }

@@ -1,17 +1,16 @@
 package org.tabserve.cli;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.card.CardFileTest;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.card.CardFileTest;
 
 /** {@code score}: the upload's CSV answer, written to a file or stdout, and nothing for a file with a bad row. */
 class ScoreCommandTest {
@@ -20,13 +19,20 @@ class ScoreCommandTest {
     void scoresEveryRowWithTheUploadsAnswerColumns(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("scored.csv");
         Path data = CardFileTest.FIXTURES.resolve("species-nozipmap.inputs.csv");
-        CardCommandTest.Result result = CardCommandTest.run("score", "--model",
-                CardFileTest.FIXTURES.resolve("species-nozipmap.onnx").toString(), "--data", data.toString(),
-                "--out", out.toString());
+        CardCommandTest.Result result = CardCommandTest.run(
+                "score",
+                "--model",
+                CardFileTest.FIXTURES.resolve("species-nozipmap.onnx").toString(),
+                "--data",
+                data.toString(),
+                "--out",
+                out.toString());
         assertEquals(0, result.status(), result.err());
         List<String> lines = Files.readAllLines(out);
-        assertEquals("island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,label,probability_Adelie,"
-                + "probability_Chinstrap,probability_Gentoo", lines.get(0));
+        assertEquals(
+                "island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,label,probability_Adelie,"
+                        + "probability_Chinstrap,probability_Gentoo",
+                lines.get(0));
         assertEquals(Files.readAllLines(data).size(), lines.size());
         assertTrue(lines.get(1).startsWith("Torgersen,39.1,18.7,181,3750,Adelie,"), lines.get(1));
         assertTrue(result.err().contains("scored 344 rows"), result.err());
@@ -34,23 +40,38 @@ class ScoreCommandTest {
 
     @Test
     void writesToStdoutWithADash() {
-        CardCommandTest.Result result = CardCommandTest.run("score", "--model",
-                CardFileTest.FIXTURES.resolve("body-mass-regressor.onnx").toString(), "--data",
-                CardFileTest.FIXTURES.resolve("body-mass-regressor.inputs.csv").toString(), "--out", "-");
+        CardCommandTest.Result result = CardCommandTest.run(
+                "score",
+                "--model",
+                CardFileTest.FIXTURES.resolve("body-mass-regressor.onnx").toString(),
+                "--data",
+                CardFileTest.FIXTURES.resolve("body-mass-regressor.inputs.csv").toString(),
+                "--out",
+                "-");
         assertEquals(0, result.status(), result.err());
-        assertTrue(result.out().startsWith("species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,sex,value\n"),
+        assertTrue(
+                result.out().startsWith("species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,sex,value\n"),
                 result.out());
     }
 
     @Test
     void aFileWithABadRowWritesNothing(@TempDir Path dir) throws IOException {
         Path data = dir.resolve("bad.csv");
-        Files.write(data, List.of("island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g",
-                "Dream,39.1,18.7,181,3750", "Dream,long,18.7,181,3750"));
+        Files.write(
+                data,
+                List.of(
+                        "island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g",
+                        "Dream,39.1,18.7,181,3750",
+                        "Dream,long,18.7,181,3750"));
         Path out = dir.resolve("scored.csv");
-        CardCommandTest.Result result = CardCommandTest.run("score", "--model",
-                CardFileTest.FIXTURES.resolve("species-nozipmap.onnx").toString(), "--data", data.toString(),
-                "--out", out.toString());
+        CardCommandTest.Result result = CardCommandTest.run(
+                "score",
+                "--model",
+                CardFileTest.FIXTURES.resolve("species-nozipmap.onnx").toString(),
+                "--data",
+                data.toString(),
+                "--out",
+                out.toString());
         assertEquals(1, result.status());
         assertTrue(result.err().startsWith("tabserve score: bad.csv: row 2:"), result.err());
         assertFalse(Files.exists(out));
@@ -70,9 +91,16 @@ class ScoreCommandTest {
         Path data = CardFileTest.FIXTURES.resolve("empty-sex.csv");
         List<Integer> bad = List.of(4, 9, 10, 11, 12);
         Path out = dir.resolve("scored.csv");
-        CardCommandTest.Result result = CardCommandTest.run("score", "--model",
-                CardFileTest.FIXTURES.resolve("species-zipmap.onnx").toString(), "--data", data.toString(),
-                "--out", out.toString(), "--on-error", "row");
+        CardCommandTest.Result result = CardCommandTest.run(
+                "score",
+                "--model",
+                CardFileTest.FIXTURES.resolve("species-zipmap.onnx").toString(),
+                "--data",
+                data.toString(),
+                "--out",
+                out.toString(),
+                "--on-error",
+                "row");
         assertEquals(0, result.status(), result.err());
         assertTrue(result.err().contains("5 of 13 rows had errors"), result.err());
 
@@ -86,9 +114,19 @@ class ScoreCommandTest {
         }
         Files.write(good, goodLines);
         Path goodOut = dir.resolve("good-scored.csv");
-        assertEquals(0, CardCommandTest.run("score", "--model",
-                CardFileTest.FIXTURES.resolve("species-zipmap.onnx").toString(), "--data", good.toString(),
-                "--out", goodOut.toString()).status());
+        assertEquals(
+                0,
+                CardCommandTest.run(
+                                "score",
+                                "--model",
+                                CardFileTest.FIXTURES
+                                        .resolve("species-zipmap.onnx")
+                                        .toString(),
+                                "--data",
+                                good.toString(),
+                                "--out",
+                                goodOut.toString())
+                        .status());
         List<String> expected = Files.readAllLines(goodOut);
 
         List<String> lines = Files.readAllLines(out);
@@ -107,18 +145,29 @@ class ScoreCommandTest {
     @Test
     void byDefaultAFileWithEmptyTextCellsIsRefusedAndTheRefusalNamesTheWayOn(@TempDir Path dir) {
         Path out = dir.resolve("scored.csv");
-        CardCommandTest.Result result = CardCommandTest.run("score", "--model",
-                CardFileTest.FIXTURES.resolve("species-zipmap.onnx").toString(), "--data",
-                CardFileTest.FIXTURES.resolve("empty-sex.csv").toString(), "--out", out.toString());
+        CardCommandTest.Result result = CardCommandTest.run(
+                "score",
+                "--model",
+                CardFileTest.FIXTURES.resolve("species-zipmap.onnx").toString(),
+                "--data",
+                CardFileTest.FIXTURES.resolve("empty-sex.csv").toString(),
+                "--out",
+                out.toString());
         assertEquals(1, result.status());
         assertTrue(result.err().contains("row 4: "), result.err());
         assertTrue(result.err().contains("pass --on-error row"), result.err());
         assertFalse(Files.exists(out));
 
-        CardCommandTest.Result wrong = CardCommandTest.run("score", "--model",
-                CardFileTest.FIXTURES.resolve("species-zipmap.onnx").toString(), "--data",
-                CardFileTest.FIXTURES.resolve("empty-sex.csv").toString(), "--out", out.toString(),
-                "--on-error", "skip");
+        CardCommandTest.Result wrong = CardCommandTest.run(
+                "score",
+                "--model",
+                CardFileTest.FIXTURES.resolve("species-zipmap.onnx").toString(),
+                "--data",
+                CardFileTest.FIXTURES.resolve("empty-sex.csv").toString(),
+                "--out",
+                out.toString(),
+                "--on-error",
+                "skip");
         assertEquals(2, wrong.status(), wrong.err());
         assertTrue(wrong.err().contains("--on-error takes 'row'"), wrong.err());
     }
@@ -145,25 +194,32 @@ class ScoreCommandTest {
     void aRowPastTheRowLimitsIsRefusedWithOneLineNamingTheLimitAndTheRow(@TempDir Path dir) throws IOException {
         Path data = wideCsv(dir, "variance,skewness,curtosis,entropy");
         Path out = dir.resolve("scored.csv");
-        CardCommandTest.Result result = CardCommandTest.run("score", "--model", "model.onnx", "--data",
-                data.toString(), "--out", out.toString());
+        CardCommandTest.Result result = CardCommandTest.run(
+                "score", "--model", "model.onnx", "--data", data.toString(), "--out", out.toString());
         assertEquals(1, result.status(), result.err());
         assertEquals(1, result.err().strip().lines().count(), "one line: " + result.err());
-        assertTrue(result.err().startsWith("tabserve score: wide.csv: row 1 (line 2) of the CSV has more than 10000"
-                + " cells"), result.err());
+        assertTrue(
+                result.err()
+                        .startsWith(
+                                "tabserve score: wide.csv: row 1 (line 2) of the CSV has more than 10000" + " cells"),
+                result.err());
         assertFalse(Files.exists(out));
     }
 
     /** Makes a FIFO with the system's {@code mkfifo}. */
     static Path fifo(Path path) throws IOException, InterruptedException {
-        Process mkfifo = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
+        Process mkfifo =
+                new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
         assertEquals(0, mkfifo.waitFor());
         return path;
     }
 
     private static boolean isOther(Path path) throws IOException {
-        return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
-                java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther();
+        return Files.readAttributes(
+                        path,
+                        java.nio.file.attribute.BasicFileAttributes.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                .isOther();
     }
 
     /**
@@ -176,37 +232,52 @@ class ScoreCommandTest {
         Path pipe = fifo(dir.resolve("pipe"));
         Path link = Files.createSymbolicLink(dir.resolve("link-to-pipe"), pipe);
         for (Path target : List.of(pipe, link)) {
-            java.util.concurrent.CompletableFuture<byte[]> read = java.util.concurrent.CompletableFuture.supplyAsync(
-                    () -> {
+            java.util.concurrent.CompletableFuture<byte[]> read =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                         try {
                             return Files.readAllBytes(pipe);
                         } catch (IOException e) {
                             throw new java.io.UncheckedIOException(e);
                         }
                     });
-            CardCommandTest.Result result = CardCommandTest.run("score", "--model",
-                    CardFileTest.FIXTURES.resolve("body-mass-regressor.onnx").toString(), "--data",
-                    CardFileTest.FIXTURES.resolve("body-mass-regressor.inputs.csv").toString(), "--out",
-                    target.toString(), "--force");
+            CardCommandTest.Result result = CardCommandTest.run(
+                    "score",
+                    "--model",
+                    CardFileTest.FIXTURES.resolve("body-mass-regressor.onnx").toString(),
+                    "--data",
+                    CardFileTest.FIXTURES
+                            .resolve("body-mass-regressor.inputs.csv")
+                            .toString(),
+                    "--out",
+                    target.toString(),
+                    "--force");
             assertEquals(0, result.status(), result.err());
             assertTrue(isOther(pipe), "the FIFO was replaced by a regular file");
             assertTrue(Files.isSymbolicLink(link));
-            String scored = new String(read.get(60, java.util.concurrent.TimeUnit.SECONDS),
-                    java.nio.charset.StandardCharsets.UTF_8);
-            assertTrue(scored.startsWith("species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,sex,value\n"),
+            String scored = new String(
+                    read.get(60, java.util.concurrent.TimeUnit.SECONDS), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(
+                    scored.startsWith("species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,sex,value\n"),
                     scored);
         }
         Path file = Files.writeString(dir.resolve("old.csv"), "old");
         Path fileLink = Files.createSymbolicLink(dir.resolve("link-to-file"), file);
-        CardCommandTest.Result result = CardCommandTest.run("score", "--model",
-                CardFileTest.FIXTURES.resolve("body-mass-regressor.onnx").toString(), "--data",
-                CardFileTest.FIXTURES.resolve("body-mass-regressor.inputs.csv").toString(), "--out",
-                fileLink.toString(), "--force");
+        CardCommandTest.Result result = CardCommandTest.run(
+                "score",
+                "--model",
+                CardFileTest.FIXTURES.resolve("body-mass-regressor.onnx").toString(),
+                "--data",
+                CardFileTest.FIXTURES.resolve("body-mass-regressor.inputs.csv").toString(),
+                "--out",
+                fileLink.toString(),
+                "--force");
         assertEquals(0, result.status(), result.err());
         assertTrue(Files.isSymbolicLink(fileLink), "the link was replaced by a file");
         assertTrue(Files.readString(file).startsWith("species,"), "the file the link points to has the answer");
         try (var files = Files.list(dir)) {
-            assertEquals(java.util.Set.of(pipe, link, file, fileLink), java.util.Set.copyOf(files.toList()),
+            assertEquals(
+                    java.util.Set.of(pipe, link, file, fileLink),
+                    java.util.Set.copyOf(files.toList()),
                     "no temporary file left");
         }
     }
@@ -215,11 +286,17 @@ class ScoreCommandTest {
     @Test
     void anOutInADirectoryThatDoesNotExistIsRefusedNamingTheDirectory(@TempDir Path dir) {
         Path out = dir.resolve("nodir/x.csv");
-        CardCommandTest.Result result = CardCommandTest.run("score", "--model",
-                CardFileTest.FIXTURES.resolve("body-mass-regressor.onnx").toString(), "--data",
-                CardFileTest.FIXTURES.resolve("body-mass-regressor.inputs.csv").toString(), "--out", out.toString());
+        CardCommandTest.Result result = CardCommandTest.run(
+                "score",
+                "--model",
+                CardFileTest.FIXTURES.resolve("body-mass-regressor.onnx").toString(),
+                "--data",
+                CardFileTest.FIXTURES.resolve("body-mass-regressor.inputs.csv").toString(),
+                "--out",
+                out.toString());
         assertEquals(1, result.status(), result.err());
-        assertEquals("tabserve score: cannot write " + out + ": no directory " + dir.resolve("nodir"),
+        assertEquals(
+                "tabserve score: cannot write " + out + ": no directory " + dir.resolve("nodir"),
                 result.err().strip());
     }
 
@@ -228,15 +305,23 @@ class ScoreCommandTest {
     void aDanglingLinkAsOutIsRefusedAndLeftAsItIs(@TempDir Path dir) throws IOException {
         Path link = Files.createSymbolicLink(dir.resolve("scored.csv"), dir.resolve("gone/scored.csv"));
         for (List<String> force : List.of(List.<String>of(), List.of("--force"))) {
-            List<String> args = new java.util.ArrayList<>(List.of("score", "--model",
-                    CardFileTest.FIXTURES.resolve("body-mass-regressor.onnx").toString(), "--data",
-                    CardFileTest.FIXTURES.resolve("body-mass-regressor.inputs.csv").toString(), "--out",
+            List<String> args = new java.util.ArrayList<>(List.of(
+                    "score",
+                    "--model",
+                    CardFileTest.FIXTURES.resolve("body-mass-regressor.onnx").toString(),
+                    "--data",
+                    CardFileTest.FIXTURES
+                            .resolve("body-mass-regressor.inputs.csv")
+                            .toString(),
+                    "--out",
                     link.toString()));
             args.addAll(force);
             CardCommandTest.Result result = CardCommandTest.run(args.toArray(String[]::new));
             assertEquals(1, result.status(), result.err());
-            assertEquals("tabserve score: --out " + link + " is a link to " + dir.resolve("gone/scored.csv")
-                    + ", which does not exist; write to the file itself, or remove the link", result.err().strip());
+            assertEquals(
+                    "tabserve score: --out " + link + " is a link to " + dir.resolve("gone/scored.csv")
+                            + ", which does not exist; write to the file itself, or remove the link",
+                    result.err().strip());
             assertTrue(Files.isSymbolicLink(link), "the link is left as it was");
         }
     }
@@ -245,9 +330,13 @@ class ScoreCommandTest {
     @Test
     void anExistingOutputOfAnyKindNeedsForce(@TempDir Path dir) throws Exception {
         Path pipe = fifo(dir.resolve("pipe"));
-        CardCommandTest.Result result = CardCommandTest.run("score", "--model",
-                CardFileTest.FIXTURES.resolve("body-mass-regressor.onnx").toString(), "--data",
-                CardFileTest.FIXTURES.resolve("body-mass-regressor.inputs.csv").toString(), "--out",
+        CardCommandTest.Result result = CardCommandTest.run(
+                "score",
+                "--model",
+                CardFileTest.FIXTURES.resolve("body-mass-regressor.onnx").toString(),
+                "--data",
+                CardFileTest.FIXTURES.resolve("body-mass-regressor.inputs.csv").toString(),
+                "--out",
                 pipe.toString());
         assertEquals(1, result.status(), result.err());
         assertTrue(result.err().startsWith("tabserve score: " + pipe + " exists; pass --force"), result.err());
@@ -261,17 +350,23 @@ class ScoreCommandTest {
     @Test
     void anErrorInsideACommandEndsAsOneLine() {
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        int status = Commands.run("score", () -> {
-            throw new OutOfMemoryError("Java heap space");
-        }, new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        int status = Commands.run(
+                "score",
+                () -> {
+                    throw new OutOfMemoryError("Java heap space");
+                },
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
         assertEquals(1, status);
         String said = err.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(1, said.strip().lines().count(), said);
         assertTrue(said.startsWith("tabserve score: out of memory (Java heap space); "), said);
         err.reset();
-        status = Commands.run("card", () -> {
-            throw new IllegalStateException("a bug");
-        }, new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        status = Commands.run(
+                "card",
+                () -> {
+                    throw new IllegalStateException("a bug");
+                },
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
         assertEquals(1, status);
         said = err.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertEquals("tabserve card: failed: java.lang.IllegalStateException: a bug", said.strip());
@@ -283,45 +378,60 @@ class ScoreCommandTest {
      * number stays a number, negative or not.
      */
     @Test
-    void textThatASpreadsheetWouldRunAsAFormulaIsEscapedButNegativeNumbersAreNot(@TempDir Path dir)
-            throws IOException {
+    void textThatASpreadsheetWouldRunAsAFormulaIsEscapedButNegativeNumbersAreNot(@TempDir Path dir) throws IOException {
         Path data = dir.resolve("formulas.csv");
-        Files.writeString(data, "island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,note\n"
-                + "Dream,39.1,18.7,181,3750,\"=HYPERLINK(\"\"http://x.example\"\",\"\"y\"\")\"\n"
-                + "Dream,39.1,18.7,181,3750,+1+cmd|' /C calc'!A0\n"
-                + "Dream,39.1,18.7,181,3750,-2+3\n"
-                + "Dream,39.1,18.7,181,3750,@SUM(A1:A2)\n"
-                + "Dream,39.1,18.7,181,3750,\"\tcmd\"\n"
-                + "Dream,39.1,18.7,181,3750,\"\r=1\"\n"
-                + "Dream,-39.1,18.7,181,3750,-1.5\n"
-                + "Dream,39.1,18.7,181,3750,+2.5e3\n"
-                + "Dream,39.1,18.7,181,3750,plain\n");
+        Files.writeString(
+                data,
+                "island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,note\n"
+                        + "Dream,39.1,18.7,181,3750,\"=HYPERLINK(\"\"http://x.example\"\",\"\"y\"\")\"\n"
+                        + "Dream,39.1,18.7,181,3750,+1+cmd|' /C calc'!A0\n"
+                        + "Dream,39.1,18.7,181,3750,-2+3\n"
+                        + "Dream,39.1,18.7,181,3750,@SUM(A1:A2)\n"
+                        + "Dream,39.1,18.7,181,3750,\"\tcmd\"\n"
+                        + "Dream,39.1,18.7,181,3750,\"\r=1\"\n"
+                        + "Dream,-39.1,18.7,181,3750,-1.5\n"
+                        + "Dream,39.1,18.7,181,3750,+2.5e3\n"
+                        + "Dream,39.1,18.7,181,3750,plain\n");
         Path out = dir.resolve("scored.csv");
-        CardCommandTest.Result result = CardCommandTest.run("score", "--model",
-                CardFileTest.FIXTURES.resolve("species-nozipmap.onnx").toString(), "--data", data.toString(),
-                "--out", out.toString());
+        CardCommandTest.Result result = CardCommandTest.run(
+                "score",
+                "--model",
+                CardFileTest.FIXTURES.resolve("species-nozipmap.onnx").toString(),
+                "--data",
+                data.toString(),
+                "--out",
+                out.toString());
         assertEquals(0, result.status(), result.err());
         String[] rows = Files.readString(out).split("\n(?=Dream)");
-        List<String> notes = java.util.Arrays.stream(rows).skip(1)
+        List<String> notes = java.util.Arrays.stream(rows)
+                .skip(1)
                 .map(row -> row.strip().substring("Dream,".length()).replaceFirst(",(Adelie|Chinstrap|Gentoo),.*", ""))
                 .toList();
-        assertEquals(List.of(
-                "39.1,18.7,181,3750,\"'=HYPERLINK(\"\"http://x.example\"\",\"\"y\"\")\"",
-                "39.1,18.7,181,3750,\"'+1+cmd|' /C calc'!A0\"",
-                "39.1,18.7,181,3750,\"'-2+3\"",
-                "39.1,18.7,181,3750,\"'@SUM(A1:A2)\"",
-                "39.1,18.7,181,3750,\"'\tcmd\"",
-                "39.1,18.7,181,3750,\"'\r=1\"",
-                "-39.1,18.7,181,3750,-1.5",
-                "39.1,18.7,181,3750,+2.5e3",
-                "39.1,18.7,181,3750,plain"), notes);
+        assertEquals(
+                List.of(
+                        "39.1,18.7,181,3750,\"'=HYPERLINK(\"\"http://x.example\"\",\"\"y\"\")\"",
+                        "39.1,18.7,181,3750,\"'+1+cmd|' /C calc'!A0\"",
+                        "39.1,18.7,181,3750,\"'-2+3\"",
+                        "39.1,18.7,181,3750,\"'@SUM(A1:A2)\"",
+                        "39.1,18.7,181,3750,\"'\tcmd\"",
+                        "39.1,18.7,181,3750,\"'\r=1\"",
+                        "-39.1,18.7,181,3750,-1.5",
+                        "39.1,18.7,181,3750,+2.5e3",
+                        "39.1,18.7,181,3750,plain"),
+                notes);
     }
 
     private static final Path JSON_LINES = Path.of("src/test/resources/org/tabserve/fixtures/jsonl");
 
     private static CardCommandTest.Result score(Path data, Path out) {
-        return CardCommandTest.run("score", "--model", CardFileTest.FIXTURES.resolve("species-zipmap.onnx").toString(),
-                "--data", data.toString(), "--out", out.toString());
+        return CardCommandTest.run(
+                "score",
+                "--model",
+                CardFileTest.FIXTURES.resolve("species-zipmap.onnx").toString(),
+                "--data",
+                data.toString(),
+                "--out",
+                out.toString());
     }
 
     /** pandas' JSON Lines of the penguins' rows (nulls included) scores to the very CSV pandas' CSV of them does. */
@@ -345,8 +455,9 @@ class ScoreCommandTest {
         assertEquals(0, score(data, dir.resolve("scored.csv")).status());
         CardCommandTest.Result result = score(data, dir.resolve("scored.jsonl"));
         assertEquals(0, result.status(), result.err());
-        List<org.apache.commons.csv.CSVRecord> csv = org.apache.commons.csv.CSVFormat.DEFAULT.parse(
-                Files.newBufferedReader(dir.resolve("scored.csv"))).getRecords();
+        List<org.apache.commons.csv.CSVRecord> csv = org.apache.commons.csv.CSVFormat.DEFAULT
+                .parse(Files.newBufferedReader(dir.resolve("scored.csv")))
+                .getRecords();
         List<String> lines = Files.readAllLines(dir.resolve("scored.jsonl"));
         assertEquals(csv.size() - 1, lines.size(), "one line a row");
         List<String> columns = csv.get(0).toList();
@@ -362,7 +473,8 @@ class ScoreCommandTest {
                 String where = "row " + (r + 1) + " " + columns.get(c);
                 if (cell.isEmpty()) {
                     assertTrue(value.isNull(), where);
-                } else if (columns.get(c).equals("island") || columns.get(c).equals("sex")
+                } else if (columns.get(c).equals("island")
+                        || columns.get(c).equals("sex")
                         || columns.get(c).equals("label")) {
                     assertEquals(cell, value.textValue(), where);
                 } else {

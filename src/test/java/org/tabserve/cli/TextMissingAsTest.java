@@ -1,6 +1,16 @@
 package org.tabserve.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.model.Batch;
@@ -11,25 +21,22 @@ import org.tabserve.model.ModelException;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.onnx.OnnxModelLoader;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** card --text-missing-as on species-sex-imputed.onnx, whose sex encoder knows "missing" (an imputer's value). */
 class TextMissingAsTest {
 
     private static final Path MODEL = CardCommandTest.FIXTURES.resolve("species-sex-imputed.onnx");
 
     private static CardCommandTest.Result card(Path out, String... more) {
-        List<String> args = new ArrayList<>(List.of("card", "--model", MODEL.toString(), "--data",
-                CardCommandTest.PENGUINS.toString(), "--label", "species", "--out", out.toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "card",
+                "--model",
+                MODEL.toString(),
+                "--data",
+                CardCommandTest.PENGUINS.toString(),
+                "--label",
+                "species",
+                "--out",
+                out.toString()));
         args.addAll(List.of(more));
         return CardCommandTest.run(args.toArray(String[]::new));
     }
@@ -40,8 +47,9 @@ class TextMissingAsTest {
         CardCommandTest.Result result = card(out, "--text-missing-as", "missing");
         assertEquals(0, result.status(), result.err());
         assertTrue(result.out().contains("an empty cell of sex is taken as \"missing\""), result.out());
-        JsonNode expected = CardCommandTest.JSON.readTree(
-                CardCommandTest.FIXTURES.resolve("species-sex-imputed.expected.json").toFile());
+        JsonNode expected = CardCommandTest.JSON.readTree(CardCommandTest.FIXTURES
+                .resolve("species-sex-imputed.expected.json")
+                .toFile());
         try (Model served = OnnxModelLoader.load(out)) {
             assertEquals("{\"sex\":\"missing\"}", served.card().metadata().get(CardKeys.TEXT_MISSING_AS));
             List<Feature> features = served.signature().features();
@@ -52,7 +60,8 @@ class TextMissingAsTest {
                 Object[] cells = new Object[features.size()];
                 for (int f = 0; f < cells.length; f++) {
                     JsonNode cell = row.get("inputs").get(features.get(f).name());
-                    cells[f] = cell.isNull() || cell.asText().isEmpty() ? null
+                    cells[f] = cell.isNull() || cell.asText().isEmpty()
+                            ? null
                             : cell.isNumber() ? (Object) cell.asDouble() : cell.asText();
                 }
                 rows.add(cells);
@@ -62,12 +71,19 @@ class TextMissingAsTest {
             assertEquals(11, answers.size());
             for (int r = 0; r < answers.size(); r++) {
                 JsonNode want = expected.get("rows").get(r);
-                assertEquals(want.get("label").asText(), ((Prediction.Classification) answers.get(r)).label(), "row " + want.get("row"));
+                assertEquals(
+                        want.get("label").asText(),
+                        ((Prediction.Classification) answers.get(r)).label(),
+                        "row " + want.get("row"));
                 for (String cls : List.of("Adelie", "Chinstrap", "Gentoo")) {
-                    assertEquals(want.get("probabilities").get(cls).asDouble(),
-                            ((Prediction.Classification) answers.get(r)).probabilityOf(cls), 1e-5, "row " + want.get("row") + " " + cls);
+                    assertEquals(
+                            want.get("probabilities").get(cls).asDouble(),
+                            ((Prediction.Classification) answers.get(r)).probabilityOf(cls),
+                            1e-5,
+                            "row " + want.get("row") + " " + cls);
                 }
-                assertTrue(batch.warnings(r).stream().anyMatch(w -> w.message().contains("taken as \"missing\"")),
+                assertTrue(
+                        batch.warnings(r).stream().anyMatch(w -> w.message().contains("taken as \"missing\"")),
                         batch.warnings(r).toString());
             }
         }
@@ -82,8 +98,8 @@ class TextMissingAsTest {
         assertFalse(Files.exists(out));
         try (Model given = OnnxModelLoader.load(MODEL)) {
             Object[] row = {"Torgersen", 39.1, 18.7, 181.0, 3750.0, null};
-            ModelException refused = assertThrows(ModelException.class,
-                    () -> Batch.of(given.signature(), List.<Object[]>of(row)));
+            ModelException refused =
+                    assertThrows(ModelException.class, () -> Batch.of(given.signature(), List.<Object[]>of(row)));
             assertTrue(refused.getMessage().contains("send \"missing\""), refused.getMessage());
         }
     }
@@ -93,8 +109,10 @@ class TextMissingAsTest {
         Path out = dir.resolve("card.onnx");
         CardCommandTest.Result result = card(out, "--text-missing-as", "unknown");
         assertEquals(1, result.status(), result.out());
-        assertTrue(result.err().contains("\"unknown\" is not a category of any text input")
-                && result.err().contains("'sex' [FEMALE, MALE, missing]"), result.err());
+        assertTrue(
+                result.err().contains("\"unknown\" is not a category of any text input")
+                        && result.err().contains("'sex' [FEMALE, MALE, missing]"),
+                result.err());
         assertFalse(Files.exists(out));
     }
 }

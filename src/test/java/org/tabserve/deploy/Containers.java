@@ -1,6 +1,5 @@
 package org.tabserve.deploy;
 
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,15 +22,16 @@ final class Containers {
     /** The image's ENTRYPOINT script (the Dockerfile copies it to /opt/tabserve/). */
     static final Path ENTRYPOINT = Path.of("deploy", "entrypoint.sh");
 
-    private Containers() {
-    }
+    private Containers() {}
 
     static Path jettyHome() {
-        return Path.of(System.getProperty("tabserve.jetty.home", "target/it/jetty-home")).toAbsolutePath();
+        return Path.of(System.getProperty("tabserve.jetty.home", "target/it/jetty-home"))
+                .toAbsolutePath();
     }
 
     static Path tomcatHome() {
-        return Path.of(System.getProperty("tabserve.tomcat.home", "target/it/apache-tomcat")).toAbsolutePath();
+        return Path.of(System.getProperty("tabserve.tomcat.home", "target/it/apache-tomcat"))
+                .toAbsolutePath();
     }
 
     /** The directory for one test's container, emptied. */
@@ -71,8 +71,9 @@ final class Containers {
      *
      * @param properties extra {@code name=value} start properties, e.g. a deploy scan interval
      */
-    static ServerProcess startJettyBase(String name, OnnxRuntimeSetup setup, Map<String, String> environment,
-                                        String... properties) throws IOException, InterruptedException {
+    static ServerProcess startJettyBase(
+            String name, OnnxRuntimeSetup setup, Map<String, String> environment, String... properties)
+            throws IOException, InterruptedException {
         return startJettyBase(name, setup, List.of(), environment, properties);
     }
 
@@ -83,21 +84,31 @@ final class Containers {
      */
     static ServerProcess startJettyBaseThroughEntrypoint(String name, Map<String, String> environment)
             throws IOException, InterruptedException {
-        return startJettyBase(name, OnnxRuntimeSetup.SHARED, List.of("sh", ENTRYPOINT.toAbsolutePath().toString()),
+        return startJettyBase(
+                name,
+                OnnxRuntimeSetup.SHARED,
+                List.of("sh", ENTRYPOINT.toAbsolutePath().toString()),
                 environment);
     }
 
-    private static ServerProcess startJettyBase(String name, OnnxRuntimeSetup setup, List<String> entrypoint,
-                                                Map<String, String> environment, String... properties)
+    private static ServerProcess startJettyBase(
+            String name,
+            OnnxRuntimeSetup setup,
+            List<String> entrypoint,
+            Map<String, String> environment,
+            String... properties)
             throws IOException, InterruptedException {
         Path base = buildJettyBase(name, setup);
         int port = ServerProcess.freePort();
         List<String> command = new ArrayList<>(entrypoint);
         command.add(ServerProcess.java());
         command.addAll(TabserveProcess.FUNCTIONAL_JVM_OPTIONS); // checked for what it answers, not its speed
-        command.addAll(List.of("-Djava.io.tmpdir=" + base.resolveSibling("tmp"),
-                "-jar", jettyHome().resolve("start.jar").toString(),
-                "jetty.http.host=127.0.0.1", "jetty.http.port=" + port));
+        command.addAll(List.of(
+                "-Djava.io.tmpdir=" + base.resolveSibling("tmp"),
+                "-jar",
+                jettyHome().resolve("start.jar").toString(),
+                "jetty.http.host=127.0.0.1",
+                "jetty.http.port=" + port));
         command.addAll(List.of(properties));
         return ServerProcess.start("jetty-base " + name, command, base, environment, port);
     }
@@ -110,9 +121,16 @@ final class Containers {
         Path dir = freshDirectory(name);
         Path base = Files.createDirectories(dir.resolve("base"));
         Files.createDirectories(dir.resolve("tmp"));
-        ServerProcess.run(List.of("env", "SHARED_ONNXRUNTIME=" + setup.variable, "bash",
-                Path.of("deploy", "jetty-base.sh").toAbsolutePath().toString(),
-                jettyHome().toString(), base.toString(), TabserveProcess.war().toString()), dir);
+        ServerProcess.run(
+                List.of(
+                        "env",
+                        "SHARED_ONNXRUNTIME=" + setup.variable,
+                        "bash",
+                        Path.of("deploy", "jetty-base.sh").toAbsolutePath().toString(),
+                        jettyHome().toString(),
+                        base.toString(),
+                        TabserveProcess.war().toString()),
+                dir);
         return base;
     }
 
@@ -122,9 +140,10 @@ final class Containers {
      * {@code javaOptions} (the image's {@code JAVA_OPTIONS}) right after {@code java}; on 127.0.0.1 and a free port,
      * given as the server's first properties (those after {@code --env} would be the web app environment's).
      */
-    static ServerProcess startJettyBaseAsTheImage(String name, Path base, List<String> javaOptions,
-                                                  Map<String, String> environment) throws IOException {
-        List<String> words = List.of(Files.readString(base.resolve("jetty.start")).trim().split("\\s+"));
+    static ServerProcess startJettyBaseAsTheImage(
+            String name, Path base, List<String> javaOptions, Map<String, String> environment) throws IOException {
+        List<String> words =
+                List.of(Files.readString(base.resolve("jetty.start")).trim().split("\\s+"));
         int port = ServerProcess.freePort();
         List<String> command = new ArrayList<>();
         for (String word : words) {
@@ -137,7 +156,8 @@ final class Containers {
             }
         }
         if (command.size() == words.size() + javaOptions.size() + 1) {
-            throw new IllegalStateException("no org.eclipse.jetty.xml.XmlConfiguration in " + base.resolve("jetty.start"));
+            throw new IllegalStateException(
+                    "no org.eclipse.jetty.xml.XmlConfiguration in " + base.resolve("jetty.start"));
         }
         return ServerProcess.start("jetty-base " + name, command, base, environment, port);
     }
@@ -172,17 +192,24 @@ final class Containers {
         // The settings README's deployment section recommends: 100 Continue only once the app reads the body (so that
         // a body refused on its declared length is never invited), and error pages without a report or the version.
         String edited = xml.replace("<Server port=\"8005\"", "<Server port=\"-1\"")
-                .replace("<Connector port=\"8080\"", "<Connector address=\"127.0.0.1\" port=\"" + port
-                        + "\" continueResponseTiming=\"onRead\"")
+                .replace(
+                        "<Connector port=\"8080\"",
+                        "<Connector address=\"127.0.0.1\" port=\"" + port + "\" continueResponseTiming=\"onRead\"")
                 // h2c: Tomcat's Http2Protocol as the connector's upgrade protocol, which also takes HTTP/2's preface
                 // from clients that speak it from the first byte (gRPC's plaintext channels).
-                .replaceFirst("(<Connector address=\"127.0.0.1\"[^>]*?)\\s*/>", h2c ? "$1>\n      " + TOMCAT_H2C
-                        + "\n    </Connector>" : "$0")
-                .replaceFirst("(<Host name=\"localhost\"[^>]*>)", "$1\n        <Valve className=\"org.apache.catalina.valves."
-                        + "ErrorReportValve\" showReport=\"false\" showServerInfo=\"false\"/>");
-        if (edited.equals(xml) || !edited.contains("port=\"" + port + "\"") || !edited.contains("ErrorReportValve")
+                .replaceFirst(
+                        "(<Connector address=\"127.0.0.1\"[^>]*?)\\s*/>",
+                        h2c ? "$1>\n      " + TOMCAT_H2C + "\n    </Connector>" : "$0")
+                .replaceFirst(
+                        "(<Host name=\"localhost\"[^>]*>)",
+                        "$1\n        <Valve className=\"org.apache.catalina.valves."
+                                + "ErrorReportValve\" showReport=\"false\" showServerInfo=\"false\"/>");
+        if (edited.equals(xml)
+                || !edited.contains("port=\"" + port + "\"")
+                || !edited.contains("ErrorReportValve")
                 || h2c != edited.contains(TOMCAT_H2C + "\n    </Connector>")) {
-            throw new IllegalStateException("Tomcat's server.xml no longer has the expected connector and host:\n" + xml);
+            throw new IllegalStateException(
+                    "Tomcat's server.xml no longer has the expected connector and host:\n" + xml);
         }
         Files.writeString(serverXml, edited);
         Files.copy(org.tabserve.testing.TabserveProcess.war(), base.resolve("webapps/ROOT.war"));
@@ -190,14 +217,20 @@ final class Containers {
         List<String> command = new ArrayList<>(List.of(ServerProcess.java()));
         command.addAll(TabserveProcess.FUNCTIONAL_JVM_OPTIONS); // checked for what it answers, not its speed
         command.addAll(List.of(
-                "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
-                "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+                "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                "--add-opens=java.base/java.io=ALL-UNNAMED",
+                "--add-opens=java.base/java.util=ALL-UNNAMED",
+                "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
                 "--add-opens=java.rmi/sun.rmi.transport=ALL-UNNAMED",
                 "-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager",
                 "-Djava.util.logging.config.file=" + base.resolve("conf/logging.properties"),
-                "-Dcatalina.home=" + home, "-Dcatalina.base=" + base, "-Djava.io.tmpdir=" + base.resolve("temp"),
-                "-cp", home.resolve("bin/bootstrap.jar") + java.io.File.pathSeparator + home.resolve("bin/tomcat-juli.jar"),
-                "org.apache.catalina.startup.Bootstrap", "start"));
+                "-Dcatalina.home=" + home,
+                "-Dcatalina.base=" + base,
+                "-Djava.io.tmpdir=" + base.resolve("temp"),
+                "-cp",
+                home.resolve("bin/bootstrap.jar") + java.io.File.pathSeparator + home.resolve("bin/tomcat-juli.jar"),
+                "org.apache.catalina.startup.Bootstrap",
+                "start"));
         return ServerProcess.start("tomcat " + name, command, base, environment, port);
     }
 }

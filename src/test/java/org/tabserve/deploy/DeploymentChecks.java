@@ -1,9 +1,12 @@
 package org.tabserve.deploy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,11 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The end-to-end checks every deployment of the WAR must pass, whoever runs it: embedded Jetty, the Jetty base the
@@ -30,9 +29,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 abstract class DeploymentChecks {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** A genuine note from the data set: the bundled model says label "0". */
-    static final String GENUINE_ROW = "{\"variance\": 3.6216, \"skewness\": 8.6661, \"curtosis\": -2.8073, \"entropy\": -0.44699}";
+    static final String GENUINE_ROW =
+            "{\"variance\": 3.6216, \"skewness\": 8.6661, \"curtosis\": -2.8073, \"entropy\": -0.44699}";
 
     /** A small upload limit, so that going past it is cheap: each deployment is started with it. */
     static final long UPLOAD_LIMIT = 256 << 10;
@@ -67,8 +68,8 @@ abstract class DeploymentChecks {
 
     @Test
     void predictsABatchOfObjectAndArrayRowsInOrder() throws Exception {
-        HttpResponse<String> response = postJson("/api/predict",
-                "{\"instances\": [" + GENUINE_ROW + ", [-3.0, 2.0, 1.0, 0.5], " + GENUINE_ROW + "]}");
+        HttpResponse<String> response = postJson(
+                "/api/predict", "{\"instances\": [" + GENUINE_ROW + ", [-3.0, 2.0, 1.0, 0.5], " + GENUINE_ROW + "]}");
         assertEquals(200, response.statusCode(), response.body());
         JsonNode predictions = JSON.readTree(response.body()).path("predictions");
         assertEquals(3, predictions.size(), response.body());
@@ -87,7 +88,8 @@ abstract class DeploymentChecks {
         HttpRequest request = HttpRequest.newBuilder(uri("/predict_file"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(multipart, StandardCharsets.UTF_8)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(multipart, StandardCharsets.UTF_8))
+                .build();
         HttpResponse<String> response = send(request);
         assertEquals(200, response.statusCode(), response.body());
         JsonNode predictions = JSON.readTree(response.body()).path("predictions");
@@ -102,17 +104,23 @@ abstract class DeploymentChecks {
         JsonNode body = JSON.readTree(response.body());
         assertEquals("banknote-authenticator", body.path("name").asText());
         List<String> features = new ArrayList<>();
-        body.path("input").path("features").forEach(f -> features.add(f.path("name").asText()));
-        assertEquals(List.of("curtosis", "entropy", "skewness", "variance"), features.stream().sorted().toList());
+        body.path("input")
+                .path("features")
+                .forEach(f -> features.add(f.path("name").asText()));
+        assertEquals(
+                List.of("curtosis", "entropy", "skewness", "variance"),
+                features.stream().sorted().toList());
         assertEquals(2, body.path("classes").size());
     }
 
     @Test
     void answersAFieldErrorWith400ProblemJson() throws Exception {
-        HttpResponse<String> response = postJson("/api/predict",
+        HttpResponse<String> response = postJson(
+                "/api/predict",
                 "{\"variance\": \"lots\", \"skewness\": 8.6661, \"curtosis\": -2.8073, \"entropy\": -0.44699}");
         assertEquals(400, response.statusCode(), response.body());
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
+        assertTrue(
+                response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
                 response.headers().map().toString());
         JsonNode body = JSON.readTree(response.body());
         assertEquals(400, body.path("status").asInt());
@@ -122,20 +130,27 @@ abstract class DeploymentChecks {
     @Test
     void answersAnUnknownRouteWith404() throws Exception {
         HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/no/such/route"))
-                .header("Accept", "application/json").GET().build());
+                .header("Accept", "application/json")
+                .GET()
+                .build());
         assertEquals(404, response.statusCode(), response.body());
         assertFalse(response.body().contains("Exception"), response.body());
     }
 
     @Test
     void doesNotServeTheLauncherOrItsJars() throws Exception {
-        for (String path : List.of("/org/tabserve/launcher/Main.class", "/WEB-INF/lib-jetty/tabserve-launcher.jar",
-                "/WEB-INF/lib-jetty/", "/META-INF/MANIFEST.MF", "/WEB-INF/web.xml")) {
-            HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(uri(path)).GET().build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+        for (String path : List.of(
+                "/org/tabserve/launcher/Main.class",
+                "/WEB-INF/lib-jetty/tabserve-launcher.jar",
+                "/WEB-INF/lib-jetty/",
+                "/META-INF/MANIFEST.MF",
+                "/WEB-INF/web.xml")) {
+            HttpResponse<byte[]> response =
+                    HTTP.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
             assertNotEquals(200, response.statusCode(), path + " was served");
             byte[] body = response.body();
-            assertFalse(body.length >= 4 && (body[0] & 0xff) == 0xCA && (body[1] & 0xff) == 0xFE, path + " sent a class");
+            assertFalse(
+                    body.length >= 4 && (body[0] & 0xff) == 0xCA && (body[1] & 0xff) == 0xFE, path + " sent a class");
             assertFalse(body.length >= 2 && body[0] == 'P' && body[1] == 'K', path + " sent a jar");
         }
     }
@@ -144,25 +159,32 @@ abstract class DeploymentChecks {
     void anUploadOverTheUploadLimitSentWithoutALengthGets413() throws Exception {
         String boundary = "tabserve-" + System.nanoTime();
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\n"
-                + "Content-Type: text/csv\r\n\r\nvariance,skewness,curtosis,entropy\n").getBytes(StandardCharsets.US_ASCII);
+                        + "Content-Type: text/csv\r\n\r\nvariance,skewness,curtosis,entropy\n")
+                .getBytes(StandardCharsets.US_ASCII);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] rows = "1,2,3,4\n".repeat((int) (2 * UPLOAD_BODY_LIMIT / 8)).getBytes(StandardCharsets.US_ASCII);
         // No length: the container finds the upload too large only while reading it, past the limit.
         HttpRequest request = HttpRequest.newBuilder(uri("/predict_file"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.SequenceInputStream(
-                        java.util.Collections.enumeration(List.of(new ByteArrayInputStream(head),
-                                new ByteArrayInputStream(rows), new ByteArrayInputStream(tail)))))).build();
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request,
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.SequenceInputStream(java.util.Collections.enumeration(List.of(
+                                new ByteArrayInputStream(head),
+                                new ByteArrayInputStream(rows),
+                                new ByteArrayInputStream(tail))))))
+                .build();
+        HttpResponse<String> response =
+                HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         assertEquals(413, response.statusCode(), response.body());
-        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
+        assertTrue(
+                response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
                 response.headers().map().toString());
-        assertEquals("the upload is larger than the limit of " + UPLOAD_LIMIT + " bytes; the server's setting"
-                + " tabserve.max-upload-bytes raises the limit (a -D system property, a context init-parameter or the"
-                + " environment variable TABSERVE_MAX_UPLOAD_BYTES)",
-                JSON.readTree(response.body()).path("detail").asText(), response.body());
+        assertEquals(
+                "the upload is larger than the limit of " + UPLOAD_LIMIT + " bytes; the server's setting"
+                        + " tabserve.max-upload-bytes raises the limit (a -D system property, a context init-parameter or the"
+                        + " environment variable TABSERVE_MAX_UPLOAD_BYTES)",
+                JSON.readTree(response.body()).path("detail").asText(),
+                response.body());
     }
 
     @Test
@@ -193,8 +215,10 @@ abstract class DeploymentChecks {
         int mark = log().size(); // what the container printed before (its start-up) is not this request's doing
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             // Refused at once (wrong content type), so the server skips the body; the client stops a tenth of the way.
-            socket.getOutputStream().write(("POST /api/predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain"
-                    + "\r\nContent-Length: 1000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("POST /api/predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain"
+                                    + "\r\nContent-Length: 1000000\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().write(new byte[100_000]);
             socket.getOutputStream().flush();
             Thread.sleep(300);
@@ -208,16 +232,27 @@ abstract class DeploymentChecks {
     @Test
     void listsNoDirectoryAndAnswersOneWithTheApps404() throws Exception {
         String apidocs = get("/apidocs").body();
-        java.util.regex.Matcher version = java.util.regex.Pattern.compile("webjars/swagger-ui/([^/\"]+)/").matcher(apidocs);
+        java.util.regex.Matcher version =
+                java.util.regex.Pattern.compile("webjars/swagger-ui/([^/\"]+)/").matcher(apidocs);
         assertTrue(version.find(), apidocs);
         String swagger = "/webjars/swagger-ui/" + version.group(1) + "/";
-        for (String path : List.of("/static/", "/static", "/webjars/", "/webjars", "/webjars/swagger-ui/", swagger,
+        for (String path : List.of(
+                "/static/",
+                "/static",
+                "/webjars/",
+                "/webjars",
+                "/webjars/swagger-ui/",
+                swagger,
                 swagger.substring(0, swagger.length() - 1))) {
-            HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path)).header("Accept", "application/json")
-                    .GET().build());
+            HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path))
+                    .header("Accept", "application/json")
+                    .GET()
+                    .build());
             assertEquals(404, response.statusCode(), path + ": " + response.body());
-            assertEquals("Not found", JSON.readTree(response.body()).path("title").asText(), path + ": " + response.body());
-            assertFalse(response.body().contains("tabserve.css") || response.body().contains("swagger-ui.css"),
+            assertEquals(
+                    "Not found", JSON.readTree(response.body()).path("title").asText(), path + ": " + response.body());
+            assertFalse(
+                    response.body().contains("tabserve.css") || response.body().contains("swagger-ui.css"),
                     path + " lists files: " + response.body());
         }
         assertEquals(200, get("/static/tabserve.css").statusCode(), "a file is still served");
@@ -238,14 +273,17 @@ abstract class DeploymentChecks {
     @Test
     void theContainersOwnRefusalsNameNoServerNorVersion() throws Exception {
         // Refused by the container before the app sees them: no Host, an encoded slash, an encoded NUL.
-        for (String request : List.of("GET /api/model HTTP/1.1\r\nConnection: close\r\n\r\n",
+        for (String request : List.of(
+                "GET /api/model HTTP/1.1\r\nConnection: close\r\n\r\n",
                 "GET /api%2fmodel HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
                 "GET /api/mo%00del HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")) {
             RawAnswer answer = raw(request);
             assertTrue(answer.statusLine().matches("HTTP/1.1 4\\d\\d .*"), request + ": " + answer);
             String all = (answer.headers() + answer.body()).toLowerCase(java.util.Locale.ROOT);
             for (String tell : List.of("tomcat", "jetty", "exception", "server:")) {
-                assertFalse(all.contains(tell), request.lines().findFirst().orElseThrow() + " reveals '" + tell + "': " + answer);
+                assertFalse(
+                        all.contains(tell),
+                        request.lines().findFirst().orElseThrow() + " reveals '" + tell + "': " + answer);
             }
             assertFalse(all.matches("(?s).*\\b(10|11|12)\\.\\d+\\.\\d+.*"), request + " shows a version: " + answer);
         }
@@ -253,8 +291,7 @@ abstract class DeploymentChecks {
 
     /** An answer read from a raw connection: its status line, its headers in lower case, its body, and whether the
      * server closed the connection after it. */
-    record RawAnswer(String statusLine, String headers, String body, boolean closed) {
-    }
+    record RawAnswer(String statusLine, String headers, String body, boolean closed) {}
 
     /** Sends a request as written (which the JDK client would refuse to send) and reads until the server closes. */
     RawAnswer raw(String request) throws IOException {
@@ -280,9 +317,11 @@ abstract class DeploymentChecks {
             int end = text.indexOf("\r\n\r\n");
             String head = end < 0 ? text : text.substring(0, end);
             int firstLine = head.indexOf("\r\n");
-            return new RawAnswer(firstLine < 0 ? head : head.substring(0, firstLine),
+            return new RawAnswer(
+                    firstLine < 0 ? head : head.substring(0, firstLine),
                     firstLine < 0 ? "" : head.substring(firstLine + 2).toLowerCase(java.util.Locale.ROOT),
-                    end < 0 ? "" : text.substring(end + 4), closed);
+                    end < 0 ? "" : text.substring(end + 4),
+                    closed);
         }
     }
 
@@ -295,9 +334,11 @@ abstract class DeploymentChecks {
     }
 
     HttpResponse<String> postJson(String path, String json) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+                .build());
     }
 
     static HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {

@@ -1,7 +1,7 @@
 package org.tabserve.deploy;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,9 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Docker image and the integration tests that stand in for it must describe the same deployment: the Jetty
@@ -31,9 +30,13 @@ class DeploymentConsistencyTest {
         String pom = Files.readString(Path.of("pom.xml"));
         String jettyVersion = group(pom, "<jetty\\.version>([^<]+)</jetty\\.version>");
         String runStage = lastFrom(Files.readString(DOCKERFILE));
-        assertEquals("jetty:" + jettyVersion + "-jdk17-eclipse-temurin", runStage,
+        assertEquals(
+                "jetty:" + jettyVersion + "-jdk17-eclipse-temurin",
+                runStage,
                 "the run stage's base tag must carry pom.xml's jetty.version, which the tests' jetty-home uses");
-        assertTrue(pom.contains("<artifactId>jetty-home</artifactId>\n                  <version>${jetty.version}</version>"),
+        assertTrue(
+                pom.contains(
+                        "<artifactId>jetty-home</artifactId>\n                  <version>${jetty.version}</version>"),
                 "the tests' jetty-home must be unpacked at ${jetty.version}");
     }
 
@@ -45,10 +48,11 @@ class DeploymentConsistencyTest {
     void theImageAndTheManifestExitOnOutOfMemory() throws IOException {
         String image = group(Files.readString(DOCKERFILE), "(?m)^ENV JAVA_OPTIONS=\"([^\"]*)\"");
         assertTrue(image.contains("-XX:+ExitOnOutOfMemoryError"), image);
-        for (Path file : List.of(Path.of("deploy", "kubernetes", "deployment.yaml"),
+        for (Path file : List.of(
+                Path.of("deploy", "kubernetes", "deployment.yaml"),
                 Path.of("deploy", "kubernetes", "with-models", "deployment.yaml"))) {
-            String manifest = group(Files.readString(file),
-                    "- name: JAVA_OPTIONS\\s*\\n(?:\\s*#[^\\n]*\\n)*\\s*value: \"([^\"]*)\"");
+            String manifest = group(
+                    Files.readString(file), "- name: JAVA_OPTIONS\\s*\\n(?:\\s*#[^\\n]*\\n)*\\s*value: \"([^\"]*)\"");
             assertTrue(manifest.contains("-XX:+ExitOnOutOfMemoryError"), file + ": " + manifest);
         }
     }
@@ -63,20 +67,28 @@ class DeploymentConsistencyTest {
         String dockerfile = Files.readString(DOCKERFILE);
         String archive = group(dockerfile, "(?m)^RUN bash /opt/tabserve/cds-archive\\.sh \"\\$JETTY_BASE\" (\\S+)$");
         int training = dockerfile.indexOf("RUN bash /opt/tabserve/cds-archive.sh");
-        assertTrue(dockerfile.matches("(?s).*\nCOPY (deploy/\\S+ )*deploy/cds-archive\\.sh (deploy/\\S+ )*/opt/tabserve/\n.*"),
+        assertTrue(
+                dockerfile.matches(
+                        "(?s).*\nCOPY (deploy/\\S+ )*deploy/cds-archive\\.sh (deploy/\\S+ )*/opt/tabserve/\n.*"),
                 "the image copies deploy/cds-archive.sh to /opt/tabserve/");
-        assertTrue(training > dockerfile.indexOf("/var/lib/jetty/webapps/ROOT.war")
-                && training > dockerfile.indexOf("RUN SHARED_ONNXRUNTIME=1")
-                && training > dockerfile.indexOf("ENV JAVA_OPTIONS=") && training > dockerfile.indexOf("ENV MALLOC_ARENA_MAX"),
+        assertTrue(
+                training > dockerfile.indexOf("/var/lib/jetty/webapps/ROOT.war")
+                        && training > dockerfile.indexOf("RUN SHARED_ONNXRUNTIME=1")
+                        && training > dockerfile.indexOf("ENV JAVA_OPTIONS=")
+                        && training > dockerfile.indexOf("ENV MALLOC_ARENA_MAX"),
                 "the training start runs on the finished base, with the image's settings");
-        assertEquals("${JAVA_OPTIONS} -XX:SharedArchiveFile=" + archive,
+        assertEquals(
+                "${JAVA_OPTIONS} -XX:SharedArchiveFile=" + archive,
                 group(dockerfile.substring(training), "(?m)^ENV JAVA_OPTIONS=\"([^\"]*)\""));
-        for (Path file : List.of(Path.of("deploy", "kubernetes", "deployment.yaml"),
+        for (Path file : List.of(
+                Path.of("deploy", "kubernetes", "deployment.yaml"),
                 Path.of("deploy", "kubernetes", "with-models", "deployment.yaml"))) {
-            String manifest = group(Files.readString(file),
-                    "- name: JAVA_OPTIONS\\s*\\n(?:\\s*#[^\\n]*\\n)*\\s*value: \"([^\"]*)\"");
-            assertEquals(group(dockerfile, "(?m)^ENV JAVA_OPTIONS=\"([^\"]*)\"") + " -XX:SharedArchiveFile=" + archive,
-                    manifest, file + " sets the image's JAVA_OPTIONS, the archive's flag included");
+            String manifest = group(
+                    Files.readString(file), "- name: JAVA_OPTIONS\\s*\\n(?:\\s*#[^\\n]*\\n)*\\s*value: \"([^\"]*)\"");
+            assertEquals(
+                    group(dockerfile, "(?m)^ENV JAVA_OPTIONS=\"([^\"]*)\"") + " -XX:SharedArchiveFile=" + archive,
+                    manifest,
+                    file + " sets the image's JAVA_OPTIONS, the archive's flag included");
         }
     }
 
@@ -90,9 +102,13 @@ class DeploymentConsistencyTest {
     void buildsTheImagesJettyBaseWithTheScriptTheTestsRun() throws IOException {
         String dockerfile = Files.readString(DOCKERFILE);
         assertTrue(dockerfile.contains("COPY deploy/jetty-base.sh"), "the image copies the shared script");
-        assertTrue(dockerfile.matches("(?s).*\nRUN (SHARED_ONNXRUNTIME=1 )?bash /opt/tabserve/jetty-base.sh \"\\$JETTY_HOME\" \"\\$JETTY_BASE\"\n.*"),
+        assertTrue(
+                dockerfile.matches(
+                        "(?s).*\nRUN (SHARED_ONNXRUNTIME=1 )?bash /opt/tabserve/jetty-base.sh \"\\$JETTY_HOME\" \"\\$JETTY_BASE\"\n.*"),
                 "the image runs the shared script on its JETTY_HOME and JETTY_BASE");
-        assertTrue(dockerfile.matches("(?s).*COPY --from=build \\S+ \\S+/tabserve\\.war /var/lib/jetty/webapps/ROOT\\.war.*"),
+        assertTrue(
+                dockerfile.matches(
+                        "(?s).*COPY --from=build \\S+ \\S+/tabserve\\.war /var/lib/jetty/webapps/ROOT\\.war.*"),
                 "the image deploys the WAR where the script does: webapps/ROOT.war");
         assertTrue(Files.readString(SCRIPT).contains("cp \"$war\" webapps/ROOT.war"));
     }
@@ -100,14 +116,19 @@ class DeploymentConsistencyTest {
     @Test
     void sharesOnnxRuntimeFromLibExtAsTheTestsJettyBasesDo() throws IOException {
         String dockerfile = Files.readString(DOCKERFILE);
-        assertTrue(dockerfile.contains("RUN SHARED_ONNXRUNTIME=1 bash /opt/tabserve/jetty-base.sh"),
+        assertTrue(
+                dockerfile.contains("RUN SHARED_ONNXRUNTIME=1 bash /opt/tabserve/jetty-base.sh"),
                 "the image runs the script with SHARED_ONNXRUNTIME=1, as Containers.startJettyBase does by default");
         int jar = dockerfile.indexOf("WEB-INF/lib/onnxruntime-*.jar /var/lib/jetty/lib/ext/");
-        assertTrue(jar > 0 && jar < dockerfile.indexOf("RUN SHARED_ONNXRUNTIME=1"),
+        assertTrue(
+                jar > 0 && jar < dockerfile.indexOf("RUN SHARED_ONNXRUNTIME=1"),
                 "the WAR's onnxruntime jar is in lib/ext before the script fixes the class path in jetty.start");
         String script = Files.readString(SCRIPT);
-        assertTrue(script.contains("jetty.webapp.addProtectedClasses+=,ai.onnxruntime."), "the script protects ai.onnxruntime.");
-        assertTrue(Arrays.asList(group(script, "(?m)^MODULES=(\\S+)$").split(",")).contains("ext"),
+        assertTrue(
+                script.contains("jetty.webapp.addProtectedClasses+=,ai.onnxruntime."),
+                "the script protects ai.onnxruntime.");
+        assertTrue(
+                Arrays.asList(group(script, "(?m)^MODULES=(\\S+)$").split(",")).contains("ext"),
                 "the ext module puts lib/ext on the server class path");
     }
 
@@ -119,16 +140,21 @@ class DeploymentConsistencyTest {
     @Test
     void enablesTheModulesTheWarNeedsAndThatExistInJettyHome() throws IOException {
         String script = Files.readString(SCRIPT);
-        List<String> modules = Arrays.asList(group(script, "(?m)^MODULES=(\\S+)$").split(","));
-        assertTrue(modules.containsAll(List.of("server", "http", "ee10-deploy", "ee10-annotations", "graceful", "size-limit",
-                "tabserve-h2c")), modules.toString());
+        List<String> modules =
+                Arrays.asList(group(script, "(?m)^MODULES=(\\S+)$").split(","));
+        assertTrue(
+                modules.containsAll(List.of(
+                        "server", "http", "ee10-deploy", "ee10-annotations", "graceful", "size-limit", "tabserve-h2c")),
+                modules.toString());
         assertTrue(!modules.contains("http2c") && !modules.contains("http2"), modules.toString());
-        assertTrue(script.contains("<New class=\"org.tabserve.launcher.PriorKnowledgeH2c\">"), "tabserve-h2c's factory");
+        assertTrue(
+                script.contains("<New class=\"org.tabserve.launcher.PriorKnowledgeH2c\">"), "tabserve-h2c's factory");
         Path jettyHome = Path.of(System.getProperty("tabserve.jetty.home", "target/it/jetty-home-" + jettyVersion()));
         for (String module : modules) {
             boolean own = script.contains("cat > modules/" + module + ".mod <<");
             if (Files.isDirectory(jettyHome.resolve("modules"))) { // unpacked by the pre-integration-test phase
-                assertTrue(own != Files.isRegularFile(jettyHome.resolve("modules").resolve(module + ".mod")), module);
+                assertTrue(
+                        own != Files.isRegularFile(jettyHome.resolve("modules").resolve(module + ".mod")), module);
             }
         }
     }
@@ -159,11 +185,16 @@ class DeploymentConsistencyTest {
     @Test
     void startsThroughTheEntrypointScriptTheTestsRunThenTheJettyImagesOwn() throws IOException {
         String dockerfile = Files.readString(DOCKERFILE);
-        assertTrue(dockerfile.matches("(?s).*\nCOPY (deploy/\\S+ )*deploy/entrypoint\\.sh (deploy/\\S+ )*/opt/tabserve/\n.*"),
+        assertTrue(
+                dockerfile.matches(
+                        "(?s).*\nCOPY (deploy/\\S+ )*deploy/entrypoint\\.sh (deploy/\\S+ )*/opt/tabserve/\n.*"),
                 "the image copies deploy/entrypoint.sh to /opt/tabserve/");
-        assertEquals("[\"/bin/sh\", \"/opt/tabserve/entrypoint.sh\", \"/docker-entrypoint.sh\"]",
+        assertEquals(
+                "[\"/bin/sh\", \"/opt/tabserve/entrypoint.sh\", \"/docker-entrypoint.sh\"]",
                 group(dockerfile, "(?m)^ENTRYPOINT (.+)$"));
-        assertEquals("[\"java\", \"-jar\", \"/usr/local/jetty/start.jar\"]", group(dockerfile, "(?m)^CMD (.+)$"),
+        assertEquals(
+                "[\"java\", \"-jar\", \"/usr/local/jetty/start.jar\"]",
+                group(dockerfile, "(?m)^CMD (.+)$"),
                 "the official Jetty image's CMD");
         assertTrue(dockerfile.indexOf("\nENTRYPOINT ") > dockerfile.indexOf("\nUSER jetty\n"));
     }
@@ -174,25 +205,38 @@ class DeploymentConsistencyTest {
         Path mount = Files.createDirectories(temp.resolve("models"));
         Path absent = temp.resolve("absent");
         assertEquals(mount.toString(), modelsAfterEntrypoint(Map.of("TABSERVE_MODELS_MOUNT", mount.toString())));
-        assertEquals("", modelsAfterEntrypoint(Map.of("TABSERVE_MODELS_MOUNT", absent.toString())),
+        assertEquals(
+                "",
+                modelsAfterEntrypoint(Map.of("TABSERVE_MODELS_MOUNT", absent.toString())),
                 "no mount: the bundled model");
-        assertEquals("", modelsAfterEntrypoint(Map.of("TABSERVE_MODELS_MOUNT", mount.toString(),
-                "TABSERVE_MODEL", "/models/model.onnx")), "a model file chosen: left alone");
-        assertEquals("/srv/m", modelsAfterEntrypoint(Map.of("TABSERVE_MODELS_MOUNT", mount.toString(),
-                "TABSERVE_MODELS", "/srv/m")), "a directory chosen: left alone");
-        assertEquals("", modelsAfterEntrypoint(Map.of("TABSERVE_MODELS_MOUNT", mount.toString()),
-                "--models=/mnt/models"), "java -jar ... --models: left alone, the flag would win anyway");
-        assertEquals("", modelsAfterEntrypoint(Map.of("TABSERVE_MODELS_MOUNT", mount.toString()),
-                "--model", "/m.onnx"), "java -jar ... --model: left alone, else the launcher refuses both");
-        assertEquals("/models", group(Files.readString(ENTRYPOINT), "TABSERVE_MODELS_MOUNT:-(/[^}]+)}"),
+        assertEquals(
+                "",
+                modelsAfterEntrypoint(
+                        Map.of("TABSERVE_MODELS_MOUNT", mount.toString(), "TABSERVE_MODEL", "/models/model.onnx")),
+                "a model file chosen: left alone");
+        assertEquals(
+                "/srv/m",
+                modelsAfterEntrypoint(Map.of("TABSERVE_MODELS_MOUNT", mount.toString(), "TABSERVE_MODELS", "/srv/m")),
+                "a directory chosen: left alone");
+        assertEquals(
+                "",
+                modelsAfterEntrypoint(Map.of("TABSERVE_MODELS_MOUNT", mount.toString()), "--models=/mnt/models"),
+                "java -jar ... --models: left alone, the flag would win anyway");
+        assertEquals(
+                "",
+                modelsAfterEntrypoint(Map.of("TABSERVE_MODELS_MOUNT", mount.toString()), "--model", "/m.onnx"),
+                "java -jar ... --model: left alone, else the launcher refuses both");
+        assertEquals(
+                "/models",
+                group(Files.readString(ENTRYPOINT), "TABSERVE_MODELS_MOUNT:-(/[^}]+)}"),
                 "the image looks at /models");
     }
 
     /** Runs {@code sh deploy/entrypoint.sh sh -c 'echo "$TABSERVE_MODELS"' ARGS} and returns what the command saw. */
     private static String modelsAfterEntrypoint(Map<String, String> environment, String... args)
             throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of("sh", ENTRYPOINT.toString(), "sh", "-c",
-                "printf '%s' \"${TABSERVE_MODELS:-}\"", "sh"));
+        List<String> command = new java.util.ArrayList<>(
+                List.of("sh", ENTRYPOINT.toString(), "sh", "-c", "printf '%s' \"${TABSERVE_MODELS:-}\"", "sh"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
         builder.environment().keySet().removeIf(k -> k.startsWith("TABSERVE_"));

@@ -1,11 +1,10 @@
 package org.tabserve.deploy;
 
+import java.net.URI;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.tabserve.testing.TabserveProcess;
-
-import java.net.URI;
-import java.time.Duration;
 
 /** The shared end-to-end checks against {@code java -jar target/tabserve.war} (embedded Jetty). */
 class EmbeddedDeploymentIT extends DeploymentChecks {

@@ -10,8 +10,7 @@ import java.util.List;
  */
 final class ErrorLines {
 
-    private ErrorLines() {
-    }
+    private ErrorLines() {}
 
     /**
      * @param log  the whole log so far

@@ -1,5 +1,9 @@
 package org.tabserve.deploy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import inference.GRPCInferenceServiceGrpc;
 import inference.ModelInferResponse;
@@ -9,8 +13,6 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import org.tabserve.web.v2.OpenInferenceGrpcTest;
-
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,10 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.tabserve.web.v2.OpenInferenceGrpcTest;
 
 /**
  * The Open Inference Protocol over gRPC against a deployed WAR, on its HTTP port (HTTP/2 cleartext by prior knowledge,
@@ -32,12 +31,21 @@ final class GrpcCalls {
     /** The bundled model's name, under /v2/models/ and in gRPC's model_name. */
     static final String MODEL = "banknote-authenticator";
     /** Two bank notes (a genuine and a forged one) as one REST v2 request. */
-    static final Map<String, Object> NOTES = Map.of("id", "notes", "inputs", List.of(Map.of("name", "input",
-            "shape", List.of(2, 4), "datatype", "FP32",
-            "data", List.of(3.6216, 8.6661, -2.8073, -0.44699, -1.3971, 3.3191, -1.3927, -1.9948))));
+    static final Map<String, Object> NOTES = Map.of(
+            "id",
+            "notes",
+            "inputs",
+            List.of(Map.of(
+                    "name",
+                    "input",
+                    "shape",
+                    List.of(2, 4),
+                    "datatype",
+                    "FP32",
+                    "data",
+                    List.of(3.6216, 8.6661, -2.8073, -0.44699, -1.3971, 3.3191, -1.3927, -1.9948))));
 
-    private GrpcCalls() {
-    }
+    private GrpcCalls() {}
 
     /** {@link #assertModelInferAnswersAsRestV2(URI, String)} on the bundled model. */
     static void assertModelInferAnswersAsRestV2(URI base) throws Exception {
@@ -51,13 +59,13 @@ final class GrpcCalls {
             assertTrue(stub.serverLive(ServerLiveRequest.getDefaultInstance()).getLive());
             ModelInferResponse answer = stub.modelInfer(OpenInferenceGrpcTest.grpcRequest(model, NOTES, false));
             OpenInferenceGrpcTest.assertSameAnswer(rest, answer);
-            assertEquals("0", answer.getOutputs(0).getContents().getBytesContents(0).toStringUtf8(), answer.toString());
+            assertEquals(
+                    "0", answer.getOutputs(0).getContents().getBytesContents(0).toStringUtf8(), answer.toString());
         });
     }
 
     /** What REST v2 and gRPC answer to an inference on an unknown model: REST's message and gRPC's status. */
-    record Refusal(String restMessage, Status grpc) {
-    }
+    record Refusal(String restMessage, Status grpc) {}
 
     /** ModelInfer on a model the server does not have, after the same REST v2 request; the channel still works after. */
     static Refusal unknownModelInfer(URI base) throws Exception {
@@ -65,11 +73,14 @@ final class GrpcCalls {
         assertEquals(404, rest.statusCode(), rest.body());
         Status[] status = new Status[1];
         withStub(base, stub -> {
-            status[0] = assertThrows(StatusRuntimeException.class,
-                    () -> stub.modelInfer(OpenInferenceGrpcTest.grpcRequest("no-such-model", NOTES, false))).getStatus();
+            status[0] = assertThrows(
+                            StatusRuntimeException.class,
+                            () -> stub.modelInfer(OpenInferenceGrpcTest.grpcRequest("no-such-model", NOTES, false)))
+                    .getStatus();
             assertTrue(stub.serverLive(ServerLiveRequest.getDefaultInstance()).getLive(), "the channel still works");
         });
-        return new Refusal(DeploymentChecks.JSON.readTree(rest.body()).path("error").asText(), status[0]);
+        return new Refusal(
+                DeploymentChecks.JSON.readTree(rest.body()).path("error").asText(), status[0]);
     }
 
     private static JsonNode okJson(URI base, String path) throws Exception {
@@ -81,8 +92,9 @@ final class GrpcCalls {
     private static HttpResponse<String> post(URI base, String path) throws Exception {
         return DeploymentChecks.send(HttpRequest.newBuilder(base.resolve(path.substring(1)))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(DeploymentChecks.JSON.writeValueAsString(NOTES),
-                        StandardCharsets.UTF_8)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        DeploymentChecks.JSON.writeValueAsString(NOTES), StandardCharsets.UTF_8))
+                .build());
     }
 
     /** Calls on a fresh plaintext channel to the server, with a deadline. */
@@ -91,8 +103,9 @@ final class GrpcCalls {
     }
 
     static void withStub(URI base, Calls calls) throws Exception {
-        ManagedChannel channel = Grpc.newChannelBuilderForAddress(base.getHost(), base.getPort(),
-                InsecureChannelCredentials.create()).build();
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress(
+                        base.getHost(), base.getPort(), InsecureChannelCredentials.create())
+                .build();
         try {
             calls.run(GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS));
         } finally {

@@ -1,7 +1,7 @@
 package org.tabserve.deploy;
 
-import org.junit.jupiter.api.Test;
-import org.tabserve.testing.ArchivedClasses;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,9 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.tabserve.testing.ArchivedClasses;
 
 /**
  * The Docker image's AppCDS archive, reproduced without Docker: {@code deploy/cds-archive.sh} (the image's build step)
@@ -27,17 +26,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JettyBaseCdsIT {
 
     /** A class of each part the archive must hold: Jetty's server, the web app (its own class loader), Jackson. */
-    static final List<String> ARCHIVED = List.of("org.eclipse.jetty.server.Server", "org.tabserve.web.TabserveListener",
-            "com.fasterxml.jackson.databind.ObjectMapper", "ai.onnxruntime.OrtSession");
+    static final List<String> ARCHIVED = List.of(
+            "org.eclipse.jetty.server.Server",
+            "org.tabserve.web.TabserveListener",
+            "com.fasterxml.jackson.databind.ObjectMapper",
+            "ai.onnxruntime.OrtSession");
 
     @Test
     void oneTrainingStartWritesTheArchiveAndTheImagesStartTakesJettysAndTheAppsClassesFromIt() throws Exception {
         Path base = Containers.buildJettyBase("jetty-base-cds", Containers.OnnxRuntimeSetup.SHARED);
         Path archive = base.resolveSibling("tabserve.jsa");
         List<String> options = List.of(imageJavaOptions().split(" "));
-        ServerProcess.run(List.of("env", "JAVA_OPTIONS=" + String.join(" ", options), "bash",
-                Path.of("deploy", "cds-archive.sh").toAbsolutePath().toString(), base.toString(), archive.toString(),
-                Integer.toString(ServerProcess.freePort())), base.getParent());
+        ServerProcess.run(
+                List.of(
+                        "env",
+                        "JAVA_OPTIONS=" + String.join(" ", options),
+                        "bash",
+                        Path.of("deploy", "cds-archive.sh").toAbsolutePath().toString(),
+                        base.toString(),
+                        archive.toString(),
+                        Integer.toString(ServerProcess.freePort())),
+                base.getParent());
         assertTrue(Files.size(archive) > 1 << 20, "an archive of " + Files.size(archive) + " bytes");
 
         Path classes = base.resolveSibling("classes.log");
@@ -46,12 +55,20 @@ class JettyBaseCdsIT {
         running.add("-Xlog:class+load=info:file=" + classes);
         try (ServerProcess jetty = Containers.startJettyBaseAsTheImage("jetty-base-cds", base, running, Map.of())) {
             jetty.awaitReadiness(200, Duration.ofSeconds(90));
-            HttpResponse<String> prediction = DeploymentChecks.send(HttpRequest.newBuilder(jetty.base().resolve("api/predict"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(DeploymentChecks.GENUINE_ROW)).build());
+            HttpResponse<String> prediction =
+                    DeploymentChecks.send(HttpRequest.newBuilder(jetty.base().resolve("api/predict"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(DeploymentChecks.GENUINE_ROW))
+                            .build());
             assertEquals(200, prediction.statusCode(), prediction.body());
-            assertEquals("0", DeploymentChecks.JSON.readTree(prediction.body()).path("label").asText());
-            assertTrue(jetty.output().stream().noneMatch(line -> line.contains("[cds")),
+            assertEquals(
+                    "0",
+                    DeploymentChecks.JSON
+                            .readTree(prediction.body())
+                            .path("label")
+                            .asText());
+            assertTrue(
+                    jetty.output().stream().noneMatch(line -> line.contains("[cds")),
                     "the JVM warns about the archive:\n" + jetty.log());
         }
         ArchivedClasses.assertTakenFromArchive(classes, ARCHIVED);
@@ -59,7 +76,8 @@ class JettyBaseCdsIT {
 
     /** The image's JAVA_OPTIONS before the archive's flag is added: what the training start runs with. */
     static String imageJavaOptions() throws java.io.IOException {
-        Matcher m = Pattern.compile("(?m)^ENV JAVA_OPTIONS=\"([^\"$]*)\"$").matcher(Files.readString(Path.of("Dockerfile")));
+        Matcher m = Pattern.compile("(?m)^ENV JAVA_OPTIONS=\"([^\"$]*)\"$")
+                .matcher(Files.readString(Path.of("Dockerfile")));
         assertTrue(m.find(), "the Dockerfile sets JAVA_OPTIONS");
         return m.group(1);
     }

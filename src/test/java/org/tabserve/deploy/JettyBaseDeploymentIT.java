@@ -1,8 +1,6 @@
 package org.tabserve.deploy;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -13,8 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The shared end-to-end checks against the WAR deployed as {@code webapps/ROOT.war} in a Jetty base built by
@@ -56,7 +55,10 @@ class JettyBaseDeploymentIT extends DeploymentChecks {
     @Test
     void aRefusedGrpcCallEndsWithNotFoundAndRestsMessage() throws Exception {
         GrpcCalls.Refusal refusal = GrpcCalls.unknownModelInfer(base());
-        assertEquals(io.grpc.Status.Code.NOT_FOUND, refusal.grpc().getCode(), refusal.grpc().toString());
+        assertEquals(
+                io.grpc.Status.Code.NOT_FOUND,
+                refusal.grpc().getCode(),
+                refusal.grpc().toString());
         assertEquals(refusal.restMessage(), refusal.grpc().getDescription());
     }
 
@@ -66,15 +68,18 @@ class JettyBaseDeploymentIT extends DeploymentChecks {
      */
     @Test
     void aClientAskingToUpgradeStaysOnHttp11AndIsAnsweredAlsoWithAChunkedBody() throws Exception {
-        HttpClient upgrading = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
-        HttpResponse<String> get = upgrading.send(HttpRequest.newBuilder(uri("/health/live")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpClient upgrading =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        HttpResponse<String> get = upgrading.send(
+                HttpRequest.newBuilder(uri("/health/live")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, get.statusCode(), get.body());
         assertEquals(HttpClient.Version.HTTP_1_1, get.version());
         byte[] row = GENUINE_ROW.getBytes(StandardCharsets.UTF_8);
-        HttpResponse<String> chunked = upgrading.send(HttpRequest.newBuilder(uri("/api/predict"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(row))).build(),
+        HttpResponse<String> chunked = upgrading.send(
+                HttpRequest.newBuilder(uri("/api/predict"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(row)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, chunked.statusCode(), chunked.body());
         assertEquals(HttpClient.Version.HTTP_1_1, chunked.version());
@@ -87,8 +92,9 @@ class JettyBaseDeploymentIT extends DeploymentChecks {
      */
     @Test
     void loadsOnnxRuntimesNativeLibraryFromTheBaseNotFromACopyMadeAtStart() throws Exception {
-        Path library = Path.of("target", "it", "jetty-base-checks", "base", "lib", "onnxruntime-native",
-                "libonnxruntime.so").toAbsolutePath();
+        Path library = Path.of(
+                        "target", "it", "jetty-base-checks", "base", "lib", "onnxruntime-native", "libonnxruntime.so")
+                .toAbsolutePath();
         assertEquals(List.of(library.toString()), jetty.onnxRuntimeLibraryFiles());
     }
 

@@ -1,8 +1,10 @@
 package org.tabserve.deploy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,10 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The image's entrypoint ({@code deploy/entrypoint.sh}) in front of the Jetty base, as {@code docker run} starts it:
@@ -39,25 +38,31 @@ class JettyBaseModelsMountIT {
         Files.createDirectories(mount.resolve("mass/1"));
         Files.copy(Path.of("model.onnx"), mount.resolve("banknote.onnx"));
         Files.copy(PENGUINS.resolve("body-mass-regressor.onnx"), mount.resolve("mass/1/model.onnx"));
-        try (ServerProcess jetty = Containers.startJettyBaseThroughEntrypoint("jetty-base-models-mount",
-                Map.of("TABSERVE_MODELS_MOUNT", mount.toString()))) {
+        try (ServerProcess jetty = Containers.startJettyBaseThroughEntrypoint(
+                "jetty-base-models-mount", Map.of("TABSERVE_MODELS_MOUNT", mount.toString()))) {
             jetty.awaitReadiness(200, Duration.ofSeconds(90));
             assertTrue(jetty.output().stream().anyMatch(l -> l.contains(mount + " is mounted")), jetty.log());
             assertEquals(List.of("banknote", "mass"), names(jetty));
             HttpResponse<String> prediction = predict(jetty, "models/banknote/api/predict");
             assertEquals(200, prediction.statusCode(), prediction.body());
-            assertEquals("0", DeploymentChecks.JSON.readTree(prediction.body()).path("label").asText());
+            assertEquals(
+                    "0",
+                    DeploymentChecks.JSON
+                            .readTree(prediction.body())
+                            .path("label")
+                            .asText());
         }
     }
 
     @Test
     void withoutTheMountTheBundledModelIsServed() throws Exception {
         Path absent = Containers.freshDirectory("models-absent").resolve("models");
-        try (ServerProcess jetty = Containers.startJettyBaseThroughEntrypoint("jetty-base-models-absent",
-                Map.of("TABSERVE_MODELS_MOUNT", absent.toString()))) {
+        try (ServerProcess jetty = Containers.startJettyBaseThroughEntrypoint(
+                "jetty-base-models-absent", Map.of("TABSERVE_MODELS_MOUNT", absent.toString()))) {
             jetty.awaitReadiness(200, Duration.ofSeconds(90));
             assertFalse(jetty.output().stream().anyMatch(l -> l.contains("is mounted")), jetty.log());
-            assertTrue(jetty.output().stream().anyMatch(l -> l.contains("Serving model") && l.contains("from the WAR")),
+            assertTrue(
+                    jetty.output().stream().anyMatch(l -> l.contains("Serving model") && l.contains("from the WAR")),
                     "the bundled model:\n" + jetty.log());
             assertEquals(1, names(jetty).size());
             HttpResponse<String> prediction = predict(jetty, "api/predict");
@@ -72,19 +77,21 @@ class JettyBaseModelsMountIT {
         Files.copy(PENGUINS.resolve("body-mass-regressor.onnx"), mount.resolve("mass.onnx"));
         Path file = mount.resolve("chosen.onnx");
         Files.copy(Path.of("model.onnx"), file, StandardCopyOption.REPLACE_EXISTING);
-        try (ServerProcess jetty = Containers.startJettyBaseThroughEntrypoint("jetty-base-models-and-file",
+        try (ServerProcess jetty = Containers.startJettyBaseThroughEntrypoint(
+                "jetty-base-models-and-file",
                 Map.of("TABSERVE_MODELS_MOUNT", mount.toString(), "TABSERVE_MODEL", file.toString()))) {
             jetty.awaitReadiness(200, Duration.ofSeconds(90));
             assertFalse(jetty.output().stream().anyMatch(l -> l.contains("is mounted")), jetty.log());
-            assertTrue(jetty.output().stream().anyMatch(l -> l.contains("Serving model") && l.contains(file.toString())),
+            assertTrue(
+                    jetty.output().stream().anyMatch(l -> l.contains("Serving model") && l.contains(file.toString())),
                     jetty.log());
             assertEquals(1, names(jetty).size(), "one model, not the directory's two");
         }
     }
 
     private static List<String> names(ServerProcess jetty) throws IOException, InterruptedException {
-        HttpResponse<String> index = DeploymentChecks.send(HttpRequest.newBuilder(jetty.base().resolve("api/models"))
-                .GET().build());
+        HttpResponse<String> index = DeploymentChecks.send(
+                HttpRequest.newBuilder(jetty.base().resolve("api/models")).GET().build());
         assertEquals(200, index.statusCode(), index.body());
         List<String> names = new ArrayList<>();
         for (JsonNode model : DeploymentChecks.JSON.readTree(index.body()).path("models")) {
@@ -93,9 +100,11 @@ class JettyBaseModelsMountIT {
         return names;
     }
 
-    private static HttpResponse<String> predict(ServerProcess jetty, String path) throws IOException, InterruptedException {
+    private static HttpResponse<String> predict(ServerProcess jetty, String path)
+            throws IOException, InterruptedException {
         return DeploymentChecks.send(HttpRequest.newBuilder(jetty.base().resolve(path))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(DeploymentChecks.GENUINE_ROW)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(DeploymentChecks.GENUINE_ROW))
+                .build());
     }
 }

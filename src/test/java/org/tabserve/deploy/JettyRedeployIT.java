@@ -1,9 +1,7 @@
 package org.tabserve.deploy;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
-import org.tabserve.deploy.Containers.OnnxRuntimeSetup;
-import org.tabserve.testing.TabserveProcess;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.http.HttpRequest;
@@ -19,9 +17,10 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.tabserve.deploy.Containers.OnnxRuntimeSetup;
+import org.tabserve.testing.TabserveProcess;
 
 /**
  * Hot redeploy in the Jetty base, for both ONNX Runtime setups of {@code deploy/jetty-base.sh}: ROOT.war is replaced
@@ -64,18 +63,25 @@ class JettyRedeployIT {
         long early = Math.min(rows.get(4)[1], Math.min(rows.get(5)[1], rows.get(6)[1]));
         long late = Math.min(rows.get(REDEPLOYS - 2)[1], Math.min(rows.get(REDEPLOYS - 1)[1], rows.get(REDEPLOYS)[1]));
         long growth = late - early;
-        assertTrue(growth < SHARED_GROWTH_LIMIT_KIB, "resident memory grew by " + growth
-                + " KiB from the least of redeploys 4-6 to the least of " + (REDEPLOYS - 2) + "-" + REDEPLOYS
-                + " (limit " + SHARED_GROWTH_LIMIT_KIB + "):\n" + TABLES.get(OnnxRuntimeSetup.SHARED));
+        assertTrue(
+                growth < SHARED_GROWTH_LIMIT_KIB,
+                "resident memory grew by " + growth
+                        + " KiB from the least of redeploys 4-6 to the least of " + (REDEPLOYS - 2) + "-" + REDEPLOYS
+                        + " (limit " + SHARED_GROWTH_LIMIT_KIB + "):\n" + TABLES.get(OnnxRuntimeSetup.SHARED));
     }
 
     @AfterAll
     static void writeReport() throws IOException {
         StringBuilder text = new StringBuilder();
         for (Map.Entry<OnnxRuntimeSetup, String> table : TABLES.entrySet()) {
-            text.append("Jetty base, ONNX Runtime ").append(table.getKey()).append(" (SHARED_ONNXRUNTIME=")
-                    .append(table.getKey().variable).append("):").append(System.lineSeparator())
-                    .append(table.getValue()).append(System.lineSeparator());
+            text.append("Jetty base, ONNX Runtime ")
+                    .append(table.getKey())
+                    .append(" (SHARED_ONNXRUNTIME=")
+                    .append(table.getKey().variable)
+                    .append("):")
+                    .append(System.lineSeparator())
+                    .append(table.getValue())
+                    .append(System.lineSeparator());
         }
         Files.writeString(Path.of("target", "redeploy-memory.txt"), text, StandardCharsets.UTF_8);
         System.out.print(text);
@@ -83,7 +89,8 @@ class JettyRedeployIT {
 
     /** @return one row {redeploy, VmRSS KiB, native library copies} for the initial deploy and each redeploy */
     private static List<long[]> redeploy(OnnxRuntimeSetup setup, int redeploys) throws Exception {
-        String name = "jetty-base-redeploy-" + setup.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        String name = "jetty-base-redeploy-"
+                + setup.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         List<long[]> rows = new ArrayList<>();
         List<String> report = new ArrayList<>();
         report.add(String.format("%-8s %10s %8s %8s", "deploy", "RSS_KiB", "ort_libs", "ready_ms"));
@@ -92,7 +99,7 @@ class JettyRedeployIT {
             assertEquals("0", predictedLabel(jetty));
             Path webapps = Path.of("target", "it", name, "base", "webapps").toAbsolutePath();
             jetty.collectGarbage();
-            rows.add(new long[]{0, jetty.residentKib(), jetty.onnxRuntimeLibraries()});
+            rows.add(new long[] {0, jetty.residentKib(), jetty.onnxRuntimeLibraries()});
             report.add(String.format("%-8s %10d %8d %8s", "initial", rows.get(0)[1], rows.get(0)[2], "-"));
             for (int i = 1; i <= redeploys; i++) {
                 int deploysBefore = served(jetty);
@@ -100,7 +107,11 @@ class JettyRedeployIT {
                 Path staged = webapps.getParent().resolve("ROOT.war.staged");
                 Files.copy(TabserveProcess.war(), staged, StandardCopyOption.REPLACE_EXISTING);
                 Files.setLastModifiedTime(staged, FileTime.from(Instant.now().plusSeconds(i)));
-                Files.move(staged, webapps.resolve("ROOT.war"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(
+                        staged,
+                        webapps.resolve("ROOT.war"),
+                        StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
                 awaitServed(jetty, deploysBefore + 1, Duration.ofSeconds(60));
                 String label = awaitPrediction(jetty, Duration.ofSeconds(30));
                 long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
@@ -119,7 +130,8 @@ class JettyRedeployIT {
 
     /** How many times the web app has started and logged the model it serves. */
     private static int served(ServerProcess jetty) {
-        return (int) jetty.output().stream().filter(l -> l.contains("Serving model")).count();
+        return (int)
+                jetty.output().stream().filter(l -> l.contains("Serving model")).count();
     }
 
     private static void awaitServed(ServerProcess jetty, int count, Duration timeout) throws InterruptedException {
@@ -148,9 +160,11 @@ class JettyRedeployIT {
     }
 
     private static String predictedLabel(ServerProcess jetty) throws Exception {
-        HttpResponse<String> response = DeploymentChecks.send(HttpRequest.newBuilder(jetty.base().resolve("api/predict"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(DeploymentChecks.GENUINE_ROW)).build());
+        HttpResponse<String> response =
+                DeploymentChecks.send(HttpRequest.newBuilder(jetty.base().resolve("api/predict"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(DeploymentChecks.GENUINE_ROW))
+                        .build());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("status " + response.statusCode() + ": " + response.body());
         }

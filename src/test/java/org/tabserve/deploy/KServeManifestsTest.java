@@ -1,14 +1,15 @@
 package org.tabserve.deploy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import org.junit.jupiter.api.Test;
-import org.tabserve.launcher.LauncherFlags;
-import org.tabserve.launcher.LauncherOptions;
-import org.tabserve.repository.RepositoryOptions;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,12 +20,10 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.Test;
+import org.tabserve.launcher.LauncherFlags;
+import org.tabserve.launcher.LauncherOptions;
+import org.tabserve.repository.RepositoryOptions;
 
 /**
  * deploy/kserve/ holds what KServe needs to run tabserve: each file parses, carries the fields KServe's resources
@@ -47,8 +46,10 @@ class KServeManifestsTest {
     static List<JsonNode> documents() throws IOException {
         List<JsonNode> documents = new ArrayList<>();
         try (Stream<Path> files = Files.list(DIR)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-                try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                try (MappingIterator<JsonNode> it =
+                        YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
                     while (it.hasNext()) {
                         JsonNode document = it.next();
                         if (document != null && !document.isEmpty()) {
@@ -63,13 +64,17 @@ class KServeManifestsTest {
 
     static List<JsonNode> ofKind(String... kinds) throws IOException {
         List<String> wanted = List.of(kinds);
-        return documents().stream().filter(d -> wanted.contains(d.path("kind").asText())).toList();
+        return documents().stream()
+                .filter(d -> wanted.contains(d.path("kind").asText()))
+                .toList();
     }
 
     static JsonNode runtime(String name) throws IOException {
         return ofKind("ServingRuntime", "ClusterServingRuntime").stream()
-                .filter(r -> r.path("metadata").path("name").asText().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no ServingRuntime or ClusterServingRuntime named " + name + " in " + DIR));
+                .filter(r -> r.path("metadata").path("name").asText().equals(name))
+                .findFirst()
+                .orElseThrow(() ->
+                        new AssertionError("no ServingRuntime or ClusterServingRuntime named " + name + " in " + DIR));
     }
 
     static boolean multiModel(JsonNode runtime) {
@@ -85,11 +90,15 @@ class KServeManifestsTest {
     /** The runtime container's args as KServe hands them over ({{.Name}} filled in), after {@code java -jar WAR}. */
     static List<String> launcherArgs(JsonNode container) throws IOException {
         List<String> args = strings(container.path("args"));
-        String war = group(Files.readString(Path.of("Dockerfile")),
-                "COPY --from=build \\S+ \\S+/tabserve\\.war (\\S+)");
-        assertEquals(List.of("java", "-jar", war), args.subList(0, Math.min(3, args.size())),
+        String war =
+                group(Files.readString(Path.of("Dockerfile")), "COPY --from=build \\S+ \\S+/tabserve\\.war (\\S+)");
+        assertEquals(
+                List.of("java", "-jar", war),
+                args.subList(0, Math.min(3, args.size())),
                 "the container runs the image's WAR on its own embedded Jetty, so that its args are the launcher's");
-        return args.subList(3, args.size()).stream().map(a -> a.replace("{{.Name}}", SAMPLE_NAME)).toList();
+        return args.subList(3, args.size()).stream()
+                .map(a -> a.replace("{{.Name}}", SAMPLE_NAME))
+                .toList();
     }
 
     @Test
@@ -117,7 +126,8 @@ class KServeManifestsTest {
         for (JsonNode runtime : runtimes) {
             String name = runtime.path("metadata").path("name").asText();
             JsonNode spec = runtime.path("spec");
-            assertTrue(spec.path("supportedModelFormats").findValuesAsText("name").contains("onnx"), name);
+            assertTrue(
+                    spec.path("supportedModelFormats").findValuesAsText("name").contains("onnx"), name);
             assertTrue(strings(spec.path("protocolVersions")).contains("v2"), name);
             assertEquals(1, spec.path("containers").size(), name);
             JsonNode container = spec.path("containers").get(0);
@@ -125,11 +135,14 @@ class KServeManifestsTest {
             assertFalse(container.path("image").asText().isBlank(), name);
 
             LauncherOptions options = LauncherFlags.parse(launcherArgs(container)); // a flag it refuses throws
-            assertEquals(Optional.of("/mnt/models"), options.repository().directory(),
+            assertEquals(
+                    Optional.of("/mnt/models"),
+                    options.repository().directory(),
                     name + ": serves the directory KServe's storage initializer and model agent fill");
             assertEquals("0.0.0.0", options.host(), name + ": reachable from outside the container");
             assertEquals(8080, options.port(), name + ": KServe's default container port");
-            assertEquals(8080, container.path("ports").get(0).path("containerPort").asInt(), name);
+            assertEquals(
+                    8080, container.path("ports").get(0).path("containerPort").asInt(), name);
         }
     }
 
@@ -149,10 +162,14 @@ class KServeManifestsTest {
             JsonNode port = container.path("ports").get(0);
             assertEquals("h2c", port.path("name").asText(), name + ": Knative speaks HTTP/2 to a port named h2c");
             assertEquals("TCP", port.path("protocol").asText("TCP"), name);
-            assertEquals(LauncherFlags.parse(launcherArgs(container)).port(), port.path("containerPort").asInt(),
+            assertEquals(
+                    LauncherFlags.parse(launcherArgs(container)).port(),
+                    port.path("containerPort").asInt(),
                     name + ": the port the launcher serves REST and gRPC on");
-            assertTrue(container.path("env").findValues("value").stream()
-                    .anyMatch(v -> v.asText().contains("-XX:+ExitOnOutOfMemoryError")), name);
+            assertTrue(
+                    container.path("env").findValues("value").stream()
+                            .anyMatch(v -> v.asText().contains("-XX:+ExitOnOutOfMemoryError")),
+                    name);
         }
     }
 
@@ -164,8 +181,16 @@ class KServeManifestsTest {
             }
             JsonNode container = runtime.path("spec").path("containers").get(0);
             assertTrue(strings(container.path("args")).contains("{{.Name}}"), "KServe's model name is passed on");
-            assertEquals(Optional.of(SAMPLE_NAME), LauncherFlags.parse(launcherArgs(container)).repository().defaultModel());
-            assertEquals("/v2/health/ready", container.path("readinessProbe").path("httpGet").path("path").asText());
+            assertEquals(
+                    Optional.of(SAMPLE_NAME),
+                    LauncherFlags.parse(launcherArgs(container)).repository().defaultModel());
+            assertEquals(
+                    "/v2/health/ready",
+                    container
+                            .path("readinessProbe")
+                            .path("httpGet")
+                            .path("path")
+                            .asText());
         }
     }
 
@@ -184,7 +209,13 @@ class KServeManifestsTest {
             LauncherOptions options = LauncherFlags.parse(launcherArgs(container));
             assertTrue(options.repository().pollSeconds().orElse(0) > 0, "--poll-seconds: the agent cannot call load");
             assertTrue(options.repository().defaultModel().isEmpty(), "no one model is the InferenceService's");
-            assertNotEquals("/v2/health/ready", container.path("readinessProbe").path("httpGet").path("path").asText());
+            assertNotEquals(
+                    "/v2/health/ready",
+                    container
+                            .path("readinessProbe")
+                            .path("httpGet")
+                            .path("path")
+                            .asText());
         }
     }
 
@@ -193,24 +224,43 @@ class KServeManifestsTest {
         for (JsonNode runtime : ofKind("ServingRuntime", "ClusterServingRuntime")) {
             String name = runtime.path("metadata").path("name").asText();
             JsonNode container = runtime.path("spec").path("containers").get(0);
-            assertTrue(container.path("readinessProbe").path("httpGet").path("path").asText().startsWith("/v2/health/"), name);
-            assertEquals("/health/live", container.path("livenessProbe").path("httpGet").path("path").asText(), name);
+            assertTrue(
+                    container
+                            .path("readinessProbe")
+                            .path("httpGet")
+                            .path("path")
+                            .asText()
+                            .startsWith("/v2/health/"),
+                    name);
+            assertEquals(
+                    "/health/live",
+                    container.path("livenessProbe").path("httpGet").path("path").asText(),
+                    name);
             for (String probe : List.of("readinessProbe", "livenessProbe")) {
-                assertEquals(8080, container.path(probe).path("httpGet").path("port").asInt(), name + " " + probe);
+                assertEquals(
+                        8080, container.path(probe).path("httpGet").path("port").asInt(), name + " " + probe);
             }
             JsonNode security = container.path("securityContext");
             assertTrue(security.path("runAsNonRoot").asBoolean(), name);
             assertTrue(security.path("readOnlyRootFilesystem").asBoolean(), name);
             assertFalse(security.path("allowPrivilegeEscalation").asBoolean(true), name);
             assertEquals(List.of("ALL"), strings(security.path("capabilities").path("drop")), name);
-            assertFalse(container.path("resources").path("limits").path("memory").isMissingNode(), name);
-            assertFalse(container.path("resources").path("requests").path("memory").isMissingNode(), name);
+            assertFalse(
+                    container.path("resources").path("limits").path("memory").isMissingNode(), name);
+            assertFalse(
+                    container.path("resources").path("requests").path("memory").isMissingNode(), name);
             // A read-only root needs a writable java.io.tmpdir (/tmp/jetty): an emptyDir at /tmp.
             JsonNode tmp = container.path("volumeMounts").findParents("mountPath").stream()
-                    .filter(m -> m.path("mountPath").asText().equals("/tmp")).findFirst()
+                    .filter(m -> m.path("mountPath").asText().equals("/tmp"))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError(name + ": no volume at /tmp"));
-            assertTrue(runtime.path("spec").path("volumes").findParents("name").stream()
-                    .anyMatch(v -> v.path("name").asText().equals(tmp.path("name").asText()) && v.has("emptyDir")), name);
+            assertTrue(
+                    runtime.path("spec").path("volumes").findParents("name").stream()
+                            .anyMatch(v -> v.path("name")
+                                            .asText()
+                                            .equals(tmp.path("name").asText())
+                                    && v.has("emptyDir")),
+                    name);
         }
     }
 
@@ -225,12 +275,19 @@ class KServeManifestsTest {
             JsonNode runtime = runtime(model.path("runtime").asText());
             String format = model.path("modelFormat").path("name").asText();
             assertEquals("onnx", format, name);
-            assertTrue(runtime.path("spec").path("supportedModelFormats").findValuesAsText("name").contains(format), name);
+            assertTrue(
+                    runtime.path("spec")
+                            .path("supportedModelFormats")
+                            .findValuesAsText("name")
+                            .contains(format),
+                    name);
             // Without protocolVersion KServe assumes v1 and never picks a v2-only runtime.
             assertEquals("v2", model.path("protocolVersion").asText(), name);
             assertTrue(strings(runtime.path("spec").path("protocolVersions")).contains("v2"), name);
             // KServe treats a predictor without a storageUri as multi-model: it must be one exactly then.
-            assertEquals(multiModel(runtime), model.path("storageUri").isMissingNode(),
+            assertEquals(
+                    multiModel(runtime),
+                    model.path("storageUri").isMissingNode(),
                     name + ": a storageUri on a one-model runtime, none on a multi-model one");
             if (!multiModel(runtime)) {
                 storageUri(name, model.path("storageUri").asText());
@@ -243,7 +300,8 @@ class KServeManifestsTest {
         List<JsonNode> trained = ofKind("TrainedModel");
         assertTrue(trained.size() >= 2, "a multi-model example has two or more models");
         Map<String, JsonNode> services = new java.util.HashMap<>();
-        ofKind("InferenceService").forEach(s -> services.put(s.path("metadata").path("name").asText(), s));
+        ofKind("InferenceService")
+                .forEach(s -> services.put(s.path("metadata").path("name").asText(), s));
         Map<String, Long> memory = new java.util.HashMap<>();
         for (JsonNode model : trained) {
             String name = model.path("metadata").path("name").asText();
@@ -253,25 +311,38 @@ class KServeManifestsTest {
             String parent = spec.path("inferenceService").asText();
             JsonNode service = services.get(parent);
             assertTrue(service != null, name + ": spec.inferenceService names one of " + services.keySet());
-            JsonNode runtime = runtime(service.path("spec").path("predictor").path("model").path("runtime").asText());
+            JsonNode runtime = runtime(service.path("spec")
+                    .path("predictor")
+                    .path("model")
+                    .path("runtime")
+                    .asText());
             assertTrue(multiModel(runtime), name + ": its InferenceService runs on a multiModel runtime");
-            String framework = spec.path("model").path("framework").asText(
-                    spec.path("model").path("modelFormat").path("name").asText());
+            String framework = spec.path("model")
+                    .path("framework")
+                    .asText(spec.path("model").path("modelFormat").path("name").asText());
             assertEquals("onnx", framework, name + ": spec.model.framework");
             storageUri(name, spec.path("model").path("storageUri").asText());
             memory.merge(parent, bytes(spec.path("model").path("memory").asText()), Long::sum);
         }
         // KServe places TrainedModels only while the sum of their memory fits the predictor's memory limit.
         memory.forEach((parent, total) -> {
-            String limit = services.get(parent).path("spec").path("predictor").path("model").path("resources")
-                    .path("limits").path("memory").asText();
-            assertTrue(total <= bytes(limit), parent + ": TrainedModels ask " + total + " bytes, the limit is " + limit);
+            String limit = services.get(parent)
+                    .path("spec")
+                    .path("predictor")
+                    .path("model")
+                    .path("resources")
+                    .path("limits")
+                    .path("memory")
+                    .asText();
+            assertTrue(
+                    total <= bytes(limit), parent + ": TrainedModels ask " + total + " bytes, the limit is " + limit);
         });
     }
 
     /** The name is one tabserve serves a model under (the web app's own check, through its settings). */
     static void servableName(String name) {
-        Map<String, String> settings = Map.of(RepositoryOptions.DIRECTORY, "/mnt/models", RepositoryOptions.DEFAULT_MODEL, name);
+        Map<String, String> settings =
+                Map.of(RepositoryOptions.DIRECTORY, "/mnt/models", RepositoryOptions.DEFAULT_MODEL, name);
         try {
             RepositoryOptions.resolve(key -> Optional.ofNullable(settings.get(key)));
         } catch (IllegalArgumentException e) {
@@ -280,8 +351,9 @@ class KServeManifestsTest {
     }
 
     static void storageUri(String owner, String uri) {
-        assertTrue(STORAGE_SCHEMES.stream().anyMatch(uri::startsWith), owner + ": storageUri '" + uri
-                + "' has none of the schemes KServe downloads from " + STORAGE_SCHEMES);
+        assertTrue(
+                STORAGE_SCHEMES.stream().anyMatch(uri::startsWith),
+                owner + ": storageUri '" + uri + "' has none of the schemes KServe downloads from " + STORAGE_SCHEMES);
     }
 
     /** A Kubernetes memory quantity ({@code 64Mi}, {@code 1Gi}, {@code 512M}, plain bytes) in bytes. */
@@ -290,17 +362,18 @@ class KServeManifestsTest {
         assertTrue(m.matches(), "not a memory quantity: '" + quantity + "'");
         long value = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "" : m.group(2);
-        return value * switch (unit) {
-            case "Ki" -> 1L << 10;
-            case "Mi" -> 1L << 20;
-            case "Gi" -> 1L << 30;
-            case "Ti" -> 1L << 40;
-            case "k" -> 1_000L;
-            case "M" -> 1_000_000L;
-            case "G" -> 1_000_000_000L;
-            case "T" -> 1_000_000_000_000L;
-            default -> 1L;
-        };
+        return value
+                * switch (unit) {
+                    case "Ki" -> 1L << 10;
+                    case "Mi" -> 1L << 20;
+                    case "Gi" -> 1L << 30;
+                    case "Ti" -> 1L << 40;
+                    case "k" -> 1_000L;
+                    case "M" -> 1_000_000L;
+                    case "G" -> 1_000_000_000L;
+                    case "T" -> 1_000_000_000_000L;
+                    default -> 1L;
+                };
     }
 
     private static String group(String text, String regex) {

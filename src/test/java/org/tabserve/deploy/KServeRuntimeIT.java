@@ -1,9 +1,8 @@
 package org.tabserve.deploy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
-import org.tabserve.testing.TabserveProcess;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,8 +13,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
+import org.tabserve.testing.TabserveProcess;
 
 /**
  * The packaged WAR run with deploy/kserve's runtime args, on /mnt/models as KServe fills it: the storage initializer's
@@ -42,12 +41,20 @@ class KServeRuntimeIT {
 
     /** The runtime's args for this machine: {{.Name}} filled in as KServe does, then the test's directory and port. */
     static List<String> args(String runtime, Path models) throws IOException {
-        JsonNode container = KServeManifestsTest.runtime(runtime).path("spec").path("containers").get(0);
+        JsonNode container = KServeManifestsTest.runtime(runtime)
+                .path("spec")
+                .path("containers")
+                .get(0);
         List<String> args = KServeManifestsTest.launcherArgs(container).stream()
                 .map(a -> a.equals("/mnt/models") ? models.toString() : a)
                 .map(a -> a.equals("0.0.0.0") ? "127.0.0.1" : a)
-                .map(a -> a.equals("8080") ? "0" : a).toList();
-        assertEquals(List.of(), args.stream().filter(a -> a.contains("/mnt/models") || a.equals("8080")).toList());
+                .map(a -> a.equals("8080") ? "0" : a)
+                .toList();
+        assertEquals(
+                List.of(),
+                args.stream()
+                        .filter(a -> a.contains("/mnt/models") || a.equals("8080"))
+                        .toList());
         return args;
     }
 
@@ -57,18 +64,46 @@ class KServeRuntimeIT {
         Path models = Containers.freshDirectory("kserve-one").resolve("mnt-models");
         Files.createDirectories(models.resolve(KServeManifestsTest.SAMPLE_NAME + "/1"));
         Files.copy(Path.of("model.onnx"), models.resolve(KServeManifestsTest.SAMPLE_NAME + "/1/model.onnx"));
-        JsonNode container = KServeManifestsTest.runtime("tabserve").path("spec").path("containers").get(0);
+        JsonNode container = KServeManifestsTest.runtime("tabserve")
+                .path("spec")
+                .path("containers")
+                .get(0);
         try (TabserveProcess app = TabserveProcess.start(args("tabserve", models), Map.of())) {
             app.awaitReady(Duration.ofSeconds(60));
-            awaitStatus(app, container.path("readinessProbe").path("httpGet").path("path").asText(), 200);
-            assertEquals(200, get(app, container.path("livenessProbe").path("httpGet").path("path").asText()).statusCode());
-            assertEquals(200, get(app, "/v2/models/" + KServeManifestsTest.SAMPLE_NAME + "/ready").statusCode());
+            awaitStatus(
+                    app,
+                    container
+                            .path("readinessProbe")
+                            .path("httpGet")
+                            .path("path")
+                            .asText(),
+                    200);
+            assertEquals(
+                    200,
+                    get(
+                                    app,
+                                    container
+                                            .path("livenessProbe")
+                                            .path("httpGet")
+                                            .path("path")
+                                            .asText())
+                            .statusCode());
+            assertEquals(
+                    200,
+                    get(app, "/v2/models/" + KServeManifestsTest.SAMPLE_NAME + "/ready")
+                            .statusCode());
             // --default-model {{.Name}}: the root routes answer with the InferenceService's model.
             HttpResponse<String> prediction = DeploymentChecks.send(HttpRequest.newBuilder(app.uri("/api/predict"))
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(DeploymentChecks.GENUINE_ROW)).build());
+                    .POST(HttpRequest.BodyPublishers.ofString(DeploymentChecks.GENUINE_ROW))
+                    .build());
             assertEquals(200, prediction.statusCode(), prediction.body());
-            assertEquals("0", DeploymentChecks.JSON.readTree(prediction.body()).path("label").asText());
+            assertEquals(
+                    "0",
+                    DeploymentChecks.JSON
+                            .readTree(prediction.body())
+                            .path("label")
+                            .asText());
             // grpc-v2 on the same, h2c-named port: ModelInfer on the InferenceService's model, as REST v2 answers.
             GrpcCalls.assertModelInferAnswersAsRestV2(app.uri(), KServeManifestsTest.SAMPLE_NAME);
         }
@@ -76,9 +111,14 @@ class KServeRuntimeIT {
 
     @Test
     void theMultiModelRuntimeIsReadyEmptyAndFollowsTheAgentsDirectories() throws Exception {
-        Path models = Files.createDirectories(Containers.freshDirectory("kserve-multi").resolve("mnt-models"));
-        JsonNode container = KServeManifestsTest.runtime("tabserve-multi").path("spec").path("containers").get(0);
-        String readiness = container.path("readinessProbe").path("httpGet").path("path").asText();
+        Path models = Files.createDirectories(
+                Containers.freshDirectory("kserve-multi").resolve("mnt-models"));
+        JsonNode container = KServeManifestsTest.runtime("tabserve-multi")
+                .path("spec")
+                .path("containers")
+                .get(0);
+        String readiness =
+                container.path("readinessProbe").path("httpGet").path("path").asText();
         Map<String, String> env = new java.util.HashMap<>();
         container.path("env").forEach(e -> {
             if (e.path("name").asText().startsWith("TABSERVE_")) {
@@ -96,9 +136,11 @@ class KServeRuntimeIT {
             Path dir = Files.createDirectories(models.resolve("penguin-mass"));
             Files.copy(PENGUINS.resolve("body-mass-regressor.onnx"), dir.resolve("body-mass-regressor.onnx"));
             Files.writeString(dir.resolve("SUCCESS.0123456789abcdef"), "{\"storageUri\":\"gs://b/m\"}");
-            HttpResponse<String> load = DeploymentChecks.send(HttpRequest.newBuilder(
-                    app.uri("/v2/repository/models/penguin-mass/load")).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+            HttpResponse<String> load =
+                    DeploymentChecks.send(HttpRequest.newBuilder(app.uri("/v2/repository/models/penguin-mass/load"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                            .build());
             assertEquals(200, load.statusCode(), "from loopback without a token, as the agent calls: " + load.body());
             assertEquals(200, get(app, "/v2/models/penguin-mass/ready").statusCode(), "loaded when load answers");
             awaitStatus(app, "/v2/health/ready", 200);
@@ -107,14 +149,17 @@ class KServeRuntimeIT {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
-            HttpResponse<String> unload = DeploymentChecks.send(HttpRequest.newBuilder(
-                    app.uri("/v2/repository/models/penguin-mass/unload")).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+            HttpResponse<String> unload =
+                    DeploymentChecks.send(HttpRequest.newBuilder(app.uri("/v2/repository/models/penguin-mass/unload"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                            .build());
             assertEquals(200, unload.statusCode(), unload.body());
             assertEquals(404, get(app, "/v2/models/penguin-mass/ready").statusCode(), "gone when unload answers");
-            HttpResponse<String> install = DeploymentChecks.send(HttpRequest.newBuilder(
-                    app.uri("/admin/models/other")).header("Content-Type", "application/octet-stream")
-                    .PUT(HttpRequest.BodyPublishers.ofString("x")).build());
+            HttpResponse<String> install = DeploymentChecks.send(HttpRequest.newBuilder(app.uri("/admin/models/other"))
+                    .header("Content-Type", "application/octet-stream")
+                    .PUT(HttpRequest.BodyPublishers.ofString("x"))
+                    .build());
             assertEquals(404, install.statusCode(), "every other admin route still needs the token (none is set)");
         }
     }

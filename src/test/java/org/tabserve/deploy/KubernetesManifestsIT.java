@@ -1,21 +1,20 @@
 package org.tabserve.deploy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.tabserve.testing.TabserveProcess;
-
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tabserve.testing.TabserveProcess;
 
 /**
  * deploy/kubernetes/ parses and its probes (and deploy/kserve's) name routes the running app really answers, on the
@@ -57,7 +56,12 @@ class KubernetesManifestsIT {
     }
 
     static JsonNode container(String file) throws IOException {
-        return read(file).path("spec").path("template").path("spec").path("containers").get(0);
+        return read(file)
+                .path("spec")
+                .path("template")
+                .path("spec")
+                .path("containers")
+                .get(0);
     }
 
     @Test
@@ -66,7 +70,9 @@ class KubernetesManifestsIT {
             JsonNode container = runtime.path("spec").path("containers").get(0);
             for (String probe : List.of("readinessProbe", "livenessProbe")) {
                 String path = container.path(probe).path("httpGet").path("path").asText();
-                int status = DeploymentChecks.send(HttpRequest.newBuilder(app.uri(path)).GET().build()).statusCode();
+                int status = DeploymentChecks.send(
+                                HttpRequest.newBuilder(app.uri(path)).GET().build())
+                        .statusCode();
                 assertEquals(200, status, runtime.path("metadata").path("name").asText() + " " + probe + " " + path);
             }
         }
@@ -79,27 +85,36 @@ class KubernetesManifestsIT {
     @Test
     void theModelsDeploymentIsTheDeploymentWithAModelsVolumeWhereTheEntrypointLooks() throws IOException {
         String mount = java.util.regex.Pattern.compile("TABSERVE_MODELS_MOUNT:-(/[^}]+)}")
-                .matcher(java.nio.file.Files.readString(Containers.ENTRYPOINT)).results().findFirst()
-                .orElseThrow().group(1);
+                .matcher(java.nio.file.Files.readString(Containers.ENTRYPOINT))
+                .results()
+                .findFirst()
+                .orElseThrow()
+                .group(1);
         JsonNode plain = read("deployment.yaml");
         JsonNode models = read("with-models/deployment.yaml");
-        assertEquals(plain.path("metadata"), models.path("metadata"), "one replaces the other; service and HPA fit both");
+        assertEquals(
+                plain.path("metadata"), models.path("metadata"), "one replaces the other; service and HPA fit both");
         assertEquals(plain.path("spec").path("selector"), models.path("spec").path("selector"));
         JsonNode withModels = container("with-models/deployment.yaml");
-        for (String field : List.of("image", "ports", "resources", "startupProbe", "livenessProbe", "readinessProbe",
-                "securityContext")) {
+        for (String field : List.of(
+                "image", "ports", "resources", "startupProbe", "livenessProbe", "readinessProbe", "securityContext")) {
             assertEquals(container().path(field), withModels.path(field), field);
         }
-        assertTrue(container().path("volumeMounts").findValuesAsText("mountPath").stream().noneMatch(mount::equals),
+        assertTrue(
+                container().path("volumeMounts").findValuesAsText("mountPath").stream()
+                        .noneMatch(mount::equals),
                 "deployment.yaml serves the bundled model: nothing at " + mount);
         JsonNode volumeMount = withModels.path("volumeMounts").findParents("mountPath").stream()
-                .filter(m -> m.path("mountPath").asText().equals(mount)).findFirst()
+                .filter(m -> m.path("mountPath").asText().equals(mount))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("with-models/deployment.yaml mounts nothing at " + mount));
         assertTrue(volumeMount.path("readOnly").asBoolean(), "the replicas only read the models");
         assertTrue(models.path("spec").path("template").path("spec").path("volumes").findParents("name").stream()
-                .anyMatch(v -> v.path("name").asText().equals(volumeMount.path("name").asText())));
+                .anyMatch(v ->
+                        v.path("name").asText().equals(volumeMount.path("name").asText())));
         List<String> variables = withModels.path("env").findValuesAsText("name");
-        assertFalse(variables.contains("TABSERVE_MODEL") || variables.contains("TABSERVE_MODELS"),
+        assertFalse(
+                variables.contains("TABSERVE_MODEL") || variables.contains("TABSERVE_MODELS"),
                 "the mount alone chooses the repository: " + variables);
     }
 
@@ -107,12 +122,19 @@ class KubernetesManifestsIT {
     void probesGetRoutesTheAppAnswersWith200OnPort8080() throws Exception {
         JsonNode container = container();
         assertEquals(8080, container.path("ports").get(0).path("containerPort").asInt());
-        assertEquals("/health/live", container.path("livenessProbe").path("httpGet").path("path").asText());
-        assertEquals("/health/ready", container.path("readinessProbe").path("httpGet").path("path").asText());
+        assertEquals(
+                "/health/live",
+                container.path("livenessProbe").path("httpGet").path("path").asText());
+        assertEquals(
+                "/health/ready",
+                container.path("readinessProbe").path("httpGet").path("path").asText());
         for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
             JsonNode get = container.path(probe).path("httpGet");
             assertEquals(8080, get.path("port").asInt(), probe);
-            int status = DeploymentChecks.send(HttpRequest.newBuilder(app.uri(get.path("path").asText())).GET().build())
+            int status = DeploymentChecks.send(
+                            HttpRequest.newBuilder(app.uri(get.path("path").asText()))
+                                    .GET()
+                                    .build())
                     .statusCode();
             assertEquals(200, status, probe + " " + get.path("path").asText());
         }
@@ -126,10 +148,12 @@ class KubernetesManifestsIT {
         JsonNode pod = deployment.path("spec").path("template").path("spec");
         assertTrue(pod.path("securityContext").path("runAsNonRoot").asBoolean());
         JsonNode container = container();
-        assertTrue(container.path("securityContext").path("readOnlyRootFilesystem").asBoolean());
+        assertTrue(
+                container.path("securityContext").path("readOnlyRootFilesystem").asBoolean());
         assertFalse(container.path("resources").path("requests").path("memory").isMissingNode());
         assertFalse(container.path("resources").path("limits").path("memory").isMissingNode());
-        assertEquals("/tmp", container.path("volumeMounts").get(0).path("mountPath").asText());
+        assertEquals(
+                "/tmp", container.path("volumeMounts").get(0).path("mountPath").asText());
         assertTrue(pod.path("volumes").get(0).has("emptyDir"));
     }
 
@@ -137,11 +161,17 @@ class KubernetesManifestsIT {
     void serviceAndAutoscalerPointAtTheDeployment() throws IOException {
         JsonNode deployment = read("deployment.yaml");
         JsonNode service = read("service.yaml");
-        assertEquals(deployment.path("spec").path("selector").path("matchLabels"), service.path("spec").path("selector"));
-        assertEquals(8080, service.path("spec").path("ports").get(0).path("targetPort").asInt());
+        assertEquals(
+                deployment.path("spec").path("selector").path("matchLabels"),
+                service.path("spec").path("selector"));
+        assertEquals(
+                8080,
+                service.path("spec").path("ports").get(0).path("targetPort").asInt());
         JsonNode hpa = read("hpa.yaml");
         assertEquals("HorizontalPodAutoscaler", hpa.path("kind").asText());
-        assertEquals(deployment.path("metadata").path("name").asText(), hpa.path("spec").path("scaleTargetRef").path("name").asText());
+        assertEquals(
+                deployment.path("metadata").path("name").asText(),
+                hpa.path("spec").path("scaleTargetRef").path("name").asText());
         assertTrue(hpa.path("spec").path("minReplicas").asInt() >= 2);
     }
 }

@@ -6,7 +6,6 @@ import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,9 +38,11 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Starts a command in a directory with these extra variables (and no inherited TABSERVE_*). */
-    static ServerProcess start(String name, List<String> command, Path directory, Map<String, String> environment,
-                               int port) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+    static ServerProcess start(
+            String name, List<String> command, Path directory, Map<String, String> environment, int port)
+            throws IOException {
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("TABSERVE_"));
         builder.environment().putAll(environment);
         return new ServerProcess(name, builder.start(), URI.create("http://127.0.0.1:" + port + "/"));
@@ -61,7 +62,10 @@ final class ServerProcess implements AutoCloseable {
 
     /** Runs a short command to its end; fails with its output unless it exits 0. */
     static void run(List<String> command, Path directory) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(command)
+                .directory(directory.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out);
@@ -69,7 +73,8 @@ final class ServerProcess implements AutoCloseable {
     }
 
     private void readOutput() {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 output.add(line);
@@ -92,7 +97,10 @@ final class ServerProcess implements AutoCloseable {
             }
             try {
                 last = DeploymentChecks.send(HttpRequest.newBuilder(base.resolve("health/ready"))
-                        .timeout(Duration.ofSeconds(5)).GET().build()).statusCode();
+                                .timeout(Duration.ofSeconds(5))
+                                .GET()
+                                .build())
+                        .statusCode();
                 if (last == status) {
                     Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
                     record(name + ": /health/ready answered " + status + " " + took.toMillis() + " ms after start");
@@ -112,8 +120,12 @@ final class ServerProcess implements AutoCloseable {
         System.out.println(line);
         try {
             Path file = Path.of("target", "deployment-readiness.txt");
-            Files.writeString(file, line + System.lineSeparator(), StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    file,
+                    line + System.lineSeparator(),
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             System.out.println("cannot record readiness time: " + e);
         }
@@ -142,8 +154,12 @@ final class ServerProcess implements AutoCloseable {
      * that its resident memory then shows what it retains rather than how far its collector has got.
      */
     void collectGarbage() throws IOException, InterruptedException {
-        run(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(process.pid()), "GC.run"), Path.of("."));
+        run(
+                List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(process.pid()),
+                        "GC.run"),
+                Path.of("."));
     }
 
     /** How many distinct copies of ONNX Runtime's native library the process has mapped, from /proc/PID/maps. */
@@ -156,7 +172,8 @@ final class ServerProcess implements AutoCloseable {
         return Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "maps")).stream()
                 .map(line -> line.substring(line.lastIndexOf(' ') + 1))
                 .filter(file -> file.endsWith("/libonnxruntime.so"))
-                .distinct().toList();
+                .distinct()
+                .toList();
     }
 
     List<String> output() {

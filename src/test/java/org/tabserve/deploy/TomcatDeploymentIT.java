@@ -1,10 +1,9 @@
 package org.tabserve.deploy;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-
 import java.net.URI;
 import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 
 /** The shared end-to-end checks against the same WAR, unchanged, as {@code webapps/ROOT.war} in Tomcat 10.1. */
 class TomcatDeploymentIT extends DeploymentChecks {

@@ -1,10 +1,10 @@
 package org.tabserve.deploy;
 
-import io.grpc.Status;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.Status;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,10 +12,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * gRPC from the same WAR on Tomcat 10.1, with Tomcat's {@code Http2Protocol} as the HTTP connector's upgrade protocol
@@ -44,7 +43,8 @@ class TomcatGrpcIT {
 
     @Test
     void docsGiveTheConnectorSettingThisTestUses() throws Exception {
-        assertTrue(java.nio.file.Files.readString(java.nio.file.Path.of("docs", "deploy.md")).contains(Containers.TOMCAT_H2C));
+        assertTrue(java.nio.file.Files.readString(java.nio.file.Path.of("docs", "deploy.md"))
+                .contains(Containers.TOMCAT_H2C));
     }
 
     @Test
@@ -55,9 +55,14 @@ class TomcatGrpcIT {
     @Test
     void aRefusedGrpcCallArrivesAsInternalWithoutItsStatusOrMessage() throws Exception {
         GrpcCalls.Refusal refusal = GrpcCalls.unknownModelInfer(tomcat.base());
-        assertEquals(Status.Code.INTERNAL, refusal.grpc().getCode(), refusal.grpc().toString());
-        assertEquals("Received unexpected EOS on empty DATA frame from server", refusal.grpc().getDescription());
-        assertFalse(refusal.grpc().toString().contains(refusal.restMessage()), refusal.grpc().toString());
+        assertEquals(
+                Status.Code.INTERNAL, refusal.grpc().getCode(), refusal.grpc().toString());
+        assertEquals(
+                "Received unexpected EOS on empty DATA frame from server",
+                refusal.grpc().getDescription());
+        assertFalse(
+                refusal.grpc().toString().contains(refusal.restMessage()),
+                refusal.grpc().toString());
     }
 
     @Test
@@ -68,11 +73,18 @@ class TomcatGrpcIT {
         assertTrue(batch.length() > 4096, "over maxSavePostSize");
         HttpResponse<String> upgrading = predict(HttpClient.Version.HTTP_2, batch);
         assertEquals(413, upgrading.statusCode(), upgrading.body());
-        assertTrue(upgrading.headers().firstValue("Content-Type").orElse("").startsWith("text/html"),
-                "Tomcat's own error page, not the app's problem+json: " + upgrading.headers().map());
+        assertTrue(
+                upgrading.headers().firstValue("Content-Type").orElse("").startsWith("text/html"),
+                "Tomcat's own error page, not the app's problem+json: "
+                        + upgrading.headers().map());
         HttpResponse<String> http11 = predict(HttpClient.Version.HTTP_1_1, batch);
         assertEquals(200, http11.statusCode(), http11.body());
-        assertEquals(100, DeploymentChecks.JSON.readTree(http11.body()).path("predictions").size());
+        assertEquals(
+                100,
+                DeploymentChecks.JSON
+                        .readTree(http11.body())
+                        .path("predictions")
+                        .size());
         HttpResponse<String> small = predict(HttpClient.Version.HTTP_2, DeploymentChecks.GENUINE_ROW);
         assertEquals(200, small.statusCode(), small.body());
         assertEquals(HttpClient.Version.HTTP_2, small.version(), "a small body is upgraded, and answered");
@@ -80,9 +92,15 @@ class TomcatGrpcIT {
 
     private static HttpResponse<String> predict(HttpClient.Version version, String json) throws Exception {
         URI uri = tomcat.base().resolve("api/predict");
-        return HttpClient.newBuilder().version(version).build().send(HttpRequest.newBuilder(uri)
-                .header("Content-Type", "application/json").header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newBuilder()
+                .version(version)
+                .build()
+                .send(
+                        HttpRequest.newBuilder(uri)
+                                .header("Content-Type", "application/json")
+                                .header("Accept", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 }

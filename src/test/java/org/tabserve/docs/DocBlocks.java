@@ -49,8 +49,7 @@ final class DocBlocks {
 
     private static final Pattern MARKER = Pattern.compile("^<!-- run by: ([^>]+?) -->$");
 
-    private DocBlocks() {
-    }
+    private DocBlocks() {}
 
     /** Every {@code sh} block of every page, in page order. */
     static List<Block> all() {
@@ -85,10 +84,13 @@ final class DocBlocks {
                 if (open > 0) {
                     Matcher m = MARKER.matcher(lines.get(open - 1).strip());
                     if (m.matches()) {
-                        runners = Arrays.stream(m.group(1).split(",")).map(String::strip).toList();
+                        runners = Arrays.stream(m.group(1).split(","))
+                                .map(String::strip)
+                                .toList();
                     }
                 }
-                blocks.add(new Block(page, open + 1, runners, commands(page, open + 2, lines.subList(open + 1, close))));
+                blocks.add(
+                        new Block(page, open + 1, runners, commands(page, open + 2, lines.subList(open + 1, close))));
             }
             i = close;
         }
@@ -119,8 +121,8 @@ final class DocBlocks {
                     } else if (outputGoesOn) {
                         pendingShown += trimmed.substring(1).strip();
                     } else if (outputStarts) {
-                        throw new IllegalStateException(page + ":" + (firstLine + i)
-                                + ": an answer shown under no command (or a second one)");
+                        throw new IllegalStateException(
+                                page + ":" + (firstLine + i) + ": an answer shown under no command (or a second one)");
                     }
                     continue;
                 }
@@ -141,7 +143,8 @@ final class DocBlocks {
             }
             pendingOf = new ArrayList<>();
             for (String part : splitAnd(stripComment(soFar))) {
-                pendingOf.add(new Command(page, start, part.replaceAll("[ \\t]+", " ").strip(), null));
+                pendingOf.add(
+                        new Command(page, start, part.replaceAll("[ \\t]+", " ").strip(), null));
             }
             text = null;
         }
@@ -229,7 +232,8 @@ final class DocBlocks {
                 }
             } else if (c == '$' && i + 1 < command.length() && Character.isLetter(command.charAt(i + 1))) {
                 int end = i + 1;
-                while (end < command.length() && (Character.isLetterOrDigit(command.charAt(end)) || command.charAt(end) == '_')) {
+                while (end < command.length()
+                        && (Character.isLetterOrDigit(command.charAt(end)) || command.charAt(end) == '_')) {
                     end++;
                 }
                 String name = command.substring(i + 1, end);

@@ -1,11 +1,8 @@
 package org.tabserve.docs;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.testing.TabserveProcess;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,10 +23,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.testing.TabserveProcess;
 
 /**
  * Runs the docs' examples against the packaged WAR: every command of every block marked
@@ -50,16 +49,17 @@ class DocExamplesIT {
 
     static final Path PENGUINS = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
 
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
     /** The servers blocks started, by command line (the token aside), least recently used first. */
     private final Map<String, Started> servers = new LinkedHashMap<>(4, 0.75f, true);
     /** How many of them are kept running for the blocks that follow. */
     private static final int KEPT = 2;
 
     /** A server a block started, and the admin token it was started with. */
-    private record Started(TabserveProcess server, String token) {
-    }
+    private record Started(TabserveProcess server, String token) {}
 
     @TempDir
     Path scratch;
@@ -96,12 +96,18 @@ class DocExamplesIT {
             }
             ran++;
             switch (kind) {
-                case PACKAGE -> assertTrue(Files.isRegularFile(TabserveProcess.war()),
-                        "mvn verify packaged the WAR before this IT: " + TabserveProcess.war());
+                case PACKAGE ->
+                    assertTrue(
+                            Files.isRegularFile(TabserveProcess.war()),
+                            "mvn verify packaged the WAR before this IT: " + TabserveProcess.war());
                 case EXPORT -> {
-                    String[] nameValue = command.text().substring("export ".length()).split("=", 2);
-                    environment.put(nameValue[0], nameValue[1].equals(ExampleCommands.RANDOM_TOKEN)
-                            ? HexFormat.of().formatHex(new SecureRandom().generateSeed(32)) : nameValue[1]);
+                    String[] nameValue =
+                            command.text().substring("export ".length()).split("=", 2);
+                    environment.put(
+                            nameValue[0],
+                            nameValue[1].equals(ExampleCommands.RANDOM_TOKEN)
+                                    ? HexFormat.of().formatHex(new SecureRandom().generateSeed(32))
+                                    : nameValue[1]);
                 }
                 case JAVA -> {
                     ExampleCommands.Java java = ExampleCommands.java(DocBlocks.words(command.text(), environment));
@@ -129,6 +135,7 @@ class DocExamplesIT {
 
     /** The bundled model's server, shared by the blocks that start none of their own. */
     private static TabserveProcess bundled;
+
     private static final String BUNDLED_TOKEN = HexFormat.of().formatHex(new SecureRandom().generateSeed(32));
 
     private static TabserveProcess bundled() throws Exception {
@@ -146,8 +153,8 @@ class DocExamplesIT {
     }
 
     private static String token(Map<String, String> environment) {
-        return environment.computeIfAbsent("TABSERVE_ADMIN_TOKEN",
-                k -> HexFormat.of().formatHex(new SecureRandom().generateSeed(32)));
+        return environment.computeIfAbsent(
+                "TABSERVE_ADMIN_TOKEN", k -> HexFormat.of().formatHex(new SecureRandom().generateSeed(32)));
     }
 
     /**
@@ -184,7 +191,10 @@ class DocExamplesIT {
         }
         int models = args.indexOf("--models");
         if (models >= 0) {
-            assertEquals("/srv/models", args.get(models + 1), command.where() + ": the one models directory the docs describe");
+            assertEquals(
+                    "/srv/models",
+                    args.get(models + 1),
+                    command.where() + ": the one models directory the docs describe");
             args.set(models + 1, modelsDirectory().toString());
         }
         TabserveProcess server = TabserveProcess.start(TabserveProcess.war(), java.jvmOptions(), args, environment);
@@ -210,7 +220,8 @@ class DocExamplesIT {
 
     /** Runs a command that ends by itself ({@code card}, {@code score}, {@code --help}) and expects status 0. */
     private static void runToItsEnd(DocBlocks.Command command, ExampleCommands.Java java) throws Exception {
-        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> line = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         line.addAll(java.jvmOptions());
         line.addAll(List.of("-jar", TabserveProcess.war().toString()));
         line.addAll(java.args());
@@ -245,8 +256,10 @@ class DocExamplesIT {
             String boundary = "tabserve-docs-" + System.nanoTime();
             ByteArrayOutputStream multipart = new ByteArrayOutputStream();
             multipart.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + curl.formField()
-                    + "\"; filename=\"" + curl.formFile().getFileName() + "\"\r\nContent-Type: application/octet-stream"
-                    + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                            + "\"; filename=\"" + curl.formFile().getFileName()
+                            + "\"\r\nContent-Type: application/octet-stream"
+                            + "\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
             multipart.write(Files.readAllBytes(curl.formFile()));
             multipart.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
             body = multipart.toByteArray();
@@ -255,13 +268,18 @@ class DocExamplesIT {
         for (int i = 0; i < headers.size(); i += 2) {
             request.header(headers.get(i), headers.get(i + 1));
         }
-        request.method(curl.method(), body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(body));
+        request.method(
+                curl.method(),
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        String said = command.where() + ": `" + command.text() + "` got " + response.statusCode() + " " + response.body();
+        String said =
+                command.where() + ": `" + command.text() + "` got " + response.statusCode() + " " + response.body();
         java.util.OptionalInt shownStatus = ShownAnswer.status(command.shown());
-        assertTrue(shownStatus.isPresent() ? response.statusCode() == shownStatus.getAsInt()
-                : response.statusCode() / 100 == 2, said);
+        assertTrue(
+                shownStatus.isPresent()
+                        ? response.statusCode() == shownStatus.getAsInt()
+                        : response.statusCode() / 100 == 2,
+                said);
         if (command.shown() != null) {
             ShownAnswer.assertShown(command.shown(), response.body(), said);
         }

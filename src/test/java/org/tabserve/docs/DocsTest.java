@@ -1,6 +1,7 @@
 package org.tabserve.docs;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,9 +15,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The docs stay true: every command in a fenced {@code sh} block of README.md and docs/*.md is run by a test or a
@@ -37,49 +36,59 @@ class DocsTest {
 
     @Test
     void aCommandNothingRunsIsReported() {
-        List<DocBlocks.Block> blocks = DocBlocks.parse(Path.of("example.md"), List.of(
-                "<!-- run by: .ci/run -->",
-                "```sh",
-                "mvn -B verify   # in .ci/run",
-                "mvn -B deploy   # in no script",
-                "```",
-                "```sh",
-                "echo unmarked",
-                "```",
-                "<!-- run by: DocExamplesIT -->",
-                "```sh",
-                "curl -s localhost:8080/api/model",
-                "curl -s example.com/api/model",
-                "rm -rf /",
-                "```"));
-        assertEquals(List.of(
-                "example.md:4: `mvn -B deploy` is run by none of [.ci/run]",
-                "example.md:6: a command block without <!-- run by: ... --> above it",
-                "example.md:12: `curl -s example.com/api/model` is run by none of [DocExamplesIT]"
-                        + " (DocExamplesIT: a curl command must call localhost:8080/...: example.com/api/model)",
-                "example.md:13: `rm -rf /` is run by none of [DocExamplesIT] (DocExamplesIT: not a command the IT"
-                        + " runs (java -jar target/tabserve.war, curl, export, mvn -B package -DskipTests))"),
+        List<DocBlocks.Block> blocks = DocBlocks.parse(
+                Path.of("example.md"),
+                List.of(
+                        "<!-- run by: .ci/run -->",
+                        "```sh",
+                        "mvn -B verify   # in .ci/run",
+                        "mvn -B deploy   # in no script",
+                        "```",
+                        "```sh",
+                        "echo unmarked",
+                        "```",
+                        "<!-- run by: DocExamplesIT -->",
+                        "```sh",
+                        "curl -s localhost:8080/api/model",
+                        "curl -s example.com/api/model",
+                        "rm -rf /",
+                        "```"));
+        assertEquals(
+                List.of(
+                        "example.md:4: `mvn -B deploy` is run by none of [.ci/run]",
+                        "example.md:6: a command block without <!-- run by: ... --> above it",
+                        "example.md:12: `curl -s example.com/api/model` is run by none of [DocExamplesIT]"
+                                + " (DocExamplesIT: a curl command must call localhost:8080/...: example.com/api/model)",
+                        "example.md:13: `rm -rf /` is run by none of [DocExamplesIT] (DocExamplesIT: not a command the IT"
+                                + " runs (java -jar target/tabserve.war, curl, export, mvn -B package -DskipTests))"),
                 unrun(blocks));
     }
 
     @Test
     void theBlocksAreReadAsAShellWouldSplitThem() {
-        List<DocBlocks.Command> commands = DocBlocks.commands(Path.of("x.md"), 1, List.of(
-                "# a comment",
-                "curl -s localhost:8080/predict -H 'Content-Type: application/json' \\",
-                "  -d '{\"a\": 1,",
-                "  \"b\": 2}'   # the tutorials' clients",
-                "# {\"label\":\"0\",",
-                "#   \"warnings\":[]}",
-                "mvn -B package -DskipTests && java -jar target/tabserve.war --port 9000"));
+        List<DocBlocks.Command> commands = DocBlocks.commands(
+                Path.of("x.md"),
+                1,
+                List.of(
+                        "# a comment",
+                        "curl -s localhost:8080/predict -H 'Content-Type: application/json' \\",
+                        "  -d '{\"a\": 1,",
+                        "  \"b\": 2}'   # the tutorials' clients",
+                        "# {\"label\":\"0\",",
+                        "#   \"warnings\":[]}",
+                        "mvn -B package -DskipTests && java -jar target/tabserve.war --port 9000"));
         assertEquals(3, commands.size(), commands.toString());
-        assertEquals("curl -s localhost:8080/predict -H 'Content-Type: application/json' -d '{\"a\": 1,\n \"b\": 2}'",
+        assertEquals(
+                "curl -s localhost:8080/predict -H 'Content-Type: application/json' -d '{\"a\": 1,\n \"b\": 2}'",
                 commands.get(0).text());
         assertEquals("{\"label\":\"0\",\"warnings\":[]}", commands.get(0).shown());
         assertEquals("mvn -B package -DskipTests", commands.get(1).text());
-        assertEquals("java -jar target/tabserve.war --port 9000", commands.get(2).text());
-        assertEquals(List.of("curl", "-H", "Authorization: Bearer t0k3n", "{\"a\": 'b'}"),
-                DocBlocks.words("curl -H \"Authorization: Bearer $TOKEN\" '{\"a\": '\"'b'\"'}'",
+        assertEquals(
+                "java -jar target/tabserve.war --port 9000", commands.get(2).text());
+        assertEquals(
+                List.of("curl", "-H", "Authorization: Bearer t0k3n", "{\"a\": 'b'}"),
+                DocBlocks.words(
+                        "curl -H \"Authorization: Bearer $TOKEN\" '{\"a\": '\"'b'\"'}'",
                         name -> name.equals("TOKEN") ? "t0k3n" : null));
     }
 
@@ -104,7 +113,9 @@ class DocsTest {
                         why = ExampleCommands.whyNot(command.text());
                         run |= why == null;
                     } else {
-                        run |= source(runner).map(s -> normalised(s).contains(normalised(command.text()))).orElse(false);
+                        run |= source(runner)
+                                .map(s -> normalised(s).contains(normalised(command.text())))
+                                .orElse(false);
                     }
                 }
                 if (!run) {
@@ -124,7 +135,9 @@ class DocsTest {
                 return Files.isRegularFile(script) ? Optional.of(Files.readString(script)) : Optional.empty();
             }
             try (Stream<Path> files = Files.walk(Path.of("src/test/java"))) {
-                Optional<Path> test = files.filter(f -> f.getFileName().toString().equals(runner + ".java")).findFirst();
+                Optional<Path> test = files.filter(
+                                f -> f.getFileName().toString().equals(runner + ".java"))
+                        .findFirst();
                 return test.isPresent() ? Optional.of(Files.readString(test.get())) : Optional.empty();
             }
         } catch (IOException e) {
@@ -152,7 +165,9 @@ class DocsTest {
                 links++;
                 int hash = target.indexOf('#');
                 String file = hash < 0 ? target : target.substring(0, hash);
-                Path resolved = file.isEmpty() ? page : page.toAbsolutePath().getParent().resolve(file).normalize();
+                Path resolved = file.isEmpty()
+                        ? page
+                        : page.toAbsolutePath().getParent().resolve(file).normalize();
                 if (!Files.exists(resolved)) {
                     broken.add(page + ": " + target + " (no " + resolved + ")");
                 } else if (hash >= 0 && !anchors(resolved).contains(target.substring(hash + 1))) {
@@ -195,8 +210,11 @@ class DocsTest {
         for (String installed : List.of("chromium", "chromium-driver", "wrk", "openjdk-17-jdk-headless", "maven")) {
             assertTrue(ci.contains(installed), ".ci/run installs " + installed);
         }
-        for (String said : List.of("`.ci/run` installs Java and Maven", "apt-get install\nchromium chromium-driver",
-                "apt-get install wrk", "lints the `Dockerfile`")) {
+        for (String said : List.of(
+                "`.ci/run` installs Java and Maven",
+                "apt-get install\nchromium chromium-driver",
+                "apt-get install wrk",
+                "lints the `Dockerfile`")) {
             assertTrue(normalised(text).contains(normalised(said)), "README says what .ci/run does: " + said);
         }
     }

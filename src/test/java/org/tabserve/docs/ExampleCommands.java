@@ -21,7 +21,12 @@ import java.util.regex.Pattern;
  */
 final class ExampleCommands {
 
-    enum Kind { JAVA, CURL, EXPORT, PACKAGE }
+    enum Kind {
+        JAVA,
+        CURL,
+        EXPORT,
+        PACKAGE
+    }
 
     /** The build step every IT stands after: {@code mvn verify} packages the WAR before it runs any IT. */
     static final String PACKAGE = "mvn -B package -DskipTests";
@@ -34,8 +39,7 @@ final class ExampleCommands {
     private static final Pattern EXPORT = Pattern.compile("export ([A-Z][A-Z0-9_]*)=(.+)");
     private static final Pattern ASSIGNMENT = Pattern.compile("([A-Z][A-Z0-9_]*)=(.*)");
 
-    private ExampleCommands() {
-    }
+    private ExampleCommands() {}
 
     /** What kind of command the IT runs this is, or null when it runs no such command. */
     static Kind kind(String command) {
@@ -45,8 +49,9 @@ final class ExampleCommands {
     /** Why the IT cannot run this command, or null when it can. */
     static String whyNot(String command) {
         try {
-            return kindOf(command) == null ? "not a command the IT runs (java -jar " + WAR + ", curl, export, "
-                    + PACKAGE + ")" : null;
+            return kindOf(command) == null
+                    ? "not a command the IT runs (java -jar " + WAR + ", curl, export, " + PACKAGE + ")"
+                    : null;
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }
@@ -77,7 +82,8 @@ final class ExampleCommands {
     record Java(Map<String, String> environment, List<String> jvmOptions, List<String> args) {
         /** A command that ends by itself ({@code card}, {@code score}, {@code --help}) rather than serving. */
         boolean runsToItsEnd() {
-            return !args.isEmpty() && List.of("card", "score", "--help", "--version").contains(args.get(0));
+            return !args.isEmpty()
+                    && List.of("card", "score", "--help", "--version").contains(args.get(0));
         }
     }
 
@@ -97,15 +103,17 @@ final class ExampleCommands {
         while (i < words.size() && words.get(i).startsWith("-") && !words.get(i).equals("-jar")) {
             jvmOptions.add(words.get(i++));
         }
-        if (i + 1 >= words.size() || !words.get(i).equals("-jar") || !words.get(i + 1).equals(WAR)) {
+        if (i + 1 >= words.size()
+                || !words.get(i).equals("-jar")
+                || !words.get(i + 1).equals(WAR)) {
             throw new IllegalArgumentException("not java -jar " + WAR + ": " + words);
         }
         return new Java(environment, jvmOptions, List.copyOf(words.subList(i + 2, words.size())));
     }
 
     /** A curl command's request: method, path and query, headers, and the body (or a multipart file field). */
-    record Curl(String method, String pathAndQuery, List<String> headers, byte[] body, String formField, Path formFile) {
-    }
+    record Curl(
+            String method, String pathAndQuery, List<String> headers, byte[] body, String formField, Path formFile) {}
 
     /**
      * The request of a {@code curl} command, with files read relative to {@code dir}. Only the options the docs
@@ -121,7 +129,7 @@ final class ExampleCommands {
         for (int i = 1; i < words.size(); i++) {
             String w = words.get(i);
             switch (w) {
-                case "-s" -> { }
+                case "-s" -> {}
                 case "-X" -> method = value(words, ++i);
                 case "-H" -> {
                     String header = value(words, ++i);
@@ -134,7 +142,8 @@ final class ExampleCommands {
                 }
                 case "-d", "--data-binary" -> {
                     String data = value(words, ++i);
-                    body = data.startsWith("@") ? read(dir.resolve(data.substring(1)), w.equals("-d"))
+                    body = data.startsWith("@")
+                            ? read(dir.resolve(data.substring(1)), w.equals("-d"))
                             : data.getBytes(StandardCharsets.UTF_8);
                 }
                 case "-F" -> {
@@ -190,7 +199,10 @@ final class ExampleCommands {
         try {
             byte[] bytes = Files.readAllBytes(file);
             return dropLineBreaks
-                    ? new String(bytes, StandardCharsets.UTF_8).replace("\r", "").replace("\n", "").getBytes(StandardCharsets.UTF_8)
+                    ? new String(bytes, StandardCharsets.UTF_8)
+                            .replace("\r", "")
+                            .replace("\n", "")
+                            .getBytes(StandardCharsets.UTF_8)
                     : bytes;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,8 +1,10 @@
 package org.tabserve.docs;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -11,9 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Holds a real answer to what the docs show of it under a command ({@code # {"value":3991.83...,"warnings":[]}}), so
@@ -33,13 +32,12 @@ final class ShownAnswer {
     private static final String NUMBER = "-?\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?(?:\\.\\.\\.)?";
     private static final Pattern NUMBER_PAIR = Pattern.compile("\"([^\"\\\\]+)\"\\s*:\\s*(" + NUMBER + ")");
     private static final Pattern ARRAY_PAIR = Pattern.compile("\"([^\"\\\\]+)\"\\s*:\\s*\\[([^\\[\\]{}]*)]");
-    private static final Pattern ELEMENT = Pattern.compile("\\s*(\"(?:[^\"\\\\]|\\\\.)*\"|" + NUMBER + "|\\.\\.\\.|null|true"
-            + "|false)\\s*(?:,|$)");
+    private static final Pattern ELEMENT =
+            Pattern.compile("\\s*(\"(?:[^\"\\\\]|\\\\.)*\"|" + NUMBER + "|\\.\\.\\.|null|true" + "|false)\\s*(?:,|$)");
 
     private static final Pattern STATUS = Pattern.compile("^\\{\"type\"[^{}\\[]*\"status\"\\s*:\\s*(\\d{3})\\b");
 
-    private ShownAnswer() {
-    }
+    private ShownAnswer() {}
 
     /**
      * The status of a problem (RFC 9457) shown as the answer, {@code {"type":...,"status":400,...}}: an example of a
@@ -47,7 +45,8 @@ final class ShownAnswer {
      */
     static java.util.OptionalInt status(String shown) {
         Matcher status = shown == null ? null : STATUS.matcher(shown);
-        return status != null && status.find() ? java.util.OptionalInt.of(Integer.parseInt(status.group(1)))
+        return status != null && status.find()
+                ? java.util.OptionalInt.of(Integer.parseInt(status.group(1)))
                 : java.util.OptionalInt.empty();
     }
 
@@ -62,7 +61,8 @@ final class ShownAnswer {
         int found = 0;
         while (key.find()) {
             found++;
-            assertFalse(valuesOf(real, key.group(1)).isEmpty(),
+            assertFalse(
+                    valuesOf(real, key.group(1)).isEmpty(),
                     said + "\nshows the key '" + key.group(1) + "', which the answer lacks");
         }
         Matcher pair = TEXT_PAIR.matcher(shown);
@@ -70,17 +70,21 @@ final class ShownAnswer {
             String text = pair.group(2);
             String shownPair = "\"" + pair.group(1) + "\":\"" + text + "\"";
             if (!text.contains("...")) {
-                assertTrue(answer.contains(shownPair), said + "\nshows " + shownPair + ", which the answer does not have");
+                assertTrue(
+                        answer.contains(shownPair), said + "\nshows " + shownPair + ", which the answer does not have");
             } else if (text.indexOf("...") == text.length() - 3 && !text.contains("\\")) {
                 String start = text.substring(0, text.length() - 3);
-                assertTrue(valuesOf(real, pair.group(1)).stream().anyMatch(v -> v.isTextual() && v.asText().startsWith(start)),
+                assertTrue(
+                        valuesOf(real, pair.group(1)).stream()
+                                .anyMatch(v -> v.isTextual() && v.asText().startsWith(start)),
                         said + "\nshows " + shownPair + ", which no text in the answer starts as");
             }
         }
         Matcher number = NUMBER_PAIR.matcher(shown);
         while (number.find()) {
             String shownNumber = number.group(2);
-            assertTrue(valuesOf(real, number.group(1)).stream().anyMatch(value -> matches(shownNumber, value)),
+            assertTrue(
+                    valuesOf(real, number.group(1)).stream().anyMatch(value -> matches(shownNumber, value)),
                     said + "\nshows \"" + number.group(1) + "\":" + shownNumber + ", which the answer does not have");
         }
         Matcher array = ARRAY_PAIR.matcher(shown);
@@ -89,8 +93,10 @@ final class ShownAnswer {
             if (elements == null) {
                 continue; // not a list of plain values: its keys are checked above
             }
-            assertTrue(valuesOf(real, array.group(1)).stream().anyMatch(value -> matches(elements, value)),
-                    said + "\nshows \"" + array.group(1) + "\":[" + array.group(2) + "], which the answer does not have");
+            assertTrue(
+                    valuesOf(real, array.group(1)).stream().anyMatch(value -> matches(elements, value)),
+                    said + "\nshows \"" + array.group(1) + "\":[" + array.group(2)
+                            + "], which the answer does not have");
         }
         assertFalse(found == 0 && !shown.startsWith("["), said + "\nshows no key to check: " + shown);
     }

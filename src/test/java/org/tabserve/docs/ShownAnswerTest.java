@@ -1,10 +1,10 @@
 package org.tabserve.docs;
 
-import org.junit.jupiter.api.Test;
-import org.opentest4j.AssertionFailedError;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+import org.opentest4j.AssertionFailedError;
 
 /** What the docs show under a command is held to the real answer: its keys, texts, figures and lists of values. */
 class ShownAnswerTest {
@@ -46,15 +46,19 @@ class ShownAnswerTest {
         fails("{\"predictions\":[\"0\",\"1\"]}", "{\"predictions\":[\"0\",\"0\"]}");
         fails("{\"predictions\":[\"0\"]}", "{\"predictions\":[\"0\",\"0\"]}");
         holds("{\"predictions\":[\"0\",...]}", "{\"predictions\":[\"0\",\"0\"]}");
-        holds("{\"outputs\":[{\"name\":\"variable\",\"shape\":[1,1],\"data\":[...]}]}",
+        holds(
+                "{\"outputs\":[{\"name\":\"variable\",\"shape\":[1,1],\"data\":[...]}]}",
                 "{\"outputs\":[{\"name\":\"variable\",\"shape\":[1,1],\"data\":[3991.83]}]}");
         fails("{\"outputs\":[{\"shape\":[1,2]}]}", "{\"outputs\":[{\"shape\":[1,1]}]}");
     }
 
     @Test
     void aProblemShownSaysTheStatusItsExampleExpects() {
-        assertEquals(java.util.OptionalInt.of(400), ShownAnswer.status("{\"type\":\"about:blank\",\"title\":\"Invalid "
-                + "input\",\"status\":400,\"detail\":\"2 fields are invalid\",\"errors\":[{\"field\":\"x\"}]}"));
+        assertEquals(
+                java.util.OptionalInt.of(400),
+                ShownAnswer.status(
+                        "{\"type\":\"about:blank\",\"title\":\"Invalid "
+                                + "input\",\"status\":400,\"detail\":\"2 fields are invalid\",\"errors\":[{\"field\":\"x\"}]}"));
         assertEquals(java.util.OptionalInt.empty(), ShownAnswer.status("{\"status\":\"ready\",\"model\":\"m\"}"));
         assertEquals(java.util.OptionalInt.empty(), ShownAnswer.status(REGRESSOR));
         assertEquals(java.util.OptionalInt.empty(), ShownAnswer.status(null));
@@ -71,7 +75,8 @@ class ShownAnswerTest {
     void keysAndTextsAsBefore() throws Exception {
         fails("{\"label\":\"1\"}", CLASSIFIER);
         fails("{\"lable\":\"0\"}", CLASSIFIER);
-        holds("[{\"name\":\"banknote-authenticator\",\"version\":\"1\"},...]",
+        holds(
+                "[{\"name\":\"banknote-authenticator\",\"version\":\"1\"},...]",
                 "[{\"name\":\"banknote-authenticator\",\"version\":\"1\",\"state\":\"READY\"}]");
     }
 }

@@ -1,6 +1,9 @@
 package org.tabserve.launcher;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,11 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The access log's writer: no thread waits for another's write, and every line comes out whole, once. */
 class AccessLogWriterTest {
@@ -102,7 +101,8 @@ class AccessLogWriterTest {
                 start.await();
                 for (int i = 0; i < lines; i++) {
                     // lengths from a few bytes to over a write's limit, and text beyond ASCII
-                    String padding = i % 997 == 0 ? "x".repeat(AccessLogWriter.MAX_WRITE_BYTES + i) : "é".repeat(i % 40);
+                    String padding =
+                            i % 997 == 0 ? "x".repeat(AccessLogWriter.MAX_WRITE_BYTES + i) : "é".repeat(i % 40);
                     log.write(thread + " " + i + " " + padding + " end");
                 }
                 return null;
@@ -121,15 +121,15 @@ class AccessLogWriterTest {
             assertEquals(4, parts.length, line.length() > 80 ? line.substring(0, 80) : line);
             int i = Integer.parseInt(parts[1]);
             String padding = i % 997 == 0 ? "x".repeat(AccessLogWriter.MAX_WRITE_BYTES + i) : "é".repeat(i % 40);
-            assertEquals(padding + " end", parts[2] + " " + parts[3],
-                    "line " + parts[0] + " " + i + " whole");
+            assertEquals(padding + " end", parts[2] + " " + parts[3], "line " + parts[0] + " " + i + " whole");
             seen.merge(parts[0] + " " + i, 1, Integer::sum);
         }
         assertEquals(threads * lines, seen.size(), "every line written");
         assertTrue(seen.values().stream().allMatch(n -> n == 1), "no line written twice");
         for (byte[] write : out.writes) {
-            assertTrue(write.length <= AccessLogWriter.MAX_WRITE_BYTES
-                    || new String(write, StandardCharsets.UTF_8).indexOf('\n') == write.length - 1,
+            assertTrue(
+                    write.length <= AccessLogWriter.MAX_WRITE_BYTES
+                            || new String(write, StandardCharsets.UTF_8).indexOf('\n') == write.length - 1,
                     "a write over the limit holds one long line only");
         }
     }

@@ -1,13 +1,12 @@
 package org.tabserve.launcher;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.Test;
 
 /**
  * A request the client gives up on (an HTTP/2 stream it resets half-way through its body) is the client's doing: the
@@ -19,11 +18,18 @@ class ClientAbortTest {
     @Test
     void aStreamTheClientResetsHalfWayIsLoggedAs499NotAsAServerError() throws Exception {
         try (TabserveServer server = TabserveServer.startReady();
-             RawH2c h2 = new RawH2c(server.uri(), Map.of())) {
+                RawH2c h2 = new RawH2c(server.uri(), Map.of())) {
             // A gRPC call whose message has 5 of its 100 bytes, and a JSON body of 1000 bytes that has 21.
-            h2.request(1, "POST", "/inference.GRPCInferenceService/ModelInfer", false, "content-type",
-                    "application/grpc", "te", "trailers");
-            h2.data(1, new byte[]{0, 0, 0, 0, 100, 10, 8}, false);
+            h2.request(
+                    1,
+                    "POST",
+                    "/inference.GRPCInferenceService/ModelInfer",
+                    false,
+                    "content-type",
+                    "application/grpc",
+                    "te",
+                    "trailers");
+            h2.data(1, new byte[] {0, 0, 0, 0, 100, 10, 8}, false);
             h2.request(3, "POST", "/api/predict", false, "content-type", "application/json", "content-length", "1000");
             h2.data(3, "{\"variance\": 3.6216, ".getBytes(StandardCharsets.US_ASCII), false);
             Thread.sleep(300); // the app is waiting for the rest of each body
@@ -32,8 +38,12 @@ class ClientAbortTest {
             String grpc = accessLogLine(server, "\"POST /inference.GRPCInferenceService/ModelInfer HTTP/2.0\"");
             String rest = accessLogLine(server, "\"POST /api/predict HTTP/2.0\"");
             assertTrue(grpc.contains("\" 499 ") && rest.contains("\" 499 "), grpc + "\n" + rest);
-            String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    server.uri("/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            String metrics = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(server.uri("/metrics"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
             assertTrue(metrics.contains("\ntabserve_client_aborts_total 2.0\n"), metrics);
         }
     }
@@ -41,7 +51,9 @@ class ClientAbortTest {
     /** The access log's line for {@code request}, once the server has written it. */
     private static String accessLogLine(TabserveServer server, String request) throws InterruptedException {
         for (int i = 0; i < 200; i++) {
-            List<String> lines = server.output().stream().filter(line -> line.contains(request)).toList();
+            List<String> lines = server.output().stream()
+                    .filter(line -> line.contains(request))
+                    .toList();
             if (!lines.isEmpty()) {
                 return lines.get(0);
             }

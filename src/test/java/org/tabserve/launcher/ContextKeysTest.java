@@ -1,13 +1,13 @@
 package org.tabserve.launcher;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import org.junit.jupiter.api.Test;
 import org.tabserve.predictionlog.PredictionLogOptions;
 import org.tabserve.repository.RepositoryOptions;
 import org.tabserve.web.TabserveListener;
 import org.tabserve.web.http.SecurityHeadersFilter;
 import org.tabserve.web.http.WebConfig;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The launcher and the web app talk through context attributes and init-parameters, each spelled once on each side:
@@ -43,8 +43,12 @@ class ContextKeysTest {
     void theAppTakesTheModelTheLauncherLoadedAhead() throws Exception {
         assertEquals(TabserveListener.LAUNCHER_MODEL_AHEAD, ModelAheadConfiguration.ATTRIBUTE);
         assertEquals(org.tabserve.repository.ModelAhead.class.getName(), ModelAheadConfiguration.APP_CLASS);
-        assertEquals(Object.class, org.tabserve.repository.ModelAhead.class
-                .getMethod("load", java.nio.file.Path.class).getReturnType(), "the launcher calls it by reflection");
+        assertEquals(
+                Object.class,
+                org.tabserve.repository.ModelAhead.class
+                        .getMethod("load", java.nio.file.Path.class)
+                        .getReturnType(),
+                "the launcher calls it by reflection");
     }
 
     @Test
@@ -55,8 +59,14 @@ class ContextKeysTest {
         assertEquals(RepositoryOptions.DEFAULT_MODEL, EmbeddedServer.DEFAULT_MODEL_PARAMETER);
         assertEquals(RepositoryOptions.MAX_MODELS, EmbeddedServer.MAX_MODELS_PARAMETER);
         assertEquals(PredictionLogOptions.DIRECTORY, EmbeddedServer.PREDICTION_LOG_PARAMETER);
-        assertEquals(java.util.List.of(PredictionLogOptions.DIRECTORY, PredictionLogOptions.SAMPLE,
-                        PredictionLogOptions.MASK, org.tabserve.web.http.FeedbackToken.FEEDBACK_TOKEN),
-                LauncherOptions.WEB_SETTING_FLAGS.stream().map(flag -> "tabserve." + flag.substring(2)).toList());
+        assertEquals(
+                java.util.List.of(
+                        PredictionLogOptions.DIRECTORY,
+                        PredictionLogOptions.SAMPLE,
+                        PredictionLogOptions.MASK,
+                        org.tabserve.web.http.FeedbackToken.FEEDBACK_TOKEN),
+                LauncherOptions.WEB_SETTING_FLAGS.stream()
+                        .map(flag -> "tabserve." + flag.substring(2))
+                        .toList());
     }
 }

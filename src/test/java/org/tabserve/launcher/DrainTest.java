@@ -1,19 +1,18 @@
 package org.tabserve.launcher;
 
-import inference.GRPCInferenceServiceGrpc;
-import inference.ServerReadyRequest;
-import io.grpc.ManagedChannel;
-import org.junit.jupiter.api.Test;
-import org.tabserve.testing.GrpcChannels;
-import org.tabserve.testing.Http;
-
-import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import inference.GRPCInferenceServiceGrpc;
+import inference.ServerReadyRequest;
+import io.grpc.ManagedChannel;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.Http;
 
 /**
  * The drain before a stop ({@link Drain}), on the real web app in this JVM: the signal is handed to the drain as
@@ -40,15 +39,19 @@ class DrainTest {
             String said = server.drain().onSignal("TERM", stopped::countDown);
 
             assertTrue(said.contains("600 s"), said);
-            String detail = http.get("/health/ready").problem(503).path("detail").asText();
+            String detail =
+                    http.get("/health/ready").problem(503).path("detail").asText();
             assertTrue(detail.contains("--drain-seconds"), detail);
             Http.Response v2 = http.get("/v2/health/ready");
             assertEquals(503, v2.status());
             assertEquals("{\"ready\":false}", v2.text());
-            assertFalse(grpc.serverReady(ServerReadyRequest.getDefaultInstance()).getReady(), "gRPC's ServerReady");
+            assertFalse(
+                    grpc.serverReady(ServerReadyRequest.getDefaultInstance()).getReady(), "gRPC's ServerReady");
             assertEquals(200, http.postJson("/api/predict", ROW).status(), "still serving while it drains");
             assertEquals(200, http.get("/health/live").status(), "alive while it drains");
-            assertEquals("close", headersOfAnHttp11Request(server).get("connection"),
+            assertEquals(
+                    "close",
+                    headersOfAnHttp11Request(server).get("connection"),
                     "HTTP/1.1 clients are asked to close their kept-alive connections");
             assertEquals(1, stopped.getCount(), "the window is 600 s: no stop yet");
 
@@ -62,16 +65,19 @@ class DrainTest {
 
     /** Sends {@code GET /health/live} over HTTP/1.1 on a connection of its own: the answer's headers, names lower-cased. */
     private static java.util.Map<String, String> headersOfAnHttp11Request(TabserveServer server) throws Exception {
-        try (java.net.Socket socket = new java.net.Socket(server.uri().getHost(), server.uri().getPort())) {
-            socket.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n"
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
-                    socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+        try (java.net.Socket socket =
+                new java.net.Socket(server.uri().getHost(), server.uri().getPort())) {
+            socket.getOutputStream()
+                    .write("GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
             java.util.Map<String, String> headers = new java.util.HashMap<>();
             in.readLine(); // the status line
             for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
                 int colon = line.indexOf(':');
-                headers.put(line.substring(0, colon).strip().toLowerCase(java.util.Locale.ROOT),
+                headers.put(
+                        line.substring(0, colon).strip().toLowerCase(java.util.Locale.ROOT),
                         line.substring(colon + 1).strip());
             }
             return headers;

@@ -1,14 +1,10 @@
 package org.tabserve.launcher;
 
-import org.eclipse.jetty.ee10.webapp.WebAppContext;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.util.MemoryUtils;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import javax.management.ObjectName;
-import javax.management.openmbean.CompositeData;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,11 +12,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.MemoryUtils;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * How the launcher builds the server around the web app, and what it tells Jetty first: how many references fill a
@@ -49,21 +48,29 @@ class EmbeddedServerTest {
     void theWebAppRunsWithoutSessionOrSecurityHandlersAndAnswersASessionCookieAsAnyOtherRequest() throws Exception {
         Server unstarted = EmbeddedServer.create(LauncherFlags.parse(List.of("--port", "0")), Path.of("webapp"));
         WebAppContext webapp = unstarted.getDescendant(WebAppContext.class);
-        assertNull(webapp.getSessionHandler(),
+        assertNull(
+                webapp.getSessionHandler(),
                 "tabserve keeps no sessions: a session handler costs every request a cookie lookup and a stream wrapper");
-        assertNull(webapp.getSecurityHandler(), "web.xml declares no constraint: a security handler would look for one"
-                + " on every request");
+        assertNull(
+                webapp.getSecurityHandler(),
+                "web.xml declares no constraint: a security handler would look for one" + " on every request");
 
         try (TabserveServer server = TabserveServer.startReady()) {
-            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create(server.uri() + "api/predict"))
-                    .header("Content-Type", "application/json").header("Cookie", "JSESSIONID=node0abc.node0")
-                    .POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.4}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(server.uri() + "api/predict"))
+                                    .header("Content-Type", "application/json")
+                                    .header("Cookie", "JSESSIONID=node0abc.node0")
+                                    .POST(
+                                            HttpRequest.BodyPublishers.ofString(
+                                                    "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.4}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(200, answer.statusCode(), answer.body());
             assertTrue(answer.body().contains("\"label\""), answer.body());
-            assertTrue(answer.headers().allValues("Set-Cookie").isEmpty(), answer.headers().toString());
+            assertTrue(
+                    answer.headers().allValues("Set-Cookie").isEmpty(),
+                    answer.headers().toString());
         }
     }
 
@@ -85,22 +92,27 @@ class EmbeddedServerTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         java.util.logging.Logger jetty = java.util.logging.Logger.getLogger("org.eclipse.jetty");
         jetty.addHandler(collect);
         try (TabserveServer server = TabserveServer.startReady()) {
-            assertTrue(warnings.stream().noneMatch(warning -> warning.contains("security-constraint")),
+            assertTrue(
+                    warnings.stream().noneMatch(warning -> warning.contains("security-constraint")),
                     warnings.toString());
-            for (String path : List.of("/metrics", "/inference.GRPCInferenceService/ServerLive", "/api/model",
-                    "/static/tabserve.css", "/")) {
-                String answer = raw(server.uri(), "TRACE " + path + " HTTP/1.1\r\nHost: localhost\r\n"
-                        + "Authorization: Bearer secret-token\r\nAccept: application/json\r\nConnection: close\r\n\r\n");
+            for (String path : List.of(
+                    "/metrics",
+                    "/inference.GRPCInferenceService/ServerLive",
+                    "/api/model",
+                    "/static/tabserve.css",
+                    "/")) {
+                String answer = raw(
+                        server.uri(),
+                        "TRACE " + path + " HTTP/1.1\r\nHost: localhost\r\n"
+                                + "Authorization: Bearer secret-token\r\nAccept: application/json\r\nConnection: close\r\n\r\n");
                 assertTrue(answer.startsWith("HTTP/1.1 405 "), path + ": " + answer);
                 assertFalse(answer.contains("secret-token") || answer.contains("message/http"), path + ": " + answer);
             }
@@ -122,11 +134,15 @@ class EmbeddedServerTest {
     /** What Jetty's MemoryUtils answers without the setting: it asks the MBean server about compressed oops. */
     @Test
     void givesJettyTheReferencesPerCacheLineItWouldWorkOutThroughTheMBeanServer() throws Exception {
-        CompositeData option = (CompositeData) ManagementFactory.getPlatformMBeanServer().invoke(
-                ObjectName.getInstance("com.sun.management:type=HotSpotDiagnostic"), "getVMOption",
-                new Object[] {"UseCompressedOops"}, new String[] {String.class.getName()});
+        CompositeData option = (CompositeData) ManagementFactory.getPlatformMBeanServer()
+                .invoke(
+                        ObjectName.getInstance("com.sun.management:type=HotSpotDiagnostic"),
+                        "getVMOption",
+                        new Object[] {"UseCompressedOops"},
+                        new String[] {String.class.getName()});
         int jettys = Boolean.parseBoolean((String) option.get("value"))
-                ? MemoryUtils.getIntegersPerCacheLine() : MemoryUtils.getLongsPerCacheLine();
+                ? MemoryUtils.getIntegersPerCacheLine()
+                : MemoryUtils.getLongsPerCacheLine();
 
         EmbeddedServer.presetReferencesPerCacheLine();
 

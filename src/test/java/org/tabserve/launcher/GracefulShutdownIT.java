@@ -1,10 +1,7 @@
 package org.tabserve.launcher;
 
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
-import org.junit.jupiter.api.Test;
-import org.tabserve.testing.TabserveProcess;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
@@ -24,9 +21,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.Test;
+import org.tabserve.testing.TabserveProcess;
 
 /** SIGTERM, as a process manager sends it: requests in flight finish, then the process exits 0. */
 class GracefulShutdownIT {
@@ -34,21 +33,29 @@ class GracefulShutdownIT {
     private static final int ROWS = 300_000;
     private static final String BOUNDARY = "tabserve-shutdown-it";
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
 
     /** A multipart upload of {@code ROWS} random bank-note-like rows, about 10 MB. */
     private static byte[] bigUpload() {
         Random random = new Random(300_000);
         StringBuilder csv = new StringBuilder(ROWS * 36);
-        csv.append("--").append(BOUNDARY).append("\r\n")
+        csv.append("--")
+                .append(BOUNDARY)
+                .append("\r\n")
                 .append("Content-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\n")
                 .append("Content-Type: text/csv\r\n\r\n")
                 .append("variance,skewness,curtosis,entropy\n");
         for (int i = 0; i < ROWS; i++) {
-            csv.append(String.format(Locale.ROOT, "%.4f,%.4f,%.4f,%.4f%n",
-                    -7 + 13.5 * random.nextDouble(), -13 + 25 * random.nextDouble(),
-                    -5 + 22 * random.nextDouble(), -8 + 10 * random.nextDouble()));
+            csv.append(String.format(
+                    Locale.ROOT,
+                    "%.4f,%.4f,%.4f,%.4f%n",
+                    -7 + 13.5 * random.nextDouble(),
+                    -13 + 25 * random.nextDouble(),
+                    -5 + 22 * random.nextDouble(),
+                    -8 + 10 * random.nextDouble()));
         }
         csv.append("\r\n--").append(BOUNDARY).append("--\r\n");
         return csv.toString().getBytes(StandardCharsets.US_ASCII);
@@ -91,7 +98,8 @@ class GracefulShutdownIT {
 
     private static void assertNoStackTrace(List<String> output) {
         for (String line : output) {
-            assertTrue(!line.strip().startsWith("at ") && !line.contains("Exception"),
+            assertTrue(
+                    !line.strip().startsWith("at ") && !line.contains("Exception"),
                     () -> "a stack trace in the output:\n" + String.join("\n", output));
         }
     }
@@ -108,19 +116,38 @@ class GracefulShutdownIT {
                     .expectContinue(true)
                     .POST(HttpRequest.BodyPublishers.ofInputStream(() -> slowStream(body, started)))
                     .build();
-            CompletableFuture<HttpResponse<String>> response = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> response =
+                    http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
             assertTrue(started.await(30, TimeUnit.SECONDS), "the upload started");
 
             long signalled = System.nanoTime();
             int status = server.terminate(Duration.ofSeconds(60)); // SIGTERM while the upload is still being sent
             long exitMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
             HttpResponse<String> answer = response.get(60, TimeUnit.SECONDS);
-            assertTrue(exitMillis >= 500, "the process waited for the request (exited " + exitMillis + " ms after SIGTERM)");
+            assertTrue(
+                    exitMillis >= 500,
+                    "the process waited for the request (exited " + exitMillis + " ms after SIGTERM)");
 
-            assertEquals(200, answer.statusCode(), () -> answer.body().substring(0, Math.min(500, answer.body().length())));
-            try (CSVParser csv = CSVParser.parse(new StringReader(answer.body()),
-                    CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
-                assertEquals(List.of("variance", "skewness", "curtosis", "entropy", "label", "probability_0", "probability_1"),
+            assertEquals(
+                    200,
+                    answer.statusCode(),
+                    () -> answer.body().substring(0, Math.min(500, answer.body().length())));
+            try (CSVParser csv = CSVParser.parse(
+                    new StringReader(answer.body()),
+                    CSVFormat.DEFAULT
+                            .builder()
+                            .setHeader()
+                            .setSkipHeaderRecord(true)
+                            .get())) {
+                assertEquals(
+                        List.of(
+                                "variance",
+                                "skewness",
+                                "curtosis",
+                                "entropy",
+                                "label",
+                                "probability_0",
+                                "probability_1"),
                         csv.getHeaderNames());
                 long rows = 0;
                 for (CSVRecord record : csv) {
@@ -138,12 +165,13 @@ class GracefulShutdownIT {
     @Test
     void sigtermOnAnIdleServerExitsZeroQuickly() throws Exception {
         try (TabserveProcess server = TabserveProcess.startReady();
-             java.net.Socket kept = new java.net.Socket(server.uri().getHost(), server.uri().getPort())) {
+                java.net.Socket kept =
+                        new java.net.Socket(server.uri().getHost(), server.uri().getPort())) {
             // Leave a kept-alive connection open, as a client pool would: it must not hold the shutdown up. A socket
             // of its own, as the JDK client closes its idle connections after the second the build gives it.
             kept.setSoTimeout(10_000);
-            kept.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
+            kept.getOutputStream()
+                    .write("GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             kept.getOutputStream().flush();
             byte[] answer = new byte[12];
             int read = 0;
@@ -154,15 +182,17 @@ class GracefulShutdownIT {
             }
             assertEquals("HTTP/1.1 200", new String(answer, StandardCharsets.US_ASCII));
             // ...and, as a pool does, close it once the server closes its end.
-            Thread pool = new Thread(() -> {
-                try (kept) {
-                    while (kept.getInputStream().read() >= 0) {
-                        // the rest of the answer
-                    }
-                } catch (IOException ignored) {
-                    // closed either way
-                }
-            }, "kept-alive-connection");
+            Thread pool = new Thread(
+                    () -> {
+                        try (kept) {
+                            while (kept.getInputStream().read() >= 0) {
+                                // the rest of the answer
+                            }
+                        } catch (IOException ignored) {
+                            // closed either way
+                        }
+                    },
+                    "kept-alive-connection");
             pool.setDaemon(true);
             pool.start();
             long start = System.nanoTime();
@@ -181,15 +211,20 @@ class GracefulShutdownIT {
      * waits.
      */
     private static java.net.Socket startRequest(TabserveProcess server, byte[] body) throws IOException {
-        java.net.Socket socket = new java.net.Socket(server.uri().getHost(), server.uri().getPort());
+        java.net.Socket socket =
+                new java.net.Socket(server.uri().getHost(), server.uri().getPort());
         socket.setSoTimeout(60_000);
-        socket.getOutputStream().write(("POST /api/predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "Expect: 100-continue\r\nConnection: close\r\nContent-Length: " + body.length + "\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream()
+                .write(("POST /api/predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                                + "Expect: 100-continue\r\nConnection: close\r\nContent-Length: " + body.length
+                                + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
         byte[] interim = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         byte[] read = socket.getInputStream().readNBytes(interim.length);
-        assertEquals(new String(interim, StandardCharsets.US_ASCII), new String(read, StandardCharsets.US_ASCII),
+        assertEquals(
+                new String(interim, StandardCharsets.US_ASCII),
+                new String(read, StandardCharsets.US_ASCII),
                 "the server reads the request's body");
         socket.getOutputStream().write(body, 0, body.length / 2);
         socket.getOutputStream().flush();

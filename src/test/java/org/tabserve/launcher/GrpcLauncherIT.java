@@ -1,5 +1,8 @@
 package org.tabserve.launcher;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import inference.GRPCInferenceServiceGrpc;
 import inference.InferTensorContents;
 import inference.ModelInferRequest;
@@ -8,13 +11,9 @@ import inference.ServerLiveRequest;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.tabserve.testing.TabserveProcess;
-
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The packaged WAR under {@code java -jar} serves the Open Inference Protocol over gRPC on its one port, and with
@@ -27,7 +26,9 @@ class GrpcLauncherIT {
     @Test
     void servesGrpcBesideRestOnTheSamePortAndWithGrpcPortOnAPortOfItsOwn() throws Exception {
         try (TabserveProcess process = TabserveProcess.startReady("--grpc-port", "0")) {
-            assertTrue(process.grpcPort() > 0 && process.grpcPort() != process.uri().getPort(),
+            assertTrue(
+                    process.grpcPort() > 0
+                            && process.grpcPort() != process.uri().getPort(),
                     process.output()::toString);
             infersOn(process.uri().getHost(), process.uri().getPort());
             infersOn(process.uri().getHost(), process.grpcPort());
@@ -35,19 +36,26 @@ class GrpcLauncherIT {
     }
 
     private static void infersOn(String host, int port) throws Exception {
-        ManagedChannel channel = Grpc.newChannelBuilderForAddress(host, port,
-                InsecureChannelCredentials.create()).build();
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress(host, port, InsecureChannelCredentials.create())
+                .build();
         try {
             var stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
             assertTrue(stub.serverLive(ServerLiveRequest.getDefaultInstance()).getLive());
             ModelInferResponse answer = stub.modelInfer(ModelInferRequest.newBuilder()
-                    .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("input").setDatatype("FP32")
-                            .addShape(1).addShape(4).setContents(InferTensorContents.newBuilder()
-                                    .addFp32Contents(3.6f).addFp32Contents(8.6f).addFp32Contents(-2.8f)
+                    .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                            .setName("input")
+                            .setDatatype("FP32")
+                            .addShape(1)
+                            .addShape(4)
+                            .setContents(InferTensorContents.newBuilder()
+                                    .addFp32Contents(3.6f)
+                                    .addFp32Contents(8.6f)
+                                    .addFp32Contents(-2.8f)
                                     .addFp32Contents(-0.44f)))
                     .build());
             assertEquals("label", answer.getOutputs(0).getName());
-            assertEquals("0", answer.getOutputs(0).getContents().getBytesContents(0).toStringUtf8());
+            assertEquals(
+                    "0", answer.getOutputs(0).getContents().getBytesContents(0).toStringUtf8());
             assertEquals(2, answer.getOutputs(1).getContents().getFp32ContentsCount());
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

@@ -1,5 +1,11 @@
 package org.tabserve.launcher;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import inference.GRPCInferenceServiceGrpc;
 import inference.InferTensorContents;
 import inference.ModelInferRequest;
@@ -7,6 +13,14 @@ import inference.ModelInferResponse;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -15,22 +29,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tabserve.testing.GrpcChannels;
 import org.tabserve.testing.H2cWire;
-
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code --grpc-port}: a second port that speaks HTTP/2 alone, on a thread pool of its own without reserved threads
@@ -51,8 +49,9 @@ class GrpcPortTest {
     static void start() {
         server = TabserveServer.startReady("--grpc-port", "0", "--idle-timeout", "2", "--max-concurrent-streams", "5");
         shared = GrpcChannels.to(server);
-        own = Grpc.newChannelBuilderForAddress(server.uri().getHost(), server.grpcPort(),
-                InsecureChannelCredentials.create()).build();
+        own = Grpc.newChannelBuilderForAddress(
+                        server.uri().getHost(), server.grpcPort(), InsecureChannelCredentials.create())
+                .build();
     }
 
     @AfterAll
@@ -70,19 +69,33 @@ class GrpcPortTest {
     @Test
     void theReadyLineNamesThePortAndAModelInferThereAnswersAsOnTheSharedPort() {
         assertTrue(server.grpcPort() > 0 && server.grpcPort() != server.uri().getPort(), "port " + server.grpcPort());
-        assertTrue(server.output().stream().anyMatch(l -> l.startsWith("tabserve: serving ")
-                && l.endsWith(" and gRPC (HTTP/2 only) on port " + server.grpcPort())), server.output()::toString);
+        assertTrue(
+                server.output().stream()
+                        .anyMatch(l -> l.startsWith("tabserve: serving ")
+                                && l.endsWith(" and gRPC (HTTP/2 only) on port " + server.grpcPort())),
+                server.output()::toString);
         ModelInferRequest request = ModelInferRequest.newBuilder()
-                .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("input").setDatatype("FP32")
-                        .addShape(2).addShape(4).setContents(InferTensorContents.newBuilder()
-                                .addFp32Contents(3.6f).addFp32Contents(8.6f).addFp32Contents(-2.8f)
-                                .addFp32Contents(-0.44f).addFp32Contents(-1.4f).addFp32Contents(-4.9f)
-                                .addFp32Contents(3.2f).addFp32Contents(0.3f)))
+                .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                        .setName("input")
+                        .setDatatype("FP32")
+                        .addShape(2)
+                        .addShape(4)
+                        .setContents(InferTensorContents.newBuilder()
+                                .addFp32Contents(3.6f)
+                                .addFp32Contents(8.6f)
+                                .addFp32Contents(-2.8f)
+                                .addFp32Contents(-0.44f)
+                                .addFp32Contents(-1.4f)
+                                .addFp32Contents(-4.9f)
+                                .addFp32Contents(3.2f)
+                                .addFp32Contents(0.3f)))
                 .build();
         ModelInferResponse onShared = GRPCInferenceServiceGrpc.newBlockingStub(shared)
-                .withDeadlineAfter(30, TimeUnit.SECONDS).modelInfer(request);
+                .withDeadlineAfter(30, TimeUnit.SECONDS)
+                .modelInfer(request);
         ModelInferResponse onOwn = GRPCInferenceServiceGrpc.newBlockingStub(own)
-                .withDeadlineAfter(30, TimeUnit.SECONDS).modelInfer(request);
+                .withDeadlineAfter(30, TimeUnit.SECONDS)
+                .modelInfer(request);
         assertEquals(2, onOwn.getOutputs(1).getShape(0), onOwn::toString);
         assertEquals(onShared, onOwn);
     }
@@ -106,8 +119,8 @@ class GrpcPortTest {
     void anHttp11RequestThereIsNotServed() throws IOException {
         try (Socket socket = new Socket(server.uri().getHost(), server.grpcPort())) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             byte[] answer = socket.getInputStream().readAllBytes();
             String text = new String(answer, StandardCharsets.ISO_8859_1);
             assertFalse(text.contains("HTTP/1.1"), text);
@@ -118,12 +131,16 @@ class GrpcPortTest {
     void headersPastTheLimitAreRefusedOnTheirStreamAndTheConnectionGoesOn() throws Exception {
         byte[] empty = H2cWire.grpcFrame(new byte[0]);
         try (H2cWire wire = new H2cWire(grpcUri())) {
-            int call = wire.post(LIVE, Map.of("content-type", "application/grpc", "te", "trailers",
-                    "x-pad", "a".repeat(9_000)), empty, true);
+            int call = wire.post(
+                    LIVE,
+                    Map.of("content-type", "application/grpc", "te", "trailers", "x-pad", "a".repeat(9_000)),
+                    empty,
+                    true);
             Map<String, String> refused = wire.answer(call).get(10, TimeUnit.SECONDS);
             assertEquals("8", refused.get("grpc-status"), refused::toString); // RESOURCE_EXHAUSTED
             assertTrue(refused.getOrDefault("grpc-message", "").contains("--max-header-bytes"), refused::toString);
-            Map<String, String> answered = wire.answer(wire.post(LIVE, GRPC, empty, true)).get(10, TimeUnit.SECONDS);
+            Map<String, String> answered =
+                    wire.answer(wire.post(LIVE, GRPC, empty, true)).get(10, TimeUnit.SECONDS);
             assertEquals("0", answered.get("grpc-status"), answered::toString);
         }
     }

@@ -1,5 +1,16 @@
 package org.tabserve.launcher;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -13,18 +24,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * The header deadline on a real Jetty connector, wired as {@link EmbeddedServer} wires it, in front of a handler that
  * reads the whole body and answers 200. It rests on Jetty's public API only; these tests are what says an upgrade
@@ -35,6 +34,7 @@ class HeaderDeadlineTest {
     private static final Duration DEADLINE = Duration.ofSeconds(1);
     /** Far longer than the deadline, so that only the deadline can cut what these tests send. */
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
+
     private static final int BYTE_EVERY_MILLIS = 100;
 
     private Server server;
@@ -94,7 +94,8 @@ class HeaderDeadlineTest {
                 send(socket, String.valueOf(c));
                 Thread.sleep(BYTE_EVERY_MILLIS);
             }
-            assertEquals("HTTP/1.1 200 OK", readAnswer(socket).lines().findFirst().orElse(""));
+            assertEquals(
+                    "HTTP/1.1 200 OK", readAnswer(socket).lines().findFirst().orElse(""));
         }
     }
 

@@ -1,5 +1,10 @@
 package org.tabserve.launcher;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import inference.GRPCInferenceServiceGrpc;
 import inference.ServerLiveRequest;
 import io.grpc.ManagedChannel;
@@ -7,12 +12,6 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.tabserve.testing.GrpcChannels;
-import org.tabserve.testing.H2cWire;
-
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,11 +19,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.H2cWire;
 
 /**
  * An HTTP/2 request whose headers are past {@code --max-header-bytes} is refused on its own stream, as HTTP/1.1
@@ -61,13 +60,16 @@ class Http2HeaderLimitTest {
             // A call left open (no end of stream yet) while the oversized ones arrive on the same connection.
             int open = wire.post(LIVE, GRPC, new byte[0], false);
             int call = wire.post(LIVE, with(GRPC, "x-pad", NINE_KB), empty, true);
-            int rest = wire.post("/invocations", Map.of("content-type", "application/json", "x-pad", NINE_KB),
-                    "{}".getBytes(), true);
+            int rest = wire.post(
+                    "/invocations",
+                    Map.of("content-type", "application/json", "x-pad", NINE_KB),
+                    "{}".getBytes(),
+                    true);
 
             Map<String, String> refusedCall = wire.answer(call).get(10, TimeUnit.SECONDS);
             assertEquals("8", refusedCall.get("grpc-status"), refusedCall::toString); // RESOURCE_EXHAUSTED
-            assertTrue(refusedCall.getOrDefault("grpc-message", "").contains("--max-header-bytes"),
-                    refusedCall::toString);
+            assertTrue(
+                    refusedCall.getOrDefault("grpc-message", "").contains("--max-header-bytes"), refusedCall::toString);
             Map<String, String> refusedRest = wire.answer(rest).get(10, TimeUnit.SECONDS);
             assertEquals("431", refusedRest.get(":status"), refusedRest::toString);
             assertEquals("application/problem+json", refusedRest.get("content-type"), refusedRest::toString);
@@ -75,11 +77,16 @@ class Http2HeaderLimitTest {
             int after = wire.post(LIVE, GRPC, empty, true);
             Map<String, String> answered = wire.answer(after).get(10, TimeUnit.SECONDS);
             assertEquals("0", answered.get("grpc-status"), answered::toString);
-            assertFalse(wire.answer(open).isDone(), () -> "the call open beside them ended: " + wire.answer(open).join());
+            assertFalse(
+                    wire.answer(open).isDone(),
+                    () -> "the call open beside them ended: "
+                            + wire.answer(open).join());
         }
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.uri("/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        Matcher refused = Pattern.compile("\ntabserve_http2_headers_refused_total (\\d+)").matcher(metrics);
+        String metrics = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(server.uri("/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+        Matcher refused =
+                Pattern.compile("\ntabserve_http2_headers_refused_total (\\d+)").matcher(metrics);
         assertTrue(refused.find() && Double.parseDouble(refused.group(1)) >= 2, metrics);
     }
 
@@ -88,8 +95,13 @@ class Http2HeaderLimitTest {
         byte[] empty = H2cWire.grpcFrame(new byte[0]);
         String authority = server.uri().getHost() + ":" + server.uri().getPort();
         // RFC 7541's size of the fields H2cWire sends besides x-pad: name and value plus 32 each.
-        int others = (7 + 4 + 32) + (7 + 4 + 32) + (5 + LIVE.length() + 32) + (10 + authority.length() + 32)
-                + (12 + 16 + 32) + (2 + 8 + 32) + (5 + 32);
+        int others = (7 + 4 + 32)
+                + (7 + 4 + 32)
+                + (5 + LIVE.length() + 32)
+                + (10 + authority.length() + 32)
+                + (12 + 16 + 32)
+                + (2 + 8 + 32)
+                + (5 + 32);
         int atLimit = LauncherOptions.DEFAULT_MAX_HEADER_BYTES - others;
         try (H2cWire wire = new H2cWire(server.uri())) {
             int served = wire.post(LIVE, with(GRPC, "x-pad", "a".repeat(atLimit)), empty, true);
@@ -104,15 +116,19 @@ class Http2HeaderLimitTest {
     void aGrpcCallWithTooMuchMetadataIsResourceExhaustedNamingTheLimitAndTheChannelGoesOn() {
         Metadata metadata = new Metadata();
         metadata.put(Metadata.Key.of("x-pad", Metadata.ASCII_STRING_MARSHALLER), NINE_KB);
-        GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub = GRPCInferenceServiceGrpc
-                .newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
-        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> stub
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata))
-                .serverLive(ServerLiveRequest.getDefaultInstance()));
+        GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub =
+                GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+        StatusRuntimeException refused = assertThrows(
+                StatusRuntimeException.class,
+                () -> stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata))
+                        .serverLive(ServerLiveRequest.getDefaultInstance()));
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, refused.getStatus().getCode(), refused::toString);
         String words = refused.getStatus().getDescription();
-        assertTrue(words.contains("8192") && words.contains("--max-header-bytes")
-                && words.contains(LauncherOptions.MAX_HEADER_BYTES_VARIABLE), words);
+        assertTrue(
+                words.contains("8192")
+                        && words.contains("--max-header-bytes")
+                        && words.contains(LauncherOptions.MAX_HEADER_BYTES_VARIABLE),
+                words);
         assertTrue(stub.serverLive(ServerLiveRequest.getDefaultInstance()).getLive());
     }
 

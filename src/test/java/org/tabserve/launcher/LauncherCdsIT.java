@@ -1,9 +1,7 @@
 package org.tabserve.launcher;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.testing.ArchivedClasses;
-import org.tabserve.testing.TabserveProcess;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +11,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.testing.ArchivedClasses;
+import org.tabserve.testing.TabserveProcess;
 
 /**
  * {@code java -jar} with an AppCDS archive, as docs/operations.md "A faster start: an AppCDS archive" gives it: a
@@ -32,8 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LauncherCdsIT {
 
     /** A class of each class loader the archive must serve: the launcher's, Jetty's (the same loader), the web app's. */
-    static final List<String> ARCHIVED = List.of("org.tabserve.launcher.EmbeddedServer",
-            "org.eclipse.jetty.server.Server", "org.tabserve.web.TabserveListener",
+    static final List<String> ARCHIVED = List.of(
+            "org.tabserve.launcher.EmbeddedServer",
+            "org.eclipse.jetty.server.Server",
+            "org.tabserve.web.TabserveListener",
             "com.fasterxml.jackson.databind.ObjectMapper");
 
     @TempDir
@@ -45,14 +46,18 @@ class LauncherCdsIT {
         Path archive = train(war);
 
         Path classes = temp.resolve("classes.log");
-        TabserveProcess server = TabserveProcess.start(war, options("-XX:SharedArchiveFile=" + archive,
-                "-Xlog:class+load=info:file=" + classes), List.of("--port", "0"), environment());
+        TabserveProcess server = TabserveProcess.start(
+                war,
+                options("-XX:SharedArchiveFile=" + archive, "-Xlog:class+load=info:file=" + classes),
+                List.of("--port", "0"),
+                environment());
         try {
             server.awaitReady(Duration.ofSeconds(90));
         } finally {
             assertEquals(0, server.terminate(Duration.ofSeconds(30)), String.join("\n", server.output()));
         }
-        assertTrue(server.output().stream().noneMatch(line -> line.contains("[cds")),
+        assertTrue(
+                server.output().stream().noneMatch(line -> line.contains("[cds")),
                 "the JVM warns about the archive:\n" + String.join("\n", server.output()));
         ArchivedClasses.assertTakenFromArchive(classes, ARCHIVED);
     }
@@ -62,16 +67,18 @@ class LauncherCdsIT {
     void anArchiveOfAnEarlierBuildIsRefusedInOneLineAndTheServerStartsWithoutIt() throws Exception {
         Path war = Files.copy(TabserveProcess.war(), temp.resolve("tabserve.war"));
         Path archive = train(war);
-        Files.setLastModifiedTime(war, FileTime.fromMillis(Files.getLastModifiedTime(war).toMillis() + 60_000));
+        Files.setLastModifiedTime(
+                war, FileTime.fromMillis(Files.getLastModifiedTime(war).toMillis() + 60_000));
 
-        TabserveProcess server = TabserveProcess.start(war, options("-XX:SharedArchiveFile=" + archive),
-                List.of("--port", "0"), environment());
+        TabserveProcess server = TabserveProcess.start(
+                war, options("-XX:SharedArchiveFile=" + archive), List.of("--port", "0"), environment());
         try {
             server.awaitReady(Duration.ofSeconds(90));
         } finally {
             assertEquals(0, server.terminate(Duration.ofSeconds(30)), String.join("\n", server.output()));
         }
-        List<String> warnings = server.output().stream().filter(line -> line.contains("[cds")).toList();
+        List<String> warnings =
+                server.output().stream().filter(line -> line.contains("[cds")).toList();
         assertEquals(1, warnings.size(), String.join("\n", server.output()));
         assertTrue(warnings.get(0).contains("Unable to use shared archive"), warnings.get(0));
     }
@@ -79,14 +86,15 @@ class LauncherCdsIT {
     /** The first command: a start with -XX:ArchiveClassesAtExit, stopped with SIGTERM once ready. */
     private Path train(Path war) throws Exception {
         Path archive = temp.resolve("tabserve.jsa");
-        TabserveProcess training = TabserveProcess.start(war, options("-XX:ArchiveClassesAtExit=" + archive),
-                List.of("--port", "0"), environment());
+        TabserveProcess training = TabserveProcess.start(
+                war, options("-XX:ArchiveClassesAtExit=" + archive), List.of("--port", "0"), environment());
         try {
             training.awaitReady(Duration.ofSeconds(90));
         } finally {
             assertEquals(0, training.terminate(Duration.ofSeconds(60)), String.join("\n", training.output()));
         }
-        assertTrue(Files.isRegularFile(archive) && Files.size(archive) > 1 << 20,
+        assertTrue(
+                Files.isRegularFile(archive) && Files.size(archive) > 1 << 20,
                 "no archive written:\n" + String.join("\n", training.output()));
         return archive;
     }

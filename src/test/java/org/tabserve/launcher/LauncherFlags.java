@@ -9,8 +9,7 @@ import java.util.Map;
  */
 public final class LauncherFlags {
 
-    private LauncherFlags() {
-    }
+    private LauncherFlags() {}
 
     /**
      * Parses {@code args} as {@code java -jar tabserve.war ARGS} would, with no environment.

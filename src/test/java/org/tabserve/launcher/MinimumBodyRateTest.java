@@ -1,15 +1,9 @@
 package org.tabserve.launcher;
 
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,11 +17,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.junit.jupiter.api.Test;
 
 /**
  * The minimum body rate: its arithmetic and races on a clock of the test's own ({@link MinimumBodyRate.Guard}), then
@@ -84,7 +83,9 @@ class MinimumBodyRateTest {
         clock.now += 9 * SECOND;
         AtomicInteger woken = new AtomicInteger();
         assertFalse(guard.demand(woken::incrementAndGet), "no byte in 9 s is within the 10 s grace");
-        assertEquals(10 * SECOND + 1_000_000, clock.scheduled.get(0)[0] - (clock.now - 9 * SECOND),
+        assertEquals(
+                10 * SECOND + 1_000_000,
+                clock.scheduled.get(0)[0] - (clock.now - 9 * SECOND),
                 "the timer is due when the grace ends");
         assertNull(guard.failure());
         assertEquals(0, woken.get());
@@ -100,8 +101,11 @@ class MinimumBodyRateTest {
         assertTrue(guard.demand(woken::incrementAndGet));
         assertEquals(1, woken.get(), "the app is woken to read the failure");
         TimeoutException failure = guard.failure();
-        assertTrue(failure.getMessage().startsWith("the request body arrived too slowly: 12 bytes in 12 s, below the"
-                + " minimum average of 1000 bytes/s that the server accepts once a body has been arriving for 10 s"),
+        assertTrue(
+                failure.getMessage()
+                        .startsWith(
+                                "the request body arrived too slowly: 12 bytes in 12 s, below the"
+                                        + " minimum average of 1000 bytes/s that the server accepts once a body has been arriving for 10 s"),
                 failure.getMessage());
         assertTrue(failure.getMessage().contains("--min-request-rate"), failure.getMessage());
         assertTrue(guard.demand(woken::incrementAndGet), "every later demand reads the failure too");
@@ -117,10 +121,13 @@ class MinimumBodyRateTest {
         Runnable callback = woken::incrementAndGet;
         assertFalse(guard.demand(callback)); // ...then nothing more
         clock.fire();
-        assertEquals(15 * SECOND + 1_000_000, clock.now - 1_000 * SECOND,
+        assertEquals(
+                15 * SECOND + 1_000_000,
+                clock.now - 1_000 * SECOND,
                 "due (a millisecond late) when the average falls below the minimum: 15 kB at 1 kB/s");
         assertEquals(1, woken.get());
-        assertTrue(guard.failure().getMessage().contains("15000 bytes in 15 s, below the minimum average of 1000 bytes/s"),
+        assertTrue(
+                guard.failure().getMessage().contains("15000 bytes in 15 s, below the minimum average of 1000 bytes/s"),
                 guard.failure().getMessage());
         assertFalse(guard.arrived(callback), "a byte arriving after the failure does not wake the app again");
         assertFalse(clock.anyPending());
@@ -142,10 +149,16 @@ class MinimumBodyRateTest {
         clock.fire();
         assertEquals(10 * SECOND + 1_000_000, clock.now - 1_000 * SECOND, "cut a grace after its last 10 kB");
         assertEquals(1, woken.get());
-        assertTrue(guard.failure().getMessage().startsWith("the request body stalled: 9 bytes in the last 10 s it was"
-                + " waited for, below the minimum of 1000 bytes/s that the server accepts over any 10 s of a body"),
+        assertTrue(
+                guard.failure()
+                        .getMessage()
+                        .startsWith(
+                                "the request body stalled: 9 bytes in the last 10 s it was"
+                                        + " waited for, below the minimum of 1000 bytes/s that the server accepts over any 10 s of a body"),
                 guard.failure().getMessage());
-        assertTrue(guard.failure().getMessage().contains("--min-request-rate"), guard.failure().getMessage());
+        assertTrue(
+                guard.failure().getMessage().contains("--min-request-rate"),
+                guard.failure().getMessage());
         assertFalse(clock.anyPending());
     }
 
@@ -153,7 +166,7 @@ class MinimumBodyRateTest {
     void aPauseShorterThanTheGraceIsNoStallAndTheAppsOwnTimeIsNotCounted() {
         Manual clock = new Manual();
         MinimumBodyRate.Guard guard = clock.guard();
-        Runnable callback = () -> { };
+        Runnable callback = () -> {};
         guard.read(100_000, false);
         assertFalse(guard.demand(callback));
         clock.now += 9 * SECOND; // a pause of 9 s...
@@ -191,7 +204,7 @@ class MinimumBodyRateTest {
     void whenTheAppIsBusyAndNotWaitingTheClientIsNotBlamedUntilTheAppAsksAgain() {
         Manual clock = new Manual();
         MinimumBodyRate.Guard guard = clock.guard();
-        Runnable callback = () -> { };
+        Runnable callback = () -> {};
         assertFalse(guard.demand(callback));
         guard.read(100, false);
         assertTrue(guard.arrived(callback)); // the app reads and works on what it has
@@ -215,15 +228,18 @@ class MinimumBodyRateTest {
             String fast;
             try (Socket socket = new Socket("127.0.0.1", connector.getLocalPort())) {
                 socket.setSoTimeout(5_000);
-                socket.getOutputStream().write(("POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 1000"
-                        + "\r\n\r\n" + "x".repeat(1000)).getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream()
+                        .write(("POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 1000" + "\r\n\r\n"
+                                        + "x".repeat(1000))
+                                .getBytes(StandardCharsets.US_ASCII));
                 fast = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             }
             assertTrue(fast.startsWith("HTTP/1.1 200") && fast.endsWith("read 1000 bytes"), fast);
 
             try (Socket socket = new Socket("127.0.0.1", connector.getLocalPort())) {
-                socket.getOutputStream().write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n"
-                        .getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream()
+                        .write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
                 socket.setSoTimeout(100);
                 long start = System.nanoTime();
                 String answer = null;

@@ -1,6 +1,7 @@
 package org.tabserve.launcher;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,9 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * A client that asks for answers and reads none of them: one HTTP/2 connection with a stream window of 0 opens 100
@@ -29,8 +28,9 @@ class MinimumResponseRateTest {
     void aConnectionThatReadsNothingTakesFewerSlotsThanThereAreAndLosesThemAtTheMinimumRate() throws Exception {
         // A grace of 1 s, so that the minimum applies soon; an idle timeout far longer, so that it is not what ends
         // the streams.
-        try (TabserveServer server = TabserveServer.startReady("--idle-timeout", "300", "--min-request-rate-grace", "1");
-             RawH2c h2 = new RawH2c(server.uri(), Map.of(RawH2c.INITIAL_WINDOW_SIZE, 0))) {
+        try (TabserveServer server =
+                        TabserveServer.startReady("--idle-timeout", "300", "--min-request-rate-grace", "1");
+                RawH2c h2 = new RawH2c(server.uri(), Map.of(RawH2c.INITIAL_WINDOW_SIZE, 0))) {
             for (int i = 0; i < STREAMS; i++) {
                 h2.request(1 + 2 * i, "GET", "/openapi.json", true);
             }
@@ -51,8 +51,11 @@ class MinimumResponseRateTest {
             HttpClient client = HttpClient.newHttpClient();
             List<Integer> statuses = new ArrayList<>();
             for (int i = 0; i < 66; i++) {
-                statuses.add(client.send(HttpRequest.newBuilder(server.uri("/openapi.json")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode());
+                statuses.add(client.send(
+                                HttpRequest.newBuilder(server.uri("/openapi.json"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding())
+                        .statusCode());
             }
             assertEquals(66, statuses.stream().filter(status -> status == 200).count(), statuses.toString());
 
@@ -64,9 +67,12 @@ class MinimumResponseRateTest {
                     waiting.remove(frame.stream());
                 }
             }
-            String metrics = client.send(HttpRequest.newBuilder(server.uri("/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            assertTrue(metrics.contains("\ntabserve_responses_cut_total " + answered.size() + ".0\n"),
+            String metrics = client.send(
+                            HttpRequest.newBuilder(server.uri("/metrics")).build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertTrue(
+                    metrics.contains("\ntabserve_responses_cut_total " + answered.size() + ".0\n"),
                     answered.size() + " cut: " + metrics);
         }
     }

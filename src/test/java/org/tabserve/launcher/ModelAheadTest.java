@@ -1,11 +1,8 @@
 package org.tabserve.launcher;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.onnx.OnnxModelLoader;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,10 +16,12 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.model.ModelException;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**
  * The one model is loaded ahead, on the launcher's own thread while Jetty configures the web app
@@ -40,6 +39,7 @@ class ModelAheadTest {
 
     /** "thread: message" for each record of the model loader, while a test runs. */
     private final List<String> records = new CopyOnWriteArrayList<>();
+
     private final Handler byThread = new Handler() {
         @Override
         public void publish(LogRecord record) {
@@ -47,12 +47,10 @@ class ModelAheadTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     private Level before;
@@ -72,10 +70,13 @@ class ModelAheadTest {
 
     @Test
     void theModelLoadedAheadOnTheLaunchersThreadIsTheOneServed() throws Exception {
-        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(IRIS)));
+        String sha256 =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(IRIS)));
         try (TabserveServer server = TabserveServer.startReady("--model", IRIS.toString())) {
-            assertTrue(server.model().contains("(sha256 " + sha256.substring(0, 12) + ") from " + IRIS), server.model());
-            List<String> loads = records.stream().filter(r -> r.contains("Loaded model") && r.contains(IRIS.toString()))
+            assertTrue(
+                    server.model().contains("(sha256 " + sha256.substring(0, 12) + ") from " + IRIS), server.model());
+            List<String> loads = records.stream()
+                    .filter(r -> r.contains("Loaded model") && r.contains(IRIS.toString()))
                     .toList();
             assertEquals(1, loads.size(), "loaded once, not again by the listener: " + records);
             assertTrue(loads.get(0).startsWith("tabserve-model-ahead: "), "loaded ahead: " + loads);
@@ -85,16 +86,21 @@ class ModelAheadTest {
     @Test
     void aModelThatFailsToLoadAheadIsRefusedInTheWordsOfALoadOnTheCallersThread(@TempDir Path dir) throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.onnx"), "not an ONNX model", StandardCharsets.UTF_8);
-        String expected = assertThrows(ModelException.class, () -> OnnxModelLoader.load(bad)).getMessage();
+        String expected = assertThrows(ModelException.class, () -> OnnxModelLoader.load(bad))
+                .getMessage();
         records.clear(); // only the server's load from here on
 
-        IllegalStateException refused = assertThrows(IllegalStateException.class,
+        IllegalStateException refused = assertThrows(
+                IllegalStateException.class,
                 () -> TabserveServer.startReady("--model", bad.toString()).close());
 
-        assertTrue(refused.getMessage().startsWith("tabserve did not become ready: " + expected + "\n"),
+        assertTrue(
+                refused.getMessage().startsWith("tabserve did not become ready: " + expected + "\n"),
                 "expected the failure «" + expected + "», got: " + refused.getMessage());
-        List<String> about = records.stream().filter(r -> r.contains(bad.toString())).toList();
-        assertTrue(!about.isEmpty() && about.stream().allMatch(r -> r.startsWith("tabserve-model-ahead: ")),
+        List<String> about =
+                records.stream().filter(r -> r.contains(bad.toString())).toList();
+        assertTrue(
+                !about.isEmpty() && about.stream().allMatch(r -> r.startsWith("tabserve-model-ahead: ")),
                 "the failed load was the one made ahead, and it was not made again: " + records);
     }
 }

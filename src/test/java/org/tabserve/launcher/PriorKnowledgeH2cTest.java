@@ -1,6 +1,8 @@
 package org.tabserve.launcher;
 
-import org.junit.jupiter.api.Test;
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,10 +12,7 @@ import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-
-import static java.nio.charset.StandardCharsets.US_ASCII;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The launcher's connector speaks HTTP/2 cleartext only to clients that start with it (OpenInferenceGrpcTest's gRPC
@@ -25,13 +24,17 @@ class PriorKnowledgeH2cTest {
     @Test
     void anUpgradeRequestStaysHttp11() throws Exception {
         try (TabserveServer server = TabserveServer.startReady()) {
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
-            HttpResponse<String> get = client.send(HttpRequest.newBuilder(server.uri("/health/live")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpClient client =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+            HttpResponse<String> get = client.send(
+                    HttpRequest.newBuilder(server.uri("/health/live")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, get.statusCode());
             assertEquals(HttpClient.Version.HTTP_1_1, get.version());
-            HttpResponse<String> post = client.send(HttpRequest.newBuilder(server.uri("/v2/models/nope/infer"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+            HttpResponse<String> post = client.send(
+                    HttpRequest.newBuilder(server.uri("/v2/models/nope/infer"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(404, post.statusCode());
             assertEquals(HttpClient.Version.HTTP_1_1, post.version());
@@ -41,7 +44,7 @@ class PriorKnowledgeH2cTest {
     @Test
     void aPrefaceAfterAKeptAliveRequestIsNotHttp2() throws Exception {
         try (TabserveServer server = TabserveServer.startReady();
-             Socket socket = new Socket(server.uri().getHost(), server.uri().getPort())) {
+                Socket socket = new Socket(server.uri().getHost(), server.uri().getPort())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
@@ -51,12 +54,14 @@ class PriorKnowledgeH2cTest {
             assertTrue(first.startsWith("HTTP/1.1 200 "), first);
             // HTTP/2's connection preface and an empty SETTINGS frame, on the kept-alive HTTP/1.1 connection.
             out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(US_ASCII));
-            out.write(new byte[]{0, 0, 0, 4, 0, 0, 0, 0, 0});
+            out.write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
             out.flush();
             byte[] start = in.readNBytes(12);
             String answer = new String(start, US_ASCII);
-            assertTrue(answer.matches("HTTP/1.1 4\\d\\d"), () -> "an HTTP/1.1 refusal, not HTTP/2 frames: "
-                    + java.util.HexFormat.of().formatHex(start) + " (" + answer + ")");
+            assertTrue(
+                    answer.matches("HTTP/1.1 4\\d\\d"),
+                    () -> "an HTTP/1.1 refusal, not HTTP/2 frames: "
+                            + java.util.HexFormat.of().formatHex(start) + " (" + answer + ")");
         }
     }
 
@@ -71,7 +76,8 @@ class PriorKnowledgeH2cTest {
             head.write(b);
         }
         String text = head.toString(US_ASCII);
-        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(text);
+        java.util.regex.Matcher length =
+                java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(text);
         return text + (length.find() ? new String(in.readNBytes(Integer.parseInt(length.group(1))), US_ASCII) : "");
     }
 }

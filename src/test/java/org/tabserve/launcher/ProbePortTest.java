@@ -1,11 +1,9 @@
 package org.tabserve.launcher;
 
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -17,11 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code --probe-port}: a port that answers {@code /health/live} and {@code /health/ready} as the main port does, on
@@ -30,12 +29,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ProbePortTest {
 
-    private static final String PROBE = "GET /health/live HTTP/1.1\r\nHost: localhost\r\nUser-Agent: kube-probe/1.30\r\n"
-            + "Connection: close\r\n\r\n";
+    private static final String PROBE =
+            "GET /health/live HTTP/1.1\r\nHost: localhost\r\nUser-Agent: kube-probe/1.30\r\n"
+                    + "Connection: close\r\n\r\n";
 
     private static TabserveServer server;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
 
     @BeforeAll
     static void start() {
@@ -57,15 +59,20 @@ class ProbePortTest {
 
     @Test
     void theReadyLineNamesThePortAndItsProbesAnswerAsTheMainPortsDo() throws Exception {
-        assertTrue(server.probePort() > 0 && server.probePort() != server.uri().getPort(), "port " + server.probePort());
-        assertTrue(server.output().stream().anyMatch(l -> l.startsWith("tabserve: serving ")
-                && l.endsWith(", health probes on port " + server.probePort())), server.output()::toString);
-        for (String path : new String[]{"/health/live", "/health/ready"}) {
+        assertTrue(
+                server.probePort() > 0 && server.probePort() != server.uri().getPort(), "port " + server.probePort());
+        assertTrue(
+                server.output().stream()
+                        .anyMatch(l -> l.startsWith("tabserve: serving ")
+                                && l.endsWith(", health probes on port " + server.probePort())),
+                server.output()::toString);
+        for (String path : new String[] {"/health/live", "/health/ready"}) {
             HttpResponse<String> there = send(HttpRequest.newBuilder(probePort(path)));
             HttpResponse<String> main = send(HttpRequest.newBuilder(server.uri(path)));
             assertEquals(200, there.statusCode(), there::body);
             assertEquals(main.body(), there.body());
-            assertEquals(main.headers().firstValue("content-security-policy"),
+            assertEquals(
+                    main.headers().firstValue("content-security-policy"),
                     there.headers().firstValue("content-security-policy"));
         }
     }
@@ -77,11 +84,11 @@ class ProbePortTest {
         assertTrue(models.body().contains("/health/live") && models.body().contains("--probe-port"), models.body());
         HttpResponse<String> predict = send(HttpRequest.newBuilder(probePort("/api/predict"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"variance\": 3.6, \"skewness\": 8.6, "
-                        + "\"curtosis\": -2.8, \"entropy\": -0.44}")));
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"variance\": 3.6, \"skewness\": 8.6, " + "\"curtosis\": -2.8, \"entropy\": -0.44}")));
         assertEquals(404, predict.statusCode(), predict::body);
-        assertEquals(200, send(HttpRequest.newBuilder(server.uri("/api/models"))).statusCode(),
-                "the main port serves it");
+        assertEquals(
+                200, send(HttpRequest.newBuilder(server.uri("/api/models"))).statusCode(), "the main port serves it");
     }
 
     /**
@@ -111,14 +118,19 @@ class ProbePortTest {
             try (Socket probe = new Socket(server.uri().getHost(), server.probePort())) {
                 probe.setSoTimeout(10_000);
                 probe.getOutputStream().write(PROBE.getBytes(StandardCharsets.US_ASCII));
-                assertEquals("HTTP/1.1 200", new String(probe.getInputStream().readNBytes(12), StandardCharsets.US_ASCII));
+                assertEquals(
+                        "HTTP/1.1 200", new String(probe.getInputStream().readNBytes(12), StandardCharsets.US_ASCII));
             }
             main.setSoTimeout(1_000);
-            assertThrows(SocketTimeoutException.class, () -> main.getInputStream().read(),
+            assertThrows(
+                    SocketTimeoutException.class,
+                    () -> main.getInputStream().read(),
                     "the main port waits: every thread of its pool is held");
             release.countDown();
             main.setSoTimeout(10_000);
-            assertEquals("HTTP/1.1 200", new String(main.getInputStream().readNBytes(12), StandardCharsets.US_ASCII),
+            assertEquals(
+                    "HTTP/1.1 200",
+                    new String(main.getInputStream().readNBytes(12), StandardCharsets.US_ASCII),
                     "answered once a thread is free");
             main.close();
         }
@@ -133,29 +145,34 @@ class ProbePortTest {
     void hostileClientsThereMeetTheMainPortsBoundsAndHoldNoThread() throws Exception {
         try (Socket big = new Socket(server.uri().getHost(), server.probePort())) {
             big.setSoTimeout(10_000);
-            big.getOutputStream().write(("GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Pad: " + "a".repeat(9_000)
-                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            big.getOutputStream()
+                    .write(("GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Pad: " + "a".repeat(9_000) + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             assertEquals("HTTP/1.1 431", new String(big.getInputStream().readNBytes(12), StandardCharsets.US_ASCII));
         }
         java.util.List<Socket> halfSent = new java.util.ArrayList<>();
         try {
             for (int i = 0; i < 4 * ServerPorts.PROBE_THREADS; i++) {
                 Socket socket = new Socket(server.uri().getHost(), server.probePort());
-                socket.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: loc".getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream()
+                        .write("GET /health/live HTTP/1.1\r\nHost: loc".getBytes(StandardCharsets.US_ASCII));
                 halfSent.add(socket);
             }
             try (Socket probe = new Socket(server.uri().getHost(), server.probePort())) {
                 probe.setSoTimeout(10_000);
                 probe.getOutputStream().write(PROBE.getBytes(StandardCharsets.US_ASCII));
-                assertEquals("HTTP/1.1 200", new String(probe.getInputStream().readNBytes(12), StandardCharsets.US_ASCII));
+                assertEquals(
+                        "HTTP/1.1 200", new String(probe.getInputStream().readNBytes(12), StandardCharsets.US_ASCII));
             }
             Socket silent = halfSent.get(0);
             silent.setSoTimeout(15_000);
             long start = System.nanoTime();
             byte[] rest = silent.getInputStream().readAllBytes(); // ends when the server closes it
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
-            assertTrue(seconds < 12, "closed at the idle timeout (2 s) or the header deadline, not after "
-                    + seconds + " s: " + new String(rest, StandardCharsets.US_ASCII));
+            assertTrue(
+                    seconds < 12,
+                    "closed at the idle timeout (2 s) or the header deadline, not after " + seconds + " s: "
+                            + new String(rest, StandardCharsets.US_ASCII));
         } finally {
             for (Socket socket : halfSent) {
                 socket.close();

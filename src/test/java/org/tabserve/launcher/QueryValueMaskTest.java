@@ -1,11 +1,10 @@
 package org.tabserve.launcher;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /**
  * The access log masks what the prediction log masks: the values of {@code --prediction-log-mask}'s columns in a
@@ -14,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class QueryValueMaskTest {
 
-    private static final String LINE = "127.0.0.1 - - [24/Nov/2026:23:10:00 +0000] \"GET %s HTTP/1.1\" 200 412 \"%s\""
-            + " \"curl/7.88.1\"";
+    private static final String LINE =
+            "127.0.0.1 - - [24/Nov/2026:23:10:00 +0000] \"GET %s HTTP/1.1\" 200 412 \"%s\"" + " \"curl/7.88.1\"";
 
     private static String line(String target, String referer) {
         return String.format(LINE, target, referer);
@@ -24,13 +23,17 @@ class QueryValueMaskTest {
     @Test
     void theValuesOfMaskedParametersAreReplacedInTheRequestLineAndTheReferer() {
         QueryValueMask mask = new QueryValueMask(Set.of("sex", "embarked"));
-        assertEquals(line("/predict?pclass=3&sex=(masked)&age=22&embarked=(masked)",
-                        "http://host/predict?sex=(masked)#top"),
-                mask.apply(line("/predict?pclass=3&sex=female&age=22&embarked=S",
-                        "http://host/predict?sex=female#top")));
-        assertEquals(line("/models/t/predict?s%65x=(masked)&sex=(masked)&sexy=1", "-"),
-                mask.apply(line("/models/t/predict?s%65x=fe%20male&sex=a+b&sexy=1", "-")), "names compared decoded");
-        assertEquals(line("/predict?sex=&age=1", "-"), mask.apply(line("/predict?sex=&age=1", "-")),
+        assertEquals(
+                line("/predict?pclass=3&sex=(masked)&age=22&embarked=(masked)", "http://host/predict?sex=(masked)#top"),
+                mask.apply(
+                        line("/predict?pclass=3&sex=female&age=22&embarked=S", "http://host/predict?sex=female#top")));
+        assertEquals(
+                line("/models/t/predict?s%65x=(masked)&sex=(masked)&sexy=1", "-"),
+                mask.apply(line("/models/t/predict?s%65x=fe%20male&sex=a+b&sexy=1", "-")),
+                "names compared decoded");
+        assertEquals(
+                line("/predict?sex=&age=1", "-"),
+                mask.apply(line("/predict?sex=&age=1", "-")),
                 "an empty value has nothing to hide");
     }
 
@@ -44,9 +47,14 @@ class QueryValueMaskTest {
     @Test
     void theMaskComesFromTheFlagElseTheEnvironmentAsTheAppReadsIt() throws Exception {
         Map<String, String> env = Map.of("TABSERVE_PREDICTION_LOG_MASK", "name, email");
-        assertEquals(Set.of("name", "email"), LauncherOptions.parse(new String[0], env).accessLogMask());
-        assertEquals(Set.of("sex", "embarked"), LauncherOptions.parse(new String[]{"--prediction-log", "d",
-                "--prediction-log-mask", "sex,embarked"}, env).accessLogMask());
+        assertEquals(
+                Set.of("name", "email"),
+                LauncherOptions.parse(new String[0], env).accessLogMask());
+        assertEquals(
+                Set.of("sex", "embarked"),
+                LauncherOptions.parse(
+                                new String[] {"--prediction-log", "d", "--prediction-log-mask", "sex,embarked"}, env)
+                        .accessLogMask());
         assertEquals(Set.of(), LauncherOptions.parse(new String[0], Map.of()).accessLogMask());
     }
 }

@@ -31,8 +31,7 @@ final class RawH2c implements AutoCloseable {
     static final int CANCEL = 8;
 
     /** A frame as read: its type, flags, stream and payload. */
-    record Frame(int type, int flags, int stream, byte[] payload) {
-    }
+    record Frame(int type, int flags, int stream, byte[] payload) {}
 
     private final Socket socket;
     private final OutputStream out;
@@ -78,8 +77,9 @@ final class RawH2c implements AutoCloseable {
 
     /** Resets stream {@code id}, as a client that gives up on its request does. */
     void reset(int id, int errorCode) throws IOException {
-        frame(RST_STREAM, 0, id, new byte[]{(byte) (errorCode >> 24), (byte) (errorCode >> 16), (byte) (errorCode >> 8),
-                (byte) errorCode});
+        frame(RST_STREAM, 0, id, new byte[] {
+            (byte) (errorCode >> 24), (byte) (errorCode >> 16), (byte) (errorCode >> 8), (byte) errorCode
+        });
     }
 
     /** The server's next frame; its SETTINGS and PINGs are acknowledged on the way, as any client must. */
@@ -93,7 +93,8 @@ final class RawH2c implements AutoCloseable {
             in.readFully(payload);
             if (type == SETTINGS && (flags & 0x1) == 0) {
                 for (int at = 0; at + 6 <= payload.length; at += 6) {
-                    serverSettings.put(((payload[at] & 0xff) << 8) | (payload[at + 1] & 0xff),
+                    serverSettings.put(
+                            ((payload[at] & 0xff) << 8) | (payload[at + 1] & 0xff),
                             java.nio.ByteBuffer.wrap(payload, at + 2, 4).getInt());
                 }
                 frame(SETTINGS, 0x1, 0, new byte[0]);
@@ -111,8 +112,17 @@ final class RawH2c implements AutoCloseable {
     }
 
     private synchronized void frame(int type, int flags, int stream, byte[] payload) throws IOException {
-        byte[] head = {(byte) (payload.length >> 16), (byte) (payload.length >> 8), (byte) payload.length, (byte) type,
-                (byte) flags, (byte) (stream >> 24), (byte) (stream >> 16), (byte) (stream >> 8), (byte) stream};
+        byte[] head = {
+            (byte) (payload.length >> 16),
+            (byte) (payload.length >> 8),
+            (byte) payload.length,
+            (byte) type,
+            (byte) flags,
+            (byte) (stream >> 24),
+            (byte) (stream >> 16),
+            (byte) (stream >> 8),
+            (byte) stream
+        };
         out.write(head);
         out.write(payload);
         out.flush();
@@ -121,7 +131,7 @@ final class RawH2c implements AutoCloseable {
     /** A header as an HPACK literal without indexing, its name and value as plain octets (each under 127). */
     private static void literal(ByteArrayOutputStream block, String name, String value) {
         block.write(0);
-        for (String part : new String[]{name, value}) {
+        for (String part : new String[] {name, value}) {
             byte[] bytes = part.getBytes(StandardCharsets.US_ASCII);
             block.write(bytes.length);
             block.writeBytes(bytes);

@@ -1,17 +1,16 @@
 package org.tabserve.launcher;
 
-import org.junit.jupiter.api.Test;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Raises SIGTERM and SIGINT in this JVM: if an upgrade drops {@code sun.misc.Signal} this does not compile or run, and
@@ -26,7 +25,7 @@ class StopSignalsTest {
         // handler and stays ignored, in tabserve as here: nothing to raise then.
         Map<String, SignalHandler> before = new LinkedHashMap<>();
         for (String name : StopSignals.NAMES) {
-            SignalHandler previous = Signal.handle(new Signal(name), signal -> { });
+            SignalHandler previous = Signal.handle(new Signal(name), signal -> {});
             if (previous != SignalHandler.SIG_IGN) {
                 before.put(name, previous);
             }

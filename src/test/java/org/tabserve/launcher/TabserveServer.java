@@ -1,13 +1,5 @@
 package org.tabserve.launcher;
 
-import org.eclipse.jetty.ee10.webapp.WebAppContext;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.resource.ResourceFactory;
-import org.tabserve.repository.RepositoryOptions;
-import org.tabserve.testing.RunningServer;
-import org.tabserve.web.http.WebConfig;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -25,6 +17,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.tabserve.repository.RepositoryOptions;
+import org.tabserve.testing.RunningServer;
+import org.tabserve.web.http.WebConfig;
 
 /**
  * The web app in this JVM, as {@code java -jar tabserve.war} would serve it but without the WAR: the launcher's own
@@ -42,22 +41,44 @@ import java.util.logging.Logger;
 public final class TabserveServer implements RunningServer {
 
     /** The web app's settings that an environment variable may give (WebConfig's and the repository's). */
-    private static final List<String> APP_SETTINGS = List.of(WebConfig.MODEL, WebConfig.MAX_BODY_BYTES,
-            WebConfig.MAX_BATCH_ROWS, WebConfig.MAX_UPLOAD_BYTES, WebConfig.MAX_CSV_ROWS, WebConfig.MAX_ERROR_ROWS,
+    private static final List<String> APP_SETTINGS = List.of(
+            WebConfig.MODEL,
+            WebConfig.MAX_BODY_BYTES,
+            WebConfig.MAX_BATCH_ROWS,
+            WebConfig.MAX_UPLOAD_BYTES,
+            WebConfig.MAX_CSV_ROWS,
+            WebConfig.MAX_ERROR_ROWS,
             WebConfig.TEMPLATES_CACHE,
-            WebConfig.MAX_CONCURRENT_REQUESTS, WebConfig.MAX_CONCURRENT_UPLOADS, WebConfig.ADMIN_TOKEN,
-            WebConfig.ADMIN_LOOPBACK, WebConfig.EXPLAIN_THREADS, WebConfig.EXPLAIN_QUEUE,
-            WebConfig.MAX_EXPLAIN_MODEL_ROWS, WebConfig.EXPLAIN_STRUCTURE, RepositoryOptions.DIRECTORY, RepositoryOptions.POLL_SECONDS,
-            RepositoryOptions.DEFAULT_MODEL, RepositoryOptions.MAX_MODELS);
+            WebConfig.MAX_CONCURRENT_REQUESTS,
+            WebConfig.MAX_CONCURRENT_UPLOADS,
+            WebConfig.ADMIN_TOKEN,
+            WebConfig.ADMIN_LOOPBACK,
+            WebConfig.EXPLAIN_THREADS,
+            WebConfig.EXPLAIN_QUEUE,
+            WebConfig.MAX_EXPLAIN_MODEL_ROWS,
+            WebConfig.EXPLAIN_STRUCTURE,
+            RepositoryOptions.DIRECTORY,
+            RepositoryOptions.POLL_SECONDS,
+            RepositoryOptions.DEFAULT_MODEL,
+            RepositoryOptions.MAX_MODELS);
     /** The launcher's own variables, which {@link LauncherOptions#parse} reads. */
-    private static final List<String> LAUNCHER_VARIABLES = List.of(LauncherOptions.PORT_VARIABLE,
-            LauncherOptions.HOST_VARIABLE, LauncherOptions.MODEL_VARIABLE, LauncherOptions.IDLE_TIMEOUT_VARIABLE,
-            LauncherOptions.HEADER_TIMEOUT_VARIABLE, LauncherOptions.MAX_HEADER_BYTES_VARIABLE,
-            LauncherOptions.MIN_REQUEST_RATE_VARIABLE, LauncherOptions.MIN_REQUEST_RATE_GRACE_VARIABLE,
-            LauncherOptions.MIN_RESPONSE_RATE_VARIABLE, LauncherOptions.MAX_CONCURRENT_STREAMS_VARIABLE,
-            LauncherOptions.MODELS_VARIABLE, LauncherOptions.POLL_SECONDS_VARIABLE,
-            LauncherOptions.DEFAULT_MODEL_VARIABLE, LauncherOptions.MAX_MODELS_VARIABLE,
-            LauncherOptions.DRAIN_SECONDS_VARIABLE, LauncherOptions.GRPC_PORT_VARIABLE,
+    private static final List<String> LAUNCHER_VARIABLES = List.of(
+            LauncherOptions.PORT_VARIABLE,
+            LauncherOptions.HOST_VARIABLE,
+            LauncherOptions.MODEL_VARIABLE,
+            LauncherOptions.IDLE_TIMEOUT_VARIABLE,
+            LauncherOptions.HEADER_TIMEOUT_VARIABLE,
+            LauncherOptions.MAX_HEADER_BYTES_VARIABLE,
+            LauncherOptions.MIN_REQUEST_RATE_VARIABLE,
+            LauncherOptions.MIN_REQUEST_RATE_GRACE_VARIABLE,
+            LauncherOptions.MIN_RESPONSE_RATE_VARIABLE,
+            LauncherOptions.MAX_CONCURRENT_STREAMS_VARIABLE,
+            LauncherOptions.MODELS_VARIABLE,
+            LauncherOptions.POLL_SECONDS_VARIABLE,
+            LauncherOptions.DEFAULT_MODEL_VARIABLE,
+            LauncherOptions.MAX_MODELS_VARIABLE,
+            LauncherOptions.DRAIN_SECONDS_VARIABLE,
+            LauncherOptions.GRPC_PORT_VARIABLE,
             LauncherOptions.PROBE_PORT_VARIABLE);
     /** Where the app's loggers live, for {@link #output()}. */
     private static final Logger APP_LOG = Logger.getLogger("org.tabserve");
@@ -72,12 +93,10 @@ public final class TabserveServer implements RunningServer {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
     private URI uri;
     private String model;
@@ -106,7 +125,8 @@ public final class TabserveServer implements RunningServer {
         }
         Server server = EmbeddedServer.create(options, webappDirectory());
         WebAppContext webapp = server.getDescendant(WebAppContext.class);
-        webapp.setBaseResource(ResourceFactory.combine(ResourceFactory.of(webapp).newResource(webappDirectory()),
+        webapp.setBaseResource(ResourceFactory.combine(
+                ResourceFactory.of(webapp).newResource(webappDirectory()),
                 ResourceFactory.of(webapp).newResource(bundledModelOverlay()),
                 ResourceFactory.of(webapp).newResource(swaggerUiResources())));
         appSettings(environment).forEach((key, value) -> {
@@ -131,7 +151,8 @@ public final class TabserveServer implements RunningServer {
         Object failure = webapp.getServletContext().getAttribute(EmbeddedServer.MODEL_FAILURE);
         if (failure != null || !webapp.isAvailable()) {
             close();
-            throw new IllegalStateException("tabserve did not become ready: " + failure + "\n" + String.join("\n", output));
+            throw new IllegalStateException(
+                    "tabserve did not become ready: " + failure + "\n" + String.join("\n", output));
         }
         URI at = server.getURI();
         uri = URI.create("http://" + at.getHost() + ":" + at.getPort() + "/");
@@ -210,12 +231,16 @@ public final class TabserveServer implements RunningServer {
 
     /** @return the port of {@code --grpc-port}'s connector, or -1 without one */
     public int grpcPort() {
-        return ServerPorts.named(server, ServerPorts.GRPC).map(ServerConnector::getLocalPort).orElse(-1);
+        return ServerPorts.named(server, ServerPorts.GRPC)
+                .map(ServerConnector::getLocalPort)
+                .orElse(-1);
     }
 
     /** @return the port of {@code --probe-port}'s connector, or -1 without one */
     public int probePort() {
-        return ServerPorts.named(server, ServerPorts.PROBES).map(ServerConnector::getLocalPort).orElse(-1);
+        return ServerPorts.named(server, ServerPorts.PROBES)
+                .map(ServerConnector::getLocalPort)
+                .orElse(-1);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.tabserve.launcher;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,8 +9,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link WarCacheCleaner} keeps the version in use and the {@link WarCacheCleaner#KEEP} - 1 most recently used
@@ -40,8 +39,12 @@ class WarCacheCleanerTest {
         WarCacheCleaner.clean(root, inUse);
 
         try (Stream<Path> left = Files.list(root)) {
-            assertEquals(List.of(WarCache.FILLING_PREFIX + "filling-now", WarCache.VERSION_PREFIX + "1h",
-                    WarCache.VERSION_PREFIX + "2h", WarCache.VERSION_PREFIX + "inuse"),
+            assertEquals(
+                    List.of(
+                            WarCache.FILLING_PREFIX + "filling-now",
+                            WarCache.VERSION_PREFIX + "1h",
+                            WarCache.VERSION_PREFIX + "2h",
+                            WarCache.VERSION_PREFIX + "inuse"),
                     left.map(p -> p.getFileName().toString()).sorted().toList());
         }
     }

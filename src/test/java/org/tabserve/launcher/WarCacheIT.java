@@ -1,8 +1,9 @@
 package org.tabserve.launcher;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.testing.TabserveProcess;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.URI;
@@ -21,11 +22,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.testing.TabserveProcess;
 
 /**
  * {@code java -jar tabserve.war} unpacks the WAR once into the user's cache ({@code $XDG_CACHE_HOME/tabserve} here)
@@ -39,8 +38,8 @@ class WarCacheIT {
 
     /** Starts the WAR with the cache under {@code cacheHome}, waits for the ready line; returns the process's lines. */
     private static List<String> startAndStop(Path war, Path cacheHome, Check whileRunning) throws Exception {
-        try (TabserveProcess process = TabserveProcess.start(war, List.of("--port", "0"),
-                Map.of("XDG_CACHE_HOME", cacheHome.toString()))) {
+        try (TabserveProcess process =
+                TabserveProcess.start(war, List.of("--port", "0"), Map.of("XDG_CACHE_HOME", cacheHome.toString()))) {
             process.awaitReady(READY);
             whileRunning.check(process);
             assertEquals(0, process.terminate(EXIT));
@@ -57,12 +56,15 @@ class WarCacheIT {
             return List.of();
         }
         try (Stream<Path> children = Files.list(root)) {
-            return children.filter(p -> p.getFileName().toString().startsWith("war-")).sorted().toList();
+            return children.filter(p -> p.getFileName().toString().startsWith("war-"))
+                    .sorted()
+                    .toList();
         }
     }
 
     private static Object fileKey(Path file) throws IOException {
-        return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                .fileKey();
     }
 
     /** The files the process has mapped (its native libraries among them), from /proc. */
@@ -74,7 +76,7 @@ class WarCacheIT {
     @Test
     void aSecondStartReusesTheUnpackedWarAndOnnxRuntimesLibrary(@TempDir Path cacheHome) throws Exception {
         Path root = cacheHome.resolve("tabserve");
-        startAndStop(TabserveProcess.war(), cacheHome, process -> { });
+        startAndStop(TabserveProcess.war(), cacheHome, process -> {});
         List<Path> first = versions(root);
         assertEquals(1, first.size(), () -> "one unpacked version: " + first);
         Path webXml = first.get(0).resolve("webapp/WEB-INF/web.xml");
@@ -84,7 +86,8 @@ class WarCacheIT {
         startAndStop(TabserveProcess.war(), cacheHome, process -> {
             String maps = mappedFiles(process);
             if (!maps.isEmpty() && WarCacheNatives.ortPlatform().isPresent()) {
-                assertTrue(maps.contains(first.get(0).resolve(WarCache.ORT_NATIVE).toString()),
+                assertTrue(
+                        maps.contains(first.get(0).resolve(WarCache.ORT_NATIVE).toString()),
                         "ONNX Runtime's library is loaded from the cache, not extracted to a temporary file");
             }
         });
@@ -100,9 +103,9 @@ class WarCacheIT {
             Files.writeString(zip.getPath("WEB-INF/changed.txt"), "a rebuilt WAR");
         }
         Path root = cacheHome.resolve("tabserve");
-        startAndStop(TabserveProcess.war(), cacheHome, process -> { });
+        startAndStop(TabserveProcess.war(), cacheHome, process -> {});
         List<Path> before = versions(root);
-        startAndStop(changed, cacheHome, process -> { });
+        startAndStop(changed, cacheHome, process -> {});
         List<Path> after = versions(root);
         assertEquals(1, before.size(), before::toString);
         assertEquals(2, after.size(), after::toString);
@@ -115,10 +118,14 @@ class WarCacheIT {
     private static void refused(Path cacheHome, Path root, String why) throws Exception {
         List<String> output = startAndStop(TabserveProcess.war(), cacheHome, process -> {
             String maps = mappedFiles(process);
-            assertTrue(!maps.contains(root.toString()) && !maps.contains(root.toRealPath().toString()),
+            assertTrue(
+                    !maps.contains(root.toString())
+                            && !maps.contains(root.toRealPath().toString()),
                     "nothing loaded from the refused directory");
         });
-        List<String> lines = output.stream().filter(l -> l.startsWith("tabserve: not using the cache")).toList();
+        List<String> lines = output.stream()
+                .filter(l -> l.startsWith("tabserve: not using the cache"))
+                .toList();
         assertEquals(1, lines.size(), () -> String.join("\n", output));
         assertTrue(lines.get(0).contains(root.toString()) && lines.get(0).contains(why), lines.get(0));
         assertEquals(List.of(), versions(root.toRealPath()), "nothing unpacked into it");
@@ -132,8 +139,10 @@ class WarCacheIT {
     }
 
     @Test
-    void aCacheDirectoryThatIsASymbolicLinkIsRefused(@TempDir Path cacheHome, @TempDir Path elsewhere) throws Exception {
-        Path target = Files.createDirectory(elsewhere.resolve("planted"),
+    void aCacheDirectoryThatIsASymbolicLinkIsRefused(@TempDir Path cacheHome, @TempDir Path elsewhere)
+            throws Exception {
+        Path target = Files.createDirectory(
+                elsewhere.resolve("planted"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path root = Files.createSymbolicLink(cacheHome.resolve("tabserve"), target);
         refused(cacheHome, root, "symbolic link");
@@ -141,7 +150,8 @@ class WarCacheIT {
 
     @Test
     void aCacheDirectoryOwnedBySomeoneElseIsRefused(@TempDir Path cacheHome) throws Exception {
-        Path root = Files.createDirectory(cacheHome.resolve("tabserve"),
+        Path root = Files.createDirectory(
+                cacheHome.resolve("tabserve"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         try {
             Files.setAttribute(root, "unix:uid", 4242, LinkOption.NOFOLLOW_LINKS);
@@ -164,7 +174,8 @@ class WarCacheIT {
 
     @Test
     void unpackingANewWarKeepsTheNewestVersionsAndAnyARunningServerHolds(@TempDir Path cacheHome) throws Exception {
-        Path root = Files.createDirectory(cacheHome.resolve("tabserve"),
+        Path root = Files.createDirectory(
+                cacheHome.resolve("tabserve"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path newest = oldVersion(root, "war-00000000000000000001", 1);
         Path second = oldVersion(root, "war-00000000000000000002", 2);
@@ -175,9 +186,10 @@ class WarCacheIT {
         Path filling = oldVersion(root, ".filling-just-now", 0);
         List<Path> remaining;
         // A shared lock, as a server running from that version holds one: this JVM stands in for it.
-        try (FileChannel channel = FileChannel.open(held.resolve(".lock"), StandardOpenOption.READ, StandardOpenOption.WRITE);
-             FileLock lock = channel.lock(0, Long.MAX_VALUE, true)) {
-            startAndStop(TabserveProcess.war(), cacheHome, process -> { });
+        try (FileChannel channel =
+                        FileChannel.open(held.resolve(".lock"), StandardOpenOption.READ, StandardOpenOption.WRITE);
+                FileLock lock = channel.lock(0, Long.MAX_VALUE, true)) {
+            startAndStop(TabserveProcess.war(), cacheHome, process -> {});
             try (Stream<Path> children = Files.list(root)) {
                 remaining = children.sorted().toList();
             }
@@ -194,14 +206,16 @@ class WarCacheIT {
     void twoServersStartingAtOnceShareOneCompleteDirectory(@TempDir Path cacheHome) throws Exception {
         Map<String, String> env = Map.of("XDG_CACHE_HOME", cacheHome.toString());
         try (TabserveProcess one = TabserveProcess.start(TabserveProcess.war(), List.of("--port", "0"), env);
-             TabserveProcess two = TabserveProcess.start(TabserveProcess.war(), List.of("--port", "0"), env)) {
+                TabserveProcess two = TabserveProcess.start(TabserveProcess.war(), List.of("--port", "0"), env)) {
             one.awaitReady(READY);
             two.awaitReady(READY);
             Path root = cacheHome.resolve("tabserve");
             List<Path> versions = versions(root);
             assertEquals(1, versions.size(), () -> "one version: " + versions);
             try (Stream<Path> children = Files.list(root)) {
-                List<Path> left = children.filter(p -> !p.getFileName().toString().startsWith("war-")).toList();
+                List<Path> left = children.filter(
+                                p -> !p.getFileName().toString().startsWith("war-"))
+                        .toList();
                 assertEquals(List.of(), left, "the loser's copy is deleted, nothing half-filled remains");
             }
             assertEquals(0, one.terminate(EXIT));

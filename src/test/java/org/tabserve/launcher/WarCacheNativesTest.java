@@ -1,7 +1,8 @@
 package org.tabserve.launcher;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,10 +13,8 @@ import java.util.Optional;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link WarCacheNatives} takes out of the web app's ONNX Runtime jar the libraries of this platform alone, flat under
@@ -29,10 +28,12 @@ class WarCacheNativesTest {
         assumeTrue(platform.isPresent(), "ONNX Runtime ships no library for this platform");
         Path lib = Files.createDirectories(dir.resolve("webapp/WEB-INF/lib"));
         try (OutputStream file = Files.newOutputStream(lib.resolve("onnxruntime-1.29.0.jar"));
-             JarOutputStream jar = new JarOutputStream(file)) {
-            for (String name : List.of("ai/onnxruntime/native/" + platform.get() + "/libonnxruntime.so",
+                JarOutputStream jar = new JarOutputStream(file)) {
+            for (String name : List.of(
+                    "ai/onnxruntime/native/" + platform.get() + "/libonnxruntime.so",
                     "ai/onnxruntime/native/" + platform.get() + "/nested/skipped.so",
-                    "ai/onnxruntime/native/other-arch/libonnxruntime.so", "ai/onnxruntime/OrtSession.class")) {
+                    "ai/onnxruntime/native/other-arch/libonnxruntime.so",
+                    "ai/onnxruntime/OrtSession.class")) {
                 jar.putNextEntry(new JarEntry(name));
                 jar.write(name.getBytes(StandardCharsets.UTF_8));
             }
@@ -42,9 +43,12 @@ class WarCacheNativesTest {
         WarCacheNatives.extractOrtNatives(dir.resolve("webapp"), target);
 
         try (Stream<Path> files = Files.list(target)) {
-            assertEquals(List.of("libonnxruntime.so"), files.map(p -> p.getFileName().toString()).toList());
+            assertEquals(
+                    List.of("libonnxruntime.so"),
+                    files.map(p -> p.getFileName().toString()).toList());
         }
-        assertEquals("ai/onnxruntime/native/" + platform.get() + "/libonnxruntime.so",
+        assertEquals(
+                "ai/onnxruntime/native/" + platform.get() + "/libonnxruntime.so",
                 Files.readString(target.resolve("libonnxruntime.so")));
     }
 

@@ -1,7 +1,7 @@
 package org.tabserve.launcher;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,9 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link WarCacheRoots} tries {@code $XDG_CACHE_HOME} first and the temporary directory last, creates a missing root
@@ -28,7 +27,8 @@ class WarCacheRootsTest {
         assertEquals(Path.of("/srv/cache", "tabserve"), roots.get(0));
         assertEquals(Path.of(System.getProperty("java.io.tmpdir")), roots.get(1).getParent());
         assertEquals(2, roots.size());
-        assertEquals(Path.of(System.getProperty("user.home"), ".cache", "tabserve"),
+        assertEquals(
+                Path.of(System.getProperty("user.home"), ".cache", "tabserve"),
                 WarCacheRoots.roots(Map.of("XDG_CACHE_HOME", "relative")).get(0),
                 "a relative XDG_CACHE_HOME is ignored");
     }

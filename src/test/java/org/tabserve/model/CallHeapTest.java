@@ -1,16 +1,15 @@
 package org.tabserve.model;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.cli.FixtureCards;
-import org.tabserve.model.onnx.OnnxModelLoader;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.cli.FixtureCards;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**
  * {@link CallHeap}'s estimate of a call's heap per row against what real calls of the real exporter's fixtures
@@ -32,13 +31,19 @@ class CallHeapTest {
 
     @Test
     void theManyClassSvmsCallsHoldNoMoreThanTheEstimate() throws Exception {
-        check(FixtureCards.card(WIDE.resolve("classes-28.onnx"), WIDE.resolve("classes-28.labelled.csv"), "tree",
+        check(FixtureCards.card(
+                WIDE.resolve("classes-28.onnx"),
+                WIDE.resolve("classes-28.labelled.csv"),
+                "tree",
                 dir.resolve("classes-28.onnx")));
     }
 
     @Test
     void theWideModelsCallsHoldNoMoreThanTheEstimate() throws Exception {
-        check(FixtureCards.card(WIDE.resolve("wide-69.onnx"), WIDE.resolve("wide-69.labelled.csv"), "label",
+        check(FixtureCards.card(
+                WIDE.resolve("wide-69.onnx"),
+                WIDE.resolve("wide-69.labelled.csv"),
+                "label",
                 dir.resolve("wide-69.onnx")));
     }
 
@@ -54,8 +59,11 @@ class CallHeapTest {
 
     @Test
     void aBoostedPipelinesCallsHoldNoMoreThanTheEstimate() throws Exception {
-        check(FixtureCards.card(BOOSTED.resolve("sex-boosted.onnx"), BOOSTED.resolve("sex-boosted.labelled.csv"),
-                "sex", dir.resolve("sex-boosted.onnx")));
+        check(FixtureCards.card(
+                BOOSTED.resolve("sex-boosted.onnx"),
+                BOOSTED.resolve("sex-boosted.labelled.csv"),
+                "sex",
+                dir.resolve("sex-boosted.onnx")));
     }
 
     private static void check(Path carded) {
@@ -69,7 +77,8 @@ class CallHeapTest {
             for (int warm = 0; warm < 5; warm++) {
                 model.predict(batch);
             }
-            com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             long least = Long.MAX_VALUE;
             long most = 0;
             for (int call = 0; call < 5; call++) {
@@ -81,10 +90,12 @@ class CallHeapTest {
             }
             long measured = most / ROWS + batchBytes(model.signature());
             long estimate = CallHeap.perRow(model.signature());
-            System.out.printf("CallHeapTest: %s: %d bytes a row allocated, %d estimated%n", carded.getFileName(),
-                    measured, estimate);
-            assertTrue(estimate >= measured, carded + ": " + measured + " bytes a row allocated, more than the "
-                    + estimate + " estimated");
+            System.out.printf(
+                    "CallHeapTest: %s: %d bytes a row allocated, %d estimated%n",
+                    carded.getFileName(), measured, estimate);
+            assertTrue(
+                    estimate >= measured,
+                    carded + ": " + measured + " bytes a row allocated, more than the " + estimate + " estimated");
             long fewest = least / ROWS + batchBytes(model.signature());
             Batch one = Batch.of(model.signature(), java.util.Collections.singletonList(cells.get(0)));
             long single = 0;
@@ -97,10 +108,14 @@ class CallHeapTest {
                 single = Math.max(single, threads.getCurrentThreadAllocatedBytes() - before);
             }
             System.out.printf("CallHeapTest: %s: a one-row call allocates %d bytes%n", carded.getFileName(), single);
-            assertTrue(single <= CallHeap.PER_CALL + estimate, carded + ": a one-row call allocates " + single
-                    + " bytes, more than a call's " + CallHeap.PER_CALL + " and a row's " + estimate);
-            assertTrue(estimate <= 3 * fewest, carded + ": " + estimate + " bytes a row estimated, more than three"
-                    + " times the " + fewest + " allocated");
+            assertTrue(
+                    single <= CallHeap.PER_CALL + estimate,
+                    carded + ": a one-row call allocates " + single + " bytes, more than a call's " + CallHeap.PER_CALL
+                            + " and a row's " + estimate);
+            assertTrue(
+                    estimate <= 3 * fewest,
+                    carded + ": " + estimate + " bytes a row estimated, more than three" + " times the " + fewest
+                            + " allocated");
         }
     }
 
@@ -108,11 +123,12 @@ class CallHeapTest {
     private static long batchBytes(ModelSignature signature) {
         long bytes = 0;
         for (ModelInput input : signature.inputs()) {
-            bytes += (long) input.width() * switch (input.type()) {
-                case FLOAT, INT32, STRING -> 4;
-                case DOUBLE, INT64 -> 8;
-                case BOOL -> 1;
-            };
+            bytes += (long) input.width()
+                    * switch (input.type()) {
+                        case FLOAT, INT32, STRING -> 4;
+                        case DOUBLE, INT64 -> 8;
+                        case BOOL -> 1;
+                    };
         }
         return bytes;
     }

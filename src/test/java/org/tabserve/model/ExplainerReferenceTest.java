@@ -1,16 +1,15 @@
 package org.tabserve.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.tabserve.model.onnx.OnnxModelLoader;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**
  * tabserve's exact Shapley values equal the reference within 1e-4: the values {@code fixtures/make_shap_reference.py}
@@ -64,8 +63,11 @@ class ExplainerReferenceTest {
                 assertEquals(expected.path("base_value").asDouble(), explanation.baseValue(), TOLERANCE, where);
                 assertEquals(expected.path("output").asDouble(), explanation.output(), TOLERANCE, where);
                 for (String column : columns) {
-                    assertEquals(expected.path("contributions").path(column).asDouble(),
-                            explanation.contributions().get(column), TOLERANCE, column + " of " + where);
+                    assertEquals(
+                            expected.path("contributions").path(column).asDouble(),
+                            explanation.contributions().get(column),
+                            TOLERANCE,
+                            column + " of " + where);
                 }
             }
         }

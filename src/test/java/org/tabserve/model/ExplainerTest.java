@@ -1,18 +1,17 @@
 package org.tabserve.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.cli.FixtureCards;
 import org.tabserve.cli.IrisCards;
 import org.tabserve.model.onnx.OnnxModelLoader;
-
-import java.nio.file.Path;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Explanations of the real exporter's fixtures, each carded by the real {@code card} command (which stores the
@@ -53,8 +52,8 @@ class ExplainerTest {
 
     @Test
     void irisSingleTensorContributionsAddUp() {
-        IrisCards.Run run = IrisCards.card(dir, "iris-single-tensor", "--class-names",
-                String.join(",", IrisCards.SPECIES));
+        IrisCards.Run run =
+                IrisCards.card(dir, "iris-single-tensor", "--class-names", String.join(",", IrisCards.SPECIES));
         assertEquals(0, run.status(), run.err());
         assertAdditive(run.model(), Explanation.EXACT);
     }
@@ -62,15 +61,18 @@ class ExplainerTest {
     @Test
     void theWideModelIsEstimatedByPermutationsAndStillAddsUp() throws Exception {
         Path wide = Path.of("src/test/resources/org/tabserve/fixtures/wide");
-        Path carded = FixtureCards.card(wide.resolve("wide-69.onnx"), wide.resolve("wide-69.labelled.csv"), "label",
-                dir.resolve("wide.onnx"));
+        Path carded = FixtureCards.card(
+                wide.resolve("wide-69.onnx"), wide.resolve("wide-69.labelled.csv"), "label", dir.resolve("wide.onnx"));
         assertAdditive(carded, Explanation.PERMUTATION);
     }
 
     @Test
     void theWideModelsSampledRowCostsTheFixedBudgetAndSaysEachColumnsError() throws Exception {
         Path wide = Path.of("src/test/resources/org/tabserve/fixtures/wide");
-        Path carded = FixtureCards.card(wide.resolve("wide-69.onnx"), wide.resolve("wide-69.labelled.csv"), "label",
+        Path carded = FixtureCards.card(
+                wide.resolve("wide-69.onnx"),
+                wide.resolve("wide-69.labelled.csv"),
+                "label",
                 dir.resolve("wide-budget.onnx"));
         try (Model model = OnnxModelLoader.load(carded)) {
             Explainer explainer = new Explainer(model, model.card().background(), false);
@@ -82,8 +84,11 @@ class ExplainerTest {
             assertEquals(explainer.modelRowsPerRow(model.signature()), counted[0]);
             assertTrue(counted[0] <= 1 + Explainer.SAMPLED_MODEL_ROWS, counted[0] + " model rows");
             assertEquals(2 * Explainer.pairs(69), explanation.permutations());
-            assertEquals(model.signature().featureNames(), List.copyOf(explanation.standardErrors().keySet()));
-            assertTrue(explanation.standardErrors().values().stream().allMatch(e -> e > 0 && Double.isFinite(e)),
+            assertEquals(
+                    model.signature().featureNames(),
+                    List.copyOf(explanation.standardErrors().keySet()));
+            assertTrue(
+                    explanation.standardErrors().values().stream().allMatch(e -> e > 0 && Double.isFinite(e)),
                     explanation.standardErrors()::toString);
             assertEquals(explanation.output(), explanation.sum(), 1e-9, "additive: " + explanation);
         }
@@ -113,7 +118,7 @@ class ExplainerTest {
             Explainer explainer = new Explainer(model, model.card().background());
             List<Object[]> cells = model.card().background().cells();
             Batch rows = Batch.of(model.signature(), cells);
-            for (int row : new int[]{0, 7, 42}) {
+            for (int row : new int[] {0, 7, 42}) {
                 Explanation exact = explainer.exact(rows, row);
                 double[] brute = bruteForce(model, cells, row, exact.explainedClass());
                 List<String> names = model.signature().featureNames();
@@ -133,7 +138,10 @@ class ExplainerTest {
     @Test
     void sampledValuesAgreeWithTheExactOnesWithinTheirErrorsAndAddUp() throws Exception {
         Path wide = Path.of("src/test/resources/org/tabserve/fixtures/wide");
-        Path wide10 = FixtureCards.card(wide.resolve("wide-10.onnx"), wide.resolve("wide-10.labelled.csv"), "label",
+        Path wide10 = FixtureCards.card(
+                wide.resolve("wide-10.onnx"),
+                wide.resolve("wide-10.labelled.csv"),
+                "label",
                 dir.resolve("wide-10.onnx"));
         for (Path file : List.of(bankNotes, wide10)) {
             try (Model model = OnnxModelLoader.load(file)) {
@@ -147,7 +155,12 @@ class ExplainerTest {
                     if (file == bankNotes) {
                         double[] brute = bruteForce(model, cells, row, exact.explainedClass());
                         for (int f = 0; f < columns; f++) {
-                            assertEquals(brute[f], exact.contributions().get(model.signature().featureNames().get(f)),
+                            assertEquals(
+                                    brute[f],
+                                    exact.contributions()
+                                            .get(model.signature()
+                                                    .featureNames()
+                                                    .get(f)),
                                     1e-12);
                         }
                     }
@@ -161,7 +174,8 @@ class ExplainerTest {
                         double difference = Math.abs(exact.contributions().get(column)
                                 - sampled.contributions().get(column));
                         String where = file.getFileName() + " row " + row + " " + column + ": exact "
-                                + exact.contributions().get(column) + ", sampled " + sampled.contributions().get(column)
+                                + exact.contributions().get(column) + ", sampled "
+                                + sampled.contributions().get(column)
                                 + " ± " + error;
                         assertTrue(difference <= 4 * error + 1e-9, where);
                         largeErrors += difference > 2 * error + 1e-9 ? 1 : 0;
@@ -203,7 +217,9 @@ class ExplainerTest {
             for (int f = 0; f < columns; f++) {
                 if ((mask & (1 << f)) == 0) {
                     int size = Integer.bitCount(mask);
-                    phi[f] += factorial(size) * factorial(columns - size - 1) / factorial(columns)
+                    phi[f] += factorial(size)
+                            * factorial(columns - size - 1)
+                            / factorial(columns)
                             * (value[mask | (1 << f)] - value[mask]);
                 }
             }
@@ -233,9 +249,14 @@ class ExplainerTest {
             for (int row : explained) {
                 Explanation explanation = explainer.explain(rows, row);
                 assertEquals(method, explanation.method(), file.getFileName().toString());
-                assertEquals(prediction(predictions, row) instanceof Prediction.Regression ? Explanation.VALUE
-                        : Explanation.PROBABILITY, explanation.explained());
-                assertEquals(model.signature().featureNames(), List.copyOf(explanation.contributions().keySet()));
+                assertEquals(
+                        prediction(predictions, row) instanceof Prediction.Regression
+                                ? Explanation.VALUE
+                                : Explanation.PROBABILITY,
+                        explanation.explained());
+                assertEquals(
+                        model.signature().featureNames(),
+                        List.copyOf(explanation.contributions().keySet()));
                 Prediction prediction = predictions.get(row);
                 double output;
                 double mean = 0;
@@ -253,8 +274,12 @@ class ExplainerTest {
                 }
                 mean /= predictions.size();
                 double scale = Math.max(1, Math.abs(output));
-                assertEquals(output, explanation.output(), Explainer.ADDITIVITY_TOLERANCE * scale, file + " row " + row);
-                assertEquals(output, explanation.sum(), Explainer.ADDITIVITY_TOLERANCE * scale,
+                assertEquals(
+                        output, explanation.output(), Explainer.ADDITIVITY_TOLERANCE * scale, file + " row " + row);
+                assertEquals(
+                        output,
+                        explanation.sum(),
+                        Explainer.ADDITIVITY_TOLERANCE * scale,
                         file + " row " + row + ": " + explanation);
                 assertEquals(mean, explanation.baseValue(), Explainer.ADDITIVITY_TOLERANCE * scale, "base value");
             }

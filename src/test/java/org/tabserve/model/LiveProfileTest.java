@@ -1,37 +1,69 @@
 package org.tabserve.model;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** A live profile counts a batch on the card's bins and categories, and scores drift once it has enough rows. */
 class LiveProfileTest {
 
-    private static final ModelSignature SIGNATURE = new ModelSignature(List.of(
-            new ModelInput("x", ValueType.FLOAT, List.of(new Feature("x", ValueType.FLOAT, true, List.of(), false)), 2),
-            new ModelInput("color", ValueType.STRING,
-                    List.of(new Feature("color", ValueType.STRING, false, List.of("red", "blue"), false)), 2),
-            new ModelInput("y", ValueType.FLOAT, List.of(Feature.number("y")), 2)),
-            Task.CLASSIFICATION, List.of("a", "b"), OutputKind.PROBABILITIES, false, 0);
+    private static final ModelSignature SIGNATURE = new ModelSignature(
+            List.of(
+                    new ModelInput(
+                            "x",
+                            ValueType.FLOAT,
+                            List.of(new Feature("x", ValueType.FLOAT, true, List.of(), false)),
+                            2),
+                    new ModelInput(
+                            "color",
+                            ValueType.STRING,
+                            List.of(new Feature("color", ValueType.STRING, false, List.of("red", "blue"), false)),
+                            2),
+                    new ModelInput("y", ValueType.FLOAT, List.of(Feature.number("y")), 2)),
+            Task.CLASSIFICATION,
+            List.of("a", "b"),
+            OutputKind.PROBABILITIES,
+            false,
+            0);
 
-    private static final ModelCard CARD = new ModelCard("m", "1", "", "", Map.of(), "", Map.of(), null, Map.of(),
-            Map.of(), Map.of("x", new FeatureHistogram(List.of(0.0, 1.0, 2.0),
-                    Map.of("a", List.of(30, 20), "b", List.of(20, 30)))),
-            Map.of(), Map.of("color", new CategoryCounts(new java.util.TreeMap<>(Map.of("a", Map.of("red", 60L), "b", Map.of("blue", 40L))))),
-            null, Map.of(), List.of());
+    private static final ModelCard CARD = new ModelCard(
+            "m",
+            "1",
+            "",
+            "",
+            Map.of(),
+            "",
+            Map.of(),
+            null,
+            Map.of(),
+            Map.of(),
+            Map.of(
+                    "x",
+                    new FeatureHistogram(List.of(0.0, 1.0, 2.0), Map.of("a", List.of(30, 20), "b", List.of(20, 30)))),
+            Map.of(),
+            Map.of(
+                    "color",
+                    new CategoryCounts(
+                            new java.util.TreeMap<>(Map.of("a", Map.of("red", 60L), "b", Map.of("blue", 40L))))),
+            null,
+            Map.of(),
+            List.of());
 
     @Test
     void countsBinsOutOfRangeMissingAndUnknownCategories() {
         AtomicLong now = new AtomicLong(0);
         LiveProfile profile = new LiveProfile(SIGNATURE, CARD, now::get);
-        profile.record(batch(new Object[]{0.5, "red", 1.0}, new Object[]{2.0, "green", 1.0},
-                new Object[]{-1.0, "blue", 1.0}, new Object[]{null, "red", 1.0}, new Object[]{7.0, "red", 1.0}));
+        profile.record(batch(
+                new Object[] {0.5, "red", 1.0},
+                new Object[] {2.0, "green", 1.0},
+                new Object[] {-1.0, "blue", 1.0},
+                new Object[] {null, "red", 1.0},
+                new Object[] {7.0, "red", 1.0}));
         List<LiveProfile.LiveFeature> features = profile.snapshot();
         LiveProfile.LiveFeature x = features.get(0);
         assertEquals(LiveProfile.Kind.HISTOGRAM, x.kind());
@@ -51,36 +83,57 @@ class LiveProfileTest {
         LiveProfile profile = new LiveProfile(SIGNATURE, CARD, now::get);
         List<Object[]> like = new ArrayList<>();
         for (int i = 0; i < 49; i++) {
-            like.add(new Object[]{i % 2 == 0 ? 0.5 : 1.5, i % 5 < 3 ? "red" : "blue", 0.0});
+            like.add(new Object[] {i % 2 == 0 ? 0.5 : 1.5, i % 5 < 3 ? "red" : "blue", 0.0});
         }
         profile.record(batch(like.toArray(Object[][]::new)));
         assertTrue(Double.isNaN(profile.snapshot().get(0).recent().psi()), "49 values are not enough");
-        profile.record(batch(new Object[]{0.5, "red", 0.0}));
+        profile.record(batch(new Object[] {0.5, "red", 0.0}));
         assertTrue(profile.snapshot().get(0).recent().psi() < 0.01, "like the training data");
         assertTrue(profile.snapshot().get(1).recent().psi() < 0.01, "like the training data");
 
         now.set(3_600_000_000_000L + 1);
         List<Object[]> shifted = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
-            shifted.add(new Object[]{9.0, "green", 0.0});
+            shifted.add(new Object[] {9.0, "green", 0.0});
         }
         profile.record(batch(shifted.toArray(Object[][]::new)));
         LiveProfile.LiveFeature x = profile.snapshot().get(0);
         assertEquals(60, x.recent().values());
         assertEquals(1.0, x.recent().rate(x.recent().outOfRange()));
-        assertTrue(x.recent().psi() > Psi.LARGE, "all above the last edge: " + x.recent().psi());
+        assertTrue(
+                x.recent().psi() > Psi.LARGE,
+                "all above the last edge: " + x.recent().psi());
         assertTrue(x.sinceStart().psi() > Psi.LARGE);
         assertEquals(110, x.sinceStart().values());
-        assertEquals(1.0, profile.snapshot().get(1).recent().rate(profile.snapshot().get(1).recent().unknown()));
+        assertEquals(
+                1.0,
+                profile.snapshot()
+                        .get(1)
+                        .recent()
+                        .rate(profile.snapshot().get(1).recent().unknown()));
     }
 
     @Test
     void putsEveryNumberInTheBinABinarySearchOfTheEdgesFinds() {
         // Uneven edges, one of them zero and some not exact in a float, and values on, next to and between them.
         List<Double> edges = List.of(-3.7, -1.0, 0.0, 0.1, 0.30000000000000004, 2.5, 100.0);
-        ModelCard card = new ModelCard("m", "1", "", "", Map.of(), "", Map.of(), null, Map.of(), Map.of(),
-                Map.of("x", new FeatureHistogram(edges, Map.of("a", List.of(1, 2, 3, 4, 5, 6)))), Map.of(), Map.of(),
-                null, Map.of(), List.of());
+        ModelCard card = new ModelCard(
+                "m",
+                "1",
+                "",
+                "",
+                Map.of(),
+                "",
+                Map.of(),
+                null,
+                Map.of(),
+                Map.of(),
+                Map.of("x", new FeatureHistogram(edges, Map.of("a", List.of(1, 2, 3, 4, 5, 6)))),
+                Map.of(),
+                Map.of(),
+                null,
+                Map.of(),
+                List.of());
         List<Float> values = new ArrayList<>(List.of(0.0f, -0.0f, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-30f));
         for (double edge : edges) {
             float f = (float) edge;
@@ -91,9 +144,11 @@ class LiveProfileTest {
             values.add((float) (-4 + random.nextDouble() * 105));
         }
         LiveProfile profile = new LiveProfile(SIGNATURE, card, () -> 0);
-        profile.record(batch(values.stream().map(v -> new Object[]{(double) v, "red", 0.0}).toArray(Object[][]::new)));
+        profile.record(batch(
+                values.stream().map(v -> new Object[] {(double) v, "red", 0.0}).toArray(Object[][]::new)));
 
-        double[] floatEdges = edges.stream().mapToDouble(e -> (float) (double) e).toArray();
+        double[] floatEdges =
+                edges.stream().mapToDouble(e -> (float) (double) e).toArray();
         long[] expected = new long[edges.size() - 1];
         long outside = 0;
         for (float v : values) {

@@ -1,18 +1,17 @@
 package org.tabserve.model;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.tabserve.model.onnx.OnnxModelLoader;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**
  * PSI's noise floor: what a live profile scores when its values are drawn from the training distribution itself, so
@@ -40,11 +39,14 @@ class PsiNoiseFloorTest {
     @Test
     void psiOfTrainingDistributedValuesIsAboutBinsLessOneOverN() {
         List<LiveProfile.LiveFeature> features = profile().snapshot();
-        for (int n : new int[]{1_000, 4_000}) {
+        for (int n : new int[] {1_000, 4_000}) {
             double[] mean = meanPsi(n, new Random(24));
             for (int f = 0; f < features.size(); f++) {
                 double expected = (occupied(features.get(f)) - 1.0) / n;
-                assertEquals(expected, mean[f], 0.15 * expected,
+                assertEquals(
+                        expected,
+                        mean[f],
+                        0.15 * expected,
                         features.get(f).name() + " at n = " + n + ": " + Arrays.toString(mean));
             }
         }
@@ -95,7 +97,8 @@ class PsiNoiseFloorTest {
             }
         }
         int scores = DRAWS * model.signature().features().size();
-        assertTrue(sum / scores < 1.2 / Psi.VALUES_PER_BIN, "mean PSI of undrifted values at " + n + ": " + sum / scores);
+        assertTrue(
+                sum / scores < 1.2 / Psi.VALUES_PER_BIN, "mean PSI of undrifted values at " + n + ": " + sum / scores);
         assertTrue(over <= 0.01 * scores, over + " of " + scores + " undrifted scores at " + n + " values were >= 0.1");
 
         LiveProfile live = profile();
@@ -112,7 +115,7 @@ class PsiNoiseFloorTest {
     void theNoiseFloorTable() {
         List<LiveProfile.LiveFeature> features = profile().snapshot();
         StringBuilder table = new StringBuilder("n | (bins-1)/n | mean PSI | 95th percentile | share >= 0.1\n");
-        for (int n : new int[]{50, 100, 200, 300, 500, 1_000}) {
+        for (int n : new int[] {50, 100, 200, 300, 500, 1_000}) {
             Random random = new Random(n);
             double[] all = new double[DRAWS * features.size()];
             for (int d = 0; d < DRAWS; d++) {
@@ -122,8 +125,13 @@ class PsiNoiseFloorTest {
             Arrays.sort(all);
             double mean = Arrays.stream(all).average().orElseThrow();
             long over = Arrays.stream(all).filter(p -> p >= Psi.MODERATE).count();
-            table.append(String.format("%d | %.3f | %.3f | %.3f | %.2f%n", n, (occupied(features.get(0)) - 1.0) / n,
-                    mean, all[(int) (0.95 * all.length)], (double) over / all.length));
+            table.append(String.format(
+                    "%d | %.3f | %.3f | %.3f | %.2f%n",
+                    n,
+                    (occupied(features.get(0)) - 1.0) / n,
+                    mean,
+                    all[(int) (0.95 * all.length)],
+                    (double) over / all.length));
             assertTrue(mean > (occupied(features.get(0)) - 1.0) / n * 0.85, table.toString());
         }
         System.out.print(table);
@@ -178,9 +186,13 @@ class PsiNoiseFloorTest {
             LiveProfile.Window window = scored.get(f).sinceStart();
             // Below Psi.minValues the profile gives no score: the index of the same counts, as it would score them
             // (the draws fall inside the bins, so the out-of-range bins are empty).
-            psi[f] = n >= Psi.minValues(occupied(scored.get(f))) ? window.psi() : Psi.of(
-                    scored.get(f).training().stream().mapToDouble(Double::doubleValue).toArray(),
-                    window.counts().stream().mapToLong(Long::longValue).toArray());
+            psi[f] = n >= Psi.minValues(occupied(scored.get(f)))
+                    ? window.psi()
+                    : Psi.of(
+                            scored.get(f).training().stream()
+                                    .mapToDouble(Double::doubleValue)
+                                    .toArray(),
+                            window.counts().stream().mapToLong(Long::longValue).toArray());
         }
         return psi;
     }

@@ -1,11 +1,10 @@
 package org.tabserve.model;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /** Values outside the training range are flagged per feature, in words a person can act on. */
 class RangeWarningTest {
@@ -17,15 +16,20 @@ class RangeWarningTest {
 
     @Test
     void valuesInsideTheRangeEndsIncludedGetNoWarning() {
-        assertEquals(List.of(), RangeWarning.check(FEATURES, new double[] {6.5, -8.5, 1e9}, STATS),
+        assertEquals(
+                List.of(),
+                RangeWarning.check(FEATURES, new double[] {6.5, -8.5, 1e9}, STATS),
                 "range ends are inside, and a feature without statistics is never flagged");
     }
 
     @Test
     void aValueAboveOrBelowTheRangeIsFlaggedWithItsDirection() {
-        assertEquals(List.of(
-                new RangeWarning("variance", "the model has not seen a variance this high; treat the answer with care"),
-                new RangeWarning("entropy", "the model has not seen an entropy this low; treat the answer with care")),
+        assertEquals(
+                List.of(
+                        new RangeWarning(
+                                "variance", "the model has not seen a variance this high; treat the answer with care"),
+                        new RangeWarning(
+                                "entropy", "the model has not seen an entropy this low; treat the answer with care")),
                 RangeWarning.check(FEATURES, new double[] {30, -9, 0}, STATS));
     }
 }

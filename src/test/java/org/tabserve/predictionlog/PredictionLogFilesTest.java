@@ -1,11 +1,9 @@
 package org.tabserve.predictionlog;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.Model;
-import org.tabserve.model.onnx.OnnxModelLoader;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,11 +13,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**
  * The log's directory is one other people and processes can write to: a symbolic link planted there (as the file
@@ -140,7 +139,9 @@ class PredictionLogFilesTest {
             }
             await(() -> predictionLog.failedRows() == 12);
             assertEquals(5, predictionLog.writtenRows());
-            assertTrue(predictionLog.errors() >= 2, "the deletion and the failed writes are errors: " + predictionLog.errors());
+            assertTrue(
+                    predictionLog.errors() >= 2,
+                    "the deletion and the failed writes are errors: " + predictionLog.errors());
         }
     }
 
@@ -148,8 +149,8 @@ class PredictionLogFilesTest {
     void aSecondLogOnTheSameDirectoryIsRefusedAtItsStart() throws Exception {
         Path log = dir.resolve("log");
         try (PredictionLog first = PredictionLog.start(options(log, 1 << 20), QUEUE_BYTES)) {
-            IOException e = assertThrows(IOException.class,
-                    () -> PredictionLog.start(options(log, 1 << 20), QUEUE_BYTES));
+            IOException e =
+                    assertThrows(IOException.class, () -> PredictionLog.start(options(log, 1 << 20), QUEUE_BYTES));
             assertTrue(e.getMessage().contains("is written by another server"), e.getMessage());
             assertTrue(e.getMessage().contains("--prediction-log"), e.getMessage());
             first.offer(call("first", 3));

@@ -1,18 +1,14 @@
 package org.tabserve.predictionlog;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.onnx.OnnxModelLoader;
-
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,11 +25,14 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Model;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**
  * The log's own behaviour on the bundled model's real predictions: each row written once with the model's answer;
@@ -45,6 +44,7 @@ class PredictionLogTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A bound in bytes these tests never reach, but the one on purpose. */
     private static final long QUEUE_BYTES = 64L << 20;
+
     private static Model model;
 
     @TempDir
@@ -64,12 +64,12 @@ class PredictionLogTest {
     static ScoredCall call(Model model, String id, int rows) {
         double[][] numbers = new double[rows][];
         for (int r = 0; r < rows; r++) {
-            numbers[r] = new double[]{r * 0.25 - 3, 8 - r * 0.5, r % 7 - 2.5, -0.5};
+            numbers[r] = new double[] {r * 0.25 - 3, 8 - r * 0.5, r % 7 - 2.5, -0.5};
         }
         Batch batch = Batch.ofNumbers(model.signature(), numbers);
         List<Prediction> predictions = model.predict(batch);
-        return new ScoredCall(id, "POST /api/predict", "banknote", 1, model, Instant.now(), 1_000_000, batch,
-                predictions);
+        return new ScoredCall(
+                id, "POST /api/predict", "banknote", 1, model, Instant.now(), 1_000_000, batch, predictions);
     }
 
     private PredictionLogOptions options(long maxFileBytes, int maxFiles, int queueRows, Set<String> mask) {
@@ -78,8 +78,10 @@ class PredictionLogTest {
 
     private static List<JsonNode> read(Path file) throws IOException {
         List<JsonNode> lines = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(file.toString().endsWith(".gz")
-                ? new GZIPInputStream(Files.newInputStream(file)) : Files.newInputStream(file),
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(
+                file.toString().endsWith(".gz")
+                        ? new GZIPInputStream(Files.newInputStream(file))
+                        : Files.newInputStream(file),
                 StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 lines.add(JSON.readTree(line));
@@ -100,12 +102,16 @@ class PredictionLogTest {
             JsonNode line = lines.get(row);
             assertEquals("r-1", line.path("request_id").asText());
             assertEquals(1.0, line.path("latency_ms").asDouble());
-            assertEquals(call.batch().cell(row, 0), (float) line.path("inputs").path("variance").asDouble());
+            assertEquals(call.batch().cell(row, 0), (float)
+                    line.path("inputs").path("variance").asDouble());
             assertFalse(line.path("inputs").has("entropy"), "masked");
             assertEquals("[\"entropy\"]", line.path("masked").toString());
-            Prediction.Classification answer = (Prediction.Classification) call.predictions().get(row);
+            Prediction.Classification answer =
+                    (Prediction.Classification) call.predictions().get(row);
             assertEquals(answer.label(), line.path("outputs").path("label").asText());
-            assertEquals(answer.probabilityOf("1"), line.path("outputs").path("probabilities").path("1").asDouble());
+            assertEquals(
+                    answer.probabilityOf("1"),
+                    line.path("outputs").path("probabilities").path("1").asDouble());
         }
     }
 
@@ -127,18 +133,31 @@ class PredictionLogTest {
         try (Stream<Path> listed = Files.list(dir)) {
             files = listed.map(p -> p.getFileName().toString()).sorted().toList();
         }
-        assertEquals(List.of(RollingLines.LOCK, "predictions.1.jsonl.gz", "predictions.2.jsonl.gz",
-                "predictions.3.jsonl.gz", "predictions.jsonl"), files, "three rolled files kept, the oldest deleted");
+        assertEquals(
+                List.of(
+                        RollingLines.LOCK,
+                        "predictions.1.jsonl.gz",
+                        "predictions.2.jsonl.gz",
+                        "predictions.3.jsonl.gz",
+                        "predictions.jsonl"),
+                files,
+                "three rolled files kept, the oldest deleted");
         long active = Files.size(dir.resolve(RollingLines.ACTIVE));
         assertTrue(active < 4096 + 10 * 400, "the active file rolled over near its size: " + active);
         // the newest rolled file holds the batches just before the active file's, whole and in order
         List<JsonNode> newest = read(dir.resolve("predictions.1.jsonl.gz"));
         List<JsonNode> current = read(dir.resolve(RollingLines.ACTIVE));
-        int lastRolled = Integer.parseInt(newest.get(newest.size() - 1).path("request_id").asText().substring(2));
-        int firstActive = Integer.parseInt(current.get(0).path("request_id").asText().substring(2));
+        int lastRolled = Integer.parseInt(
+                newest.get(newest.size() - 1).path("request_id").asText().substring(2));
+        int firstActive =
+                Integer.parseInt(current.get(0).path("request_id").asText().substring(2));
         assertEquals(lastRolled + 1, firstActive);
-        assertEquals(batches - 1, Integer.parseInt(current.get(current.size() - 1).path("request_id").asText()
-                .substring(2)));
+        assertEquals(
+                batches - 1,
+                Integer.parseInt(current.get(current.size() - 1)
+                        .path("request_id")
+                        .asText()
+                        .substring(2)));
         assertEquals(0, newest.size() % 10, "a batch is never split across files");
     }
 
@@ -171,11 +190,11 @@ class PredictionLogTest {
         List<Object[]> cells = new ArrayList<>();
         for (int r = 0; r < rows; r++) {
             String text = (char) ('a' + r % 26) + "x".repeat(length - 1);
-            cells.add(new Object[]{text, 39.1, 18.7, 181.0, 3750.0, text});
+            cells.add(new Object[] {text, 39.1, 18.7, 181.0, 3750.0, text});
         }
         Batch batch = Batch.of(penguins.signature(), cells);
-        return new ScoredCall(id, "POST /api/predict", "species", 1, penguins, Instant.now(), 1_000, batch,
-                penguins.predict(batch));
+        return new ScoredCall(
+                id, "POST /api/predict", "species", 1, penguins, Instant.now(), 1_000, batch, penguins.predict(batch));
     }
 
     static final Path PENGUINS = Path.of("src/test/resources/org/tabserve/fixtures/penguins/species-zipmap.onnx");
@@ -184,9 +203,10 @@ class PredictionLogTest {
     void theQueueIsBoundedByTheHeapItsBatchesHoldNotOnlyByTheirRows() throws Exception {
         long bound = 1 << 20;
         try (Model penguins = OnnxModelLoader.load(PENGUINS);
-             PredictionLog log = PredictionLog.start(options(64 << 20, 1, 10_000, Set.of()), bound)) {
+                PredictionLog log = PredictionLog.start(options(64 << 20, 1, 10_000, Set.of()), bound)) {
             // 100 rows with two texts of 5,000 characters each (and a warning quoting each): about 4 MB of heap, far
-            // under 10,000 rows: a queue bounded by rows alone took it, and a stalled disk let such batches fill the heap
+            // under 10,000 rows: a queue bounded by rows alone took it, and a stalled disk let such batches fill the
+            // heap
             ScoredCall big = longTexts(penguins, "big", 100, 5_000);
             assertTrue(big.heldBytes() > 2 * 100 * 2 * 5_000, "the estimate counts the texts: " + big.heldBytes());
             log.offer(big);
@@ -225,8 +245,13 @@ class PredictionLogTest {
 
     @Test
     void settingsAreReadByNameAndAWrongOneIsRefusedNamingIt() {
-        Map<String, String> given = Map.of(PredictionLogOptions.DIRECTORY, dir.toString(),
-                PredictionLogOptions.SAMPLE, "0.1", PredictionLogOptions.MASK, " name, email ,");
+        Map<String, String> given = Map.of(
+                PredictionLogOptions.DIRECTORY,
+                dir.toString(),
+                PredictionLogOptions.SAMPLE,
+                "0.1",
+                PredictionLogOptions.MASK,
+                " name, email ,");
         PredictionLogOptions options = PredictionLogOptions.resolve(key -> Optional.ofNullable(given.get(key)))
                 .orElseThrow();
         assertEquals(0.1, options.sample());
@@ -244,9 +269,12 @@ class PredictionLogTest {
                 Map.of(PredictionLogOptions.DIRECTORY, "d", PredictionLogOptions.QUEUE_BYTES, "100"),
                 Map.of(PredictionLogOptions.QUEUE_BYTES, "1000000"),
                 Map.of(PredictionLogOptions.SAMPLE, "0.5"))) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
                     () -> PredictionLogOptions.resolve(key -> Optional.ofNullable(wrong.get(key))));
-            String key = wrong.keySet().stream().filter(k -> !k.equals(PredictionLogOptions.DIRECTORY)).findFirst()
+            String key = wrong.keySet().stream()
+                    .filter(k -> !k.equals(PredictionLogOptions.DIRECTORY))
+                    .findFirst()
                     .orElseThrow();
             assertTrue(e.getMessage().contains(key), e.getMessage());
         }
@@ -255,8 +283,10 @@ class PredictionLogTest {
     @Test
     void aDirectoryThatCannotBeWrittenStopsTheStartNamingIt() throws Exception {
         Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
-        IOException e = assertThrows(IOException.class, () -> PredictionLog.start(
-                new PredictionLogOptions(file.resolve("log"), 1, Set.of(), 1 << 20, 1, 10), QUEUE_BYTES));
+        IOException e = assertThrows(
+                IOException.class,
+                () -> PredictionLog.start(
+                        new PredictionLogOptions(file.resolve("log"), 1, Set.of(), 1 << 20, 1, 10), QUEUE_BYTES));
         assertTrue(e.getMessage().contains("a-file"), e.getMessage());
     }
 }

@@ -1,13 +1,12 @@
 package org.tabserve.repository;
 
-import org.tabserve.model.Model;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.tabserve.model.Model;
 
 /** A listener that keeps what the repository told it, so tests can check and wait for it. */
 final class Events implements RepositoryListener {

@@ -1,8 +1,9 @@
 package org.tabserve.repository;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -12,11 +13,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Where {@link ModelRepository#install} writes: where the directory serves the name from, in each layout, so that
@@ -27,8 +26,10 @@ class InstallTargetTest {
 
     @TempDir
     Path dir;
+
     @TempDir
     Path outside;
+
     private ModelRepository repository;
 
     @AfterEach
@@ -40,8 +41,9 @@ class InstallTargetTest {
 
     private void start() {
         // A long interval: the test polls by hand.
-        repository = new ModelRepository(new RepositoryOptions(Optional.of(dir), 10, Optional.empty(),
-                Duration.ofHours(1), 2), RepositoryListener.NONE);
+        repository = new ModelRepository(
+                new RepositoryOptions(Optional.of(dir), 10, Optional.empty(), Duration.ofHours(1), 2),
+                RepositoryListener.NONE);
         repository.start().join();
     }
 
@@ -82,7 +84,9 @@ class InstallTargetTest {
         assertEquals(Models.sha256(Models.SPECIES), servedSha("tri"), "the polls keep serving the upload");
         restart();
         assertEquals(Models.sha256(Models.SPECIES), servedSha("tri"), "and so does a restart");
-        assertEquals(Models.sha256(Models.BANKNOTE), Models.sha256(dir.resolve("tri/1/model.onnx")),
+        assertEquals(
+                Models.sha256(Models.BANKNOTE),
+                Models.sha256(dir.resolve("tri/1/model.onnx")),
                 "the older version is left as it was");
     }
 
@@ -110,7 +114,9 @@ class InstallTargetTest {
         assertEquals(new ModelStatus("agent", 1, ModelState.READY, Optional.empty()), install("agent", Models.SPECIES));
 
         assertEquals(Models.sha256(Models.SPECIES), Models.sha256(dir.resolve("ks/model.onnx")));
-        assertEquals(Models.sha256(Models.SPECIES), Models.sha256(dir.resolve("agent/sklearn.onnx")),
+        assertEquals(
+                Models.sha256(Models.SPECIES),
+                Models.sha256(dir.resolve("agent/sklearn.onnx")),
                 "the one .onnx file of a KServe directory is the one replaced");
         assertFalse(Files.exists(dir.resolve("ks.onnx")) || Files.exists(dir.resolve("agent.onnx")));
         pollTwice();
@@ -118,7 +124,9 @@ class InstallTargetTest {
         restart();
         assertEquals(Models.sha256(Models.SPECIES), servedSha("ks"));
         assertEquals(Models.sha256(Models.SPECIES), servedSha("agent"));
-        assertEquals(List.of(dir.resolve("agent/sklearn.onnx"), dir.resolve("ks/model.onnx")), files(),
+        assertEquals(
+                List.of(dir.resolve("agent/sklearn.onnx"), dir.resolve("ks/model.onnx")),
+                files(),
                 "no temporary file is left");
     }
 
@@ -149,12 +157,14 @@ class InstallTargetTest {
         assertEquals(Models.sha256(Models.BANKNOTE), servedSha("file"));
 
         for (String name : List.of("linked", "versions", "file")) {
-            CompletionException e = assertThrows(CompletionException.class, () -> install(name, Models.SPECIES),
-                    name);
+            CompletionException e = assertThrows(CompletionException.class, () -> install(name, Models.SPECIES), name);
             RepositoryException refused = (RepositoryException) e.getCause();
             assertEquals(RepositoryException.Kind.NOT_WRITABLE, refused.kind(), name);
-            assertTrue(refused.getMessage().contains("symbolic link") && refused.getMessage().contains("outside")
-                    && refused.getMessage().contains(name), refused.getMessage());
+            assertTrue(
+                    refused.getMessage().contains("symbolic link")
+                            && refused.getMessage().contains("outside")
+                            && refused.getMessage().contains(name),
+                    refused.getMessage());
             assertFalse(refused.getMessage().contains(outside.toString()), refused.getMessage());
             assertEquals(Models.sha256(Models.BANKNOTE), servedSha(name), "the served model stays");
         }
@@ -163,8 +173,10 @@ class InstallTargetTest {
         assertEquals(Models.sha256(Models.BANKNOTE), Models.sha256(elsewhereFile));
         assertFalse(Files.exists(outside.resolve("triton/2")), "no version directory made outside");
         try (Stream<Path> left = Files.list(dir)) {
-            assertEquals(List.of("file.onnx", "linked", "versions"),
-                    left.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary file is left");
+            assertEquals(
+                    List.of("file.onnx", "linked", "versions"),
+                    left.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "no temporary file is left");
         }
     }
 

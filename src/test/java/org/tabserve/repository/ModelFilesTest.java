@@ -1,14 +1,13 @@
 package org.tabserve.repository;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ModelFilesTest {
 
@@ -27,10 +26,19 @@ class ModelFilesTest {
 
         ModelFiles.Scan scan = ModelFiles.scan(dir);
 
-        assertEquals(List.of(new ModelKey("banknote", 1), new ModelKey("banknote", 12), new ModelKey("mass", 1),
-                new ModelKey("species", 1)), List.copyOf(scan.found().keySet()));
-        assertEquals(dir.resolve("banknote/12/model.onnx"), scan.found().get(new ModelKey("banknote", 12)).path());
-        assertEquals(dir.resolve("mass/regressor.onnx"), scan.found().get(new ModelKey("mass", 1)).path());
+        assertEquals(
+                List.of(
+                        new ModelKey("banknote", 1),
+                        new ModelKey("banknote", 12),
+                        new ModelKey("mass", 1),
+                        new ModelKey("species", 1)),
+                List.copyOf(scan.found().keySet()));
+        assertEquals(
+                dir.resolve("banknote/12/model.onnx"),
+                scan.found().get(new ModelKey("banknote", 12)).path());
+        assertEquals(
+                dir.resolve("mass/regressor.onnx"),
+                scan.found().get(new ModelKey("mass", 1)).path());
         assertEquals(5, scan.found().get(new ModelKey("species", 1)).size());
         assertEquals(List.of(), List.copyOf(scan.skipped().keySet()));
     }
@@ -53,11 +61,21 @@ class ModelFilesTest {
         ModelFiles.Scan scan = ModelFiles.scan(dir);
 
         assertEquals(List.of(new ModelKey("dup", 1)), List.copyOf(scan.found().keySet()));
-        assertTrue(scan.skipped().get(dir.resolve("dup.onnx")).contains("dup/"), scan.skipped().toString());
-        assertTrue(scan.skipped().get(dir.resolve("bad name.onnx")).contains("model name"), scan.skipped().toString());
-        assertTrue(scan.skipped().get(dir.resolve("empty/2")).contains("model.onnx"), scan.skipped().toString());
-        assertTrue(scan.skipped().get(dir.resolve("many")).contains("2 .onnx files"), scan.skipped().toString());
-        assertTrue(scan.skipped().get(dir.resolve("zero/0")).contains("from 1"), scan.skipped().toString());
+        assertTrue(
+                scan.skipped().get(dir.resolve("dup.onnx")).contains("dup/"),
+                scan.skipped().toString());
+        assertTrue(
+                scan.skipped().get(dir.resolve("bad name.onnx")).contains("model name"),
+                scan.skipped().toString());
+        assertTrue(
+                scan.skipped().get(dir.resolve("empty/2")).contains("model.onnx"),
+                scan.skipped().toString());
+        assertTrue(
+                scan.skipped().get(dir.resolve("many")).contains("2 .onnx files"),
+                scan.skipped().toString());
+        assertTrue(
+                scan.skipped().get(dir.resolve("zero/0")).contains("from 1"),
+                scan.skipped().toString());
         assertEquals(5, scan.skipped().size(), scan.skipped().toString());
     }
 
@@ -72,8 +90,11 @@ class ModelFilesTest {
 
         assertEquals(List.of(), List.copyOf(scan.found().keySet()), "none of them is version 1");
         for (String spelling : List.of("01", "+1", "\uFF11")) {
-            assertTrue(scan.skipped().getOrDefault(dir.resolve("m").resolve(spelling), "").contains("no sign or leading"
-                    + " zero"), scan.skipped().toString());
+            assertTrue(
+                    scan.skipped()
+                            .getOrDefault(dir.resolve("m").resolve(spelling), "")
+                            .contains("no sign or leading" + " zero"),
+                    scan.skipped().toString());
         }
     }
 }

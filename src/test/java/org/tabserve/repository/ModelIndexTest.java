@@ -1,20 +1,19 @@
 package org.tabserve.repository;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.tabserve.model.Model;
-import org.tabserve.model.onnx.OnnxModelLoader;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**
  * {@link ModelIndex} lends the highest ready version, treats a model whose versions all unload as gone, counts
@@ -52,8 +51,10 @@ class ModelIndexTest {
             assertEquals(2, lease.version());
         }
         RepositoryException three = assertThrows(RepositoryException.class, () -> index.lease("banknote", 3));
-        assertEquals("version 3 of model 'banknote' is not loaded (version 3 UNAVAILABLE (broken)); loaded versions:"
-                + " [1, 2]", three.getMessage());
+        assertEquals(
+                "version 3 of model 'banknote' is not loaded (version 3 UNAVAILABLE (broken)); loaded versions:"
+                        + " [1, 2]",
+                three.getMessage());
         assertEquals(List.of(1L, 2L), index.readyVersions("banknote"));
     }
 

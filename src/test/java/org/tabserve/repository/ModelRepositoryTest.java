@@ -1,12 +1,9 @@
 package org.tabserve.repository;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.Model;
-import org.tabserve.model.onnx.OnnxModelLoader;
-import org.tabserve.model.Task;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -19,16 +16,19 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelException;
+import org.tabserve.model.Task;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 class ModelRepositoryTest {
 
     @TempDir
     Path dir;
+
     private final Events events = new Events();
     private ModelRepository repository;
 
@@ -58,16 +58,21 @@ class ModelRepositoryTest {
 
         start(RepositoryOptions.of(dir));
 
-        assertEquals(List.of(ready("banknote", 1), ready("banknote", 2), ready("mass", 1), ready("species", 1)),
+        assertEquals(
+                List.of(ready("banknote", 1), ready("banknote", 2), ready("mass", 1), ready("species", 1)),
                 repository.index());
         assertTrue(repository.ready());
         try (Lease lease = repository.lease("banknote")) {
             assertEquals(2, lease.version());
-            assertEquals("0", lease.model().predict(Models.GENUINE_NOTE).classification().label());
+            assertEquals(
+                    "0",
+                    lease.model().predict(Models.GENUINE_NOTE).classification().label());
         }
         try (Lease lease = repository.lease("banknote", 1)) {
             assertEquals(1, lease.version());
-            assertEquals(dir.resolve("banknote/1/model.onnx").toString(), lease.model().source());
+            assertEquals(
+                    dir.resolve("banknote/1/model.onnx").toString(),
+                    lease.model().source());
         }
         try (Lease lease = repository.lease("mass")) {
             assertEquals(Task.REGRESSION, lease.model().signature().task());
@@ -87,7 +92,9 @@ class ModelRepositoryTest {
 
         RepositoryException version = assertThrows(RepositoryException.class, () -> repository.lease("banknote", 2));
         assertEquals(RepositoryException.Kind.NOT_FOUND, version.kind());
-        assertTrue(version.getMessage().contains("version 2") && version.getMessage().contains("[1, 3]"),
+        assertTrue(
+                version.getMessage().contains("version 2")
+                        && version.getMessage().contains("[1, 3]"),
                 version.getMessage());
         RepositoryException model = assertThrows(RepositoryException.class, () -> repository.lease("iris"));
         assertEquals(RepositoryException.Kind.NOT_FOUND, model.kind());
@@ -99,13 +106,17 @@ class ModelRepositoryTest {
         Models.putBroken(dir.resolve("aardvark.onnx"));
         Models.put(Models.SPECIES, dir.resolve("species.onnx"));
         Models.put(Models.BANKNOTE, dir.resolve("banknote.onnx"));
-        assertEquals(Optional.of("banknote"), start(RepositoryOptions.of(dir)).defaultModel(),
+        assertEquals(
+                Optional.of("banknote"),
+                start(RepositoryOptions.of(dir)).defaultModel(),
                 "the broken model sorts first but is not ready");
         repository.close();
         Path onlyBroken = dir.resolve("only-broken");
         Models.putBroken(onlyBroken.resolve("zebra.onnx"));
         Models.putBroken(onlyBroken.resolve("yak.onnx"));
-        assertEquals(Optional.of("yak"), start(RepositoryOptions.of(onlyBroken)).defaultModel(),
+        assertEquals(
+                Optional.of("yak"),
+                start(RepositoryOptions.of(onlyBroken)).defaultModel(),
                 "none is ready: the first by name, so that the root routes say why");
     }
 
@@ -123,7 +134,9 @@ class ModelRepositoryTest {
         Path uncarded = dir.resolve("uncarded");
         Models.put(Models.BODY_MASS, uncarded.resolve("bison.onnx"));
         Models.put(Models.SPECIES, uncarded.resolve("aardvark.onnx"));
-        assertEquals(Optional.of("aardvark"), start(RepositoryOptions.of(uncarded)).defaultModel(),
+        assertEquals(
+                Optional.of("aardvark"),
+                start(RepositoryOptions.of(uncarded)).defaultModel(),
                 "no carded model: the first ready by name");
     }
 
@@ -146,12 +159,16 @@ class ModelRepositoryTest {
 
         ModelStatus broken = repository.index().get(1);
         assertEquals(ModelState.UNAVAILABLE, broken.state());
-        assertTrue(broken.reason().orElseThrow().contains("banknote/2/model.onnx"), broken.reason().toString());
+        assertTrue(
+                broken.reason().orElseThrow().contains("banknote/2/model.onnx"),
+                broken.reason().toString());
         try (Lease lease = repository.lease("banknote")) {
             assertEquals(1, lease.version());
         }
         assertTrue(repository.ready(), "one version is ready");
-        assertEquals(List.of("failed banknote 2", "loaded banknote 1"), events.all().stream().sorted().toList());
+        assertEquals(
+                List.of("failed banknote 2", "loaded banknote 1"),
+                events.all().stream().sorted().toList());
     }
 
     @Test
@@ -162,7 +179,8 @@ class ModelRepositoryTest {
         assertFalse(repository.ready());
         RepositoryException e = assertThrows(RepositoryException.class, () -> repository.lease("broken"));
         assertEquals(RepositoryException.Kind.UNAVAILABLE, e.kind());
-        assertTrue(e.getMessage().contains("UNAVAILABLE") && e.getMessage().contains("cannot serve model"),
+        assertTrue(
+                e.getMessage().contains("UNAVAILABLE") && e.getMessage().contains("cannot serve model"),
                 e.getMessage());
     }
 
@@ -173,13 +191,15 @@ class ModelRepositoryTest {
         Models.put(Models.BANKNOTE, dir.resolve("b/2/model.onnx"));
         start(new RepositoryOptions(Optional.of(dir), 2, Optional.empty(), Duration.ZERO, 2));
 
-        assertEquals(List.of(ModelState.READY, ModelState.READY, ModelState.UNAVAILABLE),
+        assertEquals(
+                List.of(ModelState.READY, ModelState.READY, ModelState.UNAVAILABLE),
                 repository.index().stream().map(ModelStatus::state).toList());
         String reason = repository.index().get(2).reason().orElseThrow();
         assertTrue(reason.contains("--max-models") && reason.contains("is 2"), reason);
 
         byte[] another = Files.readAllBytes(Models.BANKNOTE);
-        CompletionException e = assertThrows(CompletionException.class,
+        CompletionException e = assertThrows(
+                CompletionException.class,
                 () -> repository.install("c", new ByteArrayInputStream(another)).join());
         assertEquals(RepositoryException.Kind.LIMIT, cause(e).kind());
     }
@@ -188,8 +208,10 @@ class ModelRepositoryTest {
     void loadAndUnloadByNameAsKServesAgentCallsThem() throws Exception {
         start(RepositoryOptions.of(dir));
         assertFalse(repository.ready(), "nothing to serve yet");
-        assertEquals(RepositoryException.Kind.NOT_FOUND,
-                assertThrows(RepositoryException.class, () -> repository.load("agent")).kind());
+        assertEquals(
+                RepositoryException.Kind.NOT_FOUND,
+                assertThrows(RepositoryException.class, () -> repository.load("agent"))
+                        .kind());
 
         Models.put(Models.BANKNOTE, dir.resolve("agent/model.onnx"));
         assertEquals(List.of(ready("agent", 1)), repository.load("agent").join());
@@ -198,9 +220,13 @@ class ModelRepositoryTest {
         Lease inFlight = repository.lease("agent");
         repository.unload("agent").join();
         assertEquals(ModelState.UNLOADING, repository.index().get(0).state());
-        assertEquals(RepositoryException.Kind.NOT_FOUND,
-                assertThrows(RepositoryException.class, () -> repository.lease("agent")).kind());
-        assertEquals("0", inFlight.model().predict(Models.GENUINE_NOTE).classification().label(),
+        assertEquals(
+                RepositoryException.Kind.NOT_FOUND,
+                assertThrows(RepositoryException.class, () -> repository.lease("agent"))
+                        .kind());
+        assertEquals(
+                "0",
+                inFlight.model().predict(Models.GENUINE_NOTE).classification().label(),
                 "a request in flight finishes on its model");
         assertFalse(events.all().contains("unloaded agent 1"));
 
@@ -208,7 +234,9 @@ class ModelRepositoryTest {
         inFlight.close();
         assertEquals(List.of(), repository.index());
         assertEquals(List.of("loaded agent 1", "unloaded agent 1"), events.all());
-        ModelException closed = assertThrows(ModelException.class, () -> model.predict(Models.GENUINE_NOTE),
+        ModelException closed = assertThrows(
+                ModelException.class,
+                () -> model.predict(Models.GENUINE_NOTE),
                 "the session closed with the last lease");
         assertEquals(ModelException.Kind.PREDICTION_FAILED, closed.kind());
     }
@@ -238,7 +266,9 @@ class ModelRepositoryTest {
         }
         assertEquals(Models.sha256(Models.BANKNOTE), Models.sha256(dir.resolve("notes.onnx")));
         try (Lease lease = repository.lease("notes")) {
-            assertEquals("0", lease.model().predict(Models.GENUINE_NOTE).classification().label());
+            assertEquals(
+                    "0",
+                    lease.model().predict(Models.GENUINE_NOTE).classification().label());
         }
         repository.pollOnce().join();
         repository.pollOnce().join();
@@ -252,8 +282,11 @@ class ModelRepositoryTest {
         start(RepositoryOptions.of(dir));
         Lease before = repository.lease("notes");
 
-        CompletionException failure = assertThrows(CompletionException.class,
-                () -> repository.install("notes", new ByteArrayInputStream(new byte[]{1, 2, 3})).join());
+        CompletionException failure = assertThrows(
+                CompletionException.class,
+                () -> repository
+                        .install("notes", new ByteArrayInputStream(new byte[] {1, 2, 3}))
+                        .join());
         assertEquals(RepositoryException.Kind.INVALID_MODEL, cause(failure).kind());
         assertTrue(failure.getCause().getMessage().contains("cannot serve model"), failure.getMessage());
 
@@ -264,7 +297,9 @@ class ModelRepositoryTest {
         before.close();
         assertEquals(List.of(dir.resolve("notes/4/model.onnx")), listing(), "no temporary file is left");
         try (InputStream body = Files.newInputStream(Models.SPECIES)) {
-            assertEquals(ready("notes", 5), repository.install("notes", body).join(),
+            assertEquals(
+                    ready("notes", 5),
+                    repository.install("notes", body).join(),
                     "Triton's layout: a new version after the highest");
         }
         assertEquals(Models.sha256(Models.SPECIES), Models.sha256(dir.resolve("notes/5/model.onnx")));
@@ -274,8 +309,10 @@ class ModelRepositoryTest {
     void refusesNamesThatAreNoUseAsFileNamesOrInUrls() throws Exception {
         start(RepositoryOptions.of(dir));
         for (String name : List.of("../etc", "a/b", "", ".hidden", "x.onnx", "a b")) {
-            RepositoryException e = assertThrows(RepositoryException.class,
-                    () -> repository.install(name, new ByteArrayInputStream(new byte[0])), name);
+            RepositoryException e = assertThrows(
+                    RepositoryException.class,
+                    () -> repository.install(name, new ByteArrayInputStream(new byte[0])),
+                    name);
             assertEquals(RepositoryException.Kind.INVALID_NAME, e.kind(), name);
         }
         assertEquals(List.of(), listing());
@@ -297,20 +334,28 @@ class ModelRepositoryTest {
         ModelStatus crashed = repository.index().get(0);
         assertEquals("crash", crashed.name());
         assertEquals(ModelState.UNAVAILABLE, crashed.state());
-        assertTrue(crashed.reason().orElseThrow().contains("crash")
-                && crashed.reason().orElseThrow().contains("loading failed unexpectedly"), crashed.toString());
+        assertTrue(
+                crashed.reason().orElseThrow().contains("crash")
+                        && crashed.reason().orElseThrow().contains("loading failed unexpectedly"),
+                crashed.toString());
         assertFalse(crashed.reason().orElseThrow().contains("InternalError"), "no Java class name: " + crashed);
         assertEquals(ModelState.READY, repository.index().get(1).state(), "the other model is not held up");
 
         List<ModelStatus> loaded = repository.load("crash").get(60, TimeUnit.SECONDS);
-        assertEquals(List.of(ModelState.UNAVAILABLE), loaded.stream().map(ModelStatus::state).toList(),
+        assertEquals(
+                List.of(ModelState.UNAVAILABLE),
+                loaded.stream().map(ModelStatus::state).toList(),
                 "an explicit load ends in a state too, with the reason the load route answers");
 
         byte[] model = Files.readAllBytes(Models.BANKNOTE);
-        ExecutionException install = assertThrows(ExecutionException.class,
-                () -> repository.install("crash", new ByteArrayInputStream(model)).get(60, TimeUnit.SECONDS));
+        ExecutionException install = assertThrows(
+                ExecutionException.class,
+                () -> repository
+                        .install("crash", new ByteArrayInputStream(model))
+                        .get(60, TimeUnit.SECONDS));
         assertEquals(RepositoryException.Kind.INVALID_MODEL, cause(install).kind(), install.toString());
-        assertTrue(listing().stream().noneMatch(p -> p.getFileName().toString().endsWith(".part")),
+        assertTrue(
+                listing().stream().noneMatch(p -> p.getFileName().toString().endsWith(".part")),
                 "no temporary file is left");
     }
 
@@ -324,15 +369,19 @@ class ModelRepositoryTest {
         for (ModelStatus status : repository.index()) {
             String reason = status.reason().orElseThrow();
             assertTrue(reason.contains(status.name()), reason);
-            assertTrue(reason.contains("not a valid ONNX model") || reason.contains("ONNX Runtime cannot read it"),
+            assertTrue(
+                    reason.contains("not a valid ONNX model") || reason.contains("ONNX Runtime cannot read it"),
                     reason);
             assertFalse(reason.contains(root), reason);
         }
         RepositoryException lease = assertThrows(RepositoryException.class, () -> repository.lease("broken"));
         assertFalse(lease.getMessage().contains(root), lease.getMessage());
 
-        CompletionException install = assertThrows(CompletionException.class,
-                () -> repository.install("junk", new ByteArrayInputStream(new byte[]{1, 2, 3})).join());
+        CompletionException install = assertThrows(
+                CompletionException.class,
+                () -> repository
+                        .install("junk", new ByteArrayInputStream(new byte[] {1, 2, 3}))
+                        .join());
         String refused = cause(install).getMessage();
         assertTrue(refused.contains("junk"), refused);
         assertFalse(refused.contains(root) || refused.contains(".part"), refused);
@@ -354,23 +403,27 @@ class ModelRepositoryTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         log.addHandler(counter);
         try {
             start(new RepositoryOptions(Optional.of(dir), 5, Optional.empty(), Duration.ofHours(1), 2));
-            assertEquals(15, repository.index().stream().filter(s -> s.state() == ModelState.UNAVAILABLE).count());
+            assertEquals(
+                    15,
+                    repository.index().stream()
+                            .filter(s -> s.state() == ModelState.UNAVAILABLE)
+                            .count());
             assertEquals(15, warnings.size(), "one line per model that does not fit: " + warnings);
             for (int poll = 0; poll < 6; poll++) {
                 repository.pollOnce().join();
             }
             assertEquals(15, warnings.size(), "no more lines while nothing changes: " + warnings.size());
-            assertEquals(15, events.all().stream().filter(e -> e.startsWith("failed")).count(),
+            assertEquals(
+                    15,
+                    events.all().stream().filter(e -> e.startsWith("failed")).count(),
                     "the listener hears of each failure once too");
         } finally {
             log.removeHandler(counter);
@@ -396,29 +449,41 @@ class ModelRepositoryTest {
         start(RepositoryOptions.none());
         assertFalse(repository.ready(), "nothing served yet");
         Model first = OnnxModelLoader.load(Models.BANKNOTE);
-        assertEquals(ready("banknote-authenticator", 1), repository.serve("banknote-authenticator", first, Duration.ZERO));
+        assertEquals(
+                ready("banknote-authenticator", 1), repository.serve("banknote-authenticator", first, Duration.ZERO));
         assertTrue(repository.ready());
         assertEquals(Optional.of("banknote-authenticator"), repository.defaultModel());
         Lease held = repository.lease("banknote-authenticator");
         Model second = OnnxModelLoader.load(Models.BANKNOTE);
-        assertEquals(ready("banknote-authenticator", 1), repository.serve("banknote-authenticator", second, Duration.ZERO),
+        assertEquals(
+                ready("banknote-authenticator", 1),
+                repository.serve("banknote-authenticator", second, Duration.ZERO),
                 "the swap replaces version 1");
-        assertEquals("0", held.model().predict(Models.GENUINE_NOTE).classification().label(),
+        assertEquals(
+                "0",
+                held.model().predict(Models.GENUINE_NOTE).classification().label(),
                 "a lease taken before the swap still predicts on the model it began with");
         held.close();
-        assertTrue(assertThrows(ModelException.class, () -> first.predict(Models.GENUINE_NOTE)).getMessage()
-                .contains("has been closed"), "closed after its last lease");
+        assertTrue(
+                assertThrows(ModelException.class, () -> first.predict(Models.GENUINE_NOTE))
+                        .getMessage()
+                        .contains("has been closed"),
+                "closed after its last lease");
         try (Lease lease = repository.lease("banknote-authenticator")) {
             assertTrue(lease.model() == second);
         }
         assertEquals(List.of("loaded banknote-authenticator 1", "loaded banknote-authenticator 1"), events.all());
-        RepositoryException install = assertThrows(RepositoryException.class,
-                () -> repository.install("other", new ByteArrayInputStream(new byte[0])));
+        RepositoryException install = assertThrows(
+                RepositoryException.class, () -> repository.install("other", new ByteArrayInputStream(new byte[0])));
         assertEquals(RepositoryException.Kind.NOT_WRITABLE, install.kind());
         assertTrue(install.getMessage().contains("without --models"), install.getMessage());
-        assertEquals(RepositoryException.Kind.NOT_FOUND,
-                assertThrows(RepositoryException.class, () -> repository.load("other")).kind());
-        assertEquals(RepositoryException.Kind.INVALID_NAME, assertThrows(RepositoryException.class,
-                () -> repository.serve("no spaces", second, Duration.ZERO)).kind());
+        assertEquals(
+                RepositoryException.Kind.NOT_FOUND,
+                assertThrows(RepositoryException.class, () -> repository.load("other"))
+                        .kind());
+        assertEquals(
+                RepositoryException.Kind.INVALID_NAME,
+                assertThrows(RepositoryException.class, () -> repository.serve("no spaces", second, Duration.ZERO))
+                        .kind());
     }
 }

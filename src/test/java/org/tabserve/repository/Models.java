@@ -11,6 +11,7 @@ final class Models {
 
     /** The bundled bank-note classifier: four floats in, classes 0 and 1 out. */
     static final Path BANKNOTE = Path.of("model.onnx");
+
     private static final Path PENGUINS = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
     /** A scikit-learn pipeline classifier with text and number inputs. */
     static final Path SPECIES = PENGUINS.resolve("species-zipmap.onnx");
@@ -19,8 +20,7 @@ final class Models {
     /** A genuine bank note's measurements, which the bank-note model calls class 0. */
     static final double[] GENUINE_NOTE = {3.6216, 8.6661, -2.8073, -0.44699};
 
-    private Models() {
-    }
+    private Models() {}
 
     /** Copies {@code model} to {@code target} (making its directories) the safe way: a hidden copy, then a rename. */
     static Path put(Path model, Path target) {
@@ -48,8 +48,9 @@ final class Models {
 
     static String sha256(Path file) {
         try {
-            return java.util.HexFormat.of().formatHex(
-                    java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (java.security.NoSuchAlgorithmException e) {

@@ -1,11 +1,9 @@
 package org.tabserve.repository;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.Model;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -16,11 +14,12 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelException;
 
 /**
  * The directory changing while the repository serves. Each test polls by hand ({@link ModelRepository#pollOnce()},
@@ -30,6 +29,7 @@ class RepositoryPollingTest {
 
     @TempDir
     Path dir;
+
     private final Events events = new Events();
     private ModelRepository repository;
 
@@ -37,8 +37,8 @@ class RepositoryPollingTest {
     void start() {
         Models.put(Models.BANKNOTE, dir.resolve("banknote.onnx"));
         // A long interval: the timer never fires during a test, the test's own polls do the work.
-        repository = new ModelRepository(new RepositoryOptions(Optional.of(dir), 10, Optional.empty(), Duration.ofHours(1), 2),
-                events);
+        repository = new ModelRepository(
+                new RepositoryOptions(Optional.of(dir), 10, Optional.empty(), Duration.ofHours(1), 2), events);
         repository.start().join();
     }
 
@@ -52,7 +52,9 @@ class RepositoryPollingTest {
     }
 
     private List<String> names() {
-        return repository.index().stream().map(s -> s.name() + " " + s.version() + " " + s.state()).toList();
+        return repository.index().stream()
+                .map(s -> s.name() + " " + s.version() + " " + s.state())
+                .toList();
     }
 
     @Test
@@ -98,11 +100,15 @@ class RepositoryPollingTest {
             assertNotSame(oldModel, current.model());
             assertEquals(Models.sha256(Models.SPECIES), current.model().sha256());
         }
-        assertEquals("0", oldModel.predict(Models.GENUINE_NOTE).classification().label(),
+        assertEquals(
+                "0",
+                oldModel.predict(Models.GENUINE_NOTE).classification().label(),
                 "the old session stays open while a lease holds it");
         old.close();
-        assertEquals(ModelException.Kind.PREDICTION_FAILED,
-                assertThrows(ModelException.class, () -> oldModel.predict(Models.GENUINE_NOTE)).kind(),
+        assertEquals(
+                ModelException.Kind.PREDICTION_FAILED,
+                assertThrows(ModelException.class, () -> oldModel.predict(Models.GENUINE_NOTE))
+                        .kind(),
                 "and closes with the last lease");
         assertEquals(List.of("loaded banknote 1", "loaded banknote 1"), events.all(), "a reload, no unload");
     }
@@ -155,8 +161,10 @@ class RepositoryPollingTest {
         Files.delete(dir.resolve("banknote.onnx"));
         poll();
         assertEquals(List.of("species 1 READY"), names());
-        assertEquals(RepositoryException.Kind.NOT_FOUND,
-                assertThrows(RepositoryException.class, () -> repository.lease("banknote")).kind());
+        assertEquals(
+                RepositoryException.Kind.NOT_FOUND,
+                assertThrows(RepositoryException.class, () -> repository.lease("banknote"))
+                        .kind());
         assertTrue(events.all().contains("unloaded banknote 1"), events.all().toString());
     }
 
@@ -164,8 +172,8 @@ class RepositoryPollingTest {
     void aModelOverTheLimitLoadsOnceAnotherIsRemoved() throws Exception {
         repository.close();
         Models.put(Models.SPECIES, dir.resolve("species.onnx"));
-        repository = new ModelRepository(new RepositoryOptions(Optional.of(dir), 1, Optional.empty(), Duration.ofHours(1), 2),
-                events);
+        repository = new ModelRepository(
+                new RepositoryOptions(Optional.of(dir), 1, Optional.empty(), Duration.ofHours(1), 2), events);
         repository.start().join();
         assertEquals(List.of("banknote 1 READY", "species 1 UNAVAILABLE"), names());
 

@@ -1,12 +1,9 @@
 package org.tabserve.rows;
 
-import org.junit.jupiter.api.Test;
-import org.tabserve.model.Batch;
-import org.tabserve.model.BatchScoring;
-import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.ScoredRows;
-import org.tabserve.model.onnx.OnnxModelLoader;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -16,11 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.tabserve.model.Batch;
+import org.tabserve.model.BatchScoring;
+import org.tabserve.model.Model;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.ScoredRows;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**
  * A preparing sink gets every chunk once, in upload order, each with its own preparation made once, whether the pool
@@ -34,7 +33,12 @@ class ChunkScorerTest {
     private static List<RowChunk> chunks(Model model) throws IOException {
         StringBuilder csv = new StringBuilder("variance,skewness,curtosis,entropy\n");
         for (int i = 0; i < 10 * RowsReader.CHUNK_ROWS + 100; i++) {
-            csv.append(i % 7 - 3).append(',').append(i % 11 - 5).append(",0.5,").append(-(i % 3)).append('\n');
+            csv.append(i % 7 - 3)
+                    .append(',')
+                    .append(i % 11 - 5)
+                    .append(",0.5,")
+                    .append(-(i % 3))
+                    .append('\n');
         }
         return new CsvRowsParser(model.signature(), 1_000_000)
                 .readAll(new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)));
@@ -62,7 +66,11 @@ class ChunkScorerTest {
         @Override
         public void accept(RowChunk chunk, ScoredRows scored, List<String> labels) {
             assertSame(requestThread, Thread.currentThread(), "handed on on the request thread");
-            assertEquals(scored.predictions().stream().map(p -> p.classification().label()).toList(), labels,
+            assertEquals(
+                    scored.predictions().stream()
+                            .map(p -> p.classification().label())
+                            .toList(),
+                    labels,
                     "the chunk's own preparation");
             accepted.add(chunk);
         }
@@ -76,9 +84,9 @@ class ChunkScorerTest {
     @Test
     void everyChunkIsHandedOnOnceInOrderWithItsOwnPreparation() throws IOException {
         try (Model model = OnnxModelLoader.load(Path.of("model.onnx"));
-             ChunkScorer scorer = new ChunkScorer(2)) {
+                ChunkScorer scorer = new ChunkScorer(2)) {
             List<RowChunk> chunks = chunks(model);
-            for (int ahead : new int[]{0, 1, 3, 20}) {
+            for (int ahead : new int[] {0, 1, 3, 20}) {
                 Recording sink = new Recording(ahead);
                 ChunkScorer.Run run = scorer.start(BatchScoring.offline(model), sink);
                 for (RowChunk chunk : chunks) {
@@ -98,7 +106,7 @@ class ChunkScorerTest {
     @Test
     void theModelCallsRunOnThePoolAndWhatIsOwedOnTheRequestThreadInUploadOrder() throws IOException {
         try (Model model = OnnxModelLoader.load(Path.of("model.onnx"));
-             ChunkScorer scorer = new ChunkScorer(2)) {
+                ChunkScorer scorer = new ChunkScorer(2)) {
             List<RowChunk> chunks = chunks(model);
             Thread requestThread = Thread.currentThread();
             List<Batch> owed = new ArrayList<>();
@@ -144,7 +152,7 @@ class ChunkScorerTest {
     @Test
     void chunksScoredAheadAreHandedOnWithTheirPreparationsToo() throws IOException {
         try (Model model = OnnxModelLoader.load(Path.of("model.onnx"));
-             ChunkScorer scorer = new ChunkScorer(2)) {
+                ChunkScorer scorer = new ChunkScorer(2)) {
             List<RowChunk> chunks = chunks(model);
             Recording sink = new Recording(3);
             ChunkScorer.Run run = scorer.start(BatchScoring.offline(model), sink);
@@ -158,7 +166,7 @@ class ChunkScorerTest {
     @Test
     void aPreparationThatFailsFailsTheRun() throws IOException {
         try (Model model = OnnxModelLoader.load(Path.of("model.onnx"));
-             ChunkScorer scorer = new ChunkScorer(2)) {
+                ChunkScorer scorer = new ChunkScorer(2)) {
             List<RowChunk> chunks = chunks(model);
             RowChunk bad = chunks.get(4);
             Recording sink = new Recording(3) {

@@ -1,18 +1,17 @@
 package org.tabserve.rows;
 
-import org.junit.jupiter.api.Test;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.OutputKind;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.OutputKind;
 
 /**
  * Issue 21, case 1: a 4 MB upload of one row of two million cells, one endless cell, an unclosed quote or a quoted
@@ -23,8 +22,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CsvRowLimitsTest {
 
-    private static final ModelSignature SIGNATURE = ModelSignature.floatClassifier("input",
-            List.of("variance", "skewness", "curtosis", "entropy"), List.of("0", "1"), OutputKind.PROBABILITIES);
+    private static final ModelSignature SIGNATURE = ModelSignature.floatClassifier(
+            "input",
+            List.of("variance", "skewness", "curtosis", "entropy"),
+            List.of("0", "1"),
+            OutputKind.PROBABILITIES);
     private static final String HEADER = "variance,skewness,curtosis,entropy\n";
     /** What a refusal may have read: the limit and the readers' buffers (the tokenizer's 64 Ki chars, and more). */
     private static final long READ_AT_MOST = CsvRowLimits.MAX_ROW_CHARS + (1 << 18);
@@ -34,8 +36,8 @@ class CsvRowLimitsTest {
         void read(CsvRowsParser parser, InputStream in) throws IOException;
     }
 
-    private static final List<Pass> PASSES = List.of(CsvRowsParser::validate,
-            (parser, in) -> parser.forEachChunk(in, chunk -> { }));
+    private static final List<Pass> PASSES =
+            List.of(CsvRowsParser::validate, (parser, in) -> parser.forEachChunk(in, chunk -> {}));
 
     /** {@code head}, then {@code repeated} until the stream holds {@code bytes}, then {@code tail}; counts what is read. */
     private static final class Generated extends InputStream {
@@ -85,10 +87,11 @@ class CsvRowLimitsTest {
         List<RowsException> problems = new ArrayList<>();
         for (Pass pass : PASSES) {
             Generated in = file.get();
-            RowsException problem = assertThrows(RowsException.class,
-                    () -> pass.read(new CsvRowsParser(SIGNATURE, 1_000_000), in));
-            assertTrue(in.read <= READ_AT_MOST, "read " + in.read + " bytes of the file before refusing it: "
-                    + problem.getMessage());
+            RowsException problem =
+                    assertThrows(RowsException.class, () -> pass.read(new CsvRowsParser(SIGNATURE, 1_000_000), in));
+            assertTrue(
+                    in.read <= READ_AT_MOST,
+                    "read " + in.read + " bytes of the file before refusing it: " + problem.getMessage());
             problems.add(problem);
         }
         return problems;
@@ -105,39 +108,52 @@ class CsvRowLimitsTest {
 
     @Test
     void aRowOfTwoMillionCellsIsRefusedNamingTheCellLimitAndTheRow() {
-        assertRefused(() -> new Generated(HEADER + "1,2,3,4", ",x", 4_000_000, "\n"),
-                "row 1 (line 2)", "more than " + CsvRowLimits.MAX_CELLS + " cells");
+        assertRefused(
+                () -> new Generated(HEADER + "1,2,3,4", ",x", 4_000_000, "\n"),
+                "row 1 (line 2)",
+                "more than " + CsvRowLimits.MAX_CELLS + " cells");
     }
 
     @Test
     void anEndlessCellIsRefusedNamingTheCellLimit() {
-        assertRefused(() -> new Generated(HEADER + "5,6,7,1\n1,2,3,", "x", 8_000_000, "\n"),
-                "row 2 (line 3)", "longer than " + CsvRowLimits.MAX_CELL_CHARS + " characters");
+        assertRefused(
+                () -> new Generated(HEADER + "5,6,7,1\n1,2,3,", "x", 8_000_000, "\n"),
+                "row 2 (line 3)",
+                "longer than " + CsvRowLimits.MAX_CELL_CHARS + " characters");
     }
 
     @Test
     void anUnclosedQuoteIsRefusedSayingWhereTheQuotedCellStarts() {
-        assertRefused(() -> new Generated(HEADER + "1,2,3,\"", "x", 8_000_000, ""),
-                "row 1 (line 2)", "longer than " + CsvRowLimits.MAX_CELL_CHARS + " characters", "closing quote");
+        assertRefused(
+                () -> new Generated(HEADER + "1,2,3,\"", "x", 8_000_000, ""),
+                "row 1 (line 2)",
+                "longer than " + CsvRowLimits.MAX_CELL_CHARS + " characters",
+                "closing quote");
     }
 
     @Test
     void aQuotedCellOfNewlinesIsRefusedLikeAnyLongCell() {
-        assertRefused(() -> new Generated(HEADER + "1,2,3,\"", "\n", 8_000_000, "\"\n"),
-                "row 1 (line 2)", "longer than " + CsvRowLimits.MAX_CELL_CHARS + " characters");
+        assertRefused(
+                () -> new Generated(HEADER + "1,2,3,\"", "\n", 8_000_000, "\"\n"),
+                "row 1 (line 2)",
+                "longer than " + CsvRowLimits.MAX_CELL_CHARS + " characters");
     }
 
     @Test
     void aRowOfManyCellsEachWithinTheLimitsIsRefusedPastTheRowLimit() {
         String cell = ",\"" + "y".repeat(500) + "\"";
-        assertRefused(() -> new Generated(HEADER + "1,2,3,4\r\n1,2,3,4", cell, 4_000_000, "\n"),
-                "row 2 (line 3)", "longer than " + CsvRowLimits.MAX_ROW_CHARS + " characters");
+        assertRefused(
+                () -> new Generated(HEADER + "1,2,3,4\r\n1,2,3,4", cell, 4_000_000, "\n"),
+                "row 2 (line 3)",
+                "longer than " + CsvRowLimits.MAX_ROW_CHARS + " characters");
     }
 
     @Test
     void aHeaderOfTooManyColumnsIsRefusedAsTheHeader() {
-        assertRefused(() -> new Generated("variance,skewness,curtosis,entropy", ",c", 500_000, "\n1,2,3,4\n"),
-                "header", "more than " + CsvRowLimits.MAX_CELLS + " cells");
+        assertRefused(
+                () -> new Generated("variance,skewness,curtosis,entropy", ",c", 500_000, "\n1,2,3,4\n"),
+                "header",
+                "more than " + CsvRowLimits.MAX_CELLS + " cells");
     }
 
     /**
@@ -154,7 +170,10 @@ class CsvRowLimitsTest {
         String row = "1,2,3,4," + "z".repeat(1000) + "\r\n";
         int rows = 3 * CsvRowLimits.MAX_ROW_CHARS / row.length();
         text.append(row.repeat(rows));
-        text.append("1,2,3,4,").append(",".repeat(0)).append("\"").append("w".repeat(CsvRowLimits.MAX_CELL_CHARS - 2))
+        text.append("1,2,3,4,")
+                .append(",".repeat(0))
+                .append("\"")
+                .append("w".repeat(CsvRowLimits.MAX_CELL_CHARS - 2))
                 .append("\"\n");
         byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
         for (Pass pass : PASSES) {
@@ -177,8 +196,20 @@ class CsvRowLimitsTest {
     @Test
     void rowsAndLinesAreCountedAsCommonsCsvCountsThem() throws IOException {
         java.util.Random random = new java.util.Random(21);
-        String[] cells = {"a", "12.5", "", " b ", "5'11\"", "\"q\"", "\"x,y\"", "\"two\nlines\"", "\"say \"\"hi\"\"\"",
-            " \"spaced\" ", "\"\r\n\"", "\"\""};
+        String[] cells = {
+            "a",
+            "12.5",
+            "",
+            " b ",
+            "5'11\"",
+            "\"q\"",
+            "\"x,y\"",
+            "\"two\nlines\"",
+            "\"say \"\"hi\"\"\"",
+            " \"spaced\" ",
+            "\"\r\n\"",
+            "\"\""
+        };
         String[] lineEnds = {"\n", "\r\n", "\r"};
         for (int file = 0; file < 2000; file++) {
             StringBuilder text = new StringBuilder();
@@ -204,10 +235,13 @@ class CsvRowLimitsTest {
             }
             String wide = "1" + ",x".repeat(CsvRowLimits.MAX_CELLS) + "\n";
             java.io.Reader limited = new CsvRowLimits(new java.io.StringReader(prefix + wide), ',');
-            RowsException problem = assertThrows(RowsException.class, () -> limited.transferTo(java.io.Writer.nullWriter()));
-            String expected = records == 0 ? "header row (line " + (lines + 1) + ")"
+            RowsException problem =
+                    assertThrows(RowsException.class, () -> limited.transferTo(java.io.Writer.nullWriter()));
+            String expected = records == 0
+                    ? "header row (line " + (lines + 1) + ")"
                     : "row " + records + " (line " + (lines + 1) + ")";
-            assertTrue(problem.getMessage().contains(expected),
+            assertTrue(
+                    problem.getMessage().contains(expected),
                     "'" + expected + "' for " + prefix.replace("\r", "\\r").replace("\n", "\\n") + ": "
                             + problem.getMessage());
         }
@@ -226,7 +260,8 @@ class CsvRowLimitsTest {
         String row = "1,2,3," + "x".repeat(60_000) + ",".repeat(3) + "x".repeat(60_000) + "\n"; // 4 * free > 120,009
         String longRows = HEADER.replace("\n", ",a,b,c,d\n") + "1,2,3,4,,,,\n" + row.replace("1,2,3,", "1,2,3,4,")
                 + "1,2,3,4,,,,\n" + row.replace("1,2,3,", "1,2,3,4,");
-        String names = java.util.stream.IntStream.range(0, 4).mapToObj(i -> i + "h".repeat(3 * free / 4))
+        String names = java.util.stream.IntStream.range(0, 4)
+                .mapToObj(i -> i + "h".repeat(3 * free / 4))
                 .collect(java.util.stream.Collectors.joining(","));
         String longHeader = "variance,skewness,curtosis,entropy," + names + "\n1,2,3,4,5,6,7,8\n";
         for (Pass pass : PASSES) {
@@ -250,7 +285,8 @@ class CsvRowLimitsTest {
     /** What a pass over {@code csv} asked the budget for, in order. */
     private static List<Long> grown(Pass pass, String csv) throws IOException {
         List<Long> grown = new ArrayList<>();
-        pass.read(new CsvRowsParser(SIGNATURE, Long.MAX_VALUE).reservingRowMemory(grown::add),
+        pass.read(
+                new CsvRowsParser(SIGNATURE, Long.MAX_VALUE).reservingRowMemory(grown::add),
                 new java.io.ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)));
         return grown;
     }

@@ -1,10 +1,9 @@
 package org.tabserve.rows;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.tabserve.model.Model;
-import org.tabserve.model.onnx.OnnxModelLoader;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -15,11 +14,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**
  * The CSV reader with {@link OnError#ROW}: every row in file order, a bad one with its problems in its place and the
@@ -51,16 +50,21 @@ class CsvRowsInPlaceTest {
     void inRowModeEveryRowHasItsPlaceInFileOrderAndOnlyTheBadOnesCarryProblems() throws IOException {
         CsvRowsParser parser = new CsvRowsParser(species.signature(), 1_000).onError(OnError.ROW);
         List<RowChunk> chunks = parser.readAll(Files.newInputStream(EMPTY_SEX));
-        List<RowPlace> places = chunks.stream().flatMap(c -> c.places().stream()).toList();
+        List<RowPlace> places =
+                chunks.stream().flatMap(c -> c.places().stream()).toList();
         assertEquals(13, places.size());
         for (int i = 0; i < places.size(); i++) {
             RowPlace place = places.get(i);
             assertEquals(i + 1, place.number(), "file order");
             assertEquals(!BAD_ROWS.contains(place.number()), place.isScored(), "row " + place.number());
             if (!place.isScored()) {
-                assertEquals(List.of("sex"), place.problems().stream().map(FieldProblem::field).toList());
+                assertEquals(
+                        List.of("sex"),
+                        place.problems().stream().map(FieldProblem::field).toList());
                 assertEquals(place.number(), (long) place.problems().get(0).row());
-                assertTrue(place.problems().get(0).message().contains("missing"), place.problems().toString());
+                assertTrue(
+                        place.problems().get(0).message().contains("missing"),
+                        place.problems().toString());
                 assertFalse(place.problems().get(0).message().startsWith("row "), "the row is told by its place");
             }
         }
@@ -71,11 +75,15 @@ class CsvRowsInPlaceTest {
 
     @Test
     void byDefaultTheSameFileIsRefusedWholeListingEveryBadRow() {
-        RowsException refusal = assertThrows(RowsException.class, () -> new CsvRowsParser(species.signature(), 1_000)
-                .validate(Files.newInputStream(EMPTY_SEX)));
+        RowsException refusal = assertThrows(
+                RowsException.class,
+                () -> new CsvRowsParser(species.signature(), 1_000).validate(Files.newInputStream(EMPTY_SEX)));
         assertEquals(RowsException.Kind.INVALID_FIELDS, refusal.kind());
-        assertEquals(BAD_ROWS, refusal.errors().stream().map(e -> (long) e.row()).toList());
-        assertTrue(refusal.errors().get(0).message().startsWith("row 4: "), refusal.errors().toString());
+        assertEquals(
+                BAD_ROWS, refusal.errors().stream().map(e -> (long) e.row()).toList());
+        assertTrue(
+                refusal.errors().get(0).message().startsWith("row 4: "),
+                refusal.errors().toString());
     }
 
     @Test
@@ -83,8 +91,11 @@ class CsvRowsInPlaceTest {
         String inPlace = scored(Files.readString(EMPTY_SEX), OnError.ROW);
         List<String> lines = inPlace.lines().toList();
         List<String> source = Files.readAllLines(EMPTY_SEX);
-        String good = source.get(0) + "\n" + java.util.stream.IntStream.rangeClosed(1, 13)
-                .filter(r -> !BAD_ROWS.contains((long) r)).mapToObj(source::get).collect(Collectors.joining("\n"));
+        String good = source.get(0) + "\n"
+                + java.util.stream.IntStream.rangeClosed(1, 13)
+                        .filter(r -> !BAD_ROWS.contains((long) r))
+                        .mapToObj(source::get)
+                        .collect(Collectors.joining("\n"));
         List<String> rejectAnswer = scored(good, OnError.REJECT).lines().toList();
 
         assertEquals(rejectAnswer.get(0) + ",error", lines.get(0), "one more column, last");
@@ -93,7 +104,8 @@ class CsvRowsInPlaceTest {
         for (int r = 1; r <= 13; r++) {
             String line = lines.get(r);
             if (BAD_ROWS.contains((long) r)) {
-                int answerColumns = rejectAnswer.get(0).split(",").length - source.get(0).split(",").length;
+                int answerColumns =
+                        rejectAnswer.get(0).split(",").length - source.get(0).split(",").length;
                 assertTrue(line.startsWith(source.get(r) + ",".repeat(answerColumns) + ",sex: "), line);
                 assertTrue(line.contains("missing"), line);
             } else {
@@ -114,10 +126,14 @@ class CsvRowsInPlaceTest {
             assertEquals(List.of(1.0, 5.0), List.of(chunk.numbers()[0][0], chunk.numbers()[1][0]));
         });
         assertEquals(List.of(2), sizes);
-        assertEquals(List.of(true, false, false, true), places.stream().map(RowPlace::isScored).toList());
-        assertEquals(List.of(0, -1, -1, 1), places.stream().map(RowPlace::batchRow).toList());
+        assertEquals(
+                List.of(true, false, false, true),
+                places.stream().map(RowPlace::isScored).toList());
+        assertEquals(
+                List.of(0, -1, -1, 1), places.stream().map(RowPlace::batchRow).toList());
         assertEquals("row", places.get(1).problems().get(0).field());
-        assertTrue(places.get(1).problems().get(0).message().contains("has 3 fields; the header has 4"),
+        assertTrue(
+                places.get(1).problems().get(0).message().contains("has 3 fields; the header has 4"),
                 places.get(1).toString());
         assertEquals(List.of("1", "2", "3"), places.get(1).cells(), "the cells as written, for the answer's echo");
         assertEquals("skewness", places.get(2).problems().get(0).field());
@@ -127,13 +143,17 @@ class CsvRowsInPlaceTest {
     @Test
     void aFileOfBadRowsAloneIsAnsweredRowByRowButAFileOfNoRowsIsStillRefused() throws IOException {
         String csv = "variance,skewness,curtosis,entropy\nx,2,3,4\n";
-        List<RowChunk> chunks = new CsvRowsParser(RowsFixtures.SIGNATURE, 1_000).onError(OnError.ROW)
+        List<RowChunk> chunks = new CsvRowsParser(RowsFixtures.SIGNATURE, 1_000)
+                .onError(OnError.ROW)
                 .readAll(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)));
         assertEquals(0, chunks.get(0).size());
         assertEquals(1, chunks.get(0).rowCount());
-        RowsException refusal = assertThrows(RowsException.class, () -> new CsvRowsParser(RowsFixtures.SIGNATURE,
-                1_000).onError(OnError.ROW).readAll(new ByteArrayInputStream(
-                "variance,skewness,curtosis,entropy\n".getBytes(StandardCharsets.UTF_8))));
+        RowsException refusal = assertThrows(
+                RowsException.class,
+                () -> new CsvRowsParser(RowsFixtures.SIGNATURE, 1_000)
+                        .onError(OnError.ROW)
+                        .readAll(new ByteArrayInputStream(
+                                "variance,skewness,curtosis,entropy\n".getBytes(StandardCharsets.UTF_8))));
         assertTrue(refusal.getMessage().contains("no data rows"), refusal.getMessage());
     }
 
@@ -146,14 +166,15 @@ class CsvRowsInPlaceTest {
         places.endRow(1, -1, null);
         RowPlace place = places.places(new int[0], c -> null).get(0);
         assertEquals(RowPlace.MAX_PROBLEMS, place.problems().size());
-        assertTrue(place.problems().get(RowPlace.MAX_PROBLEMS - 1).message().startsWith("401 more problems"),
+        assertTrue(
+                place.problems().get(RowPlace.MAX_PROBLEMS - 1).message().startsWith("401 more problems"),
                 place.problems().get(RowPlace.MAX_PROBLEMS - 1).message());
     }
 
     private static String scored(String csv, OnError onError) throws IOException {
         StringWriter out = new StringWriter();
         byte[] bytes = csv.getBytes(StandardCharsets.UTF_8);
-        long refused = CsvFiles.writeScored(species, () -> new ByteArrayInputStream(bytes), out, onError, rows -> { });
+        long refused = CsvFiles.writeScored(species, () -> new ByteArrayInputStream(bytes), out, onError, rows -> {});
         assertEquals(onError == OnError.ROW ? BAD_ROWS.size() : 0, refused);
         return out.toString();
     }

@@ -1,5 +1,17 @@
 package org.tabserve.rows;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Feature;
@@ -9,58 +21,52 @@ import org.tabserve.model.OutputKind;
 import org.tabserve.model.Task;
 import org.tabserve.model.ValueType;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * The CSV parser's validating pass that keeps rows and hands them on for scoring ahead, in chunks; the separators
  * and decimal commas of files that people make; and messages that speak of the user's file.
  */
 class CsvRowsParserTest {
 
-    private static final ModelSignature SIGNATURE = ModelSignature.floatClassifier("input", List.of("a", "b"), List.of("0", "1"), OutputKind.PROBABILITIES);
+    private static final ModelSignature SIGNATURE =
+            ModelSignature.floatClassifier("input", List.of("a", "b"), List.of("0", "1"), OutputKind.PROBABILITIES);
     private static final int ROWS = 2 * RowsReader.CHUNK_ROWS + 5;
 
     private static ByteArrayInputStream csv(int rows, String badRow) {
         StringBuilder text = new StringBuilder("b,a\n");
         for (int i = 0; i < rows; i++) {
-            text.append(i == rows - 1 && badRow != null ? badRow : i + "," + (-i)).append('\n');
+            text.append(i == rows - 1 && badRow != null ? badRow : i + "," + (-i))
+                    .append('\n');
         }
         return new ByteArrayInputStream(text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static double[][] numbers(List<RowChunk> chunks) {
-        return chunks.stream().flatMap(c -> java.util.Arrays.stream(c.numbers())).toArray(double[][]::new);
+        return chunks.stream()
+                .flatMap(c -> java.util.Arrays.stream(c.numbers()))
+                .toArray(double[][]::new);
     }
 
     @Test
     void fullChunksAreHandedOnAsTheyAreReadAndTheLastPartChunkOnceTheWholeFileIsValid() throws IOException {
         List<RowChunk> chunks = new ArrayList<>();
-        assertTrue(new CsvRowsParser(SIGNATURE, 1_000_000).validateAndKeep(csv(ROWS, null), 100_000, chunks::add,
-                (rows, chars) -> true));
-        assertEquals(List.of(RowsReader.CHUNK_ROWS, RowsReader.CHUNK_ROWS, 5),
+        assertTrue(new CsvRowsParser(SIGNATURE, 1_000_000)
+                .validateAndKeep(csv(ROWS, null), 100_000, chunks::add, (rows, chars) -> true));
+        assertEquals(
+                List.of(RowsReader.CHUNK_ROWS, RowsReader.CHUNK_ROWS, 5),
                 chunks.stream().map(RowChunk::size).toList());
         double[][] kept = numbers(chunks);
         assertEquals(ROWS, kept.length);
-        assertArrayEquals(new double[]{-(ROWS - 1), ROWS - 1}, kept[ROWS - 1], "in the model's column order");
+        assertArrayEquals(new double[] {-(ROWS - 1), ROWS - 1}, kept[ROWS - 1], "in the model's column order");
         assertEquals(-(ROWS - 1), chunks.get(2).batch().number(4, 0), "the batch holds the same rows");
     }
 
     @Test
     void aBadLastRowRefusesTheUploadAndItsLastPartChunkIsNeverHandedOn() {
         List<RowChunk> chunks = new ArrayList<>();
-        RowsException problem = assertThrows(RowsException.class, () -> new CsvRowsParser(SIGNATURE, 1_000_000)
-                .validateAndKeep(csv(ROWS, "1,x"), 100_000, chunks::add, (rows, chars) -> true));
+        RowsException problem = assertThrows(
+                RowsException.class,
+                () -> new CsvRowsParser(SIGNATURE, 1_000_000)
+                        .validateAndKeep(csv(ROWS, "1,x"), 100_000, chunks::add, (rows, chars) -> true));
         assertEquals(RowsException.Kind.INVALID_FIELDS, problem.kind());
         assertTrue(problem.errors().get(0).message().contains("row " + ROWS), problem.errors()::toString);
         assertEquals(2, chunks.size(), "only the full chunks read before the bad row");
@@ -69,8 +75,8 @@ class CsvRowsParserTest {
     @Test
     void pastTheKeptRowsNothingMoreIsHandedOnAndFalseSaysReadItAgain() throws IOException {
         List<RowChunk> chunks = new ArrayList<>();
-        assertFalse(new CsvRowsParser(SIGNATURE, 1_000_000).validateAndKeep(csv(ROWS, null),
-                RowsReader.CHUNK_ROWS + 10, chunks::add, (rows, chars) -> true));
+        assertFalse(new CsvRowsParser(SIGNATURE, 1_000_000)
+                .validateAndKeep(csv(ROWS, null), RowsReader.CHUNK_ROWS + 10, chunks::add, (rows, chars) -> true));
         assertEquals(1, chunks.size());
     }
 
@@ -79,14 +85,19 @@ class CsvRowsParserTest {
         List<RowChunk> chunks = new ArrayList<>();
         int[] asked = {0};
         RowsReader.Room roomForOneChunk = (rows, chars) -> ++asked[0] == 1;
-        assertFalse(new CsvRowsParser(SIGNATURE, 1_000_000).validateAndKeep(csv(ROWS, null), 100_000, chunks::add,
-                roomForOneChunk));
+        assertFalse(new CsvRowsParser(SIGNATURE, 1_000_000)
+                .validateAndKeep(csv(ROWS, null), 100_000, chunks::add, roomForOneChunk));
         assertEquals(1, chunks.size(), "only the chunk there was room for");
         assertEquals(2, asked[0], "asked once per chunk until refused, then never again");
 
-        RowsException problem = assertThrows(RowsException.class, () -> new CsvRowsParser(SIGNATURE, 1_000_000)
-                .validateAndKeep(csv(ROWS, "1,x"), 100_000, chunk -> { }, (rows, chars) -> false));
-        assertEquals(RowsException.Kind.INVALID_FIELDS, problem.kind(), "a file that is not kept is still checked to its last row");
+        RowsException problem = assertThrows(
+                RowsException.class,
+                () -> new CsvRowsParser(SIGNATURE, 1_000_000)
+                        .validateAndKeep(csv(ROWS, "1,x"), 100_000, chunk -> {}, (rows, chars) -> false));
+        assertEquals(
+                RowsException.Kind.INVALID_FIELDS,
+                problem.kind(),
+                "a file that is not kept is still checked to its last row");
     }
 
     private static final CsvRowsParser PARSER = new CsvRowsParser(SIGNATURE, 1_000);
@@ -104,22 +115,38 @@ class CsvRowsParserTest {
      * island: text the model takes unknown values of; sex: text it refuses unknown values of; count: int64; mass:
      * a float that may be missing; adult: a boolean.
      */
-    static final ModelSignature TYPED = new ModelSignature(List.of(
-            column("island", ValueType.STRING, false, List.of("Biscoe", "Dream", "Torgersen"), false),
-            column("sex", ValueType.STRING, false, List.of("FEMALE", "MALE"), true),
-            column("count", ValueType.INT64, false, List.of(), false),
-            column("mass", ValueType.FLOAT, true, List.of(), false),
-            column("adult", ValueType.BOOL, false, List.of(), false)),
-            Task.CLASSIFICATION, List.of("a", "b"), OutputKind.PROBABILITIES, false, 0);
+    static final ModelSignature TYPED = new ModelSignature(
+            List.of(
+                    column("island", ValueType.STRING, false, List.of("Biscoe", "Dream", "Torgersen"), false),
+                    column("sex", ValueType.STRING, false, List.of("FEMALE", "MALE"), true),
+                    column("count", ValueType.INT64, false, List.of(), false),
+                    column("mass", ValueType.FLOAT, true, List.of(), false),
+                    column("adult", ValueType.BOOL, false, List.of(), false)),
+            Task.CLASSIFICATION,
+            List.of("a", "b"),
+            OutputKind.PROBABILITIES,
+            false,
+            0);
 
-    private static ModelInput column(String name, ValueType type, boolean missing, List<String> categories,
-                                     boolean refuses) {
+    private static ModelInput column(
+            String name, ValueType type, boolean missing, List<String> categories, boolean refuses) {
         return new ModelInput(name, type, List.of(new Feature(name, type, missing, categories, refuses)), 2);
     }
 
-    private static final org.tabserve.model.ModelCard EMPTY_CARD = new org.tabserve.model.ModelCard("m", "", "", "",
-            java.util.Map.of(), "", java.util.Map.of(), null, java.util.Map.of(), java.util.Map.of(), java.util.Map.of(),
-            java.util.Map.of(), java.util.Map.of());
+    private static final org.tabserve.model.ModelCard EMPTY_CARD = new org.tabserve.model.ModelCard(
+            "m",
+            "",
+            "",
+            "",
+            java.util.Map.of(),
+            "",
+            java.util.Map.of(),
+            null,
+            java.util.Map.of(),
+            java.util.Map.of(),
+            java.util.Map.of(),
+            java.util.Map.of(),
+            java.util.Map.of());
 
     private static List<RowChunk> typedChunks(String text) throws IOException {
         CsvRowsParser parser = new CsvRowsParser(TYPED, 100_000);
@@ -130,8 +157,10 @@ class CsvRowsParserTest {
     }
 
     private static RowsException typedRefusal(String text) {
-        return assertThrows(RowsException.class, () -> new CsvRowsParser(TYPED, 100_000)
-                .validate(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))));
+        return assertThrows(
+                RowsException.class,
+                () -> new CsvRowsParser(TYPED, 100_000)
+                        .validate(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))));
     }
 
     @Test
@@ -142,39 +171,61 @@ class CsvRowsParserTest {
                 + "true,z,1e2,3.0,FEMALE,Torgersen\n");
         assertEquals(1, chunks.size());
         Batch batch = chunks.get(0).batch();
-        assertArrayEquals(new String[]{"Dre\"am, \"north\"; x", "Biscoe", "Torgersen"}, (String[]) batch.data(0));
-        assertArrayEquals(new long[]{4611686018427387905L, -3, 3}, (long[]) batch.data(2),
+        assertArrayEquals(new String[] {"Dre\"am, \"north\"; x", "Biscoe", "Torgersen"}, (String[]) batch.data(0));
+        assertArrayEquals(
+                new long[] {4611686018427387905L, -3, 3},
+                (long[]) batch.data(2),
                 "whole numbers exactly: 2^62 + 1 is not rounded through a double");
         float[] mass = (float[]) batch.data(3);
         assertEquals(3.5f, mass[0]);
         assertTrue(Float.isNaN(mass[1]), "an empty cell of a number that may be missing is NaN");
         assertEquals(100f, mass[2]);
-        assertArrayEquals(new boolean[]{true, false, true}, (boolean[]) batch.data(4));
+        assertArrayEquals(new boolean[] {true, false, true}, (boolean[]) batch.data(4));
         assertEquals("Dre\"am, \"north\"; x", chunks.get(0).cell(0, "island"), "the record is echoed");
         assertNull(chunks.get(0).numbers(), "no plain numbers on the typed path");
-        assertEquals(List.of("island"), chunks.get(0).warnings(EMPTY_CARD, 0).stream()
-                .map(org.tabserve.model.RangeWarning::feature).toList(), "an unknown category the model takes warns");
+        assertEquals(
+                List.of("island"),
+                chunks.get(0).warnings(EMPTY_CARD, 0).stream()
+                        .map(org.tabserve.model.RangeWarning::feature)
+                        .toList(),
+                "an unknown category the model takes warns");
     }
 
     @Test
     void aTypedValueAtTheVeryEndOfTheTrainingRangeIsCheckedAsSentNotAsTheModelsFloatHoldsIt() throws IOException {
         // 6.8248 is held by a float as 6.82480001, above this maximum: the check must read the cell as sent.
         assertTrue((double) 6.8248f > 6.8248, "the premise: the float is above the double");
-        org.tabserve.model.ModelCard card = new org.tabserve.model.ModelCard("m", "", "", "", java.util.Map.of(), "",
-                java.util.Map.of("mass", new org.tabserve.model.FeatureStats(1.0, 6.8248, 3.0)), null,
-                java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), java.util.Map.of());
-        List<RowChunk> chunks = typedChunks("island,sex,count,mass,adult\n"
-                + "Dream,MALE,1,6.8248,true\n"
-                + "Dream,MALE,1,6.8249,true\n");
+        org.tabserve.model.ModelCard card = new org.tabserve.model.ModelCard(
+                "m",
+                "",
+                "",
+                "",
+                java.util.Map.of(),
+                "",
+                java.util.Map.of("mass", new org.tabserve.model.FeatureStats(1.0, 6.8248, 3.0)),
+                null,
+                java.util.Map.of(),
+                java.util.Map.of(),
+                java.util.Map.of(),
+                java.util.Map.of(),
+                java.util.Map.of());
+        List<RowChunk> chunks = typedChunks(
+                "island,sex,count,mass,adult\n" + "Dream,MALE,1,6.8248,true\n" + "Dream,MALE,1,6.8249,true\n");
         assertEquals(List.of(), chunks.get(0).warnings(card, 0), "the maximum itself is inside the range");
-        assertEquals(List.of("mass"), chunks.get(0).warnings(card, 1).stream()
-                .map(org.tabserve.model.RangeWarning::feature).toList(), "just above it is not");
+        assertEquals(
+                List.of("mass"),
+                chunks.get(0).warnings(card, 1).stream()
+                        .map(org.tabserve.model.RangeWarning::feature)
+                        .toList(),
+                "just above it is not");
     }
 
     @Test
     void aSemicolonFileReadsDecimalCommasInNumberAndWholeNumberColumns() throws IOException {
-        Batch batch = typedChunks("island;sex;count;mass;adult\nDream;MALE;7,0;3,25;false\n").get(0).batch();
-        assertArrayEquals(new long[]{7}, (long[]) batch.data(2));
+        Batch batch = typedChunks("island;sex;count;mass;adult\nDream;MALE;7,0;3,25;false\n")
+                .get(0)
+                .batch();
+        assertArrayEquals(new long[] {7}, (long[]) batch.data(2));
         assertEquals(3.25f, ((float[]) batch.data(3))[0]);
         RowsException problem = typedRefusal("island;sex;count;mass;adult\nDream;MALE;1.234;1;false\n");
         assertTrue(messages(problem).contains("where '.' may separate thousands"), messages(problem));
@@ -186,19 +237,23 @@ class CsvRowsParserTest {
         for (int i = 0; i < RowsReader.CHUNK_ROWS + 2; i++) {
             csv.append("Dream,MALE,1,2,true\n");
         }
-        csv.append("Dream,,1,2,true\n")          // an empty text cell: text cannot be missing
-                .append("Dream,MALE,x,2,true\n")  // text in a whole-number column
+        csv.append("Dream,,1,2,true\n") // an empty text cell: text cannot be missing
+                .append("Dream,MALE,x,2,true\n") // text in a whole-number column
                 .append("Dream,MALE,1,abc,true\n") // text in a number column
                 .append("Dream,OTHER,1,2,true\n") // an unknown category the model refuses
-                .append("Dream,MALE,1.5,2,yes\n")  // a fraction for a whole number, a boolean that is not one
-                .append("Dream,MALE,1,,true\n");   // a missing number the model takes: fine
+                .append("Dream,MALE,1.5,2,yes\n") // a fraction for a whole number, a boolean that is not one
+                .append("Dream,MALE,1,,true\n"); // a missing number the model takes: fine
         RowsException problem = typedRefusal(csv.toString());
         assertEquals(RowsException.Kind.INVALID_FIELDS, problem.kind());
         int first = RowsReader.CHUNK_ROWS + 3;
-        assertEquals(List.of("sex", "count", "mass", "sex", "adult", "count"),
-                problem.errors().stream().map(FieldProblem::field).toList(), messages(problem));
-        assertEquals(List.of(first, first + 1, first + 2, first + 3, first + 4, first + 4),
-                problem.errors().stream().map(FieldProblem::row).toList(), "rows of the upload, not of the chunk");
+        assertEquals(
+                List.of("sex", "count", "mass", "sex", "adult", "count"),
+                problem.errors().stream().map(FieldProblem::field).toList(),
+                messages(problem));
+        assertEquals(
+                List.of(first, first + 1, first + 2, first + 3, first + 4, first + 4),
+                problem.errors().stream().map(FieldProblem::row).toList(),
+                "rows of the upload, not of the chunk");
         for (FieldProblem error : problem.errors()) {
             assertTrue(error.message().startsWith("row " + error.row() + ": "), error.message());
             assertTrue(error.message().contains("'" + error.field() + "'"), error.message());
@@ -212,23 +267,26 @@ class CsvRowsParserTest {
     }
 
     private static RowsException refusal(String text) {
-        return assertThrows(RowsException.class,
+        return assertThrows(
+                RowsException.class,
                 () -> PARSER.validate(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))));
     }
 
     private static String messages(RowsException problem) {
-        return problem.getMessage() + " " + problem.errors().stream().map(FieldProblem::message).toList();
+        return problem.getMessage() + " "
+                + problem.errors().stream().map(FieldProblem::message).toList();
     }
 
     @Test
     void aSemicolonFileAsEuropeanExcelWritesItIsReadWithItsDecimalCommas() throws IOException {
-        assertArrayEquals(new double[][]{{3.6, -0.44}, {1234.5, 2}, {0.5, 12.25}},
+        assertArrayEquals(
+                new double[][] {{3.6, -0.44}, {1234.5, 2}, {0.5, 12.25}},
                 rowsOf("\uFEFFa;b;note\r\n3,6;-0,44;\"x; y\"\r\n1234,5;2;\r\n0.5;12.25;z\r\n"));
     }
 
     @Test
     void aTabFileIsReadWithDecimalPoints() throws IOException {
-        assertArrayEquals(new double[][]{{3.6, -0.44}, {1, 2}}, rowsOf("b\ta\tnote\n-0.44\t3.6\ta, b\n2\t1\t\n"));
+        assertArrayEquals(new double[][] {{3.6, -0.44}, {1, 2}}, rowsOf("b\ta\tnote\n-0.44\t3.6\ta, b\n2\t1\t\n"));
     }
 
     @Test
@@ -241,8 +299,12 @@ class CsvRowsParserTest {
     void valuesThatADecimalCommaFileCouldMeanTwoWaysAreRefusedNamingTheirFieldAndRow() {
         RowsException problem = refusal("a;b\n1.234,5;1\n1;1.234\n1,2,3;1\n");
         assertEquals(RowsException.Kind.INVALID_FIELDS, problem.kind());
-        assertEquals(List.of("a", "b", "a"), problem.errors().stream().map(FieldProblem::field).toList());
-        assertEquals(List.of(1, 2, 3), problem.errors().stream().map(FieldProblem::row).toList());
+        assertEquals(
+                List.of("a", "b", "a"),
+                problem.errors().stream().map(FieldProblem::field).toList());
+        assertEquals(
+                List.of(1, 2, 3),
+                problem.errors().stream().map(FieldProblem::row).toList());
         assertTrue(problem.errors().get(0).message().contains("with both '.' and ','"), messages(problem));
         assertTrue(problem.errors().get(1).message().contains("where '.' may separate thousands"), messages(problem));
         assertTrue(problem.errors().get(2).message().contains("more than one ','"), messages(problem));
@@ -251,10 +313,12 @@ class CsvRowsParserTest {
     @Test
     void aHeaderThatDoesNotMatchSaysWhichSeparatorAndColumnsWereSeen() {
         String message = messages(refusal("a|b\n1|2\n"));
-        assertTrue(message.contains("the CSV header has no column 'a'; read as comma-separated, its columns are [a|b]"),
+        assertTrue(
+                message.contains("the CSV header has no column 'a'; read as comma-separated, its columns are [a|b]"),
                 message);
         String semicolons = messages(refusal("x;b;c\n1;2;3\n"));
-        assertTrue(semicolons.contains("read as semicolon-separated (decimal commas allowed), its columns are [x, b, c]"),
+        assertTrue(
+                semicolons.contains("read as semicolon-separated (decimal commas allowed), its columns are [x, b, c]"),
                 semicolons);
     }
 
@@ -271,10 +335,13 @@ class CsvRowsParserTest {
 
     @Test
     void quoteErrorsSayWhereInTheFileNotWhatTheLibraryThrew() {
-        assertEquals("malformed CSV header: a quoted field that starts on line 1 is never closed",
+        assertEquals(
+                "malformed CSV header: a quoted field that starts on line 1 is never closed",
                 refusal("\"a,b\n1,2\n").getMessage());
-        assertEquals("malformed CSV: text follows a closing quote on line 2 (character 8); quote the whole field, and "
-                + "double any quote inside it", refusal("a,b\n\"1\"x,2\n").getMessage());
+        assertEquals(
+                "malformed CSV: text follows a closing quote on line 2 (character 8); quote the whole field, and "
+                        + "double any quote inside it",
+                refusal("a,b\n\"1\"x,2\n").getMessage());
     }
 
     @Test
@@ -286,15 +353,20 @@ class CsvRowsParserTest {
     @Test
     void aHeaderLongerThanTheReadersBufferIsHandedBackWholeBeforeTheRows() throws IOException {
         // The separator is found by reading the header row, which is then read again with the rest: here it is far
-        // longer than the reader's buffer, quoted over a line end, and ends in CRLF, and every row still comes after it.
+        // longer than the reader's buffer, quoted over a line end, and ends in CRLF, and every row still comes after
+        // it.
         String ignored = "\"" + "x".repeat(20_000) + "\n;y\"";
-        assertArrayEquals(new double[][]{{1, 2}, {3, 4}}, rowsOf("a," + ignored + ",b\r\n1,z,2\r\n3,z,4\r\n"));
-        assertArrayEquals(new double[][]{{1, 2}}, rowsOf("b;" + ignored + ";a\n2;z;1"));
-        assertArrayEquals(new double[][]{{1, 2}, {3, 4}}, numbers(PARSER.readAll(new ByteArrayInputStream(
-                ("a," + ignored + ",b\r\n1,z,2\r\n3,z,4").getBytes(StandardCharsets.UTF_8)))), "the plain-line path");
-        assertEquals(java.util.Arrays.asList("a", ignored.substring(1, ignored.length() - 1), "b"),
-                CsvFiles.header(new ByteArrayInputStream(("a," + ignored + ",b\r\n1,z,2\r\n")
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        assertArrayEquals(new double[][] {{1, 2}, {3, 4}}, rowsOf("a," + ignored + ",b\r\n1,z,2\r\n3,z,4\r\n"));
+        assertArrayEquals(new double[][] {{1, 2}}, rowsOf("b;" + ignored + ";a\n2;z;1"));
+        assertArrayEquals(
+                new double[][] {{1, 2}, {3, 4}},
+                numbers(PARSER.readAll(new ByteArrayInputStream(
+                        ("a," + ignored + ",b\r\n1,z,2\r\n3,z,4").getBytes(StandardCharsets.UTF_8)))),
+                "the plain-line path");
+        assertEquals(
+                java.util.Arrays.asList("a", ignored.substring(1, ignored.length() - 1), "b"),
+                CsvFiles.header(new ByteArrayInputStream(
+                        ("a," + ignored + ",b\r\n1,z,2\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8))));
     }
 
     @Test

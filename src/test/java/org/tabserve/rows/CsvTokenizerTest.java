@@ -1,10 +1,7 @@
 package org.tabserve.rows;
 
-import org.junit.jupiter.api.Test;
-import org.tabserve.model.Batch;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.Model;
-import org.tabserve.model.onnx.OnnxModelLoader;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -16,9 +13,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**
  * The plain-line path of the CSV parser ({@link CsvTokenizer}, used when an answer does not echo the input columns)
@@ -27,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CsvTokenizerTest {
 
-    private static final Path CORPUS = Path.of("src/test/resources/org/tabserve/web/api/RequestParsersFuzzTestInputs/csvUpload");
+    private static final Path CORPUS =
+            Path.of("src/test/resources/org/tabserve/web/api/RequestParsersFuzzTestInputs/csvUpload");
     private static final Path PENGUINS = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
 
     /** What one path made of an upload: its refusal, or its chunks, rendered for a readable comparison. */
@@ -41,8 +41,10 @@ class CsvTokenizerTest {
                 parser.forEachChunk(new ByteArrayInputStream(csv), chunks::add);
             }
         } catch (RowsException problem) {
-            return "refused " + problem.kind() + ": " + problem.getMessage() + "\n" + String.join("\n",
-                    problem.errors().stream().map(Object::toString).toList());
+            return "refused " + problem.kind() + ": " + problem.getMessage() + "\n"
+                    + String.join(
+                            "\n",
+                            problem.errors().stream().map(Object::toString).toList());
         }
         StringBuilder out = new StringBuilder("longest record " + parser.longestRecordChars() + "\n");
         for (RowChunk chunk : chunks) {
@@ -53,14 +55,15 @@ class CsvTokenizerTest {
             if (chunk.cells() != null) {
                 for (Object[] row : chunk.cells()) {
                     for (Object cell : row) {
-                        out.append(cell == null ? "null" : cell.getClass().getSimpleName() + ":" + cell).append(' ');
+                        out.append(cell == null ? "null" : cell.getClass().getSimpleName() + ":" + cell)
+                                .append(' ');
                     }
                     out.append('\n');
                 }
             }
             Batch batch = chunk.batch();
             for (int i = 0; i < batch.signature().inputs().size(); i++) {
-                out.append(Arrays.deepToString(new Object[]{batch.data(i)})).append('\n');
+                out.append(Arrays.deepToString(new Object[] {batch.data(i)})).append('\n');
             }
             for (int r = 0; r < chunk.size(); r++) {
                 out.append(batch.warnings(r)).append('\n');
@@ -72,17 +75,22 @@ class CsvTokenizerTest {
     private static void assertSame(ModelSignature signature, byte[] csv) throws IOException {
         String commons = outcome(signature, csv, false);
         String plain = outcome(signature, csv, true);
-        assertEquals(commons, plain, () -> "for the input " + Arrays.toString(
-                new String(csv, StandardCharsets.UTF_8).toCharArray()));
+        assertEquals(
+                commons,
+                plain,
+                () -> "for the input " + Arrays.toString(new String(csv, StandardCharsets.UTF_8).toCharArray()));
     }
 
-    private static final List<ModelSignature> SIGNATURES = List.of(RowsFixtures.SIGNATURE,
-            RowsFixtures.TYPED_CELLS, RowsFixtures.TYPED);
+    private static final List<ModelSignature> SIGNATURES =
+            List.of(RowsFixtures.SIGNATURE, RowsFixtures.TYPED_CELLS, RowsFixtures.TYPED);
 
     @Test
     void readsWhiteSpaceAsTheJdkDoesForEveryCharacter() {
         for (int c = Character.MIN_VALUE; c <= Character.MAX_VALUE; c++) {
-            assertEquals(Character.isWhitespace((char) c), CsvTokenizer.isWhitespace((char) c), "U+" + Integer.toHexString(c));
+            assertEquals(
+                    Character.isWhitespace((char) c),
+                    CsvTokenizer.isWhitespace((char) c),
+                    "U+" + Integer.toHexString(c));
         }
     }
 
@@ -107,35 +115,35 @@ class CsvTokenizerTest {
     void writtenCasesGiveTheSameRowsAndErrorsOnBothPaths() throws IOException {
         List<String> cases = List.of(
                 BANKNOTE + "3.6216,8.6661,-2.8073,-0.44699\n",
-                BANKNOTE + "3.6216,8.6661,-2.8073,-0.44699",                       // no trailing newline
-                BANKNOTE.replace("\n", "\r\n") + "1,2,3,4\r\n5,6,7,8\r\n",          // CRLF
-                BANKNOTE + "1,2,3,4\r5,6,7,8\r",                                   // CR alone
-                "\uFEFF" + BANKNOTE + "1,2,3,4\n",                                 // BOM
-                BANKNOTE + "1,,3,4\n",                                              // empty cell
-                BANKNOTE + " 1 , 2\t,\t3,4 \n",                                     // spaces
-                BANKNOTE + "1,2,3,4\n\n5,6,7,8\n\n",                               // empty lines
-                BANKNOTE + "1,2,3,4\n   \n5,6,7,8\n",                              // a blank line
-                BANKNOTE + "1,2,3\n1,2,3,4,5\n1,2,3,4\n",                          // too few, too many
+                BANKNOTE + "3.6216,8.6661,-2.8073,-0.44699", // no trailing newline
+                BANKNOTE.replace("\n", "\r\n") + "1,2,3,4\r\n5,6,7,8\r\n", // CRLF
+                BANKNOTE + "1,2,3,4\r5,6,7,8\r", // CR alone
+                "\uFEFF" + BANKNOTE + "1,2,3,4\n", // BOM
+                BANKNOTE + "1,,3,4\n", // empty cell
+                BANKNOTE + " 1 , 2\t,\t3,4 \n", // spaces
+                BANKNOTE + "1,2,3,4\n\n5,6,7,8\n\n", // empty lines
+                BANKNOTE + "1,2,3,4\n   \n5,6,7,8\n", // a blank line
+                BANKNOTE + "1,2,3\n1,2,3,4,5\n1,2,3,4\n", // too few, too many
                 BANKNOTE + "NaN,Infinity,-Infinity,nan\n",
-                BANKNOTE + "1e3,1E-3,-2.5e+2,.5e1\n",                              // exponents
-                BANKNOTE + "1e39,-1e39,1e400,4e-50\n",                             // beyond float, beyond double
+                BANKNOTE + "1e3,1E-3,-2.5e+2,.5e1\n", // exponents
+                BANKNOTE + "1e39,-1e39,1e400,4e-50\n", // beyond float, beyond double
                 BANKNOTE + "123456789012345,1234567890123456,0.000000000000001,999999999999999999999\n",
                 BANKNOTE + "+1,-0,+.5,5.\n",
                 BANKNOTE + ".,-,+,e1\n",
-                BANKNOTE + "0x10,1_000,1.2.3,١٢\n",                               // hex, underscores, Arabic digits
-                BANKNOTE + "\"1\",2,3,4\n5,6,7,8\n",                               // quotes from the first row
-                BANKNOTE + "1,2,3,4\n\"5\",6,\"7\",8\n9,10,11,12\n",              // quotes later
-                BANKNOTE + "1,2,3,4\n\"5\n6\",6,7,8\n",                            // a quoted line break
-                BANKNOTE + "1,2,3,4\n\"5,6,7,8\n",                                 // an unclosed quote
-                BANKNOTE + "1,2,3,4\n\"5\"x,6,7,8\n",                              // text after a quote
-                BANKNOTE + "1,2,3,4\n1,2,3,4\r\n1,2,3,4\n",                        // mixed line ends
-                "entropy,curtosis,extra,skewness,variance\n1,2,x,3,4\n",          // another order, an extra column
-                "variance;skewness;curtosis;entropy\n1,5;2;3,25;-4\n1.234;1.5;2,5.1;3\n",  // decimal commas
-                "variance\tskewness\tcurtosis\tentropy\n1\t2\t3\t4\n \t\t\t\n",   // tabs
-                BANKNOTE,                                                           // no rows
+                BANKNOTE + "0x10,1_000,1.2.3,١٢\n", // hex, underscores, Arabic digits
+                BANKNOTE + "\"1\",2,3,4\n5,6,7,8\n", // quotes from the first row
+                BANKNOTE + "1,2,3,4\n\"5\",6,\"7\",8\n9,10,11,12\n", // quotes later
+                BANKNOTE + "1,2,3,4\n\"5\n6\",6,7,8\n", // a quoted line break
+                BANKNOTE + "1,2,3,4\n\"5,6,7,8\n", // an unclosed quote
+                BANKNOTE + "1,2,3,4\n\"5\"x,6,7,8\n", // text after a quote
+                BANKNOTE + "1,2,3,4\n1,2,3,4\r\n1,2,3,4\n", // mixed line ends
+                "entropy,curtosis,extra,skewness,variance\n1,2,x,3,4\n", // another order, an extra column
+                "variance;skewness;curtosis;entropy\n1,5;2;3,25;-4\n1.234;1.5;2,5.1;3\n", // decimal commas
+                "variance\tskewness\tcurtosis\tentropy\n1\t2\t3\t4\n \t\t\t\n", // tabs
+                BANKNOTE, // no rows
                 "",
-                "\n\n" + BANKNOTE + "1,2,3,4\n",                                   // blank lines before the header
-                "\"variance\",skewness,curtosis,entropy\n1,2,3,4\n",              // a quoted header
+                "\n\n" + BANKNOTE + "1,2,3,4\n", // blank lines before the header
+                "\"variance\",skewness,curtosis,entropy\n1,2,3,4\n", // a quoted header
                 BANKNOTE + "1,2,3,4\n".repeat(RowsReader.CHUNK_ROWS + 3) + "x,2,3,4\n",
                 BANKNOTE + "1,2,3,4\n".repeat(RowsReader.CHUNK_ROWS + 3) + "\"5\",6,7,8\n1,2,3,4\n",
                 BANKNOTE + "1,2,3," + "4".repeat(CsvTokenizer.MAX_LINE_CHARS + 10) + "\n1,2,3,4\n",
@@ -158,9 +166,14 @@ class CsvTokenizerTest {
                 signature = model.signature();
             }
             String text = Files.readString(PENGUINS.resolve(name + ".inputs.csv"));
-            for (String variant : List.of(text, text.replace("\n", "\r\n"), text.replace(",", " , "),
-                    text.replace("Torgersen", "Atlantis"), text.replaceFirst("\n([^,\n]*),", "\n$1,,"),
-                    text.replace("MALE", ""), text.replaceFirst("\n", "\n\"Dream\",1,2,3,4,MALE\n"))) {
+            for (String variant : List.of(
+                    text,
+                    text.replace("\n", "\r\n"),
+                    text.replace(",", " , "),
+                    text.replace("Torgersen", "Atlantis"),
+                    text.replaceFirst("\n([^,\n]*),", "\n$1,,"),
+                    text.replace("MALE", ""),
+                    text.replaceFirst("\n", "\n\"Dream\",1,2,3,4,MALE\n"))) {
                 assertSame(signature, variant.getBytes(StandardCharsets.UTF_8));
             }
         }
@@ -168,8 +181,30 @@ class CsvTokenizerTest {
 
     @Test
     void randomLinesOfTrickyCellsGiveTheSameRowsAndErrorsOnBothPaths() throws IOException {
-        String[] cells = {"1", "-2.5", " 3 ", "", "1e5", "NaN", "Infinity", "\"4\"", "1,5", "abc", "Biscoe", "MALE",
-            "99999999999999999999", "0.0000000000000001", "\t", "1.234", "+.5", "5.", "-0", "true", " ", "4e38"};
+        String[] cells = {
+            "1",
+            "-2.5",
+            " 3 ",
+            "",
+            "1e5",
+            "NaN",
+            "Infinity",
+            "\"4\"",
+            "1,5",
+            "abc",
+            "Biscoe",
+            "MALE",
+            "99999999999999999999",
+            "0.0000000000000001",
+            "\t",
+            "1.234",
+            "+.5",
+            "5.",
+            "-0",
+            "true",
+            " ",
+            "4e38"
+        };
         String[] separators = {",", ",", ",", ";", "\t"};
         String[] lineEnds = {"\n", "\n", "\r\n", "\r", ""};
         Random random = new Random(16);
@@ -208,8 +243,13 @@ class CsvTokenizerTest {
         assertEquals("\n\n\n5,\"6\"\n7,8", readAll(lines.rest()), "an empty line for each line before it");
 
         CsvTokenizer plain = new CsvTokenizer(new java.io.StringReader("a\n1\n2"), ',');
-        assertEquals(List.of(CsvTokenizer.Line.PLAIN, CsvTokenizer.Line.PLAIN, CsvTokenizer.Line.PLAIN,
-                CsvTokenizer.Line.END), List.of(plain.next(), plain.next(), plain.next(), plain.next()));
+        assertEquals(
+                List.of(
+                        CsvTokenizer.Line.PLAIN,
+                        CsvTokenizer.Line.PLAIN,
+                        CsvTokenizer.Line.PLAIN,
+                        CsvTokenizer.Line.END),
+                List.of(plain.next(), plain.next(), plain.next(), plain.next()));
     }
 
     private static String readAll(java.io.Reader reader) throws IOException {

@@ -1,18 +1,9 @@
 package org.tabserve.rows;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Feature;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.ModelInput;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.Model;
-import org.tabserve.model.onnx.OnnxModelLoader;
-import org.tabserve.model.OutputKind;
-import org.tabserve.model.Task;
-import org.tabserve.model.ValueType;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -24,11 +15,19 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Feature;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.ModelInput;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.OutputKind;
+import org.tabserve.model.Task;
+import org.tabserve.model.ValueType;
+import org.tabserve.model.onnx.OnnxModelLoader;
 
 /**
  * The plain-doubles path of {@link JsonRowsParser} (a numbers-only model's rows read straight into {@code double[]})
@@ -40,12 +39,27 @@ class JsonNumbersPathTest {
     private static final Path CORPUS = Path.of("src/test/resources/org/tabserve/web/api/RequestParsersFuzzTestInputs");
 
     /** Numbers only, but two inputs, one of them double: Batch.ofNumbers' general branch. */
-    private static final ModelSignature MIXED = new ModelSignature(List.of(
-            new ModelInput("a", ValueType.FLOAT, List.of(new Feature("variance", ValueType.FLOAT, false, List.of(), false),
-                    new Feature("skewness", ValueType.FLOAT, false, List.of(), false)), 2),
-            new ModelInput("b", ValueType.DOUBLE, List.of(new Feature("curtosis", ValueType.DOUBLE, false, List.of(), false),
-                    new Feature("entropy", ValueType.DOUBLE, false, List.of(), false)), 2)),
-            Task.REGRESSION, List.of(), OutputKind.VALUE, false, 0);
+    private static final ModelSignature MIXED = new ModelSignature(
+            List.of(
+                    new ModelInput(
+                            "a",
+                            ValueType.FLOAT,
+                            List.of(
+                                    new Feature("variance", ValueType.FLOAT, false, List.of(), false),
+                                    new Feature("skewness", ValueType.FLOAT, false, List.of(), false)),
+                            2),
+                    new ModelInput(
+                            "b",
+                            ValueType.DOUBLE,
+                            List.of(
+                                    new Feature("curtosis", ValueType.DOUBLE, false, List.of(), false),
+                                    new Feature("entropy", ValueType.DOUBLE, false, List.of(), false)),
+                            2)),
+            Task.REGRESSION,
+            List.of(),
+            OutputKind.VALUE,
+            false,
+            0);
 
     private static Model banknote;
 
@@ -60,33 +74,43 @@ class JsonNumbersPathTest {
     }
 
     /** What one path made of a body: its refusal, or its rows, model input and warnings, rendered for comparison. */
-    private static String outcome(ModelSignature signature, ModelCard card, byte[] body, boolean plain) throws IOException {
+    private static String outcome(ModelSignature signature, ModelCard card, byte[] body, boolean plain)
+            throws IOException {
         JsonRowsParser.ParsedRows parsed;
         try {
             parsed = new JsonRowsParser(signature, 7, plain).parse(new ByteArrayInputStream(body));
         } catch (RowsException problem) {
-            return "refused " + problem.kind() + ": " + problem.getMessage() + "\n" + String.join("\n",
-                    problem.errors().stream().map(Object::toString).toList());
+            return "refused " + problem.kind() + ": " + problem.getMessage() + "\n"
+                    + String.join(
+                            "\n",
+                            problem.errors().stream().map(Object::toString).toList());
         }
         if (plain) {
             assertNull(parsed.cells(), "a numbers-only model's rows are never boxed");
         } else {
             assertNull(parsed.numbers(), "the boxed path keeps no plain doubles");
         }
-        StringBuilder out = new StringBuilder("batch " + parsed.batch() + ", rows " + parsed.rows().size() + "\n");
+        StringBuilder out = new StringBuilder(
+                "batch " + parsed.batch() + ", rows " + parsed.rows().size() + "\n");
         for (int r = 0; r < parsed.rows().size(); r++) {
-            double[] sent = plain ? parsed.numbers()[r]
-                    : Arrays.stream(parsed.cells().get(r)).mapToDouble(c -> (Double) c).toArray();
+            double[] sent = plain
+                    ? parsed.numbers()[r]
+                    : Arrays.stream(parsed.cells().get(r))
+                            .mapToDouble(c -> (Double) c)
+                            .toArray();
             out.append(Arrays.toString(sent)).append('\n');
         }
         Batch batch = parsed.rows();
         for (int i = 0; i < signature.inputs().size(); i++) {
-            out.append(Arrays.deepToString(new Object[]{batch.data(i)})).append('\n');
+            out.append(Arrays.deepToString(new Object[] {batch.data(i)})).append('\n');
         }
         if (card != null) {
             PredictionJson.Rows encoded = new PredictionJson.Rows(signature, card);
             for (int r = 0; r < batch.size(); r++) {
-                out.append(parsed.warnings(card, r)).append(" / ").append(parsed.warnings(encoded, r)).append('\n');
+                out.append(parsed.warnings(card, r))
+                        .append(" / ")
+                        .append(parsed.warnings(encoded, r))
+                        .append('\n');
             }
         }
         return out.toString();
@@ -94,15 +118,18 @@ class JsonNumbersPathTest {
 
     private static void assertSame(byte[] body) throws IOException {
         String text = new String(body, StandardCharsets.UTF_8);
-        assertEquals(outcome(banknote.signature(), banknote.card(), body, false),
-                outcome(banknote.signature(), banknote.card(), body, true), () -> "for the body " + text);
+        assertEquals(
+                outcome(banknote.signature(), banknote.card(), body, false),
+                outcome(banknote.signature(), banknote.card(), body, true),
+                () -> "for the body " + text);
         assertEquals(outcome(MIXED, null, body, false), outcome(MIXED, null, body, true), () -> "for the body " + text);
     }
 
     @Test
     void theFuzzCorporaGiveTheSameRowsWarningsAndErrorsOnBothPaths() throws IOException {
         List<Path> files;
-        try (Stream<Path> list = Stream.of("jsonBody", "roundTrip", "mlflowBody").flatMap(JsonNumbersPathTest::list)) {
+        try (Stream<Path> list =
+                Stream.of("jsonBody", "roundTrip", "mlflowBody").flatMap(JsonNumbersPathTest::list)) {
             files = list.sorted().toList();
         }
         assertTrue(files.size() > 30, "the corpora are there");
@@ -123,8 +150,8 @@ class JsonNumbersPathTest {
     void writtenCasesGiveTheSameRowsWarningsAndErrorsOnBothPaths() throws IOException {
         List<String> cases = List.of(
                 "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}",
-                "{\"variance\": 30.6, \"skewness\": -80, \"curtosis\": 1e30, \"entropy\": 6.8248}",   // out of range
-                "{\"variance\": 1, \"skewness\": 2, \"curtosis\": 3}",                                // one missing
+                "{\"variance\": 30.6, \"skewness\": -80, \"curtosis\": 1e30, \"entropy\": 6.8248}", // out of range
+                "{\"variance\": 1, \"skewness\": 2, \"curtosis\": 3}", // one missing
                 "{\"variance\": 1, \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4, \"colour\": 5}", // one unknown
                 "{\"variance\": 1, \"variance\": 2, \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4}", // twice
                 "{\"variance\": \"1\", \"skewness\": null, \"curtosis\": true, \"entropy\": [1]}",
@@ -138,7 +165,7 @@ class JsonNumbersPathTest {
                 "{\"instances\": [[1, 2, 3, 4]], \"variance\": 1}",
                 "{\"variance\": 1, \"instances\": [[1, 2, 3, 4]], \"skewness\": 2}",
                 "{\"instances\": [[1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4],"
-                        + " [1, 2, 3, 4], [1, 2, 3, 4]]}",                                             // over the limit
+                        + " [1, 2, 3, 4], [1, 2, 3, 4]]}", // over the limit
                 "{\"instances\": {\"variance\": 1}}",
                 "{\"instances\": [[1, 2, 3, 4]]} trailing",
                 "{\"instances\": [[1, 2, 3, 4]",
@@ -155,8 +182,28 @@ class JsonNumbersPathTest {
     @Test
     void randomBatchesOfTrickyValuesGiveTheSameOnBothPaths() throws IOException {
         Random random = new Random(16);
-        String[] values = {"0", "-0.0", "3.6216", "-2.8073", "1e39", "-1e39", "1e400", "4e-50", "6.8248", "-13.7731",
-            "17.9274", "100", "3.4028235e38", "3.4028236e38", "null", "true", "\"1\"", "[]", "{}", "12345678901234567890"};
+        String[] values = {
+            "0",
+            "-0.0",
+            "3.6216",
+            "-2.8073",
+            "1e39",
+            "-1e39",
+            "1e400",
+            "4e-50",
+            "6.8248",
+            "-13.7731",
+            "17.9274",
+            "100",
+            "3.4028235e38",
+            "3.4028236e38",
+            "null",
+            "true",
+            "\"1\"",
+            "[]",
+            "{}",
+            "12345678901234567890"
+        };
         List<String> names = List.of("variance", "skewness", "curtosis", "entropy", "colour");
         for (int n = 0; n < 500; n++) {
             List<String> rows = new ArrayList<>();
@@ -171,7 +218,8 @@ class JsonNumbersPathTest {
                 }
                 rows.add(named ? "{" + String.join(", ", cells) + "}" : "[" + String.join(", ", cells) + "]");
             }
-            String body = count == 1 && rows.get(0).startsWith("{") ? rows.get(0)
+            String body = count == 1 && rows.get(0).startsWith("{")
+                    ? rows.get(0)
                     : "{\"instances\": [" + String.join(", ", rows) + "]}";
             assertSame(body.getBytes(StandardCharsets.UTF_8));
         }
@@ -179,8 +227,10 @@ class JsonNumbersPathTest {
 
     @Test
     void theBundledModelTakesThePlainPath() throws IOException {
-        JsonRowsParser.ParsedRows parsed = new JsonRowsParser(banknote.signature(), 10).parse(new ByteArrayInputStream(
-                "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}".getBytes(StandardCharsets.UTF_8)));
+        JsonRowsParser.ParsedRows parsed = new JsonRowsParser(banknote.signature(), 10)
+                .parse(new ByteArrayInputStream(
+                        "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}"
+                                .getBytes(StandardCharsets.UTF_8)));
         assertNull(parsed.cells());
         assertNotNull(parsed.numbers());
         assertEquals(List.of(), parsed.warnings(banknote.card(), 0));

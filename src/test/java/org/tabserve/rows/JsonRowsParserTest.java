@@ -1,22 +1,19 @@
 package org.tabserve.rows;
 
-import org.junit.jupiter.api.Test;
-import org.tabserve.model.Feature;
-import org.tabserve.model.Batch;
-
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Feature;
 
 /**
  * {@link JsonRowsParser} on a model of typed columns ({@link RowsFixtures#TYPED}: text with categories, a
@@ -41,15 +38,19 @@ class JsonRowsParserTest {
     }
 
     private static String with(String field, String json) {
-        return VALID.replaceFirst("\"" + field + "\": [^,}]+", java.util.regex.Matcher.quoteReplacement("\"" + field + "\": " + json));
+        return VALID.replaceFirst(
+                "\"" + field + "\": [^,}]+", java.util.regex.Matcher.quoteReplacement("\"" + field + "\": " + json));
     }
 
     @Test
     void readsEachValueAsItsJsonTypeInSignatureOrder() throws IOException {
-        JsonRowsParser.ParsedRows parsed = typed("{\"tagged\": false, \"sex\": \"FEMALE\", \"flipper_length_mm\": 4611686018427387905,"
-                + " \"bill_length_mm\": null, \"island\": \"Biscoe\"}");
+        JsonRowsParser.ParsedRows parsed =
+                typed("{\"tagged\": false, \"sex\": \"FEMALE\", \"flipper_length_mm\": 4611686018427387905,"
+                        + " \"bill_length_mm\": null, \"island\": \"Biscoe\"}");
         assertFalse(parsed.batch());
-        assertArrayEquals(new Object[] {"Biscoe", null, 4611686018427387905L, "FEMALE", false}, parsed.cells().get(0));
+        assertArrayEquals(
+                new Object[] {"Biscoe", null, 4611686018427387905L, "FEMALE", false},
+                parsed.cells().get(0));
         Batch batch = parsed.rows();
         assertEquals(1, batch.size());
         assertTrue(Double.isNaN(batch.number(0, 1)), "a missing float is NaN");
@@ -58,11 +59,12 @@ class JsonRowsParserTest {
 
     @Test
     void takesABatchOfObjectsAndArraysInFeatureOrder() throws IOException {
-        JsonRowsParser.ParsedRows parsed = typed("{\"instances\": [" + VALID
-                + ", [\"Torgersen\", 40, 190.0, \"FEMALE\", false]]}");
+        JsonRowsParser.ParsedRows parsed =
+                typed("{\"instances\": [" + VALID + ", [\"Torgersen\", 40, 190.0, \"FEMALE\", false]]}");
         assertTrue(parsed.batch());
         assertEquals(2, parsed.rows().size());
-        assertArrayEquals(new Object[] {"Torgersen", 40.0, new java.math.BigDecimal("190.0"), "FEMALE", false},
+        assertArrayEquals(
+                new Object[] {"Torgersen", 40.0, new java.math.BigDecimal("190.0"), "FEMALE", false},
                 parsed.cells().get(1));
         assertEquals(190L, ((long[]) parsed.rows().data(2))[1], "190.0 is a whole number");
     }
@@ -101,11 +103,18 @@ class JsonRowsParserTest {
     @Test
     void refusesFractionsAndOverflowForAnInteger() {
         assertTrue(refused(with("flipper_length_mm", "181.5")).getMessage().contains("whole number"));
-        assertTrue(refused(with("flipper_length_mm", "9223372036854775808")).getMessage().contains("range"));
+        assertTrue(refused(with("flipper_length_mm", "9223372036854775808"))
+                .getMessage()
+                .contains("range"));
         assertTrue(refused(with("flipper_length_mm", "1e19")).getMessage().contains("range"));
-        assertEquals(List.of("flipper_length_mm"), fields(refused(with("flipper_length_mm", "1e4034567890"))),
+        assertEquals(
+                List.of("flipper_length_mm"),
+                fields(refused(with("flipper_length_mm", "1e4034567890"))),
                 "an exponent beyond BigDecimal's");
-        assertTrue(refused(with("flipper_length_mm", "3.0000000000000000001")).getMessage().contains("whole number"),
+        assertTrue(
+                refused(with("flipper_length_mm", "3.0000000000000000001"))
+                        .getMessage()
+                        .contains("whole number"),
                 "a fraction too small for a double is still a fraction");
     }
 
@@ -118,7 +127,8 @@ class JsonRowsParserTest {
 
     @Test
     void refusesLongTextNulAndInvalidUtf8NamingTheFieldAndTheBadBytesOffset() throws IOException {
-        assertTrue(refused(with("island", "\"" + "x".repeat(Feature.MAX_TEXT_LENGTH + 1) + "\"")).getMessage()
+        assertTrue(refused(with("island", "\"" + "x".repeat(Feature.MAX_TEXT_LENGTH + 1) + "\""))
+                .getMessage()
                 .contains("at most " + Feature.MAX_TEXT_LENGTH));
         RowsException huge = refused(with("island", "\"" + "x".repeat(102_400) + "\""));
         assertEquals(List.of("island"), fields(huge), "text beyond the JSON reader's limit");
@@ -128,37 +138,62 @@ class JsonRowsParserTest {
         int at = new String(invalid, StandardCharsets.UTF_8).indexOf("XX");
         invalid[at] = (byte) 0xC3;
         invalid[at + 1] = (byte) 0x28;
-        RowsException problem = assertThrows(RowsException.class,
+        RowsException problem = assertThrows(
+                RowsException.class,
                 () -> new JsonRowsParser(RowsFixtures.TYPED, 10).parse(new ByteArrayInputStream(invalid)));
         assertEquals(RowsException.Kind.INVALID_FIELDS, problem.kind());
         assertEquals(List.of("island"), fields(problem));
-        assertTrue(problem.errors().get(0).message().contains("invalid UTF-8 at byte offset " + at + " (counted from 0): "
-                + "0xC3 starts a sequence of 2 bytes, but byte " + (at + 1) + " (0x28) is not a continuation byte"),
+        assertTrue(
+                problem.errors()
+                        .get(0)
+                        .message()
+                        .contains("invalid UTF-8 at byte offset " + at + " (counted from 0): "
+                                + "0xC3 starts a sequence of 2 bytes, but byte " + (at + 1)
+                                + " (0x28) is not a continuation byte"),
                 problem.errors().get(0).message());
     }
 
     @Test
     void listsEveryProblemOfEveryRowAtOnceWithItsRow() {
         RowsException problem = refused("{\"instances\": [" + VALID + ", " + with("tagged", "\"no\"")
-                + ", {\"island\": \"Dream\", \"colour\": 1}, [\"Dream\", 1, 2, \"MALE\"], " + with("island", "{}") + "]}");
-        List<String> found = problem.errors().stream().map(e -> e.row() + ":" + e.field()).sorted().toList();
-        assertEquals(List.of("1:tagged", "2:bill_length_mm", "2:flipper_length_mm", "2:sex", "2:tagged",
-                "3:tagged", "4:island"), found, "colour, which the model does not take, is ignored");
+                + ", {\"island\": \"Dream\", \"colour\": 1}, [\"Dream\", 1, 2, \"MALE\"], " + with("island", "{}")
+                + "]}");
+        List<String> found = problem.errors().stream()
+                .map(e -> e.row() + ":" + e.field())
+                .sorted()
+                .toList();
+        assertEquals(
+                List.of(
+                        "1:tagged",
+                        "2:bill_length_mm",
+                        "2:flipper_length_mm",
+                        "2:sex",
+                        "2:tagged",
+                        "3:tagged",
+                        "4:island"),
+                found,
+                "colour, which the model does not take, is ignored");
     }
 
     @Test
     void keepsTheBundledModelsNumbersAndWording() throws IOException {
         JsonRowsParser parser = new JsonRowsParser(RowsFixtures.SIGNATURE, 10);
-        JsonRowsParser.ParsedRows parsed = parser.parse(utf8(
-                "{\"instances\": [{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}, [1, 2, 3, 4]]}"));
+        JsonRowsParser.ParsedRows parsed = parser.parse(
+                utf8(
+                        "{\"instances\": [{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}, [1, 2, 3, 4]]}"));
         assertNull(parsed.cells(), "a numbers-only model's rows are plain doubles, not boxed cells");
         assertArrayEquals(new double[] {3.6, 8.6, -2.8, -0.44}, parsed.numbers()[0]); // the data's order
         assertArrayEquals(new double[] {1.0, 2.0, 3.0, 4.0}, parsed.numbers()[1]);
-        RowsException problem = assertThrows(RowsException.class, () -> parser.parse(utf8(
-                "{\"variance\": \"3.6\", \"skewness\": null, \"curtosis\": true, \"entropy\": 1e300}")));
-        assertEquals(List.of("'variance' must be a number, got a string", "'skewness' must be a number, got null",
-                "'curtosis' must be a number, got a boolean"), problem.errors().stream().limit(3)
-                .map(FieldProblem::message).toList());
+        RowsException problem = assertThrows(
+                RowsException.class,
+                () -> parser.parse(
+                        utf8("{\"variance\": \"3.6\", \"skewness\": null, \"curtosis\": true, \"entropy\": 1e300}")));
+        assertEquals(
+                List.of(
+                        "'variance' must be a number, got a string",
+                        "'skewness' must be a number, got null",
+                        "'curtosis' must be a number, got a boolean"),
+                problem.errors().stream().limit(3).map(FieldProblem::message).toList());
         assertEquals("entropy", problem.errors().get(3).field());
     }
 
@@ -179,10 +214,12 @@ class JsonRowsParserTest {
                 + " \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4, \"size\": 9}]}"));
         assertArrayEquals(new double[] {1, 2, 3, 4}, extra.numbers()[1], "a field the model does not take is skipped");
         assertEquals(List.of("colour", "size"), extra.ignored(), "each ignored field once, in the order first met");
-        for (String twice : List.of("{\"variance\": 1, \"skewness\": 2, \"variance\": 3, \"curtosis\": 3, \"entropy\": 4}",
+        for (String twice : List.of(
+                "{\"variance\": 1, \"skewness\": 2, \"variance\": 3, \"curtosis\": 3, \"entropy\": 4}",
                 "{\"variance\": 1, \"variance\": 2, \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4}",
                 "{\"variance\": 1, \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4, \"entropy\": 4}")) {
-            RowsException problem = assertThrows(RowsException.class, () -> parser.parse(utf8("{\"instances\": [" + twice + "]}")));
+            RowsException problem =
+                    assertThrows(RowsException.class, () -> parser.parse(utf8("{\"instances\": [" + twice + "]}")));
             assertTrue(problem.getMessage().contains("Duplicate field"), problem.getMessage());
         }
     }
@@ -197,23 +234,35 @@ class JsonRowsParserTest {
         JsonRowsParser parser = new JsonRowsParser(RowsFixtures.SIGNATURE, 10);
         String four = "\"variance\": 1, \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4";
         java.util.Map<String, String> cases = new java.util.LinkedHashMap<>();
-        cases.put("{\"variance\" 1}", "column 28: Unexpected character ('1' (code 49)): was expecting a colon to separate "
-                + "field name and value");
-        cases.put("{variance: 1}", "column 17: Unexpected character ('v' (code 118)): was expecting double-quote to start "
-                + "field name");
-        cases.put("{\"variance\": 1,}", "column 31: Unexpected character ('}' (code 125)): was expecting double-quote to "
-                + "start field name");
-        cases.put("{\"variance\": 1 \"skewness\": 2}", "column 31: Unexpected character ('\"' (code 34)): was expecting "
-                + "comma to separate Object entries");
+        cases.put(
+                "{\"variance\" 1}",
+                "column 28: Unexpected character ('1' (code 49)): was expecting a colon to separate "
+                        + "field name and value");
+        cases.put(
+                "{variance: 1}",
+                "column 17: Unexpected character ('v' (code 118)): was expecting double-quote to start "
+                        + "field name");
+        cases.put(
+                "{\"variance\": 1,}",
+                "column 31: Unexpected character ('}' (code 125)): was expecting double-quote to "
+                        + "start field name");
+        cases.put(
+                "{\"variance\": 1 \"skewness\": 2}",
+                "column 31: Unexpected character ('\"' (code 34)): was expecting "
+                        + "comma to separate Object entries");
         cases.put("{\"variance\": 1, \"skewness\": 2, \"variance\": 3}", "column 57: Duplicate field 'variance'");
-        cases.put("{\"variance\": 1,\n \"skewness\": 2,\n \"skewness\": 3}", "line 3, column 12: Duplicate field 'skewness'");
+        cases.put(
+                "{\"variance\": 1,\n \"skewness\": 2,\n \"skewness\": 3}",
+                "line 3, column 12: Duplicate field 'skewness'");
         cases.put("{\"vari\\u0061nce\": 1, \"variance\": 3}", "column 47: Duplicate field 'variance'");
         cases.put("{" + four + ", \"entropy\": 5}", "column 85: Duplicate field 'entropy'");
         cases.put("{" + four + ", \"x\": {\"a\": 1, \"a\": 2}}", "column 93: Duplicate field 'a'");
         cases.put("{\"variance\": 1, \"skewn", "column 38: Unexpected end-of-input in field name");
         for (var c : cases.entrySet()) {
-            RowsException problem = assertThrows(RowsException.class, () -> parser.parse(utf8("{\"instances\": [" + c.getKey()
-                    + (c.getKey().endsWith("}") ? "]}" : ""))));
+            RowsException problem = assertThrows(
+                    RowsException.class,
+                    () -> parser.parse(
+                            utf8("{\"instances\": [" + c.getKey() + (c.getKey().endsWith("}") ? "]}" : ""))));
             String where = c.getValue().startsWith("line") ? "" : "line 1, ";
             assertEquals("malformed JSON at " + where + c.getValue(), problem.getMessage(), c.getKey());
         }
@@ -232,25 +281,36 @@ class JsonRowsParserTest {
 
         RowsException text = refused(with("sex", "NaN"));
         assertEquals("sex", text.errors().get(0).field());
-        assertEquals("'sex' is NaN, which is read as a missing value, and this model needs a value for 'sex'",
+        assertEquals(
+                "'sex' is NaN, which is read as a missing value, and this model needs a value for 'sex'",
                 text.errors().get(0).message());
 
-        RowsException numbers = assertThrows(RowsException.class, () -> new JsonRowsParser(RowsFixtures.SIGNATURE, 10)
-                .parse(utf8("{\"instances\": [[1, 2, 3, 4], [NaN, 2, 3, 4]]}")));
+        RowsException numbers = assertThrows(
+                RowsException.class,
+                () -> new JsonRowsParser(RowsFixtures.SIGNATURE, 10)
+                        .parse(utf8("{\"instances\": [[1, 2, 3, 4], [NaN, 2, 3, 4]]}")));
         assertEquals(1, numbers.errors().size(), numbers.errors().toString());
         assertEquals(1, numbers.errors().get(0).row());
         assertTrue(numbers.errors().get(0).message().contains("is NaN, which is read as a missing value"));
 
         RowsException infinity = refused(with("bill_length_mm", "-Infinity"));
-        assertEquals("'bill_length_mm' is out of range: -Infinity", infinity.errors().get(0).message(),
+        assertEquals(
+                "'bill_length_mm' is out of range: -Infinity",
+                infinity.errors().get(0).message(),
                 "Infinity is a number out of range, not a missing value");
     }
 
     /** Jackson's advice to enable one of its settings is the server's business: no Java name reaches the caller. */
     @Test
     void malformedJsonIsToldWithoutJacksonsSettingNames() {
-        for (String body : List.of("{\"variance\": +1}", "{'variance': 1}", "{\"variance\": 01}",
-                "{\"variance\": 1,}", "{variance: 1}", "{\"a\": \"\t\"}", "{\"variance\": nan}")) {
+        for (String body : List.of(
+                "{\"variance\": +1}",
+                "{'variance': 1}",
+                "{\"variance\": 01}",
+                "{\"variance\": 1,}",
+                "{variance: 1}",
+                "{\"a\": \"\t\"}",
+                "{\"variance\": nan}")) {
             RowsException e = refused(body);
             assertTrue(e.getMessage().startsWith("malformed JSON at line 1"), e.getMessage());
             for (String java : List.of("Feature", "JsonRead", "ALLOW_", "com.fasterxml", "jackson")) {

@@ -1,5 +1,9 @@
 package org.tabserve.serving;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import inference.GRPCInferenceServiceGrpc;
 import inference.InferTensorContents;
@@ -7,15 +11,6 @@ import inference.ModelInferRequest;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.launcher.TabserveServer;
-import org.tabserve.testing.Http;
-import org.tabserve.testing.ModelDirectory;
-import org.tabserve.testing.Multipart;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,10 +19,14 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.launcher.TabserveServer;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.ModelDirectory;
+import org.tabserve.testing.Multipart;
 
 /**
  * The prediction log end to end ({@code --prediction-log DIR --prediction-log-mask sex}), on the bundled bank-note
@@ -42,6 +41,7 @@ class PredictionLogRoutesTest {
 
     @TempDir
     static Path dir;
+
     static Path log;
     static TabserveServer server;
     static Http http;
@@ -52,8 +52,15 @@ class PredictionLogRoutesTest {
         Files.copy(Path.of("model.onnx"), models.resolve("banknote.onnx"));
         Files.copy(PENGUINS.resolve("species-zipmap.onnx"), models.resolve("penguins.onnx"));
         log = dir.resolve("log");
-        server = TabserveServer.startReady("--models", models.toString(), "--default-model", "banknote",
-                "--prediction-log", log.toString(), "--prediction-log-mask", "sex");
+        server = TabserveServer.startReady(
+                "--models",
+                models.toString(),
+                "--default-model",
+                "banknote",
+                "--prediction-log",
+                log.toString(),
+                "--prediction-log-mask",
+                "sex");
         http = new Http(server);
         ModelDirectory.awaitReady(http, 2);
     }
@@ -94,8 +101,12 @@ class PredictionLogRoutesTest {
 
     @Test
     void aJsonBatchIsLoggedRowByRowWithTheCallersIdItsInputsAndTheAnswerItGot() throws Exception {
-        Http.Response response = http.post("/models/banknote/api/predict", "application/json",
-                BANKNOTES.getBytes(StandardCharsets.UTF_8), "X-Request-Id", "client-42");
+        Http.Response response = http.post(
+                "/models/banknote/api/predict",
+                "application/json",
+                BANKNOTES.getBytes(StandardCharsets.UTF_8),
+                "X-Request-Id",
+                "client-42");
         assertEquals(200, response.status());
         assertEquals("client-42", response.headers().firstValue("X-Request-Id").orElse(""), "the id is echoed");
         JsonNode answer = response.json();
@@ -112,8 +123,10 @@ class PredictionLogRoutesTest {
             for (Iterator<Map.Entry<String, JsonNode>> f = sent.get(row).fields(); f.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = f.next();
                 // the model takes floats: the log has the float the model scored, written in its shortest form
-                assertEquals((float) field.getValue().asDouble(), (float) line.path("inputs").path(field.getKey())
-                        .asDouble(), line::toString);
+                assertEquals(
+                        (float) field.getValue().asDouble(),
+                        (float) line.path("inputs").path(field.getKey()).asDouble(),
+                        line::toString);
             }
             JsonNode predicted = answer.path("predictions").get(row);
             assertEquals(predicted.path("label"), line.path("outputs").path("label"));
@@ -123,11 +136,16 @@ class PredictionLogRoutesTest {
 
     @Test
     void aRequestWithoutAnIdIsGivenOneAndAnIdThatIsNoTokenIsReplaced() throws Exception {
-        for (String sent : new String[]{null, "no spaces or \"quotes\" please"}) {
+        for (String sent : new String[] {null, "no spaces or \"quotes\" please"}) {
             String row = "{\"variance\": 1, \"skewness\": 2, \"curtosis\": 3, \"entropy\": 4}";
-            Http.Response response = sent == null ? http.postJson("/api/predict", row)
-                    : http.post("/api/predict", "application/json", row.getBytes(StandardCharsets.UTF_8),
-                    "X-Request-Id", sent);
+            Http.Response response = sent == null
+                    ? http.postJson("/api/predict", row)
+                    : http.post(
+                            "/api/predict",
+                            "application/json",
+                            row.getBytes(StandardCharsets.UTF_8),
+                            "X-Request-Id",
+                            sent);
             assertEquals(200, response.status());
             String id = response.headers().firstValue("X-Request-Id").orElseThrow();
             assertTrue(id.matches("[0-9a-f-]{36}"), id);
@@ -141,27 +159,44 @@ class PredictionLogRoutesTest {
     void csvUploadsMlflowAndV2AreLoggedAsTheyAnswered() throws Exception {
         String csv = "variance,skewness,curtosis,entropy\n3.6216,8.6661,-2.8073,-0.44699\n-1.3971,3.3191,-1.3927,"
                 + "-1.9948\n0.5,0.5,0.5,0.5\n";
-        Http.Response upload = http.upload("/models/banknote/predict_file?format=json",
-                Multipart.csv(csv), "X-Request-Id", "upload-1", "Accept", "application/json");
+        Http.Response upload = http.upload(
+                "/models/banknote/predict_file?format=json",
+                Multipart.csv(csv),
+                "X-Request-Id",
+                "upload-1",
+                "Accept",
+                "application/json");
         assertEquals(200, upload.status(), upload::toString);
         List<JsonNode> uploaded = lines("upload-1", 3);
         assertEquals(3, uploaded.size());
-        assertEquals("POST /models/banknote/predict_file", uploaded.get(0).path("call").asText());
+        assertEquals(
+                "POST /models/banknote/predict_file",
+                uploaded.get(0).path("call").asText());
 
-        Http.Response mlflow = http.post("/models/banknote/invocations", "text/csv",
-                csv.getBytes(StandardCharsets.UTF_8), "X-Request-Id", "mlflow-1");
+        Http.Response mlflow = http.post(
+                "/models/banknote/invocations",
+                "text/csv",
+                csv.getBytes(StandardCharsets.UTF_8),
+                "X-Request-Id",
+                "mlflow-1");
         assertEquals(200, mlflow.status());
         List<JsonNode> invoked = lines("mlflow-1", 3);
         for (int row = 0; row < 3; row++) {
             // MLflow's answer is the label alone
-            assertEquals(mlflow.json().path("predictions").get(row).asText(),
-                    invoked.get(row).path("outputs").path("label").asText(), mlflow::toString);
+            assertEquals(
+                    mlflow.json().path("predictions").get(row).asText(),
+                    invoked.get(row).path("outputs").path("label").asText(),
+                    mlflow::toString);
         }
 
         String v2 = "{\"inputs\": [{\"name\": \"input\", \"datatype\": \"FP32\", \"shape\": [1, 4],"
                 + " \"data\": [0.5, 0.5, 0.5, 0.5]}]}";
-        Http.Response infer = http.post("/v2/models/banknote/infer", "application/json",
-                v2.getBytes(StandardCharsets.UTF_8), "X-Request-Id", "v2-1");
+        Http.Response infer = http.post(
+                "/v2/models/banknote/infer",
+                "application/json",
+                v2.getBytes(StandardCharsets.UTF_8),
+                "X-Request-Id",
+                "v2-1");
         assertEquals(200, infer.status());
         JsonNode line = lines("v2-1", 1).get(0);
         assertEquals("POST /v2/models/banknote/infer", line.path("call").asText());
@@ -171,13 +206,21 @@ class PredictionLogRoutesTest {
 
     @Test
     void grpcModelInferIsLoggedWithAnIdMadeForIt() throws Exception {
-        ManagedChannel channel = Grpc.newChannelBuilderForAddress(server.uri().getHost(), server.uri().getPort(),
-                InsecureChannelCredentials.create()).build();
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress(
+                        server.uri().getHost(), server.uri().getPort(), InsecureChannelCredentials.create())
+                .build();
         try {
             ModelInferRequest.Builder request = ModelInferRequest.newBuilder().setModelName("banknote");
-            request.addInputsBuilder().setName("input").setDatatype("FP32").addShape(1).addShape(4)
-                    .setContents(InferTensorContents.newBuilder().addFp32Contents(-4.25f).addFp32Contents(1.5f)
-                            .addFp32Contents(2.25f).addFp32Contents(0.125f));
+            request.addInputsBuilder()
+                    .setName("input")
+                    .setDatatype("FP32")
+                    .addShape(1)
+                    .addShape(4)
+                    .setContents(InferTensorContents.newBuilder()
+                            .addFp32Contents(-4.25f)
+                            .addFp32Contents(1.5f)
+                            .addFp32Contents(2.25f)
+                            .addFp32Contents(0.125f));
             GRPCInferenceServiceGrpc.newBlockingStub(channel).modelInfer(request.build());
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -203,15 +246,21 @@ class PredictionLogRoutesTest {
                 + " \"flipper_length_mm\": 212, \"body_mass_g\": 5200, \"sex\": \"FEMALE\"},"
                 + " {\"island\": \"Dream\", \"bill_length_mm\": null, \"bill_depth_mm\": 18.1,"
                 + " \"flipper_length_mm\": 193, \"body_mass_g\": 3750, \"sex\": \"MALE\"}]}";
-        Http.Response response = http.post("/models/penguins/api/predict", "application/json",
-                rows.getBytes(StandardCharsets.UTF_8), "X-Request-Id", "penguins-1");
+        Http.Response response = http.post(
+                "/models/penguins/api/predict",
+                "application/json",
+                rows.getBytes(StandardCharsets.UTF_8),
+                "X-Request-Id",
+                "penguins-1");
         assertEquals(200, response.status(), response::toString);
         List<JsonNode> lines = lines("penguins-1", 2);
         for (int row = 0; row < 2; row++) {
             JsonNode line = lines.get(row);
             assertFalse(line.path("inputs").has("sex"), line::toString);
             assertEquals("[\"sex\"]", line.path("masked").toString());
-            assertEquals(response.json().path("predictions").get(row).path("label"), line.path("outputs").path("label"));
+            assertEquals(
+                    response.json().path("predictions").get(row).path("label"),
+                    line.path("outputs").path("label"));
         }
         assertEquals("Biscoe", lines.get(0).path("inputs").path("island").asText());
         assertTrue(lines.get(1).path("inputs").path("bill_length_mm").isNull(), "a missing number is null");
@@ -222,9 +271,11 @@ class PredictionLogRoutesTest {
     @Test
     void aMaskedColumnsUnknownCategoryIsWarnedAboutWithoutItsValue() throws Exception {
         // the form's route, as a browser sends it: the value is a category the model has not seen
-        Http.Response response = http.get("/models/penguins/predict?island=Biscoe&bill_length_mm=45.2"
-                + "&bill_depth_mm=14.8&flipper_length_mm=212&body_mass_g=5200&sex=Secret-Sex-Value",
-                "X-Request-Id", "penguins-masked-warning");
+        Http.Response response = http.get(
+                "/models/penguins/predict?island=Biscoe&bill_length_mm=45.2"
+                        + "&bill_depth_mm=14.8&flipper_length_mm=212&body_mass_g=5200&sex=Secret-Sex-Value",
+                "X-Request-Id",
+                "penguins-masked-warning");
         assertEquals(200, response.status(), response::toString);
         JsonNode line = lines("penguins-masked-warning", 1).get(0);
         JsonNode warnings = line.path("outputs").path("warnings");
@@ -237,13 +288,19 @@ class PredictionLogRoutesTest {
 
     @Test
     void metricsCountTheRowsWritten() throws Exception {
-        http.post("/api/predict", "application/json", BANKNOTES.getBytes(StandardCharsets.UTF_8),
-                "X-Request-Id", "metrics-1");
+        http.post(
+                "/api/predict",
+                "application/json",
+                BANKNOTES.getBytes(StandardCharsets.UTF_8),
+                "X-Request-Id",
+                "metrics-1");
         lines("metrics-1", 2);
         String metrics = new String(http.get("/metrics").body(), StandardCharsets.UTF_8);
         long logged = Files.readAllLines(log.resolve("predictions.jsonl")).size();
-        long written = metrics.lines().filter(l -> l.startsWith("tabserve_prediction_log_rows_total{outcome=\"written\"}"))
-                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        long written = metrics.lines()
+                .filter(l -> l.startsWith("tabserve_prediction_log_rows_total{outcome=\"written\"}"))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
         assertTrue(written >= 2 && written <= logged, "written " + written + ", lines " + logged + "\n" + metrics);
         assertTrue(metrics.contains("tabserve_prediction_log_rows_total{outcome=\"dropped\"} 0.0"), metrics);
     }

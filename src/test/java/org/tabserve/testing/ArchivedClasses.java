@@ -1,29 +1,33 @@
 package org.tabserve.testing;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Reads a JVM's {@code -Xlog:class+load} file to check that a start took its classes from an AppCDS archive. */
 public final class ArchivedClasses {
 
     private static final String FROM_ARCHIVE = "source: shared objects file (top)";
 
-    private ArchivedClasses() {
-    }
+    private ArchivedClasses() {}
 
     /** Each class named came from the archive, and so did most of those loaded. */
     public static void assertTakenFromArchive(Path classLoadLog, List<String> names) throws IOException {
         List<String> loaded = Files.readAllLines(classLoadLog);
         for (String name : names) {
-            assertTrue(loaded.stream().anyMatch(line -> line.contains("] " + name + " " + FROM_ARCHIVE)),
-                    name + " is not taken from the archive: " + loaded.stream().filter(l -> l.contains("] " + name + " "))
-                            .findFirst().orElse("not loaded at all"));
+            assertTrue(
+                    loaded.stream().anyMatch(line -> line.contains("] " + name + " " + FROM_ARCHIVE)),
+                    name + " is not taken from the archive: "
+                            + loaded.stream()
+                                    .filter(l -> l.contains("] " + name + " "))
+                                    .findFirst()
+                                    .orElse("not loaded at all"));
         }
-        long fromArchive = loaded.stream().filter(line -> line.contains(FROM_ARCHIVE)).count();
+        long fromArchive =
+                loaded.stream().filter(line -> line.contains(FROM_ARCHIVE)).count();
         assertTrue(fromArchive * 2 > loaded.size(), fromArchive + " of " + loaded.size() + " classes from the archive");
     }
 }

@@ -1,12 +1,11 @@
 package org.tabserve.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +19,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 /** The bank-note data set the bundled model was trained on, and the checks every prediction must pass. */
 public final class BankNotes {
@@ -31,6 +30,7 @@ public final class BankNotes {
     public static final Path MODEL = Path.of("model.onnx");
     /** The data's column order, which is also the bundled model's graph order. */
     public static final List<String> FEATURES = List.of("variance", "skewness", "curtosis", "entropy");
+
     public static final Map<String, String> DISPLAY_NAMES = Map.of("0", "genuine", "1", "forged");
     public static final double TOLERANCE = 1e-6;
 
@@ -51,21 +51,29 @@ public final class BankNotes {
         /** {@code variance=3.6216&skewness=...} as typed in the CSV. */
         public String query() {
             StringBuilder query = new StringBuilder();
-            FEATURES.forEach(f -> query.append(query.length() == 0 ? "" : "&").append(f).append('=').append(text.get(f)));
+            FEATURES.forEach(f -> query.append(query.length() == 0 ? "" : "&")
+                    .append(f)
+                    .append('=')
+                    .append(text.get(f)));
             return query.toString();
         }
     }
 
     private static List<Note> all;
 
-    private BankNotes() {
-    }
+    private BankNotes() {}
 
     public static synchronized List<Note> all() {
         if (all == null) {
             List<Note> notes = new ArrayList<>();
-            try (CSVParser csv = CSVParser.parse(DATA, StandardCharsets.UTF_8,
-                    CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+            try (CSVParser csv = CSVParser.parse(
+                    DATA,
+                    StandardCharsets.UTF_8,
+                    CSVFormat.DEFAULT
+                            .builder()
+                            .setHeader()
+                            .setSkipHeaderRecord(true)
+                            .get())) {
                 for (CSVRecord record : csv) {
                     Map<String, String> text = new LinkedHashMap<>();
                     FEATURES.forEach(f -> text.put(f, record.get(f)));
@@ -82,14 +90,17 @@ public final class BankNotes {
     /** {variance:3.6216, skewness:8.6661, curtosis:-2.8073, entropy:-0.44699}, the first row: class 0. */
     public static Note genuine() {
         Note note = all().get(0);
-        assertEquals(Map.of("variance", "3.6216", "skewness", "8.6661", "curtosis", "-2.8073", "entropy", "-0.44699"), note.text());
+        assertEquals(
+                Map.of("variance", "3.6216", "skewness", "8.6661", "curtosis", "-2.8073", "entropy", "-0.44699"),
+                note.text());
         assertEquals("0", note.label());
         return note;
     }
 
     /** The first row of class 1 (-1.3971, 3.3191, -1.3927, -1.9948). */
     public static Note forged() {
-        Note note = all().stream().filter(n -> n.label().equals("1")).findFirst().orElseThrow();
+        Note note =
+                all().stream().filter(n -> n.label().equals("1")).findFirst().orElseThrow();
         assertEquals("-1.3971", note.text().get("variance"));
         return note;
     }
@@ -126,13 +137,17 @@ public final class BankNotes {
         }
         assertEquals(1.0, sum, TOLERANCE, () -> "probabilities of " + prediction + " sum to 1");
         assertEquals(argmax, prediction.path("label").asText(), () -> "label is the argmax in " + prediction);
-        assertEquals(DISPLAY_NAMES.get(argmax), prediction.path("display_name").asText(), () -> "display name in " + prediction);
+        assertEquals(
+                DISPLAY_NAMES.get(argmax),
+                prediction.path("display_name").asText(),
+                () -> "display name in " + prediction);
         List<String> fields = new ArrayList<>();
         prediction.fieldNames().forEachRemaining(fields::add);
         assertEquals(List.of("label", "display_name", "probabilities", "warnings"), fields);
         assertTrue(prediction.path("warnings").isArray(), () -> "warnings is a list in " + prediction);
         for (JsonNode warning : prediction.path("warnings")) {
-            assertTrue(FEATURES.contains(warning.path("feature").asText()), () -> "warning names a feature: " + warning);
+            assertTrue(
+                    FEATURES.contains(warning.path("feature").asText()), () -> "warning names a feature: " + warning);
             assertTrue(warning.path("message").asText().endsWith("; treat the answer with care"), warning::toString);
         }
     }
@@ -141,11 +156,17 @@ public final class BankNotes {
     public static void assertSamePrediction(JsonNode expected, JsonNode actual, String where) {
         assertWellFormed(actual);
         assertEquals(expected.path("label").asText(), actual.path("label").asText(), where);
-        assertEquals(expected.path("display_name").asText(), actual.path("display_name").asText(), where);
+        assertEquals(
+                expected.path("display_name").asText(),
+                actual.path("display_name").asText(),
+                where);
         for (Iterator<String> it = expected.path("probabilities").fieldNames(); it.hasNext(); ) {
             String c = it.next();
-            assertEquals(expected.path("probabilities").get(c).asDouble(), actual.path("probabilities").path(c).asDouble(),
-                    TOLERANCE, where + ", class " + c);
+            assertEquals(
+                    expected.path("probabilities").get(c).asDouble(),
+                    actual.path("probabilities").path(c).asDouble(),
+                    TOLERANCE,
+                    where + ", class " + c);
         }
     }
 

@@ -1,14 +1,12 @@
 package org.tabserve.testing;
 
-import org.tabserve.model.Batch;
-
 import java.util.List;
+import org.tabserve.model.Batch;
 
 /** A checked batch's rows as numbers in feature order, for tests of parsers of numbers-only models. */
 public final class BatchRows {
 
-    private BatchRows() {
-    }
+    private BatchRows() {}
 
     public static double[][] of(Batch batch) {
         double[][] rows = new double[batch.size()][];
@@ -20,6 +18,9 @@ public final class BatchRows {
 
     /** The rows of several batches, one after another. */
     public static double[][] of(List<Batch> batches) {
-        return batches.stream().map(BatchRows::of).flatMap(java.util.Arrays::stream).toArray(double[][]::new);
+        return batches.stream()
+                .map(BatchRows::of)
+                .flatMap(java.util.Arrays::stream)
+                .toArray(double[][]::new);
     }
 }

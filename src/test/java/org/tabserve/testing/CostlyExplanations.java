@@ -4,9 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import inference.InferParameter;
 import inference.ModelInferRequest;
-import org.tabserve.cli.FixtureCards;
-import org.tabserve.web.v2.OpenInferenceGrpcTest;
-
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.tabserve.cli.FixtureCards;
+import org.tabserve.web.v2.OpenInferenceGrpcTest;
 
 /**
  * Explanations that take seconds of CPU, for the tests that cancel them (issue 34): the 10-column fixture model
@@ -46,15 +45,15 @@ public final class CostlyExplanations {
     public static final Map<String, String> BY_COALITIONS = Map.of("TABSERVE_EXPLAIN_STRUCTURE", "false");
 
     private static final Path FIXTURE = Path.of("src/test/resources/org/tabserve/fixtures/wide");
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private CostlyExplanations() {
-    }
+    private CostlyExplanations() {}
 
     /** Cards the 10-column fixture with its labelled data into {@code out}, a model that explains its answers. */
     public static Path card(Path out) throws IOException {
-        return FixtureCards.card(FIXTURE.resolve("wide-10.onnx"), FIXTURE.resolve("wide-10.labelled.csv"), "label",
-                out);
+        return FixtureCards.card(
+                FIXTURE.resolve("wide-10.onnx"), FIXTURE.resolve("wide-10.labelled.csv"), "label", out);
     }
 
     /** One row's features by name, {@code f0} to {@code f9}, varying with {@code row}. */
@@ -86,16 +85,24 @@ public final class CostlyExplanations {
             data.addAll(row(r).values());
         }
         Map<String, Object> request = new LinkedHashMap<>();
-        request.put("inputs", List.of(Map.of("name", "input", "shape", List.of(rows, COLUMNS), "datatype", "FP32", "data",
-                data)));
-        return OpenInferenceGrpcTest.grpcRequest(model, request, false).toBuilder().putParameters("explain",
-                InferParameter.newBuilder().setBoolParam(true).build()).build();
+        request.put(
+                "inputs",
+                List.of(Map.of("name", "input", "shape", List.of(rows, COLUMNS), "datatype", "FP32", "data", data)));
+        return OpenInferenceGrpcTest.grpcRequest(model, request, false).toBuilder()
+                .putParameters(
+                        "explain",
+                        InferParameter.newBuilder().setBoolParam(true).build())
+                .build();
     }
 
     /** The value of one sample of {@code server}'s {@code /metrics}, 0 when it has none yet. */
     public static double metric(RunningServer server, String sample) throws IOException, InterruptedException {
-        return metrics(server).lines().filter(l -> l.startsWith(sample + " ")).findFirst()
-                .map(l -> Double.parseDouble(l.substring(sample.length() + 1))).orElse(0.0);
+        return metrics(server)
+                .lines()
+                .filter(l -> l.startsWith(sample + " "))
+                .findFirst()
+                .map(l -> Double.parseDouble(l.substring(sample.length() + 1)))
+                .orElse(0.0);
     }
 
     /**
@@ -108,10 +115,12 @@ public final class CostlyExplanations {
         String route = "route=\"/inference.GRPCInferenceService/" + rpc + "\"";
         Map<String, Double> calls = new LinkedHashMap<>();
         for (String line : metrics(server).lines().toList()) {
-            if (line.startsWith("tabserve_http_requests_total{") && line.contains(route)
+            if (line.startsWith("tabserve_http_requests_total{")
+                    && line.contains(route)
                     && line.contains("protocol=\"grpc\"")) {
                 int end = line.lastIndexOf(' ');
-                calls.put(line.substring("tabserve_http_requests_total".length(), end),
+                calls.put(
+                        line.substring("tabserve_http_requests_total".length(), end),
                         Double.parseDouble(line.substring(end + 1)));
             }
         }

@@ -1,9 +1,5 @@
 package org.tabserve.testing;
 
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.MetaData;
-import org.eclipse.jetty.http2.hpack.HpackDecoder;
-
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -16,6 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.http2.hpack.HpackDecoder;
 
 /**
  * HTTP/2 cleartext (prior knowledge) spoken frame by frame, for what gRPC clients never send: a request that declares
@@ -27,8 +26,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class H2cWire implements AutoCloseable {
 
-    private static final int DATA = 0, HEADERS = 1, RST_STREAM = 3, SETTINGS = 4, PING = 6, GOAWAY = 7,
-            WINDOW_UPDATE = 8, CONTINUATION = 9;
+    private static final int DATA = 0,
+            HEADERS = 1,
+            RST_STREAM = 3,
+            SETTINGS = 4,
+            PING = 6,
+            GOAWAY = 7,
+            WINDOW_UPDATE = 8,
+            CONTINUATION = 9;
     private static final int END_STREAM = 1, END_HEADERS = 4, ACK = 1;
     private static final int MAX_FRAME = 16_384;
 
@@ -42,6 +47,7 @@ public final class H2cWire implements AutoCloseable {
     private int nextStream = 1;
     /** What the server lets this client send on the connection (guarded by this). */
     private long sendWindow = 65_535;
+
     private volatile boolean closed;
 
     public H2cWire(URI server) throws IOException {
@@ -61,8 +67,16 @@ public final class H2cWire implements AutoCloseable {
         authority = server.getHost() + ":" + server.getPort();
         out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         // SETTINGS_INITIAL_WINDOW_SIZE (4), when given
-        frame(SETTINGS, 0, 0, initialWindow < 0 ? new byte[0]
-                : ByteBuffer.allocate(6).putShort((short) 4).putInt(initialWindow).array());
+        frame(
+                SETTINGS,
+                0,
+                0,
+                initialWindow < 0
+                        ? new byte[0]
+                        : ByteBuffer.allocate(6)
+                                .putShort((short) 4)
+                                .putInt(initialWindow)
+                                .array());
         reader = new Thread(this::read, "h2c-wire-reader");
         reader.setDaemon(true);
         reader.start();
@@ -74,8 +88,8 @@ public final class H2cWire implements AutoCloseable {
      *
      * @return the stream's id
      */
-    public int post(String path, Map<String, String> headers, byte[] data, boolean end) throws IOException,
-            InterruptedException {
+    public int post(String path, Map<String, String> headers, byte[] data, boolean end)
+            throws IOException, InterruptedException {
         return send("POST", path, headers, data, end);
     }
 
@@ -97,11 +111,17 @@ public final class H2cWire implements AutoCloseable {
             byte[] bytes = block.toByteArray();
             int first = Math.min(bytes.length, MAX_FRAME);
             boolean noData = data.length == 0 && end;
-            frame(HEADERS, (first == bytes.length ? END_HEADERS : 0) | (noData ? END_STREAM : 0), stream,
+            frame(
+                    HEADERS,
+                    (first == bytes.length ? END_HEADERS : 0) | (noData ? END_STREAM : 0),
+                    stream,
                     java.util.Arrays.copyOfRange(bytes, 0, first));
             for (int at = first; at < bytes.length; at += MAX_FRAME) {
                 int to = Math.min(bytes.length, at + MAX_FRAME);
-                frame(CONTINUATION, to == bytes.length ? END_HEADERS : 0, stream,
+                frame(
+                        CONTINUATION,
+                        to == bytes.length ? END_HEADERS : 0,
+                        stream,
                         java.util.Arrays.copyOfRange(bytes, at, to));
             }
         }
@@ -116,7 +136,10 @@ public final class H2cWire implements AutoCloseable {
                     wait(1_000);
                 }
                 sendWindow -= to - at;
-                frame(DATA, end && to == data.length ? END_STREAM : 0, stream,
+                frame(
+                        DATA,
+                        end && to == data.length ? END_STREAM : 0,
+                        stream,
                         java.util.Arrays.copyOfRange(data, at, to));
             }
         }
@@ -135,7 +158,11 @@ public final class H2cWire implements AutoCloseable {
 
     /** A gRPC message's frame: not compressed, its length, its bytes. */
     public static byte[] grpcFrame(byte[] message) {
-        return ByteBuffer.allocate(5 + message.length).put((byte) 0).putInt(message.length).put(message).array();
+        return ByteBuffer.allocate(5 + message.length)
+                .put((byte) 0)
+                .putInt(message.length)
+                .put(message)
+                .array();
     }
 
     private void read() {
@@ -167,7 +194,8 @@ public final class H2cWire implements AutoCloseable {
                         block.write(payload);
                         if ((flags & END_HEADERS) != 0) {
                             MetaData meta = decoder.decode(ByteBuffer.wrap(block.toByteArray()));
-                            Map<String, String> got = fields.computeIfAbsent(blockStream, s -> new ConcurrentHashMap<>());
+                            Map<String, String> got =
+                                    fields.computeIfAbsent(blockStream, s -> new ConcurrentHashMap<>());
                             if (meta instanceof MetaData.Response response) {
                                 got.put(":status", Integer.toString(response.getStatus()));
                             }
@@ -179,7 +207,8 @@ public final class H2cWire implements AutoCloseable {
                             }
                         }
                     }
-                    case RST_STREAM -> end(stream, Integer.toString(ByteBuffer.wrap(payload).getInt()));
+                    case RST_STREAM ->
+                        end(stream, Integer.toString(ByteBuffer.wrap(payload).getInt()));
                     case SETTINGS -> {
                         if ((flags & ACK) == 0) {
                             synchronized (this) {
@@ -210,8 +239,7 @@ public final class H2cWire implements AutoCloseable {
                             }
                         });
                     }
-                    default -> {
-                    }
+                    default -> {}
                 }
             }
         } catch (Exception e) {
@@ -243,8 +271,12 @@ public final class H2cWire implements AutoCloseable {
     /** Writes one frame; callers hold this object's lock. */
     private void frame(int type, int flags, int stream, byte[] payload) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(9);
-        header.put((byte) (payload.length >>> 16)).put((byte) (payload.length >>> 8)).put((byte) payload.length)
-                .put((byte) type).put((byte) flags).putInt(stream);
+        header.put((byte) (payload.length >>> 16))
+                .put((byte) (payload.length >>> 8))
+                .put((byte) payload.length)
+                .put((byte) type)
+                .put((byte) flags)
+                .putInt(stream);
         out.write(header.array());
         out.write(payload);
         out.flush();

@@ -1,14 +1,13 @@
 package org.tabserve.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.jsoup.Jsoup;
-import org.jsoup.nodes.Document;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.tabserve.launcher.TabserveServer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -24,12 +23,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.tabserve.launcher.TabserveServer;
 
 /**
  * The JDK HttpClient pointed at one running tabserve. Every response it hands back has already been checked for
@@ -142,13 +141,16 @@ public final class Http implements BeforeAllCallback, AfterAllCallback {
     }
 
     public Response send(String method, String path, BodyPublisher body, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60)).method(method, body);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .timeout(Duration.ofSeconds(60))
+                .method(method, body);
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
         try {
             var response = client.send(request.build(), BodyHandlers.ofByteArray());
-            Response checked = new Response(method + " " + path, response.statusCode(), response.headers(), response.body());
+            Response checked =
+                    new Response(method + " " + path, response.statusCode(), response.headers(), response.body());
             checked.assertRevealsNothingAboutTheServer();
             return checked;
         } catch (IOException e) {
@@ -210,7 +212,9 @@ public final class Http implements BeforeAllCallback, AfterAllCallback {
         /** The {@code field} of each entry of a problem's {@code errors}, in order. */
         public List<String> errorFields(int expectedStatus) {
             List<String> fields = new ArrayList<>();
-            problem(expectedStatus).path("errors").forEach(e -> fields.add(e.path("field").asText()));
+            problem(expectedStatus)
+                    .path("errors")
+                    .forEach(e -> fields.add(e.path("field").asText()));
             return fields;
         }
 
@@ -230,14 +234,18 @@ public final class Http implements BeforeAllCallback, AfterAllCallback {
 
         /** No Server header on any answer; no Jetty, exception name or stack frame in any error's body. */
         public void assertRevealsNothingAboutTheServer() {
-            assertTrue(headers.firstValue("Server").isEmpty(), () -> request + " sent Server: " + headers.firstValue("Server"));
+            assertTrue(
+                    headers.firstValue("Server").isEmpty(),
+                    () -> request + " sent Server: " + headers.firstValue("Server"));
             assertTrue(headers.firstValue("X-Powered-By").isEmpty(), () -> request + " sent X-Powered-By");
             if (status >= 400) {
                 // The request's own path may be echoed (instance, detail): only what the server adds counts.
                 String path = request.substring(request.indexOf(' ') + 1).split("\\?", 2)[0];
                 String lower = text().replace(path, "").toLowerCase(Locale.ROOT);
                 for (String tell : List.of("jetty", "exception", "at org.", "at java.", "at jakarta.")) {
-                    assertFalse(lower.contains(tell), () -> request + " (" + status + ") reveals '" + tell + "': " + text());
+                    assertFalse(
+                            lower.contains(tell),
+                            () -> request + " (" + status + ") reveals '" + tell + "': " + text());
                 }
             }
         }

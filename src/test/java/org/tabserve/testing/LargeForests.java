@@ -6,7 +6,6 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +22,7 @@ public final class LargeForests {
 
     private static final String ML = "ai.onnx.ml";
 
-    private LargeForests() {
-    }
+    private LargeForests() {}
 
     /**
      * Writes a forest of {@code trees} full trees of {@code depth} levels of branches to {@code file}.
@@ -38,8 +36,8 @@ public final class LargeForests {
         AttributeProto.Builder treeIds = ints("nodes_treeids");
         AttributeProto.Builder nodeIds = ints("nodes_nodeids");
         AttributeProto.Builder featureIds = ints("nodes_featureids");
-        AttributeProto.Builder modes = AttributeProto.newBuilder().setName("nodes_modes")
-                .setType(AttributeProto.AttributeType.STRINGS);
+        AttributeProto.Builder modes =
+                AttributeProto.newBuilder().setName("nodes_modes").setType(AttributeProto.AttributeType.STRINGS);
         AttributeProto.Builder values = floats("nodes_values");
         AttributeProto.Builder trueIds = ints("nodes_truenodeids");
         AttributeProto.Builder falseIds = ints("nodes_falsenodeids");
@@ -70,26 +68,48 @@ public final class LargeForests {
                 }
             }
         }
-        NodeProto forest = NodeProto.newBuilder().setOpType("TreeEnsembleClassifier").setDomain(ML)
-                .setName("forest").addInput("input").addOutput("label").addOutput("probabilities")
+        NodeProto forest = NodeProto.newBuilder()
+                .setOpType("TreeEnsembleClassifier")
+                .setDomain(ML)
+                .setName("forest")
+                .addInput("input")
+                .addOutput("label")
+                .addOutput("probabilities")
                 .addAttribute(ints("classlabels_int64s").addInts(0).addInts(1))
-                .addAttribute(AttributeProto.newBuilder().setName("post_transform")
+                .addAttribute(AttributeProto.newBuilder()
+                        .setName("post_transform")
                         .setType(AttributeProto.AttributeType.STRING)
                         .setS(com.google.protobuf.ByteString.copyFromUtf8("NONE")))
-                .addAllAttribute(List.of(treeIds.build(), nodeIds.build(), featureIds.build(), modes.build(),
-                        values.build(), trueIds.build(), falseIds.build(), leafTrees.build(), leafNodes.build(),
-                        leafClasses.build(), weights.build()))
+                .addAllAttribute(List.of(
+                        treeIds.build(),
+                        nodeIds.build(),
+                        featureIds.build(),
+                        modes.build(),
+                        values.build(),
+                        trueIds.build(),
+                        falseIds.build(),
+                        leafTrees.build(),
+                        leafNodes.build(),
+                        leafClasses.build(),
+                        weights.build()))
                 .build();
-        OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName("large-forest").addNode(forest)
+        OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder()
+                .setName("large-forest")
+                .addNode(forest)
                 .addInput(tensor("input", TensorProto.DataType.FLOAT_VALUE, 4))
                 .addOutput(tensor("label", TensorProto.DataType.INT64_VALUE))
                 .addOutput(tensor("probabilities", TensorProto.DataType.FLOAT_VALUE, 2))
                 .build();
-        OnnxMl.ModelProto model = OnnxMl.ModelProto.newBuilder().setIrVersion(8).setProducerName("tabserve-tests")
+        OnnxMl.ModelProto model = OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("tabserve-tests")
                 .setProducerVersion("1")
-                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
-                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain(ML).setVersion(3))
-                .setGraph(graph).build();
+                .addOpsetImport(
+                        OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+                .addOpsetImport(
+                        OnnxMl.OperatorSetIdProto.newBuilder().setDomain(ML).setVersion(3))
+                .setGraph(graph)
+                .build();
         return Files.write(file, model.toByteArray());
     }
 
@@ -108,7 +128,12 @@ public final class LargeForests {
         for (int w : width) {
             shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(w));
         }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(shape))).build();
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(elemType)
+                                .setShape(shape)))
+                .build();
     }
 }

@@ -1,7 +1,8 @@
 package org.tabserve.testing;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,8 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * A model directory for {@code --models} in the integration tests, built from the repo's real models (the bank-note
  * model in two versions, the penguins species classifier with text inputs, the body-mass regressor), and the
@@ -23,13 +22,16 @@ public final class ModelDirectory {
 
     public static final Path PENGUINS = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
     /** A genuine bank note ({@code "0"}). */
-    public static final String NOTE = "{\"variance\": 3.6216, \"skewness\": 8.6661, \"curtosis\": -2.8073, \"entropy\": -0.44699}";
+    public static final String NOTE =
+            "{\"variance\": 3.6216, \"skewness\": 8.6661, \"curtosis\": -2.8073, \"entropy\": -0.44699}";
     /** An Adelie penguin, for the species classifiers (sex may be left out for species-nozipmap). */
-    public static final String PENGUIN = "{\"island\": \"Torgersen\", \"bill_length_mm\": 39.1, \"bill_depth_mm\": 18.7,"
-            + " \"flipper_length_mm\": 181.0, \"body_mass_g\": 3750.0, \"sex\": \"MALE\"}";
+    public static final String PENGUIN =
+            "{\"island\": \"Torgersen\", \"bill_length_mm\": 39.1, \"bill_depth_mm\": 18.7,"
+                    + " \"flipper_length_mm\": 181.0, \"body_mass_g\": 3750.0, \"sex\": \"MALE\"}";
     /** A penguin for the body-mass regressor. */
-    public static final String SPECIES_OF_MASS = "{\"species\": \"Adelie\", \"island\": \"Torgersen\", \"bill_length_mm\": 39.1,"
-            + " \"bill_depth_mm\": 18.7, \"flipper_length_mm\": 181, \"sex\": \"MALE\"}";
+    public static final String SPECIES_OF_MASS =
+            "{\"species\": \"Adelie\", \"island\": \"Torgersen\", \"bill_length_mm\": 39.1,"
+                    + " \"bill_depth_mm\": 18.7, \"flipper_length_mm\": 181, \"sex\": \"MALE\"}";
 
     private final Path root;
 
@@ -116,20 +118,27 @@ public final class ModelDirectory {
 
     /** Waits until the index lists {@code models} model versions, every one of them ready. */
     public static void awaitReady(Http http, int models) throws InterruptedException {
-        awaitIndex(http, index -> index.size() == models
-                && index.stream().allMatch(m -> m.path("state").asText().equals("READY")));
+        awaitIndex(
+                http,
+                index -> index.size() == models
+                        && index.stream().allMatch(m -> m.path("state").asText().equals("READY")));
     }
 
     /** @return the index's entry for that model version; fails when there is none */
     public static JsonNode entry(List<JsonNode> index, String name, String version) {
-        return index.stream().filter(m -> m.path("name").asText().equals(name) && m.path("version").asText().equals(version))
-                .findFirst().orElseThrow(() -> new AssertionError(name + " " + version + " not in " + index));
+        return index.stream()
+                .filter(m -> m.path("name").asText().equals(name)
+                        && m.path("version").asText().equals(version))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(name + " " + version + " not in " + index));
     }
 
     /** @return whether the index lists that model version in that state */
     public static boolean has(List<JsonNode> index, String name, String version, String state) {
-        return index.stream().anyMatch(m -> m.path("name").asText().equals(name)
-                && m.path("version").asText().equals(version) && m.path("state").asText().equals(state));
+        return index.stream()
+                .anyMatch(m -> m.path("name").asText().equals(name)
+                        && m.path("version").asText().equals(version)
+                        && m.path("state").asText().equals(state));
     }
 
     /** @return whether the index lists any version of that model */

@@ -1,7 +1,5 @@
 package org.tabserve.testing;
 
-import org.tabserve.launcher.LauncherOptions;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -17,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.tabserve.launcher.LauncherOptions;
 
 /**
  * The real product in a test: {@code java -jar target/tabserve.war} on a free port, as a separate process, read
@@ -25,8 +24,8 @@ import java.util.regex.Pattern;
 public final class TabserveProcess implements RunningServer {
 
     /** The JVM options the project ships (README "Memory"): any OutOfMemoryError ends the process with status 3. */
-    public static final List<String> SHIPPED_JVM_OPTIONS = List.of("-Xmx128m", "-XX:+UseSerialGC",
-            "-XX:+ExitOnOutOfMemoryError");
+    public static final List<String> SHIPPED_JVM_OPTIONS =
+            List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
 
     /**
      * The JVM options of a server started for what it answers, not for its speed or memory (no JVM options given, and
@@ -42,6 +41,7 @@ public final class TabserveProcess implements RunningServer {
     private static final Pattern READY = Pattern.compile("tabserve: serving (.+) on (http://\\S+/)");
     /** The ready line's words for {@code --grpc-port}'s port and {@code --probe-port}'s. */
     private static final Pattern GRPC_PORT = Pattern.compile(" and gRPC \\(HTTP/2 only\\) on port (\\d+)");
+
     private static final Pattern PROBE_PORT = Pattern.compile(", health probes on port (\\d+)$");
 
     private final Process process;
@@ -63,7 +63,8 @@ public final class TabserveProcess implements RunningServer {
 
     /** The packaged WAR that failsafe names, or target/tabserve.war. */
     public static Path war() {
-        return Path.of(System.getProperty("tabserve.war", "target/tabserve.war")).toAbsolutePath();
+        return Path.of(System.getProperty("tabserve.war", "target/tabserve.war"))
+                .toAbsolutePath();
     }
 
     /** Starts the WAR with these extra arguments and environment, without waiting. */
@@ -75,8 +76,12 @@ public final class TabserveProcess implements RunningServer {
      * Starts {@code war} (a copy of the packaged WAR, say) with these extra arguments and environment, without
      * waiting; unless the environment sets {@code JAVA_TOOL_OPTIONS}, with {@link #FUNCTIONAL_JVM_OPTIONS}.
      */
-    public static TabserveProcess start(Path war, List<String> args, Map<String, String> environment) throws IOException {
-        return start(war, environment.containsKey("JAVA_TOOL_OPTIONS") ? List.of() : FUNCTIONAL_JVM_OPTIONS, args,
+    public static TabserveProcess start(Path war, List<String> args, Map<String, String> environment)
+            throws IOException {
+        return start(
+                war,
+                environment.containsKey("JAVA_TOOL_OPTIONS") ? List.of() : FUNCTIONAL_JVM_OPTIONS,
+                args,
                 environment);
     }
 
@@ -84,9 +89,10 @@ public final class TabserveProcess implements RunningServer {
      * Starts {@code war} with these JVM options (before {@code -jar}), extra arguments and environment, without
      * waiting: {@link #SHIPPED_JVM_OPTIONS} and {@link #SHIPPED_ENVIRONMENT} run it as README ships it.
      */
-    public static TabserveProcess start(Path war, List<String> jvmOptions, List<String> args,
-                                        Map<String, String> environment) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    public static TabserveProcess start(
+            Path war, List<String> jvmOptions, List<String> args, Map<String, String> environment) throws IOException {
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", war.toString()));
         command.addAll(args);
@@ -115,7 +121,8 @@ public final class TabserveProcess implements RunningServer {
     }
 
     private void readOutput() {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 output.add(line);

@@ -1,11 +1,10 @@
 package org.tabserve.train;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** The Gather's indices take a row in the data's order to Tribuo's sorted order. */
 class DataColumnOrderTest {
@@ -26,9 +25,11 @@ class DataColumnOrderTest {
 
     @Test
     void refusesFeaturesThatAreNotAReordering() {
-        assertThrows(IllegalArgumentException.class, () -> DataColumnOrder.gatherIndices(
-                List.of("variance", "skewness"), List.of("variance", "curtosis")));
-        assertThrows(IllegalArgumentException.class, () -> DataColumnOrder.gatherIndices(
-                List.of("variance", "skewness"), List.of("variance")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> DataColumnOrder.gatherIndices(List.of("variance", "skewness"), List.of("variance", "curtosis")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> DataColumnOrder.gatherIndices(List.of("variance", "skewness"), List.of("variance")));
     }
 }

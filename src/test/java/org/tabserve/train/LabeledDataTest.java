@@ -1,17 +1,16 @@
 package org.tabserve.train;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LabeledDataTest {
 
@@ -21,8 +20,8 @@ class LabeledDataTest {
         Files.writeString(csv, "b,class,a\n1.5,x,-2\n3,y,4e1\n");
         LabeledData data = LabeledData.read(csv, "class");
         assertEquals(List.of("b", "a"), data.featureNames());
-        assertArrayEquals(new double[]{1.5, -2}, data.rows().get(0));
-        assertArrayEquals(new double[]{3, 40}, data.rows().get(1));
+        assertArrayEquals(new double[] {1.5, -2}, data.rows().get(0));
+        assertArrayEquals(new double[] {3, 40}, data.rows().get(1));
         assertEquals(List.of("x", "y"), data.labels());
         assertEquals(List.of("x", "y"), data.classes());
     }

@@ -13,7 +13,6 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -46,18 +45,19 @@ final class GrpcWire implements AutoCloseable {
      * it retries (transparently, after a GOAWAY such as Jetty's idle timeout sends), and a stream handed out once
      * would send the retry an empty message.
      */
-    private static final MethodDescriptor.Marshaller<Supplier<InputStream>> REQUEST = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(Supplier<InputStream> value) {
-            return value.get();
-        }
+    private static final MethodDescriptor.Marshaller<Supplier<InputStream>> REQUEST =
+            new MethodDescriptor.Marshaller<>() {
+                @Override
+                public InputStream stream(Supplier<InputStream> value) {
+                    return value.get();
+                }
 
-        @Override
-        public Supplier<InputStream> parse(InputStream stream) {
-            byte[] bytes = readAll(stream);
-            return () -> new ByteArrayInputStream(bytes);
-        }
-    };
+                @Override
+                public Supplier<InputStream> parse(InputStream stream) {
+                    byte[] bytes = readAll(stream);
+                    return () -> new ByteArrayInputStream(bytes);
+                }
+            };
 
     /** Bytes as they are, both ways: an answer's here, and a test server's. */
     static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
@@ -100,13 +100,16 @@ final class GrpcWire implements AutoCloseable {
     }
 
     private Outcome call(String what, String rpc, Supplier<InputStream> message) {
-        MethodDescriptor<Supplier<InputStream>, byte[]> method = MethodDescriptor.<Supplier<InputStream>, byte[]>newBuilder()
-                .setType(MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, rpc))
-                .setRequestMarshaller(REQUEST).setResponseMarshaller(BYTES).build();
+        MethodDescriptor<Supplier<InputStream>, byte[]> method =
+                MethodDescriptor.<Supplier<InputStream>, byte[]>newBuilder()
+                        .setType(MethodDescriptor.MethodType.UNARY)
+                        .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, rpc))
+                        .setRequestMarshaller(REQUEST)
+                        .setResponseMarshaller(BYTES)
+                        .build();
         try {
-            byte[] answer = ClientCalls.blockingUnaryCall(channel, method,
-                    CallOptions.DEFAULT.withDeadlineAfter(2, TimeUnit.MINUTES), message);
+            byte[] answer = ClientCalls.blockingUnaryCall(
+                    channel, method, CallOptions.DEFAULT.withDeadlineAfter(2, TimeUnit.MINUTES), message);
             return new Outcome(what, Status.Code.OK, null, answer);
         } catch (StatusRuntimeException e) {
             return new Outcome(what, e.getStatus().getCode(), e.getStatus().getDescription(), null);
@@ -158,8 +161,14 @@ final class GrpcWire implements AutoCloseable {
                 contents.addFp32Contents(value);
             }
         }
-        return ModelInferRequest.newBuilder().setModelName(model).addInputs(ModelInferRequest.InferInputTensor
-                .newBuilder().setName("input").setDatatype("FP32").addShape(rows).addShape(4).setContents(contents))
+        return ModelInferRequest.newBuilder()
+                .setModelName(model)
+                .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                        .setName("input")
+                        .setDatatype("FP32")
+                        .addShape(rows)
+                        .addShape(4)
+                        .setContents(contents))
                 .build();
     }
 

@@ -1,5 +1,8 @@
 package org.tabserve.web;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
@@ -8,10 +11,6 @@ import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.ServerCalls;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -19,9 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link GrpcWire}'s calls send their whole message on every attempt of a call that grpc-java makes again: a retry
@@ -41,23 +40,46 @@ class GrpcWireTest {
         MethodDescriptor<byte[], byte[]> echo = MethodDescriptor.<byte[], byte[]>newBuilder()
                 .setType(MethodDescriptor.MethodType.UNARY)
                 .setFullMethodName(MethodDescriptor.generateFullMethodName(GrpcWire.SERVICE, "ModelInfer"))
-                .setRequestMarshaller(GrpcWire.BYTES).setResponseMarshaller(GrpcWire.BYTES).build();
+                .setRequestMarshaller(GrpcWire.BYTES)
+                .setResponseMarshaller(GrpcWire.BYTES)
+                .build();
         ServerServiceDefinition service = ServerServiceDefinition.builder(GrpcWire.SERVICE)
                 .addMethod(echo, ServerCalls.asyncUnaryCall((request, answer) -> {
                     if (attempts.incrementAndGet() % 2 == 1) {
-                        answer.onError(Status.UNAVAILABLE.withDescription("first attempt").asRuntimeException());
+                        answer.onError(Status.UNAVAILABLE
+                                .withDescription("first attempt")
+                                .asRuntimeException());
                     } else {
                         answer.onNext(request);
                         answer.onCompleted();
                     }
-                })).build();
-        server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()).addService(service).build().start();
-        Map<String, Object> retryOnce = Map.of("methodConfig", List.of(Map.of(
-                "name", List.of(Map.of("service", GrpcWire.SERVICE)),
-                "retryPolicy", Map.of("maxAttempts", 2.0, "initialBackoff", "0.01s", "maxBackoff", "0.01s",
-                        "backoffMultiplier", 1.0, "retryableStatusCodes", List.of("UNAVAILABLE")))));
-        wire = new GrpcWire(Grpc.newChannelBuilderForAddress("localhost", server.getPort(),
-                InsecureChannelCredentials.create()).defaultServiceConfig(retryOnce).enableRetry().build());
+                }))
+                .build();
+        server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+                .addService(service)
+                .build()
+                .start();
+        Map<String, Object> retryOnce = Map.of(
+                "methodConfig",
+                List.of(Map.of(
+                        "name", List.of(Map.of("service", GrpcWire.SERVICE)),
+                        "retryPolicy",
+                                Map.of(
+                                        "maxAttempts",
+                                        2.0,
+                                        "initialBackoff",
+                                        "0.01s",
+                                        "maxBackoff",
+                                        "0.01s",
+                                        "backoffMultiplier",
+                                        1.0,
+                                        "retryableStatusCodes",
+                                        List.of("UNAVAILABLE")))));
+        wire = new GrpcWire(
+                Grpc.newChannelBuilderForAddress("localhost", server.getPort(), InsecureChannelCredentials.create())
+                        .defaultServiceConfig(retryOnce)
+                        .enableRetry()
+                        .build());
     }
 
     @AfterEach

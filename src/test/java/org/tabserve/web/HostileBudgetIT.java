@@ -1,20 +1,10 @@
 package org.tabserve.web;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.tabserve.model.CardKeys;
-import org.tabserve.testing.BankNotes;
-import org.tabserve.testing.Http;
-import org.tabserve.testing.ModelDirectory;
-import org.tabserve.testing.Multipart;
-import org.tabserve.testing.TabserveProcess;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,9 +23,18 @@ import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.tabserve.model.CardKeys;
+import org.tabserve.testing.BankNotes;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.ModelDirectory;
+import org.tabserve.testing.Multipart;
+import org.tabserve.testing.TabserveProcess;
 
 /**
  * Issue 47's findings on the memory budget (items 3 and 7), against ONE server started as the project ships it
@@ -60,6 +59,7 @@ class HostileBudgetIT {
 
     /** The wide models' columns, rows of a batch, and the shadow's chain of products. */
     private static final int COLUMNS = 4_000;
+
     private static final int ROWS = 256;
     private static final int HIDDEN = 512;
     private static final int PRODUCTS = 200;
@@ -83,13 +83,20 @@ class HostileBudgetIT {
         Files.writeString(models.resolve("wide/rollout.json"), "{\"shadow\": {\"version\": 2}}");
         Files.write(models.resolve("plain/model.onnx"), linear());
         Files.copy(BankNotes.MODEL, models.resolve("banknote.onnx"));
-        server = TabserveProcess.start(TabserveProcess.war(), TabserveProcess.SHIPPED_JVM_OPTIONS, List.of("--port",
-                "0", "--models", models.toString()), TabserveProcess.SHIPPED_ENVIRONMENT);
+        server = TabserveProcess.start(
+                TabserveProcess.war(),
+                TabserveProcess.SHIPPED_JVM_OPTIONS,
+                List.of("--port", "0", "--models", models.toString()),
+                TabserveProcess.SHIPPED_ENVIRONMENT);
         server.awaitReady(Duration.ofSeconds(90));
         http = new Http(server);
         ModelDirectory.awaitReady(http, 4);
-        budgetMb = server.output().stream().map(BUDGET::matcher).filter(Matcher::find)
-                .mapToLong(m -> Long.parseLong(m.group(1))).findFirst().orElseThrow();
+        budgetMb = server.output().stream()
+                .map(BUDGET::matcher)
+                .filter(Matcher::find)
+                .mapToLong(m -> Long.parseLong(m.group(1)))
+                .findFirst()
+                .orElseThrow();
     }
 
     @AfterAll
@@ -106,21 +113,25 @@ class HostileBudgetIT {
 
     private void assertAlive(String after) {
         List<String> output = server.output();
-        assertTrue(server.process().isAlive(), () -> "the server died " + after + ": "
-                + String.join("\n", output.subList(Math.max(0, output.size() - 8), output.size())));
+        assertTrue(
+                server.process().isAlive(),
+                () -> "the server died " + after + ": "
+                        + String.join("\n", output.subList(Math.max(0, output.size() - 8), output.size())));
     }
 
     @Test
     @Order(3)
-    void aSlowShadowBesideAClientSendingBigBatchesBackToBackSkipsWhatTheBudgetCannotHoldAndCountsIt()
-            throws Exception {
+    void aSlowShadowBesideAClientSendingBigBatchesBackToBackSkipsWhatTheBudgetCannotHoldAndCountsIt() throws Exception {
         byte[] batch = batch(ROWS, "0");
         List<Integer> statuses = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
         Http own = http.fresh();
-        for (int i = 0; i < 200 && System.nanoTime() < deadline && server.process().isAlive(); i++) {
+        for (int i = 0;
+                i < 200 && System.nanoTime() < deadline && server.process().isAlive();
+                i++) {
             try {
-                statuses.add(own.post("/models/wide/api/predict", "application/json", batch).status());
+                statuses.add(own.post("/models/wide/api/predict", "application/json", batch)
+                        .status());
             } catch (RuntimeException e) {
                 statuses.add(-1); // no answer: said below, with the server's last words
             }
@@ -130,24 +141,35 @@ class HostileBudgetIT {
         assertTrue(statuses.size() >= 50, "batches answered in 40 s: " + statuses.size());
         JsonNode shadow = http.get("/models/wide/api/rollout").json().path("shadow");
         assertEquals(2, shadow.path("version").asLong(), shadow::toString);
-        assertTrue(shadow.path("skipped").asLong() > 0, "the shadow, far slower than the client, skipped batches: "
-                + shadow);
+        assertTrue(
+                shadow.path("skipped").asLong() > 0,
+                "the shadow, far slower than the client, skipped batches: " + shadow);
         assertTrue(shadow.path("compared").asLong() > 0, "what the budget had room for was compared: " + shadow);
         System.out.println("slow shadow: " + statuses.size() + " batches answered 200; the shadow compared "
-                + shadow.path("compared").asLong() / ROWS + " and skipped " + shadow.path("skipped").asLong());
+                + shadow.path("compared").asLong() / ROWS + " and skipped "
+                + shadow.path("skipped").asLong());
         String metrics = http.get("/metrics").text();
-        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("tabserve_rollout_skipped_batches_total{")
-                && l.contains("model=\"wide\"") && !l.endsWith(" 0.0")), metrics);
+        assertTrue(
+                metrics.lines()
+                        .anyMatch(l -> l.startsWith("tabserve_rollout_skipped_batches_total{")
+                                && l.contains("model=\"wide\"")
+                                && !l.endsWith(" 0.0")),
+                metrics);
     }
 
     @Test
     @Order(1)
     void twoClientsSendingTwoMegabyteBatchesBothMakeSteadyProgress() throws Exception {
         byte[] batch = batch(ROWS, "0");
-        assertTrue(batch.length > 2_000_000 && 16L * batch.length < budgetMb << 20,
+        assertTrue(
+                batch.length > 2_000_000 && 16L * batch.length < budgetMb << 20,
                 "one batch fits the budget alone (" + budgetMb + " MB), two do not: " + batch.length);
         long seconds = 20;
-        assertEquals(200, http.post("/models/plain/api/predict", "application/json", batch).status(), "warm-up");
+        assertEquals(
+                200,
+                http.post("/models/plain/api/predict", "application/json", batch)
+                        .status(),
+                "warm-up");
         ExecutorService clients = Executors.newFixedThreadPool(2);
         try {
             List<Future<List<Integer>>> sent = new ArrayList<>();
@@ -155,10 +177,12 @@ class HostileBudgetIT {
                 sent.add(clients.submit(() -> {
                     Http own = http.fresh();
                     List<Integer> statuses = new ArrayList<>();
-                    long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+                    long deadline =
+                            System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
                     while (System.nanoTime() < deadline && server.process().isAlive()) {
                         try {
-                            statuses.add(own.post("/models/plain/api/predict", "application/json", batch).status());
+                            statuses.add(own.post("/models/plain/api/predict", "application/json", batch)
+                                    .status());
                         } catch (RuntimeException e) {
                             statuses.add(-1);
                         }
@@ -171,8 +195,11 @@ class HostileBudgetIT {
                 each.add(client.get());
             }
             assertAlive("under two clients' 2 MB batches");
-            System.out.println("two clients of 2 MB batches, answers (200) each in " + seconds + " s: " + each.stream()
-                    .map(statuses -> statuses.stream().filter(s -> s == 200).count()).toList());
+            System.out.println("two clients of 2 MB batches, answers (200) each in " + seconds + " s: "
+                    + each.stream()
+                            .map(statuses ->
+                                    statuses.stream().filter(s -> s == 200).count())
+                            .toList());
             for (List<Integer> statuses : each) {
                 assertTrue(statuses.stream().allMatch(s -> s == 200 || s == 503), statuses::toString);
                 long answered = statuses.stream().filter(s -> s == 200).count();
@@ -180,8 +207,7 @@ class HostileBudgetIT {
                 // each overlap of the two cost a 5 s wait and a 503); one client alone was served 1,329 in 30 s.
                 // Each client here must be served as often as both were together in the issue: about 80 each on an
                 // idle machine, 14 each beside LowMemoryUploadsIT's eight large uploads at once.
-                assertTrue(answered >= 10, "client answered " + answered + " times in " + seconds + " s: "
-                        + each);
+                assertTrue(answered >= 10, "client answered " + answered + " times in " + seconds + " s: " + each);
             }
         } finally {
             clients.shutdownNow();
@@ -204,8 +230,10 @@ class HostileBudgetIT {
                 Socket socket = new Socket(server.uri().getHost(), server.uri().getPort());
                 stalled.add(socket);
                 OutputStream out = socket.getOutputStream();
-                out.write(("POST /models/plain/api/predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.write(
+                        ("POST /models/plain/api/predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                                        + "Content-Length: " + body.length + "\r\n\r\n")
+                                .getBytes(StandardCharsets.ISO_8859_1));
                 out.write(body, 0, sentBeforeStall);
                 out.flush();
                 tricklers.submit(() -> {
@@ -215,8 +243,11 @@ class HostileBudgetIT {
                             socket.setSoTimeout(15_000);
                             try {
                                 int first = in.read();
-                                stalledAnswers.add(first < 0 ? "closed" : (char) first
-                                        + new String(in.readNBytes(11), StandardCharsets.ISO_8859_1));
+                                stalledAnswers.add(
+                                        first < 0
+                                                ? "closed"
+                                                : (char) first
+                                                        + new String(in.readNBytes(11), StandardCharsets.ISO_8859_1));
                                 return null;
                             } catch (java.net.SocketTimeoutException stillWaiting) {
                                 out.write(body[b]); // one byte every 15 s, after none was answered meanwhile
@@ -251,7 +282,8 @@ class HostileBudgetIT {
             }
             assertAlive("with two stalled bodies");
             System.out.println("uploads beside two stalled bodies: " + seen.subList(0, Math.min(seen.size(), 8))
-                    + " ... (" + seen.size() + " in all, the last refused at " + lastRefused + " ms); the stalled bodies: "
+                    + " ... (" + seen.size() + " in all, the last refused at " + lastRefused
+                    + " ms); the stalled bodies: "
                     + stalledAnswers);
             // --min-request-rate-grace (10 s) is as long as a body may stall: past it, the stalled bodies are cut and
             // their room is back; 25 s leaves the grace itself, a check's delay and a loaded machine's slowness.
@@ -284,8 +316,14 @@ class HostileBudgetIT {
     private static byte[] bankNotesCsv(int rows) {
         StringBuilder csv = new StringBuilder("variance,skewness,curtosis,entropy\n");
         for (int r = 0; r < rows; r++) {
-            csv.append(r % 7 - 3.5).append(',').append(8.6661).append(',').append(-2.8073).append(',')
-                    .append(-0.44699).append('\n');
+            csv.append(r % 7 - 3.5)
+                    .append(',')
+                    .append(8.6661)
+                    .append(',')
+                    .append(-2.8073)
+                    .append(',')
+                    .append(-0.44699)
+                    .append('\n');
         }
         return csv.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -320,31 +358,46 @@ class HostileBudgetIT {
         for (int i = 0; i < PRODUCTS; i++) {
             graph.addNode(node("MatMul", List.of("h" + i, "I"), "h" + (i + 1)));
         }
-        graph.addNode(node("MatMul", List.of("h" + PRODUCTS, "S"), "value"))
-                .addOutput(tensor("value", "N", 1));
+        graph.addNode(node("MatMul", List.of("h" + PRODUCTS, "S"), "value")).addOutput(tensor("value", "N", 1));
         return model(graph);
     }
 
     private static byte[] model(OnnxMl.GraphProto.Builder graph) {
-        return OnnxMl.ModelProto.newBuilder().setIrVersion(8).setProducerName("tabserve-tests").setProducerVersion("1")
-                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
-                .addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(CardKeys.TASK)
+        return OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("tabserve-tests")
+                .setProducerVersion("1")
+                .addOpsetImport(
+                        OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+                .addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder()
+                        .setKey(CardKeys.TASK)
                         .setValue("regression"))
-                .setGraph(graph.setName("wide")).build().toByteArray();
+                .setGraph(graph.setName("wide"))
+                .build()
+                .toByteArray();
     }
 
     private static OnnxMl.NodeProto node(String op, List<String> inputs, String output) {
-        return OnnxMl.NodeProto.newBuilder().setOpType(op).setName(op + "_" + output).addAllInput(inputs)
-                .addOutput(output).build();
+        return OnnxMl.NodeProto.newBuilder()
+                .setOpType(op)
+                .setName(op + "_" + output)
+                .addAllInput(inputs)
+                .addOutput(output)
+                .build();
     }
 
     private static OnnxMl.ValueInfoProto tensor(String name, String batch, int width) {
         OnnxMl.TensorShapeProto shape = OnnxMl.TensorShapeProto.newBuilder()
                 .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam(batch))
-                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(width)).build();
-        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder().setTensorType(
-                OnnxMl.TypeProto.Tensor.newBuilder().setElemType(OnnxMl.TensorProto.DataType.FLOAT_VALUE)
-                        .setShape(shape))).build();
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(width))
+                .build();
+        return OnnxMl.ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(OnnxMl.TypeProto.newBuilder()
+                        .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                                .setElemType(OnnxMl.TensorProto.DataType.FLOAT_VALUE)
+                                .setShape(shape)))
+                .build();
     }
 
     private static OnnxMl.TensorProto floats(String name, int rows, int columns, float value) {
@@ -354,8 +407,11 @@ class HostileBudgetIT {
     }
 
     private static OnnxMl.TensorProto floats(String name, int rows, int columns, float[] values) {
-        OnnxMl.TensorProto.Builder tensor = OnnxMl.TensorProto.newBuilder().setName(name)
-                .setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE).addDims(rows).addDims(columns);
+        OnnxMl.TensorProto.Builder tensor = OnnxMl.TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE)
+                .addDims(rows)
+                .addDims(columns);
         for (float value : values) {
             tensor.addFloatData(value);
         }

@@ -1,13 +1,7 @@
 package org.tabserve.web;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.tabserve.testing.BankNotes;
-import org.tabserve.web.api.ModelIndexHandler;
-import org.tabserve.testing.Http;
-import org.tabserve.testing.ModelDirectory;
-import org.tabserve.testing.TabserveProcess;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +19,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tabserve.testing.BankNotes;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.ModelDirectory;
+import org.tabserve.testing.TabserveProcess;
+import org.tabserve.web.api.ModelIndexHandler;
 
 /**
  * Issue 47 item 4: the models page and {@code /api/models} of a server of many models, read by a crowd. Each answer
@@ -59,14 +58,19 @@ class HostileDashboardIT {
         for (int i = 1; i <= MODELS; i++) {
             Files.copy(BankNotes.MODEL, dir.resolve(name(i) + ".onnx"));
         }
-        server = TabserveProcess.start(TabserveProcess.war(), TabserveProcess.SHIPPED_JVM_OPTIONS,
+        server = TabserveProcess.start(
+                TabserveProcess.war(),
+                TabserveProcess.SHIPPED_JVM_OPTIONS,
                 List.of("--port", "0", "--models", dir.toString(), "--max-models", Integer.toString(MODELS)),
                 TabserveProcess.SHIPPED_ENVIRONMENT);
         server.awaitReady(Duration.ofSeconds(120));
         http = new Http(server);
         ModelDirectory.awaitReady(http, MODELS);
         for (int i = 1; i <= MODELS; i++) { // each version's last hour has a request to draw
-            assertEquals(200, http.postJson("/models/" + name(i) + "/api/predict", ModelDirectory.NOTE).status());
+            assertEquals(
+                    200,
+                    http.postJson("/models/" + name(i) + "/api/predict", ModelDirectory.NOTE)
+                            .status());
         }
     }
 
@@ -96,8 +100,13 @@ class HostileDashboardIT {
         long indexNanos = System.nanoTime() - one;
         assertEquals(200, page.status(), page.text());
         assertEquals(200, index.status(), index.text());
-        System.out.printf(Locale.ROOT, "HostileDashboardIT: %d models: /models %d bytes in %d ms, /api/models %d bytes"
-                        + " in %d ms, alone%n", MODELS, page.body().length, pageNanos / 1_000_000, index.body().length,
+        System.out.printf(
+                Locale.ROOT,
+                "HostileDashboardIT: %d models: /models %d bytes in %d ms, /api/models %d bytes" + " in %d ms, alone%n",
+                MODELS,
+                page.body().length,
+                pageNanos / 1_000_000,
+                index.body().length,
                 indexNanos / 1_000_000);
 
         ExecutorService pool = Executors.newFixedThreadPool(2 * READERS + 1);
@@ -149,14 +158,24 @@ class HostileDashboardIT {
             long roundMillis = (System.nanoTime() - started) / 1_000_000;
             reading.set(false);
             probes.get(1, TimeUnit.MINUTES);
-            long worstProbe = probeMillis.stream().mapToLong(Long::longValue).max().orElseThrow();
-            System.out.printf(Locale.ROOT, "HostileDashboardIT: %d readers of each at once: %d answered whole, %d refused 503;"
+            long worstProbe =
+                    probeMillis.stream().mapToLong(Long::longValue).max().orElseThrow();
+            System.out.printf(
+                    Locale.ROOT,
+                    "HostileDashboardIT: %d readers of each at once: %d answered whole, %d refused 503;"
                             + " the round took %d ms; %d one-row predictions meanwhile, the slowest %d ms, statuses %s%n",
-                    READERS, served, refused, roundMillis, probeMillis.size(), worstProbe, probeStatuses.stream()
+                    READERS,
+                    served,
+                    refused,
+                    roundMillis,
+                    probeMillis.size(),
+                    worstProbe,
+                    probeStatuses.stream()
                             .collect(Collectors.groupingBy(status -> status, TreeMap::new, Collectors.counting())));
             assertTrue(served > 0, "some readers were answered");
             assertTrue(roundMillis <= ROUND_BOUND.toMillis(), "the round took " + roundMillis + " ms");
-            assertTrue(probeStatuses.stream().allMatch(status -> status == 200),
+            assertTrue(
+                    probeStatuses.stream().allMatch(status -> status == 200),
                     "every prediction during the round was answered 200: " + probeStatuses);
             assertTrue(worstProbe <= PROBE_BOUND.toMillis(), "the slowest prediction took " + worstProbe + " ms");
         } finally {
@@ -168,8 +187,15 @@ class HostileDashboardIT {
 
     private AssertionError died(String what, Exception e) throws InterruptedException {
         server.process().waitFor(5, TimeUnit.SECONDS); // a JVM ending on an OutOfMemoryError
-        return new AssertionError(server.process().isAlive() ? what : "the server died (exit status "
-                + server.process().exitValue() + "): " + server.output().stream()
-                .filter(line -> line.contains("OutOfMemoryError")).findFirst().orElse(""), e);
+        return new AssertionError(
+                server.process().isAlive()
+                        ? what
+                        : "the server died (exit status "
+                                + server.process().exitValue() + "): "
+                                + server.output().stream()
+                                        .filter(line -> line.contains("OutOfMemoryError"))
+                                        .findFirst()
+                                        .orElse(""),
+                e);
     }
 }

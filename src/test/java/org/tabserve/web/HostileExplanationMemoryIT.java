@@ -1,5 +1,8 @@
 package org.tabserve.web;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import inference.GRPCInferenceServiceGrpc;
@@ -7,15 +10,6 @@ import inference.InferParameter;
 import inference.ModelInferRequest;
 import inference.ModelInferResponse;
 import io.grpc.ManagedChannel;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.tabserve.cli.FixtureCards;
-import org.tabserve.testing.CostlyExplanations;
-import org.tabserve.testing.GrpcChannels;
-import org.tabserve.testing.TabserveProcess;
-import org.tabserve.web.v2.OpenInferenceGrpcTest;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,9 +24,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tabserve.cli.FixtureCards;
+import org.tabserve.testing.CostlyExplanations;
+import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.TabserveProcess;
+import org.tabserve.web.v2.OpenInferenceGrpcTest;
 
 /**
  * Issue 47, items 1, 8 and 14a, against the packaged WAR with README's shipped flags ({@code -Xmx128m}, a 46 MB
@@ -55,14 +54,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HostileExplanationMemoryIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(30)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(30))
+            .build();
     private static final Path WIDE = Path.of("src/test/resources/org/tabserve/fixtures/wide");
     private static final Path BOOSTED = Path.of("src/test/resources/org/tabserve/fixtures/boosted");
     /** Model rows a row of the 500-tree ensemble costs: its call, and 500 trees of depth 2 against 100 rows. */
     private static final long TREE_ROW_COST = 1 + 500 * 2 * 100;
-    private static final String BANKNOTE_ROW = "{\"variance\": 1.5, \"skewness\": 2.0, \"curtosis\": -1.0,"
-            + " \"entropy\": 0.3}";
+
+    private static final String BANKNOTE_ROW =
+            "{\"variance\": 1.5, \"skewness\": 2.0, \"curtosis\": -1.0," + " \"entropy\": 0.3}";
 
     private static Path models;
     private static TabserveProcess server;
@@ -74,17 +76,28 @@ class HostileExplanationMemoryIT {
     static void start() throws Exception {
         models = Files.createTempDirectory("tabserve-explanation-memory");
         FixtureCards.banknote(models);
-        FixtureCards.card(WIDE.resolve("classes-28.onnx"), WIDE.resolve("classes-28.labelled.csv"), "tree",
+        FixtureCards.card(
+                WIDE.resolve("classes-28.onnx"),
+                WIDE.resolve("classes-28.labelled.csv"),
+                "tree",
                 models.resolve("classes28.onnx"));
-        FixtureCards.card(BOOSTED.resolve("sex-500-trees.onnx"), BOOSTED.resolve("sex-boosted.labelled.csv"), "sex",
+        FixtureCards.card(
+                BOOSTED.resolve("sex-500-trees.onnx"),
+                BOOSTED.resolve("sex-boosted.labelled.csv"),
+                "sex",
                 models.resolve("trees500.onnx"));
         List<String> lines = Files.readAllLines(WIDE.resolve("classes-28.labelled.csv"));
-        svmRows = lines.subList(1, lines.size()).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+        svmRows = lines.subList(1, lines.size()).stream()
+                .map(l -> l.substring(0, l.lastIndexOf(',')))
+                .toList();
         penguinRows = penguins();
         Map<String, String> environment = new HashMap<>(TabserveProcess.SHIPPED_ENVIRONMENT);
         environment.put("TABSERVE_EXPLAIN_THREADS", "1");
-        server = TabserveProcess.start(TabserveProcess.war(), TabserveProcess.SHIPPED_JVM_OPTIONS, List.of("--port",
-                "0", "--models", models.toString(), "--default-model", "banknote"), environment);
+        server = TabserveProcess.start(
+                TabserveProcess.war(),
+                TabserveProcess.SHIPPED_JVM_OPTIONS,
+                List.of("--port", "0", "--models", models.toString(), "--default-model", "banknote"),
+                environment);
         server.awaitReady(Duration.ofSeconds(90));
         channel = GrpcChannels.to(server);
     }
@@ -99,17 +112,19 @@ class HostileExplanationMemoryIT {
         }
         if (models != null) {
             try (var files = Files.walk(models)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }
 
     @Test
     void oneRowOfTheManyClassSvmIsExplainedOverRestAndGrpc() throws Exception {
-        HttpResponse<String> answer = post("/models/classes28/api/predict", "{\"explain\": true, \"instances\": ["
-                + svmInstance(0) + "]}");
+        HttpResponse<String> answer =
+                post("/models/classes28/api/predict", "{\"explain\": true, \"instances\": [" + svmInstance(0) + "]}");
         assertEquals(200, answer.statusCode(), brief(answer.body()));
-        JsonNode explanation = JSON.readTree(answer.body()).path("predictions").get(0).path("explanation");
+        JsonNode explanation =
+                JSON.readTree(answer.body()).path("predictions").get(0).path("explanation");
         assertEquals("permutation", explanation.path("method").asText(), answer.body());
         assertEquals(69, explanation.path("contributions").size(), answer.body());
 
@@ -117,13 +132,25 @@ class HostileExplanationMemoryIT {
         for (String cell : svmRows.get(1).split(",")) {
             cells.add(Float.parseFloat(cell));
         }
-        ModelInferRequest request = OpenInferenceGrpcTest.grpcRequest("classes28", Map.of("inputs", List.of(Map.of(
-                "name", "input", "shape", List.of(1, 69), "datatype", "FP32", "data", cells))), false).toBuilder()
-                .putParameters("explain", InferParameter.newBuilder().setBoolParam(true).build()).build();
+        ModelInferRequest request = OpenInferenceGrpcTest.grpcRequest(
+                        "classes28",
+                        Map.of(
+                                "inputs",
+                                List.of(Map.of(
+                                        "name", "input", "shape", List.of(1, 69), "datatype", "FP32", "data", cells))),
+                        false)
+                .toBuilder()
+                .putParameters(
+                        "explain",
+                        InferParameter.newBuilder().setBoolParam(true).build())
+                .build();
         ModelInferResponse grpc = GRPCInferenceServiceGrpc.newBlockingStub(channel)
-                .withDeadlineAfter(2, TimeUnit.MINUTES).modelInfer(request);
+                .withDeadlineAfter(2, TimeUnit.MINUTES)
+                .modelInfer(request);
         ModelInferResponse.InferOutputTensor contributions = grpc.getOutputsList().stream()
-                .filter(o -> o.getName().equals("explanation_contributions")).findFirst().orElseThrow();
+                .filter(o -> o.getName().equals("explanation_contributions"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(List.of(1L, 69L), contributions.getShapeList());
         assertAlive();
     }
@@ -134,8 +161,8 @@ class HostileExplanationMemoryIT {
         for (int r = 0; r < 9_500; r++) { // 3.3 MB: under the 4 MiB body limit, its rows over the 46 MB budget
             instances.append(r == 0 ? "" : ",").append(svmInstance(r));
         }
-        HttpResponse<String> answer = post("/models/classes28/api/predict", "{\"explain\": true, \"instances\": ["
-                + instances + "]}");
+        HttpResponse<String> answer =
+                post("/models/classes28/api/predict", "{\"explain\": true, \"instances\": [" + instances + "]}");
         assertEquals(413, answer.statusCode(), brief(answer.body()));
         String detail = JSON.readTree(answer.body()).path("detail").asText();
         assertTrue(detail.contains("more memory than this server gives one request"), detail);
@@ -148,8 +175,11 @@ class HostileExplanationMemoryIT {
         assertEquals(413, refused.statusCode(), brief(refused.body()));
         JsonNode problem = JSON.readTree(refused.body());
         String detail = problem.path("detail").asText();
-        assertTrue(detail.contains("500 trees") && detail.contains("100 background rows")
-                && detail.contains(String.valueOf(100 * TREE_ROW_COST)) && detail.contains("tabserve.max-explain-model-rows"),
+        assertTrue(
+                detail.contains("500 trees")
+                        && detail.contains("100 background rows")
+                        && detail.contains(String.valueOf(100 * TREE_ROW_COST))
+                        && detail.contains("tabserve.max-explain-model-rows"),
                 detail);
         assertEquals("explain", problem.path("errors").get(0).path("field").asText(), brief(refused.body()));
         assertAlive();
@@ -159,7 +189,8 @@ class HostileExplanationMemoryIT {
         assertEquals(200, explained.statusCode(), brief(explained.body()));
         JsonNode predictions = JSON.readTree(explained.body()).path("predictions");
         assertEquals(10, predictions.size());
-        assertEquals("tree", predictions.get(9).path("explanation").path("method").asText(), brief(explained.body()));
+        assertEquals(
+                "tree", predictions.get(9).path("explanation").path("method").asText(), brief(explained.body()));
         assertEquals(10.0 * TREE_ROW_COST, CostlyExplanations.modelRows(server) - before);
         assertAlive();
     }
@@ -180,22 +211,29 @@ class HostileExplanationMemoryIT {
         Map<String, String> environment = new HashMap<>(TabserveProcess.SHIPPED_ENVIRONMENT);
         environment.put("TABSERVE_EXPLAIN_THREADS", "1");
         environment.putAll(CostlyExplanations.BY_COALITIONS);
-        try (TabserveProcess coalitions = TabserveProcess.start(TabserveProcess.war(),
-                TabserveProcess.SHIPPED_JVM_OPTIONS, List.of("--port", "0", "--models", own.toString(),
-                        "--default-model", "banknote"), environment)) {
+        try (TabserveProcess coalitions = TabserveProcess.start(
+                TabserveProcess.war(),
+                TabserveProcess.SHIPPED_JVM_OPTIONS,
+                List.of("--port", "0", "--models", own.toString(), "--default-model", "banknote"),
+                environment)) {
             coalitions.awaitReady(Duration.ofSeconds(90));
             List<CompletableFuture<HttpResponse<String>>> costly = new ArrayList<>();
             for (int r = 0; r < 2; r++) {
-                costly.add(postAsync(coalitions, "/models/wide10/api/predict",
+                costly.add(postAsync(
+                        coalitions,
+                        "/models/wide10/api/predict",
                         CostlyExplanations.json(CostlyExplanations.ROWS_UNDER_DEFAULT_LIMIT)));
             }
             // One costly request on the thread, the other waiting, before the SVM's requests queue behind them.
-            CostlyExplanations.await(() -> CostlyExplanations.metric(coalitions, "tabserve_explanations_waiting") == 1,
+            CostlyExplanations.await(
+                    () -> CostlyExplanations.metric(coalitions, "tabserve_explanations_waiting") == 1,
                     "a costly request to wait for the explanation thread");
             List<CompletableFuture<HttpResponse<String>>> queued = new ArrayList<>();
             for (int r = 0; r < 4; r++) {
-                queued.add(postAsync(coalitions, "/models/classes28/api/predict", "{\"explain\": true,"
-                        + " \"instances\": [" + svmInstance(r) + "]}"));
+                queued.add(postAsync(
+                        coalitions,
+                        "/models/classes28/api/predict",
+                        "{\"explain\": true," + " \"instances\": [" + svmInstance(r) + "]}"));
             }
             for (CompletableFuture<HttpResponse<String>> call : costly) {
                 assertWhole(answered(call), CostlyExplanations.ROWS_UNDER_DEFAULT_LIMIT);
@@ -206,9 +244,13 @@ class HostileExplanationMemoryIT {
                 assertWhole(answer, 1);
             }
             List<String> logged = coalitions.output();
-            assertTrue(logged.stream().noneMatch(l -> l.startsWith("\tat ") || l.contains("half-way")),
+            assertTrue(
+                    logged.stream().noneMatch(l -> l.startsWith("\tat ") || l.contains("half-way")),
                     () -> String.join("\n", logged));
-            assertEquals(200, post(coalitions, "/models/banknote/api/predict", BANKNOTE_ROW).statusCode());
+            assertEquals(
+                    200,
+                    post(coalitions, "/models/banknote/api/predict", BANKNOTE_ROW)
+                            .statusCode());
         }
     }
 
@@ -230,7 +272,8 @@ class HostileExplanationMemoryIT {
                 assertTrue(prediction.path("explanation").has("contributions"), brief(answer.body()));
             }
         } else {
-            assertTrue(List.of(413, 503).contains(answer.statusCode()), answer.statusCode() + " " + brief(answer.body()));
+            assertTrue(
+                    List.of(413, 503).contains(answer.statusCode()), answer.statusCode() + " " + brief(answer.body()));
             assertTrue(body.path("detail").asText().length() > 20, brief(answer.body()));
         }
     }
@@ -267,8 +310,11 @@ class HostileExplanationMemoryIT {
             Map<String, Object> row = new LinkedHashMap<>();
             for (int c = 0; c < header.length; c++) {
                 if (!header[c].equals("sex")) {
-                    row.put(header[c], header[c].equals("island") ? cells[c]
-                            : cells[c].isEmpty() ? null : Double.parseDouble(cells[c]));
+                    row.put(
+                            header[c],
+                            header[c].equals("island")
+                                    ? cells[c]
+                                    : cells[c].isEmpty() ? null : Double.parseDouble(cells[c]));
                 }
             }
             rows.add(row);
@@ -290,7 +336,10 @@ class HostileExplanationMemoryIT {
 
     private static HttpRequest request(TabserveProcess to, String path, String body) {
         URI uri = to.uri(path);
-        return HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofMinutes(5))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
     }
 }

@@ -1,18 +1,13 @@
 package org.tabserve.web;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import inference.GRPCInferenceServiceGrpc;
 import inference.ServerLiveRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.tabserve.cli.FixtureCards;
-import org.tabserve.testing.GrpcChannels;
-import org.tabserve.testing.TabserveProcess;
-import org.tabserve.testing.CostlyExplanations;
-
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -28,9 +23,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tabserve.cli.FixtureCards;
+import org.tabserve.testing.CostlyExplanations;
+import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.TabserveProcess;
 
 /**
  * Issue 34, item 6, as the issue measured it, against the packaged WAR with the shipped settings: 6 REST clients that
@@ -57,8 +56,11 @@ class HostileExplanationsIT {
         models = Files.createTempDirectory("tabserve-explanations");
         FixtureCards.banknote(models);
         CostlyExplanations.card(models.resolve("wide10.onnx"));
-        server = TabserveProcess.start(TabserveProcess.war(), TabserveProcess.SHIPPED_JVM_OPTIONS, List.of("--port", "0",
-                "--models", models.toString(), "--default-model", "banknote"), withCoalitions());
+        server = TabserveProcess.start(
+                TabserveProcess.war(),
+                TabserveProcess.SHIPPED_JVM_OPTIONS,
+                List.of("--port", "0", "--models", models.toString(), "--default-model", "banknote"),
+                withCoalitions());
         server.awaitReady(Duration.ofSeconds(90));
         channel = GrpcChannels.to(server);
     }
@@ -80,7 +82,8 @@ class HostileExplanationsIT {
         }
         if (models != null) {
             try (var files = Files.walk(models)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -89,14 +92,15 @@ class HostileExplanationsIT {
     void sixRestClientsThatHangUpAfterASecondLeaveNoExplanationRunning() throws Exception {
         Map<String, Double> before = outcomes();
         double rowsBefore = CostlyExplanations.modelRows(server);
-        byte[] body = CostlyExplanations.json(CostlyExplanations.ROWS_UNDER_DEFAULT_LIMIT).getBytes(StandardCharsets.UTF_8);
+        byte[] body = CostlyExplanations.json(CostlyExplanations.ROWS_UNDER_DEFAULT_LIMIT)
+                .getBytes(StandardCharsets.UTF_8);
         URI uri = server.uri("/models/wide10/api/predict");
         List<Socket> clients = new ArrayList<>();
         for (int c = 0; c < 6; c++) {
             Socket socket = new Socket(uri.getHost(), uri.getPort());
             OutputStream out = socket.getOutputStream();
             out.write(("POST " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nContent-Type:"
-                    + " application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                            + " application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();
@@ -119,9 +123,11 @@ class HostileExplanationsIT {
      */
     @Test
     void twentyGrpcCallsPastATwoSecondDeadlineLeaveNoExplanationRunning() throws Exception {
-        GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
+        GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub =
+                GRPCInferenceServiceGrpc.newBlockingStub(channel);
         // Connected first: a call whose deadline passes while its channel still connects never leaves the client.
-        assertTrue(stub.withDeadlineAfter(1, TimeUnit.MINUTES).serverLive(ServerLiveRequest.getDefaultInstance())
+        assertTrue(stub.withDeadlineAfter(1, TimeUnit.MINUTES)
+                .serverLive(ServerLiveRequest.getDefaultInstance())
                 .getLive());
         Map<String, Double> before = outcomes();
         double rowsBefore = CostlyExplanations.modelRows(server);
@@ -133,8 +139,9 @@ class HostileExplanationsIT {
             for (int c = 0; c < 20; c++) {
                 calls.add(callers.submit(() -> {
                     try {
-                        stub.withDeadlineAfter(2, TimeUnit.SECONDS).modelInfer(
-                                CostlyExplanations.grpc("wide10", CostlyExplanations.ROWS_UNDER_DEFAULT_LIMIT));
+                        stub.withDeadlineAfter(2, TimeUnit.SECONDS)
+                                .modelInfer(
+                                        CostlyExplanations.grpc("wide10", CostlyExplanations.ROWS_UNDER_DEFAULT_LIMIT));
                         return Status.Code.OK;
                     } catch (StatusRuntimeException e) {
                         return e.getStatus().getCode();
@@ -143,27 +150,37 @@ class HostileExplanationsIT {
             }
             for (Future<Status.Code> call : calls) {
                 Status.Code code = call.get();
-                assertTrue(List.of(Status.Code.OK, Status.Code.DEADLINE_EXCEEDED, Status.Code.UNAVAILABLE,
-                        Status.Code.RESOURCE_EXHAUSTED).contains(code), code::toString);
+                assertTrue(
+                        List.of(
+                                        Status.Code.OK,
+                                        Status.Code.DEADLINE_EXCEEDED,
+                                        Status.Code.UNAVAILABLE,
+                                        Status.Code.RESOURCE_EXHAUSTED)
+                                .contains(code),
+                        code::toString);
                 codes.merge(code, 1, Integer::sum);
             }
         } finally {
             callers.shutdownNow();
         }
         try {
-            CostlyExplanations.await(() -> sum(CostlyExplanations.grpcCallsEnded(server, "ModelInfer")) - callsBefore == 20,
+            CostlyExplanations.await(
+                    () -> sum(CostlyExplanations.grpcCallsEnded(server, "ModelInfer")) - callsBefore == 20,
                     "the server to end the 20 calls");
         } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; the clients got " + codes + "; the server's calls ended: "
-                    + CostlyExplanations.grpcCallsEnded(server, "ModelInfer") + " (" + callsBefore + " before)", e);
+            throw new AssertionError(
+                    e.getMessage() + "; the clients got " + codes + "; the server's calls ended: "
+                            + CostlyExplanations.grpcCallsEnded(server, "ModelInfer") + " (" + callsBefore + " before)",
+                    e);
         }
         double explanations = counted(before);
         assertTrue(explanations <= 20, explanations + " explanations' outcomes counted for 20 calls");
         double explained = CostlyExplanations.explanations(server, "explained") - before.get("explained");
-        assertTrue(explained >= codes.getOrDefault(Status.Code.OK, 0), () -> explained + " explained, fewer than the "
-                + codes.get(Status.Code.OK) + " calls answered");
-        assertNoExplanationRanOn("20 calls (" + codes + ", " + explanations + " reached the explanations)", before,
-                rowsBefore);
+        assertTrue(
+                explained >= codes.getOrDefault(Status.Code.OK, 0),
+                () -> explained + " explained, fewer than the " + codes.get(Status.Code.OK) + " calls answered");
+        assertNoExplanationRanOn(
+                "20 calls (" + codes + ", " + explanations + " reached the explanations)", before, rowsBefore);
     }
 
     /**
@@ -181,15 +198,18 @@ class HostileExplanationsIT {
         after.forEach((outcome, count) -> ended.put(outcome, count - before.get(outcome)));
         double explained = ended.get("explained");
         double evaluated = CostlyExplanations.modelRows(server) - rowsBefore;
-        double bound = (explained + 2 * THREADS) * CostlyExplanations.ROWS_UNDER_DEFAULT_LIMIT * CostlyExplanations.ROW_COST;
-        assertTrue(evaluated <= bound, evaluated + " model rows evaluated, more than " + bound + " for " + explained
-                + " explained: an explanation ran on after its client had gone; " + ended);
+        double bound =
+                (explained + 2 * THREADS) * CostlyExplanations.ROWS_UNDER_DEFAULT_LIMIT * CostlyExplanations.ROW_COST;
+        assertTrue(
+                evaluated <= bound,
+                evaluated + " model rows evaluated, more than " + bound + " for " + explained
+                        + " explained: an explanation ran on after its client had gone; " + ended);
         assertTrue(ended.get("cancelled") > 0, "none was cancelled: " + ended);
         long cpu = serverCpuTicks();
         Thread.sleep(2000);
-        System.out.printf("HostileExplanationsIT: %s: %s; %.0f model rows evaluated; server CPU in the 2 s"
-                        + " after: %.2f s%n", requests, ended, evaluated,
-                (serverCpuTicks() - cpu) / 100.0);
+        System.out.printf(
+                "HostileExplanationsIT: %s: %s; %.0f model rows evaluated; server CPU in the 2 s" + " after: %.2f s%n",
+                requests, ended, evaluated, (serverCpuTicks() - cpu) / 100.0);
         assertEquals(0, CostlyExplanations.metric(server, "tabserve_explanations_waiting"));
     }
 
@@ -216,7 +236,8 @@ class HostileExplanationsIT {
     /** The server process's utime + stime, in clock ticks (100 a second on Linux), from /proc. */
     private static long serverCpuTicks() throws Exception {
         String[] stat = Files.readString(Path.of("/proc/" + server.process().pid() + "/stat"))
-                .replaceFirst("^.*\\) ", "").split(" ");
+                .replaceFirst("^.*\\) ", "")
+                .split(" ");
         return Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
     }
 }

@@ -1,10 +1,22 @@
 package org.tabserve.web;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.google.protobuf.ByteString;
 import inference.GRPCInferenceServiceGrpc;
 import inference.ModelInferRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,19 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.tabserve.testing.H2cWire;
 import org.tabserve.testing.TabserveProcess;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 34's hostile gRPC clients, against ONE server started as the project ships it ({@code MALLOC_ARENA_MAX=2 java
@@ -38,16 +37,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HostileGrpcIT {
 
     /** Statuses no gRPC call may end with: a server fault, or an exception gRPC could not name. */
-    private static final List<Status.Code> FAULTS = List.of(Status.Code.INTERNAL, Status.Code.UNKNOWN,
-            Status.Code.DATA_LOSS);
+    private static final List<Status.Code> FAULTS =
+            List.of(Status.Code.INTERNAL, Status.Code.UNKNOWN, Status.Code.DATA_LOSS);
+
     private static final String MODEL_INFER = "/" + GrpcWire.SERVICE + "/ModelInfer";
 
     private static TabserveProcess server;
 
     @BeforeAll
     static void start() throws Exception {
-        server = TabserveProcess.start(TabserveProcess.war(), TabserveProcess.SHIPPED_JVM_OPTIONS,
-                List.of("--port", "0"), TabserveProcess.SHIPPED_ENVIRONMENT);
+        server = TabserveProcess.start(
+                TabserveProcess.war(),
+                TabserveProcess.SHIPPED_JVM_OPTIONS,
+                List.of("--port", "0"),
+                TabserveProcess.SHIPPED_ENVIRONMENT);
         server.awaitReady(Duration.ofSeconds(90));
     }
 
@@ -65,8 +68,14 @@ class HostileGrpcIT {
             ModelInferRequest note = GrpcWire.notes("", 1);
             for (int attempt = 0; ; attempt++) {
                 try {
-                    assertEquals("0", GRPCInferenceServiceGrpc.newBlockingStub(grpc.channel()).modelInfer(note)
-                            .getOutputs(0).getContents().getBytesContents(0).toStringUtf8());
+                    assertEquals(
+                            "0",
+                            GRPCInferenceServiceGrpc.newBlockingStub(grpc.channel())
+                                    .modelInfer(note)
+                                    .getOutputs(0)
+                                    .getContents()
+                                    .getBytesContents(0)
+                                    .toStringUtf8());
                     return;
                 } catch (StatusRuntimeException e) {
                     // The case's calls give their slots back as their connections end.
@@ -85,14 +94,18 @@ class HostileGrpcIT {
     void gzipMessagesThatInflateTo4MbAreMeteredAsTheyInflate() throws Exception {
         ModelInferRequest.Builder inflating = GrpcWire.notes("", 1).toBuilder();
         inflating.getInputsBuilder(0).clearContents();
-        byte[] message = inflating.addRawInputContents(ByteString.copyFrom(new byte[4_000_000 - 64])).build()
+        byte[] message = inflating
+                .addRawInputContents(ByteString.copyFrom(new byte[4_000_000 - 64]))
+                .build()
                 .toByteArray();
         ModelInferRequest request = ModelInferRequest.parseFrom(message);
         ExecutorService clients = Executors.newFixedThreadPool(16);
         List<Status> outcomes = new ArrayList<>();
         try (GrpcWire grpc = new GrpcWire(server.uri())) {
-            GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub gzip = GRPCInferenceServiceGrpc
-                    .newBlockingStub(grpc.channel()).withCompression("gzip").withDeadlineAfter(2, TimeUnit.MINUTES);
+            GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub gzip = GRPCInferenceServiceGrpc.newBlockingStub(
+                            grpc.channel())
+                    .withCompression("gzip")
+                    .withDeadlineAfter(2, TimeUnit.MINUTES);
             List<Future<Status>> sent = new ArrayList<>();
             for (int c = 0; c < 16; c++) {
                 sent.add(clients.submit(() -> {
@@ -113,7 +126,10 @@ class HostileGrpcIT {
         assertAlive();
         for (Status outcome : outcomes) {
             assertFalse(FAULTS.contains(outcome.getCode()), outcome::toString);
-            assertTrue(outcome.getDescription() != null && !outcome.getDescription().isBlank(), outcome::toString);
+            assertTrue(
+                    outcome.getDescription() != null
+                            && !outcome.getDescription().isBlank(),
+                    outcome::toString);
         }
     }
 
@@ -144,8 +160,7 @@ class HostileGrpcIT {
                     Map<String, String> got = answer.get();
                     if (got.containsKey("grpc-status")) {
                         assertEquals("14", got.get("grpc-status"), got::toString);
-                        assertTrue(got.get("grpc-message").contains("tabserve.max-concurrent-requests"),
-                                got::toString);
+                        assertTrue(got.get("grpc-message").contains("tabserve.max-concurrent-requests"), got::toString);
                         refused++;
                     }
                 }
@@ -161,8 +176,9 @@ class HostileGrpcIT {
     private static void assertAlive() throws InterruptedException {
         if (!server.process().isAlive() || server.process().waitFor(200, TimeUnit.MILLISECONDS)) {
             List<String> output = server.output();
-            throw new AssertionError("the server died: exit status " + server.process().exitValue() + "; its last"
-                    + " lines:\n" + String.join("\n", output.subList(Math.max(0, output.size() - 8), output.size())));
+            throw new AssertionError("the server died: exit status "
+                    + server.process().exitValue() + "; its last" + " lines:\n"
+                    + String.join("\n", output.subList(Math.max(0, output.size() - 8), output.size())));
         }
     }
 }

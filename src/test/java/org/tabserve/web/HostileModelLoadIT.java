@@ -1,6 +1,21 @@
 package org.tabserve.web;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tabserve.testing.ModelDirectory.NOTE;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,22 +29,6 @@ import org.tabserve.testing.Http;
 import org.tabserve.testing.LargeForests;
 import org.tabserve.testing.ModelDirectory;
 import org.tabserve.testing.TabserveProcess;
-
-import java.net.http.HttpRequest.BodyPublishers;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.tabserve.testing.ModelDirectory.NOTE;
 
 /**
  * Issue 47, item 5: a carded 20 MB tree ensemble (256 trees of 2,047 nodes, carded by the real {@code card} command
@@ -47,6 +46,7 @@ class HostileModelLoadIT {
     private static final String BEARER = "Bearer " + TOKEN;
     /** Trees of {@link #DEPTH} levels of branches: 256 × 2,047 nodes, a 20 MB file. */
     private static final int TREES = 256;
+
     private static final int DEPTH = 10;
 
     private static Path work;
@@ -74,14 +74,21 @@ class HostileModelLoadIT {
         Map<String, String> environment = new LinkedHashMap<>(TabserveProcess.SHIPPED_ENVIRONMENT);
         environment.put("TABSERVE_ADMIN_TOKEN", TOKEN);
         environment.putAll(more);
-        TabserveProcess started = TabserveProcess.start(TabserveProcess.war(), TabserveProcess.SHIPPED_JVM_OPTIONS,
-                List.of("--port", "0", "--models", models.root().toString(), "--poll-seconds", "1"), environment);
+        TabserveProcess started = TabserveProcess.start(
+                TabserveProcess.war(),
+                TabserveProcess.SHIPPED_JVM_OPTIONS,
+                List.of("--port", "0", "--models", models.root().toString(), "--poll-seconds", "1"),
+                environment);
         try {
             started.awaitReady(Duration.ofSeconds(120));
         } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError("the server did not start with the carded forest in its directory (exit "
-                    + (started.process().isAlive() ? "none" : started.process().exitValue()) + "):\n"
-                    + String.join("\n", started.output()), e);
+            throw new AssertionError(
+                    "the server did not start with the carded forest in its directory (exit "
+                            + (started.process().isAlive()
+                                    ? "none"
+                                    : started.process().exitValue()) + "):\n"
+                            + String.join("\n", started.output()),
+                    e);
         }
         return started;
     }
@@ -91,10 +98,11 @@ class HostileModelLoadIT {
         if (server != null) {
             server.close();
         }
-        for (Path path : new Path[]{work, dir == null ? null : dir.root()}) {
+        for (Path path : new Path[] {work, dir == null ? null : dir.root()}) {
             if (path != null) {
                 try (Stream<Path> files = Files.walk(path)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    files.sorted(Comparator.reverseOrder())
+                            .forEach(p -> p.toFile().delete());
                 }
             }
         }
@@ -105,7 +113,8 @@ class HostileModelLoadIT {
         assertTrue(server.process().isAlive(), () -> "the server died:\n" + String.join("\n", server.output()));
         Http.Response valid = http.fresh().postJson("/models/banknote/api/predict", NOTE);
         assertEquals(200, valid.status(), valid::text);
-        assertFalse(server.output().stream().anyMatch(l -> l.contains("OutOfMemoryError")),
+        assertFalse(
+                server.output().stream().anyMatch(l -> l.contains("OutOfMemoryError")),
                 () -> String.join("\n", server.output()));
     }
 
@@ -129,8 +138,14 @@ class HostileModelLoadIT {
     @Test
     @Order(2)
     void anUploadIsRefused422InWordsAndLeavesNothing() throws Exception {
-        Http.Response installed = http.send("PUT", "/admin/models/uploaded", BodyPublishers.ofFile(forest),
-                "Content-Type", "application/octet-stream", "Authorization", BEARER);
+        Http.Response installed = http.send(
+                "PUT",
+                "/admin/models/uploaded",
+                BodyPublishers.ofFile(forest),
+                "Content-Type",
+                "application/octet-stream",
+                "Authorization",
+                BEARER);
         assertEquals(422, installed.status(), installed::text);
         saysWhy(installed.problem(422).path("detail").asText());
         assertFalse(Files.exists(dir.resolve("uploaded.onnx")), "a refused install leaves nothing in the directory");
@@ -167,8 +182,11 @@ class HostileModelLoadIT {
 
     /** The refusal says what does not fit and what helps: the heap and the setting, never a stack trace. */
     private static void saysWhy(String reason) {
-        assertTrue(reason.contains("heap") && reason.contains("tabserve.explain-structure=false")
-                && reason.contains("-Xmx"), reason);
+        assertTrue(
+                reason.contains("heap")
+                        && reason.contains("tabserve.explain-structure=false")
+                        && reason.contains("-Xmx"),
+                reason);
         assertFalse(reason.contains("OutOfMemoryError") || reason.contains("Exception"), reason);
     }
 
@@ -180,7 +198,8 @@ class HostileModelLoadIT {
             List<JsonNode> models = new ArrayList<>();
             http.get("/api/models").json().path("models").forEach(models::add);
             for (JsonNode model : models) {
-                if (model.path("name").asText().equals(name) && !model.path("state").asText().equals("LOADING")) {
+                if (model.path("name").asText().equals(name)
+                        && !model.path("state").asText().equals("LOADING")) {
                     return model;
                 }
             }

@@ -1,8 +1,8 @@
 package org.tabserve.web;
 
-import org.junit.jupiter.api.Test;
-import org.tabserve.testing.H2cWire;
-import org.tabserve.testing.TabserveProcess;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,10 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
+import org.tabserve.testing.H2cWire;
+import org.tabserve.testing.TabserveProcess;
 
 /**
  * Issue 47's overload and stop cases, each against a server started as the project ships it ({@code
@@ -37,7 +36,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class HostileOverloadIT {
 
     private static final Path WRK = Path.of("/usr/bin/wrk");
-    private static final String VALID = "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}";
+    private static final String VALID =
+            "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}";
     /** Connections wrk holds against the model route. */
     private static final int CONNECTIONS = 1_000;
     /** Open files the load needs: wrk's connections, and as many again in the server, which inherits the limit. */
@@ -48,14 +48,16 @@ class HostileOverloadIT {
      */
     private static final long PROBE_HANG_MILLIS = 30_000;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
 
     private static TabserveProcess shipped(String... args) throws IOException, InterruptedException {
         List<String> all = new ArrayList<>(List.of("--port", "0"));
         all.addAll(List.of(args));
-        TabserveProcess server = TabserveProcess.start(TabserveProcess.war(), TabserveProcess.SHIPPED_JVM_OPTIONS, all,
-                TabserveProcess.SHIPPED_ENVIRONMENT);
+        TabserveProcess server = TabserveProcess.start(
+                TabserveProcess.war(), TabserveProcess.SHIPPED_JVM_OPTIONS, all, TabserveProcess.SHIPPED_ENVIRONMENT);
         server.awaitReady(Duration.ofSeconds(90));
         return server;
     }
@@ -80,14 +82,16 @@ class HostileOverloadIT {
         long start = System.nanoTime();
         try (Socket socket = new Socket(host, port)) {
             socket.setSoTimeout(30_000);
-            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-                    + "User-Agent: kube-probe/1.30\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                                    + "User-Agent: kube-probe/1.30\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             byte[] head = socket.getInputStream().readNBytes(12);
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             int status = head.length == 12 ? Integer.parseInt(new String(head, 9, 3, StandardCharsets.US_ASCII)) : -1;
-            return new long[]{status, millis};
+            return new long[] {status, millis};
         } catch (IOException e) {
-            return new long[]{-1, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)};
+            return new long[] {-1, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)};
         }
     }
 
@@ -108,15 +112,28 @@ class HostileOverloadIT {
     void healthProbesAreAnsweredInTimeWhileAThousandConnectionsLoadTheServer() throws Exception {
         assumeTrue(Files.isExecutable(WRK), "needs Debian's wrk (apt-get install -y wrk; .ci/run installs it)");
         long files = openFilesLimit();
-        assumeTrue(files >= FILES_NEEDED, "skipped: " + CONNECTIONS + " connections need " + FILES_NEEDED
-                + " open files, and the limit here is " + files + " (raise it: ulimit -n 4096)");
+        assumeTrue(
+                files >= FILES_NEEDED,
+                "skipped: " + CONNECTIONS + " connections need " + FILES_NEEDED + " open files, and the limit here is "
+                        + files + " (raise it: ulimit -n 4096)");
         try (TabserveProcess server = shipped("--probe-port", "0")) {
             Path script = Files.createTempFile("overload", ".lua");
-            Files.writeString(script, "wrk.method = \"POST\"\nwrk.body = '" + VALID + "'\n"
-                    + "wrk.headers[\"Content-Type\"] = \"application/json\"\n");
-            Process wrk = new ProcessBuilder(WRK.toString(), "-t2", "-c" + CONNECTIONS, "-d40s", "--timeout", "10s",
-                    "-s", script.toString(), server.uri().resolve("/api/predict").toString())
-                    .redirectErrorStream(true).start();
+            Files.writeString(
+                    script,
+                    "wrk.method = \"POST\"\nwrk.body = '" + VALID + "'\n"
+                            + "wrk.headers[\"Content-Type\"] = \"application/json\"\n");
+            Process wrk = new ProcessBuilder(
+                            WRK.toString(),
+                            "-t2",
+                            "-c" + CONNECTIONS,
+                            "-d40s",
+                            "--timeout",
+                            "10s",
+                            "-s",
+                            script.toString(),
+                            server.uri().resolve("/api/predict").toString())
+                    .redirectErrorStream(true)
+                    .start();
             List<String> failures = new ArrayList<>();
             List<Long> live = new ArrayList<>();
             List<Long> ready = new ArrayList<>();
@@ -149,13 +166,16 @@ class HostileOverloadIT {
                 Files.deleteIfExists(script);
             }
             System.out.println("HostileOverloadIT: " + live.size() + " liveness probes under " + CONNECTIONS
-                    + " connections, median " + median(live) + " ms, max " + live.stream().max(Long::compare).orElse(0L)
+                    + " connections, median " + median(live) + " ms, max "
+                    + live.stream().max(Long::compare).orElse(0L)
                     + " ms; " + ready.size() + " readiness probes, median " + median(ready) + " ms, max "
                     + ready.stream().max(Long::compare).orElse(0L) + " ms; " + probePort.size()
                     + " probes on --probe-port, median " + median(probePort) + " ms, max "
                     + probePort.stream().max(Long::compare).orElse(0L) + " ms; slow or failed: " + failures);
-            assertTrue(failures.isEmpty(), () -> failures.size() + " of " + (live.size() + ready.size())
-                    + " probes failed or hung: " + failures);
+            assertTrue(
+                    failures.isEmpty(),
+                    () -> failures.size() + " of " + (live.size() + ready.size()) + " probes failed or hung: "
+                            + failures);
             assertTrue(!live.isEmpty() && !ready.isEmpty(), "probes were made");
             assertTrue(server.process().isAlive(), "the server is alive");
         }
@@ -188,16 +208,20 @@ class HostileOverloadIT {
                     connections.add(wire);
                     for (int s = 0; s < 32; s++) {
                         // about 40 KB, more than the app's output buffer: the servlet waits for the client to read it
-                        streams.add(new int[]{c, wire.send("GET", "/openapi.json", Map.of(), new byte[0], true)});
+                        streams.add(new int[] {c, wire.send("GET", "/openapi.json", Map.of(), new byte[0], true)});
                     }
                 }
                 Thread.sleep(1_500); // every stream has reached the server and been answered as far as it can be
                 int served = 0;
                 List<String> refused = new ArrayList<>();
                 for (int i = 0; i < 20; i++) {
-                    HttpResponse<String> answer = http.send(HttpRequest.newBuilder(server.uri().resolve("/api/predict"))
-                            .header("Content-Type", "application/json").timeout(Duration.ofSeconds(20))
-                            .POST(HttpRequest.BodyPublishers.ofString(VALID)).build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> answer = http.send(
+                            HttpRequest.newBuilder(server.uri().resolve("/api/predict"))
+                                    .header("Content-Type", "application/json")
+                                    .timeout(Duration.ofSeconds(20))
+                                    .POST(HttpRequest.BodyPublishers.ofString(VALID))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
                     if (answer.statusCode() == 200) {
                         served++;
                     } else {
@@ -215,8 +239,11 @@ class HostileOverloadIT {
                 System.out.println("HostileOverloadIT: with 2 x 32 stalled HTTP/2 streams from " + hostile
                         + ", another client got " + served + " of 20 answers 200; " + clientRefused
                         + " of the stalled client's streams were refused at once");
-                assertEquals(20, served, () -> "another client is served while one address stalls its streams; "
-                        + refused.size() + " refused, the first: " + refused.get(0));
+                assertEquals(
+                        20,
+                        served,
+                        () -> "another client is served while one address stalls its streams; " + refused.size()
+                                + " refused, the first: " + refused.get(0));
                 assertTrue(clientRefused >= 32, "the streams past the client's 32 are refused: " + clientRefused);
             } finally {
                 for (H2cWire wire : connections) {
@@ -237,25 +264,29 @@ class HostileOverloadIT {
         socket.setSoTimeout(60_000);
         OutputStream out = socket.getOutputStream();
         out.write(("POST /api/predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "Expect: 100-continue\r\nContent-Length: " + length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        + "Expect: 100-continue\r\nContent-Length: " + length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         byte[] interim = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-        assertEquals(new String(interim, StandardCharsets.US_ASCII),
+        assertEquals(
+                new String(interim, StandardCharsets.US_ASCII),
                 new String(socket.getInputStream().readNBytes(interim.length), StandardCharsets.US_ASCII),
                 "the server reads the body");
-        Thread sender = new Thread(() -> {
-            byte[] chunk = new byte[2048];
-            Arrays.fill(chunk, (byte) ' ');
-            try {
-                for (int sent = 0; sent + chunk.length < length && !stop.get(); sent += chunk.length) {
-                    out.write(chunk);
-                    out.flush();
-                    Thread.sleep(1_000);
-                }
-            } catch (IOException | InterruptedException e) {
-                // the server cut it, or the test ended
-            }
-        }, "trickling-upload");
+        Thread sender = new Thread(
+                () -> {
+                    byte[] chunk = new byte[2048];
+                    Arrays.fill(chunk, (byte) ' ');
+                    try {
+                        for (int sent = 0; sent + chunk.length < length && !stop.get(); sent += chunk.length) {
+                            out.write(chunk);
+                            out.flush();
+                            Thread.sleep(1_000);
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // the server cut it, or the test ended
+                    }
+                },
+                "trickling-upload");
         sender.setDaemon(true);
         sender.start();
         return socket;
@@ -303,12 +334,18 @@ class HostileOverloadIT {
                 Thread.sleep(2_000);
                 assertTrue(server.process().isAlive(), "the stop waits for the upload in flight");
                 long signalled = System.nanoTime();
-                assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(server.process().pid())).start()
-                        .waitFor());
+                assertEquals(
+                        0,
+                        new ProcessBuilder(
+                                        "kill",
+                                        "-INT",
+                                        Long.toString(server.process().pid()))
+                                .start()
+                                .waitFor());
                 int status = server.awaitExit(Duration.ofSeconds(60));
                 long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
-                System.out.println("HostileOverloadIT: SIGINT during the stop: exit " + status + " after " + millis
-                        + " ms");
+                System.out.println(
+                        "HostileOverloadIT: SIGINT during the stop: exit " + status + " after " + millis + " ms");
                 assertEquals(130, status, () -> String.join("\n", server.output()));
                 assertTrue(millis < 10_000, "exited " + millis + " ms after the second signal");
             } finally {

@@ -1,6 +1,15 @@
 package org.tabserve.web;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -8,16 +17,6 @@ import org.tabserve.cli.FixtureCards;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.RunningServer;
 import org.tabserve.testing.TabserveProcess;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 47, item 12, as the issue found it, against the packaged WAR with the shipped settings: scikit-learn's
@@ -31,8 +30,9 @@ class HostilePlainEngineIT {
     static final String PREDICT = "/models/normalized/api/predict";
     /** scikit-learn's probability of FEMALE for the all-zero row (normalized-linear.edges.json). */
     static final double SKLEARN_ZERO_ROW = 0.5068635;
-    static final String ZERO = "{\"bill_length_mm\": 0, \"bill_depth_mm\": 0, \"flipper_length_mm\": 0,"
-            + " \"body_mass_g\": 0}";
+
+    static final String ZERO =
+            "{\"bill_length_mm\": 0, \"bill_depth_mm\": 0, \"flipper_length_mm\": 0," + " \"body_mass_g\": 0}";
     static final String ORDINARY = "{\"bill_length_mm\": 39.5, \"bill_depth_mm\": 17.4, \"flipper_length_mm\": 186,"
             + " \"body_mass_g\": 3800}";
     static final String HUGE = "{\"bill_length_mm\": 39.5, \"bill_depth_mm\": 17.4, \"flipper_length_mm\": 186,"
@@ -44,8 +44,11 @@ class HostilePlainEngineIT {
     @BeforeAll
     static void start() throws Exception {
         models = modelDirectory();
-        server = TabserveProcess.start(TabserveProcess.war(), TabserveProcess.SHIPPED_JVM_OPTIONS, List.of("--port",
-                "0", "--models", models.toString()), TabserveProcess.SHIPPED_ENVIRONMENT);
+        server = TabserveProcess.start(
+                TabserveProcess.war(),
+                TabserveProcess.SHIPPED_JVM_OPTIONS,
+                List.of("--port", "0", "--models", models.toString()),
+                TabserveProcess.SHIPPED_ENVIRONMENT);
         server.awaitReady(Duration.ofSeconds(90));
     }
 
@@ -53,8 +56,11 @@ class HostilePlainEngineIT {
     static Path modelDirectory() throws Exception {
         Path dir = Files.createTempDirectory("tabserve-plain");
         Path fixtures = Path.of("src/test/resources/org/tabserve/fixtures/boosted");
-        FixtureCards.card(fixtures.resolve("normalized-linear.onnx"), fixtures.resolve("normalized-linear.labelled.csv"),
-                "sex", dir.resolve("normalized.onnx"));
+        FixtureCards.card(
+                fixtures.resolve("normalized-linear.onnx"),
+                fixtures.resolve("normalized-linear.labelled.csv"),
+                "sex",
+                dir.resolve("normalized.onnx"));
         return dir;
     }
 
@@ -65,7 +71,8 @@ class HostilePlainEngineIT {
         }
         if (models != null) {
             try (var files = Files.walk(models)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -86,8 +93,14 @@ class HostilePlainEngineIT {
      */
     static void assertZeroRowAnsweredAsOnOnnxRuntime(RunningServer server) {
         Http http = new Http(server);
-        assertEquals("plain Java", http.get("/models/normalized/api/model").json().at("/engine/name").asText());
-        double onnxRuntime = female(http.postJson(PREDICT, batch(ZERO, 17)).json().at("/predictions/0"));
+        assertEquals(
+                "plain Java",
+                http.get("/models/normalized/api/model")
+                        .json()
+                        .at("/engine/name")
+                        .asText());
+        double onnxRuntime =
+                female(http.postJson(PREDICT, batch(ZERO, 17)).json().at("/predictions/0"));
         assertEquals(SKLEARN_ZERO_ROW, onnxRuntime, 1e-6);
         assertEquals(onnxRuntime, female(http.postJson(PREDICT, ZERO).json()), 1e-6, "alone");
         for (int size : new int[] {1, 2, 16}) {
@@ -103,7 +116,9 @@ class HostilePlainEngineIT {
         for (int size : new int[] {1, 16, 17}) {
             Http.Response refused = http.postJson(PREDICT, batch(HUGE, size));
             JsonNode problem = refused.problem(400);
-            assertTrue(problem.toString().contains("body_mass_g") && problem.toString().contains("no finite"),
+            assertTrue(
+                    problem.toString().contains("body_mass_g")
+                            && problem.toString().contains("no finite"),
                     size + " rows: " + problem);
         }
     }
@@ -118,6 +133,8 @@ class HostilePlainEngineIT {
     private static double female(JsonNode prediction) {
         JsonNode probabilities = prediction.get("probabilities");
         assertTrue(probabilities != null, "probabilities in " + prediction);
-        return probabilities.has("FEMALE") ? probabilities.get("FEMALE").asDouble() : probabilities.get(0).asDouble();
+        return probabilities.has("FEMALE")
+                ? probabilities.get("FEMALE").asDouble()
+                : probabilities.get(0).asDouble();
     }
 }

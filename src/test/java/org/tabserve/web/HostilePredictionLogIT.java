@@ -1,11 +1,9 @@
 package org.tabserve.web;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.tabserve.testing.Http;
-import org.tabserve.testing.ModelDirectory;
-import org.tabserve.testing.TabserveProcess;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,11 +16,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.ModelDirectory;
+import org.tabserve.testing.TabserveProcess;
 
 /**
  * Issue 34's prediction-log deaths, against ONE server started as the project ships it ({@code MALLOC_ARENA_MAX=2
@@ -35,9 +34,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HostilePredictionLogIT {
 
-    private static final Path PENGUINS = Path.of("src/test/resources/org/tabserve/fixtures/penguins/species-zipmap.onnx");
+    private static final Path PENGUINS =
+            Path.of("src/test/resources/org/tabserve/fixtures/penguins/species-zipmap.onnx");
     /** Clients at once, and batches each sends, of {@link #ROWS} rows. */
     private static final int CLIENTS = 4;
+
     private static final int BATCHES = 40;
     private static final int ROWS = 100;
     private static final int TEXT = 5_000;
@@ -53,13 +54,25 @@ class HostilePredictionLogIT {
         Path models = Files.createDirectory(dir.resolve("models"));
         Files.copy(PENGUINS, models.resolve("penguins.onnx"));
         log = dir.resolve("log");
-        server = TabserveProcess.start(TabserveProcess.war(), TabserveProcess.SHIPPED_JVM_OPTIONS, List.of("--port",
-                "0", "--models", models.toString(), "--prediction-log", log.toString(), "--prediction-log-mask",
-                "sex"), TabserveProcess.SHIPPED_ENVIRONMENT);
+        server = TabserveProcess.start(
+                TabserveProcess.war(),
+                TabserveProcess.SHIPPED_JVM_OPTIONS,
+                List.of(
+                        "--port",
+                        "0",
+                        "--models",
+                        models.toString(),
+                        "--prediction-log",
+                        log.toString(),
+                        "--prediction-log-mask",
+                        "sex"),
+                TabserveProcess.SHIPPED_ENVIRONMENT);
         server.awaitReady(Duration.ofSeconds(90));
         http = new Http(server);
-        ModelDirectory.awaitIndex(http, index -> index.size() == 1
-                && index.get(0).path("state").asText().equals("READY"));
+        ModelDirectory.awaitIndex(
+                http,
+                index ->
+                        index.size() == 1 && index.get(0).path("state").asText().equals("READY"));
     }
 
     @AfterAll
@@ -79,16 +92,23 @@ class HostilePredictionLogIT {
         StringBuilder body = new StringBuilder("{\"instances\": [");
         for (int r = 0; r < ROWS; r++) {
             String text = Integer.toString(batch * ROWS + r, 36) + "x".repeat(TEXT - 8);
-            body.append(r == 0 ? "" : ",").append("{\"island\": \"").append(text).append("\", \"bill_length_mm\": 39.1,"
-                    + " \"bill_depth_mm\": 18.7, \"flipper_length_mm\": 181, \"body_mass_g\": 3750, \"sex\": \"")
-                    .append(text).append("\"}");
+            body.append(r == 0 ? "" : ",")
+                    .append("{\"island\": \"")
+                    .append(text)
+                    .append(
+                            "\", \"bill_length_mm\": 39.1,"
+                                    + " \"bill_depth_mm\": 18.7, \"flipper_length_mm\": 181, \"body_mass_g\": 3750, \"sex\": \"")
+                    .append(text)
+                    .append("\"}");
         }
         return body.append("]}").toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static double metric(String metrics, String name) {
-        return metrics.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{")).mapToDouble(l -> Double.parseDouble(
-                l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return metrics.lines()
+                .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     @Test
@@ -104,8 +124,8 @@ class HostilePredictionLogIT {
                     List<Integer> statuses = new ArrayList<>();
                     for (int b = 0; b < BATCHES && server.process().isAlive(); b++) {
                         try {
-                            statuses.add(own.post("/api/predict", "application/json",
-                                    longTexts(client * BATCHES + b)).status());
+                            statuses.add(own.post("/api/predict", "application/json", longTexts(client * BATCHES + b))
+                                    .status());
                         } catch (RuntimeException e) {
                             statuses.add(-1); // no answer: said below, with the server's last words
                         }
@@ -118,8 +138,10 @@ class HostilePredictionLogIT {
                 statuses.addAll(each.get());
             }
             List<String> output = server.output();
-            assertTrue(server.process().isAlive(), () -> "the server died after " + statuses.size() + " batches: "
-                    + String.join("\n", output.subList(Math.max(0, output.size() - 5), output.size())));
+            assertTrue(
+                    server.process().isAlive(),
+                    () -> "the server died after " + statuses.size() + " batches: "
+                            + String.join("\n", output.subList(Math.max(0, output.size() - 5), output.size())));
             // 503 (with Retry-After) is the memory budget asking a client to come back; no other refusal, no 5xx
             assertTrue(statuses.stream().allMatch(status -> status == 200 || status == 503), statuses::toString);
         } finally {
@@ -155,7 +177,9 @@ class HostilePredictionLogIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         String line = null;
         while (line == null && System.nanoTime() < deadline) {
-            line = server.output().stream().filter(l -> l.contains("GET /predict?island=Biscoe")).findFirst()
+            line = server.output().stream()
+                    .filter(l -> l.contains("GET /predict?island=Biscoe"))
+                    .findFirst()
                     .orElse(null);
             Thread.sleep(20);
         }
@@ -166,13 +190,16 @@ class HostilePredictionLogIT {
 
     @Test
     void aSecondServerOnTheSameLogDirectoryStopsAtItsStartSayingWhy() throws Exception {
-        TabserveProcess second = TabserveProcess.start(TabserveProcess.war(), TabserveProcess.SHIPPED_JVM_OPTIONS,
+        TabserveProcess second = TabserveProcess.start(
+                TabserveProcess.war(),
+                TabserveProcess.SHIPPED_JVM_OPTIONS,
                 List.of("--port", "0", "--model", PENGUINS.toString(), "--prediction-log", log.toString()),
                 TabserveProcess.SHIPPED_ENVIRONMENT);
         try {
             int status = second.awaitExit(Duration.ofSeconds(60));
             assertNotEquals(0, status, String.join("\n", second.output()));
-            assertTrue(second.output().stream().anyMatch(l -> l.contains("is written by another server")),
+            assertTrue(
+                    second.output().stream().anyMatch(l -> l.contains("is written by another server")),
                     String.join("\n", second.output()));
         } finally {
             second.close();

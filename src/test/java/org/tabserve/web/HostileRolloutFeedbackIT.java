@@ -1,18 +1,10 @@
 package org.tabserve.web;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.tabserve.testing.BankNotes;
-import org.tabserve.testing.Http;
-import org.tabserve.testing.ModelDirectory;
-import org.tabserve.testing.Multipart;
-import org.tabserve.testing.TabserveProcess;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,10 +27,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.tabserve.testing.BankNotes;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.ModelDirectory;
+import org.tabserve.testing.Multipart;
+import org.tabserve.testing.TabserveProcess;
 
 /**
  * Issue 47's rollout and feedback findings (items 10, 11 and 13), against ONE server started as the project ships it
@@ -76,9 +75,21 @@ class HostileRolloutFeedbackIT {
         Map<String, String> environment = new HashMap<>(TabserveProcess.SHIPPED_ENVIRONMENT);
         environment.put("TABSERVE_ADMIN_TOKEN", ADMIN_TOKEN);
         environment.put("TABSERVE_FEEDBACK_TOKEN", FEEDBACK_TOKEN);
-        server = TabserveProcess.start(TabserveProcess.war(), TabserveProcess.SHIPPED_JVM_OPTIONS, List.of("--port",
-                "0", "--models", models.root().toString(), "--poll-seconds", "1", "--prediction-log",
-                dir.resolve("log").toString(), "--prediction-log-mask", "variance"), environment);
+        server = TabserveProcess.start(
+                TabserveProcess.war(),
+                TabserveProcess.SHIPPED_JVM_OPTIONS,
+                List.of(
+                        "--port",
+                        "0",
+                        "--models",
+                        models.root().toString(),
+                        "--poll-seconds",
+                        "1",
+                        "--prediction-log",
+                        dir.resolve("log").toString(),
+                        "--prediction-log-mask",
+                        "variance"),
+                environment);
         server.awaitReady(Duration.ofSeconds(90));
         http = new Http(server);
         ModelDirectory.awaitReady(http, 5);
@@ -89,10 +100,11 @@ class HostileRolloutFeedbackIT {
         if (server != null) {
             server.close();
         }
-        for (Path root : new Path[]{dir, models == null ? null : models.root()}) {
+        for (Path root : new Path[] {dir, models == null ? null : models.root()}) {
             if (root != null) {
                 try (Stream<Path> files = Files.walk(root)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    files.sorted(Comparator.reverseOrder())
+                            .forEach(p -> p.toFile().delete());
                 }
             }
         }
@@ -100,14 +112,22 @@ class HostileRolloutFeedbackIT {
 
     private static void assertAlive() {
         List<String> output = server.output();
-        assertTrue(server.process().isAlive(), () -> "the server died: "
-                + String.join("\n", output.subList(Math.max(0, output.size() - 5), output.size())));
+        assertTrue(
+                server.process().isAlive(),
+                () -> "the server died: "
+                        + String.join("\n", output.subList(Math.max(0, output.size() - 5), output.size())));
         assertEquals(200, http.get("/health/live").status());
     }
 
     private static Http.Response admin(String method, String path, String json) {
-        return http.send(method, path, HttpRequest.BodyPublishers.ofString(json), "Content-Type", "application/json",
-                "Authorization", "Bearer " + ADMIN_TOKEN);
+        return http.send(
+                method,
+                path,
+                HttpRequest.BodyPublishers.ofString(json),
+                "Content-Type",
+                "application/json",
+                "Authorization",
+                "Bearer " + ADMIN_TOKEN);
     }
 
     private static JsonNode awaitStatus(Predicate<JsonNode> test, String awaited) throws InterruptedException {
@@ -136,11 +156,18 @@ class HostileRolloutFeedbackIT {
     @Order(1)
     void anonymousCallersSeeTheDisagreementsCountsAndDifferencesButNoRowAndTheAdminNeverAMaskedColumn()
             throws Exception {
-        assertEquals(200, admin("PUT", ADMIN, "{\"serving\": 1, \"shadow\": {\"version\": 2}}").status());
+        assertEquals(
+                200,
+                admin("PUT", ADMIN, "{\"serving\": 1, \"shadow\": {\"version\": 2}}")
+                        .status());
         for (BankNotes.Note note : BankNotes.mixed(40)) {
-            assertEquals(200, http.postJson("/models/banknote/api/predict", note.json().toString()).status());
+            assertEquals(
+                    200,
+                    http.postJson("/models/banknote/api/predict", note.json().toString())
+                            .status());
         }
-        JsonNode status = awaitStatus(s -> s.path("shadow").path("disagreements").size() > 0, "disagreements");
+        JsonNode status =
+                awaitStatus(s -> s.path("shadow").path("disagreements").size() > 0, "disagreements");
         JsonNode anonymous = status.path("shadow").path("disagreements");
         for (JsonNode row : anonymous) {
             assertTrue(row.path("difference").isNumber(), "each disagreement keeps its difference: " + anonymous);
@@ -148,14 +175,19 @@ class HostileRolloutFeedbackIT {
         }
         String text = http.get(STATUS).text();
         assertFalse(text.contains("\"variance\"") || text.contains("\"skewness\""), text);
-        JsonNode shown = http.get(STATUS, "Authorization", "Bearer " + ADMIN_TOKEN).json()
-                .path("shadow").path("disagreements");
+        JsonNode shown = http.get(STATUS, "Authorization", "Bearer " + ADMIN_TOKEN)
+                .json()
+                .path("shadow")
+                .path("disagreements");
         assertTrue(shown.size() > 0, shown.toString());
         for (JsonNode row : shown) {
             assertTrue(row.path("inputs").has("skewness"), "the admin sees the rows: " + shown);
             assertFalse(row.path("inputs").has("variance"), "never a masked column: " + shown);
         }
-        assertEquals(403, http.get(STATUS, "Authorization", "Bearer wrong-token-0123456789abcdef").status());
+        assertEquals(
+                403,
+                http.get(STATUS, "Authorization", "Bearer wrong-token-0123456789abcdef")
+                        .status());
         String skewness = shown.get(0).path("inputs").path("skewness").asText();
         assertFalse(http.get("/models").text().contains(skewness), "the rollouts page shows no row either");
         assertAlive();
@@ -165,18 +197,22 @@ class HostileRolloutFeedbackIT {
     @Test
     @Order(2)
     void aRolloutFileThatIsALinkOrNotAFileOrNamesNothingIsRefusedInWordsAndTheLastGoodOneHolds() throws Exception {
-        assertEquals(200, admin("PUT", ADMIN, "{\"serving\": 1, \"canary\": {\"version\": 2, \"percent\": 10}}")
-                .status());
+        assertEquals(
+                200,
+                admin("PUT", ADMIN, "{\"serving\": 1, \"canary\": {\"version\": 2, \"percent\": 10}}")
+                        .status());
         Path file = models.resolve("banknote/rollout.json");
         Path good = dir.resolve("good-rollout.json");
         Files.copy(file, good);
         Map<String, Runnable> cases = new java.util.LinkedHashMap<>();
         cases.put("symbolic link", () -> io(() -> Files.createSymbolicLink(file, dir.resolve("secret.txt"))));
         cases.put("symbolic link ", () -> io(() -> Files.createSymbolicLink(file, dir.resolve("nowhere.json"))));
-        cases.put("not a regular file", () -> io(() -> {
-            Process fifo = new ProcessBuilder("mkfifo", file.toString()).start();
-            assertEquals(0, fifo.waitFor());
-        }));
+        cases.put(
+                "not a regular file",
+                () -> io(() -> {
+                    Process fifo = new ProcessBuilder("mkfifo", file.toString()).start();
+                    assertEquals(0, fifo.waitFor());
+                }));
         cases.put("a directory", () -> io(() -> Files.createDirectory(file)));
         cases.put("names no version", () -> io(() -> Files.writeString(file, "{}")));
         for (Map.Entry<String, Runnable> each : cases.entrySet()) {
@@ -185,11 +221,14 @@ class HostileRolloutFeedbackIT {
             String why = each.getKey().strip();
             JsonNode status = awaitStatus(s -> s.path("problem").asText().contains(why), "'" + why + "'");
             assertFalse(status.toString().contains("SECRET"), "the problem shows nothing of a linked file: " + status);
-            assertEquals(10, status.path("rollout").path("canary").path("percent").asInt(),
+            assertEquals(
+                    10,
+                    status.path("rollout").path("canary").path("percent").asInt(),
                     "the last good rollout holds: " + status);
             assertEquals(1, status.path("serving").asLong(), status.toString());
             try (Stream<Path> inside = Files.isDirectory(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                    ? Files.list(file) : Stream.empty()) {
+                    ? Files.list(file)
+                    : Stream.empty()) {
                 inside.forEach(p -> p.toFile().delete());
             }
             Files.delete(file);
@@ -221,11 +260,17 @@ class HostileRolloutFeedbackIT {
     void aFloodOfPredictionsExpiresNoAnswerOfAnotherClientBeforeItsLabelComes() throws Exception {
         List<String> labels = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            Http.Response answer = http.send("POST", "/models/notes/api/predict", HttpRequest.BodyPublishers
-                    .ofString(ModelDirectory.NOTE), "Content-Type", "application/json", "X-Request-Id", "honest-" + i);
+            Http.Response answer = http.send(
+                    "POST",
+                    "/models/notes/api/predict",
+                    HttpRequest.BodyPublishers.ofString(ModelDirectory.NOTE),
+                    "Content-Type",
+                    "application/json",
+                    "X-Request-Id",
+                    "honest-" + i);
             assertEquals(200, answer.status());
-            labels.add("{\"request_id\": \"honest-" + i + "\", \"label\": \"" + answer.json().path("label").asText()
-                    + "\"}");
+            labels.add("{\"request_id\": \"honest-" + i + "\", \"label\": \""
+                    + answer.json().path("label").asText() + "\"}");
         }
         ExecutorService flood = Executors.newFixedThreadPool(4);
         long sent = 0;
@@ -242,10 +287,18 @@ class HostileRolloutFeedbackIT {
             flood.shutdownNow();
         }
         assertTrue(sent > 1000, "the flood sent " + sent);
-        Http.Response after = http.send("POST", "/models/notes/api/predict", HttpRequest.BodyPublishers
-                .ofString(ModelDirectory.NOTE), "Content-Type", "application/json", "X-Request-Id", "honest-after");
-        labels.add("{\"request_id\": \"honest-after\", \"label\": \"" + after.json().path("label").asText() + "\"}");
-        JsonNode outcome = labelled("/models/notes/api/feedback", "[" + String.join(",", labels) + "]").json();
+        Http.Response after = http.send(
+                "POST",
+                "/models/notes/api/predict",
+                HttpRequest.BodyPublishers.ofString(ModelDirectory.NOTE),
+                "Content-Type",
+                "application/json",
+                "X-Request-Id",
+                "honest-after");
+        labels.add("{\"request_id\": \"honest-after\", \"label\": \""
+                + after.json().path("label").asText() + "\"}");
+        JsonNode outcome = labelled("/models/notes/api/feedback", "[" + String.join(",", labels) + "]")
+                .json();
         assertEquals(51, outcome.path("joined").asInt(), "after a flood of " + sent + " predictions: " + outcome);
         assertEquals(0, outcome.path("expired").asInt(), outcome.toString());
         assertAlive();
@@ -260,13 +313,14 @@ class HostileRolloutFeedbackIT {
     private static long floodFrom(InetAddress from, long until) throws IOException {
         byte[] body = ModelDirectory.NOTE.getBytes(StandardCharsets.UTF_8);
         byte[] request = ("POST /models/notes/api/predict HTTP/1.1\r\nHost: localhost\r\nContent-Type:"
-                + " application/json\r\nContent-Length: " + body.length + "\r\n\r\n" + ModelDirectory.NOTE)
+                        + " application/json\r\nContent-Length: " + body.length + "\r\n\r\n" + ModelDirectory.NOTE)
                 .getBytes(StandardCharsets.UTF_8);
         long count = 0;
         while (System.nanoTime() < until) {
             try (Socket socket = new Socket()) {
                 socket.bind(new InetSocketAddress(from, 0));
-                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), http.uri("/").getPort()));
+                socket.connect(new InetSocketAddress(
+                        InetAddress.getLoopbackAddress(), http.uri("/").getPort()));
                 socket.setSoTimeout(30_000);
                 socket.setTcpNoDelay(true);
                 OutputStream out = socket.getOutputStream();
@@ -310,24 +364,47 @@ class HostileRolloutFeedbackIT {
     @Order(3)
     void labelsWithoutTheFeedbackTokenAreRefusedAndForgeNothing() throws Exception {
         String id = "forge-me";
-        assertEquals(200, http.send("POST", "/models/notes/api/predict", HttpRequest.BodyPublishers
-                .ofString(ModelDirectory.NOTE), "Content-Type", "application/json", "X-Request-Id", id).status());
+        assertEquals(
+                200,
+                http.send(
+                                "POST",
+                                "/models/notes/api/predict",
+                                HttpRequest.BodyPublishers.ofString(ModelDirectory.NOTE),
+                                "Content-Type",
+                                "application/json",
+                                "X-Request-Id",
+                                id)
+                        .status());
         StringBuilder forged = new StringBuilder("[");
         for (int i = 0; i < 1000; i++) {
-            forged.append(i == 0 ? "" : ",").append("{\"request_id\": \"honest-").append(i % 50)
+            forged.append(i == 0 ? "" : ",")
+                    .append("{\"request_id\": \"honest-")
+                    .append(i % 50)
                     .append("\", \"label\": \"1\"}");
         }
-        Http.Response anonymous = feedback("/models/notes/api/feedback", forged.append("]").toString());
+        Http.Response anonymous =
+                feedback("/models/notes/api/feedback", forged.append("]").toString());
         assertEquals(401, anonymous.status(), anonymous.text());
-        assertTrue(anonymous.header("WWW-Authenticate").isPresent(), anonymous.headers().toString());
-        assertEquals(403, feedback("/models/notes/api/feedback", "{\"request_id\": \"" + id + "\", \"label\": \"1\"}",
-                "Authorization", "Bearer not-the-token-0123456789").status());
+        assertTrue(
+                anonymous.header("WWW-Authenticate").isPresent(),
+                anonymous.headers().toString());
+        assertEquals(
+                403,
+                feedback(
+                                "/models/notes/api/feedback",
+                                "{\"request_id\": \"" + id + "\", \"label\": \"1\"}",
+                                "Authorization",
+                                "Bearer not-the-token-0123456789")
+                        .status());
         JsonNode first = labelled("/models/notes/api/feedback", "{\"request_id\": \"" + id + "\", \"label\": \"0\"}")
                 .json();
         assertEquals(1, first.path("joined").asInt(), "the honest label is the first: " + first);
         assertEquals(1.0, first.path("live_accuracy").asDouble(), first.toString());
-        assertEquals(200, labelled("/models/notes/api/feedback", "{\"request_id\": \"" + id
-                + "\", \"label\": \"1\"}").status(), "the admin token would do too");
+        assertEquals(
+                200,
+                labelled("/models/notes/api/feedback", "{\"request_id\": \"" + id + "\", \"label\": \"1\"}")
+                        .status(),
+                "the admin token would do too");
         assertAlive();
     }
 
@@ -336,19 +413,31 @@ class HostileRolloutFeedbackIT {
     @Order(4)
     void aHugeRegressorLabelIsRefusedAndTheLiveMaeStays() throws Exception {
         for (int i = 0; i < 3; i++) {
-            assertEquals(200, http.send("POST", "/models/mass/api/predict", HttpRequest.BodyPublishers
-                    .ofString(ModelDirectory.SPECIES_OF_MASS), "Content-Type", "application/json", "X-Request-Id",
-                    "mass-" + i).status());
+            assertEquals(
+                    200,
+                    http.send(
+                                    "POST",
+                                    "/models/mass/api/predict",
+                                    HttpRequest.BodyPublishers.ofString(ModelDirectory.SPECIES_OF_MASS),
+                                    "Content-Type",
+                                    "application/json",
+                                    "X-Request-Id",
+                                    "mass-" + i)
+                            .status());
         }
-        Http.Response huge = labelled("/models/mass/api/feedback", "[{\"request_id\": \"mass-0\", \"label\": 1.7e308},"
-                + " {\"request_id\": \"mass-1\", \"label\": 1.7e308}]");
+        Http.Response huge = labelled(
+                "/models/mass/api/feedback",
+                "[{\"request_id\": \"mass-0\", \"label\": 1.7e308},"
+                        + " {\"request_id\": \"mass-1\", \"label\": 1.7e308}]");
         assertTrue(huge.errorFields(400).contains("label"), huge.text());
         assertTrue(huge.text().contains("range"), "says what is refused: " + huge.text());
-        JsonNode honest = labelled("/models/mass/api/feedback", "{\"request_id\": \"mass-2\", \"label\": 3800}").json();
+        JsonNode honest = labelled("/models/mass/api/feedback", "{\"request_id\": \"mass-2\", \"label\": 3800}")
+                .json();
         assertEquals(1, honest.path("joined").asInt(), honest.toString());
         assertTrue(honest.path("live_mae").isNumber(), "the live MAE stands: " + honest);
         String metrics = http.get("/metrics").text();
-        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("tabserve_live_mae{") && l.contains("\"mass\"")),
+        assertTrue(
+                metrics.lines().anyMatch(l -> l.startsWith("tabserve_live_mae{") && l.contains("\"mass\"")),
                 "and is on /metrics");
         assertAlive();
     }
@@ -359,7 +448,10 @@ class HostileRolloutFeedbackIT {
     void aClientSendingLabelsPastItsBoundIsAnswered429WithRetryAfter() throws Exception {
         StringBuilder many = new StringBuilder("[");
         for (int i = 0; i < 10_000; i++) {
-            many.append(i == 0 ? "" : ",").append("{\"request_id\": \"unknown-").append(i).append("\", \"label\": \"0\"}");
+            many.append(i == 0 ? "" : ",")
+                    .append("{\"request_id\": \"unknown-")
+                    .append(i)
+                    .append("\", \"label\": \"0\"}");
         }
         String body = many.append("]").toString();
         Http.Response first = labelled("/models/notes/api/feedback", body);
@@ -374,7 +466,9 @@ class HostileRolloutFeedbackIT {
         int retry = Integer.parseInt(next.header("Retry-After").orElseThrow());
         assertTrue(retry >= 1 && retry <= 60, "Retry-After: " + retry);
         assertTrue(next.text().contains("Retry") || next.text().contains("send the next ones in"), next.text());
-        assertEquals(200, http.postJson("/models/notes/api/predict", ModelDirectory.NOTE).status(),
+        assertEquals(
+                200,
+                http.postJson("/models/notes/api/predict", ModelDirectory.NOTE).status(),
                 "predictions are not bounded by labels");
         assertAlive();
     }
@@ -387,7 +481,9 @@ class HostileRolloutFeedbackIT {
     @Order(7)
     void aVersionGivenAsAStringIsRefusedNamingTheFieldAndTheRolloutStays() throws Exception {
         JsonNode before = http.get(STATUS).json();
-        for (String body : List.of("{\"serving\": \"1\"}", "{\"serving\": 1, \"shadow\": {\"version\": \"2\"}}",
+        for (String body : List.of(
+                "{\"serving\": \"1\"}",
+                "{\"serving\": 1, \"shadow\": {\"version\": \"2\"}}",
                 "{\"serving\": 1, \"canary\": {\"version\": \"2\", \"percent\": 10}}")) {
             Http.Response refused = admin("PUT", ADMIN, body);
             JsonNode problem = refused.problem(400);
@@ -401,15 +497,19 @@ class HostileRolloutFeedbackIT {
     @Test
     @Order(8)
     void aQueryParameterGivenTwiceIsRefusedNamingIt() {
-        for (String query : List.of("coverage=0.8&coverage=0.9", "explain=true&explain=false",
-                "on_error=row&on_error=request")) {
+        for (String query :
+                List.of("coverage=0.8&coverage=0.9", "explain=true&explain=false", "on_error=row&on_error=request")) {
             Http.Response refused = http.postJson("/models/notes/api/predict?" + query, ModelDirectory.NOTE);
             JsonNode problem = refused.problem(400);
             String parameter = query.substring(0, query.indexOf('='));
-            assertTrue(problem.toString().contains(parameter) && problem.toString().contains("2 times"),
+            assertTrue(
+                    problem.toString().contains(parameter) && problem.toString().contains("2 times"),
                     query + ": " + problem);
         }
-        assertEquals(200, http.postJson("/models/notes/api/predict?explain=false", ModelDirectory.NOTE).status(),
+        assertEquals(
+                200,
+                http.postJson("/models/notes/api/predict?explain=false", ModelDirectory.NOTE)
+                        .status(),
                 "given once, the same parameter is taken");
         assertAlive();
     }
@@ -424,14 +524,17 @@ class HostileRolloutFeedbackIT {
         Map<String, String> variable = new HashMap<>(TabserveProcess.SHIPPED_ENVIRONMENT);
         variable.put("TABSERVE_DRAIN_SECONDS", "\uFF13");
         for (Map.Entry<List<String>, Map<String, String>> start : List.of(
-                Map.entry(List.of("--port", "0", "--drain-seconds", "\uFF13\uFF10"), TabserveProcess.SHIPPED_ENVIRONMENT),
+                Map.entry(
+                        List.of("--port", "0", "--drain-seconds", "\uFF13\uFF10"), TabserveProcess.SHIPPED_ENVIRONMENT),
                 Map.entry(List.of("--port", "0"), variable))) {
-            TabserveProcess refused = TabserveProcess.start(TabserveProcess.war(), TabserveProcess.SHIPPED_JVM_OPTIONS,
-                    start.getKey(), start.getValue());
+            TabserveProcess refused = TabserveProcess.start(
+                    TabserveProcess.war(), TabserveProcess.SHIPPED_JVM_OPTIONS, start.getKey(), start.getValue());
             try {
                 assertEquals(2, refused.awaitExit(Duration.ofSeconds(60)), () -> String.join("\n", refused.output()));
-                assertTrue(refused.output().stream().anyMatch(line -> line.contains("--drain-seconds must be a whole"
-                        + " number")), () -> String.join("\n", refused.output()));
+                assertTrue(
+                        refused.output().stream()
+                                .anyMatch(line -> line.contains("--drain-seconds must be a whole" + " number")),
+                        () -> String.join("\n", refused.output()));
             } finally {
                 refused.close();
             }
@@ -446,19 +549,20 @@ class HostileRolloutFeedbackIT {
     @Order(10)
     void aSmallCsvOfLongTextCellsIsAnsweredInEveryFormat() {
         String text = "x".repeat(300);
-        StringBuilder csv = new StringBuilder("island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex\n");
+        StringBuilder csv =
+                new StringBuilder("island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex\n");
         for (int i = 0; i < 4; i++) {
             csv.append(text).append(",39.1,18.7,181,3750,").append(text).append('\n');
         }
         assertTrue(csv.length() < 2600, "about 2.5 KB: " + csv.length());
         for (String accept : List.of("application/json", "text/csv", "text/html")) {
-            Http.Response answer = http.upload("/models/species/predict_file", Multipart.csv(csv.toString()),
-                    "Accept", accept);
+            Http.Response answer =
+                    http.upload("/models/species/predict_file", Multipart.csv(csv.toString()), "Accept", accept);
             assertEquals(200, answer.status(), () -> accept + ": " + answer.text());
             assertTrue(answer.mediaType().equals(accept), accept + " answered as " + answer.mediaType());
         }
-        Http.Response csvAnswer = http.upload("/models/species/predict_file", Multipart.csv(csv.toString()),
-                "Accept", "text/csv");
+        Http.Response csvAnswer =
+                http.upload("/models/species/predict_file", Multipart.csv(csv.toString()), "Accept", "text/csv");
         assertEquals(5, csvAnswer.text().strip().split("\n").length, csvAnswer::text);
         assertAlive();
     }

@@ -1,27 +1,18 @@
 package org.tabserve.web;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.tabserve.testing.ModelDirectory.NOTE;
+import static org.tabserve.testing.ModelDirectory.PENGUIN;
+
 import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.function.Executable;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.onnx.graph.MetadataWriter;
-import org.tabserve.testing.BankNotes;
-import org.tabserve.testing.H2cWire;
-import org.tabserve.testing.Http;
-import org.tabserve.testing.ModelDirectory;
-import org.tabserve.testing.TabserveProcess;
 import inference.ModelInferRequest;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,15 +50,23 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertAll;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.tabserve.testing.ModelDirectory.NOTE;
-import static org.tabserve.testing.ModelDirectory.PENGUIN;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.function.Executable;
+import org.tabserve.model.CardKeys;
+import org.tabserve.model.onnx.graph.MetadataWriter;
+import org.tabserve.testing.BankNotes;
+import org.tabserve.testing.H2cWire;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.ModelDirectory;
+import org.tabserve.testing.TabserveProcess;
 
 /**
  * Issue 21's hostile suite: every way the issue found to end the JVM or make it answer 5xx, tried in order against
@@ -90,7 +89,8 @@ class HostileServerIT {
     private static final String JSON = "application/json";
     private static final String OCTETS = "application/octet-stream";
     private static final String CSV_HEADER = "variance,skewness,curtosis,entropy";
-    private static final String VALID = "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}";
+    private static final String VALID =
+            "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}";
 
     /** A connection silent this long is closed ({@code --idle-timeout}). */
     private static final int IDLE_SECONDS = 3;
@@ -112,8 +112,8 @@ class HostileServerIT {
     private static final int NEAR_LIMIT_DESCRIPTION = 900_000;
 
     /** Words a refusal for size uses to name its limit. */
-    private static final Pattern NAMES_A_LIMIT = Pattern.compile(
-            "limit|at most|more than|longer than|larger than|too many|too long|too large|exceeds");
+    private static final Pattern NAMES_A_LIMIT =
+            Pattern.compile("limit|at most|more than|longer than|larger than|too many|too long|too large|exceeds");
 
     private static ModelDirectory dir;
     private static Path outside;
@@ -122,8 +122,7 @@ class HostileServerIT {
     private static Http http;
 
     /** One answer a case got (status -1: the connection ended without one). */
-    private record Answer(String testCase, String request, int status, boolean busyAllowed) {
-    }
+    private record Answer(String testCase, String request, int status, boolean busyAllowed) {}
 
     private static final List<Answer> answers = new CopyOnWriteArrayList<>();
     private static volatile String currentCase = "start-up";
@@ -147,9 +146,21 @@ class HostileServerIT {
 
         List<String> jvm = new ArrayList<>(TabserveProcess.SHIPPED_JVM_OPTIONS);
         jvm.add("-XX:ErrorFile=" + crashReports.resolve("hs_err_pid%p.log"));
-        List<String> args = new ArrayList<>(List.of("--port", "0", "--models", dir.root().toString(),
-                "--poll-seconds", "1", "--max-models", Integer.toString(MAX_MODELS), "--default-model", "banknote",
-                "--idle-timeout", Integer.toString(IDLE_SECONDS), "--header-timeout", Integer.toString(HEADER_SECONDS)));
+        List<String> args = new ArrayList<>(List.of(
+                "--port",
+                "0",
+                "--models",
+                dir.root().toString(),
+                "--poll-seconds",
+                "1",
+                "--max-models",
+                Integer.toString(MAX_MODELS),
+                "--default-model",
+                "banknote",
+                "--idle-timeout",
+                Integer.toString(IDLE_SECONDS),
+                "--header-timeout",
+                Integer.toString(HEADER_SECONDS)));
         args.addAll(SLOW_BODY_FLAGS);
         Map<String, String> environment = new LinkedHashMap<>(TabserveProcess.SHIPPED_ENVIRONMENT);
         environment.put("TABSERVE_ADMIN_TOKEN", TOKEN);
@@ -157,8 +168,9 @@ class HostileServerIT {
         server = TabserveProcess.start(TabserveProcess.war(), jvm, args, environment);
         server.awaitReady(Duration.ofSeconds(90));
         http = new Http(server);
-        awaitIndex("every model found at start settled", index -> index.stream()
-                .noneMatch(m -> m.path("state").asText().equals("LOADING")));
+        awaitIndex(
+                "every model found at start settled",
+                index -> index.stream().noneMatch(m -> m.path("state").asText().equals("LOADING")));
     }
 
     @AfterAll
@@ -171,10 +183,11 @@ class HostileServerIT {
             crashReported = files.anyMatch(p -> p.getFileName().toString().startsWith("hs_err"));
         }
         // A crash report stays for whoever reads the failure (its path is named there).
-        for (Path path : new Path[]{dir == null ? null : dir.root(), outside, crashReported ? null : crashReports}) {
+        for (Path path : new Path[] {dir == null ? null : dir.root(), outside, crashReported ? null : crashReports}) {
             if (path != null) {
                 try (Stream<Path> files = Files.walk(path)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    files.sorted(Comparator.reverseOrder())
+                            .forEach(p -> p.toFile().delete());
                 }
             }
         }
@@ -195,10 +208,14 @@ class HostileServerIT {
         }
         checkAlive();
         Http.Response valid = record(http.fresh().postJson("/models/banknote/api/predict", NOTE), false);
-        assertEquals(200, valid.status(), () -> "after " + currentCase + " a valid prediction got " + valid.status()
-                + ": " + valid.text());
-        List<Answer> errors = answers.stream().filter(a -> a.testCase().equals(currentCase))
-                .filter(a -> a.status() >= 500 && !(a.status() == 503 && a.busyAllowed())).toList();
+        assertEquals(
+                200,
+                valid.status(),
+                () -> "after " + currentCase + " a valid prediction got " + valid.status() + ": " + valid.text());
+        List<Answer> errors = answers.stream()
+                .filter(a -> a.testCase().equals(currentCase))
+                .filter(a -> a.status() >= 500 && !(a.status() == 503 && a.busyAllowed()))
+                .toList();
         assertTrue(errors.isEmpty(), () -> currentCase + ": " + errors.size() + " answer(s) were 5xx: " + errors);
     }
 
@@ -210,10 +227,18 @@ class HostileServerIT {
         byte[] wide = (CSV_HEADER + "\n1,2,3,4" + ",x".repeat(2_000_000) + "\n").getBytes(StandardCharsets.US_ASCII);
         Body wideRow = new Body("a row of 2,000,004 cells (4 MB)", wide, new byte[0], 0, new byte[0]);
         Body bigCell = new Body("one 100 MB cell", ascii(CSV_HEADER + "\n"), ascii("9"), 100L << 20, ascii(",2,3,4\n"));
-        Body unclosed = new Body("an unclosed quote followed by 100 MB", ascii(CSV_HEADER + "\n\""),
-                ascii("1,2,3,4\n"), 100L << 20, new byte[0]);
-        Body newlines = new Body("a quoted cell of 64 MB of newlines", ascii(CSV_HEADER + "\n\""), ascii("\n"),
-                64L << 20, ascii("\",2,3,4\n"));
+        Body unclosed = new Body(
+                "an unclosed quote followed by 100 MB",
+                ascii(CSV_HEADER + "\n\""),
+                ascii("1,2,3,4\n"),
+                100L << 20,
+                new byte[0]);
+        Body newlines = new Body(
+                "a quoted cell of 64 MB of newlines",
+                ascii(CSV_HEADER + "\n\""),
+                ascii("\n"),
+                64L << 20,
+                ascii("\",2,3,4\n"));
         List<Executable> checks = new ArrayList<>();
         for (Body body : List.of(wideRow, bigCell, unclosed, newlines)) {
             checks.add(() -> refusedNamingALimit(streamed("POST /predict_file", Body.MULTIPART_TYPE, body, true)));
@@ -253,8 +278,9 @@ class HostileServerIT {
             }
             checkAlive();
         }
-        assertTrue(failed.isEmpty(), () -> "v2 load of a file cut short while it loads, answers not 200 or 4xx: "
-                + failed);
+        assertTrue(
+                failed.isEmpty(),
+                () -> "v2 load of a file cut short while it loads, answers not 200 or 4xx: " + failed);
 
         // The poller: the file overwritten in place, then truncated while the poller loads it. Its log line
         // ("loaded in N ms") of a first, undisturbed reload tells when it scans and how long a load takes.
@@ -275,9 +301,12 @@ class HostileServerIT {
         installAtomically(heavy, "churn.onnx");
         Http.Response last = load("churn");
         assertEquals(200, last.status(), () -> "loading the intact file again: " + last.text());
-        List<JsonNode> index = awaitIndex("churn settled", i -> state(i, "churn", "1").equals("READY"));
+        List<JsonNode> index =
+                awaitIndex("churn settled", i -> state(i, "churn", "1").equals("READY"));
         assertEquals("READY", state(index, "churn", "1"));
-        assertEquals(200, record(http.postJson("/models/churn/api/predict", NOTE), false).status());
+        assertEquals(
+                200,
+                record(http.postJson("/models/churn/api/predict", NOTE), false).status());
     }
 
     @Test
@@ -294,15 +323,25 @@ class HostileServerIT {
         Path hidden = dir.resolve(".meta40.onnx.part");
         Files.copy(big, hidden);
         Files.move(hidden, dir.resolve("meta40.onnx"), StandardCopyOption.ATOMIC_MOVE); // copy, then rename
-        List<JsonNode> index = awaitIndex("meta40 loaded or refused",
-                i -> List.of("READY", "UNAVAILABLE").contains(state(i, "meta40", "1")));
+        List<JsonNode> index = awaitIndex(
+                "meta40 loaded or refused", i -> List.of("READY", "UNAVAILABLE").contains(state(i, "meta40", "1")));
         JsonNode entry = ModelDirectory.entry(index, "meta40", "1");
         assertEquals("UNAVAILABLE", entry.path("state").asText(), entry::toString);
         assertTrue(entry.path("reason").asText().toLowerCase(Locale.ROOT).contains("metadata"), entry::toString);
 
-        Http.Response installed = record(http.fresh().send("PUT", "/admin/models/x", BodyPublishers.ofFile(big),
-                "Content-Type", OCTETS, "Authorization", BEARER), false);
-        assertTrue(installed.status() >= 400 && installed.status() < 500,
+        Http.Response installed = record(
+                http.fresh()
+                        .send(
+                                "PUT",
+                                "/admin/models/x",
+                                BodyPublishers.ofFile(big),
+                                "Content-Type",
+                                OCTETS,
+                                "Authorization",
+                                BEARER),
+                false);
+        assertTrue(
+                installed.status() >= 400 && installed.status() < 500,
                 () -> "PUT /admin/models/x with 40 MB of metadata: " + installed.status() + " " + installed.text());
         assertTrue(installed.text().toLowerCase(Locale.ROOT).contains("metadata"), installed::text);
         assertFalse(Files.exists(dir.resolve("x.onnx")), "a refused install leaves nothing in the directory");
@@ -318,10 +357,12 @@ class HostileServerIT {
     void case4_modelsWithLargeDescriptionsOrHistogramsAreRefusedAtLoadOrServedToConcurrentViewers() throws Exception {
         installAtomically(BankNotes.modelWith(Map.of(CardKeys.DESCRIPTION, words(5 << 20))), "big.onnx");
         installAtomically(BankNotes.modelWith(Map.of(CardKeys.HISTOGRAMS, histograms(60_000))), "hist.onnx");
-        installAtomically(BankNotes.modelWith(Map.of(CardKeys.DESCRIPTION, words(NEAR_LIMIT_DESCRIPTION))),
-                "near.onnx");
-        List<JsonNode> index = awaitIndex("the three models loaded or refused", i -> Stream.of("big", "hist", "near")
-                .allMatch(name -> List.of("READY", "UNAVAILABLE").contains(state(i, name, "1"))));
+        installAtomically(
+                BankNotes.modelWith(Map.of(CardKeys.DESCRIPTION, words(NEAR_LIMIT_DESCRIPTION))), "near.onnx");
+        List<JsonNode> index = awaitIndex(
+                "the three models loaded or refused",
+                i -> Stream.of("big", "hist", "near")
+                        .allMatch(name -> List.of("READY", "UNAVAILABLE").contains(state(i, name, "1"))));
         for (String name : List.of("big", "hist")) {
             JsonNode entry = ModelDirectory.entry(index, name, "1");
             if (entry.path("state").asText().equals("UNAVAILABLE")) {
@@ -346,11 +387,25 @@ class HostileServerIT {
         List<Executable> checks = new ArrayList<>();
         for (String name : List.of("tri", "ks")) {
             checks.add(() -> {
-                Http.Response unloaded = record(http.post("/v2/repository/models/" + name + "/unload", JSON,
-                        "{}".getBytes(StandardCharsets.UTF_8), "Authorization", BEARER), false);
+                Http.Response unloaded = record(
+                        http.post(
+                                "/v2/repository/models/" + name + "/unload",
+                                JSON,
+                                "{}".getBytes(StandardCharsets.UTF_8),
+                                "Authorization",
+                                BEARER),
+                        false);
                 assertEquals(200, unloaded.status(), () -> "unload " + name + ": " + unloaded.text());
-                Http.Response installed = record(http.send("PUT", "/admin/models/" + name,
-                        BodyPublishers.ofByteArray(penguins), "Content-Type", OCTETS, "Authorization", BEARER), false);
+                Http.Response installed = record(
+                        http.send(
+                                "PUT",
+                                "/admin/models/" + name,
+                                BodyPublishers.ofByteArray(penguins),
+                                "Content-Type",
+                                OCTETS,
+                                "Authorization",
+                                BEARER),
+                        false);
                 if (installed.status() >= 400 && installed.status() < 500) {
                     assertFalse(installed.text().isBlank(), name + ": a refusal says why");
                     return;
@@ -360,14 +415,17 @@ class HostileServerIT {
                 for (int poll = 0; poll < 3; poll++) {
                     Http.Response predicted = record(http.postJson("/models/" + name + "/api/predict", PENGUIN), false);
                     String when = poll == 0 ? "right after the install" : "after " + poll + " more poll(s)";
-                    assertEquals(200, predicted.status(), () -> name + " no longer serves the upload " + when + ": "
-                            + predicted.text());
+                    assertEquals(
+                            200,
+                            predicted.status(),
+                            () -> name + " no longer serves the upload " + when + ": " + predicted.text());
                     assertEquals("Adelie", predicted.json().path("label").asText());
                     awaitPolls(1);
                 }
                 // And from the file that a restart would serve.
                 Path served = servedFile(name);
-                assertArrayEquals(penguins, Files.readAllBytes(served), () -> name + ": a restart would serve " + served);
+                assertArrayEquals(
+                        penguins, Files.readAllBytes(served), () -> name + ": a restart would serve " + served);
             });
         }
         assertAll(checks);
@@ -381,14 +439,16 @@ class HostileServerIT {
         try {
             for (int i = 0; i < MAX_CONCURRENT; i++) {
                 Socket socket = connect();
-                socket.getOutputStream().write(ascii("POST /predict_file HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
-                        + Body.MULTIPART_TYPE + "\r\nContent-Length: 1000000\r\n\r\n"));
+                socket.getOutputStream()
+                        .write(ascii("POST /predict_file HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+                                + Body.MULTIPART_TYPE + "\r\nContent-Length: 1000000\r\n\r\n"));
                 socket.getOutputStream().flush();
                 tricklers.add(socket);
             }
             List<Http.Response> small = new ArrayList<>();
             byte[] body = ascii("--" + Body.BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; "
-                    + "filename=\"slow.csv\"\r\nContent-Type: text/csv\r\n\r\n" + CSV_HEADER + "\n" + "1,2,3,4\n".repeat(10_000));
+                    + "filename=\"slow.csv\"\r\nContent-Type: text/csv\r\n\r\n" + CSV_HEADER + "\n"
+                    + "1,2,3,4\n".repeat(10_000));
             long start = System.nanoTime();
             for (int second = 0; second < TRICKLE_SECONDS && cut.size() < tricklers.size(); second++) {
                 for (int i = 0; i < tricklers.size(); i++) {
@@ -398,7 +458,8 @@ class HostileServerIT {
                     }
                     String ended = trickle(socket, body[second % body.length]);
                     if (ended != null) {
-                        cut.add("trickler " + i + " after " + (System.nanoTime() - start) / 1_000_000 + " ms: " + ended);
+                        cut.add("trickler " + i + " after " + (System.nanoTime() - start) / 1_000_000 + " ms: "
+                                + ended);
                         socket.close();
                     }
                 }
@@ -411,14 +472,22 @@ class HostileServerIT {
                     Thread.sleep(wait); // the pace of the trickle, not a measure of anything
                 }
             }
-            List<Http.Response> refused = small.stream().filter(r -> r.status() != 200).toList();
+            List<Http.Response> refused =
+                    small.stream().filter(r -> r.status() != 200).toList();
             assertAll(
-                    () -> assertTrue(refused.isEmpty(), () -> refused.size() + " of " + small.size()
-                            + " small predictions were not answered 200 while uploads trickled, e.g. "
-                            + refused.get(0).status() + " " + refused.get(0).text()),
-                    () -> assertEquals(tricklers.size(), cut.size(), () -> (tricklers.size() - cut.size())
-                            + " of " + tricklers.size() + " trickling uploads still held their connection after "
-                            + TRICKLE_SECONDS + " s; cut: " + cut));
+                    () -> assertTrue(
+                            refused.isEmpty(),
+                            () -> refused.size() + " of " + small.size()
+                                    + " small predictions were not answered 200 while uploads trickled, e.g. "
+                                    + refused.get(0).status() + " "
+                                    + refused.get(0).text()),
+                    () -> assertEquals(
+                            tricklers.size(),
+                            cut.size(),
+                            () -> (tricklers.size() - cut.size())
+                                    + " of " + tricklers.size()
+                                    + " trickling uploads still held their connection after "
+                                    + TRICKLE_SECONDS + " s; cut: " + cut));
         } finally {
             for (Socket socket : tricklers) {
                 socket.close();
@@ -431,9 +500,18 @@ class HostileServerIT {
     void case8_anInstallUnderASymlinkedSubdirectoryNeverWritesOutsideTheModelDirectory() throws Exception {
         Map<String, String> before = listing(outside);
         byte[] penguins = Files.readAllBytes(ModelDirectory.PENGUINS.resolve("species-zipmap.onnx"));
-        Http.Response installed = record(http.send("PUT", "/admin/models/linked", BodyPublishers.ofByteArray(penguins),
-                "Content-Type", OCTETS, "Authorization", BEARER), false);
-        assertTrue(installed.status() == 200 || (installed.status() >= 400 && installed.status() < 500),
+        Http.Response installed = record(
+                http.send(
+                        "PUT",
+                        "/admin/models/linked",
+                        BodyPublishers.ofByteArray(penguins),
+                        "Content-Type",
+                        OCTETS,
+                        "Authorization",
+                        BEARER),
+                false);
+        assertTrue(
+                installed.status() == 200 || (installed.status() >= 400 && installed.status() < 500),
                 () -> "PUT /admin/models/linked: " + installed.status() + " " + installed.text());
         assertEquals(before, listing(outside), "the directory the link points to is unchanged");
     }
@@ -441,19 +519,35 @@ class HostileServerIT {
     @Test
     @Order(10)
     void case10_listingsAndRefusalsShowNoServerPathsNorOnnxRuntimeSourcePaths() throws Exception {
-        java.util.Set<String> secrets = new java.util.LinkedHashSet<>(List.of(dir.root().toString(),
-                dir.root().toRealPath().toString(), outside.toString(),
-                Path.of(System.getProperty("java.io.tmpdir")).toRealPath() + "/", "onnxruntime/core", ".part"));
-        Http.Response junk = record(http.send("PUT", "/admin/models/junk", BodyPublishers.ofString("not a model"),
-                "Content-Type", OCTETS, "Authorization", BEARER), false);
-        List<Http.Response> shown = List.of(record(http.get("/models"), false), record(http.get("/api/models"), false),
-                record(http.postJson("/v2/repository/index", "{}"), false), junk);
+        java.util.Set<String> secrets = new java.util.LinkedHashSet<>(List.of(
+                dir.root().toString(),
+                dir.root().toRealPath().toString(),
+                outside.toString(),
+                Path.of(System.getProperty("java.io.tmpdir")).toRealPath() + "/",
+                "onnxruntime/core",
+                ".part"));
+        Http.Response junk = record(
+                http.send(
+                        "PUT",
+                        "/admin/models/junk",
+                        BodyPublishers.ofString("not a model"),
+                        "Content-Type",
+                        OCTETS,
+                        "Authorization",
+                        BEARER),
+                false);
+        List<Http.Response> shown = List.of(
+                record(http.get("/models"), false),
+                record(http.get("/api/models"), false),
+                record(http.postJson("/v2/repository/index", "{}"), false),
+                junk);
         List<Executable> checks = new ArrayList<>();
         checks.add(() -> assertEquals(422, junk.status(), junk::text));
         for (Http.Response response : shown) {
             for (String secret : secrets) {
-                checks.add(() -> assertFalse(response.text().contains(secret), () -> response.request() + " shows '"
-                        + secret + "': " + excerpt(response.text(), secret)));
+                checks.add(() -> assertFalse(
+                        response.text().contains(secret),
+                        () -> response.request() + " shows '" + secret + "': " + excerpt(response.text(), secret)));
             }
         }
         assertAll(checks);
@@ -463,39 +557,47 @@ class HostileServerIT {
     @Order(11)
     void case11_malformedPathsVersionsEncodingsAndEdgeValuesGet4xxsWithTheAppsHeaders() {
         Http.Response app = record(http.get("/api/models"), false);
-        List<String> securityHeaders = List.of("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
-                "X-Frame-Options");
+        List<String> securityHeaders =
+                List.of("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options");
         List<Executable> checks = new ArrayList<>();
         for (String path : List.of("/%2e%2e/", "/a%2Fb", "/%C3%28", "/%FF")) {
             checks.add(() -> {
-                Raw raw = raw("GET " + path, ascii("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+                Raw raw = raw(
+                        "GET " + path,
+                        ascii("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
                 assertClientError(raw.request(), raw.status(), raw.body());
                 for (String header : securityHeaders) {
-                    assertEquals(app.header(header).orElseThrow(), raw.headers().get(header.toLowerCase(Locale.ROOT)),
+                    assertEquals(
+                            app.header(header).orElseThrow(),
+                            raw.headers().get(header.toLowerCase(Locale.ROOT)),
                             () -> raw.request() + " (" + raw.status() + ") lacks " + header + ": " + raw.headers());
                 }
             });
         }
         checks.add(() -> {
-            byte[] request = bytes(ascii("GET /models/"), new byte[]{(byte) 0xC3, (byte) 0x28},
+            byte[] request = bytes(
+                    ascii("GET /models/"),
+                    new byte[] {(byte) 0xC3, (byte) 0x28},
                     ascii("/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
             Raw raw = raw("GET /models/<the bytes C3 28>/", request);
             assertClientError(raw.request(), raw.status(), raw.body());
-            assertEquals("nosniff", raw.headers().get("x-content-type-options"), () -> raw.request() + " ("
-                    + raw.status() + ") lacks X-Content-Type-Options: " + raw.headers());
+            assertEquals(
+                    "nosniff",
+                    raw.headers().get("x-content-type-options"),
+                    () -> raw.request() + " (" + raw.status() + ") lacks X-Content-Type-Options: " + raw.headers());
         });
         for (String version : List.of("+1", "01", "%EF%BC%91")) {
-            for (String path : List.of("/models/banknote/versions/" + version + "/api/model",
-                    "/v2/models/banknote/versions/" + version)) {
+            for (String path : List.of(
+                    "/models/banknote/versions/" + version + "/api/model", "/v2/models/banknote/versions/" + version)) {
                 checks.add(() -> {
                     Http.Response response = record(http.get(path), false);
-                    assertClientError("version '" + version + "': " + response.request(), response.status(),
-                            response.text());
+                    assertClientError(
+                            "version '" + version + "': " + response.request(), response.status(), response.text());
                 });
             }
         }
         // 'v' (0x76) written in two bytes, C1 B6, which UTF-8 forbids: read leniently, it would be "variance".
-        byte[] withOverlong = bytes(ascii("{\""), new byte[]{(byte) 0xC1, (byte) 0xB6}, ascii(VALID.substring(3)));
+        byte[] withOverlong = bytes(ascii("{\""), new byte[] {(byte) 0xC1, (byte) 0xB6}, ascii(VALID.substring(3)));
         checks.add(() -> {
             Http.Response response = record(http.post("/api/predict", JSON, withOverlong), false);
             assertClientError("an overlong UTF-8 'v' in a JSON key", response.status(), response.text());
@@ -508,10 +610,17 @@ class HostileServerIT {
         }
         checks.add(() -> {
             Http.Response api = record(http.postJson("/api/predict", VALID.replace("3.6", "3.4028235e38")), false);
-            Http.Response v2 = record(http.postJson("/v2/models/banknote/infer", "{\"inputs\": [{\"name\": \"input\","
-                    + " \"datatype\": \"FP32\", \"shape\": [1, 4], \"data\": [3.4028235e38, 8.6, -2.8, -0.44]}]}"), false);
-            assertEquals(api.status(), v2.status(), () -> "3.4028235e38: /api/predict " + api.status() + " "
-                    + api.text() + " but v2 FP32 " + v2.status() + " " + v2.text());
+            Http.Response v2 = record(
+                    http.postJson(
+                            "/v2/models/banknote/infer",
+                            "{\"inputs\": [{\"name\": \"input\","
+                                    + " \"datatype\": \"FP32\", \"shape\": [1, 4], \"data\": [3.4028235e38, 8.6, -2.8, -0.44]}]}"),
+                    false);
+            assertEquals(
+                    api.status(),
+                    v2.status(),
+                    () -> "3.4028235e38: /api/predict " + api.status() + " " + api.text() + " but v2 FP32 "
+                            + v2.status() + " " + v2.text());
         });
         checks.add(() -> {
             Http.Response empty = record(http.postJson("/invocations", "{\"dataframe_records\": []}"), false);
@@ -523,7 +632,10 @@ class HostileServerIT {
     @Test
     @Order(12)
     void case9_modelsPastMaxModelsAreLoggedOncePerStateChangeNotAtEveryPoll() throws Exception {
-        long busy = index().stream().filter(m -> List.of("READY", "LOADING").contains(m.path("state").asText())).count();
+        long busy = index().stream()
+                .filter(m ->
+                        List.of("READY", "LOADING").contains(m.path("state").asText()))
+                .count();
         int over = 2;
         List<String> names = new ArrayList<>();
         for (int i = 1; i <= MAX_MODELS - busy + over; i++) {
@@ -533,20 +645,24 @@ class HostileServerIT {
             installAtomically(Files.readAllBytes(BankNotes.MODEL), name + ".onnx");
         }
         List<String> refused = names.subList(names.size() - over, names.size());
-        awaitIndex("the last " + over + " models refused for --max-models", i -> refused.stream()
-                .allMatch(name -> state(i, name, "1").equals("UNAVAILABLE")));
+        awaitIndex(
+                "the last " + over + " models refused for --max-models",
+                i -> refused.stream().allMatch(name -> state(i, name, "1").equals("UNAVAILABLE")));
         long before = linesNaming(refused);
         awaitPolls(5);
         long after = linesNaming(refused);
-        assertEquals(before, after, () -> (after - before) + " more log lines about " + refused
-                + " over 5 polls in which nothing changed:\n" + String.join("\n", tail(40)));
+        assertEquals(
+                before,
+                after,
+                () -> (after - before) + " more log lines about " + refused
+                        + " over 5 polls in which nothing changed:\n" + String.join("\n", tail(40)));
     }
 
     // ---- issue 26: the Open Inference Protocol over gRPC ----
 
     /** Statuses no gRPC call may end with: a server fault, or an exception gRPC could not name. */
-    private static final List<io.grpc.Status.Code> FAULTS = List.of(io.grpc.Status.Code.INTERNAL,
-            io.grpc.Status.Code.UNKNOWN, io.grpc.Status.Code.DATA_LOSS);
+    private static final List<io.grpc.Status.Code> FAULTS =
+            List.of(io.grpc.Status.Code.INTERNAL, io.grpc.Status.Code.UNKNOWN, io.grpc.Status.Code.DATA_LOSS);
 
     @Test
     @Order(13)
@@ -556,11 +672,12 @@ class HostileServerIT {
             List<GrpcWire.Outcome> outcomes = new ArrayList<>();
             for (String rpc : List.of("ModelInfer", "ServerLive", "ModelMetadata", "ModelReady")) {
                 outcomes.add(grpc.call(rpc + " with text", rpc, ascii("this is not protobuf")));
-                outcomes.add(grpc.call(rpc + " with 0xff bytes", rpc, new byte[]{-1, -1, -1, -1, -1, -1, -1, -1, -1, -1}));
-                outcomes.add(grpc.call(rpc + " with a ModelInfer cut in half", rpc,
-                        java.util.Arrays.copyOf(valid, valid.length / 2)));
+                outcomes.add(
+                        grpc.call(rpc + " with 0xff bytes", rpc, new byte[] {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1}));
+                outcomes.add(grpc.call(
+                        rpc + " with a ModelInfer cut in half", rpc, java.util.Arrays.copyOf(valid, valid.length / 2)));
             }
-            outcomes.add(grpc.call("a group that never ends", "ModelInfer", new byte[]{(byte) 0x9b, 0x06}));
+            outcomes.add(grpc.call("a group that never ends", "ModelInfer", new byte[] {(byte) 0x9b, 0x06}));
             for (GrpcWire.Outcome outcome : outcomes) {
                 assertFalse(FAULTS.contains(outcome.code()), outcome::toString);
                 if (outcome.what().startsWith("ModelInfer")) {
@@ -583,17 +700,25 @@ class HostileServerIT {
             assertTrue(outcome.description().contains(Long.toString(limit)), () -> "names the limit: " + outcome);
         }
         checkAlive();
-        // 512 MB declared at -Xmx128m: only its length and 16 KB of it are sent, so the answer proves it refused from the
+        // 512 MB declared at -Xmx128m: only its length and 16 KB of it are sent, so the answer proves it refused from
+        // the
         // length, never waiting for or holding the rest. (grpc-java frames a message whole before sending anything,
-        // seconds for 512 MB on a loaded machine, past this server's 3 s idle timeout: refused for that instead, in CI.)
+        // seconds for 512 MB on a loaded machine, past this server's 3 s idle timeout: refused for that instead, in
+        // CI.)
         long huge = 512L << 20;
-        byte[] start = ByteBuffer.allocate(5 + 16_384).put((byte) 0).putInt((int) huge).array();
+        byte[] start =
+                ByteBuffer.allocate(5 + 16_384).put((byte) 0).putInt((int) huge).array();
         try (H2cWire wire = new H2cWire(server.uri())) {
-            int stream = wire.post("/" + GrpcWire.SERVICE + "/ModelInfer",
-                    Map.of("content-type", "application/grpc", "te", "trailers"), start, false);
+            int stream = wire.post(
+                    "/" + GrpcWire.SERVICE + "/ModelInfer",
+                    Map.of("content-type", "application/grpc", "te", "trailers"),
+                    start,
+                    false);
             Map<String, String> answer = wire.answer(stream).get(30, TimeUnit.SECONDS);
-            assertEquals("8", answer.get("grpc-status"), () -> huge + " bytes declared: RESOURCE_EXHAUSTED, got " + answer);
-            assertTrue(answer.getOrDefault("grpc-message", "").contains(Long.toString(limit)),
+            assertEquals(
+                    "8", answer.get("grpc-status"), () -> huge + " bytes declared: RESOURCE_EXHAUSTED, got " + answer);
+            assertTrue(
+                    answer.getOrDefault("grpc-message", "").contains(Long.toString(limit)),
                     () -> "names the limit: " + answer);
         }
         checkAlive();
@@ -608,8 +733,8 @@ class HostileServerIT {
         String rest413 = restTooLargeForTheBudget();
         int bytes = (4 << 20) - 64;
         byte[] emptyTensor = new byte[0];
-        ModelInferRequest.InferInputTensor.Builder dims = ModelInferRequest.InferInputTensor.newBuilder()
-                .setName("input").setDatatype("FP32");
+        ModelInferRequest.InferInputTensor.Builder dims =
+                ModelInferRequest.InferInputTensor.newBuilder().setName("input").setDatatype("FP32");
         for (int i = 0; i < 1_500_000; i++) {
             dims.addShape(1);
         }
@@ -619,26 +744,53 @@ class HostileServerIT {
         }
         try (GrpcWire grpc = new GrpcWire(server.uri())) {
             List<GrpcWire.Outcome> budget = List.of(
-                    grpc.call("2 million empty input tensors", "ModelInfer", GrpcWire.repeated(5, emptyTensor, bytes / 2)),
-                    grpc.call("a tensor of a million one-character texts", "ModelInfer", ModelInferRequest.newBuilder()
-                            .addInputs(ModelInferRequest.InferInputTensor.parseFrom(GrpcWire.repeated(5,
-                                    GrpcWire.repeated(8, ascii("x"), 1_000_000), 1)).toBuilder().setName("input"))
-                            .build().toByteArray()),
-                    grpc.call("a shape of 1.5 million dimensions", "ModelInfer",
-                            ModelInferRequest.newBuilder().addInputs(dims).build().toByteArray()),
+                    grpc.call(
+                            "2 million empty input tensors",
+                            "ModelInfer",
+                            GrpcWire.repeated(5, emptyTensor, bytes / 2)),
+                    grpc.call(
+                            "a tensor of a million one-character texts",
+                            "ModelInfer",
+                            ModelInferRequest.newBuilder()
+                                    .addInputs(ModelInferRequest.InferInputTensor.parseFrom(GrpcWire.repeated(
+                                                    5, GrpcWire.repeated(8, ascii("x"), 1_000_000), 1))
+                                            .toBuilder()
+                                            .setName("input"))
+                                    .build()
+                                    .toByteArray()),
+                    grpc.call(
+                            "a shape of 1.5 million dimensions",
+                            "ModelInfer",
+                            ModelInferRequest.newBuilder()
+                                    .addInputs(dims)
+                                    .build()
+                                    .toByteArray()),
                     grpc.call("400,000 parameters", "ModelInfer", keys.build().toByteArray()),
                     grpc.call("2 million unknown fields", "ModelInfer", GrpcWire.repeated(99, emptyTensor, bytes / 3)),
-                    grpc.call("2 million unknown fields to ServerLive", "ServerLive",
+                    grpc.call(
+                            "2 million unknown fields to ServerLive",
+                            "ServerLive",
                             GrpcWire.repeated(99, emptyTensor, bytes / 3)));
             for (GrpcWire.Outcome outcome : budget) {
                 assertEquals(io.grpc.Status.Code.RESOURCE_EXHAUSTED, outcome.code(), outcome::toString);
                 assertEquals(rest413, outcome.description(), () -> "REST's 413 words: " + outcome);
             }
-            GrpcWire.Outcome huge = grpc.call("shape [2^62, 4] with 4 values", "ModelInfer",
-                    ModelInferRequest.newBuilder().addInputs(ModelInferRequest.InferInputTensor.newBuilder()
-                            .setName("input").setDatatype("FP32").addShape(1L << 62).addShape(4)
-                            .setContents(inference.InferTensorContents.newBuilder().addFp32Contents(1)
-                                    .addFp32Contents(2).addFp32Contents(3).addFp32Contents(4))).build().toByteArray());
+            GrpcWire.Outcome huge = grpc.call(
+                    "shape [2^62, 4] with 4 values",
+                    "ModelInfer",
+                    ModelInferRequest.newBuilder()
+                            .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                                    .setName("input")
+                                    .setDatatype("FP32")
+                                    .addShape(1L << 62)
+                                    .addShape(4)
+                                    .setContents(inference.InferTensorContents.newBuilder()
+                                            .addFp32Contents(1)
+                                            .addFp32Contents(2)
+                                            .addFp32Contents(3)
+                                            .addFp32Contents(4)))
+                            .build()
+                            .toByteArray());
             assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, huge.code(), huge::toString);
             assertTrue(huge.description().contains("4611686018427387904"), huge::toString);
             grpcStillAnswers(grpc);
@@ -650,28 +802,67 @@ class HostileServerIT {
     void case16_grpcWrongDatatypesContentFieldsAndWireTypesAreInvalidArgumentNamingTheField() throws Exception {
         ModelInferRequest notes = GrpcWire.notes("banknote", 1);
         ModelInferRequest.Builder int64 = notes.toBuilder();
-        int64.getInputsBuilder(0).setContents(inference.InferTensorContents.newBuilder().addInt64Contents(1)
-                .addInt64Contents(2).addInt64Contents(3).addInt64Contents(4));
+        int64.getInputsBuilder(0)
+                .setContents(inference.InferTensorContents.newBuilder()
+                        .addInt64Contents(1)
+                        .addInt64Contents(2)
+                        .addInt64Contents(3)
+                        .addInt64Contents(4));
         ModelInferRequest.Builder nope = notes.toBuilder();
         nope.getInputsBuilder(0).setDatatype("NOPE");
         ModelInferRequest.Builder text = notes.toBuilder();
-        text.getInputsBuilder(0).setDatatype("BYTES").setContents(inference.InferTensorContents.newBuilder()
-                .addBytesContents(com.google.protobuf.ByteString.copyFromUtf8("3.6")));
-        byte[] nameAsVarint = concat(GrpcWire.varint(1, 7), notes.toBuilder().clearModelName().build().toByteArray());
-        byte[] contentsAsText = concat(notes.toBuilder().clearInputs().build().toByteArray(), GrpcWire.repeated(5,
-                concat(ModelInferRequest.InferInputTensor.newBuilder().setName("input").setDatatype("FP32").addShape(1)
-                        .addShape(4).build().toByteArray(), GrpcWire.repeated(5, GrpcWire.varint(6, 1), 1)), 1));
+        text.getInputsBuilder(0)
+                .setDatatype("BYTES")
+                .setContents(inference.InferTensorContents.newBuilder()
+                        .addBytesContents(com.google.protobuf.ByteString.copyFromUtf8("3.6")));
+        byte[] nameAsVarint = concat(
+                GrpcWire.varint(1, 7),
+                notes.toBuilder().clearModelName().build().toByteArray());
+        byte[] contentsAsText = concat(
+                notes.toBuilder().clearInputs().build().toByteArray(),
+                GrpcWire.repeated(
+                        5,
+                        concat(
+                                ModelInferRequest.InferInputTensor.newBuilder()
+                                        .setName("input")
+                                        .setDatatype("FP32")
+                                        .addShape(1)
+                                        .addShape(4)
+                                        .build()
+                                        .toByteArray(),
+                                GrpcWire.repeated(5, GrpcWire.varint(6, 1), 1)),
+                        1));
         try (GrpcWire grpc = new GrpcWire(server.uri())) {
             Map<GrpcWire.Outcome, String> outcomes = new LinkedHashMap<>();
-            outcomes.put(grpc.call("FP32 with int64_contents", "ModelInfer", int64.build().toByteArray()),
+            outcomes.put(
+                    grpc.call(
+                            "FP32 with int64_contents",
+                            "ModelInfer",
+                            int64.build().toByteArray()),
                     "contents.int64_contents");
             outcomes.put(grpc.call("datatype NOPE", "ModelInfer", nope.build().toByteArray()), "'NOPE'");
-            outcomes.put(grpc.call("BYTES for a float input", "ModelInfer", text.build().toByteArray()), "'BYTES'");
+            outcomes.put(
+                    grpc.call(
+                            "BYTES for a float input",
+                            "ModelInfer",
+                            text.build().toByteArray()),
+                    "'BYTES'");
             outcomes.put(grpc.call("model_name as a varint", "ModelInfer", nameAsVarint), "model_name");
-            outcomes.put(grpc.call("fp32_contents as a varint", "ModelInfer", contentsAsText),
+            outcomes.put(
+                    grpc.call("fp32_contents as a varint", "ModelInfer", contentsAsText),
                     "inputs.contents.fp32_contents");
-            outcomes.put(grpc.call("explain as text", "ModelInfer", notes.toBuilder().putParameters("explain",
-                    inference.InferParameter.newBuilder().setStringParam("true").build()).build().toByteArray()),
+            outcomes.put(
+                    grpc.call(
+                            "explain as text",
+                            "ModelInfer",
+                            notes.toBuilder()
+                                    .putParameters(
+                                            "explain",
+                                            inference.InferParameter.newBuilder()
+                                                    .setStringParam("true")
+                                                    .build())
+                                    .build()
+                                    .toByteArray()),
                     "\"explain\"");
             outcomes.forEach((outcome, field) -> {
                 assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, outcome.code(), outcome::toString);
@@ -688,18 +879,35 @@ class HostileServerIT {
         raw.getInputsBuilder(0).clearContents();
         try (GrpcWire grpc = new GrpcWire(server.uri())) {
             List<GrpcWire.Outcome> outcomes = List.of(
-                    grpc.call("6 raw bytes of FP32", "ModelInfer",
-                            raw.clone().addRawInputContents(GrpcWire.zeros(6)).build().toByteArray()),
-                    grpc.call("5 FP32 values for shape [1, 4]", "ModelInfer",
-                            raw.clone().addRawInputContents(GrpcWire.zeros(20)).build().toByteArray()),
-                    grpc.call("two raw entries for one input", "ModelInfer", raw.clone()
-                            .addRawInputContents(GrpcWire.zeros(16)).addRawInputContents(GrpcWire.zeros(16)).build()
-                            .toByteArray()),
+                    grpc.call(
+                            "6 raw bytes of FP32",
+                            "ModelInfer",
+                            raw.clone()
+                                    .addRawInputContents(GrpcWire.zeros(6))
+                                    .build()
+                                    .toByteArray()),
+                    grpc.call(
+                            "5 FP32 values for shape [1, 4]",
+                            "ModelInfer",
+                            raw.clone()
+                                    .addRawInputContents(GrpcWire.zeros(20))
+                                    .build()
+                                    .toByteArray()),
+                    grpc.call(
+                            "two raw entries for one input",
+                            "ModelInfer",
+                            raw.clone()
+                                    .addRawInputContents(GrpcWire.zeros(16))
+                                    .addRawInputContents(GrpcWire.zeros(16))
+                                    .build()
+                                    .toByteArray()),
                     grpc.call("a BYTES length past the end", "ModelInfer", brokenTextLength(grpc)));
             for (GrpcWire.Outcome outcome : outcomes) {
                 assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, outcome.code(), outcome::toString);
-                assertTrue(outcome.description().contains("raw_input_contents") || outcome.description()
-                        .contains("values"), outcome::toString);
+                assertTrue(
+                        outcome.description().contains("raw_input_contents")
+                                || outcome.description().contains("values"),
+                        outcome::toString);
             }
             grpcStillAnswers(grpc);
         }
@@ -716,23 +924,29 @@ class HostileServerIT {
     void case18_grpcMessagesAtOnceWaitOrAreRefusedByTheBudgetWithRestsWordsAndTheServerLives() throws Exception {
         int logged = server.output().size();
         long capacity = budgetMegabytes() << 20;
-        try (GrpcWire grpc = new GrpcWire(server.uri()); RestHold hold = new RestHold(capacity * 85 / 100)) {
+        try (GrpcWire grpc = new GrpcWire(server.uri());
+                RestHold hold = new RestHold(capacity * 85 / 100)) {
             ExecutorService pool = Executors.newFixedThreadPool(3);
             try {
                 // Needs about half the budget: more than the hold leaves, less than the whole.
-                byte[] half = GrpcWire.notes("banknote", (int) (capacity / 2 / V2_ELEMENT_BYTES / 4)).toByteArray();
+                byte[] half = GrpcWire.notes("banknote", (int) (capacity / 2 / V2_ELEMENT_BYTES / 4))
+                        .toByteArray();
                 Future<GrpcWire.Outcome> waiting = pool.submit(() -> grpc.call("half the budget", "ModelInfer", half));
                 // About 4 MB: more than the hold leaves for its bytes alone, which the transport reads metered.
                 byte[] big = GrpcWire.notes("banknote", 260_000).toByteArray();
                 Future<GrpcWire.Outcome> unread = pool.submit(() -> grpc.call("4 MB while held", "ModelInfer", big));
-                Future<Http.Response> rest = pool.submit(() -> http.fresh().postJson("/v2/models/banknote/infer",
-                        "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 4], \"datatype\": \"FP32\", \"data\": ["
-                                + "0, ".repeat((int) (capacity / 2 / 16 / 3)) + "0]}]}"));
+                Future<Http.Response> rest = pool.submit(() -> http.fresh()
+                        .postJson(
+                                "/v2/models/banknote/infer",
+                                "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 4], \"datatype\": \"FP32\", \"data\": ["
+                                        + "0, ".repeat((int) (capacity / 2 / 16 / 3)) + "0]}]}"));
                 GrpcWire.Outcome outcome = waiting.get(60, TimeUnit.SECONDS);
                 Http.Response refused = record(rest.get(60, TimeUnit.SECONDS), true);
                 assertEquals(503, refused.status(), refused::text);
                 assertEquals(io.grpc.Status.Code.UNAVAILABLE, outcome.code(), outcome::toString);
-                assertEquals(Http.JSON.readTree(refused.text()).path("error").asText(), outcome.description(),
+                assertEquals(
+                        Http.JSON.readTree(refused.text()).path("error").asText(),
+                        outcome.description(),
                         "REST's 503 words");
                 GrpcWire.Outcome bytes = unread.get(60, TimeUnit.SECONDS);
                 assertEquals(io.grpc.Status.Code.UNAVAILABLE, bytes.code(), bytes::toString);
@@ -758,17 +972,24 @@ class HostileServerIT {
                 checkAlive();
                 for (GrpcWire.Outcome outcome : outcomes) {
                     assertFalse(FAULTS.contains(outcome.code()), outcome::toString);
-                    assertTrue(outcome.description() != null && !outcome.description().isBlank(), outcome::toString);
+                    assertTrue(
+                            outcome.description() != null
+                                    && !outcome.description().isBlank(),
+                            outcome::toString);
                 }
-                assertTrue(outcomes.stream().anyMatch(o -> o.code() == io.grpc.Status.Code.RESOURCE_EXHAUSTED
-                        || o.code() == io.grpc.Status.Code.UNAVAILABLE), outcomes::toString);
+                assertTrue(
+                        outcomes.stream()
+                                .anyMatch(o -> o.code() == io.grpc.Status.Code.RESOURCE_EXHAUSTED
+                                        || o.code() == io.grpc.Status.Code.UNAVAILABLE),
+                        outcomes::toString);
             } finally {
                 clients.shutdownNow();
             }
             grpcStillAnswers(grpc);
         }
         List<String> said = server.output().subList(logged, server.output().size()).stream()
-                .filter(line -> line.matches(".*(SEVERE|WARNING|Exception).*")).toList();
+                .filter(line -> line.matches(".*(SEVERE|WARNING|Exception).*"))
+                .toList();
         assertTrue(said.isEmpty(), () -> "refusals are answers, not server faults: " + said);
     }
 
@@ -778,12 +999,16 @@ class HostileServerIT {
      */
     private static byte[] brokenTextLength(GrpcWire grpc) {
         inference.ModelMetadataResponse metadata = inference.GRPCInferenceServiceGrpc.newBlockingStub(grpc.channel())
-                .modelMetadata(inference.ModelMetadataRequest.newBuilder().setName("species").build());
+                .modelMetadata(inference.ModelMetadataRequest.newBuilder()
+                        .setName("species")
+                        .build());
         ModelInferRequest.Builder request = ModelInferRequest.newBuilder().setModelName("species");
         boolean broken = false;
         for (inference.ModelMetadataResponse.TensorMetadata input : metadata.getInputsList()) {
             ModelInferRequest.InferInputTensor.Builder tensor = ModelInferRequest.InferInputTensor.newBuilder()
-                    .setName(input.getName()).setDatatype(input.getDatatype()).addShape(1);
+                    .setName(input.getName())
+                    .setDatatype(input.getDatatype())
+                    .addShape(1);
             long width = input.getShapeCount() > 1 ? input.getShape(1) : 1;
             if (input.getShapeCount() > 1) {
                 tensor.addShape(width);
@@ -803,8 +1028,8 @@ class HostileServerIT {
                     default -> raw.putLong(1);
                 }
             }
-            request.addInputs(tensor).addRawInputContents(com.google.protobuf.ByteString.copyFrom(raw.array(), 0,
-                    raw.position()));
+            request.addInputs(tensor)
+                    .addRawInputContents(com.google.protobuf.ByteString.copyFrom(raw.array(), 0, raw.position()));
         }
         assertTrue(broken, "the species model takes text");
         return request.build().toByteArray();
@@ -816,7 +1041,8 @@ class HostileServerIT {
     /** The budget the server's log gave at start, in MB. */
     private static long budgetMegabytes() {
         for (String line : server.output()) {
-            java.util.regex.Matcher m = Pattern.compile("Memory budget for large requests: (\\d+) MB").matcher(line);
+            java.util.regex.Matcher m = Pattern.compile("Memory budget for large requests: (\\d+) MB")
+                    .matcher(line);
             if (m.find()) {
                 return Long.parseLong(m.group(1));
             }
@@ -827,9 +1053,13 @@ class HostileServerIT {
     /** REST's 413 for a body that alone needs more than the whole budget: its words, which gRPC must repeat. */
     private static String restTooLargeForTheBudget() throws IOException {
         int values = (int) ((budgetMegabytes() + 2) << 20) / 16 / 2;
-        Http.Response response = record(http.fresh().postJson("/v2/models/banknote/infer",
-                "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 4], \"datatype\": \"FP32\", \"data\": ["
-                        + "0,".repeat(values) + "0]}]}"), false);
+        Http.Response response = record(
+                http.fresh()
+                        .postJson(
+                                "/v2/models/banknote/infer",
+                                "{\"inputs\": [{\"name\": \"input\", \"shape\": [1, 4], \"datatype\": \"FP32\", \"data\": ["
+                                        + "0,".repeat(values) + "0]}]}"),
+                false);
         assertEquals(413, response.status(), response::text);
         return Http.JSON.readTree(response.text()).path("error").asText();
     }
@@ -873,20 +1103,22 @@ class HostileServerIT {
                     + "\r\n\r\n"));
             out.write(head);
             out.flush();
-            trickle = new Thread(() -> {
-                try {
-                    while (!done && sent < SPACES - 1) {
-                        Thread.sleep(250);
-                        synchronized (this) {
-                            out.write(' ');
-                            out.flush();
-                            sent++;
+            trickle = new Thread(
+                    () -> {
+                        try {
+                            while (!done && sent < SPACES - 1) {
+                                Thread.sleep(250);
+                                synchronized (this) {
+                                    out.write(' ');
+                                    out.flush();
+                                    sent++;
+                                }
+                            }
+                        } catch (IOException | InterruptedException e) {
+                            // closed below
                         }
-                    }
-                } catch (IOException | InterruptedException e) {
-                    // closed below
-                }
-            }, "rest-hold");
+                    },
+                    "rest-hold");
             trickle.setDaemon(true);
             trickle.start();
             Thread.sleep(1_500); // the body read up to here, and reserved for
@@ -931,7 +1163,10 @@ class HostileServerIT {
             int exit = server.process().exitValue();
             String reports;
             try (Stream<Path> files = Files.list(crashReports)) {
-                reports = files.map(Path::toString).filter(n -> n.contains("hs_err")).toList().toString();
+                reports = files.map(Path::toString)
+                        .filter(n -> n.contains("hs_err"))
+                        .toList()
+                        .toString();
             } catch (IOException e) {
                 reports = "?";
             }
@@ -965,13 +1200,17 @@ class HostileServerIT {
     private static List<String> tail(int lines) {
         List<String> output = server.output();
         return output.subList(Math.max(0, output.size() - lines), output.size()).stream()
-                .map(line -> line.length() > 300 ? line.substring(0, 300) + "…" : line).toList();
+                .map(line -> line.length() > 300 ? line.substring(0, 300) + "…" : line)
+                .toList();
     }
 
     /** Records an answer for the 5xx check after the case. */
     private static Http.Response record(Http.Response response, boolean busyAllowed) {
-        answers.add(new Answer(currentCase, response.request(), response.status(), busyAllowed
-                && response.header("Retry-After").isPresent()));
+        answers.add(new Answer(
+                currentCase,
+                response.request(),
+                response.status(),
+                busyAllowed && response.header("Retry-After").isPresent()));
         return response;
     }
 
@@ -990,14 +1229,17 @@ class HostileServerIT {
     private static void refusedNamingALimit(Raw response) {
         assertClientError(response.request(), response.status(), response.body());
         String detail = response.body().toLowerCase(Locale.ROOT);
-        assertTrue(NAMES_A_LIMIT.matcher(detail).find(), () -> response.request() + ": the refusal names no limit: "
-                + response.body());
+        assertTrue(
+                NAMES_A_LIMIT.matcher(detail).find(),
+                () -> response.request() + ": the refusal names no limit: " + response.body());
         checkAlive();
     }
 
     private static void assertClientError(String what, int status, String body) {
-        assertTrue(status >= 400 && status < 500, () -> what + " must be a 4xx, got " + status + ": "
-                + (body.length() > 500 ? body.substring(0, 500) + "…" : body));
+        assertTrue(
+                status >= 400 && status < 500,
+                () -> what + " must be a 4xx, got " + status + ": "
+                        + (body.length() > 500 ? body.substring(0, 500) + "…" : body));
     }
 
     private static String excerpt(String text, String around) {
@@ -1015,9 +1257,12 @@ class HostileServerIT {
     }
 
     private static String state(List<JsonNode> index, String name, String version) {
-        return index.stream().filter(m -> m.path("name").asText().equals(name)
+        return index.stream()
+                .filter(m -> m.path("name").asText().equals(name)
                         && m.path("version").asText().equals(version))
-                .map(m -> m.path("state").asText()).findFirst().orElse("(not listed)");
+                .map(m -> m.path("state").asText())
+                .findFirst()
+                .orElse("(not listed)");
     }
 
     /** Polls the index until {@code test} holds; fails when the server dies or after a minute. */
@@ -1045,8 +1290,14 @@ class HostileServerIT {
     }
 
     private static Http.Response load(String name) {
-        return send("POST load " + name, () -> http.post("/v2/repository/models/" + name + "/load", JSON,
-                "{}".getBytes(StandardCharsets.UTF_8), "Authorization", BEARER));
+        return send(
+                "POST load " + name,
+                () -> http.post(
+                        "/v2/repository/models/" + name + "/load",
+                        JSON,
+                        "{}".getBytes(StandardCharsets.UTF_8),
+                        "Authorization",
+                        BEARER));
     }
 
     /** Writes a file under a hidden name and renames it into place, as README tells operators to. */
@@ -1056,7 +1307,8 @@ class HostileServerIT {
 
     /** Overwrites {@code file} in place (same inode), leaving its first {@code keep} bytes of {@code bytes}. */
     private static void rewriteInPlace(Path file, byte[] bytes, int keep) {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel =
+                FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, keep);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
@@ -1091,12 +1343,14 @@ class HostileServerIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             checkAlive();
-            List<String> lines = server.output().stream().filter(l -> l.contains(text)).toList();
+            List<String> lines =
+                    server.output().stream().filter(l -> l.contains(text)).toList();
             if (lines.size() > before) {
                 long seen = System.nanoTime();
-                java.util.regex.Matcher took = Pattern.compile("loaded in ([0-9,.]+) ms").matcher(lines.get(lines.size() - 1));
+                java.util.regex.Matcher took =
+                        Pattern.compile("loaded in ([0-9,.]+) ms").matcher(lines.get(lines.size() - 1));
                 long millis = took.find() ? Long.parseLong(took.group(1).replaceAll("[,.]", "")) : 500;
-                return new long[]{seen, millis * 1_000_000L};
+                return new long[] {seen, millis * 1_000_000L};
             }
             assertTrue(System.nanoTime() < deadline, () -> "the poller never reloaded the file: " + text);
             Thread.sleep(10);
@@ -1112,7 +1366,9 @@ class HostileServerIT {
         try (Stream<Path> entries = Files.list(folder)) {
             Path highest = entries.filter(p -> p.getFileName().toString().matches("[1-9][0-9]*"))
                     .filter(p -> Files.isRegularFile(p.resolve("model.onnx")))
-                    .max(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString()))).orElse(null);
+                    .max(Comparator.comparingLong(
+                            p -> Long.parseLong(p.getFileName().toString())))
+                    .orElse(null);
             if (highest != null) {
                 return highest.resolve("model.onnx");
             }
@@ -1132,14 +1388,17 @@ class HostileServerIT {
     }
 
     private static long linesNaming(List<String> names) {
-        return server.output().stream().filter(line -> names.stream().anyMatch(line::contains)).count();
+        return server.output().stream()
+                .filter(line -> names.stream().anyMatch(line::contains))
+                .count();
     }
 
     // ---- models made for the cases ----
 
     private static Map<String, String> metadataOf(Path model) throws IOException {
         Map<String, String> entries = new LinkedHashMap<>();
-        OnnxMl.ModelProto.parseFrom(Files.readAllBytes(model)).getMetadataPropsList()
+        OnnxMl.ModelProto.parseFrom(Files.readAllBytes(model))
+                .getMetadataPropsList()
                 .forEach(p -> entries.put(p.getKey(), p.getValue()));
         return entries;
     }
@@ -1149,10 +1408,16 @@ class HostileServerIT {
         OnnxMl.ModelProto bundled = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(BankNotes.MODEL));
         byte[] data = new byte[bytes];
         new java.util.Random(21).nextBytes(data); // not all zeros: nothing can skip reading it
-        OnnxMl.TensorProto ballast = OnnxMl.TensorProto.newBuilder().setName("ballast")
-                .setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE).addDims(bytes / 4)
-                .setRawData(ByteString.copyFrom(data)).build();
-        return bundled.toBuilder().setGraph(bundled.getGraph().toBuilder().addInitializer(ballast)).build().toByteArray();
+        OnnxMl.TensorProto ballast = OnnxMl.TensorProto.newBuilder()
+                .setName("ballast")
+                .setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE)
+                .addDims(bytes / 4)
+                .setRawData(ByteString.copyFrom(data))
+                .build();
+        return bundled.toBuilder()
+                .setGraph(bundled.getGraph().toBuilder().addInitializer(ballast))
+                .build()
+                .toByteArray();
     }
 
     /** The model with its first node's operator renamed to one no runtime has: well-formed, yet not loadable. */
@@ -1173,13 +1438,19 @@ class HostileServerIT {
     private static String histograms(int bins) {
         StringBuilder json = new StringBuilder("{");
         for (String feature : BankNotes.FEATURES) {
-            json.append(json.length() > 1 ? "," : "").append('"').append(feature).append("\":{\"edges\":[");
+            json.append(json.length() > 1 ? "," : "")
+                    .append('"')
+                    .append(feature)
+                    .append("\":{\"edges\":[");
             for (int i = 0; i <= bins; i++) {
                 json.append(i == 0 ? "" : ",").append(i).append(".5");
             }
             json.append("],\"counts\":{");
             for (String label : List.of("0", "1")) {
-                json.append(label.equals("0") ? "" : ",").append('"').append(label).append("\":[");
+                json.append(label.equals("0") ? "" : ",")
+                        .append('"')
+                        .append(label)
+                        .append("\":[");
                 for (int i = 0; i < bins; i++) {
                     json.append(i == 0 ? "" : ",").append(i % 97);
                 }
@@ -1216,8 +1487,11 @@ class HostileServerIT {
                     throw new AssertionError(path + ": the connection ended without an answer", e.getCause());
                 }
                 served += response.status() == 200 ? 1 : 0;
-                assertTrue(response.status() == 200 || (response.status() == 503
-                        && response.header("Retry-After").isPresent()), () -> path + ": " + response.status());
+                assertTrue(
+                        response.status() == 200
+                                || (response.status() == 503
+                                        && response.header("Retry-After").isPresent()),
+                        () -> path + ": " + response.status());
             }
             assertTrue(served > 0, () -> "none of " + count + " viewers of " + path + " was served");
         } finally {
@@ -1228,8 +1502,7 @@ class HostileServerIT {
 
     // ---- raw HTTP, where the JDK client would normalise the request ----
 
-    private record Raw(String request, int status, Map<String, String> headers, String body) {
-    }
+    private record Raw(String request, int status, Map<String, String> headers, String body) {}
 
     private static Socket connect() throws IOException {
         URI uri = http.uri("/");
@@ -1264,18 +1537,20 @@ class HostileServerIT {
         String answer;
         try (Socket socket = connect()) {
             socket.setSoTimeout(120_000);
-            Thread writer = new Thread(() -> {
-                try {
-                    OutputStream out = new java.io.BufferedOutputStream(socket.getOutputStream(), 1 << 16);
-                    out.write(ascii(requestLine + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-                            + "Content-Type: " + contentType + "\r\nContent-Length: " + body.length(upload)
-                            + "\r\n\r\n"));
-                    body.stream(upload).transferTo(out);
-                    out.flush();
-                } catch (IOException refusedPartWay) {
-                    // the server answered and closed before the whole body was sent: its answer is read below
-                }
-            }, "hostile-body-writer");
+            Thread writer = new Thread(
+                    () -> {
+                        try {
+                            OutputStream out = new java.io.BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+                            out.write(ascii(requestLine + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                                    + "Content-Type: " + contentType + "\r\nContent-Length: " + body.length(upload)
+                                    + "\r\n\r\n"));
+                            body.stream(upload).transferTo(out);
+                            out.flush();
+                        } catch (IOException refusedPartWay) {
+                            // the server answered and closed before the whole body was sent: its answer is read below
+                        }
+                    },
+                    "hostile-body-writer");
             writer.setDaemon(true);
             writer.start();
             answer = readUntilClosed(socket);
@@ -1328,8 +1603,8 @@ class HostileServerIT {
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
             body = body.replaceAll("(?m)^[0-9a-fA-F]+\r\n", "").replace("\r\n", "");
         }
-        return new Raw(what, status, headers, new String(body.getBytes(StandardCharsets.ISO_8859_1),
-                StandardCharsets.UTF_8));
+        return new Raw(
+                what, status, headers, new String(body.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
     }
 
     /**
@@ -1362,7 +1637,12 @@ class HostileServerIT {
         socket.setSoTimeout(2_000);
         byte[] buffer = new byte[256];
         int n = socket.getInputStream().read(buffer);
-        String line = n <= 0 ? "" : new String(buffer, 0, n, StandardCharsets.ISO_8859_1).lines().findFirst().orElse("");
+        String line = n <= 0
+                ? ""
+                : new String(buffer, 0, n, StandardCharsets.ISO_8859_1)
+                        .lines()
+                        .findFirst()
+                        .orElse("");
         if (line.startsWith("HTTP/1.1 ")) {
             int status = Integer.parseInt(line.split(" ")[1]);
             answers.add(new Answer(currentCase, "a trickling upload", status, status == 503));
@@ -1410,7 +1690,8 @@ class HostileServerIT {
         }
 
         InputStream stream(boolean upload) {
-            return upload ? new Generated(concat(PART_HEAD, head), pattern, fill, concat(tail, PART_TAIL))
+            return upload
+                    ? new Generated(concat(PART_HEAD, head), pattern, fill, concat(tail, PART_TAIL))
                     : new Generated(head, pattern, fill, tail);
         }
 

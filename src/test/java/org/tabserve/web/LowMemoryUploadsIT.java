@@ -1,9 +1,7 @@
 package org.tabserve.web;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.tabserve.testing.Multipart;
-import org.tabserve.testing.TabserveProcess;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,9 +17,10 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.tabserve.testing.Multipart;
+import org.tabserve.testing.TabserveProcess;
 
 /**
  * Issue 15's heap exhaustion: at {@code -Xmx64m} and {@code -Xmx128m}, eight 300,000-row uploads at once, answered
@@ -41,9 +40,14 @@ class LowMemoryUploadsIT {
     void eightLargeUploadsAtOnceGetWholeAnswersOr503AndTheServerLives(String heap) throws Exception {
         Multipart upload = Multipart.csv(csv());
         // The shipped settings, with the heap under test: an OutOfMemoryError ends the server.
-        try (TabserveProcess server = TabserveProcess.startReady(Map.of("MALLOC_ARENA_MAX", "2", "JAVA_TOOL_OPTIONS",
+        try (TabserveProcess server = TabserveProcess.startReady(Map.of(
+                "MALLOC_ARENA_MAX",
+                "2",
+                "JAVA_TOOL_OPTIONS",
                 "-Xmx" + heap + " -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"))) {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            HttpClient client = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build();
             rowsPastTheRowLimitsAreRefusedNamingTheLimit(server, client);
             ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
             try {
@@ -55,7 +59,8 @@ class LowMemoryUploadsIT {
                     int whole = 0;
                     for (Future<int[]> answer : answers) {
                         int[] statusAndRows = answer.get();
-                        assertTrue(statusAndRows[0] == 200 || statusAndRows[0] == 503,
+                        assertTrue(
+                                statusAndRows[0] == 200 || statusAndRows[0] == 503,
                                 accept + " answered " + statusAndRows[0] + "\n" + String.join("\n", server.output()));
                         if (statusAndRows[0] == 200) {
                             assertEquals(ROWS, statusAndRows[1], "a 200 carries every row");
@@ -67,10 +72,12 @@ class LowMemoryUploadsIT {
             } finally {
                 clients.shutdownNow();
             }
-            HttpResponse<String> after = client.send(HttpRequest.newBuilder(server.uri("/api/predict"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}")).build(),
+            HttpResponse<String> after = client.send(
+                    HttpRequest.newBuilder(server.uri("/api/predict"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, after.statusCode(), after.body());
             assertTrue(server.process().isAlive());
@@ -101,39 +108,54 @@ class LowMemoryUploadsIT {
             Multipart file = Multipart.csv(body);
             HttpResponse<String> upload;
             try {
-                upload = client.send(HttpRequest.newBuilder(server.uri("/predict_file"))
-                        .header("Content-Type", file.contentType()).header("Accept", "application/json")
-                        .timeout(Duration.ofMinutes(1)).POST(HttpRequest.BodyPublishers.ofByteArray(file.bytes()))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                upload = client.send(
+                        HttpRequest.newBuilder(server.uri("/predict_file"))
+                                .header("Content-Type", file.contentType())
+                                .header("Accept", "application/json")
+                                .timeout(Duration.ofMinutes(1))
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(file.bytes()))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
-                throw new AssertionError("no answer to a CSV that " + shape.getValue() + " (the server "
-                        + (server.process().isAlive() ? "lives" : "ended with " + server.process().waitFor()) + "): "
-                        + e + "\n" + String.join("\n", server.output()), e);
+                throw new AssertionError(
+                        "no answer to a CSV that " + shape.getValue() + " (the server "
+                                + (server.process().isAlive()
+                                        ? "lives"
+                                        : "ended with " + server.process().waitFor()) + "): "
+                                + e + "\n" + String.join("\n", server.output()),
+                        e);
             }
             assertEquals(413, upload.statusCode(), upload.body() + "\n" + String.join("\n", server.output()));
-            assertTrue(upload.body().contains(shape.getValue()) && upload.body().contains("row 1 (line 2)"),
+            assertTrue(
+                    upload.body().contains(shape.getValue()) && upload.body().contains("row 1 (line 2)"),
                     upload.body());
             if (body.length < 4 << 20) { // within the JSON and CSV body limit of /invocations
-                HttpResponse<String> invocations = client.send(HttpRequest.newBuilder(server.uri("/invocations"))
-                        .header("Content-Type", "text/csv").timeout(Duration.ofMinutes(1))
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse<String> invocations = client.send(
+                        HttpRequest.newBuilder(server.uri("/invocations"))
+                                .header("Content-Type", "text/csv")
+                                .timeout(Duration.ofMinutes(1))
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertEquals(413, invocations.statusCode(), invocations.body());
                 assertTrue(invocations.body().contains(shape.getValue()), invocations.body());
             }
         }
         Multipart valid = Multipart.csv(header + "3.6,8.6,-2.8,-0.44\n");
-        HttpResponse<String> predicted = client.send(HttpRequest.newBuilder(server.uri("/predict_file"))
-                .header("Content-Type", valid.contentType()).header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(valid.bytes())).build(),
+        HttpResponse<String> predicted = client.send(
+                HttpRequest.newBuilder(server.uri("/predict_file"))
+                        .header("Content-Type", valid.contentType())
+                        .header("Accept", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(valid.bytes()))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, predicted.statusCode(), predicted.body());
         assertTrue(server.process().isAlive());
     }
 
     /** README's shipped command: {@code MALLOC_ARENA_MAX=2 java -Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError}. */
-    private static final Map<String, String> SHIPPED_FLAGS = Map.of("MALLOC_ARENA_MAX", "2",
-            "JAVA_TOOL_OPTIONS", "-Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError");
+    private static final Map<String, String> SHIPPED_FLAGS = Map.of(
+            "MALLOC_ARENA_MAX", "2", "JAVA_TOOL_OPTIONS", "-Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError");
 
     /**
      * Issue 21, case 1, rows within the limits: 32 uploads at once (every upload slot) of rows just under the row
@@ -143,32 +165,44 @@ class LowMemoryUploadsIT {
      */
     @org.junit.jupiter.api.Test
     void manyUploadsOfLongLegalRowsAtOnceGetWholeAnswersOr503AndTheServerLivesWithTheShippedFlags() throws Exception {
-        String header = "variance,skewness,curtosis,entropy" + ",note".repeat(1) + java.util.stream.IntStream
-                .range(1, 15).mapToObj(i -> ",note" + i).collect(java.util.stream.Collectors.joining()) + "\n";
+        String header = "variance,skewness,curtosis,entropy" + ",note".repeat(1)
+                + java.util.stream.IntStream.range(1, 15)
+                        .mapToObj(i -> ",note" + i)
+                        .collect(java.util.stream.Collectors.joining())
+                + "\n";
         String row = "3.6,8.6,-2.8,-0.44" + ("," + "x".repeat(65_000)).repeat(15) + "\n";
         int rows = 4;
         Multipart upload = Multipart.csv((header + row.repeat(rows)).getBytes(StandardCharsets.US_ASCII));
         int uploads = 32;
         try (TabserveProcess server = TabserveProcess.startReady(SHIPPED_FLAGS)) {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            HttpClient client = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build();
             ExecutorService clients = Executors.newFixedThreadPool(uploads);
             int whole = 0;
             try {
                 List<Future<int[]>> answers = new ArrayList<>();
                 for (int c = 0; c < uploads; c++) {
-                    answers.add(clients.submit(() -> send(client, server.uri("/predict_file"), upload,
-                            "application/json")));
+                    answers.add(clients.submit(
+                            () -> send(client, server.uri("/predict_file"), upload, "application/json")));
                 }
                 for (Future<int[]> answer : answers) {
                     int[] statusAndRows;
                     try {
                         statusAndRows = answer.get();
                     } catch (java.util.concurrent.ExecutionException e) {
-                        throw new AssertionError("no answer (the server " + (server.process().isAlive() ? "lives"
-                                : "ended with " + server.process().waitFor()) + "): " + e.getCause() + "\n"
-                                + String.join("\n", server.output()), e);
+                        throw new AssertionError(
+                                "no answer (the server "
+                                        + (server.process().isAlive()
+                                                ? "lives"
+                                                : "ended with "
+                                                        + server.process().waitFor())
+                                        + "): " + e.getCause() + "\n"
+                                        + String.join("\n", server.output()),
+                                e);
                     }
-                    assertTrue(statusAndRows[0] == 200 || statusAndRows[0] == 503,
+                    assertTrue(
+                            statusAndRows[0] == 200 || statusAndRows[0] == 503,
                             "answered " + statusAndRows[0] + "\n" + String.join("\n", server.output()));
                     if (statusAndRows[0] == 200) {
                         assertEquals(rows, statusAndRows[1], "a 200 carries every row");
@@ -180,10 +214,12 @@ class LowMemoryUploadsIT {
             }
             assertTrue(whole > 0, "the budget let no upload of long rows through");
             assertTrue(server.process().isAlive(), () -> String.join("\n", server.output()));
-            HttpResponse<String> after = client.send(HttpRequest.newBuilder(server.uri("/api/predict"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}")).build(),
+            HttpResponse<String> after = client.send(
+                    HttpRequest.newBuilder(server.uri("/api/predict"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, after.statusCode(), after.body());
             for (String line : server.output()) {
@@ -210,15 +246,22 @@ class LowMemoryUploadsIT {
         withMetadata(models.resolve("big.onnx"), Map.of("tabserve.description", description));
         withMetadata(models.resolve("pictures.onnx"), Map.of("tabserve.histograms", histograms(256)));
         try (TabserveProcess server = TabserveProcess.startReady(SHIPPED_FLAGS, "--models", models.toString())) {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            HttpClient client = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build();
             List<HttpResponse<byte[]>> documents = all(client, server.uri("/models/big/openapi.json"), 48);
             byte[] first = documents.get(0).body();
             for (HttpResponse<byte[]> document : documents) {
-                assertEquals(200, document.statusCode(), () -> new String(document.body(), StandardCharsets.UTF_8)
-                        + "\n" + String.join("\n", server.output()));
+                assertEquals(
+                        200,
+                        document.statusCode(),
+                        () -> new String(document.body(), StandardCharsets.UTF_8) + "\n"
+                                + String.join("\n", server.output()));
                 assertTrue(java.util.Arrays.equals(first, document.body()), "every reader gets the same document");
             }
-            assertTrue(new String(first, StandardCharsets.UTF_8).contains(description.substring(0, description.length() - 10)),
+            assertTrue(
+                    new String(first, StandardCharsets.UTF_8)
+                            .contains(description.substring(0, description.length() - 10)),
                     "the document carries the whole description");
 
             int pages = 0;
@@ -236,10 +279,12 @@ class LowMemoryUploadsIT {
             }
 
             assertTrue(server.process().isAlive(), () -> String.join("\n", server.output()));
-            HttpResponse<String> after = client.send(HttpRequest.newBuilder(server.uri("/models/big/api/predict"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}")).build(),
+            HttpResponse<String> after = client.send(
+                    HttpRequest.newBuilder(server.uri("/models/big/api/predict"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, after.statusCode(), after.body());
             for (String line : server.output()) {
@@ -266,8 +311,11 @@ class LowMemoryUploadsIT {
         try {
             List<Future<HttpResponse<byte[]>>> answers = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                answers.add(readers.submit(() -> client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2))
-                        .build(), HttpResponse.BodyHandlers.ofByteArray())));
+                answers.add(readers.submit(() -> client.send(
+                        HttpRequest.newBuilder(uri)
+                                .timeout(Duration.ofMinutes(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray())));
             }
             List<HttpResponse<byte[]>> responses = new ArrayList<>();
             for (Future<HttpResponse<byte[]>> answer : answers) {
@@ -295,8 +343,12 @@ class LowMemoryUploadsIT {
     private static String histograms(int bins) throws IOException {
         Map<String, Object> histograms = new java.util.LinkedHashMap<>();
         for (String feature : List.of("variance", "skewness", "curtosis", "entropy")) {
-            List<Integer> edges = java.util.stream.IntStream.rangeClosed(0, bins).boxed().toList();
-            List<Integer> counts = java.util.stream.IntStream.range(0, bins).map(i -> 1 + i % 97).boxed().toList();
+            List<Integer> edges =
+                    java.util.stream.IntStream.rangeClosed(0, bins).boxed().toList();
+            List<Integer> counts = java.util.stream.IntStream.range(0, bins)
+                    .map(i -> 1 + i % 97)
+                    .boxed()
+                    .toList();
             histograms.put(feature, Map.of("edges", edges, "counts", Map.of("0", counts, "1", counts)));
         }
         return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(histograms);
@@ -305,14 +357,18 @@ class LowMemoryUploadsIT {
     /** Sends the upload; @return the status and, for a 200, the rows answered (JSON objects or CSV lines). */
     private static int[] send(HttpClient client, URI uri, Multipart upload, String accept)
             throws IOException, InterruptedException {
-        HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(uri)
-                .header("Content-Type", upload.contentType()).header("Accept", accept)
-                .timeout(Duration.ofMinutes(3))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(upload.bytes())).build(),
+        HttpResponse<InputStream> response = client.send(
+                HttpRequest.newBuilder(uri)
+                        .header("Content-Type", upload.contentType())
+                        .header("Accept", accept)
+                        .timeout(Duration.ofMinutes(3))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(upload.bytes()))
+                        .build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         int rows = 0;
         try (InputStream body = response.body()) {
-            byte[] needle = accept.equals("text/csv") ? new byte[]{'\n'} : "\"label\"".getBytes(StandardCharsets.US_ASCII);
+            byte[] needle =
+                    accept.equals("text/csv") ? new byte[] {'\n'} : "\"label\"".getBytes(StandardCharsets.US_ASCII);
             byte[] buffer = new byte[1 << 16];
             int matched = 0;
             for (int n; (n = body.read(buffer)) > 0; ) {
@@ -331,12 +387,13 @@ class LowMemoryUploadsIT {
         if (response.statusCode() == 503) {
             assertEquals("1", response.headers().firstValue("Retry-After").orElse(null));
         }
-        return new int[]{response.statusCode(), rows};
+        return new int[] {response.statusCode(), rows};
     }
 
     /** 300,000 bank-note rows, the real data repeated. */
     private static byte[] csv() throws IOException {
-        List<String> lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of("data/BankNote_Authentication.csv"));
+        List<String> lines =
+                java.nio.file.Files.readAllLines(java.nio.file.Path.of("data/BankNote_Authentication.csv"));
         StringBuilder text = new StringBuilder(lines.get(0)).append('\n');
         for (int r = 0; r < ROWS; r++) {
             text.append(lines.get(1 + r % (lines.size() - 1))).append('\n');

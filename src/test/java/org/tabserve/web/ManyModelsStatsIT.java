@@ -1,15 +1,9 @@
 package org.tabserve.web;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.tabserve.cli.FixtureCards;
-import org.tabserve.testing.Http;
-import org.tabserve.testing.ModelDirectory;
-import org.tabserve.testing.TabserveProcess;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,9 +16,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tabserve.cli.FixtureCards;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.ModelDirectory;
+import org.tabserve.testing.TabserveProcess;
 
 /**
  * Issue 34 item 4: {@code GET /v2/models/stats} answers every version's live figures (each input's counts and drift),
@@ -46,14 +44,19 @@ class ManyModelsStatsIT {
     static void start() throws Exception {
         dir = Files.createTempDirectory("tabserve-stats");
         Path wide = Path.of("src/test/resources/org/tabserve/fixtures/wide");
-        Path carded = FixtureCards.card(wide.resolve("wide-69.onnx"), wide.resolve("wide-69.labelled.csv"), "label",
+        Path carded = FixtureCards.card(
+                wide.resolve("wide-69.onnx"),
+                wide.resolve("wide-69.labelled.csv"),
+                "label",
                 Files.createTempDirectory("tabserve-stats-card").resolve("wide.onnx"));
         for (int i = 1; i <= MODELS; i++) {
             Files.copy(carded, dir.resolve(String.format(Locale.ROOT, "wide-%02d.onnx", i)));
         }
         Files.delete(carded);
         Files.delete(carded.getParent());
-        server = TabserveProcess.start(TabserveProcess.war(), TabserveProcess.SHIPPED_JVM_OPTIONS,
+        server = TabserveProcess.start(
+                TabserveProcess.war(),
+                TabserveProcess.SHIPPED_JVM_OPTIONS,
                 List.of("--port", "0", "--models", dir.toString(), "--max-models", Integer.toString(MODELS)),
                 TabserveProcess.SHIPPED_ENVIRONMENT);
         server.awaitReady(Duration.ofSeconds(90));
@@ -65,7 +68,8 @@ class ManyModelsStatsIT {
         }
         String instance = row.append('}').toString();
         for (int i = 1; i <= MODELS; i++) { // a version's live figures start with its first scored row
-            http.postJson(String.format(Locale.ROOT, "/models/wide-%02d/api/predict", i), instance).json();
+            http.postJson(String.format(Locale.ROOT, "/models/wide-%02d/api/predict", i), instance)
+                    .json();
         }
     }
 
@@ -96,9 +100,16 @@ class ManyModelsStatsIT {
                     answer = reader.get(2, TimeUnit.MINUTES);
                 } catch (java.util.concurrent.ExecutionException e) {
                     server.process().waitFor(5, TimeUnit.SECONDS); // a JVM ending on an OutOfMemoryError
-                    throw new AssertionError(server.process().isAlive() ? "a reader got no answer"
-                            : "the server died (exit status " + server.process().exitValue() + "): " + server.output()
-                            .stream().filter(line -> line.contains("OutOfMemoryError")).findFirst().orElse(""), e);
+                    throw new AssertionError(
+                            server.process().isAlive()
+                                    ? "a reader got no answer"
+                                    : "the server died (exit status "
+                                            + server.process().exitValue() + "): "
+                                            + server.output().stream()
+                                                    .filter(line -> line.contains("OutOfMemoryError"))
+                                                    .findFirst()
+                                                    .orElse(""),
+                            e);
                 }
                 JsonNode stats = answer.json().path("model_stats");
                 assertEquals(MODELS, stats.size(), "one entry per version");

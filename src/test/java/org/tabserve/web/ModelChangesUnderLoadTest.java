@@ -1,14 +1,14 @@
 package org.tabserve.web;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.tabserve.launcher.TabserveServer;
-import org.tabserve.testing.BankNotes;
-import org.tabserve.testing.Http;
-import org.tabserve.testing.ModelDirectory;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tabserve.testing.ModelDirectory.NOTE;
+import static org.tabserve.testing.ModelDirectory.PENGUINS;
+import static org.tabserve.testing.ModelDirectory.has;
+import static org.tabserve.testing.ModelDirectory.lists;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -22,14 +22,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.tabserve.testing.ModelDirectory.NOTE;
-import static org.tabserve.testing.ModelDirectory.PENGUINS;
-import static org.tabserve.testing.ModelDirectory.has;
-import static org.tabserve.testing.ModelDirectory.lists;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tabserve.launcher.TabserveServer;
+import org.tabserve.testing.BankNotes;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.ModelDirectory;
 
 /**
  * The promise of a model directory under traffic: while clients drive one model ({@code /models/banknote/api/predict})
@@ -107,26 +106,52 @@ class ModelChangesUnderLoadTest {
         }
 
         List<JsonNode> index = ModelDirectory.index(http);
-        assertEquals(List.of("added 1 READY", "banknote 1 READY", "banknote 2 READY", "broken 1 UNAVAILABLE",
-                        "mass 1 READY", "species 1 READY"),
-                index.stream().map(m -> m.path("name").asText() + " " + m.path("version").asText() + " "
-                        + m.path("state").asText()).toList());
-        String reason = ModelDirectory.entry(index, "broken", "1").path("reason").asText();
+        assertEquals(
+                List.of(
+                        "added 1 READY",
+                        "banknote 1 READY",
+                        "banknote 2 READY",
+                        "broken 1 UNAVAILABLE",
+                        "mass 1 READY",
+                        "species 1 READY"),
+                index.stream()
+                        .map(m -> m.path("name").asText() + " "
+                                + m.path("version").asText() + " "
+                                + m.path("state").asText())
+                        .toList());
+        String reason =
+                ModelDirectory.entry(index, "broken", "1").path("reason").asText();
         assertFalse(reason.isBlank(), "a broken model is listed with why");
-        String row = http.get("/models").html().select("tbody[data-model=broken]").text();
-        assertTrue(row.contains("failed") && row.contains(reason.replaceAll("\\s+", " ").strip()),
+        String row =
+                http.get("/models").html().select("tbody[data-model=broken]").text();
+        assertTrue(
+                row.contains("failed")
+                        && row.contains(reason.replaceAll("\\s+", " ").strip()),
                 () -> "the index page says why too: " + row);
         assertEquals(503, http.postJson("/models/broken/api/predict", NOTE).status());
 
-        assertEquals("Adelie", http.postJson("/models/added/api/predict", PENGUIN_WITHOUT_SEX).json()
-                .path("label").asText(), "the added model serves");
-        assertEquals("Adelie", http.postJson("/models/species/api/predict", PENGUIN_WITHOUT_SEX).json()
-                .path("label").asText(), "the replaced model serves its new file");
+        assertEquals(
+                "Adelie",
+                http.postJson("/models/added/api/predict", PENGUIN_WITHOUT_SEX)
+                        .json()
+                        .path("label")
+                        .asText(),
+                "the added model serves");
+        assertEquals(
+                "Adelie",
+                http.postJson("/models/species/api/predict", PENGUIN_WITHOUT_SEX)
+                        .json()
+                        .path("label")
+                        .asText(),
+                "the replaced model serves its new file");
         Http.Response removed = http.postJson("/models/retired/api/predict", PENGUIN_WITHOUT_SEX);
         assertEquals(404, removed.status(), removed::text);
-        assertEquals(404, http.postJson("/models/banknote/versions/3/api/predict", NOTE).status());
+        assertEquals(
+                404,
+                http.postJson("/models/banknote/versions/3/api/predict", NOTE).status());
 
-        List<String> severe = server.output().stream().filter(line -> line.contains("SEVERE")).toList();
+        List<String> severe =
+                server.output().stream().filter(line -> line.contains("SEVERE")).toList();
         assertEquals(List.of(), severe, "no SEVERE line in the server's output");
     }
 
@@ -171,7 +196,9 @@ class ModelChangesUnderLoadTest {
             while (running.get()) {
                 try {
                     Http.Response answer = http.postJson(PREDICT, NOTE);
-                    String label = answer.status() == 200 ? answer.parse().path("label").asText() : "";
+                    String label = answer.status() == 200
+                            ? answer.parse().path("label").asText()
+                            : "";
                     if (!label.equals("0")) {
                         fail(answer.status() + " " + answer.text());
                     }
@@ -189,7 +216,9 @@ class ModelChangesUnderLoadTest {
         }
 
         void awaitAnswered(long count) throws InterruptedException {
-            await(() -> answered.get() >= count, () -> "the clients answered " + answered.get() + " requests, not " + count);
+            await(
+                    () -> answered.get() >= count,
+                    () -> "the clients answered " + answered.get() + " requests, not " + count);
         }
 
         /** Makes a change, waits until it shows, and asserts that requests were answered meanwhile. */
@@ -219,8 +248,11 @@ class ModelChangesUnderLoadTest {
             System.out.println("ModelChangesUnderLoadTest: " + answered.get() + " requests of the driven model, "
                     + failed.get() + " failed");
             assertTrue(answered.get() > 0, "the load generator ran");
-            assertEquals(0, failed.get(), () -> failed.get() + " of " + answered.get()
-                    + " requests of the driven model failed, e.g. " + failures);
+            assertEquals(
+                    0,
+                    failed.get(),
+                    () -> failed.get() + " of " + answered.get() + " requests of the driven model failed, e.g. "
+                            + failures);
         }
     }
 }

@@ -1,8 +1,7 @@
 package org.tabserve.web;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.tabserve.testing.Http;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,9 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.tabserve.testing.Http;
 
 /**
  * Each model's requests in flight and refused in {@code /metrics}, the series an autoscaler scales on: a request
@@ -31,7 +30,9 @@ class ModelConcurrencyMetricsTest {
 
     @Test
     void aHeldRequestIsInFlightUnderItsModelAndTheUploadsItCrowdsOutAreCountedAsRefused() throws Exception {
-        assertEquals(0.0, series("tabserve_model_requests_in_flight{model=\"" + MODEL + "\"}"),
+        assertEquals(
+                0.0,
+                series("tabserve_model_requests_in_flight{model=\"" + MODEL + "\"}"),
                 "a served model's series is there, at 0, before any request");
         assertEquals(0.0, series("tabserve_model_requests_queued{model=\"" + MODEL + "\"}"));
         double refusedBefore = Double.isNaN(refused(MODEL)) ? 0 : refused(MODEL);
@@ -53,7 +54,8 @@ class ModelConcurrencyMetricsTest {
     private static void startChunkedUpload(Socket socket, String path) throws IOException {
         OutputStream out = socket.getOutputStream();
         out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/csv\r\n"
-                + "Transfer-Encoding: chunked\r\n\r\n9\r\nvariance\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        + "Transfer-Encoding: chunked\r\n\r\n9\r\nvariance\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
     }
 
@@ -86,7 +88,8 @@ class ModelConcurrencyMetricsTest {
 
     /** A series' value in /metrics, NaN when it is not there. */
     private static double series(String series) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(metrics());
+        Matcher m =
+                Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(metrics());
         return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 

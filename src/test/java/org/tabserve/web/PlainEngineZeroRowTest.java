@@ -1,12 +1,11 @@
 package org.tabserve.web;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tabserve.launcher.TabserveServer;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Issue 47, item 12, in this JVM (HostilePlainEngineIT runs the same checks on the packaged WAR with the shipped
@@ -30,7 +29,8 @@ class PlainEngineZeroRowTest {
         }
         if (models != null) {
             try (var files = Files.walk(models)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }

@@ -1,8 +1,16 @@
 package org.tabserve.web;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -10,15 +18,6 @@ import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.OpenApiDocument;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The OpenAPI document as the listener assembles it from each protocol's part, pinned: for the bundled model and every
@@ -40,8 +39,13 @@ class ServedOpenApiDocumentTest {
     static Stream<Arguments> documents() {
         List<Arguments> documents = new ArrayList<>();
         documents.add(Arguments.of("model", Path.of("model.onnx"), true));
-        for (String name : List.of("species-zipmap", "species-nozipmap", "species-labels-in-graph",
-                "body-mass-regressor", "int64-column", "fixed-batch-4")) {
+        for (String name : List.of(
+                "species-zipmap",
+                "species-nozipmap",
+                "species-labels-in-graph",
+                "body-mass-regressor",
+                "int64-column",
+                "fixed-batch-4")) {
             documents.add(Arguments.of(name, PENGUINS.resolve(name + ".onnx"), name.equals("body-mass-regressor")));
         }
         return documents.stream();
@@ -53,7 +57,11 @@ class ServedOpenApiDocumentTest {
         try (Model model = OnnxModelLoader.load(file)) {
             for (String base : underModels ? List.of("", "/models/" + name) : List.of("")) {
                 Path expected = EXPECTED.resolve(name + (base.isEmpty() ? "" : ".models") + ".openapi.json");
-                DescribedModel described = new DescribedModel(name, base, model.signature(), model.card(),
+                DescribedModel described = new DescribedModel(
+                        name,
+                        base,
+                        model.signature(),
+                        model.card(),
                         model.valueOutput().orElse(null));
                 byte[] json = DOCUMENT.write(described, false);
                 if (Boolean.getBoolean("tabserve.openapi.record")) {

@@ -1,7 +1,6 @@
 package org.tabserve.train;
 
 import ai.onnx.proto.OnnxMl;
-
 import java.util.List;
 
 /**
@@ -17,8 +16,7 @@ final class DataColumnOrder {
     /** The initializer holding, for each of Tribuo's columns, the data column it comes from. */
     static final String INDICES_NAME = NODE_NAME + "_indices";
 
-    private DataColumnOrder() {
-    }
+    private DataColumnOrder() {}
 
     /**
      * For each column of {@code graphOrder}, its index in {@code dataOrder}: the indices a {@code Gather} needs to
@@ -26,8 +24,8 @@ final class DataColumnOrder {
      */
     static long[] gatherIndices(List<String> dataOrder, List<String> graphOrder) {
         if (dataOrder.size() != graphOrder.size() || !dataOrder.containsAll(graphOrder)) {
-            throw new IllegalArgumentException("the graph's features " + graphOrder + " are not a reordering of the "
-                    + "data's " + dataOrder);
+            throw new IllegalArgumentException(
+                    "the graph's features " + graphOrder + " are not a reordering of the " + "data's " + dataOrder);
         }
         long[] indices = new long[graphOrder.size()];
         for (int i = 0; i < indices.length; i++) {
@@ -55,9 +53,11 @@ final class DataColumnOrder {
                 .addInput(INDICES_NAME)
                 .addOutput(reordered)
                 .addAttribute(OnnxMl.AttributeProto.newBuilder()
-                        .setName("axis").setType(OnnxMl.AttributeProto.AttributeType.INT).setI(1))
-                .setDocString("rows in the data's column order " + dataOrder + " to Tribuo's sorted order "
-                        + graphOrder));
+                        .setName("axis")
+                        .setType(OnnxMl.AttributeProto.AttributeType.INT)
+                        .setI(1))
+                .setDocString(
+                        "rows in the data's column order " + dataOrder + " to Tribuo's sorted order " + graphOrder));
         // Every node that read the graph input now reads the reordered rows; nodes keep their order (topological).
         for (OnnxMl.NodeProto node : graph.getNodeList()) {
             OnnxMl.NodeProto.Builder rewired = node.toBuilder();

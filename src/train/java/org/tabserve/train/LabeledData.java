@@ -1,9 +1,5 @@
 package org.tabserve.train;
 
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +10,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * A labelled table read from a CSV file with a header row: numeric feature columns in file order and one label
@@ -40,14 +39,19 @@ record LabeledData(String file, String sha256, List<String> featureNames, List<d
      */
     static LabeledData read(Path csv, String labelColumn) throws IOException {
         byte[] bytes = Files.readAllBytes(csv);
-        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
+        CSVFormat format = CSVFormat.RFC4180
+                .builder()
+                .setHeader()
+                .setSkipHeaderRecord(true)
+                .get();
         try (Reader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
-             CSVParser parser = CSVParser.parse(reader, format)) {
+                CSVParser parser = CSVParser.parse(reader, format)) {
             List<String> header = parser.getHeaderNames();
             if (!header.contains(labelColumn)) {
                 throw new IllegalArgumentException(csv + " has no column '" + labelColumn + "'; columns are " + header);
             }
-            List<String> features = header.stream().filter(h -> !h.equals(labelColumn)).toList();
+            List<String> features =
+                    header.stream().filter(h -> !h.equals(labelColumn)).toList();
             List<double[]> rows = new ArrayList<>();
             List<String> labels = new ArrayList<>();
             for (CSVRecord record : parser) {

@@ -15,9 +15,15 @@ import java.util.Map;
  * @param dataSource        the data set's source, for the card
  * @param dataLicence       the data set's licence and credit line
  */
-record ModelDescription(String name, String version, String description, String labelColumn,
-                        Map<String, String> classDisplayNames, String classDisplayNote,
-                        String dataSource, String dataLicence) {
+record ModelDescription(
+        String name,
+        String version,
+        String description,
+        String labelColumn,
+        Map<String, String> classDisplayNames,
+        String classDisplayNote,
+        String dataSource,
+        String dataLicence) {
 
     /** The bank-note authenticator that tabserve ships. */
     static final ModelDescription BANK_NOTES = new ModelDescription(

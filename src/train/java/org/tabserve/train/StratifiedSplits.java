@@ -15,12 +15,10 @@ import java.util.TreeMap;
  */
 final class StratifiedSplits {
 
-    private StratifiedSplits() {
-    }
+    private StratifiedSplits() {}
 
     /** Row indices on each side of a split. */
-    record Split(List<Integer> train, List<Integer> test) {
-    }
+    record Split(List<Integer> train, List<Integer> test) {}
 
     /**
      * Puts about {@code testFraction} of each class's rows in the test side.
@@ -84,7 +82,8 @@ final class StratifiedSplits {
         for (int row : rows) {
             String key = Arrays.toString(data.rows().get(row));
             byClass.computeIfAbsent(data.labels().get(row), c -> new LinkedHashMap<>())
-                    .computeIfAbsent(key, g -> new ArrayList<>()).add(row);
+                    .computeIfAbsent(key, g -> new ArrayList<>())
+                    .add(row);
         }
         Random random = new Random(seed);
         Map<String, List<List<Integer>>> shuffled = new TreeMap<>();

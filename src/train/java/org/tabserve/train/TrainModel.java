@@ -1,16 +1,15 @@
 package org.tabserve.train;
 
-import org.tabserve.model.Batch;
-import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.onnx.OnnxModelLoader;
-import org.tribuo.classification.evaluation.LabelEvaluation;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Model;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tribuo.classification.evaluation.LabelEvaluation;
 
 /**
  * The training command: {@code mvn -Ptrain test-compile exec:java} reads {@code data/BankNote_Authentication.csv},
@@ -18,8 +17,7 @@ import java.util.List;
  */
 public final class TrainModel {
 
-    private TrainModel() {
-    }
+    private TrainModel() {}
 
     /**
      * @param args {@code --data FILE.csv} and {@code --out FILE.onnx}
@@ -32,20 +30,22 @@ public final class TrainModel {
                 case "--data" -> data = Path.of(value(args, ++i));
                 case "--out" -> out = Path.of(value(args, ++i));
                 default -> {
-                    System.err.println("usage: TrainModel [--data FILE.csv] [--out FILE.onnx]; unknown argument " + args[i]);
+                    System.err.println(
+                            "usage: TrainModel [--data FILE.csv] [--out FILE.onnx]; unknown argument " + args[i]);
                     System.exit(2);
                 }
             }
         }
         long start = System.nanoTime();
-        Training.Result result = Training.run(LabeledData.read(data, ModelDescription.BANK_NOTES.labelColumn()),
-                ModelDescription.BANK_NOTES);
+        Training.Result result = Training.run(
+                LabeledData.read(data, ModelDescription.BANK_NOTES.labelColumn()), ModelDescription.BANK_NOTES);
         long trained = System.nanoTime();
         Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), "model", ".onnx.tmp");
         Files.write(tmp, result.onnx());
         Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         System.out.print(report(result));
-        System.out.printf("training took %.1f s; wrote %s (%d bytes)%n", (trained - start) / 1e9, out, result.onnx().length);
+        System.out.printf(
+                "training took %.1f s; wrote %s (%d bytes)%n", (trained - start) / 1e9, out, result.onnx().length);
         System.out.println(checkWithOnnxRuntime(result, out));
     }
 
@@ -59,14 +59,17 @@ public final class TrainModel {
 
     static String report(Training.Result result) {
         StringBuilder text = new StringBuilder();
-        text.append(String.format("data: %s, %d rows, sha256 %s%n", result.data().file(), result.data().size(),
-                result.data().sha256()));
-        text.append(String.format("split: %d training rows, %d held-out rows%n", result.split().train().size(),
-                result.split().test().size()));
+        text.append(String.format(
+                "data: %s, %d rows, sha256 %s%n",
+                result.data().file(), result.data().size(), result.data().sha256()));
+        text.append(String.format(
+                "split: %d training rows, %d held-out rows%n",
+                result.split().train().size(), result.split().test().size()));
         text.append("cross-validation on the training rows (best first):\n");
         for (Training.Score score : result.scores()) {
-            text.append(String.format("  %-34s accuracy %.4f  log-loss %.4f%n", score.candidate().name(),
-                    score.accuracy(), score.logLoss()));
+            text.append(String.format(
+                    "  %-34s accuracy %.4f  log-loss %.4f%n",
+                    score.candidate().name(), score.accuracy(), score.logLoss()));
         }
         text.append("chosen: ").append(result.chosen().candidate().name()).append('\n');
         LabelEvaluation evaluation = result.evaluation();
@@ -81,16 +84,21 @@ public final class TrainModel {
         long start = System.nanoTime();
         try (Model classifier = OnnxModelLoader.load(file)) {
             LabeledData data = result.data();
-            List<Prediction> predictions = classifier.predict(Batch.of(classifier.signature(),
+            List<Prediction> predictions = classifier.predict(Batch.of(
+                    classifier.signature(),
                     cellsByName(data, classifier.signature().featureNames())));
             int agree = 0;
             for (int row = 0; row < data.size(); row++) {
-                String tribuo = result.model().predict(Training.example(data, row)).getOutput().getLabel();
+                String tribuo = result.model()
+                        .predict(Training.example(data, row))
+                        .getOutput()
+                        .getLabel();
                 if (tribuo.equals(predictions.get(row).classification().label())) {
                     agree++;
                 }
             }
-            return String.format("ONNX Runtime check: %d/%d rows agree with Tribuo (%.1f ms for the batch of all rows)",
+            return String.format(
+                    "ONNX Runtime check: %d/%d rows agree with Tribuo (%.1f ms for the batch of all rows)",
                     agree, data.size(), (System.nanoTime() - start) / 1e6);
         }
     }

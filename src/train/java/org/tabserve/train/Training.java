@@ -1,6 +1,11 @@
 package org.tabserve.train;
 
 import ai.onnx.proto.OnnxMl;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import org.tabserve.card.CardFile;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tribuo.Example;
@@ -14,12 +19,6 @@ import org.tribuo.classification.evaluation.LabelEvaluation;
 import org.tribuo.classification.evaluation.LabelEvaluator;
 import org.tribuo.impl.ArrayExample;
 import org.tribuo.provenance.SimpleDataSourceProvenance;
-
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 
 /**
  * The whole path from a labelled table to ONNX bytes: a held-out split, a cross-validated choice among
@@ -40,8 +39,7 @@ final class Training {
     private static final OffsetDateTime EPOCH = OffsetDateTime.of(2026, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
 
     /** How one candidate did in cross-validation. */
-    record Score(Candidate candidate, double accuracy, double logLoss) {
-    }
+    record Score(Candidate candidate, double accuracy, double logLoss) {}
 
     /**
      * What training produced.
@@ -53,19 +51,23 @@ final class Training {
      * @param evaluation the model on the held-out rows
      * @param onnx       the ONNX file's bytes, card included
      */
-    record Result(LabeledData data, StratifiedSplits.Split split, List<Score> scores, Model<Label> model,
-                  LabelEvaluation evaluation, byte[] onnx) {
+    record Result(
+            LabeledData data,
+            StratifiedSplits.Split split,
+            List<Score> scores,
+            Model<Label> model,
+            LabelEvaluation evaluation,
+            byte[] onnx) {
         Score chosen() {
             return scores.get(0);
         }
     }
 
-    private Training() {
-    }
+    private Training() {}
 
     /** Trains on {@code data} and describes the result with {@code description}. */
     static Result run(LabeledData data, ModelDescription description) {
-        libsvm.svm.svm_set_print_string_function(line -> { }); // LibSVM prints every optimisation step otherwise
+        libsvm.svm.svm_set_print_string_function(line -> {}); // LibSVM prints every optimisation step otherwise
         List<Integer> all = new ArrayList<>();
         for (int i = 0; i < data.size(); i++) {
             all.add(i);
@@ -78,11 +80,13 @@ final class Training {
 
         OnnxMl.ModelProto exported = DataColumnOrder.reorder(
                 ((ONNXExportable) model).exportONNXModel("org.tabserve", 1),
-                data.featureNames(), TrainingCard.tribuoFeatureOrder(model));
+                data.featureNames(),
+                TrainingCard.tribuoFeatureOrder(model));
         byte[] graph = exported.toBuilder()
                 .clearMetadataProps() // Tribuo's provenance holds timestamps and host details
                 .setDocString(description.description())
-                .build().toByteArray();
+                .build()
+                .toByteArray();
         byte[] onnx;
         try {
             // The card goes in through the same writer as the card command's: the graph's bytes stay as exported.
@@ -123,8 +127,8 @@ final class Training {
     }
 
     static MutableDataset<Label> dataset(LabeledData data, List<Integer> rows) {
-        MutableDataset<Label> dataset = new MutableDataset<>(
-                new SimpleDataSourceProvenance(data.file(), EPOCH, LABELS), LABELS);
+        MutableDataset<Label> dataset =
+                new MutableDataset<>(new SimpleDataSourceProvenance(data.file(), EPOCH, LABELS), LABELS);
         for (int row : rows) {
             dataset.add(example(data, row));
         }
@@ -132,7 +136,9 @@ final class Training {
     }
 
     static Example<Label> example(LabeledData data, int row) {
-        return new ArrayExample<>(new Label(data.labels().get(row)),
-                data.featureNames().toArray(String[]::new), data.rows().get(row).clone());
+        return new ArrayExample<>(
+                new Label(data.labels().get(row)),
+                data.featureNames().toArray(String[]::new),
+                data.rows().get(row).clone());
     }
 }

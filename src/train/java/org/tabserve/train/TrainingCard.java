@@ -1,5 +1,9 @@
 package org.tabserve.train;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.tabserve.card.CardWriter;
 import org.tabserve.card.ClassificationMetrics;
 import org.tabserve.card.ExampleRows;
@@ -11,11 +15,6 @@ import org.tribuo.Model;
 import org.tribuo.Tribuo;
 import org.tribuo.classification.Label;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 /**
  * The card of a trained model: what only the trainer knows (Tribuo's column and class order, the split, the
  * candidates it tried) put through the shared {@link CardWriter}, which spells every key and value shape as the
@@ -23,11 +22,14 @@ import java.util.Map;
  */
 final class TrainingCard {
 
-    private TrainingCard() {
-    }
+    private TrainingCard() {}
 
-    static Map<String, String> card(ModelDescription description, LabeledData data, StratifiedSplits.Split split,
-                                    List<Training.Score> scores, Model<Label> model) {
+    static Map<String, String> card(
+            ModelDescription description,
+            LabeledData data,
+            StratifiedSplits.Split split,
+            List<Training.Score> scores,
+            Model<Label> model) {
         // The graph takes the data's column order (DataColumnOrder puts a Gather in front of Tribuo's nodes).
         List<String> features = data.featureNames();
         List<String> classes = graphClassOrder(model);
@@ -105,7 +107,10 @@ final class TrainingCard {
     private static Map<String, Object> examples(LabeledData data, List<Integer> rows, List<String> classes) {
         Map<String, Object> examples = new LinkedHashMap<>();
         for (String label : classes) {
-            List<Integer> ofClass = rows.stream().sorted().filter(r -> data.labels().get(r).equals(label)).toList();
+            List<Integer> ofClass = rows.stream()
+                    .sorted()
+                    .filter(r -> data.labels().get(r).equals(label))
+                    .toList();
             List<Map<String, Object>> chosen = new ArrayList<>();
             for (long position : ExampleRows.positions(ofClass.size())) {
                 double[] values = data.rows().get(ofClass.get((int) position));
@@ -121,19 +126,22 @@ final class TrainingCard {
     }
 
     /** The chosen model on the held-out rows, through the same metrics as the {@code card} command's. */
-    private static Map<String, Object> metrics(LabeledData data, StratifiedSplits.Split split, Model<Label> model,
-                                               List<String> classes) {
+    private static Map<String, Object> metrics(
+            LabeledData data, StratifiedSplits.Split split, Model<Label> model, List<String> classes) {
         ClassificationMetrics metrics = new ClassificationMetrics(classes);
         for (int row : split.test()) {
-            metrics.add(data.labels().get(row), model.predict(Training.example(data, row)).getOutput().getLabel());
+            metrics.add(
+                    data.labels().get(row),
+                    model.predict(Training.example(data, row)).getOutput().getLabel());
         }
         return metrics.toJson("stratified hold-out of " + Math.round(Training.TEST_FRACTION * 100)
                 + "% of each class (identical rows kept on one side, seed " + Training.SEED
-                + "); the shipped model was trained on the other " + split.train().size() + " rows only");
+                + "); the shipped model was trained on the other "
+                + split.train().size() + " rows only");
     }
 
-    private static Map<String, Object> dataCard(ModelDescription description, LabeledData data,
-                                                StratifiedSplits.Split split) {
+    private static Map<String, Object> dataCard(
+            ModelDescription description, LabeledData data, StratifiedSplits.Split split) {
         Map<String, Object> card = new LinkedHashMap<>();
         card.put(CardWriter.DATA_FILE, data.file());
         card.put(CardWriter.DATA_SHA256, data.sha256());
@@ -153,8 +161,10 @@ final class TrainingCard {
         card.put("library", "Tribuo " + Tribuo.VERSION);
         card.put("name", chosen.candidate().name());
         card.put("settings", chosen.candidate().settings());
-        card.put("selection", Training.FOLDS + "-fold stratified cross-validation on the training rows (seed "
-                + Training.SEED + "): highest accuracy, ties broken by lower log-loss");
+        card.put(
+                "selection",
+                Training.FOLDS + "-fold stratified cross-validation on the training rows (seed " + Training.SEED
+                        + "): highest accuracy, ties broken by lower log-loss");
         card.put("cv_accuracy", chosen.accuracy());
         card.put("cv_log_loss", chosen.logLoss());
         List<Map<String, Object>> candidates = new ArrayList<>();

@@ -1,17 +1,16 @@
 package org.tabserve.model.onnx;
 
-import org.tabserve.model.Batch;
-import org.tabserve.model.Feature;
-import org.tabserve.model.Model;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.ValueType;
-
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Feature;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.ValueType;
 
 /**
  * The model core's CPU time per row, the thread's own (not wall time), for the penguins classifier and the bank-note
@@ -24,18 +23,17 @@ public final class CpuPerRow {
 
     private static final Path PENGUINS = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
 
-    private CpuPerRow() {
-    }
+    private CpuPerRow() {}
 
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         for (String name : List.of("penguins", "banknote")) {
-            try (Model model = OnnxModelLoader.load(name.equals("penguins")
-                    ? PENGUINS.resolve("species-zipmap.onnx") : Path.of("model.onnx"))) {
+            try (Model model = OnnxModelLoader.load(
+                    name.equals("penguins") ? PENGUINS.resolve("species-zipmap.onnx") : Path.of("model.onnx"))) {
                 List<Object[]> all = rows(name, model.signature());
                 StringBuilder line = new StringBuilder(name);
-                for (int size : new int[]{1, 100, 10_000}) {
+                for (int size : new int[] {1, 100, 10_000}) {
                     List<Object[]> rows = all.subList(0, size);
                     measure(model, rows, seconds, threads); // warm-up
                     double cpu = measure(model, rows, seconds, threads);
@@ -62,8 +60,8 @@ public final class CpuPerRow {
 
     private static List<Object[]> rows(String name, ModelSignature signature) throws Exception {
         boolean penguins = name.equals("penguins");
-        List<String> lines = Files.readAllLines(penguins ? PENGUINS.resolve("species-zipmap.inputs.csv")
-                : Path.of("data/BankNote_Authentication.csv"));
+        List<String> lines = Files.readAllLines(
+                penguins ? PENGUINS.resolve("species-zipmap.inputs.csv") : Path.of("data/BankNote_Authentication.csv"));
         List<String> header = List.of(lines.get(0).split(",", -1));
         List<Feature> features = signature.features();
         List<Object[]> rows = new ArrayList<>();
@@ -72,7 +70,8 @@ public final class CpuPerRow {
             Object[] row = new Object[features.size()];
             for (int f = 0; f < row.length; f++) {
                 String text = fields[header.indexOf(features.get(f).name())];
-                row[f] = features.get(f).type() == ValueType.STRING ? text
+                row[f] = features.get(f).type() == ValueType.STRING
+                        ? text
                         : text.isEmpty() ? null : (Object) Double.parseDouble(text);
             }
             rows.add(row);

@@ -1,5 +1,10 @@
 package org.tabserve.model.onnx;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -15,12 +20,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.tabserve.model.Model;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Prediction;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The model core alone: {@link Model#predict} on the bundled model with rows of the bank-note data. The
@@ -45,7 +44,7 @@ public class ModelCoreBenchmark {
         classifier = OnnxModelLoader.load(Path.of("model.onnx"));
         double[][] data = BenchData.rows(classifier.signature(), 10_000);
         one = data[0];
-        rows1 = new double[][]{data[0]};
+        rows1 = new double[][] {data[0]};
         rows100 = java.util.Arrays.copyOf(data, 100);
         rows10000 = data;
     }
@@ -80,8 +79,7 @@ public class ModelCoreBenchmark {
 
     /** Rows of data/BankNote_Authentication.csv in the model's feature order, repeated to {@code count}. */
     public static final class BenchData {
-        private BenchData() {
-        }
+        private BenchData() {}
 
         public static List<String> csvLines() throws IOException {
             return Files.readAllLines(Path.of("data/BankNote_Authentication.csv"));
@@ -95,7 +93,8 @@ public class ModelCoreBenchmark {
                 String[] fields = lines.get(1 + r % (lines.size() - 1)).split(",");
                 double[] row = new double[signature.featureCount()];
                 for (int i = 0; i < row.length; i++) {
-                    row[i] = Double.parseDouble(fields[header.indexOf(signature.featureNames().get(i))]);
+                    row[i] = Double.parseDouble(
+                            fields[header.indexOf(signature.featureNames().get(i))]);
                 }
                 rows[r] = row;
             }

@@ -4,6 +4,15 @@ import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,16 +33,6 @@ import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.ValueType;
 import org.tabserve.model.onnx.graph.OnnxGraph;
-
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Where one prediction's time goes, stage by stage, for the text-input penguins classifier (six one-column inputs,
@@ -77,8 +76,10 @@ public class PipelineStagesBenchmark {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         // As OnnxModelLoader does: a ZipMap's tensor is exposed as an output and read in place of the maps.
         byte[] raw = Files.readAllBytes(file);
-        ZipMapProbabilities zipMap = ZipMapProbabilities.of(OnnxGraph.read(ByteBuffer.wrap(raw))).orElse(null);
-        ByteBuffer bytes = zipMap != null ? zipMap.exposedIn(ByteBuffer.wrap(raw))
+        ZipMapProbabilities zipMap =
+                ZipMapProbabilities.of(OnnxGraph.read(ByteBuffer.wrap(raw))).orElse(null);
+        ByteBuffer bytes = zipMap != null
+                ? zipMap.exposedIn(ByteBuffer.wrap(raw))
                 : ByteBuffer.allocateDirect(raw.length).put(raw).flip();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
@@ -98,8 +99,8 @@ public class PipelineStagesBenchmark {
         outputNames = Set.copyOf(names);
         binder = InputBinder.sharing(env, signature);
         // The penguins ZipMap's keys are its class labels (strings); the bank-note model has no ZipMap.
-        decoder = new OutputDecoder(signature, outputs,
-                outputs.zipMap() == null ? null : List.copyOf(signature.classLabels()), zipMap);
+        decoder = new OutputDecoder(
+                signature, outputs, outputs.zipMap() == null ? null : List.copyOf(signature.classLabels()), zipMap);
         cells = model.equals("penguins") ? penguinRows(signature) : bankNoteRows(signature);
         batch = Batch.of(signature, cells);
         boundTensors = binder.bind(batch, 0, rows, 0);
@@ -116,7 +117,8 @@ public class PipelineStagesBenchmark {
             Object[] row = new Object[features.size()];
             for (int f = 0; f < row.length; f++) {
                 String text = fields[header.indexOf(features.get(f).name())];
-                row[f] = features.get(f).type() == ValueType.STRING ? text
+                row[f] = features.get(f).type() == ValueType.STRING
+                        ? text
                         : text.isEmpty() ? null : (Object) Double.parseDouble(text);
             }
             data.add(row);

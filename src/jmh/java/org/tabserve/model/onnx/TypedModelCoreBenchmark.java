@@ -1,5 +1,9 @@
 package org.tabserve.model.onnx;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -16,11 +20,6 @@ import org.tabserve.model.Batch;
 import org.tabserve.model.BenchFixtures;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
-
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The model core on a text-input pipeline (skl2onnx's penguins species classifier: two one-hot text columns, four
@@ -45,8 +44,8 @@ public class TypedModelCoreBenchmark {
     @Setup
     public void load() throws IOException {
         model = OnnxModelLoader.load(FIXTURE.resolve("species-zipmap.onnx"));
-        List<Object[]> data = BenchFixtures.rows(model.signature(), FIXTURE.resolve("species-zipmap.inputs.csv"),
-                10_000);
+        List<Object[]> data =
+                BenchFixtures.rows(model.signature(), FIXTURE.resolve("species-zipmap.inputs.csv"), 10_000);
         rows1 = data.subList(0, 1);
         rows100 = data.subList(0, 100);
         rows10000 = data;

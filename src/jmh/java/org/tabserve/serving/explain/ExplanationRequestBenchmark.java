@@ -1,5 +1,8 @@
 package org.tabserve.serving.explain;
 
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,10 +22,6 @@ import org.tabserve.model.Explainer;
 import org.tabserve.model.Explanation;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
-
-import java.io.IOException;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What a one-row request's explanation costs in model work (issue 38, goal 3): through the version's kept explainer
@@ -52,7 +51,9 @@ public class ExplanationRequestBenchmark {
     public void card() throws IOException, InterruptedException {
         served = OnnxModelLoader.load(BenchFixtures.carded(model));
         explainers = new ModelExplainers(true);
-        row = Batch.of(served.signature(), List.<Object[]>of(served.card().background().cells().get(0)));
+        row = Batch.of(
+                served.signature(),
+                List.<Object[]>of(served.card().background().cells().get(0)));
         explainers.of(model, 1, served).explain(row, 0); // the version's first explanation answers its background
     }
 

@@ -1,6 +1,11 @@
 package org.tabserve.serving.feedback;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -18,12 +23,6 @@ import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.serving.limits.MemoryBudgetSeam;
-
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the feedback hook costs one answered row of the bundled bank-note model (issue 37): the prediction alone, and
@@ -47,7 +46,7 @@ public class FeedbackHookBenchmark {
     @Setup
     public void start() throws IOException {
         served = OnnxModelLoader.load(Path.of("model.onnx"));
-        row = Batch.ofNumbers(served.signature(), new double[][]{{3.6216, 8.6661, -2.8073, -0.44699}});
+        row = Batch.ofNumbers(served.signature(), new double[][] {{3.6216, 8.6661, -2.8073, -0.44699}});
         feedback = new FeedbackMonitor(new PrometheusRegistry());
         feedback.keepWithin(MemoryBudgetSeam.of(256L << 20));
     }
@@ -91,6 +90,6 @@ public class FeedbackHookBenchmark {
         return predictAndKeepForLabels();
     }
 
-    private static final List<Prediction> ANSWER = List.of(new Prediction.Classification("0", List.of("0", "1"),
-            List.of(0.99, 0.01)));
+    private static final List<Prediction> ANSWER =
+            List.of(new Prediction.Classification("0", List.of("0", "1"), List.of(0.99, 0.01)));
 }

@@ -1,5 +1,6 @@
 package org.tabserve.model.onnx;
 
+import java.util.List;
 import org.tabserve.model.onnx.graph.NodeAttributes;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxNode;
@@ -8,8 +9,6 @@ import org.tabserve.model.onnx.graph.ml.LinearRegressor;
 import org.tabserve.model.onnx.graph.ml.PostTransform;
 import org.tabserve.model.onnx.graph.ml.TreeEnsemble;
 import org.tabserve.model.onnx.graph.ml.UnreadOperator;
-
-import java.util.List;
 
 /**
  * An estimator whose raw scores Java computes from its definition ({@code model.onnx.graph.ml}), and whose Shapley

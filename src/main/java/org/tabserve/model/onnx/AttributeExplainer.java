@@ -3,20 +3,6 @@ package org.tabserve.model.onnx;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import org.tabserve.model.Background;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Explainer;
-import org.tabserve.model.Explanation;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.StructuralExplainer;
-
-import org.tabserve.model.onnx.graph.OnnxFormatException;
-import org.tabserve.model.onnx.graph.OnnxGraph;
-import org.tabserve.model.onnx.graph.OnnxNode;
-import org.tabserve.model.onnx.graph.ml.PostTransform;
-
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -26,6 +12,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.tabserve.model.Background;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Explainer;
+import org.tabserve.model.Explanation;
+import org.tabserve.model.ModelException;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.StructuralExplainer;
+import org.tabserve.model.onnx.graph.OnnxFormatException;
+import org.tabserve.model.onnx.graph.OnnxGraph;
+import org.tabserve.model.onnx.graph.OnnxNode;
+import org.tabserve.model.onnx.graph.ml.PostTransform;
 
 /**
  * Explains a tree ensemble or a linear model exactly from its definition ({@link AdditiveEstimator}), with the
@@ -63,9 +61,17 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
     /** The heap its structure holds of the {@link LoadRoom}, given back when it closes; null until the load keeps it. */
     private LoadRoom.Share room;
 
-    private AttributeExplainer(OrtSession probe, InputBinder binder, OutputDecoder decoder, Set<String> outputs,
-                               ModelSignature signature, AdditiveEstimator estimator, int[] groupOf,
-                               float[][] background, String quantity, int[] scoreOf) {
+    private AttributeExplainer(
+            OrtSession probe,
+            InputBinder binder,
+            OutputDecoder decoder,
+            Set<String> outputs,
+            ModelSignature signature,
+            AdditiveEstimator estimator,
+            int[] groupOf,
+            float[][] background,
+            String quantity,
+            int[] scoreOf) {
         this.probe = probe;
         this.binder = binder;
         this.decoder = decoder;
@@ -99,10 +105,17 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
      * @throws ModelException of kind {@link ModelException.Kind#UNUSABLE_MODEL} when the explainer does not fit in the
      *                        {@link LoadRoom}, saying how much it needs and what would help
      */
-    static AttributeExplainer build(String source, ByteBuffer model, OnnxGraph graph, ModelSignature signature,
-                                    Background background, ZipMapProbabilities zipMapTensor, InputBinder binder,
-                                    OutputDecoder decoder, Set<String> servedNames,
-                                    Function<ByteBuffer, OrtSession> opener) {
+    static AttributeExplainer build(
+            String source,
+            ByteBuffer model,
+            OnnxGraph graph,
+            ModelSignature signature,
+            Background background,
+            ZipMapProbabilities zipMapTensor,
+            InputBinder binder,
+            OutputDecoder decoder,
+            Set<String> servedNames,
+            Function<ByteBuffer, OrtSession> opener) {
         if (background == null) {
             return null;
         }
@@ -119,16 +132,21 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
             room = LoadRoom.ofHeap().take(heap);
             AdditiveEstimator estimator = AdditiveEstimator.of(node, width);
             String scores = node.outputs().get(node.opType().endsWith("Classifier") ? 1 : 0);
-            GraphOutputs outputs = new GraphOutputs().copy(input.tensor(), FEATURES, width).copy(scores, SCORES, 0);
+            GraphOutputs outputs =
+                    new GraphOutputs().copy(input.tensor(), FEATURES, width).copy(scores, SCORES, 0);
             if (zipMapTensor != null) {
                 outputs.output(zipMapTensor.tensor(), zipMapTensor.columns().size());
             }
             probe = opener.apply(outputs.appliedTo(model));
-            AttributeExplainer explainer = of(probe, binder, decoder, servedNames, signature, input, estimator,
-                    background);
+            AttributeExplainer explainer =
+                    of(probe, binder, decoder, servedNames, signature, input, estimator, background);
             room.keepOnly(heap.toKeep());
             explainer.room = room;
-            LOG.log(System.Logger.Level.INFO, "{0}: explained exactly from its {1} ({2})", source, node.opType(),
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "{0}: explained exactly from its {1} ({2})",
+                    source,
+                    node.opType(),
                     explainer.quantity);
             return explainer;
         } catch (LoadRoom.NoRoom e) {
@@ -137,10 +155,14 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
         } catch (OnnxFormatException | OrtException | RuntimeException e) {
             // Never a reason to refuse the model: it is explained by coalitions as any other. A reason of ours
             // (IllegalArgumentException) or the runtime's is news; anything else is a fault of this reading.
-            boolean expected = !(e instanceof RuntimeException) || e instanceof IllegalArgumentException
-                    || e instanceof ModelException || e instanceof java.io.UncheckedIOException;
-            LOG.log(expected ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
-                    source + ": explained by coalitions of rows: " + e.getMessage(), expected ? null : e);
+            boolean expected = !(e instanceof RuntimeException)
+                    || e instanceof IllegalArgumentException
+                    || e instanceof ModelException
+                    || e instanceof java.io.UncheckedIOException;
+            LOG.log(
+                    expected ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                    source + ": explained by coalitions of rows: " + e.getMessage(),
+                    expected ? null : e);
             if (probe != null) {
                 closeQuietly(probe);
             }
@@ -158,15 +180,23 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
      * @param servedNames the outputs a prediction fetches, which {@code probe} also has
      * @throws IllegalArgumentException saying why the model is explained by coalitions instead
      */
-    private static AttributeExplainer of(OrtSession probe, InputBinder binder, OutputDecoder decoder, Set<String> servedNames,
-                     ModelSignature signature, EstimatorInput input, AdditiveEstimator estimator,
-                     Background background) throws OrtException {
+    private static AttributeExplainer of(
+            OrtSession probe,
+            InputBinder binder,
+            OutputDecoder decoder,
+            Set<String> servedNames,
+            ModelSignature signature,
+            EstimatorInput input,
+            AdditiveEstimator estimator,
+            Background background)
+            throws OrtException {
         Batch rows = Batch.of(signature, background.cells());
         Run all = run(probe, binder, decoder, union(servedNames), signature, rows, 0, rows.size());
         for (int r = 0; r < rows.size(); r++) {
             double[] expected = estimator.transformed(estimator.margins(all.features[r]));
             if (!OrtAgreement.close(expected, all.scores[r])) {
-                throw new IllegalArgumentException("its estimator's scores as read here differ from ONNX Runtime's on background row " + r);
+                throw new IllegalArgumentException(
+                        "its estimator's scores as read here differ from ONNX Runtime's on background row " + r);
             }
         }
         String hybrids = hybridsMismatch(probe, binder, decoder, servedNames, signature, input, background, all);
@@ -177,15 +207,25 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
         for (int c = 0; c < scoreOf.length; c++) {
             scoreOf[c] = estimator.labels().indexOf(signature.classLabels().get(c));
             if (scoreOf[c] < 0) {
-                throw new IllegalArgumentException("its class '" + signature.classLabels().get(c) + "' is not one of its estimator's labels");
+                throw new IllegalArgumentException(
+                        "its class '" + signature.classLabels().get(c) + "' is not one of its estimator's labels");
             }
         }
         String quantity = quantity(estimator, all, scoreOf);
         if (quantity == null) {
             throw new IllegalArgumentException("its answer is not its estimator's value");
         }
-        return new AttributeExplainer(probe, binder, decoder, union(servedNames), signature, estimator,
-                input.columnOf(), all.features, quantity, scoreOf);
+        return new AttributeExplainer(
+                probe,
+                binder,
+                decoder,
+                union(servedNames),
+                signature,
+                estimator,
+                input.columnOf(),
+                all.features,
+                quantity,
+                scoreOf);
     }
 
     /** Probability, value or margin: whichever the model's answers are of the estimator's scores. */
@@ -213,9 +253,16 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
      * Null when a row that takes one column from another background row gets that row's estimator inputs on the
      * column's elements and its own elsewhere, for a few pairs of rows and every column; else what differed.
      */
-    private static String hybridsMismatch(OrtSession probe, InputBinder binder, OutputDecoder decoder,
-                                          Set<String> servedNames, ModelSignature signature, EstimatorInput input,
-                                          Background background, Run all) throws OrtException {
+    private static String hybridsMismatch(
+            OrtSession probe,
+            InputBinder binder,
+            OutputDecoder decoder,
+            Set<String> servedNames,
+            ModelSignature signature,
+            EstimatorInput input,
+            Background background,
+            Run all)
+            throws OrtException {
         List<Object[]> cells = background.cells();
         int columns = signature.featureCount();
         int pairs = Math.min(4, cells.size() - 1);
@@ -256,11 +303,18 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
     }
 
     /** The model's answers, the estimator's input rows and its scores for some rows of a batch. */
-    private record Run(List<Prediction> predictions, float[][] features, float[][] scores) {
-    }
+    private record Run(List<Prediction> predictions, float[][] features, float[][] scores) {}
 
-    private static Run run(OrtSession probe, InputBinder binder, OutputDecoder decoder, Set<String> names,
-                           ModelSignature signature, Batch batch, int from, int count) throws OrtException {
+    private static Run run(
+            OrtSession probe,
+            InputBinder binder,
+            OutputDecoder decoder,
+            Set<String> names,
+            ModelSignature signature,
+            Batch batch,
+            int from,
+            int count)
+            throws OrtException {
         int chunk = signature.fixedBatch() > 0 ? signature.fixedBatch() : count;
         List<Prediction> predictions = new ArrayList<>(count);
         float[][] features = new float[count][];
@@ -268,7 +322,7 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
         for (int start = 0; start < count; start += chunk) {
             int n = Math.min(chunk, count - start);
             try (InputBinder.Bound bound = binder.bind(batch, from + start, n, signature.fixedBatch());
-                 OrtSession.Result result = probe.run(bound.tensors(), names)) {
+                    OrtSession.Result result = probe.run(bound.tensors(), names)) {
                 predictions.addAll(decoder.decode(RunOutputs.of(result), n));
                 read((OnnxTensor) result.get(FEATURES).orElseThrow(), features, start, n);
                 read((OnnxTensor) result.get(SCORES).orElseThrow(), scores, start, n);
@@ -306,8 +360,8 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
         try {
             one = run(probe, binder, decoder, outputs, signature, rows, row, 1);
         } catch (OrtException e) {
-            throw ModelException.predictionFailed("ONNX Runtime failed to explain a row (" + OrtMessages.inWords(e)
-                    + ")", e);
+            throw ModelException.predictionFailed(
+                    "ONNX Runtime failed to explain a row (" + OrtMessages.inWords(e) + ")", e);
         }
         Prediction prediction = one.predictions.get(0);
         if (prediction == null) {
@@ -327,8 +381,16 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
         for (int g = 0; g < phi.length; g++) {
             contributions.put(names.get(g), phi[g]);
         }
-        return new Explanation(estimator.method(), quantity, label, baseValues[target],
-                estimator.margins(x)[target], contributions, background.length, 0, Map.of());
+        return new Explanation(
+                estimator.method(),
+                quantity,
+                label,
+                baseValues[target],
+                estimator.margins(x)[target],
+                contributions,
+                background.length,
+                0,
+                Map.of());
     }
 
     /**

@@ -1,18 +1,17 @@
 package org.tabserve.model.onnx;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.Conformal;
-
 import static org.tabserve.model.onnx.CardJson.count;
 import static org.tabserve.model.onnx.CardJson.number;
 import static org.tabserve.model.onnx.CardJson.numbers;
 import static org.tabserve.model.onnx.CardJson.text;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.model.CardKeys;
+import org.tabserve.model.Conformal;
 
 /**
  * Reads the card's split-conformal calibration ({@link CardKeys#CONFORMAL}), bounded to {@link Conformal#MAX_SCORES}
@@ -20,8 +19,7 @@ import java.util.Map;
  */
 final class CardConformal {
 
-    private CardConformal() {
-    }
+    private CardConformal() {}
 
     static Conformal conformal(JsonNode node) {
         if (!node.isObject()) {
@@ -39,18 +37,25 @@ final class CardConformal {
             List<Double> values = numbers(groups, entry.getKey(), Conformal.MAX_SCORES);
             total += values.size();
             CardLimits.check("'scores' in all", total, Conformal.MAX_SCORES);
-            scores.put(entry.getKey(), values.stream().mapToDouble(Double::doubleValue).toArray());
+            scores.put(
+                    entry.getKey(),
+                    values.stream().mapToDouble(Double::doubleValue).toArray());
         }
         List<Conformal.Check> checks = new ArrayList<>();
         JsonNode checked = node.path("checks");
         CardLimits.check("'checks'", checked.size(), CardLimits.BINS);
         for (JsonNode check : checked) {
-            checks.add(new Conformal.Check(number(check, "coverage"), number(check, "empirical"),
-                    number(check, "mean_size")));
+            checks.add(new Conformal.Check(
+                    number(check, "coverage"), number(check, "empirical"), number(check, "mean_size")));
         }
         JsonNode classConditional = node.path("class_conditional");
-        return new Conformal(text(node, "method"), text(node, "file"), count(node, "rows"),
-                classConditional.asBoolean(false), scores, checks,
+        return new Conformal(
+                text(node, "method"),
+                text(node, "file"),
+                count(node, "rows"),
+                classConditional.asBoolean(false),
+                scores,
+                checks,
                 node.has("novelty") ? novelty(node.get("novelty")) : null);
     }
 
@@ -67,7 +72,11 @@ final class CardConformal {
             }
             scale.put(e.getKey(), e.getValue().asDouble());
         });
-        return new Conformal.Novelty(number(node, "threshold"), scale,
-                numbers(node, "scores", Conformal.MAX_SCORES).stream().mapToDouble(Double::doubleValue).toArray());
+        return new Conformal.Novelty(
+                number(node, "threshold"),
+                scale,
+                numbers(node, "scores", Conformal.MAX_SCORES).stream()
+                        .mapToDouble(Double::doubleValue)
+                        .toArray());
     }
 }

@@ -1,17 +1,16 @@
 package org.tabserve.model.onnx;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.CategoryCounts;
-import org.tabserve.model.FeatureHistogram;
-import org.tabserve.model.FeatureStats;
-
 import static org.tabserve.model.onnx.CardJson.number;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.model.CardKeys;
+import org.tabserve.model.CategoryCounts;
+import org.tabserve.model.FeatureHistogram;
+import org.tabserve.model.FeatureStats;
 
 /**
  * Reads the card's per-feature distributions: statistics ({@link CardKeys#FEATURE_STATS}), histograms ({@link
@@ -20,16 +19,20 @@ import java.util.Map;
  */
 final class CardDistributions {
 
-    private CardDistributions() {
-    }
+    private CardDistributions() {}
 
     static Map<String, FeatureStats> featureStats(JsonNode node) {
         if (!node.isObject()) {
             throw new IllegalArgumentException("expected a JSON object from feature name to {min, max, mean}");
         }
         Map<String, FeatureStats> out = new LinkedHashMap<>();
-        node.fields().forEachRemaining(e -> out.put(e.getKey(), new FeatureStats(
-                number(e.getValue(), "min"), number(e.getValue(), "max"), number(e.getValue(), "mean"))));
+        node.fields()
+                .forEachRemaining(e -> out.put(
+                        e.getKey(),
+                        new FeatureStats(
+                                number(e.getValue(), "min"),
+                                number(e.getValue(), "max"),
+                                number(e.getValue(), "mean"))));
         return out;
     }
 
@@ -40,8 +43,10 @@ final class CardDistributions {
         Map<String, FeatureHistogram> out = new LinkedHashMap<>();
         int[] drawn = {0};
         node.fields().forEachRemaining(e -> {
-            CardLimits.check("'" + e.getKey() + "' edges", e.getValue().path("edges").size(), CardLimits.BINS + 1);
-            CardLimits.check("'" + e.getKey() + "' counts", e.getValue().path("counts").size(), CardLimits.CLASSES);
+            CardLimits.check(
+                    "'" + e.getKey() + "' edges", e.getValue().path("edges").size(), CardLimits.BINS + 1);
+            CardLimits.check(
+                    "'" + e.getKey() + "' counts", e.getValue().path("counts").size(), CardLimits.CLASSES);
             for (JsonNode bins : e.getValue().path("counts")) {
                 CardLimits.check("'" + e.getKey() + "' counts of a class", bins.size(), CardLimits.BINS);
                 drawn[0] += bins.size();
@@ -107,4 +112,3 @@ final class CardDistributions {
         return out;
     }
 }
-

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +22,8 @@ final class CardJson {
 
     /** Without Jackson's thread-local buffers, which would outlive an undeploy on the container's threads. */
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-            .recyclerPool(JsonRecyclerPools.nonRecyclingPool()).build())
+                    .recyclerPool(JsonRecyclerPools.nonRecyclingPool())
+                    .build())
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -32,8 +32,7 @@ final class CardJson {
         T parse(JsonNode node);
     }
 
-    private CardJson() {
-    }
+    private CardJson() {}
 
     /**
      * @return {@code raw} parsed by {@code parser}; empty when there is no value, or when the parser returns null
@@ -63,7 +62,7 @@ final class CardJson {
 
     /** A JSON object as plain Java values, in the card's order. */
     static Map<String, Object> plain(JsonNode node) {
-        return JSON.convertValue(node, new TypeReference<LinkedHashMap<String, Object>>() { });
+        return JSON.convertValue(node, new TypeReference<LinkedHashMap<String, Object>>() {});
     }
 
     static ArrayNode emptyArray() {

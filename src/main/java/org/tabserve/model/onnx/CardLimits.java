@@ -27,6 +27,7 @@ final class CardLimits {
 
     /** Example rows per class, and in all. */
     static final int EXAMPLES_PER_CLASS = 20;
+
     static final int EXAMPLES = 1_000;
 
     /**
@@ -38,8 +39,7 @@ final class CardLimits {
     /** Counts drawn in all of the histograms and category pictures together, each one a bar. */
     static final int DRAWN_COUNTS = 200_000;
 
-    private CardLimits() {
-    }
+    private CardLimits() {}
 
     /**
      * @throws IllegalArgumentException naming {@code what}, its size and the limit, when {@code size > limit}

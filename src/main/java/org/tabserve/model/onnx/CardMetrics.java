@@ -1,6 +1,15 @@
 package org.tabserve.model.onnx;
 
+import static org.tabserve.model.onnx.CardJson.array;
+import static org.tabserve.model.onnx.CardJson.number;
+import static org.tabserve.model.onnx.CardJson.numbers;
+import static org.tabserve.model.onnx.CardJson.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.tabserve.model.Calibration;
 import org.tabserve.model.CardKeys;
 import org.tabserve.model.ClassMetrics;
@@ -9,24 +18,13 @@ import org.tabserve.model.FeatureHistogram;
 import org.tabserve.model.RegressionEvaluation;
 import org.tabserve.model.RocCurve;
 
-import static org.tabserve.model.onnx.CardJson.array;
-import static org.tabserve.model.onnx.CardJson.number;
-import static org.tabserve.model.onnx.CardJson.numbers;
-import static org.tabserve.model.onnx.CardJson.text;
-
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 /**
  * Reads the card's metrics ({@link CardKeys#METRICS}): a classifier's evaluation with its ROC curve and calibration,
  * or a regressor's errors and residuals; each list is bounded by {@link CardLimits}.
  */
 final class CardMetrics {
 
-    private CardMetrics() {
-    }
+    private CardMetrics() {}
 
     /** A classifier's metrics, or null when they are a regressor's. */
     static Evaluation evaluation(JsonNode node) {
@@ -44,9 +42,15 @@ final class CardMetrics {
             CardLimits.check("a row of 'confusion_matrix' 'counts'", row.size(), CardLimits.MATRIX_LABELS);
         }
         Map<String, ClassMetrics> perClass = new LinkedHashMap<>();
-        node.path("per_class").fields().forEachRemaining(e -> perClass.put(e.getKey(), new ClassMetrics(
-                number(e.getValue(), "precision"), number(e.getValue(), "recall"),
-                number(e.getValue(), "f1"), (int) number(e.getValue(), "support"))));
+        node.path("per_class")
+                .fields()
+                .forEachRemaining(e -> perClass.put(
+                        e.getKey(),
+                        new ClassMetrics(
+                                number(e.getValue(), "precision"),
+                                number(e.getValue(), "recall"),
+                                number(e.getValue(), "f1"),
+                                (int) number(e.getValue(), "support"))));
         List<String> labels = new ArrayList<>();
         matrix.path("labels").forEach(l -> labels.add(l.asText()));
         List<List<Integer>> counts = new ArrayList<>();
@@ -55,8 +59,13 @@ final class CardMetrics {
             row.forEach(c -> r.add(c.asInt()));
             counts.add(r);
         });
-        return new Evaluation(node.path("method").asText(""), (int) number(node, "rows"),
-                number(node, "accuracy"), perClass, labels, counts,
+        return new Evaluation(
+                node.path("method").asText(""),
+                (int) number(node, "rows"),
+                number(node, "accuracy"),
+                perClass,
+                labels,
+                counts,
                 node.has("roc") ? roc(node.get("roc")) : null,
                 node.has("calibration") ? calibration(node.get("calibration")) : null);
     }
@@ -69,9 +78,13 @@ final class CardMetrics {
         if (auc != null && !auc.isNumber()) {
             throw new IllegalArgumentException("'auc' must be a number");
         }
-        return new RocCurve(text(roc, "positive_class"), auc == null ? null : auc.asDouble(),
-                roc.has("rows") ? (long) number(roc, "rows") : 0, roc.path("note").asText(""),
-                numbers(roc, "fpr", CardLimits.POINTS), numbers(roc, "tpr", CardLimits.POINTS));
+        return new RocCurve(
+                text(roc, "positive_class"),
+                auc == null ? null : auc.asDouble(),
+                roc.has("rows") ? (long) number(roc, "rows") : 0,
+                roc.path("note").asText(""),
+                numbers(roc, "fpr", CardLimits.POINTS),
+                numbers(roc, "tpr", CardLimits.POINTS));
     }
 
     private static Calibration calibration(JsonNode calibration) {
@@ -86,8 +99,11 @@ final class CardMetrics {
             }
             counts.add(count.asLong());
         }
-        return new Calibration(text(calibration, "positive_class"), numbers(calibration, "predicted", CardLimits.BINS),
-                numbers(calibration, "observed", CardLimits.BINS), counts);
+        return new Calibration(
+                text(calibration, "positive_class"),
+                numbers(calibration, "predicted", CardLimits.BINS),
+                numbers(calibration, "observed", CardLimits.BINS),
+                counts);
     }
 
     /** A regressor's metrics, or null when they are a classifier's. */
@@ -102,21 +118,26 @@ final class CardMetrics {
         if (node.has("residual_histogram")) {
             JsonNode histogram = node.get("residual_histogram");
             List<Integer> counts = new ArrayList<>();
-            CardLimits.check("'residual_histogram' 'counts'", array(histogram, "counts").size(), CardLimits.BINS);
+            CardLimits.check(
+                    "'residual_histogram' 'counts'", array(histogram, "counts").size(), CardLimits.BINS);
             for (JsonNode count : array(histogram, "counts")) {
                 if (!count.canConvertToInt() || !count.isIntegralNumber()) {
                     throw new IllegalArgumentException("'residual_histogram' counts must be whole numbers");
                 }
                 counts.add(count.asInt());
             }
-            residuals = new FeatureHistogram(numbers(histogram, "edges", CardLimits.BINS + 1),
-                    Map.of(RegressionEvaluation.RESIDUALS, counts));
+            residuals = new FeatureHistogram(
+                    numbers(histogram, "edges", CardLimits.BINS + 1), Map.of(RegressionEvaluation.RESIDUALS, counts));
         }
         JsonNode points = node.path("points");
-        return new RegressionEvaluation(node.path("method").asText(""), (long) number(node, "rows"),
-                number(node, "mae"), number(node, "rmse"), number(node, "r2"), residuals,
+        return new RegressionEvaluation(
+                node.path("method").asText(""),
+                (long) number(node, "rows"),
+                number(node, "mae"),
+                number(node, "rmse"),
+                number(node, "r2"),
+                residuals,
                 points.has("actual") ? numbers(points, "actual", CardLimits.POINTS) : List.of(),
                 points.has("predicted") ? numbers(points, "predicted", CardLimits.POINTS) : List.of());
     }
 }
-

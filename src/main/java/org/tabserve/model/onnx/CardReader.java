@@ -1,6 +1,11 @@
 package org.tabserve.model.onnx;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.tabserve.model.Background;
 import org.tabserve.model.CardKeys;
 import org.tabserve.model.CategoryCounts;
@@ -9,12 +14,6 @@ import org.tabserve.model.FeatureHistogram;
 import org.tabserve.model.FeatureStats;
 import org.tabserve.model.RegressionEvaluation;
 import org.tabserve.model.SkippedRows;
-
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * Reads the card's values out of ONNX metadata, failing with the key's name when a value is not what
@@ -36,7 +35,8 @@ final class CardReader {
             try {
                 found = Integer.parseInt(version.get().trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(CardKeys.CARD_VERSION + " must be an integer, found '" + version.get() + "'");
+                throw new IllegalArgumentException(
+                        CardKeys.CARD_VERSION + " must be an integer, found '" + version.get() + "'");
             }
             if (found > SUPPORTED_CARD_VERSION) {
                 throw new IllegalArgumentException("card version " + found + " is newer than the newest supported, "
@@ -80,7 +80,8 @@ final class CardReader {
             Map<String, String> out = new LinkedHashMap<>();
             node.fields().forEachRemaining(e -> {
                 if (!e.getValue().isTextual()) {
-                    throw new IllegalArgumentException("expected a JSON object of strings; '" + e.getKey() + "' is not a string");
+                    throw new IllegalArgumentException(
+                            "expected a JSON object of strings; '" + e.getKey() + "' is not a string");
                 }
                 out.put(e.getKey(), e.getValue().asText());
             });

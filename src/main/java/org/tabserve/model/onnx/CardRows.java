@@ -1,19 +1,18 @@
 package org.tabserve.model.onnx;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.tabserve.model.Background;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.SkippedRows;
-
 import static org.tabserve.model.onnx.CardJson.array;
 import static org.tabserve.model.onnx.CardJson.count;
 import static org.tabserve.model.onnx.CardJson.number;
 import static org.tabserve.model.onnx.CardJson.text;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.model.Background;
+import org.tabserve.model.CardKeys;
+import org.tabserve.model.SkippedRows;
 
 /**
  * Reads the rows a card carries: examples per class ({@link CardKeys#EXAMPLES}), the background sample ({@link
@@ -21,8 +20,7 @@ import java.util.Map;
  */
 final class CardRows {
 
-    private CardRows() {
-    }
+    private CardRows() {}
 
     static Map<String, List<Map<String, Object>>> examples(JsonNode node) {
         if (!node.isObject()) {
@@ -45,8 +43,12 @@ final class CardRows {
                 }
                 // Numbers for number features, text for text features, null for a missing value.
                 Map<String, Object> values = new LinkedHashMap<>();
-                row.fields().forEachRemaining(v -> values.put(v.getKey(), v.getValue().isTextual()
-                        ? v.getValue().asText() : v.getValue().isNull() ? null : number(row, v.getKey())));
+                row.fields()
+                        .forEachRemaining(v -> values.put(
+                                v.getKey(),
+                                v.getValue().isTextual()
+                                        ? v.getValue().asText()
+                                        : v.getValue().isNull() ? null : number(row, v.getKey())));
                 rows.add(values);
             }
             out.put(e.getKey(), rows);
@@ -91,8 +93,10 @@ final class CardRows {
                 } else if (cell.isBoolean()) {
                     cells.add(cell.asBoolean());
                 } else if (cell.isNumber()) {
-                    cells.add(cell.isIntegralNumber() && cell.canConvertToLong() ? (Object) cell.asLong()
-                            : (Object) cell.asDouble());
+                    cells.add(
+                            cell.isIntegralNumber() && cell.canConvertToLong()
+                                    ? (Object) cell.asLong()
+                                    : (Object) cell.asDouble());
                 } else {
                     throw new IllegalArgumentException("row " + values.size() + " of 'rows' holds "
                             + cell.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
@@ -119,8 +123,7 @@ final class CardRows {
             CardLimits.check("'reasons'", reasons.size(), SkippedRows.MAX_REASONS);
             List<SkippedRows.Reason> kept = new ArrayList<>();
             for (JsonNode reason : reasons) {
-                kept.add(new SkippedRows.Reason(count(reason, "row"), text(reason, "field"),
-                        text(reason, "message")));
+                kept.add(new SkippedRows.Reason(count(reason, "row"), text(reason, "field"), text(reason, "message")));
             }
             long rows = count(file, "rows");
             long skipped = count(file, "skipped");
@@ -132,4 +135,3 @@ final class CardRows {
         return out;
     }
 }
-

@@ -8,16 +8,15 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import org.tabserve.model.Batch;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.onnx.graph.facts.GraphFacts;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
+import org.tabserve.model.Batch;
+import org.tabserve.model.CardKeys;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.onnx.graph.facts.GraphFacts;
 
 /**
  * Finds a classifier's class labels while it loads, from the card, the ZipMap's keys, the graph or the shape of its
@@ -42,11 +41,13 @@ final class ClassLabels {
     /** Runs the warm-up row once and returns the ZipMap's keys, in natural order (numeric or lexicographic). */
     List<Object> zipMapKeys(Batch warmUp, ModelSignature provisional) throws OrtException {
         try (InputBinder.Bound bound = new InputBinder(env, provisional).bind(warmUp, 0, 1, provisional.fixedBatch());
-             OrtSession.Result result = session.run(bound.tensors(), Set.of(outputs.zipMap()))) {
+                OrtSession.Result result = session.run(bound.tensors(), Set.of(outputs.zipMap()))) {
             // getValue() makes a native map per row that nothing else frees: closed here once read.
-            List<? extends OnnxValue> maps = ((OnnxSequence) result.get(outputs.zipMap()).orElseThrow()).getValue();
+            List<? extends OnnxValue> maps =
+                    ((OnnxSequence) result.get(outputs.zipMap()).orElseThrow()).getValue();
             try {
-                List<Object> keys = new ArrayList<>(((OnnxMap) maps.get(0)).getValue().keySet());
+                List<Object> keys =
+                        new ArrayList<>(((OnnxMap) maps.get(0)).getValue().keySet());
                 keys.sort(null);
                 return keys;
             } finally {
@@ -59,32 +60,39 @@ final class ClassLabels {
      * The class labels in probability-column order: the card's, else the ZipMap's keys, else the graph's own
      * (a classifier op's or ZipMap's classlabels attribute), else 0..C-1 for integer labels.
      */
-    List<String> classes(CardReader cardReader, GraphFacts facts, List<Object> zipKeys, Batch warmUp,
-                         ModelSignature provisional) throws OrtException {
+    List<String> classes(
+            CardReader cardReader, GraphFacts facts, List<Object> zipKeys, Batch warmUp, ModelSignature provisional)
+            throws OrtException {
         long width = outputs.declaredClasses();
         if (zipKeys != null) {
             width = zipKeys.size();
         } else if (width < 1) {
             // The probability tensor's column count is free in the graph: ask the model.
-            try (InputBinder.Bound bound = new InputBinder(env, provisional).bind(warmUp, 0, 1,
-                    provisional.fixedBatch());
-                 OrtSession.Result result = session.run(bound.tensors(), Set.of(outputs.probabilities()))) {
-                width = ((OnnxTensor) result.get(outputs.probabilities()).orElseThrow()).getInfo().getShape()[1];
+            try (InputBinder.Bound bound =
+                            new InputBinder(env, provisional).bind(warmUp, 0, 1, provisional.fixedBatch());
+                    OrtSession.Result result = session.run(bound.tensors(), Set.of(outputs.probabilities()))) {
+                width = ((OnnxTensor) result.get(outputs.probabilities()).orElseThrow())
+                        .getInfo()
+                        .getShape()[1];
             }
         }
         long classCount = width == 1 ? 2 : width; // one column: the probability of the second class
         if (classCount > CardLimits.CLASSES) {
             // Each class is a label in every answer and on every page: refused before any list of them is made.
-            throw new IllegalArgumentException("its output has " + classCount + " classes; tabserve serves at most "
-                    + CardLimits.CLASSES);
+            throw new IllegalArgumentException(
+                    "its output has " + classCount + " classes; tabserve serves at most " + CardLimits.CLASSES);
         }
-        List<String> fromCard = cardReader.stringList(CardKeys.CLASSES, CardLimits.CLASSES).orElse(null);
+        List<String> fromCard =
+                cardReader.stringList(CardKeys.CLASSES, CardLimits.CLASSES).orElse(null);
         if (fromCard != null) {
             if (fromCard.size() != classCount) {
                 throw new IllegalArgumentException("metadata '" + CardKeys.CLASSES + "' names " + fromCard.size()
                         + " classes but the model's output has " + classCount);
             }
-            if (zipKeys != null && !new LinkedHashSet<>(fromCard).equals(new LinkedHashSet<>(zipKeys.stream().map(String::valueOf).toList()))) {
+            if (zipKeys != null
+                    && !new LinkedHashSet<>(fromCard)
+                            .equals(new LinkedHashSet<>(
+                                    zipKeys.stream().map(String::valueOf).toList()))) {
                 throw new IllegalArgumentException("metadata '" + CardKeys.CLASSES + "' " + fromCard
                         + " does not match the ZipMap's keys " + zipKeys);
             }
@@ -93,13 +101,19 @@ final class ClassLabels {
         if (zipKeys != null) {
             return zipKeys.stream().map(String::valueOf).toList();
         }
-        if (facts.classLabels().isPresent() && facts.classLabels().get().labels().size() == classCount) {
-            LOG.log(System.Logger.Level.DEBUG, "{0}: class labels from {1}", source, facts.classLabels().get().origin());
+        if (facts.classLabels().isPresent()
+                && facts.classLabels().get().labels().size() == classCount) {
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "{0}: class labels from {1}",
+                    source,
+                    facts.classLabels().get().origin());
             return facts.classLabels().get().labels();
         }
         if (outputs.labelType() == OnnxJavaType.STRING) {
             throw new IllegalArgumentException("it has a string label output '" + outputs.label() + "' but neither its"
-                    + " graph nor its metadata ('" + CardKeys.CLASSES + "') names the probability columns; add that key");
+                    + " graph nor its metadata ('" + CardKeys.CLASSES
+                    + "') names the probability columns; add that key");
         }
         // Integer labels without a card are taken to be 0..C-1 (scikit-learn's encoding); every prediction checks it.
         return IntStream.range(0, (int) classCount).mapToObj(Integer::toString).toList();
@@ -109,7 +123,10 @@ final class ClassLabels {
     static List<Object> orderKeys(List<Object> keys, List<String> classes) {
         List<Object> ordered = new ArrayList<>();
         for (String label : classes) {
-            ordered.add(keys.stream().filter(k -> String.valueOf(k).equals(label)).findFirst().orElseThrow());
+            ordered.add(keys.stream()
+                    .filter(k -> String.valueOf(k).equals(label))
+                    .findFirst()
+                    .orElseThrow());
         }
         return List.copyOf(ordered);
     }

@@ -6,19 +6,18 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
-import org.tabserve.model.Batch;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.onnx.graph.Dimension;
-import org.tabserve.model.onnx.graph.OnnxGraph;
-import org.tabserve.model.onnx.graph.OnnxType;
-import org.tabserve.model.onnx.graph.OnnxValueInfo;
-
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.tabserve.model.Batch;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.onnx.graph.Dimension;
+import org.tabserve.model.onnx.graph.OnnxGraph;
+import org.tabserve.model.onnx.graph.OnnxType;
+import org.tabserve.model.onnx.graph.OnnxValueInfo;
 
 /**
  * Says once, when a model loads, in the app's log, which of its outputs return another shape than the one the graph
@@ -40,8 +39,7 @@ final class DeclaredShapes {
     /** Rows of the check's run when the batch is free: one row cannot tell a declared {@code [1]} from {@code [N]}. */
     private static final int ROWS = 2;
 
-    private DeclaredShapes() {
-    }
+    private DeclaredShapes() {}
 
     /**
      * Runs {@code row} as a batch of two rows (or the model's fixed batch) and logs each tensor output whose declared
@@ -51,8 +49,13 @@ final class DeclaredShapes {
      * @param graph the graph as tabserve read it; null (a graph only ONNX Runtime could read) skips the check
      * @param row   one valid row for {@code signature}, such as the warm-up's
      */
-    static void say(String source, OrtEnvironment env, OrtSession session, OnnxGraph graph,
-                            ModelSignature signature, Object[] row) {
+    static void say(
+            String source,
+            OrtEnvironment env,
+            OrtSession session,
+            OnnxGraph graph,
+            ModelSignature signature,
+            Object[] row) {
         if (graph == null) {
             return;
         }
@@ -68,16 +71,23 @@ final class DeclaredShapes {
         }
         int rows = signature.fixedBatch() > 0 ? signature.fixedBatch() : ROWS;
         try (InputBinder binder = new InputBinder(env, signature);
-             InputBinder.Bound bound = binder.bind(Batch.of(signature, Collections.nCopies(rows, row)), 0, rows,
-                     signature.fixedBatch());
-             OrtSession.Result result = session.run(bound.tensors(), declared.keySet())) {
+                InputBinder.Bound bound = binder.bind(
+                        Batch.of(signature, Collections.nCopies(rows, row)), 0, rows, signature.fixedBatch());
+                OrtSession.Result result = session.run(bound.tensors(), declared.keySet())) {
             for (Map.Entry<String, List<Dimension>> output : declared.entrySet()) {
                 OnnxValue value = result.get(output.getKey()).orElse(null);
-                if (value instanceof OnnxTensor tensor && !agrees(output.getValue(), tensor.getInfo().getShape())) {
-                    LOG.log(System.Logger.Level.INFO, "{0}: output ''{1}'' declares the shape {2} and returns {3} for {4}"
-                            + " rows; tabserve reads what it returns, and ONNX Runtime''s warning about this on every"
-                            + " call is not shown", source, output.getKey(), output.getValue(),
-                            Arrays.toString(tensor.getInfo().getShape()), rows);
+                if (value instanceof OnnxTensor tensor
+                        && !agrees(output.getValue(), tensor.getInfo().getShape())) {
+                    LOG.log(
+                            System.Logger.Level.INFO,
+                            "{0}: output ''{1}'' declares the shape {2} and returns {3} for {4}"
+                                    + " rows; tabserve reads what it returns, and ONNX Runtime''s warning about this on every"
+                                    + " call is not shown",
+                            source,
+                            output.getKey(),
+                            output.getValue(),
+                            Arrays.toString(tensor.getInfo().getShape()),
+                            rows);
                 }
             }
         } catch (OrtException | RuntimeException e) {

@@ -1,10 +1,9 @@
 package org.tabserve.model.onnx;
 
-import org.tabserve.model.Feature;
-import org.tabserve.model.ValueType;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.tabserve.model.Feature;
+import org.tabserve.model.ValueType;
 
 /**
  * The rows on which float arithmetic has its edges, for the load check that the plain graph answers as ONNX Runtime
@@ -15,11 +14,10 @@ import java.util.List;
 final class EdgeRows {
 
     /** The values each number feature is tried at. */
-    static final List<Double> VALUES = List.of(0.0, -0.0, 1e20, -1e20, 3.4e38, -3.4e38, (double) Float.MIN_VALUE,
-            (double) -Float.MIN_VALUE);
+    static final List<Double> VALUES =
+            List.of(0.0, -0.0, 1e20, -1e20, 3.4e38, -3.4e38, (double) Float.MIN_VALUE, (double) -Float.MIN_VALUE);
 
-    private EdgeRows() {
-    }
+    private EdgeRows() {}
 
     /**
      * @param features the model's features, in order

@@ -1,5 +1,11 @@
 package org.tabserve.model.onnx;
 
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.onnx.graph.OnnxAttribute;
@@ -7,13 +13,6 @@ import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxNode;
 import org.tabserve.model.onnx.graph.OnnxTensor;
-
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * The one estimator of a graph (a tree ensemble or a linear model) and which of the model's input columns each
@@ -33,20 +32,20 @@ import java.util.Set;
 record EstimatorInput(OnnxNode estimator, String tensor, int[] columnOf) {
 
     /** The estimators explained from their attributes. */
-    static final Set<String> ESTIMATORS = Set.of("TreeEnsembleClassifier", "TreeEnsembleRegressor",
-            "LinearClassifier", "LinearRegressor");
+    static final Set<String> ESTIMATORS =
+            Set.of("TreeEnsembleClassifier", "TreeEnsembleRegressor", "LinearClassifier", "LinearRegressor");
 
     private static final Set<String> ELEMENTWISE_STANDARD = Set.of("Cast", "Identity");
     private static final Set<String> ELEMENTWISE_ML = Set.of("Imputer", "Scaler");
 
     /** A tensor's elements per row (last axis flattened) and the feature each comes from. */
-    private record Mapped(int rank, int last, int[] columns) {
-    }
+    private record Mapped(int rank, int last, int[] columns) {}
 
     /** @return the graph's estimator and its input's columns, or empty when there is none or it cannot be mapped */
     static Optional<EstimatorInput> of(OnnxGraph graph, ModelSignature signature) {
         List<OnnxNode> estimators = graph.nodes().stream()
-                .filter(n -> n.domain().equals(OnnxNode.ML_DOMAIN) && ESTIMATORS.contains(n.opType())).toList();
+                .filter(n -> n.domain().equals(OnnxNode.ML_DOMAIN) && ESTIMATORS.contains(n.opType()))
+                .toList();
         if (estimators.size() != 1 || estimators.get(0).inputs().isEmpty()) {
             return Optional.empty();
         }

@@ -28,6 +28,7 @@ record ExplainerHeap(long toBuild, long toKeep, String what) {
     static final long TREE_KEEP_PER_LEAF_WEIGHT = 24;
     /** A linear model's coefficients decoded as floats (with the list's growth) and kept as doubles. */
     static final long LINEAR_BUILD_PER_WEIGHT = 20;
+
     static final long LINEAR_KEEP_PER_WEIGHT = 8;
 
     /** @return the estimate for the explainer of {@code node}, a tree ensemble or a linear model */
@@ -37,12 +38,15 @@ record ExplainerHeap(long toBuild, long toKeep, String what) {
         if (op.startsWith("Tree")) {
             long nodes = a.count("nodes_treeids");
             long weights = a.count(op.endsWith("Classifier") ? "class_weights" : "target_weights");
-            return new ExplainerHeap(nodes * TREE_BUILD_PER_NODE + weights * TREE_BUILD_PER_LEAF_WEIGHT,
+            return new ExplainerHeap(
+                    nodes * TREE_BUILD_PER_NODE + weights * TREE_BUILD_PER_LEAF_WEIGHT,
                     nodes * TREE_KEEP_PER_NODE + weights * TREE_KEEP_PER_LEAF_WEIGHT,
                     "its " + op + "'s " + String.format(java.util.Locale.ROOT, "%,d", nodes) + " nodes");
         }
         long weights = a.count("coefficients");
-        return new ExplainerHeap(weights * LINEAR_BUILD_PER_WEIGHT, weights * LINEAR_KEEP_PER_WEIGHT,
+        return new ExplainerHeap(
+                weights * LINEAR_BUILD_PER_WEIGHT,
+                weights * LINEAR_KEEP_PER_WEIGHT,
                 "its " + op + "'s " + String.format(java.util.Locale.ROOT, "%,d", weights) + " weights");
     }
 }

@@ -1,10 +1,9 @@
 package org.tabserve.model.onnx;
 
-import org.tabserve.model.ModelInput;
-import org.tabserve.model.ModelSignature;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.tabserve.model.ModelInput;
+import org.tabserve.model.ModelSignature;
 
 /**
  * The direct buffer each thread reuses for the number and bool tensors of a bind ({@link InputBinder}), sliced per
@@ -14,10 +13,10 @@ final class InputArena {
 
     /** 64 KiB per thread, shared by a bind's inputs: a 4,096-row CSV chunk of four float features. */
     private static final int REUSED_BUFFER_BYTES = 65_536;
+
     private static final ThreadLocal<ByteBuffer> INPUT_BUFFER = new ThreadLocal<>();
 
-    private InputArena() {
-    }
+    private InputArena() {}
 
     /** Bytes an input of {@code rows} rows takes in the arena, rounded up to 8 so every slice stays aligned. */
     static int bytes(ModelInput input, int rows) {

@@ -4,11 +4,6 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import org.tabserve.model.Batch;
-import org.tabserve.model.ModelInput;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.ValueType;
-
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -16,6 +11,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.model.Batch;
+import org.tabserve.model.ModelInput;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.ValueType;
 
 /**
  * Turns rows of a {@link Batch} into one ONNX Runtime tensor per model input, each of its own type: float, double,
@@ -60,7 +59,8 @@ final class InputBinder implements AutoCloseable {
         this.env = env;
         this.signature = signature;
         this.shared = shared;
-        this.oneRows = new NativePool<>(POOLED_ONE_ROWS, () -> OneRowTensors.make(env, signature), OneRowTensors::close);
+        this.oneRows =
+                new NativePool<>(POOLED_ONE_ROWS, () -> OneRowTensors.make(env, signature), OneRowTensors::close);
     }
 
     /**
@@ -72,17 +72,19 @@ final class InputBinder implements AutoCloseable {
         try {
             for (ModelInput input : signature.inputs()) {
                 List<String> categories = input.features().get(0).categories();
-                if (input.type() != ValueType.STRING || input.width() != 1 || categories.isEmpty()
+                if (input.type() != ValueType.STRING
+                        || input.width() != 1
+                        || categories.isEmpty()
                         || categories.size() > MAX_SHARED_CATEGORIES) {
                     shared.add(Map.of());
                     continue;
                 }
                 Map<String, OnnxTensor> tensors = new HashMap<>();
                 shared.add(tensors);
-                long[] shape = input.rank() == 1 ? new long[]{1} : new long[]{1, 1};
+                long[] shape = input.rank() == 1 ? new long[] {1} : new long[] {1, 1};
                 for (String category : categories) {
                     if (!tensors.containsKey(category)) {
-                        tensors.put(category, OnnxTensor.createTensor(env, new String[]{category}, shape));
+                        tensors.put(category, OnnxTensor.createTensor(env, new String[] {category}, shape));
                     }
                 }
             }
@@ -107,8 +109,11 @@ final class InputBinder implements AutoCloseable {
             oneRow = rows == 1 && oneRows != null ? oneRows.take() : null;
             for (int i = 0; i < signature.inputs().size(); i++) {
                 ModelInput input = signature.inputs().get(i);
-                OnnxTensor tensor = oneRow == null ? null : input.type() == ValueType.STRING
-                        ? sharedTensor(i, batch.data(i), from) : oneRow.write(i, input, batch.data(i), from);
+                OnnxTensor tensor = oneRow == null
+                        ? null
+                        : input.type() == ValueType.STRING
+                                ? sharedTensor(i, batch.data(i), from)
+                                : oneRow.write(i, input, batch.data(i), from);
                 if (tensor == null) {
                     tensor = tensor(input, batch.data(i), from, count, rows, arena);
                     made.add(tensor);
@@ -161,7 +166,8 @@ final class InputBinder implements AutoCloseable {
         private final OneRowTensors oneRow;
         private final InputBinder binder;
 
-        private Bound(Map<String, OnnxTensor> tensors, List<OnnxTensor> made, OneRowTensors oneRow, InputBinder binder) {
+        private Bound(
+                Map<String, OnnxTensor> tensors, List<OnnxTensor> made, OneRowTensors oneRow, InputBinder binder) {
             this.tensors = tensors;
             this.made = made;
             this.oneRow = oneRow;
@@ -185,7 +191,7 @@ final class InputBinder implements AutoCloseable {
     private OnnxTensor tensor(ModelInput input, Object data, int from, int count, int rows, ByteBuffer arena)
             throws OrtException {
         int width = input.width();
-        long[] shape = input.rank() == 1 ? new long[]{rows} : new long[]{rows, width};
+        long[] shape = input.rank() == 1 ? new long[] {rows} : new long[] {rows, width};
         int n = rows * width;
         switch (input.type()) {
             case FLOAT -> {
@@ -198,7 +204,8 @@ final class InputBinder implements AutoCloseable {
             }
             case DOUBLE -> {
                 double[] values = (double[]) data;
-                java.nio.DoubleBuffer buffer = InputArena.slice(arena, n * Double.BYTES).asDoubleBuffer();
+                java.nio.DoubleBuffer buffer =
+                        InputArena.slice(arena, n * Double.BYTES).asDoubleBuffer();
                 buffer.put(values, from * width, count * width);
                 pad(count, rows, width, () -> buffer.put(values, (from + count - 1) * width, width));
                 buffer.flip();
@@ -206,7 +213,8 @@ final class InputBinder implements AutoCloseable {
             }
             case INT64 -> {
                 long[] values = (long[]) data;
-                java.nio.LongBuffer buffer = InputArena.slice(arena, n * Long.BYTES).asLongBuffer();
+                java.nio.LongBuffer buffer =
+                        InputArena.slice(arena, n * Long.BYTES).asLongBuffer();
                 buffer.put(values, from * width, count * width);
                 pad(count, rows, width, () -> buffer.put(values, (from + count - 1) * width, width));
                 buffer.flip();
@@ -214,7 +222,8 @@ final class InputBinder implements AutoCloseable {
             }
             case INT32 -> {
                 int[] values = (int[]) data;
-                java.nio.IntBuffer buffer = InputArena.slice(arena, n * Integer.BYTES).asIntBuffer();
+                java.nio.IntBuffer buffer =
+                        InputArena.slice(arena, n * Integer.BYTES).asIntBuffer();
                 buffer.put(values, from * width, count * width);
                 pad(count, rows, width, () -> buffer.put(values, (from + count - 1) * width, width));
                 buffer.flip();

@@ -1,13 +1,12 @@
 package org.tabserve.model.onnx;
 
+import java.util.List;
 import org.tabserve.model.Explanation;
 import org.tabserve.model.onnx.graph.ml.BinaryCase;
 import org.tabserve.model.onnx.graph.ml.Coefficients;
 import org.tabserve.model.onnx.graph.ml.LinearClassifier;
 import org.tabserve.model.onnx.graph.ml.LinearRegressor;
 import org.tabserve.model.onnx.graph.ml.PostTransform;
-
-import java.util.List;
 
 /**
  * A LinearClassifier's or LinearRegressor's raw scores ({@link Coefficients}, read once for every reader). A raw
@@ -33,23 +32,24 @@ final class LinearScores extends AdditiveEstimator {
         if (classifier.outputs() != classifier.labels().size()) {
             throw new IllegalArgumentException("its LinearClassifier's one score names no two classes");
         }
-        return new LinearScores(classifier.labels().texts(), classifier.transform(), classifier.coefficients(),
-                classifier.binary());
+        return new LinearScores(
+                classifier.labels().texts(), classifier.transform(), classifier.coefficients(), classifier.binary());
     }
 
     /** @throws IllegalArgumentException when its rows do not weigh {@code width} inputs, or it has several targets */
     static LinearScores of(LinearRegressor regressor, int width) {
         fits(regressor.coefficients(), width);
         if (regressor.coefficients().rows() != 1) {
-            throw new IllegalArgumentException("its LinearRegressor has " + regressor.coefficients().rows() + " targets");
+            throw new IllegalArgumentException(
+                    "its LinearRegressor has " + regressor.coefficients().rows() + " targets");
         }
         return new LinearScores(List.of(), regressor.transform(), regressor.coefficients(), null);
     }
 
     private static void fits(Coefficients weights, int width) {
         if (weights.features() != width) {
-            throw new IllegalArgumentException("its rows of " + weights.features() + " coefficients do not weigh its "
-                    + width + " inputs");
+            throw new IllegalArgumentException(
+                    "its rows of " + weights.features() + " coefficients do not weigh its " + width + " inputs");
         }
     }
 
@@ -63,7 +63,7 @@ final class LinearScores extends AdditiveEstimator {
             }
             scores[r] = sum;
         }
-        return binary == null ? scores : new double[]{binary.complement() - scores[0], scores[0]};
+        return binary == null ? scores : new double[] {binary.complement() - scores[0], scores[0]};
     }
 
     @Override

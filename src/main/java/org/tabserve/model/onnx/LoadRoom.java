@@ -20,7 +20,8 @@ final class LoadRoom {
     /** The setting that builds no exact explainer at all (read by the web app too, for its explanations). */
     static final String STRUCTURAL = "tabserve.explain-structure";
 
-    private static final LoadRoom HEAP = new LoadRoom((long) (Runtime.getRuntime().maxMemory() * HEAP_SHARE));
+    private static final LoadRoom HEAP =
+            new LoadRoom((long) (Runtime.getRuntime().maxMemory() * HEAP_SHARE));
 
     private final long capacity;
     private long used; // guarded by this

@@ -1,24 +1,23 @@
 package org.tabserve.model.onnx;
 
 import ai.onnxruntime.OnnxModelMetadata;
-import org.tabserve.model.Background;
-import org.tabserve.model.Batch;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.Conformal;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.CategoryCounts;
-import org.tabserve.model.FeatureHistogram;
-import org.tabserve.model.FeatureStats;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.Task;
-import org.tabserve.model.ValueType;
-import org.tabserve.model.onnx.graph.facts.GraphFacts;
-import org.tabserve.model.onnx.graph.OnnxGraph;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.tabserve.model.Background;
+import org.tabserve.model.Batch;
+import org.tabserve.model.CardKeys;
+import org.tabserve.model.CategoryCounts;
+import org.tabserve.model.Conformal;
+import org.tabserve.model.FeatureHistogram;
+import org.tabserve.model.FeatureStats;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.ModelException;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.Task;
+import org.tabserve.model.ValueType;
+import org.tabserve.model.onnx.graph.OnnxGraph;
+import org.tabserve.model.onnx.graph.facts.GraphFacts;
 
 /**
  * Builds a model's card from its metadata and graph, once its signature is known, so that a card entry naming a
@@ -26,30 +25,43 @@ import java.util.Set;
  */
 final class ModelCards {
 
-    private ModelCards() {
-    }
+    private ModelCards() {}
 
     /**
      * @param signature what the model takes, which every entry naming a feature is checked against
      * @param fileName  the model file's name without {@code .onnx}, the name of a model whose card and graph give none
      * @throws IllegalArgumentException naming the entry that does not fit the model
      */
-    static ModelCard of(ModelSignature signature, CardReader cardReader, OnnxModelMetadata metadata, String fileName,
-                        Map<String, FeatureStats> stats, OnnxGraph graph, GraphFacts facts) {
+    static ModelCard of(
+            ModelSignature signature,
+            CardReader cardReader,
+            OnnxModelMetadata metadata,
+            String fileName,
+            Map<String, FeatureStats> stats,
+            OnnxGraph graph,
+            GraphFacts facts) {
         // A generated graph name (hex ids, main_graph, torch-jit-export, ...) is no name: the file's name is used.
         String name = cardReader.text(CardKeys.NAME).orElse(facts.name().orElse(fileName));
         // A model without a version has none (ONNX Runtime would report Long.MAX_VALUE for it).
-        String version = cardReader.text(CardKeys.VERSION).orElse(
-                graph.modelVersion().isPresent() ? Long.toString(graph.modelVersion().getAsLong()) : "");
-        String description = cardReader.text(CardKeys.DESCRIPTION)
-                .orElse(metadata.getDescription() == null ? "" : metadata.getDescription().strip());
+        String version = cardReader
+                .text(CardKeys.VERSION)
+                .orElse(
+                        graph.modelVersion().isPresent()
+                                ? Long.toString(graph.modelVersion().getAsLong())
+                                : "");
+        String description = cardReader
+                .text(CardKeys.DESCRIPTION)
+                .orElse(
+                        metadata.getDescription() == null
+                                ? ""
+                                : metadata.getDescription().strip());
         // A regressor's target may have an entry too (the form shows its range beside the predicted value).
         Object target = cardReader.object(CardKeys.DATA).orElse(Map.of()).get("label_column");
         for (String feature : stats.keySet()) {
             if (!signature.featureNames().contains(feature)
                     && !(signature.task() == Task.REGRESSION && feature.equals(target))) {
-                throw new IllegalArgumentException("metadata '" + CardKeys.FEATURE_STATS + "' names unknown feature '"
-                        + feature + "'");
+                throw new IllegalArgumentException(
+                        "metadata '" + CardKeys.FEATURE_STATS + "' names unknown feature '" + feature + "'");
             }
         }
         Map<String, FeatureStats> ordered = new java.util.LinkedHashMap<>();
@@ -61,18 +73,23 @@ final class ModelCards {
         if (target != null && stats.containsKey(String.valueOf(target))) {
             ordered.putIfAbsent(String.valueOf(target), stats.get(String.valueOf(target)));
         }
-        return new ModelCard(name, version, description,
+        return new ModelCard(
+                name,
+                version,
+                description,
                 metadata.getProducerName() == null ? "" : metadata.getProducerName(),
                 cardReader.stringMap(CardKeys.CLASS_DISPLAY_NAMES).orElse(Map.of()),
                 cardReader.text(CardKeys.CLASS_DISPLAY_NOTE).orElse(""),
-                ordered, cardReader.evaluation().orElse(null),
+                ordered,
+                cardReader.evaluation().orElse(null),
                 cardReader.object(CardKeys.DATA).orElse(Map.of()),
                 cardReader.object(CardKeys.TRAINER).orElse(Map.of()),
                 orderedHistograms(signature, cardReader.histograms().orElse(Map.of())),
                 checkedExamples(signature, cardReader.examples().orElse(Map.of())),
                 orderedCategories(signature, cardReader.categories().orElse(Map.of())),
                 cardReader.regressionEvaluation().orElse(null),
-                metadata.getCustomMetadata(), cardReader.skippedRows().orElse(List.of()),
+                metadata.getCustomMetadata(),
+                cardReader.skippedRows().orElse(List.of()),
                 checkedBackground(signature, cardReader.background().orElse(null)),
                 checkedConformal(signature, cardReader));
     }
@@ -123,12 +140,15 @@ final class ModelCards {
     }
 
     /** The card's examples, refusing a text value for a number feature and the reverse. */
-    private static Map<String, List<Map<String, Object>>> checkedExamples(ModelSignature signature,
-                                                                        Map<String, List<Map<String, Object>>> examples) {
+    private static Map<String, List<Map<String, Object>>> checkedExamples(
+            ModelSignature signature, Map<String, List<Map<String, Object>>> examples) {
         for (List<Map<String, Object>> rows : examples.values()) {
             for (Map<String, Object> row : rows) {
                 row.forEach((name, value) -> {
-                    boolean text = signature.feature(name).map(f -> f.type() == ValueType.STRING).orElse(false);
+                    boolean text = signature
+                            .feature(name)
+                            .map(f -> f.type() == ValueType.STRING)
+                            .orElse(false);
                     if (value != null && text != value instanceof String) {
                         throw new IllegalArgumentException("metadata '" + CardKeys.EXAMPLES + "' is invalid: '" + name
                                 + "' must be " + (text ? "text" : "a number"));
@@ -140,12 +160,12 @@ final class ModelCards {
     }
 
     /** The card's histograms in the model's feature order, refusing features the model does not have. */
-    private static Map<String, FeatureHistogram> orderedHistograms(ModelSignature signature,
-                                                                   Map<String, FeatureHistogram> histograms) {
+    private static Map<String, FeatureHistogram> orderedHistograms(
+            ModelSignature signature, Map<String, FeatureHistogram> histograms) {
         for (String feature : histograms.keySet()) {
             if (!signature.featureNames().contains(feature)) {
-                throw new IllegalArgumentException("metadata '" + CardKeys.HISTOGRAMS + "' names unknown feature '"
-                        + feature + "'");
+                throw new IllegalArgumentException(
+                        "metadata '" + CardKeys.HISTOGRAMS + "' names unknown feature '" + feature + "'");
             }
         }
         Map<String, FeatureHistogram> ordered = new java.util.LinkedHashMap<>();
@@ -158,10 +178,12 @@ final class ModelCards {
     }
 
     /** The card's category counts in the model's feature order, refusing any but the model's text features. */
-    private static Map<String, CategoryCounts> orderedCategories(ModelSignature signature,
-                                                                 Map<String, CategoryCounts> categories) {
+    private static Map<String, CategoryCounts> orderedCategories(
+            ModelSignature signature, Map<String, CategoryCounts> categories) {
         for (String feature : categories.keySet()) {
-            if (signature.feature(feature).map(f -> f.type() != ValueType.STRING && f.type() != ValueType.BOOL)
+            if (signature
+                    .feature(feature)
+                    .map(f -> f.type() != ValueType.STRING && f.type() != ValueType.BOOL)
                     .orElse(true)) {
                 throw new IllegalArgumentException("metadata '" + CardKeys.CATEGORIES + "' names '" + feature
                         + "', which is not a text input of the model");

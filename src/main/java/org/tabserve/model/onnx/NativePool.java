@@ -1,7 +1,6 @@
 package org.tabserve.model.onnx;
 
 import ai.onnxruntime.OrtException;
-
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;

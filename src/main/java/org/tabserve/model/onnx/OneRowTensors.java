@@ -4,12 +4,11 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.ValueType;
-
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * One-row tensors for a model's number and bool inputs, each over its own direct buffer that a single-row bind writes
@@ -35,15 +34,19 @@ final class OneRowTensors {
                     continue;
                 }
                 int width = input.width();
-                long[] shape = input.rank() == 1 ? new long[]{1} : new long[]{1, width};
+                long[] shape = input.rank() == 1 ? new long[] {1} : new long[] {1, width};
                 ByteBuffer buffer = ByteBuffer.allocateDirect(Math.max(8, InputArena.bytes(input, 1)))
                         .order(ByteOrder.nativeOrder());
                 oneRow.buffers[i] = buffer;
                 oneRow.tensors[i] = switch (input.type()) {
-                    case FLOAT -> OnnxTensor.createTensor(env, buffer.asFloatBuffer().limit(width), shape);
-                    case DOUBLE -> OnnxTensor.createTensor(env, buffer.asDoubleBuffer().limit(width), shape);
-                    case INT64 -> OnnxTensor.createTensor(env, buffer.asLongBuffer().limit(width), shape);
-                    case INT32 -> OnnxTensor.createTensor(env, buffer.asIntBuffer().limit(width), shape);
+                    case FLOAT ->
+                        OnnxTensor.createTensor(env, buffer.asFloatBuffer().limit(width), shape);
+                    case DOUBLE ->
+                        OnnxTensor.createTensor(env, buffer.asDoubleBuffer().limit(width), shape);
+                    case INT64 ->
+                        OnnxTensor.createTensor(env, buffer.asLongBuffer().limit(width), shape);
+                    case INT32 ->
+                        OnnxTensor.createTensor(env, buffer.asIntBuffer().limit(width), shape);
                     case BOOL -> OnnxTensor.createTensor(env, buffer.slice(0, width), shape, OnnxJavaType.BOOL);
                     case STRING -> throw new IllegalStateException("text inputs are not kept");
                 };

@@ -16,8 +16,7 @@ final class OnnxEnvironment {
     /** The environment, once {@link #get()} has made it. */
     private static OrtEnvironment environment;
 
-    private OnnxEnvironment() {
-    }
+    private OnnxEnvironment() {}
 
     /**
      * The process's one ONNX Runtime environment. The first call creates it and registers a shutdown hook thread,
@@ -43,13 +42,18 @@ final class OnnxEnvironment {
     private static OrtEnvironment createdEnvironment() {
         OrtEnvironment[] created = new OrtEnvironment[1];
         Throwable[] failed = new Throwable[1];
-        Thread creator = new Thread(null, () -> {
-            try {
-                created[0] = OrtEnvironment.getEnvironment();
-            } catch (RuntimeException | Error e) { // the native library's failures included: the caller reports them
-                failed[0] = e;
-            }
-        }, "tabserve-onnxruntime-environment", ENVIRONMENT_STACK_BYTES);
+        Thread creator = new Thread(
+                null,
+                () -> {
+                    try {
+                        created[0] = OrtEnvironment.getEnvironment();
+                    } catch (RuntimeException
+                            | Error e) { // the native library's failures included: the caller reports them
+                        failed[0] = e;
+                    }
+                },
+                "tabserve-onnxruntime-environment",
+                ENVIRONMENT_STACK_BYTES);
         creator.setContextClassLoader(OrtEnvironment.class.getClassLoader());
         creator.start();
         try {

@@ -3,6 +3,11 @@ package org.tabserve.model.onnx;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Engine;
 import org.tabserve.model.Explainer;
@@ -18,12 +23,6 @@ import org.tabserve.model.StructuralExplainer;
 import org.tabserve.model.Task;
 import org.tabserve.model.UseCount;
 import org.tabserve.model.ValueOutput;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * A {@link Model} run by one ONNX Runtime session, a classifier or a regressor: it turns a {@link Batch} into
@@ -44,17 +43,20 @@ final class OnnxModel implements Model {
     private final OrtSession session;
     /** A regressor's output as the graph names it; null for a classifier. */
     private final ValueOutput valueOutput;
+
     private final ModelSignature signature;
     private final ModelCard card;
     private final Set<String> outputNames;
     private final InputBinder binder;
     /** Output tensors ORT writes a single row's answers into, reused; null when an output cannot be pinned. */
     private final PinnedOutputs pinned;
+
     private final OutputDecoder decoder;
     /** The exact explainer from the estimator's attributes, or null; set once, just after the warm-up. */
     private volatile AttributeExplainer structural;
     /** Small batches' engine when the graph runs in plain Java (set once, while loading); null: ONNX Runtime. */
     private volatile PlainEngine plain;
+
     private volatile Engine engine = Engine.onnxRuntime("every answer comes from ONNX Runtime");
     /** Every prediction holds a use while it is inside the session; the session is closed after the last one. */
     private final UseCount uses = new UseCount(this::closeQuietly);
@@ -66,9 +68,17 @@ final class OnnxModel implements Model {
      * @param outputNames the outputs a prediction fetches
      * @param pinned      output tensors for single rows, or null when an output cannot be pinned
      */
-    OnnxModel(String source, String sha256, OrtSession session, ModelSignature signature, ModelCard card,
-              ValueOutput valueOutput, Set<String> outputNames, InputBinder binder, PinnedOutputs pinned,
-              OutputDecoder decoder) {
+    OnnxModel(
+            String source,
+            String sha256,
+            OrtSession session,
+            ModelSignature signature,
+            ModelCard card,
+            ValueOutput valueOutput,
+            Set<String> outputNames,
+            InputBinder binder,
+            PinnedOutputs pinned,
+            OutputDecoder decoder) {
         this.source = source;
         this.sha256 = sha256;
         this.session = session;
@@ -252,7 +262,10 @@ final class OnnxModel implements Model {
                 // the load check tried the edges (zero, huge, tiny values), this keeps it so on any other row.
             } catch (RuntimeException e) {
                 // Checked at load on hundreds of rows, so never expected: ONNX Runtime answers instead of a 500.
-                LOG.log(System.Logger.Level.WARNING, "the plain graph of " + source + " failed; ONNX Runtime answers", e);
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "the plain graph of " + source + " failed; ONNX Runtime answers",
+                        e);
             }
         }
         // One row writes into pinned outputs, read before they go back to the pool; the Result holds them but
@@ -261,13 +274,16 @@ final class OnnxModel implements Model {
         try {
             into = pinned != null && Math.max(count, padTo) == 1 ? pinned.take() : null;
             try (InputBinder.Bound bound = binder.bind(batch, from, count, padTo);
-                 OrtSession.Result result = into == null ? session.run(bound.tensors(), outputNames)
-                         : session.run(bound.tensors(), Set.of(), into)) {
+                    OrtSession.Result result = into == null
+                            ? session.run(bound.tensors(), outputNames)
+                            : session.run(bound.tensors(), Set.of(), into)) {
                 return decoder.decode(RunOutputs.of(result), count);
             }
         } catch (OrtException e) {
-            throw ModelException.predictionFailed("ONNX Runtime failed to predict " + count + " rows with "
-                    + source + " (" + OrtMessages.inWords(e) + ")", e); // the whole message stays in the cause
+            throw ModelException.predictionFailed(
+                    "ONNX Runtime failed to predict " + count + " rows with " + source + " (" + OrtMessages.inWords(e)
+                            + ")",
+                    e); // the whole message stays in the cause
         } finally {
             if (into != null) {
                 pinned.give(into);
@@ -293,16 +309,21 @@ final class OnnxModel implements Model {
                     continue;
                 }
                 numbers.add(i);
-                FeatureStats stats = card == null ? null : card.featureStats().get(features.get(i).name());
+                FeatureStats stats = card == null
+                        ? null
+                        : card.featureStats().get(features.get(i).name());
                 if (stats == null || !stats.contains(batch.number(r, i))) {
                     blamed.add(i);
                 }
             }
             for (int i : blamed.isEmpty() ? numbers : blamed) {
-                errors.add(r, features.get(i).name(), "feature '" + features.get(i).name() + "' = "
-                        + (float) batch.number(r, i) + " makes the model return no finite "
-                        + (signature.task() == Task.REGRESSION ? "value" : "probabilities")
-                        + "; use values nearer the training range");
+                errors.add(
+                        r,
+                        features.get(i).name(),
+                        "feature '" + features.get(i).name() + "' = "
+                                + (float) batch.number(r, i) + " makes the model return no finite "
+                                + (signature.task() == Task.REGRESSION ? "value" : "probabilities")
+                                + "; use values nearer the training range");
             }
             if (numbers.isEmpty()) {
                 errors.add(r, "row", "the model returned no finite answer for this row");

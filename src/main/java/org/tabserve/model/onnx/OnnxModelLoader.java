@@ -7,22 +7,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Feature;
-import org.tabserve.model.FeatureStats;
-import org.tabserve.model.Model;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.ModelInput;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.OutputKind;
-import org.tabserve.model.Task;
-import org.tabserve.model.ValueOutput;
-import org.tabserve.model.onnx.graph.facts.GraphFacts;
-import org.tabserve.model.onnx.graph.OnnxFormatException;
-import org.tabserve.model.onnx.graph.OnnxGraph;
-import org.tabserve.model.onnx.graph.OnnxLimitException;
-
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +18,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Feature;
+import org.tabserve.model.FeatureStats;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.ModelException;
+import org.tabserve.model.ModelInput;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.OutputKind;
+import org.tabserve.model.Task;
+import org.tabserve.model.ValueOutput;
+import org.tabserve.model.onnx.graph.OnnxFormatException;
+import org.tabserve.model.onnx.graph.OnnxGraph;
+import org.tabserve.model.onnx.graph.OnnxLimitException;
+import org.tabserve.model.onnx.graph.facts.GraphFacts;
 
 /**
  * Loads an ONNX file into a {@link Model}: it reads a private copy of the file, opens the ONNX Runtime session (in
@@ -140,15 +139,20 @@ public final class OnnxModelLoader {
      */
     private static ModelException unusable(String source, Error e) {
         LOG.log(System.Logger.Level.WARNING, source + ": loading failed with " + e, e);
-        return ModelException.unusable(source, e instanceof StackOverflowError
-                ? "it is nested too deeply to be read" : "reading it failed (" + e.getMessage() + ")", e);
+        return ModelException.unusable(
+                source,
+                e instanceof StackOverflowError
+                        ? "it is nested too deeply to be read"
+                        : "reading it failed (" + e.getMessage() + ")",
+                e);
     }
 
     private OnnxModel assemble(String fileName) {
         String sha256 = sha256(bytes);
         OrtEnvironment env = OnnxEnvironment.get();
         OnnxGraph parsed = parsedOrNull();
-        ZipMapProbabilities zipMapTensor = parsed == null ? null : ZipMapProbabilities.of(parsed).orElse(null);
+        ZipMapProbabilities zipMapTensor =
+                parsed == null ? null : ZipMapProbabilities.of(parsed).orElse(null);
         OrtSession session = zipMapTensor == null ? openSession(bytes, env) : openExposing(zipMapTensor, env);
         PinnedOutputs pinned = null;
         InputBinder binder = null;
@@ -164,14 +168,21 @@ public final class OnnxModelLoader {
             Map<String, NodeInfo> outputInfo = new LinkedHashMap<>(session.getOutputInfo());
             NodeInfo exposed = zipMapTensor == null ? null : outputInfo.remove(zipMapTensor.tensor());
             Map<String, FeatureStats> stats = cardReader.featureStats().orElse(Map.of());
-            ModelSignature probe = new ModelSignature(inputs, Task.CLASSIFICATION, List.of("?"),
-                    OutputKind.PROBABILITIES, false, fixedBatch);
-            outputInfo = UndeclaredShapes.filledIn(source, env, session, outputInfo,
-                    Batch.of(probe, List.<Object[]>of(warmUpRow(probe, stats))), probe);
+            ModelSignature probe = new ModelSignature(
+                    inputs, Task.CLASSIFICATION, List.of("?"), OutputKind.PROBABILITIES, false, fixedBatch);
+            outputInfo = UndeclaredShapes.filledIn(
+                    source,
+                    env,
+                    session,
+                    outputInfo,
+                    Batch.of(probe, List.<Object[]>of(warmUpRow(probe, stats))),
+                    probe);
             Task task = SignatureReader.task(source, outputInfo, facts, cardReader);
-            SignatureReader.Outputs outputs = task == Task.REGRESSION ? SignatureReader.regressionOutput(outputInfo)
+            SignatureReader.Outputs outputs = task == Task.REGRESSION
+                    ? SignatureReader.regressionOutput(outputInfo)
                     : SignatureReader.classifierOutputs(outputInfo);
-            if (exposed == null || outputs.kind() != OutputKind.LABEL_AND_ZIPMAP
+            if (exposed == null
+                    || outputs.kind() != OutputKind.LABEL_AND_ZIPMAP
                     || !outputs.zipMap().equals(zipMapTensor.zipMap())
                     || !(exposed.getInfo() instanceof TensorInfo t && t.type == OnnxJavaType.FLOAT)) {
                 zipMapTensor = null;
@@ -182,9 +193,13 @@ public final class OnnxModelLoader {
             boolean logits = SignatureReader.logits(source, outputs, facts, cardReader);
 
             // The warm-up row: the training means where the card has them, a known category, else zeros and "".
-            ModelSignature provisional = new ModelSignature(inputs, task,
+            ModelSignature provisional = new ModelSignature(
+                    inputs,
+                    task,
                     task == Task.CLASSIFICATION ? List.of("?") : List.of(),
-                    task == Task.CLASSIFICATION ? OutputKind.PROBABILITIES : OutputKind.VALUE, false, fixedBatch);
+                    task == Task.CLASSIFICATION ? OutputKind.PROBABILITIES : OutputKind.VALUE,
+                    false,
+                    fixedBatch);
             Batch warmUp = Batch.of(provisional, List.<Object[]>of(warmUpRow(provisional, stats)));
             List<Object> keys = null;
             List<String> classes = List.of();
@@ -195,15 +210,24 @@ public final class OnnxModelLoader {
             }
             ModelSignature signature = new ModelSignature(inputs, task, classes, outputs.kind(), logits, fixedBatch);
             binder = InputBinder.sharing(env, signature);
-            OutputDecoder decoder = new OutputDecoder(signature, outputs,
-                    keys == null ? null : ClassLabels.orderKeys(keys, classes), zipMapTensor);
+            OutputDecoder decoder = new OutputDecoder(
+                    signature, outputs, keys == null ? null : ClassLabels.orderKeys(keys, classes), zipMapTensor);
             ModelCard card = ModelCards.of(signature, cardReader, metadata, fileName, stats, graph, facts);
-            model = new OnnxModel(source, sha256, session, signature, card, valueOutput, outputNames, binder, pinned,
-                    decoder);
+            model = new OnnxModel(
+                    source, sha256, session, signature, card, valueOutput, outputNames, binder, pinned, decoder);
             model.predict(Batch.of(signature, List.<Object[]>of(warmUpRow(signature, stats))));
             if (structural()) {
-                model.explainedBy(AttributeExplainer.build(source, bytes, graph, signature, card.background(),
-                        zipMapTensor, binder, decoder, outputNames, b -> openSession(b, env)));
+                model.explainedBy(AttributeExplainer.build(
+                        source,
+                        bytes,
+                        graph,
+                        signature,
+                        card.background(),
+                        zipMapTensor,
+                        binder,
+                        decoder,
+                        outputNames,
+                        b -> openSession(b, env)));
             }
             DeclaredShapes.say(source, env, session, graph, signature, warmUpRow(signature, stats));
             PlainCheck.decide(model, graph, signature, List.copyOf(outputNames));
@@ -226,16 +250,26 @@ public final class OnnxModelLoader {
             close(model, session, binder, pinned);
             // A fault of tabserve's reading of this kind of model, not words for a user: the log has it in full.
             LOG.log(System.Logger.Level.WARNING, source + ": loading failed unexpectedly", e);
-            throw ModelException.unusable(source, "tabserve could not read this model's inputs and outputs (an"
-                    + " unexpected failure: the server log has the details under the file's name)", e);
+            throw ModelException.unusable(
+                    source,
+                    "tabserve could not read this model's inputs and outputs (an"
+                            + " unexpected failure: the server log has the details under the file's name)",
+                    e);
         } catch (InternalError | StackOverflowError e) {
             close(model, session, binder, pinned);
             throw unusable(source, e);
         }
         ModelSignature signature = model.signature();
-        LOG.log(System.Logger.Level.INFO, "Loaded model {0} from {1} (sha256 {2}): {3}, inputs {4}, classes {5},"
-                        + " output {6}{7}", model.card().name(), source, sha256.substring(0, 12),
-                signature.task().jsonName(), signature.features(), signature.classLabels(), signature.outputKind(),
+        LOG.log(
+                System.Logger.Level.INFO,
+                "Loaded model {0} from {1} (sha256 {2}): {3}, inputs {4}, classes {5}," + " output {6}{7}",
+                model.card().name(),
+                source,
+                sha256.substring(0, 12),
+                signature.task().jsonName(),
+                signature.features(),
+                signature.classLabels(),
+                signature.outputKind(),
                 signature.fixedBatch() > 0 ? ", fixed batch " + signature.fixedBatch() : "");
         return model;
     }
@@ -279,7 +313,10 @@ public final class OnnxModelLoader {
         try {
             return openSession(zipMapTensor.exposedIn(bytes), env);
         } catch (ModelException | java.io.UncheckedIOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "{0}: its ZipMap''s tensor cannot be an output; its maps are read", source);
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "{0}: its ZipMap''s tensor cannot be an output; its maps are read",
+                    source);
             return openSession(bytes, env);
         }
     }
@@ -317,8 +354,12 @@ public final class OnnxModelLoader {
             FeatureStats s = stats.get(feature.name());
             row[i] = switch (feature.type()) {
                 case FLOAT, DOUBLE -> s == null ? 0.0 : s.mean();
-                case INT64, INT32 -> feature.categories().isEmpty() ? 0L : Long.parseLong(feature.categories().get(0));
-                case STRING -> feature.categories().isEmpty() ? "" : feature.categories().get(0);
+                case INT64, INT32 ->
+                    feature.categories().isEmpty()
+                            ? 0L
+                            : Long.parseLong(feature.categories().get(0));
+                case STRING ->
+                    feature.categories().isEmpty() ? "" : feature.categories().get(0);
                 case BOOL -> Boolean.FALSE;
             };
         }

@@ -14,8 +14,7 @@ final class OrtAgreement {
     /** How far a probability, a value or a score may be from ONNX Runtime's, relative beyond 1. */
     static final double TOLERANCE = 1e-5;
 
-    private OrtAgreement() {
-    }
+    private OrtAgreement() {}
 
     /** @return whether {@code actual} is within {@link #TOLERANCE} of ONNX Runtime's {@code expected} (NaN never is) */
     static boolean close(double expected, double actual) {
@@ -54,7 +53,8 @@ final class OrtAgreement {
             }
             for (int c = 0; c < e.probabilities().size(); c++) {
                 if (!close(e.probabilities().get(c), a.probabilities().get(c))) {
-                    return "probability " + e.probabilities().get(c) + " against " + a.probabilities().get(c);
+                    return "probability " + e.probabilities().get(c) + " against "
+                            + a.probabilities().get(c);
                 }
             }
             return null;

@@ -1,8 +1,6 @@
 package org.tabserve.model.onnx;
 
 import ai.onnxruntime.OrtException;
-import org.tabserve.model.Model;
-
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,27 +24,30 @@ final class OrtMessages {
     private static final Pattern PATH = Pattern.compile("(?<![\\w.])(?:/[\\w.+-]+){2,}/?");
 
     /** A failure users meet, said in their words with what to do (a group of the pattern may be kept, as $1). */
-    private record Known(Pattern pattern, String words) {
-    }
+    private record Known(Pattern pattern, String words) {}
 
     /** The failures users meet most, each matched anywhere in ONNX Runtime's message. */
     private static final List<Known> KNOWN = List.of(
-            new Known(Pattern.compile(".*protobuf parsing failed.*", Pattern.DOTALL),
+            new Known(
+                    Pattern.compile(".*protobuf parsing failed.*", Pattern.DOTALL),
                     "ONNX Runtime cannot parse it: the file may be cut short (copied or downloaded only in part) or"
                             + " not be an ONNX file at all; copy it again"),
-            new Known(Pattern.compile(".*Unsupported model IR version: (\\d+)(?:, max supported IR version: (\\d+))?.*",
+            new Known(
+                    Pattern.compile(
+                            ".*Unsupported model IR version: (\\d+)(?:, max supported IR version: (\\d+))?.*",
                             Pattern.DOTALL),
                     "it was saved in ONNX format version $1, newer than this server's ONNX Runtime reads; export it"
                             + " again with an older ONNX (or target_opset) or run a newer tabserve"),
-            new Known(Pattern.compile(".*(?:Opset|opset) (\\d+) is under development.*", Pattern.DOTALL),
+            new Known(
+                    Pattern.compile(".*(?:Opset|opset) (\\d+) is under development.*", Pattern.DOTALL),
                     "it uses operator set $1, newer than this server's ONNX Runtime knows; export it with a lower"
                             + " target_opset"),
-            new Known(Pattern.compile(".*Could not find an implementation for (\\S+?)\\(.*", Pattern.DOTALL),
+            new Known(
+                    Pattern.compile(".*Could not find an implementation for (\\S+?)\\(.*", Pattern.DOTALL),
                     "this server's ONNX Runtime has no implementation of its operator $1 for the types the model"
                             + " uses; export it with another target_opset or types"));
 
-    private OrtMessages() {
-    }
+    private OrtMessages() {}
 
     /**
      * @return ONNX Runtime's sentence without source paths, signatures or paths, on one line and at most
@@ -75,7 +76,8 @@ final class OrtMessages {
             from = afterSignature(text, location.end());
         }
         out.append(text.substring(from));
-        String words = PATH.matcher(out).replaceAll("<path>").replaceAll("\\s+", " ").strip();
+        String words =
+                PATH.matcher(out).replaceAll("<path>").replaceAll("\\s+", " ").strip();
         if (words.length() > MAX_LENGTH) {
             words = words.substring(0, MAX_LENGTH - 3).strip() + "...";
         }
@@ -89,7 +91,9 @@ final class OrtMessages {
     private static int afterSignature(String text, int at) {
         int open = text.indexOf('(', at);
         int space = text.indexOf(' ', at);
-        if (open < 0 || (space >= 0 && space < open) || !text.substring(at, open).contains("::")) {
+        if (open < 0
+                || (space >= 0 && space < open)
+                || !text.substring(at, open).contains("::")) {
             return at;
         }
         int depth = 0;

@@ -2,17 +2,16 @@ package org.tabserve.model.onnx;
 
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import org.tabserve.model.CardKeys;
 import org.tabserve.model.ModelException;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OutputKind;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.onnx.graph.ml.PostTransform;
-
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Turns what the graph returned for some rows into {@link Prediction}s: probabilities from a float tensor (softmax or
@@ -34,8 +33,11 @@ final class OutputDecoder {
         this(signature, outputs, zipMapKeys, null);
     }
 
-    OutputDecoder(ModelSignature signature, SignatureReader.Outputs outputs, List<Object> zipMapKeys,
-                  ZipMapProbabilities zipMapTensor) {
+    OutputDecoder(
+            ModelSignature signature,
+            SignatureReader.Outputs outputs,
+            List<Object> zipMapKeys,
+            ZipMapProbabilities zipMapTensor) {
         this.signature = signature;
         this.outputs = outputs;
         this.zipMapKeys = zipMapKeys;
@@ -82,8 +84,10 @@ final class OutputDecoder {
             long[] shape = result.shape(outputs.probabilities());
             int width = shape.length < 2 ? 1 : (int) shape[1];
             if (shape[0] < rows || (width != classCount && !(width == 1 && classCount == 2))) {
-                throw ModelException.predictionFailed("output '" + outputs.probabilities() + "' has shape "
-                        + Arrays.toString(shape) + " for " + rows + " rows and " + classCount + " classes", null);
+                throw ModelException.predictionFailed(
+                        "output '" + outputs.probabilities() + "' has shape " + Arrays.toString(shape) + " for " + rows
+                                + " rows and " + classCount + " classes",
+                        null);
             }
             int at = 0;
             for (int r = 0; r < rows; r++) {
@@ -105,8 +109,10 @@ final class OutputDecoder {
             long[] shape = result.shape(zipMapTensor.tensor());
             int width = zipMapTensor.columns().size();
             if (shape.length != 2 || shape[0] < rows || shape[1] != width) {
-                throw ModelException.predictionFailed("output '" + zipMapTensor.tensor() + "' has shape "
-                        + Arrays.toString(shape) + " for " + rows + " rows and " + width + " ZipMap labels", null);
+                throw ModelException.predictionFailed(
+                        "output '" + zipMapTensor.tensor() + "' has shape " + Arrays.toString(shape) + " for " + rows
+                                + " rows and " + width + " ZipMap labels",
+                        null);
             }
             for (int r = 0; r < rows; r++) {
                 for (int c = 0; c < classCount; c++) {
@@ -131,15 +137,20 @@ final class OutputDecoder {
                 continue;
             }
             if (!signature.logits() && !allProbabilities(probabilities[r])) {
-                throw ModelException.predictionFailed("output '" + outputs.probabilities() + "' gave "
-                        + Arrays.toString(probabilities[r]) + ", which are not probabilities; if the model returns"
-                        + " logits, set '" + CardKeys.SCORES + "' = logits in its metadata", null);
+                throw ModelException.predictionFailed(
+                        "output '" + outputs.probabilities() + "' gave "
+                                + Arrays.toString(probabilities[r])
+                                + ", which are not probabilities; if the model returns"
+                                + " logits, set '" + CardKeys.SCORES + "' = logits in its metadata",
+                        null);
             }
             String label = labels != null ? labels[r] : classes.get(argMax(probabilities[r]));
             if (labels != null && !classes.contains(label)) {
-                throw ModelException.predictionFailed("the model's label output gave '" + label
-                        + "', which is not one of its classes " + classes + "; set '" + CardKeys.CLASSES
-                        + "' in its metadata", null);
+                throw ModelException.predictionFailed(
+                        "the model's label output gave '" + label
+                                + "', which is not one of its classes " + classes + "; set '" + CardKeys.CLASSES
+                                + "' in its metadata",
+                        null);
             }
             predictions.add(new Prediction.Classification(label, classes, boxed(probabilities[r])));
         }

@@ -5,7 +5,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.TensorInfo;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -37,7 +36,8 @@ final class PinnedOutputs implements AutoCloseable {
         this.env = env;
         this.names = names;
         this.infos = infos;
-        this.pool = new NativePool<>(POOLED, this::make, outputs -> outputs.values().forEach(OnnxTensor::close));
+        this.pool =
+                new NativePool<>(POOLED, this::make, outputs -> outputs.values().forEach(OnnxTensor::close));
     }
 
     /**

@@ -1,5 +1,9 @@
 package org.tabserve.model.onnx;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Engine;
 import org.tabserve.model.Feature;
@@ -10,11 +14,6 @@ import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.plain.Unsupported;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Decides, while a model loads, whether its small batches run in plain Java: only when its graph compiles to plain
@@ -31,8 +30,7 @@ final class PlainCheck {
     /** Rows drawn for the check beside the card's own. */
     static final int GENERATED = 256;
 
-    private PlainCheck() {
-    }
+    private PlainCheck() {}
 
     /**
      * Tries the model's graph in plain Java and tells the model which engine runs it.
@@ -44,8 +42,8 @@ final class PlainCheck {
     }
 
     /** As {@link #decide(OnnxModel, OnnxGraph, ModelSignature, List)}, with the setting given. */
-    static void decide(OnnxModel model, OnnxGraph graph, ModelSignature signature, List<String> outputs,
-                       String setting) {
+    static void decide(
+            OnnxModel model, OnnxGraph graph, ModelSignature signature, List<String> outputs, String setting) {
         if (setting.equals("onnxruntime")) {
             model.use(null, Engine.onnxRuntime(Engine.SETTING + " = onnxruntime"));
             return;
@@ -63,15 +61,26 @@ final class PlainCheck {
         }
         String mismatch = mismatch(model, plain, signature, rows);
         if (mismatch != null) {
-            LOG.log(System.Logger.Level.INFO, "{0}: ONNX Runtime runs it; its plain-Java graph answered otherwise: {1}",
-                    model.source(), mismatch);
-            model.use(null, Engine.onnxRuntime("its graph in plain Java answered otherwise than ONNX Runtime ("
-                    + mismatch + ")"));
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "{0}: ONNX Runtime runs it; its plain-Java graph answered otherwise: {1}",
+                    model.source(),
+                    mismatch);
+            model.use(
+                    null,
+                    Engine.onnxRuntime(
+                            "its graph in plain Java answered otherwise than ONNX Runtime (" + mismatch + ")"));
             return;
         }
-        model.use(plain, new Engine(Engine.PLAIN_JAVA, "single rows and batches of up to " + PlainEngine.MAX_ROWS
-                + " rows are computed in plain Java (" + plain.nodes() + " nodes), which gave ONNX Runtime's answers"
-                + " on the " + rows.size() + " rows it was checked on; larger batches run in ONNX Runtime"));
+        model.use(
+                plain,
+                new Engine(
+                        Engine.PLAIN_JAVA,
+                        "single rows and batches of up to " + PlainEngine.MAX_ROWS
+                                + " rows are computed in plain Java (" + plain.nodes()
+                                + " nodes), which gave ONNX Runtime's answers"
+                                + " on the " + rows.size()
+                                + " rows it was checked on; larger batches run in ONNX Runtime"));
     }
 
     /** {@value Engine#SETTING}: the system property, else the environment variable, else {@code auto}. */
@@ -120,7 +129,8 @@ final class PlainCheck {
         for (int r = 0; r < GENERATED; r++) {
             Object[] row = new Object[features.size()];
             for (int i = 0; i < row.length; i++) {
-                row[i] = drawn(features.get(i), card.featureStats().get(features.get(i).name()), random);
+                row[i] = drawn(
+                        features.get(i), card.featureStats().get(features.get(i).name()), random);
             }
             rows.add(row);
         }
@@ -131,8 +141,10 @@ final class PlainCheck {
         List<String> categories = feature.categories();
         return switch (feature.type()) {
             case STRING -> categories.isEmpty() ? "" : categories.get(random.nextInt(categories.size()));
-            case INT64, INT32 -> categories.isEmpty() ? (Object) (long) random.nextInt(-3, 4)
-                    : (Object) Long.parseLong(categories.get(random.nextInt(categories.size())));
+            case INT64, INT32 ->
+                categories.isEmpty()
+                        ? (Object) (long) random.nextInt(-3, 4)
+                        : (Object) Long.parseLong(categories.get(random.nextInt(categories.size())));
             case BOOL -> random.nextBoolean();
             case FLOAT, DOUBLE -> {
                 if (feature.missingAllowed() && random.nextInt(8) == 0) {

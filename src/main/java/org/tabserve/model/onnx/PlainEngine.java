@@ -1,5 +1,9 @@
 package org.tabserve.model.onnx;
 
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import org.tabserve.model.Batch;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
@@ -8,11 +12,6 @@ import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.plain.PlainGraph;
 import org.tabserve.model.onnx.plain.PlainTensor;
 import org.tabserve.model.onnx.plain.Unsupported;
-
-import java.util.Arrays;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * A model's small batches run by its graph compiled to plain Java ({@link PlainGraph}) instead of an ONNX Runtime

@@ -1,7 +1,5 @@
 package org.tabserve.model.onnx;
 
-import org.tabserve.model.ModelException;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.Objects;
+import org.tabserve.model.ModelException;
 
 /**
  * A model file's bytes copied into a temporary file that only this process can reach (owner-only, unlinked as soon as
@@ -32,8 +31,7 @@ final class PrivateCopy {
     /** What a change under the loader is reported as. */
     static final String CHANGED = "the file changed while it was read";
 
-    private PrivateCopy() {
-    }
+    private PrivateCopy() {}
 
     /**
      * @param file the model file, which others may be writing
@@ -42,7 +40,7 @@ final class PrivateCopy {
      *                        or changed while it was copied
      */
     static ByteBuffer of(Path file) {
-        return of(file, () -> { });
+        return of(file, () -> {});
     }
 
     /** {@link #of(Path)}, running {@code afterCopy} between the copy and the second stamp (the tests' seam). */
@@ -51,15 +49,18 @@ final class PrivateCopy {
         try {
             Stamp before = Stamp.of(file);
             if (before.size() > MAX_SIZE) {
-                throw ModelException.unusable(source, "the file is larger than 2 GB, which ONNX Runtime cannot read"
-                        + " from memory", null);
+                throw ModelException.unusable(
+                        source, "the file is larger than 2 GB, which ONNX Runtime cannot read" + " from memory", null);
             }
             ByteBuffer mapped;
             Path temporary = temporaryFile(source);
             try (FileChannel original = FileChannel.open(file, StandardOpenOption.READ);
-                 // Unlinked at once on Linux (deleted on close elsewhere): no other process can open it.
-                 FileChannel copy = FileChannel.open(temporary, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                         StandardOpenOption.DELETE_ON_CLOSE)) {
+                    // Unlinked at once on Linux (deleted on close elsewhere): no other process can open it.
+                    FileChannel copy = FileChannel.open(
+                            temporary,
+                            StandardOpenOption.READ,
+                            StandardOpenOption.WRITE,
+                            StandardOpenOption.DELETE_ON_CLOSE)) {
                 long copied = copy(original, copy, before.size());
                 // One byte more than the stamp's size means the file grew while it was copied.
                 boolean longer = original.read(ByteBuffer.allocate(1), before.size()) > 0;
@@ -82,8 +83,11 @@ final class PrivateCopy {
         try {
             return Files.createTempFile("tabserve-model-", ".onnx");
         } catch (IOException e) {
-            throw ModelException.unusable(source, "no room for its private copy in the temporary directory ("
-                    + withoutPaths(e) + "; see java.io.tmpdir)", e);
+            throw ModelException.unusable(
+                    source,
+                    "no room for its private copy in the temporary directory (" + withoutPaths(e)
+                            + "; see java.io.tmpdir)",
+                    e);
         }
     }
 
@@ -112,8 +116,8 @@ final class PrivateCopy {
     static ByteBuffer joined(ByteBuffer model, byte[] suffix) {
         try {
             Path temporary = Files.createTempFile("tabserve-model-", ".onnx");
-            try (FileChannel copy = FileChannel.open(temporary, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                    StandardOpenOption.DELETE_ON_CLOSE)) {
+            try (FileChannel copy = FileChannel.open(
+                    temporary, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE)) {
                 ByteBuffer from = model.duplicate();
                 while (from.hasRemaining()) {
                     copy.write(from);
@@ -139,8 +143,8 @@ final class PrivateCopy {
         try {
             Files.deleteIfExists(temporary);
         } catch (IOException e) {
-            System.getLogger(PrivateCopy.class.getName()).log(System.Logger.Level.DEBUG, "Cannot delete " + temporary
-                    + " yet", e);
+            System.getLogger(PrivateCopy.class.getName())
+                    .log(System.Logger.Level.DEBUG, "Cannot delete " + temporary + " yet", e);
         }
     }
 
@@ -167,7 +171,10 @@ final class PrivateCopy {
         static Stamp of(Path file) throws IOException {
             if (file.getFileSystem().supportedFileAttributeViews().contains("unix")) {
                 Map<String, Object> unix = Files.readAttributes(file, "unix:size,lastModifiedTime,ctime,ino,dev");
-                return new Stamp((Long) unix.get("size"), unix.get("lastModifiedTime"), unix.get("ctime"),
+                return new Stamp(
+                        (Long) unix.get("size"),
+                        unix.get("lastModifiedTime"),
+                        unix.get("ctime"),
                         Objects.toString(unix.get("dev")) + ":" + unix.get("ino"));
             }
             BasicFileAttributes basic = Files.readAttributes(file, BasicFileAttributes.class);

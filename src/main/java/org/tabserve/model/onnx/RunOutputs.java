@@ -7,11 +7,10 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import org.tabserve.model.onnx.plain.PlainTensor;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.model.onnx.plain.PlainTensor;
 
 /**
  * What one run of a model's graph returned, by output name, whichever engine ran it (ONNX Runtime's result, or the
@@ -95,7 +94,8 @@ interface RunOutputs {
             public List<Map<?, ?>> maps(String name, int rows) throws OrtException {
                 // Each map getValue() hands out is a native copy of its row that the sequence does not own: closed
                 // here, or ONNX Runtime's memory grows by one map per row served until the process ends.
-                List<? extends OnnxValue> maps = ((OnnxSequence) result.get(name).orElseThrow()).getValue();
+                List<? extends OnnxValue> maps =
+                        ((OnnxSequence) result.get(name).orElseThrow()).getValue();
                 try {
                     List<Map<?, ?>> read = new ArrayList<>(rows);
                     for (int r = 0; r < rows; r++) {

@@ -5,6 +5,11 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.SequenceInfo;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.ValueInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
 import org.tabserve.model.CardKeys;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelInput;
@@ -13,12 +18,6 @@ import org.tabserve.model.Task;
 import org.tabserve.model.ValueOutput;
 import org.tabserve.model.ValueType;
 import org.tabserve.model.onnx.graph.facts.GraphFacts;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.stream.IntStream;
 
 /**
  * Reads what a graph takes, from ONNX Runtime's view of its inputs and outputs, the facts read from the graph itself
@@ -34,8 +33,14 @@ final class SignatureReader {
      * The outputs that carry the answer, found by their types. A regressor's one output is in {@code probabilities}
      * (read as values, see {@link #value()}).
      */
-    record Outputs(OutputKind kind, String probabilities, String label, OnnxJavaType labelType, String zipMap,
-                   OnnxJavaType zipMapKeyType, long declaredClasses) {
+    record Outputs(
+            OutputKind kind,
+            String probabilities,
+            String label,
+            OnnxJavaType labelType,
+            String zipMap,
+            OnnxJavaType zipMapKeyType,
+            long declaredClasses) {
 
         /** A regressor's output with its name and element type; null for a classifier. */
         ValueOutput value(Map<String, NodeInfo> outputInfo) {
@@ -48,7 +53,7 @@ final class SignatureReader {
 
         List<String> names() {
             List<String> names = new ArrayList<>();
-            for (String name : new String[]{probabilities, label, zipMap}) {
+            for (String name : new String[] {probabilities, label, zipMap}) {
                 if (name != null) {
                     names.add(name);
                 }
@@ -57,8 +62,7 @@ final class SignatureReader {
         }
     }
 
-    private SignatureReader() {
-    }
+    private SignatureReader() {}
 
     /** The inputs, in the graph's order, with their features. */
     static List<ModelInput> inputs(Map<String, NodeInfo> inputInfo, GraphFacts facts, CardReader card) {
@@ -69,8 +73,8 @@ final class SignatureReader {
         for (NodeInfo node : inputInfo.values()) {
             String name = node.getName();
             if (!(node.getInfo() instanceof TensorInfo tensor)) {
-                throw new IllegalArgumentException("input " + ValueWords.of(node) + " is not a tensor; tabserve serves"
-                        + " tensor inputs");
+                throw new IllegalArgumentException(
+                        "input " + ValueWords.of(node) + " is not a tensor; tabserve serves" + " tensor inputs");
             }
             ValueType type = valueType(name, tensor.type);
             long[] shape = tensor.getShape();
@@ -81,8 +85,13 @@ final class SignatureReader {
             int width = shape.length == 1 ? 1 : (int) shape[1];
             List<String> names;
             if (inputInfo.size() == 1) {
-                names = cardFeatures != null ? cardFeatures
-                        : width == 1 ? List.of(name) : IntStream.range(0, width).mapToObj(i -> "f" + i).toList();
+                names = cardFeatures != null
+                        ? cardFeatures
+                        : width == 1
+                                ? List.of(name)
+                                : IntStream.range(0, width)
+                                        .mapToObj(i -> "f" + i)
+                                        .toList();
                 if (names.size() != width) {
                     throw new IllegalArgumentException("metadata '" + CardKeys.FEATURES + "' names " + names.size()
                             + " features but the input has " + width + " columns");
@@ -93,14 +102,19 @@ final class SignatureReader {
             } else {
                 names = List.of(name);
             }
-            GraphFacts.InputCategories categories = width == 1 ? facts.categories().get(name) : null;
+            GraphFacts.InputCategories categories =
+                    width == 1 ? facts.categories().get(name) : null;
             List<Feature> features = new ArrayList<>();
             for (String feature : names) {
                 boolean missing = (type == ValueType.FLOAT || type == ValueType.DOUBLE)
                         && (facts.missingAllowed().contains(name) || cardMissing.contains(feature));
-                features.add(new Feature(feature, type, missing,
+                features.add(new Feature(
+                        feature,
+                        type,
+                        missing,
                         categories == null ? List.of() : categories.values(),
-                        categories != null && categories.refusesUnknown(), missingAs.get(feature)));
+                        categories != null && categories.refusesUnknown(),
+                        missingAs.get(feature)));
             }
             inputs.add(new ModelInput(name, type, features, shape.length));
         }
@@ -112,10 +126,12 @@ final class SignatureReader {
                         + "', which is not one of the model's features");
             }
         }
-        if (cardFeatures != null && inputInfo.size() > 1
+        if (cardFeatures != null
+                && inputInfo.size() > 1
                 && !cardFeatures.equals(inputs.stream().map(ModelInput::name).toList())) {
-            throw new IllegalArgumentException("metadata '" + CardKeys.FEATURES + "' " + cardFeatures
-                    + " does not match the graph's inputs " + inputs.stream().map(ModelInput::name).toList());
+            throw new IllegalArgumentException(
+                    "metadata '" + CardKeys.FEATURES + "' " + cardFeatures + " does not match the graph's inputs "
+                            + inputs.stream().map(ModelInput::name).toList());
         }
         return inputs;
     }
@@ -128,8 +144,9 @@ final class SignatureReader {
             case INT32 -> ValueType.INT32;
             case STRING -> ValueType.STRING;
             case BOOL -> ValueType.BOOL;
-            default -> throw new IllegalArgumentException("input '" + input + "' holds " + type
-                    + " values; tabserve serves float, double, int64, int32, string and bool inputs");
+            default ->
+                throw new IllegalArgumentException("input '" + input + "' holds " + type
+                        + " values; tabserve serves float, double, int64, int32, string and bool inputs");
         };
     }
 
@@ -140,13 +157,14 @@ final class SignatureReader {
             long first = ((TensorInfo) node.getInfo()).getShape()[0];
             long size = first < 1 ? 0 : first;
             if (batch != -2 && batch != size) {
-                throw new IllegalArgumentException("its inputs disagree on the batch size: "
-                        + ValueWords.of(inputInfo.values()));
+                throw new IllegalArgumentException(
+                        "its inputs disagree on the batch size: " + ValueWords.of(inputInfo.values()));
             }
             batch = size;
         }
         if (batch > 1_000_000) {
-            throw new IllegalArgumentException("it has a fixed batch of " + batch + " rows; at most 1,000,000 is served");
+            throw new IllegalArgumentException(
+                    "it has a fixed batch of " + batch + " rows; at most 1,000,000 is served");
         }
         return (int) batch;
     }
@@ -161,21 +179,26 @@ final class SignatureReader {
             return switch (declared) {
                 case "classification" -> Task.CLASSIFICATION;
                 case "regression" -> Task.REGRESSION;
-                default -> throw new IllegalArgumentException("metadata '" + CardKeys.TASK + "' is '" + declared
-                        + "'; allowed: classification, regression");
+                default ->
+                    throw new IllegalArgumentException("metadata '" + CardKeys.TASK + "' is '" + declared
+                            + "'; allowed: classification, regression");
             };
         }
         if (facts.task() == GraphFacts.Task.REGRESSION) {
             LOG.log(System.Logger.Level.INFO, "{0}: read as a regressor (its graph has a regressor op)", source);
             return Task.REGRESSION;
         }
-        if (facts.task() == GraphFacts.Task.UNKNOWN && outputInfo.size() == 1
+        if (facts.task() == GraphFacts.Task.UNKNOWN
+                && outputInfo.size() == 1
                 && outputInfo.values().iterator().next().getInfo() instanceof TensorInfo t
                 && (t.type == OnnxJavaType.FLOAT || t.type == OnnxJavaType.DOUBLE)
                 && (t.getShape().length == 1 || (t.getShape().length == 2 && t.getShape()[1] == 1))) {
-            LOG.log(System.Logger.Level.INFO, "{0}: its one output is a single float column and nothing says"
-                    + " regression, so it is read as a binary classifier's probability of the second class (set '"
-                    + CardKeys.TASK + "' = regression in its metadata to read it as values)", source);
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "{0}: its one output is a single float column and nothing says"
+                            + " regression, so it is read as a binary classifier's probability of the second class (set '"
+                            + CardKeys.TASK + "' = regression in its metadata to read it as values)",
+                    source);
         }
         return Task.CLASSIFICATION;
     }
@@ -184,14 +207,16 @@ final class SignatureReader {
     static Outputs regressionOutput(Map<String, NodeInfo> outputInfo) {
         List<String> values = new ArrayList<>();
         for (NodeInfo node : outputInfo.values()) {
-            if (node.getInfo() instanceof TensorInfo t && (t.type == OnnxJavaType.FLOAT || t.type == OnnxJavaType.DOUBLE)
+            if (node.getInfo() instanceof TensorInfo t
+                    && (t.type == OnnxJavaType.FLOAT || t.type == OnnxJavaType.DOUBLE)
                     && (t.getShape().length == 1 || (t.getShape().length == 2 && t.getShape()[1] == 1))) {
                 values.add(node.getName());
             }
         }
         if (values.size() != 1) {
-            throw new IllegalArgumentException("a regressor needs exactly one float output [N, 1] or [N]; its outputs are "
-                    + ValueWords.of(outputInfo.values()));
+            throw new IllegalArgumentException(
+                    "a regressor needs exactly one float output [N, 1] or [N]; its outputs are "
+                            + ValueWords.of(outputInfo.values()));
         }
         return new Outputs(OutputKind.VALUE, values.get(0), null, null, null, null, 1);
     }
@@ -213,7 +238,9 @@ final class SignatureReader {
                         && (shape.length == 1 || (shape.length == 2 && shape[1] == 1))) {
                     labels.add(node.getName());
                 }
-            } else if (info instanceof SequenceInfo s && s.sequenceOfMaps && s.mapInfo.valueType == OnnxJavaType.FLOAT
+            } else if (info instanceof SequenceInfo s
+                    && s.sequenceOfMaps
+                    && s.mapInfo.valueType == OnnxJavaType.FLOAT
                     && (s.mapInfo.keyType == OnnxJavaType.INT64 || s.mapInfo.keyType == OnnxJavaType.STRING)) {
                 zipMaps.add(node.getName());
             }
@@ -223,7 +250,8 @@ final class SignatureReader {
                     + "; tabserve needs at most one float [N, C] tensor, one label tensor and one ZipMap");
         }
         String label = labels.isEmpty() ? null : labels.get(0);
-        OnnxJavaType labelType = label == null ? null : ((TensorInfo) outputInfo.get(label).getInfo()).type;
+        OnnxJavaType labelType =
+                label == null ? null : ((TensorInfo) outputInfo.get(label).getInfo()).type;
         if (probabilities.size() == 1) {
             String name = probabilities.get(0);
             long declared = ((TensorInfo) outputInfo.get(name).getInfo()).getShape()[1];
@@ -251,8 +279,9 @@ final class SignatureReader {
             return switch (scores) {
                 case "probabilities" -> false;
                 case "logits" -> true;
-                default -> throw new IllegalArgumentException("metadata '" + CardKeys.SCORES + "' is '" + scores
-                        + "'; allowed: probabilities, logits");
+                default ->
+                    throw new IllegalArgumentException(
+                            "metadata '" + CardKeys.SCORES + "' is '" + scores + "'; allowed: probabilities, logits");
             };
         }
         if (outputs.probabilities() == null) {
@@ -260,9 +289,13 @@ final class SignatureReader {
         }
         GraphFacts.OutputEnding ending = facts.outputEndings().get(outputs.probabilities());
         if (ending != null && ending.ending() == GraphFacts.Ending.LOGITS) {
-            LOG.log(System.Logger.Level.INFO, "{0}: output ''{1}'' ends in {2}, so it is read as logits and turned into"
-                    + " probabilities (set ''" + CardKeys.SCORES + "'' = probabilities to read it as it is)",
-                    source, outputs.probabilities(), ending.lastOp());
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "{0}: output ''{1}'' ends in {2}, so it is read as logits and turned into"
+                            + " probabilities (set ''" + CardKeys.SCORES + "'' = probabilities to read it as it is)",
+                    source,
+                    outputs.probabilities(),
+                    ending.lastOp());
             return true;
         }
         return false;

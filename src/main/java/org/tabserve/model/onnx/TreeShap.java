@@ -1,10 +1,9 @@
 package org.tabserve.model.onnx;
 
+import java.util.List;
 import org.tabserve.model.Explanation;
 import org.tabserve.model.onnx.graph.ml.BinaryCase;
 import org.tabserve.model.onnx.graph.ml.TreeEnsemble;
-
-import java.util.List;
 
 /**
  * A TreeEnsembleClassifier's or TreeEnsembleRegressor's margins ({@link TreeEnsemble}, read once for every reader)
@@ -20,6 +19,7 @@ final class TreeShap extends AdditiveEstimator {
     private final TreeEnsemble trees;
     /** The margins a row has: one per class, or one (a regressor's value, or a binary case's score). */
     private final int margins;
+
     private final double[] base;
     /** For one score standing for two classes: class 0's margin is its complement minus the score; else null. */
     private final BinaryCase binary;
@@ -49,8 +49,8 @@ final class TreeShap extends AdditiveEstimator {
      */
     static TreeShap of(TreeEnsemble trees, int width) {
         if (trees.unadditive() != null) {
-            throw new IllegalArgumentException("its tree ensemble's scores are not sums over its trees: "
-                    + trees.unadditive());
+            throw new IllegalArgumentException(
+                    "its tree ensemble's scores are not sums over its trees: " + trees.unadditive());
         }
         if (trees.width() > width) {
             throw new IllegalArgumentException("its trees read input element " + (trees.width() - 1) + " of " + width);
@@ -62,14 +62,14 @@ final class TreeShap extends AdditiveEstimator {
     private int depth(int root) {
         int deepest = 0;
         java.util.ArrayDeque<int[]> open = new java.util.ArrayDeque<>();
-        open.push(new int[]{root, 0});
+        open.push(new int[] {root, 0});
         for (int visited = 0; !open.isEmpty() && visited <= trees.nodes(); visited++) { // a tree visits each node once
             int[] at = open.pop();
             if (trees.isLeaf(at[0])) {
                 deepest = Math.max(deepest, at[1]);
             } else {
-                open.push(new int[]{trees.whenTrue(at[0]), at[1] + 1});
-                open.push(new int[]{trees.whenFalse(at[0]), at[1] + 1});
+                open.push(new int[] {trees.whenTrue(at[0]), at[1] + 1});
+                open.push(new int[] {trees.whenFalse(at[0]), at[1] + 1});
             }
         }
         return Math.max(1, deepest);
@@ -103,15 +103,15 @@ final class TreeShap extends AdditiveEstimator {
                 scores[k] += trees.leafMargin(leaf, k);
             }
         }
-        return binary == null ? scores : new double[]{binary.complement() - scores[0], scores[0]};
+        return binary == null ? scores : new double[] {binary.complement() - scores[0], scores[0]};
     }
 
     @Override
     void contributions(float[] x, float[][] background, int target, int[] groupOf, double[] phi) {
         int groups = phi.length;
         boolean one = binary != null;
-        Walk walk = new Walk(x, one ? 0 : target, groupOf, groups, phi,
-                (one && target == 0 ? -1.0 : 1.0) / background.length);
+        Walk walk = new Walk(
+                x, one ? 0 : target, groupOf, groups, phi, (one && target == 0 ? -1.0 : 1.0) / background.length);
         for (float[] b : background) {
             walk.b = b;
             for (int t = 0; t < trees.trees(); t++) {
@@ -131,10 +131,12 @@ final class TreeShap extends AdditiveEstimator {
         private final double[] phi;
         /** 1 / background rows, negative for the class a binary ensemble's score counts against. */
         private final double share;
+
         private final byte[] state;
         private final int[] path;
         /** weight[a][c] = a! c! / (a + c + 1)!. */
         private final double[][] weight;
+
         private float[] b;
 
         Walk(float[] x, int target, int[] groupOf, int groups, double[] phi, double share) {

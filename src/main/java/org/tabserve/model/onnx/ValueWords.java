@@ -6,7 +6,6 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.SequenceInfo;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.ValueInfo;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -19,8 +18,7 @@ import java.util.Locale;
  */
 final class ValueWords {
 
-    private ValueWords() {
-    }
+    private ValueWords() {}
 
     /** Each of {@code nodes} in words, in their order, joined with semicolons (a description holds commas). */
     static String of(Collection<NodeInfo> nodes) {

@@ -1,15 +1,14 @@
 package org.tabserve.model.onnx;
 
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.tabserve.model.onnx.graph.NodeAttributes;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxNode;
 import org.tabserve.model.onnx.graph.ml.Labels;
-
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 
 /**
  * The float tensor a graph's ZipMap turns into a sequence of maps, made a graph output of its own so that
@@ -35,13 +34,17 @@ record ZipMapProbabilities(String tensor, String zipMap, List<String> columns) {
     static Optional<ZipMapProbabilities> of(OnnxGraph graph) {
         List<ZipMapProbabilities> found = new ArrayList<>();
         for (OnnxNode node : graph.nodes()) {
-            if (!node.isMl("ZipMap") || node.inputs().size() != 1 || node.outputs().size() != 1
-                    || graph.output(node.outputs().get(0)).isEmpty() || graph.output(node.inputs().get(0)).isPresent()) {
+            if (!node.isMl("ZipMap")
+                    || node.inputs().size() != 1
+                    || node.outputs().size() != 1
+                    || graph.output(node.outputs().get(0)).isEmpty()
+                    || graph.output(node.inputs().get(0)).isPresent()) {
                 continue;
             }
             List<String> labels = labels(node);
             if (labels != null && !labels.isEmpty()) {
-                found.add(new ZipMapProbabilities(node.inputs().get(0), node.outputs().get(0), labels));
+                found.add(new ZipMapProbabilities(
+                        node.inputs().get(0), node.outputs().get(0), labels));
             }
         }
         return found.size() == 1 ? Optional.of(found.get(0)) : Optional.empty();

@@ -42,13 +42,14 @@ record ExplanationChunks(int rowsPerCall, long bytes) {
         if (held + perRow > capacity) {
             String need = "explaining " + rows + " row(s) of model '" + model + "' holds about " + mb(held + perRow)
                     + " MB (" + mb(explainer.heldBytes(signature, 1) + CallHeap.PER_CALL + perRow) + " MB for one row)";
-            throw ServingException.tooLarge(need + ", more than this server gives one request (" + mb(capacity)
-                    + " MB); send fewer rows, or leave explain out; " + MemoryBudget.RAISED_BY,
+            throw ServingException.tooLarge(
+                    need + ", more than this server gives one request (" + mb(capacity)
+                            + " MB); send fewer rows, or leave explain out; " + MemoryBudget.RAISED_BY,
                     new FieldProblem(ExplainField.NAME, need + "; one request may hold " + mb(capacity) + " MB", null));
         }
         long room = Math.min(capacity / BUDGET_SHARE, capacity - held);
-        long calls = Math.min(Math.min(Explainer.MAX_ROWS_PER_CALL, explainer.rowsToCall(signature)),
-                Math.max(1, room / perRow));
+        long calls = Math.min(
+                Math.min(Explainer.MAX_ROWS_PER_CALL, explainer.rowsToCall(signature)), Math.max(1, room / perRow));
         return new ExplanationChunks((int) calls, held + calls * perRow);
     }
 

@@ -1,14 +1,7 @@
 package org.tabserve.serving.explain;
 
-import org.tabserve.model.Explainer;
-import org.tabserve.serving.limits.ClientWatch;
-import org.tabserve.serving.limits.ServingException;
-import org.tabserve.serving.monitor.ModelConcurrency;
-import org.tabserve.serving.monitor.TabserveMetrics;
-
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +13,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.tabserve.model.Explainer;
+import org.tabserve.serving.limits.ClientWatch;
+import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.monitor.ModelConcurrency;
+import org.tabserve.serving.monitor.TabserveMetrics;
 
 /**
  * The threads that compute explanations, a few of their own with a bounded queue, so that requests that ask for
@@ -44,8 +42,13 @@ public final class ExplanationPool implements AutoCloseable {
         this.metrics = metrics;
         AtomicInteger count = new AtomicInteger();
         // An 8 MB stack, as the scoring pool's: ONNX Runtime overflowed a default-sized stack in some processes.
-        this.pool = new ThreadPoolExecutor(explanations.threads(), explanations.threads(), 0, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(explanations.queue()), task -> {
+        this.pool = new ThreadPoolExecutor(
+                explanations.threads(),
+                explanations.threads(),
+                0,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(explanations.queue()),
+                task -> {
                     Thread thread = new Thread(null, task, "tabserve-explain-" + count.incrementAndGet(), 8L << 20);
                     thread.setDaemon(true);
                     return thread;
@@ -80,19 +83,24 @@ public final class ExplanationPool implements AutoCloseable {
             }
             metrics.explainedModelRows(modelRows);
         };
-        Job<T> job = new Job<>(() -> {
-            waiting.leave();
-            return work.apply(meter);
-        }, result);
+        Job<T> job = new Job<>(
+                () -> {
+                    waiting.leave();
+                    return work.apply(meter);
+                },
+                result);
         try {
             pool.execute(job);
         } catch (RejectedExecutionException e) {
             metrics.explanation("busy");
             metrics.concurrency().refused(model, ModelConcurrency.EXPLANATIONS_BUSY);
-            throw ServingException.of(ServingException.Kind.BUSY, "the server is busy explaining other requests'"
-                    + " answers (" + pool.getMaximumPoolSize() + " at once, " + pool.getQueue().size() + " waiting);"
-                    + " try again shortly, or leave explain out", List.of(ExplanationLimits.THREADS,
-                    ExplanationLimits.QUEUE));
+            throw ServingException.of(
+                    ServingException.Kind.BUSY,
+                    "the server is busy explaining other requests'"
+                            + " answers (" + pool.getMaximumPoolSize() + " at once, "
+                            + pool.getQueue().size() + " waiting);"
+                            + " try again shortly, or leave explain out",
+                    List.of(ExplanationLimits.THREADS, ExplanationLimits.QUEUE));
         }
         while (true) {
             try {
@@ -136,8 +144,9 @@ public final class ExplanationPool implements AutoCloseable {
     @Override
     public void close() {
         for (Runnable waiting : pool.shutdownNow()) {
-            ((Job<?>) waiting).result.completeExceptionally(ServingException.of(ServingException.Kind.UNAVAILABLE,
-                    "the server is stopping"));
+            ((Job<?>) waiting)
+                    .result.completeExceptionally(
+                            ServingException.of(ServingException.Kind.UNAVAILABLE, "the server is stopping"));
         }
     }
 

@@ -1,10 +1,9 @@
 package org.tabserve.serving.explain;
 
-import org.tabserve.model.Explainer;
-import org.tabserve.model.Model;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.tabserve.model.Explainer;
+import org.tabserve.model.Model;
 
 /**
  * One {@link Explainer} per served model version, kept between requests, so that the background sample's answers
@@ -23,12 +22,10 @@ final class ModelExplainers {
      */
     static final int MAX_VERSIONS = 64;
 
-    private record Key(String name, long version) {
-    }
+    private record Key(String name, long version) {}
 
     /** The model an explainer was built for, so that a version reloaded under the same number gets a new one. */
-    private record Kept(Model model, Explainer explainer) {
-    }
+    private record Kept(Model model, Explainer explainer) {}
 
     private final boolean structural;
     private final Map<Key, Kept> kept = new LinkedHashMap<>(16, 0.75f, true) {

@@ -1,5 +1,7 @@
 package org.tabserve.serving.explain;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Explainer;
 import org.tabserve.model.Explanation;
@@ -10,9 +12,6 @@ import org.tabserve.serving.limits.ClientWatch;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.limits.ServingException;
 import org.tabserve.serving.monitor.TabserveMetrics;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The explanations of a request's rows, computed when it asks for them, so that one that cannot have them (no
@@ -83,13 +82,18 @@ public final class RowExplanations implements AutoCloseable {
         long modelRows = explainer.modelRows(rows.signature(), rows.size());
         if (modelRows > maxModelRows) {
             metrics.explanation("over_limit");
-            throw ServingException.tooLarge("explaining " + rows.size() + " row(s) of model '" + name
-                    + "' evaluates " + modelRows + " model rows (each row: " + explainer.work(rows.signature())
-                    + "), more than the " + maxModelRows + " one request may have evaluated; send fewer rows, or"
-                    + " leave explain out",
-                    new FieldProblem(ExplainField.NAME, "explanations of " + rows.size() + " row(s) need " + modelRows
-                            + " model rows; the limit (" + ExplanationLimits.MAX_MODEL_ROWS + ") is " + maxModelRows,
-                            null), ExplanationLimits.MAX_MODEL_ROWS);
+            throw ServingException.tooLarge(
+                    "explaining " + rows.size() + " row(s) of model '" + name
+                            + "' evaluates " + modelRows + " model rows (each row: " + explainer.work(rows.signature())
+                            + "), more than the " + maxModelRows
+                            + " one request may have evaluated; send fewer rows, or"
+                            + " leave explain out",
+                    new FieldProblem(
+                            ExplainField.NAME,
+                            "explanations of " + rows.size() + " row(s) need " + modelRows + " model rows; the limit ("
+                                    + ExplanationLimits.MAX_MODEL_ROWS + ") is " + maxModelRows,
+                            null),
+                    ExplanationLimits.MAX_MODEL_ROWS);
         }
         // Every byte the work holds is reserved here, before it waits for a thread and before the answer's first
         // byte (AnswerKeepAlive commits a 200 once the wait passes a second): a request refused for room is a whole
@@ -103,13 +107,16 @@ public final class RowExplanations implements AutoCloseable {
                 metrics.explanation("failed");
                 throw noRoom;
             }
-            return pool.run(name, meter -> {
-                List<Explanation> explanations = new ArrayList<>(rows.size());
-                for (int row = 0; row < rows.size(); row++) {
-                    explanations.add(explainer.explain(rows, row, meter, chunks.rowsPerCall()));
-                }
-                return explanations;
-            }, watch);
+            return pool.run(
+                    name,
+                    meter -> {
+                        List<Explanation> explanations = new ArrayList<>(rows.size());
+                        for (int row = 0; row < rows.size(); row++) {
+                            explanations.add(explainer.explain(rows, row, meter, chunks.rowsPerCall()));
+                        }
+                        return explanations;
+                    },
+                    watch);
         }
     }
 

@@ -3,17 +3,16 @@ package org.tabserve.serving.feedback;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import org.tabserve.model.LiveCounts;
-import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.Task;
-import org.tabserve.serving.limits.MemoryBudget;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import org.tabserve.model.LiveCounts;
+import org.tabserve.model.Model;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.Task;
+import org.tabserve.serving.limits.MemoryBudget;
 
 /**
  * How well each served model version is doing now: its answers of the last hour kept by request id
@@ -45,12 +44,10 @@ public final class FeedbackMonitor {
      * @param label     a classifier's true class label; null for a regressor
      * @param value     a regressor's true value; NaN for a classifier
      */
-    public record Label(String requestId, int row, String label, double value) {
-    }
+    public record Label(String requestId, int row, String label, double value) {}
 
     /** What a feedback request's labels came to: joined to their answers, or not, and why not. */
-    public record Outcome(long joined, long unknown, long expired, long duplicates) {
-    }
+    public record Outcome(long joined, long unknown, long expired, long duplicates) {}
 
     /**
      * One version's live performance over the last hour.
@@ -65,20 +62,25 @@ public final class FeedbackMonitor {
      * @param estimatedAccuracy the mean confidence of those rows (CBPE); null for a regressor or before any row
      * @param calibrated        whether that confidence is read through the card's calibration curve
      */
-    public record Performance(long labelled, Double liveAccuracy, Double liveMae, long unknown, long expired,
-                              long duplicates, long scored, Double estimatedAccuracy, boolean calibrated) {
-    }
+    public record Performance(
+            long labelled,
+            Double liveAccuracy,
+            Double liveMae,
+            long unknown,
+            long expired,
+            long duplicates,
+            long scored,
+            Double estimatedAccuracy,
+            boolean calibrated) {}
 
-    private record Key(String name, long version) {
-    }
+    private record Key(String name, long version) {}
 
     /**
      * A version's answers and figures, the range its labels may have (a regressor's), and the model instance they are
      * for: a reloaded version starts anew.
      */
-    private record Entry(Model model, RecentAnswers answers, LivePerformance performance, Confidence confidence,
-                         LabelRange range) {
-    }
+    private record Entry(
+            Model model, RecentAnswers answers, LivePerformance performance, Confidence confidence, LabelRange range) {}
 
     private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
     private final LongSupplier nanoClock;
@@ -92,7 +94,8 @@ public final class FeedbackMonitor {
     FeedbackMonitor(PrometheusRegistry registry, LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
         String[] labels = {"model", "version"};
-        CounterWithCallback.builder().name("tabserve_feedback_labels")
+        CounterWithCallback.builder()
+                .name("tabserve_feedback_labels")
                 .help("Labels sent to POST /api/feedback since the model version was loaded, by outcome: joined (to"
                         + " the answer of its request id and row), unknown (no such answer kept), expired (its"
                         + " answer was over an hour old, or dropped for room) and duplicate (the row had one)")
@@ -104,31 +107,64 @@ public final class FeedbackMonitor {
                     callback.call(total[LivePerformance.Sum.UNKNOWN.ordinal()], key.name(), version, "unknown");
                     callback.call(total[LivePerformance.Sum.EXPIRED.ordinal()], key.name(), version, "expired");
                     callback.call(total[LivePerformance.Sum.DUPLICATE.ordinal()], key.name(), version, "duplicate");
-                })).register(registry);
-        gauge(registry, "tabserve_live_accuracy", "A classifier's accuracy on the labels joined to its answers in the"
-                + " last hour (absent without labels)", labels, (key, entry) -> of(entry).liveAccuracy());
-        gauge(registry, "tabserve_live_mae", "A regressor's mean absolute error on the labels joined to its answers in"
-                + " the last hour (absent without labels)", labels, (key, entry) -> of(entry).liveMae());
-        gauge(registry, "tabserve_estimated_accuracy", "A classifier's accuracy estimated without labels: the mean"
-                + " calibrated confidence of the rows it scored in the last hour (CBPE)", labels,
+                }))
+                .register(registry);
+        gauge(
+                registry,
+                "tabserve_live_accuracy",
+                "A classifier's accuracy on the labels joined to its answers in the"
+                        + " last hour (absent without labels)",
+                labels,
+                (key, entry) -> of(entry).liveAccuracy());
+        gauge(
+                registry,
+                "tabserve_live_mae",
+                "A regressor's mean absolute error on the labels joined to its answers in"
+                        + " the last hour (absent without labels)",
+                labels,
+                (key, entry) -> of(entry).liveMae());
+        gauge(
+                registry,
+                "tabserve_estimated_accuracy",
+                "A classifier's accuracy estimated without labels: the mean"
+                        + " calibrated confidence of the rows it scored in the last hour (CBPE)",
+                labels,
                 (key, entry) -> of(entry).estimatedAccuracy());
-        gauge(registry, "tabserve_card_accuracy", "A classifier's accuracy on its card's held-out rows, beside the live"
-                + " figures", labels, (key, entry) -> entry.model().card().evaluation() == null ? null
-                : entry.model().card().evaluation().accuracy());
-        gauge(registry, "tabserve_card_mae", "A regressor's mean absolute error on its card's held-out rows, beside"
-                + " the live figures", labels, (key, entry) -> entry.model().card().regression() == null ? null
-                : entry.model().card().regression().mae());
+        gauge(
+                registry,
+                "tabserve_card_accuracy",
+                "A classifier's accuracy on its card's held-out rows, beside the live" + " figures",
+                labels,
+                (key, entry) -> entry.model().card().evaluation() == null
+                        ? null
+                        : entry.model().card().evaluation().accuracy());
+        gauge(
+                registry,
+                "tabserve_card_mae",
+                "A regressor's mean absolute error on its card's held-out rows, beside" + " the live figures",
+                labels,
+                (key, entry) -> entry.model().card().regression() == null
+                        ? null
+                        : entry.model().card().regression().mae());
     }
 
-    private void gauge(PrometheusRegistry registry, String name, String help, String[] labels,
-                       java.util.function.BiFunction<Key, Entry, Double> figure) {
-        GaugeWithCallback.builder().name(name).help(help + ", by model and version").labelNames(labels)
+    private void gauge(
+            PrometheusRegistry registry,
+            String name,
+            String help,
+            String[] labels,
+            java.util.function.BiFunction<Key, Entry, Double> figure) {
+        GaugeWithCallback.builder()
+                .name(name)
+                .help(help + ", by model and version")
+                .labelNames(labels)
                 .callback(callback -> each((key, entry) -> {
                     Double value = figure.apply(key, entry);
                     if (value != null) {
                         callback.call(value, key.name(), Long.toString(key.version()));
                     }
-                })).register(registry);
+                }))
+                .register(registry);
     }
 
     private void each(java.util.function.BiConsumer<Key, Entry> action) {
@@ -157,8 +193,14 @@ public final class FeedbackMonitor {
      * @param first     the request's rows answered before this call (a CSV upload's earlier chunks)
      * @param client    the caller, as {@link LabelRate#key} names it ({@link #NOBODY} when unknown)
      */
-    public void answered(String name, long version, Model model, String requestId, int first,
-                         List<Prediction> predictions, String client) {
+    public void answered(
+            String name,
+            long version,
+            Model model,
+            String requestId,
+            int first,
+            List<Prediction> predictions,
+            String client) {
         Entry entry = entry(name, version, model);
         long now = nanoClock.getAsLong();
         if (model.signature().task() == Task.CLASSIFICATION) {
@@ -186,7 +228,8 @@ public final class FeedbackMonitor {
             }
         }
         if (requestId != null && !predictions.isEmpty()) {
-            if (!entry.answers().keep(now, requestId, first, predictions, client) && first == 0
+            if (!entry.answers().keep(now, requestId, first, predictions, client)
+                    && first == 0
                     && takeBackFromOthers(entry, client)) {
                 entry.answers().keep(now, requestId, first, predictions, client);
             }
@@ -224,8 +267,12 @@ public final class FeedbackMonitor {
                 if (before != null) {
                     before.answers().clear();
                 }
-                return new Entry(model, new RecentAnswers(model.signature().classLabels(), room),
-                        new LivePerformance(), Confidence.of(model), new LabelRange(model.card()));
+                return new Entry(
+                        model,
+                        new RecentAnswers(model.signature().classLabels(), room),
+                        new LivePerformance(),
+                        Confidence.of(model),
+                        new LabelRange(model.card()));
             });
         }
         return entry;
@@ -284,12 +331,18 @@ public final class FeedbackMonitor {
         long scored = (long) sums[LivePerformance.Sum.SCORED.ordinal()];
         boolean classifier = entry.model().signature().task() == Task.CLASSIFICATION;
         Double accuracy = classifier && labelled > 0 ? sums[LivePerformance.Sum.CORRECT.ordinal()] / labelled : null;
-        Double mae = !classifier && labelled > 0 ? sums[LivePerformance.Sum.ABSOLUTE_ERROR.ordinal()] / labelled
-                : null;
+        Double mae = !classifier && labelled > 0 ? sums[LivePerformance.Sum.ABSOLUTE_ERROR.ordinal()] / labelled : null;
         Double estimate = classifier && scored > 0 ? sums[LivePerformance.Sum.CONFIDENCE.ordinal()] / scored : null;
-        return new Performance(labelled, accuracy, finite(mae), (long) sums[LivePerformance.Sum.UNKNOWN.ordinal()],
-                (long) sums[LivePerformance.Sum.EXPIRED.ordinal()], (long) sums[LivePerformance.Sum.DUPLICATE.ordinal()],
-                scored, estimate, entry.confidence().calibrated());
+        return new Performance(
+                labelled,
+                accuracy,
+                finite(mae),
+                (long) sums[LivePerformance.Sum.UNKNOWN.ordinal()],
+                (long) sums[LivePerformance.Sum.EXPIRED.ordinal()],
+                (long) sums[LivePerformance.Sum.DUPLICATE.ordinal()],
+                scored,
+                estimate,
+                entry.confidence().calibrated());
     }
 
     /** @return {@code figure}, or null when it is not a number (a regressor that answered NaN): never NaN in JSON */
@@ -307,7 +360,9 @@ public final class FeedbackMonitor {
 
     /** Model {@code name} is gone: the answers and figures of all its versions go too. */
     public void forget(String name) {
-        entries.keySet().stream().filter(key -> key.name().equals(name)).toList()
+        entries.keySet().stream()
+                .filter(key -> key.name().equals(name))
+                .toList()
                 .forEach(key -> forget(key.name(), key.version()));
     }
 }

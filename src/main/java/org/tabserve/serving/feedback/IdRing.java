@@ -28,6 +28,7 @@ final class IdRing {
 
     /** The index's hash seed: one per JVM, so that a ring can take another's ids with their hashes. */
     private static final long SEED = ThreadLocalRandom.current().nextLong() | 1;
+
     private final int initialCapacity;
     private int capacity; // a power of two
     private byte[] ids; // slot * MAX_ID_LENGTH

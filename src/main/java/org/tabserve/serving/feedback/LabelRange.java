@@ -1,9 +1,8 @@
 package org.tabserve.serving.feedback;
 
+import java.util.Locale;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.RegressionEvaluation;
-
-import java.util.Locale;
 
 /**
  * The values a regressor's label may have, so that one label cannot poison (or, summed past the largest double,
@@ -65,10 +64,17 @@ final class LabelRange {
         if (label >= from && label <= to) {
             return null;
         }
-        return String.format(Locale.ROOT, "is out of range: a label must lie within the target's range (%s to %s, %s)"
-                + " widened by its width on each side, %s to %s, so that one wrong label cannot swamp the live"
-                + " mean absolute error; got %s", shown(low), shown(high), fromCard ? "the card's held-out values"
-                : "the values this version answered", shown(from), shown(to), shown(label));
+        return String.format(
+                Locale.ROOT,
+                "is out of range: a label must lie within the target's range (%s to %s, %s)"
+                        + " widened by its width on each side, %s to %s, so that one wrong label cannot swamp the live"
+                        + " mean absolute error; got %s",
+                shown(low),
+                shown(high),
+                fromCard ? "the card's held-out values" : "the values this version answered",
+                shown(from),
+                shown(to),
+                shown(label));
     }
 
     private static String shown(double value) {

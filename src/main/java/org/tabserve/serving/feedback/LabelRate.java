@@ -27,6 +27,7 @@ public final class LabelRate {
     static final int MAX_CLIENTS = 4096;
     /** The bucket clients share when {@link #MAX_CLIENTS} are told apart already. */
     private static final String OTHERS = "(others)";
+
     private static final long NANOS_PER_LABEL = 1_000_000_000L / PER_SECOND;
 
     /** A client's bucket: the labels it held at {@code at}. */
@@ -94,8 +95,8 @@ public final class LabelRate {
         if (address == null) {
             return OTHERS;
         }
-        String literal = address.startsWith("[") && address.endsWith("]")
-                ? address.substring(1, address.length() - 1) : address;
+        String literal =
+                address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
         if (!literal.contains(":")) {
             return literal;
         }
@@ -106,7 +107,8 @@ public final class LabelRate {
             }
             StringBuilder network = new StringBuilder();
             for (int i = 0; i < 8; i += 2) {
-                network.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
+                network.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff)))
+                        .append(':');
             }
             return network.append(":/64").toString();
         } catch (UnknownHostException | SecurityException e) {

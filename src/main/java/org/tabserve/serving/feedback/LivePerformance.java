@@ -10,7 +10,16 @@ package org.tabserve.serving.feedback;
 final class LivePerformance {
 
     /** The figures each bucket sums, in this order. */
-    enum Sum { SCORED, CONFIDENCE, LABELLED, CORRECT, ABSOLUTE_ERROR, UNKNOWN, EXPIRED, DUPLICATE }
+    enum Sum {
+        SCORED,
+        CONFIDENCE,
+        LABELLED,
+        CORRECT,
+        ABSOLUTE_ERROR,
+        UNKNOWN,
+        EXPIRED,
+        DUPLICATE
+    }
 
     private static final int BUCKETS = 12;
     private static final long BUCKET_NANOS = FeedbackMonitor.WINDOW_NANOS / BUCKETS;

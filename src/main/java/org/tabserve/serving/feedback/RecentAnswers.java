@@ -1,8 +1,7 @@
 package org.tabserve.serving.feedback;
 
-import org.tabserve.model.Prediction;
-
 import java.util.List;
+import org.tabserve.model.Prediction;
 
 /**
  * One model version's answers of the last {@link FeedbackMonitor#WINDOW_NANOS}, by request id, so that a label sent
@@ -50,8 +49,11 @@ final class RecentAnswers {
         /** @return these rows with a later part's rows after them, their labels still to come */
         Rows appended(int[] moreClasses, double[] moreValues) {
             int more = moreClasses != null ? moreClasses.length : moreValues.length;
-            return new Rows(concat(classes, moreClasses), concat(values, moreValues),
-                    java.util.Arrays.copyOf(labelled, labelled.length + more), client);
+            return new Rows(
+                    concat(classes, moreClasses),
+                    concat(values, moreValues),
+                    java.util.Arrays.copyOf(labelled, labelled.length + more),
+                    client);
         }
     }
 
@@ -131,8 +133,9 @@ final class RecentAnswers {
     /** @return the client the answer in {@code slot} was answered to */
     private String client(int slot) {
         Object object = answers.object(slot);
-        return object instanceof Rows rows ? rows.client : object instanceof String client ? client
-                : FeedbackMonitor.NOBODY;
+        return object instanceof Rows rows
+                ? rows.client
+                : object instanceof String client ? client : FeedbackMonitor.NOBODY;
     }
 
     /**
@@ -163,7 +166,8 @@ final class RecentAnswers {
         if (!classes.isEmpty()) {
             predictedClasses = new int[predictions.size()];
             for (int r = 0; r < predictedClasses.length; r++) {
-                predictedClasses[r] = classes.indexOf(predictions.get(r).classification().label());
+                predictedClasses[r] =
+                        classes.indexOf(predictions.get(r).classification().label());
             }
         } else {
             values = new double[predictions.size()];
@@ -188,8 +192,8 @@ final class RecentAnswers {
             }
             int slot = answers.add(id, now);
             if (predictions.size() == 1) {
-                answers.number(slot, predictedClasses != null ? predictedClasses[0]
-                        : Double.doubleToRawLongBits(values[0]));
+                answers.number(
+                        slot, predictedClasses != null ? predictedClasses[0] : Double.doubleToRawLongBits(values[0]));
                 answers.object(slot, client);
             } else {
                 answers.object(slot, new Rows(predictedClasses, values, new boolean[predictions.size()], client));
@@ -203,9 +207,11 @@ final class RecentAnswers {
         Rows rows = rows(slot);
         if (rows == null) { // one row so far
             long number = answers.number(slot);
-            rows = new Rows(classes.isEmpty() ? null : new int[]{(int) number},
-                    classes.isEmpty() ? new double[]{Double.longBitsToDouble(number)} : null,
-                    new boolean[]{answers.flag(slot)}, client(slot));
+            rows = new Rows(
+                    classes.isEmpty() ? null : new int[] {(int) number},
+                    classes.isEmpty() ? new double[] {Double.longBitsToDouble(number)} : null,
+                    new boolean[] {answers.flag(slot)},
+                    client(slot));
         }
         Rows appended = rows.appended(moreClasses, moreValues);
         long more = bytes(appended.labelled.length, bytesPerRow()) - bytes(slot);
@@ -299,7 +305,8 @@ final class RecentAnswers {
             }
             answers.flag(slot, true);
             long number = answers.number(slot);
-            return classes.isEmpty() ? new Join(Outcome.JOINED, -1, Double.longBitsToDouble(number))
+            return classes.isEmpty()
+                    ? new Join(Outcome.JOINED, -1, Double.longBitsToDouble(number))
                     : new Join(Outcome.JOINED, (int) number, Double.NaN);
         }
         if (row < 0 || row >= rows.labelled.length) {
@@ -309,14 +316,16 @@ final class RecentAnswers {
             return Join.DUPLICATE;
         }
         rows.labelled[row] = true;
-        return rows.classes != null ? new Join(Outcome.JOINED, rows.classes[row], Double.NaN)
+        return rows.classes != null
+                ? new Join(Outcome.JOINED, rows.classes[row], Double.NaN)
                 : new Join(Outcome.JOINED, -1, rows.values[row]);
     }
 
     /** Drops the answers older than the window, oldest first (they were kept in time order). */
     private void expire(long now) {
-        for (int oldest = answers.oldest(); oldest >= 0 && now - answers.at(oldest) > FeedbackMonitor.WINDOW_NANOS;
-             oldest = answers.oldest()) {
+        for (int oldest = answers.oldest();
+                oldest >= 0 && now - answers.at(oldest) > FeedbackMonitor.WINDOW_NANOS;
+                oldest = answers.oldest()) {
             forget(oldest);
         }
     }

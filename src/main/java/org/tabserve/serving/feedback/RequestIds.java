@@ -15,8 +15,7 @@ public final class RequestIds {
     /** Letters, digits and {@code . _ : - / + =}, up to 128: what ids look like, and nothing that breaks a log line. */
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._:/+=-]{1,128}");
 
-    private RequestIds() {
-    }
+    private RequestIds() {}
 
     /** @return whether {@code id} is taken as the request's id (a longer or odd one is replaced, not echoed) */
     public static boolean valid(String id) {

@@ -4,8 +4,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The share of the heap that requests may fill at once with what they hold for a while (rows kept or scored ahead
@@ -115,8 +113,7 @@ public final class MemoryBudget {
     public final class Reservation implements AutoCloseable {
         private long held;
 
-        private Reservation() {
-        }
+        private Reservation() {}
 
         /**
          * Takes {@code bytes} more, waiting up to {@link #WAIT} for room.
@@ -132,12 +129,15 @@ public final class MemoryBudget {
         /** As {@link #grow}, waiting up to {@code waitNanos} for room (0: refused at once when there is none). */
         private void grow(long bytes, long waitNanos) {
             if (held + bytes > capacity) {
-                throw ServingException.of(ServingException.Kind.TOO_LARGE, "the request needs more memory than this server gives one request ("
-                        + (capacity >> 20) + " MB); send it in smaller parts; " + RAISED_BY);
+                throw ServingException.of(
+                        ServingException.Kind.TOO_LARGE,
+                        "the request needs more memory than this server gives one request (" + (capacity >> 20)
+                                + " MB); send it in smaller parts; " + RAISED_BY);
             }
             if (!take(bytes, waitNanos)) {
-                throw ServingException.of(ServingException.Kind.BUSY, "the server is busy with other large requests;"
-                        + " try again shortly; " + RAISED_BY);
+                throw ServingException.of(
+                        ServingException.Kind.BUSY,
+                        "the server is busy with other large requests;" + " try again shortly; " + RAISED_BY);
             }
             held += bytes;
         }
@@ -153,9 +153,11 @@ public final class MemoryBudget {
          */
         public void growForAnswer(long bytes, String what) {
             if (held + bytes > capacity) {
-                throw ServingException.of(ServingException.Kind.NO_ROOM, what + " needs about " + (bytes >> 20)
-                        + " MB to build, more than this server gives one request (" + (capacity >> 20)
-                        + " MB, a share of its heap); start the server with a larger heap (-Xmx) to serve it");
+                throw ServingException.of(
+                        ServingException.Kind.NO_ROOM,
+                        what + " needs about " + (bytes >> 20)
+                                + " MB to build, more than this server gives one request (" + (capacity >> 20)
+                                + " MB, a share of its heap); start the server with a larger heap (-Xmx) to serve it");
             }
             grow(bytes);
         }
@@ -179,7 +181,7 @@ public final class MemoryBudget {
 
         @Override
         public void close() {
-          releaseAll();
+            releaseAll();
         }
 
         /**
@@ -245,7 +247,7 @@ public final class MemoryBudget {
                     read += n;
                     long over = Math.max(0, read - free) - Math.max(0, before - free);
                     if (over > 0) {
-                      grow(over * bytesPerByte, waitNanos);
+                        grow(over * bytesPerByte, waitNanos);
                     }
                 }
             };

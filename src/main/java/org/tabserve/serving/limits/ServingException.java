@@ -1,8 +1,7 @@
 package org.tabserve.serving.limits;
 
-import org.tabserve.rows.FieldProblem;
-
 import java.util.List;
+import org.tabserve.rows.FieldProblem;
 
 /**
  * The serving layer's one error type: why a request's model work cannot go on (no such model or version, no room in
@@ -35,8 +34,8 @@ public final class ServingException extends RuntimeException {
     private final List<FieldProblem> errors;
     private final List<String> settings;
 
-    private ServingException(Kind kind, String detail, List<FieldProblem> errors, List<String> settings,
-                             Throwable cause) {
+    private ServingException(
+            Kind kind, String detail, List<FieldProblem> errors, List<String> settings, Throwable cause) {
         super(detail, cause);
         this.kind = kind;
         this.errors = List.copyOf(errors);
@@ -54,14 +53,20 @@ public final class ServingException extends RuntimeException {
 
     /** A bad field the serving layer reads ({@code explain}), named in {@link #errors()}. */
     public static ServingException invalidField(String field, String message) {
-        return new ServingException(Kind.INVALID_FIELDS, message, List.of(new FieldProblem(field, message, null)),
-                List.of(), null);
+        return new ServingException(
+                Kind.INVALID_FIELDS, message, List.of(new FieldProblem(field, message, null)), List.of(), null);
     }
 
     /** Several bad fields the serving layer reads (a rollout's), each named in {@link #errors()}. */
     public static ServingException invalidFields(List<FieldProblem> errors) {
-        return new ServingException(Kind.INVALID_FIELDS, errors.size() == 1 ? errors.get(0).field() + ": "
-                + errors.get(0).message() : errors.size() + " fields are wrong", errors, List.of(), null);
+        return new ServingException(
+                Kind.INVALID_FIELDS,
+                errors.size() == 1
+                        ? errors.get(0).field() + ": " + errors.get(0).message()
+                        : errors.size() + " fields are wrong",
+                errors,
+                List.of(),
+                null);
     }
 
     /** A request well formed but refused for what it names, saying why. */

@@ -3,16 +3,15 @@ package org.tabserve.serving.monitor;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import org.tabserve.model.Batch;
-import org.tabserve.model.LiveProfile;
-import org.tabserve.model.Model;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
+import org.tabserve.model.Batch;
+import org.tabserve.model.LiveProfile;
+import org.tabserve.model.Model;
 
 /**
  * Each served model version's {@link LiveProfile}, fed where every route's scored batches are counted (by the
@@ -23,26 +22,24 @@ import java.util.function.ToLongFunction;
  */
 public final class DriftMonitor {
 
-    private record Key(String name, long version) {
-    }
+    private record Key(String name, long version) {}
 
     /**
      * A profile, the model instance it counts for, and its worst drift by minute: a reloaded version starts a new
      * profile and a new hour.
      */
-    private record Entry(Model model, LiveProfile profile, DriftMinutes minutes) {
-    }
+    private record Entry(Model model, LiveProfile profile, DriftMinutes minutes) {}
 
     /**
      * The input whose values of the last hour are furthest from the card's training profile.
      *
      * @param psi its population stability index
      */
-    public record Worst(String feature, double psi) {
-    }
+    public record Worst(String feature, double psi) {}
 
     /** {@link #worstByMinute} of a version that has scored nothing: every minute NaN. */
-    public static final List<Double> NO_MINUTES = java.util.Collections.nCopies(RecentRequests.HOUR_BUCKETS, Double.NaN);
+    public static final List<Double> NO_MINUTES =
+            java.util.Collections.nCopies(RecentRequests.HOUR_BUCKETS, Double.NaN);
 
     private final Map<Key, Entry> profiles = new ConcurrentHashMap<>();
     private final LongSupplier nanoClock;
@@ -56,37 +53,57 @@ public final class DriftMonitor {
     DriftMonitor(PrometheusRegistry registry, LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
         String[] labels = {"model", "version", "feature"};
-        GaugeWithCallback.builder().name("tabserve_feature_drift_psi")
+        GaugeWithCallback.builder()
+                .name("tabserve_feature_drift_psi")
                 .help("Population stability index of each input's live values of the last hour against the card's"
                         + " training profile (0.1: moderate, 0.25: large), missing values a bin of their own; absent"
                         + " until the input has 32 values (missing ones included) per training bin beyond the first (at"
                         + " least 50)")
-                .labelNames(labels).callback(callback -> profiles.forEach((key, entry) -> {
+                .labelNames(labels)
+                .callback(callback -> profiles.forEach((key, entry) -> {
                     List<LiveProfile.LiveFeature> features = entry.profile().snapshot();
                     for (LiveProfile.LiveFeature feature : features) {
                         if (!Double.isNaN(feature.recent().psi())) {
-                            callback.call(feature.recent().psi(), key.name(), Long.toString(key.version()),
-                                    feature.name());
+                            callback.call(
+                                    feature.recent().psi(), key.name(), Long.toString(key.version()), feature.name());
                         }
                     }
                     sample(entry, features);
-                })).register(registry);
-        counter(registry, "tabserve_feature_values", "Values of each input the model scored, missing ones included",
+                }))
+                .register(registry);
+        counter(
+                registry,
+                "tabserve_feature_values",
+                "Values of each input the model scored, missing ones included",
                 LiveProfile.Window::values);
-        counter(registry, "tabserve_feature_missing", "Missing values of each input the model scored",
+        counter(
+                registry,
+                "tabserve_feature_missing",
+                "Missing values of each input the model scored",
                 LiveProfile.Window::missing);
-        counter(registry, "tabserve_feature_out_of_range",
-                "Numbers below the first or above the last edge of the card's histogram", LiveProfile.Window::outOfRange);
-        counter(registry, "tabserve_feature_unknown_category", "Categories the card's training data never had",
+        counter(
+                registry,
+                "tabserve_feature_out_of_range",
+                "Numbers below the first or above the last edge of the card's histogram",
+                LiveProfile.Window::outOfRange);
+        counter(
+                registry,
+                "tabserve_feature_unknown_category",
+                "Categories the card's training data never had",
                 LiveProfile.Window::unknown);
     }
 
-    private void counter(PrometheusRegistry registry, String name, String help,
-                         ToLongFunction<LiveProfile.Window> figure) {
-        CounterWithCallback.builder().name(name).help(help + ", since the model version was loaded, by model, version"
-                        + " and feature").labelNames("model", "version", "feature")
-                .callback(callback -> each((key, feature) -> callback.call(figure.applyAsLong(feature.sinceStart()),
-                        key.name(), Long.toString(key.version()), feature.name())))
+    private void counter(
+            PrometheusRegistry registry, String name, String help, ToLongFunction<LiveProfile.Window> figure) {
+        CounterWithCallback.builder()
+                .name(name)
+                .help(help + ", since the model version was loaded, by model, version" + " and feature")
+                .labelNames("model", "version", "feature")
+                .callback(callback -> each((key, feature) -> callback.call(
+                        figure.applyAsLong(feature.sinceStart()),
+                        key.name(),
+                        Long.toString(key.version()),
+                        feature.name())))
                 .register(registry);
     }
 
@@ -99,8 +116,11 @@ public final class DriftMonitor {
         Key key = new Key(name, version);
         Entry entry = profiles.get(key);
         if (entry == null || entry.model() != model) {
-            entry = profiles.compute(key, (k, before) -> before != null && before.model() == model ? before
-                    : new Entry(model, new LiveProfile(model.signature(), model.card()), new DriftMinutes()));
+            entry = profiles.compute(
+                    key,
+                    (k, before) -> before != null && before.model() == model
+                            ? before
+                            : new Entry(model, new LiveProfile(model.signature(), model.card()), new DriftMinutes()));
         }
         entry.profile().record(batch);
     }
@@ -121,7 +141,9 @@ public final class DriftMonitor {
      */
     public Optional<Worst> worst(String name, long version, Model model) {
         Entry entry = entry(name, version, model);
-        return entry == null ? Optional.empty() : Optional.ofNullable(sample(entry, entry.profile().snapshot()));
+        return entry == null
+                ? Optional.empty()
+                : Optional.ofNullable(sample(entry, entry.profile().snapshot()));
     }
 
     /**

@@ -1,12 +1,11 @@
 package org.tabserve.serving.monitor;
 
-import org.tabserve.model.LiveCounts;
-import org.tabserve.model.LiveProfile;
-import org.tabserve.model.Psi;
-
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.tabserve.model.LiveCounts;
+import org.tabserve.model.LiveProfile;
+import org.tabserve.model.Psi;
 
 /**
  * One input's live figures as {@code GET /api/model} (each feature's {@code "live"} key) and the v2 statistics give
@@ -15,8 +14,7 @@ import java.util.Map;
  */
 public final class LiveJson {
 
-    private LiveJson() {
-    }
+    private LiveJson() {}
 
     /** @return the feature's {@code "live"} object */
     public static Map<String, Object> of(LiveProfile.LiveFeature feature) {
@@ -32,8 +30,8 @@ public final class LiveJson {
         return live;
     }
 
-    private static Map<String, Object> window(LiveProfile.LiveFeature feature, LiveProfile.Window window,
-                                              Integer seconds) {
+    private static Map<String, Object> window(
+            LiveProfile.LiveFeature feature, LiveProfile.Window window, Integer seconds) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("window_seconds", seconds);
         out.put("values", window.values());

@@ -24,9 +24,8 @@ public final class ModelActivity {
      * @param loadedAt    when its current version was loaded (at start-up, or at its last reload or swap); null if not
      * @param loadSeconds how long that load took, warm-up included
      */
-    public record Summary(RecentRequests.Window recent, List<RecentRequests.Window> lastHour, Instant loadedAt,
-                          double loadSeconds) {
-    }
+    public record Summary(
+            RecentRequests.Window recent, List<RecentRequests.Window> lastHour, Instant loadedAt, double loadSeconds) {}
 
     /** A model's two rings, fed together. */
     private record Rings(RecentRequests recent, RecentRequests lastHour) {
@@ -36,8 +35,7 @@ public final class ModelActivity {
         }
     }
 
-    private record Load(Instant at, double seconds) {
-    }
+    private record Load(Instant at, double seconds) {}
 
     private final LongSupplier nanoClock;
     private final Clock clock;
@@ -83,12 +81,13 @@ public final class ModelActivity {
     public Summary of(String name) {
         Rings rings = requests.get(name);
         long now = nanoClock.getAsLong();
-        RecentRequests.Window window = rings == null ? RecentRequests.Window.NONE : rings.recent().window(now);
+        RecentRequests.Window window =
+                rings == null ? RecentRequests.Window.NONE : rings.recent().window(now);
         List<RecentRequests.Window> lastHour = rings == null
                 ? Collections.nCopies(RecentRequests.HOUR_BUCKETS, RecentRequests.Window.NONE)
                 : rings.lastHour().buckets(now);
         Load load = loads.get(name);
-        return new Summary(window, lastHour, load == null ? null : load.at(),
-                load == null ? Double.NaN : load.seconds());
+        return new Summary(
+                window, lastHour, load == null ? null : load.at(), load == null ? Double.NaN : load.seconds());
     }
 }

@@ -3,7 +3,6 @@ package org.tabserve.serving.monitor;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,23 +25,30 @@ public final class ModelConcurrency {
     private final Counter refused;
 
     ModelConcurrency(PrometheusRegistry registry) {
-        GaugeWithCallback.builder().name("tabserve_model_requests_in_flight")
+        GaugeWithCallback.builder()
+                .name("tabserve_model_requests_in_flight")
                 .help("Requests (REST and gRPC) using each model now, from the moment they take it until they are"
                         + " answered")
-                .labelNames("model").callback(gauge -> inFlight.forEach((model, count) -> gauge.call(count.get(), model)))
+                .labelNames("model")
+                .callback(gauge -> inFlight.forEach((model, count) -> gauge.call(count.get(), model)))
                 .register(registry);
-        GaugeWithCallback.builder().name("tabserve_model_requests_queued")
+        GaugeWithCallback.builder()
+                .name("tabserve_model_requests_queued")
                 .help("Requests of each model waiting in a queue now: for an explanation thread (the request slots"
                         + " queue nothing; a request that finds none is refused)")
-                .labelNames("model").callback(gauge -> queued.forEach((model, count) -> gauge.call(count.get(), model)))
+                .labelNames("model")
+                .callback(gauge -> queued.forEach((model, count) -> gauge.call(count.get(), model)))
                 .register(registry);
-        refused = Counter.builder().name("tabserve_model_requests_refused")
+        refused = Counter.builder()
+                .name("tabserve_model_requests_refused")
                 .help("Requests refused 503 (gRPC UNAVAILABLE) as the server was too busy, by model (the one the path"
                         + " names, or the default model on the root routes; empty for a request that names none that is"
                         + " served, such as a gRPC call) and reason: concurrency (no request slot free,"
                         + " tabserve.max-concurrent-requests) or explanations (every explanation thread busy and the"
                         + " queue full)")
-                .labelNames("model", "reason").withoutExemplars().register(registry);
+                .labelNames("model", "reason")
+                .withoutExemplars()
+                .register(registry);
     }
 
     /**

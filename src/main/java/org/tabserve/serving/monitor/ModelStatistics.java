@@ -13,8 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ModelStatistics {
 
-    private record Key(String name, long version) {
-    }
+    private record Key(String name, long version) {}
 
     /** One version's counters. */
     private static final class Counts {
@@ -36,9 +35,16 @@ public final class ModelStatistics {
      * @param successes           requests that scored, and their total time from reaching the route to the answer
      * @param failures            requests for it that were refused or failed before scoring, and their total time
      */
-    public record Snapshot(String name, long version, long lastInferenceMillis, long rows, long executions,
-                           long successes, long successNanos, long failures, long failureNanos) {
-    }
+    public record Snapshot(
+            String name,
+            long version,
+            long lastInferenceMillis,
+            long rows,
+            long executions,
+            long successes,
+            long successNanos,
+            long failures,
+            long failureNanos) {}
 
     private final Map<Key, Counts> counts = new ConcurrentHashMap<>();
 
@@ -72,7 +78,15 @@ public final class ModelStatistics {
         if (c == null) {
             return new Snapshot(name, version, 0, 0, 0, 0, 0, 0, 0);
         }
-        return new Snapshot(name, version, c.lastInferenceMillis, c.rows.sum(), c.executions.sum(),
-                c.successes.sum(), c.successNanos.sum(), c.failures.sum(), c.failureNanos.sum());
+        return new Snapshot(
+                name,
+                version,
+                c.lastInferenceMillis,
+                c.rows.sum(),
+                c.executions.sum(),
+                c.successes.sum(),
+                c.successNanos.sum(),
+                c.failures.sum(),
+                c.failureNanos.sum());
     }
 }

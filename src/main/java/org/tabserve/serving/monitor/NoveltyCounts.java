@@ -3,7 +3,6 @@ package org.tabserve.serving.monitor;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -21,33 +20,40 @@ public final class NoveltyCounts {
      * @param checked rows whose novelty was measured
      * @param novel   rows flagged as novel
      */
-    public record Counts(long checked, long novel) {
-    }
+    public record Counts(long checked, long novel) {}
 
     /** One model's counts, with its two series looked up once (a request pays no label look-up). */
-    private record Adders(LongAdder checked, LongAdder novel, CounterDataPoint checkedSeries,
-                          CounterDataPoint novelSeries) {
-    }
+    private record Adders(
+            LongAdder checked, LongAdder novel, CounterDataPoint checkedSeries, CounterDataPoint novelSeries) {}
 
     private final Counter checked;
     private final Counter novel;
     private final Map<String, Adders> byModel = new ConcurrentHashMap<>();
 
     NoveltyCounts(PrometheusRegistry registry) {
-        checked = Counter.builder().name("tabserve_novelty_checked_rows")
+        checked = Counter.builder()
+                .name("tabserve_novelty_checked_rows")
                 .help("Rows whose novelty against the card's calibration rows was measured (requests that asked for"
-                        + " coverage), by model").labelNames("model").withoutExemplars().register(registry);
-        novel = Counter.builder().name("tabserve_novel_rows")
+                        + " coverage), by model")
+                .labelNames("model")
+                .withoutExemplars()
+                .register(registry);
+        novel = Counter.builder()
+                .name("tabserve_novel_rows")
                 .help("Rows flagged as unlike the card's calibration rows (novelty p-value under the card's"
-                        + " threshold), by model").labelNames("model").withoutExemplars().register(registry);
+                        + " threshold), by model")
+                .labelNames("model")
+                .withoutExemplars()
+                .register(registry);
     }
 
     /** Counts {@code rows} rows of model {@code name} measured, {@code flagged} of them novel. */
     public void record(String name, int rows, int flagged) {
         Adders adders = byModel.get(name);
         if (adders == null) {
-            adders = byModel.computeIfAbsent(name, n -> new Adders(new LongAdder(), new LongAdder(),
-                    checked.labelValues(n), novel.labelValues(n)));
+            adders = byModel.computeIfAbsent(
+                    name,
+                    n -> new Adders(new LongAdder(), new LongAdder(), checked.labelValues(n), novel.labelValues(n)));
         }
         adders.checked().add(rows);
         adders.checkedSeries().inc(rows);
@@ -60,7 +66,9 @@ public final class NoveltyCounts {
     /** @return model {@code name}'s counts (zeros for one never measured) */
     public Counts of(String name) {
         Adders adders = byModel.get(name);
-        return adders == null ? new Counts(0, 0) : new Counts(adders.checked().sum(), adders.novel().sum());
+        return adders == null
+                ? new Counts(0, 0)
+                : new Counts(adders.checked().sum(), adders.novel().sum());
     }
 
     /** Model {@code name} is gone: its counts and series go too. */

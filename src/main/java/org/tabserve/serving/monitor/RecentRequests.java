@@ -39,6 +39,7 @@ public final class RecentRequests {
 
     /** Per bucket: its period, requests, errors, then one count per latency bound and one past the last. */
     private static final int PERIOD = 0;
+
     private static final int REQUESTS = 1;
     private static final int ERRORS = 2;
     private static final int HISTOGRAM = 3;

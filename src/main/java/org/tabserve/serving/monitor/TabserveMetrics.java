@@ -15,12 +15,11 @@ import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
 import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
 import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import org.tabserve.model.Prediction;
-import org.tabserve.serving.feedback.FeedbackMonitor;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.model.Prediction;
+import org.tabserve.serving.feedback.FeedbackMonitor;
 
 /**
  * The web app's Prometheus metrics, in a registry the app owns (not the client's static default registry, so a
@@ -43,44 +42,71 @@ public final class TabserveMetrics {
     // and keeps an undeployed app's class loader alive (JettyRedeployIT measured +15 MB per redeploy). Built so, the
     // thread never starts; TabserveMetricsTest fails if a metric starts it.
     // The protocol label is last so that the model stays the first label, which modelUnloaded removes series by.
-    private final Counter requests = Counter.builder().name("tabserve_http_requests")
+    private final Counter requests = Counter.builder()
+            .name("tabserve_http_requests")
             .help("HTTP requests and gRPC calls answered, by model (empty for routes of none), route (the servlet"
                     + " mapping, not the raw path; a gRPC call's method path), status (a gRPC call's status code name)"
                     + " and protocol (rest or grpc)")
-            .labelNames("model", "route", "method", "status", "protocol").withoutExemplars().register(registry);
-    private final Histogram latency = Histogram.builder().name("tabserve_http_request_duration_seconds")
+            .labelNames("model", "route", "method", "status", "protocol")
+            .withoutExemplars()
+            .register(registry);
+    private final Histogram latency = Histogram.builder()
+            .name("tabserve_http_request_duration_seconds")
             .help("Time from the request reaching the app to the answer being written (a gRPC call: to its status),"
                     + " by route and protocol")
-            .unit(null).classicOnly()
+            .unit(null)
+            .classicOnly()
             .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
-            .labelNames("model", "route", "method", "protocol").withoutExemplars().register(registry);
-    private final Counter predictions = Counter.builder().name("tabserve_predictions")
-            .help("Predictions made, by model and predicted class label").labelNames("model", "class")
-            .withoutExemplars().register(registry);
-    private final Counter rows = Counter.builder().name("tabserve_rows_scored")
-            .help("Rows scored, by model, over every route").labelNames("model").withoutExemplars().register(registry);
-    private final Counter adminRefused = Counter.builder().name("tabserve_admin_refused")
+            .labelNames("model", "route", "method", "protocol")
+            .withoutExemplars()
+            .register(registry);
+    private final Counter predictions = Counter.builder()
+            .name("tabserve_predictions")
+            .help("Predictions made, by model and predicted class label")
+            .labelNames("model", "class")
+            .withoutExemplars()
+            .register(registry);
+    private final Counter rows = Counter.builder()
+            .name("tabserve_rows_scored")
+            .help("Rows scored, by model, over every route")
+            .labelNames("model")
+            .withoutExemplars()
+            .register(registry);
+    private final Counter adminRefused = Counter.builder()
+            .name("tabserve_admin_refused")
             .help("Requests to the admin route refused for their token (no_token: none sent, wrong_token: a wrong one);"
                     + " the log shows at most one line a minute of each")
-            .labelNames("reason").withoutExemplars().register(registry);
-    private final Counter explainedModelRows = Counter.builder().name("tabserve_explanation_model_rows")
+            .labelNames("reason")
+            .withoutExemplars()
+            .register(registry);
+    private final Counter explainedModelRows = Counter.builder()
+            .name("tabserve_explanation_model_rows")
             .help("Model rows evaluated to explain answers (a background row per coalition per explained row), over"
                     + " every route; it stops growing when a cancelled request's explanation stops")
-            .withoutExemplars().register(registry);
-    private final Counter explanations = Counter.builder().name("tabserve_explanations")
+            .withoutExemplars()
+            .register(registry);
+    private final Counter explanations = Counter.builder()
+            .name("tabserve_explanations")
             .help("Requests' explanations by outcome: explained; cancelled (the client hung up or its gRPC deadline"
                     + " passed, and the work stopped); busy (refused 503: every explanation thread busy and the queue"
                     + " full, tabserve.explain-threads and tabserve.explain-queue); over_limit (refused 413: more model"
                     + " rows than tabserve.max-explain-model-rows); failed (no room in the memory budget, or the model"
                     + " failed)")
-            .labelNames("outcome").withoutExemplars().register(registry);
-    private final Gauge loadSeconds = Gauge.builder().name("tabserve_model_load_seconds")
+            .labelNames("outcome")
+            .withoutExemplars()
+            .register(registry);
+    private final Gauge loadSeconds = Gauge.builder()
+            .name("tabserve_model_load_seconds")
             .help("How long loading and warming up each model took (at start-up, or at its last reload or swap)")
-            .labelNames("model").withoutExemplars().register(registry);
-    private final Info model = Info.builder().name("tabserve_model")
+            .labelNames("model")
+            .withoutExemplars()
+            .register(registry);
+    private final Info model = Info.builder()
+            .name("tabserve_model")
             .help("Each served model: its name in the repository, the name and version its card gives, and the sha256"
                     + " of its file")
-            .labelNames("model", "name", "version", "sha256").register(registry);
+            .labelNames("model", "name", "version", "sha256")
+            .register(registry);
     /** Each model's requests of the last minutes and its last load, for the models index. */
     private final ModelActivity activity;
     /** Each served model version's live inputs against its card, and their drift series. */
@@ -128,19 +154,29 @@ public final class TabserveMetrics {
      * @param counters the launcher's counters by name; one that is missing or not a number is left out
      */
     public void launcherCounters(Map<?, ?> counters) {
-        counterOf("tabserve_responses_cut", "Answers cut because their client took them slower than"
-                + " --min-response-rate (an HTTP/2 stream reset, an HTTP/1.1 connection closed)",
+        counterOf(
+                "tabserve_responses_cut",
+                "Answers cut because their client took them slower than"
+                        + " --min-response-rate (an HTTP/2 stream reset, an HTTP/1.1 connection closed)",
                 counters.get(RESPONSES_CUT));
-        counterOf("tabserve_client_aborts", "Requests whose client went away before they were answered (a reset"
-                + " stream, a closed connection), logged with status 499", counters.get(CLIENT_ABORTS));
-        counterOf("tabserve_http2_headers_refused", "HTTP/2 requests refused on their own stream because their"
-                + " headers were past --max-header-bytes (431, or RESOURCE_EXHAUSTED for a gRPC call)",
+        counterOf(
+                "tabserve_client_aborts",
+                "Requests whose client went away before they were answered (a reset"
+                        + " stream, a closed connection), logged with status 499",
+                counters.get(CLIENT_ABORTS));
+        counterOf(
+                "tabserve_http2_headers_refused",
+                "HTTP/2 requests refused on their own stream because their"
+                        + " headers were past --max-header-bytes (431, or RESOURCE_EXHAUSTED for a gRPC call)",
                 counters.get(HEADERS_REFUSED));
     }
 
     private void counterOf(String name, String help, Object value) {
         if (value instanceof Number number) {
-            CounterWithCallback.builder().name(name).help(help).callback(counter -> counter.call(number.doubleValue()))
+            CounterWithCallback.builder()
+                    .name(name)
+                    .help(help)
+                    .callback(counter -> counter.call(number.doubleValue()))
                     .register(registry);
         }
     }
@@ -172,8 +208,8 @@ public final class TabserveMetrics {
         count(GRPC, model, "/" + fullMethod, "POST", code, !code.equals("OK"), seconds);
     }
 
-    private void count(String protocol, String model, String route, String method, String status, boolean failed,
-                       double seconds) {
+    private void count(
+            String protocol, String model, String route, String method, String status, boolean failed, double seconds) {
         requests.labelValues(model, route, method, status, protocol).inc();
         latency.labelValues(model, route, method, protocol).observe(seconds);
         if (!model.isEmpty()) {
@@ -246,9 +282,11 @@ public final class TabserveMetrics {
 
     /** Shows how many requests' explanations wait for a thread, as {@code waiting} says when scraped. */
     public void explanationsWaiting(java.util.function.IntSupplier waiting) {
-        GaugeWithCallback.builder().name("tabserve_explanations_waiting")
+        GaugeWithCallback.builder()
+                .name("tabserve_explanations_waiting")
                 .help("Requests' explanations waiting for an explanation thread (at most tabserve.explain-queue)")
-                .callback(callback -> callback.call(waiting.getAsInt())).register(registry);
+                .callback(callback -> callback.call(waiting.getAsInt()))
+                .register(registry);
     }
 
     /** Counts one request's explanations ending so: explained, cancelled, busy, over_limit or failed. */

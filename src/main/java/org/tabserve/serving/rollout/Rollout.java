@@ -4,12 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import org.tabserve.repository.ModelVersion;
-import org.tabserve.rows.FieldProblem;
-import org.tabserve.rows.JsonText;
-import org.tabserve.rows.RowsException;
-import org.tabserve.serving.limits.ServingException;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -19,6 +13,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
+import org.tabserve.repository.ModelVersion;
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.JsonText;
+import org.tabserve.rows.RowsException;
+import org.tabserve.serving.limits.ServingException;
 
 /**
  * A model's rollout as configured, in {@code rollout.json} beside its versions or through the admin API, with the
@@ -45,8 +44,7 @@ public record Rollout(OptionalLong serving, Optional<Shadow> shadow, Optional<Ca
      * @param version the shadow version
      * @param sample  the share of requests whose rows it scores, in (0, 1]
      */
-    public record Shadow(long version, double sample) {
-    }
+    public record Shadow(long version, double sample) {}
 
     /**
      * A version that answers a share of unversioned requests.
@@ -162,8 +160,9 @@ public record Rollout(OptionalLong serving, Optional<Shadow> shadow, Optional<Ca
      */
     public static Rollout parse(byte[] json) {
         if (json.length > MAX_BYTES) {
-            throw ServingException.of(ServingException.Kind.TOO_LARGE, "a rollout is at most " + MAX_BYTES
-                    + " bytes of JSON; this one is longer");
+            throw ServingException.of(
+                    ServingException.Kind.TOO_LARGE,
+                    "a rollout is at most " + MAX_BYTES + " bytes of JSON; this one is longer");
         }
         Reader reader = new Reader();
         try (JsonParser parser = JsonText.parser(new ByteArrayInputStream(json))) {
@@ -196,7 +195,9 @@ public record Rollout(OptionalLong serving, Optional<Shadow> shadow, Optional<Ca
 
         Rollout rollout(JsonParser parser) throws IOException {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
-                problem("rollout", "a rollout is a JSON object such as {\"canary\": {\"version\": 2, \"percent\": 10}}");
+                problem(
+                        "rollout",
+                        "a rollout is a JSON object such as {\"canary\": {\"version\": 2, \"percent\": 10}}");
                 check();
             }
             OptionalLong serving = OptionalLong.empty();
@@ -208,35 +209,43 @@ public record Rollout(OptionalLong serving, Optional<Shadow> shadow, Optional<Ca
                 switch (key) {
                     case SERVING -> serving = version(parser, SERVING);
                     case SHADOW -> shadow = part(parser, SHADOW, false).map(p -> new Shadow(p.version, p.sample));
-                    case CANARY -> canary = part(parser, CANARY, true)
-                            .map(p -> new Canary(p.version, p.percent, p.sample));
+                    case CANARY ->
+                        canary = part(parser, CANARY, true).map(p -> new Canary(p.version, p.percent, p.sample));
                     default -> {
                         problem(bounded(key), "unknown key; a rollout has serving, shadow and canary");
                         parser.skipChildren();
                     }
                 }
             }
-            if (shadow.isPresent() && canary.isPresent() && shadow.get().version() == canary.get().version()) {
-                problem("canary.version", "version " + canary.get().version() + " is the shadow too; a version is"
-                        + " either a shadow or a canary");
+            if (shadow.isPresent()
+                    && canary.isPresent()
+                    && shadow.get().version() == canary.get().version()) {
+                problem(
+                        "canary.version",
+                        "version " + canary.get().version() + " is the shadow too; a version is"
+                                + " either a shadow or a canary");
             }
             if (serving.isPresent()) {
                 long pinned = serving.getAsLong();
-                shadow.filter(s -> s.version() == pinned).ifPresent(s -> problem("shadow.version", "version "
-                        + pinned + " serves already; a shadow is another version"));
-                canary.filter(c -> c.version() == pinned).ifPresent(c -> problem("canary.version", "version "
-                        + pinned + " serves already; a canary is another version"));
+                shadow.filter(s -> s.version() == pinned)
+                        .ifPresent(s -> problem(
+                                "shadow.version",
+                                "version " + pinned + " serves already; a shadow is another version"));
+                canary.filter(c -> c.version() == pinned)
+                        .ifPresent(c -> problem(
+                                "canary.version",
+                                "version " + pinned + " serves already; a canary is another version"));
             }
             return new Rollout(serving, shadow, canary);
         }
 
-        private record Part(long version, double percent, double sample) {
-        }
+        private record Part(long version, double percent, double sample) {}
 
         private Optional<Part> part(JsonParser parser, String name, boolean canary) throws IOException {
             if (parser.currentToken() != JsonToken.START_OBJECT) {
-                problem(name, "an object such as " + (canary ? "{\"version\": 2, \"percent\": 10}"
-                        : "{\"version\": 2}"));
+                problem(
+                        name,
+                        "an object such as " + (canary ? "{\"version\": 2, \"percent\": 10}" : "{\"version\": 2}"));
                 parser.skipChildren();
                 return Optional.empty();
             }
@@ -264,13 +273,19 @@ public record Rollout(OptionalLong serving, Optional<Shadow> shadow, Optional<Ca
                         }
                     }
                     case SAMPLE -> {
-                        sample = share(parser, field, canary ? 0 : Double.MIN_VALUE, 1,
+                        sample = share(
+                                parser,
+                                field,
+                                canary ? 0 : Double.MIN_VALUE,
+                                1,
                                 canary ? "a share from 0 to 1" : "a share above 0, up to 1");
                         ok &= !Double.isNaN(sample);
                     }
                     default -> {
-                        problem(field, "unknown key; a " + name + " has version"
-                                + (canary ? ", percent" : "") + " and sample");
+                        problem(
+                                field,
+                                "unknown key; a " + name + " has version" + (canary ? ", percent" : "")
+                                        + " and sample");
                         parser.skipChildren();
                         ok = false;
                     }
@@ -291,8 +306,9 @@ public record Rollout(OptionalLong serving, Optional<Shadow> shadow, Optional<Ca
         private OptionalLong version(JsonParser parser, String field) throws IOException {
             JsonToken token = parser.currentToken();
             if (token == JsonToken.VALUE_STRING) {
-                problem(field, "must be a number, got a string (\"" + bounded(parser.getText()) + "\"); "
-                        + ModelVersion.RULE);
+                problem(
+                        field,
+                        "must be a number, got a string (\"" + bounded(parser.getText()) + "\"); " + ModelVersion.RULE);
                 return OptionalLong.empty();
             }
             String text = token == JsonToken.VALUE_NUMBER_INT ? parser.getText() : null;
@@ -304,8 +320,7 @@ public record Rollout(OptionalLong serving, Optional<Shadow> shadow, Optional<Ca
             return version;
         }
 
-        private double share(JsonParser parser, String field, double low, double high, String what)
-                throws IOException {
+        private double share(JsonParser parser, String field, double low, double high, String what) throws IOException {
             if (parser.currentToken().isNumeric()) {
                 double value = parser.getDoubleValue();
                 if (value >= low && value <= high) {
@@ -319,8 +334,9 @@ public record Rollout(OptionalLong serving, Optional<Shadow> shadow, Optional<Ca
 
         private static String shown(JsonParser parser) throws IOException {
             JsonToken token = parser.currentToken();
-            return token.isScalarValue() ? bounded(parser.getText()) : token == JsonToken.START_OBJECT ? "an object"
-                    : "a list";
+            return token.isScalarValue()
+                    ? bounded(parser.getText())
+                    : token == JsonToken.START_OBJECT ? "an object" : "a list";
         }
 
         /** A key or value as a message shows it: a huge one is cut. */

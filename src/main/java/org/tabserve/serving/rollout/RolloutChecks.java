@@ -1,5 +1,10 @@
 package org.tabserve.serving.rollout;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
 import org.tabserve.model.Model;
 import org.tabserve.model.ModelInput;
 import org.tabserve.repository.Lease;
@@ -8,12 +13,6 @@ import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
 import org.tabserve.repository.RepositoryException;
 import org.tabserve.serving.limits.ServingException;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * What a rollout asks of a model's versions, in words: that each version it names is ready, that one is left to answer
@@ -48,7 +47,8 @@ final class RolloutChecks {
                     + " is ready to answer the other requests; ready versions: " + repository.readyVersions(name));
         }
         for (long candidate : rollout.candidates()) {
-            boolean answers = rollout.canary().filter(c -> c.version() == candidate).isPresent();
+            boolean answers =
+                    rollout.canary().filter(c -> c.version() == candidate).isPresent();
             String incompatible = incompatibility(name, primary.getAsLong(), candidate, answers);
             if (incompatible != null) {
                 throw ServingException.refused(incompatible);
@@ -61,7 +61,8 @@ final class RolloutChecks {
      * @throws ServingException {@link ServingException.Kind#NOT_FOUND} for a model not served
      */
     List<ModelStatus> versions(String name) {
-        List<ModelStatus> versions = repository.index().stream().filter(s -> s.name().equals(name)).toList();
+        List<ModelStatus> versions =
+                repository.index().stream().filter(s -> s.name().equals(name)).toList();
         if (versions.isEmpty()) {
             throw ServingException.of(ServingException.Kind.NOT_FOUND, "no model named '" + name + "'");
         }
@@ -70,7 +71,8 @@ final class RolloutChecks {
 
     /** @return each version {@code rollout} names that is not ready, in words */
     List<String> notReady(String name, Rollout rollout) {
-        List<ModelStatus> versions = repository.index().stream().filter(s -> s.name().equals(name)).toList();
+        List<ModelStatus> versions =
+                repository.index().stream().filter(s -> s.name().equals(name)).toList();
         List<String> problems = new ArrayList<>();
         for (long version : rollout.named()) {
             String why = notReady(versions, version);
@@ -83,15 +85,18 @@ final class RolloutChecks {
 
     /** @return why {@code version} is not ready, in words, or null when it is */
     private static String notReady(List<ModelStatus> versions, long version) {
-        Optional<ModelStatus> status = versions.stream().filter(s -> s.version() == version).findFirst();
+        Optional<ModelStatus> status =
+                versions.stream().filter(s -> s.version() == version).findFirst();
         if (status.isEmpty()) {
             return "has no version " + version;
         }
         if (status.get().state() == ModelState.READY) {
             return null;
         }
-        return "version " + version + " is " + (status.get().state() == ModelState.UNAVAILABLE ? "failed"
-                : status.get().state().name().toLowerCase(Locale.ROOT))
+        return "version " + version + " is "
+                + (status.get().state() == ModelState.UNAVAILABLE
+                        ? "failed"
+                        : status.get().state().name().toLowerCase(Locale.ROOT))
                 + status.get().reason().map(r -> " (" + r + ")").orElse("");
     }
 
@@ -101,7 +106,8 @@ final class RolloutChecks {
      * @return why clients of {@code primary} could not be answered by {@code candidate}, or null when they can
      */
     private String incompatibility(String name, long primary, long candidate, boolean answers) {
-        try (Lease a = repository.lease(name, primary); Lease b = repository.lease(name, candidate)) {
+        try (Lease a = repository.lease(name, primary);
+                Lease b = repository.lease(name, candidate)) {
             Model served = a.model();
             Model next = b.model();
             String which = "version " + candidate + " of model '" + name + "'";
@@ -113,8 +119,10 @@ final class RolloutChecks {
                 return which + " gives the classes " + next.signature().classLabels() + "; version " + primary
                         + " gives " + served.signature().classLabels() + " (same labels, same order required)";
             }
-            List<String> inputs = served.signature().inputs().stream().map(ModelInput::name).toList();
-            List<String> nextInputs = next.signature().inputs().stream().map(ModelInput::name).toList();
+            List<String> inputs =
+                    served.signature().inputs().stream().map(ModelInput::name).toList();
+            List<String> nextInputs =
+                    next.signature().inputs().stream().map(ModelInput::name).toList();
             if (answers && !inputs.equals(nextInputs)) {
                 return which + " has the graph inputs " + nextInputs + "; version " + primary + " has " + inputs
                         + ", which the Open Inference Protocol's requests name: a canary takes the same inputs (a"

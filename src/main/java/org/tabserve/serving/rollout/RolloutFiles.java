@@ -1,7 +1,5 @@
 package org.tabserve.serving.rollout;
 
-import org.tabserve.serving.limits.ServingException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileSystemException;
@@ -12,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
+import org.tabserve.serving.limits.ServingException;
 
 /**
  * A model's {@code rollout.json} on disk, in its own directory of the repository ({@code DIR/<name>/rollout.json}):
@@ -25,6 +24,7 @@ final class RolloutFiles {
 
     /** The file's name. */
     static final String FILE = "rollout.json";
+
     private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
 
     /**
@@ -33,11 +33,9 @@ final class RolloutFiles {
      * @param rollout the rollout, or null when the file cannot be used
      * @param invalid why it cannot be used, in words, or null
      */
-    record Read(Rollout rollout, String invalid) {
-    }
+    record Read(Rollout rollout, String invalid) {}
 
-    private RolloutFiles() {
-    }
+    private RolloutFiles() {}
 
     /** @return the model's file in {@code directory}, the repository's */
     static Path of(Path directory, String name) {
@@ -57,10 +55,11 @@ final class RolloutFiles {
     static String stamp(Path file) {
         try {
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, NO_FOLLOW);
-            String kind = attributes.isRegularFile() ? "" : attributes.isSymbolicLink() ? "link:"
-                    : attributes.isDirectory() ? "directory:" : "other:";
-            return kind + attributes.size() + "@" + attributes.lastModifiedTime().toMillis() + "#"
-                    + attributes.fileKey();
+            String kind = attributes.isRegularFile()
+                    ? ""
+                    : attributes.isSymbolicLink() ? "link:" : attributes.isDirectory() ? "directory:" : "other:";
+            return kind + attributes.size() + "@"
+                    + attributes.lastModifiedTime().toMillis() + "#" + attributes.fileKey();
         } catch (IOException e) {
             return "unreadable";
         }
@@ -79,17 +78,26 @@ final class RolloutFiles {
             Rollout rollout = Rollout.parse(in.readNBytes(Rollout.MAX_BYTES + 1));
             if (rollout.none()) {
                 // Taken, {} would end a canary at once and hand every request to the highest ready version.
-                return new Read(null, "it names no version (no serving, shadow or canary), which would hand every"
-                        + " request to the highest ready version; to end a rollout, remove " + FILE
-                        + " or roll it back (POST /admin/models/{name}/rollout/rollback)");
+                return new Read(
+                        null,
+                        "it names no version (no serving, shadow or canary), which would hand every"
+                                + " request to the highest ready version; to end a rollout, remove " + FILE
+                                + " or roll it back (POST /admin/models/{name}/rollout/rollback)");
             }
             return new Read(rollout, null);
         } catch (FileSystemException e) {
             String since = refusal(file); // a link or a pipe put there since the look above
             return new Read(null, since != null ? since : "cannot be read (" + e.getReason() + ")");
         } catch (ServingException e) {
-            return new Read(null, e.errors().isEmpty() ? e.getMessage() : String.join("; ", e.errors().stream()
-                    .map(p -> p.field() + ": " + p.message()).toList()));
+            return new Read(
+                    null,
+                    e.errors().isEmpty()
+                            ? e.getMessage()
+                            : String.join(
+                                    "; ",
+                                    e.errors().stream()
+                                            .map(p -> p.field() + ": " + p.message())
+                                            .toList()));
         } catch (IOException e) {
             return new Read(null, "cannot be read (" + e.getMessage() + ")");
         }
@@ -126,8 +134,8 @@ final class RolloutFiles {
      * @throws IOException when writing fails
      */
     static Optional<String> write(Optional<Path> repository, String name, Rollout rollout) throws IOException {
-        Optional<Path> directory = repository.map(d -> d.resolve(name)).filter(Files::isDirectory)
-                .filter(Files::isWritable);
+        Optional<Path> directory =
+                repository.map(d -> d.resolve(name)).filter(Files::isDirectory).filter(Files::isWritable);
         if (directory.isEmpty()) {
             return Optional.empty();
         }

@@ -3,7 +3,6 @@ package org.tabserve.serving.rollout;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -26,22 +25,28 @@ final class RolloutMetrics {
 
     void register(PrometheusRegistry registry) {
         String[] byCandidate = {"model", "role", "version"};
-        CounterWithCallback.builder().name("tabserve_rollout_compared_rows")
+        CounterWithCallback.builder()
+                .name("tabserve_rollout_compared_rows")
                 .help("Rows scored on both versions of a rollout, by model, role and candidate version")
                 .labelNames(byCandidate)
                 .callback(c -> each((name, v) -> c.call(v.compared(), name, v.role(), Long.toString(v.candidate()))))
                 .register(registry);
-        GaugeWithCallback.builder().name("tabserve_rollout_agreement")
+        GaugeWithCallback.builder()
+                .name("tabserve_rollout_agreement")
                 .help("Share of compared rows whose labels the two versions agree on (classifiers), by model, role"
-                        + " and candidate version").labelNames(byCandidate)
+                        + " and candidate version")
+                .labelNames(byCandidate)
                 .callback(c -> each((name, v) -> {
                     if (!Double.isNaN(v.agreement())) {
                         c.call(v.agreement(), name, v.role(), Long.toString(v.candidate()));
                     }
-                })).register(registry);
-        GaugeWithCallback.builder().name("tabserve_rollout_difference")
-                .help("Quantiles of the largest class-probability (or value) difference between the two versions' answers"
-                        + " to the same row, over a sample of the rows compared")
+                }))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("tabserve_rollout_difference")
+                .help(
+                        "Quantiles of the largest class-probability (or value) difference between the two versions' answers"
+                                + " to the same row, over a sample of the rows compared")
                 .labelNames("model", "role", "version", "quantile")
                 .callback(c -> each((name, v) -> {
                     for (String q : QUANTILES) {
@@ -50,13 +55,15 @@ final class RolloutMetrics {
                             c.call(value, name, v.role(), Long.toString(v.candidate()), q);
                         }
                     }
-                })).register(registry);
-        GaugeWithCallback.builder().name("tabserve_rollout_scoring_seconds")
+                }))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("tabserve_rollout_scoring_seconds")
                 .help("Quantiles of the time each version of a rollout took to score the compared batches, by model,"
                         + " role and version (both the primary and the candidate)")
                 .labelNames("model", "role", "version", "quantile")
                 .callback(c -> each((name, v) -> {
-                    for (long version : new long[]{v.primary(), v.candidate()}) {
+                    for (long version : new long[] {v.primary(), v.candidate()}) {
                         for (String q : QUANTILES) {
                             double ms = v.latencyQuantile(version, Double.parseDouble(q));
                             if (!Double.isNaN(ms)) {
@@ -64,15 +71,20 @@ final class RolloutMetrics {
                             }
                         }
                     }
-                })).register(registry);
-        CounterWithCallback.builder().name("tabserve_rollout_errors")
+                }))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("tabserve_rollout_errors")
                 .help("Compared batches a version of a rollout failed to score (not ready, or the model threw), by"
-                        + " model, role and version").labelNames(byCandidate)
+                        + " model, role and version")
+                .labelNames(byCandidate)
                 .callback(c -> each((name, v) -> {
                     c.call(v.errors(v.primary()), name, v.role(), Long.toString(v.primary()));
                     c.call(v.errors(v.candidate()), name, v.role(), Long.toString(v.candidate()));
-                })).register(registry);
-        CounterWithCallback.builder().name("tabserve_rollout_answers")
+                }))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("tabserve_rollout_answers")
                 .help("Unversioned requests of a canary rollout answered by each version, by model and version")
                 .labelNames(byCandidate)
                 .callback(c -> each((name, v) -> {
@@ -80,22 +92,28 @@ final class RolloutMetrics {
                         c.call(v.answeredBy(v.primary()), name, v.role(), Long.toString(v.primary()));
                         c.call(v.answeredBy(v.candidate()), name, v.role(), Long.toString(v.candidate()));
                     }
-                })).register(registry);
-        CounterWithCallback.builder().name("tabserve_rollout_skipped_batches")
-                .help("Batches not compared because the comparison queue was full, the batch too large, or the"
-                        + " memory budget without room for it, by model, role and candidate version").labelNames(byCandidate)
-                .callback(c -> each((name, v) -> c.call(v.skippedCount(), name, v.role(),
-                        Long.toString(v.candidate()))))
+                }))
                 .register(registry);
-        GaugeWithCallback.builder().name("tabserve_rollout_problem")
+        CounterWithCallback.builder()
+                .name("tabserve_rollout_skipped_batches")
+                .help("Batches not compared because the comparison queue was full, the batch too large, or the"
+                        + " memory budget without room for it, by model, role and candidate version")
+                .labelNames(byCandidate)
+                .callback(
+                        c -> each((name, v) -> c.call(v.skippedCount(), name, v.role(), Long.toString(v.candidate()))))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("tabserve_rollout_problem")
                 .help("1 when a model's rollout does not do all it says (a bad rollout.json, a version it names not"
-                        + " ready: see /models/{name}/api/rollout), else 0").labelNames("model")
+                        + " ready: see /models/{name}/api/rollout), else 0")
+                .labelNames("model")
                 .callback(c -> rollouts.models().forEach(name -> c.call(rollouts.problem(name) == null ? 0 : 1, name)))
                 .register(registry);
     }
 
     private void each(BiConsumer<String, VersionComparison> action) {
-        for (Map.Entry<String, List<VersionComparison>> model : rollouts.comparisons().entrySet()) {
+        for (Map.Entry<String, List<VersionComparison>> model :
+                rollouts.comparisons().entrySet()) {
             model.getValue().forEach(comparison -> action.accept(model.getKey(), comparison));
         }
     }

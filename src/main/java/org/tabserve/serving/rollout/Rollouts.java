@@ -1,15 +1,5 @@
 package org.tabserve.serving.rollout;
 
-import org.tabserve.model.Batch;
-import org.tabserve.model.Prediction;
-import org.tabserve.repository.Lease;
-import org.tabserve.repository.ModelRepository;
-import org.tabserve.repository.ModelStatus;
-import org.tabserve.repository.RepositoryException;
-import org.tabserve.serving.limits.MemoryBudget;
-import org.tabserve.serving.limits.ServingException;
-import org.tabserve.serving.monitor.TabserveMetrics;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +10,15 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Prediction;
+import org.tabserve.repository.Lease;
+import org.tabserve.repository.ModelRepository;
+import org.tabserve.repository.ModelStatus;
+import org.tabserve.repository.RepositoryException;
+import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.monitor.TabserveMetrics;
 
 /**
  * Each model's {@link Rollout}, as its {@code rollout.json} (read at each scan of the model directory) or the admin
@@ -36,6 +35,7 @@ public final class Rollouts implements AutoCloseable {
 
     /** The file a model's rollout is read from and written to, in its directory of the repository. */
     public static final String FILE = RolloutFiles.FILE;
+
     static final String SHADOW = Rollout.SHADOW;
     static final String CANARY = Rollout.CANARY;
     private static final String FROM_ADMIN = "admin API";
@@ -49,11 +49,9 @@ public final class Rollouts implements AutoCloseable {
      * @param invalid why the file as last read is not used, or null
      * @param stamp   the file's size and time as last read, or null
      */
-    private record Held(Rollout rollout, String source, String invalid, String stamp) {
-    }
+    private record Held(Rollout rollout, String source, String invalid, String stamp) {}
 
-    private record Pair(String name, String role) {
-    }
+    private record Pair(String name, String role) {}
 
     private final ModelRepository repository;
     private final ShadowScorer scorer;
@@ -113,10 +111,13 @@ public final class Rollouts implements AutoCloseable {
             return;
         }
         Rollout rollout = current.rollout();
-        rollout.shadow().filter(s -> s.version() != version && drawn(s.sample()))
-                .ifPresent(s -> scorer.offer(name, comparison(name, SHADOW, version, s.version()), batch,
-                        version, answered));
-        rollout.canary().filter(c -> drawn(c.sample())).flatMap(c -> canaryComparison(name, rollout, version))
+        rollout.shadow()
+                .filter(s -> s.version() != version && drawn(s.sample()))
+                .ifPresent(s ->
+                        scorer.offer(name, comparison(name, SHADOW, version, s.version()), batch, version, answered));
+        rollout.canary()
+                .filter(c -> drawn(c.sample()))
+                .flatMap(c -> canaryComparison(name, rollout, version))
                 .ifPresent(comparison -> scorer.offer(name, comparison, batch, version, answered));
     }
 
@@ -133,7 +134,8 @@ public final class Rollouts implements AutoCloseable {
         long candidate = rollout.canary().orElseThrow().version();
         OptionalLong primary = version == candidate ? primary(name, rollout) : OptionalLong.of(version);
         return primary.isPresent() && primary.getAsLong() != candidate
-                ? Optional.of(comparison(name, CANARY, primary.getAsLong(), candidate)) : Optional.empty();
+                ? Optional.of(comparison(name, CANARY, primary.getAsLong(), candidate))
+                : Optional.empty();
     }
 
     private static boolean drawn(double share) {
@@ -163,8 +165,10 @@ public final class Rollouts implements AutoCloseable {
      */
     public synchronized Map<String, Object> promote(String name) {
         Rollout rollout = current(name);
-        OptionalLong candidate = rollout.canary().map(c -> OptionalLong.of(c.version()))
-                .orElseGet(() -> rollout.shadow().map(s -> OptionalLong.of(s.version())).orElse(OptionalLong.empty()));
+        OptionalLong candidate = rollout.canary()
+                .map(c -> OptionalLong.of(c.version()))
+                .orElseGet(() ->
+                        rollout.shadow().map(s -> OptionalLong.of(s.version())).orElse(OptionalLong.empty()));
         if (candidate.isEmpty()) {
             throw ServingException.refused("model '" + name + "' has no shadow or canary to promote");
         }
@@ -199,7 +203,8 @@ public final class Rollouts implements AutoCloseable {
         if (directory.isEmpty()) {
             return;
         }
-        List<String> names = new ArrayList<>(repository.index().stream().map(ModelStatus::name).distinct().toList());
+        List<String> names = new ArrayList<>(
+                repository.index().stream().map(ModelStatus::name).distinct().toList());
         held.keySet().stream().filter(n -> !names.contains(n)).forEach(names::add);
         for (String name : names) {
             Path file = RolloutFiles.of(directory.get(), name);
@@ -218,7 +223,11 @@ public final class Rollouts implements AutoCloseable {
             RolloutFiles.Read read = RolloutFiles.read(file);
             if (read.rollout() != null) {
                 held.put(name, new Held(read.rollout(), FILE, null, stamp));
-                LOG.log(System.Logger.Level.INFO, "Model {0}: rollout read from {1}: {2}", name, FILE,
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "Model {0}: rollout read from {1}: {2}",
+                        name,
+                        FILE,
                         read.rollout().json());
             } else {
                 held.put(name, new Held(before == null ? Rollout.NONE : before.rollout(), FILE, read.invalid(), stamp));
@@ -231,11 +240,17 @@ public final class Rollouts implements AutoCloseable {
     private void store(String name, Rollout rollout) {
         try {
             Optional<String> written = RolloutFiles.write(repository.options().directory(), name, rollout);
-            held.put(name, written.map(stamp -> new Held(rollout, FILE, null, stamp))
-                    .orElseGet(() -> new Held(rollout, FROM_ADMIN, null, null)));
+            held.put(
+                    name,
+                    written.map(stamp -> new Held(rollout, FILE, null, stamp))
+                            .orElseGet(() -> new Held(rollout, FROM_ADMIN, null, null)));
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "Model {0}: cannot write {1} ({2}); the rollout holds until the"
-                    + " server stops", name, FILE, e.getMessage());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Model {0}: cannot write {1} ({2}); the rollout holds until the" + " server stops",
+                    name,
+                    FILE,
+                    e.getMessage());
             held.put(name, new Held(rollout, FROM_ADMIN, null, null));
         }
     }
@@ -268,8 +283,11 @@ public final class Rollouts implements AutoCloseable {
 
     /** @return the comparison of {@code role} for that pair, a new one when the pair changed */
     private VersionComparison comparison(String name, String role, long primary, long candidate) {
-        return comparisons.compute(new Pair(name, role), (pair, before) -> before != null && before.primary() == primary
-                && before.candidate() == candidate ? before : new VersionComparison(role, primary, candidate));
+        return comparisons.compute(
+                new Pair(name, role),
+                (pair, before) -> before != null && before.primary() == primary && before.candidate() == candidate
+                        ? before
+                        : new VersionComparison(role, primary, candidate));
     }
 
     /** @return whether model {@code name} has a canary: its unversioned answers name their version */
@@ -280,8 +298,11 @@ public final class Rollouts implements AutoCloseable {
 
     /** @return the models with a rollout (or a {@code rollout.json} shown as bad), by name */
     public List<String> models() {
-        return held.entrySet().stream().filter(e -> !e.getValue().rollout().none() || e.getValue().invalid() != null)
-                .map(Map.Entry::getKey).sorted().toList();
+        return held.entrySet().stream()
+                .filter(e -> !e.getValue().rollout().none() || e.getValue().invalid() != null)
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
     }
 
     /**
@@ -295,8 +316,8 @@ public final class Rollouts implements AutoCloseable {
         }
         List<String> problems = new ArrayList<>();
         if (current.invalid() != null) {
-            problems.add(FILE + " is not used: " + current.invalid() + (current.rollout().none() ? ""
-                    : "; the rollout read before it holds"));
+            problems.add(FILE + " is not used: " + current.invalid()
+                    + (current.rollout().none() ? "" : "; the rollout read before it holds"));
         }
         problems.addAll(checks.notReady(name, current.rollout()));
         return problems.isEmpty() ? null : String.join("; ", problems);
@@ -317,21 +338,29 @@ public final class Rollouts implements AutoCloseable {
         json.put("rollout", rollout.json());
         json.put("source", current == null ? null : current.source());
         json.put("problem", problem(name));
-        json.put(SHADOW, rollout.shadow().map(s -> part(name, SHADOW, primary, s.version(), "sample", s.sample()))
-                .orElse(null));
-        json.put(CANARY, rollout.canary().map(c -> {
-            Map<String, Object> part = part(name, CANARY, primary, c.version(), "sample", c.sample());
-            part.put("percent", c.percentShown());
-            return part;
-        }).orElse(null));
+        json.put(
+                SHADOW,
+                rollout.shadow()
+                        .map(s -> part(name, SHADOW, primary, s.version(), "sample", s.sample()))
+                        .orElse(null));
+        json.put(
+                CANARY,
+                rollout.canary()
+                        .map(c -> {
+                            Map<String, Object> part = part(name, CANARY, primary, c.version(), "sample", c.sample());
+                            part.put("percent", c.percentShown());
+                            return part;
+                        })
+                        .orElse(null));
         return json;
     }
 
-    private Map<String, Object> part(String name, String role, OptionalLong primary, long candidate, String key,
-                                     double value) {
-        Map<String, Object> part = new LinkedHashMap<>(primary.isPresent()
-                ? comparison(name, role, primary.getAsLong(), candidate).json()
-                : new VersionComparison(role, 0, candidate).json());
+    private Map<String, Object> part(
+            String name, String role, OptionalLong primary, long candidate, String key, double value) {
+        Map<String, Object> part = new LinkedHashMap<>(
+                primary.isPresent()
+                        ? comparison(name, role, primary.getAsLong(), candidate).json()
+                        : new VersionComparison(role, 0, candidate).json());
         if (primary.isEmpty()) {
             part.put("compared_with", null);
         }
@@ -344,9 +373,16 @@ public final class Rollouts implements AutoCloseable {
         Map<String, List<VersionComparison>> byModel = new LinkedHashMap<>();
         comparisons.forEach((pair, comparison) -> {
             Held current = held.get(pair.name());
-            boolean live = current != null && (pair.role().equals(SHADOW)
-                    ? current.rollout().shadow().filter(s -> s.version() == comparison.candidate()).isPresent()
-                    : current.rollout().canary().filter(c -> c.version() == comparison.candidate()).isPresent());
+            boolean live = current != null
+                    && (pair.role().equals(SHADOW)
+                            ? current.rollout()
+                                    .shadow()
+                                    .filter(s -> s.version() == comparison.candidate())
+                                    .isPresent()
+                            : current.rollout()
+                                    .canary()
+                                    .filter(c -> c.version() == comparison.candidate())
+                                    .isPresent());
             if (live) {
                 byModel.computeIfAbsent(pair.name(), n -> new ArrayList<>()).add(comparison);
             }

@@ -1,13 +1,5 @@
 package org.tabserve.serving.rollout;
 
-import org.tabserve.model.Batch;
-import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
-import org.tabserve.predictionlog.ScoredCall;
-import org.tabserve.repository.Lease;
-import org.tabserve.repository.ModelRepository;
-import org.tabserve.serving.limits.MemoryBudget;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -16,6 +8,13 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Model;
+import org.tabserve.model.Prediction;
+import org.tabserve.predictionlog.ScoredCall;
+import org.tabserve.repository.Lease;
+import org.tabserve.repository.ModelRepository;
+import org.tabserve.serving.limits.MemoryBudget;
 
 /**
  * Scores the rows a request's answer was made from on both versions of a rollout, off the answer's path: one small
@@ -67,13 +66,12 @@ public final class ShadowScorer implements AutoCloseable {
         this.budget = budget;
         this.room = budget.capacity() / BUDGET_SHARE_DIVISOR;
         // An 8 MB stack, as the scoring pools': ONNX Runtime overflowed a default-sized stack in some processes.
-        this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue),
-                task -> {
-                    Thread scorer = new Thread(null, task, "tabserve-rollout-compare", 8L << 20);
-                    scorer.setDaemon(true); // never keeps the JVM or an undeploy waiting
-                    scorer.setPriority(Thread.MIN_PRIORITY); // a hint (Linux heeds it only with ThreadPriorityPolicy)
-                    return scorer;
-                });
+        this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), task -> {
+            Thread scorer = new Thread(null, task, "tabserve-rollout-compare", 8L << 20);
+            scorer.setDaemon(true); // never keeps the JVM or an undeploy waiting
+            scorer.setPriority(Thread.MIN_PRIORITY); // a hint (Linux heeds it only with ThreadPriorityPolicy)
+            return scorer;
+        });
     }
 
     /**
@@ -121,7 +119,8 @@ public final class ShadowScorer implements AutoCloseable {
      */
     static long heldBytes(Batch batch) {
         return ScoredCall.heldBytes(batch)
-                + batch.size() * (ANSWER_BYTES + 32L * batch.signature().classLabels().size());
+                + batch.size()
+                        * (ANSWER_BYTES + 32L * batch.signature().classLabels().size());
     }
 
     /**
@@ -167,8 +166,13 @@ public final class ShadowScorer implements AutoCloseable {
         return resume;
     }
 
-    private void compare(String name, VersionComparison comparison, Batch batch, long version,
-                         List<Prediction> answered, Held held) {
+    private void compare(
+            String name,
+            VersionComparison comparison,
+            Batch batch,
+            long version,
+            List<Prediction> answered,
+            Held held) {
         long other = version == comparison.primary() ? comparison.candidate() : comparison.primary();
         long[] nanos = {-1, -1};
         List<Prediction> byOther = score(name, other, batch, comparison, nanos, 1, held);
@@ -181,20 +185,26 @@ public final class ShadowScorer implements AutoCloseable {
             score(name, version, batch, comparison, nanos, 0, held);
         }
         boolean primaryAnswered = version == comparison.primary();
-        comparison.record(batch, primaryAnswered ? answered : byOther, primaryAnswered ? nanos[0] : nanos[1],
-                primaryAnswered ? byOther : answered, primaryAnswered ? nanos[1] : nanos[0]);
+        comparison.record(
+                batch,
+                primaryAnswered ? answered : byOther,
+                primaryAnswered ? nanos[0] : nanos[1],
+                primaryAnswered ? byOther : answered,
+                primaryAnswered ? nanos[1] : nanos[0]);
     }
 
     /**
      * @return the version's answers, or null when it failed (counted), or when the batch was to be copied for it and
      *         the budget had no room for the copy (counted as skipped)
      */
-    private List<Prediction> score(String name, long version, Batch batch, VersionComparison comparison, long[] nanos,
-                                   int slot, Held held) {
+    private List<Prediction> score(
+            String name, long version, Batch batch, VersionComparison comparison, long[] nanos, int slot, Held held) {
         try (Lease lease = repository.lease(name, version)) {
             Model model = lease.model();
-            if (!batch.signature().equals(model.signature()) && !held.tryGrow((long) COPIED_CELL_BYTES * batch.size()
-                    * batch.signature().features().size())) {
+            if (!batch.signature().equals(model.signature())
+                    && !held.tryGrow((long) COPIED_CELL_BYTES
+                            * batch.size()
+                            * batch.signature().features().size())) {
                 comparison.skipped();
                 return null;
             }

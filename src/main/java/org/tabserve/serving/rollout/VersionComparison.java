@@ -1,9 +1,5 @@
 package org.tabserve.serving.rollout;
 
-import org.tabserve.model.Batch;
-import org.tabserve.model.Feature;
-import org.tabserve.model.Prediction;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -11,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Feature;
+import org.tabserve.model.Prediction;
 
 /**
  * The live comparison of a rollout's two versions, the one that answers unversioned requests (the primary) and its
@@ -101,8 +100,12 @@ public final class VersionComparison {
      * @param primaryNanos   how long the primary took to score the batch, or -1 when it was not timed
      * @param candidateNanos how long the candidate took to score it, or -1 when it was not timed
      */
-    synchronized void record(Batch batch, List<Prediction> byPrimary, long primaryNanos, List<Prediction> byCandidate,
-                             long candidateNanos) {
+    synchronized void record(
+            Batch batch,
+            List<Prediction> byPrimary,
+            long primaryNanos,
+            List<Prediction> byCandidate,
+            long candidateNanos) {
         if (primaryNanos >= 0) {
             primaryMillis.add(primaryNanos / 1e6);
         }
@@ -139,8 +142,9 @@ public final class VersionComparison {
     }
 
     private void keepIfWorst(Batch batch, int row, Prediction a, Prediction b, double difference) {
-        if (!(difference > 0) || (worst.size() == WORST_SHOWN
-                && difference <= (double) worst.get(WORST_SHOWN - 1).get("difference"))) {
+        if (!(difference > 0)
+                || (worst.size() == WORST_SHOWN
+                        && difference <= (double) worst.get(WORST_SHOWN - 1).get("difference"))) {
             return;
         }
         Map<String, Object> inputs = new LinkedHashMap<>();

@@ -2,18 +2,6 @@ package org.tabserve.web.api;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.Model;
-import org.tabserve.model.onnx.OnnxModelLoader;
-import org.tabserve.web.http.AdminToken;
-import org.tabserve.web.http.HttpProblem;
-import org.tabserve.web.http.Json;
-import org.tabserve.web.http.LimitedInputStream;
-import org.tabserve.web.http.MediaType;
-import org.tabserve.serving.ResolvedModel;
-import org.tabserve.serving.ServedModels;
-import org.tabserve.web.http.WebConfig;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -23,6 +11,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelException;
+import org.tabserve.model.onnx.OnnxModelLoader;
+import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.ServedModels;
+import org.tabserve.web.http.AdminToken;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.Json;
+import org.tabserve.web.http.LimitedInputStream;
+import org.tabserve.web.http.MediaType;
+import org.tabserve.web.http.WebConfig;
 
 /**
  * The admin routes that put a model in while the server runs; the body is the ONNX file's bytes
@@ -46,6 +45,7 @@ public final class AdminModelHandler {
     public static final String MODELS_PATH = "/admin/models";
     /** What the 404 of a path under {@link #MODELS_PATH} that no route serves says. */
     public static final String ROUTES_HINT = "install a model with PUT " + MODELS_PATH + "/{name}";
+
     private static final Logger LOG = Logger.getLogger(AdminModelHandler.class.getName());
 
     private final ServedModels model;
@@ -67,8 +67,7 @@ public final class AdminModelHandler {
         MediaType.require(request, "application/octet-stream");
         String name = named.name();
         org.tabserve.repository.ModelStatus status;
-        try (InputStream body = LimitedInputStream.body(request, config.maxUploadBytes(),
-                WebConfig.MAX_UPLOAD_BYTES)) {
+        try (InputStream body = LimitedInputStream.body(request, config.maxUploadBytes(), WebConfig.MAX_UPLOAD_BYTES)) {
             status = named.repository().install(name, body).join(); // failures: see ErrorRenderer
         }
         LOG.info("Installed model " + name + " version " + status.version() + " at the request of "
@@ -85,11 +84,12 @@ public final class AdminModelHandler {
     public void swap(ResolvedModel unused, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         MediaType.require(request, "application/octet-stream");
-        Path upload = temp == null ? Files.createTempFile("admin-model", ".onnx")
+        Path upload = temp == null
+                ? Files.createTempFile("admin-model", ".onnx")
                 : Files.createTempFile(temp, "admin-model", ".onnx");
         try {
-            try (InputStream body = LimitedInputStream.body(request, config.maxUploadBytes(),
-                WebConfig.MAX_UPLOAD_BYTES)) {
+            try (InputStream body =
+                    LimitedInputStream.body(request, config.maxUploadBytes(), WebConfig.MAX_UPLOAD_BYTES)) {
                 Files.copy(body, upload, StandardCopyOption.REPLACE_EXISTING);
             }
             respond(response, swap(upload, request.getRemoteAddr()));
@@ -125,13 +125,16 @@ public final class AdminModelHandler {
                 }
             }
             Optional<Model> previous = model.replace(upload, next, (System.nanoTime() - start) / 1e9);
-            LOG.info("Swapped the served model for " + next.card().name() + " (sha256 " + next.sha256().substring(0, 12)
+            LOG.info("Swapped the served model for " + next.card().name() + " (sha256 "
+                    + next.sha256().substring(0, 12)
                     + ", was " + previous.map(p -> p.sha256().substring(0, 12)).orElse("none") + ") at the request of "
                     + client);
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("status", "swapped");
             answer.put("model", next.card().name());
-            answer.put("version", next.card().version().isEmpty() ? null : next.card().version());
+            answer.put(
+                    "version",
+                    next.card().version().isEmpty() ? null : next.card().version());
             answer.put("sha256", next.sha256());
             answer.put("previous_sha256", previous.map(Model::sha256).orElse(null));
             return answer;
@@ -152,6 +155,7 @@ public final class AdminModelHandler {
     }
 
     private static HttpProblem refused(String why) {
-        return HttpProblem.of(422, "Model refused", "the new model was not swapped in, the old one still serves: " + why);
+        return HttpProblem.of(
+                422, "Model refused", "the new model was not swapped in, the old one still serves: " + why);
     }
 }

@@ -1,17 +1,5 @@
 package org.tabserve.web.api;
 
-import io.swagger.v3.oas.models.PathItem;
-import io.swagger.v3.oas.models.Paths;
-import io.swagger.v3.oas.models.media.ObjectSchema;
-import io.swagger.v3.oas.models.media.Schema;
-import io.swagger.v3.oas.models.media.StringSchema;
-import org.tabserve.web.openapi.DescribedModel;
-import org.tabserve.web.openapi.OpenApi;
-import org.tabserve.web.openapi.OpenApiSection;
-
-import java.util.List;
-import java.util.Map;
-
 import static org.tabserve.web.openapi.OpenApi.JSON;
 import static org.tabserve.web.openapi.OpenApi.body;
 import static org.tabserve.web.openapi.OpenApi.ok;
@@ -19,6 +7,17 @@ import static org.tabserve.web.openapi.OpenApi.operation;
 import static org.tabserve.web.openapi.OpenApi.problems;
 import static org.tabserve.web.openapi.OpenApi.ref;
 import static org.tabserve.web.openapi.OpenApi.responses;
+
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.Paths;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import java.util.List;
+import java.util.Map;
+import org.tabserve.web.openapi.DescribedModel;
+import org.tabserve.web.openapi.OpenApi;
+import org.tabserve.web.openapi.OpenApiSection;
 
 /**
  * The operators' routes of {@link AdminModelHandler} in the OpenAPI document: swapping the served model and
@@ -36,35 +35,53 @@ public final class AdminOpenApi extends OpenApiSection {
     @Override
     @SuppressWarnings("rawtypes") // swagger-core's Components holds raw schemas
     public void addTo(DescribedModel model, Paths paths, Map<String, Schema> schemas) {
-        paths.addPathItem(AdminModelHandler.PATH, new PathItem().post(operation(TAG, "swapModel",
-                "Swap the served model (operators only)",
-                "The body is the new ONNX file. It is loaded, warmed up and checked to take the same features and give "
-                        + "the same classes, in the same order, as the served model; then it is swapped in atomically "
-                        + "(requests in flight finish on the old one). Off (404) unless the server has an admin token "
-                        + "(tabserve.admin-token); then it needs `Authorization: Bearer <token>`.")
-                .requestBody(body(ONNX_BODY, new StringSchema().format("binary")))
-                .responses(responses(ok(JSON, ref("ModelSwapped"), "The new model serves"),
-                        problems(401, 403, 404, 413, 415, 422, 503)))));
-        paths.addPathItem(AdminModelHandler.MODELS_PATH + "/{model_name}", new PathItem().put(operation(TAG,
-                "installModel", "Install a model by name into the model directory and serve it (operators only)",
-                "The body is the ONNX file. It is written into the --models directory (so that it survives a restart), "
-                        + "where that name is served from (a new version in Triton's layout, the model's file in "
-                        + "KServe's, else <name>.onnx), never outside the directory (409 otherwise), loaded and served. Needs "
-                        + "`Authorization: Bearer <token>`; off (404) without an admin token.")
-                .addParametersItem(OpenApi.modelName())
-                .requestBody(body(ONNX_BODY, new StringSchema().format("binary")))
-                .responses(responses(ok(JSON, ref("ModelInstalled"), "The model serves"),
-                        problems(400, 401, 403, 404, 409, 413, 415, 422)))));
-        schemas.put("ModelInstalled", new ObjectSchema()
-                .addProperty("status", new StringSchema()._enum(List.of("installed")))
-                .addProperty("name", new StringSchema()).addProperty("version", new StringSchema())
-                .addProperty("state", new StringSchema()).required(List.of("status", "name", "version", "state")));
-        schemas.put("ModelSwapped", new ObjectSchema()
-                .addProperty("status", new StringSchema()._enum(List.of("swapped")))
-                .addProperty("model", new StringSchema())
-                .addProperty("version", new StringSchema())
-                .addProperty("sha256", new StringSchema())
-                .addProperty("previous_sha256", new StringSchema().nullable(true))
-                .required(List.of("status", "model", "sha256")));
+        paths.addPathItem(
+                AdminModelHandler.PATH,
+                new PathItem()
+                        .post(operation(
+                                        TAG,
+                                        "swapModel",
+                                        "Swap the served model (operators only)",
+                                        "The body is the new ONNX file. It is loaded, warmed up and checked to take the same features and give "
+                                                + "the same classes, in the same order, as the served model; then it is swapped in atomically "
+                                                + "(requests in flight finish on the old one). Off (404) unless the server has an admin token "
+                                                + "(tabserve.admin-token); then it needs `Authorization: Bearer <token>`.")
+                                .requestBody(body(ONNX_BODY, new StringSchema().format("binary")))
+                                .responses(responses(
+                                        ok(JSON, ref("ModelSwapped"), "The new model serves"),
+                                        problems(401, 403, 404, 413, 415, 422, 503)))));
+        paths.addPathItem(
+                AdminModelHandler.MODELS_PATH + "/{model_name}",
+                new PathItem()
+                        .put(operation(
+                                        TAG,
+                                        "installModel",
+                                        "Install a model by name into the model directory and serve it (operators only)",
+                                        "The body is the ONNX file. It is written into the --models directory (so that it survives a restart), "
+                                                + "where that name is served from (a new version in Triton's layout, the model's file in "
+                                                + "KServe's, else <name>.onnx), never outside the directory (409 otherwise), loaded and served. Needs "
+                                                + "`Authorization: Bearer <token>`; off (404) without an admin token.")
+                                .addParametersItem(OpenApi.modelName())
+                                .requestBody(body(ONNX_BODY, new StringSchema().format("binary")))
+                                .responses(responses(
+                                        ok(JSON, ref("ModelInstalled"), "The model serves"),
+                                        problems(400, 401, 403, 404, 409, 413, 415, 422)))));
+        schemas.put(
+                "ModelInstalled",
+                new ObjectSchema()
+                        .addProperty("status", new StringSchema()._enum(List.of("installed")))
+                        .addProperty("name", new StringSchema())
+                        .addProperty("version", new StringSchema())
+                        .addProperty("state", new StringSchema())
+                        .required(List.of("status", "name", "version", "state")));
+        schemas.put(
+                "ModelSwapped",
+                new ObjectSchema()
+                        .addProperty("status", new StringSchema()._enum(List.of("swapped")))
+                        .addProperty("model", new StringSchema())
+                        .addProperty("version", new StringSchema())
+                        .addProperty("sha256", new StringSchema())
+                        .addProperty("previous_sha256", new StringSchema().nullable(true))
+                        .required(List.of("status", "model", "sha256")));
     }
 }

@@ -4,17 +4,16 @@ import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.Part;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import org.tabserve.rows.OnError;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.web.http.GzipInput;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.LimitedInputStream;
 import org.tabserve.web.http.WebConfig;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The CSV file of an upload to {@code /predict_file} (multipart field {@value #FIELD}, and optionally the upload
@@ -67,8 +66,8 @@ public final class CsvUpload {
      * at most that plus {@link #MULTIPART_OVERHEAD_BYTES}; past either the container stops reading (a 413 here).
      */
     public static MultipartConfigElement multipartConfig(String location, long maxUploadBytes) {
-        return new MultipartConfigElement(location, maxUploadBytes, maxUploadBytes + MULTIPART_OVERHEAD_BYTES,
-                MEMORY_THRESHOLD_BYTES);
+        return new MultipartConfigElement(
+                location, maxUploadBytes, maxUploadBytes + MULTIPART_OVERHEAD_BYTES, MEMORY_THRESHOLD_BYTES);
     }
 
     /**
@@ -92,7 +91,8 @@ public final class CsvUpload {
             for (Part part : request.getParts()) {
                 if (FIELD.equals(part.getName()) && file == null) {
                     file = part;
-                } else if (OnError.PARAMETER.equals(part.getName()) && onError == null
+                } else if (OnError.PARAMETER.equals(part.getName())
+                        && onError == null
                         && part.getSubmittedFileName() == null) {
                     onError = choice(part);
                 } else {
@@ -100,7 +100,8 @@ public final class CsvUpload {
                 }
             }
             if (!others.isEmpty()) {
-                throw HttpProblem.badRequest("unexpected multipart field(s) " + others + "; send the CSV once, in the field '" + FIELD + "'");
+                throw HttpProblem.badRequest("unexpected multipart field(s) " + others
+                        + "; send the CSV once, in the field '" + FIELD + "'");
             }
             if (file == null) {
                 throw HttpProblem.badRequest("the multipart field '" + FIELD + "' with the CSV is missing");
@@ -117,12 +118,13 @@ public final class CsvUpload {
             if (broken.status() == 408) {
                 throw broken;
             }
-            throw new HttpProblem(400, "Bad request", "the body is not a well-formed multipart/form-data upload",
-                    List.of(), CLOSE);
+            throw new HttpProblem(
+                    400, "Bad request", "the body is not a well-formed multipart/form-data upload", List.of(), CLOSE);
         } catch (IOException e) {
             // The client stopped sending or hung up half-way; disk trouble on the server's side is logged as usual.
             HttpProblem problem = LimitedInputStream.unreadable(e);
-            if (problem.status() == 408 || !(e.getMessage() != null && e.getMessage().contains("No space"))) {
+            if (problem.status() == 408
+                    || !(e.getMessage() != null && e.getMessage().contains("No space"))) {
                 throw problem;
             }
             throw e;
@@ -141,10 +143,13 @@ public final class CsvUpload {
      */
     RowFormat format() {
         String name = part.getSubmittedFileName();
-        String unzipped = name != null && name.toLowerCase(java.util.Locale.ROOT).endsWith(".gz")
-                ? name.substring(0, name.length() - 3) : name;
+        String unzipped =
+                name != null && name.toLowerCase(java.util.Locale.ROOT).endsWith(".gz")
+                        ? name.substring(0, name.length() - 3)
+                        : name;
         return RowFormat.ofMediaType(part.getContentType())
-                .or(() -> RowFormat.ofFileName(unzipped)).orElse(RowFormat.CSV);
+                .or(() -> RowFormat.ofFileName(unzipped))
+                .orElse(RowFormat.CSV);
     }
 
     /** @return the file's name as the client gave it, or null */
@@ -159,8 +164,13 @@ public final class CsvUpload {
 
     /** The container stopped reading the body part-way: the connection cannot carry another request. */
     private static HttpProblem overLimit(long maxUploadBytes) {
-        return new HttpProblem(413, "Content too large", "the upload is larger than the limit of "
-                + maxUploadBytes + " bytes; " + WebConfig.raisedBy(WebConfig.MAX_UPLOAD_BYTES), List.of(), CLOSE);
+        return new HttpProblem(
+                413,
+                "Content too large",
+                "the upload is larger than the limit of " + maxUploadBytes + " bytes; "
+                        + WebConfig.raisedBy(WebConfig.MAX_UPLOAD_BYTES),
+                List.of(),
+                CLOSE);
     }
 
     /**
@@ -172,7 +182,8 @@ public final class CsvUpload {
      */
     private static boolean causedByLimit(ServletException failure) {
         for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
-            if (cause instanceof IllegalStateException && cause.getMessage() != null
+            if (cause instanceof IllegalStateException
+                    && cause.getMessage() != null
                     && cause.getMessage().contains("exceeded")) {
                 return true;
             }

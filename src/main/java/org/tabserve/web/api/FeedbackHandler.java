@@ -7,27 +7,26 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.model.Model;
-import org.tabserve.rows.FieldProblem;
-import org.tabserve.rows.JsonText;
-import org.tabserve.rows.RowFootprint;
-import org.tabserve.serving.feedback.FeedbackMonitor;
-import org.tabserve.serving.feedback.LabelRate;
-import org.tabserve.serving.limits.MemoryBudget;
-import org.tabserve.serving.ResolvedModel;
-import org.tabserve.web.http.FeedbackToken;
-import org.tabserve.web.http.HttpProblem;
-import org.tabserve.web.http.Json;
-import org.tabserve.web.http.LimitedInputStream;
-import org.tabserve.web.http.MediaType;
-import org.tabserve.web.http.WebConfig;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleFunction;
+import org.tabserve.model.Model;
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.JsonText;
+import org.tabserve.rows.RowFootprint;
+import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.feedback.FeedbackMonitor;
+import org.tabserve.serving.feedback.LabelRate;
+import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.web.http.FeedbackToken;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.Json;
+import org.tabserve.web.http.LimitedInputStream;
+import org.tabserve.web.http.MediaType;
+import org.tabserve.web.http.WebConfig;
 
 /**
  * {@code POST /api/feedback} (and per model and version): the true labels of answers given earlier, each naming the
@@ -42,6 +41,7 @@ public final class FeedbackHandler {
 
     /** The fields a label may have. */
     static final String REQUEST_ID = "request_id";
+
     static final String ROW = "row";
     static final String LABEL = "label";
     /** The most bad fields one refusal lists: enough to tell a client what it does wrong, few enough to read. */
@@ -62,15 +62,22 @@ public final class FeedbackHandler {
     }
 
     /** {@code POST /api/feedback}: one label object, or an array of them, in; what they came to out. */
-    public void post(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
-            throws IOException {
+    public void post(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
         token.authorize(request);
         String client = request.getRemoteAddr();
         long wait = rate.secondsToWait(client, System.nanoTime());
         if (wait > 0) {
-            throw new HttpProblem(429, "Too many requests", String.format(java.util.Locale.ROOT, "this client has"
-                    + " sent more labels than its share (a burst of %,d, then %,d a second); send the next ones in %d s",
-                    LabelRate.BURST, LabelRate.PER_SECOND, wait), List.of(),
+            throw new HttpProblem(
+                    429,
+                    "Too many requests",
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "this client has"
+                                    + " sent more labels than its share (a burst of %,d, then %,d a second); send the next ones in %d s",
+                            LabelRate.BURST,
+                            LabelRate.PER_SECOND,
+                            wait),
+                    List.of(),
                     Map.of("Retry-After", Long.toString(wait)));
         }
         MediaType.require(request, MediaType.JSON);
@@ -79,9 +86,11 @@ public final class FeedbackHandler {
         DoubleFunction<String> range = value -> feedback.refusal(model.name(), version, served, value);
         List<FeedbackMonitor.Label> labels;
         try (MemoryBudget.Reservation held = budget.open();
-             InputStream body = held.meteredUpFront(LimitedInputStream.body(request, config.maxBodyBytes(),
-                     WebConfig.MAX_BODY_BYTES), request.getContentLengthLong(), Json.UNMETERED_BYTES,
-                     RowFootprint.PER_BODY_BYTE)) {
+                InputStream body = held.meteredUpFront(
+                        LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES),
+                        request.getContentLengthLong(),
+                        Json.UNMETERED_BYTES,
+                        RowFootprint.PER_BODY_BYTE)) {
             labels = read(body, served, range);
         } finally {
             rate.spend(client, 1, System.nanoTime()); // a refused body costs its request, as one label
@@ -89,10 +98,10 @@ public final class FeedbackHandler {
         if (labels.size() > 1) {
             rate.spend(client, labels.size() - 1, System.nanoTime());
         }
-        FeedbackMonitor.Outcome outcome = feedback.join(model.name(), model.version().orElseThrow(), served,
-                labels);
-        FeedbackMonitor.Performance now = feedback.of(model.name(), model.version().orElseThrow(), served)
-                .orElseThrow();
+        FeedbackMonitor.Outcome outcome =
+                feedback.join(model.name(), model.version().orElseThrow(), served, labels);
+        FeedbackMonitor.Performance now =
+                feedback.of(model.name(), model.version().orElseThrow(), served).orElseThrow();
         response.setHeader("Cache-Control", "no-store");
         try (JsonGenerator json = Json.start(response)) {
             json.writeStartObject();
@@ -149,8 +158,13 @@ public final class FeedbackHandler {
      * Reads one label object ({@code item}: its index in an array, null for a lone object); {@code range} says why a
      * regressor's value is refused, or null.
      */
-    private static void label(JsonNode node, Integer item, Model served, DoubleFunction<String> range,
-                              List<FeedbackMonitor.Label> labels, List<FieldProblem> problems) {
+    private static void label(
+            JsonNode node,
+            Integer item,
+            Model served,
+            DoubleFunction<String> range,
+            List<FeedbackMonitor.Label> labels,
+            List<FieldProblem> problems) {
         if (node == null || !node.isObject()) {
             problems.add(new FieldProblem("(label)", "must be an object with " + REQUEST_ID + " and " + LABEL, item));
             return;
@@ -158,31 +172,41 @@ public final class FeedbackHandler {
         int before = problems.size();
         node.fieldNames().forEachRemaining(field -> {
             if (!field.equals(REQUEST_ID) && !field.equals(ROW) && !field.equals(LABEL)) {
-                problems.add(new FieldProblem(field, "is not a field of a label; they are " + REQUEST_ID + ", "
-                        + ROW + " (0 unless the answer had several rows) and " + LABEL, item));
+                problems.add(new FieldProblem(
+                        field,
+                        "is not a field of a label; they are " + REQUEST_ID + ", " + ROW
+                                + " (0 unless the answer had several rows) and " + LABEL,
+                        item));
             }
         });
         JsonNode id = node.get(REQUEST_ID);
         if (id == null || !id.isTextual()) {
-            problems.add(new FieldProblem(REQUEST_ID, (id == null ? "is missing" : "must be text")
-                    + ": the X-Request-Id header the answer carried", item));
+            problems.add(new FieldProblem(
+                    REQUEST_ID,
+                    (id == null ? "is missing" : "must be text") + ": the X-Request-Id header the answer carried",
+                    item));
         }
         JsonNode row = node.get(ROW);
         if (row != null && !(row.canConvertToInt() && row.isIntegralNumber() && row.intValue() >= 0)) {
-            problems.add(new FieldProblem(ROW, "must be a whole number from 0: the row's place in the answer, "
-                    + "counted from 0", item));
+            problems.add(new FieldProblem(
+                    ROW, "must be a whole number from 0: the row's place in the answer, " + "counted from 0", item));
         }
         JsonNode label = node.get(LABEL);
         String classLabel = null;
         double value = Double.NaN;
         List<String> classes = served.signature().classLabels();
         if (label == null || label.isNull()) {
-            problems.add(new FieldProblem(LABEL, "is missing: the true "
-                    + (classes.isEmpty() ? "value, a number" : "class, one of " + classes), item));
+            problems.add(new FieldProblem(
+                    LABEL,
+                    "is missing: the true " + (classes.isEmpty() ? "value, a number" : "class, one of " + classes),
+                    item));
         } else if (classes.isEmpty()) {
             if (!label.isNumber() || !Double.isFinite(label.doubleValue())) {
-                problems.add(new FieldProblem(LABEL, "must be a number: the model is a regressor, and a label is"
-                        + " the true value; got " + JsonText.describe(label.asToken()), item));
+                problems.add(new FieldProblem(
+                        LABEL,
+                        "must be a number: the model is a regressor, and a label is" + " the true value; got "
+                                + JsonText.describe(label.asToken()),
+                        item));
             } else if (range.apply(label.doubleValue()) != null) {
                 problems.add(new FieldProblem(LABEL, range.apply(label.doubleValue()), item));
             } else {
@@ -190,9 +214,13 @@ public final class FeedbackHandler {
             }
         } else if (!(label.isTextual() || label.isIntegralNumber() || label.isBoolean())
                 || !classes.contains(label.asText())) {
-            problems.add(new FieldProblem(LABEL, "must be one of the model's classes " + classes + "; got "
-                    + (label.isValueNode() && label.asText().length() <= 64 ? "'" + label.asText() + "'"
-                    : JsonText.describe(label.asToken())), item));
+            problems.add(new FieldProblem(
+                    LABEL,
+                    "must be one of the model's classes " + classes + "; got "
+                            + (label.isValueNode() && label.asText().length() <= 64
+                                    ? "'" + label.asText() + "'"
+                                    : JsonText.describe(label.asToken())),
+                    item));
         } else {
             classLabel = label.asText();
         }

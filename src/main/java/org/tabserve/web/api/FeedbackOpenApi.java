@@ -1,5 +1,13 @@
 package org.tabserve.web.api;
 
+import static org.tabserve.web.openapi.OpenApi.JSON;
+import static org.tabserve.web.openapi.OpenApi.body;
+import static org.tabserve.web.openapi.OpenApi.ok;
+import static org.tabserve.web.openapi.OpenApi.operation;
+import static org.tabserve.web.openapi.OpenApi.problems;
+import static org.tabserve.web.openapi.OpenApi.ref;
+import static org.tabserve.web.openapi.OpenApi.responses;
+
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.Paths;
 import io.swagger.v3.oas.models.media.ArraySchema;
@@ -9,23 +17,14 @@ import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.tags.Tag;
+import java.util.List;
+import java.util.Map;
 import org.tabserve.model.Task;
 import org.tabserve.serving.feedback.LabelRate;
 import org.tabserve.web.http.Routes;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.OpenApi;
 import org.tabserve.web.openapi.OpenApiPart;
-
-import java.util.List;
-import java.util.Map;
-
-import static org.tabserve.web.openapi.OpenApi.JSON;
-import static org.tabserve.web.openapi.OpenApi.body;
-import static org.tabserve.web.openapi.OpenApi.ok;
-import static org.tabserve.web.openapi.OpenApi.operation;
-import static org.tabserve.web.openapi.OpenApi.problems;
-import static org.tabserve.web.openapi.OpenApi.ref;
-import static org.tabserve.web.openapi.OpenApi.responses;
 
 /**
  * The labels' part of the OpenAPI document, in the plain JSON API's section: {@code /api/feedback}, and the live
@@ -45,32 +44,55 @@ public final class FeedbackOpenApi implements OpenApiPart {
     @SuppressWarnings("rawtypes") // swagger-core's Components holds raw schemas
     public void addTo(DescribedModel model, Paths paths, Map<String, Schema> schemas) {
         boolean regressor = model.signature().task() == Task.REGRESSION;
-        paths.addPathItem(model.base() + Routes.FEEDBACK, new PathItem().post(operation(PredictOpenApi.TAG, "feedback",
-                "True labels of earlier answers, for the live " + (regressor ? "mean absolute error" : "accuracy"),
-                "One label, or an array of them (at most tabserve.max-batch-rows), each naming an answer of the last"
-                        + " hour by the X-Request-Id it carried and its row (counted from 0 in the answer's order; 0"
-                        + " for a single row). A label no kept answer has is counted (unknown, or expired when its"
-                        + " answer was over an hour old or dropped for room), never refused. With the server's"
-                        + " tabserve.feedback-token, labels need `Authorization: Bearer <that token>` (or the admin"
-                        + " token); each client may send " + String.format(java.util.Locale.ROOT, "%,d", LabelRate.BURST)
-                        + " labels at once, then " + String.format(java.util.Locale.ROOT, "%,d", LabelRate.PER_SECOND)
-                        + " a second (429 with"
-                        + " Retry-After past it)" + (regressor ? "; a value far outside the target's range is"
-                        + " refused (400)." : "."))
-                .requestBody(body(JSON, OpenApi.oneOf(ref("Label"), new ArraySchema().items(ref("Label")))))
-                .responses(responses(ok(JSON, ref("FeedbackAnswer"), "What the labels came to"),
-                        problems(400, 401, 403, 413, 415, 429, 503)))));
-        Schema<?> label = regressor ? new NumberSchema().description("the true value")
+        paths.addPathItem(
+                model.base() + Routes.FEEDBACK,
+                new PathItem()
+                        .post(operation(
+                                        PredictOpenApi.TAG,
+                                        "feedback",
+                                        "True labels of earlier answers, for the live "
+                                                + (regressor ? "mean absolute error" : "accuracy"),
+                                        "One label, or an array of them (at most tabserve.max-batch-rows), each naming an answer of the last"
+                                                + " hour by the X-Request-Id it carried and its row (counted from 0 in the answer's order; 0"
+                                                + " for a single row). A label no kept answer has is counted (unknown, or expired when its"
+                                                + " answer was over an hour old or dropped for room), never refused. With the server's"
+                                                + " tabserve.feedback-token, labels need `Authorization: Bearer <that token>` (or the admin"
+                                                + " token); each client may send "
+                                                + String.format(java.util.Locale.ROOT, "%,d", LabelRate.BURST)
+                                                + " labels at once, then "
+                                                + String.format(java.util.Locale.ROOT, "%,d", LabelRate.PER_SECOND)
+                                                + " a second (429 with"
+                                                + " Retry-After past it)"
+                                                + (regressor
+                                                        ? "; a value far outside the target's range is"
+                                                                + " refused (400)."
+                                                        : "."))
+                                .requestBody(
+                                        body(JSON, OpenApi.oneOf(ref("Label"), new ArraySchema().items(ref("Label")))))
+                                .responses(responses(
+                                        ok(JSON, ref("FeedbackAnswer"), "What the labels came to"),
+                                        problems(400, 401, 403, 413, 415, 429, 503)))));
+        Schema<?> label = regressor
+                ? new NumberSchema().description("the true value")
                 : new StringSchema()._enum(model.signature().classLabels()).description("the true class");
-        schemas.put("Label", new ObjectSchema()
-                .addProperty(FeedbackHandler.REQUEST_ID, new StringSchema().description("the X-Request-Id the answer"
-                        + " carried"))
-                .addProperty(FeedbackHandler.ROW, new IntegerSchema().minimum(java.math.BigDecimal.ZERO)._default(0)
-                        .description("the row of that answer, counted from 0 in the answer's order"))
-                .addProperty(FeedbackHandler.LABEL, label)
-                .required(List.of(FeedbackHandler.REQUEST_ID, FeedbackHandler.LABEL)).additionalProperties(false));
+        schemas.put(
+                "Label",
+                new ObjectSchema()
+                        .addProperty(
+                                FeedbackHandler.REQUEST_ID,
+                                new StringSchema().description("the X-Request-Id the answer" + " carried"))
+                        .addProperty(
+                                FeedbackHandler.ROW,
+                                new IntegerSchema()
+                                        .minimum(java.math.BigDecimal.ZERO)
+                                        ._default(0)
+                                        .description("the row of that answer, counted from 0 in the answer's order"))
+                        .addProperty(FeedbackHandler.LABEL, label)
+                        .required(List.of(FeedbackHandler.REQUEST_ID, FeedbackHandler.LABEL))
+                        .additionalProperties(false));
         ObjectSchema answer = new ObjectSchema();
-        answer.addProperty("model", new StringSchema()).addProperty("version", new IntegerSchema().format("int64"))
+        answer.addProperty("model", new StringSchema())
+                .addProperty("version", new IntegerSchema().format("int64"))
                 .addProperty("received", count("labels in the request"))
                 .addProperty("joined", count("joined to their answers"))
                 .addProperty("unknown", count("naming no answer kept"))
@@ -95,11 +117,18 @@ public final class FeedbackOpenApi implements OpenApiPart {
                 .addProperty("labelled", count("labels joined to answers in the window"))
                 .addProperty("live_accuracy", nullable("a classifier's accuracy on those; null without labels"))
                 .addProperty("live_mae", nullable("a regressor's mean absolute error on those; null without labels"))
-                .addProperty("estimated_accuracy", nullable("a classifier's mean calibrated confidence on the rows"
-                        + " it scored in the window (confidence-based performance estimation); null without rows"))
-                .addProperty("estimated_from", new StringSchema()._enum(java.util.Arrays.asList("calibration curve",
-                        "probabilities", null)).nullable(true).description("the card's calibration curve, or the"
-                        + " model's probabilities as they are when the card has none"));
+                .addProperty(
+                        "estimated_accuracy",
+                        nullable(
+                                "a classifier's mean calibrated confidence on the rows"
+                                        + " it scored in the window (confidence-based performance estimation); null without rows"))
+                .addProperty(
+                        "estimated_from",
+                        new StringSchema()
+                                ._enum(java.util.Arrays.asList("calibration curve", "probabilities", null))
+                                .nullable(true)
+                                .description("the card's calibration curve, or the"
+                                        + " model's probabilities as they are when the card has none"));
         return object;
     }
 

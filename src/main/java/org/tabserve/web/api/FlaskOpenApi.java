@@ -1,5 +1,13 @@
 package org.tabserve.web.api;
 
+import static org.tabserve.web.openapi.OpenApi.JSON;
+import static org.tabserve.web.openapi.OpenApi.body;
+import static org.tabserve.web.openapi.OpenApi.ok;
+import static org.tabserve.web.openapi.OpenApi.operation;
+import static org.tabserve.web.openapi.OpenApi.problems;
+import static org.tabserve.web.openapi.OpenApi.ref;
+import static org.tabserve.web.openapi.OpenApi.responses;
+
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.Paths;
@@ -11,26 +19,16 @@ import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.parameters.RequestBody;
 import io.swagger.v3.oas.models.responses.ApiResponse;
+import java.util.List;
+import java.util.Map;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Task;
 import org.tabserve.rows.OnError;
-import org.tabserve.web.openapi.OpenApi;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.FeatureSchemas;
+import org.tabserve.web.openapi.OpenApi;
 import org.tabserve.web.openapi.OpenApiSection;
-
-import java.util.List;
-import java.util.Map;
-
-import static org.tabserve.web.openapi.OpenApi.JSON;
-import static org.tabserve.web.openapi.OpenApi.body;
-import static org.tabserve.web.openapi.OpenApi.ok;
-import static org.tabserve.web.openapi.OpenApi.oneOf;
-import static org.tabserve.web.openapi.OpenApi.operation;
-import static org.tabserve.web.openapi.OpenApi.problems;
-import static org.tabserve.web.openapi.OpenApi.ref;
-import static org.tabserve.web.openapi.OpenApi.responses;
 
 /**
  * The original Flask app's routes in the OpenAPI document: {@code /predict} (a row as query parameters, or posted as
@@ -49,54 +47,113 @@ public final class FlaskOpenApi extends OpenApiSection {
     @SuppressWarnings("rawtypes") // swagger-core's Components holds raw schemas
     public void addTo(DescribedModel model, Paths paths, Map<String, Schema> schemas) {
         ModelSignature signature = model.signature();
-        Operation query = operation(TAG, "predictQuery", "Predict one row given as query parameters",
+        Operation query = operation(
+                TAG,
+                "predictQuery",
+                "Predict one row given as query parameters",
                 "The original Flask app's route; every feature is a query parameter.");
         for (Feature feature : signature.features()) {
-            query.addParametersItem(new Parameter().in("query").name(feature.name()).required(true)
+            query.addParametersItem(new Parameter()
+                    .in("query")
+                    .name(feature.name())
+                    .required(true)
                     .allowEmptyValue(feature.missingAllowed() ? Boolean.TRUE : null)
                     .description(FeatureSchemas.description(model.card(), feature))
                     .schema(FeatureSchemas.schema(model.card(), feature)));
         }
-        paths.addPathItem(model.base() + "/predict", new PathItem().get(query
-                .responses(responses(ok(JSON, ref("Prediction"), "The prediction"), problems(400, 503))))
-                .post(operation(TAG, "predictPost", "Predict from a JSON body, as POST /api/predict does",
-                        "The tutorials' clients post the features as one JSON object to /predict; the body and the "
-                                + "answer are those of /api/predict (a url-encoded form is read as the query is).")
-                        .addParametersItem(OpenApi.onError())
-                        .requestBody(body(JSON, ref("PredictRequest")))
-                        .responses(responses(ok(JSON, ref("PredictResponse"),
-                                "The prediction, or {\"predictions\": [...]} for a batch"), problems(400, 413, 415, 503)))));
-        paths.addPathItem(model.base() + "/predict_file", new PathItem().post(operation(TAG, "predictFile",
-                "Predict every row of a CSV upload",
-                "A multipart field `file` with a CSV: a header row naming the columns (the features "
-                        + signature.featureNames() + " in any order; other columns are carried through to the CSV "
-                        + "answer), then data rows; or JSON Lines (sent as application/x-ndjson or named *.jsonl: one "
-                        + "object a row, as pandas' to_json(orient=\"records\", lines=True) writes it), answered "
-                        + "alike. Answers JSON, or CSV with `Accept: text/csv` or `?format=csv`, or "
-                        + "for browsers (`Accept: text/html` or `?format=html`) a page with the first rows and the "
-                        + "full result as a CSV download. A row the model cannot take refuses the whole upload (a 400 "
-                        + "listing every bad value), unless `?on_error=row`: then every row is answered in the file's "
-                        + "order, a bad one with its errors in its place.")
-                .addParametersItem(new Parameter().in("query").name("format").required(false)
-                        .description("the answer's format when the Accept header cannot say it (HTML forms)")
-                        .schema(new StringSchema()._enum(List.of("json", "csv", "html"))))
-                .addParametersItem(OpenApi.onError())
-                .requestBody(new RequestBody().required(true).content(new Content().addMediaType("multipart/form-data",
-                        new MediaType().schema(new ObjectSchema().addProperty("file",
-                                        new StringSchema().format("binary").description("the CSV (or JSON Lines) file"))
-                                .addProperty(OnError.PARAMETER, new StringSchema()._enum(List.of("reject", "row"))
-                                        .description("as the query's `on_error` (which comes first): the upload "
-                                                + "form's box sends it"))
-                                .addRequiredItem("file")))))
-                .responses(responses(new ApiResponse().description("One answer per data row, in the file's order")
-                                .content(new Content()
-                                .addMediaType(JSON, new MediaType().schema(ref("Predictions")))
-                                .addMediaType("text/csv", new MediaType().schema(new StringSchema().description(
-                                        (signature.task() == Task.REGRESSION ? "the input columns, then value"
-                                                : "the input columns, then label and one probability_<class> column per class")
-                                                + "; with on_error=row, a last column error")))
-                                .addMediaType("text/html", new MediaType().schema(new StringSchema().description(
-                                        "a page showing the first rows, with the full CSV to download")))),
-                        problems(400, 413, 415, 503)))));
+        paths.addPathItem(
+                model.base() + "/predict",
+                new PathItem()
+                        .get(query.responses(
+                                responses(ok(JSON, ref("Prediction"), "The prediction"), problems(400, 503))))
+                        .post(operation(
+                                        TAG,
+                                        "predictPost",
+                                        "Predict from a JSON body, as POST /api/predict does",
+                                        "The tutorials' clients post the features as one JSON object to /predict; the body and the "
+                                                + "answer are those of /api/predict (a url-encoded form is read as the query is).")
+                                .addParametersItem(OpenApi.onError())
+                                .requestBody(body(JSON, ref("PredictRequest")))
+                                .responses(responses(
+                                        ok(
+                                                JSON,
+                                                ref("PredictResponse"),
+                                                "The prediction, or {\"predictions\": [...]} for a batch"),
+                                        problems(400, 413, 415, 503)))));
+        paths.addPathItem(
+                model.base() + "/predict_file",
+                new PathItem()
+                        .post(operation(
+                                        TAG,
+                                        "predictFile",
+                                        "Predict every row of a CSV upload",
+                                        "A multipart field `file` with a CSV: a header row naming the columns (the features "
+                                                + signature.featureNames()
+                                                + " in any order; other columns are carried through to the CSV "
+                                                + "answer), then data rows; or JSON Lines (sent as application/x-ndjson or named *.jsonl: one "
+                                                + "object a row, as pandas' to_json(orient=\"records\", lines=True) writes it), answered "
+                                                + "alike. Answers JSON, or CSV with `Accept: text/csv` or `?format=csv`, or "
+                                                + "for browsers (`Accept: text/html` or `?format=html`) a page with the first rows and the "
+                                                + "full result as a CSV download. A row the model cannot take refuses the whole upload (a 400 "
+                                                + "listing every bad value), unless `?on_error=row`: then every row is answered in the file's "
+                                                + "order, a bad one with its errors in its place.")
+                                .addParametersItem(new Parameter()
+                                        .in("query")
+                                        .name("format")
+                                        .required(false)
+                                        .description(
+                                                "the answer's format when the Accept header cannot say it (HTML forms)")
+                                        .schema(new StringSchema()._enum(List.of("json", "csv", "html"))))
+                                .addParametersItem(OpenApi.onError())
+                                .requestBody(new RequestBody()
+                                        .required(true)
+                                        .content(new Content()
+                                                .addMediaType(
+                                                        "multipart/form-data",
+                                                        new MediaType()
+                                                                .schema(new ObjectSchema()
+                                                                        .addProperty(
+                                                                                "file",
+                                                                                new StringSchema()
+                                                                                        .format("binary")
+                                                                                        .description(
+                                                                                                "the CSV (or JSON Lines) file"))
+                                                                        .addProperty(
+                                                                                OnError.PARAMETER,
+                                                                                new StringSchema()
+                                                                                        ._enum(List.of("reject", "row"))
+                                                                                        .description(
+                                                                                                "as the query's `on_error` (which comes first): the upload "
+                                                                                                        + "form's box sends it"))
+                                                                        .addRequiredItem("file")))))
+                                .responses(responses(
+                                        new ApiResponse()
+                                                .description("One answer per data row, in the file's order")
+                                                .content(
+                                                        new Content()
+                                                                .addMediaType(
+                                                                        JSON,
+                                                                        new MediaType().schema(ref("Predictions")))
+                                                                .addMediaType(
+                                                                        "text/csv",
+                                                                        new MediaType()
+                                                                                .schema(
+                                                                                        new StringSchema()
+                                                                                                .description(
+                                                                                                        (signature
+                                                                                                                                        .task()
+                                                                                                                                == Task
+                                                                                                                                        .REGRESSION
+                                                                                                                        ? "the input columns, then value"
+                                                                                                                        : "the input columns, then label and one probability_<class> column per class")
+                                                                                                                + "; with on_error=row, a last column error")))
+                                                                .addMediaType(
+                                                                        "text/html",
+                                                                        new MediaType()
+                                                                                .schema(
+                                                                                        new StringSchema()
+                                                                                                .description(
+                                                                                                        "a page showing the first rows, with the full CSV to download")))),
+                                        problems(400, 413, 415, 503)))));
     }
 }

@@ -1,40 +1,38 @@
 package org.tabserve.web.api;
 
-import org.tabserve.web.http.CoverageParameter;
-import org.tabserve.web.http.ExplainParameter;
-import org.tabserve.rows.RowFootprint;
-import org.tabserve.serving.RequestScoring;
-import org.tabserve.serving.explain.RowExplanations;
-import org.tabserve.serving.Scoring;
-
 import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.Model;
-import org.tabserve.model.ScoredRows;
-import org.tabserve.model.RangeWarning;
-import org.tabserve.rows.FieldProblem;
-import org.tabserve.rows.OnError;
-import org.tabserve.rows.JsonRowsParser;
-import org.tabserve.rows.PredictionJson;
-import org.tabserve.rows.RowsException;
-import org.tabserve.web.http.AnswerKeepAlive;
-import org.tabserve.web.http.HttpProblem;
-import org.tabserve.web.http.Json;
-import org.tabserve.web.http.LimitedInputStream;
-import org.tabserve.web.http.MediaType;
-import org.tabserve.serving.limits.MemoryBudget;
-import org.tabserve.web.http.RequestParameters;
-import org.tabserve.serving.ResolvedModel;
-import org.tabserve.web.http.WebConfig;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.RangeWarning;
+import org.tabserve.model.ScoredRows;
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.JsonRowsParser;
+import org.tabserve.rows.OnError;
+import org.tabserve.rows.PredictionJson;
+import org.tabserve.rows.RowFootprint;
+import org.tabserve.rows.RowsException;
+import org.tabserve.serving.RequestScoring;
+import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.Scoring;
+import org.tabserve.serving.explain.RowExplanations;
+import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.web.http.AnswerKeepAlive;
+import org.tabserve.web.http.CoverageParameter;
+import org.tabserve.web.http.ExplainParameter;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.Json;
+import org.tabserve.web.http.LimitedInputStream;
+import org.tabserve.web.http.MediaType;
+import org.tabserve.web.http.RequestParameters;
+import org.tabserve.web.http.WebConfig;
 
 /**
  * Answers a JSON prediction request, one row or {@code {"instances": [...]}}, the same way on every route that takes
@@ -68,9 +66,11 @@ public final class JsonPredictRequest {
     }
 
     /** Answers a request whose body's media type has been checked to be JSON. */
-    void answer(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
-            throws IOException {
-        answer(model, request, LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES),
+    void answer(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        answer(
+                model,
+                request,
+                LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES),
                 response);
     }
 
@@ -81,8 +81,8 @@ public final class JsonPredictRequest {
         OnError onError = RequestParameters.onError(request);
         try (MemoryBudget.Reservation held = budget.open()) {
             JsonRowsParser.ParsedRows parsed;
-            try (InputStream body = held.meteredUpFront(sent, request.getContentLengthLong(), Json.UNMETERED_BYTES,
-                    RowFootprint.PER_BODY_BYTE)) {
+            try (InputStream body = held.meteredUpFront(
+                    sent, request.getContentLengthLong(), Json.UNMETERED_BYTES, RowFootprint.PER_BODY_BYTE)) {
                 parsed = new JsonRowsParser(classifier.signature(), config.maxBatchRows())
                         .parse(body, onError, config.maxErrorRows());
             } catch (RowsException e) {
@@ -90,9 +90,15 @@ public final class JsonPredictRequest {
             }
             boolean explain = ExplainParameter.asked(request, parsed.explain());
             RequestScoring scores = scoring.of(model, CoverageParameter.asked(request, parsed.coverage()));
-            ScoredRows scored = parsed.rows() == null ? ScoredRows.NONE : scores.scoreRows(parsed.rows(), explain,
-                    new AnswerKeepAlive(response, Json.MEDIA_TYPE));
-            respond(response, scored, parsed, classifier.card(), scores.shownVersion().orElse(null));
+            ScoredRows scored = parsed.rows() == null
+                    ? ScoredRows.NONE
+                    : scores.scoreRows(parsed.rows(), explain, new AnswerKeepAlive(response, Json.MEDIA_TYPE));
+            respond(
+                    response,
+                    scored,
+                    parsed,
+                    classifier.card(),
+                    scores.shownVersion().orElse(null));
         }
     }
 
@@ -100,8 +106,13 @@ public final class JsonPredictRequest {
      * Answers one prediction, or a batch when the caller sent one; range warnings are read from the values as sent
      * (plain doubles for a numbers-only model, else the typed cells).
      */
-    private static void respond(HttpServletResponse response, ScoredRows scored, JsonRowsParser.ParsedRows parsed,
-                                ModelCard card, Long modelVersion) throws IOException {
+    private static void respond(
+            HttpServletResponse response,
+            ScoredRows scored,
+            JsonRowsParser.ParsedRows parsed,
+            ModelCard card,
+            Long modelVersion)
+            throws IOException {
         try (JsonGenerator json = Json.start(response)) {
             if (!parsed.batch()) {
                 List<RangeWarning> warnings = parsed.warnings(card, 0);
@@ -109,14 +120,21 @@ public final class JsonPredictRequest {
                     warnings = new ArrayList<>(parsed.requestWarnings());
                     warnings.addAll(parsed.warnings(card, 0));
                 }
-                PredictionJson.write(json, scored, 0, card, warnings, parsed.rows().signature().probabilityNote(),
+                PredictionJson.write(
+                        json,
+                        scored,
+                        0,
+                        card,
+                        warnings,
+                        parsed.rows().signature().probabilityNote(),
                         modelVersion);
                 return;
             }
             json.writeStartObject();
             json.writeArrayFieldStart("predictions");
             if (parsed.sentRows() == null) {
-                PredictionJson.Rows encoded = new PredictionJson.Rows(parsed.rows().signature(), card);
+                PredictionJson.Rows encoded =
+                        new PredictionJson.Rows(parsed.rows().signature(), card);
                 for (int i = 0; i < scored.size(); i++) {
                     encoded.write(json, scored, i, parsed.warnings(encoded, i));
                 }
@@ -135,11 +153,12 @@ public final class JsonPredictRequest {
         }
     }
 
-
     /** A batch answered row by row ({@code ?on_error=row}): each row's prediction, or its errors, in its place. */
-    private static void writeRowByRow(JsonGenerator json, ScoredRows scored, JsonRowsParser.ParsedRows parsed,
-                                      ModelCard card) throws IOException {
-        PredictionJson.Rows encoded = parsed.rows() == null ? null
+    private static void writeRowByRow(
+            JsonGenerator json, ScoredRows scored, JsonRowsParser.ParsedRows parsed, ModelCard card)
+            throws IOException {
+        PredictionJson.Rows encoded = parsed.rows() == null
+                ? null
                 : new PredictionJson.Rows(parsed.rows().signature(), card);
         Map<Integer, List<FieldProblem>> problems = new HashMap<>();
         for (FieldProblem problem : parsed.problems()) {

@@ -2,11 +2,10 @@ package org.tabserve.web.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
 import org.tabserve.model.Model;
 import org.tabserve.serving.feedback.FeedbackMonitor;
 import org.tabserve.web.http.Json;
-
-import java.io.IOException;
 
 /**
  * A model version's live performance as the JSON API gives it, spelled once for {@code /api/models}, {@code /api/model}
@@ -23,24 +22,28 @@ import java.io.IOException;
  * @param estimatedFrom     what that confidence reads: "calibration curve" (the card's) or "probabilities" (as the
  *                          model gives them, when the card has no curve); null without an estimate
  */
-public record LivePerformanceJson(@JsonProperty("live_window_seconds") long windowSeconds,
-                                  @JsonProperty("card_accuracy") Double cardAccuracy,
-                                  @JsonProperty("card_mae") Double cardMae,
-                                  long labelled,
-                                  @JsonProperty("live_accuracy") Double liveAccuracy,
-                                  @JsonProperty("live_mae") Double liveMae,
-                                  @JsonProperty("estimated_accuracy") Double estimatedAccuracy,
-                                  @JsonProperty("estimated_from") String estimatedFrom) {
+public record LivePerformanceJson(
+        @JsonProperty("live_window_seconds") long windowSeconds,
+        @JsonProperty("card_accuracy") Double cardAccuracy,
+        @JsonProperty("card_mae") Double cardMae,
+        long labelled,
+        @JsonProperty("live_accuracy") Double liveAccuracy,
+        @JsonProperty("live_mae") Double liveMae,
+        @JsonProperty("estimated_accuracy") Double estimatedAccuracy,
+        @JsonProperty("estimated_from") String estimatedFrom) {
 
     /** @param live the version's figures, or null before it has scored anything */
     public static LivePerformanceJson of(Model model, FeedbackMonitor.Performance live) {
         var card = model.card();
         Double estimate = live == null ? null : live.estimatedAccuracy();
-        return new LivePerformanceJson(FeedbackMonitor.WINDOW_NANOS / 1_000_000_000L,
+        return new LivePerformanceJson(
+                FeedbackMonitor.WINDOW_NANOS / 1_000_000_000L,
                 card.evaluation() == null ? null : card.evaluation().accuracy(),
                 card.regression() == null ? null : card.regression().mae(),
-                live == null ? 0 : live.labelled(), live == null ? null : live.liveAccuracy(),
-                live == null ? null : live.liveMae(), estimate,
+                live == null ? 0 : live.labelled(),
+                live == null ? null : live.liveAccuracy(),
+                live == null ? null : live.liveMae(),
+                estimate,
                 estimate == null ? null : live.calibrated() ? "calibration curve" : "probabilities");
     }
 

@@ -2,29 +2,28 @@ package org.tabserve.web.api;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.model.CategoryCounts;
-import org.tabserve.model.SkippedRows;
-import org.tabserve.model.Evaluation;
-import org.tabserve.model.LiveProfile;
-import org.tabserve.model.Feature;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.ModelInput;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.Model;
-import org.tabserve.model.Conformal;
-import org.tabserve.serving.monitor.NoveltyCounts;
-import org.tabserve.serving.monitor.TabserveMetrics;
-import org.tabserve.model.RegressionEvaluation;
-import org.tabserve.model.ValueType;
-import org.tabserve.serving.monitor.LiveJson;
-import org.tabserve.web.http.Json;
-import org.tabserve.serving.ResolvedModel;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.model.CategoryCounts;
+import org.tabserve.model.Conformal;
+import org.tabserve.model.Evaluation;
+import org.tabserve.model.Feature;
+import org.tabserve.model.LiveProfile;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.ModelInput;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.RegressionEvaluation;
+import org.tabserve.model.SkippedRows;
+import org.tabserve.model.ValueType;
+import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.monitor.LiveJson;
+import org.tabserve.serving.monitor.NoveltyCounts;
+import org.tabserve.serving.monitor.TabserveMetrics;
+import org.tabserve.web.http.Json;
 
 /**
  * {@code GET /api/model}: the served model's signature (task, typed inputs and features) and card, for programs that
@@ -45,8 +44,13 @@ public final class ModelApiHandler {
         Model classifier = model.model();
         Map<String, Object> body = describe(classifier, model.live());
         // Beside the features' drift: how well the version does now, from labels and without them.
-        body.put("performance", LivePerformanceJson.of(classifier, metrics.feedback().of(model.name(),
-                model.version().orElseThrow(), classifier).orElse(null)));
+        body.put(
+                "performance",
+                LivePerformanceJson.of(
+                        classifier,
+                        metrics.feedback()
+                                .of(model.name(), model.version().orElseThrow(), classifier)
+                                .orElse(null)));
         response.setContentType(Json.MEDIA_TYPE);
         if (body.get("conformal") instanceof Map<?, ?> conformal && conformal.get("novelty") != null) {
             // The rows measured for novelty since the model was loaded, and those flagged: live, beside the card's.
@@ -65,14 +69,26 @@ public final class ModelApiHandler {
     /** The held-out metrics in the card's own documented shape (see CardKeys.METRICS). */
     private static Map<String, Object> metrics(Evaluation evaluation) {
         Map<String, Object> perClass = new LinkedHashMap<>();
-        evaluation.perClass().forEach((label, m) -> perClass.put(label, Map.of(
-                "precision", m.precision(), "recall", m.recall(), "f1", m.f1(), "support", m.support())));
+        evaluation
+                .perClass()
+                .forEach((label, m) -> perClass.put(
+                        label,
+                        Map.of(
+                                "precision",
+                                m.precision(),
+                                "recall",
+                                m.recall(),
+                                "f1",
+                                m.f1(),
+                                "support",
+                                m.support())));
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("method", evaluation.method());
         metrics.put("rows", evaluation.rows());
         metrics.put("accuracy", evaluation.accuracy());
         metrics.put("per_class", perClass);
-        metrics.put("confusion_matrix", Map.of("labels", evaluation.confusionLabels(), "counts", evaluation.confusion()));
+        metrics.put(
+                "confusion_matrix", Map.of("labels", evaluation.confusionLabels(), "counts", evaluation.confusion()));
         if (evaluation.roc() != null) {
             Map<String, Object> roc = new LinkedHashMap<>();
             roc.put("positive_class", evaluation.roc().positiveClass());
@@ -83,9 +99,17 @@ public final class ModelApiHandler {
             metrics.put("roc", roc);
         }
         if (evaluation.calibration() != null) {
-            metrics.put("calibration", Map.of("positive_class", evaluation.calibration().positiveClass(),
-                    "predicted", evaluation.calibration().predicted(), "observed", evaluation.calibration().observed(),
-                    "counts", evaluation.calibration().counts()));
+            metrics.put(
+                    "calibration",
+                    Map.of(
+                            "positive_class",
+                            evaluation.calibration().positiveClass(),
+                            "predicted",
+                            evaluation.calibration().predicted(),
+                            "observed",
+                            evaluation.calibration().observed(),
+                            "counts",
+                            evaluation.calibration().counts()));
         }
         return metrics;
     }
@@ -100,13 +124,23 @@ public final class ModelApiHandler {
         json.put("largest_coverage", conformal.largestCoverage());
         List<Map<String, Object>> checks = new ArrayList<>();
         for (Conformal.Check check : conformal.checks()) {
-            checks.add(Map.of("coverage", check.coverage(), "empirical", check.empirical(),
-                    regressor ? "mean_width" : "mean_set_size", check.meanSize()));
+            checks.add(Map.of(
+                    "coverage",
+                    check.coverage(),
+                    "empirical",
+                    check.empirical(),
+                    regressor ? "mean_width" : "mean_set_size",
+                    check.meanSize()));
         }
         json.put("checks", checks);
         if (conformal.novelty() != null) {
-            json.put("novelty", Map.of("threshold", conformal.novelty().threshold(), "calibration_rows",
-                    conformal.novelty().scores().length));
+            json.put(
+                    "novelty",
+                    Map.of(
+                            "threshold",
+                            conformal.novelty().threshold(),
+                            "calibration_rows",
+                            conformal.novelty().scores().length));
         }
         return json;
     }
@@ -184,7 +218,13 @@ public final class ModelApiHandler {
         body.put("description", card.description());
         body.put("producer", card.producer());
         body.put("sha256", classifier.sha256());
-        body.put("engine", Map.of("name", classifier.engine().name(), "note", classifier.engine().note()));
+        body.put(
+                "engine",
+                Map.of(
+                        "name",
+                        classifier.engine().name(),
+                        "note",
+                        classifier.engine().note()));
         body.put("task", signature.task().jsonName());
         body.put("inputs", inputs);
         body.put("features", features);
@@ -210,8 +250,11 @@ public final class ModelApiHandler {
             entry.put("file", file.file());
             entry.put("rows", file.rows());
             entry.put("skipped", file.skipped());
-            entry.put("reasons", file.reasons().stream().map(r -> Map.of("row", r.row(), "field", r.field(),
-                    "message", r.message())).toList());
+            entry.put(
+                    "reasons",
+                    file.reasons().stream()
+                            .map(r -> Map.of("row", r.row(), "field", r.field(), "message", r.message()))
+                            .toList());
             entry.put("sentence", file.sentence());
             skipped.add(entry);
         }

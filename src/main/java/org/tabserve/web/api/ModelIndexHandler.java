@@ -3,6 +3,11 @@ package org.tabserve.web.api;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.tabserve.model.Feature;
 import org.tabserve.model.Model;
 import org.tabserve.model.Psi;
@@ -11,23 +16,17 @@ import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
 import org.tabserve.repository.RepositoryException;
-import org.tabserve.web.http.Json;
-import org.tabserve.web.http.SharedAnswer;
+import org.tabserve.serving.ModelRoute;
+import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.monitor.DriftMonitor;
 import org.tabserve.serving.monitor.ModelActivity;
-import org.tabserve.serving.ModelRoute;
-import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.monitor.RecentRequests;
 import org.tabserve.serving.monitor.TabserveMetrics;
+import org.tabserve.web.http.Json;
 import org.tabserve.web.http.RouteTable;
 import org.tabserve.web.http.Routes;
-
-import java.io.IOException;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import org.tabserve.web.http.SharedAnswer;
 
 /**
  * The index of the served models: {@code GET /api/models} in JSON, and for {@code /models}, the page that lists them,
@@ -57,13 +56,22 @@ public final class ModelIndexHandler {
      * @param performance its card's figure, its live accuracy or error from labels and its estimated accuracy, as
      *                    keys of the entry itself; null when it is not loaded
      */
-    public record Entry(String name, String title, String version, String state, String reason, String task,
-                        List<String> inputs, String form, String card,
-                        @JsonProperty("loaded_at") String loadedAt, @JsonProperty("load_seconds") Double loadSeconds,
-                        Recent recent, @JsonProperty("worst_drift") WorstDrift worstDrift,
-                        @JsonProperty("last_hour") LastHour lastHour,
-                        @com.fasterxml.jackson.annotation.JsonUnwrapped LivePerformanceJson performance) {
-    }
+    public record Entry(
+            String name,
+            String title,
+            String version,
+            String state,
+            String reason,
+            String task,
+            List<String> inputs,
+            String form,
+            String card,
+            @JsonProperty("loaded_at") String loadedAt,
+            @JsonProperty("load_seconds") Double loadSeconds,
+            Recent recent,
+            @JsonProperty("worst_drift") WorstDrift worstDrift,
+            @JsonProperty("last_hour") LastHour lastHour,
+            @com.fasterxml.jackson.annotation.JsonUnwrapped LivePerformanceJson performance) {}
 
     /**
      * The input whose live values of the last hour are furthest from the card's training profile, by the population
@@ -91,7 +99,10 @@ public final class ModelIndexHandler {
             for (int m = 0; m < requests.size(); m++) {
                 RecentRequests.Window window = requests.get(m);
                 double psi = worstDrift.get(m);
-                minutes.add(new Minute(window.requests(), window.errors(), Recent.millis(window.p99()),
+                minutes.add(new Minute(
+                        window.requests(),
+                        window.errors(),
+                        Recent.millis(window.p99()),
                         Double.isNaN(psi) ? null : Math.round(psi * 1e4) / 1e4));
             }
             return new LastHour(List.copyOf(minutes));
@@ -109,21 +120,31 @@ public final class ModelIndexHandler {
      *                      nothing sampled it (no page, index or {@code /metrics} scrape asked) or no input had a
      *                      score
      */
-    public record Minute(long requests, long errors, @JsonProperty("p99_ms") Double p99Ms,
-                         @JsonProperty("worst_drift_psi") Double worstDriftPsi) {
-    }
+    public record Minute(
+            long requests,
+            long errors,
+            @JsonProperty("p99_ms") Double p99Ms,
+            @JsonProperty("worst_drift_psi") Double worstDriftPsi) {}
 
     /**
      * A model's requests of the last {@code window_seconds} seconds: how many were answered, how many of them with a
      * status of 400 or more, and within how many milliseconds half of them and 99 in 100 were (each the upper bound
      * of a histogram bucket, at most a quarter over; null when there were none).
      */
-    public record Recent(@JsonProperty("window_seconds") int windowSeconds, long requests, long errors,
-                         @JsonProperty("p50_ms") Double p50Ms, @JsonProperty("p99_ms") Double p99Ms) {
+    public record Recent(
+            @JsonProperty("window_seconds") int windowSeconds,
+            long requests,
+            long errors,
+            @JsonProperty("p50_ms") Double p50Ms,
+            @JsonProperty("p99_ms") Double p99Ms) {
 
         static Recent of(RecentRequests.Window window) {
-            return new Recent(RecentRequests.WINDOW_SECONDS, window.requests(), window.errors(),
-                    millis(window.p50()), millis(window.p99()));
+            return new Recent(
+                    RecentRequests.WINDOW_SECONDS,
+                    window.requests(),
+                    window.errors(),
+                    millis(window.p50()),
+                    millis(window.p99()));
         }
 
         static Double millis(double seconds) {
@@ -151,10 +172,9 @@ public final class ModelIndexHandler {
      * {@code GET /api/models}: one build shared by every request that asks at the same time ({@link SharedAnswer}),
      * served to at most a share of the concurrency limit's slots ({@code ReaderLaneFilter}).
      */
-    public void list(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
-            throws IOException {
-        byte[] json = answer.get(buildBytes(model),
-                out -> Json.MAPPER.writeValue(out, Map.of("models", entries(model, metrics))));
+    public void list(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        byte[] json = answer.get(
+                buildBytes(model), out -> Json.MAPPER.writeValue(out, Map.of("models", entries(model, metrics))));
         response.setContentType(Json.MEDIA_TYPE);
         response.setHeader("Cache-Control", "no-store");
         response.setContentLength(json.length);
@@ -172,8 +192,10 @@ public final class ModelIndexHandler {
      */
     public void addSlash(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) {
         response.setStatus(308);
-        response.setHeader("Location", request.getContextPath() + request.getServletPath()
-                + (request.getPathInfo() == null ? "" : request.getPathInfo()) + "/");
+        response.setHeader(
+                "Location",
+                request.getContextPath() + request.getServletPath()
+                        + (request.getPathInfo() == null ? "" : request.getPathInfo()) + "/");
     }
 
     /**
@@ -196,12 +218,19 @@ public final class ModelIndexHandler {
                     Model served = lease.model();
                     task = served.signature().task().jsonName();
                     title = served.card().name();
-                    inputs = served.signature().features().stream().map(ModelIndexHandler::describe).toList();
-                    worst = metrics.drift().worst(status.name(), status.version(), served).map(WorstDrift::of)
+                    inputs = served.signature().features().stream()
+                            .map(ModelIndexHandler::describe)
+                            .toList();
+                    worst = metrics.drift()
+                            .worst(status.name(), status.version(), served)
+                            .map(WorstDrift::of)
                             .orElse(null);
                     driftByMinute = metrics.drift().worstByMinute(status.name(), status.version(), served);
-                    performance = LivePerformanceJson.of(served, metrics.feedback().of(status.name(),
-                            status.version(), served).orElse(null));
+                    performance = LivePerformanceJson.of(
+                            served,
+                            metrics.feedback()
+                                    .of(status.name(), status.version(), served)
+                                    .orElse(null));
                 } catch (RepositoryException e) {
                     // unloaded meanwhile: listed as the index found it
                 }
@@ -209,11 +238,22 @@ public final class ModelIndexHandler {
             String base = Routes.base(new ModelRoute(status.name(), java.util.Optional.of(status.version()))) + "/";
             ModelActivity.Summary activity = metrics.activity().of(status.name());
             boolean loaded = status.state() == ModelState.READY && activity.loadedAt() != null;
-            entries.add(new Entry(status.name(), title, Long.toString(status.version()), status.state().name(),
-                    status.reason().orElse(""), task, inputs, base, base + Routes.in(Routes.CARD),
+            entries.add(new Entry(
+                    status.name(),
+                    title,
+                    Long.toString(status.version()),
+                    status.state().name(),
+                    status.reason().orElse(""),
+                    task,
+                    inputs,
+                    base,
+                    base + Routes.in(Routes.CARD),
                     loaded ? activity.loadedAt().truncatedTo(ChronoUnit.SECONDS).toString() : null,
-                    loaded ? Math.round(activity.loadSeconds() * 1000) / 1000.0 : null, Recent.of(activity.recent()), worst,
-                    LastHour.of(activity.lastHour(), driftByMinute), performance));
+                    loaded ? Math.round(activity.loadSeconds() * 1000) / 1000.0 : null,
+                    Recent.of(activity.recent()),
+                    worst,
+                    LastHour.of(activity.lastHour(), driftByMinute),
+                    performance));
         }
         return entries;
     }

@@ -2,17 +2,15 @@ package org.tabserve.web.api;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import org.tabserve.model.Model;
-import org.tabserve.web.http.CardSize;
-import org.tabserve.serving.limits.MemoryBudget;
-import org.tabserve.web.http.ModelBytes;
-import org.tabserve.serving.ModelRoute;
 import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.web.http.CardSize;
+import org.tabserve.web.http.ModelBytes;
 import org.tabserve.web.http.Routes;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.OpenApiDocument;
-
-import java.io.IOException;
 
 /**
  * {@code GET /openapi.json} and {@code /openapi.yaml}: the OpenAPI document of the request's model, built once per
@@ -33,6 +31,7 @@ public final class OpenApiHandler {
      * building thread); names and categories, which the document repeats in several schemas, cost more per character.
      */
     static final int JSON_BYTES_PER_CARD_CHAR = 8;
+
     static final int YAML_BYTES_PER_CARD_CHAR = 20;
     /** What building the document of a card of no text holds: swagger-core's models of every route. */
     static final long BUILD_BYTES_BASE = 1 << 20;
@@ -69,7 +68,11 @@ public final class OpenApiHandler {
         String base = model.route().map(Routes::base).orElse("");
         String name = model.name();
         long version = model.version().orElseThrow();
-        byte[] document = documents.get(name, version, classifier, base + (yaml ? " yaml" : " json"),
+        byte[] document = documents.get(
+                name,
+                version,
+                classifier,
+                base + (yaml ? " yaml" : " json"),
                 () -> build(name, base, classifier, yaml));
         response.setContentType(yaml ? "application/yaml" : "application/json");
         response.setCharacterEncoding("UTF-8");
@@ -81,8 +84,16 @@ public final class OpenApiHandler {
     /** Builds the document under a share of the memory budget sized from the card: many at once wait or get 503. */
     private byte[] build(String name, String base, Model classifier, boolean yaml) {
         long perChar = yaml ? YAML_BYTES_PER_CARD_CHAR : JSON_BYTES_PER_CARD_CHAR;
-        return budget.buildAnswer(CardSize.bytes(classifier.card(), BUILD_BYTES_BASE, perChar),
-                "the OpenAPI document of model " + name, () -> document.write(new DescribedModel(name, base,
-                        classifier.signature(), classifier.card(), classifier.valueOutput().orElse(null)), yaml));
+        return budget.buildAnswer(
+                CardSize.bytes(classifier.card(), BUILD_BYTES_BASE, perChar),
+                "the OpenAPI document of model " + name,
+                () -> document.write(
+                        new DescribedModel(
+                                name,
+                                base,
+                                classifier.signature(),
+                                classifier.card(),
+                                classifier.valueOutput().orElse(null)),
+                        yaml));
     }
 }

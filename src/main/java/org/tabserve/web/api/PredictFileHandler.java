@@ -3,41 +3,40 @@ package org.tabserve.web.api;
 import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.serving.RequestScoring;
-import org.tabserve.serving.Scoring;
-import org.tabserve.web.http.CoverageParameter;
-import org.tabserve.web.http.ExplainParameter;
-import org.tabserve.web.http.PageLinks;
-import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.ScoredRows;
-import org.tabserve.rows.ChunkScorer;
-import org.tabserve.rows.CsvAnswer;
-import org.tabserve.rows.RowChunk;
-import org.tabserve.rows.RowFootprint;
-import org.tabserve.rows.RowFormat;
-import org.tabserve.rows.RowsReader;
-import org.tabserve.rows.FieldProblem;
-import org.tabserve.rows.OnError;
-import org.tabserve.rows.PredictionJson;
-import org.tabserve.rows.RowWarnings;
-import org.tabserve.rows.RowPlace;
-import org.tabserve.rows.RowsException;
-import org.tabserve.web.http.HttpProblem;
-import org.tabserve.web.http.Json;
-import org.tabserve.web.http.MediaType;
-import org.tabserve.serving.limits.MemoryBudget;
-import org.tabserve.web.http.RequestParameters;
-import org.tabserve.serving.ResolvedModel;
-import org.tabserve.serving.explain.RowExplanations;
-import org.tabserve.web.http.WebConfig;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import org.tabserve.model.Model;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.ScoredRows;
+import org.tabserve.rows.ChunkScorer;
+import org.tabserve.rows.CsvAnswer;
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.OnError;
+import org.tabserve.rows.PredictionJson;
+import org.tabserve.rows.RowChunk;
+import org.tabserve.rows.RowFootprint;
+import org.tabserve.rows.RowFormat;
+import org.tabserve.rows.RowPlace;
+import org.tabserve.rows.RowWarnings;
+import org.tabserve.rows.RowsException;
+import org.tabserve.rows.RowsReader;
+import org.tabserve.serving.RequestScoring;
+import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.Scoring;
+import org.tabserve.serving.explain.RowExplanations;
+import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.web.http.CoverageParameter;
+import org.tabserve.web.http.ExplainParameter;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.Json;
+import org.tabserve.web.http.MediaType;
+import org.tabserve.web.http.PageLinks;
+import org.tabserve.web.http.RequestParameters;
+import org.tabserve.web.http.WebConfig;
 
 /**
  * {@code POST /predict_file}: an upload of rows ({@link CsvUpload}: a CSV, or JSON Lines by the part's media type or
@@ -61,7 +60,11 @@ public final class PredictFileHandler implements AutoCloseable {
     static final int AHEAD = 3;
 
     /** The answer's formats. */
-    enum Format { JSON, CSV, HTML }
+    enum Format {
+        JSON,
+        CSV,
+        HTML
+    }
 
     /** The query parameter that picks the answer's format over Accept. */
     static final String FORMAT = "format";
@@ -93,24 +96,29 @@ public final class PredictFileHandler implements AutoCloseable {
         Format format = format(request);
         // Read by the one rule of every route (so that ?explain=yes is the same 400), then refused in words: an
         // upload's rows are many more than a request may have explained, and its CSV answer has no place for them.
-        ExplainParameter.refuseAsked(request, "an upload's answers carry no explanations (an upload may have up to "
-                + config.maxCsvRows() + " rows; explanations are given for at most " + RowExplanations.MAX_ROWS
-                + " rows a request); send those rows as JSON to /api/predict with \"explain\": true, or leave"
-                + " explain out");
+        ExplainParameter.refuseAsked(
+                request,
+                "an upload's answers carry no explanations (an upload may have up to "
+                        + config.maxCsvRows() + " rows; explanations are given for at most " + RowExplanations.MAX_ROWS
+                        + " rows a request); send those rows as JSON to /api/predict with \"explain\": true, or leave"
+                        + " explain out");
         RequestScoring scores = scoring.of(model, CoverageParameter.asked(request, null));
         String onErrorSent = RequestParameters.query(request, OnError.PARAMETER);
         OnError checked = onError(onErrorSent); // a bad value is refused before the upload is read
         CsvUpload file = CsvUpload.of(request, config.maxUploadBytes());
         try (MemoryBudget.Reservation held = budget.open()) {
             OnError onError = onErrorSent == null && file.onError() != null ? onError(file.onError()) : checked;
-            RowsReader parser = file.format().reader(classifier.signature(), config.maxCsvRows())
-                    .reservingRowMemory(held::grow).onError(onError, config.maxErrorRows());
+            RowsReader parser = file.format()
+                    .reader(classifier.signature(), config.maxCsvRows())
+                    .reservingRowMemory(held::grow)
+                    .onError(onError, config.maxErrorRows());
             if (format == Format.JSON && answeredFromKept(model, response, parser, file, held, scores)) {
                 return;
             }
             answerStreamed(model, request, response, format, parser, file, held, scores);
         } catch (RowsException e) {
-            throw HttpProblem.of(withHint(e, format == Format.HTML ? UploadView.ON_ERROR_HINT : OnError.HINT),
+            throw HttpProblem.of(
+                    withHint(e, format == Format.HTML ? UploadView.ON_ERROR_HINT : OnError.HINT),
                     WebConfig.MAX_CSV_ROWS);
         } finally {
             file.delete();
@@ -124,22 +132,31 @@ public final class PredictFileHandler implements AutoCloseable {
      *
      * @return whether the answer was written; if not, nothing was, and the budget taken is given back
      */
-    private boolean answeredFromKept(ResolvedModel model, HttpServletResponse response, RowsReader parser,
-                                     CsvUpload file, MemoryBudget.Reservation held, RequestScoring scores)
+    private boolean answeredFromKept(
+            ResolvedModel model,
+            HttpServletResponse response,
+            RowsReader parser,
+            CsvUpload file,
+            MemoryBudget.Reservation held,
+            RequestScoring scores)
             throws IOException {
         Model classifier = model.model();
         JsonPredictions answer = new JsonPredictions(classifier, parser, held);
         ChunkScorer.Run ahead = scorer.start(scores, answer);
         boolean kept;
         try (InputStream in = file.open()) {
-            kept = parser.validateAndKeep(in, KEEP_ROWS, ahead::ahead, (rows, textChars) -> held.tryGrow(
-                    rows * RowFootprint.kept(classifier.signature()) + RowFootprint.text(textChars)));
+            kept = parser.validateAndKeep(
+                    in,
+                    KEEP_ROWS,
+                    ahead::ahead,
+                    (rows, textChars) -> held.tryGrow(
+                            rows * RowFootprint.kept(classifier.signature()) + RowFootprint.text(textChars)));
         } catch (IOException | RuntimeException | Error e) {
             ahead.cancel();
             throw e;
         }
         if (kept) {
-            answer.write(response, run -> { }, ahead);
+            answer.write(response, run -> {}, ahead);
             return true;
         }
         ahead.cancel();
@@ -152,9 +169,16 @@ public final class PredictFileHandler implements AutoCloseable {
      * rows at a time ({@link RowFootprint#streamed}): the chunk being parsed, those being scored and the one being
      * written, or for the page one chunk beside the preview and its download.
      */
-    private void answerStreamed(ResolvedModel model, HttpServletRequest request, HttpServletResponse response,
-                                Format format, RowsReader parser, CsvUpload file, MemoryBudget.Reservation held,
-                                RequestScoring scores) throws IOException {
+    private void answerStreamed(
+            ResolvedModel model,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            Format format,
+            RowsReader parser,
+            CsvUpload file,
+            MemoryBudget.Reservation held,
+            RequestScoring scores)
+            throws IOException {
         Model classifier = model.model();
         List<String> header;
         try (InputStream in = file.open()) {
@@ -164,13 +188,19 @@ public final class PredictFileHandler implements AutoCloseable {
         // The rows held at once: a chunk, or for the other formats the chunks being parsed, scored and written, but
         // never more than the upload has (a few long rows were reserved as 4,096 chunks' worth: a 413 for 2.5 KB).
         long rows = Math.max(1, parser.rowsRead());
-        held.grow(format == Format.HTML ? UploadPreview.HELD_BYTES + rowBytes * Math.min(rows, RowsReader.CHUNK_ROWS)
-                : rowBytes * Math.min(rows, RowsReader.CHUNK_ROWS * (scorer.inFlight() + 2L)));
+        held.grow(
+                format == Format.HTML
+                        ? UploadPreview.HELD_BYTES + rowBytes * Math.min(rows, RowsReader.CHUNK_ROWS)
+                        : rowBytes * Math.min(rows, RowsReader.CHUNK_ROWS * (scorer.inFlight() + 2L)));
         try (InputStream in = file.open()) {
             switch (format) {
                 case CSV -> writeCsv(response, parser, in, header, scores);
-                case HTML -> page.render(request, response, PageLinks.of(model),
-                        UploadPreview.score(scores, scorer, parser, in, header, file.fileName()));
+                case HTML ->
+                    page.render(
+                            request,
+                            response,
+                            PageLinks.of(model),
+                            UploadPreview.score(scores, scorer, parser, in, header, file.fileName()));
                 default -> writeJson(response, parser, held, scores, run -> parser.forEachChunk(in, run));
             }
         }
@@ -208,8 +238,9 @@ public final class PredictFileHandler implements AutoCloseable {
                 case "json" -> Format.JSON;
                 case "csv" -> Format.CSV;
                 case "html" -> Format.HTML;
-                default -> throw HttpProblem.invalidFields(List.of(new FieldProblem(FORMAT,
-                        "format must be json, csv or html, got '" + sent + "'", null)));
+                default ->
+                    throw HttpProblem.invalidFields(List.of(
+                            new FieldProblem(FORMAT, "format must be json, csv or html, got '" + sent + "'", null)));
             };
         }
         String accept = request.getHeader("Accept");
@@ -220,11 +251,15 @@ public final class PredictFileHandler implements AutoCloseable {
     }
 
     /** Feeds the chunks of an upload to a scoring run. */
-    private interface ChunkSource extends CsvAnswer.ChunkSource {
-    }
+    private interface ChunkSource extends CsvAnswer.ChunkSource {}
 
-    private void writeJson(HttpServletResponse response, RowsReader parser, MemoryBudget.Reservation held,
-                           RequestScoring scores, ChunkSource source) throws IOException {
+    private void writeJson(
+            HttpServletResponse response,
+            RowsReader parser,
+            MemoryBudget.Reservation held,
+            RequestScoring scores,
+            ChunkSource source)
+            throws IOException {
         JsonPredictions answer = new JsonPredictions(scores.model(), parser, held);
         answer.write(response, source, scorer.start(scores, answer));
     }
@@ -238,6 +273,7 @@ public final class PredictFileHandler implements AutoCloseable {
         private final PredictionJson.Rows rows;
         /** The upload's reader, which knows its header's columns the model does not take once it has read it. */
         private final RowsReader parser;
+
         private final int ahead;
         private JsonGenerator json;
 
@@ -296,14 +332,21 @@ public final class PredictFileHandler implements AutoCloseable {
         }
     }
 
-    private void writeCsv(HttpServletResponse response, RowsReader parser, InputStream in, List<String> header,
-                          RequestScoring scores) throws IOException {
+    private void writeCsv(
+            HttpServletResponse response, RowsReader parser, InputStream in, List<String> header, RequestScoring scores)
+            throws IOException {
         response.setStatus(200);
         response.setContentType("text/csv;charset=UTF-8");
         response.setHeader("Content-Disposition", "attachment; filename=\"predictions.csv\"");
-        CsvAnswer.write(RowFormat.CSV.writer(
-                        new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8)),
-                scores, scorer, parser, in, header, (chunk, row, prediction) -> { }, true);
+        CsvAnswer.write(
+                RowFormat.CSV.writer(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8)),
+                scores,
+                scorer,
+                parser,
+                in,
+                header,
+                (chunk, row, prediction) -> {},
+                true);
     }
 
     private static void score(ChunkSource source, ChunkScorer.Run run) throws IOException {

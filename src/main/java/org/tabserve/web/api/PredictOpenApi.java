@@ -1,37 +1,5 @@
 package org.tabserve.web.api;
 
-import org.tabserve.serving.explain.RowExplanations;
-
-import org.tabserve.web.openapi.OpenApi;
-
-import io.swagger.v3.oas.models.PathItem;
-import io.swagger.v3.oas.models.Paths;
-import io.swagger.v3.oas.models.media.ArraySchema;
-import io.swagger.v3.oas.models.media.BooleanSchema;
-import io.swagger.v3.oas.models.media.IntegerSchema;
-import io.swagger.v3.oas.models.media.NumberSchema;
-import io.swagger.v3.oas.models.media.ObjectSchema;
-import io.swagger.v3.oas.models.media.Schema;
-import io.swagger.v3.oas.models.media.StringSchema;
-import io.swagger.v3.oas.models.parameters.Parameter;
-import org.tabserve.model.Explainer;
-import org.tabserve.model.Explanation;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.Task;
-import org.tabserve.rows.ExplainField;
-import org.tabserve.model.Conformal;
-import org.tabserve.rows.CoverageField;
-import org.tabserve.rows.ExplanationJson;
-import org.tabserve.rows.PredictionJson;
-import org.tabserve.rows.UncertaintyJson;
-import org.tabserve.web.http.Routes;
-import org.tabserve.web.openapi.DescribedModel;
-import org.tabserve.web.openapi.OpenApiSection;
-
-import java.math.BigDecimal;
-import java.util.List;
-import java.util.Map;
-
 import static org.tabserve.web.openapi.OpenApi.FEATURES;
 import static org.tabserve.web.openapi.OpenApi.FEATURE_ROW;
 import static org.tabserve.web.openapi.OpenApi.JSON;
@@ -42,6 +10,34 @@ import static org.tabserve.web.openapi.OpenApi.operation;
 import static org.tabserve.web.openapi.OpenApi.problems;
 import static org.tabserve.web.openapi.OpenApi.ref;
 import static org.tabserve.web.openapi.OpenApi.responses;
+
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.Paths;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.BooleanSchema;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.NumberSchema;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import org.tabserve.model.Conformal;
+import org.tabserve.model.Explainer;
+import org.tabserve.model.Explanation;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.Task;
+import org.tabserve.rows.CoverageField;
+import org.tabserve.rows.ExplainField;
+import org.tabserve.rows.ExplanationJson;
+import org.tabserve.rows.PredictionJson;
+import org.tabserve.rows.UncertaintyJson;
+import org.tabserve.serving.explain.RowExplanations;
+import org.tabserve.web.http.Routes;
+import org.tabserve.web.openapi.DescribedModel;
+import org.tabserve.web.openapi.OpenApi;
+import org.tabserve.web.openapi.OpenApiSection;
 
 /**
  * The plain JSON API's part of the OpenAPI document: {@code /api/predict} with the request and answer schemas the
@@ -60,38 +56,71 @@ public final class PredictOpenApi extends OpenApiSection {
     @SuppressWarnings("rawtypes") // swagger-core's Components holds raw schemas
     public void addTo(DescribedModel model, Paths paths, Map<String, Schema> schemas) {
         ModelSignature signature = model.signature();
-        paths.addPathItem(model.base() + Routes.API_PREDICT, new PathItem().post(operation(TAG, "predict",
-                "Predict one row, or a batch of rows (one model call)",
-                "One object of the model's features by name, or {\"instances\": [...]} whose items are such objects"
-                        + (signature.inputs().size() == 1 ? " or arrays of " + signature.featureCount()
-                        + " values in the model's feature order " + signature.featureNames() : "") + ". "
-                        + (signature.task() == Task.REGRESSION ? "A regressor: each answer is {\"value\", \"warnings\"}."
-                        : "Each answer is the label, its display name, every class's probability and warnings.")
-                        + " With \"explain\": true at the body's top level (beside the features or \"instances\"), or"
-                        + " ?explain=true, each answered row also carries its \"explanation\": how much each input"
-                        + " moved the answer from the mean over the card's background sample (Shapley values; at most "
-                        + RowExplanations.MAX_ROWS + " rows per request; a model whose card has no background sample"
-                        + " answers 400 naming explain, saying how to add one).")
-                .addParametersItem(OpenApi.onError())
-                .addParametersItem(OpenApi.explain("as \"explain\": true in the body does"))
-                .requestBody(body(JSON, ref("PredictRequest")))
-                .responses(responses(ok(JSON, ref("PredictResponse"), "The prediction, or {\"predictions\": [...]} for a batch"),
-                        problems(400, 413, 415, 503)))));
-        paths.addPathItem("/health/live", new PathItem().get(operation(TAG, "live", "Liveness: the process answers", null)
-                .responses(responses(ok(JSON, ref("Live"), "Alive")))));
-        paths.addPathItem("/health/ready", new PathItem().get(operation(TAG, "ready",
-                "Readiness: every model loaded or failed, one serving, not draining before a stop", null)
-                .responses(responses(ok(JSON, ref("Ready"), "Ready"), problems(503)))));
+        paths.addPathItem(
+                model.base() + Routes.API_PREDICT,
+                new PathItem()
+                        .post(operation(
+                                        TAG,
+                                        "predict",
+                                        "Predict one row, or a batch of rows (one model call)",
+                                        "One object of the model's features by name, or {\"instances\": [...]} whose items are such objects"
+                                                + (signature.inputs().size() == 1
+                                                        ? " or arrays of " + signature.featureCount()
+                                                                + " values in the model's feature order "
+                                                                + signature.featureNames()
+                                                        : "")
+                                                + ". "
+                                                + (signature.task() == Task.REGRESSION
+                                                        ? "A regressor: each answer is {\"value\", \"warnings\"}."
+                                                        : "Each answer is the label, its display name, every class's probability and warnings.")
+                                                + " With \"explain\": true at the body's top level (beside the features or \"instances\"), or"
+                                                + " ?explain=true, each answered row also carries its \"explanation\": how much each input"
+                                                + " moved the answer from the mean over the card's background sample (Shapley values; at most "
+                                                + RowExplanations.MAX_ROWS
+                                                + " rows per request; a model whose card has no background sample"
+                                                + " answers 400 naming explain, saying how to add one).")
+                                .addParametersItem(OpenApi.onError())
+                                .addParametersItem(OpenApi.explain("as \"explain\": true in the body does"))
+                                .requestBody(body(JSON, ref("PredictRequest")))
+                                .responses(responses(
+                                        ok(
+                                                JSON,
+                                                ref("PredictResponse"),
+                                                "The prediction, or {\"predictions\": [...]} for a batch"),
+                                        problems(400, 413, 415, 503)))));
+        paths.addPathItem(
+                "/health/live",
+                new PathItem()
+                        .get(operation(TAG, "live", "Liveness: the process answers", null)
+                                .responses(responses(ok(JSON, ref("Live"), "Alive")))));
+        paths.addPathItem(
+                "/health/ready",
+                new PathItem()
+                        .get(operation(
+                                        TAG,
+                                        "ready",
+                                        "Readiness: every model loaded or failed, one serving, not draining before a stop",
+                                        null)
+                                .responses(responses(ok(JSON, ref("Ready"), "Ready"), problems(503)))));
         requestSchemas(schemas);
         answerSchemas(model, schemas);
-        schemas.put("Live", new ObjectSchema().addProperty("status", new StringSchema()._enum(List.of("live")))
-                .addRequiredItem("status"));
-        schemas.put("Ready", new ObjectSchema().addProperty("status", new StringSchema()._enum(List.of("ready")))
-                .addProperty("model", new StringSchema()).addProperty("sha256", new StringSchema())
-                .addProperty("loaded", versions("The model versions that serve"))
-                .addProperty("failed", versions("The model versions that could not be loaded (why: the repository"
-                        + " index)"))
-                .required(List.of("status", "model", "sha256", "loaded", "failed")));
+        schemas.put(
+                "Live",
+                new ObjectSchema()
+                        .addProperty("status", new StringSchema()._enum(List.of("live")))
+                        .addRequiredItem("status"));
+        schemas.put(
+                "Ready",
+                new ObjectSchema()
+                        .addProperty("status", new StringSchema()._enum(List.of("ready")))
+                        .addProperty("model", new StringSchema())
+                        .addProperty("sha256", new StringSchema())
+                        .addProperty("loaded", versions("The model versions that serve"))
+                        .addProperty(
+                                "failed",
+                                versions(
+                                        "The model versions that could not be loaded (why: the repository" + " index)"))
+                        .required(List.of("status", "model", "sha256", "loaded", "failed")));
     }
 
     /** A list of model versions as {@code name/version}. */
@@ -104,21 +133,33 @@ public final class PredictOpenApi extends OpenApiSection {
     @SuppressWarnings("rawtypes")
     private static void requestSchemas(Map<String, Schema> schemas) {
         Schema<?> instance = oneOf(ref(FEATURES), ref(FEATURE_ROW));
-        schemas.put("Instances", new ObjectSchema()
-                .addProperty("instances", new ArraySchema().minItems(1).items(instance))
-                .addProperty(ExplainField.NAME, new BooleanSchema()._default(false).description("whether to"
-                        + " explain each row (also allowed at the top level of a lone row's object)"))
-                .addProperty(CoverageField.NAME, coverage().description("how often each row's interval or"
-                        + " prediction set must hold the truth (also allowed at the top level of a lone row's object,"
-                        + " or as ?coverage=); needs the card's conformal calibration"))
-                .addRequiredItem("instances").additionalProperties(false));
+        schemas.put(
+                "Instances",
+                new ObjectSchema()
+                        .addProperty("instances", new ArraySchema().minItems(1).items(instance))
+                        .addProperty(
+                                ExplainField.NAME,
+                                new BooleanSchema()
+                                        ._default(false)
+                                        .description(
+                                                "whether to"
+                                                        + " explain each row (also allowed at the top level of a lone row's object)"))
+                        .addProperty(
+                                CoverageField.NAME,
+                                coverage()
+                                        .description("how often each row's interval or"
+                                                + " prediction set must hold the truth (also allowed at the top level of a lone row's object,"
+                                                + " or as ?coverage=); needs the card's conformal calibration"))
+                        .addRequiredItem("instances")
+                        .additionalProperties(false));
         schemas.put("PredictRequest", oneOf(ref(FEATURES), ref("Instances")));
     }
 
     /** A row's explanation ({@link ExplanationJson}), with a contribution for every input column. */
     private static Schema<?> explanationSchema(ModelSignature signature) {
         boolean classifier = signature.task() != Task.REGRESSION;
-        String output = classifier ? "the predicted class's probability or margin (explained says which)"
+        String output = classifier
+                ? "the predicted class's probability or margin (explained says which)"
                 : "the predicted value";
         ObjectSchema contributions = new ObjectSchema();
         contributions.description("each input column's Shapley value: how far it moved " + output
@@ -139,32 +180,55 @@ public final class PredictOpenApi extends OpenApiSection {
         ObjectSchema explanation = new ObjectSchema();
         explanation.description("Only when asked (explain). Interventional Shapley values of " + output
                 + " against the card's background sample of training rows");
-        explanation.addProperty("method", new StringSchema()._enum(List.of(Explanation.EXACT,
-                        Explanation.PERMUTATION, Explanation.TREE, Explanation.LINEAR)).description(
-                        "tree: exact, from a tree ensemble's trees (interventional TreeSHAP); linear: exact, from a"
-                                + " linear model's weights; exact: every coalition of the columns (up to 10 columns);"
-                                + " permutation: beyond, estimated from seeded antithetic pairs of permutations at a"
-                                + " fixed cost of about " + Explainer.SAMPLED_MODEL_ROWS + " model rows, with each"
-                                + " column's standard error; its contributions still add up"))
-                .addProperty("explained", new StringSchema()._enum(classifier
-                        ? List.of(Explanation.PROBABILITY, Explanation.MARGIN) : List.of(Explanation.VALUE))
-                        .description("the quantity explained: the predicted class's probability, its margin (raw"
-                                + " score before the sigmoid or softmax), or a regressor's value"))
-                .addProperty("base_value", new NumberSchema().format("double").description("the mean of " + output
-                        + " over the background rows"))
+        explanation
+                .addProperty(
+                        "method",
+                        new StringSchema()
+                                ._enum(List.of(
+                                        Explanation.EXACT,
+                                        Explanation.PERMUTATION,
+                                        Explanation.TREE,
+                                        Explanation.LINEAR))
+                                .description(
+                                        "tree: exact, from a tree ensemble's trees (interventional TreeSHAP); linear: exact, from a"
+                                                + " linear model's weights; exact: every coalition of the columns (up to 10 columns);"
+                                                + " permutation: beyond, estimated from seeded antithetic pairs of permutations at a"
+                                                + " fixed cost of about " + Explainer.SAMPLED_MODEL_ROWS
+                                                + " model rows, with each"
+                                                + " column's standard error; its contributions still add up"))
+                .addProperty(
+                        "explained",
+                        new StringSchema()
+                                ._enum(
+                                        classifier
+                                                ? List.of(Explanation.PROBABILITY, Explanation.MARGIN)
+                                                : List.of(Explanation.VALUE))
+                                .description(
+                                        "the quantity explained: the predicted class's probability, its margin (raw"
+                                                + " score before the sigmoid or softmax), or a regressor's value"))
+                .addProperty(
+                        "base_value",
+                        new NumberSchema()
+                                .format("double")
+                                .description("the mean of " + output + " over the background rows"))
                 .addProperty("output", new NumberSchema().format("double").description(output + " for this row"))
                 .addProperty("contributions", contributions)
                 .addProperty("background_rows", new IntegerSchema().minimum(BigDecimal.ONE))
                 .addProperty(ExplanationJson.STANDARD_ERRORS, errors)
                 .addProperty("permutations", new IntegerSchema().description("permutation only: how many were sampled"))
-                .addProperty("standard_error", new NumberSchema().format("double").description("permutation only: the"
-                        + " largest of standard_errors"));
-        List<String> required = new java.util.ArrayList<>(List.of("method", "explained", "base_value", "output",
-                "contributions",
-                "background_rows"));
+                .addProperty(
+                        "standard_error",
+                        new NumberSchema()
+                                .format("double")
+                                .description("permutation only: the" + " largest of standard_errors"));
+        List<String> required = new java.util.ArrayList<>(
+                List.of("method", "explained", "base_value", "output", "contributions", "background_rows"));
         if (classifier) {
-            explanation.addProperty("class", new StringSchema()._enum(signature.classLabels())
-                    .description("the class whose probability or margin is explained: the predicted one"));
+            explanation.addProperty(
+                    "class",
+                    new StringSchema()
+                            ._enum(signature.classLabels())
+                            .description("the class whose probability or margin is explained: the predicted one"));
             required.add(2, "class");
         }
         return explanation.required(required).additionalProperties(false);
@@ -172,92 +236,155 @@ public final class PredictOpenApi extends OpenApiSection {
 
     /** A coverage as every route takes it ({@link CoverageField}). */
     private static Schema<?> coverage() {
-        return new NumberSchema().format("double").minimum(BigDecimal.valueOf(Conformal.MIN_COVERAGE))
+        return new NumberSchema()
+                .format("double")
+                .minimum(BigDecimal.valueOf(Conformal.MIN_COVERAGE))
                 .maximum(BigDecimal.valueOf(Conformal.MAX_COVERAGE));
     }
 
     /** The version that answered, which an answer names while its model has a canary (either may answer). */
     private static Schema<?> modelVersion() {
-        return new IntegerSchema().format("int64").description("the model version that answered; present while the"
-                + " model has a canary rollout (GET /models/{name}/api/rollout), absent otherwise");
+        return new IntegerSchema()
+                .format("int64")
+                .description("the model version that answered; present while the"
+                        + " model has a canary rollout (GET /models/{name}/api/rollout), absent otherwise");
     }
 
     /** One prediction (a classifier's label and probabilities, or a regressor's value, with warnings), or a batch. */
     @SuppressWarnings("rawtypes")
     private static void answerSchemas(DescribedModel model, Map<String, Schema> schemas) {
         ModelSignature signature = model.signature();
-        Schema<?> warnings = new ArraySchema().items(ref("RangeWarning")).description("values outside the range the "
-                + "model saw in training and categories it has not seen (empty when none): treat the answer with care;"
-                + " for a lone row, also the fields sent that the model does not take, ignored");
+        Schema<?> warnings = new ArraySchema()
+                .items(ref("RangeWarning"))
+                .description("values outside the range the "
+                        + "model saw in training and categories it has not seen (empty when none): treat the answer with care;"
+                        + " for a lone row, also the fields sent that the model does not take, ignored");
         if (signature.task() == Task.REGRESSION) {
             ObjectSchema prediction = new ObjectSchema();
-            schemas.put("Prediction", prediction
-                    .addProperty("value", new NumberSchema().format("double").description("the predicted number"))
-                    .addProperty("warnings", warnings)
-                    .addProperty(ExplanationJson.FIELD, ref("Explanation"))
-                    .addProperty(UncertaintyJson.INTERVAL, new ObjectSchema().description("Only when asked"
-                            + " (coverage): the true value lies between lower and upper at least that often")
-                            .addProperty("lower", new NumberSchema().format("double"))
-                            .addProperty("upper", new NumberSchema().format("double"))
-                            .addProperty(CoverageField.NAME, coverage())
-                            .required(List.of("lower", "upper", CoverageField.NAME)).additionalProperties(false))
-                    .addProperty(UncertaintyJson.NOVELTY, ref("Novelty"))
-                    .addProperty(PredictionJson.MODEL_VERSION, modelVersion())
-                    .required(List.of("value", "warnings")).additionalProperties(false));
+            schemas.put(
+                    "Prediction",
+                    prediction
+                            .addProperty(
+                                    "value", new NumberSchema().format("double").description("the predicted number"))
+                            .addProperty("warnings", warnings)
+                            .addProperty(ExplanationJson.FIELD, ref("Explanation"))
+                            .addProperty(
+                                    UncertaintyJson.INTERVAL,
+                                    new ObjectSchema()
+                                            .description(
+                                                    "Only when asked"
+                                                            + " (coverage): the true value lies between lower and upper at least that often")
+                                            .addProperty("lower", new NumberSchema().format("double"))
+                                            .addProperty("upper", new NumberSchema().format("double"))
+                                            .addProperty(CoverageField.NAME, coverage())
+                                            .required(List.of("lower", "upper", CoverageField.NAME))
+                                            .additionalProperties(false))
+                            .addProperty(UncertaintyJson.NOVELTY, ref("Novelty"))
+                            .addProperty(PredictionJson.MODEL_VERSION, modelVersion())
+                            .required(List.of("value", "warnings"))
+                            .additionalProperties(false));
         } else {
             ObjectSchema probabilities = new ObjectSchema();
             probabilities.description("The probability of every class, by class label");
             for (String label : signature.classLabels()) {
-                probabilities.addProperty(label, new NumberSchema().format("double").minimum(BigDecimal.ZERO)
-                        .maximum(BigDecimal.ONE).description("probability of class " + label + " ("
-                                + model.card().displayName(label) + ")"));
+                probabilities.addProperty(
+                        label,
+                        new NumberSchema()
+                                .format("double")
+                                .minimum(BigDecimal.ZERO)
+                                .maximum(BigDecimal.ONE)
+                                .description("probability of class " + label + " ("
+                                        + model.card().displayName(label) + ")"));
                 probabilities.addRequiredItem(label);
             }
             probabilities.additionalProperties(false);
             schemas.put("Probabilities", probabilities);
             ObjectSchema prediction = new ObjectSchema();
-            schemas.put("Prediction", prediction
-                    .addProperty("label", new StringSchema()._enum(signature.classLabels()).description("the predicted class"))
-                    .addProperty("display_name", new StringSchema().description("the class's name for people: "
-                            + model.classesText()))
-                    .addProperty("probabilities", ref("Probabilities"))
-                    .addProperty("warnings", warnings)
-                    .addProperty(ExplanationJson.FIELD, ref("Explanation"))
-                    .addProperty(UncertaintyJson.PREDICTION_SET, new ArraySchema().items(new StringSchema()
-                            ._enum(signature.classLabels())).description("Only when asked (coverage): the classes"
-                            + " that hold the true one at least that often, in class order; possibly none or all"))
-                    .addProperty(CoverageField.NAME, coverage())
-                    .addProperty(UncertaintyJson.NOVELTY, ref("Novelty"))
-                    .addProperty(PredictionJson.MODEL_VERSION, modelVersion())
-                    .required(List.of("label", "display_name", "probabilities", "warnings")).additionalProperties(false));
+            schemas.put(
+                    "Prediction",
+                    prediction
+                            .addProperty(
+                                    "label",
+                                    new StringSchema()
+                                            ._enum(signature.classLabels())
+                                            .description("the predicted class"))
+                            .addProperty(
+                                    "display_name",
+                                    new StringSchema()
+                                            .description("the class's name for people: " + model.classesText()))
+                            .addProperty("probabilities", ref("Probabilities"))
+                            .addProperty("warnings", warnings)
+                            .addProperty(ExplanationJson.FIELD, ref("Explanation"))
+                            .addProperty(
+                                    UncertaintyJson.PREDICTION_SET,
+                                    new ArraySchema()
+                                            .items(new StringSchema()._enum(signature.classLabels()))
+                                            .description(
+                                                    "Only when asked (coverage): the classes"
+                                                            + " that hold the true one at least that often, in class order; possibly none or all"))
+                            .addProperty(CoverageField.NAME, coverage())
+                            .addProperty(UncertaintyJson.NOVELTY, ref("Novelty"))
+                            .addProperty(PredictionJson.MODEL_VERSION, modelVersion())
+                            .required(List.of("label", "display_name", "probabilities", "warnings"))
+                            .additionalProperties(false));
             if (signature.probabilityNote() != null) {
                 prediction.addProperty(PredictionJson.PROBABILITIES_NOTE, probabilityNote(signature));
             }
         }
-        schemas.put("Novelty", new ObjectSchema().description("Only when asked (coverage), for a card with a"
-                        + " background sample: how unlike the calibration rows the row is")
-                .addProperty("p_value", new NumberSchema().format("double").minimum(BigDecimal.ZERO)
-                        .maximum(BigDecimal.ONE).description("the share of calibration rows as far from the card's"
-                                + " background rows (conformal p-value): small for a row unlike them"))
-                .addProperty("novel", new BooleanSchema().description("whether p_value is under the card's"
-                        + " threshold (0.01)"))
-                .required(List.of("p_value", "novel")).additionalProperties(false));
+        schemas.put(
+                "Novelty",
+                new ObjectSchema()
+                        .description("Only when asked (coverage), for a card with a"
+                                + " background sample: how unlike the calibration rows the row is")
+                        .addProperty(
+                                "p_value",
+                                new NumberSchema()
+                                        .format("double")
+                                        .minimum(BigDecimal.ZERO)
+                                        .maximum(BigDecimal.ONE)
+                                        .description("the share of calibration rows as far from the card's"
+                                                + " background rows (conformal p-value): small for a row unlike them"))
+                        .addProperty(
+                                "novel",
+                                new BooleanSchema()
+                                        .description("whether p_value is under the card's" + " threshold (0.01)"))
+                        .required(List.of("p_value", "novel"))
+                        .additionalProperties(false));
         schemas.put("Explanation", explanationSchema(signature));
-        schemas.put("RangeWarning", new ObjectSchema()
-                .addProperty("feature", new StringSchema().description("the feature, or a field sent that the model"
-                        + " does not take"))
-                .addProperty("message", new StringSchema().description(
-                        "e.g. \"the model has not seen a variance this high; treat the answer with care\""))
-                .required(List.of("feature", "message")).additionalProperties(false));
+        schemas.put(
+                "RangeWarning",
+                new ObjectSchema()
+                        .addProperty(
+                                "feature",
+                                new StringSchema()
+                                        .description("the feature, or a field sent that the model" + " does not take"))
+                        .addProperty(
+                                "message",
+                                new StringSchema()
+                                        .description(
+                                                "e.g. \"the model has not seen a variance this high; treat the answer with care\""))
+                        .required(List.of("feature", "message"))
+                        .additionalProperties(false));
         ObjectSchema predictions = new ObjectSchema();
-        schemas.put("Predictions", predictions
-                .addProperty("predictions", new ArraySchema().items(oneOf(ref("Prediction"), ref("RowErrors")))
-                        .description("one answer per row, in order; with ?on_error=row a bad row's errors in its place"))
-                .addProperty("warnings", new ArraySchema().items(ref("RangeWarning")).description("the fields sent that"
-                        + " the model does not take, ignored, and the text inputs sent numbers, taken as their text,"
-                        + " each named once; absent when there are none"))
-                .addProperty(PredictionJson.MODEL_VERSION, modelVersion())
-                .addRequiredItem("predictions").additionalProperties(false));
+        schemas.put(
+                "Predictions",
+                predictions
+                        .addProperty(
+                                "predictions",
+                                new ArraySchema()
+                                        .items(oneOf(ref("Prediction"), ref("RowErrors")))
+                                        .description(
+                                                "one answer per row, in order; with ?on_error=row a bad row's errors in its place"))
+                        .addProperty(
+                                "warnings",
+                                new ArraySchema()
+                                        .items(ref("RangeWarning"))
+                                        .description("the fields sent that"
+                                                + " the model does not take, ignored, and the text inputs sent numbers, taken as their text,"
+                                                + " each named once; absent when there are none"))
+                        .addProperty(PredictionJson.MODEL_VERSION, modelVersion())
+                        .addRequiredItem("predictions")
+                        .additionalProperties(false));
         if (signature.probabilityNote() != null) {
             predictions.addProperty(PredictionJson.PROBABILITIES_NOTE, probabilityNote(signature));
         }

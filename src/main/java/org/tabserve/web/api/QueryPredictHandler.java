@@ -3,22 +3,21 @@ package org.tabserve.web.api;
 import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.PushbackInputStream;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
 import org.tabserve.model.ScoredRows;
 import org.tabserve.rows.ParameterRowParser;
 import org.tabserve.rows.PredictionJson;
+import org.tabserve.serving.RequestScoring;
+import org.tabserve.serving.ResolvedModel;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
 import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.RequestParameters;
-import org.tabserve.serving.RequestScoring;
-import org.tabserve.serving.ResolvedModel;
 import org.tabserve.web.http.WebConfig;
-
-import java.io.IOException;
-import java.io.PushbackInputStream;
 
 /**
  * {@code /predict}, the original Flask apps' route, answered in JSON: {@code GET /predict?variance=..&skewness=..}
@@ -40,8 +39,7 @@ public final class QueryPredictHandler {
      * {@code Content-Type} (Python's {@code requests.post(url, data=json.dumps(row))}) is JSON when it starts with
      * {@code {} or {@code [}, as Flask's {@code request.get_json(force=True)} in the original apps takes it.
      */
-    public void post(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
-            throws IOException {
+    public void post(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
         MediaType type = MediaType.of(request);
         switch (type.type()) {
             case MediaType.JSON -> {
@@ -64,8 +62,9 @@ public final class QueryPredictHandler {
                 body.unread(first);
                 json.answer(model, request, body, response);
             }
-            default -> throw HttpProblem.unsupportedMediaType("send Content-Type: application/json (or a url-encoded"
-                    + " form) " + type.sent());
+            default ->
+                throw HttpProblem.unsupportedMediaType(
+                        "send Content-Type: application/json (or a url-encoded" + " form) " + type.sent());
         }
     }
 
@@ -95,8 +94,7 @@ public final class QueryPredictHandler {
     }
 
     /** {@code GET /predict?variance=..&skewness=..}. */
-    public void get(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
-            throws IOException {
+    public void get(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
         Model classifier = model.model();
         ParameterRowParser.ParsedRow parsed = new ParameterRowParser(classifier.signature())
                 .parse(RequestParameters.of(request, config.maxBodyBytes()));
@@ -104,8 +102,14 @@ public final class QueryPredictHandler {
         RequestScoring scores = json.scoring().of(model, null);
         ScoredRows scored = scores.scoreRows(batch);
         try (JsonGenerator out = Json.start(response)) {
-            PredictionJson.write(out, scored, 0, classifier.card(), parsed.warnings(classifier.card()),
-                    classifier.signature().probabilityNote(), scores.shownVersion().orElse(null));
+            PredictionJson.write(
+                    out,
+                    scored,
+                    0,
+                    classifier.card(),
+                    parsed.warnings(classifier.card()),
+                    classifier.signature().probabilityNote(),
+                    scores.shownVersion().orElse(null));
         }
     }
 }

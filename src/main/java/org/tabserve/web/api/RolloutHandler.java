@@ -2,19 +2,18 @@ package org.tabserve.web.api;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.serving.ResolvedModel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.logging.Logger;
 import org.tabserve.predictionlog.PredictionLogOptions;
+import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.rollout.Rollout;
 import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.LimitedInputStream;
 import org.tabserve.web.http.MediaType;
 import org.tabserve.web.http.WebConfig;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Map;
-import java.util.logging.Logger;
 
 /**
  * A model's rollout over HTTP ({@link org.tabserve.serving.rollout.Rollouts} does the work): {@code GET
@@ -40,8 +39,8 @@ public final class RolloutHandler {
     public RolloutHandler(WebConfig config, AdminToken adminToken) {
         this.config = config;
         this.adminToken = adminToken;
-        this.rows = new RolloutRows(config.predictionLog().map(PredictionLogOptions::mask)
-                .orElse(java.util.Set.of()));
+        this.rows = new RolloutRows(
+                config.predictionLog().map(PredictionLogOptions::mask).orElse(java.util.Set.of()));
     }
 
     /**
@@ -80,8 +79,9 @@ public final class RolloutHandler {
     }
 
     /** Logs an admin change with who asked for it and what the rollout is now, then answers with it. */
-    private void respond(HttpServletRequest request, HttpServletResponse response, String done,
-                                Map<String, Object> status) throws IOException {
+    private void respond(
+            HttpServletRequest request, HttpServletResponse response, String done, Map<String, Object> status)
+            throws IOException {
         LOG.info("Rollout of model " + status.get("model") + " " + done + " at the request of "
                 + request.getRemoteAddr() + ": now " + status.get("rollout"));
         respond(response, rows.shown(status, true));

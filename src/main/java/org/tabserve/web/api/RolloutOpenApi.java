@@ -1,5 +1,13 @@
 package org.tabserve.web.api;
 
+import static org.tabserve.web.openapi.OpenApi.JSON;
+import static org.tabserve.web.openapi.OpenApi.body;
+import static org.tabserve.web.openapi.OpenApi.ok;
+import static org.tabserve.web.openapi.OpenApi.operation;
+import static org.tabserve.web.openapi.OpenApi.problems;
+import static org.tabserve.web.openapi.OpenApi.ref;
+import static org.tabserve.web.openapi.OpenApi.responses;
+
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.Paths;
@@ -10,20 +18,11 @@ import io.swagger.v3.oas.models.media.NumberSchema;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
+import java.util.List;
+import java.util.Map;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.OpenApi;
 import org.tabserve.web.openapi.OpenApiSection;
-
-import java.util.List;
-import java.util.Map;
-
-import static org.tabserve.web.openapi.OpenApi.JSON;
-import static org.tabserve.web.openapi.OpenApi.body;
-import static org.tabserve.web.openapi.OpenApi.ok;
-import static org.tabserve.web.openapi.OpenApi.operation;
-import static org.tabserve.web.openapi.OpenApi.problems;
-import static org.tabserve.web.openapi.OpenApi.ref;
-import static org.tabserve.web.openapi.OpenApi.responses;
 
 /**
  * The rollout routes of {@link RolloutHandler} in the OpenAPI document: a model's rollout and its live comparison,
@@ -43,46 +42,83 @@ public final class RolloutOpenApi extends OpenApiSection {
     @Override
     @SuppressWarnings("rawtypes") // swagger-core's Components holds raw schemas
     public void addTo(DescribedModel model, Paths paths, Map<String, Schema> schemas) {
-        paths.addPathItem("/models/{model_name}" + RolloutHandler.PATH, new PathItem().get(operation(TAG,
-                "getRollout", "A model's rollout and the live comparison of its versions",
-                "Which version answers unversioned requests (`serving`), the rollout as configured, and for the shadow"
-                        + " and the canary (null when there is none) the rows compared on both versions, the share of"
-                        + " equal labels, the difference of the answers (the largest class-probability or value gap"
-                        + " per row: mean, p50, p99), each version's scoring time and errors, and the rows they differ"
-                        + " most on: their difference for anyone, their answers and inputs only with"
-                        + " `Authorization: Bearer <admin token>` (never a masked column); a wrong token is refused.")
-                .addParametersItem(OpenApi.modelName())
-                .responses(responses(ok(JSON, ref(STATUS), "The rollout"), problems(401, 403, 404)))));
-        paths.addPathItem(ADMIN, new PathItem().put(admin("setRollout", "Set a model's rollout (operators only)",
-                "The body is the rollout, as in the model's rollout.json: `serving` (a version), `shadow` ({version,"
-                        + " sample}) and `canary` ({version, percent, sample}). Kept in rollout.json when the model has"
-                        + " a directory of its own. A version that is not ready, or one that takes other features or"
-                        + " gives other classes, is refused (422).")
-                .requestBody(body(JSON, ref("Rollout")))
-                .responses(responses(ok(JSON, ref(STATUS), "The rollout as set"),
-                        problems(400, 401, 403, 404, 413, 415, 422)))));
-        paths.addPathItem(ADMIN + "/promote", new PathItem().post(admin("promoteRollout",
-                "Make the shadow or canary the version that answers (operators only)",
-                "Pins the candidate as `serving` and ends the rollout; no file is deleted.")
-                .responses(responses(ok(JSON, ref(STATUS), "Promoted"), problems(401, 403, 404, 422)))));
-        paths.addPathItem(ADMIN + "/rollback", new PathItem().post(admin("rollbackRollout",
-                "End the rollout, keeping the version that answered (operators only)",
-                "Pins the version that answered beside the candidate as `serving`, so that a higher candidate does"
-                        + " not start answering everything.")
-                .responses(responses(ok(JSON, ref(STATUS), "Rolled back"), problems(401, 403, 404)))));
+        paths.addPathItem(
+                "/models/{model_name}" + RolloutHandler.PATH,
+                new PathItem()
+                        .get(operation(
+                                        TAG,
+                                        "getRollout",
+                                        "A model's rollout and the live comparison of its versions",
+                                        "Which version answers unversioned requests (`serving`), the rollout as configured, and for the shadow"
+                                                + " and the canary (null when there is none) the rows compared on both versions, the share of"
+                                                + " equal labels, the difference of the answers (the largest class-probability or value gap"
+                                                + " per row: mean, p50, p99), each version's scoring time and errors, and the rows they differ"
+                                                + " most on: their difference for anyone, their answers and inputs only with"
+                                                + " `Authorization: Bearer <admin token>` (never a masked column); a wrong token is refused.")
+                                .addParametersItem(OpenApi.modelName())
+                                .responses(responses(ok(JSON, ref(STATUS), "The rollout"), problems(401, 403, 404)))));
+        paths.addPathItem(
+                ADMIN,
+                new PathItem()
+                        .put(admin(
+                                        "setRollout",
+                                        "Set a model's rollout (operators only)",
+                                        "The body is the rollout, as in the model's rollout.json: `serving` (a version), `shadow` ({version,"
+                                                + " sample}) and `canary` ({version, percent, sample}). Kept in rollout.json when the model has"
+                                                + " a directory of its own. A version that is not ready, or one that takes other features or"
+                                                + " gives other classes, is refused (422).")
+                                .requestBody(body(JSON, ref("Rollout")))
+                                .responses(responses(
+                                        ok(JSON, ref(STATUS), "The rollout as set"),
+                                        problems(400, 401, 403, 404, 413, 415, 422)))));
+        paths.addPathItem(
+                ADMIN + "/promote",
+                new PathItem()
+                        .post(admin(
+                                        "promoteRollout",
+                                        "Make the shadow or canary the version that answers (operators only)",
+                                        "Pins the candidate as `serving` and ends the rollout; no file is deleted.")
+                                .responses(
+                                        responses(ok(JSON, ref(STATUS), "Promoted"), problems(401, 403, 404, 422)))));
+        paths.addPathItem(
+                ADMIN + "/rollback",
+                new PathItem()
+                        .post(admin(
+                                        "rollbackRollout",
+                                        "End the rollout, keeping the version that answered (operators only)",
+                                        "Pins the version that answered beside the candidate as `serving`, so that a higher candidate does"
+                                                + " not start answering everything.")
+                                .responses(responses(ok(JSON, ref(STATUS), "Rolled back"), problems(401, 403, 404)))));
         schemas.put("Rollout", rollout());
-        schemas.put(STATUS, new ObjectSchema()
-                .addProperty("model", new StringSchema())
-                .addProperty("serving", new IntegerSchema().format("int64").nullable(true)
-                        .description("the version answering unversioned requests besides a canary's share"))
-                .addProperty("rollout", ref("Rollout"))
-                .addProperty("source", new StringSchema().nullable(true)
-                        .description("rollout.json, admin API, or null without a rollout"))
-                .addProperty("problem", new StringSchema().nullable(true)
-                        .description("why the rollout does not do all it says, or null"))
-                .addProperty("shadow", comparison().nullable(true).description("the shadow and its comparison, or null"))
-                .addProperty("canary", comparison().nullable(true).description("the canary and its comparison, or null"))
-                .required(List.of("model", "serving", "rollout", "shadow", "canary")));
+        schemas.put(
+                STATUS,
+                new ObjectSchema()
+                        .addProperty("model", new StringSchema())
+                        .addProperty(
+                                "serving",
+                                new IntegerSchema()
+                                        .format("int64")
+                                        .nullable(true)
+                                        .description(
+                                                "the version answering unversioned requests besides a canary's share"))
+                        .addProperty("rollout", ref("Rollout"))
+                        .addProperty(
+                                "source",
+                                new StringSchema()
+                                        .nullable(true)
+                                        .description("rollout.json, admin API, or null without a rollout"))
+                        .addProperty(
+                                "problem",
+                                new StringSchema()
+                                        .nullable(true)
+                                        .description("why the rollout does not do all it says, or null"))
+                        .addProperty(
+                                "shadow",
+                                comparison().nullable(true).description("the shadow and its comparison, or null"))
+                        .addProperty(
+                                "canary",
+                                comparison().nullable(true).description("the canary and its comparison, or null"))
+                        .required(List.of("model", "serving", "rollout", "shadow", "canary")));
     }
 
     private static Operation admin(String id, String summary, String description) {
@@ -96,14 +132,25 @@ public final class RolloutOpenApi extends OpenApiSection {
     private static Schema<?> rollout() {
         return new ObjectSchema()
                 .addProperty("serving", version())
-                .addProperty("shadow", new ObjectSchema().addProperty("version", version())
-                        .addProperty("sample", new NumberSchema().maximum(java.math.BigDecimal.ONE))
-                        .required(List.of("version")).additionalProperties(false))
-                .addProperty("canary", new ObjectSchema().addProperty("version", version())
-                        .addProperty("percent", new NumberSchema().minimum(java.math.BigDecimal.ZERO)
-                                .maximum(java.math.BigDecimal.valueOf(100)))
-                        .addProperty("sample", new NumberSchema().maximum(java.math.BigDecimal.ONE))
-                        .required(List.of("version", "percent")).additionalProperties(false))
+                .addProperty(
+                        "shadow",
+                        new ObjectSchema()
+                                .addProperty("version", version())
+                                .addProperty("sample", new NumberSchema().maximum(java.math.BigDecimal.ONE))
+                                .required(List.of("version"))
+                                .additionalProperties(false))
+                .addProperty(
+                        "canary",
+                        new ObjectSchema()
+                                .addProperty("version", version())
+                                .addProperty(
+                                        "percent",
+                                        new NumberSchema()
+                                                .minimum(java.math.BigDecimal.ZERO)
+                                                .maximum(java.math.BigDecimal.valueOf(100)))
+                                .addProperty("sample", new NumberSchema().maximum(java.math.BigDecimal.ONE))
+                                .required(List.of("version", "percent"))
+                                .additionalProperties(false))
                 .additionalProperties(false);
     }
 
@@ -111,21 +158,37 @@ public final class RolloutOpenApi extends OpenApiSection {
         Schema<?> number = new NumberSchema().nullable(true);
         return new ObjectSchema()
                 .addProperty("version", version())
-                .addProperty("compared_with", new IntegerSchema().format("int64").nullable(true))
+                .addProperty(
+                        "compared_with", new IntegerSchema().format("int64").nullable(true))
                 .addProperty("compared", new IntegerSchema().format("int64"))
-                .addProperty("agreement", new NumberSchema().nullable(true)
-                        .description("share of rows whose labels agree; null for a regressor"))
-                .addProperty("difference", new ObjectSchema().addProperty("mean", number).addProperty("p50", number)
-                        .addProperty("p99", number))
-                .addProperty("latency_ms", new MapSchema().additionalProperties(new ObjectSchema()
-                        .addProperty("p50", number).addProperty("p99", number)))
+                .addProperty(
+                        "agreement",
+                        new NumberSchema()
+                                .nullable(true)
+                                .description("share of rows whose labels agree; null for a regressor"))
+                .addProperty(
+                        "difference",
+                        new ObjectSchema()
+                                .addProperty("mean", number)
+                                .addProperty("p50", number)
+                                .addProperty("p99", number))
+                .addProperty(
+                        "latency_ms",
+                        new MapSchema()
+                                .additionalProperties(new ObjectSchema()
+                                        .addProperty("p50", number)
+                                        .addProperty("p99", number)))
                 .addProperty("errors", new MapSchema().additionalProperties(new IntegerSchema().format("int64")))
                 .addProperty("answered", new MapSchema().additionalProperties(new IntegerSchema().format("int64")))
                 .addProperty("skipped", new IntegerSchema().format("int64"))
-                .addProperty("disagreements", new ArraySchema().items(new ObjectSchema())
-                        .description("the rows the versions differ most on: their difference for every caller; with"
-                                + " the admin token also both answers and the row's inputs (never a column of"
-                                + " tabserve.prediction-log-mask, which are named under masked)"))
+                .addProperty(
+                        "disagreements",
+                        new ArraySchema()
+                                .items(new ObjectSchema())
+                                .description(
+                                        "the rows the versions differ most on: their difference for every caller; with"
+                                                + " the admin token also both answers and the row's inputs (never a column of"
+                                                + " tabserve.prediction-log-mask, which are named under masked)"))
                 .addProperty("sample", new NumberSchema())
                 .addProperty("percent", new NumberSchema())
                 .required(List.of("version", "compared", "agreement", "difference", "latency_ms", "errors"));

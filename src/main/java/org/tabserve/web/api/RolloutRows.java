@@ -33,7 +33,11 @@ final class RolloutRows {
                 Map<String, Object> copy = new LinkedHashMap<>();
                 part.forEach((key, value) -> copy.put((String) key, value));
                 if (copy.get("disagreements") instanceof List<?> rows) {
-                    copy.put("disagreements", rows.stream().map(row -> row((Map<?, ?>) row, admin)).toList());
+                    copy.put(
+                            "disagreements",
+                            rows.stream()
+                                    .map(row -> row((Map<?, ?>) row, admin))
+                                    .toList());
                 }
                 shown.put(role, copy);
             }

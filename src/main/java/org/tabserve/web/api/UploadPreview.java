@@ -1,19 +1,5 @@
 package org.tabserve.web.api;
 
-import org.tabserve.model.Feature;
-import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.RangeWarning;
-import org.tabserve.model.ValueType;
-import org.tabserve.rows.ChunkScorer;
-import org.tabserve.rows.CsvAnswer;
-import org.tabserve.rows.RowChunk;
-import org.tabserve.rows.RowFormat;
-import org.tabserve.rows.RowsReader;
-import org.tabserve.rows.FieldProblem;
-import org.tabserve.rows.RowPlace;
-import org.tabserve.serving.RequestScoring;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +7,19 @@ import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.tabserve.model.Feature;
+import org.tabserve.model.Model;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.RangeWarning;
+import org.tabserve.model.ValueType;
+import org.tabserve.rows.ChunkScorer;
+import org.tabserve.rows.CsvAnswer;
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.RowChunk;
+import org.tabserve.rows.RowFormat;
+import org.tabserve.rows.RowPlace;
+import org.tabserve.rows.RowsReader;
+import org.tabserve.serving.RequestScoring;
 
 /**
  * A checked CSV upload scored for the browser ({@code ?format=html}): every row scored once (with
@@ -37,8 +36,15 @@ import java.util.List;
  * @param csv        the whole CSV answer, or null when it is larger than {@link #DOWNLOAD_CAP}
  * @param ignored    the file's columns the model does not take: not in the table, carried through to the download
  */
-public record UploadPreview(Model model, String fileName, long rowCount, long warnedRows, long errorRows,
-                            List<Row> rows, byte[] csv, List<String> ignored) {
+public record UploadPreview(
+        Model model,
+        String fileName,
+        long rowCount,
+        long warnedRows,
+        long errorRows,
+        List<Row> rows,
+        byte[] csv,
+        List<String> ignored) {
 
     /** Rows kept for the page's table. */
     public static final int PREVIEW_ROWS = 10;
@@ -61,22 +67,37 @@ public record UploadPreview(Model model, String fileName, long rowCount, long wa
      * @param warnings   the row's values outside the training range
      * @param errors     a bad row's problems, in its place; empty for a scored row
      */
-    public record Row(long number, List<Object> values, Prediction prediction, List<RangeWarning> warnings,
-                      List<FieldProblem> errors) {
-    }
+    public record Row(
+            long number,
+            List<Object> values,
+            Prediction prediction,
+            List<RangeWarning> warnings,
+            List<FieldProblem> errors) {}
 
     /**
      * Scores the checked upload on the request's thread (a preview is small) and keeps what the page shows; the
      * download gains the coverage columns when the request asked for a coverage.
      */
-    static UploadPreview score(RequestScoring scores, ChunkScorer scorer, RowsReader parser,
-                               InputStream in, List<String> header, String fileName) throws IOException {
+    static UploadPreview score(
+            RequestScoring scores,
+            ChunkScorer scorer,
+            RowsReader parser,
+            InputStream in,
+            List<String> header,
+            String fileName)
+            throws IOException {
         Model classifier = scores.model();
         List<Row> rows = new ArrayList<>();
         long[] counts = new long[3]; // rows, rows with warnings, rows with errors
         CappedBuffer csv = new CappedBuffer(DOWNLOAD_CAP);
-        CsvAnswer.write(RowFormat.CSV.writer(new OutputStreamWriter(csv, StandardCharsets.UTF_8)), scores, scorer,
-                parser, in, header, new CsvAnswer.RowListener() {
+        CsvAnswer.write(
+                RowFormat.CSV.writer(new OutputStreamWriter(csv, StandardCharsets.UTF_8)),
+                scores,
+                scorer,
+                parser,
+                in,
+                header,
+                new CsvAnswer.RowListener() {
                     @Override
                     public void accept(RowChunk chunk, int r, Prediction prediction) {
                         counts[0]++;
@@ -107,9 +128,17 @@ public record UploadPreview(Model model, String fileName, long rowCount, long wa
                             rows.add(new Row(place.number(), values, null, List.of(), place.problems()));
                         }
                     }
-                }, false);
-        return new UploadPreview(classifier, fileName, counts[0], counts[1], counts[2], rows,
-                csv.overflowed() ? null : csv.toByteArray(), parser.ignoredColumns());
+                },
+                false);
+        return new UploadPreview(
+                classifier,
+                fileName,
+                counts[0],
+                counts[1],
+                counts[2],
+                rows,
+                csv.overflowed() ? null : csv.toByteArray(),
+                parser.ignoredColumns());
     }
 
     /** A value of a row as the model took it: a number as read, text as the file wrote it. */

@@ -2,9 +2,8 @@ package org.tabserve.web.api;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.web.http.PageLinks;
-
 import java.io.IOException;
+import org.tabserve.web.http.PageLinks;
 
 /**
  * The browser's answer to a CSV upload ({@code ?format=html}), a page that the pages package draws: handed to

@@ -1,8 +1,6 @@
 package org.tabserve.web.http;
 
-import org.tabserve.serving.monitor.TabserveMetrics;
 import jakarta.servlet.http.HttpServletRequest;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.tabserve.serving.monitor.TabserveMetrics;
 
 /**
  * The bearer token that every admin route asks for ({@code /admin/model}, {@code /admin/models/{name}}, the Open
@@ -40,12 +39,13 @@ public final class AdminToken {
      * @param authorization the {@code Authorization} header (gRPC: the {@code authorization} metadata), or null
      * @param remoteAddress the caller's address, an IP literal as the container reports it, or null
      */
-    public record Caller(String call, String authorization, String remoteAddress) {
-    }
+    public record Caller(String call, String authorization, String remoteAddress) {}
 
     /** The caller of a servlet request: its method and path, its {@code Authorization} header and its address. */
     public static Caller callerOf(HttpServletRequest request) {
-        return new Caller(request.getMethod() + " " + request.getRequestURI(), request.getHeader("Authorization"),
+        return new Caller(
+                request.getMethod() + " " + request.getRequestURI(),
+                request.getHeader("Authorization"),
                 request.getRemoteAddr());
     }
 
@@ -81,8 +81,11 @@ public final class AdminToken {
 
     /** Whether an address as the container reports it (an IP literal, never resolved) is a loopback one. */
     static boolean isLoopback(String address) {
-        return address != null && (address.startsWith("127.") || address.equals("::1")
-                || address.equals("0:0:0:0:0:0:0:1") || address.equals("[::1]"));
+        return address != null
+                && (address.startsWith("127.")
+                        || address.equals("::1")
+                        || address.equals("0:0:0:0:0:0:0:1")
+                        || address.equals("[::1]"));
     }
 
     /** {@link #authorize(Caller)} for a servlet request: the route table's guard of the admin routes. */
@@ -93,19 +96,28 @@ public final class AdminToken {
     /** 404 when the admin routes are off, 401 without a bearer token, 403 with a wrong one. */
     public void authorize(Caller caller) {
         if (digest.isEmpty()) {
-            throw HttpProblem.of(404, "Not found", "no route for " + caller.call()
-                    + " (the admin routes are off; an operator turns them on by setting " + WebConfig.ADMIN_TOKEN + ")");
+            throw HttpProblem.of(
+                    404,
+                    "Not found",
+                    "no route for " + caller.call()
+                            + " (the admin routes are off; an operator turns them on by setting "
+                            + WebConfig.ADMIN_TOKEN + ")");
         }
         String header = caller.authorization();
         if (!isBearer(header)) {
             metrics.adminRefused("no_token");
             noToken.log(() -> "Refused " + caller.call() + " from " + caller.remoteAddress() + ": no bearer token");
-            throw new HttpProblem(401, "Unauthorized", "send Authorization: Bearer <the admin token>", List.of(),
+            throw new HttpProblem(
+                    401,
+                    "Unauthorized",
+                    "send Authorization: Bearer <the admin token>",
+                    List.of(),
                     Map.of("WWW-Authenticate", "Bearer realm=\"tabserve-admin\""));
         }
         if (!carries(header, digest.get())) {
             metrics.adminRefused("wrong_token");
-            wrongToken.log(() -> "Refused " + caller.call() + " from " + caller.remoteAddress() + ": wrong admin token");
+            wrongToken.log(
+                    () -> "Refused " + caller.call() + " from " + caller.remoteAddress() + ": wrong admin token");
             throw HttpProblem.of(403, "Forbidden", "the admin token is wrong");
         }
     }

@@ -1,10 +1,9 @@
 package org.tabserve.web.http;
 
-import org.tabserve.serving.limits.ClientWatch;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 import java.time.Duration;
+import org.tabserve.serving.limits.ClientWatch;
 
 /**
  * Notices a REST client that hung up while its answer is computed: the servlet API shows a hang-up only when a write

@@ -3,7 +3,6 @@ package org.tabserve.web.http;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
-
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -63,7 +62,8 @@ final class ArrivedBody extends HttpServletRequestWrapper {
         }
         if (reader == null) {
             String charset = getCharacterEncoding();
-            reader = new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body),
+            reader = new BufferedReader(new InputStreamReader(
+                    new ByteArrayInputStream(body),
                     charset == null ? StandardCharsets.ISO_8859_1 : Charset.forName(charset)));
         }
         return reader;

@@ -3,7 +3,6 @@ package org.tabserve.web.http;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
-
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -20,6 +19,7 @@ final class BlockingBody extends ServletInputStream {
     private final InputStream in;
     /** The request whose body this is, for the async context a read listener is told on. */
     private final ServletRequest request;
+
     private volatile boolean finished;
 
     BlockingBody(InputStream in, ServletRequest request) {

@@ -1,7 +1,7 @@
 package org.tabserve.web.http;
 
-import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.model.ModelCard;
+import org.tabserve.serving.limits.MemoryBudget;
 
 /**
  * How much text a model's card holds (every metadata key and value, in characters): the measure by which answers
@@ -10,8 +10,7 @@ import org.tabserve.model.ModelCard;
  */
 public final class CardSize {
 
-    private CardSize() {
-    }
+    private CardSize() {}
 
     /** @return the characters of every metadata entry of {@code card}, keys and values */
     public static long chars(ModelCard card) {

@@ -7,7 +7,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -56,7 +55,7 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
      * @param uploadLimit most of them that may be uploads (at most {@code limit}); the rest are kept for small requests
      */
     public ConcurrencyLimitFilter(int limit, int uploadLimit, ErrorRenderer errors) {
-        this(limit, uploadLimit, errors, path -> { });
+        this(limit, uploadLimit, errors, path -> {});
     }
 
     /** @param refusals told the path (within the context) of each request refused for want of a slot, to count it */
@@ -89,8 +88,8 @@ public final class ConcurrencyLimitFilter extends HttpFilter {
             }
             HttpProblem refused = slots.take(upload);
             if (refused != null) {
-                LOG.fine(() -> "Refused " + request.getMethod() + " " + request.getRequestURI() + ": "
-                        + refused.getMessage());
+                LOG.fine(() ->
+                        "Refused " + request.getMethod() + " " + request.getRequestURI() + ": " + refused.getMessage());
                 refusals.accept(path);
                 errors.render(request, response, refused);
                 return;

@@ -37,18 +37,26 @@ final class ConcurrencySlots {
     HttpProblem take(boolean upload) {
         if (upload && !uploads.tryAcquire()) {
             // Its body is left unread, so the connection cannot carry another request.
-            return new HttpProblem(503, "Service unavailable", "the server is busy with " + uploadLimit + " uploads"
-                    + " (multipart, chunked or large bodies; setting " + WebConfig.MAX_CONCURRENT_UPLOADS
-                    + "); retry in " + RETRY_AFTER + " s",
-                    List.of(), Map.of("Retry-After", RETRY_AFTER, "Connection", "close"));
+            return new HttpProblem(
+                    503,
+                    "Service unavailable",
+                    "the server is busy with " + uploadLimit + " uploads"
+                            + " (multipart, chunked or large bodies; setting " + WebConfig.MAX_CONCURRENT_UPLOADS
+                            + "); retry in " + RETRY_AFTER + " s",
+                    List.of(),
+                    Map.of("Retry-After", RETRY_AFTER, "Connection", "close"));
         }
         if (!all.tryAcquire()) {
             if (upload) {
                 uploads.release();
             }
-            return new HttpProblem(503, "Service unavailable", "the server is busy with " + limit + " requests"
-                    + " (setting " + WebConfig.MAX_CONCURRENT_REQUESTS + "); retry in " + RETRY_AFTER + " s",
-                    List.of(), Map.of("Retry-After", RETRY_AFTER));
+            return new HttpProblem(
+                    503,
+                    "Service unavailable",
+                    "the server is busy with " + limit + " requests" + " (setting " + WebConfig.MAX_CONCURRENT_REQUESTS
+                            + "); retry in " + RETRY_AFTER + " s",
+                    List.of(),
+                    Map.of("Retry-After", RETRY_AFTER));
         }
         return null;
     }

@@ -11,8 +11,7 @@ import org.tabserve.rows.RowsException;
  */
 public final class CoverageParameter {
 
-    private CoverageParameter() {
-    }
+    private CoverageParameter() {}
 
     /**
      * @param inBody the coverage the body asked for, or null

@@ -1,20 +1,19 @@
 package org.tabserve.web.http;
 
-import org.tabserve.serving.limits.ServingException;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.model.ModelException;
-import org.tabserve.repository.RepositoryException;
-import org.tabserve.rows.FieldProblem;
-import org.tabserve.rows.RowsException;
-
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.tabserve.model.ModelException;
+import org.tabserve.repository.RepositoryException;
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.RowsException;
+import org.tabserve.serving.limits.ServingException;
 
 /**
  * The one place that turns a failure into a response: {@link HttpProblem}s, the rows layer's refusals and the model's
@@ -39,13 +38,11 @@ public final class ErrorRenderer {
 
     /** The JSON body of a problem. */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public record ProblemBody(String type, String title, int status, String detail, String instance,
-                       List<FieldProblem> errors) {
-    }
+    public record ProblemBody(
+            String type, String title, int status, String detail, String instance, List<FieldProblem> errors) {}
 
     /** The Open Inference Protocol's error body, {@code {"error": "..."}}, for every failure on its routes. */
-    public record ProtocolError(String error) {
-    }
+    public record ProtocolError(String error) {}
 
     /** Maps any failure to the problem a caller sees. */
     HttpProblem toProblem(Throwable failure, HttpServletRequest request) {
@@ -74,7 +71,8 @@ public final class ErrorRenderer {
             switch (e.kind()) {
                 case INVALID_INPUT -> {
                     return HttpProblem.invalidFields(e.fieldErrors().stream()
-                            .map(f -> new FieldProblem(f.field(), f.message(), f.row())).toList());
+                            .map(f -> new FieldProblem(f.field(), f.message(), f.row()))
+                            .toList());
                 }
                 case UNUSABLE_MODEL -> {
                     return HttpProblem.unavailable(e.getMessage());
@@ -108,7 +106,9 @@ public final class ErrorRenderer {
         }
         String id = UUID.randomUUID().toString().substring(0, 8);
         LOG.log(Level.SEVERE, "Request " + id + " (" + request + ") failed", failure);
-        return HttpProblem.of(500, "Internal server error",
+        return HttpProblem.of(
+                500,
+                "Internal server error",
                 "the server failed to answer this request; quote request id " + id + " to its operator");
     }
 
@@ -120,17 +120,23 @@ public final class ErrorRenderer {
     void render(HttpServletRequest request, HttpServletResponse response, HttpProblem problem) throws IOException {
         Object original = request.getAttribute(jakarta.servlet.RequestDispatcher.ERROR_REQUEST_URI);
         String uri = original instanceof String s ? s : request.getRequestURI();
-        String path = uri.substring(Math.min(uri.length(), request.getContextPath().length()));
+        String path =
+                uri.substring(Math.min(uri.length(), request.getContextPath().length()));
         render(request, response, problem, routes.shapeOf(path), PageLinks.ROOT);
     }
 
     /** Writes the problem in the given shape; an HTML page links to {@code links}. */
-    void render(HttpServletRequest request, HttpServletResponse response, HttpProblem problem,
-                RouteTable.ErrorShape shape, PageLinks links) throws IOException {
+    void render(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            HttpProblem problem,
+            RouteTable.ErrorShape shape,
+            PageLinks links)
+            throws IOException {
         if (response.isCommitted()) {
             // Most often a client that hung up mid-answer: anyone can cause it, so it is logged at most once a minute.
-            abortedHalfWay.log(() -> "Aborting " + request.getRequestURI() + " half-way: " + problem.status() + " "
-                    + problem.detail());
+            abortedHalfWay.log(() ->
+                    "Aborting " + request.getRequestURI() + " half-way: " + problem.status() + " " + problem.detail());
             throw new IOException("response aborted after it was committed: " + problem.detail());
         }
         if (GrpcRefusal.isGrpc(request)) {
@@ -163,8 +169,15 @@ public final class ErrorRenderer {
         response.setStatus(problem.status());
         response.setContentType("application/problem+json");
         response.setCharacterEncoding("UTF-8");
-        Json.MAPPER.writeValue(response.getOutputStream(), new ProblemBody("about:blank", problem.title(),
-                problem.status(), problem.detail(), instance, problem.errors()));
+        Json.MAPPER.writeValue(
+                response.getOutputStream(),
+                new ProblemBody(
+                        "about:blank",
+                        problem.title(),
+                        problem.status(),
+                        problem.detail(),
+                        instance,
+                        problem.errors()));
     }
 
     /** Most request bytes skipped to keep a connection whose request was refused before its body was read. */
@@ -190,7 +203,8 @@ public final class ErrorRenderer {
             return declared == 0;
         }
         String expect = request.getHeader("Expect");
-        if (declared > MAX_DRAIN_BYTES || (expect != null && expect.toLowerCase(java.util.Locale.ROOT).contains("100-continue"))) {
+        if (declared > MAX_DRAIN_BYTES
+                || (expect != null && expect.toLowerCase(java.util.Locale.ROOT).contains("100-continue"))) {
             return false;
         }
         try {

@@ -5,7 +5,6 @@ import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 
 /**
@@ -14,7 +13,8 @@ import java.io.IOException;
  */
 public final class ErrorServlet extends HttpServlet {
 
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ErrorServlet.class.getName());
+    private static final java.util.logging.Logger LOG =
+            java.util.logging.Logger.getLogger(ErrorServlet.class.getName());
 
     private final ErrorRenderer errors;
 
@@ -48,15 +48,23 @@ public final class ErrorServlet extends HttpServlet {
         HttpProblem problem = switch (status) {
             case 404 -> HttpProblem.noRoute(method, uri);
             case 405 -> HttpProblem.of(405, "Method not allowed", method + " is not allowed on " + uri);
-            case 413 -> HttpProblem.tooLarge("the request is larger than this server's servlet container accepts;"
-                    + " the container's own configuration raises its limit (Jetty's maxFormContentSize, Tomcat's"
-                    + " maxPostSize)");
-            case 414, 431 -> HttpProblem.of(status, "Request too large", "the request's URI or headers are too large;"
-                    + " the servlet container's own configuration raises its limit (Jetty's requestHeaderSize, Tomcat's"
-                    + " maxHttpHeaderSize)");
-            default -> status >= 500 || failure != null
-                    ? errors.toProblem(failure != null ? failure : new IllegalStateException("status " + status), request)
-                    : HttpProblem.of(status, "Error " + status, "the request could not be handled (status " + status + ")");
+            case 413 ->
+                HttpProblem.tooLarge("the request is larger than this server's servlet container accepts;"
+                        + " the container's own configuration raises its limit (Jetty's maxFormContentSize, Tomcat's"
+                        + " maxPostSize)");
+            case 414, 431 ->
+                HttpProblem.of(
+                        status,
+                        "Request too large",
+                        "the request's URI or headers are too large;"
+                                + " the servlet container's own configuration raises its limit (Jetty's requestHeaderSize, Tomcat's"
+                                + " maxHttpHeaderSize)");
+            default ->
+                status >= 500 || failure != null
+                        ? errors.toProblem(
+                                failure != null ? failure : new IllegalStateException("status " + status), request)
+                        : HttpProblem.of(
+                                status, "Error " + status, "the request could not be handled (status " + status + ")");
         };
         errors.render(request, response, problem);
     }

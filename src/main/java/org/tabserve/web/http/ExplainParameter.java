@@ -1,10 +1,9 @@
 package org.tabserve.web.http;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
 import org.tabserve.rows.ExplainField;
 import org.tabserve.rows.FieldProblem;
-
-import java.util.List;
 
 /**
  * Whether a request asks for explanations ({@code "explain": true} in its body or {@code ?explain=true}), read by one
@@ -13,8 +12,7 @@ import java.util.List;
  */
 public final class ExplainParameter {
 
-    private ExplainParameter() {
-    }
+    private ExplainParameter() {}
 
     /**
      * @param inBody whether the body said {@code "explain": true}
@@ -26,8 +24,8 @@ public final class ExplainParameter {
             return inBody;
         }
         if (!sent.equals("true") && !sent.equals("false")) {
-            throw refused("?explain= must be true or false, got '" + (sent.length() > 40 ? sent.substring(0, 40)
-                    + "…" : sent) + "'");
+            throw refused("?explain= must be true or false, got '"
+                    + (sent.length() > 40 ? sent.substring(0, 40) + "…" : sent) + "'");
         }
         return inBody || sent.equals("true");
     }

@@ -1,7 +1,6 @@
 package org.tabserve.web.http;
 
 import jakarta.servlet.http.HttpServletRequest;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,8 +57,11 @@ public final class FeedbackToken {
         String header = request.getHeader("Authorization");
         if (!AdminToken.isBearer(header)) {
             noToken.log(() -> "Refused labels from " + request.getRemoteAddr() + ": no bearer token");
-            throw new HttpProblem(401, "Unauthorized", "labels need Authorization: Bearer <the feedback token> (the"
-                    + " server's " + FEEDBACK_TOKEN + ")", List.of(),
+            throw new HttpProblem(
+                    401,
+                    "Unauthorized",
+                    "labels need Authorization: Bearer <the feedback token> (the" + " server's " + FEEDBACK_TOKEN + ")",
+                    List.of(),
                     Map.of("WWW-Authenticate", "Bearer realm=\"tabserve-feedback\""));
         }
         if (!AdminToken.carries(header, digest.get()) && !admin.accepts(header)) {

@@ -2,7 +2,6 @@ package org.tabserve.web.http;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -35,8 +34,7 @@ public final class GrpcRefusal {
     /** Of a cut description, the characters kept from its end (the rest of {@link #MAX_MESSAGE_CHARS} from its start). */
     private static final int KEPT_TAIL_CHARS = 160;
 
-    private GrpcRefusal() {
-    }
+    private GrpcRefusal() {}
 
     /** Whether the request is a gRPC call (its content type is gRPC's, as gRPC's servlet transport decides it). */
     public static boolean isGrpc(HttpServletRequest request) {

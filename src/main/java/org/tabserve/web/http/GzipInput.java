@@ -42,8 +42,9 @@ public final class GzipInput extends InputStream {
         boolean magic = in.read() == 0x1f && in.read() == 0x8b;
         in.reset();
         boolean named = name != null && name.toLowerCase(Locale.ROOT).endsWith(".gz");
-        return magic || named ? new LimitedInputStream(new GzipInput(in), limit, WebConfig.MAX_UPLOAD_BYTES,
-                "the file inflated") : in;
+        return magic || named
+                ? new LimitedInputStream(new GzipInput(in), limit, WebConfig.MAX_UPLOAD_BYTES, "the file inflated")
+                : in;
     }
 
     @Override

@@ -1,10 +1,9 @@
 package org.tabserve.web.http;
 
-import org.tabserve.serving.ResolvedModel;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
+import org.tabserve.serving.ResolvedModel;
 
 /**
  * What a {@link RouteTable} entry runs: given the model its route resolved (by name and version from the path, or the

@@ -1,13 +1,12 @@
 package org.tabserve.web.http;
 
-import org.tabserve.serving.Readiness;
-import org.tabserve.serving.ResolvedModel;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.tabserve.serving.Readiness;
+import org.tabserve.serving.ResolvedModel;
 
 /**
  * {@code GET /health/live} (the process answers) and {@code GET /health/ready} (every model found at start has
@@ -42,8 +41,8 @@ public final class HealthHandler {
         }
         if (!readiness.ready()) {
             model.model(); // 503 with the reason when no model could be loaded
-            throw HttpProblem.unavailable("the models found at start are still loading; see POST "
-                    + "/v2/repository/index");
+            throw HttpProblem.unavailable(
+                    "the models found at start are still loading; see POST " + "/v2/repository/index");
         }
         byte[] body = readyBody(model);
         if (body == null) { // it stopped being ready a moment ago

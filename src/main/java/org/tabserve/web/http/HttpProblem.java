@@ -1,11 +1,10 @@
 package org.tabserve.web.http;
 
-import org.tabserve.serving.limits.ServingException;
-import org.tabserve.rows.FieldProblem;
-import org.tabserve.rows.RowsException;
-
 import java.util.List;
 import java.util.Map;
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.RowsException;
+import org.tabserve.serving.limits.ServingException;
 
 /**
  * The web layer's one error type: an HTTP status with an RFC 9457 title and detail, and for field problems the
@@ -18,7 +17,8 @@ public final class HttpProblem extends RuntimeException {
     private final List<FieldProblem> errors;
     private final Map<String, String> headers;
 
-    public HttpProblem(int status, String title, String detail, List<FieldProblem> errors, Map<String, String> headers) {
+    public HttpProblem(
+            int status, String title, String detail, List<FieldProblem> errors, Map<String, String> headers) {
         super(detail);
         this.status = status;
         this.title = title;
@@ -54,8 +54,8 @@ public final class HttpProblem extends RuntimeException {
      * is named with how to give it ({@link WebConfig#raisedBy}), a 503 that may pass soon says when to try again.
      */
     public static HttpProblem of(ServingException e) {
-        String detail = e.settings().isEmpty() ? e.getMessage()
-                : e.getMessage() + "; " + WebConfig.raisedBy(e.settings());
+        String detail =
+                e.settings().isEmpty() ? e.getMessage() : e.getMessage() + "; " + WebConfig.raisedBy(e.settings());
         HttpProblem problem = switch (e.kind()) {
             case INVALID_FIELDS -> new HttpProblem(400, "Invalid input", detail, e.errors(), Map.of());
             case NOT_FOUND -> of(404, "Not found", detail);
@@ -80,14 +80,19 @@ public final class HttpProblem extends RuntimeException {
      */
     public static HttpProblem of(RowsException e, String rowSetting) {
         return e.kind() == RowsException.Kind.TOO_MANY_ROWS
-                ? tooLarge(e.getMessage() + "; " + WebConfig.raisedBy(rowSetting)) : of(e);
+                ? tooLarge(e.getMessage() + "; " + WebConfig.raisedBy(rowSetting))
+                : of(e);
     }
 
     /** The 405 for a method a route does not take, with the {@code Allow} header listing those it does. */
     public static HttpProblem methodNotAllowed(String method, String uri, java.util.Collection<String> allowed) {
         String allow = String.join(", ", new java.util.TreeSet<>(allowed));
-        return new HttpProblem(405, "Method not allowed", method + " is not allowed on " + uri + "; allowed: " + allow,
-                List.of(), Map.of("Allow", allow));
+        return new HttpProblem(
+                405,
+                "Method not allowed",
+                method + " is not allowed on " + uri + "; allowed: " + allow,
+                List.of(),
+                Map.of("Allow", allow));
     }
 
     /** The 404 for a path no route serves, worded the same wherever it is noticed. */
@@ -115,8 +120,12 @@ public final class HttpProblem extends RuntimeException {
      * @param setting the setting the limit comes from ({@link WebConfig#MAX_BODY_BYTES}, ...), named in the answer
      */
     public static HttpProblem declaredTooLarge(String what, long declared, long limit, String setting) {
-        return new HttpProblem(413, "Content too large", what + " has " + declared + " bytes; the limit is " + limit
-                + " bytes; " + WebConfig.raisedBy(setting), List.of(), Map.of("Connection", "close"));
+        return new HttpProblem(
+                413,
+                "Content too large",
+                what + " has " + declared + " bytes; the limit is " + limit + " bytes; " + WebConfig.raisedBy(setting),
+                List.of(),
+                Map.of("Connection", "close"));
     }
 
     /**

@@ -1,14 +1,13 @@
 package org.tabserve.web.http;
 
-import org.tabserve.serving.limits.MemoryBudget;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import org.tabserve.rows.JsonText;
 import org.tabserve.rows.RowFootprint;
-
-import java.io.IOException;
+import org.tabserve.serving.limits.MemoryBudget;
 
 /**
  * The web layer's JSON: the answers' media type, the mapper over the one Jackson factory ({@link JsonText}), and what a
@@ -28,10 +27,10 @@ public final class Json {
      */
     public static final String MEDIA_TYPE = "application/json;charset=utf-8";
 
-    public static final ObjectMapper MAPPER = new ObjectMapper(JsonText.FACTORY).disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    public static final ObjectMapper MAPPER =
+            new ObjectMapper(JsonText.FACTORY).disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
-    private Json() {
-    }
+    private Json() {}
 
     /** Starts a 200 JSON answer and returns its generator; the caller closes it. */
     public static JsonGenerator start(HttpServletResponse response) throws IOException {

@@ -62,8 +62,8 @@ public final class LimitedInputStream extends FilterInputStream {
     private void count(int n) {
         count += n;
         if (count > limit) {
-            throw HttpProblem.tooLarge(what + " is larger than the limit of " + limit + " bytes; "
-                    + WebConfig.raisedBy(setting));
+            throw HttpProblem.tooLarge(
+                    what + " is larger than the limit of " + limit + " bytes; " + WebConfig.raisedBy(setting));
         }
     }
 
@@ -73,18 +73,23 @@ public final class LimitedInputStream extends FilterInputStream {
             return HttpProblem.badRequest("the gzip-compressed data could not be inflated: " + corrupt.getMessage());
         }
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof java.util.concurrent.TimeoutException || cause instanceof java.net.SocketTimeoutException) {
+            if (cause instanceof java.util.concurrent.TimeoutException
+                    || cause instanceof java.net.SocketTimeoutException) {
                 // The launcher's minimum body rate (--min-request-rate) fails a body with words for the client, which
                 // say what it sent and name the setting; they begin "the request body". Other timeouts (the idle
                 // timeout's "Idle timeout expired: ...") get the words below.
                 String words = cause.getMessage();
-                return HttpProblem.of(408, "Request timeout", words != null && words.startsWith(SLOW_BODY) ? words
-                        : "the request body stopped arriving before its end; the server closes connections that stay "
-                        + "silent");
+                return HttpProblem.of(
+                        408,
+                        "Request timeout",
+                        words != null && words.startsWith(SLOW_BODY)
+                                ? words
+                                : "the request body stopped arriving before its end; the server closes connections that stay "
+                                        + "silent");
             }
         }
-        return HttpProblem.badRequest("the request body could not be read to its end (the client hung up or sent a "
-                + "broken encoding)");
+        return HttpProblem.badRequest(
+                "the request body could not be read to its end (the client hung up or sent a " + "broken encoding)");
     }
 
     /**
@@ -100,7 +105,7 @@ public final class LimitedInputStream extends FilterInputStream {
             throw HttpProblem.declaredTooLarge("the body", declared, limit, setting);
         }
         boolean inflated = request.getAttribute(RequestEncodingFilter.INFLATED) != null;
-        return new LimitedInputStream(request.getInputStream(), limit, setting,
-                inflated ? "the body inflated" : "the body");
+        return new LimitedInputStream(
+                request.getInputStream(), limit, setting, inflated ? "the body inflated" : "the body");
     }
 }

@@ -1,7 +1,6 @@
 package org.tabserve.web.http;
 
 import jakarta.servlet.http.HttpServletRequest;
-
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -41,11 +40,15 @@ public record MediaType(String header, String type, Map<String, String> paramete
             String name = parameter[0].strip().toLowerCase(Locale.ROOT);
             if (!name.isEmpty()) {
                 // a repeated parameter keeps every value, so that a check of it sees them all
-                parameters.merge(name, parameter.length < 2 ? "" : parameter[1].strip().replace("\"", ""),
+                parameters.merge(
+                        name,
+                        parameter.length < 2 ? "" : parameter[1].strip().replace("\"", ""),
                         (a, b) -> a + "," + b);
             }
         }
-        return new MediaType(header, parts.length == 0 ? "" : parts[0].strip().toLowerCase(Locale.ROOT),
+        return new MediaType(
+                header,
+                parts.length == 0 ? "" : parts[0].strip().toLowerCase(Locale.ROOT),
                 java.util.Collections.unmodifiableMap(parameters));
     }
 
@@ -75,8 +78,8 @@ public record MediaType(String header, String type, Map<String, String> paramete
         }
         String charset = parameters.get("charset");
         if (expected.equals(JSON) && charset != null && !charset.equalsIgnoreCase("utf-8")) {
-            throw HttpProblem.unsupportedMediaType("JSON is UTF-8 (RFC 8259); send it as such, without charset="
-                    + charset + " " + sent());
+            throw HttpProblem.unsupportedMediaType(
+                    "JSON is UTF-8 (RFC 8259); send it as such, without charset=" + charset + " " + sent());
         }
         return this;
     }

@@ -1,6 +1,5 @@
 package org.tabserve.web.http;
 
-import org.tabserve.serving.monitor.TabserveMetrics;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -9,9 +8,9 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 import java.util.Set;
+import org.tabserve.serving.monitor.TabserveMetrics;
 
 /**
  * Counts and times every request by model, route and protocol: the route is the servlet mapping's pattern (e.g.
@@ -53,13 +52,20 @@ public final class MetricsFilter implements Filter {
             String refusal = ((HttpServletResponse) response).getHeader("grpc-status");
             if (grpcServed && !http.isAsyncStarted() && refusal != null) {
                 // Refused before gRPC's servlet took it (the concurrency limit): the service never saw it to count it.
-                metrics.grpcCall("", http.getRequestURI().substring(http.getContextPath().length() + 1),
-                        GrpcRefusal.codeName(Integer.parseInt(refusal)), (System.nanoTime() - start) / 1e9);
+                metrics.grpcCall(
+                        "",
+                        http.getRequestURI().substring(http.getContextPath().length() + 1),
+                        GrpcRefusal.codeName(Integer.parseInt(refusal)),
+                        (System.nanoTime() - start) / 1e9);
             } else if (!grpcServed) {
                 String method = METHODS.contains(http.getMethod()) ? http.getMethod() : "other";
                 Object model = http.getAttribute(MODEL_USED);
-                metrics.request(grpc ? TabserveMetrics.GRPC : TabserveMetrics.REST, model == null ? "" : model.toString(),
-                        route(mapping), method, ((HttpServletResponse) response).getStatus(),
+                metrics.request(
+                        grpc ? TabserveMetrics.GRPC : TabserveMetrics.REST,
+                        model == null ? "" : model.toString(),
+                        route(mapping),
+                        method,
+                        ((HttpServletResponse) response).getStatus(),
                         (System.nanoTime() - start) / 1e9);
             }
         }
@@ -77,7 +83,9 @@ public final class MetricsFilter implements Filter {
         if (mapping == null) {
             return "unknown";
         }
-        return switch (mapping.getMappingMatch() == null ? jakarta.servlet.http.MappingMatch.EXACT : mapping.getMappingMatch()) {
+        return switch (mapping.getMappingMatch() == null
+                ? jakarta.servlet.http.MappingMatch.EXACT
+                : mapping.getMappingMatch()) {
             case CONTEXT_ROOT -> "/";
             case DEFAULT -> "default";
             default -> mapping.getPattern();

@@ -25,8 +25,7 @@ public final class ModelBytes {
     static final double HEAP_SHARE = 0.1;
 
     /** A model version's answer: which model, which version, and which of its answers ({@code variant}). */
-    private record Key(String name, long version, String variant) {
-    }
+    private record Key(String name, long version, String variant) {}
 
     /** One answer, built or being built, from one loaded model ({@code model}: its identity, not its contents). */
     private static final class Entry {

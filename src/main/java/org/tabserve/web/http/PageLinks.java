@@ -1,8 +1,8 @@
 package org.tabserve.web.http;
 
+import org.tabserve.serving.ModelRoute;
 import org.tabserve.serving.ResolvedModel;
 
-import org.tabserve.serving.ModelRoute;
 /**
  * Where a page's links go: the root routes for the default model, {@code /models/{name}/...} for a page reached
  * through a per-model route, so that a page never sends its reader to another model's form or card.
@@ -17,8 +17,8 @@ import org.tabserve.serving.ModelRoute;
 public record PageLinks(String form, String card, String upload, String apiModel, String name) {
 
     /** The links of a page of no one model, or of the default model on the root routes. */
-    public static final PageLinks ROOT = new PageLinks(Routes.FORM, Routes.CARD, Routes.PREDICT_FILE, Routes.API_MODEL,
-            "");
+    public static final PageLinks ROOT =
+            new PageLinks(Routes.FORM, Routes.CARD, Routes.PREDICT_FILE, Routes.API_MODEL, "");
 
     /** @param route the model a per-model route names, or null on the root routes */
     static PageLinks of(ModelRoute route) {
@@ -26,8 +26,12 @@ public record PageLinks(String form, String card, String upload, String apiModel
             return ROOT;
         }
         String base = Routes.base(route) + "/";
-        return new PageLinks(base, base + Routes.in(Routes.CARD), base + Routes.in(Routes.PREDICT_FILE),
-                base + Routes.in(Routes.API_MODEL), route.name());
+        return new PageLinks(
+                base,
+                base + Routes.in(Routes.CARD),
+                base + Routes.in(Routes.PREDICT_FILE),
+                base + Routes.in(Routes.API_MODEL),
+                route.name());
     }
 
     /** @return where the request's pages link to: its model's own routes, or the root ones */

@@ -52,7 +52,10 @@ final class RateLimitedLog {
             leftOut = 0;
         }
         // Outside the lock: a slow log handler must not hold up every other request that is refused meanwhile.
-        log.log(level, omitted == 0 ? message.get()
-                : message.get() + " (and " + omitted + " more like it since the last such line, not logged)");
+        log.log(
+                level,
+                omitted == 0
+                        ? message.get()
+                        : message.get() + " (and " + omitted + " more like it since the last such line, not logged)");
     }
 }

@@ -8,7 +8,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 import java.util.EnumSet;
 import java.util.List;
@@ -57,16 +56,26 @@ public final class ReaderLaneFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         if (!request.getMethod().equals("GET")
-                || !reads.test(request.getRequestURI().substring(request.getContextPath().length()))) {
+                || !reads.test(request.getRequestURI()
+                        .substring(request.getContextPath().length()))) {
             chain.doFilter(request, response);
             return;
         }
         if (!readers.tryAcquire()) {
-            errors.render(request, response, new HttpProblem(503, "Service unavailable", "the server is answering "
-                    + size + " requests for the models page and /api/models at once, a quarter of the requests it"
-                    + " serves at once (setting " + WebConfig.MAX_CONCURRENT_REQUESTS + "), so that the rest stay"
-                    + " free for predictions; retry in " + ConcurrencySlots.RETRY_AFTER + " s", List.of(),
-                    Map.of("Retry-After", ConcurrencySlots.RETRY_AFTER)));
+            errors.render(
+                    request,
+                    response,
+                    new HttpProblem(
+                            503,
+                            "Service unavailable",
+                            "the server is answering "
+                                    + size
+                                    + " requests for the models page and /api/models at once, a quarter of the requests it"
+                                    + " serves at once (setting " + WebConfig.MAX_CONCURRENT_REQUESTS
+                                    + "), so that the rest stay"
+                                    + " free for predictions; retry in " + ConcurrencySlots.RETRY_AFTER + " s",
+                            List.of(),
+                            Map.of("Retry-After", ConcurrencySlots.RETRY_AFTER)));
             return;
         }
         try {

@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -66,7 +65,8 @@ public final class RequestEncodingFilter extends HttpFilter {
     /** The content codings applied to the body, in order, {@code identity} left out. */
     static List<String> codings(HttpServletRequest request) {
         List<String> codings = new ArrayList<>();
-        for (Enumeration<String> values = request.getHeaders("Content-Encoding"); values != null && values.hasMoreElements(); ) {
+        for (Enumeration<String> values = request.getHeaders("Content-Encoding");
+                values != null && values.hasMoreElements(); ) {
             for (String coding : values.nextElement().split(",")) {
                 String name = coding.strip().toLowerCase(Locale.ROOT);
                 if (!name.isEmpty() && !name.equals("identity")) {
@@ -115,7 +115,8 @@ public final class RequestEncodingFilter extends HttpFilter {
         public BufferedReader getReader() throws IOException {
             if (reader == null) {
                 String charset = getCharacterEncoding();
-                reader = new BufferedReader(new InputStreamReader(getInputStream(),
+                reader = new BufferedReader(new InputStreamReader(
+                        getInputStream(),
                         charset == null ? StandardCharsets.UTF_8 : java.nio.charset.Charset.forName(charset)));
             }
             return reader;

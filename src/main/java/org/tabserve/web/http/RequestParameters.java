@@ -1,10 +1,9 @@
 package org.tabserve.web.http;
 
 import jakarta.servlet.http.HttpServletRequest;
-import org.tabserve.rows.FieldProblem;
-
 import java.util.List;
 import java.util.Map;
+import org.tabserve.rows.FieldProblem;
 
 /**
  * A request's parameters as the rows layer's {@code ParameterRowParser} reads them, taken from the container in one
@@ -13,14 +12,13 @@ import java.util.Map;
  */
 public final class RequestParameters {
 
-    private RequestParameters() {
-    }
+    private RequestParameters() {}
 
     /** Reads a request's parameters: its query, or a url-encoded form body within {@code maxBodyBytes}. */
     public static Map<String, String[]> of(HttpServletRequest request, long maxBodyBytes) {
         if (request.getContentLengthLong() > maxBodyBytes) {
-            throw HttpProblem.declaredTooLarge("the form", request.getContentLengthLong(), maxBodyBytes,
-                    WebConfig.MAX_BODY_BYTES);
+            throw HttpProblem.declaredTooLarge(
+                    "the form", request.getContentLengthLong(), maxBodyBytes, WebConfig.MAX_BODY_BYTES);
         }
         try {
             return request.getParameterMap();
@@ -66,8 +64,8 @@ public final class RequestParameters {
             }
         }
         if (times > 1) {
-            throw HttpProblem.invalidFields(List.of(new FieldProblem(parameter, "'" + parameter + "' is given "
-                    + times + " times in the query; give it once", null)));
+            throw HttpProblem.invalidFields(List.of(new FieldProblem(
+                    parameter, "'" + parameter + "' is given " + times + " times in the query; give it once", null)));
         }
         return sent;
     }

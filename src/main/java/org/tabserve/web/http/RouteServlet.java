@@ -1,18 +1,17 @@
 package org.tabserve.web.http;
 
-import org.tabserve.serving.limits.ServingException;
-import org.tabserve.serving.ResolvedModel;
-import org.tabserve.serving.ServedModels;
-import org.tabserve.serving.ModelRoute;
-import org.tabserve.serving.feedback.RequestIds;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
+import org.tabserve.serving.ModelRoute;
+import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.ServedModels;
+import org.tabserve.serving.feedback.RequestIds;
+import org.tabserve.serving.limits.ServingException;
 
 /**
  * Serves the {@link RouteTable}, under every servlet mapping it lists: finds the path's route (404 naming the routes
@@ -44,14 +43,20 @@ public final class RouteServlet extends HttpServlet {
         try {
             List<RouteTable.Match> matches = table.match(path);
             if (matches.isEmpty()) {
-                throw HttpProblem.noRoute(request.getMethod(), request.getRequestURI(),
+                throw HttpProblem.noRoute(
+                        request.getMethod(),
+                        request.getRequestURI(),
                         table.mountOf(path).map(RouteTable.Mount::hint).orElse(""));
             }
             matches.get(0).route().guard().check(request);
             Map<String, String> variables = matches.get(0).variables();
-            model = new ResolvedModel(served, variables.containsKey("name")
-                    ? ModelRoute.of(variables.get("name"), variables.get("version")) : null,
-                    request.getMethod() + " " + path, request.getHeader(RequestIds.HEADER));
+            model = new ResolvedModel(
+                    served,
+                    variables.containsKey("name")
+                            ? ModelRoute.of(variables.get("name"), variables.get("version"))
+                            : null,
+                    request.getMethod() + " " + path,
+                    request.getHeader(RequestIds.HEADER));
             model.client(request.getRemoteAddr()); // the answers kept for its labels are its own
             model.whenLeased(version -> response.setHeader(MODEL_VERSION, Long.toString(version)));
             // The id its prediction log lines carry, and that labels sent later name (POST /api/feedback).
@@ -94,8 +99,15 @@ public final class RouteServlet extends HttpServlet {
             LOG.severe("Out of memory while serving " + request.getMethod() + " " + request.getRequestURI()
                     + " (" + e.getMessage() + "); the heap is too small for this load: give the JVM more, or"
                     + " lower the limits");
-            render(request, response, HttpProblem.of(500, "Internal server error",
-                    "the server ran out of memory while answering; try again later"), path, model);
+            render(
+                    request,
+                    response,
+                    HttpProblem.of(
+                            500,
+                            "Internal server error",
+                            "the server ran out of memory while answering; try again later"),
+                    path,
+                    model);
         } finally {
             if (model != null) {
                 if (!model.used().isEmpty()) {
@@ -106,9 +118,14 @@ public final class RouteServlet extends HttpServlet {
         }
     }
 
-    private void render(HttpServletRequest request, HttpServletResponse response, HttpProblem problem, String path,
-                        ResolvedModel model) throws IOException {
-        errors.render(request, response, problem, table.shapeOf(path),
-                model == null ? PageLinks.ROOT : PageLinks.of(model));
+    private void render(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            HttpProblem problem,
+            String path,
+            ResolvedModel model)
+            throws IOException {
+        errors.render(
+                request, response, problem, table.shapeOf(path), model == null ? PageLinks.ROOT : PageLinks.of(model));
     }
 }

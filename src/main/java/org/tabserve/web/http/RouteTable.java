@@ -1,6 +1,5 @@
 package org.tabserve.web.http;
 
-import org.tabserve.serving.ResolvedModel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -57,7 +56,7 @@ public final class RouteTable {
      */
     @FunctionalInterface
     public interface Guard {
-        Guard NONE = request -> { };
+        Guard NONE = request -> {};
 
         /** @throws HttpProblem when the request may not reach the route */
         void check(jakarta.servlet.http.HttpServletRequest request);
@@ -72,8 +71,7 @@ public final class RouteTable {
      *                     as for every model's own routes
      * @param guard        what runs first, before the method check
      */
-    public record Route(String pattern, Set<String> methods, Handler handler, boolean resolveFirst, Guard guard) {
-    }
+    public record Route(String pattern, Set<String> methods, Handler handler, boolean resolveFirst, Guard guard) {}
 
     /** A path prefix the table serves, with the error shape of its routes and what its 404 suggests. */
     record Mount(String prefix, ErrorShape shape, String hint) {
@@ -83,16 +81,15 @@ public final class RouteTable {
     }
 
     /** A route that a path matched, with the values of its variables. */
-    record Match(Route route, Map<String, String> variables) {
-    }
+    record Match(Route route, Map<String, String> variables) {}
 
     /** A route's pattern as segments, one alternative of its optional part. */
-    private record Compiled(Route route, String[] segments) {
-    }
+    private record Compiled(Route route, String[] segments) {}
 
     /** The compiled patterns by their number of segments, each list in the table's order: a path is matched only
      * against patterns as long as it is. */
     private final Map<Integer, List<Compiled>> compiledByLength;
+
     private final List<Route> routes;
     private final List<Mount> mounts;
     /** The root routes of the default model ({@link Builder#model}'s first route). */
@@ -110,7 +107,8 @@ public final class RouteTable {
         }
         Map<Integer, List<Compiled>> byLength = new java.util.HashMap<>();
         for (Compiled one : all) {
-            byLength.computeIfAbsent(one.segments().length, n -> new ArrayList<>()).add(one);
+            byLength.computeIfAbsent(one.segments().length, n -> new ArrayList<>())
+                    .add(one);
         }
         byLength.replaceAll((n, list) -> List.copyOf(list));
         this.compiledByLength = Map.copyOf(byLength);
@@ -258,8 +256,7 @@ public final class RouteTable {
         private final List<Mount> mounts = new ArrayList<>();
         private final List<Route> defaultModelRoutes = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * A path prefix whose routes the table serves (all of them, so an unknown path under it is the table's 404).

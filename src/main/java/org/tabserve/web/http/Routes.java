@@ -31,12 +31,12 @@ public final class Routes {
     /** The Open Inference Protocol's routes, {@code /v2} and everything under it. */
     public static final String V2 = "/v2";
 
-    private Routes() {
-    }
+    private Routes() {}
 
     /** @return where a model's routes are: {@code /models/{name}}, with {@code /versions/{version}} if it names one */
     public static String base(ModelRoute model) {
-        return RouteTable.MODELS + "/" + model.name() + model.version().map(v -> "/versions/" + v).orElse("");
+        return RouteTable.MODELS + "/" + model.name()
+                + model.version().map(v -> "/versions/" + v).orElse("");
     }
 
     /** @return a root path as it is under a model's own routes: {@code /api/predict} is {@code api/predict} there */

@@ -6,7 +6,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -38,6 +37,7 @@ public final class SecurityHeadersFilter extends HttpFilter {
 
     /** Every security header and its value, in the order they are set: the one list of them. */
     public static final Map<String, String> HEADERS = headers();
+
     private static final List<Map.Entry<String, String>> HEADER_LIST = List.copyOf(HEADERS.entrySet());
 
     /**
@@ -63,7 +63,8 @@ public final class SecurityHeadersFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        for (Map.Entry<String, String> header : HEADER_LIST) { // a loop: forEach(response::setHeader) made a lambda each time
+        for (Map.Entry<String, String> header :
+                HEADER_LIST) { // a loop: forEach(response::setHeader) made a lambda each time
             response.setHeader(header.getKey(), header.getValue());
         }
         if (request.getMethod().equals("TRACE") && request.getDispatcherType() == DispatcherType.REQUEST) {

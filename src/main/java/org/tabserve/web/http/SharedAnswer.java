@@ -1,7 +1,5 @@
 package org.tabserve.web.http;
 
-import org.tabserve.serving.limits.MemoryBudget;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.tabserve.serving.limits.MemoryBudget;
 
 /**
  * An answer about every served model (the models page, {@code /api/models}) built once for all the requests that ask
@@ -93,8 +92,7 @@ public final class SharedAnswer {
         return build(shared, start, bytes, builder);
     }
 
-    private byte[] build(CompletableFuture<byte[]> shared, long start, long bytes, Builder builder)
-            throws IOException {
+    private byte[] build(CompletableFuture<byte[]> shared, long start, long bytes, Builder builder) throws IOException {
         MemoryBudget.Reservation held = budget.open();
         long began = 0;
         try {

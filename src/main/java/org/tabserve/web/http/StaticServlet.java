@@ -5,7 +5,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 
 /**
@@ -31,7 +30,8 @@ public final class StaticServlet extends HttpServlet {
     }
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+    protected void service(HttpServletRequest request, HttpServletResponse response)
+            throws IOException, ServletException {
         String method = request.getMethod();
         String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
         // A request URI ending in a slash names a directory even when the container has already mapped it to a
@@ -60,7 +60,9 @@ public final class StaticServlet extends HttpServlet {
      * directory: {@code getResourcePaths} lists a directory's entries and gives nothing for a file.
      */
     private boolean isFile(String path) throws java.net.MalformedURLException {
-        if (path.isEmpty() || path.endsWith("/") || NOT_SERVED.stream().anyMatch(path::startsWith)
+        if (path.isEmpty()
+                || path.endsWith("/")
+                || NOT_SERVED.stream().anyMatch(path::startsWith)
                 || getServletContext().getResource(path) == null) {
             return false;
         }

@@ -3,14 +3,13 @@ package org.tabserve.web.http;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Map;
 import org.thymeleaf.TemplateEngine;
 import org.thymeleaf.context.WebContext;
 import org.thymeleaf.templatemode.TemplateMode;
 import org.thymeleaf.templateresolver.WebApplicationTemplateResolver;
 import org.thymeleaf.web.servlet.JakartaServletWebApplication;
-
-import java.io.IOException;
-import java.util.Map;
 
 /** Renders the Thymeleaf templates under {@code webapp/WEB-INF/templates/}; one engine, built at start-up. */
 public final class Views {
@@ -36,16 +35,27 @@ public final class Views {
      * @param template  the template's name, e.g. {@code form}
      * @param variables the view model; templates escape everything they echo with {@code th:text}
      */
-    public void render(HttpServletRequest request, HttpServletResponse response, int status, String template,
-                Map<String, Object> variables) throws IOException {
+    public void render(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            int status,
+            String template,
+            Map<String, Object> variables)
+            throws IOException {
         render(request, response, status, template, variables, PageLinks.ROOT);
     }
 
     /**
      * Writes a page with the given status whose links go to {@code links} (a model's own routes, or the root ones).
      */
-    public void render(HttpServletRequest request, HttpServletResponse response, int status, String template,
-                       Map<String, Object> variables, PageLinks links) throws IOException {
+    public void render(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            int status,
+            String template,
+            Map<String, Object> variables,
+            PageLinks links)
+            throws IOException {
         response.setStatus(status);
         response.setContentType("text/html;charset=UTF-8");
         Map<String, Object> all = new java.util.HashMap<>(variables);
@@ -58,8 +68,13 @@ public final class Views {
      * Writes a page's HTML in UTF-8 to {@code out} rather than to the response (an answer shared by many requests,
      * {@link SharedAnswer}); {@code request} and {@code response} give only its links' context.
      */
-    public void renderTo(HttpServletRequest request, HttpServletResponse response, String template,
-                         Map<String, Object> variables, java.io.OutputStream out) throws IOException {
+    public void renderTo(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            String template,
+            Map<String, Object> variables,
+            java.io.OutputStream out)
+            throws IOException {
         Map<String, Object> all = new java.util.HashMap<>(variables);
         all.putIfAbsent("links", PageLinks.ROOT);
         WebContext context = new WebContext(application.buildExchange(request, response), request.getLocale(), all);

@@ -1,16 +1,14 @@
 package org.tabserve.web.http;
 
-import org.tabserve.model.WholeNumbers;
-import org.tabserve.predictionlog.PredictionLogOptions;
-import org.tabserve.repository.RepositoryOptions;
-import org.tabserve.serving.explain.ExplanationLimits;
-
 import jakarta.servlet.ServletContext;
-
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.tabserve.model.WholeNumbers;
+import org.tabserve.predictionlog.PredictionLogOptions;
+import org.tabserve.repository.RepositoryOptions;
+import org.tabserve.serving.explain.ExplanationLimits;
 
 /**
  * The web app's settings, resolved once at start-up in one documented order: context init-parameter, then system
@@ -34,17 +32,29 @@ import java.util.function.Function;
  * @param predictionLog  where and how scored rows are logged ({@link PredictionLogOptions}'s names); empty: not at all
  * @param explanations   how much explaining the server does at once and for one request
  */
-public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchRows, long maxUploadBytes,
-                        long maxCsvRows, long maxErrorRows, boolean cacheTemplates, int maxConcurrentRequests,
-                        int maxConcurrentUploads, Optional<String> adminToken, boolean adminLoopback, Optional<RepositoryOptions> repository,
-                        Optional<PredictionLogOptions> predictionLog, ExplanationLimits explanations) {
+public record WebConfig(
+        Optional<String> model,
+        long maxBodyBytes,
+        int maxBatchRows,
+        long maxUploadBytes,
+        long maxCsvRows,
+        long maxErrorRows,
+        boolean cacheTemplates,
+        int maxConcurrentRequests,
+        int maxConcurrentUploads,
+        Optional<String> adminToken,
+        boolean adminLoopback,
+        Optional<RepositoryOptions> repository,
+        Optional<PredictionLogOptions> predictionLog,
+        ExplanationLimits explanations) {
 
     /** Never prints the admin token. */
     @Override
     public String toString() {
         return "WebConfig[model=" + model + ", maxBodyBytes=" + maxBodyBytes + ", maxBatchRows=" + maxBatchRows
                 + ", maxUploadBytes=" + maxUploadBytes + ", maxCsvRows=" + maxCsvRows + ", maxErrorRows=" + maxErrorRows
-                + ", cacheTemplates=" + cacheTemplates + ", maxConcurrentRequests=" + maxConcurrentRequests + ", maxConcurrentUploads="
+                + ", cacheTemplates=" + cacheTemplates + ", maxConcurrentRequests=" + maxConcurrentRequests
+                + ", maxConcurrentUploads="
                 + maxConcurrentUploads + ", adminToken="
                 + (adminToken.isPresent() ? "(set)" : "(none)") + ", adminLoopback=" + adminLoopback + ", repository="
                 + repository + ", predictionLog=" + predictionLog + ", explanations=" + explanations + "]";
@@ -110,10 +120,12 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
         return resolve(context::getInitParameter, System.getProperties()::getProperty, System.getenv());
     }
 
-    static WebConfig resolve(Function<String, String> initParameters, Function<String, String> systemProperties,
-                             Map<String, String> environment) {
-        Function<String, Optional<String>> lookup = key -> first(
-                initParameters.apply(key), systemProperties.apply(key), environment.get(environmentName(key)));
+    static WebConfig resolve(
+            Function<String, String> initParameters,
+            Function<String, String> systemProperties,
+            Map<String, String> environment) {
+        Function<String, Optional<String>> lookup = key ->
+                first(initParameters.apply(key), systemProperties.apply(key), environment.get(environmentName(key)));
         int maxConcurrent = (int) Math.min(Integer.MAX_VALUE, positive(lookup, MAX_CONCURRENT_REQUESTS, 64));
         long maxUploads = positive(lookup, MAX_CONCURRENT_UPLOADS, Math.max(1, maxConcurrent / 2));
         if (maxUploads > maxConcurrent) {
@@ -127,19 +139,29 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
                 positive(lookup, MAX_UPLOAD_BYTES, 200L << 20),
                 positive(lookup, MAX_CSV_ROWS, 2_000_000),
                 positive(lookup, MAX_ERROR_ROWS, 10_000),
-                lookup.apply(TEMPLATES_CACHE).map(v -> !v.equalsIgnoreCase("false")).orElse(true),
+                lookup.apply(TEMPLATES_CACHE)
+                        .map(v -> !v.equalsIgnoreCase("false"))
+                        .orElse(true),
                 maxConcurrent,
                 (int) maxUploads,
                 lookup.apply(ADMIN_TOKEN).map(token -> checkedToken(ADMIN_TOKEN, token)),
-                lookup.apply(ADMIN_LOOPBACK).map(v -> v.equalsIgnoreCase("true")).orElse(false),
+                lookup.apply(ADMIN_LOOPBACK)
+                        .map(v -> v.equalsIgnoreCase("true"))
+                        .orElse(false),
                 RepositoryOptions.resolve(lookup),
                 PredictionLogOptions.resolve(lookup),
                 new ExplanationLimits(
-                        (int) Math.min(Integer.MAX_VALUE, positive(lookup, EXPLAIN_THREADS,
-                                Math.max(1, Runtime.getRuntime().availableProcessors() - 1))),
+                        (int) Math.min(
+                                Integer.MAX_VALUE,
+                                positive(
+                                        lookup,
+                                        EXPLAIN_THREADS,
+                                        Math.max(1, Runtime.getRuntime().availableProcessors() - 1))),
                         (int) Math.min(Integer.MAX_VALUE, positive(lookup, EXPLAIN_QUEUE, 16)),
                         positive(lookup, MAX_EXPLAIN_MODEL_ROWS, 4_000_000),
-                        lookup.apply(EXPLAIN_STRUCTURE).map(v -> !v.equalsIgnoreCase("false")).orElse(true)));
+                        lookup.apply(EXPLAIN_STRUCTURE)
+                                .map(v -> !v.equalsIgnoreCase("false"))
+                                .orElse(true)));
     }
 
     /**
@@ -148,8 +170,8 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
      */
     public static Function<String, Optional<String>> lookup(ServletContext context) {
         Map<String, String> environment = System.getenv();
-        return key -> first(context.getInitParameter(key), System.getProperty(key),
-                environment.get(environmentName(key)));
+        return key ->
+                first(context.getInitParameter(key), System.getProperty(key), environment.get(environmentName(key)));
     }
 
     /** A bearer token of {@code setting}, refused when shorter than {@link #MIN_ADMIN_TOKEN_LENGTH}. */
@@ -181,8 +203,9 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
                     + " init-parameter or the environment variable " + environmentName(keys.get(0)) + ")";
         }
         return "the server's settings " + String.join(" and ", keys) + " raise these (a -D system property, a context"
-                + " init-parameter or the environment variables " + String.join(" and ",
-                keys.stream().map(WebConfig::environmentName).toList()) + ")";
+                + " init-parameter or the environment variables "
+                + String.join(
+                        " and ", keys.stream().map(WebConfig::environmentName).toList()) + ")";
     }
 
     /** {@code tabserve.max-body-bytes} → {@code TABSERVE_MAX_BODY_BYTES}. */
@@ -200,16 +223,19 @@ public record WebConfig(Optional<String> model, long maxBodyBytes, int maxBatchR
     }
 
     private static long positive(Function<String, Optional<String>> lookup, String key, long fallback) {
-        return lookup.apply(key).map(text -> {
-            try {
-                long value = WholeNumbers.parse(text);
-                if (value > 0) {
-                    return value;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-            throw new IllegalArgumentException("setting " + key + " must be a positive whole number, found '" + text + "'");
-        }).orElse(fallback);
+        return lookup.apply(key)
+                .map(text -> {
+                    try {
+                        long value = WholeNumbers.parse(text);
+                        if (value > 0) {
+                            return value;
+                        }
+                    } catch (NumberFormatException ignored) {
+                        // reported below
+                    }
+                    throw new IllegalArgumentException(
+                            "setting " + key + " must be a positive whole number, found '" + text + "'");
+                })
+                .orElse(fallback);
     }
 }

@@ -3,40 +3,38 @@ package org.tabserve.web.mlflow;
 import com.fasterxml.jackson.core.JsonGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.model.Uncertainty;
-import org.tabserve.web.http.CoverageParameter;
-import org.tabserve.web.http.ExplainParameter;
-import org.tabserve.rows.RowFootprint;
-import org.tabserve.model.Model;
-import org.tabserve.model.Explanation;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.ScoredRows;
-import org.tabserve.rows.JsonLinesReader;
-import org.tabserve.rows.RowChunk;
-import org.tabserve.rows.RowFormat;
-import org.tabserve.rows.ExplanationJson;
-import org.tabserve.rows.FieldProblem;
-import org.tabserve.rows.JsonRowsParser;
-import org.tabserve.rows.OnError;
-import org.tabserve.rows.PredictionJson;
-import org.tabserve.rows.RowWarnings;
-import org.tabserve.rows.RowPlace;
-import org.tabserve.web.http.HttpProblem;
-import org.tabserve.web.http.Json;
-import org.tabserve.web.http.LimitedInputStream;
-import org.tabserve.web.http.MediaType;
-import org.tabserve.serving.limits.MemoryBudget;
-import org.tabserve.web.http.RequestParameters;
-import org.tabserve.serving.ResolvedModel;
-import org.tabserve.web.http.AnswerKeepAlive;
-import org.tabserve.serving.RequestScoring;
-import org.tabserve.serving.Scoring;
-import org.tabserve.web.http.WebConfig;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.tabserve.model.Explanation;
+import org.tabserve.model.Model;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.ScoredRows;
+import org.tabserve.model.Uncertainty;
+import org.tabserve.rows.ExplanationJson;
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.JsonLinesReader;
+import org.tabserve.rows.JsonRowsParser;
+import org.tabserve.rows.OnError;
+import org.tabserve.rows.RowChunk;
+import org.tabserve.rows.RowFootprint;
+import org.tabserve.rows.RowFormat;
+import org.tabserve.rows.RowPlace;
+import org.tabserve.rows.RowWarnings;
+import org.tabserve.serving.RequestScoring;
+import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.Scoring;
+import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.web.http.AnswerKeepAlive;
+import org.tabserve.web.http.CoverageParameter;
+import org.tabserve.web.http.ExplainParameter;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.Json;
+import org.tabserve.web.http.LimitedInputStream;
+import org.tabserve.web.http.MediaType;
+import org.tabserve.web.http.RequestParameters;
+import org.tabserve.web.http.WebConfig;
 
 /**
  * {@code POST /invocations}, MLflow's scoring route, so that MLflow clients work against tabserve: a JSON or CSV body
@@ -76,9 +74,11 @@ public final class InvocationsHandler {
         Model classifier = model.model();
         MlflowRequestParser parser = new MlflowRequestParser(classifier.signature(), config.maxBatchRows());
         try (MemoryBudget.Reservation held = budget.open();
-             InputStream body = held.meteredUpFront(LimitedInputStream.body(request, config.maxBodyBytes(),
-                     WebConfig.MAX_BODY_BYTES), request.getContentLengthLong(), Json.UNMETERED_BYTES,
-                     RowFootprint.PER_BODY_BYTE)) {
+                InputStream body = held.meteredUpFront(
+                        LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES),
+                        request.getContentLengthLong(),
+                        Json.UNMETERED_BYTES,
+                        RowFootprint.PER_BODY_BYTE)) {
             // One entry per row sent, in order: its prediction, or null for a row that could not be scored.
             List<Prediction> answers = new ArrayList<>();
             List<Explanation> explanations = new ArrayList<>();
@@ -90,8 +90,9 @@ public final class InvocationsHandler {
                 JsonRowsParser.ParsedRows parsed = parser.parseJson(body, onError, config.maxErrorRows());
                 boolean explain = ExplainParameter.asked(request, parsed.explain());
                 scores = scoring.of(model, CoverageParameter.asked(request, parsed.coverage()));
-                ScoredRows scored = parsed.rows() == null ? ScoredRows.NONE : scores.scoreRows(parsed.rows(), explain,
-                        new AnswerKeepAlive(response, Json.MEDIA_TYPE));
+                ScoredRows scored = parsed.rows() == null
+                        ? ScoredRows.NONE
+                        : scores.scoreRows(parsed.rows(), explain, new AnswerKeepAlive(response, Json.MEDIA_TYPE));
                 told.request(parsed.requestWarnings());
                 int next = 0;
                 for (int row = 0; row < parsed.sent(); row++) {
@@ -108,11 +109,13 @@ public final class InvocationsHandler {
                 }
                 problems.addAll(parsed.problems());
             } else {
-                ExplainParameter.refuseAsked(request, "explanations are given for JSON bodies (\"params\":"
-                        + " {\"explain\": true}); send the rows as JSON, or leave explain out");
+                ExplainParameter.refuseAsked(
+                        request,
+                        "explanations are given for JSON bodies (\"params\":"
+                                + " {\"explain\": true}); send the rows as JSON, or leave explain out");
                 scores = scoring.of(model, CoverageParameter.asked(request, null));
-                MlflowRequestParser.RowsBody csv = parser.parseRows(body, RowFormat.ofMediaType(type).orElseThrow(),
-                        onError, config.maxErrorRows());
+                MlflowRequestParser.RowsBody csv = parser.parseRows(
+                        body, RowFormat.ofMediaType(type).orElseThrow(), onError, config.maxErrorRows());
                 for (RowChunk chunk : csv.chunks()) {
                     ScoredRows scored = chunk.size() == 0 ? ScoredRows.NONE : scores.scoreRows(chunk.batch());
                     if (chunk.places() == null) {
@@ -149,9 +152,14 @@ public final class InvocationsHandler {
      *
      * @param uncertainties each row's uncertainty (null for a row not scored), or null when no coverage was asked for
      */
-    private static void write(HttpServletResponse response, List<Prediction> answers, List<Uncertainty> uncertainties,
-                              List<Explanation> explanations, List<FieldProblem> problems,
-                              MlflowWarnings warnings) throws IOException {
+    private static void write(
+            HttpServletResponse response,
+            List<Prediction> answers,
+            List<Uncertainty> uncertainties,
+            List<Explanation> explanations,
+            List<FieldProblem> problems,
+            MlflowWarnings warnings)
+            throws IOException {
         try (JsonGenerator json = Json.start(response)) {
             json.writeStartObject();
             json.writeArrayFieldStart("predictions");
@@ -196,10 +204,11 @@ public final class InvocationsHandler {
     static String mediaType(MediaType sent) {
         // JSON Lines is tabserve's addition: MLflow's own server takes JSON and CSV.
         if (sent.header() == null) {
-            throw HttpProblem.unsupportedMediaType("send Content-Type: application/json or text/csv (" + OR_JSON_LINES
-                    + "; none was sent)");
+            throw HttpProblem.unsupportedMediaType(
+                    "send Content-Type: application/json or text/csv (" + OR_JSON_LINES + "; none was sent)");
         }
-        if (!sent.type().equals(MediaType.JSON) && !sent.type().equals(MediaType.CSV)
+        if (!sent.type().equals(MediaType.JSON)
+                && !sent.type().equals(MediaType.CSV)
                 && !sent.type().equals(JsonLinesReader.MEDIA_TYPE)) {
             throw HttpProblem.unsupportedMediaType("send Content-Type: application/json or text/csv, MLflow's scoring "
                     + "formats (" + OR_JSON_LINES + ") " + sent.sent());

@@ -1,12 +1,11 @@
 package org.tabserve.web.mlflow;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.Uncertainty;
 import org.tabserve.rows.CoverageField;
 import org.tabserve.rows.UncertaintyJson;
-
-import java.io.IOException;
 
 /**
  * One answered row of {@code /invocations} that asked for coverage, written as MLflow writes a row of a model that
@@ -16,8 +15,7 @@ import java.io.IOException;
  */
 final class MlflowColumns {
 
-    private MlflowColumns() {
-    }
+    private MlflowColumns() {}
 
     static void write(JsonGenerator json, Prediction prediction, Uncertainty uncertainty) throws IOException {
         json.writeStartObject();

@@ -2,6 +2,13 @@ package org.tabserve.web.mlflow;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.rows.FieldProblem;
@@ -10,14 +17,6 @@ import org.tabserve.rows.JsonText;
 import org.tabserve.rows.RowsRead;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.WebConfig;
-
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * The rows of MLflow's four JSON layouts, read into {@link RowsRead} once {@link MlflowRequestParser} has found which
@@ -64,8 +63,10 @@ final class MlflowLayouts {
                     }
                 }
                 case "index" -> indexLength = count(parser, value, "\"dataframe_split\".index");
-                default -> throw HttpProblem.badRequest("\"dataframe_split\" has an unexpected key \"" + key
-                        + "\"; it takes \"columns\", \"data\" and optionally \"index\" (pandas' split orientation)");
+                default ->
+                    throw HttpProblem.badRequest(
+                            "\"dataframe_split\" has an unexpected key \"" + key
+                                    + "\"; it takes \"columns\", \"data\" and optionally \"index\" (pandas' split orientation)");
             }
         }
         if (columns == null || !data) {
@@ -78,8 +79,8 @@ final class MlflowLayouts {
             }
         }
         if (indexLength >= 0 && indexLength != rows.size()) {
-            throw HttpProblem.badRequest("\"dataframe_split\" has " + indexLength + " index values for "
-                    + rows.size() + " rows of data; send one per row, or no index");
+            throw HttpProblem.badRequest("\"dataframe_split\" has " + indexLength + " index values for " + rows.size()
+                    + " rows of data; send one per row, or no index");
         }
     }
 
@@ -94,8 +95,8 @@ final class MlflowLayouts {
 
     private static List<String> columnNames(JsonParser parser, JsonToken token) throws IOException {
         if (token != JsonToken.START_ARRAY) {
-            throw HttpProblem.badRequest("\"dataframe_split\".columns must be an array of column names, got "
-                    + JsonText.describe(token));
+            throw HttpProblem.badRequest(
+                    "\"dataframe_split\".columns must be an array of column names, got " + JsonText.describe(token));
         }
         List<String> names = new ArrayList<>();
         Set<String> seen = new java.util.HashSet<>();
@@ -116,10 +117,10 @@ final class MlflowLayouts {
     }
 
     /** The rows of a split frame, each an array with one value per column; columns the model does not take are skipped. */
-    private void splitData(JsonParser parser, JsonToken token, List<String> columns, RowsRead rows)
-            throws IOException {
+    private void splitData(JsonParser parser, JsonToken token, List<String> columns, RowsRead rows) throws IOException {
         if (token != JsonToken.START_ARRAY) {
-            throw HttpProblem.badRequest("\"dataframe_split\".data must be an array of rows, got " + JsonText.describe(token));
+            throw HttpProblem.badRequest(
+                    "\"dataframe_split\".data must be an array of rows, got " + JsonText.describe(token));
         }
         requireColumns(columns, "\"dataframe_split\".columns");
         Integer[] positions = new Integer[columns.size()];
@@ -137,8 +138,11 @@ final class MlflowLayouts {
             rows.add(cells);
             if (item != JsonToken.START_ARRAY) {
                 parser.skipChildren();
-                rows.error(new FieldProblem("data", "row " + r + " of \"dataframe_split\".data must be an array of "
-                        + "values, got " + JsonText.describe(item), r));
+                rows.error(new FieldProblem(
+                        "data",
+                        "row " + r + " of \"dataframe_split\".data must be an array of " + "values, got "
+                                + JsonText.describe(item),
+                        r));
                 continue;
             }
             int length = 0;
@@ -153,8 +157,11 @@ final class MlflowLayouts {
                 length++;
             }
             if (length != columns.size()) {
-                rows.error(new FieldProblem("data", "row " + r + " of \"dataframe_split\".data has " + length
-                        + " values; \"columns\" names " + columns.size() + ": " + quoted(columns), r));
+                rows.error(new FieldProblem(
+                        "data",
+                        "row " + r + " of \"dataframe_split\".data has " + length + " values; \"columns\" names "
+                                + columns.size() + ": " + quoted(columns),
+                        r));
             }
         }
     }
@@ -181,8 +188,14 @@ final class MlflowLayouts {
             throw HttpProblem.badRequest("\"" + key + "\" must be an array of rows or an object of columns, got "
                     + JsonText.describe(token));
         }
-        rowList(key, parser, rows, "instance", "an object of columns or an array of " + signature.featureCount()
-                + " values in the order " + signature.featureNames(), true);
+        rowList(
+                key,
+                parser,
+                rows,
+                "instance",
+                "an object of columns or an array of " + signature.featureCount() + " values in the order "
+                        + signature.featureNames(),
+                true);
     }
 
     /**
@@ -201,8 +214,8 @@ final class MlflowLayouts {
                 arrayRow(key, parser, r, rows);
             } else {
                 rows.add(reader.absentRow());
-                rows.error(new FieldProblem(key, noun + " " + r + " must be " + expected + ", got "
-                        + JsonText.describe(item), r));
+                rows.error(new FieldProblem(
+                        key, noun + " " + r + " must be " + expected + ", got " + JsonText.describe(item), r));
                 parser.skipChildren();
             }
         }
@@ -216,8 +229,11 @@ final class MlflowLayouts {
             String column = parser.currentName();
             JsonToken value = parser.nextToken();
             if (value != JsonToken.START_ARRAY) {
-                throw HttpProblem.invalidFields(List.of(new FieldProblem(column, "column '" + column + "' of \"" + key
-                        + "\" must be an array with one value per row, got " + JsonText.describe(value), null)));
+                throw HttpProblem.invalidFields(List.of(new FieldProblem(
+                        column,
+                        "column '" + column + "' of \"" + key + "\" must be an array with one value per row, got "
+                                + JsonText.describe(value),
+                        null)));
             }
             Integer at = reader.position(column);
             if (at != null) {
@@ -235,8 +251,8 @@ final class MlflowLayouts {
             }
         }
         if (new java.util.HashSet<>(lengths.values()).size() > 1) {
-            throw HttpProblem.badRequest("the columns of \"" + key + "\" must all have the same number of values; got "
-                    + lengths);
+            throw HttpProblem.badRequest(
+                    "the columns of \"" + key + "\" must all have the same number of values; got " + lengths);
         }
         requireColumns(lengths.keySet(), "\"" + key + "\"");
         int count = lengths.values().iterator().next();
@@ -285,8 +301,11 @@ final class MlflowLayouts {
             length++;
         }
         if (length != features.size()) {
-            rows.error(new FieldProblem(key, "instance " + r + " has " + length + " values; the model takes "
-                    + features.size() + " in this order: " + signature.featureNames(), r));
+            rows.error(new FieldProblem(
+                    key,
+                    "instance " + r + " has " + length + " values; the model takes " + features.size()
+                            + " in this order: " + signature.featureNames(),
+                    r));
         }
     }
 
@@ -295,8 +314,11 @@ final class MlflowLayouts {
         List<FieldProblem> missing = new ArrayList<>();
         for (String feature : signature.featureNames()) {
             if (!columns.contains(feature)) {
-                missing.add(new FieldProblem(feature, "missing column '" + feature + "': " + where + " has "
-                        + quoted(columns) + "; the model takes " + quoted(signature.featureNames()), null));
+                missing.add(new FieldProblem(
+                        feature,
+                        "missing column '" + feature + "': " + where + " has " + quoted(columns) + "; the model takes "
+                                + quoted(signature.featureNames()),
+                        null));
             }
         }
         if (!missing.isEmpty()) {

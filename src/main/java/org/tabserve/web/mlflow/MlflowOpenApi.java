@@ -1,5 +1,14 @@
 package org.tabserve.web.mlflow;
 
+import static org.tabserve.web.openapi.OpenApi.FEATURE_ROW;
+import static org.tabserve.web.openapi.OpenApi.JSON;
+import static org.tabserve.web.openapi.OpenApi.ok;
+import static org.tabserve.web.openapi.OpenApi.oneOf;
+import static org.tabserve.web.openapi.OpenApi.operation;
+import static org.tabserve.web.openapi.OpenApi.problems;
+import static org.tabserve.web.openapi.OpenApi.ref;
+import static org.tabserve.web.openapi.OpenApi.responses;
+
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.Paths;
 import io.swagger.v3.oas.models.media.ArraySchema;
@@ -11,27 +20,16 @@ import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.parameters.RequestBody;
+import java.util.List;
+import java.util.Map;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Task;
 import org.tabserve.rows.JsonLinesReader;
 import org.tabserve.web.openapi.DescribedModel;
 import org.tabserve.web.openapi.FeatureSchemas;
-import org.tabserve.web.openapi.OpenApiSection;
-
-import java.util.List;
-import java.util.Map;
-
 import org.tabserve.web.openapi.OpenApi;
-
-import static org.tabserve.web.openapi.OpenApi.FEATURE_ROW;
-import static org.tabserve.web.openapi.OpenApi.JSON;
-import static org.tabserve.web.openapi.OpenApi.ok;
-import static org.tabserve.web.openapi.OpenApi.oneOf;
-import static org.tabserve.web.openapi.OpenApi.operation;
-import static org.tabserve.web.openapi.OpenApi.problems;
-import static org.tabserve.web.openapi.OpenApi.ref;
-import static org.tabserve.web.openapi.OpenApi.responses;
+import org.tabserve.web.openapi.OpenApiSection;
 
 /**
  * MLflow's scoring protocol in the OpenAPI document: {@code /invocations} with each of its four input formats typed
@@ -48,36 +46,80 @@ public final class MlflowOpenApi extends OpenApiSection {
     @Override
     @SuppressWarnings("rawtypes") // swagger-core's Components holds raw schemas
     public void addTo(DescribedModel model, Paths paths, Map<String, Schema> schemas) {
-        paths.addPathItem(model.base() + InvocationsHandler.PATH, new PathItem().post(operation(TAG, "mlflowInvocations",
-                "Predict a batch in MLflow's scoring format (one model call)",
-                "JSON with exactly one of dataframe_split, dataframe_records, instances or inputs (and optionally "
-                        + "params, accepted and not used), or a pandas-style CSV with a header (an unnamed first index "
-                        + "column, as DataFrame.to_csv() writes it, is allowed), or JSON Lines (one object a row, as "
-                        + "DataFrame.to_json(orient=\"records\", lines=True) writes it; tabserve's, not MLflow's)."
-                        + " Columns by name: the model takes "
-                        + model.signature().featureNames() + "; other columns are ignored and named once in warnings."
-                        + " Rows as arrays hold the "
-                        + "values in that order. The answer is the predicted labels (values for a regressor), as MLflow "
-                        + "answers for a scikit-learn model; for probabilities and warnings use /api/predict.")
-                .addParametersItem(OpenApi.onError())
-                .addParametersItem(OpenApi.explain("as \"params\": {\"explain\": true} does (JSON bodies only)"))
-                .requestBody(new RequestBody().required(true).content(new Content()
-                        .addMediaType(JSON, new MediaType().schema(ref("MlflowRequest")))
-                        .addMediaType(org.tabserve.web.http.MediaType.CSV, new MediaType().schema(new StringSchema().description(
-                                "a header row naming the columns, then one line per row")))
-                        .addMediaType(JsonLinesReader.MEDIA_TYPE, new MediaType().schema(new StringSchema().description(
-                                "one JSON object a line, keyed by the columns")))))
-                .responses(responses(ok(JSON, ref("MlflowPredictions"), "One predicted label per row, in order"),
-                        problems(400, 413, 415, 503)))));
-        paths.addPathItem(MlflowPingHandler.PING, new PathItem().get(operation(TAG, "mlflowPing",
-                "Health check: 200 once the model is loaded", "The body is a single line break, as MLflow's.")
-                .responses(responses(ok("text/plain", new StringSchema(), "The model is loaded"), problems(503)))));
-        paths.addPathItem(MlflowPingHandler.HEALTH, new PathItem().get(operation(TAG, "mlflowHealth",
-                "Health check, MLflow's alias of /ping", "The body is a single line break, as MLflow's.")
-                .responses(responses(ok("text/plain", new StringSchema(), "The model is loaded"), problems(503)))));
-        paths.addPathItem(MlflowPingHandler.VERSION, new PathItem().get(operation(TAG, "mlflowVersion",
-                "The server's version (tabserve's, where MLflow's server says MLflow's)", null)
-                .responses(responses(ok("text/plain", new StringSchema(), "The version")))));
+        paths.addPathItem(
+                model.base() + InvocationsHandler.PATH,
+                new PathItem()
+                        .post(operation(
+                                        TAG,
+                                        "mlflowInvocations",
+                                        "Predict a batch in MLflow's scoring format (one model call)",
+                                        "JSON with exactly one of dataframe_split, dataframe_records, instances or inputs (and optionally "
+                                                + "params, accepted and not used), or a pandas-style CSV with a header (an unnamed first index "
+                                                + "column, as DataFrame.to_csv() writes it, is allowed), or JSON Lines (one object a row, as "
+                                                + "DataFrame.to_json(orient=\"records\", lines=True) writes it; tabserve's, not MLflow's)."
+                                                + " Columns by name: the model takes "
+                                                + model.signature().featureNames()
+                                                + "; other columns are ignored and named once in warnings."
+                                                + " Rows as arrays hold the "
+                                                + "values in that order. The answer is the predicted labels (values for a regressor), as MLflow "
+                                                + "answers for a scikit-learn model; for probabilities and warnings use /api/predict.")
+                                .addParametersItem(OpenApi.onError())
+                                .addParametersItem(
+                                        OpenApi.explain("as \"params\": {\"explain\": true} does (JSON bodies only)"))
+                                .requestBody(
+                                        new RequestBody()
+                                                .required(true)
+                                                .content(
+                                                        new Content()
+                                                                .addMediaType(
+                                                                        JSON,
+                                                                        new MediaType().schema(ref("MlflowRequest")))
+                                                                .addMediaType(
+                                                                        org.tabserve.web.http.MediaType.CSV,
+                                                                        new MediaType()
+                                                                                .schema(
+                                                                                        new StringSchema()
+                                                                                                .description(
+                                                                                                        "a header row naming the columns, then one line per row")))
+                                                                .addMediaType(
+                                                                        JsonLinesReader.MEDIA_TYPE,
+                                                                        new MediaType()
+                                                                                .schema(
+                                                                                        new StringSchema()
+                                                                                                .description(
+                                                                                                        "one JSON object a line, keyed by the columns")))))
+                                .responses(responses(
+                                        ok(JSON, ref("MlflowPredictions"), "One predicted label per row, in order"),
+                                        problems(400, 413, 415, 503)))));
+        paths.addPathItem(
+                MlflowPingHandler.PING,
+                new PathItem()
+                        .get(operation(
+                                        TAG,
+                                        "mlflowPing",
+                                        "Health check: 200 once the model is loaded",
+                                        "The body is a single line break, as MLflow's.")
+                                .responses(responses(
+                                        ok("text/plain", new StringSchema(), "The model is loaded"), problems(503)))));
+        paths.addPathItem(
+                MlflowPingHandler.HEALTH,
+                new PathItem()
+                        .get(operation(
+                                        TAG,
+                                        "mlflowHealth",
+                                        "Health check, MLflow's alias of /ping",
+                                        "The body is a single line break, as MLflow's.")
+                                .responses(responses(
+                                        ok("text/plain", new StringSchema(), "The model is loaded"), problems(503)))));
+        paths.addPathItem(
+                MlflowPingHandler.VERSION,
+                new PathItem()
+                        .get(operation(
+                                        TAG,
+                                        "mlflowVersion",
+                                        "The server's version (tabserve's, where MLflow's server says MLflow's)",
+                                        null)
+                                .responses(responses(ok("text/plain", new StringSchema(), "The version")))));
         schemas(model, schemas);
     }
 
@@ -96,53 +138,110 @@ public final class MlflowOpenApi extends OpenApiSection {
             columns.addRequiredItem(feature.name());
         }
         schemas.put("MlflowRecord", record);
-        schemas.put("MlflowWarning", new ObjectSchema()
-                .addProperty("feature", new StringSchema().description("the feature, or a column sent that the model"
-                        + " does not take"))
-                .addProperty("message", new StringSchema().description("what was done or is unusual, e.g. that a"
-                        + " missing text cell was taken as the category the model card names"))
-                .addProperty("rows", new ArraySchema().items(new IntegerSchema()).description("the rows it was said"
-                        + " of, by their place in the body from 0; absent for a column ignored"))
-                .required(List.of("feature", "message")).additionalProperties(false));
+        schemas.put(
+                "MlflowWarning",
+                new ObjectSchema()
+                        .addProperty(
+                                "feature",
+                                new StringSchema()
+                                        .description("the feature, or a column sent that the model" + " does not take"))
+                        .addProperty(
+                                "message",
+                                new StringSchema()
+                                        .description("what was done or is unusual, e.g. that a"
+                                                + " missing text cell was taken as the category the model card names"))
+                        .addProperty(
+                                "rows",
+                                new ArraySchema()
+                                        .items(new IntegerSchema())
+                                        .description(
+                                                "the rows it was said"
+                                                        + " of, by their place in the body from 0; absent for a column ignored"))
+                        .required(List.of("feature", "message"))
+                        .additionalProperties(false));
         schemas.put("MlflowColumns", columns);
-        schemas.put("MlflowDataframeSplit", new ObjectSchema().description("pandas' split orientation")
-                .addProperty("columns", new ArraySchema().items(new StringSchema()).description("the column names"))
-                .addProperty("data", new ArraySchema().items(new ArraySchema().items(new Schema<>()))
-                        .description("one array per row, its values in the order of columns"))
-                .addProperty("index", new ArraySchema().items(new Schema<>()).description("row labels; not used"))
-                .required(List.of("columns", "data")).additionalProperties(false));
-        schemas.put("MlflowTensorInput", oneOf(new ArraySchema().items(oneOf(ref("MlflowRecord"), ref(FEATURE_ROW))),
-                ref("MlflowColumns")));
-        Schema<?> params = new ObjectSchema().nullable(true).description("MLflow's inference parameters: \"explain\":"
-                + " true adds each answered row's explanation; the others are accepted and not used")
+        schemas.put(
+                "MlflowDataframeSplit",
+                new ObjectSchema()
+                        .description("pandas' split orientation")
+                        .addProperty(
+                                "columns",
+                                new ArraySchema().items(new StringSchema()).description("the column names"))
+                        .addProperty(
+                                "data",
+                                new ArraySchema()
+                                        .items(new ArraySchema().items(new Schema<>()))
+                                        .description("one array per row, its values in the order of columns"))
+                        .addProperty(
+                                "index", new ArraySchema().items(new Schema<>()).description("row labels; not used"))
+                        .required(List.of("columns", "data"))
+                        .additionalProperties(false));
+        schemas.put(
+                "MlflowTensorInput",
+                oneOf(new ArraySchema().items(oneOf(ref("MlflowRecord"), ref(FEATURE_ROW))), ref("MlflowColumns")));
+        Schema<?> params = new ObjectSchema()
+                .nullable(true)
+                .description("MLflow's inference parameters: \"explain\":"
+                        + " true adds each answered row's explanation; the others are accepted and not used")
                 .addProperty("explain", new io.swagger.v3.oas.models.media.BooleanSchema()._default(false));
-        schemas.put("MlflowRequest", oneOf(
-                format(MlflowRequestParser.DATAFRAME_SPLIT, ref("MlflowDataframeSplit"), params),
-                format(MlflowRequestParser.DATAFRAME_RECORDS, new ArraySchema().items(ref("MlflowRecord"))
-                        .description("pandas' records orientation"), params),
-                format(MlflowRequestParser.INSTANCES, ref("MlflowTensorInput"), params),
-                format(MlflowRequestParser.INPUTS, ref("MlflowTensorInput"), params)));
-        schemas.put("MlflowPredictions", new ObjectSchema()
-                .addProperty("predictions", signature.task() == Task.REGRESSION
-                        ? new ArraySchema().items(new NumberSchema().nullable(true))
-                        .description("the predicted value of each row (null for a bad row, with ?on_error=row)")
-                        : new ArraySchema().items(new StringSchema()._enum(signature.classLabels()).nullable(true))
-                        .description("the predicted class label of each row (null for a bad row, with ?on_error=row)"))
-                .addProperty("explanations", new ArraySchema().items(ref("Explanation").nullable(true)).description(
-                        "when asked (params.explain or ?explain=true), each row's explanation in order, null for a bad"
-                        + " row; absent otherwise"))
-                .addProperty("errors", new ArraySchema().items(ref("FieldProblem")).description("with ?on_error=row,"
-                        + " the problems of the rows that could not be scored, each with its row; absent when none"))
-                .addProperty("warnings", new ArraySchema().items(ref("MlflowWarning")).description("the columns sent"
-                        + " that the model does not take, ignored, each named once; then what was done to rows' values"
-                        + " (a missing text cell taken as the card's category, an unknown category), each said once"
-                        + " with its rows; absent when there is nothing to say"))
-                .addRequiredItem("predictions").additionalProperties(false));
+        schemas.put(
+                "MlflowRequest",
+                oneOf(
+                        format(MlflowRequestParser.DATAFRAME_SPLIT, ref("MlflowDataframeSplit"), params),
+                        format(
+                                MlflowRequestParser.DATAFRAME_RECORDS,
+                                new ArraySchema().items(ref("MlflowRecord")).description("pandas' records orientation"),
+                                params),
+                        format(MlflowRequestParser.INSTANCES, ref("MlflowTensorInput"), params),
+                        format(MlflowRequestParser.INPUTS, ref("MlflowTensorInput"), params)));
+        schemas.put(
+                "MlflowPredictions",
+                new ObjectSchema()
+                        .addProperty(
+                                "predictions",
+                                signature.task() == Task.REGRESSION
+                                        ? new ArraySchema()
+                                                .items(new NumberSchema().nullable(true))
+                                                .description(
+                                                        "the predicted value of each row (null for a bad row, with ?on_error=row)")
+                                        : new ArraySchema()
+                                                .items(new StringSchema()
+                                                        ._enum(signature.classLabels())
+                                                        .nullable(true))
+                                                .description(
+                                                        "the predicted class label of each row (null for a bad row, with ?on_error=row)"))
+                        .addProperty(
+                                "explanations",
+                                new ArraySchema()
+                                        .items(ref("Explanation").nullable(true))
+                                        .description(
+                                                "when asked (params.explain or ?explain=true), each row's explanation in order, null for a bad"
+                                                        + " row; absent otherwise"))
+                        .addProperty(
+                                "errors",
+                                new ArraySchema()
+                                        .items(ref("FieldProblem"))
+                                        .description(
+                                                "with ?on_error=row,"
+                                                        + " the problems of the rows that could not be scored, each with its row; absent when none"))
+                        .addProperty(
+                                "warnings",
+                                new ArraySchema()
+                                        .items(ref("MlflowWarning"))
+                                        .description("the columns sent"
+                                                + " that the model does not take, ignored, each named once; then what was done to rows' values"
+                                                + " (a missing text cell taken as the card's category, an unknown category), each said once"
+                                                + " with its rows; absent when there is nothing to say"))
+                        .addRequiredItem("predictions")
+                        .additionalProperties(false));
     }
 
     /** One of the request's formats: that key, and optionally params. */
     private static Schema<?> format(String key, Schema<?> value, Schema<?> params) {
-        return new ObjectSchema().addProperty(key, value).addProperty(MlflowRequestParser.PARAMS, params)
-                .addRequiredItem(key).additionalProperties(false);
+        return new ObjectSchema()
+                .addProperty(key, value)
+                .addProperty(MlflowRequestParser.PARAMS, params)
+                .addRequiredItem(key)
+                .additionalProperties(false);
     }
 }

@@ -2,10 +2,9 @@ package org.tabserve.web.mlflow;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.serving.ResolvedModel;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.tabserve.serving.ResolvedModel;
 
 /**
  * MLflow's service routes beside {@code /invocations}, for the health checks and scripts written against

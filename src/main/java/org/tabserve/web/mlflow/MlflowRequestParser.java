@@ -3,23 +3,6 @@ package org.tabserve.web.mlflow;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import org.tabserve.model.Batch;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.rows.RowChunk;
-import org.tabserve.rows.RowFormat;
-import org.tabserve.rows.RowsReader;
-import org.tabserve.rows.CoverageField;
-import org.tabserve.rows.ExplainField;
-import org.tabserve.rows.FieldProblem;
-import org.tabserve.rows.JsonCells;
-import org.tabserve.rows.JsonText;
-import org.tabserve.rows.RowsException;
-import org.tabserve.rows.JsonRowsParser;
-import org.tabserve.rows.OnError;
-import org.tabserve.rows.RowsRead;
-import org.tabserve.web.http.HttpProblem;
-import org.tabserve.web.http.WebConfig;
-
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +10,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.tabserve.model.Batch;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.rows.CoverageField;
+import org.tabserve.rows.ExplainField;
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.JsonCells;
+import org.tabserve.rows.JsonRowsParser;
+import org.tabserve.rows.JsonText;
+import org.tabserve.rows.OnError;
+import org.tabserve.rows.RowChunk;
+import org.tabserve.rows.RowFormat;
+import org.tabserve.rows.RowsException;
+import org.tabserve.rows.RowsRead;
+import org.tabserve.rows.RowsReader;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.WebConfig;
 
 /**
  * Reads the bodies of MLflow's scoring protocol ({@code POST /invocations}, as {@code mlflow models serve} takes
@@ -94,7 +93,8 @@ public final class MlflowRequestParser {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw HttpProblem.badRequest("the body is empty; " + REQUIRED_INPUT_FORMAT + ", e.g. "
-                        + "{\"dataframe_split\": {\"columns\": " + MlflowLayouts.quoted(signature.featureNames()) + ", \"data\": [[...]]}}");
+                        + "{\"dataframe_split\": {\"columns\": " + MlflowLayouts.quoted(signature.featureNames())
+                        + ", \"data\": [[...]]}}");
             }
             if (first != JsonToken.START_OBJECT) {
                 throw HttpProblem.badRequest(REQUIRED_INPUT_FORMAT + "; received " + JsonText.describe(first));
@@ -117,8 +117,10 @@ public final class MlflowRequestParser {
                     params = params(parser);
                 } else {
                     if (PARAMS.equals(key) && value != JsonToken.VALUE_NULL) {
-                        throw HttpProblem.invalidFields(List.of(new FieldProblem(PARAMS, "\"params\" must be an "
-                                + "object of parameters, got " + JsonText.describe(value), null)));
+                        throw HttpProblem.invalidFields(List.of(new FieldProblem(
+                                PARAMS,
+                                "\"params\" must be an " + "object of parameters, got " + JsonText.describe(value),
+                                null)));
                     }
                     parser.skipChildren(); // a second format is refused below
                 }
@@ -128,19 +130,26 @@ public final class MlflowRequestParser {
             }
             List<String> formats = keys.stream().filter(FORMATS::contains).toList();
             if (formats.size() != 1) {
-                throw HttpProblem.badRequest(REQUIRED_INPUT_FORMAT + "; received the fields " + MlflowLayouts.quoted(keys));
+                throw HttpProblem.badRequest(
+                        REQUIRED_INPUT_FORMAT + "; received the fields " + MlflowLayouts.quoted(keys));
             }
-            List<String> unknown = keys.stream().filter(k -> !FORMATS.contains(k) && !PARAMS.equals(k)).toList();
+            List<String> unknown = keys.stream()
+                    .filter(k -> !FORMATS.contains(k) && !PARAMS.equals(k))
+                    .toList();
             if (!unknown.isEmpty()) {
                 List<FieldProblem> problems = new ArrayList<>();
                 for (String key : unknown) {
-                    problems.add(new FieldProblem(key, "unexpected field \"" + key + "\": " + REQUIRED_INPUT_FORMAT
-                            + "; received the fields " + MlflowLayouts.quoted(keys), null));
+                    problems.add(new FieldProblem(
+                            key,
+                            "unexpected field \"" + key + "\": " + REQUIRED_INPUT_FORMAT + "; received the fields "
+                                    + MlflowLayouts.quoted(keys),
+                            null));
                 }
                 throw HttpProblem.invalidFields(problems);
             }
             return rows.parsed(rows.checkBatch(formats.get(0), onError, maxErrorRows), true, onError)
-                    .explaining(params.explain()).covering(params.coverage());
+                    .explaining(params.explain())
+                    .covering(params.coverage());
         } catch (JsonProcessingException | CharConversionException e) {
             throw JsonText.malformed(e);
         }
@@ -152,8 +161,7 @@ public final class MlflowRequestParser {
      * @param explain  whether they ask for explanations
      * @param coverage the coverage they ask for, or null
      */
-    private record Params(boolean explain, Double coverage) {
-    }
+    private record Params(boolean explain, Double coverage) {}
 
     /**
      * MLflow's {@code params}, passed by MLflow to a model's {@code predict}: tabserve takes {@code "explain": true}
@@ -170,7 +178,9 @@ public final class MlflowRequestParser {
                 if (ExplainField.NAME.equals(name)) {
                     explain = ExplainField.read(value, PARAMS + "." + ExplainField.NAME);
                 } else if (CoverageField.NAME.equals(name)) {
-                    coverage = CoverageField.read(value, value.isNumeric() ? parser.getDoubleValue() : Double.NaN,
+                    coverage = CoverageField.read(
+                            value,
+                            value.isNumeric() ? parser.getDoubleValue() : Double.NaN,
                             PARAMS + "." + CoverageField.NAME);
                 } else {
                     parser.skipChildren();
@@ -189,8 +199,7 @@ public final class MlflowRequestParser {
      *                order, the good ones at their row of the chunk's batch
      * @param ignored the columns ignored, to be named once in the answer's warnings
      */
-    public record RowsBody(List<RowChunk> chunks, List<String> ignored) {
-    }
+    public record RowsBody(List<RowChunk> chunks, List<String> ignored) {}
 
     /**
      * Reads a pandas-style CSV body ({@code DataFrame.to_csv()}, its unnamed index column included) with the CSV
@@ -200,7 +209,9 @@ public final class MlflowRequestParser {
      * @throws HttpProblem 400 listing the problems, 413 past the batch limit
      */
     public List<Batch> parseCsv(InputStream body) throws IOException {
-        return parseCsv(body, OnError.REJECT, OnError.UNBOUNDED).chunks().stream().map(RowChunk::batch).toList();
+        return parseCsv(body, OnError.REJECT, OnError.UNBOUNDED).chunks().stream()
+                .map(RowChunk::batch)
+                .toList();
     }
 
     /**
@@ -234,5 +245,4 @@ public final class MlflowRequestParser {
             throw HttpProblem.of(e, WebConfig.MAX_BATCH_ROWS);
         }
     }
-
 }

@@ -1,13 +1,12 @@
 package org.tabserve.web.mlflow;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import org.tabserve.model.RangeWarning;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.model.RangeWarning;
 
 /**
  * What an MLflow answer says beside its bare predictions, since MLflow's shape has no place per row: the request's own

@@ -1,12 +1,11 @@
 package org.tabserve.web.openapi;
 
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.ValueOutput;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.ValueOutput;
 
 /**
  * The model an OpenAPI document describes and where its routes are, as every {@link OpenApiPart} reads it: the
@@ -17,13 +16,16 @@ import java.util.Locale;
  *                    {@code /models/{name}}
  * @param valueOutput a regressor's output as the graph names it (its v2 output); null for a classifier
  */
-public record DescribedModel(String name, String base, ModelSignature signature, ModelCard card,
-                             ValueOutput valueOutput) {
+public record DescribedModel(
+        String name, String base, ModelSignature signature, ModelCard card, ValueOutput valueOutput) {
 
     /** The features in the model's order, each with its type: {@code "a (float), b (string)"}. */
     public String featuresText() {
-        return String.join(", ", signature.features().stream()
-                .map(f -> f.name() + " (" + f.type().name().toLowerCase(Locale.ROOT) + ")").toList());
+        return String.join(
+                ", ",
+                signature.features().stream()
+                        .map(f -> f.name() + " (" + f.type().name().toLowerCase(Locale.ROOT) + ")")
+                        .toList());
     }
 
     /** The class labels, each with its display name where the card gives one: {@code "0 = Adelie, 1 = Gentoo"}. */

@@ -7,12 +7,11 @@ import io.swagger.v3.oas.models.media.NumberSchema;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
+import java.util.Locale;
 import org.tabserve.model.Feature;
 import org.tabserve.model.FeatureStats;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelSignature;
-
-import java.util.Locale;
 
 /**
  * The model's input as schemas, built from its signature and card, in one place for every protocol that takes
@@ -22,8 +21,7 @@ import java.util.Locale;
  */
 public final class FeatureSchemas {
 
-    private FeatureSchemas() {
-    }
+    private FeatureSchemas() {}
 
     /**
      * A feature's JSON type: number, integer, string (with an {@code enum} of its known categories where the model
@@ -46,7 +44,8 @@ public final class FeatureSchemas {
             case BOOL -> new BooleanSchema();
         };
         Object example = example(card, feature);
-        if (feature.type().isNumber() && card.featureStats().get(feature.name()) != null || !feature.categories().isEmpty()) {
+        if (feature.type().isNumber() && card.featureStats().get(feature.name()) != null
+                || !feature.categories().isEmpty()) {
             schema.example(example);
         }
         if (feature.takesMissing()) {
@@ -57,7 +56,9 @@ public final class FeatureSchemas {
 
     private static Schema<?> integers(IntegerSchema schema, Feature feature) {
         if (feature.refusesUnknown() && !feature.categories().isEmpty()) {
-            schema._enum(feature.categories().stream().map(c -> (Number) Long.parseLong(c)).toList());
+            schema._enum(feature.categories().stream()
+                    .map(c -> (Number) Long.parseLong(c))
+                    .toList());
         }
         return schema;
     }
@@ -68,20 +69,30 @@ public final class FeatureSchemas {
         return switch (feature.type()) {
             case FLOAT -> stats == null ? 0.0 : (double) (float) stats.mean();
             case DOUBLE -> stats == null ? 0.0 : stats.mean();
-            case INT64, INT32 -> feature.categories().isEmpty() ? 0L : Long.parseLong(feature.categories().get(0));
-            case STRING -> feature.categories().isEmpty() ? "" : feature.categories().get(0);
+            case INT64, INT32 ->
+                feature.categories().isEmpty()
+                        ? 0L
+                        : Long.parseLong(feature.categories().get(0));
+            case STRING ->
+                feature.categories().isEmpty() ? "" : feature.categories().get(0);
             case BOOL -> Boolean.FALSE;
         };
     }
 
     /** What a feature is for people: its type, training range, known values and whether it may be missing. */
     public static String description(ModelCard card, Feature feature) {
-        StringBuilder text = new StringBuilder("feature ").append(feature.name()).append(" (")
+        StringBuilder text = new StringBuilder("feature ")
+                .append(feature.name())
+                .append(" (")
                 .append(feature.type().name().toLowerCase(Locale.ROOT));
         FeatureStats stats = card.featureStats().get(feature.name());
         if (stats != null) {
-            text.append("; training range ").append(stats.min()).append(" to ").append(stats.max())
-                    .append(", mean ").append(stats.mean());
+            text.append("; training range ")
+                    .append(stats.min())
+                    .append(" to ")
+                    .append(stats.max())
+                    .append(", mean ")
+                    .append(stats.mean());
         }
         if (!feature.categories().isEmpty()) {
             text.append(feature.refusesUnknown() ? "; one of " : "; known values ")
@@ -92,7 +103,8 @@ public final class FeatureSchemas {
             text.append("; may be missing (null)");
         }
         if (feature.missingAs() != null) {
-            text.append("; a missing value (null) is taken as \"").append(feature.missingAs())
+            text.append("; a missing value (null) is taken as \"")
+                    .append(feature.missingAs())
                     .append("\", as the model card says");
         }
         return text.append(')').toString();
@@ -105,10 +117,11 @@ public final class FeatureSchemas {
         features.description("One row: every feature of the model by name; other fields are ignored and named once in"
                 + " the answer's warnings"
                 + (signature.features().stream().anyMatch(Feature::missingAllowed)
-                ? "; null for a missing value where the feature may be missing" : ""));
+                        ? "; null for a missing value where the feature may be missing"
+                        : ""));
         for (Feature feature : signature.features()) {
-            features.addProperty(feature.name(), schema(model.card(), feature)
-                    .description(description(model.card(), feature)));
+            features.addProperty(
+                    feature.name(), schema(model.card(), feature).description(description(model.card(), feature)));
             features.addRequiredItem(feature.name());
         }
         return features;
@@ -119,10 +132,13 @@ public final class FeatureSchemas {
         ModelSignature signature = model.signature();
         // Arrays of values in the model's feature order are taken for every model (input by input, column by column);
         // OpenAPI 3.0 has no tuples, so a row of mixed types is described, not typed position by position.
-        Schema<?> cell = signature.numbersOnly() ? new NumberSchema().format("double")
+        Schema<?> cell = signature.numbersOnly()
+                ? new NumberSchema().format("double")
                 : new Schema<>().nullable(true).description("a value of the feature at this position");
-        return new ArraySchema().items(cell)
-                .minItems(signature.featureCount()).maxItems(signature.featureCount())
+        return new ArraySchema()
+                .items(cell)
+                .minItems(signature.featureCount())
+                .maxItems(signature.featureCount())
                 .description("One row as values in the model's feature order: " + model.featuresText());
     }
 }

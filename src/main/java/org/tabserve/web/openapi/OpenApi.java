@@ -13,7 +13,6 @@ import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.parameters.RequestBody;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +35,7 @@ public final class OpenApi {
     private static final String PROBLEM_JSON = "application/problem+json";
     private static final String REF = "#/components/schemas/";
 
-    private OpenApi() {
-    }
+    private OpenApi() {}
 
     /** An operation of a tag; {@code description} may be null. */
     public static Operation operation(String tag, String id, String summary, String description) {
@@ -74,7 +72,8 @@ public final class OpenApi {
     public static ApiResponses responses(Map<String, ApiResponse>... groups) {
         ApiResponses responses = new ApiResponses();
         for (Map<String, ApiResponse> group : groups) {
-            group.entrySet().stream().sorted(Map.Entry.comparingByKey())
+            group.entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
                     .forEach(e -> responses.addApiResponse(e.getKey(), e.getValue()));
         }
         return responses;
@@ -94,8 +93,9 @@ public final class OpenApi {
     public static Map<String, ApiResponse> errors(String mediaType, String schema, int... statuses) {
         Map<String, ApiResponse> responses = new LinkedHashMap<>();
         for (int status : statuses) {
-            responses.put(String.valueOf(status), new ApiResponse().description(describe(status))
-                    .content(content(mediaType, ref(schema))));
+            responses.put(
+                    String.valueOf(status),
+                    new ApiResponse().description(describe(status)).content(content(mediaType, ref(schema))));
         }
         return responses;
     }
@@ -106,31 +106,40 @@ public final class OpenApi {
             case 401 -> "No bearer token (WWW-Authenticate says which scheme)";
             case 403 -> "Wrong admin token";
             case 404 -> "Unknown model or version, or (for /admin/model) the route is off";
-            case 422 -> "The new model was refused (unreadable, failed its warm-up, or incompatible); the old one still serves";
+            case 422 ->
+                "The new model was refused (unreadable, failed its warm-up, or incompatible); the old one still serves";
             case 413 -> "The body or batch is larger than the server's limits";
             case 415 -> "Wrong Content-Type";
             case 429 -> "This client has sent more than its share; Retry-After says when to try again";
-            case 503 -> "No model is loaded, or the server is already serving as many requests as it serves at once "
-                    + "(tabserve.max-concurrent-requests); Retry-After says when to try again";
+            case 503 ->
+                "No model is loaded, or the server is already serving as many requests as it serves at once "
+                        + "(tabserve.max-concurrent-requests); Retry-After says when to try again";
             default -> "Error " + status;
         };
     }
 
     /** The path parameter {@code model_name}: any served model. */
     public static Parameter modelName() {
-        return new Parameter().in("path").name("model_name").required(true)
+        return new Parameter()
+                .in("path")
+                .name("model_name")
+                .required(true)
                 .description("a served model's name (GET /api/models lists them)")
                 .schema(new StringSchema().pattern("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"));
     }
 
     /** The query parameter {@code on_error} of every batch route: what a batch does with its bad rows. */
     public static Parameter onError() {
-        return new Parameter().in("query").name(org.tabserve.rows.OnError.PARAMETER).required(false)
-                .description("What a batch does with rows that cannot be scored: 'reject' (the default, the same on"
-                        + " every batch route) refuses the batch with a 400 listing every bad value; 'row' answers every"
-                        + " row in order, a bad one in its place: in JSON {\"errors\": [{\"field\", \"message\","
-                        + " \"row\"}]} (MLflow's /invocations: null, with the problems under \"errors\"), in CSV empty"
-                        + " answer columns and the problems in a last column `error`. A lone row is refused either way.")
+        return new Parameter()
+                .in("query")
+                .name(org.tabserve.rows.OnError.PARAMETER)
+                .required(false)
+                .description(
+                        "What a batch does with rows that cannot be scored: 'reject' (the default, the same on"
+                                + " every batch route) refuses the batch with a 400 listing every bad value; 'row' answers every"
+                                + " row in order, a bad one in its place: in JSON {\"errors\": [{\"field\", \"message\","
+                                + " \"row\"}]} (MLflow's /invocations: null, with the problems under \"errors\"), in CSV empty"
+                                + " answer columns and the problems in a last column `error`. A lone row is refused either way.")
                 .schema(new StringSchema()._enum(List.of("row", "reject"))._default("reject"));
     }
 
@@ -140,7 +149,10 @@ public final class OpenApi {
      * @param alike how else the request may ask, e.g. {@code as "explain": true in the body does}
      */
     public static Parameter explain(String alike) {
-        return new Parameter().in("query").name("explain").required(false)
+        return new Parameter()
+                .in("query")
+                .name("explain")
+                .required(false)
                 .description("true adds each answered row's explanation, " + alike + "; false (the default) leaves it"
                         + " out, unless the body asks")
                 .schema(new io.swagger.v3.oas.models.media.BooleanSchema()._default(false));
@@ -151,20 +163,35 @@ public final class OpenApi {
     static void addSharedSchemas(DescribedModel model, Map<String, Schema> schemas) {
         schemas.put(FEATURES, FeatureSchemas.byName(model));
         schemas.put(FEATURE_ROW, FeatureSchemas.inOrder(model));
-        schemas.put("FieldProblem", new ObjectSchema()
-                .addProperty("field", new StringSchema().description("the feature, parameter or CSV column"))
-                .addProperty("message", new StringSchema())
-                .addProperty("row", new IntegerSchema().description("batch instance (from 0) or CSV data row (from 1)"))
-                .required(List.of("field", "message")));
-        schemas.put("RowErrors", new ObjectSchema().description("A row of a batch answered with ?on_error=row that could"
-                        + " not be scored, in its place: every problem found in it")
-                .addProperty("errors", new ArraySchema().items(ref("FieldProblem")).minItems(1))
-                .addRequiredItem("errors").additionalProperties(false));
-        schemas.put(PROBLEM, new ObjectSchema().description("RFC 9457 problem details")
-                .addProperty("type", new StringSchema()).addProperty("title", new StringSchema())
-                .addProperty("status", new IntegerSchema()).addProperty("detail", new StringSchema())
-                .addProperty("instance", new StringSchema())
-                .addProperty("errors", new ArraySchema().items(ref("FieldProblem")))
-                .required(List.of("type", "title", "status", "detail")));
+        schemas.put(
+                "FieldProblem",
+                new ObjectSchema()
+                        .addProperty("field", new StringSchema().description("the feature, parameter or CSV column"))
+                        .addProperty("message", new StringSchema())
+                        .addProperty(
+                                "row",
+                                new IntegerSchema().description("batch instance (from 0) or CSV data row (from 1)"))
+                        .required(List.of("field", "message")));
+        schemas.put(
+                "RowErrors",
+                new ObjectSchema()
+                        .description("A row of a batch answered with ?on_error=row that could"
+                                + " not be scored, in its place: every problem found in it")
+                        .addProperty(
+                                "errors",
+                                new ArraySchema().items(ref("FieldProblem")).minItems(1))
+                        .addRequiredItem("errors")
+                        .additionalProperties(false));
+        schemas.put(
+                PROBLEM,
+                new ObjectSchema()
+                        .description("RFC 9457 problem details")
+                        .addProperty("type", new StringSchema())
+                        .addProperty("title", new StringSchema())
+                        .addProperty("status", new IntegerSchema())
+                        .addProperty("detail", new StringSchema())
+                        .addProperty("instance", new StringSchema())
+                        .addProperty("errors", new ArraySchema().items(ref("FieldProblem")))
+                        .required(List.of("type", "title", "status", "detail")));
     }
 }

@@ -7,13 +7,12 @@ import io.swagger.v3.oas.models.Paths;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.tags.Tag;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.Task;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.Task;
 
 /**
  * The OpenAPI 3.0 document of every tabserve route for one served model, assembled from the part each protocol
@@ -48,7 +47,8 @@ public final class OpenApiDocument {
         io.swagger.v3.core.util.Json.mapper().getFactory().setRecyclerPool(JsonRecyclerPools.nonRecyclingPool());
         io.swagger.v3.core.util.Yaml.mapper().getFactory().setRecyclerPool(JsonRecyclerPools.nonRecyclingPool());
         try {
-            return yaml ? io.swagger.v3.core.util.Yaml.pretty().writeValueAsBytes(api)
+            return yaml
+                    ? io.swagger.v3.core.util.Yaml.pretty().writeValueAsBytes(api)
                     : io.swagger.v3.core.util.Json.pretty().writeValueAsBytes(api);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot write the OpenAPI document", e);
@@ -67,7 +67,9 @@ public final class OpenApiDocument {
         }
         return new OpenAPI()
                 .openapi("3.0.3")
-                .info(new Info().title("tabserve: " + model.card().name()).version(serverVersion)
+                .info(new Info()
+                        .title("tabserve: " + model.card().name())
+                        .version(serverVersion)
                         .description(description(model)))
                 .tags(tags)
                 .paths(paths)
@@ -77,15 +79,18 @@ public final class OpenApiDocument {
     /** What the document is about: which model on which routes, its features and what it predicts. */
     private static String description(DescribedModel model) {
         ModelCard card = model.card();
-        return (model.base().isEmpty() ? "Predictions from the default model, '" + model.name()
-                + "', on the root routes (each served model has its own document at "
-                + "/models/{name}/openapi.json; GET /api/models lists them): "
-                : "Predictions from model '" + model.name() + "' on its routes under " + model.base() + ": ")
+        return (model.base().isEmpty()
+                        ? "Predictions from the default model, '" + model.name()
+                                + "', on the root routes (each served model has its own document at "
+                                + "/models/{name}/openapi.json; GET /api/models lists them): "
+                        : "Predictions from model '" + model.name() + "' on its routes under " + model.base() + ": ")
                 + card.name()
                 + (card.version().isEmpty() ? "" : " version " + card.version())
                 + (card.description().isEmpty() ? "" : ": " + card.description().replaceAll("\\.$", ""))
                 + ". Features, in the model's order: " + model.featuresText() + "; "
-                + (model.signature().task() == Task.REGRESSION ? "it predicts a number (regression)"
-                : "classes: " + model.classesText()) + ".";
+                + (model.signature().task() == Task.REGRESSION
+                        ? "it predicts a number (regression)"
+                        : "classes: " + model.classesText())
+                + ".";
     }
 }

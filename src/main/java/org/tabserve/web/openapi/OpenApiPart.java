@@ -3,7 +3,6 @@ package org.tabserve.web.openapi;
 import io.swagger.v3.oas.models.Paths;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.tags.Tag;
-
 import java.util.List;
 import java.util.Map;
 

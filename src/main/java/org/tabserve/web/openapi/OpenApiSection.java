@@ -1,7 +1,6 @@
 package org.tabserve.web.openapi;
 
 import io.swagger.v3.oas.models.tags.Tag;
-
 import java.util.List;
 
 /**

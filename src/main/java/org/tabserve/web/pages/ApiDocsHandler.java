@@ -2,14 +2,13 @@ package org.tabserve.web.pages;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.web.api.OpenApiHandler;
-import org.tabserve.serving.ResolvedModel;
-import org.tabserve.web.http.Views;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.Properties;
+import org.tabserve.serving.ResolvedModel;
+import org.tabserve.web.api.OpenApiHandler;
+import org.tabserve.web.http.Views;
 
 /**
  * {@code GET /apidocs}: Swagger UI, from the swagger-ui webjar in {@code WEB-INF/lib} (whose
@@ -33,10 +32,13 @@ public final class ApiDocsHandler {
     }
 
     /** {@code GET /apidocs}. */
-    public void show(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
-            throws IOException {
-        views.render(request, response, 200, "apidocs", Map.of("swaggerUi", swaggerUi,
-                "document", OpenApiHandler.JSON_PATH));
+    public void show(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        views.render(
+                request,
+                response,
+                200,
+                "apidocs",
+                Map.of("swaggerUi", swaggerUi, "document", OpenApiHandler.JSON_PATH));
     }
 
     static String webjarVersion() {

@@ -12,8 +12,7 @@ final class BidiIsolate {
     private static final char FIRST_STRONG_ISOLATE = '\u2068';
     private static final char POP_DIRECTIONAL_ISOLATE = '\u2069';
 
-    private BidiIsolate() {
-    }
+    private BidiIsolate() {}
 
     /** @return {@code text} isolated when it holds anything that is not plain left-to-right text; else itself */
     static String of(String text) {

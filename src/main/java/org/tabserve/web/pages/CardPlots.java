@@ -1,5 +1,8 @@
 package org.tabserve.web.pages;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.tabserve.model.Calibration;
 import org.tabserve.model.CategoryCounts;
 import org.tabserve.model.Evaluation;
@@ -8,10 +11,6 @@ import org.tabserve.model.ModelCard;
 import org.tabserve.model.RegressionEvaluation;
 import org.tabserve.model.RocCurve;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 /**
  * The pictures of the card page, drawn from the card's numbers with {@link Plots}: its confusion matrix, ROC curve,
  * calibration, a regressor's scatter and residuals, and each feature's histogram or category counts by class, each
@@ -19,8 +18,7 @@ import java.util.Map;
  */
 final class CardPlots {
 
-    private CardPlots() {
-    }
+    private CardPlots() {}
 
     /**
      * The series the pictures draw, with their colours: a classifier's classes in the model's order, then any other
@@ -35,16 +33,27 @@ final class CardPlots {
         static Series of(ModelCard card, List<String> classes) {
             List<String> labels = new ArrayList<>(classes);
             Map<String, Long> rows = new java.util.HashMap<>();
-            card.histograms().values().forEach(h -> h.counts().forEach((k, counts) -> {
-                add(labels, k);
-                rows.merge(k, counts.stream().mapToLong(Integer::longValue).sum(), Long::sum);
-            }));
-            card.categories().values().forEach(c -> c.counts().forEach((k, counts) -> {
-                add(labels, k);
-                rows.merge(k, counts.values().stream().mapToLong(Long::longValue).sum(), Long::sum);
-            }));
+            card.histograms()
+                    .values()
+                    .forEach(h -> h.counts().forEach((k, counts) -> {
+                        add(labels, k);
+                        rows.merge(
+                                k, counts.stream().mapToLong(Integer::longValue).sum(), Long::sum);
+                    }));
+            card.categories()
+                    .values()
+                    .forEach(c -> c.counts().forEach((k, counts) -> {
+                        add(labels, k);
+                        rows.merge(
+                                k,
+                                counts.values().stream()
+                                        .mapToLong(Long::longValue)
+                                        .sum(),
+                                Long::sum);
+                    }));
             List<String> shown = ShownClasses.of(labels, l -> rows.getOrDefault(l, 0L), null);
-            return new Series(card, shown, labels.stream().filter(l -> !shown.contains(l)).toList());
+            return new Series(
+                    card, shown, labels.stream().filter(l -> !shown.contains(l)).toList());
         }
 
         private static void add(List<String> labels, String label) {
@@ -78,7 +87,8 @@ final class CardPlots {
                 return List.of();
             }
             List<ModelPage.Legend> legend = new ArrayList<>(labels.stream()
-                    .map(l -> new ModelPage.Legend(name(l), l, colour(l))).toList());
+                    .map(l -> new ModelPage.Legend(name(l), l, colour(l)))
+                    .toList());
             if (!others.isEmpty()) {
                 legend.add(new ModelPage.Legend(ShownClasses.others(others.size()), "", ShownClasses.OTHERS_CSS));
             }
@@ -88,14 +98,18 @@ final class CardPlots {
 
     static Plot confusion(ModelCard card, Evaluation evaluation) {
         List<String> labels = evaluation.confusionLabels();
-        List<String> names = labels.stream().map(card::displayName).map(BidiIsolate::of).toList();
+        List<String> names =
+                labels.stream().map(card::displayName).map(BidiIsolate::of).toList();
         List<String> words = new ArrayList<>();
         for (int t = 0; t < labels.size(); t++) {
             for (int p = 0; p < labels.size(); p++) {
                 words.add(evaluation.confusion().get(t).get(p) + " " + names.get(t) + " predicted " + names.get(p));
             }
         }
-        return Plots.confusion("confusion-matrix", names, evaluation.confusion(),
+        return Plots.confusion(
+                "confusion-matrix",
+                names,
+                evaluation.confusion(),
                 "Rows by true class (rows) and predicted class (columns): " + String.join("; ", words) + ".");
     }
 
@@ -104,7 +118,9 @@ final class CardPlots {
         List<Plots.Series> bars = new ArrayList<>();
         List<String> words = new ArrayList<>();
         for (String label : shown) {
-            List<Long> counts = histogram.counts().get(label).stream().map(Integer::longValue).toList();
+            List<Long> counts = histogram.counts().get(label).stream()
+                    .map(Integer::longValue)
+                    .toList();
             bars.add(new Plots.Series(series.name(label), series.colour(label), counts));
             words.add(counts.stream().mapToLong(Long::longValue).sum() + " " + series.name(label));
         }
@@ -118,14 +134,21 @@ final class CardPlots {
                 }
             });
             String name = ShownClasses.others(rest.size());
-            bars.add(new Plots.Series(name, ShownClasses.OTHERS_CSS, java.util.Arrays.stream(sums).boxed().toList()));
+            bars.add(new Plots.Series(
+                    name,
+                    ShownClasses.OTHERS_CSS,
+                    java.util.Arrays.stream(sums).boxed().toList()));
             words.add(java.util.Arrays.stream(sums).sum() + " of " + name);
         }
         List<Double> edges = histogram.edges();
-        return Plots.histogram("histogram-" + feature, edges, bars, "Values of " + BidiIsolate.of(feature)
-                + " in the data from "
-                + Plots.number(edges.get(0)) + " to " + Plots.number(edges.get(edges.size() - 1)) + " in "
-                + histogram.bins() + " bins: " + String.join(", ", words) + ".");
+        return Plots.histogram(
+                "histogram-" + feature,
+                edges,
+                bars,
+                "Values of " + BidiIsolate.of(feature)
+                        + " in the data from "
+                        + Plots.number(edges.get(0)) + " to " + Plots.number(edges.get(edges.size() - 1)) + " in "
+                        + histogram.bins() + " bins: " + String.join(", ", words) + ".");
     }
 
     static Plot categories(Series series, String feature, CategoryCounts counts) {
@@ -135,7 +158,9 @@ final class CardPlots {
         List<String> words = new ArrayList<>();
         for (String label : series.among(counts.counts().keySet())) {
             Map<String, Long> one = counts.counts().get(label);
-            bars.add(new Plots.Series(series.name(label), series.colour(label),
+            bars.add(new Plots.Series(
+                    series.name(label),
+                    series.colour(label),
                     categories.stream().map(c -> one.getOrDefault(c, 0L)).toList()));
             List<String> parts = new ArrayList<>();
             one.forEach((category, count) -> parts.add(count + " " + BidiIsolate.of(category)));
@@ -144,13 +169,20 @@ final class CardPlots {
         List<String> rest = series.othersAmong(counts.counts().keySet());
         if (!rest.isEmpty()) {
             Map<String, Long> sums = new java.util.LinkedHashMap<>();
-            rest.forEach(label -> counts.counts().get(label).forEach((category, n) -> sums.merge(category, n, Long::sum)));
+            rest.forEach(
+                    label -> counts.counts().get(label).forEach((category, n) -> sums.merge(category, n, Long::sum)));
             String name = ShownClasses.others(rest.size());
-            bars.add(new Plots.Series(name, ShownClasses.OTHERS_CSS,
+            bars.add(new Plots.Series(
+                    name,
+                    ShownClasses.OTHERS_CSS,
                     categories.stream().map(c -> sums.getOrDefault(c, 0L)).toList()));
-            words.add(name + ": " + sums.values().stream().mapToLong(Long::longValue).sum());
+            words.add(name + ": "
+                    + sums.values().stream().mapToLong(Long::longValue).sum());
         }
-        return Plots.bars("categories-" + feature, shown, bars,
+        return Plots.bars(
+                "categories-" + feature,
+                shown,
+                bars,
                 "Values of " + BidiIsolate.of(feature) + " in the data. " + String.join("; ", words) + ".");
     }
 
@@ -158,7 +190,9 @@ final class CardPlots {
         String positive = BidiIsolate.of(card.displayName(curve.positiveClass()));
         ModelPage.Figure auc = curve.auc() == null ? null : figure(curve.auc());
         Plot plot = new Plots.Xy("roc-curve", 0, 1, 0, 1, "false positive rate", "true positive rate")
-                .diagonal().curve(curve.fpr(), curve.tpr(), "curve").plot("ROC curve of the probability of " + positive
+                .diagonal()
+                .curve(curve.fpr(), curve.tpr(), "curve")
+                .plot("ROC curve of the probability of " + positive
                         + (auc == null ? "" : ": area under the curve " + auc.text()) + "; the diagonal is chance.");
         return new ModelPage.Roc(auc, positive, curve.note(), plot);
     }
@@ -169,8 +203,8 @@ final class CardPlots {
         for (int i = 0; i < calibration.counts().size(); i++) {
             words.add(title(calibration, positive, i));
         }
-        return new Plots.Xy("calibration", 0, 1, 0, 1, "predicted probability of " + positive,
-                "observed rate").diagonal()
+        return new Plots.Xy("calibration", 0, 1, 0, 1, "predicted probability of " + positive, "observed rate")
+                .diagonal()
                 .curve(calibration.predicted(), calibration.observed(), "curve")
                 .dots(calibration.predicted(), calibration.observed(), "dot", i -> title(calibration, positive, i))
                 .plot("Calibration: per bin of predicted probability, the observed rate of " + positive + " ("
@@ -178,8 +212,9 @@ final class CardPlots {
     }
 
     private static String title(Calibration calibration, String positive, int bin) {
-        return calibration.counts().get(bin) + " rows predicted " + Plots.fixed(calibration.predicted().get(bin))
-                + " on average, " + Plots.fixed(calibration.observed().get(bin)) + " were " + positive;
+        return calibration.counts().get(bin) + " rows predicted "
+                + Plots.fixed(calibration.predicted().get(bin)) + " on average, "
+                + Plots.fixed(calibration.observed().get(bin)) + " were " + positive;
     }
 
     static ModelPage.Regression regression(RegressionEvaluation regression) {
@@ -196,33 +231,50 @@ final class CardPlots {
                     max = Math.max(max, v);
                 }
             }
-            scatter = new Plots.Xy("scatter", min, max, min, max, "actual", "predicted").diagonal()
-                    .dots(regression.actual(), regression.predicted(), "dot",
+            scatter = new Plots.Xy("scatter", min, max, min, max, "actual", "predicted")
+                    .diagonal()
+                    .dots(
+                            regression.actual(),
+                            regression.predicted(),
+                            "dot",
                             i -> "actual " + Plots.number(regression.actual().get(i)) + ", predicted "
                                     + Plots.number(regression.predicted().get(i)))
-                    .plot("Predicted against actual values of " + regression.actual().size() + " rows, from "
-                            + Plots.number(min) + " to " + Plots.number(max) + "; on the diagonal a prediction is exact.");
+                    .plot("Predicted against actual values of "
+                            + regression.actual().size() + " rows, from " + Plots.number(min) + " to "
+                            + Plots.number(max) + "; on the diagonal a prediction is exact.");
         }
         Plot residuals = null;
         if (regression.residuals() != null) {
             FeatureHistogram histogram = regression.residuals();
             List<Long> counts = histogram.counts().get(RegressionEvaluation.RESIDUALS).stream()
-                    .map(Integer::longValue).toList();
+                    .map(Integer::longValue)
+                    .toList();
             List<Double> edges = histogram.edges();
-            residuals = Plots.histogram("residual-histogram", edges,
-                    List.of(new Plots.Series("rows", colour(0), counts)), "Residuals (predicted minus actual) from "
+            residuals = Plots.histogram(
+                    "residual-histogram",
+                    edges,
+                    List.of(new Plots.Series("rows", colour(0), counts)),
+                    "Residuals (predicted minus actual) from "
                             + Plots.number(edges.get(0)) + " to " + Plots.number(edges.get(edges.size() - 1)) + " in "
-                            + histogram.bins() + " bins: " + counts.stream().mapToLong(Long::longValue).sum()
+                            + histogram.bins() + " bins: "
+                            + counts.stream().mapToLong(Long::longValue).sum()
                             + " rows.");
         }
-        return new ModelPage.Regression(regression.method(), Long.toString(regression.rows()),
-                figure(regression.mae()), figure(regression.rmse()), figure(regression.r2()), scatter, residuals);
+        return new ModelPage.Regression(
+                regression.method(),
+                Long.toString(regression.rows()),
+                figure(regression.mae()),
+                figure(regression.rmse()),
+                figure(regression.r2()),
+                scatter,
+                residuals);
     }
 
     /** A figure with three decimals for people (more for a large number: its 4 significant digits), exact as data. */
     private static ModelPage.Figure figure(double value) {
-        String text = Math.abs(value) >= 1000 ? Plots.number(value) : Math.abs(value) >= 10
-                ? String.format(java.util.Locale.ROOT, "%.1f", value) : Plots.fixed(value);
+        String text = Math.abs(value) >= 1000
+                ? Plots.number(value)
+                : Math.abs(value) >= 10 ? String.format(java.util.Locale.ROOT, "%.1f", value) : Plots.fixed(value);
         return new ModelPage.Figure(text, Double.toString(value));
     }
 

@@ -1,11 +1,10 @@
 package org.tabserve.web.pages;
 
-import org.tabserve.model.Explanation;
-import org.tabserve.model.ModelCard;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.model.Explanation;
+import org.tabserve.model.ModelCard;
 
 /**
  * The form's picture of why it answered as it did: an answer's contributions, one bar per input, largest first, with
@@ -13,8 +12,7 @@ import java.util.Map;
  */
 final class ContributionChart {
 
-    private ContributionChart() {
-    }
+    private ContributionChart() {}
 
     /**
      * The explanation as the form shows it: a bar per input, largest contribution first, labelled with the value
@@ -24,7 +22,8 @@ final class ContributionChart {
         if (explanation == null) {
             return null;
         }
-        List<Map.Entry<String, Double>> order = new ArrayList<>(explanation.contributions().entrySet());
+        List<Map.Entry<String, Double>> order =
+                new ArrayList<>(explanation.contributions().entrySet());
         order.sort((a, b) -> Double.compare(Math.abs(b.getValue()), Math.abs(a.getValue())));
         List<String> labels = new ArrayList<>();
         List<Double> values = new ArrayList<>();
@@ -33,15 +32,19 @@ final class ContributionChart {
             labels.add(entry.getKey() + " = " + (value.isEmpty() ? "(missing)" : value));
             values.add(entry.getValue());
         }
-        String what = explanation.explainedClass() == null ? "the predicted value"
-                : (Explanation.MARGIN.equals(explanation.explained()) ? "the raw score (margin, before the sigmoid or"
-                + " softmax) of " : "the probability of ") + card.displayName(explanation.explainedClass());
+        String what = explanation.explainedClass() == null
+                ? "the predicted value"
+                : (Explanation.MARGIN.equals(explanation.explained())
+                                ? "the raw score (margin, before the sigmoid or" + " softmax) of "
+                                : "the probability of ")
+                        + card.displayName(explanation.explainedClass());
         String summary = "What moved " + what + " from " + Decimals.fourPlaces(explanation.baseValue())
                 + ", its average over " + explanation.backgroundRows() + " training rows, to "
                 + Decimals.fourPlaces(explanation.output()) + ": each input's contribution ("
                 + (Explanation.PERMUTATION.equals(explanation.method())
-                ? "Shapley values, estimated from " + explanation.permutations() + " permutations"
-                : "Shapley values, exact") + ").";
+                        ? "Shapley values, estimated from " + explanation.permutations() + " permutations"
+                        : "Shapley values, exact")
+                + ").";
         return new FormPage.Explained(plot("contributions", labels, values, summary), summary);
     }
 
@@ -67,11 +70,21 @@ final class ContributionChart {
             double length = max == 0 ? 0 : Math.max(value == 0 ? 0 : 1, room * Math.abs(value) / max);
             boolean up = value >= 0;
             String shown = Decimals.signed(value);
-            bars.add(new Plot.Rect(Plots.round(up ? centre : centre - length), Plots.round(y), Plots.round(length),
-                    Plots.BAR_HEIGHT, "bar " + (up ? "contribution-up" : "contribution-down"), null,
+            bars.add(new Plot.Rect(
+                    Plots.round(up ? centre : centre - length),
+                    Plots.round(y),
+                    Plots.round(length),
+                    Plots.BAR_HEIGHT,
+                    "bar " + (up ? "contribution-up" : "contribution-down"),
+                    null,
                     labels.get(i) + ": " + shown));
-            texts.add(new Plot.Text(Plots.round(up ? centre + length + 4 : centre - length - 4),
-                    Plots.round(y + Plots.BAR_HEIGHT - 1), shown, up ? "start" : "end", null, "tick count-label"));
+            texts.add(new Plot.Text(
+                    Plots.round(up ? centre + length + 4 : centre - length - 4),
+                    Plots.round(y + Plots.BAR_HEIGHT - 1),
+                    shown,
+                    up ? "start" : "end",
+                    null,
+                    "tick count-label"));
             // The centre line beside each bar only, clear of the names above the bars.
             lines.add(new Plot.Line(centre, Plots.round(y - 2), centre, Plots.round(y + Plots.BAR_HEIGHT + 2), "axis"));
             y += Plots.BAR_HEIGHT + Plots.BAR_GAP;

@@ -8,12 +8,14 @@ import java.util.Locale;
 /** Numbers written for people on the pages, so that the form, the charts and the hints round them one way. */
 final class Decimals {
 
-    private Decimals() {
-    }
+    private Decimals() {}
 
     /** At most four decimals, half up, no trailing zeros, never in scientific notation: {@code 0.1235}, {@code 12}. */
     static String fourPlaces(double value) {
-        return BigDecimal.valueOf(value).setScale(4, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(value)
+                .setScale(4, RoundingMode.HALF_UP)
+                .stripTrailingZeros()
+                .toPlainString();
     }
 
     /**
@@ -32,13 +34,19 @@ final class Decimals {
             return sign + "\u221e";
         }
         if (size >= 1) {
-            return sign + BigDecimal.valueOf(size).setScale(2, RoundingMode.HALF_UP).stripTrailingZeros()
-                    .toPlainString();
+            return sign
+                    + BigDecimal.valueOf(size)
+                            .setScale(2, RoundingMode.HALF_UP)
+                            .stripTrailingZeros()
+                            .toPlainString();
         }
         if (size < 1e-6) {
             return sign + String.format(Locale.ROOT, "%.1e", size).replaceFirst("e-0*", "e-");
         }
-        return sign + BigDecimal.valueOf(size).round(new MathContext(2, RoundingMode.HALF_UP)).stripTrailingZeros()
-                .toPlainString();
+        return sign
+                + BigDecimal.valueOf(size)
+                        .round(new MathContext(2, RoundingMode.HALF_UP))
+                        .stripTrailingZeros()
+                        .toPlainString();
     }
 }

@@ -1,7 +1,5 @@
 package org.tabserve.web.pages;
 
-import org.tabserve.model.ModelCard;
-
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.tabserve.model.ModelCard;
 
 /**
  * The card's example rows under stable ids ({@code genuine-1}, {@code forged-2}: the class's display name and a
@@ -17,15 +16,16 @@ import java.util.Optional;
 final class Examples {
 
     /** One example row: its id, link text, class label and values by feature name. */
-    record Row(String id, String text, String label, Map<String, String> values) {
-    }
+    record Row(String id, String text, String label, Map<String, String> values) {}
 
     private final Map<String, Row> byId = new LinkedHashMap<>();
 
     Examples(ModelCard card) {
         card.examples().forEach((label, rows) -> {
             String display = card.displayName(label);
-            String slug = display.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+            String slug = display.toLowerCase(Locale.ROOT)
+                    .replaceAll("[^a-z0-9]+", "-")
+                    .replaceAll("(^-|-$)", "");
             for (int i = 0; i < rows.size(); i++) {
                 String id = (slug.isEmpty() ? "class-" + label : slug) + "-" + (i + 1);
                 Map<String, String> values = new LinkedHashMap<>();

@@ -1,5 +1,11 @@
 package org.tabserve.web.pages;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.tabserve.model.CategoryCounts;
 import org.tabserve.model.Feature;
 import org.tabserve.model.FeatureHistogram;
@@ -7,13 +13,6 @@ import org.tabserve.model.FeatureStats;
 import org.tabserve.model.Model;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ValueType;
-
-import java.math.BigDecimal;
-import java.math.RoundingMode;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * The values a fresh form is filled with, so that pressing Predict as shown answers: the card's first example row (a
@@ -28,19 +27,17 @@ final class FormDefaults {
      * @param values  feature name to the text its field shows; a feature without a default is absent
      * @param example the example row the values come from, or null when they are typical values
      */
-    record Filled(Map<String, String> values, Examples.Row example) {
-    }
+    record Filled(Map<String, String> values, Examples.Row example) {}
 
-    private FormDefaults() {
-    }
+    private FormDefaults() {}
 
     /** The form's values before anything was typed: the first example, completed with typical values. */
     static Filled of(Model model) {
         Optional<Examples.Row> first = new Examples(model.card()).all().stream().findFirst();
         Map<String, String> values = new HashMap<>();
         for (Feature feature : model.signature().features()) {
-            String value = first.map(row -> row.values().get(feature.name()))
-                    .orElseGet(() -> typical(feature, model.card()));
+            String value =
+                    first.map(row -> row.values().get(feature.name())).orElseGet(() -> typical(feature, model.card()));
             if (value != null) {
                 values.put(feature.name(), value);
             }
@@ -64,8 +61,13 @@ final class FormDefaults {
         }
         FeatureHistogram histogram = card.histograms().get(feature.name());
         double middle = histogram == null ? stats.mean() : median(histogram);
-        long whole = Math.max((long) Math.ceil(stats.min()), Math.min((long) Math.floor(stats.max()),
-                BigDecimal.valueOf(middle).setScale(0, RoundingMode.HALF_UP).longValue()));
+        long whole = Math.max(
+                (long) Math.ceil(stats.min()),
+                Math.min(
+                        (long) Math.floor(stats.max()),
+                        BigDecimal.valueOf(middle)
+                                .setScale(0, RoundingMode.HALF_UP)
+                                .longValue()));
         return nearestCategory(whole, feature.categories());
     }
 

@@ -2,40 +2,39 @@ package org.tabserve.web.pages;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.web.http.PageLinks;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.Feature;
-import org.tabserve.model.FeatureStats;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.RangeWarning;
-import org.tabserve.model.ScoredRows;
-import org.tabserve.model.ValueType;
-import org.tabserve.rows.CoverageField;
-import org.tabserve.rows.ExplainField;
-import org.tabserve.web.http.CoverageParameter;
-import org.tabserve.rows.FieldProblem;
-import org.tabserve.model.Explanation;
-import org.tabserve.rows.ParameterRowParser;
-import org.tabserve.web.http.CardSize;
-import org.tabserve.web.http.HttpProblem;
-import org.tabserve.web.http.MediaType;
-import org.tabserve.serving.limits.MemoryBudget;
-import org.tabserve.web.http.RequestParameters;
-import org.tabserve.serving.ResolvedModel;
-import org.tabserve.serving.limits.ClientWatch;
-import org.tabserve.serving.RequestScoring;
-import org.tabserve.serving.Scoring;
-import org.tabserve.web.http.Views;
-import org.tabserve.web.http.WebConfig;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.tabserve.model.CardKeys;
+import org.tabserve.model.Explanation;
+import org.tabserve.model.Feature;
+import org.tabserve.model.FeatureStats;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.RangeWarning;
+import org.tabserve.model.ScoredRows;
+import org.tabserve.model.ValueType;
+import org.tabserve.rows.CoverageField;
+import org.tabserve.rows.ExplainField;
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.ParameterRowParser;
+import org.tabserve.serving.RequestScoring;
+import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.Scoring;
+import org.tabserve.serving.limits.ClientWatch;
+import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.web.http.CardSize;
+import org.tabserve.web.http.CoverageParameter;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.MediaType;
+import org.tabserve.web.http.PageLinks;
+import org.tabserve.web.http.RequestParameters;
+import org.tabserve.web.http.Views;
+import org.tabserve.web.http.WebConfig;
 
 /**
  * {@code GET /} shows a form generated from the model's signature and card, filled with values the model takes
@@ -68,31 +67,48 @@ public final class FormHandler {
     }
 
     /** Renders the form of {@code classifier} under its share of the budget. */
-    private void render(ResolvedModel model, HttpServletRequest request, HttpServletResponse response, int status,
-                        Model classifier, java.util.function.Supplier<FormPage> page) throws IOException {
-        budget.buildAnswer(CardSize.bytes(classifier.card(), BASE_BYTES, BYTES_PER_CARD_CHAR),
-                "the form of model " + model.name(), () -> {
+    private void render(
+            ResolvedModel model,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            int status,
+            Model classifier,
+            java.util.function.Supplier<FormPage> page)
+            throws IOException {
+        budget.buildAnswer(
+                CardSize.bytes(classifier.card(), BASE_BYTES, BYTES_PER_CARD_CHAR),
+                "the form of model " + model.name(),
+                () -> {
                     views.render(request, response, status, "form", Map.of("page", page.get()), PageLinks.of(model));
                     return null;
                 });
     }
 
     /** {@code GET /}: the form, filled with the card's values ({@link FormDefaults}) or the example asked for. */
-    public void show(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
-            throws IOException {
+    public void show(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
         Model classifier = model.model();
         Examples examples = new Examples(classifier.card());
         String wanted = RequestParameters.query(request, "example");
         FormDefaults.Filled filled;
         if (wanted != null) {
-            Examples.Row row = examples.find(wanted).orElseThrow(() -> HttpProblem.of(404, "Not found",
-                    "the model's card has no example '" + wanted + "'; it has " + examples.all().stream()
-                            .map(Examples.Row::id).toList()));
+            Examples.Row row = examples.find(wanted)
+                    .orElseThrow(() -> HttpProblem.of(
+                            404,
+                            "Not found",
+                            "the model's card has no example '" + wanted + "'; it has "
+                                    + examples.all().stream()
+                                            .map(Examples.Row::id)
+                                            .toList()));
             filled = new FormDefaults.Filled(row.values(), row);
         } else {
             filled = FormDefaults.of(classifier);
         }
-        render(model, request, response, 200, classifier,
+        render(
+                model,
+                request,
+                response,
+                200,
+                classifier,
                 () -> page(classifier, filled.values(), List.of(), null).filledWith(filled));
     }
 
@@ -101,49 +117,69 @@ public final class FormHandler {
             throws IOException {
         Model classifier = model.model();
         MediaType.require(request, MediaType.FORM);
-        Map<String, String[]> parameters = new java.util.LinkedHashMap<>(
-                RequestParameters.of(request, config.maxBodyBytes()));
+        Map<String, String[]> parameters =
+                new java.util.LinkedHashMap<>(RequestParameters.of(request, config.maxBodyBytes()));
         // The box "Explain this answer" (offered when the card has a background sample), unless the model has an
         // input of that name; sent to a model that cannot explain, it is an ignored field, told as such.
         boolean explain = classifier.signature().feature(ExplainField.NAME).isEmpty()
-                && classifier.card().background() != null && parameters.remove(ExplainField.NAME) != null;
+                && classifier.card().background() != null
+                && parameters.remove(ExplainField.NAME) != null;
         // The choice "How sure" (offered when the card has a calibration), unless the model has an input of that name.
         String[] chosen = classifier.signature().feature(CoverageField.NAME).isEmpty()
-                ? parameters.remove(CoverageField.NAME) : null;
+                ? parameters.remove(CoverageField.NAME)
+                : null;
         String coverage = chosen == null || chosen.length == 0 ? "" : chosen[chosen.length - 1].strip();
-        RequestScoring scores = scoring.of(model, CoverageParameter.asked(request,
-                coverage.isEmpty() ? null : CoverageParameter.parsed(coverage)));
+        RequestScoring scores = scoring.of(
+                model,
+                CoverageParameter.asked(request, coverage.isEmpty() ? null : CoverageParameter.parsed(coverage)));
         ParameterRowParser.ParsedRow parsed = new ParameterRowParser(classifier.signature()).parse(parameters);
         if (!parsed.errors().isEmpty()) {
-            render(model, request, response, 400, classifier,
-                    () -> page(classifier, parsed.typed(), parsed.errors(), null, explain).covering(coverage));
+            render(
+                    model,
+                    request,
+                    response,
+                    400,
+                    classifier,
+                    () -> page(classifier, parsed.typed(), parsed.errors(), null, explain)
+                            .covering(coverage));
             return;
         }
         // One row, bounded by the model rows a request may have evaluated: its explanation finishes; a page is
         // written through a writer, which an early space on the answer's stream would rule out.
         ScoredRows scored = scores.scoreRows(parsed.batch(), explain, ClientWatch.NONE);
-        List<String> warnings = parsed.warnings(classifier.card()).stream().map(RangeWarning::message).toList();
-        String sureness = scored.uncertainty(0) == null ? null
-                : SurenessWords.of(scored.uncertainty(0), classifier.card());
+        List<String> warnings = parsed.warnings(classifier.card()).stream()
+                .map(RangeWarning::message)
+                .toList();
+        String sureness =
+                scored.uncertainty(0) == null ? null : SurenessWords.of(scored.uncertainty(0), classifier.card());
         Outcome outcome = new Outcome(scored.prediction(0), warnings, scored.explanation(0), sureness);
-        render(model, request, response, 200, classifier,
-                () -> page(classifier, parsed.typed(), List.of(), outcome, explain).covering(coverage));
+        render(
+                model,
+                request,
+                response,
+                200,
+                classifier,
+                () -> page(classifier, parsed.typed(), List.of(), outcome, explain)
+                        .covering(coverage));
     }
 
     /**
      * A prediction, the warnings that go with it, its explanation when one was asked for (else null) and how sure it
      * is, in words, when a coverage was (else null).
      */
-    private record Outcome(Prediction prediction, List<String> warnings, Explanation explanation, String sureness) {
-    }
+    private record Outcome(Prediction prediction, List<String> warnings, Explanation explanation, String sureness) {}
 
-    private static FormPage page(Model classifier, Map<String, String> typed, List<FieldProblem> problems,
-                                 Outcome outcome) {
+    private static FormPage page(
+            Model classifier, Map<String, String> typed, List<FieldProblem> problems, Outcome outcome) {
         return page(classifier, typed, problems, outcome, false);
     }
 
-    private static FormPage page(Model classifier, Map<String, String> typed, List<FieldProblem> problems,
-                                 Outcome outcome, boolean explain) {
+    private static FormPage page(
+            Model classifier,
+            Map<String, String> typed,
+            List<FieldProblem> problems,
+            Outcome outcome,
+            boolean explain) {
         ModelCard card = classifier.card();
         Map<String, String> fieldErrors = new HashMap<>();
         for (FieldProblem problem : problems) {
@@ -152,37 +188,57 @@ public final class FormHandler {
         List<String> order = displayOrder(classifier);
         List<FormPage.Field> fields = new ArrayList<>();
         for (String name : order) {
-            fields.add(field(classifier.signature().feature(name).orElseThrow(), card, typed.getOrDefault(name, ""),
+            fields.add(field(
+                    classifier.signature().feature(name).orElseThrow(),
+                    card,
+                    typed.getOrDefault(name, ""),
                     fieldErrors.remove(name)));
         }
         // Errors on fields the form does not have (unknown or repeated parameters) are shown too, never dropped.
-        fieldErrors.forEach((name, message) -> fields.add(FormPage.Field.unknown(name, typed.getOrDefault(name, ""),
-                message)));
+        fieldErrors.forEach(
+                (name, message) -> fields.add(FormPage.Field.unknown(name, typed.getOrDefault(name, ""), message)));
         FormPage.Result result = null;
         if (outcome != null) {
             List<FormPage.Bar> bars = new ArrayList<>();
             if (outcome.prediction() instanceof Prediction.Classification prediction) {
-                List<String> shown = ShownClasses.of(prediction.classes(), prediction::probabilityOf,
-                        prediction.label());
+                List<String> shown =
+                        ShownClasses.of(prediction.classes(), prediction::probabilityOf, prediction.label());
                 double rest = 1;
                 for (String label : shown) {
                     double p = prediction.probabilityOf(label);
                     rest -= p;
-                    bars.add(new FormPage.Bar(label, card.displayName(label), p, percent(p),
-                            label.equals(prediction.label())));
+                    bars.add(new FormPage.Bar(
+                            label, card.displayName(label), p, percent(p), label.equals(prediction.label())));
                 }
                 int others = prediction.classes().size() - shown.size();
                 if (others > 0) {
                     double p = Math.max(0, rest);
                     bars.add(new FormPage.Bar("", ShownClasses.others(others), p, percent(p), false));
                 }
-                result = new FormPage.Result(prediction.label(), card.displayName(prediction.label()), bars, fields,
-                        outcome.warnings(), false, null, ContributionChart.of(outcome.explanation(), typed, card),
-                        classifier.signature().probabilityNote(), outcome.sureness());
+                result = new FormPage.Result(
+                        prediction.label(),
+                        card.displayName(prediction.label()),
+                        bars,
+                        fields,
+                        outcome.warnings(),
+                        false,
+                        null,
+                        ContributionChart.of(outcome.explanation(), typed, card),
+                        classifier.signature().probabilityNote(),
+                        outcome.sureness());
             } else {
                 String value = Decimals.fourPlaces(((Prediction.Regression) outcome.prediction()).value());
-                result = new FormPage.Result(value, value, bars, fields, outcome.warnings(), true, targetRange(card),
-                        ContributionChart.of(outcome.explanation(), typed, card), null, outcome.sureness());
+                result = new FormPage.Result(
+                        value,
+                        value,
+                        bars,
+                        fields,
+                        outcome.warnings(),
+                        true,
+                        targetRange(card),
+                        ContributionChart.of(outcome.explanation(), typed, card),
+                        null,
+                        outcome.sureness());
             }
         }
         List<FormPage.Example> examples = new ArrayList<>();
@@ -193,12 +249,28 @@ public final class FormHandler {
             }
             examples.add(new FormPage.Example(row.id(), row.text(), row.label(), String.join(", ", parts)));
         }
-        boolean hasCard = card.evaluation() != null || !card.histograms().isEmpty() || !card.data().isEmpty();
+        boolean hasCard = card.evaluation() != null
+                || !card.histograms().isEmpty()
+                || !card.data().isEmpty();
         String noun = card.metadata().getOrDefault(CardKeys.ROW_NOUN, "").strip();
-        return new FormPage(card.name(), card.description(), examples, fields, result, problems.size(), hasCard,
-                noun.isEmpty() ? "One row" : "One " + noun, noun.isEmpty() ? "rows" : plural(noun),
-                fields.stream().anyMatch(FormPage.Field::optional), null, null, card.background() != null, explain,
-                card.conformal() != null && classifier.signature().feature(CoverageField.NAME).isEmpty(), "");
+        return new FormPage(
+                card.name(),
+                card.description(),
+                examples,
+                fields,
+                result,
+                problems.size(),
+                hasCard,
+                noun.isEmpty() ? "One row" : "One " + noun,
+                noun.isEmpty() ? "rows" : plural(noun),
+                fields.stream().anyMatch(FormPage.Field::optional),
+                null,
+                null,
+                card.background() != null,
+                explain,
+                card.conformal() != null
+                        && classifier.signature().feature(CoverageField.NAME).isEmpty(),
+                "");
     }
 
     /**
@@ -222,8 +294,15 @@ public final class FormHandler {
         if (feature.missingAs() != null) {
             hints.add("left empty, it is taken as \"" + feature.missingAs() + "\" (the model card says so)");
         }
-        return new FormPage.Field(feature.name(), value, String.join("; ", hints), error,
-                feature.type().isNumber() ? "decimal" : "text", options, select, feature.takesMissing());
+        return new FormPage.Field(
+                feature.name(),
+                value,
+                String.join("; ", hints),
+                error,
+                feature.type().isNumber() ? "decimal" : "text",
+                options,
+                select,
+                feature.takesMissing());
     }
 
     /** The training range of a regressor's target, when the card's statistics have its column (the data's label). */
@@ -234,7 +313,8 @@ public final class FormHandler {
     }
 
     private static String plural(String noun) {
-        return noun.endsWith("s") || noun.endsWith("x") || noun.endsWith("sh") || noun.endsWith("ch") ? noun + "es"
+        return noun.endsWith("s") || noun.endsWith("x") || noun.endsWith("sh") || noun.endsWith("ch")
+                ? noun + "es"
                 : noun + "s";
     }
 
@@ -242,7 +322,10 @@ public final class FormHandler {
     static List<String> displayOrder(Model classifier) {
         List<String> features = classifier.signature().featureNames();
         if (classifier.card().data().get("columns") instanceof List<?> columns) {
-            List<String> ordered = columns.stream().map(String::valueOf).filter(features::contains).toList();
+            List<String> ordered = columns.stream()
+                    .map(String::valueOf)
+                    .filter(features::contains)
+                    .toList();
             if (ordered.size() == features.size() && ordered.stream().distinct().count() == features.size()) {
                 return ordered;
             }

@@ -26,10 +26,23 @@ import java.util.List;
  *                    form then offers a coverage)
  * @param coverage    the coverage the form asked for, as sent (it stays chosen), or empty for none
  */
-record FormPage(String name, String description, List<Example> examples, List<Field> fields, Result result,
-                int errorCount, boolean hasCard, String oneRow, String manyRows, boolean anyOptional,
-                String filledNote, String shownExample, boolean explainable, boolean explain, boolean calibrated,
-                String coverage) {
+record FormPage(
+        String name,
+        String description,
+        List<Example> examples,
+        List<Field> fields,
+        Result result,
+        int errorCount,
+        boolean hasCard,
+        String oneRow,
+        String manyRows,
+        boolean anyOptional,
+        String filledNote,
+        String shownExample,
+        boolean explainable,
+        boolean explain,
+        boolean calibrated,
+        String coverage) {
 
     /** The coverages the form offers, as sent. */
     static final List<String> COVERAGES = List.of("0.8", "0.9", "0.95");
@@ -59,15 +72,44 @@ record FormPage(String name, String description, List<Example> examples, List<Fi
         } else {
             note = null;
         }
-        return new FormPage(name, description, examples, fields, result, errorCount, hasCard, oneRow, manyRows,
-                anyOptional, note, filled.example() == null ? null : filled.example().id(), explainable, explain,
-                calibrated, coverage);
+        return new FormPage(
+                name,
+                description,
+                examples,
+                fields,
+                result,
+                errorCount,
+                hasCard,
+                oneRow,
+                manyRows,
+                anyOptional,
+                note,
+                filled.example() == null ? null : filled.example().id(),
+                explainable,
+                explain,
+                calibrated,
+                coverage);
     }
 
     /** This page, with {@code coverage} chosen (as sent; empty for none). */
     FormPage covering(String coverage) {
-        return new FormPage(name, description, examples, fields, result, errorCount, hasCard, oneRow, manyRows,
-                anyOptional, filledNote, shownExample, explainable, explain, calibrated, coverage);
+        return new FormPage(
+                name,
+                description,
+                examples,
+                fields,
+                result,
+                errorCount,
+                hasCard,
+                oneRow,
+                manyRows,
+                anyOptional,
+                filledNote,
+                shownExample,
+                explainable,
+                explain,
+                calibrated,
+                coverage);
     }
 
     /**
@@ -76,8 +118,7 @@ record FormPage(String name, String description, List<Example> examples, List<Fi
      * @param label the class label the example has in the data
      * @param title what the link fills in, e.g. {@code variance 3.6, skewness 8.6, ...}
      */
-    record Example(String id, String text, String label, String title) {
-    }
+    record Example(String id, String text, String label, String title) {}
 
     /**
      * @param name      the feature's name (also the parameter name)
@@ -90,8 +131,15 @@ record FormPage(String name, String description, List<Example> examples, List<Fi
      *                  otherwise a text field that offers them in a {@code datalist}
      * @param optional  whether the field may be left empty (a missing value the model takes)
      */
-    record Field(String name, String value, String hint, String error, String inputMode, List<String> options,
-                 boolean select, boolean optional) {
+    record Field(
+            String name,
+            String value,
+            String hint,
+            String error,
+            String inputMode,
+            List<String> options,
+            boolean select,
+            boolean optional) {
 
         /** A field the form does not have (an unknown parameter), shown with its error. */
         static Field unknown(String name, String value, String error) {
@@ -117,10 +165,17 @@ record FormPage(String name, String description, List<Example> examples, List<Fi
      * @param probabilityNote what the probabilities are when tabserve made them from the model's scores, or null
      * @param sureness    how sure the answer is, in words, when the form asked for a coverage; else null
      */
-    record Result(String label, String displayName, List<Bar> bars, List<Field> sent, List<String> warnings,
-                  boolean regression, String targetRange, Explained explanation, String probabilityNote,
-                  String sureness) {
-    }
+    record Result(
+            String label,
+            String displayName,
+            List<Bar> bars,
+            List<Field> sent,
+            List<String> warnings,
+            boolean regression,
+            String targetRange,
+            Explained explanation,
+            String probabilityNote,
+            String sureness) {}
 
     /**
      * An answer explained in the form's own columns.
@@ -128,8 +183,7 @@ record FormPage(String name, String description, List<Example> examples, List<Fi
      * @param chart   each input's contribution, largest first
      * @param summary the explanation in words: what is explained, the base value and the answer
      */
-    record Explained(Plot chart, String summary) {
-    }
+    record Explained(Plot chart, String summary) {}
 
     /**
      * @param label       a class label
@@ -138,6 +192,5 @@ record FormPage(String name, String description, List<Example> examples, List<Fi
      * @param percent     the probability as text, e.g. {@code 97.3 %}
      * @param predicted   whether this is the predicted class
      */
-    record Bar(String label, String displayName, double probability, String percent, boolean predicted) {
-    }
+    record Bar(String label, String displayName, double probability, String percent, boolean predicted) {}
 }

@@ -1,10 +1,9 @@
 package org.tabserve.web.pages;
 
-import org.tabserve.model.LiveProfile;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.tabserve.model.LiveProfile;
 
 /**
  * The card page's live pictures: an input's training distribution as filled bars with what the model scored lately
@@ -17,14 +16,16 @@ final class LivePlots {
     private static final double AXIS = 108;
     private static final double LEFT = 4;
 
-    private LivePlots() {
-    }
+    private LivePlots() {}
 
     /** The picture of {@code feature}'s training shares with its live shares of the last hour over them. */
     static Plot overlay(LiveProfile.LiveFeature feature) {
         int bins = feature.bins().size();
-        double[] training = shares(feature.training().stream().mapToDouble(Double::doubleValue).toArray());
-        double[] live = shares(feature.recent().counts().stream().mapToDouble(Long::doubleValue).toArray());
+        double[] training = shares(
+                feature.training().stream().mapToDouble(Double::doubleValue).toArray());
+        double[] live = shares(feature.recent().counts().stream()
+                .mapToDouble(Long::doubleValue)
+                .toArray());
         double max = 1e-9;
         for (int b = 0; b < bins; b++) {
             max = Math.max(max, Math.max(training[b], live[b]));
@@ -34,41 +35,68 @@ final class LivePlots {
         for (int b = 0; b < bins; b++) {
             double x = Plots.round(LEFT + b * binWidth + 1);
             double width = Plots.round(binWidth - 2);
-            String bin = feature.kind() == LiveProfile.Kind.HISTOGRAM ? "from " + range(feature, b) : feature.bins().get(b);
+            String bin = feature.kind() == LiveProfile.Kind.HISTOGRAM
+                    ? "from " + range(feature, b)
+                    : feature.bins().get(b);
             if (training[b] > 0) {
                 double h = (AXIS - TOP) * training[b] / max;
-                rects.add(new Plot.Rect(x, Plots.round(AXIS - h), width, Plots.round(h), "bar training", null,
+                rects.add(new Plot.Rect(
+                        x,
+                        Plots.round(AXIS - h),
+                        width,
+                        Plots.round(h),
+                        "bar training",
+                        null,
                         percent(training[b]) + " of the training values " + bin));
             }
             if (live[b] > 0) {
                 double h = (AXIS - TOP) * live[b] / max;
-                rects.add(new Plot.Rect(x, Plots.round(AXIS - h), width, Plots.round(h), "live-bar", null,
+                rects.add(new Plot.Rect(
+                        x,
+                        Plots.round(AXIS - h),
+                        width,
+                        Plots.round(h),
+                        "live-bar",
+                        null,
                         percent(live[b]) + " of the live values " + bin));
             }
         }
         List<Plot.Text> texts = new ArrayList<>();
         if (feature.kind() == LiveProfile.Kind.HISTOGRAM) {
             texts.add(new Plot.Text(0, AXIS + 17, Plots.number(feature.edges().get(0)), "start", null, "tick x-tick"));
-            texts.add(new Plot.Text(Plots.WIDTH, AXIS + 17, Plots.number(feature.edges().get(bins)), "end", null,
-                    "tick x-tick"));
+            texts.add(new Plot.Text(
+                    Plots.WIDTH, AXIS + 17, Plots.number(feature.edges().get(bins)), "end", null, "tick x-tick"));
         } else {
             int fits = (int) Math.max(1, binWidth / Plots.CHAR_WIDTH);
             for (int b = 0; b < bins; b++) {
                 String name = feature.bins().get(b);
-                texts.add(new Plot.Text(Plots.round(LEFT + (b + 0.5) * binWidth), AXIS + 17,
-                        name.length() <= fits ? name : name.substring(0, Math.max(1, fits - 1)) + "…", "middle", null,
+                texts.add(new Plot.Text(
+                        Plots.round(LEFT + (b + 0.5) * binWidth),
+                        AXIS + 17,
+                        name.length() <= fits ? name : name.substring(0, Math.max(1, fits - 1)) + "…",
+                        "middle",
+                        null,
                         "tick x-tick"));
             }
         }
         String summary = "Training values of " + BidiIsolate.of(feature.name()) + " (filled bars) and the "
                 + feature.recent().values() + " values scored in the last hour (outlines), as shares of each, on "
                 + bins + (feature.kind() == LiveProfile.Kind.HISTOGRAM ? " bins." : " categories.");
-        return new Plot("live-" + feature.name(), Plots.WIDTH, HEIGHT, summary, rects,
-                List.of(new Plot.Line(0, AXIS, Plots.WIDTH, AXIS, "axis")), List.of(), List.of(), texts);
+        return new Plot(
+                "live-" + feature.name(),
+                Plots.WIDTH,
+                HEIGHT,
+                summary,
+                rects,
+                List.of(new Plot.Line(0, AXIS, Plots.WIDTH, AXIS, "axis")),
+                List.of(),
+                List.of(),
+                texts);
     }
 
     private static String range(LiveProfile.LiveFeature feature, int bin) {
-        return Plots.number(feature.edges().get(bin)) + " to " + Plots.number(feature.edges().get(bin + 1));
+        return Plots.number(feature.edges().get(bin)) + " to "
+                + Plots.number(feature.edges().get(bin + 1));
     }
 
     private static double[] shares(double[] counts) {

@@ -1,12 +1,11 @@
 package org.tabserve.web.pages;
 
-import org.tabserve.model.LiveCounts;
-import org.tabserve.model.LiveProfile;
-import org.tabserve.model.Psi;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.tabserve.model.LiveCounts;
+import org.tabserve.model.LiveProfile;
+import org.tabserve.model.Psi;
 
 /**
  * The card page's "Live" section: per input, what the model scored on every route against the card's training
@@ -28,9 +27,16 @@ record LiveSection(boolean profile, int windowMinutes, int valuesPerBin, long mi
      * @param drift    small, moderate, large or not enough data
      * @param outside  the out-of-range rate (numbers) or unknown-category rate (text), in words
      */
-    record Chart(String feature, Plot plot, long values, long valuesSinceStart, String psi, String drift,
-                 String psiSinceStart, String missing, String outside) {
-    }
+    record Chart(
+            String feature,
+            Plot plot,
+            long values,
+            long valuesSinceStart,
+            String psi,
+            String drift,
+            String psiSinceStart,
+            String missing,
+            String outside) {}
 
     static LiveSection of(LiveProfile live) {
         List<Chart> charts = new ArrayList<>();
@@ -42,13 +48,19 @@ record LiveSection(boolean profile, int windowMinutes, int valuesPerBin, long mi
             String outside = feature.kind() == LiveProfile.Kind.HISTOGRAM
                     ? LivePlots.percent(recent.rate(recent.outOfRange())) + " out of the training range"
                     : LivePlots.percent(recent.rate(recent.unknown())) + " categories the training data never had";
-            charts.add(new Chart(feature.name(), LivePlots.overlay(feature), recent.values(),
-                    feature.sinceStart().values(), psi(recent.psi()), Psi.reading(recent.psi()),
-                    psi(feature.sinceStart().psi()), LivePlots.percent(recent.rate(recent.missing())) + " missing",
+            charts.add(new Chart(
+                    feature.name(),
+                    LivePlots.overlay(feature),
+                    recent.values(),
+                    feature.sinceStart().values(),
+                    psi(recent.psi()),
+                    Psi.reading(recent.psi()),
+                    psi(feature.sinceStart().psi()),
+                    LivePlots.percent(recent.rate(recent.missing())) + " missing",
                     outside));
         }
-        return new LiveSection(live.hasTrainingProfile(), LiveCounts.WINDOW_SECONDS / 60, Psi.VALUES_PER_BIN, Psi.MIN_ROWS,
-                charts);
+        return new LiveSection(
+                live.hasTrainingProfile(), LiveCounts.WINDOW_SECONDS / 60, Psi.VALUES_PER_BIN, Psi.MIN_ROWS, charts);
     }
 
     private static String psi(double psi) {

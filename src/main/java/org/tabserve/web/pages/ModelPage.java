@@ -28,10 +28,26 @@ import java.util.List;
  * @param noCard      what a model without a card is told to do, or null when it has one
  * @param probabilityNote what the probabilities are when tabserve made them from the model's scores, or null
  */
-record ModelPage(String name, String version, String description, String task, List<InputLine> inputs,
-                 List<Fact> facts, List<Fact> data, List<String> skipped, Metrics metrics, Plot confusion, List<Confused> confused, Roc roc, Plot calibration,
-                 Regression regression, List<Chart> histograms, List<Chart> categories, List<Legend> legend,
-                 NoCard noCard, String probabilityNote) {
+record ModelPage(
+        String name,
+        String version,
+        String description,
+        String task,
+        List<InputLine> inputs,
+        List<Fact> facts,
+        List<Fact> data,
+        List<String> skipped,
+        Metrics metrics,
+        Plot confusion,
+        List<Confused> confused,
+        Roc roc,
+        Plot calibration,
+        Regression regression,
+        List<Chart> histograms,
+        List<Chart> categories,
+        List<Legend> legend,
+        NoCard noCard,
+        String probabilityNote) {
 
     /**
      * One feature the model takes.
@@ -42,12 +58,10 @@ record ModelPage(String name, String version, String description, String task, L
      * @param missing    whether it may be left empty ("yes" or "no")
      * @param categories its known values and what an unknown one gets; empty when it has none
      */
-    record InputLine(String feature, String type, String tensor, String missing, String categories) {
-    }
+    record InputLine(String feature, String type, String tensor, String missing, String categories) {}
 
     /** A term and its text. */
-    record Fact(String term, String text) {
-    }
+    record Fact(String term, String text) {}
 
     /**
      * @param method   how the rows were chosen
@@ -55,22 +69,18 @@ record ModelPage(String name, String version, String description, String task, L
      * @param accuracy share correct, as text
      * @param perClass one line per class
      */
-    record Metrics(String method, String rows, String accuracy, List<ClassLine> perClass) {
-    }
+    record Metrics(String method, String rows, String accuracy, List<ClassLine> perClass) {}
 
     /** One class's precision, recall, F1 and support, as text. */
-    record ClassLine(String displayName, String label, String precision, String recall, String f1, String support) {
-    }
+    record ClassLine(String displayName, String label, String precision, String recall, String f1, String support) {}
 
     /**
      * A true class and the class it was taken for, with how many of its rows were and their share of its rows.
      */
-    record Confused(String trueClass, String predicted, String rows, String share) {
-    }
+    record Confused(String trueClass, String predicted, String rows, String share) {}
 
     /** A figure's number as people read it ({@code text}) and as the card holds it ({@code value}). */
-    record Figure(String text, String value) {
-    }
+    record Figure(String text, String value) {}
 
     /**
      * @param auc           the area under the curve, or null when the card has none (one class only)
@@ -78,8 +88,7 @@ record ModelPage(String name, String version, String description, String task, L
      * @param note          how the rows were sampled, when they were; may be empty
      * @param plot          the curve
      */
-    record Roc(Figure auc, String positiveClass, String note, Plot plot) {
-    }
+    record Roc(Figure auc, String positiveClass, String note, Plot plot) {}
 
     /**
      * @param method    how the rows were chosen
@@ -90,21 +99,17 @@ record ModelPage(String name, String version, String description, String task, L
      * @param scatter   predicted against actual values, with y = x; null when the card has no points
      * @param residuals the residuals' histogram; null when the card has none
      */
-    record Regression(String method, String rows, Figure mae, Figure rmse, Figure r2, Plot scatter, Plot residuals) {
-    }
+    record Regression(String method, String rows, Figure mae, Figure rmse, Figure r2, Plot scatter, Plot residuals) {}
 
     /** One picture of one feature. */
-    record Chart(String feature, Plot plot) {
-    }
+    record Chart(String feature, Plot plot) {}
 
     /** A class's colour in the pictures. */
-    record Legend(String displayName, String label, String cssClass) {
-    }
+    record Legend(String displayName, String label, String cssClass) {}
 
     /**
      * @param command the {@code card} command for this model, with its file name filled in
      * @param columns the columns the CSV needs: the model's inputs, in display order
      */
-    record NoCard(String command, List<String> columns) {
-    }
+    record NoCard(String command, List<String> columns) {}
 }

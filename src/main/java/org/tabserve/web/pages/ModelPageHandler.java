@@ -2,17 +2,16 @@ package org.tabserve.web.pages;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.web.http.PageLinks;
-import org.tabserve.model.Model;
-import org.tabserve.web.api.LivePerformanceJson;
-import org.tabserve.serving.feedback.FeedbackMonitor;
-import org.tabserve.serving.limits.MemoryBudget;
-import org.tabserve.serving.ResolvedModel;
-import org.tabserve.web.http.Routes;
-import org.tabserve.web.http.Views;
-
 import java.io.IOException;
 import java.util.Map;
+import org.tabserve.model.Model;
+import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.feedback.FeedbackMonitor;
+import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.web.api.LivePerformanceJson;
+import org.tabserve.web.http.PageLinks;
+import org.tabserve.web.http.Routes;
+import org.tabserve.web.http.Views;
 
 /**
  * {@code GET /card}: the model card for people, with its pictures drawn as inline SVG from the card's numbers, and
@@ -37,15 +36,28 @@ public final class ModelPageHandler {
     }
 
     /** {@code GET /card}: the card page. */
-    public void show(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
-            throws IOException {
+    public void show(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
         Model classifier = model.model();
         budget.buildAnswer(ModelPages.buildBytes(classifier), "the card page of model " + model.name(), () -> {
-            views.render(request, response, 200, "model", Map.of("page", ModelPages.build(classifier),
-                    "live", LiveSection.of(model.live()), "performance", PerformanceWords.of(LivePerformanceJson.of(
-                            classifier, feedback.of(model.name(), model.version().orElseThrow(), classifier)
-                                    .orElse(null))),
-                    "rollouts", RolloutView.of(model.rollouts(), model.name()).stream().toList()), PageLinks.of(model));
+            views.render(
+                    request,
+                    response,
+                    200,
+                    "model",
+                    Map.of(
+                            "page",
+                            ModelPages.build(classifier),
+                            "live",
+                            LiveSection.of(model.live()),
+                            "performance",
+                            PerformanceWords.of(LivePerformanceJson.of(
+                                    classifier,
+                                    feedback.of(model.name(), model.version().orElseThrow(), classifier)
+                                            .orElse(null))),
+                            "rollouts",
+                            RolloutView.of(model.rollouts(), model.name()).stream()
+                                    .toList()),
+                    PageLinks.of(model));
             return null;
         });
     }
@@ -58,7 +70,10 @@ public final class ModelPageHandler {
         String uri = request.getRequestURI();
         String query = request.getQueryString();
         response.setStatus(308);
-        response.setHeader("Location", uri.substring(0, uri.lastIndexOf('/') + 1) + Routes.in(Routes.CARD)
-                + (query == null ? "" : "?" + query));
+        response.setHeader(
+                "Location",
+                uri.substring(0, uri.lastIndexOf('/') + 1)
+                        + Routes.in(Routes.CARD)
+                        + (query == null ? "" : "?" + query));
     }
 }

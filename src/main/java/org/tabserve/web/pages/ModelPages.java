@@ -1,23 +1,22 @@
 package org.tabserve.web.pages;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.tabserve.model.CategoryCounts;
 import org.tabserve.model.ClassMetrics;
 import org.tabserve.model.Conformal;
 import org.tabserve.model.Evaluation;
 import org.tabserve.model.Feature;
 import org.tabserve.model.FeatureHistogram;
+import org.tabserve.model.Model;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
-import org.tabserve.model.Model;
 import org.tabserve.model.RegressionEvaluation;
 import org.tabserve.model.Task;
 import org.tabserve.web.api.ModelApiHandler;
 import org.tabserve.web.http.CardSize;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Builds the {@link ModelPage} from a model's card: the card's facts in words (the model, its data, its inputs, its
@@ -29,25 +28,36 @@ final class ModelPages {
     /** The name the WAR is run by in the README's commands. */
     static final String WAR = "tabserve.war";
 
-    private ModelPages() {
-    }
+    private ModelPages() {}
 
     static ModelPage build(Model classifier) {
         ModelCard card = classifier.card();
         List<String> classes = classifier.signature().classLabels();
         ModelSignature signature = classifier.signature();
         List<ModelPage.Fact> facts = new ArrayList<>();
-        facts.add(new ModelPage.Fact("Task", signature.task() == Task.REGRESSION
-                ? "regression: it predicts a number for each row" + classifier.valueOutput()
-                        .map(v -> " (output " + v.name() + ")").orElse("")
-                : "classification into " + classes.size() + " classes"));
-        facts.add(new ModelPage.Fact("Features", String.join(", ", FormHandler.displayOrder(classifier).stream()
-                .map(BidiIsolate::of).toList())));
+        facts.add(new ModelPage.Fact(
+                "Task",
+                signature.task() == Task.REGRESSION
+                        ? "regression: it predicts a number for each row"
+                                + classifier
+                                        .valueOutput()
+                                        .map(v -> " (output " + v.name() + ")")
+                                        .orElse("")
+                        : "classification into " + classes.size() + " classes"));
+        facts.add(new ModelPage.Fact(
+                "Features",
+                String.join(
+                        ", ",
+                        FormHandler.displayOrder(classifier).stream()
+                                .map(BidiIsolate::of)
+                                .toList())));
         if (signature.task() == Task.CLASSIFICATION) {
             List<String> classTexts = new ArrayList<>();
             for (String label : classes) {
-                classTexts.add(card.displayName(label).equals(label) ? BidiIsolate.of(label)
-                        : BidiIsolate.of(label) + " = " + BidiIsolate.of(card.displayName(label)));
+                classTexts.add(
+                        card.displayName(label).equals(label)
+                                ? BidiIsolate.of(label)
+                                : BidiIsolate.of(label) + " = " + BidiIsolate.of(card.displayName(label)));
             }
             facts.add(new ModelPage.Fact("Classes", String.join(", ", classTexts)));
             if (!card.classDisplayNote().isEmpty()) {
@@ -68,7 +78,9 @@ final class ModelPages {
             facts.add(new ModelPage.Fact("ONNX producer", card.producer()));
         }
         facts.add(new ModelPage.Fact("Model file sha256", classifier.sha256()));
-        facts.add(new ModelPage.Fact("Computed by", classifier.engine().name() + ": " + classifier.engine().note()));
+        facts.add(new ModelPage.Fact(
+                "Computed by",
+                classifier.engine().name() + ": " + classifier.engine().note()));
 
         List<ModelPage.Fact> data = new ArrayList<>();
         Map<String, Object> d = card.data();
@@ -83,13 +95,16 @@ final class ModelPages {
         addIfPresent(data, "Licence", d.get("licence"));
         if (card.conformal() != null) {
             Conformal conformal = card.conformal();
-            addIfPresent(data, "Conformal calibration", conformal.file() + ", " + conformal.rows() + " rows ("
-                    + Conformal.NOT_TRAINING_ROWS + ")");
+            addIfPresent(
+                    data,
+                    "Conformal calibration",
+                    conformal.file() + ", " + conformal.rows() + " rows (" + Conformal.NOT_TRAINING_ROWS + ")");
             List<String> checks = new ArrayList<>();
             for (Conformal.Check check : conformal.checks()) {
-                checks.add(Plots.fixed(check.coverage()) + " asked: " + Plots.fixed(check.empirical()) + " covered, mean "
-                        + (signature.task() == Task.REGRESSION ? "width " : "set size ")
-                        + Decimals.fourPlaces(check.meanSize()));
+                checks.add(
+                        Plots.fixed(check.coverage()) + " asked: " + Plots.fixed(check.empirical()) + " covered, mean "
+                                + (signature.task() == Task.REGRESSION ? "width " : "set size ")
+                                + Decimals.fourPlaces(check.meanSize()));
             }
             addIfPresent(data, "Coverage on the calibration rows", String.join("; ", checks));
         }
@@ -103,8 +118,11 @@ final class ModelPages {
         if (evaluation != null) {
             List<ModelPage.ClassLine> lines = new ArrayList<>();
             evaluation.perClass().forEach((label, m) -> lines.add(line(card, label, m)));
-            metrics = new ModelPage.Metrics(evaluation.method(), Integer.toString(evaluation.rows()),
-                    Plots.fixed(evaluation.accuracy()), lines);
+            metrics = new ModelPage.Metrics(
+                    evaluation.method(),
+                    Integer.toString(evaluation.rows()),
+                    Plots.fixed(evaluation.accuracy()),
+                    lines);
             if (!evaluation.confusionLabels().isEmpty() && MostConfused.asMatrix(evaluation)) {
                 confusion = CardPlots.confusion(card, evaluation);
             } else if (!evaluation.confusionLabels().isEmpty()) {
@@ -122,17 +140,37 @@ final class ModelPages {
         List<ModelPage.Chart> categories = new ArrayList<>();
         for (String feature : FormHandler.displayOrder(classifier)) {
             if (card.histograms().containsKey(feature)) {
-                charts.add(new ModelPage.Chart(feature, CardPlots.histogram(series, feature, card.histograms().get(feature))));
+                charts.add(new ModelPage.Chart(
+                        feature,
+                        CardPlots.histogram(series, feature, card.histograms().get(feature))));
             }
             if (card.categories().containsKey(feature)) {
-                categories.add(new ModelPage.Chart(feature, CardPlots.categories(series, feature,
-                        card.categories().get(feature))));
+                categories.add(new ModelPage.Chart(
+                        feature,
+                        CardPlots.categories(series, feature, card.categories().get(feature))));
             }
         }
-        return new ModelPage(card.name(), card.version(), card.description(), signature.task().jsonName(),
-                inputs(classifier), facts, data,
-                card.skippedRows().stream().map(org.tabserve.model.SkippedRows::sentence).toList(), metrics, confusion, confused, roc, calibration, CardPlots.regression(card.regression()),
-                charts, categories, series.legend(), card.describesData() ? null : noCard(classifier),
+        return new ModelPage(
+                card.name(),
+                card.version(),
+                card.description(),
+                signature.task().jsonName(),
+                inputs(classifier),
+                facts,
+                data,
+                card.skippedRows().stream()
+                        .map(org.tabserve.model.SkippedRows::sentence)
+                        .toList(),
+                metrics,
+                confusion,
+                confused,
+                roc,
+                calibration,
+                CardPlots.regression(card.regression()),
+                charts,
+                categories,
+                series.legend(),
+                card.describesData() ? null : noCard(classifier),
                 signature.probabilityNote());
     }
 
@@ -159,10 +197,13 @@ final class ModelPages {
         long shapes = 0;
         int series = Math.max(1, classifier.signature().classLabels().size());
         for (FeatureHistogram histogram : card.histograms().values()) {
-            shapes += (long) histogram.bins() * Math.max(series, histogram.counts().size()) + 4;
+            shapes += (long) histogram.bins()
+                            * Math.max(series, histogram.counts().size())
+                    + 4;
         }
         for (CategoryCounts counts : card.categories().values()) {
-            long categories = counts.counts().values().stream().mapToLong(Map::size).sum();
+            long categories =
+                    counts.counts().values().stream().mapToLong(Map::size).sum();
             shapes += categories * (2L * Math.max(series, counts.counts().size()) + 1);
         }
         Evaluation evaluation = card.evaluation();
@@ -170,11 +211,16 @@ final class ModelPages {
             long n = evaluation.confusionLabels().size();
             shapes += 2 * n * n + 2 * n + evaluation.perClass().size();
             shapes += evaluation.roc() == null ? 0 : evaluation.roc().fpr().size();
-            shapes += evaluation.calibration() == null ? 0 : 2L * evaluation.calibration().counts().size();
+            shapes += evaluation.calibration() == null
+                    ? 0
+                    : 2L * evaluation.calibration().counts().size();
         }
         RegressionEvaluation regression = card.regression();
         if (regression != null) {
-            shapes += regression.actual().size() + (regression.residuals() == null ? 0 : regression.residuals().bins());
+            shapes += regression.actual().size()
+                    + (regression.residuals() == null
+                            ? 0
+                            : regression.residuals().bins());
         }
         shapes += classifier.signature().features().size() * 8L; // the inputs' table, the facts
         return BASE_BYTES + BYTES_PER_SHAPE * shapes + BYTES_PER_CARD_CHAR * CardSize.chars(card);
@@ -187,28 +233,44 @@ final class ModelPages {
         java.util.Set<ModelInput> told = new java.util.HashSet<>();
         for (String name : FormHandler.displayOrder(classifier)) {
             Feature feature = signature.feature(name).orElseThrow();
-            ModelInput input = signature.inputs().stream().filter(i -> i.features().contains(feature)).findFirst()
+            ModelInput input = signature.inputs().stream()
+                    .filter(i -> i.features().contains(feature))
+                    .findFirst()
                     .orElseThrow();
-            String shape = String.join(", ", input.batchShape().stream()
-                    .map(d -> d < 0 ? "N" : Long.toString(d)).toList());
+            String shape = String.join(
+                    ", ",
+                    input.batchShape().stream()
+                            .map(d -> d < 0 ? "N" : Long.toString(d))
+                            .toList());
             if (alike(input)) {
                 // One line for a tensor of many like columns (a 69-column SVM's float_input): 69 same rows made the
                 // card 15,000 px tall and said nothing the one line does not.
                 if (told.add(input)) {
-                    lines.add(new ModelPage.InputLine(features(input), ModelApiHandler.typeName(feature.type()),
+                    lines.add(new ModelPage.InputLine(
+                            features(input),
+                            ModelApiHandler.typeName(feature.type()),
                             input.name() + " " + input.type().v2Name() + " [" + shape + "]",
-                            feature.missingAllowed() ? "yes" : "no", ""));
+                            feature.missingAllowed() ? "yes" : "no",
+                            ""));
                 }
                 continue;
             }
-            String categories = feature.categories().isEmpty() ? ""
-                    : String.join(", ", feature.categories().stream().map(BidiIsolate::of).toList())
-                    + (feature.refusesUnknown() ? " (no others)"
-                    : " (others are taken with a warning)");
-            lines.add(new ModelPage.InputLine(feature.name(), ModelApiHandler.typeName(feature.type()),
+            String categories = feature.categories().isEmpty()
+                    ? ""
+                    : String.join(
+                                    ", ",
+                                    feature.categories().stream()
+                                            .map(BidiIsolate::of)
+                                            .toList())
+                            + (feature.refusesUnknown() ? " (no others)" : " (others are taken with a warning)");
+            lines.add(new ModelPage.InputLine(
+                    feature.name(),
+                    ModelApiHandler.typeName(feature.type()),
                     input.name() + " " + input.type().v2Name() + " [" + shape + "]",
-                    feature.missingAs() != null ? "an empty " + feature.name() + " is taken as \"" + feature.missingAs()
-                            + "\"" : feature.missingAllowed() ? "yes" : "no", categories));
+                    feature.missingAs() != null
+                            ? "an empty " + feature.name() + " is taken as \"" + feature.missingAs() + "\""
+                            : feature.missingAllowed() ? "yes" : "no",
+                    categories));
         }
         return lines;
     }
@@ -219,16 +281,20 @@ final class ModelPages {
     /** Whether an input is several columns that differ only by name: the same type, none with known values. */
     private static boolean alike(ModelInput input) {
         List<Feature> features = input.features();
-        return features.size() > 1 && features.stream().allMatch(f -> f.categories().isEmpty()
-                && f.type() == features.get(0).type() && f.missingAllowed() == features.get(0).missingAllowed());
+        return features.size() > 1
+                && features.stream()
+                        .allMatch(f -> f.categories().isEmpty()
+                                && f.type() == features.get(0).type()
+                                && f.missingAllowed() == features.get(0).missingAllowed());
     }
 
     /** A tensor's column names, the first {@link #NAMES_LISTED} of them and how many more. */
     private static String features(ModelInput input) {
         List<String> names = input.features().stream().map(Feature::name).toList();
-        return names.size() <= NAMES_LISTED ? String.join(", ", names)
-                : String.join(", ", names.subList(0, NAMES_LISTED - 1)) + ", … " + names.get(names.size() - 1)
-                + " (" + names.size() + " columns)";
+        return names.size() <= NAMES_LISTED
+                ? String.join(", ", names)
+                : String.join(", ", names.subList(0, NAMES_LISTED - 1)) + ", … " + names.get(names.size() - 1) + " ("
+                        + names.size() + " columns)";
     }
 
     /**
@@ -239,8 +305,8 @@ final class ModelPages {
         String source = model.source();
         String file = source.substring(Math.max(source.lastIndexOf('/'), source.lastIndexOf('\\')) + 1);
         String stem = file.endsWith(".onnx") ? file.substring(0, file.length() - ".onnx".length()) : file;
-        String command = "java -jar " + WAR + " card --model " + shellWord(file) + " --data labelled.csv --label <column>"
-                + " --out " + shellWord(stem + "-with-card.onnx");
+        String command = "java -jar " + WAR + " card --model " + shellWord(file)
+                + " --data labelled.csv --label <column>" + " --out " + shellWord(stem + "-with-card.onnx");
         return new ModelPage.NoCard(command, FormHandler.displayOrder(model));
     }
 
@@ -250,8 +316,13 @@ final class ModelPages {
     }
 
     private static ModelPage.ClassLine line(ModelCard card, String label, ClassMetrics m) {
-        return new ModelPage.ClassLine(card.displayName(label), label, Plots.fixed(m.precision()),
-                Plots.fixed(m.recall()), Plots.fixed(m.f1()), Integer.toString(m.support()));
+        return new ModelPage.ClassLine(
+                card.displayName(label),
+                label,
+                Plots.fixed(m.precision()),
+                Plots.fixed(m.recall()),
+                Plots.fixed(m.f1()),
+                Integer.toString(m.support()));
     }
 
     private static void addIfPresent(List<ModelPage.Fact> facts, String term, Object value) {

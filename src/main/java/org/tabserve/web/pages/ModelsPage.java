@@ -1,14 +1,13 @@
 package org.tabserve.web.pages;
 
-import org.tabserve.web.api.ModelIndexHandler;
-import org.tabserve.serving.monitor.RecentRequests;
-
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import org.tabserve.serving.monitor.RecentRequests;
+import org.tabserve.web.api.ModelIndexHandler;
 
 /**
  * The models page's view: one row per served model version, in the words a user checks first (is it loaded, what
@@ -22,7 +21,8 @@ record ModelsPage(List<Row> rows, int windowMinutes) {
     /** Inputs past this many are folded into a {@code <details>}. */
     static final int INPUTS_SHOWN = 4;
 
-    private static final DateTimeFormatter LOADED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+    private static final DateTimeFormatter LOADED = DateTimeFormatter.ofPattern(
+                    "yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
     /**
@@ -44,11 +44,31 @@ record ModelsPage(List<Row> rows, int windowMinutes) {
      * @param latencySeverity by the p99
      * @param lastHour        the last hour by minute: requests, p99 and worst drift, each a sparkline
      */
-    record Row(String name, String title, String version, String state, String reason, String task,
-               List<String> inputs, String requests, String errors, String p50, String p99, String loaded,
-               String loadedAt, String form, String card, String driftFeature, String driftPsi,
-               String driftReading, String performance, Severity stateSeverity, Severity driftSeverity,
-               Severity errorSeverity, Severity latencySeverity, List<Sparkline> lastHour) {
+    record Row(
+            String name,
+            String title,
+            String version,
+            String state,
+            String reason,
+            String task,
+            List<String> inputs,
+            String requests,
+            String errors,
+            String p50,
+            String p99,
+            String loaded,
+            String loadedAt,
+            String form,
+            String card,
+            String driftFeature,
+            String driftPsi,
+            String driftReading,
+            String performance,
+            Severity stateSeverity,
+            Severity driftSeverity,
+            Severity errorSeverity,
+            Severity latencySeverity,
+            List<Sparkline> lastHour) {
 
         /** @return the worst of its severities, which orders the page */
         Severity trouble() {
@@ -81,34 +101,55 @@ record ModelsPage(List<Row> rows, int windowMinutes) {
     }
 
     /** Models not serving first, then the worst severity first, then by name; a name's versions keep their order. */
-    static final Comparator<Row> BY_TROUBLE = Comparator.comparing((Row r) -> !r.ready()).reversed()
+    static final Comparator<Row> BY_TROUBLE = Comparator.comparing((Row r) -> !r.ready())
+            .reversed()
             .thenComparing(Row::trouble, Comparator.reverseOrder())
             .thenComparing(Row::name);
 
     static ModelsPage of(List<ModelIndexHandler.Entry> entries) {
-        return new ModelsPage(entries.stream().map(ModelsPage::row).sorted(BY_TROUBLE).toList(),
-                RecentRequests.WINDOW_SECONDS / 60);
+        return new ModelsPage(
+                entries.stream().map(ModelsPage::row).sorted(BY_TROUBLE).toList(), RecentRequests.WINDOW_SECONDS / 60);
     }
 
     private static Row row(ModelIndexHandler.Entry e) {
         ModelIndexHandler.Recent recent = e.recent();
         String loaded = "";
         if (e.loadedAt() != null) {
-            loaded = LOADED.format(Instant.parse(e.loadedAt())) + (e.loadSeconds() == null ? ""
-                    : " (took " + seconds(e.loadSeconds()) + ")");
+            loaded = LOADED.format(Instant.parse(e.loadedAt()))
+                    + (e.loadSeconds() == null ? "" : " (took " + seconds(e.loadSeconds()) + ")");
         }
         String state = state(e.state());
-        Severity drift = e.worstDrift() == null ? Severity.OK : Severity.ofDrift(e.worstDrift().drift());
+        Severity drift = e.worstDrift() == null
+                ? Severity.OK
+                : Severity.ofDrift(e.worstDrift().drift());
         Severity errors = Severity.ofErrors(recent.errors(), recent.requests());
         Severity latency = Severity.ofLatency(recent.p99Ms(), recent.requests());
-        return new Row(e.name(), e.title().equals(e.name()) ? "" : e.title(), e.version(), state,
-                e.reason(), e.task(), e.inputs(), Long.toString(recent.requests()), Long.toString(recent.errors()),
-                millis(recent.p50Ms(), recent.requests()), millis(recent.p99Ms(), recent.requests()), loaded,
-                e.loadedAt() == null ? "" : e.loadedAt(), e.form(), e.card(),
+        return new Row(
+                e.name(),
+                e.title().equals(e.name()) ? "" : e.title(),
+                e.version(),
+                state,
+                e.reason(),
+                e.task(),
+                e.inputs(),
+                Long.toString(recent.requests()),
+                Long.toString(recent.errors()),
+                millis(recent.p50Ms(), recent.requests()),
+                millis(recent.p99Ms(), recent.requests()),
+                loaded,
+                e.loadedAt() == null ? "" : e.loadedAt(),
+                e.form(),
+                e.card(),
                 e.worstDrift() == null ? "" : e.worstDrift().feature(),
-                e.worstDrift() == null ? "" : String.format(Locale.ROOT, "%.3f", e.worstDrift().psi()),
-                e.worstDrift() == null ? "" : e.worstDrift().drift(), PerformanceWords.of(e.performance()),
-                Severity.ofState(state), drift, errors, latency,
+                e.worstDrift() == null
+                        ? ""
+                        : String.format(Locale.ROOT, "%.3f", e.worstDrift().psi()),
+                e.worstDrift() == null ? "" : e.worstDrift().drift(),
+                PerformanceWords.of(e.performance()),
+                Severity.ofState(state),
+                drift,
+                errors,
+                latency,
                 lastHour(e.lastHour().minutes(), errors, latency, drift));
     }
 
@@ -117,18 +158,35 @@ record ModelsPage(List<Row> rows, int windowMinutes) {
      * requests a minute (by the errors' share), p99 (a minute of requests past the last latency bound drawn at that
      * bound) and worst drift.
      */
-    private static List<Sparkline> lastHour(List<ModelIndexHandler.Minute> minutes, Severity errors, Severity latency,
-                                            Severity drift) {
+    private static List<Sparkline> lastHour(
+            List<ModelIndexHandler.Minute> minutes, Severity errors, Severity latency, Severity drift) {
         double overMs = RecentRequests.BOUNDS_MAX_SECONDS * 1000;
         return List.of(
-                Sparkline.of("requests", "requests", minutes.stream().map(m -> (double) m.requests())
-                        .toList(), n -> String.format(Locale.ROOT, "%.0f", n), true, errors.cssClass()),
-                Sparkline.of("p99", "p99", minutes.stream().map(m -> m.requests() == 0 ? null
-                                : m.p99Ms() == null ? overMs : m.p99Ms()).toList(), ms -> millis(ms, 1), false,
+                Sparkline.of(
+                        "requests",
+                        "requests",
+                        minutes.stream().map(m -> (double) m.requests()).toList(),
+                        n -> String.format(Locale.ROOT, "%.0f", n),
+                        true,
+                        errors.cssClass()),
+                Sparkline.of(
+                        "p99",
+                        "p99",
+                        minutes.stream()
+                                .map(m -> m.requests() == 0 ? null : m.p99Ms() == null ? overMs : m.p99Ms())
+                                .toList(),
+                        ms -> millis(ms, 1),
+                        false,
                         latency.cssClass()),
-                Sparkline.of("drift", "worst drift", minutes.stream()
-                                .map(ModelIndexHandler.Minute::worstDriftPsi).toList(),
-                        psi -> String.format(Locale.ROOT, "%.3f", psi), false, drift.cssClass()));
+                Sparkline.of(
+                        "drift",
+                        "worst drift",
+                        minutes.stream()
+                                .map(ModelIndexHandler.Minute::worstDriftPsi)
+                                .toList(),
+                        psi -> String.format(Locale.ROOT, "%.3f", psi),
+                        false,
+                        drift.cssClass()));
     }
 
     /** The repository's state in the words of the page. */
@@ -145,15 +203,17 @@ record ModelsPage(List<Row> rows, int windowMinutes) {
         if (ms == null) {
             return requests == 0 ? "–" : "over " + seconds(RecentRequests.BOUNDS_MAX_SECONDS);
         }
-        return ms >= 1000 ? seconds(ms / 1000) : (ms >= 10 ? String.format(Locale.ROOT, "%.0f ms", ms)
-                : String.format(Locale.ROOT, "%.2g ms", ms));
+        return ms >= 1000
+                ? seconds(ms / 1000)
+                : (ms >= 10 ? String.format(Locale.ROOT, "%.0f ms", ms) : String.format(Locale.ROOT, "%.2g ms", ms));
     }
 
     private static String seconds(double seconds) {
         if (seconds < 1) {
             return millis(seconds * 1000, 1);
         }
-        return seconds >= 10 ? String.format(Locale.ROOT, "%.0f s", seconds)
+        return seconds >= 10
+                ? String.format(Locale.ROOT, "%.0f s", seconds)
                 : String.format(Locale.ROOT, "%.2g s", seconds);
     }
 }

@@ -2,16 +2,15 @@ package org.tabserve.web.pages;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.web.api.ModelIndexHandler;
-import org.tabserve.web.http.Handler;
-import org.tabserve.serving.ResolvedModel;
-import org.tabserve.web.http.Views;
-import org.tabserve.web.http.SharedAnswer;
-import org.tabserve.serving.limits.MemoryBudget;
-import org.tabserve.serving.monitor.TabserveMetrics;
-
 import java.io.IOException;
 import java.util.Map;
+import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.monitor.TabserveMetrics;
+import org.tabserve.web.api.ModelIndexHandler;
+import org.tabserve.web.http.Handler;
+import org.tabserve.web.http.SharedAnswer;
+import org.tabserve.web.http.Views;
 
 /**
  * {@code GET /models}: the page that lists the served models, drawn from the same entries as {@code /api/models};
@@ -34,11 +33,19 @@ public final class ModelsPageHandler {
      * {@code GET /models}: one build shared by every request that asks at the same time ({@link SharedAnswer}),
      * served to at most a share of the concurrency limit's slots ({@code ReaderLaneFilter}).
      */
-    public void show(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
-            throws IOException {
-        byte[] html = page.get(ModelIndexHandler.buildBytes(model), out -> views.renderTo(request, response, "models",
-                Map.of("page", ModelsPage.of(ModelIndexHandler.entries(model, metrics)),
-                        "rollouts", RolloutView.all(model.rollouts())), out));
+    public void show(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        byte[] html = page.get(
+                ModelIndexHandler.buildBytes(model),
+                out -> views.renderTo(
+                        request,
+                        response,
+                        "models",
+                        Map.of(
+                                "page",
+                                ModelsPage.of(ModelIndexHandler.entries(model, metrics)),
+                                "rollouts",
+                                RolloutView.all(model.rollouts())),
+                        out));
         response.setStatus(200);
         response.setContentType("text/html;charset=UTF-8");
         response.setHeader("Cache-Control", "no-store"); // its figures are of the last minutes
@@ -52,7 +59,8 @@ public final class ModelsPageHandler {
      */
     public Handler home(Handler form) {
         return (model, request, response) -> {
-            if (model.route().isEmpty() && model.repository().options().directory().isPresent()) {
+            if (model.route().isEmpty()
+                    && model.repository().options().directory().isPresent()) {
                 show(model, request, response);
             } else {
                 form.handle(model, request, response);

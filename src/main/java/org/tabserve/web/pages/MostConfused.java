@@ -1,11 +1,10 @@
 package org.tabserve.web.pages;
 
-import org.tabserve.model.Evaluation;
-import org.tabserve.model.ModelCard;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.tabserve.model.Evaluation;
+import org.tabserve.model.ModelCard;
 
 /**
  * The card's confusion told as a table when a matrix would be unreadable (issue 39: 28 classes made a matrix of
@@ -19,8 +18,7 @@ final class MostConfused {
     /** The most pairs the table lists. */
     static final int PAIRS = 12;
 
-    private MostConfused() {
-    }
+    private MostConfused() {}
 
     /** @return whether the card's confusion is drawn as a matrix rather than told as a table */
     static boolean asMatrix(Evaluation evaluation) {
@@ -39,12 +37,18 @@ final class MostConfused {
                 }
             }
         }
-        cells.sort(Comparator.<int[]>comparingInt(c -> -c[2]).thenComparingInt(c -> c[0]).thenComparingInt(c -> c[1]));
+        cells.sort(Comparator.<int[]>comparingInt(c -> -c[2])
+                .thenComparingInt(c -> c[0])
+                .thenComparingInt(c -> c[1]));
         List<ModelPage.Confused> pairs = new ArrayList<>();
         for (int[] cell : cells.subList(0, Math.min(PAIRS, cells.size()))) {
-            long rows = counts.get(cell[0]).stream().mapToLong(Integer::longValue).sum();
-            pairs.add(new ModelPage.Confused(card.displayName(labels.get(cell[0])), card.displayName(labels.get(cell[1])),
-                    Integer.toString(cell[2]), Plots.fixed((double) cell[2] / rows)));
+            long rows =
+                    counts.get(cell[0]).stream().mapToLong(Integer::longValue).sum();
+            pairs.add(new ModelPage.Confused(
+                    card.displayName(labels.get(cell[0])),
+                    card.displayName(labels.get(cell[1])),
+                    Integer.toString(cell[2]),
+                    Plots.fixed((double) cell[2] / rows)));
         }
         return pairs;
     }

@@ -56,7 +56,8 @@ record NiceTicks(double from, double to, double step, List<Double> ticks) {
     static double finer(double step) {
         BigDecimal exact = BigDecimal.valueOf(step).stripTrailingZeros();
         int first = exact.unscaledValue().intValue();
-        return first == 5 ? exact.multiply(BigDecimal.valueOf(0.4)).doubleValue()
+        return first == 5
+                ? exact.multiply(BigDecimal.valueOf(0.4)).doubleValue()
                 : exact.divide(BigDecimal.valueOf(2)).doubleValue();
     }
 
@@ -97,7 +98,9 @@ record NiceTicks(double from, double to, double step, List<Double> ticks) {
     /** A tick as text, with as many decimals as the step has: 0.2, 0.4; 2000, 3000; 0.05, 0.10. */
     String label(double tick) {
         int decimals = Math.max(0, BigDecimal.valueOf(step).stripTrailingZeros().scale());
-        return BigDecimal.valueOf(tick).setScale(decimals, java.math.RoundingMode.HALF_UP).toPlainString()
+        return BigDecimal.valueOf(tick)
+                .setScale(decimals, java.math.RoundingMode.HALF_UP)
+                .toPlainString()
                 .replaceAll("^-(0(\\.0+)?)$", "$1");
     }
 

@@ -1,10 +1,9 @@
 package org.tabserve.web.pages;
 
-import org.tabserve.web.api.LivePerformanceJson;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.tabserve.web.api.LivePerformanceJson;
 
 /**
  * A model version's performance in words, for the models index and the card page: the card's figure, the live one
@@ -13,8 +12,7 @@ import java.util.Locale;
  */
 final class PerformanceWords {
 
-    private PerformanceWords() {
-    }
+    private PerformanceWords() {}
 
     /** @return e.g. "accuracy: card 0.991 · live 0.985 (1000 labels) · estimated 0.978"; empty with no figure at all */
     static String of(LivePerformanceJson figures) {

@@ -16,8 +16,16 @@ import java.util.List;
  * @param dots    points (a scatter plot's rows, calibration bins)
  * @param texts   labels and ticks
  */
-record Plot(String id, int width, int height, String summary, List<Rect> rects, List<Line> lines,
-            List<Curve> curves, List<Dot> dots, List<Text> texts) {
+record Plot(
+        String id,
+        int width,
+        int height,
+        String summary,
+        List<Rect> rects,
+        List<Line> lines,
+        List<Curve> curves,
+        List<Dot> dots,
+        List<Text> texts) {
 
     Plot {
         rects = List.copyOf(rects);
@@ -28,22 +36,17 @@ record Plot(String id, int width, int height, String summary, List<Rect> rects, 
     }
 
     /** A rectangle with its CSS classes, an opacity (null: opaque) and a tooltip (null: none). */
-    record Rect(double x, double y, double width, double height, String cssClass, Double opacity, String title) {
-    }
+    record Rect(double x, double y, double width, double height, String cssClass, Double opacity, String title) {}
 
     /** A straight line with its CSS classes. */
-    record Line(double x1, double y1, double x2, double y2, String cssClass) {
-    }
+    record Line(double x1, double y1, double x2, double y2, String cssClass) {}
 
     /** A polyline: its points as SVG's {@code points} text ("x,y x,y ..."), and its CSS classes. */
-    record Curve(String points, String cssClass) {
-    }
+    record Curve(String points, String cssClass) {}
 
     /** A point: its centre, radius, CSS classes and tooltip. */
-    record Dot(double x, double y, double r, String cssClass, String title) {
-    }
+    record Dot(double x, double y, double r, String cssClass, String title) {}
 
     /** Text placed at a point, with its CSS classes, anchor and an optional rotation (null: none). */
-    record Text(double x, double y, String text, String anchor, String transform, String cssClass) {
-    }
+    record Text(double x, double y, String text, String anchor, String transform, String cssClass) {}
 }

@@ -14,6 +14,7 @@ final class Plots {
 
     /** Picture width in SVG user units; pictures scale down to the page's width. */
     static final int WIDTH = 320;
+
     static final int HISTOGRAM_HEIGHT = 130;
     private static final int HISTOGRAM_TOP = 8;
     private static final int HISTOGRAM_AXIS = 108;
@@ -21,6 +22,7 @@ final class Plots {
 
     /** x-y plots: height and the margins that hold ticks and axis labels (the left one grows with the ticks). */
     static final int XY_HEIGHT = 280;
+
     private static final double XY_RIGHT = 6;
     private static final double XY_TOP = 10;
     private static final double XY_BOTTOM = 44;
@@ -30,22 +32,24 @@ final class Plots {
      * clear of the tick labels.
      */
     static final double TEXT_SIZE = 13;
+
     static final double CHAR_WIDTH = 0.65 * TEXT_SIZE;
     /** The space between the y-axis name, its tick labels and the axis. */
     private static final double GAP = 6;
 
     /** Category bars: one text line per category, then one bar per series. */
     static final double BAR_LABEL = 16;
+
     static final double BAR_HEIGHT = 10;
     static final double BAR_GAP = 8;
     static final double BAR_COUNT_ROOM = 56;
 
     /** Confusion matrix: one cell's side and the room for the labels. */
     private static final int CELL = 90;
+
     private static final int MARGIN = 70;
 
-    private Plots() {
-    }
+    private Plots() {}
 
     /**
      * One series of counts: its name for people and its CSS colour class.
@@ -54,8 +58,7 @@ final class Plots {
      * @param cssClass its colour
      * @param counts   one count per bin or category, in order
      */
-    record Series(String name, String cssClass, List<Long> counts) {
-    }
+    record Series(String name, String cssClass, List<Long> counts) {}
 
     /**
      * Bars per bin, the series side by side in each bin, over a baseline with the range's ends as ticks.
@@ -67,8 +70,13 @@ final class Plots {
     static Plot histogram(String id, List<Double> edges, List<Series> series, String summary) {
         int bins = edges.size() - 1;
         double binWidth = (WIDTH - 2 * HISTOGRAM_LEFT) / bins;
-        long max = Math.max(1, series.stream().flatMap(s -> s.counts().stream()).mapToLong(Long::longValue).max()
-                .orElse(0));
+        long max = Math.max(
+                1,
+                series.stream()
+                        .flatMap(s -> s.counts().stream())
+                        .mapToLong(Long::longValue)
+                        .max()
+                        .orElse(0));
         double barWidth = (binWidth - 2) / Math.max(1, series.size());
         List<Plot.Rect> bars = new ArrayList<>();
         for (int b = 0; b < bins; b++) {
@@ -78,10 +86,15 @@ final class Plots {
                     continue;
                 }
                 double height = (HISTOGRAM_AXIS - HISTOGRAM_TOP) * (double) count / max;
-                bars.add(new Plot.Rect(round(HISTOGRAM_LEFT + b * binWidth + 1 + s * barWidth),
-                        round(HISTOGRAM_AXIS - height), round(barWidth), round(height),
-                        "bar " + series.get(s).cssClass(), null, count + " " + series.get(s).name() + " from "
-                        + number(edges.get(b)) + " to " + number(edges.get(b + 1))));
+                bars.add(new Plot.Rect(
+                        round(HISTOGRAM_LEFT + b * binWidth + 1 + s * barWidth),
+                        round(HISTOGRAM_AXIS - height),
+                        round(barWidth),
+                        round(height),
+                        "bar " + series.get(s).cssClass(),
+                        null,
+                        count + " " + series.get(s).name() + " from " + number(edges.get(b)) + " to "
+                                + number(edges.get(b + 1))));
             }
         }
         // Round values within the range, placed where they fall (the bins are of equal width).
@@ -89,14 +102,19 @@ final class Plots {
         double span = edges.get(bins) - from;
         NiceTicks nice = NiceTicks.within(from, edges.get(bins));
         List<Plot.Text> ticks = new ArrayList<>();
-        List<Plot.Line> lines = new ArrayList<>(List.of(new Plot.Line(0, HISTOGRAM_AXIS, WIDTH, HISTOGRAM_AXIS,
-                "axis")));
+        List<Plot.Line> lines =
+                new ArrayList<>(List.of(new Plot.Line(0, HISTOGRAM_AXIS, WIDTH, HISTOGRAM_AXIS, "axis")));
         for (double tick : nice.ticks()) {
             double x = round(HISTOGRAM_LEFT + (tick - from) / span * (WIDTH - 2 * HISTOGRAM_LEFT));
             String label = nice.label(tick);
             double half = label.length() * CHAR_WIDTH / 2;
-            ticks.add(new Plot.Text(x, HISTOGRAM_AXIS + 17, label, x - half < 0 ? "start" : x + half > WIDTH ? "end"
-                    : "middle", null, "tick x-tick"));
+            ticks.add(new Plot.Text(
+                    x,
+                    HISTOGRAM_AXIS + 17,
+                    label,
+                    x - half < 0 ? "start" : x + half > WIDTH ? "end" : "middle",
+                    null,
+                    "tick x-tick"));
             lines.add(new Plot.Line(x, HISTOGRAM_AXIS, x, HISTOGRAM_AXIS + 4, "axis"));
         }
         return new Plot(id, WIDTH, HISTOGRAM_HEIGHT, summary, bars, lines, List.of(), List.of(), ticks);
@@ -107,8 +125,13 @@ final class Plots {
      * name stands above its bars, so that long names stay readable at 360 px.
      */
     static Plot bars(String id, List<String> categories, List<Series> series, String summary) {
-        long max = Math.max(1, series.stream().flatMap(s -> s.counts().stream()).mapToLong(Long::longValue).max()
-                .orElse(0));
+        long max = Math.max(
+                1,
+                series.stream()
+                        .flatMap(s -> s.counts().stream())
+                        .mapToLong(Long::longValue)
+                        .max()
+                        .orElse(0));
         double room = WIDTH - BAR_COUNT_ROOM;
         List<Plot.Rect> bars = new ArrayList<>();
         List<Plot.Text> texts = new ArrayList<>();
@@ -119,10 +142,21 @@ final class Plots {
             for (Series one : series) {
                 long count = one.counts().get(c);
                 double length = Math.max(count == 0 ? 0 : 1, room * count / max);
-                bars.add(new Plot.Rect(0, round(y), round(length), BAR_HEIGHT, "bar " + one.cssClass(), null,
+                bars.add(new Plot.Rect(
+                        0,
+                        round(y),
+                        round(length),
+                        BAR_HEIGHT,
+                        "bar " + one.cssClass(),
+                        null,
                         count + " " + one.name() + ": " + categories.get(c)));
-                texts.add(new Plot.Text(round(length + 4), round(y + BAR_HEIGHT - 1), Long.toString(count), "start",
-                        null, "tick count-label"));
+                texts.add(new Plot.Text(
+                        round(length + 4),
+                        round(y + BAR_HEIGHT - 1),
+                        Long.toString(count),
+                        "start",
+                        null,
+                        "tick count-label"));
                 y += BAR_HEIGHT + 2;
             }
             y += BAR_GAP;
@@ -138,7 +172,11 @@ final class Plots {
      */
     static Plot confusion(String id, List<String> names, List<List<Integer>> counts, String summary) {
         int n = names.size();
-        int max = counts.stream().flatMap(List::stream).mapToInt(Integer::intValue).max().orElse(0);
+        int max = counts.stream()
+                .flatMap(List::stream)
+                .mapToInt(Integer::intValue)
+                .max()
+                .orElse(0);
         // The turned "true" takes one line at the left edge, then the widest row name, then the cells: measured, so
         // that a long name ("versicolor") does not run into "true".
         double nameLine = TEXT_SIZE + 2;
@@ -153,22 +191,40 @@ final class Plots {
                 double y = MARGIN + t * CELL;
                 double opacity = max == 0 ? 0 : 0.08 + 0.92 * count / max;
                 cells.add(new Plot.Rect(x, y, CELL, CELL, "cell", round(opacity), null));
-                texts.add(new Plot.Text(x + CELL / 2.0, y + CELL / 2.0 + 7, Integer.toString(count), "middle", null,
+                texts.add(new Plot.Text(
+                        x + CELL / 2.0,
+                        y + CELL / 2.0 + 7,
+                        Integer.toString(count),
+                        "middle",
+                        null,
                         "count " + (opacity > 0.5 ? "on-dark" : "on-light")));
             }
         }
         texts.add(new Plot.Text(left + n * CELL / 2.0, 16, "predicted", "middle", null, "axis-label"));
         double nameBaseline = round(GAP / 2 + 0.8 * TEXT_SIZE);
-        texts.add(new Plot.Text(nameBaseline, MARGIN + n * CELL / 2.0, "true", "middle",
-                "rotate(-90 " + plain(nameBaseline) + " " + plain(MARGIN + n * CELL / 2.0) + ")", "axis-label y-name"));
+        texts.add(new Plot.Text(
+                nameBaseline,
+                MARGIN + n * CELL / 2.0,
+                "true",
+                "middle",
+                "rotate(-90 " + plain(nameBaseline) + " " + plain(MARGIN + n * CELL / 2.0) + ")",
+                "axis-label y-name"));
         for (int i = 0; i < n; i++) {
-            texts.add(new Plot.Text(left + i * CELL + CELL / 2.0, MARGIN - 10, columnNames.get(i), "middle", null,
-                    "axis-label"));
-            texts.add(new Plot.Text(left - 8, MARGIN + i * CELL + CELL / 2.0 + 5, names.get(i), "end", null,
-                    "axis-label row-name"));
+            texts.add(new Plot.Text(
+                    left + i * CELL + CELL / 2.0, MARGIN - 10, columnNames.get(i), "middle", null, "axis-label"));
+            texts.add(new Plot.Text(
+                    left - 8, MARGIN + i * CELL + CELL / 2.0 + 5, names.get(i), "end", null, "axis-label row-name"));
         }
-        return new Plot(id, (int) Math.ceil(left + n * CELL + 4), MARGIN + n * CELL + 4, summary, cells, List.of(),
-                List.of(), List.of(), texts);
+        return new Plot(
+                id,
+                (int) Math.ceil(left + n * CELL + 4),
+                MARGIN + n * CELL + 4,
+                summary,
+                cells,
+                List.of(),
+                List.of(),
+                List.of(),
+                texts);
     }
 
     /** The most characters of the names, as the width of the widest. */
@@ -208,7 +264,8 @@ final class Plots {
             this.xMax = xTicks.to();
             this.yMin = yTicks.from();
             this.yMax = yTicks.to();
-            // The y-axis name, turned upright, takes one line at the left edge; then the widest tick label, then the axis.
+            // The y-axis name, turned upright, takes one line at the left edge; then the widest tick label, then the
+            // axis.
             double nameLine = TEXT_SIZE + 2;
             double nameBaseline = GAP / 2 + 0.8 * TEXT_SIZE; // the glyphs rise to the left of a turned baseline
             this.left = round(GAP / 2 + nameLine + GAP + yTicks.widestLabel() * CHAR_WIDTH + GAP);
@@ -233,11 +290,16 @@ final class Plots {
                 texts.add(new Plot.Text(left - GAP, y(yv) + 4, yTicks.label(yv), "end", null, "tick y-tick"));
                 lines.add(new Plot.Line(left - 4, y(yv), left, y(yv), "axis"));
             }
-            texts.add(new Plot.Text(left + (right - left) / 2, XY_HEIGHT - 6, xName, "middle", null,
-                    "axis-label x-name"));
+            texts.add(new Plot.Text(
+                    left + (right - left) / 2, XY_HEIGHT - 6, xName, "middle", null, "axis-label x-name"));
             double middle = round(XY_TOP + (bottom - XY_TOP) / 2);
-            texts.add(new Plot.Text(round(nameBaseline), middle, yName, "middle",
-                    "rotate(-90 " + plain(round(nameBaseline)) + " " + plain(middle) + ")", "axis-label y-name"));
+            texts.add(new Plot.Text(
+                    round(nameBaseline),
+                    middle,
+                    yName,
+                    "middle",
+                    "rotate(-90 " + plain(round(nameBaseline)) + " " + plain(middle) + ")",
+                    "axis-label y-name"));
         }
 
         double x(double value) {
@@ -261,7 +323,10 @@ final class Plots {
         Xy curve(List<Double> xs, List<Double> ys, String cssClass) {
             StringBuilder points = new StringBuilder();
             for (int i = 0; i < xs.size(); i++) {
-                points.append(i == 0 ? "" : " ").append(plain(x(xs.get(i)))).append(',').append(plain(y(ys.get(i))));
+                points.append(i == 0 ? "" : " ")
+                        .append(plain(x(xs.get(i))))
+                        .append(',')
+                        .append(plain(y(ys.get(i))));
             }
             curves.add(new Plot.Curve(points.toString(), cssClass));
             return this;

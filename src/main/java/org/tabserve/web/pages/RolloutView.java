@@ -1,12 +1,11 @@
 package org.tabserve.web.pages;
 
-import org.tabserve.serving.rollout.Rollouts;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.tabserve.serving.rollout.Rollouts;
 
 /**
  * A model's rollout in the words of the pages (the {@code /models} dashboard's Rollouts section, the model's card):
@@ -26,13 +25,14 @@ record RolloutView(String name, String serving, List<Part> parts, String problem
      * @param share     what share of requests it takes, in words
      * @param agreement the share of equal labels, or "–" (a regressor, or nothing compared yet)
      */
-    record Part(String role, String version, String share, String compared, String agreement, String p50,
-                String p99) {
-    }
+    record Part(String role, String version, String share, String compared, String agreement, String p50, String p99) {}
 
     /** @return the rollout of every model that has one (or a bad {@code rollout.json}), by name */
     static List<RolloutView> all(Rollouts rollouts) {
-        return rollouts.models().stream().map(name -> of(rollouts, name)).flatMap(Optional::stream).toList();
+        return rollouts.models().stream()
+                .map(name -> of(rollouts, name))
+                .flatMap(Optional::stream)
+                .toList();
     }
 
     /** @return model {@code name}'s rollout, when it has one */
@@ -46,7 +46,10 @@ record RolloutView(String name, String serving, List<Part> parts, String problem
         part(status, "canary").ifPresent(parts::add);
         Object serving = status.get("serving");
         Object problem = status.get("problem");
-        return Optional.of(new RolloutView(name, serving == null ? "none ready" : "version " + serving, parts,
+        return Optional.of(new RolloutView(
+                name,
+                serving == null ? "none ready" : "version " + serving,
+                parts,
                 problem == null ? "" : problem.toString()));
     }
 
@@ -57,12 +60,17 @@ record RolloutView(String name, String serving, List<Part> parts, String problem
         }
         Map<String, Object> figures = (Map<String, Object>) part;
         Map<String, Object> difference = (Map<String, Object>) figures.get("difference");
-        String share = role.equals("canary") ? decimal(figures.get("percent"), 1) + " % of unversioned requests"
+        String share = role.equals("canary")
+                ? decimal(figures.get("percent"), 1) + " % of unversioned requests"
                 : percent(figures.get("sample")) + " of requests' rows";
-        return Optional.of(new Part(role, String.valueOf(figures.get("version")), share,
+        return Optional.of(new Part(
+                role,
+                String.valueOf(figures.get("version")),
+                share,
                 String.format(Locale.ROOT, "%,d", (Long) figures.get("compared")),
                 figures.get("agreement") == null ? "–" : percent(figures.get("agreement")),
-                decimal(difference.get("p50"), 4), decimal(difference.get("p99"), 4)));
+                decimal(difference.get("p50"), 4),
+                decimal(difference.get("p99"), 4)));
     }
 
     private static String percent(Object share) {

@@ -17,8 +17,7 @@ final class ShownClasses {
     /** The CSS colour class of the "others" entry (a grey, unlike every class's own colour). */
     static final String OTHERS_CSS = "class-others";
 
-    private ShownClasses() {
-    }
+    private ShownClasses() {}
 
     /**
      * @param labels the classes, in the model's order

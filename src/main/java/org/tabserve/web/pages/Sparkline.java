@@ -25,8 +25,16 @@ import java.util.function.DoubleFunction;
  * @param total    the hour's sum (requests alone); empty for the others
  * @param severity the CSS class of the figure's severity now, which colours the line
  */
-record Sparkline(String kind, String name, String path, String dot, String label, String last, String max,
-                 String total, String severity) {
+record Sparkline(
+        String kind,
+        String name,
+        String path,
+        String dot,
+        String label,
+        String last,
+        String max,
+        String total,
+        String severity) {
 
     /** The drawing box's width: a step a minute, between the side pads. */
     static final int WIDTH = 124;
@@ -41,8 +49,13 @@ record Sparkline(String kind, String name, String path, String dot, String label
      * @param format writes one value in words, as the page writes that figure elsewhere
      * @param summed whether the hour's sum means something (requests) and is given
      */
-    static Sparkline of(String kind, String name, List<Double> values, DoubleFunction<String> format, boolean summed,
-                        String severity) {
+    static Sparkline of(
+            String kind,
+            String name,
+            List<Double> values,
+            DoubleFunction<String> format,
+            boolean summed,
+            String severity) {
         double max = 0;
         double sum = 0;
         int latest = -1;
@@ -55,17 +68,32 @@ record Sparkline(String kind, String name, String path, String dot, String label
             }
         }
         if (latest < 0) {
-            return new Sparkline(kind, name, "", "", name + " each minute of the last " + values.size()
-                    + " minutes: none yet", "", "", summed ? format.apply(0) : "", severity);
+            return new Sparkline(
+                    kind,
+                    name,
+                    "",
+                    "",
+                    name + " each minute of the last " + values.size() + " minutes: none yet",
+                    "",
+                    "",
+                    summed ? format.apply(0) : "",
+                    severity);
         }
         String last = format.apply(values.get(latest));
         String most = format.apply(max);
         String total = summed ? format.apply(sum) : "";
-        String label = name + " each minute of the last " + values.size() + " minutes: latest " + last
-                + ", at most " + most + (summed ? ", " + total + " in all" : "");
-        return new Sparkline(kind, name, path(values, max),
-                "M" + number(x(latest, values.size())) + " " + number(y(values.get(latest), max)) + " h0", label, last,
-                most, total, severity);
+        String label = name + " each minute of the last " + values.size() + " minutes: latest " + last + ", at most "
+                + most + (summed ? ", " + total + " in all" : "");
+        return new Sparkline(
+                kind,
+                name,
+                path(values, max),
+                "M" + number(x(latest, values.size())) + " " + number(y(values.get(latest), max)) + " h0",
+                label,
+                last,
+                most,
+                total,
+                severity);
     }
 
     /** @return the SVG's {@code viewBox}: the drawing box */
@@ -89,8 +117,12 @@ record Sparkline(String kind, String name, String path, String dot, String label
                 continue;
             }
             boolean lone = !inRun && (i + 1 >= values.size() || values.get(i + 1) == null);
-            d.append(d.isEmpty() ? "" : " ").append(inRun ? "L" : "M").append(number(x(i, values.size()))).append(' ')
-                    .append(number(y(value, max))).append(lone ? " h0" : "");
+            d.append(d.isEmpty() ? "" : " ")
+                    .append(inRun ? "L" : "M")
+                    .append(number(x(i, values.size())))
+                    .append(' ')
+                    .append(number(y(value, max)))
+                    .append(lone ? " h0" : "");
             inRun = true;
         }
         return d.toString();

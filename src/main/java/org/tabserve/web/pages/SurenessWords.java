@@ -1,10 +1,9 @@
 package org.tabserve.web.pages;
 
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.Uncertainty;
-
 import java.util.List;
 import java.util.Locale;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.Uncertainty;
 
 /**
  * How sure an answer is, in words for the form: "between 7.9 and 31.2 with 90 % coverage", "survived or died: not
@@ -12,8 +11,7 @@ import java.util.Locale;
  */
 final class SurenessWords {
 
-    private SurenessWords() {
-    }
+    private SurenessWords() {}
 
     static String of(Uncertainty uncertainty, ModelCard card) {
         String percent = Decimals.fourPlaces(uncertainty.coverage() * 100) + " %";
@@ -22,7 +20,8 @@ final class SurenessWords {
             words = "Between " + Decimals.fourPlaces(uncertainty.interval().lower()) + " and "
                     + Decimals.fourPlaces(uncertainty.interval().upper()) + " with " + percent + " coverage.";
         } else {
-            List<String> names = uncertainty.predictionSet().stream().map(card::displayName).toList();
+            List<String> names =
+                    uncertainty.predictionSet().stream().map(card::displayName).toList();
             words = switch (names.size()) {
                 case 0 -> "No class fits at " + percent + ": the model has seen few rows like this one.";
                 case 1 -> capitalised(names.get(0)) + ", at " + percent + ".";
@@ -30,8 +29,10 @@ final class SurenessWords {
             };
         }
         if (uncertainty.novelty() != null && uncertainty.novelty().novel()) {
-            words += String.format(Locale.ROOT, " This row is unlike the rows the model was calibrated on (novelty"
-                    + " p-value %.3g).", uncertainty.novelty().pValue());
+            words += String.format(
+                    Locale.ROOT,
+                    " This row is unlike the rows the model was calibrated on (novelty" + " p-value %.3g).",
+                    uncertainty.novelty().pValue());
         }
         return words;
     }

@@ -19,8 +19,18 @@ import java.util.List;
  * @param downloadCap the largest result, in bytes, the page carries
  * @param ignored     the file's columns the model does not take, kept in the download
  */
-record UploadPage(String name, String fileName, long rowCount, List<String> columns, List<Row> rows, long warnedRows,
-                  long errorRows, int answerColumns, String download, long downloadCap, List<String> ignored) {
+record UploadPage(
+        String name,
+        String fileName,
+        long rowCount,
+        List<String> columns,
+        List<Row> rows,
+        long warnedRows,
+        long errorRows,
+        int answerColumns,
+        String download,
+        long downloadCap,
+        List<String> ignored) {
 
     /** @return how many rows were scored */
     public long scoredRows() {
@@ -43,6 +53,5 @@ record UploadPage(String name, String fileName, long rowCount, List<String> colu
      * @param warning     the row's range warnings joined, or null when none
      * @param error       a bad row's errors ({@code field: message; ...}), shown in place of its answer; else null
      */
-    record Row(long number, List<String> cells, String predicted, String warning, String error) {
-    }
+    record Row(long number, List<String> cells, String predicted, String warning, String error) {}
 }

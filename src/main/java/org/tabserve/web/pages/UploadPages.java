@@ -2,21 +2,20 @@ package org.tabserve.web.pages;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.RangeWarning;
-import org.tabserve.web.api.UploadPreview;
-import org.tabserve.web.api.UploadView;
-import org.tabserve.web.http.PageLinks;
-import org.tabserve.web.http.Views;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.RangeWarning;
+import org.tabserve.web.api.UploadPreview;
+import org.tabserve.web.api.UploadView;
+import org.tabserve.web.http.PageLinks;
+import org.tabserve.web.http.Views;
 
 /**
  * Draws the page of a scored CSV upload ({@link UploadPreview}): the first rows with their predictions in the card's
@@ -33,8 +32,8 @@ public final class UploadPages implements UploadView {
     }
 
     @Override
-    public void render(HttpServletRequest request, HttpServletResponse response, PageLinks links,
-                       UploadPreview preview) throws IOException {
+    public void render(HttpServletRequest request, HttpServletResponse response, PageLinks links, UploadPreview preview)
+            throws IOException {
         views.render(request, response, 200, "upload", Map.of("page", page(preview)), links);
     }
 
@@ -56,8 +55,16 @@ public final class UploadPages implements UploadView {
                 for (String feature : shown) {
                     cells.add(cellText(row.values().get(features.indexOf(feature))));
                 }
-                rows.add(new UploadPage.Row(row.number(), cells, null, null, String.join("; ", row.errors().stream()
-                        .map(e -> e.field() + ": " + e.message()).toList())));
+                rows.add(new UploadPage.Row(
+                        row.number(),
+                        cells,
+                        null,
+                        null,
+                        String.join(
+                                "; ",
+                                row.errors().stream()
+                                        .map(e -> e.field() + ": " + e.message())
+                                        .toList())));
                 continue;
             }
             if (row.prediction() instanceof Prediction.Classification classification) {
@@ -70,14 +77,34 @@ public final class UploadPages implements UploadView {
             for (String feature : shown) {
                 cells.add(cellText(row.values().get(features.indexOf(feature))));
             }
-            rows.add(new UploadPage.Row(row.number(), cells, label, row.warnings().isEmpty() ? null
-                    : String.join("; ", row.warnings().stream().map(RangeWarning::message).toList()), null));
+            rows.add(new UploadPage.Row(
+                    row.number(),
+                    cells,
+                    label,
+                    row.warnings().isEmpty()
+                            ? null
+                            : String.join(
+                                    "; ",
+                                    row.warnings().stream()
+                                            .map(RangeWarning::message)
+                                            .toList()),
+                    null));
         }
-        String download = preview.csv() == null ? null
+        String download = preview.csv() == null
+                ? null
                 : "data:text/csv;charset=utf-8;base64," + Base64.getEncoder().encodeToString(preview.csv());
-        return new UploadPage(card.name(), preview.fileName() == null ? "" : preview.fileName(), preview.rowCount(),
-                columns, rows, preview.warnedRows(), preview.errorRows(), regression ? 1 : 2, download,
-                UploadPreview.DOWNLOAD_CAP, preview.ignored());
+        return new UploadPage(
+                card.name(),
+                preview.fileName() == null ? "" : preview.fileName(),
+                preview.rowCount(),
+                columns,
+                rows,
+                preview.warnedRows(),
+                preview.errorRows(),
+                regression ? 1 : 2,
+                download,
+                UploadPreview.DOWNLOAD_CAP,
+                preview.ignored());
     }
 
     /**
@@ -86,7 +113,9 @@ public final class UploadPages implements UploadView {
      */
     private static String cellText(Object value) {
         if (value instanceof Float single) {
-            return new java.math.BigDecimal(Float.toString(single)).stripTrailingZeros().toPlainString();
+            return new java.math.BigDecimal(Float.toString(single))
+                    .stripTrailingZeros()
+                    .toPlainString();
         }
         if (value instanceof Double number) {
             return Examples.text(number.doubleValue());

@@ -1,11 +1,10 @@
 package org.tabserve.web.v2;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.tabserve.model.Uncertainty;
 import org.tabserve.rows.CoverageField;
 import org.tabserve.rows.UncertaintyJson;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The outputs an inference request gains when it asks for coverage ({@code "coverage"} among its parameters),
@@ -23,8 +22,7 @@ final class V2Coverage {
     /** Each row's novelty p-value. */
     static final String NOVELTY = "novelty_p_value";
 
-    private V2Coverage() {
-    }
+    private V2Coverage() {}
 
     /** @param answer an answer to a request that asked for coverage */
     static List<V2Extras.Tensor> tensors(V2Inference.Answer answer) {
@@ -34,9 +32,11 @@ final class V2Coverage {
         boolean regressor = !rows.isEmpty() && rows.get(0).interval() != null
                 || rows.isEmpty() && answer.classifier().valueOutput().isPresent();
         if (regressor) {
-            tensors.add(new V2Extras.Tensor(new V2Inference.Output(LOWER, "FP64", List.of(n)),
+            tensors.add(new V2Extras.Tensor(
+                    new V2Inference.Output(LOWER, "FP64", List.of(n)),
                     rows.stream().map(u -> u.interval().lower()).toList()));
-            tensors.add(new V2Extras.Tensor(new V2Inference.Output(UPPER, "FP64", List.of(n)),
+            tensors.add(new V2Extras.Tensor(
+                    new V2Inference.Output(UPPER, "FP64", List.of(n)),
                     rows.stream().map(u -> u.interval().upper()).toList()));
         } else {
             List<String> classes = answer.classifier().signature().classLabels();
@@ -46,13 +46,16 @@ final class V2Coverage {
                     mask.add(row.predictionSet().contains(label));
                 }
             }
-            tensors.add(new V2Extras.Tensor(new V2Inference.Output(UncertaintyJson.PREDICTION_SET, "BOOL",
-                    List.of(n, (long) classes.size())), mask));
+            tensors.add(new V2Extras.Tensor(
+                    new V2Inference.Output(UncertaintyJson.PREDICTION_SET, "BOOL", List.of(n, (long) classes.size())),
+                    mask));
         }
-        tensors.add(new V2Extras.Tensor(new V2Inference.Output(CoverageField.NAME, "FP64", List.of(n)),
+        tensors.add(new V2Extras.Tensor(
+                new V2Inference.Output(CoverageField.NAME, "FP64", List.of(n)),
                 rows.stream().map(Uncertainty::coverage).toList()));
         if (!rows.isEmpty() && rows.get(0).novelty() != null) {
-            tensors.add(new V2Extras.Tensor(new V2Inference.Output(NOVELTY, "FP64", List.of(n)),
+            tensors.add(new V2Extras.Tensor(
+                    new V2Inference.Output(NOVELTY, "FP64", List.of(n)),
                     rows.stream().map(u -> u.novelty().pValue()).toList()));
         }
         return tensors;

@@ -16,8 +16,7 @@ import java.util.Map;
 record V2Extras(List<Tensor> tensors, Map<String, String> parameters) {
 
     /** One more output, with its values (Double or Boolean, as its datatype). */
-    record Tensor(V2Inference.Output output, List<?> values) {
-    }
+    record Tensor(V2Inference.Output output, List<?> values) {}
 
     /** @param answer a scored request's answer */
     static V2Extras of(V2Inference.Answer answer) {

@@ -14,14 +14,13 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.limits.ServingException;
 import org.tabserve.web.http.GrpcRefusal;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
-import org.tabserve.serving.limits.MemoryBudget;
-
-import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * Meters a gRPC call's bytes against the memory budget as gRPC's servlet transport reads them, as a REST body is
@@ -74,6 +73,7 @@ public final class V2GrpcBodyFilter implements Filter {
         private final String rpc;
         /** The transport's listener of the body, told the call ended when it was refused. */
         private ReadListener transport;
+
         private Status refused;
 
         Call(MemoryBudget.Reservation held, String path) {
@@ -197,7 +197,8 @@ public final class V2GrpcBodyFilter implements Filter {
         private void answer() {
             answered = true;
             AsyncContext async = request.isAsyncStarted() ? request.getAsyncContext() : null;
-            if (async == null || async.getResponse().isCommitted()
+            if (async == null
+                    || async.getResponse().isCommitted()
                     || !(async.getResponse() instanceof HttpServletResponse response)) {
                 throw call.refused.asRuntimeException();
             }

@@ -7,10 +7,9 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import org.tabserve.web.http.AdminToken;
-
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import org.tabserve.web.http.AdminToken;
 
 /**
  * Tells a gRPC call's service who called, as a servlet request tells the REST routes: the interceptor puts each
@@ -24,17 +23,23 @@ final class V2GrpcCaller implements ServerInterceptor {
     /** The header REST's admin routes read; gRPC metadata keys are lower case, as HTTP/2's header names are. */
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
     private static final Context.Key<String> REQUEST_ID = Context.key("tabserve.grpc.request-id");
     private static final Metadata.Key<String> X_REQUEST_ID =
             Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
 
     @Override
-    public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
-                                                       ServerCallHandler<Q, A> next) {
-        AdminToken.Caller caller = new AdminToken.Caller("gRPC " + call.getMethodDescriptor().getBareMethodName(),
-                headers.get(AUTHORIZATION), address(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)));
-        return Contexts.interceptCall(Context.current().withValues(CALLER, caller, REQUEST_ID,
-                headers.get(X_REQUEST_ID)), call, headers, next);
+    public <Q, A> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+        AdminToken.Caller caller = new AdminToken.Caller(
+                "gRPC " + call.getMethodDescriptor().getBareMethodName(),
+                headers.get(AUTHORIZATION),
+                address(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)));
+        return Contexts.interceptCall(
+                Context.current().withValues(CALLER, caller, REQUEST_ID, headers.get(X_REQUEST_ID)),
+                call,
+                headers,
+                next);
     }
 
     /** @return the {@code x-request-id} the call running on this thread was sent with, or null (checked where used) */

@@ -20,10 +20,10 @@ public final class V2GrpcDeadlines {
 
     /** How often the timer wakes with nothing to do: a deadline later than the next tick is queued without a wake-up. */
     static final long TICK_MILLIS = 500;
+
     private static final String THREAD_NAME = "tabserve-grpc-deadlines";
 
-    private V2GrpcDeadlines() {
-    }
+    private V2GrpcDeadlines() {}
 
     /** A started timer for gRPC's {@code scheduledExecutorService}, one daemon thread; its owner shuts it down. */
     public static ScheduledExecutorService start() {

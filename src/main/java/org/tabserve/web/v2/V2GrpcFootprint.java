@@ -5,9 +5,8 @@ import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
-import org.tabserve.web.http.HttpProblem;
-
 import java.io.IOException;
+import org.tabserve.web.http.HttpProblem;
 
 /**
  * What a gRPC request message will hold on the heap once it is parsed and read as rows, estimated from its bytes
@@ -30,8 +29,7 @@ final class V2GrpcFootprint {
     /** Groups nested deeper than protobuf's own parser takes are refused. */
     private static final int MAX_DEPTH = 100;
 
-    private V2GrpcFootprint() {
-    }
+    private V2GrpcFootprint() {}
 
     /**
      * @param message the message's bytes
@@ -141,8 +139,10 @@ final class V2GrpcFootprint {
         }
         int size = wire == WireFormat.WIRETYPE_FIXED32 ? 4 : 8;
         if (length % size != 0) {
-            throw refused(where, "holds " + length + " bytes of packed values, no whole number of " + size + "-byte "
-                    + kind(field) + " values");
+            throw refused(
+                    where,
+                    "holds " + length + " bytes of packed values, no whole number of " + size + "-byte " + kind(field)
+                            + " values");
         }
         in.skipRawBytes(length);
         return length / size;
@@ -156,8 +156,9 @@ final class V2GrpcFootprint {
 
     private static String kind(FieldDescriptor field) {
         String type = field.getType().name().toLowerCase(java.util.Locale.ROOT);
-        return field.isRepeated() ? "a repeated " + type : field.getJavaType() == FieldDescriptor.JavaType.MESSAGE
-                ? "a message" : "a " + type;
+        return field.isRepeated()
+                ? "a repeated " + type
+                : field.getJavaType() == FieldDescriptor.JavaType.MESSAGE ? "a message" : "a " + type;
     }
 
     private static String wireName(int wire) {
@@ -176,7 +177,7 @@ final class V2GrpcFootprint {
     }
 
     private static HttpProblem notAMessage(Descriptor type, String why) {
-        return HttpProblem.badRequest("the message is not a protobuf " + (type == null ? "message" : type.getFullName())
-                + ": " + why);
+        return HttpProblem.badRequest(
+                "the message is not a protobuf " + (type == null ? "message" : type.getFullName()) + ": " + why);
     }
 }

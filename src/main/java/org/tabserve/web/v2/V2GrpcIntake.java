@@ -13,17 +13,16 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import org.tabserve.serving.limits.ServingException;
-import org.tabserve.rows.RowFootprint;
-import org.tabserve.web.http.HttpProblem;
-import org.tabserve.web.http.Json;
-import org.tabserve.serving.limits.MemoryBudget;
-import org.tabserve.web.http.WebConfig;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import org.tabserve.rows.RowFootprint;
+import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.limits.ServingException;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.Json;
+import org.tabserve.web.http.WebConfig;
 
 /**
  * Takes each call's request message in as bytes and parses it in the call itself, under the memory budget REST
@@ -37,7 +36,8 @@ import java.io.UncheckedIOException;
  */
 final class V2GrpcIntake {
 
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(V2GrpcIntake.class.getName());
+    private static final java.util.logging.Logger LOG =
+            java.util.logging.Logger.getLogger(V2GrpcIntake.class.getName());
 
     /**
      * The call's reservation, in the context gRPC reads the call's message in (put there by {@link #reservations}) and
@@ -46,6 +46,7 @@ final class V2GrpcIntake {
     private static final Context.Key<MemoryBudget.Reservation> HELD = Context.key("tabserve.memory-reservation");
     /** Whether the call's messages may be compressed ({@code grpc-encoding} other than identity), in the same context. */
     private static final Context.Key<Boolean> COMPRESSED = Context.key("tabserve.grpc-compressed");
+
     private static final Metadata.Key<String> MESSAGE_ENCODING =
             Metadata.Key.of("grpc-encoding", Metadata.ASCII_STRING_MARSHALLER);
     /**
@@ -61,11 +62,9 @@ final class V2GrpcIntake {
     static final int INFLATED_HEAP_BYTES_PER_BYTE = 2;
 
     /** A message as it arrived, or the status it was refused with while it was read (inflated). */
-    record Arrived(byte[] bytes, Status refused) {
-    }
+    record Arrived(byte[] bytes, Status refused) {}
 
-    private V2GrpcIntake() {
-    }
+    private V2GrpcIntake() {}
 
     /**
      * Opens each call's reservation as its stream begins, in the context gRPC reads the call's message in, which the
@@ -115,8 +114,11 @@ final class V2GrpcIntake {
                     return new Arrived(null, V2GrpcStatus.of(e, false, rpc));
                 } catch (StatusRuntimeException e) {
                     // gRPC's own limit on an inflated message (RESOURCE_EXHAUSTED), met as it is read.
-                    return new Arrived(null, e.getStatus().withDescription(e.getStatus().getDescription()
-                            + " (setting " + WebConfig.MAX_BODY_BYTES + ")"));
+                    return new Arrived(
+                            null,
+                            e.getStatus()
+                                    .withDescription(e.getStatus().getDescription() + " (setting "
+                                            + WebConfig.MAX_BODY_BYTES + ")"));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -130,8 +132,8 @@ final class V2GrpcIntake {
      * @return the same service, each RPC taking its request as bytes and parsing it as above
      */
     static ServerServiceDefinition of(ServerServiceDefinition generated, MemoryBudget budget) {
-        ServerServiceDefinition.Builder service = ServerServiceDefinition.builder(
-                generated.getServiceDescriptor().getName());
+        ServerServiceDefinition.Builder service =
+                ServerServiceDefinition.builder(generated.getServiceDescriptor().getName());
         for (ServerMethodDefinition<?, ?> method : generated.getMethods()) {
             service.addMethod(parsedInCall(method, budget));
         }
@@ -153,20 +155,20 @@ final class V2GrpcIntake {
         try {
             return (Q) prototype.getParserForType().parseFrom(message);
         } catch (InvalidProtocolBufferException e) {
-            throw HttpProblem.badRequest("the message is not a protobuf " + prototype.getDescriptorForType().getFullName()
-                    + ": " + e.getMessage());
+            throw HttpProblem.badRequest("the message is not a protobuf "
+                    + prototype.getDescriptorForType().getFullName() + ": " + e.getMessage());
         }
     }
 
-    private static <Q, A> ServerMethodDefinition<Arrived, A> parsedInCall(ServerMethodDefinition<Q, A> method,
-                                                                          MemoryBudget budget) {
+    private static <Q, A> ServerMethodDefinition<Arrived, A> parsedInCall(
+            ServerMethodDefinition<Q, A> method, MemoryBudget budget) {
         MethodDescriptor<Q, A> typed = method.getMethodDescriptor();
-        Message prototype = (Message) ((MethodDescriptor.PrototypeMarshaller<Q>) typed.getRequestMarshaller())
-                .getMessagePrototype();
+        Message prototype = (Message)
+                ((MethodDescriptor.PrototypeMarshaller<Q>) typed.getRequestMarshaller()).getMessagePrototype();
         ServerCallHandler<Q, A> handler = method.getServerCallHandler();
         String rpc = typed.getBareMethodName();
-        return ServerMethodDefinition.create(typed.toBuilder(bytes(rpc), typed.getResponseMarshaller()).build(),
-                (call, headers) -> {
+        return ServerMethodDefinition.create(
+                typed.toBuilder(bytes(rpc), typed.getResponseMarshaller()).build(), (call, headers) -> {
                     MemoryBudget.Reservation held = HELD.get() != null ? HELD.get() : budget.open();
                     Context context = Context.current().withValue(HELD, held);
                     Context previous = context.attach();
@@ -191,8 +193,13 @@ final class V2GrpcIntake {
         /** Set once a message is refused: the call is closed, and its RPC hears nothing more. */
         private boolean refused;
 
-        Intake(ServerCall<Arrived, A> call, ServerCall.Listener<Q> listener, Context context, Message prototype,
-               MemoryBudget.Reservation held, String rpc) {
+        Intake(
+                ServerCall<Arrived, A> call,
+                ServerCall.Listener<Q> listener,
+                Context context,
+                Message prototype,
+                MemoryBudget.Reservation held,
+                String rpc) {
             this.call = call;
             this.listener = listener;
             this.context = context;
@@ -268,6 +275,7 @@ final class V2GrpcIntake {
     private static final class TypedCall<Q, A> extends ServerCall<Q, A> {
         /** How long a write that failed waits for the transport to mark its call cancelled (a reset's lag). */
         private static final long CANCEL_SEEN_NANOS = 250_000_000L;
+
         private final ServerCall<Arrived, A> call;
         private final MethodDescriptor<Q, A> method;
 

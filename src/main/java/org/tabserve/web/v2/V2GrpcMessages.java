@@ -12,14 +12,13 @@ import inference.InferTensorContents;
 import inference.ModelInferRequest;
 import inference.ModelInferResponse;
 import inference.ModelMetadataResponse;
+import java.util.ArrayList;
+import java.util.List;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.ValueType;
 import org.tabserve.rows.CoverageField;
 import org.tabserve.rows.ExplainField;
 import org.tabserve.web.http.HttpProblem;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Translates between the Open Inference Protocol's gRPC messages (the {@code inference} package generated from
@@ -30,8 +29,7 @@ import java.util.List;
  */
 final class V2GrpcMessages {
 
-    private V2GrpcMessages() {
-    }
+    private V2GrpcMessages() {}
 
     /**
      * The request as the shared checks read it.
@@ -53,11 +51,17 @@ final class V2GrpcMessages {
             }
             inputs.add(new V2GrpcTensor(tensor, raw > 0 ? request.getRawInputContents(i) : null));
         }
-        List<String> outputs = request.getOutputsCount() == 0 ? null
-                : request.getOutputsList().stream().map(ModelInferRequest.InferRequestedOutputTensor::getName).toList();
+        List<String> outputs = request.getOutputsCount() == 0
+                ? null
+                : request.getOutputsList().stream()
+                        .map(ModelInferRequest.InferRequestedOutputTensor::getName)
+                        .toList();
         InferParameter explain = request.getParametersOrDefault(ExplainField.NAME, null);
         InferParameter coverage = request.getParametersOrDefault(CoverageField.NAME, null);
-        return new V2Request(request.getId().isEmpty() ? null : request.getId(), inputs, outputs,
+        return new V2Request(
+                request.getId().isEmpty() ? null : request.getId(),
+                inputs,
+                outputs,
                 V2InferRequestParser.explain(explain == null ? null : json(explain)),
                 V2InferRequestParser.coverage(coverage == null ? null : json(coverage)));
     }
@@ -72,8 +76,9 @@ final class V2GrpcMessages {
             case INT64_PARAM -> LongNode.valueOf(parameter.getInt64Param());
             case STRING_PARAM -> TextNode.valueOf(parameter.getStringParam());
             case DOUBLE_PARAM -> DoubleNode.valueOf(parameter.getDoubleParam());
-            case UINT64_PARAM -> com.fasterxml.jackson.databind.node.BigIntegerNode.valueOf(
-                    new java.math.BigInteger(Long.toUnsignedString(parameter.getUint64Param())));
+            case UINT64_PARAM ->
+                com.fasterxml.jackson.databind.node.BigIntegerNode.valueOf(
+                        new java.math.BigInteger(Long.toUnsignedString(parameter.getUint64Param())));
             case PARAMETERCHOICE_NOT_SET -> NullNode.getInstance();
         };
     }
@@ -97,8 +102,8 @@ final class V2GrpcMessages {
             switch (name) {
                 case V2Json.LABEL_OUTPUT -> {
                     for (Prediction prediction : predictions) {
-                        contents.addBytesContents(ByteString.copyFromUtf8(
-                                ((Prediction.Classification) prediction).label()));
+                        contents.addBytesContents(
+                                ByteString.copyFromUtf8(((Prediction.Classification) prediction).label()));
                     }
                 }
                 case V2Json.PROBABILITIES_OUTPUT -> {
@@ -134,21 +139,25 @@ final class V2GrpcMessages {
             }
             response.addOutputs(tensor(extra.output(), contents));
         }
-        extras.parameters().forEach((key, value) -> response.putParameters(key,
-                InferParameter.newBuilder().setStringParam(value).build()));
+        extras.parameters()
+                .forEach((key, value) -> response.putParameters(
+                        key, InferParameter.newBuilder().setStringParam(value).build()));
         return response.build();
     }
 
-    private static ModelInferResponse.InferOutputTensor.Builder tensor(V2Inference.Output output,
-                                                                       InferTensorContents.Builder contents) {
-        return ModelInferResponse.InferOutputTensor.newBuilder().setName(output.name())
-                .setDatatype(output.datatype()).addAllShape(output.shape()).setContents(contents);
+    private static ModelInferResponse.InferOutputTensor.Builder tensor(
+            V2Inference.Output output, InferTensorContents.Builder contents) {
+        return ModelInferResponse.InferOutputTensor.newBuilder()
+                .setName(output.name())
+                .setDatatype(output.datatype())
+                .addAllShape(output.shape())
+                .setContents(contents);
     }
 
     /** The model's metadata as the protocol's gRPC response (whose tensors carry no parameters). */
     static ModelMetadataResponse metadata(V2Json.ModelMetadata metadata) {
-        ModelMetadataResponse.Builder response = ModelMetadataResponse.newBuilder().setName(metadata.name())
-                .setPlatform(metadata.platform());
+        ModelMetadataResponse.Builder response =
+                ModelMetadataResponse.newBuilder().setName(metadata.name()).setPlatform(metadata.platform());
         if (metadata.versions() != null) {
             response.addAllVersions(metadata.versions());
         }
@@ -158,7 +167,10 @@ final class V2GrpcMessages {
     }
 
     private static ModelMetadataResponse.TensorMetadata tensor(V2Json.TensorMetadata tensor) {
-        return ModelMetadataResponse.TensorMetadata.newBuilder().setName(tensor.name()).setDatatype(tensor.datatype())
-                .addAllShape(tensor.shape()).build();
+        return ModelMetadataResponse.TensorMetadata.newBuilder()
+                .setName(tensor.name())
+                .setDatatype(tensor.datatype())
+                .addAllShape(tensor.shape())
+                .build();
     }
 }

@@ -13,11 +13,10 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import org.tabserve.repository.ModelRepository;
-import org.tabserve.serving.monitor.TabserveMetrics;
-
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.tabserve.repository.ModelRepository;
+import org.tabserve.serving.monitor.TabserveMetrics;
 
 /**
  * Counts and times each gRPC call in the request metrics, as the metrics filter does each HTTP request (which sees a
@@ -41,8 +40,8 @@ final class V2GrpcMetrics implements ServerInterceptor {
     }
 
     @Override
-    public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
-                                                       ServerCallHandler<Q, A> next) {
+    public <Q, A> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
         long started = System.nanoTime();
         String method = call.getMethodDescriptor().getFullMethodName();
         AtomicBoolean counted = new AtomicBoolean();
@@ -55,8 +54,8 @@ final class V2GrpcMetrics implements ServerInterceptor {
                 super.close(status, trailers);
             }
         };
-        ServerCall.Listener<Q> listener = Contexts.interceptCall(Context.current().withValue(NAMED, named), measured,
-                headers, next);
+        ServerCall.Listener<Q> listener =
+                Contexts.interceptCall(Context.current().withValue(NAMED, named), measured, headers, next);
         return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
             @Override
             public void onCancel() {

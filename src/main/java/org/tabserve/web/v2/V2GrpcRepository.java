@@ -9,11 +9,10 @@ import inference.RepositoryModelUnloadRequest;
 import inference.RepositoryModelUnloadResponse;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.Map;
 import org.tabserve.repository.ModelRepository;
 import org.tabserve.web.http.AdminToken;
 import org.tabserve.web.http.HttpProblem;
-
-import java.util.Map;
 
 /**
  * The repository extension over gRPC (RepositoryIndex, RepositoryModelLoad, RepositoryModelUnload), answered by the
@@ -44,8 +43,11 @@ final class V2GrpcRepository {
             checkRepository(request.getRepositoryName());
             RepositoryIndexResponse.Builder index = RepositoryIndexResponse.newBuilder();
             for (V2Json.IndexEntry entry : V2Repository.index(repository, request.getReady())) {
-                index.addModels(RepositoryIndexResponse.ModelIndex.newBuilder().setName(entry.name())
-                        .setVersion(entry.version()).setState(entry.state()).setReason(entry.reason()));
+                index.addModels(RepositoryIndexResponse.ModelIndex.newBuilder()
+                        .setName(entry.name())
+                        .setVersion(entry.version())
+                        .setState(entry.state())
+                        .setReason(entry.reason()));
             }
             return index.build();
         });
@@ -72,12 +74,14 @@ final class V2GrpcRepository {
         if (authorized(answer, "RepositoryModelUnload")) {
             V2GrpcStatus.answer(answer, "RepositoryModelUnload", false, () -> {
                 checkRepository(request.getRepositoryName());
-                for (Map.Entry<String, ModelRepositoryParameter> parameter : request.getParametersMap().entrySet()) {
+                for (Map.Entry<String, ModelRepositoryParameter> parameter :
+                        request.getParametersMap().entrySet()) {
                     if (!parameter.getKey().equals(UNLOAD_DEPENDENTS)) {
                         throw HttpProblem.badRequest("parameters: RepositoryModelUnload takes only " + UNLOAD_DEPENDENTS
                                 + " (a model tabserve serves has no dependents), got '" + parameter.getKey() + "'");
                     }
-                    ModelRepositoryParameter.ParameterChoiceCase sent = parameter.getValue().getParameterChoiceCase();
+                    ModelRepositoryParameter.ParameterChoiceCase sent =
+                            parameter.getValue().getParameterChoiceCase();
                     if (sent != ModelRepositoryParameter.ParameterChoiceCase.BOOL_PARAM) {
                         throw HttpProblem.badRequest("parameters: " + UNLOAD_DEPENDENTS + " must be a bool_param, got "
                                 + sent.name().toLowerCase(java.util.Locale.ROOT));

@@ -1,6 +1,5 @@
 package org.tabserve.web.v2;
 
-import org.tabserve.serving.limits.ServingException;
 import inference.GRPCInferenceServiceGrpc;
 import inference.ModelInferRequest;
 import inference.ModelInferResponse;
@@ -26,15 +25,15 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServerStreamTracer;
 import io.grpc.stub.StreamObserver;
-import org.tabserve.web.http.AdminToken;
-import org.tabserve.serving.limits.MemoryBudget;
+import java.util.function.Function;
 import org.tabserve.serving.ResolvedModel;
-import org.tabserve.serving.explain.RowExplanations;
 import org.tabserve.serving.Scoring;
 import org.tabserve.serving.ServedModels;
+import org.tabserve.serving.explain.RowExplanations;
+import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.limits.ServingException;
 import org.tabserve.serving.monitor.TabserveMetrics;
-
-import java.util.function.Function;
+import org.tabserve.web.http.AdminToken;
 
 /**
  * The Open Inference Protocol over gRPC ({@code inference.GRPCInferenceService}'s core RPCs and the statistics and
@@ -69,8 +68,14 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
      * @param metrics       where each call is counted
      * @param explanations  the explanations REST's routes share, which ModelInfer's {@code explain} asks for
      */
-    public V2GrpcService(ServedModels served, int maxBatchRows, MemoryBudget budget, String serverVersion,
-                         AdminToken adminToken, TabserveMetrics metrics, Scoring scoring) {
+    public V2GrpcService(
+            ServedModels served,
+            int maxBatchRows,
+            MemoryBudget budget,
+            String serverVersion,
+            AdminToken adminToken,
+            TabserveMetrics metrics,
+            Scoring scoring) {
         this.scoring = scoring;
         this.served = served;
         this.inference = new V2Inference(maxBatchRows);
@@ -87,7 +92,9 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
      * ({@link V2GrpcIntake}), where {@link #bindService()} (generated, final) would have gRPC parse it first.
      */
     public ServerServiceDefinition definition() {
-        return ServerInterceptors.intercept(V2GrpcIntake.of(bindService(), budget), new V2GrpcCaller(),
+        return ServerInterceptors.intercept(
+                V2GrpcIntake.of(bindService(), budget),
+                new V2GrpcCaller(),
                 new V2GrpcMetrics(metrics, served.repository()));
     }
 
@@ -106,13 +113,22 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
 
     @Override
     public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> answer) {
-        reply(answer, ServerReadyResponse.newBuilder().setReady(served.readiness().ready()).build());
+        reply(
+                answer,
+                ServerReadyResponse.newBuilder()
+                        .setReady(served.readiness().ready())
+                        .build());
     }
 
     @Override
     public void serverMetadata(ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> answer) {
-        reply(answer, ServerMetadataResponse.newBuilder().setName("tabserve").setVersion(serverVersion)
-                .addAllExtensions(V2Handler.EXTENSIONS).build());
+        reply(
+                answer,
+                ServerMetadataResponse.newBuilder()
+                        .setName("tabserve")
+                        .setVersion(serverVersion)
+                        .addAllExtensions(V2Handler.EXTENSIONS)
+                        .build());
     }
 
     /** Ready or not for a model that is served; NOT_FOUND for one that is not, as REST's 404. */
@@ -138,9 +154,13 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
 
     @Override
     public void modelMetadata(ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> answer) {
-        call(answer, "ModelMetadata", request.getName(), request.getVersion(), (model) ->
-                V2GrpcMessages.metadata(V2Handler.metadata(model.name(), model.repository().readyVersions(model.name()),
-                        model.model())));
+        call(
+                answer,
+                "ModelMetadata",
+                request.getName(),
+                request.getVersion(),
+                (model) -> V2GrpcMessages.metadata(V2Handler.metadata(
+                        model.name(), model.repository().readyVersions(model.name()), model.model())));
     }
 
     /**
@@ -151,8 +171,11 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> answer) {
         io.grpc.Context context = io.grpc.Context.current();
         call(answer, "ModelInfer", request.getModelName(), request.getModelVersion(), model -> {
-            return V2GrpcMessages.response(V2Inference.run(scoring, model,
-                    inference.reader(model.model()).read(V2GrpcMessages.request(request)), context::isCancelled));
+            return V2GrpcMessages.response(V2Inference.run(
+                    scoring,
+                    model,
+                    inference.reader(model.model()).read(V2GrpcMessages.request(request)),
+                    context::isCancelled));
         });
     }
 
@@ -167,14 +190,14 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
     }
 
     @Override
-    public void repositoryModelLoad(RepositoryModelLoadRequest request,
-                                    StreamObserver<RepositoryModelLoadResponse> answer) {
+    public void repositoryModelLoad(
+            RepositoryModelLoadRequest request, StreamObserver<RepositoryModelLoadResponse> answer) {
         repository.load(request, answer);
     }
 
     @Override
-    public void repositoryModelUnload(RepositoryModelUnloadRequest request,
-                                      StreamObserver<RepositoryModelUnloadResponse> answer) {
+    public void repositoryModelUnload(
+            RepositoryModelUnloadRequest request, StreamObserver<RepositoryModelUnloadResponse> answer) {
         repository.unload(request, answer);
     }
 
@@ -183,8 +206,8 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
      * {@code work} makes of it (a failure there counts as a failed request in the model's statistics), and gives the
      * model back.
      */
-    private <T> void call(StreamObserver<T> answer, String rpc, String name, String version,
-                          Function<ResolvedModel, T> work) {
+    private <T> void call(
+            StreamObserver<T> answer, String rpc, String name, String version, Function<ResolvedModel, T> work) {
         T reply;
         try (ResolvedModel model = ResolvedModel.of(served, name, version, "grpc " + rpc, V2GrpcCaller.requestId())) {
             try {
@@ -205,8 +228,9 @@ public final class V2GrpcService extends GRPCInferenceServiceGrpc.GRPCInferenceS
             answer.onError(V2GrpcStatus.of(e, false, rpc).asRuntimeException());
             return;
         } catch (OutOfMemoryError e) {
-            answer.onError(io.grpc.Status.INTERNAL.withDescription(
-                    "the server ran out of memory while answering; try again later").asRuntimeException());
+            answer.onError(io.grpc.Status.INTERNAL
+                    .withDescription("the server ran out of memory while answering; try again later")
+                    .asRuntimeException());
             return;
         }
         reply(answer, reply);

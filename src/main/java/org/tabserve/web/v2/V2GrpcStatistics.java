@@ -5,9 +5,9 @@ import inference.ModelStatisticsRequest;
 import inference.ModelStatisticsResponse;
 import inference.StatisticDuration;
 import io.grpc.stub.StreamObserver;
-import org.tabserve.web.http.HttpProblem;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.ServedModels;
+import org.tabserve.web.http.HttpProblem;
 
 /**
  * The statistics extension over gRPC (ModelStatistics), answered by the same code as REST's
@@ -48,15 +48,22 @@ final class V2GrpcStatistics {
      * not time apart ({@code queue}, {@code compute_*}) unset, as REST leaves them out.
      */
     private static inference.ModelStatistics message(V2Json.ModelStat stat) {
-        return inference.ModelStatistics.newBuilder().setName(stat.name()).setVersion(stat.version())
-                .setLastInference(stat.lastInference()).setInferenceCount(stat.inferenceCount())
+        return inference.ModelStatistics.newBuilder()
+                .setName(stat.name())
+                .setVersion(stat.version())
+                .setLastInference(stat.lastInference())
+                .setInferenceCount(stat.inferenceCount())
                 .setExecutionCount(stat.executionCount())
-                .setInferenceStats(InferStatistics.newBuilder().setSuccess(duration(stat.inferenceStats().success()))
+                .setInferenceStats(InferStatistics.newBuilder()
+                        .setSuccess(duration(stat.inferenceStats().success()))
                         .setFail(duration(stat.inferenceStats().fail())))
                 .build();
     }
 
     private static StatisticDuration duration(V2Json.DurationStat duration) {
-        return StatisticDuration.newBuilder().setCount(duration.count()).setNs(duration.ns()).build();
+        return StatisticDuration.newBuilder()
+                .setCount(duration.count())
+                .setNs(duration.ns())
+                .build();
     }
 }

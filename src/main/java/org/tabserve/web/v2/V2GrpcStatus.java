@@ -2,11 +2,10 @@ package org.tabserve.web.v2;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.function.Supplier;
 import org.tabserve.web.http.ErrorRenderer;
 import org.tabserve.web.http.GrpcRefusal;
 import org.tabserve.web.http.HttpProblem;
-
-import java.util.function.Supplier;
 
 /**
  * The gRPC status for a failure, carrying the same message the REST route's {@code {"error": ...}} would: the
@@ -17,8 +16,7 @@ import java.util.function.Supplier;
  */
 final class V2GrpcStatus {
 
-    private V2GrpcStatus() {
-    }
+    private V2GrpcStatus() {}
 
     /**
      * @param failure   what the request failed with

@@ -10,11 +10,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.google.protobuf.ByteString;
 import inference.InferTensorContents;
 import inference.ModelInferRequest;
-import org.tabserve.model.Feature;
-import org.tabserve.model.ModelInput;
-import org.tabserve.model.ValueType;
-import org.tabserve.web.http.HttpProblem;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
@@ -23,6 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.model.Feature;
+import org.tabserve.model.ModelInput;
+import org.tabserve.model.ValueType;
+import org.tabserve.web.http.HttpProblem;
 
 /**
  * One input tensor of a gRPC {@code ModelInferRequest}: its values in {@code contents}, in the field of its datatype,
@@ -37,8 +36,19 @@ import java.util.Map;
 record V2GrpcTensor(ModelInferRequest.InferInputTensor tensor, ByteString raw) implements V2Request.Input {
 
     /** The {@code contents} field each datatype's values go in. */
-    private static final Map<String, String> CONTENTS_FIELD = Map.of("BOOL", "bool_contents", "INT32", "int_contents",
-            "INT64", "int64_contents", "FP32", "fp32_contents", "FP64", "fp64_contents", "BYTES", "bytes_contents");
+    private static final Map<String, String> CONTENTS_FIELD = Map.of(
+            "BOOL",
+            "bool_contents",
+            "INT32",
+            "int_contents",
+            "INT64",
+            "int64_contents",
+            "FP32",
+            "fp32_contents",
+            "FP64",
+            "fp64_contents",
+            "BYTES",
+            "bytes_contents");
     /** Whole numbers up to this magnitude are exact in a float. */
     private static final long FLOAT_EXACT = 1L << 24;
     /** Whole numbers up to this magnitude are exact in a double. */
@@ -75,7 +85,8 @@ record V2GrpcTensor(ModelInferRequest.InferInputTensor tensor, ByteString raw) i
         if (filled.size() > 1) {
             // Only the datatype's field is read: values given in another as well would be dropped unseen.
             throw HttpProblem.badRequest("input '" + input + "' has values in more than one field of contents ("
-                    + String.join(" and ", filled.stream().map(f -> "contents." + f).toList()) + "), which is"
+                    + String.join(
+                            " and ", filled.stream().map(f -> "contents." + f).toList()) + "), which is"
                     + " ambiguous: give them in one, contents." + CONTENTS_FIELD.get(datatype) + " for datatype "
                     + datatype);
         }
@@ -210,8 +221,12 @@ record V2GrpcTensor(ModelInferRequest.InferInputTensor tensor, ByteString raw) i
 
     private static String text(ByteString value, String input, int index) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(value.asReadOnlyByteBuffer()).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(value.asReadOnlyByteBuffer())
+                    .toString();
         } catch (CharacterCodingException e) {
             throw HttpProblem.badRequest("input '" + input + "': data value " + index + " is not UTF-8 text");
         }
@@ -244,7 +259,8 @@ record V2GrpcTensor(ModelInferRequest.InferInputTensor tensor, ByteString raw) i
         /** Whether the value is taken as it is: finite, and exactly a float32 where the input takes those. */
         private boolean plain(int index, ModelInput input) {
             double value = values[index];
-            return isNumber(input) && Double.isFinite(value)
+            return isNumber(input)
+                    && Double.isFinite(value)
                     && (fp32 || input.type() != ValueType.FLOAT || (float) value == value);
         }
 
@@ -320,7 +336,9 @@ record V2GrpcTensor(ModelInferRequest.InferInputTensor tensor, ByteString raw) i
 
         @Override
         Object cell(int index, String datatype, ModelInput input, Feature feature) {
-            return input.type() == ValueType.BOOL ? (Object) values[index] : super.cell(index, datatype, input, feature);
+            return input.type() == ValueType.BOOL
+                    ? (Object) values[index]
+                    : super.cell(index, datatype, input, feature);
         }
     }
 

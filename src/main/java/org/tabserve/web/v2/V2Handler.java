@@ -5,34 +5,33 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.tabserve.model.Feature;
-import org.tabserve.rows.RowFootprint;
-import org.tabserve.model.ModelCard;
-import org.tabserve.model.ModelInput;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.Model;
-import org.tabserve.repository.ModelStatus;
-import org.tabserve.rows.FieldProblem;
-import org.tabserve.rows.JsonText;
-import org.tabserve.web.http.AdminToken;
-import org.tabserve.web.http.AnswerKeepAlive;
-import org.tabserve.web.http.HttpProblem;
-import org.tabserve.web.http.Json;
-import org.tabserve.serving.Scoring;
-import org.tabserve.web.http.LimitedInputStream;
-import org.tabserve.serving.limits.MemoryBudget;
-import org.tabserve.serving.monitor.TabserveMetrics;
-import org.tabserve.web.http.MediaType;
-import org.tabserve.web.http.Routes;
-import org.tabserve.serving.ResolvedModel;
-import org.tabserve.web.http.WebConfig;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.tabserve.model.Feature;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelCard;
+import org.tabserve.model.ModelInput;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.repository.ModelStatus;
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.JsonText;
+import org.tabserve.rows.RowFootprint;
+import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.Scoring;
+import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.monitor.TabserveMetrics;
+import org.tabserve.web.http.AdminToken;
+import org.tabserve.web.http.AnswerKeepAlive;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.Json;
+import org.tabserve.web.http.LimitedInputStream;
+import org.tabserve.web.http.MediaType;
+import org.tabserve.web.http.Routes;
+import org.tabserve.web.http.WebConfig;
 
 /**
  * The Open Inference Protocol (KServe v2) over REST under {@code /v2}: server metadata and health, each served
@@ -58,8 +57,8 @@ public final class V2Handler {
     static final List<String> EXTENSIONS = List.of("model_repository", "statistics");
 
     /** Writes one version's statistics into the answer, flushed with the rest rather than one by one. */
-    private static final ObjectWriter STAT_ENTRY = Json.MAPPER.writer()
-            .without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
+    private static final ObjectWriter STAT_ENTRY =
+            Json.MAPPER.writer().without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
 
     private final WebConfig config;
     private final MemoryBudget budget;
@@ -69,8 +68,13 @@ public final class V2Handler {
     private final TabserveMetrics metrics;
 
     /** @param metrics where the statistics extension reads each version's statistics and live inputs */
-    public V2Handler(WebConfig config, MemoryBudget budget, String serverVersion, AdminToken adminToken,
-                     Scoring scoring, TabserveMetrics metrics) {
+    public V2Handler(
+            WebConfig config,
+            MemoryBudget budget,
+            String serverVersion,
+            AdminToken adminToken,
+            Scoring scoring,
+            TabserveMetrics metrics) {
         this.adminToken = adminToken;
         this.scoring = scoring;
         this.metrics = metrics;
@@ -94,7 +98,8 @@ public final class V2Handler {
      * {@code GET /v2/health/ready}: whether every model found at start has loaded or failed and one serves, and the
      * server is not draining before a stop.
      */
-    public void ready(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
+    public void ready(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
         boolean ready = model.readiness().ready();
         write(response, ready ? 200 : 503, new V2Json.Ready(ready));
     }
@@ -114,19 +119,26 @@ public final class V2Handler {
     }
 
     /** {@code POST /v2/models/{name}[/versions/{version}]/infer}. */
-    public void infer(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
+    public void infer(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
         MediaType.require(request, MediaType.JSON);
         Model classifier = model.model();
         try (MemoryBudget.Reservation held = budget.open()) {
             V2InferRequestParser.V2InferRequest infer;
-            try (InputStream body = held.meteredUpFront(LimitedInputStream.body(request, config.maxBodyBytes(),
-                    WebConfig.MAX_BODY_BYTES), request.getContentLengthLong(), Json.UNMETERED_BYTES,
+            try (InputStream body = held.meteredUpFront(
+                    LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES),
+                    request.getContentLengthLong(),
+                    Json.UNMETERED_BYTES,
                     RowFootprint.PER_BODY_BYTE)) {
-                infer = new V2InferRequestParser(classifier.signature(), V2Inference.outputNames(classifier),
-                        config.maxBatchRows()).parse(body);
+                infer = new V2InferRequestParser(
+                                classifier.signature(), V2Inference.outputNames(classifier), config.maxBatchRows())
+                        .parse(body);
             }
-            write(response, 200, V2Inference.json(V2Inference.run(scoring, model, infer,
-                    new AnswerKeepAlive(response, Json.MEDIA_TYPE))));
+            write(
+                    response,
+                    200,
+                    V2Inference.json(
+                            V2Inference.run(scoring, model, infer, new AnswerKeepAlive(response, Json.MEDIA_TYPE))));
         }
     }
 
@@ -137,7 +149,8 @@ public final class V2Handler {
      * versions are checked first (a 404 or 503 before any byte), then each one's entry is built and written in turn,
      * so that a request holds one version's figures at a time however many models the server has.
      */
-    public void stats(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
+    public void stats(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
         List<ModelStatus> versions = V2Statistics.versions(model);
         response.setHeader("Cache-Control", "no-store");
         try (JsonGenerator json = Json.start(response)) {
@@ -158,19 +171,21 @@ public final class V2Handler {
      * The repository extension's index: every model version with its state (and the reason when it is not ready);
      * the body is {@code {}}, or {@code {"ready": true}} for the ready ones only.
      */
-    public void index(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
+    public void index(ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
         boolean readyOnly = false;
         try (InputStream body = LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES);
-             com.fasterxml.jackson.core.JsonParser parser = JsonText.parser(body)) {
+                com.fasterxml.jackson.core.JsonParser parser = JsonText.parser(body)) {
             com.fasterxml.jackson.databind.JsonNode json = Json.MAPPER.readTree(parser);
             if (json != null && !json.isMissingNode()) {
                 if (!json.isObject()) {
-                    throw HttpProblem.badRequest("the index request body must be a JSON object, {} or {\"ready\": true}");
+                    throw HttpProblem.badRequest(
+                            "the index request body must be a JSON object, {} or {\"ready\": true}");
                 }
                 com.fasterxml.jackson.databind.JsonNode ready = json.get("ready");
                 if (ready != null && !ready.isBoolean()) {
-                    throw HttpProblem.invalidFields(List.of(new FieldProblem("ready", "'ready' must be true or false, "
-                            + "got " + ready, null)));
+                    throw HttpProblem.invalidFields(List.of(
+                            new FieldProblem("ready", "'ready' must be true or false, " + "got " + ready, null)));
                 }
                 readyOnly = ready != null && ready.asBoolean();
             }
@@ -194,10 +209,12 @@ public final class V2Handler {
         loadOrUnload(false, model, request, response);
     }
 
-    private void loadOrUnload(boolean load, ResolvedModel model, HttpServletRequest request,
-                              HttpServletResponse response) throws IOException {
+    private void loadOrUnload(
+            boolean load, ResolvedModel model, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
         adminToken.authorizeRepositoryChange(request);
-        LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES).transferTo(java.io.OutputStream.nullOutputStream());
+        LimitedInputStream.body(request, config.maxBodyBytes(), WebConfig.MAX_BODY_BYTES)
+                .transferTo(java.io.OutputStream.nullOutputStream());
         if (load) {
             V2Repository.load(model.repository(), model.name());
         } else {
@@ -213,21 +230,29 @@ public final class V2Handler {
         ModelCard card = classifier.card();
         List<V2Json.TensorMetadata> inputs = new ArrayList<>();
         for (ModelInput input : signature.inputs()) {
-            inputs.add(new V2Json.TensorMetadata(input.name(), input.type().v2Name(), input.batchShape(),
+            inputs.add(new V2Json.TensorMetadata(
+                    input.name(),
+                    input.type().v2Name(),
+                    input.batchShape(),
                     input.features().size() > 1
-                            ? Map.of(V2Json.FEATURE_NAMES, input.features().stream().map(Feature::name).toList()) : null));
+                            ? Map.of(
+                                    V2Json.FEATURE_NAMES,
+                                    input.features().stream().map(Feature::name).toList())
+                            : null));
         }
-        List<String> classNames = signature.classLabels().stream().map(card::displayName).toList();
-        Map<String, List<String>> labelHint = classNames.equals(signature.classLabels()) ? null
-                : Map.of(V2Json.CLASS_NAMES, classNames);
-        List<V2Json.TensorMetadata> outputs = classifier.valueOutput()
+        List<String> classNames =
+                signature.classLabels().stream().map(card::displayName).toList();
+        Map<String, List<String>> labelHint =
+                classNames.equals(signature.classLabels()) ? null : Map.of(V2Json.CLASS_NAMES, classNames);
+        List<V2Json.TensorMetadata> outputs = classifier
+                .valueOutput()
                 .map(v -> List.of(new V2Json.TensorMetadata(v.name(), v.type().v2Name(), List.of(-1L, 1L))))
-                .orElseGet(() -> List.of(new V2Json.TensorMetadata(V2Json.LABEL_OUTPUT, "BYTES", List.of(-1L),
-                                labelHint),
-                        new V2Json.TensorMetadata(V2Json.PROBABILITIES_OUTPUT, "FP32",
-                                List.of(-1L, (long) signature.classLabels().size()))));
-        return new V2Json.ModelMetadata(name, versions.stream().map(String::valueOf).toList(), V2Json.PLATFORM, inputs,
-                outputs);
+                .orElseGet(() -> List.of(
+                        new V2Json.TensorMetadata(V2Json.LABEL_OUTPUT, "BYTES", List.of(-1L), labelHint),
+                        new V2Json.TensorMetadata(V2Json.PROBABILITIES_OUTPUT, "FP32", List.of(-1L, (long)
+                                signature.classLabels().size()))));
+        return new V2Json.ModelMetadata(
+                name, versions.stream().map(String::valueOf).toList(), V2Json.PLATFORM, inputs, outputs);
     }
 
     private static void write(HttpServletResponse response, int status, Object body) throws IOException {

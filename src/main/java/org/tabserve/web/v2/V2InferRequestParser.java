@@ -3,21 +3,20 @@ package org.tabserve.web.v2;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.tabserve.model.Batch;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.rows.CoverageField;
-import org.tabserve.rows.ExplainField;
-import org.tabserve.rows.RowsException;
-import org.tabserve.rows.FieldProblem;
-import org.tabserve.rows.JsonText;
-import org.tabserve.web.http.HttpProblem;
-import org.tabserve.web.http.Json;
-
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.tabserve.model.Batch;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.rows.CoverageField;
+import org.tabserve.rows.ExplainField;
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.JsonText;
+import org.tabserve.rows.RowsException;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.Json;
 
 /**
  * Reads Open Inference Protocol (KServe v2) inference requests from a JSON body into a checked {@link Batch}: the
@@ -42,8 +41,7 @@ public final class V2InferRequestParser {
      * @param explain  whether each row's explanation is asked for (the request's {@code "explain": true})
      * @param coverage the coverage asked for (the request's {@code "coverage": 0.9}), or null
      */
-    public record V2InferRequest(String id, Batch batch, List<String> outputs, boolean explain, Double coverage) {
-    }
+    public record V2InferRequest(String id, Batch batch, List<String> outputs, boolean explain, Double coverage) {}
 
     private final V2RequestReader reader;
 
@@ -73,7 +71,8 @@ public final class V2InferRequestParser {
     /** The body's envelope as the transport-neutral request. */
     private V2Request request(JsonNode root) {
         if (!root.isObject()) {
-            throw HttpProblem.badRequest("the body must be a JSON object with \"inputs\", got " + V2Values.describe(root));
+            throw HttpProblem.badRequest(
+                    "the body must be a JSON object with \"inputs\", got " + V2Values.describe(root));
         }
         String id = null;
         JsonNode idNode = root.get("id");
@@ -85,7 +84,10 @@ public final class V2InferRequestParser {
         }
         requireObjectIfPresent(root.get("parameters"), "\"parameters\"");
         JsonNode parameters = root.get("parameters");
-        return new V2Request(id, inputs(root.get("inputs")), outputs(root.get("outputs")),
+        return new V2Request(
+                id,
+                inputs(root.get("inputs")),
+                outputs(root.get("outputs")),
                 explain(parameters == null ? null : parameters.get(ExplainField.NAME)),
                 coverage(parameters == null ? null : parameters.get(CoverageField.NAME)));
     }
@@ -109,8 +111,11 @@ public final class V2InferRequestParser {
             if (coverage.isTextual()) {
                 return CoverageField.parse(coverage.textValue(), path);
             }
-            throw RowsException.invalidFields(List.of(new FieldProblem(path, "\"parameters\".\"coverage\" must be a"
-                    + " number from 0.5 to 0.99, got " + V2Values.describe(coverage), null)));
+            throw RowsException.invalidFields(List.of(new FieldProblem(
+                    path,
+                    "\"parameters\".\"coverage\" must be a" + " number from 0.5 to 0.99, got "
+                            + V2Values.describe(coverage),
+                    null)));
         } catch (RowsException e) {
             throw HttpProblem.of(e);
         }
@@ -126,8 +131,10 @@ public final class V2InferRequestParser {
             return false;
         }
         if (!explain.isBoolean()) {
-            throw HttpProblem.invalidFields(List.of(new FieldProblem("parameters." + ExplainField.NAME,
-                    "\"parameters\".\"explain\" must be true or false, got " + V2Values.describe(explain), null)));
+            throw HttpProblem.invalidFields(List.of(new FieldProblem(
+                    "parameters." + ExplainField.NAME,
+                    "\"parameters\".\"explain\" must be true or false, got " + V2Values.describe(explain),
+                    null)));
         }
         return explain.booleanValue();
     }
@@ -177,15 +184,16 @@ public final class V2InferRequestParser {
             return null;
         }
         if (!outputs.isArray()) {
-            throw HttpProblem.badRequest("\"outputs\" must be an array of {\"name\": ...}, got " + V2Values.describe(outputs));
+            throw HttpProblem.badRequest(
+                    "\"outputs\" must be an array of {\"name\": ...}, got " + V2Values.describe(outputs));
         }
         List<String> names = new ArrayList<>();
         for (int i = 0; i < outputs.size(); i++) {
             JsonNode output = outputs.get(i);
             JsonNode name = output.isObject() ? output.get("name") : null;
             if (name == null || !name.isTextual()) {
-                throw HttpProblem.badRequest("outputs[" + i + "] must be an object with a \"name\" string, one of "
-                        + reader.modelOutputs());
+                throw HttpProblem.badRequest(
+                        "outputs[" + i + "] must be an object with a \"name\" string, one of " + reader.modelOutputs());
             }
             requireObjectIfPresent(output.get("parameters"), "outputs[" + i + "].parameters");
             names.add(name.textValue());

@@ -1,20 +1,19 @@
 package org.tabserve.web.v2;
 
-import org.tabserve.model.Explanation;
-import org.tabserve.model.Model;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.ScoredRows;
-import org.tabserve.model.ValueOutput;
-import org.tabserve.model.ValueType;
-import org.tabserve.model.Uncertainty;
-import org.tabserve.serving.limits.ClientWatch;
-import org.tabserve.serving.ResolvedModel;
-import org.tabserve.serving.Scoring;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.model.Explanation;
+import org.tabserve.model.Model;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.ScoredRows;
+import org.tabserve.model.Uncertainty;
+import org.tabserve.model.ValueOutput;
+import org.tabserve.model.ValueType;
+import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.Scoring;
+import org.tabserve.serving.limits.ClientWatch;
 
 /**
  * Answers one Open Inference Protocol inference request, whichever transport carried it: checks it against the
@@ -44,8 +43,13 @@ final class V2Inference {
      * @param id           the caller's request id, to echo, or null
      * @param scored       the rows as scored, with their explanations and uncertainties when asked
      */
-    record Answer(String modelName, String modelVersion, String id, List<String> outputs, Model classifier,
-                  ScoredRows scored) {
+    record Answer(
+            String modelName,
+            String modelVersion,
+            String id,
+            List<String> outputs,
+            Model classifier,
+            ScoredRows scored) {
         List<Prediction> predictions() {
             return scored.predictions();
         }
@@ -66,11 +70,16 @@ final class V2Inference {
      *
      * @param watch how the request notices that its client has gone while its rows are explained
      */
-    static Answer run(Scoring scoring, ResolvedModel model, V2InferRequestParser.V2InferRequest infer,
-                      ClientWatch watch) {
+    static Answer run(
+            Scoring scoring, ResolvedModel model, V2InferRequestParser.V2InferRequest infer, ClientWatch watch) {
         ScoredRows scored = scoring.of(model, infer.coverage()).scoreRows(infer.batch(), infer.explain(), watch);
-        return new Answer(model.name(), model.version().map(String::valueOf).orElse(null), infer.id(), infer.outputs(),
-                model.model(), scored);
+        return new Answer(
+                model.name(),
+                model.version().map(String::valueOf).orElse(null),
+                infer.id(),
+                infer.outputs(),
+                model.model(),
+                scored);
     }
 
     /**
@@ -84,18 +93,23 @@ final class V2Inference {
         List<V2Json.OutputTensor> outputs = new ArrayList<>();
         for (String name : answer.outputs()) {
             Output output = output(name, answer);
-            outputs.add(output.tensor(switch (name) {
-                case V2Json.LABEL_OUTPUT -> labels(predictions);
-                case V2Json.PROBABILITIES_OUTPUT -> probabilities(predictions);
-                default -> values(predictions, output.datatype());
-            }));
+            outputs.add(output.tensor(
+                    switch (name) {
+                        case V2Json.LABEL_OUTPUT -> labels(predictions);
+                        case V2Json.PROBABILITIES_OUTPUT -> probabilities(predictions);
+                        default -> values(predictions, output.datatype());
+                    }));
         }
         V2Extras extras = V2Extras.of(answer);
         for (V2Extras.Tensor tensor : extras.tensors()) {
             outputs.add(tensor.output().tensor(tensor.values()));
         }
-        return new V2Json.InferResponse(answer.modelName(), answer.modelVersion(), answer.id(),
-                extras.parameters().isEmpty() ? null : extras.parameters(), outputs);
+        return new V2Json.InferResponse(
+                answer.modelName(),
+                answer.modelVersion(),
+                answer.id(),
+                extras.parameters().isEmpty() ? null : extras.parameters(),
+                outputs);
     }
 
     /**
@@ -118,8 +132,9 @@ final class V2Inference {
         long rows = answer.predictions().size();
         return switch (name) {
             case V2Json.LABEL_OUTPUT -> new Output(name, "BYTES", List.of(rows));
-            case V2Json.PROBABILITIES_OUTPUT -> new Output(name, "FP32",
-                    List.of(rows, (long) answer.classifier().signature().classLabels().size()));
+            case V2Json.PROBABILITIES_OUTPUT ->
+                new Output(name, "FP32", List.of(rows, (long)
+                        answer.classifier().signature().classLabels().size()));
             default -> {
                 ValueOutput value = answer.classifier().valueOutput().orElseThrow();
                 yield new Output(value.name(), value.type().v2Name(), List.of(rows, 1L));
@@ -156,8 +171,13 @@ final class V2Inference {
      * @param quantity      what they explain ({@link Explanation#explained()}), or null when there is no row
      * @param method        how they were computed ({@link Explanation#method()}), or null when there is no row
      */
-    record Explained(List<Double> base, List<Double> output, List<Double> contributions, int features,
-                     String quantity, String method) {
+    record Explained(
+            List<Double> base,
+            List<Double> output,
+            List<Double> contributions,
+            int features,
+            String quantity,
+            String method) {
 
         /** @param answer an answer to a request that asked for explanations */
         static Explained of(Answer answer) {
@@ -172,9 +192,16 @@ final class V2Inference {
                     contributions.add(explanation.contributions().get(feature));
                 }
             }
-            Explanation first = answer.explanations().isEmpty() ? null : answer.explanations().get(0);
-            return new Explained(base, output, contributions, features.size(),
-                    first == null ? null : first.explained(), first == null ? null : first.method());
+            Explanation first = answer.explanations().isEmpty()
+                    ? null
+                    : answer.explanations().get(0);
+            return new Explained(
+                    base,
+                    output,
+                    contributions,
+                    features.size(),
+                    first == null ? null : first.explained(),
+                    first == null ? null : first.method());
         }
 
         /**
@@ -194,15 +221,18 @@ final class V2Inference {
         /** @return the three outputs, FP64: {@code [N]}, {@code [N]} and {@code [N, F]} */
         List<V2Extras.Tensor> tensors() {
             long rows = base.size();
-            return List.of(new V2Extras.Tensor(new Output(BASE_VALUE_OUTPUT, "FP64", List.of(rows)), base),
+            return List.of(
+                    new V2Extras.Tensor(new Output(BASE_VALUE_OUTPUT, "FP64", List.of(rows)), base),
                     new V2Extras.Tensor(new Output(EXPLAINED_OUTPUT, "FP64", List.of(rows)), output),
-                    new V2Extras.Tensor(new Output(CONTRIBUTIONS_OUTPUT, "FP64", List.of(rows, (long) features)),
-                            contributions));
+                    new V2Extras.Tensor(
+                            new Output(CONTRIBUTIONS_OUTPUT, "FP64", List.of(rows, (long) features)), contributions));
         }
     }
 
     private static List<String> labels(List<Prediction> predictions) {
-        return predictions.stream().map(p -> ((Prediction.Classification) p).label()).toList();
+        return predictions.stream()
+                .map(p -> ((Prediction.Classification) p).label())
+                .toList();
     }
 
     private static List<Float> probabilities(List<Prediction> predictions) {

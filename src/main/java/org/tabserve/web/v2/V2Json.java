@@ -2,7 +2,6 @@ package org.tabserve.web.v2;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.util.List;
 import java.util.Map;
 
@@ -23,28 +22,22 @@ public final class V2Json {
     /** The protocol's platform name for models run by ONNX Runtime. */
     static final String PLATFORM = "onnx_onnxv1";
 
-    private V2Json() {
-    }
+    private V2Json() {}
 
     /** {@code GET /v2}. */
-    record ServerMetadata(String name, String version, List<String> extensions) {
-    }
+    record ServerMetadata(String name, String version, List<String> extensions) {}
 
     /** {@code GET /v2/health/live}. */
-    record Live(boolean live) {
-    }
+    record Live(boolean live) {}
 
     /** {@code GET /v2/health/ready}. */
-    record Ready(boolean ready) {
-    }
+    record Ready(boolean ready) {}
 
     /** One line of the repository extension's index. */
-    record IndexEntry(String name, String version, String state, String reason) {
-    }
+    record IndexEntry(String name, String version, String state, String reason) {}
 
     /** {@code GET /v2/models/{name}/ready}. */
-    record ModelReady(String name, boolean ready) {
-    }
+    record ModelReady(String name, boolean ready) {}
 
     /**
      * A tensor's name, element type and shape ({@code -1} for a free dimension), and tabserve's hints as the protocol's
@@ -61,23 +54,27 @@ public final class V2Json {
 
     /** {@code GET /v2/models/{name}}; {@code versions} is left out for a model without a version. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ModelMetadata(String name, List<String> versions, String platform, List<TensorMetadata> inputs,
-                         List<TensorMetadata> outputs) {
-    }
+    record ModelMetadata(
+            String name,
+            List<String> versions,
+            String platform,
+            List<TensorMetadata> inputs,
+            List<TensorMetadata> outputs) {}
 
     /** One output tensor of an inference response, its data flat in row-major order. */
-    record OutputTensor(String name, String datatype, List<Long> shape, List<?> data) {
-    }
+    record OutputTensor(String name, String datatype, List<Long> shape, List<?> data) {}
 
     /**
      * {@code POST /v2/models/{name}/infer}; {@code model_version}, {@code id} and {@code parameters} (what an
      * explanation explains and how) only when there is one.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record InferResponse(@JsonProperty("model_name") String modelName,
-                         @JsonProperty("model_version") String modelVersion,
-                         String id, Map<String, String> parameters, List<OutputTensor> outputs) {
-    }
+    record InferResponse(
+            @JsonProperty("model_name") String modelName,
+            @JsonProperty("model_version") String modelVersion,
+            String id,
+            Map<String, String> parameters,
+            List<OutputTensor> outputs) {}
 
     /**
      * The one field of {@code GET /v2/models[/{name}[/versions/{version}]]/stats}'s answer, a list of
@@ -90,18 +87,19 @@ public final class V2Json {
      * and {@code live} is tabserve's: each input's live counts and drift, as {@code GET /api/model} gives them (null
      * for gRPC's ModelStatistics, whose message has no place for it).
      */
-    record ModelStat(String name, String version, @JsonProperty("last_inference") long lastInference,
-                     @JsonProperty("inference_count") long inferenceCount,
-                     @JsonProperty("execution_count") long executionCount,
-                     @JsonProperty("inference_stats") InferenceStats inferenceStats,
-                     @JsonProperty("batch_stats") List<Object> batchStats, Map<String, Map<String, Object>> live) {
-    }
+    record ModelStat(
+            String name,
+            String version,
+            @JsonProperty("last_inference") long lastInference,
+            @JsonProperty("inference_count") long inferenceCount,
+            @JsonProperty("execution_count") long executionCount,
+            @JsonProperty("inference_stats") InferenceStats inferenceStats,
+            @JsonProperty("batch_stats") List<Object> batchStats,
+            Map<String, Map<String, Object>> live) {}
 
     /** The requests that scored ({@code success}) and those that failed, each a count and a total in nanoseconds. */
-    record InferenceStats(DurationStat success, DurationStat fail) {
-    }
+    record InferenceStats(DurationStat success, DurationStat fail) {}
 
     /** A count and its total duration in nanoseconds. */
-    record DurationStat(long count, long ns) {
-    }
+    record DurationStat(long count, long ns) {}
 }

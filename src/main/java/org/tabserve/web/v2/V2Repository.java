@@ -1,13 +1,12 @@
 package org.tabserve.web.v2;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.tabserve.repository.ModelRepository;
 import org.tabserve.repository.ModelState;
 import org.tabserve.repository.ModelStatus;
 import org.tabserve.web.http.HttpProblem;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 
 /**
  * The repository extension's work, whichever transport asked for it (REST's {@code /v2/repository/...} routes, gRPC's
@@ -16,16 +15,18 @@ import java.util.Optional;
  */
 final class V2Repository {
 
-    private V2Repository() {
-    }
+    private V2Repository() {}
 
     /** Every model version the repository knows of, with its state and the reason when it has one; or the ready ones. */
     static List<V2Json.IndexEntry> index(ModelRepository repository, boolean readyOnly) {
         List<V2Json.IndexEntry> entries = new ArrayList<>();
         for (ModelStatus status : repository.index()) {
             if (!readyOnly || status.state() == ModelState.READY) {
-                entries.add(new V2Json.IndexEntry(status.name(), Long.toString(status.version()),
-                        status.state().name(), status.reason().orElse("")));
+                entries.add(new V2Json.IndexEntry(
+                        status.name(),
+                        Long.toString(status.version()),
+                        status.state().name(),
+                        status.reason().orElse("")));
             }
         }
         return entries;
@@ -42,10 +43,15 @@ final class V2Repository {
      */
     static void load(ModelRepository repository, String name) {
         List<ModelStatus> statuses = repository.load(name).join();
-        Optional<ModelStatus> failed = statuses.stream().filter(s -> s.state() == ModelState.UNAVAILABLE).findFirst();
+        Optional<ModelStatus> failed = statuses.stream()
+                .filter(s -> s.state() == ModelState.UNAVAILABLE)
+                .findFirst();
         if (statuses.stream().noneMatch(s -> s.state() == ModelState.READY) && failed.isPresent()) {
-            throw HttpProblem.of(422, "Unprocessable content", "model '" + name + "' failed to load: "
-                    + failed.get().reason().orElse("unknown reason"));
+            throw HttpProblem.of(
+                    422,
+                    "Unprocessable content",
+                    "model '" + name + "' failed to load: "
+                            + failed.get().reason().orElse("unknown reason"));
         }
     }
 

@@ -1,11 +1,10 @@
 package org.tabserve.web.v2;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.tabserve.model.Feature;
-import org.tabserve.model.ModelInput;
-
 import java.util.AbstractList;
 import java.util.List;
+import org.tabserve.model.Feature;
+import org.tabserve.model.ModelInput;
 
 /**
  * An Open Inference Protocol inference request as a transport delivers it (REST's JSON body, gRPC's

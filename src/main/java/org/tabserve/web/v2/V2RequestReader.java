@@ -1,5 +1,12 @@
 package org.tabserve.web.v2;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Feature;
 import org.tabserve.model.FieldError;
@@ -9,14 +16,6 @@ import org.tabserve.model.ModelSignature;
 import org.tabserve.model.ValueType;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.web.http.HttpProblem;
-
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Checks an Open Inference Protocol inference request, as either transport delivered it ({@link V2Request}), against
@@ -53,8 +52,9 @@ final class V2RequestReader {
             offset += input.width();
             input.features().forEach(f -> inputOf.put(f.name(), input));
         }
-        this.plainNumbers = signature.numbersOnly() && signature.inputs().stream()
-                .allMatch(i -> i.type() == ValueType.FLOAT || i.type() == ValueType.DOUBLE);
+        this.plainNumbers = signature.numbersOnly()
+                && signature.inputs().stream()
+                        .allMatch(i -> i.type() == ValueType.FLOAT || i.type() == ValueType.DOUBLE);
     }
 
     /** @return the model's outputs as the protocol names them */
@@ -74,7 +74,8 @@ final class V2RequestReader {
             V2Tensor tensor = V2Tensor.read(inputs.get(input.name()), input, maxRows);
             int count = tensor.rows();
             if (rows == null) {
-                rows = plainNumbers ? new Numbers(new double[count][signature.featureCount()])
+                rows = plainNumbers
+                        ? new Numbers(new double[count][signature.featureCount()])
                         : new Cells(count, signature.featureCount());
                 rowsFrom = input.name();
             } else if (rows.count() != count) {
@@ -83,8 +84,8 @@ final class V2RequestReader {
             }
             fill(tensor, input, rows);
         }
-        return new V2InferRequestParser.V2InferRequest(request.id(), batch(rows), outputs(request.outputs()),
-                request.explain(), request.coverage());
+        return new V2InferRequestParser.V2InferRequest(
+                request.id(), batch(rows), outputs(request.outputs()), request.explain(), request.coverage());
     }
 
     List<String> inputNames() {
@@ -97,13 +98,14 @@ final class V2RequestReader {
         for (int i = 0; i < inputs.size(); i++) {
             String name = inputs.get(i).name();
             if (name == null || name.isEmpty()) {
-                throw HttpProblem.badRequest("inputs[" + i + "] needs a \"name\" string; the model's inputs are "
-                        + inputNames());
+                throw HttpProblem.badRequest(
+                        "inputs[" + i + "] needs a \"name\" string; the model's inputs are " + inputNames());
             }
             if (!offsets.containsKey(name)) {
-                throw HttpProblem.badRequest("unknown input '" + name + "'; " + (signature.inputs().size() == 1
-                        ? "the model has one input, '" + signature.inputName() + "'"
-                        : "the model's inputs are " + inputNames()));
+                throw HttpProblem.badRequest("unknown input '" + name + "'; "
+                        + (signature.inputs().size() == 1
+                                ? "the model has one input, '" + signature.inputName() + "'"
+                                : "the model's inputs are " + inputNames()));
             }
             if (found.containsKey(name)) {
                 throw HttpProblem.badRequest("input '" + name + "' is given more than once");
@@ -113,12 +115,12 @@ final class V2RequestReader {
         List<String> missing = new ArrayList<>();
         for (ModelInput input : signature.inputs()) {
             if (!found.containsKey(input.name())) {
-                missing.add("'" + input.name() + "' (" + input.type().v2Name() + ", shape "
-                        + input.batchShape() + ")");
+                missing.add("'" + input.name() + "' (" + input.type().v2Name() + ", shape " + input.batchShape() + ")");
             }
         }
         if (!missing.isEmpty()) {
-            throw HttpProblem.badRequest("missing input" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
+            throw HttpProblem.badRequest("missing input" + (missing.size() > 1 ? "s " : " ")
+                    + String.join(", ", missing)
                     + (signature.inputs().size() > 1 ? "; the model takes one tensor per input: " + inputNames() : ""));
         }
         return found;
@@ -131,7 +133,14 @@ final class V2RequestReader {
         int width = input.width();
         int offset = offsets.get(input.name());
         for (int i = 0; i < values.size(); i++) {
-            rows.put(i / width, offset + i % width, values, i, datatype, input, input.features().get(i % width));
+            rows.put(
+                    i / width,
+                    offset + i % width,
+                    values,
+                    i,
+                    datatype,
+                    input,
+                    input.features().get(i % width));
         }
     }
 
@@ -143,8 +152,14 @@ final class V2RequestReader {
     private sealed interface Rows permits Numbers, Cells {
         int count();
 
-        void put(int row, int place, V2Request.Values values, int index, String datatype, ModelInput input,
-                 Feature feature);
+        void put(
+                int row,
+                int place,
+                V2Request.Values values,
+                int index,
+                String datatype,
+                ModelInput input,
+                Feature feature);
 
         Batch batch(ModelSignature signature);
     }
@@ -156,8 +171,14 @@ final class V2RequestReader {
         }
 
         @Override
-        public void put(int row, int place, V2Request.Values values, int index, String datatype, ModelInput input,
-                        Feature feature) {
+        public void put(
+                int row,
+                int place,
+                V2Request.Values values,
+                int index,
+                String datatype,
+                ModelInput input,
+                Feature feature) {
             rows[row][place] = values.number(index, datatype, input, feature);
         }
 
@@ -181,8 +202,14 @@ final class V2RequestReader {
         }
 
         @Override
-        public void put(int row, int place, V2Request.Values values, int index, String datatype, ModelInput input,
-                        Feature feature) {
+        public void put(
+                int row,
+                int place,
+                V2Request.Values values,
+                int index,
+                String datatype,
+                ModelInput input,
+                Feature feature) {
             rows.get(row)[place] = values.cell(index, datatype, input, feature);
         }
 
@@ -207,13 +234,16 @@ final class V2RequestReader {
                 problems.add(new FieldProblem(error.field(), error.message(), error.row()));
                 if (said.size() < 3) {
                     ModelInput input = inputOf.get(error.field());
-                    String where = input == null ? "" : "input '" + input.name() + "'"
-                            + (input.width() > 1 ? " (feature '" + error.field() + "')" : "") + ", ";
+                    String where = input == null
+                            ? ""
+                            : "input '" + input.name() + "'"
+                                    + (input.width() > 1 ? " (feature '" + error.field() + "')" : "") + ", ";
                     said.add(where + "row " + error.row() + ": " + error.message());
                 }
             }
-            String detail = problems.size() == 1 ? said.get(0) : e.getMessage() + ": " + String.join("; ", said)
-                    + (problems.size() > said.size() ? "; …" : "");
+            String detail = problems.size() == 1
+                    ? said.get(0)
+                    : e.getMessage() + ": " + String.join("; ", said) + (problems.size() > said.size() ? "; …" : "");
             throw new HttpProblem(400, "Invalid input", detail, problems, Map.of());
         }
     }

@@ -1,5 +1,8 @@
 package org.tabserve.web.v2;
 
+import static org.tabserve.web.openapi.OpenApi.oneOf;
+import static org.tabserve.web.openapi.OpenApi.ref;
+
 import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.BooleanSchema;
 import io.swagger.v3.oas.models.media.ComposedSchema;
@@ -8,22 +11,18 @@ import io.swagger.v3.oas.models.media.NumberSchema;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
-import org.tabserve.model.Feature;
-import org.tabserve.model.Explanation;
-import org.tabserve.model.ModelInput;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.ValueOutput;
-import org.tabserve.web.openapi.DescribedModel;
-import org.tabserve.web.openapi.FeatureSchemas;
-
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.tabserve.web.openapi.OpenApi.oneOf;
-import static org.tabserve.web.openapi.OpenApi.ref;
+import org.tabserve.model.Explanation;
+import org.tabserve.model.Feature;
+import org.tabserve.model.ModelInput;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.ValueOutput;
+import org.tabserve.web.openapi.DescribedModel;
+import org.tabserve.web.openapi.FeatureSchemas;
 
 /**
  * The Open Inference Protocol's schemas for {@link V2OpenApi}: metadata, the repository index, and the infer request
@@ -35,58 +34,119 @@ final class V2Schemas {
     /** The schema of the protocol's error, {@code {"error": "..."}}. */
     static final String ERROR = "V2Error";
 
-    private V2Schemas() {
-    }
+    private V2Schemas() {}
 
     @SuppressWarnings("rawtypes") // swagger-core's Components holds raw schemas
     static void addTo(DescribedModel model, Map<String, Schema> schemas) {
-        schemas.put(ERROR, new ObjectSchema().addProperty("error", new StringSchema()).addRequiredItem("error"));
-        schemas.put("V2ServerMetadata", new ObjectSchema().addProperty("name", new StringSchema())
-                .addProperty("version", new StringSchema())
-                .addProperty("extensions", new ArraySchema().items(new StringSchema()))
-                .required(List.of("name", "version", "extensions")));
-        schemas.put("V2Live", new ObjectSchema().addProperty("live", new BooleanSchema()).addRequiredItem("live"));
-        schemas.put("V2Ready", new ObjectSchema().addProperty("ready", new BooleanSchema()).addRequiredItem("ready"));
-        schemas.put("V2ModelReady", new ObjectSchema().addProperty("name", new StringSchema())
-                .addProperty("ready", new BooleanSchema()).required(List.of("name", "ready")));
-        schemas.put("V2TensorMetadata", new ObjectSchema().addProperty("name", new StringSchema())
-                .addProperty("datatype", new StringSchema())
-                .addProperty("shape", new ArraySchema().items(new IntegerSchema().format("int64").minimum(BigDecimal.ONE.negate())))
-                .addProperty("parameters", new ObjectSchema().description("tabserve's hints, when there are any:"
-                                + " an input of many columns names them in order (" + V2Json.FEATURE_NAMES + "); the"
-                                + " label output names the classes for people, in class order (" + V2Json.CLASS_NAMES
-                                + "), when the model's card does. The tensor itself is still sent and answered as"
-                                + " such: names are not inputs.")
-                        .addProperty(V2Json.FEATURE_NAMES, new ArraySchema().items(new StringSchema()))
-                        .addProperty(V2Json.CLASS_NAMES, new ArraySchema().items(new StringSchema())))
-                .required(List.of("name", "datatype", "shape")));
-        schemas.put("V2ModelMetadata", new ObjectSchema().addProperty("name", new StringSchema())
-                .addProperty("versions", new ArraySchema().items(new StringSchema()))
-                .addProperty("platform", new StringSchema())
-                .addProperty("inputs", new ArraySchema().items(ref("V2TensorMetadata")))
-                .addProperty("outputs", new ArraySchema().items(ref("V2TensorMetadata")))
-                .required(List.of("name", "platform", "inputs", "outputs")));
-        schemas.put("V2IndexEntry", new ObjectSchema().addProperty("name", new StringSchema())
-                .addProperty("version", new StringSchema()).addProperty("state", new StringSchema())
-                .addProperty("reason", new StringSchema()).required(List.of("name", "version", "state")));
-        Schema<?> duration = new ObjectSchema().addProperty("count", new IntegerSchema().format("int64"))
-                .addProperty("ns", new IntegerSchema().format("int64")).required(List.of("count", "ns"));
-        schemas.put("V2ModelStat", new ObjectSchema().addProperty("name", new StringSchema())
-                .addProperty("version", new StringSchema())
-                .addProperty("last_inference", new IntegerSchema().format("int64")
-                        .description("when the version last scored, in milliseconds since the epoch (0: never)"))
-                .addProperty("inference_count", new IntegerSchema().format("int64").description("rows scored"))
-                .addProperty("execution_count", new IntegerSchema().format("int64").description("model calls"))
-                .addProperty("inference_stats", new ObjectSchema()
-                        .addProperty("success", duration.description("requests that scored, and their total time"))
-                        .addProperty("fail", new ObjectSchema().addProperty("count", new IntegerSchema().format("int64"))
-                                .addProperty("ns", new IntegerSchema().format("int64"))
-                                .description("requests for the model refused or failed, and their total time")))
-                .addProperty("batch_stats", new ArraySchema().items(new ObjectSchema())
-                        .description("empty: model calls are not timed by batch size"))
-                .addProperty("live", new ObjectSchema().additionalProperties(new ObjectSchema())
-                        .description("tabserve's: each input's live counts and drift, as GET /api/model's 'live'"))
-                .required(List.of("name", "version", "inference_count", "execution_count", "inference_stats")));
+        schemas.put(
+                ERROR,
+                new ObjectSchema().addProperty("error", new StringSchema()).addRequiredItem("error"));
+        schemas.put(
+                "V2ServerMetadata",
+                new ObjectSchema()
+                        .addProperty("name", new StringSchema())
+                        .addProperty("version", new StringSchema())
+                        .addProperty("extensions", new ArraySchema().items(new StringSchema()))
+                        .required(List.of("name", "version", "extensions")));
+        schemas.put(
+                "V2Live",
+                new ObjectSchema().addProperty("live", new BooleanSchema()).addRequiredItem("live"));
+        schemas.put(
+                "V2Ready",
+                new ObjectSchema().addProperty("ready", new BooleanSchema()).addRequiredItem("ready"));
+        schemas.put(
+                "V2ModelReady",
+                new ObjectSchema()
+                        .addProperty("name", new StringSchema())
+                        .addProperty("ready", new BooleanSchema())
+                        .required(List.of("name", "ready")));
+        schemas.put(
+                "V2TensorMetadata",
+                new ObjectSchema()
+                        .addProperty("name", new StringSchema())
+                        .addProperty("datatype", new StringSchema())
+                        .addProperty(
+                                "shape",
+                                new ArraySchema()
+                                        .items(new IntegerSchema()
+                                                .format("int64")
+                                                .minimum(BigDecimal.ONE.negate())))
+                        .addProperty(
+                                "parameters",
+                                new ObjectSchema()
+                                        .description("tabserve's hints, when there are any:"
+                                                + " an input of many columns names them in order ("
+                                                + V2Json.FEATURE_NAMES + "); the"
+                                                + " label output names the classes for people, in class order ("
+                                                + V2Json.CLASS_NAMES
+                                                + "), when the model's card does. The tensor itself is still sent and answered as"
+                                                + " such: names are not inputs.")
+                                        .addProperty(V2Json.FEATURE_NAMES, new ArraySchema().items(new StringSchema()))
+                                        .addProperty(V2Json.CLASS_NAMES, new ArraySchema().items(new StringSchema())))
+                        .required(List.of("name", "datatype", "shape")));
+        schemas.put(
+                "V2ModelMetadata",
+                new ObjectSchema()
+                        .addProperty("name", new StringSchema())
+                        .addProperty("versions", new ArraySchema().items(new StringSchema()))
+                        .addProperty("platform", new StringSchema())
+                        .addProperty("inputs", new ArraySchema().items(ref("V2TensorMetadata")))
+                        .addProperty("outputs", new ArraySchema().items(ref("V2TensorMetadata")))
+                        .required(List.of("name", "platform", "inputs", "outputs")));
+        schemas.put(
+                "V2IndexEntry",
+                new ObjectSchema()
+                        .addProperty("name", new StringSchema())
+                        .addProperty("version", new StringSchema())
+                        .addProperty("state", new StringSchema())
+                        .addProperty("reason", new StringSchema())
+                        .required(List.of("name", "version", "state")));
+        Schema<?> duration = new ObjectSchema()
+                .addProperty("count", new IntegerSchema().format("int64"))
+                .addProperty("ns", new IntegerSchema().format("int64"))
+                .required(List.of("count", "ns"));
+        schemas.put(
+                "V2ModelStat",
+                new ObjectSchema()
+                        .addProperty("name", new StringSchema())
+                        .addProperty("version", new StringSchema())
+                        .addProperty(
+                                "last_inference",
+                                new IntegerSchema()
+                                        .format("int64")
+                                        .description(
+                                                "when the version last scored, in milliseconds since the epoch (0: never)"))
+                        .addProperty(
+                                "inference_count",
+                                new IntegerSchema().format("int64").description("rows scored"))
+                        .addProperty(
+                                "execution_count",
+                                new IntegerSchema().format("int64").description("model calls"))
+                        .addProperty(
+                                "inference_stats",
+                                new ObjectSchema()
+                                        .addProperty(
+                                                "success",
+                                                duration.description("requests that scored, and their total time"))
+                                        .addProperty(
+                                                "fail",
+                                                new ObjectSchema()
+                                                        .addProperty("count", new IntegerSchema().format("int64"))
+                                                        .addProperty("ns", new IntegerSchema().format("int64"))
+                                                        .description(
+                                                                "requests for the model refused or failed, and their total time")))
+                        .addProperty(
+                                "batch_stats",
+                                new ArraySchema()
+                                        .items(new ObjectSchema())
+                                        .description("empty: model calls are not timed by batch size"))
+                        .addProperty(
+                                "live",
+                                new ObjectSchema()
+                                        .additionalProperties(new ObjectSchema())
+                                        .description(
+                                                "tabserve's: each input's live counts and drift, as GET /api/model's 'live'"))
+                        .required(List.of("name", "version", "inference_count", "execution_count", "inference_stats")));
         inferRequest(model, schemas);
         inferResponse(model, schemas);
     }
@@ -97,8 +157,11 @@ final class V2Schemas {
         Schema<?> parameters = new ObjectSchema().description("key/value parameters; accepted and ignored");
         // Tensor data by element kind: flat, or nested as the shape says, row-major (a schema may refer to itself).
         schemas.put("V2TensorData", tensorData("V2TensorData", new NumberSchema()));
-        schemas.put("V2NullableTensorData", tensorData("V2NullableTensorData", new NumberSchema().nullable(true)
-                .description("null for a missing value")));
+        schemas.put(
+                "V2NullableTensorData",
+                tensorData(
+                        "V2NullableTensorData",
+                        new NumberSchema().nullable(true).description("null for a missing value")));
         schemas.put("V2IntegerTensorData", tensorData("V2IntegerTensorData", new IntegerSchema().format("int64")));
         schemas.put("V2BytesTensorData", tensorData("V2BytesTensorData", new StringSchema()));
         schemas.put("V2BoolTensorData", tensorData("V2BoolTensorData", new BooleanSchema()));
@@ -108,20 +171,34 @@ final class V2Schemas {
         }
         schemas.put("V2RequestInput", inputs.size() == 1 ? inputs.get(0) : new ComposedSchema().oneOf(inputs));
         ValueOutput valueOutput = model.valueOutput();
-        List<String> outputs = valueOutput != null ? List.of(valueOutput.name()) : V2InferRequestParser.CLASSIFIER_OUTPUTS;
-        schemas.put("V2RequestOutput", new ObjectSchema()
-                .addProperty("name", new StringSchema()._enum(outputs))
-                .addProperty("parameters", parameters).addRequiredItem("name"));
+        List<String> outputs =
+                valueOutput != null ? List.of(valueOutput.name()) : V2InferRequestParser.CLASSIFIER_OUTPUTS;
+        schemas.put(
+                "V2RequestOutput",
+                new ObjectSchema()
+                        .addProperty("name", new StringSchema()._enum(outputs))
+                        .addProperty("parameters", parameters)
+                        .addRequiredItem("name"));
         ObjectSchema request = new ObjectSchema();
         request.addProperty("id", new StringSchema())
-                .addProperty("parameters", new ObjectSchema().description("key/value parameters: \"explain\": true"
-                        + " adds each row's explanation as the outputs explanation_base_value, explanation_output"
-                        + " and explanation_contributions (FP64, [N] and [N, F]), and says what they explain and how"
-                        + " in the answer's parameters; the others are accepted and ignored")
-                        .addProperty("explain", new BooleanSchema()._default(false)))
-                .addProperty("inputs", new ArraySchema().minItems(signature.inputs().size())
-                        .maxItems(signature.inputs().size()).items(ref("V2RequestInput"))
-                        .description("one tensor per model input: " + signature.inputs().stream().map(ModelInput::name).toList()))
+                .addProperty(
+                        "parameters",
+                        new ObjectSchema()
+                                .description("key/value parameters: \"explain\": true"
+                                        + " adds each row's explanation as the outputs explanation_base_value, explanation_output"
+                                        + " and explanation_contributions (FP64, [N] and [N, F]), and says what they explain and how"
+                                        + " in the answer's parameters; the others are accepted and ignored")
+                                .addProperty("explain", new BooleanSchema()._default(false)))
+                .addProperty(
+                        "inputs",
+                        new ArraySchema()
+                                .minItems(signature.inputs().size())
+                                .maxItems(signature.inputs().size())
+                                .items(ref("V2RequestInput"))
+                                .description("one tensor per model input: "
+                                        + signature.inputs().stream()
+                                                .map(ModelInput::name)
+                                                .toList()))
                 .addProperty("outputs", new ArraySchema().items(ref("V2RequestOutput")))
                 .addRequiredItem("inputs");
         request.example(exampleRequest(model));
@@ -133,59 +210,112 @@ final class V2Schemas {
         ValueOutput valueOutput = model.valueOutput();
         Schema<?> responseOutput;
         if (valueOutput != null) {
-            schemas.put("V2ValueOutput", new ObjectSchema()
-                    .addProperty("name", new StringSchema()._enum(List.of(valueOutput.name())))
-                    .addProperty("datatype", new StringSchema()._enum(List.of(valueOutput.type().v2Name())))
-                    .addProperty("shape", new ArraySchema().items(new IntegerSchema().format("int64")).minItems(2).maxItems(2)
-                            .description("[N, 1]"))
-                    // No format: the request validator's float check refuses small numbers written in full.
-                    .addProperty("data", new ArraySchema().items(new NumberSchema()))
-                    .required(List.of("name", "datatype", "shape", "data")));
+            schemas.put(
+                    "V2ValueOutput",
+                    new ObjectSchema()
+                            .addProperty("name", new StringSchema()._enum(List.of(valueOutput.name())))
+                            .addProperty(
+                                    "datatype",
+                                    new StringSchema()
+                                            ._enum(List.of(valueOutput.type().v2Name())))
+                            .addProperty(
+                                    "shape",
+                                    new ArraySchema()
+                                            .items(new IntegerSchema().format("int64"))
+                                            .minItems(2)
+                                            .maxItems(2)
+                                            .description("[N, 1]"))
+                            // No format: the request validator's float check refuses small numbers written in full.
+                            .addProperty("data", new ArraySchema().items(new NumberSchema()))
+                            .required(List.of("name", "datatype", "shape", "data")));
             responseOutput = ref("V2ValueOutput");
         } else {
-            schemas.put("V2LabelOutput", new ObjectSchema()
-                    .addProperty("name", new StringSchema()._enum(List.of(V2Json.LABEL_OUTPUT)))
-                    .addProperty("datatype", new StringSchema()._enum(List.of("BYTES")))
-                    .addProperty("shape", new ArraySchema().items(new IntegerSchema().format("int64")).minItems(1).maxItems(1))
-                    .addProperty("data", new ArraySchema().items(new StringSchema()._enum(model.signature().classLabels())))
-                    .required(List.of("name", "datatype", "shape", "data")));
-            schemas.put("V2ProbabilitiesOutput", new ObjectSchema()
-                    .addProperty("name", new StringSchema()._enum(List.of(V2Json.PROBABILITIES_OUTPUT)))
-                    .addProperty("datatype", new StringSchema()._enum(List.of("FP32")))
-                    .addProperty("shape", new ArraySchema().items(new IntegerSchema().format("int64")).minItems(2).maxItems(2))
-                    // No format: the request validator's float check refuses small numbers such as 0.00040395252.
-                    .addProperty("data", new ArraySchema().items(new NumberSchema()
-                            .minimum(BigDecimal.ZERO).maximum(BigDecimal.ONE)))
-                    .required(List.of("name", "datatype", "shape", "data")));
+            schemas.put(
+                    "V2LabelOutput",
+                    new ObjectSchema()
+                            .addProperty("name", new StringSchema()._enum(List.of(V2Json.LABEL_OUTPUT)))
+                            .addProperty("datatype", new StringSchema()._enum(List.of("BYTES")))
+                            .addProperty(
+                                    "shape",
+                                    new ArraySchema()
+                                            .items(new IntegerSchema().format("int64"))
+                                            .minItems(1)
+                                            .maxItems(1))
+                            .addProperty(
+                                    "data",
+                                    new ArraySchema()
+                                            .items(new StringSchema()
+                                                    ._enum(model.signature().classLabels())))
+                            .required(List.of("name", "datatype", "shape", "data")));
+            schemas.put(
+                    "V2ProbabilitiesOutput",
+                    new ObjectSchema()
+                            .addProperty("name", new StringSchema()._enum(List.of(V2Json.PROBABILITIES_OUTPUT)))
+                            .addProperty("datatype", new StringSchema()._enum(List.of("FP32")))
+                            .addProperty(
+                                    "shape",
+                                    new ArraySchema()
+                                            .items(new IntegerSchema().format("int64"))
+                                            .minItems(2)
+                                            .maxItems(2))
+                            // No format: the request validator's float check refuses small numbers such as
+                            // 0.00040395252.
+                            .addProperty(
+                                    "data",
+                                    new ArraySchema()
+                                            .items(new NumberSchema()
+                                                    .minimum(BigDecimal.ZERO)
+                                                    .maximum(BigDecimal.ONE)))
+                            .required(List.of("name", "datatype", "shape", "data")));
             responseOutput = oneOf(ref("V2LabelOutput"), ref("V2ProbabilitiesOutput"));
         }
-        schemas.put("V2InferResponse", new ObjectSchema()
-                .addProperty("model_name", new StringSchema())
-                .addProperty("model_version", new StringSchema())
-                .addProperty("id", new StringSchema())
-                .addProperty("parameters", new ObjectSchema().description("only when explanations were asked")
-                        .addProperty(V2Inference.EXPLAINED_PARAMETER, new StringSchema()._enum(List.of(
-                                Explanation.PROBABILITY, Explanation.MARGIN, Explanation.VALUE)).description("what"
-                                + " explanation_output and the contributions are: the predicted class's probability,"
-                                + " its margin (raw score before the sigmoid or softmax), or a regressor's value"))
-                        .addProperty(V2Inference.METHOD_PARAMETER, new StringSchema()._enum(List.of(
-                                Explanation.EXACT, Explanation.PERMUTATION, Explanation.TREE, Explanation.LINEAR))
-                                .description("how they were computed: exact (every coalition), permutation (sampled,"
-                                        + " still adding up), tree (TreeSHAP) or linear (closed form)")))
-                .addProperty("outputs", new ArraySchema().items(responseOutput))
-                .required(List.of("model_name", "outputs")));
+        schemas.put(
+                "V2InferResponse",
+                new ObjectSchema()
+                        .addProperty("model_name", new StringSchema())
+                        .addProperty("model_version", new StringSchema())
+                        .addProperty("id", new StringSchema())
+                        .addProperty(
+                                "parameters",
+                                new ObjectSchema()
+                                        .description("only when explanations were asked")
+                                        .addProperty(
+                                                V2Inference.EXPLAINED_PARAMETER,
+                                                new StringSchema()
+                                                        ._enum(List.of(
+                                                                Explanation.PROBABILITY,
+                                                                Explanation.MARGIN,
+                                                                Explanation.VALUE))
+                                                        .description(
+                                                                "what"
+                                                                        + " explanation_output and the contributions are: the predicted class's probability,"
+                                                                        + " its margin (raw score before the sigmoid or softmax), or a regressor's value"))
+                                        .addProperty(
+                                                V2Inference.METHOD_PARAMETER,
+                                                new StringSchema()
+                                                        ._enum(List.of(
+                                                                Explanation.EXACT,
+                                                                Explanation.PERMUTATION,
+                                                                Explanation.TREE,
+                                                                Explanation.LINEAR))
+                                                        .description(
+                                                                "how they were computed: exact (every coalition), permutation (sampled,"
+                                                                        + " still adding up), tree (TreeSHAP) or linear (closed form)")))
+                        .addProperty("outputs", new ArraySchema().items(responseOutput))
+                        .required(List.of("model_name", "outputs")));
     }
 
     private static Schema<?> tensorData(String name, Schema<?> element) {
-        return new ArraySchema().description("values flat, or nested as the shape says, row-major")
+        return new ArraySchema()
+                .description("values flat, or nested as the shape says, row-major")
                 .items(oneOf(element, ref(name)));
     }
 
     /** One model input's tensor: its name, the shapes and datatypes it takes, and data of its element kind. */
     private static Schema<?> input(ModelInput input, Schema<?> parameters) {
         String data = switch (input.type()) {
-            case FLOAT, DOUBLE -> input.features().stream().anyMatch(Feature::missingAllowed) ? "V2NullableTensorData"
-                    : "V2TensorData";
+            case FLOAT, DOUBLE ->
+                input.features().stream().anyMatch(Feature::missingAllowed) ? "V2NullableTensorData" : "V2TensorData";
             case INT64, INT32 -> "V2IntegerTensorData";
             case STRING -> "V2BytesTensorData";
             case BOOL -> "V2BoolTensorData";
@@ -193,12 +323,20 @@ final class V2Schemas {
         boolean column = input.width() == 1;
         return new ObjectSchema()
                 .description("input '" + input.name() + "': " + input.type().v2Name() + ", shape "
-                        + (column ? "[N, 1] or [N]" : "[N, " + input.width() + "], columns "
-                        + input.features().stream().map(Feature::name).toList()))
+                        + (column
+                                ? "[N, 1] or [N]"
+                                : "[N, " + input.width() + "], columns "
+                                        + input.features().stream()
+                                                .map(Feature::name)
+                                                .toList()))
                 .addProperty("name", new StringSchema()._enum(List.of(input.name())))
-                .addProperty("shape", new ArraySchema().items(new IntegerSchema().format("int64").minimum(BigDecimal.ZERO))
-                        .minItems(column ? 1 : 2).maxItems(2)
-                        .description(column ? "[N, 1] or [N]" : "[N, " + input.width() + "]"))
+                .addProperty(
+                        "shape",
+                        new ArraySchema()
+                                .items(new IntegerSchema().format("int64").minimum(BigDecimal.ZERO))
+                                .minItems(column ? 1 : 2)
+                                .maxItems(2)
+                                .description(column ? "[N, 1] or [N]" : "[N, " + input.width() + "]"))
                 .addProperty("datatype", new StringSchema()._enum(V2Values.datatypes(input.type())))
                 .addProperty("parameters", parameters)
                 .addProperty("data", ref(data))

@@ -1,19 +1,18 @@
 package org.tabserve.web.v2;
 
-import org.tabserve.repository.Lease;
-import org.tabserve.repository.ModelState;
-import org.tabserve.repository.ModelStatus;
-import org.tabserve.serving.monitor.LiveJson;
-import org.tabserve.serving.ModelRoute;
-import org.tabserve.serving.monitor.ModelStatistics;
-import org.tabserve.serving.ResolvedModel;
-import org.tabserve.serving.monitor.TabserveMetrics;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.tabserve.repository.Lease;
+import org.tabserve.repository.ModelState;
+import org.tabserve.repository.ModelStatus;
+import org.tabserve.serving.ModelRoute;
+import org.tabserve.serving.ResolvedModel;
+import org.tabserve.serving.monitor.LiveJson;
+import org.tabserve.serving.monitor.ModelStatistics;
+import org.tabserve.serving.monitor.TabserveMetrics;
 
 /**
  * The statistics extension's work, whichever transport asked for it (REST's {@code /v2/models[/{name}]/stats}, gRPC's
@@ -22,8 +21,7 @@ import java.util.Optional;
  */
 final class V2Statistics {
 
-    private V2Statistics() {
-    }
+    private V2Statistics() {}
 
     /**
      * The figures of every ready version of every model (a request that names none), of the model named, or of the
@@ -54,12 +52,14 @@ final class V2Statistics {
         List<ModelStatus> versions = new ArrayList<>();
         if (model.route().isPresent() && model.route().get().version().isPresent()) {
             model.model(); // 404 or 503 for a version that does not serve, as its other routes answer
-            versions.add(new ModelStatus(model.name(), model.route().get().version().get(), ModelState.READY,
-                    Optional.empty()));
+            versions.add(new ModelStatus(
+                    model.name(), model.route().get().version().get(), ModelState.READY, Optional.empty()));
         } else {
             String name = model.route().map(ModelRoute::name).orElse(null);
-            model.repository().index().stream().filter(s -> s.state() == ModelState.READY)
-                    .filter(s -> name == null || s.name().equals(name)).forEach(versions::add);
+            model.repository().index().stream()
+                    .filter(s -> s.state() == ModelState.READY)
+                    .filter(s -> name == null || s.name().equals(name))
+                    .forEach(versions::add);
             if (name != null && versions.isEmpty()) {
                 model.model(); // the 404 (or 503 with its reason) of a model that does not serve
             }
@@ -75,21 +75,30 @@ final class V2Statistics {
      * @param live    whether the entry carries its inputs' live counts and drift
      * @return empty for a version unloaded since the index was read
      */
-    static Optional<V2Json.ModelStat> stat(ResolvedModel model, TabserveMetrics metrics, ModelStatus version,
-                                           boolean live) {
+    static Optional<V2Json.ModelStat> stat(
+            ResolvedModel model, TabserveMetrics metrics, ModelStatus version, boolean live) {
         Map<String, Map<String, Object>> inputs = new LinkedHashMap<>();
         try (Lease lease = model.repository().lease(version.name(), version.version())) {
             if (live) {
-                metrics.drift().of(version.name(), version.version(), lease.model()).ifPresent(profile ->
-                        profile.snapshot().forEach(feature -> inputs.put(feature.name(), LiveJson.of(feature))));
+                metrics.drift()
+                        .of(version.name(), version.version(), lease.model())
+                        .ifPresent(profile -> profile.snapshot()
+                                .forEach(feature -> inputs.put(feature.name(), LiveJson.of(feature))));
             }
         } catch (RuntimeException e) {
             return Optional.empty(); // unloaded since the index was read
         }
         ModelStatistics.Snapshot s = metrics.statistics().of(version.name(), version.version());
-        return Optional.of(new V2Json.ModelStat(s.name(), Long.toString(s.version()), s.lastInferenceMillis(),
-                s.rows(), s.executions(), new V2Json.InferenceStats(new V2Json.DurationStat(s.successes(),
-                s.successNanos()), new V2Json.DurationStat(s.failures(), s.failureNanos())), List.of(),
+        return Optional.of(new V2Json.ModelStat(
+                s.name(),
+                Long.toString(s.version()),
+                s.lastInferenceMillis(),
+                s.rows(),
+                s.executions(),
+                new V2Json.InferenceStats(
+                        new V2Json.DurationStat(s.successes(), s.successNanos()),
+                        new V2Json.DurationStat(s.failures(), s.failureNanos())),
+                List.of(),
                 live ? inputs : null));
     }
 }

@@ -1,15 +1,14 @@
 package org.tabserve.web.v2;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ValueType;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.WebConfig;
-
-import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * One input tensor of an Open Inference Protocol request, checked against the model's input: its {@code shape}
@@ -49,12 +48,17 @@ record V2Tensor(String datatype, V2Request.Values values, int rows) {
         }
         String datatype = datatype(tensor.datatype(), input);
         int width = input.width();
-        boolean fits = width == 1 ? shape.length == 1 || (shape.length == 2 && shape[1] == 1)
+        boolean fits = width == 1
+                ? shape.length == 1 || (shape.length == 2 && shape[1] == 1)
                 : shape.length == 2 && shape[1] == width;
         if (!fits) {
-            throw HttpProblem.badRequest("input '" + name + "' must have shape " + (width == 1 ? "[N, 1] or [N]"
-                    + " (one " + input.type().v2Name() + " value per row)" : "[N, " + width + "] (one row of " + width
-                    + " features " + input.features().stream().map(Feature::name).toList() + " per item)")
+            throw HttpProblem.badRequest("input '" + name + "' must have shape "
+                    + (width == 1
+                            ? "[N, 1] or [N]" + " (one " + input.type().v2Name() + " value per row)"
+                            : "[N, " + width + "] (one row of " + width + " features "
+                                    + input.features().stream()
+                                            .map(Feature::name)
+                                            .toList() + " per item)")
                     + ", got " + text(shape));
         }
         if (shape[0] == 0) {
@@ -63,8 +67,8 @@ record V2Tensor(String datatype, V2Request.Values values, int rows) {
         V2Request.Values values = tensor.values(shape, name);
         BigInteger expected = BigInteger.valueOf(shape[0]).multiply(BigInteger.valueOf(input.width()));
         if (!expected.equals(BigInteger.valueOf(values.size()))) {
-            throw HttpProblem.badRequest("input '" + name + "' has shape " + text(shape) + ", which needs "
-                    + expected + " values, but its data has " + values.size());
+            throw HttpProblem.badRequest("input '" + name + "' has shape " + text(shape) + ", which needs " + expected
+                    + " values, but its data has " + values.size());
         }
         if (shape[0] > maxRows) {
             throw HttpProblem.tooLarge("input '" + name + "' has " + shape[0] + " rows; at most " + maxRows
@@ -85,8 +89,11 @@ record V2Tensor(String datatype, V2Request.Values values, int rows) {
         }
         if (!allowed.contains(type)) {
             throw HttpProblem.badRequest("input '" + input.name() + "' has datatype '" + type + "'; the model takes "
-                    + allowed.get(0) + (allowed.size() == 1 ? "" : " (also accepted: " + String.join(", ",
-                    allowed.subList(1, allowed.size())) + " whose values are exactly " + what(input.type()) + ")"));
+                    + allowed.get(0)
+                    + (allowed.size() == 1
+                            ? ""
+                            : " (also accepted: " + String.join(", ", allowed.subList(1, allowed.size()))
+                                    + " whose values are exactly " + what(input.type()) + ")"));
         }
         return type;
     }
@@ -175,7 +182,8 @@ record V2Tensor(String datatype, V2Request.Values values, int rows) {
         }
         if (!node.isArray() || node.size() != shape[depth]) {
             throw HttpProblem.badRequest("input '" + name + "': nested data must follow the shape " + text(shape)
-                    + ", but " + path + " is " + (node.isArray() ? "an array of " + node.size() : V2Values.describe(node))
+                    + ", but " + path + " is "
+                    + (node.isArray() ? "an array of " + node.size() : V2Values.describe(node))
                     + " where an array of " + shape[depth] + " belongs");
         }
         for (int i = 0; i < node.size(); i++) {

@@ -1,15 +1,14 @@
 package org.tabserve.web.v2;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.List;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ValueType;
 import org.tabserve.web.http.HttpProblem;
-
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.util.List;
 
 /**
  * The values of an Open Inference Protocol tensor, each read as the cell {@link Batch#of} takes: BYTES (JSON strings)
@@ -28,8 +27,7 @@ public final class V2Values {
     /** Whole numbers up to this magnitude are exact in a double. */
     private static final BigInteger DOUBLE_EXACT = BigInteger.ONE.shiftLeft(53);
 
-    private V2Values() {
-    }
+    private V2Values() {}
 
     /**
      * The datatypes an input of this type takes, the input's own first: number inputs also take the other numeric
@@ -79,7 +77,8 @@ public final class V2Values {
                 if (!node.isNumber()) {
                     throw HttpProblem.badRequest(where + " must be a number (" + datatype + "), got " + describe(node));
                 }
-                return datatype.startsWith("FP") ? real(node, datatype, input.type(), where)
+                return datatype.startsWith("FP")
+                        ? real(node, datatype, input.type(), where)
                         : whole(node, datatype, input.type(), where);
             }
         }
@@ -113,9 +112,10 @@ public final class V2Values {
         } else {
             double d = node.doubleValue();
             BigDecimal exact = Double.isFinite(d) ? node.decimalValue() : null;
-            if (exact == null || exact.signum() != 0 && exact.stripTrailingZeros().scale() > 0) {
-                throw HttpProblem.badRequest(where + " (" + node + ") is not a whole number, as " + datatype
-                        + " requires");
+            if (exact == null
+                    || exact.signum() != 0 && exact.stripTrailingZeros().scale() > 0) {
+                throw HttpProblem.badRequest(
+                        where + " (" + node + ") is not a whole number, as " + datatype + " requires");
             }
             value = exact.toBigInteger();
         }
@@ -134,7 +134,10 @@ public final class V2Values {
             }
             case DOUBLE -> {
                 if (value.abs().compareTo(DOUBLE_EXACT) > 0
-                        && new BigDecimal(value.doubleValue()).toBigIntegerExact().compareTo(value) != 0) {
+                        && new BigDecimal(value.doubleValue())
+                                        .toBigIntegerExact()
+                                        .compareTo(value)
+                                != 0) {
                     throw HttpProblem.badRequest(where + " (" + node + ") is not exactly a float64, which the model "
                             + "takes (whole numbers are exact up to 9007199254740992)");
                 }

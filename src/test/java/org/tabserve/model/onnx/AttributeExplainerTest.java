@@ -1,5 +1,13 @@
 package org.tabserve.model.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.cli.FixtureCards;
@@ -10,15 +18,6 @@ import org.tabserve.model.Explainer;
 import org.tabserve.model.Explanation;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The exact explanations from a tree ensemble's trees and a linear model's weights, on the real exporter's fixtures
@@ -51,15 +50,18 @@ class AttributeExplainerTest {
     @Test
     void aTreeRegressorOnOneTensorIsExplainedInItsValueAsTheGenericExactPathDoes() throws Exception {
         Path fixtures = Path.of("src/test/resources/org/tabserve/fixtures/conformal");
-        Path carded = FixtureCards.card(fixtures.resolve("banknote-entropy-regressor.onnx"),
-                fixtures.resolve("train.csv"), "entropy", dir.resolve("entropy.onnx"));
+        Path carded = FixtureCards.card(
+                fixtures.resolve("banknote-entropy-regressor.onnx"),
+                fixtures.resolve("train.csv"),
+                "entropy",
+                dir.resolve("entropy.onnx"));
         assertMatchesTheModelsOwnExactValues(carded, Explanation.TREE, Explanation.VALUE, 1e-6);
     }
 
     @Test
     void boostedTreesWithSoftmaxAreExplainedInTheirMarginAsTheShapleyDefinitionSays() {
-        IrisCards.Run run = IrisCards.card(dir, "iris-undeclared-shape", "--class-names",
-                String.join(",", IrisCards.SPECIES));
+        IrisCards.Run run =
+                IrisCards.card(dir, "iris-undeclared-shape", "--class-names", String.join(",", IrisCards.SPECIES));
         assertEquals(0, run.status(), run.err());
         assertMatchesTheDefinitionOnTheMargin(run.model(), Explanation.TREE);
     }
@@ -67,8 +69,11 @@ class AttributeExplainerTest {
     @Test
     void binaryBoostedTreesWithALogisticLinkBehindOneHotAndImputerAreExplainedInTheirMargin() throws Exception {
         Path boosted = Path.of("src/test/resources/org/tabserve/fixtures/boosted");
-        Path carded = FixtureCards.card(boosted.resolve("sex-boosted.onnx"), boosted.resolve("sex-boosted.labelled.csv"),
-                "sex", dir.resolve("boosted.onnx"));
+        Path carded = FixtureCards.card(
+                boosted.resolve("sex-boosted.onnx"),
+                boosted.resolve("sex-boosted.labelled.csv"),
+                "sex",
+                dir.resolve("boosted.onnx"));
         assertMatchesTheDefinitionOnTheMargin(carded, Explanation.TREE);
     }
 
@@ -87,17 +92,23 @@ class AttributeExplainerTest {
     @Test
     void aTreeEnsemblesRowCostsAModelRowPerTreeLevelPerBackgroundRow() throws Exception {
         Path boosted = Path.of("src/test/resources/org/tabserve/fixtures/boosted");
-        Path carded = FixtureCards.card(boosted.resolve("sex-500-trees.onnx"),
-                boosted.resolve("sex-boosted.labelled.csv"), "sex", dir.resolve("sex-500-trees.onnx"));
+        Path carded = FixtureCards.card(
+                boosted.resolve("sex-500-trees.onnx"),
+                boosted.resolve("sex-boosted.labelled.csv"),
+                "sex",
+                dir.resolve("sex-500-trees.onnx"));
         try (Model model = OnnxModelLoader.load(carded)) {
             Explainer explainer = new Explainer(model, model.card().background());
             assertEquals(1 + 500 * 2 * 100, explainer.modelRowsPerRow(model.signature()));
             assertEquals(3L * (1 + 500 * 2 * 100), explainer.modelRows(model.signature(), 3));
-            assertTrue(explainer.work(model.signature()).contains("500 trees (1000 levels in all) against 100"
-                    + " background rows"), explainer.work(model.signature()));
+            assertTrue(
+                    explainer
+                            .work(model.signature())
+                            .contains("500 trees (1000 levels in all) against 100" + " background rows"),
+                    explainer.work(model.signature()));
             long[] counted = new long[1];
-            Explanation explanation = explainer.explain(Batch.of(model.signature(),
-                    model.card().background().cells()), 0, n -> counted[0] += n);
+            Explanation explanation = explainer.explain(
+                    Batch.of(model.signature(), model.card().background().cells()), 0, n -> counted[0] += n);
             assertEquals(Explanation.TREE, explanation.method());
             assertEquals(1 + 500 * 2 * 100, counted[0]);
         }
@@ -106,8 +117,8 @@ class AttributeExplainerTest {
     @Test
     void theWideLinearModelIsExplainedExactlyInOneModelRowPerExplainedRow() throws Exception {
         Path wide = Path.of("src/test/resources/org/tabserve/fixtures/wide");
-        Path carded = FixtureCards.card(wide.resolve("wide-69.onnx"), wide.resolve("wide-69.labelled.csv"), "label",
-                dir.resolve("wide.onnx"));
+        Path carded = FixtureCards.card(
+                wide.resolve("wide-69.onnx"), wide.resolve("wide-69.labelled.csv"), "label", dir.resolve("wide.onnx"));
         try (Model model = OnnxModelLoader.load(carded)) {
             Explainer explainer = new Explainer(model, model.card().background());
             assertEquals(1, explainer.modelRowsPerRow(model.signature()));
@@ -116,7 +127,8 @@ class AttributeExplainerTest {
                 Explanation explanation = explainer.explain(rows, row);
                 assertEquals(Explanation.LINEAR, explanation.method());
                 assertEquals(Explanation.MARGIN, explanation.explained());
-                assertEquals(explanation.output(), explanation.sum(), 1e-12 * Math.max(1, Math.abs(explanation.output())));
+                assertEquals(
+                        explanation.output(), explanation.sum(), 1e-12 * Math.max(1, Math.abs(explanation.output())));
             }
         }
     }
@@ -126,8 +138,11 @@ class AttributeExplainerTest {
         try (Model model = OnnxModelLoader.load(FixtureCards.banknote(dir))) {
             assertEquals(java.util.Optional.empty(), model.structuralExplainer());
             assertNull(((OnnxModel) model).attributeExplainer());
-            Explanation explanation = new Explainer(model, model.card().background()).explain(
-                    Batch.of(model.signature(), model.card().background().cells()), 0);
+            Explanation explanation = new Explainer(model, model.card().background())
+                    .explain(
+                            Batch.of(
+                                    model.signature(), model.card().background().cells()),
+                            0);
             assertEquals(Explanation.EXACT, explanation.method());
             assertEquals(Explanation.PROBABILITY, explanation.explained());
         }
@@ -136,25 +151,31 @@ class AttributeExplainerTest {
     @Test
     void aLinearModelBehindANormalizerThatMixesColumnsKeepsCoalitions() throws Exception {
         Path boosted = Path.of("src/test/resources/org/tabserve/fixtures/boosted");
-        Path carded = FixtureCards.card(boosted.resolve("normalized-linear.onnx"),
-                boosted.resolve("normalized-linear.labelled.csv"), "sex", dir.resolve("normalized.onnx"));
+        Path carded = FixtureCards.card(
+                boosted.resolve("normalized-linear.onnx"),
+                boosted.resolve("normalized-linear.labelled.csv"),
+                "sex",
+                dir.resolve("normalized.onnx"));
         try (Model model = OnnxModelLoader.load(carded)) {
             assertNull(((OnnxModel) model).attributeExplainer());
-            Explanation explanation = new Explainer(model, model.card().background()).explain(
-                    Batch.of(model.signature(), model.card().background().cells()), 0);
+            Explanation explanation = new Explainer(model, model.card().background())
+                    .explain(
+                            Batch.of(
+                                    model.signature(), model.card().background().cells()),
+                            0);
             assertEquals(Explanation.EXACT, explanation.method());
             assertEquals(Explanation.PROBABILITY, explanation.explained());
         }
     }
 
     /** The structural values equal the generic exact path's, which evaluates the whole model on every mixed row. */
-    private static void assertMatchesTheModelsOwnExactValues(Path file, String method, String quantity,
-                                                             double tolerance) {
+    private static void assertMatchesTheModelsOwnExactValues(
+            Path file, String method, String quantity, double tolerance) {
         try (Model model = OnnxModelLoader.load(file)) {
             Background background = model.card().background();
             Explainer explainer = new Explainer(model, background);
             Batch rows = Batch.of(model.signature(), background.cells());
-            for (int row : new int[]{0, 1, background.size() / 2, background.size() - 1}) {
+            for (int row : new int[] {0, 1, background.size() / 2, background.size() - 1}) {
                 Explanation fast = explainer.explain(rows, row);
                 Explanation exact = explainer.exact(rows, row);
                 assertEquals(method, fast.method(), file.toString());
@@ -165,8 +186,11 @@ class AttributeExplainerTest {
                 assertEquals(exact.output(), fast.output(), tolerance * scale, "output");
                 assertEquals(exact.baseValue(), fast.baseValue(), tolerance * scale, "base value");
                 for (String column : model.signature().featureNames()) {
-                    assertEquals(exact.contributions().get(column), fast.contributions().get(column),
-                            tolerance * scale, file + " row " + row + " " + column);
+                    assertEquals(
+                            exact.contributions().get(column),
+                            fast.contributions().get(column),
+                            tolerance * scale,
+                            file + " row " + row + " " + column);
                 }
             }
         }
@@ -180,19 +204,22 @@ class AttributeExplainerTest {
             Background background = model.card().background();
             Explainer explainer = new Explainer(model, background);
             Batch rows = Batch.of(model.signature(), background.cells());
-            for (int row : new int[]{0, background.size() / 2, background.size() - 1}) {
+            for (int row : new int[] {0, background.size() / 2, background.size() - 1}) {
                 Explanation fast = explainer.explain(rows, row);
                 assertEquals(method, fast.method(), file.toString());
                 assertEquals(Explanation.MARGIN, fast.explained(), file.toString());
                 Prediction prediction = model.predict(rows).get(row);
                 assertEquals(prediction.classification().label(), fast.explainedClass());
                 assertAdds(fast);
-                double[] phi = bruteForce(model, attributes, background, rows, row,
-                        attributes.scoreOf(fast.explainedClass()));
+                double[] phi =
+                        bruteForce(model, attributes, background, rows, row, attributes.scoreOf(fast.explainedClass()));
                 List<String> names = model.signature().featureNames();
                 double scale = Math.max(1, Math.abs(fast.output()));
                 for (int f = 0; f < names.size(); f++) {
-                    assertEquals(phi[f], fast.contributions().get(names.get(f)), SAME * scale * 1000,
+                    assertEquals(
+                            phi[f],
+                            fast.contributions().get(names.get(f)),
+                            SAME * scale * 1000,
                             file + " row " + row + " " + names.get(f));
                 }
             }
@@ -202,8 +229,9 @@ class AttributeExplainerTest {
     }
 
     /** Shapley values by definition: v(S) is the mean margin over b of the row with S from x and the rest from b. */
-    private static double[] bruteForce(Model model, AttributeExplainer attributes, Background background, Batch rows,
-                                       int row, int target) throws ai.onnxruntime.OrtException {
+    private static double[] bruteForce(
+            Model model, AttributeExplainer attributes, Background background, Batch rows, int row, int target)
+            throws ai.onnxruntime.OrtException {
         int columns = model.signature().featureCount();
         List<Object[]> cells = background.cells();
         Object[] x = cells.get(row);
@@ -249,7 +277,10 @@ class AttributeExplainerTest {
     }
 
     private static void assertAdds(Explanation explanation) {
-        assertEquals(explanation.output(), explanation.sum(), 1e-12 * Math.max(1, Math.abs(explanation.output())),
+        assertEquals(
+                explanation.output(),
+                explanation.sum(),
+                1e-12 * Math.max(1, Math.abs(explanation.output())),
                 explanation.toString());
     }
 }

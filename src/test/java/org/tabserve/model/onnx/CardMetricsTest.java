@@ -1,7 +1,15 @@
 package org.tabserve.model.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -13,15 +21,6 @@ import org.tabserve.model.CardKeys;
 import org.tabserve.model.Evaluation;
 import org.tabserve.model.RegressionEvaluation;
 import org.tabserve.model.RocCurve;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The metrics the card writer puts in a card come back from {@link CardMetrics} (through {@link CardReader}, which
@@ -76,7 +75,8 @@ class CardMetricsTest {
         ClassificationMetrics metrics = new ClassificationMetrics(List.of("a", "b", "c"));
         metrics.add("a", "a", List.of(0.8, 0.1, 0.1));
         metrics.add("b", "c", List.of(0.1, 0.3, 0.6));
-        Evaluation evaluation = reader(CardKeys.METRICS, metrics.toJson("x")).evaluation().orElseThrow();
+        Evaluation evaluation =
+                reader(CardKeys.METRICS, metrics.toJson("x")).evaluation().orElseThrow();
         assertNull(evaluation.roc());
         assertNull(evaluation.calibration());
     }
@@ -99,9 +99,15 @@ class CardMetricsTest {
         assertEquals((100 + 100 + 250 + 0 + 200) / 5.0, regression.mae(), 1e-9);
         assertEquals(Math.sqrt((100 * 100 + 100 * 100 + 250 * 250 + 200 * 200) / 5.0), regression.rmse(), 1e-9);
         assertEquals(1 - (10_000 + 10_000 + 62_500 + 40_000) / 2_500_000.0, regression.r2(), 1e-12);
-        assertEquals(doubles(json.at("/residual_histogram/edges")), regression.residuals().edges());
-        assertEquals(5, regression.residuals().counts().get(RegressionEvaluation.RESIDUALS).stream()
-                .mapToInt(Integer::intValue).sum(), "every residual in one bin");
+        assertEquals(
+                doubles(json.at("/residual_histogram/edges")),
+                regression.residuals().edges());
+        assertEquals(
+                5,
+                regression.residuals().counts().get(RegressionEvaluation.RESIDUALS).stream()
+                        .mapToInt(Integer::intValue)
+                        .sum(),
+                "every residual in one bin");
         assertEquals(List.of(3000.0, 3500.0, 4000.0, 4500.0, 5000.0), regression.actual());
         assertEquals(List.of(3100.0, 3400.0, 4250.0, 4500.0, 4800.0), regression.predicted());
     }
@@ -110,7 +116,8 @@ class CardMetricsTest {
     void classifierMetricsWithoutRocOrCalibrationAreRead() {
         ClassificationMetrics metrics = new ClassificationMetrics(List.of("no", "yes"));
         metrics.add("yes", "no"); // no probabilities: no ROC curve, no calibration
-        Evaluation evaluation = reader(CardKeys.METRICS, metrics.toJson("x")).evaluation().orElseThrow();
+        Evaluation evaluation =
+                reader(CardKeys.METRICS, metrics.toJson("x")).evaluation().orElseThrow();
         assertNull(evaluation.roc());
         assertNull(evaluation.calibration());
     }
@@ -128,17 +135,19 @@ class CardMetricsTest {
              "points": {"actual": [1, 2], "predicted": [2, 0]}}""";
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "\"fpr\": [0, 0.5, 1]|\"fpr\": [0, \"half\", 1]",
-            "\"fpr\": [0, 0.5, 1]|\"fpr\": [0, 1]",
-            "\"fpr\": [0, 0.5, 1]|\"fpr\": [0, 1.5, 1]",
-            "\"fpr\": [0, 0.5, 1]|\"fpr\": [0, 0.5, 0.2]",
-            "\"auc\": 0.75|\"auc\": \"high\"",
-            "\"roc\": {|\"roc\": {\"x\": 1}, \"unused\": {",
-            "\"positive_class\": \"1\", \"auc\"|\"positive_class\": 1, \"auc\"",
-            "\"counts\": [1, 1]}}|\"counts\": [1]}}",
-            "\"counts\": [1, 1]}}|\"counts\": [1, 0.5]}}",
-            "\"observed\": [0, 1]|\"observed\": [0, 2]"})
+    @ValueSource(
+            strings = {
+                "\"fpr\": [0, 0.5, 1]|\"fpr\": [0, \"half\", 1]",
+                "\"fpr\": [0, 0.5, 1]|\"fpr\": [0, 1]",
+                "\"fpr\": [0, 0.5, 1]|\"fpr\": [0, 1.5, 1]",
+                "\"fpr\": [0, 0.5, 1]|\"fpr\": [0, 0.5, 0.2]",
+                "\"auc\": 0.75|\"auc\": \"high\"",
+                "\"roc\": {|\"roc\": {\"x\": 1}, \"unused\": {",
+                "\"positive_class\": \"1\", \"auc\"|\"positive_class\": 1, \"auc\"",
+                "\"counts\": [1, 1]}}|\"counts\": [1]}}",
+                "\"counts\": [1, 1]}}|\"counts\": [1, 0.5]}}",
+                "\"observed\": [0, 1]|\"observed\": [0, 2]"
+            })
     void refusesAMalformedRocCurveOrCalibrationNamingTheKey(String change) {
         String[] fromTo = change.split("\\|");
         assertTrue(BINARY.contains(fromTo[0]), fromTo[0]);
@@ -149,20 +158,33 @@ class CardMetricsTest {
 
     @Test
     void theWellFormedSamplesAreRead() {
-        assertEquals(0.75, new CardReader(Map.of(CardKeys.METRICS, BINARY)).evaluation().orElseThrow().roc().auc());
-        assertEquals(0.9, new CardReader(Map.of(CardKeys.METRICS, REGRESSION)).regressionEvaluation().orElseThrow().r2());
+        assertEquals(
+                0.75,
+                new CardReader(Map.of(CardKeys.METRICS, BINARY))
+                        .evaluation()
+                        .orElseThrow()
+                        .roc()
+                        .auc());
+        assertEquals(
+                0.9,
+                new CardReader(Map.of(CardKeys.METRICS, REGRESSION))
+                        .regressionEvaluation()
+                        .orElseThrow()
+                        .r2());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "\"mae\": 1.5|\"mae\": \"small\"",
-            "\"r2\": 0.9|\"r2\": null",
-            "\"mae\": 1.5|\"mae\": -1",
-            "\"counts\": [1, 1]|\"counts\": [1, 1, 1]",
-            "\"counts\": [1, 1]|\"counts\": [1, 0.5]",
-            "\"edges\": [-2, 0, 2]|\"edges\": [2, 0, -2]",
-            "\"predicted\": [2, 0]|\"predicted\": [2]",
-            "\"actual\": [1, 2]|\"actual\": [1, \"two\"]"})
+    @ValueSource(
+            strings = {
+                "\"mae\": 1.5|\"mae\": \"small\"",
+                "\"r2\": 0.9|\"r2\": null",
+                "\"mae\": 1.5|\"mae\": -1",
+                "\"counts\": [1, 1]|\"counts\": [1, 1, 1]",
+                "\"counts\": [1, 1]|\"counts\": [1, 0.5]",
+                "\"edges\": [-2, 0, 2]|\"edges\": [2, 0, -2]",
+                "\"predicted\": [2, 0]|\"predicted\": [2]",
+                "\"actual\": [1, 2]|\"actual\": [1, \"two\"]"
+            })
     void refusesMalformedRegressionMetricsNamingTheKey(String change) {
         String[] fromTo = change.split("\\|");
         assertTrue(REGRESSION.contains(fromTo[0]), fromTo[0]);

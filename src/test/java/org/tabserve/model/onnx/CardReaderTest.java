@@ -1,15 +1,14 @@
 package org.tabserve.model.onnx;
 
-import org.junit.jupiter.api.Test;
-import org.tabserve.card.CardWriter;
-import org.tabserve.model.CardKeys;
-
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.tabserve.card.CardWriter;
+import org.tabserve.model.CardKeys;
 
 /**
  * {@link CardReader} gives nothing for an absent key, refuses a card newer than it reads and a value that is not
@@ -27,8 +26,10 @@ class CardReaderTest {
 
     @Test
     void aNewerCardVersionIsRefusedSayingWhatToDo() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CardReader(
-                Map.of(CardKeys.CARD_VERSION, String.valueOf(CardReader.SUPPORTED_CARD_VERSION + 1))));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new CardReader(
+                        Map.of(CardKeys.CARD_VERSION, String.valueOf(CardReader.SUPPORTED_CARD_VERSION + 1))));
         assertEquals("card version 2 is newer than the newest supported, 1; upgrade tabserve", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new CardReader(Map.of(CardKeys.CARD_VERSION, "one")));
     }
@@ -42,8 +43,10 @@ class CardReaderTest {
 
     @Test
     void plainValuesAreReadAndBlankOnesAreAbsent() {
-        CardReader reader = new CardReader(new CardWriter().json("list", List.of("a", 2))
-                .json("map", Map.of("k", "v")).entries());
+        CardReader reader = new CardReader(new CardWriter()
+                .json("list", List.of("a", 2))
+                .json("map", Map.of("k", "v"))
+                .entries());
         assertEquals(List.of("a", "2"), reader.stringList("list").orElseThrow());
         assertEquals(Map.of("k", "v"), reader.stringMap("map").orElseThrow());
         assertTrue(new CardReader(Map.of("blank", "  ")).text("blank").isEmpty());

@@ -1,17 +1,15 @@
 package org.tabserve.model.onnx;
 
-import org.junit.jupiter.api.Test;
-import org.tabserve.model.Background;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.SkippedRows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.tabserve.model.Background;
+import org.tabserve.model.CardKeys;
+import org.tabserve.model.SkippedRows;
 
 /**
  * The rows a card carries come back from {@link CardRows} with their types (the background's cells as numbers,
@@ -29,25 +27,34 @@ class CardRowsTest {
 
     @Test
     void theBackgroundSampleKeepsEachCellsType() {
-        Background background = new CardReader(Map.of(CardKeys.BACKGROUND, BACKGROUND)).background().orElseThrow();
+        Background background = new CardReader(Map.of(CardKeys.BACKGROUND, BACKGROUND))
+                .background()
+                .orElseThrow();
         assertEquals(List.of("bill", "island"), background.columns());
         assertEquals(List.of(List.of(39.1, "Dream"), Arrays.asList(40L, null)), background.rows());
     }
 
     @Test
     void theSkippedRowsComeBackWithTheirReasons() {
-        SkippedRows skipped = new CardReader(Map.of(CardKeys.SKIPPED_ROWS, SKIPPED)).skippedRows().orElseThrow().get(0);
-        assertEquals(new SkippedRows("penguins.csv", 344, 2, List.of(new SkippedRows.Reason(4, "bill", "empty"))),
-                skipped);
+        SkippedRows skipped = new CardReader(Map.of(CardKeys.SKIPPED_ROWS, SKIPPED))
+                .skippedRows()
+                .orElseThrow()
+                .get(0);
+        assertEquals(
+                new SkippedRows("penguins.csv", 344, 2, List.of(new SkippedRows.Reason(4, "bill", "empty"))), skipped);
     }
 
     @Test
     void inconsistentRowsAreRefusedNamingTheKeyAndWhy() {
-        assertRefused(CardKeys.BACKGROUND, BACKGROUND.replace("\"size\": 2", "\"size\": 3"),
-                "'size' is 3 but 'rows' has 2");
-        assertRefused(CardKeys.BACKGROUND, BACKGROUND.replace("[40, null]", "[40]"),
+        assertRefused(
+                CardKeys.BACKGROUND, BACKGROUND.replace("\"size\": 2", "\"size\": 3"), "'size' is 3 but 'rows' has 2");
+        assertRefused(
+                CardKeys.BACKGROUND,
+                BACKGROUND.replace("[40, null]", "[40]"),
                 "row 1 of 'rows' must be an array of 2 values, one per column");
-        assertRefused(CardKeys.SKIPPED_ROWS, SKIPPED.replace("\"skipped\": 2", "\"skipped\": 345"),
+        assertRefused(
+                CardKeys.SKIPPED_ROWS,
+                SKIPPED.replace("\"skipped\": 2", "\"skipped\": 345"),
                 "'skipped' is more than 'rows'");
     }
 

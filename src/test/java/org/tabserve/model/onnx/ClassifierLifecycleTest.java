@@ -1,12 +1,11 @@
 package org.tabserve.model.onnx;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
-import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.Model;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.onnx.OnnxModels.Head;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tabserve.model.onnx.LinearModel.ROWS;
+import static org.tabserve.model.onnx.LinearModel.THREE_CLASSES;
+import static org.tabserve.model.onnx.ModelAssertions.assertPredictions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,13 +14,13 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.tabserve.model.onnx.LinearModel.ROWS;
-import static org.tabserve.model.onnx.LinearModel.THREE_CLASSES;
-import static org.tabserve.model.onnx.ModelAssertions.assertPredictions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelException;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.onnx.OnnxModels.Head;
 
 /** A classifier knows where it came from, and once closed it refuses to predict instead of touching freed memory. */
 class ClassifierLifecycleTest {
@@ -77,7 +76,8 @@ class ClassifierLifecycleTest {
     @Test
     void classifierReportsItsSourceAndTheFilesSha256() throws Exception {
         Path file = model();
-        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        String digest =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
         try (Model classifier = OnnxModelLoader.load(file)) {
             assertEquals(file.toString(), classifier.source());
             assertEquals(digest, classifier.sha256());
@@ -88,13 +88,19 @@ class ClassifierLifecycleTest {
     @Test
     void severalIntraOpThreadsGiveTheSameAnswers() {
         Path file = model();
-        try (Model one = OnnxModelLoader.load(file, 1); Model four = OnnxModelLoader.load(file, 4)) {
+        try (Model one = OnnxModelLoader.load(file, 1);
+                Model four = OnnxModelLoader.load(file, 4)) {
             List<Prediction> expected = one.predict(ROWS);
             List<Prediction> actual = four.predict(ROWS);
             for (int r = 0; r < ROWS.length; r++) {
-                assertEquals(expected.get(r).classification().label(), actual.get(r).classification().label());
+                assertEquals(
+                        expected.get(r).classification().label(),
+                        actual.get(r).classification().label());
                 for (String label : LABELS) {
-                    assertEquals(expected.get(r).classification().probabilityOf(label), actual.get(r).classification().probabilityOf(label), 1e-6);
+                    assertEquals(
+                            expected.get(r).classification().probabilityOf(label),
+                            actual.get(r).classification().probabilityOf(label),
+                            1e-6);
                 }
             }
         }
@@ -131,7 +137,9 @@ class ClassifierLifecycleTest {
                     predictions = batch.get();
                 } catch (java.util.concurrent.ExecutionException e) {
                     // Closed before the batch got in: refused cleanly, which is also right.
-                    assertClosed(classifier, file, () -> { throw e.getCause(); });
+                    assertClosed(classifier, file, () -> {
+                        throw e.getCause();
+                    });
                     continue;
                 }
                 if (stillRunning) {
@@ -139,7 +147,10 @@ class ClassifierLifecycleTest {
                 }
                 assertEquals(rows.length, predictions.size());
                 for (int r = 0; r < rows.length; r += 9_973) {
-                    assertEquals(THREE_CLASSES.softmax(rows[r])[0], predictions.get(r).classification().probabilityOf("0"), 1e-5);
+                    assertEquals(
+                            THREE_CLASSES.softmax(rows[r])[0],
+                            predictions.get(r).classification().probabilityOf("0"),
+                            1e-5);
                 }
                 assertClosed(classifier, file, () -> classifier.predict(ROWS[0]));
             }

@@ -1,14 +1,8 @@
 package org.tabserve.model.onnx;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Feature;
-import org.tabserve.model.Model;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.ValueType;
-import org.tabserve.model.onnx.OnnxModels.Head;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tabserve.model.onnx.LinearModel.THREE_CLASSES;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,10 +15,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.tabserve.model.onnx.LinearModel.THREE_CLASSES;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Feature;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.ValueType;
+import org.tabserve.model.onnx.OnnxModels.Head;
 
 /** One classifier shared by many threads answers every row exactly as it does for a single thread. */
 class ConcurrentPredictionTest {
@@ -37,7 +36,7 @@ class ConcurrentPredictionTest {
 
     /** A distinct, deterministic row for each index. */
     private static double[] row(int i) {
-        return new double[]{3 * Math.sin(i), 2 * Math.cos(0.7 * i), (i % 7) - 3, (i % 5) * 0.5};
+        return new double[] {3 * Math.sin(i), 2 * Math.cos(0.7 * i), (i % 7) - 3, (i % 5) * 0.5};
     }
 
     /** Batch {@code b} holds 1 to 4 consecutive rows, so single rows and batches run side by side. */
@@ -58,8 +57,8 @@ class ConcurrentPredictionTest {
         assertSameAnswersFromEightThreads(batches(), classifier::predict);
     }
 
-    private static <B> void assertSameAnswersFromEightThreads(List<B> batches,
-                                                              Function<B, List<Prediction>> predict) throws Exception {
+    private static <B> void assertSameAnswersFromEightThreads(List<B> batches, Function<B, List<Prediction>> predict)
+            throws Exception {
         assertEquals(BATCHES, batches.size());
         List<List<Prediction>> expected = new ArrayList<>();
         for (B batch : batches) {
@@ -102,7 +101,11 @@ class ConcurrentPredictionTest {
                 Prediction p = classifier.predict(row(i));
                 double[] expected = THREE_CLASSES.softmax(row(i));
                 for (int c = 0; c < expected.length; c++) {
-                    assertEquals(expected[c], p.classification().probabilities().get(c), ModelAssertions.TOLERANCE, "row " + i);
+                    assertEquals(
+                            expected[c],
+                            p.classification().probabilities().get(c),
+                            ModelAssertions.TOLERANCE,
+                            "row " + i);
                 }
             }
             assertSameAnswersFromEightThreads(classifier);
@@ -135,7 +138,8 @@ class ConcurrentPredictionTest {
                 for (int f = 0; f < row.length; f++) {
                     Feature feature = signature.features().get(f);
                     String text = fields[header.indexOf(feature.name())];
-                    row[f] = feature.type() == ValueType.STRING ? text
+                    row[f] = feature.type() == ValueType.STRING
+                            ? text
                             : text.isEmpty() ? null : (Object) Double.parseDouble(text);
                 }
                 rows.add(row);

@@ -1,8 +1,7 @@
 package org.tabserve.model.onnx;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.Model;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.model.Model;
 
 /**
  * Issue 34 item 20: a model whose {@code label} is declared {@code [1]} and returns {@code [N]} (as older LightGBM
@@ -36,8 +35,8 @@ class DeclaredShapesTest {
 
     @Test
     void aShapeTheModelDoesNotKeepIsSaidOnceAtLoadInTheAppsLog() throws IOException {
-        Path file = OnnxModels.labelDeclaredForOneRow(dir.resolve("label-of-one.onnx"), LinearModel.THREE_CLASSES,
-                CLASSES);
+        Path file =
+                OnnxModels.labelDeclaredForOneRow(dir.resolve("label-of-one.onnx"), LinearModel.THREE_CLASSES, CLASSES);
         Logger logger = Logger.getLogger(DeclaredShapes.class.getName());
         List<String> said = new CopyOnWriteArrayList<>();
         Handler capture = new Handler() {
@@ -47,12 +46,10 @@ class DeclaredShapesTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         java.util.logging.Level level = logger.getLevel();
         logger.setLevel(java.util.logging.Level.INFO); // the tests' logging settings keep the model core's INFO quiet
@@ -65,9 +62,12 @@ class DeclaredShapesTest {
             logger.setLevel(level);
         }
         assertEquals(1, said.size(), said::toString);
-        assertTrue(said.get(0).endsWith("label-of-one.onnx: output 'label' declares the shape [1] and returns [2] for"
-                + " 2 rows; tabserve reads what it returns, and ONNX Runtime's warning about this on every call is not"
-                + " shown"), said.get(0));
+        assertTrue(
+                said.get(0)
+                        .endsWith("label-of-one.onnx: output 'label' declares the shape [1] and returns [2] for"
+                                + " 2 rows; tabserve reads what it returns, and ONNX Runtime's warning about this on every call is not"
+                                + " shown"),
+                said.get(0));
     }
 
     @Test
@@ -75,17 +75,17 @@ class DeclaredShapesTest {
         var n = org.tabserve.model.onnx.graph.Dimension.named("N");
         var three = org.tabserve.model.onnx.graph.Dimension.fixed(3);
         var one = org.tabserve.model.onnx.graph.Dimension.fixed(1);
-        assertTrue(DeclaredShapes.agrees(List.of(n, three), new long[]{20, 3}));
-        assertTrue(DeclaredShapes.agrees(List.of(org.tabserve.model.onnx.graph.Dimension.UNKNOWN), new long[]{7}));
-        assertEquals(false, DeclaredShapes.agrees(List.of(one), new long[]{20}));
-        assertEquals(false, DeclaredShapes.agrees(List.of(n), new long[]{20, 1}));
+        assertTrue(DeclaredShapes.agrees(List.of(n, three), new long[] {20, 3}));
+        assertTrue(DeclaredShapes.agrees(List.of(org.tabserve.model.onnx.graph.Dimension.UNKNOWN), new long[] {7}));
+        assertEquals(false, DeclaredShapes.agrees(List.of(one), new long[] {20}));
+        assertEquals(false, DeclaredShapes.agrees(List.of(n), new long[] {20, 1}));
     }
 
     /** {@code score} and {@code card} as the WAR runs them (their own JVM: ONNX Runtime writes to the process's stderr). */
     @Test
     void scoreAndCardWriteNoOnnxRuntimeWarning() throws Exception {
-        Path model = OnnxModels.labelDeclaredForOneRow(dir.resolve("label-of-one.onnx"), LinearModel.THREE_CLASSES,
-                CLASSES);
+        Path model =
+                OnnxModels.labelDeclaredForOneRow(dir.resolve("label-of-one.onnx"), LinearModel.THREE_CLASSES, CLASSES);
         List<String> lines = new ArrayList<>(List.of("f0,f1,f2,f3,label"));
         double[][] rows = rows(20);
         for (int r = 0; r < rows.length; r++) {
@@ -93,12 +93,29 @@ class DeclaredShapesTest {
         }
         Path data = Files.write(dir.resolve("rows.csv"), lines);
         for (List<String> command : List.of(
-                List.of("score", "--model", model.toString(), "--data", data.toString(), "--out",
+                List.of(
+                        "score",
+                        "--model",
+                        model.toString(),
+                        "--data",
+                        data.toString(),
+                        "--out",
                         dir.resolve("scored.csv").toString()),
-                List.of("card", "--model", model.toString(), "--data", data.toString(), "--label", "label", "--out",
+                List.of(
+                        "card",
+                        "--model",
+                        model.toString(),
+                        "--data",
+                        data.toString(),
+                        "--label",
+                        "label",
+                        "--out",
                         dir.resolve("carded.onnx").toString()))) {
-            List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-cp", System.getProperty("java.class.path"), "org.tabserve.cli.Commands"));
+            List<String> line = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    "org.tabserve.cli.Commands"));
             line.addAll(command);
             Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

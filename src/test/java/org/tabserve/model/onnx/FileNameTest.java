@@ -1,11 +1,10 @@
 package org.tabserve.model.onnx;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
 import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /** The name a model's file gives it when its card and graph give none: never the temporary name of an install. */
 class FileNameTest {

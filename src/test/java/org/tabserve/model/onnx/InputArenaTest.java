@@ -1,25 +1,24 @@
 package org.tabserve.model.onnx;
 
-import org.junit.jupiter.api.Test;
-import org.tabserve.model.ModelInput;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.OutputKind;
-
-import java.nio.ByteBuffer;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.tabserve.model.ModelInput;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.OutputKind;
+
 /** The thread's reused input buffer: sized per input and aligned, reused by the next bind, none for a large one. */
 class InputArenaTest {
 
     /** One input of three float features. */
-    private static final ModelSignature SIGNATURE = ModelSignature.floatClassifier("input", List.of("a", "b", "c"),
-            List.of("0", "1"), OutputKind.PROBABILITIES);
+    private static final ModelSignature SIGNATURE = ModelSignature.floatClassifier(
+            "input", List.of("a", "b", "c"), List.of("0", "1"), OutputKind.PROBABILITIES);
 
     @Test
     void anInputTakesItsBytesRoundedUpToEight() {

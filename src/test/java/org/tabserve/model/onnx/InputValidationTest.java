@@ -1,5 +1,15 @@
 package org.tabserve.model.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tabserve.model.onnx.LinearModel.THREE_CLASSES;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,17 +22,6 @@ import org.tabserve.model.Model;
 import org.tabserve.model.ModelException;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.onnx.OnnxModels.Head;
-
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.tabserve.model.onnx.LinearModel.THREE_CLASSES;
 
 /** Values the model cannot take are refused before ONNX Runtime sees them, naming every bad feature and its row. */
 class InputValidationTest {
@@ -50,8 +49,12 @@ class InputValidationTest {
 
     @BeforeAll
     static void load() {
-        classifier = OnnxModelLoader.load(OnnxModels.tensorOutput(dir.resolve("named.onnx"), THREE_CLASSES, Head.SOFTMAX,
-                false, Map.of(CardKeys.FEATURES, "[\"variance\", \"skewness\", \"curtosis\", \"entropy\"]")));
+        classifier = OnnxModelLoader.load(OnnxModels.tensorOutput(
+                dir.resolve("named.onnx"),
+                THREE_CLASSES,
+                Head.SOFTMAX,
+                false,
+                Map.of(CardKeys.FEATURES, "[\"variance\", \"skewness\", \"curtosis\", \"entropy\"]")));
     }
 
     @AfterAll
@@ -78,60 +81,68 @@ class InputValidationTest {
 
     @Test
     void rowMissingItsLastValueNamesTheMissingFeature() {
-        ModelException e = invalid(new double[]{1, 2, 3});
+        ModelException e = invalid(new double[] {1, 2, 3});
         assertOneError(e, 0, "entropy", "missing value for feature 'entropy'", "3 values", "takes 4");
     }
 
     @Test
     void rowMissingTwoValuesNamesBothFeatures() {
-        ModelException e = invalid(GOOD, new double[]{1, 2});
-        assertEquals(List.of("curtosis", "entropy"), e.fieldErrors().stream().map(FieldError::field).toList());
-        assertTrue(e.fieldErrors().stream().allMatch(error -> error.row() == 1), e.fieldErrors().toString());
+        ModelException e = invalid(GOOD, new double[] {1, 2});
+        assertEquals(
+                List.of("curtosis", "entropy"),
+                e.fieldErrors().stream().map(FieldError::field).toList());
+        assertTrue(
+                e.fieldErrors().stream().allMatch(error -> error.row() == 1),
+                e.fieldErrors().toString());
         assertEquals("2 invalid values", e.getMessage());
     }
 
     @Test
     void rowWithAnExtraValueIsRefused() {
-        ModelException e = invalid(new double[]{1, 2, 3, 4, 5});
+        ModelException e = invalid(new double[] {1, 2, 3, 4, 5});
         assertOneError(e, 0, "[4]", "unexpected value at position 5");
     }
 
     @Test
     void nanIsRefusedNamingTheFeatureAndTheRow() {
-        ModelException e = invalid(GOOD, GOOD, new double[]{1, Double.NaN, 3, 4});
+        ModelException e = invalid(GOOD, GOOD, new double[] {1, Double.NaN, 3, 4});
         assertOneError(e, 2, "skewness", "'skewness' is NaN", "finite");
     }
 
     @ParameterizedTest
     @ValueSource(doubles = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
     void infinityIsRefusedNamingTheFeatureAndTheRow(double infinity) {
-        ModelException e = invalid(GOOD, new double[]{1, 2, 3, infinity});
+        ModelException e = invalid(GOOD, new double[] {1, 2, 3, infinity});
         assertOneError(e, 1, "entropy", "'entropy' is " + infinity, "finite");
     }
 
     @ParameterizedTest
     @ValueSource(doubles = {1e39, -1e39, Double.MAX_VALUE})
     void valueBeyondFloatRangeIsRefusedNamingTheFeatureAndTheRow(double huge) {
-        ModelException e = invalid(new double[]{huge, 2, 3, 4});
+        ModelException e = invalid(new double[] {huge, 2, 3, 4});
         assertOneError(e, 0, "variance", "beyond the model's float range");
     }
 
     @Test
     void everyBadValueOfEveryRowIsReportedAtOnce() {
         ModelException e = invalid(
-                new double[]{Double.NaN, 2, 3, 4},
+                new double[] {Double.NaN, 2, 3, 4},
                 GOOD,
-                new double[]{1, 2, 3, Double.POSITIVE_INFINITY},
-                new double[]{1, 2, 1e40});
-        assertEquals(List.of("0 variance", "2 entropy", "3 curtosis", "3 entropy"),
-                e.fieldErrors().stream().map(error -> error.row() + " " + error.field()).sorted().toList());
+                new double[] {1, 2, 3, Double.POSITIVE_INFINITY},
+                new double[] {1, 2, 1e40});
+        assertEquals(
+                List.of("0 variance", "2 entropy", "3 curtosis", "3 entropy"),
+                e.fieldErrors().stream()
+                        .map(error -> error.row() + " " + error.field())
+                        .sorted()
+                        .toList());
         assertEquals("4 invalid values", e.getMessage());
     }
 
     @Test
     void manyBadValuesAreCountedButOnlyTheFirstHundredListed() {
         double[][] rows = new double[30][];
-        Arrays.fill(rows, new double[]{Double.NaN, Double.NaN, Double.NaN, Double.NaN});
+        Arrays.fill(rows, new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN});
         ModelException e = invalid(rows);
         assertEquals(ModelException.MAX_FIELD_ERRORS, e.fieldErrors().size());
         assertEquals("120 invalid values (first 100 listed)", e.getMessage());
@@ -141,14 +152,15 @@ class InputValidationTest {
 
     @Test
     void singleRowPredictionReportsRowZero() {
-        ModelException e = assertThrows(ModelException.class, () -> classifier.predict(new double[]{1, 2, Double.NaN, 4}));
+        ModelException e =
+                assertThrows(ModelException.class, () -> classifier.predict(new double[] {1, 2, Double.NaN, 4}));
         assertEquals(ModelException.Kind.INVALID_INPUT, e.kind());
         assertOneError(e, 0, "curtosis");
     }
 
     @Test
     void classifierStillPredictsAfterRefusingInput() {
-        invalid(new double[]{Double.NaN, 2, 3, 4});
+        invalid(new double[] {Double.NaN, 2, 3, 4});
         Prediction prediction = classifier.predict(GOOD);
         double[] expected = THREE_CLASSES.softmax(GOOD);
         ModelAssertions.assertPrediction(prediction, List.of("0", "1", "2"), expected, "good row");
@@ -160,14 +172,17 @@ class InputValidationTest {
         if (featureStats != null) {
             card.put(CardKeys.FEATURE_STATS, featureStats);
         }
-        return OnnxModelLoader.load(OnnxModels.tensorOutput(dir.resolve(fileName), THREE_CLASSES, Head.SOFTMAX,
-                batchOfOne, card));
+        return OnnxModelLoader.load(
+                OnnxModels.tensorOutput(dir.resolve(fileName), THREE_CLASSES, Head.SOFTMAX, batchOfOne, card));
     }
 
     private static void assertNonFinite(ModelException e, int row, List<String> features) {
         assertEquals(ModelException.Kind.INVALID_INPUT, e.kind(), e.getMessage());
-        assertEquals(features.stream().map(f -> row + " " + f).toList(),
-                e.fieldErrors().stream().map(error -> error.row() + " " + error.field()).toList());
+        assertEquals(
+                features.stream().map(f -> row + " " + f).toList(),
+                e.fieldErrors().stream()
+                        .map(error -> error.row() + " " + error.field())
+                        .toList());
         for (FieldError error : e.fieldErrors()) {
             assertTrue(error.message().contains("'" + error.field() + "'"), error.message());
             assertTrue(error.message().contains("no finite probabilities"), error.message());
@@ -192,7 +207,8 @@ class InputValidationTest {
     void overflowingRowOfABatchIsReportedAtItsIndexWhetherTheBatchRunsAtOnceOrRowByRow(boolean batchOfOne) {
         try (Model model = namedModel("overflow-" + batchOfOne + ".onnx", batchOfOne, null)) {
             assertEquals(batchOfOne, model.signature().fixedBatch() == 1);
-            ModelException e = assertThrows(ModelException.class, () -> model.predict(new double[][]{GOOD, OVERFLOWS, GOOD}));
+            ModelException e =
+                    assertThrows(ModelException.class, () -> model.predict(new double[][] {GOOD, OVERFLOWS, GOOD}));
             assertNonFinite(e, 1, FEATURES);
         }
     }
@@ -201,11 +217,15 @@ class InputValidationTest {
     void overflowingRowNamesOnlyTheFeaturesOutsideTheTrainingRange() {
         try (Model model = namedModel("overflow-stats.onnx", false, STATS)) {
             double[] inRange = {1, 2, 3, -4};
-            ModelException e = assertThrows(ModelException.class, () -> model.predict(new double[][]{inRange, OVERFLOWS}));
+            ModelException e =
+                    assertThrows(ModelException.class, () -> model.predict(new double[][] {inRange, OVERFLOWS}));
             assertNonFinite(e, 1, List.of("variance", "skewness"));
             assertEquals("2 invalid values", e.getMessage());
 
-            ModelAssertions.assertPrediction(model.predict(inRange), List.of("0", "1", "2"), THREE_CLASSES.softmax(inRange),
+            ModelAssertions.assertPrediction(
+                    model.predict(inRange),
+                    List.of("0", "1", "2"),
+                    THREE_CLASSES.softmax(inRange),
                     "good row after the refusal");
         }
     }
@@ -213,8 +233,9 @@ class InputValidationTest {
     @Test
     void classifierStillPredictsAfterAnOverflowingRow() {
         invalid(GOOD, OVERFLOWS);
-        List<Prediction> predictions = classifier.predict(new double[][]{GOOD, LinearModel.ROWS[3]});
-        ModelAssertions.assertPredictions(predictions, List.of("0", "1", "2"),
-                new double[][]{THREE_CLASSES.softmax(GOOD), THREE_CLASSES.softmax(LinearModel.ROWS[3])});
+        List<Prediction> predictions = classifier.predict(new double[][] {GOOD, LinearModel.ROWS[3]});
+        ModelAssertions.assertPredictions(predictions, List.of("0", "1", "2"), new double[][] {
+            THREE_CLASSES.softmax(GOOD), THREE_CLASSES.softmax(LinearModel.ROWS[3])
+        });
     }
 }

@@ -1,8 +1,7 @@
 package org.tabserve.model.onnx;
 
-import org.tabserve.model.Model;
-
 import java.util.Arrays;
+import org.tabserve.model.Model;
 
 /**
  * The weights of a linear classifier chosen by a test, and the plain-Java reference answer for them, so that what
@@ -17,22 +16,25 @@ import java.util.Arrays;
 record LinearModel(double[][] weights, double[] bias) {
 
     /** Four features, three classes; every test row below has a clear winner. */
-    static final LinearModel THREE_CLASSES = new LinearModel(new double[][]{
-            {1.0, -0.5, 0.25, 0.0},
-            {-0.75, 1.0, 0.5, -0.25},
-            {0.5, 0.25, -1.0, 0.75}},
-            new double[]{0.125, -0.25, 0.0625});
+    static final LinearModel THREE_CLASSES = new LinearModel(
+            new double[][] {
+                {1.0, -0.5, 0.25, 0.0},
+                {-0.75, 1.0, 0.5, -0.25},
+                {0.5, 0.25, -1.0, 0.75}
+            },
+            new double[] {0.125, -0.25, 0.0625});
 
     /** Four features, one output column: the score of the second class (Keras' binary head). */
-    static final LinearModel ONE_COLUMN = new LinearModel(new double[][]{{0.5, -1.0, 0.25, 0.75}}, new double[]{-0.125});
+    static final LinearModel ONE_COLUMN =
+            new LinearModel(new double[][] {{0.5, -1.0, 0.25, 0.75}}, new double[] {-0.125});
 
     /** Rows for the four-feature models, picked so that each of the three classes wins at least once. */
     static final double[][] ROWS = {
-            {0, 0, 0, 0},
-            {1, 2, 3, 4},
-            {3.5, -1, 0.5, 2},
-            {-2, 0.5, -1.5, 3},
-            {0.3, -0.7, 1.9, -2.2},
+        {0, 0, 0, 0},
+        {1, 2, 3, 4},
+        {3.5, -1, 0.5, 2},
+        {-2, 0.5, -1.5, 3},
+        {0.3, -0.7, 1.9, -2.2},
     };
 
     LinearModel {
@@ -112,6 +114,6 @@ record LinearModel(double[][] weights, double[] bias) {
             throw new IllegalStateException("sigmoid is for one-column models");
         }
         double p = 1 / (1 + Math.exp(-scores(row)[0]));
-        return new double[]{1 - p, p};
+        return new double[] {1 - p, p};
     }
 }

@@ -1,7 +1,6 @@
 package org.tabserve.model.onnx;
 
-import org.tabserve.model.Model;
-import org.tabserve.model.ModelException;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -12,8 +11,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelException;
 
 /**
  * Loads one model in a JVM of its own with the shipped heap flags, for tests of failures that kill a JVM (SIGBUS, an
@@ -26,12 +25,10 @@ public final class LoadInOwnJvm {
 
     private static final String TRUNCATE = "--truncate-when-mapped";
 
-    private LoadInOwnJvm() {
-    }
+    private LoadInOwnJvm() {}
 
     /** What the child JVM did: its exit status and its output. */
-    record Outcome(int status, String output) {
-    }
+    record Outcome(int status, String output) {}
 
     /** Runs the child with {@code -Xmx128m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError}. */
     static Outcome run(Path file, Path scratch, boolean truncateWhenMapped) throws IOException, InterruptedException {
@@ -42,13 +39,18 @@ public final class LoadInOwnJvm {
     static Outcome run(Path file, Path scratch, boolean truncateWhenMapped, List<String> jvmOptions)
             throws IOException, InterruptedException {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx128m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-XX:-CreateCoredumpOnCrash",
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m",
+                "-XX:+UseSerialGC",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-XX:-CreateCoredumpOnCrash",
                 "-XX:ErrorFile=" + scratch.resolve("hs_err.log")));
         command.addAll(jvmOptions);
         command.addAll(List.of(LoadInOwnJvm.class.getName(), file.toString(), truncateWhenMapped ? TRUNCATE : "--"));
         ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true).redirectOutput(scratch.resolve("child.out").toFile());
+                .redirectErrorStream(true)
+                .redirectOutput(scratch.resolve("child.out").toFile());
         // In the environment, not on the command line, so that only OnnxEnvironmentTest's child has a long one.
         builder.environment().put("CLASSPATH", classPath);
         Process process = builder.start();

@@ -1,5 +1,11 @@
 package org.tabserve.model.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.cli.FixtureCards;
@@ -9,13 +15,6 @@ import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxNode;
 import org.tabserve.testing.BankNotes;
 import org.tabserve.testing.LargeForests;
-
-import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The heap a model's exact explainer takes: estimated from its node's attribute counts, which are the lists' real
@@ -38,15 +37,18 @@ class LoadRoomTest {
         assertEquals(a.strings("nodes_modes").size(), a.count("nodes_modes"));
         assertEquals(0, a.count("no_such_attribute"));
         ExplainerHeap heap = ExplainerHeap.of(node);
-        assertEquals(93 * ExplainerHeap.TREE_BUILD_PER_NODE + 96 * ExplainerHeap.TREE_BUILD_PER_LEAF_WEIGHT,
-                heap.toBuild());
+        assertEquals(
+                93 * ExplainerHeap.TREE_BUILD_PER_NODE + 96 * ExplainerHeap.TREE_BUILD_PER_LEAF_WEIGHT, heap.toBuild());
         assertTrue(heap.what().contains("93 nodes"), heap.what());
     }
 
     @Test
     void aCardedForestKeepsItsShareWhileItServesAndGivesItBackWhenItCloses() throws Exception {
-        Path forest = FixtureCards.card(LargeForests.classifier(dir.resolve("small.onnx"), 8, 6), BankNotes.DATA,
-                "class", dir.resolve("small-carded.onnx"));
+        Path forest = FixtureCards.card(
+                LargeForests.classifier(dir.resolve("small.onnx"), 8, 6),
+                BankNotes.DATA,
+                "class",
+                dir.resolve("small-carded.onnx"));
         long before = LoadRoom.ofHeap().used();
         long kept;
         try (Model model = OnnxModelLoader.load(forest)) {
@@ -65,16 +67,24 @@ class LoadRoomTest {
     @Test
     void atTheShippedHeapTheLargestForestThatFitsIsExplainedExactlyAndOneMoreTreeIsRefused() throws Exception {
         for (int trees : new int[] {71, 72}) {
-            Path forest = FixtureCards.card(LargeForests.classifier(dir.resolve(trees + ".onnx"), trees, 10),
-                    BankNotes.DATA, "class", dir.resolve(trees + "-carded.onnx"));
+            Path forest = FixtureCards.card(
+                    LargeForests.classifier(dir.resolve(trees + ".onnx"), trees, 10),
+                    BankNotes.DATA,
+                    "class",
+                    dir.resolve(trees + "-carded.onnx"));
             Path scratch = java.nio.file.Files.createDirectories(dir.resolve("child-" + trees));
             LoadInOwnJvm.Outcome outcome = LoadInOwnJvm.run(forest, scratch, false);
             assertEquals(0, outcome.status(), outcome.output());
             if (trees == 71) {
-                assertTrue(outcome.output().contains("loaded ")
-                        && outcome.output().contains("explained exactly from its TreeEnsembleClassifier"), outcome.output());
+                assertTrue(
+                        outcome.output().contains("loaded ")
+                                && outcome.output().contains("explained exactly from its TreeEnsembleClassifier"),
+                        outcome.output());
             } else {
-                assertTrue(outcome.output().contains("refused: ") && outcome.output().contains("-Xmx"), outcome.output());
+                assertTrue(
+                        outcome.output().contains("refused: ")
+                                && outcome.output().contains("-Xmx"),
+                        outcome.output());
             }
         }
     }
@@ -82,10 +92,14 @@ class LoadRoomTest {
     @Test
     void anExplainerLargerThanTheRoomIsRefusedNamingTheHeapAndTheSetting() {
         LoadRoom room = new LoadRoom(10 << 20);
-        LoadRoom.NoRoom refused = assertThrows(LoadRoom.NoRoom.class,
+        LoadRoom.NoRoom refused = assertThrows(
+                LoadRoom.NoRoom.class,
                 () -> room.take(new ExplainerHeap(200L << 20, 20L << 20, "its TreeEnsembleClassifier's 9 nodes")));
-        assertTrue(refused.getMessage().contains("200 MB") && refused.getMessage().contains("-Xmx")
-                && refused.getMessage().contains(LoadRoom.STRUCTURAL + "=false"), refused.getMessage());
+        assertTrue(
+                refused.getMessage().contains("200 MB")
+                        && refused.getMessage().contains("-Xmx")
+                        && refused.getMessage().contains(LoadRoom.STRUCTURAL + "=false"),
+                refused.getMessage());
         assertEquals(0, room.used());
     }
 

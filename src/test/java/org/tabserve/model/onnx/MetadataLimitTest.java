@@ -1,7 +1,15 @@
 package org.tabserve.model.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tabserve.model.onnx.ModelAssertions.assertUnusable;
+
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -9,15 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.model.CardKeys;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.graph.OnnxGraph;
-
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.tabserve.model.onnx.ModelAssertions.assertUnusable;
 
 /**
  * Issue 21 case 3: metadata past the limits (1 MiB a value, 4 MiB in all, 10,000 entries) is refused from its length
@@ -33,7 +32,9 @@ class MetadataLimitTest {
     @Test
     void aValueOverOneMebibyteIsRefusedNamingItsKeySizeAndTheLimit() throws IOException {
         Path file = write("big.onnx", bundled().addMetadataProps(entry(CardKeys.DESCRIPTION, MIB + 1)));
-        assertUnusable(file, "metadata 'tabserve.description' is 1,048,577 bytes (1.0 MiB)",
+        assertUnusable(
+                file,
+                "metadata 'tabserve.description' is 1,048,577 bytes (1.0 MiB)",
                 "at most 1,048,576 bytes (1.0 MiB) per metadata value");
     }
 
@@ -51,8 +52,10 @@ class MetadataLimitTest {
         for (int i = 0; i < 5; i++) {
             model.addMetadataProps(entry("unused-" + i, 900 << 10));
         }
-        assertUnusable(write("many.onnx", model), "metadata and descriptions are over 4,194,304 bytes (4.0 MiB)"
-                + " in all (reached at metadata 'unused-4')");
+        assertUnusable(
+                write("many.onnx", model),
+                "metadata and descriptions are over 4,194,304 bytes (4.0 MiB)"
+                        + " in all (reached at metadata 'unused-4')");
     }
 
     @Test
@@ -66,7 +69,8 @@ class MetadataLimitTest {
 
     @Test
     void docStringsAndNamesCountAndAreBoundedToo() throws IOException {
-        assertUnusable(write("doc.onnx", bundled().setDocString("d".repeat(2 * MIB))),
+        assertUnusable(
+                write("doc.onnx", bundled().setDocString("d".repeat(2 * MIB))),
                 "the model's doc_string is 2,097,152 bytes (2.0 MiB)");
         ModelProto.Builder graphDoc = bundled();
         graphDoc.getGraphBuilder().setDocString("g".repeat(2 * MIB));
@@ -87,8 +91,10 @@ class MetadataLimitTest {
         Path file = write("forty.onnx", bundled().addMetadataProps(entry("unused", 40 * MIB)));
         LoadInOwnJvm.Outcome child = LoadInOwnJvm.run(file, dir, false);
         assertEquals(0, child.status(), "exit status; output:\n" + child.output());
-        assertTrue(child.output().contains("refused: ") && child.output().contains("metadata 'unused' is 41,943,040"
-                + " bytes (40.0 MiB)"), child.output());
+        assertTrue(
+                child.output().contains("refused: ")
+                        && child.output().contains("metadata 'unused' is 41,943,040" + " bytes (40.0 MiB)"),
+                child.output());
     }
 
     private static ModelProto.Builder bundled() throws IOException {
@@ -96,7 +102,10 @@ class MetadataLimitTest {
     }
 
     private static StringStringEntryProto entry(String key, int bytes) {
-        return StringStringEntryProto.newBuilder().setKey(key).setValue("x".repeat(bytes)).build();
+        return StringStringEntryProto.newBuilder()
+                .setKey(key)
+                .setValue("x".repeat(bytes))
+                .build();
     }
 
     private Path write(String name, ModelProto.Builder model) throws IOException {

@@ -1,14 +1,13 @@
 package org.tabserve.model.onnx;
 
-import org.tabserve.model.ModelException;
-import org.tabserve.model.Prediction;
-
-import java.nio.file.Path;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.tabserve.model.ModelException;
+import org.tabserve.model.Prediction;
 
 /** Assertions shared by the model tests: a {@link Prediction} against a reference, and a refused model file. */
 final class ModelAssertions {
@@ -16,8 +15,7 @@ final class ModelAssertions {
     /** How far a probability from ONNX Runtime (float arithmetic) may be from the reference (double arithmetic). */
     static final double TOLERANCE = 1e-5;
 
-    private ModelAssertions() {
-    }
+    private ModelAssertions() {}
 
     /**
      * Asserts that {@code actual} gives each class the expected probability and names the most probable class.
@@ -32,14 +30,18 @@ final class ModelAssertions {
         assertEquals(labels.size(), actual.classification().classes().size(), what + ": number of classes");
         int best = 0;
         for (int c = 0; c < expected.length; c++) {
-            assertEquals(expected[c], actual.classification().probabilityOf(labels.get(c)), TOLERANCE,
+            assertEquals(
+                    expected[c],
+                    actual.classification().probabilityOf(labels.get(c)),
+                    TOLERANCE,
                     what + ": probability of class " + labels.get(c) + " in " + actual);
             if (expected[c] > expected[best]) {
                 best = c;
             }
         }
         for (int c = 0; c < expected.length; c++) {
-            assertTrue(c == best || expected[best] - expected[c] > 1e-3,
+            assertTrue(
+                    c == best || expected[best] - expected[c] > 1e-3,
                     what + ": the test row has no clear winner; choose another row");
         }
         assertEquals(labels.get(best), actual.classification().label(), what + ": predicted label in " + actual);
@@ -60,7 +62,8 @@ final class ModelAssertions {
      * @return the exception, for further checks
      */
     static ModelException assertUnusable(Path file, String... reasons) {
-        ModelException e = assertThrows(ModelException.class, () -> OnnxModelLoader.load(file).close());
+        ModelException e = assertThrows(
+                ModelException.class, () -> OnnxModelLoader.load(file).close());
         assertEquals(ModelException.Kind.UNUSABLE_MODEL, e.kind(), e.getMessage());
         assertTrue(e.getMessage().contains(file.toString()), "message names the file: " + e.getMessage());
         for (String reason : reasons) {

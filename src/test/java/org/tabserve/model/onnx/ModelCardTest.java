@@ -1,5 +1,19 @@
 package org.tabserve.model.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.tabserve.model.onnx.LinearModel.ONE_COLUMN;
+import static org.tabserve.model.onnx.LinearModel.ROWS;
+import static org.tabserve.model.onnx.LinearModel.THREE_CLASSES;
+import static org.tabserve.model.onnx.ModelAssertions.assertPredictions;
+import static org.tabserve.model.onnx.ModelAssertions.assertUnusable;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,22 +29,6 @@ import org.tabserve.model.Model;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.onnx.OnnxModels.Head;
-
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.tabserve.model.onnx.LinearModel.ONE_COLUMN;
-import static org.tabserve.model.onnx.LinearModel.ROWS;
-import static org.tabserve.model.onnx.LinearModel.THREE_CLASSES;
-import static org.tabserve.model.onnx.ModelAssertions.assertPredictions;
-import static org.tabserve.model.onnx.ModelAssertions.assertUnusable;
 
 /** The card in the model's {@code metadata_props}: read back, defaulted when absent, refused when inconsistent. */
 class ModelCardTest {
@@ -98,7 +96,9 @@ class ModelCardTest {
             assertEquals("Forged note", card.displayName("forged"));
             assertEquals("names from the data set's documentation", card.classDisplayNote());
 
-            assertEquals(List.of("variance", "curtosis", "entropy"), List.copyOf(card.featureStats().keySet()),
+            assertEquals(
+                    List.of("variance", "curtosis", "entropy"),
+                    List.copyOf(card.featureStats().keySet()),
                     "statistics in the model's feature order");
             assertEquals(new FeatureStats(-7.0, 6.8, 0.43), card.featureStats().get("variance"));
             assertEquals(new FeatureStats(-8.5, 2.4, -1.2), card.featureStats().get("entropy"));
@@ -107,9 +107,14 @@ class ModelCardTest {
             assertEquals("stratified 80/20 hold-out, seed 7", evaluation.method());
             assertEquals(40, evaluation.rows());
             assertEquals(0.95, evaluation.accuracy());
-            assertEquals(new ClassMetrics(1.0, 0.909, 0.952, 22), evaluation.perClass().get("forged"));
-            assertEquals(new ClassMetrics(0.9, 1.0, 0.947, 18), evaluation.perClass().get("genuine"));
-            assertEquals(List.of("genuine", "forged"), List.copyOf(evaluation.perClass().keySet()),
+            assertEquals(
+                    new ClassMetrics(1.0, 0.909, 0.952, 22),
+                    evaluation.perClass().get("forged"));
+            assertEquals(
+                    new ClassMetrics(0.9, 1.0, 0.947, 18), evaluation.perClass().get("genuine"));
+            assertEquals(
+                    List.of("genuine", "forged"),
+                    List.copyOf(evaluation.perClass().keySet()),
                     "per-class metrics in the card's order");
             assertEquals(List.of("genuine", "forged"), evaluation.confusionLabels());
             assertEquals(List.of(List.of(18, 0), List.of(2, 20)), evaluation.confusion());
@@ -122,7 +127,8 @@ class ModelCardTest {
             assertEquals(List.of(-8.5, 0.0, 2.4), entropy.edges());
             assertEquals(Map.of("genuine", List.of(3, 5), "forged", List.of(0, 7)), entropy.counts());
             assertEquals(7, entropy.maxCount());
-            assertEquals(List.of("genuine", "forged"), List.copyOf(card.examples().keySet()));
+            assertEquals(
+                    List.of("genuine", "forged"), List.copyOf(card.examples().keySet()));
             assertEquals(3.6, card.examples().get("genuine").get(0).get("variance"));
             assertEquals(0.4, card.examples().get("forged").get(0).get("entropy"));
         }
@@ -130,15 +136,15 @@ class ModelCardTest {
 
     @Test
     void refusesHistogramWhoseCountsDoNotMatchItsBins() {
-        Path file = threeClassModel(Map.of(CardKeys.HISTOGRAMS,
-                "{\"f0\": {\"edges\": [0, 1, 2], \"counts\": {\"a\": [1, 2, 3]}}}"));
+        Path file = threeClassModel(
+                Map.of(CardKeys.HISTOGRAMS, "{\"f0\": {\"edges\": [0, 1, 2], \"counts\": {\"a\": [1, 2, 3]}}}"));
         assertUnusable(file, "metadata '" + CardKeys.HISTOGRAMS + "' is invalid", "3 counts for 2 bins");
     }
 
     @Test
     void refusesHistogramForAnUnknownFeature() {
-        Path file = threeClassModel(Map.of(CardKeys.HISTOGRAMS,
-                "{\"f9\": {\"edges\": [0, 1], \"counts\": {\"a\": [1]}}}"));
+        Path file =
+                threeClassModel(Map.of(CardKeys.HISTOGRAMS, "{\"f9\": {\"edges\": [0, 1], \"counts\": {\"a\": [1]}}}"));
         assertUnusable(file, CardKeys.HISTOGRAMS, "unknown feature 'f9'");
     }
 
@@ -155,14 +161,15 @@ class ModelCardTest {
     }
 
     private static String background(String columns, String rows, int size) {
-        return "{\"seed\": 24, \"sampled_from\": 10, \"size\": " + size + ", \"columns\": " + columns
-                + ", \"rows\": " + rows + "}";
+        return "{\"seed\": 24, \"sampled_from\": 10, \"size\": " + size + ", \"columns\": " + columns + ", \"rows\": "
+                + rows + "}";
     }
 
     @Test
     void backgroundSampleIsReadBackInTheModelsColumns() {
-        Path file = threeClassModel(Map.of(CardKeys.BACKGROUND, background("[\"f0\", \"f1\", \"f2\", \"f3\"]",
-                "[[1, 2.5, -3, 4], [0.5, 0, 0, 1e3]]", 2)));
+        Path file = threeClassModel(Map.of(
+                CardKeys.BACKGROUND,
+                background("[\"f0\", \"f1\", \"f2\", \"f3\"]", "[[1, 2.5, -3, 4], [0.5, 0, 0, 1e3]]", 2)));
         try (Model model = OnnxModelLoader.load(file)) {
             org.tabserve.model.Background background = model.card().background();
             assertEquals(List.of("f0", "f1", "f2", "f3"), background.columns());
@@ -183,44 +190,47 @@ class ModelCardTest {
 
     @Test
     void refusesBackgroundWhoseColumnsAreNotTheModelsInputs() {
-        Path file = threeClassModel(Map.of(CardKeys.BACKGROUND, background("[\"f0\", \"f1\", \"f3\", \"f2\"]",
-                "[[1, 2, 3, 4]]", 1)));
+        Path file = threeClassModel(
+                Map.of(CardKeys.BACKGROUND, background("[\"f0\", \"f1\", \"f3\", \"f2\"]", "[[1, 2, 3, 4]]", 1)));
         assertUnusable(file, "metadata '" + CardKeys.BACKGROUND + "' is invalid", "are not the model's inputs");
     }
 
     @Test
     void refusesBackgroundWithTextForANumber() {
-        Path file = threeClassModel(Map.of(CardKeys.BACKGROUND, background("[\"f0\", \"f1\", \"f2\", \"f3\"]",
-                "[[1, 2, \"big\", 4]]", 1)));
+        Path file = threeClassModel(
+                Map.of(CardKeys.BACKGROUND, background("[\"f0\", \"f1\", \"f2\", \"f3\"]", "[[1, 2, \"big\", 4]]", 1)));
         assertUnusable(file, "metadata '" + CardKeys.BACKGROUND + "' is invalid", "f2");
     }
 
     @Test
     void refusesBackgroundWhoseSizeIsNotItsRows() {
-        Path file = threeClassModel(Map.of(CardKeys.BACKGROUND, background("[\"f0\", \"f1\", \"f2\", \"f3\"]",
-                "[[1, 2, 3, 4]]", 2)));
+        Path file = threeClassModel(
+                Map.of(CardKeys.BACKGROUND, background("[\"f0\", \"f1\", \"f2\", \"f3\"]", "[[1, 2, 3, 4]]", 2)));
         assertUnusable(file, "metadata '" + CardKeys.BACKGROUND + "' is invalid", "'size' is 2 but 'rows' has 1");
     }
 
     @Test
     void refusesBackgroundRowOfTheWrongLength() {
-        Path file = threeClassModel(Map.of(CardKeys.BACKGROUND, background("[\"f0\", \"f1\", \"f2\", \"f3\"]",
-                "[[1, 2, 3]]", 1)));
-        assertUnusable(file, "metadata '" + CardKeys.BACKGROUND + "' is invalid", "row 0 of 'rows' must be an array of 4");
+        Path file = threeClassModel(
+                Map.of(CardKeys.BACKGROUND, background("[\"f0\", \"f1\", \"f2\", \"f3\"]", "[[1, 2, 3]]", 1)));
+        assertUnusable(
+                file, "metadata '" + CardKeys.BACKGROUND + "' is invalid", "row 0 of 'rows' must be an array of 4");
     }
 
     @Test
     void refusesBackgroundOfMoreThanAThousandRows() {
         String rows = "[" + String.join(",", java.util.Collections.nCopies(1001, "[1, 2, 3, 4]")) + "]";
-        Path file = threeClassModel(Map.of(CardKeys.BACKGROUND, background("[\"f0\", \"f1\", \"f2\", \"f3\"]",
-                rows, 1001)));
-        assertUnusable(file, "metadata '" + CardKeys.BACKGROUND + "' is invalid", "1001 items; tabserve draws at most 1000");
+        Path file = threeClassModel(
+                Map.of(CardKeys.BACKGROUND, background("[\"f0\", \"f1\", \"f2\", \"f3\"]", rows, 1001)));
+        assertUnusable(
+                file, "metadata '" + CardKeys.BACKGROUND + "' is invalid", "1001 items; tabserve draws at most 1000");
     }
 
     @Test
     void cardNamesDoNotChangeTheAnswers() {
         try (Model classifier = OnnxModelLoader.load(sigmoidModel(fullCard()))) {
-            double[][] expected = Arrays.stream(ROWS).map(ONE_COLUMN::sigmoidPair).toArray(double[][]::new);
+            double[][] expected =
+                    Arrays.stream(ROWS).map(ONE_COLUMN::sigmoidPair).toArray(double[][]::new);
             assertPredictions(classifier.predict(ROWS), List.of("genuine", "forged"), expected);
         }
     }
@@ -228,7 +238,9 @@ class ModelCardTest {
     @Test
     void cardFeatureNamesNameTheGraphsColumnsInOrder() {
         try (Model classifier = OnnxModelLoader.load(sigmoidModel(fullCard()))) {
-            assertEquals(List.of("variance", "skewness", "curtosis", "entropy"), classifier.signature().featureNames());
+            assertEquals(
+                    List.of("variance", "skewness", "curtosis", "entropy"),
+                    classifier.signature().featureNames());
         }
     }
 
@@ -289,14 +301,27 @@ class ModelCardTest {
 
     @Test
     void refusesCardClassesThatAreNotTheZipMapKeys() {
-        Path file = OnnxModels.labelAndZipMap(dir.resolve("zip.onnx"), THREE_CLASSES, List.of(10L, 2L, 7L),
+        Path file = OnnxModels.labelAndZipMap(
+                dir.resolve("zip.onnx"),
+                THREE_CLASSES,
+                List.of(10L, 2L, 7L),
                 Map.of(CardKeys.CLASSES, "[\"10\", \"2\", \"8\"]"));
         assertUnusable(file, CardKeys.CLASSES, "does not match the ZipMap's keys");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {CardKeys.FEATURES, CardKeys.CLASSES, CardKeys.CLASS_DISPLAY_NAMES, CardKeys.FEATURE_STATS,
-            CardKeys.METRICS, CardKeys.DATA, CardKeys.TRAINER, CardKeys.HISTOGRAMS, CardKeys.EXAMPLES})
+    @ValueSource(
+            strings = {
+                CardKeys.FEATURES,
+                CardKeys.CLASSES,
+                CardKeys.CLASS_DISPLAY_NAMES,
+                CardKeys.FEATURE_STATS,
+                CardKeys.METRICS,
+                CardKeys.DATA,
+                CardKeys.TRAINER,
+                CardKeys.HISTOGRAMS,
+                CardKeys.EXAMPLES
+            })
     void refusesMalformedJsonNamingTheKey(String key) {
         Path file = threeClassModel(Map.of(key, "[\"f0\", \"f1\""));
         assertUnusable(file, "metadata '" + key + "'", "not valid JSON");
@@ -310,19 +335,22 @@ class ModelCardTest {
 
     @Test
     void refusesMetricsWithoutANumericAccuracy() {
-        Path file = threeClassModel(Map.of(CardKeys.METRICS, METRICS.replace("\"accuracy\": 0.95", "\"accuracy\": \"high\"")));
+        Path file = threeClassModel(
+                Map.of(CardKeys.METRICS, METRICS.replace("\"accuracy\": 0.95", "\"accuracy\": \"high\"")));
         assertUnusable(file, "metadata '" + CardKeys.METRICS + "' is invalid", "accuracy");
     }
 
     @Test
     void refusesConfusionMatrixThatDoesNotMatchItsLabels() {
-        Path file = threeClassModel(Map.of(CardKeys.METRICS, METRICS.replace("[[18, 0], [2, 20]]", "[[18, 0, 1], [2, 20, 1]]")));
+        Path file = threeClassModel(
+                Map.of(CardKeys.METRICS, METRICS.replace("[[18, 0], [2, 20]]", "[[18, 0, 1], [2, 20, 1]]")));
         assertUnusable(file, "metadata '" + CardKeys.METRICS + "' is invalid", "confusion matrix");
     }
 
     @Test
     void refusesFeatureStatsForAnUnknownFeature() {
-        Path file = threeClassModel(Map.of(CardKeys.FEATURE_STATS, "{\"f9\": {\"min\": 0, \"max\": 1, \"mean\": 0.5}}"));
+        Path file =
+                threeClassModel(Map.of(CardKeys.FEATURE_STATS, "{\"f9\": {\"min\": 0, \"max\": 1, \"mean\": 0.5}}"));
         assertUnusable(file, CardKeys.FEATURE_STATS, "unknown feature 'f9'");
     }
 
@@ -391,8 +419,11 @@ class ModelCardTest {
                  "confusion_matrix": {"labels": ["2", "0", "1"], "counts": [[9, 0, 1], [0, 10, 0], [2, 0, 8]]}}""";
         try (Model classifier = OnnxModelLoader.load(threeClassModel(Map.of(CardKeys.METRICS, metrics)))) {
             Evaluation evaluation = classifier.card().evaluation();
-            assertEquals(List.of("2", "0", "1"), List.copyOf(evaluation.perClass().keySet()));
-            assertEquals(new ClassMetrics(0.8, 0.9, 0.85, 10), evaluation.perClass().values().iterator().next());
+            assertEquals(
+                    List.of("2", "0", "1"), List.copyOf(evaluation.perClass().keySet()));
+            assertEquals(
+                    new ClassMetrics(0.8, 0.9, 0.85, 10),
+                    evaluation.perClass().values().iterator().next());
             assertEquals(List.of("2", "0", "1"), evaluation.confusionLabels());
         }
     }

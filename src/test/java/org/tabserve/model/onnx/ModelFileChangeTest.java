@@ -1,11 +1,8 @@
 package org.tabserve.model.onnx;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
-import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.Model;
-import org.tabserve.model.ModelException;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,10 +13,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelException;
 
 /**
  * Issue 21 case 2: a model file truncated or rewritten while it loads ends as an unusable model whose reason says
@@ -35,8 +34,7 @@ class ModelFileChangeTest {
     @Test
     void aFileTruncatedWhileItIsCopiedIsRefusedAsChanged() throws IOException {
         Path file = Files.copy(BUNDLED, dir.resolve("m.onnx"));
-        ModelException e = assertThrows(ModelException.class,
-                () -> PrivateCopy.of(file, () -> truncate(file, 100)));
+        ModelException e = assertThrows(ModelException.class, () -> PrivateCopy.of(file, () -> truncate(file, 100)));
         assertEquals(ModelException.Kind.UNUSABLE_MODEL, e.kind());
         assertTrue(e.getMessage().contains("the file changed while it was read"), e.getMessage());
     }
@@ -48,7 +46,8 @@ class ModelFileChangeTest {
         assertTrue(grown.getMessage().contains("the file changed while it was read"), grown.getMessage());
 
         Path other = Files.copy(BUNDLED, dir.resolve("other.onnx"));
-        ModelException replaced = assertThrows(ModelException.class, () -> PrivateCopy.of(file, () -> move(other, file)));
+        ModelException replaced =
+                assertThrows(ModelException.class, () -> PrivateCopy.of(file, () -> move(other, file)));
         assertTrue(replaced.getMessage().contains("the file changed while it was read"), replaced.getMessage());
     }
 
@@ -57,7 +56,8 @@ class ModelFileChangeTest {
         Path file = Files.copy(BUNDLED, dir.resolve("m.onnx"));
         ByteBuffer copy = PrivateCopy.of(file);
         try (var temporary = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            assertTrue(temporary.noneMatch(p -> p.getFileName().toString().startsWith("tabserve-model-")),
+            assertTrue(
+                    temporary.noneMatch(p -> p.getFileName().toString().startsWith("tabserve-model-")),
                     "the private copy has no name left in the temporary directory");
         }
         byte[] original = Files.readAllBytes(file);
@@ -99,7 +99,8 @@ class ModelFileChangeTest {
         Path file = largeModel(dir.resolve("large.onnx"), 64 << 20);
         LoadInOwnJvm.Outcome child = LoadInOwnJvm.run(file, dir, true);
         assertEquals(0, child.status(), "exit status; output:\n" + child.output());
-        assertTrue(child.output().lines().anyMatch(l -> l.startsWith("loaded ") || l.startsWith("refused: ")),
+        assertTrue(
+                child.output().lines().anyMatch(l -> l.startsWith("loaded ") || l.startsWith("refused: ")),
                 child.output());
     }
 
@@ -119,7 +120,7 @@ class ModelFileChangeTest {
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             out.write(ByteBuffer.wrap(model));
             out.write(tag);
-            out.write(ByteBuffer.wrap(new byte[]{0}), out.position() + padding - 1); // the rest is a sparse hole
+            out.write(ByteBuffer.wrap(new byte[] {0}), out.position() + padding - 1); // the rest is a sparse hole
         }
         return file;
     }

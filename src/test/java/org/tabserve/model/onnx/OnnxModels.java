@@ -1,5 +1,6 @@
 package org.tabserve.model.onnx;
 
+import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -7,9 +8,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
-import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.ByteString;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -54,15 +53,15 @@ final class OnnxModels {
         SIGMOID
     }
 
-    private OnnxModels() {
-    }
+    private OnnxModels() {}
 
     /**
      * A model with one float input [N, F] and one float output [N, C]: {@code MatMul + Add}, then {@code head}.
      *
      * @param batchOfOne fix the batch dimension at 1 instead of leaving it free
      */
-    static Path tensorOutput(Path file, LinearModel model, Head head, boolean batchOfOne, Map<String, String> metadata) {
+    static Path tensorOutput(
+            Path file, LinearModel model, Head head, boolean batchOfOne, Map<String, String> metadata) {
         Object batch = batchOfOne ? 1 : N;
         GraphProto.Builder graph = GraphProto.newBuilder()
                 .addInput(tensor("input", FLOAT, batch, model.features()))
@@ -74,7 +73,11 @@ final class OnnxModels {
                     .addOutput(tensor("scores", FLOAT, batch, model.columns()));
         } else {
             graph.addNode(node("Add", "", List.of("product", "B"), List.of("logits")))
-                    .addNode(node(head == Head.SOFTMAX ? "Softmax" : "Sigmoid", "", List.of("logits"), List.of("probabilities")))
+                    .addNode(node(
+                            head == Head.SOFTMAX ? "Softmax" : "Sigmoid",
+                            "",
+                            List.of("logits"),
+                            List.of("probabilities")))
                     .addOutput(tensor("probabilities", FLOAT, batch, model.columns()));
         }
         return write(file, graph, false, metadata);
@@ -114,12 +117,19 @@ final class OnnxModels {
     static Path labelAndZipMap(Path file, LinearModel model, List<?> labels, Map<String, String> metadata) {
         int keyType = labelType(labels);
         NodeProto.Builder zipMap = node("ZipMap", ML_DOMAIN, List.of("probabilities"), List.of("output_probability"));
-        zipMap.addAttribute(keyType == INT64 ? ints("classlabels_int64s", labels) : strings("classlabels_strings", labels));
-        TypeProto map = TypeProto.newBuilder().setMapType(TypeProto.Map.newBuilder()
-                .setKeyType(keyType)
-                .setValueType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(FLOAT)))).build();
-        ValueInfoProto sequence = ValueInfoProto.newBuilder().setName("output_probability")
-                .setType(TypeProto.newBuilder().setSequenceType(TypeProto.Sequence.newBuilder().setElemType(map))).build();
+        zipMap.addAttribute(
+                keyType == INT64 ? ints("classlabels_int64s", labels) : strings("classlabels_strings", labels));
+        TypeProto map = TypeProto.newBuilder()
+                .setMapType(TypeProto.Map.newBuilder()
+                        .setKeyType(keyType)
+                        .setValueType(TypeProto.newBuilder()
+                                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(FLOAT))))
+                .build();
+        ValueInfoProto sequence = ValueInfoProto.newBuilder()
+                .setName("output_probability")
+                .setType(TypeProto.newBuilder()
+                        .setSequenceType(TypeProto.Sequence.newBuilder().setElemType(map)))
+                .build();
         GraphProto.Builder graph = GraphProto.newBuilder()
                 .addInput(tensor("input", FLOAT, N, model.features()))
                 .addNode(linearClassifier(model, labels, "output_label", "probabilities"))
@@ -152,7 +162,10 @@ final class OnnxModels {
 
     private static Path castInput(Path file, int inputType) {
         NodeProto.Builder cast = node("Cast", "", List.of("input"), List.of("floats"));
-        cast.addAttribute(AttributeProto.newBuilder().setName("to").setType(AttributeProto.AttributeType.INT).setI(FLOAT));
+        cast.addAttribute(AttributeProto.newBuilder()
+                .setName("to")
+                .setType(AttributeProto.AttributeType.INT)
+                .setI(FLOAT));
         GraphProto.Builder graph = GraphProto.newBuilder()
                 .addInput(tensor("input", inputType, N, 2))
                 .addNode(cast)
@@ -164,8 +177,14 @@ final class OnnxModels {
     /** A float input [N, 3] whose only output is the int64 index of its largest column [N]: no probabilities. */
     static Path labelOnly(Path file) {
         NodeProto.Builder argMax = node("ArgMax", "", List.of("input"), List.of("label"));
-        argMax.addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(1));
-        argMax.addAttribute(AttributeProto.newBuilder().setName("keepdims").setType(AttributeProto.AttributeType.INT).setI(0));
+        argMax.addAttribute(AttributeProto.newBuilder()
+                .setName("axis")
+                .setType(AttributeProto.AttributeType.INT)
+                .setI(1));
+        argMax.addAttribute(AttributeProto.newBuilder()
+                .setName("keepdims")
+                .setType(AttributeProto.AttributeType.INT)
+                .setI(0));
         GraphProto.Builder graph = GraphProto.newBuilder()
                 .addInput(tensor("input", FLOAT, N, 3))
                 .addNode(argMax)
@@ -188,8 +207,11 @@ final class OnnxModels {
      * {@code []}.
      */
     static Path outputOfUndeclaredShape(Path file) {
-        ValueInfoProto output = ValueInfoProto.newBuilder().setName("probabilities")
-                .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(FLOAT))).build();
+        ValueInfoProto output = ValueInfoProto.newBuilder()
+                .setName("probabilities")
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(FLOAT)))
+                .build();
         GraphProto.Builder graph = GraphProto.newBuilder()
                 .addInput(tensor("input", FLOAT, N, 3))
                 .addInput(tensor("shape", INT64, "K"))
@@ -223,24 +245,36 @@ final class OnnxModels {
 
     // --- protobuf helpers -------------------------------------------------------------------------------------------
 
-    private static NodeProto linearClassifier(LinearModel model, List<?> labels, String labelOutput, String probabilities) {
+    private static NodeProto linearClassifier(
+            LinearModel model, List<?> labels, String labelOutput, String probabilities) {
         if (labels.size() != model.columns()) {
             throw new IllegalArgumentException("need one label per class");
         }
-        NodeProto.Builder node = node("LinearClassifier", ML_DOMAIN, List.of("input"), List.of(labelOutput, probabilities));
-        AttributeProto.Builder coefficients = AttributeProto.newBuilder().setName("coefficients").setType(AttributeProto.AttributeType.FLOATS);
+        NodeProto.Builder node =
+                node("LinearClassifier", ML_DOMAIN, List.of("input"), List.of(labelOutput, probabilities));
+        AttributeProto.Builder coefficients =
+                AttributeProto.newBuilder().setName("coefficients").setType(AttributeProto.AttributeType.FLOATS);
         for (float w : model.classMajorWeights()) {
             coefficients.addFloats(w);
         }
-        AttributeProto.Builder intercepts = AttributeProto.newBuilder().setName("intercepts").setType(AttributeProto.AttributeType.FLOATS);
+        AttributeProto.Builder intercepts =
+                AttributeProto.newBuilder().setName("intercepts").setType(AttributeProto.AttributeType.FLOATS);
         for (float b : model.floatBias()) {
             intercepts.addFloats(b);
         }
         node.addAttribute(coefficients)
                 .addAttribute(intercepts)
-                .addAttribute(labelType(labels) == INT64 ? ints("classlabels_ints", labels) : strings("classlabels_strings", labels))
-                .addAttribute(AttributeProto.newBuilder().setName("multi_class").setType(AttributeProto.AttributeType.INT).setI(0))
-                .addAttribute(AttributeProto.newBuilder().setName("post_transform").setType(AttributeProto.AttributeType.STRING)
+                .addAttribute(
+                        labelType(labels) == INT64
+                                ? ints("classlabels_ints", labels)
+                                : strings("classlabels_strings", labels))
+                .addAttribute(AttributeProto.newBuilder()
+                        .setName("multi_class")
+                        .setType(AttributeProto.AttributeType.INT)
+                        .setI(0))
+                .addAttribute(AttributeProto.newBuilder()
+                        .setName("post_transform")
+                        .setType(AttributeProto.AttributeType.STRING)
                         .setS(ByteString.copyFromUtf8("SOFTMAX")));
         return node.build();
     }
@@ -256,20 +290,26 @@ final class OnnxModels {
     }
 
     private static AttributeProto.Builder ints(String name, List<?> values) {
-        AttributeProto.Builder attribute = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+        AttributeProto.Builder attribute =
+                AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
         values.forEach(v -> attribute.addInts((Long) v));
         return attribute;
     }
 
     private static AttributeProto.Builder strings(String name, List<?> values) {
-        AttributeProto.Builder attribute = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRINGS);
+        AttributeProto.Builder attribute =
+                AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRINGS);
         values.forEach(v -> attribute.addStrings(ByteString.copyFromUtf8((String) v)));
         return attribute;
     }
 
     private static NodeProto.Builder node(String op, String domain, List<String> inputs, List<String> outputs) {
-        return NodeProto.newBuilder().setOpType(op).setDomain(domain).setName(op + "_" + outputs.get(0))
-                .addAllInput(inputs).addAllOutput(outputs);
+        return NodeProto.newBuilder()
+                .setOpType(op)
+                .setDomain(domain)
+                .setName(op + "_" + outputs.get(0))
+                .addAllInput(inputs)
+                .addAllOutput(outputs);
     }
 
     /** A tensor value; each dimension is a {@link String} (named, free) or a {@link Number} (fixed). */
@@ -284,8 +324,12 @@ final class OnnxModels {
             }
             shape.addDim(d);
         }
-        return ValueInfoProto.newBuilder().setName(name)
-                .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(shape)))
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(elemType)
+                                .setShape(shape)))
                 .build();
     }
 
@@ -305,9 +349,11 @@ final class OnnxModels {
                 .setIrVersion(IR_VERSION)
                 .setProducerName(PRODUCER)
                 .setProducerVersion("1")
-                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(DEFAULT_OPSET));
+                .addOpsetImport(
+                        OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(DEFAULT_OPSET));
         if (usesMlOps) {
-            model.addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain(ML_DOMAIN).setVersion(ML_OPSET));
+            model.addOpsetImport(
+                    OnnxMl.OperatorSetIdProto.newBuilder().setDomain(ML_DOMAIN).setVersion(ML_OPSET));
         }
         metadata.forEach((key, value) -> model.addMetadataProps(
                 OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value)));

@@ -1,45 +1,55 @@
 package org.tabserve.model.onnx;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
 
 /** ONNX Runtime's messages, as its Java binding gives them, become sentences without source paths or signatures. */
 class OrtMessagesTest {
 
     @Test
     void dropsTheSourceLocationAndTheSignatureBeforeTheSentence() {
-        assertEquals("Missing opset in the model. All ModelProtos MUST have at least one entry that specifies which"
-                + " version of the ONNX OperatorSet is being imported.", OrtMessages.inWords(
-                "Error code - ORT_FAIL - message: /onnxruntime_src/onnxruntime/core/graph/model.cc:192"
-                        + " onnxruntime::Model::Model(onnx::ModelProto&&, const onnxruntime::PathString&, const"
-                        + " onnxruntime::IOnnxRuntimeOpSchemaRegistryList*, const onnxruntime::logging::Logger&, const"
-                        + " onnxruntime::ModelOptions&) Missing opset in the model. All ModelProtos MUST have at least"
-                        + " one entry that specifies which version of the ONNX OperatorSet is being imported.\n"));
+        assertEquals(
+                "Missing opset in the model. All ModelProtos MUST have at least one entry that specifies which"
+                        + " version of the ONNX OperatorSet is being imported.",
+                OrtMessages.inWords(
+                        "Error code - ORT_FAIL - message: /onnxruntime_src/onnxruntime/core/graph/model.cc:192"
+                                + " onnxruntime::Model::Model(onnx::ModelProto&&, const onnxruntime::PathString&, const"
+                                + " onnxruntime::IOnnxRuntimeOpSchemaRegistryList*, const onnxruntime::logging::Logger&, const"
+                                + " onnxruntime::ModelOptions&) Missing opset in the model. All ModelProtos MUST have at least"
+                                + " one entry that specifies which version of the ONNX OperatorSet is being imported.\n"));
     }
 
     @Test
     void keepsASentenceWithoutLocationAndDropsTheCodePrefix() {
-        assertEquals("Model has no graph", OrtMessages.inWords("Error code - ORT_INVALID_GRAPH - message: Model has no graph"));
+        assertEquals(
+                "Model has no graph",
+                OrtMessages.inWords("Error code - ORT_INVALID_GRAPH - message: Model has no graph"));
     }
 
     @Test
     void saysTheFailuresUsersMeetInTheirWordsWithWhatToDo() {
-        assertEquals("ONNX Runtime cannot parse it: the file may be cut short (copied or downloaded only in part) or"
-                + " not be an ONNX file at all; copy it again", OrtMessages.inWords(
-                "Error code - ORT_INVALID_PROTOBUF - message: Failed to load model because protobuf parsing failed."));
-        assertEquals("it was saved in ONNX format version 99, newer than this server's ONNX Runtime reads; export it"
-                + " again with an older ONNX (or target_opset) or run a newer tabserve", OrtMessages.inWords(
-                "Error code - ORT_FAIL - message: /onnxruntime_src/onnxruntime/core/graph/model.cc:192"
-                        + " onnxruntime::Model::Model(onnx::ModelProto&&) Unsupported model IR version: 99, max"
-                        + " supported IR version: 13\n"));
+        assertEquals(
+                "ONNX Runtime cannot parse it: the file may be cut short (copied or downloaded only in part) or"
+                        + " not be an ONNX file at all; copy it again",
+                OrtMessages.inWords(
+                        "Error code - ORT_INVALID_PROTOBUF - message: Failed to load model because protobuf parsing failed."));
+        assertEquals(
+                "it was saved in ONNX format version 99, newer than this server's ONNX Runtime reads; export it"
+                        + " again with an older ONNX (or target_opset) or run a newer tabserve",
+                OrtMessages.inWords(
+                        "Error code - ORT_FAIL - message: /onnxruntime_src/onnxruntime/core/graph/model.cc:192"
+                                + " onnxruntime::Model::Model(onnx::ModelProto&&) Unsupported model IR version: 99, max"
+                                + " supported IR version: 13\n"));
     }
 
     @Test
     void replacesOtherPathsAndJoinsLinesAndBoundsTheLength() {
-        assertEquals("Load model from <path> failed: bad file", OrtMessages.inWords(
-                "Load model from /srv/models/secret/m.onnx failed:\n  bad file"));
-        assertEquals(OrtMessages.MAX_LENGTH, OrtMessages.inWords("x".repeat(10_000)).length());
+        assertEquals(
+                "Load model from <path> failed: bad file",
+                OrtMessages.inWords("Load model from /srv/models/secret/m.onnx failed:\n  bad file"));
+        assertEquals(
+                OrtMessages.MAX_LENGTH, OrtMessages.inWords("x".repeat(10_000)).length());
         assertEquals("no detail", OrtMessages.inWords((String) null));
         assertEquals("stack", OrtMessages.inWords("a/b.h:1 ns::f(int (*)(int)) const stack"));
     }

@@ -1,7 +1,16 @@
 package org.tabserve.model.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.tabserve.model.Batch;
@@ -10,16 +19,6 @@ import org.tabserve.model.Model;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.RangeWarning;
-
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every model the real exporter made (fixtures/make_penguins_models.py: skl2onnx pipelines with text, integer and
@@ -33,8 +32,15 @@ class PenguinFixturesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @ParameterizedTest
-    @ValueSource(strings = {"species-zipmap", "species-nozipmap", "species-labels-in-graph", "body-mass-regressor",
-            "int64-column", "fixed-batch-4"})
+    @ValueSource(
+            strings = {
+                "species-zipmap",
+                "species-nozipmap",
+                "species-labels-in-graph",
+                "body-mass-regressor",
+                "int64-column",
+                "fixed-batch-4"
+            })
     void answersAsScikitLearnDidForEveryRow(String name) throws IOException {
         JsonNode expected = JSON.readTree(DIR.resolve(name + ".expected.json").toFile());
         try (Model model = OnnxModelLoader.load(DIR.resolve(name + ".onnx"))) {
@@ -67,8 +73,11 @@ class PenguinFixturesTest {
                 Object[] cells = new Object[columns.size()];
                 for (int f = 0; f < columns.size(); f++) {
                     JsonNode cell = row.path("inputs").path(columns.get(f));
-                    cells[f] = cell.isNull() ? null : cell.isTextual() ? cell.asText()
-                            : cell.isIntegralNumber() ? (Object) cell.asLong() : (Object) cell.asDouble();
+                    cells[f] = cell.isNull()
+                            ? null
+                            : cell.isTextual()
+                                    ? cell.asText()
+                                    : cell.isIntegralNumber() ? (Object) cell.asLong() : (Object) cell.asDouble();
                 }
                 rows.add(cells);
             }
@@ -85,14 +94,19 @@ class PenguinFixturesTest {
                 } else {
                     Prediction.Classification c = prediction.classification();
                     assertEquals(row.path("label").asText(), c.label(), where);
-                    for (Iterator<Map.Entry<String, JsonNode>> it = row.path("probabilities").fields(); it.hasNext(); ) {
+                    for (Iterator<Map.Entry<String, JsonNode>> it =
+                                    row.path("probabilities").fields();
+                            it.hasNext(); ) {
                         Map.Entry<String, JsonNode> p = it.next();
-                        assertEquals(p.getValue().asDouble(), c.probabilityOf(p.getKey()), 1e-5, where + " " + p.getKey());
+                        assertEquals(
+                                p.getValue().asDouble(), c.probabilityOf(p.getKey()), 1e-5, where + " " + p.getKey());
                     }
                 }
                 List<String> unknown = new ArrayList<>();
                 row.path("unknown").forEach(u -> unknown.add(u.asText()));
-                assertEquals(unknown, batch.warnings(r).stream().map(RangeWarning::feature).toList(),
+                assertEquals(
+                        unknown,
+                        batch.warnings(r).stream().map(RangeWarning::feature).toList(),
                         where + ": a category the encoder never saw is a warning on its field");
                 r++;
             }
@@ -104,17 +118,25 @@ class PenguinFixturesTest {
             for (int i = 0; i < rows.size(); i++) {
                 String where = name + " row " + i + " alone";
                 Prediction inBatch = predictions.get(i);
-                Prediction alone = model.predict(Batch.of(signature, List.<Object[]>of(rows.get(i)))).get(0);
+                Prediction alone = model.predict(Batch.of(signature, List.<Object[]>of(rows.get(i))))
+                        .get(0);
                 if (inBatch instanceof Prediction.Regression regression) {
                     double value = regression.value();
-                    assertEquals(value, ((Prediction.Regression) alone).value(), 1e-6 * Math.max(1, Math.abs(value)),
-                            where);
+                    assertEquals(
+                            value, ((Prediction.Regression) alone).value(), 1e-6 * Math.max(1, Math.abs(value)), where);
                 } else {
-                    assertEquals(inBatch.classification().label(), alone.classification().label(), where);
-                    List<Double> expectedProbabilities = inBatch.classification().probabilities();
+                    assertEquals(
+                            inBatch.classification().label(),
+                            alone.classification().label(),
+                            where);
+                    List<Double> expectedProbabilities =
+                            inBatch.classification().probabilities();
                     for (int c = 0; c < expectedProbabilities.size(); c++) {
-                        assertEquals(expectedProbabilities.get(c), alone.classification().probabilities().get(c),
-                                1e-6, where + " class " + c);
+                        assertEquals(
+                                expectedProbabilities.get(c),
+                                alone.classification().probabilities().get(c),
+                                1e-6,
+                                where + " class " + c);
                     }
                 }
             }

@@ -1,16 +1,5 @@
 package org.tabserve.model.onnx;
 
-import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
-import org.junit.jupiter.api.Test;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.Set;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,6 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 /**
  * Pinned one-row outputs are made for tensor outputs of a known row shape only, are reused once given back, are
@@ -49,7 +48,7 @@ class PinnedOutputsTest {
                 long[] shape = e.getValue().getInfo().getShape();
                 assertEquals(1, shape[0], e.getKey() + ": one row");
                 if (e.getValue().getInfo().type == OnnxJavaType.FLOAT) {
-                    assertArrayEquals(new long[]{1, 3}, shape);
+                    assertArrayEquals(new long[] {1, 3}, shape);
                 }
             }
 
@@ -71,7 +70,8 @@ class PinnedOutputsTest {
             assertNull(PinnedOutputs.of(env, session.getOutputInfo(), session.getOutputNames()));
         }
         try (OrtSession session = session("species-zipmap")) {
-            assertNull(PinnedOutputs.of(env, session.getOutputInfo(), session.getOutputNames()),
+            assertNull(
+                    PinnedOutputs.of(env, session.getOutputInfo(), session.getOutputNames()),
                     "a ZipMap's sequence of maps is not a tensor");
         }
     }

@@ -1,5 +1,12 @@
 package org.tabserve.model.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -11,14 +18,6 @@ import org.tabserve.model.Prediction;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.testing.LargeForests;
 
-import java.nio.file.Path;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * Which engine a model gets at load, and that a plain-Java graph answers as ONNX Runtime: each single row (plain
  * Java) against the same row in a batch of more than {@link PlainEngine#MAX_ROWS} rows (ONNX Runtime), on the rows
@@ -29,23 +28,36 @@ class PlainCheckTest {
     private static final String FIXTURES = "src/test/resources/org/tabserve/fixtures/";
 
     @ParameterizedTest
-    @ValueSource(strings = {"model.onnx", FIXTURES + "iris/iris-single-tensor.onnx", FIXTURES + "wide/wide-69.onnx",
-            FIXTURES + "conformal/banknote-class-weak.onnx", FIXTURES + "penguins/species-zipmap.onnx",
-            FIXTURES + "penguins/species-labels-in-graph.onnx", FIXTURES + "penguins/kg-as-text.onnx"})
+    @ValueSource(
+            strings = {
+                "model.onnx",
+                FIXTURES + "iris/iris-single-tensor.onnx",
+                FIXTURES + "wide/wide-69.onnx",
+                FIXTURES + "conformal/banknote-class-weak.onnx",
+                FIXTURES + "penguins/species-zipmap.onnx",
+                FIXTURES + "penguins/species-labels-in-graph.onnx",
+                FIXTURES + "penguins/kg-as-text.onnx"
+            })
     void aGraphThePlainOperatorsRunAnswersSingleRowsAsOnnxRuntimeDoes(String file) {
         try (Model model = OnnxModelLoader.load(Path.of(file))) {
-            assertEquals(Engine.PLAIN_JAVA, model.engine().name(), model.engine().note());
-            List<Object[]> rows = PlainCheck.rows(model.card(), model.signature()).subList(0, 100);
+            assertEquals(
+                    Engine.PLAIN_JAVA, model.engine().name(), model.engine().note());
+            List<Object[]> rows =
+                    PlainCheck.rows(model.card(), model.signature()).subList(0, 100);
             Batch batch = Batch.of(model.signature(), rows);
             List<Prediction> onnxRuntime = model.predict(batch); // 100 rows: more than a plain run takes
             double largest = 0;
             for (int r = 0; r < rows.size(); r++) {
-                Prediction single = model.predict(Batch.of(model.signature(), List.<Object[]>of(rows.get(r)))).get(0);
+                Prediction single = model.predict(Batch.of(model.signature(), List.<Object[]>of(rows.get(r))))
+                        .get(0);
                 assertNull(OrtAgreement.difference(onnxRuntime.get(r), single), "row " + r);
                 Prediction.Classification a = (Prediction.Classification) onnxRuntime.get(r);
                 Prediction.Classification b = (Prediction.Classification) single;
                 for (int c = 0; c < a.probabilities().size(); c++) {
-                    largest = Math.max(largest, Math.abs(a.probabilities().get(c) - b.probabilities().get(c)));
+                    largest = Math.max(
+                            largest,
+                            Math.abs(
+                                    a.probabilities().get(c) - b.probabilities().get(c)));
                 }
             }
             assertTrue(largest <= 1e-6, "largest difference " + largest);
@@ -58,7 +70,8 @@ class PlainCheckTest {
         Path forest = LargeForests.classifier(dir.resolve("forest.onnx"), 17, 10);
         try (Model model = OnnxModelLoader.load(forest)) {
             assertEquals(Engine.ONNX_RUNTIME, model.engine().name());
-            assertTrue(model.engine().note().contains("TreeEnsembleClassifier node 'forest': 34,799 nodes"),
+            assertTrue(
+                    model.engine().note().contains("TreeEnsembleClassifier node 'forest': 34,799 nodes"),
                     model.engine().note());
         }
     }
@@ -68,7 +81,9 @@ class PlainCheckTest {
         // Its padded chunks are ONNX Runtime's to run: a plain graph would be checked and never used.
         try (Model model = OnnxModelLoader.load(Path.of(FIXTURES + "iris/iris-undeclared-shape.onnx"))) {
             assertEquals(Engine.ONNX_RUNTIME, model.engine().name());
-            assertTrue(model.engine().note().contains("fixed batch of 10 rows"), model.engine().note());
+            assertTrue(
+                    model.engine().note().contains("fixed batch of 10 rows"),
+                    model.engine().note());
         }
     }
 
@@ -78,10 +93,12 @@ class PlainCheckTest {
         try (Model loaded = OnnxModelLoader.load(file)) {
             OnnxModel model = (OnnxModel) loaded;
             assertEquals(Engine.PLAIN_JAVA, model.engine().name());
-            PlainCheck.decide(model, OnnxGraph.read(file), model.signature(), List.copyOf(model.outputNames()),
-                    "onnxruntime");
+            PlainCheck.decide(
+                    model, OnnxGraph.read(file), model.signature(), List.copyOf(model.outputNames()), "onnxruntime");
             assertEquals(Engine.ONNX_RUNTIME, model.engine().name());
-            assertTrue(model.engine().note().contains(Engine.SETTING), model.engine().note());
+            assertTrue(
+                    model.engine().note().contains(Engine.SETTING),
+                    model.engine().note());
         }
     }
 
@@ -89,12 +106,12 @@ class PlainCheckTest {
     void anAnswerBeyondFloatRoundingIsADifference() {
         List<String> classes = List.of("0", "1");
         Prediction reference = new Prediction.Classification("0", classes, List.of(0.6, 0.4));
-        assertNull(OrtAgreement.difference(reference, new Prediction.Classification("0", classes,
-                List.of(0.6 + 1e-7, 0.4 - 1e-7))));
-        assertNotNull(OrtAgreement.difference(reference, new Prediction.Classification("0", classes,
-                List.of(0.6001, 0.3999))));
-        assertNotNull(OrtAgreement.difference(reference, new Prediction.Classification("1", classes,
-                List.of(0.6, 0.4))));
+        assertNull(OrtAgreement.difference(
+                reference, new Prediction.Classification("0", classes, List.of(0.6 + 1e-7, 0.4 - 1e-7))));
+        assertNotNull(OrtAgreement.difference(
+                reference, new Prediction.Classification("0", classes, List.of(0.6001, 0.3999))));
+        assertNotNull(
+                OrtAgreement.difference(reference, new Prediction.Classification("1", classes, List.of(0.6, 0.4))));
         assertNotNull(OrtAgreement.difference(new Prediction.Regression(3991.8), new Prediction.Regression(3991.9)));
         assertNull(OrtAgreement.difference(new Prediction.Regression(3991.8), new Prediction.Regression(3991.8001)));
         assertNotNull(OrtAgreement.difference(reference, null));

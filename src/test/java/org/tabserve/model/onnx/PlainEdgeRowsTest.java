@@ -1,7 +1,14 @@
 package org.tabserve.model.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -10,14 +17,6 @@ import org.tabserve.model.Engine;
 import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.onnx.graph.OnnxGraph;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 47, item 12: on the rows where float arithmetic has its edges (zero and minus zero, 1e20 whose square
@@ -32,14 +31,22 @@ class PlainEdgeRowsTest {
     private static final Path NORMALIZED = Path.of(FIXTURES + "boosted/normalized-linear.onnx");
 
     @ParameterizedTest
-    @ValueSource(strings = {"model.onnx", FIXTURES + "iris/iris-single-tensor.onnx", FIXTURES + "wide/wide-69.onnx",
-            FIXTURES + "conformal/banknote-class-weak.onnx", FIXTURES + "penguins/species-zipmap.onnx",
-            FIXTURES + "penguins/species-labels-in-graph.onnx", FIXTURES + "penguins/kg-as-text.onnx",
-            FIXTURES + "boosted/normalized-linear.onnx"})
+    @ValueSource(
+            strings = {
+                "model.onnx",
+                FIXTURES + "iris/iris-single-tensor.onnx",
+                FIXTURES + "wide/wide-69.onnx",
+                FIXTURES + "conformal/banknote-class-weak.onnx",
+                FIXTURES + "penguins/species-zipmap.onnx",
+                FIXTURES + "penguins/species-labels-in-graph.onnx",
+                FIXTURES + "penguins/kg-as-text.onnx",
+                FIXTURES + "boosted/normalized-linear.onnx"
+            })
     void everyEdgeRowIsAnsweredByPlainJavaAsByOnnxRuntime(String file) throws Exception {
         try (Model loaded = OnnxModelLoader.load(Path.of(file))) {
             OnnxModel model = (OnnxModel) loaded;
-            assertEquals(Engine.PLAIN_JAVA, model.engine().name(), model.engine().note());
+            assertEquals(
+                    Engine.PLAIN_JAVA, model.engine().name(), model.engine().note());
             Object[] ordinary = PlainCheck.rows(model.card(), model.signature()).get(0);
             List<Object[]> rows = new ArrayList<>();
             for (Object[] row : EdgeRows.of(model.signature().features(), ordinary)) {
@@ -54,14 +61,19 @@ class PlainEdgeRowsTest {
 
     @Test
     void theNormalizedLinearModelAnswersTheEdgesAsScikitLearnWhereOnnxRuntimeAnswers() throws Exception {
-        JsonNode recorded = new ObjectMapper().readTree(Path.of(FIXTURES + "boosted/normalized-linear.edges.json")
-                .toFile());
+        JsonNode recorded = new ObjectMapper()
+                .readTree(Path.of(FIXTURES + "boosted/normalized-linear.edges.json")
+                        .toFile());
         try (Model loaded = OnnxModelLoader.load(NORMALIZED)) {
             OnnxModel model = (OnnxModel) loaded;
             List<Object[]> rows = new ArrayList<>();
             for (JsonNode row : recorded.get("rows")) {
-                rows.add(new Object[] {row.get(0).asDouble(), row.get(1).asDouble(), row.get(2).asDouble(),
-                        row.get(3).asDouble()});
+                rows.add(new Object[] {
+                    row.get(0).asDouble(),
+                    row.get(1).asDouble(),
+                    row.get(2).asDouble(),
+                    row.get(3).asDouble()
+                });
             }
             Batch batch = Batch.of(model.signature(), rows);
             List<Prediction> onnxRuntime = assertAgree(model, NORMALIZED, batch);
@@ -77,7 +89,8 @@ class PlainEdgeRowsTest {
                 answered++;
                 Prediction.Classification answer = (Prediction.Classification) onnxRuntime.get(r);
                 for (int c = 0; c < 2; c++) {
-                    assertEquals(sklearn.get(c).asDouble(), answer.probabilities().get(c), 1e-5, "row " + r);
+                    assertEquals(
+                            sklearn.get(c).asDouble(), answer.probabilities().get(c), 1e-5, "row " + r);
                 }
             }
             assertEquals(20, answered, "0, -0.0 and the denormals, in every column and in each"); // 4 values x 5 rows
@@ -89,19 +102,24 @@ class PlainEdgeRowsTest {
         try (Model model = OnnxModelLoader.load(NORMALIZED)) {
             Object[] zero = {0.0, 0.0, 0.0, 0.0};
             Object[] ordinary = {39.5, 17.4, 186.0, 3800.0};
-            Prediction large = model.predict(Batch.of(model.signature(), rows(zero, ordinary, 17))).get(0);
+            Prediction large = model.predict(Batch.of(model.signature(), rows(zero, ordinary, 17)))
+                    .get(0);
             for (int size : new int[] {1, 2, 16}) {
-                Prediction small = model.predict(Batch.of(model.signature(), rows(zero, ordinary, size))).get(0);
+                Prediction small = model.predict(Batch.of(model.signature(), rows(zero, ordinary, size)))
+                        .get(0);
                 assertNull(OrtAgreement.difference(large, small), size + " rows");
             }
-            assertEquals(0.5068635, ((Prediction.Classification) large).probabilities().get(0), 1e-6); // sklearn's
+            assertEquals(
+                    0.5068635,
+                    ((Prediction.Classification) large).probabilities().get(0),
+                    1e-6); // sklearn's
         }
     }
 
     /** The plain graph's answers, one row at a time and the whole batch at once, against ONNX Runtime's. */
     private static List<Prediction> assertAgree(OnnxModel model, Path file, Batch batch) throws Exception {
-        PlainEngine plain = PlainEngine.compile(OnnxGraph.read(file), model.signature(),
-                List.copyOf(model.outputNames()));
+        PlainEngine plain =
+                PlainEngine.compile(OnnxGraph.read(file), model.signature(), List.copyOf(model.outputNames()));
         List<Prediction> onnxRuntime = model.predictOnnxRuntime(batch);
         for (int r = 0; r < batch.size(); r++) {
             Prediction single = model.predictPlain(plain, batch, r, 1).get(0);

@@ -1,14 +1,11 @@
 package org.tabserve.model.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Engine;
-import org.tabserve.model.Model;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.Prediction;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,10 +13,12 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Engine;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.Prediction;
 
 /**
  * The tree ensembles the real exporter made (skl2onnx: a random forest, gradient-boosted regressors and a boosted
@@ -46,7 +45,8 @@ class PlainTreeEnsembleTest {
     @Test
     void theBoostedBinaryClassifierOfOneScoredClassAnswersAsScikitLearnRecorded() throws IOException {
         Path dir = FIXTURES.resolve("boosted");
-        JsonNode expected = JSON.readTree(dir.resolve("sex-boosted.expected.json").toFile());
+        JsonNode expected =
+                JSON.readTree(dir.resolve("sex-boosted.expected.json").toFile());
         try (Model model = OnnxModelLoader.load(dir.resolve("sex-boosted.onnx"))) {
             List<Object[]> rows = csvRows(model.signature(), dir.resolve("sex-boosted.labelled.csv"));
             List<String> classes = new ArrayList<>();
@@ -57,11 +57,16 @@ class PlainTreeEnsembleTest {
                 Prediction.Classification c = answers.get(r).classification();
                 JsonNode probabilities = expected.get("probabilities").get(r);
                 for (int k = 0; k < classes.size(); k++) {
-                    assertEquals(probabilities.get(k).asDouble(), c.probabilityOf(classes.get(k)), 1e-5,
+                    assertEquals(
+                            probabilities.get(k).asDouble(),
+                            c.probabilityOf(classes.get(k)),
+                            1e-5,
                             "row " + r + " " + classes.get(k));
                 }
-                String label = probabilities.get(1).asDouble() > probabilities.get(0).asDouble() ? classes.get(1)
-                        : classes.get(0);
+                String label =
+                        probabilities.get(1).asDouble() > probabilities.get(0).asDouble()
+                                ? classes.get(1)
+                                : classes.get(0);
                 assertEquals(label, c.label(), "row " + r);
             }
         }
@@ -70,15 +75,19 @@ class PlainTreeEnsembleTest {
     @Test
     void theBoostedEntropyRegressorOnOneTensorAnswersAsScikitLearnRecorded() throws IOException {
         Path dir = FIXTURES.resolve("conformal");
-        JsonNode expected = JSON.readTree(dir.resolve("banknote-entropy-regressor.expected.json").toFile());
+        JsonNode expected = JSON.readTree(
+                dir.resolve("banknote-entropy-regressor.expected.json").toFile());
         try (Model model = OnnxModelLoader.load(dir.resolve("banknote-entropy-regressor.onnx"))) {
             List<Object[]> rows = csvRows(model.signature(), dir.resolve("test.csv"));
             assertEquals(rows.size(), expected.get("rows").size());
             List<Prediction> answers = assertPlainAndAsOnnxRuntime(model, rows);
             for (int r = 0; r < rows.size(); r++) {
                 double value = expected.get("rows").get(r).get("value").asDouble();
-                assertEquals(value, ((Prediction.Regression) answers.get(r)).value(),
-                        1e-5 * Math.max(1, Math.abs(value)), "row " + r);
+                assertEquals(
+                        value,
+                        ((Prediction.Regression) answers.get(r)).value(),
+                        1e-5 * Math.max(1, Math.abs(value)),
+                        "row " + r);
             }
         }
     }
@@ -103,14 +112,20 @@ class PlainTreeEnsembleTest {
                 String where = name + " row " + row.get("row").asInt();
                 if (row.has("value")) {
                     double value = row.get("value").asDouble();
-                    assertEquals(value, ((Prediction.Regression) answers.get(r)).value(),
-                            1e-5 * Math.max(1, Math.abs(value)), where);
+                    assertEquals(
+                            value,
+                            ((Prediction.Regression) answers.get(r)).value(),
+                            1e-5 * Math.max(1, Math.abs(value)),
+                            where);
                 } else {
                     Prediction.Classification c = answers.get(r).classification();
                     assertEquals(row.get("label").asText(), c.label(), where);
-                    for (Iterator<Map.Entry<String, JsonNode>> it = row.get("probabilities").fields(); it.hasNext(); ) {
+                    for (Iterator<Map.Entry<String, JsonNode>> it =
+                                    row.get("probabilities").fields();
+                            it.hasNext(); ) {
                         Map.Entry<String, JsonNode> p = it.next();
-                        assertEquals(p.getValue().asDouble(), c.probabilityOf(p.getKey()), 1e-5, where + " " + p.getKey());
+                        assertEquals(
+                                p.getValue().asDouble(), c.probabilityOf(p.getKey()), 1e-5, where + " " + p.getKey());
                     }
                 }
                 r++;
@@ -127,7 +142,8 @@ class PlainTreeEnsembleTest {
         List<Prediction> onnxRuntime = model.predictOnnxRuntime(batch);
         List<Prediction> answers = new ArrayList<>();
         for (int r = 0; r < rows.size(); r++) {
-            Prediction plain = model.predict(Batch.of(model.signature(), List.<Object[]>of(rows.get(r)))).get(0);
+            Prediction plain = model.predict(Batch.of(model.signature(), List.<Object[]>of(rows.get(r))))
+                    .get(0);
             assertNull(OrtAgreement.difference(onnxRuntime.get(r), plain), "row " + r);
             answers.add(plain);
         }
@@ -145,7 +161,8 @@ class PlainTreeEnsembleTest {
             for (int f = 0; f < cells.length; f++) {
                 String text = fields[header.indexOf(signature.featureNames().get(f))];
                 cells[f] = signature.features().get(f).type().isNumber()
-                        ? (text.isEmpty() ? null : (Object) Double.parseDouble(text)) : text;
+                        ? (text.isEmpty() ? null : (Object) Double.parseDouble(text))
+                        : text;
             }
             rows.add(cells);
         }

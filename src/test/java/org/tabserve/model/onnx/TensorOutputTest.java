@@ -1,20 +1,5 @@
 package org.tabserve.model.onnx;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.Model;
-import org.tabserve.model.ModelException;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.OutputKind;
-import org.tabserve.model.Prediction;
-import org.tabserve.model.onnx.OnnxModels.Head;
-
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,6 +10,20 @@ import static org.tabserve.model.onnx.LinearModel.THREE_CLASSES;
 import static org.tabserve.model.onnx.ModelAssertions.TOLERANCE;
 import static org.tabserve.model.onnx.ModelAssertions.assertPrediction;
 import static org.tabserve.model.onnx.ModelAssertions.assertPredictions;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.model.CardKeys;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelException;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.OutputKind;
+import org.tabserve.model.Prediction;
+import org.tabserve.model.onnx.OnnxModels.Head;
 
 /** Models with a single float output [N, C] (Tribuo, Keras, PyTorch): probabilities, logits, or one sigmoid column. */
 class TensorOutputTest {
@@ -47,7 +46,8 @@ class TensorOutputTest {
             assertFalse(signature.logits());
             assertEquals(0, signature.fixedBatch());
 
-            double[][] expected = Arrays.stream(ROWS).map(THREE_CLASSES::softmax).toArray(double[][]::new);
+            double[][] expected =
+                    Arrays.stream(ROWS).map(THREE_CLASSES::softmax).toArray(double[][]::new);
             for (int r = 0; r < ROWS.length; r++) {
                 assertPrediction(classifier.predict(ROWS[r]), THREE_LABELS, expected[r], "single row " + r);
             }
@@ -63,8 +63,12 @@ class TensorOutputTest {
             double[] expected = THREE_CLASSES.softmax(ROWS[3]);
             assertEquals(THREE_LABELS, prediction.classification().classes());
             for (int c = 0; c < expected.length; c++) {
-                assertEquals(expected[c], prediction.classification().probabilities().get(c), TOLERANCE);
-                assertEquals(expected[c], prediction.classification().probabilityByClass().get(THREE_LABELS.get(c)), TOLERANCE);
+                assertEquals(
+                        expected[c], prediction.classification().probabilities().get(c), TOLERANCE);
+                assertEquals(
+                        expected[c],
+                        prediction.classification().probabilityByClass().get(THREE_LABELS.get(c)),
+                        TOLERANCE);
             }
         }
     }
@@ -76,7 +80,8 @@ class TensorOutputTest {
             assertEquals(OutputKind.PROBABILITIES, classifier.signature().outputKind());
             assertTrue(classifier.signature().logits());
             assertEquals(THREE_LABELS, classifier.signature().classLabels());
-            double[][] expected = Arrays.stream(ROWS).map(THREE_CLASSES::softmax).toArray(double[][]::new);
+            double[][] expected =
+                    Arrays.stream(ROWS).map(THREE_CLASSES::softmax).toArray(double[][]::new);
             assertPredictions(classifier.predict(ROWS), THREE_LABELS, expected);
         }
     }
@@ -100,12 +105,15 @@ class TensorOutputTest {
     /** Scores outside [0, 1] are never served as probabilities, even when the card says they are: refused at load. */
     @Test
     void aCardThatCallsScoresOutsideZeroToOneProbabilitiesIsRefusedAtLoad() {
-        Path file = OnnxModels.tensorOutput(dir.resolve("raw.onnx"), THREE_CLASSES, Head.LOGITS, false,
-                Map.of(CardKeys.SCORES, "probabilities"));
+        Path file = OnnxModels.tensorOutput(
+                dir.resolve("raw.onnx"), THREE_CLASSES, Head.LOGITS, false, Map.of(CardKeys.SCORES, "probabilities"));
         ModelException e = assertThrows(ModelException.class, () -> OnnxModelLoader.load(file));
         assertEquals(ModelException.Kind.UNUSABLE_MODEL, e.kind());
-        assertTrue(e.getMessage().contains("output 'scores' gave") && e.getMessage().contains("not probabilities")
-                && e.getMessage().contains("'" + CardKeys.SCORES + "' = logits"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("output 'scores' gave")
+                        && e.getMessage().contains("not probabilities")
+                        && e.getMessage().contains("'" + CardKeys.SCORES + "' = logits"),
+                e.getMessage());
     }
 
     @Test
@@ -113,7 +121,8 @@ class TensorOutputTest {
         Path file = OnnxModels.tensorOutput(dir.resolve("logit.onnx"), ONE_COLUMN, Head.LOGITS, false, LOGITS);
         try (Model classifier = OnnxModelLoader.load(file)) {
             assertEquals(TWO_LABELS, classifier.signature().classLabels());
-            double[][] expected = Arrays.stream(ROWS).map(ONE_COLUMN::sigmoidPair).toArray(double[][]::new);
+            double[][] expected =
+                    Arrays.stream(ROWS).map(ONE_COLUMN::sigmoidPair).toArray(double[][]::new);
             assertPredictions(classifier.predict(ROWS), TWO_LABELS, expected);
         }
     }
@@ -122,20 +131,28 @@ class TensorOutputTest {
     void modelWithBatchFixedAtOneAnswersABatchLikeTheFreeBatchModel() {
         Path fixed = OnnxModels.tensorOutput(dir.resolve("fixed.onnx"), THREE_CLASSES, Head.SOFTMAX, true, Map.of());
         Path free = OnnxModels.tensorOutput(dir.resolve("free.onnx"), THREE_CLASSES, Head.SOFTMAX, false, Map.of());
-        try (Model one = OnnxModelLoader.load(fixed); Model many = OnnxModelLoader.load(free)) {
+        try (Model one = OnnxModelLoader.load(fixed);
+                Model many = OnnxModelLoader.load(free)) {
             assertTrue(one.signature().fixedBatch() == 1);
             assertFalse(many.signature().fixedBatch() == 1);
             List<Prediction> fromFixed = one.predict(ROWS);
             List<Prediction> fromFree = many.predict(ROWS);
             assertEquals(ROWS.length, fromFixed.size());
             for (int r = 0; r < ROWS.length; r++) {
-                assertEquals(fromFree.get(r).classification().label(), fromFixed.get(r).classification().label(), "label of row " + r);
+                assertEquals(
+                        fromFree.get(r).classification().label(),
+                        fromFixed.get(r).classification().label(),
+                        "label of row " + r);
                 for (String label : THREE_LABELS) {
-                    assertEquals(fromFree.get(r).classification().probabilityOf(label), fromFixed.get(r).classification().probabilityOf(label), 1e-6,
+                    assertEquals(
+                            fromFree.get(r).classification().probabilityOf(label),
+                            fromFixed.get(r).classification().probabilityOf(label),
+                            1e-6,
                             "class " + label + " of row " + r);
                 }
             }
-            double[][] expected = Arrays.stream(ROWS).map(THREE_CLASSES::softmax).toArray(double[][]::new);
+            double[][] expected =
+                    Arrays.stream(ROWS).map(THREE_CLASSES::softmax).toArray(double[][]::new);
             assertPredictions(fromFixed, THREE_LABELS, expected);
         }
     }

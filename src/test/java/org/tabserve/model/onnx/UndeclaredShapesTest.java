@@ -1,21 +1,20 @@
 package org.tabserve.model.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.tabserve.model.onnx.ModelAssertions.assertUnusable;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.model.Model;
 import org.tabserve.model.ModelException;
 import org.tabserve.model.Prediction;
-
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.tabserve.model.onnx.ModelAssertions.assertUnusable;
 
 /**
  * A model whose outputs declare no shape (as onnxmltools writes LightGBM's) is served with the shape it returns at
@@ -31,7 +30,8 @@ class UndeclaredShapesTest {
 
     @Test
     void outputsOfNoDeclaredShapeAreReadFromTheWarmUpAndAnswerAsScikitLearnDid() throws IOException {
-        JsonNode expected = new ObjectMapper().readTree(IRIS.resolve("iris-undeclared-shape.expected.json").toFile());
+        JsonNode expected = new ObjectMapper()
+                .readTree(IRIS.resolve("iris-undeclared-shape.expected.json").toFile());
         JsonNode rows = expected.get("rows");
         double[][] inputs = new double[rows.size()][];
         for (int r = 0; r < inputs.length; r++) {
@@ -46,7 +46,7 @@ class UndeclaredShapesTest {
             assertEquals(List.of("0", "1", "2"), model.signature().classLabels());
             assertEquals(List.of("f0", "f1", "f2", "f3"), model.signature().featureNames());
             // 150 rows, then 7: full chunks of 10, and one padded.
-            for (int count : new int[]{inputs.length, 7}) {
+            for (int count : new int[] {inputs.length, 7}) {
                 double[][] some = java.util.Arrays.copyOf(inputs, count);
                 List<Prediction> predictions = model.predict(some);
                 assertEquals(count, predictions.size());
@@ -55,7 +55,10 @@ class UndeclaredShapesTest {
                     Prediction.Classification p = predictions.get(r).classification();
                     assertEquals(row.get("label").asText(), p.label(), "row " + (r + 1));
                     for (String label : List.of("0", "1", "2")) {
-                        assertEquals(row.get("probabilities").get(label).asDouble(), p.probabilityOf(label), 1e-5,
+                        assertEquals(
+                                row.get("probabilities").get(label).asDouble(),
+                                p.probabilityOf(label),
+                                1e-5,
                                 "row " + (r + 1) + " class " + label);
                     }
                 }
@@ -65,10 +68,13 @@ class UndeclaredShapesTest {
 
     @Test
     void aRefusedModelsOutputsAreDescribedInWordsNotJava() {
-        ModelException noProbabilities = assertUnusable(OnnxModels.labelOnly(dir.resolve("label-only.onnx")),
+        ModelException noProbabilities = assertUnusable(
+                OnnxModels.labelOnly(dir.resolve("label-only.onnx")),
                 "no usable output among 'label', an int64 tensor [N]");
-        ModelException ambiguous = assertUnusable(OnnxModels.twoProbabilityOutputs(dir.resolve("ambiguous.onnx")),
-                "its outputs are ambiguous: 'first', a float tensor [N, ", "'second', a float tensor [N, ");
+        ModelException ambiguous = assertUnusable(
+                OnnxModels.twoProbabilityOutputs(dir.resolve("ambiguous.onnx")),
+                "its outputs are ambiguous: 'first', a float tensor [N, ",
+                "'second', a float tensor [N, ");
         for (ModelException e : List.of(noProbabilities, ambiguous)) {
             String message = e.getMessage().toLowerCase(Locale.ROOT);
             for (String java : List.of("tensorinfo", "javatype", "nodeinfo", "onnxruntime.", "sequenceinfo")) {

@@ -1,23 +1,22 @@
 package org.tabserve.model.onnx;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.model.CardKeys;
-import org.tabserve.model.Model;
-import org.tabserve.model.OutputKind;
-import org.tabserve.model.Prediction;
-
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.tabserve.model.onnx.LinearModel.ROWS;
 import static org.tabserve.model.onnx.LinearModel.THREE_CLASSES;
 import static org.tabserve.model.onnx.ModelAssertions.TOLERANCE;
 import static org.tabserve.model.onnx.ModelAssertions.assertPrediction;
 import static org.tabserve.model.onnx.ModelAssertions.assertPredictions;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.model.CardKeys;
+import org.tabserve.model.Model;
+import org.tabserve.model.OutputKind;
+import org.tabserve.model.Prediction;
 
 /**
  * skl2onnx's default output: a label tensor [N] and a ZipMap, a sequence of maps from class to probability. The
@@ -28,7 +27,8 @@ class ZipMapOutputTest {
     @TempDir
     Path dir;
 
-    private final double[][] expected = Arrays.stream(ROWS).map(THREE_CLASSES::softmax).toArray(double[][]::new);
+    private final double[][] expected =
+            Arrays.stream(ROWS).map(THREE_CLASSES::softmax).toArray(double[][]::new);
 
     @Test
     void int64KeysGiveEachClassItsProbabilityWithClassesInNumericOrder() {
@@ -51,7 +51,9 @@ class ZipMapOutputTest {
         Path file = OnnxModels.labelAndZipMap(dir.resolve("strings.onnx"), THREE_CLASSES, columnLabels, Map.of());
         try (Model classifier = OnnxModelLoader.load(file)) {
             assertEquals(OutputKind.LABEL_AND_ZIPMAP, classifier.signature().outputKind());
-            assertEquals(List.of("setosa", "versicolor", "virginica"), classifier.signature().classLabels());
+            assertEquals(
+                    List.of("setosa", "versicolor", "virginica"),
+                    classifier.signature().classLabels());
             for (int r = 0; r < ROWS.length; r++) {
                 assertPrediction(classifier.predict(ROWS[r]), columnLabels, expected[r], "single row " + r);
             }
@@ -62,7 +64,10 @@ class ZipMapOutputTest {
     @Test
     void cardClassesSetTheOrderOfZipMapProbabilities() {
         List<String> cardOrder = List.of("7", "10", "2");
-        Path file = OnnxModels.labelAndZipMap(dir.resolve("ordered.onnx"), THREE_CLASSES, List.of(10L, 2L, 7L),
+        Path file = OnnxModels.labelAndZipMap(
+                dir.resolve("ordered.onnx"),
+                THREE_CLASSES,
+                List.of(10L, 2L, 7L),
                 Map.of(CardKeys.CLASSES, "[\"7\", \"10\", \"2\"]"));
         try (Model classifier = OnnxModelLoader.load(file)) {
             assertEquals(cardOrder, classifier.signature().classLabels());

@@ -1,5 +1,9 @@
 package org.tabserve.model.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxMap;
@@ -9,14 +13,6 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import org.junit.jupiter.api.Test;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Feature;
-import org.tabserve.model.Model;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.ValueType;
-import org.tabserve.model.onnx.graph.OnnxGraph;
-
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -25,10 +21,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Feature;
+import org.tabserve.model.Model;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.ValueType;
+import org.tabserve.model.onnx.graph.OnnxGraph;
 
 /**
  * The ZipMap's tensor, exposed as a graph output of skl2onnx's penguins classifier, holds for every fixture row
@@ -43,7 +42,8 @@ class ZipMapProbabilitiesTest {
     void exposedTensorHoldsExactlyTheZipMapsValuesForEveryFixtureRow() throws Exception {
         Path file = DIR.resolve("species-zipmap.onnx");
         ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
-        ZipMapProbabilities zipMap = ZipMapProbabilities.of(OnnxGraph.read(bytes)).orElseThrow();
+        ZipMapProbabilities zipMap =
+                ZipMapProbabilities.of(OnnxGraph.read(bytes)).orElseThrow();
         assertEquals(List.of("Adelie", "Chinstrap", "Gentoo"), zipMap.columns());
 
         try (Model model = OnnxModelLoader.load(file)) {
@@ -54,12 +54,13 @@ class ZipMapProbabilitiesTest {
                 NodeInfo exposed = session.getOutputInfo().get(zipMap.tensor());
                 TensorInfo info = (TensorInfo) exposed.getInfo();
                 assertEquals(OnnxJavaType.FLOAT, info.type);
-                assertArrayEquals(new long[]{-1, 3}, info.getShape());
+                assertArrayEquals(new long[] {-1, 3}, info.getShape());
 
                 try (InputBinder.Bound bound = new InputBinder(env, signature).bind(batch, 0, batch.size(), 0);
-                     OrtSession.Result result = session.run(bound.tensors(), Set.of(zipMap.tensor(),
-                             zipMap.zipMap()))) {
-                    FloatBuffer values = ((OnnxTensor) result.get(zipMap.tensor()).orElseThrow()).getFloatBuffer();
+                        OrtSession.Result result =
+                                session.run(bound.tensors(), Set.of(zipMap.tensor(), zipMap.zipMap()))) {
+                    FloatBuffer values =
+                            ((OnnxTensor) result.get(zipMap.tensor()).orElseThrow()).getFloatBuffer();
                     List<? extends OnnxValue> maps =
                             ((OnnxSequence) result.get(zipMap.zipMap()).orElseThrow()).getValue();
                     assertEquals(batch.size(), maps.size());
@@ -92,7 +93,8 @@ class ZipMapProbabilitiesTest {
             Object[] row = new Object[features.size()];
             for (int f = 0; f < row.length; f++) {
                 String text = fields[header.indexOf(features.get(f).name())];
-                row[f] = features.get(f).type() == ValueType.STRING ? text
+                row[f] = features.get(f).type() == ValueType.STRING
+                        ? text
                         : text.isEmpty() ? null : (Object) Double.parseDouble(text);
             }
             rows.add(row);

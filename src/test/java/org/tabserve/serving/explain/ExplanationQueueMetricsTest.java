@@ -1,22 +1,21 @@
 package org.tabserve.serving.explain;
 
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import org.junit.jupiter.api.Test;
-import org.tabserve.serving.limits.ClientWatch;
-import org.tabserve.serving.limits.ServingException;
-import org.tabserve.serving.monitor.ModelConcurrencySeam;
-import org.tabserve.serving.monitor.TabserveMetrics;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.tabserve.serving.limits.ClientWatch;
+import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.monitor.ModelConcurrencySeam;
+import org.tabserve.serving.monitor.TabserveMetrics;
 
 /**
  * A request waiting for an explanation thread is counted as queued under its model until its work starts, and one that
@@ -32,22 +31,25 @@ class ExplanationQueueMetricsTest {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch running = new CountDownLatch(1);
         try (ExplanationPool pool = new ExplanationPool(new ExplanationLimits(1, 1, 1_000), metrics)) {
-            CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> pool.run("penguins", meter -> {
-                running.countDown();
-                await(release);
-                return "first";
-            }, ClientWatch.NONE));
+            CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> pool.run(
+                    "penguins",
+                    meter -> {
+                        running.countDown();
+                        await(release);
+                        return "first";
+                    },
+                    ClientWatch.NONE));
             assertTrue(running.await(10, TimeUnit.SECONDS));
-            CompletableFuture<String> second = CompletableFuture.supplyAsync(
-                    () -> pool.run("penguins", meter -> "second", ClientWatch.NONE));
+            CompletableFuture<String> second =
+                    CompletableFuture.supplyAsync(() -> pool.run("penguins", meter -> "second", ClientWatch.NONE));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!scrape(metrics).contains("tabserve_model_requests_queued{model=\"penguins\"} 1.0")) {
                 assertTrue(System.nanoTime() < deadline, scrape(metrics));
                 Thread.sleep(10);
             }
 
-            ServingException busy = assertThrows(ServingException.class,
-                    () -> pool.run("penguins", meter -> "third", ClientWatch.NONE));
+            ServingException busy = assertThrows(
+                    ServingException.class, () -> pool.run("penguins", meter -> "third", ClientWatch.NONE));
 
             assertEquals(ServingException.Kind.BUSY, busy.kind());
             String refused = "tabserve_model_requests_refused_total{model=\"penguins\",reason=\"explanations\"} 1.0";
@@ -55,7 +57,8 @@ class ExplanationQueueMetricsTest {
             release.countDown();
             assertEquals("first", first.get(10, TimeUnit.SECONDS));
             assertEquals("second", second.get(10, TimeUnit.SECONDS));
-            assertTrue(scrape(metrics).contains("tabserve_model_requests_queued{model=\"penguins\"} 0.0"),
+            assertTrue(
+                    scrape(metrics).contains("tabserve_model_requests_queued{model=\"penguins\"} 0.0"),
                     scrape(metrics));
         }
     }

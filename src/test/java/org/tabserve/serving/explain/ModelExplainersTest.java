@@ -1,5 +1,15 @@
 package org.tabserve.serving.explain;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -8,17 +18,6 @@ import org.tabserve.model.Batch;
 import org.tabserve.model.Explainer;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertSame;
 
 /**
  * Each served version's explainer is kept between requests, on the bank-note model carded by the real {@code card}
@@ -30,6 +29,7 @@ class ModelExplainersTest {
 
     @TempDir
     static Path dir;
+
     static Path bankNotes;
 
     @BeforeAll
@@ -43,15 +43,20 @@ class ModelExplainersTest {
             ModelExplainers explainers = new ModelExplainers(true);
             Batch rows = Batch.of(model.signature(), model.card().background().cells());
             long perRow = 1 + 14L * 100; // the row's own answer, and 2^4 - 2 coalitions on 100 background rows
-            assertEquals(List.of(100 + perRow, perRow, perRow), List.of(counted(explainers.of("note", 1, model), rows, 0),
-                    counted(explainers.of("note", 1, model), rows, 1), counted(explainers.of("note", 1, model), rows, 2)));
+            assertEquals(
+                    List.of(100 + perRow, perRow, perRow),
+                    List.of(
+                            counted(explainers.of("note", 1, model), rows, 0),
+                            counted(explainers.of("note", 1, model), rows, 1),
+                            counted(explainers.of("note", 1, model), rows, 2)));
             assertSame(explainers.of("note", 1, model), explainers.of("note", 1, model));
         }
     }
 
     @Test
     void aReloadedOrForgottenVersionGetsANewExplainerThatAnswersItsBackgroundAgain() {
-        try (Model first = OnnxModelLoader.load(bankNotes); Model reloaded = OnnxModelLoader.load(bankNotes)) {
+        try (Model first = OnnxModelLoader.load(bankNotes);
+                Model reloaded = OnnxModelLoader.load(bankNotes)) {
             ModelExplainers explainers = new ModelExplainers(true);
             Batch rows = Batch.of(first.signature(), first.card().background().cells());
             Explainer kept = explainers.of("note", 1, first);

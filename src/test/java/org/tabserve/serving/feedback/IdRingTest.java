@@ -1,6 +1,9 @@
 package org.tabserve.serving.feedback;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,11 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The ring of ids against a {@link LinkedHashMap} doing the same: ids added, found, let go oldest first or from the
@@ -30,7 +29,8 @@ class IdRingTest {
         for (int step = 0; step < 60_000; step++) {
             int op = random.nextInt(10);
             if (op < 4 || model.isEmpty()) {
-                String id = random.nextInt(3) == 0 ? UUID.randomUUID().toString()
+                String id = random.nextInt(3) == 0
+                        ? UUID.randomUUID().toString()
                         : "id-" + random.nextInt(5_000) + "-" + step; // short, many sharing a prefix
                 int slot = ring.add(id, step);
                 ring.number(slot, step * 7L);
@@ -79,7 +79,7 @@ class IdRingTest {
         assertTrue(IdRing.storable(longest));
         assertEquals(longest, ring.id(ring.add(longest, 0)));
         assertTrue(ring.find(longest) >= 0);
-        for (String bad : new String[]{"", "a".repeat(IdRing.MAX_ID_LENGTH + 1), "é", "id\u2028"}) {
+        for (String bad : new String[] {"", "a".repeat(IdRing.MAX_ID_LENGTH + 1), "é", "id\u2028"}) {
             assertFalse(IdRing.storable(bad), bad);
             assertEquals(-1, ring.find(bad));
             assertThrows(IllegalArgumentException.class, () -> ring.add(bad, 0));
@@ -91,7 +91,7 @@ class IdRingTest {
     void anObjectLeavesWithItsSlotAndClearStartsAgain() {
         IdRing ring = new IdRing(2);
         int slot = ring.add("a", 1);
-        ring.object(slot, new int[]{1, 2});
+        ring.object(slot, new int[] {1, 2});
         ring.remove(slot);
         int again = ring.add("a", 2);
         assertEquals(null, ring.object(again), "a new slot has no object");

@@ -1,9 +1,9 @@
 package org.tabserve.serving.feedback;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 /**
  * A regressor's labels: finite, and within the target's range widened by its width on each side, the range being the

@@ -1,9 +1,9 @@
 package org.tabserve.serving.feedback;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 /**
  * Each client's labels, on a clock of the test's: a burst is taken, the client past it waits for its bucket to refill

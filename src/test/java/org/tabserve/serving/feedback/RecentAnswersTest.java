@@ -1,13 +1,12 @@
 package org.tabserve.serving.feedback;
 
-import org.junit.jupiter.api.Test;
-import org.tabserve.model.Prediction;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.tabserve.model.Prediction;
 
 /**
  * The answers kept for labels, on a clock of the test's: a label joins the row it names once, an answer over an hour
@@ -20,8 +19,10 @@ class RecentAnswersTest {
     private static final long MINUTE = 60_000_000_000L;
 
     private static List<Prediction> answers(String... labels) {
-        return java.util.Arrays.stream(labels).<Prediction>map(label -> new Prediction.Classification(label, CLASSES,
-                List.of(label.equals("0") ? 0.9 : 0.1, label.equals("0") ? 0.1 : 0.9))).toList();
+        return java.util.Arrays.stream(labels)
+                .<Prediction>map(label -> new Prediction.Classification(
+                        label, CLASSES, List.of(label.equals("0") ? 0.9 : 0.1, label.equals("0") ? 0.1 : 0.9)))
+                .toList();
     }
 
     private static AnswerRoom room(long bytes) {
@@ -60,7 +61,9 @@ class RecentAnswersTest {
         }
         assertEquals(2, answers.size());
         assertEquals(RecentAnswers.Join.EXPIRED, answers.join(45 * MINUTE, "id-0", 0));
-        assertEquals(RecentAnswers.Outcome.JOINED, answers.join(45 * MINUTE, "id-4", 0).outcome());
+        assertEquals(
+                RecentAnswers.Outcome.JOINED,
+                answers.join(45 * MINUTE, "id-4", 0).outcome());
         answers.clear();
         assertEquals(0, room.used());
         assertFalse(new RecentAnswers(CLASSES, room(10)).keep(0, "big", 0, answers("1")), "no room at all");
@@ -72,18 +75,28 @@ class RecentAnswersTest {
         RecentAnswers answers = new RecentAnswers(CLASSES, room);
         assertTrue(answers.keep(0, "honest", 0, answers("0"), "10.0.0.1"));
         for (int i = 0; i < 10_000; i++) {
-            assertTrue(answers.keep(MINUTE + i, "flood-" + i, 0, answers("1"), "10.0.0.66"),
+            assertTrue(
+                    answers.keep(MINUTE + i, "flood-" + i, 0, answers("1"), "10.0.0.66"),
                     "the flood's newest answer is kept, its own oldest let go");
         }
         assertEquals(RecentAnswers.Join.EXPIRED, answers.join(2 * MINUTE, "flood-9990", 0));
-        assertEquals(RecentAnswers.Outcome.JOINED, answers.join(2 * MINUTE, "flood-9999", 0).outcome());
-        assertTrue(answers.keep(3 * MINUTE, "honest-later", 0, answers("0"), "10.0.0.1"),
+        assertEquals(
+                RecentAnswers.Outcome.JOINED,
+                answers.join(2 * MINUTE, "flood-9999", 0).outcome());
+        assertTrue(
+                answers.keep(3 * MINUTE, "honest-later", 0, answers("0"), "10.0.0.1"),
                 "another client's answer is kept during the flood: the flood gives room back");
-        assertEquals(RecentAnswers.Outcome.JOINED, answers.join(9 * MINUTE, "honest", 0).outcome(),
+        assertEquals(
+                RecentAnswers.Outcome.JOINED,
+                answers.join(9 * MINUTE, "honest", 0).outcome(),
                 "an answer younger than " + RecentAnswers.KEPT_AT_LEAST + " is never dropped for another's room");
-        assertEquals(RecentAnswers.Outcome.JOINED, answers.join(9 * MINUTE, "honest-later", 0).outcome());
+        assertEquals(
+                RecentAnswers.Outcome.JOINED,
+                answers.join(9 * MINUTE, "honest-later", 0).outcome());
         assertTrue(answers.keep(11 * MINUTE, "flood-late", 0, answers("1"), "10.0.0.66"));
-        assertEquals(RecentAnswers.Join.EXPIRED, answers.join(11 * MINUTE, "honest", 0),
+        assertEquals(
+                RecentAnswers.Join.EXPIRED,
+                answers.join(11 * MINUTE, "honest", 0),
                 "past the floor the oldest make room, whoever they were for");
         answers.clear();
         assertEquals(0, room.used());

@@ -7,8 +7,7 @@ package org.tabserve.serving.limits;
  */
 public final class MemoryBudgetSeam {
 
-    private MemoryBudgetSeam() {
-    }
+    private MemoryBudgetSeam() {}
 
     /** @return a budget of {@code capacity} bytes */
     public static MemoryBudget of(long capacity) {

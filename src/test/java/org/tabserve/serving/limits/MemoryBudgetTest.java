@@ -1,19 +1,18 @@
 package org.tabserve.serving.limits;
 
-import org.junit.jupiter.api.Test;
-import org.tabserve.rows.CsvRowsParser;
-import org.tabserve.rows.RowsFixtures;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.tabserve.rows.CsvRowsParser;
+import org.tabserve.rows.RowsFixtures;
 
 /** Requests share the budget: past it they wait, then get 503; one that alone exceeds it gets 413; closing frees. */
 class MemoryBudgetTest {
@@ -21,7 +20,8 @@ class MemoryBudgetTest {
     @Test
     void reservationsShareTheCapacityAndClosingGivesItBack() {
         MemoryBudget budget = new MemoryBudget(1_000);
-        try (MemoryBudget.Reservation a = budget.open(); MemoryBudget.Reservation b = budget.open()) {
+        try (MemoryBudget.Reservation a = budget.open();
+                MemoryBudget.Reservation b = budget.open()) {
             a.grow(600);
             assertFalse(b.tryGrow(500), "600 + 500 is over 1,000");
             assertTrue(b.tryGrow(400));
@@ -36,13 +36,15 @@ class MemoryBudgetTest {
     @Test
     void withNoRoomARequestWaitsThenGets503WithRetryAfter() {
         MemoryBudget budget = new MemoryBudget(1_000);
-        try (MemoryBudget.Reservation hog = budget.open(); MemoryBudget.Reservation late = budget.open()) {
+        try (MemoryBudget.Reservation hog = budget.open();
+                MemoryBudget.Reservation late = budget.open()) {
             hog.grow(1_000);
             long start = System.nanoTime();
             ServingException problem = assertThrows(ServingException.class, () -> late.grow(1));
             assertEquals(ServingException.Kind.BUSY, problem.kind()); // 503 with Retry-After: 1
             assertTrue(System.nanoTime() - start >= MemoryBudget.WAIT.toNanos() * 9 / 10, "it waited first");
-            assertTrue(problem.getMessage().contains("40 % of the server's heap, which its JVM option -Xmx raises"),
+            assertTrue(
+                    problem.getMessage().contains("40 % of the server's heap, which its JVM option -Xmx raises"),
                     problem.getMessage());
         }
     }
@@ -68,12 +70,14 @@ class MemoryBudgetTest {
     void anAnswerBuiltFromAModelThatAloneNeedsMoreThanTheWholeBudgetIs503AtOnceSayingToGiveTheJvmMoreHeap() {
         MemoryBudget budget = new MemoryBudget(10L << 20);
         try (MemoryBudget.Reservation page = budget.open()) {
-            ServingException problem = assertThrows(ServingException.class,
-                    () -> page.growForAnswer(11L << 20, "the card page of model big"));
+            ServingException problem = assertThrows(
+                    ServingException.class, () -> page.growForAnswer(11L << 20, "the card page of model big"));
             // 503 without Retry-After: the client's request is fine (not a 4xx), and trying again will not help
             assertEquals(ServingException.Kind.NO_ROOM, problem.kind());
-            assertTrue(problem.getMessage().contains("the card page of model big needs about 11 MB")
-                    && problem.getMessage().contains("-Xmx"), problem.getMessage());
+            assertTrue(
+                    problem.getMessage().contains("the card page of model big needs about 11 MB")
+                            && problem.getMessage().contains("-Xmx"),
+                    problem.getMessage());
             assertEquals(0, budget.used());
             page.growForAnswer(10L << 20, "the card page of model big");
             assertEquals(10L << 20, budget.used(), "one that fits takes its share as grow does");
@@ -88,12 +92,14 @@ class MemoryBudgetTest {
             return "page";
         }));
         assertEquals(0, budget.used());
-        assertThrows(IllegalStateException.class, () -> budget.buildAnswer(600, "the form of model m", () -> {
-            throw new IllegalStateException("the template failed");
-        }));
+        assertThrows(
+                IllegalStateException.class,
+                () -> budget.buildAnswer(600, "the form of model m", () -> {
+                    throw new IllegalStateException("the template failed");
+                }));
         assertEquals(0, budget.used());
-        ServingException tooBig = assertThrows(ServingException.class, () -> budget.buildAnswer(2_000, "the form of model m",
-                () -> "never built"));
+        ServingException tooBig = assertThrows(
+                ServingException.class, () -> budget.buildAnswer(2_000, "the form of model m", () -> "never built"));
         assertEquals(ServingException.Kind.NO_ROOM, tooBig.kind());
         assertTrue(tooBig.getMessage().startsWith("the form of model m needs about"), tooBig.getMessage());
     }
@@ -104,7 +110,8 @@ class MemoryBudgetTest {
         try (MemoryBudget.Reservation big = budget.open()) {
             ServingException problem = assertThrows(ServingException.class, () -> big.grow(1_001));
             assertEquals(ServingException.Kind.TOO_LARGE, problem.kind());
-            assertTrue(problem.getMessage().contains("40 % of the server's heap, which its JVM option -Xmx raises"),
+            assertTrue(
+                    problem.getMessage().contains("40 % of the server's heap, which its JVM option -Xmx raises"),
                     problem.getMessage());
             assertEquals(0, budget.used());
         }
@@ -138,7 +145,8 @@ class MemoryBudgetTest {
         assertEquals(2_000 * 16, budget.used(), "taken before the first byte is read");
         CompletableFuture<Long> second = CompletableFuture.supplyAsync(() -> {
             try (MemoryBudget.Reservation late = budget.open()) {
-                late.meteredUpFront(new ByteArrayInputStream(new byte[3_000]), 3_000, 1_000, 16).readAllBytes();
+                late.meteredUpFront(new ByteArrayInputStream(new byte[3_000]), 3_000, 1_000, 16)
+                        .readAllBytes();
                 return budget.used();
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -153,13 +161,17 @@ class MemoryBudgetTest {
         assertEquals(2_000 * 16, second.get(5, TimeUnit.SECONDS), "the second went on once the first was done");
         assertEquals(0, budget.used());
         try (MemoryBudget.Reservation unknown = budget.open()) {
-            unknown.meteredUpFront(new ByteArrayInputStream(new byte[3_000]), -1, 1_000, 16).read(new byte[1_500]);
+            unknown.meteredUpFront(new ByteArrayInputStream(new byte[3_000]), -1, 1_000, 16)
+                    .read(new byte[1_500]);
             assertEquals(500 * 16, budget.used(), "without a declared length, as metered");
         }
         try (MemoryBudget.Reservation large = budget.open()) {
             InputStream metered = large.meteredUpFront(new ByteArrayInputStream(new byte[5_000]), 5_000, 1_000, 16);
-            assertEquals(0, budget.used(), "more than the whole budget: metered as it arrives, for its parser to"
-                    + " refuse it sooner if it can");
+            assertEquals(
+                    0,
+                    budget.used(),
+                    "more than the whole budget: metered as it arrives, for its parser to"
+                            + " refuse it sooner if it can");
             ServingException problem = assertThrows(ServingException.class, metered::readAllBytes);
             assertEquals(ServingException.Kind.TOO_LARGE, problem.kind(), "413 where it passes the budget");
         }
@@ -169,7 +181,8 @@ class MemoryBudgetTest {
     @Test
     void aBodyMeteredWithoutWaitingIsTheBudgets503AtOnceWhenThereIsNoRoom() throws IOException {
         MemoryBudget budget = new MemoryBudget(10_000);
-        try (MemoryBudget.Reservation hog = budget.open(); MemoryBudget.Reservation late = budget.open()) {
+        try (MemoryBudget.Reservation hog = budget.open();
+                MemoryBudget.Reservation late = budget.open()) {
             hog.grow(9_000);
             InputStream body = late.meteredWithoutWaiting(new ByteArrayInputStream(new byte[2_000]), 1_000, 2);
             body.read(new byte[1_200]);
@@ -178,7 +191,8 @@ class MemoryBudgetTest {
             ServingException busy = assertThrows(ServingException.class, () -> body.read(new byte[800]));
             assertTrue(System.nanoTime() - start < MemoryBudget.WAIT.toNanos() / 2, "refused without waiting");
             assertEquals(ServingException.Kind.BUSY, busy.kind());
-            assertTrue(busy.getMessage().startsWith("the server is busy with other large requests; try again shortly"),
+            assertTrue(
+                    busy.getMessage().startsWith("the server is busy with other large requests; try again shortly"),
                     busy.getMessage());
             assertEquals(9_400, budget.used());
         }
@@ -193,13 +207,19 @@ class MemoryBudgetTest {
     void aLongCsvRowWithoutRoomInTheBudgetIsTheBudgets503() throws IOException {
         String header = "variance,skewness,curtosis,entropy\n";
         MemoryBudget budget = MemoryBudget.ofHeap();
-        try (var others = budget.open(); var held = budget.open()) {
+        try (var others = budget.open();
+                var held = budget.open()) {
             others.grow(budget.capacity() - (1 << 20)); // one MB left: a short row's parse needs none of it
-            CsvRowsParser parser = new CsvRowsParser(RowsFixtures.SIGNATURE, Long.MAX_VALUE).reservingRowMemory(held::grow);
-            parser.validate(new java.io.ByteArrayInputStream((header + "1,2,3,4\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            CsvRowsParser parser =
+                    new CsvRowsParser(RowsFixtures.SIGNATURE, Long.MAX_VALUE).reservingRowMemory(held::grow);
+            parser.validate(new java.io.ByteArrayInputStream(
+                    (header + "1,2,3,4\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             String row = "1,2,3,4" + ("," + "x".repeat(65_000)).repeat(15) + "\n";
-            ServingException problem = assertThrows(ServingException.class, () -> parser.validate(new java.io.ByteArrayInputStream(
-                    (header.replace("\n", ",a,b,c,d,e,f,g,h,i,j,k,l,m,n,o\n") + row).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+            ServingException problem = assertThrows(
+                    ServingException.class,
+                    () -> parser.validate(new java.io.ByteArrayInputStream(
+                            (header.replace("\n", ",a,b,c,d,e,f,g,h,i,j,k,l,m,n,o\n") + row)
+                                    .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
             assertEquals(ServingException.Kind.BUSY, problem.kind(), problem.getMessage());
         }
     }
@@ -208,9 +228,12 @@ class MemoryBudgetTest {
     void whatIsSetAsideForThePredictionLogsQueueIsNoLongerRequestsAndAtMostHalf() {
         MemoryBudget budget = new MemoryBudget(1_000).setAside(125, "tabserve.prediction-log-queue-bytes");
         assertEquals(875, budget.capacity());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new MemoryBudget(1_000).setAside(501, "tabserve.prediction-log-queue-bytes"));
-        assertTrue(e.getMessage().contains("tabserve.prediction-log-queue-bytes") && e.getMessage().contains("-Xmx"),
+        assertTrue(
+                e.getMessage().contains("tabserve.prediction-log-queue-bytes")
+                        && e.getMessage().contains("-Xmx"),
                 e.getMessage());
     }
 }

@@ -1,18 +1,17 @@
 package org.tabserve.serving.monitor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.testing.BankNotes;
-
-import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A version's worst drift minute by minute, for the models page's drift sparkline: the highest sample of each minute,
@@ -30,7 +29,7 @@ class DriftMinutesTest {
         long start = 500 * MINUTE;
         drift.sample(start, 0.05);
         drift.sample(start + 10 * SECOND, 0.31);
-        drift.sample(start + 20 * SECOND, 0.12);     // lower than the minute's highest: kept as 0.31
+        drift.sample(start + 20 * SECOND, 0.12); // lower than the minute's highest: kept as 0.31
         drift.sample(start + 30 * SECOND, Double.NaN); // no input had a score: no sample
         drift.sample(start + 2 * MINUTE, 0.02);
         List<Double> minutes = drift.minutes(start + 2 * MINUTE);
@@ -54,10 +53,13 @@ class DriftMinutesTest {
         PrometheusRegistry registry = new PrometheusRegistry();
         DriftMonitor drift = new DriftMonitor(registry, nanos::get);
         try (Model model = OnnxModelLoader.load(BankNotes.MODEL)) {
-            double[][] rows = BankNotes.all().stream().map(note -> BankNotes.FEATURES.stream()
-                    .mapToDouble(note::value).toArray()).toArray(double[][]::new);
+            double[][] rows = BankNotes.all().stream()
+                    .map(note ->
+                            BankNotes.FEATURES.stream().mapToDouble(note::value).toArray())
+                    .toArray(double[][]::new);
             drift.record("banknote", 1, model, Batch.ofNumbers(model.signature(), rows));
-            assertTrue(drift.worstByMinute("banknote", 1, model).stream().allMatch(psi -> psi.isNaN()),
+            assertTrue(
+                    drift.worstByMinute("banknote", 1, model).stream().allMatch(psi -> psi.isNaN()),
                     "scored, but nothing has read its drift yet");
             registry.scrape();
             List<Double> minutes = drift.worstByMinute("banknote", 1, model);
@@ -65,7 +67,8 @@ class DriftMinutesTest {
             nanos.addAndGet(MINUTE);
             double worst = drift.worst("banknote", 1, model).orElseThrow().psi();
             assertEquals(worst, drift.worstByMinute("banknote", 1, model).get(59), "the index's reading samples too");
-            assertEquals(minutes.get(59), drift.worstByMinute("banknote", 1, model).get(58));
+            assertEquals(
+                    minutes.get(59), drift.worstByMinute("banknote", 1, model).get(58));
             assertTrue(DriftMonitor.NO_MINUTES.stream().allMatch(psi -> psi.isNaN()));
             assertEquals(DriftMonitor.NO_MINUTES, drift.worstByMinute("banknote", 2, model), "a version never scored");
         }

@@ -1,6 +1,15 @@
 package org.tabserve.serving.monitor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -10,16 +19,6 @@ import org.tabserve.cli.FixtureCards;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.ModelDirectory;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.StringJoiner;
-import java.util.function.UnaryOperator;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Live drift of the inputs as the model sees them (issue 37, item 5), on the penguins fixtures carded by the real
@@ -31,6 +30,7 @@ class DriftOfWhatTheModelSeesTest {
 
     @TempDir
     static Path dir;
+
     static TabserveServer server;
     static Http http;
 
@@ -80,8 +80,8 @@ class DriftOfWhatTheModelSeesTest {
     }
 
     private static void predict(String model, String body) {
-        Http.Response response = http.post("/models/" + model + "/api/predict", "application/json",
-                body.getBytes(StandardCharsets.UTF_8));
+        Http.Response response = http.post(
+                "/models/" + model + "/api/predict", "application/json", body.getBytes(StandardCharsets.UTF_8));
         assertEquals(200, response.status(), () -> response.text().substring(0, 300));
     }
 
@@ -92,8 +92,11 @@ class DriftOfWhatTheModelSeesTest {
         assertEquals(depth.path("values").asLong(), depth.path("missing").asLong(), depth::toString);
         assertTrue(depth.path("values").asLong() >= 2997, depth::toString);
         assertEquals("large", depth.path("drift").asText(), "missing values count in the score: " + depth);
-        assertEquals("small", live("species", "bill_length_mm").path("recent").path("drift").asText());
-        JsonNode worst = ModelDirectory.entry(ModelDirectory.index(http), "species", "1").path("worst_drift");
+        assertEquals(
+                "small",
+                live("species", "bill_length_mm").path("recent").path("drift").asText());
+        JsonNode worst =
+                ModelDirectory.entry(ModelDirectory.index(http), "species", "1").path("worst_drift");
         assertEquals("bill_depth_mm", worst.path("feature").asText(), worst::toString);
     }
 
@@ -109,7 +112,9 @@ class DriftOfWhatTheModelSeesTest {
             filled += count.asDouble() > 0 ? 1 : 0;
         }
         assertEquals(16, length.path("training").size(), length::toString);
-        assertEquals(Math.max(50, 32 * (filled - 1)), length.path("values_needed").asLong(),
+        assertEquals(
+                Math.max(50, 32 * (filled - 1)),
+                length.path("values_needed").asLong(),
                 "32 values per bin the training data fills beyond the first: " + length);
 
         predict("sex", instances("int64-column", 1, "body_mass_kg", value -> value)); // the training rows

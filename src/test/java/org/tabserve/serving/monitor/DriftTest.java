@@ -1,6 +1,18 @@
 package org.tabserve.serving.monitor;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.AfterAll;
@@ -13,19 +25,6 @@ import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.ModelDirectory;
 import org.tabserve.testing.Multipart;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.StringJoiner;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Live drift from what models actually scored, on models carded by the real {@code card} command: the same
@@ -42,6 +41,7 @@ class DriftTest {
 
     @TempDir
     static Path dir;
+
     static TabserveServer server;
     static Http http;
     /** Every row of the bank-note training data, without its class (fewer would read as drift: PSI on n values of B bins has a noise floor near (B - 1) / n). */
@@ -64,8 +64,12 @@ class DriftTest {
         List<String> lines = Files.readAllLines(Path.of("data/BankNote_Authentication.csv"));
         for (int i = 1; i < lines.size(); i++) {
             String[] cells = lines.get(i).split(",");
-            training.add(new double[]{Double.parseDouble(cells[0]), Double.parseDouble(cells[1]),
-                    Double.parseDouble(cells[2]), Double.parseDouble(cells[3])});
+            training.add(new double[] {
+                Double.parseDouble(cells[0]),
+                Double.parseDouble(cells[1]),
+                Double.parseDouble(cells[2]),
+                Double.parseDouble(cells[3])
+            });
         }
         sendEverywhere();
     }
@@ -94,13 +98,23 @@ class DriftTest {
             csv.append(line).append('\n');
         }
         http.postJson("/models/json/api/predict", instances.toString()).json();
-        assertEquals(200, http.upload("/models/csv/predict_file", Multipart.csv(csv.toString())).status());
-        assertEquals(200, http.post("/models/mlflow/invocations", "text/csv",
-                csv.toString().getBytes(StandardCharsets.UTF_8)).status());
+        assertEquals(
+                200,
+                http.upload("/models/csv/predict_file", Multipart.csv(csv.toString()))
+                        .status());
+        assertEquals(
+                200,
+                http.post(
+                                "/models/mlflow/invocations",
+                                "text/csv",
+                                csv.toString().getBytes(StandardCharsets.UTF_8))
+                        .status());
         String v2 = "{\"inputs\": [{\"name\": \"input\", \"datatype\": \"FP32\", \"shape\": [" + training.size()
                 + ", 4], \"data\": [" + flat + "]}]}";
-        assertEquals(200, http.post("/v2/models/v2/infer", "application/json",
-                v2.getBytes(StandardCharsets.UTF_8)).status());
+        assertEquals(
+                200,
+                http.post("/v2/models/v2/infer", "application/json", v2.getBytes(StandardCharsets.UTF_8))
+                        .status());
     }
 
     private static JsonNode live(String model, String feature) {
@@ -117,14 +131,17 @@ class DriftTest {
         for (String feature : FEATURES) {
             JsonNode json = live("json", feature);
             assertEquals("histogram", json.path("compared_on").asText());
-            assertEquals(training.size(), json.path("since_start").path("values").asInt(), json::toString);
+            assertEquals(
+                    training.size(), json.path("since_start").path("values").asInt(), json::toString);
             assertEquals(0, json.path("recent").path("out_of_range").asInt(), json::toString);
             double psi = json.path("recent").path("psi").asDouble();
             assertTrue(psi < 0.1, feature + " drifted on its own training data: " + psi);
             assertEquals("small", json.path("recent").path("drift").asText());
             for (String route : List.of("csv", "mlflow", "v2")) {
                 JsonNode other = live(route, feature);
-                assertEquals(json.path("since_start").path("counts"), other.path("since_start").path("counts"),
+                assertEquals(
+                        json.path("since_start").path("counts"),
+                        other.path("since_start").path("counts"),
                         route + " counted " + feature + " differently");
                 assertEquals(json.path("recent"), other.path("recent"), route);
             }
@@ -155,9 +172,13 @@ class DriftTest {
         assertTrue(island.path("psi").isNull(), island::toString);
         assertEquals("not enough data", island.path("drift").asText());
         // island's three training categories: Psi.minValues(3) = 64 values; 63 are not enough, 64 are
-        http.postJson("/models/species/api/predict", "{\"instances\": [" + String.join(",",
-                java.util.Collections.nCopies(62, row)) + "]}").json();
-        assertEquals("not enough data", live("species", "island").path("recent").path("drift").asText());
+        http.postJson(
+                        "/models/species/api/predict",
+                        "{\"instances\": [" + String.join(",", java.util.Collections.nCopies(62, row)) + "]}")
+                .json();
+        assertEquals(
+                "not enough data",
+                live("species", "island").path("recent").path("drift").asText());
         http.postJson("/models/species/api/predict", row).json();
         JsonNode live = live("species", "island");
         assertEquals("categories", live.path("compared_on").asText());
@@ -181,12 +202,17 @@ class DriftTest {
         for (String feature : FEATURES) {
             Element figure = section.selectFirst("figure.live[data-feature=" + feature + "]");
             assertTrue(figure != null, feature);
-            assertTrue(figure.selectFirst("svg rect.live-bar") != null, "the live bars are drawn over the training ones");
+            assertTrue(
+                    figure.selectFirst("svg rect.live-bar") != null, "the live bars are drawn over the training ones");
             assertTrue(figure.selectFirst("svg rect.bar.training") != null);
             assertTrue(Double.parseDouble(figure.selectFirst(".psi").text()) < 0.1, figure::text);
             assertEquals("small", figure.selectFirst(".drift").text());
-            assertEquals("0.0% out of the training range", figure.selectFirst(".outside").text());
-            assertEquals(Integer.toString(training.size()), figure.selectFirst(".values").text());
+            assertEquals(
+                    "0.0% out of the training range",
+                    figure.selectFirst(".outside").text());
+            assertEquals(
+                    Integer.toString(training.size()),
+                    figure.selectFirst(".values").text());
         }
         assertTrue(page.select("script:not([src]), [style]").isEmpty(), "no inline script or style");
         Element none = http.get("/models/uncarded/card").html().getElementById("no-profile");
@@ -195,14 +221,23 @@ class DriftTest {
 
     @Test
     void theModelsIndexShowsEachModelsWorstDrift() {
-        http.postJson("/models/indexed/api/predict", "{\"instances\": [" + String.join(",", java.util.Collections.nCopies(
-                480, "{\"variance\": 50, \"skewness\": 1, \"curtosis\": 1, \"entropy\": -1}")) + "]}").json();
+        http.postJson(
+                        "/models/indexed/api/predict",
+                        "{\"instances\": ["
+                                + String.join(
+                                        ",",
+                                        java.util.Collections.nCopies(
+                                                480,
+                                                "{\"variance\": 50, \"skewness\": 1, \"curtosis\": 1, \"entropy\": -1}"))
+                                + "]}")
+                .json();
         Document page = http.get("/models").html();
         Element shifted = page.selectFirst("tbody[data-model=indexed] td.drift");
         assertEquals("variance", shifted.selectFirst(".drift-feature").text(), shifted::toString);
         assertTrue(Double.parseDouble(shifted.selectFirst(".drift-psi").text()) > 0.25);
         assertTrue(shifted.selectFirst(".drift-psi").hasClass("drift-large"));
-        assertEquals("–", page.selectFirst("tbody[data-model=uncarded] td.drift").text());
+        assertEquals(
+                "–", page.selectFirst("tbody[data-model=uncarded] td.drift").text());
         JsonNode entry = null;
         for (JsonNode model : http.get("/api/models").json().path("models")) {
             if (model.path("name").asText().equals("indexed")) {
@@ -223,7 +258,8 @@ class DriftTest {
         Double lastPsi = null;
         for (JsonNode minute : minutes) {
             requests += minute.path("requests").asLong();
-            assertEquals(minute.path("requests").asLong() == 0, minute.path("p99_ms").isNull(), minute::toString);
+            assertEquals(
+                    minute.path("requests").asLong() == 0, minute.path("p99_ms").isNull(), minute::toString);
             if (!minute.path("worst_drift_psi").isNull()) {
                 lastPsi = minute.path("worst_drift_psi").asDouble();
             }
@@ -242,18 +278,30 @@ class DriftTest {
         http.postJson("/models/json/api/predict", "{\"variance\": 1, \"skewness\": 1, \"curtosis\": 1, \"entropy\": 1}")
                 .json();
         String metrics = http.get("/metrics").text();
-        Matcher psi = Pattern.compile("tabserve_feature_drift_psi\\{feature=\"variance\",model=\"csv\",version=\"\\d+\"} "
-                + "([0-9.eE-]+)").matcher(metrics);
+        Matcher psi = Pattern.compile(
+                        "tabserve_feature_drift_psi\\{feature=\"variance\",model=\"csv\",version=\"\\d+\"} "
+                                + "([0-9.eE-]+)")
+                .matcher(metrics);
         assertTrue(psi.find(), metrics);
         assertTrue(Double.parseDouble(psi.group(1)) < 0.1);
-        assertTrue(Pattern.compile("tabserve_feature_values_total\\{feature=\"entropy\",model=\"v2\",version=\"\\d+\"} "
-                + training.size() + "\\.0").matcher(metrics).find(), metrics);
-        for (String name : List.of("tabserve_feature_missing_total", "tabserve_feature_out_of_range_total",
+        assertTrue(
+                Pattern.compile("tabserve_feature_values_total\\{feature=\"entropy\",model=\"v2\",version=\"\\d+\"} "
+                                + training.size() + "\\.0")
+                        .matcher(metrics)
+                        .find(),
+                metrics);
+        for (String name : List.of(
+                "tabserve_feature_missing_total",
+                "tabserve_feature_out_of_range_total",
                 "tabserve_feature_unknown_category_total")) {
             assertTrue(metrics.contains(name + "{feature=\"variance\",model=\"mlflow\""), name);
         }
-        assertTrue(Pattern.compile("tabserve_feature_out_of_range_total\\{feature=\"variance\",model=\"mlflow\","
-                + "version=\"\\d+\"} 0\\.0").matcher(metrics).find(), metrics);
+        assertTrue(
+                Pattern.compile("tabserve_feature_out_of_range_total\\{feature=\"variance\",model=\"mlflow\","
+                                + "version=\"\\d+\"} 0\\.0")
+                        .matcher(metrics)
+                        .find(),
+                metrics);
         assertTrue(metrics.contains("# TYPE tabserve_feature_drift_psi gauge"));
     }
 }

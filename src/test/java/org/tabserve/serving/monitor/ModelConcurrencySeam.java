@@ -7,8 +7,7 @@ package org.tabserve.serving.monitor;
  */
 public final class ModelConcurrencySeam {
 
-    private ModelConcurrencySeam() {
-    }
+    private ModelConcurrencySeam() {}
 
     /** Model {@code name} serves from now on in {@code concurrency}, as {@link TabserveMetrics#modelLoaded} says. */
     public static void loaded(ModelConcurrency concurrency, String name) {

@@ -1,16 +1,15 @@
 package org.tabserve.serving.monitor;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The models page's recent figures: counts, p50 and p99 of known latencies, and the window moving on, on a clock the
@@ -55,8 +54,8 @@ class RecentRequestsTest {
     void requestsOlderThanTheWindowDropOutBucketByBucket() {
         RecentRequests recent = new RecentRequests();
         long start = 7 * SECOND;
-        recent.record(start, true, 0.01);                  // the bucket of 0–10 s
-        recent.record(start + 20 * SECOND, false, 0.01);   // the bucket of 20–30 s
+        recent.record(start, true, 0.01); // the bucket of 0–10 s
+        recent.record(start + 20 * SECOND, false, 0.01); // the bucket of 20–30 s
         assertEquals(2, recent.window(start + 20 * SECOND).requests());
         long window = RecentRequests.WINDOW_SECONDS * SECOND;
         assertEquals(2, recent.window(window - 1).requests(), "the first bucket is still inside the window");
@@ -101,9 +100,9 @@ class RecentRequestsTest {
         RecentRequests hour = RecentRequests.lastHour();
         long start = 10_000 * MINUTE + 5 * SECOND;
         for (int i = 0; i < 10; i++) {
-            hour.record(start, i == 0, 0.002);               // minute 0: ten of 2 ms, one an error
+            hour.record(start, i == 0, 0.002); // minute 0: ten of 2 ms, one an error
         }
-        hour.record(start + 2 * MINUTE, false, 0.3);         // minute 2: one of 300 ms
+        hour.record(start + 2 * MINUTE, false, 0.3); // minute 2: one of 300 ms
         hour.record(start + 2 * MINUTE + 50 * SECOND, false, 500); // and one past the last bound
         long now = start + 3 * MINUTE;
         List<RecentRequests.Window> minutes = hour.buckets(now);
@@ -118,16 +117,20 @@ class RecentRequestsTest {
         assertEquals(2, second.requests());
         assertEquals(Double.POSITIVE_INFINITY, second.p99(), "the 99th of two is past the last bound");
         assertEquals(0, minutes.get(minutes.size() - 1).requests(), "the minute under way, nothing yet");
-        assertEquals(12, minutes.stream().mapToLong(RecentRequests.Window::requests).sum());
+        assertEquals(
+                12, minutes.stream().mapToLong(RecentRequests.Window::requests).sum());
         assertEquals(12, hour.window(now).requests(), "the whole ring is the hour");
 
         long hourLater = start + 60 * MINUTE;
         List<RecentRequests.Window> later = hour.buckets(hourLater);
         assertEquals(2, later.get(1).requests(), "minute 2 is now 58 minutes before the one under way: still in");
-        assertEquals(2, later.stream().mapToLong(RecentRequests.Window::requests).sum(), "minute 0 has left the hour");
+        assertEquals(
+                2, later.stream().mapToLong(RecentRequests.Window::requests).sum(), "minute 0 has left the hour");
         hour.record(hourLater, false, 0.001); // minute 60 reuses minute 0's slot: zeroed, not added to
-        assertEquals(1, hour.buckets(hourLater).get(RecentRequests.HOUR_BUCKETS - 1).requests());
-        assertEquals(0, hour.buckets(hourLater).get(RecentRequests.HOUR_BUCKETS - 1).errors());
+        assertEquals(
+                1, hour.buckets(hourLater).get(RecentRequests.HOUR_BUCKETS - 1).requests());
+        assertEquals(
+                0, hour.buckets(hourLater).get(RecentRequests.HOUR_BUCKETS - 1).errors());
     }
 
     @Test

@@ -1,9 +1,8 @@
 package org.tabserve.serving.rollout;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.tabserve.serving.limits.ServingException;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -11,10 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.tabserve.serving.limits.ServingException;
 
 /**
  * A rollout's JSON, read strictly (every bad field named, nothing silently ignored) and written back the same, and
@@ -35,11 +34,14 @@ class RolloutTest {
 
     @Test
     void theIssuesExamplesAndASampledShadowAreRead() {
-        assertEquals(new Rollout(OptionalLong.empty(), Optional.of(new Rollout.Shadow(2, 1)), Optional.empty()),
+        assertEquals(
+                new Rollout(OptionalLong.empty(), Optional.of(new Rollout.Shadow(2, 1)), Optional.empty()),
                 parse("{\"shadow\": {\"version\": 2}}"));
-        assertEquals(new Rollout(OptionalLong.empty(), Optional.empty(), Optional.of(new Rollout.Canary(2, 10, 1))),
+        assertEquals(
+                new Rollout(OptionalLong.empty(), Optional.empty(), Optional.of(new Rollout.Canary(2, 10, 1))),
                 parse("{\"canary\": {\"version\": 2, \"percent\": 10}}"));
-        assertEquals(new Rollout(OptionalLong.of(1), Optional.of(new Rollout.Shadow(3, 0.25)), Optional.empty()),
+        assertEquals(
+                new Rollout(OptionalLong.of(1), Optional.of(new Rollout.Shadow(3, 0.25)), Optional.empty()),
                 parse("{\"serving\": 1, \"shadow\": {\"version\": 3, \"sample\": 0.25}}"));
         assertTrue(parse("{}").none());
     }
@@ -47,21 +49,29 @@ class RolloutTest {
     @Test
     void aVersionWrittenAsAStringIsRefusedNamingItsField() {
         // Issue 47, item 14: "serving": "1" was taken as version 1.
-        Map<String, String> bodies = Map.of("serving", "{\"serving\": \"1\"}",
-                "shadow.version", "{\"shadow\": {\"version\": \"2\"}}",
-                "canary.version", "{\"canary\": {\"version\": \"2\", \"percent\": 10}}");
+        Map<String, String> bodies = Map.of(
+                "serving",
+                "{\"serving\": \"1\"}",
+                "shadow.version",
+                "{\"shadow\": {\"version\": \"2\"}}",
+                "canary.version",
+                "{\"canary\": {\"version\": \"2\", \"percent\": 10}}");
         bodies.forEach((field, body) -> {
             ServingException e = assertThrows(ServingException.class, () -> parse(body));
             assertEquals(List.of(field), e.errors().stream().map(p -> p.field()).toList(), body);
-            assertTrue(e.errors().get(0).message().startsWith("must be a number, got a string"),
+            assertTrue(
+                    e.errors().get(0).message().startsWith("must be a number, got a string"),
                     e.errors().get(0).message());
         });
     }
 
     @Test
     void whatItWritesItReadsBackTheSame() {
-        for (String json : List.of("{\"serving\": 4}", "{\"shadow\": {\"version\": 2, \"sample\": 0.5}}",
-                "{\"serving\": 1, \"canary\": {\"version\": 2, \"percent\": 12.5, \"sample\": 0.1}}", "{}")) {
+        for (String json : List.of(
+                "{\"serving\": 4}",
+                "{\"shadow\": {\"version\": 2, \"sample\": 0.5}}",
+                "{\"serving\": 1, \"canary\": {\"version\": 2, \"percent\": 12.5, \"sample\": 0.1}}",
+                "{}")) {
             Rollout rollout = parse(json);
             assertEquals(rollout, parse(rollout.text()), rollout.text());
         }
@@ -69,14 +79,16 @@ class RolloutTest {
 
     @Test
     void everyBadFieldIsNamedAtOnce() {
-        assertEquals(List.of("canary.percent", "mirror", "shadow.version"),
+        assertEquals(
+                List.of("canary.percent", "mirror", "shadow.version"),
                 refusedFields("{\"shadow\": {\"version\": 0}, \"canary\": {\"version\": 2, \"percent\": 101},"
                         + " \"mirror\": {}}"));
         assertEquals(List.of("canary.percent"), refusedFields("{\"canary\": {\"version\": 2}}"));
         assertEquals(List.of("shadow.percent"), refusedFields("{\"shadow\": {\"version\": 2, \"percent\": 5}}"));
         assertEquals(List.of("shadow.sample"), refusedFields("{\"shadow\": {\"version\": 2, \"sample\": 0}}"));
-        assertEquals(List.of("canary.version"), refusedFields("{\"shadow\": {\"version\": 2}, \"canary\":"
-                + " {\"version\": 2, \"percent\": 5}}"));
+        assertEquals(
+                List.of("canary.version"),
+                refusedFields("{\"shadow\": {\"version\": 2}, \"canary\":" + " {\"version\": 2, \"percent\": 5}}"));
         assertEquals(List.of("shadow.version"), refusedFields("{\"serving\": 2, \"shadow\": {\"version\": 2}}"));
         assertEquals(List.of("serving"), refusedFields("{\"serving\": \"01\"}"));
         assertEquals(List.of("rollout"), refusedFields("[1, 2]"));
@@ -84,14 +96,17 @@ class RolloutTest {
         assertEquals(List.of("rollout"), refusedFields("{\"serving\": 1} {}"));
         assertEquals(List.of("rollout"), refusedFields("{\"serving\": 1, \"serving\": 2}"));
         String longKey = "k".repeat(1000);
-        String shown = assertThrows(ServingException.class, () -> parse("{\"" + longKey + "\": 1}")).errors().get(0)
+        String shown = assertThrows(ServingException.class, () -> parse("{\"" + longKey + "\": 1}"))
+                .errors()
+                .get(0)
                 .field();
         assertTrue(shown.length() < 100, "a huge key is cut in the answer: " + shown.length());
     }
 
     @Test
     void aRolloutPastItsBoundIsTooLargeUnread() {
-        ServingException e = assertThrows(ServingException.class, () -> parse("{\"serving\": 1" + " ".repeat(5000) + "}"));
+        ServingException e =
+                assertThrows(ServingException.class, () -> parse("{\"serving\": 1" + " ".repeat(5000) + "}"));
         assertEquals(ServingException.Kind.TOO_LARGE, e.kind());
     }
 
@@ -102,7 +117,8 @@ class RolloutTest {
         int byId = 0;
         int drawn = 0;
         for (int i = 0; i < 10_000; i++) {
-            String id = UUID.nameUUIDFromBytes(("request " + i).getBytes(StandardCharsets.UTF_8)).toString();
+            String id = UUID.nameUUIDFromBytes(("request " + i).getBytes(StandardCharsets.UTF_8))
+                    .toString();
             boolean answers = canary.answers(id);
             assertEquals(answers, canary.answers(id), "a retried id lands on the same version");
             byId += answers ? 1 : 0;

@@ -1,5 +1,11 @@
 package org.tabserve.serving.rollout;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,13 +20,6 @@ import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.limits.MemoryBudgetSeam;
 import org.tabserve.testing.BankNotes;
 import org.tabserve.testing.ModelDirectory;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The comparison's thread on real models (the bundled bank-note model as version 1, skl2onnx's fixed-batch-4 bank-note
@@ -50,7 +49,8 @@ class ShadowScorerTest {
     private static Batch notes(int count) {
         try (Lease lease = repository.lease("banknote", 1)) {
             double[][] rows = BankNotes.mixed(count).stream()
-                    .map(n -> BankNotes.FEATURES.stream().mapToDouble(n::value).toArray()).toArray(double[][]::new);
+                    .map(n -> BankNotes.FEATURES.stream().mapToDouble(n::value).toArray())
+                    .toArray(double[][]::new);
             return Batch.ofNumbers(lease.model().signature(), rows);
         }
     }
@@ -63,9 +63,14 @@ class ShadowScorerTest {
             Model other = two.model();
             assertTrue(!batch.signature().equals(other.signature()), "the versions' signatures differ");
             byTwo = other.predict(ShadowScorer.forModel(batch, other));
-            assertEquals(other.predict(BankNotes.mixed(50).stream()
-                    .map(n -> BankNotes.FEATURES.stream().mapToDouble(n::value).toArray()).toArray(double[][]::new)),
-                    byTwo, "the same rows, checked again for version 2");
+            assertEquals(
+                    other.predict(BankNotes.mixed(50).stream()
+                            .map(n -> BankNotes.FEATURES.stream()
+                                    .mapToDouble(n::value)
+                                    .toArray())
+                            .toArray(double[][]::new)),
+                    byTwo,
+                    "the same rows, checked again for version 2");
         }
         try (ShadowScorer scorer = new ShadowScorer(repository, MemoryBudget.ofHeap())) {
             VersionComparison comparison = new VersionComparison("shadow", 1, 2);
@@ -73,7 +78,8 @@ class ShadowScorerTest {
             awaitCompared(comparison, 50);
             assertEquals(0, comparison.errors(1) + comparison.errors(2));
             assertTrue(comparison.agreement() > 0.5, "both tell genuine from forged: " + comparison.json());
-            assertTrue(comparison.latencyQuantile(1, 0.5) > 0 && comparison.latencyQuantile(2, 0.5) > 0,
+            assertTrue(
+                    comparison.latencyQuantile(1, 0.5) > 0 && comparison.latencyQuantile(2, 0.5) > 0,
                     "the first batch times both versions: " + comparison.json());
             VersionComparison canary = new VersionComparison("canary", 1, 2);
             scorer.offer("banknote", canary, batch, 2, byTwo); // answered by the candidate: version 1 is scored
@@ -120,7 +126,8 @@ class ShadowScorerTest {
             try (MemoryBudget.Reservation requests = budget.open()) {
                 requests.grow(budget.capacity() - one);
                 scorer.offer("banknote", comparison, notes(1), 1, byOne(notes(1)));
-                assertEquals(3, comparison.skippedCount(), "requests hold the rest: no room, skipped, never waited for");
+                assertEquals(
+                        3, comparison.skippedCount(), "requests hold the rest: no room, skipped, never waited for");
             }
             resume.countDown();
             awaitCompared(comparison, 50);

@@ -1,12 +1,10 @@
 package org.tabserve.web.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.tabserve.testing.BankNotes;
-import org.tabserve.testing.Http;
-import org.tabserve.testing.Multipart;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +15,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.tabserve.testing.BankNotes;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.Multipart;
 
 /**
  * {@code POST /admin/model} against the real WAR started with an admin token: only the token opens it, a bad or
@@ -30,7 +29,8 @@ class AdminModelSwapTest {
 
     private static final String TOKEN = "test-admin-token-0123456789abcdef";
     private static final String OCTETS = "application/octet-stream";
-    private static final String VALID = "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}";
+    private static final String VALID =
+            "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}";
 
     @RegisterExtension
     static final Http http = Http.startingTheApp(Map.of("TABSERVE_ADMIN_TOKEN", TOKEN));
@@ -52,14 +52,21 @@ class AdminModelSwapTest {
         Http.Response response = http.post("/admin/model", OCTETS, version(7));
         response.problem(401);
         assertTrue(response.header("WWW-Authenticate").orElse("").startsWith("Bearer"), response.headers()::toString);
-        assertTrue(http.post("/admin/model", OCTETS, version(7), "Authorization", "Basic dXNlcjpwYXNz").status() == 401);
+        assertTrue(http.post("/admin/model", OCTETS, version(7), "Authorization", "Basic dXNlcjpwYXNz")
+                        .status()
+                == 401);
         assertTrue(http.server().output().stream().anyMatch(l -> l.contains("no bearer token")), "logged");
     }
 
     /** The value of one sample of {@code /metrics}, 0 when it has none yet. */
     private static double metric(String sample) {
-        return http.get("/metrics").text().lines().filter(l -> l.startsWith(sample + " ")).findFirst()
-                .map(l -> Double.parseDouble(l.substring(sample.length() + 1))).orElse(0.0);
+        return http.get("/metrics")
+                .text()
+                .lines()
+                .filter(l -> l.startsWith(sample + " "))
+                .findFirst()
+                .map(l -> Double.parseDouble(l.substring(sample.length() + 1)))
+                .orElse(0.0);
     }
 
     private static long logLines(String text) {
@@ -74,7 +81,10 @@ class AdminModelSwapTest {
         double noneBefore = metric(none);
         byte[] body = {1, 2, 3};
         for (int i = 0; i < 600; i++) {
-            assertEquals(403, http.post("/admin/model", OCTETS, body, "Authorization", "Bearer guess-" + i).status());
+            assertEquals(
+                    403,
+                    http.post("/admin/model", OCTETS, body, "Authorization", "Bearer guess-" + i)
+                            .status());
             assertEquals(401, http.post("/admin/model", OCTETS, body).status());
         }
         assertEquals(600, metric(wrong) - wrongBefore, "every refused token is counted");
@@ -87,11 +97,15 @@ class AdminModelSwapTest {
     @Test
     void aWrongTokenIs403AndLoggedAndChangesNothing() {
         String before = servedSha();
-        http.post("/admin/model", OCTETS, version(8), "Authorization", "Bearer " + TOKEN + "x").problem(403);
-        http.post("/admin/model", OCTETS, version(8), "Authorization", "Bearer " + TOKEN.substring(1)).problem(403);
+        http.post("/admin/model", OCTETS, version(8), "Authorization", "Bearer " + TOKEN + "x")
+                .problem(403);
+        http.post("/admin/model", OCTETS, version(8), "Authorization", "Bearer " + TOKEN.substring(1))
+                .problem(403);
         assertEquals(before, servedSha());
         assertTrue(http.server().output().stream().anyMatch(l -> l.contains("wrong admin token")), "logged");
-        assertTrue(http.server().output().stream().noneMatch(l -> l.contains(TOKEN.substring(5))), "the token is never logged");
+        assertTrue(
+                http.server().output().stream().noneMatch(l -> l.contains(TOKEN.substring(5))),
+                "the token is never logged");
     }
 
     @Test
@@ -101,23 +115,29 @@ class AdminModelSwapTest {
         assertTrue(problem.path("detail").asText().contains("the old one still serves"), problem::toString);
         assertTrue(problem.path("detail").asText().contains("not a valid ONNX model"), problem::toString);
         assertEquals(before, servedSha());
-        assertEquals("0", http.postJson("/api/predict", VALID).json().path("label").asText());
+        assertEquals(
+                "0", http.postJson("/api/predict", VALID).json().path("label").asText());
     }
 
     @Test
     void aModelWithOtherFeaturesOrClassesIsRefusedWith422AndTheOldModelKeepsServing() {
         String before = servedSha();
-        JsonNode features = swap(http, BankNotes.modelWith(Map.of("tabserve.features",
-                "[\"entropy\",\"curtosis\",\"skewness\",\"variance\"]"))).problem(422);
+        JsonNode features = swap(
+                        http,
+                        BankNotes.modelWith(
+                                Map.of("tabserve.features", "[\"entropy\",\"curtosis\",\"skewness\",\"variance\"]")))
+                .problem(422);
         assertTrue(features.path("detail").asText().contains("same names, same order required"), features::toString);
-        JsonNode classes = swap(http, BankNotes.modelWith(Map.of("tabserve.classes", "[\"1\",\"0\"]"))).problem(422);
+        JsonNode classes = swap(http, BankNotes.modelWith(Map.of("tabserve.classes", "[\"1\",\"0\"]")))
+                .problem(422);
         assertTrue(classes.path("detail").asText().contains("gives the classes [1, 0]"), classes::toString);
         assertEquals(before, servedSha());
     }
 
     @Test
     void aModelInAnotherContentTypeIs415() {
-        http.post("/admin/model", "application/json", version(9), "Authorization", "Bearer " + TOKEN).problem(415);
+        http.post("/admin/model", "application/json", version(9), "Authorization", "Bearer " + TOKEN)
+                .problem(415);
     }
 
     @Test
@@ -127,8 +147,8 @@ class AdminModelSwapTest {
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         ExecutorService clients = Executors.newFixedThreadPool(6);
         List<Future<?>> load = new ArrayList<>();
-        Multipart csv = Multipart.csv("variance,skewness,curtosis,entropy\n3.6,8.6,-2.8,-0.44\n"
-                + "-3,2,1,0.5\n".repeat(2000));
+        Multipart csv =
+                Multipart.csv("variance,skewness,curtosis,entropy\n3.6,8.6,-2.8,-0.44\n" + "-3,2,1,0.5\n".repeat(2000));
         for (int t = 0; t < 6; t++) {
             int thread = t;
             Http client = http.fresh();
@@ -168,19 +188,26 @@ class AdminModelSwapTest {
             }
             clients.shutdown();
         }
-        assertTrue(failures.isEmpty(), failures.size() + " of " + answered.get() + " requests failed: "
-                + failures.stream().limit(5).toList());
+        assertTrue(
+                failures.isEmpty(),
+                failures.size() + " of " + answered.get() + " requests failed: "
+                        + failures.stream().limit(5).toList());
         assertTrue(answered.get() > 50, "only " + answered.get() + " requests were made");
         assertEquals(10, swapped.stream().distinct().count());
         assertEquals(swapped.get(9), servedSha());
         assertEquals("110", http.get("/api/model").json().path("version").asText());
         assertNotEquals(-1, http.get("/openapi.json").text().indexOf("version 110"), "the document follows the model");
         String metrics = http.get("/metrics").text();
-        List<String> info = metrics.lines().filter(l -> l.startsWith("tabserve_model_info{")).toList();
+        List<String> info = metrics.lines()
+                .filter(l -> l.startsWith("tabserve_model_info{"))
+                .toList();
         assertEquals(1, info.size(), () -> "one served model in the metrics: " + info);
-        assertTrue(info.get(0).contains("sha256=\"" + swapped.get(9) + "\"") && info.get(0).contains("version=\"110\""),
+        assertTrue(
+                info.get(0).contains("sha256=\"" + swapped.get(9) + "\"")
+                        && info.get(0).contains("version=\"110\""),
                 () -> "the model-info metric follows the swap: " + info);
-        assertTrue(http.server().output().stream().noneMatch(l -> l.contains("SEVERE")),
+        assertTrue(
+                http.server().output().stream().noneMatch(l -> l.contains("SEVERE")),
                 () -> "severe log lines: " + String.join("\n", http.server().output()));
     }
 }

@@ -1,6 +1,14 @@
 package org.tabserve.web.api;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,15 +19,6 @@ import org.tabserve.cli.ConformalCards;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.ModelDirectory;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code "coverage"} on {@code POST /api/predict} (and every model's own route) answers how sure each answer is from
@@ -32,6 +31,7 @@ class CoverageApiTest {
 
     @TempDir
     static Path dir;
+
     static TabserveServer server;
     static Http http;
     static List<String[]> test;
@@ -66,7 +66,8 @@ class CoverageApiTest {
     @ParameterizedTest
     @ValueSource(doubles = {0.8, 0.9, 0.95})
     void aRegressorsIntervalsCoverTheTestRowsAsOftenAsAsked(double coverage) {
-        JsonNode predictions = http.postJson("/models/entropy/api/predict", instances(coverage, 0, 1, 2)).json()
+        JsonNode predictions = http.postJson("/models/entropy/api/predict", instances(coverage, 0, 1, 2))
+                .json()
                 .path("predictions");
         assertEquals(test.size(), predictions.size());
         int covered = 0;
@@ -75,10 +76,16 @@ class CoverageApiTest {
             JsonNode interval = row.path("interval");
             assertEquals(coverage, interval.path("coverage").asDouble(), row::toString);
             double value = row.path("value").asDouble();
-            assertEquals(value - interval.path("lower").asDouble(), interval.path("upper").asDouble() - value, 1e-9,
+            assertEquals(
+                    value - interval.path("lower").asDouble(),
+                    interval.path("upper").asDouble() - value,
+                    1e-9,
                     "the interval is the value ± q: " + row);
             double truth = Double.parseDouble(test.get(r)[3]);
-            covered += interval.path("lower").asDouble() <= truth && truth <= interval.path("upper").asDouble() ? 1 : 0;
+            covered += interval.path("lower").asDouble() <= truth
+                            && truth <= interval.path("upper").asDouble()
+                    ? 1
+                    : 0;
         }
         assertCoverage(coverage, covered);
     }
@@ -86,7 +93,8 @@ class CoverageApiTest {
     @ParameterizedTest
     @ValueSource(doubles = {0.8, 0.9, 0.95})
     void aClassifiersPredictionSetsHoldTheTrueClassAsOftenAsAsked(double coverage) {
-        JsonNode predictions = http.postJson("/models/forged/api/predict", instances(coverage, 1, 2)).json()
+        JsonNode predictions = http.postJson("/models/forged/api/predict", instances(coverage, 1, 2))
+                .json()
                 .path("predictions");
         int covered = 0;
         int pairs = 0;
@@ -103,15 +111,21 @@ class CoverageApiTest {
 
     private static void assertCoverage(double coverage, int covered) {
         double empirical = (double) covered / test.size();
-        assertEquals(coverage, empirical, 0.03, () -> String.format(Locale.ROOT,
-                "asked %.2f, covered %d of %d test rows", coverage, covered, test.size()));
+        assertEquals(
+                coverage,
+                empirical,
+                0.03,
+                () -> String.format(
+                        Locale.ROOT, "asked %.2f, covered %d of %d test rows", coverage, covered, test.size()));
     }
 
     @Test
     void theQueryAsksAsTheBodyDoesAndOneRowGainsItsIntervalAndNovelty() {
         String row = "{\"variance\": 3.6216, \"skewness\": 8.6661, \"curtosis\": -2.8073}";
-        JsonNode inBody = http.postJson("/api/predict", row.replace("}", ", \"coverage\": 0.9}")).json();
-        JsonNode inQuery = http.postJson("/models/entropy/api/predict?coverage=0.9", row).json();
+        JsonNode inBody = http.postJson("/api/predict", row.replace("}", ", \"coverage\": 0.9}"))
+                .json();
+        JsonNode inQuery =
+                http.postJson("/models/entropy/api/predict?coverage=0.9", row).json();
         assertEquals(inBody, inQuery);
         assertTrue(inBody.path("interval").has("lower"), inBody::toString);
         assertFalse(inBody.path("novelty").path("novel").asBoolean(), inBody::toString);
@@ -120,57 +134,87 @@ class CoverageApiTest {
 
     @Test
     void aRowUnlikeEveryCalibrationRowIsFlaggedAndCounted() {
-        JsonNode far = http.postJson("/models/forged/api/predict?coverage=0.9",
-                "{\"skewness\": 400, \"curtosis\": -300}").json();
+        JsonNode far = http.postJson(
+                        "/models/forged/api/predict?coverage=0.9", "{\"skewness\": 400, \"curtosis\": -300}")
+                .json();
         JsonNode novelty = far.path("novelty");
         assertTrue(novelty.path("novel").asBoolean(), far::toString);
         assertTrue(novelty.path("p_value").asDouble() < 0.01, far::toString);
         JsonNode card = http.get("/models/forged/api/model").json().path("conformal");
         assertTrue(card.path("novelty").path("novel_rows").asLong() >= 1, card::toString);
-        assertTrue(card.path("novelty").path("checked_rows").asLong() >= card.path("novelty").path("novel_rows")
-                .asLong(), card::toString);
+        assertTrue(
+                card.path("novelty").path("checked_rows").asLong()
+                        >= card.path("novelty").path("novel_rows").asLong(),
+                card::toString);
         String metrics = http.get("/metrics").text();
-        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("tabserve_novel_rows_total{model=\"forged\"}")
-                && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 1), metrics);
+        assertTrue(
+                metrics.lines()
+                        .anyMatch(l -> l.startsWith("tabserve_novel_rows_total{model=\"forged\"}")
+                                && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 1),
+                metrics);
     }
 
     @Test
     void anUploadsCsvAnswerAndThePagesDownloadGainTheIntervalColumnsAndItsJsonAnswerTheIntervals() throws Exception {
         String csv = Files.readString(ConformalCards.TEST_ROWS);
-        List<String> lines = http.upload("/models/entropy/predict_file?coverage=0.9&format=csv",
-                org.tabserve.testing.Multipart.csv(csv)).text().lines().toList();
-        assertEquals("variance,skewness,curtosis,entropy,class,value,lower,upper,coverage,novelty_p_value,novel",
+        List<String> lines = http.upload(
+                        "/models/entropy/predict_file?coverage=0.9&format=csv", org.tabserve.testing.Multipart.csv(csv))
+                .text()
+                .lines()
+                .toList();
+        assertEquals(
+                "variance,skewness,curtosis,entropy,class,value,lower,upper,coverage,novelty_p_value,novel",
                 lines.get(0));
         assertEquals(test.size() + 1, lines.size());
         String[] first = lines.get(1).split(",");
-        assertEquals(Double.parseDouble(first[5]) - Double.parseDouble(first[6]),
-                Double.parseDouble(first[7]) - Double.parseDouble(first[5]), 1e-9, lines.get(1));
-        JsonNode json = http.upload("/models/entropy/predict_file?coverage=0.9",
-                org.tabserve.testing.Multipart.csv(csv)).json().path("predictions");
+        assertEquals(
+                Double.parseDouble(first[5]) - Double.parseDouble(first[6]),
+                Double.parseDouble(first[7]) - Double.parseDouble(first[5]),
+                1e-9,
+                lines.get(1));
+        JsonNode json = http.upload(
+                        "/models/entropy/predict_file?coverage=0.9", org.tabserve.testing.Multipart.csv(csv))
+                .json()
+                .path("predictions");
         assertEquals(first[6], json.get(0).path("interval").path("lower").asText());
-        String page = http.upload("/models/entropy/predict_file?coverage=0.9&format=html",
-                org.tabserve.testing.Multipart.csv(csv)).text();
+        String page = http.upload(
+                        "/models/entropy/predict_file?coverage=0.9&format=html",
+                        org.tabserve.testing.Multipart.csv(csv))
+                .text();
         String uri = org.jsoup.Jsoup.parse(page).selectFirst("#download-link").attr("href");
-        String download = new String(java.util.Base64.getDecoder().decode(uri.substring(uri.indexOf(',') + 1)),
+        String download = new String(
+                java.util.Base64.getDecoder().decode(uri.substring(uri.indexOf(',') + 1)),
                 java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(lines.get(0), download.lines().findFirst().orElseThrow(), "the page's download has the columns");
     }
 
     @Test
     void mlflowsAnswerGainsColumnsAskedInParamsOrTheQuery() throws Exception {
-        JsonNode regression = http.postJson("/models/entropy/invocations", "{\"dataframe_split\": {\"columns\":"
-                + " [\"variance\", \"skewness\", \"curtosis\"], \"data\": [[3.6216, 8.6661, -2.8073]]},"
-                + " \"params\": {\"coverage\": 0.9}}").json().path("predictions").get(0);
-        assertTrue(regression.path("lower").asDouble() < regression.path("prediction").asDouble(),
+        JsonNode regression = http.postJson(
+                        "/models/entropy/invocations",
+                        "{\"dataframe_split\": {\"columns\":"
+                                + " [\"variance\", \"skewness\", \"curtosis\"], \"data\": [[3.6216, 8.6661, -2.8073]]},"
+                                + " \"params\": {\"coverage\": 0.9}}")
+                .json()
+                .path("predictions")
+                .get(0);
+        assertTrue(
+                regression.path("lower").asDouble()
+                        < regression.path("prediction").asDouble(),
                 regression::toString);
         assertEquals(0.9, regression.path("coverage").asDouble());
-        JsonNode set = http.post("/models/forged/invocations?coverage=0.95", "text/csv",
-                "skewness,curtosis\n8.6661,-2.8073\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)).json()
-                .path("predictions").get(0);
+        JsonNode set = http.post(
+                        "/models/forged/invocations?coverage=0.95",
+                        "text/csv",
+                        "skewness,curtosis\n8.6661,-2.8073\n".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .json()
+                .path("predictions")
+                .get(0);
         assertTrue(set.path("prediction_set").isArray(), set::toString);
         assertEquals("0", set.path("prediction").asText(), set::toString);
-        JsonNode bad = http.postJson("/models/entropy/invocations", "{\"inputs\": [[1, 2, 3]], \"params\":"
-                + " {\"coverage\": 2}}").problem(400);
+        JsonNode bad = http.postJson(
+                        "/models/entropy/invocations", "{\"inputs\": [[1, 2, 3]], \"params\":" + " {\"coverage\": 2}}")
+                .problem(400);
         assertEquals("params.coverage", bad.path("errors").get(0).path("field").asText(), bad::toString);
     }
 
@@ -181,7 +225,8 @@ class CoverageApiTest {
         assertEquals(457, conformal.path("rows").asLong());
         assertEquals(3, conformal.path("checks").size(), conformal::toString);
         for (JsonNode check : conformal.path("checks")) {
-            assertTrue(check.path("empirical").asDouble() >= check.path("coverage").asDouble(), check::toString);
+            assertTrue(
+                    check.path("empirical").asDouble() >= check.path("coverage").asDouble(), check::toString);
             assertTrue(check.path("mean_width").asDouble() > 0, check::toString);
         }
         assertTrue(http.get("/models/plain/api/model").json().path("conformal").isMissingNode());
@@ -190,22 +235,26 @@ class CoverageApiTest {
     @ParameterizedTest
     @ValueSource(strings = {"1.5", "0.3", "\"high\"", "null"})
     void aBadCoverageInTheBodyIsA400NamingIt(String coverage) {
-        JsonNode problem = http.postJson("/api/predict", "{\"variance\": 1, \"skewness\": 2, \"curtosis\": 3,"
-                + " \"coverage\": " + coverage + "}").problem(400);
+        JsonNode problem = http.postJson(
+                        "/api/predict",
+                        "{\"variance\": 1, \"skewness\": 2, \"curtosis\": 3," + " \"coverage\": " + coverage + "}")
+                .problem(400);
         assertEquals("coverage", problem.path("errors").get(0).path("field").asText(), problem::toString);
         assertTrue(problem.path("detail").asText().contains("0.5 to 0.99"), problem::toString);
     }
 
     @Test
     void aBadCoverageInTheQueryIsA400NamingIt() {
-        JsonNode problem = http.postJson("/api/predict?coverage=ninety", "{\"variance\": 1, \"skewness\": 2,"
-                + " \"curtosis\": 3}").problem(400);
+        JsonNode problem = http.postJson(
+                        "/api/predict?coverage=ninety", "{\"variance\": 1, \"skewness\": 2," + " \"curtosis\": 3}")
+                .problem(400);
         assertEquals("coverage", problem.path("errors").get(0).path("field").asText(), problem::toString);
     }
 
     @Test
     void aModelWithoutCalibrationSaysHowToMakeOne() {
-        JsonNode problem = http.postJson("/models/plain/api/predict?coverage=0.9", ModelDirectory.NOTE).problem(400);
+        JsonNode problem = http.postJson("/models/plain/api/predict?coverage=0.9", ModelDirectory.NOTE)
+                .problem(400);
         assertEquals("coverage", problem.path("errors").get(0).path("field").asText(), problem::toString);
         assertTrue(problem.path("detail").asText().contains("--calibration"), problem::toString);
     }

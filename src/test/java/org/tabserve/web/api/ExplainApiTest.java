@@ -1,17 +1,10 @@
 package org.tabserve.web.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.cli.FixtureCards;
-import org.tabserve.launcher.TabserveServer;
-import org.tabserve.testing.Http;
-import org.tabserve.testing.ModelDirectory;
-import org.tabserve.testing.Multipart;
-import org.tabserve.testing.CostlyExplanations;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -22,10 +15,16 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.cli.FixtureCards;
+import org.tabserve.launcher.TabserveServer;
+import org.tabserve.testing.CostlyExplanations;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.ModelDirectory;
+import org.tabserve.testing.Multipart;
 
 /**
  * {@code POST /api/predict} explains its answers only when asked ({@code "explain": true} in the body, or
@@ -38,11 +37,12 @@ class ExplainApiTest {
 
     private static final String NOTE = ModelDirectory.NOTE;
     private static final long WIDE_ROW_COST = CostlyExplanations.ROW_COST;
-    private static final String FORGED = "{\"variance\": -1.3971, \"skewness\": 3.3191, \"curtosis\": -1.3927,"
-            + " \"entropy\": -1.9948}";
+    private static final String FORGED =
+            "{\"variance\": -1.3971, \"skewness\": 3.3191, \"curtosis\": -1.3927," + " \"entropy\": -1.9948}";
 
     @TempDir
     static Path dir;
+
     static TabserveServer server;
     static Http http;
 
@@ -56,13 +56,26 @@ class ExplainApiTest {
         Files.copy(Path.of("model.onnx"), models.resolve("plain.onnx"));
         CostlyExplanations.card(models.resolve("wide10.onnx"));
         Path wide = Path.of("src/test/resources/org/tabserve/fixtures/wide");
-        FixtureCards.card(wide.resolve("wide-69.onnx"), wide.resolve("wide-69.labelled.csv"), "label",
+        FixtureCards.card(
+                wide.resolve("wide-69.onnx"),
+                wide.resolve("wide-69.labelled.csv"),
+                "label",
                 models.resolve("wide69.onnx"));
         // One explanation thread and one place in its queue, so that the third request at once is refused; the
         // limit lets 100 rows of the 10-column model be explained by coalitions (10.2 M model rows, seconds of CPU).
-        server = TabserveServer.startReady(Map.of("TABSERVE_EXPLAIN_THREADS", "1", "TABSERVE_EXPLAIN_QUEUE", "1",
-                "TABSERVE_MAX_EXPLAIN_MODEL_ROWS", "11000000", "TABSERVE_EXPLAIN_STRUCTURE", "false"),
-                "--models", models.toString(), "--default-model",
+        server = TabserveServer.startReady(
+                Map.of(
+                        "TABSERVE_EXPLAIN_THREADS",
+                        "1",
+                        "TABSERVE_EXPLAIN_QUEUE",
+                        "1",
+                        "TABSERVE_MAX_EXPLAIN_MODEL_ROWS",
+                        "11000000",
+                        "TABSERVE_EXPLAIN_STRUCTURE",
+                        "false"),
+                "--models",
+                models.toString(),
+                "--default-model",
                 "banknote");
         http = new Http(server);
         ModelDirectory.awaitReady(http, 6);
@@ -77,29 +90,36 @@ class ExplainApiTest {
 
     @Test
     void oneRowAskedInTheBodyIsExplainedInTheModelsColumnsAndAddsUpToItsProbability() {
-        JsonNode answer = http.postJson("/api/predict", withExplain(NOTE, "true")).json();
+        JsonNode answer =
+                http.postJson("/api/predict", withExplain(NOTE, "true")).json();
         JsonNode explanation = answer.path("explanation");
         assertEquals("exact", explanation.path("method").asText(), answer::toString);
         assertEquals(answer.path("label").asText(), explanation.path("class").asText());
         assertEquals(List.of("variance", "skewness", "curtosis", "entropy"), names(explanation.path("contributions")));
         assertEquals(100, explanation.path("background_rows").asInt());
-        assertAddsUpTo(answer.path("probabilities").path(answer.path("label").asText()).asDouble(), explanation);
+        assertAddsUpTo(
+                answer.path("probabilities").path(answer.path("label").asText()).asDouble(), explanation);
         assertTrue(explanation.path("contributions").path("variance").asDouble() != 0, explanation::toString);
     }
 
     @Test
     void theQueryParameterAsksTheSameOnEveryModelRoute() {
-        JsonNode inBody = http.postJson("/api/predict", withExplain(NOTE, "true")).json().path("explanation");
-        JsonNode inQuery = http.postJson("/api/predict?explain=true", NOTE).json().path("explanation");
+        JsonNode inBody =
+                http.postJson("/api/predict", withExplain(NOTE, "true")).json().path("explanation");
+        JsonNode inQuery =
+                http.postJson("/api/predict?explain=true", NOTE).json().path("explanation");
         assertEquals(inBody, inQuery);
-        JsonNode named = http.postJson("/models/banknote/api/predict?explain=true", NOTE).json().path("explanation");
+        JsonNode named = http.postJson("/models/banknote/api/predict?explain=true", NOTE)
+                .json()
+                .path("explanation");
         assertEquals(inBody, named);
     }
 
     @Test
     void aBatchHasEachRowExplainedAndInstancesAreStillRead() {
-        JsonNode answer = http.postJson("/api/predict", "{\"explain\": true, \"instances\": [" + NOTE + ", "
-                + FORGED + "]}").json();
+        JsonNode answer = http.postJson(
+                        "/api/predict", "{\"explain\": true, \"instances\": [" + NOTE + ", " + FORGED + "]}")
+                .json();
         JsonNode predictions = answer.path("predictions");
         assertEquals(2, predictions.size(), answer::toString);
         assertFalse(answer.has("warnings"), "explain is not taken for a feature: " + answer);
@@ -111,30 +131,51 @@ class ExplainApiTest {
             assertAddsUpTo(prediction.path("probabilities").path(label).asDouble(), prediction.path("explanation"));
         }
         assertEquals(List.of("0", "1"), labels);
-        JsonNode alone = http.postJson("/api/predict?explain=true", FORGED).json().path("explanation");
+        JsonNode alone =
+                http.postJson("/api/predict?explain=true", FORGED).json().path("explanation");
         assertEquals(alone, predictions.get(1).path("explanation"), "a row is explained alike alone or in a batch");
     }
 
     /** MLflow's params reach a model's predict: "explain": true there explains each row, as /api/predict does. */
     @Test
     void mlflowsParamsAskForExplanationsOfEachRowInTheAnswersOrder() {
-        JsonNode answer = http.postJson("/invocations?on_error=row", "{\"dataframe_records\": [" + NOTE
-                + ", {\"variance\": \"x\"}, " + FORGED + "], \"params\": {\"explain\": true}}").json();
+        JsonNode answer = http.postJson(
+                        "/invocations?on_error=row",
+                        "{\"dataframe_records\": [" + NOTE + ", {\"variance\": \"x\"}, " + FORGED
+                                + "], \"params\": {\"explain\": true}}")
+                .json();
         JsonNode explanations = answer.path("explanations");
         assertEquals(3, explanations.size(), answer::toString);
         assertEquals(http.postJson("/api/predict?explain=true", NOTE).json().path("explanation"), explanations.get(0));
         assertTrue(explanations.get(1).isNull(), "a bad row has no explanation: " + answer);
-        assertEquals(http.postJson("/api/predict?explain=true", FORGED).json().path("explanation"), explanations.get(2));
-        assertEquals(explanations.get(0), http.postJson("/invocations?explain=true", "{\"dataframe_records\": ["
-                + NOTE + "]}").json().path("explanations").get(0), "the query parameter asks the same");
+        assertEquals(
+                http.postJson("/api/predict?explain=true", FORGED).json().path("explanation"), explanations.get(2));
+        assertEquals(
+                explanations.get(0),
+                http.postJson("/invocations?explain=true", "{\"dataframe_records\": [" + NOTE + "]}")
+                        .json()
+                        .path("explanations")
+                        .get(0),
+                "the query parameter asks the same");
 
-        JsonNode plain = http.postJson("/invocations", "{\"dataframe_records\": [" + NOTE + "]}").json();
+        JsonNode plain = http.postJson("/invocations", "{\"dataframe_records\": [" + NOTE + "]}")
+                .json();
         assertFalse(plain.has("explanations"), "not asked, not computed: " + plain);
-        assertEquals(List.of("params.explain"), http.postJson("/invocations", "{\"dataframe_records\": [" + NOTE
-                + "], \"params\": {\"explain\": \"yes\"}}").errorFields(400));
-        assertEquals(List.of("explain"), http.post("/invocations?explain=true", "text/csv",
-                "variance,skewness,curtosis,entropy\n1,2,3,4\n".getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                .errorFields(400), "explanations of a CSV body are refused, saying so");
+        assertEquals(
+                List.of("params.explain"),
+                http.postJson(
+                                "/invocations",
+                                "{\"dataframe_records\": [" + NOTE + "], \"params\": {\"explain\": \"yes\"}}")
+                        .errorFields(400));
+        assertEquals(
+                List.of("explain"),
+                http.post(
+                                "/invocations?explain=true",
+                                "text/csv",
+                                "variance,skewness,curtosis,entropy\n1,2,3,4\n"
+                                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .errorFields(400),
+                "explanations of a CSV body are refused, saying so");
     }
 
     /**
@@ -150,53 +191,85 @@ class ExplainApiTest {
         java.util.Map<String, JsonNode> byName = new java.util.HashMap<>();
         outputs.forEach(o -> byName.put(o.path("name").asText(), o));
         JsonNode contributions = byName.get("explanation_contributions");
-        assertEquals(List.of(2, 4), List.of(contributions.path("shape").get(0).asInt(),
-                contributions.path("shape").get(1).asInt()), answer::toString);
+        assertEquals(
+                List.of(2, 4),
+                List.of(
+                        contributions.path("shape").get(0).asInt(),
+                        contributions.path("shape").get(1).asInt()),
+                answer::toString);
         List<String> rows = List.of(NOTE, FORGED);
         for (int r = 0; r < 2; r++) {
-            JsonNode expected = http.postJson("/api/predict?explain=true", rows.get(r)).json().path("explanation");
-            assertEquals(expected.path("base_value").asDouble(), byName.get("explanation_base_value").path("data")
-                    .get(r).asDouble(), 1e-12);
-            assertEquals(expected.path("output").asDouble(), byName.get("explanation_output").path("data").get(r)
-                    .asDouble(), 1e-6, "the same probability, the same row as FP32");
+            JsonNode expected = http.postJson("/api/predict?explain=true", rows.get(r))
+                    .json()
+                    .path("explanation");
+            assertEquals(
+                    expected.path("base_value").asDouble(),
+                    byName.get("explanation_base_value").path("data").get(r).asDouble(),
+                    1e-12);
+            assertEquals(
+                    expected.path("output").asDouble(),
+                    byName.get("explanation_output").path("data").get(r).asDouble(),
+                    1e-6,
+                    "the same probability, the same row as FP32");
             List<String> features = names(expected.path("contributions"));
             for (int f = 0; f < features.size(); f++) {
-                assertEquals(expected.path("contributions").path(features.get(f)).asDouble(),
-                        contributions.path("data").get(r * 4 + f).asDouble(), 1e-6, features.get(f));
+                assertEquals(
+                        expected.path("contributions").path(features.get(f)).asDouble(),
+                        contributions.path("data").get(r * 4 + f).asDouble(),
+                        1e-6,
+                        features.get(f));
             }
         }
-        assertEquals("probability", answer.path("parameters").path("explanation_explained").asText(), answer::toString);
-        assertEquals("exact", answer.path("parameters").path("explanation_method").asText(), answer::toString);
-        JsonNode plain = http.postJson("/v2/models/banknote/infer", infer.replace("true", "false")).json();
+        assertEquals(
+                "probability",
+                answer.path("parameters").path("explanation_explained").asText(),
+                answer::toString);
+        assertEquals(
+                "exact", answer.path("parameters").path("explanation_method").asText(), answer::toString);
+        JsonNode plain = http.postJson("/v2/models/banknote/infer", infer.replace("true", "false"))
+                .json();
         assertEquals(2, plain.path("outputs").size(), "not asked, not computed: " + plain);
         assertFalse(plain.has("parameters"), "nothing explained, nothing said: " + plain);
         // v2 answers its errors as the protocol has them, {"error": "..."}
         Http.Response yes = http.postJson("/v2/models/banknote/infer", infer.replace("true", "\"yes\""));
         assertEquals(400, yes.status());
-        assertTrue(Http.JSON.readTree(yes.text()).path("error").asText().contains("\"parameters\".\"explain\" must be true or false"),
+        assertTrue(
+                Http.JSON
+                        .readTree(yes.text())
+                        .path("error")
+                        .asText()
+                        .contains("\"parameters\".\"explain\" must be true or false"),
                 yes.text());
         Http.Response plainModel = http.postJson("/v2/models/plain/infer", infer);
         assertEquals(400, plainModel.status());
-        assertTrue(Http.JSON.readTree(plainModel.text()).path("error").asText().contains("card command"),
+        assertTrue(
+                Http.JSON.readTree(plainModel.text()).path("error").asText().contains("card command"),
                 "a model whose card has no background sample says how to add one: " + plainModel.text());
     }
 
     @Test
     void aBatchAnsweredRowByRowExplainsItsGoodRows() {
-        JsonNode answer = http.postJson("/api/predict?on_error=row&explain=true", "{\"instances\": [" + NOTE
-                + ", {\"variance\": \"x\"}]}").json();
+        JsonNode answer = http.postJson(
+                        "/api/predict?on_error=row&explain=true",
+                        "{\"instances\": [" + NOTE + ", {\"variance\": \"x\"}]}")
+                .json();
         JsonNode predictions = answer.path("predictions");
-        assertEquals("exact", predictions.get(0).path("explanation").path("method").asText(), answer::toString);
+        assertEquals(
+                "exact", predictions.get(0).path("explanation").path("method").asText(), answer::toString);
         assertTrue(predictions.get(1).has("errors"), answer::toString);
         assertFalse(predictions.get(1).has("explanation"), answer::toString);
     }
 
     @Test
     void nothingIsExplainedUnlessAsked() {
-        for (JsonNode answer : List.of(http.postJson("/api/predict", NOTE).json(),
+        for (JsonNode answer : List.of(
+                http.postJson("/api/predict", NOTE).json(),
                 http.postJson("/api/predict", withExplain(NOTE, "false")).json(),
                 http.postJson("/api/predict?explain=false", NOTE).json(),
-                http.postJson("/api/predict", "{\"instances\": [" + NOTE + "]}").json().path("predictions").get(0))) {
+                http.postJson("/api/predict", "{\"instances\": [" + NOTE + "]}")
+                        .json()
+                        .path("predictions")
+                        .get(0))) {
             assertFalse(answer.has("explanation"), answer::toString);
             assertTrue(answer.has("label"), answer::toString);
         }
@@ -204,18 +277,21 @@ class ExplainApiTest {
 
     @Test
     void textInputsAreExplainedAsTheirColumnsNotOneHotSlots() {
-        JsonNode answer = http.postJson("/models/species/api/predict?explain=true", ModelDirectory.PENGUIN).json();
+        JsonNode answer = http.postJson("/models/species/api/predict?explain=true", ModelDirectory.PENGUIN)
+                .json();
         JsonNode explanation = answer.path("explanation");
-        assertEquals(List.of("island", "bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g", "sex"),
-                names(explanation.path("contributions")), answer::toString);
+        assertEquals(
+                List.of("island", "bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g", "sex"),
+                names(explanation.path("contributions")),
+                answer::toString);
         assertEquals("Adelie", explanation.path("class").asText());
         assertAddsUpTo(answer.path("probabilities").path("Adelie").asDouble(), explanation);
     }
 
     @Test
     void aRegressorsValueIsExplained() {
-        JsonNode answer = http.postJson("/models/mass/api/predict", withExplain(ModelDirectory.SPECIES_OF_MASS,
-                "true")).json();
+        JsonNode answer = http.postJson("/models/mass/api/predict", withExplain(ModelDirectory.SPECIES_OF_MASS, "true"))
+                .json();
         JsonNode explanation = answer.path("explanation");
         assertFalse(explanation.has("class"), explanation::toString);
         assertEquals("exact", explanation.path("method").asText());
@@ -230,16 +306,25 @@ class ExplainApiTest {
         String message = refused.parse().path("errors").get(0).path("message").asText();
         assertTrue(message.contains("no background sample"), message);
         assertTrue(message.contains("java -jar tabserve.war card --model"), message);
-        assertEquals(List.of("explain"), http.postJson("/models/plain/api/predict", withExplain(NOTE, "true"))
-                .errorFields(400));
-        assertEquals("0", http.postJson("/models/plain/api/predict", NOTE).json().path("label").asText(),
+        assertEquals(
+                List.of("explain"),
+                http.postJson("/models/plain/api/predict", withExplain(NOTE, "true"))
+                        .errorFields(400));
+        assertEquals(
+                "0",
+                http.postJson("/models/plain/api/predict", NOTE)
+                        .json()
+                        .path("label")
+                        .asText(),
                 "unasked, it answers as ever");
     }
 
     @Test
     void aBadExplainValueIsA400NamingIt() {
         for (String value : List.of("\"yes\"", "1", "null", "[true]")) {
-            assertEquals(List.of("explain"), http.postJson("/api/predict", withExplain(NOTE, value)).errorFields(400),
+            assertEquals(
+                    List.of("explain"),
+                    http.postJson("/api/predict", withExplain(NOTE, value)).errorFields(400),
                     value);
         }
         Http.Response query = http.postJson("/api/predict?explain=maybe", NOTE);
@@ -250,8 +335,10 @@ class ExplainApiTest {
     @Test
     void tooManyRowsToExplainIsA400NamingExplain() {
         String rows = String.join(", ", java.util.Collections.nCopies(101, NOTE));
-        assertEquals(List.of("explain"), http.postJson("/api/predict?explain=true", "{\"instances\": [" + rows + "]}")
-                .errorFields(400));
+        assertEquals(
+                List.of("explain"),
+                http.postJson("/api/predict?explain=true", "{\"instances\": [" + rows + "]}")
+                        .errorFields(400));
     }
 
     /**
@@ -265,13 +352,17 @@ class ExplainApiTest {
         for (String value : List.of("yes", "maybe", "1")) {
             Http.Response upload = http.upload("/predict_file?explain=" + value, Multipart.csv(csv));
             assertEquals(List.of("explain"), upload.errorFields(400), value);
-            assertEquals(message(http.postJson("/api/predict?explain=" + value, NOTE)), message(upload),
+            assertEquals(
+                    message(http.postJson("/api/predict?explain=" + value, NOTE)),
+                    message(upload),
                     "the same words as /api/predict's for ?explain=" + value);
         }
         Http.Response asked = http.upload("/predict_file?explain=true", Multipart.csv(csv));
         assertEquals(List.of("explain"), asked.errorFields(400));
         assertTrue(message(asked).contains("an upload's answers carry no explanations"), message(asked));
-        assertEquals(200, http.upload("/predict_file?explain=false", Multipart.csv(csv)).status());
+        assertEquals(
+                200,
+                http.upload("/predict_file?explain=false", Multipart.csv(csv)).status());
     }
 
     /**
@@ -283,9 +374,16 @@ class ExplainApiTest {
     void aSampledExplanationSaysEachColumnsStandardErrorAndStillAddsUp() {
         StringBuilder row = new StringBuilder("{");
         for (int f = 0; f < 69; f++) {
-            row.append(f == 0 ? "" : ", ").append("\"f").append(f).append("\": ").append(40 + (f * 7) % 30);
+            row.append(f == 0 ? "" : ", ")
+                    .append("\"f")
+                    .append(f)
+                    .append("\": ")
+                    .append(40 + (f * 7) % 30);
         }
-        JsonNode answer = http.postJson("/models/wide69/api/predict?explain=true", row.append("}").toString()).json();
+        JsonNode answer = http.postJson(
+                        "/models/wide69/api/predict?explain=true",
+                        row.append("}").toString())
+                .json();
         JsonNode explanation = answer.path("explanation");
         assertEquals("permutation", explanation.path("method").asText(), answer::toString);
         assertEquals("probability", explanation.path("explained").asText());
@@ -300,7 +398,8 @@ class ExplainApiTest {
         assertTrue(largest > 0, explanation::toString);
         assertEquals(largest, explanation.path("standard_error").asDouble(), 0);
         assertTrue(explanation.path("permutations").asInt() >= 6, explanation::toString);
-        assertAddsUpTo(answer.path("probabilities").path(answer.path("label").asText()).asDouble(), explanation);
+        assertAddsUpTo(
+                answer.path("probabilities").path(answer.path("label").asText()).asDouble(), explanation);
         JsonNode exact = http.postJson("/api/predict?explain=true", NOTE).json().path("explanation");
         assertFalse(exact.has("standard_errors") || exact.has("standard_error"), "exact: no errors " + exact);
     }
@@ -312,11 +411,18 @@ class ExplainApiTest {
      */
     @Test
     void aVersionsBackgroundIsAnsweredOnItsFirstExplanationNotOnEveryRequest() throws Exception {
-        assertEquals("exact", http.postJson("/api/predict?explain=true", NOTE).json().path("explanation")
-                .path("method").asText());
+        assertEquals(
+                "exact",
+                http.postJson("/api/predict?explain=true", NOTE)
+                        .json()
+                        .path("explanation")
+                        .path("method")
+                        .asText());
         double before = metric("tabserve_explanation_model_rows_total");
         JsonNode root = http.postJson("/api/predict?explain=true", NOTE).json().path("explanation");
-        JsonNode named = http.postJson("/models/banknote/api/predict?explain=true", NOTE).json().path("explanation");
+        JsonNode named = http.postJson("/models/banknote/api/predict?explain=true", NOTE)
+                .json()
+                .path("explanation");
         assertEquals(root, named);
         assertEquals(2 * (1 + 14 * 100), metric("tabserve_explanation_model_rows_total") - before);
     }
@@ -334,12 +440,19 @@ class ExplainApiTest {
         try (Socket client = explainOnARawConnection(100)) {
             await(() -> metric("tabserve_explanation_model_rows_total") > rowsBefore, "the explanation to start");
         }
-        await(() -> metric("tabserve_explanations_total{outcome=\"cancelled\"}") > cancelledBefore,
+        await(
+                () -> metric("tabserve_explanations_total{outcome=\"cancelled\"}") > cancelledBefore,
                 "the explanation to be counted as cancelled");
         double evaluated = metric("tabserve_explanation_model_rows_total") - rowsBefore;
-        assertTrue(evaluated < 100 * WIDE_ROW_COST, "stopped after " + evaluated + " of " + 100 * WIDE_ROW_COST
-                + " model rows");
-        assertEquals("0", http.postJson("/api/predict?explain=true", NOTE).json().path("label").asText());
+        assertTrue(
+                evaluated < 100 * WIDE_ROW_COST,
+                "stopped after " + evaluated + " of " + 100 * WIDE_ROW_COST + " model rows");
+        assertEquals(
+                "0",
+                http.postJson("/api/predict?explain=true", NOTE)
+                        .json()
+                        .path("label")
+                        .asText());
     }
 
     /**
@@ -359,11 +472,14 @@ class ExplainApiTest {
                 assertEquals(503, busy.status(), busy::text);
                 assertTrue(busy.header("Retry-After").isPresent(), busy.headers()::toString);
                 assertTrue(busy.text().contains("tabserve.explain-threads"), busy::text);
-                assertEquals("0", http.postJson("/api/predict", NOTE).json().path("label").asText(),
+                assertEquals(
+                        "0",
+                        http.postJson("/api/predict", NOTE).json().path("label").asText(),
                         "a plain prediction needs no explanation thread");
             }
         }
-        await(() -> metric("tabserve_explanations_total{outcome=\"cancelled\"}") >= cancelledBefore + 2,
+        await(
+                () -> metric("tabserve_explanations_total{outcome=\"cancelled\"}") >= cancelledBefore + 2,
                 "both explanations to be counted as cancelled");
         assertEquals(0, metric("tabserve_explanations_waiting"));
         assertTrue(metric("tabserve_explanations_total{outcome=\"busy\"}") >= 1);
@@ -377,8 +493,9 @@ class ExplainApiTest {
         java.net.URI uri = http.uri("/models/wide10/api/predict");
         Socket socket = new Socket(uri.getHost(), uri.getPort());
         OutputStream out = socket.getOutputStream();
-        out.write(("POST " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nContent-Type: application/json"
-                + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(("POST " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost()
+                        + "\r\nContent-Type: application/json" + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.write(body);
         out.flush();
         return socket;

@@ -1,6 +1,15 @@
 package org.tabserve.web.api;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -9,17 +18,6 @@ import org.tabserve.cli.FixtureCards;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.ModelDirectory;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.StringJoiner;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Labels sent later ({@code POST /api/feedback}) joined to the answers they name, on models carded by the real
@@ -37,6 +35,7 @@ class FeedbackTest {
 
     @TempDir
     static Path dir;
+
     static TabserveServer server;
     static Http http;
     /** 1,000 bank-note rows spread over the file (both classes), with their class last. */
@@ -99,30 +98,37 @@ class FeedbackTest {
         for (int i = 0; i < SINGLE; i++) {
             Http.Response response = post("/models/" + model + "/api/predict", sent.get(i));
             assertEquals(200, response.status(), response::text);
-            answers.add(new String[]{response.header("X-Request-Id").orElseThrow(), "0",
-                    response.json().path("label").asText()});
+            answers.add(new String[] {
+                response.header("X-Request-Id").orElseThrow(),
+                "0",
+                response.json().path("label").asText()
+            });
         }
         StringJoiner instances = new StringJoiner(",", "{\"instances\":[", "]}");
         sent.subList(SINGLE, sent.size()).forEach(instances::add);
-        Http.Response batch = post("/models/" + model + "/api/predict", instances.toString(), "X-Request-Id",
-                model + "-batch");
+        Http.Response batch =
+                post("/models/" + model + "/api/predict", instances.toString(), "X-Request-Id", model + "-batch");
         assertEquals(model + "-batch", batch.header("X-Request-Id").orElseThrow(), "the caller's id is kept");
         JsonNode predictions = batch.json().path("predictions");
         for (int r = 0; r < predictions.size(); r++) {
-            answers.add(new String[]{model + "-batch", Integer.toString(r), predictions.get(r).path("label").asText()});
+            answers.add(new String[] {
+                model + "-batch",
+                Integer.toString(r),
+                predictions.get(r).path("label").asText()
+            });
         }
         return answers;
     }
 
     /** The fixture's labelled rows as JSON objects, each with its recorded target: {object, target}. */
     private static List<String[]> labelled(String fixture, String column) throws Exception {
-        List<String> lines = Files.readAllLines(FixtureCards.labelled(Files.createDirectories(dir.resolve(fixture)),
-                fixture, column));
+        List<String> lines = Files.readAllLines(
+                FixtureCards.labelled(Files.createDirectories(dir.resolve(fixture)), fixture, column));
         String[] header = lines.get(0).split(",");
         List<String[]> out = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {
             String[] cells = line.split(",", -1);
-            out.add(new String[]{FixtureCards.jsonObject(header, cells, header.length - 1), cells[header.length - 1]});
+            out.add(new String[] {FixtureCards.jsonObject(header, cells, header.length - 1), cells[header.length - 1]});
         }
         return out;
     }
@@ -151,7 +157,11 @@ class FeedbackTest {
         JsonNode fed = post("/models/labelled/api/feedback", labels.toString()).json();
         assertEquals(1000, fed.path("received").asInt(), fed::toString);
         assertEquals(1000, fed.path("joined").asInt(), fed::toString);
-        assertEquals(0, fed.path("unknown").asInt() + fed.path("expired").asInt() + fed.path("duplicates").asInt());
+        assertEquals(
+                0,
+                fed.path("unknown").asInt()
+                        + fed.path("expired").asInt()
+                        + fed.path("duplicates").asInt());
         double accuracy = right / 1000.0;
         assertTrue(accuracy > 0.8 && accuracy < 0.99, "a model that is sometimes wrong: " + accuracy);
         assertEquals(accuracy, fed.path("live_accuracy").asDouble(), 0, fed::toString);
@@ -165,20 +175,30 @@ class FeedbackTest {
         assertEquals(accuracy, estimate, 0.05, "the estimate without labels on undrifted rows");
 
         String metrics = http.get("/metrics").text();
-        assertTrue(metrics.contains("tabserve_live_accuracy{model=\"labelled\",version=\"1\"} " + accuracy),
+        assertTrue(metrics.contains("tabserve_live_accuracy{model=\"labelled\",version=\"1\"} " + accuracy), metrics);
+        assertTrue(
+                metrics.contains("tabserve_feedback_labels_total{model=\"labelled\",outcome=\"joined\","
+                        + "version=\"1\"} 1000.0"),
                 metrics);
-        assertTrue(metrics.contains("tabserve_feedback_labels_total{model=\"labelled\",outcome=\"joined\","
-                + "version=\"1\"} 1000.0"), metrics);
         assertTrue(metrics.contains("tabserve_estimated_accuracy{model=\"labelled\",version=\"1\"}"), metrics);
 
         String words = String.format(java.util.Locale.ROOT, "live %.3f (1000 labels)", accuracy);
         String row = Http.textOf(http.get("/models").html(), "tbody[data-model=labelled] .performance");
         assertTrue(row.startsWith("accuracy: card ") && row.contains(words) && row.contains("estimated "), row);
-        assertTrue(Http.textOf(http.get("/models/labelled/card").html(), "#performance").contains(words));
-        assertEquals(accuracy, http.get("/models/labelled/api/model").json().path("performance")
-                .path("live_accuracy").asDouble(), 0, "GET /api/model has it beside the features' drift");
+        assertTrue(Http.textOf(http.get("/models/labelled/card").html(), "#performance")
+                .contains(words));
+        assertEquals(
+                accuracy,
+                http.get("/models/labelled/api/model")
+                        .json()
+                        .path("performance")
+                        .path("live_accuracy")
+                        .asDouble(),
+                0,
+                "GET /api/model has it beside the features' drift");
 
-        JsonNode again = post("/models/labelled/api/feedback", label("labelled-batch", 3, "1")).json();
+        JsonNode again = post("/models/labelled/api/feedback", label("labelled-batch", 3, "1"))
+                .json();
         assertEquals(1, again.path("duplicates").asInt(), "a row labelled twice counts once: " + again);
         assertEquals(accuracy, again.path("live_accuracy").asDouble(), 0);
     }
@@ -201,7 +221,9 @@ class FeedbackTest {
         for (int repeat = 0; repeat < 3; repeat++) {
             StringJoiner instances = new StringJoiner(",", "{\"instances\":[", "]}");
             moved.forEach(row -> instances.add(object(row)));
-            assertEquals(200, post("/models/drifted/api/predict", instances.toString()).status());
+            assertEquals(
+                    200,
+                    post("/models/drifted/api/predict", instances.toString()).status());
         }
         JsonNode listed = entry("drifted");
         double drifted = listed.path("estimated_accuracy").asDouble();
@@ -218,7 +240,8 @@ class FeedbackTest {
             truth.add(Double.parseDouble(row[1]));
         }
         JsonNode predictions = post("/models/mass/api/predict", instances.toString(), "X-Request-Id", "mass-1")
-                .json().path("predictions");
+                .json()
+                .path("predictions");
         StringJoiner labels = new StringJoiner(",", "[", "]");
         double error = 0;
         for (int r = 0; r < truth.size(); r++) {
@@ -231,7 +254,8 @@ class FeedbackTest {
         assertEquals(error / truth.size(), entry("mass").path("live_mae").asDouble(), 1e-3);
         assertTrue(entry("mass").path("card_mae").isNumber());
 
-        JsonNode problem = post("/models/mass/api/feedback", label("mass-1", 0, "\"heavy\"")).problem(400);
+        JsonNode problem = post("/models/mass/api/feedback", label("mass-1", 0, "\"heavy\""))
+                .problem(400);
         assertTrue(problem.toString().contains("must be a number"), problem::toString);
     }
 
@@ -244,28 +268,46 @@ class FeedbackTest {
         JsonNode fed = post("/models/hostile/api/feedback", labels.toString()).json();
         assertEquals(10_000, fed.path("unknown").asInt(), fed::toString);
         assertEquals(0, fed.path("joined").asInt());
-        assertTrue(http.get("/metrics").text().contains("tabserve_feedback_labels_total{model=\"hostile\","
-                + "outcome=\"unknown\",version=\"1\"} 10000.0"));
+        assertTrue(http.get("/metrics")
+                .text()
+                .contains("tabserve_feedback_labels_total{model=\"hostile\","
+                        + "outcome=\"unknown\",version=\"1\"} 10000.0"));
     }
 
     @Test
     void labelsOfTheWrongTypeTooManyOrTooLargeABodyAreRefusedNamingWhy() {
-        String id = post("/models/hostile/api/predict", object(rows.get(0))).header("X-Request-Id").orElseThrow();
-        assertEquals(List.of("label"), post("/models/hostile/api/feedback", label(id, 0, "\"forged\""))
-                .errorFields(400), "a class the model does not have");
-        assertEquals(List.of("label"), post("/models/hostile/api/feedback", label(id, 0, "[1]")).errorFields(400));
-        assertEquals(List.of("row"), post("/models/hostile/api/feedback", label(id, -1, "\"1\"")).errorFields(400));
-        assertEquals(List.of("request_id", "label"), post("/models/hostile/api/feedback", "{\"request_id\": 7}")
-                .errorFields(400));
-        assertEquals(List.of("lable"), post("/models/hostile/api/feedback",
-                "{\"request_id\": \"" + id + "\", \"label\": \"1\", \"lable\": \"1\"}").errorFields(400));
+        String id = post("/models/hostile/api/predict", object(rows.get(0)))
+                .header("X-Request-Id")
+                .orElseThrow();
+        assertEquals(
+                List.of("label"),
+                post("/models/hostile/api/feedback", label(id, 0, "\"forged\"")).errorFields(400),
+                "a class the model does not have");
+        assertEquals(
+                List.of("label"),
+                post("/models/hostile/api/feedback", label(id, 0, "[1]")).errorFields(400));
+        assertEquals(
+                List.of("row"),
+                post("/models/hostile/api/feedback", label(id, -1, "\"1\"")).errorFields(400));
+        assertEquals(
+                List.of("request_id", "label"),
+                post("/models/hostile/api/feedback", "{\"request_id\": 7}").errorFields(400));
+        assertEquals(
+                List.of("lable"),
+                post(
+                                "/models/hostile/api/feedback",
+                                "{\"request_id\": \"" + id + "\", \"label\": \"1\", \"lable\": \"1\"}")
+                        .errorFields(400));
         post("/models/hostile/api/feedback", "[{\"request_id\": ").problem(400);
         post("/models/hostile/api/feedback", "\"labels\"").problem(400);
         StringJoiner tooMany = new StringJoiner(",", "[", "]");
         for (int i = 0; i <= 10_000; i++) {
             tooMany.add(label("unknown", 0, "\"1\""));
         }
-        assertTrue(post("/models/hostile/api/feedback", tooMany.toString()).problem(413).path("detail").asText()
+        assertTrue(post("/models/hostile/api/feedback", tooMany.toString())
+                .problem(413)
+                .path("detail")
+                .asText()
                 .contains("tabserve.max-batch-rows"));
         String huge = "[" + (label(id, 0, "\"1\"") + ",").repeat(100_000) + label(id, 0, "\"1\"") + "]";
         assertEquals(413, post("/models/hostile/api/feedback", huge).status());

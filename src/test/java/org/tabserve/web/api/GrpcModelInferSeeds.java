@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import inference.InferParameter;
 import inference.InferTensorContents;
 import inference.ModelInferRequest;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -23,10 +22,10 @@ import java.util.Map;
 public final class GrpcModelInferSeeds {
 
     /** Where the target's inputs are. */
-    static final Path FOLDER = Path.of("src/test/resources/org/tabserve/web/api/RequestParsersFuzzTestInputs/grpcModelInfer");
+    static final Path FOLDER =
+            Path.of("src/test/resources/org/tabserve/web/api/RequestParsersFuzzTestInputs/grpcModelInfer");
 
-    private GrpcModelInferSeeds() {
-    }
+    private GrpcModelInferSeeds() {}
 
     /** Each seed's file name and bytes. */
     static Map<String, byte[]> seeds() {
@@ -39,27 +38,49 @@ public final class GrpcModelInferSeeds {
             fp32.addFp32Contents(value);
             raw.putFloat(value);
         }
-        seeds.put("banknotes-fp32-contents.bin", ModelInferRequest.newBuilder().setModelName("banknote").setId("7")
-                .addInputs(notes.clone().setContents(fp32)).build().toByteArray());
-        seeds.put("banknotes-fp32-raw.bin", ModelInferRequest.newBuilder().addInputs(notes.clone())
-                .addRawInputContents(ByteString.copyFrom(raw.array()))
-                .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder().setName("label")).build()
-                .toByteArray());
+        seeds.put(
+                "banknotes-fp32-contents.bin",
+                ModelInferRequest.newBuilder()
+                        .setModelName("banknote")
+                        .setId("7")
+                        .addInputs(notes.clone().setContents(fp32))
+                        .build()
+                        .toByteArray());
+        seeds.put(
+                "banknotes-fp32-raw.bin",
+                ModelInferRequest.newBuilder()
+                        .addInputs(notes.clone())
+                        .addRawInputContents(ByteString.copyFrom(raw.array()))
+                        .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder()
+                                .setName("label"))
+                        .build()
+                        .toByteArray());
 
-        ModelInferRequest.Builder penguins = ModelInferRequest.newBuilder().setModelName("penguins")
-                .putParameters("explain", InferParameter.newBuilder().setBoolParam(true).build());
-        penguins.addInputs(tensor("island", "BYTES", 2, 1).setContents(InferTensorContents.newBuilder()
-                .addBytesContents(ByteString.copyFromUtf8("Dream")).addBytesContents(ByteString.copyFromUtf8("Biscoe"))));
-        penguins.addInputs(tensor("bill", "FP32", 2).setContents(InferTensorContents.newBuilder()
-                .addFp32Contents(39.1f).addFp32Contents(Float.NaN)));
-        penguins.addInputs(tensor("year", "INT64", 2, 1).setContents(InferTensorContents.newBuilder()
-                .addInt64Contents(2007).addInt64Contents(2009)));
-        penguins.addInputs(tensor("tagged", "BOOL", 2).setContents(InferTensorContents.newBuilder()
-                .addBoolContents(true).addBoolContents(false)));
-        penguins.addInputs(tensor("sex", "BYTES", 2, 1).setContents(InferTensorContents.newBuilder()
-                .addBytesContents(ByteString.copyFromUtf8("MALE")).addBytesContents(ByteString.copyFromUtf8("FEMALE"))));
-        penguins.addInputs(tensor("mass", "FP64", 2, 1).setContents(InferTensorContents.newBuilder()
-                .addFp64Contents(3750.5).addFp64Contents(0.1)));
+        ModelInferRequest.Builder penguins = ModelInferRequest.newBuilder()
+                .setModelName("penguins")
+                .putParameters(
+                        "explain",
+                        InferParameter.newBuilder().setBoolParam(true).build());
+        penguins.addInputs(tensor("island", "BYTES", 2, 1)
+                .setContents(InferTensorContents.newBuilder()
+                        .addBytesContents(ByteString.copyFromUtf8("Dream"))
+                        .addBytesContents(ByteString.copyFromUtf8("Biscoe"))));
+        penguins.addInputs(tensor("bill", "FP32", 2)
+                .setContents(
+                        InferTensorContents.newBuilder().addFp32Contents(39.1f).addFp32Contents(Float.NaN)));
+        penguins.addInputs(tensor("year", "INT64", 2, 1)
+                .setContents(
+                        InferTensorContents.newBuilder().addInt64Contents(2007).addInt64Contents(2009)));
+        penguins.addInputs(tensor("tagged", "BOOL", 2)
+                .setContents(
+                        InferTensorContents.newBuilder().addBoolContents(true).addBoolContents(false)));
+        penguins.addInputs(tensor("sex", "BYTES", 2, 1)
+                .setContents(InferTensorContents.newBuilder()
+                        .addBytesContents(ByteString.copyFromUtf8("MALE"))
+                        .addBytesContents(ByteString.copyFromUtf8("FEMALE"))));
+        penguins.addInputs(tensor("mass", "FP64", 2, 1)
+                .setContents(
+                        InferTensorContents.newBuilder().addFp64Contents(3750.5).addFp64Contents(0.1)));
         seeds.put("penguins-typed-contents.bin", penguins.build().toByteArray());
 
         ModelInferRequest.Builder rawPenguins = penguins.clone();
@@ -73,8 +94,8 @@ public final class GrpcModelInferSeeds {
     }
 
     private static ModelInferRequest.InferInputTensor.Builder tensor(String name, String datatype, long... shape) {
-        ModelInferRequest.InferInputTensor.Builder tensor = ModelInferRequest.InferInputTensor.newBuilder()
-                .setName(name).setDatatype(datatype);
+        ModelInferRequest.InferInputTensor.Builder tensor =
+                ModelInferRequest.InferInputTensor.newBuilder().setName(name).setDatatype(datatype);
         for (long dimension : shape) {
             tensor.addShape(dimension);
         }
@@ -85,7 +106,9 @@ public final class GrpcModelInferSeeds {
     private static ByteString raw(String datatype, InferTensorContents contents) {
         ByteBuffer out = ByteBuffer.allocate(256).order(ByteOrder.LITTLE_ENDIAN);
         switch (datatype) {
-            case "BYTES" -> contents.getBytesContentsList().forEach(v -> out.putInt(v.size()).put(v.toByteArray()));
+            case "BYTES" ->
+                contents.getBytesContentsList()
+                        .forEach(v -> out.putInt(v.size()).put(v.toByteArray()));
             case "FP32" -> contents.getFp32ContentsList().forEach(out::putFloat);
             case "FP64" -> contents.getFp64ContentsList().forEach(out::putDouble);
             case "INT64" -> contents.getInt64ContentsList().forEach(out::putLong);

@@ -1,18 +1,17 @@
 package org.tabserve.web.api;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.web.v2.V2GrpcReading;
 import org.tabserve.web.v2.V2InferRequestParser;
 import org.tabserve.web.v2.V2InferRequestParserTest;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The committed seeds of {@link RequestParsersFuzzTest#grpcModelInfer} are what {@link GrpcModelInferSeeds} makes, and
@@ -27,8 +26,8 @@ class GrpcModelInferSeedsTest {
             assertArrayEquals(seed.getValue(), committed, seed.getKey() + ": run GrpcModelInferSeeds.main again");
             boolean notes = seed.getKey().startsWith("banknotes");
             ModelSignature signature = notes ? RequestParsersFuzzTest.SIGNATURE : V2InferRequestParserTest.TYPED;
-            V2InferRequestParser.V2InferRequest read = V2GrpcReading.read(committed, signature,
-                    RequestParsersFuzzTest.MAX_ROWS);
+            V2InferRequestParser.V2InferRequest read =
+                    V2GrpcReading.read(committed, signature, RequestParsersFuzzTest.MAX_ROWS);
             assertEquals(2, read.batch().size(), seed.getKey());
             assertEquals(!notes, read.explain(), seed.getKey());
             assertTrue(V2InferRequestParser.CLASSIFIER_OUTPUTS.containsAll(read.outputs()), seed.getKey());

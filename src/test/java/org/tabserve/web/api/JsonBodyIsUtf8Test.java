@@ -1,11 +1,7 @@
 package org.tabserve.web.api;
 
-import org.junit.jupiter.api.Test;
-import org.tabserve.rows.JsonRowsParser;
-import org.tabserve.web.mlflow.MlflowRequestParser;
-import org.tabserve.web.http.HttpProblem;
-import org.tabserve.web.http.Problems;
-import org.tabserve.web.v2.V2InferRequestParser;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -14,9 +10,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.tabserve.rows.JsonRowsParser;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.Problems;
+import org.tabserve.web.mlflow.MlflowRequestParser;
+import org.tabserve.web.v2.V2InferRequestParser;
 
 /**
  * Every JSON route's parser ({@code /api/predict} on both of its paths, MLflow's {@code /invocations}, v2 infer) reads
@@ -34,21 +33,32 @@ class JsonBodyIsUtf8Test {
     /** Each route's parser, with a body of one row in that route's layout. */
     private static Map<String, Map.Entry<Parse, String>> routes() {
         Map<String, Map.Entry<Parse, String>> routes = new LinkedHashMap<>();
-        routes.put("/api/predict", Map.entry(b -> new JsonRowsParser(RequestParsersFuzzTest.SIGNATURE, 10).parse(b), ROW));
-        routes.put("/api/predict, boxed cells", Map.entry(b -> new JsonRowsParser(RequestParsersFuzzTest.SIGNATURE, 10,
-                false).parse(b), "{\"instances\": [" + ROW + "]}"));
-        routes.put("/invocations", Map.entry(b -> new MlflowRequestParser(RequestParsersFuzzTest.SIGNATURE, 10)
-                .parseJson(b), "{\"dataframe_records\": [" + ROW + "]}"));
-        routes.put("v2 infer", Map.entry(b -> new V2InferRequestParser(RequestParsersFuzzTest.SIGNATURE, 10).parse(b),
-                "{\"inputs\": [{\"name\": \"input\", \"datatype\": \"FP32\", \"shape\": [1, 4], \"data\": [1, 2, 3, 4]}]}"));
+        routes.put(
+                "/api/predict", Map.entry(b -> new JsonRowsParser(RequestParsersFuzzTest.SIGNATURE, 10).parse(b), ROW));
+        routes.put(
+                "/api/predict, boxed cells",
+                Map.entry(
+                        b -> new JsonRowsParser(RequestParsersFuzzTest.SIGNATURE, 10, false).parse(b),
+                        "{\"instances\": [" + ROW + "]}"));
+        routes.put(
+                "/invocations",
+                Map.entry(
+                        b -> new MlflowRequestParser(RequestParsersFuzzTest.SIGNATURE, 10).parseJson(b),
+                        "{\"dataframe_records\": [" + ROW + "]}"));
+        routes.put(
+                "v2 infer",
+                Map.entry(
+                        b -> new V2InferRequestParser(RequestParsersFuzzTest.SIGNATURE, 10).parse(b),
+                        "{\"inputs\": [{\"name\": \"input\", \"datatype\": \"FP32\", \"shape\": [1, 4], \"data\": [1, 2, 3, 4]}]}"));
         return routes;
     }
 
     @Test
     void eachRouteTakesItsBodyInUtf8() throws IOException {
         for (var route : routes().entrySet()) {
-            route.getValue().getKey().parse(new ByteArrayInputStream(route.getValue().getValue()
-                    .getBytes(StandardCharsets.UTF_8)));
+            route.getValue()
+                    .getKey()
+                    .parse(new ByteArrayInputStream(route.getValue().getValue().getBytes(StandardCharsets.UTF_8)));
         }
     }
 
@@ -63,10 +73,14 @@ class JsonBodyIsUtf8Test {
             bytes.write(0xAF);
             bytes.writeBytes(body.substring(at).getBytes(StandardCharsets.UTF_8));
             HttpProblem problem = Problems.thrownBy(
-                    () -> route.getValue().getKey().parse(new ByteArrayInputStream(bytes.toByteArray())), route.getKey());
+                    () -> route.getValue().getKey().parse(new ByteArrayInputStream(bytes.toByteArray())),
+                    route.getKey());
             assertEquals(400, problem.status());
-            assertTrue(problem.detail().contains("invalid UTF-8 at byte offset " + at + " (counted from 0): 0xC0 starts"
-                    + " an overlong"), () -> route.getKey() + ": " + problem.detail());
+            assertTrue(
+                    problem.detail()
+                            .contains("invalid UTF-8 at byte offset " + at + " (counted from 0): 0xC0 starts"
+                                    + " an overlong"),
+                    () -> route.getKey() + ": " + problem.detail());
         }
     }
 
@@ -78,8 +92,9 @@ class JsonBodyIsUtf8Test {
                 HttpProblem problem = Problems.thrownBy(
                         () -> route.getValue().getKey().parse(new ByteArrayInputStream(body)), route.getKey());
                 assertEquals(400, problem.status());
-                assertTrue(problem.detail().contains("JSON must be UTF-8"), () -> route.getKey() + ", " + charset
-                        + ": " + problem.detail());
+                assertTrue(
+                        problem.detail().contains("JSON must be UTF-8"),
+                        () -> route.getKey() + ", " + charset + ": " + problem.detail());
             }
         }
     }

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import org.tabserve.model.ModelSignature;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -15,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.tabserve.model.ModelSignature;
 
 /**
  * A plain reading of simple JSON Lines bodies for {@link RequestParsersFuzzTest#jsonLines}, written apart from the
@@ -24,17 +23,20 @@ import java.util.Optional;
  */
 final class JsonLinesOracle {
 
-    private static final JsonFactory PLAIN = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+    private static final JsonFactory PLAIN = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
-    private JsonLinesOracle() {
-    }
+    private JsonLinesOracle() {}
 
     /** @return the rows' feature values in the model's order, when the body is one this reading is sure of */
     static Optional<double[][]> read(byte[] body) throws IOException {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(ByteBuffer.wrap(body))
+                    .toString();
         } catch (CharacterCodingException e) {
             return Optional.empty();
         }
@@ -52,7 +54,8 @@ final class JsonLinesOracle {
             if (keys == null) {
                 keys = List.copyOf(values.keySet());
             }
-            if (!keys.containsAll(values.keySet()) || !values.keySet().containsAll(keys)
+            if (!keys.containsAll(values.keySet())
+                    || !values.keySet().containsAll(keys)
                     || !keys.containsAll(features)) {
                 return Optional.empty();
             }
@@ -66,7 +69,8 @@ final class JsonLinesOracle {
             }
             rows.add(row);
         }
-        return rows.isEmpty() || rows.size() > RequestParsersFuzzTest.MAX_ROWS ? Optional.empty()
+        return rows.isEmpty() || rows.size() > RequestParsersFuzzTest.MAX_ROWS
+                ? Optional.empty()
                 : Optional.of(rows.toArray(double[][]::new));
     }
 

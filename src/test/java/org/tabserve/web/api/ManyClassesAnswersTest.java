@@ -1,17 +1,16 @@
 package org.tabserve.web.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
-import org.tabserve.launcher.TabserveServer;
-import org.tabserve.testing.Http;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
+import org.tabserve.launcher.TabserveServer;
+import org.tabserve.testing.Http;
 
 /**
  * The real exporter's 28-class SVC on 69 inputs ({@code classes-28}, one-vs-rest scores, issue 39) answers every row
@@ -24,15 +23,22 @@ class ManyClassesAnswersTest {
 
     @Test
     void everyRowGetsScikitLearnsClassAndTheSoftmaxOfItsScores() throws Exception {
-        JsonNode expected = Http.JSON.readTree(DIR.resolve("classes-28.expected.json").toFile());
+        JsonNode expected =
+                Http.JSON.readTree(DIR.resolve("classes-28.expected.json").toFile());
         List<String> lines = Files.readAllLines(DIR.resolve("classes-28.labelled.csv"));
         StringBuilder instances = new StringBuilder();
         for (String line : lines.subList(1, lines.size())) {
-            instances.append(instances.length() == 0 ? "" : ",").append('[')
-                    .append(line.substring(0, line.lastIndexOf(','))).append(']');
+            instances
+                    .append(instances.length() == 0 ? "" : ",")
+                    .append('[')
+                    .append(line.substring(0, line.lastIndexOf(',')))
+                    .append(']');
         }
-        try (TabserveServer server = TabserveServer.startReady("--model", DIR.resolve("classes-28.onnx").toString())) {
-            JsonNode answer = new Http(server).postJson("/api/predict", "{\"instances\": [" + instances + "]}").json();
+        try (TabserveServer server = TabserveServer.startReady(
+                "--model", DIR.resolve("classes-28.onnx").toString())) {
+            JsonNode answer = new Http(server)
+                    .postJson("/api/predict", "{\"instances\": [" + instances + "]}")
+                    .json();
             JsonNode predictions = answer.path("predictions");
             assertEquals(lines.size() - 1, predictions.size(), answer.toString());
             int rows = 0;
@@ -48,10 +54,14 @@ class ManyClassesAnswersTest {
                     sum += Math.exp(score.asDouble() - max);
                 }
                 assertEquals(28, got.path("probabilities").size());
-                for (Iterator<Map.Entry<String, JsonNode>> it = row.path("scores").fields(); it.hasNext(); ) {
+                for (Iterator<Map.Entry<String, JsonNode>> it =
+                                row.path("scores").fields();
+                        it.hasNext(); ) {
                     Map.Entry<String, JsonNode> score = it.next();
-                    assertEquals(Math.exp(score.getValue().asDouble() - max) / sum,
-                            got.path("probabilities").path(score.getKey()).asDouble(), 1e-3,
+                    assertEquals(
+                            Math.exp(score.getValue().asDouble() - max) / sum,
+                            got.path("probabilities").path(score.getKey()).asDouble(),
+                            1e-3,
                             "row " + row.path("row") + ", " + score.getKey());
                 }
                 rows++;

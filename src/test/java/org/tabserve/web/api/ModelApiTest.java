@@ -1,6 +1,16 @@
 package org.tabserve.web.api;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -10,29 +20,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tabserve.testing.BankNotes;
 import org.tabserve.testing.Http;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** {@code GET /api/model}: the served model's signature and card, over real HTTP. */
 class ModelApiTest {
 
     @RegisterExtension
     static final Http http = Http.startingTheApp();
+
     private static JsonNode model;
 
     @BeforeAll
     static void start() throws Exception {
         model = http.get("/api/model").json();
     }
-
 
     @Test
     void namesTheModelAndItsProducerTribuo() {
@@ -49,18 +48,27 @@ class ModelApiTest {
     @Test
     void listsTheFeaturesInSignatureOrderWithTheirTrainingMinMaxAndMean() throws IOException {
         List<String> names = new ArrayList<>();
-        model.path("input").path("features").forEach(f -> names.add(f.path("name").asText()));
+        model.path("input")
+                .path("features")
+                .forEach(f -> names.add(f.path("name").asText()));
         assertEquals(BankNotes.FEATURES, names, "the data's column order, which the graph takes");
         assertFalse(model.path("input").path("name").asText().isBlank(), "the input tensor's name");
 
         // Training rows are a subset of the data: their min/max lie within the data's, their mean between them.
         Map<String, double[]> dataRange = new TreeMap<>();
-        try (CSVParser csv = CSVParser.parse(BankNotes.DATA, StandardCharsets.UTF_8,
-                CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+        try (CSVParser csv = CSVParser.parse(
+                BankNotes.DATA,
+                StandardCharsets.UTF_8,
+                CSVFormat.DEFAULT
+                        .builder()
+                        .setHeader()
+                        .setSkipHeaderRecord(true)
+                        .get())) {
             for (CSVRecord record : csv) {
                 for (String f : BankNotes.FEATURES) {
                     double v = Double.parseDouble(record.get(f));
-                    dataRange.merge(f, new double[] {v, v}, (a, b) -> new double[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+                    dataRange.merge(f, new double[] {v, v}, (a, b) ->
+                            new double[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
                 }
             }
         }
@@ -69,15 +77,23 @@ class ModelApiTest {
             double min = feature.path("min").asDouble(Double.NaN);
             double max = feature.path("max").asDouble(Double.NaN);
             double mean = feature.path("mean").asDouble(Double.NaN);
-            assertTrue(feature.path("min").isNumber() && feature.path("max").isNumber() && feature.path("mean").isNumber(), feature::toString);
+            assertTrue(
+                    feature.path("min").isNumber()
+                            && feature.path("max").isNumber()
+                            && feature.path("mean").isNumber(),
+                    feature::toString);
             assertTrue(min < mean && mean < max, feature::toString);
-            assertTrue(min >= dataRange.get(name)[0] && max <= dataRange.get(name)[1], () -> feature + " within the data's range");
+            assertTrue(
+                    min >= dataRange.get(name)[0] && max <= dataRange.get(name)[1],
+                    () -> feature + " within the data's range");
         }
     }
 
     @Test
     void listsTheClassesWithTheirDisplayNames() {
-        assertEquals(Http.JSON.createArrayNode()
+        assertEquals(
+                Http.JSON
+                        .createArrayNode()
                         .add(Http.JSON.createObjectNode().put("label", "0").put("display_name", "genuine"))
                         .add(Http.JSON.createObjectNode().put("label", "1").put("display_name", "forged")),
                 model.path("classes"));
@@ -100,7 +116,9 @@ class ModelApiTest {
         assertEquals("BankNote_Authentication.csv", data.path("file").asText());
         assertEquals(BankNotes.FEATURES, Http.JSON.convertValue(data.path("columns"), List.class));
         assertEquals("class", data.path("label_column").asText());
-        assertEquals(960 + 412, data.path("training_rows").asInt() + data.path("held_out_rows").asInt());
+        assertEquals(
+                960 + 412,
+                data.path("training_rows").asInt() + data.path("held_out_rows").asInt());
     }
 
     @Test
@@ -122,6 +140,8 @@ class ModelApiTest {
         JsonNode metrics = model.path("metrics");
         assertEquals(229, metrics.at("/per_class/0/support").asInt(), metrics::toString);
         assertEquals(List.of("0", "1"), Http.JSON.convertValue(metrics.at("/confusion_matrix/labels"), List.class));
-        assertEquals(List.of(List.of(229, 0), List.of(0, 183)), Http.JSON.convertValue(metrics.at("/confusion_matrix/counts"), List.class));
+        assertEquals(
+                List.of(List.of(229, 0), List.of(0, 183)),
+                Http.JSON.convertValue(metrics.at("/confusion_matrix/counts"), List.class));
     }
 }

@@ -1,14 +1,10 @@
 package org.tabserve.web.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.cli.FixtureCards;
-import org.tabserve.launcher.TabserveServer;
-import org.tabserve.testing.Http;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,10 +12,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.cli.FixtureCards;
+import org.tabserve.launcher.TabserveServer;
+import org.tabserve.testing.Http;
 
 /**
  * pandas sends a missing text cell (issue 39, item 1), as titanic's {@code embarked}: {@code species-sex-imputed}'s
@@ -35,8 +34,8 @@ class PandasMissingTextTest {
     private static final Path PENGUINS = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
     private static final Path PANDAS = Path.of("src/test/resources/org/tabserve/fixtures/pandas");
 
-    private static final String TAKEN_AS_MISSING = "sex: 'sex' is missing and was taken as \"missing\", as the model"
-            + " card says";
+    private static final String TAKEN_AS_MISSING =
+            "sex: 'sex' is missing and was taken as \"missing\", as the model" + " card says";
 
     @TempDir
     static Path dir;
@@ -45,18 +44,21 @@ class PandasMissingTextTest {
     private static Http http;
     /** scikit-learn's answer for each row pandas wrote, in the bodies' order. */
     private static List<JsonNode> expected;
+
     private static String records;
     private static String split;
 
     @BeforeAll
     static void start() throws IOException {
         Map<Integer, JsonNode> byRow = new HashMap<>();
-        for (JsonNode row : Http.JSON.readTree(PENGUINS.resolve("species-sex-imputed.expected.json").toFile())
+        for (JsonNode row : Http.JSON
+                .readTree(PENGUINS.resolve("species-sex-imputed.expected.json").toFile())
                 .path("rows")) {
             byRow.put(row.path("row").asInt(), row);
         }
         expected = new ArrayList<>();
-        for (JsonNode row : Http.JSON.readTree(PANDAS.resolve("sex-missing.rows.json").toFile())) {
+        for (JsonNode row :
+                Http.JSON.readTree(PANDAS.resolve("sex-missing.rows.json").toFile())) {
             expected.add(byRow.get(row.asInt()));
         }
         assertEquals(11, expected.size());
@@ -66,8 +68,13 @@ class PandasMissingTextTest {
 
         Path models = Files.createDirectories(dir.resolve("models"));
         Files.copy(PENGUINS.resolve("species-sex-imputed.onnx"), models.resolve("uncarded.onnx"));
-        FixtureCards.card(PENGUINS.resolve("species-sex-imputed.onnx"), Path.of("data/penguins.csv"), "species",
-                models.resolve("carded.onnx"), "--text-missing-as", "missing");
+        FixtureCards.card(
+                PENGUINS.resolve("species-sex-imputed.onnx"),
+                Path.of("data/penguins.csv"),
+                "species",
+                models.resolve("carded.onnx"),
+                "--text-missing-as",
+                "missing");
         server = TabserveServer.startReady("--models", models.toString(), "--default-model", "carded");
         http = new Http(server);
     }
@@ -83,12 +90,17 @@ class PandasMissingTextTest {
             JsonNode want = expected.get(r);
             JsonNode got = predictions.get(r);
             String where = layout + " data row " + want.path("row").asInt();
-            assertEquals(want.path("label").asText(), got.isTextual() ? got.asText() : got.path("label").asText(),
+            assertEquals(
+                    want.path("label").asText(),
+                    got.isTextual() ? got.asText() : got.path("label").asText(),
                     where);
             if (got.has("probabilities")) {
                 for (String species : List.of("Adelie", "Chinstrap", "Gentoo")) {
-                    assertEquals(want.path("probabilities").path(species).asDouble(),
-                            got.path("probabilities").path(species).asDouble(), 1e-5, where + " " + species);
+                    assertEquals(
+                            want.path("probabilities").path(species).asDouble(),
+                            got.path("probabilities").path(species).asDouble(),
+                            1e-5,
+                            where + " " + species);
                 }
             }
         }
@@ -98,8 +110,10 @@ class PandasMissingTextTest {
     private static void assertEachRowToldItWasTakenAsMissing(JsonNode predictions) {
         for (JsonNode prediction : predictions) {
             List<String> said = new ArrayList<>();
-            prediction.path("warnings").forEach(w -> said.add(w.path("feature").asText() + ": "
-                    + w.path("message").asText()));
+            prediction
+                    .path("warnings")
+                    .forEach(w -> said.add(w.path("feature").asText() + ": "
+                            + w.path("message").asText()));
             assertTrue(said.stream().anyMatch(s -> s.startsWith(TAKEN_AS_MISSING)), said.toString());
         }
     }
@@ -120,7 +134,8 @@ class PandasMissingTextTest {
 
     @Test
     void pandasRecordsWithAMissingSexAreAnsweredAsScikitLearnAnsweredThem() {
-        JsonNode batch = http.postJson("/models/carded/api/predict", "{\"instances\": " + records + "}").json();
+        JsonNode batch = http.postJson("/models/carded/api/predict", "{\"instances\": " + records + "}")
+                .json();
         assertScikitLearns(batch.path("predictions"), "records");
         assertEachRowToldItWasTakenAsMissing(batch.path("predictions"));
 
@@ -132,7 +147,8 @@ class PandasMissingTextTest {
 
     @Test
     void pandasSplitWithAMissingSexIsAnsweredAsScikitLearnAnsweredIt() {
-        JsonNode mlflow = http.postJson("/models/carded/invocations", "{\"dataframe_split\": " + split + "}").json();
+        JsonNode mlflow = http.postJson("/models/carded/invocations", "{\"dataframe_split\": " + split + "}")
+                .json();
         assertScikitLearns(mlflow.path("predictions"), "dataframe_split");
         assertToldOnceWithItsRows(mlflow);
     }
@@ -147,8 +163,11 @@ class PandasMissingTextTest {
             }
         }
         assertEquals(List.of(3, 8, 9, 10, 11), empty);
-        JsonNode answer = http.post("/models/carded/invocations", "text/csv",
-                (String.join("\n", lines) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)).json();
+        JsonNode answer = http.post(
+                        "/models/carded/invocations",
+                        "text/csv",
+                        (String.join("\n", lines) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .json();
         assertEquals(lines.size() - 1, answer.path("predictions").size(), answer.toString());
         JsonNode warnings = answer.path("warnings");
         assertEquals("species", warnings.get(0).path("feature").asText(), "the column ignored, first");
@@ -164,13 +183,16 @@ class PandasMissingTextTest {
 
     @Test
     void withoutTheCardsWordAMissingSexIsRefusedTellingAProgramWhatToSend() {
-        for (String[] route : List.of(new String[] {"/models/uncarded/api/predict", "{\"instances\": " + records + "}"},
+        for (String[] route : List.of(
+                new String[] {"/models/uncarded/api/predict", "{\"instances\": " + records + "}"},
                 new String[] {"/models/uncarded/invocations", "{\"dataframe_split\": " + split + "}"})) {
             Http.Response refused = http.postJson(route[0], route[1]);
             assertTrue(refused.errorFields(400).contains("sex"), route[0] + ": " + refused.body());
             String detail = refused.problem(400).toString();
-            assertTrue(detail.contains("send \\\"missing\\\" where 'sex' is missing")
-                    || detail.contains("send \"missing\" where 'sex' is missing"), detail);
+            assertTrue(
+                    detail.contains("send \\\"missing\\\" where 'sex' is missing")
+                            || detail.contains("send \"missing\" where 'sex' is missing"),
+                    detail);
             assertFalse(detail.contains("tick"), "the API's user has no tick box: " + detail);
         }
     }

@@ -1,22 +1,21 @@
 package org.tabserve.web.api;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tabserve.testing.BankNotes.assertSamePrediction;
+import static org.tabserve.testing.BankNotes.assertWellFormed;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tabserve.testing.BankNotes;
 import org.tabserve.testing.Http;
-
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.tabserve.testing.BankNotes.assertSamePrediction;
-import static org.tabserve.testing.BankNotes.assertWellFormed;
 
 /** {@code POST /api/predict} over real HTTP against the packaged WAR. */
 class PredictApiTest {
@@ -29,9 +28,12 @@ class PredictApiTest {
     @BeforeAll
     static void start() throws Exception {
         signatureOrder = new ArrayList<>();
-        http.get("/api/model").json().path("input").path("features").forEach(f -> signatureOrder.add(f.path("name").asText()));
+        http.get("/api/model")
+                .json()
+                .path("input")
+                .path("features")
+                .forEach(f -> signatureOrder.add(f.path("name").asText()));
     }
-
 
     private static JsonNode predictOne(BankNotes.Note note) {
         return http.postJson("/api/predict", note.json().toString()).json();
@@ -71,7 +73,8 @@ class PredictApiTest {
 
     @Test
     void predictsAGenuineLookingNoteAsClass0Genuine() {
-        Http.Response response = http.postJson("/api/predict", BankNotes.genuine().json().toString());
+        Http.Response response =
+                http.postJson("/api/predict", BankNotes.genuine().json().toString());
         JsonNode prediction = response.json();
         assertEquals("utf-8", response.charset().orElse(""));
         assertWellFormed(prediction);
@@ -97,11 +100,15 @@ class PredictApiTest {
                 + "\"entropy\": " + (minEntropy - 1) + "}, {\"variance\": " + maxVariance + ", \"skewness\": 0, "
                 + "\"curtosis\": 0, \"entropy\": " + minEntropy + "}]}";
         JsonNode predictions = http.postJson("/api/predict", body).json().path("predictions");
-        assertEquals(List.of("variance", "entropy"), predictions.get(0).findValuesAsText("feature"),
+        assertEquals(
+                List.of("variance", "entropy"),
+                predictions.get(0).findValuesAsText("feature"),
                 "in the model's feature order");
-        assertEquals("the model has not seen a variance this high; treat the answer with care",
+        assertEquals(
+                "the model has not seen a variance this high; treat the answer with care",
                 predictions.get(0).at("/warnings/0/message").asText());
-        assertEquals("the model has not seen an entropy this low; treat the answer with care",
+        assertEquals(
+                "the model has not seen an entropy this low; treat the answer with care",
                 predictions.get(0).at("/warnings/1/message").asText());
         assertEquals(0, predictions.get(1).path("warnings").size(), "the range's ends are inside it");
     }
@@ -119,11 +126,13 @@ class PredictApiTest {
     void answersABatchOfInstancesInInputOrderWithTheSinglePredictionOfEachRow() {
         List<BankNotes.Note> notes = BankNotes.mixed(12);
         List<ObjectNode> items = notes.stream().map(BankNotes.Note::json).toList();
-        JsonNode predictions = http.postJson("/api/predict", instances(items)).json().get("predictions");
+        JsonNode predictions =
+                http.postJson("/api/predict", instances(items)).json().get("predictions");
         assertEquals(notes.size(), predictions.size());
         for (int i = 0; i < notes.size(); i++) {
             assertSamePrediction(predictOne(notes.get(i)), predictions.get(i), "instance " + i);
-            assertEquals(notes.get(i).label(), predictions.get(i).get("label").asText(), "instance " + i + " is its class");
+            assertEquals(
+                    notes.get(i).label(), predictions.get(i).get("label").asText(), "instance " + i + " is its class");
         }
     }
 
@@ -134,8 +143,11 @@ class PredictApiTest {
     @Test
     void concurrentSingleRowRequestsEachGetTheirOwnRowsAnswer() throws Exception {
         List<BankNotes.Note> notes = BankNotes.mixed(400);
-        JsonNode batch = http.postJson("/api/predict", instances(notes.stream().map(BankNotes.Note::json).toList()))
-                .json().get("predictions");
+        JsonNode batch = http.postJson(
+                        "/api/predict",
+                        instances(notes.stream().map(BankNotes.Note::json).toList()))
+                .json()
+                .get("predictions");
         int clients = 16;
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
         try {
@@ -168,10 +180,19 @@ class PredictApiTest {
     void takesInstancesAsArraysInTheSignatureOrderOfApiModel() {
         assertEquals(BankNotes.FEATURES, signatureOrder, "the graph takes the data's column order (README)");
         List<BankNotes.Note> notes = BankNotes.mixed(8);
-        JsonNode byName = http.postJson("/api/predict", instances(notes.stream().map(BankNotes.Note::json).toList())).json();
-        JsonNode byPosition = http.postJson("/api/predict", instances(notes.stream().map(PredictApiTest::asArray).toList())).json();
+        JsonNode byName = http.postJson(
+                        "/api/predict",
+                        instances(notes.stream().map(BankNotes.Note::json).toList()))
+                .json();
+        JsonNode byPosition = http.postJson(
+                        "/api/predict",
+                        instances(notes.stream().map(PredictApiTest::asArray).toList()))
+                .json();
         for (int i = 0; i < notes.size(); i++) {
-            assertSamePrediction(byName.get("predictions").get(i), byPosition.get("predictions").get(i), "instance " + i);
+            assertSamePrediction(
+                    byName.get("predictions").get(i),
+                    byPosition.get("predictions").get(i),
+                    "instance " + i);
         }
     }
 
@@ -194,13 +215,24 @@ class PredictApiTest {
         for (int from = 0; from < notes.size(); from += batch) {
             List<BankNotes.Note> part = notes.subList(from, Math.min(notes.size(), from + batch));
             // The values exactly as the file writes them, as JSON number literals.
-            String body = "{\"instances\": [" + String.join(",", part.stream()
-                    .map(n -> "[" + String.join(",", columns.stream().map(c -> n.text().get(c)).toList()) + "]")
-                    .toList()) + "]}";
+            String body = "{\"instances\": ["
+                    + String.join(
+                            ",",
+                            part.stream()
+                                    .map(n -> "["
+                                            + String.join(
+                                                    ",",
+                                                    columns.stream()
+                                                            .map(c -> n.text().get(c))
+                                                            .toList()) + "]")
+                                    .toList())
+                    + "]}";
             JsonNode predictions = http.postJson("/api/predict", body).json().get("predictions");
             assertEquals(part.size(), predictions.size());
             for (int i = 0; i < part.size(); i++) {
-                assertEquals(part.get(i).label(), predictions.get(i).get("label").asText(),
+                assertEquals(
+                        part.get(i).label(),
+                        predictions.get(i).get("label").asText(),
                         "CSV row " + (from + i + 1) + " " + part.get(i).text());
                 checked++;
             }
@@ -215,7 +247,8 @@ class PredictApiTest {
         for (int i = 0; i < notes.size(); i++) {
             items.add(i % 2 == 0 ? notes.get(i).json() : asArray(notes.get(i)));
         }
-        JsonNode predictions = http.postJson("/api/predict", instances(items)).json().get("predictions");
+        JsonNode predictions =
+                http.postJson("/api/predict", instances(items)).json().get("predictions");
         assertEquals(notes.size(), predictions.size());
         for (int i = 0; i < notes.size(); i++) {
             assertSamePrediction(predictOne(notes.get(i)), predictions.get(i), "instance " + i);
@@ -229,7 +262,10 @@ class PredictApiTest {
         for (int i = BankNotes.FEATURES.size() - 1; i >= 0; i--) {
             reversed.put(BankNotes.FEATURES.get(i), note.value(BankNotes.FEATURES.get(i)));
         }
-        assertSamePrediction(predictOne(note), http.postJson("/api/predict", reversed.toString()).json(), "reversed keys");
+        assertSamePrediction(
+                predictOne(note),
+                http.postJson("/api/predict", reversed.toString()).json(),
+                "reversed keys");
     }
 
     @Test
@@ -242,7 +278,8 @@ class PredictApiTest {
     @Test
     void rejectsTruncatedJsonWith400Problem() {
         String body = BankNotes.genuine().json().toString();
-        JsonNode problem = http.postJson("/api/predict", body.substring(0, body.length() / 2)).problem(400);
+        JsonNode problem = http.postJson("/api/predict", body.substring(0, body.length() / 2))
+                .problem(400);
         assertTrue(problem.path("detail").asText().contains("malformed JSON"), problem::toString);
     }
 
@@ -258,12 +295,20 @@ class PredictApiTest {
 
     @Test
     void listsEveryMissingFieldAtOnceNamingTheIgnoredOnes() {
-        JsonNode problem = http.postJson("/api/predict", "{\"variance\":1.0,\"colour\":2,\"size\":3}").problem(400);
-        assertEquals(List.of("curtosis", "entropy", "skewness"), fields(problem).stream().sorted().toList());
+        JsonNode problem = http.postJson("/api/predict", "{\"variance\":1.0,\"colour\":2,\"size\":3}")
+                .problem(400);
+        assertEquals(
+                List.of("curtosis", "entropy", "skewness"),
+                fields(problem).stream().sorted().toList());
         assertEquals(3, problem.path("errors").size());
-        problem.path("errors").forEach(e -> assertTrue(e.path("row").isMissingNode(), "no row for a single object: " + e));
-        problem.path("errors").forEach(e -> assertTrue(e.path("message").asText()
-                .endsWith("the fields the model does not take were ignored: 'colour', 'size'"), e::toString));
+        problem.path("errors")
+                .forEach(e -> assertTrue(e.path("row").isMissingNode(), "no row for a single object: " + e));
+        problem.path("errors")
+                .forEach(e -> assertTrue(
+                        e.path("message")
+                                .asText()
+                                .endsWith("the fields the model does not take were ignored: 'colour', 'size'"),
+                        e::toString));
     }
 
     @Test
@@ -274,7 +319,8 @@ class PredictApiTest {
         ObjectNode unknownAndString = BankNotes.genuine().json();
         unknownAndString.put("colour", 1.0);
         unknownAndString.put("variance", "high");
-        JsonNode problem = http.postJson("/api/predict", instances(List.of(good, missing, unknownAndString))).problem(400);
+        JsonNode problem = http.postJson("/api/predict", instances(List.of(good, missing, unknownAndString)))
+                .problem(400);
         List<String> found = new ArrayList<>();
         for (int i = 0; i < fields(problem).size(); i++) {
             found.add(rows(problem).get(i) + ":" + fields(problem).get(i));
@@ -284,33 +330,41 @@ class PredictApiTest {
 
     @Test
     void rejectsTheNaNLiteralNamingTheFieldThatMayNotBeMissing() {
-        JsonNode problem = http.postJson("/api/predict", genuineWith("variance", "NaN")).problem(400);
+        JsonNode problem =
+                http.postJson("/api/predict", genuineWith("variance", "NaN")).problem(400);
         assertEquals(List.of("variance"), fields(problem));
-        assertTrue(problem.path("detail").asText().contains("is NaN, which is read as a missing value"), problem::toString);
+        assertTrue(
+                problem.path("detail").asText().contains("is NaN, which is read as a missing value"),
+                problem::toString);
     }
 
     @Test
     void rejectsANumberBeyondDoubleRangeNamingTheField() {
-        JsonNode problem = http.postJson("/api/predict", genuineWith("skewness", "1e400")).problem(400);
+        JsonNode problem =
+                http.postJson("/api/predict", genuineWith("skewness", "1e400")).problem(400);
         assertEquals(List.of("skewness"), fields(problem));
     }
 
     @Test
     void rejectsANumberBeyondTheModelsFloatRangeNamingTheField() {
-        JsonNode problem = http.postJson("/api/predict", genuineWith("curtosis", "1e300")).problem(400);
+        JsonNode problem =
+                http.postJson("/api/predict", genuineWith("curtosis", "1e300")).problem(400);
         assertEquals(List.of("curtosis"), fields(problem));
     }
 
     @Test
     void rejectsAnotherContentTypeWith415() {
         String body = BankNotes.genuine().json().toString();
-        http.post("/api/predict", "text/plain", body.getBytes(StandardCharsets.UTF_8)).problem(415);
-        http.post("/api/predict", "application/x-www-form-urlencoded", body.getBytes(StandardCharsets.UTF_8)).problem(415);
+        http.post("/api/predict", "text/plain", body.getBytes(StandardCharsets.UTF_8))
+                .problem(415);
+        http.post("/api/predict", "application/x-www-form-urlencoded", body.getBytes(StandardCharsets.UTF_8))
+                .problem(415);
     }
 
     @Test
     void rejectsABodyWithoutContentTypeWith415() {
-        http.post("/api/predict", null, BankNotes.genuine().json().toString().getBytes(StandardCharsets.UTF_8)).problem(415);
+        http.post("/api/predict", null, BankNotes.genuine().json().toString().getBytes(StandardCharsets.UTF_8))
+                .problem(415);
     }
 
     @Test
@@ -321,7 +375,8 @@ class PredictApiTest {
 
     @Test
     void rejectsDuplicateKeysWith400() {
-        JsonNode problem = http.postJson("/api/predict", genuineWith("variance", "1.0,\"variance\":2.0")).problem(400);
+        JsonNode problem = http.postJson("/api/predict", genuineWith("variance", "1.0,\"variance\":2.0"))
+                .problem(400);
         assertTrue(problem.path("detail").asText().contains("variance"), problem::toString);
     }
 
@@ -340,9 +395,11 @@ class PredictApiTest {
         }
         JsonNode ok = http.postJson("/api/predict", body + "]}").json();
         assertEquals(10_000, ok.get("predictions").size());
-        assertSamePrediction(predictOne(BankNotes.genuine()), ok.get("predictions").get(9_999), "the last row");
+        assertSamePrediction(
+                predictOne(BankNotes.genuine()), ok.get("predictions").get(9_999), "the last row");
 
-        JsonNode problem = http.fresh().postJson("/api/predict", body + "," + row + "]}").problem(413);
+        JsonNode problem =
+                http.fresh().postJson("/api/predict", body + "," + row + "]}").problem(413);
         assertTrue(problem.path("detail").asText().contains("10000"), problem::toString);
     }
 
@@ -356,7 +413,8 @@ class PredictApiTest {
 
     @Test
     void rejectsAnInstanceThatIsNeitherObjectNorArrayNamingItsRow() {
-        String body = instances(List.of(BankNotes.genuine().json(), Http.JSON.getNodeFactory().numberNode(5)));
+        String body = instances(
+                List.of(BankNotes.genuine().json(), Http.JSON.getNodeFactory().numberNode(5)));
         JsonNode problem = http.postJson("/api/predict", body).problem(400);
         assertEquals(List.of("instances"), fields(problem));
         assertEquals(List.of(1), rows(problem));
@@ -380,9 +438,15 @@ class PredictApiTest {
 
     @Test
     void rejectsAnArrayInstanceOfTheWrongLengthWith400() {
-        assertEquals(List.of("[4]"), fields(http.postJson("/api/predict", "{\"instances\":[[1,2,3,4,5]]}").problem(400)),
+        assertEquals(
+                List.of("[4]"),
+                fields(http.postJson("/api/predict", "{\"instances\":[[1,2,3,4,5]]}")
+                        .problem(400)),
                 "the fifth value has no feature: named by its position");
-        assertEquals(List.of("entropy"), fields(http.postJson("/api/predict", "{\"instances\":[[1,2,3]]}").problem(400)),
+        assertEquals(
+                List.of("entropy"),
+                fields(http.postJson("/api/predict", "{\"instances\":[[1,2,3]]}")
+                        .problem(400)),
                 "the fourth feature in signature order is missing");
     }
 
@@ -390,24 +454,33 @@ class PredictApiTest {
     void rejectsABodyOverFourMebibytesWith413() {
         // Valid JSON, padded with whitespace past the 4 MiB limit: only its size is wrong.
         String body = BankNotes.genuine().json().toString();
-        byte[] padded = (body.substring(0, body.length() - 1) + " ".repeat(4 << 20) + "}").getBytes(StandardCharsets.UTF_8);
+        byte[] padded =
+                (body.substring(0, body.length() - 1) + " ".repeat(4 << 20) + "}").getBytes(StandardCharsets.UTF_8);
         http.fresh().post("/api/predict", "application/json", padded).problem(413);
     }
 
     @Test
     void rejectsAChunkedBodyOverFourMebibytesWith413() {
         String body = BankNotes.genuine().json().toString();
-        byte[] padded = (body.substring(0, body.length() - 1) + " ".repeat(4 << 20) + "}").getBytes(StandardCharsets.UTF_8);
+        byte[] padded =
+                (body.substring(0, body.length() - 1) + " ".repeat(4 << 20) + "}").getBytes(StandardCharsets.UTF_8);
         // ofInputStream has no known length, so the JDK client sends it chunked, without Content-Length.
-        http.fresh().send("POST", "/api/predict",
-                java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(padded)),
-                "Content-Type", "application/json").problem(413);
+        http.fresh()
+                .send(
+                        "POST",
+                        "/api/predict",
+                        java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                                () -> new java.io.ByteArrayInputStream(padded)),
+                        "Content-Type",
+                        "application/json")
+                .problem(413);
     }
 
     @Test
     void rejectsGetAndDeleteWith405NamingPostInAllow() {
         for (String method : List.of("GET", "DELETE", "PUT")) {
-            Http.Response response = http.send(method, "/api/predict", java.net.http.HttpRequest.BodyPublishers.noBody());
+            Http.Response response =
+                    http.send(method, "/api/predict", java.net.http.HttpRequest.BodyPublishers.noBody());
             response.problem(405);
             assertEquals("OPTIONS, POST", response.header("Allow").orElse(""), method);
         }
@@ -415,18 +488,22 @@ class PredictApiTest {
 
     @Test
     void namesTheRowOfABatchValueThatOnlyTheModelRefuses() {
-        String body = instances(List.of(asArray(BankNotes.genuine()), Http.JSON.createArrayNode().add(1).add(1e300).add(3).add(4)));
+        String body = instances(List.of(
+                asArray(BankNotes.genuine()),
+                Http.JSON.createArrayNode().add(1).add(1e300).add(3).add(4)));
         JsonNode problem = http.postJson("/api/predict", body).problem(400);
         assertEquals(List.of("skewness"), fields(problem), "the second value, in signature order");
         assertEquals(List.of(1), rows(problem));
 
-        JsonNode shortRow = http.postJson("/api/predict", "{\"instances\":[[1,2,3,4],[1,2,3]]}").problem(400);
+        JsonNode shortRow = http.postJson("/api/predict", "{\"instances\":[[1,2,3,4],[1,2,3]]}")
+                .problem(400);
         assertEquals(List.of(1), rows(shortRow));
     }
 
     @Test
     void listsAShortArrayRowTogetherWithTheNamedRowsProblems() {
-        JsonNode problem = http.postJson("/api/predict", "{\"instances\":[[1,2],{\"variance\":1}]}").problem(400);
+        JsonNode problem = http.postJson("/api/predict", "{\"instances\":[[1,2],{\"variance\":1}]}")
+                .problem(400);
         assertTrue(rows(problem).contains(0), () -> "row 0 (2 values, 4 needed) is not listed: " + problem);
         assertTrue(rows(problem).contains(1), problem::toString);
     }

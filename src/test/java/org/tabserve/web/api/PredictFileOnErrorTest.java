@@ -1,16 +1,10 @@
 package org.tabserve.web.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVRecord;
-import org.jsoup.nodes.Document;
-import org.jsoup.nodes.Element;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.tabserve.rows.OnError;
-import org.tabserve.testing.Http;
-import org.tabserve.testing.Multipart;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -21,10 +15,15 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.tabserve.rows.OnError;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.Multipart;
 
 /**
  * {@code POST /predict_file} with {@code ?on_error=row|reject}, on real rows with empty text cells: rows 1 to 13 of
@@ -42,8 +41,8 @@ class PredictFileOnErrorTest {
     private static final int ROWS = 13;
 
     @RegisterExtension
-    static final Http http = Http.startingTheApp("--model",
-            PENGUINS.resolve("species-zipmap.onnx").toAbsolutePath().toString());
+    static final Http http = Http.startingTheApp(
+            "--model", PENGUINS.resolve("species-zipmap.onnx").toAbsolutePath().toString());
 
     private static byte[] csv() throws IOException {
         return Files.readAllBytes(PENGUINS.resolve("empty-sex.csv"));
@@ -52,7 +51,9 @@ class PredictFileOnErrorTest {
     /** scikit-learn's answers, by data row of penguins.csv (the same numbers as the test file's). */
     private static Map<Integer, JsonNode> expected() throws IOException {
         Map<Integer, JsonNode> rows = new HashMap<>();
-        Http.JSON.readTree(PENGUINS.resolve("species-zipmap.expected.json").toFile()).path("rows")
+        Http.JSON
+                .readTree(PENGUINS.resolve("species-zipmap.expected.json").toFile())
+                .path("rows")
                 .forEach(row -> rows.put(row.path("row").asInt(), row));
         return rows;
     }
@@ -60,7 +61,8 @@ class PredictFileOnErrorTest {
     @Test
     void theJsonAnswerHasEveryRowInFileOrderEachBadOneWithItsErrorsInItsPlace() throws IOException {
         Map<Integer, JsonNode> expected = expected();
-        JsonNode predictions = http.upload("/predict_file?on_error=row", Multipart.csv(csv())).json()
+        JsonNode predictions = http.upload("/predict_file?on_error=row", Multipart.csv(csv()))
+                .json()
                 .get("predictions");
         assertEquals(ROWS, predictions.size(), "one entry per row: " + predictions);
         for (int row = 1; row <= ROWS; row++) {
@@ -73,7 +75,10 @@ class PredictFileOnErrorTest {
                 assertTrue(error.path("message").asText().contains("missing"), error.toString());
             } else {
                 assertFalse(entry.has("errors"), "row " + row);
-                assertEquals(expected.get(row).path("label").asText(), entry.path("label").asText(), "row " + row);
+                assertEquals(
+                        expected.get(row).path("label").asText(),
+                        entry.path("label").asText(),
+                        "row " + row);
                 assertProbabilities(expected.get(row), entry.path("probabilities"), "row " + row);
             }
         }
@@ -90,13 +95,15 @@ class PredictFileOnErrorTest {
     @Test
     void theUploadPageShowsEachBadRowsErrorInItsPlaceAndItsDownloadCarriesTheErrorColumn() throws IOException {
         // The form sends the choice as a field beside the file: its box "answer the other rows".
-        Http.Response response = http.upload("/predict_file?format=html",
-                Multipart.csv(csv()).text(OnError.PARAMETER, "row"));
+        Http.Response response =
+                http.upload("/predict_file?format=html", Multipart.csv(csv()).text(OnError.PARAMETER, "row"));
         assertEquals(200, response.status(), response::text);
         Document page = response.html();
-        assertTrue(page.getElementById("refused").text().startsWith("5 of the 13 rows were not scored"),
+        assertTrue(
+                page.getElementById("refused").text().startsWith("5 of the 13 rows were not scored"),
                 page.getElementById("refused").text());
-        assertTrue(page.getElementById("summary").text().startsWith("8 rows scored"),
+        assertTrue(
+                page.getElementById("summary").text().startsWith("8 rows scored"),
                 page.getElementById("summary").text());
         List<Element> rows = page.select("#preview tbody tr");
         assertEquals(10, rows.size(), "the first ten rows, good and bad, in file order");
@@ -114,8 +121,8 @@ class PredictFileOnErrorTest {
             }
         }
         String href = page.getElementById("download-link").attr("href");
-        String download = new String(Base64.getDecoder().decode(href.substring(href.indexOf(',') + 1)),
-                StandardCharsets.UTF_8);
+        String download =
+                new String(Base64.getDecoder().decode(href.substring(href.indexOf(',') + 1)), StandardCharsets.UTF_8);
         assertInPlace(download, expected());
     }
 
@@ -130,14 +137,18 @@ class PredictFileOnErrorTest {
         assertEquals(400, asCsv.status());
         assertTrue(asCsv.text().contains(OnError.HINT), asCsv.text());
         // The page's user has the form's tick box, not a query string (issue 39, item 1): the page names the box.
-        Http.Response page = http.upload("/predict_file?format=html&on_error=reject", Multipart.csv(csv()),
-                "Accept", "text/html");
+        Http.Response page =
+                http.upload("/predict_file?format=html&on_error=reject", Multipart.csv(csv()), "Accept", "text/html");
         assertEquals(400, page.status());
-        assertTrue(page.text().contains("tick &quot;" + UploadView.ON_ERROR_BOX + "&quot;")
-                || page.text().contains("tick \"" + UploadView.ON_ERROR_BOX + "\""), page.text());
+        assertTrue(
+                page.text().contains("tick &quot;" + UploadView.ON_ERROR_BOX + "&quot;")
+                        || page.text().contains("tick \"" + UploadView.ON_ERROR_BOX + "\""),
+                page.text());
         assertFalse(page.text().contains("?on_error"), page.text());
-        assertTrue(java.nio.file.Files.readString(java.nio.file.Path.of("webapp/WEB-INF/templates/form.html"))
-                .contains(">" + UploadView.ON_ERROR_BOX + "</label>"), "the form's tick box has the label the page names");
+        assertTrue(
+                java.nio.file.Files.readString(java.nio.file.Path.of("webapp/WEB-INF/templates/form.html"))
+                        .contains(">" + UploadView.ON_ERROR_BOX + "</label>"),
+                "the form's tick box has the label the page names");
     }
 
     @Test
@@ -155,15 +166,19 @@ class PredictFileOnErrorTest {
      */
     @Test
     void aRepeatedParameterIsA400NamingItAsOnEveryBatchRoute() throws IOException {
-        assertEquals(List.of(OnError.PARAMETER), http.upload("/predict_file?on_error=reject&on_error=row",
-                Multipart.csv(csv())).errorFields(400));
-        assertEquals(List.of("format"), http.upload("/predict_file?format=json&format=csv&on_error=row",
-                Multipart.csv(csv())).errorFields(400));
+        assertEquals(
+                List.of(OnError.PARAMETER),
+                http.upload("/predict_file?on_error=reject&on_error=row", Multipart.csv(csv()))
+                        .errorFields(400));
+        assertEquals(
+                List.of("format"),
+                http.upload("/predict_file?format=json&format=csv&on_error=row", Multipart.csv(csv()))
+                        .errorFields(400));
         // The same repeated on_error on another batch route, MLflow's, is read the same way.
         String rows = "{\"dataframe_records\": [{\"island\": \"Biscoe\", \"bill_length_mm\": 45.2,"
                 + " \"bill_depth_mm\": 14.8, \"flipper_length_mm\": 212, \"body_mass_g\": 5200, \"sex\": null}]}";
-        Http.Response invocations = http.post("/invocations?on_error=reject&on_error=row", "application/json",
-                rows.getBytes(StandardCharsets.UTF_8));
+        Http.Response invocations = http.post(
+                "/invocations?on_error=reject&on_error=row", "application/json", rows.getBytes(StandardCharsets.UTF_8));
         assertEquals(List.of(OnError.PARAMETER), invocations.errorFields(400));
     }
 
@@ -173,8 +188,8 @@ class PredictFileOnErrorTest {
         Http.Response onError = http.upload("/predict_file?on_error", Multipart.csv(csv()));
         assertEquals(List.of(OnError.PARAMETER), onError.errorFields(400));
         // Also when the form's field says "row": the query names the parameter, so it is the query's value.
-        Http.Response besideField = http.upload("/predict_file?on_error",
-                Multipart.csv(csv()).text(OnError.PARAMETER, "row"));
+        Http.Response besideField =
+                http.upload("/predict_file?on_error", Multipart.csv(csv()).text(OnError.PARAMETER, "row"));
         assertEquals(List.of(OnError.PARAMETER), besideField.errorFields(400));
         Http.Response format = http.upload("/predict_file?format", Multipart.csv(csv()));
         assertEquals(List.of("format"), format.errorFields(400));
@@ -182,15 +197,20 @@ class PredictFileOnErrorTest {
         assertEquals(List.of("format"), unknown.errorFields(400));
         assertTrue(unknown.text().contains("'xml'"), unknown.text());
         String rows = "{\"dataframe_records\": [{\"island\": \"Biscoe\"}]}";
-        Http.Response invocations = http.post("/invocations?on_error", "application/json",
-                rows.getBytes(StandardCharsets.UTF_8));
+        Http.Response invocations =
+                http.post("/invocations?on_error", "application/json", rows.getBytes(StandardCharsets.UTF_8));
         assertEquals(List.of(OnError.PARAMETER), invocations.errorFields(400));
     }
 
     /** A CSV answer with on_error=row: every row in order, the bad ones with empty answers and their error. */
     private static void assertInPlace(String text, Map<Integer, JsonNode> expected) throws IOException {
-        List<CSVRecord> records = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()
-                .parse(new StringReader(text)).getRecords();
+        List<CSVRecord> records = CSVFormat.DEFAULT
+                .builder()
+                .setHeader()
+                .setSkipHeaderRecord(true)
+                .get()
+                .parse(new StringReader(text))
+                .getRecords();
         List<String> header = records.get(0).getParser().getHeaderNames();
         assertEquals("error", header.get(header.size() - 1), "the last column: " + header);
         assertEquals(ROWS, records.size());
@@ -205,11 +225,15 @@ class PredictFileOnErrorTest {
             } else {
                 assertEquals("", record.get("error"), "row " + row);
                 assertEquals(expected.get(row).path("label").asText(), record.get("label"), "row " + row);
-                for (Iterator<Map.Entry<String, JsonNode>> it = expected.get(row).path("probabilities").fields();
-                     it.hasNext(); ) {
+                for (Iterator<Map.Entry<String, JsonNode>> it =
+                                expected.get(row).path("probabilities").fields();
+                        it.hasNext(); ) {
                     Map.Entry<String, JsonNode> p = it.next();
-                    assertEquals(p.getValue().asDouble(), Double.parseDouble(record.get("probability_" + p.getKey())),
-                            1e-5, "row " + row + " " + p.getKey());
+                    assertEquals(
+                            p.getValue().asDouble(),
+                            Double.parseDouble(record.get("probability_" + p.getKey())),
+                            1e-5,
+                            "row " + row + " " + p.getKey());
                 }
             }
         }
@@ -217,8 +241,13 @@ class PredictFileOnErrorTest {
 
     private static void assertProbabilities(JsonNode expected, JsonNode actual, String where) {
         assertEquals(expected.path("probabilities").size(), actual.size(), where);
-        expected.path("probabilities").fields().forEachRemaining(p -> assertEquals(p.getValue().asDouble(),
-                actual.path(p.getKey()).asDouble(Double.NaN), 1e-5, where + " " + p.getKey()));
+        expected.path("probabilities")
+                .fields()
+                .forEachRemaining(p -> assertEquals(
+                        p.getValue().asDouble(),
+                        actual.path(p.getKey()).asDouble(Double.NaN),
+                        1e-5,
+                        where + " " + p.getKey()));
     }
 
     private static List<String> fieldNames(JsonNode node) {

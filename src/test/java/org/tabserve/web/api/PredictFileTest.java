@@ -1,7 +1,21 @@
 package org.tabserve.web.api;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tabserve.testing.BankNotes.assertSamePrediction;
+import static org.tabserve.testing.BankNotes.assertWellFormed;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -12,21 +26,6 @@ import org.tabserve.testing.Http;
 import org.tabserve.testing.Multipart;
 import org.tabserve.web.http.GzipInputTest;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.tabserve.testing.BankNotes.assertSamePrediction;
-import static org.tabserve.testing.BankNotes.assertWellFormed;
-
 /** {@code POST /predict_file}: a CSV upload in multipart field {@code file}, over real HTTP. */
 class PredictFileTest {
 
@@ -34,8 +33,6 @@ class PredictFileTest {
 
     @RegisterExtension
     static final Http http = Http.startingTheApp();
-
-
 
     private static String csvOf(List<BankNotes.Note> notes) {
         StringBuilder csv = new StringBuilder(HEADER + "\n");
@@ -55,8 +52,13 @@ class PredictFileTest {
     private static List<CSVRecord> parseCsv(Http.Response response) throws IOException {
         assertEquals(200, response.status(), response::text);
         assertEquals("text/csv", response.mediaType());
-        try (CSVParser csv = CSVParser.parse(new StringReader(response.text()),
-                CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+        try (CSVParser csv = CSVParser.parse(
+                new StringReader(response.text()),
+                CSVFormat.DEFAULT
+                        .builder()
+                        .setHeader()
+                        .setSkipHeaderRecord(true)
+                        .get())) {
             List<CSVRecord> records = csv.getRecords();
             records.forEach(r -> assertTrue(r.isConsistent(), "row " + r.getRecordNumber() + " has every column"));
             return records;
@@ -64,22 +66,30 @@ class PredictFileTest {
     }
 
     private static List<String> headerOf(Http.Response response) throws IOException {
-        try (CSVParser csv = CSVParser.parse(new StringReader(response.text()),
-                CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+        try (CSVParser csv = CSVParser.parse(
+                new StringReader(response.text()),
+                CSVFormat.DEFAULT
+                        .builder()
+                        .setHeader()
+                        .setSkipHeaderRecord(true)
+                        .get())) {
             return csv.getHeaderNames();
         }
     }
 
     private static String fieldsAndRows(JsonNode problem) {
         List<String> found = new ArrayList<>();
-        problem.path("errors").forEach(e -> found.add(e.path("field").asText() + "@" + (e.has("row") ? e.get("row").asInt() : "-")));
+        problem.path("errors")
+                .forEach(e -> found.add(e.path("field").asText() + "@"
+                        + (e.has("row") ? e.get("row").asInt() : "-")));
         return String.join(" ", found);
     }
 
     @Test
     void answersOneJsonPredictionPerRowInOrderByDefault() {
         List<BankNotes.Note> notes = BankNotes.mixed(20);
-        JsonNode predictions = http.upload("/predict_file", Multipart.csv(csvOf(notes))).json().get("predictions");
+        JsonNode predictions =
+                http.upload("/predict_file", Multipart.csv(csvOf(notes))).json().get("predictions");
         JsonNode expected = apiPredictions(notes);
         assertEquals(notes.size(), predictions.size());
         for (int i = 0; i < notes.size(); i++) {
@@ -92,7 +102,8 @@ class PredictFileTest {
     void labelsEveryRowOfTheBankNoteDataAsItsClass() throws IOException {
         // The whole data set, its class column included (an extra column): held-out and training accuracy are 1.0.
         byte[] data = Files.readAllBytes(BankNotes.DATA);
-        JsonNode predictions = http.upload("/predict_file", Multipart.csv(data)).json().get("predictions");
+        JsonNode predictions =
+                http.upload("/predict_file", Multipart.csv(data)).json().get("predictions");
         List<BankNotes.Note> notes = BankNotes.all();
         assertEquals(1372, notes.size());
         assertEquals(notes.size(), predictions.size());
@@ -106,7 +117,8 @@ class PredictFileTest {
     void answersCsvWithTheInputColumnsLabelAndOneProbabilityPerClassForAcceptTextCsv() throws IOException {
         List<BankNotes.Note> notes = BankNotes.mixed(10);
         Http.Response response = http.upload("/predict_file", Multipart.csv(csvOf(notes)), "Accept", "text/csv");
-        assertEquals(List.of("variance", "skewness", "curtosis", "entropy", "label", "probability_0", "probability_1"),
+        assertEquals(
+                List.of("variance", "skewness", "curtosis", "entropy", "label", "probability_0", "probability_1"),
                 headerOf(response));
         List<CSVRecord> rows = parseCsv(response);
         JsonNode expected = apiPredictions(notes);
@@ -114,7 +126,8 @@ class PredictFileTest {
         for (int i = 0; i < notes.size(); i++) {
             CSVRecord row = rows.get(i);
             for (String feature : BankNotes.FEATURES) {
-                assertEquals(notes.get(i).text().get(feature), row.get(feature), "row " + (i + 1) + " echoes " + feature);
+                assertEquals(
+                        notes.get(i).text().get(feature), row.get(feature), "row " + (i + 1) + " echoes " + feature);
             }
             assertEquals(expected.get(i).get("label").asText(), row.get("label"), "row " + (i + 1));
             double p0 = Double.parseDouble(row.get("probability_0"));
@@ -131,17 +144,39 @@ class PredictFileTest {
         BankNotes.Note genuine = BankNotes.genuine();
         BankNotes.Note forged = BankNotes.forged();
         String csv = "id,entropy,note,variance,curtosis,skewness\n"
-                + "a1," + genuine.text().get("entropy") + ",\"first, genuine\"," + genuine.text().get("variance") + ","
+                + "a1," + genuine.text().get("entropy") + ",\"first, genuine\","
+                + genuine.text().get("variance") + ","
                 + genuine.text().get("curtosis") + "," + genuine.text().get("skewness") + "\n"
-                + "b2," + forged.text().get("entropy") + ",second," + forged.text().get("variance") + ","
+                + "b2," + forged.text().get("entropy") + ",second,"
+                + forged.text().get("variance") + ","
                 + forged.text().get("curtosis") + "," + forged.text().get("skewness") + "\n";
         Http.Response response = http.upload("/predict_file", Multipart.csv(csv), "Accept", "text/csv");
-        assertEquals(List.of("id", "entropy", "note", "variance", "curtosis", "skewness", "label", "probability_0", "probability_1"),
+        assertEquals(
+                List.of(
+                        "id",
+                        "entropy",
+                        "note",
+                        "variance",
+                        "curtosis",
+                        "skewness",
+                        "label",
+                        "probability_0",
+                        "probability_1"),
                 headerOf(response));
         List<CSVRecord> rows = parseCsv(response);
         assertEquals(2, rows.size());
-        assertEquals(List.of("a1", "first, genuine", "0"), List.of(rows.get(0).get("id"), rows.get(0).get("note"), rows.get(0).get("label")));
-        assertEquals(List.of("b2", "second", "1"), List.of(rows.get(1).get("id"), rows.get(1).get("note"), rows.get(1).get("label")));
+        assertEquals(
+                List.of("a1", "first, genuine", "0"),
+                List.of(
+                        rows.get(0).get("id"),
+                        rows.get(0).get("note"),
+                        rows.get(0).get("label")));
+        assertEquals(
+                List.of("b2", "second", "1"),
+                List.of(
+                        rows.get(1).get("id"),
+                        rows.get(1).get("note"),
+                        rows.get(1).get("label")));
 
         JsonNode json = http.upload("/predict_file", Multipart.csv(csv)).json().get("predictions");
         JsonNode expected = apiPredictions(List.of(genuine, forged));
@@ -154,13 +189,22 @@ class PredictFileTest {
         List<BankNotes.Note> notes = List.of(BankNotes.genuine(), BankNotes.forged());
         StringBuilder csv = new StringBuilder("\"variance\",\"skewness\",curtosis,entropy\r\n");
         for (BankNotes.Note note : notes) {
-            csv.append('"').append(note.text().get("variance")).append("\",\"").append(note.text().get("skewness"))
-                    .append("\",").append(note.text().get("curtosis")).append(',').append(note.text().get("entropy")).append("\r\n");
+            csv.append('"')
+                    .append(note.text().get("variance"))
+                    .append("\",\"")
+                    .append(note.text().get("skewness"))
+                    .append("\",")
+                    .append(note.text().get("curtosis"))
+                    .append(',')
+                    .append(note.text().get("entropy"))
+                    .append("\r\n");
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         bytes.writeBytes(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
         bytes.writeBytes(csv.toString().getBytes(StandardCharsets.UTF_8));
-        JsonNode predictions = http.upload("/predict_file", Multipart.csv(bytes.toByteArray())).json().get("predictions");
+        JsonNode predictions = http.upload("/predict_file", Multipart.csv(bytes.toByteArray()))
+                .json()
+                .get("predictions");
         JsonNode expected = apiPredictions(notes);
         assertEquals(2, predictions.size());
         assertSamePrediction(expected.get(0), predictions.get(0), "row 1");
@@ -174,13 +218,15 @@ class PredictFileTest {
 
     @Test
     void rejectsAHeaderWithoutRowsWith400() {
-        JsonNode problem = http.upload("/predict_file", Multipart.csv(HEADER + "\n")).problem(400);
+        JsonNode problem =
+                http.upload("/predict_file", Multipart.csv(HEADER + "\n")).problem(400);
         assertTrue(problem.path("detail").asText().contains("no data rows"), problem::toString);
     }
 
     @Test
     void rejectsAMissingFeatureColumnNamingIt() {
-        JsonNode problem = http.upload("/predict_file", Multipart.csv("variance,skewness,entropy\n1,2,3\n")).problem(400);
+        JsonNode problem = http.upload("/predict_file", Multipart.csv("variance,skewness,entropy\n1,2,3\n"))
+                .problem(400);
         assertEquals("curtosis@-", fieldsAndRows(problem));
     }
 
@@ -191,7 +237,8 @@ class PredictFileTest {
         String[] row3 = lines[3].split(","); // lines[0] is the header
         row3[1] = "abc"; // skewness
         lines[3] = String.join(",", row3);
-        JsonNode problem = http.upload("/predict_file", Multipart.csv(String.join("\n", lines) + "\n")).problem(400);
+        JsonNode problem = http.upload("/predict_file", Multipart.csv(String.join("\n", lines) + "\n"))
+                .problem(400);
         assertEquals("skewness@3", fieldsAndRows(problem));
         assertTrue(problem.at("/errors/0/message").asText().contains("abc"), problem::toString);
     }
@@ -215,7 +262,8 @@ class PredictFileTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         bytes.writeBytes((HEADER + "\n1,2,3,4\n").getBytes(StandardCharsets.US_ASCII));
         bytes.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xFE, '1', ',', '2', ',', '3', ',', '4', '\n'});
-        JsonNode problem = http.upload("/predict_file", Multipart.csv(bytes.toByteArray())).problem(400);
+        JsonNode problem =
+                http.upload("/predict_file", Multipart.csv(bytes.toByteArray())).problem(400);
         assertTrue(problem.path("detail").asText().contains("UTF-8"), problem::toString);
     }
 
@@ -223,7 +271,8 @@ class PredictFileTest {
     void rejectsADuplicateHeaderColumnWith400SpeakingOfTheFile() {
         JsonNode problem = http.upload("/predict_file", Multipart.csv("variance,variance,curtosis,entropy\n1,2,3,4\n"))
                 .problem(400);
-        assertEquals("column 'variance' appears twice in the header (columns 1 and 2); name each column once",
+        assertEquals(
+                "column 'variance' appears twice in the header (columns 1 and 2); name each column once",
                 problem.path("detail").asText());
     }
 
@@ -242,16 +291,20 @@ class PredictFileTest {
     @Test
     void readsASemicolonFileWithDecimalCommasAsTheSameNumbers() throws IOException {
         List<BankNotes.Note> notes = BankNotes.mixed(6);
-        JsonNode predictions = http.upload("/predict_file", Multipart.csv(semicolonCsvOf(notes))).json().get("predictions");
+        JsonNode predictions = http.upload("/predict_file", Multipart.csv(semicolonCsvOf(notes)))
+                .json()
+                .get("predictions");
         JsonNode expected = apiPredictions(notes);
         assertEquals(notes.size(), predictions.size());
         for (int i = 0; i < notes.size(); i++) {
             assertSamePrediction(expected.get(i), predictions.get(i), "row " + (i + 1));
         }
         // The CSV answer is written with commas and decimal points, the input columns echoed as they came.
-        List<CSVRecord> rows = parseCsv(http.upload("/predict_file", Multipart.csv(semicolonCsvOf(notes)),
-                "Accept", "text/csv"));
-        assertEquals(notes.get(0).text().get("variance").replace('.', ','), rows.get(0).get("variance"));
+        List<CSVRecord> rows =
+                parseCsv(http.upload("/predict_file", Multipart.csv(semicolonCsvOf(notes)), "Accept", "text/csv"));
+        assertEquals(
+                notes.get(0).text().get("variance").replace('.', ','),
+                rows.get(0).get("variance"));
         assertEquals(expected.get(0).path("label").asText(), rows.get(0).get("label"));
     }
 
@@ -259,9 +312,13 @@ class PredictFileTest {
     void aCsvGzUploadGivesThePredictionsOfThePlainFile() {
         List<BankNotes.Note> notes = BankNotes.mixed(8);
         byte[] plain = csvOf(notes).getBytes(StandardCharsets.UTF_8);
-        JsonNode expected = http.upload("/predict_file", Multipart.csv(plain)).json().get("predictions");
-        JsonNode inflated = http.upload("/predict_file", new Multipart().file("file", "notes.csv.gz", "application/gzip",
-                GzipInputTest.gzip(plain))).json().get("predictions");
+        JsonNode expected =
+                http.upload("/predict_file", Multipart.csv(plain)).json().get("predictions");
+        JsonNode inflated = http.upload(
+                        "/predict_file",
+                        new Multipart().file("file", "notes.csv.gz", "application/gzip", GzipInputTest.gzip(plain)))
+                .json()
+                .get("predictions");
         assertEquals(expected, inflated);
     }
 
@@ -269,7 +326,8 @@ class PredictFileTest {
     void readsATabSeparatedFile() {
         List<BankNotes.Note> notes = BankNotes.mixed(4);
         String tsv = csvOf(notes).replace(',', '\t');
-        JsonNode predictions = http.upload("/predict_file", Multipart.csv(tsv)).json().get("predictions");
+        JsonNode predictions =
+                http.upload("/predict_file", Multipart.csv(tsv)).json().get("predictions");
         JsonNode expected = apiPredictions(notes);
         for (int i = 0; i < notes.size(); i++) {
             assertSamePrediction(expected.get(i), predictions.get(i), "row " + (i + 1));
@@ -282,15 +340,20 @@ class PredictFileTest {
         JsonNode problem = http.upload("/predict_file", Multipart.csv(csv)).problem(400);
         assertEquals("variance@2 entropy@2", fieldsAndRows(problem)); // in the model's feature order
         assertTrue(problem.at("/errors/0/message").asText().contains("with both '.' and ','"), problem::toString);
-        assertTrue(problem.at("/errors/1/message").asText().contains("where '.' may separate thousands"), problem::toString);
+        assertTrue(
+                problem.at("/errors/1/message").asText().contains("where '.' may separate thousands"),
+                problem::toString);
     }
 
     @Test
     void aHeaderThatStillDoesNotMatchSaysWhatSeparatorAndColumnsWereRead() {
         JsonNode problem = http.upload("/predict_file", Multipart.csv("variance|skewness|curtosis|entropy\n1|2|3|4\n"))
                 .problem(400);
-        assertTrue(problem.at("/errors/0/message").asText().contains(
-                "read as comma-separated, its columns are [variance|skewness|curtosis|entropy]"), problem::toString);
+        assertTrue(
+                problem.at("/errors/0/message")
+                        .asText()
+                        .contains("read as comma-separated, its columns are [variance|skewness|curtosis|entropy]"),
+                problem::toString);
     }
 
     @Test
@@ -300,16 +363,29 @@ class PredictFileTest {
 
     @Test
     void rejectsABodyThatIsNotMultipartWith415() {
-        http.post("/predict_file", "text/csv", (HEADER + "\n1,2,3,4\n").getBytes(StandardCharsets.UTF_8)).problem(415);
-        http.post("/predict_file", "application/json", BankNotes.genuine().json().toString().getBytes(StandardCharsets.UTF_8)).problem(415);
+        http.post("/predict_file", "text/csv", (HEADER + "\n1,2,3,4\n").getBytes(StandardCharsets.UTF_8))
+                .problem(415);
+        http.post(
+                        "/predict_file",
+                        "application/json",
+                        BankNotes.genuine().json().toString().getBytes(StandardCharsets.UTF_8))
+                .problem(415);
     }
 
     @Test
     void rejectsAMultipartBodyWithoutTheFileFieldWith400() {
-        JsonNode problem = http.upload("/predict_file", new Multipart().text("comment", "no file here")).problem(400);
+        JsonNode problem = http.upload("/predict_file", new Multipart().text("comment", "no file here"))
+                .problem(400);
         assertTrue(problem.path("detail").asText().contains("'file'"), problem::toString);
-        JsonNode wrongName = http.upload("/predict_file",
-                new Multipart().file("upload", "data.csv", "text/csv", (HEADER + "\n1,2,3,4\n").getBytes(StandardCharsets.UTF_8))).problem(400);
+        JsonNode wrongName = http.upload(
+                        "/predict_file",
+                        new Multipart()
+                                .file(
+                                        "upload",
+                                        "data.csv",
+                                        "text/csv",
+                                        (HEADER + "\n1,2,3,4\n").getBytes(StandardCharsets.UTF_8)))
+                .problem(400);
         assertTrue(wrongName.path("detail").asText().contains("'file'"), wrongName::toString);
     }
 
@@ -339,7 +415,9 @@ class PredictFileTest {
             }
             csv.append(String.join(",", note.text().values())).append('\n');
         }
-        JsonNode predictions = http.upload("/predict_file", Multipart.csv(csv.toString())).json().get("predictions");
+        JsonNode predictions = http.upload("/predict_file", Multipart.csv(csv.toString()))
+                .json()
+                .get("predictions");
         assertEquals(50_000, predictions.size());
         JsonNode expected = apiPredictions(sample);
         for (int k = 0; k < sample.size(); k++) {
@@ -375,7 +453,9 @@ class PredictFileTest {
     @Test
     void describesAMalformedMultipartBodyWithoutNamingServerClasses() {
         // Http checks every error body for "jetty" and "exception"; these requests fail that check today.
-        http.post("/predict_file", "multipart/form-data; boundary=XYZ", "hello".getBytes(StandardCharsets.UTF_8)).problem(400);
-        http.post("/predict_file", "multipart/form-data", (HEADER + "\n1,2,3,4\n").getBytes(StandardCharsets.UTF_8)).problem(400);
+        http.post("/predict_file", "multipart/form-data; boundary=XYZ", "hello".getBytes(StandardCharsets.UTF_8))
+                .problem(400);
+        http.post("/predict_file", "multipart/form-data", (HEADER + "\n1,2,3,4\n").getBytes(StandardCharsets.UTF_8))
+                .problem(400);
     }
 }

@@ -1,16 +1,13 @@
 package org.tabserve.web.api;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.tabserve.launcher.TabserveServer;
-import org.tabserve.testing.Http;
-import org.tabserve.testing.Multipart;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,10 +15,12 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tabserve.launcher.TabserveServer;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.Multipart;
 
 /**
  * A user's own data and client, the first time (issue 23): what Python's {@code json.dumps} and {@code requests}
@@ -41,8 +40,10 @@ class PythonClientsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        expected = Http.JSON.readTree(DIR.resolve("species-zipmap.expected.json").toFile());
-        server = TabserveServer.startReady("--model", DIR.resolve("species-zipmap.onnx").toString());
+        expected =
+                Http.JSON.readTree(DIR.resolve("species-zipmap.expected.json").toFile());
+        server = TabserveServer.startReady(
+                "--model", DIR.resolve("species-zipmap.onnx").toString());
         http = new Http(server);
     }
 
@@ -56,7 +57,10 @@ class PythonClientsTest {
         assertEquals(row.path("label").asText(), answer.path("label").asText(), where);
         for (Iterator<Map.Entry<String, JsonNode>> p = row.path("probabilities").fields(); p.hasNext(); ) {
             Map.Entry<String, JsonNode> e = p.next();
-            assertEquals(e.getValue().asDouble(), answer.path("probabilities").path(e.getKey()).asDouble(), 1e-5,
+            assertEquals(
+                    e.getValue().asDouble(),
+                    answer.path("probabilities").path(e.getKey()).asDouble(),
+                    1e-5,
                     where + " " + e.getKey());
         }
     }
@@ -94,18 +98,26 @@ class PythonClientsTest {
             assertEquals(http.postJson(route, withNull).json(), answer, "NaN answers as null does");
         }
         // MLflow's dataframe_records, as DataFrame.to_dict(orient="records") and json.dumps send it.
-        JsonNode mlflow = http.postJson("/invocations", "{\"dataframe_records\": [" + withNaN + "]}").json();
-        assertEquals(row.path("label").asText(), mlflow.path("predictions").get(0).asText());
+        JsonNode mlflow = http.postJson("/invocations", "{\"dataframe_records\": [" + withNaN + "]}")
+                .json();
+        assertEquals(
+                row.path("label").asText(), mlflow.path("predictions").get(0).asText());
     }
 
     @Test
     void aNaNWhereTheModelNeedsAValueIsA400NamingTheFieldInWords() {
-        String body = rows(1).get(0).path("inputs").toString().replace("\"MALE\"", "NaN").replace("\"FEMALE\"", "NaN");
+        String body = rows(1).get(0)
+                .path("inputs")
+                .toString()
+                .replace("\"MALE\"", "NaN")
+                .replace("\"FEMALE\"", "NaN");
         Http.Response refused = http.postJson("/api/predict", body);
         assertEquals(List.of("sex"), refused.errorFields(400));
         String detail = refused.problem(400).toString();
-        assertTrue(detail.contains("'sex' is NaN, which is read as a missing value, and this model needs a value for"
-                + " 'sex'"), detail);
+        assertTrue(
+                detail.contains(
+                        "'sex' is NaN, which is read as a missing value, and this model needs a value for" + " 'sex'"),
+                detail);
         for (String java : List.of("Jackson", "JsonReadFeature", "ALLOW_", "com.fasterxml", "java.")) {
             assertFalse(detail.contains(java), java + " in " + detail);
         }
@@ -121,13 +133,16 @@ class PythonClientsTest {
         assertEquals(http.postJson("/predict", row.path("inputs").toString()).json(), answer);
 
         Http.Response notJson = http.post("/predict", null, "island=Dream".getBytes(StandardCharsets.UTF_8));
-        assertTrue(notJson.problem(415).path("detail").asText().contains("send Content-Type: application/json"),
+        assertTrue(
+                notJson.problem(415).path("detail").asText().contains("send Content-Type: application/json"),
                 notJson.text());
         // curl -d '{...}' without -H sends the JSON as a url-encoded form: a 415 saying how to send it.
         Http.Response asForm = http.postForm("/predict", row.path("inputs").toString());
         String detail = asForm.problem(415).path("detail").asText();
-        assertTrue(detail.contains("the body is JSON, but it was sent as a url-encoded form")
-                && detail.contains("Content-Type: application/json"), detail);
+        assertTrue(
+                detail.contains("the body is JSON, but it was sent as a url-encoded form")
+                        && detail.contains("Content-Type: application/json"),
+                detail);
         // /api/predict keeps asking for the media type it takes
         assertEquals(415, http.post("/api/predict", null, body).status());
     }
@@ -147,24 +162,37 @@ class PythonClientsTest {
         for (JsonNode row : rows) {
             instances.add(((ObjectNode) row.path("inputs").deepCopy()).put("sibsp", 0));
         }
-        JsonNode batch = http.postJson("/api/predict", "{\"instances\": " + instances + "}").json();
+        JsonNode batch = http.postJson("/api/predict", "{\"instances\": " + instances + "}")
+                .json();
         for (int r = 0; r < rows.size(); r++) {
             assertScikitLearns(rows.get(r), batch.path("predictions").get(r), "batch row " + r);
-            assertEquals(List.of(), features(batch.path("predictions").get(r).path("warnings")),
+            assertEquals(
+                    List.of(),
+                    features(batch.path("predictions").get(r).path("warnings")),
                     "the extra column is told once for the batch, not per row");
         }
         assertEquals(List.of("sibsp"), features(batch.path("warnings")));
 
-        JsonNode mlflow = http.postJson("/invocations", "{\"dataframe_records\": " + instances + "}").json();
-        assertEquals(rows.get(0).path("label").asText(), mlflow.path("predictions").get(0).asText());
+        JsonNode mlflow = http.postJson("/invocations", "{\"dataframe_records\": " + instances + "}")
+                .json();
+        assertEquals(
+                rows.get(0).path("label").asText(),
+                mlflow.path("predictions").get(0).asText());
         assertEquals(List.of("sibsp"), features(mlflow.path("warnings")));
-        JsonNode plain = http.postJson("/invocations", "{\"dataframe_records\": [" + rows.get(0).path("inputs") + "]}")
+        JsonNode plain = http.postJson(
+                        "/invocations",
+                        "{\"dataframe_records\": [" + rows.get(0).path("inputs") + "]}")
                 .json();
         assertFalse(plain.has("warnings"), "nothing to say: MLflow's own answer, " + plain);
 
         StringBuilder query = new StringBuilder("/predict?sibsp=1");
-        rows.get(0).path("inputs").fields().forEachRemaining(f -> query.append('&').append(f.getKey()).append('=')
-                .append(URLEncoder.encode(f.getValue().asText(), StandardCharsets.UTF_8)));
+        rows.get(0)
+                .path("inputs")
+                .fields()
+                .forEachRemaining(f -> query.append('&')
+                        .append(f.getKey())
+                        .append('=')
+                        .append(URLEncoder.encode(f.getValue().asText(), StandardCharsets.UTF_8)));
         JsonNode byQuery = http.get(query.toString()).json();
         assertScikitLearns(rows.get(0), byQuery, query.toString());
         assertEquals(List.of("sibsp"), features(byQuery.path("warnings")));
@@ -175,8 +203,11 @@ class PythonClientsTest {
         String body = rows(1).get(0).path("inputs").toString().replace("\"island\"", "\"Island\"");
         Http.Response refused = http.postJson("/api/predict", body);
         assertEquals(List.of("island"), refused.errorFields(400));
-        assertTrue(refused.text().contains("missing value for feature 'island'; the fields the model does not take were"
-                + " ignored: 'Island'"), refused.text());
+        assertTrue(
+                refused.text()
+                        .contains("missing value for feature 'island'; the fields the model does not take were"
+                                + " ignored: 'Island'"),
+                refused.text());
     }
 
     /** A batch with a bad row: refused by default, saying how to go on; with ?on_error=row every row is answered. */
@@ -192,7 +223,9 @@ class PythonClientsTest {
         JsonNode problem = refused.problem(400);
         assertEquals(2, problem.path("errors").get(0).path("row").asInt());
         assertTrue(problem.path("detail").asText().contains("?on_error=row"), problem.toString());
-        assertEquals(refused.status(), http.postJson("/api/predict?on_error=reject", body).status());
+        assertEquals(
+                refused.status(),
+                http.postJson("/api/predict?on_error=reject", body).status());
 
         JsonNode answered = http.postJson("/api/predict?on_error=row", body).json();
         JsonNode predictions = answered.path("predictions");
@@ -206,11 +239,17 @@ class PythonClientsTest {
         assertEquals(2, bad.get(0).path("row").asInt());
         assertFalse(predictions.get(2).has("label"));
 
-        JsonNode mlflow = http.postJson("/invocations?on_error=row", "{\"instances\": " + instances + "}").json();
-        assertEquals(rows.get(3).path("label").asText(), mlflow.path("predictions").get(3).asText());
+        JsonNode mlflow = http.postJson("/invocations?on_error=row", "{\"instances\": " + instances + "}")
+                .json();
+        assertEquals(
+                rows.get(3).path("label").asText(),
+                mlflow.path("predictions").get(3).asText());
         assertTrue(mlflow.path("predictions").get(2).isNull(), mlflow.toString());
         assertEquals(2, mlflow.path("errors").get(0).path("row").asInt());
-        assertEquals(400, http.postJson("/invocations", "{\"instances\": " + instances + "}").status());
+        assertEquals(
+                400,
+                http.postJson("/invocations", "{\"instances\": " + instances + "}")
+                        .status());
 
         for (String route : List.of("/api/predict?on_error=skip", "/invocations?on_error=")) {
             Http.Response wrong = http.postJson(route, body);
@@ -219,7 +258,9 @@ class PythonClientsTest {
         // Every row bad: still answered, each with its errors.
         String allBad = body.replace("\"MALE\"", "null").replace("\"FEMALE\"", "null");
         JsonNode none = http.postJson("/api/predict?on_error=row", allBad).json();
-        none.path("predictions").forEach(p -> assertEquals("sex", p.path("errors").get(0).path("field").asText()));
+        none.path("predictions")
+                .forEach(p -> assertEquals(
+                        "sex", p.path("errors").get(0).path("field").asText()));
         assertEquals(rows.size(), none.path("predictions").size());
     }
 
@@ -233,8 +274,10 @@ class PythonClientsTest {
         Http.Response refused = http.post("/invocations", "text/csv", csv);
         assertTrue(refused.problem(400).path("detail").asText().contains("?on_error=row"), refused.text());
 
-        JsonNode mlflow = http.post("/invocations?on_error=row", "text/csv", csv).json();
-        JsonNode upload = http.upload("/predict_file?on_error=row", Multipart.csv(csv)).json();
+        JsonNode mlflow =
+                http.post("/invocations?on_error=row", "text/csv", csv).json();
+        JsonNode upload =
+                http.upload("/predict_file?on_error=row", Multipart.csv(csv)).json();
         assertEquals(13, mlflow.path("predictions").size(), mlflow.toString());
         assertEquals(13, upload.path("predictions").size(), upload.toString());
         List<Integer> bad = new ArrayList<>();
@@ -251,7 +294,9 @@ class PythonClientsTest {
         assertEquals(List.of(4, 9, 10, 11, 12), bad, "the rows of penguins.csv with an empty sex");
         List<Integer> errorRows = new ArrayList<>();
         mlflow.path("errors").forEach(e -> errorRows.add(e.path("row").asInt()));
-        assertTrue(errorRows.containsAll(bad) && bad.containsAll(errorRows), mlflow.path("errors").toString());
+        assertTrue(
+                errorRows.containsAll(bad) && bad.containsAll(errorRows),
+                mlflow.path("errors").toString());
         assertEquals(List.of("species"), features(mlflow.path("warnings")), "the label column is ignored, and said");
         assertEquals(List.of("species"), features(upload.path("warnings")));
     }

@@ -1,23 +1,20 @@
 package org.tabserve.web.api;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.tabserve.testing.BankNotes.assertWellFormed;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tabserve.testing.BankNotes;
 import org.tabserve.testing.Http;
-
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.tabserve.testing.BankNotes.assertWellFormed;
 
 /** {@code /predict}, the original Flask apps' route (a query, a JSON body, a form), over real HTTP. */
 class QueryPredictTest {
 
     @RegisterExtension
     static final Http http = Http.startingTheApp();
-
-
 
     /** The genuine row's query with one parameter's value replaced (already URL-encoded). */
     private static String genuineWith(String field, String encodedValue) {
@@ -34,7 +31,8 @@ class QueryPredictTest {
     void answersExactlyWhatPostApiPredictAnswersForTheSameValues() {
         for (BankNotes.Note note : List.of(BankNotes.genuine(), BankNotes.forged())) {
             JsonNode byQuery = http.get("/predict?" + note.query()).json();
-            JsonNode byPost = http.postJson("/api/predict", note.json().toString()).json();
+            JsonNode byPost =
+                    http.postJson("/api/predict", note.json().toString()).json();
             assertWellFormed(byQuery);
             assertEquals(byPost, byQuery, note.query());
             assertEquals(note.label(), byQuery.get("label").asText());
@@ -43,8 +41,18 @@ class QueryPredictTest {
 
     @Test
     void predictsTheGenuineRowAsGenuineAndTheForgedRowAsForged() {
-        assertEquals("genuine", http.get("/predict?" + BankNotes.genuine().query()).json().get("display_name").asText());
-        assertEquals("forged", http.get("/predict?" + BankNotes.forged().query()).json().get("display_name").asText());
+        assertEquals(
+                "genuine",
+                http.get("/predict?" + BankNotes.genuine().query())
+                        .json()
+                        .get("display_name")
+                        .asText());
+        assertEquals(
+                "forged",
+                http.get("/predict?" + BankNotes.forged().query())
+                        .json()
+                        .get("display_name")
+                        .asText());
     }
 
     @Test
@@ -81,19 +89,23 @@ class QueryPredictTest {
 
     @Test
     void rejectsAMissingParameterNamingIt() {
-        String query = BankNotes.genuine().query().replace("entropy=" + BankNotes.genuine().text().get("entropy"), "");
+        String query = BankNotes.genuine()
+                .query()
+                .replace("entropy=" + BankNotes.genuine().text().get("entropy"), "");
         assertRejectsNaming("/predict?" + query, "entropy");
     }
 
     @Test
     void listsEveryMissingParameterWhenThereAreNone() {
-        assertEquals(List.of("curtosis", "entropy", "skewness", "variance"),
+        assertEquals(
+                List.of("curtosis", "entropy", "skewness", "variance"),
                 http.get("/predict").errorFields(400).stream().sorted().toList());
     }
 
     @Test
     void ignoresAParameterTheModelDoesNotTakeAndSaysSo() {
-        JsonNode answer = http.get("/predict?" + BankNotes.genuine().query() + "&colour=1").json();
+        JsonNode answer = http.get("/predict?" + BankNotes.genuine().query() + "&colour=1")
+                .json();
         assertEquals(BankNotes.genuine().label(), answer.path("label").asText());
         assertEquals("colour", answer.path("warnings").get(0).path("feature").asText(), answer.toString());
     }
@@ -107,19 +119,32 @@ class QueryPredictTest {
     @Test
     void postWithAJsonBodyAnswersExactlyWhatPostApiPredictAnswers() {
         for (BankNotes.Note note : List.of(BankNotes.genuine(), BankNotes.forged())) {
-            JsonNode byPredict = http.postJson("/predict", note.json().toString()).json();
+            JsonNode byPredict =
+                    http.postJson("/predict", note.json().toString()).json();
             assertEquals(http.postJson("/api/predict", note.json().toString()).json(), byPredict);
             assertEquals(note.label(), byPredict.get("label").asText());
         }
-        String batch = "{\"instances\": [" + BankNotes.genuine().json() + ", " + BankNotes.forged().json() + "]}";
-        assertEquals(http.postJson("/api/predict", batch).json(), http.postJson("/predict", batch).json());
-        assertEquals(List.of("variance"), http.postJson("/predict",
-                BankNotes.genuine().json().put("variance", "high").toString()).errorFields(400));
+        String batch = "{\"instances\": [" + BankNotes.genuine().json() + ", "
+                + BankNotes.forged().json() + "]}";
+        assertEquals(
+                http.postJson("/api/predict", batch).json(),
+                http.postJson("/predict", batch).json());
+        assertEquals(
+                List.of("variance"),
+                http.postJson(
+                                "/predict",
+                                BankNotes.genuine()
+                                        .json()
+                                        .put("variance", "high")
+                                        .toString())
+                        .errorFields(400));
     }
 
     @Test
     void postWithAUrlEncodedFormReadsItAsTheQueryIsRead() {
-        Http.Response response = http.post("/predict", "application/x-www-form-urlencoded",
+        Http.Response response = http.post(
+                "/predict",
+                "application/x-www-form-urlencoded",
                 BankNotes.genuine().query().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         assertEquals(http.get("/predict?" + BankNotes.genuine().query()).json(), response.json());
     }

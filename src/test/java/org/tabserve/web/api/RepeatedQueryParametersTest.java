@@ -1,14 +1,14 @@
 package org.tabserve.web.api;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tabserve.testing.ModelDirectory.NOTE;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tabserve.testing.Http;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.tabserve.testing.ModelDirectory.NOTE;
 
 /**
  * Issue 47, item 14: a query parameter given twice ({@code ?coverage=0.9&coverage=0.95}) silently took the last
@@ -20,8 +20,12 @@ class RepeatedQueryParametersTest {
     static final Http http = Http.startingTheApp();
 
     @ParameterizedTest
-    @CsvSource({"coverage, coverage=0.9&coverage=0.95", "explain, explain=false&explain=true",
-            "on_error, on_error=row&on_error=reject", "coverage, coverage=0.9&explain=false&coverage=0.9"})
+    @CsvSource({
+        "coverage, coverage=0.9&coverage=0.95",
+        "explain, explain=false&explain=true",
+        "on_error, on_error=row&on_error=reject",
+        "coverage, coverage=0.9&explain=false&coverage=0.9"
+    })
     void aParameterGivenTwiceIsA400NamingIt(String parameter, String query) {
         Http.Response refused = http.postJson("/api/predict?" + query, NOTE);
         assertRepeated(refused, parameter);
@@ -30,7 +34,8 @@ class RepeatedQueryParametersTest {
     @ParameterizedTest
     @CsvSource({"format, format=csv&format=json", "on_error, on_error=row&on_error=row"})
     void aFileRouteParameterGivenTwiceIsA400NamingIt(String parameter, String query) {
-        Http.Response refused = http.upload("/predict_file?" + query,
+        Http.Response refused = http.upload(
+                "/predict_file?" + query,
                 org.tabserve.testing.Multipart.csv("variance,skewness,curtosis,entropy\n1,2,3,4\n"));
         assertRepeated(refused, parameter);
     }

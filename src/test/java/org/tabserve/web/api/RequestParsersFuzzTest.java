@@ -1,5 +1,13 @@
 package org.tabserve.web.api;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -9,38 +17,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import inference.InferParameter;
 import inference.ModelInferRequest;
-import org.apache.commons.csv.CSVRecord;
-import org.junit.jupiter.api.Timeout;
-import org.tabserve.serving.limits.ServingException;
-import org.tabserve.serving.rollout.Rollout;
-import org.tabserve.web.mlflow.MlflowRequestParser;
-import org.tabserve.model.Batch;
-import org.tabserve.model.Feature;
-import org.tabserve.model.ModelInput;
-import org.tabserve.model.ModelSignature;
-import org.tabserve.model.ValueType;
-import org.tabserve.rows.CsvRowsParser;
-import org.tabserve.rows.RowChunk;
-import org.tabserve.rows.RowsReader;
-import org.tabserve.rows.FieldProblem;
-import org.tabserve.rows.JsonLinesReader;
-import org.tabserve.rows.JsonRowsParser;
-import org.tabserve.rows.JsonText;
-import org.tabserve.rows.NumberText;
-import org.tabserve.rows.OnError;
-import org.tabserve.rows.ParameterRowParser;
-import org.tabserve.rows.RowsException;
-import org.tabserve.rows.RowsFixtures;
-import org.tabserve.testing.BatchRows;
-import org.tabserve.web.http.ErrorRenderer;
-import org.tabserve.web.http.HttpProblem;
-import org.tabserve.web.http.Json;
-import org.tabserve.web.http.Problems;
-import org.tabserve.web.v2.V2GrpcReading;
-import org.tabserve.web.v2.V2InferRequestParser;
-import org.tabserve.web.v2.V2InferRequestParserTest;
-import org.tabserve.web.v2.V2Values;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,14 +35,35 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.Timeout;
+import org.tabserve.model.Batch;
+import org.tabserve.model.Feature;
+import org.tabserve.model.ModelInput;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.rows.CsvRowsParser;
+import org.tabserve.rows.FieldProblem;
+import org.tabserve.rows.JsonLinesReader;
+import org.tabserve.rows.JsonRowsParser;
+import org.tabserve.rows.JsonText;
+import org.tabserve.rows.NumberText;
+import org.tabserve.rows.OnError;
+import org.tabserve.rows.ParameterRowParser;
+import org.tabserve.rows.RowChunk;
+import org.tabserve.rows.RowsException;
+import org.tabserve.rows.RowsFixtures;
+import org.tabserve.rows.RowsReader;
+import org.tabserve.serving.limits.ServingException;
+import org.tabserve.serving.rollout.Rollout;
+import org.tabserve.testing.BatchRows;
+import org.tabserve.web.http.ErrorRenderer;
+import org.tabserve.web.http.HttpProblem;
+import org.tabserve.web.http.Json;
+import org.tabserve.web.http.Problems;
+import org.tabserve.web.mlflow.MlflowRequestParser;
+import org.tabserve.web.v2.V2GrpcReading;
+import org.tabserve.web.v2.V2InferRequestParser;
+import org.tabserve.web.v2.V2InferRequestParserTest;
+import org.tabserve.web.v2.V2Values;
 
 /**
  * Jazzer fuzz tests of every request parser: the JSON body of {@code /api/predict}, the Open Inference Protocol v2
@@ -89,10 +86,12 @@ public class RequestParsersFuzzTest {
 
     /** The bundled model's signature: its graph takes the data's column order. */
     static final ModelSignature SIGNATURE = RowsFixtures.SIGNATURE;
+
     static final List<String> FEATURES = SIGNATURE.featureNames();
     static final int WIDTH = FEATURES.size();
     /** Small limits, so that the fuzzer reaches the 413 paths with small inputs. */
     static final int MAX_ROWS = 5;
+
     static final int KEEP_ROWS = 2;
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -109,9 +108,27 @@ public class RequestParsersFuzzTest {
      * of typed columns, each checked against a reading of the same bytes as a Jackson tree: the parser must accept
      * exactly the valid requests and hand over exactly the values sent, each of its JSON type.
      */
-    @DictionaryEntries({"\"instances\"", "\"variance\"", "\"skewness\"", "\"curtosis\"", "\"entropy\"", "-0.0", "1e39",
-            "3.4028235e38", "null", "true", "\"island\"", "\"bill_length_mm\"", "\"flipper_length_mm\"", "\"sex\"",
-            "\"tagged\"", "\"Dream\"", "\"MALE\"", "9223372036854775808", "\\u0000"})
+    @DictionaryEntries({
+        "\"instances\"",
+        "\"variance\"",
+        "\"skewness\"",
+        "\"curtosis\"",
+        "\"entropy\"",
+        "-0.0",
+        "1e39",
+        "3.4028235e38",
+        "null",
+        "true",
+        "\"island\"",
+        "\"bill_length_mm\"",
+        "\"flipper_length_mm\"",
+        "\"sex\"",
+        "\"tagged\"",
+        "\"Dream\"",
+        "\"MALE\"",
+        "9223372036854775808",
+        "\\u0000"
+    })
     @FuzzTest
     void jsonBody(byte[] body) throws IOException {
         double[][] expected = JsonOracle.rows(body);
@@ -146,15 +163,18 @@ public class RequestParsersFuzzTest {
             if (expected == TypedJsonOracle.UNJUDGED) {
                 return;
             }
-            assertNull(expected, () -> "refused a typed request that is valid: " + problem.detail() + " "
-                    + problem.errors());
+            assertNull(
+                    expected,
+                    () -> "refused a typed request that is valid: " + problem.detail() + " " + problem.errors());
             return;
         }
         if (expected == TypedJsonOracle.UNJUDGED) {
             return;
         }
-        assertNotNull(expected, () -> "accepted a typed request that is not valid, as "
-                + parsed.cells().stream().map(Arrays::toString).toList());
+        assertNotNull(
+                expected,
+                () -> "accepted a typed request that is not valid, as "
+                        + parsed.cells().stream().map(Arrays::toString).toList());
         assertEquals(expected.size(), parsed.cells().size());
         assertEquals(expected.size(), parsed.rows().size());
         assertEquals(JsonOracle.isBatch(body), parsed.batch());
@@ -173,7 +193,10 @@ public class RequestParsersFuzzTest {
                 }
             }
             boolean unknownIsland = !TYPED.features().get(0).categories().contains((String) want[0]);
-            assertEquals(unknownIsland, !parsed.rows().warnings(r).isEmpty(), () -> parsed.rows().warnings(0).toString());
+            assertEquals(
+                    unknownIsland,
+                    !parsed.rows().warnings(r).isEmpty(),
+                    () -> parsed.rows().warnings(0).toString());
         }
     }
 
@@ -202,10 +225,38 @@ public class RequestParsersFuzzTest {
      * double; {@link V2InferRequestParserTest#TYPED}). On success every value is exactly what was sent in the input's
      * type: FP32 rounded to float32, FP64 and whole numbers unchanged, strings and booleans as they are, null as NaN.
      */
-    @DictionaryEntries({"\"inputs\"", "\"name\"", "\"input\"", "\"shape\"", "\"datatype\"", "\"data\"", "\"FP32\"",
-            "\"FP64\"", "\"INT32\"", "\"INT64\"", "\"BYTES\"", "\"BOOL\"", "\"outputs\"", "\"label\"", "\"probabilities\"",
-            "\"parameters\"", "\"id\"", "\"island\"", "\"bill\"", "\"year\"", "\"tagged\"", "\"sex\"", "\"mass\"",
-            "\"MALE\"", "\"Dream\"", "null", "true", "16777217", "2147483648", "9223372036854775808"})
+    @DictionaryEntries({
+        "\"inputs\"",
+        "\"name\"",
+        "\"input\"",
+        "\"shape\"",
+        "\"datatype\"",
+        "\"data\"",
+        "\"FP32\"",
+        "\"FP64\"",
+        "\"INT32\"",
+        "\"INT64\"",
+        "\"BYTES\"",
+        "\"BOOL\"",
+        "\"outputs\"",
+        "\"label\"",
+        "\"probabilities\"",
+        "\"parameters\"",
+        "\"id\"",
+        "\"island\"",
+        "\"bill\"",
+        "\"year\"",
+        "\"tagged\"",
+        "\"sex\"",
+        "\"mass\"",
+        "\"MALE\"",
+        "\"Dream\"",
+        "null",
+        "true",
+        "16777217",
+        "2147483648",
+        "9223372036854775808"
+    })
     @FuzzTest
     void v2Body(byte[] body) throws IOException {
         v2Body(body, SIGNATURE);
@@ -266,8 +317,11 @@ public class RequestParsersFuzzTest {
                 switch (datatype) {
                     case "FP32" -> assertEquals((float) sent.doubleValue(), value, where);
                     case "FP64" -> assertEquals(sent.doubleValue(), (double) value, where);
-                    default -> assertEquals(sent.decimalValue().toBigIntegerExact(),
-                            new BigDecimal(value).toBigIntegerExact(), where);
+                    default ->
+                        assertEquals(
+                                sent.decimalValue().toBigIntegerExact(),
+                                new BigDecimal(value).toBigIntegerExact(),
+                                where);
                 }
             }
             case DOUBLE -> {
@@ -275,14 +329,23 @@ public class RequestParsersFuzzTest {
                 switch (datatype) {
                     case "FP32" -> assertEquals((double) (float) sent.doubleValue(), value, where);
                     case "FP64" -> assertEquals(sent.doubleValue(), value, where);
-                    default -> assertEquals(sent.decimalValue().toBigIntegerExact(),
-                            new BigDecimal(value).toBigIntegerExact(), where);
+                    default ->
+                        assertEquals(
+                                sent.decimalValue().toBigIntegerExact(),
+                                new BigDecimal(value).toBigIntegerExact(),
+                                where);
                 }
             }
-            case INT64 -> assertEquals(sent.decimalValue().toBigIntegerExact(),
-                    java.math.BigInteger.valueOf(((long[]) column)[j]), where);
-            case INT32 -> assertEquals(sent.decimalValue().toBigIntegerExact(),
-                    java.math.BigInteger.valueOf(((int[]) column)[j]), where);
+            case INT64 ->
+                assertEquals(
+                        sent.decimalValue().toBigIntegerExact(),
+                        java.math.BigInteger.valueOf(((long[]) column)[j]),
+                        where);
+            case INT32 ->
+                assertEquals(
+                        sent.decimalValue().toBigIntegerExact(),
+                        java.math.BigInteger.valueOf(((int[]) column)[j]),
+                        where);
             case STRING -> assertEquals(sent.textValue(), ((String[]) column)[j], where);
             case BOOL -> assertEquals(sent.booleanValue(), ((boolean[]) column)[j], where);
         }
@@ -306,8 +369,26 @@ public class RequestParsersFuzzTest {
      * its rows must hold exactly the values its tensors carry, read here independently (each datatype's contents
      * field, or raw_input_contents little-endian, BYTES after a 4-byte length; NaN a missing number).
      */
-    @DictionaryEntries({"input", "island", "bill", "year", "tagged", "sex", "mass", "FP32", "FP64", "INT32", "INT64",
-            "BYTES", "BOOL", "label", "probabilities", "explain", "Dream", "MALE"})
+    @DictionaryEntries({
+        "input",
+        "island",
+        "bill",
+        "year",
+        "tagged",
+        "sex",
+        "mass",
+        "FP32",
+        "FP64",
+        "INT32",
+        "INT64",
+        "BYTES",
+        "BOOL",
+        "label",
+        "probabilities",
+        "explain",
+        "Dream",
+        "MALE"
+    })
     @FuzzTest
     void grpcModelInfer(byte[] message) throws IOException {
         grpcModelInfer(message, SIGNATURE);
@@ -331,7 +412,8 @@ public class RequestParsersFuzzTest {
         InferParameter explain = sent.getParametersMap().get("explain");
         assertEquals(explain != null && explain.getBoolParam(), read.explain());
         List<String> outputs = sent.getOutputsList().stream()
-                .map(ModelInferRequest.InferRequestedOutputTensor::getName).toList();
+                .map(ModelInferRequest.InferRequestedOutputTensor::getName)
+                .toList();
         assertEquals(outputs.isEmpty() ? V2InferRequestParser.CLASSIFIER_OUTPUTS : outputs, read.outputs());
         for (int i = 0; i < signature.inputs().size(); i++) {
             ModelInput input = signature.inputs().get(i);
@@ -356,33 +438,41 @@ public class RequestParsersFuzzTest {
     private static List<JsonNode> sentValues(ModelInferRequest request, int k, String datatype) {
         List<JsonNode> values = new ArrayList<>();
         if (request.getRawInputContentsCount() > 0) {
-            ByteBuffer raw = request.getRawInputContents(k).asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer raw =
+                    request.getRawInputContents(k).asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
             while (raw.hasRemaining()) {
-                values.add(switch (datatype) {
-                    case "BYTES" -> {
-                        byte[] text = new byte[raw.getInt()];
-                        raw.get(text);
-                        yield com.fasterxml.jackson.databind.node.TextNode.valueOf(new String(text, StandardCharsets.UTF_8));
-                    }
-                    case "BOOL" -> com.fasterxml.jackson.databind.node.BooleanNode.valueOf(raw.get() != 0);
-                    case "INT32" -> com.fasterxml.jackson.databind.node.IntNode.valueOf(raw.getInt());
-                    case "INT64" -> com.fasterxml.jackson.databind.node.LongNode.valueOf(raw.getLong());
-                    case "FP32" -> number(raw.getFloat());
-                    default -> number(raw.getDouble());
-                });
+                values.add(
+                        switch (datatype) {
+                            case "BYTES" -> {
+                                byte[] text = new byte[raw.getInt()];
+                                raw.get(text);
+                                yield com.fasterxml.jackson.databind.node.TextNode.valueOf(
+                                        new String(text, StandardCharsets.UTF_8));
+                            }
+                            case "BOOL" -> com.fasterxml.jackson.databind.node.BooleanNode.valueOf(raw.get() != 0);
+                            case "INT32" -> com.fasterxml.jackson.databind.node.IntNode.valueOf(raw.getInt());
+                            case "INT64" -> com.fasterxml.jackson.databind.node.LongNode.valueOf(raw.getLong());
+                            case "FP32" -> number(raw.getFloat());
+                            default -> number(raw.getDouble());
+                        });
             }
             return values;
         }
         inference.InferTensorContents contents = request.getInputs(k).getContents();
         switch (datatype) {
-            case "BYTES" -> contents.getBytesContentsList().forEach(v ->
-                    values.add(com.fasterxml.jackson.databind.node.TextNode.valueOf(v.toStringUtf8())));
-            case "BOOL" -> contents.getBoolContentsList().forEach(v ->
-                    values.add(com.fasterxml.jackson.databind.node.BooleanNode.valueOf(v)));
-            case "INT32" -> contents.getIntContentsList().forEach(v ->
-                    values.add(com.fasterxml.jackson.databind.node.IntNode.valueOf(v)));
-            case "INT64" -> contents.getInt64ContentsList().forEach(v ->
-                    values.add(com.fasterxml.jackson.databind.node.LongNode.valueOf(v)));
+            case "BYTES" ->
+                contents.getBytesContentsList()
+                        .forEach(v ->
+                                values.add(com.fasterxml.jackson.databind.node.TextNode.valueOf(v.toStringUtf8())));
+            case "BOOL" ->
+                contents.getBoolContentsList()
+                        .forEach(v -> values.add(com.fasterxml.jackson.databind.node.BooleanNode.valueOf(v)));
+            case "INT32" ->
+                contents.getIntContentsList()
+                        .forEach(v -> values.add(com.fasterxml.jackson.databind.node.IntNode.valueOf(v)));
+            case "INT64" ->
+                contents.getInt64ContentsList()
+                        .forEach(v -> values.add(com.fasterxml.jackson.databind.node.LongNode.valueOf(v)));
             case "FP32" -> contents.getFp32ContentsList().forEach(v -> values.add(number(v)));
             default -> contents.getFp64ContentsList().forEach(v -> values.add(number(v)));
         }
@@ -391,7 +481,8 @@ public class RequestParsersFuzzTest {
 
     /** A float as JSON: NaN, protobuf's missing number, as null. */
     private static JsonNode number(double value) {
-        return Double.isNaN(value) ? com.fasterxml.jackson.databind.node.NullNode.getInstance()
+        return Double.isNaN(value)
+                ? com.fasterxml.jackson.databind.node.NullNode.getInstance()
                 : com.fasterxml.jackson.databind.node.DoubleNode.valueOf(value);
     }
 
@@ -399,9 +490,22 @@ public class RequestParsersFuzzTest {
     // POST /invocations (MLflow's scoring protocol)
 
     /** The JSON body of {@code /invocations}, in all four of MLflow's layouts, checked against a reading as a tree. */
-    @DictionaryEntries({"\"dataframe_split\"", "\"dataframe_records\"", "\"instances\"", "\"inputs\"", "\"params\"",
-            "\"columns\"", "\"data\"", "\"index\"", "\"variance\"", "\"skewness\"", "\"curtosis\"", "\"entropy\"",
-            "1e39", "null"})
+    @DictionaryEntries({
+        "\"dataframe_split\"",
+        "\"dataframe_records\"",
+        "\"instances\"",
+        "\"inputs\"",
+        "\"params\"",
+        "\"columns\"",
+        "\"data\"",
+        "\"index\"",
+        "\"variance\"",
+        "\"skewness\"",
+        "\"curtosis\"",
+        "\"entropy\"",
+        "1e39",
+        "null"
+    })
     /**
      * A model's rollout, as {@code PUT /admin/models/{name}/rollout} and {@code rollout.json} give it: refused as a
      * 400 or 413 naming its fields, or read into a rollout that is written back and read again the same.
@@ -434,8 +538,10 @@ public class RequestParsersFuzzTest {
         assertValidRows(rows, 1, MAX_ROWS);
         assertNotNull(expected, () -> "accepted a request that is not valid, as " + Arrays.deepToString(rows));
         assertEquals(expected.length, parsed.size());
-        assertArrayEquals(floats(expected), (float[]) parsed.data(0), "the batch holds exactly the numbers sent, "
-                + "as the model's floats");
+        assertArrayEquals(
+                floats(expected),
+                (float[]) parsed.data(0),
+                "the batch holds exactly the numbers sent, " + "as the model's floats");
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -446,8 +552,22 @@ public class RequestParsersFuzzTest {
      * one row. The parser must accept exactly the maps that give every feature once as a finite decimal number within
      * float range, and name every bad field otherwise.
      */
-    @DictionaryEntries({"variance=", "skewness=", "curtosis=", "entropy=", "&", "%2B", "%20", "e-", "E+",
-            "island=", "sex=MALE", "count=", "mass=", "adult=true"})
+    @DictionaryEntries({
+        "variance=",
+        "skewness=",
+        "curtosis=",
+        "entropy=",
+        "&",
+        "%2B",
+        "%20",
+        "e-",
+        "E+",
+        "island=",
+        "sex=MALE",
+        "count=",
+        "mass=",
+        "adult=true"
+    })
     @FuzzTest
     void formParameters(byte[] query) throws IOException {
         Map<String, String[]> parameters = decodeForm(new String(query, StandardCharsets.UTF_8));
@@ -455,15 +575,18 @@ public class RequestParsersFuzzTest {
         typedFormParameters(parameters);
 
         assertEquals(parameters.keySet(), parsed.typed().keySet(), "every parameter is kept to show again");
-        parameters.forEach((name, values) -> assertEquals(values.length == 0 ? "" : values[0], parsed.typed().get(name)));
+        parameters.forEach((name, values) ->
+                assertEquals(values.length == 0 ? "" : values[0], parsed.typed().get(name)));
         double[] expected = expectedFormRow(parameters);
         if (parsed.cells() == null) {
             assertFalse(parsed.errors().isEmpty(), "no row and no errors");
             for (FieldProblem error : parsed.errors()) {
                 assertNotNull(error.field());
-                assertTrue(parameters.containsKey(error.field()) || FEATURES.contains(error.field()),
+                assertTrue(
+                        parameters.containsKey(error.field()) || FEATURES.contains(error.field()),
                         () -> "error for a field that was neither sent nor a feature: " + error);
-                assertTrue(error.message() != null && error.message().contains("'" + error.field() + "'"),
+                assertTrue(
+                        error.message() != null && error.message().contains("'" + error.field() + "'"),
                         () -> "the message must name its field: " + error);
                 assertNull(error.row());
             }
@@ -475,7 +598,8 @@ public class RequestParsersFuzzTest {
             return;
         }
         assertTrue(parsed.errors().isEmpty(), "a row and errors");
-        double[] row = Arrays.stream(parsed.cells()).mapToDouble(c -> (Double) c).toArray();
+        double[] row =
+                Arrays.stream(parsed.cells()).mapToDouble(c -> (Double) c).toArray();
         assertValidRows(new double[][] {row}, 1, 1);
         assertNotNull(expected, () -> "accepted bad parameters " + describe(parameters));
         assertArrayEquals(expected, row, "values must be exactly the numbers sent");
@@ -508,11 +632,13 @@ public class RequestParsersFuzzTest {
         if (parsed.batch() == null) {
             assertFalse(parsed.errors().isEmpty(), "no row and no errors");
             for (FieldProblem error : parsed.errors()) {
-                assertTrue(error.message() != null && error.message().contains("'" + error.field() + "'"),
+                assertTrue(
+                        error.message() != null && error.message().contains("'" + error.field() + "'"),
                         () -> "the message must name its field: " + error);
             }
             assertClearProblem(assertThrowsProblem(parsed::orThrow));
-            assertNull(expected, () -> "refused valid typed parameters " + describe(parameters) + ": " + parsed.errors());
+            assertNull(
+                    expected, () -> "refused valid typed parameters " + describe(parameters) + ": " + parsed.errors());
             return;
         }
         assertNotNull(expected, () -> "accepted bad typed parameters " + describe(parameters));
@@ -526,7 +652,10 @@ public class RequestParsersFuzzTest {
     @FuzzTest
     void numberText(byte[] bytes) {
         String text = new String(bytes, StandardCharsets.UTF_8);
-        assertEquals(NumberText.DECIMAL.matcher(text).matches(), NumberText.isDecimal(text), () -> "isDecimal(" + text + ")");
+        assertEquals(
+                NumberText.DECIMAL.matcher(text).matches(),
+                NumberText.isDecimal(text),
+                () -> "isDecimal(" + text + ")");
         Optional<Double> parsed = NumberText.parse(text);
         String trimmed = text.strip();
         Optional<Double> expected = Optional.empty();
@@ -548,8 +677,21 @@ public class RequestParsersFuzzTest {
      * all three must accept or refuse alike, give the same rows, and agree with a plain reading of simple files.
      */
     // No "\r\n": Jazzer 0.30.0 writes whitespace into its dictionary file unescaped, which libFuzzer then refuses.
-    @DictionaryEntries({"variance", "skewness", "curtosis", "entropy", "\"", "\uFEFF", "island", "sex", "count",
-            "mass", "adult", "MALE", "true"})
+    @DictionaryEntries({
+        "variance",
+        "skewness",
+        "curtosis",
+        "entropy",
+        "\"",
+        "\uFEFF",
+        "island",
+        "sex",
+        "count",
+        "mass",
+        "adult",
+        "MALE",
+        "true"
+    })
     @FuzzTest
     void csvUpload(byte[] csv) throws IOException {
         typedCsvUpload(csv);
@@ -564,13 +706,15 @@ public class RequestParsersFuzzTest {
         } catch (HttpProblem | RowsException refusal) {
             HttpProblem problem = Problems.of(refusal);
             assertClearProblem(problem);
-            HttpProblem kept = assertThrowsProblem(() -> parser.validateAndKeep(new ByteArrayInputStream(csv), KEEP_ROWS, chunk -> { }, (n, chars) -> true));
+            HttpProblem kept = assertThrowsProblem(() ->
+                    parser.validateAndKeep(new ByteArrayInputStream(csv), KEEP_ROWS, chunk -> {}, (n, chars) -> true));
             assertEquals(problem.detail(), kept.detail());
             assertEquals(problem.errors(), kept.errors());
-            HttpProblem streamed = assertThrowsProblem(() -> parser.forEachChunk(new ByteArrayInputStream(csv), chunk -> { }));
+            HttpProblem streamed =
+                    assertThrowsProblem(() -> parser.forEachChunk(new ByteArrayInputStream(csv), chunk -> {}));
             assertEquals(problem.detail(), streamed.detail());
-            simple.ifPresent(expected -> assertNull(expected.rows(),
-                    () -> "refused a valid CSV: " + problem.detail() + " " + problem.errors()));
+            simple.ifPresent(expected -> assertNull(
+                    expected.rows(), () -> "refused a valid CSV: " + problem.detail() + " " + problem.errors()));
             return;
         }
         assertTrue(header.containsAll(FEATURES), header::toString);
@@ -584,10 +728,15 @@ public class RequestParsersFuzzTest {
         double[][] rows = streamed.toArray(double[][]::new);
         assertValidRows(rows, 1, MAX_ROWS);
         List<double[]> ahead = new ArrayList<>();
-        boolean kept = parser.validateAndKeep(new ByteArrayInputStream(csv), KEEP_ROWS, chunk -> ahead.addAll(Arrays.asList(chunk.numbers())), (n, chars) -> true);
+        boolean kept = parser.validateAndKeep(
+                new ByteArrayInputStream(csv),
+                KEEP_ROWS,
+                chunk -> ahead.addAll(Arrays.asList(chunk.numbers())),
+                (n, chars) -> true);
         if (rows.length <= KEEP_ROWS) {
             assertTrue(kept, "the rows are kept in memory");
-            assertArrayEquals(rows, ahead.toArray(double[][]::new), "every kept row is handed on for scoring, once, in order");
+            assertArrayEquals(
+                    rows, ahead.toArray(double[][]::new), "every kept row is handed on for scoring, once, in order");
         } else {
             assertFalse(kept, "more rows than kept: read again instead");
         }
@@ -608,8 +757,10 @@ public class RequestParsersFuzzTest {
         RowsException rejected = null;
         List<Batch> accepted = new ArrayList<>();
         try {
-            accepted.addAll(new CsvRowsParser(signature, MAX_ROWS).readAll(new ByteArrayInputStream(csv)).stream()
-                    .map(RowChunk::batch).toList());
+            accepted.addAll(new CsvRowsParser(signature, MAX_ROWS)
+                    .readAll(new ByteArrayInputStream(csv)).stream()
+                            .map(RowChunk::batch)
+                            .toList());
         } catch (RowsException refusal) {
             rejected = refusal;
         }
@@ -666,9 +817,11 @@ public class RequestParsersFuzzTest {
         } catch (HttpProblem | RowsException refusal) {
             HttpProblem problem = Problems.of(refusal);
             assertClearProblem(problem);
-            HttpProblem streamed = assertThrowsProblem(() -> parser.forEachChunk(new ByteArrayInputStream(csv), chunk -> { }));
+            HttpProblem streamed =
+                    assertThrowsProblem(() -> parser.forEachChunk(new ByteArrayInputStream(csv), chunk -> {}));
             assertEquals(problem.detail(), streamed.detail());
-            simple.ifPresent(expected -> assertTrue(expected == TypedCells.REFUSED,
+            simple.ifPresent(expected -> assertTrue(
+                    expected == TypedCells.REFUSED,
                     () -> "refused a valid typed CSV: " + problem.detail() + " " + problem.errors()));
             return;
         }
@@ -679,8 +832,8 @@ public class RequestParsersFuzzTest {
             batches.add(chunk.batch());
         });
         List<org.tabserve.model.Batch> ahead = new ArrayList<>();
-        boolean kept = parser.validateAndKeep(new ByteArrayInputStream(csv), KEEP_ROWS, chunk -> ahead.add(chunk.batch()),
-                (n, chars) -> true);
+        boolean kept = parser.validateAndKeep(
+                new ByteArrayInputStream(csv), KEEP_ROWS, chunk -> ahead.add(chunk.batch()), (n, chars) -> true);
         int rows = batches.stream().mapToInt(org.tabserve.model.Batch::size).sum();
         assertEquals(rows <= KEEP_ROWS, kept);
         simple.ifPresent(expected -> {
@@ -702,8 +855,19 @@ public class RequestParsersFuzzTest {
      * plain objects of the first line's keys holding numbers, and {@code on_error=row} must answer every line in its
      * place or refuse the body as the default does.
      */
-    @DictionaryEntries({"\"variance\"", "\"skewness\"", "\"curtosis\"", "\"entropy\"", "null", "NaN", "1e39", "{", "}",
-            "\"x\"", "[]"})
+    @DictionaryEntries({
+        "\"variance\"",
+        "\"skewness\"",
+        "\"curtosis\"",
+        "\"entropy\"",
+        "null",
+        "NaN",
+        "1e39",
+        "{",
+        "}",
+        "\"x\"",
+        "[]"
+    })
     @FuzzTest
     void jsonLines(byte[] body) throws IOException {
         RowsReader reader = new JsonLinesReader(SIGNATURE, MAX_ROWS);
@@ -714,11 +878,11 @@ public class RequestParsersFuzzTest {
         } catch (HttpProblem | RowsException refusal) {
             HttpProblem problem = Problems.of(refusal);
             assertClearProblem(problem);
-            HttpProblem streamed = assertThrowsProblem(
-                    () -> reader.forEachChunk(new ByteArrayInputStream(body), c -> { }));
+            HttpProblem streamed =
+                    assertThrowsProblem(() -> reader.forEachChunk(new ByteArrayInputStream(body), c -> {}));
             assertEquals(problem.detail(), streamed.detail());
-            HttpProblem kept = assertThrowsProblem(() -> reader.validateAndKeep(new ByteArrayInputStream(body),
-                    KEEP_ROWS, chunk -> { }, (n, chars) -> true));
+            HttpProblem kept = assertThrowsProblem(() ->
+                    reader.validateAndKeep(new ByteArrayInputStream(body), KEEP_ROWS, chunk -> {}, (n, chars) -> true));
             assertEquals(problem.errors(), kept.errors());
             simple.ifPresent(rows -> fail("refused valid JSON Lines: " + problem.detail() + " " + problem.errors()));
             jsonLinesInPlace(body, problem);
@@ -731,8 +895,8 @@ public class RequestParsersFuzzTest {
             streamed.addAll(Arrays.asList(chunk.numbers()));
         });
         assertValidRows(streamed.toArray(double[][]::new), 1, MAX_ROWS);
-        simple.ifPresent(rows -> assertArrayEquals(rows, streamed.toArray(double[][]::new),
-                "values must be exactly the numbers sent"));
+        simple.ifPresent(rows ->
+                assertArrayEquals(rows, streamed.toArray(double[][]::new), "values must be exactly the numbers sent"));
         jsonLinesInPlace(body, null);
     }
 
@@ -740,7 +904,8 @@ public class RequestParsersFuzzTest {
     private static void jsonLinesInPlace(byte[] body, HttpProblem rejected) throws IOException {
         List<RowChunk> chunks;
         try {
-            chunks = new JsonLinesReader(SIGNATURE, MAX_ROWS).onError(OnError.ROW)
+            chunks = new JsonLinesReader(SIGNATURE, MAX_ROWS)
+                    .onError(OnError.ROW)
                     .readAll(new ByteArrayInputStream(body));
         } catch (HttpProblem | RowsException refusal) {
             HttpProblem problem = Problems.of(refusal);
@@ -787,8 +952,14 @@ public class RequestParsersFuzzTest {
         assertArrayEquals(rows, numbers(parsedBatch), batch);
 
         String query = writer.query(rows[0]);
-        assertArrayEquals(rows[0], Arrays.stream(new ParameterRowParser(SIGNATURE).parse(decodeForm(query)).cells())
-                .mapToDouble(c -> (Double) c).toArray(), query);
+        assertArrayEquals(
+                rows[0],
+                Arrays.stream(new ParameterRowParser(SIGNATURE)
+                                .parse(decodeForm(query))
+                                .cells())
+                        .mapToDouble(c -> (Double) c)
+                        .toArray(),
+                query);
 
         byte[] csv = writer.csv(rows);
         CsvRowsParser csvParser = new CsvRowsParser(SIGNATURE, MAX_ROWS);
@@ -857,7 +1028,9 @@ public class RequestParsersFuzzTest {
         }
 
         String space() {
-            return data.consumeBoolean() ? "" : List.of(" ", "\n", "\t", "\r\n ").get(data.consumeInt(0, 3));
+            return data.consumeBoolean()
+                    ? ""
+                    : List.of(" ", "\n", "\t", "\r\n ").get(data.consumeInt(0, 3));
         }
 
         private List<Integer> order() {
@@ -873,8 +1046,15 @@ public class RequestParsersFuzzTest {
             List<Integer> order = order();
             for (int k = 0; k < WIDTH; k++) {
                 int j = order.get(k);
-                json.append(k > 0 ? "," + space() : "").append('"').append(FEATURES.get(j)).append('"').append(space())
-                        .append(':').append(space()).append(jsonNumber(row[j])).append(space());
+                json.append(k > 0 ? "," + space() : "")
+                        .append('"')
+                        .append(FEATURES.get(j))
+                        .append('"')
+                        .append(space())
+                        .append(':')
+                        .append(space())
+                        .append(jsonNumber(row[j]))
+                        .append(space());
             }
             return json.append('}').toString();
         }
@@ -886,7 +1066,11 @@ public class RequestParsersFuzzTest {
         }
 
         String jsonInstances(double[][] rows) {
-            StringBuilder json = new StringBuilder("{").append(space()).append("\"instances\":").append(space()).append('[');
+            StringBuilder json = new StringBuilder("{")
+                    .append(space())
+                    .append("\"instances\":")
+                    .append(space())
+                    .append('[');
             for (int i = 0; i < rows.length; i++) {
                 json.append(i > 0 ? "," + space() : "");
                 if (data.consumeBoolean()) {
@@ -905,8 +1089,11 @@ public class RequestParsersFuzzTest {
         String query(double[] row) {
             StringBuilder query = new StringBuilder();
             for (int j : order()) {
-                String value = (data.consumeBoolean() ? " " : "") + number(row[j], true) + (data.consumeBoolean() ? "\t" : "");
-                query.append(query.length() > 0 ? "&" : "").append(FEATURES.get(j)).append('=')
+                String value =
+                        (data.consumeBoolean() ? " " : "") + number(row[j], true) + (data.consumeBoolean() ? "\t" : "");
+                query.append(query.length() > 0 ? "&" : "")
+                        .append(FEATURES.get(j))
+                        .append('=')
                         .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
             }
             return query.toString();
@@ -924,7 +1111,8 @@ public class RequestParsersFuzzTest {
             if (extra) {
                 header.add(extraAt, csvField("note"));
             }
-            StringBuilder csv = new StringBuilder(data.consumeBoolean() ? "\uFEFF" : "").append(String.join(",", header));
+            StringBuilder csv =
+                    new StringBuilder(data.consumeBoolean() ? "\uFEFF" : "").append(String.join(",", header));
             for (double[] row : rows) {
                 List<String> fields = new ArrayList<>();
                 for (int j : order) {
@@ -971,11 +1159,13 @@ public class RequestParsersFuzzTest {
         assertTrue(problem.detail() != null && !problem.detail().isBlank(), "a problem needs a detail");
         for (FieldProblem error : problem.errors()) {
             assertNotNull(error.field(), () -> "an error without a field: " + error);
-            assertTrue(error.message() != null && !error.message().isBlank(), () -> "an error without a message: " + error);
+            assertTrue(
+                    error.message() != null && !error.message().isBlank(),
+                    () -> "an error without a message: " + error);
         }
         // What ErrorRenderer writes for it must be writable.
-        byte[] json = Json.MAPPER.writeValueAsBytes(new ErrorRenderer.ProblemBody("about:blank", problem.title(),
-                problem.status(), problem.detail(), "/", problem.errors()));
+        byte[] json = Json.MAPPER.writeValueAsBytes(new ErrorRenderer.ProblemBody(
+                "about:blank", problem.title(), problem.status(), problem.detail(), "/", problem.errors()));
         assertEquals(problem.detail(), Json.MAPPER.readTree(json).get("detail").textValue());
     }
 
@@ -1041,7 +1231,8 @@ public class RequestParsersFuzzTest {
 
     private static String describe(Map<String, String[]> parameters) {
         StringBuilder text = new StringBuilder("{");
-        parameters.forEach((k, v) -> text.append(k).append('=').append(Arrays.toString(v)).append(' '));
+        parameters.forEach(
+                (k, v) -> text.append(k).append('=').append(Arrays.toString(v)).append(' '));
         return text.append('}').toString();
     }
 
@@ -1104,8 +1295,12 @@ public class RequestParsersFuzzTest {
          */
         static String utf8Text(byte[] body) {
             try {
-                String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(body)).toString();
+                String text = StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(java.nio.ByteBuffer.wrap(body))
+                        .toString();
                 return text.startsWith("\uFEFF") ? text.substring(1) : text;
             } catch (java.nio.charset.CharacterCodingException e) {
                 return null;
@@ -1182,8 +1377,8 @@ public class RequestParsersFuzzTest {
 
         private static final List<Feature> FEATURES = TYPED.features();
         /** Fractions read exactly, for the integer feature: 3.0 is 3, 3.0000000000000000001 is no integer. */
-        private static final ObjectReader EXACT = Json.MAPPER.reader()
-                .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        private static final ObjectReader EXACT =
+                Json.MAPPER.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
         /**
          * Said of a body that holds a fraction whose exponent BigDecimal cannot hold (1e4034567890): where it stands
@@ -1214,8 +1409,8 @@ public class RequestParsersFuzzTest {
             for (int i = 0; i < instances.size(); i++) {
                 JsonNode item = instances.get(i);
                 JsonNode exactItem = exact.get("instances").get(i);
-                Object[] row = item.isObject() ? namedRow(item, exactItem) : item.isArray() ? arrayRow(item, exactItem)
-                        : null;
+                Object[] row =
+                        item.isObject() ? namedRow(item, exactItem) : item.isArray() ? arrayRow(item, exactItem) : null;
                 if (row == null) {
                     return null;
                 }
@@ -1289,7 +1484,9 @@ public class RequestParsersFuzzTest {
                         return null;
                     }
                     try {
-                        return new Object[] {BigDecimal.valueOf(exact.decimalValue().longValueExact())};
+                        return new Object[] {
+                            BigDecimal.valueOf(exact.decimalValue().longValueExact())
+                        };
                     } catch (ArithmeticException e) {
                         return null; // a fraction, or beyond the 64-bit range
                     }
@@ -1300,8 +1497,11 @@ public class RequestParsersFuzzTest {
                     }
                     String text = node.textValue();
                     boolean known = feature.categories().contains(text);
-                    return text.length() <= Feature.MAX_TEXT_LENGTH && text.indexOf('\0') < 0
-                            && (known || !feature.refusesUnknown()) ? new Object[] {text} : null;
+                    return text.length() <= Feature.MAX_TEXT_LENGTH
+                                    && text.indexOf('\0') < 0
+                                    && (known || !feature.refusesUnknown())
+                            ? new Object[] {text}
+                            : null;
                 }
                 case BOOL -> {
                     return node.isBoolean() ? new Object[] {node.booleanValue()} : null;
@@ -1318,7 +1518,8 @@ public class RequestParsersFuzzTest {
      */
     static final class MlflowOracle {
 
-        private static final List<String> FORMATS = List.of("dataframe_split", "dataframe_records", "instances", "inputs");
+        private static final List<String> FORMATS =
+                List.of("dataframe_split", "dataframe_records", "instances", "inputs");
 
         static double[][] rows(byte[] body) {
             JsonNode root = JsonOracle.tree(body);
@@ -1333,7 +1534,8 @@ public class RequestParsersFuzzTest {
                         return null;
                     }
                     format = field.getKey();
-                } else if (!field.getKey().equals("params") || !(field.getValue().isObject() || field.getValue().isNull())) {
+                } else if (!field.getKey().equals("params")
+                        || !(field.getValue().isObject() || field.getValue().isNull())) {
                     return null;
                 }
             }
@@ -1361,7 +1563,9 @@ public class RequestParsersFuzzTest {
             JsonNode columns = frame.get("columns");
             JsonNode data = frame.get("data");
             JsonNode index = frame.get("index");
-            if (!columns.isArray() || !data.isArray() || data.size() > MAX_ROWS
+            if (!columns.isArray()
+                    || !data.isArray()
+                    || data.size() > MAX_ROWS
                     || (index != null && (!index.isArray() || index.size() != data.size()))) {
                 return null;
             }
@@ -1399,7 +1603,8 @@ public class RequestParsersFuzzTest {
             double[][] rows = new double[items.size()][];
             for (int i = 0; i < rows.length; i++) {
                 JsonNode item = items.get(i);
-                rows[i] = item.isObject() ? record(item) : arraysToo && item.isArray() ? JsonOracle.arrayRow(item) : null;
+                rows[i] =
+                        item.isObject() ? record(item) : arraysToo && item.isArray() ? JsonOracle.arrayRow(item) : null;
                 if (rows[i] == null) {
                     return null;
                 }
@@ -1435,7 +1640,8 @@ public class RequestParsersFuzzTest {
             double[][] rows = new double[length][WIDTH];
             for (int i = 0; i < length; i++) {
                 for (int j = 0; j < WIDTH; j++) {
-                    Double number = JsonOracle.number(object.get(FEATURES.get(j)).get(i));
+                    Double number =
+                            JsonOracle.number(object.get(FEATURES.get(j)).get(i));
                     if (number == null) {
                         return null;
                     }
@@ -1454,29 +1660,42 @@ public class RequestParsersFuzzTest {
     static final class CsvOracle {
 
         /** @param rows the rows a valid file holds, or null when it must be refused */
-        record Expected(List<String> header, double[][] rows) {
-        }
+        record Expected(List<String> header, double[][] rows) {}
 
         /**
          * A simple file's lines: its header (null for a file that is never valid: not UTF-8, or empty), its data
          * lines and its separator; empty for a file too complex for this reading.
          */
-        record Lines(List<String> header, List<String> rows, String separator) {
-        }
+        record Lines(List<String> header, List<String> rows, String separator) {}
 
         static Optional<Lines> lines(byte[] csv) {
             String text;
             try {
-                text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(csv)).toString();
+                text = StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(csv))
+                        .toString();
             } catch (CharacterCodingException e) {
                 return Optional.of(new Lines(null, List.of(), ",")); // never valid, wherever the bad bytes are
             }
             if (text.startsWith("\uFEFF")) {
                 text = text.substring(1);
             }
-            if (!text.replace("\r\n", "\n").chars().allMatch(c -> c == '\n' || c == ',' || c == ';' || c == '\t' || c == '.' || c == '+'
-                    || c == '-' || c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
+            if (!text.replace("\r\n", "\n")
+                    .chars()
+                    .allMatch(c -> c == '\n'
+                            || c == ','
+                            || c == ';'
+                            || c == '\t'
+                            || c == '.'
+                            || c == '+'
+                            || c == '-'
+                            || c == '_'
+                            || (c >= '0' && c <= '9')
+                            || (c >= 'a' && c <= 'z')
+                            || (c >= 'A' && c <= 'Z'))) {
                 return Optional.empty();
             }
             List<String> lines = new ArrayList<>(Arrays.asList(text.split("\r?\n", -1)));
@@ -1514,8 +1733,11 @@ public class RequestParsersFuzzTest {
             List<String> lines = read.get().rows();
             String separator = read.get().separator();
             boolean decimalComma = separator.equals(";");
-            if (header == null || new HashSet<>(header).size() != header.size() || !header.containsAll(FEATURES)
-                    || lines.isEmpty() || lines.size() > MAX_ROWS) {
+            if (header == null
+                    || new HashSet<>(header).size() != header.size()
+                    || !header.containsAll(FEATURES)
+                    || lines.isEmpty()
+                    || lines.size() > MAX_ROWS) {
                 return Optional.of(refused);
             }
             double[][] rows = new double[lines.size()][WIDTH];
@@ -1546,7 +1768,8 @@ public class RequestParsersFuzzTest {
          */
         static Double decimalCommaValue(String field) {
             if (field.contains(",")) {
-                return field.indexOf(',') != field.lastIndexOf(',') || field.contains(".") ? null
+                return field.indexOf(',') != field.lastIndexOf(',') || field.contains(".")
+                        ? null
                         : decimal(field.replace(',', '.'));
             }
             return field.matches("[+-]?[1-9][0-9]?[0-9]?([.][0-9][0-9][0-9])+") ? null : decimal(field);
@@ -1564,6 +1787,7 @@ public class RequestParsersFuzzTest {
         static final List<String> NAMES = SIGNATURE.featureNames();
         /** The answer for a file that must be refused. */
         static final List<Object[]> REFUSED = List.of();
+
         private static final Object BAD = new Object();
 
         /** One cell as plain rules read it: null for a missing number, the value, or BAD. */
@@ -1577,7 +1801,8 @@ public class RequestParsersFuzzTest {
                     return text.equals("FEMALE") || text.equals("MALE") ? text : BAD;
                 }
                 case "adult" -> {
-                    return trimmed.equalsIgnoreCase("true") ? Boolean.TRUE
+                    return trimmed.equalsIgnoreCase("true")
+                            ? Boolean.TRUE
                             : trimmed.equalsIgnoreCase("false") ? (Object) Boolean.FALSE : BAD;
                 }
                 case "mass" -> {
@@ -1642,8 +1867,11 @@ public class RequestParsersFuzzTest {
                 return Optional.empty();
             }
             CsvOracle.Lines lines = read.get();
-            if (lines.header() == null || new HashSet<>(lines.header()).size() != lines.header().size()
-                    || !lines.header().containsAll(NAMES) || lines.rows().isEmpty() || lines.rows().size() > MAX_ROWS) {
+            if (lines.header() == null
+                    || new HashSet<>(lines.header()).size() != lines.header().size()
+                    || !lines.header().containsAll(NAMES)
+                    || lines.rows().isEmpty()
+                    || lines.rows().size() > MAX_ROWS) {
                 return Optional.of(REFUSED);
             }
             List<Object[]> rows = new ArrayList<>();
@@ -1654,7 +1882,10 @@ public class RequestParsersFuzzTest {
                 }
                 Object[] row = new Object[NAMES.size()];
                 for (int f = 0; f < NAMES.size(); f++) {
-                    row[f] = cell(NAMES.get(f), fields[lines.header().indexOf(NAMES.get(f))], lines.separator().equals(";"));
+                    row[f] = cell(
+                            NAMES.get(f),
+                            fields[lines.header().indexOf(NAMES.get(f))],
+                            lines.separator().equals(";"));
                     if (row[f] == BAD) {
                         return Optional.of(REFUSED);
                     }

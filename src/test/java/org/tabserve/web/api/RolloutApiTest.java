@@ -1,22 +1,18 @@
 package org.tabserve.web.api;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tabserve.testing.ModelDirectory.NOTE;
+import static org.tabserve.testing.ModelDirectory.PENGUINS;
+
+import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import inference.GRPCInferenceServiceGrpc;
 import inference.InferTensorContents;
 import inference.ModelInferRequest;
 import inference.ModelInferResponse;
 import io.grpc.ManagedChannel;
-import ai.onnx.proto.OnnxMl;
-import org.tabserve.testing.BankNotes;
-import org.tabserve.testing.GrpcChannels;
-import org.tabserve.testing.Http;
-import org.tabserve.testing.ModelDirectory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -31,12 +27,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.tabserve.testing.ModelDirectory.NOTE;
-import static org.tabserve.testing.ModelDirectory.PENGUINS;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.tabserve.testing.BankNotes;
+import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.ModelDirectory;
 
 /**
  * A model's rollout through the real app on a model directory: version 1 of {@code banknote} is the bundled model,
@@ -58,8 +57,8 @@ class RolloutApiTest {
     private static final ModelDirectory DIR = directory();
 
     @RegisterExtension
-    static final Http http = Http.startingTheApp(Map.of("TABSERVE_ADMIN_TOKEN", TOKEN), "--models",
-            DIR.root().toString(), "--poll-seconds", "1");
+    static final Http http = Http.startingTheApp(
+            Map.of("TABSERVE_ADMIN_TOKEN", TOKEN), "--models", DIR.root().toString(), "--poll-seconds", "1");
 
     private static ModelDirectory directory() {
         try {
@@ -91,9 +90,9 @@ class RolloutApiTest {
 
     private static Http.Response admin(String method, String path, String json, String... auth) {
         List<String> headers = new ArrayList<>(List.of("Content-Type", "application/json"));
-        headers.addAll(List.of(auth.length == 0 ? new String[]{"Authorization", "Bearer " + TOKEN} : auth));
-        return http.send(method, path, java.net.http.HttpRequest.BodyPublishers.ofString(json),
-                headers.toArray(String[]::new));
+        headers.addAll(List.of(auth.length == 0 ? new String[] {"Authorization", "Bearer " + TOKEN} : auth));
+        return http.send(
+                method, path, java.net.http.HttpRequest.BodyPublishers.ofString(json), headers.toArray(String[]::new));
     }
 
     private static JsonNode set(String json) {
@@ -115,7 +114,8 @@ class RolloutApiTest {
     @Order(1)
     void aShadowNeverChangesAnAnswerAndComparesTheRowsOnBothVersions() throws Exception {
         assertEquals(1, set("{\"serving\": 1}").path("serving").asLong());
-        List<String> notes = BankNotes.mixed(40).stream().map(n -> n.json().toString()).toList();
+        List<String> notes =
+                BankNotes.mixed(40).stream().map(n -> n.json().toString()).toList();
         List<byte[]> without = new ArrayList<>();
         for (String note : notes) {
             Http.Response answer = http.postJson(PREDICT, note);
@@ -135,23 +135,30 @@ class RolloutApiTest {
         assertEquals(1, shadow.path("compared_with").asLong());
         double agreement = shadow.path("agreement").asDouble();
         assertTrue(agreement > 0.5 && agreement <= 1, "two bank-note classifiers mostly agree: " + shadow);
-        assertTrue(shadow.path("difference").path("p99").asDouble() > 0, "other weights, other probabilities: "
-                + shadow);
-        assertTrue(shadow.path("difference").path("mean").asDouble() <= shadow.path("difference").path("p99")
-                .asDouble() + 1e-12, shadow.toString());
+        assertTrue(
+                shadow.path("difference").path("p99").asDouble() > 0, "other weights, other probabilities: " + shadow);
+        assertTrue(
+                shadow.path("difference").path("mean").asDouble()
+                        <= shadow.path("difference").path("p99").asDouble() + 1e-12,
+                shadow.toString());
         assertTrue(shadow.path("latency_ms").path("1").path("p50").isNumber(), shadow.toString());
         assertTrue(shadow.path("latency_ms").path("2").path("p99").isNumber(), shadow.toString());
         assertEquals(0, shadow.path("errors").path("2").asLong(), shadow.toString());
         JsonNode worst = shadow.path("disagreements");
         assertTrue(worst.size() >= 1 && worst.size() <= 5, shadow.toString());
-        assertTrue(worst.get(0).path("difference").isNumber() && !worst.get(0).has("inputs"),
+        assertTrue(
+                worst.get(0).path("difference").isNumber() && !worst.get(0).has("inputs"),
                 "anonymous callers see how far apart, not whose row: " + worst);
-        JsonNode rows = http.get(STATUS, "Authorization", "Bearer " + TOKEN).json().path("shadow")
+        JsonNode rows = http.get(STATUS, "Authorization", "Bearer " + TOKEN)
+                .json()
+                .path("shadow")
                 .path("disagreements");
         assertTrue(rows.get(0).path("inputs").has("variance"), "the rows they differ most on, for the admin: " + rows);
         String metrics = http.get("/metrics").text();
-        assertTrue(metrics.contains("tabserve_rollout_compared_rows_total{model=\"banknote\",role=\"shadow\","
-                + "version=\"2\"} " + notes.size()), "the comparison in /metrics");
+        assertTrue(
+                metrics.contains("tabserve_rollout_compared_rows_total{model=\"banknote\",role=\"shadow\","
+                        + "version=\"2\"} " + notes.size()),
+                "the comparison in /metrics");
     }
 
     @Test
@@ -161,10 +168,22 @@ class RolloutApiTest {
         Set<String> versions = new HashSet<>();
         for (int i = 0; i < 40; i++) {
             String id = "req-" + i;
-            Http.Response first = http.send("POST", PREDICT, java.net.http.HttpRequest.BodyPublishers.ofString(NOTE),
-                    "Content-Type", "application/json", "X-Request-Id", id);
-            Http.Response retry = http.send("POST", PREDICT, java.net.http.HttpRequest.BodyPublishers.ofString(NOTE),
-                    "Content-Type", "application/json", "X-Request-Id", id);
+            Http.Response first = http.send(
+                    "POST",
+                    PREDICT,
+                    java.net.http.HttpRequest.BodyPublishers.ofString(NOTE),
+                    "Content-Type",
+                    "application/json",
+                    "X-Request-Id",
+                    id);
+            Http.Response retry = http.send(
+                    "POST",
+                    PREDICT,
+                    java.net.http.HttpRequest.BodyPublishers.ofString(NOTE),
+                    "Content-Type",
+                    "application/json",
+                    "X-Request-Id",
+                    id);
             String version = first.header("X-Model-Version").orElseThrow();
             assertEquals(version, retry.header("X-Model-Version").orElseThrow(), "a retried id, the same version");
             assertEquals(version, first.json().path("model_version").asText(), "the JSON names the version too");
@@ -177,12 +196,14 @@ class RolloutApiTest {
         try {
             for (int i = 0; i < 20; i++) {
                 io.grpc.Metadata headers = new io.grpc.Metadata();
-                headers.put(io.grpc.Metadata.Key.of("x-request-id", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+                headers.put(
+                        io.grpc.Metadata.Key.of("x-request-id", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
                         "grpc-retry-" + i);
-                var stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withInterceptors(
-                        io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
+                var stub = GRPCInferenceServiceGrpc.newBlockingStub(channel)
+                        .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
                 String first = stub.modelInfer(NOTE_INFER).getModelVersion();
-                assertEquals(first, stub.modelInfer(NOTE_INFER).getModelVersion(), "a retried gRPC call, the same version");
+                assertEquals(
+                        first, stub.modelInfer(NOTE_INFER).getModelVersion(), "a retried gRPC call, the same version");
                 grpcVersions.add(first);
             }
         } finally {
@@ -190,24 +211,40 @@ class RolloutApiTest {
         }
         assertEquals(Set.of("1", "2"), grpcVersions, "both versions answer gRPC calls at 50 %");
         // Counted as each request ends, which may come just after its answer reached the client.
-        JsonNode canary = awaitStatus(s -> s.path("canary").path("answered").path("1").asLong()
-                + s.path("canary").path("answered").path("2").asLong() >= 120).path("canary");
-        assertEquals(120, canary.path("answered").path("1").asLong() + canary.path("answered").path("2").asLong(),
+        JsonNode canary = awaitStatus(s -> s.path("canary")
+                                        .path("answered")
+                                        .path("1")
+                                        .asLong()
+                                + s.path("canary").path("answered").path("2").asLong()
+                        >= 120)
+                .path("canary");
+        assertEquals(
+                120,
+                canary.path("answered").path("1").asLong()
+                        + canary.path("answered").path("2").asLong(),
                 "each request counted once, under the version that answered it");
     }
 
     /** One bank note as a gRPC ModelInfer request of the unversioned model. */
-    private static final ModelInferRequest NOTE_INFER = ModelInferRequest.newBuilder().setModelName("banknote")
-            .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("input").setDatatype("FP32").addShape(1)
-                    .addShape(4).setContents(InferTensorContents.newBuilder().addAllFp32Contents(
-                            List.of(3.6216f, 8.6661f, -2.8073f, -0.44699f)))).build();
+    private static final ModelInferRequest NOTE_INFER = ModelInferRequest.newBuilder()
+            .setModelName("banknote")
+            .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                    .setName("input")
+                    .setDatatype("FP32")
+                    .addShape(1)
+                    .addShape(4)
+                    .setContents(InferTensorContents.newBuilder()
+                            .addAllFp32Contents(List.of(3.6216f, 8.6661f, -2.8073f, -0.44699f))))
+            .build();
 
     @Test
     @Order(3)
     void everyProtocolFollowsTheCanaryAndANamedVersionIsKept() throws Exception {
         set("{\"serving\": 1, \"canary\": {\"version\": 2, \"percent\": 100}}");
-        Http.Response v2 = http.postJson("/v2/models/banknote/infer", "{\"inputs\": [{\"name\": \"input\", \"shape\":"
-                + " [1, 4], \"datatype\": \"FP32\", \"data\": [3.6216, 8.6661, -2.8073, -0.44699]}]}");
+        Http.Response v2 = http.postJson(
+                "/v2/models/banknote/infer",
+                "{\"inputs\": [{\"name\": \"input\", \"shape\":"
+                        + " [1, 4], \"datatype\": \"FP32\", \"data\": [3.6216, 8.6661, -2.8073, -0.44699]}]}");
         assertEquals("2", v2.json().path("model_version").asText(), v2.text());
         assertEquals("2", v2.header("X-Model-Version").orElseThrow());
         Http.Response mlflow = http.postJson("/models/banknote/invocations", "{\"dataframe_records\": [" + NOTE + "]}");
@@ -218,11 +255,17 @@ class RolloutApiTest {
         assertTrue(named.json().path("model_version").isMissingNode(), "its answer is as it was: " + named.text());
         ManagedChannel channel = GrpcChannels.to(http.server());
         try {
-            ModelInferResponse answer = GRPCInferenceServiceGrpc.newBlockingStub(channel).modelInfer(
-                    ModelInferRequest.newBuilder().setModelName("banknote").addInputs(ModelInferRequest
-                            .InferInputTensor.newBuilder().setName("input").setDatatype("FP32").addShape(1).addShape(4)
-                            .setContents(InferTensorContents.newBuilder().addAllFp32Contents(
-                                    List.of(3.6216f, 8.6661f, -2.8073f, -0.44699f)))).build());
+            ModelInferResponse answer = GRPCInferenceServiceGrpc.newBlockingStub(channel)
+                    .modelInfer(ModelInferRequest.newBuilder()
+                            .setModelName("banknote")
+                            .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                                    .setName("input")
+                                    .setDatatype("FP32")
+                                    .addShape(1)
+                                    .addShape(4)
+                                    .setContents(InferTensorContents.newBuilder()
+                                            .addAllFp32Contents(List.of(3.6216f, 8.6661f, -2.8073f, -0.44699f))))
+                            .build());
             assertEquals("2", answer.getModelVersion(), "gRPC follows the canary");
         } finally {
             channel.shutdownNow();
@@ -233,23 +276,36 @@ class RolloutApiTest {
     @Order(4)
     void aBadRolloutIsRefusedInWordsAndNeverApplied() {
         set("{\"serving\": 1}");
-        JsonNode missing = admin("PUT", ADMIN, "{\"canary\": {\"version\": 9, \"percent\": 10}}").problem(422);
+        JsonNode missing = admin("PUT", ADMIN, "{\"canary\": {\"version\": 9, \"percent\": 10}}")
+                .problem(422);
         assertTrue(missing.path("detail").asText().contains("has no version 9"), missing.toString());
         JsonNode failed = admin("PUT", ADMIN, "{\"shadow\": {\"version\": 4}}").problem(422);
         assertTrue(failed.path("detail").asText().contains("version 4 is failed ("), failed.toString());
         JsonNode inputs = admin("PUT", ADMIN, "{\"serving\": 1, \"canary\": {\"version\": 3, \"percent\": 10}}")
                 .problem(422);
         assertTrue(inputs.path("detail").asText().contains("[notes]"), "a canary must take v2 requests: " + inputs);
-        List<String> fields = admin("PUT", ADMIN, "{\"canary\": {\"version\": 2, \"percent\": 140, \"weight\": 1},"
-                + " \"mirror\": true}").errorFields(400);
-        assertEquals(List.of("canary.percent", "canary.weight", "mirror"), fields.stream().sorted().toList());
+        List<String> fields = admin(
+                        "PUT",
+                        ADMIN,
+                        "{\"canary\": {\"version\": 2, \"percent\": 140, \"weight\": 1}," + " \"mirror\": true}")
+                .errorFields(400);
+        assertEquals(
+                List.of("canary.percent", "canary.weight", "mirror"),
+                fields.stream().sorted().toList());
         admin("PUT", ADMIN, "{\"shadow\": {\"version\": 2}} trailing").problem(400);
         admin("PUT", ADMIN, "{\"shadow\": " + "[".repeat(10_000) + "}").problem(413);
-        admin("PUT", ADMIN, "{\"shadow\": {\"version\": 2}}", "Authorization", "Bearer wrong").problem(403);
+        admin("PUT", ADMIN, "{\"shadow\": {\"version\": 2}}", "Authorization", "Bearer wrong")
+                .problem(403);
         admin("PUT", ADMIN, "{\"shadow\": {\"version\": 2}}", "X-None", "none").problem(401);
         admin("PUT", "/admin/models/nosuch/rollout", "{}").problem(404);
-        assertEquals("{\"serving\":1}", http.get(STATUS).json().path("rollout").toString(), "nothing refused was applied");
-        assertEquals(3, set("{\"serving\": 1, \"shadow\": {\"version\": 3}}").path("shadow").path("version").asLong(),
+        assertEquals(
+                "{\"serving\":1}", http.get(STATUS).json().path("rollout").toString(), "nothing refused was applied");
+        assertEquals(
+                3,
+                set("{\"serving\": 1, \"shadow\": {\"version\": 3}}")
+                        .path("shadow")
+                        .path("version")
+                        .asLong(),
                 "a shadow of other graph inputs is taken: its rows are checked again for it");
     }
 
@@ -279,9 +335,15 @@ class RolloutApiTest {
             awaitAnswered(answered, 30);
             set("{\"serving\": 1, \"canary\": {\"version\": 2, \"percent\": 30}}");
             awaitAnswered(answered, answered.get() + 30);
-            assertEquals(1, admin("POST", ADMIN + "/rollback", "").json().path("serving").asLong());
+            assertEquals(
+                    1,
+                    admin("POST", ADMIN + "/rollback", "")
+                            .json()
+                            .path("serving")
+                            .asLong());
             awaitAnswered(answered, answered.get() + 30);
-            assertEquals("1", http.postJson(PREDICT, NOTE).header("X-Model-Version").orElseThrow());
+            assertEquals(
+                    "1", http.postJson(PREDICT, NOTE).header("X-Model-Version").orElseThrow());
             set("{\"serving\": 1, \"canary\": {\"version\": 2, \"percent\": 30}}");
             awaitAnswered(answered, answered.get() + 30);
             JsonNode promoted = admin("POST", ADMIN + "/promote", "").json();
@@ -295,9 +357,12 @@ class RolloutApiTest {
         }
         assertEquals(List.of(), List.copyOf(failures), "no request failed");
         for (int i = 0; i < 20; i++) {
-            assertEquals("2", http.postJson(PREDICT, NOTE).header("X-Model-Version").orElseThrow(), "promoted");
+            assertEquals(
+                    "2", http.postJson(PREDICT, NOTE).header("X-Model-Version").orElseThrow(), "promoted");
         }
-        assertEquals("{\n  \"serving\" : 2\n}\n", Files.readString(DIR.resolve("banknote/rollout.json")),
+        assertEquals(
+                "{\n  \"serving\" : 2\n}\n",
+                Files.readString(DIR.resolve("banknote/rollout.json")),
                 "the promoted version is kept in rollout.json, and no model file was touched");
         assertTrue(Files.exists(DIR.resolve("banknote/1/model.onnx")));
     }
@@ -305,22 +370,42 @@ class RolloutApiTest {
     @Test
     @Order(6)
     void rolloutJsonIsReadByThePollAndABadOneIsShownNotIgnored() throws Exception {
-        DIR.install("{\"serving\": 1, \"canary\": {\"version\": 2, \"percent\": 0}}".getBytes(), "banknote/rollout.json");
-        awaitStatus(s -> s.path("canary").path("version").asLong() == 2 && s.path("serving").asLong() == 1);
+        DIR.install(
+                "{\"serving\": 1, \"canary\": {\"version\": 2, \"percent\": 0}}".getBytes(), "banknote/rollout.json");
+        awaitStatus(s -> s.path("canary").path("version").asLong() == 2
+                && s.path("serving").asLong() == 1);
         DIR.install("{\"canary\": {\"version\": 2, \"percent\": \"ten\"}}".getBytes(), "banknote/rollout.json");
         JsonNode bad = awaitStatus(s -> !s.path("problem").isNull());
         assertTrue(bad.path("problem").asText().contains("canary.percent"), bad.toString());
         assertEquals(0.0, bad.path("canary").path("percent").asDouble(), "the rollout read before holds");
-        assertTrue(http.get("/models").html().select("#rollouts-section .rollout-problem").text().contains("canary.percent"),
+        assertTrue(
+                http.get("/models")
+                        .html()
+                        .select("#rollouts-section .rollout-problem")
+                        .text()
+                        .contains("canary.percent"),
                 "the /models page shows the bad rollout.json");
-        assertTrue(http.get("/models/banknote/card").html().select("#rollout-section").text().contains("canary"),
+        assertTrue(
+                http.get("/models/banknote/card")
+                        .html()
+                        .select("#rollout-section")
+                        .text()
+                        .contains("canary"),
                 "so does the model's card");
-        DIR.install("{\"serving\": 1, \"canary\": {\"version\": 9, \"percent\": 5}}".getBytes(), "banknote/rollout.json");
+        DIR.install(
+                "{\"serving\": 1, \"canary\": {\"version\": 9, \"percent\": 5}}".getBytes(), "banknote/rollout.json");
         JsonNode missing = awaitStatus(s -> s.path("problem").asText().contains("has no version 9"));
-        assertEquals("1", http.postJson(PREDICT, NOTE).header("X-Model-Version").orElseThrow(),
+        assertEquals(
+                "1",
+                http.postJson(PREDICT, NOTE).header("X-Model-Version").orElseThrow(),
                 "a canary of a missing version answers nothing: " + missing);
-        assertTrue(http.get("/models").html().select("#rollouts-section .rollout-problem").text()
-                .contains("has no version 9"), "a rollout of a missing version shows as such");
+        assertTrue(
+                http.get("/models")
+                        .html()
+                        .select("#rollouts-section .rollout-problem")
+                        .text()
+                        .contains("has no version 9"),
+                "a rollout of a missing version shows as such");
     }
 
     private static void awaitAnswered(AtomicInteger answered, int count) throws InterruptedException {

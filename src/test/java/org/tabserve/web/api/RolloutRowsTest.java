@@ -1,13 +1,12 @@
 package org.tabserve.web.api;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /**
  * A rollout's disagreements as each caller sees them: anonymous, each row's difference alone; with the admin token,
@@ -41,8 +40,8 @@ class RolloutRowsTest {
         assertEquals(List.of("version", "compared", "disagreements"), List.copyOf(part.keySet()));
         assertEquals(List.of(Map.of("difference", 0.25)), part.get("disagreements"));
 
-        Map<?, ?> admin = (Map<?, ?>) ((List<?>) ((Map<?, ?>) rows.shown(status, true).get("shadow"))
-                .get("disagreements")).get(0);
+        Map<?, ?> admin = (Map<?, ?>)
+                ((List<?>) ((Map<?, ?>) rows.shown(status, true).get("shadow")).get("disagreements")).get(0);
         assertEquals(Map.of("age", 41.0), admin.get("inputs"));
         assertEquals(List.of("email"), admin.get("masked"));
         assertEquals(row.get("answers"), admin.get("answers"));

@@ -1,20 +1,19 @@
 package org.tabserve.web.api;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.testing.Http;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Where the probabilities are made by tabserve from a model's scores rather than by the model (issue 39, item 3), the
@@ -31,8 +30,10 @@ class ScoresAsProbabilitiesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        scores = TabserveServer.startReady("--model", DIR.resolve("species-svc-scores.onnx").toString());
-        probabilities = TabserveServer.startReady("--model", DIR.resolve("species-zipmap.onnx").toString());
+        scores = TabserveServer.startReady(
+                "--model", DIR.resolve("species-svc-scores.onnx").toString());
+        probabilities = TabserveServer.startReady(
+                "--model", DIR.resolve("species-zipmap.onnx").toString());
     }
 
     @AfterAll
@@ -43,7 +44,9 @@ class ScoresAsProbabilitiesTest {
 
     private static List<JsonNode> rows(String model, int count) throws Exception {
         List<JsonNode> rows = new ArrayList<>();
-        for (JsonNode row : Http.JSON.readTree(DIR.resolve(model + ".expected.json").toFile()).path("rows")) {
+        for (JsonNode row : Http.JSON
+                .readTree(DIR.resolve(model + ".expected.json").toFile())
+                .path("rows")) {
             if (rows.size() < count && row.path("unknown").isEmpty()) {
                 rows.add(row);
             }
@@ -55,24 +58,34 @@ class ScoresAsProbabilitiesTest {
     void theAnswersOfAModelOfScoresSaySoOnceAndLabelAsScikitLearn() throws Exception {
         Http http = new Http(scores);
         List<JsonNode> rows = rows("species-svc-scores", 20);
-        JsonNode one = http.postJson("/api/predict", rows.get(0).path("inputs").toString()).json();
+        JsonNode one = http.postJson("/api/predict", rows.get(0).path("inputs").toString())
+                .json();
         assertEquals(rows.get(0).path("label").asText(), one.path("label").asText());
-        assertEquals(ModelSignature.PROBABILITY_NOTE, one.path("probabilities_note").asText(), one.toString());
+        assertEquals(
+                ModelSignature.PROBABILITY_NOTE, one.path("probabilities_note").asText(), one.toString());
 
         StringBuilder instances = new StringBuilder();
         for (JsonNode row : rows) {
             instances.append(instances.length() == 0 ? "" : ",").append(row.path("inputs"));
         }
-        JsonNode batch = http.postJson("/api/predict", "{\"instances\": [" + instances + "]}").json();
+        JsonNode batch = http.postJson("/api/predict", "{\"instances\": [" + instances + "]}")
+                .json();
         for (int r = 0; r < rows.size(); r++) {
             JsonNode answer = batch.path("predictions").get(r);
-            assertEquals(rows.get(r).path("label").asText(), answer.path("label").asText(), "row " + r);
+            assertEquals(
+                    rows.get(r).path("label").asText(), answer.path("label").asText(), "row " + r);
             assertFalse(answer.has("probabilities_note"), "said once for the batch, not per row");
         }
-        assertEquals(ModelSignature.PROBABILITY_NOTE, batch.path("probabilities_note").asText());
+        assertEquals(
+                ModelSignature.PROBABILITY_NOTE,
+                batch.path("probabilities_note").asText());
 
-        String form = http.postForm("/", "bill_length_mm=39.1&bill_depth_mm=18.7&flipper_length_mm=181"
-                + "&body_mass_g=3750", "Accept", "text/html").text();
+        String form = http.postForm(
+                        "/",
+                        "bill_length_mm=39.1&bill_depth_mm=18.7&flipper_length_mm=181" + "&body_mass_g=3750",
+                        "Accept",
+                        "text/html")
+                .text();
         assertTrue(form.contains("Share of each class: scores normalised by softmax"), form);
         String card = http.get("/card", "Accept", "text/html").text();
         assertTrue(card.contains("<dt>Probabilities</dt>") || card.contains(">Probabilities<"), card);
@@ -83,7 +96,8 @@ class ScoresAsProbabilitiesTest {
     void aModelThatGivesItsOwnProbabilitiesSaysNothingOfTheKind() throws Exception {
         Http http = new Http(probabilities);
         JsonNode row = rows("species-zipmap", 1).get(0);
-        JsonNode one = http.postJson("/api/predict", row.path("inputs").toString()).json();
+        JsonNode one =
+                http.postJson("/api/predict", row.path("inputs").toString()).json();
         assertEquals(row.path("label").asText(), one.path("label").asText());
         assertFalse(one.has("probabilities_note"), one.toString());
         assertFalse(http.get("/card", "Accept", "text/html").text().contains("normalised by softmax"));

@@ -1,6 +1,14 @@
 package org.tabserve.web.api;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tabserve.web.api.ExplainApiTest.assertAddsUpTo;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -9,15 +17,6 @@ import org.tabserve.cli.FixtureCards;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.ModelDirectory;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.tabserve.web.api.ExplainApiTest.assertAddsUpTo;
 
 /**
  * With the default settings, {@code POST /api/predict} explains a tree regressor from its trees (method "tree", the
@@ -30,6 +29,7 @@ class StructuralExplainApiTest {
 
     @TempDir
     static Path dir;
+
     static TabserveServer server;
     static Http http;
 
@@ -54,7 +54,8 @@ class StructuralExplainApiTest {
 
     @Test
     void aTreeRegressorsValueIsExplainedFromItsTrees() {
-        JsonNode answer = http.postJson("/models/mass/api/predict?explain=true", ModelDirectory.SPECIES_OF_MASS).json();
+        JsonNode answer = http.postJson("/models/mass/api/predict?explain=true", ModelDirectory.SPECIES_OF_MASS)
+                .json();
         JsonNode explanation = answer.path("explanation");
         assertEquals("tree", explanation.path("method").asText(), explanation::toString);
         assertEquals("value", explanation.path("explained").asText());
@@ -64,7 +65,8 @@ class StructuralExplainApiTest {
 
     @Test
     void aLinearClassifiersMarginIsExplainedFromItsWeights() {
-        JsonNode answer = http.postJson("/models/species/api/predict?explain=true", ModelDirectory.PENGUIN).json();
+        JsonNode answer = http.postJson("/models/species/api/predict?explain=true", ModelDirectory.PENGUIN)
+                .json();
         JsonNode explanation = answer.path("explanation");
         assertEquals("linear", explanation.path("method").asText(), explanation::toString);
         assertEquals("margin", explanation.path("explained").asText());
@@ -76,11 +78,15 @@ class StructuralExplainApiTest {
 
     @Test
     void theBundledSvmsProbabilityIsExplainedByCoalitions() {
-        JsonNode answer = http.postJson("/api/predict?explain=true", ModelDirectory.NOTE).json();
+        JsonNode answer =
+                http.postJson("/api/predict?explain=true", ModelDirectory.NOTE).json();
         JsonNode explanation = answer.path("explanation");
         assertEquals("exact", explanation.path("method").asText(), explanation::toString);
         assertEquals("probability", explanation.path("explained").asText());
-        assertAddsUpTo(answer.path("probabilities").path(explanation.path("class").asText()).asDouble(),
+        assertAddsUpTo(
+                answer.path("probabilities")
+                        .path(explanation.path("class").asText())
+                        .asDouble(),
                 explanation);
     }
 }

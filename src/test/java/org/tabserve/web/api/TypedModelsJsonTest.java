@@ -1,19 +1,11 @@
 package org.tabserve.web.api;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.tabserve.launcher.TabserveServer;
-import org.tabserve.testing.Http;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,9 +17,16 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.tabserve.launcher.TabserveServer;
+import org.tabserve.testing.Http;
 
 /**
  * The JSON routes ({@code POST /api/predict}, {@code POST /predict} and {@code POST /invocations}) serve every model the real exporter made
@@ -43,20 +42,24 @@ class TypedModelsJsonTest {
     private static final Path DIR = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
     private static final String ZIPMAP = "species-zipmap";
     private static final String INT64 = "int64-column";
-    private static final String ZIPMAP_ROW = "{\"island\": \"Torgersen\", \"bill_length_mm\": 39.1, \"bill_depth_mm\": 18.7,"
-            + " \"flipper_length_mm\": 181.0, \"body_mass_g\": 3750.0, \"sex\": \"MALE\"}";
-    private static final String INT64_ROW = "{\"species\": \"Adelie\", \"island\": \"Torgersen\", \"bill_length_mm\": 39.1,"
-            + " \"bill_depth_mm\": 18.7, \"flipper_length_mm\": 181, \"body_mass_kg\": 3}";
+    private static final String ZIPMAP_ROW =
+            "{\"island\": \"Torgersen\", \"bill_length_mm\": 39.1, \"bill_depth_mm\": 18.7,"
+                    + " \"flipper_length_mm\": 181.0, \"body_mass_g\": 3750.0, \"sex\": \"MALE\"}";
+    private static final String INT64_ROW =
+            "{\"species\": \"Adelie\", \"island\": \"Torgersen\", \"bill_length_mm\": 39.1,"
+                    + " \"bill_depth_mm\": 18.7, \"flipper_length_mm\": 181, \"body_mass_kg\": 3}";
 
     /** The one server running: a fixture is served until another is asked for, so each starts once. */
     private static String served;
+
     private static TabserveServer server;
     private static Http http;
 
     private static Http serving(String fixture) throws IOException, InterruptedException {
         if (!fixture.equals(served)) {
             stop();
-            server = TabserveServer.startReady("--model", DIR.resolve(fixture + ".onnx").toString());
+            server = TabserveServer.startReady(
+                    "--model", DIR.resolve(fixture + ".onnx").toString());
             served = fixture;
             http = new Http(server);
         }
@@ -78,10 +81,18 @@ class TypedModelsJsonTest {
     @Order(1)
     @ParameterizedTest
     // species-zipmap last: the bad-input cases below run against it without a restart.
-    @ValueSource(strings = {"fixed-batch-4", "species-nozipmap", "species-labels-in-graph", "body-mass-regressor",
-            INT64, ZIPMAP})
+    @ValueSource(
+            strings = {
+                "fixed-batch-4",
+                "species-nozipmap",
+                "species-labels-in-graph",
+                "body-mass-regressor",
+                INT64,
+                ZIPMAP
+            })
     void answersEveryRowAsScikitLearnDidOnEveryJsonRoute(String fixture) throws Exception {
-        JsonNode expected = Http.JSON.readTree(DIR.resolve(fixture + ".expected.json").toFile());
+        JsonNode expected =
+                Http.JSON.readTree(DIR.resolve(fixture + ".expected.json").toFile());
         Http http = serving(fixture);
         ArrayNode instances = Http.JSON.createArrayNode();
         expected.path("rows").forEach(row -> instances.add(row.path("inputs")));
@@ -97,11 +108,13 @@ class TypedModelsJsonTest {
         mlflowLayoutsAnswerAsScikitLearnDid(fixture, expected, instances, http);
         // One by one: the first row, the first with a missing value, the first with an unknown category.
         List<JsonNode> singles = new ArrayList<>(List.of(expected.path("rows").get(0)));
-        firstRow(expected, row -> row.path("inputs").toString().contains("null")).ifPresent(singles::add);
+        firstRow(expected, row -> row.path("inputs").toString().contains("null"))
+                .ifPresent(singles::add);
         firstRow(expected, row -> !row.path("unknown").isEmpty()).ifPresent(singles::add);
         for (JsonNode row : singles) {
             for (String route : List.of("/api/predict", "/predict")) {
-                JsonNode answer = http.postJson(route, row.path("inputs").toString()).json();
+                JsonNode answer =
+                        http.postJson(route, row.path("inputs").toString()).json();
                 assertAnswer(expected, row, answer, fixture + " " + route + " single");
             }
         }
@@ -112,8 +125,8 @@ class TypedModelsJsonTest {
      * id column, records, instances as columns, inputs as arrays in the model's order) and as the fixture's CSV
      * give scikit-learn's labels or values, as MLflow answers them: {@code {"predictions": [label | value, ...]}}.
      */
-    private static void mlflowLayoutsAnswerAsScikitLearnDid(String fixture, JsonNode expected, ArrayNode instances,
-                                                            Http http) throws IOException {
+    private static void mlflowLayoutsAnswerAsScikitLearnDid(
+            String fixture, JsonNode expected, ArrayNode instances, Http http) throws IOException {
         List<String> columns = new ArrayList<>();
         instances.get(0).fieldNames().forEachRemaining(columns::add);
         ObjectNode split = Http.JSON.createObjectNode();
@@ -136,10 +149,18 @@ class TypedModelsJsonTest {
             }
         }
         Map<String, String> bodies = new java.util.LinkedHashMap<>();
-        bodies.put("dataframe_split", Http.JSON.createObjectNode().set("dataframe_split", split).toString());
-        bodies.put("dataframe_records", Http.JSON.createObjectNode().set("dataframe_records", instances).toString());
-        bodies.put("instances as columns", Http.JSON.createObjectNode().set("instances", byColumn).toString());
-        bodies.put("inputs as arrays", Http.JSON.createObjectNode().set("inputs", arrays).toString());
+        bodies.put(
+                "dataframe_split",
+                Http.JSON.createObjectNode().set("dataframe_split", split).toString());
+        bodies.put(
+                "dataframe_records",
+                Http.JSON.createObjectNode().set("dataframe_records", instances).toString());
+        bodies.put(
+                "instances as columns",
+                Http.JSON.createObjectNode().set("instances", byColumn).toString());
+        bodies.put(
+                "inputs as arrays",
+                Http.JSON.createObjectNode().set("inputs", arrays).toString());
         List<Map.Entry<String, Http.Response>> answers = new ArrayList<>();
         for (Map.Entry<String, String> body : bodies.entrySet()) {
             answers.add(Map.entry(body.getKey(), http.postJson("/invocations", body.getValue())));
@@ -151,11 +172,16 @@ class TypedModelsJsonTest {
         if (java.nio.file.Files.exists(csv)) {
             answers.add(Map.entry("CSV", http.post("/invocations", "text/csv", java.nio.file.Files.readAllBytes(csv))));
             // inputs.csv holds the rows without an unknown category, in order (fixtures/README.md says why)
-            rowsOf.put("CSV", all.stream().filter(row -> row.path("unknown").isEmpty()).toList());
+            rowsOf.put(
+                    "CSV",
+                    all.stream().filter(row -> row.path("unknown").isEmpty()).toList());
         }
         for (Map.Entry<String, Http.Response> answer : answers) {
             String where = fixture + " /invocations " + answer.getKey();
-            assertEquals(200, answer.getValue().status(), where + ": " + answer.getValue().text());
+            assertEquals(
+                    200,
+                    answer.getValue().status(),
+                    where + ": " + answer.getValue().text());
             List<JsonNode> rows = rowsOf.getOrDefault(answer.getKey(), all);
             JsonNode predictions = answer.getValue().json().path("predictions");
             assertEquals(rows.size(), predictions.size(), where);
@@ -171,7 +197,8 @@ class TypedModelsJsonTest {
         }
     }
 
-    private static java.util.Optional<JsonNode> firstRow(JsonNode expected, java.util.function.Predicate<JsonNode> test) {
+    private static java.util.Optional<JsonNode> firstRow(
+            JsonNode expected, java.util.function.Predicate<JsonNode> test) {
         for (JsonNode row : expected.path("rows")) {
             if (test.test(row)) {
                 return java.util.Optional.of(row);
@@ -194,9 +221,14 @@ class TypedModelsJsonTest {
             List<String> answered = new ArrayList<>();
             answer.path("probabilities").fieldNames().forEachRemaining(answered::add);
             assertEquals(classes, answered, where);
-            for (Iterator<Map.Entry<String, JsonNode>> it = row.path("probabilities").fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it =
+                            row.path("probabilities").fields();
+                    it.hasNext(); ) {
                 Map.Entry<String, JsonNode> p = it.next();
-                assertEquals(p.getValue().asDouble(), answer.path("probabilities").path(p.getKey()).asDouble(), 1e-5,
+                assertEquals(
+                        p.getValue().asDouble(),
+                        answer.path("probabilities").path(p.getKey()).asDouble(),
+                        1e-5,
                         where + " probability of " + p.getKey());
             }
         }
@@ -211,26 +243,27 @@ class TypedModelsJsonTest {
     // Typed bad input
 
     /** One request: what it is, how to send it, the status, and the field its error (or warning) must name. */
-    private record Case(String name, Supplier<Http.Response> send, int status, String field) {
-    }
+    private record Case(String name, Supplier<Http.Response> send, int status, String field) {}
 
     private static Http.Response post(String body) {
         return http.postJson("/api/predict", body);
     }
 
     private static String with(String row, String field, String json) {
-        String replaced = row.replaceFirst("\"" + field + "\": [^,}]+",
-                java.util.regex.Matcher.quoteReplacement("\"" + field + "\": " + json));
+        String replaced = row.replaceFirst(
+                "\"" + field + "\": [^,}]+", java.util.regex.Matcher.quoteReplacement("\"" + field + "\": " + json));
         assertTrue(!replaced.equals(row) || row.contains("\"" + field + "\": " + json), field);
         return replaced;
     }
 
     private static byte[] invalidUtf8Island() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(ZIPMAP_ROW.substring(0, ZIPMAP_ROW.indexOf("Torgersen") + 4).getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(
+                ZIPMAP_ROW.substring(0, ZIPMAP_ROW.indexOf("Torgersen") + 4).getBytes(StandardCharsets.UTF_8));
         out.writeBytes(new byte[] {(byte) 0xC3, (byte) 0x28}); // a lead byte without its continuation
         out.writeBytes("ersen\"".getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(ZIPMAP_ROW.substring(ZIPMAP_ROW.indexOf("\"Torgersen\"") + "\"Torgersen\"".length())
+        out.writeBytes(ZIPMAP_ROW
+                .substring(ZIPMAP_ROW.indexOf("\"Torgersen\"") + "\"Torgersen\"".length())
                 .getBytes(StandardCharsets.UTF_8));
         return out.toByteArray();
     }
@@ -238,30 +271,89 @@ class TypedModelsJsonTest {
     private static List<Case> zipmapCases() {
         String row = ZIPMAP_ROW;
         return List.of(
-                new Case("text where a number belongs", () -> post(with(row, "bill_length_mm", "\"39.1\"")), 400, "bill_length_mm"),
-                new Case("a number with no one text form where text belongs", () -> post(with(row, "island", "3e0")), 400, "island"),
+                new Case(
+                        "text where a number belongs",
+                        () -> post(with(row, "bill_length_mm", "\"39.1\"")),
+                        400,
+                        "bill_length_mm"),
+                new Case(
+                        "a number with no one text form where text belongs",
+                        () -> post(with(row, "island", "3e0")),
+                        400,
+                        "island"),
                 new Case("a boolean where text belongs", () -> post(with(row, "island", "true")), 400, "island"),
-                new Case("a boolean where a number belongs", () -> post(with(row, "body_mass_g", "false")), 400, "body_mass_g"),
+                new Case(
+                        "a boolean where a number belongs",
+                        () -> post(with(row, "body_mass_g", "false")),
+                        400,
+                        "body_mass_g"),
                 new Case("null where text may not be missing", () -> post(with(row, "sex", "null")), 400, "sex"),
-                new Case("null where the graph imputes: taken", () -> post(with(row, "bill_length_mm", "null")), 200, null),
+                new Case(
+                        "null where the graph imputes: taken",
+                        () -> post(with(row, "bill_length_mm", "null")),
+                        200,
+                        null),
                 new Case("an object as a value", () -> post(with(row, "sex", "{\"a\": 1}")), 400, "sex"),
-                new Case("an unknown category: a warning", () -> post(with(row, "island", "\"Atlantis\"")), 200, "island"),
-                new Case("a text value of 20,000 characters", () -> post(with(row, "island", "\"" + "x".repeat(20_000) + "\"")), 400, "island"),
-                new Case("a text value of 100 kB", () -> post(with(row, "island", "\"" + "x".repeat(100 << 10) + "\"")), 400, "island"),
+                new Case(
+                        "an unknown category: a warning",
+                        () -> post(with(row, "island", "\"Atlantis\"")),
+                        200,
+                        "island"),
+                new Case(
+                        "a text value of 20,000 characters",
+                        () -> post(with(row, "island", "\"" + "x".repeat(20_000) + "\"")),
+                        400,
+                        "island"),
+                new Case(
+                        "a text value of 100 kB",
+                        () -> post(with(row, "island", "\"" + "x".repeat(100 << 10) + "\"")),
+                        400,
+                        "island"),
                 new Case("NUL in text", () -> post(with(row, "island", "\"Torg\\u0000ersen\"")), 400, "island"),
-                new Case("invalid UTF-8 in text", () -> http.post("/api/predict", "application/json", invalidUtf8Island()), 400, "island"),
+                new Case(
+                        "invalid UTF-8 in text",
+                        () -> http.post("/api/predict", "application/json", invalidUtf8Island()),
+                        400,
+                        "island"),
                 new Case("a missing field", () -> post(row.replace(", \"sex\": \"MALE\"", "")), 400, "sex"),
-                new Case("an unknown field, ignored with a warning", () -> post(row.replace("{", "{\"colour\": \"red\", ")), 200, "colour"),
-                new Case("a typed batch row with a text number, named by its row", () -> post("{\"instances\": [" + row
-                        + ", " + with(row, "body_mass_g", "\"heavy\"") + "]}"), 400, "body_mass_g"),
-                new Case("an array row in signature order", () -> post("{\"instances\": [[\"Dream\", 39.1, 18.7, 181, null, \"FEMALE\"]]}"), 200, null),
-                new Case("mlflow: text where a number belongs", () -> records(with(row, "bill_length_mm", "\"39.1\"")), 400, "bill_length_mm"),
-                new Case("mlflow: null where text may not be missing", () -> records(with(row, "sex", "null")), 400, "sex"),
-                new Case("mlflow: null where the graph imputes: taken", () -> records(with(row, "bill_length_mm", "null")), 200, null),
-                new Case("mlflow: a number where text belongs, in a split frame", () -> http.postJson("/invocations",
-                        "{\"dataframe_split\": {\"columns\": [\"island\", \"bill_length_mm\", \"bill_depth_mm\", "
-                                + "\"flipper_length_mm\", \"body_mass_g\", \"sex\"], \"data\": [[3e0, 39.1, 18.7, 181, 3750, \"MALE\"]]}}"),
-                        400, "island"));
+                new Case(
+                        "an unknown field, ignored with a warning",
+                        () -> post(row.replace("{", "{\"colour\": \"red\", ")),
+                        200,
+                        "colour"),
+                new Case(
+                        "a typed batch row with a text number, named by its row",
+                        () -> post("{\"instances\": [" + row + ", " + with(row, "body_mass_g", "\"heavy\"") + "]}"),
+                        400,
+                        "body_mass_g"),
+                new Case(
+                        "an array row in signature order",
+                        () -> post("{\"instances\": [[\"Dream\", 39.1, 18.7, 181, null, \"FEMALE\"]]}"),
+                        200,
+                        null),
+                new Case(
+                        "mlflow: text where a number belongs",
+                        () -> records(with(row, "bill_length_mm", "\"39.1\"")),
+                        400,
+                        "bill_length_mm"),
+                new Case(
+                        "mlflow: null where text may not be missing",
+                        () -> records(with(row, "sex", "null")),
+                        400,
+                        "sex"),
+                new Case(
+                        "mlflow: null where the graph imputes: taken",
+                        () -> records(with(row, "bill_length_mm", "null")),
+                        200,
+                        null),
+                new Case(
+                        "mlflow: a number where text belongs, in a split frame",
+                        () -> http.postJson(
+                                "/invocations",
+                                "{\"dataframe_split\": {\"columns\": [\"island\", \"bill_length_mm\", \"bill_depth_mm\", "
+                                        + "\"flipper_length_mm\", \"body_mass_g\", \"sex\"], \"data\": [[3e0, 39.1, 18.7, 181, 3750, \"MALE\"]]}}"),
+                        400,
+                        "island"));
     }
 
     /** One row as MLflow's {@code dataframe_records}. */
@@ -272,13 +364,37 @@ class TypedModelsJsonTest {
     private static List<Case> int64Cases() {
         String row = INT64_ROW;
         return List.of(
-                new Case("a fraction for an int64", () -> post(with(row, "flipper_length_mm", "181.5")), 400, "flipper_length_mm"),
-                new Case("2^63 for an int64", () -> post(with(row, "flipper_length_mm", "9223372036854775808")), 400, "flipper_length_mm"),
-                new Case("1e19 for an int64", () -> post(with(row, "flipper_length_mm", "1e19")), 400, "flipper_length_mm"),
+                new Case(
+                        "a fraction for an int64",
+                        () -> post(with(row, "flipper_length_mm", "181.5")),
+                        400,
+                        "flipper_length_mm"),
+                new Case(
+                        "2^63 for an int64",
+                        () -> post(with(row, "flipper_length_mm", "9223372036854775808")),
+                        400,
+                        "flipper_length_mm"),
+                new Case(
+                        "1e19 for an int64",
+                        () -> post(with(row, "flipper_length_mm", "1e19")),
+                        400,
+                        "flipper_length_mm"),
                 new Case("181.0 for an int64: taken", () -> post(with(row, "flipper_length_mm", "181.0")), 200, null),
-                new Case("text for an int64", () -> post(with(row, "flipper_length_mm", "\"181\"")), 400, "flipper_length_mm"),
-                new Case("null for a float the graph does not impute", () -> post(with(row, "bill_length_mm", "null")), 400, "bill_length_mm"),
-                new Case("an unknown integer category: a warning", () -> post(with(row, "body_mass_kg", "9")), 200, "body_mass_kg"));
+                new Case(
+                        "text for an int64",
+                        () -> post(with(row, "flipper_length_mm", "\"181\"")),
+                        400,
+                        "flipper_length_mm"),
+                new Case(
+                        "null for a float the graph does not impute",
+                        () -> post(with(row, "bill_length_mm", "null")),
+                        400,
+                        "bill_length_mm"),
+                new Case(
+                        "an unknown integer category: a warning",
+                        () -> post(with(row, "body_mass_kg", "9")),
+                        200,
+                        "body_mass_kg"));
     }
 
     @Order(2)
@@ -302,15 +418,20 @@ class TypedModelsJsonTest {
             if (c.status() == 200) {
                 JsonNode answer = response.json();
                 List<String> warned = new ArrayList<>();
-                answer.findValues("warnings").forEach(w -> w.forEach(x -> warned.add(x.path("feature").asText())));
+                answer.findValues("warnings")
+                        .forEach(
+                                w -> w.forEach(x -> warned.add(x.path("feature").asText())));
                 assertEquals(c.field() == null ? List.of() : List.of(c.field()), warned, c.name() + ": " + answer);
             } else {
                 JsonNode problem = response.problem(c.status());
                 List<String> fields = new ArrayList<>();
                 problem.path("errors").forEach(e -> fields.add(e.path("field").asText()));
                 assertTrue(fields.contains(c.field()), () -> c.name() + " does not name " + c.field() + ": " + problem);
-                problem.path("errors").forEach(e -> assertTrue(e.path("message").asText().contains(c.field())
-                        || !e.path("field").asText().equals(c.field()), () -> "the message names its field: " + e));
+                problem.path("errors")
+                        .forEach(e -> assertTrue(
+                                e.path("message").asText().contains(c.field())
+                                        || !e.path("field").asText().equals(c.field()),
+                                () -> "the message names its field: " + e));
             }
             JsonNode next = http.fresh().postJson("/api/predict", valid).json();
             assertTrue(next.has("label"), next::toString);

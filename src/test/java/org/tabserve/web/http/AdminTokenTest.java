@@ -1,9 +1,9 @@
 package org.tabserve.web.http;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 /** Only a loopback address, as a container reports the caller's (an IP literal), counts as the pod itself. */
 class AdminTokenTest {

@@ -1,20 +1,19 @@
 package org.tabserve.web.http;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class ArrivedBodyTest {
 
@@ -42,7 +41,8 @@ class ArrivedBodyTest {
     @Test
     void aBodyThatEndsBeforeItsDeclaredLengthIsAnUnreadableBody() {
         byte[] half = "{\"variance\"".getBytes(StandardCharsets.UTF_8);
-        EOFException early = assertThrows(EOFException.class, () -> ArrivedBody.read(request(100, half, new int[1], null)));
+        EOFException early =
+                assertThrows(EOFException.class, () -> ArrivedBody.read(request(100, half, new int[1], null)));
         assertEquals(400, LimitedInputStream.unreadable(early).status());
     }
 
@@ -77,8 +77,10 @@ class ArrivedBodyTest {
                 throw new UnsupportedOperationException();
             }
         };
-        return (HttpServletRequest) Proxy.newProxyInstance(ArrivedBodyTest.class.getClassLoader(),
-                new Class<?>[]{HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
+        return (HttpServletRequest) Proxy.newProxyInstance(
+                ArrivedBodyTest.class.getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class},
+                (proxy, method, args) -> switch (method.getName()) {
                     case "getContentLengthLong" -> length;
                     case "getInputStream" -> container;
                     case "getCharacterEncoding" -> charset;

@@ -1,17 +1,16 @@
 package org.tabserve.web.http;
 
-import jakarta.servlet.http.HttpServletRequest;
-import org.junit.jupiter.api.Test;
-
-import java.lang.reflect.Proxy;
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class ConcurrencySlotsTest {
 
@@ -22,15 +21,19 @@ class ConcurrencySlotsTest {
         assertNull(slots.take(true));
         HttpProblem third = slots.take(true);
         assertEquals(503, third.status());
-        assertTrue(third.getMessage().contains("busy with 2 uploads (multipart, chunked or large bodies") && third.getMessage().contains(
-                WebConfig.MAX_CONCURRENT_UPLOADS), third.getMessage());
+        assertTrue(
+                third.getMessage().contains("busy with 2 uploads (multipart, chunked or large bodies")
+                        && third.getMessage().contains(WebConfig.MAX_CONCURRENT_UPLOADS),
+                third.getMessage());
         assertEquals(Map.of("Retry-After", "1", "Connection", "close"), third.headers());
         assertNull(slots.take(false), "small requests have the slots uploads may not take");
         assertNull(slots.take(false));
         HttpProblem full = slots.take(false);
         assertEquals(503, full.status());
-        assertTrue(full.getMessage().contains("busy with 4 requests") && full.getMessage().contains(
-                WebConfig.MAX_CONCURRENT_REQUESTS), full.getMessage());
+        assertTrue(
+                full.getMessage().contains("busy with 4 requests")
+                        && full.getMessage().contains(WebConfig.MAX_CONCURRENT_REQUESTS),
+                full.getMessage());
         assertEquals(Map.of("Retry-After", "1"), full.headers());
         slots.release(true);
         assertNull(slots.take(true), "an upload's slot given back serves the next upload");
@@ -76,10 +79,13 @@ class ConcurrencySlotsTest {
         assertFalse(ConcurrencyLimitFilter.readsAhead(request(300, "multipart/form-data; boundary=b", null)));
         assertFalse(ConcurrencyLimitFilter.readsAhead(request(-1, null, null)), "no body");
         assertFalse(ConcurrencyLimitFilter.readsAhead(request(0, "application/json", null)), "an empty body");
-        assertFalse(ConcurrencyLimitFilter.readsAhead(request(-1, "application/json", "chunked")), "chunked: an upload");
-        assertFalse(ConcurrencyLimitFilter.readsAhead(request(40, "application/x-www-form-urlencoded", null)),
+        assertFalse(
+                ConcurrencyLimitFilter.readsAhead(request(-1, "application/json", "chunked")), "chunked: an upload");
+        assertFalse(
+                ConcurrencyLimitFilter.readsAhead(request(40, "application/x-www-form-urlencoded", null)),
                 "the container parses a form from its own input");
-        assertFalse(ConcurrencyLimitFilter.readsAhead(request(40, "Application/X-WWW-Form-Urlencoded; charset=UTF-8", null)));
+        assertFalse(ConcurrencyLimitFilter.readsAhead(
+                request(40, "Application/X-WWW-Form-Urlencoded; charset=UTF-8", null)));
     }
 
     @Test
@@ -95,17 +101,23 @@ class ConcurrencySlotsTest {
         assertEquals(0, filter.readAheadRoom(request(300, "application/json", null)), "a small body needs no room");
         filter.releaseReadAheadRoom(taken.get(0));
         assertEquals(1 << 20, filter.readAheadRoom(batch), "room given back serves the next");
-        assertEquals(0, new ConcurrencyLimitFilter(64, 32, null).readAheadRoom(request((1 << 20) + 1, "text/csv", null)),
+        assertEquals(
+                0,
+                new ConcurrencyLimitFilter(64, 32, null).readAheadRoom(request((1 << 20) + 1, "text/csv", null)),
                 "over 1 MiB is never read ahead");
     }
 
     /** A request with only what {@link ConcurrencyLimitFilter#isUpload} asks of it. */
     private static HttpServletRequest request(long length, String type, String transferEncoding) {
-        return (HttpServletRequest) Proxy.newProxyInstance(ConcurrencySlotsTest.class.getClassLoader(),
-                new Class<?>[]{HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
+        return (HttpServletRequest) Proxy.newProxyInstance(
+                ConcurrencySlotsTest.class.getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class},
+                (proxy, method, args) -> switch (method.getName()) {
                     case "getContentLengthLong" -> length;
-                    case "getHeader" -> "Transfer-Encoding".equalsIgnoreCase((String) args[0]) ? transferEncoding
-                            : "Content-Type".equalsIgnoreCase((String) args[0]) ? type : null;
+                    case "getHeader" ->
+                        "Transfer-Encoding".equalsIgnoreCase((String) args[0])
+                                ? transferEncoding
+                                : "Content-Type".equalsIgnoreCase((String) args[0]) ? type : null;
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
     }

@@ -1,23 +1,22 @@
 package org.tabserve.web.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.jsoup.nodes.Document;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.tabserve.testing.Http;
-import org.tabserve.testing.BankNotes;
-import org.tabserve.testing.Multipart;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.tabserve.testing.BankNotes;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.Multipart;
 
 /** What every route does when the request is wrong: the status, the problem format, and what never leaks. */
 class ErrorResponsesTest {
@@ -26,8 +25,6 @@ class ErrorResponsesTest {
 
     @RegisterExtension
     static final Http http = Http.startingTheApp();
-
-
 
     @Test
     void anUnknownRouteIs404ProblemJsonNamingIt() {
@@ -54,20 +51,32 @@ class ErrorResponsesTest {
 
     @Test
     void theLaunchersBootstrapClassIsNeverServed() {
-        for (String path : List.of("/org/tabserve/launcher/Main.class", "/org/tabserve/launcher/EmbeddedServer.class",
+        for (String path : List.of(
+                "/org/tabserve/launcher/Main.class",
+                "/org/tabserve/launcher/EmbeddedServer.class",
                 "/META-INF/MANIFEST.MF")) {
             Http.Response response = http.get(path);
-            assertTrue(response.status() == 403 || response.status() == 404, () -> path + " answered " + response.status());
+            assertTrue(
+                    response.status() == 403 || response.status() == 404,
+                    () -> path + " answered " + response.status());
             response.problem(response.status());
-            assertFalse(response.body().length >= 4 && (response.body()[0] & 0xFF) == 0xCA
-                    && (response.body()[1] & 0xFF) == 0xFE, path + " served class bytes");
+            assertFalse(
+                    response.body().length >= 4
+                            && (response.body()[0] & 0xFF) == 0xCA
+                            && (response.body()[1] & 0xFF) == 0xFE,
+                    path + " served class bytes");
         }
     }
 
     @Test
     void nothingUnderWebInfIsServed() {
-        for (String path : List.of("/WEB-INF/model.onnx", "/WEB-INF/web.xml", "/WEB-INF/templates/form.html",
-                "/WEB-INF/lib-jetty/tabserve-launcher.jar", "/web-inf/model.onnx", "/static/../WEB-INF/model.onnx")) {
+        for (String path : List.of(
+                "/WEB-INF/model.onnx",
+                "/WEB-INF/web.xml",
+                "/WEB-INF/templates/form.html",
+                "/WEB-INF/lib-jetty/tabserve-launcher.jar",
+                "/web-inf/model.onnx",
+                "/static/../WEB-INF/model.onnx")) {
             Http.Response response = http.get(path);
             assertNotEquals(200, response.status(), path);
             if (path.equals("/WEB-INF/model.onnx")) {
@@ -103,7 +112,8 @@ class ErrorResponsesTest {
 
     @Test
     void aClientThatPrefersJsonGetsProblemJsonEvenIfItAlsoTakesHtml() {
-        http.get("/no/such/route", "Accept", "application/json, text/html;q=0.5").problem(404);
+        http.get("/no/such/route", "Accept", "application/json, text/html;q=0.5")
+                .problem(404);
     }
 
     /**
@@ -127,8 +137,12 @@ class ErrorResponsesTest {
                 h -> json("{\"instances\": [[1, 2], {\"a\": 1}, 3, null, \"x\"]}", h),
                 h -> json("[" + "[".repeat(100) + "]".repeat(100) + "]", h),
                 h -> json("{\"variance\": " + "9".repeat(1000) + "}", h),
-                h -> http.fresh().post("/api/predict", "application/json",
-                        ("{\"" + "v".repeat(200_000) + "\": 1}").getBytes(StandardCharsets.UTF_8), h),
+                h -> http.fresh()
+                        .post(
+                                "/api/predict",
+                                "application/json",
+                                ("{\"" + "v".repeat(200_000) + "\": 1}").getBytes(StandardCharsets.UTF_8),
+                                h),
                 h -> json("", h),
                 h -> http.post("/api/predict", "text/plain", genuine, h),
                 h -> http.post("/api/predict", "application/json", new byte[] {(byte) 0xFF, (byte) 0xFE, '{', '}'}, h),
@@ -136,7 +150,8 @@ class ErrorResponsesTest {
                 h -> http.get("/predict?variance=1&variance=2", h),
                 h -> http.get("/predict?%3Cscript%3E=1", h),
                 h -> http.get("/predict?variance=%FF", h),
-                h -> http.post("/", "application/x-www-form-urlencoded", "variance=%FF".getBytes(StandardCharsets.UTF_8), h),
+                h -> http.post(
+                        "/", "application/x-www-form-urlencoded", "variance=%FF".getBytes(StandardCharsets.UTF_8), h),
                 h -> http.get("/a%2Fb", h),
                 h -> http.fresh().get("/health/live", concat(h, "X-Big", "a".repeat(20_000))),
                 h -> http.post("/predict_file", "application/json", genuine, h),
@@ -177,7 +192,10 @@ class ErrorResponsesTest {
     @Test
     void requestsTheContainerRefusesBeforeTheAppAreStill4xx() {
         assertEquals(400, http.get("/a%2Fb").status(), "an ambiguous (encoded) path separator");
-        assertEquals(431, http.fresh().get("/health/live", "X-Big", "a".repeat(20_000)).status(), "headers too large");
+        assertEquals(
+                431,
+                http.fresh().get("/health/live", "X-Big", "a".repeat(20_000)).status(),
+                "headers too large");
     }
 
     @Test

@@ -1,18 +1,17 @@
 package org.tabserve.web.http;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.tabserve.testing.Http;
-import org.tabserve.testing.Multipart;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.Multipart;
 
 /**
  * Issue 34 item 7: with {@code ?on_error=row} each bad row is answered with its errors, which are far longer than the
@@ -33,8 +32,12 @@ class ErrorRowsLimitTest {
     }
 
     private static String badInstances(int rows) {
-        return "{\"instances\": [" + String.join(",", java.util.Collections.nCopies(rows,
-                "{\"variance\": \"x\", \"skewness\": 1, \"curtosis\": 1, \"entropy\": 1}")) + "]}";
+        return "{\"instances\": ["
+                + String.join(
+                        ",",
+                        java.util.Collections.nCopies(
+                                rows, "{\"variance\": \"x\", \"skewness\": 1, \"curtosis\": 1, \"entropy\": 1}"))
+                + "]}";
     }
 
     private static byte[] gzip(String text) throws IOException {
@@ -46,9 +49,13 @@ class ErrorRowsLimitTest {
     }
 
     private static void refusedNamingTheBound(Http.Response response) {
-        assertEquals(413, response.status(), () -> response.request() + " answered " + response.status() + " with "
-                + response.body().length + " bytes: " + response.text().substring(0, Math.min(300,
-                response.text().length())));
+        assertEquals(
+                413,
+                response.status(),
+                () -> response.request() + " answered " + response.status() + " with "
+                        + response.body().length + " bytes: "
+                        + response.text()
+                                .substring(0, Math.min(300, response.text().length())));
         assertTrue(response.text().contains("more than " + MAX_ERROR_ROWS + " rows have errors"), response.text());
         assertTrue(response.text().contains("tabserve.max-error-rows"), response.text());
         assertTrue(response.text().contains("TABSERVE_MAX_ERROR_ROWS"), response.text());
@@ -58,15 +65,17 @@ class ErrorRowsLimitTest {
     void aGzipUploadOfManyBadRowsIsRefusedNamingTheBoundInEveryAnswerFormat() throws IOException {
         byte[] gz = gzip(badCsv(200_000)); // 1.6 MB of rows in a few kilobytes
         assertTrue(gz.length < 8192, "the upload is small: " + gz.length + " bytes");
-        for (String query : new String[]{"", "&format=csv", "&format=html"}) {
-            refusedNamingTheBound(http.upload("/predict_file?on_error=row" + query,
+        for (String query : new String[] {"", "&format=csv", "&format=html"}) {
+            refusedNamingTheBound(http.upload(
+                    "/predict_file?on_error=row" + query,
                     new Multipart().file("file", "bad.csv.gz", "application/gzip", gz)));
         }
     }
 
     @Test
     void anUploadWithAsManyBadRowsAsTheBoundIsAnsweredRowByRow() {
-        Http.Response answer = http.upload("/predict_file?on_error=row&format=csv",
+        Http.Response answer = http.upload(
+                "/predict_file?on_error=row&format=csv",
                 Multipart.csv(badCsv(MAX_ERROR_ROWS) + "3.6,8.6,-2.8,-0.44\n"));
         assertEquals(200, answer.status(), answer::text);
         assertEquals(MAX_ERROR_ROWS + 2, answer.text().lines().count(), "the header and every row");
@@ -74,10 +83,15 @@ class ErrorRowsLimitTest {
 
     @Test
     void invocationsAndJsonBatchesKeepTheSameBound() {
-        refusedNamingTheBound(http.post("/invocations?on_error=row", "text/csv",
+        refusedNamingTheBound(http.post(
+                "/invocations?on_error=row",
+                "text/csv",
                 badCsv(MAX_ERROR_ROWS + 1).getBytes(StandardCharsets.UTF_8)));
         refusedNamingTheBound(http.postJson("/invocations?on_error=row", badInstances(MAX_ERROR_ROWS + 1)));
         refusedNamingTheBound(http.postJson("/api/predict?on_error=row", badInstances(MAX_ERROR_ROWS + 1)));
-        assertEquals(200, http.postJson("/api/predict?on_error=row", badInstances(MAX_ERROR_ROWS)).status());
+        assertEquals(
+                200,
+                http.postJson("/api/predict?on_error=row", badInstances(MAX_ERROR_ROWS))
+                        .status());
     }
 }

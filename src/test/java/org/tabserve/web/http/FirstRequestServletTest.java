@@ -1,12 +1,12 @@
 package org.tabserve.web.http;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import jakarta.servlet.GenericServlet;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
-import org.junit.jupiter.api.Test;
-
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
@@ -16,8 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /**
  * The servlet behind a {@link FirstRequestServlet} is built at the first request and not before, once however many

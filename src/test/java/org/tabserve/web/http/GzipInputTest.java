@@ -1,6 +1,11 @@
 package org.tabserve.web.http;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -11,13 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** Inflating what clients send: the limit holds for the inflated bytes, and broken gzip is the client's 400. */
 public class GzipInputTest {
@@ -36,9 +35,18 @@ public class GzipInputTest {
 
     @Test
     void aGzipUploadIsInflatedWhetherItsNameOrItsFirstBytesSaySo() throws IOException {
-        assertArrayEquals(CSV, GzipInput.upload(new ByteArrayInputStream(gzip(CSV)), "notes.csv.GZ", 100).readAllBytes());
-        assertArrayEquals(CSV, GzipInput.upload(new ByteArrayInputStream(gzip(CSV)), "notes.csv", 100).readAllBytes());
-        assertArrayEquals(CSV, GzipInput.upload(new ByteArrayInputStream(CSV), "notes.csv", 100).readAllBytes(),
+        assertArrayEquals(
+                CSV,
+                GzipInput.upload(new ByteArrayInputStream(gzip(CSV)), "notes.csv.GZ", 100)
+                        .readAllBytes());
+        assertArrayEquals(
+                CSV,
+                GzipInput.upload(new ByteArrayInputStream(gzip(CSV)), "notes.csv", 100)
+                        .readAllBytes());
+        assertArrayEquals(
+                CSV,
+                GzipInput.upload(new ByteArrayInputStream(CSV), "notes.csv", 100)
+                        .readAllBytes(),
                 "a plain file is read as it is");
     }
 
@@ -49,8 +57,10 @@ public class GzipInputTest {
         InputStream in = GzipInput.upload(new ByteArrayInputStream(bomb), "bomb.csv.gz", 1 << 20);
         HttpProblem problem = assertThrows(HttpProblem.class, () -> in.transferTo(OutputStreamNowhere.INSTANCE));
         assertEquals(413, problem.status());
-        assertEquals("the file inflated is larger than the limit of 1048576 bytes; " + WebConfig.raisedBy(
-                WebConfig.MAX_UPLOAD_BYTES), problem.detail());
+        assertEquals(
+                "the file inflated is larger than the limit of 1048576 bytes; "
+                        + WebConfig.raisedBy(WebConfig.MAX_UPLOAD_BYTES),
+                problem.detail());
     }
 
     @Test
@@ -59,14 +69,19 @@ public class GzipInputTest {
         byte[] flipped = whole.clone();
         flipped[10] = (byte) 0xff; // the first deflate block's header: a block type that does not exist
         List<byte[]> broken = List.of(Arrays.copyOf(whole, whole.length - 6), flipped, CSV, new byte[0]);
-        List<String> reasons = List.of("ends before it is complete", "corrupt", "not gzip", "ends before it is complete");
+        List<String> reasons =
+                List.of("ends before it is complete", "corrupt", "not gzip", "ends before it is complete");
         for (int i = 0; i < broken.size(); i++) {
             byte[] data = broken.get(i);
-            HttpProblem problem = assertThrows(HttpProblem.class,
-                    () -> GzipInput.upload(new ByteArrayInputStream(data), "x.csv.gz", 1 << 20).readAllBytes());
+            HttpProblem problem = assertThrows(
+                    HttpProblem.class,
+                    () -> GzipInput.upload(new ByteArrayInputStream(data), "x.csv.gz", 1 << 20)
+                            .readAllBytes());
             assertEquals(400, problem.status());
-            assertTrue(problem.detail().startsWith("the gzip-compressed data could not be inflated: ")
-                    && problem.detail().contains(reasons.get(i)), problem.detail());
+            assertTrue(
+                    problem.detail().startsWith("the gzip-compressed data could not be inflated: ")
+                            && problem.detail().contains(reasons.get(i)),
+                    problem.detail());
         }
     }
 
@@ -96,9 +111,14 @@ public class GzipInputTest {
         HttpProblem br = RequestEncodingFilter.refusal(List.of("br"), "application/json");
         assertEquals(415, br.status());
         assertTrue(br.detail().startsWith("Content-Encoding br is not supported"), br.detail());
-        assertEquals(415, RequestEncodingFilter.refusal(List.of("gzip", "gzip"), "application/json").status());
+        assertEquals(
+                415,
+                RequestEncodingFilter.refusal(List.of("gzip", "gzip"), "application/json")
+                        .status());
         HttpProblem multipart = RequestEncodingFilter.refusal(List.of("gzip"), "multipart/form-data; boundary=x");
-        assertTrue(multipart.detail().contains("a gzip-encoded multipart/form-data body cannot be read"), multipart.detail());
+        assertTrue(
+                multipart.detail().contains("a gzip-encoded multipart/form-data body cannot be read"),
+                multipart.detail());
     }
 
     /** Drops what it is given. */
@@ -106,11 +126,9 @@ public class GzipInputTest {
         static final OutputStreamNowhere INSTANCE = new OutputStreamNowhere();
 
         @Override
-        public void write(int b) {
-        }
+        public void write(int b) {}
 
         @Override
-        public void write(byte[] b, int off, int len) {
-        }
+        public void write(byte[] b, int off, int len) {}
     }
 }

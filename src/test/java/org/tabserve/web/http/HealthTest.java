@@ -1,22 +1,19 @@
 package org.tabserve.web.http;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tabserve.testing.BankNotes;
 import org.tabserve.testing.Http;
-
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** {@code GET /health/live} and {@code GET /health/ready}, over real HTTP. */
 class HealthTest {
 
     @RegisterExtension
     static final Http http = Http.startingTheApp();
-
-
 
     @Test
     void liveAnswers200JsonStatusLive() {
@@ -45,7 +42,9 @@ class HealthTest {
     @Test
     void readySha256PrefixIsTheOneOnTheReadyLine() {
         String sha = http.get("/health/ready").json().path("sha256").asText();
-        assertEquals("banknote-authenticator (sha256 " + sha.substring(0, 12) + ") from the WAR", http.server().model());
+        assertEquals(
+                "banknote-authenticator (sha256 " + sha.substring(0, 12) + ") from the WAR",
+                http.server().model());
     }
 
     @Test

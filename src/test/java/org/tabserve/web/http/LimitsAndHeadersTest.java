@@ -1,10 +1,10 @@
 package org.tabserve.web.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.tabserve.testing.Http;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
@@ -12,10 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.tabserve.testing.Http;
 
 /**
  * The limits and headers every answer carries, against the real WAR started with room for three requests at a time:
@@ -26,12 +25,16 @@ class LimitsAndHeadersTest {
 
     private static final int CONCURRENT = 3;
     private static final String BROWSER = "text/html,application/xhtml+xml,*/*;q=0.8";
-    private static final String VALID = "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}";
+    private static final String VALID =
+            "{\"variance\": 3.6, \"skewness\": 8.6, \"curtosis\": -2.8, \"entropy\": -0.44}";
 
     /** Every slot may be an upload's here, so that three held uploads fill them all. */
     @RegisterExtension
-    static final Http http = Http.startingTheApp(Map.of("TABSERVE_MAX_CONCURRENT_REQUESTS", Integer.toString(CONCURRENT),
-            "TABSERVE_MAX_CONCURRENT_UPLOADS", Integer.toString(CONCURRENT)));
+    static final Http http = Http.startingTheApp(Map.of(
+            "TABSERVE_MAX_CONCURRENT_REQUESTS",
+            Integer.toString(CONCURRENT),
+            "TABSERVE_MAX_CONCURRENT_UPLOADS",
+            Integer.toString(CONCURRENT)));
 
     /**
      * A valid request body over 1 MiB (JSON white space after the row): an upload, which holds a slot as it arrives
@@ -47,8 +50,10 @@ class LimitsAndHeadersTest {
         java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort());
         socket.setSoTimeout(60_000);
         byte[] body = UPLOAD;
-        socket.getOutputStream().write(("POST /api/predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "Connection: close\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream()
+                .write(("POST /api/predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                                + "Connection: close\r\nContent-Length: " + body.length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().write(body, 0, 10);
         socket.getOutputStream().flush();
         return socket;
@@ -111,13 +116,15 @@ class LimitsAndHeadersTest {
                 socket.close();
             }
         }
-        assertEquals("0", http.postJson("/api/predict", VALID).json().path("label").asText());
+        assertEquals(
+                "0", http.postJson("/api/predict", VALID).json().path("label").asText());
     }
 
     private static void assertSecurityHeaders(Http.Response response) {
         String csp = response.header("Content-Security-Policy").orElse("");
         assertTrue(csp.contains("default-src 'self'"), () -> response.request() + ": CSP " + csp);
-        assertTrue(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
+        assertTrue(
+                csp.contains("script-src 'self'") && !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
                 () -> response.request() + ": CSP " + csp);
         assertTrue(csp.contains("frame-ancestors 'none'"), () -> response.request() + ": CSP " + csp);
         assertEquals("nosniff", response.header("X-Content-Type-Options").orElse(""), response.request());
@@ -151,23 +158,47 @@ class LimitsAndHeadersTest {
 
     @Test
     void the404405And413ErrorsAreTabservesOwnInJsonAndInHtml() {
-        assertEquals("Not found", http.get("/no/such/route").problem(404).path("title").asText());
-        assertEquals("404", Http.textOf(http.get("/no/such/route", "Accept", BROWSER).html(), "#status"));
+        assertEquals(
+                "Not found",
+                http.get("/no/such/route").problem(404).path("title").asText());
+        assertEquals(
+                "404", Http.textOf(http.get("/no/such/route", "Accept", BROWSER).html(), "#status"));
 
-        assertEquals("Method not allowed", http.send("PUT", "/api/model", BodyPublishers.noBody()).problem(405).path("title").asText());
-        assertEquals("405", Http.textOf(http.send("PUT", "/api/model", BodyPublishers.noBody(), "Accept", BROWSER).html(), "#status"));
+        assertEquals(
+                "Method not allowed",
+                http.send("PUT", "/api/model", BodyPublishers.noBody())
+                        .problem(405)
+                        .path("title")
+                        .asText());
+        assertEquals(
+                "405",
+                Http.textOf(
+                        http.send("PUT", "/api/model", BodyPublishers.noBody(), "Accept", BROWSER)
+                                .html(),
+                        "#status"));
 
-        assertEquals("Content too large", http.fresh().post("/api/predict", "application/json", new byte[5 << 20])
-                .problem(413).path("title").asText());
-        Http.Response page = http.fresh().post("/api/predict", "application/json", new byte[5 << 20], "Accept", BROWSER);
+        assertEquals(
+                "Content too large",
+                http.fresh()
+                        .post("/api/predict", "application/json", new byte[5 << 20])
+                        .problem(413)
+                        .path("title")
+                        .asText());
+        Http.Response page =
+                http.fresh().post("/api/predict", "application/json", new byte[5 << 20], "Accept", BROWSER);
         assertEquals(413, page.status());
         assertEquals("413", Http.textOf(page.html(), "#status"));
     }
 
     @Test
     void theAdminRouteIsOffWithoutAnAdminToken() {
-        JsonNode problem = http.post("/admin/model", "application/octet-stream", new byte[]{1, 2, 3},
-                "Authorization", "Bearer anything-at-all-0123456789").problem(404);
+        JsonNode problem = http.post(
+                        "/admin/model",
+                        "application/octet-stream",
+                        new byte[] {1, 2, 3},
+                        "Authorization",
+                        "Bearer anything-at-all-0123456789")
+                .problem(404);
         assertTrue(problem.path("detail").asText().contains("the admin routes are off"), problem::toString);
         // Off is off whatever the method: no 405 or Allow list that would tell a prober the route is there.
         for (String method : List.of("PUT", "GET", "OPTIONS", "DELETE")) {

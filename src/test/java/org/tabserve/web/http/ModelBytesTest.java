@@ -1,6 +1,9 @@
 package org.tabserve.web.http;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,11 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Answers built from a model version are built once, by the first request, while the others wait for it and share
@@ -110,9 +109,13 @@ class ModelBytesTest {
     void aFailedBuildFailsItsRequestAndIsTriedAgainByTheNext() {
         ModelBytes documents = new ModelBytes(1 << 20);
         HttpProblem busy = HttpProblem.of(503, "Service unavailable", "busy");
-        assertSame(busy, assertThrows(HttpProblem.class, () -> documents.get("a", 1, model, " json", () -> {
-            throw busy;
-        })));
+        assertSame(
+                busy,
+                assertThrows(
+                        HttpProblem.class,
+                        () -> documents.get("a", 1, model, " json", () -> {
+                            throw busy;
+                        })));
         AtomicInteger builds = new AtomicInteger();
         assertEquals(10, documents.get("a", 1, model, " json", counted(builds, 10)).length);
         assertEquals(1, builds.get());
@@ -133,7 +136,9 @@ class ModelBytesTest {
         documents.get("b", 1, model, "", counted(builds, 100));
         assertEquals(4, builds.get(), "b went first");
 
-        assertEquals(300, documents.get("big", 1, model, "", counted(builds, 300)).length,
+        assertEquals(
+                300,
+                documents.get("big", 1, model, "", counted(builds, 300)).length,
                 "an answer larger than the capacity is still answered");
         assertTrue(documents.kept() <= 250, "but never kept: " + documents.kept());
     }

@@ -1,10 +1,10 @@
 package org.tabserve.web.http;
 
-import org.junit.jupiter.api.function.Executable;
-import org.tabserve.rows.RowsException;
-
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
+
+import org.junit.jupiter.api.function.Executable;
+import org.tabserve.rows.RowsException;
 
 /**
  * What a caller is answered when a reader refuses its input, for tests of the web layer's readers: a refusal of the
@@ -13,8 +13,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 public final class Problems {
 
-    private Problems() {
-    }
+    private Problems() {}
 
     /** Runs {@code call}, which must refuse its input, and returns the problem the caller is answered. */
     public static HttpProblem thrownBy(Executable call) {

@@ -1,21 +1,20 @@
 package org.tabserve.web.http;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
 class RouteTableTest {
 
-    private static final Handler PREDICT = (model, request, response) -> { };
-    private static final Handler SHOW = (model, request, response) -> { };
-    private static final Handler FORM = (model, request, response) -> { };
-    private static final Handler INFER = (model, request, response) -> { };
+    private static final Handler PREDICT = (model, request, response) -> {};
+    private static final Handler SHOW = (model, request, response) -> {};
+    private static final Handler FORM = (model, request, response) -> {};
+    private static final Handler INFER = (model, request, response) -> {};
 
     private static final RouteTable TABLE = RouteTable.builder()
             .mount(RouteTable.MODELS, RouteTable.ErrorShape.PROBLEM, "each model has ...")
@@ -43,15 +42,20 @@ class RouteTableTest {
         assertEquals(PREDICT, named.route().handler());
         assertEquals(Map.of("name", "iris"), named.variables());
         assertTrue(named.route().resolveFirst(), "a model the path names is looked up before anything else");
-        assertEquals(Map.of("name", "iris", "version", "2"), only("/models/iris/versions/2/api/predict").variables());
+        assertEquals(
+                Map.of("name", "iris", "version", "2"),
+                only("/models/iris/versions/2/api/predict").variables());
     }
 
     @Test
     void theCardIsCardAtTheRootAndUnderAModelsOwnRoutes() {
-        RouteTable table = RouteTable.builder().mount(RouteTable.MODELS, RouteTable.ErrorShape.PROBLEM, "")
-                .model(Routes.CARD, SHOW, RouteTable.GET).build();
+        RouteTable table = RouteTable.builder()
+                .mount(RouteTable.MODELS, RouteTable.ErrorShape.PROBLEM, "")
+                .model(Routes.CARD, SHOW, RouteTable.GET)
+                .build();
         assertEquals(1, table.match("/card").size());
-        assertEquals(Map.of("name", "iris"), table.match("/models/iris/card").get(0).variables());
+        assertEquals(
+                Map.of("name", "iris"), table.match("/models/iris/card").get(0).variables());
         assertEquals(List.of(), table.match("/model"), "the old name is a route of its own (a redirect)");
     }
 
@@ -61,15 +65,19 @@ class RouteTableTest {
         assertEquals(List.of(), TABLE.match("/api/predict/"));
         assertEquals(List.of(), TABLE.match("/models/iris/api"));
         assertEquals(List.of(), TABLE.match("/v2/models/iris/versions//infer"));
-        assertEquals(Map.of("name", "iris", "version", "3"), only("/v2/models/iris/versions/3/infer").variables());
+        assertEquals(
+                Map.of("name", "iris", "version", "3"),
+                only("/v2/models/iris/versions/3/infer").variables());
     }
 
     @Test
     void theAllowHeaderListsEveryMethodOfThePathsRoutesWithHeadBesideGet() {
         assertEquals(Set.of("GET", "HEAD", "OPTIONS", "POST"), RouteTable.allowed(TABLE.match("/")));
         assertEquals(List.of("OPTIONS", "POST"), List.copyOf(RouteTable.allowed(TABLE.match("/api/predict"))));
-        assertEquals(List.of("GET", "HEAD", "OPTIONS", "POST"),
-                List.copyOf(RouteTable.allowed(TABLE.match("/models/iris/"))), "sorted as Allow lists them");
+        assertEquals(
+                List.of("GET", "HEAD", "OPTIONS", "POST"),
+                List.copyOf(RouteTable.allowed(TABLE.match("/models/iris/"))),
+                "sorted as Allow lists them");
     }
 
     @Test
@@ -88,6 +96,8 @@ class RouteTableTest {
 
     @Test
     void aRouteWithVariablesOutsideEveryMountIsRefused() {
-        assertThrows(IllegalStateException.class, () -> RouteTable.builder().get("/things/{name}", SHOW).build());
+        assertThrows(
+                IllegalStateException.class,
+                () -> RouteTable.builder().get("/things/{name}", SHOW).build());
     }
 }

@@ -1,8 +1,9 @@
 package org.tabserve.web.http;
 
-import org.junit.jupiter.api.Test;
-import org.tabserve.serving.limits.MemoryBudget;
-import org.tabserve.serving.limits.ServingException;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,11 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.tabserve.serving.limits.MemoryBudget;
+import org.tabserve.serving.limits.ServingException;
 
 /** The dashboard's answers are built once for the requests that ask together, fresh for those that ask after. */
 class SharedAnswerTest {
@@ -65,7 +64,9 @@ class SharedAnswerTest {
         SharedAnswer answer = new SharedAnswer(budget, "the test's answer");
         assertEquals("build 1", new String(answer.get(1 << 10, counting(50)), StandardCharsets.UTF_8));
         long asked = System.nanoTime();
-        assertEquals("build 2", new String(answer.get(1 << 10, counting(50)), StandardCharsets.UTF_8),
+        assertEquals(
+                "build 2",
+                new String(answer.get(1 << 10, counting(50)), StandardCharsets.UTF_8),
                 "what changed before the request is in its answer");
         long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked);
         assertTrue(waited >= 150, "a pause of four builds' time before the next: waited " + waited + " ms");
@@ -75,8 +76,8 @@ class SharedAnswerTest {
     @Test
     void aBuildTheBudgetCannotHoldIsRefusedBeforeItStarts() {
         SharedAnswer answer = new SharedAnswer(budget, "the test's answer");
-        ServingException refused = assertThrows(ServingException.class,
-                () -> answer.get(budget.capacity() + 1, counting(0)));
+        ServingException refused =
+                assertThrows(ServingException.class, () -> answer.get(budget.capacity() + 1, counting(0)));
         assertEquals(ServingException.Kind.NO_ROOM, refused.kind());
         assertTrue(refused.getMessage().startsWith("the test's answer needs about"), refused.getMessage());
         assertEquals(0, builds.get(), "nothing built");

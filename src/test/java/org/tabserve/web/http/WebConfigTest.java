@@ -1,15 +1,14 @@
 package org.tabserve.web.http;
 
-import org.junit.jupiter.api.Test;
-import org.tabserve.serving.explain.ExplanationLimits;
-
-import java.util.Map;
-import java.util.Optional;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.tabserve.serving.explain.ExplanationLimits;
 
 class WebConfigTest {
 
@@ -20,10 +19,17 @@ class WebConfigTest {
         Map<String, String> init = Map.of(WebConfig.MODEL, "/from/init.onnx");
         Map<String, String> props = Map.of(WebConfig.MODEL, "/from/property.onnx");
         Map<String, String> env = Map.of("TABSERVE_MODEL", "/from/env.onnx");
-        assertEquals(Optional.of("/from/init.onnx"), WebConfig.resolve(init::get, props::get, env).model());
-        assertEquals(Optional.of("/from/property.onnx"), WebConfig.resolve(NONE::get, props::get, env).model());
-        assertEquals(Optional.of("/from/env.onnx"), WebConfig.resolve(NONE::get, NONE::get, env).model());
-        assertEquals(Optional.empty(), WebConfig.resolve(NONE::get, NONE::get, NONE).model());
+        assertEquals(
+                Optional.of("/from/init.onnx"),
+                WebConfig.resolve(init::get, props::get, env).model());
+        assertEquals(
+                Optional.of("/from/property.onnx"),
+                WebConfig.resolve(NONE::get, props::get, env).model());
+        assertEquals(
+                Optional.of("/from/env.onnx"),
+                WebConfig.resolve(NONE::get, NONE::get, env).model());
+        assertEquals(
+                Optional.empty(), WebConfig.resolve(NONE::get, NONE::get, NONE).model());
     }
 
     @Test
@@ -36,13 +42,20 @@ class WebConfigTest {
     @Test
     void aNumberSettingTakesAsciiDigitsOnly() {
         // Issue 47, item 14: Long.parseLong takes a full-width '７' as 7.
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> WebConfig.resolve(NONE::get, NONE::get, Map.of("TABSERVE_MAX_BATCH_ROWS", "７")));
         assertTrue(e.getMessage().contains("tabserve.max-batch-rows"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> WebConfig.resolve(NONE::get, NONE::get,
-                Map.of("TABSERVE_MODELS", "/m", "TABSERVE_POLL_SECONDS", "１０")));
-        assertThrows(IllegalArgumentException.class, () -> WebConfig.resolve(NONE::get, NONE::get,
-                Map.of("TABSERVE_PREDICTION_LOG", "/log", "TABSERVE_PREDICTION_LOG_MAX_FILES", "３")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> WebConfig.resolve(
+                        NONE::get, NONE::get, Map.of("TABSERVE_MODELS", "/m", "TABSERVE_POLL_SECONDS", "１０")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> WebConfig.resolve(
+                        NONE::get,
+                        NONE::get,
+                        Map.of("TABSERVE_PREDICTION_LOG", "/log", "TABSERVE_PREDICTION_LOG_MAX_FILES", "３")));
     }
 
     @Test
@@ -61,37 +74,61 @@ class WebConfigTest {
     @Test
     void anAdminTokenShorterThan16CharactersIsRefusedAndNeverPrinted() {
         Map<String, String> shortToken = Map.of("TABSERVE_ADMIN_TOKEN", "secret");
-        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> WebConfig.resolve(NONE::get, NONE::get, shortToken));
+        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> WebConfig.resolve(NONE::get, NONE::get, shortToken));
         assertFalse(refused.getMessage().contains("secret"), refused.getMessage());
-        WebConfig config = WebConfig.resolve(NONE::get, NONE::get, Map.of("TABSERVE_ADMIN_TOKEN", "0123456789abcdef-long"));
+        WebConfig config =
+                WebConfig.resolve(NONE::get, NONE::get, Map.of("TABSERVE_ADMIN_TOKEN", "0123456789abcdef-long"));
         assertEquals(Optional.of("0123456789abcdef-long"), config.adminToken());
         assertFalse(config.toString().contains("0123456789abcdef"), config.toString());
     }
 
     @Test
     void theUploadsShareIsHalfTheRequestsByDefaultAndNeverMoreThanThem() {
-        assertEquals(5, WebConfig.resolve(NONE::get, NONE::get, Map.of("TABSERVE_MAX_CONCURRENT_REQUESTS", "11"))
-                .maxConcurrentUploads());
-        assertEquals(1, WebConfig.resolve(NONE::get, NONE::get, Map.of("TABSERVE_MAX_CONCURRENT_REQUESTS", "1"))
-                .maxConcurrentUploads());
-        assertEquals(8, WebConfig.resolve(NONE::get, NONE::get, Map.of("TABSERVE_MAX_CONCURRENT_UPLOADS", "8"))
-                .maxConcurrentUploads());
-        IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class, () -> WebConfig.resolve(
-                NONE::get, NONE::get, Map.of("TABSERVE_MAX_CONCURRENT_REQUESTS", "4", "TABSERVE_MAX_CONCURRENT_UPLOADS", "5")));
+        assertEquals(
+                5,
+                WebConfig.resolve(NONE::get, NONE::get, Map.of("TABSERVE_MAX_CONCURRENT_REQUESTS", "11"))
+                        .maxConcurrentUploads());
+        assertEquals(
+                1,
+                WebConfig.resolve(NONE::get, NONE::get, Map.of("TABSERVE_MAX_CONCURRENT_REQUESTS", "1"))
+                        .maxConcurrentUploads());
+        assertEquals(
+                8,
+                WebConfig.resolve(NONE::get, NONE::get, Map.of("TABSERVE_MAX_CONCURRENT_UPLOADS", "8"))
+                        .maxConcurrentUploads());
+        IllegalArgumentException tooMany = assertThrows(
+                IllegalArgumentException.class,
+                () -> WebConfig.resolve(
+                        NONE::get,
+                        NONE::get,
+                        Map.of("TABSERVE_MAX_CONCURRENT_REQUESTS", "4", "TABSERVE_MAX_CONCURRENT_UPLOADS", "5")));
         assertTrue(tooMany.getMessage().contains(WebConfig.MAX_CONCURRENT_UPLOADS), tooMany.getMessage());
     }
 
     @Test
     void explanationsGetTheCpusLessOneSixteenWaitingAndFourMillionModelRowsUnlessSetOtherwise() {
-        ExplanationLimits defaults = WebConfig.resolve(NONE::get, NONE::get, NONE).explanations();
-        assertEquals(new ExplanationLimits(Math.max(1, Runtime.getRuntime().availableProcessors() - 1), 16,
-                4_000_000), defaults);
-        assertEquals(new ExplanationLimits(3, 2, 500), WebConfig.resolve(NONE::get, NONE::get, Map.of(
-                "TABSERVE_EXPLAIN_THREADS", "3", "TABSERVE_EXPLAIN_QUEUE", "2", "TABSERVE_MAX_EXPLAIN_MODEL_ROWS", "500"))
-                .explanations());
-        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> WebConfig.resolve(
-                NONE::get, NONE::get, Map.of("TABSERVE_EXPLAIN_THREADS", "0")));
+        ExplanationLimits defaults =
+                WebConfig.resolve(NONE::get, NONE::get, NONE).explanations();
+        assertEquals(
+                new ExplanationLimits(Math.max(1, Runtime.getRuntime().availableProcessors() - 1), 16, 4_000_000),
+                defaults);
+        assertEquals(
+                new ExplanationLimits(3, 2, 500),
+                WebConfig.resolve(
+                                NONE::get,
+                                NONE::get,
+                                Map.of(
+                                        "TABSERVE_EXPLAIN_THREADS",
+                                        "3",
+                                        "TABSERVE_EXPLAIN_QUEUE",
+                                        "2",
+                                        "TABSERVE_MAX_EXPLAIN_MODEL_ROWS",
+                                        "500"))
+                        .explanations());
+        IllegalArgumentException zero = assertThrows(
+                IllegalArgumentException.class,
+                () -> WebConfig.resolve(NONE::get, NONE::get, Map.of("TABSERVE_EXPLAIN_THREADS", "0")));
         assertTrue(zero.getMessage().contains(WebConfig.EXPLAIN_THREADS), zero.getMessage());
     }
 
@@ -103,11 +140,14 @@ class WebConfigTest {
 
     @Test
     void refusesALimitThatIsNotAPositiveWholeNumberNamingTheSetting() {
-        for (String bad : new String[]{"0", "-5", "lots", "1.5"}) {
+        for (String bad : new String[] {"0", "-5", "lots", "1.5"}) {
             Map<String, String> props = Map.of(WebConfig.MAX_UPLOAD_BYTES, bad);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> WebConfig.resolve(NONE::get, props::get, NONE));
-            assertTrue(e.getMessage().contains(WebConfig.MAX_UPLOAD_BYTES) && e.getMessage().contains(bad), e.getMessage());
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> WebConfig.resolve(NONE::get, props::get, NONE));
+            assertTrue(
+                    e.getMessage().contains(WebConfig.MAX_UPLOAD_BYTES)
+                            && e.getMessage().contains(bad),
+                    e.getMessage());
         }
     }
 

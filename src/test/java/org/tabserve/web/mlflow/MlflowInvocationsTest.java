@@ -1,20 +1,19 @@
 package org.tabserve.web.mlflow;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tabserve.testing.BankNotes;
 import org.tabserve.testing.Http;
-
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * MLflow's scoring protocol ({@code POST /invocations}, {@code GET /ping}, {@code GET /version}) over real HTTP
@@ -37,13 +36,18 @@ class MlflowInvocationsTest {
     static void askTheTabserveApiFirst() {
         notes = BankNotes.all();
         signatureOrder = new ArrayList<>();
-        http.get("/api/model").json().path("input").path("features")
+        http.get("/api/model")
+                .json()
+                .path("input")
+                .path("features")
                 .forEach(f -> signatureOrder.add(f.path("name").asText()));
         ObjectNode body = Http.JSON.createObjectNode();
         ArrayNode instances = body.putArray("instances");
         notes.forEach(n -> instances.add(n.json()));
         expected = new ArrayList<>();
-        http.postJson("/api/predict", body.toString()).json().path("predictions")
+        http.postJson("/api/predict", body.toString())
+                .json()
+                .path("predictions")
                 .forEach(p -> expected.add(p.path("label").asText()));
         assertEquals(notes.size(), expected.size());
         assertTrue(expected.contains("0") && expected.contains("1"), "both classes, so that a swap would show");
@@ -55,12 +59,16 @@ class MlflowInvocationsTest {
 
     /** @param ignored the columns the answer's warnings must name, once each: the model does not take them */
     private static List<String> invocations(String contentType, String body, List<String> ignored) {
-        JsonNode answer = http.post("/invocations", contentType, body.getBytes(StandardCharsets.UTF_8)).json();
+        JsonNode answer = http.post("/invocations", contentType, body.getBytes(StandardCharsets.UTF_8))
+                .json();
         List<String> warned = new ArrayList<>();
         answer.path("warnings").forEach(w -> warned.add(w.path("feature").asText()));
         assertEquals(ignored, warned, answer::toString);
-        assertEquals(ignored.isEmpty() ? 1 : 2, answer.size(), () -> "only predictions, as MLflow answers (and the"
-                + " warnings when a column was ignored): " + answer);
+        assertEquals(
+                ignored.isEmpty() ? 1 : 2,
+                answer.size(),
+                () -> "only predictions, as MLflow answers (and the" + " warnings when a column was ignored): "
+                        + answer);
         List<String> labels = new ArrayList<>();
         answer.path("predictions").forEach(p -> {
             assertTrue(p.isTextual(), () -> "a label, not an object: " + p);
@@ -134,20 +142,30 @@ class MlflowInvocationsTest {
     @Test
     void otherMediaTypesAndCharsetsAre415AsMlflowAnswersThem() {
         String body = "{\"instances\": [[1, 2, 3, 4]]}";
-        for (String type : List.of("application/csv", "text/plain", "application/json; charset=latin-1",
+        for (String type : List.of(
+                "application/csv",
+                "text/plain",
+                "application/json; charset=latin-1",
                 "application/json; format=pandas-split")) {
-            JsonNode problem = http.post("/invocations", type, body.getBytes(StandardCharsets.UTF_8)).problem(415);
+            JsonNode problem = http.post("/invocations", type, body.getBytes(StandardCharsets.UTF_8))
+                    .problem(415);
             assertTrue(problem.path("detail").asText().contains(type), problem::toString);
         }
     }
 
     @Test
     void badRowsAreA400NamingEachFieldAndRow() {
-        JsonNode problem = http.post("/invocations", "application/json", ("{\"dataframe_records\": ["
-                + BankNotes.genuine().json() + ", {\"variance\": \"x\", \"skewness\": 1, \"curtosis\": 1}]}")
-                .getBytes(StandardCharsets.UTF_8)).problem(400);
+        JsonNode problem = http.post(
+                        "/invocations",
+                        "application/json",
+                        ("{\"dataframe_records\": [" + BankNotes.genuine().json()
+                                        + ", {\"variance\": \"x\", \"skewness\": 1, \"curtosis\": 1}]}")
+                                .getBytes(StandardCharsets.UTF_8))
+                .problem(400);
         List<String> errors = new ArrayList<>();
-        problem.path("errors").forEach(e -> errors.add(e.path("field").asText() + "@" + e.path("row").asInt()));
+        problem.path("errors")
+                .forEach(e -> errors.add(
+                        e.path("field").asText() + "@" + e.path("row").asInt()));
         assertEquals(List.of("variance@1", "entropy@1"), errors, problem::toString);
     }
 
@@ -168,7 +186,11 @@ class MlflowInvocationsTest {
         Http.Response health = http.get("/health");
         assertEquals(200, health.status());
         assertEquals("\n", health.text());
-        assertEquals("GET, HEAD, OPTIONS", http.post("/health", "application/json", new byte[0]).header("Allow").orElse(""));
+        assertEquals(
+                "GET, HEAD, OPTIONS",
+                http.post("/health", "application/json", new byte[0])
+                        .header("Allow")
+                        .orElse(""));
         assertEquals(200, http.get("/health/live").status(), "tabserve's own health routes stay beside it");
     }
 }

@@ -1,13 +1,10 @@
 package org.tabserve.web.openapi;
 
-import org.tabserve.launcher.TabserveServer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,9 +16,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tabserve.launcher.TabserveServer;
 
 /**
  * Sends real requests to every documented route of the packaged WAR, successes and errors, and checks each answer
@@ -47,8 +45,9 @@ class OpenApiConformanceTest {
         server = TabserveServer.startReady();
         api = OpenApiExchanges.of(server);
         document = api.document();
-        JsonNode model = JSON.readTree(HTTP.send(HttpRequest.newBuilder(server.uri("/api/model")).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode model = JSON.readTree(HTTP.send(
+                        HttpRequest.newBuilder(server.uri("/api/model")).build(), HttpResponse.BodyHandlers.ofString())
+                .body());
         name = model.get("name").asText();
         version = model.get("version").asText();
         input = model.get("input").get("name").asText();
@@ -59,8 +58,15 @@ class OpenApiConformanceTest {
         server.close();
     }
 
-    private static HttpResponse<String> exchange(String method, String pathAndQuery, String contentType, byte[] body,
-                                                 String accept, int status, boolean validRequest) throws Exception {
+    private static HttpResponse<String> exchange(
+            String method,
+            String pathAndQuery,
+            String contentType,
+            byte[] body,
+            String accept,
+            int status,
+            boolean validRequest)
+            throws Exception {
         return api.exchange(method, pathAndQuery, contentType, body, accept, status, validRequest);
     }
 
@@ -69,8 +75,14 @@ class OpenApiConformanceTest {
     }
 
     private static HttpResponse<String> postJson(String path, String json, int status, boolean valid) throws Exception {
-        return exchange("POST", path, "application/json", json.getBytes(StandardCharsets.UTF_8), "application/json",
-                status, valid);
+        return exchange(
+                "POST",
+                path,
+                "application/json",
+                json.getBytes(StandardCharsets.UTF_8),
+                "application/json",
+                status,
+                valid);
     }
 
     private static String tensor(String shape, String datatype, String data) {
@@ -84,19 +96,43 @@ class OpenApiConformanceTest {
         postJson("/api/predict", "{\"instances\": [" + ROW + ", [1.0, -0.5, 2.0, -3.0]]}", 200, true);
         HttpResponse<String> invalid = postJson("/api/predict", "{\"variance\": \"x\"}", 400, false);
         assertTrue(invalid.body().contains("\"errors\""), "field problems are listed");
-        postJson("/api/predict", "{\"instances\": [" + ",[1,2,3,4]".repeat(10_001).substring(1) + "]}", 413, false);
-        exchange("POST", "/api/predict", "text/plain", ROW.getBytes(StandardCharsets.UTF_8), "application/json", 415, false);
+        postJson(
+                "/api/predict",
+                "{\"instances\": [" + ",[1,2,3,4]".repeat(10_001).substring(1) + "]}",
+                413,
+                false);
+        exchange(
+                "POST",
+                "/api/predict",
+                "text/plain",
+                ROW.getBytes(StandardCharsets.UTF_8),
+                "application/json",
+                415,
+                false);
     }
 
     @Test
     void feedbackConformsForOneLabelManyAndWrongOnes() throws Exception {
-        String id = postJson("/api/predict", ROW, 200, true).headers().firstValue("X-Request-Id").orElseThrow();
+        String id = postJson("/api/predict", ROW, 200, true)
+                .headers()
+                .firstValue("X-Request-Id")
+                .orElseThrow();
         postJson("/api/feedback", "{\"request_id\": \"" + id + "\", \"label\": \"0\"}", 200, true);
-        postJson("/api/feedback", "[{\"request_id\": \"" + id + "\", \"row\": 0, \"label\": \"1\"},"
-                + " {\"request_id\": \"never\", \"label\": \"1\"}]", 200, true);
+        postJson(
+                "/api/feedback",
+                "[{\"request_id\": \"" + id + "\", \"row\": 0, \"label\": \"1\"},"
+                        + " {\"request_id\": \"never\", \"label\": \"1\"}]",
+                200,
+                true);
         postJson("/api/feedback", "{\"request_id\": \"" + id + "\", \"label\": \"forged\"}", 400, false);
-        exchange("POST", "/api/feedback", "text/plain", "{}".getBytes(StandardCharsets.UTF_8), "application/json",
-                415, false);
+        exchange(
+                "POST",
+                "/api/feedback",
+                "text/plain",
+                "{}".getBytes(StandardCharsets.UTF_8),
+                "application/json",
+                415,
+                false);
     }
 
     @Test
@@ -109,11 +145,19 @@ class OpenApiConformanceTest {
     @Test
     void queryRouteConforms() throws Exception {
         get("/predict?variance=-3&skewness=2&curtosis=1&entropy=0.5", 200);
-        exchange("GET", "/predict?variance=x&skewness=2&curtosis=1&entropy=0.5", null, null, "application/json", 400, false);
+        exchange(
+                "GET",
+                "/predict?variance=x&skewness=2&curtosis=1&entropy=0.5",
+                null,
+                null,
+                "application/json",
+                400,
+                false);
         postJson("/predict", ROW, 200, true);
         postJson("/predict", "{\"instances\": [" + ROW + ", [1.0, -0.5, 2.0, -3.0]]}", 200, true);
         postJson("/predict", "{\"variance\": \"x\"}", 400, false);
-        exchange("POST", "/predict", "text/plain", ROW.getBytes(StandardCharsets.UTF_8), "application/json", 415, false);
+        exchange(
+                "POST", "/predict", "text/plain", ROW.getBytes(StandardCharsets.UTF_8), "application/json", 415, false);
     }
 
     @Test
@@ -127,15 +171,24 @@ class OpenApiConformanceTest {
         assertTrue(asCsv.body().startsWith("variance,skewness,curtosis,entropy,label,"), asCsv.body());
         HttpResponse<String> page = exchange("POST", "/predict_file?format=html", type, body, "text/html", 200, false);
         assertTrue(page.body().contains("2 rows"), page.body());
-        HttpResponse<String> byQuery = exchange("POST", "/predict_file?format=csv", type, body, "application/json", 200, false);
+        HttpResponse<String> byQuery =
+                exchange("POST", "/predict_file?format=csv", type, body, "application/json", 200, false);
         assertTrue(byQuery.body().startsWith("variance,skewness,curtosis,entropy,label,"), byQuery.body());
         exchange("POST", "/predict_file", type, multipart(boundary, "variance\n1\n"), "application/json", 400, false);
-        exchange("POST", "/predict_file", "application/json", "{}".getBytes(StandardCharsets.UTF_8), "application/json", 415, false);
+        exchange(
+                "POST",
+                "/predict_file",
+                "application/json",
+                "{}".getBytes(StandardCharsets.UTF_8),
+                "application/json",
+                415,
+                false);
     }
 
     private static byte[] multipart(String boundary, String csv) {
         return ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"notes.csv\"\r\n"
-                + "Content-Type: text/csv\r\n\r\n" + csv + "\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+                        + "Content-Type: text/csv\r\n\r\n" + csv + "\r\n--" + boundary + "--\r\n")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     @Test
@@ -164,11 +217,26 @@ class OpenApiConformanceTest {
     void v2InferConformsOnSuccessAndEveryDocumentedError() throws Exception {
         for (String base : List.of("/v2/models/" + name, "/v2/models/" + name + "/versions/" + version)) {
             postJson(base + "/infer", tensor("[2, 4]", "FP32", "[[1, 2, 3, 4], [3.6, 8.6, -2.8, -0.44]]"), 200, true);
-            postJson(base + "/infer", tensor("[1, 4]", "FP32", "[1, 2, 3, 4]").replace("]}]}",
-                    "]}], \"outputs\": [{\"name\": \"label\"}]}"), 200, true);
+            postJson(
+                    base + "/infer",
+                    tensor("[1, 4]", "FP32", "[1, 2, 3, 4]")
+                            .replace("]}]}", "]}], \"outputs\": [{\"name\": \"label\"}]}"),
+                    200,
+                    true);
             postJson(base + "/infer", tensor("[2, 4]", "FP32", "[1, 2, 3, 4]"), 400, false);
-            postJson(base + "/infer", tensor("[10001, 4]", "FP32", "[" + ",1".repeat(40_004).substring(1) + "]"), 413, false);
-            exchange("POST", base + "/infer", "text/plain", "{}".getBytes(StandardCharsets.UTF_8), "application/json", 415, false);
+            postJson(
+                    base + "/infer",
+                    tensor("[10001, 4]", "FP32", "[" + ",1".repeat(40_004).substring(1) + "]"),
+                    413,
+                    false);
+            exchange(
+                    "POST",
+                    base + "/infer",
+                    "text/plain",
+                    "{}".getBytes(StandardCharsets.UTF_8),
+                    "application/json",
+                    415,
+                    false);
         }
         postJson("/v2/models/nope/infer", tensor("[1, 4]", "FP32", "[1, 2, 3, 4]"), 404, false);
         postJson("/v2/models/" + name + "/versions/999/infer", tensor("[1, 4]", "FP32", "[1, 2, 3, 4]"), 404, false);
@@ -177,17 +245,42 @@ class OpenApiConformanceTest {
     @Test
     void mlflowRoutesConformInEveryLayoutAndOnErrors() throws Exception {
         String columns = "[\"variance\", \"skewness\", \"curtosis\", \"entropy\"]";
-        postJson("/invocations", "{\"dataframe_split\": {\"columns\": " + columns + ", \"index\": [0, 1], "
-                + "\"data\": [[3.6, 8.6, -2.8, -0.44], [-1.4, 3.3, -1.4, -2.0]]}}", 200, true);
+        postJson(
+                "/invocations",
+                "{\"dataframe_split\": {\"columns\": " + columns + ", \"index\": [0, 1], "
+                        + "\"data\": [[3.6, 8.6, -2.8, -0.44], [-1.4, 3.3, -1.4, -2.0]]}}",
+                200,
+                true);
         postJson("/invocations", "{\"dataframe_records\": [" + ROW + "]}", 200, true);
         postJson("/invocations", "{\"instances\": [" + ROW + ", [1.0, -0.5, 2.0, -3.0]], \"params\": {}}", 200, true);
-        postJson("/invocations", "{\"inputs\": {\"variance\": [3.6], \"skewness\": [8.6], \"curtosis\": [-2.8], "
-                + "\"entropy\": [-0.44]}}", 200, true);
-        exchange("POST", "/invocations", "text/csv", "variance,skewness,curtosis,entropy\n3.6,8.6,-2.8,-0.44\n"
-                .getBytes(StandardCharsets.UTF_8), "application/json", 200, true);
+        postJson(
+                "/invocations",
+                "{\"inputs\": {\"variance\": [3.6], \"skewness\": [8.6], \"curtosis\": [-2.8], "
+                        + "\"entropy\": [-0.44]}}",
+                200,
+                true);
+        exchange(
+                "POST",
+                "/invocations",
+                "text/csv",
+                "variance,skewness,curtosis,entropy\n3.6,8.6,-2.8,-0.44\n".getBytes(StandardCharsets.UTF_8),
+                "application/json",
+                200,
+                true);
         postJson("/invocations", "{\"instances\": [[1, 2]], \"inputs\": []}", 400, false);
-        postJson("/invocations", "{\"instances\": [" + ",[1,2,3,4]".repeat(10_001).substring(1) + "]}", 413, false);
-        exchange("POST", "/invocations", "text/plain", ROW.getBytes(StandardCharsets.UTF_8), "application/json", 415, false);
+        postJson(
+                "/invocations",
+                "{\"instances\": [" + ",[1,2,3,4]".repeat(10_001).substring(1) + "]}",
+                413,
+                false);
+        exchange(
+                "POST",
+                "/invocations",
+                "text/plain",
+                ROW.getBytes(StandardCharsets.UTF_8),
+                "application/json",
+                415,
+                false);
         exchange("GET", "/ping", null, null, "text/plain", 200, true);
         exchange("GET", "/health", null, null, "text/plain", 200, true);
         exchange("GET", "/version", null, null, "text/plain", 200, true);
@@ -195,7 +288,14 @@ class OpenApiConformanceTest {
 
     @Test
     void theAdminRouteConformsWhenItIsOff() throws Exception {
-        exchange("POST", "/admin/model", "application/octet-stream", new byte[]{1, 2, 3}, "application/json", 404, true);
+        exchange(
+                "POST",
+                "/admin/model",
+                "application/octet-stream",
+                new byte[] {1, 2, 3},
+                "application/json",
+                404,
+                true);
     }
 
     @Test
@@ -207,13 +307,24 @@ class OpenApiConformanceTest {
         postJson("/v2/repository/index", "{\"ready\": 1}", 400, false);
         exchange("POST", "/v2/repository/models/" + name + "/load", null, null, "application/json", 404, true);
         exchange("POST", "/v2/repository/models/" + name + "/unload", null, null, "application/json", 404, true);
-        exchange("PUT", "/admin/models/extra", "application/octet-stream", new byte[]{1, 2, 3}, "application/json",
-                404, true);
+        exchange(
+                "PUT",
+                "/admin/models/extra",
+                "application/octet-stream",
+                new byte[] {1, 2, 3},
+                "application/json",
+                404,
+                true);
         get("/models/" + name + "/api/rollout", 200);
         get("/models/nosuch/api/rollout", 404);
-        exchange("PUT", "/admin/models/" + name + "/rollout", "application/json",
-                "{\"canary\": {\"version\": 2, \"percent\": 10}}".getBytes(StandardCharsets.UTF_8), "application/json",
-                404, true);
+        exchange(
+                "PUT",
+                "/admin/models/" + name + "/rollout",
+                "application/json",
+                "{\"canary\": {\"version\": 2, \"percent\": 10}}".getBytes(StandardCharsets.UTF_8),
+                "application/json",
+                404,
+                true);
         exchange("POST", "/admin/models/" + name + "/rollout/promote", null, null, "application/json", 404, true);
         exchange("POST", "/admin/models/" + name + "/rollout/rollback", null, null, "application/json", 404, true);
     }
@@ -254,8 +365,10 @@ class OpenApiConformanceTest {
             Pattern template = Pattern.compile(path.getKey().replaceAll("\\{[^}]+}", "[^/]+"));
             path.getValue().fieldNames().forEachRemaining(method -> {
                 String verb = method.toUpperCase(java.util.Locale.ROOT);
-                boolean hit = api.exercised.stream().anyMatch(e -> e.startsWith(verb + " ")
-                        && template.matcher(e.substring(verb.length() + 1)).matches());
+                boolean hit = api.exercised.stream()
+                        .anyMatch(e -> e.startsWith(verb + " ")
+                                && template.matcher(e.substring(verb.length() + 1))
+                                        .matches());
                 if (!hit) {
                     missing.add(verb + " " + path.getKey());
                 }

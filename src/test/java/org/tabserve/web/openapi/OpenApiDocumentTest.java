@@ -1,5 +1,9 @@
 package org.tabserve.web.openapi;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -9,18 +13,13 @@ import io.swagger.v3.oas.models.Paths;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.tags.Tag;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.ModelCard;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.OutputKind;
-
-import java.io.IOException;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The assembler puts together what each part contributes, in the parts' order, with the schemas every part may refer
@@ -29,10 +28,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class OpenApiDocumentTest {
 
-    private static final ModelCard CARD = new ModelCard("iris", "2", "Flowers.", "tests", Map.of("0", "setosa"), "",
-            Map.of(), null, Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
-    private static final ModelSignature SIGNATURE = ModelSignature.floatClassifier("x", List.of("petal", "sepal"),
-            List.of("0", "1"), OutputKind.PROBABILITIES);
+    private static final ModelCard CARD = new ModelCard(
+            "iris",
+            "2",
+            "Flowers.",
+            "tests",
+            Map.of("0", "setosa"),
+            "",
+            Map.of(),
+            null,
+            Map.of(),
+            Map.of(),
+            Map.of(),
+            Map.of(),
+            Map.of());
+    private static final ModelSignature SIGNATURE =
+            ModelSignature.floatClassifier("x", List.of("petal", "sepal"), List.of("0", "1"), OutputKind.PROBABILITIES);
 
     /** A part that adds one route under the model's base and one schema, in a section of its own. */
     private record Part(String tag, String route) implements OpenApiPart {
@@ -44,40 +55,60 @@ class OpenApiDocumentTest {
         @Override
         @SuppressWarnings("rawtypes")
         public void addTo(DescribedModel model, Paths paths, Map<String, Schema> schemas) {
-            paths.addPathItem(model.base() + route, new PathItem().get(OpenApi.operation(tag, tag, "a route", null)
-                    .responses(OpenApi.responses(OpenApi.ok(OpenApi.JSON, OpenApi.ref(tag), "fine"),
-                            OpenApi.problems(400)))));
+            paths.addPathItem(
+                    model.base() + route,
+                    new PathItem()
+                            .get(OpenApi.operation(tag, tag, "a route", null)
+                                    .responses(OpenApi.responses(
+                                            OpenApi.ok(OpenApi.JSON, OpenApi.ref(tag), "fine"),
+                                            OpenApi.problems(400)))));
             schemas.put(tag, new StringSchema());
         }
     }
 
-    private static final OpenApiDocument DOCUMENT = new OpenApiDocument("1.2.3",
-            List.of(new Part("first", "/one"), new Part("second", "/two")));
+    private static final OpenApiDocument DOCUMENT =
+            new OpenApiDocument("1.2.3", List.of(new Part("first", "/one"), new Part("second", "/two")));
 
     @Test
     void theDocumentIsThePartsInTheirOrderWithTheSharedSchemas() {
         OpenAPI api = DOCUMENT.build(new DescribedModel("iris", "", SIGNATURE, CARD, null));
-        assertEquals(List.of("first", "second"), api.getTags().stream().map(Tag::getName).toList());
+        assertEquals(
+                List.of("first", "second"),
+                api.getTags().stream().map(Tag::getName).toList());
         assertEquals(List.of("/one", "/two"), List.copyOf(api.getPaths().keySet()));
-        for (String schema : List.of("first", "second", OpenApi.FEATURES, OpenApi.FEATURE_ROW, OpenApi.PROBLEM,
-                "FieldProblem")) {
+        for (String schema :
+                List.of("first", "second", OpenApi.FEATURES, OpenApi.FEATURE_ROW, OpenApi.PROBLEM, "FieldProblem")) {
             assertNotNull(api.getComponents().getSchemas().get(schema), schema);
         }
-        assertEquals(List.of("petal", "sepal"), api.getComponents().getSchemas().get(OpenApi.FEATURES).getRequired());
+        assertEquals(
+                List.of("petal", "sepal"),
+                api.getComponents().getSchemas().get(OpenApi.FEATURES).getRequired());
         assertEquals("tabserve: iris", api.getInfo().getTitle());
         assertEquals("1.2.3", api.getInfo().getVersion());
-        assertTrue(api.getInfo().getDescription().startsWith("Predictions from the default model, 'iris', on the root"
-                + " routes"), api.getInfo().getDescription());
-        assertTrue(api.getInfo().getDescription().endsWith("iris version 2: Flowers. Features, in the model's order: "
-                + "petal (float), sepal (float); classes: 0 = setosa, 1."), api.getInfo().getDescription());
+        assertTrue(
+                api.getInfo()
+                        .getDescription()
+                        .startsWith("Predictions from the default model, 'iris', on the root" + " routes"),
+                api.getInfo().getDescription());
+        assertTrue(
+                api.getInfo()
+                        .getDescription()
+                        .endsWith("iris version 2: Flowers. Features, in the model's order: "
+                                + "petal (float), sepal (float); classes: 0 = setosa, 1."),
+                api.getInfo().getDescription());
     }
 
     @Test
     void aModelsOwnDocumentHasItsRoutesUnderItsBase() {
         OpenAPI api = DOCUMENT.build(new DescribedModel("iris", "/models/iris", SIGNATURE, CARD, null));
-        assertEquals(List.of("/models/iris/one", "/models/iris/two"), List.copyOf(api.getPaths().keySet()));
-        assertTrue(api.getInfo().getDescription().startsWith("Predictions from model 'iris' on its routes under "
-                + "/models/iris: "), api.getInfo().getDescription());
+        assertEquals(
+                List.of("/models/iris/one", "/models/iris/two"),
+                List.copyOf(api.getPaths().keySet()));
+        assertTrue(
+                api.getInfo()
+                        .getDescription()
+                        .startsWith("Predictions from model 'iris' on its routes under " + "/models/iris: "),
+                api.getInfo().getDescription());
     }
 
     @Test
@@ -86,7 +117,9 @@ class OpenApiDocumentTest {
         JsonNode json = new ObjectMapper().readTree(DOCUMENT.write(model, false));
         assertEquals(json, new YAMLMapper().readTree(DOCUMENT.write(model, true)));
         assertEquals("3.0.3", json.path("openapi").asText());
-        assertEquals("#/components/schemas/Problem", json.at("/paths/~1one/get/responses/400/content/"
-                + "application~1problem+json/schema/$ref").asText());
+        assertEquals(
+                "#/components/schemas/Problem",
+                json.at("/paths/~1one/get/responses/400/content/" + "application~1problem+json/schema/$ref")
+                        .asText());
     }
 }

@@ -1,5 +1,8 @@
 package org.tabserve.web.openapi;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleRequest;
@@ -8,8 +11,6 @@ import com.atlassian.oai.validator.report.SimpleValidationReportFormat;
 import com.atlassian.oai.validator.report.ValidationReport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.tabserve.testing.RunningServer;
-
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,9 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import org.tabserve.testing.RunningServer;
 
 /**
  * Real requests to a running server, each answer (and, for valid requests, the request too) checked against the
@@ -39,13 +38,16 @@ final class OpenApiExchanges {
     private OpenApiExchanges(RunningServer server, String text) throws IOException {
         this.server = server;
         this.document = JSON.readTree(text);
-        this.validator = OpenApiInteractionValidator.createForInlineApiSpecification(text).build();
+        this.validator = OpenApiInteractionValidator.createForInlineApiSpecification(text)
+                .build();
     }
 
     /** Reads the server's own /openapi.json. */
     static OpenApiExchanges of(RunningServer server) throws IOException, InterruptedException {
-        String text = HTTP.send(HttpRequest.newBuilder(server.uri("/openapi.json")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String text = HTTP.send(
+                        HttpRequest.newBuilder(server.uri("/openapi.json")).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         return new OpenApiExchanges(server, text);
     }
 
@@ -59,10 +61,21 @@ final class OpenApiExchanges {
      *
      * @param validRequest whether the request itself must conform too (error cases send non-conforming ones)
      */
-    HttpResponse<String> exchange(String method, String pathAndQuery, String contentType, byte[] body,
-                                  String accept, int status, boolean validRequest) throws Exception {
+    HttpResponse<String> exchange(
+            String method,
+            String pathAndQuery,
+            String contentType,
+            byte[] body,
+            String accept,
+            int status,
+            boolean validRequest)
+            throws Exception {
         HttpRequest.Builder http = HttpRequest.newBuilder(server.uri(pathAndQuery))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             http.header("Content-Type", contentType);
         }
@@ -70,11 +83,16 @@ final class OpenApiExchanges {
             http.header("Accept", accept);
         }
         HttpResponse<String> response = HTTP.send(http.build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(status, response.statusCode(), () -> method + " " + pathAndQuery + ": "
-                + response.body().substring(0, Math.min(2000, response.body().length())));
+        assertEquals(
+                status,
+                response.statusCode(),
+                () -> method + " " + pathAndQuery + ": "
+                        + response.body()
+                                .substring(0, Math.min(2000, response.body().length())));
 
         String path = pathAndQuery.split("\\?", 2)[0];
-        SimpleResponse.Builder answer = SimpleResponse.Builder.status(response.statusCode()).withBody(response.body());
+        SimpleResponse.Builder answer =
+                SimpleResponse.Builder.status(response.statusCode()).withBody(response.body());
         response.headers().map().forEach((header, values) -> answer.withHeader(header, values));
         Request.Method verb = Request.Method.valueOf(method);
         ValidationReport report;
@@ -99,9 +117,14 @@ final class OpenApiExchanges {
         } else {
             report = validator.validateResponse(path, verb, answer.build());
         }
-        assertFalse(report.hasErrors(), () -> method + " " + pathAndQuery + " → " + response.statusCode()
-                + " does not conform to /openapi.json:\n" + SimpleValidationReportFormat.getInstance().apply(report)
-                + "\nbody: " + response.body().substring(0, Math.min(2000, response.body().length())));
+        assertFalse(
+                report.hasErrors(),
+                () -> method + " " + pathAndQuery + " → " + response.statusCode()
+                        + " does not conform to /openapi.json:\n"
+                        + SimpleValidationReportFormat.getInstance().apply(report)
+                        + "\nbody: "
+                        + response.body()
+                                .substring(0, Math.min(2000, response.body().length())));
         exercised.add(method + " " + path);
         return response;
     }
@@ -109,9 +132,14 @@ final class OpenApiExchanges {
     /** Validates a JSON request alone (no answer): what the document says of a request before any server sees it. */
     void assertValidJsonRequest(String path, String json) {
         ValidationReport report = validator.validateRequest(new SimpleRequest.Builder(Request.Method.POST, path)
-                .withContentType("application/json").withAccept("application/json").withBody(json).build());
-        assertFalse(report.hasErrors(), () -> "POST " + path + " does not conform to /openapi.json:\n"
-                + SimpleValidationReportFormat.getInstance().apply(report));
+                .withContentType("application/json")
+                .withAccept("application/json")
+                .withBody(json)
+                .build());
+        assertFalse(
+                report.hasErrors(),
+                () -> "POST " + path + " does not conform to /openapi.json:\n"
+                        + SimpleValidationReportFormat.getInstance().apply(report));
     }
 
     HttpResponse<String> get(String path, int status) throws Exception {
@@ -119,7 +147,13 @@ final class OpenApiExchanges {
     }
 
     HttpResponse<String> postJson(String path, String json, int status, boolean valid) throws Exception {
-        return exchange("POST", path, "application/json", json.getBytes(StandardCharsets.UTF_8), "application/json",
-                status, valid);
+        return exchange(
+                "POST",
+                path,
+                "application/json",
+                json.getBytes(StandardCharsets.UTF_8),
+                "application/json",
+                status,
+                valid);
     }
 }

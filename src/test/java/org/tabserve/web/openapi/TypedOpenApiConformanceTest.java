@@ -1,25 +1,23 @@
 package org.tabserve.web.openapi;
 
-import org.tabserve.cli.FixtureCards;
-import org.tabserve.launcher.TabserveServer;
-import org.tabserve.web.v2.TypedModelsV2Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.tabserve.cli.FixtureCards;
+import org.tabserve.launcher.TabserveServer;
+import org.tabserve.web.v2.TypedModelsV2Test;
 
 /**
  * The OpenAPI document of a typed model, checked against real exchanges as {@link OpenApiConformanceTest} checks the
@@ -57,7 +55,8 @@ class TypedOpenApiConformanceTest {
         @BeforeAll
         void start() throws Exception {
             expected = JSON.readTree(DIR.resolve(fixture() + ".expected.json").toFile());
-            server = TabserveServer.startReady("--model", served().toAbsolutePath().toString());
+            server = TabserveServer.startReady(
+                    "--model", served().toAbsolutePath().toString());
             api = OpenApiExchanges.of(server);
             name = JSON.readTree(api.get("/api/model", 200).body()).path("name").asText();
         }
@@ -85,9 +84,14 @@ class TypedOpenApiConformanceTest {
         @Test
         void v2MetadataAndInferConformWithEveryRowAndOnErrors() throws Exception {
             api.get("/v2/models/" + name, 200);
-            HttpResponse<String> answer = api.postJson("/v2/models/" + name + "/infer",
-                    JSON.writeValueAsString(TypedModelsV2Test.inferRequest(expected)), 200, true);
-            assertEquals(expected.path("rows").size(), JSON.readTree(answer.body()).at("/outputs/0/shape/0").asInt());
+            HttpResponse<String> answer = api.postJson(
+                    "/v2/models/" + name + "/infer",
+                    JSON.writeValueAsString(TypedModelsV2Test.inferRequest(expected)),
+                    200,
+                    true);
+            assertEquals(
+                    expected.path("rows").size(),
+                    JSON.readTree(answer.body()).at("/outputs/0/shape/0").asInt());
             // A number where the model takes text, and text where it takes a number: 400 naming the input.
             ObjectNode wrong = JSON.valueToTree(TypedModelsV2Test.inferRequest(expected));
             ((ObjectNode) wrong.path("inputs").get(0)).put("datatype", "FP32");
@@ -97,7 +101,8 @@ class TypedOpenApiConformanceTest {
             ObjectNode missing = JSON.valueToTree(TypedModelsV2Test.inferRequest(expected));
             ((com.fasterxml.jackson.databind.node.ArrayNode) missing.path("inputs")).remove(1);
             String second = expected.path("inputs").get(1).path("name").asText();
-            HttpResponse<String> noInput = api.postJson("/v2/models/" + name + "/infer", missing.toString(), 400, false);
+            HttpResponse<String> noInput =
+                    api.postJson("/v2/models/" + name + "/infer", missing.toString(), 400, false);
             assertTrue(noInput.body().contains("missing input '" + second + "'"), noInput.body());
         }
 
@@ -107,9 +112,13 @@ class TypedOpenApiConformanceTest {
             for (JsonNode input : expected.path("inputs")) {
                 JsonNode field = features.path(input.path("name").asText());
                 String type = input.path("type").asText();
-                assertEquals(type.equals("string") ? "string" : type.equals("int64") ? "integer" : "number",
-                        field.path("type").asText(), field::toString);
-                assertEquals(input.path("missing_allowed").asBoolean(), field.path("nullable").asBoolean(false),
+                assertEquals(
+                        type.equals("string") ? "string" : type.equals("int64") ? "integer" : "number",
+                        field.path("type").asText(),
+                        field::toString);
+                assertEquals(
+                        input.path("missing_allowed").asBoolean(),
+                        field.path("nullable").asBoolean(false),
                         field::toString);
                 if (type.equals("string")) {
                     assertTrue(field.path("description").asText().contains("known values"), field::toString);
@@ -120,7 +129,9 @@ class TypedOpenApiConformanceTest {
             for (int i = 0; i < tensors.size(); i++) {
                 String input = expected.path("inputs").get(i).path("name").asText();
                 assertEquals(List.of(input), JSON.convertValue(tensors.get(i).at("/properties/name/enum"), List.class));
-                assertEquals(TypedModelsV2Test.v2Datatype(expected.path("inputs").get(i).path("type").asText()),
+                assertEquals(
+                        TypedModelsV2Test.v2Datatype(
+                                expected.path("inputs").get(i).path("type").asText()),
                         tensors.get(i).at("/properties/datatype/enum/0").asText());
             }
         }
@@ -179,8 +190,11 @@ class TypedOpenApiConformanceTest {
             for (int r = 0; r < expected.path("rows").size(); r++) {
                 all.append(r > 0 ? "," : "").append(row(r));
             }
-            HttpResponse<String> answer = api.postJson("/invocations", all.append("]}").toString(), 200, true);
-            assertEquals(expected.path("rows").size(), JSON.readTree(answer.body()).path("predictions").size());
+            HttpResponse<String> answer =
+                    api.postJson("/invocations", all.append("]}").toString(), 200, true);
+            assertEquals(
+                    expected.path("rows").size(),
+                    JSON.readTree(answer.body()).path("predictions").size());
         }
     }
 
@@ -193,10 +207,12 @@ class TypedOpenApiConformanceTest {
 
         @Test
         void theAnswerIsAClassifiersWithItsClasses() {
-            assertEquals(List.of("Adelie", "Chinstrap", "Gentoo"),
+            assertEquals(
+                    List.of("Adelie", "Chinstrap", "Gentoo"),
                     JSON.convertValue(schema("Prediction").at("/properties/label/enum"), List.class));
             assertFalse(schema("Probabilities").isMissingNode());
-            assertEquals(List.of("label", "probabilities"),
+            assertEquals(
+                    List.of("label", "probabilities"),
                     JSON.convertValue(schema("V2RequestOutput").at("/properties/name/enum"), List.class));
         }
     }
@@ -213,9 +229,12 @@ class TypedOpenApiConformanceTest {
             JsonNode prediction = schema("Prediction");
             assertEquals(List.of("value", "warnings"), JSON.convertValue(prediction.path("required"), List.class));
             assertTrue(schema("Probabilities").isMissingNode(), "a regressor has no probabilities");
-            assertEquals(List.of("variable"), JSON.convertValue(schema("V2RequestOutput").at("/properties/name/enum"),
-                    List.class));
-            assertEquals("FP32", schema("V2ValueOutput").at("/properties/datatype/enum/0").asText());
+            assertEquals(
+                    List.of("variable"),
+                    JSON.convertValue(schema("V2RequestOutput").at("/properties/name/enum"), List.class));
+            assertEquals(
+                    "FP32",
+                    schema("V2ValueOutput").at("/properties/datatype/enum/0").asText());
         }
     }
 

@@ -1,10 +1,8 @@
 package org.tabserve.web.pages;
 
-import org.tabserve.launcher.TabserveServer;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,10 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tabserve.launcher.TabserveServer;
 
 /** Swagger UI at /apidocs from the packaged WAR: every file it loads comes from this server, none from a CDN. */
 class ApiDocsTest {
@@ -71,7 +69,8 @@ class ApiDocsTest {
 
     @Test
     void hasNoInlineScriptSoAStrictCspCanFollow() {
-        Matcher scripts = Pattern.compile("<script([^>]*)>(.*?)</script>", Pattern.DOTALL).matcher(page.body());
+        Matcher scripts =
+                Pattern.compile("<script([^>]*)>(.*?)</script>", Pattern.DOTALL).matcher(page.body());
         int count = 0;
         while (scripts.find()) {
             count++;
@@ -86,7 +85,9 @@ class ApiDocsTest {
     void theInitializerPointsSwaggerUiAtTheDocumentThePageNames() throws Exception {
         HttpResponse<String> initializer = get("/static/apidocs.js");
         assertEquals(200, initializer.statusCode());
-        assertTrue(initializer.body().contains("SwaggerUIBundle(") && initializer.body().contains("dataset.openapi"),
+        assertTrue(
+                initializer.body().contains("SwaggerUIBundle(")
+                        && initializer.body().contains("dataset.openapi"),
                 initializer.body());
     }
 }

@@ -1,5 +1,18 @@
 package org.tabserve.web.pages;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Attribute;
 import org.jsoup.nodes.Document;
@@ -19,20 +32,6 @@ import org.thymeleaf.linkbuilder.StandardLinkBuilder;
 import org.thymeleaf.templatemode.TemplateMode;
 import org.thymeleaf.templateresolver.FileTemplateResolver;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * Issue 21, case 11: a class label holding U+202E RIGHT-TO-LEFT OVERRIDE must not reverse the text around it on the
  * card page. Every place the page shows it (the facts, the metrics table, the legend, the pictures' labels, tooltips
@@ -51,7 +50,8 @@ class BidiIsolationTest {
     void aClassNameThatOverridesTheDirectionIsIsolatedWhereverTheCardPageShowsIt() throws IOException {
         Path file = dir.resolve("override.onnx");
         Path bundled = Path.of("model.onnx");
-        Map<String, String> metadata = new LinkedHashMap<>(OnnxGraph.read(bundled).metadata());
+        Map<String, String> metadata =
+                new LinkedHashMap<>(OnnxGraph.read(bundled).metadata());
         metadata.put("tabserve.class_display_names", "{\"0\":\"genuine\",\"1\":\"" + REVERSED + "\"}");
         try (OutputStream out = Files.newOutputStream(file)) {
             MetadataWriter.write(ByteBuffer.wrap(Files.readAllBytes(bundled)), metadata, out);
@@ -63,25 +63,31 @@ class BidiIsolationTest {
 
         List<String> shown = new ArrayList<>();
         List<String> leaking = new ArrayList<>();
-        NodeTraversor.traverse((node, depth) -> {
-            if (node instanceof TextNode text && text.getWholeText().contains(OVERRIDE)) {
-                Element parent = (Element) text.parent();
-                shown.add(parent.tagName());
-                if (!isolated(text.getWholeText()) && !parent.tagName().equals("bdi") && !parent.hasAttr("dir")) {
-                    leaking.add("<" + parent.tagName() + ">" + text.getWholeText());
-                }
-            } else if (node instanceof Element element) {
-                for (Attribute attribute : element.attributes()) {
-                    if (attribute.getValue().contains(OVERRIDE)) {
-                        shown.add(element.tagName() + "@" + attribute.getKey());
-                        if (!isolated(attribute.getValue())) {
-                            leaking.add("<" + element.tagName() + " " + attribute.getKey() + "=" + attribute.getValue());
+        NodeTraversor.traverse(
+                (node, depth) -> {
+                    if (node instanceof TextNode text && text.getWholeText().contains(OVERRIDE)) {
+                        Element parent = (Element) text.parent();
+                        shown.add(parent.tagName());
+                        if (!isolated(text.getWholeText())
+                                && !parent.tagName().equals("bdi")
+                                && !parent.hasAttr("dir")) {
+                            leaking.add("<" + parent.tagName() + ">" + text.getWholeText());
+                        }
+                    } else if (node instanceof Element element) {
+                        for (Attribute attribute : element.attributes()) {
+                            if (attribute.getValue().contains(OVERRIDE)) {
+                                shown.add(element.tagName() + "@" + attribute.getKey());
+                                if (!isolated(attribute.getValue())) {
+                                    leaking.add("<" + element.tagName() + " " + attribute.getKey() + "="
+                                            + attribute.getValue());
+                                }
+                            }
                         }
                     }
-                }
-            }
-        }, page);
-        assertTrue(shown.size() >= 8 && shown.contains("text") && shown.contains("th") && shown.contains("dd"),
+                },
+                page);
+        assertTrue(
+                shown.size() >= 8 && shown.contains("text") && shown.contains("th") && shown.contains("dd"),
                 "the label is shown in the facts, the table, the legend and the pictures: " + shown);
         assertEquals(List.of(), leaking);
     }
@@ -113,7 +119,8 @@ class BidiIsolationTest {
         engine.setTemplateResolver(resolver);
         engine.setLinkBuilder(new StandardLinkBuilder() {
             @Override
-            protected String computeContextPath(IExpressionContext context, String base, Map<String, Object> parameters) {
+            protected String computeContextPath(
+                    IExpressionContext context, String base, Map<String, Object> parameters) {
                 return "";
             }
         });

@@ -1,6 +1,23 @@
 package org.tabserve.web.pages;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -19,31 +36,13 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.tabserve.launcher.TabserveServer;
-import org.tabserve.cli.IrisCards;
 import org.tabserve.card.CardFileTest;
 import org.tabserve.cli.FixtureCards;
+import org.tabserve.cli.IrisCards;
+import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.BankNotes;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.ModelDirectory;
-
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The pages as people use them, in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver},
@@ -85,7 +84,9 @@ class BrowserTest {
         }
         if (downloads != null) {
             try (Stream<Path> files = Files.walk(downloads)) {
-                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .map(Path::toFile)
+                        .forEach(File::delete);
             }
         }
     }
@@ -101,7 +102,8 @@ class BrowserTest {
         shoot("desktop", DESKTOP);
         shoot("360px", PHONE);
         Object overflow = js("return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
-        assertTrue(((Number) overflow).longValue() <= 0,
+        assertTrue(
+                ((Number) overflow).longValue() <= 0,
                 () -> browser.getCurrentUrl() + " scrolls sideways at 360 px by " + overflow + " px");
     }
 
@@ -150,7 +152,10 @@ class BrowserTest {
     }
 
     private static BankNotes.Note firstOf(String label) {
-        return BankNotes.all().stream().filter(n -> n.label().equals(label)).findFirst().orElseThrow();
+        return BankNotes.all().stream()
+                .filter(n -> n.label().equals(label))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -162,10 +167,11 @@ class BrowserTest {
         assertEquals("forged", byId("predicted").getText());
         List<WebElement> bars = browser.findElements(By.cssSelector("table.bars tr"));
         assertEquals(2, bars.size(), "one bar per class");
-        double forgedProbability = Double.parseDouble(browser.findElement(
-                By.cssSelector("tr[data-label='1'] progress")).getAttribute("value"));
+        double forgedProbability = Double.parseDouble(browser.findElement(By.cssSelector("tr[data-label='1'] progress"))
+                .getAttribute("value"));
         assertTrue(forgedProbability > 0.5, "the predicted class has the longer bar");
-        assertEquals(forged.text().get("variance"), byId("variance").getAttribute("value"), "the values stay in the form");
+        assertEquals(
+                forged.text().get("variance"), byId("variance").getAttribute("value"), "the values stay in the form");
         assertTrue(present(By.id("warnings")).isEmpty(), "a data row needs no warning");
     }
 
@@ -180,7 +186,8 @@ class BrowserTest {
         assertEquals("3,6x", byId("variance").getAttribute("value"), "what was typed is kept");
         assertEquals("true", byId("variance").getAttribute("aria-invalid"));
         assertTrue(byId("variance").getAttribute("aria-describedby").contains("variance-error"));
-        assertTrue(byId("errors").getText().contains("One value"), byId("errors").getText());
+        assertTrue(
+                byId("errors").getText().contains("One value"), byId("errors").getText());
         assertTrue(present(By.id("predicted")).isEmpty(), "no prediction for a bad value");
     }
 
@@ -193,10 +200,13 @@ class BrowserTest {
             navigate(link);
             for (String part : title.split(", ")) {
                 String[] nameValue = part.split(" ", 2);
-                assertEquals(nameValue[1], byId(nameValue[0]).getAttribute("value"), example + " fills " + nameValue[0]);
+                assertEquals(
+                        nameValue[1], byId(nameValue[0]).getAttribute("value"), example + " fills " + nameValue[0]);
             }
             navigate(byId("submit"));
-            assertEquals(example.replaceAll("-\\d+$", ""), byId("predicted").getText(),
+            assertEquals(
+                    example.replaceAll("-\\d+$", ""),
+                    byId("predicted").getText(),
                     "an example from the data is predicted as its class");
         }
     }
@@ -206,7 +216,10 @@ class BrowserTest {
         open("/");
         type("variance", "30");
         navigate(byId("submit"));
-        assertTrue(byId("warnings").getText().contains("the model has not seen a variance this high; treat the answer with care"),
+        assertTrue(
+                byId("warnings")
+                        .getText()
+                        .contains("the model has not seen a variance this high; treat the answer with care"),
                 byId("warnings").getText());
     }
 
@@ -234,30 +247,55 @@ class BrowserTest {
     @Test
     void uploadingACsvShowsTheFirstRowsAndTheFullResultDownloads() throws IOException {
         List<BankNotes.Note> notes = new ArrayList<>(BankNotes.all().subList(0, 8));
-        notes.addAll(BankNotes.all().subList(BankNotes.all().size() - 7, BankNotes.all().size()));
+        notes.addAll(BankNotes.all()
+                .subList(BankNotes.all().size() - 7, BankNotes.all().size()));
         Path csv = Files.createTempFile("notes", ".csv");
-        StringBuilder text = new StringBuilder("id,").append(String.join(",", BankNotes.FEATURES)).append('\n');
+        StringBuilder text = new StringBuilder("id,")
+                .append(String.join(",", BankNotes.FEATURES))
+                .append('\n');
         for (int i = 0; i < notes.size(); i++) {
-            text.append("note-").append(i + 1).append(',').append(String.join(",", notes.get(i).text().values())).append('\n');
+            text.append("note-")
+                    .append(i + 1)
+                    .append(',')
+                    .append(String.join(",", notes.get(i).text().values()))
+                    .append('\n');
         }
         Files.writeString(csv, text, StandardCharsets.UTF_8);
         try {
             open("/");
             byId("file").sendKeys(csv.toAbsolutePath().toString());
             navigate(byId("preview"));
-            assertTrue(byId("summary").getText().contains("15 rows"), byId("summary").getText());
+            assertTrue(
+                    byId("summary").getText().contains("15 rows"),
+                    byId("summary").getText());
             List<WebElement> rows = browser.findElements(By.cssSelector("#preview tbody tr"));
             assertEquals(org.tabserve.web.api.UploadPreview.PREVIEW_ROWS, rows.size(), "the first rows only");
-            assertEquals("genuine", rows.get(0).findElements(By.tagName("td")).get(0).getText());
+            assertEquals(
+                    "genuine", rows.get(0).findElements(By.tagName("td")).get(0).getText());
 
             byId("download-link").click();
             Path downloaded = awaitDownload("predictions.csv");
-            try (CSVParser parser = CSVParser.parse(downloaded, StandardCharsets.UTF_8,
-                    CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get())) {
+            try (CSVParser parser = CSVParser.parse(
+                    downloaded,
+                    StandardCharsets.UTF_8,
+                    CSVFormat.DEFAULT
+                            .builder()
+                            .setHeader()
+                            .setSkipHeaderRecord(true)
+                            .get())) {
                 List<CSVRecord> records = parser.getRecords();
                 assertEquals(notes.size(), records.size(), "every row, not just the preview");
-                assertEquals(List.of("id", "variance", "skewness", "curtosis", "entropy", "label", "probability_0",
-                        "probability_1"), parser.getHeaderNames());
+                assertEquals(
+                        List.of(
+                                "id",
+                                "variance",
+                                "skewness",
+                                "curtosis",
+                                "entropy",
+                                "label",
+                                "probability_0",
+                                "probability_1"),
+                        parser.getHeaderNames());
                 for (int i = 0; i < notes.size(); i++) {
                     assertEquals("note-" + (i + 1), records.get(i).get("id"), "other columns are carried through");
                     assertEquals(notes.get(i).label(), records.get(i).get("label"), "row " + (i + 1));
@@ -270,8 +308,8 @@ class BrowserTest {
 
     private static Path awaitDownload(String name) {
         Path file = downloads.resolve(name);
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> Files.isRegularFile(file)
-                && !Files.exists(downloads.resolve(name + ".crdownload")));
+        new WebDriverWait(browser, Duration.ofSeconds(20))
+                .until(d -> Files.isRegularFile(file) && !Files.exists(downloads.resolve(name + ".crdownload")));
         return file;
     }
 
@@ -281,11 +319,15 @@ class BrowserTest {
         navigate(browser.findElement(By.linkText("How this model was made and how well it does")));
         assertTrue(browser.getCurrentUrl().endsWith("/card"));
         String data = byId("data-facts").getText();
-        assertTrue(data.contains("BankNote_Authentication.csv") && data.contains("1372") && data.contains("CC BY 4.0"), data);
+        assertTrue(
+                data.contains("BankNote_Authentication.csv") && data.contains("1372") && data.contains("CC BY 4.0"),
+                data);
         assertEquals("1.000", byId("accuracy").getText());
 
         WebElement matrix = byId("confusion-matrix");
-        List<String> counts = matrix.findElements(By.cssSelector("text.count")).stream().map(WebElement::getText).toList();
+        List<String> counts = matrix.findElements(By.cssSelector("text.count")).stream()
+                .map(WebElement::getText)
+                .toList();
         assertEquals(List.of("229", "0", "0", "183"), counts, "true class by row, predicted by column");
         assertEquals(4, matrix.findElements(By.cssSelector("rect.cell")).size());
 
@@ -293,8 +335,11 @@ class BrowserTest {
             WebElement chart = byId("histogram-" + feature);
             List<WebElement> bars = chart.findElements(By.cssSelector("rect.bar"));
             assertFalse(bars.isEmpty(), feature + " has bars");
-            assertTrue(bars.stream().anyMatch(b -> b.getAttribute("class").contains("class-0"))
-                    && bars.stream().anyMatch(b -> b.getAttribute("class").contains("class-1")), "both classes drawn");
+            assertTrue(
+                    bars.stream().anyMatch(b -> b.getAttribute("class").contains("class-0"))
+                            && bars.stream()
+                                    .anyMatch(b -> b.getAttribute("class").contains("class-1")),
+                    "both classes drawn");
             assertTrue(chart.getSize().getWidth() > 100, feature + " is drawn at a readable size");
         }
     }
@@ -325,14 +370,21 @@ class BrowserTest {
         var sklearn = FixtureCards.sklearn("body-mass-regressor");
         try (TabserveServer server = openCardOf(FixtureCards.card(cards, "body-mass-regressor", "body_mass_g"))) {
             assertFigure("r2", sklearn.get("r2_score").asDouble());
-            assertEquals(1, Double.parseDouble(byId("mae").getAttribute("value"))
-                    / sklearn.get("mean_absolute_error").asDouble(), 1e-6);
+            assertEquals(
+                    1,
+                    Double.parseDouble(byId("mae").getAttribute("value"))
+                            / sklearn.get("mean_absolute_error").asDouble(),
+                    1e-6);
             int rows = sklearn.get("rows").asInt();
-            assertEquals(rows, byId("scatter").findElements(By.cssSelector("circle.dot")).size(), "a dot per row");
+            assertEquals(
+                    rows,
+                    byId("scatter").findElements(By.cssSelector("circle.dot")).size(),
+                    "a dot per row");
             assertDrawn("scatter", "line.diagonal", 1);
             assertDrawn("residual-histogram", "rect.bar", 3);
             long inResidualBars = byId("residual-histogram").findElements(By.cssSelector("rect.bar title")).stream()
-                    .mapToLong(t -> Long.parseLong(t.getAttribute("textContent").split(" ", 2)[0])).sum();
+                    .mapToLong(t -> Long.parseLong(t.getAttribute("textContent").split(" ", 2)[0]))
+                    .sum();
             assertEquals(rows, inResidualBars, "every row in one residual bar");
             assertDrawn("histogram-bill_length_mm", "rect.bar", 3);
             assertDrawn("categories-species", "rect.bar", 3);
@@ -343,21 +395,26 @@ class BrowserTest {
     @Test
     void aBinaryClassifiersCardShowsItsRocCurveWithItsAucAndACalibrationPlot() throws Exception {
         var sklearn = FixtureCards.sklearn("int64-column");
-        try (TabserveServer server = openCardOf(FixtureCards.card(cards, "int64-column", "sex",
-                "--class-names", "0=female,1=male"))) {
+        try (TabserveServer server =
+                openCardOf(FixtureCards.card(cards, "int64-column", "sex", "--class-names", "0=female,1=male"))) {
             assertFigure("roc-auc", sklearn.get("roc_auc_score").asDouble());
-            assertEquals(String.format(Locale.ROOT, "%.3f", sklearn.get("accuracy_score").asDouble()),
+            assertEquals(
+                    String.format(
+                            Locale.ROOT, "%.3f", sklearn.get("accuracy_score").asDouble()),
                     byId("accuracy").getText());
             assertDrawn("roc-curve", "polyline.curve", 1);
             assertDrawn("roc-curve", "line.diagonal", 1);
             assertDrawn("calibration", "circle.dot", 2);
             assertDrawn("calibration", "line.diagonal", 1);
             long calibrated = byId("calibration").findElements(By.cssSelector("circle.dot title")).stream()
-                    .mapToLong(t -> Long.parseLong(t.getAttribute("textContent").split(" ", 2)[0])).sum();
+                    .mapToLong(t -> Long.parseLong(t.getAttribute("textContent").split(" ", 2)[0]))
+                    .sum();
             assertEquals(sklearn.get("rows").asInt(), calibrated, "every row in one calibration bin");
             List<WebElement> islandBars = byId("categories-island").findElements(By.cssSelector("rect.bar"));
-            assertTrue(islandBars.stream().anyMatch(b -> b.getAttribute("class").contains("class-0"))
-                    && islandBars.stream().anyMatch(b -> b.getAttribute("class").contains("class-1")),
+            assertTrue(
+                    islandBars.stream().anyMatch(b -> b.getAttribute("class").contains("class-0"))
+                            && islandBars.stream()
+                                    .anyMatch(b -> b.getAttribute("class").contains("class-1")),
                     "island's counts per class");
         }
     }
@@ -366,12 +423,18 @@ class BrowserTest {
     void aThreeClassCardShowsItsConfusionMatrixAndItsTextInputsPerClass() throws Exception {
         var sklearn = FixtureCards.sklearn("species-zipmap");
         try (TabserveServer server = openCardOf(FixtureCards.card(cards, "species-zipmap", "species"))) {
-            assertEquals(String.format(Locale.ROOT, "%.3f", sklearn.get("accuracy_score").asDouble()),
+            assertEquals(
+                    String.format(
+                            Locale.ROOT, "%.3f", sklearn.get("accuracy_score").asDouble()),
                     byId("accuracy").getText());
             List<String> expected = new ArrayList<>();
             sklearn.get("confusion_matrix").get("counts").forEach(row -> row.forEach(c -> expected.add(c.asText())));
-            assertEquals(expected, byId("confusion-matrix").findElements(By.cssSelector("text.count")).stream()
-                    .map(WebElement::getText).toList(), "scikit-learn's confusion matrix");
+            assertEquals(
+                    expected,
+                    byId("confusion-matrix").findElements(By.cssSelector("text.count")).stream()
+                            .map(WebElement::getText)
+                            .toList(),
+                    "scikit-learn's confusion matrix");
             assertDrawn("categories-island", "rect.bar", 5);
             assertDrawn("categories-sex", "rect.bar", 6);
             assertDrawn("histogram-body_mass_g", "rect.bar", 3);
@@ -382,10 +445,15 @@ class BrowserTest {
     @Test
     void aModelWithoutACardSaysSoAndShowsTheCommandWithItsInputs() throws Exception {
         try (TabserveServer server = openCardOf(CardFileTest.FIXTURES.resolve("species-zipmap.onnx"))) {
-            assertTrue(byId("no-card").getText().contains("no card"), byId("no-card").getText());
-            assertEquals("java -jar tabserve.war card --model species-zipmap.onnx --data labelled.csv --label <column>"
-                    + " --out species-zipmap-with-card.onnx", byId("card-command").getText());
-            String header = Files.readAllLines(CardFileTest.FIXTURES.resolve("species-zipmap.inputs.csv")).get(0);
+            assertTrue(
+                    byId("no-card").getText().contains("no card"),
+                    byId("no-card").getText());
+            assertEquals(
+                    "java -jar tabserve.war card --model species-zipmap.onnx --data labelled.csv --label <column>"
+                            + " --out species-zipmap-with-card.onnx",
+                    byId("card-command").getText());
+            String header = Files.readAllLines(CardFileTest.FIXTURES.resolve("species-zipmap.inputs.csv"))
+                    .get(0);
             assertEquals(header.replace(",", ", "), byId("card-columns").getText());
             assertNotNull(byId("input-table"));
             assertTrue(present(By.tagName("svg")).isEmpty(), "no pictures without a card");
@@ -398,17 +466,25 @@ class BrowserTest {
      */
     @Test
     void aSingleTensorModelCardedWithNamesHasAFormOfThoseNames() throws Exception {
-        IrisCards.Run run = IrisCards.card(cards, "iris-single-tensor", "--class-names",
-                String.join(",", IrisCards.SPECIES));
+        IrisCards.Run run =
+                IrisCards.card(cards, "iris-single-tensor", "--class-names", String.join(",", IrisCards.SPECIES));
         assertEquals(0, run.status(), run.err());
-        try (TabserveServer server = TabserveServer.startReady("--model", run.model().toString())) {
+        try (TabserveServer server =
+                TabserveServer.startReady("--model", run.model().toString())) {
             browser.get(server.uri("/").toString());
             for (String feature : IrisCards.FEATURES) {
-                assertEquals(feature, browser.findElement(By.cssSelector("label[for=" + feature + "]")).getText()
-                        .split("\\s")[0], "the field's label");
+                assertEquals(
+                        feature,
+                        browser.findElement(By.cssSelector("label[for=" + feature + "]"))
+                                .getText()
+                                .split("\\s")[0],
+                        "the field's label");
             }
             assertTrue(present(By.id("f0")).isEmpty(), "no f0 field");
-            JsonNode virginica = IrisCards.expected("iris-single-tensor").get("rows").get(100).get("inputs");
+            JsonNode virginica = IrisCards.expected("iris-single-tensor")
+                    .get("rows")
+                    .get(100)
+                    .get("inputs");
             IrisCards.FEATURES.forEach(f -> type(f, virginica.get(f).asText()));
             navigate(byId("submit"));
             assertEquals("virginica", byId("predicted").getText());
@@ -423,8 +499,8 @@ class BrowserTest {
     @Test
     void fromTheIndexOfModelsToAModelsFormItsAnswerAndItsCard() throws Exception {
         ModelDirectory dir = ModelDirectory.withFourModels();
-        try (TabserveServer server = TabserveServer.startReady(Map.of(), "--models", dir.root().toString(),
-                "--default-model", "banknote")) {
+        try (TabserveServer server =
+                TabserveServer.startReady(Map.of(), "--models", dir.root().toString(), "--default-model", "banknote")) {
             // The ready line comes once the server listens; the models finish loading after it.
             ModelDirectory.awaitIndex(new Http(server), index -> ModelDirectory.has(index, "species", "1", "READY"));
             browser.get(server.uri("/models").toString());
@@ -435,8 +511,19 @@ class BrowserTest {
             assertEquals(server.uri(base).toString(), browser.getCurrentUrl());
             assertLinksStayOn(base);
 
-            Map<String, String> penguin = Map.of("island", "Torgersen", "bill_length_mm", "39.1",
-                    "bill_depth_mm", "18.7", "flipper_length_mm", "181", "body_mass_g", "3750", "sex", "MALE");
+            Map<String, String> penguin = Map.of(
+                    "island",
+                    "Torgersen",
+                    "bill_length_mm",
+                    "39.1",
+                    "bill_depth_mm",
+                    "18.7",
+                    "flipper_length_mm",
+                    "181",
+                    "body_mass_g",
+                    "3750",
+                    "sex",
+                    "MALE");
             penguin.forEach(BrowserTest::enter);
             navigate(byId("submit"));
             assertEquals("Adelie", byId("predicted").getText(), "the species model answered, not the default one");
@@ -465,57 +552,84 @@ class BrowserTest {
         byte[] whole = Files.readAllBytes(species);
         Files.write(dir.root().resolve("truncated.onnx"), java.util.Arrays.copyOf(whole, whole.length / 2));
         try (java.io.OutputStream out = Files.newOutputStream(dir.root().resolve("unreadable-outputs.onnx"))) {
-            org.tabserve.model.onnx.graph.MetadataWriter.write(java.nio.ByteBuffer.wrap(whole),
-                    Map.of(org.tabserve.model.CardKeys.TASK, "regression"), out);
+            org.tabserve.model.onnx.graph.MetadataWriter.write(
+                    java.nio.ByteBuffer.wrap(whole), Map.of(org.tabserve.model.CardKeys.TASK, "regression"), out);
         }
-        try (TabserveServer server = TabserveServer.startReady(Map.of(), "--models", dir.root().toString())) {
-            ModelDirectory.awaitIndex(new Http(server), index -> index.size() == 6 && index.stream()
-                    .noneMatch(m -> m.path("state").asText().equals("LOADING")));
+        try (TabserveServer server =
+                TabserveServer.startReady(Map.of(), "--models", dir.root().toString())) {
+            ModelDirectory.awaitIndex(
+                    new Http(server),
+                    index -> index.size() == 6
+                            && index.stream()
+                                    .noneMatch(m -> m.path("state").asText().equals("LOADING")));
             browser.get(server.uri("/").toString());
             assertTrue(present(By.id("models")).size() == 1, "the home page is the models page");
             for (Dimension size : List.of(new Dimension(1920, 1100), DESKTOP)) {
                 browser.manage().window().setSize(size);
-                Object overflow = js("return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+                Object overflow =
+                        js("return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
                 assertTrue(((Number) overflow).longValue() <= 0, size + ": the page scrolls sideways by " + overflow);
-                double panelRight = ((Number) js("var m = document.querySelector('main'); return m.getBoundingClientRect().right"
-                        + " - parseFloat(getComputedStyle(m).paddingRight);")).doubleValue();
-                double tableRight = ((Number) js("return document.getElementById('models').getBoundingClientRect().right;"))
+                double panelRight = ((Number)
+                                js("var m = document.querySelector('main'); return m.getBoundingClientRect().right"
+                                        + " - parseFloat(getComputedStyle(m).paddingRight);"))
                         .doubleValue();
-                assertTrue(tableRight <= panelRight + 0.5, size + ": the table ends at " + tableRight + ", past its panel at "
-                        + panelRight);
+                double tableRight = ((Number)
+                                js("return document.getElementById('models').getBoundingClientRect().right;"))
+                        .doubleValue();
+                assertTrue(
+                        tableRight <= panelRight + 0.5,
+                        size + ": the table ends at " + tableRight + ", past its panel at " + panelRight);
                 long innerWidth = ((Number) js("return window.innerWidth;")).longValue();
                 for (WebElement link : browser.findElements(By.cssSelector("#models a"))) {
-                    assertTrue(link.isDisplayed() && link.getRect().getX() + link.getRect().getWidth() <= innerWidth,
+                    assertTrue(
+                            link.isDisplayed()
+                                    && link.getRect().getX() + link.getRect().getWidth() <= innerWidth,
                             size + ": link " + link.getText() + " is off screen at " + link.getRect());
                 }
                 for (WebElement reason : browser.findElements(By.cssSelector("#models tr.reason td"))) {
                     Object wide = js("return arguments[0].scrollWidth - arguments[0].clientWidth;", reason);
-                    assertTrue(((Number) wide).longValue() <= 0, size + ": a reason overflows its cell: " + reason.getText());
+                    assertTrue(
+                            ((Number) wide).longValue() <= 0,
+                            size + ": a reason overflows its cell: " + reason.getText());
                 }
                 shoot(size.getWidth() + "px", size);
             }
             List<String> reasons = browser.findElements(By.cssSelector("#models .reason-text")).stream()
-                    .map(WebElement::getText).toList();
+                    .map(WebElement::getText)
+                    .toList();
             assertEquals(2, reasons.size(), reasons.toString());
-            assertTrue(reasons.stream().anyMatch(r -> r.contains("(truncated.onnx)") && r.contains("may be cut short")), reasons::toString);
-            assertTrue(reasons.stream().anyMatch(r -> r.contains("'probabilities', a float tensor [N, 3]")), reasons::toString);
+            assertTrue(
+                    reasons.stream().anyMatch(r -> r.contains("(truncated.onnx)") && r.contains("may be cut short")),
+                    reasons::toString);
+            assertTrue(
+                    reasons.stream().anyMatch(r -> r.contains("'probabilities', a float tensor [N, 3]")),
+                    reasons::toString);
             for (String reason : reasons) {
-                for (String leak : List.of(dir.root().toString(), "/tmp/", "TensorInfo", "javaType", "NodeInfo",
-                        "Exception", "java.")) {
+                for (String leak : List.of(
+                        dir.root().toString(), "/tmp/", "TensorInfo", "javaType", "NodeInfo", "Exception", "java.")) {
                     assertFalse(reason.contains(leak), leak + " in " + reason);
                 }
             }
             if (Chromium.SAVING) {
                 Files.createDirectories(SHOTS);
-                Files.copy(SCREENSHOTS.resolve(testName + "-1920px.png"), SHOTS.resolve("models-broken-1920.png"),
+                Files.copy(
+                        SCREENSHOTS.resolve(testName + "-1920px.png"),
+                        SHOTS.resolve("models-broken-1920.png"),
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                Files.copy(SCREENSHOTS.resolve(testName + "-1280px.png"), SHOTS.resolve("models-1280.png"),
+                Files.copy(
+                        SCREENSHOTS.resolve(testName + "-1280px.png"),
+                        SHOTS.resolve("models-1280.png"),
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
             browser.manage().window().setSize(DESKTOP);
-            WebElement outputs = browser.findElement(By.cssSelector("tbody[data-model='unreadable-outputs'] .reason-text"));
-            assertTrue(outputs.getSize().getHeight() > 30, "the long reason wraps onto more lines: " + outputs.getSize());
-            assertEquals("failed", browser.findElement(By.cssSelector("tbody[data-model='truncated'] .state")).getText());
+            WebElement outputs =
+                    browser.findElement(By.cssSelector("tbody[data-model='unreadable-outputs'] .reason-text"));
+            assertTrue(
+                    outputs.getSize().getHeight() > 30, "the long reason wraps onto more lines: " + outputs.getSize());
+            assertEquals(
+                    "failed",
+                    browser.findElement(By.cssSelector("tbody[data-model='truncated'] .state"))
+                            .getText());
         }
     }
 
@@ -529,15 +643,28 @@ class BrowserTest {
         ModelDirectory dir = ModelDirectory.withFourModels();
         byte[] whole = Files.readAllBytes(ModelDirectory.PENGUINS.resolve("species-nozipmap.onnx"));
         Files.write(dir.root().resolve("truncated.onnx"), java.util.Arrays.copyOf(whole, whole.length / 2));
-        try (TabserveServer server = TabserveServer.startReady(Map.of(), "--models", dir.root().toString())) {
+        try (TabserveServer server =
+                TabserveServer.startReady(Map.of(), "--models", dir.root().toString())) {
             Http served = new Http(server);
-            ModelDirectory.awaitIndex(served, index -> index.size() == 5 && index.stream()
-                    .noneMatch(m -> m.path("state").asText().equals("LOADING")));
-            served.postJson("/models/banknote/versions/2/api/predict", "{\"instances\": [" + String.join(",",
-                    java.util.Collections.nCopies(480, "{\"variance\": 50, \"skewness\": 1, \"curtosis\": 1,"
-                            + " \"entropy\": -1}")) + "]}").json();
+            ModelDirectory.awaitIndex(
+                    served,
+                    index -> index.size() == 5
+                            && index.stream()
+                                    .noneMatch(m -> m.path("state").asText().equals("LOADING")));
+            served.postJson(
+                            "/models/banknote/versions/2/api/predict",
+                            "{\"instances\": ["
+                                    + String.join(
+                                            ",",
+                                            java.util.Collections.nCopies(
+                                                    480,
+                                                    "{\"variance\": 50, \"skewness\": 1, \"curtosis\": 1,"
+                                                            + " \"entropy\": -1}"))
+                                    + "]}")
+                    .json();
             served.postJson("/models/species/api/predict", "{\"instances\": [{\"island\": \"Torgersen\"}]}");
-            served.postJson("/models/species/api/predict", "{\"instances\": [" + ModelDirectory.PENGUIN + "]}").json();
+            served.postJson("/models/species/api/predict", "{\"instances\": [" + ModelDirectory.PENGUIN + "]}")
+                    .json();
             browser.get(server.uri("/models").toString());
             for (Dimension size : List.of(DESKTOP, PHONE)) {
                 browser.manage().window().setSize(size);
@@ -545,22 +672,29 @@ class BrowserTest {
                 assertTrue(((Number) overflow).longValue() <= 0, size + ": the page scrolls sideways by " + overflow);
                 long innerWidth = ((Number) js("return window.innerWidth;")).longValue();
                 for (WebElement link : browser.findElements(By.cssSelector("#models a"))) {
-                    assertTrue(link.getRect().getX() + link.getRect().getWidth() <= innerWidth,
+                    assertTrue(
+                            link.getRect().getX() + link.getRect().getWidth() <= innerWidth,
                             size + ": link " + link.getText() + " is off screen at " + link.getRect());
                 }
             }
             List<String> order = browser.findElements(By.cssSelector("#models tbody")).stream()
-                    .map(b -> b.getAttribute("data-model") + "/" + b.getAttribute("data-version")).toList();
+                    .map(b -> b.getAttribute("data-model") + "/" + b.getAttribute("data-version"))
+                    .toList();
             assertEquals("truncated/1", order.get(0), "the failed model first: " + order);
             assertTrue(order.indexOf("banknote/2") < order.indexOf("banknote/1"), "drifted before quiet: " + order);
             assertTrue(order.indexOf("species/1") < order.indexOf("mass/1"), "erring before quiet: " + order);
             WebElement drifted = browser.findElement(By.cssSelector("tbody[data-model='banknote'][data-version='2']"));
-            assertEquals("large", drifted.findElement(By.cssSelector(".drift-psi")).getAttribute("title"));
-            assertTrue(drifted.findElement(By.cssSelector("td.drift")).getAttribute("class").contains("sev-bad"),
+            assertEquals(
+                    "large", drifted.findElement(By.cssSelector(".drift-psi")).getAttribute("title"));
+            assertTrue(
+                    drifted.findElement(By.cssSelector("td.drift"))
+                            .getAttribute("class")
+                            .contains("sev-bad"),
                     "large drift is coloured as trouble");
             assertTrue(drifted.getAttribute("class").contains("sev-bad"));
             String red = drifted.findElement(By.cssSelector("td.drift")).getCssValue("color");
-            String plain = browser.findElement(By.cssSelector("tbody[data-model='banknote'][data-version='1'] td.drift"))
+            String plain = browser.findElement(
+                            By.cssSelector("tbody[data-model='banknote'][data-version='1'] td.drift"))
                     .getCssValue("color");
             assertFalse(red.equals(plain), "the drifted figure's colour differs from a quiet one's: " + red);
             WebElement species = browser.findElement(By.cssSelector("tbody[data-model='species'] .count-errors"));
@@ -593,7 +727,9 @@ class BrowserTest {
     @Test
     void theFooterSitsAtTheBottomOfTheWindowOnAShortPageAndAfterTheContentOfALongOne() throws Exception {
         Path model = cards.resolve("species-no-card.onnx");
-        Files.copy(Path.of("src/test/resources/org/tabserve/fixtures/penguins/species-nozipmap.onnx"), model,
+        Files.copy(
+                Path.of("src/test/resources/org/tabserve/fixtures/penguins/species-nozipmap.onnx"),
+                model,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         try (TabserveServer server = openCardOf(model)) {
             browser.manage().window().setSize(new Dimension(1280, 1600));
@@ -603,7 +739,9 @@ class BrowserTest {
             shoot("short", new Dimension(1280, 1600));
             if (Chromium.SAVING) {
                 Files.createDirectories(SHOTS);
-                Files.copy(SCREENSHOTS.resolve(testName + "-short.png"), SHOTS.resolve("card-short-page-footer.png"),
+                Files.copy(
+                        SCREENSHOTS.resolve(testName + "-short.png"),
+                        SHOTS.resolve("card-short-page-footer.png"),
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
@@ -611,10 +749,12 @@ class BrowserTest {
         browser.manage().window().setSize(DESKTOP);
         double[] sizes = footer();
         assertTrue(sizes[2] > sizes[1], "the bundled model's card is longer than the window");
-        double mainBottom = ((Number) js("return document.querySelector('main').getBoundingClientRect().bottom"
-                + " + window.scrollY;")).doubleValue();
-        double footerTop = ((Number) js("return document.querySelector('footer').getBoundingClientRect().top"
-                + " + window.scrollY;")).doubleValue();
+        double mainBottom = ((Number) js(
+                        "return document.querySelector('main').getBoundingClientRect().bottom" + " + window.scrollY;"))
+                .doubleValue();
+        double footerTop = ((Number) js(
+                        "return document.querySelector('footer').getBoundingClientRect().top" + " + window.scrollY;"))
+                .doubleValue();
         assertEquals(mainBottom, footerTop, 1.0, "the footer follows the content, with no empty screen between");
     }
 
@@ -624,9 +764,10 @@ class BrowserTest {
     /** The footer's bottom in the window, the window's height, and the page's height. */
     private static double[] footer() {
         return new double[] {
-                ((Number) js("return document.querySelector('footer').getBoundingClientRect().bottom;")).doubleValue(),
-                ((Number) js("return window.innerHeight;")).doubleValue(),
-                ((Number) js("return document.documentElement.scrollHeight;")).doubleValue()};
+            ((Number) js("return document.querySelector('footer').getBoundingClientRect().bottom;")).doubleValue(),
+            ((Number) js("return window.innerHeight;")).doubleValue(),
+            ((Number) js("return document.documentElement.scrollHeight;")).doubleValue()
+        };
     }
 
     /** Types into a text field, or picks the option of a select, by the field's id. */
@@ -652,9 +793,13 @@ class BrowserTest {
         assertFalse(targets.isEmpty());
         for (String target : targets) {
             String path = java.net.URI.create(target).getPath();
-            boolean shared = path.startsWith("/static/") || path.equals("/apidocs") || path.equals("/models") || path.equals("/api/models");
-            assertTrue(shared || path.startsWith(base), () -> browser.getCurrentUrl() + " links to " + target
-                    + ", off " + base);
+            boolean shared = path.startsWith("/static/")
+                    || path.equals("/apidocs")
+                    || path.equals("/models")
+                    || path.equals("/api/models");
+            assertTrue(
+                    shared || path.startsWith(base),
+                    () -> browser.getCurrentUrl() + " links to " + target + ", off " + base);
         }
     }
 }

@@ -1,15 +1,12 @@
 package org.tabserve.web.pages;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
-import org.tabserve.card.CardFileTest;
-import org.tabserve.cli.FixtureCards;
-import org.tabserve.launcher.TabserveServer;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,11 +17,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.tabserve.card.CardFileTest;
+import org.tabserve.cli.FixtureCards;
+import org.tabserve.launcher.TabserveServer;
 
 /**
  * The pages of the exporter's fixtures carded by the real {@code card} command, in Chromium: the form is filled with
@@ -53,8 +52,9 @@ class CardedPagesBrowserTest extends ChromiumTests {
 
     private static Path wideCarded() throws IOException {
         Path out = cards.resolve("wide-69-with-card.onnx");
-        return Files.exists(out) ? out : FixtureCards.card(WIDE.resolve("wide-69.onnx"),
-                WIDE.resolve("wide-69.labelled.csv"), "label", out);
+        return Files.exists(out)
+                ? out
+                : FixtureCards.card(WIDE.resolve("wide-69.onnx"), WIDE.resolve("wide-69.labelled.csv"), "label", out);
     }
 
     /** The form's values as the browser would send them: every input's and select's, by name. */
@@ -83,7 +83,8 @@ class CardedPagesBrowserTest extends ChromiumTests {
 
     /** The fixture's recorded row whose inputs are the form's values: the example is a row of the data. */
     private static JsonNode recordedRow(String model, Map<String, String> values) throws IOException {
-        JsonNode fixture = JSON.readTree(CardFileTest.FIXTURES.resolve(model + ".expected.json").toFile());
+        JsonNode fixture = JSON.readTree(
+                CardFileTest.FIXTURES.resolve(model + ".expected.json").toFile());
         for (JsonNode row : fixture.path("rows")) {
             boolean all = true;
             for (Iterator<Map.Entry<String, JsonNode>> it = row.path("inputs").fields(); it.hasNext() && all; ) {
@@ -120,12 +121,19 @@ class CardedPagesBrowserTest extends ChromiumTests {
             String name = entry.getKey();
             String[] label = entry.getValue();
             Path carded = name.equals("fixed-batch-4") // the bank notes, in a batch of exactly 4: its data is data/'s
-                    ? FixtureCards.card(CardFileTest.FIXTURES.resolve(name + ".onnx"),
-                            Path.of("data/BankNote_Authentication.csv"), label[0], cards.resolve(name + "-with-card.onnx"))
-                    : carded(name, label[0], List.of(label).subList(1, label.length).toArray(String[]::new));
+                    ? FixtureCards.card(
+                            CardFileTest.FIXTURES.resolve(name + ".onnx"),
+                            Path.of("data/BankNote_Authentication.csv"),
+                            label[0],
+                            cards.resolve(name + "-with-card.onnx"))
+                    : carded(
+                            name,
+                            label[0],
+                            List.of(label).subList(1, label.length).toArray(String[]::new));
             try (TabserveServer server = serve(carded)) {
                 browser.driver.get(server.uri("/").toString());
-                assertTrue(browser.byId("filled-note").getText().contains("from the data"),
+                assertTrue(
+                        browser.byId("filled-note").getText().contains("from the data"),
                         () -> name + ": " + browser.byId("filled-note").getText());
                 assertOptionsShowTheirValues();
                 Map<String, String> values = formValues();
@@ -135,15 +143,23 @@ class CardedPagesBrowserTest extends ChromiumTests {
                     browser.shoot("form-typed-prefilled", Chromium.DESKTOP);
                 }
                 browser.navigate(browser.byId("submit"));
-                assertTrue(browser.present(By.id("errors")).isEmpty(), () -> name + ": the filled form has errors: "
-                        + browser.driver.findElement(By.tagName("main")).getText());
+                assertTrue(
+                        browser.present(By.id("errors")).isEmpty(),
+                        () -> name + ": the filled form has errors: "
+                                + browser.driver.findElement(By.tagName("main")).getText());
                 assertNotNull(browser.byId("predicted"));
                 if (row.has("value")) {
-                    assertEquals(row.path("value").asDouble(), Double.parseDouble(browser.byId("predicted").getText()),
-                            0.05, name + ": scikit-learn's value for row " + row.path("row"));
+                    assertEquals(
+                            row.path("value").asDouble(),
+                            Double.parseDouble(browser.byId("predicted").getText()),
+                            0.05,
+                            name + ": scikit-learn's value for row " + row.path("row"));
                 } else {
-                    assertEquals(row.path("label").asText(), browser.driver.findElement(
-                            By.cssSelector("table.bars tr.predicted")).getAttribute("data-label"),
+                    assertEquals(
+                            row.path("label").asText(),
+                            browser.driver
+                                    .findElement(By.cssSelector("table.bars tr.predicted"))
+                                    .getAttribute("data-label"),
                             name + ": scikit-learn's class for row " + row.path("row"));
                 }
                 if (name.equals("int64-column")) {
@@ -167,7 +183,11 @@ class CardedPagesBrowserTest extends ChromiumTests {
     void aModelOf69InputsLaysItsFieldsOutInColumnsAndAnswersAsFilled() throws Exception {
         try (TabserveServer server = serve(wideCarded())) {
             browser.driver.get(server.uri("/").toString());
-            assertEquals(69, browser.driver.findElements(By.cssSelector("#fields .field")).size());
+            assertEquals(
+                    69,
+                    browser.driver
+                            .findElements(By.cssSelector("#fields .field"))
+                            .size());
             Set<Long> columns = columnsOfFields();
             assertTrue(columns.size() >= 3, "69 fields in " + columns.size() + " column(s) at 1280 px");
             assertEquals(0, browser.sidewaysOverflow());
@@ -190,11 +210,18 @@ class CardedPagesBrowserTest extends ChromiumTests {
                 row = all ? i : -1;
             }
             assertTrue(row > 0, "the form is filled with a row of the data: " + values);
-            JsonNode expected = JSON.readTree(WIDE.resolve("wide-69.expected.json").toFile()).path("rows").get(row - 1);
+            JsonNode expected = JSON.readTree(
+                            WIDE.resolve("wide-69.expected.json").toFile())
+                    .path("rows")
+                    .get(row - 1);
             browser.navigate(browser.byId("submit"));
             assertTrue(browser.present(By.id("errors")).isEmpty(), "the filled form has no errors");
-            assertEquals(expected.path("label").asText(), browser.driver.findElement(
-                    By.cssSelector("table.bars tr.predicted")).getAttribute("data-label"), "scikit-learn's class");
+            assertEquals(
+                    expected.path("label").asText(),
+                    browser.driver
+                            .findElement(By.cssSelector("table.bars tr.predicted"))
+                            .getAttribute("data-label"),
+                    "scikit-learn's class");
             assertEquals(0, browser.sidewaysOverflow());
             browser.shoot("form-69-submitted", Chromium.DESKTOP);
         }
@@ -210,16 +237,17 @@ class CardedPagesBrowserTest extends ChromiumTests {
 
     /** How far the results table scrolls inside its box: 0 when it fits. */
     private static long tableOverflow() {
-        return browser.number("const box = document.querySelector('.table-scroll');"
-                + " return box.scrollWidth - box.clientWidth;");
+        return browser.number(
+                "const box = document.querySelector('.table-scroll');" + " return box.scrollWidth - box.clientWidth;");
     }
 
     /** Scrolls the results' box to its right end and returns how far the first row's number moved from its left. */
     private static long rowNumberDrift() {
-        return browser.number("const box = document.querySelector('.table-scroll');"
-                + " box.scrollLeft = box.scrollWidth;"
-                + " const number = document.querySelector('#preview tbody th');"
-                + " return Math.round(Math.abs(number.getBoundingClientRect().left - box.getBoundingClientRect().left));");
+        return browser.number(
+                "const box = document.querySelector('.table-scroll');"
+                        + " box.scrollLeft = box.scrollWidth;"
+                        + " const number = document.querySelector('#preview tbody th');"
+                        + " return Math.round(Math.abs(number.getBoundingClientRect().left - box.getBoundingClientRect().left));");
     }
 
     @Test
@@ -251,19 +279,30 @@ class CardedPagesBrowserTest extends ChromiumTests {
             browser.navigate(browser.byId("preview"));
             String refused = browser.driver.findElement(By.tagName("main")).getText();
             // Issue 39, item 1: the page's user is told to tick the box, which they have, not to send on_error=row.
-            assertTrue(refused.contains("sex") && refused.contains("tick \"" + org.tabserve.web.api.UploadView.ON_ERROR_BOX
-                    + "\""), refused);
+            assertTrue(
+                    refused.contains("sex")
+                            && refused.contains("tick \"" + org.tabserve.web.api.UploadView.ON_ERROR_BOX + "\""),
+                    refused);
             assertFalse(refused.contains("on_error=row"), refused);
 
             browser.driver.get(server.uri("/").toString());
             browser.byId("file").sendKeys(csv.toAbsolutePath().toString());
             browser.byId("on_error").click();
             browser.navigate(browser.byId("preview"));
-            assertTrue(browser.byId("refused").getText().contains("5"), browser.byId("refused").getText());
+            assertTrue(
+                    browser.byId("refused").getText().contains("5"),
+                    browser.byId("refused").getText());
             List<WebElement> errors = browser.driver.findElements(By.cssSelector("#preview td.row-error"));
-            assertEquals(List.of("sex"), errors.stream().map(e -> e.getText().split(":")[0]).distinct().toList());
-            List<String> rows = browser.driver.findElements(By.cssSelector("#preview tr.refused th[scope=row]")).stream()
-                    .map(WebElement::getText).toList();
+            assertEquals(
+                    List.of("sex"),
+                    errors.stream()
+                            .map(e -> e.getText().split(":")[0])
+                            .distinct()
+                            .toList());
+            List<String> rows =
+                    browser.driver.findElements(By.cssSelector("#preview tr.refused th[scope=row]")).stream()
+                            .map(WebElement::getText)
+                            .toList();
             assertEquals(List.of("4", "9", "10"), rows, "the bad rows among the first ten, in their places");
             assertTrue(browser.byId("ignored").getText().contains("species"), "the label column is named, not dropped");
             browser.shoot("upload-on-error-row-1280", Chromium.DESKTOP);
@@ -291,11 +330,13 @@ class CardedPagesBrowserTest extends ChromiumTests {
             List<WebElement> bars = figure.findElements(By.cssSelector("rect.bar"));
             assertEquals(6, bars.size(), "one bar per input of the form: island, the four measures and sex");
             List<String> labels = figure.findElements(By.cssSelector("text.axis-label")).stream()
-                    .map(t -> t.getAttribute("textContent")).toList();
+                    .map(t -> t.getAttribute("textContent"))
+                    .toList();
             assertTrue(labels.stream().anyMatch(l -> l.startsWith("island = ")), labels.toString());
             List<Double> sizes = new ArrayList<>();
             for (WebElement text : figure.findElements(By.cssSelector("text.count-label"))) {
-                sizes.add(Math.abs(Double.parseDouble(text.getAttribute("textContent").replace("\u2212", "-"))));
+                sizes.add(Math.abs(
+                        Double.parseDouble(text.getAttribute("textContent").replace("\u2212", "-"))));
             }
             List<Double> sorted = new ArrayList<>(sizes);
             sorted.sort(java.util.Comparator.reverseOrder());
@@ -323,8 +364,8 @@ class CardedPagesBrowserTest extends ChromiumTests {
     /** The numbers of a plot's ticks of one axis ({@code x-tick} or {@code y-tick}), in order. */
     private static List<Double> ticks(WebElement svg, String axis) {
         List<Double> values = new ArrayList<>();
-        svg.findElements(By.cssSelector("text." + axis)).forEach(t -> values.add(Double.parseDouble(
-                t.getAttribute("textContent"))));
+        svg.findElements(By.cssSelector("text." + axis))
+                .forEach(t -> values.add(Double.parseDouble(t.getAttribute("textContent"))));
         return values;
     }
 
@@ -336,10 +377,11 @@ class CardedPagesBrowserTest extends ChromiumTests {
             assertEquals(step, ticks.get(i) - ticks.get(i - 1), step * 1e-9, where + ": " + ticks);
         }
         double mantissa = step / Math.pow(10, Math.floor(Math.log10(step)));
-        assertTrue(List.of(1.0, 2.0, 5.0).stream().anyMatch(m -> Math.abs(m - mantissa) < 1e-9),
-                where + ": step " + step);
+        assertTrue(
+                List.of(1.0, 2.0, 5.0).stream().anyMatch(m -> Math.abs(m - mantissa) < 1e-9), where + ": step " + step);
         for (double tick : ticks) {
-            assertEquals(0, Math.abs(tick / step - Math.rint(tick / step)), 1e-6, where + ": " + tick + " off the step");
+            assertEquals(
+                    0, Math.abs(tick / step - Math.rint(tick / step)), 1e-6, where + ": " + tick + " off the step");
         }
     }
 
@@ -350,18 +392,23 @@ class CardedPagesBrowserTest extends ChromiumTests {
             WebElement scatter = browser.byId("scatter");
             assertRound("scatter x", ticks(scatter, "x-tick"));
             assertRound("scatter y", ticks(scatter, "y-tick"));
-            for (WebElement histogram : browser.driver.findElements(By.cssSelector("svg[id^=histogram-], svg#residual-histogram"))) {
+            for (WebElement histogram :
+                    browser.driver.findElements(By.cssSelector("svg[id^=histogram-], svg#residual-histogram"))) {
                 assertRound(histogram.getAttribute("id"), ticks(histogram, "x-tick"));
             }
-            Object overlaps = browser.js("const svg = arguments[0];"
-                    + " const name = svg.querySelector('text.y-name').getBoundingClientRect();"
-                    + " return [...svg.querySelectorAll('text.y-tick')].map(t => t.getBoundingClientRect())"
-                    + ".filter(r => r.left < name.right && name.left < r.right && r.top < name.bottom && name.top < r.bottom)"
-                    + ".length;", scatter);
+            Object overlaps = browser.js(
+                    "const svg = arguments[0];"
+                            + " const name = svg.querySelector('text.y-name').getBoundingClientRect();"
+                            + " return [...svg.querySelectorAll('text.y-tick')].map(t => t.getBoundingClientRect())"
+                            + ".filter(r => r.left < name.right && name.left < r.right && r.top < name.bottom && name.top < r.bottom)"
+                            + ".length;",
+                    scatter);
             assertEquals(0L, ((Number) overlaps).longValue(), "the y-axis name overlaps its tick labels");
-            Object nameInside = browser.js("const svg = arguments[0];"
-                    + " const name = svg.querySelector('text.y-name').getBoundingClientRect();"
-                    + " return name.left >= svg.getBoundingClientRect().left;", scatter);
+            Object nameInside = browser.js(
+                    "const svg = arguments[0];"
+                            + " const name = svg.querySelector('text.y-name').getBoundingClientRect();"
+                            + " return name.left >= svg.getBoundingClientRect().left;",
+                    scatter);
             assertEquals(Boolean.TRUE, nameInside, "the y-axis name is inside the picture");
             browser.shoot("card-regressor", Chromium.DESKTOP);
         }
@@ -374,12 +421,16 @@ class CardedPagesBrowserTest extends ChromiumTests {
             StringBuilder csv = new StringBuilder(lines.get(0)).append('\n');
             for (int i = 0; i < 60; i++) {
                 String row = lines.get(1 + i % (lines.size() - 1));
-                csv.append(i % 3 == 0 ? row.replaceFirst("^[^,]*", "Atlantis") : row).append('\n');
+                csv.append(i % 3 == 0 ? row.replaceFirst("^[^,]*", "Atlantis") : row)
+                        .append('\n');
             }
-            java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(server.uri("/invocations")).header("Content-Type", "text/csv")
-                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(csv.toString())).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(server.uri("/invocations"))
+                                    .header("Content-Type", "text/csv")
+                                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(csv.toString()))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
             assertEquals(200, answer.statusCode(), answer.body());
             browser.driver.get(server.uri("/card").toString());
             WebElement section = browser.byId("live-section");

@@ -1,5 +1,14 @@
 package org.tabserve.web.pages;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -10,16 +19,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-
-import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Debian's headless Chromium driven by Selenium for a browser test class, as {@link BrowserTest} starts it (the
@@ -36,6 +35,7 @@ final class Chromium implements AutoCloseable {
      * test's CPU, and no assertion reads the pictures; the sizes and the checks made at them are the same either way.
      */
     static final boolean SAVING = Boolean.getBoolean("tabserve.screenshots");
+
     private static final Duration IMPLICIT_WAIT = Duration.ofSeconds(10);
 
     final WebDriver driver;
@@ -57,25 +57,40 @@ final class Chromium implements AutoCloseable {
      * @param downloads where a download is saved; null for the browser's default
      */
     static Chromium start(Path downloads) throws IOException {
-        assumeTrue(Files.isExecutable(BrowserTest.CHROMIUM), "browser tests skipped: " + BrowserTest.CHROMIUM
-                + " is missing (apt-get install chromium chromium-driver)");
-        assumeTrue(Files.isExecutable(BrowserTest.CHROMEDRIVER), "browser tests skipped: " + BrowserTest.CHROMEDRIVER
-                + " is missing (apt-get install chromium-driver)");
+        assumeTrue(
+                Files.isExecutable(BrowserTest.CHROMIUM),
+                "browser tests skipped: " + BrowserTest.CHROMIUM
+                        + " is missing (apt-get install chromium chromium-driver)");
+        assumeTrue(
+                Files.isExecutable(BrowserTest.CHROMEDRIVER),
+                "browser tests skipped: " + BrowserTest.CHROMEDRIVER + " is missing (apt-get install chromium-driver)");
         Path profile = Files.createTempDirectory("tabserve-chromium-profile");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(BrowserTest.CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--user-data-dir=" + profile, "--window-size=1280,1100");
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--user-data-dir=" + profile,
+                "--window-size=1280,1100");
         if (downloads != null) {
-            options.setExperimentalOption("prefs", java.util.Map.of(
-                    "download.default_directory", downloads.toString(),
-                    "download.prompt_for_download", false,
-                    "download.directory_upgrade", true,
-                    "safebrowsing.enabled", false));
+            options.setExperimentalOption(
+                    "prefs",
+                    java.util.Map.of(
+                            "download.default_directory", downloads.toString(),
+                            "download.prompt_for_download", false,
+                            "download.directory_upgrade", true,
+                            "safebrowsing.enabled", false));
         }
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(BrowserTest.CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+                .usingDriverExecutable(BrowserTest.CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         WebDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
         driver.manage().timeouts().implicitlyWait(IMPLICIT_WAIT);

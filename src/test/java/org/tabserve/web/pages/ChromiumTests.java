@@ -1,10 +1,9 @@
 package org.tabserve.web.pages;
 
+import java.io.IOException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-
-import java.io.IOException;
 
 /**
  * A browser test class's one Chromium: started before the class's tests (which are skipped, saying why, where Chromium

@@ -1,8 +1,8 @@
 package org.tabserve.web.pages;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
 
 /** How the pages write a number for people. */
 class DecimalsTest {

@@ -1,5 +1,20 @@
 package org.tabserve.web.pages;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
@@ -12,22 +27,6 @@ import org.tabserve.model.CardKeys;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
 import org.tabserve.testing.Http;
-
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The form of a carded model as first shown: filled with values the model takes, so that it answers as it stands; from
@@ -80,8 +79,11 @@ class FilledFormTest {
                 assertEquals(nameValue[1], values(form).get(nameValue[0]), nameValue[0]);
             }
             for (Element option : form.select("option")) {
-                assertTrue(option.text().isEmpty() || option.text().equals(option.attr("value"))
-                        || option.attr("value").isEmpty(), option.outerHtml());
+                assertTrue(
+                        option.text().isEmpty()
+                                || option.text().equals(option.attr("value"))
+                                || option.attr("value").isEmpty(),
+                        option.outerHtml());
             }
             assertTrue(form.select("datalist option").size() > 0, "the fixture has suggestions to check");
             submitAsShown(http, form);
@@ -109,22 +111,27 @@ class FilledFormTest {
             List<String> header = List.of(lines.get(0).split(","));
             for (String text : List.of("species", "island")) {
                 Map<String, Integer> counts = new HashMap<>();
-                lines.subList(1, lines.size()).forEach(l -> counts.merge(l.split(",")[header.indexOf(text)], 1,
-                        Integer::sum));
-                String mostFrequent = Collections.max(counts.entrySet(), Map.Entry.comparingByValue()).getKey();
+                lines.subList(1, lines.size())
+                        .forEach(l -> counts.merge(l.split(",")[header.indexOf(text)], 1, Integer::sum));
+                String mostFrequent = Collections.max(counts.entrySet(), Map.Entry.comparingByValue())
+                        .getKey();
                 assertEquals(mostFrequent, values.get(text), text + ": the data's most frequent value");
             }
             for (String whole : List.of("flipper_length_mm", "body_mass_kg")) {
                 List<Long> data = new ArrayList<>(lines.subList(1, lines.size()).stream()
-                        .map(l -> Long.parseLong(l.split(",")[header.indexOf(whole)])).sorted().toList());
+                        .map(l -> Long.parseLong(l.split(",")[header.indexOf(whole)]))
+                        .sorted()
+                        .toList());
                 double median = (data.get((data.size() - 1) / 2) + data.get(data.size() / 2)) / 2.0;
                 long filled = Long.parseLong(values.get(whole)); // a whole number, not a mean such as 200.9
                 double bin = (data.get(data.size() - 1) - data.get(0)) / 16.0; // the card's histogram bins
-                assertEquals(median, filled, Math.max(1, bin), whole + ": the data's median, from the card's histogram");
+                assertEquals(
+                        median, filled, Math.max(1, bin), whole + ": the data's median, from the card's histogram");
             }
             for (String decimal : List.of("bill_length_mm", "bill_depth_mm")) {
                 double mean = lines.subList(1, lines.size()).stream()
-                        .mapToDouble(l -> Double.parseDouble(l.split(",")[header.indexOf(decimal)])).average()
+                        .mapToDouble(l -> Double.parseDouble(l.split(",")[header.indexOf(decimal)]))
+                        .average()
                         .orElseThrow();
                 assertEquals(mean, Double.parseDouble(values.get(decimal)), 1e-3, decimal + ": the data's mean");
             }

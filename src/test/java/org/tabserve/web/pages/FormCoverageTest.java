@@ -1,5 +1,10 @@
 package org.tabserve.web.pages;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.AfterAll;
@@ -9,12 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tabserve.cli.ConformalCards;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.Http;
-
-import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The form offers "How sure" for a model whose card has a conformal calibration, and says the answer's interval or
@@ -26,6 +25,7 @@ class FormCoverageTest {
 
     @TempDir
     static Path dir;
+
     static TabserveServer server;
     static Http http;
 
@@ -44,8 +44,9 @@ class FormCoverageTest {
 
     @Test
     void aRegressorsIntervalIsSaidInWords() {
-        Document page = Jsoup.parse(http.postForm("/models/entropy/", "variance=3.6216&skewness=8.6661"
-                + "&curtosis=-2.8073&coverage=0.9").text());
+        Document page = Jsoup.parse(
+                http.postForm("/models/entropy/", "variance=3.6216&skewness=8.6661" + "&curtosis=-2.8073&coverage=0.9")
+                        .text());
         String words = Http.textOf(page, "#sureness");
         assertTrue(words.matches("Between -?[0-9.]+ and -?[0-9.]+ with 90 % coverage\\."), words);
         assertEquals("0.9", page.selectFirst("#coverage option[selected]").attr("value"), "the choice stays");
@@ -56,15 +57,18 @@ class FormCoverageTest {
         Document sure = Jsoup.parse(http.postForm("/models/forged/", "skewness=8.6661&curtosis=-2.8073&coverage=0.8")
                 .text());
         assertEquals("Genuine, at 80 %.", Http.textOf(sure, "#sureness"));
-        Document unsure = Jsoup.parse(http.postForm("/models/forged/", "skewness=0&curtosis=0&coverage=0.95").text());
+        Document unsure = Jsoup.parse(http.postForm("/models/forged/", "skewness=0&curtosis=0&coverage=0.95")
+                .text());
         assertEquals("Genuine or forged: not sure at 95 %.", Http.textOf(unsure, "#sureness"));
     }
 
     @Test
     void theCardPageSaysWhichRowsCalibratedTheModelAndHowOftenTheyWereCovered() {
         String page = Jsoup.parse(http.get("/models/entropy/card").text()).text();
-        assertTrue(page.contains("calibration.csv, 457 rows (the calibration rows must not be rows the model was"
-                + " trained on"), page);
+        assertTrue(
+                page.contains("calibration.csv, 457 rows (the calibration rows must not be rows the model was"
+                        + " trained on"),
+                page);
         assertTrue(page.matches("(?s).*0\\.9\\d* asked: 0\\.90\\d* covered, mean width 2\\.6\\d*.*"), page);
     }
 
@@ -72,7 +76,8 @@ class FormCoverageTest {
     void onlyACalibratedModelOffersACoverageAndNothingIsSaidUnasked() {
         assertTrue(Jsoup.parse(http.get("/models/forged/").text()).selectFirst("#coverage") != null);
         assertTrue(Jsoup.parse(http.get("/models/plain/").text()).selectFirst("#coverage") == null);
-        Document unasked = Jsoup.parse(http.postForm("/models/forged/", "skewness=0&curtosis=0").text());
+        Document unasked = Jsoup.parse(
+                http.postForm("/models/forged/", "skewness=0&curtosis=0").text());
         assertTrue(unasked.selectFirst("#predicted") != null, unasked::html);
         assertFalse(unasked.selectFirst("#sureness") != null, unasked::html);
     }

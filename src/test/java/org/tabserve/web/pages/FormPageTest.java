@@ -1,6 +1,19 @@
 package org.tabserve.web.pages;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,20 +22,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tabserve.testing.BankNotes;
 import org.tabserve.testing.Http;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** The HTML form at {@code /}, read with jsoup as a browser would render it. */
 class FormPageTest {
 
@@ -30,6 +29,7 @@ class FormPageTest {
 
     @RegisterExtension
     static final Http http = Http.startingTheApp();
+
     private static JsonNode model;
 
     @BeforeAll
@@ -37,10 +37,10 @@ class FormPageTest {
         model = http.get("/api/model").json();
     }
 
-
     private static String form(Map<String, String> values) {
         return values.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
     }
 
@@ -52,7 +52,10 @@ class FormPageTest {
 
     /** The input that the label for this feature points at. */
     private static Element inputLabelled(Document page, String feature) {
-        Element label = page.select("label").stream().filter(l -> l.text().equals(feature)).findFirst().orElse(null);
+        Element label = page.select("label").stream()
+                .filter(l -> l.text().equals(feature))
+                .findFirst()
+                .orElse(null);
         assertNotNull(label, () -> "no label '" + feature + "'");
         Element input = page.getElementById(label.attr("for"));
         assertNotNull(input, () -> "label '" + feature + "' points at no element (for=" + label.attr("for") + ")");
@@ -67,7 +70,8 @@ class FormPageTest {
         for (Element element : page.select("[src], [href], [action]")) {
             for (String attribute : List.of("src", "href", "action")) {
                 String value = element.attr(attribute);
-                if (element.hasAttr(attribute) && (value.startsWith("//") || value.matches("(?i)^[a-z][a-z0-9+.-]*:.*"))) {
+                if (element.hasAttr(attribute)
+                        && (value.startsWith("//") || value.matches("(?i)^[a-z][a-z0-9+.-]*:.*"))) {
                     external.add(element.tagName() + " " + attribute + "=" + value);
                 }
             }
@@ -143,9 +147,13 @@ class FormPageTest {
             for (String label : List.of("0", "1")) {
                 Element row = page.selectFirst("tr[data-label=" + label + "]");
                 assertNotNull(row, "a row for class " + label);
-                assertEquals(BankNotes.DISPLAY_NAMES.get(label), row.selectFirst("th").text());
-                assertEquals(api.at("/probabilities/" + label).asDouble(),
-                        Double.parseDouble(row.selectFirst("progress").attr("value")), 1e-6);
+                assertEquals(
+                        BankNotes.DISPLAY_NAMES.get(label),
+                        row.selectFirst("th").text());
+                assertEquals(
+                        api.at("/probabilities/" + label).asDouble(),
+                        Double.parseDouble(row.selectFirst("progress").attr("value")),
+                        1e-6);
             }
 
             Map<String, String> sent = new LinkedHashMap<>();
@@ -156,7 +164,10 @@ class FormPageTest {
             }
             assertEquals(note.text(), sent);
             for (String feature : BankNotes.FEATURES) {
-                assertEquals(note.text().get(feature), inputLabelled(page, feature).attr("value"), "the form keeps " + feature);
+                assertEquals(
+                        note.text().get(feature),
+                        inputLabelled(page, feature).attr("value"),
+                        "the form keeps " + feature);
             }
             assertNoExternalResourceAndNoScript(page);
         }
@@ -205,13 +216,16 @@ class FormPageTest {
         typed.put("colour", "red");
         Http.Response response = http.postForm("/", form(typed));
         assertEquals(200, response.status(), "ignored, as on every route");
-        assertTrue(Http.textOf(response.html(), "#warnings").contains("'colour' is not an input of the model; it was"
-                + " ignored"), response.text());
+        assertTrue(
+                Http.textOf(response.html(), "#warnings")
+                        .contains("'colour' is not an input of the model; it was" + " ignored"),
+                response.text());
     }
 
     @Test
     void anotherContentTypeIs415() {
-        http.post("/", "application/json", BankNotes.genuine().json().toString().getBytes(StandardCharsets.UTF_8)).problem(415);
+        http.post("/", "application/json", BankNotes.genuine().json().toString().getBytes(StandardCharsets.UTF_8))
+                .problem(415);
     }
 
     @Test
@@ -256,5 +270,4 @@ class FormPageTest {
         Http.Response fields = http.fresh().postForm("/", many.toString());
         assertTrue(fields.status() >= 400 && fields.status() < 500, () -> "answered " + fields.status());
     }
-
 }

@@ -1,6 +1,15 @@
 package org.tabserve.web.pages;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -9,16 +18,6 @@ import org.tabserve.cli.FixtureCards;
 import org.tabserve.cli.IrisCards;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.Http;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The pages of models of many classes and many inputs in Chromium at 1280 px (issue 39, item 4), on the real
@@ -44,7 +43,8 @@ class ManyClassesBrowserTest extends ChromiumTests {
 
     /** The page fits 1280 px: {@code scrollWidth <= innerWidth}, as the issue's done-when words it. */
     private static void assertFitsSideways(String page) {
-        assertTrue((Boolean) browser.js("return document.documentElement.scrollWidth <= window.innerWidth;"),
+        assertTrue(
+                (Boolean) browser.js("return document.documentElement.scrollWidth <= window.innerWidth;"),
                 () -> page + " scrolls sideways: " + browser.js("return document.documentElement.scrollWidth;"));
     }
 
@@ -64,8 +64,12 @@ class ManyClassesBrowserTest extends ChromiumTests {
      */
     private static List<String> assertLegendListsWhatIsDrawn() {
         List<WebElement> entries = browser.driver.findElements(By.cssSelector("ul.legend li"));
-        List<String> swatches = entries.stream().map(e -> e.findElement(By.className("swatch")).getAttribute("class")
-                .replace("swatch", "").trim()).toList();
+        List<String> swatches = entries.stream()
+                .map(e -> e.findElement(By.className("swatch"))
+                        .getAttribute("class")
+                        .replace("swatch", "")
+                        .trim())
+                .toList();
         assertEquals(swatches.size(), new HashSet<>(swatches).size(), "a colour for two entries: " + swatches);
         assertEquals(coloursDrawn(), new HashSet<>(swatches), "the legend's colours are those drawn");
         long misplaced = browser.number("const main = document.querySelector('main').getBoundingClientRect();"
@@ -80,7 +84,8 @@ class ManyClassesBrowserTest extends ChromiumTests {
 
     @Test
     void theFormOf28ClassesNamesTheSevenMostProbableAndOthersAndAnswersAsScikitLearn() throws Exception {
-        JsonNode expected = Http.JSON.readTree(WIDE.resolve("classes-28.expected.json").toFile());
+        JsonNode expected =
+                Http.JSON.readTree(WIDE.resolve("classes-28.expected.json").toFile());
         List<String> lines = Files.readAllLines(WIDE.resolve("classes-28.labelled.csv"));
         try (TabserveServer server = carded("classes-28", "tree")) {
             browser.driver.get(server.uri("/").toString());
@@ -90,22 +95,29 @@ class ManyClassesBrowserTest extends ChromiumTests {
             for (int i = 1; i < lines.size() && row == 0; i++) {
                 String[] cells = lines.get(i).split(",");
                 row = Double.parseDouble(cells[0]) == Double.parseDouble(f0)
-                        && Double.parseDouble(cells[1]) == Double.parseDouble(f1) ? i : 0;
+                                && Double.parseDouble(cells[1]) == Double.parseDouble(f1)
+                        ? i
+                        : 0;
             }
             assertTrue(row > 0, "the form is filled with a row of the data");
             browser.navigate(browser.byId("submit"));
             List<WebElement> bars = browser.driver.findElements(By.cssSelector("table.bars tr"));
             assertEquals(8, bars.size(), "7 classes and others");
-            assertEquals(expected.path("rows").get(row - 1).path("label").asText(),
-                    browser.driver.findElement(By.cssSelector("table.bars tr.predicted")).getAttribute("data-label"),
+            assertEquals(
+                    expected.path("rows").get(row - 1).path("label").asText(),
+                    browser.driver
+                            .findElement(By.cssSelector("table.bars tr.predicted"))
+                            .getAttribute("data-label"),
                     "scikit-learn's class");
-            assertEquals("others (21 classes)", bars.get(7).findElement(By.tagName("th")).getText());
+            assertEquals(
+                    "others (21 classes)",
+                    bars.get(7).findElement(By.tagName("th")).getText());
             assertTrue(bars.get(7).getAttribute("class").contains("others"), "the last bar is others'");
             double total = 0;
             double previous = 101;
             for (WebElement bar : bars) {
-                double percent = Double.parseDouble(bar.findElement(By.cssSelector("td.percent")).getText()
-                        .replace(" %", ""));
+                double percent = Double.parseDouble(
+                        bar.findElement(By.cssSelector("td.percent")).getText().replace(" %", ""));
                 total += percent;
                 if (!bar.getAttribute("class").contains("others")) {
                     assertTrue(percent <= previous, "most probable first");
@@ -128,8 +140,14 @@ class ManyClassesBrowserTest extends ChromiumTests {
             assertTrue(browser.present(By.id("confusion-matrix")).isEmpty(), "no matrix of 28 classes");
             List<WebElement> pairs = browser.driver.findElements(By.cssSelector("#confused-pairs tbody tr"));
             assertTrue(!pairs.isEmpty() && pairs.size() <= MostConfused.PAIRS, "pairs: " + pairs.size());
-            assertEquals(28, browser.driver.findElements(By.cssSelector("table.metrics")).get(1)
-                    .findElements(By.cssSelector("tbody tr")).size(), "per-class precision and recall, every class");
+            assertEquals(
+                    28,
+                    browser.driver
+                            .findElements(By.cssSelector("table.metrics"))
+                            .get(1)
+                            .findElements(By.cssSelector("tbody tr"))
+                            .size(),
+                    "per-class precision and recall, every class");
             assertFitsSideways("the 28-class card");
             browser.shoot("card-28-classes", Chromium.DESKTOP);
         }
@@ -140,11 +158,17 @@ class ManyClassesBrowserTest extends ChromiumTests {
         try (TabserveServer server = carded("wide-69", "label")) {
             browser.driver.get(server.uri("/").toString());
             browser.navigate(browser.byId("submit"));
-            assertEquals(2, browser.driver.findElements(By.cssSelector("table.bars tr")).size());
+            assertEquals(
+                    2,
+                    browser.driver.findElements(By.cssSelector("table.bars tr")).size());
             assertFitsSideways("the 69-input form");
             browser.shoot("form-69-inputs-answered", Chromium.DESKTOP);
             browser.driver.get(server.uri("/model").toString());
-            assertEquals(1, browser.driver.findElements(By.cssSelector("#input-table tbody tr")).size(),
+            assertEquals(
+                    1,
+                    browser.driver
+                            .findElements(By.cssSelector("#input-table tbody tr"))
+                            .size(),
                     "one line for the tensor of 69 like columns");
             assertEquals(List.of("0", "1"), assertLegendListsWhatIsDrawn());
             assertFitsSideways("the 69-input card");
@@ -154,17 +178,20 @@ class ManyClassesBrowserTest extends ChromiumTests {
 
     @Test
     void theIrisMatrixTurnedTrueClearsEveryRowName() throws Exception {
-        IrisCards.Run run = IrisCards.card(cards, "iris-single-tensor", "--class-names",
-                String.join(",", IrisCards.SPECIES));
+        IrisCards.Run run =
+                IrisCards.card(cards, "iris-single-tensor", "--class-names", String.join(",", IrisCards.SPECIES));
         assertEquals(0, run.status(), run.err());
-        try (TabserveServer server = TabserveServer.startReady("--model", run.model().toString())) {
+        try (TabserveServer server =
+                TabserveServer.startReady("--model", run.model().toString())) {
             browser.driver.get(server.uri("/model").toString());
             WebElement matrix = browser.byId("confusion-matrix");
-            long overlaps = browser.number("const svg = arguments[0];"
-                    + " const name = svg.querySelector('text.y-name').getBoundingClientRect();"
-                    + " return [...svg.querySelectorAll('text.row-name')].map(t => t.getBoundingClientRect())"
-                    + ".filter(r => r.left < name.right + 2 && r.top < name.bottom && name.top < r.bottom).length"
-                    + " + (name.left < svg.getBoundingClientRect().left ? 1 : 0);", matrix);
+            long overlaps = browser.number(
+                    "const svg = arguments[0];"
+                            + " const name = svg.querySelector('text.y-name').getBoundingClientRect();"
+                            + " return [...svg.querySelectorAll('text.row-name')].map(t => t.getBoundingClientRect())"
+                            + ".filter(r => r.left < name.right + 2 && r.top < name.bottom && name.top < r.bottom).length"
+                            + " + (name.left < svg.getBoundingClientRect().left ? 1 : 0);",
+                    matrix);
             assertEquals(0, overlaps, "\"true\" overlaps a row name or leaves the picture");
             assertEquals(3, matrix.findElements(By.cssSelector("text.row-name")).size());
             assertFitsSideways("the iris card");

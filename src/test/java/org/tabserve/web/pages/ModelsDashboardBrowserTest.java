@@ -1,5 +1,16 @@
 package org.tabserve.web.pages;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -10,18 +21,6 @@ import org.tabserve.cli.FixtureCards;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.ModelDirectory;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Collections;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 39, item 6, its last part: the models dashboard of a directory of six model versions, among them the
@@ -43,9 +42,11 @@ class ModelsDashboardBrowserTest extends ChromiumTests {
     /** The page fits its width, as the issue's done-when words it: {@code scrollWidth <= clientWidth}. */
     private static void assertFitsSideways(Dimension size) {
         browser.size(size);
-        assertTrue((Boolean) browser.js("return document.documentElement.scrollWidth"
-                        + " <= document.documentElement.clientWidth;"),
-                () -> size + ": the page scrolls sideways to " + browser.js("return document.documentElement.scrollWidth;"));
+        assertTrue(
+                (Boolean) browser.js(
+                        "return document.documentElement.scrollWidth" + " <= document.documentElement.clientWidth;"),
+                () -> size + ": the page scrolls sideways to "
+                        + browser.js("return document.documentElement.scrollWidth;"));
         long outside = browser.number("return [...document.querySelectorAll('#models tbody')].flatMap(card => {"
                 + " const edge = card.getBoundingClientRect();"
                 + " return [...card.querySelectorAll('.spark svg, .spark-name, .spark-figures')]"
@@ -56,29 +57,46 @@ class ModelsDashboardBrowserTest extends ChromiumTests {
 
     /** The card of a model version. */
     private static WebElement card(String name, String version) {
-        return browser.driver.findElement(By.cssSelector("tbody[data-model='" + name + "'][data-version='" + version
-                + "']"));
+        return browser.driver.findElement(
+                By.cssSelector("tbody[data-model='" + name + "'][data-version='" + version + "']"));
     }
 
     /** The hour's total the card's requests sparkline shows, read afresh (a refresh replaces the cards). */
     private static long requestsInTheHour(String name) {
-        return Long.parseLong(card(name, "1").findElement(By.cssSelector(".spark-requests .spark-total")).getText());
+        return Long.parseLong(card(name, "1")
+                .findElement(By.cssSelector(".spark-requests .spark-total"))
+                .getText());
     }
 
     @Test
     void theDashboardDrawsTheLastHourFitsBothWidthsAndShowsNewRequestsWhenItRefreshesItself() throws Exception {
         ModelDirectory dir = ModelDirectory.withFourModels();
-        dir.copy(FixtureCards.card(WIDE.resolve("wide-69.onnx"), WIDE.resolve("wide-69.labelled.csv"), "label",
-                cards.resolve("wide-69-with-card.onnx")), "wide-69.onnx");
+        dir.copy(
+                FixtureCards.card(
+                        WIDE.resolve("wide-69.onnx"),
+                        WIDE.resolve("wide-69.labelled.csv"),
+                        "label",
+                        cards.resolve("wide-69-with-card.onnx")),
+                "wide-69.onnx");
         dir.copy(WIDE.resolve("classes-28.onnx"), "classes-28.onnx");
-        try (TabserveServer server = TabserveServer.startReady(Map.of(), "--models", dir.root().toString())) {
+        try (TabserveServer server =
+                TabserveServer.startReady(Map.of(), "--models", dir.root().toString())) {
             Http served = new Http(server);
             ModelDirectory.awaitReady(served, 6);
-            served.postJson("/models/banknote/versions/2/api/predict", "{\"instances\": [" + String.join(",",
-                    Collections.nCopies(480, "{\"variance\": 50, \"skewness\": 1, \"curtosis\": 1,"
-                            + " \"entropy\": -1}")) + "]}").json();
+            served.postJson(
+                            "/models/banknote/versions/2/api/predict",
+                            "{\"instances\": ["
+                                    + String.join(
+                                            ",",
+                                            Collections.nCopies(
+                                                    480,
+                                                    "{\"variance\": 50, \"skewness\": 1, \"curtosis\": 1,"
+                                                            + " \"entropy\": -1}"))
+                                    + "]}")
+                    .json();
             served.postJson("/models/species/api/predict", "{\"instances\": [{\"island\": \"Torgersen\"}]}");
-            served.postJson("/models/species/api/predict", "{\"instances\": [" + ModelDirectory.PENGUIN + "]}").json();
+            served.postJson("/models/species/api/predict", "{\"instances\": [" + ModelDirectory.PENGUIN + "]}")
+                    .json();
             String wideRows = rows(WIDE.resolve("wide-69.labelled.csv"), 600);
             served.postJson("/models/wide-69/api/predict", wideRows).json();
 
@@ -96,12 +114,20 @@ class ModelsDashboardBrowserTest extends ChromiumTests {
                 }
             }
             WebElement drifted = card("banknote", "2");
-            assertTrue(drifted.findElement(By.cssSelector(".spark-drift")).getAttribute("class").contains("sev-bad"),
+            assertTrue(
+                    drifted.findElement(By.cssSelector(".spark-drift"))
+                            .getAttribute("class")
+                            .contains("sev-bad"),
                     "the drift line of a large drift is coloured as trouble");
-            assertFalse(drifted.findElements(By.cssSelector(".spark-drift path")).isEmpty(),
+            assertFalse(
+                    drifted.findElements(By.cssSelector(".spark-drift path")).isEmpty(),
                     "the page's own reading sampled the drift it drew");
-            assertTrue(card("wide-69", "1").findElement(By.cssSelector(".spark-drift svg")).getAttribute("aria-label")
-                    .contains("latest"), "the 69-input model's drift, from its 600 rows");
+            assertTrue(
+                    card("wide-69", "1")
+                            .findElement(By.cssSelector(".spark-drift svg"))
+                            .getAttribute("aria-label")
+                            .contains("latest"),
+                    "the 69-input model's drift, from its 600 rows");
             for (Dimension size : List.of(Chromium.DESKTOP, Chromium.PHONE)) {
                 assertFitsSideways(size);
             }
@@ -117,17 +143,27 @@ class ModelsDashboardBrowserTest extends ChromiumTests {
             for (int i = 0; i < sent; i++) {
                 served.postJson("/models/classes-28/api/predict", row).json();
             }
-            new WebDriverWait(browser.driver, REFRESHED).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+            new WebDriverWait(browser.driver, REFRESHED)
+                    .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                     .until(d -> requestsInTheHour("classes-28") == before + sent);
             assertEquals("still this page", browser.js("return window.dashboardMark;"), "the page was reloaded");
             WebElement requests = card("classes-28", "1").findElement(By.cssSelector(".spark-requests"));
-            assertTrue(requests.findElement(By.tagName("svg")).getAttribute("aria-label").endsWith(sent + " in all"));
-            double highest = ((Number) browser.js("const box = arguments[0].getBBox(); return box.y;",
-                    requests.findElement(By.tagName("path")))).doubleValue();
-            assertTrue(highest < Sparkline.HEIGHT / 2.0, "the requests line rises to the minute of the requests: top at "
-                    + highest);
-            assertEquals(Long.toString(sent), card("classes-28", "1").findElement(By.cssSelector(".count-requests"))
-                    .getText(), "the five minutes' figure too");
+            assertTrue(requests.findElement(By.tagName("svg"))
+                    .getAttribute("aria-label")
+                    .endsWith(sent + " in all"));
+            double highest = ((Number) browser.js(
+                            "const box = arguments[0].getBBox(); return box.y;",
+                            requests.findElement(By.tagName("path"))))
+                    .doubleValue();
+            assertTrue(
+                    highest < Sparkline.HEIGHT / 2.0,
+                    "the requests line rises to the minute of the requests: top at " + highest);
+            assertEquals(
+                    Long.toString(sent),
+                    card("classes-28", "1")
+                            .findElement(By.cssSelector(".count-requests"))
+                            .getText(),
+                    "the five minutes' figure too");
             for (Dimension size : List.of(Chromium.DESKTOP, Chromium.PHONE)) {
                 assertFitsSideways(size);
             }
@@ -142,8 +178,8 @@ class ModelsDashboardBrowserTest extends ChromiumTests {
         String[] header = lines.get(0).split(",");
         java.util.StringJoiner instances = new java.util.StringJoiner(",", "{\"instances\": [", "]}");
         for (int i = 1; i <= count; i++) {
-            instances.add(FixtureCards.jsonObject(header, lines.get(1 + (i - 1) % (lines.size() - 1)).split(","),
-                    header.length - 1));
+            instances.add(FixtureCards.jsonObject(
+                    header, lines.get(1 + (i - 1) % (lines.size() - 1)).split(","), header.length - 1));
         }
         return instances.toString();
     }

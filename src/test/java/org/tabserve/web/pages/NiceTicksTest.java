@@ -1,11 +1,10 @@
 package org.tabserve.web.pages;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** Round ticks: steps of 1, 2 or 5 times a power of ten, a readable count of them, and labels without float noise. */
 class NiceTicksTest {
@@ -14,11 +13,13 @@ class NiceTicksTest {
     void anAxisIsWidenedToRoundTicksAroundItsValues() {
         NiceTicks scatter = NiceTicks.covering(2700, 6300); // body_mass_g in the penguins data
         assertEquals(List.of(2000.0, 3000.0, 4000.0, 5000.0, 6000.0, 7000.0), scatter.ticks());
-        assertEquals(List.of("2000", "3000", "4000", "5000", "6000", "7000"),
+        assertEquals(
+                List.of("2000", "3000", "4000", "5000", "6000", "7000"),
                 scatter.ticks().stream().map(scatter::label).toList());
 
         NiceTicks unit = NiceTicks.covering(0, 1); // ROC and calibration
-        assertEquals(List.of("0.0", "0.2", "0.4", "0.6", "0.8", "1.0"),
+        assertEquals(
+                List.of("0.0", "0.2", "0.4", "0.6", "0.8", "1.0"),
                 unit.ticks().stream().map(unit::label).toList());
         assertEquals(List.of(0.0, 0.2, 0.4, 0.6, 0.8, 1.0), unit.ticks(), "k times 0.2, with no float noise");
 
@@ -32,7 +33,8 @@ class NiceTicksTest {
         NiceTicks bill = NiceTicks.within(32.1, 59.6);
         assertEquals(List.of(35.0, 40.0, 45.0, 50.0, 55.0), bill.ticks(), "10 leaves two inside: 5 is used");
         NiceTicks small = NiceTicks.within(0.0123, 0.0177);
-        assertEquals(List.of("0.013", "0.014", "0.015", "0.016", "0.017"),
+        assertEquals(
+                List.of("0.013", "0.014", "0.015", "0.016", "0.017"),
                 small.ticks().stream().map(small::label).toList());
     }
 
@@ -52,7 +54,8 @@ class NiceTicksTest {
                     assertRoundSteps(covering, where);
                     NiceTicks within = NiceTicks.within(min, max);
                     assertTrue(within.ticks().size() >= 3 && within.ticks().size() <= 9, "within " + where);
-                    assertTrue(within.from() >= min - 1e-12 * Math.abs(min) && within.to() <= max + 1e-12 * Math.abs(max),
+                    assertTrue(
+                            within.from() >= min - 1e-12 * Math.abs(min) && within.to() <= max + 1e-12 * Math.abs(max),
                             "within " + where + ": " + within.ticks());
                     assertRoundSteps(within, "within " + where);
                 }

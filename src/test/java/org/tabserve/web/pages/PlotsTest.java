@@ -1,13 +1,12 @@
 package org.tabserve.web.pages;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Where an x-y plot puts its texts: the y-axis name, turned upright, clear of the tick labels and inside the picture,
@@ -22,10 +21,13 @@ class PlotsTest {
     private static final Pattern ROTATION = Pattern.compile("rotate\\(-90 ([0-9.]+) ([0-9.]+)\\)");
 
     private static final double[][] RANGES = {
-            {2700, 6300}, {-256.16, 512.3}, {0, 1}, {0, 1_000_000}, {-0.000123, 0.000456}, {-98765.4, -12.5}};
+        {2700, 6300}, {-256.16, 512.3}, {0, 1}, {0, 1_000_000}, {-0.000123, 0.000456}, {-98765.4, -12.5}
+    };
 
     private static List<Plot.Text> texts(Plot plot, String cssClass) {
-        return plot.texts().stream().filter(t -> List.of(t.cssClass().split(" ")).contains(cssClass)).toList();
+        return plot.texts().stream()
+                .filter(t -> List.of(t.cssClass().split(" ")).contains(cssClass))
+                .toList();
     }
 
     @Test
@@ -48,8 +50,10 @@ class PlotsTest {
             for (Plot.Text tick : ticks) {
                 assertEquals("end", tick.anchor());
                 double tickLeft = tick.x() - tick.text().length() * CHAR;
-                assertTrue(tickLeft > nameRight, () -> "range " + range[0] + ".." + range[1] + ": tick '"
-                        + tick.text() + "' starts at " + tickLeft + ", the name ends at " + nameRight);
+                assertTrue(
+                        tickLeft > nameRight,
+                        () -> "range " + range[0] + ".." + range[1] + ": tick '" + tick.text() + "' starts at "
+                                + tickLeft + ", the name ends at " + nameRight);
             }
         }
     }
@@ -65,7 +69,8 @@ class PlotsTest {
                 assertEquals("middle", tick.anchor());
                 double half = tick.text().length() * 0.6 * SIZE / 2;
                 assertTrue(tick.x() - half > previousRight, "x ticks overlap at " + tick.text() + ": " + ticks);
-                assertTrue(tick.x() - half >= 0 && tick.x() + half <= plot.width(), tick.text() + " leaves the picture");
+                assertTrue(
+                        tick.x() - half >= 0 && tick.x() + half <= plot.width(), tick.text() + " leaves the picture");
                 previousRight = tick.x() + half;
             }
         }

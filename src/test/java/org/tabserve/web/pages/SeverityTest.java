@@ -1,12 +1,11 @@
 package org.tabserve.web.pages;
 
-import org.junit.jupiter.api.Test;
-import org.tabserve.model.Psi;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
+import org.tabserve.model.Psi;
 
 /** The models page's severities (drift by the card's own words, errors, latency) and its order by trouble. */
 class SeverityTest {
@@ -36,14 +35,16 @@ class SeverityTest {
     @Test
     void modelsNotServingComeFirstThenTheWorstThenByName() {
         List<ModelsPage.Row> rows = Stream.of(
-                row("alpha", "loaded", Severity.OK, Severity.OK, Severity.OK),
-                row("bravo", "loaded", Severity.WARN, Severity.OK, Severity.OK),
-                row("charlie", "loaded", Severity.OK, Severity.OK, Severity.BAD),
-                row("delta", "failed", Severity.OK, Severity.OK, Severity.OK),
-                row("echo", "loaded", Severity.BAD, Severity.OK, Severity.OK),
-                row("foxtrot", "loading", Severity.OK, Severity.OK, Severity.OK))
-                .sorted(ModelsPage.BY_TROUBLE).toList();
-        assertEquals(List.of("delta", "foxtrot", "charlie", "echo", "bravo", "alpha"),
+                        row("alpha", "loaded", Severity.OK, Severity.OK, Severity.OK),
+                        row("bravo", "loaded", Severity.WARN, Severity.OK, Severity.OK),
+                        row("charlie", "loaded", Severity.OK, Severity.OK, Severity.BAD),
+                        row("delta", "failed", Severity.OK, Severity.OK, Severity.OK),
+                        row("echo", "loaded", Severity.BAD, Severity.OK, Severity.OK),
+                        row("foxtrot", "loading", Severity.OK, Severity.OK, Severity.OK))
+                .sorted(ModelsPage.BY_TROUBLE)
+                .toList();
+        assertEquals(
+                List.of("delta", "foxtrot", "charlie", "echo", "bravo", "alpha"),
                 rows.stream().map(ModelsPage.Row::name).toList());
         assertEquals("sev-bad", rows.get(2).troubleClass());
         assertEquals("sev-bad", rows.get(3).driftClass());
@@ -51,7 +52,30 @@ class SeverityTest {
     }
 
     private static ModelsPage.Row row(String name, String state, Severity drift, Severity errors, Severity latency) {
-        return new ModelsPage.Row(name, "", "1", state, "", "classification", List.of(), "0", "0", "–", "–", "", "",
-                "", "", "", "", "", "", Severity.ofState(state), drift, errors, latency, List.of());
+        return new ModelsPage.Row(
+                name,
+                "",
+                "1",
+                state,
+                "",
+                "classification",
+                List.of(),
+                "0",
+                "0",
+                "–",
+                "–",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                Severity.ofState(state),
+                drift,
+                errors,
+                latency,
+                List.of());
     }
 }

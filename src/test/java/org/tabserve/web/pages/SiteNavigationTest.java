@@ -1,6 +1,17 @@
 package org.tabserve.web.pages;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.AfterAll;
@@ -13,18 +24,6 @@ import org.tabserve.model.onnx.graph.MetadataWriter;
 import org.tabserve.testing.BankNotes;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.ModelDirectory;
-
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The site's navigation: the home page ({@code /}) is the models index of a server of a model directory and the form
@@ -56,15 +55,18 @@ class SiteNavigationTest {
         dir.copy(ModelDirectory.PENGUINS.resolve("body-mass-regressor.onnx"), "counted.onnx");
         // A model that cannot be served for its outputs, whose reason ONNX Runtime would describe in Java's words.
         try (OutputStream out = Files.newOutputStream(dir.resolve("outputs.onnx"))) {
-            MetadataWriter.write(ByteBuffer.wrap(Files.readAllBytes(SPECIES)), Map.of(CardKeys.TASK, "regression"),
-                    out);
+            MetadataWriter.write(
+                    ByteBuffer.wrap(Files.readAllBytes(SPECIES)), Map.of(CardKeys.TASK, "regression"), out);
         }
         byte[] whole = Files.readAllBytes(SPECIES);
         Files.write(dir.resolve("truncated.onnx"), java.util.Arrays.copyOf(whole, whole.length / 2));
         server = TabserveServer.startReady("--models", dir.root().toString(), "--default-model", "species");
         many = new Http(server);
-        ModelDirectory.awaitIndex(many, index -> index.size() == 9
-                && index.stream().noneMatch(m -> m.path("state").asText().equals("LOADING")));
+        ModelDirectory.awaitIndex(
+                many,
+                index -> index.size() == 9
+                        && index.stream()
+                                .noneMatch(m -> m.path("state").asText().equals("LOADING")));
     }
 
     @AfterAll
@@ -82,7 +84,12 @@ class SiteNavigationTest {
         assertEquals(9, home.select("#models tbody[data-model]").size());
         Document species = page(many, "/models/species/");
         assertNotNull(species.getElementById("predict"), "a model's own form");
-        assertEquals("Adelie", many.postJson("/api/predict", ModelDirectory.PENGUIN).json().path("label").asText(),
+        assertEquals(
+                "Adelie",
+                many.postJson("/api/predict", ModelDirectory.PENGUIN)
+                        .json()
+                        .path("label")
+                        .asText(),
                 "the root's API routes still answer with the default model");
     }
 
@@ -119,7 +126,8 @@ class SiteNavigationTest {
             assertEquals("/models", page.getElementById("nav-models").attr("href"), path);
         }
         for (String path : List.of("/", "/models/species/", "/models/mass/card")) {
-            assertEquals("/models", page(many, path).getElementById("nav-models").attr("href"), path);
+            assertEquals(
+                    "/models", page(many, path).getElementById("nav-models").attr("href"), path);
         }
     }
 
@@ -134,21 +142,38 @@ class SiteNavigationTest {
         assertEquals("(" + graph + ")", first.selectFirst("h1 .graph-name").text(), "the graph's name second");
         assertTrue(page(many, "/models/second/card").title().contains("second"));
         List<JsonNode> index = ModelDirectory.index(many);
-        assertEquals(graph, ModelDirectory.entry(index, "first", "1").path("title").asText());
-        assertEquals(graph, ModelDirectory.entry(index, "second", "1").path("title").asText());
+        assertEquals(
+                graph, ModelDirectory.entry(index, "first", "1").path("title").asText());
+        assertEquals(
+                graph, ModelDirectory.entry(index, "second", "1").path("title").asText());
         Document models = page(many, "/models");
-        assertEquals(graph, models.selectFirst("tbody[data-model=first] .graph-name").text());
+        assertEquals(
+                graph, models.selectFirst("tbody[data-model=first] .graph-name").text());
     }
 
     @Test
     void theIndexGivesEachModelsStateLoadAndRequestsOfTheLastMinutes() {
         for (int i = 0; i < 4; i++) {
-            many.postJson("/models/counted/api/predict", ModelDirectory.SPECIES_OF_MASS).json();
+            many.postJson("/models/counted/api/predict", ModelDirectory.SPECIES_OF_MASS)
+                    .json();
         }
-        assertEquals(400, many.postJson("/models/counted/api/predict", "{\"species\": 3}").status());
+        assertEquals(
+                400,
+                many.postJson("/models/counted/api/predict", "{\"species\": 3}").status());
         JsonNode counted = ModelDirectory.entry(ModelDirectory.index(many), "counted", "1");
-        for (String key : List.of("name", "title", "version", "state", "reason", "task", "inputs", "form", "card",
-                "loaded_at", "load_seconds", "recent")) {
+        for (String key : List.of(
+                "name",
+                "title",
+                "version",
+                "state",
+                "reason",
+                "task",
+                "inputs",
+                "form",
+                "card",
+                "loaded_at",
+                "load_seconds",
+                "recent")) {
             assertTrue(counted.has(key), key + " in " + counted);
         }
         assertEquals("/models/counted/versions/1/card", counted.path("card").asText());
@@ -158,9 +183,13 @@ class SiteNavigationTest {
         assertEquals(300, recent.path("window_seconds").asInt());
         assertEquals(5, recent.path("requests").asLong(), recent::toString);
         assertEquals(1, recent.path("errors").asLong(), "the 400");
-        assertTrue(recent.path("p50_ms").asDouble() > 0 && recent.path("p99_ms").asDouble() >= recent.path("p50_ms").asDouble(),
+        assertTrue(
+                recent.path("p50_ms").asDouble() > 0
+                        && recent.path("p99_ms").asDouble()
+                                >= recent.path("p50_ms").asDouble(),
                 recent::toString);
-        JsonNode idle = ModelDirectory.entry(ModelDirectory.index(many), "banknote", "1").path("recent");
+        JsonNode idle = ModelDirectory.entry(ModelDirectory.index(many), "banknote", "1")
+                .path("recent");
         assertEquals(0, idle.path("requests").asLong());
         assertTrue(idle.path("p50_ms").isNull(), "no latency without requests");
 
@@ -169,7 +198,9 @@ class SiteNavigationTest {
         assertEquals("loaded", row.selectFirst(".state").text());
         assertEquals("5", row.selectFirst(".count-requests").text());
         assertEquals("1", row.selectFirst(".count-errors").text());
-        assertTrue(row.selectFirst(".loaded time").attr("datetime").equals(counted.path("loaded_at").asText()));
+        assertTrue(row.selectFirst(".loaded time")
+                .attr("datetime")
+                .equals(counted.path("loaded_at").asText()));
         assertEquals("6 inputs", row.selectFirst("details summary").text(), "more than four inputs are folded");
         assertEquals(6, row.select("details li").size());
         assertEquals(null, models.selectFirst("tbody[data-model=banknote] details"), "four inputs are listed");
@@ -179,13 +210,15 @@ class SiteNavigationTest {
     @Test
     void aFailedModelsReasonSaysWhatIsWrongInWordsWithoutPathsOrJavaNames() {
         List<JsonNode> index = ModelDirectory.index(many);
-        String outputs = ModelDirectory.entry(index, "outputs", "1").path("reason").asText();
+        String outputs =
+                ModelDirectory.entry(index, "outputs", "1").path("reason").asText();
         assertTrue(outputs.contains("'probabilities', a float tensor [N, 3]"), outputs);
-        String truncated = ModelDirectory.entry(index, "truncated", "1").path("reason").asText();
+        String truncated =
+                ModelDirectory.entry(index, "truncated", "1").path("reason").asText();
         assertTrue(truncated.contains("(truncated.onnx)") && truncated.contains("may be cut short"), truncated);
         for (String reason : List.of(outputs, truncated)) {
-            for (String leak : List.of(dir.root().toString(), "TensorInfo", "javaType", "NodeInfo", "Exception",
-                    "java.", "/tmp")) {
+            for (String leak : List.of(
+                    dir.root().toString(), "TensorInfo", "javaType", "NodeInfo", "Exception", "java.", "/tmp")) {
                 assertFalse(reason.contains(leak), leak + " in " + reason);
             }
         }

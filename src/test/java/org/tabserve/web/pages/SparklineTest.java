@@ -1,13 +1,12 @@
 package org.tabserve.web.pages;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The models page's sparklines: the path through the minutes' values, scaled to the hour's largest, with a gap where a
@@ -16,8 +15,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SparklineTest {
 
     private static Sparkline requests(Double... values) {
-        return Sparkline.of("requests", "requests", Arrays.asList(values),
-                n -> String.format(Locale.ROOT, "%.0f", n), true, "sev-ok");
+        return Sparkline.of(
+                "requests",
+                "requests",
+                Arrays.asList(values),
+                n -> String.format(Locale.ROOT, "%.0f", n),
+                true,
+                "sev-ok");
     }
 
     @Test
@@ -34,8 +38,8 @@ class SparklineTest {
 
     @Test
     void aMinuteWithoutAValueBreaksTheLineAndALoneMinuteIsADot() {
-        Sparkline line = Sparkline.of("p99", "p99", Arrays.asList(4.0, 8.0, null, 2.0, null),
-                ms -> ms + " ms", false, "sev-warn");
+        Sparkline line = Sparkline.of(
+                "p99", "p99", Arrays.asList(4.0, 8.0, null, 2.0, null), ms -> ms + " ms", false, "sev-warn");
         assertEquals("M3.0 14.0 L32.5 3.0 M91.5 19.5 h0", line.path(), "two subpaths; the lone one drawn as a dot");
         assertEquals("M91.5 19.5 h0", line.dot(), "the latest minute with a value, not the minute under way");
         assertEquals("2.0 ms", line.last(), "the latest minute with a value");
@@ -47,8 +51,13 @@ class SparklineTest {
 
     @Test
     void anHourWithNoValueDrawsNothingAndSaysSo() {
-        Sparkline line = Sparkline.of("drift", "worst drift (PSI)", java.util.Collections.nCopies(60, null),
-                psi -> Double.toString(psi), false, "sev-ok");
+        Sparkline line = Sparkline.of(
+                "drift",
+                "worst drift (PSI)",
+                java.util.Collections.nCopies(60, null),
+                psi -> Double.toString(psi),
+                false,
+                "sev-ok");
         assertEquals("", line.path());
         assertEquals("", line.dot());
         assertTrue(line.none());
@@ -60,7 +69,6 @@ class SparklineTest {
     void aQuietHourOfRequestsIsAFlatLineAtTheBottomAndItsWordsCountThem() {
         Sparkline line = requests(List.of(0.0, 0.0, 0.0, 7.0).toArray(Double[]::new));
         assertEquals("M3.0 25.0 L42.3 25.0 L81.7 25.0 L121.0 3.0", line.path());
-        assertEquals("requests each minute of the last 4 minutes: latest 7, at most 7, 7 in all",
-                line.label());
+        assertEquals("requests each minute of the last 4 minutes: latest 7, at most 7, 7 in all", line.label());
     }
 }

@@ -1,13 +1,12 @@
 package org.tabserve.web.pages;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.jsoup.nodes.Document;
-import org.jsoup.nodes.Element;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.tabserve.testing.Http;
-import org.tabserve.web.api.TypedModelsCsvTest;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,12 +15,12 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.tabserve.testing.Http;
+import org.tabserve.web.api.TypedModelsCsvTest;
 
 /**
  * The form and {@code GET /predict} for models of typed columns (skl2onnx penguins pipelines: text columns with known
@@ -33,11 +32,12 @@ class TypedFormTest {
     private static final Path DIR = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
 
     @RegisterExtension
-    static final Http species = Http.startingTheApp("--model", DIR.resolve("species-zipmap.onnx").toAbsolutePath().toString());
+    static final Http species = Http.startingTheApp(
+            "--model", DIR.resolve("species-zipmap.onnx").toAbsolutePath().toString());
 
     @RegisterExtension
-    static final Http mass = Http.startingTheApp("--model",
-            DIR.resolve("body-mass-regressor.onnx").toAbsolutePath().toString());
+    static final Http mass = Http.startingTheApp(
+            "--model", DIR.resolve("body-mass-regressor.onnx").toAbsolutePath().toString());
 
     private static final String BROWSER = "text/html";
 
@@ -56,7 +56,9 @@ class TypedFormTest {
         Map<String, String> values = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = row.path("inputs").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> input = it.next();
-            values.put(input.getKey(), input.getValue().isNull() ? "" : input.getValue().asText());
+            values.put(
+                    input.getKey(),
+                    input.getValue().isNull() ? "" : input.getValue().asText());
         }
         return values;
     }
@@ -71,7 +73,10 @@ class TypedFormTest {
     private static List<String> offered(Document page, String field) {
         Element select = page.selectFirst("select#" + field);
         if (select != null) {
-            return select.select("option").stream().map(o -> o.attr("value")).filter(v -> !v.isEmpty()).toList();
+            return select.select("option").stream()
+                    .map(o -> o.attr("value"))
+                    .filter(v -> !v.isEmpty())
+                    .toList();
         }
         Element input = page.selectFirst("input#" + field);
         assertNotNull(input, field);
@@ -98,16 +103,23 @@ class TypedFormTest {
         assertTrue(Http.textOf(page, "#no-card-note").contains("This model has no card"), page.text());
         assertEquals("/card", page.selectFirst("#no-card-note a").attr("href"));
         assertEquals("One row", Http.textOf(page, "#one-row"), "no row noun in the card: rows");
-        assertFalse(page.text().toLowerCase(java.util.Locale.ROOT).contains("note"),
+        assertFalse(
+                page.text().toLowerCase(java.util.Locale.ROOT).contains("note"),
                 "no 'note' for a model whose card does not say a row is one");
     }
 
     @Test
     void aPostedFormIsAnsweredAsScikitLearnDidAndAMissingNumberMayBeLeftEmpty() throws Exception {
         for (JsonNode row : rows("species-zipmap", 3)) {
-            Document page = species.postForm("/", encode(text(row)), "Accept", BROWSER).html();
-            assertEquals(row.path("label").asText(), Http.textOf(page, "#predicted"), text(row).toString());
-            for (Iterator<Map.Entry<String, JsonNode>> it = row.path("probabilities").fields(); it.hasNext(); ) {
+            Document page =
+                    species.postForm("/", encode(text(row)), "Accept", BROWSER).html();
+            assertEquals(
+                    row.path("label").asText(),
+                    Http.textOf(page, "#predicted"),
+                    text(row).toString());
+            for (Iterator<Map.Entry<String, JsonNode>> it =
+                            row.path("probabilities").fields();
+                    it.hasNext(); ) {
                 Map.Entry<String, JsonNode> p = it.next();
                 Element bar = page.selectFirst("tr[data-label=" + p.getKey() + "] progress");
                 assertEquals(p.getValue().asDouble(), Double.parseDouble(bar.attr("value")), 1e-5);
@@ -118,7 +130,9 @@ class TypedFormTest {
         Http.Response posted = species.postForm("/", encode(values), "Accept", BROWSER);
         assertEquals(200, posted.status(), posted::text);
         JsonNode byQuery = species.get("/predict?" + encode(values)).json();
-        assertEquals(byQuery.path("label").asText(), Http.textOf(posted.html(), "#predicted"),
+        assertEquals(
+                byQuery.path("label").asText(),
+                Http.textOf(posted.html(), "#predicted"),
                 "the form and GET /predict read an empty number alike: missing, imputed by the model");
         Document kept = posted.html();
         assertEquals("", kept.selectFirst("input#bill_length_mm").attr("value"), "left empty, shown empty");
@@ -133,15 +147,25 @@ class TypedFormTest {
     void getPredictWithTypedQueryValuesAnswersAsScikitLearnDid() throws Exception {
         for (JsonNode row : rows("species-zipmap", 20)) {
             JsonNode answer = species.get("/predict?" + encode(text(row))).json();
-            assertEquals(row.path("label").asText(), answer.path("label").asText(), text(row).toString());
-            for (Iterator<Map.Entry<String, JsonNode>> it = row.path("probabilities").fields(); it.hasNext(); ) {
+            assertEquals(
+                    row.path("label").asText(),
+                    answer.path("label").asText(),
+                    text(row).toString());
+            for (Iterator<Map.Entry<String, JsonNode>> it =
+                            row.path("probabilities").fields();
+                    it.hasNext(); ) {
                 Map.Entry<String, JsonNode> p = it.next();
-                assertEquals(p.getValue().asDouble(), answer.path("probabilities").path(p.getKey()).asDouble(), 1e-5);
+                assertEquals(
+                        p.getValue().asDouble(),
+                        answer.path("probabilities").path(p.getKey()).asDouble(),
+                        1e-5);
             }
         }
         for (JsonNode row : rows("body-mass-regressor", 20)) {
             JsonNode answer = mass.get("/predict?" + encode(text(row))).json();
-            TypedModelsCsvTest.assertClose(row.path("value").asDouble(), answer.path("value").asDouble(),
+            TypedModelsCsvTest.assertClose(
+                    row.path("value").asDouble(),
+                    answer.path("value").asDouble(),
                     text(row).toString());
             assertNull(answer.get("label"));
         }
@@ -151,7 +175,9 @@ class TypedFormTest {
         assertTrue(warned.path("warnings").toString().contains("the model has not seen 'sex'"), warned::toString);
         values.put("sex", "MALE");
         values.put("body_mass_g", "heavy");
-        assertEquals(List.of("body_mass_g"), species.get("/predict?" + encode(values)).errorFields(400));
+        assertEquals(
+                List.of("body_mass_g"),
+                species.get("/predict?" + encode(values)).errorFields(400));
     }
 
     @Test
@@ -160,8 +186,8 @@ class TypedFormTest {
         assertEquals(List.of("Adelie", "Chinstrap", "Gentoo"), offered(form, "species"));
         JsonNode row = rows("body-mass-regressor", 1).get(0);
         Document page = mass.postForm("/", encode(text(row)), "Accept", BROWSER).html();
-        TypedModelsCsvTest.assertClose(row.path("value").asDouble(), Double.parseDouble(Http.textOf(page, "#predicted")),
-                "the value shown");
+        TypedModelsCsvTest.assertClose(
+                row.path("value").asDouble(), Double.parseDouble(Http.textOf(page, "#predicted")), "the value shown");
         assertNull(page.selectFirst("table.bars"), "a regressor has no class probabilities");
         assertNull(page.selectFirst("#target-range"), "the card has no range of the target");
     }

@@ -1,5 +1,9 @@
 package org.tabserve.web.v2;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,25 +16,20 @@ import inference.ModelInferResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.tabserve.cli.FixtureCards;
-import org.tabserve.launcher.TabserveServer;
-import org.tabserve.testing.GrpcChannels;
-import org.tabserve.testing.CostlyExplanations;
-
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.cli.FixtureCards;
+import org.tabserve.launcher.TabserveServer;
+import org.tabserve.testing.CostlyExplanations;
+import org.tabserve.testing.GrpcChannels;
 
 /**
  * Issue 24: ModelInfer explains when its parameters say {@code explain} (a bool_param), with the same three outputs as
@@ -42,10 +41,12 @@ class GrpcExplanationsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path FIXTURES = Path.of("src/test/resources/org/tabserve/fixtures");
-    private static final InferParameter TRUE = InferParameter.newBuilder().setBoolParam(true).build();
+    private static final InferParameter TRUE =
+            InferParameter.newBuilder().setBoolParam(true).build();
 
     @TempDir
     static Path dir;
+
     static TabserveServer server;
     static ManagedChannel channel;
     static GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub;
@@ -60,8 +61,8 @@ class GrpcExplanationsTest {
         CostlyExplanations.card(models.resolve("wide10.onnx"));
         // The default limit on model rows a request's explanations may evaluate (4,000,000): 36 rows of the
         // 10-column model by coalitions fit (3.7 M), 40 do not.
-        server = TabserveServer.startReady(CostlyExplanations.BY_COALITIONS, "--models", models.toString(),
-                "--default-model", "banknote");
+        server = TabserveServer.startReady(
+                CostlyExplanations.BY_COALITIONS, "--models", models.toString(), "--default-model", "banknote");
         for (String name : List.of("banknote", "species", "plain", "wide10")) {
             awaitReady(name);
         }
@@ -78,22 +79,33 @@ class GrpcExplanationsTest {
     void bankNotesAreExplainedAsRestV2ExplainsThem() throws Exception {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("id", "notes");
-        request.put("inputs", List.of(Map.of("name", "input", "shape", List.of(3, 4), "datatype", "FP32", "data",
-                List.of(3.6216, 8.6661, -2.8073, -0.44699, -1.3971, 3.3191, -1.3927, -1.9948, 0.32924, -4.4552,
-                        4.5718, -0.9888))));
+        request.put(
+                "inputs",
+                List.of(Map.of(
+                        "name",
+                        "input",
+                        "shape",
+                        List.of(3, 4),
+                        "datatype",
+                        "FP32",
+                        "data",
+                        List.of(
+                                3.6216, 8.6661, -2.8073, -0.44699, -1.3971, 3.3191, -1.3927, -1.9948, 0.32924, -4.4552,
+                                4.5718, -0.9888))));
         assertExplainedAlike("banknote", request, 3, 4);
     }
 
     @Test
     void penguinsWithTextInputsAreExplainedAsRestV2ExplainsThem() throws Exception {
-        ObjectNode expected = (ObjectNode) JSON.readTree(FIXTURES.resolve("penguins/species-zipmap.expected.json")
-                .toFile());
+        ObjectNode expected = (ObjectNode) JSON.readTree(
+                FIXTURES.resolve("penguins/species-zipmap.expected.json").toFile());
         ArrayNode rows = JSON.createArrayNode();
         for (int r = 0; r < 4; r++) {
             rows.add(expected.path("rows").get(r));
         }
         expected.set("rows", rows);
-        Map<String, Object> request = JSON.convertValue(TypedModelsV2Test.inferRequest(expected),
+        Map<String, Object> request = JSON.convertValue(
+                TypedModelsV2Test.inferRequest(expected),
                 JSON.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Object.class));
         assertExplainedAlike("species", request, 4, expected.path("inputs").size());
     }
@@ -101,22 +113,39 @@ class GrpcExplanationsTest {
     @Test
     void aModelWithoutABackgroundSampleAndExplainAsTextAreRefusedWithRestsWords() throws Exception {
         Map<String, Object> request = new LinkedHashMap<>();
-        request.put("inputs", List.of(Map.of("name", "input", "shape", List.of(1, 4), "datatype", "FP32", "data",
-                List.of(3.6, 8.6, -2.8, -0.44))));
+        request.put(
+                "inputs",
+                List.of(Map.of(
+                        "name",
+                        "input",
+                        "shape",
+                        List.of(1, 4),
+                        "datatype",
+                        "FP32",
+                        "data",
+                        List.of(3.6, 8.6, -2.8, -0.44))));
         request.put("parameters", Map.of("explain", true));
         String rest = restError("plain", request);
-        StatusRuntimeException plain = assertThrows(StatusRuntimeException.class, () -> stub.modelInfer(
-                OpenInferenceGrpcTest.grpcRequest("plain", request, false).toBuilder()
-                        .putParameters("explain", TRUE).build()));
+        StatusRuntimeException plain = assertThrows(
+                StatusRuntimeException.class,
+                () -> stub.modelInfer(OpenInferenceGrpcTest.grpcRequest("plain", request, false).toBuilder()
+                        .putParameters("explain", TRUE)
+                        .build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, plain.getStatus().getCode());
         assertEquals(rest, plain.getStatus().getDescription());
         assertTrue(rest.contains("card command"), rest);
 
         request.put("parameters", Map.of("explain", "true"));
         String text = restError("banknote", request);
-        StatusRuntimeException asText = assertThrows(StatusRuntimeException.class, () -> stub.modelInfer(
-                OpenInferenceGrpcTest.grpcRequest("banknote", request, false).toBuilder().putParameters("explain",
-                        InferParameter.newBuilder().setStringParam("true").build()).build()));
+        StatusRuntimeException asText = assertThrows(
+                StatusRuntimeException.class,
+                () -> stub.modelInfer(OpenInferenceGrpcTest.grpcRequest("banknote", request, false).toBuilder()
+                        .putParameters(
+                                "explain",
+                                InferParameter.newBuilder()
+                                        .setStringParam("true")
+                                        .build())
+                        .build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, asText.getStatus().getCode());
         assertEquals(text, asText.getStatus().getDescription());
     }
@@ -131,10 +160,13 @@ class GrpcExplanationsTest {
     void anExplanationStopsWhenItsCallsDeadlinePasses() throws Exception {
         double rowsBefore = metric("tabserve_explanation_model_rows_total");
         double cancelledBefore = metric("tabserve_explanations_total{outcome=\"cancelled\"}");
-        StatusRuntimeException late = assertThrows(StatusRuntimeException.class, () -> stub
-                .withDeadlineAfter(300, java.util.concurrent.TimeUnit.MILLISECONDS).modelInfer(wideRows(36)));
+        StatusRuntimeException late = assertThrows(
+                StatusRuntimeException.class,
+                () -> stub.withDeadlineAfter(300, java.util.concurrent.TimeUnit.MILLISECONDS)
+                        .modelInfer(wideRows(36)));
         assertEquals(Status.Code.DEADLINE_EXCEEDED, late.getStatus().getCode());
-        CostlyExplanations.await(() -> metric("tabserve_explanations_total{outcome=\"cancelled\"}") > cancelledBefore,
+        CostlyExplanations.await(
+                () -> metric("tabserve_explanations_total{outcome=\"cancelled\"}") > cancelledBefore,
                 "the explanation to be counted as cancelled");
         double evaluated = metric("tabserve_explanation_model_rows_total") - rowsBefore;
         assertTrue(evaluated < 36 * WIDE_ROW_COST, "stopped after " + evaluated + " of " + 36 * WIDE_ROW_COST);
@@ -148,14 +180,20 @@ class GrpcExplanationsTest {
     @Test
     void moreModelRowsThanTheLimitAreRefusedBeforeAnyIsEvaluated() throws Exception {
         double rowsBefore = metric("tabserve_explanation_model_rows_total");
-        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+        StatusRuntimeException refused = assertThrows(
+                StatusRuntimeException.class,
                 () -> stub.modelInfer(wideRows(CostlyExplanations.ROWS_OVER_DEFAULT_LIMIT)));
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, refused.getStatus().getCode());
         String words = refused.getStatus().getDescription();
         assertTrue(words.contains("tabserve.max-explain-model-rows") && words.contains("4000000"), words);
-        HttpResponse<String> rest = OpenInferenceGrpcTest.send(server, "POST", "/models/wide10/api/predict?explain=true",
-                Map.of("instances", java.util.Collections.nCopies(CostlyExplanations.ROWS_OVER_DEFAULT_LIMIT,
-                        CostlyExplanations.row(0))));
+        HttpResponse<String> rest = OpenInferenceGrpcTest.send(
+                server,
+                "POST",
+                "/models/wide10/api/predict?explain=true",
+                Map.of(
+                        "instances",
+                        java.util.Collections.nCopies(
+                                CostlyExplanations.ROWS_OVER_DEFAULT_LIMIT, CostlyExplanations.row(0))));
         assertEquals(413, rest.statusCode(), rest.body());
         JsonNode problem = JSON.readTree(rest.body());
         assertEquals("explain", problem.path("errors").get(0).path("field").asText(), rest.body());
@@ -183,50 +221,67 @@ class GrpcExplanationsTest {
         explained.put("parameters", Map.of("explain", true));
         JsonNode rest = restAnswer(model, explained);
         ModelInferRequest grpcRequest = OpenInferenceGrpcTest.grpcRequest(model, request, false).toBuilder()
-                .putParameters("explain", TRUE).build();
+                .putParameters("explain", TRUE)
+                .build();
         ModelInferResponse grpc = stub.modelInfer(grpcRequest);
         JsonNode outputs = rest.path("outputs");
         assertEquals(outputs.size(), grpc.getOutputsCount(), rest::toString);
-        assertEquals(List.of("explanation_base_value", "explanation_output", "explanation_contributions"),
+        assertEquals(
+                List.of("explanation_base_value", "explanation_output", "explanation_contributions"),
                 grpc.getOutputsList().subList(grpc.getOutputsCount() - 3, grpc.getOutputsCount()).stream()
-                        .map(ModelInferResponse.InferOutputTensor::getName).toList());
+                        .map(ModelInferResponse.InferOutputTensor::getName)
+                        .toList());
         for (int o = 0; o < outputs.size(); o++) {
             JsonNode want = outputs.get(o);
             ModelInferResponse.InferOutputTensor got = grpc.getOutputs(o);
             assertEquals(want.path("name").asText(), got.getName());
             assertEquals(want.path("datatype").asText(), got.getDatatype());
-            List<Long> shape = JSON.convertValue(want.path("shape"),
-                    JSON.getTypeFactory().constructCollectionType(List.class, Long.class));
+            List<Long> shape = JSON.convertValue(
+                    want.path("shape"), JSON.getTypeFactory().constructCollectionType(List.class, Long.class));
             assertEquals(shape, got.getShapeList(), got.getName());
             if (!got.getName().startsWith("explanation_")) {
                 continue; // the model's own outputs: OpenInferenceGrpcTest compares them
             }
             assertEquals("FP64", got.getDatatype());
-            assertEquals(got.getName().equals("explanation_contributions") ? List.of((long) rows, (long) features)
-                    : List.of((long) rows), got.getShapeList());
+            assertEquals(
+                    got.getName().equals("explanation_contributions")
+                            ? List.of((long) rows, (long) features)
+                            : List.of((long) rows),
+                    got.getShapeList());
             InferTensorContents contents = got.getContents();
             assertEquals(want.path("data").size(), contents.getFp64ContentsCount(), got.getName());
             for (int i = 0; i < contents.getFp64ContentsCount(); i++) {
-                assertEquals(want.path("data").get(i).asDouble(), contents.getFp64Contents(i), 1e-9,
+                assertEquals(
+                        want.path("data").get(i).asDouble(),
+                        contents.getFp64Contents(i),
+                        1e-9,
                         got.getName() + " " + i);
             }
         }
         for (String parameter : List.of("explanation_explained", "explanation_method")) {
             assertTrue(rest.path("parameters").path(parameter).isTextual(), parameter + ": " + rest);
-            assertEquals(rest.path("parameters").path(parameter).asText(),
-                    grpc.getParametersOrThrow(parameter).getStringParam(), parameter);
+            assertEquals(
+                    rest.path("parameters").path(parameter).asText(),
+                    grpc.getParametersOrThrow(parameter).getStringParam(),
+                    parameter);
         }
         ModelInferResponse unexplained = stub.modelInfer(OpenInferenceGrpcTest.grpcRequest(model, request, false));
         assertEquals(grpc.getOutputsCount() - 3, unexplained.getOutputsCount(), "not asked, not explained");
         assertEquals(0, unexplained.getParametersCount(), "nothing explained, nothing said");
         assertEquals(unexplained.getOutputsList(), grpc.getOutputsList().subList(0, unexplained.getOutputsCount()));
-        assertEquals(grpc, stub.modelInfer(OpenInferenceGrpcTest.grpcRequest(model, request, true).toBuilder()
-                .putParameters("explain", TRUE).build()), "raw_input_contents explained alike");
+        assertEquals(
+                grpc,
+                stub.modelInfer(OpenInferenceGrpcTest.grpcRequest(model, request, true).toBuilder()
+                        .putParameters("explain", TRUE)
+                        .build()),
+                "raw_input_contents explained alike");
     }
 
     private static void awaitReady(String name) throws Exception {
         for (int i = 0; i < 600; i++) {
-            if (OpenInferenceGrpcTest.send(server, "GET", "/v2/models/" + name + "/ready", null).statusCode() == 200) {
+            if (OpenInferenceGrpcTest.send(server, "GET", "/v2/models/" + name + "/ready", null)
+                            .statusCode()
+                    == 200) {
                 return;
             }
             Thread.sleep(100);
@@ -235,13 +290,15 @@ class GrpcExplanationsTest {
     }
 
     private static JsonNode restAnswer(String model, Object body) throws Exception {
-        HttpResponse<String> response = OpenInferenceGrpcTest.send(server, "POST", "/v2/models/" + model + "/infer", body);
+        HttpResponse<String> response =
+                OpenInferenceGrpcTest.send(server, "POST", "/v2/models/" + model + "/infer", body);
         assertEquals(200, response.statusCode(), response.body());
         return JSON.readTree(response.body());
     }
 
     private static String restError(String model, Object body) throws Exception {
-        HttpResponse<String> response = OpenInferenceGrpcTest.send(server, "POST", "/v2/models/" + model + "/infer", body);
+        HttpResponse<String> response =
+                OpenInferenceGrpcTest.send(server, "POST", "/v2/models/" + model + "/infer", body);
         assertEquals(400, response.statusCode(), response.body());
         return JSON.readTree(response.body()).path("error").asText();
     }

@@ -1,5 +1,9 @@
 package org.tabserve.web.v2;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
@@ -16,14 +20,6 @@ import inference.ServerReadyRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.tabserve.launcher.TabserveServer;
-import org.tabserve.testing.GrpcChannels;
-
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,10 +33,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.tabserve.launcher.TabserveServer;
+import org.tabserve.testing.GrpcChannels;
 
 /**
  * The Open Inference Protocol over gRPC, end to end: the launcher's own embedded Jetty (HTTP/2 cleartext beside
@@ -54,7 +53,8 @@ public class OpenInferenceGrpcTest {
 
     private static final Path PENGUINS = Path.of("src/test/resources/org/tabserve/fixtures/penguins");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private static TabserveServer bankNotes;
     private static ManagedChannel channel;
@@ -82,18 +82,26 @@ public class OpenInferenceGrpcTest {
         var metadata = stub.serverMetadata(ServerMetadataRequest.getDefaultInstance());
         assertEquals("tabserve", metadata.getName());
         assertEquals(rest.path("version").asText(), metadata.getVersion());
-        assertTrue(stub.modelReady(ModelReadyRequest.newBuilder().setName(name).build()).getReady());
+        assertTrue(stub.modelReady(ModelReadyRequest.newBuilder().setName(name).build())
+                .getReady());
     }
 
     @Test
     void answersModelMetadataAsRestDoes() throws Exception {
         JsonNode rest = get(bankNotes, "/v2/models/" + name);
-        ModelMetadataResponse grpc = stub.modelMetadata(ModelMetadataRequest.newBuilder().setName(name).build());
+        ModelMetadataResponse grpc = stub.modelMetadata(
+                ModelMetadataRequest.newBuilder().setName(name).build());
         assertEquals(rest.path("name").asText(), grpc.getName());
         assertEquals(rest.path("platform").asText(), grpc.getPlatform());
         assertEquals(texts(rest.path("versions")), grpc.getVersionsList());
-        assertEquals(tensors(rest.path("inputs")), grpc.getInputsList().stream().map(OpenInferenceGrpcTest::tensor).toList());
-        assertEquals(tensors(rest.path("outputs")), grpc.getOutputsList().stream().map(OpenInferenceGrpcTest::tensor).toList());
+        assertEquals(
+                tensors(rest.path("inputs")),
+                grpc.getInputsList().stream().map(OpenInferenceGrpcTest::tensor).toList());
+        assertEquals(
+                tensors(rest.path("outputs")),
+                grpc.getOutputsList().stream()
+                        .map(OpenInferenceGrpcTest::tensor)
+                        .toList());
         assertEquals(grpc, stub.modelMetadata(ModelMetadataRequest.getDefaultInstance()), "no name: the default model");
     }
 
@@ -106,7 +114,9 @@ public class OpenInferenceGrpcTest {
         assertEquals("bank-notes", grpc.getId());
         assertEquals(grpc, stub.modelInfer(grpcRequest(name, request, true)), "raw_input_contents answer alike");
         Map<String, Object> fp64 = bankNoteRequest("FP64");
-        assertSameAnswer(post(bankNotes, "/v2/models/" + name + "/infer", fp64), stub.modelInfer(grpcRequest(name, fp64, false)));
+        assertSameAnswer(
+                post(bankNotes, "/v2/models/" + name + "/infer", fp64),
+                stub.modelInfer(grpcRequest(name, fp64, false)));
         assertEquals(grpc, stub.modelInfer(grpcRequest("", request, false)), "no model name: the default model");
     }
 
@@ -117,7 +127,11 @@ public class OpenInferenceGrpcTest {
 
         Map<String, Object> bytes = bankNoteRequest("FP32");
         firstTensor(bytes).put("datatype", "BYTES");
-        firstTensor(bytes).put("data", ((List<?>) firstTensor(bytes).get("data")).stream().map(String::valueOf).toList());
+        firstTensor(bytes)
+                .put(
+                        "data",
+                        ((List<?>) firstTensor(bytes).get("data"))
+                                .stream().map(String::valueOf).toList());
         assertRefusedAlike(name, bytes, Status.Code.INVALID_ARGUMENT, 400, "has datatype 'BYTES'");
 
         Map<String, Object> shape = bankNoteRequest("FP32");
@@ -143,18 +157,26 @@ public class OpenInferenceGrpcTest {
 
         assertRefusedAlike("no-such-model", good, Status.Code.NOT_FOUND, 404, "no-such-model");
 
-        StatusRuntimeException ready = assertThrows(StatusRuntimeException.class,
-                () -> stub.modelReady(ModelReadyRequest.newBuilder().setName("no-such-model").build()));
+        StatusRuntimeException ready = assertThrows(
+                StatusRuntimeException.class,
+                () -> stub.modelReady(
+                        ModelReadyRequest.newBuilder().setName("no-such-model").build()));
         assertEquals(Status.Code.NOT_FOUND, ready.getStatus().getCode());
-        assertEquals(error(bankNotes, "GET", "/v2/models/no-such-model/ready", null, 404), ready.getStatus().getDescription());
+        assertEquals(
+                error(bankNotes, "GET", "/v2/models/no-such-model/ready", null, 404),
+                ready.getStatus().getDescription());
 
         // gRPC's own: values in the contents field of another datatype.
         ModelInferRequest.Builder misplaced = grpcRequest(name, good, false).toBuilder();
-        misplaced.getInputsBuilder(0).setContents(InferTensorContents.newBuilder().addFp64Contents(1.0));
+        misplaced
+                .getInputsBuilder(0)
+                .setContents(InferTensorContents.newBuilder().addFp64Contents(1.0));
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub.modelInfer(misplaced.build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
-        assertEquals("input '" + input + "' has datatype FP32, whose values go in contents.fp32_contents, but its "
-                + "values are in contents.fp64_contents", e.getStatus().getDescription());
+        assertEquals(
+                "input '" + input + "' has datatype FP32, whose values go in contents.fp32_contents, but its "
+                        + "values are in contents.fp64_contents",
+                e.getStatus().getDescription());
     }
 
     /**
@@ -171,53 +193,86 @@ public class OpenInferenceGrpcTest {
         stub.modelInfer(grpcRequest("", request, false));
         assertThrows(StatusRuntimeException.class, () -> stub.modelInfer(grpcRequest("no-such-model", request, false)));
         // Bytes that are not a ModelInferRequest are refused before any RPC sees a message, and counted all the same.
-        StatusRuntimeException notProtobuf = assertThrows(StatusRuntimeException.class, () ->
-                io.grpc.stub.ClientCalls.blockingUnaryCall(channel, RAW_MODEL_INFER, io.grpc.CallOptions.DEFAULT,
-                        new byte[]{(byte) 0xff, 0x01}));
-        assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, notProtobuf.getStatus().getCode());
+        StatusRuntimeException notProtobuf = assertThrows(
+                StatusRuntimeException.class,
+                () -> io.grpc.stub.ClientCalls.blockingUnaryCall(
+                        channel, RAW_MODEL_INFER, io.grpc.CallOptions.DEFAULT, new byte[] {(byte) 0xff, 0x01}));
+        assertEquals(
+                io.grpc.Status.Code.INVALID_ARGUMENT, notProtobuf.getStatus().getCode());
         String after = text(bankNotes, "/metrics");
 
         String model = "model=\"" + name + "\"";
         String infer = ",route=\"/inference.GRPCInferenceService/ModelInfer\"";
-        assertEquals(1, rise(before, after, "tabserve_http_requests_total",
-                "method=\"POST\"," + model + ",protocol=\"rest\",route=\"/v2/*\",status=\"200\""));
-        assertEquals(2, rise(before, after, "tabserve_http_requests_total",
-                "method=\"POST\"," + model + ",protocol=\"grpc\"" + infer + ",status=\"OK\""));
-        assertEquals(1, rise(before, after, "tabserve_http_requests_total",
-                "method=\"POST\",model=\"\",protocol=\"grpc\"" + infer + ",status=\"NOT_FOUND\""));
-        assertEquals(1, rise(before, after, "tabserve_http_requests_total",
-                "method=\"POST\",model=\"\",protocol=\"grpc\"" + infer + ",status=\"INVALID_ARGUMENT\""));
-        assertEquals(2, rise(before, after, "tabserve_http_request_duration_seconds_count",
-                "method=\"POST\"," + model + ",protocol=\"grpc\"" + infer));
+        assertEquals(
+                1,
+                rise(
+                        before,
+                        after,
+                        "tabserve_http_requests_total",
+                        "method=\"POST\"," + model + ",protocol=\"rest\",route=\"/v2/*\",status=\"200\""));
+        assertEquals(
+                2,
+                rise(
+                        before,
+                        after,
+                        "tabserve_http_requests_total",
+                        "method=\"POST\"," + model + ",protocol=\"grpc\"" + infer + ",status=\"OK\""));
+        assertEquals(
+                1,
+                rise(
+                        before,
+                        after,
+                        "tabserve_http_requests_total",
+                        "method=\"POST\",model=\"\",protocol=\"grpc\"" + infer + ",status=\"NOT_FOUND\""));
+        assertEquals(
+                1,
+                rise(
+                        before,
+                        after,
+                        "tabserve_http_requests_total",
+                        "method=\"POST\",model=\"\",protocol=\"grpc\"" + infer + ",status=\"INVALID_ARGUMENT\""));
+        assertEquals(
+                2,
+                rise(
+                        before,
+                        after,
+                        "tabserve_http_request_duration_seconds_count",
+                        "method=\"POST\"," + model + ",protocol=\"grpc\"" + infer));
         assertTrue(!after.contains("no-such-model"), "a name a client made up never becomes a label value");
-        assertTrue(!after.contains("route=\"/inference.GRPCInferenceService/*\""),
+        assertTrue(
+                !after.contains("route=\"/inference.GRPCInferenceService/*\""),
                 "a gRPC call is counted by the service alone, not by the servlet filter too");
     }
 
     /** ModelInfer with its request as bytes, whatever they are. */
-    private static final io.grpc.MethodDescriptor<byte[], byte[]> RAW_MODEL_INFER = io.grpc.MethodDescriptor
-            .<byte[], byte[]>newBuilder().setType(io.grpc.MethodDescriptor.MethodType.UNARY)
-            .setFullMethodName(GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName())
-            .setRequestMarshaller(Bytes.MARSHALLER).setResponseMarshaller(Bytes.MARSHALLER).build();
+    private static final io.grpc.MethodDescriptor<byte[], byte[]> RAW_MODEL_INFER =
+            io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
+                    .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+                    .setFullMethodName(
+                            GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName())
+                    .setRequestMarshaller(Bytes.MARSHALLER)
+                    .setResponseMarshaller(Bytes.MARSHALLER)
+                    .build();
 
     /** Bytes as they are, both ways. */
     private enum Bytes {
         ;
-        static final io.grpc.MethodDescriptor.Marshaller<byte[]> MARSHALLER = new io.grpc.MethodDescriptor.Marshaller<>() {
-            @Override
-            public java.io.InputStream stream(byte[] value) {
-                return new java.io.ByteArrayInputStream(value);
-            }
+        static final io.grpc.MethodDescriptor.Marshaller<byte[]> MARSHALLER =
+                new io.grpc.MethodDescriptor.Marshaller<>() {
+                    @Override
+                    public java.io.InputStream stream(byte[] value) {
+                        return new java.io.ByteArrayInputStream(value);
+                    }
 
-            @Override
-            public byte[] parse(java.io.InputStream stream) {
-                try (stream) {
-                    return stream.readAllBytes();
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }
-        };
+                    @Override
+                    public byte[] parse(java.io.InputStream stream) {
+                        try (stream) {
+                            return stream.readAllBytes();
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                };
     }
 
     /** How much one sample rose between two scrapes (0 for one absent). */
@@ -226,8 +281,10 @@ public class OpenInferenceGrpcTest {
     }
 
     private static double sample(String metrics, String name, String labels) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^" + java.util.regex.Pattern.quote(
-                name + "{" + labels + "}") + " (\\S+)$", java.util.regex.Pattern.MULTILINE).matcher(metrics);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "^" + java.util.regex.Pattern.quote(name + "{" + labels + "}") + " (\\S+)$",
+                        java.util.regex.Pattern.MULTILINE)
+                .matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
@@ -236,24 +293,34 @@ public class OpenInferenceGrpcTest {
      * labels in the graph, a fixed batch of 4, a regressor, one tensor of four columns), as REST answers.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"penguins/species-zipmap", "penguins/species-nozipmap", "penguins/int64-column",
-            "penguins/body-mass-regressor", "penguins/species-labels-in-graph", "penguins/fixed-batch-4",
-            "iris/iris-single-tensor"})
+    @ValueSource(
+            strings = {
+                "penguins/species-zipmap",
+                "penguins/species-nozipmap",
+                "penguins/int64-column",
+                "penguins/body-mass-regressor",
+                "penguins/species-labels-in-graph",
+                "penguins/fixed-batch-4",
+                "iris/iris-single-tensor"
+            })
     void infersEveryFixtureAsRestDoes(String fixture) throws Exception {
         Path fixtures = PENGUINS.getParent();
-        JsonNode expected = JSON.readTree(fixtures.resolve(fixture + ".expected.json").toFile());
+        JsonNode expected =
+                JSON.readTree(fixtures.resolve(fixture + ".expected.json").toFile());
         if (expected.has("input")) { // one tensor of many columns, described as such: as one input with its columns
-            com.fasterxml.jackson.databind.node.ObjectNode input = expected.path("input").deepCopy();
+            com.fasterxml.jackson.databind.node.ObjectNode input =
+                    expected.path("input").deepCopy();
             input.set("columns", expected.path("columns"));
             expected = ((com.fasterxml.jackson.databind.node.ObjectNode) expected.deepCopy())
                     .set("inputs", JSON.createArrayNode().add(input));
         }
-        try (TabserveServer server = TabserveServer.startReady("--model",
-                fixtures.resolve(fixture + ".onnx").toAbsolutePath().toString())) {
+        try (TabserveServer server = TabserveServer.startReady(
+                "--model", fixtures.resolve(fixture + ".onnx").toAbsolutePath().toString())) {
             ManagedChannel penguins = GrpcChannels.to(server);
             try {
                 String model = get(server, "/api/model").path("name").asText();
-                Map<String, Object> request = JSON.convertValue(TypedModelsV2Test.inferRequest(expected),
+                Map<String, Object> request = JSON.convertValue(
+                        TypedModelsV2Test.inferRequest(expected),
                         JSON.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Object.class));
                 JsonNode rest = post(server, "/v2/models/" + model + "/infer", request);
                 var client = GRPCInferenceServiceGrpc.newBlockingStub(penguins);
@@ -268,11 +335,11 @@ public class OpenInferenceGrpcTest {
     }
 
     /** The gRPC call and the REST route refuse alike: the status for REST's HTTP status, REST's message. */
-    private static void assertRefusedAlike(String model, Map<String, Object> request, Status.Code code, int status,
-                                           String contains) throws Exception {
+    private static void assertRefusedAlike(
+            String model, Map<String, Object> request, Status.Code code, int status, String contains) throws Exception {
         String rest = error(bankNotes, "POST", "/v2/models/" + model + "/infer", request, status);
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                () -> stub.modelInfer(grpcRequest(model, request, false)));
+        StatusRuntimeException e =
+                assertThrows(StatusRuntimeException.class, () -> stub.modelInfer(grpcRequest(model, request, false)));
         assertEquals(code, e.getStatus().getCode(), rest);
         assertEquals(rest, e.getStatus().getDescription());
         assertTrue(rest.contains(contains), rest);
@@ -281,12 +348,16 @@ public class OpenInferenceGrpcTest {
     /** Three bank notes as a v2 JSON request, built from the model's metadata (one tensor per input). */
     private static Map<String, Object> bankNoteRequest(String datatype) throws Exception {
         JsonNode metadata = get(bankNotes, "/v2/models/" + name);
-        double[][] notes = {{3.6216, 8.6661, -2.8073, -0.44699}, {-1.3971, 3.3191, -1.3927, -1.9948},
-                {0.32924, -4.4552, 4.5718, -0.9888}};
+        double[][] notes = {
+            {3.6216, 8.6661, -2.8073, -0.44699},
+            {-1.3971, 3.3191, -1.3927, -1.9948},
+            {0.32924, -4.4552, 4.5718, -0.9888}
+        };
         List<Map<String, Object>> tensors = new ArrayList<>();
         int column = 0;
         for (JsonNode input : metadata.path("inputs")) {
-            int width = input.path("shape").size() > 1 ? input.path("shape").get(1).asInt() : 1;
+            int width =
+                    input.path("shape").size() > 1 ? input.path("shape").get(1).asInt() : 1;
             List<Object> data = new ArrayList<>();
             for (double[] note : notes) {
                 for (int c = column; c < column + width; c++) {
@@ -326,7 +397,8 @@ public class OpenInferenceGrpcTest {
         for (Map<String, Object> tensor : (List<Map<String, Object>>) json.get("inputs")) {
             String datatype = (String) tensor.get("datatype");
             ModelInferRequest.InferInputTensor.Builder input = ModelInferRequest.InferInputTensor.newBuilder()
-                    .setName((String) tensor.get("name")).setDatatype(datatype);
+                    .setName((String) tensor.get("name"))
+                    .setDatatype(datatype);
             ((List<Number>) tensor.get("shape")).forEach(d -> input.addShape(d.longValue()));
             InferTensorContents.Builder contents = InferTensorContents.newBuilder();
             ByteString.Output bytes = ByteString.newOutput();
@@ -335,22 +407,38 @@ public class OpenInferenceGrpcTest {
                     case "BYTES" -> {
                         ByteString text = ByteString.copyFromUtf8((String) value);
                         contents.addBytesContents(text);
-                        write(bytes, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(text.size()));
+                        write(
+                                bytes,
+                                ByteBuffer.allocate(4)
+                                        .order(ByteOrder.LITTLE_ENDIAN)
+                                        .putInt(text.size()));
                         write(bytes, ByteBuffer.wrap(text.toByteArray()));
                     }
                     case "FP32" -> {
                         float f = value == null ? Float.NaN : ((Number) value).floatValue();
                         contents.addFp32Contents(f);
-                        write(bytes, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(f));
+                        write(
+                                bytes,
+                                ByteBuffer.allocate(4)
+                                        .order(ByteOrder.LITTLE_ENDIAN)
+                                        .putFloat(f));
                     }
                     case "FP64" -> {
                         double d = value == null ? Double.NaN : ((Number) value).doubleValue();
                         contents.addFp64Contents(d);
-                        write(bytes, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(d));
+                        write(
+                                bytes,
+                                ByteBuffer.allocate(8)
+                                        .order(ByteOrder.LITTLE_ENDIAN)
+                                        .putDouble(d));
                     }
                     case "INT64" -> {
                         contents.addInt64Contents(((Number) value).longValue());
-                        write(bytes, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(((Number) value).longValue()));
+                        write(
+                                bytes,
+                                ByteBuffer.allocate(8)
+                                        .order(ByteOrder.LITTLE_ENDIAN)
+                                        .putLong(((Number) value).longValue()));
                     }
                     default -> throw new IllegalArgumentException(datatype);
                 }
@@ -395,13 +483,19 @@ public class OpenInferenceGrpcTest {
                 case "BYTES" -> {
                     assertEquals(data.size(), contents.getBytesContentsCount());
                     for (int i = 0; i < data.size(); i++) {
-                        assertEquals(data.get(i).asText(), contents.getBytesContents(i).toStringUtf8(), got.getName() + " " + i);
+                        assertEquals(
+                                data.get(i).asText(),
+                                contents.getBytesContents(i).toStringUtf8(),
+                                got.getName() + " " + i);
                     }
                 }
                 case "FP32" -> {
                     assertEquals(data.size(), contents.getFp32ContentsCount());
                     for (int i = 0; i < data.size(); i++) {
-                        assertEquals((float) data.get(i).doubleValue(), contents.getFp32Contents(i), got.getName() + " " + i);
+                        assertEquals(
+                                (float) data.get(i).doubleValue(),
+                                contents.getFp32Contents(i),
+                                got.getName() + " " + i);
                     }
                 }
                 case "FP64" -> {
@@ -417,7 +511,8 @@ public class OpenInferenceGrpcTest {
 
     private static List<String> tensors(JsonNode tensors) {
         List<String> out = new ArrayList<>();
-        tensors.forEach(t -> out.add(t.path("name").asText() + " " + t.path("datatype").asText() + " " + longs(t.path("shape"))));
+        tensors.forEach(t ->
+                out.add(t.path("name").asText() + " " + t.path("datatype").asText() + " " + longs(t.path("shape"))));
         return out;
     }
 
@@ -444,8 +539,8 @@ public class OpenInferenceGrpcTest {
     }
 
     private static String text(TabserveServer server, String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(server.uri(path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                HTTP.send(HttpRequest.newBuilder(server.uri(path)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         return response.body();
     }
@@ -465,8 +560,7 @@ public class OpenInferenceGrpcTest {
     }
 
     /** Sends {@code body} (null: none) as JSON to {@code path} of {@code server}, as a REST client would. */
-    static HttpResponse<String> send(TabserveServer server, String method, String path, Object body)
-            throws Exception {
+    static HttpResponse<String> send(TabserveServer server, String method, String path, Object body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(path));
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());

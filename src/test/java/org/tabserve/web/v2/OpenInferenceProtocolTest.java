@@ -1,15 +1,12 @@
 package org.tabserve.web.v2;
 
-import org.tabserve.launcher.TabserveServer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,10 +14,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tabserve.launcher.TabserveServer;
 
 /**
  * The Open Inference Protocol (KServe v2, REST) against the packaged WAR, field by field as
@@ -50,7 +47,9 @@ class OpenInferenceProtocolTest {
         version = model.get("version").asText();
         input = model.get("input").get("name").asText();
         features = new ArrayList<>();
-        model.get("input").get("features").forEach(f -> features.add(f.get("name").asText()));
+        model.get("input")
+                .get("features")
+                .forEach(f -> features.add(f.get("name").asText()));
         classNames = new ArrayList<>();
         model.get("classes").forEach(c -> classNames.add(c.get("display_name").asText()));
     }
@@ -60,13 +59,16 @@ class OpenInferenceProtocolTest {
         server.close();
     }
 
-    record Answer(int status, String contentType, JsonNode json, HttpResponse<String> response) {
-    }
+    record Answer(int status, String contentType, JsonNode json, HttpResponse<String> response) {}
 
     static Answer send(HttpRequest.Builder request) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         JsonNode json = response.body().isEmpty() ? null : JSON.readTree(response.body());
-        return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), json, response);
+        return new Answer(
+                response.statusCode(),
+                response.headers().firstValue("Content-Type").orElse(""),
+                json,
+                response);
     }
 
     static Answer get(String path) throws IOException, InterruptedException {
@@ -74,8 +76,10 @@ class OpenInferenceProtocolTest {
     }
 
     static Answer post(String path, Object body) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(server.uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body instanceof String s ? s : JSON.writeValueAsString(body))));
+        return send(HttpRequest.newBuilder(server.uri(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        body instanceof String s ? s : JSON.writeValueAsString(body))));
     }
 
     /** The rows in the model's column order, as the protocol's row-major data. */
@@ -114,7 +118,9 @@ class OpenInferenceProtocolTest {
         assertTrue(answer.contentType().startsWith("application/json"), answer.contentType());
         assertEquals(List.of("error"), fieldNames(answer.json()));
         assertTrue(answer.json().get("error").isTextual());
-        assertTrue(answer.json().get("error").asText().contains(mentions), answer.json().toString());
+        assertTrue(
+                answer.json().get("error").asText().contains(mentions),
+                answer.json().toString());
     }
 
     @Test
@@ -123,7 +129,8 @@ class OpenInferenceProtocolTest {
         assertEquals(200, answer.status());
         assertEquals(List.of("name", "version", "extensions"), fieldNames(answer.json()));
         assertEquals("tabserve", answer.json().get("name").asText());
-        assertTrue(answer.json().get("version").isTextual() && !answer.json().get("version").asText().isEmpty());
+        assertTrue(answer.json().get("version").isTextual()
+                && !answer.json().get("version").asText().isEmpty());
         assertTrue(answer.json().get("extensions").isArray());
     }
 
@@ -145,24 +152,35 @@ class OpenInferenceProtocolTest {
             assertEquals(JSON.valueToTree(List.of(version)), metadata.get("versions"));
             assertEquals("onnx_onnxv1", metadata.get("platform").asText());
             // The columns' and the classes' names are hints in the protocol's parameters; the tensor stays the input.
-            assertEquals(JSON.readTree("[{\"name\": \"" + input + "\", \"datatype\": \"FP32\", \"shape\": [-1, "
-                    + features.size() + "], \"parameters\": {\"feature_names\": " + JSON.writeValueAsString(features)
-                    + "}}]"), metadata.get("inputs"));
-            assertEquals(JSON.readTree("[{\"name\": \"label\", \"datatype\": \"BYTES\", \"shape\": [-1],"
-                    + " \"parameters\": {\"class_names\": " + JSON.writeValueAsString(classNames) + "}},"
-                    + " {\"name\": \"probabilities\", \"datatype\": \"FP32\", \"shape\": [-1, 2]}]"), metadata.get("outputs"));
+            assertEquals(
+                    JSON.readTree("[{\"name\": \"" + input + "\", \"datatype\": \"FP32\", \"shape\": [-1, "
+                            + features.size() + "], \"parameters\": {\"feature_names\": "
+                            + JSON.writeValueAsString(features)
+                            + "}}]"),
+                    metadata.get("inputs"));
+            assertEquals(
+                    JSON.readTree("[{\"name\": \"label\", \"datatype\": \"BYTES\", \"shape\": [-1],"
+                            + " \"parameters\": {\"class_names\": " + JSON.writeValueAsString(classNames) + "}},"
+                            + " {\"name\": \"probabilities\", \"datatype\": \"FP32\", \"shape\": [-1, 2]}]"),
+                    metadata.get("outputs"));
         }
     }
 
     @Test
     void modelReadyGivesTheNameAndTrue() throws Exception {
-        assertEquals(JSON.readTree("{\"name\": \"" + name + "\", \"ready\": true}"), get("/v2/models/" + name + "/ready").json());
-        assertEquals(200, get("/v2/models/" + name + "/versions/" + version + "/ready").status());
+        assertEquals(
+                JSON.readTree("{\"name\": \"" + name + "\", \"ready\": true}"),
+                get("/v2/models/" + name + "/ready").json());
+        assertEquals(
+                200,
+                get("/v2/models/" + name + "/versions/" + version + "/ready").status());
     }
 
     @Test
     void inferEchoesTheIdAndAnswersLabelsAndProbabilitiesAsTheJsonApiDoes() throws Exception {
-        Map<String, Object> request = inferRequest("FP32", List.of(2, features.size()),
+        Map<String, Object> request = inferRequest(
+                "FP32",
+                List.of(2, features.size()),
                 tensorRows().stream().flatMap(List::stream).toList());
         request.put("id", "42");
         Answer answer = post(infer(), request);
@@ -183,23 +201,40 @@ class OpenInferenceProtocolTest {
         assertEquals(JSON.readTree("[2, 2]"), probabilities.get("shape"));
         assertEquals(4, probabilities.get("data").size());
 
-        JsonNode reference = post("/api/predict", Map.of("instances", ROWS)).json().get("predictions");
+        JsonNode reference =
+                post("/api/predict", Map.of("instances", ROWS)).json().get("predictions");
         for (int row = 0; row < 2; row++) {
-            assertEquals(reference.get(row).get("label").asText(), label.get("data").get(row).asText());
-            assertEquals(reference.get(row).get("probabilities").get("0").asDouble(),
-                    probabilities.get("data").get(2 * row).asDouble(), 1e-6);
-            assertEquals(reference.get(row).get("probabilities").get("1").asDouble(),
-                    probabilities.get("data").get(2 * row + 1).asDouble(), 1e-6);
+            assertEquals(
+                    reference.get(row).get("label").asText(),
+                    label.get("data").get(row).asText());
+            assertEquals(
+                    reference.get(row).get("probabilities").get("0").asDouble(),
+                    probabilities.get("data").get(2 * row).asDouble(),
+                    1e-6);
+            assertEquals(
+                    reference.get(row).get("probabilities").get("1").asDouble(),
+                    probabilities.get("data").get(2 * row + 1).asDouble(),
+                    1e-6);
         }
-        assertEquals(List.of("0", "1"), List.of(label.get("data").get(0).asText(), label.get("data").get(1).asText()),
+        assertEquals(
+                List.of("0", "1"),
+                List.of(
+                        label.get("data").get(0).asText(),
+                        label.get("data").get(1).asText()),
                 "the first row is a genuine note, the second a forged one");
     }
 
     @Test
     void inferTakesNestedDataAndTheVersionedPathLikeFlatData() throws Exception {
-        JsonNode flat = post(infer(), inferRequest("FP32", List.of(2, features.size()),
-                tensorRows().stream().flatMap(List::stream).toList())).json();
-        Answer nested = post("/v2/models/" + name + "/versions/" + version + "/infer",
+        JsonNode flat = post(
+                        infer(),
+                        inferRequest(
+                                "FP32",
+                                List.of(2, features.size()),
+                                tensorRows().stream().flatMap(List::stream).toList()))
+                .json();
+        Answer nested = post(
+                "/v2/models/" + name + "/versions/" + version + "/infer",
                 inferRequest("FP32", List.of(2, features.size()), tensorRows()));
         assertEquals(200, nested.status());
         assertEquals(flat.get("outputs"), nested.json().get("outputs"));
@@ -208,7 +243,8 @@ class OpenInferenceProtocolTest {
 
     @Test
     void inferReturnsOnlyTheRequestedOutputs() throws Exception {
-        Map<String, Object> request = inferRequest("FP32", List.of(1, features.size()), tensorRows().get(0));
+        Map<String, Object> request =
+                inferRequest("FP32", List.of(1, features.size()), tensorRows().get(0));
         request.put("outputs", List.of(Map.of("name", "probabilities")));
         JsonNode outputs = post(infer(), request).json().get("outputs");
         assertEquals(1, outputs.size());
@@ -226,45 +262,70 @@ class OpenInferenceProtocolTest {
         assertProtocolError(get("/v2/models/no-such-model"), 404, "no model named 'no-such-model'");
         assertProtocolError(get("/v2/models/no-such-model/ready"), 404, "no model named");
         assertProtocolError(get("/v2/models/" + name + "/versions/999"), 404, "version 999 of model");
-        assertProtocolError(post("/v2/models/no-such-model/infer", inferRequest("FP32", List.of(1, 4), List.of(1, 2, 3, 4))),
-                404, "no model named");
+        assertProtocolError(
+                post("/v2/models/no-such-model/infer", inferRequest("FP32", List.of(1, 4), List.of(1, 2, 3, 4))),
+                404,
+                "no model named");
         assertProtocolError(get("/v2/no/such/route"), 404, "no route");
     }
 
     @Test
     void shapeThatDoesNotMatchTheDataIs400() throws Exception {
-        assertProtocolError(post(infer(), inferRequest("FP32", List.of(2, features.size()), tensorRows().get(0))),
-                400, "needs 8 values, but its data has 4");
+        assertProtocolError(
+                post(
+                        infer(),
+                        inferRequest(
+                                "FP32",
+                                List.of(2, features.size()),
+                                tensorRows().get(0))),
+                400,
+                "needs 8 values, but its data has 4");
     }
 
     @Test
     void wrongDatatypeIs400() throws Exception {
-        assertProtocolError(post(infer(), inferRequest("BOOL", List.of(1, 4), List.of(true, false, true, false))),
-                400, "datatype 'BOOL'");
-        assertProtocolError(post(infer(), inferRequest("FP64", List.of(1, 4), List.of(0.1, 1, 2, 3))),
-                400, "not exactly a float32");
+        assertProtocolError(
+                post(infer(), inferRequest("BOOL", List.of(1, 4), List.of(true, false, true, false))),
+                400,
+                "datatype 'BOOL'");
+        assertProtocolError(
+                post(infer(), inferRequest("FP64", List.of(1, 4), List.of(0.1, 1, 2, 3))),
+                400,
+                "not exactly a float32");
     }
 
     @Test
     void missingOrUnknownInputIs400() throws Exception {
         assertProtocolError(post(infer(), Map.of("inputs", List.of())), 400, "missing input '" + input + "'");
-        assertProtocolError(post(infer(), "{\"inputs\": [{\"name\": \"input0\", \"shape\": [1, 4], \"datatype\": \"FP32\", "
-                + "\"data\": [1, 2, 3, 4]}]}"), 400, "unknown input 'input0'");
+        assertProtocolError(
+                post(
+                        infer(),
+                        "{\"inputs\": [{\"name\": \"input0\", \"shape\": [1, 4], \"datatype\": \"FP32\", "
+                                + "\"data\": [1, 2, 3, 4]}]}"),
+                400,
+                "unknown input 'input0'");
     }
 
     @Test
     void malformedJsonWrongContentTypeAndWrongMethodAreErrorObjects() throws Exception {
         assertProtocolError(post(infer(), "{\"inputs\": "), 400, "malformed JSON");
-        assertProtocolError(send(HttpRequest.newBuilder(server.uri(infer())).header("Content-Type", "text/plain")
-                .POST(HttpRequest.BodyPublishers.ofString("{}"))), 415, "application/json");
+        assertProtocolError(
+                send(HttpRequest.newBuilder(server.uri(infer()))
+                        .header("Content-Type", "text/plain")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}"))),
+                415,
+                "application/json");
         Answer wrongMethod = get(infer());
         assertProtocolError(wrongMethod, 405, "GET is not allowed");
-        assertEquals("OPTIONS, POST", wrongMethod.response().headers().firstValue("Allow").orElse(""));
+        assertEquals(
+                "OPTIONS, POST",
+                wrongMethod.response().headers().firstValue("Allow").orElse(""));
     }
 
     @Test
     void errorsUnderV2AreJsonEvenForBrowsers() throws Exception {
-        Answer answer = send(HttpRequest.newBuilder(server.uri("/v2/models/nope")).header("Accept", "text/html"));
+        Answer answer =
+                send(HttpRequest.newBuilder(server.uri("/v2/models/nope")).header("Accept", "text/html"));
         assertProtocolError(answer, 404, "no model named");
     }
 
@@ -272,7 +333,8 @@ class OpenInferenceProtocolTest {
     void theReadmeExampleGivesTheLabelItShows() throws Exception {
         // README: variance 3.6, skewness 8.6, curtosis -2.8, entropy -0.44, sent in the model's column order
         Map<String, Double> row = Map.of("variance", 3.6, "skewness", 8.6, "curtosis", -2.8, "entropy", -0.44);
-        Map<String, Object> request = inferRequest("FP32", List.of(1, 4), features.stream().map(row::get).toList());
+        Map<String, Object> request = inferRequest(
+                "FP32", List.of(1, 4), features.stream().map(row::get).toList());
         JsonNode outputs = post(infer(), request).json().get("outputs");
         assertEquals("0", outputs.get(0).get("data").get(0).asText());
     }

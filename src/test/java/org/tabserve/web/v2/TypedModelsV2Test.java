@@ -1,12 +1,11 @@
 package org.tabserve.web.v2;
 
-import org.tabserve.launcher.TabserveServer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,10 +15,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.tabserve.launcher.TabserveServer;
 
 /**
  * Every penguins fixture (skl2onnx pipelines with text, integer and missing inputs, a regressor, a hand-made fixed
@@ -35,13 +33,21 @@ public class TypedModelsV2Test {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @ParameterizedTest
-    @ValueSource(strings = {"species-zipmap", "species-nozipmap", "species-labels-in-graph", "body-mass-regressor",
-            "int64-column", "fixed-batch-4"})
+    @ValueSource(
+            strings = {
+                "species-zipmap",
+                "species-nozipmap",
+                "species-labels-in-graph",
+                "body-mass-regressor",
+                "int64-column",
+                "fixed-batch-4"
+            })
     void servesTheFixtureOverV2AsScikitLearnAnswered(String fixture) throws Exception {
-        JsonNode expected = JSON.readTree(DIR.resolve(fixture + ".expected.json").toFile());
+        JsonNode expected =
+                JSON.readTree(DIR.resolve(fixture + ".expected.json").toFile());
         boolean regression = expected.path("task").asText().equals("regression");
-        try (TabserveServer server = TabserveServer.startReady("--model",
-                DIR.resolve(fixture + ".onnx").toAbsolutePath().toString())) {
+        try (TabserveServer server = TabserveServer.startReady(
+                "--model", DIR.resolve(fixture + ".onnx").toAbsolutePath().toString())) {
             JsonNode model = get(server, "/api/model");
             String name = model.path("name").asText();
             checkModelApi(model, expected);
@@ -54,8 +60,12 @@ public class TypedModelsV2Test {
                 JsonNode want = expected.path("inputs").get(i);
                 JsonNode got = inputs.get(i);
                 assertEquals(want.path("name").asText(), got.path("name").asText());
-                assertEquals(v2Datatype(want.path("type").asText()), got.path("datatype").asText(), got::toString);
-                String shape = want.has("columns") ? "[-1," + want.path("columns").size() + "]" : "[-1,1]";
+                assertEquals(
+                        v2Datatype(want.path("type").asText()),
+                        got.path("datatype").asText(),
+                        got::toString);
+                String shape =
+                        want.has("columns") ? "[-1," + want.path("columns").size() + "]" : "[-1,1]";
                 assertEquals(shape, got.path("shape").toString(), got::toString);
             }
             JsonNode outputs = metadata.path("outputs");
@@ -70,7 +80,9 @@ public class TypedModelsV2Test {
                 assertEquals("label", outputs.get(0).path("name").asText());
                 assertEquals("BYTES", outputs.get(0).path("datatype").asText());
                 assertEquals("probabilities", outputs.get(1).path("name").asText());
-                assertEquals("[-1," + expected.path("classes").size() + "]", outputs.get(1).path("shape").toString());
+                assertEquals(
+                        "[-1," + expected.path("classes").size() + "]",
+                        outputs.get(1).path("shape").toString());
             }
 
             // One request with every row.
@@ -84,7 +96,10 @@ public class TypedModelsV2Test {
                 assertEquals("[" + n + ",1]", values.path("shape").toString());
                 for (int r = 0; r < n; r++) {
                     double want = rows.get(r).path("value").asDouble();
-                    assertEquals(want, values.path("data").get(r).asDouble(), 1e-5 * Math.max(1, Math.abs(want)),
+                    assertEquals(
+                            want,
+                            values.path("data").get(r).asDouble(),
+                            1e-5 * Math.max(1, Math.abs(want)),
                             fixture + " row " + rows.get(r).path("row").asInt());
                 }
             } else {
@@ -93,14 +108,24 @@ public class TypedModelsV2Test {
                 List<String> classes = new ArrayList<>();
                 expected.path("classes").forEach(c -> classes.add(c.asText()));
                 assertEquals("[" + n + "]", labels.path("shape").toString());
-                assertEquals("[" + n + "," + classes.size() + "]", probabilities.path("shape").toString());
+                assertEquals(
+                        "[" + n + "," + classes.size() + "]",
+                        probabilities.path("shape").toString());
                 for (int r = 0; r < n; r++) {
                     JsonNode row = rows.get(r);
                     String where = fixture + " row " + row.path("row").asInt();
-                    assertEquals(row.path("label").asText(), labels.path("data").get(r).asText(), where);
+                    assertEquals(
+                            row.path("label").asText(),
+                            labels.path("data").get(r).asText(),
+                            where);
                     for (int c = 0; c < classes.size(); c++) {
-                        assertEquals(row.path("probabilities").path(classes.get(c)).asDouble(),
-                                probabilities.path("data").get(r * classes.size() + c).asDouble(), 1e-5,
+                        assertEquals(
+                                row.path("probabilities").path(classes.get(c)).asDouble(),
+                                probabilities
+                                        .path("data")
+                                        .get(r * classes.size() + c)
+                                        .asDouble(),
+                                1e-5,
                                 where + " " + classes.get(c));
                     }
                 }
@@ -131,12 +156,17 @@ public class TypedModelsV2Test {
             if (input.has("columns")) {
                 continue;
             }
-            JsonNode feature = model.path("features").get(features.indexOf(input.path("name").asText()));
+            JsonNode feature = model.path("features")
+                    .get(features.indexOf(input.path("name").asText()));
             assertEquals(input.path("type").asText(), feature.path("type").asText(), feature::toString);
-            assertEquals(input.path("missing_allowed").asBoolean(), feature.path("missing_allowed").asBoolean(),
+            assertEquals(
+                    input.path("missing_allowed").asBoolean(),
+                    feature.path("missing_allowed").asBoolean(),
                     feature::toString);
             if (input.path("type").asText().equals("string")) {
-                assertTrue(feature.path("categories").size() > 0, () -> "a one-hot encoded text has categories: " + feature);
+                assertTrue(
+                        feature.path("categories").size() > 0,
+                        () -> "a one-hot encoded text has categories: " + feature);
             }
         }
         assertEquals(expected.path("inputs").size(), model.path("inputs").size());
@@ -153,20 +183,30 @@ public class TypedModelsV2Test {
      * columns), and has no classes for a regressor.
      */
     private static void checkCardPage(TabserveServer server, JsonNode model, boolean regression) throws Exception {
-        HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(server.uri("/card")).header("Accept", "text/html")
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> page = HTTP.send(
+                HttpRequest.newBuilder(server.uri("/card"))
+                        .header("Accept", "text/html")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, page.statusCode());
         String html = page.body();
-        String table = html.substring(html.indexOf("id=\"input-table\""), html.indexOf("</table>",
-                html.indexOf("id=\"input-table\"")));
+        String table = html.substring(
+                html.indexOf("id=\"input-table\""), html.indexOf("</table>", html.indexOf("id=\"input-table\"")));
         for (JsonNode feature : model.path("features")) {
             String name = feature.path("name").asText();
-            assertTrue(table.contains("data-feature=\"" + name + "\"") || table.matches("(?s).*data-feature=\"[^\"]*\\b"
-                    + java.util.regex.Pattern.quote(name) + "\\b[^\"]*\".*"), feature::toString);
+            assertTrue(
+                    table.contains("data-feature=\"" + name + "\"")
+                            || table.matches("(?s).*data-feature=\"[^\"]*\\b" + java.util.regex.Pattern.quote(name)
+                                    + "\\b[^\"]*\".*"),
+                    feature::toString);
         }
         // The fact's <dd> may carry attributes (dir="auto": metadata text is isolated from the page's direction).
-        assertTrue(java.util.regex.Pattern.compile("<dt>Task</dt><dd[^>]*>" + (regression ? "regression" : "classification"))
-                .matcher(html).find(), html);
+        assertTrue(
+                java.util.regex.Pattern.compile(
+                                "<dt>Task</dt><dd[^>]*>" + (regression ? "regression" : "classification"))
+                        .matcher(html)
+                        .find(),
+                html);
         assertEquals(!regression, html.contains("<dt>Classes</dt>"), "classes only for a classifier");
     }
 
@@ -210,19 +250,26 @@ public class TypedModelsV2Test {
     }
 
     private static JsonNode get(TabserveServer server, String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(server.uri(path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                HTTP.send(HttpRequest.newBuilder(server.uri(path)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), path + ": " + response.body());
         return JSON.readTree(response.body());
     }
 
-    private static JsonNode post(TabserveServer server, String path, Object body) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(server.uri(path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+    private static JsonNode post(TabserveServer server, String path, Object body)
+            throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(server.uri(path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), () -> path + ": " + response.body().substring(0,
-                Math.min(2000, response.body().length())));
+        assertEquals(
+                200,
+                response.statusCode(),
+                () -> path + ": "
+                        + response.body()
+                                .substring(0, Math.min(2000, response.body().length())));
         return JSON.readTree(response.body());
     }
 }

@@ -1,5 +1,9 @@
 package org.tabserve.web.v2;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import inference.GRPCInferenceServiceGrpc;
@@ -8,6 +12,11 @@ import inference.ModelInferResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,16 +25,6 @@ import org.tabserve.cli.ConformalCards;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.GrpcChannels;
 import org.tabserve.testing.Http;
-
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Open Inference Protocol's {@code coverage} parameter, over REST and gRPC alike: a regressor gains the outputs
@@ -39,6 +38,7 @@ class V2CoverageTest {
 
     @TempDir
     static Path dir;
+
     static TabserveServer server;
     static ManagedChannel channel;
     static GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub;
@@ -57,15 +57,24 @@ class V2CoverageTest {
 
     private static Map<String, Object> request(int columns, List<Double> data, Object coverage) {
         Map<String, Object> request = new LinkedHashMap<>();
-        request.put("inputs", List.of(Map.of("name", "float_input", "shape", List.of(data.size() / columns, columns),
-                "datatype", "FP32", "data", data)));
+        request.put(
+                "inputs",
+                List.of(Map.of(
+                        "name",
+                        "float_input",
+                        "shape",
+                        List.of(data.size() / columns, columns),
+                        "datatype",
+                        "FP32",
+                        "data",
+                        data)));
         request.put("parameters", Map.of("coverage", coverage));
         return request;
     }
 
     private static JsonNode rest(String model, Object body, int status) throws Exception {
-        HttpResponse<String> response = OpenInferenceGrpcTest.send(server, "POST", "/v2/models/" + model + "/infer",
-                body);
+        HttpResponse<String> response =
+                OpenInferenceGrpcTest.send(server, "POST", "/v2/models/" + model + "/infer", body);
         assertEquals(status, response.statusCode(), response.body());
         return JSON.readTree(response.body());
     }
@@ -80,18 +89,31 @@ class V2CoverageTest {
     void aRegressorGainsItsIntervalOutputsOnBothTransportsAlike() throws Exception {
         Map<String, Object> request = request(3, List.of(3.6216, 8.6661, -2.8073, -1.3971, 3.3191, -1.3927), 0.9);
         Map<String, JsonNode> outputs = outputs(rest("entropy", request, 200));
-        assertEquals(List.of("variable", "interval_lower", "interval_upper", "coverage", "novelty_p_value"),
+        assertEquals(
+                List.of("variable", "interval_lower", "interval_upper", "coverage", "novelty_p_value"),
                 List.copyOf(outputs.keySet()));
-        JsonNode single = new Http(server).postJson("/models/entropy/api/predict?coverage=0.9",
-                "{\"variance\": 3.6216, \"skewness\": 8.6661, \"curtosis\": -2.8073}").json();
-        assertEquals(single.path("interval").path("upper").asDouble(),
-                outputs.get("interval_upper").path("data").get(0).asDouble(), 1e-6);
-        ModelInferResponse grpc = stub.modelInfer(OpenInferenceGrpcTest.grpcRequest("entropy", request, false)
-                .toBuilder().putParameters("coverage", InferParameter.newBuilder().setDoubleParam(0.9).build())
-                .build());
-        assertEquals(List.copyOf(outputs.keySet()), grpc.getOutputsList().stream().map(o -> o.getName()).toList());
-        assertEquals(outputs.get("interval_lower").path("data").get(1).asDouble(),
-                grpc.getOutputs(1).getContents().getFp64Contents(1), 0);
+        JsonNode single = new Http(server)
+                .postJson(
+                        "/models/entropy/api/predict?coverage=0.9",
+                        "{\"variance\": 3.6216, \"skewness\": 8.6661, \"curtosis\": -2.8073}")
+                .json();
+        assertEquals(
+                single.path("interval").path("upper").asDouble(),
+                outputs.get("interval_upper").path("data").get(0).asDouble(),
+                1e-6);
+        ModelInferResponse grpc =
+                stub.modelInfer(OpenInferenceGrpcTest.grpcRequest("entropy", request, false).toBuilder()
+                        .putParameters(
+                                "coverage",
+                                InferParameter.newBuilder().setDoubleParam(0.9).build())
+                        .build());
+        assertEquals(
+                List.copyOf(outputs.keySet()),
+                grpc.getOutputsList().stream().map(o -> o.getName()).toList());
+        assertEquals(
+                outputs.get("interval_lower").path("data").get(1).asDouble(),
+                grpc.getOutputs(1).getContents().getFp64Contents(1),
+                0);
     }
 
     @Test
@@ -101,12 +123,21 @@ class V2CoverageTest {
         assertEquals("BOOL", set.path("datatype").asText());
         assertEquals(List.of(2, 2), JSON.convertValue(set.path("shape"), List.class));
         assertTrue(set.path("data").get(0).asBoolean(), "the genuine note's set holds class 0: " + set);
-        ModelInferResponse grpc = stub.modelInfer(OpenInferenceGrpcTest.grpcRequest("forged", request, false)
-                .toBuilder().putParameters("coverage", InferParameter.newBuilder().setStringParam("0.95").build())
-                .build());
+        ModelInferResponse grpc =
+                stub.modelInfer(OpenInferenceGrpcTest.grpcRequest("forged", request, false).toBuilder()
+                        .putParameters(
+                                "coverage",
+                                InferParameter.newBuilder()
+                                        .setStringParam("0.95")
+                                        .build())
+                        .build());
         ModelInferResponse.InferOutputTensor tensor = grpc.getOutputsList().stream()
-                .filter(o -> o.getName().equals("prediction_set")).findFirst().orElseThrow();
-        assertEquals(JSON.convertValue(set.path("data"), List.class), tensor.getContents().getBoolContentsList());
+                .filter(o -> o.getName().equals("prediction_set"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                JSON.convertValue(set.path("data"), List.class),
+                tensor.getContents().getBoolContentsList());
     }
 
     @Test
@@ -114,9 +145,14 @@ class V2CoverageTest {
         Map<String, Object> request = request(3, List.of(1.0, 2.0, 3.0), 0.999);
         String words = rest("entropy", request, 400).path("error").asText();
         assertTrue(words.contains("parameters.coverage"), words);
-        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> stub.modelInfer(
-                OpenInferenceGrpcTest.grpcRequest("entropy", request, false).toBuilder()
-                        .putParameters("coverage", InferParameter.newBuilder().setDoubleParam(0.999).build())
+        StatusRuntimeException refused = assertThrows(
+                StatusRuntimeException.class,
+                () -> stub.modelInfer(OpenInferenceGrpcTest.grpcRequest("entropy", request, false).toBuilder()
+                        .putParameters(
+                                "coverage",
+                                InferParameter.newBuilder()
+                                        .setDoubleParam(0.999)
+                                        .build())
                         .build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode());
         assertEquals(words, refused.getStatus().getDescription());

@@ -1,7 +1,7 @@
 package org.tabserve.web.v2;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,9 +11,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The gRPC deadline timer: a call's deadline queues behind the tick (so that scheduling it wakes no thread), every
@@ -34,9 +33,10 @@ class V2GrpcDeadlinesTest {
 
     @Test
     void aThirtySecondDeadlineQueuesBehindTheTickAtTheHead() {
-        ScheduledFuture<?> deadline = timer.schedule(() -> { }, 30, TimeUnit.SECONDS);
+        ScheduledFuture<?> deadline = timer.schedule(() -> {}, 30, TimeUnit.SECONDS);
         Delayed head = (Delayed) pool().getQueue().peek();
-        assertTrue(head != deadline && head.getDelay(TimeUnit.MILLISECONDS) <= V2GrpcDeadlines.TICK_MILLIS,
+        assertTrue(
+                head != deadline && head.getDelay(TimeUnit.MILLISECONDS) <= V2GrpcDeadlines.TICK_MILLIS,
                 "the head is due within a tick: " + head.getDelay(TimeUnit.MILLISECONDS) + " ms");
         deadline.cancel(false);
     }
@@ -48,10 +48,13 @@ class V2GrpcDeadlinesTest {
             CountDownLatch fired = new CountDownLatch(1);
             long start = System.nanoTime();
             long[] firedAfter = new long[1];
-            timer.schedule(() -> {
-                firedAfter[0] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                fired.countDown();
-            }, delay, TimeUnit.MILLISECONDS);
+            timer.schedule(
+                    () -> {
+                        firedAfter[0] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                        fired.countDown();
+                    },
+                    delay,
+                    TimeUnit.MILLISECONDS);
             assertTrue(fired.await(30, TimeUnit.SECONDS), "a " + delay + " ms deadline never fired"); // a hang guard
             assertTrue(firedAfter[0] >= delay, "a " + delay + " ms deadline fired after " + firedAfter[0] + " ms");
         }
@@ -61,7 +64,7 @@ class V2GrpcDeadlinesTest {
     void cancelledDeadlinesLeaveTheQueueAtOnce() {
         List<ScheduledFuture<?>> deadlines = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
-            deadlines.add(timer.schedule(() -> { }, 30, TimeUnit.SECONDS));
+            deadlines.add(timer.schedule(() -> {}, 30, TimeUnit.SECONDS));
         }
         deadlines.forEach(deadline -> deadline.cancel(false));
         assertEquals(1, pool().getQueue().size(), "only the tick is left queued");

@@ -1,6 +1,10 @@
 package org.tabserve.web.v2;
 
-import com.google.protobuf.ByteString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import inference.GRPCInferenceServiceGrpc;
 import inference.InferTensorContents;
 import inference.ModelInferRequest;
@@ -11,20 +15,10 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.tabserve.launcher.TabserveServer;
-import org.tabserve.testing.GrpcChannels;
-import org.tabserve.testing.H2cWire;
-
-import org.tabserve.web.http.WebConfig;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -34,11 +28,13 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tabserve.launcher.TabserveServer;
+import org.tabserve.testing.GrpcChannels;
+import org.tabserve.testing.H2cWire;
+import org.tabserve.web.http.WebConfig;
 
 /**
  * Issue 34's gRPC intake, in-process: calls hold a concurrency slot for as long as they are open and the call that
@@ -57,8 +53,10 @@ class V2GrpcIntakeLimitsTest {
 
     @BeforeAll
     static void start() {
-        server = TabserveServer.startReady(Map.of("TABSERVE_MAX_CONCURRENT_REQUESTS", Integer.toString(MAX_CONCURRENT)),
-                "--min-request-rate-grace", "1");
+        server = TabserveServer.startReady(
+                Map.of("TABSERVE_MAX_CONCURRENT_REQUESTS", Integer.toString(MAX_CONCURRENT)),
+                "--min-request-rate-grace",
+                "1");
         channel = GrpcChannels.to(server);
         stub = GRPCInferenceServiceGrpc.newBlockingStub(channel);
     }
@@ -79,7 +77,8 @@ class V2GrpcIntakeLimitsTest {
             }
             StatusRuntimeException refused = awaitRefusal(open, large);
             assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode(), refused::toString);
-            assertTrue(refused.getStatus().getDescription().contains(WebConfig.MAX_CONCURRENT_REQUESTS),
+            assertTrue(
+                    refused.getStatus().getDescription().contains(WebConfig.MAX_CONCURRENT_REQUESTS),
                     refused::toString);
             assertEquals(503, get("/api/model").statusCode(), "REST shares the slots");
             assertEquals(200, get("/v2/health/live").statusCode());
@@ -89,11 +88,18 @@ class V2GrpcIntakeLimitsTest {
         for (OpenCall call : open) {
             call.closed.get(30, TimeUnit.SECONDS);
         }
-        assertEquals("0", awaitAnswer().getOutputs(0).getContents().getBytesContents(0).toStringUtf8(),
+        assertEquals(
+                "0",
+                awaitAnswer().getOutputs(0).getContents().getBytesContents(0).toStringUtf8(),
                 "the slots are given back when the calls end");
-        assertTrue(get("/metrics").body().lines().anyMatch(line -> line.startsWith("tabserve_http_requests_total{")
-                && line.contains("route=\"/inference.GRPCInferenceService/ServerReady\"")
-                && line.contains("status=\"UNAVAILABLE\"")), "the refusals are counted");
+        assertTrue(
+                get("/metrics")
+                        .body()
+                        .lines()
+                        .anyMatch(line -> line.startsWith("tabserve_http_requests_total{")
+                                && line.contains("route=\"/inference.GRPCInferenceService/ServerReady\"")
+                                && line.contains("status=\"UNAVAILABLE\"")),
+                "the refusals are counted");
     }
 
     /** Issue 34 item 16a: 20 calls whose deadline passes while their batch is scored (about 0.1 s here). */
@@ -105,21 +111,21 @@ class V2GrpcIntakeLimitsTest {
         java.util.logging.Handler listening = new java.util.logging.Handler() {
             @Override
             public void publish(java.util.logging.LogRecord record) {
-                boolean client = record.getLoggerName() != null && record.getLoggerName().startsWith("io.grpc.netty");
-                if (!client && (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()
-                        || record.getThrown() != null)) {
+                boolean client =
+                        record.getLoggerName() != null && record.getLoggerName().startsWith("io.grpc.netty");
+                if (!client
+                        && (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()
+                                || record.getThrown() != null)) {
                     said.add(record.getLevel() + " " + record.getLoggerName() + ": " + record.getMessage() + " "
                             + record.getThrown());
                 }
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         java.util.logging.Logger.getLogger("").addHandler(listening);
         ModelInferRequest batch = notes(10_000);
@@ -133,7 +139,8 @@ class V2GrpcIntakeLimitsTest {
                 } catch (StatusRuntimeException e) {
                     // This server's two slots may still be held by the calls before, at work past their deadline.
                     if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
-                        assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode(), e::toString);
+                        assertEquals(
+                                Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode(), e::toString);
                         exceeded++;
                         break;
                     }
@@ -165,16 +172,28 @@ class V2GrpcIntakeLimitsTest {
         OpenCall stalled = OpenCall.start(channel, notes(1).toByteArray());
         Status ended = stalled.closed.get(60, TimeUnit.SECONDS);
         assertNotEquals(Status.Code.OK, ended.getCode(), ended::toString);
-        assertEquals("0", awaitAnswer().getOutputs(0).getContents().getBytesContents(0).toStringUtf8());
+        assertEquals(
+                "0",
+                awaitAnswer().getOutputs(0).getContents().getBytesContents(0).toStringUtf8());
     }
 
     @Test
     void aCallThatDeclaresItsContentLengthIsAnswered() throws Exception {
         byte[] frame = H2cWire.grpcFrame(notes(1).toByteArray());
         try (H2cWire wire = new H2cWire(server.uri())) {
-            int stream = wire.post(GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName().replaceFirst("^",
-                    "/"), Map.of("content-type", "application/grpc", "te", "trailers", "content-length",
-                    Integer.toString(frame.length)), frame, true);
+            int stream = wire.post(
+                    GRPCInferenceServiceGrpc.getModelInferMethod()
+                            .getFullMethodName()
+                            .replaceFirst("^", "/"),
+                    Map.of(
+                            "content-type",
+                            "application/grpc",
+                            "te",
+                            "trailers",
+                            "content-length",
+                            Integer.toString(frame.length)),
+                    frame,
+                    true);
             Map<String, String> answer = wire.answer(stream).get(30, TimeUnit.SECONDS);
             assertEquals("0", answer.get("grpc-status"), answer::toString);
         }
@@ -183,7 +202,8 @@ class V2GrpcIntakeLimitsTest {
     @Test
     void aRefusalQuotingAHugeModelNameKeepsItsCodeAndItsWordsBounded() {
         String name = "m".repeat(200_000);
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        StatusRuntimeException e = assertThrows(
+                StatusRuntimeException.class,
                 () -> stub.modelInfer(notes(1).toBuilder().setModelName(name).build()));
         assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode(), e::toString);
         String description = e.getStatus().getDescription();
@@ -195,11 +215,16 @@ class V2GrpcIntakeLimitsTest {
     @Test
     void valuesInFp32AndFp64ContentsAtOnceAreInvalidArgumentNamingBoth() {
         ModelInferRequest.Builder both = notes(1).toBuilder();
-        both.getInputsBuilder(0).getContentsBuilder().addFp64Contents(1).addFp64Contents(2).addFp64Contents(3)
+        both.getInputsBuilder(0)
+                .getContentsBuilder()
+                .addFp64Contents(1)
+                .addFp64Contents(2)
+                .addFp64Contents(3)
                 .addFp64Contents(4);
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub.modelInfer(both.build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e::toString);
-        assertTrue(e.getStatus().getDescription().contains("contents.fp32_contents and contents.fp64_contents"),
+        assertTrue(
+                e.getStatus().getDescription().contains("contents.fp32_contents and contents.fp64_contents"),
                 e::toString);
     }
 
@@ -207,17 +232,20 @@ class V2GrpcIntakeLimitsTest {
     private record OpenCall(ClientCall<byte[], byte[]> call, CompletableFuture<Status> closed) {
         /** The unary ModelInfer, as a client-streaming call from the client's side, so that it can stay open. */
         private static final MethodDescriptor<byte[], byte[]> STREAMING = RAW_MODEL_INFER.toBuilder()
-                .setType(MethodDescriptor.MethodType.CLIENT_STREAMING).build();
+                .setType(MethodDescriptor.MethodType.CLIENT_STREAMING)
+                .build();
 
         static OpenCall start(ManagedChannel channel, byte[] message) {
             CompletableFuture<Status> closed = new CompletableFuture<>();
             ClientCall<byte[], byte[]> call = channel.newCall(STREAMING, CallOptions.DEFAULT);
-            call.start(new ClientCall.Listener<>() {
-                @Override
-                public void onClose(Status status, Metadata trailers) {
-                    closed.complete(status);
-                }
-            }, new Metadata());
+            call.start(
+                    new ClientCall.Listener<>() {
+                        @Override
+                        public void onClose(Status status, Metadata trailers) {
+                            closed.complete(status);
+                        }
+                    },
+                    new Metadata());
             call.request(1);
             call.sendMessage(message);
             return new OpenCall(call, closed);
@@ -232,7 +260,8 @@ class V2GrpcIntakeLimitsTest {
      * The refusal a call gets once the open calls hold every slot (they take theirs as their headers arrive). An open
      * call refused itself (the calls of the test before may still be giving their slots back) is opened again.
      */
-    private static StatusRuntimeException awaitRefusal(List<OpenCall> open, byte[] message) throws InterruptedException {
+    private static StatusRuntimeException awaitRefusal(List<OpenCall> open, byte[] message)
+            throws InterruptedException {
         for (int attempt = 0; attempt < 200; attempt++) {
             open.replaceAll(call -> call.closed.isDone() ? OpenCall.start(channel, message) : call);
             try {
@@ -260,19 +289,27 @@ class V2GrpcIntakeLimitsTest {
     }
 
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.uri().resolve(path))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(server.uri().resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** {@code rows} bank notes, FP32, for the bundled model. */
     private static ModelInferRequest notes(int rows) {
         InferTensorContents.Builder contents = InferTensorContents.newBuilder();
         for (int r = 0; r < rows; r++) {
-            contents.addFp32Contents(3.6216f).addFp32Contents(8.6661f).addFp32Contents(-2.8073f)
+            contents.addFp32Contents(3.6216f)
+                    .addFp32Contents(8.6661f)
+                    .addFp32Contents(-2.8073f)
                     .addFp32Contents(-0.44699f);
         }
-        return ModelInferRequest.newBuilder().addInputs(ModelInferRequest.InferInputTensor.newBuilder()
-                .setName("input").setDatatype("FP32").addShape(rows).addShape(4).setContents(contents)).build();
+        return ModelInferRequest.newBuilder()
+                .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                        .setName("input")
+                        .setDatatype("FP32")
+                        .addShape(rows)
+                        .addShape(4)
+                        .setContents(contents))
+                .build();
     }
 
     /** Bytes as they are, both ways. */
@@ -293,8 +330,12 @@ class V2GrpcIntakeLimitsTest {
     };
 
     /** ModelInfer with its request and answer as bytes. */
-    private static final MethodDescriptor<byte[], byte[]> RAW_MODEL_INFER = MethodDescriptor.<byte[], byte[]>newBuilder()
-            .setType(MethodDescriptor.MethodType.UNARY)
-            .setFullMethodName(GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName())
-            .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+    private static final MethodDescriptor<byte[], byte[]> RAW_MODEL_INFER =
+            MethodDescriptor.<byte[], byte[]>newBuilder()
+                    .setType(MethodDescriptor.MethodType.UNARY)
+                    .setFullMethodName(
+                            GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName())
+                    .setRequestMarshaller(BYTES)
+                    .setResponseMarshaller(BYTES)
+                    .build();
 }

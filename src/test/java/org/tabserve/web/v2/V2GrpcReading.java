@@ -13,8 +13,7 @@ public final class V2GrpcReading {
 
     private static final MemoryBudget BUDGET = MemoryBudget.ofHeap();
 
-    private V2GrpcReading() {
-    }
+    private V2GrpcReading() {}
 
     /**
      * @throws org.tabserve.web.http.HttpProblem as the service refuses the message (its status then REST's)

@@ -1,17 +1,16 @@
 package org.tabserve.web.v2;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.google.protobuf.ByteString;
 import inference.InferTensorContents;
 import inference.ModelInferRequest;
-import org.junit.jupiter.api.Test;
-import org.tabserve.model.ModelInput;
-import org.tabserve.web.http.HttpProblem;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
+import org.tabserve.model.ModelInput;
+import org.tabserve.web.http.HttpProblem;
 
 /**
  * A gRPC tensor's typed values read as cells straight from their primitives: each must be exactly the cell V2Values
@@ -23,20 +22,35 @@ class V2GrpcTensorTest {
     private static final List<ModelInput> INPUTS = V2InferRequestParserTest.TYPED.inputs();
 
     private static V2Request.Values values(String datatype, InferTensorContents.Builder contents) {
-        return V2GrpcMessages.request(ModelInferRequest.newBuilder().addInputs(ModelInferRequest.InferInputTensor
-                .newBuilder().setName("t").setDatatype(datatype).addShape(1).setContents(contents)).build())
-                .inputs().get(0).values(new long[]{1}, "t");
+        return V2GrpcMessages.request(ModelInferRequest.newBuilder()
+                        .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                                .setName("t")
+                                .setDatatype(datatype)
+                                .addShape(1)
+                                .setContents(contents))
+                        .build())
+                .inputs()
+                .get(0)
+                .values(new long[] {1}, "t");
     }
 
     private static V2Request.Values raw(String datatype, ByteBuffer bytes) {
-        return V2GrpcMessages.request(ModelInferRequest.newBuilder().addInputs(ModelInferRequest.InferInputTensor
-                        .newBuilder().setName("t").setDatatype(datatype).addShape(1))
-                .addRawInputContents(ByteString.copyFrom(bytes.flip())).build()).inputs().get(0).values(new long[]{1}, "t");
+        return V2GrpcMessages.request(ModelInferRequest.newBuilder()
+                        .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                                .setName("t")
+                                .setDatatype(datatype)
+                                .addShape(1))
+                        .addRawInputContents(ByteString.copyFrom(bytes.flip()))
+                        .build())
+                .inputs()
+                .get(0)
+                .values(new long[] {1}, "t");
     }
 
     @Test
     void everyTypedValueIsTheCellRestsJsonValueBecomes() {
-        float[] floats = {1.5f, 0.1f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MAX_VALUE};
+        float[] floats = {1.5f, 0.1f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MAX_VALUE
+        };
         double[] doubles = {0.1, 0.5, 1e300, -1e-300, Double.NaN, Double.NEGATIVE_INFINITY, 0x1p60, 16777217.0};
         int[] ints = {0, -5, Integer.MAX_VALUE, Integer.MIN_VALUE, 16777217};
         long[] longs = {7, (1L << 24) + 1, -(1L << 24), (1L << 53) + 1, -(1L << 53), Long.MIN_VALUE, Long.MAX_VALUE};
@@ -67,10 +81,18 @@ class V2GrpcTensorTest {
         compared += sameAsRest("INT32", values("INT32", int32));
         compared += sameAsRest("INT64", values("INT64", int64));
         compared += sameAsRest("INT64", raw("INT64", rawInt64));
-        compared += sameAsRest("BOOL", values("BOOL", InferTensorContents.newBuilder().addBoolContents(true)
-                .addBoolContents(false)));
-        compared += sameAsRest("BYTES", values("BYTES", InferTensorContents.newBuilder()
-                .addBytesContents(ByteString.copyFromUtf8("Dream")).addBytesContents(ByteString.copyFromUtf8("Atlantis"))));
+        compared += sameAsRest(
+                "BOOL",
+                values(
+                        "BOOL",
+                        InferTensorContents.newBuilder().addBoolContents(true).addBoolContents(false)));
+        compared += sameAsRest(
+                "BYTES",
+                values(
+                        "BYTES",
+                        InferTensorContents.newBuilder()
+                                .addBytesContents(ByteString.copyFromUtf8("Dream"))
+                                .addBytesContents(ByteString.copyFromUtf8("Atlantis"))));
         assertEquals(107, compared, "every value against every input that takes its datatype");
     }
 
@@ -85,11 +107,17 @@ class V2GrpcTensorTest {
             for (int i = 0; i < values.size(); i++) {
                 int index = i;
                 String what = datatype + " value " + values.get(i) + " for input " + input.name();
-                assertEquals(outcome(() -> V2Values.cell(values.get(index), datatype, input, feature, index)),
-                        outcome(() -> values.cell(index, datatype, input, feature)), what);
-                if (input.type().isNumber() && !feature.missingAllowed() && !input.type().name().startsWith("INT")) {
-                    assertEquals(outcome(() -> V2Values.cell(values.get(index), datatype, input, feature, index)),
-                            outcome(() -> values.number(index, datatype, input, feature)), what + " (unboxed)");
+                assertEquals(
+                        outcome(() -> V2Values.cell(values.get(index), datatype, input, feature, index)),
+                        outcome(() -> values.cell(index, datatype, input, feature)),
+                        what);
+                if (input.type().isNumber()
+                        && !feature.missingAllowed()
+                        && !input.type().name().startsWith("INT")) {
+                    assertEquals(
+                            outcome(() -> V2Values.cell(values.get(index), datatype, input, feature, index)),
+                            outcome(() -> values.number(index, datatype, input, feature)),
+                            what + " (unboxed)");
                 }
                 compared++;
             }
@@ -101,8 +129,9 @@ class V2GrpcTensorTest {
     private static Object outcome(java.util.function.Supplier<Object> cell) {
         try {
             Object value = cell.get();
-            return value instanceof Double d ? "double " + Double.doubleToRawLongBits(d) : value instanceof Long l
-                    ? "long " + l : value;
+            return value instanceof Double d
+                    ? "double " + Double.doubleToRawLongBits(d)
+                    : value instanceof Long l ? "long " + l : value;
         } catch (HttpProblem e) {
             return "refused " + e.status() + ": " + e.detail();
         }

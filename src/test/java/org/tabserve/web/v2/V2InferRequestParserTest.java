@@ -1,5 +1,15 @@
 package org.tabserve.web.v2;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.Batch;
 import org.tabserve.model.Feature;
@@ -12,24 +22,14 @@ import org.tabserve.testing.BatchRows;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Problems;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * The v2 inference request parser: for the bank-note model's one float input, datatypes, shapes, nesting and exact
  * conversion to float32; for a typed model, one tensor per input of its own datatype; and every refusal naming the input.
  */
 public class V2InferRequestParserTest {
 
-    private static final ModelSignature SIGNATURE = ModelSignature.floatClassifier("input", List.of("a", "b"), List.of("0", "1"), OutputKind.PROBABILITIES);
+    private static final ModelSignature SIGNATURE =
+            ModelSignature.floatClassifier("input", List.of("a", "b"), List.of("0", "1"), OutputKind.PROBABILITIES);
     private final V2InferRequestParser parser = new V2InferRequestParser(SIGNATURE, 3);
 
     private V2InferRequestParser.V2InferRequest parse(String json) throws IOException {
@@ -84,13 +84,16 @@ public class V2InferRequestParserTest {
     void refusesFp64ValuesThatAreNotExactlyAFloat32() {
         HttpProblem problem = refused(request("[1, 2]", "FP64", "[0.1, 1]"));
         assertEquals(400, problem.status());
-        assertTrue(problem.detail().contains("0.1") && problem.detail().contains("not exactly a float32"), problem.detail());
+        assertTrue(
+                problem.detail().contains("0.1") && problem.detail().contains("not exactly a float32"),
+                problem.detail());
     }
 
     @Test
     void refusesIntegersThatAreNotExactlyAFloat32OrOutsideTheirType() {
         assertTrue(refused(request("[1, 2]", "INT32", "[16777217, 1]")).detail().contains("16777217"));
-        assertTrue(refused(request("[1, 2]", "INT32", "[2147483648, 1]")).detail().contains("outside the INT32 range"));
+        assertTrue(
+                refused(request("[1, 2]", "INT32", "[2147483648, 1]")).detail().contains("outside the INT32 range"));
         assertTrue(refused(request("[1, 2]", "INT64", "[1.5, 1]")).detail().contains("not a whole number"));
     }
 
@@ -133,7 +136,9 @@ public class V2InferRequestParserTest {
 
     @Test
     void refusesValuesThatAreNotNumbers() {
-        assertTrue(refused(request("[1, 2]", "FP32", "[\"1\", 2]")).detail().contains("must be a number (FP32), got a string"));
+        assertTrue(refused(request("[1, 2]", "FP32", "[\"1\", 2]"))
+                .detail()
+                .contains("must be a number (FP32), got a string"));
         HttpProblem nul = refused(request("[1, 2]", "FP32", "[null, 2]"));
         assertTrue(nul.detail().contains("is null, but 'a' may not be missing"), nul.detail());
         assertTrue(refused(request("[1, 2]", "FP32", "[true, 2]")).detail().contains("got a boolean"));
@@ -143,26 +148,33 @@ public class V2InferRequestParserTest {
     void refusesAMissingUnknownOrRepeatedInput() {
         assertTrue(refused("{\"inputs\": []}").detail().contains("missing input 'input'"));
         assertTrue(refused("{\"id\": \"1\"}").detail().contains("\"inputs\" must be an array"));
-        assertTrue(refused("{\"inputs\": [{\"name\": \"x\", \"shape\": [1, 2], \"datatype\": \"FP32\", \"data\": [1, 2]}]}")
-                .detail().contains("unknown input 'x'"));
+        assertTrue(refused(
+                        "{\"inputs\": [{\"name\": \"x\", \"shape\": [1, 2], \"datatype\": \"FP32\", \"data\": [1, 2]}]}")
+                .detail()
+                .contains("unknown input 'x'"));
         String one = "{\"name\": \"input\", \"shape\": [1, 2], \"datatype\": \"FP32\", \"data\": [1, 2]}";
         assertTrue(refused("{\"inputs\": [" + one + ", " + one + "]}").detail().contains("more than once"));
     }
 
     @Test
     void echoesTheIdAndKeepsRequestedOutputsInOrder() throws IOException {
-        var parsed = parse("{\"id\": \"42\", \"parameters\": {}, \"inputs\": [{\"name\": \"input\", \"shape\": [1, 2], "
-                + "\"datatype\": \"FP32\", \"data\": [1, 2]}], \"outputs\": [{\"name\": \"probabilities\"}, {\"name\": \"label\"}]}");
+        var parsed = parse(
+                "{\"id\": \"42\", \"parameters\": {}, \"inputs\": [{\"name\": \"input\", \"shape\": [1, 2], "
+                        + "\"datatype\": \"FP32\", \"data\": [1, 2]}], \"outputs\": [{\"name\": \"probabilities\"}, {\"name\": \"label\"}]}");
         assertEquals("42", parsed.id());
         assertEquals(List.of("probabilities", "label"), parsed.outputs());
     }
 
     @Test
     void refusesUnknownOrRepeatedOutputsAndANonStringId() {
-        String input = "\"inputs\": [{\"name\": \"input\", \"shape\": [1, 2], \"datatype\": \"FP32\", \"data\": [1, 2]}]";
-        assertTrue(refused("{" + input + ", \"outputs\": [{\"name\": \"logits\"}]}").detail().contains("unknown output 'logits'"));
+        String input =
+                "\"inputs\": [{\"name\": \"input\", \"shape\": [1, 2], \"datatype\": \"FP32\", \"data\": [1, 2]}]";
+        assertTrue(refused("{" + input + ", \"outputs\": [{\"name\": \"logits\"}]}")
+                .detail()
+                .contains("unknown output 'logits'"));
         assertTrue(refused("{" + input + ", \"outputs\": [{\"name\": \"label\"}, {\"name\": \"label\"}]}")
-                .detail().contains("more than once"));
+                .detail()
+                .contains("more than once"));
         assertTrue(refused("{\"id\": 42, " + input + "}").detail().contains("\"id\" must be a string"));
     }
 
@@ -183,20 +195,50 @@ public class V2InferRequestParserTest {
     // Typed models: one tensor per input, as skl2onnx exports a ColumnTransformer pipeline
 
     /** Text with known categories (unknown ones warned), a float that may be missing, an int64, a bool, a refusing text. */
-    public static final ModelSignature TYPED = new ModelSignature(List.of(
-            new ModelInput("island", ValueType.STRING, List.of(new Feature("island", ValueType.STRING, false,
-                    List.of("Biscoe", "Dream", "Torgersen"), false)), 2),
-            new ModelInput("bill", ValueType.FLOAT, List.of(new Feature("bill", ValueType.FLOAT, true, List.of(), false)), 2),
-            new ModelInput("year", ValueType.INT64, List.of(new Feature("year", ValueType.INT64, false, List.of(), false)), 2),
-            new ModelInput("tagged", ValueType.BOOL, List.of(new Feature("tagged", ValueType.BOOL, false, List.of(), false)), 1),
-            new ModelInput("sex", ValueType.STRING, List.of(new Feature("sex", ValueType.STRING, false,
-                    List.of("FEMALE", "MALE"), true)), 2),
-            new ModelInput("mass", ValueType.DOUBLE, List.of(new Feature("mass", ValueType.DOUBLE, false, List.of(), false)), 2)),
-            Task.CLASSIFICATION, List.of("Adelie", "Gentoo"), OutputKind.LABEL_AND_ZIPMAP, false, 0);
+    public static final ModelSignature TYPED = new ModelSignature(
+            List.of(
+                    new ModelInput(
+                            "island",
+                            ValueType.STRING,
+                            List.of(new Feature(
+                                    "island", ValueType.STRING, false, List.of("Biscoe", "Dream", "Torgersen"), false)),
+                            2),
+                    new ModelInput(
+                            "bill",
+                            ValueType.FLOAT,
+                            List.of(new Feature("bill", ValueType.FLOAT, true, List.of(), false)),
+                            2),
+                    new ModelInput(
+                            "year",
+                            ValueType.INT64,
+                            List.of(new Feature("year", ValueType.INT64, false, List.of(), false)),
+                            2),
+                    new ModelInput(
+                            "tagged",
+                            ValueType.BOOL,
+                            List.of(new Feature("tagged", ValueType.BOOL, false, List.of(), false)),
+                            1),
+                    new ModelInput(
+                            "sex",
+                            ValueType.STRING,
+                            List.of(new Feature("sex", ValueType.STRING, false, List.of("FEMALE", "MALE"), true)),
+                            2),
+                    new ModelInput(
+                            "mass",
+                            ValueType.DOUBLE,
+                            List.of(new Feature("mass", ValueType.DOUBLE, false, List.of(), false)),
+                            2)),
+            Task.CLASSIFICATION,
+            List.of("Adelie", "Gentoo"),
+            OutputKind.LABEL_AND_ZIPMAP,
+            false,
+            0);
+
     private final V2InferRequestParser typed = new V2InferRequestParser(TYPED, 3);
 
     private static String tensor(String name, String shape, String datatype, String data) {
-        return "{\"name\": \"" + name + "\", \"shape\": " + shape + ", \"datatype\": \"" + datatype + "\", \"data\": " + data + "}";
+        return "{\"name\": \"" + name + "\", \"shape\": " + shape + ", \"datatype\": \"" + datatype + "\", \"data\": "
+                + data + "}";
     }
 
     /** Two rows of every input, with one input replaced. */
@@ -234,18 +276,22 @@ public class V2InferRequestParserTest {
         float[] bill = (float[]) batch.data(1);
         assertEquals(39.1f, bill[0]);
         assertTrue(Float.isNaN(bill[1]), "null is a missing value, NaN for a feature that may be missing");
-        assertArrayEquals(new long[] {2007, 9007199254740993L}, (long[]) batch.data(2), "int64 exactly, not via a double");
+        assertArrayEquals(
+                new long[] {2007, 9007199254740993L}, (long[]) batch.data(2), "int64 exactly, not via a double");
         assertArrayEquals(new boolean[] {true, false}, (boolean[]) batch.data(3));
         assertArrayEquals(new String[] {"MALE", "FEMALE"}, (String[]) batch.data(4));
         assertArrayEquals(new double[] {3750.5, 0.1}, (double[]) batch.data(5), "FP64 for a double input, not rounded");
         assertEquals("island", batch.warnings(1).get(0).feature(), "an unknown category the model takes is a warning");
-        assertEquals(List.of("label", "probabilities"), parseTyped(typedRequest()).outputs());
+        assertEquals(
+                List.of("label", "probabilities"), parseTyped(typedRequest()).outputs());
     }
 
     @Test
     void takesTheOrderOfInputsAsSentAndNestedColumns() throws IOException {
-        String reordered = "{\"inputs\": [" + tensor("mass", "[1]", "FP32", "[[1.5]]").replace("[1]", "[1, 1]")
-                + ", " + tensor("sex", "[1]", "BYTES", "[\"MALE\"]") + ", " + tensor("tagged", "[1, 1]", "BOOL", "[[false]]")
+        String reordered = "{\"inputs\": ["
+                + tensor("mass", "[1]", "FP32", "[[1.5]]").replace("[1]", "[1, 1]")
+                + ", " + tensor("sex", "[1]", "BYTES", "[\"MALE\"]") + ", "
+                + tensor("tagged", "[1, 1]", "BOOL", "[[false]]")
                 + ", " + tensor("year", "[1]", "INT32", "[2009.0]") + ", " + tensor("bill", "[1, 1]", "FP64", "[0.5]")
                 + ", " + tensor("island", "[1]", "BYTES", "[\"Biscoe\"]") + "]}";
         Batch batch = parseTyped(reordered).batch();
@@ -258,47 +304,62 @@ public class V2InferRequestParserTest {
     void refusesADatatypeOfAnotherKindNamingTheInput() {
         HttpProblem problem = refusedTyped(typedRequest("island", tensor("island", "[2, 1]", "FP32", "[1, 2]")));
         assertEquals(400, problem.status());
-        assertTrue(problem.detail().contains("input 'island' has datatype 'FP32'; the model takes BYTES"), problem.detail());
+        assertTrue(
+                problem.detail().contains("input 'island' has datatype 'FP32'; the model takes BYTES"),
+                problem.detail());
         assertTrue(refusedTyped(typedRequest("year", tensor("year", "[2]", "FP32", "[1, 2]")))
-                .detail().contains("input 'year' has datatype 'FP32'; the model takes INT64"));
+                .detail()
+                .contains("input 'year' has datatype 'FP32'; the model takes INT64"));
         assertTrue(refusedTyped(typedRequest("tagged", tensor("tagged", "[2]", "INT64", "[1, 0]")))
-                .detail().contains("input 'tagged' has datatype 'INT64'; the model takes BOOL"));
+                .detail()
+                .contains("input 'tagged' has datatype 'INT64'; the model takes BOOL"));
     }
 
     @Test
     void refusesValuesOfAnotherKindThanTheDatatypeNamingTheInput() {
         assertTrue(refusedTyped(typedRequest("year", tensor("year", "[2]", "INT64", "[\"2007\", 2008]")))
-                .detail().contains("input 'year': data value 0 must be a number (INT64), got a string"));
+                .detail()
+                .contains("input 'year': data value 0 must be a number (INT64), got a string"));
         assertTrue(refusedTyped(typedRequest("island", tensor("island", "[2]", "BYTES", "[\"Dream\", 7]")))
-                .detail().contains("input 'island': data value 1 must be a string (BYTES), got a number"));
+                .detail()
+                .contains("input 'island': data value 1 must be a string (BYTES), got a number"));
         assertTrue(refusedTyped(typedRequest("tagged", tensor("tagged", "[2]", "BOOL", "[\"true\", false]")))
-                .detail().contains("input 'tagged': data value 0 must be true or false (BOOL), got a string"));
+                .detail()
+                .contains("input 'tagged': data value 0 must be true or false (BOOL), got a string"));
         assertTrue(refusedTyped(typedRequest("year", tensor("year", "[2]", "INT64", "[2007.5, 2008]")))
-                .detail().contains("not a whole number"));
+                .detail()
+                .contains("not a whole number"));
         assertTrue(refusedTyped(typedRequest("year", tensor("year", "[2]", "INT32", "[2147483648, 2008]")))
-                .detail().contains("outside the INT32 range"));
+                .detail()
+                .contains("outside the INT32 range"));
         assertTrue(refusedTyped(typedRequest("year", tensor("year", "[2]", "INT64", "[9223372036854775808, 2008]")))
-                .detail().contains("outside the INT64 range"));
+                .detail()
+                .contains("outside the INT64 range"));
     }
 
     @Test
     void refusesMissingValuesWhereTheFeatureMayNotBeMissing() {
         HttpProblem problem = refusedTyped(typedRequest("sex", tensor("sex", "[2]", "BYTES", "[\"MALE\", null]")));
-        assertTrue(problem.detail().contains("input 'sex': data value 1 is null, but 'sex' may not be missing"),
+        assertTrue(
+                problem.detail().contains("input 'sex': data value 1 is null, but 'sex' may not be missing"),
                 problem.detail());
     }
 
     @Test
     void refusesAMissingInputAWrongShapeOrRowsThatDisagree() {
         HttpProblem missing = refusedTyped(typedRequest("sex", null, "year", null));
-        assertTrue(missing.detail().contains("missing inputs 'year' (INT64, shape [-1, 1]), 'sex' (BYTES, shape [-1, 1])"),
+        assertTrue(
+                missing.detail().contains("missing inputs 'year' (INT64, shape [-1, 1]), 'sex' (BYTES, shape [-1, 1])"),
                 missing.detail());
         assertTrue(refusedTyped(typedRequest("bill", tensor("bill", "[1, 2]", "FP32", "[1, 2]")))
-                .detail().contains("input 'bill' must have shape [N, 1] or [N]"));
+                .detail()
+                .contains("input 'bill' must have shape [N, 1] or [N]"));
         assertTrue(refusedTyped(typedRequest("bill", tensor("bill", "[1]", "FP32", "[1]")))
-                .detail().contains("input 'bill' has 1 rows but input 'island' has 2"));
+                .detail()
+                .contains("input 'bill' has 1 rows but input 'island' has 2"));
         assertTrue(refusedTyped(typedRequest("x", tensor("x", "[2]", "FP32", "[1, 2]")))
-                .detail().contains("unknown input 'x'; the model's inputs are [island, bill, year, tagged, sex, mass]"));
+                .detail()
+                .contains("unknown input 'x'; the model's inputs are [island, bill, year, tagged, sex, mass]"));
     }
 
     @Test
@@ -308,21 +369,36 @@ public class V2InferRequestParserTest {
         assertEquals(2, problem.errors().size());
         assertEquals("sex", problem.errors().get(1).field());
         assertEquals(1, problem.errors().get(1).row());
-        assertTrue(problem.detail().startsWith("2 invalid values: input 'sex', row 0: 'sex' is \"X\", which the model "
-                + "cannot take; the model knows [FEMALE, MALE]; input 'sex', row 1:"), problem.detail());
+        assertTrue(
+                problem.detail()
+                        .startsWith("2 invalid values: input 'sex', row 0: 'sex' is \"X\", which the model "
+                                + "cannot take; the model knows [FEMALE, MALE]; input 'sex', row 1:"),
+                problem.detail());
     }
 
     @Test
     void aRegressorsOutputIsTheOneItNames() throws IOException {
-        ModelSignature regressor = new ModelSignature(List.of(new ModelInput("x", ValueType.DOUBLE,
-                List.of(new Feature("x", ValueType.DOUBLE, false, List.of(), false)), 2)), Task.REGRESSION, List.of(),
-                OutputKind.VALUE, false, 0);
+        ModelSignature regressor = new ModelSignature(
+                List.of(new ModelInput(
+                        "x",
+                        ValueType.DOUBLE,
+                        List.of(new Feature("x", ValueType.DOUBLE, false, List.of(), false)),
+                        2)),
+                Task.REGRESSION,
+                List.of(),
+                OutputKind.VALUE,
+                false,
+                0);
         V2InferRequestParser parser = new V2InferRequestParser(regressor, List.of("variable"), 3);
         String body = "{\"inputs\": [" + tensor("x", "[1, 1]", "FP64", "[2.5]") + "]";
-        assertEquals(List.of("variable"), parser.parse(new ByteArrayInputStream((body + "}")
-                .getBytes(StandardCharsets.UTF_8))).outputs());
-        HttpProblem problem = Problems.thrownBy(() -> parser.parse(new ByteArrayInputStream((body
-                + ", \"outputs\": [{\"name\": \"label\"}]}").getBytes(StandardCharsets.UTF_8))));
-        assertTrue(problem.detail().contains("unknown output 'label'; the model's outputs are [variable]"), problem.detail());
+        assertEquals(
+                List.of("variable"),
+                parser.parse(new ByteArrayInputStream((body + "}").getBytes(StandardCharsets.UTF_8)))
+                        .outputs());
+        HttpProblem problem = Problems.thrownBy(() -> parser.parse(new ByteArrayInputStream(
+                (body + ", \"outputs\": [{\"name\": \"label\"}]}").getBytes(StandardCharsets.UTF_8))));
+        assertTrue(
+                problem.detail().contains("unknown output 'label'; the model's outputs are [variable]"),
+                problem.detail());
     }
 }

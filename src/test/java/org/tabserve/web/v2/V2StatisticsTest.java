@@ -1,6 +1,14 @@
 package org.tabserve.web.v2;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -9,15 +17,6 @@ import org.tabserve.cli.FixtureCards;
 import org.tabserve.launcher.TabserveServer;
 import org.tabserve.testing.Http;
 import org.tabserve.testing.ModelDirectory;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Open Inference Protocol's statistics extension, {@code GET /v2/models[/{name}[/versions/{v}]]/stats}, on two
@@ -29,12 +28,13 @@ class V2StatisticsTest {
 
     @TempDir
     static Path dir;
+
     static TabserveServer server;
     static Http http;
     static long before;
 
-    private static final String ROW = "{\"variance\": 3.6216, \"skewness\": 8.6661, \"curtosis\": -2.8073,"
-            + " \"entropy\": -0.44699}";
+    private static final String ROW =
+            "{\"variance\": 3.6216, \"skewness\": 8.6661, \"curtosis\": -2.8073," + " \"entropy\": -0.44699}";
 
     @BeforeAll
     static void start() throws Exception {
@@ -53,10 +53,20 @@ class V2StatisticsTest {
         for (int i = 0; i < 5; i++) {
             flat.append(i == 0 ? "" : ",").append("3.6216, 8.6661, -2.8073, -0.44699");
         }
-        assertEquals(200, http.post("/v2/models/counted/infer", "application/json", ("{\"inputs\": [{\"name\":"
-                + " \"input\", \"datatype\": \"FP32\", \"shape\": [5, 4], \"data\": [" + flat + "]}]}")
-                .getBytes(StandardCharsets.UTF_8)).status());
-        assertEquals(400, http.postJson("/models/counted/api/predict", "{\"variance\": \"a lot\"}").status());
+        assertEquals(
+                200,
+                http.post(
+                                "/v2/models/counted/infer",
+                                "application/json",
+                                ("{\"inputs\": [{\"name\":"
+                                                + " \"input\", \"datatype\": \"FP32\", \"shape\": [5, 4], \"data\": ["
+                                                + flat + "]}]}")
+                                        .getBytes(StandardCharsets.UTF_8))
+                        .status());
+        assertEquals(
+                400,
+                http.postJson("/models/counted/api/predict", "{\"variance\": \"a lot\"}")
+                        .status());
         assertEquals(200, http.get("/models/counted/card").status());
         assertEquals(200, http.get("/v2/models/counted").status());
     }
@@ -94,8 +104,15 @@ class V2StatisticsTest {
         assertTrue(counted.path("batch_stats").isArray());
         JsonNode variance = counted.path("live").path("variance");
         assertEquals(8, variance.path("since_start").path("values").asLong(), counted::toString);
-        assertEquals(http.get("/models/counted/api/model").json().path("features").get(0).path("live")
-                .path("since_start"), variance.path("since_start"), "the same live object as /api/model's");
+        assertEquals(
+                http.get("/models/counted/api/model")
+                        .json()
+                        .path("features")
+                        .get(0)
+                        .path("live")
+                        .path("since_start"),
+                variance.path("since_start"),
+                "the same live object as /api/model's");
         assertEquals(stats, stats("/v2/models/counted/versions/1/stats"));
     }
 
@@ -107,7 +124,8 @@ class V2StatisticsTest {
         assertEquals(List.of("counted", "idle"), names.stream().sorted().toList());
         JsonNode idle = stats("/v2/models/idle/stats").get(0);
         assertEquals(0, idle.path("inference_count").asLong());
-        assertEquals(0, idle.path("inference_stats").path("success").path("count").asLong());
+        assertEquals(
+                0, idle.path("inference_stats").path("success").path("count").asLong());
         assertEquals(0, idle.path("last_inference").asLong());
     }
 

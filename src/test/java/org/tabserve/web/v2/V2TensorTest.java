@@ -1,6 +1,10 @@
 package org.tabserve.web.v2;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ModelSignature;
@@ -9,17 +13,14 @@ import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.Problems;
 
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** One input tensor checked against the model's input: shape, datatype, flat or nested data, its length, the row limit. */
 class V2TensorTest {
 
     /** One input of two float features. */
-    private static final ModelInput WIDE = ModelSignature.floatClassifier("input", List.of("a", "b"), List.of("0", "1"),
-            OutputKind.PROBABILITIES).inputs().get(0);
+    private static final ModelInput WIDE = ModelSignature.floatClassifier(
+                    "input", List.of("a", "b"), List.of("0", "1"), OutputKind.PROBABILITIES)
+            .inputs()
+            .get(0);
 
     private static V2Tensor read(String shape, String datatype, String data) throws Exception {
         JsonNode tensor = Json.MAPPER.readTree("{\"name\": \"input\", \"shape\": " + shape + ", \"datatype\": \""

@@ -1,17 +1,16 @@
 package org.tabserve.web.v2;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tabserve.model.ModelInput;
 import org.tabserve.model.ValueType;
 import org.tabserve.web.http.Json;
 import org.tabserve.web.http.Problems;
-
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One tensor value read as the cell a batch takes: each datatype's JSON kind, exactness, ranges, null. */
 class V2ValuesTest {
@@ -23,7 +22,9 @@ class V2ValuesTest {
     private static final ModelInput MASS = input("mass");
 
     private static ModelInput input(String name) {
-        return V2InferRequestParserTest.TYPED.inputs().stream().filter(i -> i.name().equals(name)).findFirst()
+        return V2InferRequestParserTest.TYPED.inputs().stream()
+                .filter(i -> i.name().equals(name))
+                .findFirst()
                 .orElseThrow();
     }
 
@@ -62,8 +63,8 @@ class V2ValuesTest {
     @Test
     void refusesAValueOfAnotherKindThanItsDatatypeNamingTheInput() {
         String detail = refused("1", "BYTES", ISLAND);
-        assertTrue(detail.contains("input 'island'") && detail.contains("must be a string (BYTES), got a number"),
-                detail);
+        assertTrue(
+                detail.contains("input 'island'") && detail.contains("must be a string (BYTES), got a number"), detail);
         assertTrue(refused("\"1\"", "FP64", MASS).contains("must be a number (FP64), got a string"));
         assertTrue(refused("1", "BOOL", TAGGED).contains("must be true or false (BOOL)"));
     }

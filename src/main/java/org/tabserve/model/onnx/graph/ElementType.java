@@ -5,8 +5,23 @@ package org.tabserve.model.onnx.graph;
  * than "7"; codes ONNX added after these read as {@link #OTHER}.
  */
 public enum ElementType {
-    UNDEFINED(0), FLOAT(1), UINT8(2), INT8(3), UINT16(4), INT16(5), INT32(6), INT64(7), STRING(8), BOOL(9),
-    FLOAT16(10), DOUBLE(11), UINT32(12), UINT64(13), COMPLEX64(14), COMPLEX128(15), BFLOAT16(16),
+    UNDEFINED(0),
+    FLOAT(1),
+    UINT8(2),
+    INT8(3),
+    UINT16(4),
+    INT16(5),
+    INT32(6),
+    INT64(7),
+    STRING(8),
+    BOOL(9),
+    FLOAT16(10),
+    DOUBLE(11),
+    UINT32(12),
+    UINT64(13),
+    COMPLEX64(14),
+    COMPLEX128(15),
+    BFLOAT16(16),
     /** A code this reader does not know (a newer ONNX type such as the float8 ones). */
     OTHER(-1);
 

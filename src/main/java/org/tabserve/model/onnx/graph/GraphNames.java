@@ -12,9 +12,24 @@ public final class GraphNames {
 
     /** Names exporters give every graph: PyTorch, tf2onnx, keras2onnx, onnx's own helpers and examples. */
     private static final Set<String> DEFAULTS = Set.of(
-            "main_graph", "torch-jit-export", "torch_jit", "torch_jit_export", "tf2onnx", "onnx_graph", "graph",
-            "model", "test", "test-model", "test_model", "test_graph", "sequential", "functional", "onnxmltools",
-            "skl2onnx", "sklearn", "pipeline");
+            "main_graph",
+            "torch-jit-export",
+            "torch_jit",
+            "torch_jit_export",
+            "tf2onnx",
+            "onnx_graph",
+            "graph",
+            "model",
+            "test",
+            "test-model",
+            "test_model",
+            "test_graph",
+            "sequential",
+            "functional",
+            "onnxmltools",
+            "skl2onnx",
+            "sklearn",
+            "pipeline");
 
     /**
      * Hex ids (skl2onnx's {@code uuid4().hex}, other uuids, digests) of at least 8 digits, maybe dashed or with a
@@ -24,8 +39,7 @@ public final class GraphNames {
             "(?:[a-z_]*[_-])?(?:[0-9a-f]{8,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
                     + "|(?:sequential|functional|model|graph|torch_jit|tf2onnx)[_-]?\\d+");
 
-    private GraphNames() {
-    }
+    private GraphNames() {}
 
     /** @return whether {@code name} is blank or an id an exporter generated rather than a name */
     public static boolean isGenerated(String name) {

@@ -99,6 +99,7 @@ final class GraphParser {
     private long metadataBytes;
     /** metadata_props entries read so far, against {@link OnnxGraph#MAX_METADATA_ENTRIES}. */
     private int metadataEntries;
+
     private long irVersion;
     private String producerName = "";
     private String producerVersion = "";
@@ -124,8 +125,7 @@ final class GraphParser {
         GraphParser parser = new GraphParser(bytes);
         parser.model(WireReader.of(bytes, "ModelProto"));
         if (!parser.hasGraph) {
-            throw new OnnxFormatException("not an ONNX model: it has no graph (ModelProto field "
-                    + MODEL_GRAPH + ")");
+            throw new OnnxFormatException("not an ONNX model: it has no graph (ModelProto field " + MODEL_GRAPH + ")");
         }
         return parser.graph();
     }
@@ -133,11 +133,23 @@ final class GraphParser {
     private OnnxGraph graph() {
         Set<String> initializerNames = initializers.keySet();
         // Before IR version 4 every initializer was also listed as a graph input; those are weights, not inputs.
-        List<OnnxValueInfo> fed = inputs.stream().filter(i -> !initializerNames.contains(i.name()))
+        List<OnnxValueInfo> fed = inputs.stream()
+                .filter(i -> !initializerNames.contains(i.name()))
                 .collect(Collectors.toList());
         OptionalLong version = modelVersion == 0 ? OptionalLong.empty() : OptionalLong.of(modelVersion);
-        return new OnnxGraph(irVersion, producerName, producerVersion, version, docString, metadata, opsets, name,
-                fed, outputs, nodes, initializers);
+        return new OnnxGraph(
+                irVersion,
+                producerName,
+                producerVersion,
+                version,
+                docString,
+                metadata,
+                opsets,
+                name,
+                fed,
+                outputs,
+                nodes,
+                initializers);
     }
 
     private void model(WireReader model) throws OnnxFormatException {
@@ -219,8 +231,8 @@ final class GraphParser {
 
     private OnnxType type(WireReader type, int depth) throws OnnxFormatException {
         if (depth > MAX_TYPE_DEPTH) {
-            throw new OnnxFormatException("not a well-formed ONNX model: types nested deeper than "
-                    + MAX_TYPE_DEPTH + " levels");
+            throw new OnnxFormatException(
+                    "not a well-formed ONNX model: types nested deeper than " + MAX_TYPE_DEPTH + " levels");
         }
         OnnxType result = new OnnxType.Other("no type");
         while (type.next()) {
@@ -325,8 +337,10 @@ final class GraphParser {
      */
     private void entry(WireReader entry) throws OnnxFormatException {
         if (++metadataEntries > OnnxGraph.MAX_METADATA_ENTRIES) {
-            throw new OnnxLimitException(String.format(Locale.ROOT, "the model has more than %,d metadata entries;"
-                    + " tabserve reads at most that many", OnnxGraph.MAX_METADATA_ENTRIES));
+            throw new OnnxLimitException(String.format(
+                    Locale.ROOT,
+                    "the model has more than %,d metadata entries;" + " tabserve reads at most that many",
+                    OnnxGraph.MAX_METADATA_ENTRIES));
         }
         String key = "";
         String value = "";

@@ -22,8 +22,7 @@ public final class MetadataWriter {
     private static final int ENTRY_KEY = 1;
     private static final int ENTRY_VALUE = 2;
 
-    private MetadataWriter() {
-    }
+    private MetadataWriter() {}
 
     /**
      * Writes {@code model} to {@code out} with {@code metadata} as its only {@code metadata_props}, in the map's order.

@@ -16,8 +16,20 @@ public final class OnnxAttribute {
 
     /** The attribute's declared type ({@code AttributeProto.AttributeType}); codes it does not know read OTHER. */
     public enum Type {
-        UNDEFINED, FLOAT, INT, STRING, TENSOR, GRAPH, FLOATS, INTS, STRINGS, TENSORS, GRAPHS, SPARSE_TENSOR,
-        SPARSE_TENSORS, OTHER;
+        UNDEFINED,
+        FLOAT,
+        INT,
+        STRING,
+        TENSOR,
+        GRAPH,
+        FLOATS,
+        INTS,
+        STRINGS,
+        TENSORS,
+        GRAPHS,
+        SPARSE_TENSOR,
+        SPARSE_TENSORS,
+        OTHER;
 
         static Type of(long code) {
             return code >= 0 && code <= 12 ? values()[(int) code] : OTHER;

@@ -34,10 +34,19 @@ import java.util.OptionalLong;
  * @param nodes           the nodes, in file order (topological, as ONNX requires)
  * @param initializers    the initializers by name, in file order
  */
-public record OnnxGraph(long irVersion, String producerName, String producerVersion, OptionalLong modelVersion,
-                        String docString, Map<String, String> metadata, Map<String, Long> opsets, String name,
-                        List<OnnxValueInfo> inputs, List<OnnxValueInfo> outputs, List<OnnxNode> nodes,
-                        Map<String, OnnxTensor> initializers) {
+public record OnnxGraph(
+        long irVersion,
+        String producerName,
+        String producerVersion,
+        OptionalLong modelVersion,
+        String docString,
+        Map<String, String> metadata,
+        Map<String, Long> opsets,
+        String name,
+        List<OnnxValueInfo> inputs,
+        List<OnnxValueInfo> outputs,
+        List<OnnxNode> nodes,
+        Map<String, OnnxTensor> initializers) {
 
     /**
      * Longest text read from a model: a metadata key or value, a doc string, a name. No real card comes near (the

@@ -15,8 +15,13 @@ import java.util.Optional;
  * @param outputs    the names of the values it writes, in order
  * @param attributes its attributes, in file order
  */
-public record OnnxNode(String name, String opType, String domain, List<String> inputs, List<String> outputs,
-                       List<OnnxAttribute> attributes) {
+public record OnnxNode(
+        String name,
+        String opType,
+        String domain,
+        List<String> inputs,
+        List<String> outputs,
+        List<OnnxAttribute> attributes) {
 
     /** The domain of the classic machine-learning operators (LinearClassifier, OneHotEncoder, ZipMap, ...). */
     public static final String ML_DOMAIN = "ai.onnx.ml";

@@ -11,7 +11,12 @@ import java.util.Optional;
 public sealed interface OnnxType {
 
     /** Which of the type's shapes this is. */
-    enum Kind { TENSOR, SEQUENCE, MAP, OTHER }
+    enum Kind {
+        TENSOR,
+        SEQUENCE,
+        MAP,
+        OTHER
+    }
 
     /** @return which of the type's shapes this is */
     Kind kind();

@@ -5,8 +5,7 @@ import java.util.Locale;
 /** Sizes in messages as people read them: "41,943,040 bytes (40.0 MiB)". */
 final class Sizes {
 
-    private Sizes() {
-    }
+    private Sizes() {}
 
     static String bytes(long bytes) {
         String exact = String.format(Locale.ROOT, "%,d bytes", bytes);

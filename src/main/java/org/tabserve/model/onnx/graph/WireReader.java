@@ -112,7 +112,8 @@ final class WireReader {
         int length = length();
         if (length > OnnxGraph.MAX_TEXT_BYTES) {
             throw new OnnxLimitException("a text field of " + Sizes.bytes(length) + " at byte " + (base + at)
-                    + " (in " + message + ", field " + field + ") is longer than the " + Sizes.bytes(OnnxGraph.MAX_TEXT_BYTES)
+                    + " (in " + message + ", field " + field + ") is longer than the "
+                    + Sizes.bytes(OnnxGraph.MAX_TEXT_BYTES)
                     + " tabserve reads");
         }
         ByteBuffer slice = buffer.duplicate().limit(position + length).position(position);
@@ -142,7 +143,11 @@ final class WireReader {
      */
     WireReader detached(String name) throws OnnxFormatException {
         int length = length();
-        ByteBuffer view = buffer.duplicate().limit(position + length).position(position).slice().asReadOnlyBuffer();
+        ByteBuffer view = buffer.duplicate()
+                .limit(position + length)
+                .position(position)
+                .slice()
+                .asReadOnlyBuffer();
         WireReader inner = new WireReader(view, 0, length, message + "." + name, base + position);
         position += length;
         return inner;
@@ -151,7 +156,11 @@ final class WireReader {
     /** @return a read-only view of the current length-delimited field's bytes (no copy) */
     ByteBuffer bytes() throws OnnxFormatException {
         int length = length();
-        ByteBuffer slice = buffer.duplicate().limit(position + length).position(position).slice().asReadOnlyBuffer();
+        ByteBuffer slice = buffer.duplicate()
+                .limit(position + length)
+                .position(position)
+                .slice()
+                .asReadOnlyBuffer();
         position += length;
         return slice;
     }
@@ -195,14 +204,16 @@ final class WireReader {
     int rawFixed32() throws OnnxFormatException {
         int at = position;
         advance(4);
-        return (buffer.get(at) & 0xFF) | (buffer.get(at + 1) & 0xFF) << 8 | (buffer.get(at + 2) & 0xFF) << 16
+        return (buffer.get(at) & 0xFF)
+                | (buffer.get(at + 1) & 0xFF) << 8
+                | (buffer.get(at + 2) & 0xFF) << 16
                 | (buffer.get(at + 3) & 0xFF) << 24;
     }
 
     /** An error at {@code offset} inside this message. */
     OnnxFormatException error(int offset, String problem) {
-        return new OnnxFormatException("not a well-formed ONNX model: " + problem + " at byte " + (base + offset) + " (in "
-                + message + ")");
+        return new OnnxFormatException(
+                "not a well-formed ONNX model: " + problem + " at byte " + (base + offset) + " (in " + message + ")");
     }
 
     private int length() throws OnnxFormatException {
@@ -210,16 +221,20 @@ final class WireReader {
         int at = position;
         long length = rawVarint();
         if (length < 0 || length > end - position) {
-            throw error(at, "truncated: field " + field + " says it has " + length + " bytes but only "
-                    + (end - position) + " are left");
+            throw error(
+                    at,
+                    "truncated: field " + field + " says it has " + length + " bytes but only " + (end - position)
+                            + " are left");
         }
         return (int) length;
     }
 
     private void advance(int bytes) throws OnnxFormatException {
         if (end - position < bytes) {
-            throw error(position, "truncated: field " + field + " needs " + bytes + " bytes but only "
-                    + (end - position) + " are left");
+            throw error(
+                    position,
+                    "truncated: field " + field + " needs " + bytes + " bytes but only " + (end - position)
+                            + " are left");
         }
         position += bytes;
     }

@@ -10,8 +10,7 @@ import org.tabserve.model.onnx.graph.OnnxFormatException;
  */
 final class ColumnOps {
 
-    private ColumnOps() {
-    }
+    private ColumnOps() {}
 
     static PlainOp scaler(NodeAttributes a) throws Unsupported, OnnxFormatException {
         float[] offset = a.floats("offset");
@@ -22,8 +21,8 @@ final class ColumnOps {
             float[] in = x.asFloats();
             float[] out = new float[in.length];
             if ((offset.length != 1 && offset.length != width) || (scale.length != 1 && scale.length != width)) {
-                throw new IllegalArgumentException("Scaler of " + offset.length + " offsets and " + scale.length
-                        + " scales for rows of " + width);
+                throw new IllegalArgumentException(
+                        "Scaler of " + offset.length + " offsets and " + scale.length + " scales for rows of " + width);
             }
             for (int i = 0; i < in.length; i++) {
                 int c = i % width;

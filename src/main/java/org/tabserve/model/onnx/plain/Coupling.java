@@ -7,8 +7,7 @@ package org.tabserve.model.onnx.plain;
  */
 final class Coupling {
 
-    private Coupling() {
-    }
+    private Coupling() {}
 
     /**
      * @param k         the number of classes

@@ -1,11 +1,10 @@
 package org.tabserve.model.onnx.plain;
 
-import org.tabserve.model.onnx.graph.NodeAttributes;
-import org.tabserve.model.onnx.graph.OnnxFormatException;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.tabserve.model.onnx.graph.NodeAttributes;
+import org.tabserve.model.onnx.graph.OnnxFormatException;
 
 /**
  * ai.onnx.ml OneHotEncoder of one column, as skl2onnx exports each text or integer column of a pipeline: a

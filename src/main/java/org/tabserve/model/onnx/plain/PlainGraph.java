@@ -1,5 +1,15 @@
 package org.tabserve.model.onnx.plain;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.tabserve.model.onnx.graph.NodeAttributes;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxGraph;
@@ -11,17 +21,6 @@ import org.tabserve.model.onnx.graph.ml.SvmClassifier;
 import org.tabserve.model.onnx.graph.ml.TreeEnsemble;
 import org.tabserve.model.onnx.graph.ml.UnreadOperator;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
 /**
  * A model's graph compiled for plain Java: the nodes that the wanted outputs depend on, each an operator with its
  * attributes read once, run in the graph's order on {@link PlainTensor}s. Compiling refuses, with the first reason,
@@ -31,8 +30,7 @@ import java.util.Set;
 public final class PlainGraph {
 
     /** A compiled node: its operator, the names it reads at run time (not initializers) and the names it writes. */
-    private record Step(PlainOp op, String[] reads, String[] writes) {
-    }
+    private record Step(PlainOp op, String[] reads, String[] writes) {}
 
     private final List<String> inputs;
     private final List<Step> steps;
@@ -62,7 +60,9 @@ public final class PlainGraph {
         Deque<String> wanted = new ArrayDeque<>(outputs);
         while (!wanted.isEmpty()) {
             String name = wanted.pop();
-            if (name.isEmpty() || graphInputs.contains(name) || graph.initializers().containsKey(name)) {
+            if (name.isEmpty()
+                    || graphInputs.contains(name)
+                    || graph.initializers().containsKey(name)) {
                 continue;
             }
             OnnxNode node = producers.get(name);
@@ -82,12 +82,14 @@ public final class PlainGraph {
                         reads.add(in);
                     }
                 }
-                steps.add(new Step(operator(node, graph), reads.toArray(String[]::new),
+                steps.add(new Step(
+                        operator(node, graph),
+                        reads.toArray(String[]::new),
                         node.outputs().toArray(String[]::new)));
             }
         }
-        return new PlainGraph(graph.inputs().stream().map(input -> input.name()).toList(), List.copyOf(steps),
-                List.copyOf(outputs));
+        return new PlainGraph(
+                graph.inputs().stream().map(input -> input.name()).toList(), List.copyOf(steps), List.copyOf(outputs));
     }
 
     private static PlainOp operator(OnnxNode node, OnnxGraph graph) throws Unsupported {
@@ -105,8 +107,13 @@ public final class PlainGraph {
     private static PlainOp trees(NodeAttributes a) throws Unsupported, UnreadOperator, OnnxFormatException {
         int nodes = a.count("nodes_treeids");
         if (nodes > TreeEnsembleOp.MAX_NODES) {
-            throw Unsupported.at(a, String.format(java.util.Locale.ROOT, "%,d nodes (up to %,d are run in plain Java)",
-                    nodes, TreeEnsembleOp.MAX_NODES));
+            throw Unsupported.at(
+                    a,
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "%,d nodes (up to %,d are run in plain Java)",
+                            nodes,
+                            TreeEnsembleOp.MAX_NODES));
         }
         return new TreeEnsembleOp(TreeEnsemble.read(a));
     }
@@ -143,7 +150,9 @@ public final class PlainGraph {
 
     /** The integers of the node's input {@code index}, which must be an initializer. */
     private static long[] constant(OnnxNode node, int index, OnnxGraph graph, NodeAttributes a) throws Unsupported {
-        OnnxTensor tensor = node.inputs().size() > index ? graph.initializers().get(node.inputs().get(index)) : null;
+        OnnxTensor tensor = node.inputs().size() > index
+                ? graph.initializers().get(node.inputs().get(index))
+                : null;
         if (tensor == null) {
             throw Unsupported.at(a, "input " + index + " is not a constant");
         }

@@ -11,7 +11,12 @@ import java.util.Arrays;
 public final class PlainTensor {
 
     /** The element types a plain graph carries. */
-    public enum Type { FLOAT, DOUBLE, INT64, STRING }
+    public enum Type {
+        FLOAT,
+        DOUBLE,
+        INT64,
+        STRING
+    }
 
     private final Type type;
     private final int rows;
@@ -142,7 +147,7 @@ public final class PlainTensor {
 
     @Override
     public String toString() {
-        return type + "[" + rows + (rank == 1 ? "" : rank == 2 ? ", " + width : ", 1, " + width) + "]" + (type == Type.FLOAT
-                ? Arrays.toString(Arrays.copyOf(floats(), Math.min(8, floats().length))) : "");
+        return type + "[" + rows + (rank == 1 ? "" : rank == 2 ? ", " + width : ", 1, " + width) + "]"
+                + (type == Type.FLOAT ? Arrays.toString(Arrays.copyOf(floats(), Math.min(8, floats().length))) : "");
     }
 }

@@ -10,8 +10,7 @@ import org.tabserve.model.onnx.graph.NodeAttributes;
  */
 final class ShapeOps {
 
-    private ShapeOps() {
-    }
+    private ShapeOps() {}
 
     static PlainOp identity() {
         return inputs -> new PlainTensor[] {inputs[0]};
@@ -48,48 +47,50 @@ final class ShapeOps {
             }
             int rows = x.rows();
             int k = columns.length;
-            return new PlainTensor[] {switch (x.type()) {
-                case FLOAT -> {
-                    float[] in = x.floats();
-                    float[] out = new float[rows * k];
-                    for (int r = 0; r < rows; r++) {
-                        for (int i = 0; i < k; i++) {
-                            out[r * k + i] = in[r * width + columns[i]];
+            return new PlainTensor[] {
+                switch (x.type()) {
+                    case FLOAT -> {
+                        float[] in = x.floats();
+                        float[] out = new float[rows * k];
+                        for (int r = 0; r < rows; r++) {
+                            for (int i = 0; i < k; i++) {
+                                out[r * k + i] = in[r * width + columns[i]];
+                            }
                         }
+                        yield PlainTensor.floats(rows, k, out);
                     }
-                    yield PlainTensor.floats(rows, k, out);
-                }
-                case DOUBLE -> {
-                    double[] in = x.doubles();
-                    double[] out = new double[rows * k];
-                    for (int r = 0; r < rows; r++) {
-                        for (int i = 0; i < k; i++) {
-                            out[r * k + i] = in[r * width + columns[i]];
+                    case DOUBLE -> {
+                        double[] in = x.doubles();
+                        double[] out = new double[rows * k];
+                        for (int r = 0; r < rows; r++) {
+                            for (int i = 0; i < k; i++) {
+                                out[r * k + i] = in[r * width + columns[i]];
+                            }
                         }
+                        yield PlainTensor.doubles(rows, k, out);
                     }
-                    yield PlainTensor.doubles(rows, k, out);
-                }
-                case INT64 -> {
-                    long[] in = x.longs();
-                    long[] out = new long[rows * k];
-                    for (int r = 0; r < rows; r++) {
-                        for (int i = 0; i < k; i++) {
-                            out[r * k + i] = in[r * width + columns[i]];
+                    case INT64 -> {
+                        long[] in = x.longs();
+                        long[] out = new long[rows * k];
+                        for (int r = 0; r < rows; r++) {
+                            for (int i = 0; i < k; i++) {
+                                out[r * k + i] = in[r * width + columns[i]];
+                            }
                         }
+                        yield PlainTensor.longs(rows, k, out);
                     }
-                    yield PlainTensor.longs(rows, k, out);
-                }
-                case STRING -> {
-                    String[] in = x.strings();
-                    String[] out = new String[rows * k];
-                    for (int r = 0; r < rows; r++) {
-                        for (int i = 0; i < k; i++) {
-                            out[r * k + i] = in[r * width + columns[i]];
+                    case STRING -> {
+                        String[] in = x.strings();
+                        String[] out = new String[rows * k];
+                        for (int r = 0; r < rows; r++) {
+                            for (int i = 0; i < k; i++) {
+                                out[r * k + i] = in[r * width + columns[i]];
+                            }
                         }
+                        yield PlainTensor.strings(rows, k, out);
                     }
-                    yield PlainTensor.strings(rows, k, out);
                 }
-            }};
+            };
         };
     }
 
@@ -107,10 +108,13 @@ final class ShapeOps {
             int rank = inputs[0].rank();
             int width = 0;
             for (PlainTensor x : inputs) {
-                if (x.rows() != rows || x.type() != PlainTensor.Type.FLOAT || x.rank() != rank || rank == 1
+                if (x.rows() != rows
+                        || x.type() != PlainTensor.Type.FLOAT
+                        || x.rank() != rank
+                        || rank == 1
                         || (axis != -1 && axis != rank - 1)) {
-                    throw new IllegalArgumentException("Concat on axis " + axis + " of " + x + " beside " + rows
-                            + " float rows of rank " + rank);
+                    throw new IllegalArgumentException(
+                            "Concat on axis " + axis + " of " + x + " beside " + rows + " float rows of rank " + rank);
                 }
                 width += x.width();
             }
@@ -130,8 +134,10 @@ final class ShapeOps {
     /** Reshape to {@code [-1, k]} (or {@code [0, k]}, or {@code [rows, k]}) by a shape fixed at compile time. */
     static PlainOp reshape(NodeAttributes a, long[] shape) throws Unsupported {
         if (shape.length != 2 || shape[1] <= 0 || (shape[0] != -1 && shape[0] != 0 && shape[0] <= 0)) {
-            throw Unsupported.at(a, "shape " + java.util.Arrays.toString(shape) + " (rows of a fixed width, [-1, k], are"
-                    + " run in plain Java)");
+            throw Unsupported.at(
+                    a,
+                    "shape " + java.util.Arrays.toString(shape) + " (rows of a fixed width, [-1, k], are"
+                            + " run in plain Java)");
         }
         int width = Math.toIntExact(shape[1]);
         return inputs -> {
@@ -156,7 +162,9 @@ final class ShapeOps {
                 throw new IllegalArgumentException("Cast of strings");
             }
             if (to == ElementType.FLOAT) {
-                return new PlainTensor[] {PlainTensor.floats(x.rows(), x.width(), x.asFloats()).withRank(x.rank())};
+                return new PlainTensor[] {
+                    PlainTensor.floats(x.rows(), x.width(), x.asFloats()).withRank(x.rank())
+                };
             }
             double[] out = new double[x.rows() * x.width()];
             switch (x.type()) {
@@ -174,7 +182,9 @@ final class ShapeOps {
                 }
                 default -> System.arraycopy(x.doubles(), 0, out, 0, out.length);
             }
-            return new PlainTensor[] {PlainTensor.doubles(x.rows(), x.width(), out).withRank(x.rank())};
+            return new PlainTensor[] {
+                PlainTensor.doubles(x.rows(), x.width(), out).withRank(x.rank())
+            };
         };
     }
 }

@@ -32,7 +32,9 @@ final class SvmClassifierOp implements PlainOp {
             throw Unsupported.at(a, "post_transform " + svm.postTransform());
         }
         if (!svm.probabilities()) {
-            throw Unsupported.at(a, "no probabilities (prob_a, prob_b) for its " + svm.labels().size() + " classes");
+            throw Unsupported.at(
+                    a,
+                    "no probabilities (prob_a, prob_b) for its " + svm.labels().size() + " classes");
         }
         this.svm = svm;
         this.classes = svm.labels().size();

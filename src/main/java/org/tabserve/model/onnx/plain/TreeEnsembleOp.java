@@ -30,8 +30,8 @@ final class TreeEnsembleOp implements PlainOp {
         PlainTensor x = inputs[0];
         int width = x.width();
         if (x.rank() != 2 || width < trees.width()) {
-            throw new IllegalArgumentException("the tree ensemble reads rows of " + trees.width() + " features, got "
-                    + x);
+            throw new IllegalArgumentException(
+                    "the tree ensemble reads rows of " + trees.width() + " features, got " + x);
         }
         boolean inFloat = x.type() != PlainTensor.Type.DOUBLE;
         double[] values = inFloat ? widened(x.asFloats()) : x.doubles();

@@ -1,14 +1,17 @@
 package org.tabserve.model.onnx.graph;
 
-import org.tabserve.model.onnx.graph.facts.GraphFacts;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tabserve.model.onnx.graph.Graphs.FLOAT;
+import static org.tabserve.model.onnx.graph.Graphs.model;
+import static org.tabserve.model.onnx.graph.Graphs.node;
+import static org.tabserve.model.onnx.graph.Graphs.tensor;
+
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.UnsafeByteOperations;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -20,14 +23,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.tabserve.model.onnx.graph.Graphs.FLOAT;
-import static org.tabserve.model.onnx.graph.Graphs.model;
-import static org.tabserve.model.onnx.graph.Graphs.node;
-import static org.tabserve.model.onnx.graph.Graphs.tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.tabserve.model.onnx.graph.facts.GraphFacts;
 
 /** The wire-format reader: versions, large initializers read in place, and bad files refused with a clear reason. */
 class OnnxGraphReaderTest {
@@ -38,7 +37,8 @@ class OnnxGraphReaderTest {
     Path dir;
 
     private static GraphProto.Builder softmax() {
-        return GraphProto.newBuilder().setName("tiny")
+        return GraphProto.newBuilder()
+                .setName("tiny")
                 .addInput(tensor("input", FLOAT, "N", 2))
                 .addNode(node("Softmax", "", List.of("input"), List.of("probabilities")))
                 .addOutput(tensor("probabilities", FLOAT, "N", 2));
@@ -47,30 +47,45 @@ class OnnxGraphReaderTest {
     @Test
     void aModelWithoutAVersionHasNone() throws OnnxFormatException {
         assertEquals(OptionalLong.empty(), Graphs.read(model(softmax())).modelVersion(), "unset");
-        assertEquals(OptionalLong.empty(), Graphs.read(model(softmax()).setModelVersion(0)).modelVersion(), "0");
-        assertEquals(OptionalLong.of(7), Graphs.read(model(softmax()).setModelVersion(7)).modelVersion());
+        assertEquals(
+                OptionalLong.empty(),
+                Graphs.read(model(softmax()).setModelVersion(0)).modelVersion(),
+                "0");
+        assertEquals(
+                OptionalLong.of(7),
+                Graphs.read(model(softmax()).setModelVersion(7)).modelVersion());
     }
 
     @Test
     void readsMetadataDocStringAndNodesFromAHeapBufferWithoutMovingIt() throws OnnxFormatException {
-        byte[] bytes = model(softmax()).setDocString("a doc").addMetadataProps(
-                ai.onnx.proto.OnnxMl.StringStringEntryProto.newBuilder().setKey("k").setValue("v")).build().toByteArray();
+        byte[] bytes = model(softmax())
+                .setDocString("a doc")
+                .addMetadataProps(ai.onnx.proto.OnnxMl.StringStringEntryProto.newBuilder()
+                        .setKey("k")
+                        .setValue("v"))
+                .build()
+                .toByteArray();
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         OnnxGraph graph = OnnxGraph.read(buffer);
         assertEquals(0, buffer.position());
         assertEquals("a doc", graph.docString());
         assertEquals(java.util.Map.of("k", "v"), graph.metadata());
         assertEquals("tiny", graph.name());
-        assertEquals(List.of("Softmax"), graph.nodes().stream().map(OnnxNode::opType).toList());
+        assertEquals(
+                List.of("Softmax"), graph.nodes().stream().map(OnnxNode::opType).toList());
     }
 
     @Test
     void readsALargeInitializerInPlaceWithoutCopyingIt() throws IOException {
         int size = 48 << 20;
         Path file = dir.resolve("large.onnx");
-        ModelProto model = model(softmax().addInitializer(TensorProto.newBuilder().setName("weights")
-                .setDataType(FLOAT).addDims(size / 4)
-                .setRawData(UnsafeByteOperations.unsafeWrap(new byte[size])))).build();
+        ModelProto model = model(softmax()
+                        .addInitializer(TensorProto.newBuilder()
+                                .setName("weights")
+                                .setDataType(FLOAT)
+                                .addDims(size / 4)
+                                .setRawData(UnsafeByteOperations.unsafeWrap(new byte[size]))))
+                .build();
         try (OutputStream out = Files.newOutputStream(file)) {
             model.writeTo(out);
         }
@@ -79,7 +94,8 @@ class OnnxGraphReaderTest {
         long before = threads.getCurrentThreadAllocatedBytes();
         OnnxGraph graph = OnnxGraph.read(file);
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        assertEquals(List.of((long) size / 4), graph.initializers().get("weights").dims());
+        assertEquals(
+                List.of((long) size / 4), graph.initializers().get("weights").dims());
         assertEquals(ElementType.FLOAT, graph.initializers().get("weights").elementType());
         assertTrue(Files.size(file) > size);
         assertTrue(allocated < (1 << 20), "the 48 MB initializer was not copied: " + allocated + " bytes allocated");
@@ -100,8 +116,10 @@ class OnnxGraphReaderTest {
         byte[] whole = Files.readAllBytes(ZIPMAP);
         // The graph's length is checked before its first byte is read, so the refusal names the graph field (7).
         OnnxFormatException e = assertRefused(Arrays.copyOf(whole, 200), "truncated");
-        assertEquals("not a well-formed ONNX model: truncated: field 7 says it has 1741 bytes but only 164 are left"
-                + " at byte 34 (in ModelProto)", e.getMessage());
+        assertEquals(
+                "not a well-formed ONNX model: truncated: field 7 says it has 1741 bytes but only 164 are left"
+                        + " at byte 34 (in ModelProto)",
+                e.getMessage());
     }
 
     @Test

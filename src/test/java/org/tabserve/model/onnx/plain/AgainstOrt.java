@@ -1,13 +1,13 @@
 package org.tabserve.model.onnx.plain;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import org.tabserve.model.onnx.graph.OnnxGraph;
-import org.tabserve.model.onnx.graph.ml.MlModels;
-
 import java.nio.ByteBuffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
@@ -15,9 +15,8 @@ import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.tabserve.model.onnx.graph.OnnxGraph;
+import org.tabserve.model.onnx.graph.ml.MlModels;
 
 /**
  * One {@link MlModels} model run on the same rows by ONNX Runtime (one thread, as tabserve runs it) and by its plain
@@ -26,8 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 final class AgainstOrt {
 
-    private AgainstOrt() {
-    }
+    private AgainstOrt() {}
 
     /**
      * @param input the model's input element type ({@link MlModels#FLOAT}, {@link MlModels#DOUBLE} or
@@ -46,8 +44,8 @@ final class AgainstOrt {
             options.setIntraOpNumThreads(1);
             options.setInterOpNumThreads(1);
             try (OrtSession session = env.createSession(model, options);
-                 OnnxTensor x = ortInput(env, input, rows, width);
-                 OrtSession.Result result = session.run(Map.of("x", x))) {
+                    OnnxTensor x = ortInput(env, input, rows, width);
+                    OrtSession.Result result = session.run(Map.of("x", x))) {
                 for (String name : outputs) {
                     OnnxValue value = result.get(name).orElseThrow();
                     PlainTensor mine = answers.get(name);
@@ -63,8 +61,10 @@ final class AgainstOrt {
                         }
                         List<String> actual = new ArrayList<>();
                         for (int r = 0; r < rows.length; r++) {
-                            actual.add(mine.type() == PlainTensor.Type.STRING ? mine.strings()[r]
-                                    : Long.toString(mine.longs()[r]));
+                            actual.add(
+                                    mine.type() == PlainTensor.Type.STRING
+                                            ? mine.strings()[r]
+                                            : Long.toString(mine.longs()[r]));
                         }
                         assertEquals(expected, actual, what + ": labels");
                         continue;
@@ -74,15 +74,16 @@ final class AgainstOrt {
                     assertEquals(expected.length, actual.length, what + ": " + name + " size");
                     int k = expected.length / rows.length;
                     for (int i = 0; i < expected.length; i++) {
-                        String where = what + ": " + name + " of row " + i / k + " " + java.util.Arrays.toString(
-                                rows[i / k]) + ", score " + i % k;
+                        String where = what + ": " + name + " of row " + i / k + " "
+                                + java.util.Arrays.toString(rows[i / k]) + ", score " + i % k;
                         if (Float.isNaN(expected[i]) || Float.isInfinite(expected[i])) {
                             assertEquals(expected[i], actual[i], where);
                             continue;
                         }
                         finite++;
                         double scale = Math.max(1, Math.max(Math.abs(expected[i]), Math.abs(actual[i])));
-                        assertTrue(Math.abs(expected[i] - actual[i]) <= 1e-5 * scale,
+                        assertTrue(
+                                Math.abs(expected[i] - actual[i]) <= 1e-5 * scale,
                                 where + ": ONNX Runtime " + expected[i] + ", plain Java " + actual[i]);
                     }
                 }

@@ -1,18 +1,17 @@
 package org.tabserve.model.onnx.plain;
 
-import org.junit.jupiter.api.Test;
-import org.tabserve.model.onnx.graph.NodeAttributes;
-import org.tabserve.model.onnx.graph.OnnxGraph;
-import org.tabserve.model.onnx.graph.OnnxNode;
-
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.tabserve.model.onnx.graph.NodeAttributes;
+import org.tabserve.model.onnx.graph.OnnxGraph;
+import org.tabserve.model.onnx.graph.OnnxNode;
 
 /** What a graph compiles to in plain Java: only the nodes its outputs need, and a reason when one is not run. */
 class PlainGraphTest {
@@ -34,23 +33,29 @@ class PlainGraphTest {
     @Test
     void anOperatorWithoutAPlainImplementationIsNamed() throws Exception {
         OnnxGraph fixedBatch = OnnxGraph.read(PENGUINS.resolve("fixed-batch-4.onnx"));
-        Unsupported refused = assertThrows(Unsupported.class, () -> PlainGraph.compile(fixedBatch,
-                List.of(fixedBatch.outputs().get(0).name())));
+        Unsupported refused = assertThrows(
+                Unsupported.class,
+                () -> PlainGraph.compile(
+                        fixedBatch, List.of(fixedBatch.outputs().get(0).name())));
         assertTrue(refused.getMessage().startsWith("Gemm node"), refused.getMessage());
     }
 
     @Test
     void onlyTheNodesTheOutputsNeedAreCompiled() throws Exception {
         // The iris model's label comes from the LinearClassifier alone; its probabilities need the Normalizer too.
-        OnnxGraph iris = OnnxGraph.read(Path.of("src/test/resources/org/tabserve/fixtures/iris/iris-single-tensor.onnx"));
+        OnnxGraph iris =
+                OnnxGraph.read(Path.of("src/test/resources/org/tabserve/fixtures/iris/iris-single-tensor.onnx"));
         assertEquals(1, PlainGraph.compile(iris, List.of("label")).nodes());
-        assertEquals(2, PlainGraph.compile(iris, List.of("label", "probabilities")).nodes());
+        assertEquals(
+                2, PlainGraph.compile(iris, List.of("label", "probabilities")).nodes());
     }
 
     @Test
     void aTextColumnIsOneHotEncodedAndAnUnknownValueIsAllZeros() throws Exception {
         OnnxNode encoder = OnnxGraph.read(PENGUINS.resolve("species-zipmap.onnx")).nodes().stream()
-                .filter(n -> n.opType().equals("OneHotEncoder")).findFirst().orElseThrow();
+                .filter(n -> n.opType().equals("OneHotEncoder"))
+                .findFirst()
+                .orElseThrow();
         PlainTensor island = PlainTensor.strings(3, 1, new String[] {"Dream", "Atlantis", "Biscoe"});
         PlainTensor out = new OneHotEncoder(new NodeAttributes(encoder)).apply(new PlainTensor[] {island})[0];
         assertEquals(3, out.rank());
@@ -65,7 +70,9 @@ class PlainGraphTest {
         PlainOp gather = ShapeOps.gather(new NodeAttributes(gatherNode), new long[] {2, 3, 1, 0});
         assertArrayEquals(new float[] {3, 4, 2, 1, 7, 8, 6, 5}, gather.apply(new PlainTensor[] {x})[0].floats());
         OnnxNode concatNode = OnnxGraph.read(PENGUINS.resolve("species-labels-in-graph.onnx")).nodes().stream()
-                .filter(n -> n.opType().equals("Concat")).findFirst().orElseThrow();
+                .filter(n -> n.opType().equals("Concat"))
+                .findFirst()
+                .orElseThrow();
         PlainTensor joined = ShapeOps.concat(new NodeAttributes(concatNode)).apply(new PlainTensor[] {x, x})[0];
         assertEquals(8, joined.width());
         assertArrayEquals(new float[] {1, 2, 3, 4, 1, 2, 3, 4, 5, 6, 7, 8, 5, 6, 7, 8}, joined.floats());

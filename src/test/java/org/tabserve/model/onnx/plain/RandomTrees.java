@@ -1,10 +1,9 @@
 package org.tabserve.model.onnx.plain;
 
-import org.tabserve.model.onnx.graph.ml.MlModels;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.tabserve.model.onnx.graph.ml.MlModels;
 
 /**
  * Random tree ensembles that take every path ONNX Runtime's tree code has: each of the six branch modes, thresholds
@@ -15,8 +14,10 @@ final class RandomTrees {
 
     /** The thresholds, which rows take exactly often enough for the equalities to count. */
     static final float[] CUTS = {-1f, -0.5f, 0f, 0.5f, 1f};
-    private static final String[] MODES = {"BRANCH_LEQ", "BRANCH_LT", "BRANCH_GTE", "BRANCH_GT", "BRANCH_EQ",
-            "BRANCH_NEQ"};
+
+    private static final String[] MODES = {
+        "BRANCH_LEQ", "BRANCH_LT", "BRANCH_GTE", "BRANCH_GT", "BRANCH_EQ", "BRANCH_NEQ"
+    };
 
     /** What each leaf weights. */
     enum Leaves {
@@ -38,6 +39,7 @@ final class RandomTrees {
     private final Leaves leaves;
     /** The largest weight; weights are in [-scale, scale], or [0, scale] when {@link #positive}. */
     private final float scale;
+
     private final boolean positive;
 
     RandomTrees(long seed, int features, int outputs, Leaves leaves, float scale, boolean positive) {
@@ -60,8 +62,15 @@ final class RandomTrees {
                 if (children == null) {
                     leaf(trees, t, id);
                 } else {
-                    trees.branch(t, id, MODES[random.nextInt(MODES.length)], random.nextInt(features),
-                            CUTS[random.nextInt(CUTS.length)], children[0], children[1], random.nextBoolean());
+                    trees.branch(
+                            t,
+                            id,
+                            MODES[random.nextInt(MODES.length)],
+                            random.nextInt(features),
+                            CUTS[random.nextInt(CUTS.length)],
+                            children[0],
+                            children[1],
+                            random.nextBoolean());
                 }
             }
         }
@@ -126,8 +135,9 @@ final class RandomTrees {
         for (double[] row : rows) {
             for (int j = 0; j < features; j++) {
                 int draw = random.nextInt(10);
-                row[j] = draw < 4 ? CUTS[random.nextInt(CUTS.length)] : draw == 4 ? Double.NaN
-                        : (float) (random.nextDouble() * 3 - 1.5);
+                row[j] = draw < 4
+                        ? CUTS[random.nextInt(CUTS.length)]
+                        : draw == 4 ? Double.NaN : (float) (random.nextDouble() * 3 - 1.5);
             }
         }
         return rows;

@@ -1,8 +1,19 @@
 package org.tabserve.model.onnx.plain;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tabserve.model.onnx.graph.ml.MlModels.floats;
+import static org.tabserve.model.onnx.graph.ml.MlModels.ints;
+import static org.tabserve.model.onnx.graph.ml.MlModels.strings;
+import static org.tabserve.model.onnx.graph.ml.MlModels.text;
+
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -10,18 +21,6 @@ import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.ml.MlModels;
 import org.tabserve.model.onnx.graph.ml.PostTransform;
 import org.tabserve.model.onnx.plain.RandomTrees.Leaves;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.tabserve.model.onnx.graph.ml.MlModels.floats;
-import static org.tabserve.model.onnx.graph.ml.MlModels.ints;
-import static org.tabserve.model.onnx.graph.ml.MlModels.strings;
-import static org.tabserve.model.onnx.graph.ml.MlModels.text;
 
 /**
  * Tree ensembles in plain Java answer as ONNX Runtime, label for label and score for score, on random trees that take
@@ -37,20 +36,25 @@ class TreeEnsembleOpTest {
 
     @ParameterizedTest
     @EnumSource(PostTransform.class)
-    void threeClassesOfIntegerLabelsUnderEachPostTransformWithAndWithoutBaseValues(PostTransform post) throws Exception {
+    void threeClassesOfIntegerLabelsUnderEachPostTransformWithAndWithoutBaseValues(PostTransform post)
+            throws Exception {
         boolean probit = post == PostTransform.PROBIT; // its scores in (0, 1), where probit is finite
         for (boolean base : new boolean[] {false, true}) {
-            RandomTrees random = new RandomTrees(post.ordinal() * 2L + (base ? 1 : 0), 4, 3, Leaves.SOME,
-                    probit ? 0.15f : 1, probit);
-            List<AttributeProto> attributes = new ArrayList<>(List.of(ints("classlabels_int64s", 4, 7, 9),
-                    text("post_transform", post.name())));
+            RandomTrees random = new RandomTrees(
+                    post.ordinal() * 2L + (base ? 1 : 0), 4, 3, Leaves.SOME, probit ? 0.15f : 1, probit);
+            List<AttributeProto> attributes =
+                    new ArrayList<>(List.of(ints("classlabels_int64s", 4, 7, 9), text("post_transform", post.name())));
             if (base) {
                 attributes.add(floats("base_values", probit ? 0.1f : 0.5f, probit ? 0.05f : -0.25f, 0f));
             }
-            byte[] model = MlModels.model(random.trees(6).node(CLASSIFIER, attributes.toArray(AttributeProto[]::new)),
-                    MlModels.FLOAT, 4, MlModels.INT64, 3);
-            int finite = AgainstOrt.assertSame(post + (base ? " with base values" : ""), model, MlModels.FLOAT,
-                    random.rows(300));
+            byte[] model = MlModels.model(
+                    random.trees(6).node(CLASSIFIER, attributes.toArray(AttributeProto[]::new)),
+                    MlModels.FLOAT,
+                    4,
+                    MlModels.INT64,
+                    3);
+            int finite = AgainstOrt.assertSame(
+                    post + (base ? " with base values" : ""), model, MlModels.FLOAT, random.rows(300));
             assertTrue(finite > 300, post + ": " + finite + " finite scores compared");
         }
     }
@@ -58,17 +62,23 @@ class TreeEnsembleOpTest {
     @Test
     void textLabels() throws Exception {
         RandomTrees random = new RandomTrees(11, 3, 4, Leaves.EVERY, 1, true);
-        byte[] model = MlModels.model(random.trees(5).node(CLASSIFIER, strings("classlabels_strings", "a", "b", "c",
-                        "d"), text("post_transform", "NONE")),
-                MlModels.FLOAT, 3, MlModels.text(), 4);
+        byte[] model = MlModels.model(
+                random.trees(5)
+                        .node(
+                                CLASSIFIER,
+                                strings("classlabels_strings", "a", "b", "c", "d"),
+                                text("post_transform", "NONE")),
+                MlModels.FLOAT,
+                3,
+                MlModels.text(),
+                4);
         AgainstOrt.assertSame("text labels", model, MlModels.FLOAT, random.rows(200));
     }
 
     /** ONNX Runtime's binary cases: one class scored (each), or both, with none, one or two base values. */
     @Test
     void twoClassesInEachOfOnnxRuntimesBinaryCases() throws Exception {
-        record Case(Leaves leaves, boolean positive, String post, float[] base) {
-        }
+        record Case(Leaves leaves, boolean positive, String post, float[] base) {}
         List<Case> cases = List.of(
                 new Case(Leaves.FIRST, false, "LOGISTIC", new float[0]), // boosted trees
                 new Case(Leaves.FIRST, false, "LOGISTIC", new float[] {-0.3f}),
@@ -87,9 +97,17 @@ class TreeEnsembleOpTest {
         int seed = 100;
         for (Case c : cases) {
             RandomTrees random = new RandomTrees(seed++, 3, 2, c.leaves(), c.positive() ? 0.2f : 1, c.positive());
-            byte[] model = MlModels.model(random.trees(5).node(CLASSIFIER, ints("classlabels_int64s", 0, 1),
-                    text("post_transform", c.post()), floats("base_values", c.base())), MlModels.FLOAT, 3,
-                    MlModels.INT64, 2);
+            byte[] model = MlModels.model(
+                    random.trees(5)
+                            .node(
+                                    CLASSIFIER,
+                                    ints("classlabels_int64s", 0, 1),
+                                    text("post_transform", c.post()),
+                                    floats("base_values", c.base())),
+                    MlModels.FLOAT,
+                    3,
+                    MlModels.INT64,
+                    2);
             AgainstOrt.assertSame(c.toString(), model, MlModels.FLOAT, random.rows(300));
         }
     }
@@ -100,9 +118,18 @@ class TreeEnsembleOpTest {
         for (String aggregate : List.of("SUM", "AVERAGE")) {
             for (String post : List.of("NONE", "LOGISTIC", "PROBIT")) {
                 RandomTrees random = new RandomTrees(seed++, 4, 1, Leaves.EVERY, 0.1f, true);
-                byte[] model = MlModels.model(random.trees(7).node(REGRESSOR, MlModels.integer("n_targets", 1),
-                                text("aggregate_function", aggregate), text("post_transform", post),
-                                floats("base_values", 0.25f)), MlModels.FLOAT, 4, 0, 1);
+                byte[] model = MlModels.model(
+                        random.trees(7)
+                                .node(
+                                        REGRESSOR,
+                                        MlModels.integer("n_targets", 1),
+                                        text("aggregate_function", aggregate),
+                                        text("post_transform", post),
+                                        floats("base_values", 0.25f)),
+                        MlModels.FLOAT,
+                        4,
+                        0,
+                        1);
                 AgainstOrt.assertSame(aggregate + " " + post, model, MlModels.FLOAT, random.rows(300));
             }
         }
@@ -114,43 +141,64 @@ class TreeEnsembleOpTest {
         MlModels.Trees trees = random.trees(6);
         AttributeProto labels = ints("classlabels_int64s", 0, 1, 2);
         AttributeProto softmax = text("post_transform", "SOFTMAX");
-        AgainstOrt.assertSame("double", MlModels.model(trees.node(CLASSIFIER, labels, softmax), MlModels.DOUBLE, 4,
-                MlModels.INT64, 3), MlModels.DOUBLE, random.rows(300));
+        AgainstOrt.assertSame(
+                "double",
+                MlModels.model(trees.node(CLASSIFIER, labels, softmax), MlModels.DOUBLE, 4, MlModels.INT64, 3),
+                MlModels.DOUBLE,
+                random.rows(300));
         MlModels.Trees regressor = new RandomTrees(301, 4, 1, Leaves.EVERY, 1, false).trees(6);
-        AgainstOrt.assertSame("double regressor", MlModels.model(regressor.node(REGRESSOR,
-                MlModels.integer("n_targets", 1), floats("base_values", 0.1f)), MlModels.DOUBLE, 4, 0, 1),
-                MlModels.DOUBLE, random.rows(300));
+        AgainstOrt.assertSame(
+                "double regressor",
+                MlModels.model(
+                        regressor.node(REGRESSOR, MlModels.integer("n_targets", 1), floats("base_values", 0.1f)),
+                        MlModels.DOUBLE,
+                        4,
+                        0,
+                        1),
+                MlModels.DOUBLE,
+                random.rows(300));
         double[][] whole = random.rows(300);
         for (double[] row : whole) {
             for (int j = 0; j < row.length; j++) {
                 row[j] = Double.isNaN(row[j]) ? 3 : Math.rint(row[j] * 2);
             }
         }
-        AgainstOrt.assertSame("int64", MlModels.model(trees.node(CLASSIFIER, labels, softmax), MlModels.INT64, 4,
-                MlModels.INT64, 3), MlModels.INT64, whole);
+        AgainstOrt.assertSame(
+                "int64",
+                MlModels.model(trees.node(CLASSIFIER, labels, softmax), MlModels.INT64, 4, MlModels.INT64, 3),
+                MlModels.INT64,
+                whole);
     }
 
     /** skl2onnx's export of GradientBoostingClassifier (3 classes, softmax, base values), as scikit-learn answered. */
     @Test
     void theBoostedIrisClassifierAnswersAsScikitLearnRecorded() throws Exception {
         Path iris = Path.of("src/test/resources/org/tabserve/fixtures/iris");
-        JsonNode expected = new ObjectMapper().readTree(iris.resolve("iris-undeclared-shape.expected.json").toFile());
+        JsonNode expected = new ObjectMapper()
+                .readTree(iris.resolve("iris-undeclared-shape.expected.json").toFile());
         OnnxGraph graph = OnnxGraph.read(iris.resolve("iris-undeclared-shape.onnx"));
         PlainGraph plain = PlainGraph.compile(graph, List.of("label", "probabilities"));
         JsonNode rows = expected.get("rows");
         float[] x = new float[rows.size() * 4];
         for (int r = 0; r < rows.size(); r++) {
             for (int c = 0; c < 4; c++) {
-                x[r * 4 + c] = (float) rows.get(r).get("inputs").get(expected.get("columns").get(c).asText()).asDouble();
+                x[r * 4 + c] = (float) rows.get(r)
+                        .get("inputs")
+                        .get(expected.get("columns").get(c).asText())
+                        .asDouble();
             }
         }
         Map<String, PlainTensor> out = plain.run(Map.of("input", PlainTensor.floats(rows.size(), 4, x)));
         for (int r = 0; r < rows.size(); r++) {
             JsonNode row = rows.get(r);
-            assertEquals(row.get("label").asText(), Long.toString(out.get("label").longs()[r]), "row " + (r + 1));
+            assertEquals(
+                    row.get("label").asText(), Long.toString(out.get("label").longs()[r]), "row " + (r + 1));
             for (int c = 0; c < 3; c++) {
-                assertEquals(row.get("probabilities").get(Integer.toString(c)).asDouble(),
-                        out.get("probabilities").floats()[r * 3 + c], 1e-5, "row " + (r + 1) + " class " + c);
+                assertEquals(
+                        row.get("probabilities").get(Integer.toString(c)).asDouble(),
+                        out.get("probabilities").floats()[r * 3 + c],
+                        1e-5,
+                        "row " + (r + 1) + " class " + c);
             }
         }
     }

@@ -1,15 +1,5 @@
 package org.tabserve.model.onnx.graph.facts;
 
-import org.tabserve.model.onnx.graph.ElementType;
-import org.tabserve.model.onnx.graph.GraphNames;
-import org.tabserve.model.onnx.graph.NodeAttributes;
-import org.tabserve.model.onnx.graph.OnnxAttribute;
-import org.tabserve.model.onnx.graph.OnnxFormatException;
-import org.tabserve.model.onnx.graph.OnnxGraph;
-import org.tabserve.model.onnx.graph.OnnxNode;
-import org.tabserve.model.onnx.graph.OnnxType;
-import org.tabserve.model.onnx.graph.OnnxValueInfo;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,7 +13,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
-
+import org.tabserve.model.onnx.graph.ElementType;
+import org.tabserve.model.onnx.graph.GraphNames;
+import org.tabserve.model.onnx.graph.NodeAttributes;
+import org.tabserve.model.onnx.graph.OnnxAttribute;
+import org.tabserve.model.onnx.graph.OnnxFormatException;
+import org.tabserve.model.onnx.graph.OnnxGraph;
+import org.tabserve.model.onnx.graph.OnnxNode;
+import org.tabserve.model.onnx.graph.OnnxType;
+import org.tabserve.model.onnx.graph.OnnxValueInfo;
 import org.tabserve.model.onnx.graph.facts.GraphFacts.ClassLabels;
 import org.tabserve.model.onnx.graph.facts.GraphFacts.Ending;
 import org.tabserve.model.onnx.graph.facts.GraphFacts.InputCategories;
@@ -74,15 +72,26 @@ import org.tabserve.model.onnx.graph.ml.SvmClassifier;
 final class FactFinder {
 
     /** Standard ops that keep each value as it is, only moving it (the data input is input 0). */
-    private static final Set<String> COLUMN_OPS = Set.of(
-            "Identity", "Cast", "CastLike", "Reshape", "Flatten", "Squeeze", "Unsqueeze");
+    private static final Set<String> COLUMN_OPS =
+            Set.of("Identity", "Cast", "CastLike", "Reshape", "Flatten", "Squeeze", "Unsqueeze");
     /** Ops a prediction passes through on its way to a graph output without becoming something else. */
     private static final Set<String> CARRY = Set.of(
-            "Identity", "Cast", "CastLike", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Gather",
-            "ArrayFeatureExtractor", "Normalizer", "ZipMap", "Softmax", "Sigmoid");
+            "Identity",
+            "Cast",
+            "CastLike",
+            "Reshape",
+            "Flatten",
+            "Squeeze",
+            "Unsqueeze",
+            "Transpose",
+            "Gather",
+            "ArrayFeatureExtractor",
+            "Normalizer",
+            "ZipMap",
+            "Softmax",
+            "Sigmoid");
 
-    private record Use(OnnxNode node, int index) {
-    }
+    private record Use(OnnxNode node, int index) {}
 
     private final OnnxGraph graph;
     private final Map<String, OnnxNode> producers = new HashMap<>();
@@ -94,7 +103,9 @@ final class FactFinder {
         for (OnnxNode node : graph.nodes()) {
             node.outputs().forEach(o -> producers.putIfAbsent(o, node));
             for (int i = 0; i < node.inputs().size(); i++) {
-                consumers.computeIfAbsent(node.inputs().get(i), k -> new ArrayList<>()).add(new Use(node, i));
+                consumers
+                        .computeIfAbsent(node.inputs().get(i), k -> new ArrayList<>())
+                        .add(new Use(node, i));
             }
         }
         graph.outputs().forEach(o -> graphOutputs.add(o.name()));
@@ -145,7 +156,9 @@ final class FactFinder {
             Optional<Labels> found = Labels.declared(new NodeAttributes(node));
             if (found.isPresent()) {
                 ElementType type = found.get().text() ? ElementType.STRING : ElementType.INT64;
-                return Optional.of(new ClassLabels(reorder(node, found.get().texts()), type,
+                return Optional.of(new ClassLabels(
+                        reorder(node, found.get().texts()),
+                        type,
                         node.opType() + "." + found.get().attribute()));
             }
         }
@@ -162,17 +175,22 @@ final class FactFinder {
         Set<String> seen = new HashSet<>();
         while (!graphOutputs.contains(value) && seen.add(value)) {
             Optional<Use> next = consumers.getOrDefault(value, List.of()).stream()
-                    .filter(u -> u.index() == 0 && CARRY.contains(u.node().opType())).findFirst();
+                    .filter(u -> u.index() == 0 && CARRY.contains(u.node().opType()))
+                    .findFirst();
             if (next.isEmpty() || next.get().node().outputs().isEmpty()) {
                 break;
             }
             OnnxNode node = next.get().node();
-            if (node.isStandard("Gather") && node.attribute("axis").map(OnnxAttribute::i).orElse(0L) == 1
-                    && node.inputs().size() > 1 && graph.initializers().containsKey(node.inputs().get(1))) {
+            if (node.isStandard("Gather")
+                    && node.attribute("axis").map(OnnxAttribute::i).orElse(0L) == 1
+                    && node.inputs().size() > 1
+                    && graph.initializers().containsKey(node.inputs().get(1))) {
                 long[] indices = graph.initializers().get(node.inputs().get(1)).integers();
                 List<String> from = ordered;
                 if (indices.length > 0 && Arrays.stream(indices).allMatch(i -> i >= 0 && i < from.size())) {
-                    ordered = Arrays.stream(indices).mapToObj(i -> from.get((int) i)).toList();
+                    ordered = Arrays.stream(indices)
+                            .mapToObj(i -> from.get((int) i))
+                            .toList();
                 }
             }
             value = node.outputs().get(0);
@@ -181,8 +199,10 @@ final class FactFinder {
     }
 
     private Optional<InputCategories> categories(OnnxValueInfo input) throws OnnxFormatException {
-        boolean column = input.tensor().flatMap(OnnxType.Tensor::shape)
-                .map(s -> s.size() == 1 || (s.size() == 2 && s.get(1).size().orElse(-1) == 1)).orElse(false);
+        boolean column = input.tensor()
+                .flatMap(OnnxType.Tensor::shape)
+                .map(s -> s.size() == 1 || (s.size() == 2 && s.get(1).size().orElse(-1) == 1))
+                .orElse(false);
         Deque<String> values = new ArrayDeque<>(List.of(input.name()));
         Set<String> seen = new HashSet<>();
         while (!values.isEmpty()) {
@@ -208,7 +228,8 @@ final class FactFinder {
         return Optional.empty();
     }
 
-    private static Optional<InputCategories> encoderCategories(String input, OnnxNode encoder) throws OnnxFormatException {
+    private static Optional<InputCategories> encoderCategories(String input, OnnxNode encoder)
+            throws OnnxFormatException {
         boolean oneHot = encoder.opType().equals("OneHotEncoder");
         List<String> strings = List.of();
         for (String attribute : oneHot ? List.of("cats_strings") : List.of("keys_strings", "classes_strings")) {
@@ -217,13 +238,15 @@ final class FactFinder {
             }
         }
         // OneHotEncoder's zeros defaults to 1: an unknown value becomes all zeros; 0 makes it an error.
-        boolean refuses = oneHot && encoder.attribute("zeros").map(OnnxAttribute::i).orElse(1L) == 0;
+        boolean refuses =
+                oneHot && encoder.attribute("zeros").map(OnnxAttribute::i).orElse(1L) == 0;
         if (!strings.isEmpty()) {
             return Optional.of(new InputCategories(input, ElementType.STRING, strings, refuses, encoder.opType()));
         }
         Optional<OnnxAttribute> ints = encoder.attribute(oneHot ? "cats_int64s" : "keys_int64s");
         if (ints.isPresent() && ints.get().ints().length > 0) {
-            List<String> values = Arrays.stream(ints.get().ints()).mapToObj(Long::toString).toList();
+            List<String> values =
+                    Arrays.stream(ints.get().ints()).mapToObj(Long::toString).toList();
             return Optional.of(new InputCategories(input, ElementType.INT64, values, refuses, encoder.opType()));
         }
         return Optional.empty();
@@ -245,12 +268,17 @@ final class FactFinder {
             for (Use use : consumers.getOrDefault(value, List.of())) {
                 OnnxNode node = use.node();
                 if (node.isMl("Imputer") && use.index() == 0) {
-                    if (!node.attribute("replaced_value_float").map(a -> Float.isNaN(a.f())).orElse(false)) {
+                    if (!node.attribute("replaced_value_float")
+                            .map(a -> Float.isNaN(a.f()))
+                            .orElse(false)) {
                         return false;
                     }
                     imputer = true;
-                } else if (node.isStandard("Concat") || (use.index() == 0 && (isColumnOp(node)
-                        || node.isStandard("Gather") || node.isMl("ArrayFeatureExtractor")))) {
+                } else if (node.isStandard("Concat")
+                        || (use.index() == 0
+                                && (isColumnOp(node)
+                                        || node.isStandard("Gather")
+                                        || node.isMl("ArrayFeatureExtractor")))) {
                     values.addAll(node.outputs());
                 } else {
                     return false;
@@ -261,8 +289,9 @@ final class FactFinder {
     }
 
     private Optional<OutputEnding> ending(OnnxValueInfo output) throws OnnxFormatException {
-        boolean floats = output.tensor().map(t -> t.elementType() == ElementType.FLOAT
-                || t.elementType() == ElementType.DOUBLE).orElse(false);
+        boolean floats = output.tensor()
+                .map(t -> t.elementType() == ElementType.FLOAT || t.elementType() == ElementType.DOUBLE)
+                .orElse(false);
         if (!floats && output.kind() != OnnxType.Kind.SEQUENCE && output.kind() != OnnxType.Kind.MAP) {
             return Optional.empty();
         }
@@ -274,7 +303,8 @@ final class FactFinder {
                 return Optional.of(new OutputEnding(output.name(), Ending.UNKNOWN, ""));
             }
             String op = node.opType();
-            boolean passes = CARRY.contains(op) && !Set.of("Normalizer", "Softmax", "Sigmoid").contains(op);
+            boolean passes = CARRY.contains(op)
+                    && !Set.of("Normalizer", "Softmax", "Sigmoid").contains(op);
             if (!passes || node.inputs().isEmpty()) {
                 if (Estimators.CLASSIFIERS.contains(op) && node.outputs().indexOf(value) == 0) {
                     return Optional.empty();
@@ -288,7 +318,8 @@ final class FactFinder {
 
     private static OutputEnding ending(String output, OnnxNode node) throws OnnxFormatException {
         String op = node.opType();
-        String transform = node.attribute("post_transform").map(OnnxAttribute::s).orElse("NONE");
+        String transform =
+                node.attribute("post_transform").map(OnnxAttribute::s).orElse("NONE");
         String described = op + " post_transform=" + transform;
         Ending ending;
         if (node.isStandard("Softmax") || node.isStandard("Sigmoid")) {
@@ -298,7 +329,9 @@ final class FactFinder {
             String norm = node.attribute("norm").map(OnnxAttribute::s).orElse("MAX");
             ending = norm.equals("L1") ? Ending.PROBABILITIES : Ending.UNKNOWN;
             described = op + " norm=" + norm;
-        } else if (node.isStandard("Gemm") || node.isStandard("MatMul") || node.isStandard("Add")
+        } else if (node.isStandard("Gemm")
+                || node.isStandard("MatMul")
+                || node.isStandard("Add")
                 || node.isStandard("LogSoftmax")) {
             ending = Ending.LOGITS;
             described = op;
@@ -308,7 +341,9 @@ final class FactFinder {
             ending = Ending.PROBABILITIES;
             described = op + " prob_a (Platt scaling)";
         } else if (Estimators.isClassifier(node)) {
-            boolean probabilities = PostTransform.named(transform).map(PostTransform::probabilities).orElse(false);
+            boolean probabilities = PostTransform.named(transform)
+                    .map(PostTransform::probabilities)
+                    .orElse(false);
             ending = probabilities || op.equals("TreeEnsembleClassifier") ? Ending.PROBABILITIES : Ending.LOGITS;
         } else {
             ending = Ending.UNKNOWN;
@@ -331,7 +366,8 @@ final class FactFinder {
                 return true;
             }
             if (seen.add(value)) {
-                consumers.getOrDefault(value, List.of()).stream().filter(follow)
+                consumers.getOrDefault(value, List.of()).stream()
+                        .filter(follow)
                         .forEach(u -> values.addAll(u.node().outputs()));
             }
         }

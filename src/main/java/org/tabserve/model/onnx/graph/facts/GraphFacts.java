@@ -1,9 +1,5 @@
 package org.tabserve.model.onnx.graph.facts;
 
-import org.tabserve.model.onnx.graph.ElementType;
-import org.tabserve.model.onnx.graph.OnnxFormatException;
-import org.tabserve.model.onnx.graph.OnnxGraph;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -12,6 +8,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.tabserve.model.onnx.graph.ElementType;
+import org.tabserve.model.onnx.graph.OnnxFormatException;
+import org.tabserve.model.onnx.graph.OnnxGraph;
 
 /**
  * What the model core learns from a graph beyond its inputs' and outputs' types: the class labels, whether it is a
@@ -26,8 +25,13 @@ import java.util.Set;
  * @param outputEndings  how each float or double tensor output and each sequence-of-maps output ends (by name)
  * @param name           the graph's name, when it is a real name (not blank, not a generated id)
  */
-public record GraphFacts(Optional<ClassLabels> classLabels, Task task, Map<String, InputCategories> categories,
-                         Set<String> missingAllowed, Map<String, OutputEnding> outputEndings, Optional<String> name) {
+public record GraphFacts(
+        Optional<ClassLabels> classLabels,
+        Task task,
+        Map<String, InputCategories> categories,
+        Set<String> missingAllowed,
+        Map<String, OutputEnding> outputEndings,
+        Optional<String> name) {
 
     /** What the graph predicts, as its classic-ML operators tell. */
     public enum Task {
@@ -76,8 +80,8 @@ public record GraphFacts(Optional<ClassLabels> classLabels, Task task, Map<Strin
      *                       {@code zeros = 0}); otherwise an unknown value is encoded as zeros or a default
      * @param encoder        the encoder's op type, e.g. "OneHotEncoder"
      */
-    public record InputCategories(String input, ElementType type, List<String> values, boolean refusesUnknown,
-                                  String encoder) {
+    public record InputCategories(
+            String input, ElementType type, List<String> values, boolean refusesUnknown, String encoder) {
         public InputCategories {
             Objects.requireNonNull(input, "input");
             Objects.requireNonNull(type, "type");

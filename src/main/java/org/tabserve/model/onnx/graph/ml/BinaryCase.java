@@ -1,6 +1,5 @@
 package org.tabserve.model.onnx.graph.ml;
 
-
 /**
  * One score {@code s} standing for two classes, and the two scores ONNX Runtime writes for it: {@code complement - s}
  * for the first class and {@code s} for the second, then {@link #transform} on both; the second class is the label
@@ -28,7 +27,8 @@ public record BinaryCase(double complement, double threshold, PostTransform tran
         if (post == PostTransform.PROBIT) {
             return null;
         }
-        return post == PostTransform.LOGISTIC ? new BinaryCase(0, 0, PostTransform.LOGISTIC)
+        return post == PostTransform.LOGISTIC
+                ? new BinaryCase(0, 0, PostTransform.LOGISTIC)
                 : new BinaryCase(1, 0, PostTransform.NONE);
     }
 
@@ -41,7 +41,8 @@ public record BinaryCase(double complement, double threshold, PostTransform tran
         if (post == PostTransform.LOGISTIC) {
             return new BinaryCase(0, threshold, PostTransform.LOGISTIC);
         }
-        return weightsAllPositive ? new BinaryCase(1, threshold, PostTransform.NONE)
+        return weightsAllPositive
+                ? new BinaryCase(1, threshold, PostTransform.NONE)
                 : new BinaryCase(0, threshold, PostTransform.NONE);
     }
 

@@ -1,8 +1,7 @@
 package org.tabserve.model.onnx.graph.ml;
 
-import org.tabserve.model.onnx.graph.OnnxNode;
-
 import java.util.Set;
+import org.tabserve.model.onnx.graph.OnnxNode;
 
 /** The ai.onnx.ml estimators by name: which give a classifier's label and scores, which a regressor's values. */
 public final class Estimators {
@@ -12,8 +11,7 @@ public final class Estimators {
     /** The regressor operators: the values. */
     public static final Set<String> REGRESSORS = Set.of("LinearRegressor", "SVMRegressor", "TreeEnsembleRegressor");
 
-    private Estimators() {
-    }
+    private Estimators() {}
 
     /** @return whether {@code node} is an ai.onnx.ml classifier */
     public static boolean isClassifier(OnnxNode node) {

@@ -1,12 +1,11 @@
 package org.tabserve.model.onnx.graph.ml;
 
-import org.tabserve.model.onnx.graph.NodeAttributes;
-import org.tabserve.model.onnx.graph.OnnxFormatException;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.tabserve.model.onnx.graph.NodeAttributes;
+import org.tabserve.model.onnx.graph.OnnxFormatException;
 
 /**
  * An operator's class labels in score order, read once: {@code classlabels_strings} when it has any, else its integer

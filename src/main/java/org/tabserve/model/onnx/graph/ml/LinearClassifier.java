@@ -36,8 +36,10 @@ public final class LinearClassifier {
         Labels labels = Labels.read(a, Labels.INTS);
         int rows = intercepts.length; // ONNX Runtime's class count
         if (rows == 0 || coefficients.length == 0 || coefficients.length % rows != 0) {
-            throw UnreadOperator.at(a, coefficients.length + " coefficients for " + rows + " intercepts (a row of"
-                    + " coefficients for each intercept is read)");
+            throw UnreadOperator.at(
+                    a,
+                    coefficients.length + " coefficients for " + rows + " intercepts (a row of"
+                            + " coefficients for each intercept is read)");
         }
         if (rows > 1 && labels.size() != rows) {
             throw UnreadOperator.at(a, labels.size() + " labels for " + rows + " rows of coefficients");
@@ -49,8 +51,10 @@ public final class LinearClassifier {
         if (labels.size() == 2) {
             BinaryCase binary = BinaryCase.linear(post);
             if (binary == null) {
-                throw UnreadOperator.at(a, "PROBIT of one row of coefficients for two classes (ONNX Runtime writes"
-                        + " one score where two are read)");
+                throw UnreadOperator.at(
+                        a,
+                        "PROBIT of one row of coefficients for two classes (ONNX Runtime writes"
+                                + " one score where two are read)");
             }
             return new LinearClassifier(weights, PostTransform.NONE, labels, binary);
         }

@@ -1,8 +1,7 @@
 package org.tabserve.model.onnx.graph.ml;
 
-import org.tabserve.model.onnx.graph.NodeAttributes;
-
 import java.util.Optional;
+import org.tabserve.model.onnx.graph.NodeAttributes;
 
 /**
  * An ai.onnx.ml classifier's or regressor's {@code post_transform}, the function ONNX Runtime applies to the raw
@@ -34,6 +33,7 @@ public enum PostTransform {
     private static final double ZERO = 0.0000001f;
     /** The constants of ONNX Runtime's {@code ErfInv}, as the floats it computes with. */
     private static final float ERF_A = 0.147f;
+
     private static final float PI = (float) Math.PI;
     private static final float SQRT2 = (float) Math.sqrt(2);
 
@@ -65,8 +65,7 @@ public enum PostTransform {
     /** Applies the transform to {@code scores[from, to)}, in place. */
     public void apply(double[] scores, int from, int to) {
         switch (this) {
-            case NONE -> {
-            }
+            case NONE -> {}
             case LOGISTIC -> {
                 for (int i = from; i < to; i++) {
                     scores[i] = logistic(scores[i]);

@@ -13,7 +13,12 @@ import org.tabserve.model.onnx.graph.OnnxFormatException;
 public final class SvmClassifier {
 
     /** The kernels ONNX Runtime computes. */
-    public enum Kernel { LINEAR, POLY, RBF, SIGMOID }
+    public enum Kernel {
+        LINEAR,
+        POLY,
+        RBF,
+        SIGMOID
+    }
 
     private final Kernel kernel;
     private final float gamma;
@@ -80,9 +85,13 @@ public final class SvmClassifier {
         }
         SvmClassifier svm = new SvmClassifier(a, kernel, labels, post, perClass);
         int classes = labels.size();
-        if (counts.length > 0 && (classes < 2 || counts.length != classes || total == 0
-                || svm.supportVectors.length % total != 0
-                || svm.coefficients.length < (classes - 1) * total || svm.rho.length < classes * (classes - 1) / 2)) {
+        if (counts.length > 0
+                && (classes < 2
+                        || counts.length != classes
+                        || total == 0
+                        || svm.supportVectors.length % total != 0
+                        || svm.coefficients.length < (classes - 1) * total
+                        || svm.rho.length < classes * (classes - 1) / 2)) {
             throw UnreadOperator.at(a, "support vectors and coefficients of inconsistent sizes");
         }
         return svm;

@@ -27,15 +27,22 @@ final class TreeClasses {
     private final PostTransform post;
     /** Whether the weights all name one class of two: ONNX Runtime's {@code binary_case_}. */
     private final boolean oneScored;
+
     private final boolean weightsAllPositive;
     /** The binary case a row of two classes always takes, when it always takes one; else null. */
     private final BinaryCase binary;
     /** The one-score cases, for weights all positive and for mixed ones (null for PROBIT). */
     private final BinaryCase positiveCase;
+
     private final BinaryCase mixedCase;
 
-    TreeClasses(Labels declared, float[] base, PostTransform post, boolean oneScored, boolean weightsAllPositive,
-                BinaryCase binary) {
+    TreeClasses(
+            Labels declared,
+            float[] base,
+            PostTransform post,
+            boolean oneScored,
+            boolean weightsAllPositive,
+            BinaryCase binary) {
         this.declared = declared;
         this.count = declared.size();
         this.labels = count == 2 && !oneScored && !declared.text() ? Labels.zeroOne(false) : declared;

@@ -20,6 +20,7 @@ public final class TreeEnsemble {
 
     /** Node modes, each at its index in {@link TreeEnsembleReader#MODES}. */
     static final byte LEAF = 0;
+
     static final byte LEQ = 1;
     static final byte LT = 2;
     static final byte GTE = 3;
@@ -34,6 +35,7 @@ public final class TreeEnsemble {
     private final int[] whenTrue;
     /** A branch's false child; a leaf's number of weights. */
     private final int[] whenFalse;
+
     private final boolean[] missingTracksTrue;
     private final int[] weightIds;
     private final float[] weights;
@@ -42,13 +44,26 @@ public final class TreeEnsemble {
     private final TreeClasses classes;
     /** A regressor's: its one base value, whether it averages, its post-transform (NONE or PROBIT). */
     private final double origin;
+
     private final boolean average;
     private final PostTransform post;
     private final String unadditive;
 
-    TreeEnsemble(int[] roots, int[] feature, byte[] mode, float[] threshold, int[] whenTrue, int[] whenFalse,
-                 boolean[] missingTracksTrue, int[] weightIds, float[] weights, TreeClasses classes, double origin,
-                 boolean average, PostTransform post, String unadditive) {
+    TreeEnsemble(
+            int[] roots,
+            int[] feature,
+            byte[] mode,
+            float[] threshold,
+            int[] whenTrue,
+            int[] whenFalse,
+            boolean[] missingTracksTrue,
+            int[] weightIds,
+            float[] weights,
+            TreeClasses classes,
+            double origin,
+            boolean average,
+            PostTransform post,
+            String unadditive) {
         this.roots = roots;
         this.feature = feature;
         this.mode = mode;

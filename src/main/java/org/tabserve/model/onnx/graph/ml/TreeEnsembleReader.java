@@ -1,9 +1,8 @@
 package org.tabserve.model.onnx.graph.ml;
 
+import java.util.List;
 import org.tabserve.model.onnx.graph.NodeAttributes;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
-
-import java.util.List;
 
 /**
  * Reads a tree ensemble's attributes into a {@link TreeEnsemble}, refusing what ONNX Runtime does not define or
@@ -17,8 +16,8 @@ import java.util.List;
 final class TreeEnsembleReader {
 
     /** The node modes' words, each at its {@link TreeEnsemble} constant's index. */
-    static final List<String> MODES = List.of("LEAF", "BRANCH_LEQ", "BRANCH_LT", "BRANCH_GTE", "BRANCH_GT",
-            "BRANCH_EQ", "BRANCH_NEQ");
+    static final List<String> MODES =
+            List.of("LEAF", "BRANCH_LEQ", "BRANCH_LT", "BRANCH_GTE", "BRANCH_GT", "BRANCH_EQ", "BRANCH_NEQ");
 
     private final NodeAttributes a;
     private final boolean classifier;
@@ -75,9 +74,21 @@ final class TreeEnsembleReader {
         index = null;
         float[] base = a.floats("base_values");
         if (!classifier) {
-            return new TreeEnsemble(roots, feature, mode, threshold, whenTrue, whenFalse, tracksTrue, weights.ids,
-                    weights.values, null, base.length == 1 ? base[0] : 0, average,
-                    post == PostTransform.PROBIT ? post : PostTransform.NONE, null);
+            return new TreeEnsemble(
+                    roots,
+                    feature,
+                    mode,
+                    threshold,
+                    whenTrue,
+                    whenFalse,
+                    tracksTrue,
+                    weights.ids,
+                    weights.values,
+                    null,
+                    base.length == 1 ? base[0] : 0,
+                    average,
+                    post == PostTransform.PROBIT ? post : PostTransform.NONE,
+                    null);
         }
         if (base.length > outputs) {
             throw unread(base.length + " base values for " + outputs + " classes");
@@ -91,15 +102,29 @@ final class TreeEnsembleReader {
                 throw unread("PROBIT of trees that score one class of two (ONNX Runtime writes one score where two"
                         + " are read)");
             }
-            unadditive = weights.firstClass != 0 ? "its trees score the second of two classes alone"
+            unadditive = weights.firstClass != 0
+                    ? "its trees score the second of two classes alone"
                     : base.length > 1 ? "two base values for its one score" : null;
             binary = unadditive == null ? binary : null;
         } else if (outputs == 2 && (base.length > 0 || !everyLeafNames(1, weights))) {
             unadditive = "the second of its two classes is not weighted by every leaf, or it has base values";
         }
         TreeClasses classes = new TreeClasses(labels, base, post, oneScored, weights.allPositive, binary);
-        return new TreeEnsemble(roots, feature, mode, threshold, whenTrue, whenFalse, tracksTrue, weights.ids,
-                weights.values, classes, 0, false, post, unadditive);
+        return new TreeEnsemble(
+                roots,
+                feature,
+                mode,
+                threshold,
+                whenTrue,
+                whenFalse,
+                tracksTrue,
+                weights.ids,
+                weights.values,
+                classes,
+                0,
+                false,
+                post,
+                unadditive);
     }
 
     /** Reads the node lists, indexes the nodes and links each branch to its children; @return the thresholds */
@@ -112,8 +137,13 @@ final class TreeEnsembleReader {
         float[] values = a.floats("nodes_values");
         long[] trueIds = a.ints("nodes_truenodeids");
         long[] falseIds = a.ints("nodes_falsenodeids");
-        if (n == 0 || nodeIds.length != n || featureIds.length != n || modes.length != n || values.length != n
-                || trueIds.length != n || falseIds.length != n) {
+        if (n == 0
+                || nodeIds.length != n
+                || featureIds.length != n
+                || modes.length != n
+                || values.length != n
+                || trueIds.length != n
+                || falseIds.length != n) {
             throw unread("its node lists are of different lengths, or empty");
         }
         index = new NodeIndex(n);

@@ -1,22 +1,5 @@
 package org.tabserve.model.onnx.graph.facts;
 
-import org.tabserve.model.onnx.graph.ElementType;
-import org.tabserve.model.onnx.graph.GraphNames;
-import org.tabserve.model.onnx.graph.Graphs;
-import org.tabserve.model.onnx.graph.OnnxFormatException;
-
-import ai.onnx.proto.OnnxMl.GraphProto;
-import org.junit.jupiter.api.Test;
-import org.tabserve.model.onnx.graph.facts.GraphFacts.Ending;
-import org.tabserve.model.onnx.graph.facts.GraphFacts.InputCategories;
-import org.tabserve.model.onnx.graph.facts.GraphFacts.OutputEnding;
-import org.tabserve.model.onnx.graph.facts.GraphFacts.Task;
-
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,6 +11,21 @@ import static org.tabserve.model.onnx.graph.Graphs.facts;
 import static org.tabserve.model.onnx.graph.Graphs.node;
 import static org.tabserve.model.onnx.graph.Graphs.tensor;
 
+import ai.onnx.proto.OnnxMl.GraphProto;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.tabserve.model.onnx.graph.ElementType;
+import org.tabserve.model.onnx.graph.GraphNames;
+import org.tabserve.model.onnx.graph.Graphs;
+import org.tabserve.model.onnx.graph.OnnxFormatException;
+import org.tabserve.model.onnx.graph.facts.GraphFacts.Ending;
+import org.tabserve.model.onnx.graph.facts.GraphFacts.InputCategories;
+import org.tabserve.model.onnx.graph.facts.GraphFacts.OutputEnding;
+import org.tabserve.model.onnx.graph.facts.GraphFacts.Task;
+
 /** The facts of graph patterns the penguins fixtures do not show: logits, sigmoid heads, other encoders, near misses. */
 class GraphFactsTest {
 
@@ -35,7 +33,8 @@ class GraphFactsTest {
     void aGraphEndingInGemmGivesLogits() throws OnnxFormatException {
         GraphFacts facts = facts(GraphProto.newBuilder()
                 .addInput(tensor("input", FLOAT, "N", 4))
-                .addInitializer(Graphs.zeros("W", 4, 3)).addInitializer(Graphs.zeros("B", 1, 3))
+                .addInitializer(Graphs.zeros("W", 4, 3))
+                .addInitializer(Graphs.zeros("B", 1, 3))
                 .addNode(node("Gemm", "", List.of("input", "W", "B"), List.of("scores")))
                 .addOutput(tensor("scores", FLOAT, "N", 3)));
         assertEquals(Map.of("scores", new OutputEnding("scores", Ending.LOGITS, "Gemm")), facts.outputEndings());
@@ -47,7 +46,8 @@ class GraphFactsTest {
     void matMulAndAddThroughAReshapeGiveLogits() throws OnnxFormatException {
         GraphFacts facts = facts(GraphProto.newBuilder()
                 .addInput(tensor("input", FLOAT, "N", 4))
-                .addInitializer(Graphs.zeros("W", 4, 3)).addInitializer(Graphs.zeros("B", 1, 3))
+                .addInitializer(Graphs.zeros("W", 4, 3))
+                .addInitializer(Graphs.zeros("B", 1, 3))
                 .addNode(node("MatMul", "", List.of("input", "W"), List.of("product")))
                 .addNode(node("Add", "", List.of("product", "B"), List.of("sum")))
                 .addNode(node("Identity", "", List.of("sum"), List.of("scores")))
@@ -64,7 +64,8 @@ class GraphFactsTest {
                 .addNode(node("MatMul", "", List.of("input", "W"), List.of("logit")))
                 .addNode(node("Sigmoid", "", List.of("logit"), List.of("probability")))
                 .addOutput(tensor("probability", FLOAT, "N", 1)));
-        assertEquals(Map.of("probability", new OutputEnding("probability", Ending.PROBABILITIES, "Sigmoid")),
+        assertEquals(
+                Map.of("probability", new OutputEnding("probability", Ending.PROBABILITIES, "Sigmoid")),
                 facts.outputEndings());
     }
 
@@ -80,7 +81,8 @@ class GraphFactsTest {
                 .addOutput(tensor("scores", FLOAT, "N", 2)));
         assertEquals(List.of("7", "3"), facts.classLabels().orElseThrow().labels(), "in attribute order");
         assertEquals(Task.CLASSIFICATION, facts.task());
-        assertEquals(Map.of("scores", new OutputEnding("scores", Ending.LOGITS, "LinearClassifier post_transform=NONE")),
+        assertEquals(
+                Map.of("scores", new OutputEnding("scores", Ending.LOGITS, "LinearClassifier post_transform=NONE")),
                 facts.outputEndings());
     }
 
@@ -93,32 +95,43 @@ class GraphFactsTest {
                         .addAttribute(Graphs.strings("keys_strings", "red", "green", "blue"))
                         .addAttribute(Graphs.ints("values_int64s", 0, 1, 2))
                         .addAttribute(Graphs.intAttribute("default_int64", -1)))
-                .addNode(node("Cast", "", List.of("codes"), List.of("numbers")).addAttribute(Graphs.intAttribute("to", FLOAT)))
+                .addNode(node("Cast", "", List.of("codes"), List.of("numbers"))
+                        .addAttribute(Graphs.intAttribute("to", FLOAT)))
                 .addNode(node("Sigmoid", "", List.of("numbers"), List.of("probability")))
                 .addOutput(tensor("probability", FLOAT, null, 1)));
-        assertEquals(Map.of("colour", new InputCategories("colour", ElementType.STRING, List.of("red", "green", "blue"),
-                false, "LabelEncoder")), facts.categories());
+        assertEquals(
+                Map.of(
+                        "colour",
+                        new InputCategories(
+                                "colour", ElementType.STRING, List.of("red", "green", "blue"), false, "LabelEncoder")),
+                facts.categories());
     }
 
     @Test
     void aOneHotEncoderWithZerosZeroRefusesUnknownIntegers() throws OnnxFormatException {
         GraphFacts facts = facts(GraphProto.newBuilder()
                 .addInput(tensor("rooms", INT64, "N", 1))
-                .addNode(node("Cast", "", List.of("rooms"), List.of("rooms64")).addAttribute(Graphs.intAttribute("to", INT64)))
+                .addNode(node("Cast", "", List.of("rooms"), List.of("rooms64"))
+                        .addAttribute(Graphs.intAttribute("to", INT64)))
                 .addNode(node("OneHotEncoder", ML, List.of("rooms64"), List.of("encoded"))
                         .addAttribute(Graphs.ints("cats_int64s", 1, 2, 3))
                         .addAttribute(Graphs.intAttribute("zeros", 0)))
                 .addNode(node("Softmax", "", List.of("encoded"), List.of("probabilities")))
                 .addOutput(tensor("probabilities", FLOAT, "N", 3)));
-        assertEquals(Map.of("rooms", new InputCategories("rooms", ElementType.INT64, List.of("1", "2", "3"), true,
-                "OneHotEncoder")), facts.categories());
+        assertEquals(
+                Map.of(
+                        "rooms",
+                        new InputCategories("rooms", ElementType.INT64, List.of("1", "2", "3"), true, "OneHotEncoder")),
+                facts.categories());
     }
 
     @Test
     void categoriesAreNotReadThroughAConcatOfSeveralColumns() throws OnnxFormatException {
         GraphFacts facts = facts(GraphProto.newBuilder()
-                .addInput(tensor("a", STRING, "N", 1)).addInput(tensor("b", STRING, "N", 1))
-                .addNode(node("Concat", "", List.of("a", "b"), List.of("ab")).addAttribute(Graphs.intAttribute("axis", 1)))
+                .addInput(tensor("a", STRING, "N", 1))
+                .addInput(tensor("b", STRING, "N", 1))
+                .addNode(node("Concat", "", List.of("a", "b"), List.of("ab"))
+                        .addAttribute(Graphs.intAttribute("axis", 1)))
                 .addNode(node("OneHotEncoder", ML, List.of("ab"), List.of("encoded"))
                         .addAttribute(Graphs.strings("cats_strings", "x", "y")))
                 .addOutput(tensor("encoded", FLOAT, "N", 2, 2)));
@@ -150,19 +163,37 @@ class GraphFactsTest {
                         .addAttribute(Graphs.intAttribute("axis", 1)))
                 .addNode(node("Softmax", "", List.of("all"), List.of("probabilities")))
                 .addOutput(tensor("probabilities", FLOAT, "N", 5)));
-        assertEquals(Set.of("imputed"), facts.missingAllowed(), "scaled_first: a Scaler sees the NaN first;"
-                + " also_scaled: one path skips the Imputer; zero_imputer: replaces 0, not NaN");
+        assertEquals(
+                Set.of("imputed"),
+                facts.missingAllowed(),
+                "scaled_first: a Scaler sees the NaN first;"
+                        + " also_scaled: one path skips the Imputer; zero_imputer: replaces 0, not NaN");
     }
 
     @Test
     void graphNamesThatExportersMakeUpAreNotNames() {
-        for (String generated : List.of("", "  ", "main_graph", "torch-jit-export", "torch_jit", "tf2onnx",
-                "onnx_graph", "82592ab4cd5c5ac8af7a373c6c759ba8", "2365BA0B38D85EE79FB43C88ECB0DAAE",
-                "123e4567-e89b-12d3-a456-426614174000", "graph_5fd4176a45a4568f", "sequential_1")) {
+        for (String generated : List.of(
+                "",
+                "  ",
+                "main_graph",
+                "torch-jit-export",
+                "torch_jit",
+                "tf2onnx",
+                "onnx_graph",
+                "82592ab4cd5c5ac8af7a373c6c759ba8",
+                "2365BA0B38D85EE79FB43C88ECB0DAAE",
+                "123e4567-e89b-12d3-a456-426614174000",
+                "graph_5fd4176a45a4568f",
+                "sequential_1")) {
             assertTrue(GraphNames.isGenerated(generated), generated);
         }
-        for (String chosen : List.of("fixed_batch_4", "Classification-LibSVM", "penguin-species", "iris",
-                "banknote-authenticator", "deadbeefcafe")) {
+        for (String chosen : List.of(
+                "fixed_batch_4",
+                "Classification-LibSVM",
+                "penguin-species",
+                "iris",
+                "banknote-authenticator",
+                "deadbeefcafe")) {
             assertFalse(GraphNames.isGenerated(chosen), chosen);
         }
     }

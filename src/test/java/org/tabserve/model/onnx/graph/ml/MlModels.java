@@ -10,13 +10,12 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
-import org.tabserve.model.onnx.graph.NodeAttributes;
-import org.tabserve.model.onnx.graph.OnnxFormatException;
-import org.tabserve.model.onnx.graph.OnnxGraph;
-
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.tabserve.model.onnx.graph.NodeAttributes;
+import org.tabserve.model.onnx.graph.OnnxFormatException;
+import org.tabserve.model.onnx.graph.OnnxGraph;
 
 /**
  * One-node ai.onnx.ml models for the operators' tests, built with the generated ONNX protobuf classes (a writer
@@ -28,13 +27,13 @@ public final class MlModels {
 
     /** The input's element types. */
     public static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
+
     public static final int DOUBLE = TensorProto.DataType.DOUBLE_VALUE;
     public static final int INT64 = TensorProto.DataType.INT64_VALUE;
     private static final int STRING = TensorProto.DataType.STRING_VALUE;
     private static final String ML = "ai.onnx.ml";
 
-    private MlModels() {
-    }
+    private MlModels() {}
 
     /**
      * @param node     the estimator, reading {@code x} and writing the outputs named above
@@ -44,17 +43,21 @@ public final class MlModels {
      * @return the model's bytes
      */
     public static byte[] model(NodeProto node, int input, int features, int labels, int scores) {
-        GraphProto.Builder graph = GraphProto.newBuilder().setName("ml-model").addNode(node)
-                .addInput(tensor("x", input, features));
+        GraphProto.Builder graph =
+                GraphProto.newBuilder().setName("ml-model").addNode(node).addInput(tensor("x", input, features));
         if (labels != 0) {
             graph.addOutput(tensor("label", labels)).addOutput(tensor("scores", FLOAT, scores));
         } else {
             graph.addOutput(tensor("values", FLOAT, scores));
         }
-        return ModelProto.newBuilder().setIrVersion(8).setProducerName("tabserve-tests")
+        return ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("tabserve-tests")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(ML).setVersion(3))
-                .setGraph(graph).build().toByteArray();
+                .setGraph(graph)
+                .build()
+                .toByteArray();
     }
 
     /** @return the element type of text labels */
@@ -75,7 +78,10 @@ public final class MlModels {
 
     /** @return a node of {@code op} in ai.onnx.ml, reading {@code x} */
     public static NodeProto.Builder node(String op, boolean classifier) {
-        NodeProto.Builder node = NodeProto.newBuilder().setOpType(op).setDomain(ML).setName(op.toLowerCase())
+        NodeProto.Builder node = NodeProto.newBuilder()
+                .setOpType(op)
+                .setDomain(ML)
+                .setName(op.toLowerCase())
                 .addInput("x");
         return classifier ? node.addOutput("label").addOutput("scores") : node.addOutput("values");
     }
@@ -89,8 +95,8 @@ public final class MlModels {
     }
 
     public static AttributeProto floats(String name, float... values) {
-        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name)
-                .setType(AttributeProto.AttributeType.FLOATS);
+        AttributeProto.Builder a =
+                AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOATS);
         for (float v : values) {
             a.addFloats(v);
         }
@@ -98,8 +104,8 @@ public final class MlModels {
     }
 
     public static AttributeProto strings(String name, String... values) {
-        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name)
-                .setType(AttributeProto.AttributeType.STRINGS);
+        AttributeProto.Builder a =
+                AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRINGS);
         for (String v : values) {
             a.addStrings(ByteString.copyFromUtf8(v));
         }
@@ -107,12 +113,19 @@ public final class MlModels {
     }
 
     public static AttributeProto text(String name, String value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
-                .setS(ByteString.copyFromUtf8(value)).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.STRING)
+                .setS(ByteString.copyFromUtf8(value))
+                .build();
     }
 
     public static AttributeProto integer(String name, long value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.INT)
+                .setI(value)
+                .build();
     }
 
     /** A tensor [N] or [N, width] with a free batch dimension. */
@@ -122,8 +135,13 @@ public final class MlModels {
         for (int w : width) {
             shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(w));
         }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(shape))).build();
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(elemType)
+                                .setShape(shape)))
+                .build();
     }
 
     /** A tree ensemble's attribute lists, filled node by node and weight by weight, in the order given. */
@@ -135,8 +153,15 @@ public final class MlModels {
         private final List<Float> weightValues = new ArrayList<>();
 
         /** Adds a branch: to {@code whenTrue} when {@code x[feature] mode threshold} (or missing and tracked), else false. */
-        public Trees branch(int tree, int node, String mode, int feature, float threshold, int whenTrue, int whenFalse,
-                            boolean missingTracksTrue) {
+        public Trees branch(
+                int tree,
+                int node,
+                String mode,
+                int feature,
+                float threshold,
+                int whenTrue,
+                int whenFalse,
+                boolean missingTracksTrue) {
             nodes.add(new long[] {tree, node, feature, whenTrue, whenFalse, missingTracksTrue ? 1 : 0});
             modes.add(mode);
             thresholds.add(threshold);
@@ -169,8 +194,10 @@ public final class MlModels {
             boolean classifier = op.equals("TreeEnsembleClassifier");
             String prefix = classifier ? "class_" : "target_";
             NodeProto.Builder node = MlModels.node(op, classifier)
-                    .addAttribute(column("nodes_treeids", 0)).addAttribute(column("nodes_nodeids", 1))
-                    .addAttribute(column("nodes_featureids", 2)).addAttribute(column("nodes_truenodeids", 3))
+                    .addAttribute(column("nodes_treeids", 0))
+                    .addAttribute(column("nodes_nodeids", 1))
+                    .addAttribute(column("nodes_featureids", 2))
+                    .addAttribute(column("nodes_truenodeids", 3))
                     .addAttribute(column("nodes_falsenodeids", 4))
                     .addAttribute(column("nodes_missing_value_tracks_true", 5))
                     .addAttribute(strings("nodes_modes", modes.toArray(String[]::new)))
@@ -181,7 +208,8 @@ public final class MlModels {
                     columns[c][w] = weightIds.get(w)[c];
                 }
             }
-            node.addAttribute(ints(prefix + "treeids", columns[0])).addAttribute(ints(prefix + "nodeids", columns[1]))
+            node.addAttribute(ints(prefix + "treeids", columns[0]))
+                    .addAttribute(ints(prefix + "nodeids", columns[1]))
                     .addAttribute(ints(prefix + "ids", columns[2]))
                     .addAttribute(floats(prefix + "weights", unboxed(weightValues)));
             for (AttributeProto a : extra) {

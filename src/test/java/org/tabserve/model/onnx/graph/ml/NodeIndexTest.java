@@ -1,10 +1,10 @@
 package org.tabserve.model.onnx.graph.ml;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 /** A tree ensemble's nodes by (tree, node): every node found where it was put, a repeated id refused, none invented. */
 class NodeIndexTest {

@@ -1,15 +1,14 @@
 package org.tabserve.model.onnx.graph.ml;
 
-import org.junit.jupiter.api.Test;
-import org.tabserve.model.onnx.graph.NodeAttributes;
-
-import java.util.Optional;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.tabserve.model.onnx.graph.NodeAttributes;
 
 /** Each post-transform's arithmetic, as ONNX Runtime's {@code ml_common.h} defines it, and its name read once. */
 class PostTransformTest {
@@ -19,7 +18,10 @@ class PostTransformTest {
         double[] scores = {1000, 1001, 999, 7};
         PostTransform.SOFTMAX.apply(scores, 0, 3);
         double sum = Math.exp(-1) + 1 + Math.exp(-2);
-        assertArrayEquals(new double[] {Math.exp(-1) / sum, 1 / sum, Math.exp(-2) / sum, 7}, scores, 1e-15,
+        assertArrayEquals(
+                new double[] {Math.exp(-1) / sum, 1 / sum, Math.exp(-2) / sum, 7},
+                scores,
+                1e-15,
                 "no overflow, and only [from, to) changed");
     }
 
@@ -59,7 +61,8 @@ class PostTransformTest {
         assertEquals(Optional.of(PostTransform.SOFTMAX_ZERO), PostTransform.named("SOFTMAX_ZERO"));
         assertEquals(Optional.empty(), PostTransform.named("softmax"));
         NodeAttributes a = MlModels.attributesOf(MlModels.node("LinearClassifier", true)
-                .addAttribute(MlModels.text("post_transform", "SIGMOID")).build());
+                .addAttribute(MlModels.text("post_transform", "SIGMOID"))
+                .build());
         UnreadOperator refused = assertThrows(UnreadOperator.class, () -> PostTransform.of(a));
         assertEquals("LinearClassifier node 'linearclassifier': post_transform SIGMOID", refused.getMessage());
         assertFalse(PostTransform.NONE.probabilities());
