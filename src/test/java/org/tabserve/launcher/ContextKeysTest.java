@@ -28,7 +28,7 @@ class ContextKeysTest {
 
     @Test
     void theLauncherReadsWholeNumbersAsTheAppDoes() {
-        assertEquals(org.tabserve.model.WholeNumbers.ASCII.pattern(), LauncherOptions.WHOLE_NUMBER);
+        assertEquals(org.tabserve.model.WholeNumbers.ASCII.pattern(), LauncherArguments.WHOLE_NUMBER);
     }
 
     @Test
