@@ -30,7 +30,8 @@ import org.tabserve.web.openapi.OpenApiPart;
 
 /**
  * The model description's part of the OpenAPI document, in the plain JSON API's section: {@code /api/model} (the
- * served model's signature and card) and {@code /api/models} (the index of every served model).
+ * served model's signature and card) and {@code /api/models} (the index of every served model, whose schema is
+ * {@link ModelIndexSchema}'s).
  */
 public final class ModelApiOpenApi implements OpenApiPart {
 
@@ -62,156 +63,9 @@ public final class ModelApiOpenApi implements OpenApiPart {
                                         "Every served model version with its state, task, inputs and routes",
                                         null)
                                 .responses(responses(ok(JSON, ref("ModelIndex"), "The models")))));
-        schemas.put(
-                "ModelIndex",
-                new ObjectSchema()
-                        .addProperty(
-                                "models",
-                                new ArraySchema()
-                                        .items(FeedbackOpenApi.performance(new ObjectSchema())
-                                                .addProperty(
-                                                        "name",
-                                                        new StringSchema()
-                                                                .description("the name it is served under (its file's"
-                                                                        + " or folder's): its routes' name"))
-                                                .addProperty(
-                                                        "title",
-                                                        new StringSchema()
-                                                                .description(
-                                                                        "the name its file gives it (the ONNX"
-                                                                                + " graph's, or its card's); empty when it is not loaded"))
-                                                .addProperty("version", new StringSchema())
-                                                .addProperty(
-                                                        "state",
-                                                        new StringSchema()
-                                                                ._enum(List.of(
-                                                                        "READY",
-                                                                        "LOADING",
-                                                                        "UNAVAILABLE",
-                                                                        "UNLOADING")))
-                                                .addProperty("reason", new StringSchema())
-                                                .addProperty("task", new StringSchema())
-                                                .addProperty("inputs", new ArraySchema().items(new StringSchema()))
-                                                .addProperty("form", new StringSchema())
-                                                .addProperty("card", new StringSchema())
-                                                .addProperty(
-                                                        "loaded_at",
-                                                        new StringSchema()
-                                                                .format("date-time")
-                                                                .nullable(true)
-                                                                .description(
-                                                                        "when the version it serves was loaded; null when none is"))
-                                                .addProperty(
-                                                        "load_seconds",
-                                                        new NumberSchema()
-                                                                .nullable(true)
-                                                                .description(
-                                                                        "how long that load took, warm-up included"))
-                                                .addProperty(
-                                                        "recent",
-                                                        new ObjectSchema()
-                                                                .description(
-                                                                        "the model's requests of the last"
-                                                                                + " window_seconds seconds, over all its versions")
-                                                                .addProperty("window_seconds", new IntegerSchema())
-                                                                .addProperty(
-                                                                        "requests", new IntegerSchema().format("int64"))
-                                                                .addProperty(
-                                                                        "errors",
-                                                                        new IntegerSchema()
-                                                                                .format("int64")
-                                                                                .description(
-                                                                                        "those answered with a status of 400 or more"))
-                                                                .addProperty(
-                                                                        "p50_ms",
-                                                                        new NumberSchema()
-                                                                                .nullable(true)
-                                                                                .description(
-                                                                                        "half of them"
-                                                                                                + " were answered within this (a histogram bucket's upper bound, at most a"
-                                                                                                + " quarter over); null when there were none"))
-                                                                .addProperty(
-                                                                        "p99_ms",
-                                                                        new NumberSchema()
-                                                                                .nullable(true)
-                                                                                .description(
-                                                                                        "99 in 100 were answered within this"))
-                                                                .required(List.of(
-                                                                        "window_seconds",
-                                                                        "requests",
-                                                                        "errors",
-                                                                        "p50_ms",
-                                                                        "p99_ms")))
-                                                .addProperty(
-                                                        "worst_drift",
-                                                        new ObjectSchema()
-                                                                .nullable(true)
-                                                                .description("the input of this"
-                                                                        + " version whose values of the last hour drifted most from the card's training"
-                                                                        + " profile; null before any input has a score (32 values per training"
-                                                                        + " bin beyond the first, at least 50)")
-                                                                .addProperty("feature", new StringSchema())
-                                                                .addProperty(
-                                                                        "psi",
-                                                                        new NumberSchema()
-                                                                                .description(
-                                                                                        "population stability index"))
-                                                                .addProperty(
-                                                                        "drift",
-                                                                        new StringSchema()
-                                                                                ._enum(List.of(
-                                                                                        "small", "moderate", "large")))
-                                                                .required(List.of("feature", "psi", "drift")))
-                                                .addProperty("last_hour", lastHour())
-                                                .required(List.of("name", "version", "state", "last_hour"))
-                                                .description(
-                                                        "with, once loaded, its live performance (FeedbackOpenApi)")))
-                        .addRequiredItem("models"));
+        schemas.put("ModelIndex", ModelIndexSchema.schema());
         schemas.put("FeatureDescription", featureDescription(model.signature()));
         schemas.put("ModelDescription", modelDescription(model.signature()));
-    }
-
-    /** The last hour by minute ({@link ModelIndexHandler.LastHour}), what the models page draws as sparklines. */
-    private static Schema<?> lastHour() {
-        return new ObjectSchema()
-                .description("the last hour minute by minute, for sparklines")
-                .addProperty(
-                        "minutes",
-                        new ArraySchema()
-                                .minItems(60)
-                                .maxItems(60)
-                                .items(new ObjectSchema()
-                                        .addProperty(
-                                                "requests",
-                                                new IntegerSchema()
-                                                        .format("int64")
-                                                        .description(
-                                                                "the model's requests answered in the minute, over all its"
-                                                                        + " versions"))
-                                        .addProperty(
-                                                "errors",
-                                                new IntegerSchema()
-                                                        .format("int64")
-                                                        .description("those answered with a status of 400 or more"))
-                                        .addProperty(
-                                                "p99_ms",
-                                                new NumberSchema()
-                                                        .nullable(true)
-                                                        .description("99 in 100 of"
-                                                                + " them were answered within this (a histogram bucket's upper bound); null"
-                                                                + " when there were none, or past the last bound"))
-                                        .addProperty(
-                                                "worst_drift_psi",
-                                                new NumberSchema()
-                                                        .nullable(true)
-                                                        .description(
-                                                                "this"
-                                                                        + " version's worst drift (the highest PSI of its inputs over the hour up to"
-                                                                        + " then), the highest sampled in the minute; null when nothing sampled it"
-                                                                        + " (the models page, this index and /metrics do) or no input had a score"))
-                                        .required(List.of("requests", "errors", "p99_ms", "worst_drift_psi")))
-                                .description("oldest first, one a minute, the last the minute under way"))
-                .addRequiredItem("minutes");
     }
 
     private static Schema<?> featureDescription(ModelSignature signature) {
