@@ -24,8 +24,6 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import org.tabserve.model.Conformal;
-import org.tabserve.model.Explainer;
-import org.tabserve.model.Explanation;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.model.Task;
 import org.tabserve.rows.CoverageField;
@@ -41,7 +39,8 @@ import org.tabserve.web.openapi.OpenApiSection;
 
 /**
  * The plain JSON API's part of the OpenAPI document: {@code /api/predict} with the request and answer schemas the
- * Flask routes share, and the health routes of its section; the model's description is {@link ModelApiOpenApi}'s.
+ * Flask routes share, and the health routes of its section; the model's description is {@link ModelApiOpenApi}'s, a
+ * row's explanation {@link ExplanationSchema}'s.
  */
 public final class PredictOpenApi extends OpenApiSection {
 
@@ -153,85 +152,6 @@ public final class PredictOpenApi extends OpenApiSection {
                         .addRequiredItem("instances")
                         .additionalProperties(false));
         schemas.put("PredictRequest", oneOf(ref(FEATURES), ref("Instances")));
-    }
-
-    /** A row's explanation ({@link ExplanationJson}), with a contribution for every input column. */
-    private static Schema<?> explanationSchema(ModelSignature signature) {
-        boolean classifier = signature.task() != Task.REGRESSION;
-        String output = classifier
-                ? "the predicted class's probability or margin (explained says which)"
-                : "the predicted value";
-        ObjectSchema contributions = new ObjectSchema();
-        contributions.description("each input column's Shapley value: how far it moved " + output
-                + " from base_value; base_value plus all of them is output");
-        for (String feature : signature.featureNames()) {
-            contributions.addProperty(feature, new NumberSchema().format("double"));
-            contributions.addRequiredItem(feature);
-        }
-        contributions.additionalProperties(false);
-        ObjectSchema errors = new ObjectSchema();
-        errors.description("permutation only: each input column's standard error of its contribution (the estimate"
-                + " is within two of them of the exact value about 95 % of the time)");
-        for (String feature : signature.featureNames()) {
-            errors.addProperty(feature, new NumberSchema().format("double").minimum(BigDecimal.ZERO));
-            errors.addRequiredItem(feature);
-        }
-        errors.additionalProperties(false);
-        ObjectSchema explanation = new ObjectSchema();
-        explanation.description("Only when asked (explain). Interventional Shapley values of " + output
-                + " against the card's background sample of training rows");
-        explanation
-                .addProperty(
-                        "method",
-                        new StringSchema()
-                                ._enum(List.of(
-                                        Explanation.EXACT,
-                                        Explanation.PERMUTATION,
-                                        Explanation.TREE,
-                                        Explanation.LINEAR))
-                                .description(
-                                        "tree: exact, from a tree ensemble's trees (interventional TreeSHAP); linear: exact, from a"
-                                                + " linear model's weights; exact: every coalition of the columns (up to 10 columns);"
-                                                + " permutation: beyond, estimated from seeded antithetic pairs of permutations at a"
-                                                + " fixed cost of about " + Explainer.SAMPLED_MODEL_ROWS
-                                                + " model rows, with each"
-                                                + " column's standard error; its contributions still add up"))
-                .addProperty(
-                        "explained",
-                        new StringSchema()
-                                ._enum(
-                                        classifier
-                                                ? List.of(Explanation.PROBABILITY, Explanation.MARGIN)
-                                                : List.of(Explanation.VALUE))
-                                .description(
-                                        "the quantity explained: the predicted class's probability, its margin (raw"
-                                                + " score before the sigmoid or softmax), or a regressor's value"))
-                .addProperty(
-                        "base_value",
-                        new NumberSchema()
-                                .format("double")
-                                .description("the mean of " + output + " over the background rows"))
-                .addProperty("output", new NumberSchema().format("double").description(output + " for this row"))
-                .addProperty("contributions", contributions)
-                .addProperty("background_rows", new IntegerSchema().minimum(BigDecimal.ONE))
-                .addProperty(ExplanationJson.STANDARD_ERRORS, errors)
-                .addProperty("permutations", new IntegerSchema().description("permutation only: how many were sampled"))
-                .addProperty(
-                        "standard_error",
-                        new NumberSchema()
-                                .format("double")
-                                .description("permutation only: the" + " largest of standard_errors"));
-        List<String> required = new java.util.ArrayList<>(
-                List.of("method", "explained", "base_value", "output", "contributions", "background_rows"));
-        if (classifier) {
-            explanation.addProperty(
-                    "class",
-                    new StringSchema()
-                            ._enum(signature.classLabels())
-                            .description("the class whose probability or margin is explained: the predicted one"));
-            required.add(2, "class");
-        }
-        return explanation.required(required).additionalProperties(false);
     }
 
     /** A coverage as every route takes it ({@link CoverageField}). */
@@ -350,7 +270,7 @@ public final class PredictOpenApi extends OpenApiSection {
                                         .description("whether p_value is under the card's" + " threshold (0.01)"))
                         .required(List.of("p_value", "novel"))
                         .additionalProperties(false));
-        schemas.put("Explanation", explanationSchema(signature));
+        schemas.put("Explanation", ExplanationSchema.of(signature));
         schemas.put(
                 "RangeWarning",
                 new ObjectSchema()
