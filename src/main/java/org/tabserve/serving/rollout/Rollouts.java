@@ -1,7 +1,5 @@
 package org.tabserve.serving.rollout;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +12,6 @@ import org.tabserve.model.Batch;
 import org.tabserve.model.Prediction;
 import org.tabserve.repository.Lease;
 import org.tabserve.repository.ModelRepository;
-import org.tabserve.repository.ModelStatus;
 import org.tabserve.repository.RepositoryException;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.serving.limits.ServingException;
@@ -38,25 +35,13 @@ public final class Rollouts implements AutoCloseable {
 
     static final String SHADOW = Rollout.SHADOW;
     static final String CANARY = Rollout.CANARY;
-    private static final String FROM_ADMIN = "admin API";
-
-    private static final System.Logger LOG = System.getLogger(Rollouts.class.getName());
-
-    /**
-     * A model's rollout as it stands.
-     *
-     * @param source  {@link #FILE} or {@link #FROM_ADMIN}
-     * @param invalid why the file as last read is not used, or null
-     * @param stamp   the file's size and time as last read, or null
-     */
-    private record Held(Rollout rollout, String source, String invalid, String stamp) {}
 
     private record Pair(String name, String role) {}
 
     private final ModelRepository repository;
     private final ShadowScorer scorer;
     private final RolloutChecks checks;
-    private final Map<String, Held> held = new ConcurrentHashMap<>();
+    private final RolloutStore store;
     private final Map<Pair, VersionComparison> comparisons = new ConcurrentHashMap<>();
 
     /**
@@ -67,6 +52,7 @@ public final class Rollouts implements AutoCloseable {
         this.repository = repository;
         this.scorer = new ShadowScorer(repository, budget);
         this.checks = new RolloutChecks(repository);
+        this.store = new RolloutStore(repository);
         new RolloutMetrics(this).register(metrics.registry());
     }
 
@@ -78,7 +64,7 @@ public final class Rollouts implements AutoCloseable {
      * @throws RepositoryException as {@link ModelRepository#lease(String)}
      */
     public Lease lease(String name, String requestId) {
-        Held current = held.get(name);
+        RolloutStore.Held current = store.held(name);
         if (current == null || current.rollout().none()) {
             return repository.lease(name);
         }
@@ -106,7 +92,7 @@ public final class Rollouts implements AutoCloseable {
      * answer's path.
      */
     public void scored(String name, long version, Batch batch, List<Prediction> answered) {
-        Held current = held.get(name);
+        RolloutStore.Held current = store.held(name);
         if (current == null) {
             return;
         }
@@ -123,7 +109,7 @@ public final class Rollouts implements AutoCloseable {
 
     /** Counts an unversioned request of model {@code name} that version {@code version} answered, under a canary. */
     public void answered(String name, long version) {
-        Held current = held.get(name);
+        RolloutStore.Held current = store.held(name);
         if (current != null && current.rollout().canary().isPresent()) {
             canaryComparison(name, current.rollout(), version).ifPresent(c -> c.answered(version));
         }
@@ -152,7 +138,7 @@ public final class Rollouts implements AutoCloseable {
      */
     public synchronized Map<String, Object> put(String name, Rollout rollout) {
         checks.check(name, rollout, primary(name, rollout));
-        store(name, rollout);
+        store.keep(name, rollout);
         return status(name);
     }
 
@@ -183,13 +169,13 @@ public final class Rollouts implements AutoCloseable {
         Rollout rollout = current(name);
         OptionalLong primary = primary(name, rollout);
         Rollout next = primary.isPresent() ? new Rollout(primary, Optional.empty(), Optional.empty()) : Rollout.NONE;
-        store(name, next);
+        store.keep(name, next);
         return status(name);
     }
 
     private Rollout current(String name) {
         checks.versions(name); // 404 for a model not served
-        Held current = held.get(name);
+        RolloutStore.Held current = store.held(name);
         return current == null ? Rollout.NONE : current.rollout();
     }
 
@@ -199,60 +185,7 @@ public final class Rollouts implements AutoCloseable {
      * directory, a FIFO or a {@code {}} in its place ({@link RolloutFiles#read}); a removed one ends its rollout.
      */
     public synchronized void reread() {
-        Optional<Path> directory = repository.options().directory();
-        if (directory.isEmpty()) {
-            return;
-        }
-        List<String> names = new ArrayList<>(
-                repository.index().stream().map(ModelStatus::name).distinct().toList());
-        held.keySet().stream().filter(n -> !names.contains(n)).forEach(names::add);
-        for (String name : names) {
-            Path file = RolloutFiles.of(directory.get(), name);
-            Held before = held.get(name);
-            if (!RolloutFiles.present(file)) {
-                if (before != null && before.source().equals(FILE)) {
-                    held.remove(name);
-                    LOG.log(System.Logger.Level.INFO, "Model {0}: {1} is gone, its rollout ends", name, FILE);
-                }
-                continue;
-            }
-            String stamp = RolloutFiles.stamp(file);
-            if (before != null && stamp.equals(before.stamp())) {
-                continue;
-            }
-            RolloutFiles.Read read = RolloutFiles.read(file);
-            if (read.rollout() != null) {
-                held.put(name, new Held(read.rollout(), FILE, null, stamp));
-                LOG.log(
-                        System.Logger.Level.INFO,
-                        "Model {0}: rollout read from {1}: {2}",
-                        name,
-                        FILE,
-                        read.rollout().json());
-            } else {
-                held.put(name, new Held(before == null ? Rollout.NONE : before.rollout(), FILE, read.invalid(), stamp));
-                LOG.log(System.Logger.Level.WARNING, "Model {0}: {1} is not used: {2}", name, FILE, read.invalid());
-            }
-        }
-    }
-
-    /** Keeps {@code rollout}, in the model's {@code rollout.json} when it has a directory that can be written. */
-    private void store(String name, Rollout rollout) {
-        try {
-            Optional<String> written = RolloutFiles.write(repository.options().directory(), name, rollout);
-            held.put(
-                    name,
-                    written.map(stamp -> new Held(rollout, FILE, null, stamp))
-                            .orElseGet(() -> new Held(rollout, FROM_ADMIN, null, null)));
-        } catch (IOException e) {
-            LOG.log(
-                    System.Logger.Level.WARNING,
-                    "Model {0}: cannot write {1} ({2}); the rollout holds until the" + " server stops",
-                    name,
-                    FILE,
-                    e.getMessage());
-            held.put(name, new Held(rollout, FROM_ADMIN, null, null));
-        }
+        store.reread();
     }
 
     /**
@@ -292,17 +225,13 @@ public final class Rollouts implements AutoCloseable {
 
     /** @return whether model {@code name} has a canary: its unversioned answers name their version */
     public boolean canary(String name) {
-        Held current = held.get(name);
+        RolloutStore.Held current = store.held(name);
         return current != null && current.rollout().canary().isPresent();
     }
 
     /** @return the models with a rollout (or a {@code rollout.json} shown as bad), by name */
     public List<String> models() {
-        return held.entrySet().stream()
-                .filter(e -> !e.getValue().rollout().none() || e.getValue().invalid() != null)
-                .map(Map.Entry::getKey)
-                .sorted()
-                .toList();
+        return store.models();
     }
 
     /**
@@ -310,7 +239,7 @@ public final class Rollouts implements AutoCloseable {
      *         version it names that is not ready), or null when it does
      */
     public String problem(String name) {
-        Held current = held.get(name);
+        RolloutStore.Held current = store.held(name);
         if (current == null) {
             return null;
         }
@@ -329,7 +258,7 @@ public final class Rollouts implements AutoCloseable {
      *         {@code shadow} and {@code canary} (each null, or its comparison: see {@link VersionComparison#json()})
      */
     public Map<String, Object> status(String name) {
-        Held current = held.get(name);
+        RolloutStore.Held current = store.held(name);
         Rollout rollout = current == null ? Rollout.NONE : current.rollout();
         OptionalLong primary = primary(name, rollout);
         Map<String, Object> json = new LinkedHashMap<>();
@@ -372,7 +301,7 @@ public final class Rollouts implements AutoCloseable {
     Map<String, List<VersionComparison>> comparisons() {
         Map<String, List<VersionComparison>> byModel = new LinkedHashMap<>();
         comparisons.forEach((pair, comparison) -> {
-            Held current = held.get(pair.name());
+            RolloutStore.Held current = store.held(pair.name());
             boolean live = current != null
                     && (pair.role().equals(SHADOW)
                             ? current.rollout()
