@@ -3,7 +3,6 @@ package org.tabserve.model.onnx;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,6 @@ import org.tabserve.model.StructuralExplainer;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxNode;
-import org.tabserve.model.onnx.graph.ml.PostTransform;
 
 /**
  * Explains a tree ensemble or a linear model exactly from its definition ({@link AdditiveEstimator}), with the
@@ -28,8 +26,8 @@ import org.tabserve.model.onnx.graph.ml.PostTransform;
  * row and scores ({@link GraphOutputs}, {@link EstimatorProbe}), gives the explained row's estimator input and answer
  * in one call, and the background's once, at load; each column's contribution is then the Shapley value of its group
  * of estimator inputs ({@link EstimatorInput}). It is built only when that session agrees with the graph's structure
- * and with this Java reading of the estimator on the background rows ({@link #of}, {@link OrtAgreement}), so that what
- * it says is what the model does.
+ * and with this Java reading of the estimator on the background rows ({@link #of}, {@link EstimatorCheck},
+ * {@link OrtAgreement}), so that what it says is what the model does.
  *
  * <p>The quantity explained is the predicted class's probability when the estimator outputs probabilities itself
  * (a random forest: post_transform NONE, and the model's probabilities are its scores), the regressor's value, and
@@ -171,96 +169,15 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
             AdditiveEstimator estimator,
             Background background)
             throws OrtException {
-        Batch rows = Batch.of(signature, background.cells());
-        EstimatorProbe.Run all = probe.run(rows, 0, rows.size());
-        for (int r = 0; r < rows.size(); r++) {
-            double[] expected = estimator.transformed(estimator.margins(all.features()[r]));
-            if (!OrtAgreement.close(expected, all.scores()[r])) {
-                throw new IllegalArgumentException(
-                        "its estimator's scores as read here differ from ONNX Runtime's on background row " + r);
-            }
-        }
-        String hybrids = hybridsMismatch(probe, signature, input, background, all);
-        if (hybrids != null) {
-            throw new IllegalArgumentException(hybrids);
-        }
-        int[] scoreOf = new int[signature.classLabels().size()];
-        for (int c = 0; c < scoreOf.length; c++) {
-            scoreOf[c] = estimator.labels().indexOf(signature.classLabels().get(c));
-            if (scoreOf[c] < 0) {
-                throw new IllegalArgumentException(
-                        "its class '" + signature.classLabels().get(c) + "' is not one of its estimator's labels");
-            }
-        }
-        String quantity = quantity(estimator, all, scoreOf);
-        if (quantity == null) {
-            throw new IllegalArgumentException("its answer is not its estimator's value");
-        }
-        return new AttributeExplainer(probe, signature, estimator, input.columnOf(), all.features(), quantity, scoreOf);
-    }
-
-    /** Probability, value or margin: whichever the model's answers are of the estimator's scores. */
-    private static String quantity(AdditiveEstimator estimator, EstimatorProbe.Run all, int[] scoreOf) {
-        boolean same = estimator.transform() == PostTransform.NONE;
-        for (int r = 0; same && r < all.predictions().size(); r++) {
-            Prediction p = all.predictions().get(r);
-            if (p instanceof Prediction.Regression regression) {
-                same = OrtAgreement.close(regression.value(), all.scores()[r][0]);
-            } else if (p instanceof Prediction.Classification c) {
-                for (int k = 0; same && k < scoreOf.length; k++) {
-                    same = OrtAgreement.close(c.probabilities().get(k), all.scores()[r][scoreOf[k]]);
-                }
-            } else {
-                same = false;
-            }
-        }
-        if (scoreOf.length == 0) {
-            return same ? Explanation.VALUE : null;
-        }
-        return same ? Explanation.PROBABILITY : Explanation.MARGIN;
-    }
-
-    /**
-     * Null when a row that takes one column from another background row gets that row's estimator inputs on the
-     * column's elements and its own elsewhere, for a few pairs of rows and every column; else what differed.
-     */
-    private static String hybridsMismatch(
-            EstimatorProbe probe,
-            ModelSignature signature,
-            EstimatorInput input,
-            Background background,
-            EstimatorProbe.Run all)
-            throws OrtException {
-        List<Object[]> cells = background.cells();
-        int columns = signature.featureCount();
-        int pairs = Math.min(4, cells.size() - 1);
-        List<Object[]> hybrids = new ArrayList<>();
-        for (int p = 0; p < pairs; p++) {
-            for (int g = 0; g < columns; g++) {
-                Object[] row = cells.get(p).clone();
-                row[g] = cells.get(p + 1)[g];
-                hybrids.add(row);
-            }
-        }
-        if (hybrids.isEmpty()) {
-            return null;
-        }
-        Batch batch = Batch.of(signature, hybrids);
-        EstimatorProbe.Run mixed = probe.run(batch, 0, batch.size());
-        int[] columnOf = input.columnOf();
-        for (int h = 0; h < hybrids.size(); h++) {
-            int p = h / columns;
-            int g = h % columns;
-            for (int j = 0; j < columnOf.length; j++) {
-                float want = all.features()[columnOf[j] == g ? p + 1 : p][j];
-                float got = mixed.features()[h][j];
-                if (!(want == got || Float.isNaN(want) && Float.isNaN(got))) {
-                    return "its estimator's input element " + j + " does not follow column '"
-                            + signature.featureNames().get(columnOf[j]) + "' alone";
-                }
-            }
-        }
-        return null;
+        EstimatorCheck.Agreed agreed = EstimatorCheck.check(probe, signature, input, estimator, background);
+        return new AttributeExplainer(
+                probe,
+                signature,
+                estimator,
+                input.columnOf(),
+                agreed.background(),
+                agreed.quantity(),
+                agreed.scoreOf());
     }
 
     /** Its one model call and its estimator's walk against the background ({@link AdditiveEstimator#modelRows}). */
