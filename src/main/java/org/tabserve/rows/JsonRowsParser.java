@@ -187,11 +187,11 @@ public final class JsonRowsParser {
      */
     public ParsedRows parse(InputStream body, OnError onError, long maxErrorRows) throws IOException {
         return plain
-                ? parse(body, new Numbers(reader.numberRows()), onError, maxErrorRows)
-                : parse(body, new Cells(reader.rows()), onError, maxErrorRows);
+                ? parse(body, new JsonRowStore.Numbers(reader, reader.numberRows()), onError, maxErrorRows)
+                : parse(body, new JsonRowStore.Cells(reader, reader.rows()), onError, maxErrorRows);
     }
 
-    private <R> ParsedRows parse(InputStream body, Store<R> store, OnError onError, long maxErrorRows)
+    private <R> ParsedRows parse(InputStream body, JsonRowStore<R> store, OnError onError, long maxErrorRows)
             throws IOException {
         try (JsonParser parser = JsonText.parser(body)) {
             JsonToken first = parser.nextToken();
@@ -247,7 +247,7 @@ public final class JsonRowsParser {
     }
 
     /** Reads the instances array: each item an object of named values or an array of values in feature order. */
-    private <R> void instances(JsonParser parser, JsonToken token, Store<R> store) throws IOException {
+    private <R> void instances(JsonParser parser, JsonToken token, JsonRowStore<R> store) throws IOException {
         if (token != JsonToken.START_ARRAY) {
             throw RowsException.malformed(
                     "\"instances\" must be an array of objects or arrays, got " + JsonText.describe(token));
@@ -305,7 +305,8 @@ public final class JsonRowsParser {
      *
      * @return the feature's position, or null for a field the model does not take
      */
-    private <R> Integer field(JsonParser parser, JsonToken token, String name, R cells, Integer row, Store<R> store)
+    private <R> Integer field(
+            JsonParser parser, JsonToken token, String name, R cells, Integer row, JsonRowStore<R> store)
             throws IOException {
         Integer position = reader.position(name);
         if (position == null) {
@@ -330,80 +331,6 @@ public final class JsonRowsParser {
         }
         for (int i = names.size(); i < length; i++) {
             rows.error(new FieldProblem("[" + i + "]", "unexpected value at position " + (i + 1) + ": " + counts, row));
-        }
-    }
-
-    /** Where a request's rows are kept as they are read: one row type {@code R} for the whole request. */
-    private abstract static class Store<R> {
-        final RowsRead rows;
-
-        Store(RowsRead rows) {
-            this.rows = rows;
-        }
-
-        /** A row with every feature absent, for a reader to fill. */
-        abstract R absent();
-
-        abstract void add(R row);
-
-        /** Reads one value into its feature's place in a row. */
-        abstract void read(JsonParser parser, JsonToken token, R row, int position, Integer at) throws IOException;
-
-        /** Names each feature a named row has not given. */
-        abstract void requireAll(R row, Integer at);
-    }
-
-    /** Rows of boxed cells, typed as their JSON says: any model. */
-    private final class Cells extends Store<Object[]> {
-        Cells(RowsRead rows) {
-            super(rows);
-        }
-
-        @Override
-        Object[] absent() {
-            return reader.absentRow();
-        }
-
-        @Override
-        void add(Object[] row) {
-            rows.add(row);
-        }
-
-        @Override
-        void read(JsonParser parser, JsonToken token, Object[] row, int position, Integer at) throws IOException {
-            row[position] = reader.read(parser, token, features.get(position), at, rows);
-        }
-
-        @Override
-        void requireAll(Object[] row, Integer at) {
-            rows.requireAll(row, at);
-        }
-    }
-
-    /** Rows of plain doubles, NaN for a feature not given: a numbers-only model, nothing boxed. */
-    private final class Numbers extends Store<double[]> {
-        Numbers(RowsRead rows) {
-            super(rows);
-        }
-
-        @Override
-        double[] absent() {
-            return reader.absentNumbers();
-        }
-
-        @Override
-        void add(double[] row) {
-            rows.add(row);
-        }
-
-        @Override
-        void read(JsonParser parser, JsonToken token, double[] row, int position, Integer at) throws IOException {
-            row[position] = reader.number(parser, token, features.get(position), at, rows);
-        }
-
-        @Override
-        void requireAll(double[] row, Integer at) {
-            rows.requireAll(row, at);
         }
     }
 }

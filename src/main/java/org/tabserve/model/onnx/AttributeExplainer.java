@@ -1,12 +1,8 @@
 package org.tabserve.model.onnx;
 
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,16 +19,15 @@ import org.tabserve.model.StructuralExplainer;
 import org.tabserve.model.onnx.graph.OnnxFormatException;
 import org.tabserve.model.onnx.graph.OnnxGraph;
 import org.tabserve.model.onnx.graph.OnnxNode;
-import org.tabserve.model.onnx.graph.ml.PostTransform;
 
 /**
  * Explains a tree ensemble or a linear model exactly from its definition ({@link AdditiveEstimator}), with the
  * model's input columns as the players: a second session of the same graph, which also outputs the estimator's input
- * row and scores ({@link GraphOutputs}), gives the explained row's estimator input and answer in one call, and the
- * background's once, at load; each column's contribution is then the Shapley value of its group of estimator inputs
- * ({@link EstimatorInput}). It is built only when that session agrees with the graph's structure and with this
- * Java reading of the estimator on the background rows ({@link #of}, {@link OrtAgreement}), so that what it says is
- * what the model does.
+ * row and scores ({@link GraphOutputs}, {@link EstimatorProbe}), gives the explained row's estimator input and answer
+ * in one call, and the background's once, at load; each column's contribution is then the Shapley value of its group
+ * of estimator inputs ({@link EstimatorInput}). It is built only when that session agrees with the graph's structure
+ * and with this Java reading of the estimator on the background rows ({@link #of}, {@link EstimatorCheck},
+ * {@link OrtAgreement}), so that what it says is what the model does.
  *
  * <p>The quantity explained is the predicted class's probability when the estimator outputs probabilities itself
  * (a random forest: post_transform NONE, and the model's probabilities are its scores), the regressor's value, and
@@ -43,13 +38,7 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(AttributeExplainer.class.getName());
 
-    static final String FEATURES = "tabserve.explain.features";
-    static final String SCORES = "tabserve.explain.scores";
-
-    private final OrtSession probe;
-    private final InputBinder binder;
-    private final OutputDecoder decoder;
-    private final Set<String> outputs;
+    private final EstimatorProbe probe;
     private final ModelSignature signature;
     private final AdditiveEstimator estimator;
     private final int[] groupOf;
@@ -62,10 +51,7 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
     private LoadRoom.Share room;
 
     private AttributeExplainer(
-            OrtSession probe,
-            InputBinder binder,
-            OutputDecoder decoder,
-            Set<String> outputs,
+            EstimatorProbe probe,
             ModelSignature signature,
             AdditiveEstimator estimator,
             int[] groupOf,
@@ -73,9 +59,6 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
             String quantity,
             int[] scoreOf) {
         this.probe = probe;
-        this.binder = binder;
-        this.decoder = decoder;
-        this.outputs = outputs;
         this.signature = signature;
         this.estimator = estimator;
         this.groupOf = groupOf;
@@ -119,7 +102,7 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
         if (background == null) {
             return null;
         }
-        OrtSession probe = null;
+        EstimatorProbe probe = null;
         LoadRoom.Share room = null;
         try {
             EstimatorInput input = EstimatorInput.of(graph, signature).orElse(null);
@@ -132,14 +115,14 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
             room = LoadRoom.ofHeap().take(heap);
             AdditiveEstimator estimator = AdditiveEstimator.of(node, width);
             String scores = node.outputs().get(node.opType().endsWith("Classifier") ? 1 : 0);
-            GraphOutputs outputs =
-                    new GraphOutputs().copy(input.tensor(), FEATURES, width).copy(scores, SCORES, 0);
+            GraphOutputs outputs = new GraphOutputs()
+                    .copy(input.tensor(), EstimatorProbe.FEATURES, width)
+                    .copy(scores, EstimatorProbe.SCORES, 0);
             if (zipMapTensor != null) {
                 outputs.output(zipMapTensor.tensor(), zipMapTensor.columns().size());
             }
-            probe = opener.apply(outputs.appliedTo(model));
-            AttributeExplainer explainer =
-                    of(probe, binder, decoder, servedNames, signature, input, estimator, background);
+            probe = new EstimatorProbe(opener.apply(outputs.appliedTo(model)), binder, decoder, servedNames, signature);
+            AttributeExplainer explainer = of(probe, signature, input, estimator, background);
             room.keepOnly(heap.toKeep());
             explainer.room = room;
             LOG.log(
@@ -164,7 +147,7 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
                     source + ": explained by coalitions of rows: " + e.getMessage(),
                     expected ? null : e);
             if (probe != null) {
-                closeQuietly(probe);
+                probe.close();
             }
             if (room != null) {
                 room.close();
@@ -176,169 +159,25 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
     /**
      * Checks the second session against the estimator's reading on {@code background} and builds the explainer.
      *
-     * @param probe       the second session (this explainer owns it from now on, when one is returned)
-     * @param servedNames the outputs a prediction fetches, which {@code probe} also has
+     * @param probe the second session (this explainer owns it from now on, when one is returned)
      * @throws IllegalArgumentException saying why the model is explained by coalitions instead
      */
     private static AttributeExplainer of(
-            OrtSession probe,
-            InputBinder binder,
-            OutputDecoder decoder,
-            Set<String> servedNames,
+            EstimatorProbe probe,
             ModelSignature signature,
             EstimatorInput input,
             AdditiveEstimator estimator,
             Background background)
             throws OrtException {
-        Batch rows = Batch.of(signature, background.cells());
-        Run all = run(probe, binder, decoder, union(servedNames), signature, rows, 0, rows.size());
-        for (int r = 0; r < rows.size(); r++) {
-            double[] expected = estimator.transformed(estimator.margins(all.features[r]));
-            if (!OrtAgreement.close(expected, all.scores[r])) {
-                throw new IllegalArgumentException(
-                        "its estimator's scores as read here differ from ONNX Runtime's on background row " + r);
-            }
-        }
-        String hybrids = hybridsMismatch(probe, binder, decoder, servedNames, signature, input, background, all);
-        if (hybrids != null) {
-            throw new IllegalArgumentException(hybrids);
-        }
-        int[] scoreOf = new int[signature.classLabels().size()];
-        for (int c = 0; c < scoreOf.length; c++) {
-            scoreOf[c] = estimator.labels().indexOf(signature.classLabels().get(c));
-            if (scoreOf[c] < 0) {
-                throw new IllegalArgumentException(
-                        "its class '" + signature.classLabels().get(c) + "' is not one of its estimator's labels");
-            }
-        }
-        String quantity = quantity(estimator, all, scoreOf);
-        if (quantity == null) {
-            throw new IllegalArgumentException("its answer is not its estimator's value");
-        }
+        EstimatorCheck.Agreed agreed = EstimatorCheck.check(probe, signature, input, estimator, background);
         return new AttributeExplainer(
                 probe,
-                binder,
-                decoder,
-                union(servedNames),
                 signature,
                 estimator,
                 input.columnOf(),
-                all.features,
-                quantity,
-                scoreOf);
-    }
-
-    /** Probability, value or margin: whichever the model's answers are of the estimator's scores. */
-    private static String quantity(AdditiveEstimator estimator, Run all, int[] scoreOf) {
-        boolean same = estimator.transform() == PostTransform.NONE;
-        for (int r = 0; same && r < all.predictions.size(); r++) {
-            Prediction p = all.predictions.get(r);
-            if (p instanceof Prediction.Regression regression) {
-                same = OrtAgreement.close(regression.value(), all.scores[r][0]);
-            } else if (p instanceof Prediction.Classification c) {
-                for (int k = 0; same && k < scoreOf.length; k++) {
-                    same = OrtAgreement.close(c.probabilities().get(k), all.scores[r][scoreOf[k]]);
-                }
-            } else {
-                same = false;
-            }
-        }
-        if (scoreOf.length == 0) {
-            return same ? Explanation.VALUE : null;
-        }
-        return same ? Explanation.PROBABILITY : Explanation.MARGIN;
-    }
-
-    /**
-     * Null when a row that takes one column from another background row gets that row's estimator inputs on the
-     * column's elements and its own elsewhere, for a few pairs of rows and every column; else what differed.
-     */
-    private static String hybridsMismatch(
-            OrtSession probe,
-            InputBinder binder,
-            OutputDecoder decoder,
-            Set<String> servedNames,
-            ModelSignature signature,
-            EstimatorInput input,
-            Background background,
-            Run all)
-            throws OrtException {
-        List<Object[]> cells = background.cells();
-        int columns = signature.featureCount();
-        int pairs = Math.min(4, cells.size() - 1);
-        List<Object[]> hybrids = new ArrayList<>();
-        for (int p = 0; p < pairs; p++) {
-            for (int g = 0; g < columns; g++) {
-                Object[] row = cells.get(p).clone();
-                row[g] = cells.get(p + 1)[g];
-                hybrids.add(row);
-            }
-        }
-        if (hybrids.isEmpty()) {
-            return null;
-        }
-        Batch batch = Batch.of(signature, hybrids);
-        Run mixed = run(probe, binder, decoder, union(servedNames), signature, batch, 0, batch.size());
-        int[] columnOf = input.columnOf();
-        for (int h = 0; h < hybrids.size(); h++) {
-            int p = h / columns;
-            int g = h % columns;
-            for (int j = 0; j < columnOf.length; j++) {
-                float want = all.features[columnOf[j] == g ? p + 1 : p][j];
-                float got = mixed.features[h][j];
-                if (!(want == got || Float.isNaN(want) && Float.isNaN(got))) {
-                    return "its estimator's input element " + j + " does not follow column '"
-                            + signature.featureNames().get(columnOf[j]) + "' alone";
-                }
-            }
-        }
-        return null;
-    }
-
-    private static Set<String> union(Set<String> servedNames) {
-        Set<String> names = new HashSet<>(servedNames);
-        names.add(FEATURES);
-        names.add(SCORES);
-        return Set.copyOf(names);
-    }
-
-    /** The model's answers, the estimator's input rows and its scores for some rows of a batch. */
-    private record Run(List<Prediction> predictions, float[][] features, float[][] scores) {}
-
-    private static Run run(
-            OrtSession probe,
-            InputBinder binder,
-            OutputDecoder decoder,
-            Set<String> names,
-            ModelSignature signature,
-            Batch batch,
-            int from,
-            int count)
-            throws OrtException {
-        int chunk = signature.fixedBatch() > 0 ? signature.fixedBatch() : count;
-        List<Prediction> predictions = new ArrayList<>(count);
-        float[][] features = new float[count][];
-        float[][] scores = new float[count][];
-        for (int start = 0; start < count; start += chunk) {
-            int n = Math.min(chunk, count - start);
-            try (InputBinder.Bound bound = binder.bind(batch, from + start, n, signature.fixedBatch());
-                    OrtSession.Result result = probe.run(bound.tensors(), names)) {
-                predictions.addAll(decoder.decode(RunOutputs.of(result), n));
-                read((OnnxTensor) result.get(FEATURES).orElseThrow(), features, start, n);
-                read((OnnxTensor) result.get(SCORES).orElseThrow(), scores, start, n);
-            }
-        }
-        return new Run(predictions, features, scores);
-    }
-
-    private static void read(OnnxTensor tensor, float[][] into, int start, int rows) {
-        long[] shape = tensor.getInfo().getShape();
-        int width = shape.length == 1 ? 1 : (int) shape[1];
-        FloatBuffer values = tensor.getFloatBuffer();
-        for (int r = 0; r < rows; r++) {
-            into[start + r] = new float[width];
-            values.get(r * width, into[start + r]);
-        }
+                agreed.background(),
+                agreed.quantity(),
+                agreed.scoreOf());
     }
 
     /** Its one model call and its estimator's walk against the background ({@link AdditiveEstimator#modelRows}). */
@@ -356,14 +195,14 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
     @Override
     public Explanation explain(Batch rows, int row, Explainer.Meter meter) {
         meter.beforeCall((int) Math.min(Integer.MAX_VALUE, modelRowsPerRow()));
-        Run one;
+        EstimatorProbe.Run one;
         try {
-            one = run(probe, binder, decoder, outputs, signature, rows, row, 1);
+            one = probe.run(rows, row, 1);
         } catch (OrtException e) {
             throw ModelException.predictionFailed(
                     "ONNX Runtime failed to explain a row (" + OrtMessages.inWords(e) + ")", e);
         }
-        Prediction prediction = one.predictions.get(0);
+        Prediction prediction = one.predictions().get(0);
         if (prediction == null) {
             throw ModelException.predictionFailed("the model returned no finite answer for the row explained", null);
         }
@@ -373,7 +212,7 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
             label = c.label();
             target = scoreOf[c.classes().indexOf(label)];
         }
-        float[] x = one.features[0];
+        float[] x = one.features()[0];
         double[] phi = new double[signature.featureCount()];
         estimator.contributions(x, background, target, groupOf, phi);
         Map<String, Double> contributions = new LinkedHashMap<>();
@@ -399,10 +238,10 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
      * against the Shapley definition on the same quantity.
      */
     double[] margins(Batch rows, int target) throws OrtException {
-        Run all = run(probe, binder, decoder, outputs, signature, rows, 0, rows.size());
+        EstimatorProbe.Run all = probe.run(rows, 0, rows.size());
         double[] margins = new double[rows.size()];
         for (int r = 0; r < margins.length; r++) {
-            margins[r] = estimator.margins(all.features[r])[target];
+            margins[r] = estimator.margins(all.features()[r])[target];
         }
         return margins;
     }
@@ -414,17 +253,9 @@ final class AttributeExplainer implements StructuralExplainer, AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(probe);
+        probe.close();
         if (room != null) {
             room.close();
-        }
-    }
-
-    private static void closeQuietly(OrtSession session) {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            LOG.log(System.Logger.Level.WARNING, "Closing an explaining session failed", e);
         }
     }
 }

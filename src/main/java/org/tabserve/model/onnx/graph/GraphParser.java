@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -28,7 +27,8 @@ import java.util.stream.Collectors;
  *   <li>Hostile files: protobuf-java bounds only a message's nesting and total size, and ran out of a 128 MB heap on
  *       8 million empty metadata entries (16 MB) and on a million short keys (8 MB); with it, every bound this
  *       reader checks from lengths on the wire ({@link OnnxGraph#MAX_TEXT_BYTES}, {@link
- *       OnnxGraph#MAX_METADATA_BYTES}, {@link OnnxGraph#MAX_METADATA_ENTRIES}, {@link #MAX_TYPE_DEPTH}) would need a
+ *       OnnxGraph#MAX_METADATA_BYTES}, {@link OnnxGraph#MAX_METADATA_ENTRIES}, {@link ValueInfoReader#MAX_TYPE_DEPTH})
+ *       would need a
  *       wire pass of its own before the parse.</li>
  * </ul>
  * Issue 48 measured onnx-ml.proto's generated classes against this reader on every hostile file (docs/development.md,
@@ -39,13 +39,11 @@ import java.util.stream.Collectors;
  * fields are skipped, as protobuf does; a field that occurs twice merges as protobuf merges (lists concatenate, the
  * last scalar wins).
  *
- * <p>Why it is longer than 300 lines: one short method per message above, all counting against one metadata budget
- * and one nesting depth that a split would have to pass around; a tenth of it is the reasons above.
+ * <p>Why it is near 300 lines: one short method per message above, all counting against one metadata budget that a
+ * split would have to pass around; a tenth of it is the reasons above. An input's or output's name and type count
+ * against none of it and nest to a depth of their own: {@link ValueInfoReader} reads them.
  */
 final class GraphParser {
-
-    /** Deepest nesting of types (a sequence of maps of ...) read before the file is called malformed. */
-    private static final int MAX_TYPE_DEPTH = 32;
 
     // ModelProto
     private static final int MODEL_IR_VERSION = 1;
@@ -71,23 +69,6 @@ final class GraphParser {
     private static final int NODE_OP_TYPE = 4;
     private static final int NODE_ATTRIBUTE = 5;
     private static final int NODE_DOMAIN = 7;
-    // ValueInfoProto, TypeProto and its parts
-    private static final int VALUE_NAME = 1;
-    private static final int VALUE_TYPE = 2;
-    private static final int TYPE_TENSOR = 1;
-    private static final int TYPE_SEQUENCE = 4;
-    private static final int TYPE_MAP = 5;
-    private static final int TYPE_OPAQUE = 7;
-    private static final int TYPE_SPARSE_TENSOR = 8;
-    private static final int TYPE_OPTIONAL = 9;
-    private static final int TENSOR_ELEM_TYPE = 1;
-    private static final int TENSOR_SHAPE = 2;
-    private static final int SHAPE_DIM = 1;
-    private static final int DIM_VALUE = 1;
-    private static final int DIM_PARAM = 2;
-    private static final int SEQUENCE_ELEM_TYPE = 1;
-    private static final int MAP_KEY_TYPE = 1;
-    private static final int MAP_VALUE_TYPE = 2;
     // StringStringEntryProto and OperatorSetIdProto
     private static final int ENTRY_KEY = 1;
     private static final int ENTRY_VALUE = 2;
@@ -188,8 +169,8 @@ final class GraphParser {
                     OnnxTensor tensor = OnnxTensor.read(graph.detached("initializer"));
                     initializers.put(tensor.name(), tensor);
                 }
-                case GRAPH_INPUT -> inputs.add(valueInfo(graph.message("input")));
-                case GRAPH_OUTPUT -> outputs.add(valueInfo(graph.message("output")));
+                case GRAPH_INPUT -> inputs.add(ValueInfoReader.read(graph.message("input")));
+                case GRAPH_OUTPUT -> outputs.add(ValueInfoReader.read(graph.message("output")));
                 default -> graph.skip();
             }
         }
@@ -214,108 +195,6 @@ final class GraphParser {
             }
         }
         return new OnnxNode(nodeName, opType, domain, in, out, attributes);
-    }
-
-    private OnnxValueInfo valueInfo(WireReader value) throws OnnxFormatException {
-        String valueName = "";
-        OnnxType type = new OnnxType.Other("no type");
-        while (value.next()) {
-            switch (value.field()) {
-                case VALUE_NAME -> valueName = value.string();
-                case VALUE_TYPE -> type = type(value.message("type"), 1);
-                default -> value.skip();
-            }
-        }
-        return new OnnxValueInfo(valueName, type);
-    }
-
-    private OnnxType type(WireReader type, int depth) throws OnnxFormatException {
-        if (depth > MAX_TYPE_DEPTH) {
-            throw new OnnxFormatException(
-                    "not a well-formed ONNX model: types nested deeper than " + MAX_TYPE_DEPTH + " levels");
-        }
-        OnnxType result = new OnnxType.Other("no type");
-        while (type.next()) {
-            switch (type.field()) {
-                case TYPE_TENSOR -> result = tensorType(type.message("tensor_type"));
-                case TYPE_SEQUENCE -> result = sequenceType(type.message("sequence_type"), depth);
-                case TYPE_MAP -> result = mapType(type.message("map_type"), depth);
-                case TYPE_OPTIONAL -> {
-                    type.skip();
-                    result = new OnnxType.Other("optional");
-                }
-                case TYPE_SPARSE_TENSOR -> {
-                    type.skip();
-                    result = new OnnxType.Other("sparse tensor");
-                }
-                case TYPE_OPAQUE -> {
-                    type.skip();
-                    result = new OnnxType.Other("opaque");
-                }
-                default -> type.skip();
-            }
-        }
-        return result;
-    }
-
-    private OnnxType tensorType(WireReader tensor) throws OnnxFormatException {
-        ElementType elementType = ElementType.UNDEFINED;
-        List<Dimension> shape = null;
-        while (tensor.next()) {
-            switch (tensor.field()) {
-                case TENSOR_ELEM_TYPE -> elementType = ElementType.of(tensor.varint());
-                case TENSOR_SHAPE -> {
-                    shape = shape == null ? new ArrayList<>() : shape;
-                    WireReader dims = tensor.message("shape");
-                    while (dims.next()) {
-                        if (dims.field() == SHAPE_DIM) {
-                            shape.add(dimension(dims.message("dim")));
-                        } else {
-                            dims.skip();
-                        }
-                    }
-                }
-                default -> tensor.skip();
-            }
-        }
-        return new OnnxType.Tensor(elementType, Optional.ofNullable(shape));
-    }
-
-    private static Dimension dimension(WireReader dim) throws OnnxFormatException {
-        Dimension result = Dimension.UNKNOWN;
-        while (dim.next()) {
-            switch (dim.field()) {
-                case DIM_VALUE -> result = Dimension.fixed(dim.varint());
-                case DIM_PARAM -> result = Dimension.named(dim.string());
-                default -> dim.skip();
-            }
-        }
-        return result;
-    }
-
-    private OnnxType sequenceType(WireReader sequence, int depth) throws OnnxFormatException {
-        OnnxType element = new OnnxType.Other("no type");
-        while (sequence.next()) {
-            if (sequence.field() == SEQUENCE_ELEM_TYPE) {
-                element = type(sequence.message("elem_type"), depth + 1);
-            } else {
-                sequence.skip();
-            }
-        }
-        return new OnnxType.Sequence(element);
-    }
-
-    private OnnxType mapType(WireReader map, int depth) throws OnnxFormatException {
-        ElementType key = ElementType.UNDEFINED;
-        OnnxType value = new OnnxType.Other("no type");
-        while (map.next()) {
-            switch (map.field()) {
-                case MAP_KEY_TYPE -> key = ElementType.of(map.varint());
-                case MAP_VALUE_TYPE -> value = type(map.message("value_type"), depth + 1);
-                default -> map.skip();
-            }
-        }
-        return new OnnxType.MapOf(key, value);
     }
 
     private void opset(WireReader opset) throws OnnxFormatException {
