@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -252,6 +253,12 @@ public final class EmbeddedServer {
             return;
         }
         Server server = create(options, war);
+        Optional<String> portTaken = PortsFirst.open(server, options);
+        if (portTaken.isPresent()) {
+            System.err.println("tabserve: " + portTaken.get());
+            System.exit(1);
+            return;
+        }
         try {
             server.start();
         } catch (Exception e) {

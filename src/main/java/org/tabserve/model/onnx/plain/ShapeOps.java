@@ -6,7 +6,7 @@ import org.tabserve.model.onnx.graph.NodeAttributes;
 /**
  * The standard operators that move values without computing on them, as exporters place them between a model's
  * input and its estimator: Identity, Gather of fixed columns, Concat of columns, Reshape to rows of a fixed width, and
- * Cast to float or double.
+ * Cast to float or double (or int64 to int64).
  */
 final class ShapeOps {
 
@@ -150,11 +150,24 @@ final class ShapeOps {
         };
     }
 
-    /** Cast to float or double. */
+    /**
+     * Cast to float or double, or to int64 of what is int64 already: skl2onnx casts a classifier's int64 label, and an
+     * int64 column it picks, to int64 (a no-op). A cast of floats to int64 (whose NaN and overflow ONNX leaves
+     * undefined) fails at run time, so the load check keeps such a model on ONNX Runtime.
+     */
     static PlainOp cast(NodeAttributes a) throws Unsupported {
         ElementType to = ElementType.of(a.integer("to", 0));
+        if (to == ElementType.INT64) {
+            return inputs -> {
+                if (inputs[0].type() != PlainTensor.Type.INT64) {
+                    throw new IllegalArgumentException(
+                            "Cast of " + inputs[0].type() + " to INT64 (only int64 to int64 is run in plain Java)");
+                }
+                return new PlainTensor[] {inputs[0]};
+            };
+        }
         if (to != ElementType.FLOAT && to != ElementType.DOUBLE) {
-            throw Unsupported.at(a, "to " + to + " (float and double are run in plain Java)");
+            throw Unsupported.at(a, "to " + to + " (float, double, and int64 from int64 are run in plain Java)");
         }
         return inputs -> {
             PlainTensor x = inputs[0];
