@@ -17,8 +17,10 @@ import org.tabserve.model.RangeWarning;
 
 /**
  * Reads prediction requests in JSON, streaming: one object of named features, or {@code {"instances": [...]}} whose
- * items are such objects or arrays of values in {@link ModelSignature#features()} order, and checks them into a
- * {@link Batch}; each value is read as {@link JsonCells} reads JSON values for every JSON route. For a numbers-only
+ * items are such objects or arrays of values in {@link ModelSignature#features()} order, or that array itself
+ * (pandas' {@code to_json(orient="records")}), or pandas' split orientation ({@link PandasSplit}, as MLflow's
+ * {@code dataframe_split} is read), and checks them into a {@link Batch}; a body of none of these shapes, or of two,
+ * is refused showing them ({@link JsonBodyShapes}); each value is read as {@link JsonCells} reads JSON values for every JSON route. For a numbers-only
  * model (the bundled one, the hot path) each row is read straight into a {@code double[]}: nothing boxed, no cell
  * array per row.
  */
@@ -139,9 +141,12 @@ public final class JsonRowsParser {
     }
 
     private static final String INSTANCES = "instances";
+    /** How a refusal names the rows of a body that is an array of them (pandas' records orientation). */
+    private static final String TOP_LEVEL = "rows";
 
     private final ModelSignature signature;
     private final JsonCells reader;
+    private final JsonBodyShapes shapes;
     private final List<Feature> features;
     private final int maxRows;
     /** Whether rows are read as plain doubles (a numbers-only model) rather than boxed cells. */
@@ -159,6 +164,7 @@ public final class JsonRowsParser {
         this.signature = signature;
         this.reader = JsonCells.of(signature);
         this.features = reader.features();
+        this.shapes = new JsonBodyShapes(signature, reader);
         this.maxRows = maxRows;
         this.plain = plainNumbers && reader.numbersOnly();
     }
@@ -196,36 +202,64 @@ public final class JsonRowsParser {
         try (JsonParser parser = JsonText.parser(body)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
-                throw RowsException.malformed("the body is empty; send a JSON object of features, e.g. "
-                        + reader.example() + ", or {\"instances\": [...]}");
-            }
-            if (first != JsonToken.START_OBJECT) {
-                throw RowsException.malformed("the body must be a JSON object, got " + JsonText.describe(first));
+                throw RowsException.malformed("the body is empty; " + shapes.said());
             }
             RowsRead rows = store.rows;
+            if (first == JsonToken.START_ARRAY) { // pandas' records orientation: the rows themselves
+                instances(parser, first, store, TOP_LEVEL);
+                if (parser.nextToken() != null) {
+                    throw RowsException.malformed("unexpected content after the JSON array");
+                }
+                if (rows.size() == 0) {
+                    throw RowsException.malformed("the body is an empty array: no rows to predict; " + shapes.said());
+                }
+                return rows.parsed(rows.checkBatch(TOP_LEVEL, onError, maxErrorRows), true, onError);
+            }
+            if (first != JsonToken.START_OBJECT) {
+                throw RowsException.malformed(
+                        "the body must be a JSON object, got " + JsonText.describe(first) + "; " + shapes.said());
+            }
             R top = store.absent();
             List<String> topNames = new ArrayList<>();
+            PandasSplit split = null;
             boolean instances = false;
             boolean explain = false;
             Double coverage = null;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 JsonToken value = parser.nextToken();
+                boolean feature = reader.position(name) != null;
                 if (INSTANCES.equals(name)) {
-                    instances(parser, value, store);
+                    shapes.mixed(split != null, name);
+                    instances(parser, value, store, INSTANCES);
                     instances = true;
-                } else if (ExplainField.NAME.equals(name) && reader.position(name) == null) {
+                } else if (ExplainField.NAME.equals(name) && !feature) {
                     explain = ExplainField.read(value, ExplainField.NAME);
-                } else if (CoverageField.NAME.equals(name) && reader.position(name) == null) {
+                } else if (CoverageField.NAME.equals(name) && !feature) {
                     coverage = CoverageField.read(
                             value, value.isNumeric() ? parser.getDoubleValue() : Double.NaN, CoverageField.NAME);
+                } else if (!feature && PandasSplit.isKey(name) && (split != null || value == JsonToken.START_ARRAY)) {
+                    // pandas' split orientation: its keys hold arrays, which no row's value is; a row may carry
+                    // an "index" or "data" field of its own, ignored as before
+                    shapes.mixed(instances || !topNames.isEmpty(), name);
+                    if (split == null) {
+                        split = PandasSplit.topLevel(store, maxRows);
+                    }
+                    split.field(name, parser, value);
                 } else {
+                    shapes.mixed(split != null, name);
                     topNames.add(name);
                     field(parser, value, name, top, null, store);
                 }
             }
             if (parser.nextToken() != null) {
                 throw RowsException.malformed("unexpected content after the JSON object");
+            }
+            if (split != null) {
+                split.finish();
+                return rows.parsed(rows.checkBatch(PandasSplit.DATA, onError, maxErrorRows), true, onError)
+                        .explaining(explain)
+                        .covering(coverage);
             }
             if (!instances) {
                 store.add(top);
@@ -246,8 +280,12 @@ public final class JsonRowsParser {
         }
     }
 
-    /** Reads the instances array: each item an object of named values or an array of values in feature order. */
-    private <R> void instances(JsonParser parser, JsonToken token, JsonRowStore<R> store) throws IOException {
+    /**
+     * Reads an array of rows, {@code "instances"} or the body itself ({@link #TOP_LEVEL}): each item an object of
+     * named values or an array of values in feature order.
+     */
+    private <R> void instances(JsonParser parser, JsonToken token, JsonRowStore<R> store, String field)
+            throws IOException {
         if (token != JsonToken.START_ARRAY) {
             throw RowsException.malformed(
                     "\"instances\" must be an array of objects or arrays, got " + JsonText.describe(token));
@@ -258,7 +296,8 @@ public final class JsonRowsParser {
             int row = rows.size();
             if (row >= maxRows) {
                 throw RowsException.tooManyRows(
-                        "more than " + maxRows + " instances in one request; send fewer or use /predict_file");
+                        "more than " + maxRows + " " + (field.equals(INSTANCES) ? "instances" : "rows")
+                                + " in one request; send fewer or use /predict_file");
             }
             R cells = store.absent();
             store.add(cells);
@@ -290,9 +329,11 @@ public final class JsonRowsParser {
                 countProblems(length, row, rows);
             } else {
                 rows.error(new FieldProblem(
-                        INSTANCES,
-                        "instance " + row + " must be an object of features or an " + "array of " + features.size()
-                                + " values, got " + JsonText.describe(item),
+                        field,
+                        (field.equals(INSTANCES) ? "instance " : "row ") + row
+                                + " must be an object of features or an array of " + features.size()
+                                + " values, got " + JsonText.describe(item)
+                                + (field.equals(INSTANCES) ? "" : " (one row of values is sent as [[...]])"),
                         row));
                 parser.skipChildren();
             }

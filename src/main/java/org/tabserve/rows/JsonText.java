@@ -107,4 +107,18 @@ public final class JsonText {
             default -> token.toString();
         };
     }
+
+    /** Names as a JSON-like list, {@code ["a", "b"]}; a hostile body's thousands of names are cut after the first twenty. */
+    public static String quotedNames(java.util.Collection<String> names) {
+        StringBuilder text = new StringBuilder("[");
+        int shown = 0;
+        for (String name : names) {
+            if (shown == 20) {
+                text.append(", … (").append(names.size() - shown).append(" more)");
+                break;
+            }
+            text.append(shown++ > 0 ? ", " : "").append('"').append(name).append('"');
+        }
+        return text.append(']').toString();
+    }
 }

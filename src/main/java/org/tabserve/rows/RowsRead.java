@@ -102,6 +102,29 @@ public final class RowsRead {
         }
     }
 
+    /**
+     * A 400 naming every feature whose column {@code columns} lacks (as MLflow's "Model is missing inputs" does), for
+     * the readers of rows sent by column name.
+     *
+     * @param where how the caller names the list of columns, e.g. {@code "dataframe_split".columns}
+     */
+    public void requireColumns(java.util.Collection<String> columns, String where) {
+        List<FieldProblem> missing = new ArrayList<>();
+        java.util.Set<String> given = new java.util.HashSet<>(columns);
+        for (String feature : signature.featureNames()) {
+            if (!given.contains(feature)) {
+                missing.add(new FieldProblem(
+                        feature,
+                        "missing column '" + feature + "': " + where + " has " + JsonText.quotedNames(columns)
+                                + "; the model takes " + JsonText.quotedNames(signature.featureNames()),
+                        null));
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw RowsException.invalidFields(missing);
+        }
+    }
+
     /** Names each feature a named row of plain doubles has not given (NaN there). */
     void requireAll(double[] row, Integer at) {
         for (int i = 0; i < row.length; i++) {

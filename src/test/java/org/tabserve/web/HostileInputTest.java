@@ -143,10 +143,11 @@ class HostileInputTest {
         add("JSON cut after its first brace", 400, "malformed JSON", () -> json("{"));
         add("JSON cut inside a field", 400, "malformed JSON", () -> json("{\"variance\": 3.6, \"skewness\""));
         add("JSON cut inside a number's exponent", 400, "malformed JSON", () -> json("{\"variance\": 3.6e"));
+        // A top-level array is rows (pandas' to_json(orient="records"), issue 51): numbers are no rows.
         add(
-                "a JSON array at the top level",
+                "a JSON array of numbers at the top level",
                 400,
-                "must be a JSON object, got an array",
+                "must be an object of features or an array of 4 values, got a number",
                 () -> json("[3.6, 8.6, -2.8, -0.44]"));
         add("a JSON string at the top level", 400, "must be a JSON object, got a string", () -> json("\"hello\""));
         add("JSON null at the top level", 400, "must be a JSON object, got null", () -> json("null"));

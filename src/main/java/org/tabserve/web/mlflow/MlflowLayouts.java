@@ -8,12 +8,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.tabserve.model.Feature;
 import org.tabserve.model.ModelSignature;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonCells;
 import org.tabserve.rows.JsonText;
+import org.tabserve.rows.PandasSplit;
+import org.tabserve.rows.RowsException;
 import org.tabserve.rows.RowsRead;
 import org.tabserve.web.http.HttpProblem;
 import org.tabserve.web.http.WebConfig;
@@ -24,8 +25,9 @@ import org.tabserve.web.http.WebConfig;
  * and {@code instances} or {@code inputs} (the TF Serving layouts: a list of rows or an object of columns). Columns the
  * model does not take are skipped, as MLflow ignores them; a column it takes but that is absent is an error naming it.
  *
- * <p>One job in some 330 lines: the four layouts share their row readers (a row as an object of columns or as an array
- * of values), the check that every feature's column is there and the row limit, which apart would be passed around.
+ * <p>One job: the layouts share their row readers (a row as an object of columns or as an array of values), the check
+ * that every feature's column is there and the row limit; pandas' split orientation is read by {@link PandasSplit},
+ * the one reader of it, which the JSON routes read a body of that shape with too.
  */
 final class MlflowLayouts {
 
@@ -39,130 +41,28 @@ final class MlflowLayouts {
         this.maxRows = maxRows;
     }
 
-    /** {@code dataframe_split}: pandas' split orientation, {@code {"columns": [...], "data": [[...]], "index": [...]}}. */
+    /**
+     * {@code dataframe_split}: pandas' split orientation, {@code {"columns": [...], "data": [[...]], "index": [...]}},
+     * read by the one reader of it ({@link PandasSplit}), which the JSON routes read a body of that shape with too.
+     */
     void split(JsonParser parser, JsonToken token, RowsRead rows) throws IOException {
         if (token != JsonToken.START_OBJECT) {
             throw HttpProblem.badRequest("\"dataframe_split\" must be an object with \"columns\" and \"data\" (pandas' "
                     + "split orientation), got " + JsonText.describe(token));
         }
-        List<String> columns = null;
-        byte[] early = null; // data sent before its columns, kept as JSON to be read once the columns are known
-        boolean data = false;
-        int indexLength = -1;
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String key = parser.currentName();
-            JsonToken value = parser.nextToken();
-            switch (key) {
-                case "columns" -> columns = columnNames(parser, value);
-                case "data" -> {
-                    data = true;
-                    if (columns == null) {
-                        early = copy(parser);
-                    } else {
-                        splitData(parser, value, columns, rows);
-                    }
-                }
-                case "index" -> indexLength = count(parser, value, "\"dataframe_split\".index");
-                default ->
+        PandasSplit frame = PandasSplit.of(reader, rows, maxRows, "\"" + MlflowRequestParser.DATAFRAME_SPLIT + "\"");
+        try {
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String key = parser.currentName();
+                if (!frame.field(key, parser, parser.nextToken())) {
                     throw HttpProblem.badRequest(
                             "\"dataframe_split\" has an unexpected key \"" + key
                                     + "\"; it takes \"columns\", \"data\" and optionally \"index\" (pandas' split orientation)");
-            }
-        }
-        if (columns == null || !data) {
-            throw HttpProblem.badRequest("\"dataframe_split\" needs \"columns\" (the column names, e.g. "
-                    + quoted(signature.featureNames()) + ") and \"data\" (one array of values per row)");
-        }
-        if (early != null) {
-            try (JsonParser replay = JsonText.FACTORY.createParser(early)) {
-                splitData(replay, replay.nextToken(), columns, rows);
-            }
-        }
-        if (indexLength >= 0 && indexLength != rows.size()) {
-            throw HttpProblem.badRequest("\"dataframe_split\" has " + indexLength + " index values for " + rows.size()
-                    + " rows of data; send one per row, or no index");
-        }
-    }
-
-    /** The JSON value at the parser, copied whole (within the body's size limit) to be read again. */
-    private static byte[] copy(JsonParser parser) throws IOException {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (com.fasterxml.jackson.core.JsonGenerator copy = JsonText.FACTORY.createGenerator(bytes)) {
-            copy.copyCurrentStructure(parser);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static List<String> columnNames(JsonParser parser, JsonToken token) throws IOException {
-        if (token != JsonToken.START_ARRAY) {
-            throw HttpProblem.badRequest(
-                    "\"dataframe_split\".columns must be an array of column names, got " + JsonText.describe(token));
-        }
-        List<String> names = new ArrayList<>();
-        Set<String> seen = new java.util.HashSet<>();
-        JsonToken item;
-        while ((item = parser.nextToken()) != JsonToken.END_ARRAY) {
-            if (item != JsonToken.VALUE_STRING) {
-                throw HttpProblem.badRequest("\"dataframe_split\".columns must hold column names as strings; item "
-                        + names.size() + " is " + JsonText.describe(item));
-            }
-            String name = parser.getText();
-            if (!seen.add(name)) {
-                throw HttpProblem.badRequest("column '" + name + "' appears twice in \"dataframe_split\".columns; "
-                        + "name each column once");
-            }
-            names.add(name);
-        }
-        return names;
-    }
-
-    /** The rows of a split frame, each an array with one value per column; columns the model does not take are skipped. */
-    private void splitData(JsonParser parser, JsonToken token, List<String> columns, RowsRead rows) throws IOException {
-        if (token != JsonToken.START_ARRAY) {
-            throw HttpProblem.badRequest(
-                    "\"dataframe_split\".data must be an array of rows, got " + JsonText.describe(token));
-        }
-        requireColumns(columns, "\"dataframe_split\".columns");
-        Integer[] positions = new Integer[columns.size()];
-        for (int i = 0; i < positions.length; i++) {
-            positions[i] = reader.position(columns.get(i));
-            if (positions[i] == null) {
-                rows.ignore(columns.get(i));
-            }
-        }
-        JsonToken item;
-        while ((item = parser.nextToken()) != JsonToken.END_ARRAY) {
-            int r = rows.size();
-            checkRowCount(r);
-            Object[] cells = reader.absentRow();
-            rows.add(cells);
-            if (item != JsonToken.START_ARRAY) {
-                parser.skipChildren();
-                rows.error(new FieldProblem(
-                        "data",
-                        "row " + r + " of \"dataframe_split\".data must be an array of " + "values, got "
-                                + JsonText.describe(item),
-                        r));
-                continue;
-            }
-            int length = 0;
-            JsonToken value;
-            while ((value = parser.nextToken()) != JsonToken.END_ARRAY) {
-                Integer at = length < positions.length ? positions[length] : null;
-                if (at != null) {
-                    cells[at] = reader.read(parser, value, reader.features().get(at), r, rows);
-                } else {
-                    parser.skipChildren();
                 }
-                length++;
             }
-            if (length != columns.size()) {
-                rows.error(new FieldProblem(
-                        "data",
-                        "row " + r + " of \"dataframe_split\".data has " + length + " values; \"columns\" names "
-                                + columns.size() + ": " + quoted(columns),
-                        r));
-            }
+            frame.finish();
+        } catch (RowsException e) {
+            throw HttpProblem.of(e, WebConfig.MAX_BATCH_ROWS);
         }
     }
 
@@ -254,7 +154,7 @@ final class MlflowLayouts {
             throw HttpProblem.badRequest(
                     "the columns of \"" + key + "\" must all have the same number of values; got " + lengths);
         }
-        requireColumns(lengths.keySet(), "\"" + key + "\"");
+        rows.requireColumns(lengths.keySet(), "\"" + key + "\"");
         int count = lengths.values().iterator().next();
         for (int r = 0; r < count; r++) {
             Object[] cells = reader.absentRow();
@@ -309,23 +209,6 @@ final class MlflowLayouts {
         }
     }
 
-    /** A 400 naming every feature the columns lack, as MLflow's "Model is missing inputs" does. */
-    private void requireColumns(java.util.Collection<String> columns, String where) {
-        List<FieldProblem> missing = new ArrayList<>();
-        for (String feature : signature.featureNames()) {
-            if (!columns.contains(feature)) {
-                missing.add(new FieldProblem(
-                        feature,
-                        "missing column '" + feature + "': " + where + " has " + quoted(columns) + "; the model takes "
-                                + quoted(signature.featureNames()),
-                        null));
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw HttpProblem.invalidFields(missing);
-        }
-    }
-
     /** Counts the items of an array without keeping them. */
     private int count(JsonParser parser, JsonToken token, String what) throws IOException {
         if (token != JsonToken.START_ARRAY) {
@@ -353,15 +236,6 @@ final class MlflowLayouts {
 
     /** Names as a JSON-like list; a hostile body's thousands of names are cut after the first twenty. */
     static String quoted(java.util.Collection<String> names) {
-        StringBuilder text = new StringBuilder("[");
-        int shown = 0;
-        for (String name : names) {
-            if (shown == 20) {
-                text.append(", … (").append(names.size() - shown).append(" more)");
-                break;
-            }
-            text.append(shown++ > 0 ? ", " : "").append('"').append(name).append('"');
-        }
-        return text.append(']').toString();
+        return JsonText.quotedNames(names);
     }
 }

@@ -1267,6 +1267,36 @@ public class RequestParsersFuzzTest {
 
         static double[][] rows(byte[] body) {
             JsonNode root = tree(body);
+            if (root != null && root.isArray()) { // pandas' records: the rows themselves, as "instances" holds them
+                return rows(Json.MAPPER.createObjectNode().set("instances", root));
+            }
+            if (root != null && isSplit(root)) { // pandas' split: as MLflow's dataframe_split reads it
+                double[][] rows = MlflowOracle.split(root);
+                return rows == null || rows.length == 0 ? null : rows;
+            }
+            return rows(root);
+        }
+
+        /**
+         * Whether a body is pandas' split orientation to the JSON routes: an object of {@code columns}, {@code data}
+         * and {@code index} alone (none of them a feature of {@link #SIGNATURE}), at least one of them an array.
+         */
+        static boolean isSplit(JsonNode root) {
+            if (!root.isObject() || root.isEmpty()) {
+                return false;
+            }
+            boolean array = false;
+            for (var fields = root.fields(); fields.hasNext(); ) {
+                var field = fields.next();
+                if (!List.of("columns", "data", "index").contains(field.getKey())) {
+                    return false;
+                }
+                array |= field.getValue().isArray();
+            }
+            return array;
+        }
+
+        private static double[][] rows(JsonNode root) {
             if (root == null || !root.isObject()) {
                 return null;
             }
@@ -1309,7 +1339,7 @@ public class RequestParsersFuzzTest {
 
         static boolean isBatch(byte[] body) {
             JsonNode root = tree(body);
-            return root != null && root.has("instances");
+            return root != null && (root.has("instances") || root.isArray() || isSplit(root));
         }
 
         /**
@@ -1394,6 +1424,18 @@ public class RequestParsersFuzzTest {
             } catch (NumberFormatException e) {
                 return root == null ? null : UNJUDGED;
             }
+            if (root != null && exact != null && root.isArray()) { // pandas' records: as "instances"
+                root = Json.MAPPER.createObjectNode().set("instances", root);
+                exact = Json.MAPPER.createObjectNode().set("instances", exact);
+            } else if (root != null && exact != null && JsonOracle.isSplit(root)) {
+                // pandas' split: each row as the object of its features' columns (any other column ignored)
+                JsonNode[] trees = asInstances(root, exact);
+                if (trees == null) {
+                    return null;
+                }
+                root = trees[0];
+                exact = trees[1];
+            }
             if (root == null || exact == null || !root.isObject()) {
                 return null;
             }
@@ -1417,6 +1459,56 @@ public class RequestParsersFuzzTest {
                 rows.add(row);
             }
             return rows;
+        }
+
+        /**
+         * A valid split frame as {@code {"instances": [...]}} of objects of the features' columns, in both readings
+         * ({@code [plain, exact]}); null when the frame is not valid.
+         */
+        private static JsonNode[] asInstances(JsonNode root, JsonNode exact) {
+            JsonNode columns = root.get("columns");
+            JsonNode data = root.get("data");
+            JsonNode index = root.get("index");
+            if (columns == null
+                    || data == null
+                    || !columns.isArray()
+                    || !data.isArray()
+                    || data.isEmpty()
+                    || data.size() > MAX_ROWS
+                    || (index != null && (!index.isArray() || index.size() != data.size()))) {
+                return null;
+            }
+            List<String> names = new ArrayList<>();
+            for (JsonNode name : columns) {
+                if (!name.isTextual() || names.contains(name.textValue())) {
+                    return null;
+                }
+                names.add(name.textValue());
+            }
+            if (!names.containsAll(FEATURES.stream().map(Feature::name).toList())) {
+                return null;
+            }
+            var plain = Json.MAPPER.createArrayNode();
+            var exactRows = Json.MAPPER.createArrayNode();
+            for (int r = 0; r < data.size(); r++) {
+                JsonNode row = data.get(r);
+                if (!row.isArray() || row.size() != names.size()) {
+                    return null;
+                }
+                var object = Json.MAPPER.createObjectNode();
+                var exactObject = Json.MAPPER.createObjectNode();
+                for (Feature feature : FEATURES) {
+                    int at = names.indexOf(feature.name());
+                    object.set(feature.name(), row.get(at));
+                    exactObject.set(feature.name(), exact.get("data").get(r).get(at));
+                }
+                plain.add(object);
+                exactRows.add(exactObject);
+            }
+            return new JsonNode[] {
+                Json.MAPPER.createObjectNode().set("instances", plain),
+                Json.MAPPER.createObjectNode().set("instances", exactRows)
+            };
         }
 
         private static JsonNode tree(byte[] body) {
