@@ -4,7 +4,7 @@
 #   docker run --rm -p 8080:8080 --read-only --tmpfs /tmp:rw,exec,size=512m tabserve
 #   docker run --rm -p 8080:8080 --read-only --tmpfs /tmp:rw,exec,size=512m -v "$PWD/models:/models:ro" tabserve
 #
-# The second serves every model in ./models (README "A directory of models" has the layouts); the first, the model
+# The second serves every model in ./models (docs/operations.md, "A directory of models", has the layouts); the first, the model
 # bundled in the WAR. deploy/entrypoint.sh decides, by whether /models exists (the image has none of its own).
 #
 # The base tag's Jetty version is the jetty-home version the integration tests run (pom.xml `jetty.version`), and
