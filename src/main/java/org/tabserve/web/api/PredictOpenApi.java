@@ -62,13 +62,15 @@ public final class PredictOpenApi extends OpenApiSection {
                                         TAG,
                                         "predict",
                                         "Predict one row, or a batch of rows (one model call)",
-                                        "One object of the model's features by name, or {\"instances\": [...]} whose items are such objects"
+                                        "One object of the model's features by name, or {\"instances\": [...]} (or that list alone, as pandas'"
+                                                + " to_json(orient=\"records\") writes it) whose items are such objects"
                                                 + (signature.inputs().size() == 1
                                                         ? " or arrays of " + signature.featureCount()
                                                                 + " values in the model's feature order "
                                                                 + signature.featureNames()
                                                         : "")
-                                                + ". "
+                                                + "; or pandas' to_json(orient=\"split\"), {\"columns\": [...], \"data\":"
+                                                + " [[...]]} with or without \"index\". "
                                                 + (signature.task() == Task.REGRESSION
                                                         ? "A regressor: each answer is {\"value\", \"warnings\"}."
                                                         : "Each answer is the label, its display name, every class's probability and warnings.")
@@ -151,7 +153,34 @@ public final class PredictOpenApi extends OpenApiSection {
                                                 + " or as ?coverage=); needs the card's conformal calibration"))
                         .addRequiredItem("instances")
                         .additionalProperties(false));
-        schemas.put("PredictRequest", oneOf(ref(FEATURES), ref("Instances")));
+        // pandas as it sends: to_json(orient="records") is the instances themselves; orient="split" names its columns.
+        schemas.put(
+                "Records",
+                new ArraySchema()
+                        .minItems(1)
+                        .items(instance)
+                        .description("the rows themselves, as pandas' to_json(orient=\"records\") writes them"));
+        schemas.put(
+                "Split",
+                new ObjectSchema()
+                        .description(
+                                "pandas' to_json(orient=\"split\"): the rows by column name, columns the model does"
+                                        + " not take ignored; with or without \"index\" (one value per row)")
+                        .addProperty(
+                                "columns",
+                                new ArraySchema()
+                                        .minItems(1)
+                                        .items(new StringSchema())
+                                        .uniqueItems(true))
+                        .addProperty(
+                                "data", new ArraySchema().minItems(1).items(new ArraySchema().items(new Schema<>())))
+                        .addProperty("index", new ArraySchema().items(new Schema<>()))
+                        .addProperty(ExplainField.NAME, new BooleanSchema()._default(false))
+                        .addProperty(CoverageField.NAME, coverage())
+                        .addRequiredItem("columns")
+                        .addRequiredItem("data")
+                        .additionalProperties(false));
+        schemas.put("PredictRequest", oneOf(ref(FEATURES), ref("Instances"), ref("Records"), ref("Split")));
     }
 
     /** A coverage as every route takes it ({@link CoverageField}). */
