@@ -27,12 +27,12 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * server's writer uses, so that this JVM needs no {@code --add-opens}), and hostile ones whose message headers
  * declare what their bodies do not hold, made with Arrow's flatbuffers as a writer would.
  */
-final class ArrowStreams {
+public final class ArrowStreams {
 
     private ArrowStreams() {}
 
     /** A stream of the root's rows (one batch), with its dictionaries sent first. */
-    static byte[] write(VectorSchemaRoot root, List<Dictionary> dictionaries) throws IOException {
+    public static byte[] write(VectorSchemaRoot root, List<Dictionary> dictionaries) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ArrowRowsWriter.HeapWriteChannel channel = new ArrowRowsWriter.HeapWriteChannel(bytes);
         // As Arrow's stream writer sends it: a dictionary-encoded column's type is its values' type.
@@ -60,7 +60,7 @@ final class ArrowStreams {
     }
 
     /** The schema message of a stream, alone: what a hostile batch follows. */
-    static byte[] schema(Schema schema) throws IOException {
+    public static byte[] schema(Schema schema) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         MessageSerializer.serialize(new ArrowRowsWriter.HeapWriteChannel(bytes), schema);
         return bytes.toByteArray();
@@ -70,7 +70,7 @@ final class ArrowStreams {
      * A record batch message's header (no body follows) that declares {@code rows} rows of one column, a body of
      * {@code bodyLength} bytes and one data buffer of {@code bufferLength} bytes, compressed or not.
      */
-    static byte[] batchHeader(long rows, long bodyLength, long bufferLength, boolean compressed) {
+    public static byte[] batchHeader(long rows, long bodyLength, long bufferLength, boolean compressed) {
         FlatBufferBuilder builder = new FlatBufferBuilder();
         int compression = compressed
                 ? BodyCompression.createBodyCompression(
@@ -96,14 +96,14 @@ final class ArrowStreams {
     }
 
     /** A message as a stream frames it: the continuation marker, the header's length, the header. */
-    static byte[] framed(ByteBuffer metadata) {
+    public static byte[] framed(ByteBuffer metadata) {
         ByteBuffer out = ByteBuffer.allocate(8 + metadata.remaining()).order(ByteOrder.LITTLE_ENDIAN);
         out.putInt(-1).putInt(metadata.remaining()).put(metadata.duplicate());
         return out.array();
     }
 
     /** @return the parts one after the other */
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] part : parts) {
             out.writeBytes(part);
