@@ -3,7 +3,6 @@ package org.tabserve.rows;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,12 +110,14 @@ public final class ArrowRowsReader extends RowsReader {
         List<Feature> features = signature.features();
         ArrowCells.Column[] cells = new ArrowCells.Column[at.length];
         ValueVector[] values = new ValueVector[vectors.size()];
+        ArrowRecord.Kind[] kinds = new ArrowRecord.Kind[vectors.size()];
         try {
             for (int i = 0; i < at.length; i++) {
                 cells[i] = ArrowCells.column(features.get(i), vectors.get(at[i]), reader, numbersAsText);
             }
             for (int c = 0; c < values.length; c++) {
                 values[c] = ArrowCells.decoded(vectors.get(c), reader);
+                kinds[c] = ArrowRecord.kind(vectors.get(c), values[c]);
             }
         } catch (IndexOutOfBoundsException | IllegalArgumentException | IllegalStateException e) {
             throw unreadable(e);
@@ -135,11 +136,11 @@ public final class ArrowRowsReader extends RowsReader {
                     chars += cell instanceof String text ? text.length() : 24;
                 }
                 if (withRecords) {
-                    String[] texts = new String[values.length];
-                    for (int c = 0; c < texts.length; c++) {
-                        texts[c] = ArrowCells.text(vectors.get(c), values[c], r);
+                    Object[] kept = new Object[values.length];
+                    for (int c = 0; c < kept.length; c++) {
+                        kept[c] = ArrowRecord.cell(kinds[c], vectors.get(c), values[c], r);
                     }
-                    echoed = Arrays.asList(texts);
+                    echoed = new ArrowRecord(kinds, kept);
                 }
             } catch (IndexOutOfBoundsException | IllegalArgumentException | IllegalStateException e) {
                 throw unreadable(e); // a buffer shorter than its rows, an index past its dictionary

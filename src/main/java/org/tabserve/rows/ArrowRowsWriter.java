@@ -10,7 +10,10 @@ import java.util.Set;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -28,7 +31,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * Arrow IPC stream's {@link RowsWriter}: the answer table as record batches of {@link RowsReader#CHUNK_ROWS} rows.
- * The input's columns are utf8, as the input wrote them (the writer is told cells as text); the answer's label,
+ * The input's columns keep an Arrow input's types ({@link ArrowRecord}: float, double, whole number, boolean; other
+ * columns and every other format's cells as utf8); the answer's label,
  * prediction set, novelty flag and error are utf8, its probabilities, value, bounds, coverage and p-value float64,
  * and an empty cell (a bad row's) is null. Buffers are copied out through the heap, so writing needs no JVM flag.
  */
@@ -61,20 +65,16 @@ final class ArrowRowsWriter implements RowsWriter {
     @Override
     public void row(List<String> input, List<?> answer) throws IOException {
         if (root == null) {
-            start(input.size());
+            start(input);
         }
         List<FieldVector> vectors = root.getFieldVectors();
         int column = 0;
-        for (String cell : input) {
-            setText((VarCharVector) vectors.get(column++), cell);
+        ArrowRecord typed = input instanceof ArrowRecord record ? record : null;
+        for (int i = 0; i < input.size(); i++) {
+            set(vectors.get(column++), typed != null ? typed.value(i) : input.get(i));
         }
         for (Object cell : answer) {
-            FieldVector vector = vectors.get(column++);
-            if (vector instanceof VarCharVector text) {
-                setText(text, cell == null ? "" : cell.toString());
-            } else {
-                setNumber((Float8Vector) vector, cell);
-            }
+            set(vectors.get(column++), cell);
         }
         rows++;
         if (rows == RowsReader.CHUNK_ROWS) {
@@ -82,39 +82,68 @@ final class ArrowRowsWriter implements RowsWriter {
         }
     }
 
-    private void setText(VarCharVector vector, String cell) {
-        if (cell.isEmpty()) {
+    /**
+     * Sets a cell of the row being written by its column's type: a value as it is, text read as that type (a bad
+     * row's echoed cells are text), null, empty text or text that is no such value as null.
+     */
+    private void set(FieldVector vector, Object cell) {
+        String text = cell instanceof String string ? string : null;
+        if (cell == null || "".equals(text)) {
             vector.setNull(rows);
-        } else {
-            vector.setSafe(rows, cell.getBytes(StandardCharsets.UTF_8));
-        }
-    }
-
-    private void setNumber(Float8Vector vector, Object cell) {
-        if (cell instanceof Number number) {
-            vector.setSafe(rows, number.doubleValue());
-        } else {
-            var parsed = cell == null ? java.util.Optional.<Double>empty() : NumberText.parse(cell.toString());
-            if (parsed.isPresent()) {
-                vector.setSafe(rows, parsed.get());
+        } else if (vector instanceof VarCharVector utf8) {
+            utf8.setSafe(rows, cell.toString().getBytes(StandardCharsets.UTF_8));
+        } else if (vector instanceof BitVector bits) {
+            Boolean value = cell instanceof Boolean b
+                    ? b
+                    : "true".equals(text) ? Boolean.TRUE : "false".equals(text) ? Boolean.FALSE : null;
+            if (value == null) {
+                bits.setNull(rows);
             } else {
+                bits.setSafe(rows, value ? 1 : 0);
+            }
+        } else {
+            Number number =
+                    cell instanceof Number n ? n : NumberText.parse(text).orElse(null);
+            if (number == null) {
                 vector.setNull(rows);
+            } else if (vector instanceof Float8Vector doubles) {
+                doubles.setSafe(rows, number.doubleValue());
+            } else if (vector instanceof Float4Vector floats) {
+                floats.setSafe(rows, number.floatValue());
+            } else {
+                ((BigIntVector) vector).setSafe(rows, number.longValue());
             }
         }
     }
 
-    /** Starts the stream: its schema, the first {@code inputColumns} columns the input's. */
-    private void start(int inputColumns) throws IOException {
+    /**
+     * Starts the stream: its schema, the first columns the input's (typed as an Arrow input's were, else utf8), then
+     * the answer's.
+     */
+    private void start(List<String> input) throws IOException {
         List<Field> fields = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
-            boolean text = i < inputColumns || TEXT_ANSWERS.contains(names.get(i));
-            ArrowType type =
-                    text ? ArrowType.Utf8.INSTANCE : new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
+            ArrowType type;
+            if (i < input.size()) {
+                type = input instanceof ArrowRecord record ? type(record.kind(i)) : ArrowType.Utf8.INSTANCE;
+            } else {
+                type = TEXT_ANSWERS.contains(names.get(i)) ? ArrowType.Utf8.INSTANCE : type(ArrowRecord.Kind.FLOAT64);
+            }
             fields.add(new Field(names.get(i), FieldType.nullable(type), null));
         }
         root = VectorSchemaRoot.create(new Schema(fields), allocator);
         root.allocateNew();
         MessageSerializer.serialize(channel, root.getSchema());
+    }
+
+    private static ArrowType type(ArrowRecord.Kind kind) {
+        return switch (kind) {
+            case FLOAT32 -> new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);
+            case FLOAT64 -> new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
+            case INT64 -> new ArrowType.Int(64, true);
+            case BOOL -> ArrowType.Bool.INSTANCE;
+            case UTF8 -> ArrowType.Utf8.INSTANCE;
+        };
     }
 
     /** Writes the rows set so far as one record batch, and starts the next. */
@@ -133,7 +162,7 @@ final class ArrowRowsWriter implements RowsWriter {
     public void close() throws IOException {
         try {
             if (root == null) {
-                start(0); // no row: the answer's columns alone
+                start(List.of()); // no row: the answer's columns alone
             }
             if (rows > 0) {
                 flush();

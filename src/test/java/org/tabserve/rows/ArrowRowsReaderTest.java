@@ -274,6 +274,43 @@ class ArrowRowsReaderTest {
         }
     }
 
+    @Test
+    void anArrowInputsColumnsAreEchoedWithTheirTypesInAnArrowAnswerAndAsTextInOthers() throws IOException {
+        byte[] stream = ArrowStreams.write(
+                root(
+                        doubles("variance", 3.6216, null),
+                        floats("skewness", 8.6661f, 2.25f),
+                        longs("curtosis", -2, 7),
+                        doubles("entropy", -0.44699, 0.125)),
+                List.of());
+        List<List<String>> records = new ArrayList<>();
+        new ArrowRowsReader(RowsFixtures.SIGNATURE, 100)
+                .onError(OnError.ROW)
+                .forEachChunk(new ByteArrayInputStream(stream), chunk -> {
+                    records.addAll(chunk.records());
+                    chunk.places().stream().filter(p -> !p.isScored()).forEach(p -> records.add(p.cells()));
+                });
+        assertEquals(List.of("3.6216", "8.6661", "-2", "-0.44699"), records.get(0), "a text format's cells");
+        assertEquals(List.of("", "2.25", "7", "0.125"), records.get(1), "the refused row's cells");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (RowsWriter writer = RowFormat.ARROW.writer(out)) {
+            writer.columns(List.of("variance", "skewness", "curtosis", "entropy", "value"));
+            writer.row(records.get(0), List.of(0.5));
+            writer.row(new ArrayList<>(records.get(1)), List.of("")); // as CsvAnswer echoes a refused row: text
+        }
+        try (ArrowStreamReader reader = new ArrowStreamReader(
+                new ArrowMessages(new ByteArrayInputStream(out.toByteArray()), allocator, (b, d) -> {}, 10, "it"),
+                allocator)) {
+            assertTrue(reader.loadNextBatch());
+            VectorSchemaRoot root = reader.getVectorSchemaRoot();
+            assertEquals(3.6216, ((Float8Vector) root.getVector("variance")).get(0));
+            assertTrue(root.getVector("variance").isNull(1));
+            assertEquals(8.6661f, ((Float4Vector) root.getVector("skewness")).get(0));
+            assertEquals(7L, ((BigIntVector) root.getVector("curtosis")).get(1));
+            assertEquals(0.125, ((Float8Vector) root.getVector("entropy")).get(1));
+        }
+    }
+
     private static ArrowRowsReader reader() {
         return new ArrowRowsReader(RowsFixtures.SIGNATURE, 100);
     }
