@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.ValueVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -75,7 +74,7 @@ public final class ArrowRowsReader extends RowsReader {
         numbersAsText.clear();
         dictionaries = 0;
         largestBatch = 0;
-        try (BufferAllocator allocator = new RootAllocator(ALLOCATOR_LIMIT);
+        try (BufferAllocator allocator = ArrowMemory.allocator(ALLOCATOR_LIMIT);
                 ArrowStreamReader reader = new ArrowStreamReader(
                         new ArrowMessages(input, allocator, this::reserve, maxRows, what()), allocator)) {
             VectorSchemaRoot root = arrow(reader::getVectorSchemaRoot);

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Set;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
@@ -47,7 +46,7 @@ final class ArrowRowsWriter implements RowsWriter {
 
     private final OutputStream out;
     private final WriteChannel channel;
-    private final BufferAllocator allocator = new RootAllocator(ALLOCATOR_LIMIT);
+    private final BufferAllocator allocator = ArrowMemory.allocator(ALLOCATOR_LIMIT);
     private List<String> names;
     private VectorSchemaRoot root;
     private int rows;
