@@ -58,6 +58,25 @@ public final class ArrowRowsReader extends RowsReader {
         return super.reservingRowMemory(grow);
     }
 
+    /**
+     * A checking pass starts a request's reading afresh: what an earlier pass reserved may have been given back (the
+     * upload route gives back all it holds when the rows could not be kept for the answer), so it reserves again;
+     * a pass that follows it ({@link #forEachChunk}) is covered by what it reserved.
+     */
+    @Override
+    public List<String> validate(InputStream input) throws IOException {
+        reserved = 0;
+        return super.validate(input);
+    }
+
+    @Override
+    public boolean validateAndKeep(
+            InputStream input, int keepRows, java.util.function.Consumer<RowChunk> ahead, Room room)
+            throws IOException {
+        reserved = 0;
+        return super.validateAndKeep(input, keepRows, ahead, room);
+    }
+
     /** The warnings of the last read told once: each ignored column, and each text input that was sent numbers. */
     @Override
     public List<RangeWarning> requestWarnings() {
