@@ -134,6 +134,44 @@ class ArrowScoreTest {
         }
     }
 
+    @Test
+    void invocationsAnswerTableHasTheAnswersColumnsAloneAndABadRowsError() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (Model model = OnnxModelLoader.load(Path.of("model.onnx"))) {
+            java.util.List<org.tabserve.model.Prediction> answers = new java.util.ArrayList<>();
+            answers.add(new org.tabserve.model.Prediction.Classification("1", List.of("0", "1"), List.of(0.25, 0.75)));
+            answers.add(null);
+            AnswerTable.write(
+                    RowFormat.ARROW.writer(out),
+                    org.tabserve.model.BatchScoring.offline(model),
+                    answers,
+                    null,
+                    List.of("", "variance: 'variance' is empty; a number is required"));
+        }
+        try (BufferAllocator allocator = new RootAllocator();
+                ArrowStreamReader reader = new ArrowStreamReader(
+                        new ArrowMessages(
+                                new ByteArrayInputStream(out.toByteArray()),
+                                allocator,
+                                (bytes, dictionary) -> {},
+                                Long.MAX_VALUE,
+                                "the answer"),
+                        allocator)) {
+            VectorSchemaRoot root = reader.getVectorSchemaRoot();
+            assertEquals(
+                    List.of("label", "probability_0", "probability_1", CsvAnswer.ERROR_COLUMN),
+                    root.getSchema().getFields().stream().map(Field::getName).toList());
+            assertTrue(reader.loadNextBatch());
+            assertEquals("1", root.getVector("label").getObject(0).toString());
+            assertEquals(0.75, ((Float8Vector) root.getVector("probability_1")).get(0));
+            assertTrue(root.getVector("label").isNull(1));
+            assertTrue(root.getVector(CsvAnswer.ERROR_COLUMN)
+                    .getObject(1)
+                    .toString()
+                    .startsWith("variance:"));
+        }
+    }
+
     /** The rows of the bank-note CSV lines (header first) as an Arrow stream of float64 columns; one variance null. */
     private static byte[] arrowOf(List<String> lines, int nullVarianceRow) throws IOException {
         ArrowType type = new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
