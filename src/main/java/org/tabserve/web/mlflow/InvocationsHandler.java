@@ -22,7 +22,6 @@ import org.tabserve.rows.RowChunk;
 import org.tabserve.rows.RowFootprint;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.RowPlace;
-import org.tabserve.rows.RowWarnings;
 import org.tabserve.serving.RequestScoring;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.Scoring;
@@ -144,7 +143,7 @@ public final class InvocationsHandler {
                         problems.addAll(place.problems());
                     }
                 }
-                told.request(RowWarnings.ignored(csv.ignored()));
+                told.request(csv.warnings());
                 if (ArrowAnswer.asked(request)) {
                     ArrowAnswer.write(
                             response,
