@@ -140,13 +140,14 @@ class ArchitectureTest {
 
     /**
      * What rows/ may import: the JDK, Jackson, commons-csv (and commons-io's byte-order-mark reader, which a CSV is read
-     * through), the model's types and itself; never a servlet, the web app, or the model's ONNX Runtime side.
+     * through), Apache Arrow (its IPC streams' reader and writer), the model's types and itself; never a servlet, the web app, or the model's ONNX Runtime side.
      */
     private static final List<String> ROWS_MAY_IMPORT = List.of(
             "java.",
             "com.fasterxml.jackson.",
             "org.apache.commons.csv.",
             "org.apache.commons.io.",
+            "org.apache.arrow.",
             "org.tabserve.model.",
             "org.tabserve.rows.");
 

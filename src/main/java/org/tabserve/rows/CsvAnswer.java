@@ -82,23 +82,8 @@ public final class CsvAnswer {
             RowListener listener,
             boolean parallel)
             throws IOException {
-        Model classifier = scoring.model();
-        List<String> classes = classifier.signature().classLabels();
         List<String> columns = new ArrayList<>(header);
-        boolean regressor = classifier.signature().task() == org.tabserve.model.Task.REGRESSION;
-        if (regressor) {
-            columns.add("value");
-        } else {
-            columns.add("label");
-            classes.forEach(c -> columns.add("probability_" + c));
-        }
-        if (scoring.covers()) {
-            columns.addAll(regressor ? List.of("lower", "upper") : List.of(UncertaintyJson.PREDICTION_SET));
-            columns.add(CoverageField.NAME);
-            if (scoring.measuresNovelty()) {
-                columns.addAll(List.of("novelty_p_value", "novel"));
-            }
-        }
+        columns.addAll(answerColumns(scoring));
         boolean inPlace = parser.onError() == OnError.ROW;
         int answerColumns = columns.size() - header.size();
         if (inPlace) {
@@ -147,8 +132,32 @@ public final class CsvAnswer {
         }
     }
 
+    /**
+     * The answer's columns after the input's: a classifier's label and one probability per class, or a regressor's
+     * value; then, when the scoring answers each row's uncertainty, its columns ({@link #write}).
+     */
+    static List<String> answerColumns(BatchScoring scoring) {
+        Model classifier = scoring.model();
+        List<String> columns = new ArrayList<>();
+        boolean regressor = classifier.signature().task() == org.tabserve.model.Task.REGRESSION;
+        if (regressor) {
+            columns.add("value");
+        } else {
+            columns.add("label");
+            classifier.signature().classLabels().forEach(c -> columns.add("probability_" + c));
+        }
+        if (scoring.covers()) {
+            columns.addAll(regressor ? List.of("lower", "upper") : List.of(UncertaintyJson.PREDICTION_SET));
+            columns.add(CoverageField.NAME);
+            if (scoring.measuresNovelty()) {
+                columns.addAll(List.of("novelty_p_value", "novel"));
+            }
+        }
+        return columns;
+    }
+
     /** A scored row's answer. */
-    private static void answer(List<Object> out, Prediction prediction) {
+    static void answer(List<Object> out, Prediction prediction) {
         if (prediction instanceof Prediction.Classification classification) {
             out.add(classification.label());
             out.addAll(classification.probabilities());
@@ -158,7 +167,7 @@ public final class CsvAnswer {
     }
 
     /** A scored row's uncertainty columns, when coverage was asked for. */
-    private static void covered(List<Object> out, List<Uncertainty> uncertain, int row) {
+    static void covered(List<Object> out, List<Uncertainty> uncertain, int row) {
         if (uncertain == null) {
             return;
         }

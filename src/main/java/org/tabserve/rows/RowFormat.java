@@ -1,13 +1,16 @@
 package org.tabserve.rows;
 
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.tabserve.model.ModelSignature;
 
 /**
- * The formats rows come in and answers go out in, one line each: the media type a request names it by, the file
+ * The formats rows come in and answers go out in (CSV, JSON Lines, Arrow IPC), one line each: the media type a request names it by, the file
  * name endings a file is known by, its reader ({@link RowsReader}) and its writer ({@link RowsWriter}). The routes
  * and the {@code score} command pick a format here and use nothing format-specific.
  */
@@ -17,7 +20,12 @@ public enum RowFormat {
             List.of(JsonLinesReader.MEDIA_TYPE, "application/jsonl"),
             List.of(".jsonl", ".ndjson"),
             (signature, maxRows, unnamedIndex) -> new JsonLinesReader(signature, maxRows),
-            JsonLinesWriter::new);
+            JsonLinesWriter::new),
+    ARROW(
+            List.of(ArrowRowsReader.MEDIA_TYPE, "application/vnd.apache.arrow.file"),
+            List.of(".arrows", ".arrow", ".feather"),
+            (signature, maxRows, unnamedIndex) -> new ArrowRowsReader(signature, maxRows),
+            null);
 
     /** Makes a format's reader. */
     private interface ReaderMaker {
@@ -63,9 +71,28 @@ public enum RowFormat {
         return reader(signature, maxRows, false);
     }
 
-    /** @return a writer of answers in this format to {@code out}, which closing it closes */
+    /**
+     * @return a writer of answers in this format to {@code out}, which closing it closes
+     * @throws IllegalStateException for a binary format ({@link #isBinary()}), which writes bytes
+     */
     public RowsWriter writer(Writer out) {
+        if (writer == null) {
+            throw new IllegalStateException(this + " answers are bytes; write them to an OutputStream");
+        }
         return writer.make(out);
+    }
+
+    /** @return a writer of answers in this format to {@code out} (UTF-8 text, or bytes), which closing it closes */
+    public RowsWriter writer(OutputStream out) {
+        if (writer == null) {
+            return new ArrowRowsWriter(out);
+        }
+        return writer.make(new java.io.BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16));
+    }
+
+    /** @return whether the format's files are bytes rather than text (Arrow) */
+    public boolean isBinary() {
+        return writer == null;
     }
 
     /** @return the format a media type names (its parameters and case aside), if any */

@@ -181,6 +181,58 @@ final class RowPass {
     }
 
     /**
+     * One row of a columnar input (Arrow), its cells read without text: one per feature, in the model's order, each
+     * a value as {@link TextCells#read} gives (null for missing) or an {@link Unreadable} saying why not.
+     *
+     * @param echoed the row's cells as text, one per column, when records are wanted (else null)
+     */
+    void valueRow(Object[] cells, long chars, List<String> echoed) throws IOException {
+        int rowNumber = countRow();
+        longest = Math.max(longest, chars);
+        boolean readable;
+        if (numbersOnly) {
+            double[] row = new double[cells.length];
+            boolean good = true;
+            for (int i = 0; i < cells.length; i++) {
+                if (cells[i] instanceof Double value) {
+                    row[i] = value;
+                } else {
+                    good = false;
+                    String field = features.get(i).name();
+                    add(problem(
+                            field,
+                            cells[i] instanceof Unreadable why ? why.problem() : NumberText.problem(field, ""),
+                            rowNumber));
+                }
+            }
+            readable = keep(good ? row : null, rowNumber);
+        } else {
+            java.util.Set<String> unread = null;
+            for (int i = 0; i < cells.length; i++) {
+                if (cells[i] instanceof Unreadable why) {
+                    unread = unread == null ? new java.util.HashSet<>() : unread;
+                    unread.add(features.get(i).name());
+                    add(problem(features.get(i).name(), why.problem(), rowNumber));
+                    cells[i] = null;
+                }
+            }
+            chunk.addCells(cells, unread, rowNumber);
+            readable = true;
+        }
+        if (readable && withRecords) {
+            chunk.addRecord(echoed);
+        }
+        if (rowMode) {
+            endRow(rowNumber, numbersOnly ? readable : true, echoed);
+        } else if (rows() == RowsReader.CHUNK_ROWS) {
+            chunk.flush();
+        }
+    }
+
+    /** A cell of a columnar input that holds no value of its feature's type, and why. */
+    record Unreadable(String problem) {}
+
+    /**
      * A line that holds no row at all (JSON Lines' line that is not an object), which is reported and left out.
      *
      * @param problem what is wrong with it, naming its line

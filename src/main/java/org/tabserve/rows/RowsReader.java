@@ -123,6 +123,14 @@ public abstract class RowsReader {
         return ignoredColumns;
     }
 
+    /**
+     * @return the warnings of the last read that concern the whole input, told once in a JSON answer: each column
+     *         the model does not take ({@link #ignoredColumns()}), and what a format took in a way of its own
+     */
+    public List<org.tabserve.model.RangeWarning> requestWarnings() {
+        return RowWarnings.ignored(ignoredColumns);
+    }
+
     /** @return with {@link OnError#ROW}: how many rows the last read refused in their place; otherwise 0 */
     public long refusedRows() {
         return refusedRows;

@@ -21,7 +21,6 @@ import org.tabserve.rows.RowChunk;
 import org.tabserve.rows.RowFootprint;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.RowPlace;
-import org.tabserve.rows.RowWarnings;
 import org.tabserve.rows.RowsException;
 import org.tabserve.rows.RowsReader;
 import org.tabserve.serving.RequestScoring;
@@ -63,7 +62,11 @@ public final class PredictFileHandler implements AutoCloseable {
     enum Format {
         JSON,
         CSV,
-        HTML
+        HTML,
+        /** The answer table as JSON Lines ({@link RowFormat#JSON_LINES}). */
+        JSON_LINES,
+        /** The answer table as an Arrow IPC stream ({@link RowFormat#ARROW}). */
+        ARROW
     }
 
     /** The query parameter that picks the answer's format over Accept. */
@@ -195,6 +198,14 @@ public final class PredictFileHandler implements AutoCloseable {
         try (InputStream in = file.open()) {
             switch (format) {
                 case CSV -> writeCsv(response, parser, in, header, scores);
+                case JSON_LINES, ARROW ->
+                    writeTable(
+                            response,
+                            format == Format.ARROW ? RowFormat.ARROW : RowFormat.JSON_LINES,
+                            parser,
+                            in,
+                            header,
+                            scores);
                 case HTML ->
                     page.render(
                             request,
@@ -238,14 +249,22 @@ public final class PredictFileHandler implements AutoCloseable {
                 case "json" -> Format.JSON;
                 case "csv" -> Format.CSV;
                 case "html" -> Format.HTML;
+                case "jsonl" -> Format.JSON_LINES;
+                case "arrow" -> Format.ARROW;
                 default ->
-                    throw HttpProblem.invalidFields(List.of(
-                            new FieldProblem(FORMAT, "format must be json, csv or html, got '" + sent + "'", null)));
+                    throw HttpProblem.invalidFields(List.of(new FieldProblem(
+                            FORMAT, "format must be json, csv, html, jsonl or arrow, got '" + sent + "'", null)));
             };
         }
         String accept = request.getHeader("Accept");
         if (accept != null && accept.contains("text/csv")) {
             return Format.CSV;
+        }
+        if (accept != null && accept.contains(RowFormat.ARROW.mediaType())) {
+            return Format.ARROW;
+        }
+        if (accept != null && accept.contains(RowFormat.JSON_LINES.mediaType())) {
+            return Format.JSON_LINES;
         }
         return accept != null && accept.contains("text/html") ? Format.HTML : Format.JSON;
     }
@@ -305,7 +324,7 @@ public final class PredictFileHandler implements AutoCloseable {
                 json.writeArrayFieldStart("predictions");
                 score(source, run);
                 json.writeEndArray();
-                PredictionJson.writeRequestWarnings(json, RowWarnings.ignored(parser.ignoredColumns()));
+                PredictionJson.writeRequestWarnings(json, parser.requestWarnings());
                 json.writeEndObject();
             }
         }
@@ -340,6 +359,28 @@ public final class PredictFileHandler implements AutoCloseable {
         response.setHeader("Content-Disposition", "attachment; filename=\"predictions.csv\"");
         CsvAnswer.write(
                 RowFormat.CSV.writer(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8)),
+                scores,
+                scorer,
+                parser,
+                in,
+                header,
+                (chunk, row, prediction) -> {},
+                true);
+    }
+
+    /** The answer table ({@link CsvAnswer}'s columns) in a format of its own: JSON Lines, or Arrow's bytes. */
+    private void writeTable(
+            HttpServletResponse response,
+            RowFormat answer,
+            RowsReader parser,
+            InputStream in,
+            List<String> header,
+            RequestScoring scores)
+            throws IOException {
+        response.setStatus(200);
+        response.setContentType(answer.isBinary() ? answer.mediaType() : answer.mediaType() + ";charset=UTF-8");
+        CsvAnswer.write(
+                answer.writer(response.getOutputStream()),
                 scores,
                 scorer,
                 parser,

@@ -12,6 +12,7 @@ import org.tabserve.model.Model;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.ScoredRows;
 import org.tabserve.model.Uncertainty;
+import org.tabserve.rows.ArrowRowsReader;
 import org.tabserve.rows.ExplanationJson;
 import org.tabserve.rows.FieldProblem;
 import org.tabserve.rows.JsonLinesReader;
@@ -21,7 +22,6 @@ import org.tabserve.rows.RowChunk;
 import org.tabserve.rows.RowFootprint;
 import org.tabserve.rows.RowFormat;
 import org.tabserve.rows.RowPlace;
-import org.tabserve.rows.RowWarnings;
 import org.tabserve.serving.RequestScoring;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.Scoring;
@@ -46,8 +46,9 @@ public final class InvocationsHandler {
 
     public static final String PATH = "/invocations";
 
-    /** The third body format this route takes, beside MLflow's two. */
-    private static final String OR_JSON_LINES = "or " + JsonLinesReader.MEDIA_TYPE + ", one JSON object a row";
+    /** The body formats this route takes beside MLflow's two. */
+    private static final String OR_JSON_LINES = "or " + JsonLinesReader.MEDIA_TYPE + ", one JSON object a row, or "
+            + ArrowRowsReader.MEDIA_TYPE + ", an Arrow IPC stream";
 
     private final WebConfig config;
     private final MemoryBudget budget;
@@ -84,6 +85,8 @@ public final class InvocationsHandler {
             List<Explanation> explanations = new ArrayList<>();
             List<Uncertainty> uncertainties = new ArrayList<>();
             List<FieldProblem> problems = new ArrayList<>();
+            // A body of rows answered as a table (Accept: Arrow): each row's problems as text, in its place.
+            List<String> rowErrors = new ArrayList<>();
             MlflowWarnings told = new MlflowWarnings();
             RequestScoring scores;
             if (type.equals(MediaType.JSON)) {
@@ -123,6 +126,7 @@ public final class InvocationsHandler {
                             told.row(answers.size() + r, chunk.batch().warnings(r));
                         }
                         answers.addAll(scored.predictions());
+                        scored.predictions().forEach(p -> rowErrors.add(""));
                         if (scored.uncertainties() != null) {
                             uncertainties.addAll(scored.uncertainties());
                         }
@@ -134,11 +138,21 @@ public final class InvocationsHandler {
                             told.row(answers.size(), chunk.batch().warnings(place.batchRow()));
                         }
                         answers.add(answered ? scored.prediction(place.batchRow()) : null);
+                        rowErrors.add(place.problemsText());
                         uncertainties.add(answered ? scored.uncertainty(place.batchRow()) : null);
                         problems.addAll(place.problems());
                     }
                 }
-                told.request(RowWarnings.ignored(csv.ignored()));
+                told.request(csv.warnings());
+                if (ArrowAnswer.asked(request)) {
+                    ArrowAnswer.write(
+                            response,
+                            scores,
+                            answers,
+                            scores.covers() ? uncertainties : null,
+                            onError == OnError.ROW ? rowErrors : null);
+                    return;
+                }
             }
             write(response, answers, scores.covers() ? uncertainties : null, explanations, problems, told);
         }
@@ -209,7 +223,8 @@ public final class InvocationsHandler {
         }
         if (!sent.type().equals(MediaType.JSON)
                 && !sent.type().equals(MediaType.CSV)
-                && !sent.type().equals(JsonLinesReader.MEDIA_TYPE)) {
+                && !sent.type().equals(JsonLinesReader.MEDIA_TYPE)
+                && !sent.type().equals(ArrowRowsReader.MEDIA_TYPE)) {
             throw HttpProblem.unsupportedMediaType("send Content-Type: application/json or text/csv, MLflow's scoring "
                     + "formats (" + OR_JSON_LINES + ") " + sent.sent());
         }

@@ -87,7 +87,15 @@ public final class MlflowOpenApi extends OpenApiSection {
                                                                                 .schema(
                                                                                         new StringSchema()
                                                                                                 .description(
-                                                                                                        "one JSON object a line, keyed by the columns")))))
+                                                                                                        "one JSON object a line, keyed by the columns")))
+                                                                .addMediaType(
+                                                                        org.tabserve.rows.ArrowRowsReader.MEDIA_TYPE,
+                                                                        new MediaType()
+                                                                                .schema(
+                                                                                        new StringSchema()
+                                                                                                .format("binary")
+                                                                                                .description(
+                                                                                                        "an Arrow IPC stream; answered in Arrow (the answer's columns) for that Accept")))))
                                 .responses(responses(
                                         ok(JSON, ref("MlflowPredictions"), "One predicted label per row, in order"),
                                         problems(400, 413, 415, 503)))));

@@ -193,13 +193,16 @@ public final class MlflowRequestParser {
     }
 
     /**
-     * A body of rows (CSV, JSON Lines) as read: its chunks, in order, and the columns the model does not take.
+     * A body of rows (CSV, JSON Lines, Arrow) as read: its chunks, in order, and the columns the model does not take.
      *
      * @param chunks  with {@link OnError#ROW}, each chunk's {@link RowChunk#places()} put its rows in
      *                order, the good ones at their row of the chunk's batch
-     * @param ignored the columns ignored, to be named once in the answer's warnings
+     * @param ignored  the columns ignored
+     * @param warnings what the answer's warnings say once of the whole body: the columns ignored, and what its
+     *                 format took in a way of its own (an Arrow number column taken as text)
      */
-    public record RowsBody(List<RowChunk> chunks, List<String> ignored) {}
+    public record RowsBody(
+            List<RowChunk> chunks, List<String> ignored, List<org.tabserve.model.RangeWarning> warnings) {}
 
     /**
      * Reads a pandas-style CSV body ({@code DataFrame.to_csv()}, its unnamed index column included) with the CSV
@@ -237,7 +240,7 @@ public final class MlflowRequestParser {
         RowsReader parser = format.reader(signature, maxRows, true).onError(onError, maxErrorRows);
         try {
             List<RowChunk> chunks = parser.readAll(body);
-            return new RowsBody(chunks, parser.ignoredColumns());
+            return new RowsBody(chunks, parser.ignoredColumns(), parser.requestWarnings());
         } catch (RowsException e) {
             if (onError == OnError.REJECT && e.kind() == RowsException.Kind.INVALID_FIELDS) {
                 throw HttpProblem.of(RowsException.invalidFields(e.getMessage() + "; " + OnError.HINT, e.errors()));

@@ -1,0 +1,94 @@
+package org.tabserve.rows;
+
+import java.util.AbstractList;
+import org.apache.arrow.vector.BaseIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.UInt8Vector;
+import org.apache.arrow.vector.ValueVector;
+
+/**
+ * An Arrow row's cells as the input held them (a float, a double, a whole number, a boolean, or text), kept for an
+ * answer that echoes the input's columns: read as text by a text format's writer (rendered only then), and as its
+ * values by {@link ArrowRowsWriter}, whose answer keeps each input column's type.
+ */
+final class ArrowRecord extends AbstractList<String> {
+
+    /** The kinds of column an Arrow answer echoes with their type; any other is echoed as text. */
+    enum Kind {
+        FLOAT32,
+        FLOAT64,
+        INT64,
+        BOOL,
+        UTF8
+    }
+
+    private final Kind[] kinds;
+    private final Object[] cells;
+
+    ArrowRecord(Kind[] kinds, Object[] cells) {
+        this.kinds = kinds;
+        this.cells = cells;
+    }
+
+    /** @return how an Arrow answer echoes a column ({@code values}: its dictionary's, when it has one) */
+    static Kind kind(FieldVector vector, ValueVector values) {
+        if (values != vector) {
+            return Kind.UTF8;
+        }
+        if (vector instanceof Float4Vector) {
+            return Kind.FLOAT32;
+        }
+        if (vector instanceof Float8Vector) {
+            return Kind.FLOAT64;
+        }
+        if (vector instanceof BaseIntVector && !(vector instanceof UInt8Vector)) {
+            return Kind.INT64;
+        }
+        return vector instanceof BitVector ? Kind.BOOL : Kind.UTF8;
+    }
+
+    /** @return a cell as the record keeps it for its column's kind: a Float, Double, Long, Boolean, String or null */
+    static Object cell(Kind kind, FieldVector vector, ValueVector values, int row) {
+        if (vector.isNull(row)) {
+            return null;
+        }
+        return switch (kind) {
+            case FLOAT32 -> ((Float4Vector) vector).get(row);
+            case FLOAT64 -> ((Float8Vector) vector).get(row);
+            case INT64 -> ((BaseIntVector) vector).getValueAsLong(row);
+            case BOOL -> ((BitVector) vector).get(row) != 0;
+            case UTF8 -> ArrowCells.text(vector, values, row);
+        };
+    }
+
+    /** @return the kind of the column at {@code i} */
+    Kind kind(int i) {
+        return kinds[i];
+    }
+
+    /** @return the cell at {@code i} as the input held it (null for missing) */
+    Object value(int i) {
+        return cells[i];
+    }
+
+    /** The cell as text: empty for a missing value or NaN, a number as Java writes it. */
+    @Override
+    public String get(int i) {
+        Object cell = cells[i];
+        if (cell == null) {
+            return "";
+        }
+        if (cell instanceof Double value && value.isNaN() || cell instanceof Float single && single.isNaN()) {
+            return "";
+        }
+        return cell.toString();
+    }
+
+    @Override
+    public int size() {
+        return cells.length;
+    }
+}

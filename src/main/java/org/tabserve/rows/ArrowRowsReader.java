@@ -1,0 +1,214 @@
+package org.tabserve.rows;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.ValueVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.tabserve.model.Feature;
+import org.tabserve.model.ModelSignature;
+import org.tabserve.model.RangeWarning;
+
+/**
+ * Arrow IPC stream's {@link RowsReader} ({@value #MEDIA_TYPE}): a table's record batches, read batch by batch
+ * ({@link ArrowMessages} judges and reserves each before Arrow allocates it, in memory of its own bounded by
+ * {@link ArrowMessages#MAX_BODY_BYTES}), its columns by name (features by name, others kept but not used), each
+ * feature's cells read into the values the model takes with no text in between ({@link ArrowCells}). A file in
+ * Arrow's IPC file format (Feather v2, uncompressed) is read too.
+ */
+public final class ArrowRowsReader extends RowsReader {
+
+    /** The media type of an Arrow IPC stream (IANA's registration). */
+    public static final String MEDIA_TYPE = "application/vnd.apache.arrow.stream";
+
+    /** Arrow memory one read may hold at once: a batch's body, the dictionaries, the columns' own small buffers. */
+    static final long ALLOCATOR_LIMIT = 2 * ArrowMessages.MAX_BODY_BYTES;
+
+    /** Takes bytes from the request's budget ({@link #reservingRowMemory}); null outside the server. */
+    private LongConsumer grow;
+    /** The bytes reserved so far, over every pass (the reservation lasts as long as the request). */
+    private long reserved;
+    /** The largest record batch's body and the dictionaries' bodies of the pass being read. */
+    private long largestBatch;
+
+    private long dictionaries;
+    /** Each text input sent numbers, with the first one's text, on the last read. */
+    private final Map<String, String> numbersAsText = new LinkedHashMap<>();
+
+    public ArrowRowsReader(ModelSignature signature, long maxRows) {
+        super(signature, maxRows);
+    }
+
+    @Override
+    String what() {
+        return "the Arrow stream";
+    }
+
+    @Override
+    public RowsReader reservingRowMemory(LongConsumer grow) {
+        this.grow = grow;
+        return super.reservingRowMemory(grow);
+    }
+
+    /**
+     * A checking pass starts a request's reading afresh: what an earlier pass reserved may have been given back (the
+     * upload route gives back all it holds when the rows could not be kept for the answer), so it reserves again;
+     * a pass that follows it ({@link #forEachChunk}) is covered by what it reserved.
+     */
+    @Override
+    public List<String> validate(InputStream input) throws IOException {
+        reserved = 0;
+        return super.validate(input);
+    }
+
+    @Override
+    public boolean validateAndKeep(
+            InputStream input, int keepRows, java.util.function.Consumer<RowChunk> ahead, Room room)
+            throws IOException {
+        reserved = 0;
+        return super.validateAndKeep(input, keepRows, ahead, room);
+    }
+
+    /** The warnings of the last read told once: each ignored column, and each text input that was sent numbers. */
+    @Override
+    public List<RangeWarning> requestWarnings() {
+        List<RangeWarning> warnings = super.requestWarnings();
+        numbersAsText.forEach((feature, text) -> warnings.add(new RangeWarning(
+                feature,
+                "'" + feature + "' is a text input; the numbers sent for it were taken as their text (\"" + text
+                        + "\"), as the model takes text there")));
+        return warnings;
+    }
+
+    @Override
+    List<String> read(InputStream input, ChunkHandler handler, boolean withRecords) throws IOException {
+        numbersAsText.clear();
+        dictionaries = 0;
+        largestBatch = 0;
+        try (BufferAllocator allocator = ArrowMemory.allocator(ALLOCATOR_LIMIT);
+                ArrowStreamReader reader = new ArrowStreamReader(
+                        new ArrowMessages(input, allocator, this::reserve, maxRows, what()), allocator)) {
+            VectorSchemaRoot root = arrow(reader::getVectorSchemaRoot);
+            List<String> columns = new ArrayList<>();
+            for (Field field : root.getSchema().getFields()) {
+                columns.add(field.getName());
+            }
+            int[] at = CsvHeader.featureColumns(
+                    signature,
+                    columns,
+                    feature -> "the Arrow stream has no column '" + feature + "'; its columns are " + columns
+                            + "; it needs " + signature.featureNames());
+            for (int i = 0; i < at.length; i++) {
+                String why = ArrowCells.unsupported(root.getSchema().getFields().get(at[i]));
+                if (why != null) {
+                    throw RowsException.malformed(why);
+                }
+            }
+            RowPass pass = pass(columns, at, false, false, handler, withRecords);
+            while (arrow(reader::loadNextBatch)) {
+                readBatch(root, reader, at, pass, withRecords);
+            }
+            finish(pass);
+            return columns;
+        }
+    }
+
+    /** Hands the rows of the batch just loaded to the pass, their cells read by their features' types. */
+    private void readBatch(VectorSchemaRoot root, ArrowStreamReader reader, int[] at, RowPass pass, boolean withRecords)
+            throws IOException {
+        List<FieldVector> vectors = root.getFieldVectors();
+        List<Feature> features = signature.features();
+        ArrowCells.Column[] cells = new ArrowCells.Column[at.length];
+        ValueVector[] values = new ValueVector[vectors.size()];
+        ArrowRecord.Kind[] kinds = new ArrowRecord.Kind[vectors.size()];
+        try {
+            for (int i = 0; i < at.length; i++) {
+                cells[i] = ArrowCells.column(features.get(i), vectors.get(at[i]), reader, numbersAsText);
+            }
+            for (int c = 0; c < values.length; c++) {
+                values[c] = ArrowCells.decoded(vectors.get(c), reader);
+                kinds[c] = ArrowRecord.kind(vectors.get(c), values[c]);
+            }
+        } catch (IndexOutOfBoundsException | IllegalArgumentException | IllegalStateException e) {
+            throw unreadable(e);
+        }
+        // The columns the model does not take, each counted as a number's text for the heap an echoed row holds.
+        long otherChars = 24L * (values.length - at.length);
+        int rows = root.getRowCount();
+        for (int r = 0; r < rows; r++) {
+            Object[] row = new Object[cells.length];
+            List<String> echoed = null;
+            long chars = otherChars;
+            try {
+                for (int i = 0; i < cells.length; i++) {
+                    Object cell = cells[i].read(r);
+                    row[i] = cell;
+                    chars += cell instanceof String text ? text.length() : 24;
+                }
+                if (withRecords) {
+                    Object[] kept = new Object[values.length];
+                    for (int c = 0; c < kept.length; c++) {
+                        kept[c] = ArrowRecord.cell(kinds[c], vectors.get(c), values[c], r);
+                    }
+                    echoed = new ArrowRecord(kinds, kept);
+                }
+            } catch (IndexOutOfBoundsException | IllegalArgumentException | IllegalStateException e) {
+                throw unreadable(e); // a buffer shorter than its rows, an index past its dictionary
+            }
+            pass.valueRow(row, chars, echoed);
+        }
+    }
+
+    /**
+     * Reserves what a batch's body holds before it is read: the largest record batch's (one is held at a time) and
+     * every dictionary's (they stay for the read), reserved once for every pass over the same input.
+     */
+    private void reserve(long body, boolean dictionary) {
+        if (dictionary) {
+            dictionaries += body;
+        } else {
+            largestBatch = Math.max(largestBatch, body);
+        }
+        long needed = largestBatch + dictionaries;
+        if (grow != null && needed > reserved) {
+            grow.accept(needed - reserved);
+        }
+        reserved = Math.max(reserved, needed);
+    }
+
+    /** A step of Arrow's reader, whose failures on a bad stream are the stream's problem, told in words. */
+    private interface ArrowStep<T> {
+        T get() throws IOException;
+    }
+
+    private <T> T arrow(ArrowStep<T> step) throws IOException {
+        try {
+            return step.get();
+        } catch (org.apache.arrow.memory.OutOfMemoryException e) {
+            throw RowsException.tooLarge(what() + " needs more memory than a request may hold for it ("
+                    + ALLOCATOR_LIMIT + " bytes); write it in smaller record batches");
+        } catch (IndexOutOfBoundsException
+                | IllegalArgumentException
+                | IllegalStateException
+                | UnsupportedOperationException e) {
+            throw unreadable(e);
+        } catch (IOException e) {
+            if (e.getClass() != IOException.class) {
+                throw e; // the body's own read failing (the client went away), not what it holds
+            }
+            throw unreadable(e); // Arrow's reader: "Unexpected end of input", a schema it cannot read
+        }
+    }
+
+    private RowsException unreadable(Exception e) {
+        return RowsException.malformed(what() + " is not a readable Arrow IPC stream: " + e.getMessage());
+    }
+}

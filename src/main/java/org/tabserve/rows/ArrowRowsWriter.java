@@ -1,0 +1,201 @@
+package org.tabserve.rows;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.apache.arrow.vector.ipc.WriteChannel;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.ipc.message.IpcOption;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Arrow IPC stream's {@link RowsWriter}: the answer table as record batches of {@link RowsReader#CHUNK_ROWS} rows.
+ * The input's columns keep an Arrow input's types ({@link ArrowRecord}: float, double, whole number, boolean; other
+ * columns and every other format's cells as utf8); the answer's label,
+ * prediction set, novelty flag and error are utf8, its probabilities, value, bounds, coverage and p-value float64,
+ * and an empty cell (a bad row's) is null. Buffers are copied out through the heap, so writing needs no JVM flag.
+ */
+final class ArrowRowsWriter implements RowsWriter {
+
+    /** The answer's columns that hold text; every other answer column holds numbers. */
+    private static final Set<String> TEXT_ANSWERS =
+            Set.of("label", UncertaintyJson.PREDICTION_SET, "novel", CsvAnswer.ERROR_COLUMN);
+
+    /** Arrow memory a batch being written may hold: a chunk of rows of a few hundred columns. */
+    private static final long ALLOCATOR_LIMIT = 1L << 28;
+
+    private final OutputStream out;
+    private final WriteChannel channel;
+    private final BufferAllocator allocator = ArrowMemory.allocator(ALLOCATOR_LIMIT);
+    private List<String> names;
+    private VectorSchemaRoot root;
+    private int rows;
+
+    ArrowRowsWriter(OutputStream out) {
+        this.out = out;
+        this.channel = new HeapWriteChannel(out);
+    }
+
+    @Override
+    public void columns(List<String> names) {
+        this.names = List.copyOf(names);
+    }
+
+    @Override
+    public void row(List<String> input, List<?> answer) throws IOException {
+        if (root == null) {
+            start(input);
+        }
+        List<FieldVector> vectors = root.getFieldVectors();
+        int column = 0;
+        ArrowRecord typed = input instanceof ArrowRecord record ? record : null;
+        for (int i = 0; i < input.size(); i++) {
+            set(vectors.get(column++), typed != null ? typed.value(i) : input.get(i));
+        }
+        for (Object cell : answer) {
+            set(vectors.get(column++), cell);
+        }
+        rows++;
+        if (rows == RowsReader.CHUNK_ROWS) {
+            flush();
+        }
+    }
+
+    /**
+     * Sets a cell of the row being written by its column's type: a value as it is, text read as that type (a bad
+     * row's echoed cells are text), null, empty text or text that is no such value as null.
+     */
+    private void set(FieldVector vector, Object cell) {
+        String text = cell instanceof String string ? string : null;
+        if (cell == null || "".equals(text)) {
+            vector.setNull(rows);
+        } else if (vector instanceof VarCharVector utf8) {
+            utf8.setSafe(rows, cell.toString().getBytes(StandardCharsets.UTF_8));
+        } else if (vector instanceof BitVector bits) {
+            Boolean value = cell instanceof Boolean b
+                    ? b
+                    : "true".equals(text) ? Boolean.TRUE : "false".equals(text) ? Boolean.FALSE : null;
+            if (value == null) {
+                bits.setNull(rows);
+            } else {
+                bits.setSafe(rows, value ? 1 : 0);
+            }
+        } else {
+            Number number =
+                    cell instanceof Number n ? n : NumberText.parse(text).orElse(null);
+            if (number == null) {
+                vector.setNull(rows);
+            } else if (vector instanceof Float8Vector doubles) {
+                doubles.setSafe(rows, number.doubleValue());
+            } else if (vector instanceof Float4Vector floats) {
+                floats.setSafe(rows, number.floatValue());
+            } else {
+                ((BigIntVector) vector).setSafe(rows, number.longValue());
+            }
+        }
+    }
+
+    /**
+     * Starts the stream: its schema, the first columns the input's (typed as an Arrow input's were, else utf8), then
+     * the answer's.
+     */
+    private void start(List<String> input) throws IOException {
+        List<Field> fields = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            ArrowType type;
+            if (i < input.size()) {
+                type = input instanceof ArrowRecord record ? type(record.kind(i)) : ArrowType.Utf8.INSTANCE;
+            } else {
+                type = TEXT_ANSWERS.contains(names.get(i)) ? ArrowType.Utf8.INSTANCE : type(ArrowRecord.Kind.FLOAT64);
+            }
+            fields.add(new Field(names.get(i), FieldType.nullable(type), null));
+        }
+        root = VectorSchemaRoot.create(new Schema(fields), allocator);
+        root.allocateNew();
+        MessageSerializer.serialize(channel, root.getSchema());
+    }
+
+    private static ArrowType type(ArrowRecord.Kind kind) {
+        return switch (kind) {
+            case FLOAT32 -> new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);
+            case FLOAT64 -> new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
+            case INT64 -> new ArrowType.Int(64, true);
+            case BOOL -> ArrowType.Bool.INSTANCE;
+            case UTF8 -> ArrowType.Utf8.INSTANCE;
+        };
+    }
+
+    /** Writes the rows set so far as one record batch, and starts the next. */
+    private void flush() throws IOException {
+        root.setRowCount(rows);
+        try (ArrowRecordBatch batch = new VectorUnloader(root).getRecordBatch()) {
+            MessageSerializer.serialize(channel, batch);
+        }
+        for (FieldVector vector : root.getFieldVectors()) {
+            vector.reset();
+        }
+        rows = 0;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            if (root == null) {
+                start(List.of()); // no row: the answer's columns alone
+            }
+            if (rows > 0) {
+                flush();
+            }
+            ArrowStreamWriter.writeEndOfStream(channel, IpcOption.DEFAULT);
+            out.flush();
+        } finally {
+            if (root != null) {
+                root.close();
+            }
+            allocator.close();
+            out.close();
+        }
+    }
+
+    /** Arrow's channel, its buffers copied out through a heap array rather than viewed as direct ByteBuffers. */
+    static final class HeapWriteChannel extends WriteChannel {
+        private final byte[] copy = new byte[1 << 16];
+
+        HeapWriteChannel(OutputStream out) {
+            super(Channels.newChannel(out));
+        }
+
+        @Override
+        public void write(ArrowBuf buffer) throws IOException {
+            long length = buffer.readableBytes();
+            long from = buffer.readerIndex();
+            while (length > 0) {
+                int n = (int) Math.min(copy.length, length);
+                buffer.getBytes(from, copy, 0, n);
+                write(java.nio.ByteBuffer.wrap(copy, 0, n));
+                from += n;
+                length -= n;
+            }
+        }
+    }
+}
