@@ -206,6 +206,13 @@ public final class PredictOpenApi extends OpenApiSection {
                                             .addProperty("lower", new NumberSchema().format("double"))
                                             .addProperty("upper", new NumberSchema().format("double"))
                                             .addProperty(CoverageField.NAME, coverage())
+                                            .addProperty(
+                                                    UncertaintyJson.CLIPPED,
+                                                    new BooleanSchema()
+                                                            .description(
+                                                                    "present (true) when an end was cut to the target"
+                                                                            + " values the card saw (its training and"
+                                                                            + " calibration rows)"))
                                             .required(List.of("lower", "upper", CoverageField.NAME))
                                             .additionalProperties(false))
                             .addProperty(UncertaintyJson.NOVELTY, ref("Novelty"))
