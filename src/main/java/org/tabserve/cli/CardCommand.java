@@ -147,6 +147,7 @@ final class CardCommand extends ModelCommand {
                         + data.getFileName() + ", which the statistics and examples come from";
             }
             Map<String, Object> metrics = scored.metrics(method);
+            metrics.put(org.tabserve.model.CardKeys.METRICS_HELD_OUT, eval != null);
             List<Map<String, Object>> skipped = new java.util.ArrayList<>();
             if (dataSkips.skipped() > 0) {
                 skipped.add(dataSkips.json(first.rows));

@@ -17,7 +17,8 @@ import org.tabserve.testing.Http;
 
 /**
  * The form offers "How sure" for a model whose card has a conformal calibration, and says the answer's interval or
- * prediction set in words ("Between 1.2 and 3.4 with 90 % coverage.", "Genuine or forged: not sure at 90 %."); a
+ * prediction set in words ("Between 1.2 and 3.4 with 90 % coverage: ranges made this way...", "Genuine or forged:
+ * the prediction set at 90 % coverage holds more than one class..."); a
  * model without calibration offers nothing. The card page says which rows calibrated the model and the coverage
  * they had.
  */
