@@ -32,6 +32,8 @@ public final class ConformalCalibration {
     private final Map<String, Double> scale;
     private final BackgroundSample kept = new BackgroundSample(Conformal.MAX_SCORES);
     private long rows;
+    private double low = Double.POSITIVE_INFINITY; // a regressor's target values seen, here and in the data
+    private double high = Double.NEGATIVE_INFINITY;
 
     /**
      * @param classes    the classifier's labels in output order, empty for a regressor
@@ -75,6 +77,14 @@ public final class ConformalCalibration {
         return scale;
     }
 
+    /** Widens the target range the card saw by the data's target values, {@code min} to {@code max}. */
+    public void sawTargets(double min, double max) {
+        if (Double.isFinite(min) && Double.isFinite(max)) {
+            low = Math.min(low, min);
+            high = Math.max(high, max);
+        }
+    }
+
     /**
      * Adds one calibration row.
      *
@@ -84,6 +94,10 @@ public final class ConformalCalibration {
      */
     public void add(String truth, Prediction answer, double distance) {
         rows++;
+        if (!(answer instanceof Prediction.Classification)) {
+            double value = Double.parseDouble(truth);
+            sawTargets(value, value);
+        }
         kept.offer(() -> {
             List<Object> row = new ArrayList<>(4);
             if (answer instanceof Prediction.Classification classification) {
@@ -154,7 +168,15 @@ public final class ConformalCalibration {
                 checks.add(check(unchecked, coverage));
             }
         }
-        return new Conformal(unchecked.method(), file, rows, perClass, scores, checks, reference);
+        return new Conformal(
+                unchecked.method(),
+                file,
+                rows,
+                perClass,
+                scores,
+                checks,
+                reference,
+                classes.isEmpty() && low <= high ? new double[] {low, high} : null);
     }
 
     /** Whether the rarest class has fewer than {@link #IMBALANCED} of an even share of the kept rows. */
@@ -205,6 +227,12 @@ public final class ConformalCalibration {
             novelty.put("scale", conformal.novelty().scale());
             novelty.put("scores", conformal.novelty().scores());
             json.put("novelty", novelty);
+        }
+        if (conformal.range() != null) {
+            Map<String, Object> range = new LinkedHashMap<>();
+            range.put("min", conformal.range()[0]);
+            range.put("max", conformal.range()[1]);
+            json.put("range", range);
         }
         return json;
     }

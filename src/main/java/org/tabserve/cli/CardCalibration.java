@@ -34,7 +34,11 @@ final class CardCalibration {
     private final ConformalCalibration calibration;
     private final NoveltyDistance distance;
 
-    CardCalibration(Model model, String labelColumn, BackgroundSample sample) {
+    /**
+     * @param targets a regressor's target values in the data (its minimum and maximum), which its intervals are
+     *                clipped to with the calibration rows'; ignored for a classifier
+     */
+    CardCalibration(Model model, String labelColumn, BackgroundSample sample, org.tabserve.card.Summary targets) {
         this.model = model;
         this.labelColumn = labelColumn;
         Background background = sample.rows().isEmpty()
@@ -47,6 +51,9 @@ final class CardCalibration {
                 background);
         this.distance =
                 background == null ? null : new NoveltyDistance(model.signature(), background, calibration.scale());
+        if (targets != null) {
+            calibration.sawTargets(targets.min(), targets.max());
+        }
     }
 
     /** @return {@code --coverage}, checked: a number from 0.5 to 0.99, and only beside {@code --calibration} */
@@ -114,9 +121,49 @@ final class CardCalibration {
         }
     }
 
-    /** @return the card entry, having said on {@code out} what it holds */
-    String entry(Path file, double coverage, PrintStream out) {
-        String method = "calibrated on " + file.getFileName() + " (" + calibration.rows() + " rows)";
+    /** One scoring pass over the calibration file, handing its rows to a sink and its left-out rows to skips. */
+    interface Pass {
+        void run(CardCommand.ScoredSink sink, CardSkips skips) throws IOException;
+    }
+
+    /**
+     * Scores the calibration file's rows; the rows left out (under {@code --skip-invalid}) are said on {@code err}
+     * and added to {@code skipped}, the card's record of them, as {@code --data}'s are, so that none is dropped
+     * silently.
+     *
+     * @return the card entry
+     */
+    String calibrate(
+            Path file,
+            double coverage,
+            Pass pass,
+            List<java.util.Map<String, Object>> skipped,
+            PrintStream err,
+            PrintStream out)
+            throws IOException {
+        CardSkips skips = new CardSkips(file.getFileName().toString());
+        pass.run(this::score, skips);
+        String words = null;
+        if (skips.skipped() > 0) {
+            skipped.add(skips.json(rows()));
+            words = skips.of(rows()).sentence();
+            err.println(CardCommand.NAME + ": --" + CALIBRATION + ": " + words + " The card records it.");
+        }
+        return entry(file, coverage, words, out);
+    }
+
+    /** @return how many calibration rows were scored */
+    long rows() {
+        return calibration.rows();
+    }
+
+    /**
+     * @param skipped the rows of the file left out and why, in one sentence, or null when none were
+     * @return the card entry, having said on {@code out} what it holds
+     */
+    String entry(Path file, double coverage, String skipped, PrintStream out) {
+        String method = "calibrated on " + file.getFileName() + " (" + calibration.rows() + " rows"
+                + (skipped == null ? "" : "; " + skipped) + ")";
         Conformal conformal;
         try {
             conformal = calibration.conformal(method, file.getFileName().toString(), coverage);

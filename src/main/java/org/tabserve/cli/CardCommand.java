@@ -147,6 +147,7 @@ final class CardCommand extends ModelCommand {
                         + data.getFileName() + ", which the statistics and examples come from";
             }
             Map<String, Object> metrics = scored.metrics(method);
+            metrics.put(org.tabserve.model.CardKeys.METRICS_HELD_OUT, eval != null);
             List<Map<String, Object>> skipped = new java.util.ArrayList<>();
             if (dataSkips.skipped() > 0) {
                 skipped.add(dataSkips.json(first.rows));
@@ -156,21 +157,30 @@ final class CardCommand extends ModelCommand {
                 skipped.add(evalSkips.json(scored.rows));
                 err.println(NAME + ": " + evalSkips.of(scored.rows).sentence() + " The card records it.");
             }
-            Map<String, String> card = CardEntries.entries(
-                    options, model, classifier, classNames, label, data, sha256, first, second, metrics, eval, skipped);
+            String conformal = null;
             if (calibration != null) {
                 requireLabel(calibration, label);
-                CardCalibration calibrated = new CardCalibration(model, label, second.background);
-                scoredPass(
-                        calibration,
-                        model,
-                        label,
-                        names,
-                        "calibrating on " + calibration.getFileName(),
-                        calibrated::score,
-                        onError,
-                        new CardSkips(calibration.getFileName().toString()));
-                card.put(org.tabserve.model.CardKeys.CONFORMAL, calibrated.entry(calibration, coverage, out));
+                conformal = new CardCalibration(model, label, second.background, classifier ? null : first.target)
+                        .calibrate(
+                                calibration,
+                                coverage,
+                                (sink, skips) -> scoredPass(
+                                        calibration,
+                                        model,
+                                        label,
+                                        names,
+                                        "calibrating on " + calibration.getFileName(),
+                                        sink,
+                                        onError,
+                                        skips),
+                                skipped,
+                                err,
+                                out);
+            }
+            Map<String, String> card = CardEntries.entries(
+                    options, model, classifier, classNames, label, data, sha256, first, second, metrics, eval, skipped);
+            if (conformal != null) {
+                card.put(org.tabserve.model.CardKeys.CONFORMAL, conformal);
             }
             // Through a link, the file it points to is replaced, and the link stays.
             write(modelFile, card, Files.exists(target) ? target.toRealPath() : target, options.flag("force"));

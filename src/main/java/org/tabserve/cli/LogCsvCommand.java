@@ -27,7 +27,7 @@ import org.tabserve.model.WholeNumbers;
 /**
  * {@code log-csv}: one model's rows from a prediction log directory ({@code --prediction-log DIR}), oldest first
  * across its rolled files, as a CSV of the model's columns plus what it answered ({@code predicted}) and where the row
- * came from ({@code request_id}, {@code time}), so that the rows the model met in service can be labelled (add a column
+ * came from ({@code request_id}, {@code time}, the {@code version} that answered it), so that the rows the model met in service can be labelled (add a column
  * with the true answers) and carded ({@code card --data ROWS.csv --label COLUMN}): the card then measures the model on
  * the data it serves.
  */
@@ -44,13 +44,14 @@ final class LogCsvCommand extends ModelCommand {
     static final String USAGE = "usage: java -jar tabserve.war log-csv --model NAME --log DIR --out ROWS.csv|-"
             + " [--version V] [--max-line-bytes N] [--force]\n"
             + "Writes the rows model NAME scored, as the prediction log (--prediction-log DIR) holds them, oldest first:"
-            + " its columns (a masked column is left empty), then predicted, request_id and time. Add a column of true"
+            + " its columns (a masked column is left empty), then predicted, request_id, time and version (the one that"
+            + " answered: a canary's log mixes two). Add a column of true"
             + " answers and run card --data ROWS.csv --label THAT_COLUMN to measure the model on what it serves.\n"
             + "A text cell that a spreadsheet would run as a formula (starting with = + - @, a tab or a return, and not"
             + " a number) is written with a ' in front. A log line longer than --max-line-bytes (default "
             + (DEFAULT_MAX_LINE_BYTES >> 20) + " MiB) is left out and said.";
     /** The columns after the model's. */
-    static final List<String> ADDED = List.of("predicted", "request_id", "time");
+    static final List<String> ADDED = List.of("predicted", "request_id", "time", "version");
 
     private static final Set<String> VALUED = Set.of("log", "model", "out", "version", "max-line-bytes");
     private static final Pattern ROLLED = Pattern.compile("predictions\\.(\\d{1,9})\\.jsonl\\.gz");
@@ -261,6 +262,7 @@ final class LogCsvCommand extends ModelCommand {
                             : outputs.path("value").asText()));
             record.add(spreadsheetSafe(line.path("request_id").asText()));
             record.add(spreadsheetSafe(line.path("time").asText()));
+            record.add(spreadsheetSafe(line.path("version").asText()));
             printer.printRecord(record);
             written++;
         }

@@ -53,6 +53,12 @@ public final class CardKeys {
      * rows as true classes and columns as predicted classes).
      */
     public static final String METRICS = PREFIX + "metrics";
+    /**
+     * Within {@link #METRICS}: {@code false} when they were measured on the card's {@code --data} (which may be the
+     * training rows, so that they, and estimated accuracy read from their calibration curve, may run high),
+     * {@code true} on a separate {@code --eval} file; absent on cards made before it or elsewhere.
+     */
+    public static final String METRICS_HELD_OUT = "held_out";
 
     /** JSON object describing the training data: {@code file}, {@code sha256}, {@code rows}, {@code source}, {@code licence}. */
     public static final String DATA = PREFIX + "data";

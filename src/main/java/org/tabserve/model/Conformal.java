@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param scores           the kept scores, ascending: a regressor's under {@link #ALL}, a classifier's per true class
  * @param checks           the coverage measured on the calibration rows themselves, per nominal coverage
  * @param novelty          how unlike the calibration rows a new row may be, or {@code null} when the card has none
+ * @param range            a regressor's target values as the card saw them ({@code [min, max]} over the data and the
+ *                         calibration rows), which its intervals are clipped to; {@code null} when the card has none
  */
 public record Conformal(
         String method,
@@ -32,7 +34,20 @@ public record Conformal(
         boolean classConditional,
         Map<String, double[]> scores,
         List<Check> checks,
-        Novelty novelty) {
+        Novelty novelty,
+        double[] range) {
+
+    /** A calibration without a target range: its intervals are not clipped. */
+    public Conformal(
+            String method,
+            String file,
+            long rows,
+            boolean classConditional,
+            Map<String, double[]> scores,
+            List<Check> checks,
+            Novelty novelty) {
+        this(method, file, rows, classConditional, scores, checks, novelty, null);
+    }
 
     /** The smallest coverage a request may ask for. */
     public static final double MIN_COVERAGE = 0.5;
@@ -57,7 +72,8 @@ public record Conformal(
                         classConditional,
                         scores,
                         checks,
-                        novelty.measuredWith(signature, background));
+                        novelty.measuredWith(signature, background),
+                        range);
     }
 
     public Conformal {
@@ -78,6 +94,17 @@ public record Conformal(
         }
         scores = java.util.Collections.unmodifiableMap(sorted);
         checks = List.copyOf(checks);
+        if (range != null) {
+            if (range.length != 2 || !Double.isFinite(range[0]) || !Double.isFinite(range[1]) || range[0] > range[1]) {
+                throw new IllegalArgumentException("the target range must be two finite numbers, min <= max");
+            }
+            range = range.clone();
+        }
+    }
+
+    /** @return this calibration with its intervals clipped to {@code [min, max]} */
+    public Conformal withRange(double min, double max) {
+        return new Conformal(method, file, rows, classConditional, scores, checks, novelty, new double[] {min, max});
     }
 
     /**
@@ -132,12 +159,18 @@ public record Conformal(
 
         /**
          * @return the p-value of a row whose distance is {@code score}: (1 + calibration rows as far or farther) /
-         *         (n + 1)
+         *         (n + 1), ties included: a calibration score within {@link #TIE} (relative) of {@code score} counts
+         *         as as far, so that the same distance summed in another order, or read back from the card's text,
+         *         is not a hair nearer (the p-value stays conservative)
          */
         public double pValue(double score) {
-            int below = lowerBound(scores, score); // scores[below..] >= score
+            double tied = score - TIE * Math.max(1, Math.abs(score));
+            int below = lowerBound(scores, tied); // scores[below..] >= score, within the tolerance
             return (1.0 + scores.length - below) / (scores.length + 1.0);
         }
+
+        /** The relative difference under which two distances are the same one. */
+        static final double TIE = 1e-9;
     }
 
     /**
@@ -218,6 +251,23 @@ public record Conformal(
     /** @return a regressor's interval around {@code value}, {@code q} from {@link #quantiles} */
     public static Uncertainty.Interval interval(double value, double q, double coverage) {
         return new Uncertainty.Interval(value - q, value + q, coverage);
+    }
+
+    /**
+     * @return a regressor's interval around {@code value}, {@code q} from {@link #quantiles}, clipped to the target
+     *         range the card saw ({@link #range}) and saying so: an end past it claims values no row had (a fare
+     *         below 0, a 0/1 target above 1); a value itself outside the range keeps it in the interval
+     */
+    public Uncertainty.Interval clippedInterval(double value, double q, double coverage) {
+        double lower = value - q;
+        double upper = value + q;
+        if (range == null) {
+            return new Uncertainty.Interval(lower, upper, coverage);
+        }
+        double low = Math.min(range[0], value);
+        double high = Math.max(range[1], value);
+        boolean clipped = lower < low || upper > high;
+        return new Uncertainty.Interval(Math.max(lower, low), Math.min(upper, high), coverage, clipped);
     }
 
     /**

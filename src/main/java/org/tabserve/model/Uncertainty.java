@@ -23,8 +23,16 @@ public record Uncertainty(double coverage, Interval interval, List<String> predi
      * @param lower    the lower end
      * @param upper    the upper end
      * @param coverage the coverage it was made for
+     * @param clipped  whether an end was brought in to the range of target values the card saw (the conformal
+     *                 interval ran past it)
      */
-    public record Interval(double lower, double upper, double coverage) {}
+    public record Interval(double lower, double upper, double coverage, boolean clipped) {
+
+        /** An interval as conformal prediction made it, not clipped. */
+        public Interval(double lower, double upper, double coverage) {
+            this(lower, upper, coverage, false);
+        }
+    }
 
     /**
      * A conformal p-value of how unlike the calibration rows a row is ({@link Conformal.Novelty}).

@@ -6,13 +6,16 @@ import org.tabserve.model.Uncertainty;
 
 /**
  * Writes how sure an answer is ({@link Uncertainty}) as the fields of its row's JSON object: a regressor's
- * {@code "interval": {"lower", "upper", "coverage"}}, a classifier's {@code "prediction_set": [labels]} and
+ * {@code "interval": {"lower", "upper", "coverage"}} (and {@code "clipped": true} when an end was brought in to the
+ * target range the card saw), a classifier's {@code "prediction_set": [labels]} and
  * {@code "coverage"}, and, when the card can tell, {@code "novelty": {"p_value", "novel"}}.
  */
 public final class UncertaintyJson {
 
     /** The regressor's interval. */
     public static final String INTERVAL = "interval";
+    /** Within the interval, present (true) when an end was clipped to the card's target range. */
+    public static final String CLIPPED = "clipped";
     /** The classifier's prediction set. */
     public static final String PREDICTION_SET = "prediction_set";
     /** The row's novelty. */
@@ -29,6 +32,9 @@ public final class UncertaintyJson {
             json.writeNumberField("lower", uncertainty.interval().lower());
             json.writeNumberField("upper", uncertainty.interval().upper());
             json.writeNumberField(CoverageField.NAME, uncertainty.coverage());
+            if (uncertainty.interval().clipped()) {
+                json.writeBooleanField(CLIPPED, true);
+            }
             json.writeEndObject();
         } else {
             json.writeArrayFieldStart(PREDICTION_SET);

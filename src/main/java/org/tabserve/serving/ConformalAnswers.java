@@ -93,7 +93,10 @@ final class ConformalAnswers {
             answers.add(
                     answer instanceof Prediction.Regression regression
                             ? new Uncertainty(
-                                    coverage, Conformal.interval(regression.value(), q[0], coverage), null, rowNovelty)
+                                    coverage,
+                                    conformal.clippedInterval(regression.value(), q[0], coverage),
+                                    null,
+                                    rowNovelty)
                             : new Uncertainty(
                                     coverage, null, conformal.predictionSet(answer.classification(), q), rowNovelty));
         }

@@ -83,7 +83,7 @@ class LogCsvCommandTest {
         assertEquals(0, result.status(), result.err());
         assertTrue(result.err().contains("1372 rows of banknote"), result.err());
         List<String> lines = Files.readAllLines(rows);
-        assertEquals("variance,skewness,curtosis,entropy,predicted,request_id,time", lines.get(0));
+        assertEquals("variance,skewness,curtosis,entropy,predicted,request_id,time,version", lines.get(0));
         assertEquals(training.size() + 1, lines.size());
         List<String> labelled = new ArrayList<>(List.of(lines.get(0) + ",class"));
         for (int r = 0; r < training.size(); r++) {
@@ -141,7 +141,7 @@ class LogCsvCommandTest {
                 CardCommandTest.run("log-csv", "--log", log.toString(), "--model", "banknote", "--out", "-");
         assertEquals(0, result.status(), result.err());
         List<String> lines = result.out().lines().toList();
-        assertEquals("variance,skewness,curtosis,entropy,predicted,request_id,time", lines.get(0));
+        assertEquals("variance,skewness,curtosis,entropy,predicted,request_id,time,version", lines.get(0));
         assertEquals("", lines.get(1).split(",", -1)[3]);
         assertTrue(result.err().contains("masked column(s) [entropy] are empty"), result.err());
     }

@@ -56,7 +56,18 @@ final class CardConformal {
                 classConditional.asBoolean(false),
                 scores,
                 checks,
-                node.has("novelty") ? novelty(node.get("novelty")) : null);
+                node.has("novelty") ? novelty(node.get("novelty")) : null,
+                node.has("range") ? range(node.get("range")) : null);
+    }
+
+    /** A regressor's target range, {@code {"min": .., "max": ..}}. */
+    private static double[] range(JsonNode node) {
+        if (!node.isObject()
+                || !node.path("min").isNumber()
+                || !node.path("max").isNumber()) {
+            throw new IllegalArgumentException("'range' must be an object of two numbers, 'min' and 'max'");
+        }
+        return new double[] {node.get("min").asDouble(), node.get("max").asDouble()};
     }
 
     private static Conformal.Novelty novelty(JsonNode node) {

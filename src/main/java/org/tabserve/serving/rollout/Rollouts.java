@@ -38,11 +38,15 @@ public final class Rollouts implements AutoCloseable {
 
     private record Pair(String name, String role) {}
 
+    /** A promote's rollout, and the version that served before it, so that a rollback can undo it. */
+    private record Promoted(Rollout after, long before) {}
+
     private final ModelRepository repository;
     private final ShadowScorer scorer;
     private final RolloutChecks checks;
     private final RolloutStore store;
     private final Map<Pair, VersionComparison> comparisons = new ConcurrentHashMap<>();
+    private final Map<String, Promoted> promoted = new ConcurrentHashMap<>(); // changed under this object's lock
 
     /**
      * @param metrics where the comparisons' series are registered
@@ -107,20 +111,36 @@ public final class Rollouts implements AutoCloseable {
                 .ifPresent(comparison -> scorer.offer(name, comparison, batch, version, answered));
     }
 
-    /** Counts an unversioned request of model {@code name} that version {@code version} answered, under a canary. */
+    /**
+     * Counts an unversioned request of model {@code name} that version {@code version} answered, under a canary or a
+     * shadow: each comparison's {@code answered} counts the requests each of its two versions answered.
+     */
     public void answered(String name, long version) {
         RolloutStore.Held current = store.held(name);
-        if (current != null && current.rollout().canary().isPresent()) {
-            canaryComparison(name, current.rollout(), version).ifPresent(c -> c.answered(version));
+        if (current == null) {
+            return;
         }
+        Rollout rollout = current.rollout();
+        rollout.canary()
+                .flatMap(c -> comparisonOf(name, CANARY, rollout, c.version(), version))
+                .ifPresent(c -> c.answered(version));
+        rollout.shadow()
+                .flatMap(s -> comparisonOf(name, SHADOW, rollout, s.version(), version))
+                .ifPresent(c -> c.answered(version));
     }
 
     /** @return the canary's comparison with the version that answered beside it, when {@code version} is one of the two */
     private Optional<VersionComparison> canaryComparison(String name, Rollout rollout, long version) {
-        long candidate = rollout.canary().orElseThrow().version();
+        return comparisonOf(
+                name, CANARY, rollout, rollout.canary().orElseThrow().version(), version);
+    }
+
+    /** @return the comparison of {@code role} whose candidate is {@code candidate}, when {@code version} is one of its two */
+    private Optional<VersionComparison> comparisonOf(
+            String name, String role, Rollout rollout, long candidate, long version) {
         OptionalLong primary = version == candidate ? primary(name, rollout) : OptionalLong.of(version);
         return primary.isPresent() && primary.getAsLong() != candidate
-                ? Optional.of(comparison(name, CANARY, primary.getAsLong(), candidate))
+                ? Optional.of(comparison(name, role, primary.getAsLong(), candidate))
                 : Optional.empty();
     }
 
@@ -139,6 +159,7 @@ public final class Rollouts implements AutoCloseable {
     public synchronized Map<String, Object> put(String name, Rollout rollout) {
         checks.check(name, rollout, primary(name, rollout));
         store.keep(name, rollout);
+        promoted.remove(name);
         return status(name);
     }
 
@@ -158,19 +179,54 @@ public final class Rollouts implements AutoCloseable {
         if (candidate.isEmpty()) {
             throw ServingException.refused("model '" + name + "' has no shadow or canary to promote");
         }
-        return put(name, new Rollout(candidate, Optional.empty(), Optional.empty()));
+        OptionalLong before = primary(name, rollout);
+        Rollout after = new Rollout(candidate, Optional.empty(), Optional.empty());
+        Map<String, Object> status = put(name, after);
+        if (before.isPresent() && before.getAsLong() != candidate.getAsLong()) {
+            promoted.put(name, new Promoted(after, before.getAsLong()));
+        }
+        return status;
     }
 
     /**
      * Ends the rollout and keeps the version that answered unversioned requests beside it (pinned as
-     * {@code serving}), so that a higher candidate does not start answering everything; no file is deleted.
+     * {@code serving}), so that a higher candidate does not start answering everything; just after a promote (nothing
+     * changed the rollout since), pins the version that served before it instead, undoing the promote. No file is
+     * deleted.
+     *
+     * @throws ServingException {@link ServingException.Kind#REFUSED} when there is nothing to roll back (no shadow or
+     *                          canary, and no promote since the server started), or the version a promote replaced is
+     *                          no longer ready, saying what to do instead
      */
     public synchronized Map<String, Object> rollback(String name) {
         Rollout rollout = current(name);
+        Promoted last = promoted.get(name);
+        if (last != null && last.after().equals(rollout)) {
+            if (!repository.readyVersions(name).contains(last.before())) {
+                throw ServingException.refused("model '" + name + "': the promote of version "
+                        + rollout.serving().getAsLong() + " cannot be rolled back: version " + last.before()
+                        + ", which served before it, is not ready; " + howToServe(name));
+            }
+            return put(name, new Rollout(OptionalLong.of(last.before()), Optional.empty(), Optional.empty()));
+        }
+        if (rollout.shadow().isEmpty() && rollout.canary().isEmpty()) {
+            OptionalLong serving = primary(name, rollout);
+            throw ServingException.refused("model '" + name + "' has no shadow or canary to roll back, and no promote"
+                    + " to undo since the server started"
+                    + (serving.isPresent() ? "; version " + serving.getAsLong() + " serves" : "")
+                    + "; " + howToServe(name));
+        }
         OptionalLong primary = primary(name, rollout);
         Rollout next = primary.isPresent() ? new Rollout(primary, Optional.empty(), Optional.empty()) : Rollout.NONE;
         store.keep(name, next);
+        promoted.remove(name);
         return status(name);
+    }
+
+    /** How to choose the serving version by hand, in words. */
+    private static String howToServe(String name) {
+        return "to serve another version, PUT /admin/models/" + name + "/rollout with {\"serving\": VERSION}"
+                + " (or write it to the model's " + FILE + ")";
     }
 
     private Rollout current(String name) {

@@ -114,8 +114,17 @@ public final class PredictOpenApi extends OpenApiSection {
                 "Ready",
                 new ObjectSchema()
                         .addProperty("status", new StringSchema()._enum(List.of("ready")))
-                        .addProperty("model", new StringSchema())
+                        .addProperty(
+                                "model",
+                                new StringSchema()
+                                        .description("the default model's own name (its card's, else its graph's)"))
                         .addProperty("sha256", new StringSchema())
+                        .addProperty(
+                                "name",
+                                new StringSchema()
+                                        .description("the default model's name in its routes and /api/models"))
+                        .addProperty(
+                                "version", new IntegerSchema().format("int64").description("its version"))
                         .addProperty("loaded", versions("The model versions that serve"))
                         .addProperty(
                                 "failed",
@@ -226,6 +235,13 @@ public final class PredictOpenApi extends OpenApiSection {
                                             .addProperty("lower", new NumberSchema().format("double"))
                                             .addProperty("upper", new NumberSchema().format("double"))
                                             .addProperty(CoverageField.NAME, coverage())
+                                            .addProperty(
+                                                    UncertaintyJson.CLIPPED,
+                                                    new BooleanSchema()
+                                                            .description(
+                                                                    "present (true) when an end was cut to the target"
+                                                                            + " values the card saw (its training and"
+                                                                            + " calibration rows)"))
                                             .required(List.of("lower", "upper", CoverageField.NAME))
                                             .additionalProperties(false))
                             .addProperty(UncertaintyJson.NOVELTY, ref("Novelty"))

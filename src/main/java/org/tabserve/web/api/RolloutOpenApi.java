@@ -87,8 +87,11 @@ public final class RolloutOpenApi extends OpenApiSection {
                                         "rollbackRollout",
                                         "End the rollout, keeping the version that answered (operators only)",
                                         "Pins the version that answered beside the candidate as `serving`, so that a higher candidate does"
-                                                + " not start answering everything.")
-                                .responses(responses(ok(JSON, ref(STATUS), "Rolled back"), problems(401, 403, 404)))));
+                                                + " not start answering everything; just after a promote, pins the version that served before"
+                                                + " it, undoing the promote. With nothing to roll back (no shadow or canary, no promote since"
+                                                + " the server started) it is refused (422), saying how to choose the serving version.")
+                                .responses(responses(
+                                        ok(JSON, ref(STATUS), "Rolled back"), problems(401, 403, 404, 422)))));
         schemas.put("Rollout", rollout());
         schemas.put(
                 STATUS,

@@ -75,6 +75,9 @@ public final class HealthHandler {
         model.loaded().ifPresent(classifier -> {
             body.put("model", classifier.card().name());
             body.put("sha256", classifier.sha256());
+            // The name its routes and /api/models give it (/models/{name}/...): a card's name may be another.
+            body.put("name", model.name());
+            model.version().ifPresent(version -> body.put("version", version));
         });
         body.put("loaded", readiness.loaded());
         body.put("failed", readiness.failed());

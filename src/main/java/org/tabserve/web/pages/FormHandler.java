@@ -150,8 +150,9 @@ public final class FormHandler {
         List<String> warnings = parsed.warnings(classifier.card()).stream()
                 .map(RangeWarning::message)
                 .toList();
-        String sureness =
-                scored.uncertainty(0) == null ? null : SurenessWords.of(scored.uncertainty(0), classifier.card());
+        String sureness = scored.uncertainty(0) == null
+                ? null
+                : SurenessWords.of(scored.uncertainty(0), classifier.card(), scored.prediction(0));
         Outcome outcome = new Outcome(scored.prediction(0), warnings, scored.explanation(0), sureness);
         render(
                 model,

@@ -68,8 +68,9 @@ record ModelPage(
      * @param rows     how many
      * @param accuracy share correct, as text
      * @param perClass one line per class
+     * @param trainingRows whether the card says they were measured on its own data, which may be the training rows
      */
-    record Metrics(String method, String rows, String accuracy, List<ClassLine> perClass) {}
+    record Metrics(String method, String rows, String accuracy, List<ClassLine> perClass, boolean trainingRows) {}
 
     /** One class's precision, recall, F1 and support, as text. */
     record ClassLine(String displayName, String label, String precision, String recall, String f1, String support) {}

@@ -122,7 +122,8 @@ final class ModelPages {
                     evaluation.method(),
                     Integer.toString(evaluation.rows()),
                     Plots.fixed(evaluation.accuracy()),
-                    lines);
+                    lines,
+                    MetricsSource.trainingRows(card));
             if (!evaluation.confusionLabels().isEmpty() && MostConfused.asMatrix(evaluation)) {
                 confusion = CardPlots.confusion(card, evaluation);
             } else if (!evaluation.confusionLabels().isEmpty()) {

@@ -106,6 +106,13 @@ record ModelsPage(List<Row> rows, int windowMinutes) {
             .thenComparing(Row::trouble, Comparator.reverseOrder())
             .thenComparing(Row::name);
 
+    /** @return this page with the rows {@code filter} lets through, in the same order */
+    ModelsPage filtered(ModelsFilter filter) {
+        return filter.none()
+                ? this
+                : new ModelsPage(rows.stream().filter(filter::passes).toList(), windowMinutes);
+    }
+
     static ModelsPage of(List<ModelIndexHandler.Entry> entries) {
         return new ModelsPage(
                 entries.stream().map(ModelsPage::row).sorted(BY_TROUBLE).toList(), RecentRequests.WINDOW_SECONDS / 60);

@@ -18,15 +18,27 @@ import org.tabserve.web.http.Views;
  */
 public final class ModelsPageHandler {
 
+    /** The filtered pages whose builds are shared, the most recently asked for. */
+    static final int FILTERED_PAGES = 16;
+
     private final Views views;
     private final SharedAnswer page;
     private final TabserveMetrics metrics;
+    private final MemoryBudget budget;
+    /** The builds of the filtered pages asked for lately; an entry holds no answer between builds. */
+    private final Map<ModelsFilter, SharedAnswer> filteredPages = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ModelsFilter, SharedAnswer> eldest) {
+            return size() > FILTERED_PAGES;
+        }
+    };
 
     /** @param metrics where each model's drift, live performance and recent requests are read */
     public ModelsPageHandler(Views views, MemoryBudget budget, TabserveMetrics metrics) {
         this.views = views;
         this.page = new SharedAnswer(budget, "the models page");
         this.metrics = metrics;
+        this.budget = budget;
     }
 
     /**
@@ -34,23 +46,39 @@ public final class ModelsPageHandler {
      * served to at most a share of the concurrency limit's slots ({@code ReaderLaneFilter}).
      */
     public void show(ResolvedModel model, HttpServletRequest request, HttpServletResponse response) throws IOException {
-        byte[] html = page.get(
-                ModelIndexHandler.buildBytes(model),
-                out -> views.renderTo(
-                        request,
-                        response,
-                        "models",
-                        Map.of(
-                                "page",
-                                ModelsPage.of(ModelIndexHandler.entries(model, metrics)),
-                                "rollouts",
-                                RolloutView.all(model.rollouts())),
-                        out));
+        ModelsFilter filter = ModelsFilter.of(request);
+        byte[] html = (filter.none() ? page : filtered(filter)).get(ModelIndexHandler.buildBytes(model), out -> {
+            ModelsPage all = ModelsPage.of(ModelIndexHandler.entries(model, metrics));
+            views.renderTo(
+                    request,
+                    response,
+                    "models",
+                    Map.of(
+                            "page",
+                            all.filtered(filter),
+                            "total",
+                            all.rows().size(),
+                            "modelsFilter",
+                            filter,
+                            "rollouts",
+                            RolloutView.all(model.rollouts())),
+                    out);
+        });
         response.setStatus(200);
         response.setContentType("text/html;charset=UTF-8");
         response.setHeader("Cache-Control", "no-store"); // its figures are of the last minutes
         response.setContentLength(html.length);
         response.getOutputStream().write(html);
+    }
+
+    /**
+     * @return the build shared by the requests for {@code filter}'s page: one per filter asked for lately, so that
+     *         readers of one filtered page share its builds as readers of the whole page do
+     */
+    private SharedAnswer filtered(ModelsFilter filter) {
+        synchronized (filteredPages) {
+            return filteredPages.computeIfAbsent(filter, f -> new SharedAnswer(budget, "the models page"));
+        }
     }
 
     /**

@@ -2,39 +2,80 @@ package org.tabserve.web.pages;
 
 import java.util.List;
 import java.util.Locale;
+import org.tabserve.model.Conformal;
 import org.tabserve.model.ModelCard;
+import org.tabserve.model.Prediction;
 import org.tabserve.model.Uncertainty;
 
 /**
- * How sure an answer is, in words for the form: "between 7.9 and 31.2 with 90 % coverage", "survived or died: not
- * sure at 90 %", "genuine, at 90 %", and a row unlike the calibration rows said so.
+ * How sure an answer is, in words for the form, each saying what is true of it and worded so that a coverage is not
+ * read as the answer's probability: "Between 7.9 and 31.2 with 90 % coverage: ranges made this way hold the true
+ * value for at least 90 % of new rows like the calibration rows", "Survived or died: the prediction set at 90 %
+ * coverage holds more than one class", an empty set as the probability its classes lack (not as novelty, which is
+ * said only when the row's novelty p-value flags it).
  */
 final class SurenessWords {
 
     private SurenessWords() {}
 
-    static String of(Uncertainty uncertainty, ModelCard card) {
+    static String of(Uncertainty uncertainty, ModelCard card, Prediction answer) {
         String percent = Decimals.fourPlaces(uncertainty.coverage() * 100) + " %";
         String words;
         if (uncertainty.interval() != null) {
-            words = "Between " + Decimals.fourPlaces(uncertainty.interval().lower()) + " and "
-                    + Decimals.fourPlaces(uncertainty.interval().upper()) + " with " + percent + " coverage.";
+            Uncertainty.Interval interval = uncertainty.interval();
+            words = "Between " + Decimals.fourPlaces(interval.lower()) + " and "
+                    + Decimals.fourPlaces(interval.upper()) + " with " + percent + " coverage: ranges made this way"
+                    + " hold the true value for at least " + percent + " of new rows like the calibration rows.";
+            if (interval.clipped()) {
+                words += " The range is cut to the values the model's card saw.";
+            }
         } else {
             List<String> names =
                     uncertainty.predictionSet().stream().map(card::displayName).toList();
+            String sets = " (Sets made this way hold the true class for at least " + percent + " of new rows like the"
+                    + " calibration rows: a coverage, not this answer's probability.)";
             words = switch (names.size()) {
-                case 0 -> "No class fits at " + percent + ": the model has seen few rows like this one.";
-                case 1 -> capitalised(names.get(0)) + ", at " + percent + ".";
-                default -> capitalised(String.join(" or ", names)) + ": not sure at " + percent + ".";
+                case 0 -> empty(uncertainty, card, answer, percent) + sets;
+                case 1 ->
+                    capitalised(names.get(0)) + ": the prediction set at " + percent + " coverage holds this"
+                            + " class alone." + sets;
+                default ->
+                    capitalised(String.join(" or ", names)) + ": the prediction set at " + percent
+                            + " coverage holds more than one class, so the model cannot tell which." + sets;
             };
         }
         if (uncertainty.novelty() != null && uncertainty.novelty().novel()) {
             words += String.format(
                     Locale.ROOT,
-                    " This row is unlike the rows the model was calibrated on (novelty" + " p-value %.3g).",
+                    " This row is unlike the rows the model was calibrated on (novelty p-value %.3g), so the coverage"
+                            + " may not hold for it.",
                     uncertainty.novelty().pValue());
         }
         return words;
+    }
+
+    /** An empty set: no class's probability reaches the level the coverage needs; the top class's, for scale. */
+    private static String empty(Uncertainty uncertainty, ModelCard card, Prediction answer, String percent) {
+        if (!(answer instanceof Prediction.Classification classification)) {
+            return "The prediction set at " + percent + " coverage is empty.";
+        }
+        String top = classification.label();
+        double p = classification.probabilityOf(top);
+        String needed = "";
+        Conformal conformal = card.conformal();
+        if (conformal != null) {
+            double[] q = conformal.quantiles(uncertainty.coverage());
+            int group = conformal.scores().size() == 1
+                    ? 0
+                    : List.copyOf(conformal.scores().keySet()).indexOf(top);
+            if (group >= 0) {
+                needed = " (at least " + String.format(Locale.ROOT, "%.1f", 100 * (1 - q[group])) + " %"
+                        + (conformal.scores().size() == 1 ? "" : " for " + card.displayName(top)) + ")";
+            }
+        }
+        return "The prediction set at " + percent + " coverage is empty: no class's probability reaches the level"
+                + " that coverage needs" + needed + "; the top class, " + card.displayName(top) + ", has "
+                + String.format(Locale.ROOT, "%.1f", 100 * p) + " %.";
     }
 
     private static String capitalised(String text) {

@@ -700,7 +700,9 @@ class BrowserTest {
             WebElement species = browser.findElement(By.cssSelector("tbody[data-model='species'] .count-errors"));
             assertEquals("1", species.getText());
             assertTrue(species.getAttribute("class").contains("sev-bad"), "1 error in 2 requests is trouble");
-            assertTrue(browser.findElement(By.id("models-legend")).getText().contains("PSI 0.25"));
+            assertTrue(browser.findElement(By.id("models-legend"))
+                    .getAttribute("textContent")
+                    .contains("PSI 0.25"));
             browser.manage().window().setSize(DESKTOP);
         }
     }

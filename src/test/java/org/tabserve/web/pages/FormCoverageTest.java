@@ -17,7 +17,8 @@ import org.tabserve.testing.Http;
 
 /**
  * The form offers "How sure" for a model whose card has a conformal calibration, and says the answer's interval or
- * prediction set in words ("Between 1.2 and 3.4 with 90 % coverage.", "Genuine or forged: not sure at 90 %."); a
+ * prediction set in words ("Between 1.2 and 3.4 with 90 % coverage: ranges made this way...", "Genuine or forged:
+ * the prediction set at 90 % coverage holds more than one class..."); a
  * model without calibration offers nothing. The card page says which rows calibrated the model and the coverage
  * they had.
  */
@@ -48,7 +49,10 @@ class FormCoverageTest {
                 http.postForm("/models/entropy/", "variance=3.6216&skewness=8.6661" + "&curtosis=-2.8073&coverage=0.9")
                         .text());
         String words = Http.textOf(page, "#sureness");
-        assertTrue(words.matches("Between -?[0-9.]+ and -?[0-9.]+ with 90 % coverage\\."), words);
+        assertTrue(
+                words.matches("Between -?[0-9.]+ and -?[0-9.]+ with 90 % coverage: ranges made this way hold the true"
+                        + " value for at least 90 % of new rows like the calibration rows\\..*"),
+                words);
         assertEquals("0.9", page.selectFirst("#coverage option[selected]").attr("value"), "the choice stays");
     }
 
@@ -56,10 +60,16 @@ class FormCoverageTest {
     void aClassifiersSetIsSaidInItsDisplayNames() {
         Document sure = Jsoup.parse(http.postForm("/models/forged/", "skewness=8.6661&curtosis=-2.8073&coverage=0.8")
                 .text());
-        assertEquals("Genuine, at 80 %.", Http.textOf(sure, "#sureness"));
+        assertTrue(
+                Http.textOf(sure, "#sureness")
+                        .startsWith("Genuine: the prediction set at 80 % coverage holds this class alone."),
+                Http.textOf(sure, "#sureness"));
         Document unsure = Jsoup.parse(http.postForm("/models/forged/", "skewness=0&curtosis=0&coverage=0.95")
                 .text());
-        assertEquals("Genuine or forged: not sure at 95 %.", Http.textOf(unsure, "#sureness"));
+        assertTrue(
+                Http.textOf(unsure, "#sureness")
+                        .startsWith("Genuine or forged: the prediction set at 95 % coverage holds more than one class"),
+                Http.textOf(unsure, "#sureness"));
     }
 
     @Test

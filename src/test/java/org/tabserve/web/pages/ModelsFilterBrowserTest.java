@@ -1,0 +1,104 @@
+package org.tabserve.web.pages;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.tabserve.launcher.TabserveServer;
+import org.tabserve.testing.Http;
+import org.tabserve.testing.ModelDirectory;
+
+/**
+ * Issue 51, item 7: the models page in Chromium at 360 and 1280 px, over a directory of five model versions (one
+ * failed): its legend is folded so that the first model is on the first screen of a phone, and its filter (name,
+ * state, trouble) narrows the cards as one types or chooses, keeping the address in step so that the page's own
+ * refresh and a reload keep the filter. Screenshots: {@code target/screenshots/models-filter-1280.png} and
+ * {@code -360.png}.
+ */
+class ModelsFilterBrowserTest extends ChromiumTests {
+
+    /** A phone's first screen: what is above this is seen without scrolling (360 x 640, a small phone). */
+    private static final int FIRST_SCREEN = 640;
+
+    private static List<String> shownCards() {
+        return browser.present(By.cssSelector("#models tbody[data-model]")).stream()
+                .filter(WebElement::isDisplayed)
+                .map(card -> card.getAttribute("data-model") + "/" + card.getAttribute("data-version"))
+                .toList();
+    }
+
+    private static void awaitShown(List<String> expected) {
+        new WebDriverWait(browser.driver, Duration.ofSeconds(30))
+                .until(d -> shownCards().equals(expected));
+    }
+
+    @Test
+    void theLegendIsFoldedAndTheFilterNarrowsTheCardsAtBothWidths() throws Exception {
+        ModelDirectory dir = ModelDirectory.withFourModels();
+        dir.install("not an ONNX file".getBytes(StandardCharsets.UTF_8), "broken.onnx");
+        try (TabserveServer server =
+                TabserveServer.startReady(Map.of(), "--models", dir.root().toString())) {
+            ModelDirectory.awaitIndex(
+                    new Http(server),
+                    index -> index.size() == 5
+                            && index.stream()
+                                    .noneMatch(m -> m.path("state").asText().equals("LOADING")));
+            browser.size(Chromium.PHONE);
+            browser.driver.get(server.uri("/models").toString());
+            List<String> all = shownCards();
+            assertEquals(5, all.size(), all.toString());
+            assertEquals("broken/1", all.get(0), "the failed model first");
+            WebElement first = browser.driver.findElement(By.cssSelector("#models tbody[data-model]"));
+            long top = browser.number("return Math.round(arguments[0].getBoundingClientRect().top);", first);
+            // Before: the two paragraphs of legend put the first model at 1,100 px and more, below a phone's screen.
+            assertTrue(top < FIRST_SCREEN, "at 360 px the first model starts at " + top + " px");
+            WebElement help = browser.byId("models-help");
+            assertEquals("details", help.getTagName());
+            assertFalse(browser.byId("models-legend").isDisplayed(), "the legend is folded");
+            help.findElement(By.tagName("summary")).click();
+            assertTrue(browser.byId("models-legend").getText().contains("PSI 0.25"), "and unfolds");
+            help.findElement(By.tagName("summary")).click();
+
+            for (Dimension size : List.of(Chromium.PHONE, Chromium.DESKTOP)) {
+                browser.size(size);
+                browser.driver.get(server.uri("/models").toString());
+                WebElement name = browser.byId("filter-name");
+                name.sendKeys("bank");
+                awaitShown(List.of("banknote/1", "banknote/2"));
+                assertTrue(
+                        browser.driver.getCurrentUrl().endsWith("/models?name=bank"), browser.driver.getCurrentUrl());
+                name.clear();
+                name.sendKeys("x"); // an input event with no match...
+                awaitShown(List.of());
+                name.clear();
+                new Select(browser.byId("filter-trouble")).selectByValue("bad");
+                awaitShown(List.of("broken/1"));
+                new Select(browser.byId("filter-trouble")).selectByValue("");
+                new Select(browser.byId("filter-state")).selectByValue("loaded");
+                awaitShown(all.subList(1, 5));
+                assertEquals(0, browser.sidewaysOverflow(), size + ": the page scrolls sideways");
+                browser.shoot("models-filter-" + size.getWidth(), size);
+            }
+
+            // A reload keeps the filter, which the server applies (the form works without script too).
+            browser.driver.get(server.uri("/models?trouble=bad").toString());
+            assertEquals(List.of("broken/1"), shownCards());
+            assertEquals(
+                    "bad",
+                    new Select(browser.byId("filter-trouble"))
+                            .getFirstSelectedOption()
+                            .getAttribute("value"));
+            assertEquals("1 of 5 versions", browser.byId("models-shown").getText());
+        }
+    }
+}

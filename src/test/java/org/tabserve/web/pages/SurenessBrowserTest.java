@@ -1,0 +1,67 @@
+package org.tabserve.web.pages;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+import org.tabserve.cli.ConformalCards;
+import org.tabserve.launcher.TabserveServer;
+
+/**
+ * Issue 51, item 4, in Chromium at 1280 and 360 px: the form of a calibrated classifier says how sure its answer is
+ * in words that do not read as the answer's probability (beside the probability bars, "Genuine, at 90 %" read as a
+ * 90 % chance), shown whole at both widths with no sideways scroll. Screenshots: {@code sureness-1280.png} and
+ * {@code sureness-360.png}.
+ */
+class SurenessBrowserTest extends ChromiumTests {
+
+    @TempDir
+    static Path dir;
+
+    static TabserveServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = ConformalCards.serve(dir, false);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void theSurenessIsWordedAsACoverageAtBothWidths() throws Exception {
+        for (Dimension size : List.of(Chromium.DESKTOP, Chromium.PHONE)) {
+            browser.size(size);
+            browser.driver.get(server.uri("/models/forged/").toString());
+            for (String[] field : new String[][] {{"skewness", "8.6661"}, {"curtosis", "-2.8073"}}) {
+                WebElement input = browser.byId(field[0]);
+                input.clear();
+                input.sendKeys(field[1]);
+            }
+            new Select(browser.byId("coverage")).selectByValue("0.9");
+            browser.navigate(browser.byId("submit"));
+            WebElement sureness = browser.byId("sureness");
+            assertTrue(sureness.isDisplayed(), size + ": the words are shown");
+            String words = sureness.getText();
+            // Before: "Genuine, at 90 %."
+            assertTrue(words.startsWith("Genuine: the prediction set at 90 % coverage holds this class alone."), words);
+            assertTrue(words.contains("not this answer's probability"), words);
+            assertFalse(words.contains("seen few rows"), words);
+            assertEquals(0, browser.sidewaysOverflow(), size + ": the page scrolls sideways");
+            browser.shoot("sureness-" + size.getWidth(), size);
+        }
+    }
+}
