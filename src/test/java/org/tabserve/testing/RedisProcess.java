@@ -38,7 +38,7 @@ public final class RedisProcess implements AutoCloseable {
     }
 
     /** Starts one on a free port, with these extra arguments ({@code --requirepass S}, ...), and waits for it. */
-    public static RedisProcess start(String... extra) throws IOException, InterruptedException {
+    public static RedisProcess launch(String... extra) throws IOException, InterruptedException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();

@@ -51,7 +51,7 @@ class SharedStateTest {
     @BeforeAll
     static void start() throws Exception {
         assumeTrue(RedisProcess.installed(), RedisProcess.MISSING);
-        redis = RedisProcess.start("--requirepass", PASSWORD);
+        redis = RedisProcess.launch("--requirepass", PASSWORD);
         server = TabserveServer.startReady("--shared-state", "redis://:" + PASSWORD + "@127.0.0.1:" + redis.port());
         http = new Http(server);
     }
