@@ -21,19 +21,21 @@ record RedisAddress(String host, int port, String user, String password, int dat
 
     /** @throws IllegalArgumentException for what is not such a URL, saying why without its credentials */
     static RedisAddress parse(String url) {
-        String shown = url == null ? "(none)" : url.replaceAll("//[^@/]*@", "//***@");
         URI uri;
         try {
             uri = new URI(url == null ? "" : url.strip());
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(
-                    "the shared state must be a URL redis://host:port (with user:password@ and /database if needed),"
-                            + " got '" + shown + "'");
+            throw new IllegalArgumentException("the shared state must be a URL redis://host:port (with"
+                    + " user:password@ and /database if needed); what was given is not a URL (not shown: it may hold a"
+                    + " password)");
         }
         String scheme = uri.getScheme();
         if (!"redis".equals(scheme) && !"rediss".equals(scheme) || uri.getHost() == null) {
-            throw new IllegalArgumentException(
-                    "the shared state must be a URL redis://host:port (or rediss:// for TLS), got '" + shown + "'");
+            throw new IllegalArgumentException("the shared state must be a URL redis://host:port (or rediss:// for"
+                    + " TLS); what was given has "
+                    + (scheme == null ? "no scheme" : "the scheme '" + scheme.replaceAll("[^A-Za-z0-9+.-]", "?") + "'")
+                    + (uri.getHost() == null ? " and no host" : "")
+                    + " (not shown: it may hold a password)");
         }
         String user = null;
         String password = null;
@@ -53,8 +55,8 @@ record RedisAddress(String host, int port, String user, String password, int dat
                 database = -1;
             }
             if (database < 0 || database > 15 || uri.getQuery() != null) {
-                throw new IllegalArgumentException(
-                        "the shared state's URL may end with a database number from 0 to 15, got '" + shown + "'");
+                throw new IllegalArgumentException("the shared state's URL redis://host:port/database may end with a"
+                        + " database number from 0 to 15, and nothing after it");
             }
         }
         return new RedisAddress(
