@@ -84,6 +84,23 @@ public final class RedisProcess implements AutoCloseable {
         process.waitFor(20, TimeUnit.SECONDS);
     }
 
+    /** Freezes it (SIGSTOP): connections are taken by the kernel, nothing is answered, as a Redis that hangs. */
+    public void freeze() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** Lets a frozen one go on (SIGCONT). */
+    public void thaw() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).start();
+        if (!kill.waitFor(20, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill " + signal + " " + process.pid() + " failed");
+        }
+    }
+
     /** @return its port */
     public int port() {
         return port;
@@ -104,6 +121,11 @@ public final class RedisProcess implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         if (process != null) {
+            try {
+                thaw(); // a frozen process takes SIGKILL all the same; this only tidies
+            } catch (IOException ignored) {
+                // stopped already
+            }
             stop();
         }
     }

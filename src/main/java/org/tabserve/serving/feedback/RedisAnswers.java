@@ -329,11 +329,30 @@ final class RedisAnswers implements SharedAnswers {
 
     private SharedStateDown unavailable(Exception e) {
         return new SharedStateDown("the shared store of answers (" + address + ") "
-                + (e == null ? "is down" : "did not answer (" + cause(e) + ")")
+                + (e == null ? "is down" : "did not answer (" + words(e) + ")")
                 + ": labels cannot be joined to their answers while it is down; send them again in a few seconds");
     }
 
-    /** The failure in a few words: its type and message, which Jedis writes without the password. */
+    /** The failure in words for a caller, naming no class: what went wrong, not how the server is built. */
+    private static String words(Exception e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof java.net.SocketTimeoutException) {
+                return "it took longer than " + TIMEOUT_MILLIS + " ms";
+            }
+            if (cause instanceof java.net.ConnectException) {
+                return "the connection was refused";
+            }
+            if (cause instanceof java.util.NoSuchElementException) {
+                return "no connection to it was free within " + TIMEOUT_MILLIS + " ms";
+            }
+            if (cause instanceof JedisDataException) {
+                return "it refused the command";
+            }
+        }
+        return "the connection failed";
+    }
+
+    /** The failure in a few words for the log: its type and message, which Jedis writes without the password. */
     private static String cause(Exception e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {

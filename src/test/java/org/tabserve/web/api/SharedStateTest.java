@@ -32,7 +32,8 @@ import redis.clients.jedis.RedisClient;
  * own, with a password): a label joins the answer kept there, the live figures say they are the fleet's, keys are
  * under {@code tabserve:} and leave within the hour; the password is never logged nor shown; values no replica wrote
  * (a string where a hash goes, 8 MiB values, negative and non-numeric sums) are counted and said corrupt, never
- * fatal; and a Redis that dies mid-run fails no answer (the keeps skipped, counted), refuses labels in words (503,
+ * fatal; a Redis that hangs (SIGSTOP) slows no answer and refuses labels after its timeout; and a Redis that dies
+ * mid-run fails no answer (the keeps skipped, counted), refuses labels in words (503,
  * naming the store without its password) and is used again once it is back. Skipped, saying so, without
  * redis-server.
  */
@@ -210,6 +211,30 @@ class SharedStateTest {
         for (String path : List.of("/api/models", "/metrics", "/api/model", "/models")) {
             assertFalse(http.get(path).text().contains(PASSWORD), path);
         }
+    }
+
+    @Test
+    @Order(3)
+    void aFrozenRedisSlowsNoAnswerAndLabelsAreRefusedAfterItsTimeout() throws Exception {
+        redis.freeze();
+        try {
+            List<String[]> answers = answer(BankNotes.mixed(100)); // every one 200, none waits for Redis
+            assertEquals(100, answers.size());
+            JsonNode problem =
+                    post("/api/feedback", label(answers.get(0)[0], "genuine")).problem(503);
+            assertTrue(problem.path("detail").asText().contains("shared store"), problem::toString);
+            assertEquals(200, http.get("/api/models").status(), "the figures fall back to this replica's");
+        } finally {
+            redis.thaw();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonNode fed;
+        do {
+            Thread.sleep(500);
+            List<BankNotes.Note> more = BankNotes.mixed(5);
+            fed = post("/api/feedback", "[]").status() == 200 ? labelAll(answer(more), more) : null;
+        } while ((fed == null || fed.path("joined").asInt() != 5) && System.nanoTime() < deadline);
+        assertTrue(fed != null && fed.path("joined").asInt() == 5, "labels join again once Redis thaws: " + fed);
     }
 
     @Test
