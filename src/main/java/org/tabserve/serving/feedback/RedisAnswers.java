@@ -26,13 +26,11 @@ import redis.clients.jedis.exceptions.JedisException;
  * a round trip, so that an answer never waits for Redis; labels and the fleet's figures are read on the caller's
  * thread within {@link #TIMEOUT_MILLIS}. After a failure the store is taken as down for {@link #DOWN_NANOS}, so that
  * no caller waits for it meanwhile: answers are skipped (counted), labels refused in words. Keys are under
- * {@link #PREFIX}, each model's name spelled with its length so that no two names and ids meet.
+ * {@link RedisKeys#PREFIX}, each model's name spelled with its length so that no two names and ids meet.
  */
 final class RedisAnswers implements SharedAnswers {
 
     private static final Logger LOG = Logger.getLogger(RedisAnswers.class.getName());
-    /** Every key this store writes begins so. */
-    static final String PREFIX = "tabserve:";
     /** The longest a call to Redis may take (connecting, or waiting for its answer), and a connection from the pool. */
     static final int TIMEOUT_MILLIS = 500;
     /** How long the store is taken as down after a failure, before it is tried again. */
@@ -68,9 +66,9 @@ final class RedisAnswers implements SharedAnswers {
     private final AtomicLong skipped = new AtomicLong();
     private final Map<String, Figures> figures = new ConcurrentHashMap<>();
     private final Thread writer;
-    private final String keepSha = sha1(RedisScripts.KEEP);
-    private final String joinSha = sha1(RedisScripts.JOIN);
-    private final String sumsSha = sha1(RedisScripts.SUMS);
+    private final String keepSha = RedisKeys.sha1(RedisScripts.KEEP);
+    private final String joinSha = RedisKeys.sha1(RedisScripts.JOIN);
+    private final String sumsSha = RedisKeys.sha1(RedisScripts.SUMS);
     private volatile boolean scriptsLoaded;
     private volatile long downUntil = System.nanoTime();
     private volatile boolean closed;
@@ -160,9 +158,9 @@ final class RedisAnswers implements SharedAnswers {
                 answers.add(pipeline.evalsha(
                         keepSha,
                         List.of(
-                                answerKey(keep.model(), keep.id()),
-                                seenKey(keep.model(), keep.id()),
-                                PREFIX + "room:" + bucket),
+                                RedisKeys.answerKey(keep.model(), keep.id()),
+                                RedisKeys.seenKey(keep.model(), keep.id()),
+                                RedisKeys.PREFIX + "room:" + bucket),
                         args));
             }
             pipeline.sync();
@@ -184,6 +182,29 @@ final class RedisAnswers implements SharedAnswers {
         if (System.nanoTime() - downUntil < 0) {
             throw unavailable(null);
         }
+        List<Response<Object>> answers = send(model, labels);
+        if (!answers.isEmpty() && noScript(answers.get(0))) { // Redis lost the scripts (restarted, SCRIPT FLUSH)
+            scriptsLoaded = false;
+            answers = send(model, labels);
+        }
+        List<Joined> joined = new ArrayList<>(labels.size());
+        for (Response<Object> answer : answers) {
+            joined.add(joined(answer));
+        }
+        return joined;
+    }
+
+    private static boolean noScript(Response<Object> answer) {
+        try {
+            answer.get();
+            return false;
+        } catch (JedisDataException e) {
+            return String.valueOf(e.getMessage()).startsWith("NOSCRIPT");
+        }
+    }
+
+    /** Sends the join script for each label, in one round trip. */
+    private List<Response<Object>> send(String model, List<FeedbackMonitor.Label> labels) {
         List<Response<Object>> answers = new ArrayList<>(labels.size());
         try {
             loadScripts();
@@ -191,7 +212,9 @@ final class RedisAnswers implements SharedAnswers {
                 for (FeedbackMonitor.Label label : labels) {
                     answers.add(pipeline.evalsha(
                             joinSha,
-                            List.of(answerKey(model, label.requestId()), seenKey(model, label.requestId())),
+                            List.of(
+                                    RedisKeys.answerKey(model, label.requestId()),
+                                    RedisKeys.seenKey(model, label.requestId())),
                             List.of(Integer.toString(label.row()))));
                 }
                 pipeline.sync();
@@ -200,11 +223,7 @@ final class RedisAnswers implements SharedAnswers {
             down(e);
             throw unavailable(e);
         }
-        List<Joined> joined = new ArrayList<>(labels.size());
-        for (Response<Object> answer : answers) {
-            joined.add(joined(answer));
-        }
-        return joined;
+        return answers;
     }
 
     /** What one label came to, from the join script's answer; a value no replica wrote is corrupt. */
@@ -252,7 +271,7 @@ final class RedisAnswers implements SharedAnswers {
         if (System.nanoTime() - downUntil < 0) {
             return;
         }
-        String key = liveKey(model, version, System.currentTimeMillis() / 1000 / BUCKET_SECONDS);
+        String key = RedisKeys.liveKey(model, version, System.currentTimeMillis() / 1000 / BUCKET_SECONDS);
         try (AbstractPipeline pipeline = redis.pipelined()) {
             for (int f = 0; f < SUMS.length; f++) {
                 double amount = sums[SUMS[f].ordinal()];
@@ -282,7 +301,7 @@ final class RedisAnswers implements SharedAnswers {
         long bucket = System.currentTimeMillis() / 1000 / BUCKET_SECONDS;
         List<String> keys = new ArrayList<>(12);
         for (int b = 0; b < 12; b++) {
-            keys.add(liveKey(model, version, bucket - b));
+            keys.add(RedisKeys.liveKey(model, version, bucket - b));
         }
         try {
             loadScripts();
@@ -298,6 +317,9 @@ final class RedisAnswers implements SharedAnswers {
         } catch (JedisException | NumberFormatException e) {
             if (e instanceof JedisException jedis && !(jedis instanceof JedisDataException)) {
                 down(e);
+            } else if (e instanceof JedisDataException
+                    && String.valueOf(e.getMessage()).startsWith("NOSCRIPT")) {
+                scriptsLoaded = false; // loaded again at the next read
             }
             return null;
         }
@@ -322,70 +344,19 @@ final class RedisAnswers implements SharedAnswers {
         if (wasUp && !closed) {
             LOG.log(
                     Level.WARNING,
-                    "The shared store " + address + " did not answer (" + cause(e)
+                    "The shared store " + address + " did not answer (" + RedisFailures.cause(e)
                             + "): answers are served but not kept for labels, and labels are refused, until it does");
         }
     }
 
     private SharedStateDown unavailable(Exception e) {
         return new SharedStateDown("the shared store of answers (" + address + ") "
-                + (e == null ? "is down" : "did not answer (" + words(e) + ")")
+                + (e == null
+                        ? "is down"
+                        : "did not answer ("
+                                + (e instanceof JedisDataException ? "it refused the command" : RedisFailures.words(e))
+                                + ")")
                 + ": labels cannot be joined to their answers while it is down; send them again in a few seconds");
-    }
-
-    /** The failure in words for a caller, naming no class: what went wrong, not how the server is built. */
-    private static String words(Exception e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof java.net.SocketTimeoutException) {
-                return "it took longer than " + TIMEOUT_MILLIS + " ms";
-            }
-            if (cause instanceof java.net.ConnectException) {
-                return "the connection was refused";
-            }
-            if (cause instanceof java.util.NoSuchElementException) {
-                return "no connection to it was free within " + TIMEOUT_MILLIS + " ms";
-            }
-            if (cause instanceof JedisDataException) {
-                return "it refused the command";
-            }
-        }
-        return "the connection failed";
-    }
-
-    /** The failure in a few words for the log: its type and message, which Jedis writes without the password. */
-    private static String cause(Exception e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage() == null ? "" : ": " + root.getMessage();
-        return root.getClass().getSimpleName() + (message.length() > 120 ? message.substring(0, 120) : message);
-    }
-
-    private static String spelled(String model) {
-        return model.length() + ":" + model + ":";
-    }
-
-    static String answerKey(String model, String id) {
-        return PREFIX + "a:" + spelled(model) + id;
-    }
-
-    static String seenKey(String model, String id) {
-        return PREFIX + "s:" + spelled(model) + id;
-    }
-
-    static String liveKey(String model, long version, long bucket) {
-        return PREFIX + "live:" + spelled(model) + version + ":" + bucket;
-    }
-
-    private static String sha1(String script) {
-        try {
-            byte[] digest =
-                    java.security.MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(digest);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

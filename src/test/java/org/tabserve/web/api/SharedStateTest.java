@@ -270,6 +270,18 @@ class SharedStateTest {
         assertTrue(fed != null && fed.path("joined").asInt() == 5, "labels join again once Redis is back: " + fed);
     }
 
+    @Test
+    @Order(6)
+    void labelsJoinAfterRedisLosesTheScripts() throws Exception {
+        List<BankNotes.Note> notes = BankNotes.mixed(3);
+        List<String[]> answers = answer(notes);
+        try (RedisClient client = redis.client(PASSWORD)) {
+            client.scriptFlush(); // as a restarted Redis, or an operator, does
+        }
+        JsonNode fed = labelAll(answers, notes);
+        assertEquals(3, fed.path("joined").asInt(), fed::toString);
+    }
+
     private static double skipped() {
         Matcher m = SKIPPED.matcher(http.get("/metrics").text());
         assertTrue(m.find(), "the skipped keeps are a series");
