@@ -251,7 +251,8 @@ class ArchitectureTest {
                         && !i.startsWith("io.prometheus.metrics.")
                         && !i.startsWith(
                                 "com.fasterxml.jackson.") // a rollout's JSON, read and written as the model's card is
-                        && !i.matches("org\\.tabserve\\.(model|rows|repository|predictionlog|serving)\\..*"))
+                        && !i.matches("org\\.tabserve\\.(model|rows|repository|predictionlog|serving)\\..*")
+                        && !REDIS_CLIENT.matcher(i).lookingAt()) // the shared store's, RedisAnswers' alone (below)
                 .toList();
         assertEquals(List.of(), forbidden, "serving imports no servlet, gRPC, Jetty or web type");
         List<String> json = new ArrayList<>();
@@ -542,6 +543,33 @@ class ArchitectureTest {
             }
         }
         assertEquals(List.of(), found, "ONNX Runtime is model.onnx's alone");
+    }
+
+    /** The Redis client and its connection pool: the shared store's (issue 52). */
+    private static final java.util.regex.Pattern REDIS_CLIENT =
+            java.util.regex.Pattern.compile("redis\\.clients\\.|org\\.apache\\.commons\\.pool2\\.");
+
+    /**
+     * The Redis client is the shared store's alone ({@code serving.feedback.RedisAnswers}), which loads only when the
+     * shared-state setting is given: nothing else names it, so that a server without the setting never loads it.
+     */
+    @Test
+    void onlyTheSharedStoreNamesTheRedisClient() throws IOException {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                boolean names = Files.readAllLines(file).stream()
+                        .anyMatch(line -> REDIS_CLIENT.matcher(line).find());
+                if (names && !file.getFileName().toString().equals("RedisAnswers.java")) {
+                    found.add(file.toString());
+                }
+            }
+        }
+        assertEquals(List.of(), found, "the Redis client is RedisAnswers' alone");
+        assertTrue(
+                imports(SERVING.resolve("feedback/RedisAnswers.java")).stream()
+                        .anyMatch(i -> i.startsWith("redis.clients.")),
+                "the scan finds the store's imports");
     }
 
     /** The web app's types named in the files under {@code root}, by import or fully qualified. */

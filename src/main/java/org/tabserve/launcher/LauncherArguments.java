@@ -129,7 +129,11 @@ final class LauncherArguments {
                         default -> model = value;
                     }
                 }
-                case "--prediction-log", "--prediction-log-sample", "--prediction-log-mask", "--feedback-token" -> {
+                case "--prediction-log",
+                        "--prediction-log-sample",
+                        "--prediction-log-mask",
+                        "--feedback-token",
+                        "--shared-state" -> {
                     if (arg.contains("=")) {
                         webSettings.put("tabserve." + name.substring(2), arg.substring(arg.indexOf('=') + 1));
                     } else if (i + 1 < args.length) {

@@ -12,7 +12,8 @@ final class LauncherUsage {
                                           [--min-request-rate BYTES] [--min-request-rate-grace SECONDS]
                                           [--min-response-rate BYTES] [--max-concurrent-streams N]
                                           [--prediction-log DIR [--prediction-log-sample F] [--prediction-log-mask A,B]]
-                                          [--feedback-token TOKEN] [--drain-seconds S] [--grpc-port N] [--probe-port N] [--help]
+                                          [--feedback-token TOKEN] [--shared-state redis://HOST:PORT]
+                                          [--drain-seconds S] [--grpc-port N] [--probe-port N] [--help]
                    java -jar tabserve.war card --model MODEL.onnx --data LABELLED.csv --label COLUMN --out NEW.onnx ...
                    java -jar tabserve.war score --model MODEL.onnx --data ROWS.csv --out SCORED.csv ...
                    java -jar tabserve.war log-csv --model NAME --log DIR --out ROWS.csv ...
@@ -52,6 +53,11 @@ final class LauncherUsage {
               --feedback-token TOKEN  labels (POST /api/feedback) need Authorization: Bearer
                                TOKEN or the admin token (default: anyone may label;
                                prefer the variable: a flag shows in ps) env TABSERVE_FEEDBACK_TOKEN
+              --shared-state redis://[USER:PASSWORD@]HOST:PORT  keep answers for labels in this
+                               Redis, shared by every replica, so that a label joins on any
+                               replica and the live figures are the fleet's (default: each
+                               replica keeps its own; prefer the variable when the URL has a
+                               password)                          env TABSERVE_SHARED_STATE
               --drain-seconds S  on SIGTERM, answer 503 on /health/ready at once but go on
                                serving for S s, so that load balancers take the server out
                                before it stops (default 5; 0 = stop at once); SIGINT

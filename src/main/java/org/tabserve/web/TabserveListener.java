@@ -91,6 +91,12 @@ public final class TabserveListener implements ServletContextListener {
     /** The gRPC calls' deadline timer, started with the gRPC servlet at its first call and stopped with the app. */
     private volatile ScheduledExecutorService grpcDeadlines;
 
+    /**
+     * The fleet's shared store of answers kept for labels, {@code redis://host:port} (env
+     * {@code TABSERVE_SHARED_STATE}); unset, each replica keeps its own.
+     */
+    public static final String SHARED_STATE = "tabserve.shared-state";
+
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
@@ -118,6 +124,16 @@ public final class TabserveListener implements ServletContextListener {
             budget = metrics.feedback().keepWithin(heap.setAside(logBytes, PredictionLogOptions.QUEUE_BYTES));
         } catch (IllegalArgumentException e) {
             LOG.severe("tabserve is not configured correctly: " + e.getMessage());
+            throw e;
+        }
+        // The fleet's shared store of answers kept for labels, when one is given (its client loads only then).
+        try {
+            WebConfig.lookup(context)
+                    .apply(SHARED_STATE)
+                    .filter(url -> !url.isBlank())
+                    .ifPresent(url -> metrics.feedback().share(url));
+        } catch (IllegalArgumentException e) {
+            LOG.severe("tabserve is not configured correctly: setting " + SHARED_STATE + ": " + e.getMessage());
             throw e;
         }
         // Before the models, whose unloads and reloads drop their versions' kept explainers.
@@ -291,6 +307,9 @@ public final class TabserveListener implements ServletContextListener {
         }
         if (predictionLog != null) {
             predictionLog.close(); // what is queued is written first
+        }
+        if (served != null) {
+            served.metrics().feedback().close(); // the shared store's writer, if any
         }
         ScheduledExecutorService deadlines = grpcDeadlines;
         if (deadlines != null) {

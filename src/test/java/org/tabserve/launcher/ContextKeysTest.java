@@ -64,7 +64,8 @@ class ContextKeysTest {
                         PredictionLogOptions.DIRECTORY,
                         PredictionLogOptions.SAMPLE,
                         PredictionLogOptions.MASK,
-                        org.tabserve.web.http.FeedbackToken.FEEDBACK_TOKEN),
+                        org.tabserve.web.http.FeedbackToken.FEEDBACK_TOKEN,
+                        TabserveListener.SHARED_STATE),
                 LauncherOptions.WEB_SETTING_FLAGS.stream()
                         .map(flag -> "tabserve." + flag.substring(2))
                         .toList());

@@ -233,6 +233,21 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void theSharedStateIsPassedOnAsTheWebAppsSetting() throws Exception {
+        assertEquals(
+                Map.of("tabserve.shared-state", "redis://127.0.0.1:6379"),
+                LauncherOptions.parse(new String[] {"--shared-state", "redis://127.0.0.1:6379"}, Map.of())
+                        .webSettings());
+        assertEquals(
+                Map.of("tabserve.shared-state", "redis://:pw@r:1"),
+                LauncherOptions.parse(new String[] {"--shared-state=redis://:pw@r:1"}, Map.of())
+                        .webSettings());
+        assertThrows(
+                LauncherOptions.UsageException.class,
+                () -> LauncherOptions.parse(new String[] {"--shared-state"}, Map.of()));
+    }
+
+    @Test
     void theFeedbackTokenFlagIsPassedToTheAppAsItsSettingAndHelpNamesItsVariable() throws Exception {
         assertEquals(
                 Map.of("tabserve.feedback-token", "labels-0123456789abcdef"),

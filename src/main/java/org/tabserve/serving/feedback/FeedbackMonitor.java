@@ -1,7 +1,5 @@
 package org.tabserve.serving.feedback;
 
-import io.prometheus.metrics.core.metrics.CounterWithCallback;
-import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +44,32 @@ public final class FeedbackMonitor {
      */
     public record Label(String requestId, int row, String label, double value) {}
 
-    /** What a feedback request's labels came to: joined to their answers, or not, and why not. */
-    public record Outcome(long joined, long unknown, long expired, long duplicates) {}
+    /**
+     * What a feedback request's labels came to: joined to their answers, or not, and why not.
+     *
+     * @param joinedBy  the labels joined, by the version that answered them
+     * @param notJoined the first labels not joined ({@link LabelJoins#MAX_NOT_JOINED}), each with why
+     */
+    public record Outcome(
+            long joined,
+            long unknown,
+            long expired,
+            long duplicates,
+            Map<Long, Long> joinedBy,
+            List<NotJoined> notJoined) {
+
+        public Outcome(long joined, long unknown, long expired, long duplicates) {
+            this(joined, unknown, expired, duplicates, Map.of(), List.of());
+        }
+    }
+
+    /**
+     * A label not joined, and why.
+     *
+     * @param outcome {@code unknown}, {@code expired} or {@code duplicate}
+     * @param reason  why, in words
+     */
+    public record NotJoined(String requestId, int row, String outcome, String reason) {}
 
     /**
      * One version's live performance over the last hour.
@@ -61,6 +83,8 @@ public final class FeedbackMonitor {
      * @param scored            rows a classifier scored
      * @param estimatedAccuracy the mean confidence of those rows (CBPE); null for a regressor or before any row
      * @param calibrated        whether that confidence is read through the card's calibration curve
+     * @param fleet             whether the label figures are the fleet's (from the shared store), not this
+     *                          replica's alone
      */
     public record Performance(
             long labelled,
@@ -71,20 +95,48 @@ public final class FeedbackMonitor {
             long duplicates,
             long scored,
             Double estimatedAccuracy,
-            boolean calibrated) {}
+            boolean calibrated,
+            boolean fleet) {
 
-    private record Key(String name, long version) {}
+        /** This replica's figures. */
+        public Performance(
+                long labelled,
+                Double liveAccuracy,
+                Double liveMae,
+                long unknown,
+                long expired,
+                long duplicates,
+                long scored,
+                Double estimatedAccuracy,
+                boolean calibrated) {
+            this(
+                    labelled,
+                    liveAccuracy,
+                    liveMae,
+                    unknown,
+                    expired,
+                    duplicates,
+                    scored,
+                    estimatedAccuracy,
+                    calibrated,
+                    false);
+        }
+    }
+
+    record Key(String name, long version) {}
 
     /**
      * A version's answers and figures, the range its labels may have (a regressor's), and the model instance they are
      * for: a reloaded version starts anew.
      */
-    private record Entry(
+    record Entry(
             Model model, RecentAnswers answers, LivePerformance performance, Confidence confidence, LabelRange range) {}
 
     private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
     private final LongSupplier nanoClock;
     private volatile AnswerRoom room = new AnswerRoom(0);
+    /** The fleet's store of answers kept for labels, or null: each replica keeps its own ({@link #share}). */
+    private volatile SharedAnswers shared;
 
     /** Registers the live performance series in {@code registry}, read at each scrape. */
     public FeedbackMonitor(PrometheusRegistry registry) {
@@ -93,81 +145,10 @@ public final class FeedbackMonitor {
 
     FeedbackMonitor(PrometheusRegistry registry, LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
-        String[] labels = {"model", "version"};
-        CounterWithCallback.builder()
-                .name("tabserve_feedback_labels")
-                .help("Labels sent to POST /api/feedback since the model version was loaded, by outcome: joined (to"
-                        + " the answer of its request id and row), unknown (no such answer kept), expired (its"
-                        + " answer was over an hour old, or dropped for room) and duplicate (the row had one)")
-                .labelNames("model", "version", "outcome")
-                .callback(callback -> each((key, entry) -> {
-                    double[] total = entry.performance().sinceStart();
-                    String version = Long.toString(key.version());
-                    callback.call(total[LivePerformance.Sum.LABELLED.ordinal()], key.name(), version, "joined");
-                    callback.call(total[LivePerformance.Sum.UNKNOWN.ordinal()], key.name(), version, "unknown");
-                    callback.call(total[LivePerformance.Sum.EXPIRED.ordinal()], key.name(), version, "expired");
-                    callback.call(total[LivePerformance.Sum.DUPLICATE.ordinal()], key.name(), version, "duplicate");
-                }))
-                .register(registry);
-        gauge(
-                registry,
-                "tabserve_live_accuracy",
-                "A classifier's accuracy on the labels joined to its answers in the"
-                        + " last hour (absent without labels)",
-                labels,
-                (key, entry) -> of(entry).liveAccuracy());
-        gauge(
-                registry,
-                "tabserve_live_mae",
-                "A regressor's mean absolute error on the labels joined to its answers in"
-                        + " the last hour (absent without labels)",
-                labels,
-                (key, entry) -> of(entry).liveMae());
-        gauge(
-                registry,
-                "tabserve_estimated_accuracy",
-                "A classifier's accuracy estimated without labels: the mean"
-                        + " calibrated confidence of the rows it scored in the last hour (CBPE)",
-                labels,
-                (key, entry) -> of(entry).estimatedAccuracy());
-        gauge(
-                registry,
-                "tabserve_card_accuracy",
-                "A classifier's accuracy on its card's held-out rows, beside the live" + " figures",
-                labels,
-                (key, entry) -> entry.model().card().evaluation() == null
-                        ? null
-                        : entry.model().card().evaluation().accuracy());
-        gauge(
-                registry,
-                "tabserve_card_mae",
-                "A regressor's mean absolute error on its card's held-out rows, beside" + " the live figures",
-                labels,
-                (key, entry) -> entry.model().card().regression() == null
-                        ? null
-                        : entry.model().card().regression().mae());
+        FeedbackSeries.register(registry, this);
     }
 
-    private void gauge(
-            PrometheusRegistry registry,
-            String name,
-            String help,
-            String[] labels,
-            java.util.function.BiFunction<Key, Entry, Double> figure) {
-        GaugeWithCallback.builder()
-                .name(name)
-                .help(help + ", by model and version")
-                .labelNames(labels)
-                .callback(callback -> each((key, entry) -> {
-                    Double value = figure.apply(key, entry);
-                    if (value != null) {
-                        callback.call(value, key.name(), Long.toString(key.version()));
-                    }
-                }))
-                .register(registry);
-    }
-
-    private void each(java.util.function.BiConsumer<Key, Entry> action) {
+    void each(java.util.function.BiConsumer<Key, Entry> action) {
         entries.forEach(action);
     }
 
@@ -227,7 +208,13 @@ public final class FeedbackMonitor {
                 entry.range().answered(low, high); // one lock a batch, not one a row
             }
         }
-        if (requestId != null && !predictions.isEmpty()) {
+        SharedAnswers store = shared;
+        if (requestId != null && !predictions.isEmpty() && store != null) {
+            RecentAnswers.Rows rows = RecentAnswers.rowsOf(model.signature().classLabels(), first, predictions);
+            if (rows != null && IdRing.storable(requestId)) {
+                store.keep(name, version, requestId, first, rows.classes, rows.values);
+            }
+        } else if (requestId != null && !predictions.isEmpty()) {
             if (!entry.answers().keep(now, requestId, first, predictions, client)
                     && first == 0
                     && takeBackFromOthers(entry, client)) {
@@ -291,29 +278,8 @@ public final class FeedbackMonitor {
      * counted too, never refused. The labels' types are the caller's to have checked against the model.
      */
     public Outcome join(String name, long version, Model model, List<Label> labels) {
-        Entry entry = entry(name, version, model);
-        long now = nanoClock.getAsLong();
-        List<String> classes = model.signature().classLabels();
-        long[] outcomes = new long[RecentAnswers.Outcome.values().length];
-        long correct = 0;
-        double error = 0;
-        for (Label label : labels) {
-            RecentAnswers.Join join = entry.answers().join(now, label.requestId(), label.row());
-            outcomes[join.outcome().ordinal()]++;
-            if (join.outcome() == RecentAnswers.Outcome.JOINED) {
-                if (label.label() != null) {
-                    correct += join.predictedClass() == classes.indexOf(label.label()) ? 1 : 0;
-                } else {
-                    error += Math.abs(label.value() - join.predictedValue());
-                }
-            }
-        }
-        long joined = outcomes[RecentAnswers.Outcome.JOINED.ordinal()];
-        long unknown = outcomes[RecentAnswers.Outcome.UNKNOWN.ordinal()];
-        long expired = outcomes[RecentAnswers.Outcome.EXPIRED.ordinal()];
-        long duplicates = outcomes[RecentAnswers.Outcome.DUPLICATE.ordinal()];
-        entry.performance().add(now, 0, 0, joined, correct, error, unknown, expired, duplicates);
-        return new Outcome(joined, unknown, expired, duplicates);
+        return LabelJoins.join(
+                shared, name, version, entry(name, version, model), entries, nanoClock.getAsLong(), labels);
     }
 
     /**
@@ -322,11 +288,20 @@ public final class FeedbackMonitor {
      */
     public Optional<Performance> of(String name, long version, Model model) {
         Entry entry = entries.get(new Key(name, version));
-        return entry == null || entry.model() != model ? Optional.empty() : Optional.of(of(entry));
+        return entry == null || entry.model() != model
+                ? Optional.empty()
+                : Optional.of(of(new Key(name, version), entry));
     }
 
-    private Performance of(Entry entry) {
+    Performance of(Key key, Entry entry) {
         double[] sums = entry.performance().recent(nanoClock.getAsLong());
+        SharedAnswers store = shared;
+        double[] fleet = store == null ? null : store.recent(key.name(), key.version());
+        if (fleet != null) { // the label figures are the fleet's; the rows scored, this replica's
+            fleet[LivePerformance.Sum.SCORED.ordinal()] = sums[LivePerformance.Sum.SCORED.ordinal()];
+            fleet[LivePerformance.Sum.CONFIDENCE.ordinal()] = sums[LivePerformance.Sum.CONFIDENCE.ordinal()];
+            sums = fleet;
+        }
         long labelled = (long) sums[LivePerformance.Sum.LABELLED.ordinal()];
         long scored = (long) sums[LivePerformance.Sum.SCORED.ordinal()];
         boolean classifier = entry.model().signature().task() == Task.CLASSIFICATION;
@@ -342,12 +317,44 @@ public final class FeedbackMonitor {
                 (long) sums[LivePerformance.Sum.DUPLICATE.ordinal()],
                 scored,
                 estimate,
-                entry.confidence().calibrated());
+                entry.confidence().calibrated(),
+                fleet != null);
     }
 
     /** @return {@code figure}, or null when it is not a number (a regressor that answered NaN): never NaN in JSON */
     private static Double finite(Double figure) {
         return figure == null || Double.isFinite(figure) ? figure : null;
+    }
+
+    /**
+     * Keeps answers for labels in the fleet's shared store at {@code url} ({@code redis://host:port}) rather than in
+     * this server's memory, so that a label posted to any replica joins, and the live figures are the fleet's. The
+     * store's client is loaded here, only when one is given.
+     *
+     * @throws IllegalArgumentException for a URL that is not one, saying why without its password
+     */
+    public void share(String url) {
+        shared = SharedAnswers.open(url);
+    }
+
+    /** @return where the answers kept for labels are shared, without credentials; empty when each replica keeps its own */
+    public Optional<String> sharedIn() {
+        SharedAnswers store = shared;
+        return store == null ? Optional.empty() : Optional.of(store.describe());
+    }
+
+    /** @return the fleet's shared store, or null */
+    SharedAnswers shared() {
+        return shared;
+    }
+
+    /** Stops writing to the shared store, if any. */
+    public void close() {
+        SharedAnswers store = shared;
+        shared = null;
+        if (store != null) {
+            store.close();
+        }
     }
 
     /** Version {@code version} of model {@code name} is no longer served: its answers and figures go. */

@@ -33,7 +33,7 @@ final class RecentAnswers {
      * An answer of more than one row: its rows' predicted classes (classifier) or values (regressor), and the client
      * it was answered to.
      */
-    private static final class Rows {
+    static final class Rows {
         final int[] classes;
         final double[] values;
         final boolean[] labelled;
@@ -55,6 +55,32 @@ final class RecentAnswers {
                     java.util.Arrays.copyOf(labelled, labelled.length + more),
                     client);
         }
+    }
+
+    /**
+     * @return an answer's rows to keep, rows {@code first} on, up to {@link #MAX_ROWS} in all: each row's predicted
+     *         class (its index in {@code classes}) or, when there are none, its value; null when none are kept
+     */
+    static Rows rowsOf(List<String> classes, int first, List<Prediction> predictions) {
+        if (first >= MAX_ROWS || predictions.isEmpty()) {
+            return null;
+        }
+        predictions = predictions.subList(0, Math.min(predictions.size(), MAX_ROWS - first));
+        int[] predictedClasses = null;
+        double[] values = null;
+        if (!classes.isEmpty()) {
+            predictedClasses = new int[predictions.size()];
+            for (int r = 0; r < predictedClasses.length; r++) {
+                predictedClasses[r] =
+                        classes.indexOf(predictions.get(r).classification().label());
+            }
+        } else {
+            values = new double[predictions.size()];
+            for (int r = 0; r < values.length; r++) {
+                values[r] = ((Prediction.Regression) predictions.get(r)).value();
+            }
+        }
+        return new Rows(predictedClasses, values, null, FeedbackMonitor.NOBODY);
     }
 
     /**
@@ -160,21 +186,10 @@ final class RecentAnswers {
         if (first >= MAX_ROWS || predictions.isEmpty() || !IdRing.storable(id)) {
             return false;
         }
+        Rows answer = rowsOf(classes, first, predictions);
         predictions = predictions.subList(0, Math.min(predictions.size(), MAX_ROWS - first));
-        int[] predictedClasses = null;
-        double[] values = null;
-        if (!classes.isEmpty()) {
-            predictedClasses = new int[predictions.size()];
-            for (int r = 0; r < predictedClasses.length; r++) {
-                predictedClasses[r] =
-                        classes.indexOf(predictions.get(r).classification().label());
-            }
-        } else {
-            values = new double[predictions.size()];
-            for (int r = 0; r < values.length; r++) {
-                values[r] = ((Prediction.Regression) predictions.get(r)).value();
-            }
-        }
+        int[] predictedClasses = answer.classes;
+        double[] values = answer.values;
         client = room.client(client);
         synchronized (this) {
             expire(now);

@@ -20,6 +20,7 @@ import org.tabserve.rows.RowFootprint;
 import org.tabserve.serving.ResolvedModel;
 import org.tabserve.serving.feedback.FeedbackMonitor;
 import org.tabserve.serving.feedback.LabelRate;
+import org.tabserve.serving.feedback.SharedStateDown;
 import org.tabserve.serving.limits.MemoryBudget;
 import org.tabserve.web.http.FeedbackToken;
 import org.tabserve.web.http.HttpProblem;
@@ -46,6 +47,8 @@ public final class FeedbackHandler {
     static final String LABEL = "label";
     /** The most bad fields one refusal lists: enough to tell a client what it does wrong, few enough to read. */
     static final int MAX_PROBLEMS = 100;
+    /** When to send labels again after the shared store did not answer: it is tried again after a second. */
+    static final long RETRY_SECONDS = 2;
 
     private final WebConfig config;
     private final MemoryBudget budget;
@@ -98,8 +101,17 @@ public final class FeedbackHandler {
         if (labels.size() > 1) {
             rate.spend(client, labels.size() - 1, System.nanoTime());
         }
-        FeedbackMonitor.Outcome outcome =
-                feedback.join(model.name(), model.version().orElseThrow(), served, labels);
+        FeedbackMonitor.Outcome outcome;
+        try {
+            outcome = feedback.join(model.name(), model.version().orElseThrow(), served, labels);
+        } catch (SharedStateDown e) {
+            throw new HttpProblem(
+                    503,
+                    "Service Unavailable",
+                    e.getMessage(),
+                    List.of(),
+                    Map.of("Retry-After", Long.toString(RETRY_SECONDS)));
+        }
         FeedbackMonitor.Performance now =
                 feedback.of(model.name(), model.version().orElseThrow(), served).orElseThrow();
         response.setHeader("Cache-Control", "no-store");
@@ -112,6 +124,7 @@ public final class FeedbackHandler {
             json.writeNumberField("unknown", outcome.unknown());
             json.writeNumberField("expired", outcome.expired());
             json.writeNumberField("duplicates", outcome.duplicates());
+            FeedbackOutcomeJson.write(json, outcome, feedback.sharedIn().isPresent());
             LivePerformanceJson.write(json, served, now);
             json.writeEndObject();
         }
@@ -213,19 +226,43 @@ public final class FeedbackHandler {
                 value = label.doubleValue();
             }
         } else if (!(label.isTextual() || label.isIntegralNumber() || label.isBoolean())
-                || !classes.contains(label.asText())) {
+                || classOf(served, label.asText()) == null) {
             problems.add(new FieldProblem(
                     LABEL,
-                    "must be one of the model's classes " + classes + "; got "
+                    "must be one of the model's classes " + classes + named(served) + "; got "
                             + (label.isValueNode() && label.asText().length() <= 64
                                     ? "'" + label.asText() + "'"
                                     : JsonText.describe(label.asToken())),
                     item));
         } else {
-            classLabel = label.asText();
+            classLabel = classOf(served, label.asText());
         }
         if (problems.size() == before) {
             labels.add(new FeedbackMonitor.Label(id.textValue(), row == null ? 0 : row.intValue(), classLabel, value));
         }
+    }
+
+    /**
+     * @return the model's class that {@code text} names: a class label, or the name the card gives one (as the
+     *         answers show it: {@code survived} for {@code 1}); null when it names none
+     */
+    static String classOf(Model served, String text) {
+        List<String> classes = served.signature().classLabels();
+        if (classes.contains(text)) {
+            return text;
+        }
+        for (String each : classes) {
+            if (served.card().displayName(each).equals(text)) {
+                return each;
+            }
+        }
+        return null;
+    }
+
+    /** @return " (or their names: ...)" when the card names the classes, else "" */
+    private static String named(Model served) {
+        List<String> classes = served.signature().classLabels();
+        List<String> names = classes.stream().map(served.card()::displayName).toList();
+        return names.equals(classes) ? "" : " (or their names " + names + ")";
     }
 }

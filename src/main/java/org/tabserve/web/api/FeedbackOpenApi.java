@@ -54,8 +54,11 @@ public final class FeedbackOpenApi implements OpenApiPart {
                                                 + (regressor ? "mean absolute error" : "accuracy"),
                                         "One label, or an array of them (at most tabserve.max-batch-rows), each naming an answer of the last"
                                                 + " hour by the X-Request-Id it carried and its row (counted from 0 in the answer's order; 0"
-                                                + " for a single row). A label no kept answer has is counted (unknown, or expired when its"
-                                                + " answer was over an hour old or dropped for room), never refused. With the server's"
+                                                + " for a single row); a class by its label or by the name the card gives it. A label no kept"
+                                                + " answer has is counted (unknown, or expired when its answer was over an hour old or"
+                                                + " dropped for room) and said why in not_joined, never refused; under a canary, a label"
+                                                + " joins whichever version answered it. While the shared store (tabserve.shared-state)"
+                                                + " does not answer, labels are refused (503, saying so). With the server's"
                                                 + " tabserve.feedback-token, labels need `Authorization: Bearer <that token>` (or the admin"
                                                 + " token); each client may send "
                                                 + String.format(java.util.Locale.ROOT, "%,d", LabelRate.BURST)
@@ -74,7 +77,9 @@ public final class FeedbackOpenApi implements OpenApiPart {
                                         problems(400, 401, 403, 413, 415, 429, 503)))));
         Schema<?> label = regressor
                 ? new NumberSchema().description("the true value")
-                : new StringSchema()._enum(model.signature().classLabels()).description("the true class");
+                : new StringSchema()
+                        ._enum(classesAndNames(model))
+                        .description("the true class: its label, or the name the card gives it");
         schemas.put(
                 "Label",
                 new ObjectSchema()
@@ -97,12 +102,45 @@ public final class FeedbackOpenApi implements OpenApiPart {
                 .addProperty("joined", count("joined to their answers"))
                 .addProperty("unknown", count("naming no answer kept"))
                 .addProperty("expired", count("naming an answer over an hour old, or dropped for room"))
-                .addProperty("duplicates", count("naming a row labelled before (the first label counts)"));
+                .addProperty("duplicates", count("naming a row labelled before (the first label counts)"))
+                .addProperty(
+                        "joined_by_version",
+                        new ObjectSchema()
+                                .additionalProperties(count("labels joined"))
+                                .description("the labels joined, by the version that answered them (under a canary,"
+                                        + " either version)"))
+                .addProperty(
+                        "not_joined",
+                        new io.swagger.v3.oas.models.media.ArraySchema()
+                                .items(new ObjectSchema()
+                                        .addProperty(FeedbackHandler.REQUEST_ID, new StringSchema())
+                                        .addProperty(FeedbackHandler.ROW, new IntegerSchema())
+                                        .addProperty(
+                                                "outcome",
+                                                new StringSchema()._enum(List.of("unknown", "expired", "duplicate")))
+                                        .addProperty("reason", new StringSchema().description("why, in words")))
+                                .description("the first labels not joined (20 at most), each with why"))
+                .addProperty(
+                        "answers_kept",
+                        new StringSchema()
+                                ._enum(List.of("this replica", "shared store"))
+                                .description("where answers wait for their labels: in this replica's memory, or in"
+                                        + " the fleet's shared store (the shared-state setting)"));
         schemas.put("FeedbackAnswer", performance(answer));
         ObjectSchema performance = new ObjectSchema();
         performance.description("how the version does now: its card's figure, live from labels of the last hour, and"
                 + " estimated without labels");
         schemas.put(PERFORMANCE, performance(performance));
+    }
+
+    /** @return the model's class labels, then the names the card gives them where they differ */
+    private static List<String> classesAndNames(DescribedModel model) {
+        java.util.LinkedHashSet<String> all =
+                new java.util.LinkedHashSet<>(model.signature().classLabels());
+        for (String each : model.signature().classLabels()) {
+            all.add(model.card().displayName(each));
+        }
+        return List.copyOf(all);
     }
 
     private static Schema<?> count(String what) {
@@ -128,7 +166,13 @@ public final class FeedbackOpenApi implements OpenApiPart {
                                 ._enum(java.util.Arrays.asList("calibration curve", "probabilities", null))
                                 .nullable(true)
                                 .description("the card's calibration curve, or the"
-                                        + " model's probabilities as they are when the card has none"));
+                                        + " model's probabilities as they are when the card has none"))
+                .addProperty(
+                        "live_figures",
+                        new StringSchema()
+                                ._enum(List.of("replica", "fleet"))
+                                .description("whose labels the live figures count: this replica's alone, or the"
+                                        + " fleet's, from the shared store (the shared-state setting)"));
         return object;
     }
 

@@ -21,6 +21,8 @@ import org.tabserve.web.http.Json;
  * @param estimatedAccuracy a classifier's mean calibrated confidence on the rows it scored in the window (CBPE)
  * @param estimatedFrom     what that confidence reads: "calibration curve" (the card's) or "probabilities" (as the
  *                          model gives them, when the card has no curve); null without an estimate
+ * @param liveFigures       whose labels the live figures count: "fleet" (every replica's, from the shared store) or
+ *                          "replica" (this one's alone)
  */
 public record LivePerformanceJson(
         @JsonProperty("live_window_seconds") long windowSeconds,
@@ -30,7 +32,8 @@ public record LivePerformanceJson(
         @JsonProperty("live_accuracy") Double liveAccuracy,
         @JsonProperty("live_mae") Double liveMae,
         @JsonProperty("estimated_accuracy") Double estimatedAccuracy,
-        @JsonProperty("estimated_from") String estimatedFrom) {
+        @JsonProperty("estimated_from") String estimatedFrom,
+        @JsonProperty("live_figures") String liveFigures) {
 
     /** @param live the version's figures, or null before it has scored anything */
     public static LivePerformanceJson of(Model model, FeedbackMonitor.Performance live) {
@@ -44,7 +47,8 @@ public record LivePerformanceJson(
                 live == null ? null : live.liveAccuracy(),
                 live == null ? null : live.liveMae(),
                 estimate,
-                estimate == null ? null : live.calibrated() ? "calibration curve" : "probabilities");
+                estimate == null ? null : live.calibrated() ? "calibration curve" : "probabilities",
+                live != null && live.fleet() ? "fleet" : "replica");
     }
 
     /** Writes the figures as fields of the object {@code json} is in. */

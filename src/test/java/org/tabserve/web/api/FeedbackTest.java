@@ -281,8 +281,9 @@ class FeedbackTest {
                 .orElseThrow();
         assertEquals(
                 List.of("label"),
-                post("/models/hostile/api/feedback", label(id, 0, "\"forged\"")).errorFields(400),
-                "a class the model does not have");
+                post("/models/hostile/api/feedback", label(id, 0, "\"counterfeit\""))
+                        .errorFields(400),
+                "a class the model does not have (\"forged\" is class 1's name on the card, and taken)");
         assertEquals(
                 List.of("label"),
                 post("/models/hostile/api/feedback", label(id, 0, "[1]")).errorFields(400));

@@ -1,0 +1,378 @@
+package org.tabserve.serving.feedback;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The shared store in Redis ({@link SharedAnswers}): answers are queued and written by one thread of its own, many to
+ * a round trip, so that an answer never waits for Redis; labels and the fleet's figures are read on the caller's
+ * thread within {@link #TIMEOUT_MILLIS}. After a failure the store is taken as down for {@link #DOWN_NANOS}, so that
+ * no caller waits for it meanwhile: answers are skipped (counted), labels refused in words. Keys are under
+ * {@link RedisKeys#PREFIX}, each model's name spelled with its length so that no two names and ids meet.
+ */
+final class RedisAnswers implements SharedAnswers {
+
+    private static final Logger LOG = Logger.getLogger(RedisAnswers.class.getName());
+    /** The longest a call to Redis may take (connecting, or waiting for its answer), and a connection from the pool. */
+    static final int TIMEOUT_MILLIS = 500;
+    /** How long the store is taken as down after a failure, before it is tried again. */
+    static final long DOWN_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Answers waiting to be written, at most: past them (Redis slower than the answers come), one is skipped. */
+    static final int QUEUE = 8192;
+    /** The room answers take in Redis in any five minutes, across the fleet: 64 MiB, 768 MiB over the hour. */
+    static final long ROOM_PER_BUCKET = 64L << 20;
+    /** How long fleet figures read once are answered again without a round trip. */
+    private static final long FIGURES_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private static final int BUCKET_SECONDS = (int) (FeedbackMonitor.WINDOW_NANOS / 1_000_000_000L / 12);
+    private static final int KEEP_SECONDS = (int) (FeedbackMonitor.WINDOW_NANOS / 1_000_000_000L);
+    private static final List<String> FIELDS =
+            List.of("labelled", "correct", "error", "unknown", "expired", "duplicate");
+    private static final LivePerformance.Sum[] SUMS = {
+        LivePerformance.Sum.LABELLED,
+        LivePerformance.Sum.CORRECT,
+        LivePerformance.Sum.ABSOLUTE_ERROR,
+        LivePerformance.Sum.UNKNOWN,
+        LivePerformance.Sum.EXPIRED,
+        LivePerformance.Sum.DUPLICATE
+    };
+
+    /** One answer to write. */
+    private record Keep(String model, long version, String id, int first, int[] classes, double[] values) {}
+
+    private record Figures(double[] sums, long at) {}
+
+    private final RedisAddress address;
+    private final RedisClient redis;
+    private final BlockingQueue<Keep> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final AtomicLong skipped = new AtomicLong();
+    private final Map<String, Figures> figures = new ConcurrentHashMap<>();
+    private final Thread writer;
+    private final String keepSha = RedisKeys.sha1(RedisScripts.KEEP);
+    private final String joinSha = RedisKeys.sha1(RedisScripts.JOIN);
+    private final String sumsSha = RedisKeys.sha1(RedisScripts.SUMS);
+    private volatile boolean scriptsLoaded;
+    private volatile long downUntil = System.nanoTime();
+    private volatile boolean closed;
+
+    RedisAnswers(RedisAddress address) {
+        this.address = address;
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(TIMEOUT_MILLIS)
+                .socketTimeoutMillis(TIMEOUT_MILLIS)
+                .database(address.database())
+                .ssl(address.tls())
+                .clientName("tabserve");
+        if (address.password() != null) {
+            config.user(address.user()).password(address.password());
+        }
+        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+        pool.setMaxTotal(16);
+        pool.setMaxIdle(16);
+        pool.setMaxWait(Duration.ofMillis(TIMEOUT_MILLIS));
+        pool.setBlockWhenExhausted(true);
+        pool.setJmxEnabled(false);
+        this.redis = RedisClient.builder()
+                .hostAndPort(address.host(), address.port())
+                .clientConfig(config.build())
+                .poolConfig(pool)
+                .build();
+        this.writer = new Thread(this::write, "tabserve-shared-state");
+        writer.setDaemon(true);
+        writer.start();
+        LOG.info("Answers kept for labels are shared in " + address);
+    }
+
+    @Override
+    public void keep(String model, long version, String id, int first, int[] classes, double[] values) {
+        if (System.nanoTime() - downUntil < 0 || !queue.offer(new Keep(model, version, id, first, classes, values))) {
+            skipped.incrementAndGet();
+        }
+    }
+
+    /** The writer's loop: takes what is queued, up to 256 answers, and writes them in one round trip. */
+    private void write() {
+        List<Keep> batch = new ArrayList<>();
+        while (!closed) {
+            try {
+                Keep first = queue.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, 255);
+                if (System.nanoTime() - downUntil < 0) {
+                    skipped.addAndGet(batch.size());
+                } else {
+                    writeAll(batch);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                skipped.addAndGet(batch.size());
+                down(e);
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void writeAll(List<Keep> batch) {
+        loadScripts();
+        long bucket = System.currentTimeMillis() / 1000 / BUCKET_SECONDS;
+        List<Response<Object>> answers = new ArrayList<>(batch.size());
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (Keep keep : batch) {
+                int rows = keep.classes() != null ? keep.classes().length : keep.values().length;
+                List<String> args = new ArrayList<>(rows + 6);
+                args.add(Integer.toString(KEEP_SECONDS));
+                args.add(Integer.toString(2 * KEEP_SECONDS));
+                args.add(Long.toString(96 + keep.id().length() + 24L * rows));
+                args.add(Long.toString(ROOM_PER_BUCKET));
+                args.add(Integer.toString(keep.first()));
+                args.add(Long.toString(keep.version()));
+                for (int r = 0; r < rows; r++) {
+                    args.add(
+                            keep.classes() != null
+                                    ? Integer.toString(keep.classes()[r])
+                                    : Double.toString(keep.values()[r]));
+                }
+                answers.add(pipeline.evalsha(
+                        keepSha,
+                        List.of(
+                                RedisKeys.answerKey(keep.model(), keep.id()),
+                                RedisKeys.seenKey(keep.model(), keep.id()),
+                                RedisKeys.PREFIX + "room:" + bucket),
+                        args));
+            }
+            pipeline.sync();
+        }
+        for (Response<Object> answer : answers) {
+            try {
+                if (!Long.valueOf(1).equals(answer.get())) {
+                    skipped.incrementAndGet(); // the room was full, or the answer's first part was not kept
+                }
+            } catch (JedisDataException e) {
+                skipped.incrementAndGet();
+                scriptsLoaded = scriptsLoaded && !String.valueOf(e.getMessage()).startsWith("NOSCRIPT");
+            }
+        }
+    }
+
+    @Override
+    public List<Joined> join(String model, List<FeedbackMonitor.Label> labels) {
+        if (System.nanoTime() - downUntil < 0) {
+            throw unavailable(null);
+        }
+        List<Response<Object>> answers = send(model, labels);
+        if (!answers.isEmpty() && noScript(answers.get(0))) { // Redis lost the scripts (restarted, SCRIPT FLUSH)
+            scriptsLoaded = false;
+            answers = send(model, labels);
+        }
+        List<Joined> joined = new ArrayList<>(labels.size());
+        for (Response<Object> answer : answers) {
+            joined.add(joined(answer));
+        }
+        return joined;
+    }
+
+    private static boolean noScript(Response<Object> answer) {
+        try {
+            answer.get();
+            return false;
+        } catch (JedisDataException e) {
+            return String.valueOf(e.getMessage()).startsWith("NOSCRIPT");
+        }
+    }
+
+    /** Sends the join script for each label, in one round trip. */
+    private List<Response<Object>> send(String model, List<FeedbackMonitor.Label> labels) {
+        List<Response<Object>> answers = new ArrayList<>(labels.size());
+        try {
+            loadScripts();
+            try (AbstractPipeline pipeline = redis.pipelined()) {
+                for (FeedbackMonitor.Label label : labels) {
+                    answers.add(pipeline.evalsha(
+                            joinSha,
+                            List.of(
+                                    RedisKeys.answerKey(model, label.requestId()),
+                                    RedisKeys.seenKey(model, label.requestId())),
+                            List.of(Integer.toString(label.row()))));
+                }
+                pipeline.sync();
+            }
+        } catch (JedisException e) {
+            down(e);
+            throw unavailable(e);
+        }
+        return answers;
+    }
+
+    /** What one label came to, from the join script's answer; a value no replica wrote is corrupt. */
+    private static Joined joined(Response<Object> answer) {
+        try {
+            if (answer.get() instanceof List<?> got && !got.isEmpty()) {
+                String outcome = String.valueOf(got.get(0));
+                switch (outcome) {
+                    case "unknown":
+                        return new Joined(RecentAnswers.Outcome.UNKNOWN, -1, -1, Double.NaN, false);
+                    case "expired":
+                        return new Joined(RecentAnswers.Outcome.EXPIRED, -1, -1, Double.NaN, false);
+                    case "duplicate":
+                        return new Joined(
+                                RecentAnswers.Outcome.DUPLICATE,
+                                Long.parseLong(text(got.get(1))),
+                                -1,
+                                Double.NaN,
+                                false);
+                    case "joined":
+                        String value = text(got.get(2));
+                        boolean whole = value.matches("-?[0-9]{1,10}");
+                        return new Joined(
+                                RecentAnswers.Outcome.JOINED,
+                                Long.parseLong(text(got.get(1))),
+                                whole ? Integer.parseInt(value) : -1,
+                                whole ? Double.NaN : Double.parseDouble(value),
+                                false);
+                    default:
+                        break;
+                }
+            }
+        } catch (JedisDataException | NumberFormatException | IndexOutOfBoundsException e) {
+            // a value no replica wrote: counted as unknown, said corrupt
+        }
+        return new Joined(RecentAnswers.Outcome.UNKNOWN, -1, -1, Double.NaN, true);
+    }
+
+    private static String text(Object value) {
+        return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
+    }
+
+    @Override
+    public void add(String model, long version, double[] sums) {
+        if (System.nanoTime() - downUntil < 0) {
+            return;
+        }
+        String key = RedisKeys.liveKey(model, version, System.currentTimeMillis() / 1000 / BUCKET_SECONDS);
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (int f = 0; f < SUMS.length; f++) {
+                double amount = sums[SUMS[f].ordinal()];
+                if (amount != 0 && Double.isFinite(amount)) {
+                    pipeline.hincrByFloat(key, FIELDS.get(f), amount);
+                }
+            }
+            pipeline.expire(key, KEEP_SECONDS + BUCKET_SECONDS);
+            pipeline.sync();
+        } catch (JedisException e) {
+            down(e);
+        }
+        figures.remove(model + '\n' + version);
+    }
+
+    @Override
+    public double[] recent(String model, long version) {
+        String cached = model + '\n' + version;
+        Figures known = figures.get(cached);
+        long now = System.nanoTime();
+        if (known != null && now - known.at() < FIGURES_NANOS) {
+            return known.sums();
+        }
+        if (now - downUntil < 0) {
+            return null;
+        }
+        long bucket = System.currentTimeMillis() / 1000 / BUCKET_SECONDS;
+        List<String> keys = new ArrayList<>(12);
+        for (int b = 0; b < 12; b++) {
+            keys.add(RedisKeys.liveKey(model, version, bucket - b));
+        }
+        try {
+            loadScripts();
+            if (!(redis.evalsha(sumsSha, keys, FIELDS) instanceof List<?> got) || got.size() != FIELDS.size()) {
+                return null;
+            }
+            double[] sums = new double[LivePerformance.Sum.values().length];
+            for (int f = 0; f < SUMS.length; f++) {
+                sums[SUMS[f].ordinal()] = Double.parseDouble(text(got.get(f)));
+            }
+            figures.put(cached, new Figures(sums, now));
+            return sums;
+        } catch (JedisException | NumberFormatException e) {
+            if (e instanceof JedisException jedis && !(jedis instanceof JedisDataException)) {
+                down(e);
+            } else if (e instanceof JedisDataException
+                    && String.valueOf(e.getMessage()).startsWith("NOSCRIPT")) {
+                scriptsLoaded = false; // loaded again at the next read
+            }
+            return null;
+        }
+    }
+
+    /** Loads the scripts into Redis once (again after a failure: a restarted Redis has none). */
+    private void loadScripts() {
+        if (!scriptsLoaded) {
+            redis.scriptLoad(RedisScripts.KEEP);
+            redis.scriptLoad(RedisScripts.JOIN);
+            redis.scriptLoad(RedisScripts.SUMS);
+            scriptsLoaded = true;
+        }
+    }
+
+    /** Takes the store as down for {@link #DOWN_NANOS}, logging it once a down period. */
+    private void down(Exception e) {
+        scriptsLoaded = false;
+        long now = System.nanoTime();
+        boolean wasUp = now - downUntil >= 0;
+        downUntil = now + DOWN_NANOS;
+        if (wasUp && !closed) {
+            LOG.log(
+                    Level.WARNING,
+                    "The shared store " + address + " did not answer (" + RedisFailures.cause(e)
+                            + "): answers are served but not kept for labels, and labels are refused, until it does");
+        }
+    }
+
+    private SharedStateDown unavailable(Exception e) {
+        return new SharedStateDown("the shared store of answers (" + address + ") "
+                + (e == null
+                        ? "is down"
+                        : "did not answer ("
+                                + (e instanceof JedisDataException ? "it refused the command" : RedisFailures.words(e))
+                                + ")")
+                + ": labels cannot be joined to their answers while it is down; send them again in a few seconds");
+    }
+
+    @Override
+    public long skipped() {
+        return skipped.get();
+    }
+
+    @Override
+    public String describe() {
+        return address.toString();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        writer.interrupt();
+        redis.close();
+    }
+}

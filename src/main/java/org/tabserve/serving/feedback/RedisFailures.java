@@ -1,0 +1,33 @@
+package org.tabserve.serving.feedback;
+
+/** What went wrong with the shared store, in words: for a caller (naming no class) and for the log. */
+final class RedisFailures {
+
+    private RedisFailures() {}
+
+    /** The failure in words for a caller, naming no class: what went wrong, not how the server is built. */
+    static String words(Exception e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof java.net.SocketTimeoutException) {
+                return "it took longer than " + RedisAnswers.TIMEOUT_MILLIS + " ms";
+            }
+            if (cause instanceof java.net.ConnectException) {
+                return "the connection was refused";
+            }
+            if (cause instanceof java.util.NoSuchElementException) {
+                return "no connection to it was free within " + RedisAnswers.TIMEOUT_MILLIS + " ms";
+            }
+        }
+        return "the connection failed";
+    }
+
+    /** The failure in a few words for the log: its type and message, which Jedis writes without the password. */
+    static String cause(Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? "" : ": " + root.getMessage();
+        return root.getClass().getSimpleName() + (message.length() > 120 ? message.substring(0, 120) : message);
+    }
+}

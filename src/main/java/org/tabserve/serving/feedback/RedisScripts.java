@@ -1,0 +1,89 @@
+package org.tabserve.serving.feedback;
+
+/**
+ * The Lua scripts {@link RedisAnswers} runs in Redis, each one step done at once there: keeping an answer within the
+ * fleet's room, joining a label to it, and reading an hour's label sums. What they read back is bounded in Redis
+ * itself (a type checked, a value's length checked before it is read), so that a value no replica wrote, however
+ * large or odd, never travels to the server nor stops it.
+ */
+final class RedisScripts {
+
+    private RedisScripts() {}
+
+    /**
+     * Keeps an answer. KEYS: the answer's hash, its id's mark (kept twice as long, so that a late label is told
+     * expired), the room's count of this five minutes. ARGV: seconds to keep it, seconds to keep the mark, its bytes,
+     * the room's cap for five minutes, its first row, its version, then each row's answer. Returns 1 when kept, 0
+     * when the room is full or a later part's earlier rows are not kept.
+     */
+    static final String KEEP = """
+            local ttl = tonumber(ARGV[1])
+            local bytes = tonumber(ARGV[3])
+            local used = redis.call('INCRBY', KEYS[3], bytes)
+            if used == bytes then redis.call('EXPIRE', KEYS[3], ttl) end
+            if used > tonumber(ARGV[4]) then
+              redis.call('DECRBY', KEYS[3], bytes)
+              return 0
+            end
+            local first = tonumber(ARGV[5])
+            if first == 0 then
+              redis.call('DEL', KEYS[1])
+              redis.call('HSET', KEYS[1], 'v', ARGV[6])
+            elseif redis.call('TYPE', KEYS[1]).ok ~= 'hash' or redis.call('HSTRLEN', KEYS[1], 'n') > 12
+                or tonumber(redis.call('HGET', KEYS[1], 'n')) ~= first then
+              redis.call('DECRBY', KEYS[3], bytes)
+              return 0
+            end
+            local rows = #ARGV - 6
+            for i = 1, rows do
+              redis.call('HSET', KEYS[1], tostring(first + i - 1), ARGV[6 + i])
+            end
+            redis.call('HSET', KEYS[1], 'n', tostring(first + rows))
+            redis.call('EXPIRE', KEYS[1], ttl)
+            redis.call('SET', KEYS[2], '1', 'EX', ARGV[2])
+            return 1
+            """;
+
+    /**
+     * Joins a label. KEYS: the answer's hash, its id's mark. ARGV: the row. Returns {@code {'joined', version,
+     * answer}}, {@code {'duplicate', version}}, {@code {'expired'}}, {@code {'unknown'}} or {@code {'corrupt'}} (a
+     * value no replica wrote: a wrong type, or too long to be one).
+     */
+    static final String JOIN = """
+            local kind = redis.call('TYPE', KEYS[1]).ok
+            if kind == 'none' then
+              if redis.call('EXISTS', KEYS[2]) == 1 then return {'expired'} end
+              return {'unknown'}
+            end
+            if kind ~= 'hash' then return {'corrupt'} end
+            if redis.call('HSTRLEN', KEYS[1], 'v') > 20 or redis.call('HSTRLEN', KEYS[1], ARGV[1]) > 32 then
+              return {'corrupt'}
+            end
+            local got = redis.call('HMGET', KEYS[1], 'v', ARGV[1])
+            if not got[1] then return {'corrupt'} end
+            if not got[2] then return {'unknown'} end
+            if redis.call('HSETNX', KEYS[1], 'l' .. ARGV[1], '1') == 0 then return {'duplicate', got[1]} end
+            return {'joined', got[1], got[2]}
+            """;
+
+    /**
+     * Sums an hour's label figures. KEYS: the buckets' hashes. ARGV: the fields. Returns each field's sum as text;
+     * a bucket of another type, a field too long, not a number or negative is left out.
+     */
+    static final String SUMS = """
+            local sums = {}
+            for j = 1, #ARGV do sums[j] = 0 end
+            for i = 1, #KEYS do
+              if redis.call('TYPE', KEYS[i]).ok == 'hash' then
+                for j = 1, #ARGV do
+                  if redis.call('HSTRLEN', KEYS[i], ARGV[j]) <= 32 then
+                    local x = tonumber(redis.call('HGET', KEYS[i], ARGV[j]))
+                    if x and x >= 0 and x < 1e15 then sums[j] = sums[j] + x end
+                  end
+                end
+              end
+            end
+            for j = 1, #ARGV do sums[j] = string.format('%.17g', sums[j]) end
+            return sums
+            """;
+}

@@ -1,0 +1,61 @@
+package org.tabserve.serving.feedback;
+
+import java.util.List;
+
+/**
+ * A store of answers kept for labels that every replica of a fleet shares (the {@code --shared-state} setting), so
+ * that a label posted to any replica joins the answer another replica gave, and the live figures are the fleet's:
+ * each answer kept with the version that gave it, for an hour, within a cap; the hour's label sums by model and
+ * version. Its one implementation, {@link RedisAnswers}, is loaded only when the setting is given, so that a server
+ * without it never loads a Redis client. A slow or dead store never slows an answer: keeping one is queued, and
+ * skipped (and counted) when the store is behind or down; labels are refused in words while it is down.
+ */
+interface SharedAnswers extends AutoCloseable {
+
+    /** What a label came to in the store, and, when joined, the version that answered and what it answered. */
+    /**
+     * @param corrupt whether the store held something there that no replica wrote (a wrong type, a value too long
+     *                or not a number): counted as unknown, and said
+     */
+    record Joined(
+            RecentAnswers.Outcome outcome, long version, int predictedClass, double predictedValue, boolean corrupt) {}
+
+    /**
+     * Keeps request {@code id}'s answer, rows {@code first} on ({@code classes}: each row's class index, or
+     * {@code values}: a regressor's), never waiting: queued for the store, or skipped and counted.
+     */
+    void keep(String model, long version, String id, int first, int[] classes, double[] values);
+
+    /**
+     * Joins each label (of model {@code model}) to the answer it names, whichever replica and version gave it.
+     *
+     * @throws SharedStateDown when the store does not answer in time
+     */
+    List<Joined> join(String model, List<FeedbackMonitor.Label> labels);
+
+    /** Adds a version's label sums (in {@link LivePerformance.Sum}'s order, its label figures only) for the fleet. */
+    void add(String model, long version, double[] sums);
+
+    /**
+     * @return the fleet's label sums of the last hour for a version, in {@link LivePerformance.Sum}'s order (a second
+     *         old at most), or null when the store does not answer in time
+     */
+    double[] recent(String model, long version);
+
+    /** @return answers not kept because the store was behind, down or full, since start */
+    long skipped();
+
+    /** @return the store as the docs and logs may name it: its address, never its password */
+    String describe();
+
+    @Override
+    void close();
+
+    /**
+     * @param url {@code redis://[user:password@]host:port[/database]} (or {@code rediss://} for TLS)
+     * @throws IllegalArgumentException for a URL that is not one, saying why without its password
+     */
+    static SharedAnswers open(String url) {
+        return new RedisAnswers(RedisAddress.parse(url));
+    }
+}

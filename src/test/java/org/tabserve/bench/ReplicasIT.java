@@ -1,0 +1,344 @@
+package org.tabserve.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.tabserve.testing.BankNotes;
+import org.tabserve.testing.RedisProcess;
+import org.tabserve.testing.TabserveProcess;
+
+/**
+ * Issue 52's proof: three replicas of the packaged WAR (the shipped JVM options) behind Debian's HAProxy, round robin,
+ * 3,000 single-row answers and 3,000 labels (in batches of 100) sent through the balancer. With the shared store
+ * ({@code --shared-state}, Debian's redis-server on a port of the test's own) all 3,000 labels join, every replica
+ * shows the same {@code live_accuracy} (the fleet's: the accuracy of the 3,000 answers), and the per-replica counters
+ * sum to the fleet's figures; then, Redis killed mid-run, 600 more answers are all 200, their 600 keeps are counted
+ * as skipped, labels are refused in words (503), and no request thread is left in the Redis client. Without the
+ * store, about two labels in three miss, each said to be maybe another replica's. About a minute; skipped, saying
+ * so, without haproxy or redis-server (which {@code .ci/run} installs).
+ */
+@Timeout(600)
+class ReplicasIT {
+
+    private static final Path HAPROXY = Path.of("/usr/sbin/haproxy");
+    private static final int ANSWERS = 3_000;
+    private static final int BATCH = 100;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+
+    /**
+     * An answer through the balancer: its id, its label, and the class it is labelled with: the note's true class,
+     * but for every seventh, labelled wrongly, so that the live accuracy is not the model's 100 % on these notes.
+     */
+    private record Answer(String id, String label, String truth) {}
+
+    @Test
+    void withTheSharedStoreEveryLabelJoinsAndEveryReplicaShowsTheFleetsLiveAccuracy() throws Exception {
+        assumeTrue(
+                Files.isExecutable(HAPROXY),
+                "needs Debian's haproxy (apt-get install -y haproxy; .ci/run installs it)");
+        assumeTrue(RedisProcess.installed(), RedisProcess.MISSING);
+        try (RedisProcess redis = RedisProcess.launch();
+                Fleet fleet = Fleet.start(List.of("--shared-state", redis.url()))) {
+            List<Answer> answers = answer(fleet.balancer(), 0, ANSWERS);
+            long right =
+                    answers.stream().filter(a -> a.label().equals(a.truth())).count();
+            Thread.sleep(500); // the keeps are written by each replica's own thread, within milliseconds
+            long joined = 0;
+            for (int from = 0; from < ANSWERS; from += BATCH) {
+                JsonNode fed = label(fleet.balancer(), answers.subList(from, from + BATCH), 200);
+                joined += fed.path("joined").asLong();
+                assertEquals("shared store", fed.path("answers_kept").asText(), fed::toString);
+            }
+            assertEquals(ANSWERS, joined, "every label joined, whichever replica took it");
+            Thread.sleep(1_500); // a replica reads the fleet's figures again once they are a second old
+            List<Double> accuracies = new ArrayList<>();
+            double joinedSeries = 0;
+            double correctSeries = 0;
+            for (TabserveProcess replica : fleet.replicas()) {
+                JsonNode entry =
+                        get(replica.uri().resolve("/api/models")).path("models").get(0);
+                assertEquals("fleet", entry.path("live_figures").asText(), entry::toString);
+                assertEquals(ANSWERS, entry.path("labelled").asLong(), entry::toString);
+                accuracies.add(entry.path("live_accuracy").asDouble());
+                String metrics = text(replica.uri().resolve("/metrics"));
+                joinedSeries += sum(metrics, "tabserve_feedback_labels_total\\{[^}]*outcome=\"joined\"[^}]*\\}");
+                correctSeries += sum(metrics, "tabserve_feedback_correct_total\\{[^}]*\\}");
+            }
+            System.out.println("replicas: live_accuracy " + accuracies + ", " + right + " of " + ANSWERS + " right");
+            for (double accuracy : accuracies) {
+                assertEquals((double) right / ANSWERS, accuracy, 1e-9, "every replica shows the fleet's figure");
+            }
+            assertEquals(ANSWERS, joinedSeries, "sum over replicas of the joined labels");
+            assertEquals(right, correctSeries, "sum over replicas of the labels answered right");
+
+            // Redis dies mid-run: answers go on, keeps are skipped and counted, labels refused in words.
+            double skippedBefore = skipped(fleet);
+            redis.stop();
+            List<Answer> during = answer(fleet.balancer(), ANSWERS, 600); // every one 200, or answer() fails
+            assertEquals(600, during.size());
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (skipped(fleet) != skippedBefore + 600) {
+                assertTrue(System.nanoTime() < deadline, "skipped keeps " + skipped(fleet) + " after 600 answers");
+                Thread.sleep(200);
+            }
+            for (int i = 0; i < 3; i++) { // each replica, round robin
+                JsonNode problem = label(fleet.balancer(), during.subList(i * 10, i * 10 + 10), 503);
+                assertTrue(problem.path("detail").asText().contains("shared store"), problem::toString);
+                assertTrue(problem.path("detail").asText().contains("send them again"), problem::toString);
+            }
+            for (TabserveProcess replica : fleet.replicas()) {
+                assertEquals(200, status(replica.uri().resolve("/health/ready")), "a dead store takes no replica out");
+                String threads = threadDump(replica);
+                for (String thread : threads.split("\n\n")) {
+                    assertFalse(
+                            thread.contains("redis.clients") && !thread.contains("\"tabserve-shared-state\""),
+                            "a thread other than the store's writer is in the Redis client:\n" + thread);
+                }
+            }
+        }
+    }
+
+    @Test
+    void withoutTheSharedStoreALabelMissesTwiceInThreeAndTheAnswerSaysWhy() throws Exception {
+        assumeTrue(
+                Files.isExecutable(HAPROXY),
+                "needs Debian's haproxy (apt-get install -y haproxy; .ci/run installs it)");
+        try (Fleet fleet = Fleet.start(List.of())) {
+            List<Answer> answers = answer(fleet.balancer(), 0, 300);
+            long joined = 0;
+            long unknown = 0;
+            for (int from = 0; from < answers.size(); from += 10) {
+                JsonNode fed = label(fleet.balancer(), answers.subList(from, from + 10), 200);
+                joined += fed.path("joined").asLong();
+                unknown += fed.path("unknown").asLong();
+                assertEquals("this replica", fed.path("answers_kept").asText(), fed::toString);
+                for (JsonNode not : fed.path("not_joined")) {
+                    assertTrue(not.path("reason").asText().contains("answered by another replica"), fed::toString);
+                    assertTrue(not.path("reason").asText().contains("--shared-state"), fed::toString);
+                }
+            }
+            System.out.println("replicas without the shared store: " + joined + " of 300 labels joined");
+            assertEquals(300, joined + unknown);
+            assertTrue(joined > 0 && joined < 200, joined + " of 300 joined: about one in three");
+            for (TabserveProcess replica : fleet.replicas()) {
+                JsonNode entry =
+                        get(replica.uri().resolve("/api/models")).path("models").get(0);
+                assertEquals("replica", entry.path("live_figures").asText(), entry::toString);
+            }
+        }
+    }
+
+    /** {@code count} notes answered through the balancer from the data's {@code first}, by four clients at once. */
+    private static List<Answer> answer(URI balancer, int first, int count) throws Exception {
+        List<BankNotes.Note> notes = BankNotes.all();
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Answer>> answers = new ArrayList<>();
+            for (int i = first; i < first + count; i++) {
+                BankNotes.Note note = notes.get(i % notes.size());
+                int index = i;
+                answers.add(clients.submit(() -> {
+                    HttpResponse<String> answer = CLIENT.send(
+                            HttpRequest.newBuilder(balancer.resolve("/api/predict"))
+                                    .timeout(Duration.ofSeconds(30))
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(
+                                            note.json().toString()))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertEquals(200, answer.statusCode(), answer::body);
+                    return new Answer(
+                            answer.headers().firstValue("X-Request-Id").orElseThrow(),
+                            JSON.readTree(answer.body()).path("label").asText(),
+                            index % 7 == 3 ? (note.label().equals("0") ? "1" : "0") : note.label());
+                }));
+            }
+            List<Answer> out = new ArrayList<>();
+            for (Future<Answer> answer : answers) {
+                out.add(answer.get(60, TimeUnit.SECONDS));
+            }
+            return out;
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    /** Posts the answers' true classes (by the card's names) through the balancer; returns the answer. */
+    private static JsonNode label(URI balancer, List<Answer> answers, int expected) throws Exception {
+        StringJoiner labels = new StringJoiner(",", "[", "]");
+        for (Answer answer : answers) {
+            labels.add("{\"request_id\":\"" + answer.id() + "\",\"label\":\""
+                    + BankNotes.DISPLAY_NAMES.get(answer.truth()) + "\"}");
+        }
+        HttpResponse<String> fed = CLIENT.send(
+                HttpRequest.newBuilder(balancer.resolve("/api/feedback"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(labels.toString()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(expected, fed.statusCode(), fed::body);
+        return JSON.readTree(fed.body());
+    }
+
+    private static JsonNode get(URI uri) throws Exception {
+        return JSON.readTree(text(uri));
+    }
+
+    private static String text(URI uri) throws Exception {
+        return CLIENT.send(
+                        HttpRequest.newBuilder(uri)
+                                .timeout(Duration.ofSeconds(30))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
+    private static int status(URI uri) throws Exception {
+        return CLIENT.send(
+                        HttpRequest.newBuilder(uri)
+                                .timeout(Duration.ofSeconds(30))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    /** The sum of the series matching {@code series} in a scrape. */
+    private static double sum(String metrics, String series) {
+        Matcher m = Pattern.compile("(?m)^" + series + " ([0-9.eE+-]+)$").matcher(metrics);
+        double sum = 0;
+        while (m.find()) {
+            sum += Double.parseDouble(m.group(1));
+        }
+        return sum;
+    }
+
+    private static double skipped(Fleet fleet) throws Exception {
+        double sum = 0;
+        for (TabserveProcess replica : fleet.replicas()) {
+            sum += sum(text(replica.uri().resolve("/metrics")), "tabserve_shared_state_skipped_keeps_total");
+        }
+        return sum;
+    }
+
+    /** The replica's threads, by the JDK's jcmd. */
+    private static String threadDump(TabserveProcess replica) throws Exception {
+        Process jcmd = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(replica.process().pid()),
+                        "Thread.print")
+                .redirectErrorStream(true)
+                .start();
+        String dump = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(jcmd.waitFor(60, TimeUnit.SECONDS) && dump.contains("\"main\""), dump);
+        return dump;
+    }
+
+    /** Three replicas of the WAR, as README ships it, and HAProxy in front, round robin. */
+    private record Fleet(List<TabserveProcess> replicas, Process haproxy, URI balancer) implements AutoCloseable {
+
+        static Fleet start(List<String> flags) throws Exception {
+            List<TabserveProcess> replicas = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    List<String> args = new ArrayList<>(List.of("--port", "0"));
+                    args.addAll(flags);
+                    replicas.add(TabserveProcess.start(
+                            TabserveProcess.war(),
+                            TabserveProcess.SHIPPED_JVM_OPTIONS,
+                            args,
+                            TabserveProcess.SHIPPED_ENVIRONMENT));
+                }
+                for (TabserveProcess replica : replicas) {
+                    replica.awaitReady(Duration.ofSeconds(120));
+                }
+                int port;
+                try (ServerSocket socket = new ServerSocket(0)) {
+                    port = socket.getLocalPort();
+                }
+                StringBuilder config = new StringBuilder("""
+                        defaults
+                          mode http
+                          timeout connect 2s
+                          timeout client 30s
+                          timeout server 30s
+                        frontend replicas
+                          bind 127.0.0.1:%d
+                          default_backend replicas
+                        backend replicas
+                          balance roundrobin
+                        """.formatted(port));
+                for (int i = 0; i < replicas.size(); i++) {
+                    config.append("  server r")
+                            .append(i)
+                            .append(" 127.0.0.1:")
+                            .append(replicas.get(i).uri().getPort())
+                            .append('\n');
+                }
+                Path cfg = Files.createTempFile("replicas-haproxy", ".cfg");
+                Files.writeString(cfg, config);
+                Process haproxy = new ProcessBuilder(HAPROXY.toString(), "-f", cfg.toString(), "-db")
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+                URI balancer = URI.create("http://127.0.0.1:" + port + "/");
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (true) {
+                    try {
+                        if (status(balancer.resolve("/health/ready")) == 200) {
+                            break;
+                        }
+                    } catch (IOException notYet) {
+                        // HAProxy not listening yet
+                    }
+                    assertTrue(System.nanoTime() < deadline && haproxy.isAlive(), "HAProxy did not start");
+                    Thread.sleep(100);
+                }
+                return new Fleet(List.copyOf(replicas), haproxy, balancer);
+            } catch (Exception | Error e) {
+                for (TabserveProcess replica : replicas) {
+                    replica.close();
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            haproxy.destroy();
+            haproxy.waitFor(20, TimeUnit.SECONDS);
+            for (TabserveProcess replica : replicas) {
+                replica.close();
+            }
+        }
+    }
+}
