@@ -1,5 +1,6 @@
 package org.tabserve.model;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -41,6 +42,16 @@ public interface BatchScoring {
 
     /** Scoring by {@code model} alone, with nothing owed: the command line's. */
     static BatchScoring offline(Model model) {
+        return offline(model, null);
+    }
+
+    /**
+     * Scoring by {@code model} alone, each row answered with its uncertainty when {@code covering} is given: what an
+     * engine that embeds the model core owes no server (no metrics, no drift, no log).
+     *
+     * @param covering each row's uncertainty at the coverage asked for, or null when none was
+     */
+    static BatchScoring offline(Model model, RowUncertainty covering) {
         return new BatchScoring() {
             @Override
             public Model model() {
@@ -54,7 +65,24 @@ public interface BatchScoring {
 
             @Override
             public ScoredRows answered(Batch rows, List<Prediction> predictions) {
-                return new ScoredRows(predictions, null, null);
+                if (covering == null) {
+                    return new ScoredRows(predictions, null, null);
+                }
+                List<Uncertainty> uncertainties = new ArrayList<>(predictions.size());
+                for (int r = 0; r < predictions.size(); r++) {
+                    uncertainties.add(covering.of(rows, r, predictions.get(r)));
+                }
+                return new ScoredRows(predictions, null, uncertainties);
+            }
+
+            @Override
+            public boolean covers() {
+                return covering != null;
+            }
+
+            @Override
+            public boolean measuresNovelty() {
+                return covering != null && covering.measuresNovelty();
             }
         };
     }
