@@ -1,0 +1,62 @@
+package org.tabserve.spark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.tabserve.model.Model;
+import org.tabserve.model.onnx.OnnxModelLoader;
+
+/**
+ * The models of one JVM (an executor, or the driver), by the SHA-256 of their bytes: the first task that needs a model
+ * writes its bytes to a temporary file once and loads it, and every later task and partition of the JVM scores with
+ * that one ONNX Runtime session.
+ */
+public final class ModelCache {
+
+    private static final Map<String, Model> MODELS = new ConcurrentHashMap<>();
+
+    private ModelCache() {}
+
+    /**
+     * @param sha256 the model's {@link #sha256}
+     * @param bytes  the model's bytes (a broadcast's value), read only when this JVM has not loaded it yet
+     */
+    public static Model model(String sha256, Supplier<byte[]> bytes) {
+        return MODELS.computeIfAbsent(sha256, key -> load(key, bytes.get()));
+    }
+
+    /** @return how many models this JVM has loaded */
+    public static int loaded() {
+        return MODELS.size();
+    }
+
+    private static Model load(String sha256, byte[] bytes) {
+        try {
+            Path file = Files.createTempFile("tabserve-" + sha256.substring(0, 12) + "-", ".onnx");
+            file.toFile().deleteOnExit();
+            Files.write(file, bytes);
+            Model model = OnnxModelLoader.load(file);
+            System.err.println("tabserve-spark: loaded model " + sha256 + " in JVM "
+                    + ProcessHandle.current().pid());
+            return model;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the model's bytes to a temporary file", e);
+        }
+    }
+
+    /** @return the SHA-256 of {@code bytes}, in hex */
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
