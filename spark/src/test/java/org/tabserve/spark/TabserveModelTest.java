@@ -92,6 +92,32 @@ class TabserveModelTest {
     }
 
     @Test
+    void answersAsTheTransformerThroughTheSqlFunction() {
+        String model = FIXTURES.resolve("penguins/kg-as-text.onnx").toString();
+        TabserveFunctions.register(spark, "penguin", model);
+        penguins(false).createOrReplaceTempView("penguins");
+        List<Row> sql = spark.sql("SELECT name, penguin(struct(*)) AS answer FROM penguins ORDER BY name")
+                .collectAsList();
+        List<Row> transformed = new TabserveModel()
+                .setModelPath(model)
+                .transform(penguins(false))
+                .orderBy("name")
+                .collectAsList();
+        for (int r = 0; r < 2; r++) {
+            Row answer = sql.get(r).getStruct(1);
+            Row expected = transformed.get(r).getStruct(transformed.get(r).fieldIndex("prediction"));
+            assertEquals(expected.getString(0), answer.getString(0));
+            assertEquals(expected.getJavaMap(1), answer.getJavaMap(1));
+            assertTrue(answer.isNullAt(2));
+        }
+        Row bad = sql.get(2).getStruct(1);
+        assertTrue(bad.isNullAt(0));
+        assertEquals(
+                "missing value for 'flipper_length_mm'",
+                bad.getList(2).get(0) instanceof Row error ? error.getString(1) : null);
+    }
+
+    @Test
     void refusesATableWithoutAColumnTheModelTakes() {
         IllegalArgumentException refused = assertThrows(
                 IllegalArgumentException.class,
