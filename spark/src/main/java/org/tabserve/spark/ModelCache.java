@@ -32,6 +32,14 @@ public final class ModelCache {
         return MODELS.computeIfAbsent(sha256, key -> load(key, bytes.get()));
     }
 
+    /**
+     * A session of its own for one partition, never shared, which the caller closes: what SynapseML's ONNXModel does,
+     * for the benchmark's comparison ({@link TabserveModel#sessionPerPartition()}).
+     */
+    public static Model unshared(String sha256, byte[] bytes) {
+        return load(sha256, bytes);
+    }
+
     /** @return how many models this JVM has loaded */
     public static int loaded() {
         return MODELS.size();

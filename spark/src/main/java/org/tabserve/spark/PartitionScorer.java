@@ -31,6 +31,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     private final Double coverage;
     private final boolean failOnError;
     private final ResultColumns columns;
+    private final boolean sessionPerPartition;
 
     /**
      * @param inputColumns for each of the model's features, in its order, the index of the row's column holding it
@@ -43,7 +44,8 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             int batchSize,
             Double coverage,
             boolean failOnError,
-            ResultColumns columns) {
+            ResultColumns columns,
+            boolean sessionPerPartition) {
         this.bytes = bytes;
         this.sha256 = sha256;
         this.inputColumns = inputColumns;
@@ -51,16 +53,20 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         this.coverage = coverage;
         this.failOnError = failOnError;
         this.columns = columns;
+        this.sessionPerPartition = sessionPerPartition;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-        Model model = ModelCache.model(sha256, bytes::value);
+        Model model = sessionPerPartition
+                ? ModelCache.unshared(sha256, bytes.value())
+                : ModelCache.model(sha256, bytes::value);
         BatchScoring scoring = BatchScoring.offline(
                 model, coverage == null ? null : RowUncertainty.at(model.card().conformal(), coverage));
         return new Iterator<>() {
             private List<Row> scored = List.of();
             private int next;
+            private boolean closed;
 
             @Override
             public boolean hasNext() {
@@ -68,7 +74,12 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
                     scored = score(scoring, rows);
                     next = 0;
                 }
-                return next < scored.size();
+                boolean more = next < scored.size();
+                if (!more && sessionPerPartition && !closed) {
+                    closed = true;
+                    closeUnshared(model);
+                }
+                return more;
             }
 
             @Override
@@ -79,6 +90,14 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
                 return scored.get(next++);
             }
         };
+    }
+
+    private static void closeUnshared(Model model) {
+        try {
+            model.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot close the partition's session", e);
+        }
     }
 
     /** Scores the next batch of {@code rows}. */

@@ -43,6 +43,7 @@ public final class TabserveModel extends Transformer {
     private final IntParam batchSize;
     private final DoubleParam coverage;
     private final BooleanParam failOnError;
+    private final BooleanParam sessionPerPartition;
 
     public TabserveModel() {
         this(Identifiable.randomUID("tabserve"));
@@ -63,7 +64,12 @@ public final class TabserveModel extends Transformer {
         setDefault(outputCol, "prediction");
         setDefault(errorCol, "errors");
         setDefault(batchSize, 4096);
+        sessionPerPartition = new BooleanParam(
+                this,
+                "sessionPerPartition",
+                "a new session for each partition instead of one per executor JVM: only for the benchmark's comparison");
         setDefault(failOnError, false);
+        setDefault(sessionPerPartition, false);
     }
 
     @Override
@@ -93,6 +99,15 @@ public final class TabserveModel extends Transformer {
 
     public BooleanParam failOnError() {
         return failOnError;
+    }
+
+    public BooleanParam sessionPerPartition() {
+        return sessionPerPartition;
+    }
+
+    public TabserveModel setSessionPerPartition(boolean value) {
+        set(sessionPerPartition, value);
+        return this;
     }
 
     public TabserveModel setModelPath(String value) {
@@ -145,7 +160,8 @@ public final class TabserveModel extends Transformer {
                 (Integer) getOrDefault(batchSize),
                 coverageAsked(),
                 (Boolean) getOrDefault(failOnError),
-                columns(loaded.model()));
+                columns(loaded.model()),
+                (Boolean) getOrDefault(sessionPerPartition));
         return dataset.toDF().mapPartitions(scorer, Encoders.row(out));
     }
 
