@@ -2,8 +2,10 @@ package org.tabserve.spark;
 
 import java.io.Serializable;
 import java.util.List;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.tabserve.model.FieldError;
@@ -59,8 +61,7 @@ final class ResultColumns implements Serializable {
                         + "'; name the output another way (setOutputCol, setErrorCol)");
             }
         }
-        return schema.add(
-                        new StructField(answerColumn, answerType(), true, org.apache.spark.sql.types.Metadata.empty()))
+        return schema.add(new StructField(answerColumn, answerType(), true, Metadata.empty()))
                 .add(errorColumn, ERRORS, true);
     }
 
@@ -77,13 +78,13 @@ final class ResultColumns implements Serializable {
         if (covered) {
             int at = values.length - 2;
             values[at] = uncertainty.interval() != null
-                    ? org.apache.spark.sql.RowFactory.create(
+                    ? RowFactory.create(
                             uncertainty.interval().lower(),
                             uncertainty.interval().upper())
                     : uncertainty.predictionSet().toArray(new String[0]);
             values[at + 1] = uncertainty.novelty() == null
                     ? null
-                    : org.apache.spark.sql.RowFactory.create(
+                    : RowFactory.create(
                             uncertainty.novelty().pValue(),
                             uncertainty.novelty().novel());
         }
@@ -94,8 +95,7 @@ final class ResultColumns implements Serializable {
     static Object[] errors(List<FieldError> errors) {
         Object[] rows = new Object[errors.size()];
         for (int i = 0; i < rows.length; i++) {
-            rows[i] = org.apache.spark.sql.RowFactory.create(
-                    errors.get(i).field(), errors.get(i).message());
+            rows[i] = RowFactory.create(errors.get(i).field(), errors.get(i).message());
         }
         return rows;
     }

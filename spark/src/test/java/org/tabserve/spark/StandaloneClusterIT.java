@@ -148,13 +148,12 @@ class StandaloneClusterIT {
             JsonNode expected = answers.get(i);
             assertEquals(expected.path("label").asText(), answer.getString(0), "row " + i);
             Map<String, Double> probabilities = answer.getJavaMap(1);
+            Row row = sample.get(i);
             assertEquals(expected.path("probabilities").size(), probabilities.size());
             expected.path("probabilities")
                     .fields()
                     .forEachRemaining(e -> assertEquals(
-                            e.getValue().doubleValue(),
-                            probabilities.get(e.getKey()),
-                            "row " + sample + " " + e.getKey()));
+                            e.getValue().doubleValue(), probabilities.get(e.getKey()), row + " " + e.getKey()));
         }
 
         // One ONNX Runtime session per executor JVM: each of the two executors loaded the model once, though each
