@@ -21,7 +21,7 @@ public interface BatchScoring {
      * Does what is owed for a batch the model answered, on the thread that answers, in the order of the rows sent.
      *
      * @return the rows as scored: {@code predictions}, unchanged, with their uncertainties when a coverage was asked
-     *         for (no explanations: an upload's answers carry none)
+     *         for (explanations only from {@link #offline(Model, RowUncertainty, Explainer)}: an upload's answers carry none)
      */
     ScoredRows answered(Batch rows, List<Prediction> predictions);
 
@@ -52,6 +52,15 @@ public interface BatchScoring {
      * @param covering each row's uncertainty at the coverage asked for, or null when none was
      */
     static BatchScoring offline(Model model, RowUncertainty covering) {
+        return offline(model, covering, null);
+    }
+
+    /**
+     * As {@link #offline(Model, RowUncertainty)}, each row also explained when {@code explaining} is given.
+     *
+     * @param explaining the model's explainer (against its card's background), or null when none was asked for
+     */
+    static BatchScoring offline(Model model, RowUncertainty covering, Explainer explaining) {
         return new BatchScoring() {
             @Override
             public Model model() {
@@ -65,14 +74,17 @@ public interface BatchScoring {
 
             @Override
             public ScoredRows answered(Batch rows, List<Prediction> predictions) {
-                if (covering == null) {
-                    return new ScoredRows(predictions, null, null);
-                }
-                List<Uncertainty> uncertainties = new ArrayList<>(predictions.size());
+                List<Uncertainty> uncertainties = covering == null ? null : new ArrayList<>(predictions.size());
+                List<Explanation> explanations = explaining == null ? null : new ArrayList<>(predictions.size());
                 for (int r = 0; r < predictions.size(); r++) {
-                    uncertainties.add(covering.of(rows, r, predictions.get(r)));
+                    if (covering != null) {
+                        uncertainties.add(covering.of(rows, r, predictions.get(r)));
+                    }
+                    if (explaining != null) {
+                        explanations.add(explaining.explain(rows, r));
+                    }
                 }
-                return new ScoredRows(predictions, null, uncertainties);
+                return new ScoredRows(predictions, explanations, uncertainties);
             }
 
             @Override

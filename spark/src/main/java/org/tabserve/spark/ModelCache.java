@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.tabserve.model.Explainer;
 import org.tabserve.model.Model;
 import org.tabserve.model.onnx.OnnxModelLoader;
 
@@ -21,6 +22,7 @@ import org.tabserve.model.onnx.OnnxModelLoader;
 public final class ModelCache {
 
     private static final Map<String, Model> MODELS = new ConcurrentHashMap<>();
+    private static final Map<String, Explainer> EXPLAINERS = new ConcurrentHashMap<>();
 
     private ModelCache() {}
 
@@ -38,6 +40,15 @@ public final class ModelCache {
      */
     public static Model unshared(String sha256, byte[] bytes) {
         return load(sha256, bytes);
+    }
+
+    /**
+     * The JVM's one explainer of a model it loaded, against the card's background, as the server's: it computes the
+     * background's answers once.
+     */
+    public static Explainer explainer(String sha256, Model model) {
+        return EXPLAINERS.computeIfAbsent(
+                sha256, key -> new Explainer(model, model.card().background(), true));
     }
 
     /** @return how many models this JVM has loaded */

@@ -32,6 +32,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     private final boolean failOnError;
     private final ResultColumns columns;
     private final boolean sessionPerPartition;
+    private final boolean explain;
 
     /**
      * @param inputColumns for each of the model's features, in its order, the index of the row's column holding it
@@ -45,7 +46,8 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             Double coverage,
             boolean failOnError,
             ResultColumns columns,
-            boolean sessionPerPartition) {
+            boolean sessionPerPartition,
+            boolean explain) {
         this.bytes = bytes;
         this.sha256 = sha256;
         this.inputColumns = inputColumns;
@@ -54,6 +56,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         this.failOnError = failOnError;
         this.columns = columns;
         this.sessionPerPartition = sessionPerPartition;
+        this.explain = explain;
     }
 
     @Override
@@ -62,7 +65,9 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
                 ? ModelCache.unshared(sha256, bytes.value())
                 : ModelCache.model(sha256, bytes::value);
         BatchScoring scoring = BatchScoring.offline(
-                model, coverage == null ? null : RowUncertainty.at(model.card().conformal(), coverage));
+                model,
+                coverage == null ? null : RowUncertainty.at(model.card().conformal(), coverage),
+                explain ? ModelCache.explainer(sha256, model) : null);
         return new Iterator<>() {
             private List<Row> scored = List.of();
             private int next;
@@ -124,8 +129,8 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             }
             int kept = result.kept()[r];
             if (kept >= 0) {
-                values[row.length()] =
-                        RowFactory.create(columns.answer(scored.prediction(kept), scored.uncertainty(kept)));
+                values[row.length()] = RowFactory.create(
+                        columns.answer(scored.prediction(kept), scored.uncertainty(kept), scored.explanation(kept)));
             } else {
                 List<FieldError> errors = result.errors().get(r);
                 if (failOnError) {

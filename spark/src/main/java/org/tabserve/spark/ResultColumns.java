@@ -1,6 +1,7 @@
 package org.tabserve.spark;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
@@ -8,6 +9,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.tabserve.model.Explanation;
 import org.tabserve.model.FieldError;
 import org.tabserve.model.Prediction;
 import org.tabserve.model.Uncertainty;
@@ -29,12 +31,22 @@ final class ResultColumns implements Serializable {
     static final DataType ERRORS = DataTypes.createArrayType(
             new StructType().add("field", DataTypes.StringType, false).add("message", DataTypes.StringType, false));
 
+    private static final StructType EXPLANATION = new StructType()
+            .add("method", DataTypes.StringType)
+            .add("explained", DataTypes.StringType)
+            .add("class", DataTypes.StringType)
+            .add("base_value", DataTypes.DoubleType)
+            .add("output", DataTypes.DoubleType)
+            .add("contributions", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType));
+
     private final boolean classifier;
     private final boolean covered;
+    private final boolean explained;
 
-    ResultColumns(boolean classifier, boolean covered) {
+    ResultColumns(boolean classifier, boolean covered, boolean explained) {
         this.classifier = classifier;
         this.covered = covered;
+        this.explained = explained;
     }
 
     /** @return the answer column's type */
@@ -50,7 +62,7 @@ final class ResultColumns implements Serializable {
                     : type.add("interval", INTERVAL);
             type = type.add("novelty", NOVELTY);
         }
-        return type;
+        return explained ? type.add("explanation", EXPLANATION) : type;
     }
 
     /** @return {@code schema} with the answer and error columns after its own */
@@ -66,29 +78,38 @@ final class ResultColumns implements Serializable {
     }
 
     /** @return the answer column's value for a scored row */
-    Object[] answer(Prediction prediction, Uncertainty uncertainty) {
-        Object[] values = new Object[covered ? 4 : 2];
+    Object[] answer(Prediction prediction, Uncertainty uncertainty, Explanation explanation) {
+        List<Object> values = new ArrayList<>(6);
         if (prediction instanceof Prediction.Classification classification) {
-            values[0] = classification.label();
-            values[1] = CollectionConverters.asScala(classification.probabilityByClass());
+            values.add(classification.label());
+            values.add(CollectionConverters.asScala(classification.probabilityByClass()));
         } else {
-            values = new Object[covered ? 3 : 1];
-            values[0] = ((Prediction.Regression) prediction).value();
+            values.add(((Prediction.Regression) prediction).value());
         }
         if (covered) {
-            int at = values.length - 2;
-            values[at] = uncertainty.interval() != null
-                    ? RowFactory.create(
-                            uncertainty.interval().lower(),
-                            uncertainty.interval().upper())
-                    : uncertainty.predictionSet().toArray(new String[0]);
-            values[at + 1] = uncertainty.novelty() == null
-                    ? null
-                    : RowFactory.create(
-                            uncertainty.novelty().pValue(),
-                            uncertainty.novelty().novel());
+            values.add(
+                    uncertainty.interval() != null
+                            ? RowFactory.create(
+                                    uncertainty.interval().lower(),
+                                    uncertainty.interval().upper())
+                            : uncertainty.predictionSet().toArray(new String[0]));
+            values.add(
+                    uncertainty.novelty() == null
+                            ? null
+                            : RowFactory.create(
+                                    uncertainty.novelty().pValue(),
+                                    uncertainty.novelty().novel()));
         }
-        return values;
+        if (explained) {
+            values.add(RowFactory.create(
+                    explanation.method(),
+                    explanation.explained(),
+                    explanation.explainedClass(),
+                    explanation.baseValue(),
+                    explanation.output(),
+                    CollectionConverters.asScala(explanation.contributions())));
+        }
+        return values.toArray();
     }
 
     /** @return the error column's value for a row left out */

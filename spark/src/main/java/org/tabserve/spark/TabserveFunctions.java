@@ -48,7 +48,7 @@ public final class TabserveFunctions {
         }
         String sha256 = ModelCache.sha256(bytes);
         Model model = ModelCache.model(sha256, () -> bytes);
-        ResultColumns columns = new ResultColumns(model.signature().task() == Task.CLASSIFICATION, false);
+        ResultColumns columns = new ResultColumns(model.signature().task() == Task.CLASSIFICATION, false, false);
         StructType type = columns.answerType().add("errors", ResultColumns.ERRORS);
         Broadcast<byte[]> broadcast =
                 JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(bytes);
@@ -79,7 +79,7 @@ public final class TabserveFunctions {
             int width = columns.answerType().size();
             Object[] values = new Object[width + 1];
             if (scored.kept()[0] >= 0) {
-                Object[] answer = columns.answer(scored.scored().prediction(0), null);
+                Object[] answer = columns.answer(scored.scored().prediction(0), null, null);
                 System.arraycopy(answer, 0, values, 0, width);
             } else {
                 values[width] = ResultColumns.errors(scored.errors().get(0));

@@ -44,6 +44,7 @@ public final class TabserveModel extends Transformer {
     private final DoubleParam coverage;
     private final BooleanParam failOnError;
     private final BooleanParam sessionPerPartition;
+    private final BooleanParam explain;
 
     public TabserveModel() {
         this(Identifiable.randomUID("tabserve"));
@@ -70,6 +71,11 @@ public final class TabserveModel extends Transformer {
                 "a new session for each partition instead of one per executor JVM: only for the benchmark's comparison");
         setDefault(failOnError, false);
         setDefault(sessionPerPartition, false);
+        explain = new BooleanParam(
+                this,
+                "explain",
+                "whether each answer carries its explanation (the card's background needed), as \"explain\": true");
+        setDefault(explain, false);
     }
 
     @Override
@@ -99,6 +105,15 @@ public final class TabserveModel extends Transformer {
 
     public BooleanParam failOnError() {
         return failOnError;
+    }
+
+    public BooleanParam explain() {
+        return explain;
+    }
+
+    public TabserveModel setExplain(boolean value) {
+        set(explain, value);
+        return this;
     }
 
     public BooleanParam sessionPerPartition() {
@@ -161,7 +176,8 @@ public final class TabserveModel extends Transformer {
                 coverageAsked(),
                 (Boolean) getOrDefault(failOnError),
                 columns(loaded.model()),
-                (Boolean) getOrDefault(sessionPerPartition));
+                (Boolean) getOrDefault(sessionPerPartition),
+                (Boolean) getOrDefault(explain));
         return dataset.toDF().mapPartitions(scorer, Encoders.row(out));
     }
 
@@ -180,7 +196,8 @@ public final class TabserveModel extends Transformer {
     }
 
     private ResultColumns columns(Model model) {
-        return new ResultColumns(model.signature().task() == Task.CLASSIFICATION, coverageAsked() != null);
+        return new ResultColumns(model.signature().task() == Task.CLASSIFICATION, coverageAsked() != null, (Boolean)
+                getOrDefault(explain));
     }
 
     private Double coverageAsked() {
@@ -217,6 +234,10 @@ public final class TabserveModel extends Transformer {
                         + " one with the card command's --calibration");
             }
             RowUncertainty.at(model.card().conformal(), asked);
+        }
+        if ((Boolean) getOrDefault(explain) && model.card().background() == null) {
+            throw new IllegalArgumentException("explain: the model's card has no background sample to explain against;"
+                    + " give it one with the card command (--data)");
         }
         return new Loaded(bytes, sha256, model);
     }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The Transformer's mapping in a local Spark, on the real exporter's fixtures: Spark's column types taken as the
  * server takes JSON (a whole-number column for a text input is its text, a null is missing), each row's errors in its
- * error column or the job failed when asked, and the card's coverage as {@code prediction_set} and {@code novelty}.
+ * error column or the job failed when asked, and the card's coverage as {@code prediction_set} and {@code novelty},
+ * and each answer's {@code explanation} when asked.
  */
 class TabserveModelTest {
 
@@ -162,6 +163,7 @@ class TabserveModelTest {
         List<Row> scored = new TabserveModel()
                 .setModelPath(carded.toString())
                 .setCoverage(0.9)
+                .setExplain(true)
                 .transform(notes)
                 .collectAsList();
         assertEquals(notes.count(), scored.size());
@@ -172,6 +174,20 @@ class TabserveModelTest {
             Row novelty = answer.getStruct(answer.fieldIndex("novelty"));
             double p = novelty.getDouble(0);
             assertTrue(p > 0 && p <= 1, "p-value " + p);
+            // The explanation, as "explain": true gives it: base value plus contributions is the explained output, the
+            // predicted class's raw score (a logistic regression's weights explain it exactly: "margin").
+            Row explanation = answer.getStruct(answer.fieldIndex("explanation"));
+            assertEquals("margin", explanation.getString(explanation.fieldIndex("explained")));
+            assertEquals(answer.getString(0), explanation.getString(explanation.fieldIndex("class")));
+            java.util.Map<String, Double> contributions =
+                    explanation.getJavaMap(explanation.fieldIndex("contributions"));
+            assertEquals(java.util.Set.of("skewness", "curtosis"), contributions.keySet());
+            double sum = explanation.getDouble(explanation.fieldIndex("base_value"))
+                    + contributions.values().stream()
+                            .mapToDouble(Double::doubleValue)
+                            .sum();
+            double output = explanation.getDouble(explanation.fieldIndex("output"));
+            assertEquals(output, sum, 1e-6);
         }
     }
 }
